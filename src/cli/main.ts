@@ -1,0 +1,60 @@
+// The `cloudtrail-lens` command: a thin front end over src/core. Each subcommand lives in its
+// own module and returns the process exit code (0 ok, 1 findings, 2 bad arguments or query).
+import { runQuery } from './query';
+import { runValidate } from './validate';
+import { runLint } from './lint';
+import { CliIo, processIo, UsageError } from './io';
+
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  query: runQuery,
+  validate: runValidate,
+  lint: runLint,
+};
+
+const USAGE = `Usage: cloudtrail-lens <command> [options]
+
+Commands:
+  query PATH...      search CloudTrail events (files, folders, s3://bucket/prefix)
+  validate PATH      validate digest chains (log file integrity), like aws cloudtrail validate-logs
+  lint FILE...       check trail and event-selector configuration files
+
+Run "cloudtrail-lens <command> --help" for a command's options.`;
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    io.out(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-v') {
+    io.out(`${require('../../package.json').version}\n`);
+    return 0;
+  }
+  const handler = COMMANDS[command];
+  if (!handler) {
+    io.err(`cloudtrail-lens: unknown command "${command}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await handler(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`cloudtrail-lens ${command}: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`cloudtrail-lens ${command}: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module || process.env.CTL_CLI_ENTRY === '1') {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,139 @@
+// The S3 key layout CloudTrail delivers into (the one place that knows it):
+//
+//   [prefix/]AWSLogs/[o-orgid/]<acct>/CloudTrail/<region>/<YYYY>/<MM>/<DD>/<acct>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<random>.json.gz
+//   [prefix/]AWSLogs/[o-orgid/]<acct>/CloudTrail-Insight/<region>/<YYYY>/<MM>/<DD>/<acct>_CloudTrail-Insight_<region>_<YYYYMMDDTHHmmZ>_<random>.json.gz
+//   [prefix/]AWSLogs/[o-orgid/]<acct>/CloudTrail-Digest/<src-region>/<YYYY>/<MM>/<DD>/<acct>_CloudTrail-Digest_<src-region>_<trail>_<home-region>_<YYYYMMDDTHHMMSSZ>.json.gz
+//
+// Parsing is lenient where real data is: a region folder that differs from the region in the
+// file name (seen in the wild, e.g. `us_east_1`) keeps the file name's region, and a file with a
+// delivered name outside the layout still yields what its name says.
+
+export type CloudTrailObjectKind = 'log' | 'insight' | 'digest';
+
+/** The folder name under `<acct>/` for each kind of object. */
+export const KIND_FOLDERS: Readonly<Record<CloudTrailObjectKind, string>> = {
+  log: 'CloudTrail',
+  insight: 'CloudTrail-Insight',
+  digest: 'CloudTrail-Digest',
+};
+
+export interface CloudTrailFileNameInfo {
+  kind: CloudTrailObjectKind;
+  accountId: string;
+  /** The region that delivered the file (for a digest, its source region). */
+  region: string;
+  /** Delivery time from the name, ISO 8601 (`2024-05-14T10:05:00Z`); for a digest, its end time. */
+  deliveryTime: string;
+  /** Digests only: the trail's name and home region. */
+  trailName?: string;
+  homeRegion?: string;
+  /** Digests only: a backfill digest (`…_backfill.json.gz`). */
+  backfill?: boolean;
+  compressed: boolean;
+}
+
+export interface CloudTrailKeyInfo extends CloudTrailFileNameInfo {
+  /** Everything before `AWSLogs/`, without the trailing slash ('' when none). */
+  prefix: string;
+  organizationId?: string;
+  /** The region folder as written (may differ from `region` in doctored or renamed data). */
+  folderRegion: string;
+  /** `YYYY-MM-DD` from the folders. */
+  folderDate: string;
+  fileName: string;
+}
+
+const ACCOUNT = /^\d{12}$/;
+// Real ids are o- plus 10 to 32 characters, but sanitised public data shortens them; the
+// 12-digit account folder that follows keeps the match unambiguous.
+const ORG = /^o-[a-z0-9]{4,32}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+
+const LOG_NAME = /^(\d{12})_(CloudTrail|CloudTrail-Insight)_([a-z0-9-]+)_(\d{8}T\d{4}Z)_([A-Za-z0-9]+)\.json(\.gz)?$/;
+const DIGEST_NAME = /^(\d{12})_CloudTrail-Digest_([a-z0-9-]+)_(.+)_([a-z0-9-]+)_(\d{8}T\d{6}Z)(_backfill)?\.json(\.gz)?$/;
+
+function isoFromCompact(compact: string): string {
+  // 20240514T1005Z or 20240514T100500Z
+  const d = compact;
+  const seconds = d.length === 16 ? d.slice(13, 15) : '00';
+  return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${seconds}Z`;
+}
+
+/** What a delivered file name says, or undefined when the name is not one CloudTrail writes. */
+export function parseCloudTrailFileName(fileName: string): CloudTrailFileNameInfo | undefined {
+  const log = LOG_NAME.exec(fileName);
+  if (log) {
+    return {
+      kind: log[2] === 'CloudTrail' ? 'log' : 'insight',
+      accountId: log[1],
+      region: log[3],
+      deliveryTime: isoFromCompact(log[4]),
+      compressed: log[6] !== undefined,
+    };
+  }
+  const digest = DIGEST_NAME.exec(fileName);
+  if (digest && REGION.test(digest[2]) && REGION.test(digest[4])) {
+    return {
+      kind: 'digest',
+      accountId: digest[1],
+      region: digest[2],
+      trailName: digest[3],
+      homeRegion: digest[4],
+      deliveryTime: isoFromCompact(digest[5]),
+      backfill: digest[6] !== undefined,
+      compressed: digest[7] !== undefined,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Parses an S3 key or a local path (either slash) in the AWSLogs layout. Returns undefined for
+ * anything that is not a CloudTrail log, Insights or digest object in that layout.
+ */
+export function parseCloudTrailKey(keyOrPath: string): CloudTrailKeyInfo | undefined {
+  const parts = keyOrPath.replace(/\\/g, '/').split('/');
+  const at = parts.lastIndexOf('AWSLogs');
+  if (at < 0) return undefined;
+  let i = at + 1;
+  let organizationId: string | undefined;
+  if (ORG.test(parts[i] ?? '')) organizationId = parts[i++];
+  const account = parts[i++];
+  const kindFolder = parts[i++];
+  const folderRegion = parts[i++];
+  const [yyyy, mm, dd, fileName] = parts.slice(i, i + 4);
+  if (parts.length !== i + 4) return undefined;
+  if (!ACCOUNT.test(account ?? '') || !/^\d{4}$/.test(yyyy) || !/^\d{2}$/.test(mm) || !/^\d{2}$/.test(dd)) return undefined;
+  const name = parseCloudTrailFileName(fileName);
+  if (!name || KIND_FOLDERS[name.kind] !== kindFolder) return undefined;
+  return {
+    ...name,
+    prefix: parts.slice(0, at).join('/'),
+    organizationId,
+    folderRegion,
+    folderDate: `${yyyy}-${mm}-${dd}`,
+    fileName,
+  };
+}
+
+/** The key prefix of one account's objects of one kind: `[prefix/]AWSLogs/[org/]<acct>/<KindFolder>/`. */
+export function accountKindPrefix(opts: { prefix?: string; organizationId?: string; accountId: string; kind: CloudTrailObjectKind }): string {
+  const head = opts.prefix ? `${opts.prefix.replace(/\/+$/, '')}/` : '';
+  const org = opts.organizationId ? `${opts.organizationId}/` : '';
+  return `${head}AWSLogs/${org}${opts.accountId}/${KIND_FOLDERS[opts.kind]}/`;
+}
+
+/** True for an AWS account id (12 digits). */
+export function isAccountId(s: string): boolean {
+  return ACCOUNT.test(s);
+}
+
+/** True for what the layout accepts as an AWS Organizations id folder (`o-` + lowercase letters or digits). */
+export function isOrganizationId(s: string): boolean {
+  return ORG.test(s);
+}
+
+/** True for a region name such as us-east-1, eu-central-2, us-gov-west-1. */
+export function isRegionName(s: string): boolean {
+  return REGION.test(s);
+}
