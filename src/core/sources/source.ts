@@ -1,0 +1,63 @@
+// Where bytes come from. A source is addressed like an S3 bucket: by keys relative to its root
+// ('/'-separated, no leading slash), listed one level at a time with a delimiter. A local folder
+// and an S3 bucket/prefix both implement it, so discovery, the tree, ingest and digest
+// validation work the same on either.
+
+export interface SourceObject {
+  kind: 'object';
+  /** Key relative to the source root, '/'-separated. */
+  key: string;
+  size: number;
+  /** Last modified time, ms since the epoch, when known. */
+  modified?: number;
+  /** S3 ETag (or a local stand-in: size + mtime) used to key caches. */
+  etag?: string;
+}
+
+export interface SourcePrefix {
+  kind: 'prefix';
+  /** Ends with '/'. */
+  prefix: string;
+}
+
+export type SourceEntry = SourceObject | SourcePrefix;
+
+export interface ReadOptions {
+  /** Refuse objects larger than this many bytes (before decompression). */
+  maxBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface LogSource {
+  /** Human-readable location, e.g. a folder path or s3://bucket/prefix. */
+  readonly label: string;
+  /** 'folder' or 's3'. */
+  readonly type: string;
+  /**
+   * Lists the entries directly under `prefix` ('' for the root, else ending in '/'): objects at
+   * that level and sub-prefixes, like S3 ListObjectsV2 with Delimiter '/'. Sorted by key.
+   */
+  listLevel(prefix: string, signal?: AbortSignal): Promise<SourceEntry[]>;
+  /** Every object under `prefix`, recursively, in key order. */
+  listAll(prefix: string, signal?: AbortSignal): AsyncIterable<SourceObject>;
+  /** The object's bytes exactly as stored (still gzipped for .gz). Throws SourceError. */
+  read(key: string, options?: ReadOptions): Promise<Uint8Array>;
+  /** A local file path for the key when the source has one (folders; cached S3 objects). */
+  localPath?(key: string): string | undefined;
+  /** S3 user metadata of the object (e.g. digest `signature`); undefined where there is none. */
+  metadata?(key: string): Promise<Record<string, string> | undefined>;
+}
+
+export type SourceErrorCode = 'not-found' | 'access-denied' | 'too-large' | 'loop' | 'io' | 'network' | 'cancelled';
+
+/** A failure reading from a source, with the key it concerns and what the user can do. */
+export class SourceError extends Error {
+  constructor(
+    readonly code: SourceErrorCode,
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
