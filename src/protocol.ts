@@ -1,0 +1,502 @@
+// The one typed protocol between the timeline webview (src/webview) and its host
+// (src/extension/timeline), both directions, plus a tiny request/response helper.
+//
+// Every message is validated on arrival on both sides (`validateFromWebview`,
+// `validateToWebview`): the webview is a browser context that renders attacker-controlled log
+// values, so the host treats what it sends as untrusted input, and the webview only acts on
+// messages of a known shape.
+//
+// The webview never holds all events: it asks for a query (which answers the count, the
+// histogram and the first page at once, so a filter change costs one round trip), then for
+// pages of rows by query id as the user scrolls, facets, and one record's detail at a time.
+
+/** Milliseconds since the epoch, UTC. A range is half-open: [from, to). */
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+export type SortOrder = 'asc' | 'desc';
+
+/** The table's columns, in their default order. */
+export const COLUMN_IDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'readOnly'] as const;
+export type ColumnId = (typeof COLUMN_IDS)[number];
+
+/** The fields the facet panel shows; the host maps each to the query language's field name. */
+export const FACET_IDS = ['eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'userAgent'] as const;
+export type FacetId = (typeof FACET_IDS)[number];
+
+/** Pivots offered from the detail pane. */
+export const PIVOT_KINDS = ['principal', 'accessKey', 'sourceIp', 'session', 'resource'] as const;
+export type PivotKind = (typeof PIVOT_KINDS)[number];
+
+/** One row of the table, as the index summarises it (never a whole record). */
+export interface RowSummary {
+  /** Stable id of the event in the index (the key for detail, raw, copy). */
+  id: number;
+  /** Milliseconds since the epoch; NaN never crosses the wire, -1 means "no valid eventTime". */
+  time: number;
+  eventName: string;
+  eventSource: string;
+  principal: string;
+  sourceIp: string;
+  region: string;
+  account: string;
+  errorCode: string;
+  /** 'true' | 'false' | '' (unknown) so every cell is a string. */
+  readOnly: string;
+}
+
+export interface Histogram {
+  /** Start of the first bin. */
+  from: number;
+  /** Width of each bin in ms. */
+  binMs: number;
+  /** Matching events per bin. */
+  counts: number[];
+  /** Of those, events with an errorCode (drawn stacked in a second colour). */
+  errors: number[];
+}
+
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+export interface Facet {
+  id: FacetId;
+  /** The query language's name for the field (what a click writes into the filter). */
+  field: string;
+  values: FacetValue[];
+  /** How many events have some value for the field besides the ones listed. */
+  other: number;
+}
+
+export interface QueryError {
+  message: string;
+  /** Offset in the filter text where the problem is (0-based), and how many chars it spans. */
+  offset: number;
+  length: number;
+}
+
+export interface LoadProgress {
+  loading: boolean;
+  filesDone: number;
+  filesTotal: number;
+  events: number;
+  /** Files that failed to load (each already reported to the user with its name). */
+  failedFiles: number;
+  /** The most recent failure, e.g. "AWSLogs/…/x.json.gz: not valid gzip". */
+  lastError?: string;
+  cancelled?: boolean;
+}
+
+export interface CompletionItem {
+  label: string;
+  /** Short description (e.g. "field", "1,234 events"). */
+  detail: string;
+  /** Text that replaces filter[from, to). */
+  insert: string;
+  from: number;
+  to: number;
+}
+
+export interface Explanation {
+  label: string;
+  text: string;
+}
+
+export interface Pivot {
+  kind: PivotKind;
+  label: string;
+  filter: string;
+}
+
+// ── webview → host ──────────────────────────────────────────────────────────────────────────
+
+export interface ReadyRequest {
+  type: 'ready';
+}
+export interface QueryRequest {
+  type: 'query';
+  filter: string;
+  /** null: all of the data. */
+  range: TimeRange | null;
+  sort: SortOrder;
+  /** Number of histogram bins wanted (the canvas width decides). */
+  bins: number;
+  /** The first page, answered with the query. */
+  pageStart: number;
+  pageCount: number;
+}
+export interface PageRequest {
+  type: 'page';
+  queryId: number;
+  start: number;
+  count: number;
+}
+export interface FacetsRequest {
+  type: 'facets';
+  queryId: number;
+  limit: number;
+}
+export interface DetailRequest {
+  type: 'detail';
+  id: number;
+}
+export interface CompleteRequest {
+  type: 'complete';
+  filter: string;
+  cursor: number;
+}
+/** Adds `field = value` (or its negation) to the filter, in the query language's own syntax. */
+export interface AddTermRequest {
+  type: 'addTerm';
+  filter: string;
+  field: string;
+  value: string;
+  negate: boolean;
+}
+export interface OpenRawEvent {
+  type: 'openRaw';
+  id: number;
+}
+export interface CopyJsonEvent {
+  type: 'copyJson';
+  id: number;
+}
+export interface ExportEvent {
+  type: 'export';
+  format: 'jsonl' | 'csv';
+  queryId: number;
+}
+export interface CancelLoadEvent {
+  type: 'cancelLoad';
+}
+
+export type FromWebview =
+  | ReadyRequest
+  | QueryRequest
+  | PageRequest
+  | FacetsRequest
+  | DetailRequest
+  | CompleteRequest
+  | AddTermRequest
+  | OpenRawEvent
+  | CopyJsonEvent
+  | ExportEvent
+  | CancelLoadEvent;
+
+// ── host → webview ──────────────────────────────────────────────────────────────────────────
+
+export interface HelloReply {
+  type: 'hello';
+  title: string;
+  total: number;
+  bounds: TimeRange | null;
+  progress: LoadProgress;
+  /** A filter the panel was opened with (a code lens, a pivot from elsewhere); wins over saved state. */
+  initialFilter: string | null;
+}
+export interface QueryReply {
+  type: 'queryResult';
+  queryId: number;
+  matches: number;
+  total: number;
+  /** The data's overall time bounds (for presets and the custom range inputs). */
+  bounds: TimeRange | null;
+  histogram: Histogram;
+  pageStart: number;
+  rows: RowSummary[];
+  /** Set when the filter does not parse: nothing else is meaningful then. */
+  error: QueryError | null;
+}
+export interface PageReply {
+  type: 'pageResult';
+  queryId: number;
+  start: number;
+  rows: RowSummary[];
+}
+export interface FacetsReply {
+  type: 'facetsResult';
+  queryId: number;
+  facets: Facet[];
+}
+export interface DetailReply {
+  type: 'detailResult';
+  id: number;
+  time: number;
+  /** The full record, pretty-printed. */
+  json: string;
+  explanations: Explanation[];
+  pivots: Pivot[];
+}
+export interface CompleteReply {
+  type: 'completeResult';
+  items: CompletionItem[];
+}
+export interface FilterReply {
+  type: 'filterText';
+  filter: string;
+}
+export interface ErrorReply {
+  type: 'error';
+  message: string;
+}
+/** Loading advanced (new files read, new events indexed). */
+export interface ProgressEvent {
+  type: 'progress';
+  progress: LoadProgress;
+  total: number;
+  bounds: TimeRange | null;
+}
+/** The host asks the view to show this filter (the panel was re-targeted, e.g. by a code lens). */
+export interface SetFilterEvent {
+  type: 'setFilter';
+  filter: string;
+  range: TimeRange | null;
+}
+
+export type ToWebview =
+  | HelloReply
+  | QueryReply
+  | PageReply
+  | FacetsReply
+  | DetailReply
+  | CompleteReply
+  | FilterReply
+  | ErrorReply
+  | ProgressEvent
+  | SetFilterEvent;
+
+/** Which reply each request gets. */
+export interface ReplyOf {
+  ready: HelloReply;
+  query: QueryReply;
+  page: PageReply;
+  facets: FacetsReply;
+  detail: DetailReply;
+  complete: CompleteReply;
+  addTerm: FilterReply;
+}
+export type RequestType = keyof ReplyOf;
+export const REQUEST_TYPES: readonly RequestType[] = ['ready', 'query', 'page', 'facets', 'detail', 'complete', 'addTerm'];
+
+// ── limits (the host refuses anything beyond them) ──────────────────────────────────────────
+
+export const LIMITS = {
+  filterLength: 10_000,
+  pageCount: 500,
+  bins: 2_000,
+  facetLimit: 100,
+  fieldLength: 200,
+  valueLength: 20_000,
+} as const;
+
+// ── validation ──────────────────────────────────────────────────────────────────────────────
+
+type Check = (v: unknown) => boolean;
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const nonNegInt: Check = (v) => isInt(v) && v >= 0;
+const str =
+  (max: number): Check =>
+  (v) =>
+    typeof v === 'string' && v.length <= max;
+const oneOf =
+  (...values: readonly unknown[]): Check =>
+  (v) =>
+    values.includes(v);
+const range: Check = (v) => {
+  if (v === null) return true;
+  if (!isObject(v)) return false;
+  return isFiniteNum(v.from) && isFiniteNum(v.to) && v.from <= v.to;
+};
+const bool: Check = (v) => typeof v === 'boolean';
+const arrayOf =
+  (item: Check): Check =>
+  (v) =>
+    Array.isArray(v) && v.every(item);
+const optional =
+  (c: Check): Check =>
+  (v) =>
+    v === undefined || c(v);
+const nullable =
+  (c: Check): Check =>
+  (v) =>
+    v === null || c(v);
+const shape =
+  (fields: Record<string, Check>): Check =>
+  (v) =>
+    isObject(v) && Object.entries(fields).every(([k, c]) => c(v[k]));
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const fromWebviewShapes: { [K in FromWebview['type']]: Record<string, Check> } = {
+  ready: {},
+  query: {
+    filter: str(LIMITS.filterLength),
+    range,
+    sort: oneOf('asc', 'desc'),
+    bins: (v) => isInt(v) && v >= 1 && v <= LIMITS.bins,
+    pageStart: nonNegInt,
+    pageCount: (v) => isInt(v) && v >= 0 && v <= LIMITS.pageCount,
+  },
+  page: { queryId: nonNegInt, start: nonNegInt, count: (v) => isInt(v) && v >= 0 && v <= LIMITS.pageCount },
+  facets: { queryId: nonNegInt, limit: (v) => isInt(v) && v >= 1 && v <= LIMITS.facetLimit },
+  detail: { id: nonNegInt },
+  complete: { filter: str(LIMITS.filterLength), cursor: nonNegInt },
+  addTerm: { filter: str(LIMITS.filterLength), field: str(LIMITS.fieldLength), value: str(LIMITS.valueLength), negate: bool },
+  openRaw: { id: nonNegInt },
+  copyJson: { id: nonNegInt },
+  export: { format: oneOf('jsonl', 'csv'), queryId: nonNegInt },
+  cancelLoad: {},
+};
+
+const rowSummary = shape({
+  id: nonNegInt,
+  time: isInt,
+  eventName: str(Infinity),
+  eventSource: str(Infinity),
+  principal: str(Infinity),
+  sourceIp: str(Infinity),
+  region: str(Infinity),
+  account: str(Infinity),
+  errorCode: str(Infinity),
+  readOnly: str(Infinity),
+});
+const progress = shape({ loading: bool, filesDone: nonNegInt, filesTotal: nonNegInt, events: nonNegInt, failedFiles: nonNegInt, lastError: optional(str(Infinity)), cancelled: optional(bool) });
+const counts = arrayOf(nonNegInt);
+const histogram = shape({ from: isFiniteNum, binMs: (v) => isFiniteNum(v) && v > 0, counts, errors: counts });
+const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), count: nonNegInt })), other: nonNegInt });
+const text = str(Infinity);
+
+const toWebviewShapes: { [K in ToWebview['type']]: Record<string, Check> } = {
+  hello: { title: text, total: nonNegInt, bounds: range, progress, initialFilter: nullable(text) },
+  queryResult: {
+    queryId: nonNegInt,
+    matches: nonNegInt,
+    total: nonNegInt,
+    bounds: range,
+    histogram,
+    pageStart: nonNegInt,
+    rows: arrayOf(rowSummary),
+    error: nullable(shape({ message: text, offset: nonNegInt, length: nonNegInt })),
+  },
+  pageResult: { queryId: nonNegInt, start: nonNegInt, rows: arrayOf(rowSummary) },
+  facetsResult: { queryId: nonNegInt, facets: arrayOf(facet) },
+  detailResult: {
+    id: nonNegInt,
+    time: isInt,
+    json: text,
+    explanations: arrayOf(shape({ label: text, text })),
+    pivots: arrayOf(shape({ kind: oneOf(...PIVOT_KINDS), label: text, filter: text })),
+  },
+  completeResult: { items: arrayOf(shape({ label: text, detail: text, insert: text, from: nonNegInt, to: nonNegInt })) },
+  filterText: { filter: text },
+  error: { message: text },
+  progress: { progress, total: nonNegInt, bounds: range },
+  setFilter: { filter: text, range },
+};
+
+function validate<T extends { type: string }>(shapes: Record<string, Record<string, Check>>, body: unknown): T | undefined {
+  if (!isObject(body) || typeof body.type !== 'string' || !Object.prototype.hasOwnProperty.call(shapes, body.type)) return undefined;
+  const fields = shapes[body.type];
+  for (const [k, check] of Object.entries(fields)) if (!check(body[k])) return undefined;
+  return body as unknown as T;
+}
+
+/** The message if it is a well-formed webview → host message, else undefined. */
+export function validateFromWebview(body: unknown): FromWebview | undefined {
+  return validate<FromWebview>(fromWebviewShapes, body);
+}
+
+/** The message if it is a well-formed host → webview message, else undefined. */
+export function validateToWebview(body: unknown): ToWebview | undefined {
+  return validate<ToWebview>(toWebviewShapes, body);
+}
+
+// ── request / response over postMessage ─────────────────────────────────────────────────────
+
+/** What actually crosses postMessage: a body, with ids pairing requests and replies. */
+export interface Envelope {
+  id: number;
+  replyTo?: number;
+  body: unknown;
+}
+
+function isEnvelope(v: unknown): v is Envelope {
+  return isObject(v) && isInt(v.id) && (v.replyTo === undefined || isInt(v.replyTo)) && 'body' in v;
+}
+
+/**
+ * Pairs requests with replies over a one-way postMessage in each direction. `TOut` is what this
+ * side sends, `TIn` what it receives; `validateIn` rejects malformed input before anything acts
+ * on it (a rejected request is answered with an `error` body so the other side never hangs).
+ */
+export class Channel<TOut extends { type: string }, TIn extends { type: string }> {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (m: TIn) => void; reject: (e: Error) => void }>();
+
+  constructor(
+    private readonly post: (e: Envelope) => void,
+    private readonly validateIn: (body: unknown) => TIn | undefined,
+    /** Handles a message that is not a reply; a returned body is sent back as the reply. */
+    private readonly onMessage: (msg: TIn) => Promise<TOut | undefined> | TOut | undefined,
+    private readonly makeError: (message: string) => TOut,
+    private readonly onInvalid: (raw: unknown) => void = () => {},
+  ) {}
+
+  /** Sends a message that expects no reply. */
+  notify(body: TOut): void {
+    this.post({ id: this.nextId++, body });
+  }
+
+  /** Sends a request; resolves with the reply (an `error` reply rejects). */
+  request<R extends TIn>(body: TOut): Promise<R> {
+    const id = this.nextId++;
+    return new Promise<R>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (m: TIn) => void, reject });
+      this.post({ id, body });
+    });
+  }
+
+  /** Feed every incoming postMessage payload here. */
+  async receive(raw: unknown): Promise<void> {
+    if (!isEnvelope(raw)) {
+      this.onInvalid(raw);
+      return;
+    }
+    const msg = this.validateIn(raw.body);
+    if (raw.replyTo !== undefined) {
+      const waiter = this.pending.get(raw.replyTo);
+      if (!waiter) return;
+      this.pending.delete(raw.replyTo);
+      if (!msg) waiter.reject(new Error('malformed reply'));
+      else if (msg.type === 'error') waiter.reject(new Error(String((msg as unknown as ErrorReply).message)));
+      else waiter.resolve(msg);
+      return;
+    }
+    if (!msg) {
+      this.onInvalid(raw.body);
+      this.post({ id: this.nextId++, replyTo: raw.id, body: this.makeError('malformed message') });
+      return;
+    }
+    let reply: TOut | undefined;
+    try {
+      reply = await this.onMessage(msg);
+    } catch (e) {
+      reply = this.makeError(e instanceof Error ? e.message : String(e));
+    }
+    if (reply !== undefined) this.post({ id: this.nextId++, replyTo: raw.id, body: reply });
+  }
+
+  /** Fails every outstanding request (the panel closed). */
+  dispose(): void {
+    for (const w of this.pending.values()) w.reject(new Error('channel closed'));
+    this.pending.clear();
+  }
+}
