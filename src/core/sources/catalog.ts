@@ -1,0 +1,511 @@
+// The layout-aware view of a LogSource: what the children of each node of the explorer are.
+//
+//   source → location (one `[prefix/]AWSLogs/` root, named after the trail(s) its digests name)
+//          → organization → account → region → day → files
+//   source → loose files (CloudTrail-looking files outside any AWSLogs tree)
+//
+// Every call lists one level (or the handful of levels a node folds together, such as
+// YYYY/MM/DD → days) through LogSource.listLevel, so it works the same on a folder and on S3,
+// and expanding a node never walks the whole source. Pure: no vscode here.
+import { CloudTrailFileNameInfo, CloudTrailObjectKind, KIND_FOLDERS, accountKindPrefix, isAccountId, isOrganizationId, parseCloudTrailFileName } from './layout';
+import { LogSource, SourceEntry, SourceError, SourceObject } from './source';
+
+export type FileKind = CloudTrailObjectKind | 'other' | 'loose';
+
+export interface TrailRef {
+  name: string;
+  homeRegion: string;
+}
+
+/** Where the account-level folders of one node live: `[prefix/]AWSLogs/[org/]<acct>/`. */
+export interface AccountScope {
+  /** The AWSLogs root key, e.g. `logs/AWSLogs/` or `AWSLogs/`. */
+  root: string;
+  organizationId?: string;
+  accountId: string;
+}
+
+export interface LocationNode {
+  type: 'location';
+  id: string;
+  root: string;
+  /** Everything before `AWSLogs/` without the trailing slash ('' when the root is at the top). */
+  prefix: string;
+  /** Trails named by the digest files found under this root (none when there are no digests). */
+  trails: TrailRef[];
+  /** True when trail discovery looked at only some of the accounts (large organizations). */
+  trailsSampled: boolean;
+  /** Why the trails could not be named (the digests could not be listed). */
+  trailsError?: string;
+}
+
+export interface OrganizationNode {
+  type: 'organization';
+  id: string;
+  root: string;
+  organizationId: string;
+}
+
+export interface AccountNode extends AccountScope {
+  type: 'account';
+  id: string;
+}
+
+export interface RegionNode extends AccountScope {
+  type: 'region';
+  id: string;
+  /** The region folder as written (real data has e.g. `us_east_1`). */
+  region: string;
+  kinds: CloudTrailObjectKind[];
+}
+
+export interface DayNode extends AccountScope {
+  type: 'day';
+  id: string;
+  region: string;
+  /** YYYY-MM-DD */
+  date: string;
+  kinds: CloudTrailObjectKind[];
+}
+
+export interface FileNode {
+  type: 'file';
+  id: string;
+  key: string;
+  size: number;
+  modified?: number;
+  fileKind: FileKind;
+  /** What the name says, for files CloudTrail named. */
+  info?: CloudTrailFileNameInfo;
+}
+
+export interface LooseFilesNode {
+  type: 'loose';
+  id: string;
+  files: SourceObject[];
+  /** The search for loose files stopped early (too many folders or too deep). */
+  truncated: boolean;
+}
+
+/** A notice in place of children: the reason a level could not be listed. */
+export interface ProblemNode {
+  type: 'problem';
+  id: string;
+  message: string;
+  key: string;
+}
+
+export type CatalogNode = LocationNode | OrganizationNode | AccountNode | RegionNode | DayNode | FileNode | LooseFilesNode | ProblemNode;
+
+export interface DiscoveryOptions {
+  /** How many folder levels below the source root to look for AWSLogs/ and loose files. */
+  maxDepth?: number;
+  /** How many folders to list at most while looking. */
+  maxFolders?: number;
+  /** How many accounts per root to read digest names from when naming trails. */
+  maxTrailAccounts?: number;
+}
+
+const DEFAULTS: Required<DiscoveryOptions> = { maxDepth: 6, maxFolders: 2000, maxTrailAccounts: 10 };
+const LIST_CONCURRENCY = 8;
+const LOOSE_NAME = /\.(json|json\.gz|jsonl|jsonl\.gz)$/i;
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode', '.idea', '__pycache__']);
+const KIND_ORDER: readonly CloudTrailObjectKind[] = ['log', 'insight', 'digest'];
+
+/** True for a file name the explorer shows as a possible CloudTrail file outside the layout. */
+export function isLooseCandidate(key: string): boolean {
+  return LOOSE_NAME.test(key);
+}
+
+export function prefixOfRoot(root: string): string {
+  return root.slice(0, -'AWSLogs/'.length).replace(/\/$/, '');
+}
+
+/** `[prefix/]AWSLogs/[org/]<acct>/` */
+export function accountPrefix(scope: AccountScope): string {
+  return `${scope.root}${scope.organizationId ? `${scope.organizationId}/` : ''}${scope.accountId}/`;
+}
+
+/** The folder of one kind of object for a region: `…/<acct>/<KindFolder>/<region>/`. */
+export function regionKindPrefix(scope: AccountScope, kind: CloudTrailObjectKind, region: string): string {
+  return `${accountKindPrefix({ prefix: prefixOfRoot(scope.root), organizationId: scope.organizationId, accountId: scope.accountId, kind })}${region}/`;
+}
+
+/** The folder of one kind of object for a day: `…/<KindFolder>/<region>/YYYY/MM/DD/`. */
+export function dayKindPrefix(scope: AccountScope, kind: CloudTrailObjectKind, region: string, date: string): string {
+  return `${regionKindPrefix(scope, kind, region)}${date.replace(/-/g, '/')}/`;
+}
+
+/**
+ * The key prefixes a node covers (objects of every kind). A location covers its whole root; a
+ * region or day covers one folder per kind of object present.
+ */
+export function nodePrefixes(node: CatalogNode): string[] {
+  switch (node.type) {
+    case 'location':
+      return [node.root];
+    case 'organization':
+      return [`${node.root}${node.organizationId}/`];
+    case 'account':
+      return [accountPrefix(node)];
+    case 'region':
+      return node.kinds.map((k) => regionKindPrefix(node, k, node.region));
+    case 'day':
+      return node.kinds.map((k) => dayKindPrefix(node, k, node.region, node.date));
+    case 'file':
+      return [node.key];
+    case 'loose':
+    case 'problem':
+      return [];
+  }
+}
+
+/**
+ * What to hand to the timeline: the one key prefix holding the node's CloudTrail events (log
+ * files only, never digests) or, for loose files, the keys themselves.
+ */
+export function eventScope(node: CatalogNode): { prefix?: string; keys?: string[] } | undefined {
+  switch (node.type) {
+    case 'location':
+      return { prefix: node.root };
+    case 'organization':
+      return { prefix: `${node.root}${node.organizationId}/` };
+    case 'account':
+      return { prefix: accountKindPrefix({ prefix: prefixOfRoot(node.root), organizationId: node.organizationId, accountId: node.accountId, kind: 'log' }) };
+    case 'region':
+      return node.kinds.includes('log') ? { prefix: regionKindPrefix(node, 'log', node.region) } : undefined;
+    case 'day':
+      return node.kinds.includes('log') ? { prefix: dayKindPrefix(node, 'log', node.region, node.date) } : undefined;
+    case 'file':
+      return node.fileKind === 'digest' ? undefined : { keys: [node.key] };
+    case 'loose':
+      return { keys: node.files.map((f) => f.key) };
+    case 'problem':
+      return undefined;
+  }
+}
+
+/** The digest prefix to validate for a node, when it has digests below it. */
+export function digestScope(node: CatalogNode): { prefix: string } | undefined {
+  switch (node.type) {
+    case 'location':
+      return { prefix: node.root };
+    case 'organization':
+      return { prefix: `${node.root}${node.organizationId}/` };
+    case 'account':
+      return { prefix: accountPrefix(node) };
+    case 'region':
+      return node.kinds.includes('digest') ? { prefix: regionKindPrefix(node, 'digest', node.region) } : undefined;
+    case 'day':
+      return node.kinds.includes('digest') ? { prefix: dayKindPrefix(node, 'digest', node.region, node.date) } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export class CloudTrailCatalog {
+  private readonly options: Required<DiscoveryOptions>;
+
+  constructor(
+    readonly source: LogSource,
+    options: DiscoveryOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** The top level: one node per AWSLogs root (named by its trails), then the loose files. */
+  async roots(signal?: AbortSignal): Promise<CatalogNode[]> {
+    const found = await this.discover(signal);
+    const locations = await mapLimited(found.roots, LIST_CONCURRENCY, async (root): Promise<CatalogNode> => {
+      const location: LocationNode = { type: 'location', id: `L:${root}`, root, prefix: prefixOfRoot(root), trails: [], trailsSampled: false };
+      try {
+        const { trails, sampled } = await this.trailsOf(root, signal);
+        return { ...location, trails, trailsSampled: sampled };
+      } catch (e) {
+        if (e instanceof SourceError && e.code === 'cancelled') throw e;
+        // The logs may still be listable even where the digests are not.
+        return { ...location, trailsError: e instanceof Error ? e.message : String(e) };
+      }
+    });
+    const nodes: CatalogNode[] = [...locations, ...found.problems];
+    if (found.loose.length > 0 || (found.truncated && found.roots.length === 0)) {
+      nodes.push({ type: 'loose', id: 'loose', files: found.loose, truncated: found.truncated });
+    }
+    return nodes;
+  }
+
+  async children(node: CatalogNode, signal?: AbortSignal): Promise<CatalogNode[]> {
+    try {
+      switch (node.type) {
+        case 'location':
+          return await this.locationChildren(node, signal);
+        case 'organization':
+          return await this.organizationChildren(node, signal);
+        case 'account':
+          return await this.regionsOf(node, signal);
+        case 'region':
+          return await this.daysOf(node, signal);
+        case 'day':
+          return await this.filesOf(node, signal);
+        case 'loose':
+          return node.files.map((f) => fileNode(f, 'loose'));
+        default:
+          return [];
+      }
+    } catch (e) {
+      if (e instanceof SourceError && e.code === 'cancelled') throw e;
+      return [problem(e, nodePrefixes(node)[0] ?? '')];
+    }
+  }
+
+  /**
+   * Finds the AWSLogs roots and loose files, breadth first, listing one folder at a time and
+   * never descending into an AWSLogs tree (its layout is known) or tool folders.
+   */
+  async discover(signal?: AbortSignal): Promise<{ roots: string[]; loose: SourceObject[]; truncated: boolean; problems: ProblemNode[] }> {
+    const roots: string[] = [];
+    const loose: SourceObject[] = [];
+    const problems: ProblemNode[] = [];
+    let frontier = [''];
+    let listed = 0;
+    let truncated = false;
+    for (let depth = 0; frontier.length > 0; depth++) {
+      if (depth > this.options.maxDepth) {
+        truncated = true;
+        break;
+      }
+      const room = this.options.maxFolders - listed;
+      if (frontier.length > room) {
+        truncated = true;
+        frontier = frontier.slice(0, room);
+      }
+      listed += frontier.length;
+      const levels = await mapLimited(frontier, LIST_CONCURRENCY, async (prefix) => {
+        try {
+          return await this.source.listLevel(prefix, signal);
+        } catch (e) {
+          if (e instanceof SourceError && e.code === 'cancelled') throw e;
+          // The root itself failing is the source's problem; a sub-folder failing is noted and skipped.
+          if (prefix === '') throw e;
+          problems.push(problem(e, prefix));
+          return [] as SourceEntry[];
+        }
+      });
+      const next: string[] = [];
+      for (const entries of levels) {
+        for (const e of entries) {
+          if (e.kind === 'object') {
+            if (isLooseCandidate(e.key)) loose.push(e);
+            continue;
+          }
+          const name = lastSegment(e.prefix);
+          if (name === 'AWSLogs') roots.push(e.prefix);
+          else if (!SKIPPED_FOLDERS.has(name) && !name.startsWith('.')) next.push(e.prefix);
+        }
+      }
+      frontier = next;
+    }
+    roots.sort();
+    loose.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { roots, loose, truncated, problems };
+  }
+
+  /**
+   * Trail names from digest file names (`<acct>_CloudTrail-Digest_<region>_<trail>_<home>_…`):
+   * the most recent day of digests in every region of the first accounts under the root.
+   */
+  async trailsOf(root: string, signal?: AbortSignal): Promise<{ trails: TrailRef[]; sampled: boolean }> {
+    const accounts = await this.accountsUnder(root, signal);
+    const sample = accounts.slice(0, this.options.maxTrailAccounts);
+    const found = new Map<string, TrailRef>();
+    await mapLimited(sample, LIST_CONCURRENCY, async (scope) => {
+      const digestRoot = accountKindPrefix({ prefix: prefixOfRoot(root), organizationId: scope.organizationId, accountId: scope.accountId, kind: 'digest' });
+      const regions = await this.prefixesIn(digestRoot, signal, true);
+      await mapLimited(regions, LIST_CONCURRENCY, async (regionPrefix) => {
+        const day = await this.latestDay(regionPrefix, signal);
+        if (!day) return;
+        for (const e of await this.listQuiet(day, signal)) {
+          if (e.kind !== 'object') continue;
+          const info = parseCloudTrailFileName(lastSegment(e.key));
+          if (info?.kind === 'digest' && info.trailName && info.homeRegion) {
+            found.set(`${info.trailName}\u0000${info.homeRegion}`, { name: info.trailName, homeRegion: info.homeRegion });
+          }
+        }
+      });
+    });
+    const trails = [...found.values()].sort((a, b) => a.name.localeCompare(b.name) || a.homeRegion.localeCompare(b.homeRegion));
+    return { trails, sampled: accounts.length > sample.length };
+  }
+
+  private async locationChildren(node: LocationNode, signal?: AbortSignal): Promise<CatalogNode[]> {
+    const out: CatalogNode[] = [];
+    for (const e of await this.source.listLevel(node.root, signal)) {
+      if (e.kind !== 'prefix') continue;
+      const name = lastSegment(e.prefix);
+      if (isOrganizationId(name)) out.push({ type: 'organization', id: `O:${e.prefix}`, root: node.root, organizationId: name });
+      else if (isAccountId(name)) out.push({ type: 'account', id: `A:${e.prefix}`, root: node.root, accountId: name });
+    }
+    return out;
+  }
+
+  private async organizationChildren(node: OrganizationNode, signal?: AbortSignal): Promise<CatalogNode[]> {
+    const out: CatalogNode[] = [];
+    for (const e of await this.source.listLevel(`${node.root}${node.organizationId}/`, signal)) {
+      const name = e.kind === 'prefix' ? lastSegment(e.prefix) : '';
+      if (e.kind === 'prefix' && isAccountId(name)) {
+        out.push({ type: 'account', id: `A:${e.prefix}`, root: node.root, organizationId: node.organizationId, accountId: name });
+      }
+    }
+    return out;
+  }
+
+  private async accountsUnder(root: string, signal?: AbortSignal): Promise<AccountScope[]> {
+    const accounts: AccountScope[] = [];
+    const orgs: string[] = [];
+    for (const e of await this.source.listLevel(root, signal)) {
+      if (e.kind !== 'prefix') continue;
+      const name = lastSegment(e.prefix);
+      if (isAccountId(name)) accounts.push({ root, accountId: name });
+      else if (isOrganizationId(name)) orgs.push(name);
+    }
+    for (const org of orgs) {
+      for (const p of await this.prefixesIn(`${root}${org}/`, signal, false)) {
+        const name = lastSegment(p);
+        if (isAccountId(name)) accounts.push({ root, organizationId: org, accountId: name });
+      }
+    }
+    return accounts;
+  }
+
+  /** Regions of an account: the union of the region folders of every kind of object. */
+  private async regionsOf(node: AccountNode, signal?: AbortSignal): Promise<CatalogNode[]> {
+    const base = accountPrefix(node);
+    const present = new Set<string>();
+    for (const e of await this.source.listLevel(base, signal)) if (e.kind === 'prefix') present.add(lastSegment(e.prefix));
+    const regions = new Map<string, Set<CloudTrailObjectKind>>();
+    const kinds = KIND_ORDER.filter((k) => present.has(KIND_FOLDERS[k]));
+    const lists = await mapLimited(kinds, LIST_CONCURRENCY, (k) => this.prefixesIn(`${base}${KIND_FOLDERS[k]}/`, signal, false));
+    kinds.forEach((k, i) => {
+      for (const p of lists[i]) {
+        const region = lastSegment(p);
+        if (!regions.has(region)) regions.set(region, new Set());
+        regions.get(region)!.add(k);
+      }
+    });
+    return [...regions.keys()].sort().map((region) => ({
+      type: 'region' as const,
+      id: `R:${base}${region}/`,
+      root: node.root,
+      organizationId: node.organizationId,
+      accountId: node.accountId,
+      region,
+      kinds: KIND_ORDER.filter((k) => regions.get(region)!.has(k)),
+    }));
+  }
+
+  /** Days of a region: YYYY/MM/DD folders of every kind, merged, oldest first. */
+  private async daysOf(node: RegionNode, signal?: AbortSignal): Promise<CatalogNode[]> {
+    const days = new Map<string, Set<CloudTrailObjectKind>>();
+    await mapLimited(node.kinds, LIST_CONCURRENCY, async (kind) => {
+      for (const date of await this.datesUnder(regionKindPrefix(node, kind, node.region), signal)) {
+        if (!days.has(date)) days.set(date, new Set());
+        days.get(date)!.add(kind);
+      }
+    });
+    const base = accountPrefix(node);
+    return [...days.keys()].sort().map((date) => ({
+      type: 'day' as const,
+      id: `D:${base}${node.region}/${date}`,
+      root: node.root,
+      organizationId: node.organizationId,
+      accountId: node.accountId,
+      region: node.region,
+      date,
+      kinds: KIND_ORDER.filter((k) => days.get(date)!.has(k)),
+    }));
+  }
+
+  /** Files of a day: logs, then Insights, then digests, each in key (= time) order. */
+  private async filesOf(node: DayNode, signal?: AbortSignal): Promise<CatalogNode[]> {
+    const lists = await mapLimited(node.kinds, LIST_CONCURRENCY, (k) => this.source.listLevel(dayKindPrefix(node, k, node.region, node.date), signal));
+    const out: FileNode[] = [];
+    node.kinds.forEach((kind, i) => {
+      for (const e of lists[i]) {
+        if (e.kind !== 'object') continue;
+        const info = parseCloudTrailFileName(lastSegment(e.key));
+        out.push(fileNode(e, info?.kind === kind ? kind : 'other', info));
+      }
+    });
+    return out;
+  }
+
+  private async datesUnder(regionPrefix: string, signal?: AbortSignal): Promise<string[]> {
+    const dates: string[] = [];
+    const years = (await this.prefixesIn(regionPrefix, signal, false)).filter((p) => /^\d{4}$/.test(lastSegment(p)));
+    const months = (await mapLimited(years, LIST_CONCURRENCY, (y) => this.prefixesIn(y, signal, false))).flat().filter((p) => /^\d{2}$/.test(lastSegment(p)));
+    const dayLists = await mapLimited(months, LIST_CONCURRENCY, (m) => this.prefixesIn(m, signal, false));
+    for (const list of dayLists) {
+      for (const d of list) {
+        if (!/^\d{2}$/.test(lastSegment(d))) continue;
+        dates.push(d.slice(regionPrefix.length, -1).replace(/\//g, '-'));
+      }
+    }
+    return dates;
+  }
+
+  /** The newest YYYY/MM/DD/ folder under a region folder, or undefined. */
+  private async latestDay(regionPrefix: string, signal?: AbortSignal): Promise<string | undefined> {
+    let at = regionPrefix;
+    for (const digits of [4, 2, 2]) {
+      const pattern = new RegExp(`^\\d{${digits}}$`);
+      const next = (await this.prefixesIn(at, signal, true)).filter((p) => pattern.test(lastSegment(p)));
+      if (next.length === 0) return undefined;
+      at = next[next.length - 1];
+    }
+    return at;
+  }
+
+  private async prefixesIn(prefix: string, signal: AbortSignal | undefined, quiet: boolean): Promise<string[]> {
+    const entries = quiet ? await this.listQuiet(prefix, signal) : await this.source.listLevel(prefix, signal);
+    return entries.filter((e): e is Extract<SourceEntry, { kind: 'prefix' }> => e.kind === 'prefix').map((e) => e.prefix);
+  }
+
+  /** Lists a level where a missing folder simply means "nothing here" (optional kinds). */
+  private async listQuiet(prefix: string, signal?: AbortSignal): Promise<SourceEntry[]> {
+    try {
+      return await this.source.listLevel(prefix, signal);
+    } catch (e) {
+      if (e instanceof SourceError && e.code === 'not-found') return [];
+      throw e;
+    }
+  }
+}
+
+function fileNode(o: SourceObject, fileKind: FileKind, info?: CloudTrailFileNameInfo): FileNode {
+  return { type: 'file', id: `F:${o.key}`, key: o.key, size: o.size, modified: o.modified, fileKind, info };
+}
+
+function problem(e: unknown, key: string): ProblemNode {
+  const message = e instanceof Error ? e.message : String(e);
+  return { type: 'problem', id: `P:${key}`, message, key };
+}
+
+/** The last path segment of a key or prefix ('a/b/' → 'b', 'a/b.json' → 'b.json'). */
+export function lastSegment(keyOrPrefix: string): string {
+  const trimmed = keyOrPrefix.endsWith('/') ? keyOrPrefix.slice(0, -1) : keyOrPrefix;
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+/** Maps with at most `limit` calls in flight, keeping the input order. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

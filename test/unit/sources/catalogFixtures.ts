@@ -1,0 +1,32 @@
+// Builds small AWSLogs trees in temporary folders for the catalog tests and benchmark.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export function tempTree(files: Record<string, string | number>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ctl-catalog-'));
+  for (const [key, content] of Object.entries(files)) {
+    const file = join(dir, ...key.split('/'));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, typeof content === 'number' ? Buffer.alloc(content) : content);
+  }
+  return dir;
+}
+
+/** `[prefix/]AWSLogs/[org/]<acct>/CloudTrail/<region>/YYYY/MM/DD/<acct>_CloudTrail_<region>_<time>_<id>.json.gz` */
+export function logKey(o: { prefix?: string; org?: string; account: string; region: string; date: string; time: string; id: string; folderRegion?: string }): string {
+  const [y, m, d] = o.date.split('-');
+  const head = `${o.prefix ? `${o.prefix}/` : ''}AWSLogs/${o.org ? `${o.org}/` : ''}${o.account}`;
+  return `${head}/CloudTrail/${o.folderRegion ?? o.region}/${y}/${m}/${d}/${o.account}_CloudTrail_${o.region}_${y}${m}${d}T${o.time}Z_${o.id}.json.gz`;
+}
+
+export function digestKey(o: { prefix?: string; org?: string; account: string; region: string; date: string; time: string; trail: string; home: string }): string {
+  const [y, m, d] = o.date.split('-');
+  const head = `${o.prefix ? `${o.prefix}/` : ''}AWSLogs/${o.org ? `${o.org}/` : ''}${o.account}`;
+  return `${head}/CloudTrail-Digest/${o.region}/${y}/${m}/${d}/${o.account}_CloudTrail-Digest_${o.region}_${o.trail}_${o.home}_${y}${m}${d}T${o.time}00Z.json.gz`;
+}
+
+export function insightKey(o: { account: string; region: string; date: string; time: string; id: string }): string {
+  const [y, m, d] = o.date.split('-');
+  return `AWSLogs/${o.account}/CloudTrail-Insight/${o.region}/${y}/${m}/${d}/${o.account}_CloudTrail-Insight_${o.region}_${y}${m}${d}T${o.time}Z_${o.id}.json.gz`;
+}
