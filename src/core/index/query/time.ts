@@ -1,0 +1,74 @@
+// ISO-8601 dates as the query language reads them, in one place: the parser turns typed dates
+// into instants, and the matcher reads record times with the same rules (never Date.parse,
+// which reads zone-less and non-ISO strings in the machine's local time zone).
+
+/** A typed date stands for the whole period it names: `2024-05-14` is that UTC day. */
+export interface TimeSpan {
+  /** First millisecond of the period (UTC epoch ms). */
+  start: number;
+  /** First millisecond after the period; equals `start` when milliseconds were given. */
+  end: number;
+  /** Milliseconds were given: the span is a single instant. */
+  exact: boolean;
+}
+
+const ISO =
+  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$/i;
+
+/**
+ * Reads `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, then optionally `THH`, `:MM`, `:SS`, `.fff` and a zone
+ * (`Z`, `+02:00`, `-0500`). No zone means UTC: CloudTrail times are UTC. Returns undefined for
+ * anything else, including impossible dates like 2024-02-30.
+ */
+export function parseIsoTime(text: string): TimeSpan | undefined {
+  const m = ISO.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  const year = Number(y);
+  const month = mo === undefined ? 1 : Number(mo);
+  const day = d === undefined ? 1 : Number(d);
+  const hour = h === undefined ? 0 : Number(h);
+  const minute = mi === undefined ? 0 : Number(mi);
+  const second = s === undefined ? 0 : Number(s);
+  const ms = frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, '0'));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let start = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC maps years 0–99 to 1900–1999.
+  if (year < 100) start = new Date(start).setUTCFullYear(year);
+  start -= zoneOffsetMs(zone);
+  let end: number;
+  if (frac !== undefined) end = start;
+  else if (s !== undefined) end = start + 1000;
+  else if (mi !== undefined) end = start + 60_000;
+  else if (h !== undefined) end = start + 3_600_000;
+  else if (d !== undefined) end = start + 86_400_000;
+  else if (mo !== undefined) end = Date.UTC(year, month, 1) - zoneOffsetMs(zone);
+  else end = Date.UTC(year + 1, 0, 1);
+  if (year + 1 < 100 && mo === undefined) end = new Date(end).setUTCFullYear(year + 1);
+  return { start, end, exact: frac !== undefined };
+}
+
+/** CloudTrail's own format: `2024-05-15T00:00:00Z`, with `.sss` only when not zero. */
+export function formatInstant(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** Epoch ms of a record's time string, or undefined when it is not an ISO date. */
+export function instantOf(text: string): number | undefined {
+  return parseIsoTime(text)?.start;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+function zoneOffsetMs(zone: string | undefined): number {
+  if (zone === undefined || zone.toUpperCase() === 'Z') return 0;
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const hours = Number(digits.slice(0, 2));
+  const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+  return sign * (hours * 60 + minutes) * 60_000;
+}
