@@ -149,7 +149,7 @@ export interface CompleteRequest {
   filter: string;
   cursor: number;
 }
-/** Adds `field = value` (or its negation) to the filter, in the query language's own syntax. */
+/** Adds `field:value` (or its negation) to the filter, in the query language's own syntax. */
 export interface AddTermRequest {
   type: 'addTerm';
   filter: string;
@@ -446,7 +446,8 @@ export class Channel<TOut extends { type: string }, TIn extends { type: string }
     private readonly validateIn: (body: unknown) => TIn | undefined,
     /** Handles a message that is not a reply; a returned body is sent back as the reply. */
     private readonly onMessage: (msg: TIn) => Promise<TOut | undefined> | TOut | undefined,
-    private readonly makeError: (message: string) => TOut,
+    /** Builds the reply to a failed or malformed request; without it such requests get none. */
+    private readonly makeError: ((message: string) => TOut) | undefined,
     private readonly onInvalid: (raw: unknown) => void = () => {},
   ) {}
 
@@ -482,14 +483,14 @@ export class Channel<TOut extends { type: string }, TIn extends { type: string }
     }
     if (!msg) {
       this.onInvalid(raw.body);
-      this.post({ id: this.nextId++, replyTo: raw.id, body: this.makeError('malformed message') });
+      if (this.makeError) this.post({ id: this.nextId++, replyTo: raw.id, body: this.makeError('malformed message') });
       return;
     }
     let reply: TOut | undefined;
     try {
       reply = await this.onMessage(msg);
     } catch (e) {
-      reply = this.makeError(e instanceof Error ? e.message : String(e));
+      reply = this.makeError?.(e instanceof Error ? e.message : String(e));
     }
     if (reply !== undefined) this.post({ id: this.nextId++, replyTo: raw.id, body: reply });
   }

@@ -1,0 +1,74 @@
+// The selected event in full: the plain-words explanations (the same the code lenses show), the
+// actions (pivots, ±5 minutes of context, open raw, copy as JSON) and the pretty-printed record.
+import { DetailReply, Pivot } from '../protocol';
+import { clear, h } from './dom';
+import { formatTime, Zone } from './timeFormat';
+import { revealHidden } from './visibleText';
+
+export interface DetailEvents {
+  onPivot(pivot: Pivot): void;
+  onContext(time: number, id: number): void;
+  onOpenRaw(id: number): void;
+  onCopy(id: number): void;
+  onClose(): void;
+}
+
+export class DetailView {
+  readonly element: HTMLElement;
+  private readonly content: HTMLElement;
+  private shown: DetailReply | null = null;
+  private zone: Zone = 'utc';
+
+  constructor(private readonly events: DetailEvents) {
+    const close = h('button', { class: 'icon-button detail-close', title: 'Close details', 'aria-label': 'Close details' }, '×');
+    close.addEventListener('click', () => this.events.onClose());
+    this.content = h('div', { class: 'detail-content', tabindex: 0 });
+    this.element = h('aside', { class: 'detail', role: 'region', 'aria-label': 'Event details' }, close, this.content);
+    this.set(null);
+  }
+
+  focus(): void {
+    this.content.focus();
+  }
+
+  setZone(zone: Zone): void {
+    this.zone = zone;
+    if (this.shown) this.set(this.shown);
+  }
+
+  get current(): DetailReply | null {
+    return this.shown;
+  }
+
+  set(d: DetailReply | null, loading = false): void {
+    this.shown = d;
+    clear(this.content);
+    if (!d) {
+      this.content.append(h('p', { class: 'detail-note' }, loading ? 'Loading…' : 'Select an event to see it in full.'));
+      return;
+    }
+    const actions = h('div', { class: 'detail-actions' });
+    for (const p of d.pivots) {
+      const b = h('button', { class: 'pivot', title: `Filter: ${p.filter}` }, revealHidden(p.label));
+      b.dataset.pivot = p.kind;
+      b.addEventListener('click', () => this.events.onPivot(p));
+      actions.append(b);
+    }
+    const ctx = h('button', { class: 'context', title: 'All events from 5 minutes before to 5 minutes after this one' }, '±5 minutes');
+    ctx.disabled = d.time < 0;
+    ctx.addEventListener('click', () => this.events.onContext(d.time, d.id));
+    const raw = h('button', { class: 'open-raw' }, 'Open raw record');
+    raw.addEventListener('click', () => this.events.onOpenRaw(d.id));
+    const copy = h('button', { class: 'copy-json' }, 'Copy as JSON');
+    copy.addEventListener('click', () => this.events.onCopy(d.id));
+    actions.append(ctx, raw, copy);
+    const explanations = h('dl', { class: 'explanations' });
+    for (const e of d.explanations) explanations.append(h('dt', {}, revealHidden(e.label)), h('dd', {}, revealHidden(e.text)));
+    this.content.append(
+      h('h2', { class: 'detail-title' }, formatTime(d.time, this.zone)),
+      explanations,
+      actions,
+      h('pre', { class: 'record-json' }, revealHidden(d.json)),
+    );
+  }
+}

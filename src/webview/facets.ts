@@ -1,0 +1,75 @@
+// Top values per field for the current result. A click adds `field = value` to the filter, an
+// alt- or shift-click adds its negation; the host writes the term in the query language, so the
+// filter box always shows (and lets the user edit) exactly what was applied.
+import { Facet, FacetId } from '../protocol';
+import { clear, formatCount, h } from './dom';
+import { cellText } from './visibleText';
+
+export const FACET_TITLES: Record<FacetId, string> = {
+  eventName: 'Event name',
+  eventSource: 'Event source',
+  principal: 'Principal',
+  sourceIp: 'Source IP',
+  region: 'Region',
+  account: 'Account',
+  errorCode: 'Error code',
+  userAgent: 'User agent',
+};
+
+export interface FacetEvents {
+  onPick(field: string, value: string, negate: boolean): void;
+}
+
+export class FacetsView {
+  readonly element: HTMLElement;
+  private collapsed = new Set<FacetId>();
+
+  constructor(private readonly events: FacetEvents) {
+    this.element = h('div', { class: 'facets', role: 'region', 'aria-label': 'Facets' });
+    this.element.addEventListener('click', (e) => {
+      const btn = (e.target as HTMLElement).closest<HTMLElement>('.facet-value');
+      if (!btn) return;
+      const field = btn.dataset.field;
+      const value = btn.dataset.value;
+      if (field === undefined || value === undefined) return;
+      this.events.onPick(field, value, e.altKey || e.shiftKey);
+    });
+  }
+
+  set(facets: Facet[] | null): void {
+    clear(this.element);
+    if (!facets) {
+      this.element.append(h('div', { class: 'facets-note' }, 'Counting…'));
+      return;
+    }
+    for (const f of facets) {
+      const max = Math.max(1, ...f.values.map((v) => v.count));
+      const title = h('button', { class: 'facet-title', 'aria-expanded': String(!this.collapsed.has(f.id)) }, FACET_TITLES[f.id]);
+      const list = h('ul', { class: 'facet-values', hidden: this.collapsed.has(f.id) });
+      title.addEventListener('click', () => {
+        if (this.collapsed.has(f.id)) this.collapsed.delete(f.id);
+        else this.collapsed.add(f.id);
+        list.hidden = this.collapsed.has(f.id);
+        title.setAttribute('aria-expanded', String(!list.hidden));
+      });
+      for (const v of f.values) {
+        const shown = v.value === '' ? '(none)' : cellText(v.value, 120);
+        const btn = h(
+          'button',
+          { class: 'facet-value', title: `${v.value}\nClick: only these · Alt/Shift-click: exclude` },
+          h('span', { class: 'facet-bar' }),
+          h('span', { class: 'facet-label' }, shown),
+          h('span', { class: 'facet-count' }, formatCount(v.count)),
+        );
+        btn.dataset.field = f.field;
+        btn.dataset.value = v.value;
+        btn.dataset.facet = f.id;
+        (btn.firstChild as HTMLElement).style.width = `${(v.count / max) * 100}%`;
+        list.append(h('li', {}, btn));
+      }
+      if (!f.values.length) list.append(h('li', { class: 'facets-note' }, 'no values'));
+      if (f.other > 0) list.append(h('li', { class: 'facets-note' }, `${formatCount(f.other)} more in other values`));
+      this.element.append(h('section', { class: 'facet' }, title, list));
+    }
+  }
+}

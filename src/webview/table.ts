@@ -1,0 +1,227 @@
+// The event table: a fixed-row-height virtual list. Only the rows in view plus a small overscan
+// exist in the DOM (a pool of row elements is reused), and rows arrive from the host in pages
+// for the current query id; rows not yet arrived show as placeholders.
+import { ColumnId, RowSummary, SortOrder } from '../protocol';
+import { clear, h } from './dom';
+import { formatTime, Zone } from './timeFormat';
+import { cellText } from './visibleText';
+import { scrollTopForRow, scrollTopToReveal, visibleWindow } from './virtualWindow';
+
+export const ROW_HEIGHT = 22;
+export const PAGE_SIZE = 100;
+const OVERSCAN = 10;
+
+export const COLUMN_TITLES: Record<ColumnId, string> = {
+  time: 'Time',
+  eventName: 'Event',
+  eventSource: 'Source',
+  principal: 'Principal',
+  sourceIp: 'Source IP',
+  region: 'Region',
+  account: 'Account',
+  errorCode: 'Error',
+  readOnly: 'Read-only',
+};
+
+export interface TableEvents {
+  requestPage(queryId: number, start: number, count: number): void;
+  onSelect(row: number, id: number | null): void;
+  onOpen(row: number): void;
+  onSort(sort: SortOrder): void;
+  onScroll(topRow: number): void;
+}
+
+export class TableView {
+  readonly element: HTMLElement;
+  private readonly header: HTMLElement;
+  private readonly viewport: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly empty: HTMLElement;
+  private pool: HTMLElement[] = [];
+  private pages = new Map<number, RowSummary[]>();
+  private requested = new Set<number>();
+  private queryId = -1;
+  private total = 0;
+  private columns: ColumnId[] = [];
+  private zone: Zone = 'utc';
+  private sort: SortOrder = 'asc';
+  selectedRow = -1;
+  private frame = 0;
+
+  constructor(private readonly events: TableEvents) {
+    this.header = h('div', { class: 'table-header', role: 'row' });
+    this.spacer = h('div', { class: 'table-spacer' });
+    this.body = h('div', { class: 'table-body', role: 'rowgroup' });
+    this.empty = h('div', { class: 'table-empty', hidden: true });
+    this.viewport = h('div', { class: 'table-viewport', tabindex: 0, role: 'grid', 'aria-label': 'Events', 'aria-multiselectable': 'false' }, this.spacer, this.body);
+    this.element = h('div', { class: 'table' }, this.header, this.viewport, this.empty);
+    this.viewport.addEventListener('scroll', () => this.schedule());
+    new ResizeObserver(() => this.schedule()).observe(this.viewport);
+    this.viewport.addEventListener('keydown', (e) => this.onKey(e));
+    this.body.addEventListener('click', (e) => {
+      const rowEl = (e.target as HTMLElement).closest<HTMLElement>('.row');
+      if (!rowEl || rowEl.dataset.row === undefined) return;
+      this.select(Number(rowEl.dataset.row));
+      this.viewport.focus({ preventScroll: true });
+    });
+    this.body.addEventListener('dblclick', (e) => {
+      const rowEl = (e.target as HTMLElement).closest<HTMLElement>('.row');
+      if (rowEl?.dataset.row !== undefined) this.events.onOpen(Number(rowEl.dataset.row));
+    });
+  }
+
+  /** A new result: forget cached pages; `firstRows` came with the query reply. */
+  setResult(queryId: number, total: number, pageStart: number, firstRows: RowSummary[]): void {
+    this.queryId = queryId;
+    this.total = total;
+    this.pages.clear();
+    this.requested.clear();
+    this.addRows(queryId, pageStart, firstRows);
+    this.empty.hidden = total > 0;
+    this.empty.textContent = total > 0 ? '' : 'No events match the filter and time range.';
+    this.render();
+  }
+
+  addRows(queryId: number, start: number, rows: RowSummary[]): void {
+    if (queryId !== this.queryId) return;
+    // Pages are PAGE_SIZE-aligned; a reply may span several.
+    for (let i = 0; i < rows.length; i++) {
+      const row = start + i;
+      const p = Math.floor(row / PAGE_SIZE);
+      let page = this.pages.get(p);
+      if (!page) this.pages.set(p, (page = []));
+      page[row - p * PAGE_SIZE] = rows[i];
+    }
+    for (let p = Math.floor(start / PAGE_SIZE); p * PAGE_SIZE < start + rows.length; p++) this.requested.add(p);
+    this.schedule();
+  }
+
+  setColumns(columns: ColumnId[], sort: SortOrder, zone: Zone): void {
+    this.columns = columns;
+    this.sort = sort;
+    this.zone = zone;
+    clear(this.header);
+    for (const c of columns) {
+      const cell = h('div', { class: `cell col-${c}`, role: 'columnheader' }, COLUMN_TITLES[c]);
+      if (c === 'time') {
+        cell.classList.add('sortable');
+        cell.setAttribute('aria-sort', sort === 'asc' ? 'ascending' : 'descending');
+        cell.title = 'Sort by time';
+        cell.append(h('span', { class: 'sort-indicator' }, sort === 'asc' ? ' ▲' : ' ▼'));
+        cell.addEventListener('click', () => this.events.onSort(this.sort === 'asc' ? 'desc' : 'asc'));
+      }
+      this.header.append(cell);
+    }
+    this.element.style.setProperty('--columns', columns.map((c) => `var(--col-${c})`).join(' '));
+    for (const el of this.pool) el.remove();
+    this.pool = [];
+    this.render();
+  }
+
+  rowAt(row: number): RowSummary | undefined {
+    return this.pages.get(Math.floor(row / PAGE_SIZE))?.[row % PAGE_SIZE];
+  }
+
+  /** The row index of an id among loaded rows (selection survives a re-query when visible). */
+  findRow(id: number): number {
+    for (const [p, rows] of this.pages) {
+      const i = rows.findIndex((r) => r && r.id === id);
+      if (i >= 0) return p * PAGE_SIZE + i;
+    }
+    return -1;
+  }
+
+  get topRow(): number {
+    return visibleWindow(this.viewport.scrollTop, this.viewport.clientHeight, ROW_HEIGHT, this.total, 0).topRow;
+  }
+
+  scrollToRow(row: number): void {
+    this.viewport.scrollTop = scrollTopForRow(row, this.viewport.clientHeight, ROW_HEIGHT, this.total);
+    this.schedule();
+  }
+
+  focus(): void {
+    this.viewport.focus();
+  }
+
+  select(row: number, reveal = false): void {
+    if (this.total === 0) return;
+    row = Math.max(0, Math.min(this.total - 1, row));
+    this.selectedRow = row;
+    if (reveal) this.viewport.scrollTop = scrollTopToReveal(row, this.viewport.scrollTop, this.viewport.clientHeight, ROW_HEIGHT, this.total);
+    this.render();
+    this.events.onSelect(row, this.rowAt(row)?.id ?? null);
+  }
+
+  /** Re-announces the selection once its row has arrived (after a page reply). */
+  selectedSummary(): RowSummary | undefined {
+    return this.selectedRow >= 0 ? this.rowAt(this.selectedRow) : undefined;
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const pageRows = Math.max(1, Math.floor(this.viewport.clientHeight / ROW_HEIGHT) - 1);
+    const cur = this.selectedRow < 0 ? -1 : this.selectedRow;
+    const moves: Record<string, number> = { ArrowDown: cur + 1, ArrowUp: Math.max(0, cur - 1), PageDown: cur + pageRows, PageUp: cur - pageRows, Home: 0, End: this.total - 1 };
+    if (e.key in moves) {
+      e.preventDefault();
+      this.select(moves[e.key], true);
+    } else if (e.key === 'Enter' && this.selectedRow >= 0) {
+      e.preventDefault();
+      this.events.onOpen(this.selectedRow);
+    }
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const w = visibleWindow(this.viewport.scrollTop, this.viewport.clientHeight, ROW_HEIGHT, this.total, OVERSCAN);
+    this.spacer.style.height = `${w.contentHeight}px`;
+    this.body.style.transform = `translateY(${w.offsetY}px)`;
+    const n = w.end - w.first;
+    while (this.pool.length < n) {
+      const el = h('div', { class: 'row', role: 'row' });
+      for (const c of this.columns) el.append(h('div', { class: `cell col-${c}`, role: 'gridcell' }));
+      this.pool.push(el);
+      this.body.append(el);
+    }
+    while (this.pool.length > n) this.pool.pop()!.remove();
+    for (let i = 0; i < n; i++) this.fill(this.pool[i], w.first + i);
+    this.events.onScroll(w.topRow);
+    // Ask for the pages in view that are neither here nor on their way.
+    for (let p = Math.floor(w.first / PAGE_SIZE); p * PAGE_SIZE < w.end; p++) {
+      if (this.requested.has(p)) continue;
+      this.requested.add(p);
+      this.events.requestPage(this.queryId, p * PAGE_SIZE, Math.min(PAGE_SIZE, this.total - p * PAGE_SIZE));
+    }
+  }
+
+  private fill(el: HTMLElement, row: number): void {
+    const r = this.rowAt(row);
+    el.dataset.row = String(row);
+    el.setAttribute('aria-rowindex', String(row + 1));
+    el.classList.toggle('selected', row === this.selectedRow);
+    el.setAttribute('aria-selected', String(row === this.selectedRow));
+    el.classList.toggle('placeholder', !r);
+    el.classList.toggle('error', !!r?.errorCode);
+    const cells = el.children;
+    for (let i = 0; i < this.columns.length; i++) {
+      const cell = cells[i] as HTMLElement;
+      const value = r ? this.cellValue(r, this.columns[i]) : '';
+      if (cell.textContent !== value) cell.textContent = value;
+      // The full value on hover, still as text (title is never parsed as markup).
+      cell.title = value;
+    }
+  }
+
+  private cellValue(r: RowSummary, c: ColumnId): string {
+    if (c === 'time') return formatTime(r.time, this.zone);
+    return cellText(r[c]);
+  }
+}
