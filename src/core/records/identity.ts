@@ -1,0 +1,238 @@
+// Who acted, in plain words: one line per userIdentity for code lenses and the timeline's
+// detail pane, plus the facts behind it. Field semantics follow the CloudTrail User Guide,
+// "CloudTrail userIdentity element":
+// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+import { accessKeyKind, parseArn } from './decoders';
+import type { CloudTrailRecord, UserIdentity } from './types';
+
+export type IdentityRisk = 'high' | 'medium' | 'low';
+
+export interface IdentityFact {
+  label: string;
+  value: string;
+}
+
+export interface IdentityDescription {
+  /** One line, e.g. "Assumed role Admin (session alice) · MFA: no · via console". */
+  summary: string;
+  /** high: root or root-equivalent; medium: long-term keys, anonymous or foreign principals; low: AWS services. */
+  risk: IdentityRisk | undefined;
+  /** Why the risk was given, when there is one. */
+  riskReason?: string;
+  /** The userIdentity.type as written (or "missing"). */
+  type: string;
+  /** The ARN that names who acted (the session ARN for assumed roles), when known. */
+  arn?: string;
+  /** For sessions: the ARN of the role or user that issued them. */
+  issuerArn?: string;
+  accessKeyId?: string;
+  accessKeyKind?: 'long-term' | 'temporary';
+  accountId?: string;
+  /** true/false when the session records whether MFA was used. */
+  mfa?: boolean;
+  viaConsole?: boolean;
+  /** Labelled details for a tooltip or detail pane. */
+  facts: IdentityFact[];
+}
+
+type Context = Pick<CloudTrailRecord, 'sessionCredentialFromConsole' | 'recipientAccountId' | 'eventName' | 'additionalEventData'>;
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+/** The last path segment of an ARN resource ("role/path/Admin" → "Admin"). */
+function lastSegment(arn: string | undefined): string | undefined {
+  if (!arn) return undefined;
+  const resource = parseArn(arn)?.resource;
+  if (!resource) return undefined;
+  const parts = resource.split('/');
+  return parts[parts.length - 1] || undefined;
+}
+
+/** Role and session names from an assumed-role ARN "…:assumed-role/Role/Session". */
+function assumedRoleParts(arn: string | undefined): { role?: string; session?: string } {
+  const resource = arn ? parseArn(arn)?.resource : undefined;
+  const m = resource ? /^assumed-role\/(.+)\/([^/]+)$/.exec(resource) : null;
+  return m ? { role: m[1].split('/').pop(), session: m[2] } : {};
+}
+
+// IAM Identity Center provisions roles named AWSReservedSSO_<PermissionSet>_<hash>, and the
+// session name is the Identity Center user name.
+function permissionSetOf(roleName: string | undefined): string | undefined {
+  const m = roleName ? /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/.exec(roleName) : null;
+  return m ? m[1] : undefined;
+}
+
+/**
+ * Describes who made a request. `record` supplies context outside userIdentity
+ * (sessionCredentialFromConsole, recipientAccountId, ConsoleLogin's MFAUsed) and is optional.
+ */
+export function describeIdentity(identity: UserIdentity | null | undefined, record?: Context): IdentityDescription {
+  if (!identity || typeof identity !== 'object' || Array.isArray(identity)) {
+    return { summary: 'No userIdentity in this record (an AWS-internal or service event)', risk: undefined, type: 'missing', facts: [] };
+  }
+  const type = str(identity.type) ?? 'missing';
+  const facts: IdentityFact[] = [];
+  const fact = (label: string, value: unknown): void => {
+    if (typeof value === 'string' && value) facts.push({ label, value });
+  };
+  const arn = str(identity.arn);
+  const accountId = str(identity.accountId);
+  const principalId = str(identity.principalId);
+  const userName = str(identity.userName);
+  const invokedBy = str(identity.invokedBy);
+  const accessKeyId = str(identity.accessKeyId);
+  const keyKind = accessKeyKind(accessKeyId);
+  const ctx = identity.sessionContext && typeof identity.sessionContext === 'object' ? identity.sessionContext : undefined;
+  const issuer = ctx?.sessionIssuer && typeof ctx.sessionIssuer === 'object' ? ctx.sessionIssuer : undefined;
+  const attrs = ctx?.attributes && typeof ctx.attributes === 'object' ? ctx.attributes : undefined;
+  const mfaText = str(attrs?.mfaAuthenticated);
+  let mfa = mfaText === 'true' ? true : mfaText === 'false' ? false : undefined;
+  // ConsoleLogin records carry MFA use in additionalEventData.MFAUsed ("Yes"/"No").
+  const mfaUsed = record?.eventName === 'ConsoleLogin' ? str((record.additionalEventData as Record<string, unknown> | undefined)?.MFAUsed) : undefined;
+  if (mfa === undefined && mfaUsed) mfa = mfaUsed === 'Yes';
+  const viaConsole = record?.sessionCredentialFromConsole === 'true' || record?.eventName === 'ConsoleLogin' || undefined;
+  const recipient = str(record?.recipientAccountId);
+  const foreignAccount = accountId && recipient && accountId !== recipient ? accountId : undefined;
+
+  let head: string;
+  let risk: IdentityRisk | undefined;
+  let riskReason: string | undefined;
+  let issuerArn: string | undefined;
+  const medium = (reason: string): void => {
+    if (!risk) {
+      risk = 'medium';
+      riskReason = reason;
+    }
+  };
+
+  switch (type) {
+    case 'Root':
+      head = `Root user of ${accountId ?? 'the account'} — high risk`;
+      risk = 'high';
+      riskReason = 'The root user has unrestricted access and should not be used day to day.';
+      break;
+    case 'IAMUser':
+      head = `IAM user ${userName ?? lastSegment(arn) ?? principalId ?? '(unnamed)'}`;
+      break;
+    case 'AssumedRole': {
+      const fromArn = assumedRoleParts(arn);
+      const role = str(issuer?.userName) ?? fromArn.role ?? '(unknown role)';
+      const session = fromArn.session ?? (principalId?.includes(':') ? principalId.slice(principalId.indexOf(':') + 1) : undefined);
+      issuerArn = str(issuer?.arn);
+      const permissionSet = permissionSetOf(role);
+      if (ctx?.assumedRoot === 'true') {
+        head = `Root session${session ? ` (${session})` : ''} obtained with sts:AssumeRoot — high risk`;
+        risk = 'high';
+        riskReason = 'Privileged root-user session from centralized root access.';
+      } else if (permissionSet) {
+        head = `IAM Identity Center user ${session ?? '(unknown)'} with permission set ${permissionSet}`;
+      } else {
+        head = `Assumed role ${role}${session ? ` (session ${session})` : ''}`;
+        if (session && /^i-[0-9a-f]{8,17}$/.test(session)) head += ` on EC2 instance ${session}`;
+      }
+      if (ctx?.ec2RoleDelivery) fact('EC2 instance metadata version', `IMDSv${ctx.ec2RoleDelivery === '2.0' ? '2' : '1'} (${ctx.ec2RoleDelivery})`);
+      break;
+    }
+    case 'Role':
+      head = `IAM role ${userName ?? lastSegment(arn) ?? principalId ?? '(unnamed)'}`;
+      break;
+    case 'FederatedUser': {
+      const name = lastSegment(arn) ?? principalId?.split(':').pop() ?? '(unnamed)';
+      const by = issuer ? `${str(issuer.type) === 'Root' ? 'the root user' : `IAM user ${str(issuer.userName) ?? lastSegment(str(issuer.arn)) ?? '?'}`}` : undefined;
+      issuerArn = str(issuer?.arn);
+      head = `Federated user ${name} (sts:GetFederationToken)${by ? ` issued by ${by}` : ''}`;
+      if (str(issuer?.type) === 'Root') {
+        risk = 'high';
+        riskReason = 'Federation token issued from root credentials.';
+      }
+      break;
+    }
+    case 'AWSAccount':
+      if (accountId === 'anonymous' || principalId === 'ANONYMOUS_PRINCIPAL') {
+        head = 'Anonymous / unauthenticated principal';
+        medium('Unauthenticated (public) access.');
+      } else {
+        head = `Another AWS account ${accountId ?? '(unknown)'}${principalId ? ` (principal ${principalId})` : ''}`;
+        medium('Cross-account access: the caller belongs to a different account.');
+      }
+      break;
+    case 'AWSService':
+      head = `AWS service ${invokedBy ?? '(unnamed)'} on behalf of the account`;
+      risk = 'low';
+      riskReason = 'Calls made by AWS services for the account.';
+      break;
+    case 'IdentityCenterUser': {
+      const userId = str(identity.onBehalfOf?.userId);
+      head = `IAM Identity Center user ${userId ?? '(unknown user id)'}`;
+      break;
+    }
+    case 'SAMLUser':
+      head = `SAML federated user ${userName ?? principalId ?? '(unnamed)'}${str(identity.identityProvider) ? ` via ${lastSegment(str(identity.identityProvider)) ?? identity.identityProvider}` : ''}`;
+      break;
+    case 'WebIdentityUser':
+      head = `Web identity user ${userName ?? principalId ?? '(unnamed)'}${str(identity.identityProvider) ? ` via ${identity.identityProvider}` : ''}`;
+      break;
+    case 'Directory':
+      head = `Directory user ${userName ?? principalId ?? '(unnamed)'}`;
+      break;
+    case 'Unknown':
+      head = userName || principalId
+        ? `Unidentified principal ${userName ?? principalId} (type Unknown: CloudTrail could not resolve the identity)`
+        : 'Anonymous / unauthenticated principal';
+      medium('CloudTrail could not determine who made the request.');
+      break;
+    case 'missing':
+      head = principalId === 'ANONYMOUS_PRINCIPAL' || accountId === 'anonymous' ? 'Anonymous / unauthenticated principal' : 'Principal without a type';
+      medium('The identity has no type.');
+      break;
+    default:
+      head = `Principal of type ${type}${arn ? ` ${arn}` : principalId ? ` ${principalId}` : ''}`;
+  }
+
+  const tail: string[] = [];
+  if (foreignAccount && type !== 'AWSAccount') tail.push(`from account ${foreignAccount}`);
+  if (type !== 'AWSService' && invokedBy) tail.push(`via ${invokedBy}`);
+  const sourceIdentity = str(ctx?.sourceIdentity);
+  if (sourceIdentity) tail.push(`source identity ${sourceIdentity}`);
+  const onBehalfOf = str(identity.onBehalfOf?.userId);
+  if (onBehalfOf && type !== 'IdentityCenterUser') tail.push(`on behalf of Identity Center user ${onBehalfOf}`);
+  if (mfa !== undefined) tail.push(`MFA: ${mfa ? 'yes' : 'no'}`);
+  if (viaConsole) tail.push('via console');
+  if (keyKind === 'long-term') tail.push(`long-term key ${accessKeyId}`);
+  if (keyKind === 'temporary' && type === 'IAMUser') tail.push('temporary key (sts:GetSessionToken)');
+  if (keyKind === 'long-term' && type !== 'Root') medium('Long-term access keys are the usual leaked credential.');
+  if (type === 'IAMUser' && viaConsole && mfa === false) medium('Console session without MFA.');
+
+  fact('Type', type);
+  fact('ARN', arn);
+  fact('Principal ID', principalId);
+  fact('Account', accountId);
+  if (accessKeyId) fact('Access key', `${accessKeyId}${keyKind ? ` (${keyKind})` : ''}`);
+  fact('Session issued by', issuerArn);
+  fact('Session created', str(attrs?.creationDate));
+  if (mfa !== undefined) fact('MFA', mfa ? 'yes' : 'no');
+  fact('Source identity', sourceIdentity);
+  fact('Invoked by', invokedBy);
+  fact('Identity provider', str(identity.identityProvider) ?? str(ctx?.webIdFederationData?.federatedProvider));
+  fact('On behalf of (Identity Center user id)', onBehalfOf);
+  fact('Identity store', str(identity.onBehalfOf?.identityStoreArn));
+  fact('Credential ID', str(identity.credentialId));
+  if (risk) fact('Risk', `${risk}${riskReason ? ` — ${riskReason}` : ''}`);
+
+  return {
+    summary: [head, ...tail].join(' · '),
+    risk,
+    riskReason,
+    type,
+    arn: arn ?? (type === 'Root' && accountId ? `arn:aws:iam::${accountId}:root` : undefined),
+    issuerArn,
+    accessKeyId,
+    accessKeyKind: keyKind,
+    accountId,
+    mfa,
+    viaConsole,
+    facts,
+  };
+}

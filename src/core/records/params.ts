@@ -1,0 +1,98 @@
+// Small readers for requestParameters: values are attacker-controlled and of any shape, so
+// every accessor checks types and renders a bounded, single-line text.
+
+export type Params = Record<string, unknown>;
+
+const MAX_VALUE_CHARS = 120;
+
+/** The value at a dotted path ("ipPermissions.items"), or undefined. */
+export function at(params: unknown, path: string): unknown {
+  let cur: unknown = params;
+  for (const key of path.split('.')) {
+    if (!cur || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = (cur as Params)[key];
+  }
+  return cur;
+}
+
+/** A single-line rendering of any JSON value, cut to a bounded length. */
+export function render(value: unknown, max = MAX_VALUE_CHARS): string | undefined {
+  let text: string;
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
+  else if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null)) text = value.map(String).join(', ');
+  else text = JSON.stringify(value);
+  text = text.replace(/[\r\n\t]+/g, ' ');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The rendered value at a path, or the fallback. */
+export function text(params: unknown, path: string, fallback = '?'): string {
+  return render(at(params, path)) ?? fallback;
+}
+
+/** Items of an EC2-style list ({items:[…]}) or a plain array. */
+export function items(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  const inner = at(value, 'items');
+  return Array.isArray(inner) ? inner : [];
+}
+
+/** The policy ARN's name ("arn:aws:iam::aws:policy/AdministratorAccess" → "AdministratorAccess"). */
+export function policyName(arn: unknown): string {
+  return typeof arn === 'string' ? arn.split('/').pop() || arn : '?';
+}
+
+/** Parses a policy document that CloudTrail logs as a JSON string (or already an object). */
+export function policyDocument(value: unknown): Params | undefined {
+  if (value && typeof value === 'object' && !Array.isArray(value)) return value as Params;
+  if (typeof value !== 'string') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Params) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+/** Allow statements of a policy whose principal is everyone ("*" or {"AWS":"*"}) and has no condition. */
+export function grantsPublicAccess(document: Params | undefined): boolean {
+  if (!document) return false;
+  return asArray(document.Statement).some((st) => {
+    if (!st || typeof st !== 'object') return false;
+    const s = st as Params;
+    if (s.Effect !== 'Allow' || s.Condition) return false;
+    const principal = s.Principal;
+    if (principal === '*') return true;
+    return asArray(at(principal, 'AWS')).includes('*');
+  });
+}
+
+/** Whether a policy grants every action on every resource. */
+export function grantsAdmin(document: Params | undefined): boolean {
+  if (!document) return false;
+  return asArray(document.Statement).some((st) => {
+    if (!st || typeof st !== 'object') return false;
+    const s = st as Params;
+    return s.Effect === 'Allow' && asArray(s.Action).includes('*') && asArray(s.Resource).includes('*');
+  });
+}
+
+/** Principals (account ids, ARNs, services) named in a trust or resource policy. */
+export function policyPrincipals(document: Params | undefined): string[] {
+  if (!document) return [];
+  const out = new Set<string>();
+  for (const st of asArray(document.Statement)) {
+    const principal = at(st, 'Principal') ?? (st && typeof st === 'object' ? (st as Params).Principal : undefined);
+    if (typeof principal === 'string') out.add(principal);
+    else if (principal && typeof principal === 'object') {
+      for (const v of Object.values(principal as Params)) for (const p of asArray(v)) if (typeof p === 'string') out.add(p);
+    }
+  }
+  return [...out];
+}
