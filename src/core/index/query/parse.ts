@@ -135,6 +135,9 @@ class Parser {
   private parseTermOrText(): QueryNode {
     const start = this.pos;
     const field = this.readFieldName();
+    // KQL also allows spaces around comparison signs: `eventTime >= 2024-05-14`.
+    const spaced = /^\s+(?=[<>])/.exec(this.src.slice(this.pos));
+    if (spaced && field.text !== '') this.pos += spaced[0].length;
     const stop = this.src[this.pos];
     const isOperator = stop === ':' || stop === '<' || stop === '>';
     if (!isOperator || field.text === '' || (stop === ':' && ARN_OR_URL.test(this.src.slice(this.pos)))) {

@@ -1,0 +1,73 @@
+// Building query text from clicks: the timeline's facet values and pivots append terms that
+// must match exactly the value clicked, however hostile the value (log content is
+// attacker-controlled: quotes, backslashes, parentheses, keywords, stars).
+
+import { QueryNode } from './ast';
+import { isTimeField, resolveField } from './fields';
+import { parseQuery } from './parse';
+
+export interface FormatOptions {
+  /** Exclude the value instead: `-field:value`. */
+  negate?: boolean;
+}
+
+/** A value as found in a record. null stands for "no value": the term becomes `-field:*`. */
+export type TermValue = string | number | boolean | null;
+
+// Bare values that cannot be read as anything else: no spaces, quotes, parentheses, stars,
+// backslashes, colons (ARNs and URLs look like field:value) or comparison signs.
+const SAFE_BARE = /^[A-Za-z0-9_.@+/,=-]+$/;
+const KEYWORD = /^(AND|OR|NOT)$/;
+
+/**
+ * `field:value` text that parseQuery reads as an exact, case-insensitive match of `value` on
+ * `field` (quoted and escaped when needed; quoted values are literal: no wildcards, no dates).
+ */
+export function formatTerm(field: string, value: TermValue, options: FormatOptions = {}): string {
+  let negate = options.negate === true;
+  let text: string;
+  if (value === null) {
+    text = '*';
+    negate = !negate;
+  } else {
+    text = formatValue(field, String(value));
+  }
+  return `${negate ? '-' : ''}${formatField(field)}:${text}`;
+}
+
+/** A field name with the characters the parser would stop at escaped. */
+export function formatField(field: string): string {
+  return field.replace(/[\s:<>()"\\*]|^-/g, (c) => `\\${c}`);
+}
+
+/** Free text that parseQuery reads as exactly this phrase. */
+export function formatText(text: string): string {
+  return quote(text);
+}
+
+/**
+ * Adds `term` to `query` with AND semantics. A query whose top level is an OR is parenthesised
+ * first, since `a OR b term` would mean `a OR (b AND term)`.
+ */
+export function appendTerm(query: string, term: string): string {
+  const trimmed = query.trim();
+  if (trimmed === '') return term;
+  let top: QueryNode | undefined;
+  try {
+    top = parseQuery(trimmed);
+  } catch {
+    top = undefined;
+  }
+  return top?.kind === 'or' ? `(${trimmed}) ${term}` : `${trimmed} ${term}`;
+}
+
+function formatValue(field: string, value: string): string {
+  const { paths } = resolveField(field);
+  // On time fields a bare date names a period (eventTime:2024-05-14 is a whole day).
+  const timeField = paths.length > 0 && paths.every(isTimeField);
+  return SAFE_BARE.test(value) && !KEYWORD.test(value) && !timeField ? value : quote(value);
+}
+
+function quote(value: string): string {
+  return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
