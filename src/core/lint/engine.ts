@@ -1,0 +1,78 @@
+// The lint engine: parse JSONC once, recognise the trail configurations it holds, run every
+// enabled rule over each, drop suppressed findings. Shared by the CLI and the editor.
+import { ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { recognise, recogniseKinds } from './recognise';
+import type { Report } from './rule';
+import { RULES } from './rules';
+import { Suppressions } from './suppress';
+import { LineIndex } from './tree';
+import type { Finding, LintOptions, LintResult, Severity } from './types';
+
+export const SYNTAX_RULE_ID = 'json-syntax';
+
+export interface EngineOptions extends LintOptions {
+  /**
+   * Report JSON syntax errors as findings. The CLI does; the editor does not, because VS Code's
+   * JSON language service already reports them.
+   */
+  reportSyntaxErrors?: boolean;
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function lintText(text: string, options: EngineOptions = {}): LintResult {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  const lines = new LineIndex(text);
+  const findings: Finding[] = [];
+
+  const toFinding = (ruleId: string, severity: Severity, offset: number, length: number, message: string, fixes: Finding['fixes']): Finding => ({
+    ruleId,
+    severity,
+    message,
+    offset,
+    length,
+    start: lines.position(offset),
+    end: lines.position(offset + length),
+    fixes,
+  });
+
+  if (options.reportSyntaxErrors !== false) {
+    for (const e of errors) {
+      findings.push(toFinding(SYNTAX_RULE_ID, 'error', e.offset, Math.max(e.length, 1), `JSON syntax error: ${describeParseError(printParseErrorCode(e.error))}.`, []));
+    }
+  }
+
+  const targets = recognise(root);
+  const kinds = recogniseKinds(root, targets);
+  if (!targets.length) return { kinds, findings };
+
+  const disabledRules = new Set(options.disabledRules ?? []);
+  const disabledGroups = new Set(options.disabledGroups ?? []);
+  const suppressions = new Suppressions(text, lines);
+
+  for (const rule of RULES) {
+    const { id, severity, group } = rule.meta;
+    if (disabledRules.has(id) || disabledGroups.has(group)) continue;
+    for (const target of targets) {
+      const report = (r: Report): void => {
+        if (suppressions.suppressed(id, lines.lineOf(r.node.offset))) return;
+        findings.push(toFinding(id, severity, r.node.offset, r.node.length, r.message, r.fixes ?? []));
+      };
+      try {
+        rule.check({ text, target, report });
+      } catch (e) {
+        // A rule bug must not hide the other rules' findings; surface it as a finding instead.
+        findings.push(toFinding(id, 'error', target.object.offset, 1, `internal error in rule ${id}: ${e instanceof Error ? e.message : String(e)}`, []));
+      }
+    }
+  }
+
+  findings.sort((a, b) => a.offset - b.offset || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.ruleId.localeCompare(b.ruleId));
+  return { kinds, findings };
+}
+
+function describeParseError(code: string): string {
+  // "CommaExpected" → "comma expected"
+  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}

@@ -1,0 +1,5 @@
+// The lint engine's public surface, for src/cli and src/extension.
+export { lintText, SYNTAX_RULE_ID, type EngineOptions } from './engine';
+export { RULES, RULES_BY_ID } from './rules';
+export { applyEdits } from './edits';
+export type { Finding, Fix, LintOptions, LintResult, RuleGroup, RuleMeta, Severity, TextEdit, DocumentKind } from './types';

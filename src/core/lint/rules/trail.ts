@@ -1,0 +1,128 @@
+// Rules over a trail's own settings (CreateTrail / UpdateTrail / CloudFormation properties).
+import { DOCS, INSIGHT_TYPES, LIMITS } from '../catalogue';
+import { setProperty } from '../edits';
+import { defineRule } from '../rule';
+import { arrayItems, boolValue, isIntrinsic, prop, propKey, stringValue } from '../tree';
+
+/** A trail name per the CloudTrail naming requirements; undefined when valid. */
+export function trailNameProblem(name: string): string | undefined {
+  if (name.length < LIMITS.trailNameMin || name.length > LIMITS.trailNameMax) {
+    return `is ${name.length} characters (${LIMITS.trailNameMin} to ${LIMITS.trailNameMax} allowed)`;
+  }
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) return 'may contain only letters, digits, periods, underscores and dashes';
+  if (!/^[A-Za-z0-9]/.test(name) || !/[A-Za-z0-9]$/.test(name)) return 'must start and end with a letter or digit';
+  if (/[._-]{2}/.test(name)) return 'must not have two periods, underscores or dashes in a row';
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'must not look like an IP address';
+  return undefined;
+}
+
+export const trailName = defineRule(
+  {
+    id: 'trail-name',
+    group: 'correctness',
+    severity: 'error',
+    title: 'Invalid trail name',
+    description:
+      'Trail names are 3 to 128 characters of letters, digits, periods, underscores and dashes; they start and end with a letter or digit; no two of `.`, `_`, `-` in a row (e.g. `my-_trail`); and they are not in IP address form (e.g. 192.168.5.4).',
+    docUrl: DOCS.trailNaming,
+  },
+  (ctx) => {
+    const t = ctx.target;
+    // Selector documents name the trail by TrailName, which may also be an ARN.
+    const node = t.hasTrailSettings ? prop(t.object, t.names.name) : prop(t.object, 'TrailName');
+    const name = stringValue(node);
+    if (!node || name === undefined || name.startsWith('arn:')) return;
+    const problem = trailNameProblem(name);
+    if (problem) ctx.report({ node, message: `Trail name "${name}" ${problem}.` });
+  },
+);
+
+function lengthRule(id: string, key: string, max: number, title: string, docUrl: string) {
+  return defineRule(
+    { id, group: 'correctness', severity: 'error', title, description: `${key} is at most ${max} characters.`, docUrl },
+    (ctx) => {
+      if (!ctx.target.hasTrailSettings) return;
+      const node = prop(ctx.target.object, key);
+      const s = stringValue(node);
+      if (node && s !== undefined && s.length > max) ctx.report({ node, message: `${key} is ${s.length} characters (maximum ${max}).` });
+    },
+  );
+}
+
+export const s3KeyPrefixLength = lengthRule('s3-key-prefix-length', 'S3KeyPrefix', LIMITS.s3KeyPrefixLength, 'S3KeyPrefix longer than 200 characters', DOCS.createTrail);
+export const snsTopicNameLength = lengthRule('sns-topic-name-length', 'SnsTopicName', LIMITS.snsTopicNameLength, 'SnsTopicName longer than 256 characters', DOCS.createTrail);
+
+function isSet(node: ReturnType<typeof prop>): boolean {
+  if (!node) return false;
+  if (isIntrinsic(node)) return true;
+  const s = stringValue(node);
+  return s !== undefined && s !== '';
+}
+
+export const cloudWatchLogsPair = defineRule(
+  {
+    id: 'cloudwatch-logs-pair',
+    group: 'correctness',
+    severity: 'error',
+    title: 'CloudWatch Logs log group without role, or role without log group',
+    description: 'CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn go together: CloudTrail needs the role to write to the log group. The API rejects one without the other.',
+    docUrl: DOCS.cloudWatchLogs,
+  },
+  (ctx) => {
+    const t = ctx.target;
+    if (!t.hasTrailSettings) return;
+    const group = prop(t.object, 'CloudWatchLogsLogGroupArn');
+    const role = prop(t.object, 'CloudWatchLogsRoleArn');
+    if (isSet(group) && !isSet(role)) {
+      ctx.report({ node: propKey(t.object, 'CloudWatchLogsLogGroupArn')!, message: 'CloudWatchLogsLogGroupArn is set but CloudWatchLogsRoleArn is not.' });
+    } else if (isSet(role) && !isSet(group)) {
+      ctx.report({ node: propKey(t.object, 'CloudWatchLogsRoleArn')!, message: 'CloudWatchLogsRoleArn is set but CloudWatchLogsLogGroupArn is not.' });
+    }
+  },
+);
+
+export const multiRegionNeedsGlobal = defineRule(
+  {
+    id: 'multi-region-global-events',
+    group: 'correctness',
+    severity: 'error',
+    title: 'Multi-Region trail that excludes global service events',
+    description: 'A multi-Region trail must include global service events (IAM, STS, CloudFront…); the API rejects IsMultiRegionTrail true with IncludeGlobalServiceEvents false.',
+    docUrl: DOCS.globalServiceEvents,
+  },
+  (ctx) => {
+    const t = ctx.target;
+    if (!t.hasTrailSettings) return;
+    const global = prop(t.object, 'IncludeGlobalServiceEvents');
+    if (boolValue(prop(t.object, 'IsMultiRegionTrail')) !== true || boolValue(global) !== false) return;
+    ctx.report({
+      node: global!,
+      message: 'A multi-Region trail must include global service events.',
+      fixes: t.shape === 'output' ? [] : [{ title: 'Include global service events', edits: setProperty(ctx.text, t.object, 'IncludeGlobalServiceEvents', true) }],
+    });
+  },
+);
+
+export const insightType = defineRule(
+  {
+    id: 'insight-type',
+    group: 'correctness',
+    severity: 'error',
+    title: 'Invalid or repeated InsightType',
+    description: `InsightType is ${INSIGHT_TYPES.join(' or ')}, each at most once.`,
+    docUrl: DOCS.insightSelector,
+  },
+  (ctx) => {
+    const seen = new Set<string>();
+    for (const sel of arrayItems(prop(ctx.target.object, 'InsightSelectors'))) {
+      const node = prop(sel, 'InsightType');
+      const s = stringValue(node);
+      if (!node || s === undefined) continue;
+      if (!INSIGHT_TYPES.includes(s)) ctx.report({ node, message: `"${s}" is not an insight type (expected ${INSIGHT_TYPES.join(' or ')}).` });
+      else if (seen.has(s)) ctx.report({ node, message: `${s} is listed more than once.` });
+      seen.add(s);
+    }
+  },
+);
+
+export const TRAIL_RULES = [trailName, s3KeyPrefixLength, snsTopicNameLength, cloudWatchLogsPair, multiRegionNeedsGlobal, insightType];

@@ -1,0 +1,163 @@
+// Structured views of a target's basic and advanced event selectors over the jsonc tree, so
+// each rule reads selectors the same way. Intrinsic (CloudFormation) values are skipped.
+import { OPERATORS, isAllResourcesValue } from './catalogue';
+import type { Target } from './recognise';
+import { Node, arrayItems, boolValue, isIntrinsic, prop, propKey, properties, stringValue } from './tree';
+
+export interface OperatorView {
+  name: string;
+  keyNode: Node;
+  valueNode: Node;
+  /** The array items (only when the value is an array). */
+  values: Node[];
+}
+
+export interface FieldSelectorView {
+  node: Node;
+  field?: string;
+  fieldNode?: Node;
+  operators: OperatorView[];
+  /** Keys that are neither Field nor a known operator. */
+  unknownKeys: { key: string; keyNode: Node }[];
+}
+
+export interface AdvancedSelectorView {
+  node: Node;
+  nameNode?: Node;
+  fieldSelectorsNode?: Node;
+  fieldSelectors: FieldSelectorView[];
+  /** The single value of `eventCategory Equals`, when there is exactly one. */
+  category?: string;
+}
+
+export interface DataResourceView {
+  node: Node;
+  type?: string;
+  typeNode?: Node;
+  valuesNode?: Node;
+  values: Node[];
+}
+
+export interface BasicSelectorView {
+  node: Node;
+  /** Undefined when unknown (an intrinsic); the API default is true. */
+  includeManagement: boolean | undefined;
+  includeManagementNode?: Node;
+  readWriteType?: string;
+  readWriteTypeNode?: Node;
+  excludeNode?: Node;
+  dataResourcesNode?: Node;
+  dataResources: DataResourceView[];
+}
+
+export function selectorsKeyNodes(target: Target): { basic?: Node; advanced?: Node } {
+  return { basic: propKey(target.object, 'EventSelectors'), advanced: propKey(target.object, 'AdvancedEventSelectors') };
+}
+
+function fieldSelectorView(node: Node): FieldSelectorView {
+  const view: FieldSelectorView = { node, operators: [], unknownKeys: [] };
+  for (const { key, keyNode, value } of properties(node)) {
+    if (key === 'Field') {
+      view.field = stringValue(value);
+      view.fieldNode = value;
+    } else if (OPERATORS.includes(key)) {
+      view.operators.push({ name: key, keyNode, valueNode: value, values: arrayItems(value) });
+    } else {
+      view.unknownKeys.push({ key, keyNode });
+    }
+  }
+  return view;
+}
+
+const advancedCache = new WeakMap<Node, AdvancedSelectorView[]>();
+
+export function advancedSelectors(target: Target): AdvancedSelectorView[] {
+  const cached = advancedCache.get(target.object);
+  if (cached) return cached;
+  const out: AdvancedSelectorView[] = [];
+  for (const node of arrayItems(prop(target.object, 'AdvancedEventSelectors'))) {
+    if (node.type !== 'object') continue;
+    const fieldSelectorsNode = prop(node, 'FieldSelectors');
+    const fieldSelectors = arrayItems(fieldSelectorsNode)
+      .filter((n) => n.type === 'object' && !isIntrinsic(n))
+      .map(fieldSelectorView);
+    const categorySel = fieldSelectors.find((f) => f.field === 'eventCategory');
+    const equals = categorySel?.operators.find((o) => o.name === 'Equals');
+    const category = equals && equals.values.length === 1 ? stringValue(equals.values[0]) : undefined;
+    out.push({ node, nameNode: prop(node, 'Name'), fieldSelectorsNode, fieldSelectors, category });
+  }
+  advancedCache.set(target.object, out);
+  return out;
+}
+
+const basicCache = new WeakMap<Node, BasicSelectorView[]>();
+
+export function basicSelectors(target: Target): BasicSelectorView[] {
+  const cached = basicCache.get(target.object);
+  if (cached) return cached;
+  const out: BasicSelectorView[] = [];
+  for (const node of arrayItems(prop(target.object, 'EventSelectors'))) {
+    if (node.type !== 'object') continue;
+    const includeManagementNode = prop(node, 'IncludeManagementEvents');
+    const dataResourcesNode = prop(node, 'DataResources');
+    const readWriteTypeNode = prop(node, 'ReadWriteType');
+    out.push({
+      node,
+      includeManagement: includeManagementNode ? boolValue(includeManagementNode) : true,
+      includeManagementNode,
+      readWriteType: stringValue(readWriteTypeNode),
+      readWriteTypeNode,
+      excludeNode: prop(node, 'ExcludeManagementEventSources'),
+      dataResourcesNode,
+      dataResources: arrayItems(dataResourcesNode)
+        .filter((n) => n.type === 'object')
+        .map((n) => {
+          const typeNode = prop(n, 'Type');
+          const valuesNode = prop(n, 'Values');
+          return { node: n, type: stringValue(typeNode), typeNode, valuesNode, values: arrayItems(valuesNode) };
+        }),
+    });
+  }
+  basicCache.set(target.object, out);
+  return out;
+}
+
+/** Whether the selectors are stated in the document as an array (not an intrinsic, not absent). */
+export function hasSelectorArray(target: Target, key: 'EventSelectors' | 'AdvancedEventSelectors'): boolean {
+  return prop(target.object, key)?.type === 'array';
+}
+
+/** Read/write coverage of S3 object data events for every bucket, for CIS 3.10 / 3.11. */
+export function s3ObjectCoverage(target: Target): { claimsData: boolean; read: boolean; write: boolean; unknown: boolean } {
+  let claimsData = false;
+  let read = false;
+  let write = false;
+  let unknown = false;
+  for (const sel of basicSelectors(target)) {
+    const rw = sel.readWriteType ?? 'All';
+    if (isIntrinsic(sel.readWriteTypeNode)) unknown = true;
+    for (const dr of sel.dataResources) {
+      if (dr.values.length) claimsData = true;
+      if (dr.type !== 'AWS::S3::Object') continue;
+      if (dr.values.some(isIntrinsic) || isIntrinsic(dr.valuesNode)) unknown = true;
+      if (!dr.values.some((v) => isAllResourcesValue(dr.type!, stringValue(v) ?? ''))) continue;
+      if (rw === 'All' || rw === 'ReadOnly') read = true;
+      if (rw === 'All' || rw === 'WriteOnly') write = true;
+    }
+  }
+  for (const sel of advancedSelectors(target)) {
+    if (sel.category !== 'Data') continue;
+    claimsData = true;
+    const type = sel.fieldSelectors.find((f) => f.field === 'resources.type');
+    const typeValues = type?.operators.find((o) => o.name === 'Equals')?.values.map(stringValue) ?? [];
+    if (!typeValues.includes('AWS::S3::Object')) continue;
+    // Any condition on ARN, event name or identity narrows the selector below "every object".
+    const narrowed = sel.fieldSelectors.some((f) => f.field !== undefined && !['eventCategory', 'resources.type', 'readOnly'].includes(f.field));
+    if (narrowed) continue;
+    const ro = sel.fieldSelectors.find((f) => f.field === 'readOnly')?.operators.find((o) => o.name === 'Equals');
+    const roValues = ro?.values.map(stringValue);
+    if (!roValues || roValues.includes('true')) read = true;
+    if (!roValues || roValues.includes('false')) write = true;
+  }
+  return { claimsData, read, write, unknown };
+}

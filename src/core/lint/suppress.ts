@@ -1,0 +1,53 @@
+// Suppression comments in JSONC, in the style of eslint / markdownlint:
+//   // cloudtrail-lens-disable rule-a, rule-b      off from this line on (no ids: every rule)
+//   // cloudtrail-lens-enable rule-a               on again from this line on
+//   // cloudtrail-lens-disable-next-line rule-a    off for the next line only
+//   "x": false // cloudtrail-lens-disable-line     off for this line only
+// Comments are found with the JSON scanner, so "//" inside strings is never mistaken for one.
+import { createScanner, SyntaxKind } from 'jsonc-parser';
+import type { LineIndex } from './tree';
+
+type Directive = { kind: 'disable' | 'enable'; line: number; ids: string[] | 'all' };
+
+const DIRECTIVE = /^\s*cloudtrail-lens-(disable-next-line|disable-line|disable|enable)\b([^\n]*)$/;
+
+export class Suppressions {
+  private readonly ranges: Directive[] = [];
+  private readonly lines = new Map<number, string[] | 'all'>();
+
+  constructor(text: string, lines: LineIndex) {
+    if (!text.includes('cloudtrail-lens-')) return;
+    const scanner = createScanner(text, false);
+    for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+      if (kind !== SyntaxKind.LineCommentTrivia && kind !== SyntaxKind.BlockCommentTrivia) continue;
+      const raw = scanner.getTokenValue();
+      const body = kind === SyntaxKind.LineCommentTrivia ? raw.slice(2) : raw.slice(2, -2);
+      const m = DIRECTIVE.exec(body.trim());
+      if (!m) continue;
+      const idsText = m[2].split('--')[0]; // "-- reason" after the ids, as in eslint
+      const list = idsText.split(/[\s,]+/).filter(Boolean);
+      const ids: string[] | 'all' = list.length ? list : 'all';
+      const line = lines.lineOf(scanner.getTokenOffset());
+      if (m[1] === 'disable-line') this.addLine(line, ids);
+      else if (m[1] === 'disable-next-line') this.addLine(lines.lineOf(scanner.getTokenOffset() + scanner.getTokenLength()) + 1, ids);
+      else this.ranges.push({ kind: m[1] as 'disable' | 'enable', line, ids });
+    }
+  }
+
+  private addLine(line: number, ids: string[] | 'all'): void {
+    const prev = this.lines.get(line);
+    this.lines.set(line, prev === 'all' || ids === 'all' ? 'all' : [...(prev ?? []), ...ids]);
+  }
+
+  /** Whether a finding of `ruleId` starting on 0-based `line` is suppressed. */
+  suppressed(ruleId: string, line: number): boolean {
+    const l = this.lines.get(line);
+    if (l === 'all' || l?.includes(ruleId)) return true;
+    let off = false;
+    for (const d of this.ranges) {
+      if (d.line > line) break;
+      if (d.ids === 'all' || d.ids.includes(ruleId)) off = d.kind === 'disable';
+    }
+    return off;
+  }
+}
