@@ -1,7 +1,138 @@
-// Placeholder until the validate command lands; replaced by its implementation.
-import { CliIo } from './io';
+// `cloudtrail-lens validate`: digest-chain validation of a local copy of a CloudTrail bucket,
+// printing per chain what `aws cloudtrail validate-logs` prints, then findings beyond it.
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  exitCodeOf,
+  loadPublicKeyFiles,
+  loadSignaturesFile,
+  parseTime,
+  parseTrailArn,
+  SIGNATURES_FILE_NAME,
+  ValidationAbort,
+  validateSource,
+  writeChainText,
+  writeFindings,
+  ValidationReport,
+  SignaturesFile,
+} from '../core/digest';
+import { FolderSource } from '../core/sources/folder';
+import { CliIo, UsageError } from './io';
 
-export async function runValidate(_args: string[], io: CliIo): Promise<number> {
-  io.err('cloudtrail-lens validate: not built yet\n');
-  return 2;
+const HELP = `Usage: cloudtrail-lens validate PATH --public-keys FILE [options]
+
+Validates CloudTrail digest chains (log file integrity) in PATH, the root of a local copy of the
+trail's S3 bucket (the folder holding AWSLogs/ or the key prefix). For each chain (account, source
+region, trail) it prints what "aws cloudtrail validate-logs" prints for the same data and window,
+then findings the AWS CLI does not report, on lines starting with "FINDING".
+
+Options:
+  --public-keys FILE   output of "aws cloudtrail list-public-keys" (repeat for several regions/files)
+  --signatures FILE    digests' S3 metadata: {"bucket": NAME, "objects": {KEY: {"signature": HEX,
+                       "signature-algorithm": "SHA256withRSA"}}}; default PATH/${SIGNATURES_FILE_NAME}
+                       when present. Without it, a digest's signature comes from the next digest's
+                       previousDigestSignature; the newest of each chain is then UNVERIFIED.
+  --s3-bucket NAME     the bucket PATH is a copy of (default: the signatures file's, else the digests')
+  --trail-arn ARN      only this trail
+  --region R           only this source region (default: every region found)
+  --account-id ID      only this account (e.g. a member account of an organization trail)
+  --start-time T       start of the window (ISO 8601, UTC; default: an hour before the oldest digest)
+  --end-time T         end of the window (default: now)
+  --verbose            also print the valid files
+  --format text|json   text (default) or every verdict and finding as JSON
+  --strict             exit 1 also when findings show tampering (unlisted logs, missing newest digests,
+                       broken previous-digest links)
+
+Exit codes: 0 all valid, 1 anything INVALID or UNVERIFIED, 2 bad arguments or unreadable input.`;
+
+export async function runValidate(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        'public-keys': { type: 'string', multiple: true },
+        signatures: { type: 'string' },
+        's3-bucket': { type: 'string' },
+        'trail-arn': { type: 'string' },
+        region: { type: 'string' },
+        'account-id': { type: 'string' },
+        'start-time': { type: 'string' },
+        'end-time': { type: 'string' },
+        verbose: { type: 'boolean' },
+        format: { type: 'string' },
+        strict: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${HELP}`);
+  }
+  const { values: o, positionals } = parsed;
+  if (o.help) {
+    io.out(HELP + '\n');
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`expected exactly one PATH (the bucket root folder)\n\n${HELP}`);
+  const root = path.resolve(positionals[0]);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${root}: not a folder`);
+  if (!o['public-keys']?.length) throw new UsageError('--public-keys FILE is required (save the output of "aws cloudtrail list-public-keys --start-time ... --region ..." to a file)');
+  const format = o.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  const time = (name: 'start-time' | 'end-time'): number | undefined => {
+    const v = o[name];
+    if (v === undefined) return undefined;
+    const t = parseTime(v);
+    if (t === undefined) throw new UsageError(`--${name} "${v}" is not a date/time (use e.g. 2024-05-14T10:00:00Z)`);
+    return t;
+  };
+  const startTime = time('start-time');
+  const endTime = time('end-time');
+  const trailArn = o['trail-arn'];
+  if (trailArn && !parseTrailArn(trailArn)) throw new UsageError(`Invalid trail ARN provided: ${trailArn}`);
+  if (o['account-id'] && !/^\d{12}$/.test(o['account-id'])) throw new UsageError(`--account-id "${o['account-id']}" is not a 12-digit account id`);
+
+  let publicKeys;
+  let signatures: SignaturesFile | undefined;
+  try {
+    publicKeys = await loadPublicKeyFiles(o['public-keys'].map((f) => path.resolve(f)));
+    const sigFile = o.signatures ? path.resolve(o.signatures) : path.join(root, SIGNATURES_FILE_NAME);
+    if (o.signatures || existsSync(sigFile)) signatures = await loadSignaturesFile(sigFile);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (publicKeys.size === 0) throw new UsageError(`No public keys found in ${o['public-keys'].join(', ')}`);
+
+  let report: ValidationReport;
+  try {
+    report = await validateSource(new FolderSource(root), {
+      publicKeys,
+      signatures,
+      bucket: o['s3-bucket'],
+      trailArn,
+      region: o.region,
+      accountId: o['account-id'],
+      startTime,
+      endTime,
+    });
+  } catch (e) {
+    if (e instanceof ValidationAbort) throw new UsageError(e.message);
+    throw e;
+  }
+  const exitCode = exitCodeOf(report, o.strict);
+
+  if (format === 'json') {
+    io.out(JSON.stringify({ ...report, exitCode }, null, 2) + '\n');
+    return exitCode;
+  }
+  if (!report.chains.length) {
+    const requested = startTime !== undefined ? ` between ${o['start-time']} and ${o['end-time'] ?? 'now'}` : '';
+    io.err(`No digest files found under ${root}${o.region ? ` for region ${o.region}` : ''}${trailArn ? ` for trail ${trailArn}` : ''}${requested} (expected [prefix/]AWSLogs/[o-…/]<account>/CloudTrail-Digest/<region>/…)\n`);
+  }
+  for (const chain of report.chains) writeChainText(chain, io, Boolean(o.verbose));
+  writeFindings(report.findings, io);
+  for (const w of report.keyWarnings) io.err(`warning: ${w}\n`);
+  return report.chains.length ? exitCode : 1;
 }

@@ -1,0 +1,118 @@
+// SHA-256 of the decompressed bytes of a gzip object's FIRST member, which is what CloudTrail
+// signs and what `aws cloudtrail validate-logs` hashes (spec §4: Python's decompressobj stops at
+// the end of the first member; Node's gunzip would silently join further members, so a doctored
+// file with an appended member would hash differently from the CLI).
+//
+// This uses node:zlib's raw inflate directly instead of the project's shared gzip module:
+// validation needs the member boundary, the CRC/size check, and streaming through SHA-256
+// without holding a whole decompressed log (some are hundreds of MB) in memory.
+import { createHash } from 'node:crypto';
+import * as zlib from 'node:zlib';
+
+export class GzipFormatError extends Error {}
+
+const FHCRC = 2;
+const FEXTRA = 4;
+const FNAME = 8;
+const FCOMMENT = 16;
+/** Input is fed to zlib in slices so the output callbacks interleave with hashing. */
+const SLICE = 1 << 20;
+
+/** Length of the gzip member header at the start of `buf`. Throws GzipFormatError. */
+export function gzipHeaderLength(buf: Uint8Array): number {
+  if (buf.length < 18 || buf[0] !== 0x1f || buf[1] !== 0x8b) throw new GzipFormatError('not a gzip file');
+  if (buf[2] !== 8) throw new GzipFormatError('unknown gzip compression method');
+  const flags = buf[3];
+  let at = 10;
+  if (flags & FEXTRA) {
+    if (at + 2 > buf.length) throw new GzipFormatError('truncated gzip header');
+    at += 2 + (buf[at] | (buf[at + 1] << 8));
+  }
+  for (const bit of [FNAME, FCOMMENT]) {
+    if (flags & bit) {
+      while (at < buf.length && buf[at] !== 0) at++;
+      at++;
+    }
+  }
+  if (flags & FHCRC) at += 2;
+  if (at >= buf.length) throw new GzipFormatError('truncated gzip header');
+  return at;
+}
+
+export interface MemberDigest {
+  /** Lowercase hex SHA-256 of the decompressed first member. */
+  sha256: string;
+  /** Decompressed size in bytes. */
+  size: number;
+  /**
+   * The data ended before the member did. The hash then covers what could be decompressed, as
+   * the CLI's streaming decompressor does for logs (a truncated log is a hash mismatch there).
+   */
+  truncated?: boolean;
+}
+
+/**
+ * Streams the first gzip member of `buf` through SHA-256. Optionally also collects the
+ * decompressed bytes (for digests, which are small and must then be parsed).
+ */
+export function hashFirstMember(buf: Uint8Array, options: { keep?: boolean; signal?: AbortSignal } = {}): Promise<MemberDigest & { bytes?: Buffer }> {
+  return new Promise((resolve, reject) => {
+    let start: number;
+    try {
+      start = gzipHeaderLength(buf);
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    const hash = createHash('sha256');
+    const kept: Buffer[] = [];
+    let crc = 0;
+    let size = 0;
+    const inflate = zlib.createInflateRaw();
+    const onAbort = () => inflate.destroy(new Error('cancelled'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    inflate.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      crc = zlib.crc32(chunk, crc);
+      size += chunk.length;
+      if (options.keep) kept.push(chunk);
+    });
+    inflate.on('error', (e: NodeJS.ErrnoException) => {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (e.code === 'Z_BUF_ERROR' && !options.signal?.aborted) {
+        resolve({ sha256: hash.digest('hex'), size, truncated: true, bytes: options.keep ? Buffer.concat(kept) : undefined });
+        return;
+      }
+      reject(options.signal?.aborted ? e : new GzipFormatError(`corrupt gzip data (${e.message})`));
+    });
+    inflate.on('end', () => {
+      options.signal?.removeEventListener('abort', onAbort);
+      // bytesWritten is the compressed input zlib consumed, so the 8-byte trailer follows it.
+      const trailer = start + inflate.bytesWritten;
+      if (trailer + 8 > buf.length) {
+        resolve({ sha256: hash.digest('hex'), size, truncated: true, bytes: options.keep ? Buffer.concat(kept) : undefined });
+        return;
+      }
+      const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+      if (view.readUInt32LE(trailer) !== crc >>> 0 || view.readUInt32LE(trailer + 4) !== size % 0x100000000) {
+        reject(new GzipFormatError('gzip checksum does not match its content'));
+        return;
+      }
+      resolve({ sha256: hash.digest('hex'), size, bytes: options.keep ? Buffer.concat(kept) : undefined });
+    });
+    const body = buf.subarray(start);
+    let at = 0;
+    const pump = () => {
+      while (at < body.length) {
+        const slice = body.subarray(at, at + SLICE);
+        at += slice.length;
+        if (!inflate.write(slice)) {
+          inflate.once('drain', pump);
+          return;
+        }
+      }
+      inflate.end();
+    };
+    pump();
+  });
+}

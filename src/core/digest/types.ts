@@ -1,0 +1,136 @@
+// What digest validation reports. The verdict kinds carry the same meaning as the lines of
+// `aws cloudtrail validate-logs`; `unverifiable` and the findings are ours (beyond the CLI) and
+// never change the CLI-compatible counts of valid and INVALID files.
+import type { ChainId } from './chains';
+
+export type DigestVerdictKind =
+  | 'valid'
+  | 'not-found'
+  | 'invalid-format'
+  | 'signature-failed'
+  | 'moved'
+  | 'key-not-found'
+  | 'key-unloadable'
+  | 'error'
+  /** No signature for it offline: neither metadata, a signatures file nor a successor's previousDigestSignature. */
+  | 'unverifiable';
+
+export type LogVerdictKind = 'valid' | 'not-found' | 'hash-mismatch' | 'invalid-format' | 'error';
+
+export type SignatureSource = 'metadata' | 'signatures-file' | 'next-digest';
+
+export interface DigestVerdict {
+  type: 'digest';
+  kind: DigestVerdictKind;
+  bucket: string;
+  key: string;
+  localPath?: string;
+  /** The CLI's text after "INVALID: " (empty for valid and unverifiable). */
+  message: string;
+  /** ISO times: from the digest when it could be read, else the end time from its name. */
+  startTime?: string;
+  endTime?: string;
+  signatureSource?: SignatureSource;
+  fingerprint?: string;
+  /** Number of log files it lists (when it could be read). */
+  logCount?: number;
+}
+
+export interface LogVerdict {
+  type: 'log';
+  kind: LogVerdictKind;
+  bucket: string;
+  key: string;
+  localPath?: string;
+  message: string;
+  /** The digest that lists it. */
+  digestKey: string;
+  /** ISO delivery time from the file name, when it follows the layout. */
+  deliveryTime?: string;
+  oldestEventTime?: string;
+  newestEventTime?: string;
+}
+
+/** The CLI's "No log files were delivered by CloudTrail between A and B" notice. */
+export interface GapNotice {
+  type: 'gap';
+  /** ISO: end time (from its name) of the older digest the chain resumes at. */
+  from: string;
+  /** ISO: start time of the starting digest. */
+  to: string;
+  digestKey: string;
+}
+
+export type StatusEvent = DigestVerdict | LogVerdict | GapNotice;
+
+export type FindingKind =
+  /** A log object on disk that no digest lists, though digests cover its delivery time. */
+  | 'unlisted-log'
+  /** The chain's newest digest ends long before later logs were delivered (deleted newest digests). */
+  | 'chain-truncated'
+  /** previousDigestHashValue is not the SHA-256 of the previous digest (a re-signed or swapped digest). */
+  | 'previous-hash-mismatch'
+  /** previousDigestSignature is not the previous digest's signature from its metadata. */
+  | 'previous-signature-mismatch'
+  /** A digest's start time is not the end time of the digest it points to. */
+  | 'window-discontinuity'
+  /** A stop in the chain (a new starting digest), with its time span. */
+  | 'gap'
+  /** The previous-digest pointer leads back to a digest already walked. */
+  | 'chain-cycle'
+  /** Log objects of an account and region for which no digest exists at all. */
+  | 'no-digests'
+  /** Backfill digests, which the CLI skips and so do we. */
+  | 'backfill-skipped';
+
+export interface Finding {
+  kind: FindingKind;
+  message: string;
+  key?: string;
+  localPath?: string;
+  /** Related object (e.g. the previous digest). */
+  relatedKey?: string;
+  /** ISO span the finding concerns. */
+  from?: string;
+  to?: string;
+  /** For findings about many objects (e.g. logs after a truncated chain). */
+  keys?: string[];
+}
+
+export interface DigestCounts {
+  validDigests: number;
+  invalidDigests: number;
+  unverifiableDigests: number;
+  validLogs: number;
+  invalidLogs: number;
+}
+
+export interface ChainReport {
+  chain: ChainId;
+  trailArn: string;
+  bucket: string;
+  /** ISO, the window asked for. */
+  requestedStart: string;
+  requestedEnd: string;
+  /** ISO, the CLI's "Results found for A to B" (absent when no valid digest). */
+  foundStart?: string;
+  foundEnd?: string;
+  /** Every status line in the CLI's order. */
+  events: StatusEvent[];
+  findings: Finding[];
+  counts: DigestCounts;
+}
+
+export interface ValidationReport {
+  source: string;
+  chains: ChainReport[];
+  /** Findings not tied to one chain (e.g. logs with no digests at all). */
+  findings: Finding[];
+  /** The public keys used (fingerprint → file) and problems with them. */
+  keyWarnings: string[];
+}
+
+/** True when a chain report has anything not valid (INVALID, unverifiable). Findings alone don't count. */
+export function chainFailed(c: ChainReport): boolean {
+  return c.counts.invalidDigests + c.counts.invalidLogs + c.counts.unverifiableDigests > 0;
+}
