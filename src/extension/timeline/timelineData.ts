@@ -1,0 +1,32 @@
+// What the timeline needs from the event index, in the view's terms. The session speaks only to
+// this interface; `indexAdapter.ts` implements it over the core index (src/core/index), so the
+// session and its tests stay independent of the index's internals.
+import { Facet, RowSummary, SortOrder, TimeRange } from '../../protocol';
+
+/** A query's result: the matching events in the requested order. Opaque to the session. */
+export interface ResultSet {
+  readonly size: number;
+}
+
+export interface TimelineData {
+  /** Events indexed so far (grows while loading). */
+  total(): number;
+  /** Earliest and latest eventTime indexed, or null before any event. */
+  bounds(): TimeRange | null;
+  /** Runs `filter` (the core query language) within `range`; throws QuerySyntaxError. */
+  query(filter: string, range: TimeRange | null, sort: SortOrder): ResultSet;
+  /** Rows start..start+count of a result, summarised for the table. */
+  rows(result: ResultSet, start: number, count: number): RowSummary[];
+  /** Event ids of rows start..start+count of a result (export walks a result with it). */
+  ids(result: ResultSet, start: number, count: number): number[];
+  /** Matching events (and those with an errorCode) per bin of [from, from + binMs * bins). */
+  histogram(result: ResultSet, from: number, binMs: number, bins: number): { counts: number[]; errors: number[] };
+  /** Top values of each facet field within a result. */
+  facets(result: ResultSet, limit: number): Facet[];
+  /** Frequent values of a query field (canonical paths) starting with `prefix`, for completion. */
+  topValues(paths: string[], prefix: string, limit: number): { value: string; count: number }[];
+  /** The event's record as JSON text, exactly as stored; undefined for an unknown id. */
+  raw(id: number): Promise<string | undefined>;
+  /** The event's time (ms) or -1. */
+  time(id: number): number;
+}

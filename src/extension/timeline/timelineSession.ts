@@ -1,0 +1,151 @@
+// The host side of one timeline panel, free of VS Code: answers the webview's requests from the
+// index (through TimelineData) and hands the actions that need the editor (open, copy, export,
+// cancel) to HostActions. The panel (timelinePanel.ts) only wires this to a webview.
+import { Channel, Envelope, FromWebview, LoadProgress, QueryReply, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
+import { QuerySyntaxError } from '../../core/index/query/ast';
+import { appendTerm, formatTerm } from '../../core/index/query/format';
+import { chooseBins } from './bins';
+import { completionsAt } from './completion';
+import { detailFor } from './detailModel';
+import { ResultSet, TimelineData } from './timelineData';
+
+export interface HostActions {
+  openRaw(id: number): void | Promise<void>;
+  copyJson(id: number): void | Promise<void>;
+  export(format: 'jsonl' | 'csv', result: ResultSet): void | Promise<void>;
+  cancelLoad(): void;
+  /** A malformed message arrived (logged: it means a bug or a compromised view). */
+  invalidMessage(raw: unknown): void;
+}
+
+/** How many query results stay answerable (pages of a result the view moved on from are refused). */
+const KEPT_RESULTS = 6;
+
+export class TimelineSession {
+  private readonly channel: Channel<ToWebview, FromWebview>;
+  private readonly results = new Map<number, ResultSet>();
+  private nextQueryId = 1;
+  private pendingFilter: { filter: string; range: TimeRange | null } | null;
+  private progress: LoadProgress = { loading: false, filesDone: 0, filesTotal: 0, events: 0, failedFiles: 0 };
+
+  constructor(
+    private data: TimelineData,
+    post: (e: Envelope) => void,
+    private readonly actions: HostActions,
+    private title: string,
+    initialFilter: { filter: string; range: TimeRange | null } | null = null,
+  ) {
+    this.pendingFilter = initialFilter;
+    this.channel = new Channel<ToWebview, FromWebview>(post, validateFromWebview, (m) => this.handle(m), (message) => ({ type: 'error', message }), (raw) => actions.invalidMessage(raw));
+  }
+
+  /** Feed every message from the webview here. */
+  receive(raw: unknown): Promise<void> {
+    return this.channel.receive(raw);
+  }
+
+  setProgress(progress: LoadProgress): void {
+    this.progress = progress;
+    this.channel.notify({ type: 'progress', progress, total: this.data.total(), bounds: this.data.bounds() });
+  }
+
+  /** Shows a filter in an open panel (the command ran again with a filter). */
+  showFilter(filter: string, range: TimeRange | null): void {
+    this.channel.notify({ type: 'setFilter', filter, range });
+  }
+
+  /** Points the session at another index (the panel was re-targeted at another source). */
+  setData(data: TimelineData, title: string, initial: { filter: string; range: TimeRange | null } | null): void {
+    this.data = data;
+    this.title = title;
+    this.results.clear();
+    this.pendingFilter = initial;
+  }
+
+  result(queryId: number): ResultSet | undefined {
+    return this.results.get(queryId);
+  }
+
+  dispose(): void {
+    this.channel.dispose();
+    this.results.clear();
+  }
+
+  private async handle(m: FromWebview): Promise<ToWebview | undefined> {
+    switch (m.type) {
+      case 'ready': {
+        const initial = this.pendingFilter;
+        this.pendingFilter = null;
+        return { type: 'hello', title: this.title, total: this.data.total(), bounds: this.data.bounds(), progress: this.progress, initialFilter: initial ? initial.filter : null };
+      }
+      case 'query':
+        return this.query(m.filter, m.range, m.sort, m.bins, m.pageStart, m.pageCount);
+      case 'page': {
+        const r = this.results.get(m.queryId);
+        if (!r) return { type: 'error', message: `query ${m.queryId} is no longer current` };
+        return { type: 'pageResult', queryId: m.queryId, start: m.start, rows: this.data.rows(r, m.start, m.count) };
+      }
+      case 'facets': {
+        const r = this.results.get(m.queryId);
+        if (!r) return { type: 'error', message: `query ${m.queryId} is no longer current` };
+        return { type: 'facetsResult', queryId: m.queryId, facets: this.data.facets(r, m.limit) };
+      }
+      case 'detail': {
+        const raw = await this.data.raw(m.id);
+        if (raw === undefined) return { type: 'error', message: `no event ${m.id}` };
+        return detailFor(m.id, raw, this.data.time(m.id));
+      }
+      case 'complete':
+        return { type: 'completeResult', items: completionsAt(m.filter, m.cursor, (paths, prefix, limit) => this.data.topValues(paths, prefix, limit)) };
+      case 'addTerm':
+        return { type: 'filterText', filter: appendTerm(m.filter, formatTerm(m.field, m.value, { negate: m.negate })) };
+      case 'openRaw':
+        await this.actions.openRaw(m.id);
+        return undefined;
+      case 'copyJson':
+        await this.actions.copyJson(m.id);
+        return undefined;
+      case 'export': {
+        const r = this.results.get(m.queryId);
+        if (r) await this.actions.export(m.format, r);
+        return undefined;
+      }
+      case 'cancelLoad':
+        this.actions.cancelLoad();
+        return undefined;
+    }
+  }
+
+  private query(filter: string, range: TimeRange | null, sort: 'asc' | 'desc', wantedBins: number, pageStart: number, pageCount: number): QueryReply {
+    const total = this.data.total();
+    const bounds = this.data.bounds();
+    let result: ResultSet;
+    try {
+      result = this.data.query(filter, range, sort);
+    } catch (e) {
+      if (!(e instanceof QuerySyntaxError)) throw e;
+      return {
+        type: 'queryResult',
+        queryId: 0,
+        matches: 0,
+        total,
+        bounds,
+        histogram: { from: 0, binMs: 1, counts: [], errors: [] },
+        pageStart: 0,
+        rows: [],
+        error: { message: e.message.replace(/^col \d+: /, ''), offset: Math.max(0, e.offset), length: Math.max(0, e.length) },
+      };
+    }
+    const queryId = this.nextQueryId++;
+    this.results.set(queryId, result);
+    for (const old of this.results.keys()) if (this.results.size > KEPT_RESULTS) this.results.delete(old);
+    const span = range ?? bounds;
+    let histogram = { from: 0, binMs: 1, counts: [] as number[], errors: [] as number[] };
+    if (span) {
+      const b = chooseBins(span, wantedBins);
+      histogram = { from: b.from, binMs: b.binMs, ...this.data.histogram(result, b.from, b.binMs, b.bins) };
+    }
+    const start = Math.min(pageStart, Math.max(0, result.size - 1));
+    return { type: 'queryResult', queryId, matches: result.size, total, bounds, histogram, pageStart: start, rows: this.data.rows(result, start, pageCount), error: null };
+  }
+}

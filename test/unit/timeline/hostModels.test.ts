@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseQuery } from '../../../src/core/index/query/parse';
+import { chooseBins } from '../../../src/extension/timeline/bins';
+import { completionsAt } from '../../../src/extension/timeline/completion';
+import { detailFor, pivotsFor } from '../../../src/extension/timeline/detailModel';
+import { csvCell, csvLine, jsonLine } from '../../../src/extension/timeline/exportFormat';
+import { contentSecurityPolicy, timelineHtml } from '../../../src/extension/timeline/html';
+import type { CloudTrailRecord } from '../../../src/core/records/types';
+
+const HOSTILE = join(__dirname, '../../fixtures/hostile/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/111122223333_CloudTrail_us-east-1_20240514T1010Z_hostile0001.json');
+const hostile = (): CloudTrailRecord[] => JSON.parse(readFileSync(HOSTILE, 'utf8')).Records;
+
+describe('timeline host: histogram bins', () => {
+  it('picks round widths aligned to them, within the wanted count', () => {
+    const from = Date.UTC(2024, 4, 14, 10, 7, 13);
+    const b = chooseBins({ from, to: from + 6 * 3600_000 }, 200);
+    assert.equal(b.binMs, 2 * 60_000);
+    assert.equal(b.from % b.binMs, 0);
+    assert.ok(b.from <= from && b.from + b.binMs * b.bins >= from + 6 * 3600_000);
+    assert.ok(b.bins <= 200);
+  });
+
+  it('handles a single instant and a very long span', () => {
+    const t = Date.UTC(2024, 0, 1);
+    const one = chooseBins({ from: t, to: t }, 100);
+    assert.equal(one.bins, 1);
+    const long = chooseBins({ from: 0, to: Date.UTC(2100, 0, 1) }, 50);
+    assert.ok(long.bins <= 50 && long.from + long.binMs * long.bins >= Date.UTC(2100, 0, 1));
+  });
+});
+
+describe('timeline host: filter completion', () => {
+  const values = (paths: string[], prefix: string) =>
+    paths[0] === 'eventName' ? [{ value: 'GetObject', count: 12 }, { value: 'Get Weird "One"', count: 2 }].filter((v) => v.value.toLowerCase().startsWith(prefix.toLowerCase())) : [];
+
+  it('completes field names where a field is typed', () => {
+    const items = completionsAt('eventSo', 7, values);
+    assert.ok(items.some((i) => i.insert === 'eventSource:' && i.from === 0 && i.to === 7));
+    const after = completionsAt('ip:1.2.3.4 eve', 14, values);
+    assert.ok(after.length > 0 && after.every((i) => i.from === 11));
+  });
+
+  it('completes values after field:, written so they parse back to the same value', () => {
+    const items = completionsAt('event:Get', 9, values);
+    assert.deepEqual(items.map((i) => i.label), ['GetObject', 'Get Weird "One"']);
+    for (const it of items) {
+      const text = 'event:Get'.slice(0, it.from) + it.insert;
+      const node = parseQuery(text);
+      assert.equal(node.kind, 'term');
+      assert.deepEqual(node.kind === 'term' && node.match, { op: 'eq', value: it.label });
+    }
+  });
+
+  it('keeps the minus of an exclusion', () => {
+    const [it] = completionsAt('-event:GetO', 11, values);
+    assert.equal('-event:GetO'.slice(0, it.from) + it.insert, '-event:GetObject ');
+  });
+});
+
+describe('timeline host: detail pane model', () => {
+  it('explains the record in plain words and pretty-prints it whole', () => {
+    const rec = hostile()[0];
+    const d = detailFor(9, JSON.stringify(rec), 123);
+    assert.equal(d.id, 9);
+    assert.deepEqual(JSON.parse(d.json), rec);
+    assert.ok(d.json.includes('\n  "eventVersion"'));
+    const labels = d.explanations.map((e) => e.label);
+    assert.ok(labels.includes('Who') && labels.includes('What') && labels.includes('Error'));
+  });
+
+  it('offers pivots whose filters parse and match the record value exactly', () => {
+    const rec = hostile()[0];
+    const pivots = pivotsFor(rec);
+    assert.deepEqual(pivots.map((p) => p.kind), ['principal', 'accessKey', 'sourceIp', 'session', 'resource']);
+    const role = parseQuery(pivots[0].filter);
+    assert.deepEqual(role.kind === 'term' && role.match, { op: 'eq', value: 'arn:aws:iam::111122223333:role/Hostile<script>' });
+  });
+
+  it('never fails on a record that is not an object or not JSON', () => {
+    assert.equal(detailFor(1, '[1,2]', -1).pivots.length, 0);
+    assert.equal(detailFor(1, '{oops', -1).json, '{oops');
+  });
+});
+
+describe('timeline host: export formats', () => {
+  it('quotes CSV per RFC 4180 and defuses spreadsheet formulas', () => {
+    assert.equal(csvCell('plain'), 'plain');
+    assert.equal(csvCell('a,"b"'), '"a,""b"""');
+    assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
+    assert.equal(csvCell('-1+2'), "'-1+2");
+    const line = csvLine({ id: 1, time: Date.UTC(2024, 4, 14, 10, 5), eventName: 'Get\nObject', eventSource: 's3', principal: 'p', sourceIp: '1.2.3.4', region: 'r', account: 'a', errorCode: '', readOnly: 'true' });
+    assert.equal(line, '2024-05-14T10:05:00Z,"Get\nObject",s3,p,1.2.3.4,r,a,,true\r\n');
+  });
+
+  it('writes one record per JSON line', () => {
+    assert.equal(jsonLine('{\n  "a": "x\\ny"\n}'), '{"a":"x\\ny"}\n');
+  });
+});
+
+describe('timeline host: page and CSP', () => {
+  it('allows only the nonce script and media/ styles', () => {
+    const csp = contentSecurityPolicy('https://media.example', 'N0NCE');
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-N0NCE'(;|$)/);
+    assert.match(csp, /style-src https:\/\/media\.example(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  });
+
+  it('has one script, carrying the nonce, and no inline style or handler', () => {
+    const html = timelineHtml({ cspSource: 'https://m', scriptUri: 'https://m/timeline.js', styleUri: 'https://m/timeline.css', title: 'CloudTrail Timeline: <x>' }, 'abc');
+    assert.equal(html.match(/<script/g)?.length, 1);
+    assert.match(html, /<script nonce="abc" src="https:\/\/m\/timeline.js"><\/script>/);
+    assert.doesNotMatch(html, /style=|onload=|onclick=/);
+    assert.match(html, /<title>CloudTrail Timeline: &lt;x&gt;<\/title>/);
+  });
+});
