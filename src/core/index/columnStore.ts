@@ -1,0 +1,125 @@
+// The columns of the index: one typed array per field, all the same length, grown by doubling.
+// A row is one event; row ids are assigned in load order and never change.
+import { IRREGULAR, Primitive, RESOURCE_FIELDS, ResourceField, SCALAR_FIELDS, ScalarField } from '../ingest/columns';
+import type { ColumnBatch } from '../ingest/batch';
+import { Dictionary } from './dictionary';
+
+export interface ScalarColumn {
+  field: ScalarField;
+  ids: Uint32Array;
+  dict: Dictionary;
+  /** Rows whose value is IRREGULAR (see ingest/columns.ts). */
+  irregular: number[];
+}
+
+export interface ResourceColumn {
+  field: ResourceField;
+  ids: Uint32Array;
+  dict: Dictionary;
+}
+
+export class ColumnStore {
+  size = 0;
+  private capacity = 0;
+  times = new Float64Array(0);
+  fileOf = new Uint32Array(0);
+  elementOf = new Uint32Array(0);
+  readonly timeIrregular: number[] = [];
+  /** Rows that every term must evaluate from the raw record (see hasKeyCaseVariant). */
+  readonly rowIrregular: number[] = [];
+  readonly scalars: ScalarColumn[] = SCALAR_FIELDS.map((field) => ({ field, ids: new Uint32Array(0), dict: new Dictionary(), irregular: [] }));
+  readonly scalarByField = new Map<string, ScalarColumn>(this.scalars.map((c) => [c.field, c]));
+  /** resources: CSR; row r's resources are [resourceStart[r], resourceStart[r + 1]). */
+  resourceStart = new Uint32Array(1);
+  resourceCount = 0;
+  private resourceCapacity = 0;
+  readonly resources: ResourceColumn[] = RESOURCE_FIELDS.map((field) => ({ field, ids: new Uint32Array(0), dict: new Dictionary() }));
+  readonly resourceByField = new Map<string, ResourceColumn>(this.resources.map((c) => [c.field, c]));
+  readonly resourceIrregular: number[] = [];
+
+  /** Appends a file's batch; returns the first new row id. */
+  append(fileId: number, b: ColumnBatch): number {
+    const first = this.size;
+    const n = b.count;
+    this.reserve(first + n);
+    this.times.set(b.times, first);
+    this.fileOf.fill(fileId, first, first + n);
+    this.elementOf.set(b.elements, first);
+    for (const r of b.timeIrregular) this.timeIrregular.push(first + r);
+    const remaps = new Map<Dictionary, Int32Array>();
+    const remap = (dict: Dictionary, values: Primitive[]): Int32Array => {
+      let m = remaps.get(dict);
+      if (!m) {
+        m = new Int32Array(values.length).fill(-1);
+        remaps.set(dict, m);
+      }
+      return m;
+    };
+    const toGlobal = (dict: Dictionary, m: Int32Array, local: number): number => {
+      if (local === IRREGULAR) return IRREGULAR;
+      let g = m[local];
+      if (g < 0) g = m[local] = dict.idOf(b.values[local]);
+      return g;
+    };
+    for (let c = 0; c < this.scalars.length; c++) {
+      const col = this.scalars[c];
+      const src = b.scalars[c];
+      const m = remap(col.dict, b.values);
+      for (let r = 0; r < n; r++) {
+        const g = toGlobal(col.dict, m, src[r]);
+        col.ids[first + r] = g;
+        if (g === IRREGULAR) col.irregular.push(first + r);
+      }
+    }
+    const resN = b.resourceStart[n];
+    this.reserveResources(this.resourceCount + resN);
+    for (let c = 0; c < this.resources.length; c++) {
+      const col = this.resources[c];
+      const src = b.resources[c];
+      const m = remap(col.dict, b.values);
+      for (let i = 0; i < resN; i++) col.ids[this.resourceCount + i] = toGlobal(col.dict, m, src[i]);
+    }
+    for (let r = 0; r < n; r++) this.resourceStart[first + r + 1] = this.resourceCount + b.resourceStart[r + 1];
+    this.resourceCount += resN;
+    for (const r of b.resourceIrregular) this.resourceIrregular.push(first + r);
+    for (const r of b.rowIrregular) this.rowIrregular.push(first + r);
+    this.size = first + n;
+    return first;
+  }
+
+  private reserve(n: number): void {
+    if (n <= this.capacity) return;
+    const cap = Math.max(n, this.capacity * 2, 1024);
+    this.times = grow(this.times, cap, Float64Array);
+    this.fileOf = grow(this.fileOf, cap, Uint32Array);
+    this.elementOf = grow(this.elementOf, cap, Uint32Array);
+    for (const c of this.scalars) c.ids = grow(c.ids, cap, Uint32Array);
+    this.resourceStart = grow(this.resourceStart, cap + 1, Uint32Array);
+    this.capacity = cap;
+  }
+
+  private reserveResources(n: number): void {
+    if (n <= this.resourceCapacity) return;
+    const cap = Math.max(n, this.resourceCapacity * 2, 1024);
+    for (const c of this.resources) c.ids = grow(c.ids, cap, Uint32Array);
+    this.resourceCapacity = cap;
+  }
+
+  /** Bytes held by the typed arrays (dictionaries not counted). */
+  get arrayBytes(): number {
+    return (
+      this.times.byteLength +
+      this.fileOf.byteLength +
+      this.elementOf.byteLength +
+      this.resourceStart.byteLength +
+      this.scalars.reduce((s, c) => s + c.ids.byteLength, 0) +
+      this.resources.reduce((s, c) => s + c.ids.byteLength, 0)
+    );
+  }
+}
+
+function grow<T extends Float64Array | Uint32Array>(a: T, cap: number, ctor: { new (n: number): T }): T {
+  const b = new ctor(cap);
+  b.set(a);
+  return b;
+}

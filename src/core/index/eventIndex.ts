@@ -1,0 +1,542 @@
+// The event index: every loaded CloudTrail event as columns, queried in memory.
+//
+// How the pieces fit (source → ingest → index → views):
+//   - ingest/load.ts finds event files in LogSources (sources/discover.ts), reads their bytes,
+//     and has the worker pool (ingest/pool.ts) gunzip and parse them into ColumnBatches, which
+//     it appends here file by file. Queries work at any time during a load: each call sees the
+//     events appended so far (`version` changes with every append).
+//   - Per event the index keeps: eventTime (Float64 ms), dictionary ids (Uint32) of the fields
+//     in ingest/columns.ts (eventName, eventSource, region, accounts, the principal's type, ARN,
+//     user/role names and access key, source IP, user agent, errorCode, readOnly, category,
+//     eventType, eventID), the resources' ARNs/types (CSR), and where the raw record lives:
+//     (file id, element index in the file). No parsed record is kept; `rawRecords` reads the
+//     file again (in a worker) when the full JSON is wanted.
+//
+// The API the views use:
+//   query(node, {order, range, files})   → QueryResult: row ids sorted by time (asc or desc)
+//   summaries(result, start, count)      → EventSummary[] for a page of result rows
+//   rawRecords(rows) / rawRecord(row)    → the exact JSON text of events (async)
+//   facet(result, field, limit)          → top-N values with counts, plus other / absent
+//   histogram(result, from, to, bins)    → counts per bin, errors counted separately
+//   timeBounds()                         → first and last event time
+//   files / fileById(id)                 → every file with its event count and state
+//   problems                             → files (or elements) that could not be loaded, why
+//   rowsAround(row, ms)                  → ± a time window around one event (context)
+//
+// Row ids are stable for the life of the index; results are plain typed arrays that a view may
+// keep (e.g. by query id) and page through.
+import type { LogSource, SourceErrorCode } from '../sources/source';
+import type { CloudTrailKeyInfo } from '../sources/layout';
+import type { ColumnBatch } from '../ingest/batch';
+import type { FileShape } from '../ingest/eventFile';
+import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../ingest/gzip';
+import { ABSENT, IRREGULAR, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, ScalarField, TIME_FIELD } from '../ingest/columns';
+import type { FileProblemCode } from '../ingest/jobs';
+import type { JobRunner } from '../ingest/pool';
+import type { QueryNode } from './query/ast';
+import { ColumnStore } from './columnStore';
+import { ExecutionContext, evaluate } from './execute';
+import { principalDisplayName } from './principal';
+import { SourceError } from '../sources/source';
+
+export type EventFileKind = 'log' | 'insight' | 'loose';
+
+export interface IndexedFile {
+  id: number;
+  source: LogSource;
+  key: string;
+  /** Where the file is, for people: a local path or s3://bucket/key. */
+  location: string;
+  kind: EventFileKind;
+  /** What the AWSLogs layout says (account, region, organization, delivery time), when it applies. */
+  info?: CloudTrailKeyInfo;
+  /** Bytes as stored. */
+  size: number;
+  state: 'pending' | 'loaded' | 'failed';
+  events: number;
+  shape?: FileShape;
+  /** First row of the file's events (they are contiguous), -1 until loaded. */
+  firstRow: number;
+}
+
+export interface FileProblem {
+  fileId: number;
+  key: string;
+  location: string;
+  code: FileProblemCode | SourceErrorCode;
+  message: string;
+  /** 'error': the file was not loaded. 'warning': it loaded, but some elements were skipped. */
+  severity: 'error' | 'warning';
+}
+
+export type SortOrder = 'asc' | 'desc';
+
+export interface QueryOptions {
+  order?: SortOrder;
+  /** Half-open [from, to) in ms; events without a valid time are outside every range. */
+  range?: { from: number; to: number } | null;
+  /** Only events of these files. */
+  files?: readonly number[];
+  signal?: AbortSignal;
+}
+
+export interface QueryResult {
+  /** Matching row ids in the requested time order. */
+  rows: Uint32Array;
+  order: SortOrder;
+  /** index.version when the query ran (events appended later are not in it). */
+  version: number;
+}
+
+/** One event as a table row shows it. Strings are '' when the record has no value. */
+export interface EventSummary {
+  row: number;
+  /** ms since the epoch, NaN when the record has no valid eventTime. */
+  time: number;
+  eventTime: string;
+  eventName: string;
+  eventSource: string;
+  principal: string;
+  principalType: string;
+  principalArn: string;
+  accessKeyId: string;
+  sourceIPAddress: string;
+  userAgent: string;
+  region: string;
+  account: string;
+  errorCode: string;
+  /** true, false, or undefined when the record does not say. */
+  readOnly: boolean | undefined;
+  eventID: string;
+  eventType: string;
+  fileId: number;
+  fileKey: string;
+}
+
+export interface FacetCount {
+  value: Primitive;
+  /** The value as text ('' for absent). */
+  label: string;
+  count: number;
+}
+
+export interface FacetResult {
+  field: string;
+  values: FacetCount[];
+  /** Events with a value not among `values`. */
+  other: number;
+  /** Events without the field. */
+  absent: number;
+}
+
+export interface HistogramResult {
+  from: number;
+  binMs: number;
+  counts: Uint32Array;
+  errors: Uint32Array;
+}
+
+/** Fields facet() and value() accept besides the indexed record paths. */
+export const DERIVED_FIELDS = ['principal', 'account'] as const;
+
+export interface EventIndexOptions {
+  runner: JobRunner;
+  maxUncompressedBytes?: number;
+}
+
+const col = (store: ColumnStore, f: ScalarField) => store.scalarByField.get(f)!;
+
+export class EventIndex {
+  readonly store = new ColumnStore();
+  readonly files: IndexedFile[] = [];
+  readonly problems: FileProblem[] = [];
+  /** Grows with every change; results remember the version they were computed at. */
+  version = 0;
+  readonly maxUncompressedBytes: number;
+  private readonly runner: JobRunner;
+  private sorted: Uint32Array | undefined;
+  private sortedVersion = -1;
+
+  constructor(options: EventIndexOptions) {
+    this.runner = options.runner;
+    this.maxUncompressedBytes = options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
+  }
+
+  get size(): number {
+    return this.store.size;
+  }
+
+  // ── loading (used by ingest/load.ts) ───────────────────────────────────────────────────
+
+  addFile(source: LogSource, key: string, size: number, kind: EventFileKind, info?: CloudTrailKeyInfo): IndexedFile {
+    const file: IndexedFile = {
+      id: this.files.length,
+      source,
+      key,
+      location: locationOf(source, key),
+      kind,
+      info,
+      size,
+      state: 'pending',
+      events: 0,
+      firstRow: -1,
+    };
+    this.files.push(file);
+    return file;
+  }
+
+  appendBatch(fileId: number, batch: ColumnBatch): void {
+    const file = this.files[fileId];
+    file.firstRow = this.store.append(fileId, batch);
+    file.events = batch.count;
+    file.shape = batch.shape;
+    file.state = 'loaded';
+    this.version++;
+  }
+
+  addProblem(fileId: number, code: FileProblem['code'], message: string, severity: FileProblem['severity'] = 'error'): void {
+    const file = this.files[fileId];
+    if (severity === 'error') file.state = 'failed';
+    this.problems.push({ fileId, key: file.key, location: file.location, code, message, severity });
+    this.version++;
+  }
+
+  fileById(id: number): IndexedFile | undefined {
+    return this.files[id];
+  }
+
+  // ── order and queries ──────────────────────────────────────────────────────────────────
+
+  /** All row ids in ascending time order; ties keep file order, then order within the file. */
+  order(): Uint32Array {
+    if (this.sorted && this.sortedVersion === this.version) return this.sorted;
+    this.sorted = sortByTime(this.store, this.files);
+    this.sortedVersion = this.version;
+    return this.sorted;
+  }
+
+  async query(node: QueryNode, options: QueryOptions = {}): Promise<QueryResult> {
+    const version = this.version;
+    const size = this.size;
+    const ctx: ExecutionContext = {
+      store: this.store,
+      order: () => this.order(),
+      matchRaw: (n, rows, signal) => this.matchRaw(n, rows, signal),
+    };
+    let mask: Uint8Array | null = node.kind === 'all' ? null : await evaluate(ctx, node, options.signal);
+    if (options.files) {
+      const only = new Uint8Array(size);
+      for (const id of options.files) {
+        const f = this.files[id];
+        if (f && f.firstRow >= 0) only.fill(1, f.firstRow, Math.min(size, f.firstRow + f.events));
+      }
+      mask = mask ? mask.map((v, i) => v & only[i]) : only;
+    }
+    const order = this.order();
+    const times = this.store.times;
+    const range = options.range;
+    const out = new Uint32Array(mask ? size : order.length);
+    let n = 0;
+    for (let i = 0; i < order.length; i++) {
+      const r = order[i];
+      if (r >= size) continue; // appended while the query ran
+      if (mask && mask[r] !== 1) continue;
+      if (range && !(times[r] >= range.from && times[r] < range.to)) continue;
+      out[n++] = r;
+    }
+    const rows = out.slice(0, n);
+    if (options.order === 'desc') rows.reverse();
+    return { rows, order: options.order ?? 'asc', version };
+  }
+
+  /** Rows within ±`ms` of a row's time (its context), ascending. */
+  rowsAround(row: number, ms: number): Uint32Array {
+    const t = this.store.times[row];
+    if (!Number.isFinite(t)) return Uint32Array.of(row);
+    const order = this.order();
+    const times = this.store.times;
+    const lower = (x: number) => {
+      let lo = 0;
+      let hi = order.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (times[order[mid]] < x) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    return order.slice(lower(t - ms), lower(t + ms + 1));
+  }
+
+  timeBounds(): { from: number; to: number } | null {
+    const order = this.order();
+    const times = this.store.times;
+    let last = order.length - 1;
+    while (last >= 0 && !Number.isFinite(times[order[last]])) last--;
+    if (last < 0) return null;
+    return { from: times[order[0]], to: times[order[last]] };
+  }
+
+  // ── reading rows ───────────────────────────────────────────────────────────────────────
+
+  /** A column value of a row (an indexed record path, or 'principal' / 'account'). */
+  value(row: number, field: string): Primitive {
+    const s = this.store;
+    if (field === TIME_FIELD) return Number.isFinite(s.times[row]) ? s.times[row] : undefined;
+    if (field === 'principal') return this.principalOf(row);
+    if (field === 'account') return this.accountOf(row);
+    const c = s.scalarByField.get(field);
+    if (!c) throw new Error(`"${field}" is not an indexed field`);
+    const id = c.ids[row];
+    return id === IRREGULAR ? undefined : c.dict.values[id];
+  }
+
+  private str(row: number, f: ScalarField): string {
+    const c = col(this.store, f);
+    const id = c.ids[row];
+    if (id === ABSENT || id === IRREGULAR) return '';
+    const v = c.dict.values[id];
+    return v === null || v === undefined ? '' : String(v);
+  }
+
+  principalOf(row: number): string {
+    return principalDisplayName({
+      type: this.str(row, 'userIdentity.type'),
+      arn: this.str(row, 'userIdentity.arn'),
+      userName: this.str(row, 'userIdentity.userName'),
+      issuerUserName: this.str(row, 'userIdentity.sessionContext.sessionIssuer.userName'),
+      invokedBy: this.str(row, 'userIdentity.invokedBy'),
+      principalId: this.str(row, 'userIdentity.principalId'),
+    });
+  }
+
+  /** The account the event was logged in: recipientAccountId, else the file's, else the caller's. */
+  accountOf(row: number): string {
+    return this.str(row, 'recipientAccountId') || this.files[this.store.fileOf[row]]?.info?.accountId || this.str(row, 'userIdentity.accountId');
+  }
+
+  summary(row: number): EventSummary {
+    const s = this.store;
+    const t = s.times[row];
+    const readOnly = this.value(row, 'readOnly');
+    const file = this.files[s.fileOf[row]];
+    return {
+      row,
+      time: t,
+      eventTime: Number.isFinite(t) ? new Date(t).toISOString().replace('.000Z', 'Z') : '',
+      eventName: this.str(row, 'eventName'),
+      eventSource: this.str(row, 'eventSource'),
+      principal: this.principalOf(row),
+      principalType: this.str(row, 'userIdentity.type'),
+      principalArn: this.str(row, 'userIdentity.arn'),
+      accessKeyId: this.str(row, 'userIdentity.accessKeyId'),
+      sourceIPAddress: this.str(row, 'sourceIPAddress'),
+      userAgent: this.str(row, 'userAgent'),
+      region: this.str(row, 'awsRegion'),
+      account: this.accountOf(row),
+      errorCode: this.str(row, 'errorCode'),
+      readOnly: readOnly === true || readOnly === 'true' ? true : readOnly === false || readOnly === 'false' ? false : undefined,
+      eventID: this.str(row, 'eventID'),
+      eventType: this.str(row, 'eventType'),
+      fileId: file.id,
+      fileKey: file.key,
+    };
+  }
+
+  /** Summaries of result rows [start, start + count). */
+  summaries(result: QueryResult | Uint32Array, start: number, count: number): EventSummary[] {
+    const rows = result instanceof Uint32Array ? result : result.rows;
+    const out: EventSummary[] = [];
+    for (let i = Math.max(0, start); i < Math.min(rows.length, start + count); i++) out.push(this.summary(rows[i]));
+    return out;
+  }
+
+  /** The exact JSON text of one event, read again from its file. */
+  async rawRecord(row: number, signal?: AbortSignal): Promise<string> {
+    return (await this.rawRecords(Uint32Array.of(row), signal))[0];
+  }
+
+  /**
+   * The exact JSON text of each row, in the order given. Each file involved is read and
+   * decompressed once per call, so ask for rows in batches (a page, a few thousand rows).
+   * Throws SourceError when a file can no longer be read.
+   */
+  async rawRecords(rows: ArrayLike<number>, signal?: AbortSignal): Promise<string[]> {
+    const out: string[] = new Array(rows.length);
+    await this.forEachFileOf(rows, signal, async (file, positions, elements, bytes) => {
+      const res = await this.runner.run({ kind: 'texts', bytes, maxUncompressedBytes: this.maxUncompressedBytes, shape: file.shape!, elements });
+      if (!res.ok) throw new SourceError('io', file.key, `${file.location}: ${res.message}`);
+      positions.forEach((p, i) => (out[p] = res.texts[i]));
+    });
+    return out;
+  }
+
+  private async matchRaw(node: QueryNode, rows: Uint32Array, signal?: AbortSignal): Promise<Uint8Array> {
+    const out = new Uint8Array(rows.length);
+    await this.forEachFileOf(rows, signal, async (file, positions, elements, bytes) => {
+      const res = await this.runner.run({ kind: 'match', bytes, maxUncompressedBytes: this.maxUncompressedBytes, shape: file.shape!, elements, node });
+      if (!res.ok) throw new SourceError('io', file.key, `${file.location}: ${res.message}`);
+      positions.forEach((p, i) => (out[p] = res.matched[i]));
+    });
+    return out;
+  }
+
+  /** Groups rows by file, reads each file once and hands its bytes to `work`, a few at a time. */
+  private async forEachFileOf(
+    rows: ArrayLike<number>,
+    signal: AbortSignal | undefined,
+    work: (file: IndexedFile, positions: number[], elements: Uint32Array, bytes: Uint8Array) => Promise<void>,
+  ): Promise<void> {
+    const byFile = new Map<number, number[]>();
+    for (let i = 0; i < rows.length; i++) {
+      const f = this.store.fileOf[rows[i]];
+      let list = byFile.get(f);
+      if (!list) byFile.set(f, (list = []));
+      list.push(i);
+    }
+    const entries = [...byFile.entries()];
+    const parallel = Math.max(2, this.runner.threads * 2);
+    let next = 0;
+    const lane = async () => {
+      while (next < entries.length) {
+        if (signal?.aborted) throw new SourceError('cancelled', '', 'cancelled');
+        const [fileId, positions] = entries[next++];
+        const file = this.files[fileId];
+        const elements = Uint32Array.from(positions, (p) => this.store.elementOf[rows[p]]);
+        const bytes = await file.source.read(file.key, { maxBytes: this.maxUncompressedBytes, signal });
+        await work(file, positions, elements, bytes);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, entries.length) }, lane));
+  }
+
+  // ── aggregates ─────────────────────────────────────────────────────────────────────────
+
+  /** The most frequent values of `field` among the result's events. */
+  facet(result: QueryResult | Uint32Array, field: string, limit = 10): FacetResult {
+    const rows = result instanceof Uint32Array ? result : result.rows;
+    if (field === 'principal' || field === 'account') return this.derivedFacet(rows, field, limit);
+    const c = this.store.scalarByField.get(field);
+    if (!c) throw new Error(`cannot facet on "${field}": facets work on ${[...SCALAR_FIELDS, ...DERIVED_FIELDS].join(', ')}`);
+    const counts = new Uint32Array(c.dict.size);
+    for (let i = 0; i < rows.length; i++) {
+      const id = c.ids[rows[i]];
+      if (id !== IRREGULAR) counts[id]++;
+    }
+    const ids: number[] = [];
+    for (let id = 1; id < counts.length; id++) if (counts[id] > 0) ids.push(id);
+    ids.sort((a, b) => counts[b] - counts[a] || compareLabels(c.dict.values[a], c.dict.values[b]));
+    const top = ids.slice(0, limit);
+    const shown = top.reduce((s, id) => s + counts[id], 0);
+    return {
+      field,
+      values: top.map((id) => ({ value: c.dict.values[id], label: labelOf(c.dict.values[id]), count: counts[id] })),
+      other: rows.length - counts[0] - shown,
+      absent: counts[0],
+    };
+  }
+
+  private derivedFacet(rows: Uint32Array, field: 'principal' | 'account', limit: number): FacetResult {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < rows.length; i++) {
+      const v = field === 'principal' ? this.principalOf(rows[i]) : this.accountOf(rows[i]);
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    const absent = counts.get('') ?? 0;
+    counts.delete('');
+    const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const top = sorted.slice(0, limit);
+    const shown = top.reduce((s, [, n]) => s + n, 0);
+    return { field, values: top.map(([v, n]) => ({ value: v, label: v, count: n })), other: rows.length - absent - shown, absent };
+  }
+
+  /** Events per time bin over [from, to), and how many of them have an errorCode. */
+  histogram(result: QueryResult | Uint32Array, from: number, to: number, bins: number): HistogramResult {
+    const rows = result instanceof Uint32Array ? result : result.rows;
+    const nBins = Math.max(1, Math.floor(bins));
+    const binMs = Math.max(1, (to - from) / nBins);
+    const counts = new Uint32Array(nBins);
+    const errors = new Uint32Array(nBins);
+    const times = this.store.times;
+    const err = col(this.store, 'errorCode');
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      const t = times[r];
+      if (!(t >= from && t < to)) continue;
+      const b = Math.min(nBins - 1, Math.floor((t - from) / binMs));
+      counts[b]++;
+      const e = err.ids[r];
+      if (e !== ABSENT && e !== IRREGULAR && err.dict.values[e] !== null && err.dict.values[e] !== '') errors[b]++;
+    }
+    return { from, binMs, counts, errors };
+  }
+
+  /** Bytes held by the columns (typed arrays; dictionaries are extra). */
+  get columnBytes(): number {
+    return this.store.arrayBytes;
+  }
+}
+
+/** Every field the index can answer a term on without reading records. */
+export const INDEXED_FIELDS: readonly string[] = [TIME_FIELD, ...SCALAR_FIELDS, ...RESOURCE_FIELDS];
+
+function labelOf(v: Primitive): string {
+  return v === undefined || v === null ? '' : String(v);
+}
+
+function compareLabels(a: Primitive, b: Primitive): number {
+  const x = labelOf(a);
+  const y = labelOf(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function locationOf(source: LogSource, key: string): string {
+  const local = source.localPath?.(key);
+  if (local) return local;
+  return `${source.label.replace(/\/+$/, '')}/${key}`;
+}
+
+/**
+ * Sorts rows by (time, file id, element): rows are first laid out by file (a file's rows are
+ * contiguous and in element order), then stably sorted by time. When every time is a whole
+ * second the sort key packs time and position into one double and the native numeric sort
+ * does the work (about 10× faster than a comparator on a million rows).
+ */
+function sortByTime(store: ColumnStore, files: readonly IndexedFile[]): Uint32Array {
+  const n = store.size;
+  const byFile = new Uint32Array(n);
+  let k = 0;
+  for (const f of files) {
+    if (f.firstRow < 0) continue;
+    for (let r = f.firstRow; r < f.firstRow + f.events && r < n; r++) byFile[k++] = r;
+  }
+  const times = store.times;
+  let maxSec = 0;
+  let wholeSeconds = true;
+  for (let i = 0; i < n; i++) {
+    const t = times[i];
+    if (!Number.isFinite(t)) continue;
+    if (t % 1000 !== 0 || t < 0) {
+      wholeSeconds = false;
+      break;
+    }
+    if (t / 1000 > maxSec) maxSec = t / 1000;
+  }
+  const POS = 2 ** 22;
+  if (wholeSeconds && n < POS && (maxSec + 2) * POS < Number.MAX_SAFE_INTEGER) {
+    const keys = new Float64Array(n);
+    const last = maxSec + 1; // rows without a time sort after every timed row
+    for (let i = 0; i < n; i++) {
+      const t = times[byFile[i]];
+      keys[i] = (Number.isFinite(t) ? t / 1000 : last) * POS + i;
+    }
+    keys.sort();
+    const out = new Uint32Array(n);
+    for (let i = 0; i < n; i++) out[i] = byFile[keys[i] % POS];
+    return out;
+  }
+  const pos = new Uint32Array(n);
+  for (let i = 0; i < n; i++) pos[byFile[i]] = i;
+  const key = (r: number) => (Number.isFinite(times[r]) ? times[r] : Infinity);
+  return byFile.sort((a, b) => key(a) - key(b) || pos[a] - pos[b]);
+}

@@ -1,0 +1,223 @@
+// Running a query AST over the index. Terms whose fields are all indexed columns are answered
+// from the columns: `valueMatcher` (the one definition of value semantics) is applied once per
+// distinct value in the column's dictionary, then the Uint32 id column is scanned against that
+// small table. eventTime comparisons binary-search the time order. Everything else — terms on
+// other paths, bare text, rows whose value could not be dictionary-encoded — is answered by
+// `matchesRecord` on the raw records, read again from the files in the workers, and only for
+// rows that the indexed parts of an AND have not already ruled out.
+import type { QueryNode, TermNode } from './query/ast';
+import { valueMatcher } from './query/match';
+import { IRREGULAR, TIME_FIELD, formatEventTime } from '../ingest/columns';
+import type { ColumnStore } from './columnStore';
+
+export interface ExecutionContext {
+  store: ColumnStore;
+  /** Row ids in ascending time order (rows without a valid time last). */
+  order(): Uint32Array;
+  /** matchesRecord(node) on the raw records of `rows`; a 0/1 answer per row, in order. */
+  matchRaw(node: QueryNode, rows: Uint32Array, signal?: AbortSignal): Promise<Uint8Array>;
+}
+
+/** True when the node is answered from the columns alone (up to irregular rows). */
+export function isIndexed(node: QueryNode, store: ColumnStore): boolean {
+  switch (node.kind) {
+    case 'all':
+      return true;
+    case 'text':
+      return false;
+    case 'not':
+      return isIndexed(node.child, store);
+    case 'and':
+    case 'or':
+      return node.children.every((c) => isIndexed(c, store));
+    case 'term':
+      return node.fields.length > 0 && node.fields.every((f) => f === TIME_FIELD || store.scalarByField.has(f) || store.resourceByField.has(f));
+  }
+}
+
+/** The set of rows matching `node`, as a 0/1 mask over all rows. */
+export async function evaluate(ctx: ExecutionContext, node: QueryNode, signal?: AbortSignal): Promise<Uint8Array> {
+  return evalNode(ctx, node, null, signal);
+}
+
+/**
+ * `restrict`, when given, marks the only rows the caller will look at: rows outside it may be
+ * answered arbitrarily, which lets raw-record evaluation skip them.
+ */
+async function evalNode(ctx: ExecutionContext, node: QueryNode, restrict: Uint8Array | null, signal?: AbortSignal): Promise<Uint8Array> {
+  const n = ctx.store.size;
+  switch (node.kind) {
+    case 'all':
+      return new Uint8Array(n).fill(1);
+    case 'and': {
+      // Cheap (indexed) children first, so raw evaluation only sees the survivors.
+      const children = [...node.children].sort((a, b) => Number(isIndexed(b, ctx.store)) - Number(isIndexed(a, ctx.store)));
+      let acc: Uint8Array | null = null;
+      for (const child of children) {
+        const m: Uint8Array = await evalNode(ctx, child, acc ? intersect(acc, restrict) : restrict, signal);
+        acc = acc ? andInto(acc, m) : m;
+      }
+      return acc ?? new Uint8Array(n).fill(1);
+    }
+    case 'or': {
+      const children = [...node.children].sort((a, b) => Number(isIndexed(b, ctx.store)) - Number(isIndexed(a, ctx.store)));
+      let acc: Uint8Array | null = null;
+      for (const child of children) {
+        // Rows already matched need no further evaluation.
+        const open = acc ? subtract(restrict, acc, n) : restrict;
+        const m: Uint8Array = await evalNode(ctx, child, open, signal);
+        acc = acc ? orInto(acc, m) : m;
+      }
+      return acc ?? new Uint8Array(n);
+    }
+    case 'not': {
+      const m = await evalNode(ctx, node.child, restrict, signal);
+      for (let i = 0; i < n; i++) m[i] = m[i] ^ 1;
+      return m;
+    }
+    case 'text':
+      return rawMask(ctx, node, restrict, null, signal);
+    case 'term':
+      return evalTerm(ctx, node, restrict, signal);
+  }
+}
+
+async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Array | null, signal?: AbortSignal): Promise<Uint8Array> {
+  const store = ctx.store;
+  if (!isIndexed(term, store)) return rawMask(ctx, term, restrict, null, signal);
+  const n = store.size;
+  const mask = new Uint8Array(n);
+  const rawRows: number[] = [...store.rowIrregular];
+  for (const field of term.fields) {
+    const matcher = valueMatcher(field, term.match);
+    if (field === TIME_FIELD) {
+      timeMask(ctx, term.match.op, matcher, mask);
+      for (const r of store.timeIrregular) rawRows.push(r);
+      continue;
+    }
+    const scalar = store.scalarByField.get(field);
+    if (scalar) {
+      const table = dictTable(scalar.dict.values, matcher);
+      const ids = scalar.ids;
+      for (let r = 0; r < n; r++) if (table[ids[r]] === 1) mask[r] = 1;
+      for (const r of scalar.irregular) rawRows.push(r);
+      continue;
+    }
+    const res = store.resourceByField.get(field)!;
+    const table = dictTable(res.dict.values, matcher);
+    const start = store.resourceStart;
+    const ids = res.ids;
+    for (let r = 0; r < n; r++) {
+      for (let i = start[r], end = start[r + 1]; i < end; i++) {
+        const id = ids[i];
+        if (id === IRREGULAR) rawRows.push(r);
+        else if (table[id] === 1) {
+          mask[r] = 1;
+          break;
+        }
+      }
+    }
+    for (const r of store.resourceIrregular) rawRows.push(r);
+  }
+  if (rawRows.length > 0) {
+    const rows = Uint32Array.from(new Set(rawRows)).sort();
+    for (const r of rows) mask[r] = 0;
+    await rawMask(ctx, term, restrict, rows, signal, mask);
+  }
+  return mask;
+}
+
+/** matcher over each dictionary entry. Entry 0 (absent) never matches: a missing field has no
+ * value to test (matchesRecord tests the values found at a path, and finds none). */
+function dictTable(values: readonly unknown[], matcher: (v: unknown) => boolean): Uint8Array {
+  const t = new Uint8Array(values.length);
+  for (let i = 1; i < values.length; i++) t[i] = matcher(values[i]) ? 1 : 0;
+  return t;
+}
+
+/**
+ * eventTime over the time order. A comparison (lt/le/gt/ge) is monotone in time, so a binary
+ * search finds where it flips; other operators are tested once per distinct time. Rows with a
+ * non-canonical eventTime are left to raw evaluation by the caller.
+ */
+function timeMask(ctx: ExecutionContext, op: TermNode['match']['op'], matcher: (v: unknown) => boolean, mask: Uint8Array): void {
+  const order = ctx.order();
+  const times = ctx.store.times;
+  let finite = order.length;
+  while (finite > 0 && !Number.isFinite(times[order[finite - 1]])) finite--;
+  if (op === 'lt' || op === 'le' || op === 'gt' || op === 'ge') {
+    const test = (i: number) => matcher(formatEventTime(times[order[i]]));
+    const upward = op === 'gt' || op === 'ge'; // false…false true…true
+    // First index where test(i) === upward (the flip), in [0, finite].
+    let lo = 0;
+    let hi = finite;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (test(mid) === upward) hi = mid;
+      else lo = mid + 1;
+    }
+    const [a, b] = upward ? [lo, finite] : [0, lo];
+    for (let i = a; i < b; i++) mask[order[i]] = 1;
+    return;
+  }
+  let lastTime = NaN;
+  let last = false;
+  for (let i = 0; i < finite; i++) {
+    const t = times[order[i]];
+    if (t !== lastTime) {
+      lastTime = t;
+      last = matcher(formatEventTime(t));
+    }
+    if (last) mask[order[i]] = 1;
+  }
+}
+
+async function rawMask(
+  ctx: ExecutionContext,
+  node: QueryNode,
+  restrict: Uint8Array | null,
+  only: Uint32Array | null,
+  signal?: AbortSignal,
+  into?: Uint8Array,
+): Promise<Uint8Array> {
+  const n = ctx.store.size;
+  const mask = into ?? new Uint8Array(n);
+  let rows: Uint32Array;
+  if (only) rows = restrict ? only.filter((r) => restrict[r] === 1) : only;
+  else if (restrict) {
+    let count = 0;
+    for (let r = 0; r < n; r++) count += restrict[r];
+    rows = new Uint32Array(count);
+    for (let r = 0, j = 0; r < n; r++) if (restrict[r] === 1) rows[j++] = r;
+  } else {
+    rows = new Uint32Array(n);
+    for (let r = 0; r < n; r++) rows[r] = r;
+  }
+  if (rows.length === 0) return mask;
+  const answers = await ctx.matchRaw(node, rows, signal);
+  for (let i = 0; i < rows.length; i++) if (answers[i] === 1) mask[rows[i]] = 1;
+  return mask;
+}
+
+function intersect(a: Uint8Array, b: Uint8Array | null): Uint8Array {
+  if (!b) return a;
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] & b[i];
+  return out;
+}
+
+function andInto(acc: Uint8Array, m: Uint8Array): Uint8Array {
+  for (let i = 0; i < acc.length; i++) acc[i] &= m[i];
+  return acc;
+}
+
+function orInto(acc: Uint8Array, m: Uint8Array): Uint8Array {
+  for (let i = 0; i < acc.length; i++) acc[i] |= m[i];
+  return acc;
+}
+
+function subtract(restrict: Uint8Array | null, matched: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (restrict ? restrict[i] : 1) & (matched[i] ^ 1);
+  return out;
+}

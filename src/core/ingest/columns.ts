@@ -1,0 +1,153 @@
+// The fields the index keeps for every event, as canonical dotted record paths (the names the
+// query language resolves its aliases to). A query term over these runs on the index; a term
+// over any other path is answered from the raw records.
+
+/** Single-valued fields, each a dictionary-encoded column. */
+export const SCALAR_FIELDS = [
+  'eventName',
+  'eventSource',
+  'awsRegion',
+  'recipientAccountId',
+  'eventType',
+  'eventCategory',
+  'readOnly',
+  'managementEvent',
+  'errorCode',
+  'sourceIPAddress',
+  'userAgent',
+  'eventID',
+  'errorMessage',
+  'vpcEndpointId',
+  'requestParameters.bucketName',
+  'userIdentity.type',
+  'userIdentity.arn',
+  'userIdentity.accountId',
+  'userIdentity.principalId',
+  'userIdentity.accessKeyId',
+  'userIdentity.userName',
+  'userIdentity.invokedBy',
+  'userIdentity.sessionContext.sessionIssuer.userName',
+  'userIdentity.sessionContext.sessionIssuer.arn',
+  'userIdentity.sessionContext.attributes.mfaAuthenticated',
+] as const;
+export type ScalarField = (typeof SCALAR_FIELDS)[number];
+
+/** Fields of each element of `resources` (any element may match). */
+export const RESOURCE_FIELDS = ['resources.ARN', 'resources.type', 'resources.accountId'] as const;
+export type ResourceField = (typeof RESOURCE_FIELDS)[number];
+
+export const TIME_FIELD = 'eventTime';
+
+/** A value a dictionary holds: what JSON has besides objects and arrays. `undefined` = absent. */
+export type Primitive = string | number | boolean | null | undefined;
+
+/** Column id of a value that cannot be dictionary-encoded (an object or array where a scalar
+ * belongs, or a path through a non-object): such rows are evaluated from the raw record. */
+export const IRREGULAR = 0xffffffff;
+/** Column id of an absent field. */
+export const ABSENT = 0;
+
+const SPLIT_PATHS = new Map<string, string[]>([...SCALAR_FIELDS, ...RESOURCE_FIELDS].map((f) => [f, f.split('.')]));
+
+/** Path segments of a field, cached. */
+export function pathOf(field: string): string[] {
+  let p = SPLIT_PATHS.get(field);
+  if (!p) {
+    p = field.split('.');
+    SPLIT_PATHS.set(field, p);
+  }
+  return p;
+}
+
+const IRREGULAR_VALUE: unique symbol = Symbol('irregular');
+export type Irregular = typeof IRREGULAR_VALUE;
+
+/**
+ * The primitive at `path` in `obj`, `undefined` when a segment is missing, or IRREGULAR_VALUE
+ * when the path runs through a non-object (null, a string, an array) or ends on an object.
+ */
+export function primitiveAt(obj: unknown, path: string[], from = 0): Primitive | Irregular {
+  let v: unknown = obj;
+  for (let i = from; i < path.length; i++) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return IRREGULAR_VALUE;
+    v = (v as Record<string, unknown>)[path[i]];
+    if (v === undefined) return undefined;
+  }
+  if (typeof v === 'object' && v !== null) return IRREGULAR_VALUE;
+  return v as Primitive;
+}
+export const isIrregular = (v: unknown): v is Irregular => v === IRREGULAR_VALUE;
+
+/**
+ * eventTime → ms since the epoch. CloudTrail writes `YYYY-MM-DDTHH:MM:SSZ`; that form is parsed
+ * by hand (it is on the hot path), anything else by Date.parse. NaN when not a time.
+ */
+export function parseEventTime(v: unknown): number {
+  if (typeof v !== 'string') return NaN;
+  if (v.length === 20 && v.charCodeAt(4) === 45 && v.charCodeAt(10) === 84 && v.charCodeAt(19) === 90) {
+    const n = (a: number, b: number) => {
+      let x = 0;
+      for (let i = a; i < b; i++) {
+        const d = v.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) return NaN;
+        x = x * 10 + d;
+      }
+      return x;
+    };
+    const t = Date.UTC(n(0, 4), n(5, 7) - 1, n(8, 10), n(11, 13), n(14, 16), n(17, 19));
+    if (!Number.isNaN(t)) return t;
+  }
+  // Date.parse reads date-only and offset-less strings as local time in some engines; CloudTrail
+  // times are UTC, so only strings with an explicit zone are accepted.
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(v)) return NaN;
+  return Date.parse(v);
+}
+
+/** ms → CloudTrail's time format (`.sss` only when there are milliseconds). */
+export function formatEventTime(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
+  const iso = new Date(ms).toISOString();
+  return ms % 1000 === 0 ? iso.slice(0, 19) + 'Z' : iso;
+}
+
+interface KeyTrie {
+  /** lower-cased key → the key as the field list spells it */
+  lower: Map<string, string>;
+  children: Map<string, KeyTrie>;
+}
+
+function buildTrie(fields: readonly string[]): KeyTrie {
+  const root: KeyTrie = { lower: new Map(), children: new Map() };
+  for (const f of fields) {
+    let node = root;
+    for (const seg of f.split('.')) {
+      node.lower.set(seg.toLowerCase(), seg);
+      let child = node.children.get(seg);
+      if (!child) node.children.set(seg, (child = { lower: new Map(), children: new Map() }));
+      node = child;
+    }
+  }
+  return root;
+}
+
+const KEY_TRIE = buildTrie([TIME_FIELD, ...SCALAR_FIELDS, ...RESOURCE_FIELDS]);
+
+/**
+ * True when a record spells one of the indexed keys in another case while lacking the exact key
+ * (`EventName` and no `eventName`). The query semantics then read the variant, which the
+ * columns do not hold, so such a record is evaluated from its raw JSON. Only attacker-made or
+ * hand-edited records do this.
+ */
+export function hasKeyCaseVariant(obj: unknown, node: KeyTrie = KEY_TRIE): boolean {
+  if (typeof obj !== 'object' || obj === null) return false;
+  if (Array.isArray(obj)) return obj.some((e) => hasKeyCaseVariant(e, node));
+  const o = obj as Record<string, unknown>;
+  for (const k in o) {
+    const canonical = node.lower.get(k.toLowerCase());
+    if (canonical === undefined) continue;
+    if (canonical !== k && !(canonical in o)) return true;
+    const child = node.children.get(canonical);
+    if (canonical === k && child && child.children.size > 0 && hasKeyCaseVariant(o[k], child)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,110 @@
+// The work done on a file's bytes, as plain functions of plain data so that the same code runs
+// in a worker thread (ingestWorker.ts) or inline (tests, hosts without workers).
+import type { QueryNode } from '../index/query/ast';
+import { matchesRecord } from '../index/query/match';
+import { ColumnBatch, batchTransferables, buildBatch } from './batch';
+import { EventFileError, FileShape, decodeText, parseEventFile, recordTexts } from './eventFile';
+import { CorruptGzipError, DecompressionLimitError, formatBytes, gunzipCapped, isGzip } from './gzip';
+
+export interface IndexJob {
+  kind: 'index';
+  bytes: Uint8Array;
+  maxUncompressedBytes: number;
+}
+export interface TextsJob {
+  kind: 'texts';
+  bytes: Uint8Array;
+  maxUncompressedBytes: number;
+  shape: FileShape;
+  elements: Uint32Array;
+}
+export interface MatchJob {
+  kind: 'match';
+  bytes: Uint8Array;
+  maxUncompressedBytes: number;
+  shape: FileShape;
+  elements: Uint32Array;
+  /** Record element indexes that `node` must be tested on; answers in the same order. */
+  node: QueryNode;
+}
+export type Job = IndexJob | TextsJob | MatchJob;
+
+export type FileProblemCode = 'corrupt-gzip' | 'too-large' | 'bad-json' | 'not-cloudtrail' | 'empty' | 'read-error' | 'skipped-elements';
+
+export type IndexResult =
+  | { ok: true; batch: ColumnBatch; warnings: string[]; skipped: number; uncompressedBytes: number }
+  | { ok: false; code: FileProblemCode; message: string };
+export interface TextsResult {
+  ok: true;
+  texts: string[];
+}
+export interface MatchResult {
+  ok: true;
+  matched: Uint8Array;
+}
+export type FailedResult = { ok: false; code: FileProblemCode; message: string };
+
+export interface JobResults {
+  index: IndexResult;
+  texts: TextsResult | FailedResult;
+  match: MatchResult | FailedResult;
+}
+
+/** The file's text: gunzipped when it is gzip (by content, not by name), within the size cap. */
+export function fileText(bytes: Uint8Array, maxUncompressedBytes: number): { text: string; size: number } {
+  let plain = bytes;
+  if (isGzip(bytes)) plain = gunzipCapped(bytes, maxUncompressedBytes);
+  else if (bytes.length > maxUncompressedBytes) throw new DecompressionLimitError(maxUncompressedBytes);
+  try {
+    return { text: decodeText(plain), size: plain.length };
+  } catch (e) {
+    // V8 cannot hold strings beyond ~512 MiB.
+    throw new DecompressionLimitError(Math.min(maxUncompressedBytes, plain.length - 1));
+  }
+}
+
+function failure(e: unknown): FailedResult {
+  if (e instanceof DecompressionLimitError) return { ok: false, code: 'too-large', message: e.message };
+  if (e instanceof CorruptGzipError) return { ok: false, code: 'corrupt-gzip', message: e.message };
+  if (e instanceof EventFileError) return { ok: false, code: e.code, message: e.message };
+  return { ok: false, code: 'read-error', message: e instanceof Error ? e.message : String(e) };
+}
+
+export function runJob<J extends Job>(job: J): { result: JobResults[J['kind']]; transfer: ArrayBuffer[] } {
+  try {
+    const { text, size } = fileText(job.bytes, job.maxUncompressedBytes);
+    switch (job.kind) {
+      case 'index': {
+        const parsed = parseEventFile(text);
+        const batch = buildBatch(parsed.records, parsed.elements, parsed.shape);
+        const result: IndexResult = { ok: true, batch, warnings: parsed.warnings, skipped: parsed.skipped, uncompressedBytes: size };
+        return { result: result as JobResults[J['kind']], transfer: batchTransferables(batch) };
+      }
+      case 'texts': {
+        const result: TextsResult = { ok: true, texts: recordTexts(text, job.shape, job.elements) };
+        return { result: result as JobResults[J['kind']], transfer: [] };
+      }
+      case 'match': {
+        const texts = recordTexts(text, job.shape, job.elements);
+        const matched = new Uint8Array(texts.length);
+        for (let i = 0; i < texts.length; i++) {
+          if (!texts[i]) continue;
+          let record: unknown;
+          try {
+            record = JSON.parse(texts[i]);
+          } catch {
+            continue;
+          }
+          matched[i] = matchesRecord(job.node, record, texts[i]) ? 1 : 0;
+        }
+        const result: MatchResult = { ok: true, matched };
+        return { result: result as JobResults[J['kind']], transfer: [matched.buffer as ArrayBuffer] };
+      }
+    }
+  } catch (e) {
+    return { result: failure(e) as JobResults[J['kind']], transfer: [] };
+  }
+  throw new Error(`unknown job ${(job as Job).kind}`);
+}
+
+export { formatBytes };

@@ -1,0 +1,82 @@
+// Loading event files into an EventIndex: read each file's bytes from its source, have the
+// worker pool gunzip, parse and column-encode it, append the batch. Files load in parallel
+// and appear in the index as they finish, so views can show the first events early. One bad
+// file becomes a problem entry naming it and the reason; the others still load.
+import type { EventIndex, IndexedFile } from '../index/eventIndex';
+import type { DiscoveredEventFile } from '../sources/discover';
+import { SourceError } from '../sources/source';
+import type { JobRunner } from './pool';
+
+export interface LoadProgress {
+  filesTotal: number;
+  filesDone: number;
+  filesFailed: number;
+  events: number;
+  /** Bytes read from the sources (as stored, i.e. compressed). */
+  bytesRead: number;
+}
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  /** Called after every file (throttle in the view if needed). */
+  onProgress?: (p: LoadProgress) => void;
+  /** Called with each file as it is loaded or fails. */
+  onFile?: (file: IndexedFile) => void;
+}
+
+export interface LoadSummary extends LoadProgress {
+  cancelled: boolean;
+  files: IndexedFile[];
+}
+
+/**
+ * Registers `files` with the index (file ids follow the given order, which decides the order of
+ * events with equal times) and loads them. Resolves when all are done or the signal aborted
+ * (files not started stay 'pending').
+ */
+export async function loadEventFiles(index: EventIndex, runner: JobRunner, files: readonly DiscoveredEventFile[], options: LoadOptions = {}): Promise<LoadSummary> {
+  const registered = files.map((f) => index.addFile(f.source, f.object.key, f.object.size, f.kind, f.info));
+  const progress: LoadProgress = { filesTotal: registered.length, filesDone: 0, filesFailed: 0, events: 0, bytesRead: 0 };
+  const signal = options.signal;
+  let next = 0;
+  // Enough files in flight to keep every worker busy while others are being read.
+  const lanes = Math.max(2, runner.threads * 3);
+  const lane = async () => {
+    while (next < registered.length && !signal?.aborted) {
+      const file = registered[next++];
+      await loadOne(index, runner, file, progress, signal);
+      if (file.state === 'failed') progress.filesFailed++;
+      progress.filesDone++;
+      options.onFile?.(file);
+      options.onProgress?.({ ...progress });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, registered.length) }, lane));
+  return { ...progress, cancelled: Boolean(signal?.aborted) && progress.filesDone < progress.filesTotal, files: registered };
+}
+
+async function loadOne(index: EventIndex, runner: JobRunner, file: IndexedFile, progress: LoadProgress, signal?: AbortSignal): Promise<void> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await file.source.read(file.key, { maxBytes: index.maxUncompressedBytes, signal });
+  } catch (e) {
+    if (e instanceof SourceError && e.code === 'cancelled') return;
+    const code = e instanceof SourceError ? e.code : 'io';
+    index.addProblem(file.id, code, stripLocation(e instanceof Error ? e.message : String(e), file.location));
+    return;
+  }
+  progress.bytesRead += bytes.length;
+  const res = await runner.run({ kind: 'index', bytes, maxUncompressedBytes: index.maxUncompressedBytes });
+  if (!res.ok) {
+    index.addProblem(file.id, res.code, res.message);
+    return;
+  }
+  index.appendBatch(file.id, res.batch);
+  progress.events += res.batch.count;
+  if (res.skipped > 0) index.addProblem(file.id, 'skipped-elements', `${res.skipped} element(s) skipped: ${res.warnings.join('; ')}`, 'warning');
+}
+
+/** Source messages start with the path; problems carry the location separately. */
+function stripLocation(message: string, location: string): string {
+  return message.startsWith(location + ': ') ? message.slice(location.length + 2) : message;
+}

@@ -1,0 +1,115 @@
+// Runs jobs.ts work off the calling thread: a pool of worker threads sized to the cores, or
+// inline where workers are not available. Bytes are transferred to the worker, not copied.
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Worker as WorkerType } from 'node:worker_threads';
+import { Job, JobResults, runJob } from './jobs';
+
+export interface JobRunner {
+  run<J extends Job>(job: J): Promise<JobResults[J['kind']]>;
+  /** Stops the workers; pending jobs reject. */
+  close(): Promise<void>;
+  readonly threads: number;
+}
+
+/** Runs jobs on the calling thread (tests; hosts without worker threads). */
+export class InlineRunner implements JobRunner {
+  readonly threads = 0;
+  async run<J extends Job>(job: J): Promise<JobResults[J['kind']]> {
+    return runJob(job).result;
+  }
+  async close(): Promise<void> {}
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  worker: WorkerType;
+  busy: number;
+  pending: Map<number, Pending>;
+}
+
+/** Where the worker script is: dist/ingestWorker.js beside a bundle, or the .ts source under tsx. */
+export function workerScript(): { file: string; execArgv: string[] } {
+  const js = path.join(__dirname, 'ingestWorker.js');
+  if (existsSync(js)) return { file: js, execArgv: [] };
+  const ts = path.join(__dirname, 'ingestWorker.ts');
+  if (existsSync(ts)) return { file: ts, execArgv: ['--require', 'tsx/cjs'] };
+  throw new Error(`the ingest worker script is missing (looked for ${js})`);
+}
+
+export class WorkerPool implements JobRunner {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(readonly threads = defaultThreads()) {
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+    const { file, execArgv } = workerScript();
+    for (let i = 0; i < threads; i++) {
+      const worker = new Worker(file, { execArgv });
+      const slot: Slot = { worker, busy: 0, pending: new Map() };
+      worker.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
+        const p = slot.pending.get(msg.id);
+        if (!p) return;
+        slot.pending.delete(msg.id);
+        if (--slot.busy === 0) slot.worker.unref();
+        if (msg.error !== undefined) p.reject(new Error(`ingest worker: ${msg.error}`));
+        else p.resolve(msg.result);
+      });
+      const failAll = (e: Error) => {
+        for (const p of slot.pending.values()) p.reject(e);
+        slot.pending.clear();
+        slot.busy = 0;
+      };
+      worker.on('error', (e) => failAll(e));
+      worker.on('exit', (code) => {
+        if (!this.closed) failAll(new Error(`ingest worker exited (code ${code})`));
+      });
+      // Idle workers must not keep a CLI process alive; busy ones must.
+      worker.unref();
+      this.slots.push(slot);
+    }
+  }
+
+  run<J extends Job>(job: J): Promise<JobResults[J['kind']]> {
+    if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
+    let slot = this.slots[0];
+    for (const s of this.slots) if (s.busy < slot.busy) slot = s;
+    const id = this.nextId++;
+    if (slot.busy++ === 0) slot.worker.ref();
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      // Only the job's own buffer is transferred; a view into a shared buffer is copied.
+      const b = job.bytes;
+      const transfer = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && !(b.buffer instanceof SharedArrayBuffer) ? [b.buffer as ArrayBuffer] : [];
+      slot.worker.postMessage({ id, job }, transfer);
+    });
+  }
+
+  /** Jobs queued on the workers (for back-pressure). */
+  get queued(): number {
+    return this.slots.reduce((n, s) => n + s.busy, 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(
+      this.slots.map(async (s) => {
+        for (const p of s.pending.values()) p.reject(new Error('the worker pool was closed'));
+        s.pending.clear();
+        await s.worker.terminate();
+      }),
+    );
+  }
+}
+
+export function defaultThreads(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(cores, 8));
+}

@@ -1,0 +1,67 @@
+// Finding event files in a LogSource: CloudTrail log and Insights files in the AWSLogs layout,
+// loose event files anywhere (exports, lookup-events output, JSON lines), and digest files,
+// which are listed for integrity validation but are never events. The layout is read by
+// layout.ts only.
+import { CloudTrailKeyInfo, parseCloudTrailFileName, parseCloudTrailKey } from './layout';
+import { LogSource, SourceObject } from './source';
+
+export type DiscoveredKind = 'log' | 'insight' | 'loose';
+
+export interface DiscoveredEventFile {
+  source: LogSource;
+  object: SourceObject;
+  kind: DiscoveredKind;
+  /** Layout metadata (account, region, organization, delivery time) when the key follows it. */
+  info?: CloudTrailKeyInfo;
+}
+
+export interface DiscoveryResult {
+  source: LogSource;
+  /** Files to read as events, in key order. */
+  events: DiscoveredEventFile[];
+  /** CloudTrail-Digest files: for the digest validator, never parsed as events. */
+  digests: SourceObject[];
+  /** Objects that are not JSON files (READMEs, templates…), skipped silently. */
+  ignored: SourceObject[];
+}
+
+/** Names a loose file may have to be read as events. */
+const EVENT_FILE_NAME = /\.(json|jsonl|ndjson)(\.gz)?$/i;
+
+export interface DiscoverOptions {
+  /** Only under this key prefix ('' or ending in '/'). */
+  prefix?: string;
+  /**
+   * Exactly these objects instead of a listing (files named by the user). They are read as
+   * events whatever their names, except digest files.
+   */
+  objects?: SourceObject[];
+  signal?: AbortSignal;
+}
+
+/** Sorts one object into events, digests or ignored. */
+export function classifyObject(source: LogSource, object: SourceObject, named = false): { kind: 'event'; file: DiscoveredEventFile } | { kind: 'digest' } | { kind: 'ignored' } {
+  const info = parseCloudTrailKey(object.key);
+  const name = object.key.slice(object.key.lastIndexOf('/') + 1);
+  const kind = info?.kind ?? parseCloudTrailFileName(name)?.kind;
+  if (kind === 'digest') return { kind: 'digest' };
+  if (kind === 'log' || kind === 'insight') return { kind: 'event', file: { source, object, kind, info } };
+  if (named || EVENT_FILE_NAME.test(name)) return { kind: 'event', file: { source, object, kind: 'loose' } };
+  return { kind: 'ignored' };
+}
+
+export async function discover(source: LogSource, options: DiscoverOptions = {}): Promise<DiscoveryResult> {
+  const result: DiscoveryResult = { source, events: [], digests: [], ignored: [] };
+  const add = (object: SourceObject, named: boolean) => {
+    const c = classifyObject(source, object, named);
+    if (c.kind === 'event') result.events.push(c.file);
+    else if (c.kind === 'digest') result.digests.push(object);
+    else result.ignored.push(object);
+  };
+  if (options.objects) {
+    for (const o of options.objects) add(o, true);
+  } else {
+    for await (const o of source.listAll(options.prefix ?? '', options.signal)) add(o, false);
+  }
+  return result;
+}
