@@ -266,19 +266,50 @@ export class CloudTrailCatalog {
     const roots: string[] = [];
     const loose: SourceObject[] = [];
     const problems: ProblemNode[] = [];
+    const { truncated } = await this.walk(this.options, signal, problems, (e) => {
+      if (e.kind === 'object') {
+        if (isLooseCandidate(e.key)) loose.push(e);
+      } else if (lastSegment(e.prefix) === 'AWSLogs') {
+        roots.push(e.prefix);
+      }
+      return false;
+    });
+    roots.sort();
+    loose.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { roots, loose, truncated, problems };
+  }
+
+  /**
+   * True when the source holds CloudTrail data near its top: an AWSLogs/ folder or a file named
+   * the way CloudTrail names its deliveries. Cheap (a few folders listed) so it can run on every
+   * workspace folder; content is not read.
+   */
+  async containsCloudTrail(signal?: AbortSignal, limits: { maxDepth?: number; maxFolders?: number } = {}): Promise<boolean> {
+    let found = false;
+    await this.walk({ maxDepth: limits.maxDepth ?? 3, maxFolders: limits.maxFolders ?? 200 }, signal, [], (e) => {
+      found = e.kind === 'prefix' ? lastSegment(e.prefix) === 'AWSLogs' : parseCloudTrailFileName(lastSegment(e.key)) !== undefined;
+      return found;
+    });
+    return found;
+  }
+
+  /**
+   * Lists the source breadth first, level by level, handing each entry to `visit` (which returns
+   * true to stop). Does not descend into AWSLogs/, hidden or tool folders.
+   */
+  private async walk(
+    limits: { maxDepth: number; maxFolders: number },
+    signal: AbortSignal | undefined,
+    problems: ProblemNode[],
+    visit: (e: SourceEntry) => boolean,
+  ): Promise<{ truncated: boolean }> {
     let frontier = [''];
     let listed = 0;
-    let truncated = false;
     for (let depth = 0; frontier.length > 0; depth++) {
-      if (depth > this.options.maxDepth) {
-        truncated = true;
-        break;
-      }
-      const room = this.options.maxFolders - listed;
-      if (frontier.length > room) {
-        truncated = true;
-        frontier = frontier.slice(0, room);
-      }
+      if (depth > limits.maxDepth) return { truncated: true };
+      const room = limits.maxFolders - listed;
+      const cut = frontier.length > room;
+      if (cut) frontier = frontier.slice(0, room);
       listed += frontier.length;
       const levels = await mapLimited(frontier, LIST_CONCURRENCY, async (prefix) => {
         try {
@@ -294,20 +325,16 @@ export class CloudTrailCatalog {
       const next: string[] = [];
       for (const entries of levels) {
         for (const e of entries) {
-          if (e.kind === 'object') {
-            if (isLooseCandidate(e.key)) loose.push(e);
-            continue;
-          }
+          if (visit(e)) return { truncated: false };
+          if (e.kind !== 'prefix') continue;
           const name = lastSegment(e.prefix);
-          if (name === 'AWSLogs') roots.push(e.prefix);
-          else if (!SKIPPED_FOLDERS.has(name) && !name.startsWith('.')) next.push(e.prefix);
+          if (name !== 'AWSLogs' && !SKIPPED_FOLDERS.has(name) && !name.startsWith('.')) next.push(e.prefix);
         }
       }
+      if (cut) return { truncated: true };
       frontier = next;
     }
-    roots.sort();
-    loose.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { roots, loose, truncated, problems };
+    return { truncated: false };
   }
 
   /**

@@ -209,6 +209,13 @@ describe('CloudTrailCatalog', () => {
     assert.match((notice as Extract<CatalogNode, { type: 'problem' }>).message, /AWSLogs\/111111111111\/: access denied/);
   });
 
+  it('detects CloudTrail data by an AWSLogs folder or a delivered file name, not by any JSON', async () => {
+    assert.equal(await new CloudTrailCatalog(tree({ 'logs/AWSLogs/readme.txt': 1 })).containsCloudTrail(), true);
+    assert.equal(await new CloudTrailCatalog(tree({ [`case/${A}_CloudTrail_us-east-1_20230826T2035Z_PjmwM7E4.json`]: 1 })).containsCloudTrail(), true);
+    assert.equal(await new CloudTrailCatalog(tree({ 'package.json': '{}', 'src/a.json': '{}', 'node_modules/AWSLogs/x': 1 })).containsCloudTrail(), false);
+    assert.equal(await new CloudTrailCatalog(tree({ 'a/b/c/d/e/AWSLogs/x': 1 })).containsCloudTrail(), false);
+  });
+
   it('recognises loose CloudTrail files by name only', () => {
     for (const name of ['a.json', 'b.json.gz', 'c.jsonl', 'D.JSON']) assert.equal(isLooseCandidate(name), true, name);
     for (const name of ['a.txt', 'json', 'a.json.bak', 'a.gz']) assert.equal(isLooseCandidate(name), false, name);

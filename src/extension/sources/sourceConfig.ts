@@ -1,0 +1,100 @@
+// The `cloudtrailLens.sources` setting and the arguments explorer actions pass to other
+// features. Pure (no vscode) so it is unit-tested and shared by the tree, the timeline and
+// digest validation.
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface FolderSourceConfig {
+  type: 'folder';
+  /** Absolute, `~/…`, or relative to the first workspace folder. */
+  path: string;
+}
+
+export interface S3SourceConfig {
+  type: 's3';
+  bucket: string;
+  prefix?: string;
+  profile?: string;
+  region?: string;
+}
+
+export type SourceConfig = FolderSourceConfig | S3SourceConfig;
+
+/**
+ * What the explorer hands to `cloudtrailLens.openTimeline` and `cloudtrailLens.validateDigests`:
+ * the source plus either a key prefix (everything below it) or a list of keys. Keys are
+ * relative to the source root, as in LogSource.
+ */
+export interface SourceScopeArgs {
+  source: SourceConfig;
+  prefix?: string;
+  keys?: string[];
+  /** A short human name of the scope (e.g. "111111111111 · us-east-1 · 2024-05-14") for titles. */
+  label?: string;
+}
+
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Reads the setting's value leniently: every valid entry is kept, every invalid one explained. */
+export function parseSourcesSetting(value: unknown): { sources: SourceConfig[]; problems: string[] } {
+  const sources: SourceConfig[] = [];
+  const problems: string[] = [];
+  if (value === undefined || value === null) return { sources, problems };
+  if (!Array.isArray(value)) return { sources, problems: ['cloudtrailLens.sources must be a list of sources'] };
+  value.forEach((entry, i) => {
+    const where = `cloudtrailLens.sources[${i}]`;
+    if (typeof entry !== 'object' || entry === null) {
+      problems.push(`${where}: expected an object such as { "type": "folder", "path": "…" }`);
+      return;
+    }
+    const e = entry as Record<string, unknown>;
+    if (e.type === 'folder') {
+      if (typeof e.path !== 'string' || e.path.trim() === '') problems.push(`${where}: a folder source needs a "path"`);
+      else sources.push({ type: 'folder', path: e.path });
+    } else if (e.type === 's3') {
+      if (typeof e.bucket !== 'string' || !BUCKET.test(e.bucket)) {
+        problems.push(`${where}: "${String(e.bucket ?? '')}" is not an S3 bucket name`);
+        return;
+      }
+      const s3: S3SourceConfig = { type: 's3', bucket: e.bucket };
+      for (const field of ['prefix', 'profile', 'region'] as const) {
+        if (e[field] === undefined) continue;
+        if (typeof e[field] !== 'string') problems.push(`${where}: "${field}" must be a string`);
+        else if (e[field] !== '') s3[field] = e[field] as string;
+      }
+      sources.push(s3);
+    } else {
+      problems.push(`${where}: unknown type ${JSON.stringify(e.type)} (expected "folder" or "s3")`);
+    }
+  });
+  return { sources, problems };
+}
+
+/** An absolute folder path: `~` expanded, relative paths taken from `base` (the workspace). */
+export function resolveFolderPath(p: string, base: string | undefined, home = os.homedir()): string | undefined {
+  const expanded = p === '~' || p.startsWith('~/') || p.startsWith('~\\') ? path.join(home, p.slice(1)) : p;
+  if (path.isAbsolute(expanded)) return path.normalize(expanded);
+  return base ? path.resolve(base, expanded) : undefined;
+}
+
+/** The S3 prefix normalised to '' or `a/b/`. */
+export function normalizedS3Prefix(prefix: string | undefined): string {
+  const p = (prefix ?? '').replace(/^\/+/, '');
+  return p === '' || p.endsWith('/') ? p : `${p}/`;
+}
+
+/** A stable identity: two entries with the same identity are the same source. */
+export function sourceIdentity(config: SourceConfig, base?: string): string {
+  if (config.type === 'folder') return `folder:${resolveFolderPath(config.path, base) ?? config.path}`;
+  return `s3:${config.bucket}/${normalizedS3Prefix(config.prefix)}|${config.profile ?? ''}|${config.region ?? ''}`;
+}
+
+export function s3Uri(config: S3SourceConfig, key = ''): string {
+  return `s3://${config.bucket}/${normalizedS3Prefix(config.prefix)}${key}`;
+}
+
+export function describeSource(config: SourceConfig): string {
+  if (config.type === 'folder') return config.path;
+  const extras = [config.profile && `profile ${config.profile}`, config.region].filter(Boolean).join(', ');
+  return `${s3Uri(config)}${extras ? ` (${extras})` : ''}`;
+}

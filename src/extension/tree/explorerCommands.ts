@@ -1,0 +1,206 @@
+// The explorer's commands: adding and removing sources, and the actions on a node (open the
+// timeline, validate digests, reveal, copy a path or S3 URI, open a file, show more).
+import * as vscode from 'vscode';
+import { CatalogNode, digestScope, eventScope, nodePrefixes } from '../../core/sources/catalog';
+import { SourceConfig, SourceScopeArgs, describeSource, s3Uri } from '../sources/sourceConfig';
+import { SourceEntry, SourceRegistry } from '../sources/sourceRegistry';
+import { openSampleSource } from '../sources/sample';
+import { ExplorerElement, ExplorerProvider, MoreElement, NodeElement } from './explorerProvider';
+
+const TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
+const VALIDATE_COMMAND = 'cloudtrailLens.validateDigests';
+const OPEN_LOG_COMMAND = 'cloudtrailLens.openLogFile';
+
+export function registerExplorerCommands(context: vscode.ExtensionContext, registry: SourceRegistry, provider: ExplorerProvider, view: vscode.TreeView<ExplorerElement>): void {
+  const selected = (el?: ExplorerElement): ExplorerElement | undefined => el ?? view.selection[0];
+  const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+
+  register('cloudtrailLens.addSource', () => addSource(registry));
+  register('cloudtrailLens.removeSource', (el?: ExplorerElement) => removeSource(registry, selected(el)));
+  register('cloudtrailLens.refreshExplorer', async () => {
+    await registry.detectWorkspaceFolders();
+    provider.refresh();
+  });
+  register('cloudtrailLens.openSample', () => openSampleSource(context, registry, view));
+  register('cloudtrailLens.explorer.showMore', (more: MoreElement) => provider.showMore(more));
+
+  register('cloudtrailLens.explorer.openTimeline', async (el?: ExplorerElement) => {
+    const args = scopeArgs(selected(el), 'events');
+    if (!args) return void vscode.window.showInformationMessage('Select a source, trail, account, region, day or log file in the CloudTrail explorer first.');
+    if (!(await commandExists(TIMELINE_COMMAND))) {
+      // Until the timeline exists, a single file can still be looked at.
+      const file = fileOf(selected(el));
+      if (file) return openFile(file);
+      return void vscode.window.showInformationMessage('The CloudTrail timeline is not available in this version yet. Open a log file from the tree to read its events.');
+    }
+    return vscode.commands.executeCommand(TIMELINE_COMMAND, args);
+  });
+
+  register('cloudtrailLens.explorer.validateDigests', async (el?: ExplorerElement) => {
+    const args = scopeArgs(selected(el), 'digests');
+    if (!args) return void vscode.window.showInformationMessage('There are no digest files under this node to validate.');
+    if (!(await commandExists(VALIDATE_COMMAND))) return void vscode.window.showInformationMessage('Digest validation is not available in this version yet.');
+    return vscode.commands.executeCommand(VALIDATE_COMMAND, args);
+  });
+
+  register('cloudtrailLens.explorer.revealInOS', (el?: ExplorerElement) => {
+    const local = localPathOf(selected(el));
+    if (!local) return void vscode.window.showInformationMessage('Only items of a local folder can be revealed in the file explorer.');
+    return vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(local));
+  });
+
+  register('cloudtrailLens.explorer.copyPath', async (el?: ExplorerElement) => {
+    const local = localPathOf(selected(el));
+    if (!local) return void vscode.window.showInformationMessage('This item has no local path.');
+    await vscode.env.clipboard.writeText(local);
+    vscode.window.setStatusBarMessage(`Copied ${local}`, 3000);
+  });
+
+  register('cloudtrailLens.explorer.copyS3Uri', async (el?: ExplorerElement) => {
+    const target = selected(el);
+    if (!target || target.kind === 'more' || target.kind === 'message' || target.entry.config.type !== 's3') {
+      return void vscode.window.showInformationMessage('Only items of an S3 source have an S3 URI.');
+    }
+    const uri = s3Uri(target.entry.config, target.kind === 'node' ? (nodePrefixes(target.node)[0] ?? '') : '');
+    await vscode.env.clipboard.writeText(uri);
+    vscode.window.setStatusBarMessage(`Copied ${uri}`, 3000);
+  });
+
+  register('cloudtrailLens.explorer.openFile', (el?: ExplorerElement) => {
+    const file = fileOf(selected(el));
+    if (!file) return;
+    return openFile(file);
+  });
+}
+
+async function commandExists(id: string): Promise<boolean> {
+  return (await vscode.commands.getCommands(true)).includes(id);
+}
+
+/** The config to hand to other features: folder paths absolute, so no one resolves them again. */
+function portableConfig(entry: SourceEntry): SourceConfig {
+  return entry.config.type === 'folder' && entry.source ? { type: 'folder', path: entry.source.label } : entry.config;
+}
+
+/** `{ source, prefix | keys, label }` for the node's events or digests; undefined when it has none. */
+export function scopeArgs(el: ExplorerElement | undefined, what: 'events' | 'digests'): SourceScopeArgs | undefined {
+  if (!el || el.kind === 'more' || el.kind === 'message') return undefined;
+  if (el.kind === 'source') return { source: portableConfig(el.entry), prefix: '', label: el.entry.name };
+  const scope = what === 'events' ? eventScope(el.node) : digestScope(el.node);
+  if (!scope) return undefined;
+  return { source: portableConfig(el.entry), ...scope, label: scopeLabel(el) };
+}
+
+/** "trail management › 111111111111 › us-east-1 › 2024-05-14" */
+function scopeLabel(el: NodeElement): string {
+  const parts: string[] = [];
+  for (let at: ExplorerElement | undefined = el; at && at.kind === 'node'; at = at.parent) parts.unshift(nodeName(at.node));
+  return parts.join(' › ');
+}
+
+function nodeName(node: CatalogNode): string {
+  switch (node.type) {
+    case 'location':
+      return node.trails.length ? node.trails.map((t) => t.name).join(', ') : node.root.replace(/\/$/, '');
+    case 'organization':
+      return node.organizationId;
+    case 'account':
+      return node.accountId;
+    case 'region':
+      return node.region;
+    case 'day':
+      return node.date;
+    case 'file':
+      return node.key.slice(node.key.lastIndexOf('/') + 1);
+    case 'loose':
+      return 'Loose files';
+    case 'problem':
+      return node.key;
+  }
+}
+
+function localPathOf(el: ExplorerElement | undefined): string | undefined {
+  if (!el || el.kind === 'more' || el.kind === 'message') return undefined;
+  const source = el.entry.source;
+  if (!source?.localPath) return undefined;
+  if (el.kind === 'source') return source.localPath('');
+  if (el.node.type === 'loose' || el.node.type === 'problem') return source.localPath('');
+  // A region or day spans one folder per kind; its log folder is the one people look for.
+  const prefix = eventScope(el.node)?.prefix ?? nodePrefixes(el.node)[0] ?? '';
+  return source.localPath(prefix.replace(/\/$/, ''));
+}
+
+function fileOf(el: ExplorerElement | undefined): NodeElement | undefined {
+  return el?.kind === 'node' && el.node.type === 'file' ? el : undefined;
+}
+
+async function openFile(el: NodeElement): Promise<unknown> {
+  if (el.node.type !== 'file') return;
+  const args: SourceScopeArgs = { source: portableConfig(el.entry), keys: [el.node.key], label: scopeLabel(el) };
+  if (await commandExists(OPEN_LOG_COMMAND)) return vscode.commands.executeCommand(OPEN_LOG_COMMAND, args);
+  const local = el.entry.source?.localPath?.(el.node.key);
+  if (!local) return void vscode.window.showInformationMessage(`Opening files of ${describeSource(el.entry.config)} is not available yet.`);
+  return vscode.commands.executeCommand('vscode.open', vscode.Uri.file(local), { preview: true });
+}
+
+async function addSource(registry: SourceRegistry): Promise<void> {
+  const kind = await vscode.window.showQuickPick(
+    [
+      { label: '$(folder) Local folder…', detail: 'A folder of CloudTrail logs: an AWSLogs/ tree, or .json / .json.gz files', value: 'folder' as const },
+      { label: '$(cloud) S3 bucket…', detail: 'A bucket (and prefix) a trail delivers to', value: 's3' as const },
+    ],
+    { title: 'Add a CloudTrail source', placeHolder: 'Where are the logs?' },
+  );
+  if (!kind) return;
+  let config: SourceConfig | undefined;
+  if (kind.value === 'folder') {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Add as CloudTrail Source' });
+    if (!picked?.[0]) return;
+    config = { type: 'folder', path: picked[0].fsPath };
+  } else {
+    config = await askS3Source();
+    if (!config) return;
+  }
+  const added = await registry.add(config);
+  if (!added) void vscode.window.showInformationMessage(`${describeSource(config)} is already a CloudTrail source.`);
+}
+
+async function askS3Source(): Promise<SourceConfig | undefined> {
+  const location = await vscode.window.showInputBox({
+    title: 'Add an S3 source (1/3)',
+    prompt: 'The bucket and optional prefix the trail delivers to',
+    placeHolder: 's3://my-trail-bucket/optional/prefix',
+    validateInput: (v) => (parseS3Location(v) ? undefined : 'Enter s3://bucket or s3://bucket/prefix (bucket names are lowercase letters, digits, dots and hyphens)'),
+  });
+  const parsed = location ? parseS3Location(location) : undefined;
+  if (!parsed) return undefined;
+  const profile = await vscode.window.showInputBox({ title: 'Add an S3 source (2/3)', prompt: 'AWS profile (leave empty for the default credentials)', placeHolder: 'default' });
+  if (profile === undefined) return undefined;
+  const region = await vscode.window.showInputBox({ title: 'Add an S3 source (3/3)', prompt: "The bucket's region (leave empty to find it out)", placeHolder: 'us-east-1' });
+  if (region === undefined) return undefined;
+  return { type: 's3', ...parsed, ...(profile ? { profile } : {}), ...(region ? { region } : {}) };
+}
+
+/** `s3://bucket/prefix` or `bucket/prefix` → parts. */
+export function parseS3Location(text: string): { bucket: string; prefix?: string } | undefined {
+  const m = /^(?:s3:\/\/)?([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(text.trim());
+  if (!m) return undefined;
+  return m[2] ? { bucket: m[1], prefix: m[2] } : { bucket: m[1] };
+}
+
+async function removeSource(registry: SourceRegistry, el: ExplorerElement | undefined): Promise<void> {
+  let entry = el?.kind === 'source' ? el.entry : undefined;
+  if (entry?.origin === 'workspace') {
+    return void vscode.window.showInformationMessage(`${entry.name} is shown because it is an open workspace folder with CloudTrail data. Remove the folder from the workspace, or turn off cloudtrailLens.explorer.detectWorkspaceFolders.`);
+  }
+  if (!entry) {
+    const removable = registry.entries.filter((e) => e.origin !== 'workspace');
+    if (removable.length === 0) return void vscode.window.showInformationMessage('There is no configured CloudTrail source to remove.');
+    const picked = await vscode.window.showQuickPick(
+      removable.map((e) => ({ label: e.name, description: describeSource(e.config), entry: e })),
+      { title: 'Remove a CloudTrail source', placeHolder: 'The logs themselves are not touched' },
+    );
+    entry = picked?.entry;
+  }
+  if (entry) await registry.remove(entry);
+}

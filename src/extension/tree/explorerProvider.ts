@@ -1,0 +1,297 @@
+// The CloudTrail explorer's data provider: sources → catalog levels, one level per expansion.
+// File counts and sizes arrive in the background (one cancellable scan per location fills in
+// every node below it); very long levels (a day with 100,000 files) are shown a page at a time.
+import * as vscode from 'vscode';
+import { CatalogNode, CloudTrailCatalog, FileNode } from '../../core/sources/catalog';
+import { Summary, SummaryCache, summarizeFiles } from '../../core/sources/catalogSummary';
+import { SourceError } from '../../core/sources/source';
+import { describeSource } from '../sources/sourceConfig';
+import { SourceEntry, SourceRegistry } from '../sources/sourceRegistry';
+import { Presentation, describeCounts, escapeMarkdown, formatCount, presentNode } from './presentation';
+
+export const EXPLORER_VIEW_ID = 'cloudtrailLens.explorer';
+export const PAGE_SIZE = 1000;
+
+export type ExplorerElement = SourceElement | NodeElement | MoreElement | MessageElement;
+
+export interface SourceElement {
+  kind: 'source';
+  id: string;
+  entry: SourceEntry;
+}
+
+export interface NodeElement {
+  kind: 'node';
+  id: string;
+  entry: SourceEntry;
+  node: CatalogNode;
+  parent: ExplorerElement;
+}
+
+/** "Show more" at the end of a long level. */
+export interface MoreElement {
+  kind: 'more';
+  id: string;
+  parent: ExplorerElement;
+  shown: number;
+  total: number;
+}
+
+export interface MessageElement {
+  kind: 'message';
+  id: string;
+  parent?: ExplorerElement;
+  text: string;
+  detail: string;
+  icon: string;
+}
+
+/** Event counts from the index, for files and scopes that have been loaded. */
+export interface EventCountSource {
+  readonly onDidChange: vscode.Event<void>;
+  /** Events indexed for the source's objects under a key prefix or for one key; undefined when not loaded. */
+  eventsFor(entry: SourceEntry, node: CatalogNode): number | undefined;
+}
+
+export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExplorerElement | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly catalogs = new Map<string, CloudTrailCatalog>();
+  /** Every child of a listed element (before paging), so paging and refreshes don't list again. */
+  private readonly listed = new Map<string, ExplorerElement[]>();
+  private readonly pages = new Map<string, number>();
+  private readonly summaries = new SummaryCache();
+  private readonly scanning = new Set<string>();
+  private readonly scanQueue: NodeElement[] = [];
+  private scansRunning = 0;
+  private abort = new AbortController();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly registry: SourceRegistry,
+    private readonly log: vscode.LogOutputChannel,
+    private eventCounts?: EventCountSource,
+  ) {
+    this.disposables.push(this.changed, registry.onDidChange(() => this.refresh()));
+    if (eventCounts) this.disposables.push(eventCounts.onDidChange(() => this.changed.fire(undefined)));
+  }
+
+  /** Forgets every listing and figure and lists again. */
+  refresh(): void {
+    this.abort.abort();
+    this.abort = new AbortController();
+    this.catalogs.clear();
+    this.listed.clear();
+    this.pages.clear();
+    this.summaries.clear();
+    this.scanning.clear();
+    this.scanQueue.length = 0;
+    this.changed.fire(undefined);
+  }
+
+  async getChildren(element?: ExplorerElement): Promise<ExplorerElement[]> {
+    if (!element) return this.registry.entries.map((entry): SourceElement => ({ kind: 'source', id: `S|${entry.id}`, entry }));
+    if (element.kind === 'more' || element.kind === 'message') return [];
+    let all = this.listed.get(element.id);
+    if (!all) {
+      all = await this.list(element);
+      this.listed.set(element.id, all);
+    }
+    const shown = this.pages.get(element.id) ?? PAGE_SIZE;
+    if (all.length <= shown) return all;
+    const more: MoreElement = { kind: 'more', id: `${element.id}|more`, parent: element, shown, total: all.length };
+    return [...all.slice(0, shown), more];
+  }
+
+  getParent(element: ExplorerElement): ExplorerElement | undefined {
+    return element.kind === 'source' ? undefined : element.parent;
+  }
+
+  /** Shows the next page of a long level. */
+  showMore(more: MoreElement): void {
+    this.pages.set(more.parent.id, more.shown + PAGE_SIZE);
+    this.changed.fire(more.parent);
+  }
+
+  getTreeItem(element: ExplorerElement): vscode.TreeItem {
+    switch (element.kind) {
+      case 'source':
+        return this.sourceItem(element);
+      case 'node':
+        return this.nodeItem(element);
+      case 'more': {
+        const item = new vscode.TreeItem(`Show ${formatCount(Math.min(PAGE_SIZE, element.total - element.shown), 'more file')}…`);
+        item.id = element.id;
+        item.description = `${element.shown.toLocaleString('en-US')} of ${element.total.toLocaleString('en-US')} shown`;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: 'cloudtrailLens.explorer.showMore', title: 'Show More', arguments: [element] };
+        item.contextValue = 'ctl-more';
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(element.text);
+        item.id = element.id;
+        item.tooltip = new vscode.MarkdownString(escapeMarkdown(element.detail));
+        item.iconPath = new vscode.ThemeIcon(element.icon);
+        item.contextValue = 'ctl-message';
+        return item;
+      }
+    }
+  }
+
+  /** The catalog of a source (one per source, kept until refresh). */
+  catalogFor(entry: SourceEntry): CloudTrailCatalog | undefined {
+    if (!entry.source) return undefined;
+    let catalog = this.catalogs.get(entry.id);
+    if (!catalog) this.catalogs.set(entry.id, (catalog = new CloudTrailCatalog(entry.source)));
+    return catalog;
+  }
+
+  summaryOf(element: NodeElement): Summary | undefined {
+    return this.summaries.get(element.node.id);
+  }
+
+  dispose(): void {
+    this.abort.abort();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private async list(element: SourceElement | NodeElement): Promise<ExplorerElement[]> {
+    const entry = element.entry;
+    if (entry.unavailable) {
+      return [{ kind: 'message', id: `${element.id}|unavailable`, parent: element, text: 'Not available yet', detail: entry.unavailable, icon: 'info' }];
+    }
+    const catalog = this.catalogFor(entry)!;
+    const signal = this.abort.signal;
+    try {
+      const nodes = await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID } }, () =>
+        element.kind === 'source' ? catalog.roots(signal) : catalog.children(element.node, signal),
+      );
+      if (element.kind === 'node' && element.node.type === 'day') {
+        // The listing is the exact figure for the day, whatever a scan said before.
+        this.summaries.set(element.node.id, summarizeFiles(nodes.filter((n): n is FileNode => n.type === 'file')));
+        setTimeout(() => this.changed.fire(element), 0);
+      }
+      if (element.kind === 'source' && nodes.length === 0) {
+        return [
+          {
+            kind: 'message',
+            id: `${element.id}|empty`,
+            parent: element,
+            text: 'No CloudTrail logs found',
+            detail: `Looked in ${entry.source!.label} for AWSLogs/ folders and .json, .json.gz or .jsonl files (up to 6 folders deep).`,
+            icon: 'info',
+          },
+        ];
+      }
+      return nodes.map((node): NodeElement => ({ kind: 'node', id: `${element.id}|${node.id}`, entry, node, parent: element }));
+    } catch (e) {
+      if (e instanceof SourceError && e.code === 'cancelled') return [];
+      const message = e instanceof Error ? e.message : String(e);
+      this.log.error(`Listing ${entry.source!.label}: ${message}`);
+      return [{ kind: 'message', id: `${element.id}|error`, parent: element, text: message, detail: `Could not list ${describeSource(entry.config)}: ${message}`, icon: 'error' }];
+    }
+  }
+
+  private sourceItem(element: SourceElement): vscode.TreeItem {
+    const { entry } = element;
+    const item = new vscode.TreeItem(entry.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = element.id;
+    const origin = entry.origin === 'workspace' ? 'workspace folder' : entry.origin === 'sample' ? 'sample data' : undefined;
+    const total = this.sourceTotal(element);
+    item.description = [origin, entry.unavailable ? 'not available yet' : describeCounts(total)].filter(Boolean).join(' · ') || undefined;
+    const lines = [`**${escapeMarkdown(entry.name)}**`, escapeMarkdown(describeSource(entry.config))];
+    if (origin) lines.push(escapeMarkdown(entry.origin === 'workspace' ? 'Found automatically: this workspace folder holds CloudTrail data.' : 'Shown for this session only.'));
+    if (entry.unavailable) lines.push(escapeMarkdown(entry.unavailable));
+    item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
+    item.iconPath = new vscode.ThemeIcon(entry.config.type === 's3' ? 'cloud' : 'root-folder');
+    const removable = entry.origin !== 'workspace' ? ' removable' : '';
+    item.contextValue = `ctl ctl-source ctl-source-${entry.config.type}${removable}${entry.config.type === 'folder' ? ' local' : ' s3'}`;
+    return item;
+  }
+
+  /** A source's figures once every location below it has been counted. */
+  private sourceTotal(element: SourceElement): Summary | undefined {
+    const children = this.listed.get(element.id);
+    if (!children) return undefined;
+    const total: Summary = { files: 0, bytes: 0, byKind: {} };
+    for (const child of children) {
+      if (child.kind !== 'node' || child.node.type === 'problem') continue;
+      const s = this.summaries.get(child.node.id);
+      if (!s) return undefined;
+      total.files += s.files;
+      total.bytes += s.bytes;
+    }
+    return total;
+  }
+
+  private nodeItem(element: NodeElement): vscode.TreeItem {
+    const { node, entry } = element;
+    if (node.type === 'loose' && !this.summaries.get(node.id)) {
+      this.summaries.set(node.id, summarizeFiles(node.files.map((f) => ({ type: 'file', id: '', key: f.key, size: f.size, fileKind: 'loose' }))));
+    }
+    const summary = node.type === 'file' ? undefined : this.summaries.get(node.id);
+    if (!summary && node.type !== 'file' && node.type !== 'problem') this.queueScan(element);
+    const p: Presentation = presentNode(node, {
+      sourceLabel: entry.source?.label ?? describeSource(entry.config),
+      local: typeof entry.source?.localPath === 'function',
+      s3: entry.config.type === 's3',
+      summary,
+      events: this.eventCounts?.eventsFor(entry, node),
+    });
+    const item = new vscode.TreeItem(p.label, p.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = element.id;
+    item.description = p.description;
+    const tip = new vscode.MarkdownString(p.tooltip);
+    tip.isTrusted = false;
+    tip.supportHtml = false;
+    item.tooltip = tip;
+    item.iconPath = new vscode.ThemeIcon(p.icon, p.iconColor ? new vscode.ThemeColor(p.iconColor) : undefined);
+    item.contextValue = p.contextTokens.join(' ');
+    if (node.type === 'file') {
+      item.command = { command: 'cloudtrailLens.explorer.openFile', title: 'Open Log File', arguments: [element] };
+      const local = entry.source?.localPath?.(node.key);
+      if (local) item.resourceUri = vscode.Uri.file(local);
+    }
+    return item;
+  }
+
+  /** Counts files below a node in the background, one scan at a time, then updates its row. */
+  private queueScan(element: NodeElement): void {
+    if (this.scanning.has(element.node.id)) return;
+    this.scanning.add(element.node.id);
+    this.scanQueue.push(element);
+    void this.drainScans();
+  }
+
+  private async drainScans(): Promise<void> {
+    if (this.scansRunning > 0) return;
+    this.scansRunning++;
+    try {
+      for (let next = this.scanQueue.shift(); next; next = this.scanQueue.shift()) {
+        const element = next;
+        const signal = this.abort.signal;
+        // An earlier scan of an ancestor may already have counted this node.
+        if (this.summaries.get(element.node.id)) {
+          this.changed.fire(element);
+          continue;
+        }
+        const catalog = this.catalogFor(element.entry);
+        if (!catalog) continue;
+        try {
+          await this.summaries.scan(catalog.source, element.node, signal);
+        } catch (e) {
+          if (signal.aborted) return;
+          this.log.warn(`Counting files under ${element.node.id.slice(2)} in ${catalog.source.label}: ${e instanceof Error ? e.message : String(e)}`);
+          continue;
+        }
+        if (signal.aborted) return;
+        this.changed.fire(element);
+        // The source row sums its locations.
+        if (element.parent.kind === 'source') this.changed.fire(element.parent);
+      }
+    } finally {
+      this.scansRunning--;
+    }
+  }
+}

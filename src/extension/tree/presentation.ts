@@ -1,0 +1,236 @@
+// How each explorer node reads: label, description (counts and size), tooltip, icon and the
+// context tokens menus key on. Pure (no vscode) so the wording is unit-tested; the provider
+// turns it into TreeItems.
+import { CatalogNode, FileNode, LocationNode, digestScope, eventScope } from '../../core/sources/catalog';
+import { Summary } from '../../core/sources/catalogSummary';
+import { isRegionName } from '../../core/sources/layout';
+
+export interface Presentation {
+  label: string;
+  description?: string;
+  /** Markdown; every value from the data is escaped. */
+  tooltip: string;
+  /** A codicon id. */
+  icon: string;
+  /** A theme colour id for the icon. */
+  iconColor?: string;
+  collapsible: boolean;
+  /** Joined into the TreeItem's contextValue, e.g. "ctl events digests local". */
+  contextTokens: string[];
+}
+
+const KIND_NAMES = { log: 'log files', insight: 'Insights files', digest: 'digest files', other: 'other files', loose: 'files' } as const;
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}
+
+export function formatCount(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** "1,204 events · 12 files · 3.4 MB" (events only once indexed). */
+export function describeCounts(summary: Summary | undefined, events?: number): string | undefined {
+  if (!summary) return events === undefined ? undefined : formatCount(events, 'event');
+  const parts = [formatCount(summary.files, 'file'), formatBytes(summary.bytes)];
+  if (events !== undefined) parts.unshift(formatCount(events, 'event'));
+  return parts.join(' · ');
+}
+
+/** Escapes text for a MarkdownString so log content cannot inject links, HTML or formatting. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
+}
+
+function summaryLines(summary: Summary | undefined, events?: number): string[] {
+  if (!summary) return ['Counting files…'];
+  const lines: string[] = [];
+  if (events !== undefined) lines.push(`${formatCount(events, 'event')} (indexed)`);
+  const kinds = (Object.keys(KIND_NAMES) as (keyof typeof KIND_NAMES)[]).filter((k) => summary.byKind[k]).map((k) => `${summary.byKind[k]!.toLocaleString('en-US')} ${KIND_NAMES[k]}`);
+  lines.push(`${formatCount(summary.files, 'file')}, ${formatBytes(summary.bytes)}${kinds.length > 1 ? ` (${kinds.join(', ')})` : ''}`);
+  if (summary.firstDelivery && summary.lastDelivery) lines.push(`Delivered ${formatTime(summary.firstDelivery)} → ${formatTime(summary.lastDelivery)}`);
+  return lines;
+}
+
+/** `2024-05-14T10:05:00Z` → `2024-05-14 10:05 UTC` */
+export function formatTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+function tooltip(title: string, lines: string[]): string {
+  return [`**${escapeMarkdown(title)}**`, ...lines.map(escapeMarkdown)].join('\n\n');
+}
+
+export function locationLabel(node: LocationNode): string {
+  if (node.trails.length === 0) return 'Not attributed to a trail';
+  return node.trails.map((t) => t.name).join(', ');
+}
+
+function contextFor(node: CatalogNode, local: boolean, s3: boolean): string[] {
+  const tokens = ['ctl', `ctl-${node.type}`];
+  if (eventScope(node)) tokens.push('events');
+  if (digestScope(node)) tokens.push('digests');
+  if (local) tokens.push('local');
+  if (s3) tokens.push('s3');
+  return tokens;
+}
+
+export interface NodeContext {
+  /** Where the node lives, for tooltips: the source's label (a folder path or s3:// URI). */
+  sourceLabel: string;
+  /** The source can give local paths (folders): reveal and copy path apply. */
+  local: boolean;
+  s3: boolean;
+  summary?: Summary;
+  events?: number;
+}
+
+export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
+  const tokens = contextFor(node, ctx.local, ctx.s3);
+  const counts = describeCounts(ctx.summary, ctx.events);
+  switch (node.type) {
+    case 'location': {
+      const where = node.root.replace(/\/$/, '');
+      const trailLines = node.trails.length
+        ? node.trails.map((t) => `Trail ${t.name} (home region ${t.homeRegion})`)
+        : ['No digest files here name a trail, so these logs cannot be attributed to one. Turn on log file validation on the trail to get digests.'];
+      if (node.trails.length > 1) trailLines.push('These trails deliver to the same location; their log files cannot be told apart by key.');
+      if (node.trailsSampled) trailLines.push('Trail names come from the digests of the first accounts only.');
+      if (node.trailsError) trailLines.push(`Trail names could not be read: ${node.trailsError}`);
+      return {
+        label: locationLabel(node),
+        description: [node.root === 'AWSLogs/' ? undefined : where, counts].filter(Boolean).join(' · ') || undefined,
+        tooltip: tooltip(locationLabel(node), [...trailLines, `Location: ${ctx.sourceLabel} › ${where}`, ...summaryLines(ctx.summary, ctx.events)]),
+        icon: node.trails.length ? 'history' : 'question',
+        collapsible: true,
+        contextTokens: tokens,
+      };
+    }
+    case 'organization':
+      return {
+        label: node.organizationId,
+        description: ['organization', counts].filter(Boolean).join(' · '),
+        tooltip: tooltip(`Organization ${node.organizationId}`, ['An organization trail: one folder per member account.', ...summaryLines(ctx.summary, ctx.events)]),
+        icon: 'organization',
+        collapsible: true,
+        contextTokens: tokens,
+      };
+    case 'account':
+      return {
+        label: node.accountId,
+        description: counts,
+        tooltip: tooltip(`Account ${node.accountId}`, [...(node.organizationId ? [`Member of ${node.organizationId}`] : []), ...summaryLines(ctx.summary, ctx.events)]),
+        icon: 'account',
+        collapsible: true,
+        contextTokens: tokens,
+      };
+    case 'region': {
+      const odd = isRegionName(node.region) ? [] : [`The folder name "${node.region}" is not a region name; the region in each file's name is used for its events.`];
+      return {
+        label: node.region,
+        description: counts,
+        tooltip: tooltip(`Region ${node.region} · account ${node.accountId}`, [...odd, `Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`, ...summaryLines(ctx.summary, ctx.events)]),
+        icon: 'globe',
+        collapsible: true,
+        contextTokens: tokens,
+      };
+    }
+    case 'day':
+      return {
+        label: node.date,
+        description: counts,
+        tooltip: tooltip(`${node.date} · ${node.region} · account ${node.accountId}`, [`Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`, ...summaryLines(ctx.summary, ctx.events)]),
+        icon: 'calendar',
+        collapsible: true,
+        contextTokens: tokens,
+      };
+    case 'file':
+      return presentFile(node, ctx, tokens);
+    case 'loose':
+      return {
+        label: 'Loose files',
+        description: counts,
+        tooltip: tooltip('Loose files', [
+          'JSON files outside any AWSLogs/ folder (.json, .json.gz, .jsonl). Whether each holds CloudTrail events is checked when it is loaded.',
+          ...(node.truncated ? ['The search stopped early (a very large or deep folder): files further down are not listed.'] : []),
+          ...summaryLines(ctx.summary, ctx.events),
+        ]),
+        icon: 'files',
+        collapsible: node.files.length > 0,
+        contextTokens: tokens,
+      };
+    case 'problem':
+      return {
+        label: node.message,
+        tooltip: tooltip('Could not list this level', [node.message]),
+        icon: 'error',
+        iconColor: 'list.errorForeground',
+        collapsible: false,
+        contextTokens: ['ctl', 'ctl-problem'],
+      };
+  }
+}
+
+function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presentation {
+  const name = node.key.slice(node.key.lastIndexOf('/') + 1);
+  const folder = node.key.slice(0, node.key.lastIndexOf('/') + 1);
+  const lines: string[] = [];
+  const size = formatBytes(node.size);
+  let description: string;
+  let icon: string;
+  let iconColor: string | undefined;
+  switch (node.fileKind) {
+    case 'log':
+      icon = 'file-zip';
+      description = `${node.info!.deliveryTime.slice(11, 16)} UTC · ${size}`;
+      lines.push(`CloudTrail log file delivered ${formatTime(node.info!.deliveryTime)}`, `Account ${node.info!.accountId}, region ${node.info!.region}`);
+      break;
+    case 'insight':
+      icon = 'lightbulb';
+      iconColor = 'charts.yellow';
+      description = `Insights · ${node.info!.deliveryTime.slice(11, 16)} UTC · ${size}`;
+      lines.push(`CloudTrail Insights file delivered ${formatTime(node.info!.deliveryTime)}`, `Account ${node.info!.accountId}, region ${node.info!.region}`);
+      break;
+    case 'digest':
+      icon = 'shield';
+      iconColor = 'charts.green';
+      description = `digest · ${node.info!.deliveryTime.slice(11, 16)} UTC · ${size}`;
+      lines.push(
+        `Digest file of trail ${node.info!.trailName} (home region ${node.info!.homeRegion})${node.info!.backfill ? ', backfill' : ''}`,
+        `Covers log files delivered up to ${formatTime(node.info!.deliveryTime)}`,
+      );
+      break;
+    case 'other':
+      icon = 'warning';
+      iconColor = 'list.warningForeground';
+      description = size;
+      lines.push('This file is in a CloudTrail folder but its name is not one CloudTrail writes. It is loaded as a log file if it holds CloudTrail records.');
+      break;
+    case 'loose':
+      icon = name.endsWith('.gz') ? 'file-zip' : 'json';
+      description = [folder.replace(/\/$/, ''), size].filter(Boolean).join(' · ');
+      lines.push('A JSON file outside the AWSLogs layout. Whether it holds CloudTrail events is checked when it is loaded.');
+      break;
+  }
+  lines.push(`${formatBytes(node.size)}${node.size >= 1024 ? ` (${node.size.toLocaleString('en-US')} bytes)` : ''}`);
+  if (node.modified !== undefined) lines.push(`Modified ${new Date(node.modified).toISOString().replace('T', ' ').slice(0, 16)} UTC`);
+  lines.push(`${ctx.sourceLabel} › ${node.key}`);
+  if (ctx.events !== undefined) lines.unshift(`${formatCount(ctx.events, 'event')} (indexed)`);
+  return {
+    label: name,
+    description: ctx.events !== undefined ? `${formatCount(ctx.events, 'event')} · ${description}` : description,
+    tooltip: tooltip(name, lines),
+    icon,
+    iconColor,
+    collapsible: false,
+    contextTokens: [...tokens, 'file'],
+  };
+}
