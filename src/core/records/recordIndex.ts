@@ -209,10 +209,22 @@ export function recordsBetween(index: RecordIndex, from: number, to: number): In
   return out;
 }
 
-/** Parses one indexed record from the document text; undefined if it is not valid JSON. */
-export function parseRecord(text: string, record: IndexedRecord): CloudTrailRecord | undefined {
+/** The record's own text: the slice of the document between its start and end. */
+export function recordText(text: string, record: IndexedRecord): string {
+  return text.slice(record.start, record.end);
+}
+
+/**
+ * Parses one indexed record from its own text (see recordText; editors fetch just that range).
+ * undefined when it is not a valid JSON object.
+ */
+export function parseRecord(ownText: string, record: IndexedRecord): CloudTrailRecord | undefined {
   try {
-    const source = record.embedded ? JSON.parse(text.slice(record.embedded.offset, record.embedded.offset + record.embedded.length)) : text.slice(record.start, record.end);
+    let source: unknown = ownText;
+    if (record.embedded) {
+      const from = record.embedded.offset - record.start;
+      source = JSON.parse(ownText.slice(from, from + record.embedded.length));
+    }
     const value: unknown = typeof source === 'string' ? JSON.parse(source) : undefined;
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as CloudTrailRecord) : undefined;
   } catch {
@@ -232,15 +244,14 @@ export interface FieldLocation {
 }
 
 /**
- * Where an offset falls inside a record: the field path and whether it is on a key or a value.
- * Only the record's own text is scanned, so this stays fast in huge documents.
+ * Where a document offset falls inside a record, given the record's own text: the field path
+ * and whether it is on a key or a value. Only that text is scanned, so this stays fast in huge
+ * documents. undefined inside a lookup-events CloudTrailEvent string.
  */
-export function locateField(text: string, index: RecordIndex, offset: number): FieldLocation | undefined {
-  const record = recordAt(index, offset);
-  if (!record) return undefined;
-  if (record.embedded && offset >= record.embedded.offset && offset < record.embedded.offset + record.embedded.length) return undefined;
-  const slice = text.slice(record.start, record.end);
-  const loc = getLocation(slice, offset - record.start);
+export function locateField(ownText: string, record: IndexedRecord, offset: number): FieldLocation | undefined {
+  if (offset < record.start || offset >= record.end) return undefined;
+  if (record.embedded && offset > record.embedded.offset && offset < record.embedded.offset + record.embedded.length) return undefined;
+  const loc = getLocation(ownText, offset - record.start);
   const node = loc.previousNode;
   const path = record.embedded ? ['Events', 0, ...loc.path] : loc.path;
   const range = node ? { offset: record.start + node.offset, length: node.length } : undefined;
