@@ -65,7 +65,9 @@ function formatValue(field: string, value: string): string {
   const { paths } = resolveField(field);
   // On time fields a bare date names a period (eventTime:2024-05-14 is a whole day).
   const timeField = paths.length > 0 && paths.every(isTimeField);
-  return SAFE_BARE.test(value) && !KEYWORD.test(value) && !timeField ? value : quote(value);
+  // `field://x` would read as a pasted URL (free text).
+  const bare = SAFE_BARE.test(value) && !KEYWORD.test(value) && !value.startsWith('//') && !timeField;
+  return bare ? value : quote(value);
 }
 
 function quote(value: string): string {

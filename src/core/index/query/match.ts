@@ -141,20 +141,30 @@ const textMatchers = new Map<string, (rawJson: string) => boolean>();
 export function textMatcher(text: string): (rawJson: string) => boolean {
   let matcher = textMatchers.get(text);
   if (!matcher) {
-    const plain = foldCase(text);
-    // The JSON may write the same text escaped: quotes, backslashes, control and non-ASCII
-    // characters. Folded, since the raw text is folded before the search.
-    const escaped = foldCase(JSON.stringify(text).slice(1, -1));
-    const asciiEscaped = escaped.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    const needles = [...new Set([plain, escaped, asciiEscaped])];
+    // The JSON may escape quotes, backslashes and control characters: look for both spellings.
+    const needles = [...new Set([foldCase(text), foldCase(JSON.stringify(text).slice(1, -1))])];
     matcher = (rawJson) => {
-      const haystack = foldCase(rawJson);
+      const haystack = foldCase(decodeNonAsciiEscapes(rawJson));
       return needles.some((n) => haystack.includes(n));
     };
     if (textMatchers.size > 1000) textMatchers.clear();
     textMatchers.set(text, matcher);
   }
   return matcher;
+}
+
+/**
+ * Writers that emit ASCII-only JSON spell é as \u00e9 (or \u00E9); the escape's hex digits do
+ * not fold with the letter's case, so such escapes are decoded before searching. ASCII escapes
+ * stay as they are: decoding \u0022 would turn an escaped quote into a string delimiter.
+ */
+function decodeNonAsciiEscapes(json: string): string {
+  if (!json.includes('\\u')) return json;
+  return json.replace(/\\(\\|u([0-9a-fA-F]{4}))/g, (whole, _e: string, hex: string | undefined) => {
+    if (hex === undefined) return whole;
+    const code = parseInt(hex, 16);
+    return code >= 0x80 ? String.fromCharCode(code) : whole;
+  });
 }
 
 /** `*` is any run of characters; `\*` and `\\` are literal. Matches case-folded text. */

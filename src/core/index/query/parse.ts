@@ -250,7 +250,8 @@ class Parser {
   private expectTermAfter(what: string): void {
     this.skipSpace();
     if (this.atEnd() || this.src[this.pos] === ')' || this.atKeyword('AND') || this.atKeyword('OR')) {
-      throw new QuerySyntaxError(this.pos, this.atEnd() ? 0 : 1, ['a term'], `expected a term after ${what}`);
+      const length = this.atEnd() ? 0 : this.atKeyword('AND') ? 3 : this.atKeyword('OR') ? 2 : 1;
+      throw new QuerySyntaxError(this.pos, length, ['a term'], `expected a term after ${what}`);
     }
   }
 

@@ -1,0 +1,42 @@
+import * as assert from 'node:assert/strict';
+import { formatInstant, parseIsoTime } from '../../../src/core/index/query/time';
+
+const utc = (s: string) => Date.parse(s);
+
+describe('query times', () => {
+  it('reads each precision as its whole period', () => {
+    assert.deepEqual(parseIsoTime('2024'), { start: utc('2024-01-01T00:00:00Z'), end: utc('2025-01-01T00:00:00Z'), exact: false });
+    assert.deepEqual(parseIsoTime('2024-02'), { start: utc('2024-02-01T00:00:00Z'), end: utc('2024-03-01T00:00:00Z'), exact: false });
+    assert.deepEqual(parseIsoTime('2024-12'), { start: utc('2024-12-01T00:00:00Z'), end: utc('2025-01-01T00:00:00Z'), exact: false });
+    assert.deepEqual(parseIsoTime('2024-05-14'), { start: utc('2024-05-14T00:00:00Z'), end: utc('2024-05-15T00:00:00Z'), exact: false });
+    assert.deepEqual(parseIsoTime('2024-05-14T10'), { start: utc('2024-05-14T10:00:00Z'), end: utc('2024-05-14T11:00:00Z'), exact: false });
+    assert.deepEqual(parseIsoTime('2024-05-14T10:30'), { start: utc('2024-05-14T10:30:00Z'), end: utc('2024-05-14T10:31:00Z'), exact: false });
+    assert.deepEqual(parseIsoTime('2024-05-14T10:30:05Z'), { start: utc('2024-05-14T10:30:05Z'), end: utc('2024-05-14T10:30:06Z'), exact: false });
+    assert.deepEqual(parseIsoTime('2024-05-14T10:30:05.5Z'), { start: utc('2024-05-14T10:30:05.500Z'), end: utc('2024-05-14T10:30:05.500Z'), exact: true });
+  });
+
+  it('applies zone offsets and reads a missing zone as UTC', () => {
+    assert.equal(parseIsoTime('2024-05-14T12:00:00+02:00')?.start, utc('2024-05-14T10:00:00Z'));
+    assert.equal(parseIsoTime('2024-05-14T05:00-0500')?.start, utc('2024-05-14T10:00:00Z'));
+    assert.equal(parseIsoTime('2024-05-14T10:00:00')?.start, utc('2024-05-14T10:00:00Z'));
+    assert.equal(parseIsoTime('2024-05-14t10:00:00z')?.start, utc('2024-05-14T10:00:00Z'));
+  });
+
+  it('reads the space-separated, nanosecond times some exporters write', () => {
+    assert.equal(parseIsoTime('2025-01-21 17:49:47.123456789')?.start, utc('2025-01-21T17:49:47.123Z'));
+  });
+
+  it('rejects impossible and non-ISO dates', () => {
+    for (const bad of ['2023-02-29', '2024-13-01', '2024-00-10', '2024-04-31', '2024-05-14T24:00', '2024-05-14T10:60', 'May 14 2024', '14/05/2024', '', '20240514', '2024-5-14', '2024-05-14Z']) {
+      assert.equal(parseIsoTime(bad), undefined, bad);
+    }
+    assert.ok(parseIsoTime('2024-02-29'));
+    assert.ok(parseIsoTime('2000-02-29'));
+    assert.equal(parseIsoTime('1900-02-29'), undefined);
+  });
+
+  it('formats instants as CloudTrail does, with milliseconds only when present', () => {
+    assert.equal(formatInstant(utc('2024-05-14T10:00:00Z')), '2024-05-14T10:00:00Z');
+    assert.equal(formatInstant(utc('2024-05-14T10:00:00.25Z')), '2024-05-14T10:00:00.250Z');
+  });
+});
