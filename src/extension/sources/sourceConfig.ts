@@ -98,3 +98,10 @@ export function describeSource(config: SourceConfig): string {
   const extras = [config.profile && `profile ${config.profile}`, config.region].filter(Boolean).join(', ');
   return `${s3Uri(config)}${extras ? ` (${extras})` : ''}`;
 }
+
+/** `s3://bucket/prefix` or `bucket/prefix` → parts. */
+export function parseS3Location(text: string): { bucket: string; prefix?: string } | undefined {
+  const m = /^(?:s3:\/\/)?([^/\s]+)(?:\/(.*))?$/.exec(text.trim());
+  if (!m || !BUCKET.test(m[1])) return undefined;
+  return m[2] ? { bucket: m[1], prefix: m[2] } : { bucket: m[1] };
+}

@@ -2,7 +2,7 @@
 // timeline, validate digests, reveal, copy a path or S3 URI, open a file, show more).
 import * as vscode from 'vscode';
 import { CatalogNode, digestScope, eventScope, nodePrefixes } from '../../core/sources/catalog';
-import { SourceConfig, SourceScopeArgs, describeSource, s3Uri } from '../sources/sourceConfig';
+import { SourceConfig, SourceScopeArgs, describeSource, parseS3Location, s3Uri } from '../sources/sourceConfig';
 import { SourceEntry, SourceRegistry } from '../sources/sourceRegistry';
 import { openSampleSource } from '../sources/sample';
 import { ExplorerElement, ExplorerProvider, MoreElement, NodeElement } from './explorerProvider';
@@ -179,13 +179,6 @@ async function askS3Source(): Promise<SourceConfig | undefined> {
   const region = await vscode.window.showInputBox({ title: 'Add an S3 source (3/3)', prompt: "The bucket's region (leave empty to find it out)", placeHolder: 'us-east-1' });
   if (region === undefined) return undefined;
   return { type: 's3', ...parsed, ...(profile ? { profile } : {}), ...(region ? { region } : {}) };
-}
-
-/** `s3://bucket/prefix` or `bucket/prefix` → parts. */
-export function parseS3Location(text: string): { bucket: string; prefix?: string } | undefined {
-  const m = /^(?:s3:\/\/)?([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(text.trim());
-  if (!m) return undefined;
-  return m[2] ? { bucket: m[1], prefix: m[2] } : { bucket: m[1] };
 }
 
 async function removeSource(registry: SourceRegistry, el: ExplorerElement | undefined): Promise<void> {

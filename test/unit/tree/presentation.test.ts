@@ -1,0 +1,72 @@
+import * as assert from 'node:assert/strict';
+import { CatalogNode, FileNode, LocationNode } from '../../../src/core/sources/catalog';
+import { parseCloudTrailFileName } from '../../../src/core/sources/layout';
+import { describeCounts, escapeMarkdown, formatBytes, presentNode } from '../../../src/extension/tree/presentation';
+
+const ctx = { sourceLabel: '/cases/42', local: true, s3: false };
+
+function file(key: string, size = 2048): FileNode {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  const info = parseCloudTrailFileName(name);
+  return { type: 'file', id: `F:${key}`, key, size, fileKind: info?.kind ?? 'other', info };
+}
+
+describe('explorer presentation', () => {
+  it('formats sizes and counts for descriptions', () => {
+    assert.equal(formatBytes(0), '0 B');
+    assert.equal(formatBytes(1023), '1023 B');
+    assert.equal(formatBytes(1536), '1.5 KB');
+    assert.equal(formatBytes(250 * 1024 * 1024), '250 MB');
+    assert.equal(describeCounts({ files: 1, bytes: 10, byKind: {} }), '1 file · 10 B');
+    assert.equal(describeCounts({ files: 12000, bytes: 3 * 1024 * 1024, byKind: {} }, 1204), '1,204 events · 12,000 files · 3.0 MB');
+    assert.equal(describeCounts(undefined), undefined);
+  });
+
+  it('names a location by its trails, or says its logs are not attributed to one', () => {
+    const base: LocationNode = { type: 'location', id: 'L:org/AWSLogs/', root: 'org/AWSLogs/', prefix: 'org', trails: [], trailsSampled: false };
+    const none = presentNode(base, ctx);
+    assert.equal(none.label, 'Not attributed to a trail');
+    assert.equal(none.description, 'org/AWSLogs');
+    assert.equal(none.icon, 'question');
+    const two = presentNode({ ...base, trails: [{ name: 'alpha', homeRegion: 'eu-west-1' }, { name: 'audit', homeRegion: 'us-west-2' }] }, { ...ctx, summary: { files: 3, bytes: 4096, byKind: { log: 2, digest: 1 } } });
+    assert.equal(two.label, 'alpha, audit');
+    assert.equal(two.description, 'org/AWSLogs · 3 files · 4.0 KB');
+    assert.match(two.tooltip, /same location/);
+    assert.match(two.tooltip, /2 log files, 1 digest files/);
+  });
+
+  it('tells logs, Insights, digests and stray files apart by icon and says when each was delivered', () => {
+    const log = presentNode(file('AWSLogs/111111111111/CloudTrail/us-east-1/2024/05/14/111111111111_CloudTrail_us-east-1_20240514T1005Z_abc.json.gz'), ctx);
+    const insight = presentNode(file('AWSLogs/111111111111/CloudTrail-Insight/us-east-1/2024/05/14/111111111111_CloudTrail-Insight_us-east-1_20240514T1100Z_abc.json.gz'), ctx);
+    const digest = presentNode(file('AWSLogs/111111111111/CloudTrail-Digest/us-east-1/2024/05/14/111111111111_CloudTrail-Digest_us-east-1_mgmt_us-east-1_20240514T110000Z.json.gz', 700), ctx);
+    const stray = presentNode(file('AWSLogs/111111111111/CloudTrail/us-east-1/2024/05/14/notes.txt', 9), ctx);
+    assert.deepEqual([log.icon, insight.icon, digest.icon, stray.icon], ['file-zip', 'lightbulb', 'shield', 'warning']);
+    assert.equal(log.description, '10:05 UTC · 2.0 KB');
+    assert.equal(digest.description, 'digest · 11:00 UTC · 700 B');
+    assert.match(digest.tooltip, /trail mgmt/);
+    assert.ok(log.contextTokens.includes('events') && log.contextTokens.includes('file') && log.contextTokens.includes('local'));
+    assert.ok(!digest.contextTokens.includes('events'), 'a digest has no events for the timeline');
+    assert.ok(!log.contextTokens.includes('s3'));
+  });
+
+  it('shows indexed event counts when the index has them', () => {
+    const day: CatalogNode = { type: 'day', id: 'D:x', root: 'AWSLogs/', accountId: '111111111111', region: 'us-east-1', date: '2024-05-14', kinds: ['log'] };
+    assert.equal(presentNode(day, { ...ctx, summary: { files: 2, bytes: 100, byKind: { log: 2 } }, events: 57 }).description, '57 events · 2 files · 100 B');
+    assert.equal(presentNode(day, ctx).description, undefined);
+    assert.match(presentNode(day, ctx).tooltip, /Counting files/);
+  });
+
+  it('escapes log-controlled names so a tooltip cannot carry links or markup', () => {
+    const evil = file('exports/[click](command:workbench.action.terminal.new)<img src=x>.json');
+    const p = presentNode({ ...evil, fileKind: 'loose' }, ctx);
+    // Every markdown-significant character arrives escaped (preceded by a backslash).
+    assert.doesNotMatch(p.tooltip, /(^|[^\\])[[\]()<>]/);
+    assert.match(p.tooltip, /\\\[click\\\]\\\(command:/);
+    assert.equal(escapeMarkdown('a_b*c'), 'a\\_b\\*c');
+  });
+
+  it('flags a region folder whose name is not a region', () => {
+    const region: CatalogNode = { type: 'region', id: 'R:x', root: 'AWSLogs/', accountId: '653711331788', region: 'us_east_1', kinds: ['log'] };
+    assert.match(presentNode(region, ctx).tooltip, /is not a region name/);
+  });
+});

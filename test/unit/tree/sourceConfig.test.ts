@@ -1,0 +1,59 @@
+import * as assert from 'node:assert/strict';
+import { describeSource, normalizedS3Prefix, parseS3Location, parseSourcesSetting, resolveFolderPath, s3Uri, sourceIdentity } from '../../../src/extension/sources/sourceConfig';
+
+describe('cloudtrailLens.sources setting', () => {
+  it('keeps every valid entry and explains each invalid one by its index', () => {
+    const { sources, problems } = parseSourcesSetting([
+      { type: 'folder', path: '~/cases/incident-42' },
+      { type: 's3', bucket: 'trail-bucket', prefix: 'org', profile: 'audit', region: '' },
+      { type: 'folder' },
+      { type: 's3', bucket: 'Not_A_Bucket' },
+      { type: 'gcs', bucket: 'x' },
+      'logs/',
+      { type: 's3', bucket: 'ok-bucket', region: 5 },
+    ]);
+    assert.deepEqual(sources, [
+      { type: 'folder', path: '~/cases/incident-42' },
+      { type: 's3', bucket: 'trail-bucket', prefix: 'org', profile: 'audit' },
+      { type: 's3', bucket: 'ok-bucket' },
+    ]);
+    assert.deepEqual(problems, [
+      'cloudtrailLens.sources[2]: a folder source needs a "path"',
+      'cloudtrailLens.sources[3]: "Not_A_Bucket" is not an S3 bucket name',
+      'cloudtrailLens.sources[4]: unknown type "gcs" (expected "folder" or "s3")',
+      'cloudtrailLens.sources[5]: expected an object such as { "type": "folder", "path": "…" }',
+      'cloudtrailLens.sources[6]: "region" must be a string',
+    ]);
+  });
+
+  it('treats a missing setting as no sources and a non-list as one problem', () => {
+    assert.deepEqual(parseSourcesSetting(undefined), { sources: [], problems: [] });
+    assert.deepEqual(parseSourcesSetting({ type: 'folder', path: '/x' }).problems, ['cloudtrailLens.sources must be a list of sources']);
+  });
+
+  it('resolves ~ and relative folder paths; a relative path without a workspace has no answer', () => {
+    assert.equal(resolveFolderPath('~/logs', '/work', '/home/ana'), '/home/ana/logs');
+    assert.equal(resolveFolderPath('logs/../cases', '/work', '/home/ana'), '/work/cases');
+    assert.equal(resolveFolderPath('/abs//logs/', '/work', '/home/ana'), '/abs/logs/');
+    assert.equal(resolveFolderPath('logs', undefined, '/home/ana'), undefined);
+  });
+
+  it('gives the same identity to the same source written two ways', () => {
+    assert.equal(sourceIdentity({ type: 'folder', path: 'logs' }, '/work'), sourceIdentity({ type: 'folder', path: '/work/logs' }, '/elsewhere'));
+    assert.equal(sourceIdentity({ type: 's3', bucket: 'b', prefix: 'p' }), sourceIdentity({ type: 's3', bucket: 'b', prefix: '/p/' }));
+    assert.notEqual(sourceIdentity({ type: 's3', bucket: 'b', profile: 'x' }), sourceIdentity({ type: 's3', bucket: 'b', profile: 'y' }));
+  });
+
+  it('writes S3 URIs and descriptions with the prefix normalised', () => {
+    assert.equal(normalizedS3Prefix('a/b'), 'a/b/');
+    assert.equal(s3Uri({ type: 's3', bucket: 'b', prefix: 'org' }, 'AWSLogs/111111111111/'), 's3://b/org/AWSLogs/111111111111/');
+    assert.equal(describeSource({ type: 's3', bucket: 'b', profile: 'audit', region: 'eu-west-1' }), 's3://b/ (profile audit, eu-west-1)');
+  });
+
+  it('reads an S3 location typed by a person', () => {
+    assert.deepEqual(parseS3Location(' s3://trail-bucket/org/logs '), { bucket: 'trail-bucket', prefix: 'org/logs' });
+    assert.deepEqual(parseS3Location('trail-bucket'), { bucket: 'trail-bucket' });
+    assert.equal(parseS3Location('s3://Bad_Bucket/x'), undefined);
+    assert.equal(parseS3Location(''), undefined);
+  });
+});
