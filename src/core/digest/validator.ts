@@ -212,6 +212,8 @@ class ChainWalker {
       report.events.push(verdict);
       if (verdict.kind !== 'valid' && verdict.kind !== 'unverifiable') {
         report.counts.invalidDigests++;
+        // Logs an INVALID digest lists are not "unlisted": that digest's own verdict says what is wrong.
+        if (Array.isArray(loaded.json?.logFiles)) for (const l of loaded.json.logFiles as DigestLogEntry[]) if (typeof l?.s3Object === 'string') this.listedLogs.add(l.s3Object);
         newer = loaded;
         newerValid = false;
         current = olderThan(key);

@@ -1,0 +1,57 @@
+// Shared helpers for the digest tests: a fresh signed bucket per test and the CLI run in-process.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runValidate } from '../../../src/cli/validate';
+import { UsageError } from '../../../src/cli/io';
+import { SignedBucket, signingKey, SigningKey } from '../../fixtures/digests';
+
+export const BUCKET = 'example-cloudtrail-bucket';
+export const ARN = 'arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events';
+
+export interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+export async function cli(args: string[]): Promise<Run> {
+  let out = '';
+  let err = '';
+  let code: number;
+  try {
+    code = await runValidate(args, { out: (t) => (out += t), err: (t) => (err += t), stderrIsTTY: false });
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err += e.message;
+    code = 2;
+  }
+  return { code, out, err };
+}
+
+export class Workspace {
+  readonly dir = mkdtempSync(join(tmpdir(), 'ctl-digest-'));
+  readonly root = join(this.dir, 'bucket');
+  readonly bucket = new SignedBucket(this.root, BUCKET);
+
+  keys(keys: SigningKey[] = [signingKey(0)], opts?: { spki?: boolean }): string {
+    return this.bucket.writePublicKeys(join(this.dir, `keys-${Math.random().toString(36).slice(2)}.json`), keys, opts);
+  }
+
+  signatures(): string {
+    return this.bucket.writeSignatures(join(this.dir, 'signatures.json'));
+  }
+
+  /** Runs validate over the bucket with its keys and signatures (the usual offline setup). */
+  async validate(extra: string[] = [], keys: SigningKey[] = [signingKey(0)]): Promise<Run> {
+    return cli([this.root, '--public-keys', this.keys(keys), '--signatures', this.signatures(), ...extra]);
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export const s3 = (key: string): string => `s3://${BUCKET}/${key}`;
+export const digestLine = (key: string, verdict: string): string => `Digest file\t${s3(key)}\t${verdict}`;
+export const logLine = (key: string, verdict: string): string => `Log file\t${s3(key)}\t${verdict}`;
