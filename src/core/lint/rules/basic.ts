@@ -8,6 +8,7 @@ import {
   LIMITS,
   READ_WRITE_TYPES,
 } from '../catalogue';
+import { convertToAdvancedFix } from '../convert';
 import { defineRule } from '../rule';
 import { basicSelectors, hasSelectorArray } from '../selectors';
 import { arrayItems, isIntrinsic, prop, propKey, stringValue } from '../tree';
@@ -25,7 +26,8 @@ export const mixedSelectors = defineRule(
   (ctx) => {
     if (!hasSelectorArray(ctx.target, 'EventSelectors') || !hasSelectorArray(ctx.target, 'AdvancedEventSelectors')) return;
     const key = propKey(ctx.target.object, 'AdvancedEventSelectors')!;
-    ctx.report({ node: key, message: 'EventSelectors and AdvancedEventSelectors are both set; a trail accepts only one of them.' });
+    const fix = convertToAdvancedFix(ctx.text, ctx.target);
+    ctx.report({ node: key, message: 'EventSelectors and AdvancedEventSelectors are both set; a trail accepts only one of them.', fixes: fix ? [fix] : [] });
   },
 );
 

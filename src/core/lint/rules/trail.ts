@@ -39,7 +39,7 @@ export const trailName = defineRule(
 
 function lengthRule(id: string, key: string, max: number, title: string, docUrl: string) {
   return defineRule(
-    { id, group: 'correctness', severity: 'error', title, description: `${key} is at most ${max} characters.`, docUrl },
+    { id, group: 'correctness', severity: 'error', title, description: `${key} is at most ${max} characters; CreateTrail and UpdateTrail reject a longer value.`, docUrl },
     (ctx) => {
       if (!ctx.target.hasTrailSettings) return;
       const node = prop(ctx.target.object, key);

@@ -1,0 +1,313 @@
+// One failing and one passing example per rule. The closing test checks that every rule of the
+// engine fired in some example here, so a new rule cannot land untested.
+import * as assert from 'node:assert/strict';
+import { RULES } from '../../../src/core/lint';
+import {
+  cfn,
+  createTrail,
+  data,
+  expectFires,
+  expectQuiet,
+  firedInTests,
+  goodCfnProps,
+  json,
+  lint,
+  mgmt,
+  putAdvanced,
+  putBasic,
+} from './helpers';
+
+const s3All = { Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::'] };
+
+describe('lint rules: basic event selectors', () => {
+  it('mixed-selectors: basic and advanced selectors on one trail', () => {
+    const both = json({ TrailName: 't-1', EventSelectors: [{ ReadWriteType: 'All' }], AdvancedEventSelectors: [mgmt()] });
+    const [f] = expectFires(both, 'mixed-selectors', 1);
+    assert.equal(f.severity, 'error');
+    expectQuiet(putAdvanced([mgmt()]), 'mixed-selectors');
+    expectQuiet(putBasic([{ ReadWriteType: 'All' }]), 'mixed-selectors');
+  });
+
+  it('too-many-event-selectors: more than 5', () => {
+    const six = Array.from({ length: 6 }, () => ({ ReadWriteType: 'All', IncludeManagementEvents: true }));
+    expectFires(putBasic(six), 'too-many-event-selectors', 1);
+    expectQuiet(putBasic(six.slice(0, 5)), 'too-many-event-selectors');
+  });
+
+  it('too-many-data-resources: more than 250 values across selectors', () => {
+    const values = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `arn:aws:s3:::bucket-${from + i}/`);
+    const over = putBasic([
+      { DataResources: [{ Type: 'AWS::S3::Object', Values: values(200) }] },
+      { DataResources: [{ Type: 'AWS::S3::Object', Values: values(51, 200) }] },
+    ]);
+    const [f] = expectFires(over, 'too-many-data-resources', 1);
+    assert.match(f.message, /251/);
+    expectQuiet(putBasic([{ DataResources: [{ Type: 'AWS::S3::Object', Values: values(250) }] }]), 'too-many-data-resources');
+  });
+
+  it('read-write-type: only ReadOnly, WriteOnly, All', () => {
+    const [f] = expectFires(putBasic([{ ReadWriteType: 'readonly' }]), 'read-write-type');
+    assert.equal(f.fixes[0]?.title, 'Change to "ReadOnly"');
+    expectFires(putBasic([{ ReadWriteType: 'Write' }]), 'read-write-type');
+    for (const ok of ['ReadOnly', 'WriteOnly', 'All']) expectQuiet(putBasic([{ ReadWriteType: ok }]), 'read-write-type');
+  });
+
+  it('basic-data-resource-type: only S3 objects, Lambda functions, DynamoDB tables', () => {
+    expectFires(putBasic([{ DataResources: [{ Type: 'AWS::SNS::Topic', Values: ['arn:aws:sns:us-east-1:123456789012:t'] }] }]), 'basic-data-resource-type');
+    expectQuiet(
+      putBasic([{ DataResources: [{ Type: 'AWS::DynamoDB::Table', Values: ['arn:aws:dynamodb:us-east-1:123456789012:table/orders'] }] }]),
+      'basic-data-resource-type',
+    );
+  });
+
+  it('data-resource-arn: S3 bucket ARNs need the trailing slash; Lambda and DynamoDB ARN forms', () => {
+    const [slash] = expectFires(putBasic([{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::my-bucket'] }] }]), 'data-resource-arn');
+    assert.match(slash.message, /trailing slash/);
+    assert.equal(slash.fixes[0].edits[0].newText, '"arn:aws:s3:::my-bucket/"');
+    expectFires(putBasic([{ DataResources: [{ Type: 'AWS::Lambda::Function', Values: ['arn:aws:lambda:us-east-1:123456789012:my-function'] }] }]), 'data-resource-arn');
+    expectFires(putBasic([{ DataResources: [{ Type: 'AWS::DynamoDB::Table', Values: ['orders'] }] }]), 'data-resource-arn');
+    const good = putBasic([
+      {
+        DataResources: [
+          { Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::', 'arn:aws:s3', 'arn:aws:s3:::my-bucket/', 'arn:aws-cn:s3:::my-bucket/logs/2024'] },
+          { Type: 'AWS::Lambda::Function', Values: ['arn:aws:lambda', 'arn:aws:lambda:us-west-2:123456789012:function:hello-world-python-function'] },
+          { Type: 'AWS::DynamoDB::Table', Values: ['arn:aws:dynamodb', 'arn:aws:dynamodb:us-east-1:123456789012:table/orders'] },
+        ],
+      },
+    ]);
+    expectQuiet(good, 'data-resource-arn');
+  });
+
+  it('exclude-management-event-sources: only kms and rdsdata', () => {
+    expectFires(putBasic([{ ExcludeManagementEventSources: ['s3.amazonaws.com'] }]), 'exclude-management-event-sources');
+    expectQuiet(putBasic([{ ExcludeManagementEventSources: ['kms.amazonaws.com', 'rdsdata.amazonaws.com'] }]), 'exclude-management-event-sources');
+  });
+
+  it('logs-nothing: management events off and no data resources', () => {
+    const [f] = expectFires(putBasic([{ ReadWriteType: 'All', IncludeManagementEvents: false, DataResources: [] }]), 'logs-nothing', 1);
+    assert.equal(f.severity, 'error');
+    assert.equal(f.fixes[0].title, 'Turn management events on');
+    expectFires(putBasic([{ IncludeManagementEvents: false }, { IncludeManagementEvents: false, DataResources: [{ Type: 'AWS::S3::Object', Values: [] }] }]), 'logs-nothing');
+    // Management events default to on; data resources alone are enough; one logging selector is enough.
+    expectQuiet(putBasic([{ ReadWriteType: 'All' }]), 'logs-nothing');
+    expectQuiet(putBasic([{ IncludeManagementEvents: false, DataResources: [s3All] }]), 'logs-nothing');
+    expectQuiet(putBasic([{ IncludeManagementEvents: false }, { IncludeManagementEvents: true }]), 'logs-nothing');
+  });
+});
+
+describe('lint rules: advanced event selectors', () => {
+  it('unknown-field: names are case-sensitive, with a suggestion', () => {
+    const [f] = expectFires(putAdvanced([data('AWS::S3::Object', { Field: 'resources.arn', StartsWith: ['arn:aws:s3:::b/'] })]), 'unknown-field', 1);
+    assert.match(f.message, /did you mean "resources.ARN"/);
+    expectFires(putAdvanced([mgmt({ Field: 'sourceIPAddress', Equals: ['10.0.0.1'] })]), 'unknown-field');
+    expectQuiet(putAdvanced([data('AWS::S3::Object', { Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::b/'] })]), 'unknown-field');
+  });
+
+  it('unknown-operator: keys other than Field and the six operators', () => {
+    const [f] = expectFires(putAdvanced([mgmt({ Field: 'readOnly', Equal: ['true'] })]), 'unknown-operator');
+    assert.match(f.message, /did you mean "Equals"/);
+    expectQuiet(putAdvanced([mgmt({ Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] })]), 'unknown-operator');
+  });
+
+  it('missing-event-category: every advanced selector needs one', () => {
+    expectFires(putAdvanced([{ Name: 'x', FieldSelectors: [{ Field: 'readOnly', Equals: ['true'] }] }]), 'missing-event-category', 1);
+    expectQuiet(putAdvanced([mgmt({ Field: 'readOnly', Equals: ['true'] })]), 'missing-event-category');
+  });
+
+  it('invalid-field-value: eventCategory and readOnly values', () => {
+    expectFires(putAdvanced([{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Insight'] }] }]), 'invalid-field-value');
+    const [f] = expectFires(putAdvanced([mgmt({ Field: 'readOnly', Equals: ['True'] })]), 'invalid-field-value');
+    assert.equal(f.fixes[0].edits[0].newText, '"true"');
+    expectQuiet(putAdvanced([mgmt({ Field: 'readOnly', Equals: ['false'] }), { FieldSelectors: [{ Field: 'eventCategory', Equals: ['NetworkActivity'] }, { Field: 'eventSource', Equals: ['kms.amazonaws.com'] }] }]), 'invalid-field-value');
+  });
+
+  it('field-not-allowed: fields per event category', () => {
+    const [f] = expectFires(putAdvanced([mgmt({ Field: 'eventName', Equals: ['CreateUser'] })]), 'field-not-allowed', 1);
+    assert.match(f.message, /not allowed in a Management selector/);
+    expectFires(putAdvanced([{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['NetworkActivity'] }, { Field: 'readOnly', Equals: ['true'] }] }]), 'field-not-allowed');
+    expectQuiet(
+      putAdvanced([
+        data('AWS::S3::Object', { Field: 'eventName', Equals: ['PutObject'] }, { Field: 'userIdentity.arn', NotStartsWith: ['arn:aws:sts::123456789012:assumed-role/Backup'] }),
+        { FieldSelectors: [{ Field: 'eventCategory', Equals: ['NetworkActivity'] }, { Field: 'eventSource', Equals: ['s3.amazonaws.com'] }, { Field: 'errorCode', Equals: ['VpceAccessDenied'] }] },
+      ]),
+      'field-not-allowed',
+    );
+  });
+
+  it('duplicate-field: one resources.type per selector', () => {
+    expectFires(putAdvanced([data('AWS::S3::Object', { Field: 'resources.type', Equals: ['AWS::Lambda::Function'] })]), 'duplicate-field', 1);
+    expectQuiet(putAdvanced([data('AWS::S3::Object'), data('AWS::Lambda::Function')]), 'duplicate-field');
+  });
+
+  it('equals-only-field: readOnly, eventCategory and resources.type take Equals only', () => {
+    const [ro] = expectFires(putAdvanced([mgmt({ Field: 'readOnly', NotEquals: ['true'] })]), 'equals-only-field', 1);
+    assert.equal(ro.fixes[0].title, 'Replace with Equals ["false"]');
+    const [rt] = expectFires(putAdvanced([{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', StartsWith: ['AWS::S3::'] }] }]), 'equals-only-field');
+    assert.equal(rt.fixes[0].title, 'Replace StartsWith with Equals');
+    expectQuiet(putAdvanced([mgmt({ Field: 'readOnly', Equals: ['true'] })]), 'equals-only-field');
+  });
+
+  it('empty-values: empty operator lists, empty strings, selectors without operators', () => {
+    expectFires(putAdvanced([mgmt({ Field: 'eventSource', NotEquals: [] })]), 'empty-values');
+    expectFires(putAdvanced([mgmt({ Field: 'eventSource', NotEquals: [''] })]), 'empty-values');
+    expectFires(putAdvanced([mgmt({ Field: 'eventSource' })]), 'empty-values');
+    expectFires(putAdvanced([{ Name: 'none', FieldSelectors: [] }]), 'empty-values');
+    expectQuiet(putAdvanced([mgmt({ Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] })]), 'empty-values');
+  });
+
+  it('duplicate-value: the same value twice in one operator', () => {
+    const [f] = expectFires(putAdvanced([data('AWS::S3::Object', { Field: 'eventName', Equals: ['PutObject', 'GetObject', 'PutObject'] })]), 'duplicate-value', 1);
+    assert.equal(f.severity, 'warning');
+    expectQuiet(putAdvanced([data('AWS::S3::Object', { Field: 'eventName', Equals: ['PutObject', 'GetObject'] })]), 'duplicate-value');
+  });
+
+  it('data-selector-missing-resource-type', () => {
+    expectFires(putAdvanced([{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'eventName', Equals: ['PutObject'] }] }]), 'data-selector-missing-resource-type', 1);
+    expectQuiet(putAdvanced([data('AWS::S3::Object')]), 'data-selector-missing-resource-type');
+    // Management selectors need no resources.type.
+    expectQuiet(putAdvanced([mgmt()]), 'data-selector-missing-resource-type');
+  });
+
+  it('unknown-resource-type: warns, suggests the right spelling', () => {
+    const [f] = expectFires(putAdvanced([data('AWS::S3::object')]), 'unknown-resource-type', 1);
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /did you mean "AWS::S3::Object"/);
+    expectFires(putAdvanced([data('AWS::Made::Up')]), 'unknown-resource-type');
+    for (const t of ['AWS::S3::Object', 'AWS::SNS::Topic', 'AWS::DynamoDB::Stream', 'AWS::S3Express::Object']) expectQuiet(putAdvanced([data(t)]), 'unknown-resource-type');
+  });
+
+  it('value-too-long: values over 2048 characters, names over 1000', () => {
+    expectFires(putAdvanced([data('AWS::S3::Object', { Field: 'resources.ARN', StartsWith: [`arn:aws:s3:::b/${'x'.repeat(2040)}`] })]), 'value-too-long');
+    expectFires(putAdvanced([{ ...mgmt(), Name: 'n'.repeat(1001) }]), 'value-too-long');
+    expectQuiet(putAdvanced([data('AWS::S3::Object', { Field: 'resources.ARN', StartsWith: [`arn:aws:s3:::b/${'x'.repeat(2000)}`] })]), 'value-too-long');
+  });
+
+  it('too-many-advanced-values: more than 500 values across the trail', () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `Action${i}`);
+    // Each data() selector holds 2 values (eventCategory, resources.type) plus the event names.
+    const over = putAdvanced([data('AWS::S3::Object', { Field: 'eventName', Equals: names(300) }), data('AWS::Lambda::Function', { Field: 'eventName', Equals: names(197) })]);
+    const [f] = expectFires(over, 'too-many-advanced-values', 1);
+    assert.match(f.message, /501/);
+    expectQuiet(putAdvanced([data('AWS::S3::Object', { Field: 'eventName', Equals: names(300) }), data('AWS::Lambda::Function', { Field: 'eventName', Equals: names(196) })]), 'too-many-advanced-values');
+  });
+});
+
+describe('lint rules: trail settings', () => {
+  it('trail-name: the CloudTrail naming requirements', () => {
+    for (const bad of ['ab', 'my trail', '-trail', 'trail-', 'my-_trail', 'my..trail', '192.168.5.4', 'x'.repeat(129)]) {
+      expectFires(createTrail({ Name: bad }), 'trail-name');
+    }
+    for (const good of ['abc', 'My_Trail.2024-prod', 'aws-controltower-BaselineCloudTrail', 'x'.repeat(128)]) expectQuiet(createTrail({ Name: good }), 'trail-name');
+    // update-trail and put-event-selectors accept an ARN in place of the name.
+    expectQuiet(json({ Name: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/my-trail', IsMultiRegionTrail: true }), 'trail-name');
+    expectFires(putBasic([{}]).replace('my-trail', 'my trail'), 'trail-name');
+  });
+
+  it('s3-key-prefix-length and sns-topic-name-length', () => {
+    expectFires(createTrail({ S3KeyPrefix: 'p'.repeat(201) }), 's3-key-prefix-length');
+    expectQuiet(createTrail({ S3KeyPrefix: 'p'.repeat(200) }), 's3-key-prefix-length');
+    expectFires(createTrail({ SnsTopicName: 't'.repeat(257) }), 'sns-topic-name-length');
+    expectQuiet(createTrail({ SnsTopicName: 't'.repeat(256) }), 'sns-topic-name-length');
+  });
+
+  it('cloudwatch-logs-pair: log group and role go together', () => {
+    expectFires(createTrail({ CloudWatchLogsRoleArn: undefined }), 'cloudwatch-logs-pair');
+    expectFires(createTrail({ CloudWatchLogsLogGroupArn: undefined }), 'cloudwatch-logs-pair');
+    expectQuiet(createTrail(), 'cloudwatch-logs-pair');
+    expectQuiet(createTrail({ CloudWatchLogsRoleArn: undefined, CloudWatchLogsLogGroupArn: undefined }), 'cloudwatch-logs-pair');
+    // A CloudFormation intrinsic counts as set.
+    expectQuiet(cfn(goodCfnProps({ CloudWatchLogsRoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] } })), 'cloudwatch-logs-pair');
+  });
+
+  it('multi-region-global-events: a multi-Region trail must include global service events', () => {
+    const [f] = expectFires(createTrail({ IncludeGlobalServiceEvents: false }), 'multi-region-global-events', 1);
+    assert.equal(f.severity, 'error');
+    expectQuiet(createTrail({ IncludeGlobalServiceEvents: false, IsMultiRegionTrail: false }), 'multi-region-global-events');
+  });
+
+  it('insight-type: ApiCallRateInsight or ApiErrorRateInsight, once each', () => {
+    expectFires(json({ TrailName: 't-1', InsightSelectors: [{ InsightType: 'ApiCallRate' }] }), 'insight-type');
+    expectFires(cfn(goodCfnProps({ InsightSelectors: [{ InsightType: 'ApiCallRateInsight' }, { InsightType: 'ApiCallRateInsight' }] })), 'insight-type');
+    expectQuiet(cfn(goodCfnProps({ InsightSelectors: [{ InsightType: 'ApiCallRateInsight' }, { InsightType: 'ApiErrorRateInsight' }] })), 'insight-type');
+  });
+});
+
+describe('lint rules: posture', () => {
+  it('log-file-validation-off: explicit false, or absent on create-trail / CloudFormation', () => {
+    const [f] = expectFires(createTrail({ EnableLogFileValidation: false }), 'log-file-validation-off', 1);
+    assert.equal(f.severity, 'warning');
+    expectFires(createTrail({ EnableLogFileValidation: undefined }), 'log-file-validation-off');
+    expectFires(cfn(goodCfnProps({ EnableLogFileValidation: 'false' })), 'log-file-validation-off');
+    expectQuiet(createTrail(), 'log-file-validation-off');
+    // An update-trail input (no S3BucketName) that leaves validation unchanged says nothing about it.
+    expectQuiet(json({ Name: 'my-trail', IsMultiRegionTrail: true }), 'log-file-validation-off');
+    // Outputs use LogFileValidationEnabled.
+    expectFires(json({ trailList: [{ Name: 'a-trail', TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/a-trail', LogFileValidationEnabled: false }] }), 'log-file-validation-off');
+  });
+
+  it('not-multi-region', () => {
+    expectFires(createTrail({ IsMultiRegionTrail: false }), 'not-multi-region');
+    expectFires(cfn(goodCfnProps({ IsMultiRegionTrail: undefined })), 'not-multi-region');
+    expectQuiet(createTrail(), 'not-multi-region');
+    expectQuiet(cfn(goodCfnProps({ IsMultiRegionTrail: { Ref: 'MultiRegion' } })), 'not-multi-region');
+  });
+
+  it('global-events-excluded: only on single-Region trails (multi-Region is an API error instead)', () => {
+    expectFires(createTrail({ IsMultiRegionTrail: false, IncludeGlobalServiceEvents: false }), 'global-events-excluded');
+    expectQuiet(createTrail({ IncludeGlobalServiceEvents: false }), 'global-events-excluded');
+    // Default is true.
+    expectQuiet(createTrail({ IsMultiRegionTrail: false, IncludeGlobalServiceEvents: undefined }), 'global-events-excluded');
+  });
+
+  it('no-kms-key', () => {
+    expectFires(createTrail({ KmsKeyId: undefined }), 'no-kms-key');
+    expectFires(cfn(goodCfnProps({ KMSKeyId: undefined })), 'no-kms-key');
+    expectQuiet(createTrail(), 'no-kms-key');
+    expectQuiet(cfn(goodCfnProps({ KMSKeyId: { Ref: 'TrailKey' } })), 'no-kms-key');
+  });
+
+  it('no-cloudwatch-logs', () => {
+    expectFires(createTrail({ CloudWatchLogsLogGroupArn: undefined, CloudWatchLogsRoleArn: undefined }), 'no-cloudwatch-logs');
+    expectQuiet(createTrail(), 'no-cloudwatch-logs');
+  });
+
+  it('logging-stopped: CloudFormation IsLogging false, get-trail-status output', () => {
+    const [f] = expectFires(cfn(goodCfnProps({ IsLogging: false })), 'logging-stopped', 1);
+    assert.equal(f.fixes[0].title, 'Start logging');
+    expectFires(json({ IsLogging: false, TimeLoggingStopped: '2024-01-01T00:00:00Z' }), 'logging-stopped');
+    expectQuiet(json({ IsLogging: true, TimeLoggingStarted: '2024-01-01T00:00:00Z' }), 'logging-stopped');
+    expectQuiet(cfn(goodCfnProps()), 'logging-stopped');
+  });
+
+  it('s3-data-events-incomplete: data selectors that miss S3 object reads or writes for every bucket', () => {
+    const [w] = expectFires(putBasic([{ ReadWriteType: 'WriteOnly', DataResources: [s3All] }]), 's3-data-events-incomplete', 1);
+    assert.match(w.message, /read events/);
+    assert.equal(w.severity, 'info');
+    expectFires(putAdvanced([mgmt(), data('AWS::Lambda::Function')]), 's3-data-events-incomplete');
+    expectFires(putAdvanced([data('AWS::S3::Object', { Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::one-bucket/'] })]), 's3-data-events-incomplete');
+    expectQuiet(putBasic([{ ReadWriteType: 'All', DataResources: [s3All] }]), 's3-data-events-incomplete');
+    expectQuiet(putAdvanced([data('AWS::S3::Object', { Field: 'readOnly', Equals: ['true'] }), data('AWS::S3::Object', { Field: 'readOnly', Equals: ['false'] })]), 's3-data-events-incomplete');
+    // Selectors that claim no data coverage are not this rule's business.
+    expectQuiet(putBasic([{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }]), 's3-data-events-incomplete');
+  });
+});
+
+describe('lint rules: coverage', () => {
+  it('every rule has a failing example in this file', () => {
+    const untested = RULES.map((r) => r.meta.id).filter((id) => !firedInTests.has(id));
+    assert.deepEqual(untested, []);
+  });
+
+  it('every rule has a title, a description and an AWS documentation link; posture rules name their controls', () => {
+    for (const { meta } of RULES) {
+      assert.ok(meta.title && meta.description.length > 40, meta.id);
+      assert.match(meta.docUrl, /^https:\/\/docs\.aws\.amazon\.com\//, meta.id);
+      if (meta.group === 'posture') assert.ok(meta.controls?.some((c) => c.startsWith('CIS')), meta.id);
+    }
+  });
+
+  it('a fully hardened trail gets no findings at all', () => {
+    assert.deepEqual(lint(createTrail()), []);
+    assert.deepEqual(lint(cfn(goodCfnProps())), []);
+  });
+});
