@@ -1,7 +1,317 @@
-// Placeholder until the query command lands; replaced by its implementation.
-import { CliIo } from './io';
+// `cloudtrail-lens query PATH... [--filter EXPR] [--count] [--format jsonl|csv|table]
+//  [--fields a,b,...] [--limit N] [--desc] [--max-file-mb N]`
+//
+// Loads every event file under the paths into the index, runs the filter, prints the matching
+// events in time order. Files that cannot be read are listed on stderr; the rest still load.
+// Exit codes: 0 done, 1 no event file could be read at all, 2 bad arguments or filter.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { EventIndex, EventSummary } from '../core/index/eventIndex';
+import { parseQuery } from '../core/index/query/parse';
+import { QuerySyntaxError } from '../core/index/query/ast';
+import { fieldValues } from '../core/index/query/match';
+import type { QueryNode } from '../core/index/query/ast';
+import { DEFAULT_MAX_UNCOMPRESSED_BYTES, formatBytes } from '../core/ingest/gzip';
+import { singleLineJson } from '../core/ingest/eventFile';
+import { loadEventFiles, LoadProgress } from '../core/ingest/load';
+import { WorkerPool } from '../core/ingest/pool';
+import { DiscoveredEventFile, discover } from '../core/sources/discover';
+import { FolderSource } from '../core/sources/folder';
+import type { SourceObject } from '../core/sources/source';
+import { CliIo, UsageError } from './io';
 
-export async function runQuery(_args: string[], io: CliIo): Promise<number> {
-  io.err('cloudtrail-lens query: not built yet\n');
-  return 2;
+export const QUERY_USAGE = `Usage: cloudtrail-lens query PATH... [options]
+
+Search CloudTrail events in files and folders (.json, .json.gz: delivered logs, Event history
+downloads, JSON arrays, JSON lines, aws cloudtrail lookup-events output). Folders are searched
+recursively; CloudTrail-Digest files are not events and are skipped.
+
+Options:
+  --filter EXPR        only events matching EXPR (the query language; default: all events)
+  --count              print only the number of matching events
+  --format FORMAT      jsonl (default: each raw record on one line), csv, or table
+  --fields LIST        columns for csv/table, comma-separated: summary names (time, eventName,
+                       eventSource, principal, principalType, principalArn, accessKeyId,
+                       sourceIPAddress, userAgent, region, account, errorCode, readOnly, eventID,
+                       eventType, file) or any record path (requestParameters.bucketName)
+  --limit N            at most N events (the first N in time order)
+  --desc               newest first
+  --max-file-mb N      refuse files larger than N MiB once decompressed (default ${DEFAULT_MAX_UNCOMPRESSED_BYTES / 1024 / 1024})
+
+Exit codes: 0 done (unreadable files are listed on stderr), 1 no event file could be read,
+2 bad arguments or filter.`;
+
+type Format = 'jsonl' | 'csv' | 'table';
+
+interface QueryArgs {
+  paths: string[];
+  filter: string;
+  count: boolean;
+  format: Format;
+  fields: string[];
+  limit: number;
+  desc: boolean;
+  maxBytes: number;
+}
+
+const DEFAULT_FIELDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode'];
+
+/** Summary columns by name; other names are record paths. */
+const SUMMARY_FIELDS: Record<string, (s: EventSummary) => string> = {
+  time: (s) => s.eventTime,
+  eventTime: (s) => s.eventTime,
+  eventName: (s) => s.eventName,
+  eventSource: (s) => s.eventSource,
+  principal: (s) => s.principal,
+  principalType: (s) => s.principalType,
+  principalArn: (s) => s.principalArn,
+  accessKeyId: (s) => s.accessKeyId,
+  sourceIPAddress: (s) => s.sourceIPAddress,
+  userAgent: (s) => s.userAgent,
+  region: (s) => s.region,
+  awsRegion: (s) => s.region,
+  account: (s) => s.account,
+  errorCode: (s) => s.errorCode,
+  readOnly: (s) => (s.readOnly === undefined ? '' : String(s.readOnly)),
+  eventID: (s) => s.eventID,
+  eventType: (s) => s.eventType,
+  file: (s) => s.fileKey,
+};
+
+export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
+  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES };
+  let fieldsGiven = false;
+  for (let i = 0; i < args.length; i++) {
+    let a = args[i];
+    let inline: string | undefined;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    if (eq > 0) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--filter':
+      case '-f':
+        out.filter = value();
+        break;
+      case '--count':
+        out.count = true;
+        break;
+      case '--format': {
+        const f = value();
+        if (f !== 'jsonl' && f !== 'csv' && f !== 'table') throw new UsageError(`--format must be jsonl, csv or table (got "${f}")`);
+        out.format = f;
+        break;
+      }
+      case '--fields': {
+        const list = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        if (list.length === 0) throw new UsageError('--fields needs at least one field name');
+        out.fields = list;
+        fieldsGiven = true;
+        break;
+      }
+      case '--limit': {
+        const v = value();
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`--limit must be a whole number (got "${v}")`);
+        out.limit = n;
+        break;
+      }
+      case '--desc':
+        out.desc = true;
+        break;
+      case '--max-file-mb': {
+        const v = value();
+        const n = Number(v);
+        if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--max-file-mb must be a positive number (got "${v}")`);
+        out.maxBytes = Math.floor(n * 1024 * 1024);
+        break;
+      }
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} (see --help)`);
+        out.paths.push(args[i]);
+    }
+  }
+  if (out.paths.length === 0) throw new UsageError('give at least one file or folder to search (see --help)');
+  if (fieldsGiven && out.format === 'jsonl' && !out.count) throw new UsageError('--fields applies to --format csv or table (jsonl prints whole records)');
+  return out;
+}
+
+export async function runQuery(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseQueryArgs(args);
+  if (parsed === 'help') {
+    io.out(QUERY_USAGE + '\n');
+    return 0;
+  }
+  let node: QueryNode;
+  try {
+    node = parseQuery(parsed.filter);
+  } catch (e) {
+    if (e instanceof QuerySyntaxError) {
+      io.err(`cloudtrail-lens query: bad filter: ${e.message}\n  ${parsed.filter}\n  ${' '.repeat(e.offset)}${'^'.repeat(Math.max(1, Math.min(e.length, parsed.filter.length - e.offset)))}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const files = await findEventFiles(parsed.paths);
+  const pool = new WorkerPool();
+  try {
+    const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
+    const progress = io.stderrIsTTY ? progressPrinter(io) : undefined;
+    const summary = await loadEventFiles(index, pool, files, { onProgress: progress?.update });
+    progress?.done();
+    for (const p of index.problems) io.err(`${p.severity === 'warning' ? 'warning: ' : ''}${p.location}: ${p.message}\n`);
+    const failed = index.problems.filter((p) => p.severity === 'error').length;
+    if (failed > 0) io.err(`${failed} of ${files.length} event file${files.length === 1 ? '' : 's'} could not be read (listed above)\n`);
+    if (files.length > 0 && summary.filesFailed === files.length) return 1;
+
+    const result = await index.query(node, { order: parsed.desc ? 'desc' : 'asc' });
+    const rows = result.rows.subarray(0, Math.min(result.rows.length, parsed.limit));
+    if (parsed.count) {
+      io.out(`${rows.length}\n`);
+      return 0;
+    }
+    if (parsed.format === 'jsonl') await writeJsonl(index, rows, io);
+    else await writeColumns(index, rows, parsed.fields, parsed.format, io);
+    return 0;
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Event files under each path; a path that is a file is read whatever its name. */
+async function findEventFiles(paths: string[]): Promise<DiscoveredEventFile[]> {
+  const files: DiscoveredEventFile[] = [];
+  const named = new Map<string, SourceObject[]>(); // folder → files named in it
+  for (const p of paths) {
+    if (/^s3:\/\//i.test(p)) throw new UsageError(`${p}: S3 locations are not supported by the query command yet; download the logs (aws s3 sync) and give the folder`);
+    let stat;
+    try {
+      stat = await fs.stat(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UsageError(`${p}: ${code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+    }
+    if (stat.isDirectory()) {
+      const result = await discover(new FolderSource(p));
+      files.push(...result.events);
+    } else {
+      const dir = path.dirname(path.resolve(p));
+      const list = named.get(dir) ?? [];
+      list.push({ kind: 'object', key: path.basename(p), size: stat.size, modified: stat.mtimeMs });
+      named.set(dir, list);
+    }
+  }
+  for (const [dir, objects] of named) files.push(...(await discover(new FolderSource(dir), { objects })).events);
+  return files;
+}
+
+function progressPrinter(io: CliIo): { update: (p: LoadProgress) => void; done: () => void } {
+  let last = 0;
+  let shown = false;
+  return {
+    update: (p) => {
+      const now = Date.now();
+      if (now - last < 100 && p.filesDone < p.filesTotal) return;
+      last = now;
+      shown = true;
+      io.err(`\rReading ${p.filesDone}/${p.filesTotal} files, ${p.events.toLocaleString('en-US')} events (${formatBytes(p.bytesRead)})…`);
+    },
+    done: () => {
+      if (shown) io.err('\r\x1b[K');
+    },
+  };
+}
+
+const CHUNK = 20_000;
+
+async function writeJsonl(index: EventIndex, rows: Uint32Array, io: CliIo): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const texts = await index.rawRecords(rows.subarray(i, i + CHUNK));
+    io.out(texts.map((t) => singleLineJson(t)).join('\n') + '\n');
+  }
+}
+
+async function writeColumns(index: EventIndex, rows: Uint32Array, fields: string[], format: 'csv' | 'table', io: CliIo): Promise<void> {
+  const needsRecord = fields.some((f) => !(f in SUMMARY_FIELDS));
+  const cellsOf = async (chunk: Uint32Array): Promise<string[][]> => {
+    const records = needsRecord ? (await index.rawRecords(chunk)).map((t) => safeParse(t)) : [];
+    return Array.from(chunk, (row, i) => {
+      const s = index.summary(row);
+      return fields.map((f) => (f in SUMMARY_FIELDS ? SUMMARY_FIELDS[f](s) : recordField(records[i], f)));
+    });
+  };
+  if (format === 'csv') {
+    io.out(fields.map(csvCell).join(',') + '\n');
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const lines = (await cellsOf(rows.subarray(i, i + CHUNK))).map((cells) => cells.map(csvCell).join(','));
+      if (lines.length) io.out(lines.join('\n') + '\n');
+    }
+    return;
+  }
+  // Column widths come from the first chunk, so a long result still streams.
+  let widths: number[] | undefined;
+  for (let i = 0; i < rows.length || widths === undefined; i += CHUNK) {
+    const cells = (await cellsOf(rows.subarray(i, i + CHUNK))).map((r) => r.map(terminalSafe));
+    if (!widths) {
+      widths = fields.map((f, c) => Math.min(MAX_CELL, Math.max(f.length, ...cells.map((r) => r[c].length))));
+      io.out(tableLine(fields, widths) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
+    }
+    if (cells.length) io.out(cells.map((r) => tableLine(r, widths!)).join('\n') + '\n');
+    if (rows.length === 0) break;
+  }
+}
+
+const MAX_CELL = 60;
+
+function tableLine(cells: string[], widths: number[]): string {
+  return cells
+    .map((c, i) => {
+      const cell = c.length > widths[i] ? c.slice(0, widths[i] - 1) + '…' : c;
+      return i === cells.length - 1 ? cell : cell.padEnd(widths[i]);
+    })
+    .join('  ');
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A record path's value(s) as text; several values (from arrays) are joined with ';'. */
+function recordField(record: unknown, field: string): string {
+  return fieldValues(record, field)
+    .flatMap((v) => (Array.isArray(v) ? v : [v]))
+    .map((v) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)))
+    .join(';');
+}
+
+/** Log values are attacker-controlled: no control characters reach the terminal. */
+function terminalSafe(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * RFC 4180 quoting. A cell starting with = + - @ (or a tab/CR) would run as a formula when the
+ * CSV is opened in a spreadsheet; such cells get a leading apostrophe (OWASP's advice).
+ */
+function csvCell(s: string): string {
+  let v = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  if (/[",\r\n]/.test(v)) v = `"${v.replace(/"/g, '""')}"`;
+  return v;
 }

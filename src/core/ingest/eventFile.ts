@@ -329,3 +329,25 @@ function topLevelValues(text: string): TopLevel {
   }
   return { ok: true, values };
 }
+
+/**
+ * The same JSON on one line: whitespace outside strings removed, everything else kept exactly
+ * (a pretty-printed record in an exported array spans many lines; JSON lines output needs one).
+ */
+export function singleLineJson(text: string): string {
+  if (!/[\r\n]/.test(text)) return text;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const end = skipString(text, i);
+      if (end < 0) break;
+      i = end - 1;
+    } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      out += text.slice(from, i);
+      from = i + 1;
+    }
+  }
+  return out + text.slice(from);
+}
