@@ -15,6 +15,9 @@ const common = {
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
+  // jsonc-parser's "main" is a UMD build whose require('./impl/…') calls esbuild cannot follow;
+  // its ES module build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 /** Every bundle the project ships. An entry whose source does not exist yet is skipped. */
