@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { registerRecordFeatures } from './lenses/registerRecordFeatures';
 import { registerExplorer } from './tree/registerExplorer';
+import { registerDigestCommands } from './digest/registerDigestCommands';
 
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('CloudTrail Lens', { log: true });
@@ -10,6 +11,7 @@ export function activate(context: vscode.ExtensionContext): void {
   output.info('CloudTrail Lens activated');
   registerRecordFeatures(context);
   registerExplorer(context, output);
+  registerDigestCommands(context);
 }
 
 export function deactivate(): void {

@@ -26,6 +26,8 @@ export interface ValidateOptions {
   region?: string;
   /** Only this account (the member account of an organization trail). */
   accountId?: string;
+  /** Only chains with digests under this key prefix (a node picked in the explorer). */
+  scopePrefix?: string;
   /** ms since the epoch. Default: an hour before the oldest digest. */
   startTime?: number;
   /** ms since the epoch. Default: now. */
@@ -58,6 +60,7 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
     const id = c.id;
     if (options.region && id.region !== options.region) return false;
     if (options.accountId && id.accountId !== options.accountId) return false;
+    if (options.scopePrefix && !c.digests.some((d) => d.key.startsWith(options.scopePrefix!))) return false;
     if (arn) {
       if (id.trailName !== arn.trailName || id.homeRegion !== arn.homeRegion) return false;
       if (!options.accountId && !id.organizationId && id.accountId !== arn.accountId) return false;

@@ -1,0 +1,247 @@
+// "CloudTrail: Validate Digest Chain": validates the digest chains of a folder (the workspace, or
+// the node picked in the explorer) with a cancellable progress notification, shows a plaintext
+// report whose file paths are links, puts INVALID files in the Problems panel, and offers to open
+// the events of the suspicious log files.
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import * as vscode from 'vscode';
+import {
+  exitCodeOf,
+  LogVerdict,
+  loadPublicKeyFiles,
+  loadSignaturesFile,
+  SIGNATURES_FILE_NAME,
+  SignaturesFile,
+  ValidationReport,
+  validateSource,
+} from '../../core/digest';
+import { FolderSource } from '../../core/sources/folder';
+import { SourceError } from '../../core/sources/source';
+import { planProblems, renderReport, ReportLink, suspiciousLogKeys } from './reportModel';
+
+export const VALIDATE_COMMAND = 'cloudtrailLens.validateDigests';
+export const OPEN_SUSPICIOUS_COMMAND = 'cloudtrailLens.digest.openSuspiciousEvents';
+const TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
+const SCHEME = 'cloudtrail-digest-report';
+const MAX_RECORDS = 20_000;
+
+/** What the explorer passes (SourceScopeArgs), or a folder Uri from the file explorer. */
+interface ScopeArgs {
+  source?: { type: string; path?: string };
+  prefix?: string;
+  keys?: string[];
+  label?: string;
+}
+
+export interface DigestValidationResult {
+  report: ValidationReport;
+  exitCode: number;
+  reportUri: vscode.Uri;
+  problems: number;
+  suspiciousKeys: string[];
+  root: string;
+}
+
+export function registerDigestCommands(context: vscode.ExtensionContext): void {
+  const documents = new Map<string, { text: string; links: ReportLink[] }>();
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  const diagnostics = vscode.languages.createDiagnosticCollection('cloudtrailLens.digest');
+  let last: DigestValidationResult | undefined;
+  let seq = 0;
+
+  context.subscriptions.push(
+    diagnostics,
+    changed,
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, {
+      onDidChange: changed.event,
+      provideTextDocumentContent: (uri) => documents.get(uri.toString())?.text ?? 'This report is no longer available; run "CloudTrail: Validate Digest Chain" again.',
+    }),
+    vscode.languages.registerDocumentLinkProvider({ scheme: SCHEME }, {
+      provideDocumentLinks: (doc) =>
+        (documents.get(doc.uri.toString())?.links ?? []).map((l) => {
+          const link = new vscode.DocumentLink(new vscode.Range(l.line, l.start, l.line, l.end), vscode.Uri.file(l.path));
+          link.tooltip = 'Open the file';
+          return link;
+        }),
+    }),
+    vscode.commands.registerCommand(VALIDATE_COMMAND, async (arg?: ScopeArgs | vscode.Uri): Promise<DigestValidationResult | undefined> => {
+      const target = await pickTarget(arg);
+      if (!target) return undefined;
+      const keyFiles = await publicKeyFiles(target.root);
+      if (!keyFiles) return undefined;
+      let publicKeys;
+      let signatures: SignaturesFile | undefined;
+      try {
+        publicKeys = await loadPublicKeyFiles(keyFiles);
+        const sigSetting = vscode.workspace.getConfiguration('cloudtrailLens').get<string>('digestSignaturesFile');
+        const sigFile = sigSetting ? resolvePath(sigSetting) : path.join(target.root, SIGNATURES_FILE_NAME);
+        if (sigFile && (sigSetting || existsSync(sigFile))) signatures = await loadSignaturesFile(sigFile);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Digest validation: ${(e as Error).message}`);
+        return undefined;
+      }
+      if (publicKeys.size === 0) {
+        void vscode.window.showErrorMessage(`Digest validation: no public keys in ${keyFiles.join(', ')}. Save the output of "aws cloudtrail list-public-keys" to a file.`);
+        return undefined;
+      }
+      const report = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Validating CloudTrail digest chains', cancellable: true },
+        async (progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          try {
+            return await validateSource(new FolderSource(target.root), {
+              publicKeys,
+              signatures,
+              scopePrefix: target.prefix || undefined,
+              signal: abort.signal,
+              onProgress: (p) => progress.report({ message: `${p.chain}: ${p.digests} digest(s), ${p.logs} log file(s), ${(p.bytes / 1e6).toFixed(0)} MB` }),
+            });
+          } catch (e) {
+            if (abort.signal.aborted || (e instanceof SourceError && e.code === 'cancelled')) return undefined;
+            void vscode.window.showErrorMessage(`Digest validation of ${target.root} failed: ${(e as Error).message}`);
+            return undefined;
+          }
+        },
+      );
+      if (!report) return undefined;
+
+      const rendered = renderReport(report, { when: new Date().toISOString(), keyFiles, signaturesFile: signatures?.file, scopeLabel: target.label });
+      const reportUri = vscode.Uri.from({ scheme: SCHEME, path: `/Digest validation ${++seq}.txt` });
+      documents.set(reportUri.toString(), rendered);
+      changed.fire(reportUri);
+
+      diagnostics.clear();
+      const planned = planProblems(report, existsSync);
+      const byFile = new Map<string, vscode.Diagnostic[]>();
+      for (const p of planned) {
+        const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+        d.source = 'CloudTrail digest';
+        d.code = p.code;
+        const list = byFile.get(p.path) ?? [];
+        list.push(d);
+        byFile.set(p.path, list);
+      }
+      for (const [file, list] of byFile) diagnostics.set(vscode.Uri.file(file), list);
+
+      const result: DigestValidationResult = { report, exitCode: exitCodeOf(report), reportUri, problems: planned.length, suspiciousKeys: suspiciousLogKeys(report), root: target.root };
+      last = result;
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(reportUri), { preview: false });
+      void announce(result);
+      return result;
+    }),
+    vscode.commands.registerCommand(OPEN_SUSPICIOUS_COMMAND, async (result?: DigestValidationResult) => {
+      const r = result ?? last;
+      if (!r || !r.suspiciousKeys.length) return void vscode.window.showInformationMessage('No INVALID or unlisted log files to open.');
+      return openSuspiciousEvents(r);
+    }),
+  );
+
+  async function announce(r: DigestValidationResult): Promise<void> {
+    const chains = r.report.chains.length;
+    const invalid = r.report.chains.reduce((n, c) => n + c.counts.invalidDigests + c.counts.invalidLogs, 0);
+    const unverified = r.report.chains.reduce((n, c) => n + c.counts.unverifiableDigests, 0);
+    const findings = r.report.chains.reduce((n, c) => n + c.findings.filter((f) => f.kind !== 'gap').length, r.report.findings.length);
+    const actions = r.suspiciousKeys.length ? ['Open Events of Suspicious Logs'] : [];
+    if (!chains) return void vscode.window.showWarningMessage(`No digest chains found in ${r.root}.`);
+    const text = `Digest validation: ${chains} chain(s), ${invalid} INVALID file(s)${unverified ? `, ${unverified} UNVERIFIED digest(s)` : ''}, ${findings} finding(s).`;
+    const pick = invalid || unverified || findings ? await vscode.window.showWarningMessage(text, ...actions) : await vscode.window.showInformationMessage(text);
+    if (pick === actions[0]) await openSuspiciousEvents(r);
+  }
+
+  async function openSuspiciousEvents(r: DigestValidationResult): Promise<vscode.Uri | unknown> {
+    const source = { type: 'folder' as const, path: r.root };
+    const label = `${r.suspiciousKeys.length} INVALID or unlisted log file(s)`;
+    if ((await vscode.commands.getCommands(true)).includes(TIMELINE_COMMAND)) {
+      return vscode.commands.executeCommand(TIMELINE_COMMAND, { source, keys: r.suspiciousKeys, label });
+    }
+    // Until the timeline exists: the events as a read-only JSON document.
+    const folder = new FolderSource(r.root);
+    const files: unknown[] = [];
+    let total = 0;
+    for (const key of r.suspiciousKeys) {
+      const verdict =
+        r.report.chains.flatMap((c) => c.events).find((e): e is LogVerdict => e.type === 'log' && e.key === key)?.kind ?? (r.report.chains.some((c) => c.findings.some((f) => f.kind === 'unlisted-log' && f.key === key)) ? 'unlisted' : 'unknown');
+      try {
+        const raw = Buffer.from(await folder.read(key));
+        const text = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+        const records = (JSON.parse(text).Records ?? []) as unknown[];
+        const kept = records.slice(0, Math.max(0, MAX_RECORDS - total));
+        total += kept.length;
+        files.push({ key, localPath: folder.localPath(key), verdict, records: kept.length, truncated: kept.length < records.length || undefined, Records: kept });
+      } catch (e) {
+        files.push({ key, localPath: folder.localPath(key), verdict, error: `cannot read its events: ${(e as Error).message}` });
+      }
+    }
+    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/Suspicious log events ${++seq}.json` });
+    documents.set(uri.toString(), { text: JSON.stringify({ source: r.root, files }, null, 2) + '\n', links: [] });
+    changed.fire(uri);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+    return uri;
+  }
+}
+
+interface Target {
+  root: string;
+  prefix?: string;
+  label?: string;
+}
+
+async function pickTarget(arg?: ScopeArgs | vscode.Uri): Promise<Target | undefined> {
+  if (arg instanceof vscode.Uri) return { root: arg.fsPath };
+  if (arg?.source) {
+    if (arg.source.type !== 'folder' || !arg.source.path) {
+      void vscode.window.showInformationMessage('Digest validation works on local folders for now: download the bucket (digests and logs) and validate the folder.');
+      return undefined;
+    }
+    return { root: arg.source.path, prefix: arg.prefix, label: arg.label };
+  }
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 1) return { root: folders[0].uri.fsPath };
+  if (folders.length > 1) {
+    const pick = await vscode.window.showQuickPick(
+      folders.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f })),
+      { title: 'Validate the digest chains of which folder?' },
+    );
+    return pick ? { root: pick.folder.uri.fsPath } : undefined;
+  }
+  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Folder holding AWSLogs/ (a copy of the CloudTrail bucket)', openLabel: 'Validate' });
+  return chosen?.[0] ? { root: chosen[0].fsPath } : undefined;
+}
+
+function resolvePath(p: string): string | undefined {
+  const expanded = p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+  if (path.isAbsolute(expanded)) return expanded;
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  return base ? path.resolve(base, expanded) : undefined;
+}
+
+/** The configured key files, or the ones the user picks now (optionally remembered in settings). */
+async function publicKeyFiles(root: string): Promise<string[] | undefined> {
+  const config = vscode.workspace.getConfiguration('cloudtrailLens');
+  const configured = (config.get<string[]>('publicKeys') ?? []).filter((p) => typeof p === 'string' && p.trim());
+  if (configured.length) {
+    const resolved = configured.map(resolvePath);
+    const bad = configured.filter((_, i) => !resolved[i] || !existsSync(resolved[i]!));
+    if (bad.length) {
+      void vscode.window.showErrorMessage(`Digest validation: public keys file(s) not found: ${bad.join(', ')} (setting cloudtrailLens.publicKeys).`);
+      return undefined;
+    }
+    return resolved as string[];
+  }
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: true,
+    defaultUri: vscode.Uri.file(root),
+    filters: { JSON: ['json'] },
+    title: 'Public keys: the output of "aws cloudtrail list-public-keys" (one file per region)',
+    openLabel: 'Use These Keys',
+  });
+  if (!picked?.length) return undefined;
+  const files = picked.map((u) => u.fsPath);
+  void vscode.window.showInformationMessage('Remember these public key files for this workspace?', 'Remember').then((choice) => {
+    if (choice) void config.update('publicKeys', files, vscode.ConfigurationTarget.Workspace);
+  });
+  return files;
+}

@@ -1,0 +1,170 @@
+// What the VS Code side shows of a validation report, without VS Code: the report document's
+// text with the positions of its file links, the Problems-panel entries, and the log files whose
+// events are worth opening. Pure, so it is unit-tested. Every value from a digest is shown as
+// plain text (the report is a plaintext document, never HTML).
+import { chainFailed, chainLabel, ChainReport, DigestVerdict, Finding, LogVerdict, TAMPERING_FINDINGS, ValidationReport } from '../../core/digest';
+
+export interface ReportLink {
+  line: number;
+  start: number;
+  end: number;
+  path: string;
+}
+
+export interface RenderedReport {
+  text: string;
+  links: ReportLink[];
+}
+
+const VERDICT_WORDS: Record<string, string> = {
+  valid: 'valid',
+  'not-found': 'INVALID: not found',
+  'invalid-format': 'INVALID: invalid format',
+  'signature-failed': 'INVALID: signature verification failed',
+  moved: 'INVALID: has been moved from its original location',
+  'hash-mismatch': "INVALID: hash value doesn't match",
+  unverifiable: 'UNVERIFIED: no signature available offline',
+};
+
+function verdictText(v: DigestVerdict | LogVerdict): string {
+  if (v.kind === 'key-not-found' || v.kind === 'key-unloadable' || v.kind === 'error') return `INVALID: ${v.message}`;
+  return VERDICT_WORDS[v.kind] ?? v.kind;
+}
+
+export interface RenderContext {
+  /** When the report was made (ISO). */
+  when: string;
+  keyFiles: string[];
+  signaturesFile?: string;
+  scopeLabel?: string;
+}
+
+export function renderReport(report: ValidationReport, ctx: RenderContext): RenderedReport {
+  const lines: string[] = [];
+  const links: ReportLink[] = [];
+  const push = (s = '') => lines.push(s);
+  const pathLine = (indent: string, p: string | undefined) => {
+    if (!p) return;
+    links.push({ line: lines.length, start: indent.length, end: indent.length + p.length, path: p });
+    push(indent + p);
+  };
+  const failed = report.chains.filter(chainFailed).length;
+  const findings = report.chains.reduce((n, c) => n + c.findings.length, report.findings.length);
+  push(`CloudTrail digest validation: ${report.source}${ctx.scopeLabel ? ` (${ctx.scopeLabel})` : ''}`);
+  push(`Validated ${ctx.when}`);
+  push(`Public keys: ${ctx.keyFiles.join(', ') || '(none)'}`);
+  push(
+    ctx.signaturesFile
+      ? `Signatures (S3 metadata): ${ctx.signaturesFile}`
+      : 'Signatures: no signatures file; each digest is checked with the signature its successor carries, so the newest digest of each chain is UNVERIFIED',
+  );
+  push();
+  push(
+    report.chains.length
+      ? `${report.chains.length} chain(s): ${report.chains.length - failed} fully valid, ${failed} with INVALID or UNVERIFIED files; ${findings} finding(s) beyond aws cloudtrail validate-logs`
+      : 'No digest chains found (expected [prefix/]AWSLogs/[o-…/]<account>/CloudTrail-Digest/<region>/…).',
+  );
+  for (const w of report.keyWarnings) push(`Warning: ${w}`);
+  for (const chain of report.chains) renderChain(chain);
+  if (report.findings.length) {
+    push();
+    push('Other findings');
+    for (const f of report.findings) renderFinding(f);
+  }
+  return { text: lines.join('\n') + '\n', links };
+
+  function renderChain(c: ChainReport): void {
+    push();
+    push(`== ${chainLabel(c.chain)}: ${chainFailed(c) ? 'NOT VALID' : 'valid'}`);
+    push(`   Trail ${c.trailArn}, bucket ${c.bucket}`);
+    push(`   Requested ${c.requestedStart} to ${c.requestedEnd}; ${c.foundStart && c.foundEnd ? `results found for ${c.foundStart} to ${c.foundEnd}` : 'no valid digest in range'}`);
+    const k = c.counts;
+    const digests = k.validDigests + k.invalidDigests + k.unverifiableDigests;
+    push(
+      `   Digests: ${k.validDigests}/${digests} valid` +
+        (k.invalidDigests ? `, ${k.invalidDigests} INVALID` : '') +
+        (k.unverifiableDigests ? `, ${k.unverifiableDigests} UNVERIFIED` : '') +
+        `; log files: ${k.validLogs}/${k.validLogs + k.invalidLogs} valid` +
+        (k.invalidLogs ? `, ${k.invalidLogs} INVALID` : ''),
+    );
+    push();
+    for (const e of c.events) {
+      if (e.type === 'gap') {
+        push(`   No log files were delivered by CloudTrail between ${e.from} and ${e.to}`);
+        continue;
+      }
+      if (e.type === 'log' && e.kind === 'valid') continue; // valid logs are summed up above
+      const when = e.type === 'digest' ? `${e.startTime ?? '?'} to ${e.endTime ?? '?'}${e.logCount !== undefined ? `, ${e.logCount} log file(s)` : ''}` : (e.deliveryTime ?? '');
+      push(`   ${e.type === 'digest' ? 'Digest' : '  Log'}  ${verdictText(e)}  ${when}`);
+      if (e.localPath) pathLine('        ', e.localPath);
+      else push(`        s3://${e.bucket}/${e.key}`);
+    }
+    if (c.findings.length) {
+      push();
+      push('   Beyond aws cloudtrail validate-logs:');
+      for (const f of c.findings) renderFinding(f);
+    }
+  }
+
+  function renderFinding(f: Finding): void {
+    push(`   FINDING ${f.kind}: ${f.message}`);
+    if (f.localPath) pathLine('        ', f.localPath);
+  }
+}
+
+export type ProblemSeverity = 'error' | 'warning';
+
+export interface PlannedProblem {
+  /** The local file the entry is shown on. */
+  path: string;
+  severity: ProblemSeverity;
+  message: string;
+  /** Verdict or finding kind, shown as the diagnostic code. */
+  code: string;
+}
+
+/**
+ * Problems-panel entries: every INVALID file (error), every UNVERIFIED digest and tampering
+ * finding (warning). A file that is not there is reported on the digest that names it.
+ */
+export function planProblems(report: ValidationReport, exists: (p: string) => boolean): PlannedProblem[] {
+  const out: PlannedProblem[] = [];
+  for (const c of report.chains) {
+    let newerDigest: string | undefined;
+    const digestPaths = new Map<string, string>();
+    for (const e of c.events) if (e.type === 'digest' && e.localPath) digestPaths.set(e.key, e.localPath);
+    for (const e of c.events) {
+      if (e.type === 'gap') continue;
+      if (e.kind !== 'valid') {
+        const own = e.localPath && exists(e.localPath) ? e.localPath : undefined;
+        const host = own ?? (e.type === 'log' ? digestPaths.get(e.digestKey) : newerDigest);
+        if (host) {
+          const what = e.type === 'digest' ? 'Digest file' : 'Log file';
+          out.push({
+            path: host,
+            severity: e.kind === 'unverifiable' ? 'warning' : 'error',
+            message: own ? `${what} ${verdictText(e)}` : `${what} s3://${e.bucket}/${e.key} ${verdictText(e)}`,
+            code: e.kind,
+          });
+        }
+      }
+      if (e.type === 'digest' && e.localPath && exists(e.localPath)) newerDigest = e.localPath;
+    }
+    for (const f of c.findings) {
+      if (!TAMPERING_FINDINGS.has(f.kind)) continue;
+      const p = f.localPath ?? (f.key ? digestPaths.get(f.key) : undefined);
+      if (p && exists(p)) out.push({ path: p, severity: 'warning', message: f.message, code: f.kind });
+    }
+  }
+  return out;
+}
+
+/** Log files whose events deserve a look: INVALID ones that are still there, and unlisted ones. */
+export function suspiciousLogKeys(report: ValidationReport): string[] {
+  const keys = new Set<string>();
+  for (const c of report.chains) {
+    for (const e of c.events) if (e.type === 'log' && (e.kind === 'hash-mismatch' || e.kind === 'invalid-format')) keys.add(e.key);
+    for (const f of c.findings) if (f.kind === 'unlisted-log' && f.key) keys.add(f.key);
+  }
+  return [...keys];
+}

@@ -1,0 +1,63 @@
+// The VS Code report's model: text with file links, Problems-panel entries, suspicious logs.
+import * as assert from 'node:assert/strict';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { FolderSource } from '../../../src/core/sources/folder';
+import { PublicKeyRing, parsePublicKeyFile, validateSource, parseSignaturesFile, serializeSignaturesFile } from '../../../src/core/digest';
+import { planProblems, renderReport, suspiciousLogKeys } from '../../../src/extension/digest/reportModel';
+import { publicKeysJson, signingKey } from '../../fixtures/digests';
+import { Workspace } from './helpers';
+
+describe('digest report model (VS Code side, without VS Code)', function () {
+  this.timeout(60_000);
+  let ws: Workspace;
+  beforeEach(() => (ws = new Workspace()));
+  afterEach(() => ws.dispose());
+
+  async function validate() {
+    return validateSource(new FolderSource(ws.root), {
+      publicKeys: new PublicKeyRing(parsePublicKeyFile(publicKeysJson([signingKey(0)]), 'keys.json')),
+      signatures: parseSignaturesFile(serializeSignaturesFile(ws.bucket.bucket, ws.bucket.signatures), 'sig.json'),
+      startTime: Date.parse('2024-05-14T09:00:00Z'),
+      endTime: Date.parse('2024-05-15T00:00:00Z'),
+    });
+  }
+
+  it('problems: INVALID files as errors on the file, missing files on the digest naming them, tampering findings as warnings', async () => {
+    const c = ws.bucket.chain();
+    const [d0, d1, d2] = c.hours(3);
+    writeFileSync(ws.bucket.file(d0.logKeys[0]), gzipSync('{"Records":[{"eventName":"DeleteTrail"}]}'));
+    rmSync(ws.bucket.file(d0.logKeys[1]));
+    rmSync(ws.bucket.file(d1.key));
+    const forged = c.unlistedLog('2024-05-14T09:50:00Z');
+    const report = await validate();
+    const problems = planProblems(report, existsSync).map((p) => [p.path, p.severity, p.code]);
+    const f = (k: string) => join(ws.root, ...k.split('/'));
+    assert.deepEqual(problems, [
+      [f(d2.key), 'error', 'not-found'], // the missing d1 is shown on d2, which points at it
+      [f(d0.logKeys[0]), 'error', 'hash-mismatch'],
+      [f(d0.key), 'error', 'not-found'], // the missing log on the digest that lists it
+      // Unlisted: the forged log, and the logs only the missing digest listed.
+      [f(forged), 'warning', 'unlisted-log'],
+      ...d1.logKeys.map((k) => [f(k), 'warning', 'unlisted-log']),
+    ]);
+    assert.deepEqual(suspiciousLogKeys(report).sort(), [d0.logKeys[0], forged, ...d1.logKeys].sort());
+  });
+
+  it('report text: each chain, each non-valid file with a link to its local path, findings; digest text shown verbatim', async () => {
+    const [d0] = ws.bucket.chain().hours(2);
+    writeFileSync(ws.bucket.file(d0.logKeys[0]), gzipSync('x'));
+    const report = await validate();
+    const { text, links } = renderReport(report, { when: '2024-05-15T00:00:00Z', keyFiles: ['/k.json'], signaturesFile: '/s.json' });
+    const lines = text.split('\n');
+    assert.match(text, /^CloudTrail digest validation: /);
+    assert.match(text, /1 chain\(s\): 0 fully valid, 1 with INVALID or UNVERIFIED files/);
+    assert.match(text, /Digests: 2\/2 valid; log files: 3\/4 valid, 1 INVALID/);
+    assert.ok(links.length >= 3);
+    for (const l of links) assert.equal(lines[l.line].slice(l.start, l.end), l.path);
+    const bad = join(ws.root, ...d0.logKeys[0].split('/'));
+    const i = links.find((l) => l.path === bad)!.line;
+    assert.match(lines[i - 1], /Log {2}INVALID: hash value doesn't match/);
+  });
+});
