@@ -92,6 +92,11 @@ describe('query parser: structure', () => {
     assert.deepEqual(parsed('arn:aws-us-gov:s3:::b'), { text: 'arn:aws-us-gov:s3:::b' });
     assert.deepEqual(parsed('https://evil.example/x'), { text: 'https://evil.example/x' });
     assert.deepEqual(parsed('::1'), { text: '::1' });
+    // …but a value that merely starts like one stays a value.
+    assert.deepEqual(parsed('resources.type:AWS::S3::Bucket'), { 'resources.type': { op: 'eq', value: 'AWS::S3::Bucket' } });
+    assert.deepEqual(parsed('arn:arn:aws:s3:::b'), {
+      'userIdentity.arn|userIdentity.sessionContext.sessionIssuer.arn|resources.ARN': { op: 'eq', value: 'arn:aws:s3:::b' },
+    });
   });
 
   it('keeps the field as typed on each term for display', () => {

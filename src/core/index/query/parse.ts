@@ -40,7 +40,9 @@ interface FieldContext {
 }
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
-const ARN_OR_URL = /^:(?:aws(?:-[a-z-]+)?:|\/\/)/i;
+// `arn:aws:…` and `https://…` pasted into the box are free text, not field `arn` / `https`.
+const ARN_REST = /^:aws(?:-[a-z-]+)?:/i;
+const URL_REST = /^:\/\//;
 
 class Parser {
   private pos = 0;
@@ -140,7 +142,9 @@ class Parser {
     if (spaced && field.text !== '') this.pos += spaced[0].length;
     const stop = this.src[this.pos];
     const isOperator = stop === ':' || stop === '<' || stop === '>';
-    if (!isOperator || field.text === '' || (stop === ':' && ARN_OR_URL.test(this.src.slice(this.pos)))) {
+    const rest = this.src.slice(this.pos);
+    const pasted = stop === ':' && (URL_REST.test(rest) || (field.text.toLowerCase() === 'arn' && ARN_REST.test(rest)));
+    if (!isOperator || field.text === '' || pasted) {
       this.pos = start;
       return textNode(this.readBare());
     }
