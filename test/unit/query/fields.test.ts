@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIELD_ALIASES, KNOWN_FIELDS, canonicalPath, fieldCompletions, isTimeField, resolveField } from '../../../src/core/index/query/fields';
+
+describe('query fields', () => {
+  it('has unique alias names that never contain a dot', () => {
+    const names = FIELD_ALIASES.map((a) => a.name.toLowerCase());
+    assert.equal(new Set(names).size, names.length);
+    for (const n of names) assert.ok(!n.includes('.'), n);
+  });
+
+  it('never lets an alias shadow a top-level record field of another meaning', () => {
+    const topLevel = new Set(KNOWN_FIELDS.map((f) => f.path.split('.')[0].toLowerCase()));
+    for (const alias of FIELD_ALIASES) {
+      if (topLevel.has(alias.name.toLowerCase())) {
+        assert.deepEqual(alias.paths.map((p) => p.toLowerCase()), [alias.name.toLowerCase()], `${alias.name} shadows a record field`);
+      }
+    }
+  });
+
+  it('maps aliases to known canonical paths', () => {
+    const known = new Set(KNOWN_FIELDS.map((f) => f.path));
+    for (const alias of FIELD_ALIASES) for (const p of alias.paths) assert.ok(known.has(p), `${alias.name} → ${p} is not a known field`);
+  });
+
+  it('respells known paths and prefixes canonically, leaving unknown tails alone', () => {
+    assert.equal(canonicalPath('USERIDENTITY.ARN'), 'userIdentity.arn');
+    assert.equal(canonicalPath('requestparameters.FooBar'), 'requestParameters.FooBar');
+    assert.equal(canonicalPath('p_log_type'), 'p_log_type');
+    assert.deepEqual(resolveField('Bucket').paths, ['requestParameters.bucketName']);
+    assert.equal(resolveField('eventName').alias, undefined);
+  });
+
+  it('knows the time fields', () => {
+    assert.ok(isTimeField('eventTime'));
+    assert.ok(isTimeField('userIdentity.sessionContext.attributes.creationDate'));
+    assert.ok(!isTimeField('eventName'));
+  });
+
+  it('offers every alias and known field for completion, with a description', () => {
+    const completions = fieldCompletions();
+    assert.equal(completions.length, FIELD_ALIASES.length + KNOWN_FIELDS.length);
+    for (const c of completions) assert.ok(c.detail.length > 5, c.label);
+    assert.equal(completions[0].kind, 'alias');
+  });
+
+  it('documents every alias in the README', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Query language'));
+    assert.ok(readme.includes('## Query language'));
+    for (const alias of FIELD_ALIASES) assert.ok(section.includes(`\`${alias.name}\``), `README does not document ${alias.name}`);
+  });
+});
