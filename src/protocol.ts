@@ -59,7 +59,10 @@ export interface Histogram {
 }
 
 export interface FacetValue {
+  /** The field's value: what a click filters on. */
   value: string;
+  /** What to show (e.g. "Admin/alice" for an assumed-role ARN); often the value itself. */
+  label: string;
   count: number;
 }
 
@@ -371,7 +374,7 @@ const rowSummary = shape({
 const progress = shape({ loading: bool, filesDone: nonNegInt, filesTotal: nonNegInt, events: nonNegInt, failedFiles: nonNegInt, lastError: optional(str(Infinity)), cancelled: optional(bool) });
 const counts = arrayOf(nonNegInt);
 const histogram = shape({ from: isFiniteNum, binMs: (v) => isFiniteNum(v) && v > 0, counts, errors: counts });
-const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), count: nonNegInt })), other: nonNegInt });
+const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), label: str(Infinity), count: nonNegInt })), other: nonNegInt });
 const text = str(Infinity);
 
 const toWebviewShapes: { [K in ToWebview['type']]: Record<string, Check> } = {

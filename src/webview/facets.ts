@@ -53,7 +53,7 @@ export class FacetsView {
         title.setAttribute('aria-expanded', String(!list.hidden));
       });
       for (const v of f.values) {
-        const shown = v.value === '' ? '(none)' : cellText(v.value, 120);
+        const shown = v.label === '' ? '(empty)' : cellText(v.label, 120);
         const btn = h(
           'button',
           { class: 'facet-value', title: `${v.value}\nClick: only these · Alt/Shift-click: exclude` },

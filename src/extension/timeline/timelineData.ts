@@ -14,7 +14,7 @@ export interface TimelineData {
   /** Earliest and latest eventTime indexed, or null before any event. */
   bounds(): TimeRange | null;
   /** Runs `filter` (the core query language) within `range`; throws QuerySyntaxError. */
-  query(filter: string, range: TimeRange | null, sort: SortOrder): ResultSet;
+  query(filter: string, range: TimeRange | null, sort: SortOrder): Promise<ResultSet>;
   /** Rows start..start+count of a result, summarised for the table. */
   rows(result: ResultSet, start: number, count: number): RowSummary[];
   /** Event ids of rows start..start+count of a result (export walks a result with it). */
@@ -27,6 +27,8 @@ export interface TimelineData {
   topValues(paths: string[], prefix: string, limit: number): { value: string; count: number }[];
   /** The event's record as JSON text, exactly as stored; undefined for an unknown id. */
   raw(id: number): Promise<string | undefined>;
+  /** Several records' JSON texts, in the order given (each file read once: use for batches). */
+  rawMany(ids: number[]): Promise<string[]>;
   /** The event's time (ms) or -1. */
   time(id: number): number;
 }

@@ -79,7 +79,7 @@ export class TimelineSession {
         return { type: 'hello', title: this.title, total: this.data.total(), bounds: this.data.bounds(), progress: this.progress, initialFilter: initial ? initial.filter : null };
       }
       case 'query':
-        return this.query(m.filter, m.range, m.sort, m.bins, m.pageStart, m.pageCount);
+        return await this.query(m.filter, m.range, m.sort, m.bins, m.pageStart, m.pageCount);
       case 'page': {
         const r = this.results.get(m.queryId);
         if (!r) return { type: 'error', message: `query ${m.queryId} is no longer current` };
@@ -116,12 +116,12 @@ export class TimelineSession {
     }
   }
 
-  private query(filter: string, range: TimeRange | null, sort: 'asc' | 'desc', wantedBins: number, pageStart: number, pageCount: number): QueryReply {
+  private async query(filter: string, range: TimeRange | null, sort: 'asc' | 'desc', wantedBins: number, pageStart: number, pageCount: number): Promise<QueryReply> {
     const total = this.data.total();
     const bounds = this.data.bounds();
     let result: ResultSet;
     try {
-      result = this.data.query(filter, range, sort);
+      result = await this.data.query(filter, range, sort);
     } catch (e) {
       if (!(e instanceof QuerySyntaxError)) throw e;
       return {

@@ -1,0 +1,40 @@
+// Writes a result to a file the user picked: JSON Lines (each record exactly as stored) or CSV
+// (the table's columns). It writes beside the target and renames at the end, so a failed or
+// cancelled export never leaves a half-written file under the user's name.
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { csvHeader, csvLine, jsonLine } from './exportFormat';
+import { ResultSet, TimelineData } from './timelineData';
+
+const BATCH = 2000;
+
+export async function writeExport(file: string, format: 'jsonl' | 'csv', data: TimelineData, result: ResultSet, signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<number> {
+  const partial = `${file}.partial-${process.pid}`;
+  const out = createWriteStream(partial, { encoding: 'utf8' });
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  try {
+    if (format === 'csv') await write(csvHeader());
+    for (let start = 0; start < result.size; start += BATCH) {
+      if (signal.aborted) throw new Error('export cancelled');
+      const count = Math.min(BATCH, result.size - start);
+      if (format === 'csv') {
+        await write(data.rows(result, start, count).map(csvLine).join(''));
+      } else {
+        const texts = await data.rawMany(data.ids(result, start, count));
+        await write(texts.map(jsonLine).join(''));
+      }
+      onProgress(start + count, result.size);
+    }
+    out.end();
+    await once(out, 'finish');
+    await rename(partial, file);
+    return result.size;
+  } catch (e) {
+    out.destroy();
+    await rm(partial, { force: true });
+    throw e;
+  }
+}

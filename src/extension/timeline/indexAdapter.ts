@@ -1,0 +1,150 @@
+// TimelineData over the core EventIndex: the timeline's requests in the index's terms. Facets
+// are on indexed columns only (dictionary counts: fast on millions of events); the principal
+// facet counts userIdentity.arn and labels each ARN with its readable name, so a click filters
+// on the exact ARN.
+import { Facet, FacetId, RowSummary, SortOrder, TimeRange } from '../../protocol';
+import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
+import { principalDisplayName } from '../../core/index/principal';
+import { parseQuery } from '../../core/index/query/parse';
+import { ResultSet, TimelineData } from './timelineData';
+
+/** Each facet's indexed column, which is also its query-language field. */
+export const FACET_FIELDS: Readonly<Record<FacetId, string>> = {
+  eventName: 'eventName',
+  eventSource: 'eventSource',
+  principal: 'userIdentity.arn',
+  sourceIp: 'sourceIPAddress',
+  region: 'awsRegion',
+  account: 'recipientAccountId',
+  errorCode: 'errorCode',
+  userAgent: 'userAgent',
+};
+
+/** Completion counts a field's values over all events at most once per index version. */
+const COMPLETION_SCAN_LIMIT = 5000;
+
+class IndexResult implements ResultSet {
+  constructor(readonly result: QueryResult) {}
+  get size(): number {
+    return this.result.rows.length;
+  }
+}
+
+function typeOfArn(arn: string): string {
+  if (/:assumed-role\//.test(arn)) return 'AssumedRole';
+  if (/:root$/.test(arn)) return 'Root';
+  if (/:user\//.test(arn)) return 'IAMUser';
+  if (/:federated-user\//.test(arn)) return 'FederatedUser';
+  return '';
+}
+
+/** "arn:aws:sts::1:assumed-role/Admin/alice" → "Admin/alice"; other ARNs their readable name. */
+export function principalLabel(arn: string): string {
+  return principalDisplayName({ type: typeOfArn(arn), arn }) || arn;
+}
+
+export function toRow(s: EventSummary): RowSummary {
+  return {
+    id: s.row,
+    time: Number.isFinite(s.time) ? Math.round(s.time) : -1,
+    eventName: s.eventName,
+    eventSource: s.eventSource,
+    principal: s.principal,
+    sourceIp: s.sourceIPAddress,
+    region: s.region,
+    account: s.account,
+    errorCode: s.errorCode,
+    readOnly: s.readOnly === undefined ? '' : String(s.readOnly),
+  };
+}
+
+export class IndexTimelineData implements TimelineData {
+  private valueCache = new Map<string, { version: number; values: { value: string; count: number }[] }>();
+
+  constructor(readonly index: EventIndex) {}
+
+  total(): number {
+    return this.index.size;
+  }
+
+  bounds(): TimeRange | null {
+    const b = this.index.timeBounds();
+    // The index gives the last event's time; ranges here are half-open, so end just after it.
+    return b ? { from: b.from, to: b.to + 1 } : null;
+  }
+
+  async query(filter: string, range: TimeRange | null, sort: SortOrder): Promise<ResultSet> {
+    const node = parseQuery(filter);
+    return new IndexResult(await this.index.query(node, { order: sort, range }));
+  }
+
+  rows(result: ResultSet, start: number, count: number): RowSummary[] {
+    return this.index.summaries(rowsOf(result), start, count).map(toRow);
+  }
+
+  ids(result: ResultSet, start: number, count: number): number[] {
+    return Array.from(rowsOf(result).subarray(start, start + count));
+  }
+
+  histogram(result: ResultSet, from: number, binMs: number, bins: number): { counts: number[]; errors: number[] } {
+    const h = this.index.histogram(rowsOf(result), from, from + binMs * bins, bins);
+    return { counts: Array.from(h.counts), errors: Array.from(h.errors) };
+  }
+
+  facets(result: ResultSet, limit: number): Facet[] {
+    const rows = rowsOf(result);
+    return (Object.keys(FACET_FIELDS) as FacetId[]).map((id) => {
+      const field = FACET_FIELDS[id];
+      const f = this.index.facet(rows, field, limit);
+      return {
+        id,
+        field,
+        values: f.values.map((v) => ({ value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count })),
+        other: f.other,
+      };
+    });
+  }
+
+  topValues(paths: string[], prefix: string, limit: number): { value: string; count: number }[] {
+    const lower = prefix.toLowerCase();
+    const merged = new Map<string, number>();
+    for (const path of paths) {
+      for (const v of this.allValues(path)) {
+        if (v.value.toLowerCase().startsWith(lower)) merged.set(v.value, (merged.get(v.value) ?? 0) + v.count);
+      }
+    }
+    return [...merged.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, limit)
+      .map(([value, count]) => ({ value, count }));
+  }
+
+  async raw(id: number): Promise<string | undefined> {
+    if (!(id >= 0 && id < this.index.size)) return undefined;
+    return this.index.rawRecord(id);
+  }
+
+  rawMany(ids: number[]): Promise<string[]> {
+    return this.index.rawRecords(ids);
+  }
+
+  time(id: number): number {
+    const t = this.index.store.times[id];
+    return Number.isFinite(t) ? Math.round(t) : -1;
+  }
+
+  private allValues(path: string): { value: string; count: number }[] {
+    if (!this.index.store.scalarByField.has(path)) return [];
+    const cached = this.valueCache.get(path);
+    if (cached && cached.version === this.index.version) return cached.values;
+    const f = this.index.facet(this.index.order(), path, COMPLETION_SCAN_LIMIT);
+    const values = f.values.map((v) => ({ value: v.label, count: v.count }));
+    this.valueCache.set(path, { version: this.index.version, values });
+    return values;
+  }
+}
+
+function rowsOf(result: ResultSet): Uint32Array {
+  if (!(result instanceof IndexResult)) throw new Error('a result of another index');
+  return result.result.rows;
+}

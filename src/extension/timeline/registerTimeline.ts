@@ -1,0 +1,103 @@
+// The `cloudtrailLens.openTimeline` command and the open timeline panels. The same scope
+// reopens its panel; a filter alone (a code lens) goes to the timeline used last, or opens one
+// over the workspace's CloudTrail sources. See openTimelineArgs.ts for the argument.
+import * as vscode from 'vscode';
+import { JobRunner, WorkerPool, defaultThreads } from '../../core/ingest/pool';
+import { LogSource } from '../../core/sources/source';
+import { openSource } from '../sources/openSource';
+import { describeSource, sourceIdentity, SourceConfig } from '../sources/sourceConfig';
+import { OpenTimelineArgs, parseOpenTimelineArgs } from './openTimelineArgs';
+import { TimelinePanel, TimelineScope } from './timelinePanel';
+
+export const OPEN_TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
+const TITLE = 'CloudTrail Timeline';
+
+/** The sources the workspace knows (the explorer's registry), for a timeline opened without one. */
+export interface WorkspaceSources {
+  entries(): { name: string; source?: LogSource; unavailable?: string }[];
+  ready?: Promise<void>;
+}
+
+export interface TimelineRegistration {
+  /** Open panels, most recently active last. */
+  readonly panels: readonly TimelinePanel[];
+}
+
+export function registerTimeline(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, workspace: WorkspaceSources): TimelineRegistration {
+  const panels: TimelinePanel[] = [];
+  let pool: JobRunner | undefined;
+  const runner = () => (pool ??= new WorkerPool(Math.max(1, Math.min(4, defaultThreads()))));
+  context.subscriptions.push({ dispose: () => void pool?.close() });
+  context.subscriptions.push({ dispose: () => panels.slice().forEach((p) => p.dispose()) });
+  const deps = { extensionUri: context.extensionUri, log, runner };
+
+  const workspaceBase = () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+
+  function scopeOfSource(config: SourceConfig, args: OpenTimelineArgs): TimelineScope | string {
+    const opened = openSource(config, workspaceBase());
+    if (!opened.source) return opened.unavailable;
+    const where = args.label ?? (args.keys?.length === 1 ? args.keys[0].split('/').pop()! : args.keys ? `${args.keys.length} files in ${describeSource(config)}` : `${describeSource(config)}${args.prefix ? `/${args.prefix}` : ''}`);
+    return {
+      key: JSON.stringify([sourceIdentity(config, workspaceBase()), args.prefix ?? '', args.keys ?? null]),
+      title: `${TITLE}: ${where}`,
+      targets: [{ source: opened.source, prefix: args.prefix, keys: args.keys }],
+    };
+  }
+
+  async function workspaceScope(): Promise<TimelineScope | string> {
+    await workspace.ready;
+    const entries = workspace.entries().filter((e) => e.source);
+    if (!entries.length) return 'No CloudTrail logs found: open a folder that holds AWSLogs/… or CloudTrail JSON files, or add a source in the CloudTrail explorer.';
+    return {
+      key: JSON.stringify(['workspace', ...entries.map((e) => e.source!.label)]),
+      title: entries.length === 1 ? `${TITLE}: ${entries[0].name}` : TITLE,
+      targets: entries.map((e) => ({ source: e.source! })),
+    };
+  }
+
+  function track(panel: TimelinePanel): void {
+    panels.push(panel);
+    panel.panel.onDidChangeViewState((e) => {
+      if (!e.webviewPanel.active) return;
+      const i = panels.indexOf(panel);
+      if (i >= 0) panels.push(...panels.splice(i, 1));
+    });
+    panel.onDidDispose(() => {
+      const i = panels.indexOf(panel);
+      if (i >= 0) panels.splice(i, 1);
+    });
+  }
+
+  async function open(arg: unknown): Promise<TimelinePanel | undefined> {
+    const parsed = parseOpenTimelineArgs(arg);
+    if (!parsed.ok) {
+      void vscode.window.showErrorMessage(`CloudTrail: Open Timeline: ${parsed.message}.`);
+      return undefined;
+    }
+    const args = parsed.args;
+    const initial = args.filter !== undefined || args.range ? { filter: args.filter ?? '', range: args.range ?? null } : null;
+    if (!args.source && initial && panels.length) {
+      const last = panels[panels.length - 1];
+      last.reveal();
+      last.showFilter(initial.filter, initial.range);
+      return last;
+    }
+    const scope = args.source ? scopeOfSource(args.source, args) : await workspaceScope();
+    if (typeof scope === 'string') {
+      void vscode.window.showInformationMessage(`CloudTrail: ${scope}`);
+      return undefined;
+    }
+    const existing = panels.find((p) => p.scope.key === scope.key);
+    if (existing) {
+      existing.reveal();
+      if (initial) existing.showFilter(initial.filter, initial.range);
+      return existing;
+    }
+    const panel = new TimelinePanel(deps, scope, initial);
+    track(panel);
+    return panel;
+  }
+
+  context.subscriptions.push(vscode.commands.registerCommand(OPEN_TIMELINE_COMMAND, open));
+  return { panels };
+}

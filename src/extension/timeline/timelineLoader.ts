@@ -1,0 +1,73 @@
+// Loads a timeline's scope into its own EventIndex: finds the event files (discover.ts), then
+// streams them in (ingest/load.ts), reporting progress as the view's LoadProgress. Files named by
+// key are looked up in their folder listing, so their sizes and kinds are the real ones.
+import { EventIndex } from '../../core/index/eventIndex';
+import { loadEventFiles } from '../../core/ingest/load';
+import type { JobRunner } from '../../core/ingest/pool';
+import { DiscoveredEventFile, discover } from '../../core/sources/discover';
+import { LogSource, SourceObject } from '../../core/sources/source';
+import { LoadProgress } from '../../protocol';
+
+export interface ScopeTarget {
+  source: LogSource;
+  prefix?: string;
+  keys?: string[];
+}
+
+async function objectsFor(source: LogSource, keys: string[], signal?: AbortSignal): Promise<{ objects: SourceObject[]; missing: string[] }> {
+  const byParent = new Map<string, string[]>();
+  for (const k of keys) {
+    const parent = k.slice(0, k.lastIndexOf('/') + 1);
+    byParent.set(parent, [...(byParent.get(parent) ?? []), k]);
+  }
+  const objects: SourceObject[] = [];
+  const missing: string[] = [];
+  for (const [parent, wanted] of byParent) {
+    const listed = new Map((await source.listLevel(parent, signal)).filter((e): e is SourceObject => e.kind === 'object').map((o) => [o.key, o]));
+    for (const k of wanted) {
+      const o = listed.get(k);
+      if (o) objects.push(o);
+      else missing.push(k);
+    }
+  }
+  return { objects, missing };
+}
+
+export interface LoadOutcome {
+  progress: LoadProgress;
+  /** Keys that were asked for by name but do not exist. */
+  missing: string[];
+}
+
+export async function loadScope(index: EventIndex, runner: JobRunner, targets: ScopeTarget[], signal: AbortSignal, onProgress: (p: LoadProgress) => void): Promise<LoadOutcome> {
+  const files: DiscoveredEventFile[] = [];
+  const missing: string[] = [];
+  const progress: LoadProgress = { loading: true, filesDone: 0, filesTotal: 0, events: 0, failedFiles: 0 };
+  onProgress({ ...progress });
+  for (const t of targets) {
+    if (t.keys) {
+      const found = await objectsFor(t.source, t.keys, signal);
+      missing.push(...found.missing.map((k) => `${t.source.label}/${k}`));
+      files.push(...(await discover(t.source, { objects: found.objects, signal })).events);
+    } else {
+      files.push(...(await discover(t.source, { prefix: t.prefix ?? '', signal })).events);
+    }
+    if (signal.aborted) break;
+  }
+  progress.filesTotal = files.length;
+  onProgress({ ...progress });
+  const summary = await loadEventFiles(index, runner, files, {
+    signal,
+    onProgress(p) {
+      progress.filesDone = p.filesDone;
+      progress.events = p.events;
+      progress.failedFiles = p.filesFailed;
+      const last = index.problems.filter((x) => x.severity === 'error').pop();
+      if (last) progress.lastError = `${last.location}: ${last.message}`;
+      onProgress({ ...progress });
+    },
+  });
+  progress.loading = false;
+  progress.cancelled = summary.cancelled || signal.aborted;
+  return { progress, missing };
+}

@@ -1,0 +1,204 @@
+// One "CloudTrail Timeline" webview panel: owns the index of its scope (loaded in the
+// background, first rows shown while files are still being read), answers the view through a
+// TimelineSession and performs the editor actions (open raw, copy, export). The webview is not
+// kept alive when hidden: it saves its own state and asks again when shown.
+import * as vscode from 'vscode';
+import { EventIndex } from '../../core/index/eventIndex';
+import type { JobRunner } from '../../core/ingest/pool';
+import { LoadProgress, TimeRange } from '../../protocol';
+import { writeExport } from './exportWriter';
+import { timelineHtml } from './html';
+import { IndexTimelineData } from './indexAdapter';
+import { loadScope, ScopeTarget } from './timelineLoader';
+import { ResultSet } from './timelineData';
+import { TimelineSession } from './timelineSession';
+
+export const TIMELINE_VIEW_TYPE = 'cloudtrailLens.timeline';
+const PROGRESS_INTERVAL_MS = 150;
+
+export interface TimelineScope {
+  /** Identifies the scope: the same scope opens the same panel. */
+  key: string;
+  title: string;
+  targets: ScopeTarget[];
+}
+
+export interface PanelDeps {
+  extensionUri: vscode.Uri;
+  log: vscode.LogOutputChannel;
+  runner: () => JobRunner;
+}
+
+export class TimelinePanel implements vscode.Disposable {
+  readonly panel: vscode.WebviewPanel;
+  private readonly session: TimelineSession;
+  private readonly data: IndexTimelineData;
+  private readonly loading = new AbortController();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposed = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposed.event;
+  /** Resolves when loading ends (finished, cancelled or failed). */
+  readonly loaded: Promise<void>;
+
+  constructor(
+    private readonly deps: PanelDeps,
+    readonly scope: TimelineScope,
+    initial: { filter: string; range: TimeRange | null } | null,
+  ) {
+    const media = vscode.Uri.joinPath(deps.extensionUri, 'media');
+    this.panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, scope.title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [media],
+      retainContextWhenHidden: false,
+      enableFindWidget: true,
+    });
+    const webview = this.panel.webview;
+    webview.html = timelineHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'timeline.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'timeline.css')).toString(),
+      title: scope.title,
+    });
+    this.data = new IndexTimelineData(new EventIndex({ runner: deps.runner() }));
+    this.session = new TimelineSession(
+      this.data,
+      (e) => void webview.postMessage(e),
+      {
+        openRaw: (id) => this.openRaw(id),
+        copyJson: (id) => this.copyJson(id),
+        export: (format, result) => this.export(format, result),
+        cancelLoad: () => this.loading.abort(),
+        invalidMessage: (raw) => deps.log.warn(`Timeline: ignored a malformed message from the view: ${JSON.stringify(raw)?.slice(0, 200)}`),
+      },
+      scope.title,
+      initial,
+    );
+    this.disposables.push(
+      webview.onDidReceiveMessage((m) => void this.session.receive(m)),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+    this.loaded = this.load();
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  showFilter(filter: string, range: TimeRange | null): void {
+    this.session.showFilter(filter, range);
+  }
+
+  dispose(): void {
+    this.loading.abort();
+    this.session.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+    this.disposed.fire();
+    this.disposed.dispose();
+  }
+
+  private async load(): Promise<void> {
+    const log = this.deps.log;
+    let last = 0;
+    let pending: LoadProgress | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      timer = undefined;
+      if (pending) this.session.setProgress(pending);
+      pending = undefined;
+      last = Date.now();
+    };
+    // Progress goes to the view at most every PROGRESS_INTERVAL_MS; the view re-queries on it.
+    const onProgress = (p: LoadProgress) => {
+      pending = p;
+      if (timer) return;
+      timer = setTimeout(flush, Math.max(0, PROGRESS_INTERVAL_MS - (Date.now() - last)));
+    };
+    const reported = new Set<number>();
+    const index = this.data.index;
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading ${this.scope.title}` }, async () => {
+        const outcome = await loadScope(index, this.deps.runner(), this.scope.targets, this.loading.signal, (p) => {
+          onProgress(p);
+          for (const problem of index.problems) {
+            if (reported.has(problem.fileId)) continue;
+            reported.add(problem.fileId);
+            (problem.severity === 'error' ? log.error : log.warn).call(log, `${problem.location}: ${problem.message}`);
+          }
+        });
+        clearTimeout(timer);
+        this.session.setProgress(outcome.progress);
+        for (const k of outcome.missing) log.warn(`${k}: no such file; it was skipped`);
+        const failed = outcome.progress.failedFiles;
+        if (failed) {
+          void vscode.window.showWarningMessage(`CloudTrail timeline: ${failed} of ${outcome.progress.filesTotal} file(s) could not be read (the others are loaded). Latest: ${outcome.progress.lastError ?? ''}`, 'Show Output').then((a) => a && log.show(true));
+        }
+        log.info(`Timeline "${this.scope.title}": ${outcome.progress.events} events from ${outcome.progress.filesDone - failed} file(s)${outcome.progress.cancelled ? ' (loading cancelled)' : ''}`);
+      });
+    } catch (e) {
+      clearTimeout(timer);
+      const message = e instanceof Error ? e.message : String(e);
+      log.error(`Timeline "${this.scope.title}": loading failed: ${message}`);
+      this.session.setProgress({ loading: false, filesDone: 0, filesTotal: 0, events: index.size, failedFiles: 0, lastError: message, cancelled: this.loading.signal.aborted });
+      if (!this.loading.signal.aborted) void vscode.window.showErrorMessage(`CloudTrail timeline: loading ${this.scope.title} failed: ${message}`);
+    }
+  }
+
+  private async record(id: number): Promise<string | undefined> {
+    try {
+      const raw = await this.data.raw(id);
+      return raw === undefined ? undefined : JSON.stringify(JSON.parse(raw), null, 2);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`CloudTrail timeline: could not read the record: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
+  private async openRaw(id: number): Promise<void> {
+    const text = await this.record(id);
+    if (text === undefined) return;
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `${text}\n` });
+    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  }
+
+  private async copyJson(id: number): Promise<void> {
+    const text = await this.record(id);
+    if (text === undefined) return;
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage('Copied the CloudTrail record as JSON', 3000);
+  }
+
+  private async export(format: 'jsonl' | 'csv', result: ResultSet): Promise<void> {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `cloudtrail-events.${format}`;
+    const target = await vscode.window.showSaveDialog({
+      title: `Export ${result.size.toLocaleString('en-US')} events`,
+      defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
+      filters: format === 'csv' ? { CSV: ['csv'] } : { 'JSON Lines': ['jsonl', 'ndjson'] },
+      saveLabel: 'Export',
+    });
+    if (!target) return;
+    if (target.scheme !== 'file') {
+      void vscode.window.showErrorMessage('CloudTrail timeline: export writes to local files only; pick a file on this machine.');
+      return;
+    }
+    try {
+      const n = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Exporting to ${target.fsPath}`, cancellable: true },
+        async (progress, token) => {
+          const ctl = new AbortController();
+          token.onCancellationRequested(() => ctl.abort());
+          let reported = 0;
+          return writeExport(target.fsPath, format, this.data, result, ctl.signal, (done, total) => {
+            const pct = (done / Math.max(1, total)) * 100;
+            progress.report({ increment: pct - reported, message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` });
+            reported = pct;
+          });
+        },
+      );
+      void vscode.window.showInformationMessage(`Exported ${n.toLocaleString('en-US')} events to ${target.fsPath}`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`CloudTrail timeline: export to ${target.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}

@@ -1,0 +1,210 @@
+// The timeline's host side end to end over a real index: generated events plus the hostile
+// fixture, loaded with the core loader, driven through the protocol exactly as the webview does.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventIndex } from '../../../src/core/index/eventIndex';
+import { parseQuery } from '../../../src/core/index/query/parse';
+import { InlineRunner } from '../../../src/core/ingest/pool';
+import { FolderSource } from '../../../src/core/sources/folder';
+import { writeExport } from '../../../src/extension/timeline/exportWriter';
+import { IndexTimelineData, principalLabel } from '../../../src/extension/timeline/indexAdapter';
+import { loadScope } from '../../../src/extension/timeline/timelineLoader';
+import { TimelineSession } from '../../../src/extension/timeline/timelineSession';
+import { Envelope, LoadProgress, ToWebview, validateToWebview } from '../../../src/protocol';
+import { BucketTally, generateBucket } from '../../fixtures/generator';
+
+const HOSTILE_DIR = join(__dirname, '../../fixtures/hostile');
+
+describe('timeline session over a real index', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let tally: BucketTally;
+  let data: IndexTimelineData;
+  let session: TimelineSession;
+  let posted: Envelope[];
+  let nextId = 1;
+  const actions: string[] = [];
+  const progress: LoadProgress[] = [];
+
+  /** Sends a request as the webview would and returns the validated reply. */
+  async function ask<T extends ToWebview['type']>(body: object): Promise<Extract<ToWebview, { type: T }>> {
+    const id = nextId++;
+    await session.receive({ id, body });
+    const reply = posted.find((e) => e.replyTo === id);
+    assert.ok(reply, `no reply to ${JSON.stringify(body)}`);
+    const msg = validateToWebview(reply.body);
+    assert.ok(msg, `malformed reply ${JSON.stringify(reply.body).slice(0, 200)}`);
+    return msg as Extract<ToWebview, { type: T }>;
+  }
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ctl-timeline-'));
+    tally = await generateBucket({ events: 3000, out: join(dir, 'gen'), seed: 11 });
+    cpSync(HOSTILE_DIR, join(dir, 'hostile'), { recursive: true });
+    const index = new EventIndex({ runner: new InlineRunner() });
+    data = new IndexTimelineData(index);
+    posted = [];
+    session = new TimelineSession(data, (e) => posted.push(e), {
+      openRaw: (id) => void actions.push(`open ${id}`),
+      copyJson: (id) => void actions.push(`copy ${id}`),
+      export: (f) => void actions.push(`export ${f}`),
+      cancelLoad: () => void actions.push('cancel'),
+      invalidMessage: () => void actions.push('invalid'),
+    }, 'CloudTrail Timeline: test', null);
+    const outcome = await loadScope(index, new InlineRunner(), [{ source: new FolderSource(join(dir, 'gen')) }, { source: new FolderSource(join(dir, 'hostile')) }], new AbortController().signal, (p) => progress.push(p));
+    session.setProgress(outcome.progress);
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('loads every generated and hostile event, reporting progress up to done', () => {
+    assert.equal(data.total(), tally.events + 6);
+    const last = progress[progress.length - 1];
+    assert.equal(last.filesDone, tally.files + 1);
+    assert.equal(last.filesTotal, tally.files + 1);
+    assert.ok(progress.some((p) => p.filesDone > 0 && p.filesDone < p.filesTotal), 'intermediate progress');
+  });
+
+  it('says hello with totals and bounds', async () => {
+    const hello = await ask<'hello'>({ type: 'ready' });
+    assert.equal(hello.total, tally.events + 6);
+    assert.ok(hello.bounds && hello.bounds.from <= Date.parse(tally.firstEventTime) && hello.bounds.to > Date.parse(tally.lastEventTime));
+    assert.equal(hello.initialFilter, null);
+  });
+
+  it('answers a query with its count, histogram and first page in one reply', async () => {
+    const q = await ask<'queryResult'>({ type: 'query', filter: 'eventName:ConsoleLogin', range: null, sort: 'asc', bins: 100, pageStart: 0, pageCount: 50 });
+    assert.equal(q.error, null);
+    assert.equal(q.matches, tally.byEventName.ConsoleLogin);
+    assert.equal(q.histogram.counts.reduce((a, b) => a + b, 0), q.matches);
+    assert.ok(q.histogram.counts.length <= 100);
+    assert.equal(q.rows.length, Math.min(50, q.matches));
+    assert.ok(q.rows.every((r) => r.eventName === 'ConsoleLogin'));
+    for (let i = 1; i < q.rows.length; i++) assert.ok(q.rows[i - 1].time <= q.rows[i].time, 'ascending');
+  });
+
+  it('stacks errors in the histogram and sorts descending on request', async () => {
+    const q = await ask<'queryResult'>({ type: 'query', filter: '', range: null, sort: 'desc', bins: 200, pageStart: 0, pageCount: 20 });
+    assert.equal(q.matches, tally.events + 6);
+    const errors = q.histogram.errors.reduce((a, b) => a + b, 0);
+    assert.equal(errors, tally.errors + 3, 'generated errors plus the three hostile records with an errorCode');
+    for (let i = 1; i < q.rows.length; i++) assert.ok(q.rows[i - 1].time >= q.rows[i].time, 'descending');
+  });
+
+  it('limits to the time range, half-open', async () => {
+    const b = data.bounds()!;
+    const mid = b.from + Math.floor((b.to - b.from) / 2 / 1000) * 1000;
+    const first = await ask<'queryResult'>({ type: 'query', filter: '', range: { from: b.from, to: mid }, sort: 'asc', bins: 50, pageStart: 0, pageCount: 0 });
+    const second = await ask<'queryResult'>({ type: 'query', filter: '', range: { from: mid, to: b.to }, sort: 'asc', bins: 50, pageStart: 0, pageCount: 0 });
+    assert.equal(first.matches + second.matches, tally.events + 6);
+    assert.ok(first.matches > 0 && second.matches > 0);
+  });
+
+  it('reports a syntax error with its position instead of results', async () => {
+    const q = await ask<'queryResult'>({ type: 'query', filter: 'eventName:(GetObject OR', range: null, sort: 'asc', bins: 50, pageStart: 0, pageCount: 50 });
+    assert.ok(q.error);
+    assert.ok(q.error.offset > 0 && q.error.offset <= 'eventName:(GetObject OR'.length);
+    assert.equal(q.rows.length, 0);
+  });
+
+  it('pages through a result by query id and refuses unknown ids', async () => {
+    const q = await ask<'queryResult'>({ type: 'query', filter: 'error:*', range: null, sort: 'asc', bins: 50, pageStart: 0, pageCount: 10 });
+    const page = await ask<'pageResult'>({ type: 'page', queryId: q.queryId, start: 10, count: 100 });
+    assert.equal(page.rows.length, Math.min(100, q.matches - 10));
+    assert.ok(page.rows.every((r) => r.errorCode !== ''));
+    const stale = await ask<'error'>({ type: 'page', queryId: 99999, start: 0, count: 10 });
+    assert.equal(stale.type, 'error');
+  });
+
+  it('counts facets whose clicks filter to exactly that many events', async () => {
+    const q = await ask<'queryResult'>({ type: 'query', filter: '', range: null, sort: 'asc', bins: 50, pageStart: 0, pageCount: 0 });
+    const f = await ask<'facetsResult'>({ type: 'facets', queryId: q.queryId, limit: 5 });
+    assert.deepEqual(f.facets.map((x) => x.id), ['eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'userAgent']);
+    const region = f.facets.find((x) => x.id === 'region')!;
+    // Five of the six hostile records are in us-east-1.
+    const top = region.values[0];
+    assert.equal(top.count, tally.byRegion[top.value] + (top.value === 'us-east-1' ? 5 : 0));
+    for (const facet of f.facets) {
+      const v = facet.values[0];
+      const term = await ask<'filterText'>({ type: 'addTerm', filter: '', field: facet.field, value: v.value, negate: false });
+      const r = await ask<'queryResult'>({ type: 'query', filter: term.filter, range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 0 });
+      assert.equal(r.matches, v.count, `${facet.id}: ${term.filter}`);
+      const not = await ask<'filterText'>({ type: 'addTerm', filter: '', field: facet.field, value: v.value, negate: true });
+      const rn = await ask<'queryResult'>({ type: 'query', filter: not.filter, range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 0 });
+      assert.equal(rn.matches, tally.events + 6 - v.count, `${facet.id} excluded: ${not.filter}`);
+    }
+  });
+
+  it('labels principals readably while filtering on the exact ARN', () => {
+    assert.equal(principalLabel('arn:aws:sts::111122223333:assumed-role/Admin/alice'), 'Admin/alice');
+    assert.equal(principalLabel('arn:aws:iam::111122223333:user/bob'), 'bob');
+    assert.equal(principalLabel('arn:aws:iam::111122223333:root'), 'root');
+  });
+
+  it('adds a facet term to an OR filter without changing its meaning', async () => {
+    const t = await ask<'filterText'>({ type: 'addTerm', filter: 'eventName:A OR eventName:B', field: 'awsRegion', value: 'us-east-1', negate: true });
+    assert.equal(t.filter, '(eventName:A OR eventName:B) -awsRegion:us-east-1');
+    parseQuery(t.filter);
+  });
+
+  it('finds hostile values literally and explains the record in the detail pane', async () => {
+    const q = await ask<'queryResult'>({ type: 'query', filter: 'eventName:"<img src=x onerror=\\"document.body.dataset.pwned=\'eventName\'\\">"', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 10 });
+    assert.equal(q.error, null);
+    assert.equal(q.matches, 1);
+    const d = await ask<'detailResult'>({ type: 'detail', id: q.rows[0].id });
+    const rec = JSON.parse(d.json);
+    assert.equal(rec.eventName, `<img src=x onerror="document.body.dataset.pwned='eventName'">`);
+    assert.ok(Object.keys(rec.requestParameters).some((k) => k.startsWith('<b onmouseover')));
+    assert.ok(d.explanations.some((e) => e.label === 'Who'));
+    assert.ok(d.pivots.length >= 3);
+    for (const p of d.pivots) {
+      const r = await ask<'queryResult'>({ type: 'query', filter: p.filter, range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 50 });
+      assert.equal(r.error, null, p.filter);
+      assert.ok(r.rows.some((row) => row.id === q.rows[0].id), `pivot ${p.kind} (${p.filter}) finds the event itself`);
+    }
+  });
+
+  it('completes field names and frequent values', async () => {
+    const fields = await ask<'completeResult'>({ type: 'complete', filter: 'eventN', cursor: 6 });
+    assert.ok(fields.items.some((i) => i.insert === 'eventName:'));
+    const values = await ask<'completeResult'>({ type: 'complete', filter: 'region:us-', cursor: 10 });
+    assert.ok(values.items.length > 0);
+    assert.ok(values.items.every((i) => i.label.startsWith('us-')));
+    const top = Object.entries(tally.byRegion).filter(([k]) => k.startsWith('us-')).sort((a, b) => b[1] - a[1])[0];
+    assert.equal(values.items[0].label, top[0]);
+  });
+
+  it('refuses malformed messages with an error reply, and hands actions to the host', async () => {
+    const bad = await ask<'error'>({ type: 'detail', id: -5 });
+    assert.equal(bad.type, 'error');
+    assert.ok(actions.includes('invalid'));
+    await session.receive({ id: nextId++, body: { type: 'copyJson', id: 3 } });
+    await session.receive({ id: nextId++, body: { type: 'cancelLoad' } });
+    assert.ok(actions.includes('copy 3') && actions.includes('cancel'));
+  });
+
+  it('exports a result as JSON lines (records as stored) and CSV', async () => {
+    const result = await data.query('eventName:ConsoleLogin', null, 'asc');
+    const jsonl = join(dir, 'out.jsonl');
+    const csv = join(dir, 'out.csv');
+    assert.equal(await writeExport(jsonl, 'jsonl', data, result, new AbortController().signal, () => {}), result.size);
+    await writeExport(csv, 'csv', data, result, new AbortController().signal, () => {});
+    const lines = readFileSync(jsonl, 'utf8').trimEnd().split('\n');
+    assert.equal(lines.length, tally.byEventName.ConsoleLogin);
+    assert.ok(lines.every((l) => JSON.parse(l).eventName === 'ConsoleLogin'));
+    const rows = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
+    assert.equal(rows.length, tally.byEventName.ConsoleLogin + 1);
+    assert.match(rows[0], /^eventTime,eventName,/);
+  });
+
+  it('leaves nothing behind when an export is cancelled', async () => {
+    const result = await data.query('', null, 'asc');
+    const target = join(dir, 'cancelled.jsonl');
+    const ctl = new AbortController();
+    ctl.abort();
+    await assert.rejects(writeExport(target, 'jsonl', data, result, ctl.signal, () => {}), /cancelled/);
+    assert.deepEqual(require('node:fs').readdirSync(dir).filter((n: string) => n.startsWith('cancelled')), []);
+  });
+});
