@@ -230,7 +230,7 @@ export const EC2: ServiceCatalog = {
   ModifyImageAttribute: { does: (p) => `changes who may launch ${text(p, 'imageId')}${sharedWith(p.launchPermission).length ? `: adds ${sharedWith(p.launchPermission).join(', ')}` : ''}`, key: ['imageId', 'launchPermission'], risky: (p) => { const r = shareRisk(p.launchPermission); return r && `AMI ${r}`; } },
   CreateSnapshot: { does: (p) => `snapshots volume ${text(p, 'volumeId')}`, key: ['volumeId'] },
   CreateImage: { does: (p) => `creates image ${text(p, 'name')} from ${text(p, 'instanceId')}`, key: ['instanceId', 'name'] },
-  DeleteFlowLogs: { does: (p) => `deletes flow logs ${ids(p, 'DeleteFlowLogsRequest.FlowLogId', '') || text(p, 'flowLogIds')}`, key: ['DeleteFlowLogsRequest'], risky: 'VPC flow logs deleted (logging stopped)' },
+  DeleteFlowLogs: { does: (p) => `deletes flow logs ${flowLogIds(p)}`, key: ['DeleteFlowLogsRequest', 'flowLogIds'], risky: 'VPC flow logs deleted (logging stopped)' },
   CreateKeyPair: { does: (p) => `creates SSH key pair ${text(p, 'keyName')}`, key: ['keyName'] },
   ImportKeyPair: { does: (p) => `imports SSH key ${text(p, 'keyName')}`, key: ['keyName'], risky: 'SSH key imported (persistence)' },
   EnableSerialConsoleAccess: { does: () => 'enables EC2 serial console access for the account', key: [], risky: 'serial console enabled (out-of-band access)' },
@@ -243,6 +243,13 @@ function describeRunInstances(p: Params): string {
   const first = items(p.instancesSet)[0];
   const count = render(at(first, 'maxCount') ?? at(first, 'minCount')) ?? '1';
   return `launches ${count} × ${text(p, 'instanceType')} instance(s) from ${text(first, 'imageId', text(p, 'imageId'))}${p.userData ? ' with user data' : ''}`;
+}
+
+// The EC2 query API logs DeleteFlowLogs as {DeleteFlowLogsRequest:{FlowLogId:{content,tag}|[…]}}.
+function flowLogIds(p: Params): string {
+  const raw = at(p, 'DeleteFlowLogsRequest.FlowLogId') ?? p.flowLogIds ?? p.flowLogId;
+  const list = Array.isArray(raw) ? raw : [raw];
+  return list.map((v) => (typeof v === 'string' ? v : at(v, 'content'))).filter((v) => typeof v === 'string').join(', ') || '?';
 }
 
 /** "i-1, i-2" from an EC2 list ({items:[{instanceId}]}) at a path. */
@@ -351,6 +358,16 @@ export const ROUTE53_RESOLVER: ServiceCatalog = {
   DeleteResolverQueryLogConfig: { does: (p) => `deletes DNS query logging config ${text(p, 'resolverQueryLogConfigId')}`, key: ['resolverQueryLogConfigId'], risky: 'DNS query logging deleted' },
 };
 
+export const ROLES_ANYWHERE: ServiceCatalog = {
+  CreateTrustAnchor: { does: (p) => `creates IAM Roles Anywhere trust anchor ${text(p, 'name')} (${text(p, 'source.sourceType', 'certificate bundle')})`, key: ['name', 'enabled', 'source.sourceType'], risky: 'external certificate authority trusted to get role credentials (persistence)' },
+  CreateProfile: { does: (p) => `creates IAM Roles Anywhere profile ${text(p, 'name')} for ${text(p, 'roleArns')}`, key: ['name', 'roleArns', 'durationSeconds'], risky: 'roles made assumable from outside AWS with certificates (persistence)' },
+};
+
+export const BEDROCK: ServiceCatalog = {
+  InvokeModel: { does: (p) => `invokes model ${text(p, 'modelId')}`, key: ['modelId'], api: 'InvokeModel' },
+  PutFoundationModelEntitlement: { does: (p) => `enables access to model ${text(p, 'modelId')}`, key: ['modelId'], risky: 'model access enabled (LLMjacking pattern)' },
+};
+
 /** Every catalogue, keyed by service (the eventSource without ".amazonaws.com"). */
 export const EVENT_CATALOG: Record<string, ServiceCatalog> = {
   iam: IAM,
@@ -369,6 +386,8 @@ export const EVENT_CATALOG: Record<string, ServiceCatalog> = {
   rds: RDS,
   config: CONFIG,
   route53resolver: ROUTE53_RESOLVER,
+  rolesanywhere: ROLES_ANYWHERE,
+  bedrock: BEDROCK,
 };
 
 // API reference pages per service; "{api}" is replaced by the operation name.
@@ -398,7 +417,7 @@ export const API_REFERENCE: Record<string, string> = {
   logs: 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_{api}.html',
   monitoring: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_{api}.html',
   cloudformation: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_{api}.html',
-  bedrock: 'https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_{api}.html',
+  bedrock: 'https://docs.aws.amazon.com/bedrock/latest/APIReference/API_Operations.html',
   rolesanywhere: 'https://docs.aws.amazon.com/rolesanywhere/latest/APIReference/API_{api}.html',
   sso: 'https://docs.aws.amazon.com/singlesignon/latest/PortalAPIReference/API_{api}.html',
   'sso-oidc': 'https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_{api}.html',

@@ -1,11 +1,11 @@
 // Turns the bytes of a CloudTrail log file (.json.gz or .json) into text a person can read:
 // decompressed, checked against a size cap, and pretty-printed when it is one JSON value.
 // Pure; the extension shows the result in a read-only document.
-import { gunzipSync } from 'fflate';
+import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from '../ingest/gzip';
 
 export interface LogText {
   text: string;
-  /** Whether the text was re-indented (false: shown as stored, e.g. invalid JSON). */
+  /** Whether the text was re-indented (false: shown as stored, e.g. invalid JSON or JSON lines). */
   pretty: boolean;
   /** Whether the bytes were gzip-compressed. */
   compressed: boolean;
@@ -25,41 +25,23 @@ export class LogTextError extends Error {
 
 const MB = 1024 * 1024;
 
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
 /**
- * The uncompressed size a gzip member declares in its trailer (ISIZE, modulo 2^32). Reading it
- * first lets a decompression bomb be refused before any memory is spent on it.
- */
-export function declaredGunzipSize(bytes: Uint8Array): number {
-  const n = bytes.length;
-  if (n < 18) return 0;
-  return (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
-}
-
-/**
- * Decompresses (when gzip) and pretty-prints a log file's bytes. `name` is only used in
- * messages. Throws LogTextError when the content is over `maxBytes` once decompressed or the
- * gzip stream is corrupt.
+ * Decompresses (when gzip, with the project's capped gunzip) and pretty-prints a log file's
+ * bytes. `name` is only used in messages. Throws LogTextError when the content is over
+ * `maxBytes` once decompressed or the gzip stream is corrupt.
  */
 export function renderLogText(bytes: Uint8Array, name: string, maxBytes: number): LogText {
   const compressed = isGzip(bytes);
-  let raw: Uint8Array = bytes;
   const limit = `${Math.round(maxBytes / MB)} MB (setting cloudtrailLens.documents.maxDecompressedSizeMB)`;
+  let raw: Uint8Array = bytes;
   if (compressed) {
-    const declared = declaredGunzipSize(bytes);
-    // ISIZE is modulo 4 GiB: a compressed file bigger than that limit is over any sane cap anyway.
-    if (declared > maxBytes || bytes.length > maxBytes) {
-      throw new LogTextError(`${name} decompresses to ${(declared / MB).toFixed(1)} MB, over the limit of ${limit}.`, 'too-large');
-    }
     try {
-      raw = gunzipSync(bytes, declared > 0 ? { out: new Uint8Array(declared) } : undefined);
+      raw = gunzipCapped(bytes, maxBytes);
     } catch (e) {
-      throw new LogTextError(`${name} is not a valid gzip file (${e instanceof Error ? e.message : String(e)}).`, 'corrupt-gzip');
+      if (e instanceof DecompressionLimitError) throw new LogTextError(`${name} decompresses to more than the limit of ${limit}.`, 'too-large');
+      if (e instanceof CorruptGzipError) throw new LogTextError(`${name} is ${e.message}.`, 'corrupt-gzip');
+      throw e;
     }
-    if (raw.length > maxBytes) throw new LogTextError(`${name} decompresses to more than ${limit}.`, 'too-large');
   } else if (bytes.length > maxBytes) {
     throw new LogTextError(`${name} is ${(bytes.length / MB).toFixed(1)} MB, over the limit of ${limit}.`, 'too-large');
   }

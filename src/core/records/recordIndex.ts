@@ -122,7 +122,8 @@ function scan(text: string, base: number, records: IndexedRecord[]): ScanResult 
       onObjectEnd(offset, length) {
         const frame = stack.pop();
         const c = frame?.candidate;
-        if (c) {
+        // length 0: the visitor closed an object the text never closed (a truncated file).
+        if (c && length > 0) {
           c.end = base + offset + length;
           if (c.lookup ? c.embedded !== undefined : isRecordMarkers(c.markers)) {
             const { markers: _m, lookup: _l, ...record } = c;
