@@ -7,7 +7,7 @@ import { BASIC_DATA_RESOURCE_TYPES, isAllResourcesValue } from './catalogue';
 import { formattingOf } from './edits';
 import type { Target } from './recognise';
 import { basicSelectors } from './selectors';
-import { getNodePath, modify } from 'jsonc-parser';
+import { getNodePath, getNodeValue, modify } from 'jsonc-parser';
 import { isIntrinsic, prop, propertyNode, stringValue } from './tree';
 import type { Fix, TextEdit } from './types';
 
@@ -96,9 +96,12 @@ export function convertToAdvancedFix(text: string, target: Target): Fix | undefi
     newText: e.content,
   }));
   const existing = advancedValue.children ?? [];
+  // Selectors already present with the same conditions would only be duplicates.
+  const present = new Set(existing.map((n) => JSON.stringify(getNodeValue(n)?.FieldSelectors)));
+  const added = converted.filter((c) => !present.has(JSON.stringify(c.FieldSelectors)));
   const edits: TextEdit[] = [...removal];
-  if (converted.length) {
-    const body = converted.map((c) => jsonAt(text, existing[0]?.offset ?? advancedValue.offset, c));
+  if (added.length) {
+    const body = added.map((c) => jsonAt(text, existing[0]?.offset ?? advancedValue.offset, c));
     const insertAt = existing.length ? existing[existing.length - 1].offset + existing[existing.length - 1].length : advancedValue.offset + 1;
     const lineStart = text.lastIndexOf('\n', (existing[0]?.offset ?? advancedValue.offset) - 1) + 1;
     const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];

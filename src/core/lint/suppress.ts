@@ -20,7 +20,8 @@ export class Suppressions {
     const scanner = createScanner(text, false);
     for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
       if (kind !== SyntaxKind.LineCommentTrivia && kind !== SyntaxKind.BlockCommentTrivia) continue;
-      const raw = scanner.getTokenValue();
+      // getTokenValue() is off by one for comment tokens in jsonc-parser 3.3; slice the text instead.
+      const raw = text.substr(scanner.getTokenOffset(), scanner.getTokenLength());
       const body = kind === SyntaxKind.LineCommentTrivia ? raw.slice(2) : raw.slice(2, -2);
       const m = DIRECTIVE.exec(body.trim());
       if (!m) continue;
