@@ -4,13 +4,15 @@ import * as vscode from 'vscode';
 import { registerRecordFeatures } from './lenses/registerRecordFeatures';
 import { registerExplorer } from './tree/registerExplorer';
 import { registerDigestCommands } from './digest/registerDigestCommands';
+import { registerTimeline } from './timeline/registerTimeline';
 
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('CloudTrail Lens', { log: true });
   context.subscriptions.push(output);
   output.info('CloudTrail Lens activated');
   registerRecordFeatures(context);
-  registerExplorer(context, output);
+  const explorer = registerExplorer(context, output);
+  registerTimeline(context, output, { entries: () => explorer.registry.entries, ready: explorer.ready });
   registerDigestCommands(context);
 }
 
