@@ -1,0 +1,181 @@
+// The timeline in a real VS Code, as a person uses it: opened from the command palette on the
+// sample folder, filtered by typing and by facet clicks, an event selected and pivoted on, the
+// time range changed and UTC toggled; and on the hostile-records fixture, every value shown as
+// text with no script run. Screenshots of each step land in test-output/e2e/.
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { openWorkbench, waitUntil, Workbench } from './support/workbench';
+
+const HOSTILE_FOLDER = join(__dirname, '..', 'fixtures', 'hostile');
+
+async function openTimeline(wb: Workbench): Promise<FrameLocator> {
+  await wb.runCommand('CloudTrail: Open Timeline');
+  const view = wb.webview();
+  await view.locator('body[data-ready="true"][data-loading="false"][data-busy="false"]').waitFor({ state: 'attached', timeout: 90_000 });
+  await view.locator('.row:not(.placeholder)').first().waitFor({ state: 'visible' });
+  return view;
+}
+
+async function bodyData(view: FrameLocator): Promise<Record<string, string | undefined>> {
+  return view.locator('body').evaluate((b) => ({ ...(b as HTMLElement).dataset }));
+}
+
+/** Waits for the view to show a new query's result (after a filter, range or facet change). */
+async function settled(view: FrameLocator, previousQueryId: string | undefined): Promise<Record<string, string | undefined>> {
+  await waitUntil(async () => {
+    const d = await bodyData(view);
+    return d.busy === 'false' && d.queryId !== previousQueryId;
+  }, 30_000, 'the timeline did not show the new result');
+  return bodyData(view);
+}
+
+async function cells(view: FrameLocator, column: string): Promise<string[]> {
+  return view.locator(`.row:not(.placeholder) .col-${column}`).allTextContents();
+}
+
+describe('timeline', () => {
+  it('opens on the sample, filters, facets, selects, pivots, changes the range and toggles UTC', async function () {
+    const wb = await openWorkbench(this);
+    const view = await openTimeline(wb);
+    let data = await bodyData(view);
+    const total = Number(data.total);
+    assert.ok(total >= 3000, `total ${total}`);
+    assert.equal(Number(data.matches), total);
+    assert.match((await view.locator('.match-count').textContent()) ?? '', /3,\d{3} events/);
+    assert.match((await view.locator('.histogram-readout').textContent()) ?? '', /events, [\d,]+ errors/);
+    const domRows = await view.locator('.row').count();
+    assert.ok(domRows > 5 && domRows < 200, `${domRows} rows in the DOM`);
+    await wb.step('timeline opened on the sample');
+
+    // Typing a filter.
+    const filter = view.locator('.filter-input');
+    await filter.fill('event:ConsoleLogin');
+    await filter.press('Enter');
+    data = await settled(view, data.queryId);
+    const logins = Number(data.matches);
+    assert.ok(logins > 0 && logins < total);
+    assert.deepEqual([...new Set(await cells(view, 'eventName'))], ['ConsoleLogin']);
+    assert.match((await view.locator('.match-count').textContent()) ?? '', new RegExp(`${logins.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`));
+    await wb.step('typed filter');
+
+    // A syntax error is shown inline, and the rows stay.
+    await filter.fill('event:(ConsoleLogin OR');
+    await filter.press('Enter');
+    await view.locator('.filter-error:not([hidden])').waitFor({ state: 'visible' });
+    assert.match((await view.locator('.filter-error').textContent()) ?? '', /column \d+/);
+    await wb.step('syntax error inline');
+
+    // A facet click writes the term into the filter.
+    await filter.fill('');
+    await filter.press('Enter');
+    data = await settled(view, data.queryId);
+    const regionFacet = view.locator('.facet-value[data-facet="region"]').first();
+    await regionFacet.waitFor({ state: 'visible' });
+    const regionCount = Number(((await regionFacet.locator('.facet-count').textContent()) ?? '').replace(/,/g, ''));
+    const region = (await regionFacet.getAttribute('data-value')) ?? '';
+    await regionFacet.click();
+    data = await settled(view, data.queryId);
+    assert.equal(await filter.inputValue(), `awsRegion:${region}`);
+    assert.equal(Number(data.matches), regionCount);
+    assert.deepEqual([...new Set(await cells(view, 'region'))], [region]);
+    await wb.step('facet click includes');
+    // Alt-click excludes.
+    const sourceFacet = view.locator('.facet-value[data-facet="eventSource"]').first();
+    const source = (await sourceFacet.getAttribute('data-value')) ?? '';
+    await sourceFacet.click({ modifiers: ['Alt'] });
+    data = await settled(view, data.queryId);
+    assert.equal(await filter.inputValue(), `awsRegion:${region} -eventSource:${source}`);
+    assert.ok(!(await cells(view, 'eventSource')).includes(source));
+    await wb.step('facet alt-click excludes');
+
+    // Selecting an event shows it in full; the keyboard moves the selection.
+    const firstRow = view.locator('.row:not(.placeholder)').first();
+    const firstEvent = (await firstRow.locator('.col-eventName').textContent()) ?? '';
+    await firstRow.click();
+    await view.locator('.record-json').waitFor({ state: 'visible' });
+    assert.ok(((await view.locator('.record-json').textContent()) ?? '').includes(`"eventName": "${firstEvent}"`));
+    assert.ok((await view.locator('.explanations dt').allTextContents()).includes('Who'));
+    await view.locator('.table-viewport').press('ArrowDown');
+    assert.equal(await view.locator('.row.selected').getAttribute('aria-rowindex'), '2');
+    await wb.step('event selected');
+
+    // Pivot on the event's source IP.
+    const pivot = view.locator('.pivot[data-pivot="sourceIp"]');
+    await pivot.waitFor({ state: 'visible' });
+    const pivotFilter = ((await pivot.getAttribute('title')) ?? '').replace(/^Filter: /, '');
+    await pivot.click();
+    data = await settled(view, data.queryId);
+    assert.equal(await filter.inputValue(), pivotFilter);
+    const ip = pivotFilter.replace(/^ip:/, '').replace(/"/g, '');
+    assert.deepEqual([...new Set(await cells(view, 'sourceIp'))], [ip]);
+    await wb.step('pivot on source IP');
+
+    // Time range: the last hour of the data.
+    await filter.fill('');
+    await filter.press('Enter');
+    data = await settled(view, data.queryId);
+    await view.locator('.range-preset').selectOption('hour');
+    data = await settled(view, data.queryId);
+    const lastHour = Number(data.matches);
+    assert.ok(lastHour > 0 && lastHour < total, `last hour: ${lastHour} of ${total}`);
+    await wb.step('last hour of data');
+    // Drag on the histogram to zoom into its middle.
+    const canvas = view.locator('.histogram canvas');
+    const box = (await canvas.boundingBox())!;
+    await wb.page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await wb.page.mouse.down();
+    await wb.page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+    await wb.page.mouse.up();
+    data = await settled(view, data.queryId);
+    assert.equal(await view.locator('.range-preset').inputValue(), 'custom');
+    assert.ok(Number(data.matches) < lastHour, 'zooming narrows the result');
+    await wb.step('histogram zoom');
+
+    // UTC / local.
+    const before = (await cells(view, 'time'))[0];
+    assert.match(before, /Z$/);
+    await view.locator('.zone-toggle').click();
+    const after = (await cells(view, 'time'))[0];
+    assert.doesNotMatch(after, /Z$/);
+    assert.equal(await view.locator('.zone-toggle').textContent(), 'Local');
+    await wb.step('local time');
+
+    // Scrolling far keeps the DOM small.
+    await view.locator('.range-preset').selectOption('all');
+    data = await settled(view, data.queryId);
+    await view.locator('.table-viewport').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await view.locator('.row:not(.placeholder)').first().waitFor({ state: 'visible' });
+    const rowsAfterScroll = await view.locator('.row').count();
+    assert.ok(rowsAfterScroll < 200, `${rowsAfterScroll} rows in the DOM after scrolling`);
+    await wb.step('scrolled to the middle');
+  });
+
+  it('renders the hostile records as inert text', async function () {
+    const wb = await openWorkbench(this, HOSTILE_FOLDER);
+    const view = await openTimeline(wb);
+    assert.equal(Number((await bodyData(view)).total), 6);
+    // Only the one nonce script exists; no markup from a value became an element.
+    assert.equal(await view.locator('script').count(), 1);
+    for (const tag of ['img', 'iframe', 'svg', 'b', 'object', 'embed']) assert.equal(await view.locator(tag).count(), 0, `a <${tag}> element appeared`);
+    // The values are shown literally.
+    const names = await cells(view, 'eventName');
+    assert.ok(names.includes(`<img src=x onerror="document.body.dataset.pwned='eventName'">`), JSON.stringify(names));
+    assert.ok(names.includes('Delete⟨U+202E⟩TEKCUB⟨U+202C⟩'), 'the bidi override is shown, not applied');
+    await wb.step('hostile rows');
+    // The detail pane shows the hostile keys and values as text too.
+    await view.locator('.row', { hasText: '<img src=x' }).first().click();
+    const json = (await view.locator('.record-json').textContent()) ?? '';
+    assert.ok(json.includes('<b onmouseover=\\"document.body.dataset.pwned=\'key\'\\">key</b>'));
+    assert.ok(json.includes('<iframe src=\\"javascript:'));
+    await wb.step('hostile detail');
+    const agentFacet = view.locator('.facet-value[data-facet="userAgent"]', { hasText: '<script>' });
+    await agentFacet.first().waitFor({ state: 'visible' });
+    // Hovering the hostile values would fire onmouseover if they were markup.
+    await view.locator('.record-json').hover();
+    await agentFacet.first().hover();
+    assert.equal((await bodyData(view)).pwned, undefined, 'a hostile value ran as script');
+    assert.equal(await wb.page.evaluate(() => document.body.dataset.pwned), undefined);
+    await wb.step('hostile inert');
+  });
+});
