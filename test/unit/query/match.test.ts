@@ -132,6 +132,10 @@ describe('query matching: values', () => {
     const sigma = valueMatcher('x', { op: 'eq', value: 'ΟΔΟΣ' });
     assert.equal(sigma('οδοσ'), true);
     assert.equal(sigma('Οδος'), true);
+    assert.equal(sigma('οδο'), false);
+    // Unicode case folding, not just toLowerCase: the Kelvin sign is a K.
+    assert.equal(valueMatcher('x', { op: 'eq', value: 'k' })('\u212A'), true);
+    assert.equal(valueMatcher('x', { op: 'wildcard', pattern: '*ß*' })('STRAẞE'), true);
   });
 
   it('never matches objects by value', () => {
@@ -227,6 +231,7 @@ describe('query matching: aliases and free text', () => {
   it('finds free text whether the JSON writes it plainly or escaped', () => {
     assert.deepEqual(select('"say \\"hi\\" \\\\ bye"'), ['CreateAccessKey']);
     assert.deepEqual(select('ñandú'), ['CreateAccessKey']);
+    assert.deepEqual(select('"JOSÉ ÑANDÚ"'), ['CreateAccessKey']);
     const q = parseQuery('ñandú');
     const asciiJson = JSON.stringify(iamUser).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
     assert.ok(asciiJson.includes('\\u00D1'));

@@ -7,7 +7,9 @@
 //   ARN, and a term matches when any value found matches. A key is looked up exactly, and only
 //   when the object has no such key, case-insensitively (`useridentity.username`).
 // - Values compare by their text form, case-insensitively: strings, numbers (`443`), booleans
-//   (`readOnly:true`). Objects and null never equal anything.
+//   (`readOnly:true`). Objects and null never equal anything. Case-insensitive means Unicode
+//   simple case folding (RegExp `iu`) everywhere: Σ, σ and ς are one letter, so are K and K.
+
 // - `field:*` means present and not null. `NOT field:x` also matches records without the field.
 // - Comparisons are numeric when the query value is a number, chronological when it is an
 //   instant; record values that are not numbers / ISO times never compare.
@@ -45,12 +47,14 @@ function compile(m: ValueMatch): ValuePredicate {
     case 'exists':
       return (v) => v !== null && v !== undefined;
     case 'eq': {
-      const lower = foldCase(m.value);
+      const regex = new RegExp(`^${escapeRegExp(m.value)}$`, 'iu');
       const asNumber = NUMBER.test(m.value.trim()) ? Number(m.value) : undefined;
       return anyElement((v) => {
-        if (typeof v === 'string') return foldCase(v) === lower;
-        if (typeof v === 'number') return v === asNumber || String(v) === lower;
-        if (typeof v === 'boolean') return String(v) === lower;
+        // Simple case folding never maps between the BMP and astral planes (checked over all code
+        // points), so strings that fold equal have equal UTF-16 lengths.
+        if (typeof v === 'string') return v.length === m.value.length && regex.test(v);
+        if (typeof v === 'number') return v === asNumber || regex.test(String(v));
+        if (typeof v === 'boolean') return regex.test(String(v));
         return false;
       });
     }
@@ -58,7 +62,7 @@ function compile(m: ValueMatch): ValuePredicate {
       const regex = wildcardRegExp(m.pattern);
       return anyElement((v) => {
         const text = textForm(v);
-        return text !== undefined && regex.test(foldCase(text));
+        return text !== undefined && regex.test(text);
       });
     }
     case 'lt':
@@ -142,11 +146,9 @@ export function textMatcher(text: string): (rawJson: string) => boolean {
   let matcher = textMatchers.get(text);
   if (!matcher) {
     // The JSON may escape quotes, backslashes and control characters: look for both spellings.
-    const needles = [...new Set([foldCase(text), foldCase(JSON.stringify(text).slice(1, -1))])];
-    matcher = (rawJson) => {
-      const haystack = foldCase(decodeNonAsciiEscapes(rawJson));
-      return needles.some((n) => haystack.includes(n));
-    };
+    const spellings = [...new Set([text, JSON.stringify(text).slice(1, -1)])];
+    const regex = new RegExp(spellings.map(escapeRegExp).join('|'), 'iu');
+    matcher = (rawJson) => regex.test(rawJson.includes('\\u') ? decodeNonAsciiEscapes(rawJson) : rawJson);
     if (textMatchers.size > 1000) textMatchers.clear();
     textMatchers.set(text, matcher);
   }
@@ -167,34 +169,24 @@ function decodeNonAsciiEscapes(json: string): string {
   });
 }
 
-/** `*` is any run of characters; `\*` and `\\` are literal. Matches case-folded text. */
+/** `*` is any run of characters; `\\*` and `\\\\` are literal. Case-insensitive. */
 export function wildcardRegExp(pattern: string): RegExp {
-  const folded = foldCase(pattern);
   let source = '';
-  for (let i = 0; i < folded.length; i++) {
-    const c = folded[i];
-    if (c === '\\' && i + 1 < folded.length) {
-      source += escapeRegExp(folded[++i]);
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) {
+      source += escapeRegExp(pattern[++i]);
     } else if (c === '*') {
       source += '[\\s\\S]*';
     } else {
       source += escapeRegExp(c);
     }
   }
-  return new RegExp(`^${source}$`);
+  return new RegExp(`^${source}$`, 'iu');
 }
 
-/**
- * Case folding for every case-insensitive comparison. toLowerCase alone depends on context
- * (a final capital sigma lowers to ς, elsewhere to σ), so ς is folded to σ as well.
- */
-export function foldCase(text: string): string {
-  const lower = text.toLowerCase();
-  return lower.includes('ς') ? lower.replace(/ς/g, 'σ') : lower;
-}
-
-function escapeRegExp(c: string): string {
-  return c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 }
 
 function textForm(v: unknown): string | undefined {
