@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  chainLabel,
   exitCodeOf,
   loadPublicKeyFiles,
   loadSignaturesFile,
@@ -25,7 +26,8 @@ const HELP = `Usage: cloudtrail-lens validate PATH --public-keys FILE [options]
 Validates CloudTrail digest chains (log file integrity) in PATH, the root of a local copy of the
 trail's S3 bucket (the folder holding AWSLogs/ or the key prefix). For each chain (account, source
 region, trail) it prints what "aws cloudtrail validate-logs" prints for the same data and window,
-then findings the AWS CLI does not report, on lines starting with "FINDING".
+then findings the AWS CLI does not report, on lines starting with "FINDING". With several
+chains, a line starting with "# chain:" names each block.
 
 Options:
   --public-keys FILE   output of "aws cloudtrail list-public-keys" (repeat for several regions/files)
@@ -131,7 +133,11 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     const requested = startTime !== undefined ? ` between ${o['start-time']} and ${o['end-time'] ?? 'now'}` : '';
     io.err(`No digest files found under ${root}${o.region ? ` for region ${o.region}` : ''}${trailArn ? ` for trail ${trailArn}` : ''}${requested} (expected [prefix/]AWSLogs/[o-…/]<account>/CloudTrail-Digest/<region>/…)\n`);
   }
-  for (const chain of report.chains) writeChainText(chain, io, Boolean(o.verbose));
+  for (const chain of report.chains) {
+    // Several chains: a marked line names each block (the CLI itself validates one per run).
+    if (report.chains.length > 1) io.out(`# chain: ${chainLabel(chain.chain)}\n`);
+    writeChainText(chain, io, Boolean(o.verbose));
+  }
   writeFindings(report.findings, io);
   for (const w of report.keyWarnings) io.err(`warning: ${w}\n`);
   return report.chains.length ? exitCode : 1;

@@ -52,8 +52,10 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     const west = ws.bucket.chain({ region: 'us-west-2', homeRegion: 'us-east-1' }).hours(3);
     assert.match(west[0].key, /_us-west-2_management-events_us-east-1_\d{8}T\d{6}Z\.json\.gz$/);
     const r = await ws.validate(WINDOW);
-    const blocks = r.out.split(/(?=^Validating log files)/m);
+    const blocks = r.out.split(/^# chain: /m).slice(1);
     assert.equal(blocks.length, 2);
+    assert.match(blocks[0], /^111122223333 us-east-1 \(trail management-events, home us-east-1\)\nValidating log files for trail arn:aws:cloudtrail:us-east-1:111122223333:trail\/management-events between/);
+    assert.match(blocks[1], /^111122223333 us-west-2 \(trail management-events, home us-east-1\)\nValidating log files for trail arn:aws:cloudtrail:us-east-1:111122223333:trail\/management-events between/);
     assert.match(blocks[0], /2\/2 digest files valid\n4\/4 log files valid\n$/);
     assert.match(blocks[1], /3\/3 digest files valid\n6\/6 log files valid\n$/);
     const one = await json(ws, ['--region', 'us-west-2']);
