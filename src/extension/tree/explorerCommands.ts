@@ -136,10 +136,10 @@ function fileOf(el: ExplorerElement | undefined): NodeElement | undefined {
 
 async function openFile(el: NodeElement): Promise<unknown> {
   if (el.node.type !== 'file') return;
-  const args: SourceScopeArgs = { source: portableConfig(el.entry), keys: [el.node.key], label: scopeLabel(el) };
-  if (await commandExists(OPEN_LOG_COMMAND)) return vscode.commands.executeCommand(OPEN_LOG_COMMAND, args);
   const local = el.entry.source?.localPath?.(el.node.key);
   if (!local) return void vscode.window.showInformationMessage(`Opening files of ${describeSource(el.entry.config)} is not available yet.`);
+  // The records feature shows a .json.gz decompressed, read-only; without it, VS Code opens the file.
+  if (await commandExists(OPEN_LOG_COMMAND)) return vscode.commands.executeCommand(OPEN_LOG_COMMAND, vscode.Uri.file(local));
   return vscode.commands.executeCommand('vscode.open', vscode.Uri.file(local), { preview: true });
 }
 

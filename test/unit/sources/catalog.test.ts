@@ -5,7 +5,7 @@ import { SummaryCache } from '../../../src/core/sources/catalogSummary';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { LogSource, SourceEntry } from '../../../src/core/sources/source';
 import { dataset, describeWithDatasets } from '../../support/datasets';
-import { digestKey, insightKey, logKey, tempTree } from './catalogFixtures';
+import { MemorySource, digestKey, insightKey, logKey, tempTree } from './catalogFixtures';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -214,6 +214,35 @@ describe('CloudTrailCatalog', () => {
     assert.equal(await new CloudTrailCatalog(tree({ [`case/${A}_CloudTrail_us-east-1_20230826T2035Z_PjmwM7E4.json`]: 1 })).containsCloudTrail(), true);
     assert.equal(await new CloudTrailCatalog(tree({ 'package.json': '{}', 'src/a.json': '{}', 'node_modules/AWSLogs/x': 1 })).containsCloudTrail(), false);
     assert.equal(await new CloudTrailCatalog(tree({ 'a/b/c/d/e/AWSLogs/x': 1 })).containsCloudTrail(), false);
+  });
+
+  it('lists a day of 100,000 log files in time order, reading only that day', async function () {
+    this.timeout(30_000);
+    const sizes = new Map<string, number>();
+    const n = 100_000;
+    for (let i = 0; i < n; i++) {
+      const minute = Math.floor((i / n) * 1440);
+      const time = `${String(Math.floor(minute / 60)).padStart(2, '0')}${String(minute % 60).padStart(2, '0')}`;
+      sizes.set(logKey({ account: A, region: 'us-east-1', date: '2024-05-14', time, id: i.toString(36).padStart(6, '0') }), 1000 + (i % 7));
+    }
+    sizes.set(logKey({ account: A, region: 'us-east-1', date: '2024-05-15', time: '0000', id: 'next' }), 1);
+    const source = new MemorySource(sizes);
+    const catalog = new CloudTrailCatalog(source);
+    const [location] = await catalog.roots();
+    const [account] = await catalog.children(location);
+    const [region] = await catalog.children(account);
+    const [day] = await catalog.children(region);
+    const before = source.listLevelCalls;
+    const files = (await catalog.children(day)) as FileNode[];
+    assert.equal(source.listLevelCalls - before, 1, 'expanding a day lists that one folder');
+    assert.equal(files.length, n);
+    assert.ok(files.every((f, i) => i === 0 || files[i - 1].key < f.key));
+    assert.equal(files[0].info?.deliveryTime, '2024-05-14T00:00:00Z');
+    assert.equal(files[n - 1].info?.deliveryTime, '2024-05-14T23:59:00Z');
+    const summaries = new SummaryCache();
+    await summaries.scan(source, location);
+    assert.equal(summaries.get(day.id)?.files, n);
+    assert.equal(summaries.get(location.id)?.files, n + 1);
   });
 
   it('recognises loose CloudTrail files by name only', () => {

@@ -30,3 +30,40 @@ export function insightKey(o: { account: string; region: string; date: string; t
   const [y, m, d] = o.date.split('-');
   return `AWSLogs/${o.account}/CloudTrail-Insight/${o.region}/${y}/${m}/${d}/${o.account}_CloudTrail-Insight_${o.region}_${y}${m}${d}T${o.time}Z_${o.id}.json.gz`;
 }
+
+/** A LogSource over keys held in memory (for scale tests without writing 100,000 files). */
+export class MemorySource {
+  readonly type = 'memory';
+  readonly label = 'memory';
+  listLevelCalls = 0;
+  private readonly keys: string[];
+
+  constructor(private readonly sizes: Map<string, number>) {
+    this.keys = [...sizes.keys()].sort();
+  }
+
+  async listLevel(prefix: string): Promise<import('../../../src/core/sources/source').SourceEntry[]> {
+    this.listLevelCalls++;
+    const out: import('../../../src/core/sources/source').SourceEntry[] = [];
+    let lastPrefix = '';
+    for (const key of this.keys) {
+      if (!key.startsWith(prefix)) continue;
+      const slash = key.indexOf('/', prefix.length);
+      if (slash < 0) out.push({ kind: 'object', key, size: this.sizes.get(key)! });
+      else if (key.slice(0, slash + 1) !== lastPrefix) out.push({ kind: 'prefix', prefix: (lastPrefix = key.slice(0, slash + 1)) });
+    }
+    if (out.length === 0 && prefix !== '') {
+      const { SourceError } = await import('../../../src/core/sources/source');
+      throw new SourceError('not-found', prefix, `${prefix}: no such folder`);
+    }
+    return out;
+  }
+
+  async *listAll(prefix: string): AsyncIterable<import('../../../src/core/sources/source').SourceObject> {
+    for (const key of this.keys) if (key.startsWith(prefix)) yield { kind: 'object', key, size: this.sizes.get(key)! };
+  }
+
+  async read(): Promise<Uint8Array> {
+    return new Uint8Array();
+  }
+}
