@@ -5,6 +5,7 @@ import { registerRecordFeatures } from './lenses/registerRecordFeatures';
 import { registerExplorer } from './tree/registerExplorer';
 import { registerDigestCommands } from './digest/registerDigestCommands';
 import { registerTimeline } from './timeline/registerTimeline';
+import { registerLint } from './lint/registerLint';
 
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('CloudTrail Lens', { log: true });
@@ -14,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const explorer = registerExplorer(context, output);
   registerTimeline(context, output, { entries: () => explorer.registry.entries, ready: explorer.ready });
   registerDigestCommands(context);
+  registerLint(context);
 }
 
 export function deactivate(): void {

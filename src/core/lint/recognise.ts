@@ -131,3 +131,11 @@ export function recogniseKinds(root: Node | undefined, targets: Target[]): Docum
   if (root?.type === 'object' && prop(root, 'trailList')?.type === 'array') kinds.add('describe-trails');
   return [...kinds];
 }
+
+/**
+ * A cheap first look before parsing: false when the text cannot hold a configuration the engine
+ * recognises (every recognised document has one of these keys). Lets the editor skip big logs.
+ */
+export function mayHoldTrailConfig(text: string): boolean {
+  return /"(?:EventSelectors|AdvancedEventSelectors|InsightSelectors|trailList|Trail|IsLogging|S3BucketName|IsMultiRegionTrail|IncludeGlobalServiceEvents|EnableLogFileValidation|LogFileValidationEnabled|KmsKeyId|CloudWatchLogsLogGroupArn|CloudWatchLogsRoleArn|SnsTopicName|IsOrganizationTrail|S3KeyPrefix)"\s*:/.test(text);
+}

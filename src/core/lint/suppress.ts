@@ -52,3 +52,13 @@ export class Suppressions {
     return off;
   }
 }
+
+/** Whether the text holds a comment (outside strings). */
+export function hasComments(text: string): boolean {
+  if (!text.includes('/')) return false;
+  const scanner = createScanner(text, false);
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    if (kind === SyntaxKind.LineCommentTrivia || kind === SyntaxKind.BlockCommentTrivia) return true;
+  }
+  return false;
+}

@@ -1,7 +1,7 @@
 // The engine around the rules: recognition by content, syntax errors, positions, settings
 // that switch rules or groups off, and suppression comments.
 import * as assert from 'node:assert/strict';
-import { lintText } from '../../../src/core/lint';
+import { lintText, mayHoldTrailConfig } from '../../../src/core/lint';
 import { cfn, createTrail, goodCfnProps, json, putAdvanced, putBasic, ruleIds } from './helpers';
 
 describe('lint engine: recognising configurations by content', () => {
@@ -16,6 +16,15 @@ describe('lint engine: recognising configurations by content', () => {
     assert.deepEqual(kinds(json({ Trail: { Name: 't-1', S3BucketName: 'b', TrailARN: 'x' } })), ['get-trail']);
     assert.deepEqual(kinds(json({ IsLogging: true, LatestDeliveryTime: 1 })), ['trail-status']);
     assert.deepEqual(kinds(cfn(goodCfnProps())), ['cloudformation']);
+  });
+
+  it('the editor’s cheap pre-check never skips a document the engine recognises', () => {
+    const docs = [putBasic([{}]), json({ TrailARN: 'x', AdvancedEventSelectors: [] }), createTrail(), json({ trailList: [] }), json({ Trail: { Name: 't-1', S3BucketName: 'b' } }), json({ IsLogging: true, LatestDeliveryTime: 1 }), cfn(goodCfnProps()), json({ Name: 't-1', IsOrganizationTrail: true })];
+    for (const d of docs) {
+      assert.ok(lintText(d).kinds.length > 0);
+      assert.ok(mayHoldTrailConfig(d), d);
+    }
+    assert.equal(mayHoldTrailConfig(json({ Records: [{ eventName: 'CreateTrail', requestParameters: { name: 't', s3BucketName: 'b' } }] })), false);
   });
 
   it('ignores JSON that configures no trail, whatever the file is called', () => {

@@ -1,6 +1,8 @@
 // One failing and one passing example per rule. The closing test checks that every rule of the
 // engine fired in some example here, so a new rule cannot land untested.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RULES } from '../../../src/core/lint';
 import {
   cfn,
@@ -304,6 +306,12 @@ describe('lint rules: coverage', () => {
       assert.match(meta.docUrl, /^https:\/\/docs\.aws\.amazon\.com\//, meta.id);
       if (meta.group === 'posture') assert.ok(meta.controls?.some((c) => c.startsWith('CIS')), meta.id);
     }
+  });
+
+  it('package.json offers exactly the engine's rules in cloudtrailLens.lint.disabledRules', () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    const setting = pkg.contributes.configuration.properties['cloudtrailLens.lint.disabledRules'];
+    assert.deepEqual(setting.items.enum, RULES.map((r) => r.meta.id));
   });
 
   it('a fully hardened trail gets no findings at all', () => {
