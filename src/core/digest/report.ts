@@ -60,10 +60,8 @@ export function writeChainText(report: ChainReport, sink: TextSink, verbose: boo
 }
 
 export function writeFindings(findings: Finding[], sink: TextSink): void {
-  if (!findings.length) return;
-  let text = `\nBeyond aws cloudtrail validate-logs (not counted above):\n`;
-  for (const f of findings) text += `${FINDING_PREFIX}\t${f.kind}\t${f.message}\n`;
-  sink.out(text + '\n');
+  // Only marked lines (no headers or blank lines), so dropping them gives the AWS CLI's output.
+  for (const f of findings) sink.out(`${FINDING_PREFIX}\t${f.kind}\t${f.message}\n`);
 }
 
 /** Findings that mean something was changed, added or removed (used by --strict). */
