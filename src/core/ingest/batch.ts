@@ -1,7 +1,7 @@
 // One file's events as columns, built where the file was parsed (a worker) and posted to the
 // index in one message: typed arrays (transferred, not copied) plus one small local dictionary
 // of the distinct values in the file. The index maps local ids to its global ones.
-import { ABSENT, IRREGULAR, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, formatEventTime, hasKeyCaseVariant, isIrregular, parseEventTime, pathOf, primitiveAt } from './columns';
+import { ABSENT, IRREGULAR, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, canonicalEventTime, hasKeyCaseVariant, isIrregular, parseEventTime, pathOf, primitiveAt } from './columns';
 import type { FileShape } from './eventFile';
 
 export interface ColumnBatch {
@@ -52,9 +52,11 @@ export function buildBatch(records: Record<string, unknown>[], elements: number[
   const rowIrregular: number[] = [];
   for (let r = 0; r < n; r++) {
     const rec = records[r];
-    const t = parseEventTime(rec.eventTime);
-    times[r] = t;
-    if (Number.isNaN(t) || (rec.eventTime as string).length !== 20 || formatEventTime(t) !== rec.eventTime) timeIrregular.push(r);
+    const canonical = canonicalEventTime(rec.eventTime);
+    if (Number.isNaN(canonical)) {
+      times[r] = parseEventTime(rec.eventTime);
+      timeIrregular.push(r);
+    } else times[r] = canonical;
     for (let c = 0; c < paths.length; c++) {
       const p = paths[c];
       // The first segment is read directly: most fields are top level and this is the hot loop.

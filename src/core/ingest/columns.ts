@@ -79,26 +79,34 @@ export function primitiveAt(obj: unknown, path: string[], from = 0): Primitive |
 export const isIrregular = (v: unknown): v is Irregular => v === IRREGULAR_VALUE;
 
 /**
- * eventTime → ms since the epoch. CloudTrail writes `YYYY-MM-DDTHH:MM:SSZ`; that form is parsed
- * by hand (it is on the hot path), anything else by Date.parse. NaN when not a time.
+ * eventTime in CloudTrail's own form `YYYY-MM-DDTHH:MM:SSZ` → ms since the epoch, or NaN when
+ * the string is not exactly that (with fields in range). This is the hot path of indexing.
  */
+export function canonicalEventTime(v: unknown): number {
+  if (typeof v !== 'string' || v.length !== 20) return NaN;
+  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58 || v.charCodeAt(19) !== 90) return NaN;
+  const d = (i: number) => {
+    const x = v.charCodeAt(i) - 48;
+    return x >= 0 && x <= 9 ? x : NaN;
+  };
+  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const month = d(5) * 10 + d(6);
+  const day = d(8) * 10 + d(9);
+  const hour = d(11) * 10 + d(12);
+  const minute = d(14) * 10 + d(15);
+  const second = d(17) * 10 + d(18);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+  const t = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC rolls 2024-02-30 over into March: such a day is not canonical.
+  return new Date(t).getUTCDate() === day ? t : NaN;
+}
+
+/** eventTime → ms since the epoch: the canonical form, else any ISO 8601 time with a zone. */
 export function parseEventTime(v: unknown): number {
-  if (typeof v !== 'string') return NaN;
-  if (v.length === 20 && v.charCodeAt(4) === 45 && v.charCodeAt(10) === 84 && v.charCodeAt(19) === 90) {
-    const n = (a: number, b: number) => {
-      let x = 0;
-      for (let i = a; i < b; i++) {
-        const d = v.charCodeAt(i) - 48;
-        if (d < 0 || d > 9) return NaN;
-        x = x * 10 + d;
-      }
-      return x;
-    };
-    const t = Date.UTC(n(0, 4), n(5, 7) - 1, n(8, 10), n(11, 13), n(14, 16), n(17, 19));
-    if (!Number.isNaN(t)) return t;
-  }
-  // Date.parse reads date-only and offset-less strings as local time in some engines; CloudTrail
-  // times are UTC, so only strings with an explicit zone are accepted.
+  const t = canonicalEventTime(v);
+  if (!Number.isNaN(t) || typeof v !== 'string') return t;
+  // Date.parse reads offset-less strings as local time in some engines; CloudTrail times are
+  // UTC, so only strings with an explicit zone are accepted.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(v)) return NaN;
   return Date.parse(v);
 }
@@ -131,6 +139,8 @@ function buildTrie(fields: readonly string[]): KeyTrie {
 }
 
 const KEY_TRIE = buildTrie([TIME_FIELD, ...SCALAR_FIELDS, ...RESOURCE_FIELDS]);
+/** Keys records commonly have besides the indexed ones: known not to be case variants. */
+const COMMON_KEYS = new Set(['eventVersion', 'requestID', 'responseElements', 'additionalEventData', 'apiVersion', 'sharedEventID', 'tlsDetails', 'sessionCredentialFromConsole', 'serviceEventDetails', 'vpcEndpointAccountId', 'edgeDeviceDetails', 'insightDetails', 'addendum', 'webIdFederationData', 'creationDate', 'principalId', 'onBehalfOf', 'credentialId', 'inScopeOf', 'sourceIdentity', 'ec2RoleDelivery', 'identityProvider']);
 
 /**
  * True when a record spells one of the indexed keys in another case while lacking the exact key
@@ -143,6 +153,12 @@ export function hasKeyCaseVariant(obj: unknown, node: KeyTrie = KEY_TRIE): boole
   if (Array.isArray(obj)) return obj.some((e) => hasKeyCaseVariant(e, node));
   const o = obj as Record<string, unknown>;
   for (const k in o) {
+    const exact = node.children.get(k);
+    if (exact) {
+      if (exact.children.size > 0 && hasKeyCaseVariant(o[k], exact)) return true;
+      continue;
+    }
+    if (COMMON_KEYS.has(k)) continue;
     const canonical = node.lower.get(k.toLowerCase());
     if (canonical === undefined) continue;
     if (canonical !== k && !(canonical in o)) return true;

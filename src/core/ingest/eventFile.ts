@@ -44,11 +44,18 @@ export function decodeText(bytes: Uint8Array): string {
   return decoder.decode(bytes);
 }
 
-/** Looks like a CloudTrail record: an object with at least one of the fields every record has. */
+const RECORD_KEYS = new Set(['eventtime', 'eventname', 'eventsource', 'eventversion']);
+
+/**
+ * Looks like a CloudTrail record: an object with at least one of the fields every record has
+ * (keys compared case-insensitively, as the query language reads them).
+ */
 export function isRecordLike(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
-  return 'eventTime' in o || 'eventName' in o || 'eventSource' in o || 'eventVersion' in o;
+  if ('eventTime' in o || 'eventName' in o || 'eventSource' in o || 'eventVersion' in o) return true;
+  for (const k in o) if (RECORD_KEYS.has(k.toLowerCase())) return true;
+  return false;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -1,0 +1,125 @@
+// Loading a folder with good and bad files through the real worker pool.
+import * as assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { EventIndex } from '../../../src/core/index/eventIndex';
+import { loadEventFiles } from '../../../src/core/ingest/load';
+import { WorkerPool } from '../../../src/core/ingest/pool';
+import { discover } from '../../../src/core/sources/discover';
+import { FolderSource } from '../../../src/core/sources/folder';
+
+const record = (i: number, extra: Record<string, unknown> = {}) => ({
+  eventVersion: '1.08',
+  eventTime: `2024-05-14T10:${String(i % 60).padStart(2, '0')}:00Z`,
+  eventSource: 'ec2.amazonaws.com',
+  eventName: i % 2 ? 'RunInstances' : 'DescribeInstances',
+  awsRegion: 'us-east-1',
+  eventID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  ...extra,
+});
+
+describe('loading a folder', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let pool: WorkerPool;
+  const isRoot = process.getuid?.() === 0;
+  const logKey = 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/111122223333_CloudTrail_us-east-1_20240514T1005Z_abcdEFGH12345678.json.gz';
+  const insightKey = 'AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2024/05/14/111122223333_CloudTrail-Insight_us-east-1_20240514T1005Z_abcdEFGH12345678.json.gz';
+  const digestKey = 'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/14/111122223333_CloudTrail-Digest_us-east-1_main_us-east-1_20240514T100512Z.json.gz';
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ctl-load-'));
+    const put = (key: string, data: string | Buffer) => {
+      const file = join(dir, ...key.split('/'));
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, data);
+    };
+    put(logKey, gzipSync(JSON.stringify({ Records: [record(3), record(1), record(2)] })));
+    put(insightKey, gzipSync(JSON.stringify({ Records: [{ eventVersion: '1.08', eventTime: '2024-05-14T10:30:00Z', eventType: 'AwsCloudTrailInsight', eventCategory: 'Insight', insightDetails: { state: 'Start' } }] })));
+    // A digest is JSON that is not events: it must be listed, never parsed.
+    put(digestKey, gzipSync(JSON.stringify({ awsAccountId: '111122223333', logFiles: [] })));
+    put('loose/export.json', JSON.stringify([record(10), record(11)], null, 2));
+    put('loose/lines.jsonl', [record(20), record(21), record(22)].map((r) => JSON.stringify(r)).join('\n'));
+    put('bad/corrupt.json.gz', Buffer.concat([gzipSync(JSON.stringify({ Records: [record(1)] })).subarray(0, 12), Buffer.from('garbage that is not deflate data')]));
+    put('bad/truncated.json', JSON.stringify({ Records: [record(1), record(2)] }).slice(0, 150));
+    put('bad/describe-trails.json', JSON.stringify({ trailList: [{ Name: 'main' }] }));
+    put('bad/bomb.json.gz', gzipSync(Buffer.alloc(3 * 1024 * 1024, 0x20)));
+    put('bad/locked.json', JSON.stringify({ Records: [record(40)] }));
+    chmodSync(join(dir, 'bad/locked.json'), 0o000);
+    symlinkSync('loop-b.json', join(dir, 'bad', 'loop-a.json'));
+    symlinkSync('loop-a.json', join(dir, 'bad', 'loop-b.json'));
+    put('README.md', '# notes');
+    pool = new WorkerPool(2);
+  });
+
+  after(async () => {
+    await pool.close();
+    chmodSync(join(dir, 'bad/locked.json'), 0o644);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads every good file, reports every bad one by name and reason, and changes nothing', async () => {
+    const before = statSync(join(dir, logKey));
+    const bytesBefore = readFileSync(join(dir, logKey));
+    const found = await discover(new FolderSource(dir));
+    assert.deepEqual(found.digests.map((d) => d.key), [digestKey]);
+    assert.deepEqual(found.ignored.map((d) => d.key), ['README.md']);
+    assert.ok(!found.events.some((e) => e.object.key === digestKey), 'a digest is never an event file');
+
+    const index = new EventIndex({ runner: pool, maxUncompressedBytes: 2 * 1024 * 1024 });
+    const summary = await loadEventFiles(index, pool, found.events);
+    const byKey = new Map(index.files.map((f) => [f.key, f]));
+    assert.equal(byKey.get(logKey)!.events, 3);
+    assert.equal(byKey.get(logKey)!.info?.accountId, '111122223333');
+    assert.equal(byKey.get(insightKey)!.kind, 'insight');
+    assert.equal(byKey.get(insightKey)!.events, 1);
+    assert.equal(byKey.get('loose/export.json')!.events, 2);
+    assert.equal(byKey.get('loose/lines.jsonl')!.events, 3);
+    const lockedLoads = isRoot; // root reads files whatever their mode
+    assert.equal(index.size, 9 + (lockedLoads ? 1 : 0));
+
+    const problems = new Map(index.problems.map((p) => [p.key, p]));
+    const expect = (key: string, code: string, message: RegExp) => {
+      const p = problems.get(key);
+      assert.ok(p, `${key} is reported`);
+      assert.equal(p.code, code, `${key}: ${p.message}`);
+      assert.match(p.message, message);
+      assert.equal(p.location, join(dir, ...key.split('/')));
+      assert.equal(byKey.get(key)!.state, 'failed');
+    };
+    expect('bad/corrupt.json.gz', 'corrupt-gzip', /not valid gzip/);
+    expect('bad/truncated.json', 'bad-json', /truncated JSON/);
+    expect('bad/describe-trails.json', 'not-cloudtrail', /not a CloudTrail log file/);
+    expect('bad/bomb.json.gz', 'too-large', /exceeds the limit of 2 MiB/);
+    expect('bad/loop-a.json', 'loop', /symbolic link loop/);
+    expect('bad/loop-b.json', 'loop', /symbolic link loop/);
+    if (!lockedLoads) expect('bad/locked.json', 'access-denied', /permission denied/);
+    assert.equal(summary.filesFailed, lockedLoads ? 6 : 7);
+
+    const after = statSync(join(dir, logKey));
+    assert.equal(after.mtimeMs, before.mtimeMs);
+    assert.deepEqual(readFileSync(join(dir, logKey)), bytesBefore);
+  });
+
+  it('orders events by time across files and within unsorted files', async () => {
+    const found = await discover(new FolderSource(dir));
+    const index = new EventIndex({ runner: pool });
+    await loadEventFiles(index, pool, found.events);
+    const all = await index.query({ kind: 'all' });
+    const times = Array.from(all.rows, (r) => index.store.times[r]).filter(Number.isFinite);
+    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    assert.equal(index.summary(all.rows[0]).eventTime, '2024-05-14T10:01:00Z');
+  });
+
+  it('stops when cancelled and leaves the remaining files pending', async () => {
+    const found = await discover(new FolderSource(dir));
+    const index = new EventIndex({ runner: pool });
+    const controller = new AbortController();
+    const summary = await loadEventFiles(index, pool, found.events, { signal: controller.signal, onFile: () => controller.abort() });
+    assert.equal(summary.cancelled, true);
+    assert.ok(summary.filesDone < found.events.length);
+    assert.ok(index.files.some((f) => f.state === 'pending'));
+  });
+});
