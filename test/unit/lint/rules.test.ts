@@ -308,7 +308,7 @@ describe('lint rules: coverage', () => {
     }
   });
 
-  it('package.json offers exactly the engine's rules in cloudtrailLens.lint.disabledRules', () => {
+  it('package.json offers exactly the engine rules in cloudtrailLens.lint.disabledRules', () => {
     const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
     const setting = pkg.contributes.configuration.properties['cloudtrailLens.lint.disabledRules'];
     assert.deepEqual(setting.items.enum, RULES.map((r) => r.meta.id));
