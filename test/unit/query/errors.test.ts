@@ -121,6 +121,21 @@ describe('query parser: syntax errors', () => {
     });
   });
 
+  it('rejects absurd nesting with a clear error instead of overflowing the stack', () => {
+    const deep = '('.repeat(5000) + 'a' + ')'.repeat(5000);
+    const e = syntaxError(deep);
+    assert.match(e.message, /nests parentheses or NOTs more than 256 deep/);
+    assert.equal(syntaxError('NOT '.repeat(5000) + 'a').expected[0], 'fewer nested groups');
+    assert.equal(syntaxError('-'.repeat(5000) + 'a').expected[0], 'fewer nested groups');
+    assert.deepEqual(parseQuery('('.repeat(200) + 'a' + ')'.repeat(200)), { kind: 'text', text: 'a', start: 200, end: 201 });
+  });
+
+  it('parses long flat queries (no recursion per term)', () => {
+    const terms = Array.from({ length: 20000 }, (_, i) => `eventName:E${i}`).join(' OR ');
+    const ast = parseQuery(terms);
+    assert.equal(ast.kind === 'or' && ast.children.length, 20000);
+  });
+
   it('counts columns in UTF-16 units, as editors do', () => {
     assert.equal(syntaxError('é😀 a AND').offset, 9);
   });

@@ -41,11 +41,17 @@ interface FieldContext {
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 // `arn:aws:…` and `https://…` pasted into the box are free text, not field `arn` / `https`.
-const ARN_REST = /^:aws(?:-[a-z-]+)?:/i;
-const URL_REST = /^:\/\//;
+// Sticky regexes read at a position without copying the rest of the query.
+const ARN_REST = /:aws(?:-[a-z-]+)?:/iy;
+const URL_REST = /:\/\//y;
+const SPACE_BEFORE_COMPARISON = /\s+(?=[<>])/y;
+const COMPARISON = /(>=|<=|>|<)/y;
+/** Parentheses and NOTs nest by recursion; a limit turns a stack overflow into a clear error. */
+const MAX_DEPTH = 256;
 
 class Parser {
   private pos = 0;
+  private depth = 0;
 
   constructor(private readonly src: string) {}
 
@@ -92,16 +98,23 @@ class Parser {
     if (this.atKeyword('NOT')) {
       this.pos += 3;
       this.expectTermAfter('"NOT"');
-      return { kind: 'not', child: this.parseUnary(ctx) };
+      return this.negate(ctx);
     }
     if (this.src[this.pos] === '-') {
       this.pos += 1;
       if (this.atEnd() || /\s/.test(this.src[this.pos]) || this.src[this.pos] === ')') {
         throw new QuerySyntaxError(this.pos - 1, 1, ['a term'], 'expected a term right after "-" (no space between)');
       }
-      return { kind: 'not', child: this.parseUnary(ctx) };
+      return this.negate(ctx);
     }
     return this.parsePrimary(ctx);
+  }
+
+  private negate(ctx: FieldContext | undefined): QueryNode {
+    this.enter();
+    const child = this.parseUnary(ctx);
+    this.depth--;
+    return { kind: 'not', child };
   }
 
   private parsePrimary(ctx: FieldContext | undefined): QueryNode {
@@ -127,7 +140,9 @@ class Parser {
       throw new QuerySyntaxError(this.pos, 1, [ctx ? 'a value' : 'a term'], `expected ${ctx ? 'a value' : 'a term'} inside "()"`);
     }
     if (this.atEnd()) throw this.unclosedParen(open);
+    this.enter();
     const node = this.parseOr(ctx);
+    this.depth--;
     this.skipSpace();
     if (this.src[this.pos] !== ')') throw this.unclosedParen(open);
     this.pos += 1;
@@ -138,19 +153,18 @@ class Parser {
     const start = this.pos;
     const field = this.readFieldName();
     // KQL also allows spaces around comparison signs: `eventTime >= 2024-05-14`.
-    const spaced = /^\s+(?=[<>])/.exec(this.src.slice(this.pos));
+    const spaced = this.stickyMatch(SPACE_BEFORE_COMPARISON);
     if (spaced && field.text !== '') this.pos += spaced[0].length;
     const stop = this.src[this.pos];
     const isOperator = stop === ':' || stop === '<' || stop === '>';
-    const rest = this.src.slice(this.pos);
-    const pasted = stop === ':' && (URL_REST.test(rest) || (field.text.toLowerCase() === 'arn' && ARN_REST.test(rest)));
+    const pasted = stop === ':' && (this.stickyMatch(URL_REST) !== null || (field.text.toLowerCase() === 'arn' && this.stickyMatch(ARN_REST) !== null));
     if (!isOperator || field.text === '' || pasted) {
       this.pos = start;
       return textNode(this.readBare());
     }
     let op: ':' | ComparisonOp = ':';
     if (stop === ':') this.pos += 1;
-    const cmp = /^(>=|<=|>|<)/.exec(this.src.slice(this.pos));
+    const cmp = this.stickyMatch(COMPARISON);
     if (cmp) {
       op = ({ '>=': 'ge', '<=': 'le', '>': 'gt', '<': 'lt' } as const)[cmp[1] as '>=' | '<=' | '>' | '<'];
       this.pos += cmp[1].length;
@@ -277,6 +291,17 @@ class Parser {
     if (!this.src.startsWith(kw, this.pos)) return false;
     const next = this.src[this.pos + kw.length];
     return next === undefined || next === '(' || next === ')' || next === '"' || /\s/.test(next);
+  }
+
+  private stickyMatch(regex: RegExp): RegExpExecArray | null {
+    regex.lastIndex = this.pos;
+    return regex.exec(this.src);
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) {
+      throw new QuerySyntaxError(this.pos, 1, ['fewer nested groups'], `the query nests parentheses or NOTs more than ${MAX_DEPTH} deep`);
+    }
   }
 
   private atEnd(): boolean {
