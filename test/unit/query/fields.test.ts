@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fieldInfo } from '../../../src/core/records/fieldCatalog';
 import { FIELD_ALIASES, KNOWN_FIELDS, canonicalPath, fieldCompletions, isTimeField, resolveField } from '../../../src/core/index/query/fields';
 
 describe('query fields', () => {
@@ -30,6 +31,15 @@ describe('query fields', () => {
     assert.equal(canonicalPath('p_log_type'), 'p_log_type');
     assert.deepEqual(resolveField('Bucket').paths, ['requestParameters.bucketName']);
     assert.equal(resolveField('eventName').alias, undefined);
+  });
+
+  it('suggests only record fields the field catalogue knows (outside free-form request/response data)', () => {
+    for (const { path } of KNOWN_FIELDS) {
+      if (/^(requestParameters|responseElements|additionalEventData)\./.test(path)) continue;
+      const segments: Array<string | number> = path.split('.');
+      if (segments[0] === 'resources') segments.splice(1, 0, 0);
+      assert.ok(fieldInfo(segments), `${path} is not in src/core/records/fieldCatalog.ts`);
+    }
   });
 
   it('knows the time fields', () => {
