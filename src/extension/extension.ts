@@ -2,12 +2,17 @@
 // modules under src/extension/ and adapt src/core; this file only registers them.
 import * as vscode from 'vscode';
 import { registerRecordFeatures } from './lenses/registerRecordFeatures';
-import { registerExplorer } from './tree/registerExplorer';
+import { Explorer, registerExplorer } from './tree/registerExplorer';
 import { registerDigestCommands } from './digest/registerDigestCommands';
 import { registerTimeline } from './timeline/registerTimeline';
 import { registerLint } from './lint/registerLint';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: the explorer, for the extension-host tests. */
+export interface CloudTrailLensApi {
+  explorer: Explorer;
+}
+
+export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const output = vscode.window.createOutputChannel('CloudTrail Lens', { log: true });
   context.subscriptions.push(output);
   output.info('CloudTrail Lens activated');
@@ -16,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTimeline(context, output, { entries: () => explorer.registry.entries, ready: explorer.ready });
   registerDigestCommands(context);
   registerLint(context);
+  return { explorer };
 }
 
 export function deactivate(): void {

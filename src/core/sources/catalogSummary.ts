@@ -2,7 +2,7 @@
 // over its prefixes) also yields the figures of every node below it, so expanding a summarised
 // node shows its children's figures without listing again.
 import { CatalogNode, FileKind, FileNode, nodePrefixes } from './catalog';
-import { parseCloudTrailKey } from './layout';
+import { CloudTrailKeyInfo, parseCloudTrailKey } from './layout';
 import { SourceError } from './source';
 import type { LogSource } from './source';
 
@@ -36,10 +36,8 @@ export function summarizeFiles(files: readonly FileNode[]): Summary {
   return s;
 }
 
-/** The ids of the nodes a layout key belongs to, outermost first (matching CloudTrailCatalog ids). */
-export function ancestorIds(key: string): string[] | undefined {
-  const info = parseCloudTrailKey(key);
-  if (!info) return undefined;
+/** The ids of the nodes a parsed layout key belongs to, outermost first (matching CloudTrailCatalog ids). */
+export function ancestorIds(info: CloudTrailKeyInfo): string[] {
   const root = info.prefix ? `${info.prefix}/AWSLogs/` : 'AWSLogs/';
   const org = info.organizationId ? `${info.organizationId}/` : '';
   const account = `${root}${org}${info.accountId}/`;
@@ -79,7 +77,7 @@ export class SummaryCache {
         const info = parseCloudTrailKey(o.key);
         addFile(own, info?.kind ?? 'other', o.size, info?.deliveryTime);
         if (!info) continue;
-        for (const id of ancestorIds(o.key) ?? []) {
+        for (const id of ancestorIds(info)) {
           let s = below.get(id);
           if (!s) below.set(id, (s = emptySummary()));
           addFile(s, info.kind, o.size, info.deliveryTime);
