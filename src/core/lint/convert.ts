@@ -4,10 +4,10 @@
 // a prefix (StartsWith), Lambda and DynamoDB values are exact ARNs (Equals); "all resources"
 // values (arn:aws:s3:::, arn:aws:lambda…) need no ARN condition.
 import { BASIC_DATA_RESOURCE_TYPES, isAllResourcesValue } from './catalogue';
-import { formattingOf } from './edits';
+import { formattingOf, removeNode } from './edits';
 import type { Target } from './recognise';
 import { basicSelectors } from './selectors';
-import { getNodePath, getNodeValue, modify } from 'jsonc-parser';
+import { getNodeValue } from 'jsonc-parser';
 import { isIntrinsic, prop, propertyNode, stringValue } from './tree';
 import type { Fix, TextEdit } from './types';
 
@@ -90,11 +90,7 @@ export function convertToAdvancedFix(text: string, target: Target): Fix | undefi
   }
   if (advancedValue.type !== 'array') return undefined;
   // Mixed: drop EventSelectors and append the converted selectors to the advanced ones.
-  const removal = modify(text, [...getNodePath(target.object), 'EventSelectors'], undefined, { formattingOptions: formattingOf(text) }).map((e) => ({
-    offset: e.offset,
-    length: e.length,
-    newText: e.content,
-  }));
+  const removal = [removeNode(basicProp)];
   const existing = advancedValue.children ?? [];
   // Selectors already present with the same conditions would only be duplicates.
   const present = new Set(existing.map((n) => JSON.stringify(getNodeValue(n)?.FieldSelectors)));

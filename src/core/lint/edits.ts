@@ -21,14 +21,32 @@ function fromModify(text: string, path: (string | number)[], value: unknown): Te
   }));
 }
 
-/** Sets (or inserts) property `key` of object `obj` to `value`. */
+/** Sets property `key` of object `obj` to `value`: replaces the value in place, or inserts the property. */
 export function setProperty(text: string, obj: Node, key: string, value: unknown): TextEdit[] {
+  const existing = obj.children?.find((p) => p.children?.[0]?.value === key)?.children?.[1];
+  // Replacing in place keeps the surrounding layout and comments exactly as they are.
+  if (existing) return [replaceNode(existing, value)];
   return fromModify(text, [...getNodePath(obj), key], value);
 }
 
+/**
+ * Removes `node` (an array item or an object property) with the comma that separates it from
+ * its neighbour, leaving everything else (layout, comments) untouched.
+ */
+export function removeNode(node: Node): TextEdit {
+  const siblings = node.parent?.children ?? [node];
+  const i = siblings.indexOf(node);
+  const prev = siblings[i - 1];
+  const next = siblings[i + 1];
+  if (prev) return { offset: prev.offset + prev.length, length: node.offset + node.length - (prev.offset + prev.length), newText: '' };
+  if (next) return { offset: node.offset, length: next.offset - node.offset, newText: '' };
+  return { offset: node.offset, length: node.length, newText: '' };
+}
+
 /** Removes item `index` of `array`, with its separating comma. */
-export function removeItem(text: string, array: Node, index: number): TextEdit[] {
-  return fromModify(text, [...getNodePath(array), index], undefined);
+export function removeItem(array: Node, index: number): TextEdit[] {
+  const item = array.children?.[index];
+  return item ? [removeNode(item)] : [];
 }
 
 /** Replaces a node's text by `value` serialised as JSON. */

@@ -261,7 +261,7 @@ export const duplicateValue = defineRule(
               ctx.report({
                 node: v,
                 message: `"${s}" is listed more than once in ${op.name} of ${fs.field ?? 'this field'}.`,
-                fixes: [{ title: 'Remove the duplicate value', edits: removeItem(ctx.text, op.valueNode, i) }],
+                fixes: [{ title: 'Remove the duplicate value', edits: removeItem(op.valueNode, i) }],
               });
             }
             seen.add(s);
