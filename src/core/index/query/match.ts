@@ -20,6 +20,11 @@ import { QueryNode, ValueMatch } from './ast';
 import { instantOf } from './time';
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/** A number as the query language reads one: `443`, `-5`, `1.08`, `.5`, `1e3` (trimmed). */
+export function isNumberText(text: string): boolean {
+  return NUMBER.test(text.trim());
+}
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
 
 export type ValuePredicate = (v: unknown) => boolean;
@@ -48,7 +53,7 @@ function compile(m: ValueMatch): ValuePredicate {
       return (v) => v !== null && v !== undefined;
     case 'eq': {
       const regex = new RegExp(`^${escapeRegExp(m.value)}$`, 'iu');
-      const asNumber = NUMBER.test(m.value.trim()) ? Number(m.value) : undefined;
+      const asNumber = isNumberText(m.value) ? Number(m.value) : undefined;
       return anyElement((v) => {
         // Simple case folding never maps between the BMP and astral planes (checked over all code
         // points), so strings that fold equal have equal UTF-16 lengths.
@@ -79,7 +84,7 @@ function compile(m: ValueMatch): ValuePredicate {
       }
       const bound = Number(m.value);
       return anyElement((v) => {
-        const n = typeof v === 'number' ? v : typeof v === 'string' && NUMBER.test(v.trim()) ? Number(v) : undefined;
+        const n = typeof v === 'number' ? v : typeof v === 'string' && isNumberText(v) ? Number(v) : undefined;
         return n !== undefined && Number.isFinite(n) && test(n, bound);
       });
     }

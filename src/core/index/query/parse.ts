@@ -14,6 +14,7 @@
 
 import { QueryNode, QuerySyntaxError, TermNode, ValueMatch, ComparisonOp } from './ast';
 import { FieldAlias, isTimeField, resolveField } from './fields';
+import { isNumberText } from './match';
 import { formatInstant, parseIsoTime } from './time';
 
 export { QuerySyntaxError } from './ast';
@@ -22,7 +23,7 @@ export function parseQuery(text: string): QueryNode {
   return new Parser(text).parseQuery();
 }
 
-/** A bare word with its escapes resolved: `starAt` marks the unescaped `*` positions. */
+/** A value or word with its escapes resolved; `wild[i]` marks an unescaped `*` at text[i]. */
 interface Word {
   text: string;
   wild: boolean[];
@@ -34,12 +35,10 @@ interface Word {
 /** The field a parenthesised value group belongs to: `eventName:(A OR B)`. */
 interface FieldContext {
   typed: string;
-  start: number;
   /** Text of `field:` as typed, for messages. */
   shown: string;
 }
 
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 // `arn:aws:…` and `https://…` pasted into the box are free text, not field `arn` / `https`.
 // Sticky regexes read at a position without copying the rest of the query.
 const ARN_REST = /:aws(?:-[a-z-]+)?:/iy;
@@ -178,7 +177,7 @@ class Parser {
       if (op !== ':') {
         throw new QuerySyntaxError(this.pos, 1, ['a value'], `expected a single value after "${shown}", not a group`);
       }
-      return this.parseGroup({ typed: field.text, start, shown });
+      return this.parseGroup({ typed: field.text, shown });
     }
     const word = this.src[this.pos] === '"' ? this.readQuoted() : this.readBare();
     return this.buildTerm(field.text, op, word, shown, start, word.end);
@@ -321,7 +320,7 @@ function comparisonValues(op: ComparisonOp, word: Word, paths: string[], shown: 
     throw new QuerySyntaxError(word.start, len, [timeField ? 'an ISO date' : 'a number or an ISO date'], `wildcards cannot be compared: expected ${timeField ? 'an ISO date' : 'a number or an ISO date'} after "${shown}"`);
   }
   const text = word.text.trim();
-  if (!timeField && NUMBER.test(text)) return [[op, text]];
+  if (!timeField && isNumberText(text)) return [[op, text]];
   const span = parseIsoTime(text);
   if (!span || (!timeField && !/^\d{4}-\d{2}/.test(text))) {
     const detail = timeField
@@ -373,7 +372,7 @@ function wildcardPattern(word: Word): string {
   return pattern;
 }
 
-export function escapeWildcard(value: string): string {
+function escapeWildcard(value: string): string {
   return value.replace(/[\\*]/g, (c) => `\\${c}`);
 }
 
