@@ -1,0 +1,113 @@
+// The CloudTrail explorer in the real VS Code on the sample folder: the workspace folder shows
+// up by itself, and the data provider yields the layout down to single log files, with file
+// counts and sizes that agree with the folder on disk.
+import * as assert from 'node:assert/strict';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { CloudTrailLensApi } from '../../src/extension/extension';
+import type { ExplorerElement, NodeElement } from '../../src/extension/tree/explorerProvider';
+import { sampleFolder, waitFor, waitForActivation } from './support/host';
+
+function filesUnder(dir: string): { count: number; bytes: number } {
+  let count = 0;
+  let bytes = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) {
+      const sub = filesUnder(join(dir, e.name));
+      count += sub.count;
+      bytes += sub.bytes;
+    } else if (e.isFile()) {
+      count += 1;
+      bytes += statSync(join(dir, e.name)).size;
+    }
+  }
+  return { count, bytes };
+}
+
+describe('CloudTrail explorer on the sample folder', function () {
+  this.timeout(60_000);
+  let api: CloudTrailLensApi;
+  const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
+
+  before(async () => {
+    api = await waitForActivation<CloudTrailLensApi>();
+    assert.ok(api?.explorer, 'activate() does not return the explorer');
+    await api.explorer.ready;
+  });
+
+  async function childNamed(parent: ExplorerElement, name: string): Promise<NodeElement> {
+    const kids = await api.explorer.provider.getChildren(parent);
+    const names = kids.map((k) => label(api.explorer.provider.getTreeItem(k)));
+    const found = kids.find((k, i) => names[i] === name);
+    assert.ok(found && found.kind === 'node', `no child "${name}" among ${JSON.stringify(names)}`);
+    return found;
+  }
+
+  it('shows the workspace folder as a source, found automatically', async () => {
+    const sources = await api.explorer.provider.getChildren();
+    const sample = sources.find((s) => s.kind === 'source' && s.entry.origin === 'workspace');
+    assert.ok(sample && sample.kind === 'source', `no workspace source among ${sources.length} sources`);
+    assert.equal(realpathSync(sample.entry.source!.label), realpathSync(sampleFolder().fsPath));
+    const item = api.explorer.provider.getTreeItem(sample);
+    assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+    assert.match(item.contextValue ?? '', /ctl-source-folder/);
+  });
+
+  it('lists trail → organization → account → region → day → log files, with counts', async () => {
+    const provider = api.explorer.provider;
+    const [source] = (await provider.getChildren()).filter((s) => s.kind === 'source' && s.entry.origin === 'workspace');
+    const tops = await provider.getChildren(source);
+    const topLabels = tops.map((t) => label(provider.getTreeItem(t)));
+    assert.ok(topLabels.includes('org-trail'), `the trail is not named from its digests: ${JSON.stringify(topLabels)}`);
+    const trail = await childNamed(source, 'org-trail');
+
+    // The background count of the trail fills in its description and every node below it.
+    await waitFor(() => provider.summaryOf(trail) !== undefined, 30_000, 'the trail was never counted');
+    const onDisk = filesUnder(join(sampleFolder().fsPath, 'AWSLogs'));
+    assert.deepEqual({ count: provider.summaryOf(trail)!.files, bytes: provider.summaryOf(trail)!.bytes }, onDisk);
+    assert.match(String(provider.getTreeItem(trail).description), new RegExp(`^${onDisk.count.toLocaleString('en-US')} files · `));
+
+    const org = await childNamed(trail, 'o-a1b2c3d4e5');
+    assert.match(String(provider.getTreeItem(org).description), /^organization · \d+ files · /);
+    const account = await childNamed(org, '777788889999');
+    const region = await childNamed(account, 'us-east-1');
+    const day = await childNamed(region, '2024-05-14');
+    const dayFolder = join(sampleFolder().fsPath, 'AWSLogs', 'o-a1b2c3d4e5', '777788889999');
+    const logs = readdirSync(join(dayFolder, 'CloudTrail', 'us-east-1', '2024', '05', '14'));
+    const digests = readdirSync(join(dayFolder, 'CloudTrail-Digest', 'us-east-1', '2024', '05', '14'));
+    assert.match(String(provider.getTreeItem(day).description), new RegExp(`^${logs.length + digests.length} files · `));
+
+    const files = await provider.getChildren(day);
+    const items = files.map((f) => provider.getTreeItem(f));
+    assert.deepEqual(items.map(label), [...logs.sort(), ...digests.sort()]);
+    const firstLog = items[0];
+    assert.equal((firstLog.iconPath as vscode.ThemeIcon).id, 'file-zip');
+    assert.equal((items[items.length - 1].iconPath as vscode.ThemeIcon).id, 'shield');
+    assert.match(String(firstLog.description), /^\d\d:\d\d UTC · /);
+    assert.equal(firstLog.command?.command, 'cloudtrailLens.explorer.openFile');
+    assert.equal(firstLog.collapsibleState, vscode.TreeItemCollapsibleState.None);
+  });
+
+  it('groups the JSON files outside AWSLogs as loose files', async () => {
+    const provider = api.explorer.provider;
+    const [source] = (await provider.getChildren()).filter((s) => s.kind === 'source' && s.entry.origin === 'workspace');
+    const loose = await childNamed(source, 'Loose files');
+    const names = (await provider.getChildren(loose)).map((f) => label(provider.getTreeItem(f)));
+    const expected = readdirSync(sampleFolder().fsPath).filter((n) => /\.(json|json\.gz|jsonl)$/.test(n)).sort();
+    assert.deepEqual(names, expected);
+  });
+
+  it('opens a log file from its row as a readable document', async () => {
+    const provider = api.explorer.provider;
+    const [source] = (await provider.getChildren()).filter((s) => s.kind === 'source' && s.entry.origin === 'workspace');
+    const trail = await childNamed(source, 'org-trail');
+    const account = await childNamed(await childNamed(trail, 'o-a1b2c3d4e5'), '777788889999');
+    const day = await childNamed(await childNamed(account, 'us-east-1'), '2024-05-14');
+    const [file] = await provider.getChildren(day);
+    const item = provider.getTreeItem(file);
+    await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+    await waitFor(() => vscode.window.activeTextEditor?.document.getText().includes('"eventTime"') === true, 20_000, 'the log file did not open as text with its events');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
