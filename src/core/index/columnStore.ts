@@ -87,6 +87,20 @@ export class ColumnStore {
     return first;
   }
 
+  /** Gives back the growth headroom (after a load: the arrays are then exactly full). */
+  trim(): void {
+    if (this.capacity === this.size) return;
+    const n = this.size;
+    this.times = this.times.slice(0, n);
+    this.fileOf = this.fileOf.slice(0, n);
+    this.elementOf = this.elementOf.slice(0, n);
+    for (const c of this.scalars) c.ids = c.ids.slice(0, n);
+    this.resourceStart = this.resourceStart.slice(0, n + 1);
+    this.capacity = n;
+    for (const c of this.resources) c.ids = c.ids.slice(0, this.resourceCount);
+    this.resourceCapacity = this.resourceCount;
+  }
+
   private reserve(n: number): void {
     if (n <= this.capacity) return;
     const cap = Math.max(n, this.capacity * 2, 1024);

@@ -160,7 +160,8 @@ function parseLines(text: string, wholeError: unknown): ParsedEventFile {
 function describeJsonError(text: string, e: unknown, structuralErrorAt: number): string {
   const msg = e instanceof Error ? e.message : String(e);
   const pos = /position (\d+)/.exec(msg);
-  if (/end of JSON input|Unterminated string/i.test(msg) || (!pos && structuralErrorAt === text.length)) {
+  const end = text.trimEnd().length;
+  if (/end of JSON input|Unterminated string/i.test(msg) || (pos ? Number(pos[1]) >= end : structuralErrorAt === text.length)) {
     return 'truncated JSON: the file ends in the middle of a value';
   }
   const at = pos ? Number(pos[1]) : structuralErrorAt;

@@ -52,6 +52,7 @@ export async function loadEventFiles(index: EventIndex, runner: JobRunner, files
     }
   };
   await Promise.all(Array.from({ length: Math.min(lanes, registered.length) }, lane));
+  index.store.trim();
   return { ...progress, cancelled: Boolean(signal?.aborted) && progress.filesDone < progress.filesTotal, files: registered };
 }
 

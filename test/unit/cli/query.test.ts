@@ -1,0 +1,188 @@
+// `cloudtrail-lens query` end to end through main(), on a generated bucket whose tally is known.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { main } from '../../../src/cli/main';
+import type { CliIo } from '../../../src/cli/io';
+import { BucketTally, generateBucket } from '../../fixtures/generator';
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function run(...args: string[]): Promise<Run> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), stderrIsTTY: false };
+  const code = await main(['query', ...args], io);
+  return { code, out, err };
+}
+
+describe('cloudtrail-lens query', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let bucket: string;
+  let tally: BucketTally;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ctl-cli-'));
+    bucket = join(dir, 'bucket');
+    tally = await generateBucket({ events: 3000, out: bucket, seed: 11 });
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const count = async (filter: string, path = bucket): Promise<number> => {
+    const r = await run(path, '--filter', filter, '--count');
+    assert.equal(r.code, 0, r.err);
+    return Number(r.out.trim());
+  };
+
+  it('counts every event of the bucket', async () => {
+    const r = await run(bucket, '--count');
+    assert.equal(r.code, 0);
+    assert.equal(r.out, `${tally.events}\n`);
+    assert.equal(r.err, '');
+  });
+
+  // Each run loads the bucket afresh; test/unit/index/eventIndex.test.ts checks every tally
+  // entry against one index, this checks a spread of them through the command.
+  it('counts per event name, account/region, error and data events exactly as the generator wrote them', async () => {
+    const names = Object.keys(tally.byEventName).sort((a, b) => tally.byEventName[b] - tally.byEventName[a]);
+    for (const name of [names[0], names[5], names[names.length - 1], 'RunInstances', 'ConsoleLogin']) {
+      assert.equal(await count(`eventName:${name}`), tally.byEventName[name] ?? 0, name);
+    }
+    const [key, n] = Object.entries(tally.byAccountRegion)[3];
+    const [account, region] = key.split('/');
+    assert.equal(await count(`recipientAccountId:${account} AND awsRegion:${region}`), n, key);
+    assert.equal(await count('errorCode:*'), tally.errors);
+    assert.equal(await count('errorCode:AccessDenied'), tally.byErrorCode.AccessDenied);
+    assert.equal(await count('eventCategory:Data'), tally.dataEvents);
+    assert.equal(await count('type:AssumedRole'), tally.byIdentityType.AssumedRole);
+  });
+
+  it('prints each raw record on one line, in time order', async () => {
+    const r = await run(bucket, '--filter', 'eventName:AssumeRole');
+    assert.equal(r.code, 0);
+    const lines = r.out.trimEnd().split('\n');
+    assert.equal(lines.length, tally.byEventName.AssumeRole);
+    const records = lines.map((l) => JSON.parse(l));
+    assert.ok(records.every((x) => x.eventName === 'AssumeRole'));
+    const times = records.map((x) => x.eventTime);
+    assert.deepEqual(times, [...times].sort());
+    // The exact text of the record as stored in its file.
+    const key = Object.keys(tally.fileEvents)[0];
+    const fileText = gunzipSync(readFileSync(join(bucket, ...key.split('/')))).toString();
+    const all = (await run(bucket)).out.trimEnd().split('\n');
+    const fromFile = all.filter((l) => fileText.includes(l));
+    assert.equal(fromFile.length, tally.fileEvents[key]);
+  });
+
+  it('--limit and --desc', async () => {
+    const asc = (await run(bucket, '--limit', '5')).out.trimEnd().split('\n');
+    const desc = (await run(bucket, '--limit', '5', '--desc')).out.trimEnd().split('\n');
+    assert.equal(asc.length, 5);
+    assert.equal(JSON.parse(asc[0]).eventTime, tally.firstEventTime);
+    assert.equal(JSON.parse(desc[0]).eventTime, tally.lastEventTime);
+    assert.equal((await run(bucket, '--limit', '7', '--count')).out, '7\n');
+  });
+
+  describe('csv and table', () => {
+    let hostile: string;
+    before(() => {
+      hostile = join(dir, 'hostile');
+      mkdirSync(hostile);
+      const rec = {
+        eventTime: '2024-05-14T00:00:01Z',
+        eventName: '=HYPERLINK("http://evil")',
+        eventSource: 'a,b "c"',
+        userAgent: 'line1\nline2\u001b[31m',
+        sourceIPAddress: '203.0.113.9',
+        requestParameters: { bucketName: 'b1', tags: ['x', 'y'] },
+      };
+      writeFileSync(join(hostile, 'h.json'), JSON.stringify({ Records: [rec] }));
+    });
+
+    it('csv quotes, neutralises formulas and reads record paths', async () => {
+      const r = await run(hostile, '--format', 'csv', '--fields', 'time,eventName,eventSource,userAgent,requestParameters.bucketName,requestParameters.tags,missing.path');
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out, 'time,eventName,eventSource,userAgent,requestParameters.bucketName,requestParameters.tags,missing.path\n' + `2024-05-14T00:00:01Z,"'=HYPERLINK(""http://evil"")","a,b ""c""","line1\nline2\u001b[31m",b1,x;y,\n`);
+    });
+
+    it('table aligns columns and never prints control characters', async () => {
+      const r = await run(hostile, '--format', 'table', '--fields', 'eventName,userAgent,sourceIPAddress');
+      assert.equal(r.code, 0, r.err);
+      const lines = r.out.trimEnd().split('\n');
+      assert.equal(lines.length, 3);
+      assert.match(lines[0], /^eventName\s+userAgent\s+sourceIPAddress$/);
+      assert.match(lines[1], /^-+ {2}-+ {2}-+$/);
+      assert.ok(!/[\x00-\x08\x0b-\x1f]/.test(r.out));
+      assert.match(lines[2], /line1\\u000aline2\\u001b\[31m/);
+      assert.equal(lines[0].indexOf('userAgent'), lines[2].indexOf('line1'));
+    });
+
+    it('table on the bucket has one line per event plus the header', async () => {
+      const r = await run(bucket, '--format', 'table', '--filter', 'eventName:ConsoleLogin');
+      assert.equal(r.out.trimEnd().split('\n').length, 2 + tally.consoleLogins);
+    });
+  });
+
+  describe('bad input', () => {
+    it('exits 2 on a bad filter and shows where', async () => {
+      const r = await run(bucket, '--filter', 'eventName:(RunInstances');
+      assert.equal(r.code, 2);
+      assert.match(r.err, /bad filter/);
+      assert.match(r.err, /\n {2}\s*\^/);
+      assert.equal(r.out, '');
+    });
+    // BUCKET stands for the generated bucket's folder (created in before()).
+    for (const [args, message] of [
+      [['--count'], /at least one file or folder/],
+      [['BUCKET', '--format', 'xml'], /--format must be jsonl, csv or table/],
+      [['BUCKET', '--limit', 'ten'], /--limit must be a whole number/],
+      [['BUCKET', '--frobnicate'], /unknown option --frobnicate/],
+      [['BUCKET', '--filter'], /--filter needs a value/],
+      [['BUCKET/nope'], /no such file or folder/],
+      [['BUCKET', '--fields', 'eventName'], /--fields applies to --format csv or table/],
+    ] as const) {
+      it(`exits 2: ${args.join(' ')}`, async () => {
+        const r = await run(...args.map((a) => a.replace('BUCKET', bucket)));
+        assert.equal(r.code, 2);
+        assert.match(r.err, message);
+      });
+    }
+
+    it('lists unreadable files on stderr and still answers from the others', async () => {
+      const mixed = join(dir, 'mixed');
+      mkdirSync(mixed);
+      const key = Object.keys(tally.fileEvents)[1];
+      writeFileSync(join(mixed, 'good.json.gz'), readFileSync(join(bucket, ...key.split('/'))));
+      writeFileSync(join(mixed, 'broken.json.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7]));
+      writeFileSync(join(mixed, 'trails.json'), '{"trailList":[]}');
+      const r = await run(mixed, '--count');
+      assert.equal(r.code, 0);
+      assert.equal(r.out, `${tally.fileEvents[key]}\n`);
+      assert.match(r.err, /broken\.json\.gz: not valid gzip data/);
+      assert.match(r.err, /trails\.json: a JSON object without a "Records" array/);
+      assert.match(r.err, /2 of 3 event files could not be read/);
+    });
+
+    it('exits 1 when no event file can be read', async () => {
+      const only = join(dir, 'only-bad');
+      mkdirSync(only);
+      writeFileSync(join(only, 'x.json'), '[1,2');
+      const r = await run(only, '--count');
+      assert.equal(r.code, 1);
+      assert.match(r.err, /x\.json: truncated JSON/);
+    });
+
+    it('reads a single file given by path, whatever its name', async () => {
+      const key = Object.keys(tally.fileEvents)[2];
+      assert.equal(await count('', join(bucket, ...key.split('/'))), tally.fileEvents[key]);
+    });
+  });
+});
