@@ -10,6 +10,8 @@ import { scrollTopForRow, scrollTopToReveal, visibleWindow } from './virtualWind
 export const ROW_HEIGHT = 22;
 export const PAGE_SIZE = 100;
 const OVERSCAN = 10;
+/** Pages kept on either side of the view (a page is PAGE_SIZE rows). */
+const KEPT_PAGES = 5;
 
 export const COLUMN_TITLES: Record<ColumnId, string> = {
   time: 'Time',
@@ -56,7 +58,11 @@ export class TableView {
     this.empty = h('div', { class: 'table-empty', hidden: true });
     this.viewport = h('div', { class: 'table-viewport', tabindex: 0, role: 'grid', 'aria-label': 'Events', 'aria-multiselectable': 'false' }, this.spacer, this.body);
     this.element = h('div', { class: 'table' }, this.header, this.viewport, this.empty);
-    this.viewport.addEventListener('scroll', () => this.schedule());
+    this.viewport.addEventListener('scroll', () => {
+      // The header scrolls sideways with the rows.
+      this.header.scrollLeft = this.viewport.scrollLeft;
+      this.schedule();
+    });
     new ResizeObserver(() => this.schedule()).observe(this.viewport);
     this.viewport.addEventListener('keydown', (e) => this.onKey(e));
     this.body.addEventListener('click', (e) => {
@@ -194,8 +200,17 @@ export class TableView {
     while (this.pool.length > n) this.pool.pop()!.remove();
     for (let i = 0; i < n; i++) this.fill(this.pool[i], w.first + i);
     this.events.onScroll(w.topRow);
+    // Forget pages far from the view: the view's memory stays flat however far one scrolls.
+    const firstPage = Math.floor(w.first / PAGE_SIZE);
+    const lastPage = Math.floor(Math.max(w.first, w.end - 1) / PAGE_SIZE);
+    for (const p of this.pages.keys()) {
+      if (p < firstPage - KEPT_PAGES || p > lastPage + KEPT_PAGES) {
+        this.pages.delete(p);
+        this.requested.delete(p);
+      }
+    }
     // Ask for the pages in view that are neither here nor on their way.
-    for (let p = Math.floor(w.first / PAGE_SIZE); p * PAGE_SIZE < w.end; p++) {
+    for (let p = firstPage; p * PAGE_SIZE < w.end; p++) {
       if (this.requested.has(p)) continue;
       this.requested.add(p);
       this.events.requestPage(this.queryId, p * PAGE_SIZE, Math.min(PAGE_SIZE, this.total - p * PAGE_SIZE));
