@@ -10,7 +10,13 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..');
 export const DEFAULT_SAMPLE_DIR = join(root, 'sample-data');
-const STAMP = '.cloudtrail-lens-sample.json';
+// Not *.json: the explorer would offer a loose .json file as a log.
+const STAMP = '.cloudtrail-lens-sample.stamp';
+const EVENTS = 3000;
+const SEED = 2024;
+// Small files spread the events over a few hours, so each region gets a digest chain of several links.
+const EVENTS_PER_FILE = 8;
+const BUCKET = 'cloudtrail-lens-sample-logs';
 
 /** One ingredient of the sample; absent until the code that makes it lands in the project. */
 interface Piece {
@@ -23,6 +29,28 @@ interface Piece {
 }
 
 const pieces: Piece[] = [
+  {
+    name: 'events',
+    inputs: ['test/fixtures/generator'],
+    available: () => existsSync(join(root, 'test/fixtures/generator/index.ts')),
+    async add(dir) {
+      const { generateBucket } = await import('../test/fixtures/generator');
+      const t = await generateBucket({ events: EVENTS, out: dir, seed: SEED, eventsPerFile: EVENTS_PER_FILE });
+      const accounts = Object.keys(t.byAccount).sort();
+      const regions = Object.keys(t.byRegion).sort();
+      return `\`AWSLogs/\`: ${t.events} events in ${t.files} log files from ${t.firstEventTime} to ${t.lastEventTime}, accounts ${accounts.join(', ')} (two under an organization trail), regions ${regions.join(', ')}; ${t.errors} with an errorCode, ${t.consoleLoginFailures} failed console sign-ins`;
+    },
+  },
+  {
+    name: 'digest chain',
+    inputs: ['test/fixtures/digests'],
+    available: () => existsSync(join(root, 'test/fixtures/digests/index.ts')) && existsSync(join(root, 'test/fixtures/generator/index.ts')),
+    async add(dir) {
+      const { signSampleBucket } = await import('../test/fixtures/digests');
+      const s = signSampleBucket(dir, { bucket: BUCKET, trailName: 'org-trail', homeRegion: 'us-east-1' });
+      return `\`CloudTrail-Digest/\`: a valid signed digest chain (${s.digestKeys.length} hourly digests), with the public keys in \`${relative(dir, s.publicKeysFile)}\` and the signatures in \`${relative(dir, s.signaturesFile)}\``;
+    },
+  },
   {
     name: 'lint sample config',
     inputs: ['test/fixtures/lint/sample-trail-config.json'],
@@ -82,7 +110,12 @@ export async function ensureSample(options: { out?: string; force?: boolean; log
     writeFileSync(join(staging, 'README.md'), sampleReadme(lines));
     writeFileSync(join(staging, STAMP), JSON.stringify({ hash, pieces: present.map((p) => p.name), made: new Date().toISOString() }, null, 2) + '\n');
     rmSync(out, { recursive: true, force: true });
-    renameSync(staging, out);
+    try {
+      renameSync(staging, out);
+    } catch (e) {
+      // Another run (tests share this tree) put the same sample in place first: that is fine.
+      if (readStamp(out).hash !== hash) throw e;
+    }
     log(`made ${relative(process.cwd(), out) || out} (${present.length} piece(s)${missing.length ? `; not yet available: ${missing.join(', ')}` : ''})`);
   } finally {
     rmSync(staging, { recursive: true, force: true });

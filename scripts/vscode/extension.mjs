@@ -21,17 +21,17 @@ export function build() {
   return runOrThrow('the build (node scripts/build.mjs)', process.execPath, [join(root, 'scripts', 'build.mjs')]).trim();
 }
 
-/** Packages what `build()` produced (the files .vscodeignore keeps) into dist/cloudtrail-lens.vsix. */
-export function packageVsix() {
+/** Packages what `build()` produced (the files .vscodeignore keeps) into `out`. */
+export function packageVsix(out = VSIX) {
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  runOrThrow('packaging the .vsix (vsce package)', process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', VSIX]);
-  return VSIX;
+  runOrThrow('packaging the .vsix (vsce package)', process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', out]);
+  return out;
 }
 
-/** Build, package and install into `extensionsDir`; returns the .vsix path. */
-export function buildAndInstall(tools, extensionsDir) {
+/** Build, package into `vsix` and install it into `extensionsDir`. */
+export function buildAndInstall(tools, extensionsDir, vsix = VSIX) {
   build();
-  packageVsix();
-  installVsix(tools, VSIX, extensionsDir);
-  return VSIX;
+  packageVsix(vsix);
+  installVsix(tools, vsix, extensionsDir);
+  return vsix;
 }

@@ -1,0 +1,109 @@
+// Runs the end-to-end UI tests (test/e2e, mocha + playwright-core in Node) against one
+// code-server for the whole run, with the extension installed from its packaged .vsix (exactly
+// what a user installs) and the generated sample folder. Screenshots: test-output/e2e/.
+// Usage: node scripts/vscode/run-e2e.mjs [--grep PATTERN]
+// Writes {"passed","failed","skipped"} to $CTL_STATS_FILE; exits non-zero when anything failed.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureSetupOrExit, root } from '../setup.mjs';
+import { CHROMIUM_ARGS } from './browser.mjs';
+import { killGroup, onCleanup, stopGroup } from './cleanup.mjs';
+import { startCodeServer } from './codeServer.mjs';
+import { buildAndInstall } from './extension.mjs';
+import { ensureSampleFolder } from './sample.mjs';
+import { writeStats } from './stats.mjs';
+
+const timeoutS = Number(process.env.CTL_E2E_TIMEOUT_S ?? 420);
+const grepAt = process.argv.indexOf('--grep');
+const grep = grepAt >= 0 ? process.argv[grepAt + 1] : undefined;
+const e2eOutput = join(root, 'test-output', 'e2e');
+
+async function main() {
+  const started = Date.now();
+  const tools = ensureSetupOrExit({ quiet: true });
+  const runDir = mkdtempSync(join(tmpdir(), 'ctl-e2e-'));
+  onCleanup(() => rmSync(runDir, { recursive: true, force: true }));
+  const extensionsDir = join(runDir, 'extensions');
+  // A .vsix of this run's own: other runs in this tree may be packaging at the same time.
+  buildAndInstall(tools, extensionsDir, join(runDir, 'cloudtrail-lens.vsix'));
+  const sample = ensureSampleFolder();
+  // Each test clears only its own screenshot folder: other runs in this tree may be writing theirs.
+  mkdirSync(e2eOutput, { recursive: true });
+
+  const server = await startCodeServer({ tools, extensionsDir });
+  console.log(`VS Code 1.139 (code-server) on ${server.base} with the packaged extension, workspace ${sample}`);
+  const statsFile = process.env.CTL_STATS_FILE ?? join(runDir, 'stats.json');
+  rmSync(statsFile, { force: true });
+  let outcome;
+  try {
+    const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+    const args = [
+      mocha,
+      '--require', 'tsx/cjs',
+      '--require', 'test/e2e/support/hooks.ts',
+      '--reporter', join(root, 'test', 'support', 'countingReporter.cjs'),
+      '--timeout', '120000',
+      ...(grep ? ['--grep', grep] : []),
+      'test/e2e/**/*.test.ts',
+    ];
+    // Its own process group: on a hang, one kill stops mocha and the Chromium it launched.
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      stdio: 'inherit',
+      detached: true,
+      env: {
+        ...process.env,
+        CTL_STATS_FILE: statsFile,
+        CTL_E2E_URL: server.base,
+        CTL_E2E_FOLDER: sample,
+        CTL_E2E_OUTPUT: e2eOutput,
+        CTL_E2E_CHROMIUM: tools.chromium,
+        CTL_E2E_CHROMIUM_ARGS: JSON.stringify(CHROMIUM_ARGS),
+      },
+    });
+    const forget = onCleanup(() => killGroup(child.pid));
+    outcome = await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve({ timedOut: true }), timeoutS * 1000);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? 1, signal });
+      });
+    });
+    await stopGroup(child, 1000);
+    forget();
+  } finally {
+    await server.stop();
+  }
+
+  let stats;
+  try {
+    stats = JSON.parse(readFileSync(statsFile, 'utf8'));
+  } catch {
+    stats = undefined;
+  }
+  let code = outcome.code ?? 124;
+  if (outcome.timedOut) {
+    console.error(`\nThe e2e tests did not finish within ${timeoutS} s: VS Code or the browser hung (set CTL_E2E_TIMEOUT_S to change the limit). Screenshots so far: ${e2eOutput}`);
+    stats = { passed: stats?.passed ?? 0, failed: (stats?.failed ?? 0) + 1, skipped: stats?.skipped ?? 0 };
+    code = 124;
+  } else if (!stats) {
+    console.error(`\nmocha ended (exit ${outcome.code ?? outcome.signal}) without reporting results: see its output above.`);
+    stats = { passed: 0, failed: 1, skipped: 0 };
+  }
+  if (code !== 0 && stats.failed === 0) stats.failed = 1;
+  writeStats(stats);
+  const shots = existsSync(e2eOutput) ? e2eOutput : '(none)';
+  console.log(`e2e: ${stats.passed} passed, ${stats.failed} failed${stats.skipped ? `, ${stats.skipped} skipped` : ''} in ${Math.round((Date.now() - started) / 1000)} s; screenshots in ${shots}`);
+  return stats.failed > 0 ? code || 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`e2e tests could not run: ${e?.stack ?? e}`);
+    writeStats({ passed: 0, failed: 1, skipped: 0 });
+    process.exit(1);
+  },
+);
