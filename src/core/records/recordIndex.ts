@@ -1,11 +1,14 @@
 // A cheap structural index of the CloudTrail records in a JSON text: where each record starts
 // and ends and where its userIdentity / requestParameters / eventName keys are. Lenses and
-// hovers need nothing more until a record is on screen; then that one record is parsed alone.
+// hovers need nothing more until a record is on screen; then that one record is parsed alone
+// (parseRecord) and jsonc-parser locates fields inside that record's text only (locateField).
 //
-// Why a jsonc-parser visitor rather than parseTree: on a 50 MB log parseTree allocates a node per
-// value (tens of millions) while the visitor keeps only a stack, so indexing stays fast and
-// small; the record's text slice is parsed on demand (see parseRecord).
-import { getLocation, ParseErrorCode, visit, type JSONPath } from 'jsonc-parser';
+// Why a hand-written structural scan rather than jsonc-parser's parseTree or visitor: on a 50 MB
+// log parseTree allocates a node per value and the visitor tokenises every value with a
+// callback; measured in bench/lenses.bench.ts both cost several times a JSON.parse. This scan
+// only looks at brackets, commas, colons and quotes (strings are skipped with indexOf), which
+// is all the index needs.
+import { getLocation, type JSONPath } from 'jsonc-parser';
 import type { CloudTrailRecord } from './types';
 
 /** How the records are laid out in the document. */
@@ -36,148 +39,166 @@ export interface RecordIndex {
 }
 
 // A record is recognised by content: an object with eventVersion, or with eventTime and eventSource.
-const MARKERS = { eventVersion: 1, eventTime: 2, eventSource: 4 } as const;
-const isRecordMarkers = (m: number): boolean => (m & MARKERS.eventVersion) !== 0 || (m & 6) === 6;
+const MARKERS: Record<string, number> = { eventVersion: 1, eventTime: 2, eventSource: 4 };
+const isRecordMarkers = (m: number): boolean => (m & 1) !== 0 || (m & 6) === 6;
+
+interface Candidate extends IndexedRecord {
+  markers: number;
+  lookup: boolean;
+}
 
 interface Frame {
-  kind: 'object' | 'array';
-  /** The property name (objects' children) under which the next value sits. */
+  isObject: boolean;
+  /** The key under which this container sits in its parent (tracked where it matters). */
+  key?: string;
+  /** The last key read in this object (tracked for the root object and candidates only). */
   lastKey?: string;
-  /** The key under which this container sits in its parent. */
-  key?: string | number;
-  candidate?: IndexedRecord & { markers: number; lookup?: boolean };
+  candidate?: Candidate;
 }
 
-interface ScanResult {
-  records: IndexedRecord[];
-  rootKind?: 'object' | 'array';
-  rootIsRecord: boolean;
-  /** The root value was followed by more content (JSON lines). */
-  trailing: boolean;
-  sawEvents: boolean;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const SLASH = 47;
+const STAR = 42;
+
+// The only keys the index cares about; comparing in place avoids slicing every key of a 50 MB text.
+const KEYS = ['userIdentity', 'requestParameters', 'eventName', 'CloudTrailEvent', 'eventVersion', 'eventTime', 'eventSource', 'Records', 'Events'];
+const KEYS_BY_LENGTH = new Map<number, string[]>();
+for (const k of KEYS) KEYS_BY_LENGTH.set(k.length, [...(KEYS_BY_LENGTH.get(k.length) ?? []), k]);
+
+/** The key between start and end when it is one the index cares about, else undefined. */
+function keyAt(text: string, start: number, end: number): string | undefined {
+  const candidates = KEYS_BY_LENGTH.get(end - start);
+  if (!candidates) return undefined;
+  for (const k of candidates) if (text.startsWith(k, start)) return k;
+  return undefined;
 }
 
-function scan(text: string, base: number, records: IndexedRecord[]): ScanResult {
-  const stack: Frame[] = [];
-  const result: ScanResult = { records, rootIsRecord: false, trailing: false, sawEvents: false };
-
-  const childKey = (): string | number | undefined => {
-    const parent = stack[stack.length - 1];
-    return parent?.kind === 'object' ? parent.lastKey : undefined;
-  };
-
-  visit(
-    text,
-    {
-      onObjectBegin(offset) {
-        const parent = stack[stack.length - 1];
-        const frame: Frame = { kind: 'object', key: childKey() };
-        let candidate = false;
-        let lookup = false;
-        if (!parent) candidate = true;
-        else if (parent.kind === 'array' && stack.length === 1) candidate = true;
-        else if (parent.kind === 'array' && stack.length === 2 && stack[0].kind === 'object') {
-          if (parent.key === 'Records') candidate = true;
-          else if (parent.key === 'Events') {
-            candidate = true;
-            lookup = true;
-          }
-        }
-        if (candidate) frame.candidate = { start: base + offset, end: base + offset, markers: 0, lookup };
-        if (!parent) result.rootKind = 'object';
-        stack.push(frame);
-      },
-      onObjectProperty(property, offset) {
-        const frame = stack[stack.length - 1];
-        frame.lastKey = property;
-        const c = frame.candidate;
-        if (!c) return;
-        switch (property) {
-          case 'userIdentity':
-            c.userIdentity = base + offset;
-            break;
-          case 'requestParameters':
-            c.requestParameters = base + offset;
-            break;
-          case 'eventName':
-            c.eventName = base + offset;
-            break;
-          case 'eventVersion':
-          case 'eventTime':
-          case 'eventSource':
-            c.markers |= MARKERS[property];
-            break;
-          case 'CloudTrailEvent':
-            if (c.lookup) {
-              c.userIdentity = base + offset;
-              c.requestParameters = base + offset;
-            }
-            break;
-          case 'Records':
-          case 'Events':
-            if (stack.length === 1 && property === 'Events') result.sawEvents = true;
-            break;
-        }
-      },
-      onObjectEnd(offset, length) {
-        const frame = stack.pop();
-        const c = frame?.candidate;
-        // length 0: the visitor closed an object the text never closed (a truncated file).
-        if (c && length > 0) {
-          c.end = base + offset + length;
-          if (c.lookup ? c.embedded !== undefined : isRecordMarkers(c.markers)) {
-            const { markers: _m, lookup: _l, ...record } = c;
-            records.push(record);
-            if (stack.length === 0) result.rootIsRecord = true;
-          }
-        }
-      },
-      onArrayBegin() {
-        const parent = stack[stack.length - 1];
-        if (!parent) result.rootKind = 'array';
-        stack.push({ kind: 'array', key: childKey() });
-      },
-      onArrayEnd() {
-        stack.pop();
-      },
-      onLiteralValue(value, offset, length) {
-        const frame = stack[stack.length - 1];
-        if (frame?.candidate?.lookup && frame.lastKey === 'CloudTrailEvent' && typeof value === 'string') {
-          frame.candidate.embedded = { offset: base + offset, length };
-        }
-      },
-      onError(error) {
-        if (error === ParseErrorCode.EndOfFileExpected && stack.length === 0) result.trailing = true;
-      },
-    },
-    { allowTrailingComma: true, disallowComments: false },
-  );
-  return result;
+/** Whether the quote at `at` is escaped (preceded by an odd number of backslashes). */
+function escaped(text: string, at: number): boolean {
+  let n = 0;
+  for (let i = at - 1; i >= 0 && text.charCodeAt(i) === BACKSLASH; i--) n++;
+  return (n & 1) === 1;
 }
 
 /** Indexes the CloudTrail records of a document; shape "none" when it holds none. */
 export function indexRecords(text: string): RecordIndex {
   const records: IndexedRecord[] = [];
-  const first = scan(text, 0, records);
-  if (first.trailing && first.rootKind === 'object') {
-    // JSON lines: one value per line. Index each line on its own.
-    records.length = 0;
-    let start = 0;
-    while (start < text.length) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      const line = text.slice(start, end);
-      if (line.trim()) scan(line, start, records);
-      start = end + 1;
+  const stack: Frame[] = [];
+  const n = text.length;
+  let expectKey = false;
+  let roots = 0;
+  let rootIsArray = false;
+  let rootRecord = false;
+  let sawEvents = false;
+
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32) continue;
+    switch (c) {
+      case QUOTE: {
+        let end = i;
+        do {
+          end = text.indexOf('"', end + 1);
+        } while (end >= 0 && escaped(text, end));
+        if (end < 0) i = n; // unterminated string: the text is truncated here
+        else {
+          const top = stack[stack.length - 1];
+          if (top && expectKey) {
+            if (top.candidate || stack.length === 1) {
+              const key = keyAt(text, i + 1, end);
+              top.lastKey = key;
+              const cand = top.candidate;
+              if (cand && key !== undefined) {
+                if (key === 'userIdentity') cand.userIdentity = i;
+                else if (key === 'requestParameters') cand.requestParameters = i;
+                else if (key === 'eventName') cand.eventName = i;
+                else if (key === 'CloudTrailEvent') {
+                  if (cand.lookup) cand.userIdentity = cand.requestParameters = i;
+                } else cand.markers |= MARKERS[key] ?? 0;
+              }
+              if (stack.length === 1 && key === 'Events') sawEvents = true;
+            }
+            expectKey = false;
+          } else if (top?.candidate?.lookup && top.lastKey === 'CloudTrailEvent') {
+            top.candidate.embedded = { offset: i, length: end - i + 1 };
+          }
+          i = end;
+        }
+        break;
+      }
+      case 123: /* { */ {
+        const parent = stack[stack.length - 1];
+        const frame: Frame = { isObject: true, key: parent?.isObject ? parent.lastKey : undefined };
+        let candidate = !parent || (!parent.isObject && stack.length === 1);
+        let lookup = false;
+        if (parent && !parent.isObject && stack.length === 2 && stack[0].isObject) {
+          if (parent.key === 'Records') candidate = true;
+          else if (parent.key === 'Events') candidate = lookup = true;
+        }
+        if (candidate) frame.candidate = { start: i, end: i, markers: 0, lookup };
+        stack.push(frame);
+        expectKey = true;
+        break;
+      }
+      case 91: /* [ */ {
+        const parent = stack[stack.length - 1];
+        if (!parent) rootIsArray = true;
+        stack.push({ isObject: false, key: parent?.isObject ? parent.lastKey : undefined });
+        expectKey = false;
+        break;
+      }
+      case 125: /* } */
+      case 93: /* ] */ {
+        const frame = stack.pop();
+        const cand = frame?.candidate;
+        if (cand && c === 125) {
+          cand.end = i + 1;
+          if (cand.lookup ? cand.embedded !== undefined : isRecordMarkers(cand.markers)) {
+            const record: IndexedRecord = { start: cand.start, end: cand.end };
+            if (cand.userIdentity !== undefined) record.userIdentity = cand.userIdentity;
+            if (cand.requestParameters !== undefined) record.requestParameters = cand.requestParameters;
+            if (cand.eventName !== undefined) record.eventName = cand.eventName;
+            if (cand.embedded) record.embedded = cand.embedded;
+            records.push(record);
+            if (stack.length === 0) rootRecord = true;
+          }
+        }
+        if (stack.length === 0 && frame) roots++;
+        expectKey = false;
+        break;
+      }
+      case 44: /* , */
+        expectKey = stack[stack.length - 1]?.isObject === true;
+        break;
+      case 58: /* : */
+        expectKey = false;
+        break;
+      case SLASH: {
+        // Comments (JSONC): skip them so a quote inside one is not read as a string.
+        const next = text.charCodeAt(i + 1);
+        if (next === SLASH) {
+          const eol = text.indexOf('\n', i);
+          i = eol < 0 ? n : eol;
+        } else if (next === STAR) {
+          const close = text.indexOf('*/', i + 2);
+          i = close < 0 ? n : close + 1;
+        }
+        break;
+      }
+      default:
+        // numbers, true/false/null: nothing to index
+        break;
     }
-    return { shape: records.length ? 'jsonl' : 'none', records };
   }
+
   if (!records.length) return { shape: 'none', records };
   // Records are pushed when their object closes; a root record closes after its children.
   records.sort((a, b) => a.start - b.start);
-  if (first.sawEvents && records.some((r) => r.embedded)) return { shape: 'lookup-events', records };
-  if (first.rootIsRecord && records.length === 1 && first.rootKind === 'object') return { shape: 'single', records };
-  return { shape: first.rootKind === 'array' ? 'array' : 'records', records };
+  if (roots > 1) return { shape: 'jsonl', records };
+  if (sawEvents && records.some((r) => r.embedded)) return { shape: 'lookup-events', records };
+  if (rootRecord && records.length === 1 && !rootIsArray) return { shape: 'single', records };
+  return { shape: rootIsArray ? 'array' : 'records', records };
 }
 
 /** The record whose range contains the offset (binary search), or undefined. */
