@@ -8,7 +8,7 @@ import { compactTime, DigestJson, DigestLogEntry, hasRequiredKeys, parseDigestJs
 import { hashFirstMember } from './gzipMember';
 import { PublicKeyRing } from './publicKeys';
 import { DigestMetadata, SignaturesFile } from './signatures';
-import { ChainReport, DigestVerdict, Finding, LogVerdict, SignatureSource, ValidationReport } from './types';
+import { ChainReport, DigestVerdict, Finding, LogVerdict, SignatureSource, StatusEvent, ValidationReport } from './types';
 
 const HOUR = 3600_000;
 const MINUTE = 60_000;
@@ -150,6 +150,7 @@ class ChainWalker {
   private bucket = '';
   private readonly cache = new Map<string, Promise<Uint8Array>>();
   private progress = { digests: 0, logs: 0, bytes: 0 };
+  private pending?: { logs: Promise<LogVerdict[]>; after: StatusEvent[] };
 
   constructor(
     private readonly source: LogSource,
@@ -212,8 +213,14 @@ class ChainWalker {
       this.progress.digests++;
       this.emitProgress();
       if (loaded.json && hasRequiredKeys(loaded.json)) this.linkageFindings(newer, newerValid, loaded);
+      // Pipelining: this digest's logs start hashing while the newer digest's last logs finish;
+      // their verdicts are still reported in the CLI's order (flush before this digest's line).
+      const trusted = verdict.kind === 'valid' || verdict.kind === 'unverifiable';
+      const logs = trusted ? this.hashLogs(key, (loaded.json as unknown as DigestJson).logFiles) : undefined;
+      logs?.catch(() => undefined); // awaited in flush(); this keeps an abort from being "unhandled"
+      await this.flush();
       report.events.push(verdict);
-      if (verdict.kind !== 'valid' && verdict.kind !== 'unverifiable') {
+      if (!trusted) {
         report.counts.invalidDigests++;
         // Logs an INVALID digest lists are not "unlisted": that digest's own verdict says what is wrong.
         if (Array.isArray(loaded.json?.logFiles)) for (const l of loaded.json.logFiles as DigestLogEntry[]) if (typeof l?.s3Object === 'string') this.listedLogs.add(l.s3Object);
@@ -234,14 +241,15 @@ class ChainWalker {
       }
       this.coverage.push([digestStart, parseTime(d.digestEndTime)!]);
       for (const l of d.logFiles) this.listedLogs.add(l.s3Object);
-      await this.checkLogs(key, d.logFiles);
+      const pending: { logs: Promise<LogVerdict[]>; after: StatusEvent[] } = { logs: logs!, after: [] };
+      this.pending = pending;
       newer = loaded;
       newerValid = true;
       if (d.previousDigestS3Bucket === null || d.previousDigestS3Bucket === undefined) {
         const older = olderThan(key);
         if (older !== undefined) {
           const from = stampTime(older.slice(-24, -8)) ?? 0;
-          report.events.push({ type: 'gap', from: iso(from), to: iso(digestStart), digestKey: key });
+          pending.after.push({ type: 'gap', from: iso(from), to: iso(digestStart), digestKey: key });
           report.findings.push({
             kind: 'gap',
             message: `The chain stops: no digest covers ${iso(from)} to ${iso(digestStart)} (logging or validation was off, or digests were removed)`,
@@ -258,7 +266,21 @@ class ChainWalker {
         if (d.previousDigestS3Bucket !== this.bucket) this.bucket = d.previousDigestS3Bucket;
       }
     }
+    await this.flush();
     return report;
+  }
+
+  /** Reports the logs of the digest walked before, then what follows them (a gap notice). */
+  private async flush(): Promise<void> {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    for (const v of await p.logs) {
+      this.report.events.push(v);
+      if (v.kind === 'valid') this.report.counts.validLogs++;
+      else this.report.counts.invalidLogs++;
+    }
+    this.report.events.push(...p.after);
   }
 
   private async bucketFromDigests(keys: string[]): Promise<string> {
@@ -422,22 +444,23 @@ class ChainWalker {
     }
   }
 
-  /** §5.3 step 4.3: every listed log in array order; hashed concurrently, reported in order. */
-  private async checkLogs(digestKey: string, entries: DigestLogEntry[]): Promise<void> {
-    const limit = Math.max(1, this.options.concurrency ?? 4);
-    const results: Array<LogVerdict | undefined> = new Array(entries.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < entries.length) {
-        const i = next++;
-        results[i] = await this.checkLog(digestKey, entries[i]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, entries.length) }, worker));
-    for (const v of results) {
-      this.report.events.push(v!);
-      if (v!.kind === 'valid') this.report.counts.validLogs++;
-      else this.report.counts.invalidLogs++;
+  /** §5.3 step 4.3: every listed log, hashed concurrently (shared limit across digests), results in array order. */
+  private hashLogs(digestKey: string, entries: DigestLogEntry[]): Promise<LogVerdict[]> {
+    return Promise.all(entries.map((e) => this.limit(() => this.checkLog(digestKey, e))));
+  }
+
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  private async limit<T>(task: () => Promise<T>): Promise<T> {
+    // A finished task hands its slot straight to the next waiter, so the limit is never exceeded.
+    if (this.running >= Math.max(1, this.options.concurrency ?? 4)) await new Promise<void>((r) => this.waiting.push(r));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 

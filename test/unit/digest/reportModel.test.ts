@@ -4,6 +4,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { FolderSource } from '../../../src/core/sources/folder';
+import { SourceError } from '../../../src/core/sources/source';
 import { PublicKeyRing, parsePublicKeyFile, validateSource, parseSignaturesFile, serializeSignaturesFile } from '../../../src/core/digest';
 import { planProblems, renderReport, suspiciousLogKeys } from '../../../src/extension/digest/reportModel';
 import { publicKeysJson, signingKey } from '../../fixtures/digests';
@@ -59,5 +60,39 @@ describe('digest report model (VS Code side, without VS Code)', function () {
     const bad = join(ws.root, ...d0.logKeys[0].split('/'));
     const i = links.find((l) => l.path === bad)!.line;
     assert.match(lines[i - 1], /Log {2}INVALID: hash value doesn't match/);
+  });
+});
+
+describe('digest validation: cancellation', function () {
+  this.timeout(60_000);
+  it('stops with a "cancelled" SourceError when the signal aborts mid-chain, without stray rejections', async () => {
+    const ws = new Workspace();
+    const stray: unknown[] = [];
+    const onStray = (e: unknown) => stray.push(e);
+    process.on('unhandledRejection', onStray);
+    try {
+      ws.bucket.chain().hours(6, { logs: 6 });
+      const abort = new AbortController();
+      let seen = 0;
+      await assert.rejects(
+        validateSource(new FolderSource(ws.root), {
+          publicKeys: new PublicKeyRing(parsePublicKeyFile(publicKeysJson([signingKey(0)]), 'keys.json')),
+          signatures: parseSignaturesFile(serializeSignaturesFile(ws.bucket.bucket, ws.bucket.signatures), 'sig.json'),
+          concurrency: 2,
+          signal: abort.signal,
+          onProgress: (p) => {
+            seen = p.logs;
+            abort.abort();
+          },
+        }),
+        (e: unknown) => e instanceof SourceError && e.code === 'cancelled',
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      assert.ok(seen < 36, 'it went on after the abort');
+      assert.deepEqual(stray, []);
+    } finally {
+      process.off('unhandledRejection', onStray);
+      ws.dispose();
+    }
   });
 });
