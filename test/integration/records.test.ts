@@ -1,0 +1,203 @@
+// Record features in the real VS Code: code lenses over every userIdentity and requestParameters
+// with the plain-words texts for every identity type (real records from ../shared/datasets plus
+// hand-made ones for the types the datasets lack), hovers on fields and values, and .json.gz
+// logs opened decompressed and pretty-printed in a read-only JSON document.
+import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { sampleFolder, waitFor, waitForActivation } from './support/host';
+
+const datasets = resolve(process.env.CTL_PROJECT_ROOT ?? join(__dirname, '..', '..'), '..', 'shared', 'datasets');
+const haveDatasets = existsSync(join(datasets, 'SOURCES.md'));
+
+type Json = Record<string, unknown>;
+
+const base = (eventName: string, userIdentity: Json, extra: Json = {}): Json => ({
+  eventVersion: '1.09',
+  userIdentity,
+  eventTime: '2024-05-14T10:00:00Z',
+  eventSource: 'iam.amazonaws.com',
+  eventName,
+  awsRegion: 'us-east-1',
+  requestParameters: { userName: 'bob' },
+  recipientAccountId: '111122223333',
+  ...extra,
+});
+
+// Types the public datasets do not contain, shaped like the CloudTrail User Guide's examples.
+const HAND_MADE: { record: Json; lens: string }[] = [
+  {
+    record: base('ListUsers', { type: 'IdentityCenterUser', accountId: '111122223333', onBehalfOf: { userId: '544894e8-80c1-707f-60e3-3ba6510dfac1', identityStoreArn: 'arn:aws:identitystore::111122223333:identitystore/d-9067642ac7' }, credentialId: 'EXAMPLEcredential' }),
+    lens: 'IAM Identity Center user 544894e8-80c1-707f-60e3-3ba6510dfac1',
+  },
+  {
+    record: base('AssumeRoleWithSAML', { type: 'SAMLUser', principalId: 'SampleUkh1i4+ExamplexL/jEvs=:SamlExample', userName: 'SamlExample', identityProvider: 'bdGOnTesti4+ExamplexL/jEvs=' }, { eventSource: 'sts.amazonaws.com', requestParameters: { roleArn: 'arn:aws:iam::111122223333:role/SAMLRole', principalArn: 'arn:aws:iam::111122223333:saml-provider/Okta' } }),
+    lens: 'SAML federated user SamlExample via bdGOnTesti4+ExamplexL/jEvs=',
+  },
+  {
+    record: base('AssumeRoleWithWebIdentity', { type: 'WebIdentityUser', principalId: 'accounts.google.com:app:user-id', userName: 'user-id', identityProvider: 'accounts.google.com' }, { eventSource: 'sts.amazonaws.com', requestParameters: { roleArn: 'arn:aws:iam::111122223333:role/Web', roleSessionName: 's' } }),
+    lens: 'Web identity user user-id via accounts.google.com',
+  },
+  {
+    record: base('CreateAccessKey', {
+      type: 'AssumedRole',
+      principalId: 'AROAEXAMPLE:alice-9f2c',
+      arn: 'arn:aws:sts::111122223333:assumed-role/Admin/alice-9f2c',
+      accountId: '111122223333',
+      accessKeyId: 'ASIAEXAMPLEEXAMPLE12',
+      onBehalfOf: { userId: 'user-123' },
+      sessionContext: { sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::111122223333:role/Admin', userName: 'Admin' }, attributes: { mfaAuthenticated: 'false', creationDate: '2024-05-14T09:59:00Z' }, sourceIdentity: 'alice' },
+    }, { sessionCredentialFromConsole: 'true' }),
+    lens: 'Assumed role Admin (session alice-9f2c) · source identity alice · on behalf of Identity Center user user-123 · MFA: no · via console',
+  },
+  { record: base('GetObject', { type: 'AWSAccount', accountId: 'anonymous', principalId: '' }, { eventSource: 's3.amazonaws.com', requestParameters: { bucketName: 'b', key: 'k' } }), lens: 'Anonymous / unauthenticated principal' },
+  { record: base('ListUsers', { type: 'Directory', userName: 'dave' }), lens: 'Directory user dave' },
+];
+
+// Real records: the first record of each identity type in panther-analysis' CloudTrail events.
+const DATASET_TYPES: Record<string, RegExp> = {
+  Root: /^\$\(warning\) Root user of \S+ — high risk/,
+  IAMUser: /^\$\(person\) IAM user \S+/,
+  AssumedRole: /^\$\(person\) Assumed role \S+/,
+  FederatedUser: /^\$\(person\) Federated user \S+ \(sts:GetFederationToken\)/,
+  AWSAccount: /^\$\(person\) Another AWS account \S+/,
+  AWSService: /^\$\(person\) AWS service \S+\.amazonaws\.com on behalf of the account/,
+  Unknown: /^\$\(person\) (Unidentified principal|Anonymous)/,
+};
+
+function datasetRecordsByType(): Map<string, Json> {
+  const byType = new Map<string, Json>();
+  for (const line of readFileSync(join(datasets, 'panther-analysis', 'cloudtrail-test-events.jsonl'), 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const r = JSON.parse(line) as Json;
+    const type = (r.userIdentity as Json | undefined)?.type;
+    if (r.eventVersion && typeof type === 'string' && DATASET_TYPES[type] && !byType.has(type)) byType.set(type, r);
+  }
+  return byType;
+}
+
+async function lensesOf(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  // The second argument resolves the lenses, as VS Code does for the ones on screen.
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10_000);
+  return (lenses ?? []).filter((l) => l.command?.command === 'cloudtrailLens.recordActions');
+}
+
+async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
+  const markdown = (hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+  // Log-derived text is appended as escaped plain text: undo the escaping to read it.
+  return markdown.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');
+}
+
+function positionOf(doc: vscode.TextDocument, needle: string, nth = 0, delta = 1): vscode.Position {
+  let at = -1;
+  for (let i = 0; i <= nth; i++) at = doc.getText().indexOf(needle, at + 1);
+  assert.ok(at >= 0, `${needle} not found`);
+  return doc.positionAt(at + delta);
+}
+
+describe('record lenses and hovers', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    await waitForActivation();
+  });
+
+  it('puts a lens over every userIdentity and requestParameters, with the texts for every identity type', async function () {
+    if (!haveDatasets) this.skip();
+    const real = datasetRecordsByType();
+    assert.deepEqual([...real.keys()].sort(), Object.keys(DATASET_TYPES).sort(), 'the dataset lacks an identity type');
+    const records = [...real.values(), ...HAND_MADE.map((h) => h.record)];
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify({ Records: records }, null, 2) });
+    await vscode.window.showTextDocument(doc);
+    const lenses = await lensesOf(doc.uri);
+    assert.equal(lenses.length, records.length * 2, `lenses: ${lenses.map((l) => l.command?.title).join('\n')}`);
+
+    const identityLenses = lenses.filter((l) => doc.lineAt(l.range.start.line).text.trim().startsWith('"userIdentity"'));
+    const requestLenses = lenses.filter((l) => doc.lineAt(l.range.start.line).text.trim().startsWith('"requestParameters"'));
+    assert.equal(identityLenses.length, records.length);
+    assert.equal(requestLenses.length, records.length);
+
+    const titles = identityLenses.map((l) => l.command?.title ?? '');
+    [...real.keys()].forEach((type, i) => assert.match(titles[i], DATASET_TYPES[type], `${type}: ${titles[i]}`));
+    HAND_MADE.forEach((h, i) => assert.equal(titles[real.size + i].replace(/^\$\([a-z-]+\) /, ''), h.lens));
+
+    const requestTitles = requestLenses.map((l) => l.command?.title ?? '');
+    const createKey = requestTitles[real.size + 3];
+    assert.equal(createKey, '$(warning) iam:CreateAccessKey — creates a long-term access key for IAM user bob · access key created (persistence)');
+  });
+
+  it('gives stratus-red-team detonation files (plain .json arrays) lenses that flag the attack', async function () {
+    if (!haveDatasets) this.skip();
+    const uri = vscode.Uri.file(join(datasets, 'stratus-red-team', 'docs', 'detonation-logs', 'aws.defense-evasion.cloudtrail-stop.json'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const titles = (await lensesOf(doc.uri)).map((l) => l.command?.title ?? '');
+    assert.ok(titles.some((t) => /^\$\(warning\) cloudtrail:StopLogging — stops logging on trail \S+ · CloudTrail logging stopped$/.test(t)), titles.join('\n'));
+  });
+
+  it('explains field names and decodes values on hover', async () => {
+    const record = base('CreateUser', { type: 'IAMUser', userName: 'alice', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }, { errorCode: 'AccessDenied' });
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify({ Records: [record] }, null, 2) });
+    assert.match(await hoverText(doc.uri, positionOf(doc, '"eventTime"')), /When the request was completed, in UTC/);
+    assert.match(await hoverText(doc.uri, positionOf(doc, '"2024-05-14T10:00:00Z"', 0, 3)), /UTC: 2024-05-14 10:00:00 UTC/);
+    assert.match(await hoverText(doc.uri, positionOf(doc, '"AKIAIOSFODNN7EXAMPLE"', 0, 3)), /long-term access key/);
+    assert.match(await hoverText(doc.uri, positionOf(doc, '"AccessDenied"', 0, 3)), /not allowed/);
+    assert.match(await hoverText(doc.uri, positionOf(doc, '"userIdentity"')), /IAM user alice/);
+  });
+
+  it('leaves ordinary JSON alone', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify({ name: 'x', eventName: 'not a record' }, null, 2) });
+    assert.equal((await lensesOf(doc.uri)).length, 0);
+  });
+});
+
+describe('readable .json.gz log documents', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    await waitForActivation();
+  });
+
+  function firstLogFile(dir: string): string | undefined {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory() && e.name !== 'CloudTrail-Digest') {
+        const found = firstLogFile(p);
+        if (found) return found;
+      } else if (e.isFile() && e.name.endsWith('.json.gz') && e.name.includes('_CloudTrail_')) return p;
+    }
+    return undefined;
+  }
+
+  it('opens a .json.gz from the sample folder decompressed, pretty-printed, read-only, with lenses', async () => {
+    const file = firstLogFile(sampleFolder().fsPath);
+    assert.ok(file, 'the sample folder holds no CloudTrail log file');
+    const before = readFileSync(file);
+    await vscode.commands.executeCommand('cloudtrailLens.openLogFile', vscode.Uri.file(file));
+    await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === 'cloudtrail-log', 10_000, 'the decompressed document did not open');
+    const doc = vscode.window.activeTextEditor!.document;
+    assert.equal(doc.languageId, 'json');
+    assert.match(doc.getText(), /^\{\n {2}"Records": \[\n/);
+    const records = (JSON.parse(doc.getText()) as { Records: unknown[] }).Records.length;
+    const lenses = await lensesOf(doc.uri);
+    assert.equal(lenses.filter((l) => doc.lineAt(l.range.start.line).text.trim().startsWith('"userIdentity"')).length, records);
+    // Read-only: typing in the editor changes nothing, and the file on disk is untouched.
+    const text = doc.getText();
+    await vscode.commands.executeCommand('type', { text: 'x' });
+    assert.equal(doc.getText(), text);
+    assert.equal(doc.isDirty, false);
+    assert.deepEqual(readFileSync(file), before);
+  });
+
+  it('opens a real flaws2 log the same way', async function () {
+    if (!haveDatasets) this.skip();
+    const dir = join(datasets, 'flaws2-logs', 'AWSLogs', '653711331788', 'CloudTrail', 'us_east_1', '2018', '11', '28');
+    const file = join(dir, readdirSync(dir)[0]);
+    await vscode.commands.executeCommand('cloudtrailLens.openLogFile', vscode.Uri.file(file));
+    await waitFor(() => vscode.window.activeTextEditor?.document.uri.path.endsWith(readdirSync(dir)[0]) === true, 10_000, 'the flaws2 log did not open');
+    const doc = vscode.window.activeTextEditor!.document;
+    assert.equal(doc.uri.scheme, 'cloudtrail-log');
+    assert.ok((await lensesOf(doc.uri)).length > 0);
+  });
+});
