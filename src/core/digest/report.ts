@@ -72,6 +72,7 @@ export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>
   'previous-signature-mismatch',
   'window-discontinuity',
   'chain-cycle',
+  'key-outside-validity',
 ]);
 
 /** 0 when everything validated, 1 when anything is INVALID or unverifiable (or, when strict, tampering findings exist). */

@@ -81,7 +81,9 @@ export type FindingKind =
   /** Log objects of an account and region for which no digest exists at all. */
   | 'no-digests'
   /** Backfill digests, which the CLI skips and so do we. */
-  | 'backfill-skipped';
+  | 'backfill-skipped'
+  /** A digest verified with a key whose listed validity period does not include the digest's end time. */
+  | 'key-outside-validity';
 
 export interface Finding {
   kind: FindingKind;

@@ -392,6 +392,21 @@ class ChainWalker {
       ok = false;
     }
     if (!ok) return fail('signature-failed', 'signature verification failed');
+    // The CLI only asks ListPublicKeys for keys valid in the requested window; a key file may
+    // list more, so a key used outside its validity period is worth a finding.
+    const end = parseTime(json.digestEndTime)!;
+    const from = found.entry.validityStart ? parseTime(found.entry.validityStart) : undefined;
+    const to = found.entry.validityEnd ? parseTime(found.entry.validityEnd) : undefined;
+    if ((from !== undefined && end < from) || (to !== undefined && end > to)) {
+      this.report.findings.push({
+        kind: 'key-outside-validity',
+        message: `${key} (ending ${iso(end)}) is signed with the key ${fp}, listed in ${found.entry.file} as valid only from ${found.entry.validityStart ?? '?'} to ${found.entry.validityEnd ?? '?'}`,
+        key,
+        localPath: this.localPath(key),
+        from: found.entry.validityStart,
+        to: found.entry.validityEnd,
+      });
+    }
     return { verdict, loaded };
   }
 

@@ -212,6 +212,21 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     assert.deepEqual([w.key, w.relatedKey, w.from, w.to], [d1.key, d0.key, '2024-05-14T10:17:42Z', '2024-05-14T10:30:00Z']);
   });
 
+  it('finding: a digest signed with a key outside the key\'s listed validity period', async () => {
+    const [d0] = ws.bucket.chain().hours(2);
+    const keysFile = ws.bucket.writePublicKeys(join(ws.dir, 'late-keys.json'), [signingKey(0)]);
+    const keys = JSON.parse((await import('node:fs')).readFileSync(keysFile, 'utf8'));
+    keys.PublicKeyList[0].ValidityStartTime = '2024-05-14T10:30:00Z';
+    writeFileSync(keysFile, JSON.stringify(keys));
+    const r = await cli([ws.root, '--public-keys', keysFile, '--signatures', ws.signatures(), ...WINDOW, '--format', 'json']);
+    const report = JSON.parse(r.out) as JsonReport;
+    assert.equal(report.chains[0].counts.validDigests, 2, 'still valid, as the CLI would say if it were given the key');
+    assert.deepEqual(
+      report.chains[0].findings.map((f) => [f.kind, f.key]),
+      [['key-outside-validity', d0.key]],
+    );
+  });
+
   it('finding: each gap with its time span', async () => {
     const c = ws.bucket.chain();
     c.hours(1);
