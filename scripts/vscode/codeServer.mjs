@@ -124,6 +124,7 @@ export async function startCodeServer(o) {
   });
   closeSync(logFd);
   const killNow = onCleanup(() => killGroup(child.pid));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   const readLog = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
 
   const base = `http://127.0.0.1:${port}`;
@@ -139,6 +140,8 @@ export async function startCodeServer(o) {
     base,
     logFile,
     readLog,
+    /** Settles with the exit code (or signal) if the server stops by itself. */
+    exited,
     /** The vscode-remote URI of a path on this machine, as the workbench expects it. */
     remote: (path) => `vscode-remote://127.0.0.1:${port}${path}`,
     /** The workbench URL opening `folder`, with an optional `payload` (extension tests). */

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSetupOrExit, root } from '../setup.mjs';
-import { CHROMIUM_ARGS } from './browser.mjs';
+import { browserEnv, CHROMIUM_ARGS } from './browser.mjs';
 import { killGroup, onCleanup, stopGroup } from './cleanup.mjs';
 import { startCodeServer } from './codeServer.mjs';
 import { buildAndInstall } from './extension.mjs';
@@ -54,7 +54,8 @@ async function main() {
       stdio: 'inherit',
       detached: true,
       env: {
-        ...process.env,
+        // The tests launch Chromium, which inherits this home of the run's own.
+        ...browserEnv(join(runDir, 'browser-home')),
         CTL_STATS_FILE: statsFile,
         CTL_E2E_URL: server.base,
         CTL_E2E_FOLDER: sample,

@@ -57,7 +57,7 @@ async function main() {
     });
     await context.exposeFunction('codeAutomationExit', (code) => settle({ code }));
 
-    const env = { CTL_SAMPLE_DIR: sample, CTL_PROJECT_ROOT: root, CTL_TEST_GREP: grep };
+    const env = { CTL_SAMPLE_DIR: sample, CTL_PROJECT_ROOT: root, CTL_TEST_GREP: grep, CTL_REPORT_MARKERS: '1' };
     const payload = [
       ['extensionDevelopmentPath', server.remote(root)],
       ['extensionTestsPath', server.remote(testEntry)],

@@ -2,25 +2,31 @@
 // extension host and awaits run(). Used by both runners: code-server + Chromium
 // (scripts/vscode/run-integration.mjs) and @vscode/test-electron (scripts/vscode/run-electron.mjs).
 // Bundled with the tests into out/integration/ by scripts/vscode/bundleTests.mjs.
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import Mocha = require('mocha');
 import markers from './support/markers.json';
 
 /**
- * mocha's spec reporter, its lines marked so that the runner can show them apart from the
- * workbench's own console chatter (the extension host forwards console.log to the runner), plus
- * one line with the totals that the runner parses.
+ * mocha's spec reporter plus the totals. In code-server (CTL_REPORT_MARKERS=1) the extension
+ * host's console reaches the runner mixed with the workbench's own chatter, so the report's
+ * lines are marked and the totals travel as one marked line; under @vscode/test-electron the
+ * host writes the totals to $CTL_STATS_FILE itself.
  */
 class HostReporter extends Mocha.reporters.Spec {
   constructor(runner: Mocha.Runner, options: Mocha.MochaOptions) {
-    Mocha.reporters.Base.consoleLog = (...args: unknown[]) =>
-      console.log(format(...args).split('\n').map((l) => markers.report + l).join('\n'));
+    const marked = process.env.CTL_REPORT_MARKERS === '1';
+    if (marked) {
+      Mocha.reporters.Base.consoleLog = (...args: unknown[]) =>
+        console.log(format(...args).split('\n').map((l) => markers.report + l).join('\n'));
+    }
     super(runner, options);
     runner.once('end', () => {
       const s = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
-      console.log(`${markers.stats}${JSON.stringify({ passed: s.passes, failed: s.failures, skipped: s.pending })}`);
+      const totals = JSON.stringify({ passed: s.passes, failed: s.failures, skipped: s.pending });
+      if (marked) console.log(`${markers.stats}${totals}`);
+      else if (process.env.CTL_STATS_FILE) writeFileSync(process.env.CTL_STATS_FILE, totals);
     });
   }
 }
