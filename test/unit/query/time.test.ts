@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatInstant, parseIsoTime } from '../../../src/core/index/query/time';
+import { formatInstant, instantOf, parseIsoTime } from '../../../src/core/index/query/time';
 
 const utc = (s: string) => Date.parse(s);
 
@@ -33,6 +33,22 @@ describe('query times', () => {
     assert.ok(parseIsoTime('2024-02-29'));
     assert.ok(parseIsoTime('2000-02-29'));
     assert.equal(parseIsoTime('1900-02-29'), undefined);
+  });
+
+  it('reads record times in CloudTrail form exactly as the general reader does', () => {
+    const samples = ['2024-05-14T10:00:00Z', '2024-02-29T23:59:59Z', '2023-02-29T10:00:00Z', '2024-05-14T24:00:00Z', '2024-05-14T10:60:00Z', 'abcd-05-14T10:00:00Z', '2024-05-1xT10:00:00Z', '0099-01-01T00:00:00Z', '2024-13-01T00:00:00Z', '2024-00-01T00:00:00Z', '2024-05-14 10:00:00Z', '2024-05-14T10:00:00z'];
+    let seed = 7;
+    const pick = (n: number, width: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      // Up to 20% beyond the valid range, to exercise the rejections too.
+      return String(Math.floor((seed / 2 ** 31) * n * 1.2)).padStart(width, '0');
+    };
+    for (let i = 0; i < 300; i++) {
+      samples.push(`${pick(3000, 4)}-${pick(12, 2)}-${pick(31, 2)}T${pick(24, 2)}:${pick(60, 2)}:${pick(60, 2)}Z`);
+    }
+    for (const s of samples) assert.equal(instantOf(s), parseIsoTime(s)?.start, s);
+    assert.equal(instantOf('2024-05-14T10:00:00Z'), utc('2024-05-14T10:00:00Z'));
+    assert.equal(instantOf('abcd-05-14T10:00:00Z'), undefined);
   });
 
   it('formats instants as CloudTrail does, with milliseconds only when present', () => {

@@ -118,13 +118,25 @@ export function matchesRecord(q: QueryNode, record: unknown, rawJson: string): b
  */
 export function fieldValues(record: unknown, path: string): unknown[] {
   let current: unknown[] = [record];
-  for (const segment of path.split('.')) {
+  for (const segment of segmentsOf(path)) {
     const next: unknown[] = [];
     for (const value of current) collectKey(value, segment, next);
     if (next.length === 0) return next;
     current = next;
   }
   return current;
+}
+
+const splitPaths = new Map<string, string[]>();
+
+function segmentsOf(path: string): string[] {
+  let segments = splitPaths.get(path);
+  if (!segments) {
+    segments = path.split('.');
+    if (splitPaths.size > 10_000) splitPaths.clear();
+    splitPaths.set(path, segments);
+  }
+  return segments;
 }
 
 function collectKey(value: unknown, key: string, out: unknown[]): void {

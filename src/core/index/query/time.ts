@@ -56,7 +56,35 @@ export function formatInstant(ms: number): string {
 
 /** Epoch ms of a record's time string, or undefined when it is not an ISO date. */
 export function instantOf(text: string): number | undefined {
-  return parseIsoTime(text)?.start;
+  return canonicalInstant(text) ?? parseIsoTime(text)?.start;
+}
+
+/**
+ * CloudTrail's own `YYYY-MM-DDTHH:MM:SSZ`, read without a regex: raw evaluation reads one per
+ * record and term. undefined for any other form (parseIsoTime then decides).
+ */
+function canonicalInstant(t: string): number | undefined {
+  if (t.length !== 20 || t[4] !== '-' || t[7] !== '-' || t[10] !== 'T' || t[13] !== ':' || t[16] !== ':' || t[19] !== 'Z') return undefined;
+  const year = digits(t, 0, 4);
+  const month = digits(t, 5, 7);
+  const day = digits(t, 8, 10);
+  const hour = digits(t, 11, 13);
+  const minute = digits(t, 14, 16);
+  const second = digits(t, 17, 19);
+  if (Math.min(year, month, day, hour, minute, second) < 0) return undefined;
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+/** The decimal number in t[from, to), or -1 when a character is not a digit. */
+function digits(t: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = t.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 function daysInMonth(year: number, month: number): number {
