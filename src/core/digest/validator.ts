@@ -69,7 +69,7 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
   });
   const allNameTimes = chains.flatMap((c) => c.digests.map((d) => d.nameTime));
   const endTime = options.endTime ?? Date.now();
-  const startTime = options.startTime ?? (allNameTimes.length ? Math.floor(Math.min(...allNameTimes) / HOUR) * HOUR - HOUR : endTime - HOUR);
+  const startTime = options.startTime ?? (allNameTimes.length ? Math.floor(minOf(allNameTimes) / HOUR) * HOUR - HOUR : endTime - HOUR);
   if (startTime > endTime) throw new ValidationAbort('Invalid time range specified: start-time must occur before end-time');
 
   const reports: ChainReport[] = [];
@@ -112,8 +112,8 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
     findings.push({
       kind: 'no-digests',
       message: `${inWindow.length} log file(s) under ${where} have no digest files at all (log file validation off, or digests deleted)`,
-      from: iso(Math.min(...inWindow.map((l) => l.nameTime))),
-      to: iso(Math.max(...inWindow.map((l) => l.nameTime))),
+      from: iso(minOf(inWindow.map((l) => l.nameTime))),
+      to: iso(maxOf(inWindow.map((l) => l.nameTime))),
       keys: inWindow.map((l) => l.key),
     });
   }
@@ -537,8 +537,8 @@ class ChainWalker {
 
 function unlistedLogFindings(source: LogSource, logs: LogObject[], listed: Set<string>, windows: Array<[number, number]>): Finding[] {
   if (!windows.length) return [];
-  const from = Math.min(...windows.map((w) => w[0]));
-  const to = Math.max(...windows.map((w) => w[1]));
+  const from = minOf(windows.map((w) => w[0]));
+  const to = maxOf(windows.map((w) => w[1]));
   const out: Finding[] = [];
   // A log's name carries its delivery minute; one named in the first partial minute of the
   // covered span may belong to an older digest that was not read, so it is not judged.
@@ -567,7 +567,7 @@ function truncationFinding(chain: DigestChain, report: ChainReport, logs: LogObj
   if (!newest) return undefined;
   const later = logs.filter((l) => l.nameTime >= newest.nameTime && l.nameTime <= end);
   if (!later.some((l) => l.nameTime >= newest.nameTime + DIGEST_DUE)) return undefined;
-  const last = Math.max(...later.map((l) => l.nameTime));
+  const last = maxOf(later.map((l) => l.nameTime));
   return {
     kind: 'chain-truncated',
     message:
@@ -579,6 +579,19 @@ function truncationFinding(chain: DigestChain, report: ChainReport, logs: LogObj
     to: iso(last),
     keys: later.map((l) => l.key),
   };
+}
+
+// Not Math.min(...xs): a bucket can hold more log files than a call has room for arguments.
+function minOf(xs: number[]): number {
+  let m = Infinity;
+  for (const x of xs) if (x < m) m = x;
+  return m;
+}
+
+function maxOf(xs: number[]): number {
+  let m = -Infinity;
+  for (const x of xs) if (x > m) m = x;
+  return m;
 }
 
 function logDeliveryTime(key: string): string | undefined {
