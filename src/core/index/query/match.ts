@@ -8,8 +8,8 @@
 //   when the object has no such key, case-insensitively (`useridentity.username`).
 // - Values compare by their text form, case-insensitively: strings, numbers (`443`), booleans
 //   (`readOnly:true`). Objects and null never equal anything. Case-insensitive means Unicode
-//   simple case folding (RegExp `iu`) everywhere: Σ, σ and ς are one letter, so are K and K.
-
+//   simple case folding (RegExp `iu`) everywhere: Σ, σ and ς are one letter, and so are K, k
+//   and the Kelvin sign.
 // - `field:*` means present and not null. `NOT field:x` also matches records without the field.
 // - Comparisons are numeric when the query value is a number, chronological when it is an
 //   instant; record values that are not numbers / ISO times never compare.
@@ -20,12 +20,13 @@ import { QueryNode, ValueMatch } from './ast';
 import { instantOf } from './time';
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+/** The form the parser gives comparison instants (formatInstant). */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
 
 /** A number as the query language reads one: `443`, `-5`, `1.08`, `.5`, `1e3` (trimmed). */
 export function isNumberText(text: string): boolean {
   return NUMBER.test(text.trim());
 }
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
 
 export type ValuePredicate = (v: unknown) => boolean;
 
