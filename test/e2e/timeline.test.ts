@@ -10,7 +10,18 @@ import { openWorkbench, waitUntil, Workbench } from './support/workbench';
 const HOSTILE_FOLDER = join(__dirname, '..', 'fixtures', 'hostile');
 
 async function openTimeline(wb: Workbench): Promise<FrameLocator> {
-  await wb.runCommand('CloudTrail: Open Timeline');
+  // On a loaded machine the palette can be filled before the extension's commands are known;
+  // it does not refresh while open, so close it and ask again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await wb.runCommand('CloudTrail: Open Timeline');
+      break;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      await wb.page.keyboard.press('Escape');
+      await wb.page.waitForTimeout(3000);
+    }
+  }
   const view = wb.webview();
   await view.locator('body[data-ready="true"][data-loading="false"][data-busy="false"]').waitFor({ state: 'attached', timeout: 90_000 });
   await view.locator('.row:not(.placeholder)').first().waitFor({ state: 'visible' });
