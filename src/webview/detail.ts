@@ -66,8 +66,8 @@ export class DetailView {
     for (const e of d.explanations) explanations.append(h('dt', {}, revealHidden(e.label)), h('dd', {}, revealHidden(e.text)));
     this.content.append(
       h('h2', { class: 'detail-title' }, formatTime(d.time, this.zone)),
-      explanations,
       actions,
+      explanations,
       h('pre', { class: 'record-json' }, revealHidden(d.json)),
     );
   }
