@@ -80,11 +80,16 @@ describe('CloudTrail explorer on the sample folder', function () {
 
     const files = await provider.getChildren(day);
     const items = files.map((f) => provider.getTreeItem(f));
-    assert.deepEqual(items.map(label), [...logs.sort(), ...digests.sort()]);
+    const names = files.map((f) => (f.kind === 'node' && f.node.type === 'file' ? f.node.key.split('/').pop() : f.kind));
+    assert.deepEqual(names, [...logs.sort(), ...digests.sort()]);
     const firstLog = items[0];
+    const lastDigest = items[items.length - 1];
     assert.equal((firstLog.iconPath as vscode.ThemeIcon).id, 'file-zip');
-    assert.equal((items[items.length - 1].iconPath as vscode.ThemeIcon).id, 'shield');
-    assert.match(String(firstLog.description), /^\d\d:\d\d UTC · /);
+    assert.equal((lastDigest.iconPath as vscode.ThemeIcon).id, 'shield');
+    assert.equal(label(firstLog), `${logs[0].match(/T(\d\d)(\d\d)Z/)!.slice(1).join(':')} UTC`);
+    assert.match(String(firstLog.description), /^[\d.]+ (B|KB) · \w+\.json\.gz$/);
+    assert.match(label(lastDigest), /^Digest \d\d:\d\d:\d\d UTC$/);
+    assert.equal(lastDigest.description?.toString().endsWith('· trail org-trail'), true);
     assert.equal(firstLog.command?.command, 'cloudtrailLens.explorer.openFile');
     assert.equal(firstLog.collapsibleState, vscode.TreeItemCollapsibleState.None);
   });

@@ -184,25 +184,32 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
   const folder = node.key.slice(0, node.key.lastIndexOf('/') + 1);
   const lines: string[] = [];
   const size = formatBytes(node.size);
+  // Account, region and day are the ancestors' labels already: a delivered file reads best as
+  // its time, with the rest of its name (the random part) in the description to tell apart
+  // files of the same minute. The full name is in the tooltip.
+  let label = name;
   let description: string;
   let icon: string;
   let iconColor: string | undefined;
   switch (node.fileKind) {
     case 'log':
       icon = 'file-zip';
-      description = `${node.info!.deliveryTime.slice(11, 16)} UTC · ${size}`;
+      label = `${node.info!.deliveryTime.slice(11, 16)} UTC`;
+      description = `${size} · ${uniquePart(name)}`;
       lines.push(`CloudTrail log file delivered ${formatTime(node.info!.deliveryTime)}`, `Account ${node.info!.accountId}, region ${node.info!.region}`);
       break;
     case 'insight':
       icon = 'lightbulb';
       iconColor = 'charts.yellow';
-      description = `Insights · ${node.info!.deliveryTime.slice(11, 16)} UTC · ${size}`;
+      label = `Insights ${node.info!.deliveryTime.slice(11, 16)} UTC`;
+      description = `${size} · ${uniquePart(name)}`;
       lines.push(`CloudTrail Insights file delivered ${formatTime(node.info!.deliveryTime)}`, `Account ${node.info!.accountId}, region ${node.info!.region}`);
       break;
     case 'digest':
       icon = 'shield';
       iconColor = 'charts.green';
-      description = `digest · ${node.info!.deliveryTime.slice(11, 16)} UTC · ${size}`;
+      label = `Digest ${node.info!.deliveryTime.slice(11, 19)} UTC`;
+      description = `${size} · trail ${node.info!.trailName}${node.info!.backfill ? ' · backfill' : ''}`;
       lines.push(
         `Digest file of trail ${node.info!.trailName} (home region ${node.info!.homeRegion})${node.info!.backfill ? ', backfill' : ''}`,
         `Covers log files delivered up to ${formatTime(node.info!.deliveryTime)}`,
@@ -225,7 +232,7 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
   lines.push(`${ctx.sourceLabel} › ${node.key}`);
   if (ctx.events !== undefined) lines.unshift(`${formatCount(ctx.events, 'event')} (indexed)`);
   return {
-    label: name,
+    label,
     description: ctx.events !== undefined ? `${formatCount(ctx.events, 'event')} · ${description}` : description,
     tooltip: tooltip(name, lines),
     icon,
@@ -233,4 +240,9 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
     collapsible: false,
     contextTokens: [...tokens, 'file'],
   };
+}
+
+/** `…_20240514T1005Z_abc.json.gz` → `abc.json.gz`: what tells files of the same minute apart. */
+function uniquePart(fileName: string): string {
+  return fileName.slice(fileName.lastIndexOf('_') + 1);
 }

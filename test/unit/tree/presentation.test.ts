@@ -41,8 +41,11 @@ describe('explorer presentation', () => {
     const digest = presentNode(file('AWSLogs/111111111111/CloudTrail-Digest/us-east-1/2024/05/14/111111111111_CloudTrail-Digest_us-east-1_mgmt_us-east-1_20240514T110000Z.json.gz', 700), ctx);
     const stray = presentNode(file('AWSLogs/111111111111/CloudTrail/us-east-1/2024/05/14/notes.txt', 9), ctx);
     assert.deepEqual([log.icon, insight.icon, digest.icon, stray.icon], ['file-zip', 'lightbulb', 'shield', 'warning']);
-    assert.equal(log.description, '10:05 UTC · 2.0 KB');
-    assert.equal(digest.description, 'digest · 11:00 UTC · 700 B');
+    assert.deepEqual([log.label, log.description], ['10:05 UTC', '2.0 KB · abc.json.gz']);
+    assert.deepEqual([insight.label, insight.description], ['Insights 11:00 UTC', '2.0 KB · abc.json.gz']);
+    assert.deepEqual([digest.label, digest.description], ['Digest 11:00:00 UTC', '700 B · trail mgmt']);
+    assert.equal(stray.label, 'notes.txt');
+    assert.match(log.tooltip, /111111111111\\_CloudTrail\\_us\\-east\\-1\\_20240514T1005Z\\_abc\\.json\\.gz/);
     assert.match(digest.tooltip, /trail mgmt/);
     assert.ok(log.contextTokens.includes('events') && log.contextTokens.includes('file') && log.contextTokens.includes('local'));
     assert.ok(!digest.contextTokens.includes('events'), 'a digest has no events for the timeline');

@@ -1,0 +1,39 @@
+// The CloudTrail explorer as a person sees it: the activity bar's CloudTrail view lists the
+// sample folder by itself, names the trail, and opens down to the log files of a day.
+import * as assert from 'node:assert/strict';
+import { basename } from 'node:path';
+import { openWorkbench, sampleFolder, waitUntil } from './support/workbench';
+
+describe('CloudTrail explorer view', () => {
+  it('shows the sample folder down to the log files of a day, with counts', async function () {
+    const wb = await openWorkbench(this);
+    await wb.showViewContainer('CloudTrail');
+    const top = (await wb.viewRows('Explorer', 3)).map((r) => r.text);
+    assert.ok(top[0].startsWith(basename(sampleFolder())), `the first row is not the sample folder: ${JSON.stringify(top)}`);
+    assert.ok(top.some((t) => t.startsWith('org-trail')), `no trail row: ${JSON.stringify(top)}`);
+    assert.ok(top.some((t) => t.startsWith('Loose files')), `no loose files row: ${JSON.stringify(top)}`);
+
+    // Counts arrive in the background. (A row's text runs label and description together.)
+    let seen: string[] = [];
+    await waitUntil(
+      async () => (seen = (await wb.viewRows('Explorer')).map((r) => r.text)).some((t) => /^org-trail\s*\d[\d,]* files · [\d.]+ (B|KB|MB)$/.test(t)),
+      30_000,
+      'the trail row never showed its file count and size',
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; rows: ${JSON.stringify(seen)}`);
+    });
+    await wb.step('sources and trail with counts');
+
+    for (const row of ['org-trail', 'o-a1b2c3d4e5', '777788889999', 'us-east-1', '2024-05-14']) {
+      await wb.clickRow('Explorer', row);
+      await waitUntil(async () => (await wb.viewRows('Explorer')).some((r) => r.text.startsWith(row) && r.expanded === true), 15_000, `${row} did not expand`);
+    }
+    const rows = await wb.viewRows('Explorer', 8);
+    const files = rows.filter((r) => /^\d\d:\d\d UTC\s*[\d.]+ (B|KB) · \w+\.json\.gz$/.test(r.text));
+    await wb.step('a day opened to its log files');
+    assert.ok(files.length > 0, `no log file rows: ${JSON.stringify(rows.map((r) => r.text))}`);
+    const day = rows.find((r) => r.text.startsWith('2024-05-14'));
+    assert.ok(day && files.every((f) => f.level === day.level + 1), 'the files are not the children of the day');
+    assert.match(day.text, /^2024-05-14\s*\d+ files · /);
+  });
+});
