@@ -200,6 +200,8 @@ export interface HelloReply {
   progress: LoadProgress;
   /** A filter the panel was opened with (a code lens, a pivot from elsewhere); wins over saved state. */
   initialFilter: string | null;
+  /** The time range that comes with it (null: all of the data). */
+  initialRange: TimeRange | null;
 }
 export interface QueryReply {
   type: 'queryResult';
@@ -378,7 +380,7 @@ const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arr
 const text = str(Infinity);
 
 const toWebviewShapes: { [K in ToWebview['type']]: Record<string, Check> } = {
-  hello: { title: text, total: nonNegInt, bounds: range, progress, initialFilter: nullable(text) },
+  hello: { title: text, total: nonNegInt, bounds: range, progress, initialFilter: nullable(text), initialRange: range },
   queryResult: {
     queryId: nonNegInt,
     matches: nonNegInt,

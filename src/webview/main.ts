@@ -440,7 +440,8 @@ async function start(): Promise<void> {
   bounds = hello.bounds;
   showProgress(hello.progress);
   if (hello.initialFilter !== null) {
-    state = { ...defaultState(), zone: state.zone, columns: state.columns, sort: state.sort, filter: hello.initialFilter };
+    state = { ...defaultState(), zone: state.zone, columns: state.columns, sort: state.sort, filter: hello.initialFilter, preset: hello.initialRange ? 'custom' : 'all', range: hello.initialRange };
+    syncRangeControls();
     filterBox.value = state.filter;
     save();
     await runQuery({ resetScroll: true });

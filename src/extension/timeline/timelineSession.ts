@@ -49,8 +49,13 @@ export class TimelineSession {
     this.channel.notify({ type: 'progress', progress, total: this.data.total(), bounds: this.data.bounds() });
   }
 
-  /** Shows a filter in an open panel (the command ran again with a filter). */
+  /**
+   * Shows a filter in an open panel (the command ran again with a filter). A hidden view is not
+   * running and misses the message, so the filter is also kept for its next `ready`; a visible
+   * view answers with a query, which clears it.
+   */
   showFilter(filter: string, range: TimeRange | null): void {
+    this.pendingFilter = { filter, range };
     this.channel.notify({ type: 'setFilter', filter, range });
   }
 
@@ -76,9 +81,10 @@ export class TimelineSession {
       case 'ready': {
         const initial = this.pendingFilter;
         this.pendingFilter = null;
-        return { type: 'hello', title: this.title, total: this.data.total(), bounds: this.data.bounds(), progress: this.progress, initialFilter: initial ? initial.filter : null };
+        return { type: 'hello', title: this.title, total: this.data.total(), bounds: this.data.bounds(), progress: this.progress, initialFilter: initial ? initial.filter : null, initialRange: initial ? initial.range : null };
       }
       case 'query':
+        this.pendingFilter = null;
         return await this.query(m.filter, m.range, m.sort, m.bins, m.pageStart, m.pageCount);
       case 'page': {
         const r = this.results.get(m.queryId);

@@ -199,6 +199,19 @@ describe('timeline session over a real index', function () {
     assert.match(rows[0], /^eventTime,eventName,/);
   });
 
+  it('keeps a filter sent to a hidden view for its next ready, until the view queries', async () => {
+    const range = { from: 1000, to: 2000 };
+    session.showFilter('event:GetObject', range);
+    const pushed = posted.filter((e) => (e.body as { type: string }).type === 'setFilter');
+    assert.deepEqual(pushed[pushed.length - 1].body, { type: 'setFilter', filter: 'event:GetObject', range });
+    const hello = await ask<'hello'>({ type: 'ready' });
+    assert.equal(hello.initialFilter, 'event:GetObject');
+    assert.deepEqual(hello.initialRange, range);
+    session.showFilter('event:PutObject', null);
+    await ask<'queryResult'>({ type: 'query', filter: 'event:PutObject', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 0 });
+    assert.equal((await ask<'hello'>({ type: 'ready' })).initialFilter, null, 'a visible view applied it already');
+  });
+
   it('leaves nothing behind when an export is cancelled', async () => {
     const result = await data.query('', null, 'asc');
     const target = join(dir, 'cancelled.jsonl');
