@@ -51,11 +51,75 @@ export interface MemberDigest {
   truncated?: boolean;
 }
 
+export interface HashOptions {
+  /** Also return the decompressed bytes (for digests, which are small and must then be parsed). */
+  keep?: boolean;
+  signal?: AbortSignal;
+}
+
 /**
- * Streams the first gzip member of `buf` through SHA-256. Optionally also collects the
- * decompressed bytes (for digests, which are small and must then be parsed).
+ * Streams the first gzip member of `buf` through SHA-256.
+ *
+ * Fast path: zlib's own gunzip, which checks the CRC inside the threadpool. It would also join
+ * further members, so its result is kept only when the decompressed size equals the ISIZE in
+ * the file's last four bytes, which holds for a single member (and for appended empty members,
+ * which change nothing). Anything else (several members, trailing bytes, truncation, errors)
+ * is decided by the exact path, which parses the member boundary itself.
  */
-export function hashFirstMember(buf: Uint8Array, options: { keep?: boolean; signal?: AbortSignal } = {}): Promise<MemberDigest & { bytes?: Buffer }> {
+export async function hashFirstMember(buf: Uint8Array, options: HashOptions = {}): Promise<MemberDigest & { bytes?: Buffer }> {
+  if (buf.length >= 18) {
+    const fast = await gunzipWhole(buf, options).catch(() => undefined);
+    const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (fast && fast.size % 0x100000000 === view.readUInt32LE(buf.length - 4)) return fast;
+  }
+  if (options.signal?.aborted) throw new Error('cancelled');
+  return exactFirstMember(buf, options);
+}
+
+function gunzipWhole(buf: Uint8Array, options: HashOptions): Promise<MemberDigest & { bytes?: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    const kept: Buffer[] = [];
+    let size = 0;
+    const gunzip = zlib.createGunzip();
+    const onAbort = () => gunzip.destroy(new Error('cancelled'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    gunzip.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      size += chunk.length;
+      if (options.keep) kept.push(chunk);
+    });
+    gunzip.on('error', (e) => {
+      options.signal?.removeEventListener('abort', onAbort);
+      reject(e);
+    });
+    gunzip.on('end', () => {
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve({ sha256: hash.digest('hex'), size, bytes: options.keep ? Buffer.concat(kept) : undefined });
+    });
+    feed(gunzip, buf);
+  });
+}
+
+/** Writes `body` in slices, respecting backpressure, then ends the stream. */
+function feed(stream: zlib.Gzip | zlib.Gunzip | zlib.InflateRaw, body: Uint8Array): void {
+  let at = 0;
+  const pump = () => {
+    while (at < body.length) {
+      const slice = body.subarray(at, at + SLICE);
+      at += slice.length;
+      if (!stream.write(slice)) {
+        stream.once('drain', pump);
+        return;
+      }
+    }
+    stream.end();
+  };
+  pump();
+}
+
+/** The first member exactly: header parsed here, raw inflate, CRC and size checked here. */
+function exactFirstMember(buf: Uint8Array, options: HashOptions): Promise<MemberDigest & { bytes?: Buffer }> {
   return new Promise((resolve, reject) => {
     let start: number;
     try {
@@ -100,19 +164,6 @@ export function hashFirstMember(buf: Uint8Array, options: { keep?: boolean; sign
       }
       resolve({ sha256: hash.digest('hex'), size, bytes: options.keep ? Buffer.concat(kept) : undefined });
     });
-    const body = buf.subarray(start);
-    let at = 0;
-    const pump = () => {
-      while (at < body.length) {
-        const slice = body.subarray(at, at + SLICE);
-        at += slice.length;
-        if (!inflate.write(slice)) {
-          inflate.once('drain', pump);
-          return;
-        }
-      }
-      inflate.end();
-    };
-    pump();
+    feed(inflate, buf.subarray(start));
   });
 }

@@ -26,6 +26,10 @@ describe('digest primitives', function () {
       const h = await hashFirstMember(Buffer.concat([gzipSync(data), gzipSync('appended')]));
       assert.equal(h.sha256, sha(data));
     });
+    it('ignores bytes after the first member that are not gzip, and appended empty members', async () => {
+      assert.equal((await hashFirstMember(Buffer.concat([gzipSync(data), Buffer.from('trailing garbage')]))).sha256, sha(data));
+      assert.equal((await hashFirstMember(Buffer.concat([gzipSync(data), gzipSync(Buffer.alloc(0))]))).sha256, sha(data));
+    });
     it('a truncated file hashes what could be decompressed (a hash mismatch, as in the CLI)', async () => {
       const gz = gzipSync(data);
       const h = await hashFirstMember(gz.subarray(0, gz.length - 100));
