@@ -242,6 +242,29 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     );
   });
 
+  it('finding: a previous-digest pointer that loops back stops the walk', async () => {
+    const [d0, d1] = ws.bucket.chain().hours(2);
+    ws.bucket.resign(d0.key, (j) => Object.assign(j, { previousDigestS3Bucket: ws.bucket.bucket, previousDigestS3Object: d1.key }), signingKey(0));
+    const chain = (await json(ws)).chains[0];
+    assert.deepEqual(chain.events.filter((e) => e.type === 'digest').map((e) => [e.key, e.kind]), [
+      [d1.key, 'valid'],
+      [d0.key, 'valid'],
+    ]);
+    assert.deepEqual(
+      chain.findings.filter((f) => f.kind === 'chain-cycle').map((f) => f.key),
+      [d1.key],
+    );
+  });
+
+  it('finding: backfill digests are skipped, as by the CLI, and said so', async () => {
+    const [d0] = ws.bucket.chain().hours(2);
+    const backfill = d0.key.replace('.json.gz', '_backfill.json.gz');
+    (await import('node:fs')).copyFileSync(ws.bucket.file(d0.key), ws.bucket.file(backfill));
+    const chain = (await json(ws)).chains[0];
+    assert.equal(chain.counts.validDigests, 2);
+    assert.deepEqual(chain.findings.map((f) => [f.kind, f.keys]), [['backfill-skipped', [backfill]]]);
+  });
+
   it('JSON: every verdict with kind, key, local path and times', async () => {
     const [d0] = ws.bucket.chain().hours(1);
     rmSync(ws.bucket.file(d0.logKeys[1]));
