@@ -191,5 +191,11 @@ describe('timeline', () => {
     assert.equal((await bodyData(view)).pwned, undefined, 'a hostile value ran as script');
     assert.equal(await wb.page.evaluate(() => document.body.dataset.pwned), undefined);
     await wb.step('hostile inert');
+    // The view follows the theme (VS Code sets the body class and the colour variables).
+    const before = await view.locator('body').getAttribute('class');
+    await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
+    await waitUntil(async () => (await view.locator('body').getAttribute('class')) !== before, 15_000, 'the view did not get the new theme');
+    assert.match((await view.locator('body').getAttribute('class')) ?? '', /vscode-(dark|light)/);
+    await wb.step('other theme');
   });
 });
