@@ -26,6 +26,17 @@ export function build() {
 // alone is 800 MB) made packaging take a minute, so it runs on a copy without them.
 const NOT_PACKAGED = new Set(['.git', 'node_modules', '.vscode-test', 'sample-data', 'test-output', 'out', 'bench/data', 'bench/results']);
 
+/**
+ * vsce rewrites the README's relative links against the repository, and refuses to package when
+ * it cannot tell where that is (it only recognises GitHub and GitLab URLs).
+ */
+function linkBases() {
+  const url = manifest().repository?.url ?? manifest().repository;
+  if (typeof url !== 'string' || /github\.com|gitlab\.com/.test(url)) return [];
+  const base = url.replace(/^git\+/, '').replace(/\.git$/, '');
+  return ['--baseContentUrl', `${base}/blob/HEAD/`, '--baseImagesUrl', `${base}/raw/HEAD/`];
+}
+
 /** Packages what `build()` produced (the files .vscodeignore keeps) into `out`. */
 export function packageVsix(out = VSIX) {
   const staging = mkdtempSync(join(tmpdir(), 'ctl-vsce-'));
@@ -38,7 +49,7 @@ export function packageVsix(out = VSIX) {
       },
     });
     const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-    runOrThrow('packaging the .vsix (vsce package)', process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', resolve(out)], staging);
+    runOrThrow('packaging the .vsix (vsce package)', process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', ...linkBases(), '--out', resolve(out)], staging);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
