@@ -49,8 +49,8 @@ export interface MessageElement {
 /** Event counts from the index, for files and scopes that have been loaded. */
 export interface EventCountSource {
   readonly onDidChange: vscode.Event<void>;
-  /** Events indexed for the source's objects under a key prefix or for one key; undefined when not loaded. */
-  eventsFor(entry: SourceEntry, node: CatalogNode): number | undefined;
+  /** Events of the node once all its event files are indexed; undefined until then. */
+  eventsFor(entry: SourceEntry, node: CatalogNode, summary: Summary | undefined): number | undefined;
 }
 
 export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement>, vscode.Disposable {
@@ -65,6 +65,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
   private readonly scanQueue: NodeElement[] = [];
   private scansRunning = 0;
   private abort = new AbortController();
+  private roots: SourceElement[] | undefined;
+  private eventsTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -73,13 +75,28 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
     private eventCounts?: EventCountSource,
   ) {
     this.disposables.push(this.changed, registry.onDidChange(() => this.refresh()));
-    if (eventCounts) this.disposables.push(eventCounts.onDidChange(() => this.changed.fire(undefined)));
+    if (eventCounts) this.setEventCounts(eventCounts);
+  }
+
+  /** Shows event counts from an index (the timeline's) as files get loaded. */
+  setEventCounts(eventCounts: EventCountSource): void {
+    this.eventCounts = eventCounts;
+    // An index reports every batch it loads; the rows are redrawn at most twice a second.
+    this.disposables.push(
+      eventCounts.onDidChange(() => {
+        this.eventsTimer ??= setTimeout(() => {
+          this.eventsTimer = undefined;
+          this.changed.fire(undefined);
+        }, 500);
+      }),
+    );
   }
 
   /** Forgets every listing and figure and lists again. */
   refresh(): void {
     this.abort.abort();
     this.abort = new AbortController();
+    this.roots = undefined;
     this.catalogs.clear();
     this.listed.clear();
     this.pages.clear();
@@ -90,7 +107,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
   }
 
   async getChildren(element?: ExplorerElement): Promise<ExplorerElement[]> {
-    if (!element) return this.registry.entries.map((entry): SourceElement => ({ kind: 'source', id: `S|${entry.id}`, entry }));
+    // The same element objects until a refresh: VS Code resolves later updates by identity.
+    if (!element) return (this.roots ??= this.registry.entries.map((entry): SourceElement => ({ kind: 'source', id: `S|${entry.id}`, entry })));
     if (element.kind === 'more' || element.kind === 'message') return [];
     let all = this.listed.get(element.id);
     if (!all) {
@@ -153,6 +171,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
 
   dispose(): void {
     this.abort.abort();
+    if (this.eventsTimer) clearTimeout(this.eventsTimer);
     for (const d of this.disposables) d.dispose();
   }
 
@@ -237,7 +256,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
       local: typeof entry.source?.localPath === 'function',
       s3: entry.config.type === 's3',
       summary,
-      events: this.eventCounts?.eventsFor(entry, node),
+      events: this.eventCounts?.eventsFor(entry, node, summary ?? (node.type === 'file' ? undefined : this.summaries.get(node.id))),
     });
     const item = new vscode.TreeItem(p.label, p.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = element.id;

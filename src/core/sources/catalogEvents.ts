@@ -1,0 +1,51 @@
+// Event counts of explorer nodes, from files an index has already loaded (the timeline's). The
+// explorer never indexes anything itself: a node shows its events only once every one of its
+// event files has been loaded, so a count is never a silent partial one.
+import { CatalogNode, eventScope } from './catalog';
+import { Summary } from './catalogSummary';
+
+export interface IndexedFileLike {
+  key: string;
+  events: number;
+  state: 'pending' | 'loaded' | 'failed';
+}
+
+/** The number of event files (logs, Insights, unrecognised names) a summary counted. */
+export function eventFileCount(summary: Summary): number {
+  return (summary.byKind.log ?? 0) + (summary.byKind.insight ?? 0) + (summary.byKind.other ?? 0) + (summary.byKind.loose ?? 0);
+}
+
+/**
+ * Events under a node when all of its event files are indexed, else undefined. `files` are the
+ * indexed files of the node's source by key; `summary` says how many event files the node has.
+ */
+export function indexedEvents(node: CatalogNode, files: ReadonlyMap<string, IndexedFileLike>, summary: Summary | undefined): number | undefined {
+  if (files.size === 0) return undefined;
+  if (node.type === 'file') {
+    const f = files.get(node.key);
+    return f?.state === 'loaded' ? f.events : undefined;
+  }
+  const scope = eventScope(node);
+  if (!scope) return undefined;
+  let done = 0;
+  let events = 0;
+  if (scope.keys) {
+    for (const key of scope.keys) {
+      const f = files.get(key);
+      if (!f || f.state === 'pending') return undefined;
+      done++;
+      events += f.events;
+    }
+    return events;
+  }
+  if (!summary) return undefined;
+  for (const [key, f] of files) {
+    if (!key.startsWith(scope.prefix!) || f.state === 'pending') continue;
+    done++;
+    events += f.events;
+  }
+  // Below a location the timeline's scope is the CloudTrail (log) folder: Insights are not in it.
+  const logsOnly = node.type === 'account' || node.type === 'region' || node.type === 'day';
+  const expected = logsOnly ? (summary.byKind.log ?? 0) + (summary.byKind.other ?? 0) : eventFileCount(summary);
+  return done > 0 && done >= expected ? events : undefined;
+}

@@ -1,0 +1,38 @@
+import * as assert from 'node:assert/strict';
+import { CatalogNode } from '../../../src/core/sources/catalog';
+import { IndexedFileLike, indexedEvents } from '../../../src/core/sources/catalogEvents';
+
+const A = '111111111111';
+const day: CatalogNode = { type: 'day', id: `D:AWSLogs/${A}/us-east-1/2024-05-14`, root: 'AWSLogs/', accountId: A, region: 'us-east-1', date: '2024-05-14', kinds: ['log', 'digest'] };
+const dayPrefix = `AWSLogs/${A}/CloudTrail/us-east-1/2024/05/14/`;
+const logKey = (n: number) => `${dayPrefix}${A}_CloudTrail_us-east-1_20240514T10${n}0Z_x${n}.json.gz`;
+const summary = { files: 3, bytes: 30, byKind: { log: 2, digest: 1 } };
+
+function indexed(...files: [string, number, IndexedFileLike['state']][]): Map<string, IndexedFileLike> {
+  return new Map(files.map(([key, events, state]) => [key, { key, events, state }]));
+}
+
+describe('event counts from the index', () => {
+  it('counts a day only when every log file of it is indexed', () => {
+    assert.equal(indexedEvents(day, indexed([logKey(1), 40, 'loaded']), summary), undefined, 'one of two logs loaded is not a count');
+    assert.equal(indexedEvents(day, indexed([logKey(1), 40, 'loaded'], [logKey(2), 2, 'pending']), summary), undefined);
+    assert.equal(indexedEvents(day, indexed([logKey(1), 40, 'loaded'], [logKey(2), 2, 'loaded']), summary), 42);
+    // A file that failed to load is done, with no events.
+    assert.equal(indexedEvents(day, indexed([logKey(1), 40, 'loaded'], [logKey(2), 0, 'failed']), summary), 40);
+  });
+
+  it('does not count files of another day or before the node was counted', () => {
+    const other = `AWSLogs/${A}/CloudTrail/us-east-1/2024/05/15/${A}_CloudTrail_us-east-1_20240515T1000Z_y.json.gz`;
+    assert.equal(indexedEvents(day, indexed([logKey(1), 40, 'loaded'], [other, 9, 'loaded']), summary), undefined);
+    assert.equal(indexedEvents(day, indexed([logKey(1), 40, 'loaded'], [logKey(2), 2, 'loaded']), undefined), undefined);
+  });
+
+  it('counts a file and a group of loose files from their keys', () => {
+    const file: CatalogNode = { type: 'file', id: 'F', key: logKey(1), size: 10, fileKind: 'log' };
+    assert.equal(indexedEvents(file, indexed([logKey(1), 40, 'loaded']), undefined), 40);
+    assert.equal(indexedEvents(file, indexed([logKey(1), 40, 'pending']), undefined), undefined);
+    const loose: CatalogNode = { type: 'loose', id: 'loose', truncated: false, files: [{ kind: 'object', key: 'a.json', size: 1 }, { kind: 'object', key: 'b.json', size: 1 }] };
+    assert.equal(indexedEvents(loose, indexed(['a.json', 3, 'loaded']), undefined), undefined);
+    assert.equal(indexedEvents(loose, indexed(['a.json', 3, 'loaded'], ['b.json', 0, 'failed']), undefined), 3);
+  });
+});
