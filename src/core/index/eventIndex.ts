@@ -155,6 +155,7 @@ export class EventIndex {
   readonly maxUncompressedBytes: number;
   private readonly runner: JobRunner;
   private sorted: Uint32Array | undefined;
+  private ranks: Uint32Array | undefined;
   private sortedVersion = -1;
 
   constructor(options: EventIndexOptions) {
@@ -212,7 +213,19 @@ export class EventIndex {
     if (this.sorted && this.sortedVersion === this.version) return this.sorted;
     this.sorted = sortByTime(this.store, this.files);
     this.sortedVersion = this.version;
+    this.ranks = undefined;
     return this.sorted;
+  }
+
+  /** Each row's position in order(). */
+  rank(): Uint32Array {
+    const order = this.order();
+    if (!this.ranks) {
+      const ranks = new Uint32Array(order.length);
+      for (let i = 0; i < order.length; i++) ranks[order[i]] = i;
+      this.ranks = ranks;
+    }
+    return this.ranks;
   }
 
   async query(node: QueryNode, options: QueryOptions = {}): Promise<QueryResult> {
@@ -221,6 +234,7 @@ export class EventIndex {
     const ctx: ExecutionContext = {
       store: this.store,
       order: () => this.order(),
+      rank: () => this.rank(),
       matchRaw: (n, rows, signal) => this.matchRaw(n, rows, signal),
     };
     let mask: Uint8Array | null = node.kind === 'all' ? null : await evaluate(ctx, node, options.signal);
@@ -235,16 +249,35 @@ export class EventIndex {
     const order = this.order();
     const times = this.store.times;
     const range = options.range;
-    const out = new Uint32Array(mask ? size : order.length);
-    let n = 0;
-    for (let i = 0; i < order.length; i++) {
-      const r = order[i];
-      if (r >= size) continue; // appended while the query ran
-      if (mask && mask[r] !== 1) continue;
-      if (range && !(times[r] >= range.from && times[r] < range.to)) continue;
-      out[n++] = r;
+    const inRange = (r: number) => !range || (times[r] >= range.from && times[r] < range.to);
+    let rows: Uint32Array;
+    let matched = size;
+    if (mask) {
+      matched = 0;
+      for (let r = 0; r < size; r++) matched += mask[r];
     }
-    const rows = out.slice(0, n);
+    if (mask && matched < size / 16) {
+      // Few matches: collect them in row order and sort their positions in the time order,
+      // instead of walking the whole order.
+      const rank = this.rank();
+      const ranks = new Uint32Array(matched);
+      let k = 0;
+      for (let r = 0; r < size; r++) if (mask[r] === 1 && inRange(r)) ranks[k++] = rank[r];
+      const sorted = ranks.subarray(0, k).sort();
+      rows = new Uint32Array(k);
+      for (let i = 0; i < k; i++) rows[i] = order[sorted[i]];
+    } else {
+      const out = new Uint32Array(matched);
+      let n = 0;
+      for (let i = 0; i < order.length; i++) {
+        const r = order[i];
+        if (r >= size) continue; // appended while the query ran
+        if (mask && mask[r] !== 1) continue;
+        if (!inRange(r)) continue;
+        out[n++] = r;
+      }
+      rows = n === out.length ? out : out.slice(0, n);
+    }
     if (options.order === 'desc') rows.reverse();
     return { rows, order: options.order ?? 'asc', version };
   }

@@ -14,6 +14,8 @@ export interface ExecutionContext {
   store: ColumnStore;
   /** Row ids in ascending time order (rows without a valid time last). */
   order(): Uint32Array;
+  /** Each row's position in order(). */
+  rank(): Uint32Array;
   /** matchesRecord(node) on the raw records of `rows`; a 0/1 answer per row, in order. */
   matchRaw(node: QueryNode, rows: Uint32Array, signal?: AbortSignal): Promise<Uint8Array>;
 }
@@ -50,9 +52,18 @@ async function evalNode(ctx: ExecutionContext, node: QueryNode, restrict: Uint8A
     case 'all':
       return new Uint8Array(n).fill(1);
     case 'and': {
-      // Cheap (indexed) children first, so raw evaluation only sees the survivors.
-      const children = [...node.children].sort((a, b) => Number(isIndexed(b, ctx.store)) - Number(isIndexed(a, ctx.store)));
-      let acc: Uint8Array | null = null;
+      // Terms that the columns answer without exceptions run together in one pass over the
+      // rows; then the other indexed children, then those needing raw records, each only on
+      // the rows that survived.
+      const simple: RowTest[][] = [];
+      const rest: QueryNode[] = [];
+      for (const child of node.children) {
+        const tests = child.kind === 'term' ? simpleTests(ctx, child) : undefined;
+        if (tests) simple.push(tests);
+        else rest.push(child);
+      }
+      const children = rest.sort((a, b) => Number(isIndexed(b, ctx.store)) - Number(isIndexed(a, ctx.store)));
+      let acc: Uint8Array | null = simple.length ? fusedAnd(ctx, simple, restrict) : null;
       for (const child of children) {
         const m: Uint8Array = await evalNode(ctx, child, acc ? intersect(acc, restrict) : restrict, signal);
         acc = acc ? andInto(acc, m) : m;
@@ -80,6 +91,64 @@ async function evalNode(ctx: ExecutionContext, node: QueryNode, restrict: Uint8A
     case 'term':
       return evalTerm(ctx, node, restrict, signal);
   }
+}
+
+/** One way a row can satisfy a term: its id in a column maps to 1 in the table, or its time
+ * rank falls in [from, to). */
+type RowTest = { ids: Uint32Array; table: Uint8Array } | { from: number; to: number };
+
+/** The tests of a term the columns answer exactly for every row, or undefined. */
+function simpleTests(ctx: ExecutionContext, term: TermNode): RowTest[] | undefined {
+  const store = ctx.store;
+  if (store.rowIrregular.length > 0 || term.fields.length === 0) return undefined;
+  const tests: RowTest[] = [];
+  for (const field of term.fields) {
+    const matcher = valueMatcher(field, term.match);
+    if (field === TIME_FIELD) {
+      const op = term.match.op;
+      if (store.timeIrregular.length > 0 || !(op === 'lt' || op === 'le' || op === 'gt' || op === 'ge')) return undefined;
+      tests.push(timeRange(ctx, op, matcher));
+      continue;
+    }
+    const col = store.scalarByField.get(field);
+    if (!col || col.irregular.length > 0) return undefined;
+    tests.push({ ids: col.ids, table: dictTable(col.dict.values, matcher) });
+  }
+  return tests;
+}
+
+function fusedAnd(ctx: ExecutionContext, terms: RowTest[][], restrict: Uint8Array | null): Uint8Array {
+  const n = ctx.store.size;
+  const mask = new Uint8Array(n);
+  if (terms.every((t) => t.length === 1 && 'ids' in t[0])) {
+    // The common case, kept monomorphic: every term one column.
+    const ids = terms.map((t) => (t[0] as { ids: Uint32Array }).ids);
+    const tables = terms.map((t) => (t[0] as { table: Uint8Array }).table);
+    const k = ids.length;
+    for (let r = 0; r < n; r++) {
+      if (restrict && restrict[r] !== 1) continue;
+      let j = 0;
+      while (j < k && tables[j][ids[j][r]] === 1) j++;
+      if (j === k) mask[r] = 1;
+    }
+    return mask;
+  }
+  const rank = ctx.rank();
+  rows: for (let r = 0; r < n; r++) {
+    if (restrict && restrict[r] !== 1) continue;
+    for (const tests of terms) {
+      let ok = false;
+      for (const t of tests) {
+        if ('ids' in t ? t.table[t.ids[r]] === 1 : rank[r] >= t.from && rank[r] < t.to) {
+          ok = true;
+          break;
+        }
+      }
+      if (!ok) continue rows;
+    }
+    mask[r] = 1;
+  }
+  return mask;
 }
 
 async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Array | null, signal?: AbortSignal): Promise<Uint8Array> {
@@ -143,23 +212,12 @@ function dictTable(values: readonly unknown[], matcher: (v: unknown) => boolean)
 function timeMask(ctx: ExecutionContext, op: TermNode['match']['op'], matcher: (v: unknown) => boolean, mask: Uint8Array): void {
   const order = ctx.order();
   const times = ctx.store.times;
-  let finite = order.length;
-  while (finite > 0 && !Number.isFinite(times[order[finite - 1]])) finite--;
   if (op === 'lt' || op === 'le' || op === 'gt' || op === 'ge') {
-    const test = (i: number) => matcher(formatEventTime(times[order[i]]));
-    const upward = op === 'gt' || op === 'ge'; // false…false true…true
-    // First index where test(i) === upward (the flip), in [0, finite].
-    let lo = 0;
-    let hi = finite;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (test(mid) === upward) hi = mid;
-      else lo = mid + 1;
-    }
-    const [a, b] = upward ? [lo, finite] : [0, lo];
-    for (let i = a; i < b; i++) mask[order[i]] = 1;
+    const { from, to } = timeRange(ctx, op, matcher);
+    for (let i = from; i < to; i++) mask[order[i]] = 1;
     return;
   }
+  const finite = finiteCount(order, times);
   let lastTime = NaN;
   let last = false;
   for (let i = 0; i < finite; i++) {
@@ -170,6 +228,30 @@ function timeMask(ctx: ExecutionContext, op: TermNode['match']['op'], matcher: (
     }
     if (last) mask[order[i]] = 1;
   }
+}
+
+function finiteCount(order: Uint32Array, times: Float64Array): number {
+  let finite = order.length;
+  while (finite > 0 && !Number.isFinite(times[order[finite - 1]])) finite--;
+  return finite;
+}
+
+/** The positions [from, to) in the time order where a time comparison holds. */
+function timeRange(ctx: ExecutionContext, op: 'lt' | 'le' | 'gt' | 'ge', matcher: (v: unknown) => boolean): { from: number; to: number } {
+  const order = ctx.order();
+  const times = ctx.store.times;
+  const finite = finiteCount(order, times);
+  const test = (i: number) => matcher(formatEventTime(times[order[i]]));
+  const upward = op === 'gt' || op === 'ge'; // false…false true…true
+  // First index where test(i) === upward (the flip), in [0, finite].
+  let lo = 0;
+  let hi = finite;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (test(mid) === upward) hi = mid;
+    else lo = mid + 1;
+  }
+  return upward ? { from: lo, to: finite } : { from: 0, to: lo };
 }
 
 async function rawMask(

@@ -27,69 +27,131 @@ export interface ColumnBatch {
   rowIrregular: Uint32Array;
 }
 
-export function buildBatch(records: Record<string, unknown>[], elements: number[], shape: FileShape): ColumnBatch {
-  const n = records.length;
-  const values: Primitive[] = [undefined];
-  const ids = new Map<Primitive, number>();
-  const idOf = (v: Primitive): number => {
+/**
+ * Builds a ColumnBatch row by row: from parsed records (`addRecord`), or from values a scanner
+ * read straight from the text (`addScanned`, see scanRecords.ts). Both go through the same
+ * local dictionary and time rules.
+ */
+export class BatchBuilder {
+  count = 0;
+  private capacity: number;
+  readonly values: Primitive[] = [undefined];
+  private readonly ids = new Map<Primitive, number>();
+  private times: Float64Array;
+  private elements: Uint32Array;
+  private scalars: Uint32Array[];
+  private resourceStart: Uint32Array;
+  private readonly resLists: number[][] = RESOURCE_FIELDS.map(() => []);
+  private readonly timeIrregular: number[] = [];
+  private readonly resourceIrregular: number[] = [];
+  private readonly rowIrregular: number[] = [];
+
+  constructor(capacity = 64) {
+    this.capacity = Math.max(1, capacity);
+    this.times = new Float64Array(this.capacity);
+    this.elements = new Uint32Array(this.capacity);
+    this.scalars = SCALAR_FIELDS.map(() => new Uint32Array(this.capacity));
+    this.resourceStart = new Uint32Array(this.capacity + 1);
+  }
+
+  idOf(v: Primitive): number {
     if (v === undefined) return ABSENT;
-    let id = ids.get(v);
+    let id = this.ids.get(v);
     if (id === undefined) {
-      id = values.length;
-      values.push(v);
-      ids.set(v, id);
+      id = this.values.length;
+      this.values.push(v);
+      this.ids.set(v, id);
     }
     return id;
-  };
-  const times = new Float64Array(n);
-  const scalars = SCALAR_FIELDS.map(() => new Uint32Array(n));
-  const paths = SCALAR_FIELDS.map((f) => pathOf(f));
-  const resourceStart = new Uint32Array(n + 1);
-  const resLists: number[][] = RESOURCE_FIELDS.map(() => []);
-  const resPaths = RESOURCE_FIELDS.map((f) => pathOf(f));
-  const resourceIrregular: number[] = [];
-  const timeIrregular: number[] = [];
-  const rowIrregular: number[] = [];
-  for (let r = 0; r < n; r++) {
-    const rec = records[r];
-    const canonical = canonicalEventTime(rec.eventTime);
+  }
+
+  private beginRow(element: number, eventTime: unknown): number {
+    if (this.count === this.capacity) this.grow();
+    const r = this.count++;
+    this.elements[r] = element;
+    const canonical = canonicalEventTime(eventTime);
     if (Number.isNaN(canonical)) {
-      times[r] = parseEventTime(rec.eventTime);
-      timeIrregular.push(r);
-    } else times[r] = canonical;
-    for (let c = 0; c < paths.length; c++) {
-      const p = paths[c];
-      // The first segment is read directly: most fields are top level and this is the hot loop.
+      this.times[r] = parseEventTime(eventTime);
+      this.timeIrregular.push(r);
+    } else this.times[r] = canonical;
+    return r;
+  }
+
+  private grow(): void {
+    const cap = this.capacity * 2;
+    const g = <T extends Uint32Array | Float64Array>(a: T, n: number): T => {
+      const b = new (a.constructor as { new (n: number): T })(n);
+      b.set(a);
+      return b;
+    };
+    this.times = g(this.times, cap);
+    this.elements = g(this.elements, cap);
+    this.scalars = this.scalars.map((a) => g(a, cap));
+    this.resourceStart = g(this.resourceStart, cap + 1);
+    this.capacity = cap;
+  }
+
+  /** A record parsed by JSON.parse. */
+  addRecord(rec: Record<string, unknown>, element: number): void {
+    const r = this.beginRow(element, rec.eventTime);
+    for (let c = 0; c < PATHS.length; c++) {
+      const p = PATHS[c];
+      // The first segment is read directly: most fields are top level.
       const v: unknown = p.length === 1 ? rec[p[0]] : primitiveAt(rec, p);
-      scalars[c][r] = isIrregular(v) || (typeof v === 'object' && v !== null) ? IRREGULAR : idOf(v as Primitive);
+      this.scalars[c][r] = isIrregular(v) || (typeof v === 'object' && v !== null) ? IRREGULAR : this.idOf(v as Primitive);
     }
     const res = rec.resources;
     if (res !== undefined) {
       if (Array.isArray(res) && res.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e))) {
         for (const e of res) {
-          for (let c = 0; c < resPaths.length; c++) {
-            const v = primitiveAt(e, resPaths[c], 1);
-            resLists[c].push(isIrregular(v) ? IRREGULAR : idOf(v));
+          for (let c = 0; c < RES_PATHS.length; c++) {
+            const v = primitiveAt(e, RES_PATHS[c], 1);
+            this.resLists[c].push(isIrregular(v) ? IRREGULAR : this.idOf(v));
           }
         }
-      } else resourceIrregular.push(r);
+      } else this.resourceIrregular.push(r);
     }
-    resourceStart[r + 1] = resLists[0].length;
-    if (hasKeyCaseVariant(rec)) rowIrregular.push(r);
+    this.resourceStart[r + 1] = this.resLists[0].length;
+    if (hasKeyCaseVariant(rec)) this.rowIrregular.push(r);
   }
-  return {
-    count: n,
-    shape,
-    elements: Uint32Array.from(elements),
-    times,
-    timeIrregular: Uint32Array.from(timeIrregular),
-    values,
-    scalars,
-    resourceStart,
-    resources: resLists.map((l) => Uint32Array.from(l)),
-    resourceIrregular: Uint32Array.from(resourceIrregular),
-    rowIrregular: Uint32Array.from(rowIrregular),
-  };
+
+  /**
+   * A record read by a scanner: `ids` holds one local id per SCALAR_FIELDS entry (from idOf, or
+   * IRREGULAR); `resources` one id per RESOURCE_FIELDS entry for each resource, flattened.
+   */
+  addScanned(element: number, eventTime: unknown, ids: Uint32Array, resources: number[]): void {
+    const r = this.beginRow(element, eventTime);
+    for (let c = 0; c < ids.length; c++) this.scalars[c][r] = ids[c];
+    const k = this.resLists.length;
+    for (let i = 0; i < resources.length; i += k) for (let c = 0; c < k; c++) this.resLists[c].push(resources[i + c]);
+    this.resourceStart[r + 1] = this.resLists[0].length;
+  }
+
+  finish(shape: FileShape): ColumnBatch {
+    const n = this.count;
+    return {
+      count: n,
+      shape,
+      elements: this.elements.slice(0, n),
+      times: this.times.slice(0, n),
+      timeIrregular: Uint32Array.from(this.timeIrregular),
+      values: this.values,
+      scalars: this.scalars.map((a) => a.slice(0, n)),
+      resourceStart: this.resourceStart.slice(0, n + 1),
+      resources: this.resLists.map((l) => Uint32Array.from(l)),
+      resourceIrregular: Uint32Array.from(this.resourceIrregular),
+      rowIrregular: Uint32Array.from(this.rowIrregular),
+    };
+  }
+}
+
+const PATHS = SCALAR_FIELDS.map((f) => pathOf(f));
+const RES_PATHS = RESOURCE_FIELDS.map((f) => pathOf(f));
+
+export function buildBatch(records: Record<string, unknown>[], elements: number[], shape: FileShape): ColumnBatch {
+  const b = new BatchBuilder(records.length);
+  for (let i = 0; i < records.length; i++) b.addRecord(records[i], elements[i]);
+  return b.finish(shape);
 }
 
 /** The typed arrays of a batch, for postMessage's transfer list. */

@@ -85,20 +85,22 @@ export const isIrregular = (v: unknown): v is Irregular => v === IRREGULAR_VALUE
 export function canonicalEventTime(v: unknown): number {
   if (typeof v !== 'string' || v.length !== 20) return NaN;
   if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58 || v.charCodeAt(19) !== 90) return NaN;
-  const d = (i: number) => {
-    const x = v.charCodeAt(i) - 48;
-    return x >= 0 && x <= 9 ? x : NaN;
-  };
-  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-  const month = d(5) * 10 + d(6);
-  const day = d(8) * 10 + d(9);
-  const hour = d(11) * 10 + d(12);
-  const minute = d(14) * 10 + d(15);
-  const second = d(17) * 10 + d(18);
+  const year = digit(v, 0) * 1000 + digit(v, 1) * 100 + digit(v, 2) * 10 + digit(v, 3);
+  const month = digit(v, 5) * 10 + digit(v, 6);
+  const day = digit(v, 8) * 10 + digit(v, 9);
+  const hour = digit(v, 11) * 10 + digit(v, 12);
+  const minute = digit(v, 14) * 10 + digit(v, 15);
+  const second = digit(v, 17) * 10 + digit(v, 18);
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
   const t = Date.UTC(year, month - 1, day, hour, minute, second);
   // Date.UTC rolls 2024-02-30 over into March: such a day is not canonical.
-  return new Date(t).getUTCDate() === day ? t : NaN;
+  if (day > 28 && new Date(t).getUTCDate() !== day) return NaN;
+  return t;
+}
+
+function digit(v: string, i: number): number {
+  const x = v.charCodeAt(i) - 48;
+  return x >= 0 && x <= 9 ? x : NaN;
 }
 
 /** eventTime → ms since the epoch: the canonical form, else any ISO 8601 time with a zone. */

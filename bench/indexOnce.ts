@@ -1,0 +1,58 @@
+// One measured run of the engine, in its own process so that peak RSS is this run's alone:
+// discover + index every event file under DIR with the worker pool, sort by time, then time a
+// few filters. Prints one JSON line. Used by bench/ingest.bench.ts.
+import { EventIndex } from '../src/core/index/eventIndex';
+import { parseQuery } from '../src/core/index/query/parse';
+import { loadEventFiles } from '../src/core/ingest/load';
+import { WorkerPool } from '../src/core/ingest/pool';
+import { discover } from '../src/core/sources/discover';
+import { FolderSource } from '../src/core/sources/folder';
+
+export const FILTERS = [
+  'eventName:GetObject AND errorCode:AccessDenied AND awsRegion:us-east-1',
+  'type:AssumedRole AND readOnly:false AND eventSource:ec2.amazonaws.com',
+  'user:alice AND NOT readOnly:true AND time>=2024-05-14T12:00:00Z',
+];
+
+async function main(): Promise<void> {
+  const dir = process.argv[2];
+  const started = performance.now();
+  const pool = new WorkerPool();
+  const index = new EventIndex({ runner: pool });
+  const found = await discover(new FolderSource(dir));
+  const summary = await loadEventFiles(index, pool, found.events);
+  index.order();
+  const indexMs = performance.now() - started;
+  const filters = FILTERS.map((text) => {
+    const node = parseQuery(text);
+    return { text, node, times: [] as number[], matches: 0 };
+  });
+  for (let i = 0; i < 21; i++) {
+    for (const f of filters) {
+      const t = performance.now();
+      f.matches = (await index.query(f.node)).rows.length;
+      f.times.push(performance.now() - t);
+    }
+  }
+  const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+  const runJq = await index.query(parseQuery('eventName:RunInstances'));
+  console.log(
+    JSON.stringify({
+      threads: pool.threads,
+      files: found.events.length,
+      failed: summary.filesFailed,
+      events: index.size,
+      indexMs,
+      runInstances: runJq.rows.length,
+      filters: filters.map((f) => ({ text: f.text, medianMs: median(f.times), matches: f.matches })),
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+      columnMB: index.columnBytes / 1024 / 1024,
+    }),
+  );
+  await pool.close();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

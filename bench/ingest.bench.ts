@@ -1,0 +1,72 @@
+// The engine against `zcat | jq` on the same generated bucket, side by side in one run:
+//   npx tsx bench/ingest.bench.ts [--events 1000000] [--dir /tmp/ctl-bench-1m] [--runs 1]
+// Generates the bucket first when DIR does not hold one (seed 1). Reports: time to index every
+// event (discovery, read, gunzip, parse, columns, time sort) vs one jq pass selecting
+// RunInstances; median time of 3-term filters over the index; peak RSS of the indexing process.
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as esbuild from 'esbuild';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateBucket } from '../test/fixtures/generator';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+
+async function main(): Promise<void> {
+  const events = Number(arg('events', '1000000'));
+  const dir = arg('dir', `/tmp/ctl-bench-${events}`);
+  const runs = Number(arg('runs', '1'));
+  const tallyFile = `${dir}.tally.json`;
+  if (!existsSync(tallyFile)) {
+    console.log(`generating ${events} events into ${dir} …`);
+    const tally = await generateBucket({ events, out: dir, seed: 1 });
+    writeFileSync(tallyFile, JSON.stringify(tally));
+  }
+  const tally = JSON.parse(readFileSync(tallyFile, 'utf8'));
+  const du = execFileSync('du', ['-sb', dir]).toString().split('\t')[0];
+  console.log(`bucket: ${tally.events} events, ${tally.files} files, ${(Number(du) / 1e6).toFixed(0)} MB gzipped; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
+
+  // The engine runs as shipped: bundled by esbuild (as dist/ is), the worker beside it.
+  const outdir = path.join(os.tmpdir(), 'ctl-bench-build');
+  for (const [entry, name] of [[path.join(__dirname, 'indexOnce.ts'), 'indexOnce.js'], [path.join(__dirname, '..', 'src/core/ingest/ingestWorker.ts'), 'ingestWorker.js']]) {
+    esbuild.buildSync({ entryPoints: [entry], outfile: path.join(outdir, name), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  }
+
+  const jqCmd = `find ${dir} -name '*.json.gz' -print0 | xargs -0 zcat | jq -c '.Records[] | select(.eventName=="RunInstances")' | wc -l`;
+  const jqTimes: number[] = [];
+  const indexRuns: { indexMs: number; filters: { text: string; medianMs: number; matches: number }[]; maxRssMB: number; events: number; runInstances: number; threads: number; columnMB: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    // Alternate so that machine load affects both sides alike.
+    let t = performance.now();
+    const jqOut = spawnSync('bash', ['-c', jqCmd], { encoding: 'utf8' });
+    jqTimes.push(performance.now() - t);
+    const jqCount = Number(jqOut.stdout.trim());
+    const child = spawnSync(process.execPath, [path.join(outdir, 'indexOnce.js'), dir], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(child.stderr);
+    const r = JSON.parse(child.stdout.trim().split('\n').pop()!);
+    indexRuns.push(r);
+    if (r.events !== tally.events) throw new Error(`indexed ${r.events} events, the generator wrote ${tally.events}`);
+    if (jqCount !== r.runInstances || jqCount !== tally.byEventName.RunInstances) throw new Error(`RunInstances: jq ${jqCount}, index ${r.runInstances}, tally ${tally.byEventName.RunInstances}`);
+    console.log(`run ${i + 1}: jq ${(jqTimes[i] / 1000).toFixed(2)} s, index ${(r.indexMs / 1000).toFixed(2)} s (${r.threads} worker threads), peak RSS ${r.maxRssMB.toFixed(0)} MB`);
+  }
+  const jq = median(jqTimes);
+  const idx = median(indexRuns.map((r) => r.indexMs));
+  const last = indexRuns[indexRuns.length - 1];
+  console.log('');
+  console.log(`| measure | figure | target |`);
+  console.log(`|---|---|---|`);
+  console.log(`| jq pass (zcat \\| jq select RunInstances) | ${(jq / 1000).toFixed(2)} s | |`);
+  console.log(`| index all ${tally.events.toLocaleString('en-US')} events | ${(idx / 1000).toFixed(2)} s (${(jq / idx).toFixed(1)}× faster than jq) | ≥ 8× |`);
+  for (const f of last.filters) console.log(`| filter \`${f.text}\` (${f.matches} matches), median of 21 | ${f.medianMs.toFixed(1)} ms | ≤ 30 ms |`);
+  console.log(`| peak RSS with all events indexed | ${median(indexRuns.map((r) => r.maxRssMB)).toFixed(0)} MB (columns ${last.columnMB.toFixed(0)} MB) | ≤ 500 MB |`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

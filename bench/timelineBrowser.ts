@@ -1,0 +1,136 @@
+// Timeline benchmark, end to end in a real browser: the webview bundle (media/timeline.js and
+// timeline.css, as built) in headless Chromium, talking to the real host session over a real
+// index through the same envelopes VS Code carries (here via playwright instead of VS Code's
+// postMessage bridge, so VS Code's own webview overhead is not included).
+//
+//   node scripts/build.mjs && npx tsx bench/timelineBrowser.ts [--events N] [--small N] [--runs R]
+//
+// Measures: "open" → first rows painted (page load and index load start together); filter
+// change → rows and histogram repainted (typed in the filter box, Enter, until the frame after
+// the render: the view's own data-last-query-ms, and the wall clock seen from here); rows in the
+// DOM while scrolling; the page's JS heap after GC with N events vs `--small` events.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { EventIndex } from '../src/core/index/eventIndex';
+import { WorkerPool } from '../src/core/ingest/pool';
+import { FolderSource } from '../src/core/sources/folder';
+import { IndexTimelineData } from '../src/extension/timeline/indexAdapter';
+import { loadScope } from '../src/extension/timeline/timelineLoader';
+import { TimelineSession } from '../src/extension/timeline/timelineSession';
+import { LoadProgress } from '../src/protocol';
+import { benchBucket } from './timelineData';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const ROOT = join(__dirname, '..');
+const CHROMIUM = '/usr/bin/chromium';
+const FILTERS = ['event:ConsoleLogin', 'user:alice', 'service:s3 -readonly:true', 'ip:198.51.100.*', 'eventName:Get* region:us-east-1', ''];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function heapAfterGc(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'JSHeapUsedSize')!.value;
+}
+
+async function data(page: Page): Promise<Record<string, string | undefined>> {
+  return page.evaluate(() => ({ ...document.body.dataset }));
+}
+
+async function waitNewResult(page: Page, previous: string | undefined): Promise<void> {
+  await page.waitForFunction((prev) => document.body.dataset.busy === 'false' && document.body.dataset.queryId !== prev, previous, { polling: 'raf', timeout: 120_000 });
+}
+
+async function run(events: number, runs: number, browser: import('playwright-core').Browser, pool: WorkerPool): Promise<{ heap: number }> {
+  const dir = await benchBucket(events);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const index = new EventIndex({ runner: pool });
+  const started = Date.now();
+  let session!: TimelineSession;
+  // The view's messages to the host, and the host's replies delivered as window messages.
+  await page.exposeFunction('__toHost', (env: unknown) => void session.receive(env));
+  session = new TimelineSession(new IndexTimelineData(index), (e) => void page.evaluate((env) => window.dispatchEvent(new MessageEvent('message', { data: env })), e).catch(() => {}), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, invalidMessage() {} }, 'bench', null);
+  let lastProgress = 0;
+  const loading = loadScope(index, pool, [{ source: new FolderSource(dir) }], new AbortController().signal, (p: LoadProgress) => {
+    // As the panel does: progress to the view at most every 150 ms.
+    if (Date.now() - lastProgress > 150) {
+      lastProgress = Date.now();
+      session.setProgress(p);
+    }
+  });
+  const css = readFileSync(join(ROOT, 'media', 'timeline.css'), 'utf8');
+  const js = readFileSync(join(ROOT, 'media', 'timeline.js'), 'utf8');
+  await page.setContent(`<!DOCTYPE html><html><head><style>${css}</style></head><body></body></html>`);
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  // A string, not a function: tsx would wrap a function's inner names in helpers the page lacks.
+  await page.evaluate(`(() => {
+    let state;
+    window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__toHost(m), getState: () => state, setState: (s) => (state = s) });
+  })()`);
+  await page.addScriptTag({ content: js });
+  await page.waitForSelector('.row:not(.placeholder)', { timeout: 120_000 });
+  const firstPaint = Date.now() - started;
+  const outcome = await loading;
+  session.setProgress(outcome.progress);
+  await page.waitForFunction(() => document.body.dataset.loading === 'false' && document.body.dataset.busy === 'false', undefined, { timeout: 120_000 });
+  await page.waitForTimeout(1500); // the view's last reload after loading ended
+  console.log(`\n${index.size.toLocaleString('en-US')} events: first rows painted ${firstPaint} ms after open (load finished after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+  const input = page.locator('.filter-input');
+  const viewMs: number[] = [];
+  const wallMs: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    for (const f of FILTERS) {
+      const before = (await data(page)).queryId;
+      await input.fill(f);
+      const t0 = Date.now();
+      await input.press('Enter');
+      await waitNewResult(page, before);
+      wallMs.push(Date.now() - t0);
+      viewMs.push(Number((await data(page)).lastQueryMs));
+    }
+  }
+  console.log(`filter change → rows + histogram repainted: median ${median(viewMs)} ms (view: request → frame after render), ${median(wallMs)} ms wall clock incl. typing Enter; ${viewMs.length} changes, max ${Math.max(...viewMs)} ms`);
+
+  const domRows: number[] = [];
+  for (const frac of [0, 0.25, 0.5, 0.75, 0.999]) {
+    await page.locator('.table-viewport').evaluate((el, f) => (el.scrollTop = (el.scrollHeight - el.clientHeight) * f), frac);
+    await page.waitForTimeout(300);
+    domRows.push(await page.locator('.row').count());
+  }
+  console.log(`rows in the DOM while scrolling through ${index.size.toLocaleString('en-US')} rows: ${domRows.join(', ')}`);
+  const heap = await heapAfterGc(page);
+  console.log(`page JS heap after GC: ${(heap / 1024 / 1024).toFixed(1)} MB`);
+  await page.close();
+  return { heap };
+}
+
+async function main(): Promise<void> {
+  const events = arg('events', 1_000_000);
+  const small = arg('small', 10_000);
+  const runs = arg('runs', 3);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const pool = new WorkerPool(Math.max(1, Math.min(4, require('node:os').availableParallelism())));
+  try {
+    const a = await run(small, runs, browser, pool);
+    const b = await run(events, runs, browser, pool);
+    console.log(`\nwebview heap: ${(a.heap / 1048576).toFixed(1)} MB at ${small.toLocaleString('en-US')} events, ${(b.heap / 1048576).toFixed(1)} MB at ${events.toLocaleString('en-US')} (×${(b.heap / a.heap).toFixed(2)} for ×${events / small} events)`);
+  } finally {
+    await browser.close();
+    await pool.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

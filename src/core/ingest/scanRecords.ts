@@ -1,0 +1,348 @@
+// The fast path of indexing a delivered log file (`{"Records":[…]}`): read the indexed fields
+// straight from the text instead of building every record with JSON.parse. Values that are not
+// indexed (requestParameters, responseElements, …) are skipped, not materialised — most of a
+// record's bytes — and strings are skipped with indexOf, which the engine runs natively.
+//
+// It only takes the common case. A record with anything unusual (an escaped key, a key spelt
+// in another case, a duplicated object, null where an object belongs, non-object resources) is
+// parsed with JSON.parse and indexed by BatchBuilder.addRecord; a file whose structure is not
+// plainly `{"Records":[{…},…]}` returns false and is read by the general path (eventFile.ts),
+// which also produces the error messages. Both paths must index the same values; the query
+// tests compare the index with matchesRecord on hostile records to hold that.
+import type { BatchBuilder } from './batch';
+import { ABSENT, IRREGULAR, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, TIME_FIELD } from './columns';
+
+interface KeyEntry {
+  key: string;
+  /** Bit of an object-valued entry in Row.seen. */
+  bit?: number;
+  /** Scalar column, or -1. */
+  column: number;
+  time?: boolean;
+  child?: Level;
+  resources?: boolean;
+}
+
+interface Level {
+  /** Entries by key length. */
+  byLength: (KeyEntry[] | undefined)[];
+}
+
+function newLevel(): Level {
+  return { byLength: [] };
+}
+
+function entryOf(level: Level, key: string): KeyEntry {
+  const list = (level.byLength[key.length] ??= []);
+  let e = list.find((x) => x.key === key);
+  if (!e) list.push((e = { key, column: -1 }));
+  return e;
+}
+
+const TOP = newLevel();
+const RESOURCE = newLevel();
+SCALAR_FIELDS.forEach((field, column) => {
+  const path = field.split('.');
+  let level = TOP;
+  for (let i = 0; i < path.length - 1; i++) {
+    const e = entryOf(level, path[i]);
+    level = e.child ??= newLevel();
+  }
+  entryOf(level, path[path.length - 1]).column = column;
+});
+// Keys every record has that are not indexed: known exactly, so they skip the variant check.
+for (const k of ['eventVersion', 'requestID', 'responseElements', 'additionalEventData', 'apiVersion', 'sharedEventID', 'tlsDetails', 'sessionCredentialFromConsole', 'serviceEventDetails', 'vpcEndpointAccountId', 'edgeDeviceDetails', 'insightDetails', 'addendum']) entryOf(TOP, k);
+for (const k of ['webIdFederationData', 'sourceIdentity', 'ec2RoleDelivery', 'assumedRoot']) entryOf(entryOf(entryOf(TOP, 'userIdentity').child!, 'sessionContext').child!, k);
+entryOf(entryOf(entryOf(entryOf(TOP, 'userIdentity').child!, 'sessionContext').child!, 'attributes').child!, 'creationDate');
+entryOf(TOP, TIME_FIELD).time = true;
+entryOf(TOP, 'resources').resources = true;
+{
+  let bit = 1;
+  const number = (level: Level) => {
+    for (const list of level.byLength) {
+      for (const e of list ?? []) {
+        if (e.child || e.resources) {
+          e.bit = bit;
+          bit *= 2;
+        }
+        if (e.child) number(e.child);
+      }
+    }
+  };
+  number(TOP);
+}
+RESOURCE_FIELDS.forEach((field, column) => (entryOf(RESOURCE, field.split('.')[1]).column = column));
+
+const FALLBACK = -2;
+const BAD = -1;
+
+function ws(text: string, i: number): number {
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
+  }
+  return i;
+}
+
+/** i at '"': index of the closing quote, or -1. */
+function stringEnd(text: string, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    const q = text.indexOf('"', j);
+    if (q < 0) return -1;
+    let k = q - 1;
+    while (text.charCodeAt(k) === 0x5c) k--;
+    if ((q - 1 - k) % 2 === 0) return q;
+    j = q + 1;
+  }
+}
+
+/** i at a value: the index past it, or -1. Literals are checked by their first character. */
+function skipValue(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === 0x22) {
+    const e = stringEnd(text, i);
+    return e < 0 ? BAD : e + 1;
+  }
+  if (c === 0x7b || c === 0x5b) {
+    let depth = 0;
+    for (let j = i; j < text.length; j++) {
+      const d = text.charCodeAt(j);
+      if (d === 0x22) {
+        j = stringEnd(text, j);
+        if (j < 0) return BAD;
+      } else if (d === 0x7b || d === 0x5b) depth++;
+      else if (d === 0x7d || d === 0x5d) {
+        if (--depth === 0) return j + 1;
+      }
+    }
+    return BAD;
+  }
+  return literalEnd(text, i);
+}
+
+function literalEnd(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (!(c === 0x74 || c === 0x66 || c === 0x6e || c === 0x2d || (c >= 0x30 && c <= 0x39))) return BAD;
+  let j = i + 1;
+  for (; j < text.length; j++) {
+    const d = text.charCodeAt(j);
+    if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+  }
+  return j;
+}
+
+function lookup(level: Level, text: string, start: number, length: number): KeyEntry | undefined {
+  const list = level.byLength[length];
+  if (!list) return undefined;
+  for (const e of list) if (text.startsWith(e.key, start)) return e;
+  return undefined;
+}
+
+/** A key the query language would take for an indexed one (other case, or non-ASCII that might fold). */
+function mayBeVariant(level: Level, text: string, start: number, length: number): boolean {
+  for (let i = start; i < start + length; i++) if (text.charCodeAt(i) > 0x7f) return true;
+  const list = level.byLength[length];
+  if (!list) return false;
+  outer: for (const e of list) {
+    for (let i = 0; i < length; i++) {
+      const a = text.charCodeAt(start + i);
+      const b = e.key.charCodeAt(i);
+      if (a !== b && (a | 0x20) !== (b | 0x20)) continue outer;
+      if (a !== b && !((a | 0x20) >= 0x61 && (a | 0x20) <= 0x7a)) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
+
+/** State of the record being scanned. */
+class Row {
+  ids = new Uint32Array(SCALAR_FIELDS.length);
+  time: unknown = undefined;
+  resources: number[] = [];
+  /** Bits of the object-valued keys met (a duplicate sends the record to JSON.parse). */
+  seen = 0;
+  /** The last string each column held and its id: within one file most columns repeat, and a
+   * match found with startsWith costs neither a new string nor a hash lookup. */
+  readonly lastText: (string | undefined)[] = new Array(SCALAR_FIELDS.length + RESOURCE_FIELDS.length);
+  readonly lastId = new Uint32Array(SCALAR_FIELDS.length + RESOURCE_FIELDS.length);
+  reset(): void {
+    this.ids.fill(ABSENT);
+    this.time = undefined;
+    this.resources = [];
+    this.seen = 0;
+  }
+}
+
+/**
+ * Scans a `{"Records":[…]}` text into the builder. Returns false when the text is not plainly
+ * that shape; the builder may then hold some rows already and must be discarded, and the caller
+ * uses the general path.
+ */
+export function scanRecordsFile(text: string, b: BatchBuilder): boolean {
+  let i = ws(text, 0);
+  if (text.charCodeAt(i) !== 0x7b) return false;
+  i = ws(text, i + 1);
+  if (!text.startsWith('"Records"', i)) return false;
+  i = ws(text, i + 9);
+  if (text.charCodeAt(i) !== 0x3a) return false;
+  i = ws(text, i + 1);
+  if (text.charCodeAt(i) !== 0x5b) return false;
+  i = ws(text, i + 1);
+  const row = new Row();
+  const start = b.count;
+  let element = 0;
+  if (text.charCodeAt(i) !== 0x5d) {
+    for (;;) {
+      if (text.charCodeAt(i) !== 0x7b) return abandon(b, start);
+      row.reset();
+      let end = scanObject(text, i, TOP, row, b);
+      if (end === FALLBACK) {
+        end = skipValue(text, i);
+        if (end < 0) return abandon(b, start);
+        let rec: unknown;
+        try {
+          rec = JSON.parse(text.slice(i, end));
+        } catch {
+          return abandon(b, start);
+        }
+        b.addRecord(rec as Record<string, unknown>, element);
+      } else if (end < 0) return abandon(b, start);
+      else b.addScanned(element, row.time, row.ids, row.resources);
+      i = ws(text, end);
+      element++;
+      const c = text.charCodeAt(i);
+      if (c === 0x2c) i = ws(text, i + 1);
+      else if (c === 0x5d) break;
+      else return abandon(b, start);
+    }
+  }
+  i = ws(text, i + 1);
+  if (text.charCodeAt(i) !== 0x7d) return abandon(b, start);
+  if (ws(text, i + 1) !== text.length) return abandon(b, start);
+  return true;
+}
+
+function abandon(_b: BatchBuilder, _start: number): false {
+  return false;
+}
+
+/** i at '{'. Returns the index past the object, BAD, or FALLBACK. */
+function scanObject(text: string, i: number, level: Level, row: Row, b: BatchBuilder, resource?: number[]): number {
+  i = ws(text, i + 1);
+  if (text.charCodeAt(i) === 0x7d) return i + 1;
+  for (;;) {
+    if (text.charCodeAt(i) !== 0x22) return BAD;
+    const keyEnd = text.indexOf('"', i + 1);
+    if (keyEnd < 0) return BAD;
+    if (text.charCodeAt(keyEnd - 1) === 0x5c) return FALLBACK; // an escaped key
+    const keyLength = keyEnd - i - 1;
+    const entry = lookup(level, text, i + 1, keyLength);
+    let j = ws(text, keyEnd + 1);
+    if (text.charCodeAt(j) !== 0x3a) return BAD;
+    j = ws(text, j + 1);
+    if (entry === undefined) {
+      if (mayBeVariant(level, text, i + 1, keyLength)) return FALLBACK;
+      j = skipValue(text, j);
+    } else if (entry.column >= 0) {
+      j = resource ? readScalar(text, j, b, resource, entry.column, row, SCALAR_FIELDS.length + entry.column) : readScalar(text, j, b, row.ids, entry.column, row, entry.column);
+    } else if (entry.time) {
+      const c = text.charCodeAt(j);
+      if (c === 0x7b || c === 0x5b) return FALLBACK;
+      const end = c === 0x22 ? stringEnd(text, j) + 1 : literalEnd(text, j);
+      if (end <= 0) return BAD;
+      const lit = text.slice(j, end);
+      row.time = c === 0x22 && !lit.includes('\\') ? lit.slice(1, -1) : parseLiteral(lit);
+      if (row.time === BAD_LITERAL) return BAD;
+      j = end;
+    } else if (!entry.child && !entry.resources) {
+      j = skipValue(text, j);
+    } else if (entry.child) {
+      // JSON.parse keeps the last of duplicated keys; merging two objects would differ.
+      if (text.charCodeAt(j) !== 0x7b || row.seen & entry.bit!) return FALLBACK;
+      row.seen |= entry.bit!;
+      j = scanObject(text, j, entry.child, row, b);
+    } else {
+      if (text.charCodeAt(j) !== 0x5b || row.seen & entry.bit!) return FALLBACK;
+      row.seen |= entry.bit!;
+      j = scanResources(text, j, row, b);
+    }
+    if (j < 0) return j;
+    j = ws(text, j);
+    const c = text.charCodeAt(j);
+    if (c === 0x2c) i = ws(text, j + 1);
+    else if (c === 0x7d) return j + 1;
+    else return BAD;
+  }
+}
+
+function scanResources(text: string, i: number, row: Row, b: BatchBuilder): number {
+  i = ws(text, i + 1);
+  if (text.charCodeAt(i) === 0x5d) return i + 1;
+  const k = RESOURCE_FIELDS.length;
+  for (;;) {
+    if (text.charCodeAt(i) !== 0x7b) return FALLBACK;
+    const ids = new Uint32Array(k);
+    const end = scanObject(text, i, RESOURCE, row, b, ids as unknown as number[]);
+    if (end < 0) return end;
+    for (let c = 0; c < k; c++) row.resources.push(ids[c]);
+    i = ws(text, end);
+    const c = text.charCodeAt(i);
+    if (c === 0x2c) i = ws(text, i + 1);
+    else if (c === 0x5d) return i + 1;
+    else return BAD;
+  }
+}
+
+const BAD_LITERAL = Symbol('bad literal');
+
+function parseLiteral(lit: string): Primitive | typeof BAD_LITERAL {
+  if (lit === 'null') return null;
+  if (lit === 'true') return true;
+  if (lit === 'false') return false;
+  try {
+    const v = JSON.parse(lit) as unknown;
+    return typeof v === 'object' ? BAD_LITERAL : (v as Primitive);
+  } catch {
+    return BAD_LITERAL;
+  }
+}
+
+function readScalar(text: string, j: number, b: BatchBuilder, ids: Uint32Array | number[], column: number, row: Row, cache: number): number {
+  const c = text.charCodeAt(j);
+  if (c === 0x22) {
+    const e = stringEnd(text, j);
+    if (e < 0) return BAD;
+    const last = row.lastText[cache];
+    if (last !== undefined && last.length === e - j - 1 && text.startsWith(last, j + 1)) {
+      ids[column] = row.lastId[cache];
+      return e + 1;
+    }
+    let v = text.slice(j + 1, e);
+    if (v.includes('\\')) {
+      try {
+        v = JSON.parse(text.slice(j, e + 1)) as string;
+      } catch {
+        return BAD;
+      }
+      ids[column] = b.idOf(v);
+      return e + 1;
+    }
+    const id = b.idOf(v);
+    ids[column] = id;
+    row.lastText[cache] = v;
+    row.lastId[cache] = id;
+    return e + 1;
+  }
+  if (c === 0x7b || c === 0x5b) {
+    ids[column] = IRREGULAR;
+    return skipValue(text, j);
+  }
+  const end = literalEnd(text, j);
+  if (end < 0) return BAD;
+  const v = parseLiteral(text.slice(j, end));
+  if (v === BAD_LITERAL) return BAD;
+  ids[column] = b.idOf(v);
+  return end;
+}

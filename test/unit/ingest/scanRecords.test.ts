@@ -1,0 +1,121 @@
+// The fast scanner must index exactly what the general path (JSON.parse + addRecord) indexes.
+import * as assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { BatchBuilder, ColumnBatch, buildBatch } from '../../../src/core/ingest/batch';
+import { IRREGULAR } from '../../../src/core/ingest/columns';
+import { parseEventFile } from '../../../src/core/ingest/eventFile';
+import { scanRecordsFile } from '../../../src/core/ingest/scanRecords';
+import { generateBucket } from '../../fixtures/generator';
+import { DATASETS_DIR, describeWithDatasets } from '../../support/datasets';
+
+/** A batch as plain values, independent of local id assignment. */
+function view(b: ColumnBatch): unknown {
+  const v = (id: number) => (id === IRREGULAR ? '<irregular>' : id === 0 ? '<absent>' : b.values[id]);
+  return {
+    count: b.count,
+    elements: Array.from(b.elements),
+    times: Array.from(b.times, (t) => (Number.isNaN(t) ? 'NaN' : t)),
+    scalars: b.scalars.map((col) => Array.from(col, v)),
+    resourceStart: Array.from(b.resourceStart),
+    resources: b.resources.map((col) => Array.from(col, v)),
+    timeIrregular: Array.from(b.timeIrregular),
+    resourceIrregular: Array.from(b.resourceIrregular),
+    rowIrregular: Array.from(b.rowIrregular),
+  };
+}
+
+function both(text: string): { scanned: ColumnBatch | undefined; general: ColumnBatch } {
+  const builder = new BatchBuilder();
+  const scanned = scanRecordsFile(text, builder) ? builder.finish('records') : undefined;
+  const p = parseEventFile(text);
+  return { scanned, general: buildBatch(p.records, p.elements, p.shape) };
+}
+
+const HOSTILE = [
+  { eventTime: '2024-05-14T00:00:00Z', eventName: 'Plain', readOnly: true, managementEvent: false, errorCode: 12.5 },
+  { eventTime: '2024-05-14T00:00:00.5Z', eventName: 'Esc\\"aped \u00e9 \\u00e9', userAgent: 'a\nb', sourceIPAddress: null },
+  { eventTime: null, eventName: ['a', 'b'], awsRegion: { x: 1 }, userIdentity: null },
+  { EventName: 'Variant', eventTime: '2024-05-14T00:00:01Z' },
+  { eventTime: '2024-05-14T00:00:02Z', userIdentity: { type: 'IAMUser', UserName: 'variant-nested' } },
+  { eventTime: '2024-05-14T00:00:03Z', userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { userName: 'R', arn: 'arn:x' }, attributes: { mfaAuthenticated: 'true' } } } },
+  { eventTime: '2024-05-14T00:00:04Z', resources: [{ ARN: 'arn:1', type: 'T' }, { arn: 'lower' }] },
+  { eventTime: '2024-05-14T00:00:05Z', resources: [{ ARN: { nested: true } }, { accountId: 123 }] },
+  { eventTime: '2024-05-14T00:00:06Z', resources: null },
+  { eventTime: '2024-05-14T00:00:07Z', resources: [1, 2] },
+  { eventTime: '2024-05-14T00:00:08Z', requestParameters: { bucketName: 'b', BucketName: 'c' } },
+  { eventTime: '2024-05-14T00:00:09Z', requestParameters: { bucketname: 'only-lower' } },
+  { eventTime: 20240514, eventName: 'NumberTime', userIdentity: 'string-identity' },
+  { eventTime: '2024-05-14T00:00:10Z', userIdentity: { \u212Aey: 1, accessKeyId: 'AKIA' } },
+  { eventTime: '2024-05-14T00:00:11Z', eventID: 'x', eventName: 'Dup' },
+  {},
+];
+
+describe('the fast scanner', function () {
+  this.timeout(60_000);
+  it('indexes generated log files exactly like the general path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-scan-'));
+    try {
+      const tally = await generateBucket({ events: 3000, out: dir, seed: 5 });
+      for (const key of Object.keys(tally.fileEvents).slice(0, 25)) {
+        const text = gunzipSync(readFileSync(join(dir, ...key.split('/')))).toString();
+        const { scanned, general } = both(text);
+        assert.ok(scanned, `${key} takes the fast path`);
+        assert.deepEqual(view(scanned), view(general), key);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('indexes hostile records exactly like the general path', () => {
+    const compact = JSON.stringify({ Records: HOSTILE });
+    const { scanned, general } = both(compact);
+    assert.ok(scanned);
+    assert.deepEqual(view(scanned), view(general));
+    const pretty = JSON.stringify({ Records: HOSTILE }, null, 2);
+    const p = both(pretty);
+    assert.ok(p.scanned);
+    assert.deepEqual(view(p.scanned), view(p.general));
+  });
+
+  it('handles duplicated keys like JSON.parse (the last one wins)', () => {
+    const text = '{"Records":[{"eventName":"first","eventName":"second","userIdentity":{"userName":"a"},"userIdentity":{"type":"Root"},"eventTime":"2024-05-14T00:00:00Z"}]}';
+    const { scanned, general } = both(text);
+    assert.ok(scanned);
+    assert.deepEqual(view(scanned), view(general));
+  });
+
+  it('declines what is not plainly {"Records":[…]}', () => {
+    for (const text of ['[{"eventName":"x"}]', '{"Other":1,"Records":[]}', '{"Records":[1]}', '{"Records":[{"eventName":"x"}] , "more": 1}', '{"Records":[{"eventName":"x"}', '{"Records":[{"eventName":"x" "b":1}]}']) {
+      assert.equal(scanRecordsFile(text, new BatchBuilder()), false, text);
+    }
+    const b = new BatchBuilder();
+    assert.equal(scanRecordsFile('{"Records":[]}', b), true);
+    assert.equal(b.count, 0);
+  });
+});
+
+describeWithDatasets('the fast scanner on real delivered files', () => {
+  it('agrees with the general path on every delivered-name file in ../shared/datasets', () => {
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(d, e.name));
+        else if (/CloudTrail_.*\.json(\.gz)?$/.test(e.name)) files.push(join(d, e.name));
+      }
+    };
+    walk(DATASETS_DIR);
+    assert.ok(files.length >= 10);
+    for (const f of files) {
+      const raw = readFileSync(f);
+      const text = (f.endsWith('.gz') ? gunzipSync(raw) : raw).toString();
+      const { scanned, general } = both(text);
+      assert.ok(scanned, f);
+      assert.deepEqual(view(scanned), view(general), f);
+    }
+  });
+});
