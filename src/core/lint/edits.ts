@@ -1,11 +1,20 @@
 // Text edits for quick fixes, computed on the text so that the editor and the CLI can apply the
-// same fix. jsonc-parser's `modify` does the structural work and keeps comments intact.
-import { FormattingOptions, getNodePath, modify } from 'jsonc-parser';
+// same fix. Edits touch only the text they change, so comments and layout stay as they were.
+import type { FormattingOptions } from 'jsonc-parser';
 import type { TextEdit } from './types';
 import type { Node } from './tree';
 
+let memo: { text: string; fmt: FormattingOptions } | undefined;
+
 /** The indentation the document already uses, so inserted text matches it. */
 export function formattingOf(text: string): FormattingOptions {
+  // Every fix of a lint run asks about the same text; scanning it once per fix would be quadratic.
+  if (memo?.text === text) return memo.fmt;
+  memo = { text, fmt: detectFormatting(text) };
+  return memo.fmt;
+}
+
+function detectFormatting(text: string): FormattingOptions {
   const m = /\n([ \t]+)\S/.exec(text);
   const indent = m?.[1] ?? '  ';
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -13,20 +22,38 @@ export function formattingOf(text: string): FormattingOptions {
   return { insertSpaces: true, tabSize: Math.min(Math.max(indent.length, 1), 8), eol };
 }
 
-function fromModify(text: string, path: (string | number)[], value: unknown): TextEdit[] {
-  return modify(text, path, value, { formattingOptions: formattingOf(text) }).map((e) => ({
-    offset: e.offset,
-    length: e.length,
-    newText: e.content,
-  }));
-}
-
 /** Sets property `key` of object `obj` to `value`: replaces the value in place, or inserts the property. */
 export function setProperty(text: string, obj: Node, key: string, value: unknown): TextEdit[] {
   const existing = obj.children?.find((p) => p.children?.[0]?.value === key)?.children?.[1];
   // Replacing in place keeps the surrounding layout and comments exactly as they are.
   if (existing) return [replaceNode(existing, value)];
-  return fromModify(text, [...getNodePath(obj), key], value);
+  return [insertProperty(text, obj, key, value)];
+}
+
+/** The indentation of the line `offset` is on, when only whitespace precedes it there. */
+function indentAt(text: string, offset: number): string | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const before = text.slice(lineStart, offset);
+  return /^[ \t]*$/.test(before) ? before : undefined;
+}
+
+/**
+ * Appends property `key` to object `obj`, on its own line at the indentation of the last
+ * property. Plain offsets, no re-parse: fixes are computed for every finding, so this stays cheap.
+ */
+export function insertProperty(text: string, obj: Node, key: string, value: unknown): TextEdit {
+  const fmt = formattingOf(text);
+  const member = `${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+  const props = obj.children ?? [];
+  const last = props[props.length - 1];
+  if (last) {
+    const indent = indentAt(text, last.offset);
+    const sep = indent === undefined ? ', ' : `,${fmt.eol}${indent}`;
+    return { offset: last.offset + last.length, length: 0, newText: sep + member };
+  }
+  const unit = fmt.insertSpaces ? ' '.repeat(fmt.tabSize ?? 2) : '\t';
+  const outer = indentAt(text, obj.offset) ?? '';
+  return { offset: obj.offset, length: obj.length, newText: `{${fmt.eol}${outer}${unit}${member}${fmt.eol}${outer}}` };
 }
 
 /**

@@ -51,24 +51,30 @@ export function lintText(text: string, options: EngineOptions = {}): LintResult 
   const disabledGroups = new Set(options.disabledGroups ?? []);
   const suppressions = new Suppressions(text, lines);
 
-  for (const rule of RULES) {
-    const { id, severity, group } = rule.meta;
-    if (disabledRules.has(id) || disabledGroups.has(group)) continue;
-    for (const target of targets) {
-      const report = (r: Report): void => {
-        if (suppressions.suppressed(id, lines.lineOf(r.node.offset))) return;
-        findings.push(toFinding(id, severity, r.node.offset, r.node.length, r.message, r.fixes ?? []));
-      };
+  // One report function per target, told which rule is running: no closure per rule and target.
+  let current = RULES[0].meta;
+  for (const target of targets) {
+    const ctx = {
+      text,
+      target,
+      report: (r: Report): void => {
+        if (suppressions.suppressed(current.id, lines.lineOf(r.node.offset))) return;
+        findings.push(toFinding(current.id, current.severity, r.node.offset, r.node.length, r.message, r.fixes ?? []));
+      },
+    };
+    for (const rule of RULES) {
+      current = rule.meta;
+      if (disabledRules.has(current.id) || disabledGroups.has(current.group)) continue;
       try {
-        rule.check({ text, target, report });
+        rule.check(ctx);
       } catch (e) {
         // A rule bug must not hide the other rules' findings; surface it as a finding instead.
-        findings.push(toFinding(id, 'error', target.object.offset, 1, `internal error in rule ${id}: ${e instanceof Error ? e.message : String(e)}`, []));
+        findings.push(toFinding(current.id, 'error', target.object.offset, 1, `internal error in rule ${current.id}: ${e instanceof Error ? e.message : String(e)}`, []));
       }
     }
   }
 
-  findings.sort((a, b) => a.offset - b.offset || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.ruleId.localeCompare(b.ruleId));
+  findings.sort((a, b) => a.offset - b.offset || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return { kinds, findings };
 }
 

@@ -25,6 +25,8 @@ export interface Target {
     logFileValidation: string;
     kmsKey: string;
   };
+  /** Derived views of the target that rules share during one lint run (see selectors.ts). */
+  views?: unknown;
 }
 
 const INPUT_NAMES = { name: 'Name', logFileValidation: 'EnableLogFileValidation', kmsKey: 'KmsKeyId' };

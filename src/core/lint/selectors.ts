@@ -69,10 +69,14 @@ function fieldSelectorView(node: Node): FieldSelectorView {
   return view;
 }
 
-const advancedCache = new WeakMap<Node, AdvancedSelectorView[]>();
+// Views are built once per target and kept on it (every selector rule reads them); not in a
+// module-level WeakMap, whose entries would outlive the lint run and burden the GC.
+function viewsOf(target: Target): { advanced?: AdvancedSelectorView[]; basic?: BasicSelectorView[] } {
+  return (target.views ??= {}) as { advanced?: AdvancedSelectorView[]; basic?: BasicSelectorView[] };
+}
 
 export function advancedSelectors(target: Target): AdvancedSelectorView[] {
-  const cached = advancedCache.get(target.object);
+  const cached = viewsOf(target).advanced;
   if (cached) return cached;
   const out: AdvancedSelectorView[] = [];
   for (const node of arrayItems(prop(target.object, 'AdvancedEventSelectors'))) {
@@ -86,14 +90,12 @@ export function advancedSelectors(target: Target): AdvancedSelectorView[] {
     const category = equals && equals.values.length === 1 ? stringValue(equals.values[0]) : undefined;
     out.push({ node, nameNode: prop(node, 'Name'), fieldSelectorsNode, fieldSelectors, category });
   }
-  advancedCache.set(target.object, out);
+  viewsOf(target).advanced = out;
   return out;
 }
 
-const basicCache = new WeakMap<Node, BasicSelectorView[]>();
-
 export function basicSelectors(target: Target): BasicSelectorView[] {
-  const cached = basicCache.get(target.object);
+  const cached = viewsOf(target).basic;
   if (cached) return cached;
   const out: BasicSelectorView[] = [];
   for (const node of arrayItems(prop(target.object, 'EventSelectors'))) {
@@ -118,7 +120,7 @@ export function basicSelectors(target: Target): BasicSelectorView[] {
         }),
     });
   }
-  basicCache.set(target.object, out);
+  viewsOf(target).basic = out;
   return out;
 }
 

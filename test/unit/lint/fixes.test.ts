@@ -51,6 +51,14 @@ describe('lint quick fixes', () => {
     assert.deepEqual(lintText(out).findings, []);
   });
 
+  it('inserts a missing setting into compact and empty objects too', () => {
+    const compact = '{"Resources": {"T": {"Type": "AWS::CloudTrail::Trail", "Properties": {"TrailName": "t-1", "S3BucketName": "b", "IsLogging": true}}}}';
+    assert.equal(parse(applyFirstFix(compact, 'log-file-validation-off')).Resources.T.Properties.EnableLogFileValidation, true);
+    const empty = '{"Resources": {"T": {"Type": "AWS::CloudTrail::Trail", "Properties": {}}}}';
+    const out = applyFirstFix(empty, 'not-multi-region');
+    assert.deepEqual(parse(out).Resources.T.Properties, { IsMultiRegionTrail: true });
+  });
+
   it('offers no fix on API outputs, which describe a trail rather than configure it', () => {
     const f = only(json({ trailList: [{ Name: 'a-trail', TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/a-trail', LogFileValidationEnabled: false, IsMultiRegionTrail: true, KmsKeyId: 'k', CloudWatchLogsLogGroupArn: 'g', CloudWatchLogsRoleArn: 'r' }] }), 'log-file-validation-off');
     assert.deepEqual(f.fixes, []);

@@ -45,7 +45,9 @@ function fixSet(ctx: { text: string; target: Target }, title: string, settings: 
   if (ctx.target.shape === 'output') return [];
   // Each edit is computed on the original text: at most one of them inserts a new property
   // (at the end of the object), the others replace existing values, so they never overlap.
-  return [{ title, edits: settings.flatMap(([key, value]) => setProperty(ctx.text, ctx.target.object, key, value)) }];
+  const edits = [];
+  for (const [key, value] of settings) edits.push(...setProperty(ctx.text, ctx.target.object, key, value));
+  return [{ title, edits }];
 }
 
 export const logFileValidationOff = defineRule(
