@@ -67,12 +67,17 @@ async function main() {
     ];
     console.log(`VS Code 1.139 (code-server) on ${server.base}, workspace ${sample}`);
     await page.goto(server.workbenchUrl(sample, payload));
+    // Fail fast, with its own message, when the workbench itself never comes up.
+    page.locator('.monaco-workbench').waitFor({ state: 'attached', timeout: 90_000 }).catch(() => settle({ noWorkbench: true }));
 
     const timer = setTimeout(() => settle({ timedOut: true }), timeoutS * 1000);
     const outcome = await finished;
     clearTimeout(timer);
 
-    if (outcome.timedOut) {
+    if (outcome.noWorkbench) {
+      console.error(`\nThe VS Code workbench did not load within 90 s at ${server.base}. Last code-server output:\n${tail(server.readLog(), 20)}`);
+      exitCode = 124;
+    } else if (outcome.timedOut) {
       console.error(`\nVS Code did not finish the integration tests within ${timeoutS} s: the extension host hung or never loaded the tests (set CTL_INTEGRATION_TIMEOUT_S to change the limit). Last code-server output:\n${tail(server.readLog(), 20)}`);
       exitCode = 124;
     } else {
