@@ -20,6 +20,14 @@ export const FACET_FIELDS: Readonly<Record<FacetId, string>> = {
   userAgent: 'userAgent',
 };
 
+/** Results kept for a return to a recent filter. */
+const RECENT_RESULTS = 8;
+
+/** The AST without text positions: two spellings of one query share a key. */
+function stripOffsets(node: unknown): unknown {
+  return JSON.parse(JSON.stringify(node, (k, v) => (k === 'start' || k === 'end' ? undefined : v)));
+}
+
 /** Completion counts a field's values over all events at most once per index version. */
 const COMPLETION_SCAN_LIMIT = 5000;
 
@@ -60,6 +68,8 @@ export function toRow(s: EventSummary): RowSummary {
 
 export class IndexTimelineData implements TimelineData {
   private valueCache = new Map<string, { version: number; values: { value: string; count: number }[] }>();
+  private readonly recent = new Map<string, IndexResult>();
+  private readonly facetCache = new WeakMap<ResultSet, { limit: number; facets: Facet[] }>();
 
   constructor(readonly index: EventIndex) {}
 
@@ -75,7 +85,19 @@ export class IndexTimelineData implements TimelineData {
 
   async query(filter: string, range: TimeRange | null, sort: SortOrder): Promise<ResultSet> {
     const node = parseQuery(filter);
-    return new IndexResult(await this.index.query(node, { order: sort, range }));
+    // Going back to a recent filter (undoing a facet click, leaving a pivot) costs nothing while
+    // the index is unchanged; the AST is the key, so spacing and aliases do not matter.
+    const key = JSON.stringify([stripOffsets(node), range, sort]);
+    const hit = this.recent.get(key);
+    if (hit && hit.result.version === this.index.version) {
+      this.recent.delete(key);
+      this.recent.set(key, hit);
+      return hit;
+    }
+    const result = new IndexResult(await this.index.query(node, { order: sort, range }));
+    this.recent.set(key, result);
+    for (const k of this.recent.keys()) if (this.recent.size > RECENT_RESULTS) this.recent.delete(k);
+    return result;
   }
 
   rows(result: ResultSet, start: number, count: number): RowSummary[] {
@@ -92,8 +114,10 @@ export class IndexTimelineData implements TimelineData {
   }
 
   facets(result: ResultSet, limit: number): Facet[] {
+    const cached = this.facetCache.get(result);
+    if (cached && cached.limit === limit) return cached.facets;
     const rows = rowsOf(result);
-    return (Object.keys(FACET_FIELDS) as FacetId[]).map((id) => {
+    const facets = (Object.keys(FACET_FIELDS) as FacetId[]).map((id) => {
       const field = FACET_FIELDS[id];
       const f = this.index.facet(rows, field, limit);
       return {
@@ -103,6 +127,8 @@ export class IndexTimelineData implements TimelineData {
         other: f.other,
       };
     });
+    this.facetCache.set(result, { limit, facets });
+    return facets;
   }
 
   topValues(paths: string[], prefix: string, limit: number): { value: string; count: number }[] {
