@@ -153,11 +153,13 @@ describeWithDatasets('lint: recorded CloudTrail API responses (cloud-custodian-p
       ['global-events-excluded', 'not-multi-region', ...Array(4).fill('no-cloudwatch-logs'), ...Array(4).fill('no-kms-key')],
       'four validated trails, none with KMS or CloudWatch; SingleCloudTrail is single-Region without global events',
     ],
-    ['test_cloudtrail_fail_include_management_events/cloudtrail.GetEventSelectors_1.json', ['s3-data-events-incomplete'], 'ReadOnly data events for one bucket'],
+    // Cloud Custodian's own "fail" cases for its management-events check: read-only management events.
+    ['test_cloudtrail_fail_include_management_events/cloudtrail.GetEventSelectors_1.json', ['management-events-partial', 's3-data-events-incomplete'], 'ReadOnly management events, ReadOnly data events for one bucket'],
+    ['test_cloudtrail_success_cloudtrail_include_management_events/cloudtrail.GetEventSelectors_1.json', ['s3-data-events-incomplete'], 'All management events; data events for one bucket'],
     ['test_s3_data_events/cloudtrail.GetEventSelectors_2.json', ['s3-data-events-incomplete'], 'WriteOnly data events for one bucket'],
     ['test_s3_data_events/cloudtrail.GetEventSelectors_1.json', [], 'management events only'],
     ['test_cloudtrail_success_management_advanced_events_included/cloudtrail.GetEventSelectors_1.json', [], 'advanced: Management, eventSource NotEquals rdsdata'],
-    ['test_cloudtrail_fail_management_advanced_events_included/cloudtrail.GetEventSelectors_1.json', [], 'advanced: Management write-only, excluding kms and rdsdata: valid'],
+    ['test_cloudtrail_fail_management_advanced_events_included/cloudtrail.GetEventSelectors_1.json', ['management-events-partial'], 'advanced: Management, readOnly false (writes only), excluding kms and rdsdata'],
     ['test_cloudtrail_is_shadow/cloudtrail.DescribeTrails_1.json', ['no-cloudwatch-logs', 'no-kms-key'], 'organization trail, validated, multi-Region'],
     ['test_s3_log_target/cloudtrail.DescribeTrails_1.json', ['log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key', 'not-multi-region'], 'nothing hardened'],
   ];

@@ -281,6 +281,16 @@ describe('lint rules: posture', () => {
     expectQuiet(cfn(goodCfnProps()), 'logging-stopped');
   });
 
+  it('management-events-partial: management events with only reads or only writes', () => {
+    const [f] = expectFires(putBasic([{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }]), 'management-events-partial', 1);
+    assert.match(f.message, /Only read management events/);
+    expectFires(putAdvanced([mgmt({ Field: 'readOnly', Equals: ['false'] })]), 'management-events-partial');
+    expectQuiet(putBasic([{ ReadWriteType: 'ReadOnly' }, { ReadWriteType: 'WriteOnly' }]), 'management-events-partial');
+    expectQuiet(putAdvanced([mgmt({ Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] })]), 'management-events-partial');
+    // A data-only selector set says nothing about management events.
+    expectQuiet(putBasic([{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: false, DataResources: [s3All] }]), 'management-events-partial');
+  });
+
   it('s3-data-events-incomplete: data selectors that miss S3 object reads or writes for every bucket', () => {
     const [w] = expectFires(putBasic([{ ReadWriteType: 'WriteOnly', DataResources: [s3All] }]), 's3-data-events-incomplete', 1);
     assert.match(w.message, /read events/);
