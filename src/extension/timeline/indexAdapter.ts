@@ -69,7 +69,7 @@ export function toRow(s: EventSummary): RowSummary {
 export class IndexTimelineData implements TimelineData {
   private valueCache = new Map<string, { version: number; values: { value: string; count: number }[] }>();
   private readonly recent = new Map<string, IndexResult>();
-  private readonly facetCache = new WeakMap<ResultSet, { limit: number; facets: Facet[] }>();
+  private readonly facetCache = new WeakMap<ResultSet, Map<string, Facet>>();
 
   constructor(readonly index: EventIndex) {}
 
@@ -113,22 +113,22 @@ export class IndexTimelineData implements TimelineData {
     return { counts: Array.from(h.counts), errors: Array.from(h.errors) };
   }
 
-  facets(result: ResultSet, limit: number): Facet[] {
-    const cached = this.facetCache.get(result);
-    if (cached && cached.limit === limit) return cached.facets;
-    const rows = rowsOf(result);
-    const facets = (Object.keys(FACET_FIELDS) as FacetId[]).map((id) => {
-      const field = FACET_FIELDS[id];
-      const f = this.index.facet(rows, field, limit);
-      return {
-        id,
-        field,
-        values: f.values.map((v) => ({ value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count })),
-        other: f.other,
-      };
-    });
-    this.facetCache.set(result, { limit, facets });
-    return facets;
+  facet(result: ResultSet, id: FacetId, limit: number): Facet {
+    let cached = this.facetCache.get(result);
+    if (!cached) this.facetCache.set(result, (cached = new Map()));
+    const key = `${id}/${limit}`;
+    const hit = cached.get(key);
+    if (hit) return hit;
+    const field = FACET_FIELDS[id];
+    const f = this.index.facet(rowsOf(result), field, limit);
+    const facet: Facet = {
+      id,
+      field,
+      values: f.values.map((v) => ({ value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count })),
+      other: f.other,
+    };
+    cached.set(key, facet);
+    return facet;
   }
 
   topValues(paths: string[], prefix: string, limit: number): { value: string; count: number }[] {

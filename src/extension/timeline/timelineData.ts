@@ -1,7 +1,7 @@
 // What the timeline needs from the event index, in the view's terms. The session speaks only to
 // this interface; `indexAdapter.ts` implements it over the core index (src/core/index), so the
 // session and its tests stay independent of the index's internals.
-import { Facet, RowSummary, SortOrder, TimeRange } from '../../protocol';
+import { Facet, FacetId, RowSummary, SortOrder, TimeRange } from '../../protocol';
 
 /** A query's result: the matching events in the requested order. Opaque to the session. */
 export interface ResultSet {
@@ -21,8 +21,8 @@ export interface TimelineData {
   ids(result: ResultSet, start: number, count: number): number[];
   /** Matching events (and those with an errorCode) per bin of [from, from + binMs * bins). */
   histogram(result: ResultSet, from: number, binMs: number, bins: number): { counts: number[]; errors: number[] };
-  /** Top values of each facet field within a result. */
-  facets(result: ResultSet, limit: number): Facet[];
+  /** Top values of one facet field within a result. */
+  facet(result: ResultSet, id: FacetId, limit: number): Facet;
   /** Frequent values of a query field (canonical paths) starting with `prefix`, for completion. */
   topValues(paths: string[], prefix: string, limit: number): { value: string; count: number }[];
   /** The event's record as JSON text, exactly as stored; undefined for an unknown id. */

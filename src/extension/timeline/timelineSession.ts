@@ -1,7 +1,7 @@
 // The host side of one timeline panel, free of VS Code: answers the webview's requests from the
 // index (through TimelineData) and hands the actions that need the editor (open, copy, export,
 // cancel) to HostActions. The panel (timelinePanel.ts) only wires this to a webview.
-import { Channel, Envelope, FromWebview, LoadProgress, QueryReply, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
+import { Channel, Envelope, Facet, FACET_IDS, FromWebview, LoadProgress, QueryReply, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
 import { QuerySyntaxError } from '../../core/index/query/ast';
 import { appendTerm, formatTerm } from '../../core/index/query/format';
 import { chooseBins } from './bins';
@@ -25,6 +25,7 @@ export class TimelineSession {
   private readonly channel: Channel<ToWebview, FromWebview>;
   private readonly results = new Map<number, ResultSet>();
   private nextQueryId = 1;
+  private latestQueryId = 0;
   private pendingFilter: { filter: string; range: TimeRange | null } | null;
   private progress: LoadProgress = { loading: false, filesDone: 0, filesTotal: 0, events: 0, failedFiles: 0 };
 
@@ -94,7 +95,15 @@ export class TimelineSession {
       case 'facets': {
         const r = this.results.get(m.queryId);
         if (!r) return { type: 'error', message: `query ${m.queryId} is no longer current` };
-        return { type: 'facetsResult', queryId: m.queryId, facets: this.data.facets(r, m.limit) };
+        // One field at a time, yielding in between: a newer query (the user typed on) is answered
+        // first, and facets of a result the view has left are not finished at all.
+        const facets: Facet[] = [];
+        for (const id of FACET_IDS) {
+          if (m.queryId !== this.latestQueryId) return { type: 'error', message: `query ${m.queryId} was superseded` };
+          facets.push(this.data.facet(r, id, m.limit));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        return { type: 'facetsResult', queryId: m.queryId, facets };
       }
       case 'detail': {
         const raw = await this.data.raw(m.id);
@@ -143,6 +152,7 @@ export class TimelineSession {
       };
     }
     const queryId = this.nextQueryId++;
+    this.latestQueryId = queryId;
     this.results.set(queryId, result);
     for (const old of this.results.keys()) if (this.results.size > KEPT_RESULTS) this.results.delete(old);
     const span = range ?? bounds;

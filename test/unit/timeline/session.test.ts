@@ -137,6 +137,13 @@ describe('timeline session over a real index', function () {
     }
   });
 
+  it('drops facets of a result that a newer query replaced', async () => {
+    const old = await ask<'queryResult'>({ type: 'query', filter: 'error:*', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 0 });
+    await ask<'queryResult'>({ type: 'query', filter: 'user:alice', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 0 });
+    const stale = await ask<'error'>({ type: 'facets', queryId: old.queryId, limit: 5 });
+    assert.equal(stale.type, 'error');
+  });
+
   it('labels principals readably while filtering on the exact ARN', () => {
     assert.equal(principalLabel('arn:aws:sts::111122223333:assumed-role/Admin/alice'), 'Admin/alice');
     assert.equal(principalLabel('arn:aws:iam::111122223333:user/bob'), 'bob');
@@ -218,7 +225,7 @@ describe('timeline session over a real index', function () {
     const c = await data.query('eventName:GetObject region:us-east-1', null, 'desc');
     assert.equal(a, b);
     assert.notEqual(a, c);
-    assert.equal(data.facets(a, 5), data.facets(b, 5), 'facets of a kept result are kept too');
+    assert.equal(data.facet(a, 'region', 5), data.facet(b, 'region', 5), 'facets of a kept result are kept too');
   });
 
   it('leaves nothing behind when an export is cancelled', async () => {
