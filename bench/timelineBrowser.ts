@@ -25,7 +25,7 @@ const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const ROOT = join(__dirname, '..');
+const ROOT = process.env.CTL_BENCH_ROOT ?? join(__dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
 const FILTERS = ['event:ConsoleLogin', 'user:alice', 'service:s3 -readonly:true', 'ip:198.51.100.*', 'eventName:Get* region:us-east-1', ''];
 

@@ -6,9 +6,12 @@ import { generateBucket } from '../test/fixtures/generator';
 
 export const SEED = 7;
 
+// Bundled runs (bench/runBundled.mjs) live elsewhere; the data stays in bench/data/.
+const BENCH_DIR = process.env.CTL_BENCH_ROOT ? join(process.env.CTL_BENCH_ROOT, 'bench') : __dirname;
+
 export async function benchBucket(events: number): Promise<string> {
-  const dir = join(__dirname, 'data', `timeline-${events}`);
-  const stamp = join(__dirname, 'data', `timeline-${events}.stamp.json`);
+  const dir = join(BENCH_DIR, 'data', `timeline-${events}`);
+  const stamp = join(BENCH_DIR, 'data', `timeline-${events}.stamp.json`);
   const want = JSON.stringify({ events, seed: SEED });
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want && existsSync(dir)) return dir;
   rmSync(dir, { recursive: true, force: true });
