@@ -5,14 +5,14 @@
 // same text (the floor any JSONC linter pays).
 // Usage (measures the code as shipped: bundled by esbuild like dist/, not through tsx):
 //   npx esbuild bench/lint.bench.ts --bundle --platform=node --main-fields=module,main --outfile=out/bench/lint.bench.js \
-//     && node --expose-gc out/bench/lint.bench.js [lines=5000] [runs=30]
+//     && node --expose-gc out/bench/lint.bench.js [lines=5000] [runs=50]
 // (npx tsx bench/lint.bench.ts also works; tsx's module wrappers make it somewhat slower.)
 import { cpus, loadavg } from 'node:os';
 import { parse as parseJsonc, parseTree } from 'jsonc-parser';
 import { completionsAt, hoverAt, lintText } from '../src/core/lint';
 
 const targetLines = Number(process.argv[2] ?? 5000);
-const runs = Number(process.argv[3] ?? 30);
+const runs = Number(process.argv[3] ?? 50);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -119,6 +119,7 @@ for (const [label, text] of [
   ['sparse template (every setting missing: insert fixes)', buildSparseDocument(targetLines)],
 ] as const) {
   const lineCount = text.split('\n').length;
+  const cold = measure(() => lintText(text));
   const first = lintText(text);
   const bySeverity = (sev: string) => first.findings.filter((f) => f.severity === sev).length;
   const fixes = first.findings.reduce((n, f) => n + f.fixes.length, 0);
@@ -128,7 +129,7 @@ for (const [label, text] of [
   // collected during another's measurement; a full GC between blocks when node has --expose-gc.
   const block = (fn: () => unknown): Sample[] => {
     (globalThis as { gc?: () => void }).gc?.();
-    for (let i = 0; i < 5; i++) fn();
+    for (let i = 0; i < 20; i++) fn(); // warm-up: the editor lints the same code on every pause
     return Array.from({ length: runs }, () => measure(fn));
   };
   const lint = block(() => lintText(text));
@@ -136,6 +137,7 @@ for (const [label, text] of [
   const values = block(() => parseJsonc(text, [], { allowTrailingComma: true }));
   const completion = block(() => completionsAt(text, at));
   const hover = block(() => hoverAt(text, at));
+  console.log(`  ${'lintText, first call (cold JIT)'.padEnd(36)} wall ${cold.wall.toFixed(1).padStart(6)} ms   cpu ${cold.cpu.toFixed(1).padStart(6)} ms`);
   const l = report('lintText (whole engine)', lint);
   const t = report('baseline: jsonc-parser parseTree', tree);
   report('baseline: jsonc-parser parse', values);
