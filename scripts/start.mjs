@@ -1,6 +1,8 @@
 // `npm start`: VS Code (code-server 4.139.1, in your browser) with CloudTrail Lens installed from
 // its freshly packaged .vsix, opened on the generated sample CloudTrail folder.
-// Usage: npm start [-- --port N] [-- --folder DIR]   (Ctrl-C stops everything it started)
+// Usage: npm start [-- --port N] [--folder DIR] [--state DIR] [--vsix FILE]
+// (Ctrl-C stops everything it started). The e2e runner starts its server through this script, so
+// the UI tests check exactly what `npm start` serves.
 // The server listens on 127.0.0.1 only; from another machine, forward the port over SSH.
 import { join, resolve } from 'node:path';
 import { ensureSetupOrExit, root, VSCODE_VERSION } from './setup.mjs';
@@ -17,10 +19,11 @@ function option(name) {
 async function main() {
   const tools = ensureSetupOrExit();
   // Kept between runs (ignored by git): your layout and settings in this VS Code survive a restart.
-  const home = join(root, '.vscode-test', 'start');
+  const home = resolve(option('state') ?? join(root, '.vscode-test', 'start'));
   const extensionsDir = join(home, 'extensions');
+  const vsix = resolve(option('vsix') ?? VSIX);
   console.log('building and packaging the extension…');
-  buildAndInstall(tools, extensionsDir, VSIX);
+  buildAndInstall(tools, extensionsDir, vsix);
   const folder = option('folder') ? resolve(option('folder')) : ensureSampleFolder();
 
   const wanted = Number(option('port') ?? process.env.PORT ?? 8080);
@@ -39,7 +42,7 @@ CloudTrail Lens is running in VS Code ${VSCODE_VERSION} (code-server), on ${fold
 
   Open ${url}
 
-  Packaged extension: ${VSIX}  (VS Code desktop: code --install-extension ${VSIX})
+  Packaged extension: ${vsix}  (VS Code desktop: code --install-extension ${vsix})
   Server log: ${server.logFile}
   From another machine: ssh -L ${port}:127.0.0.1:${port} <this host>, then open the URL above.
 

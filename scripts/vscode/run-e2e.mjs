@@ -1,6 +1,8 @@
 // Runs the end-to-end UI tests (test/e2e, mocha + playwright-core in Node) against one
-// code-server for the whole run, with the extension installed from its packaged .vsix (exactly
-// what a user installs) and the generated sample folder. Screenshots: test-output/e2e/.
+// code-server for the whole run, served by `npm start` itself (scripts/start.mjs: the packaged
+// .vsix installed, the generated sample folder) with a state folder of this run's own; at the
+// end it stops it the way a user does (Ctrl-C) and checks that nothing stays listening.
+// Screenshots: test-output/e2e/.
 // Usage: node scripts/vscode/run-e2e.mjs [--grep PATTERN]
 // Writes {"passed","failed","skipped"} to $CTL_STATS_FILE; exits non-zero when anything failed.
 import { spawn } from 'node:child_process';
@@ -10,9 +12,7 @@ import { join } from 'node:path';
 import { ensureSetupOrExit, root } from '../setup.mjs';
 import { browserEnv, CHROMIUM_ARGS } from './browser.mjs';
 import { killGroup, onCleanup, stopGroup } from './cleanup.mjs';
-import { startCodeServer } from './codeServer.mjs';
-import { buildAndInstall } from './extension.mjs';
-import { ensureSampleFolder } from './sample.mjs';
+import { freePort, portIsFree } from './codeServer.mjs';
 import { writeStats } from './stats.mjs';
 
 const timeoutS = Number(process.env.CTL_E2E_TIMEOUT_S ?? 420);
@@ -22,21 +22,20 @@ const e2eOutput = join(root, 'test-output', 'e2e');
 
 async function main() {
   const started = Date.now();
+  // Before npm start, so that a first install shows its progress.
   const tools = ensureSetupOrExit({ quiet: true });
   const runDir = mkdtempSync(join(tmpdir(), 'ctl-e2e-'));
   onCleanup(() => rmSync(runDir, { recursive: true, force: true }));
-  const extensionsDir = join(runDir, 'extensions');
-  // A .vsix of this run's own: other runs in this tree may be packaging at the same time.
-  buildAndInstall(tools, extensionsDir, join(runDir, 'cloudtrail-lens.vsix'));
-  const sample = ensureSampleFolder();
   // Each test clears only its own screenshot folder: other runs in this tree may be writing theirs.
   mkdirSync(e2eOutput, { recursive: true });
 
-  const server = await startCodeServer({ tools, extensionsDir });
-  console.log(`VS Code 1.139 (code-server) on ${server.base} with the packaged extension, workspace ${sample}`);
+  const server = await npmStart(runDir);
+  const sample = server.folder;
+  console.log(`VS Code 1.139 (code-server) served by npm start on ${server.base}, workspace ${sample}`);
   const statsFile = process.env.CTL_STATS_FILE ?? join(runDir, 'stats.json');
   rmSync(statsFile, { force: true });
   let outcome;
+  let stopProblem;
   try {
     const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
     const args = [
@@ -64,7 +63,14 @@ async function main() {
         CTL_E2E_CHROMIUM_ARGS: JSON.stringify(CHROMIUM_ARGS),
       },
     });
-    const forget = onCleanup(() => killGroup(child.pid));
+    // On an abort, SIGTERM lets start.mjs stop its code-server (its own process group) itself.
+  const forget = onCleanup(() => {
+    try {
+      process.kill(child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  });
     outcome = await new Promise((resolve) => {
       const timer = setTimeout(() => resolve({ timedOut: true }), timeoutS * 1000);
       child.once('exit', (code, signal) => {
@@ -75,7 +81,7 @@ async function main() {
     await stopGroup(child, 1000);
     forget();
   } finally {
-    await server.stop();
+    stopProblem = await server.stop();
   }
 
   let stats;
@@ -93,11 +99,75 @@ async function main() {
     console.error(`\nmocha ended (exit ${outcome.code ?? outcome.signal}) without reporting results: see its output above.`);
     stats = { passed: 0, failed: 1, skipped: 0 };
   }
+  if (stopProblem) {
+    console.error(`\n${stopProblem}`);
+    stats.failed += 1;
+    code ||= 1;
+  }
   if (code !== 0 && stats.failed === 0) stats.failed = 1;
   writeStats(stats);
   const shots = existsSync(e2eOutput) ? e2eOutput : '(none)';
   console.log(`e2e: ${stats.passed} passed, ${stats.failed} failed${stats.skipped ? `, ${stats.skipped} skipped` : ''} in ${Math.round((Date.now() - started) / 1000)} s; screenshots in ${shots}`);
   return stats.failed > 0 ? code || 1 : 0;
+}
+
+/**
+ * Starts `scripts/start.mjs` on a free port with this run's own state folder and .vsix, and
+ * waits for the URL it prints. stop() sends Ctrl-C (SIGINT) and returns a problem, if any.
+ */
+async function npmStart(runDir) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs'), '--port', String(port), '--state', join(runDir, 'state'), '--vsix', join(runDir, 'cloudtrail-lens.vsix')], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // On an abort, SIGTERM lets start.mjs stop its code-server (its own process group) itself.
+  const forget = onCleanup(() => {
+    try {
+      process.kill(child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  });
+  const url = await new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`npm start printed no URL within 300 s:\n${seen}`)), 300_000);
+    const onData = (chunk) => {
+      seen += chunk;
+      for (const line of String(chunk).split('\n')) if (line.trim() && !seen.includes('Open http')) console.log(`[npm start] ${line}`);
+      const m = /Open (http:\/\/\S+)/.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited (${code}) before serving:\n${seen}`));
+    });
+  });
+  const parsed = new URL(url);
+  return {
+    base: parsed.origin,
+    folder: parsed.searchParams.get('folder'),
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', () => resolve(true)));
+      child.kill('SIGINT');
+      const stopped = await Promise.race([exited, new Promise((r) => setTimeout(() => r(false), 15_000))]);
+      killGroup(child.pid);
+      forget();
+      if (!stopped) return 'npm start did not stop within 15 s of Ctrl-C (SIGINT).';
+      // The killed server's processes take a moment to go on a busy machine.
+      for (let i = 0; i < 50; i++) {
+        if (await portIsFree(port)) return undefined;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return `10 s after npm start stopped on Ctrl-C, something still listens on 127.0.0.1:${port}: code-server was left running.`;
+    },
+  };
 }
 
 main().then(
