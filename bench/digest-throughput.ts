@@ -7,9 +7,11 @@
 //   raw:      every log file read, gunzipped (node:zlib stream) and hashed with SHA-256, with the
 //             same concurrency as the validator, nothing else;
 //   validate: the full `validateSource` (listing, digests, signatures, every log hash).
-// Prints medians and validate/raw as a fraction of raw throughput, by wall time and by CPU time
-// of the process (zlib's threadpool included). The machine is shared, so the CPU-time ratio and
-// the median of per-run ratios (raw and validate run back to back) are the figures to trust.
+// Each measurement runs in a fresh child process (so neither inherits the other's heap or
+// threadpool state). Prints medians and validate/raw as a fraction of raw throughput, by wall
+// time and by CPU time of the process (zlib's threadpool included). The machine is shared, so
+// the CPU-time ratio and the median of per-run ratios (back-to-back pairs) are the figures to trust.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -118,7 +120,26 @@ async function validate(stamp: Stamp): Promise<Timing> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Runs one measurement in a child process: `--child raw|validate` prints {"wall","cpu"}. */
+function inChild(what: 'raw' | 'validate'): Timing {
+  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', __filename, '--child', what, '--concurrency', String(CONCURRENCY), '--gb', String(GB)], {
+    cwd: path.join(__dirname, '..'),
+    encoding: 'utf8',
+  });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`child ${what} failed: ${r.stderr}`);
+  return JSON.parse(line) as Timing;
+}
+
+async function child(what: string): Promise<void> {
+  const stamp = JSON.parse(readFileSync(STAMP, 'utf8')) as Stamp;
+  const t = what === 'raw' ? await raw(stamp.files) : await validate(stamp);
+  console.log(JSON.stringify(t));
+}
+
 async function main(): Promise<void> {
+  const childAt = process.argv.indexOf('--child');
+  if (childAt >= 0) return child(process.argv[childAt + 1]);
   const stamp = await ensureData();
   const gb = stamp.bytes / 1e9;
   console.log(`${stamp.files.length} log files, ${gb.toFixed(2)} GB uncompressed, ${(await dirSize(DIR) / 1e6).toFixed(0)} MB on disk; concurrency ${CONCURRENCY}, ${RUNS} runs`);
@@ -128,11 +149,11 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     // Alternate which goes first, so neither always runs right after the other.
     if (i % 2 === 0) {
-      rawT.push(await raw(stamp.files));
-      valT.push(await validate(stamp));
+      rawT.push(inChild('raw'));
+      valT.push(inChild('validate'));
     } else {
-      valT.push(await validate(stamp));
-      rawT.push(await raw(stamp.files));
+      valT.push(inChild('validate'));
+      rawT.push(inChild('raw'));
     }
     const [r, v] = [rawT[i], valT[i]];
     console.log(

@@ -14,6 +14,7 @@ const HOUR = 3600_000;
 const MINUTE = 60_000;
 /** A log delivered this long after the newest digest's end proves a later digest is due. */
 const DIGEST_DUE = HOUR + 15 * MINUTE;
+const CHAINS_AT_ONCE = 4;
 
 export interface ValidateOptions {
   publicKeys: PublicKeyRing;
@@ -75,10 +76,21 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
   const reports: ChainReport[] = [];
   const coverage = new Map<string, Array<[number, number]>>();
   const listedByGroup = new Map<string, Set<string>>();
-  for (const chain of chains) {
-    const walker = new ChainWalker(source, chain, options, startTime, endTime, arn ? options.trailArn! : trailArnOf(chain.id));
-    const report = await walker.walk();
-    reports.push(report);
+  // Chains are walked a few at a time, sharing one limit on the log files being hashed, so the
+  // hashing never waits at the start or end of a chain.
+  const limiter = new Limiter(Math.max(1, options.concurrency ?? 4));
+  const walkers = chains.map((chain) => new ChainWalker(source, chain, options, startTime, endTime, arn ? options.trailArn! : trailArnOf(chain.id), limiter));
+  let nextChain = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CHAINS_AT_ONCE, walkers.length) }, async () => {
+      while (nextChain < walkers.length) {
+        const i = nextChain++;
+        reports[i] = await walkers[i].walk();
+      }
+    }),
+  );
+  for (const [i, chain] of chains.entries()) {
+    const walker = walkers[i];
     const gk = groupKey(chain.id);
     let listed = listedByGroup.get(gk);
     if (!listed) listedByGroup.set(gk, (listed = new Set()));
@@ -130,6 +142,27 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
     return list;
   }
 }
+/** At most `max` tasks at once, in the order they asked. */
+class Limiter {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly max: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    // A finished task hands its slot straight to the next waiter, so the limit is never exceeded.
+    if (this.running >= this.max) await new Promise<void>((r) => this.waiting.push(r));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
 interface LoadedDigest {
   key: string;
   bucket: string;
@@ -159,6 +192,7 @@ class ChainWalker {
     private readonly start: number,
     private readonly end: number,
     trailArn: string,
+    private readonly limiter: Limiter,
   ) {
     this.report = {
       chain: chain.id,
@@ -461,22 +495,7 @@ class ChainWalker {
 
   /** §5.3 step 4.3: every listed log, hashed concurrently (shared limit across digests), results in array order. */
   private hashLogs(digestKey: string, entries: DigestLogEntry[]): Promise<LogVerdict[]> {
-    return Promise.all(entries.map((e) => this.limit(() => this.checkLog(digestKey, e))));
-  }
-
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
-  private async limit<T>(task: () => Promise<T>): Promise<T> {
-    // A finished task hands its slot straight to the next waiter, so the limit is never exceeded.
-    if (this.running >= Math.max(1, this.options.concurrency ?? 4)) await new Promise<void>((r) => this.waiting.push(r));
-    else this.running++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
+    return Promise.all(entries.map((e) => this.limiter.run(() => this.checkLog(digestKey, e))));
   }
 
   private async checkLog(digestKey: string, entry: DigestLogEntry): Promise<LogVerdict> {
