@@ -1,0 +1,288 @@
+// An S3 bucket (and optional key prefix) as a LogSource, over AWS SDK for JavaScript v3.
+//
+// Keys are relative to the BUCKET root (prefix included), like the keys digests list in
+// `logFiles[].s3Object`, so digest validation, the signatures file and the layout parser see the
+// same keys as for a local copy of the bucket. The configured prefix limits what is reachable:
+// levels above it list only the next folder on the way down (without a request), levels below
+// it are one ListObjectsV2 with Delimiter '/' (all pages) each, so the layout-pruned explorer
+// never lists more than the level it opens.
+//
+// Credentials come from the SDK's standard chain (environment, shared config/credentials files,
+// named profiles, IAM Identity Center/SSO, container and instance roles). Nothing here ever logs
+// or returns a secret: error messages name the bucket, key, profile and what to do.
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  ListObjectsV2CommandOutput,
+  S3Client,
+  S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { compareKeys } from './folder';
+import { LogSource, ReadOptions, SourceEntry, SourceError, SourceObject } from './source';
+
+export interface S3Location {
+  bucket: string;
+  /** '' or a key prefix; a trailing '/' is added when missing. */
+  prefix?: string;
+  /** A named profile of the shared config/credentials files (SSO profiles included). */
+  profile?: string;
+  /** The bucket's region; when absent the SDK's configured region, redirects followed. */
+  region?: string;
+  /** An S3-compatible endpoint (e.g. https://minio.example:9000); path-style addressing is used. */
+  endpoint?: string;
+}
+
+export interface S3SourceOptions {
+  /** Explicit credentials (tests, or a caller that resolved them itself); else the standard chain. */
+  credentials?: S3ClientConfig['credentials'];
+  /** Attempts per request including the first (the SDK retries throttling and 5xx with backoff). */
+  maxAttempts?: number;
+  /** Keys per listing page (S3's maximum and default is 1000). */
+  pageSize?: number;
+  /** Another cache of bytes by bucket/key/ETag (see S3ObjectCache). */
+  cache?: ObjectCache;
+  /** A client to use instead of building one (the options above are then ignored). */
+  client?: S3Client;
+}
+
+/** Where S3Source keeps downloaded objects; see s3Cache.ts. */
+export interface ObjectCache {
+  get(bucket: string, key: string, etag: string): Promise<Uint8Array | undefined>;
+  put(bucket: string, key: string, etag: string, bytes: Uint8Array): Promise<void>;
+  /** The cached file of the newest version seen of the key, if any. */
+  pathOf(bucket: string, key: string, etag?: string): string | undefined;
+  /** The ETag of the key's cached copy, when there is one (for a conditional GET). */
+  etagOf(bucket: string, key: string): string | undefined;
+}
+
+/** Normalises a prefix to '' or `a/b/`. */
+export function normalizePrefix(prefix: string | undefined): string {
+  const p = (prefix ?? '').replace(/^\/+/, '');
+  return p === '' || p.endsWith('/') ? p : `${p}/`;
+}
+
+export class S3Source implements LogSource {
+  readonly type = 's3';
+  readonly bucket: string;
+  readonly prefix: string;
+  /** Requests sent to S3 so far (listing pages, HEADs, GETs), for tests and diagnostics. */
+  requests = 0;
+  private readonly client: S3Client;
+  private readonly cache?: ObjectCache;
+  private readonly pageSize?: number;
+  /** ETags seen in listings, so a cached object is used without asking S3 again. */
+  private readonly listedEtags = new Map<string, string>();
+  private readonly metadataCache = new Map<string, Promise<Record<string, string> | undefined>>();
+
+  constructor(
+    readonly location: S3Location,
+    options: S3SourceOptions = {},
+  ) {
+    this.bucket = location.bucket;
+    this.prefix = normalizePrefix(location.prefix);
+    this.cache = options.cache;
+    this.pageSize = options.pageSize;
+    this.client = options.client ?? new S3Client(s3ClientConfig(location, options));
+  }
+
+  get label(): string {
+    return `s3://${this.bucket}/${this.prefix}`;
+  }
+
+  /** s3://bucket/key for a key of this source. */
+  uri(key: string): string {
+    return `s3://${this.bucket}/${key}`;
+  }
+
+  dispose(): void {
+    this.client.destroy();
+  }
+
+  async listLevel(prefix: string, signal?: AbortSignal): Promise<SourceEntry[]> {
+    const above = this.towardPrefix(prefix);
+    if (above) return [above];
+    if (!this.reachable(prefix)) return [];
+    const entries: SourceEntry[] = [];
+    let token: string | undefined;
+    do {
+      const page: ListObjectsV2CommandOutput = await this.send(
+        (o) => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token, MaxKeys: this.pageSize }), o),
+        prefix,
+        signal,
+      );
+      for (const p of page.CommonPrefixes ?? []) if (p.Prefix) entries.push({ kind: 'prefix', prefix: p.Prefix });
+      for (const o of page.Contents ?? []) {
+        // A "folder marker" object (key ending in '/') made by consoles is not a file.
+        if (o.Key && o.Key !== prefix && !o.Key.endsWith('/')) entries.push(this.objectOf(o));
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return entries.sort((a, b) => compareKeys(a.kind === 'object' ? a.key : a.prefix, b.kind === 'object' ? b.key : b.prefix));
+  }
+
+  async *listAll(prefix: string, signal?: AbortSignal): AsyncIterable<SourceObject> {
+    // Above the configured prefix, everything reachable is under the prefix itself.
+    const start = this.prefix.startsWith(prefix) ? this.prefix : prefix;
+    if (!this.reachable(start)) return;
+    let token: string | undefined;
+    do {
+      const page: ListObjectsV2CommandOutput = await this.send((o) => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: start, ContinuationToken: token, MaxKeys: this.pageSize }), o), start, signal);
+      for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) yield this.objectOf(o);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async read(key: string, options: ReadOptions = {}): Promise<Uint8Array> {
+    if (!this.reachable(key)) throw new SourceError('not-found', key, `${this.uri(key)}: outside the source ${this.label}`);
+    const cache = this.cache;
+    const listed = this.listedEtags.get(key);
+    if (cache && listed) {
+      const hit = await cache.get(this.bucket, key, listed);
+      if (hit) return hit;
+    }
+    const cachedEtag = cache?.etagOf(this.bucket, key);
+    let res;
+    try {
+      res = await this.send((o) => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: cachedEtag }), o), key, options.signal);
+    } catch (e) {
+      // 304: the cached copy is the current one.
+      if (cache && cachedEtag && isNotModified(e)) {
+        const hit = await cache.get(this.bucket, key, cachedEtag);
+        if (hit) {
+          this.listedEtags.set(key, cachedEtag);
+          return hit;
+        }
+        return this.read(key, options); // the cached file vanished meanwhile: fetch it whole
+      }
+      throw e;
+    }
+    const size = res.ContentLength ?? 0;
+    if (options.maxBytes !== undefined && size > options.maxBytes) {
+      res.Body?.transformToWebStream().cancel().catch(() => undefined);
+      throw new SourceError('too-large', key, `${this.uri(key)}: ${size} bytes is larger than the limit of ${options.maxBytes} bytes`);
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = res.Body ? await res.Body.transformToByteArray() : new Uint8Array(0);
+    } catch (e) {
+      throw this.toSourceError(e, key, options.signal);
+    }
+    if (res.ContentLength !== undefined && bytes.length !== res.ContentLength) {
+      throw new SourceError('network', key, `${this.uri(key)}: the download stopped after ${bytes.length} of ${res.ContentLength} bytes (connection lost); try again`);
+    }
+    if (res.Metadata) this.metadataCache.set(key, Promise.resolve(res.Metadata));
+    const etag = res.ETag;
+    if (etag) {
+      this.listedEtags.set(key, etag);
+      if (cache) await cache.put(this.bucket, key, etag, bytes);
+    }
+    return bytes;
+  }
+
+  localPath(key: string): string | undefined {
+    return this.cache?.pathOf(this.bucket, key, this.listedEtags.get(key));
+  }
+
+  /** The object's user metadata (`x-amz-meta-*`), e.g. a digest's `signature`, from HeadObject. */
+  metadata(key: string): Promise<Record<string, string> | undefined> {
+    let m = this.metadataCache.get(key);
+    if (!m) {
+      m = this.send((o) => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), o), key).then((h) => h.Metadata ?? {});
+      m.catch(() => this.metadataCache.delete(key)); // a failure is not remembered
+      this.metadataCache.set(key, m);
+    }
+    return m;
+  }
+
+  /** Above the configured prefix: the one folder on the way down to it. */
+  private towardPrefix(prefix: string): SourceEntry | undefined {
+    if (prefix.length >= this.prefix.length || !this.prefix.startsWith(prefix)) return undefined;
+    const next = this.prefix.indexOf('/', prefix.length);
+    return { kind: 'prefix', prefix: this.prefix.slice(0, next + 1) };
+  }
+
+  private reachable(key: string): boolean {
+    return key.startsWith(this.prefix);
+  }
+
+  private objectOf(o: { Key?: string; Size?: number; LastModified?: Date; ETag?: string }): SourceObject {
+    const key = o.Key as string;
+    if (o.ETag) this.listedEtags.set(key, o.ETag);
+    return { kind: 'object', key, size: o.Size ?? 0, modified: o.LastModified?.getTime(), etag: o.ETag };
+  }
+
+  private async send<T>(request: (options: { abortSignal?: AbortSignal }) => Promise<T>, key: string, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw new SourceError('cancelled', key, 'cancelled');
+    this.requests++;
+    try {
+      return await request({ abortSignal: signal });
+    } catch (e) {
+      if (isNotModified(e)) throw e;
+      throw this.toSourceError(e, key, signal);
+    }
+  }
+
+  private toSourceError(e: unknown, key: string, signal?: AbortSignal): SourceError {
+    return s3Error(e, { bucket: this.bucket, key, profile: this.location.profile, endpoint: this.location.endpoint, aborted: signal?.aborted });
+  }
+}
+
+export function s3ClientConfig(location: S3Location, options: S3SourceOptions = {}): S3ClientConfig {
+  return {
+    region: location.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    // Without a configured region the bucket's own is found from S3's redirect.
+    followRegionRedirects: true,
+    credentials: options.credentials ?? fromNodeProviderChain(location.profile ? { profile: location.profile } : {}),
+    maxAttempts: options.maxAttempts ?? 5,
+    ...(location.endpoint ? { endpoint: location.endpoint, forcePathStyle: true } : {}),
+  };
+}
+
+function isNotModified(e: unknown): boolean {
+  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return err?.$metadata?.httpStatusCode === 304 || err?.name === 'NotModified' || err?.name === '304';
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+
+/** A clear SourceError for an SDK failure: what happened to which object, and what to do. */
+export function s3Error(e: unknown, ctx: { bucket: string; key: string; profile?: string; endpoint?: string; aborted?: boolean }): SourceError {
+  if (e instanceof SourceError) return e;
+  const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
+  const name = err?.name ?? '';
+  const status = err?.$metadata?.httpStatusCode;
+  const where = ctx.key ? `s3://${ctx.bucket}/${ctx.key}` : `s3://${ctx.bucket}`;
+  const profile = ctx.profile ? `profile "${ctx.profile}"` : 'the default credentials';
+  const message = err?.message ?? String(e);
+  if (ctx.aborted || name === 'AbortError') return new SourceError('cancelled', ctx.key, 'cancelled');
+  if (name === 'NoSuchBucket') return new SourceError('not-found', ctx.key, `s3://${ctx.bucket}: no such bucket (check the bucket name${ctx.endpoint ? ` and the endpoint ${ctx.endpoint}` : ''})`);
+  if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) return new SourceError('not-found', ctx.key, `${where}: no such object (it was deleted or moved; refresh the explorer)`);
+  if (/sso/i.test(name) || /sso (session|token)|sso login/i.test(message)) {
+    return new SourceError('access-denied', ctx.key, `${where}: the IAM Identity Center (SSO) session of ${profile} has expired or is invalid; run "aws sso login${ctx.profile ? ` --profile ${ctx.profile}` : ''}" and refresh`);
+  }
+  if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || name === 'TokenRefreshRequired') {
+    return new SourceError('access-denied', ctx.key, `${where}: the credentials of ${profile} have expired; renew them (e.g. "aws sso login" or new session credentials) and refresh`);
+  }
+  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+    return new SourceError('access-denied', ctx.key, `${where}: no AWS credentials found for ${profile} (set a profile on the source, AWS_PROFILE, or run "aws configure" / "aws sso login")`);
+  }
+  if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch') {
+    return new SourceError('access-denied', ctx.key, `${where}: the access key of ${profile} is not accepted (${name}); check the credentials`);
+  }
+  if (name === 'AccessDenied' || name === 'Forbidden' || status === 403) {
+    return new SourceError('access-denied', ctx.key, `${where}: access denied for ${profile} (the identity needs s3:ListBucket on the bucket and s3:GetObject on the keys; check the bucket policy and KMS key policy)`);
+  }
+  if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || status === 301) {
+    return new SourceError('io', ctx.key, `${where}: the bucket is in another region; set "region" on the source`);
+  }
+  if (name === 'SlowDown' || name === 'ThrottlingException' || name === 'TooManyRequestsException' || status === 503) {
+    return new SourceError('network', ctx.key, `${where}: S3 is throttling requests (still after retries with backoff); wait a moment and try again`);
+  }
+  const code = err?.code ?? err?.cause?.code;
+  if ((code && NETWORK_CODES.has(code)) || name === 'TimeoutError' || name === 'RequestTimeout' || /socket hang up|network|ECONNREFUSED|ECONNRESET|ENOTFOUND|premature close|aborted/i.test(message)) {
+    return new SourceError('network', ctx.key, `${where}: cannot reach S3${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} (${code ?? name ?? 'network error'}); check the network connection and try again`);
+  }
+  return new SourceError('io', ctx.key, `${where}: ${name && name !== 'Error' ? `${name}: ` : ''}${message}`);
+}
