@@ -22,6 +22,7 @@ export const DOCS = {
   cloudWatchLogs: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html',
   startLogging: 'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_StartLogging.html',
   securityHub: 'https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html',
+  cfnTrail: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html',
 } as const;
 
 export const LIMITS = {

@@ -205,6 +205,18 @@ describe('lint rules: trail settings', () => {
     expectFires(putBasic([{}]).replace('my-trail', 'my trail'), 'trail-name');
   });
 
+  it('cfn-required-property: IsLogging and S3BucketName in a template', () => {
+    const { IsLogging: _l, ...noLogging } = goodCfnProps();
+    const [f] = expectFires(cfn(noLogging), 'cfn-required-property', 1);
+    assert.match(f.message, /required IsLogging property/);
+    assert.equal(f.fixes[0].title, 'Add "IsLogging": true');
+    const { S3BucketName: _b, ...noBucket } = goodCfnProps();
+    expectFires(cfn(noBucket), 'cfn-required-property');
+    expectQuiet(cfn(goodCfnProps({ S3BucketName: { Ref: 'Bucket' } })), 'cfn-required-property');
+    // A create-trail input is not a template.
+    expectQuiet(createTrail(), 'cfn-required-property');
+  });
+
   it('s3-key-prefix-length and sns-topic-name-length', () => {
     expectFires(createTrail({ S3KeyPrefix: 'p'.repeat(201) }), 's3-key-prefix-length');
     expectQuiet(createTrail({ S3KeyPrefix: 'p'.repeat(200) }), 's3-key-prefix-length');

@@ -125,4 +125,27 @@ export const insightType = defineRule(
   },
 );
 
-export const TRAIL_RULES = [trailName, s3KeyPrefixLength, snsTopicNameLength, cloudWatchLogsPair, multiRegionNeedsGlobal, insightType];
+export const cfnRequiredProperty = defineRule(
+  {
+    id: 'cfn-required-property',
+    group: 'correctness',
+    severity: 'error',
+    title: 'AWS::CloudTrail::Trail without IsLogging or S3BucketName',
+    description: 'IsLogging and S3BucketName are required properties of an AWS::CloudTrail::Trail resource; CloudFormation rejects the template without them.',
+    docUrl: DOCS.cfnTrail,
+  },
+  (ctx) => {
+    const t = ctx.target;
+    if (t.kind !== 'cloudformation') return;
+    const missing = ['IsLogging', 'S3BucketName'].filter((k) => !prop(t.object, k));
+    if (!missing.length) return;
+    const logicalId = t.object.parent?.parent?.parent?.children?.[0];
+    ctx.report({
+      node: logicalId ?? { offset: t.object.offset, length: 1 },
+      message: `The trail resource lacks the required ${missing.join(' and ')} propert${missing.length > 1 ? 'ies' : 'y'}.`,
+      fixes: missing.includes('IsLogging') ? [{ title: 'Add "IsLogging": true', edits: setProperty(ctx.text, t.object, 'IsLogging', true) }] : [],
+    });
+  },
+);
+
+export const TRAIL_RULES = [cfnRequiredProperty, trailName, s3KeyPrefixLength, snsTopicNameLength, cloudWatchLogsPair, multiRegionNeedsGlobal, insightType];
