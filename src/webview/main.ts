@@ -48,6 +48,8 @@ let querySeq = 0;
 let matches = 0;
 let loading = false;
 let lastReload = 0;
+/** How long the last query took to answer: reloads while loading back off by it. */
+let lastQueryCost = 0;
 let reloadTimer: ReturnType<typeof setTimeout> | undefined;
 let typingTimer: ReturnType<typeof setTimeout> | undefined;
 let detailSeq = 0;
@@ -316,8 +318,10 @@ async function runQuery(opts: { resetScroll?: boolean; keepSelection?: boolean; 
     if (seq === querySeq) showLoadError(`The query failed: ${e instanceof Error ? e.message : String(e)}`);
     return;
   }
-  if (seq !== querySeq) return;
   const arrived = performance.now();
+  lastQueryCost = arrived - started;
+  lastReload = Date.now();
+  if (seq !== querySeq) return;
   filterBox.showError(reply.error);
   if (reply.error) {
     document.body.dataset.busy = 'false';
@@ -422,7 +426,10 @@ function onHostEvent(msg: ToWebview): void {
     total = msg.total;
     // New events: refresh the view, at most every RELOAD_THROTTLE_MS while loading.
     clearTimeout(reloadTimer);
-    const wait = msg.progress.loading ? Math.max(0, RELOAD_THROTTLE_MS - (Date.now() - lastReload)) : 0;
+    // A reload competes with loading for the host's thread: the costlier queries are (a big
+    // index), the less often the view refreshes while files are still being read.
+    const gap = Math.max(RELOAD_THROTTLE_MS, 3 * lastQueryCost);
+    const wait = msg.progress.loading ? Math.max(0, gap - (Date.now() - lastReload)) : 0;
     reloadTimer = setTimeout(() => void runQuery({}), wait);
   } else if (msg.type === 'setFilter') {
     state.preset = msg.range ? 'custom' : 'all';
