@@ -4,9 +4,12 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { CloudTrailCatalog } from '../../src/core/sources/catalog';
+import { FolderSource } from '../../src/core/sources/folder';
 import type { CloudTrailLensApi } from '../../src/extension/extension';
+import { generateSample } from '../../src/extension/sources/sample';
 import type { ExplorerElement, NodeElement } from '../../src/extension/tree/explorerProvider';
 import { sampleFolder, waitFor, waitForActivation } from './support/host';
 
@@ -184,5 +187,42 @@ describe('CloudTrail explorer sources from the setting', function () {
     await api.explorer.registry.remove((folder as Extract<typeof folder, { kind: 'source' }>).entry);
     await waitFor(async () => !(await sources()).some((s) => s.kind === 'source' && s.entry.origin === 'setting' && s.entry.config.type === 'folder'), 10_000, 'the removed source is still shown');
     assert.ok((await sources()).some((s) => s.kind === 'source' && s.entry.config.type === 's3'), 'removing one source removed another');
+  });
+});
+
+describe('CloudTrail explorer sample', function () {
+  this.timeout(120_000);
+
+  it('Open Sample shows the sample for the session without writing settings', async () => {
+    const api = await waitForActivation<CloudTrailLensApi>();
+    const before = vscode.workspace.getConfiguration('cloudtrailLens').inspect('sources');
+    await vscode.commands.executeCommand('cloudtrailLens.openSample');
+    // Run from the project, the sample is sample-data/ — here also the workspace folder, which
+    // the explorer shows once, not twice.
+    assert.ok(process.env.CTL_PROJECT_ROOT, 'the runner did not say where the project is (CTL_PROJECT_ROOT)');
+    const sample = realpathSync(join(process.env.CTL_PROJECT_ROOT, 'sample-data'));
+    const shown = api.explorer.registry.entries.filter((e) => e.source && realpathSync(e.source.label) === sample);
+    assert.equal(shown.length, 1, `the sample is shown ${shown.length} times`);
+    const after = vscode.workspace.getConfiguration('cloudtrailLens').inspect('sources');
+    assert.deepEqual([after?.globalValue, after?.workspaceValue], [before?.globalValue, before?.workspaceValue]);
+  });
+
+  it('an installed extension generates the sample: a named trail over three accounts', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'ctl-it-sample-')), 'sample');
+    try {
+      await generateSample(dir);
+      const catalog = new CloudTrailCatalog(new FolderSource(dir));
+      const [location] = await catalog.roots();
+      assert.equal(location.type, 'location');
+      assert.deepEqual(location.type === 'location' && location.trails.map((t) => t.name), ['org-trail']);
+      const top = (await catalog.children(location)).map((n) => (n.type === 'account' ? n.accountId : n.type === 'organization' ? n.organizationId : n.type));
+      assert.equal(top.length, 2, JSON.stringify(top));
+      // Made once: a second call finds it complete and leaves it alone.
+      const stamp = statSync(join(dir, 'AWSLogs')).mtimeMs;
+      await generateSample(dir);
+      assert.equal(statSync(join(dir, 'AWSLogs')).mtimeMs, stamp);
+    } finally {
+      rmSync(dirname(dir), { recursive: true, force: true });
+    }
   });
 });
