@@ -145,7 +145,8 @@ export interface Hover {
 
 export function hoverAt(text: string, offset: number): Hover | undefined {
   const root = parse(text);
-  if (!root) return undefined;
+  // Only in trail configurations: keys such as IsLogging may mean something else elsewhere.
+  if (!root || !recognise(root).length) return undefined;
   const node = findNodeAtOffset(root, offset);
   if (!node || node.type !== 'string') return undefined;
   const s = node.value as string;

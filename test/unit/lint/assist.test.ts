@@ -53,16 +53,18 @@ describe('lint assist: completion', () => {
 
 describe('lint assist: hover', () => {
   it('explains field names, operators and trail settings', () => {
-    const [t1, o1] = at('{"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "read|Only", "Equals": ["true"]}]}]}');
+    const [t1, o1] = at('{"TrailName": "t-1", "AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "read|Only", "Equals": ["true"]}]}]}');
     assert.match(hoverAt(t1, o1)!.markdown, /\*\*readOnly\*\*.*Equals.*\n\nAllowed in: Management, Data selectors/s);
-    const [t2, o2] = at('{"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventName", "NotStarts|With": ["Get"]}]}]}');
+    const [t2, o2] = at('{"TrailName": "t-1", "AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventName", "NotStarts|With": ["Get"]}]}]}');
     assert.match(hoverAt(t2, o2)!.markdown, /\*\*NotStartsWith\*\* — Excludes/);
     const [t3, o3] = at('{"Name": "t", "S3BucketName": "b", "EnableLogFile|Validation": false}');
     assert.match(hoverAt(t3, o3)!.markdown, /CIS 3\.2/);
   });
 
-  it('says nothing over unrelated strings', () => {
-    const [t, o] = at('{"Name": "my-tr|ail"}');
+  it('says nothing over unrelated strings, nor in documents that configure no trail', () => {
+    const [t, o] = at('{"Name": "my-tr|ail", "S3BucketName": "b"}');
     assert.equal(hoverAt(t, o), undefined);
+    const [t2, o2] = at('{"settings": {"IsLog|ging": true}}');
+    assert.equal(hoverAt(t2, o2), undefined);
   });
 });
