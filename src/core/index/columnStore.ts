@@ -87,9 +87,9 @@ export class ColumnStore {
     return first;
   }
 
-  /** Gives back the growth headroom (after a load: the arrays are then exactly full). */
+  /** Gives back growth headroom after a load, when it is worth a copy (over a quarter). */
   trim(): void {
-    if (this.capacity === this.size) return;
+    if (this.capacity <= this.size * 1.25) return;
     const n = this.size;
     this.times = this.times.slice(0, n);
     this.fileOf = this.fileOf.slice(0, n);

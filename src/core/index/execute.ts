@@ -16,6 +16,8 @@ export interface ExecutionContext {
   order(): Uint32Array;
   /** Each row's position in order(). */
   rank(): Uint32Array;
+  /** Per-evaluation memo of simpleTests. */
+  simple?: Map<TermNode, RowTest[] | undefined>;
   /** matchesRecord(node) on the raw records of `rows`; a 0/1 answer per row, in order. */
   matchRaw(node: QueryNode, rows: Uint32Array, signal?: AbortSignal): Promise<Uint8Array>;
 }
@@ -39,7 +41,7 @@ export function isIndexed(node: QueryNode, store: ColumnStore): boolean {
 
 /** The set of rows matching `node`, as a 0/1 mask over all rows. */
 export async function evaluate(ctx: ExecutionContext, node: QueryNode, signal?: AbortSignal): Promise<Uint8Array> {
-  return evalNode(ctx, node, null, signal);
+  return evalNode({ ...ctx, simple: new Map() }, node, null, signal);
 }
 
 /**
@@ -48,6 +50,10 @@ export async function evaluate(ctx: ExecutionContext, node: QueryNode, signal?: 
  */
 async function evalNode(ctx: ExecutionContext, node: QueryNode, restrict: Uint8Array | null, signal?: AbortSignal): Promise<Uint8Array> {
   const n = ctx.store.size;
+  if (node.kind !== 'term' && node.kind !== 'all') {
+    const compiled = compileSimple(ctx, node);
+    if (compiled) return compiled(restrict);
+  }
   switch (node.kind) {
     case 'all':
       return new Uint8Array(n).fill(1);
@@ -55,11 +61,10 @@ async function evalNode(ctx: ExecutionContext, node: QueryNode, restrict: Uint8A
       // Terms that the columns answer without exceptions run together in one pass over the
       // rows; then the other indexed children, then those needing raw records, each only on
       // the rows that survived.
-      const simple: RowTest[][] = [];
+      const simple: TermNode[] = [];
       const rest: QueryNode[] = [];
       for (const child of node.children) {
-        const tests = child.kind === 'term' ? simpleTests(ctx, child) : undefined;
-        if (tests) simple.push(tests);
+        if (child.kind === 'term' && simpleTests(ctx, child)) simple.push(child);
         else rest.push(child);
       }
       const children = rest.sort((a, b) => Number(isIndexed(b, ctx.store)) - Number(isIndexed(a, ctx.store)));
@@ -95,10 +100,17 @@ async function evalNode(ctx: ExecutionContext, node: QueryNode, restrict: Uint8A
 
 /** One way a row can satisfy a term: its id in a column maps to 1 in the table, or its time
  * rank falls in [from, to). */
-type RowTest = { ids: Uint32Array; table: Uint8Array } | { from: number; to: number };
+export type RowTest = { ids: Uint32Array; table: Uint8Array } | { from: number; to: number };
 
 /** The tests of a term the columns answer exactly for every row, or undefined. */
 function simpleTests(ctx: ExecutionContext, term: TermNode): RowTest[] | undefined {
+  if (ctx.simple?.has(term)) return ctx.simple.get(term);
+  const tests = computeSimpleTests(ctx, term);
+  ctx.simple?.set(term, tests);
+  return tests;
+}
+
+function computeSimpleTests(ctx: ExecutionContext, term: TermNode): RowTest[] | undefined {
   const store = ctx.store;
   if (store.rowIrregular.length > 0 || term.fields.length === 0) return undefined;
   const tests: RowTest[] = [];
@@ -117,38 +129,76 @@ function simpleTests(ctx: ExecutionContext, term: TermNode): RowTest[] | undefin
   return tests;
 }
 
-function fusedAnd(ctx: ExecutionContext, terms: RowTest[][], restrict: Uint8Array | null): Uint8Array {
-  const n = ctx.store.size;
-  const mask = new Uint8Array(n);
-  if (terms.every((t) => t.length === 1 && 'ids' in t[0])) {
-    // The common case, kept monomorphic: every term one column.
-    const ids = terms.map((t) => (t[0] as { ids: Uint32Array }).ids);
-    const tables = terms.map((t) => (t[0] as { table: Uint8Array }).table);
-    const k = ids.length;
-    for (let r = 0; r < n; r++) {
-      if (restrict && restrict[r] !== 1) continue;
-      let j = 0;
-      while (j < k && tables[j][ids[j][r]] === 1) j++;
-      if (j === k) mask[r] = 1;
-    }
-    return mask;
-  }
-  const rank = ctx.rank();
-  rows: for (let r = 0; r < n; r++) {
-    if (restrict && restrict[r] !== 1) continue;
-    for (const tests of terms) {
-      let ok = false;
-      for (const t of tests) {
-        if ('ids' in t ? t.table[t.ids[r]] === 1 : rank[r] >= t.from && rank[r] < t.to) {
-          ok = true;
-          break;
-        }
+/**
+ * A tree of simple terms (see simpleTests) compiled into one loop over the rows: the whole
+ * condition is evaluated per row with no intermediate masks. The generated code refers only to
+ * numbered arrays and numbers, never to query text.
+ */
+function compileSimple(ctx: ExecutionContext, node: QueryNode): ((restrict: Uint8Array | null) => Uint8Array) | undefined {
+  const tables: Uint8Array[] = [];
+  const ids: Uint32Array[] = [];
+  const bounds: number[] = [];
+  let usesRank = false;
+  const expr = (n: QueryNode): string | undefined => {
+    switch (n.kind) {
+      case 'all':
+        return 'true';
+      case 'text':
+        return undefined;
+      case 'not': {
+        const e = expr(n.child);
+        return e === undefined ? undefined : `!(${e})`;
       }
-      if (!ok) continue rows;
+      case 'and':
+      case 'or': {
+        if (n.children.length === 0) return n.kind === 'and' ? 'true' : 'false';
+        const parts = n.children.map(expr);
+        if (parts.some((p) => p === undefined)) return undefined;
+        return `(${parts.join(n.kind === 'and' ? ' && ' : ' || ')})`;
+      }
+      case 'term': {
+        const tests = simpleTests(ctx, n);
+        if (!tests) return undefined;
+        return `(${tests
+          .map((t) => {
+            if ('ids' in t) {
+              tables.push(t.table);
+              ids.push(t.ids);
+              return `t${tables.length - 1}[i${ids.length - 1}[r]] === 1`;
+            }
+            usesRank = true;
+            bounds.push(t.from, t.to);
+            return `(rank[r] >= b[${bounds.length - 2}] && rank[r] < b[${bounds.length - 1}])`;
+          })
+          .join(' || ')})`;
+      }
     }
-    mask[r] = 1;
+  };
+  const e = expr(node);
+  if (e === undefined) return undefined;
+  const locals = tables.map((_, k) => `const t${k} = tables[${k}], i${k} = ids[${k}];`).join('\n');
+  const body = `${locals}
+    const mask = new Uint8Array(n);
+    if (restrict === null) { for (let r = 0; r < n; r++) if (${e}) mask[r] = 1; }
+    else { for (let r = 0; r < n; r++) if (restrict[r] === 1 && ${e}) mask[r] = 1; }
+    return mask;`;
+  // Compiled once per query shape, so a repeated or refined query runs optimised code.
+  let loop = compiledLoops.get(body);
+  if (!loop) {
+    loop = new Function('tables', 'ids', 'rank', 'b', 'n', 'restrict', body) as CompiledLoop;
+    if (compiledLoops.size > 200) compiledLoops.clear();
+    compiledLoops.set(body, loop);
   }
-  return mask;
+  const rank = usesRank ? ctx.rank() : null;
+  const run = loop;
+  return (restrict) => run(tables, ids, rank, Float64Array.from(bounds), ctx.store.size, restrict);
+}
+
+type CompiledLoop = (t: Uint8Array[], i: Uint32Array[], rank: Uint32Array | null, bounds: Float64Array, n: number, restrict: Uint8Array | null) => Uint8Array;
+const compiledLoops = new Map<string, CompiledLoop>();
+
+function fusedAnd(ctx: ExecutionContext, terms: TermNode[], restrict: Uint8Array | null): Uint8Array {
+  return compileSimple(ctx, { kind: 'and', children: terms })!(restrict);
 }
 
 async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Array | null, signal?: AbortSignal): Promise<Uint8Array> {
