@@ -17,12 +17,13 @@ import { loadEventFiles, LoadProgress } from '../core/ingest/load';
 import { WorkerPool } from '../core/ingest/pool';
 import { DiscoveredEventFile, discover } from '../core/sources/discover';
 import { FolderSource } from '../core/sources/folder';
-import type { SourceObject } from '../core/sources/source';
+import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
+import { SourceError, type SourceObject } from '../core/sources/source';
 import { CliIo, UsageError } from './io';
 
 export const QUERY_USAGE = `Usage: cloudtrail-lens query PATH... [options]
 
-Search CloudTrail events in files and folders (.json, .json.gz: delivered logs, Event history
+Search CloudTrail events in files, folders and S3 (s3://bucket/prefix; .json, .json.gz: delivered logs, Event history
 downloads, JSON arrays, JSON lines, aws cloudtrail lookup-events output). Folders are searched
 recursively; CloudTrail-Digest files are not events and are skipped.
 
@@ -36,6 +37,9 @@ Options:
                        eventType, file) or any record path (requestParameters.bucketName)
   --limit N            at most N events (the first N in time order)
   --desc               newest first
+  --profile NAME       AWS profile for s3:// paths (default: the standard credential chain)
+  --region R           the bucket's region for s3:// paths (default: AWS_REGION, else found out)
+  --endpoint URL       an S3-compatible endpoint for s3:// paths
   --max-file-mb N      refuse files larger than N MiB once decompressed (default ${DEFAULT_MAX_UNCOMPRESSED_BYTES / 1024 / 1024})
 
 Exit codes: 0 done (unreadable files are listed on stderr), 1 no event file could be read,
@@ -52,6 +56,8 @@ interface QueryArgs {
   limit: number;
   desc: boolean;
   maxBytes: number;
+  /** --profile, --region, --endpoint for s3:// paths (bucket/prefix come from each path). */
+  s3: S3Access;
 }
 
 const DEFAULT_FIELDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode'];
@@ -79,7 +85,7 @@ const SUMMARY_FIELDS: Record<string, (s: EventSummary) => string> = {
 };
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES };
+  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, s3: {} };
   let fieldsGiven = false;
   for (let i = 0; i < args.length; i++) {
     let a = args[i];
@@ -132,6 +138,15 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       case '--desc':
         out.desc = true;
         break;
+      case '--profile':
+        out.s3.profile = value();
+        break;
+      case '--region':
+        out.s3.region = value();
+        break;
+      case '--endpoint':
+        out.s3.endpoint = value();
+        break;
       case '--max-file-mb': {
         const v = value();
         const n = Number(v);
@@ -165,7 +180,7 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     }
     throw e;
   }
-  const files = await findEventFiles(parsed.paths);
+  const files = await findEventFiles(parsed.paths, parsed.s3);
   const pool = new WorkerPool();
   try {
     const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
@@ -192,11 +207,14 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
 }
 
 /** Event files under each path; a path that is a file is read whatever its name. */
-async function findEventFiles(paths: string[]): Promise<DiscoveredEventFile[]> {
+async function findEventFiles(paths: string[], s3: S3Access): Promise<DiscoveredEventFile[]> {
   const files: DiscoveredEventFile[] = [];
   const named = new Map<string, SourceObject[]>(); // folder → files named in it
   for (const p of paths) {
-    if (/^s3:\/\//i.test(p)) throw new UsageError(`${p}: S3 locations are not supported by the query command yet; download the logs (aws s3 sync) and give the folder`);
+    if (isS3Uri(p)) {
+      files.push(...(await findS3EventFiles(p, s3)));
+      continue;
+    }
     let stat;
     try {
       stat = await fs.stat(p);
@@ -216,6 +234,33 @@ async function findEventFiles(paths: string[]): Promise<DiscoveredEventFile[]> {
   }
   for (const [dir, objects] of named) files.push(...(await discover(new FolderSource(dir), { objects })).events);
   return files;
+}
+
+/**
+ * Event files under an s3:// location: a prefix is listed recursively (only under it); a key
+ * naming one file is that file.
+ */
+async function findS3EventFiles(uri: string, access: S3Access): Promise<DiscoveredEventFile[]> {
+  const loc = parseS3Uri(uri);
+  if (!loc) throw new UsageError(`${uri}: not an S3 location (expected s3://bucket or s3://bucket/prefix)`);
+  const slash = loc.key.lastIndexOf('/');
+  const fileLike = loc.key !== '' && !loc.key.endsWith('/') && /\.(json|jsonl|ndjson)(\.gz)?$/i.test(loc.key);
+  const source = new S3Source({ ...access, bucket: loc.bucket, prefix: fileLike ? loc.key.slice(0, slash + 1) : loc.key });
+  try {
+    if (fileLike) {
+      const found = (await source.listLevel(source.prefix)).find((e): e is SourceObject => e.kind === 'object' && e.key === loc.key);
+      if (!found) throw new UsageError(`${uri}: no such object`);
+      return (await discover(source, { objects: [found] })).events;
+    }
+    const result = await discover(source, { prefix: source.prefix });
+    if (result.events.length === 0 && result.digests.length === 0 && result.ignored.length === 0) {
+      throw new UsageError(`${uri}: nothing under this location (check the bucket and prefix)`);
+    }
+    return result.events;
+  } catch (e) {
+    if (e instanceof SourceError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 function progressPrinter(io: CliIo): { update: (p: LoadProgress) => void; done: () => void } {

@@ -19,12 +19,15 @@ import {
   SignaturesFile,
 } from '../core/digest';
 import { FolderSource } from '../core/sources/folder';
+import { isS3Uri, openS3Uri, S3Access, S3Source } from '../core/sources/s3';
+import { SourceError } from '../core/sources/source';
 import { CliIo, UsageError } from './io';
 
 const HELP = `Usage: cloudtrail-lens validate PATH --public-keys FILE [options]
 
 Validates CloudTrail digest chains (log file integrity) in PATH, the root of a local copy of the
-trail's S3 bucket (the folder holding AWSLogs/ or the key prefix). For each chain (account, source
+trail's S3 bucket (the folder holding AWSLogs/ or the key prefix), or the bucket itself as
+s3://bucket[/prefix] (each digest's signature then comes from its S3 metadata, as the AWS CLI). For each chain (account, source
 region, trail) it prints what "aws cloudtrail validate-logs" prints for the same data and window,
 then findings the AWS CLI does not report, on lines starting with "FINDING". With several
 chains, a line starting with "# chain:" names each block.
@@ -35,6 +38,9 @@ Options:
                        "signature-algorithm": "SHA256withRSA"}}}; default PATH/${SIGNATURES_FILE_NAME}
                        when present. Without it, a digest's signature comes from the next digest's
                        previousDigestSignature; the newest of each chain is then UNVERIFIED.
+  --profile NAME       AWS profile for an s3:// PATH (default: the standard credential chain)
+  --bucket-region R    the bucket's region for an s3:// PATH (default: AWS_REGION, else found out)
+  --endpoint URL       an S3-compatible endpoint for an s3:// PATH
   --s3-bucket NAME     the bucket PATH is a copy of (default: the signatures file's, else the digests')
   --trail-arn ARN      only this trail
   --region R           only this source region (default: every region found)
@@ -47,6 +53,12 @@ Options:
                        broken previous-digest links)
 
 Exit codes: 0 all valid, 1 anything INVALID or UNVERIFIED, 2 bad arguments or unreadable input.`;
+
+function openS3(uri: string, access: S3Access): S3Source {
+  const source = openS3Uri(uri, access);
+  if (!source) throw new UsageError(`${uri}: not an S3 location (expected s3://bucket or s3://bucket/prefix)`);
+  return source;
+}
 
 export async function runValidate(args: string[], io: CliIo): Promise<number> {
   let parsed;
@@ -66,6 +78,9 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
         verbose: { type: 'boolean' },
         format: { type: 'string' },
         strict: { type: 'boolean' },
+        profile: { type: 'string' },
+        'bucket-region': { type: 'string' },
+        endpoint: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -78,8 +93,11 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`expected exactly one PATH (the bucket root folder)\n\n${HELP}`);
-  const root = path.resolve(positionals[0]);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${root}: not a folder`);
+  // s3://bucket/prefix reads the bucket itself: signatures from each digest's metadata, as the AWS CLI.
+  const s3 = isS3Uri(positionals[0]) ? openS3(positionals[0], { profile: o.profile, region: o['bucket-region'], endpoint: o.endpoint }) : undefined;
+  const root = s3 ? s3.label : path.resolve(positionals[0]);
+  if (!s3 && (o.profile || o.endpoint || o['bucket-region'])) throw new UsageError('--profile, --bucket-region and --endpoint apply to an s3:// PATH');
+  if (!s3 && (!existsSync(root) || !statSync(root).isDirectory())) throw new UsageError(`${root}: not a folder`);
   if (!o['public-keys']?.length) throw new UsageError('--public-keys FILE is required (save the output of "aws cloudtrail list-public-keys --start-time ... --region ..." to a file)');
   const format = o.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
@@ -100,8 +118,8 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
   let signatures: SignaturesFile | undefined;
   try {
     publicKeys = await loadPublicKeyFiles(o['public-keys'].map((f) => path.resolve(f)));
-    const sigFile = o.signatures ? path.resolve(o.signatures) : path.join(root, SIGNATURES_FILE_NAME);
-    if (o.signatures || existsSync(sigFile)) signatures = await loadSignaturesFile(sigFile);
+    const sigFile = o.signatures ? path.resolve(o.signatures) : s3 ? undefined : path.join(root, SIGNATURES_FILE_NAME);
+    if (sigFile && (o.signatures || existsSync(sigFile))) signatures = await loadSignaturesFile(sigFile);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -109,10 +127,10 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
 
   let report: ValidationReport;
   try {
-    report = await validateSource(new FolderSource(root), {
+    report = await validateSource(s3 ?? new FolderSource(root), {
       publicKeys,
       signatures,
-      bucket: o['s3-bucket'],
+      bucket: o['s3-bucket'] ?? s3?.bucket,
       trailArn,
       region: o.region,
       accountId: o['account-id'],
@@ -120,8 +138,10 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
       endTime,
     });
   } catch (e) {
-    if (e instanceof ValidationAbort) throw new UsageError(e.message);
+    if (e instanceof ValidationAbort || e instanceof SourceError) throw new UsageError(e.message);
     throw e;
+  } finally {
+    s3?.dispose();
   }
   const exitCode = exitCodeOf(report, o.strict);
 

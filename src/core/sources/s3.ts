@@ -34,6 +34,9 @@ export interface S3Location {
   endpoint?: string;
 }
 
+/** How to reach S3, apart from where: profile, region, endpoint. */
+export type S3Access = Pick<S3Location, 'profile' | 'region' | 'endpoint'>;
+
 export interface S3SourceOptions {
   /** Explicit credentials (tests, or a caller that resolved them itself); else the standard chain. */
   credentials?: S3ClientConfig['credentials'];
@@ -285,4 +288,24 @@ export function s3Error(e: unknown, ctx: { bucket: string; key: string; profile?
     return new SourceError('network', ctx.key, `${where}: cannot reach S3${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} (${code ?? name ?? 'network error'}); check the network connection and try again`);
   }
   return new SourceError('io', ctx.key, `${where}: ${name && name !== 'Error' ? `${name}: ` : ''}${message}`);
+}
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** True for text the user means as an S3 location (`s3://…`). */
+export function isS3Uri(text: string): boolean {
+  return /^s3:\/\//i.test(text.trim());
+}
+
+/** `s3://bucket[/key-or-prefix]` → its parts; undefined when it is not one. */
+export function parseS3Uri(text: string): { bucket: string; key: string } | undefined {
+  const m = /^s3:\/\/([^/\s]+)(?:\/(.*))?$/i.exec(text.trim());
+  if (!m || !BUCKET_NAME.test(m[1])) return undefined;
+  return { bucket: m[1], key: (m[2] ?? '').replace(/^\/+/, '') };
+}
+
+/** An S3Source for `s3://bucket/prefix` (the key part taken as a prefix). */
+export function openS3Uri(uri: string, access: S3Access = {}, options?: S3SourceOptions): S3Source | undefined {
+  const loc = parseS3Uri(uri);
+  return loc ? new S3Source({ ...access, bucket: loc.bucket, prefix: loc.key }, options) : undefined;
 }
