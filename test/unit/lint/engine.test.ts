@@ -2,7 +2,7 @@
 // that switch rules or groups off, and suppression comments.
 import * as assert from 'node:assert/strict';
 import { lintText, mayHoldTrailConfig } from '../../../src/core/lint';
-import { cfn, createTrail, goodCfnProps, json, putAdvanced, putBasic, ruleIds } from './helpers';
+import { cfn, createTrail, goodCfnProps, json, putBasic, ruleIds } from './helpers';
 
 describe('lint engine: recognising configurations by content', () => {
   const kinds = (text: string) => lintText(text).kinds;
