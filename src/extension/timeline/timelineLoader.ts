@@ -1,7 +1,7 @@
 // Loads a timeline's scope into its own EventIndex: finds the event files (discover.ts), then
 // streams them in (ingest/load.ts), reporting progress as the view's LoadProgress. Files named by
 // key are looked up in their folder listing, so their sizes and kinds are the real ones.
-import { EventIndex } from '../../core/index/eventIndex';
+import { EventIndex, FileProblem } from '../../core/index/eventIndex';
 import { loadEventFiles } from '../../core/ingest/load';
 import type { JobRunner } from '../../core/ingest/pool';
 import { DiscoveredEventFile, discover } from '../../core/sources/discover';
@@ -39,8 +39,21 @@ export interface LoadOutcome {
   missing: string[];
 }
 
-export async function loadScope(index: EventIndex, runner: JobRunner, targets: ScopeTarget[], signal: AbortSignal, onProgress: (p: LoadProgress) => void): Promise<LoadOutcome> {
+/**
+ * A folder holds more JSON than logs (trail configurations, key lists, exports of other tools).
+ * A loose file found by listing that turns out not to be CloudTrail events is skipped quietly
+ * (the output says so); a file in the AWSLogs layout or named by the user that fails is a
+ * failure the user is told about.
+ */
+const NOT_A_LOG = new Set(['not-cloudtrail', 'bad-json', 'empty']);
+
+export function isQuietSkip(index: EventIndex, problem: FileProblem, named: ReadonlySet<number>): boolean {
+  return problem.severity === 'error' && NOT_A_LOG.has(problem.code) && index.fileById(problem.fileId)?.kind === 'loose' && !named.has(problem.fileId);
+}
+
+export async function loadScope(index: EventIndex, runner: JobRunner, targets: ScopeTarget[], signal: AbortSignal, onProgress: (p: LoadProgress) => void, named = new Set<number>()): Promise<LoadOutcome> {
   const files: DiscoveredEventFile[] = [];
+  const namedFiles = new Set<DiscoveredEventFile>();
   const missing: string[] = [];
   const progress: LoadProgress = { loading: true, filesDone: 0, filesTotal: 0, events: 0, failedFiles: 0 };
   onProgress({ ...progress });
@@ -48,21 +61,27 @@ export async function loadScope(index: EventIndex, runner: JobRunner, targets: S
     if (t.keys) {
       const found = await objectsFor(t.source, t.keys, signal);
       missing.push(...found.missing.map((k) => `${t.source.label}/${k}`));
-      files.push(...(await discover(t.source, { objects: found.objects, signal })).events);
+      const events = (await discover(t.source, { objects: found.objects, signal })).events;
+      events.forEach((f) => namedFiles.add(f));
+      files.push(...events);
     } else {
       files.push(...(await discover(t.source, { prefix: t.prefix ?? '', signal })).events);
     }
     if (signal.aborted) break;
   }
   progress.filesTotal = files.length;
+  // File ids follow the order given to the loader, after the files already in the index.
+  const firstId = index.files.length;
+  files.forEach((f, i) => namedFiles.has(f) && named.add(firstId + i));
   onProgress({ ...progress });
   const summary = await loadEventFiles(index, runner, files, {
     signal,
     onProgress(p) {
       progress.filesDone = p.filesDone;
       progress.events = p.events;
-      progress.failedFiles = p.filesFailed;
-      const last = index.problems.filter((x) => x.severity === 'error').pop();
+      const failures = index.problems.filter((x) => x.severity === 'error' && !isQuietSkip(index, x, named));
+      progress.failedFiles = failures.length;
+      const last = failures[failures.length - 1];
       if (last) progress.lastError = `${last.location}: ${last.message}`;
       onProgress({ ...progress });
     },

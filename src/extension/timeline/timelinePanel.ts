@@ -9,7 +9,7 @@ import { LoadProgress, TimeRange } from '../../protocol';
 import { writeExport } from './exportWriter';
 import { timelineHtml } from './html';
 import { IndexTimelineData } from './indexAdapter';
-import { loadScope, ScopeTarget } from './timelineLoader';
+import { isQuietSkip, loadScope, ScopeTarget } from './timelineLoader';
 import { ResultSet } from './timelineData';
 import { TimelineSession } from './timelineSession';
 
@@ -115,6 +115,7 @@ export class TimelinePanel implements vscode.Disposable {
       timer = setTimeout(flush, Math.max(0, PROGRESS_INTERVAL_MS - (Date.now() - last)));
     };
     const reported = new Set<number>();
+    const named = new Set<number>();
     const index = this.data.index;
     try {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading ${this.scope.title}` }, async () => {
@@ -123,9 +124,10 @@ export class TimelinePanel implements vscode.Disposable {
           for (const problem of index.problems) {
             if (reported.has(problem.fileId)) continue;
             reported.add(problem.fileId);
-            (problem.severity === 'error' ? log.error : log.warn).call(log, `${problem.location}: ${problem.message}`);
+            if (isQuietSkip(index, problem, named)) log.info(`${problem.location}: not a CloudTrail log file, skipped (${problem.message})`);
+            else (problem.severity === 'error' ? log.error : log.warn).call(log, `${problem.location}: ${problem.message}`);
           }
-        });
+        }, named);
         clearTimeout(timer);
         this.session.setProgress(outcome.progress);
         for (const k of outcome.missing) log.warn(`${k}: no such file; it was skipped`);

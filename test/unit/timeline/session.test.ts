@@ -1,7 +1,7 @@
 // The timeline's host side end to end over a real index: generated events plus the hostile
 // fixture, loaded with the core loader, driven through the protocol exactly as the webview does.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex } from '../../../src/core/index/eventIndex';
@@ -43,6 +43,9 @@ describe('timeline session over a real index', function () {
     dir = mkdtempSync(join(tmpdir(), 'ctl-timeline-'));
     tally = await generateBucket({ events: 3000, out: join(dir, 'gen'), seed: 11 });
     cpSync(HOSTILE_DIR, join(dir, 'hostile'), { recursive: true });
+    // JSON that is not a log, beside the logs (a trail configuration with comments, a key list).
+    writeFileSync(join(dir, 'gen', 'trail-config.json'), '// lint me\n{ "Trails": [] }');
+    writeFileSync(join(dir, 'gen', 'public-keys.json'), '{ "keys": [] }');
     const index = new EventIndex({ runner: new InlineRunner() });
     data = new IndexTimelineData(index);
     posted = [];
@@ -62,9 +65,18 @@ describe('timeline session over a real index', function () {
   it('loads every generated and hostile event, reporting progress up to done', () => {
     assert.equal(data.total(), tally.events + 6);
     const last = progress[progress.length - 1];
-    assert.equal(last.filesDone, tally.files + 1);
-    assert.equal(last.filesTotal, tally.files + 1);
+    assert.equal(last.filesDone, tally.files + 3);
+    assert.equal(last.filesTotal, tally.files + 3);
+    assert.equal(last.failedFiles, 0, 'JSON files found beside the logs that are not logs are skipped quietly');
     assert.ok(progress.some((p) => p.filesDone > 0 && p.filesDone < p.filesTotal), 'intermediate progress');
+  });
+
+  it('counts a file named by the user that is not a log as a failure, naming it', async () => {
+    const index = new EventIndex({ runner: new InlineRunner() });
+    const outcome = await loadScope(index, new InlineRunner(), [{ source: new FolderSource(join(dir, 'gen')), keys: ['trail-config.json', 'missing.json'] }], new AbortController().signal, () => {});
+    assert.equal(outcome.progress.failedFiles, 1);
+    assert.match(outcome.progress.lastError ?? '', /trail-config\.json: /);
+    assert.deepEqual(outcome.missing.map((m) => m.split('/').pop()), ['missing.json']);
   });
 
   it('says hello with totals and bounds', async () => {
