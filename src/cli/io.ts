@@ -7,6 +7,11 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // `cloudtrail-lens query … | head` closes stdout early: stop quietly, as Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
