@@ -1,7 +1,9 @@
-// Turns a configured source into a LogSource, or says why it cannot be opened yet.
+// Turns a configured source into a LogSource (a folder or an S3 bucket/prefix), or says why it
+// cannot be opened.
 import { FolderSource } from '../../core/sources/folder';
+import { S3Source } from '../../core/sources/s3';
 import { LogSource } from '../../core/sources/source';
-import { SourceConfig, describeSource, resolveFolderPath } from './sourceConfig';
+import { SourceConfig, resolveFolderPath } from './sourceConfig';
 
 export type OpenedSource = { source: LogSource; unavailable?: undefined } | { source?: undefined; unavailable: string };
 
@@ -11,6 +13,5 @@ export function openSource(config: SourceConfig, workspaceBase: string | undefin
     if (!root) return { unavailable: `${config.path}: a relative path needs an open workspace folder; use an absolute path` };
     return { source: new FolderSource(root) };
   }
-  // The S3 source is its own piece of work; until it lands the entry stays visible and explained.
-  return { unavailable: `Reading S3 (${describeSource(config)}) is not available yet in this version of CloudTrail Lens. Download the logs (aws s3 sync) and add the folder instead.` };
+  return { source: new S3Source({ bucket: config.bucket, prefix: config.prefix, profile: config.profile, region: config.region }) };
 }

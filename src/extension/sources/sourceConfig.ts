@@ -89,8 +89,9 @@ export function sourceIdentity(config: SourceConfig, base?: string): string {
   return `s3:${config.bucket}/${normalizedS3Prefix(config.prefix)}|${config.profile ?? ''}|${config.region ?? ''}`;
 }
 
-export function s3Uri(config: S3SourceConfig, key = ''): string {
-  return `s3://${config.bucket}/${normalizedS3Prefix(config.prefix)}${key}`;
+/** The source's own URI, or an object's or prefix's: LogSource keys are relative to the bucket root. */
+export function s3Uri(config: S3SourceConfig, key?: string): string {
+  return `s3://${config.bucket}/${key ?? normalizedS3Prefix(config.prefix)}`;
 }
 
 export function describeSource(config: SourceConfig): string {

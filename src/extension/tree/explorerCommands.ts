@@ -61,7 +61,8 @@ export function registerExplorerCommands(context: vscode.ExtensionContext, regis
     if (!target || target.kind === 'more' || target.kind === 'message' || target.entry.config.type !== 's3') {
       return void vscode.window.showInformationMessage('Only items of an S3 source have an S3 URI.');
     }
-    const uri = s3Uri(target.entry.config, target.kind === 'node' ? (nodePrefixes(target.node)[0] ?? '') : '');
+    const key = target.kind === 'node' ? (target.node.type === 'file' ? target.node.key : (eventScope(target.node)?.prefix ?? nodePrefixes(target.node)[0])) : undefined;
+    const uri = s3Uri(target.entry.config, key);
     await vscode.env.clipboard.writeText(uri);
     vscode.window.setStatusBarMessage(`Copied ${uri}`, 3000);
   });

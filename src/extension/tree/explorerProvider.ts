@@ -161,7 +161,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
   catalogFor(entry: SourceEntry): CloudTrailCatalog | undefined {
     if (!entry.source) return undefined;
     let catalog = this.catalogs.get(entry.id);
-    if (!catalog) this.catalogs.set(entry.id, (catalog = new CloudTrailCatalog(entry.source)));
+    // Each S3 listing is a request: name trails from fewer accounts there.
+    if (!catalog) this.catalogs.set(entry.id, (catalog = new CloudTrailCatalog(entry.source, entry.config.type === 's3' ? { maxTrailAccounts: 3 } : {})));
     return catalog;
   }
 
@@ -178,7 +179,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
   private async list(element: SourceElement | NodeElement): Promise<ExplorerElement[]> {
     const entry = element.entry;
     if (entry.unavailable) {
-      return [{ kind: 'message', id: `${element.id}|unavailable`, parent: element, text: 'Not available yet', detail: entry.unavailable, icon: 'info' }];
+      return [{ kind: 'message', id: `${element.id}|unavailable`, parent: element, text: 'Cannot open this source', detail: entry.unavailable, icon: 'info' }];
     }
     const catalog = this.catalogFor(entry)!;
     const signal = this.abort.signal;
@@ -250,12 +251,15 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
       this.summaries.set(node.id, summarizeFiles(node.files.map((f) => ({ type: 'file', id: '', key: f.key, size: f.size, fileKind: 'loose' }))));
     }
     const summary = node.type === 'file' ? undefined : this.summaries.get(node.id);
-    if (!summary && node.type !== 'file' && node.type !== 'problem') this.queueScan(element);
+    const counted = countsInBackground(element);
+    if (!summary && counted) this.queueScan(element);
     const p: Presentation = presentNode(node, {
       sourceLabel: entry.source?.label ?? describeSource(entry.config),
-      local: typeof entry.source?.localPath === 'function',
+      // An S3 source may have cached copies, but nothing to reveal or copy a path of.
+      local: entry.config.type === 'folder',
       s3: entry.config.type === 's3',
       summary,
+      countsOnExpand: !counted,
       events: this.eventCounts?.eventsFor(entry, node, summary ?? (node.type === 'file' ? undefined : this.summaries.get(node.id))),
     });
     const item = new vscode.TreeItem(p.label, p.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
@@ -313,4 +317,15 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
       this.scansRunning--;
     }
   }
+}
+
+/**
+ * Which rows count their files in the background. On S3 every 1,000 keys is a request, so only
+ * regions and days (bounded, and what people open) are counted there; the rest on expanding.
+ */
+function countsInBackground(element: NodeElement): boolean {
+  const { node } = element;
+  if (node.type === 'file' || node.type === 'problem') return false;
+  if (element.entry.config.type !== 's3') return true;
+  return node.type === 'region' || node.type === 'day' || node.type === 'loose';
 }

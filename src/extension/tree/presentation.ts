@@ -50,8 +50,8 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
 }
 
-function summaryLines(summary: Summary | undefined, events?: number): string[] {
-  if (!summary) return ['Counting files…'];
+function summaryLines(summary: Summary | undefined, events?: number, countsOnExpand = false): string[] {
+  if (!summary) return [countsOnExpand ? 'Files are counted per region in S3 sources: expand to see them.' : 'Counting files…'];
   const lines: string[] = [];
   if (events !== undefined) lines.push(`${formatCount(events, 'event')} (indexed)`);
   const kinds = (Object.keys(KIND_NAMES) as (keyof typeof KIND_NAMES)[]).filter((k) => summary.byKind[k]).map((k) => `${summary.byKind[k]!.toLocaleString('en-US')} ${KIND_NAMES[k]}`);
@@ -90,6 +90,8 @@ export interface NodeContext {
   local: boolean;
   s3: boolean;
   summary?: Summary;
+  /** Files under this row are not counted in the background (large S3 levels). */
+  countsOnExpand?: boolean;
   events?: number;
 }
 
@@ -108,7 +110,7 @@ export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
       return {
         label: locationLabel(node),
         description: [node.root === 'AWSLogs/' ? undefined : where, counts].filter(Boolean).join(' · ') || undefined,
-        tooltip: tooltip(locationLabel(node), [...trailLines, `Location: ${ctx.sourceLabel} › ${where}`, ...summaryLines(ctx.summary, ctx.events)]),
+        tooltip: tooltip(locationLabel(node), [...trailLines, `Location: ${ctx.sourceLabel} › ${where}`, ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand)]),
         icon: node.trails.length ? 'history' : 'question',
         collapsible: true,
         contextTokens: tokens,
@@ -118,7 +120,7 @@ export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
       return {
         label: node.organizationId,
         description: ['organization', counts].filter(Boolean).join(' · '),
-        tooltip: tooltip(`Organization ${node.organizationId}`, ['An organization trail: one folder per member account.', ...summaryLines(ctx.summary, ctx.events)]),
+        tooltip: tooltip(`Organization ${node.organizationId}`, ['An organization trail: one folder per member account.', ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand)]),
         icon: 'organization',
         collapsible: true,
         contextTokens: tokens,
@@ -127,7 +129,7 @@ export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
       return {
         label: node.accountId,
         description: counts,
-        tooltip: tooltip(`Account ${node.accountId}`, [...(node.organizationId ? [`Member of ${node.organizationId}`] : []), ...summaryLines(ctx.summary, ctx.events)]),
+        tooltip: tooltip(`Account ${node.accountId}`, [...(node.organizationId ? [`Member of ${node.organizationId}`] : []), ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand)]),
         icon: 'account',
         collapsible: true,
         contextTokens: tokens,
@@ -137,7 +139,7 @@ export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
       return {
         label: node.region,
         description: counts,
-        tooltip: tooltip(`Region ${node.region} · account ${node.accountId}`, [...odd, `Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`, ...summaryLines(ctx.summary, ctx.events)]),
+        tooltip: tooltip(`Region ${node.region} · account ${node.accountId}`, [...odd, `Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`, ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand)]),
         icon: 'globe',
         collapsible: true,
         contextTokens: tokens,
@@ -147,7 +149,7 @@ export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
       return {
         label: node.date,
         description: counts,
-        tooltip: tooltip(`${node.date} · ${node.region} · account ${node.accountId}`, [`Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`, ...summaryLines(ctx.summary, ctx.events)]),
+        tooltip: tooltip(`${node.date} · ${node.region} · account ${node.accountId}`, [`Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`, ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand)]),
         icon: 'calendar',
         collapsible: true,
         contextTokens: tokens,
@@ -161,7 +163,7 @@ export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
         tooltip: tooltip('Loose files', [
           'JSON files outside any AWSLogs/ folder (.json, .json.gz, .jsonl). Whether each holds CloudTrail events is checked when it is loaded.',
           ...(node.truncated ? ['The search stopped early (a very large or deep folder): files further down are not listed.'] : []),
-          ...summaryLines(ctx.summary, ctx.events),
+          ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand),
         ]),
         icon: 'files',
         collapsible: node.files.length > 0,

@@ -46,7 +46,9 @@ describe('cloudtrailLens.sources setting', () => {
 
   it('writes S3 URIs and descriptions with the prefix normalised', () => {
     assert.equal(normalizedS3Prefix('a/b'), 'a/b/');
-    assert.equal(s3Uri({ type: 's3', bucket: 'b', prefix: 'org' }, 'AWSLogs/111111111111/'), 's3://b/org/AWSLogs/111111111111/');
+    assert.equal(s3Uri({ type: 's3', bucket: 'b', prefix: 'org' }), 's3://b/org/');
+    // Keys are relative to the bucket root, so they already hold the prefix.
+    assert.equal(s3Uri({ type: 's3', bucket: 'b', prefix: 'org' }, 'org/AWSLogs/111111111111/'), 's3://b/org/AWSLogs/111111111111/');
     assert.equal(describeSource({ type: 's3', bucket: 'b', profile: 'audit', region: 'eu-west-1' }), 's3://b/ (profile audit, eu-west-1)');
   });
 
