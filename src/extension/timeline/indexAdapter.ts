@@ -121,12 +121,14 @@ export class IndexTimelineData implements TimelineData {
     if (hit) return hit;
     const field = FACET_FIELDS[id];
     const f = this.index.facet(rowsOf(result), field, limit);
-    const facet: Facet = {
-      id,
-      field,
-      values: f.values.map((v) => ({ value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count })),
-      other: f.other,
-    };
+    const values = f.values.map((v) => ({ value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count }));
+    if (id === 'principal') {
+      // The same role/session name in two accounts: say which account each is.
+      const seen = new Map<string, number>();
+      for (const v of values) seen.set(v.label, (seen.get(v.label) ?? 0) + 1);
+      for (const v of values) if ((seen.get(v.label) ?? 0) > 1) v.label = `${v.label} · ${v.value.split(':')[4] || '?'}`;
+    }
+    const facet: Facet = { id, field, values, other: f.other };
     cached.set(key, facet);
     return facet;
   }
