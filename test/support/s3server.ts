@@ -48,6 +48,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   query: string;
+  /** The response status, once answered. */
+  status?: number;
 }
 
 export class TestS3Server {
@@ -73,7 +75,22 @@ export class TestS3Server {
     });
     fixDelimiterListing(server);
     server.middleware.unshift(async (ctx, next) => {
-      this.requests.push({ method: ctx.method, path: ctx.path, query: ctx.querystring });
+      const recorded: RecordedRequest = { method: ctx.method, path: ctx.path, query: ctx.querystring };
+      this.requests.push(recorded);
+      try {
+        await this.handle(ctx, next);
+      } finally {
+        recorded.status = ctx.status;
+      }
+    });
+    const addr = await server.run();
+    this.server = server;
+    this.endpoint = `http://127.0.0.1:${addr.port}`;
+    return this;
+  }
+
+  private async handle(ctx: KoaContext, next: () => Promise<void>): Promise<void> {
+    {
       const bucket = decodeURIComponent(ctx.path.split('/')[1] ?? '');
       if (this.deniedBuckets.has(bucket)) {
         ctx.status = 403;
@@ -95,11 +112,7 @@ export class TestS3Server {
         return;
       }
       await next();
-    });
-    const addr = await server.run();
-    this.server = server;
-    this.endpoint = `http://127.0.0.1:${addr.port}`;
-    return this;
+    }
   }
 
   /** A client for seeding the server (not the code under test). */

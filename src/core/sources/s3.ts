@@ -57,7 +57,7 @@ export interface ObjectCache {
   /** The cached file of the newest version seen of the key, if any. */
   pathOf(bucket: string, key: string, etag?: string): string | undefined;
   /** The ETag of the key's cached copy, when there is one (for a conditional GET). */
-  etagOf(bucket: string, key: string): string | undefined;
+  etagOf(bucket: string, key: string): Promise<string | undefined>;
 }
 
 /** Normalises a prefix to '' or `a/b/`. */
@@ -145,7 +145,7 @@ export class S3Source implements LogSource {
       const hit = await cache.get(this.bucket, key, listed);
       if (hit) return hit;
     }
-    const cachedEtag = cache?.etagOf(this.bucket, key);
+    const cachedEtag = await cache?.etagOf(this.bucket, key);
     let res;
     try {
       res = await this.send((o) => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: cachedEtag }), o), key, options.signal);
