@@ -70,6 +70,7 @@ export class IndexTimelineData implements TimelineData {
   private valueCache = new Map<string, { version: number; values: { value: string; count: number }[] }>();
   private readonly recent = new Map<string, IndexResult>();
   private readonly facetCache = new WeakMap<ResultSet, Map<string, Facet>>();
+  private readonly histogramCache = new WeakMap<ResultSet, Map<string, { counts: number[]; errors: number[] }>>();
 
   constructor(readonly index: EventIndex) {}
 
@@ -94,7 +95,11 @@ export class IndexTimelineData implements TimelineData {
       this.recent.set(key, hit);
       return hit;
     }
-    const result = new IndexResult(await this.index.query(node, { order: sort, range }));
+    // Everything, unfiltered: the index's own time order is the answer (no copy when ascending).
+    const result =
+      node.kind === 'all' && !range
+        ? new IndexResult({ rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(), order: sort, version: this.index.version })
+        : new IndexResult(await this.index.query(node, { order: sort, range }));
     this.recent.set(key, result);
     for (const k of this.recent.keys()) if (this.recent.size > RECENT_RESULTS) this.recent.delete(k);
     return result;
@@ -109,8 +114,15 @@ export class IndexTimelineData implements TimelineData {
   }
 
   histogram(result: ResultSet, from: number, binMs: number, bins: number): { counts: number[]; errors: number[] } {
+    let cached = this.histogramCache.get(result);
+    if (!cached) this.histogramCache.set(result, (cached = new Map()));
+    const key = `${from}/${binMs}/${bins}`;
+    const hit = cached.get(key);
+    if (hit) return hit;
     const h = this.index.histogram(rowsOf(result), from, from + binMs * bins, bins);
-    return { counts: Array.from(h.counts), errors: Array.from(h.errors) };
+    const out = { counts: Array.from(h.counts), errors: Array.from(h.errors) };
+    cached.set(key, out);
+    return out;
   }
 
   facet(result: ResultSet, id: FacetId, limit: number): Facet {
