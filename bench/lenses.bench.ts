@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseTree } from 'jsonc-parser';
 import { describeIdentity } from '../src/core/records/identity';
-import { indexRecords, locateField, parseRecord, recordsBetween, recordText } from '../src/core/records/recordIndex';
+import { locateField } from '../src/core/records/fieldLocation';
+import { indexRecords, parseRecord, recordsBetween, recordText } from '../src/core/records/recordIndex';
 import { describeRequest } from '../src/core/records/request';
 import type { CloudTrailRecord } from '../src/core/records/types';
 

@@ -6,6 +6,10 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import { formatTerm } from '../../src/core/index/query/format';
+import type { IndexedRecord } from '../../src/core/records/recordIndex';
+import type { CloudTrailRecord } from '../../src/core/records/types';
+import { recordActionItems } from '../../src/extension/lenses/recordActions';
 import { sampleFolder, waitFor, waitForActivation } from './support/host';
 
 const datasets = resolve(process.env.CTL_PROJECT_ROOT ?? join(__dirname, '..', '..'), '..', 'shared', 'datasets');
@@ -144,6 +148,41 @@ describe('record lenses and hovers', function () {
     assert.match(await hoverText(doc.uri, positionOf(doc, '"AKIAIOSFODNN7EXAMPLE"', 0, 3)), /long-term access key/);
     assert.match(await hoverText(doc.uri, positionOf(doc, '"AccessDenied"', 0, 3)), /not allowed/);
     assert.match(await hoverText(doc.uri, positionOf(doc, '"userIdentity"')), /IAM user alice/);
+  });
+
+  it('a lens click offers timeline filters, copy ARN and the raw record', async () => {
+    const assumed = HAND_MADE[3].record;
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify({ Records: [base('ListUsers', { type: 'IAMUser', userName: 'x' }), assumed] }, null, 2) });
+    await vscode.window.showTextDocument(doc);
+    // The second record of the pretty-printed log: from its "{" to its "}" at four spaces' indent.
+    // (Located by hand: the test bundle cannot load jsonc-parser's UMD build that recordIndex uses.)
+    const text = doc.getText();
+    const start = text.indexOf('\n    {', text.indexOf('\n    }')) + 5;
+    const end = text.lastIndexOf('\n    }') + 6;
+    const indexed: IndexedRecord = { start, end };
+    const record = JSON.parse(text.slice(start, end)) as CloudTrailRecord;
+    assert.equal(record.eventName, 'CreateAccessKey');
+    const items = recordActionItems(doc, indexed, record, 'identity');
+    const item = (label: string) => {
+      const found = items.find((i) => i.label.endsWith(label));
+      assert.ok(found, `no "${label}" among ${items.map((i) => i.label).join(', ')}`);
+      return found;
+    };
+    assert.match(items[0].label, /Filter timeline to this principal$/);
+    assert.equal(item('Filter timeline to this principal').detail, formatTerm('role', 'arn:aws:iam::111122223333:role/Admin'));
+    assert.equal(item('Filter timeline to this access key').detail, formatTerm('key', 'ASIAEXAMPLEEXAMPLE12'));
+    assert.equal(item('Filter timeline to this event name').detail, formatTerm('event', 'CreateAccessKey'));
+    assert.equal(item('Copy ARN').description, 'arn:aws:sts::111122223333:assumed-role/Admin/alice-9f2c');
+    assert.equal(item('Copy role/issuer ARN').description, 'arn:aws:iam::111122223333:role/Admin');
+    assert.equal(item('Open API reference').description, 'iam:CreateAccessKey');
+    // From the request lens, the event name leads.
+    assert.match(recordActionItems(doc, indexed, record, 'request')[0].label, /Filter timeline to this event name$/);
+
+    await item('Show raw record').run();
+    const selection = vscode.window.activeTextEditor?.selection;
+    assert.ok(selection);
+    assert.equal(doc.offsetAt(selection.start), indexed.start);
+    assert.equal(doc.offsetAt(selection.end), indexed.end);
   });
 
   it('leaves ordinary JSON alone', async () => {

@@ -1,14 +1,13 @@
 // A cheap structural index of the CloudTrail records in a JSON text: where each record starts
 // and ends and where its userIdentity / requestParameters / eventName keys are. Lenses and
 // hovers need nothing more until a record is on screen; then that one record is parsed alone
-// (parseRecord) and jsonc-parser locates fields inside that record's text only (locateField).
+// (parseRecord), and fields are located inside that record's text only (fieldLocation.ts).
 //
 // Why a hand-written structural scan rather than jsonc-parser's parseTree or visitor: on a 50 MB
 // log parseTree allocates a node per value and the visitor tokenises every value with a
 // callback; measured in bench/lenses.bench.ts both cost several times a JSON.parse. This scan
 // only looks at brackets, commas, colons and quotes (strings are skipped with indexOf), which
 // is all the index needs.
-import { getLocation, type JSONPath } from 'jsonc-parser';
 import type { CloudTrailRecord } from './types';
 
 /** How the records are laid out in the document. */
@@ -252,31 +251,4 @@ export function parseRecord(ownText: string, record: IndexedRecord): CloudTrailR
   } catch {
     return undefined;
   }
-}
-
-export interface FieldLocation {
-  /** Path relative to the record (or the lookup-events entry, prefixed with "Events", 0). */
-  path: JSONPath;
-  /** Whether the offset is on a property name. */
-  isKey: boolean;
-  /** The literal value under the cursor, when the cursor is on one. */
-  value?: string | number | boolean | null;
-  /** The range of the key or value under the cursor (document offsets). */
-  range?: { offset: number; length: number };
-}
-
-/**
- * Where a document offset falls inside a record, given the record's own text: the field path
- * and whether it is on a key or a value. Only that text is scanned, so this stays fast in huge
- * documents. undefined inside a lookup-events CloudTrailEvent string.
- */
-export function locateField(ownText: string, record: IndexedRecord, offset: number): FieldLocation | undefined {
-  if (offset < record.start || offset >= record.end) return undefined;
-  if (record.embedded && offset > record.embedded.offset && offset < record.embedded.offset + record.embedded.length) return undefined;
-  const loc = getLocation(ownText, offset - record.start);
-  const node = loc.previousNode;
-  const path = record.embedded ? ['Events', 0, ...loc.path] : loc.path;
-  const range = node ? { offset: record.start + node.offset, length: node.length } : undefined;
-  const value = !loc.isAtPropertyKey && node && node.type !== 'object' && node.type !== 'array' && node.type !== 'property' ? (node.value as string | number | boolean | null) : undefined;
-  return { path, isKey: loc.isAtPropertyKey, value, range };
 }

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { fieldInfo } from '../../core/records/fieldCatalog';
 import { describeIdentity } from '../../core/records/identity';
-import { locateField, parseRecord, recordAt } from '../../core/records/recordIndex';
+import { locateField } from '../../core/records/fieldLocation';
+import { parseRecord, recordAt } from '../../core/records/recordIndex';
 import { describeRequest } from '../../core/records/request';
 import { explainValue } from '../../core/records/valueHints';
 import type { RecordIndexCache } from '../documents/recordIndexCache';

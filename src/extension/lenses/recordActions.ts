@@ -1,33 +1,25 @@
-// What clicking a lens offers: filter the timeline to this principal / access key / event name,
-// copy the ARN, show the raw record, open the API reference. Filters are written with the
-// query language's own formatter, on the same fields the timeline's pivots use.
+// What clicking a lens offers: filter the timeline to this principal / access key / event name
+// (and the timeline's other pivots: IP, session, resource), copy the ARN, show the raw record,
+// open the API reference. The pivot filters come from the timeline's own pivotsFor, so a lens
+// and the detail pane filter on exactly the same terms.
 import * as vscode from 'vscode';
+import type { PivotKind } from '../../protocol';
 import { formatTerm } from '../../core/index/query/format';
 import { describeIdentity } from '../../core/records/identity';
-import { recordAt } from '../../core/records/recordIndex';
+import { type IndexedRecord, recordAt } from '../../core/records/recordIndex';
 import { describeRequest } from '../../core/records/request';
 import type { CloudTrailRecord } from '../../core/records/types';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
-import { readRecord, type RecordActionArgs } from './recordLenses';
+import { pivotsFor } from '../timeline/detailModel';
+import { type LensKind, readRecord, type RecordActionArgs } from './recordLenses';
 
 export const OPEN_TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
 
-interface Action extends vscode.QuickPickItem {
+export interface RecordAction extends vscode.QuickPickItem {
   run: () => Thenable<unknown> | void;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-
-/** The timeline filter that selects this record's principal (a role's sessions count as one). */
-export function principalFilter(record: CloudTrailRecord): string | undefined {
-  const id = record.userIdentity && typeof record.userIdentity === 'object' ? record.userIdentity : undefined;
-  const issuerArn = str(id?.sessionContext?.sessionIssuer?.arn);
-  if (issuerArn) return formatTerm('role', issuerArn);
-  const arn = str(id?.arn);
-  if (arn) return formatTerm('userIdentity.arn', arn);
-  const principalId = str(id?.principalId);
-  return principalId ? formatTerm('principal', principalId) : undefined;
-}
 
 function filterTimeline(filter: string): Thenable<unknown> {
   return vscode.commands.executeCommand(OPEN_TIMELINE_COMMAND, { filter }).then(undefined, (e: unknown) => {
@@ -53,6 +45,40 @@ async function showRaw(document: vscode.TextDocument, start: number, end: number
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
+/** The actions offered for a record, in the order shown (exported for the integration tests). */
+export function recordActionItems(document: vscode.TextDocument, indexed: IndexedRecord, record: CloudTrailRecord, kind: LensKind): RecordAction[] {
+  const who = describeIdentity(record.userIdentity, record);
+  const what = describeRequest(record);
+  const actions: RecordAction[] = [];
+  const pivots = pivotsFor(record);
+  const icons: Record<PivotKind, string> = { principal: '$(person)', accessKey: '$(key)', sourceIp: '$(globe)', session: '$(account)', resource: '$(database)' };
+  const pivot = (pivotKind: PivotKind, label: string): void => {
+    const p = pivots.find((x) => x.kind === pivotKind);
+    if (p) actions.push({ label: `${icons[pivotKind]} ${label}`, description: p.label, detail: p.filter, run: () => filterTimeline(p.filter) });
+  };
+  pivot('principal', 'Filter timeline to this principal');
+  pivot('accessKey', 'Filter timeline to this access key');
+  const eventName = str(record.eventName);
+  if (eventName) {
+    const filter = formatTerm('event', eventName);
+    actions.push({ label: '$(symbol-event) Filter timeline to this event name', description: eventName, detail: filter, run: () => filterTimeline(filter) });
+  }
+  pivot('session', 'Filter timeline to this session');
+  pivot('sourceIp', 'Filter timeline to this source IP');
+  pivot('resource', 'Filter timeline to this resource');
+  const arn = who.arn;
+  if (arn) actions.push({ label: '$(copy) Copy ARN', description: arn, run: () => copy('ARN', arn) });
+  if (who.issuerArn && who.issuerArn !== arn) {
+    const issuer = who.issuerArn;
+    actions.push({ label: '$(copy) Copy role/issuer ARN', description: issuer, run: () => copy('ARN', issuer) });
+  }
+  actions.push({ label: '$(json) Show raw record', description: indexed.embedded ? 'decoded, in a new editor' : 'select it in the editor', run: () => showRaw(document, indexed.start, indexed.end, record, indexed.embedded !== undefined) });
+  actions.push({ label: '$(book) Open API reference', description: `${what.service}:${what.operation}`, run: () => vscode.env.openExternal(vscode.Uri.parse(what.apiReferenceUrl)) });
+  // Lead with what the clicked lens is about.
+  if (kind === 'request') actions.sort((a, b) => Number(b.label.includes('event name')) - Number(a.label.includes('event name')));
+  return actions;
+}
+
 export function registerRecordActions(cache: RecordIndexCache): vscode.Disposable {
   return vscode.commands.registerCommand('cloudtrailLens.recordActions', async (args?: RecordActionArgs) => {
     if (!args || typeof args.uri !== 'string' || typeof args.recordStart !== 'number') return;
@@ -66,28 +92,7 @@ export function registerRecordActions(cache: RecordIndexCache): vscode.Disposabl
     }
     const who = describeIdentity(record.userIdentity, record);
     const what = describeRequest(record);
-    const actions: Action[] = [];
-    const principal = principalFilter(record);
-    if (principal) actions.push({ label: '$(filter) Filter timeline to this principal', description: principal, run: () => filterTimeline(principal) });
-    if (who.accessKeyId) {
-      const filter = formatTerm('key', who.accessKeyId);
-      actions.push({ label: '$(key) Filter timeline to this access key', description: `${who.accessKeyId}${who.accessKeyKind ? ` (${who.accessKeyKind})` : ''}`, run: () => filterTimeline(filter) });
-    }
-    const eventName = str(record.eventName);
-    if (eventName) {
-      const filter = formatTerm('event', eventName);
-      actions.push({ label: '$(symbol-event) Filter timeline to this event name', description: eventName, run: () => filterTimeline(filter) });
-    }
-    const arn = who.arn;
-    if (arn) actions.push({ label: '$(copy) Copy ARN', description: arn, run: () => copy('ARN', arn) });
-    if (who.issuerArn && who.issuerArn !== arn) {
-      const issuer = who.issuerArn;
-      actions.push({ label: '$(copy) Copy role/issuer ARN', description: issuer, run: () => copy('ARN', issuer) });
-    }
-    actions.push({ label: '$(json) Show raw record', description: indexed.embedded ? 'decoded, in a new editor' : 'select it in the editor', run: () => showRaw(document, indexed.start, indexed.end, record, indexed.embedded !== undefined) });
-    actions.push({ label: '$(book) Open API reference', description: `${what.service}:${what.operation}`, run: () => vscode.env.openExternal(vscode.Uri.parse(what.apiReferenceUrl)) });
-    // Lead with what the clicked lens is about.
-    if (args.kind === 'request') actions.sort((a, b) => Number(b.label.includes('event name')) - Number(a.label.includes('event name')));
+    const actions = recordActionItems(document, indexed, record, args.kind);
     const picked = await vscode.window.showQuickPick(actions, {
       title: args.kind === 'identity' ? who.summary : what.summary,
       placeHolder: 'CloudTrail record actions',

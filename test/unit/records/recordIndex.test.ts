@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { indexRecords, locateField, parseRecord, recordAt, recordsBetween, recordText } from '../../../src/core/records/recordIndex';
+import { locateField } from '../../../src/core/records/fieldLocation';
+import { indexRecords, parseRecord, recordAt, recordsBetween, recordText } from '../../../src/core/records/recordIndex';
 import { dataset, describeWithDatasets } from '../../support/datasets';
 
 const rec = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
