@@ -17,12 +17,16 @@ export const FILTERS = [
 async function main(): Promise<void> {
   const dir = process.argv[2];
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const pool = new WorkerPool();
   const index = new EventIndex({ runner: pool });
   const found = await discover(new FolderSource(dir));
   const summary = await loadEventFiles(index, pool, found.events);
   index.order();
   const indexMs = performance.now() - started;
+  // CPU of every thread of the process (main and workers) while indexing.
+  const cpu = process.cpuUsage(cpuStart);
+  const indexCpuMs = (cpu.user + cpu.system) / 1000;
   const filters = FILTERS.map((text) => {
     const node = parseQuery(text);
     return { text, node, times: [] as number[], matches: 0 };
@@ -43,6 +47,7 @@ async function main(): Promise<void> {
       failed: summary.filesFailed,
       events: index.size,
       indexMs,
+      indexCpuMs,
       runInstances: runJq.rows.length,
       filters: filters.map((f) => ({ text: f.text, medianMs: median(f.times), matches: f.matches })),
       maxRssMB: process.resourceUsage().maxRSS / 1024,

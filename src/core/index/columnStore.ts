@@ -1,6 +1,6 @@
 // The columns of the index: one typed array per field, all the same length, grown by doubling.
 // A row is one event; row ids are assigned in load order and never change.
-import { IRREGULAR, Primitive, RESOURCE_FIELDS, ResourceField, SCALAR_FIELDS, ScalarField } from '../ingest/columns';
+import { IRREGULAR, PACKED_UUID, Primitive, unpackUuid, RESOURCE_FIELDS, ResourceField, SCALAR_FIELDS, ScalarField } from '../ingest/columns';
 import type { ColumnBatch } from '../ingest/batch';
 import { Dictionary } from './dictionary';
 
@@ -24,6 +24,8 @@ export class ColumnStore {
   times = new Float64Array(0);
   fileOf = new Uint32Array(0);
   elementOf = new Uint32Array(0);
+  /** 16 bytes per row: eventIDs kept as bytes (rows whose eventID id is PACKED_UUID). */
+  eventIds = new Uint8Array(0);
   readonly timeIrregular: number[] = [];
   /** Rows that every term must evaluate from the raw record (see hasKeyCaseVariant). */
   readonly rowIrregular: number[] = [];
@@ -55,8 +57,9 @@ export class ColumnStore {
       }
       return m;
     };
+    this.eventIds.set(b.eventIds, first * 16);
     const toGlobal = (dict: Dictionary, m: Int32Array, local: number): number => {
-      if (local === IRREGULAR) return IRREGULAR;
+      if (local === IRREGULAR || local === PACKED_UUID) return local;
       let g = m[local];
       if (g < 0) g = m[local] = dict.idOf(b.values[local]);
       return g;
@@ -87,6 +90,11 @@ export class ColumnStore {
     return first;
   }
 
+  /** The eventID of a row whose eventID column holds PACKED_UUID. */
+  packedEventId(row: number): string {
+    return unpackUuid(this.eventIds, row * 16);
+  }
+
   /** Gives back growth headroom after a load, when it is worth a copy (over a quarter). */
   trim(): void {
     if (this.capacity <= this.size * 1.25) return;
@@ -94,6 +102,7 @@ export class ColumnStore {
     this.times = this.times.slice(0, n);
     this.fileOf = this.fileOf.slice(0, n);
     this.elementOf = this.elementOf.slice(0, n);
+    this.eventIds = this.eventIds.slice(0, n * 16);
     for (const c of this.scalars) c.ids = c.ids.slice(0, n);
     this.resourceStart = this.resourceStart.slice(0, n + 1);
     this.capacity = n;
@@ -107,6 +116,9 @@ export class ColumnStore {
     this.times = grow(this.times, cap, Float64Array);
     this.fileOf = grow(this.fileOf, cap, Uint32Array);
     this.elementOf = grow(this.elementOf, cap, Uint32Array);
+    const ev = new Uint8Array(cap * 16);
+    ev.set(this.eventIds);
+    this.eventIds = ev;
     for (const c of this.scalars) c.ids = grow(c.ids, cap, Uint32Array);
     this.resourceStart = grow(this.resourceStart, cap + 1, Uint32Array);
     this.capacity = cap;
@@ -125,6 +137,7 @@ export class ColumnStore {
       this.times.byteLength +
       this.fileOf.byteLength +
       this.elementOf.byteLength +
+      this.eventIds.byteLength +
       this.resourceStart.byteLength +
       this.scalars.reduce((s, c) => s + c.ids.byteLength, 0) +
       this.resources.reduce((s, c) => s + c.ids.byteLength, 0)

@@ -30,7 +30,7 @@ import type { CloudTrailKeyInfo } from '../sources/layout';
 import type { ColumnBatch } from '../ingest/batch';
 import type { FileShape } from '../ingest/eventFile';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../ingest/gzip';
-import { ABSENT, IRREGULAR, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, ScalarField, TIME_FIELD } from '../ingest/columns';
+import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, ScalarField, TIME_FIELD } from '../ingest/columns';
 import type { FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
 import type { QueryNode } from './query/ast';
@@ -321,12 +321,14 @@ export class EventIndex {
     const c = s.scalarByField.get(field);
     if (!c) throw new Error(`"${field}" is not an indexed field`);
     const id = c.ids[row];
+    if (id === PACKED_UUID) return s.packedEventId(row);
     return id === IRREGULAR ? undefined : c.dict.values[id];
   }
 
   private str(row: number, f: ScalarField): string {
     const c = col(this.store, f);
     const id = c.ids[row];
+    if (id === PACKED_UUID) return this.store.packedEventId(row);
     if (id === ABSENT || id === IRREGULAR) return '';
     const v = c.dict.values[id];
     return v === null || v === undefined ? '' : String(v);
@@ -454,7 +456,7 @@ export class EventIndex {
     const counts = new Uint32Array(c.dict.size);
     for (let i = 0; i < rows.length; i++) {
       const id = c.ids[rows[i]];
-      if (id !== IRREGULAR) counts[id]++;
+      if (id < counts.length) counts[id]++; // IRREGULAR and PACKED_UUID rows count as "other"
     }
     const ids: number[] = [];
     for (let id = 1; id < counts.length; id++) if (counts[id] > 0) ids.push(id);

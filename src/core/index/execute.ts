@@ -7,7 +7,7 @@
 // rows that the indexed parts of an AND have not already ruled out.
 import type { QueryNode, TermNode } from './query/ast';
 import { valueMatcher } from './query/match';
-import { IRREGULAR, TIME_FIELD, formatEventTime } from '../ingest/columns';
+import { IRREGULAR, PACKED_UUID, TIME_FIELD, formatEventTime } from '../ingest/columns';
 import type { ColumnStore } from './columnStore';
 
 export interface ExecutionContext {
@@ -123,7 +123,7 @@ function computeSimpleTests(ctx: ExecutionContext, term: TermNode): RowTest[] | 
       continue;
     }
     const col = store.scalarByField.get(field);
-    if (!col || col.irregular.length > 0) return undefined;
+    if (!col || col.irregular.length > 0 || field === 'eventID') return undefined;
     tests.push({ ids: col.ids, table: dictTable(col.dict.values, matcher) });
   }
   return tests;
@@ -219,6 +219,7 @@ async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Ar
       const table = dictTable(scalar.dict.values, matcher);
       const ids = scalar.ids;
       for (let r = 0; r < n; r++) if (table[ids[r]] === 1) mask[r] = 1;
+      if (field === 'eventID') for (let r = 0; r < n; r++) if (ids[r] === PACKED_UUID && matcher(store.packedEventId(r))) mask[r] = 1;
       for (const r of scalar.irregular) rawRows.push(r);
       continue;
     }

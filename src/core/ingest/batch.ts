@@ -1,7 +1,7 @@
 // One file's events as columns, built where the file was parsed (a worker) and posted to the
 // index in one message: typed arrays (transferred, not copied) plus one small local dictionary
 // of the distinct values in the file. The index maps local ids to its global ones.
-import { ABSENT, IRREGULAR, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, canonicalEventTime, hasKeyCaseVariant, isIrregular, parseEventTime, pathOf, primitiveAt } from './columns';
+import { ABSENT, EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID, Primitive, packUuid, RESOURCE_FIELDS, SCALAR_FIELDS, canonicalEventTime, hasKeyCaseVariant, isIrregular, parseEventTime, pathOf, primitiveAt } from './columns';
 import type { FileShape } from './eventFile';
 
 export interface ColumnBatch {
@@ -25,6 +25,8 @@ export interface ColumnBatch {
   resourceIrregular: Uint32Array;
   /** Rows (local) with an indexed key spelt in another case (see hasKeyCaseVariant). */
   rowIrregular: Uint32Array;
+  /** 16 bytes per row: the eventID of rows whose eventID column holds PACKED_UUID. */
+  eventIds: Uint8Array;
 }
 
 /**
@@ -41,6 +43,7 @@ export class BatchBuilder {
   private elements: Uint32Array;
   private scalars: Uint32Array[];
   private resourceStart: Uint32Array;
+  private eventIds: Uint8Array;
   private readonly resLists: number[][] = RESOURCE_FIELDS.map(() => []);
   private readonly timeIrregular: number[] = [];
   private readonly resourceIrregular: number[] = [];
@@ -52,6 +55,7 @@ export class BatchBuilder {
     this.elements = new Uint32Array(this.capacity);
     this.scalars = SCALAR_FIELDS.map(() => new Uint32Array(this.capacity));
     this.resourceStart = new Uint32Array(this.capacity + 1);
+    this.eventIds = new Uint8Array(this.capacity * 16);
   }
 
   idOf(v: Primitive): number {
@@ -88,6 +92,9 @@ export class BatchBuilder {
     this.elements = g(this.elements, cap);
     this.scalars = this.scalars.map((a) => g(a, cap));
     this.resourceStart = g(this.resourceStart, cap + 1);
+    const ev = new Uint8Array(cap * 16);
+    ev.set(this.eventIds);
+    this.eventIds = ev;
     this.capacity = cap;
   }
 
@@ -98,7 +105,8 @@ export class BatchBuilder {
       const p = PATHS[c];
       // The first segment is read directly: most fields are top level.
       const v: unknown = p.length === 1 ? rec[p[0]] : primitiveAt(rec, p);
-      this.scalars[c][r] = isIrregular(v) || (typeof v === 'object' && v !== null) ? IRREGULAR : this.idOf(v as Primitive);
+      if (c === EVENT_ID_COLUMN && typeof v === 'string' && packUuid(v, 0, v.length, this.eventIds, r * 16)) this.scalars[c][r] = PACKED_UUID;
+      else this.scalars[c][r] = isIrregular(v) || (typeof v === 'object' && v !== null) ? IRREGULAR : this.idOf(v as Primitive);
     }
     const res = rec.resources;
     if (res !== undefined) {
@@ -119,9 +127,10 @@ export class BatchBuilder {
    * A record read by a scanner: `ids` holds one local id per SCALAR_FIELDS entry (from idOf, or
    * IRREGULAR); `resources` one id per RESOURCE_FIELDS entry for each resource, flattened.
    */
-  addScanned(element: number, eventTime: unknown, ids: Uint32Array, resources: number[]): void {
+  addScanned(element: number, eventTime: unknown, ids: Uint32Array, resources: number[], eventId: Uint8Array): void {
     const r = this.beginRow(element, eventTime);
     for (let c = 0; c < ids.length; c++) this.scalars[c][r] = ids[c];
+    if (ids[EVENT_ID_COLUMN] === PACKED_UUID) this.eventIds.set(eventId, r * 16);
     const k = this.resLists.length;
     for (let i = 0; i < resources.length; i += k) for (let c = 0; c < k; c++) this.resLists[c].push(resources[i + c]);
     this.resourceStart[r + 1] = this.resLists[0].length;
@@ -141,6 +150,7 @@ export class BatchBuilder {
       resources: this.resLists.map((l) => Uint32Array.from(l)),
       resourceIrregular: Uint32Array.from(this.resourceIrregular),
       rowIrregular: Uint32Array.from(this.rowIrregular),
+      eventIds: this.eventIds.slice(0, n * 16),
     };
   }
 }
@@ -156,5 +166,5 @@ export function buildBatch(records: Record<string, unknown>[], elements: number[
 
 /** The typed arrays of a batch, for postMessage's transfer list. */
 export function batchTransferables(b: ColumnBatch): ArrayBuffer[] {
-  return [b.elements, b.times, b.timeIrregular, ...b.scalars, b.resourceStart, ...b.resources, b.resourceIrregular, b.rowIrregular].map((a) => a.buffer as ArrayBuffer);
+  return [b.elements, b.times, b.timeIrregular, ...b.scalars, b.resourceStart, ...b.resources, b.resourceIrregular, b.rowIrregular, b.eventIds].map((a) => a.buffer as ArrayBuffer);
 }

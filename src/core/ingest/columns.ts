@@ -46,6 +46,45 @@ export type Primitive = string | number | boolean | null | undefined;
 export const IRREGULAR = 0xffffffff;
 /** Column id of an absent field. */
 export const ABSENT = 0;
+/** eventID column id of a row whose eventID is a lower-case UUID, kept as 16 bytes instead of a
+ * dictionary string (a million unique strings would cost ~90 MB). */
+export const PACKED_UUID = 0xfffffffe;
+export const EVENT_ID_COLUMN = SCALAR_FIELDS.indexOf('eventID');
+
+const HEX = '0123456789abcdef';
+
+/** Packs text[start, start + 36) into out[at, at + 16) when it is a lower-case UUID. */
+export function packUuid(text: string, start: number, end: number, out: Uint8Array, at: number): boolean {
+  if (end - start !== 36) return false;
+  let k = at;
+  let hi = -1;
+  for (let i = 0; i < 36; i++) {
+    const c = text.charCodeAt(start + i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+      continue;
+    }
+    const v = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (v < 0) return false;
+    if (hi < 0) hi = v;
+    else {
+      out[k++] = (hi << 4) | v;
+      hi = -1;
+    }
+  }
+  return true;
+}
+
+export function unpackUuid(bytes: Uint8Array, at: number): string {
+  let s = '';
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) s += '-';
+    const b = bytes[at + i];
+    s += HEX[b >> 4] + HEX[b & 15];
+  }
+  return s;
+}
+
 
 const SPLIT_PATHS = new Map<string, string[]>([...SCALAR_FIELDS, ...RESOURCE_FIELDS].map((f) => [f, f.split('.')]));
 

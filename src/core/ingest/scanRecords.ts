@@ -10,7 +10,7 @@
 // which also produces the error messages. Both paths must index the same values; the query
 // tests compare the index with matchesRecord on hostile records to hold that.
 import type { BatchBuilder } from './batch';
-import { ABSENT, IRREGULAR, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, TIME_FIELD } from './columns';
+import { ABSENT, EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, TIME_FIELD, packUuid } from './columns';
 
 interface KeyEntry {
   key: string;
@@ -161,6 +161,7 @@ class Row {
   ids = new Uint32Array(SCALAR_FIELDS.length);
   time: unknown = undefined;
   resources: number[] = [];
+  eventId = new Uint8Array(16);
   /** Bits of the object-valued keys met (a duplicate sends the record to JSON.parse). */
   seen = 0;
   /** The last string each column held and its id: within one file most columns repeat, and a
@@ -209,7 +210,7 @@ export function scanRecordsFile(text: string, b: BatchBuilder): boolean {
         }
         b.addRecord(rec as Record<string, unknown>, element);
       } else if (end < 0) return abandon(b, start);
-      else b.addScanned(element, row.time, row.ids, row.resources);
+      else b.addScanned(element, row.time, row.ids, row.resources, row.eventId);
       i = ws(text, end);
       element++;
       const c = text.charCodeAt(i);
@@ -314,6 +315,10 @@ function readScalar(text: string, j: number, b: BatchBuilder, ids: Uint32Array |
   if (c === 0x22) {
     const e = stringEnd(text, j);
     if (e < 0) return BAD;
+    if (cache === EVENT_ID_COLUMN && packUuid(text, j + 1, e, row.eventId, 0)) {
+      ids[column] = PACKED_UUID;
+      return e + 1;
+    }
     const last = row.lastText[cache];
     if (last !== undefined && last.length === e - j - 1 && text.startsWith(last, j + 1)) {
       ids[column] = row.lastId[cache];

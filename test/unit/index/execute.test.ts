@@ -24,7 +24,7 @@ const ODD_RECORDS: unknown[] = [
   { eventTime: '2024-05-14T00:04:00Z', eventName: 'Resources2', resources: [{ ARN: ['arn:aws:kms:a', 'arn:aws:kms:b'] }, 'x'] },
   { eventTime: '2024-05-14T00:05:00Z', eventName: 'Nulls', errorCode: null, sourceIPAddress: null, userIdentity: { type: 'IAMUser', userName: null, sessionContext: 'broken' } },
   { eventTime: '2024-05-14T00:06:00Z', eventName: 'Unicode Straße', userAgent: 'curl/8 \u001b[31mred', sourceIPAddress: '2001:db8::1' },
-  { eventTime: '2024-02-30T00:00:00Z', eventName: 'BadDay' },
+  { eventTime: '2024-02-30T00:00:00Z', eventName: 'BadDay', eventID: 'ABCDEF01-2345-4789-8abc-def012345678' },
 ];
 
 const QUERIES = [
@@ -69,6 +69,8 @@ const QUERIES = [
   '"not authorized" AND eventName:GetObject',
   'straße',
   'id:*-4*',
+  'id:abcdef01-2345-4789-8ABC-def012345678',
+  'eventID:*9*',
   'eventName:NoTime OR eventName:BadDay OR eventName:Nulls',
   '(eventName:GetObject OR eventName:PutObject) AND NOT (errorCode:* OR readOnly:true)',
   'userIdentity.userName:*',

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BatchBuilder, ColumnBatch, buildBatch } from '../../../src/core/ingest/batch';
-import { IRREGULAR } from '../../../src/core/ingest/columns';
+import { IRREGULAR, PACKED_UUID, unpackUuid } from '../../../src/core/ingest/columns';
 import { parseEventFile } from '../../../src/core/ingest/eventFile';
 import { scanRecordsFile } from '../../../src/core/ingest/scanRecords';
 import { generateBucket } from '../../fixtures/generator';
@@ -14,14 +14,14 @@ import { DATASETS_DIR, describeWithDatasets } from '../../support/datasets';
 
 /** A batch as plain values, independent of local id assignment. */
 function view(b: ColumnBatch): unknown {
-  const v = (id: number) => (id === IRREGULAR ? '<irregular>' : id === 0 ? '<absent>' : b.values[id]);
+  const v = (id: number, row = -1) => (id === IRREGULAR ? '<irregular>' : id === PACKED_UUID ? `<uuid ${unpackUuid(b.eventIds, row * 16)}>` : id === 0 ? '<absent>' : b.values[id]);
   return {
     count: b.count,
     elements: Array.from(b.elements),
     times: Array.from(b.times, (t) => (Number.isNaN(t) ? 'NaN' : t)),
-    scalars: b.scalars.map((col) => Array.from(col, v)),
+    scalars: b.scalars.map((col) => Array.from(col, (id, row) => v(id, row))),
     resourceStart: Array.from(b.resourceStart),
-    resources: b.resources.map((col) => Array.from(col, v)),
+    resources: b.resources.map((col) => Array.from(col, (id) => v(id))),
     timeIrregular: Array.from(b.timeIrregular),
     resourceIrregular: Array.from(b.resourceIrregular),
     rowIrregular: Array.from(b.rowIrregular),
@@ -51,6 +51,9 @@ const HOSTILE = [
   { eventTime: 20240514, eventName: 'NumberTime', userIdentity: 'string-identity' },
   { eventTime: '2024-05-14T00:00:10Z', userIdentity: { \u212Aey: 1, accessKeyId: 'AKIA' } },
   { eventTime: '2024-05-14T00:00:11Z', eventID: 'x', eventName: 'Dup' },
+  { eventTime: '2024-05-14T00:00:12Z', eventID: 'ABCDEF01-2345-4789-8abc-def012345678' },
+  { eventTime: '2024-05-14T00:00:13Z', eventID: '0123abcd-ef01-4234-9567-89abcdef0123' },
+  { eventTime: '2024-05-14T00:00:14Z', eventID: '0123abcd-ef01-4234-9567-89abcdef012g' },
   {},
 ];
 
