@@ -113,6 +113,20 @@ describe('loading a folder', function () {
     assert.equal(index.summary(all.rows[0]).eventTime, '2024-05-14T10:01:00Z');
   });
 
+  it('lets queries see the events of the files loaded so far, while loading', async () => {
+    const found = await discover(new FolderSource(dir));
+    const index = new EventIndex({ runner: pool });
+    const partial: Promise<number>[] = [];
+    await loadEventFiles(index, pool, found.events, {
+      onFile: () => {
+        partial.push(index.query({ kind: 'all' }).then((r) => r.rows.length));
+      },
+    });
+    const seen = await Promise.all(partial);
+    assert.ok(seen.some((n) => n > 0 && n < index.size), `results while loading: ${seen.join(', ')}`);
+    assert.equal((await index.query({ kind: 'all' })).rows.length, index.size);
+  });
+
   it('stops when cancelled and leaves the remaining files pending', async () => {
     const found = await discover(new FolderSource(dir));
     const index = new EventIndex({ runner: pool });
