@@ -1,12 +1,14 @@
 // Composes sample-data/ (ignored by git): the CloudTrail folder that `npm start` opens and the
 // integration and end-to-end tests run on. It is made from the project's own fixture
-// generators, each added once it exists: events from the seeded generator (several accounts and
-// regions, an organization trail), a signed digest chain over them, and a trail configuration
-// with lint findings. It is rebuilt only when one of its inputs changed or it is missing.
+// generators: events from the seeded generator (several accounts and regions, an organization
+// trail), a signed digest chain over them, and a trail configuration with lint findings. It is
+// rebuilt only when one of its inputs changed or it is missing.
 // Usage: npx tsx scripts/make-sample.ts [--force] [--out DIR]   (prints the folder's path last)
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { signSampleBucket } from '../test/fixtures/digests';
+import { generateBucket } from '../test/fixtures/generator';
 
 const root = resolve(__dirname, '..');
 export const DEFAULT_SAMPLE_DIR = join(root, 'sample-data');
@@ -18,12 +20,11 @@ const SEED = 2024;
 const EVENTS_PER_FILE = 8;
 const BUCKET = 'cloudtrail-lens-sample-logs';
 
-/** One ingredient of the sample; absent until the code that makes it lands in the project. */
+/** One ingredient of the sample. */
 interface Piece {
   name: string;
   /** Files and folders whose content decides what the piece makes. */
   inputs: string[];
-  available(): boolean;
   /** Adds the piece to `dir`; returns one line for the sample's README. */
   add(dir: string): Promise<string>;
 }
@@ -32,9 +33,7 @@ const pieces: Piece[] = [
   {
     name: 'events',
     inputs: ['test/fixtures/generator'],
-    available: () => existsSync(join(root, 'test/fixtures/generator/index.ts')),
     async add(dir) {
-      const { generateBucket } = await import('../test/fixtures/generator');
       const t = await generateBucket({ events: EVENTS, out: dir, seed: SEED, eventsPerFile: EVENTS_PER_FILE });
       const accounts = Object.keys(t.byAccount).sort();
       const regions = Object.keys(t.byRegion).sort();
@@ -44,9 +43,7 @@ const pieces: Piece[] = [
   {
     name: 'digest chain',
     inputs: ['test/fixtures/digests'],
-    available: () => existsSync(join(root, 'test/fixtures/digests/index.ts')) && existsSync(join(root, 'test/fixtures/generator/index.ts')),
     async add(dir) {
-      const { signSampleBucket } = await import('../test/fixtures/digests');
       const s = signSampleBucket(dir, { bucket: BUCKET, trailName: 'org-trail', homeRegion: 'us-east-1' });
       return `\`CloudTrail-Digest/\`: a valid signed digest chain (${s.digestKeys.length} hourly digests), with the public keys in \`${relative(dir, s.publicKeysFile)}\` and the signatures in \`${relative(dir, s.signaturesFile)}\``;
     },
@@ -54,7 +51,6 @@ const pieces: Piece[] = [
   {
     name: 'lint sample config',
     inputs: ['test/fixtures/lint/sample-trail-config.json'],
-    available: () => existsSync(join(root, 'test/fixtures/lint/sample-trail-config.json')),
     async add(dir) {
       copyFileSync(join(root, 'test/fixtures/lint/sample-trail-config.json'), join(dir, 'trail-config.json'));
       return '`trail-config.json`: a trail configuration with lint findings (see the Problems panel)';
@@ -72,13 +68,12 @@ function filesUnder(path: string): string[] {
 }
 
 /** A hash of everything the sample is made from, to know when to make it again. */
-function inputsHash(present: Piece[]): string {
+function inputsHash(from: Piece[]): string {
   const hash = createHash('sha256');
-  const paths = ['scripts/make-sample.ts', 'src/core', ...present.flatMap((p) => p.inputs)];
+  const paths = ['scripts/make-sample.ts', 'src/core', ...from.flatMap((p) => p.inputs)];
   for (const file of [...new Set(paths.flatMap(filesUnder))].sort()) {
     hash.update(file).update('\0').update(readFileSync(join(root, file))).update('\0');
   }
-  hash.update(present.map((p) => p.name).join(','));
   return hash.digest('hex');
 }
 
@@ -93,22 +88,20 @@ function readStamp(dir: string): { hash?: string } {
 export async function ensureSample(options: { out?: string; force?: boolean; log?: (line: string) => void } = {}): Promise<string> {
   const out = resolve(options.out ?? DEFAULT_SAMPLE_DIR);
   const log = options.log ?? ((line: string) => console.error(`[sample] ${line}`));
-  const present = pieces.filter((p) => p.available());
-  const hash = inputsHash(present);
+  const hash = inputsHash(pieces);
   if (!options.force && existsSync(out) && readStamp(out).hash === hash) return out;
 
   // Made beside the target and renamed into place, so a failed run never leaves half a sample.
   const staging = mkdtempSync(join(dirname(out), `.${basename(out)}-making-`));
   try {
     const lines: string[] = [];
-    for (const piece of present) {
+    for (const piece of pieces) {
       const started = Date.now();
       lines.push(await piece.add(staging));
       log(`${piece.name}: done in ${Date.now() - started} ms`);
     }
-    const missing = pieces.filter((p) => !present.includes(p)).map((p) => p.name);
     writeFileSync(join(staging, 'README.md'), sampleReadme(lines));
-    writeFileSync(join(staging, STAMP), JSON.stringify({ hash, pieces: present.map((p) => p.name), made: new Date().toISOString() }, null, 2) + '\n');
+    writeFileSync(join(staging, STAMP), JSON.stringify({ hash, pieces: pieces.map((p) => p.name), made: new Date().toISOString() }, null, 2) + '\n');
     rmSync(out, { recursive: true, force: true });
     try {
       renameSync(staging, out);
@@ -116,7 +109,7 @@ export async function ensureSample(options: { out?: string; force?: boolean; log
       // Another run (tests share this tree) put the same sample in place first: that is fine.
       if (readStamp(out).hash !== hash) throw e;
     }
-    log(`made ${relative(process.cwd(), out) || out} (${present.length} piece(s)${missing.length ? `; not yet available: ${missing.join(', ')}` : ''})`);
+    log(`made ${relative(process.cwd(), out) || out}`);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
