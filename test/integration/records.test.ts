@@ -148,6 +148,9 @@ describe('record lenses and hovers', function () {
     assert.match(await hoverText(doc.uri, positionOf(doc, '"AKIAIOSFODNN7EXAMPLE"', 0, 3)), /long-term access key/);
     assert.match(await hoverText(doc.uri, positionOf(doc, '"AccessDenied"', 0, 3)), /not allowed/);
     assert.match(await hoverText(doc.uri, positionOf(doc, '"userIdentity"')), /IAM user alice/);
+    const eventName = await hoverText(doc.uri, positionOf(doc, '"CreateUser"', 0, 3));
+    assert.match(eventName, /iam:CreateUser — creates IAM user bob · failed: AccessDenied/);
+    assert.match(eventName, /https:\/\/docs\.aws\.amazon\.com\/IAM\/latest\/APIReference\/API_CreateUser\.html/);
   });
 
   it('a lens click offers timeline filters, copy ARN and the raw record', async () => {

@@ -67,6 +67,17 @@ export class RecordHoverProvider implements vscode.HoverProvider {
       return new vscode.Hover(md, range);
     }
 
+    // An event name: what the call did, as the request lens says it, with its API reference.
+    if (loc.path.length === 1 && loc.path[0] === 'eventName') {
+      const parsed = parseRecord(ownText, record);
+      if (!parsed) return undefined;
+      const what = describeRequest(parsed);
+      md.appendText(what.summary);
+      if (what.risky) md.appendText(`\n\nWhy it matters: ${what.risky}`);
+      md.appendMarkdown(`\n\n[API reference: ${what.service}:${what.operation}](${what.apiReferenceUrl})`);
+      return new vscode.Hover(md, range);
+    }
+
     const hints = explainValue(loc.path, loc.value);
     if (!hints.length) return undefined;
     const known = fieldInfo(loc.path);
