@@ -183,7 +183,7 @@ export async function openWorkbench(test: Mocha.Context, folder = sampleFolder()
   const page = await context.newPage();
   const wb = new Workbench(page, context, shotsDir);
   current = wb;
-  const url = `${env('CTL_E2E_URL')}/?folder=${encodeURI(folder)}`;
+  const url = `${env('CTL_E2E_URL')}/?${new URLSearchParams({ folder })}`;
   await page.goto(url);
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
   // The explorer's folder row shows once the remote file system answered.
