@@ -57,7 +57,11 @@ async function run(events: number, runs: number, browser: import('playwright-cor
   const started = Date.now();
   let session!: TimelineSession;
   // The view's messages to the host, and the host's replies delivered as window messages.
-  await page.exposeFunction('__toHost', (env: unknown) => void session.receive(env));
+  let readyAt = 0;
+  await page.exposeFunction('__toHost', (env: { body?: { type?: string } }) => {
+    if (!readyAt && env?.body?.type === 'ready') readyAt = Date.now() - started;
+    void session.receive(env);
+  });
   session = new TimelineSession(new IndexTimelineData(index), (e) => void page.evaluate((env) => window.dispatchEvent(new MessageEvent('message', { data: env })), e).catch(() => {}), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, invalidMessage() {} }, 'bench', null);
   let lastProgress = 0;
   const loading = loadScope(index, pool, [{ source: new FolderSource(dir) }], new AbortController().signal, (p: LoadProgress) => {
@@ -83,7 +87,7 @@ async function run(events: number, runs: number, browser: import('playwright-cor
   session.setProgress(outcome.progress);
   await page.waitForFunction(() => document.body.dataset.loading === 'false' && document.body.dataset.busy === 'false', undefined, { timeout: 120_000 });
   await page.waitForTimeout(1500); // the view's last reload after loading ended
-  console.log(`\n${index.size.toLocaleString('en-US')} events: first rows painted ${firstPaint} ms after open (load finished after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`\n${index.size.toLocaleString('en-US')} events: first rows painted ${firstPaint} ms after open; the page's script was running (sent "ready") at ${readyAt} ms (load finished after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
   const input = page.locator('.filter-input');
   const viewMs: number[] = [];
