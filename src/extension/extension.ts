@@ -6,6 +6,7 @@ import { Explorer, registerExplorer } from './tree/registerExplorer';
 import { registerDigestCommands } from './digest/registerDigestCommands';
 import { registerTimeline } from './timeline/registerTimeline';
 import { registerLint } from './lint/registerLint';
+import { registerS3 } from './s3/s3Runtime';
 
 /** What activate() returns: the explorer, for the extension-host tests. */
 export interface CloudTrailLensApi {
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   context.subscriptions.push(output);
   output.info('CloudTrail Lens activated');
   registerRecordFeatures(context);
+  registerS3(context, output); // before the explorer opens any S3 source: they share its cache
   const explorer = registerExplorer(context, output);
   registerTimeline(context, output, { entries: () => explorer.registry.entries, ready: explorer.ready });
   registerDigestCommands(context);

@@ -1,8 +1,8 @@
 // Turns a configured source into a LogSource (a folder or an S3 bucket/prefix), or says why it
 // cannot be opened.
 import { FolderSource } from '../../core/sources/folder';
-import { S3Source } from '../../core/sources/s3';
 import { LogSource } from '../../core/sources/source';
+import { openS3Source } from '../s3/s3Sources';
 import { SourceConfig, resolveFolderPath } from './sourceConfig';
 
 export type OpenedSource = { source: LogSource; unavailable?: undefined } | { source?: undefined; unavailable: string };
@@ -13,5 +13,5 @@ export function openSource(config: SourceConfig, workspaceBase: string | undefin
     if (!root) return { unavailable: `${config.path}: a relative path needs an open workspace folder; use an absolute path` };
     return { source: new FolderSource(root) };
   }
-  return { source: new S3Source({ bucket: config.bucket, prefix: config.prefix, profile: config.profile, region: config.region }) };
+  return { source: openS3Source(config) };
 }

@@ -16,6 +16,8 @@ export interface S3SourceConfig {
   prefix?: string;
   profile?: string;
   region?: string;
+  /** An S3-compatible endpoint URL (MinIO, LocalStack, a VPC endpoint). */
+  endpoint?: string;
 }
 
 export type SourceConfig = FolderSourceConfig | S3SourceConfig;
@@ -57,7 +59,7 @@ export function parseSourcesSetting(value: unknown): { sources: SourceConfig[]; 
         return;
       }
       const s3: S3SourceConfig = { type: 's3', bucket: e.bucket };
-      for (const field of ['prefix', 'profile', 'region'] as const) {
+      for (const field of ['prefix', 'profile', 'region', 'endpoint'] as const) {
         if (e[field] === undefined) continue;
         if (typeof e[field] !== 'string') problems.push(`${where}: "${field}" must be a string`);
         else if (e[field] !== '') s3[field] = e[field] as string;
@@ -86,7 +88,7 @@ export function normalizedS3Prefix(prefix: string | undefined): string {
 /** A stable identity: two entries with the same identity are the same source. */
 export function sourceIdentity(config: SourceConfig, base?: string): string {
   if (config.type === 'folder') return `folder:${resolveFolderPath(config.path, base) ?? config.path}`;
-  return `s3:${config.bucket}/${normalizedS3Prefix(config.prefix)}|${config.profile ?? ''}|${config.region ?? ''}`;
+  return `s3:${config.bucket}/${normalizedS3Prefix(config.prefix)}|${config.profile ?? ''}|${config.region ?? ''}${config.endpoint ? `|${config.endpoint}` : ''}`;
 }
 
 /** The source's own URI, or an object's or prefix's: LogSource keys are relative to the bucket root. */
@@ -96,7 +98,7 @@ export function s3Uri(config: S3SourceConfig, key?: string): string {
 
 export function describeSource(config: SourceConfig): string {
   if (config.type === 'folder') return config.path;
-  const extras = [config.profile && `profile ${config.profile}`, config.region].filter(Boolean).join(', ');
+  const extras = [config.profile && `profile ${config.profile}`, config.region, config.endpoint].filter(Boolean).join(', ');
   return `${s3Uri(config)}${extras ? ` (${extras})` : ''}`;
 }
 

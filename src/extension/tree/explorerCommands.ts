@@ -5,6 +5,7 @@ import { CatalogNode, digestScope, eventScope, nodePrefixes } from '../../core/s
 import { SourceConfig, SourceScopeArgs, describeSource, parseS3Location, s3Uri } from '../sources/sourceConfig';
 import { SourceEntry, SourceRegistry } from '../sources/sourceRegistry';
 import { openSampleSource } from '../sources/sample';
+import { localCopyOf } from '../s3/s3Sources';
 import { ExplorerElement, ExplorerProvider, MoreElement, NodeElement } from './explorerProvider';
 
 const TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
@@ -137,8 +138,14 @@ function fileOf(el: ExplorerElement | undefined): NodeElement | undefined {
 
 async function openFile(el: NodeElement): Promise<unknown> {
   if (el.node.type !== 'file') return;
-  const local = el.entry.source?.localPath?.(el.node.key);
-  if (!local) return void vscode.window.showInformationMessage(`Opening files of ${describeSource(el.entry.config)} is not available yet.`);
+  let local: string | undefined;
+  try {
+    // An S3 object is downloaded into the cache first (once per ETag).
+    local = el.entry.source ? await localCopyOf(el.entry.source, el.node.key) : undefined;
+  } catch (e) {
+    return void vscode.window.showErrorMessage(`Cannot open ${el.node.key}: ${(e as Error).message}`);
+  }
+  if (!local) return void vscode.window.showInformationMessage(`Opening files of ${describeSource(el.entry.config)} is not available.`);
   // The records feature shows a .json.gz decompressed, read-only; without it, VS Code opens the file.
   if (await commandExists(OPEN_LOG_COMMAND)) return vscode.commands.executeCommand(OPEN_LOG_COMMAND, vscode.Uri.file(local));
   return vscode.commands.executeCommand('vscode.open', vscode.Uri.file(local), { preview: true });
