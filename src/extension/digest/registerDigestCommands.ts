@@ -18,7 +18,9 @@ import {
   validateSource,
 } from '../../core/digest';
 import { FolderSource } from '../../core/sources/folder';
-import { SourceError } from '../../core/sources/source';
+import { LogSource, SourceError } from '../../core/sources/source';
+import { openSource } from '../sources/openSource';
+import { SourceConfig } from '../sources/sourceConfig';
 import { planProblems, renderReport, ReportLink, suspiciousLogKeys } from './reportModel';
 
 export const VALIDATE_COMMAND = 'cloudtrailLens.validateDigests';
@@ -29,7 +31,7 @@ const MAX_RECORDS = 20_000;
 
 /** What the explorer passes (SourceScopeArgs), or a folder Uri from the file explorer. */
 interface ScopeArgs {
-  source?: { type: string; path?: string };
+  source?: SourceConfig;
   prefix?: string;
   keys?: string[];
   label?: string;
@@ -41,7 +43,10 @@ export interface DigestValidationResult {
   reportUri: vscode.Uri;
   problems: number;
   suspiciousKeys: string[];
+  /** The folder path, or the S3 location's label. */
   root: string;
+  source: LogSource;
+  config: SourceConfig;
 }
 
 export function registerDigestCommands(context: vscode.ExtensionContext): void {
@@ -69,14 +74,15 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(VALIDATE_COMMAND, async (arg?: ScopeArgs | vscode.Uri): Promise<DigestValidationResult | undefined> => {
       const target = await pickTarget(arg);
       if (!target) return undefined;
-      const keyFiles = await publicKeyFiles(target.root);
+      const keyFiles = await publicKeyFiles(target.local);
       if (!keyFiles) return undefined;
       let publicKeys;
       let signatures: SignaturesFile | undefined;
       try {
         publicKeys = await loadPublicKeyFiles(keyFiles);
         const sigSetting = vscode.workspace.getConfiguration('cloudtrailLens').get<string>('digestSignaturesFile');
-        const sigFile = sigSetting ? resolvePath(sigSetting) : path.join(target.root, SIGNATURES_FILE_NAME);
+        // An S3 source has each digest's signature in its metadata; a folder needs the file.
+        const sigFile = sigSetting ? resolvePath(sigSetting) : target.local ? path.join(target.local, SIGNATURES_FILE_NAME) : undefined;
         if (sigFile && (sigSetting || existsSync(sigFile))) signatures = await loadSignaturesFile(sigFile);
       } catch (e) {
         void vscode.window.showErrorMessage(`Digest validation: ${(e as Error).message}`);
@@ -92,16 +98,17 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
           try {
-            return await validateSource(new FolderSource(target.root), {
+            return await validateSource(target.source, {
               publicKeys,
               signatures,
+              bucket: target.config.type === 's3' ? target.config.bucket : undefined,
               scopePrefix: target.prefix || undefined,
               signal: abort.signal,
               onProgress: (p) => progress.report({ message: `${p.chain}: ${p.digests} digest(s), ${p.logs} log file(s), ${(p.bytes / 1e6).toFixed(0)} MB` }),
             });
           } catch (e) {
             if (abort.signal.aborted || (e instanceof SourceError && e.code === 'cancelled')) return undefined;
-            void vscode.window.showErrorMessage(`Digest validation of ${target.root} failed: ${(e as Error).message}`);
+            void vscode.window.showErrorMessage(`Digest validation of ${target.source.label} failed: ${(e as Error).message}`);
             return undefined;
           }
         },
@@ -126,7 +133,16 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
       }
       for (const [file, list] of byFile) diagnostics.set(vscode.Uri.file(file), list);
 
-      const result: DigestValidationResult = { report, exitCode: exitCodeOf(report), reportUri, problems: planned.length, suspiciousKeys: suspiciousLogKeys(report), root: target.root };
+      const result: DigestValidationResult = {
+        report,
+        exitCode: exitCodeOf(report),
+        reportUri,
+        problems: planned.length,
+        suspiciousKeys: suspiciousLogKeys(report),
+        root: target.source.label,
+        source: target.source,
+        config: target.config,
+      };
       last = result;
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(reportUri), { preview: false });
       void announce(result);
@@ -152,13 +168,12 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
   }
 
   async function openSuspiciousEvents(r: DigestValidationResult): Promise<vscode.Uri | unknown> {
-    const source = { type: 'folder' as const, path: r.root };
     const label = `${r.suspiciousKeys.length} INVALID or unlisted log file(s)`;
     if ((await vscode.commands.getCommands(true)).includes(TIMELINE_COMMAND)) {
-      return vscode.commands.executeCommand(TIMELINE_COMMAND, { source, keys: r.suspiciousKeys, label });
+      return vscode.commands.executeCommand(TIMELINE_COMMAND, { source: r.config, keys: r.suspiciousKeys, label });
     }
     // Until the timeline exists: the events as a read-only JSON document.
-    const folder = new FolderSource(r.root);
+    const folder = r.source;
     const files: unknown[] = [];
     let total = 0;
     for (const key of r.suspiciousKeys) {
@@ -170,9 +185,9 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
         const records = (JSON.parse(text).Records ?? []) as unknown[];
         const kept = records.slice(0, Math.max(0, MAX_RECORDS - total));
         total += kept.length;
-        files.push({ key, localPath: folder.localPath(key), verdict, records: kept.length, truncated: kept.length < records.length || undefined, Records: kept });
+        files.push({ key, localPath: folder.localPath?.(key), verdict, records: kept.length, truncated: kept.length < records.length || undefined, Records: kept });
       } catch (e) {
-        files.push({ key, localPath: folder.localPath(key), verdict, error: `cannot read its events: ${(e as Error).message}` });
+        files.push({ key, localPath: folder.localPath?.(key), verdict, error: `cannot read its events: ${(e as Error).message}` });
       }
     }
     const uri = vscode.Uri.from({ scheme: SCHEME, path: `/Suspicious log events ${++seq}.json` });
@@ -184,31 +199,40 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
 }
 
 interface Target {
-  root: string;
+  source: LogSource;
+  config: SourceConfig;
+  /** The local folder, when the source is one. */
+  local?: string;
   prefix?: string;
   label?: string;
 }
 
+function folderTarget(root: string, extra: Partial<Target> = {}): Target {
+  return { source: new FolderSource(root), config: { type: 'folder', path: root }, local: root, ...extra };
+}
+
 async function pickTarget(arg?: ScopeArgs | vscode.Uri): Promise<Target | undefined> {
-  if (arg instanceof vscode.Uri) return { root: arg.fsPath };
+  if (arg instanceof vscode.Uri) return folderTarget(arg.fsPath);
   if (arg?.source) {
-    if (arg.source.type !== 'folder' || !arg.source.path) {
-      void vscode.window.showInformationMessage('Digest validation works on local folders for now: download the bucket (digests and logs) and validate the folder.');
+    const opened = openSource(arg.source, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+    if (!opened.source) {
+      void vscode.window.showErrorMessage(`Digest validation: ${opened.unavailable}`);
       return undefined;
     }
-    return { root: arg.source.path, prefix: arg.prefix, label: arg.label };
+    const local = arg.source.type === 'folder' ? opened.source.localPath?.('') : undefined;
+    return { source: opened.source, config: arg.source, local, prefix: arg.prefix, label: arg.label };
   }
   const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length === 1) return { root: folders[0].uri.fsPath };
+  if (folders.length === 1) return folderTarget(folders[0].uri.fsPath);
   if (folders.length > 1) {
     const pick = await vscode.window.showQuickPick(
       folders.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f })),
       { title: 'Validate the digest chains of which folder?' },
     );
-    return pick ? { root: pick.folder.uri.fsPath } : undefined;
+    return pick ? folderTarget(pick.folder.uri.fsPath) : undefined;
   }
   const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Folder holding AWSLogs/ (a copy of the CloudTrail bucket)', openLabel: 'Validate' });
-  return chosen?.[0] ? { root: chosen[0].fsPath } : undefined;
+  return chosen?.[0] ? folderTarget(chosen[0].fsPath) : undefined;
 }
 
 function resolvePath(p: string): string | undefined {
@@ -219,7 +243,7 @@ function resolvePath(p: string): string | undefined {
 }
 
 /** The configured key files, or the ones the user picks now (optionally remembered in settings). */
-async function publicKeyFiles(root: string): Promise<string[] | undefined> {
+async function publicKeyFiles(root: string | undefined): Promise<string[] | undefined> {
   const config = vscode.workspace.getConfiguration('cloudtrailLens');
   const configured = (config.get<string[]>('publicKeys') ?? []).filter((p) => typeof p === 'string' && p.trim());
   if (configured.length) {
@@ -233,7 +257,7 @@ async function publicKeyFiles(root: string): Promise<string[] | undefined> {
   }
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: true,
-    defaultUri: vscode.Uri.file(root),
+    defaultUri: root ? vscode.Uri.file(root) : undefined,
     filters: { JSON: ['json'] },
     title: 'Public keys: the output of "aws cloudtrail list-public-keys" (one file per region)',
     openLabel: 'Use These Keys',
