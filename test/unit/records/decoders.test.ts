@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { accessKeyKind, decodeIdPrefix, decodeTime, explainErrorCode, explainSourceAddress, parseArn } from '../../../src/core/records/decoders';
-import { explainValue } from '../../../src/core/records/valueHints';
+import { explainValue, IDENTITY_TYPE_MEANINGS } from '../../../src/core/records/valueHints';
 
 describe('value decoders', () => {
   it('times: UTC and local, extended and compact ISO forms', () => {
@@ -62,5 +62,11 @@ describe('value decoders', () => {
     assert.deepEqual(explainValue(['resources', 0, 'ARN'], 'arn:aws:s3:::bucket/key'), ['Service: s3', 'Resource: bucket/key']);
     assert.deepEqual(explainValue(['readOnly'], true), []);
     assert.deepEqual(explainValue(['userAgent'], 'aws-cli/2.0'), []);
+  });
+
+  it('every identity type has a meaning', () => {
+    for (const type of ['Root', 'IAMUser', 'AssumedRole', 'Role', 'FederatedUser', 'AWSAccount', 'AWSService', 'IdentityCenterUser', 'Unknown', 'SAMLUser', 'WebIdentityUser', 'Directory']) {
+      assert.ok((IDENTITY_TYPE_MEANINGS[type] ?? '').length > 20, type);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { EVENT_CATALOG } from '../../../src/core/records/eventCatalog';
+import { API_REFERENCE, EVENT_CATALOG } from '../../../src/core/records/eventCatalog';
 import { catalogueSize, describeRequest, operationOf } from '../../../src/core/records/request';
 import type { CloudTrailRecord } from '../../../src/core/records/types';
 import { dataset, describeWithDatasets } from '../../support/datasets';
@@ -13,6 +13,12 @@ describe('describeRequest', () => {
     assert.ok(catalogueSize() >= 60, `only ${catalogueSize()} event names`);
     for (const service of ['iam', 'sts', 's3', 'ec2', 'kms', 'cloudtrail', 'lambda', 'secretsmanager', 'ssm', 'organizations', 'guardduty', 'signin']) {
       assert.ok(Object.keys(EVENT_CATALOG[service] ?? {}).length > 0, `no entries for ${service}`);
+    }
+  });
+
+  it('links every catalogued service to its AWS API reference', () => {
+    for (const service of Object.keys(EVENT_CATALOG)) {
+      assert.match(API_REFERENCE[service] ?? '', /^https:\/\/docs\.aws\.amazon\.com\//, service);
     }
   });
 
