@@ -233,6 +233,10 @@ export class S3Source implements LogSource {
 }
 
 export function s3ClientConfig(location: S3Location, options: S3SourceOptions = {}): S3ClientConfig {
+  // The SDK warns on stderr that its releases after January 2027 will need Node 22. VS Code's
+  // extension host and the CLI run on Node 20 today; the warning is for the SDK's own
+  // maintainers, not something a user of this tool can act on. A user's own setting wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return {
     region: location.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     // Without a configured region the bucket's own is found from S3's redirect.
