@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { SignedBucket, signingKey } from '../fixtures/digests';
-import { waitForActivation } from './support/host';
+import { waitFor, waitForActivation } from './support/host';
 
 interface Result {
   exitCode: number;
@@ -71,7 +71,13 @@ describe('digest validation command', function () {
     const result = (await vscode.commands.executeCommand('cloudtrailLens.validateDigests', { source: { type: 'folder', path: root } })) as Result;
     const timeline = (await vscode.commands.getCommands(true)).includes('cloudtrailLens.openTimeline');
     const opened = await vscode.commands.executeCommand('cloudtrailLens.digest.openSuspiciousEvents', result);
-    if (timeline) return; // the timeline shows them; its own tests cover what it displays
+    if (timeline) {
+      // The timeline opens on exactly those files (its own tests cover what it displays).
+      const title = 'INVALID or unlisted log file(s)';
+      const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+      await waitFor(() => tabs().some((l) => l.includes(`2 ${title}`)), 20_000, `no timeline tab "${title}"; tabs: ${JSON.stringify(tabs())}`);
+      return;
+    }
     assert.ok(opened instanceof vscode.Uri, 'no events document was opened');
     const doc = await vscode.workspace.openTextDocument(opened);
     assert.equal(doc.languageId, 'json');
