@@ -225,6 +225,13 @@ describe('readable .json.gz log documents', function () {
     const lenses = await lensesOf(doc.uri);
     assert.equal(lenses.filter((l) => doc.lineAt(l.range.start.line).text.trim().startsWith('"userIdentity"')).length, records);
     // Read-only: typing in the editor changes nothing, and the file on disk is untouched.
+    // (Control: the same typing does change a writable editor.)
+    const writable = await vscode.workspace.openTextDocument({ language: 'json', content: '{}' });
+    await vscode.window.showTextDocument(writable);
+    await vscode.commands.executeCommand('type', { text: 'x' });
+    assert.notEqual(writable.getText(), '{}');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.window.showTextDocument(doc);
     const text = doc.getText();
     await vscode.commands.executeCommand('type', { text: 'x' });
     assert.equal(doc.getText(), text);
