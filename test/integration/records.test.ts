@@ -188,6 +188,14 @@ describe('record lenses and hovers', function () {
     assert.equal(doc.offsetAt(selection.end), indexed.end);
   });
 
+  it('reads aws cloudtrail lookup-events output: lenses on each CloudTrailEvent string', async () => {
+    const stop = base('StopLogging', { type: 'Root', accountId: '111122223333', arn: 'arn:aws:iam::111122223333:root' }, { eventSource: 'cloudtrail.amazonaws.com', requestParameters: { name: 'main' } });
+    const content = JSON.stringify({ Events: [{ EventId: 'e1', EventName: 'StopLogging', CloudTrailEvent: JSON.stringify(stop) }] }, null, 4);
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content });
+    const titles = (await lensesOf(doc.uri)).map((l) => l.command?.title);
+    assert.deepEqual(titles, ['$(warning) Root user of 111122223333 — high risk', '$(warning) cloudtrail:StopLogging — stops logging on trail main · CloudTrail logging stopped']);
+  });
+
   it('leaves ordinary JSON alone', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify({ name: 'x', eventName: 'not a record' }, null, 2) });
     assert.equal((await lensesOf(doc.uri)).length, 0);
