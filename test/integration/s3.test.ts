@@ -1,0 +1,118 @@
+// An S3 source in the real VS Code: a local S3-protocol server (s3rver on 127.0.0.1) seeded with
+// a signed trail; the source is added to the user settings with its endpoint, appears in the
+// CloudTrail explorer and expands to file level; a bucket that answers 403 shows why on its node
+// while the other source keeps working.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { CloudTrailLensApi } from '../../src/extension/extension';
+import type { ExplorerElement } from '../../src/extension/tree/explorerProvider';
+import { SignedBucket } from '../fixtures/digests';
+import { S3RVER_CREDENTIALS, TestS3Server } from '../support/s3server';
+import { waitFor, waitForActivation } from './support/host';
+
+const BUCKET = 'ide-trail-bucket';
+const DENIED = 'ide-locked-bucket';
+
+describe('S3 source in the CloudTrail explorer (local S3 server)', function () {
+  this.timeout(90_000);
+  let api: CloudTrailLensApi;
+  let server: TestS3Server;
+  let dir: string;
+  let bucket: SignedBucket;
+  const env: Record<string, string | undefined> = {};
+
+  before(async () => {
+    api = await waitForActivation<CloudTrailLensApi>();
+    await api.explorer.ready;
+    dir = mkdtempSync(join(tmpdir(), 'ctl-s3-ide-'));
+    bucket = new SignedBucket(join(dir, 'bucket'), BUCKET);
+    bucket.chain({ prefix: 'org', accountId: '123456789012', region: 'eu-west-1', trailName: 'ide-trail', homeRegion: 'eu-west-1' }).hours(2);
+    server = await new TestS3Server([BUCKET, DENIED]).start();
+    await server.uploadFolder(BUCKET, bucket.root, bucket.signatures);
+    server.deniedBuckets.add(DENIED);
+    // The extension resolves credentials through the SDK's chain: environment first.
+    for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined })) {
+      env[k] = process.env[k];
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await vscode.workspace.getConfiguration('cloudtrailLens').update(
+      'sources',
+      [
+        { type: 's3', bucket: BUCKET, prefix: 'org', region: 'us-east-1', endpoint: server.endpoint },
+        { type: 's3', bucket: DENIED, region: 'us-east-1', endpoint: server.endpoint },
+      ],
+      vscode.ConfigurationTarget.Global,
+    );
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('cloudtrailLens').update('sources', undefined, vscode.ConfigurationTarget.Global);
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await server?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const provider = () => api.explorer.provider;
+  const label = (el: ExplorerElement): string => {
+    const l = provider().getTreeItem(el).label;
+    return typeof l === 'string' ? l : (l?.label ?? '');
+  };
+
+  async function s3Source(bucketName: string): Promise<ExplorerElement> {
+    let found: ExplorerElement | undefined;
+    await waitFor(
+      async () => {
+        const roots = await provider().getChildren();
+        found = roots.find((r) => r.kind === 'source' && r.entry.config.type === 's3' && r.entry.config.bucket === bucketName);
+        return Boolean(found);
+      },
+      20_000,
+      `the S3 source ${bucketName} did not appear in the explorer`,
+    );
+    return found!;
+  }
+
+  async function child(parent: ExplorerElement, type: string): Promise<ExplorerElement> {
+    const kids = await provider().getChildren(parent);
+    const found = kids.find((k) => k.kind === 'node' && k.node.type === type);
+    assert.ok(found, `no ${type} under ${label(parent)}: ${kids.map((k) => `${k.kind}:${label(k)}`).join(', ')}`);
+    return found;
+  }
+
+  it('expands an S3 source down to its log and digest files', async () => {
+    const source = await s3Source(BUCKET);
+    assert.match(provider().getTreeItem(source).contextValue ?? '', /ctl-source-s3/);
+    const location = await child(source, 'location');
+    assert.match(label(location), /ide-trail/);
+    const account = await child(location, 'account');
+    assert.equal(label(account).includes('123456789012'), true);
+    const region = await child(account, 'region');
+    const day = await child(region, 'day');
+    const files = (await provider().getChildren(day)).filter((k) => k.kind === 'node' && k.node.type === 'file');
+    const expected = [...bucket.digests.flatMap((d) => d.logKeys), ...bucket.digests.map((d) => d.key)].filter((k) => k.includes('/2024/05/14/'));
+    assert.equal(files.length, expected.length);
+    assert.deepEqual(files.map((f) => (f.kind === 'node' && f.node.type === 'file' ? f.node.key : '')).sort(), [...expected].sort());
+    const item = provider().getTreeItem(files[0]);
+    assert.match(item.contextValue ?? '', /\bs3\b/);
+  });
+
+  it('a bucket that denies access says so on its node; the other source still works', async () => {
+    const denied = await s3Source(DENIED);
+    const kids = await provider().getChildren(denied);
+    const text = kids.map((k) => {
+      const item = provider().getTreeItem(k);
+      const tip = typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? '');
+      return `${label(k)} ${item.description ?? ''} ${tip}`;
+    }).join('\n');
+    assert.match(text, /access denied/i, text);
+    const ok = await s3Source(BUCKET);
+    assert.ok((await provider().getChildren(ok)).some((k) => k.kind === 'node' && k.node.type === 'location'));
+  });
+});
