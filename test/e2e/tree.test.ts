@@ -18,9 +18,12 @@ describe('CloudTrail explorer view', () => {
     // Counts arrive in the background. (A row's text runs label and description together.)
     let seen: string[] = [];
     await waitUntil(
-      async () => (seen = (await wb.viewRows('Explorer')).map((r) => r.text)).some((t) => /^org-trail\s*\d[\d,]* files · [\d.]+ (B|KB|MB)$/.test(t)),
+      async () => {
+        seen = (await wb.viewRows('Explorer')).map((r) => r.text);
+        return seen.some((t) => /^org-trail\s*\d[\d,]* files · [\d.]+ (B|KB|MB)$/.test(t)) && /workspace folder · \d[\d,]* files · /.test(seen[0]);
+      },
       30_000,
-      'the trail row never showed its file count and size',
+      'the source and trail rows never showed their file counts and sizes',
     ).catch((e: Error) => {
       throw new Error(`${e.message}; rows: ${JSON.stringify(seen)}`);
     });
@@ -61,6 +64,7 @@ describe('CloudTrail explorer view', () => {
       await wb.step('generated sample');
       assert.ok(rows[0].text.startsWith('CloudTrail sample'), JSON.stringify(rows.map((r) => r.text)));
       assert.ok(rows.some((r) => r.text.startsWith('org-trail')), JSON.stringify(rows.map((r) => r.text)));
+      await waitUntil(async () => /^CloudTrail sample\s*sample data · \d[\d,]* files · /.test((await wb.viewRows('Explorer'))[0].text), 30_000, 'the sample row never showed its total');
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

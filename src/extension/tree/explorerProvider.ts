@@ -204,6 +204,10 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
           },
         ];
       }
+      for (const node of nodes) {
+        // Loose files are listed with their sizes already: their figures need no scan.
+        if (node.type === 'loose') this.summaries.set(node.id, summarizeFiles(node.files.map((f) => ({ type: 'file', id: '', key: f.key, size: f.size, fileKind: 'loose' }))));
+      }
       return nodes.map((node): NodeElement => ({ kind: 'node', id: `${element.id}|${node.id}`, entry, node, parent: element }));
     } catch (e) {
       if (e instanceof SourceError && e.code === 'cancelled') return [];
@@ -247,9 +251,6 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
 
   private nodeItem(element: NodeElement): vscode.TreeItem {
     const { node, entry } = element;
-    if (node.type === 'loose' && !this.summaries.get(node.id)) {
-      this.summaries.set(node.id, summarizeFiles(node.files.map((f) => ({ type: 'file', id: '', key: f.key, size: f.size, fileKind: 'loose' }))));
-    }
     const summary = node.type === 'file' ? undefined : this.summaries.get(node.id);
     const counted = countsInBackground(element);
     if (!summary && counted) this.queueScan(element);
