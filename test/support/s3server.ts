@@ -90,33 +90,32 @@ export class TestS3Server {
   }
 
   private async handle(ctx: KoaContext, next: () => Promise<void>): Promise<void> {
-    {
-      const bucket = decodeURIComponent(ctx.path.split('/')[1] ?? '');
-      if (this.deniedBuckets.has(bucket)) {
-        ctx.status = 403;
-        ctx.type = 'application/xml';
-        ctx.body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
-        return;
-      }
-      if (ctx.method === 'GET' && /(^|&)list-type=2(&|$)/.test(ctx.querystring)) return pagedListing(ctx, next);
-      const key = decodeURIComponent(ctx.path.slice(1));
-      if (ctx.method === 'GET' && this.brokenKeys.has(key)) {
-        await next();
-        const body = ctx.body as NodeJS.ReadableStream | Buffer | undefined;
-        const chunks: Buffer[] = [];
-        if (body && typeof (body as NodeJS.ReadableStream).on === 'function') for await (const c of body as AsyncIterable<Buffer>) chunks.push(c);
-        const all = Buffer.concat(chunks);
-        ctx.respond = false;
-        ctx.res.writeHead(200, { 'Content-Length': String(all.length), 'Content-Type': 'application/octet-stream', ETag: '"broken"' });
-        ctx.res.write(all.subarray(0, all.length >> 1), () => ctx.res.socket?.destroy());
-        return;
-      }
-      await next();
+    const bucket = decodeURIComponent(ctx.path.split('/')[1] ?? '');
+    if (this.deniedBuckets.has(bucket)) {
+      ctx.status = 403;
+      ctx.type = 'application/xml';
+      ctx.body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
+      return;
     }
+    if (ctx.method === 'GET' && /(^|&)list-type=2(&|$)/.test(ctx.querystring)) return pagedListing(ctx, next);
+    const key = decodeURIComponent(ctx.path.slice(1));
+    if (ctx.method === 'GET' && this.brokenKeys.has(key)) {
+      await next();
+      const body = ctx.body as NodeJS.ReadableStream | Buffer | undefined;
+      const chunks: Buffer[] = [];
+      if (body && typeof (body as NodeJS.ReadableStream).on === 'function') for await (const c of body as AsyncIterable<Buffer>) chunks.push(c);
+      const all = Buffer.concat(chunks);
+      ctx.respond = false;
+      ctx.res.writeHead(200, { 'Content-Length': String(all.length), 'Content-Type': 'application/octet-stream', ETag: '"broken"' });
+      ctx.res.write(all.subarray(0, all.length >> 1), () => ctx.res.socket?.destroy());
+      return;
+    }
+    await next();
   }
 
   /** A client for seeding the server (not the code under test). */
   client(): S3Client {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     return new S3Client({ endpoint: this.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
   }
 

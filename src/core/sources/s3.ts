@@ -143,7 +143,7 @@ export class S3Source implements LogSource {
     const listed = this.listedEtags.get(key);
     if (cache && listed) {
       const hit = await cache.get(this.bucket, key, listed);
-      if (hit) return hit;
+      if (hit) return this.checkSize(key, hit, options.maxBytes);
     }
     const cachedEtag = await cache?.etagOf(this.bucket, key);
     let res;
@@ -155,7 +155,7 @@ export class S3Source implements LogSource {
         const hit = await cache.get(this.bucket, key, cachedEtag);
         if (hit) {
           this.listedEtags.set(key, cachedEtag);
-          return hit;
+          return this.checkSize(key, hit, options.maxBytes);
         }
         return this.read(key, options); // the cached file vanished meanwhile: fetch it whole
       }
@@ -180,6 +180,13 @@ export class S3Source implements LogSource {
     if (etag) {
       this.listedEtags.set(key, etag);
       if (cache) await cache.put(this.bucket, key, etag, bytes);
+    }
+    return bytes;
+  }
+
+  private checkSize(key: string, bytes: Uint8Array, maxBytes: number | undefined): Uint8Array {
+    if (maxBytes !== undefined && bytes.length > maxBytes) {
+      throw new SourceError('too-large', key, `${this.uri(key)}: ${bytes.length} bytes is larger than the limit of ${maxBytes} bytes`);
     }
     return bytes;
   }
@@ -266,7 +273,9 @@ export function s3Error(e: unknown, ctx: { bucket: string; key: string; profile?
   if (ctx.aborted || name === 'AbortError') return new SourceError('cancelled', ctx.key, 'cancelled');
   if (name === 'NoSuchBucket') return new SourceError('not-found', ctx.key, `s3://${ctx.bucket}: no such bucket (check the bucket name${ctx.endpoint ? ` and the endpoint ${ctx.endpoint}` : ''})`);
   if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) return new SourceError('not-found', ctx.key, `${where}: no such object (it was deleted or moved; refresh the explorer)`);
-  if (/sso/i.test(name) || /sso (session|token)|sso login/i.test(message)) {
+  // IAM Identity Center: the cached SSO token is gone or expired (GetRoleCredentials answers
+  // UnauthorizedException; the SDK's SSO provider says to run aws sso login).
+  if (/sso/i.test(name) || name === 'UnauthorizedException' || /sso (session|token)|sso login|session token not found or invalid/i.test(message)) {
     return new SourceError('access-denied', ctx.key, `${where}: the IAM Identity Center (SSO) session of ${profile} has expired or is invalid; run "aws sso login${ctx.profile ? ` --profile ${ctx.profile}` : ''}" and refresh`);
   }
   if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || name === 'TokenRefreshRequired') {
