@@ -107,6 +107,20 @@ describe('CloudTrail explorer on the sample folder', function () {
     assert.deepEqual(names, expected);
   });
 
+  it('Open Timeline on a day opens the timeline on that day, titled by the path in the tree', async () => {
+    const provider = api.explorer.provider;
+    const [source] = (await provider.getChildren()).filter((s) => s.kind === 'source' && s.entry.origin === 'workspace');
+    const trail = await childNamed(source, 'org-trail');
+    const account = await childNamed(await childNamed(trail, 'o-a1b2c3d4e5'), '777788889999');
+    const day = await childNamed(await childNamed(account, 'us-east-1'), '2024-05-14');
+    assert.match(provider.getTreeItem(day).contextValue ?? '', /\bevents\b/);
+    await vscode.commands.executeCommand('cloudtrailLens.explorer.openTimeline', day);
+    const title = 'CloudTrail Timeline: org-trail › o-a1b2c3d4e5 › 777788889999 › us-east-1 › 2024-05-14';
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    await waitFor(() => tabs().includes(title), 20_000, `no timeline tab "${title}" among ${JSON.stringify(tabs())}`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('opens a log file from its row as a readable document', async () => {
     const provider = api.explorer.provider;
     const [source] = (await provider.getChildren()).filter((s) => s.kind === 'source' && s.entry.origin === 'workspace');
