@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CloudTrailLensApi } from '../../src/extension/extension';
 import type { ExplorerElement } from '../../src/extension/tree/explorerProvider';
-import { SignedBucket } from '../fixtures/digests';
+import type { DigestValidationResult } from '../../src/extension/digest/registerDigestCommands';
+import { SignedBucket, signingKey } from '../fixtures/digests';
 import { S3RVER_CREDENTIALS, TestS3Server } from '../support/s3server';
 import { waitFor, waitForActivation } from './support/host';
 
@@ -51,6 +52,7 @@ describe('S3 source in the CloudTrail explorer (local S3 server)', function () {
 
   after(async () => {
     await vscode.workspace.getConfiguration('cloudtrailLens').update('sources', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('cloudtrailLens').update('publicKeys', undefined, vscode.ConfigurationTarget.Global);
     for (const [k, v] of Object.entries(env)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -114,5 +116,22 @@ describe('S3 source in the CloudTrail explorer (local S3 server)', function () {
     assert.match(text, /access denied/i, text);
     const ok = await s3Source(BUCKET);
     assert.ok((await provider().getChildren(ok)).some((k) => k.kind === 'node' && k.node.type === 'location'));
+  });
+
+  it('Validate Digests Here on an S3 row takes each signature from the digest’s S3 metadata', async () => {
+    const keys = bucket.writePublicKeys(join(dir, 'keys.json'), [signingKey(0)]);
+    await vscode.workspace.getConfiguration('cloudtrailLens').update('publicKeys', [keys], vscode.ConfigurationTarget.Global);
+    const source = await s3Source(BUCKET);
+    const location = await child(source, 'location');
+    const account = await child(location, 'account');
+    const result = await vscode.commands.executeCommand<DigestValidationResult | undefined>('cloudtrailLens.explorer.validateDigests', account);
+    assert.ok(result, 'no validation result');
+    const digests = result.report.chains.flatMap((c) => c.events).filter((e) => e.type === 'digest');
+    assert.equal(digests.length, 2);
+    for (const d of digests) {
+      assert.equal(d.type === 'digest' && d.kind, 'valid');
+      assert.equal(d.type === 'digest' && d.signatureSource, 'metadata');
+    }
+    assert.equal(result.exitCode, 0);
   });
 });
