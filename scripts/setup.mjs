@@ -173,5 +173,7 @@ export function ensureSetupOrExit(options) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const p = ensureSetupOrExit();
-  log(`chromium: ${run(p.chromium, ['--version']).stdout.trim()} (${p.chromium})`);
+  // Not `chromium --version`: even that writes crash-report folders into $HOME.
+  const chromium = run('dpkg-query', ['-W', '-f=${Version}', 'chromium']).stdout.trim();
+  log(`chromium ${chromium || '(version unknown)'} at ${p.chromium}`);
 }
