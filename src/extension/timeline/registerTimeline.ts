@@ -46,7 +46,11 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
 
   async function workspaceScope(): Promise<TimelineScope | string> {
     await workspace.ready;
-    const entries = workspace.entries().filter((e) => e.source);
+    // An S3 source is loaded from one of its explorer rows (a day, a region), never whole: a
+    // bucket can hold years of logs, and every file would be downloaded.
+    const all = workspace.entries().filter((e) => e.source);
+    const entries = all.filter((e) => e.source!.type !== 's3');
+    if (!entries.length && all.length) return 'The sources are S3 buckets: open the timeline from a day or region of one in the CloudTrail explorer, so only those files are downloaded.';
     if (!entries.length) return 'No CloudTrail logs found: open a folder that holds AWSLogs/… or CloudTrail JSON files, or add a source in the CloudTrail explorer.';
     return {
       key: JSON.stringify(['workspace', ...entries.map((e) => e.source!.label)]),
