@@ -34,6 +34,7 @@ export function registerExplorerCommands(context: vscode.ExtensionContext, regis
       if (file) return openFile(file);
       return void vscode.window.showInformationMessage('The CloudTrail timeline is not available in this version yet. Open a log file from the tree to read its events.');
     }
+    if (!(await confirmWholeS3Scope(selected(el)))) return undefined;
     return vscode.commands.executeCommand(TIMELINE_COMMAND, args);
   });
 
@@ -98,6 +99,22 @@ function scopeLabel(el: NodeElement): string {
   const parts: string[] = [];
   for (let at: ExplorerElement | undefined = el; at && at.kind === 'node'; at = at.parent) parts.unshift(nodeName(at.node));
   return parts.join(' › ');
+}
+
+/**
+ * Above a region, an S3 row can span years of logs, all of which would be downloaded: asked
+ * first. Regions, days and files load without a question (the cache keeps them for next time).
+ */
+async function confirmWholeS3Scope(el: ExplorerElement | undefined): Promise<boolean> {
+  if (!el || (el.kind !== 'source' && el.kind !== 'node') || el.entry.config.type !== 's3') return true;
+  if (el.kind === 'node' && !['location', 'organization', 'account'].includes(el.node.type)) return true;
+  const where = el.kind === 'source' ? describeSource(el.entry.config) : nodeName(el.node);
+  const choice = await vscode.window.showWarningMessage(
+    `Load every log file under ${where} from S3? Each file is downloaded (and cached); a trail or account can hold years of logs. Opening a region or a day loads only that.`,
+    { modal: true },
+    'Load All',
+  );
+  return choice === 'Load All';
 }
 
 function nodeName(node: CatalogNode): string {
