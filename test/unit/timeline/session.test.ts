@@ -84,6 +84,8 @@ describe('timeline session over a real index', function () {
     assert.equal(hello.total, tally.events + 6);
     assert.ok(hello.bounds && hello.bounds.from <= Date.parse(tally.firstEventTime) && hello.bounds.to > Date.parse(tally.lastEventTime));
     assert.equal(hello.initialFilter, null);
+    const tb = data.index.timeBounds()!;
+    assert.deepEqual(hello.bounds, { from: tb.from, to: tb.to + 1 }, 'the running bounds agree with the index');
   });
 
   it('answers a query with its count, histogram and first page in one reply', async () => {
