@@ -59,6 +59,9 @@ export class TestS3Server {
   /** `bucket/key`s whose GET sends half the body and then drops the connection. */
   readonly brokenKeys = new Set<string>();
   endpoint = '';
+  /** Requests being answered right now, and the most there were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   private readonly dir = mkdtempSync(join(tmpdir(), 'ctl-s3rver-'));
   private server: S3rverInstance | undefined;
 
@@ -77,9 +80,11 @@ export class TestS3Server {
     server.middleware.unshift(async (ctx, next) => {
       const recorded: RecordedRequest = { method: ctx.method, path: ctx.path, query: ctx.querystring };
       this.requests.push(recorded);
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
       try {
         await this.handle(ctx, next);
       } finally {
+        this.inFlight--;
         recorded.status = ctx.status;
       }
     });
