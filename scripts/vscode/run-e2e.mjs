@@ -59,6 +59,7 @@ async function main() {
         CTL_E2E_URL: server.base,
         CTL_E2E_FOLDER: sample,
         CTL_E2E_OUTPUT: e2eOutput,
+        CTL_E2E_SETTINGS_FILE: join(runDir, 'state', 'user-data', 'User', 'settings.json'),
         CTL_E2E_CHROMIUM: tools.chromium,
         CTL_E2E_CHROMIUM_ARGS: JSON.stringify(CHROMIUM_ARGS),
       },

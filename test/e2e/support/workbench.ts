@@ -2,7 +2,7 @@
 // scripts/vscode/run-e2e.mjs with the packaged extension installed) driven in Chromium. Each
 // test opens its own browser context on the workbench and saves a screenshot per step under
 // test-output/e2e/<test>/ (see ../README.md).
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
@@ -204,6 +204,23 @@ export async function finishTest(failed: boolean): Promise<string | undefined> {
   }
   await wb.close();
   return shot;
+}
+
+/**
+ * The server's user settings as the run started. Settings a test changes (a theme, a setting
+ * under test) live on the server and would carry over into the next test's window.
+ */
+let initialSettings: string | undefined;
+
+export function rememberUserSettings(): void {
+  const file = process.env.CTL_E2E_SETTINGS_FILE;
+  initialSettings = file && existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+export function restoreUserSettings(): void {
+  const file = process.env.CTL_E2E_SETTINGS_FILE;
+  if (!file || initialSettings === undefined) return;
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== initialSettings) writeFileSync(file, initialSettings);
 }
 
 /** Called by hooks.ts after all tests. */
