@@ -143,6 +143,8 @@ async function main(): Promise<void> {
   const rq: number[] = [];
   const pg: number[] = [];
   for (let r = 0; r < runs; r++) {
+    const fresh = new TimelineSession(new IndexTimelineData(index), (e) => posted.push(e), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, invalidMessage() {} }, 'bench', null);
+    const ask = client(fresh, posted);
     const t0 = performance.now();
     const res = await ask({ type: 'query', filter: 'error:*', range: { from: b.to - 86_400_000, to: b.to }, sort: 'asc', bins: 300, pageStart: 0, pageCount: 200 });
     rq.push(performance.now() - t0);
