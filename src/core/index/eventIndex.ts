@@ -211,7 +211,12 @@ export class EventIndex {
   /** All row ids in ascending time order; ties keep file order, then order within the file. */
   order(): Uint32Array {
     if (this.sorted && this.sortedVersion === this.version) return this.sorted;
-    this.sorted = sortByTime(this.store, this.files);
+    const size = this.size;
+    if (this.sorted && this.sorted.length <= size && this.sorted.length > 0) {
+      // Rows only ever get appended: sort the new ones and merge them in (linear), so a view
+      // refreshing while files load does not re-sort everything each time.
+      if (this.sorted.length < size) this.sorted = mergeNewRows(this.store, this.sorted, size);
+    } else this.sorted = sortByTime(this.store, this.files);
     this.sortedVersion = this.version;
     this.ranks = undefined;
     return this.sorted;
@@ -529,6 +534,32 @@ function locationOf(source: LogSource, key: string): string {
   const local = source.localPath?.(key);
   if (local) return local;
   return `${source.label.replace(/\/+$/, '')}/${key}`;
+}
+
+/** The order of rows [0, size) from the order of rows [0, sorted.length): same result as a full sort. */
+function mergeNewRows(store: ColumnStore, sorted: Uint32Array, size: number): Uint32Array {
+  const times = store.times;
+  const fileOf = store.fileOf;
+  const elementOf = store.elementOf;
+  const key = (r: number) => (Number.isFinite(times[r]) ? times[r] : Infinity);
+  const before = (a: number, b: number) => {
+    const ta = key(a);
+    const tb = key(b);
+    if (ta !== tb) return ta < tb;
+    if (fileOf[a] !== fileOf[b]) return fileOf[a] < fileOf[b];
+    return elementOf[a] < elementOf[b];
+  };
+  const fresh = new Uint32Array(size - sorted.length);
+  for (let i = 0; i < fresh.length; i++) fresh[i] = sorted.length + i;
+  fresh.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  const out = new Uint32Array(size);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < sorted.length && j < fresh.length) out[k++] = before(fresh[j], sorted[i]) ? fresh[j++] : sorted[i++];
+  while (i < sorted.length) out[k++] = sorted[i++];
+  while (j < fresh.length) out[k++] = fresh[j++];
+  return out;
 }
 
 /**
