@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
+import { gunzipCapped, isGzip } from '../../core/ingest/gzip';
 import {
   exitCodeOf,
   LogVerdict,
@@ -180,8 +180,8 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
       const verdict =
         r.report.chains.flatMap((c) => c.events).find((e): e is LogVerdict => e.type === 'log' && e.key === key)?.kind ?? (r.report.chains.some((c) => c.findings.some((f) => f.kind === 'unlisted-log' && f.key === key)) ? 'unlisted' : 'unknown');
       try {
-        const raw = Buffer.from(await folder.read(key));
-        const text = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+        const raw = await folder.read(key);
+        const text = Buffer.from(isGzip(raw) ? gunzipCapped(raw) : raw).toString('utf8');
         const records = (JSON.parse(text).Records ?? []) as unknown[];
         const kept = records.slice(0, Math.max(0, MAX_RECORDS - total));
         total += kept.length;
