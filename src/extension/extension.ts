@@ -5,6 +5,7 @@ import { registerRecordFeatures } from './lenses/registerRecordFeatures';
 import { Explorer, registerExplorer } from './tree/registerExplorer';
 import { registerDigestCommands } from './digest/registerDigestCommands';
 import { registerTimeline } from './timeline/registerTimeline';
+import { IndexedEventCounts } from './tree/indexedEventCounts';
 import { registerLint } from './lint/registerLint';
 import { registerS3 } from './s3/s3Runtime';
 
@@ -20,7 +21,9 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   registerRecordFeatures(context);
   registerS3(context, output); // before the explorer opens any S3 source: they share its cache
   const explorer = registerExplorer(context, output);
-  registerTimeline(context, output, { entries: () => explorer.registry.entries, ready: explorer.ready });
+  const timeline = registerTimeline(context, output, { entries: () => explorer.registry.entries, ready: explorer.ready });
+  // The explorer shows event counts of the files the open timelines have indexed.
+  explorer.provider.setEventCounts(new IndexedEventCounts(() => timeline.panels.flatMap((p) => p.indexedFiles), timeline.onDidChangeIndexedFiles));
   registerDigestCommands(context);
   registerLint(context);
   return { explorer };

@@ -2,7 +2,8 @@
 // up by itself, and the data provider yields the layout down to single log files, with file
 // counts and sizes that agree with the folder on disk.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -118,6 +119,23 @@ describe('CloudTrail explorer on the sample folder', function () {
     const title = 'CloudTrail Timeline: org-trail › o-a1b2c3d4e5 › 777788889999 › us-east-1 › 2024-05-14';
     const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
     await waitFor(() => tabs().includes(title), 20_000, `no timeline tab "${title}" among ${JSON.stringify(tabs())}`);
+
+    // Once the timeline has indexed the day, the day's row shows its event count: the records
+    // of its log and Insights files on disk, counted here without the engine.
+    let expected = 0;
+    for (const kind of ['CloudTrail', 'CloudTrail-Insight']) {
+      const dir = join(sampleFolder().fsPath, 'AWSLogs', 'o-a1b2c3d4e5', '777788889999', kind, 'us-east-1', '2024', '05', '14');
+      if (!existsSync(dir)) continue;
+      for (const f of readdirSync(dir).filter((n) => n.endsWith('.json.gz'))) {
+        expected += (JSON.parse(gunzipSync(readFileSync(join(dir, f))).toString('utf8')).Records as unknown[]).length;
+      }
+    }
+    assert.ok(expected > 0, 'the sample day has no events');
+    const shownEvents = () => {
+      const m = /^([\d,]+) events?\b/.exec(String(provider.getTreeItem(day).description ?? ''));
+      return m ? Number(m[1].replace(/,/g, '')) : undefined;
+    };
+    await waitFor(() => shownEvents() === expected, 30_000, `the day's row should show ${expected} events once indexed; its description is "${provider.getTreeItem(day).description}"`);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

@@ -21,10 +21,14 @@ export interface WorkspaceSources {
 export interface TimelineRegistration {
   /** Open panels, most recently active last. */
   readonly panels: readonly TimelinePanel[];
+  /** Fires when a panel's index loaded more files, finished loading, or closed. */
+  readonly onDidChangeIndexedFiles: vscode.Event<void>;
 }
 
 export function registerTimeline(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, workspace: WorkspaceSources): TimelineRegistration {
   const panels: TimelinePanel[] = [];
+  const indexedFilesChanged = new vscode.EventEmitter<void>();
+  context.subscriptions.push(indexedFilesChanged);
   let pool: JobRunner | undefined;
   const runner = () => (pool ??= new WorkerPool(Math.max(1, Math.min(4, defaultThreads()))));
   context.subscriptions.push({ dispose: () => void pool?.close() });
@@ -61,6 +65,8 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
 
   function track(panel: TimelinePanel): void {
     panels.push(panel);
+    panel.onDidChangeFiles(() => indexedFilesChanged.fire());
+    void panel.loaded.then(() => indexedFilesChanged.fire());
     panel.panel.onDidChangeViewState((e) => {
       if (!e.webviewPanel.active) return;
       const i = panels.indexOf(panel);
@@ -69,6 +75,7 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
     panel.onDidDispose(() => {
       const i = panels.indexOf(panel);
       if (i >= 0) panels.splice(i, 1);
+      indexedFilesChanged.fire();
     });
   }
 
@@ -103,5 +110,5 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
   }
 
   context.subscriptions.push(vscode.commands.registerCommand(OPEN_TIMELINE_COMMAND, open));
-  return { panels };
+  return { panels, onDidChangeIndexedFiles: indexedFilesChanged.event };
 }

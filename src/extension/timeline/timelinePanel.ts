@@ -3,7 +3,7 @@
 // TimelineSession and performs the editor actions (open raw, copy, export). The webview is not
 // kept alive when hidden: it saves its own state and asks again when shown.
 import * as vscode from 'vscode';
-import { EventIndex } from '../../core/index/eventIndex';
+import { EventIndex, IndexedFile } from '../../core/index/eventIndex';
 import type { JobRunner } from '../../core/ingest/pool';
 import { LoadProgress, TimeRange } from '../../protocol';
 import { writeExport } from './exportWriter';
@@ -37,6 +37,9 @@ export class TimelinePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposed.event;
+  private readonly filesChanged = new vscode.EventEmitter<void>();
+  /** Fires as the index loads more files (at most every progress interval) and when loading ends. */
+  readonly onDidChangeFiles = this.filesChanged.event;
   /** Resolves when loading ends (finished, cancelled or failed). */
   readonly loaded: Promise<void>;
 
@@ -80,6 +83,11 @@ export class TimelinePanel implements vscode.Disposable {
     this.loaded = this.load();
   }
 
+  /** Every file of this panel's index with its state and event count (the explorer shows them). */
+  get indexedFiles(): readonly IndexedFile[] {
+    return this.data.index.files;
+  }
+
   reveal(): void {
     this.panel.reveal();
   }
@@ -95,6 +103,7 @@ export class TimelinePanel implements vscode.Disposable {
     this.panel.dispose();
     this.disposed.fire();
     this.disposed.dispose();
+    this.filesChanged.dispose();
   }
 
   private async load(): Promise<void> {
@@ -106,6 +115,7 @@ export class TimelinePanel implements vscode.Disposable {
       timer = undefined;
       if (pending) this.session.setProgress(pending);
       pending = undefined;
+      this.filesChanged.fire();
       last = Date.now();
     };
     // Progress goes to the view at most every PROGRESS_INTERVAL_MS; the view re-queries on it.
