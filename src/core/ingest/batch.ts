@@ -1,6 +1,7 @@
 // One file's events as columns, built where the file was parsed (a worker) and posted to the
 // index in one message: typed arrays (transferred, not copied) plus one small local dictionary
 // of the distinct values in the file. The index maps local ids to its global ones.
+import { Dictionary } from '../index/dictionary';
 import { ABSENT, EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID, Primitive, packUuid, RESOURCE_FIELDS, SCALAR_FIELDS, canonicalEventTime, hasKeyCaseVariant, isIrregular, parseEventTime, pathOf, primitiveAt } from './columns';
 import type { FileShape } from './eventFile';
 
@@ -37,8 +38,8 @@ export interface ColumnBatch {
 export class BatchBuilder {
   count = 0;
   private capacity: number;
-  readonly values: Primitive[] = [undefined];
-  private readonly ids = new Map<Primitive, number>();
+  /** The file's distinct values; local ids index into it (0 is ABSENT). */
+  private readonly dictionary = new Dictionary();
   private times: Float64Array;
   private elements: Uint32Array;
   private scalars: Uint32Array[];
@@ -59,14 +60,7 @@ export class BatchBuilder {
   }
 
   idOf(v: Primitive): number {
-    if (v === undefined) return ABSENT;
-    let id = this.ids.get(v);
-    if (id === undefined) {
-      id = this.values.length;
-      this.values.push(v);
-      this.ids.set(v, id);
-    }
-    return id;
+    return this.dictionary.idOf(v); // the Dictionary's absent id is ABSENT (0)
   }
 
   private beginRow(element: number, eventTime: unknown): number {
@@ -144,7 +138,7 @@ export class BatchBuilder {
       elements: this.elements.slice(0, n),
       times: this.times.slice(0, n),
       timeIrregular: Uint32Array.from(this.timeIrregular),
-      values: this.values,
+      values: this.dictionary.values,
       scalars: this.scalars.map((a) => a.slice(0, n)),
       resourceStart: this.resourceStart.slice(0, n + 1),
       resources: this.resLists.map((l) => Uint32Array.from(l)),
