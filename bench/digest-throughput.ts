@@ -19,8 +19,8 @@ import { createGunzip } from 'node:zlib';
 import { loadPublicKeyFiles, loadSignaturesFile, validateSource } from '../src/core/digest';
 import { FolderSource } from '../src/core/sources/folder';
 import { parseCloudTrailKey } from '../src/core/sources/layout';
-import { generateBucket } from '../test/fixtures/generator';
-import { signSampleBucket } from '../test/fixtures/digests';
+import { generateBucket } from '../src/core/synthetic/generator';
+import { signSampleBucket } from '../src/core/synthetic/digests';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -2,7 +2,7 @@
 // Prints a one-line summary; --tally writes the full tally (counts by event, account, region…)
 // as JSON (keep it outside DIR: a JSON file inside would be read as an event file).
 import { promises as fs } from 'node:fs';
-import { generateBucket } from '../test/fixtures/generator';
+import { generateBucket } from '../src/core/synthetic/generator';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -8,7 +8,7 @@ import * as esbuild from 'esbuild';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateBucket } from '../test/fixtures/generator';
+import { generateBucket } from '../src/core/synthetic/generator';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

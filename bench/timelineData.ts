@@ -2,7 +2,7 @@
 // git) and reused while the generator and the event count are unchanged.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateBucket } from '../test/fixtures/generator';
+import { generateBucket } from '../src/core/synthetic/generator';
 
 export const SEED = 7;
 

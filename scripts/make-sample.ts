@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { signSampleBucket } from '../test/fixtures/digests';
-import { generateBucket } from '../test/fixtures/generator';
+import { signSampleBucket } from '../src/core/synthetic/digests';
+import { generateBucket } from '../src/core/synthetic/generator';
 
 const root = resolve(__dirname, '..');
 export const DEFAULT_SAMPLE_DIR = join(root, 'sample-data');
@@ -32,7 +32,7 @@ interface Piece {
 const pieces: Piece[] = [
   {
     name: 'events',
-    inputs: ['test/fixtures/generator'],
+    inputs: ['src/core/synthetic/generator'],
     async add(dir) {
       const t = await generateBucket({ events: EVENTS, out: dir, seed: SEED, eventsPerFile: EVENTS_PER_FILE });
       const accounts = Object.keys(t.byAccount).sort();
@@ -42,7 +42,7 @@ const pieces: Piece[] = [
   },
   {
     name: 'digest chain',
-    inputs: ['test/fixtures/digests'],
+    inputs: ['src/core/synthetic/digests'],
     async add(dir) {
       const s = signSampleBucket(dir, { bucket: BUCKET, trailName: 'org-trail', homeRegion: 'us-east-1' });
       return `\`CloudTrail-Digest/\`: a valid signed digest chain (${s.digestKeys.length} hourly digests), with the public keys in \`${relative(dir, s.publicKeysFile)}\` and the signatures in \`${relative(dir, s.signaturesFile)}\``;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
-import { SignedBucket, signingKey } from '../fixtures/digests';
+import { SignedBucket, signingKey } from '../../src/core/synthetic/digests';
 import { waitFor, waitForActivation } from './support/host';
 
 interface Result {

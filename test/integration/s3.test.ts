@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { CloudTrailLensApi } from '../../src/extension/extension';
 import type { ExplorerElement } from '../../src/extension/tree/explorerProvider';
 import type { DigestValidationResult } from '../../src/extension/digest/registerDigestCommands';
-import { SignedBucket, signingKey } from '../fixtures/digests';
+import { SignedBucket, signingKey } from '../../src/core/synthetic/digests';
 import { S3RVER_CREDENTIALS, TestS3Server } from '../support/s3server';
 import { waitFor, waitForActivation } from './support/host';
 

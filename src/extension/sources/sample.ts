@@ -28,8 +28,8 @@ export async function generateSample(dir: string): Promise<void> {
   const staging = `${dir}.staging-${process.pid}`;
   await fs.rm(staging, { recursive: true, force: true });
   try {
-    const { generateBucket } = await import('../../../test/fixtures/generator');
-    const { signSampleBucket } = await import('../../../test/fixtures/digests');
+    const { generateBucket } = await import('../../core/synthetic/generator');
+    const { signSampleBucket } = await import('../../core/synthetic/digests');
     await generateBucket({ events: EVENTS, out: staging, seed: SEED, eventsPerFile: EVENTS_PER_FILE });
     signSampleBucket(staging, { bucket: 'cloudtrail-lens-sample-logs', trailName: 'org-trail', homeRegion: 'us-east-1' });
     await fs.writeFile(join(staging, DONE_MARKER), new Date().toISOString());

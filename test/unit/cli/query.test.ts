@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
-import { BucketTally, generateBucket } from '../../fixtures/generator';
+import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
 
 interface Run {
   code: number;

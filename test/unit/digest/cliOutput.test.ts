@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { signingKey } from '../../fixtures/digests';
+import { signingKey } from '../../../src/core/synthetic/digests';
 import { ARN, cli, digestLine, logLine, Workspace } from './helpers';
 
 const WINDOW = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-15T00:00:00Z'];

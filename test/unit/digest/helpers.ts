@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runValidate } from '../../../src/cli/validate';
 import { UsageError } from '../../../src/cli/io';
-import { SignedBucket, signingKey, SigningKey } from '../../fixtures/digests';
+import { SignedBucket, signingKey, SigningKey } from '../../../src/core/synthetic/digests';
 
 export const BUCKET = 'example-cloudtrail-bucket';
 export const ARN = 'arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events';

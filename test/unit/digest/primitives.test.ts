@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { hashFirstMember, GzipFormatError } from '../../../src/core/digest/gzipMember';
 import { signedString, parseTime } from '../../../src/core/digest/digestFile';
 import { parsePublicKeyFile, PublicKeyRing } from '../../../src/core/digest/publicKeys';
-import { publicKeysJson, signingKey } from '../../fixtures/digests';
+import { publicKeysJson, signingKey } from '../../../src/core/synthetic/digests';
 import { readFileSync } from 'node:fs';
 import { dataset, describeWithDatasets } from '../../support/datasets';
 

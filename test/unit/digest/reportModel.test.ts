@@ -7,7 +7,7 @@ import { FolderSource } from '../../../src/core/sources/folder';
 import { SourceError } from '../../../src/core/sources/source';
 import { PublicKeyRing, parsePublicKeyFile, validateSource, parseSignaturesFile, serializeSignaturesFile } from '../../../src/core/digest';
 import { planProblems, renderReport, suspiciousLogKeys } from '../../../src/extension/digest/reportModel';
-import { publicKeysJson, signingKey } from '../../fixtures/digests';
+import { publicKeysJson, signingKey } from '../../../src/core/synthetic/digests';
 import { Workspace } from './helpers';
 
 describe('digest report model (VS Code side, without VS Code)', function () {

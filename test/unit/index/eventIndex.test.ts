@@ -9,7 +9,7 @@ import { loadEventFiles } from '../../../src/core/ingest/load';
 import { WorkerPool } from '../../../src/core/ingest/pool';
 import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
-import { BucketTally, generateBucket } from '../../fixtures/generator';
+import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
 
 describe('EventIndex', function () {
   this.timeout(120_000);

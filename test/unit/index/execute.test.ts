@@ -12,7 +12,7 @@ import { loadEventFiles } from '../../../src/core/ingest/load';
 import { WorkerPool } from '../../../src/core/ingest/pool';
 import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
-import { generateBucket } from '../../fixtures/generator';
+import { generateBucket } from '../../../src/core/synthetic/generator';
 
 const ODD_RECORDS: unknown[] = [
   { eventTime: '2024-05-14T00:01:00.123Z', eventName: 'WithMillis', eventSource: 'ec2.amazonaws.com', readOnly: 'true' },

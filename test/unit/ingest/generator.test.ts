@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseCloudTrailKey } from '../../../src/core/sources/layout';
-import { BucketTally, generateBucket } from '../../fixtures/generator';
+import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];

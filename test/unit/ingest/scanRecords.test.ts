@@ -9,7 +9,7 @@ import { BatchBuilder, ColumnBatch, buildBatch } from '../../../src/core/ingest/
 import { IRREGULAR, PACKED_UUID, unpackUuid } from '../../../src/core/ingest/columns';
 import { parseEventFile } from '../../../src/core/ingest/eventFile';
 import { scanRecordsFile } from '../../../src/core/ingest/scanRecords';
-import { generateBucket } from '../../fixtures/generator';
+import { generateBucket } from '../../../src/core/synthetic/generator';
 import { DATASETS_DIR, describeWithDatasets } from '../../support/datasets';
 
 /** A batch as plain values, independent of local id assignment. */

@@ -13,7 +13,7 @@ import { UsageError, CliIo } from '../../../src/cli/io';
 import { parseSignaturesFile, SIGNATURES_FILE_NAME } from '../../../src/core/digest/signatures';
 import { S3Source } from '../../../src/core/sources/s3';
 import { downloadToFolder } from '../../../src/core/sources/s3Download';
-import { SignedBucket, signingKey } from '../../fixtures/digests';
+import { SignedBucket, signingKey } from '../../../src/core/synthetic/digests';
 import { S3RVER_CREDENTIALS, TestS3Server } from '../../support/s3server';
 
 const BUCKET = 'cli-trail-bucket';

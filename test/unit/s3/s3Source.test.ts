@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { CloudTrailCatalog, CatalogNode } from '../../../src/core/sources/catalog';
 import { S3Source } from '../../../src/core/sources/s3';
 import { SourceError } from '../../../src/core/sources/source';
-import { SignedBucket } from '../../fixtures/digests';
+import { SignedBucket } from '../../../src/core/synthetic/digests';
 import { S3RVER_CREDENTIALS, TestS3Server } from '../../support/s3server';
 
 const BUCKET = 'trail-bucket';

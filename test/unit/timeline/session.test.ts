@@ -13,7 +13,7 @@ import { IndexTimelineData, principalLabel } from '../../../src/extension/timeli
 import { loadScope } from '../../../src/extension/timeline/timelineLoader';
 import { TimelineSession } from '../../../src/extension/timeline/timelineSession';
 import { Envelope, LoadProgress, ToWebview, validateToWebview } from '../../../src/protocol';
-import { BucketTally, generateBucket } from '../../fixtures/generator';
+import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
 
 const HOSTILE_DIR = join(__dirname, '../../fixtures/hostile');
 
