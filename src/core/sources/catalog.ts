@@ -112,6 +112,22 @@ const LOOSE_NAME = /\.(json|json\.gz|jsonl|jsonl\.gz)$/i;
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode', '.idea', '__pycache__']);
 const KIND_ORDER: readonly CloudTrailObjectKind[] = ['log', 'insight', 'digest'];
 
+/**
+ * Merges the names (regions, dates) listed under each kind folder: every name once, sorted,
+ * with the kinds it was found under in KIND_ORDER. `namesPerKind[i]` belongs to `kinds[i]`.
+ */
+function namesByKind(kinds: readonly CloudTrailObjectKind[], namesPerKind: readonly (readonly string[])[]): Map<string, CloudTrailObjectKind[]> {
+  const found = new Map<string, Set<CloudTrailObjectKind>>();
+  kinds.forEach((kind, i) => {
+    for (const name of namesPerKind[i]) {
+      let set = found.get(name);
+      if (!set) found.set(name, (set = new Set()));
+      set.add(kind);
+    }
+  });
+  return new Map([...found.keys()].sort().map((name) => [name, KIND_ORDER.filter((k) => found.get(name)!.has(k))]));
+}
+
 /** True for a file name the explorer shows as a possible CloudTrail file outside the layout. */
 export function isLooseCandidate(key: string): boolean {
   return LOOSE_NAME.test(key);
@@ -409,38 +425,24 @@ export class CloudTrailCatalog {
     const base = accountPrefix(node);
     const present = new Set<string>();
     for (const e of await this.source.listLevel(base, signal)) if (e.kind === 'prefix') present.add(lastSegment(e.prefix));
-    const regions = new Map<string, Set<CloudTrailObjectKind>>();
     const kinds = KIND_ORDER.filter((k) => present.has(KIND_FOLDERS[k]));
-    const lists = await mapLimited(kinds, LIST_CONCURRENCY, (k) => this.prefixesIn(`${base}${KIND_FOLDERS[k]}/`, signal, false));
-    kinds.forEach((k, i) => {
-      for (const p of lists[i]) {
-        const region = lastSegment(p);
-        if (!regions.has(region)) regions.set(region, new Set());
-        regions.get(region)!.add(k);
-      }
-    });
-    return [...regions.keys()].sort().map((region) => ({
+    const lists = await mapLimited(kinds, LIST_CONCURRENCY, async (k) => (await this.prefixesIn(`${base}${KIND_FOLDERS[k]}/`, signal, false)).map(lastSegment));
+    return [...namesByKind(kinds, lists)].map(([region, regionKinds]) => ({
       type: 'region' as const,
       id: `R:${base}${region}/`,
       root: node.root,
       organizationId: node.organizationId,
       accountId: node.accountId,
       region,
-      kinds: KIND_ORDER.filter((k) => regions.get(region)!.has(k)),
+      kinds: regionKinds,
     }));
   }
 
   /** Days of a region: YYYY/MM/DD folders of every kind, merged, oldest first. */
   private async daysOf(node: RegionNode, signal?: AbortSignal): Promise<CatalogNode[]> {
-    const days = new Map<string, Set<CloudTrailObjectKind>>();
-    await mapLimited(node.kinds, LIST_CONCURRENCY, async (kind) => {
-      for (const date of await this.datesUnder(regionKindPrefix(node, kind, node.region), signal)) {
-        if (!days.has(date)) days.set(date, new Set());
-        days.get(date)!.add(kind);
-      }
-    });
+    const lists = await mapLimited(node.kinds, LIST_CONCURRENCY, (kind) => this.datesUnder(regionKindPrefix(node, kind, node.region), signal));
     const base = accountPrefix(node);
-    return [...days.keys()].sort().map((date) => ({
+    return [...namesByKind(node.kinds, lists)].map(([date, dayKinds]) => ({
       type: 'day' as const,
       id: `D:${base}${node.region}/${date}`,
       root: node.root,
@@ -448,7 +450,7 @@ export class CloudTrailCatalog {
       accountId: node.accountId,
       region: node.region,
       date,
-      kinds: KIND_ORDER.filter((k) => days.get(date)!.has(k)),
+      kinds: dayKinds,
     }));
   }
 
