@@ -157,6 +157,9 @@ export class EventIndex {
   private sorted: Uint32Array | undefined;
   private ranks: Uint32Array | undefined;
   private sortedVersion = -1;
+  private boundsScanned = 0;
+  private minTime = Infinity;
+  private maxTime = -Infinity;
 
   constructor(options: EventIndexOptions) {
     this.runner = options.runner;
@@ -307,12 +310,17 @@ export class EventIndex {
   }
 
   timeBounds(): { from: number; to: number } | null {
-    const order = this.order();
+    // Views ask on every progress report while loading, so this must not sort: rows are only
+    // ever appended, and a running min/max over the rows added since the last call is exact.
     const times = this.store.times;
-    let last = order.length - 1;
-    while (last >= 0 && !Number.isFinite(times[order[last]])) last--;
-    if (last < 0) return null;
-    return { from: times[order[0]], to: times[order[last]] };
+    for (let r = this.boundsScanned; r < this.size; r++) {
+      const t = times[r];
+      if (!Number.isFinite(t)) continue;
+      if (t < this.minTime) this.minTime = t;
+      if (t > this.maxTime) this.maxTime = t;
+    }
+    this.boundsScanned = this.size;
+    return this.minTime <= this.maxTime ? { from: this.minTime, to: this.maxTime } : null;
   }
 
   // ── reading rows ───────────────────────────────────────────────────────────────────────

@@ -69,9 +69,6 @@ export function toRow(s: EventSummary): RowSummary {
 export class IndexTimelineData implements TimelineData {
   private valueCache = new Map<string, { version: number; values: { value: string; count: number }[] }>();
   private readonly recent = new Map<string, IndexResult>();
-  private boundsScanned = 0;
-  private minTime = Infinity;
-  private maxTime = -Infinity;
   private readonly facetCache = new WeakMap<ResultSet, Map<string, Facet>>();
   private readonly histogramCache = new WeakMap<ResultSet, Map<string, { counts: number[]; errors: number[] }>>();
 
@@ -82,19 +79,9 @@ export class IndexTimelineData implements TimelineData {
   }
 
   bounds(): TimeRange | null {
-    // Asked on every progress report while loading: the index's timeBounds() sorts the whole
-    // index, so keep a running min/max over the rows appended since the last call instead.
-    const times = this.index.store.times;
-    const size = this.index.size;
-    for (let r = this.boundsScanned; r < size; r++) {
-      const t = times[r];
-      if (!Number.isFinite(t)) continue;
-      if (t < this.minTime) this.minTime = t;
-      if (t > this.maxTime) this.maxTime = t;
-    }
-    this.boundsScanned = size;
+    const b = this.index.timeBounds();
     // Ranges here are half-open, so the end is just after the last event.
-    return this.minTime <= this.maxTime ? { from: this.minTime, to: this.maxTime + 1 } : null;
+    return b ? { from: b.from, to: b.to + 1 } : null;
   }
 
   async query(filter: string, range: TimeRange | null, sort: SortOrder): Promise<ResultSet> {
