@@ -218,7 +218,7 @@ export class EventIndex {
     if (this.sorted && this.sorted.length <= size && this.sorted.length > 0) {
       // Rows only ever get appended: sort the new ones and merge them in (linear), so a view
       // refreshing while files load does not re-sort everything each time.
-      if (this.sorted.length < size) this.sorted = mergeNewRows(this.store, this.sorted, size);
+      if (this.sorted.length < size) this.sorted = mergeNewRows(this.store, this.files, this.sorted, size);
     } else this.sorted = sortByTime(this.store, this.files);
     this.sortedVersion = this.version;
     this.ranks = undefined;
@@ -544,8 +544,12 @@ function locationOf(source: LogSource, key: string): string {
   return `${source.label.replace(/\/+$/, '')}/${key}`;
 }
 
-/** The order of rows [0, size) from the order of rows [0, sorted.length): same result as a full sort. */
-function mergeNewRows(store: ColumnStore, sorted: Uint32Array, size: number): Uint32Array {
+/**
+ * The order of rows [0, size) from the order of rows [0, sorted.length): the new rows are sorted
+ * on their own (the same fast sort as a full one) and merged in linearly; the same result as a
+ * full sort.
+ */
+function mergeNewRows(store: ColumnStore, files: readonly IndexedFile[], sorted: Uint32Array, size: number): Uint32Array {
   const times = store.times;
   const fileOf = store.fileOf;
   const elementOf = store.elementOf;
@@ -557,9 +561,7 @@ function mergeNewRows(store: ColumnStore, sorted: Uint32Array, size: number): Ui
     if (fileOf[a] !== fileOf[b]) return fileOf[a] < fileOf[b];
     return elementOf[a] < elementOf[b];
   };
-  const fresh = new Uint32Array(size - sorted.length);
-  for (let i = 0; i < fresh.length; i++) fresh[i] = sorted.length + i;
-  fresh.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  const fresh = sortByTime(store, files, sorted.length, size);
   const out = new Uint32Array(size);
   let i = 0;
   let j = 0;
@@ -571,24 +573,26 @@ function mergeNewRows(store: ColumnStore, sorted: Uint32Array, size: number): Ui
 }
 
 /**
- * Sorts rows by (time, file id, element): rows are first laid out by file (a file's rows are
- * contiguous and in element order), then stably sorted by time. When every time is a whole
- * second the sort key packs time and position into one double and the native numeric sort
- * does the work (about 10× faster than a comparator on a million rows).
+ * Sorts rows [fromRow, toRow) by (time, file id, element); rows without a time go last. A file's
+ * rows are contiguous and appended whole, so the rows in that span are exactly those of the
+ * files whose first row lies in it: they are first laid out by file (in element order), then
+ * stably sorted by time. When every time is a whole second the sort key packs time and
+ * position into one double and the native numeric sort does the work (about 10× faster than a
+ * comparator on a million rows).
  */
-function sortByTime(store: ColumnStore, files: readonly IndexedFile[]): Uint32Array {
-  const n = store.size;
+function sortByTime(store: ColumnStore, files: readonly IndexedFile[], fromRow = 0, toRow = store.size): Uint32Array {
+  const n = toRow - fromRow;
   const byFile = new Uint32Array(n);
   let k = 0;
   for (const f of files) {
-    if (f.firstRow < 0) continue;
-    for (let r = f.firstRow; r < f.firstRow + f.events && r < n; r++) byFile[k++] = r;
+    if (f.firstRow < fromRow || f.firstRow >= toRow) continue;
+    for (let r = f.firstRow; r < f.firstRow + f.events && r < toRow; r++) byFile[k++] = r;
   }
   const times = store.times;
   let maxSec = 0;
   let wholeSeconds = true;
-  for (let i = 0; i < n; i++) {
-    const t = times[i];
+  for (let r = fromRow; r < toRow; r++) {
+    const t = times[r];
     if (!Number.isFinite(t)) continue;
     if (t % 1000 !== 0 || t < 0) {
       wholeSeconds = false;
@@ -610,7 +614,7 @@ function sortByTime(store: ColumnStore, files: readonly IndexedFile[]): Uint32Ar
     return out;
   }
   const pos = new Uint32Array(n);
-  for (let i = 0; i < n; i++) pos[byFile[i]] = i;
+  for (let i = 0; i < n; i++) pos[byFile[i] - fromRow] = i;
   const key = (r: number) => (Number.isFinite(times[r]) ? times[r] : Infinity);
-  return byFile.sort((a, b) => key(a) - key(b) || pos[a] - pos[b]);
+  return byFile.sort((a, b) => key(a) - key(b) || pos[a - fromRow] - pos[b - fromRow]);
 }
