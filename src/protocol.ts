@@ -85,7 +85,9 @@ export interface QueryError {
 export interface LoadProgress {
   loading: boolean;
   filesDone: number;
+  /** Files found so far; while `listing`, more are still being found. */
   filesTotal: number;
+  listing?: boolean;
   events: number;
   /** Files that failed to load (each already reported to the user with its name). */
   failedFiles: number;
@@ -373,7 +375,7 @@ const rowSummary = shape({
   errorCode: str(Infinity),
   readOnly: str(Infinity),
 });
-const progress = shape({ loading: bool, filesDone: nonNegInt, filesTotal: nonNegInt, events: nonNegInt, failedFiles: nonNegInt, lastError: optional(str(Infinity)), cancelled: optional(bool) });
+const progress = shape({ loading: bool, listing: optional(bool), filesDone: nonNegInt, filesTotal: nonNegInt, events: nonNegInt, failedFiles: nonNegInt, lastError: optional(str(Infinity)), cancelled: optional(bool) });
 const counts = arrayOf(nonNegInt);
 const histogram = shape({ from: isFiniteNum, binMs: (v) => isFiniteNum(v) && v > 0, counts, errors: counts });
 const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), label: str(Infinity), count: nonNegInt })), other: nonNegInt });

@@ -404,8 +404,10 @@ function showProgress(p: LoadProgress): void {
   loadBox.hidden = !p.loading;
   document.body.dataset.loading = String(p.loading);
   progressBar.max = Math.max(1, p.filesTotal);
-  progressBar.value = p.filesDone;
-  progressLabel.textContent = `Reading ${formatCount(p.filesDone)} of ${formatCount(p.filesTotal)} files · ${formatCount(p.events)} events`;
+  // While files are still being found the total is not known: an indeterminate bar.
+  if (p.listing) progressBar.removeAttribute('value');
+  else progressBar.value = p.filesDone;
+  progressLabel.textContent = `Reading ${formatCount(p.filesDone)} of ${formatCount(p.filesTotal)}${p.listing ? '+' : ''} files${p.listing ? ' (still listing)' : ''} · ${formatCount(p.events)} events`;
   const notes: string[] = [];
   if (p.cancelled) notes.push('Loading cancelled: showing what was read.');
   if (p.failedFiles) notes.push(`${formatCount(p.failedFiles)} file(s) could not be read${p.lastError ? ` (latest: ${p.lastError})` : ''}; see the CloudTrail Lens output.`);
@@ -423,13 +425,15 @@ function onHostEvent(msg: ToWebview): void {
     showProgress(msg.progress);
     bounds = msg.bounds;
     if (msg.total === total && !(wasLoading && !msg.progress.loading)) return;
+    // The first events of a load are shown at once; later ones are batched.
+    const empty = total === 0;
     total = msg.total;
     // New events: refresh the view, at most every RELOAD_THROTTLE_MS while loading.
     clearTimeout(reloadTimer);
     // A reload competes with loading for the host's thread: the costlier queries are (a big
     // index), the less often the view refreshes while files are still being read.
     const gap = Math.max(RELOAD_THROTTLE_MS, 3 * lastQueryCost);
-    const wait = msg.progress.loading ? Math.max(0, gap - (Date.now() - lastReload)) : 0;
+    const wait = msg.progress.loading && !empty ? Math.max(0, gap - (Date.now() - lastReload)) : 0;
     reloadTimer = setTimeout(() => void runQuery({}), wait);
   } else if (msg.type === 'setFilter') {
     state.preset = msg.range ? 'custom' : 'all';

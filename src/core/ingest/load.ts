@@ -1,14 +1,18 @@
 // Loading event files into an EventIndex: read each file's bytes from its source, have the
 // worker pool gunzip, parse and column-encode it, append the batch. Files load in parallel
-// and appear in the index as they finish, so views can show the first events early. One bad
-// file becomes a problem entry naming it and the reason; the others still load.
+// and appear in the index as they finish, so views can show the first events early; the files
+// may still be being listed (an async iterable), and the first ones load while the listing
+// goes on. One bad file becomes a problem entry naming it and the reason; the others still load.
 import type { EventIndex, IndexedFile } from '../index/eventIndex';
 import type { DiscoveredEventFile } from '../sources/discover';
 import { SourceError } from '../sources/source';
 import type { JobRunner } from './pool';
 
 export interface LoadProgress {
+  /** Files found so far (the final count once `listing` is false). */
   filesTotal: number;
+  /** The files are still being listed: filesTotal will grow. */
+  listing: boolean;
   filesDone: number;
   filesFailed: number;
   events: number;
@@ -22,6 +26,8 @@ export interface LoadOptions {
   onProgress?: (p: LoadProgress) => void;
   /** Called with each file as it is loaded or fails. */
   onFile?: (file: IndexedFile) => void;
+  /** Called as each file is registered with the index (it then has its id). */
+  onRegistered?: (file: IndexedFile, discovered: DiscoveredEventFile) => void;
 }
 
 export interface LoadSummary extends LoadProgress {
@@ -30,19 +36,58 @@ export interface LoadSummary extends LoadProgress {
 }
 
 /**
- * Registers `files` with the index (file ids follow the given order, which decides the order of
- * events with equal times) and loads them. Resolves when all are done or the signal aborted
- * (files not started stay 'pending').
+ * Registers `files` with the index as they are listed (file ids follow the listing order, which
+ * decides the order of events with equal times) and loads them, starting with the first file
+ * listed rather than after the last. Resolves when all are done or the signal aborted (files
+ * listed but not started stay 'pending'); a listing that fails rejects, after the files in
+ * flight have finished.
  */
-export async function loadEventFiles(index: EventIndex, runner: JobRunner, files: readonly DiscoveredEventFile[], options: LoadOptions = {}): Promise<LoadSummary> {
-  const registered = files.map((f) => index.addFile(f.source, f.object.key, f.object.size, f.kind, f.info));
-  const progress: LoadProgress = { filesTotal: registered.length, filesDone: 0, filesFailed: 0, events: 0, bytesRead: 0 };
+export async function loadEventFiles(
+  index: EventIndex,
+  runner: JobRunner,
+  files: Iterable<DiscoveredEventFile> | AsyncIterable<DiscoveredEventFile>,
+  options: LoadOptions = {},
+): Promise<LoadSummary> {
+  const registered: IndexedFile[] = [];
+  const progress: LoadProgress = { filesTotal: 0, listing: true, filesDone: 0, filesFailed: 0, events: 0, bytesRead: 0 };
   const signal = options.signal;
   let next = 0;
+  let listingError: unknown;
+  let listedAll = false;
+  // Lanes that ran out of listed files wait here for the listing to find more (or end).
+  let waiting: (() => void)[] = [];
+  const wake = () => {
+    const w = waiting;
+    waiting = [];
+    for (const resolve of w) resolve();
+  };
+  const listing = (async () => {
+    try {
+      for await (const f of files) {
+        if (signal?.aborted) break;
+        const file = index.addFile(f.source, f.object.key, f.object.size, f.kind, f.info);
+        registered.push(file);
+        progress.filesTotal++;
+        options.onRegistered?.(file, f);
+        wake();
+      }
+      listedAll = !signal?.aborted;
+    } catch (e) {
+      listingError = e;
+    } finally {
+      progress.listing = false;
+      wake();
+    }
+  })();
   // Enough files in flight to keep every worker busy while others are being read.
   const lanes = Math.max(2, runner.threads * 3);
   const lane = async () => {
-    while (next < registered.length && !signal?.aborted) {
+    while (!signal?.aborted) {
+      if (next >= registered.length) {
+        if (!progress.listing) return;
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        continue;
+      }
       const file = registered[next++];
       await loadOne(index, runner, file, progress, signal);
       if (file.state === 'failed') progress.filesFailed++;
@@ -51,9 +96,10 @@ export async function loadEventFiles(index: EventIndex, runner: JobRunner, files
       options.onProgress?.({ ...progress });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(lanes, registered.length) }, lane));
+  await Promise.all([listing, ...Array.from({ length: lanes }, lane)]);
   index.store.trim();
-  return { ...progress, cancelled: Boolean(signal?.aborted) && progress.filesDone < progress.filesTotal, files: registered };
+  if (listingError !== undefined && !(listingError instanceof SourceError && listingError.code === 'cancelled')) throw listingError;
+  return { ...progress, cancelled: Boolean(signal?.aborted) && (progress.filesDone < progress.filesTotal || !listedAll), files: registered };
 }
 
 async function loadOne(index: EventIndex, runner: JobRunner, file: IndexedFile, progress: LoadProgress, signal?: AbortSignal): Promise<void> {

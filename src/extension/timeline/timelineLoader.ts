@@ -1,10 +1,11 @@
-// Loads a timeline's scope into its own EventIndex: finds the event files (discover.ts), then
-// streams them in (ingest/load.ts), reporting progress as the view's LoadProgress. Files named by
+// Loads a timeline's scope into its own EventIndex: lists the event files (discover.ts) and
+// streams them in as they are found (ingest/load.ts), reporting progress as the view's
+// LoadProgress. Files named by
 // key are looked up in their folder listing, so their sizes and kinds are the real ones.
 import { EventIndex, FileProblem } from '../../core/index/eventIndex';
 import { loadEventFiles } from '../../core/ingest/load';
 import type { JobRunner } from '../../core/ingest/pool';
-import { DiscoveredEventFile, discover } from '../../core/sources/discover';
+import { classifyObject, DiscoveredEventFile, discover } from '../../core/sources/discover';
 import { LogSource, SourceObject } from '../../core/sources/source';
 import { LoadProgress } from '../../protocol';
 
@@ -51,33 +52,43 @@ export function isQuietSkip(index: EventIndex, problem: FileProblem, named: Read
   return problem.severity === 'error' && NOT_A_LOG.has(problem.code) && index.fileById(problem.fileId)?.kind === 'loose' && !named.has(problem.fileId);
 }
 
-export async function loadScope(index: EventIndex, runner: JobRunner, targets: ScopeTarget[], signal: AbortSignal, onProgress: (p: LoadProgress) => void, named = new Set<number>()): Promise<LoadOutcome> {
-  const files: DiscoveredEventFile[] = [];
-  const namedFiles = new Set<DiscoveredEventFile>();
-  const missing: string[] = [];
-  const progress: LoadProgress = { loading: true, filesDone: 0, filesTotal: 0, events: 0, failedFiles: 0 };
-  onProgress({ ...progress });
+/**
+ * The scope's event files in order, as they are found: files named by key first come from their
+ * folder listings; a prefix is walked lazily, so loading starts with the first file found.
+ */
+async function* eventFilesOf(targets: ScopeTarget[], signal: AbortSignal, missing: string[], namedFiles: Set<DiscoveredEventFile>): AsyncIterable<DiscoveredEventFile> {
   for (const t of targets) {
+    if (signal.aborted) return;
     if (t.keys) {
       const found = await objectsFor(t.source, t.keys, signal);
       missing.push(...found.missing.map((k) => `${t.source.label}/${k}`));
-      const events = (await discover(t.source, { objects: found.objects, signal })).events;
-      events.forEach((f) => namedFiles.add(f));
-      files.push(...events);
+      for (const f of (await discover(t.source, { objects: found.objects, signal })).events) {
+        namedFiles.add(f);
+        yield f;
+      }
     } else {
-      files.push(...(await discover(t.source, { prefix: t.prefix ?? '', signal })).events);
+      for await (const o of t.source.listAll(t.prefix ?? '', signal)) {
+        const c = classifyObject(t.source, o);
+        if (c.kind === 'event') yield c.file;
+      }
     }
-    if (signal.aborted) break;
   }
-  progress.filesTotal = files.length;
-  // File ids follow the order given to the loader, after the files already in the index.
-  const firstId = index.files.length;
-  files.forEach((f, i) => namedFiles.has(f) && named.add(firstId + i));
+}
+
+export async function loadScope(index: EventIndex, runner: JobRunner, targets: ScopeTarget[], signal: AbortSignal, onProgress: (p: LoadProgress) => void, named = new Set<number>()): Promise<LoadOutcome> {
+  const namedFiles = new Set<DiscoveredEventFile>();
+  const missing: string[] = [];
+  const progress: LoadProgress = { loading: true, listing: true, filesDone: 0, filesTotal: 0, events: 0, failedFiles: 0 };
   onProgress({ ...progress });
-  const summary = await loadEventFiles(index, runner, files, {
+  const summary = await loadEventFiles(index, runner, eventFilesOf(targets, signal, missing, namedFiles), {
     signal,
+    onRegistered(file, discovered) {
+      if (namedFiles.has(discovered)) named.add(file.id);
+    },
     onProgress(p) {
       progress.filesDone = p.filesDone;
+      progress.filesTotal = p.filesTotal;
+      progress.listing = p.listing;
       progress.events = p.events;
       const failures = index.problems.filter((x) => x.severity === 'error' && !isQuietSkip(index, x, named));
       progress.failedFiles = failures.length;
@@ -87,6 +98,8 @@ export async function loadScope(index: EventIndex, runner: JobRunner, targets: S
     },
   });
   progress.loading = false;
+  progress.listing = false;
+  progress.filesTotal = summary.filesTotal;
   progress.cancelled = summary.cancelled || signal.aborted;
   return { progress, missing };
 }

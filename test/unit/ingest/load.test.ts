@@ -142,4 +142,68 @@ describe('loading a folder', function () {
     assert.ok(summary.filesDone < found.events.length);
     assert.ok(index.files.some((f) => f.state === 'pending'));
   });
+
+  it('starts loading the first files while the rest are still being listed', async () => {
+    const found = (await discover(new FolderSource(dir))).events.filter((f) => f.kind !== 'loose' || !f.object.key.startsWith('bad/'));
+    const index = new EventIndex({ runner: pool });
+    let firstLoaded!: () => void;
+    const loadedOne = new Promise<void>((resolve) => (firstLoaded = resolve));
+    const listedBeforeFirstLoad: number[] = [];
+    let listed = 0;
+    // A listing that finds the second file only after the first one has loaded: a loader that
+    // waited for the whole listing would never get past it (the timeout turns that into a failure).
+    async function* slowListing() {
+      for (const f of found) {
+        if (listed === 1) {
+          const waited = await Promise.race([loadedOne.then(() => 'loaded'), new Promise((r) => setTimeout(() => r('timeout'), 10_000))]);
+          assert.equal(waited, 'loaded', 'the first file was not loaded while the listing was still going on');
+        }
+        listed++;
+        yield f;
+      }
+    }
+    const progress: { listing: boolean; filesTotal: number }[] = [];
+    const summary = await loadEventFiles(index, pool, slowListing(), {
+      onFile: () => {
+        listedBeforeFirstLoad.push(listed);
+        firstLoaded();
+      },
+      onProgress: (p) => progress.push({ listing: p.listing, filesTotal: p.filesTotal }),
+    });
+    assert.equal(listedBeforeFirstLoad[0], 1);
+    assert.equal(summary.filesTotal, found.length);
+    assert.equal(summary.filesDone, found.length);
+    assert.equal(summary.listing, false);
+    assert.deepEqual(index.files.map((f) => f.key), found.map((f) => f.object.key), 'file ids follow the listing order');
+    assert.ok(progress[0].listing && progress[0].filesTotal === 1, `first progress: ${JSON.stringify(progress[0])}`);
+    assert.equal(index.size, found.reduce((n, f) => n + (index.files.find((x) => x.key === f.object.key)?.events ?? 0), 0));
+  });
+
+  it('loads the files listed before a listing fails, then reports the failure', async () => {
+    const found = (await discover(new FolderSource(dir))).events.filter((f) => f.kind === 'log' || f.kind === 'insight');
+    const index = new EventIndex({ runner: pool });
+    async function* failingListing() {
+      yield* found;
+      throw new Error('the listing broke');
+    }
+    await assert.rejects(loadEventFiles(index, pool, failingListing()), /the listing broke/);
+    assert.equal(index.files.length, found.length);
+    assert.ok(index.files.every((f) => f.state === 'loaded'), index.files.map((f) => `${f.key}: ${f.state}`).join(', '));
+  });
+
+  it('is cancelled when stopped during the listing, even with every listed file loaded', async () => {
+    const found = (await discover(new FolderSource(dir))).events;
+    const index = new EventIndex({ runner: pool });
+    const controller = new AbortController();
+    async function* listing() {
+      yield found[0];
+      // Stopped after the first file is found, before the rest are.
+      await new Promise((r) => setTimeout(r, 50));
+      controller.abort();
+      yield* found.slice(1);
+    }
+    const summary = await loadEventFiles(index, pool, listing(), { signal: controller.signal });
+    assert.equal(summary.cancelled, true);
+    assert.equal(index.files.length, 1);
+  });
 });
