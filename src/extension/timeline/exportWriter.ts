@@ -34,6 +34,9 @@ export async function writeExport(file: string, format: 'jsonl' | 'csv', data: T
     return result.size;
   } catch (e) {
     out.destroy();
+    // The file may still be being opened: remove it only once the stream has let go of it, or
+    // the open would create it again after the removal.
+    if (!out.closed) await once(out, 'close').catch(() => {});
     await rm(partial, { force: true });
     throw e;
   }
