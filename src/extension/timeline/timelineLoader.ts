@@ -1,7 +1,7 @@
 // Loads a timeline's scope into its own EventIndex: lists the event files (discover.ts) and
 // streams them in as they are found (ingest/load.ts), reporting progress as the view's
-// LoadProgress. Files named by
-// key are looked up in their folder listing, so their sizes and kinds are the real ones.
+// LoadProgress. Files named by key are looked up in their folder listing, so their sizes and
+// kinds are the real ones.
 import { EventIndex, FileProblem } from '../../core/index/eventIndex';
 import { loadEventFiles } from '../../core/ingest/load';
 import type { JobRunner } from '../../core/ingest/pool';
