@@ -18,7 +18,7 @@
 // Last run only: rows in the DOM while scrolling, the webview's JS heap after GC, a screenshot
 // (bench/results/timeline-vscode-N.png). A same-run CPU baseline (one pass over 1M doubles in
 // this process) is printed before and after, to compare runs on a shared machine.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,18 +40,23 @@ const RESULTS = join(ROOT, 'bench', 'results'); // ignored by git
 
 // The runners' helpers are untyped .mjs: imported by a computed path (tsc then types them as
 // `any`) and given the few types used here.
+interface NpmStarted {
+  url: string;
+  /** start.mjs's process id: code-server and its extension hosts are its descendants. */
+  pid: number;
+  /** Ctrl-C; a problem (something left running), if any. */
+  stop(): Promise<string | undefined>;
+}
 interface Helpers {
   onCleanup(step: () => void): () => void;
-  killGroup(pid: number, signal?: string): boolean;
-  freePort(): Promise<number>;
-  portIsFree(port: number): Promise<boolean>;
+  npmStart(runDir: string, options: { folder: string }): Promise<NpmStarted>;
   CHROMIUM_ARGS: string[];
   VIEWPORT: { width: number; height: number };
   browserEnv(home: string): Record<string, string>;
 }
 async function helpers(): Promise<Helpers> {
   const load = (f: string) => import(pathToFileURL(join(ROOT, 'scripts', 'vscode', f)).href);
-  return { ...(await load('cleanup.mjs')), ...(await load('codeServer.mjs')), ...(await load('browser.mjs')) } as Helpers;
+  return { ...(await load('cleanup.mjs')), ...(await load('npmStart.mjs')), ...(await load('browser.mjs')) } as Helpers;
 }
 
 function median(xs: number[]): number {
@@ -71,55 +76,6 @@ function baselineMs(): number {
   }
   if (sink === -1) console.log(sink); // keeps the loop from being optimized away
   return median(times);
-}
-
-/** `node scripts/start.mjs` on a free port (as run-e2e.mjs's npmStart does); stop() is Ctrl-C. */
-async function startVsCode(h: Helpers, folder: string, runDir: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const port = await h.freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), '--folder', folder, '--port', String(port), '--state', join(runDir, 'state'), '--vsix', join(runDir, 'cloudtrail-lens.vsix')], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // On an abort, SIGTERM lets start.mjs stop its code-server (its own process group) itself.
-  const forget = h.onCleanup(() => {
-    try {
-      process.kill(child.pid!, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`start.mjs printed no URL within 300 s:\n${seen}`)), 300_000);
-    const onData = (chunk: Buffer) => {
-      seen += chunk;
-      const m = /Open (http:\/\/\S+)/.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`start.mjs exited (${code}) before serving:\n${seen}`));
-    });
-  });
-  return {
-    url,
-    child,
-    async stop() {
-      child.kill('SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-      h.killGroup(child.pid!);
-      forget();
-      for (let i = 0; i < 50 && !(await h.portIsFree(port)); i++) await new Promise((r) => setTimeout(r, 200));
-      if (!(await h.portIsFree(port))) console.error(`warning: something still listens on 127.0.0.1:${port} after stopping code-server`);
-    },
-  };
 }
 
 /** Extension hosts among the descendants of `pid`: a closed window's host lingers ~5 s. */
@@ -144,21 +100,6 @@ async function openWindow(browser: Browser, h: Helpers, url: string): Promise<Wo
   await page.locator('.monaco-workbench').waitFor({ state: 'visible' });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible' });
   return wb;
-}
-
-/** Workbench.runCommand's palette steps, returning Date.now() just before the click. */
-async function clickCommand(page: Page, title: string): Promise<number> {
-  const input = page.locator('.quick-input-widget input');
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
-  await row.waitFor({ state: 'visible' });
-  const label = ((await row.getAttribute('aria-label')) ?? '').split(',')[0]?.trim();
-  if (label !== title) throw new Error(`the command palette offers "${label}", not "${title}"`);
-  const t0 = Date.now();
-  await row.click();
-  return t0;
 }
 
 /** The timeline's document and the webview host frame around it. */
@@ -192,7 +133,7 @@ const dataset = (f: Frame) => f.evaluate(() => ({ ...document.body.dataset }));
 async function run(wb: Workbench, events: number, last: boolean, out: { first: number[]; load: number[]; view: number[]; wall: number[]; render: number[] }): Promise<void> {
   const page = wb.page;
   const heapBefore = last ? await heapAfterGc(page) : 0;
-  const t0 = await clickCommand(page, COMMAND);
+  const t0 = await wb.runCommand(COMMAND);
   await wb.webview().locator('.row:not(.placeholder)').first().waitFor({ state: 'visible', timeout: 180_000 });
   const t1 = Date.now();
   const { outer, inner } = await webviewFrames(page);
@@ -268,11 +209,11 @@ async function main(): Promise<void> {
   const base0 = baselineMs();
   console.log(`baseline: one pass over 1M doubles ${base0.toFixed(2)} ms (median of 21, this process)`);
 
-  let server: Awaited<ReturnType<typeof startVsCode>> | undefined;
+  let server: NpmStarted | undefined;
   let browser: Browser | undefined;
   try {
     const started = Date.now();
-    server = await startVsCode(h, dir, runDir);
+    server = await h.npmStart(runDir, { folder: dir });
     console.log(`VS Code (code-server) built, packaged and serving in ${((Date.now() - started) / 1000).toFixed(1)} s on ${new URL(server.url).origin}, folder ${dir}`);
     // playwright kills the browser it launched when this process exits (handleSIGINT & co).
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: h.CHROMIUM_ARGS, timeout: 60_000, env: h.browserEnv(join(runDir, 'browser-home')) });
@@ -280,7 +221,7 @@ async function main(): Promise<void> {
     const out = { first: [] as number[], load: [] as number[], view: [] as number[], wall: [] as number[], render: [] as number[] };
     for (let r = 0; r < runs; r++) {
       // The previous window's extension host (and its index) must be gone, not competing.
-      for (let i = 0; i < 100 && extensionHosts(server.child.pid!) > 0; i++) await new Promise((res) => setTimeout(res, 200));
+      for (let i = 0; i < 100 && extensionHosts(server.pid) > 0; i++) await new Promise((res) => setTimeout(res, 200));
       const w0 = Date.now();
       const wb = await openWindow(browser, h, server.url);
       // Let the extension activate (onStartupFinished) and its explorer scan the folder: the
@@ -302,7 +243,8 @@ async function main(): Promise<void> {
     console.log(`  per filter (median view ms): ${perFilter.join(' · ')}`);
   } finally {
     await browser?.close().catch(() => {});
-    await server?.stop();
+    const problem = await server?.stop();
+    if (problem) console.error(`warning: ${problem}`);
     removeRunDir();
   }
   console.log(`baseline after: one pass over 1M doubles ${baselineMs().toFixed(2)} ms (before: ${base0.toFixed(2)} ms)`);

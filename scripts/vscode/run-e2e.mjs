@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSetupOrExit, root } from '../setup.mjs';
 import { browserEnv, CHROMIUM_ARGS } from './browser.mjs';
-import { killGroup, onCleanup, stopGroup } from './cleanup.mjs';
-import { freePort, portIsFree } from './codeServer.mjs';
+import { onCleanup, stopGroup } from './cleanup.mjs';
+import { npmStart } from './npmStart.mjs';
 import { writeStats } from './stats.mjs';
 
 const timeoutS = Number(process.env.CTL_E2E_TIMEOUT_S ?? 480);
@@ -110,65 +110,6 @@ async function main() {
   const shots = existsSync(e2eOutput) ? e2eOutput : '(none)';
   console.log(`e2e: ${stats.passed} passed, ${stats.failed} failed${stats.skipped ? `, ${stats.skipped} skipped` : ''} in ${Math.round((Date.now() - started) / 1000)} s; screenshots in ${shots}`);
   return stats.failed > 0 ? code || 1 : 0;
-}
-
-/**
- * Starts `scripts/start.mjs` on a free port with this run's own state folder and .vsix, and
- * waits for the URL it prints. stop() sends Ctrl-C (SIGINT) and returns a problem, if any.
- */
-async function npmStart(runDir) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs'), '--port', String(port), '--state', join(runDir, 'state'), '--vsix', join(runDir, 'cloudtrail-lens.vsix')], {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // On an abort, SIGTERM lets start.mjs stop its code-server (its own process group) itself.
-  const forget = onCleanup(() => {
-    try {
-      process.kill(child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  });
-  const url = await new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`npm start printed no URL within 300 s:\n${seen}`)), 300_000);
-    const onData = (chunk) => {
-      seen += chunk;
-      for (const line of String(chunk).split('\n')) if (line.trim() && !seen.includes('Open http')) console.log(`[npm start] ${line}`);
-      const m = /Open (http:\/\/\S+)/.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited (${code}) before serving:\n${seen}`));
-    });
-  });
-  const parsed = new URL(url);
-  return {
-    base: parsed.origin,
-    folder: parsed.searchParams.get('folder'),
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', () => resolve(true)));
-      child.kill('SIGINT');
-      const stopped = await Promise.race([exited, new Promise((r) => setTimeout(() => r(false), 15_000))]);
-      killGroup(child.pid);
-      forget();
-      if (!stopped) return 'npm start did not stop within 15 s of Ctrl-C (SIGINT).';
-      // The killed server's processes take a moment to go on a busy machine.
-      for (let i = 0; i < 50; i++) {
-        if (await portIsFree(port)) return undefined;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      return `10 s after npm start stopped on Ctrl-C, something still listens on 127.0.0.1:${port}: code-server was left running.`;
-    },
-  };
 }
 
 main().then(

@@ -50,8 +50,11 @@ export class Workbench {
     return path;
   }
 
-  /** Runs a command by its title as shown in the palette, e.g. "CloudTrail: Open Timeline". */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * Runs a command by its title as shown in the palette, e.g. "CloudTrail: Open Timeline".
+   * Returns Date.now() just before its row was clicked (benchmarks time from there).
+   */
+  async runCommand(title: string): Promise<number> {
     const input = this.page.locator('.quick-input-widget input');
     if (!(await input.isVisible())) {
       await this.page.keyboard.press('F1');
@@ -63,8 +66,10 @@ export class Workbench {
     // The row's label must be exactly the title, not a longer command that merely contains it.
     const label = ((await row.getAttribute('aria-label')) ?? '').split(',')[0]?.trim();
     if (label !== title) throw new Error(`the command palette offers "${label}", not "${title}"`);
+    const clicked = Date.now();
     await row.click();
     await input.waitFor({ state: 'hidden' });
+    return clicked;
   }
 
   /** Clicks a view container in the activity bar (e.g. "Explorer", "CloudTrail"). */
