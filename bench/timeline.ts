@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const index = new EventIndex({ runner: pool });
   const data = new IndexTimelineData(index);
   const posted: Envelope[] = [];
-  const session = new TimelineSession(data, (e) => posted.push(e), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, invalidMessage() {} }, 'bench', null);
+  const session = new TimelineSession(data, (e) => posted.push(e), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} }, 'bench', null);
   const ask = client(session, posted);
   let firstEvents: () => void;
   const haveEvents = new Promise<void>((r) => (firstEvents = r));
@@ -70,11 +70,12 @@ async function main(): Promise<void> {
     if (p.events > 0) firstEvents();
   });
   await haveEvents;
-  await ask({ type: 'ready' });
-  const first = await ask({ type: 'query', filter: '', range: null, sort: 'asc', bins: 300, pageStart: 0, pageCount: 200 });
+  // As the view does: its first query comes with the ready and is answered in the hello.
+  const hello = await ask({ type: 'ready', query: { filter: '', range: null, sort: 'asc', bins: 300, pageStart: 0, pageCount: 200 } });
   const firstMs = performance.now() - started;
-  const firstRows = first.reply.type === 'queryResult' ? first.reply.rows.length : 0;
-  const firstMatches = first.reply.type === 'queryResult' ? first.reply.matches : 0;
+  const first = hello.reply.type === 'hello' ? hello.reply.first : null;
+  const firstRows = first?.rows.length ?? 0;
+  const firstMatches = first?.matches ?? 0;
   const outcome = await loading;
   const loadMs = performance.now() - started;
   console.log(`events: ${index.size.toLocaleString('en-US')} in ${outcome.progress.filesTotal} files, ${threads} worker thread(s)`);
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     let bytes = 0;
     for (let r = 0; r < runs; r++) {
       // A fresh adapter each run: its recent-results cache must not answer (measured below).
-      const fresh = new TimelineSession(new IndexTimelineData(index), (e) => posted.push(e), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, invalidMessage() {} }, 'bench', null);
+      const fresh = new TimelineSession(new IndexTimelineData(index), (e) => posted.push(e), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} }, 'bench', null);
       const ask = client(fresh, posted);
       const t0 = performance.now();
       const res = await ask({ type: 'query', filter, range: null, sort: r % 2 ? 'desc' : 'asc', bins: 300, pageStart: 0, pageCount: 200 });
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
   const rq: number[] = [];
   const pg: number[] = [];
   for (let r = 0; r < runs; r++) {
-    const fresh = new TimelineSession(new IndexTimelineData(index), (e) => posted.push(e), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, invalidMessage() {} }, 'bench', null);
+    const fresh = new TimelineSession(new IndexTimelineData(index), (e) => posted.push(e), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} }, 'bench', null);
     const ask = client(fresh, posted);
     const t0 = performance.now();
     const res = await ask({ type: 'query', filter: 'error:*', range: { from: b.to - 86_400_000, to: b.to }, sort: 'asc', bins: 300, pageStart: 0, pageCount: 200 });

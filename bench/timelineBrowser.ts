@@ -62,7 +62,7 @@ async function run(events: number, runs: number, browser: import('playwright-cor
     if (!readyAt && env?.body?.type === 'ready') readyAt = Date.now() - started;
     void session.receive(env);
   });
-  session = new TimelineSession(new IndexTimelineData(index), (e) => void page.evaluate((env) => window.dispatchEvent(new MessageEvent('message', { data: env })), e).catch(() => {}), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, invalidMessage() {} }, 'bench', null);
+  session = new TimelineSession(new IndexTimelineData(index), (e) => void page.evaluate((env) => window.dispatchEvent(new MessageEvent('message', { data: env })), e).catch(() => {}), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} }, 'bench', null);
   let lastProgress = 0;
   const loading = loadScope(index, pool, [{ source: new FolderSource(dir) }], new AbortController().signal, (p: LoadProgress) => {
     // As the panel does: progress to the view at most every 150 ms.

@@ -116,7 +116,10 @@ async function frameTimings(f: Frame): Promise<Record<string, number>> {
     const nav = performance.getEntriesByType('navigation')[0];
     const js = performance.getEntriesByType('resource').find((e) => e.name.includes('timeline.js'));
     const fcp = performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint');
-    return { start: o, dcl: nav ? o + nav.domContentLoadedEventEnd : NaN, jsFetched: js ? o + js.responseEnd : NaN, fcp: fcp ? o + fcp.startTime : NaN };
+    // The view's own marks (src/webview/main.ts) and VS Code's in its webview host (pre/index.html).
+    const marks = Object.fromEntries(performance.getEntriesByType('mark').filter((e) => e.name.startsWith('timeline:') || e.name.startsWith('webview/index.html/')).map((e) => [e.name.replace('timeline:', '').replace('webview/index.html/', ''), o + e.startTime]));
+    const q = performance.getEntriesByName('timeline:first-rows-query')[0];
+    return { start: o, dcl: nav ? o + nav.domContentLoadedEventEnd : NaN, jsFetched: js ? o + js.responseEnd : NaN, fcp: fcp ? o + fcp.startTime : NaN, ...marks, firstRowsQuerySent: q ? o + q.startTime : NaN };
   })()`);
 }
 
@@ -141,6 +144,8 @@ async function run(wb: Workbench, events: number, last: boolean, out: { first: n
   const at = (t: number) => (Number.isFinite(t) ? `${Math.round(t - t0)}` : '?');
   out.first.push(t1 - t0);
   console.log(`  first rows ${t1 - t0} ms after the click (webview host frame started at ${at(o.start)} ms, timeline document at ${at(i.start)}, timeline.js fetched ${at(i.jsFetched)}, DOMContentLoaded ${at(i.dcl)}, first paint ${at(i.fcp)})`);
+  console.log(`    VS Code's webview host: script ${at(o.scriptStart)}, signalled ready ${at(o.signalingReady)}, got the page ${at(o['content/started'])}, service worker ready ${at(o['content/workerReady'])}, wrote the page ${at(o['content/wroteInnerContent'])}`);
+  console.log(`    view: script ran ${at(i.script)}, ready sent ${at(i['ready-sent'])}, greeted ${at(i.hello)}, first events ${at(i['first-events'])}, the query that brought the first rows sent ${at(i.firstRowsQuerySent)}, answered ${at(i['first-rows'])}, painted ${at(i['first-rows-painted'])} ms; click at ${t0}`);
 
   // Until the last progress (loading false) has been rendered; total 0 is the hello before loading.
   await inner.waitForFunction(() => document.body.dataset.loading === 'false' && document.body.dataset.busy === 'false' && Number(document.body.dataset.total) > 0, undefined, { timeout: 600_000, polling: 200 });

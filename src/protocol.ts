@@ -119,11 +119,19 @@ export interface Pivot {
 
 // ── webview → host ──────────────────────────────────────────────────────────────────────────
 
+/**
+ * The query a new view starts with (its default state): the host may answer it before the view
+ * asks, in a hello it pushes as soon as it has the first events (see TimelineSession).
+ */
+export const START_QUERY: QueryParams = { filter: '', range: null, sort: 'asc', bins: 200, pageStart: 0, pageCount: 200 };
+
+/** The view started: `query` is its first query, answered in the hello (one round trip, not two). */
 export interface ReadyRequest {
   type: 'ready';
+  /** null when it cannot be known before the hello (a range relative to the data's bounds). */
+  query: QueryParams | null;
 }
-export interface QueryRequest {
-  type: 'query';
+export interface QueryParams {
   filter: string;
   /** null: all of the data. */
   range: TimeRange | null;
@@ -133,6 +141,9 @@ export interface QueryRequest {
   /** The first page, answered with the query. */
   pageStart: number;
   pageCount: number;
+}
+export interface QueryRequest extends QueryParams {
+  type: 'query';
 }
 export interface PageRequest {
   type: 'page';
@@ -178,6 +189,10 @@ export interface ExportEvent {
 export interface CancelLoadEvent {
   type: 'cancelLoad';
 }
+/** The view painted its first result over some events (the host holds its load back until then). */
+export interface ShownEvent {
+  type: 'shown';
+}
 
 export type FromWebview =
   | ReadyRequest
@@ -190,7 +205,8 @@ export type FromWebview =
   | OpenRawEvent
   | CopyJsonEvent
   | ExportEvent
-  | CancelLoadEvent;
+  | CancelLoadEvent
+  | ShownEvent;
 
 // ── host → webview ──────────────────────────────────────────────────────────────────────────
 
@@ -204,6 +220,8 @@ export interface HelloReply {
   initialFilter: string | null;
   /** The time range that comes with it (null: all of the data). */
   initialRange: TimeRange | null;
+  /** The answer to the ready's query (with the initial filter instead, if there is one). */
+  first: QueryReply | null;
 }
 export interface QueryReply {
   type: 'queryResult';
@@ -342,16 +360,18 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+const queryParams: Record<keyof QueryParams, Check> = {
+  filter: str(LIMITS.filterLength),
+  range,
+  sort: oneOf('asc', 'desc'),
+  bins: (v) => isInt(v) && v >= 1 && v <= LIMITS.bins,
+  pageStart: nonNegInt,
+  pageCount: (v) => isInt(v) && v >= 0 && v <= LIMITS.pageCount,
+};
+
 const fromWebviewShapes: { [K in FromWebview['type']]: Record<string, Check> } = {
-  ready: {},
-  query: {
-    filter: str(LIMITS.filterLength),
-    range,
-    sort: oneOf('asc', 'desc'),
-    bins: (v) => isInt(v) && v >= 1 && v <= LIMITS.bins,
-    pageStart: nonNegInt,
-    pageCount: (v) => isInt(v) && v >= 0 && v <= LIMITS.pageCount,
-  },
+  ready: { query: nullable(shape(queryParams)) },
+  query: queryParams,
   page: { queryId: nonNegInt, start: nonNegInt, count: (v) => isInt(v) && v >= 0 && v <= LIMITS.pageCount },
   facets: { queryId: nonNegInt, limit: (v) => isInt(v) && v >= 1 && v <= LIMITS.facetLimit },
   detail: { id: nonNegInt },
@@ -361,6 +381,7 @@ const fromWebviewShapes: { [K in FromWebview['type']]: Record<string, Check> } =
   copyJson: { id: nonNegInt },
   export: { format: oneOf('jsonl', 'csv'), queryId: nonNegInt },
   cancelLoad: {},
+  shown: {},
 };
 
 const rowSummary = shape({
@@ -381,18 +402,20 @@ const histogram = shape({ from: isFiniteNum, binMs: (v) => isFiniteNum(v) && v >
 const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), label: str(Infinity), count: nonNegInt })), other: nonNegInt });
 const text = str(Infinity);
 
+const queryResult: Record<Exclude<keyof QueryReply, 'type'>, Check> = {
+  queryId: nonNegInt,
+  matches: nonNegInt,
+  total: nonNegInt,
+  bounds: range,
+  histogram,
+  pageStart: nonNegInt,
+  rows: arrayOf(rowSummary),
+  error: nullable(shape({ message: text, offset: nonNegInt, length: nonNegInt })),
+};
+
 const toWebviewShapes: { [K in ToWebview['type']]: Record<string, Check> } = {
-  hello: { title: text, total: nonNegInt, bounds: range, progress, initialFilter: nullable(text), initialRange: range },
-  queryResult: {
-    queryId: nonNegInt,
-    matches: nonNegInt,
-    total: nonNegInt,
-    bounds: range,
-    histogram,
-    pageStart: nonNegInt,
-    rows: arrayOf(rowSummary),
-    error: nullable(shape({ message: text, offset: nonNegInt, length: nonNegInt })),
-  },
+  hello: { title: text, total: nonNegInt, bounds: range, progress, initialFilter: nullable(text), initialRange: range, first: nullable(shape({ type: oneOf('queryResult'), ...queryResult })) },
+  queryResult,
   pageResult: { queryId: nonNegInt, start: nonNegInt, rows: arrayOf(rowSummary) },
   facetsResult: { queryId: nonNegInt, facets: arrayOf(facet) },
   detailResult: {

@@ -1,7 +1,7 @@
 // The timeline webview: wires the filter box, time range, histogram, table, facets and detail
 // pane to the host through the typed channel. The view holds only what is on screen; the host
 // owns the index and answers queries, pages, facets and details.
-import { Channel, COLUMN_IDS, ColumnId, DetailReply, Envelope, FacetsReply, FromWebview, HelloReply, LoadProgress, PageReply, Pivot, QueryReply, ReplyOf, RequestType, TimeRange, ToWebview, validateToWebview } from '../protocol';
+import { Channel, COLUMN_IDS, ColumnId, DetailReply, Envelope, FacetsReply, FromWebview, HelloReply, LoadProgress, PageReply, Pivot, QueryParams, QueryReply, START_QUERY, ReplyOf, RequestType, TimeRange, ToWebview, validateToWebview } from '../protocol';
 import { formatCount, h } from './dom';
 import { DetailView } from './detail';
 import { FacetsView } from './facets';
@@ -20,6 +20,8 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
+// Marks of the start-up (read by bench/timelineVsCode.ts): script running, hello, first events, first rows.
+performance.mark('timeline:script');
 const TYPING_DEBOUNCE_MS = 150;
 const RELOAD_THROTTLE_MS = 700;
 const FIVE_MINUTES = 5 * 60_000;
@@ -40,6 +42,8 @@ function request<T extends RequestType>(body: Extract<FromWebview, { type: T }>)
   return channel.request<ReplyOf[T]>(body);
 }
 
+/** The page had saved state (the panel was hidden and shown again), not a new view. */
+const restored = vscode.getState() != null;
 let state: ViewState = restoreState(vscode.getState());
 let bounds: TimeRange | null = null;
 let total = 0;
@@ -53,6 +57,10 @@ let lastQueryCost = 0;
 let reloadTimer: ReturnType<typeof setTimeout> | undefined;
 let typingTimer: ReturnType<typeof setTimeout> | undefined;
 let detailSeq = 0;
+/** The hello has arrived (before it, progress only updates the status line). */
+let greeted = false;
+/** The host was told the first events are on screen (it holds its load back until then). */
+let shownSent = false;
 
 function save(): void {
   vscode.setState(state);
@@ -296,32 +304,44 @@ function applyFilter(filter: string, range: TimeRange | null): void {
 // ── talking to the host ──
 let lastHistogram: QueryReply['histogram'] | null = null;
 
-async function runQuery(opts: { resetScroll?: boolean; keepSelection?: boolean; restore?: boolean } = {}): Promise<void> {
+interface QueryOptions {
+  resetScroll?: boolean;
+  keepSelection?: boolean;
+  restore?: boolean;
+}
+
+/** The query the state asks for, from its first page (the top, or where the table was scrolled). */
+function currentQuery(opts: QueryOptions): QueryParams {
+  const startRow = opts.resetScroll ? 0 : Math.floor(state.scrollRow);
+  return { filter: state.filter, range: presetRange(state.preset, state.range, bounds), sort: state.sort, bins: histogram.wantedBins, pageStart: Math.floor(startRow / PAGE_SIZE) * PAGE_SIZE, pageCount: PAGE_SIZE * 2 };
+}
+
+async function runQuery(opts: QueryOptions = {}): Promise<void> {
   const seq = ++querySeq;
   const started = performance.now();
   const startRow = opts.resetScroll ? 0 : Math.floor(state.scrollRow);
-  const pageStart = Math.floor(startRow / PAGE_SIZE) * PAGE_SIZE;
   lastReload = Date.now();
   document.body.dataset.busy = 'true';
   let reply: QueryReply;
   try {
-    reply = await request({
-      type: 'query',
-      filter: state.filter,
-      range: presetRange(state.preset, state.range, bounds),
-      sort: state.sort,
-      bins: histogram.wantedBins,
-      pageStart,
-      pageCount: PAGE_SIZE * 2,
-    });
+    reply = await request({ type: 'query', ...currentQuery(opts) });
   } catch (e) {
     if (seq === querySeq) showLoadError(`The query failed: ${e instanceof Error ? e.message : String(e)}`);
     return;
   }
-  const arrived = performance.now();
-  lastQueryCost = arrived - started;
+  lastQueryCost = performance.now() - started;
   lastReload = Date.now();
-  if (seq !== querySeq) return;
+  if (seq === querySeq) showResult(reply, opts, startRow, started);
+}
+
+/** Shows a query's answer: rows from `startRow`, histogram, counts, the selection kept or cleared. */
+function showResult(reply: QueryReply, opts: QueryOptions, startRow: number, started: number): void {
+  const arrived = performance.now();
+  const firstRows = reply.rows.length > 0 && !performance.getEntriesByName('timeline:first-rows').length;
+  if (firstRows) {
+    performance.measure('timeline:first-rows-query', { start: started, end: arrived });
+    performance.mark('timeline:first-rows');
+  }
   filterBox.showError(reply.error);
   if (reply.error) {
     document.body.dataset.busy = 'false';
@@ -335,8 +355,7 @@ async function runQuery(opts: { resetScroll?: boolean; keepSelection?: boolean; 
   const keepId = opts.keepSelection || opts.restore || !opts.resetScroll ? state.selectedId : null;
   table.selectedRow = -1;
   table.setResult(reply.queryId, reply.matches, reply.pageStart, reply.rows);
-  if (opts.resetScroll) table.scrollToRow(0);
-  else table.scrollToRow(startRow);
+  table.scrollToRow(startRow);
   histogram.set(reply.histogram, state.zone);
   updateCount();
   if (keepId !== null) {
@@ -355,7 +374,11 @@ async function runQuery(opts: { resetScroll?: boolean; keepSelection?: boolean; 
   save();
   // For benchmarks and tests: the view's own share (render) of a filter change, and the whole.
   document.body.dataset.lastRenderMs = (performance.now() - arrived).toFixed(1);
+  const firstShown = reply.total > 0 && !shownSent;
+  shownSent ||= firstShown;
   requestAnimationFrame(() => {
+    if (firstRows) performance.mark('timeline:first-rows-painted');
+    if (firstShown) channel.notify({ type: 'shown' });
     document.body.dataset.busy = 'false';
     document.body.dataset.lastQueryMs = String(Math.round(performance.now() - started));
     document.body.dataset.queryId = String(reply.queryId);
@@ -424,6 +447,9 @@ function onHostEvent(msg: ToWebview): void {
     const wasLoading = loading;
     showProgress(msg.progress);
     bounds = msg.bounds;
+    if (msg.total > 0 && !performance.getEntriesByName('timeline:first-events').length) performance.mark('timeline:first-events');
+    // Before the hello the view has asked for nothing yet: the hello brings the first rows.
+    if (!greeted) return;
     if (msg.total === total && !(wasLoading && !msg.progress.loading)) return;
     // The first events of a load are shown at once; later ones are batched.
     const empty = total === 0;
@@ -435,6 +461,8 @@ function onHostEvent(msg: ToWebview): void {
     const gap = Math.max(RELOAD_THROTTLE_MS, 3 * lastQueryCost);
     const wait = msg.progress.loading && !empty ? Math.max(0, gap - (Date.now() - lastReload)) : 0;
     reloadTimer = setTimeout(() => void runQuery({}), wait);
+  } else if (msg.type === 'hello') {
+    if (!restored) greet(msg, true);
   } else if (msg.type === 'setFilter') {
     state.preset = msg.range ? 'custom' : 'all';
     state.range = msg.range;
@@ -443,26 +471,55 @@ function onHostEvent(msg: ToWebview): void {
 }
 
 // ── start ──
-async function start(): Promise<void> {
-  filterBox.value = state.filter;
-  syncColumnsMenu();
-  layoutDetail();
-  applyZone();
-  const hello: HelloReply = await request({ type: 'ready' });
+/** The view's first query: sent with its ready, answered by the first hello. */
+let startQuery = { seq: 0, sent: 0, row: 0 };
+
+/**
+ * Applies the first hello: the reply to the ready, or the one the host pushed before the page
+ * asked (START_QUERY's answer, so only a page with no saved state takes it). Later ones are
+ * ignored. A query the user started meanwhile wins over the hello's result.
+ */
+function greet(hello: HelloReply, pushed: boolean): void {
+  if (greeted) return;
+  greeted = true;
+  performance.mark('timeline:hello');
+  lastQueryCost = performance.now() - startQuery.sent;
+  lastReload = Date.now();
   document.title = hello.title;
   total = hello.total;
   bounds = hello.bounds;
   showProgress(hello.progress);
+  let opts: QueryOptions = { restore: true };
+  let row = startQuery.row;
   if (hello.initialFilter !== null) {
     state = { ...defaultState(), zone: state.zone, columns: state.columns, sort: state.sort, filter: hello.initialFilter, preset: hello.initialRange ? 'custom' : 'all', range: hello.initialRange };
     syncRangeControls();
     filterBox.value = state.filter;
     save();
-    await runQuery({ resetScroll: true });
-  } else {
-    await runQuery({ restore: true });
+    opts = { resetScroll: true };
+    row = 0;
   }
+  const current = startQuery.seq === querySeq;
+  if (hello.first && current) {
+    showResult(hello.first, opts, row, startQuery.sent);
+    // START_QUERY's histogram has its own bin count: re-binned for this canvas once painted.
+    if (pushed && histogram.wantedBins !== START_QUERY.bins) requestAnimationFrame(() => setTimeout(() => startQuery.seq === querySeq && void runQuery({}), 0));
+  } else if (!hello.first || hello.initialFilter !== null) void runQuery(opts);
   document.body.dataset.ready = 'true';
+}
+
+async function start(): Promise<void> {
+  filterBox.value = state.filter;
+  syncColumnsMenu();
+  layoutDetail();
+  applyZone();
+  // The first query goes with the ready, unless its range is relative to the data's bounds
+  // (which the hello brings); the view runs it itself then.
+  const query = state.preset === 'all' || state.preset === 'custom' ? currentQuery({ restore: true }) : null;
+  startQuery = { seq: ++querySeq, sent: performance.now(), row: Math.floor(state.scrollRow) };
+  performance.mark('timeline:ready-sent');
+  document.body.dataset.busy = 'true';
+  greet(await request({ type: 'ready', query }), false);
 }
 void start().catch((e) => showLoadError(`The timeline could not start: ${e instanceof Error ? e.message : String(e)}`));
 // Keep the histogram's theme colours current (VS Code swaps body classes on a theme change).

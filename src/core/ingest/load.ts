@@ -28,6 +28,11 @@ export interface LoadOptions {
   onFile?: (file: IndexedFile) => void;
   /** Called as each file is registered with the index (it then has its id). */
   onRegistered?: (file: IndexedFile, discovered: DiscoveredEventFile) => void;
+  /**
+   * Asked before each file is started: a promise holds the load back until it settles (files in
+   * flight finish). The timeline holds it once the first events are in, until its view shows them.
+   */
+  hold?: () => Promise<void> | undefined;
 }
 
 export interface LoadSummary extends LoadProgress {
@@ -83,6 +88,11 @@ export async function loadEventFiles(
   const lanes = Math.max(2, runner.threads * 3);
   const lane = async () => {
     while (!signal?.aborted) {
+      const held = options.hold?.();
+      if (held) {
+        await held;
+        continue;
+      }
       if (next >= registered.length) {
         if (!progress.listing) return;
         await new Promise<void>((resolve) => waiting.push(resolve));

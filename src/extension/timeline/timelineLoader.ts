@@ -75,13 +75,22 @@ async function* eventFilesOf(targets: ScopeTarget[], signal: AbortSignal, missin
   }
 }
 
-export async function loadScope(index: EventIndex, runner: JobRunner, targets: ScopeTarget[], signal: AbortSignal, onProgress: (p: LoadProgress) => void, named = new Set<number>()): Promise<LoadOutcome> {
+export async function loadScope(
+  index: EventIndex,
+  runner: JobRunner,
+  targets: ScopeTarget[],
+  signal: AbortSignal,
+  onProgress: (p: LoadProgress) => void,
+  named = new Set<number>(),
+  hold?: () => Promise<void> | undefined,
+): Promise<LoadOutcome> {
   const namedFiles = new Set<DiscoveredEventFile>();
   const missing: string[] = [];
   const progress: LoadProgress = { loading: true, listing: true, filesDone: 0, filesTotal: 0, events: 0, failedFiles: 0 };
   onProgress({ ...progress });
   const summary = await loadEventFiles(index, runner, eventFilesOf(targets, signal, missing, namedFiles), {
     signal,
+    hold,
     onRegistered(file, discovered) {
       if (namedFiles.has(discovered)) named.add(file.id);
     },

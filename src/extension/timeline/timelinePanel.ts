@@ -7,7 +7,7 @@ import { EventIndex, IndexedFile } from '../../core/index/eventIndex';
 import type { JobRunner } from '../../core/ingest/pool';
 import { LoadProgress, TimeRange } from '../../protocol';
 import { writeExport } from './exportWriter';
-import { timelineHtml } from './html';
+import { readPageAssets, timelineHtml } from './html';
 import { IndexTimelineData } from './indexAdapter';
 import { isQuietSkip, loadScope, ScopeTarget } from './timelineLoader';
 import { ResultSet } from './timelineData';
@@ -15,6 +15,12 @@ import { TimelineSession } from './timelineSession';
 
 export const TIMELINE_VIEW_TYPE = 'cloudtrailLens.timeline';
 const PROGRESS_INTERVAL_MS = 150;
+/**
+ * Once the first events are in, the load waits for the view to show them, at most this long.
+ * The webview's start (VS Code's part, then the page's) otherwise competes with the load for
+ * the cores, and on a small machine the first rows came a second or more later.
+ */
+const FIRST_SCREEN_HOLD_MS = 2000;
 
 export interface TimelineScope {
   /** Identifies the scope: the same scope opens the same panel. */
@@ -42,26 +48,26 @@ export class TimelinePanel implements vscode.Disposable {
   readonly onDidChangeFiles = this.filesChanged.event;
   /** Resolves when loading ends (finished, cancelled or failed). */
   readonly loaded: Promise<void>;
+  /** Settles when the view has shown its first events (or the hold ran out, or loading stopped). */
+  private readonly firstScreen: Promise<void>;
+  private firstScreenShown = false;
+  private firstScreenTimer?: ReturnType<typeof setTimeout>;
+  private releaseFirstScreen!: () => void;
 
   constructor(
     private readonly deps: PanelDeps,
     readonly scope: TimelineScope,
     initial: { filter: string; range: TimeRange | null } | null,
   ) {
-    const media = vscode.Uri.joinPath(deps.extensionUri, 'media');
     this.panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, scope.title, vscode.ViewColumn.Active, {
       enableScripts: true,
-      localResourceRoots: [media],
+      // The page loads nothing: its script and stylesheet are written into it (html.ts).
+      localResourceRoots: [],
       retainContextWhenHidden: false,
       enableFindWidget: true,
     });
     const webview = this.panel.webview;
-    webview.html = timelineHtml({
-      cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'timeline.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'timeline.css')).toString(),
-      title: scope.title,
-    });
+    webview.html = timelineHtml(readPageAssets(vscode.Uri.joinPath(deps.extensionUri, 'media').fsPath), scope.title);
     this.data = new IndexTimelineData(new EventIndex({ runner: deps.runner() }));
     this.session = new TimelineSession(
       this.data,
@@ -71,6 +77,7 @@ export class TimelinePanel implements vscode.Disposable {
         copyJson: (id) => this.copyJson(id),
         export: (format, result) => this.export(format, result),
         cancelLoad: () => this.loading.abort(),
+        shown: () => this.releaseFirstScreen(),
         invalidMessage: (raw) => deps.log.warn(`Timeline: ignored a malformed message from the view: ${JSON.stringify(raw)?.slice(0, 200)}`),
       },
       scope.title,
@@ -80,7 +87,22 @@ export class TimelinePanel implements vscode.Disposable {
       webview.onDidReceiveMessage((m) => void this.session.receive(m)),
       this.panel.onDidDispose(() => this.dispose()),
     );
+    this.firstScreen = new Promise<void>((resolve) => {
+      this.releaseFirstScreen = () => {
+        this.firstScreenShown = true;
+        clearTimeout(this.firstScreenTimer);
+        resolve();
+      };
+    });
+    this.loading.signal.addEventListener('abort', () => this.releaseFirstScreen());
     this.loaded = this.load();
+  }
+
+  /** loadScope's hold: from the first events until the view shows them (FIRST_SCREEN_HOLD_MS at most). */
+  private holdForFirstScreen(): Promise<void> | undefined {
+    if (this.firstScreenShown || this.data.index.size === 0) return undefined;
+    this.firstScreenTimer ??= setTimeout(() => this.releaseFirstScreen(), FIRST_SCREEN_HOLD_MS);
+    return this.firstScreen;
   }
 
   /** Every file of this panel's index with its state and event count (the explorer shows them). */
@@ -118,9 +140,17 @@ export class TimelinePanel implements vscode.Disposable {
       this.filesChanged.fire();
       last = Date.now();
     };
-    // Progress goes to the view at most every PROGRESS_INTERVAL_MS; the view re-queries on it.
+    // Progress goes to the view at most every PROGRESS_INTERVAL_MS (the view re-queries on it),
+    // except the first events, at once.
+    let reportedEvents = false;
     const onProgress = (p: LoadProgress) => {
       pending = p;
+      if (p.events > 0 && !reportedEvents) {
+        reportedEvents = true;
+        clearTimeout(timer);
+        flush();
+        return;
+      }
       if (timer) return;
       timer = setTimeout(flush, Math.max(0, PROGRESS_INTERVAL_MS - (Date.now() - last)));
     };
@@ -137,7 +167,7 @@ export class TimelinePanel implements vscode.Disposable {
             if (isQuietSkip(index, problem, named)) log.info(`${problem.location}: not a CloudTrail log file, skipped (${problem.message})`);
             else (problem.severity === 'error' ? log.error : log.warn).call(log, `${problem.location}: ${problem.message}`);
           }
-        }, named);
+        }, named, () => this.holdForFirstScreen());
         clearTimeout(timer);
         this.session.setProgress(outcome.progress);
         for (const k of outcome.missing) log.warn(`${k}: no such file; it was skipped`);

@@ -1,7 +1,7 @@
 // The host side of one timeline panel, free of VS Code: answers the webview's requests from the
 // index (through TimelineData) and hands the actions that need the editor (open, copy, export,
 // cancel) to HostActions. The panel (timelinePanel.ts) only wires this to a webview.
-import { Channel, Envelope, Facet, FACET_IDS, FromWebview, LoadProgress, QueryReply, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
+import { Channel, Envelope, Facet, FACET_IDS, FromWebview, HelloReply, LoadProgress, QueryParams, START_QUERY, QueryReply, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
 import { QuerySyntaxError } from '../../core/index/query/ast';
 import { appendTerm, formatTerm } from '../../core/index/query/format';
 import { chooseBins } from './bins';
@@ -14,6 +14,8 @@ export interface HostActions {
   copyJson(id: number): void | Promise<void>;
   export(format: 'jsonl' | 'csv', result: ResultSet): void | Promise<void>;
   cancelLoad(): void;
+  /** The view painted its first result over some events. */
+  shown(): void;
   /** A malformed message arrived (logged: it means a bug or a compromised view). */
   invalidMessage(raw: unknown): void;
 }
@@ -28,6 +30,10 @@ export class TimelineSession {
   private latestQueryId = 0;
   private pendingFilter: { filter: string; range: TimeRange | null } | null;
   private progress: LoadProgress = { loading: false, filesDone: 0, filesTotal: 0, events: 0, failedFiles: 0 };
+  /** A view has said `ready` (its page is running). */
+  private viewStarted = false;
+  /** The hello pushed to the panel's first view before it asked, and the initial filter it carried. */
+  private pushed: { initial: { filter: string; range: TimeRange | null } | null } | null = null;
 
   constructor(
     private data: TimelineData,
@@ -48,6 +54,27 @@ export class TimelineSession {
   setProgress(progress: LoadProgress): void {
     this.progress = progress;
     this.channel.notify({ type: 'progress', progress, total: this.data.total(), bounds: this.data.bounds() });
+    if (!this.viewStarted && !this.pushed && this.data.total() > 0) void this.pushHello();
+  }
+
+  /**
+   * The first events are in and the panel's page has not started yet: its hello, with the answer
+   * to START_QUERY, is sent now. VS Code holds messages for a page that is still loading and hands
+   * them over once it has loaded, so the first rows need no round trip; the page's own `ready`
+   * still gets a hello (without a result), in case it was not greeted.
+   */
+  private async pushHello(): Promise<void> {
+    this.pushed = { initial: this.pendingFilter };
+    const hello = await this.hello(START_QUERY);
+    this.channel.notify(hello);
+  }
+
+  /** The hello for a view whose first query is `q`; an initial filter replaces the view's own (from the top). */
+  private async hello(q: QueryParams | null): Promise<HelloReply> {
+    const initial = this.pendingFilter;
+    this.pendingFilter = null;
+    const first = q && (initial ? await this.query(initial.filter, initial.range, q.sort, q.bins, 0, q.pageCount) : await this.query(q.filter, q.range, q.sort, q.bins, q.pageStart, q.pageCount));
+    return { type: 'hello', title: this.title, total: this.data.total(), bounds: this.data.bounds(), progress: this.progress, initialFilter: initial ? initial.filter : null, initialRange: initial ? initial.range : null, first };
   }
 
   /**
@@ -80,9 +107,11 @@ export class TimelineSession {
   private async handle(m: FromWebview): Promise<ToWebview | undefined> {
     switch (m.type) {
       case 'ready': {
-        const initial = this.pendingFilter;
-        this.pendingFilter = null;
-        return { type: 'hello', title: this.title, total: this.data.total(), bounds: this.data.bounds(), progress: this.progress, initialFilter: initial ? initial.filter : null, initialRange: initial ? initial.range : null };
+        const greeted = !this.viewStarted && this.pushed;
+        this.viewStarted = true;
+        // The first view was sent its hello already: this one only stands in for it (no result).
+        if (greeted) return { ...(await this.hello(null)), initialFilter: greeted.initial?.filter ?? null, initialRange: greeted.initial?.range ?? null };
+        return await this.hello(m.query);
       }
       case 'query':
         this.pendingFilter = null;
@@ -127,6 +156,9 @@ export class TimelineSession {
       }
       case 'cancelLoad':
         this.actions.cancelLoad();
+        return undefined;
+      case 'shown':
+        this.actions.shown();
         return undefined;
     }
   }

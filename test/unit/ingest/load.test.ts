@@ -179,6 +179,39 @@ describe('loading a folder', function () {
     assert.equal(index.size, found.reduce((n, f) => n + (index.files.find((x) => x.key === f.object.key)?.events ?? 0), 0));
   });
 
+  it('starts no file while held, and goes on when the hold settles', async () => {
+    // More files than the loader keeps in flight (3 per worker).
+    const many = join(dir, 'many');
+    mkdirSync(many);
+    for (let i = 0; i < 20; i++) writeFileSync(join(many, `part-${String(i).padStart(2, '0')}.json`), JSON.stringify({ Records: [record(i)] }));
+    const found = (await discover(new FolderSource(many))).events;
+    assert.equal(found.length, 20);
+    const index = new EventIndex({ runner: pool });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let released = false;
+    const doneWhileHeld: number[] = [];
+    const loading = loadEventFiles(index, pool, found, {
+      // As the timeline does: hold once the first events are in.
+      hold: () => (!released && index.size > 0 ? held : undefined),
+      onFile: () => {
+        if (!released) doneWhileHeld.push(index.files.filter((f) => f.state !== 'pending').length);
+      },
+    });
+    // Files in flight when the hold began may finish; nothing starts after them.
+    await new Promise((r) => setTimeout(r, 300));
+    const started = index.files.filter((f) => f.state !== 'pending').length;
+    assert.ok(index.size > 0 && started < found.length, `${started} of ${found.length} files started while held`);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(index.files.filter((f) => f.state !== 'pending').length, started, 'a file started while the load was held');
+    released = true;
+    release();
+    const summary = await loading;
+    assert.equal(summary.filesDone, found.length);
+    assert.ok(index.files.every((f) => f.state === 'loaded'));
+    assert.ok(doneWhileHeld.length > 0);
+  });
+
   it('loads the files listed before a listing fails, then reports the failure', async () => {
     const found = (await discover(new FolderSource(dir))).events.filter((f) => f.kind === 'log' || f.kind === 'insight');
     const index = new EventIndex({ runner: pool });

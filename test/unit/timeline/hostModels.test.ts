@@ -100,19 +100,29 @@ describe('timeline host: export formats', () => {
 });
 
 describe('timeline host: page and CSP', () => {
-  it('allows only the nonce script and media/ styles', () => {
-    const csp = contentSecurityPolicy('https://media.example', 'N0NCE');
+  it('allows only the nonce script and stylesheet, and fetches nothing', () => {
+    const csp = contentSecurityPolicy('N0NCE');
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'nonce-N0NCE'(;|$)/);
-    assert.match(csp, /style-src https:\/\/media\.example(;|$)/);
-    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.match(csp, /style-src 'nonce-N0NCE'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|img-src|font-src|connect-src/);
   });
 
-  it('has one script, carrying the nonce, and no inline style or handler', () => {
-    const html = timelineHtml({ cspSource: 'https://m', scriptUri: 'https://m/timeline.js', styleUri: 'https://m/timeline.css', title: 'CloudTrail Timeline: <x>' }, 'abc');
+  const assets = { script: 'console.log(1 < 2);\n//# sourceMappingURL=timeline.js.map\n', style: 'body { color: red; }' };
+
+  it('writes the script and stylesheet into the page, each with the nonce, and no inline style or handler', () => {
+    const html = timelineHtml(assets, 'CloudTrail Timeline: <x>', 'abc');
     assert.equal(html.match(/<script/g)?.length, 1);
-    assert.match(html, /<script nonce="abc" src="https:\/\/m\/timeline.js"><\/script>/);
-    assert.doesNotMatch(html, /style=|onload=|onclick=/);
+    assert.equal(html.match(/<style/g)?.length, 1);
+    assert.match(html, /<script nonce="abc">\nconsole\.log\(1 < 2\);\n\n\/\/# sourceURL=timeline\.js\n<\/script>/);
+    assert.match(html, /<style nonce="abc">\nbody \{ color: red; \}\n<\/style>/);
+    assert.doesNotMatch(html, /\ssrc=|\shref=|style=|onload=|onclick=|sourceMappingURL/);
     assert.match(html, /<title>CloudTrail Timeline: &lt;x&gt;<\/title>/);
+  });
+
+  it('refuses assets that could end their element early', () => {
+    assert.throws(() => timelineHtml({ ...assets, script: 'const s = "</SCRIPT><b>";' }, 't'), /media\/timeline\.js contains/);
+    assert.throws(() => timelineHtml({ ...assets, script: 'const s = "<!--";' }, 't'), /media\/timeline\.js contains/);
+    assert.throws(() => timelineHtml({ ...assets, style: 'a::after { content: "</style>"; }' }, 't'), /media\/timeline\.css contains/);
   });
 });

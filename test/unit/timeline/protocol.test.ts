@@ -6,7 +6,9 @@ describe('timeline protocol: validation', () => {
 
   it('accepts well-formed webview messages', () => {
     assert.deepEqual(validateFromWebview(query), query);
-    assert.ok(validateFromWebview({ type: 'ready' }));
+    assert.ok(validateFromWebview({ type: 'ready', query: null }));
+    const { type: _, ...params } = query;
+    assert.ok(validateFromWebview({ type: 'ready', query: params }));
     assert.ok(validateFromWebview({ type: 'page', queryId: 3, start: 100, count: 100 }));
     assert.ok(validateFromWebview({ type: 'addTerm', filter: '', field: 'eventName', value: '<script>', negate: true }));
     assert.ok(validateFromWebview({ ...query, range: null }));
@@ -30,6 +32,8 @@ describe('timeline protocol: validation', () => {
       { ...query, range: { from: 5, to: 1 } },
       { ...query, range: { from: NaN, to: 1 } },
       { ...query, filter: 'x'.repeat(LIMITS.filterLength + 1) },
+      { type: 'ready' },
+      { type: 'ready', query: { ...query, type: undefined, bins: 0 } },
       { type: 'detail', id: '1' },
       { type: 'export', format: 'xlsx', queryId: 1 },
     ]) {
@@ -44,6 +48,13 @@ describe('timeline protocol: validation', () => {
     assert.equal(validateToWebview({ ...page, rows: [{ ...row, eventName: { html: '<b>' } }] }), undefined);
     assert.equal(validateToWebview({ ...page, rows: [{ ...row, id: -1 }] }), undefined);
     assert.equal(validateToWebview({ type: 'facetsResult', queryId: 1, facets: [{ id: 'bogus', field: 'x', values: [], other: 0 }] }), undefined);
+    const result = { type: 'queryResult', queryId: 1, matches: 1, total: 1, bounds: null, histogram: { from: 0, binMs: 1, counts: [1], errors: [0] }, pageStart: 0, rows: [row], error: null };
+    const progress = { loading: true, filesDone: 0, filesTotal: 1, events: 1, failedFiles: 0 };
+    const hello = { type: 'hello', title: 't', total: 1, bounds: null, progress, initialFilter: null, initialRange: null, first: result };
+    assert.ok(validateToWebview(hello));
+    assert.ok(validateToWebview({ ...hello, first: null }));
+    assert.equal(validateToWebview({ ...hello, first: { ...result, rows: [{ ...row, time: 'x' }] } }), undefined, 'the first result is checked as a query result');
+    assert.equal(validateToWebview({ ...hello, first: { ...result, type: 'pageResult' } }), undefined);
   });
 });
 

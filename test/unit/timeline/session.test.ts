@@ -12,7 +12,7 @@ import { writeExport } from '../../../src/extension/timeline/exportWriter';
 import { IndexTimelineData, principalLabel } from '../../../src/extension/timeline/indexAdapter';
 import { loadScope } from '../../../src/extension/timeline/timelineLoader';
 import { TimelineSession } from '../../../src/extension/timeline/timelineSession';
-import { Envelope, LoadProgress, ToWebview, validateToWebview } from '../../../src/protocol';
+import { Envelope, LoadProgress, START_QUERY, ToWebview, validateToWebview } from '../../../src/protocol';
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
 
 const HOSTILE_DIR = join(__dirname, '../../fixtures/hostile');
@@ -29,15 +29,16 @@ describe('timeline session over a real index', function () {
   const progress: LoadProgress[] = [];
 
   /** Sends a request as the webview would and returns the validated reply. */
-  async function ask<T extends ToWebview['type']>(body: object): Promise<Extract<ToWebview, { type: T }>> {
+  async function askOn<T extends ToWebview['type']>(to: TimelineSession, sent: Envelope[], body: object): Promise<Extract<ToWebview, { type: T }>> {
     const id = nextId++;
-    await session.receive({ id, body });
-    const reply = posted.find((e) => e.replyTo === id);
+    await to.receive({ id, body });
+    const reply = sent.find((e) => e.replyTo === id);
     assert.ok(reply, `no reply to ${JSON.stringify(body)}`);
     const msg = validateToWebview(reply.body);
     assert.ok(msg, `malformed reply ${JSON.stringify(reply.body).slice(0, 200)}`);
     return msg as Extract<ToWebview, { type: T }>;
   }
+  const ask = <T extends ToWebview['type']>(body: object) => askOn<T>(session, posted, body);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-timeline-'));
@@ -54,6 +55,7 @@ describe('timeline session over a real index', function () {
       copyJson: (id) => void actions.push(`copy ${id}`),
       export: (f) => void actions.push(`export ${f}`),
       cancelLoad: () => void actions.push('cancel'),
+      shown: () => void actions.push('shown'),
       invalidMessage: () => void actions.push('invalid'),
     }, 'CloudTrail Timeline: test', null);
     const outcome = await loadScope(index, new InlineRunner(), [{ source: new FolderSource(join(dir, 'gen')) }, { source: new FolderSource(join(dir, 'hostile')) }], new AbortController().signal, (p) => progress.push(p));
@@ -80,12 +82,76 @@ describe('timeline session over a real index', function () {
   });
 
   it('says hello with totals and bounds', async () => {
-    const hello = await ask<'hello'>({ type: 'ready' });
+    const hello = await ask<'hello'>({ type: 'ready', query: null });
+    assert.equal(hello.first, null, 'no query came with the ready');
     assert.equal(hello.total, tally.events + 6);
     assert.ok(hello.bounds && hello.bounds.from <= Date.parse(tally.firstEventTime) && hello.bounds.to > Date.parse(tally.lastEventTime));
     assert.equal(hello.initialFilter, null);
     const tb = data.index.timeBounds()!;
     assert.deepEqual(hello.bounds, { from: tb.from, to: tb.to + 1 }, 'the running bounds agree with the index');
+  });
+
+  it('answers the query that comes with the ready in the hello', async () => {
+    const query = { filter: 'readOnly:true', range: null, sort: 'desc' as const, bins: 50, pageStart: 0, pageCount: 20 };
+    const hello = await ask<'hello'>({ type: 'ready', query });
+    const q = await ask<'queryResult'>({ type: 'query', ...query });
+    assert.ok(hello.first && hello.first.queryId > 0);
+    assert.ok(hello.first.matches > 20 && hello.first.rows.length === 20 && hello.first.rows.every((r) => r.readOnly === 'true'));
+    assert.deepEqual({ ...hello.first, queryId: 0 }, { ...q, queryId: 0 }, 'the same answer as the query on its own');
+    const page = await ask<'pageResult'>({ type: 'page', queryId: hello.first.queryId, start: 1, count: 3 });
+    assert.deepEqual(page.rows, hello.first.rows.slice(1, 4), 'its result stays answerable for pages');
+    assert.equal(page.rows.length, 3);
+  });
+
+  describe('a new view', () => {
+    const quiet = { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} };
+    const loading = (): LoadProgress => ({ loading: true, filesDone: 1, filesTotal: 9, events: data.total(), failedFiles: 0 });
+    const pushedHellos = (sent: Envelope[]) => sent.filter((e) => e.replyTo === undefined && (e.body as { type: string }).type === 'hello');
+    const settle = () => new Promise((r) => setTimeout(r, 50));
+
+    it('is greeted before it asks, once the first events are in, with the answer to its start query', async () => {
+      const sent: Envelope[] = [];
+      const s = new TimelineSession(data, (e) => sent.push(e), quiet, 'T', { filter: 'readOnly:true', range: null });
+      s.setProgress(loading());
+      await settle();
+      s.setProgress(loading());
+      await settle();
+      const pushes = pushedHellos(sent);
+      assert.equal(pushes.length, 1, 'one hello, however many progress reports');
+      const hello = validateToWebview(pushes[0].body);
+      assert.ok(hello && hello.type === 'hello' && hello.first);
+      assert.equal(hello.initialFilter, 'readOnly:true');
+      const own = await askOn<'queryResult'>(s, sent, { type: 'query', ...START_QUERY, filter: 'readOnly:true' });
+      assert.deepEqual({ ...hello.first, queryId: 0 }, { ...own, queryId: 0 }, "START_QUERY's answer, with the initial filter");
+      // The page's own ready still gets a hello (the same initial filter, no result: it has one).
+      const reply = await askOn<'hello'>(s, sent, { type: 'ready', query: START_QUERY });
+      assert.equal(reply.first, null);
+      assert.equal(reply.initialFilter, 'readOnly:true');
+      // A page started later (the panel shown again) gets its result in the reply, and no push.
+      const again = await askOn<'hello'>(s, sent, { type: 'ready', query: START_QUERY });
+      assert.ok(again.first && again.first.matches === data.total());
+      assert.equal(again.initialFilter, null);
+      s.setProgress(loading());
+      await settle();
+      assert.equal(pushedHellos(sent).length, 1);
+    });
+
+    it('that asked first, or before any events, is not greeted unasked', async () => {
+      const sent: Envelope[] = [];
+      const s = new TimelineSession(data, (e) => sent.push(e), quiet, 'T');
+      const reply = await askOn<'hello'>(s, sent, { type: 'ready', query: START_QUERY });
+      assert.ok(reply.first && reply.first.rows.length > 0);
+      s.setProgress(loading());
+      await settle();
+      assert.equal(pushedHellos(sent).length, 0);
+
+      const empty = new IndexTimelineData(new EventIndex({ runner: new InlineRunner() }));
+      const sentEmpty: Envelope[] = [];
+      const e = new TimelineSession(empty, (x) => sentEmpty.push(x), quiet, 'T');
+      e.setProgress({ ...loading(), events: 0 });
+      await settle();
+      assert.equal(pushedHellos(sentEmpty).length, 0, 'nothing to show yet');
+    });
   });
 
   it('answers a query with its count, histogram and first page in one reply', async () => {
@@ -203,7 +269,8 @@ describe('timeline session over a real index', function () {
     assert.ok(actions.includes('invalid'));
     await session.receive({ id: nextId++, body: { type: 'copyJson', id: 3 } });
     await session.receive({ id: nextId++, body: { type: 'cancelLoad' } });
-    assert.ok(actions.includes('copy 3') && actions.includes('cancel'));
+    await session.receive({ id: nextId++, body: { type: 'shown' } });
+    assert.ok(actions.includes('copy 3') && actions.includes('cancel') && actions.includes('shown'));
   });
 
   it('exports a result as JSON lines (records as stored) and CSV', async () => {
@@ -221,16 +288,21 @@ describe('timeline session over a real index', function () {
   });
 
   it('keeps a filter sent to a hidden view for its next ready, until the view queries', async () => {
-    const range = { from: 1000, to: 2000 };
+    const range = data.bounds()!;
     session.showFilter('event:GetObject', range);
     const pushed = posted.filter((e) => (e.body as { type: string }).type === 'setFilter');
     assert.deepEqual(pushed[pushed.length - 1].body, { type: 'setFilter', filter: 'event:GetObject', range });
-    const hello = await ask<'hello'>({ type: 'ready' });
+    // The view's own query (its saved state) gives way to the filter, from the top.
+    const hello = await ask<'hello'>({ type: 'ready', query: { filter: 'event:ConsoleLogin', range: null, sort: 'asc', bins: 10, pageStart: 300, pageCount: 5 } });
     assert.equal(hello.initialFilter, 'event:GetObject');
     assert.deepEqual(hello.initialRange, range);
+    const own = await ask<'queryResult'>({ type: 'query', filter: 'event:GetObject', range, sort: 'asc', bins: 10, pageStart: 0, pageCount: 5 });
+    assert.deepEqual({ ...hello.first, queryId: 0 }, { ...own, queryId: 0 });
+    assert.ok(own.matches > 5 && own.rows.every((r) => r.eventName === 'GetObject'));
+    assert.equal(hello.first!.pageStart, 0);
     session.showFilter('event:PutObject', null);
     await ask<'queryResult'>({ type: 'query', filter: 'event:PutObject', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 0 });
-    assert.equal((await ask<'hello'>({ type: 'ready' })).initialFilter, null, 'a visible view applied it already');
+    assert.equal((await ask<'hello'>({ type: 'ready', query: null })).initialFilter, null, 'a visible view applied it already');
   });
 
   it('answers a return to a recent filter from its kept result, whatever the spacing', async () => {
