@@ -18,7 +18,7 @@ import { FolderSource } from '../src/core/sources/folder';
 import { IndexTimelineData } from '../src/extension/timeline/indexAdapter';
 import { loadScope } from '../src/extension/timeline/timelineLoader';
 import { TimelineSession } from '../src/extension/timeline/timelineSession';
-import { LoadProgress } from '../src/protocol';
+import { Envelope, LoadProgress } from '../src/protocol';
 import { benchBucket } from './timelineData';
 
 const arg = (name: string, dflt: number): number => {
@@ -62,7 +62,10 @@ async function run(events: number, runs: number, browser: import('playwright-cor
     if (!readyAt && env?.body?.type === 'ready') readyAt = Date.now() - started;
     void session.receive(env);
   });
-  session = new TimelineSession(new IndexTimelineData(index), (e) => void page.evaluate((env) => window.dispatchEvent(new MessageEvent('message', { data: env })), e).catch(() => {}), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} }, 'bench', null);
+  // As VS Code does, messages posted before the page's script runs are held and handed over after.
+  const deliver = (e: Envelope) => void page.evaluate((env) => window.dispatchEvent(new MessageEvent('message', { data: env })), e).catch(() => {});
+  let held: Envelope[] | undefined = [];
+  session = new TimelineSession(new IndexTimelineData(index), (e) => (held ? held.push(e) : deliver(e)), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} }, 'bench', null);
   let lastProgress = 0;
   const loading = loadScope(index, pool, [{ source: new FolderSource(dir) }], new AbortController().signal, (p: LoadProgress) => {
     // As the panel does: progress to the view at most every 150 ms.
@@ -81,6 +84,8 @@ async function run(events: number, runs: number, browser: import('playwright-cor
     window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__toHost(m), getState: () => state, setState: (s) => (state = s) });
   })()`);
   await page.addScriptTag({ content: js });
+  for (const e of held.splice(0)) deliver(e);
+  held = undefined;
   await page.waitForSelector('.row:not(.placeholder)', { timeout: 120_000 });
   const firstPaint = Date.now() - started;
   const outcome = await loading;
