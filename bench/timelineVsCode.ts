@@ -8,11 +8,13 @@
 //
 // Measures, each run in a fresh browser context (a new window, so a new extension host, index
 // and panel):
-// 1. "Open Timeline" → first rows painted: from the click on the palette row to the animation
-//    frame in which the view draws its first rows (its own mark), with where that time went from
-//    the marks of VS Code's webview host (pre/index.html) and of the view. The time playwright
-//    saw the first `.row:not(.placeholder)` is printed too: it polls, at up to 500 ms apart once
-//    a wait has lasted a while, so it runs late by up to that.
+// 1. "Open Timeline" → first rows on screen: from the click on the palette row to the first
+//    animation frame of the workbench in which the webview holds a `.row:not(.placeholder)` (a
+//    requestAnimationFrame loop in the workbench page looks into the webview's frames, which
+//    code-server serves from its own origin), with where that time went from the marks of VS
+//    Code's webview host (pre/index.html) and of the view (src/webview/main.ts). It needs nothing
+//    from the view, so it measures any build alike. Playwright's own wait is not the clock: it
+//    polls up to 500 ms apart once a wait has lasted a while.
 // 2. The full load (until the view says loading and busy are over).
 // 3. Filter change → rows + histogram repainted: typed in the filter box, Enter, until the view's
 //    data-query-id changes (its data-last-query-ms: request → frame after render, transport
@@ -134,16 +136,29 @@ const dataset = (f: Frame) => f.evaluate(() => ({ ...document.body.dataset }));
 async function run(wb: Workbench, events: number, last: boolean, out: { first: number[]; seen: number[]; load: number[]; view: number[]; wall: number[]; render: number[] }): Promise<void> {
   const page = wb.page;
   const heapBefore = last ? await heapAfterGc(page) : 0;
+  await page.evaluate(`(() => {
+    window.__firstRowsAt = 0;
+    const look = () => {
+      for (const f of document.querySelectorAll('iframe.webview')) {
+        const inner = f.contentDocument && f.contentDocument.querySelector('iframe#active-frame');
+        const doc = inner && inner.contentDocument;
+        if (doc && doc.querySelector('.row:not(.placeholder)')) return void (window.__firstRowsAt = performance.timeOrigin + performance.now());
+      }
+      requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  })()`);
   const t0 = await wb.runCommand(COMMAND);
   await wb.webview().locator('.row:not(.placeholder)').first().waitFor({ state: 'visible', timeout: 180_000 });
   const seen = Date.now() - t0;
+  const onScreen = Math.round((await page.evaluate('window.__firstRowsAt')) as number) - t0;
+  if (onScreen < 0) throw new Error("the workbench page could not look into the webview's frames (not same-origin?)");
   const { outer, inner } = await webviewFrames(page);
   const [o, i] = [await frameTimings(outer), await frameTimings(inner)];
   const at = (t: number) => (Number.isFinite(t) ? `${Math.round(t - t0)}` : '?');
-  const painted = Math.round(i['first-rows-painted'] - t0);
-  out.first.push(painted);
+  out.first.push(onScreen);
   out.seen.push(seen);
-  console.log(`  first rows painted ${painted} ms after the click (playwright saw them at ${seen} ms)`);
+  console.log(`  first rows on screen ${onScreen} ms after the click (playwright's wait ended at ${seen} ms)`);
   console.log(`    VS Code: webview host frame ${at(o.start)}, its script ${at(o.scriptStart)}, got the page ${at(o['content/started'])}, service worker ready ${at(o['content/workerReady'])}, wrote the page ${at(o['content/wroteInnerContent'])} ms`);
   console.log(`    view: script ran ${at(i.script)}, ready sent ${at(i['ready-sent'])}, greeted ${at(i.hello)}, heard of the first events ${at(i['first-events'])}, first rows painted ${at(i['first-rows-painted'])} ms`);
 
@@ -241,7 +256,7 @@ async function main(): Promise<void> {
     }
     const ms = (xs: number[]) => `${Math.round(median(xs))} ms`;
     console.log(`\n${events.toLocaleString('en-US')} events, ${runs} runs, real VS Code 1.139 (code-server) in headless Chromium 1400x900:`);
-    console.log(`"Open Timeline" click → first rows painted: median ${ms(out.first)} (${out.first.join(', ')} ms); seen by playwright median ${ms(out.seen)} (${out.seen.join(', ')} ms)`);
+    console.log(`"Open Timeline" click → first rows on screen: median ${ms(out.first)} (${out.first.join(', ')} ms); playwright's wait ended at median ${ms(out.seen)} (${out.seen.join(', ')} ms)`);
     console.log(`click → load finished: median ${(median(out.load) / 1000).toFixed(1)} s (${out.load.map((t) => (t / 1000).toFixed(1)).join(', ')} s)`);
     console.log(`filter change → rows + histogram repainted: median ${ms(out.view)}, max ${Math.max(...out.view)} ms (view: request → frame after render, VS Code's postMessage both ways); wall clock from playwright median ${ms(out.wall)}, max ${Math.max(...out.wall)} ms; the view's own render median ${median(out.render).toFixed(1)} ms; ${out.view.length} changes`);
     const perFilter = FILTERS.map((f, k) => `${f || "''"} ${Math.round(median(out.view.filter((_, j) => j % FILTERS.length === k)))}`);
