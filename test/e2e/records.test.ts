@@ -1,7 +1,7 @@
 // Reading a log file as a person does: a .json.gz from the sample opened from Quick Open goes
 // through the extension's editor association to the decompressed, pretty-printed document, with
-// code lenses saying who acted and what the call did, and a hover explaining a field.
-// Screenshots of each step land in test-output/e2e/.
+// code lenses saying who acted and what the call did, a hover explaining a field, and a lens
+// opening the timeline filtered to its event name. Screenshots of each step land in test-output/e2e/.
 import * as assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -70,5 +70,19 @@ describe('reading a CloudTrail log file', () => {
     await editor.locator('.view-line').first().click();
     await page.keyboard.type('x');
     assert.equal(await editor.locator('.view-line').first().innerText(), before);
+
+    // A "what the call did" lens filters the timeline to its event name: a new timeline opens on
+    // the workspace with that filter in its box and only those events in its rows.
+    const operation = /^[a-z0-9-]+:([A-Za-z0-9]+) — /.exec(what[0].trim())![1];
+    await lenses.filter({ hasText: what[0].trim() }).first().locator('a').first().click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Filter timeline to this event name' }).first().click();
+    const view = wb.webview();
+    await view.locator('body[data-ready="true"][data-loading="false"][data-busy="false"]').waitFor({ state: 'attached', timeout: 90_000 });
+    await view.locator('.row:not(.placeholder)').first().waitFor({ state: 'visible' });
+    assert.equal(await view.locator('.filter-input').inputValue(), `event:${operation}`);
+    const names = await view.locator('.row:not(.placeholder) .col-eventName').allTextContents();
+    assert.ok(names.length > 0 && names.every((n) => n === operation), `rows not filtered to ${operation}: ${JSON.stringify(names.slice(0, 5))}`);
+    assert.match((await view.locator('.match-count').textContent()) ?? '', /^[\d,]+ of [\d,]+ events match$/);
+    await wb.step('lens filtered the timeline');
   });
 });
