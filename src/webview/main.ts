@@ -43,9 +43,10 @@ function request<T extends RequestType>(body: Extract<FromWebview, { type: T }>)
   return channel.request<ReplyOf[T]>(body);
 }
 
+const saved = vscode.getState();
 /** The page had saved state (the panel was hidden and shown again), not a new view. */
-const restored = vscode.getState() != null;
-let state: ViewState = restoreState(vscode.getState());
+const restored = saved != null;
+let state: ViewState = restoreState(saved);
 let bounds: TimeRange | null = null;
 let total = 0;
 let queryId = -1;
