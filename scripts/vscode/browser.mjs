@@ -29,22 +29,11 @@ export function browserEnv(home) {
 
 /**
  * Launches a headless Chromium with a fresh profile (playwright makes a temporary one and
- * deletes it on close). The browser is killed on exit even when the caller never closes it.
+ * deletes it on close). Playwright kills a browser it launched when this process exits or is
+ * interrupted (its handleSIGINT/SIGTERM/SIGHUP defaults), even when the caller never closes it.
  */
 export async function launchChromium(executablePath) {
   const home = mkdtempSync(join(tmpdir(), 'ctl-browser-home-'));
   onCleanup(() => rmSync(home, { recursive: true, force: true }));
-  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000, env: browserEnv(home) });
-  const pid = browser.process?.()?.pid;
-  const forget = onCleanup(() => {
-    if (pid) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
-  browser.on('disconnected', forget);
-  return browser;
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000, env: browserEnv(home) });
 }
