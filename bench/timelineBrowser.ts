@@ -20,6 +20,7 @@ import { loadScope } from '../src/extension/timeline/timelineLoader';
 import { TimelineSession } from '../src/extension/timeline/timelineSession';
 import { Envelope, LoadProgress } from '../src/protocol';
 import { benchBucket } from './timelineData';
+import { domRowsWhileScrolling, FilterTimes, timeFilterChanges } from './timelineView';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,7 +28,6 @@ const arg = (name: string, dflt: number): number => {
 };
 const ROOT = process.env.CTL_BENCH_ROOT ?? join(__dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
-const FILTERS = ['event:ConsoleLogin', 'user:alice', 'service:s3 -readonly:true', 'ip:198.51.100.*', 'eventName:Get* region:us-east-1', ''];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,14 +40,6 @@ async function heapAfterGc(page: Page): Promise<number> {
   await cdp.send('Performance.enable');
   const { metrics } = await cdp.send('Performance.getMetrics');
   return metrics.find((m) => m.name === 'JSHeapUsedSize')!.value;
-}
-
-async function data(page: Page): Promise<Record<string, string | undefined>> {
-  return page.evaluate(() => ({ ...document.body.dataset }));
-}
-
-async function waitNewResult(page: Page, previous: string | undefined): Promise<void> {
-  await page.waitForFunction((prev) => document.body.dataset.busy === 'false' && document.body.dataset.queryId !== prev, previous, { polling: 'raf', timeout: 120_000 });
 }
 
 async function run(events: number, runs: number, browser: import('playwright-core').Browser, pool: WorkerPool): Promise<{ heap: number }> {
@@ -94,31 +86,11 @@ async function run(events: number, runs: number, browser: import('playwright-cor
   await page.waitForTimeout(1500); // the view's last reload after loading ended
   console.log(`\n${index.size.toLocaleString('en-US')} events: first rows painted ${firstPaint} ms after open; the page's script was running (sent "ready") at ${readyAt} ms (load finished after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
-  const input = page.locator('.filter-input');
-  const viewMs: number[] = [];
-  const wallMs: number[] = [];
-  const renderMs: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    for (const f of FILTERS) {
-      const before = (await data(page)).queryId;
-      await input.fill(f);
-      const t0 = Date.now();
-      await input.press('Enter');
-      await waitNewResult(page, before);
-      wallMs.push(Date.now() - t0);
-      const d = await data(page);
-      viewMs.push(Number(d.lastQueryMs));
-      renderMs.push(Number(d.lastRenderMs));
-    }
-  }
-  console.log(`filter change → rows + histogram repainted: median ${median(viewMs)} ms (view: request → frame after render), ${median(wallMs)} ms wall clock incl. typing Enter; ${viewMs.length} changes, max ${Math.max(...viewMs)} ms; of which the view's render: median ${median(renderMs)} ms`);
+  const times: FilterTimes = { view: [], wall: [], render: [] };
+  await timeFilterChanges(page.mainFrame(), runs, times);
+  console.log(`filter change → rows + histogram repainted: median ${median(times.view)} ms (view: request → frame after render), ${median(times.wall)} ms wall clock incl. typing Enter; ${times.view.length} changes, max ${Math.max(...times.view)} ms; of which the view's render: median ${median(times.render).toFixed(1)} ms`);
 
-  const domRows: number[] = [];
-  for (const frac of [0, 0.25, 0.5, 0.75, 0.999]) {
-    await page.locator('.table-viewport').evaluate((el, f) => (el.scrollTop = (el.scrollHeight - el.clientHeight) * f), frac);
-    await page.waitForTimeout(300);
-    domRows.push(await page.locator('.row').count());
-  }
+  const domRows = await domRowsWhileScrolling(page.mainFrame(), [0, 0.25, 0.5, 0.75, 0.999]);
   console.log(`rows in the DOM while scrolling through ${index.size.toLocaleString('en-US')} rows: ${domRows.join(', ')}`);
   const heap = await heapAfterGc(page);
   console.log(`page JS heap after GC: ${(heap / 1024 / 1024).toFixed(1)} MB`);

@@ -30,6 +30,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { Workbench } from '../test/e2e/support/workbench';
 import { benchBucket } from './timelineData';
+import { dataset, domRowsWhileScrolling, FILTERS, timeFilterChanges } from './timelineView';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,7 +39,6 @@ const arg = (name: string, dflt: number): number => {
 const ROOT = join(__dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
 const COMMAND = 'CloudTrail: Open Timeline';
-const FILTERS = ['event:ConsoleLogin', 'user:alice', 'service:s3 -readonly:true', 'ip:198.51.100.*', 'eventName:Get* region:us-east-1', ''];
 const ROUNDS = 3; // filter rounds per run
 const RESULTS = join(ROOT, 'bench', 'results'); // ignored by git
 
@@ -131,7 +131,6 @@ async function heapAfterGc(page: Page, f?: Frame): Promise<number> {
   return usedSize;
 }
 
-const dataset = (f: Frame) => f.evaluate(() => ({ ...document.body.dataset }));
 
 async function run(wb: Workbench, events: number, last: boolean, out: { first: number[]; seen: number[]; load: number[]; view: number[]; wall: number[]; render: number[] }): Promise<void> {
   const page = wb.page;
@@ -170,28 +169,10 @@ async function run(wb: Workbench, events: number, last: boolean, out: { first: n
   console.log(`  loaded ${total.toLocaleString('en-US')} events ${((Date.now() - 2000 - t0) / 1000).toFixed(1)} s after the click`);
   if (total !== events) console.log(`  (note: ${events.toLocaleString('en-US')} events were generated)`);
 
-  const input = inner.locator('.filter-input');
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const f of FILTERS) {
-      const before = (await dataset(inner)).queryId;
-      await input.fill(f);
-      const t = Date.now();
-      await input.press('Enter');
-      await inner.waitForFunction((prev) => document.body.dataset.busy === 'false' && document.body.dataset.queryId !== prev, before, { polling: 'raf', timeout: 120_000 });
-      out.wall.push(Date.now() - t);
-      const d = await dataset(inner);
-      out.view.push(Number(d.lastQueryMs));
-      out.render.push(Number(d.lastRenderMs));
-    }
-  }
+  await timeFilterChanges(inner, ROUNDS, out);
   if (!last) return;
 
-  const domRows: number[] = [];
-  for (const frac of [0, 0.25, 0.5, 0.75, 1]) {
-    await inner.locator('.table-viewport').evaluate((el, f) => (el.scrollTop = (el.scrollHeight - el.clientHeight) * f), frac);
-    await page.waitForTimeout(300);
-    domRows.push(await inner.locator('.row').count());
-  }
+  const domRows = await domRowsWhileScrolling(inner, [0, 0.25, 0.5, 0.75, 1]);
   await inner.locator('.table-viewport').evaluate((el) => (el.scrollTop = 0));
   console.log(`rows in the DOM while scrolling to 0/25/50/75/100% of ${total.toLocaleString('en-US')} rows: ${domRows.join(', ')}`);
 
