@@ -41,6 +41,9 @@ Options:
   --region R           the bucket's region for s3:// paths (default: AWS_REGION, else found out)
   --endpoint URL       an S3-compatible endpoint for s3:// paths
   --max-file-mb N      refuse files larger than N MiB once decompressed (default ${DEFAULT_MAX_UNCOMPRESSED_BYTES / 1024 / 1024})
+  --follow-links-outside
+                       follow symbolic links in folders that lead outside them (default: such links
+                       are named on stderr and not read)
 
 Exit codes: 0 done (unreadable files are listed on stderr), 1 no event file could be read,
 2 bad arguments or filter.`;
@@ -58,6 +61,7 @@ interface QueryArgs {
   maxBytes: number;
   /** --profile, --region, --endpoint for s3:// paths (bucket/prefix come from each path). */
   s3: S3Access;
+  followLinksOutside: boolean;
 }
 
 const DEFAULT_FIELDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode'];
@@ -85,7 +89,7 @@ const SUMMARY_FIELDS: Record<string, (s: EventSummary) => string> = {
 };
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, s3: {} };
+  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, s3: {}, followLinksOutside: false };
   let fieldsGiven = false;
   for (let i = 0; i < args.length; i++) {
     let a = args[i];
@@ -138,6 +142,9 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       case '--desc':
         out.desc = true;
         break;
+      case '--follow-links-outside':
+        out.followLinksOutside = true;
+        break;
       case '--profile':
         out.s3.profile = value();
         break;
@@ -180,7 +187,7 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     }
     throw e;
   }
-  const files = await findEventFiles(parsed.paths, parsed.s3);
+  const files = await findEventFiles(parsed.paths, parsed.s3, parsed.followLinksOutside);
   const pool = new WorkerPool();
   try {
     const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
@@ -207,7 +214,7 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
 }
 
 /** Event files under each path; a path that is a file is read whatever its name. */
-async function findEventFiles(paths: string[], s3: S3Access): Promise<DiscoveredEventFile[]> {
+async function findEventFiles(paths: string[], s3: S3Access, followLinksOutside: boolean): Promise<DiscoveredEventFile[]> {
   const files: DiscoveredEventFile[] = [];
   const named = new Map<string, SourceObject[]>(); // folder → files named in it
   for (const p of paths) {
@@ -223,8 +230,8 @@ async function findEventFiles(paths: string[], s3: S3Access): Promise<Discovered
       throw new UsageError(`${p}: ${code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
     }
     if (stat.isDirectory()) {
-      const result = await discover(new FolderSource(p));
-      files.push(...result.events);
+      const result = await discover(new FolderSource(p, { followLinksOutside }));
+      files.push(...result.events, ...result.problems);
     } else {
       const dir = path.dirname(path.resolve(p));
       const list = named.get(dir) ?? [];
@@ -232,7 +239,9 @@ async function findEventFiles(paths: string[], s3: S3Access): Promise<Discovered
       named.set(dir, list);
     }
   }
-  for (const [dir, objects] of named) files.push(...(await discover(new FolderSource(dir), { objects })).events);
+  // A file named on the command line is read wherever a link leads (the user chose that path);
+  // only regular files are read all the same.
+  for (const [dir, objects] of named) files.push(...(await discover(new FolderSource(dir, { followLinksOutside: true }), { objects })).events);
   return files;
 }
 

@@ -13,6 +13,8 @@
 // Indexing parses the whole text with JSON.parse (the fastest parser there is) and keeps no
 // offsets; only when raw text is asked for does `recordTexts` walk the text to find elements.
 
+import { jsonErrorText } from './jsonScan';
+
 export type FileShape = 'records' | 'array' | 'lines' | 'single' | 'lookup';
 
 export interface ParsedEventFile {
@@ -127,7 +129,8 @@ function acceptAll(out: ParsedEventFile, items: unknown[], what: string, require
   }
 }
 
-function warn(out: ParsedEventFile, message: string): void {
+/** Counts a skipped element and keeps its message (the first few). */
+export function warn(out: Pick<ParsedEventFile, 'warnings' | 'skipped'>, message: string): void {
   out.skipped++;
   if (out.warnings.length < MAX_WARNINGS) out.warnings.push(message);
   else if (out.warnings.length === MAX_WARNINGS) out.warnings.push('… more elements skipped');
@@ -158,7 +161,7 @@ function parseLines(text: string, wholeError: unknown): ParsedEventFile {
 }
 
 function describeJsonError(text: string, e: unknown, structuralErrorAt: number): string {
-  const msg = e instanceof Error ? e.message : String(e);
+  const msg = jsonErrorText(e); // never the text V8 quotes: the file may be anything
   const pos = /position (\d+)/.exec(msg);
   const end = text.trimEnd().length;
   if (/end of JSON input|Unterminated string/i.test(msg) || (pos ? Number(pos[1]) >= end : structuralErrorAt === text.length)) {
@@ -172,7 +175,7 @@ function describeJsonError(text: string, e: unknown, structuralErrorAt: number):
   return `invalid JSON: ${msg}`;
 }
 
-function lineCol(text: string, at: number): { line: number; column: number } {
+export function lineCol(text: string, at: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) {

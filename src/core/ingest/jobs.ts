@@ -4,13 +4,16 @@ import type { QueryNode } from '../index/query/ast';
 import { matchesRecord } from '../index/query/match';
 import { BatchBuilder, ColumnBatch, batchTransferables, buildBatch } from './batch';
 import { scanRecordsFile } from './scanRecords';
-import { EventFileError, FileShape, decodeText, parseEventFile, recordTexts } from './eventFile';
+import { EventFileError, FileShape, ParsedEventFile, decodeText, lineCol, parseEventFile, recordTexts, warn } from './eventFile';
 import { CorruptGzipError, DecompressionLimitError, formatBytes, gunzipCapped, isGzip } from './gzip';
+import { deeperThan, elementBound, MAX_JSON_DEPTH, measureJson } from './jsonScan';
 
 export interface IndexJob {
   kind: 'index';
   bytes: Uint8Array;
   maxUncompressedBytes: number;
+  /** The most records to index (the load's budget); see IndexResult.limited. */
+  maxRecords?: number;
 }
 export interface TextsJob {
   kind: 'texts';
@@ -30,10 +33,20 @@ export interface MatchJob {
 }
 export type Job = IndexJob | TextsJob | MatchJob;
 
-export type FileProblemCode = 'corrupt-gzip' | 'too-large' | 'bad-json' | 'not-cloudtrail' | 'empty' | 'read-error' | 'skipped-elements';
+/** 'budget': the load's record or byte budget ran out (see budget.ts). */
+export type FileProblemCode = 'corrupt-gzip' | 'too-large' | 'bad-json' | 'not-cloudtrail' | 'empty' | 'read-error' | 'skipped-elements' | 'budget';
 
 export type IndexResult =
-  | { ok: true; batch: ColumnBatch; warnings: string[]; skipped: number; uncompressedBytes: number }
+  | {
+      ok: true;
+      batch: ColumnBatch;
+      warnings: string[];
+      skipped: number;
+      uncompressedBytes: number;
+      /** The file holds more records than maxRecords: the batch has the first maxRecords (fast path)
+       * or none (the general path does not parse a file past its budget). */
+      limited?: boolean;
+    }
   | { ok: false; code: FileProblemCode; message: string };
 export interface TextsResult {
   ok: true;
@@ -64,6 +77,42 @@ export function fileText(bytes: Uint8Array, maxUncompressedBytes: number): { tex
   }
 }
 
+/**
+ * Delivered log files take the fast scanner; everything else (and anything it declines) the
+ * general parser. Records nested deeper than MAX_JSON_DEPTH are left out on either path, each
+ * reported; the general path measures the text first, so that it never builds more values than
+ * the budget allows (JSON.parse of 500 MB of `{},{},…` would make 170 million objects).
+ */
+function indexText(text: string, size: number, maxRecords: number): IndexResult {
+  const skips: Pick<ParsedEventFile, 'warnings' | 'skipped'> = { warnings: [], skipped: 0 };
+  const builder = new BatchBuilder(Math.max(16, Math.min(Math.floor(text.length / 1024), maxRecords)));
+  const scan = { maxRecords, limited: false, onSkip: (element: number, offset: number, reason: string) => warn(skips, `record ${element} (line ${lineCol(text, offset).line}) is ${reason}; skipped`) };
+  if (scanRecordsFile(text, builder, scan)) {
+    return { ok: true, batch: builder.finish('records'), warnings: skips.warnings, skipped: skips.skipped, uncompressedBytes: size, limited: scan.limited };
+  }
+  const measure = measureJson(text);
+  if (measure && elementBound(measure, text) > maxRecords) {
+    return { ok: true, batch: new BatchBuilder(1).finish('records'), warnings: [], skipped: 0, uncompressedBytes: size, limited: true };
+  }
+  const parsed = parseEventFile(text);
+  // Only a text that nests deep enough (or records read from strings) can hold a record too deep.
+  if (!measure || measure.depth > MAX_JSON_DEPTH || parsed.shape === 'lookup') dropTooDeep(parsed);
+  return { ok: true, batch: buildBatch(parsed.records, parsed.elements, parsed.shape), warnings: parsed.warnings, skipped: parsed.skipped, uncompressedBytes: size };
+}
+
+function dropTooDeep(parsed: ParsedEventFile): void {
+  const records: Record<string, unknown>[] = [];
+  const elements: number[] = [];
+  parsed.records.forEach((r, i) => {
+    if (!deeperThan(r)) {
+      records.push(r);
+      elements.push(parsed.elements[i]);
+    } else warn(parsed, `record ${parsed.elements[i]} is nested more than ${MAX_JSON_DEPTH} levels deep; skipped`);
+  });
+  parsed.records = records;
+  parsed.elements = elements;
+}
+
 function failure(e: unknown): FailedResult {
   if (e instanceof DecompressionLimitError) return { ok: false, code: 'too-large', message: e.message };
   if (e instanceof CorruptGzipError) return { ok: false, code: 'corrupt-gzip', message: e.message };
@@ -78,16 +127,8 @@ export function runJob<J extends Job>(job: J): { result: JobResults[J['kind']]; 
       case 'index': {
         // Delivered log files take the fast scanner; everything else (and anything it declines)
         // the general parser.
-        const builder = new BatchBuilder(Math.max(16, Math.floor(text.length / 1024)));
-        let result: IndexResult;
-        if (scanRecordsFile(text, builder)) {
-          result = { ok: true, batch: builder.finish('records'), warnings: [], skipped: 0, uncompressedBytes: size };
-        } else {
-          const parsed = parseEventFile(text);
-          result = { ok: true, batch: buildBatch(parsed.records, parsed.elements, parsed.shape), warnings: parsed.warnings, skipped: parsed.skipped, uncompressedBytes: size };
-        }
-        const batch = result.batch;
-        return { result: result as JobResults[J['kind']], transfer: batchTransferables(batch) };
+        const result = indexText(text, size, job.maxRecords ?? Infinity);
+        return { result: result as JobResults[J['kind']], transfer: result.ok ? batchTransferables(result.batch) : [] };
       }
       case 'texts': {
         const result: TextsResult = { ok: true, texts: recordTexts(text, job.shape, job.elements) };

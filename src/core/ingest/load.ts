@@ -5,7 +5,7 @@
 // goes on. One bad file becomes a problem entry naming it and the reason; the others still load.
 import type { EventIndex, IndexedFile } from '../index/eventIndex';
 import type { DiscoveredEventFile } from '../sources/discover';
-import { SourceError } from '../sources/source';
+import { isNoticeCode, SourceError } from '../sources/source';
 import type { JobRunner } from './pool';
 
 export interface LoadProgress {
@@ -54,6 +54,7 @@ export async function loadEventFiles(
   options: LoadOptions = {},
 ): Promise<LoadSummary> {
   const registered: IndexedFile[] = [];
+  const listingProblems = new Map<number, SourceError>();
   const progress: LoadProgress = { filesTotal: 0, listing: true, filesDone: 0, filesFailed: 0, events: 0, bytesRead: 0 };
   const signal = options.signal;
   let next = 0;
@@ -72,6 +73,7 @@ export async function loadEventFiles(
         if (signal?.aborted) break;
         const file = index.addFile(f.source, f.object.key, f.object.size, f.kind, f.info);
         registered.push(file);
+        if (f.problem) listingProblems.set(file.id, f.problem);
         progress.filesTotal++;
         options.onRegistered?.(file, f);
         wake();
@@ -99,7 +101,9 @@ export async function loadEventFiles(
         continue;
       }
       const file = registered[next++];
-      await loadOne(index, runner, file, progress, signal);
+      const problem = listingProblems.get(file.id);
+      if (problem) reportListingProblem(index, file, problem);
+      else await loadOne(index, runner, file, progress, signal);
       if (file.state === 'failed') progress.filesFailed++;
       progress.filesDone++;
       options.onFile?.(file);
@@ -119,7 +123,8 @@ async function loadOne(index: EventIndex, runner: JobRunner, file: IndexedFile, 
   } catch (e) {
     if (e instanceof SourceError && e.code === 'cancelled') return;
     const code = e instanceof SourceError ? e.code : 'io';
-    index.addProblem(file.id, code, stripLocation(e instanceof Error ? e.message : String(e), file.location));
+    index.addProblem(file.id, code, stripLocation(e instanceof Error ? e.message : String(e), file.location), isNoticeCode(code) ? 'warning' : 'error');
+    file.state = 'failed';
     return;
   }
   progress.bytesRead += bytes.length;
@@ -131,6 +136,12 @@ async function loadOne(index: EventIndex, runner: JobRunner, file: IndexedFile, 
   index.appendBatch(file.id, res.batch);
   progress.events += res.batch.count;
   if (res.skipped > 0) index.addProblem(file.id, 'skipped-elements', `${res.skipped} element(s) skipped: ${res.warnings.join('; ')}`, 'warning');
+}
+
+/** An entry the listing could not read or did not follow: reported like a file that failed. */
+function reportListingProblem(index: EventIndex, file: IndexedFile, problem: SourceError): void {
+  index.addProblem(file.id, problem.code, stripLocation(problem.message, file.location), isNoticeCode(problem.code) ? 'warning' : 'error');
+  file.state = 'failed'; // nothing of it is loaded
 }
 
 /** Source messages start with the path; problems carry the location separately. */

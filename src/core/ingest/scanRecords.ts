@@ -9,8 +9,14 @@
 // plainly `{"Records":[{…},…]}` returns false and is read by the general path (eventFile.ts),
 // which also produces the error messages. Both paths must index the same values; the query
 // tests compare the index with matchesRecord on hostile records to hold that.
+//
+// Skipping is not trusting: the values passed over are read by JsonCursor (jsonScan.ts) as
+// strictly as JSON.parse reads them, so a file with invalid JSON anywhere is declined and the
+// general path reports it, as it would any other broken file. A record nested deeper than
+// MAX_JSON_DEPTH is left out and reported (onSkip); the others load.
 import type { BatchBuilder } from './batch';
 import { ABSENT, EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, TIME_FIELD, packUuid } from './columns';
+import { JsonCursor, MAX_JSON_DEPTH, skipSpace } from './jsonScan';
 
 interface KeyEntry {
   key: string;
@@ -76,62 +82,6 @@ RESOURCE_FIELDS.forEach((field, column) => (entryOf(RESOURCE, field.split('.')[1
 const FALLBACK = -2;
 const BAD = -1;
 
-function ws(text: string, i: number): number {
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
-  }
-  return i;
-}
-
-/** i at '"': index of the closing quote, or -1. */
-function stringEnd(text: string, i: number): number {
-  let j = i + 1;
-  for (;;) {
-    const q = text.indexOf('"', j);
-    if (q < 0) return -1;
-    let k = q - 1;
-    while (text.charCodeAt(k) === 0x5c) k--;
-    if ((q - 1 - k) % 2 === 0) return q;
-    j = q + 1;
-  }
-}
-
-/** i at a value: the index past it, or -1. Literals are checked by their first character. */
-function skipValue(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c === 0x22) {
-    const e = stringEnd(text, i);
-    return e < 0 ? BAD : e + 1;
-  }
-  if (c === 0x7b || c === 0x5b) {
-    let depth = 0;
-    for (let j = i; j < text.length; j++) {
-      const d = text.charCodeAt(j);
-      if (d === 0x22) {
-        j = stringEnd(text, j);
-        if (j < 0) return BAD;
-      } else if (d === 0x7b || d === 0x5b) depth++;
-      else if (d === 0x7d || d === 0x5d) {
-        if (--depth === 0) return j + 1;
-      }
-    }
-    return BAD;
-  }
-  return literalEnd(text, i);
-}
-
-function literalEnd(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (!(c === 0x74 || c === 0x66 || c === 0x6e || c === 0x2d || (c >= 0x30 && c <= 0x39))) return BAD;
-  let j = i + 1;
-  for (; j < text.length; j++) {
-    const d = text.charCodeAt(j);
-    if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
-  }
-  return j;
-}
-
 function lookup(level: Level, text: string, start: number, length: number): KeyEntry | undefined {
   const list = level.byLength[length];
   if (!list) return undefined;
@@ -164,6 +114,8 @@ class Row {
   eventId = new Uint8Array(16);
   /** Bits of the object-valued keys met (a duplicate sends the record to JSON.parse). */
   seen = 0;
+  /** The deepest nesting met in the record (the record itself is level 1). */
+  depth = 1;
   /** The last string each column held and its id: within one file most columns repeat, and a
    * match found with startsWith costs neither a new string nor a hash lookup. */
   readonly lastText: (string | undefined)[] = new Array(SCALAR_FIELDS.length + RESOURCE_FIELDS.length);
@@ -173,124 +125,151 @@ class Row {
     this.time = undefined;
     this.resources = [];
     this.seen = 0;
+    this.depth = 1;
   }
+}
+
+export interface ScanOptions {
+  /** Stop after this many records (the load's budget); `limited` is then set. */
+  maxRecords?: number;
+  limited?: boolean;
+  /** A record left out (nested deeper than MAX_JSON_DEPTH): its element index, offset and why. */
+  onSkip?: (element: number, offset: number, reason: string) => void;
 }
 
 /**
  * Scans a `{"Records":[…]}` text into the builder. Returns false when the text is not plainly
- * that shape; the builder may then hold some rows already and must be discarded, and the caller
- * uses the general path.
+ * that shape or not valid JSON; the builder may then hold some rows already and must be
+ * discarded, and the caller uses the general path.
  */
-export function scanRecordsFile(text: string, b: BatchBuilder): boolean {
-  let i = ws(text, 0);
+export function scanRecordsFile(text: string, b: BatchBuilder, options: ScanOptions = {}): boolean {
+  const cur = new JsonCursor(text);
+  let i = skipSpace(text, 0);
   if (text.charCodeAt(i) !== 0x7b) return false;
-  i = ws(text, i + 1);
+  i = skipSpace(text, i + 1);
   if (!text.startsWith('"Records"', i)) return false;
-  i = ws(text, i + 9);
+  i = skipSpace(text, i + 9);
   if (text.charCodeAt(i) !== 0x3a) return false;
-  i = ws(text, i + 1);
+  i = skipSpace(text, i + 1);
   if (text.charCodeAt(i) !== 0x5b) return false;
-  i = ws(text, i + 1);
+  i = skipSpace(text, i + 1);
   const row = new Row();
-  const start = b.count;
+  const maxRecords = options.maxRecords ?? Infinity;
   let element = 0;
   if (text.charCodeAt(i) !== 0x5d) {
     for (;;) {
-      if (text.charCodeAt(i) !== 0x7b) return abandon(b, start);
+      if (b.count >= maxRecords) {
+        options.limited = true;
+        return true;
+      }
+      if (text.charCodeAt(i) !== 0x7b) return false;
       row.reset();
-      let end = scanObject(text, i, TOP, row, b);
+      let end = scanObject(cur, i, TOP, row, b, 1);
       if (end === FALLBACK) {
-        end = skipValue(text, i);
-        if (end < 0) return abandon(b, start);
-        let rec: unknown;
-        try {
-          rec = JSON.parse(text.slice(i, end));
-        } catch {
-          return abandon(b, start);
+        end = cur.skipValue(i);
+        if (end < 0) return false;
+        if (cur.depth > MAX_JSON_DEPTH) tooDeep(options, element, i);
+        else {
+          let rec: unknown;
+          try {
+            rec = JSON.parse(text.slice(i, end));
+          } catch {
+            return false;
+          }
+          b.addRecord(rec as Record<string, unknown>, element);
         }
-        b.addRecord(rec as Record<string, unknown>, element);
-      } else if (end < 0) return abandon(b, start);
+      } else if (end < 0) return false;
+      else if (row.depth > MAX_JSON_DEPTH) tooDeep(options, element, i);
       else b.addScanned(element, row.time, row.ids, row.resources, row.eventId);
-      i = ws(text, end);
+      i = skipSpace(text, end);
       element++;
       const c = text.charCodeAt(i);
-      if (c === 0x2c) i = ws(text, i + 1);
+      if (c === 0x2c) i = skipSpace(text, i + 1);
       else if (c === 0x5d) break;
-      else return abandon(b, start);
+      else return false;
     }
   }
-  i = ws(text, i + 1);
-  if (text.charCodeAt(i) !== 0x7d) return abandon(b, start);
-  if (ws(text, i + 1) !== text.length) return abandon(b, start);
-  return true;
+  i = skipSpace(text, i + 1);
+  if (text.charCodeAt(i) !== 0x7d) return false;
+  return skipSpace(text, i + 1) === text.length;
 }
 
-function abandon(_b: BatchBuilder, _start: number): false {
-  return false;
+function tooDeep(options: ScanOptions, element: number, offset: number): void {
+  options.onSkip?.(element, offset, `nested more than ${MAX_JSON_DEPTH} levels deep`);
 }
 
-/** i at '{'. Returns the index past the object, BAD, or FALLBACK. */
-function scanObject(text: string, i: number, level: Level, row: Row, b: BatchBuilder, resource?: number[]): number {
-  i = ws(text, i + 1);
+/** i at '{' of an object at nesting `depth`. Returns the index past the object, BAD, or FALLBACK. */
+function scanObject(cur: JsonCursor, i: number, level: Level, row: Row, b: BatchBuilder, depth: number, resource?: number[]): number {
+  const text = cur.text;
+  i = skipSpace(text, i + 1);
   if (text.charCodeAt(i) === 0x7d) return i + 1;
   for (;;) {
     if (text.charCodeAt(i) !== 0x22) return BAD;
     const keyEnd = text.indexOf('"', i + 1);
     if (keyEnd < 0) return BAD;
-    if (text.charCodeAt(keyEnd - 1) === 0x5c) return FALLBACK; // an escaped key
+    const plain = cur.plainString(i + 1, keyEnd);
+    if (plain < 0) return BAD; // a raw control character
+    // An escaped key (\u0065ventName is eventName to JSON.parse): the record is parsed.
+    if (plain > 0) return FALLBACK;
     const keyLength = keyEnd - i - 1;
     const entry = lookup(level, text, i + 1, keyLength);
-    let j = ws(text, keyEnd + 1);
+    let j = skipSpace(text, keyEnd + 1);
     if (text.charCodeAt(j) !== 0x3a) return BAD;
-    j = ws(text, j + 1);
+    j = skipSpace(text, j + 1);
     if (entry === undefined) {
       if (mayBeVariant(level, text, i + 1, keyLength)) return FALLBACK;
-      j = skipValue(text, j);
+      j = cur.skipValue(j);
+      if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;
     } else if (entry.column >= 0) {
-      j = resource ? readScalar(text, j, b, resource, entry.column, row, SCALAR_FIELDS.length + entry.column) : readScalar(text, j, b, row.ids, entry.column, row, entry.column);
+      j = resource ? readScalar(cur, j, b, resource, entry.column, row, SCALAR_FIELDS.length + entry.column, depth) : readScalar(cur, j, b, row.ids, entry.column, row, entry.column, depth);
     } else if (entry.time) {
       const c = text.charCodeAt(j);
       if (c === 0x7b || c === 0x5b) return FALLBACK;
-      const end = c === 0x22 ? stringEnd(text, j) + 1 : literalEnd(text, j);
+      const end = c === 0x22 ? cur.stringEnd(j) + 1 : cur.literalEnd(j);
       if (end <= 0) return BAD;
       const lit = text.slice(j, end);
       row.time = c === 0x22 && !lit.includes('\\') ? lit.slice(1, -1) : parseLiteral(lit);
       if (row.time === BAD_LITERAL) return BAD;
       j = end;
     } else if (!entry.child && !entry.resources) {
-      j = skipValue(text, j);
+      j = cur.skipValue(j);
+      if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;
     } else if (entry.child) {
       // JSON.parse keeps the last of duplicated keys; merging two objects would differ.
       if (text.charCodeAt(j) !== 0x7b || row.seen & entry.bit!) return FALLBACK;
       row.seen |= entry.bit!;
-      j = scanObject(text, j, entry.child, row, b);
+      if (depth + 1 > row.depth) row.depth = depth + 1;
+      j = scanObject(cur, j, entry.child, row, b, depth + 1);
     } else {
       if (text.charCodeAt(j) !== 0x5b || row.seen & entry.bit!) return FALLBACK;
       row.seen |= entry.bit!;
-      j = scanResources(text, j, row, b);
+      j = scanResources(cur, j, row, b, depth + 1);
     }
     if (j < 0) return j;
-    j = ws(text, j);
+    j = skipSpace(text, j);
     const c = text.charCodeAt(j);
-    if (c === 0x2c) i = ws(text, j + 1);
+    if (c === 0x2c) i = skipSpace(text, j + 1);
     else if (c === 0x7d) return j + 1;
     else return BAD;
   }
 }
 
-function scanResources(text: string, i: number, row: Row, b: BatchBuilder): number {
-  i = ws(text, i + 1);
+/** i at '[' of the resources array, at nesting `depth`. */
+function scanResources(cur: JsonCursor, i: number, row: Row, b: BatchBuilder, depth: number): number {
+  const text = cur.text;
+  if (depth + 1 > row.depth) row.depth = depth + 1;
+  i = skipSpace(text, i + 1);
   if (text.charCodeAt(i) === 0x5d) return i + 1;
   const k = RESOURCE_FIELDS.length;
   for (;;) {
     if (text.charCodeAt(i) !== 0x7b) return FALLBACK;
     const ids = new Uint32Array(k);
-    const end = scanObject(text, i, RESOURCE, row, b, ids as unknown as number[]);
+    const end = scanObject(cur, i, RESOURCE, row, b, depth + 1, ids as unknown as number[]);
     if (end < 0) return end;
     for (let c = 0; c < k; c++) row.resources.push(ids[c]);
-    i = ws(text, end);
+    i = skipSpace(text, end);
     const c = text.charCodeAt(i);
-    if (c === 0x2c) i = ws(text, i + 1);
+    if (c === 0x2c) i = skipSpace(text, i + 1);
     else if (c === 0x5d) return i + 1;
     else return BAD;
   }
@@ -310,10 +289,11 @@ function parseLiteral(lit: string): Primitive | typeof BAD_LITERAL {
   }
 }
 
-function readScalar(text: string, j: number, b: BatchBuilder, ids: Uint32Array | number[], column: number, row: Row, cache: number): number {
+function readScalar(cur: JsonCursor, j: number, b: BatchBuilder, ids: Uint32Array | number[], column: number, row: Row, cache: number, depth: number): number {
+  const text = cur.text;
   const c = text.charCodeAt(j);
   if (c === 0x22) {
-    const e = stringEnd(text, j);
+    const e = cur.stringEnd(j);
     if (e < 0) return BAD;
     if (cache === EVENT_ID_COLUMN && packUuid(text, j + 1, e, row.eventId, 0)) {
       ids[column] = PACKED_UUID;
@@ -342,9 +322,11 @@ function readScalar(text: string, j: number, b: BatchBuilder, ids: Uint32Array |
   }
   if (c === 0x7b || c === 0x5b) {
     ids[column] = IRREGULAR;
-    return skipValue(text, j);
+    const end = cur.skipValue(j);
+    if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;
+    return end;
   }
-  const end = literalEnd(text, j);
+  const end = cur.literalEnd(j);
   if (end < 0) return BAD;
   const v = parseLiteral(text.slice(j, end));
   if (v === BAD_LITERAL) return BAD;

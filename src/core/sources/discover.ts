@@ -3,7 +3,7 @@
 // which are listed for integrity validation but are never events. The layout is read by
 // layout.ts only.
 import { CloudTrailKeyInfo, parseCloudTrailFileName, parseCloudTrailKey } from './layout';
-import { LogSource, SourceObject } from './source';
+import { LogSource, SourceError, SourceObject } from './source';
 
 export type DiscoveredKind = 'log' | 'insight' | 'loose';
 
@@ -13,6 +13,11 @@ export interface DiscoveredEventFile {
   kind: DiscoveredKind;
   /** Layout metadata (account, region, organization, delivery time) when the key follows it. */
   info?: CloudTrailKeyInfo;
+  /**
+   * Set when the entry cannot be read and is only there to be reported like an unreadable file:
+   * a sub-folder the listing could not read, a link it did not follow (see LogSource.listAll).
+   */
+  problem?: SourceError;
 }
 
 export interface DiscoveryResult {
@@ -23,6 +28,8 @@ export interface DiscoveryResult {
   digests: SourceObject[];
   /** Objects that are not JSON files (READMEs, templates…), skipped silently. */
   ignored: SourceObject[];
+  /** What the listing left out and reported (unreadable sub-folders, links not followed, FIFOs). */
+  problems: DiscoveredEventFile[];
 }
 
 /** Names a loose file may have to be read as events. */
@@ -51,7 +58,7 @@ export function classifyObject(source: LogSource, object: SourceObject, named = 
 }
 
 export async function discover(source: LogSource, options: DiscoverOptions = {}): Promise<DiscoveryResult> {
-  const result: DiscoveryResult = { source, events: [], digests: [], ignored: [] };
+  const result: DiscoveryResult = { source, events: [], digests: [], ignored: [], problems: [] };
   const add = (object: SourceObject, named: boolean) => {
     const c = classifyObject(source, object, named);
     if (c.kind === 'event') result.events.push(c.file);
@@ -61,7 +68,12 @@ export async function discover(source: LogSource, options: DiscoverOptions = {})
   if (options.objects) {
     for (const o of options.objects) add(o, true);
   } else {
-    for await (const o of source.listAll(options.prefix ?? '', options.signal)) add(o, false);
+    for await (const o of source.listAll(options.prefix ?? '', options.signal, (p) => result.problems.push(problemEntry(source, p)))) add(o, false);
   }
   return result;
+}
+
+/** A listing problem as an entry the loader reports like a file it could not read. */
+export function problemEntry(source: LogSource, problem: SourceError): DiscoveredEventFile {
+  return { source, object: { kind: 'object', key: problem.key, size: 0 }, kind: 'loose', problem };
 }

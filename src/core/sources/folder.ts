@@ -1,16 +1,52 @@
 // A local folder as a LogSource. Keys are paths relative to the folder with '/' separators.
 // Read-only: nothing here ever writes to the user's files.
-import { promises as fs, Dirent } from 'node:fs';
+//
+// The folder is the evidence boundary. Symbolic links that lead outside it are not followed
+// unless the source allows it (`followLinksOutside`): a link in a log folder to ~/.aws/credentials
+// or to another case's logs must not bring those bytes in. Only regular files are read (see
+// regularFile.ts). A full listing (listAll) reports what it leaves out through `onProblem`: links
+// leading outside, FIFOs and devices, sub-folders it cannot read, and second paths to a file it
+// already listed (two links to one file would count its events twice).
+import { promises as fs, Dirent, Stats } from 'node:fs';
 import * as path from 'node:path';
+import { fileError, notRegularFileError, readRegularFile, specialKindOf } from './regularFile';
 import { LogSource, ReadOptions, SourceEntry, SourceError, SourceObject } from './source';
 
 const STAT_BATCH = 256;
 
+export interface FolderSourceOptions {
+  /** Follow symbolic links whose target lies outside the folder (default false: not read, reported). */
+  followLinksOutside?: boolean;
+}
+
+/** What the setting and the CLI flag that allow links outside the folder are called, for messages. */
+export const FOLLOW_LINKS_HINT = 'allowed by --follow-links-outside or the setting cloudtrailLens.sources.followLinksOutside';
+
+/** True when `full` is `root` or lies inside it (both absolute; works for `/` and drive roots). */
+export function isInside(root: string, full: string): boolean {
+  const rel = path.relative(root, full);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+interface LevelEntry {
+  entry: SourceEntry;
+  /** The entry is a symbolic link (possibly leading outside). */
+  link: boolean;
+  /** A FIFO, device or socket: what it is. */
+  special?: string;
+  /** device:inode of a regular file, to find a second path to it. */
+  identity?: string;
+}
+
 export class FolderSource implements LogSource {
   readonly type = 'folder';
   readonly root: string;
+  private realRoot: Promise<string> | undefined;
 
-  constructor(root: string) {
+  constructor(
+    root: string,
+    readonly options: FolderSourceOptions = {},
+  ) {
     this.root = path.resolve(root);
   }
 
@@ -20,53 +56,65 @@ export class FolderSource implements LogSource {
 
   localPath(key: string): string {
     const full = path.resolve(this.root, ...key.split('/'));
-    if (full !== this.root && !full.startsWith(this.root + path.sep)) {
+    if (!isInside(this.root, full)) {
       throw new SourceError('not-found', key, `${key}: outside the folder ${this.root}`);
     }
     return full;
   }
 
   async listLevel(prefix: string, signal?: AbortSignal): Promise<SourceEntry[]> {
-    const dir = prefix ? this.localPath(prefix.replace(/\/$/, '')) : this.root;
-    let dirents: Dirent[];
-    try {
-      dirents = await fs.readdir(dir, { withFileTypes: true });
-    } catch (e) {
-      throw toSourceError(e, prefix, dir);
-    }
-    const entries: SourceEntry[] = [];
-    for (let i = 0; i < dirents.length; i += STAT_BATCH) {
-      if (signal?.aborted) throw new SourceError('cancelled', prefix, 'cancelled');
-      const batch = await Promise.all(dirents.slice(i, i + STAT_BATCH).map((d) => this.entryFor(prefix, dir, d)));
-      for (const e of batch) if (e) entries.push(e);
-    }
-    return entries.sort((a, b) => compareKeys(entryKey(a), entryKey(b)));
+    return (await this.readLevel(prefix, signal)).map((e) => e.entry);
   }
 
-  async *listAll(prefix: string, signal?: AbortSignal): AsyncIterable<SourceObject> {
-    // Follows symbolic links to folders once each: a link back up the tree (a loop) is not
-    // walked again.
-    const seen = new Set<string>();
+  async *listAll(prefix: string, signal?: AbortSignal, onProblem?: (problem: SourceError) => void): AsyncIterable<SourceObject> {
+    // Each folder is walked once, however many links reach it (a link back up the tree is a loop).
+    const seenFolders = new Set<string>();
+    const seenFiles = new Map<string, string>(); // device:inode → first key
+    const report = (p: SourceError) => onProblem?.(p);
     const walk = async function* (this: FolderSource, level: string): AsyncIterable<SourceObject> {
       const dir = level ? this.localPath(level.replace(/\/$/, '')) : this.root;
-      let real: string;
+      let entries: LevelEntry[];
       try {
-        real = await fs.realpath(dir);
-      } catch {
-        return;
-      }
-      if (seen.has(real)) return;
-      seen.add(real);
-      let entries: SourceEntry[];
-      try {
-        entries = await this.listLevel(level, signal);
+        const real = await fs.realpath(dir);
+        if (seenFolders.has(real)) {
+          if (level) report(new SourceError('duplicate', level, `${dir}: a link to a folder already listed (${real}); not walked again`));
+          return;
+        }
+        seenFolders.add(real);
+        entries = await this.readLevel(level, signal);
       } catch (e) {
         if (e instanceof SourceError && e.code === 'cancelled') throw e;
-        return; // an unreadable sub-folder is skipped; reading its files reports the reason
+        // An unreadable sub-folder is reported like an unreadable file: its files were not read.
+        const err = fileError(e, level, dir, 'folder');
+        report(new SourceError(err.code, level, `${err.message}; the files in it were not read`));
+        return;
       }
       for (const e of entries) {
-        if (e.kind === 'object') yield e;
-        else yield* walk.call(this, e.prefix);
+        const key = e.entry.kind === 'object' ? e.entry.key : e.entry.prefix;
+        if (e.link && !this.options.followLinksOutside) {
+          const outside = await this.outsideTarget(key.replace(/\/$/, ''));
+          if (outside) {
+            report(outside);
+            continue;
+          }
+        }
+        if (e.special) {
+          report(notRegularFileError(key, this.localPath(key), e.special));
+          continue;
+        }
+        if (e.entry.kind === 'prefix') {
+          yield* walk.call(this, e.entry.prefix);
+          continue;
+        }
+        if (e.identity) {
+          const first = seenFiles.get(e.identity);
+          if (first !== undefined) {
+            report(new SourceError('duplicate', key, `${this.localPath(key)}: the same file as ${this.localPath(first)} (a link to it); read once`));
+            continue;
+          }
+          seenFiles.set(e.identity, key);
+        }
+        yield e.entry;
       }
     };
     yield* walk.call(this, prefix);
@@ -74,30 +122,64 @@ export class FolderSource implements LogSource {
 
   async read(key: string, options: ReadOptions = {}): Promise<Uint8Array> {
     const file = this.localPath(key);
-    try {
-      const stat = await fs.stat(file);
-      if (options.maxBytes !== undefined && stat.size > options.maxBytes) {
-        throw new SourceError('too-large', key, `${file}: ${stat.size} bytes is larger than the limit of ${options.maxBytes} bytes`);
-      }
-      return await fs.readFile(file, { signal: options.signal });
-    } catch (e) {
-      throw toSourceError(e, key, file);
+    if (!this.options.followLinksOutside) {
+      const outside = await this.outsideTarget(key);
+      if (outside) throw outside;
     }
+    return readRegularFile(file, { maxBytes: options.maxBytes, signal: options.signal, key });
   }
 
-  private async entryFor(prefix: string, dir: string, d: Dirent): Promise<SourceEntry | undefined> {
-    const key = prefix + d.name;
-    if (d.isDirectory()) return { kind: 'prefix', prefix: key + '/' };
-    if (!d.isFile() && !d.isSymbolicLink()) return undefined; // sockets, fifos, devices
+  /** The error for a key whose real location is outside the folder (through a link), else undefined. */
+  private async outsideTarget(key: string): Promise<SourceError | undefined> {
+    const file = this.localPath(key);
+    let real: string;
     try {
-      const st = await fs.stat(path.join(dir, d.name)); // follows links
-      if (st.isDirectory()) return { kind: 'prefix', prefix: key + '/' };
-      if (!st.isFile()) return undefined;
-      return { kind: 'object', key, size: st.size, modified: st.mtimeMs, etag: `${st.size}-${Math.floor(st.mtimeMs)}` };
+      real = await fs.realpath(file);
+    } catch {
+      return undefined; // missing or a loop: reading it says so
+    }
+    this.realRoot ??= fs.realpath(this.root).catch(() => this.root);
+    if (isInside(await this.realRoot, real)) return undefined;
+    return new SourceError('outside', key, `${file}: a symbolic link to ${real}, outside the folder ${this.root}; not followed (${FOLLOW_LINKS_HINT})`);
+  }
+
+  private async readLevel(prefix: string, signal?: AbortSignal): Promise<LevelEntry[]> {
+    const dir = prefix ? this.localPath(prefix.replace(/\/$/, '')) : this.root;
+    if (prefix && !this.options.followLinksOutside) {
+      const outside = await this.outsideTarget(prefix.replace(/\/$/, ''));
+      if (outside) throw outside;
+    }
+    let dirents: Dirent[];
+    try {
+      dirents = await fs.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      throw fileError(e, prefix, dir, 'folder');
+    }
+    const entries: LevelEntry[] = [];
+    for (let i = 0; i < dirents.length; i += STAT_BATCH) {
+      if (signal?.aborted) throw new SourceError('cancelled', prefix, 'cancelled');
+      const batch = await Promise.all(dirents.slice(i, i + STAT_BATCH).map((d) => this.entryFor(prefix, dir, d)));
+      for (const e of batch) if (e) entries.push(e);
+    }
+    return entries.sort((a, b) => compareKeys(entryKey(a.entry), entryKey(b.entry)));
+  }
+
+  private async entryFor(prefix: string, dir: string, d: Dirent): Promise<LevelEntry> {
+    const key = prefix + d.name;
+    const link = d.isSymbolicLink();
+    if (d.isDirectory()) return { entry: { kind: 'prefix', prefix: key + '/' }, link };
+    let st: Stats;
+    try {
+      st = await fs.stat(path.join(dir, d.name)); // follows links
     } catch {
       // A dangling or looping link is still listed, so reading it reports the reason.
-      return { kind: 'object', key, size: 0 };
+      return { entry: { kind: 'object', key, size: 0 }, link };
     }
+    if (st.isDirectory()) return { entry: { kind: 'prefix', prefix: key + '/' }, link };
+    const object: SourceObject = { kind: 'object', key, size: st.isFile() ? st.size : 0, modified: st.mtimeMs, etag: `${st.size}-${Math.floor(st.mtimeMs)}` };
+    // FIFOs, devices and sockets are listed (the explorer shows them; reading one says what it is).
+    const special = specialKindOf(st);
+    return { entry: object, link, special, identity: !special && st.ino ? `${st.dev}:${st.ino}` : undefined };
   }
 }
 
@@ -108,22 +190,4 @@ function entryKey(e: SourceEntry): string {
 /** Byte-wise key order, as S3 lists keys. */
 export function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function toSourceError(e: unknown, key: string, file: string): SourceError {
-  if (e instanceof SourceError) return e;
-  const err = e as NodeJS.ErrnoException;
-  switch (err?.code) {
-    case 'ENOENT':
-      return new SourceError('not-found', key, `${file}: no such file`);
-    case 'EACCES':
-    case 'EPERM':
-      return new SourceError('access-denied', key, `${file}: permission denied (check the file's permissions)`);
-    case 'ELOOP':
-      return new SourceError('loop', key, `${file}: symbolic link loop`);
-    case 'ABORT_ERR':
-      return new SourceError('cancelled', key, 'cancelled');
-    default:
-      return new SourceError('io', key, `${file}: ${err?.message ?? String(e)}`);
-  }
 }

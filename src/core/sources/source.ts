@@ -38,19 +38,35 @@ export interface LogSource {
    * that level and sub-prefixes, like S3 ListObjectsV2 with Delimiter '/'. Sorted by key.
    */
   listLevel(prefix: string, signal?: AbortSignal): Promise<SourceEntry[]>;
-  /** Every object under `prefix`, recursively, in key order. */
-  listAll(prefix: string, signal?: AbortSignal): AsyncIterable<SourceObject>;
+  /**
+   * Every object under `prefix`, recursively, in key order. What the listing leaves out and the
+   * user should know of (a sub-folder it cannot read, a link it does not follow, a FIFO) is
+   * passed to `onProblem`, one error naming each; the listing goes on.
+   */
+  listAll(prefix: string, signal?: AbortSignal, onProblem?: (problem: SourceError) => void): AsyncIterable<SourceObject>;
   /** The object's bytes exactly as stored (still gzipped for .gz). Throws SourceError. */
   read(key: string, options?: ReadOptions): Promise<Uint8Array>;
   /** A local file path for the key when the source has one (folders; cached S3 objects). */
   localPath?(key: string): string | undefined;
   /** S3 user metadata of the object (e.g. digest `signature`); undefined where there is none. */
   metadata?(key: string): Promise<Record<string, string> | undefined>;
+  /** The key as people write it (s3://bucket/key), where the label plus the key is not it. */
+  uri?(key: string): string;
 }
 
-export type SourceErrorCode = 'not-found' | 'access-denied' | 'too-large' | 'loop' | 'io' | 'network' | 'cancelled';
+/**
+ * 'special': a FIFO, device or socket (only regular files are read). 'outside': a symbolic link
+ * leading out of a folder source, not followed unless allowed. 'duplicate': a second path to a
+ * file already listed (a link or hard link), read once.
+ */
+export type SourceErrorCode = 'not-found' | 'access-denied' | 'too-large' | 'loop' | 'io' | 'network' | 'cancelled' | 'special' | 'outside' | 'duplicate';
 
 /** A failure reading from a source, with the key it concerns and what the user can do. */
+/** Problems that are notices, not failures: what they name was left out on purpose. */
+export function isNoticeCode(code: string): boolean {
+  return code === 'outside' || code === 'duplicate';
+}
+
 export class SourceError extends Error {
   constructor(
     readonly code: SourceErrorCode,

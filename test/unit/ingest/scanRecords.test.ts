@@ -8,9 +8,12 @@ import { gunzipSync } from 'node:zlib';
 import { BatchBuilder, ColumnBatch, buildBatch } from '../../../src/core/ingest/batch';
 import { IRREGULAR, PACKED_UUID, unpackUuid } from '../../../src/core/ingest/columns';
 import { parseEventFile } from '../../../src/core/ingest/eventFile';
+import { runJob } from '../../../src/core/ingest/jobs';
 import { scanRecordsFile } from '../../../src/core/ingest/scanRecords';
 import { generateBucket } from '../../../src/core/synthetic/generator';
 import { DATASETS_DIR, describeWithDatasets } from '../../support/datasets';
+
+const INVALID_DIR = join(__dirname, '../../fixtures/hostile-input/invalid-json');
 
 /** A batch as plain values, independent of local id assignment. */
 function view(b: ColumnBatch): unknown {
@@ -90,6 +93,59 @@ describe('the fast scanner', function () {
     const { scanned, general } = both(text);
     assert.ok(scanned);
     assert.deepEqual(view(scanned), view(general));
+  });
+
+  it('reads an escaped key as JSON.parse does (\\u0065ventName is eventName)', () => {
+    // Hiding an event's name behind an escape must not hide it from eventName:DeleteTrail.
+    const text = '{"Records":[{"eventTime":"2024-05-14T00:00:00Z","\\u0065ventName":"DeleteTrail"},{"eventTime":"2024-05-14T00:00:01Z","eventName":"Get","event\\u004eame":"StopLogging"}]}';
+    const { scanned, general } = both(text);
+    assert.ok(scanned);
+    assert.deepEqual(view(scanned), view(general));
+    assert.deepEqual((view(scanned) as { scalars: unknown[][] }).scalars[0], ['DeleteTrail', 'StopLogging']);
+  });
+
+  it('declines every invalid-JSON fixture, which the general path then reports with its position', () => {
+    const files = readdirSync(INVALID_DIR);
+    assert.ok(files.length >= 20);
+    for (const f of files) {
+      const text = readFileSync(join(INVALID_DIR, f), 'utf8');
+      assert.equal(scanRecordsFile(text, new BatchBuilder()), false, `${f} is not indexed by the fast path`);
+      const { result } = runJob({ kind: 'index', bytes: Buffer.from(text), maxUncompressedBytes: 1 << 20 });
+      assert.equal(result.ok, false, f);
+      if (!result.ok) {
+        assert.equal(result.code, 'bad-json', f);
+        assert.match(result.message, /^invalid JSON/, f);
+      }
+    }
+  });
+
+  it('agrees with JSON.parse on 3,000 one-character mutations of a delivered file', () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const text = JSON.stringify({ Records: HOSTILE.slice(0, 8) });
+    const alphabet = ['{', '}', '[', ']', ',', ':', '"', '\\', 'u', '0', '.', '-', 'e', 't', 'n', ' ', '\n', '\u0001', 'x'];
+    let invalid = 0;
+    for (let n = 0; n < 3000; n++) {
+      const at = Math.floor(next() * text.length);
+      const ch = alphabet[Math.floor(next() * alphabet.length)];
+      const mutated = next() < 0.5 ? text.slice(0, at) + ch + text.slice(at + 1) : text.slice(0, at) + ch + text.slice(at);
+      let parsed = true;
+      try {
+        JSON.parse(mutated);
+      } catch {
+        parsed = false;
+      }
+      const builder = new BatchBuilder();
+      const scanned = scanRecordsFile(mutated, builder);
+      if (!parsed) {
+        invalid++;
+        assert.equal(scanned, false, `mutation ${n} is invalid JSON but was indexed: ${JSON.stringify(mutated)}`);
+      } else if (scanned) {
+        const p = parseEventFile(mutated);
+        assert.deepEqual(view(builder.finish('records')), view(buildBatch(p.records, p.elements, p.shape)), `mutation ${n}: ${mutated}`);
+      }
+    }
+    assert.ok(invalid > 1000, `${invalid} invalid mutations`);
   });
 
   it('declines what is not plainly {"Records":[…]}', () => {

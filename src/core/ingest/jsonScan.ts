@@ -1,0 +1,347 @@
+// Reading JSON text without building values, as strictly as JSON.parse: the fast scanner
+// (scanRecords.ts) skips the values it does not index with it, and the general path measures a
+// file with it before JSON.parse. Whatever JSON.parse rejects is rejected here too — raw control
+// characters in strings (a raw newline would split a record across JSON lines), bad escapes,
+// misspelt literals, malformed numbers, mismatched brackets, a missing colon or comma — so a
+// file the fast path indexes is one JSON.parse would have read.
+//
+// Strings are still skipped with indexOf. Their contents are checked lazily: the next control
+// character and the next backslash of the text are each found once (one native search) and only
+// a string that holds one of them is looked at closely. Delivered log files are one line with
+// few escapes, so most strings cost two comparisons.
+//
+// Depth: nothing in the product may meet a record nested deeper than MAX_JSON_DEPTH; matchers,
+// explanations and JSON.stringify recurse, and 10,000 levels overflow their stack.
+
+/** The deepest nesting of objects and arrays a record may have (the record itself is level 1).
+ * Real CloudTrail records nest about 10 levels; the product's recursive code is safe far past this. */
+export const MAX_JSON_DEPTH = 512;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/** Index of the first non-whitespace character at or after i (JSON whitespace only), or text.length. */
+export function skipSpace(text: string, i: number): number {
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
+  }
+  return i;
+}
+
+const CONTROL = /[\u0000-\u001f]/g;
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+}
+
+/**
+ * A forward-only reader over one text. Positions given to it must not go backwards between
+ * calls (the lazy control-character and backslash positions depend on it).
+ */
+export class JsonCursor {
+  /** Deepest nesting inside the last value skipValue passed over (0 for a string or literal). */
+  depth = 0;
+  /** Values met per nesting level by skipValue when counting (see countLevels). */
+  private counts: Uint32Array | undefined;
+  private nextControl = -1;
+  private nextBackslash = -1;
+  private controlFrom = 0;
+  private backslashFrom = 0;
+  private stack = new Uint8Array(64);
+
+  constructor(readonly text: string) {}
+
+  /** Count values at nesting levels 0.. counts.length - 1 during the following skips. */
+  countLevels(counts: Uint32Array | undefined): void {
+    this.counts = counts;
+  }
+
+  private controlAt(from: number): number {
+    if (this.nextControl < from || from < this.controlFrom) {
+      CONTROL.lastIndex = from;
+      const m = CONTROL.exec(this.text);
+      this.nextControl = m ? m.index : this.text.length;
+      this.controlFrom = from;
+    }
+    return this.nextControl;
+  }
+
+  private backslashAt(from: number): number {
+    if (this.nextBackslash < from || from < this.backslashFrom) {
+      const b = this.text.indexOf('\\', from);
+      this.nextBackslash = b < 0 ? this.text.length : b;
+      this.backslashFrom = from;
+    }
+    return this.nextBackslash;
+  }
+
+  /** Whether text(start, end) (a string's contents) holds a backslash: 1, a control character: -1, neither: 0. */
+  plainString(start: number, end: number): -1 | 0 | 1 {
+    if (this.controlAt(start) < end) return -1;
+    return this.backslashAt(start) < end ? 1 : 0;
+  }
+
+  /** i at '"': the index of the closing quote, or -1 when unterminated or not a valid JSON string. */
+  stringEnd(i: number): number {
+    const text = this.text;
+    let j = i + 1;
+    let q: number;
+    for (;;) {
+      q = text.indexOf('"', j);
+      if (q < 0) return -1;
+      let k = q - 1;
+      while (text.charCodeAt(k) === BACKSLASH) k--;
+      if ((q - 1 - k) % 2 === 0) break;
+      j = q + 1;
+    }
+    if (this.controlAt(i) < q) return -1;
+    let b = this.backslashAt(i);
+    if (b > q) return q;
+    while (b < q) {
+      const c = text.charCodeAt(b + 1);
+      if (c === 0x75) {
+        // \\uXXXX
+        if (!(isHex(text.charCodeAt(b + 2)) && isHex(text.charCodeAt(b + 3)) && isHex(text.charCodeAt(b + 4)) && isHex(text.charCodeAt(b + 5)))) return -1;
+        b += 6;
+      } else if (c === QUOTE || c === BACKSLASH || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74) b += 2;
+      else return -1;
+      b = text.indexOf('\\', b);
+      if (b < 0) b = text.length;
+    }
+    this.nextBackslash = b;
+    this.backslashFrom = q;
+    return q;
+  }
+
+  /** i at a literal (number, true, false, null): the index past it, or -1 when it is not one. */
+  literalEnd(i: number): number {
+    const text = this.text;
+    const c = text.charCodeAt(i);
+    if (c === 0x74) return text.startsWith('true', i) ? i + 4 : -1;
+    if (c === 0x66) return text.startsWith('false', i) ? i + 5 : -1;
+    if (c === 0x6e) return text.startsWith('null', i) ? i + 4 : -1;
+    let j = i;
+    if (c === 0x2d) j++;
+    let d = text.charCodeAt(j);
+    if (d === 0x30) j++;
+    else if (d >= 0x31 && d <= 0x39) {
+      do j++;
+      while ((d = text.charCodeAt(j)) >= 0x30 && d <= 0x39);
+    } else return -1;
+    if (text.charCodeAt(j) === 0x2e) {
+      j++;
+      d = text.charCodeAt(j);
+      if (!(d >= 0x30 && d <= 0x39)) return -1;
+      do j++;
+      while ((d = text.charCodeAt(j)) >= 0x30 && d <= 0x39);
+    }
+    if ((text.charCodeAt(j) | 0x20) === 0x65) {
+      j++;
+      d = text.charCodeAt(j);
+      if (d === 0x2b || d === 0x2d) d = text.charCodeAt(++j);
+      if (!(d >= 0x30 && d <= 0x39)) return -1;
+      do j++;
+      while ((d = text.charCodeAt(j)) >= 0x30 && d <= 0x39);
+    }
+    return j;
+  }
+
+  /**
+   * i at the first character of a value: the index just past it, or -1 when the text there is not
+   * one valid JSON value (or ends inside it). Sets `depth` to the value's own nesting.
+   */
+  skipValue(i: number): number {
+    const text = this.text;
+    const counts = this.counts;
+    let c = text.charCodeAt(i);
+    if (counts) counts[0]++;
+    if (c === QUOTE) {
+      this.depth = 0;
+      const e = this.stringEnd(i);
+      return e < 0 ? -1 : e + 1;
+    }
+    if (c !== LBRACE && c !== LBRACKET) {
+      this.depth = 0;
+      return this.literalEnd(i);
+    }
+    let stack = this.stack;
+    let depth = 0;
+    let max = 0;
+    let j = i;
+    for (;;) {
+      // j is at the start of a value (counted already).
+      c = text.charCodeAt(j);
+      if (c === LBRACE || c === LBRACKET) {
+        if (depth === stack.length) {
+          const grown = new Uint8Array(stack.length * 2);
+          grown.set(stack);
+          this.stack = stack = grown;
+        }
+        const isObject = c === LBRACE;
+        stack[depth++] = isObject ? 1 : 0;
+        if (depth > max) max = depth;
+        j = skipSpace(text, j + 1);
+        if (text.charCodeAt(j) === (isObject ? RBRACE : RBRACKET)) {
+          depth--;
+          j++;
+        } else {
+          if (isObject) {
+            j = this.member(j);
+            if (j < 0) return -1;
+          }
+          if (counts && depth < counts.length) counts[depth]++;
+          continue;
+        }
+      } else if (c === QUOTE) {
+        const e = this.stringEnd(j);
+        if (e < 0) return -1;
+        j = e + 1;
+      } else {
+        j = this.literalEnd(j);
+        if (j < 0) return -1;
+      }
+      // After a value: commas and closing brackets until the next value or the end.
+      for (;;) {
+        if (depth === 0) {
+          this.depth = max;
+          return j;
+        }
+        j = skipSpace(text, j);
+        const d = text.charCodeAt(j);
+        const inObject = stack[depth - 1] === 1;
+        if (d === COMMA) {
+          j = skipSpace(text, j + 1);
+          if (inObject) {
+            j = this.member(j);
+            if (j < 0) return -1;
+          }
+          if (counts && depth < counts.length) counts[depth]++;
+          break;
+        }
+        if (d !== (inObject ? RBRACE : RBRACKET)) return -1;
+        depth--;
+        j++;
+      }
+    }
+  }
+
+  /** j at a member's key: the start of its value, or -1. */
+  private member(j: number): number {
+    const text = this.text;
+    if (text.charCodeAt(j) !== QUOTE) return -1;
+    const e = this.stringEnd(j);
+    if (e < 0) return -1;
+    j = skipSpace(text, e + 1);
+    if (text.charCodeAt(j) !== COLON) return -1;
+    return skipSpace(text, j + 1);
+  }
+}
+
+export interface JsonMeasure {
+  /** Top-level values (more than one: JSON lines or concatenated values). */
+  values: number;
+  /** Values at each of the first nesting levels: [0] top level, [1] inside it, [2] one deeper. */
+  levels: Uint32Array;
+  /** The deepest nesting. */
+  depth: number;
+}
+
+/**
+ * One pass over a whole text: how many values sit at the first levels and how deep it nests, or
+ * undefined when the text is not a sequence of valid JSON values (JSON.parse then says why).
+ */
+export function measureJson(text: string): JsonMeasure | undefined {
+  const cursor = new JsonCursor(text);
+  const levels = new Uint32Array(3);
+  cursor.countLevels(levels);
+  let values = 0;
+  let depth = 0;
+  let i = skipSpace(text, 0);
+  while (i < text.length) {
+    const end = cursor.skipValue(i);
+    if (end < 0) return undefined;
+    values++;
+    depth = Math.max(depth, cursor.depth);
+    i = skipSpace(text, end);
+  }
+  return { values, levels, depth };
+}
+
+/**
+ * An upper bound of the elements (candidate records) a parsed text yields: the lines of JSON
+ * lines, the elements of a top-level array, the elements of the arrays a top-level object holds.
+ */
+export function elementBound(m: JsonMeasure, text: string): number {
+  if (m.values !== 1) return m.values;
+  return text.charCodeAt(skipSpace(text, 0)) === LBRACKET ? m.levels[1] : m.levels[2];
+}
+
+/** True when a parsed value nests deeper than `limit` (walked without recursion). */
+export function deeperThan(value: unknown, limit = MAX_JSON_DEPTH): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length) {
+    const v = stack.pop() as object;
+    const d = depths.pop() as number;
+    if (d > limit) return true;
+    if (Array.isArray(v)) {
+      for (const e of v) if (typeof e === 'object' && e !== null) (stack.push(e), depths.push(d + 1));
+    } else {
+      for (const k in v) {
+        const e = (v as Record<string, unknown>)[k];
+        if (typeof e === 'object' && e !== null) (stack.push(e), depths.push(d + 1));
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Where a JSON or JSONC text first nests deeper than `limit`, or -1 (strings and comments are
+ * skipped; nothing else is checked). For readers that recurse over a whole document, such as
+ * jsonc-parser's parseTree.
+ */
+export function depthExceededAt(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === BACKSLASH) i++;
+        else if (d === QUOTE || d === 0x0a) break;
+      }
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 1;
+    } else if (c === LBRACE || c === LBRACKET) {
+      if (++depth > limit) return i;
+    } else if (c === RBRACE || c === RBRACKET) {
+      if (depth > 0) depth--;
+    }
+  }
+  return -1;
+}
+
+/**
+ * A JSON.parse error message without the text it quotes: V8 puts the first characters of the
+ * input in its messages ('Unexpected token 'd', "[default]\na"... is not valid JSON'), and a file
+ * that is not CloudTrail may hold secrets. At most the one offending character is kept.
+ */
+export function jsonErrorText(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message
+    .replace(/,\s*(\.\.\.)?"[\s\S]*"(\.\.\.)?\s+is not valid JSON\s*$/, '')
+    .replace(/^Unexpected token '([\s\S])'/u, (_, ch: string) => `Unexpected token '${ch < ' ' || ch === '\u007f' ? JSON.stringify(ch).slice(1, -1) : ch}'`);
+}

@@ -1,0 +1,112 @@
+// The validating skip must accept exactly what JSON.parse accepts: every valid text, every
+// mutation of one that JSON.parse rejects, and the invalid-JSON fixtures.
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deeperThan, depthExceededAt, elementBound, JsonCursor, jsonErrorText, measureJson, skipSpace } from '../../../src/core/ingest/jsonScan';
+
+const INVALID_DIR = join(__dirname, '../../fixtures/hostile-input/invalid-json');
+
+/** One JSON value and nothing else, as JsonCursor reads it. */
+function cursorAccepts(text: string): boolean {
+  const cursor = new JsonCursor(text);
+  const end = cursor.skipValue(skipSpace(text, 0));
+  return end >= 0 && skipSpace(text, end) === text.length;
+}
+
+function parseAccepts(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A small seeded generator (mulberry32), so a failure names a reproducible case. */
+function random(seed: number): () => number {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SAMPLES = [
+  '{"Records":[{"eventVersion":"1.08","eventTime":"2024-05-14T10:00:00Z","requestParameters":{"policy":"{\\"Version\\":\\"2012-10-17\\"}","n":-12.5e+3,"ok":true,"none":null,"list":[1,0,-0,0.25,1E9,"\\u00e9\\n\\t\\\\\\/"]},"resources":[]}]}',
+  '[ {"a" : [ ] , "b" : { } } , "x\\"y" , 0 , false ]',
+  '{\n  "Records": [\n    {\n      "eventName": "DeleteTrail",\n      "tags": {"k": "v"}\n    }\n  ]\n}\n',
+];
+const ALPHABET = ['{', '}', '[', ']', ',', ':', '"', '\\', 'u', '0', '1', '.', '-', 'e', '+', 't', 'n', ' ', '\n', '\t', '\u0001', 'x', "'"];
+
+describe('JsonCursor: as strict as JSON.parse', () => {
+  it('accepts the samples and agrees with JSON.parse on 6,000 one-character mutations of them', () => {
+    const next = random(20);
+    for (const sample of SAMPLES) assert.ok(cursorAccepts(sample), sample);
+    let rejected = 0;
+    for (let n = 0; n < 6000; n++) {
+      const sample = SAMPLES[n % SAMPLES.length];
+      const at = Math.floor(next() * sample.length);
+      const op = next();
+      const ch = ALPHABET[Math.floor(next() * ALPHABET.length)];
+      const text = op < 0.4 ? sample.slice(0, at) + ch + sample.slice(at + 1) : op < 0.7 ? sample.slice(0, at) + ch + sample.slice(at) : sample.slice(0, at) + sample.slice(at + 1);
+      const expected = parseAccepts(text);
+      if (!expected) rejected++;
+      assert.equal(cursorAccepts(text), expected, `mutation ${n}: ${JSON.stringify(text)}`);
+    }
+    assert.ok(rejected > 2000, `${rejected} of the mutations are invalid JSON`);
+  });
+
+  it('rejects every file of the invalid-JSON fixtures', () => {
+    const files = readdirSync(INVALID_DIR);
+    assert.ok(files.length >= 20);
+    for (const f of files) {
+      const text = readFileSync(join(INVALID_DIR, f), 'utf8');
+      assert.throws(() => JSON.parse(text), undefined, `${f} is invalid JSON`);
+      assert.equal(cursorAccepts(text), false, f);
+      assert.equal(measureJson(text), undefined, f);
+    }
+  });
+
+  it('measures depth and bounds the elements of each shape', () => {
+    const records = '{"Records":[{"a":[1,2]},{"b":{"c":1}},{}]}';
+    const m = measureJson(records)!;
+    assert.equal(m.depth, 4);
+    assert.equal(elementBound(m, records), 3);
+    const array = '[{"a":1},{"b":2},{},{}]';
+    assert.equal(elementBound(measureJson(array)!, array), 4);
+    const lines = '{"a":1}\n{"b":{"c":[1,2,3]}}\n{}\n';
+    assert.equal(elementBound(measureJson(lines)!, lines), 3);
+    const bomb = `[${'{},'.repeat(99_999)}{}]`;
+    assert.equal(elementBound(measureJson(bomb)!, bomb), 100_000);
+  });
+
+  it('finds values nested too deep without recursion, at any depth', () => {
+    const nested = (d: number) => JSON.parse('['.repeat(d) + ']'.repeat(d)) as unknown;
+    assert.equal(deeperThan(nested(512)), false);
+    assert.equal(deeperThan(nested(513)), true);
+    assert.equal(deeperThan(nested(100_000)), true);
+    assert.equal(deeperThan({ a: [{ b: nested(510) }] }), true);
+    assert.equal(deeperThan({ a: [{ b: nested(509) }] }), false);
+    // JSONC (comments, strings with brackets) for the readers that recurse over documents.
+    assert.equal(depthExceededAt('// [[[\n{"a":"[[[[", /* [[[[ */ "b":[[1]]}', 3), -1);
+    assert.equal(depthExceededAt('{"a":[[[1]]]}', 3), 7);
+  });
+
+  it('never repeats the text V8 quotes in its parse errors', () => {
+    const secret = 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    for (const text of [secret, `[default]\n${secret}`, `{"a":1}${secret}`, `\u001b]0;x\u0007${secret}`]) {
+      try {
+        JSON.parse(text);
+        assert.fail('parsed');
+      } catch (e) {
+        const shown = jsonErrorText(e);
+        assert.ok(!/wJalr|aws_secret|\[default/.test(shown), shown);
+        assert.ok(!/[\u0000-\u001f]/.test(shown), shown);
+        assert.ok(shown.length < 80, shown);
+      }
+    }
+  });
+});
