@@ -1,9 +1,10 @@
 // `cloudtrail-lens lint`: runs the shared lint engine (src/core/lint) over files and prints one
 // line per finding, or a JSON array. Exit 1 when any error-severity finding exists, else 0;
 // 2 on bad arguments or unreadable files.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintText, RULES, type Finding, type RuleGroup } from '../core/lint';
+import { readRegularFile } from '../core/sources/regularFile';
 import { CliIo, UsageError } from './io';
 
 const HELP = `Usage: cloudtrail-lens lint FILE|FOLDER... [options]
@@ -22,6 +23,9 @@ Options:
 
 Exit status: 1 when any error-severity finding exists, 0 otherwise, 2 on bad arguments.
 Suppress a finding in a file with a comment: // cloudtrail-lens-disable-next-line RULE`;
+
+/** Trail configurations are kilobytes; a larger file is not one. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 interface Options {
   paths: string[];
@@ -122,9 +126,10 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
   for (const { file, named } of files) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      // Only regular files: a FIFO named *.json in a folder would block the read for ever.
+      text = new TextDecoder().decode(await readRegularFile(file, { maxBytes: MAX_FILE_BYTES }));
     } catch (e) {
-      io.err(`cloudtrail-lens lint: ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+      io.err(`cloudtrail-lens lint: ${(e as Error).message}\n`);
       exit = 2;
       continue;
     }

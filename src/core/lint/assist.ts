@@ -1,6 +1,7 @@
 // Editing help computed from the same catalogue as the rules: completion and hover for selector
 // field names, operators and values, and the "convert to advanced selectors" refactoring.
 import { findNodeAtOffset, getLocation, getNodePath, parseTree, type Node } from 'jsonc-parser';
+import { depthExceededAt } from '../ingest/jsonScan';
 import {
   BASIC_DATA_RESOURCE_TYPES,
   DATA_RESOURCE_TYPES,
@@ -59,6 +60,11 @@ function parse(text: string): Node | undefined {
   return parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
 }
 
+/** jsonc-parser's readers recurse: a document nested too deep gets no help (lintText warns of it). */
+function tooDeep(text: string): boolean {
+  return depthExceededAt(text) >= 0;
+}
+
 /** The index just after the last occurrence of `key` in `path`, or -1. */
 function after(path: (string | number)[], key: string): number {
   const i = path.lastIndexOf(key);
@@ -84,6 +90,7 @@ function values(list: readonly string[], docs?: (v: string) => string | undefine
 }
 
 export function completionsAt(text: string, offset: number): Completions | undefined {
+  if (tooDeep(text)) return undefined;
   const loc = getLocation(text, offset);
   const path = loc.path;
   const root = parse(text);
@@ -144,6 +151,7 @@ export interface Hover {
 }
 
 export function hoverAt(text: string, offset: number): Hover | undefined {
+  if (tooDeep(text)) return undefined;
   const root = parse(text);
   // Only in trail configurations: keys such as IsLogging may mean something else elsewhere.
   if (!root || !recognise(root).length) return undefined;
@@ -168,6 +176,7 @@ export function hoverAt(text: string, offset: number): Hover | undefined {
 
 /** Refactorings available at `offset`: converting the enclosing trail's basic selectors to advanced ones. */
 export function refactorsAt(text: string, offset: number): Fix[] {
+  if (tooDeep(text)) return [];
   const root = parse(text);
   const out: Fix[] = [];
   for (const target of recognise(root)) {

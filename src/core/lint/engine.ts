@@ -1,6 +1,7 @@
 // The lint engine: parse JSONC once, recognise the trail configurations it holds, run every
 // enabled rule over each, drop suppressed findings. Shared by the CLI and the editor.
 import { ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { depthExceededAt, MAX_JSON_DEPTH } from '../ingest/jsonScan';
 import { recognise, recogniseKinds } from './recognise';
 import type { Report } from './rule';
 import { RULES } from './rules';
@@ -9,6 +10,8 @@ import { LineIndex } from './tree';
 import type { Finding, LintOptions, LintResult, Severity } from './types';
 
 export const SYNTAX_RULE_ID = 'json-syntax';
+/** A document nested too deep to be read (jsonc-parser recurses; 8,000 levels overflow the stack). */
+export const DEPTH_RULE_ID = 'json-too-deep';
 
 export interface EngineOptions extends LintOptions {
   /**
@@ -21,10 +24,16 @@ export interface EngineOptions extends LintOptions {
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function lintText(text: string, options: EngineOptions = {}): LintResult {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
+  const tooDeepAt = depthExceededAt(text);
+  if (tooDeepAt >= 0) {
+    const at = lines.position(tooDeepAt);
+    const message = `JSON nested more than ${MAX_JSON_DEPTH} levels deep: not checked.`;
+    return { kinds: [], findings: [{ ruleId: DEPTH_RULE_ID, severity: 'warning', message, offset: tooDeepAt, length: 1, start: at, end: lines.position(tooDeepAt + 1), fixes: [] }] };
+  }
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
 
   const toFinding = (ruleId: string, severity: Severity, offset: number, length: number, message: string, fixes: Finding['fixes']): Finding => ({
     ruleId,

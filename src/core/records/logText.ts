@@ -2,6 +2,7 @@
 // decompressed, checked against a size cap, and pretty-printed when it is one JSON value.
 // Pure; the extension shows the result in a read-only document.
 import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from '../ingest/gzip';
+import { depthExceededAt, jsonErrorText, MAX_JSON_DEPTH } from '../ingest/jsonScan';
 
 export interface LogText {
   text: string;
@@ -47,12 +48,18 @@ export function renderLogText(bytes: Uint8Array, name: string, maxBytes: number)
   }
   const text = new TextDecoder('utf-8', { fatal: false }).decode(raw);
   if (text.includes('\u0000')) throw new LogTextError(`${name} does not contain text (binary data after decompression).`, 'not-text');
+  // Re-indenting recurses (JSON.stringify): a document nested thousands deep is shown as stored.
+  const deepAt = depthExceededAt(text);
+  if (deepAt >= 0) {
+    const line = text.slice(0, deepAt).split('\n').length;
+    return { text, pretty: false, compressed, warning: `${name} nests more than ${MAX_JSON_DEPTH} levels deep (line ${line}); shown as stored, not re-indented.` };
+  }
   try {
     return { text: `${JSON.stringify(JSON.parse(text), null, 2)}\n`, pretty: true, compressed };
   } catch (e) {
     // JSON lines stay as they are: one record per line is what makes them JSON lines.
     if (isJsonLines(text)) return { text, pretty: false, compressed };
-    return { text, pretty: false, compressed, warning: `${name} is not valid JSON (${e instanceof Error ? e.message : String(e)}); shown as stored.` };
+    return { text, pretty: false, compressed, warning: `${name} is not valid JSON (${jsonErrorText(e)}); shown as stored.` };
   }
 }
 

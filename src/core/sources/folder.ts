@@ -91,10 +91,15 @@ export class FolderSource implements LogSource {
       }
       for (const e of entries) {
         const key = e.entry.kind === 'object' ? e.entry.key : e.entry.prefix;
-        if (e.link && !this.options.followLinksOutside) {
-          const outside = await this.outsideTarget(key.replace(/\/$/, ''));
-          if (outside) {
-            report(outside);
+        if (e.link) {
+          const target = await this.linkTarget(key.replace(/\/$/, ''));
+          if (target && !target.inside && !this.options.followLinksOutside) {
+            report(this.outsideError(key.replace(/\/$/, ''), target.real));
+            continue;
+          }
+          // A link to something this listing reaches at its own path: read there, once.
+          if (target?.inside && (target.key + (e.entry.kind === 'prefix' ? '/' : '')).startsWith(prefix) && !e.special) {
+            report(new SourceError('duplicate', key, `${this.localPath(key)}: a link to ${target.real}, which is read at its own path; not read twice`));
             continue;
           }
         }
@@ -109,7 +114,7 @@ export class FolderSource implements LogSource {
         if (e.identity) {
           const first = seenFiles.get(e.identity);
           if (first !== undefined) {
-            report(new SourceError('duplicate', key, `${this.localPath(key)}: the same file as ${this.localPath(first)} (a link to it); read once`));
+            report(new SourceError('duplicate', key, `${this.localPath(key)}: the same file as ${this.localPath(first)} (a link or hard link); read once`));
             continue;
           }
           seenFiles.set(e.identity, key);
@@ -131,16 +136,26 @@ export class FolderSource implements LogSource {
 
   /** The error for a key whose real location is outside the folder (through a link), else undefined. */
   private async outsideTarget(key: string): Promise<SourceError | undefined> {
-    const file = this.localPath(key);
+    const target = await this.linkTarget(key);
+    return target && !target.inside ? this.outsideError(key, target.real) : undefined;
+  }
+
+  private outsideError(key: string, real: string): SourceError {
+    return new SourceError('outside', key, `${this.localPath(key)}: a symbolic link to ${real}, outside the folder ${this.root}; not followed (${FOLLOW_LINKS_HINT})`);
+  }
+
+  /** Where a key really is: its real path, whether that is inside the folder and, if so, its key. */
+  private async linkTarget(key: string): Promise<{ real: string; inside: boolean; key: string } | undefined> {
     let real: string;
     try {
-      real = await fs.realpath(file);
+      real = await fs.realpath(this.localPath(key));
     } catch {
       return undefined; // missing or a loop: reading it says so
     }
     this.realRoot ??= fs.realpath(this.root).catch(() => this.root);
-    if (isInside(await this.realRoot, real)) return undefined;
-    return new SourceError('outside', key, `${file}: a symbolic link to ${real}, outside the folder ${this.root}; not followed (${FOLLOW_LINKS_HINT})`);
+    const realRoot = await this.realRoot;
+    const inside = isInside(realRoot, real);
+    return { real, inside, key: inside ? path.relative(realRoot, real).split(path.sep).join('/') : '' };
   }
 
   private async readLevel(prefix: string, signal?: AbortSignal): Promise<LevelEntry[]> {

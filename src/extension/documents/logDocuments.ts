@@ -2,6 +2,7 @@
 // read-only JSON editor (the `cloudtrail-log:` scheme). The user's file is only ever read.
 import * as vscode from 'vscode';
 import { LogTextError, renderLogText } from '../../core/records/logText';
+import { readRegularUri } from '../regularFiles';
 
 export const LOG_SCHEME = 'cloudtrail-log';
 export const OPEN_LOG_FILE_COMMAND = 'cloudtrailLens.openLogFile';
@@ -32,12 +33,14 @@ class LogDocumentProvider implements vscode.TextDocumentContentProvider {
     const file = sourceOfLogDocument(uri);
     const name = displayName(file);
     let bytes: Uint8Array;
+    const max = maxBytes();
     try {
-      bytes = await vscode.workspace.fs.readFile(file);
+      // A compressed file is never larger than what it decompresses to: the same cap applies.
+      bytes = await readRegularUri(file, max);
     } catch (e) {
       throw new Error(`Cannot read ${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const result = renderLogText(bytes, name, maxBytes());
+    const result = renderLogText(bytes, name, max);
     if (result.warning) void vscode.window.showWarningMessage(result.warning);
     return result.text;
   }

@@ -15,6 +15,7 @@ import {
   type Fix,
   type RuleGroup,
 } from '../../core/lint';
+import { readRegularUri } from '../regularFiles';
 
 export const LINT_WORKSPACE_COMMAND = 'cloudtrailLens.lintWorkspace';
 const SOURCE = 'CloudTrail Lens';
@@ -169,9 +170,9 @@ export function registerLint(context: vscode.ExtensionContext): void {
           const doc = open.get(uri.toString());
           let text: string;
           try {
-            text = doc ? doc.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+            text = doc ? doc.getText() : new TextDecoder().decode(await readRegularUri(uri, MAX_DOCUMENT_CHARS));
           } catch {
-            continue; // unreadable (deleted meanwhile, permissions): nothing to lint
+            continue; // unreadable (deleted meanwhile, permissions), too large, or a FIFO or device: nothing to lint
           }
           if (text.length > MAX_DOCUMENT_CHARS || !mayHoldTrailConfig(text)) continue;
           const r = lintText(text, { disabledRules: s.disabledRules, disabledGroups: s.disabledGroups, reportSyntaxErrors: false });

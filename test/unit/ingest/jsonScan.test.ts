@@ -64,7 +64,7 @@ describe('JsonCursor: as strict as JSON.parse', () => {
     assert.ok(files.length >= 20);
     for (const f of files) {
       const text = readFileSync(join(INVALID_DIR, f), 'utf8');
-      assert.throws(() => JSON.parse(text), undefined, `${f} is invalid JSON`);
+      assert.throws(() => JSON.parse(text), SyntaxError, `${f} is invalid JSON`);
       assert.equal(cursorAccepts(text), false, f);
       assert.equal(measureJson(text), undefined, f);
     }

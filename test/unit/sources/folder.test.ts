@@ -1,9 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FolderSource } from '../../../src/core/sources/folder';
+import { join, parse, relative, sep } from 'node:path';
+import { FolderSource, isInside } from '../../../src/core/sources/folder';
+import { readRegularFile } from '../../../src/core/sources/regularFile';
 import { SourceError } from '../../../src/core/sources/source';
+import { makeFifo, makeSocket, POSIX } from '../../support/specialFiles';
 
 describe('FolderSource', () => {
   let dir: string;
@@ -39,5 +42,103 @@ describe('FolderSource', () => {
     await assert.rejects(src.read('a/one.json', { maxBytes: 4 }), (e: unknown) => e instanceof SourceError && e.code === 'too-large');
     await assert.rejects(src.read('dangling.json'), (e: unknown) => e instanceof SourceError && e.code === 'not-found');
     assert.throws(() => src.localPath('../etc/passwd'), SourceError);
+  });
+});
+
+describe('FolderSource: the evidence boundary', function () {
+  this.timeout(20_000);
+  let base: string;
+  let dir: string;
+  let outside: string;
+  let socket: Server | undefined;
+  const record = JSON.stringify({ Records: [{ eventVersion: '1.08', eventTime: '2024-05-14T10:00:00Z', eventName: 'GetObject' }] });
+  const secret = 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+  before(async () => {
+    base = mkdtempSync(join(tmpdir(), 'ctl-boundary-'));
+    dir = join(base, 'case');
+    outside = join(base, 'elsewhere');
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    mkdirSync(join(outside, 'more'), { recursive: true });
+    writeFileSync(join(dir, 'logs', 'real.json'), record);
+    writeFileSync(join(outside, 'other-case.json'), record);
+    writeFileSync(join(outside, 'more', 'x.json'), record);
+    writeFileSync(join(outside, 'credentials'), `[default]\n${secret}\n`);
+    symlinkSync(join(outside, 'other-case.json'), join(dir, 'logs', 'link1.json'));
+    symlinkSync(join(outside, 'other-case.json'), join(dir, 'logs', 'link2.json'));
+    symlinkSync(join(outside, 'more'), join(dir, 'outdir'));
+    symlinkSync(join(outside, 'credentials'), join(dir, 'creds.json'));
+    symlinkSync('logs/real.json', join(dir, 'inside-link.json')); // a second path to a file inside
+    if (POSIX) {
+      makeFifo(join(dir, 'logs', 'pipe.json'));
+      symlinkSync('/dev/zero', join(dir, 'zero.json'));
+      socket = await makeSocket(join(dir, 'logs', 'sock.json'));
+    }
+  });
+
+  after(() => {
+    socket?.close();
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  async function list(src: FolderSource): Promise<{ keys: string[]; problems: SourceError[] }> {
+    const keys: string[] = [];
+    const problems: SourceError[] = [];
+    for await (const o of src.listAll('', undefined, (p) => problems.push(p))) keys.push(o.key);
+    return { keys, problems };
+  }
+
+  it('does not follow links out of the folder, names each, and lists a file reached twice once', async () => {
+    const { keys, problems } = await list(new FolderSource(dir));
+    assert.deepEqual(keys, ['logs/real.json']);
+    const byKey = new Map(problems.map((p) => [p.key, p]));
+    for (const key of ['logs/link1.json', 'logs/link2.json', 'outdir', 'creds.json']) {
+      const p = byKey.get(key);
+      assert.equal(p?.code, 'outside', key);
+      assert.match(p.message, /outside the folder .*not followed \(allowed by --follow-links-outside/);
+    }
+    assert.match(byKey.get('creds.json')!.message, /a symbolic link to .*elsewhere.credentials/);
+    assert.equal(byKey.get('inside-link.json')?.code, 'duplicate');
+    assert.match(byKey.get('inside-link.json')!.message, /a link to .*real\.json, which is read at its own path/);
+    // Reading a link that leads outside is refused too, and nothing of the target is quoted.
+    await assert.rejects(new FolderSource(dir).read('creds.json'), (e: unknown) => e instanceof SourceError && e.code === 'outside' && !e.message.includes('wJalr'));
+    await assert.rejects(new FolderSource(dir).listLevel('outdir/'), (e: unknown) => e instanceof SourceError && e.code === 'outside');
+  });
+
+  it('follows links outside when allowed, still reading each file once', async () => {
+    const { keys, problems } = await list(new FolderSource(dir, { followLinksOutside: true }));
+    assert.deepEqual(keys, ['creds.json', 'logs/link1.json', 'logs/real.json', 'outdir/x.json']);
+    assert.deepEqual(problems.filter((p) => p.code === 'duplicate').map((p) => p.key).sort(), ['inside-link.json', 'logs/link2.json']);
+  });
+
+  it('names FIFOs, sockets and links to devices and never reads them, whatever stat says their size is', async function () {
+    if (!POSIX) this.skip();
+    const { problems } = await list(new FolderSource(dir, { followLinksOutside: true }));
+    const special = new Map(problems.filter((p) => p.code === 'special').map((p) => [p.key, p.message]));
+    assert.match(special.get('logs/pipe.json') ?? '', /pipe.json: a named pipe \(FIFO\), not a regular file; skipped/);
+    assert.match(special.get('logs/sock.json') ?? '', /a socket, not a regular file/);
+    assert.match(special.get('zero.json') ?? '', /a character device, not a regular file/);
+    // Direct reads (a key named by the user, a digest listing it) are refused at once.
+    const src = new FolderSource(dir, { followLinksOutside: true });
+    for (const key of ['logs/pipe.json', 'logs/sock.json', 'zero.json']) {
+      await assert.rejects(src.read(key, { maxBytes: 1024 }), (e: unknown) => e instanceof SourceError && e.code === 'special', key);
+    }
+    await assert.rejects(readRegularFile('/dev/zero', { maxBytes: 1024 }), (e: unknown) => e instanceof SourceError && e.code === 'special');
+  });
+
+  it('reads a regular file that says it is empty (like /proc files) up to the limit', async function () {
+    if (!existsSync('/proc/self/status')) this.skip();
+    assert.ok((await readRegularFile('/proc/self/status')).length > 0);
+    await assert.rejects(readRegularFile('/proc/self/status', { maxBytes: 8 }), (e: unknown) => e instanceof SourceError && e.code === 'too-large');
+  });
+
+  it('reads keys of a folder source at the file system root', async () => {
+    const root = new FolderSource(parse(base).root);
+    const key = relative(parse(base).root, join(dir, 'logs', 'real.json')).split(sep).join('/');
+    assert.equal(root.localPath(key), join(dir, 'logs', 'real.json'));
+    assert.equal(Buffer.from(await root.read(key)).toString(), record);
+    assert.equal(isInside('/', '/etc'), true);
+    assert.equal(isInside('/a', '/ab'), false);
+    assert.equal(isInside('/a', '/a/..b'), true);
   });
 });
