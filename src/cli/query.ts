@@ -12,6 +12,7 @@ import { QuerySyntaxError } from '../core/index/query/ast';
 import { fieldValues } from '../core/index/query/match';
 import type { QueryNode } from '../core/index/query/ast';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES, formatBytes } from '../core/ingest/gzip';
+import { budgetMessage, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS } from '../core/ingest/budget';
 import { singleLineJson } from '../core/ingest/eventFile';
 import { loadEventFiles, LoadProgress } from '../core/ingest/load';
 import { WorkerPool } from '../core/ingest/pool';
@@ -41,6 +42,9 @@ Options:
   --region R           the bucket's region for s3:// paths (default: AWS_REGION, else found out)
   --endpoint URL       an S3-compatible endpoint for s3:// paths
   --max-file-mb N      refuse files larger than N MiB once decompressed (default ${DEFAULT_MAX_UNCOMPRESSED_BYTES / 1024 / 1024})
+  --max-records N      stop loading after N records, all files together (default ${DEFAULT_MAX_RECORDS.toLocaleString('en-US')});
+                       what was read is searched, and stderr says where loading stopped
+  --max-total-mb N     stop loading after N MiB decompressed, all files together (default ${DEFAULT_MAX_LOAD_BYTES / 1024 / 1024})
   --follow-links-outside
                        follow symbolic links in folders that lead outside them (default: such links
                        are named on stderr and not read)
@@ -59,6 +63,8 @@ interface QueryArgs {
   limit: number;
   desc: boolean;
   maxBytes: number;
+  /** The load's budget (--max-records, --max-total-mb). */
+  limits: { maxRecords: number; maxBytes: number };
   /** --profile, --region, --endpoint for s3:// paths (bucket/prefix come from each path). */
   s3: S3Access;
   followLinksOutside: boolean;
@@ -89,7 +95,7 @@ const SUMMARY_FIELDS: Record<string, (s: EventSummary) => string> = {
 };
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, s3: {}, followLinksOutside: false };
+  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES }, s3: {}, followLinksOutside: false };
   let fieldsGiven = false;
   for (let i = 0; i < args.length; i++) {
     let a = args[i];
@@ -154,11 +160,17 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       case '--endpoint':
         out.s3.endpoint = value();
         break;
-      case '--max-file-mb': {
+      case '--max-file-mb':
+        out.maxBytes = mebibytes(a, value());
+        break;
+      case '--max-total-mb':
+        out.limits.maxBytes = mebibytes(a, value());
+        break;
+      case '--max-records': {
         const v = value();
         const n = Number(v);
-        if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--max-file-mb must be a positive number (got "${v}")`);
-        out.maxBytes = Math.floor(n * 1024 * 1024);
+        if (!/^\d+$/.test(v) || !(n > 0) || !Number.isSafeInteger(n)) throw new UsageError(`--max-records must be a positive whole number (got "${v}")`);
+        out.limits.maxRecords = n;
         break;
       }
       default:
@@ -170,6 +182,15 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
   if (fieldsGiven && out.format === 'jsonl' && !out.count) throw new UsageError('--fields applies to --format csv or table (jsonl prints whole records)');
   return out;
 }
+
+function mebibytes(flag: string, v: string): number {
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${flag} must be a positive number (got "${v}")`);
+  return Math.floor(n * 1024 * 1024);
+}
+
+/** How to raise each budget, for the message when loading stops. */
+const RAISE_BUDGET = { records: 'raise it with --max-records N', bytes: 'raise it with --max-total-mb N' };
 
 export async function runQuery(args: string[], io: CliIo): Promise<number> {
   const parsed = parseQueryArgs(args);
@@ -192,11 +213,12 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
   try {
     const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
     const progress = io.stderrIsTTY ? progressPrinter(io) : undefined;
-    const summary = await loadEventFiles(index, pool, files, { onProgress: progress?.update });
+    const summary = await loadEventFiles(index, pool, files, { onProgress: progress?.update, limits: parsed.limits });
     progress?.done();
     for (const p of index.problems) io.err(`${p.severity === 'warning' ? 'warning: ' : ''}${p.location}: ${p.message}\n`);
     const failed = index.problems.filter((p) => p.severity === 'error').length;
     if (failed > 0) io.err(`${failed} of ${files.length} event file${files.length === 1 ? '' : 's'} could not be read (listed above)\n`);
+    if (summary.stopped) io.err(`warning: ${budgetMessage(summary.stopped, RAISE_BUDGET)}; ${index.size.toLocaleString('en-US')} events from ${summary.filesDone - summary.filesFailed} of ${files.length} files\n`);
     if (files.length > 0 && summary.filesFailed === files.length) return 1;
 
     const result = await index.query(node, { order: parsed.desc ? 'desc' : 'asc' });

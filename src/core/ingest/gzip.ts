@@ -31,6 +31,10 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+function maxBufferLength(): number {
+  return (require('node:buffer') as typeof import('node:buffer')).constants.MAX_LENGTH;
+}
+
 type Zlib = typeof import('node:zlib');
 let zlib: Zlib | null | undefined;
 function nodeZlib(): Zlib | null {
@@ -49,7 +53,8 @@ export function gunzipCapped(bytes: Uint8Array, maxBytes = DEFAULT_MAX_UNCOMPRES
   const z = engine === 'fflate' ? null : nodeZlib();
   if (z) {
     try {
-      return z.gunzipSync(bytes, { maxOutputLength: Math.max(1, maxBytes) });
+      // zlib refuses a maxOutputLength above the largest Buffer (4 GiB): a larger cap is that.
+      return z.gunzipSync(bytes, { maxOutputLength: Math.max(1, Math.min(maxBytes, maxBufferLength())) });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw new DecompressionLimitError(maxBytes);

@@ -6,6 +6,7 @@
 import type { EventIndex, IndexedFile } from '../index/eventIndex';
 import type { DiscoveredEventFile } from '../sources/discover';
 import { isNoticeCode, SourceError } from '../sources/source';
+import { BudgetStop, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS, LoadBudget, LoadLimits } from './budget';
 import type { JobRunner } from './pool';
 
 export interface LoadProgress {
@@ -33,11 +34,18 @@ export interface LoadOptions {
    * flight finish). The timeline holds it once the first events are in, until its view shows them.
    */
   hold?: () => Promise<void> | undefined;
+  /**
+   * The load's budget (budget.ts): records and decompressed bytes for all files together; the
+   * per-file cap is the index's maxUncompressedBytes. Defaults: DEFAULT_MAX_RECORDS, DEFAULT_MAX_LOAD_BYTES.
+   */
+  limits?: Partial<Pick<LoadLimits, 'maxRecords' | 'maxBytes'>>;
 }
 
 export interface LoadSummary extends LoadProgress {
   cancelled: boolean;
   files: IndexedFile[];
+  /** Set when the budget ran out: loading stopped there, and what was read is kept. */
+  stopped?: BudgetStop;
 }
 
 /**
@@ -57,6 +65,11 @@ export async function loadEventFiles(
   const listingProblems = new Map<number, SourceError>();
   const progress: LoadProgress = { filesTotal: 0, listing: true, filesDone: 0, filesFailed: 0, events: 0, bytesRead: 0 };
   const signal = options.signal;
+  const budget = new LoadBudget({
+    maxRecords: options.limits?.maxRecords ?? DEFAULT_MAX_RECORDS,
+    maxBytes: options.limits?.maxBytes ?? DEFAULT_MAX_LOAD_BYTES,
+    maxFileBytes: index.maxUncompressedBytes,
+  });
   let next = 0;
   let listingError: unknown;
   let listedAll = false;
@@ -70,7 +83,7 @@ export async function loadEventFiles(
   const listing = (async () => {
     try {
       for await (const f of files) {
-        if (signal?.aborted) break;
+        if (signal?.aborted || budget.stopped) break;
         const file = index.addFile(f.source, f.object.key, f.object.size, f.kind, f.info);
         registered.push(file);
         if (f.problem) listingProblems.set(file.id, f.problem);
@@ -78,7 +91,7 @@ export async function loadEventFiles(
         options.onRegistered?.(file, f);
         wake();
       }
-      listedAll = !signal?.aborted;
+      listedAll = !signal?.aborted && !budget.stopped;
     } catch (e) {
       listingError = e;
     } finally {
@@ -89,7 +102,7 @@ export async function loadEventFiles(
   // Enough files in flight to keep every worker busy while others are being read.
   const lanes = Math.max(2, runner.threads * 3);
   const lane = async () => {
-    while (!signal?.aborted) {
+    while (!signal?.aborted && !budget.stopped) {
       const held = options.hold?.();
       if (held) {
         await held;
@@ -103,7 +116,7 @@ export async function loadEventFiles(
       const file = registered[next++];
       const problem = listingProblems.get(file.id);
       if (problem) reportListingProblem(index, file, problem);
-      else await loadOne(index, runner, file, progress, signal);
+      else if ((await loadOne(index, runner, budget, file, progress, signal)) === 'not-started') continue;
       if (file.state === 'failed') progress.filesFailed++;
       progress.filesDone++;
       options.onFile?.(file);
@@ -113,29 +126,66 @@ export async function loadEventFiles(
   await Promise.all([listing, ...Array.from({ length: lanes }, lane)]);
   index.store.trim();
   if (listingError !== undefined && !(listingError instanceof SourceError && listingError.code === 'cancelled')) throw listingError;
-  return { ...progress, cancelled: Boolean(signal?.aborted) && (progress.filesDone < progress.filesTotal || !listedAll), files: registered };
+  return { ...progress, cancelled: Boolean(signal?.aborted) && (progress.filesDone < progress.filesTotal || !listedAll), files: registered, stopped: budget.stopped };
 }
 
-async function loadOne(index: EventIndex, runner: JobRunner, file: IndexedFile, progress: LoadProgress, signal?: AbortSignal): Promise<void> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await file.source.read(file.key, { maxBytes: index.maxUncompressedBytes, signal });
-  } catch (e) {
-    if (e instanceof SourceError && e.code === 'cancelled') return;
-    const code = e instanceof SourceError ? e.code : 'io';
-    index.addProblem(file.id, code, stripLocation(e instanceof Error ? e.message : String(e), file.location), isNoticeCode(code) ? 'warning' : 'error');
-    file.state = 'failed';
-    return;
+/**
+ * Loads one file within the budget: first with the room it should need, then, if it needs more
+ * than that, alone with all one file may have. 'not-started' when the budget was spent (or the
+ * load cancelled) before the file was read: it stays pending.
+ */
+async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget, file: IndexedFile, progress: LoadProgress, signal?: AbortSignal): Promise<'done' | 'not-started'> {
+  let whole = false;
+  for (;;) {
+    const grant = await budget.acquire(budget.estimate(file.size, /\.gz$/i.test(file.key)), whole);
+    if ('spent' in grant) {
+      budget.stop({ budget: grant.spent, limit: grant.spent === 'records' ? budget.limits.maxRecords : budget.limits.maxBytes, location: file.location });
+      return 'not-started';
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await file.source.read(file.key, { maxBytes: index.maxUncompressedBytes, signal });
+    } catch (e) {
+      budget.release(grant, { bytes: 0, records: 0 });
+      if (e instanceof SourceError && e.code === 'cancelled') return 'not-started';
+      const code = e instanceof SourceError ? e.code : 'io';
+      index.addProblem(file.id, code, stripLocation(e instanceof Error ? e.message : String(e), file.location), isNoticeCode(code) ? 'warning' : 'error');
+      file.state = 'failed';
+      return 'done';
+    }
+    if (!whole) progress.bytesRead += bytes.length;
+    const res = await runner.run({ kind: 'index', bytes, maxUncompressedBytes: grant.bytes, maxRecords: grant.records });
+    if (!res.ok) {
+      if (res.code === 'too-large') {
+        budget.release(grant, { bytes: grant.bytes, records: 0 }); // decompressed that far
+        if (grant.bytesBy === 'grant') {
+          whole = true;
+          continue;
+        }
+        if (grant.bytesBy === 'budget') {
+          budget.stop({ budget: 'bytes', limit: budget.limits.maxBytes, location: file.location });
+          return 'not-started';
+        }
+      } else budget.release(grant, { bytes: 0, records: 0 });
+      index.addProblem(file.id, res.code, res.message);
+      return 'done';
+    }
+    if (res.limited && grant.recordsBy === 'grant') {
+      budget.release(grant, { bytes: res.uncompressedBytes, records: 0 });
+      whole = true;
+      continue;
+    }
+    budget.release(grant, { bytes: res.uncompressedBytes, records: res.batch.count });
+    index.appendBatch(file.id, res.batch);
+    progress.events += res.batch.count;
+    if (res.skipped > 0) index.addProblem(file.id, 'skipped-elements', `${res.skipped} element(s) skipped: ${res.warnings.join('; ')}`, 'warning');
+    if (res.limited) {
+      // The records budget ran out inside this file: its first records are kept.
+      index.addProblem(file.id, 'budget', `only its first ${res.batch.count.toLocaleString('en-US')} records were loaded: the load's budget of records ran out`, 'warning');
+      budget.stop({ budget: 'records', limit: budget.limits.maxRecords, location: file.location });
+    }
+    return 'done';
   }
-  progress.bytesRead += bytes.length;
-  const res = await runner.run({ kind: 'index', bytes, maxUncompressedBytes: index.maxUncompressedBytes });
-  if (!res.ok) {
-    index.addProblem(file.id, res.code, res.message);
-    return;
-  }
-  index.appendBatch(file.id, res.batch);
-  progress.events += res.batch.count;
-  if (res.skipped > 0) index.addProblem(file.id, 'skipped-elements', `${res.skipped} element(s) skipped: ${res.warnings.join('; ')}`, 'warning');
 }
 
 /** An entry the listing could not read or did not follow: reported like a file that failed. */

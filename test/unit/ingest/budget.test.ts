@@ -1,0 +1,199 @@
+// One budget for a whole load, shared by every worker: decompressed bytes in flight never exceed
+// one file's cap, and the records and bytes of a load stop at their budgets, keeping what was read.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { main } from '../../../src/cli/main';
+import type { CliIo } from '../../../src/cli/io';
+import { EventIndex } from '../../../src/core/index/eventIndex';
+import { Grant, LoadBudget, Spent } from '../../../src/core/ingest/budget';
+import type { Job, JobResults } from '../../../src/core/ingest/jobs';
+import { loadEventFiles } from '../../../src/core/ingest/load';
+import { JobRunner, WorkerPool } from '../../../src/core/ingest/pool';
+import { discover } from '../../../src/core/sources/discover';
+import { FolderSource } from '../../../src/core/sources/folder';
+
+const MiB = 1024 * 1024;
+const record = (i: number) => ({ eventVersion: '1.08', eventTime: `2024-05-14T10:${String(i % 60).padStart(2, '0')}:00Z`, eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', awsRegion: 'us-east-1' });
+const logFile = (from: number, n: number) => JSON.stringify({ Records: Array.from({ length: n }, (_, i) => record(from + i)) });
+
+/** A real runner that records the decompression room of the index jobs running at once. */
+class MeasuringRunner implements JobRunner {
+  running = 0;
+  peak = 0;
+  constructor(private readonly inner: JobRunner) {}
+  get threads(): number {
+    return this.inner.threads;
+  }
+  async run<J extends Job>(job: J): Promise<JobResults[J['kind']]> {
+    const room = job.kind === 'index' ? job.maxUncompressedBytes : 0;
+    this.running += room;
+    this.peak = Math.max(this.peak, this.running);
+    try {
+      return await this.inner.run(job);
+    } finally {
+      this.running -= room;
+    }
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+const isGrant = (g: Grant | Spent): g is Grant => !('spent' in g);
+
+describe('the load budget', function () {
+  this.timeout(120_000);
+
+  it('hands out room in order, never more in flight than one file may have', async () => {
+    const budget = new LoadBudget({ maxRecords: 1e6, maxBytes: 1024 * MiB, maxFileBytes: 64 * MiB });
+    const a = await budget.acquire(1 * MiB);
+    const b = await budget.acquire(20 * MiB);
+    assert.ok(isGrant(a) && isGrant(b));
+    assert.equal(a.bytes, 16 * MiB, 'small files get the minimum grant');
+    assert.equal(a.bytesBy, 'grant');
+    assert.equal(b.bytes, 20 * MiB);
+    // A file that needs all one file may have waits for the others, and the files asking after
+    // it wait behind it.
+    let wholeGranted: Grant | Spent | undefined;
+    let laterGranted: Grant | Spent | undefined;
+    const whole = budget.acquire(0, true).then((g) => (wholeGranted = g));
+    const later = budget.acquire(1 * MiB).then((g) => (laterGranted = g));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(wholeGranted, undefined);
+    budget.release(a, { bytes: 3 * MiB, records: 10 });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(wholeGranted, undefined, 'still one file in flight');
+    budget.release(b, { bytes: 20 * MiB, records: 10 });
+    await whole;
+    assert.ok(wholeGranted && isGrant(wholeGranted));
+    assert.equal(wholeGranted.bytes, 64 * MiB);
+    assert.equal(wholeGranted.bytesBy, 'file');
+    assert.equal(budget.bytesInFlight, 64 * MiB);
+    assert.equal(laterGranted, undefined, 'nothing more while a whole file is in flight');
+    budget.release(wholeGranted, { bytes: 64 * MiB, records: 0 });
+    await later;
+    assert.equal(budget.usedBytes, 87 * MiB);
+    assert.equal(budget.usedRecords, 20);
+  });
+
+  it('says when records or bytes are spent, and stops everyone waiting', async () => {
+    const budget = new LoadBudget({ maxRecords: 100, maxBytes: 40 * MiB, maxFileBytes: 64 * MiB });
+    const g = await budget.acquire(0);
+    assert.ok(isGrant(g));
+    assert.equal(g.records, 100);
+    assert.equal(g.recordsBy, 'budget');
+    assert.equal(g.bytes, 16 * MiB);
+    budget.release(g, { bytes: 1 * MiB, records: 100 });
+    assert.deepEqual(await budget.acquire(0), { spent: 'records' });
+    const b2 = new LoadBudget({ maxRecords: 1e6, maxBytes: 20 * MiB, maxFileBytes: 64 * MiB });
+    const first = await b2.acquire(0);
+    assert.ok(isGrant(first));
+    const second = await b2.acquire(0);
+    assert.ok(isGrant(second));
+    assert.equal(second.bytes, 4 * MiB, 'only what is left of the budget');
+    assert.equal(second.bytesBy, 'grant', 'cut by a file in flight: it asks again alone');
+    b2.release(first, { bytes: 10 * MiB, records: 0 });
+    b2.release(second, { bytes: 0, records: 0 });
+    const alone = await b2.acquire(0, true);
+    assert.ok(isGrant(alone));
+    assert.equal(alone.bytes, 10 * MiB);
+    assert.equal(alone.bytesBy, 'budget', 'alone, the budget is what limits it');
+    const waiting = b2.acquire(0, true);
+    b2.stop({ budget: 'bytes', limit: 20 * MiB, location: 'x' });
+    assert.deepEqual(await waiting, { spent: 'bytes' });
+  });
+
+  describe('loading', () => {
+    let dir: string;
+    let pool: WorkerPool;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'ctl-budget-'));
+      pool = new WorkerPool(2);
+    });
+    after(async () => {
+      await pool.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('runs eight gzip bombs one at a time at most, reports each, and loads the logs beside them', async () => {
+      const folder = join(dir, 'bombs');
+      mkdirSync(folder);
+      const bomb = gzipSync(Buffer.alloc(40 * MiB, 0x20));
+      for (let i = 0; i < 8; i++) writeFileSync(join(folder, `bomb${i}.json.gz`), bomb);
+      for (let i = 0; i < 4; i++) writeFileSync(join(folder, `log${i}.json.gz`), gzipSync(logFile(i * 10, 10)));
+      const runner = new MeasuringRunner(pool);
+      const index = new EventIndex({ runner, maxUncompressedBytes: 24 * MiB });
+      const found = await discover(new FolderSource(folder));
+      const summary = await loadEventFiles(index, runner, found.events);
+      assert.equal(index.size, 40);
+      assert.equal(index.problems.filter((p) => p.code === 'too-large').length, 8);
+      assert.ok(runner.peak <= 24 * MiB, `${runner.peak / MiB} MiB were being decompressed at once, more than one file's 24 MiB`);
+      assert.equal(summary.stopped, undefined);
+    });
+
+    it('stops at the records budget inside a file of 300,000 {} and keeps what was read', async () => {
+      const folder = join(dir, 'records');
+      mkdirSync(folder);
+      writeFileSync(join(folder, 'a-log.json.gz'), gzipSync(logFile(0, 30)));
+      // 1.2 MB of `{},` gzipped to a few KB: each {} is a record to the Records shape.
+      writeFileSync(join(folder, 'b-empty.json.gz'), gzipSync(`{"Records":[${'{},'.repeat(299_999)}{}]}`));
+      const index = new EventIndex({ runner: pool });
+      const found = await discover(new FolderSource(folder));
+      const summary = await loadEventFiles(index, pool, found.events, { limits: { maxRecords: 100_000 } });
+      assert.equal(index.size, 100_000);
+      assert.equal(summary.stopped?.budget, 'records');
+      assert.equal(summary.stopped?.limit, 100_000);
+      assert.match(summary.stopped?.location ?? '', /b-empty\.json\.gz$/);
+      const partial = index.problems.find((p) => p.code === 'budget');
+      assert.match(partial?.message ?? '', /only its first 99,970 records were loaded/);
+    });
+
+    it('does not parse an array of more elements than the budget allows (JSON.parse would build them all)', async () => {
+      const folder = join(dir, 'array');
+      mkdirSync(folder);
+      writeFileSync(join(folder, 'a-log.json'), logFile(0, 5));
+      writeFileSync(join(folder, 'b-array.json.gz'), gzipSync(`[${'{},'.repeat(299_999)}{}]`));
+      writeFileSync(join(folder, 'c-log.json'), logFile(5, 5));
+      const index = new EventIndex({ runner: pool });
+      const found = await discover(new FolderSource(folder));
+      const summary = await loadEventFiles(index, pool, found.events, { limits: { maxRecords: 1000 } });
+      assert.equal(summary.stopped?.budget, 'records');
+      assert.match(summary.stopped?.location ?? '', /b-array\.json\.gz$/);
+      assert.ok(index.size <= 10, `${index.size} events`);
+      assert.equal(index.files.find((f) => f.key === 'b-array.json.gz')?.events, 0);
+    });
+
+    it('stops at the decompressed-bytes budget', async () => {
+      const folder = join(dir, 'bytes');
+      mkdirSync(folder);
+      for (let i = 0; i < 6; i++) writeFileSync(join(folder, `f${i}.json`), logFile(i * 2000, 2000)); // ~300 KB each
+      const index = new EventIndex({ runner: pool });
+      const found = await discover(new FolderSource(folder));
+      const summary = await loadEventFiles(index, pool, found.events, { limits: { maxBytes: 1 * MiB } });
+      assert.equal(summary.stopped?.budget, 'bytes');
+      const loaded = index.files.filter((f) => f.state === 'loaded').length;
+      assert.ok(loaded >= 1 && loaded < 6, `${loaded} files loaded`);
+      assert.equal(index.size, loaded * 2000);
+    });
+
+    it('the CLI says which budget stopped the load and how to raise it', async () => {
+      const folder = join(dir, 'cli');
+      mkdirSync(folder);
+      writeFileSync(join(folder, 'a.json'), logFile(0, 30));
+      writeFileSync(join(folder, 'b.json'), logFile(30, 30));
+      let out = '';
+      let err = '';
+      const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), stderrIsTTY: false };
+      const code = await main(['query', folder, '--count', '--max-records', '40'], io);
+      assert.equal(code, 0);
+      assert.equal(out, '40\n');
+      assert.match(err, /warning: loading stopped at .*b\.json: the budget of 40 records per load is used up; what was read before is kept \(raise it with --max-records N to load more\); 40 events from 2 of 2 files/);
+      err = '';
+      assert.equal(await main(['query', folder, '--count', '--max-records', 'lots'], io), 2);
+      assert.match(err, /--max-records must be a positive whole number/);
+    });
+  });
+});
