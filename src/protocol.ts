@@ -94,6 +94,8 @@ export interface LoadProgress {
   /** The most recent failure, e.g. "AWSLogs/…/x.json.gz: not valid gzip". */
   lastError?: string;
   cancelled?: boolean;
+  /** Loading stopped at the load's budget (records or decompressed bytes): why, and how to raise it. */
+  stopped?: string;
 }
 
 export interface CompletionItem {
@@ -396,7 +398,7 @@ const rowSummary = shape({
   errorCode: str(Infinity),
   readOnly: str(Infinity),
 });
-const progress = shape({ loading: bool, listing: optional(bool), filesDone: nonNegInt, filesTotal: nonNegInt, events: nonNegInt, failedFiles: nonNegInt, lastError: optional(str(Infinity)), cancelled: optional(bool) });
+const progress = shape({ loading: bool, listing: optional(bool), filesDone: nonNegInt, filesTotal: nonNegInt, events: nonNegInt, failedFiles: nonNegInt, lastError: optional(str(Infinity)), cancelled: optional(bool), stopped: optional(str(Infinity)) });
 const counts = arrayOf(nonNegInt);
 const histogram = shape({ from: isFiniteNum, binMs: (v) => isFiniteNum(v) && v > 0, counts, errors: counts });
 const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), label: str(Infinity), count: nonNegInt })), other: nonNegInt });

@@ -431,6 +431,7 @@ function showProgress(p: LoadProgress): void {
   progressLabel.textContent = `Reading ${formatCount(p.filesDone)} of ${formatCount(p.filesTotal)}${p.listing ? '+' : ''} files${p.listing ? ' (still listing)' : ''} · ${formatCount(p.events)} events`;
   const notes: string[] = [];
   if (p.cancelled) notes.push('Loading cancelled: showing what was read.');
+  if (p.stopped) notes.push(`Loading stopped: ${p.stopped}.`);
   if (p.failedFiles) notes.push(`${formatCount(p.failedFiles)} file(s) could not be read${p.lastError ? ` (latest: ${p.lastError})` : ''}; see the CloudTrail Lens output.`);
   if (notes.length) showLoadError(notes.join(' '));
 }

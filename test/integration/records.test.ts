@@ -3,7 +3,9 @@
 // hand-made ones for the types the datasets lack), hovers on fields and values, and .json.gz
 // logs opened decompressed and pretty-printed in a read-only JSON document.
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { formatTerm } from '../../src/core/index/query/format';
@@ -245,6 +247,23 @@ describe('readable .json.gz log documents', function () {
     assert.equal(doc.getText(), text);
     assert.equal(doc.isDirty, false);
     assert.deepEqual(readFileSync(file), before);
+  });
+
+  it('refuses a named pipe or a link to /dev/zero at once instead of reading it for ever', async function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-special-'));
+    try {
+      execFileSync('mkfifo', [join(dir, 'pipe.json.gz')]);
+      symlinkSync('/dev/zero', join(dir, 'zero.json.gz'));
+      for (const name of ['pipe.json.gz', 'zero.json.gz']) {
+        const opened = vscode.commands.executeCommand('cloudtrailLens.openLogFile', vscode.Uri.file(join(dir, name)));
+        const outcome = await Promise.race([opened.then(() => 'returned'), new Promise((r) => setTimeout(() => r('still reading'), 10_000))]);
+        assert.equal(outcome, 'returned', `${name}: the command did not return`);
+        assert.ok(!vscode.window.activeTextEditor?.document.uri.path.endsWith(name), `${name} was opened as a document`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('opens a real flaws2 log the same way', async function () {

@@ -20,7 +20,7 @@ export interface FolderSourceOptions {
 }
 
 /** What the setting and the CLI flag that allow links outside the folder are called, for messages. */
-export const FOLLOW_LINKS_HINT = 'allowed by --follow-links-outside or the setting cloudtrailLens.sources.followLinksOutside';
+export const FOLLOW_LINKS_HINT = 'allowed by --follow-links-outside or the setting cloudtrailLens.folders.followLinksOutside';
 
 /** True when `full` is `root` or lies inside it (both absolute; works for `/` and drive roots). */
 export function isInside(root: string, full: string): boolean {

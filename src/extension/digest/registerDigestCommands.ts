@@ -17,9 +17,8 @@ import {
   ValidationReport,
   validateSource,
 } from '../../core/digest';
-import { FolderSource } from '../../core/sources/folder';
 import { LogSource, SourceError } from '../../core/sources/source';
-import { openSource } from '../sources/openSource';
+import { openFolderSource, openSource } from '../sources/openSource';
 import { SourceConfig } from '../sources/sourceConfig';
 import { planProblems, renderReport, ReportLink, suspiciousLogKeys } from './reportModel';
 
@@ -208,7 +207,7 @@ interface Target {
 }
 
 function folderTarget(root: string, extra: Partial<Target> = {}): Target {
-  return { source: new FolderSource(root), config: { type: 'folder', path: root }, local: root, ...extra };
+  return { source: openFolderSource(root), config: { type: 'folder', path: root }, local: root, ...extra };
 }
 
 async function pickTarget(arg?: ScopeArgs | vscode.Uri): Promise<Target | undefined> {

@@ -3,9 +3,8 @@
 // it. Changes to the setting or the workspace are picked up as they happen.
 import * as vscode from 'vscode';
 import { CloudTrailCatalog } from '../../core/sources/catalog';
-import { FolderSource } from '../../core/sources/folder';
 import { LogSource } from '../../core/sources/source';
-import { openSource } from './openSource';
+import { openFolderSource, openSource, setFolderSourceOptions } from './openSource';
 import { SourceConfig, parseSourcesSetting, sourceIdentity } from './sourceConfig';
 
 export type SourceOrigin = 'setting' | 'workspace' | 'sample';
@@ -25,6 +24,12 @@ export interface SourceEntry {
 export const SOURCES_SETTING = 'sources';
 export const DETECT_SETTING = 'explorer.detectWorkspaceFolders';
 
+const FOLLOW_LINKS_SETTING = 'cloudtrailLens.folders.followLinksOutside';
+
+function readFolderOptions(): void {
+  setFolderSourceOptions({ followLinksOutside: vscode.workspace.getConfiguration().get<boolean>(FOLLOW_LINKS_SETTING, false) });
+}
+
 export class SourceRegistry implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -36,8 +41,17 @@ export class SourceRegistry implements vscode.Disposable {
   private readonly reportedProblems = new Set<string>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {
+    readFolderOptions();
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(FOLLOW_LINKS_SETTING)) {
+          // Every folder source is opened again with the new setting.
+          readFolderOptions();
+          this.sample &&= this.entryFor(this.sample.config, 'sample', this.sample.name);
+          this.readSetting();
+          void this.detectWorkspaceFolders();
+          return;
+        }
         if (e.affectsConfiguration(`cloudtrailLens.${SOURCES_SETTING}`)) this.readSetting();
         if (e.affectsConfiguration(`cloudtrailLens.${DETECT_SETTING}`)) void this.detectWorkspaceFolders();
       }),
@@ -71,7 +85,7 @@ export class SourceRegistry implements vscode.Disposable {
     for (const folder of folders) {
       const config: SourceConfig = { type: 'folder', path: folder.uri.fsPath };
       try {
-        if (await new CloudTrailCatalog(new FolderSource(folder.uri.fsPath)).containsCloudTrail(controller.signal)) {
+        if (await new CloudTrailCatalog(openFolderSource(folder.uri.fsPath)).containsCloudTrail(controller.signal)) {
           found.push(this.entryFor(config, 'workspace', folder.name));
         }
       } catch (e) {

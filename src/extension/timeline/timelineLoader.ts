@@ -3,10 +3,11 @@
 // LoadProgress. Files named by key are looked up in their folder listing, so their sizes and
 // kinds are the real ones.
 import { EventIndex, FileProblem } from '../../core/index/eventIndex';
-import { loadEventFiles } from '../../core/ingest/load';
+import { BudgetStop, budgetMessage } from '../../core/ingest/budget';
+import { loadEventFiles, LoadOptions } from '../../core/ingest/load';
 import type { JobRunner } from '../../core/ingest/pool';
-import { classifyObject, DiscoveredEventFile, discover } from '../../core/sources/discover';
-import { LogSource, SourceObject } from '../../core/sources/source';
+import { classifyObject, DiscoveredEventFile, discover, problemEntry } from '../../core/sources/discover';
+import { LogSource, SourceError, SourceObject } from '../../core/sources/source';
 import { LoadProgress } from '../../protocol';
 
 export interface ScopeTarget {
@@ -38,6 +39,14 @@ export interface LoadOutcome {
   progress: LoadProgress;
   /** Keys that were asked for by name but do not exist. */
   missing: string[];
+  /** The budget that stopped the load, if one did. */
+  stopped?: BudgetStop;
+}
+
+/** The load's budget and how to raise it (the timeline passes its settings). */
+export interface ScopeLimits {
+  limits: LoadOptions['limits'];
+  raise: { records: string; bytes: string };
 }
 
 /**
@@ -67,10 +76,15 @@ async function* eventFilesOf(targets: ScopeTarget[], signal: AbortSignal, missin
         yield f;
       }
     } else {
-      for await (const o of t.source.listAll(t.prefix ?? '', signal)) {
+      // What the listing leaves out (unreadable folders, links it does not follow, FIFOs) is
+      // reported like a file that could not be read, in listing order.
+      const problems: SourceError[] = [];
+      for await (const o of t.source.listAll(t.prefix ?? '', signal, (p) => problems.push(p))) {
+        for (const p of problems.splice(0)) yield problemEntry(t.source, p);
         const c = classifyObject(t.source, o);
         if (c.kind === 'event') yield c.file;
       }
+      for (const p of problems.splice(0)) yield problemEntry(t.source, p);
     }
   }
 }
@@ -83,6 +97,7 @@ export async function loadScope(
   onProgress: (p: LoadProgress) => void,
   named = new Set<number>(),
   hold?: () => Promise<void> | undefined,
+  budget?: ScopeLimits,
 ): Promise<LoadOutcome> {
   const namedFiles = new Set<DiscoveredEventFile>();
   const missing: string[] = [];
@@ -91,6 +106,7 @@ export async function loadScope(
   const summary = await loadEventFiles(index, runner, eventFilesOf(targets, signal, missing, namedFiles), {
     signal,
     hold,
+    limits: budget?.limits,
     onRegistered(file, discovered) {
       if (namedFiles.has(discovered)) named.add(file.id);
     },
@@ -110,5 +126,6 @@ export async function loadScope(
   progress.listing = false;
   progress.filesTotal = summary.filesTotal;
   progress.cancelled = summary.cancelled || signal.aborted;
-  return { progress, missing };
+  if (summary.stopped) progress.stopped = budgetMessage(summary.stopped, budget?.raise ?? { records: 'raise the budget of records', bytes: 'raise the budget of bytes' });
+  return { progress, missing, stopped: summary.stopped };
 }

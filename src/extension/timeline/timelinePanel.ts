@@ -12,6 +12,7 @@ import { IndexTimelineData } from './indexAdapter';
 import { isQuietSkip, loadScope, ScopeTarget } from './timelineLoader';
 import { ResultSet } from './timelineData';
 import { TimelineSession } from './timelineSession';
+import { loadSettings, RAISE_BUDGET_SETTINGS } from '../sources/loadSettings';
 
 export const TIMELINE_VIEW_TYPE = 'cloudtrailLens.timeline';
 const PROGRESS_INTERVAL_MS = 150;
@@ -68,7 +69,7 @@ export class TimelinePanel implements vscode.Disposable {
     });
     const webview = this.panel.webview;
     webview.html = timelineHtml(readPageAssets(vscode.Uri.joinPath(deps.extensionUri, 'media').fsPath), scope.title);
-    this.data = new IndexTimelineData(new EventIndex({ runner: deps.runner() }));
+    this.data = new IndexTimelineData(new EventIndex({ runner: deps.runner(), maxUncompressedBytes: loadSettings().maxFileBytes }));
     this.session = new TimelineSession(
       this.data,
       (e) => void webview.postMessage(e),
@@ -167,10 +168,14 @@ export class TimelinePanel implements vscode.Disposable {
             if (isQuietSkip(index, problem, named)) log.info(`${problem.location}: not a CloudTrail log file, skipped (${problem.message})`);
             else (problem.severity === 'error' ? log.error : log.warn).call(log, `${problem.location}: ${problem.message}`);
           }
-        }, named, () => this.holdForFirstScreen());
+        }, named, () => this.holdForFirstScreen(), { limits: loadSettings().limits, raise: RAISE_BUDGET_SETTINGS });
         clearTimeout(timer);
         this.session.setProgress(outcome.progress);
         for (const k of outcome.missing) log.warn(`${k}: no such file; it was skipped`);
+        if (outcome.progress.stopped) {
+          log.warn(`Timeline "${this.scope.title}": ${outcome.progress.stopped}`);
+          void vscode.window.showWarningMessage(`CloudTrail timeline: ${outcome.progress.stopped}.`, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cloudtrailLens.load'));
+        }
         const failed = outcome.progress.failedFiles;
         if (failed) {
           void vscode.window.showWarningMessage(`CloudTrail timeline: ${failed} of ${outcome.progress.filesTotal} file(s) could not be read (the others are loaded). Latest: ${outcome.progress.lastError ?? ''}`, 'Show Output').then((a) => a && log.show(true));
