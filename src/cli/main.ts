@@ -4,6 +4,7 @@ import { runQuery } from './query';
 import { runValidate } from './validate';
 import { runLint } from './lint';
 import { CliIo, processIo, UsageError } from './io';
+import { redactSecrets } from '../core/sources/s3';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   query: runQuery,
@@ -42,7 +43,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.err(`cloudtrail-lens ${command}: ${e.message}\n`);
       return 2;
     }
-    io.err(`cloudtrail-lens ${command}: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    // An unexpected error's text may quote an --endpoint URL or a server's reply: no secrets.
+    io.err(`cloudtrail-lens ${command}: ${redactSecrets(e instanceof Error ? e.stack ?? e.message : String(e))}\n`);
     return 2;
   }
 }

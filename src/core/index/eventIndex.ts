@@ -37,7 +37,7 @@ import type { QueryNode } from './query/ast';
 import { ColumnStore } from './columnStore';
 import { ExecutionContext, evaluate } from './execute';
 import { principalDisplayName } from './principal';
-import { SourceError } from '../sources/source';
+import { keyLocation, SourceError } from '../sources/source';
 
 export type EventFileKind = 'log' | 'insight' | 'loose';
 
@@ -539,9 +539,7 @@ function compareLabels(a: Primitive, b: Primitive): number {
 }
 
 function locationOf(source: LogSource, key: string): string {
-  const local = source.localPath?.(key);
-  if (local) return local;
-  return `${source.label.replace(/\/+$/, '')}/${key}`;
+  return source.localPath?.(key) || keyLocation(source, key);
 }
 
 /**

@@ -1,6 +1,7 @@
 // The fields the index keeps for every event, as canonical dotted record paths (the names the
 // query language resolves its aliases to). A query term over these runs on the index; a term
 // over any other path is answered from the raw records.
+import { utcMs } from '../index/query/time';
 
 /** Single-valued fields, each a dictionary-encoded column. */
 export const SCALAR_FIELDS = [
@@ -131,7 +132,7 @@ export function canonicalEventTime(v: unknown): number {
   const minute = digit(v, 14) * 10 + digit(v, 15);
   const second = digit(v, 17) * 10 + digit(v, 18);
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
-  const t = Date.UTC(year, month - 1, day, hour, minute, second);
+  const t = utcMs(year, month - 1, day, hour, minute, second);
   // Date.UTC rolls 2024-02-30 over into March: such a day is not canonical.
   if (day > 28 && new Date(t).getUTCDate() !== day) return NaN;
   return t;

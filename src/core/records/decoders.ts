@@ -1,6 +1,7 @@
 // Value decoders: turn the opaque values responders meet in CloudTrail records (timestamps, IAM
 // unique-ID prefixes, access key ids, error codes, ARNs) into plain words. Pure: used by hovers,
 // lenses and the timeline detail pane alike.
+import { utcMs } from '../index/query/time';
 
 /** A timestamp as both UTC and the viewer's local time. */
 export interface DecodedTime {
@@ -23,7 +24,7 @@ export function decodeTime(value: string, timeZone?: string): DecodedTime | unde
   const compact = COMPACT_TIME.exec(value);
   if (compact) {
     const [, y, mo, d, h, mi, s] = compact;
-    epochMs = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
+    epochMs = utcMs(+y, +mo - 1, +d, +h, +mi, +s);
   } else if (ISO_TIME.test(value)) {
     epochMs = Date.parse(value);
   } else {

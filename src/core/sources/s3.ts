@@ -12,6 +12,7 @@
 // or returns a secret: error messages name the bucket, key, profile and what to do.
 import {
   GetObjectCommand,
+  GetObjectCommandOutput,
   HeadObjectCommand,
   ListObjectsV2Command,
   ListObjectsV2CommandOutput,
@@ -163,15 +164,10 @@ export class S3Source implements LogSource {
     }
     const size = res.ContentLength ?? 0;
     if (options.maxBytes !== undefined && size > options.maxBytes) {
-      res.Body?.transformToWebStream().cancel().catch(() => undefined);
+      discard(res.Body);
       throw new SourceError('too-large', key, `${this.uri(key)}: ${size} bytes is larger than the limit of ${options.maxBytes} bytes`);
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = res.Body ? await res.Body.transformToByteArray() : new Uint8Array(0);
-    } catch (e) {
-      throw this.toSourceError(e, key, options.signal);
-    }
+    const bytes = await this.readBody(res.Body, key, options);
     if (res.ContentLength !== undefined && bytes.length !== res.ContentLength) {
       throw new SourceError('network', key, `${this.uri(key)}: the download stopped after ${bytes.length} of ${res.ContentLength} bytes (connection lost); try again`);
     }
@@ -182,6 +178,37 @@ export class S3Source implements LogSource {
       if (cache) await cache.put(this.bucket, key, etag, bytes);
     }
     return bytes;
+  }
+
+  /**
+   * The body, counted as it streams: a server that sends no Content-Length (or a wrong one) is
+   * stopped at the limit, not read into memory to the end.
+   */
+  private async readBody(body: GetObjectCommandOutput['Body'], key: string, options: ReadOptions): Promise<Uint8Array> {
+    if (!body) return new Uint8Array(0);
+    const max = options.maxBytes ?? Infinity;
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    try {
+      for await (const chunk of bodyChunks(body)) {
+        total += chunk.length;
+        if (total > max) {
+          discard(body);
+          throw new SourceError('too-large', key, `${this.uri(key)}: more than ${max} bytes (the server did not say the size, or said less), larger than the limit; the download was stopped`);
+        }
+        chunks.push(chunk);
+      }
+    } catch (e) {
+      throw this.toSourceError(e, key, options.signal);
+    }
+    if (chunks.length === 1) return chunks[0];
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
   }
 
   private checkSize(key: string, bytes: Uint8Array, maxBytes: number | undefined): Uint8Array {
@@ -254,6 +281,27 @@ export function s3ClientConfig(location: S3Location, options: S3SourceOptions = 
   };
 }
 
+/** The chunks of a GetObject body: a Node stream (the SDK on Node) or a web stream. */
+async function* bodyChunks(body: NonNullable<GetObjectCommandOutput['Body']>): AsyncIterable<Uint8Array> {
+  if (Symbol.asyncIterator in body) {
+    yield* body as unknown as AsyncIterable<Uint8Array>;
+    return;
+  }
+  const reader = body.transformToWebStream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    yield value as Uint8Array;
+  }
+}
+
+/** Stops a body that will not be read (the connection is closed). */
+function discard(body: GetObjectCommandOutput['Body']): void {
+  const stream = body as unknown as { destroy?: () => void } | undefined;
+  if (typeof stream?.destroy === 'function') stream.destroy();
+  else body?.transformToWebStream().cancel().catch(() => undefined);
+}
+
 function isNotModified(e: unknown): boolean {
   const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
   return err?.$metadata?.httpStatusCode === 304 || err?.name === 'NotModified' || err?.name === '304';
@@ -265,11 +313,14 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_A
 export function s3Error(e: unknown, ctx: { bucket: string; key: string; profile?: string; endpoint?: string; aborted?: boolean }): SourceError {
   if (e instanceof SourceError) return e;
   const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
-  const name = err?.name ?? '';
+  // The name and message may come from the server's error body: a hostile endpoint can put
+  // anything there, including the request's own Authorization and session token.
+  const name = /^[\w.-]{1,64}$/.test(err?.name ?? '') ? err.name! : '';
   const status = err?.$metadata?.httpStatusCode;
   const where = ctx.key ? `s3://${ctx.bucket}/${ctx.key}` : `s3://${ctx.bucket}`;
   const profile = ctx.profile ? `profile "${ctx.profile}"` : 'the default credentials';
-  const message = err?.message ?? String(e);
+  const message = redactSecrets(err?.message ?? String(e)).slice(0, 300);
+  ctx = { ...ctx, endpoint: ctx.endpoint === undefined ? undefined : redactSecrets(ctx.endpoint) };
   if (ctx.aborted || name === 'AbortError') return new SourceError('cancelled', ctx.key, 'cancelled');
   if (name === 'NoSuchBucket') return new SourceError('not-found', ctx.key, `s3://${ctx.bucket}: no such bucket (check the bucket name${ctx.endpoint ? ` and the endpoint ${ctx.endpoint}` : ''})`);
   if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) return new SourceError('not-found', ctx.key, `${where}: no such object (it was deleted or moved; refresh the explorer)`);
@@ -301,6 +352,21 @@ export function s3Error(e: unknown, ctx: { bucket: string; key: string; profile?
     return new SourceError('network', ctx.key, `${where}: cannot reach S3${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} (${code ?? name ?? 'network error'}); check the network connection and try again`);
   }
   return new SourceError('io', ctx.key, `${where}: ${name && name !== 'Error' ? `${name}: ` : ''}${message}`);
+}
+
+/**
+ * Text with credentials taken out: the password of a URL (`https://user:secret@host`), an
+ * Authorization header (SigV4 or other), session tokens and presigned-URL credentials and
+ * signatures, access key ids, and any long base64 run (a session token without its label).
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/\b([a-z][\w+.-]*:\/\/)[^\s/@]*@/gi, '$1<redacted>@')
+    .replace(/(authorization["']?\s*[:=]\s*)[^\r\n<>"]*/gi, '$1<redacted>')
+    .replace(/AWS4-HMAC-SHA256[^\r\n<>"]*/g, 'AWS4-HMAC-SHA256 <redacted>')
+    .replace(/((?:x-amz-security-token|x-amz-credential|x-amz-signature|security-token|session-?token|signature)["']?\s*[:=]\s*)[^\s&"'<>,;]+/gi, '$1<redacted>')
+    .replace(/\b(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA|ABIA|ACCA)[A-Z0-9]{12,}\b/g, '<redacted key id>')
+    .replace(/[A-Za-z0-9+/=%]{80,}/g, '<redacted>');
 }
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { safeFileName } from './fileNames';
 import type { ObjectCache } from './s3';
 
 interface Entry {
@@ -69,7 +70,7 @@ export class S3ObjectCache implements ObjectCache {
     await this.load();
     if (bytes.length > this.maxBytes) return; // larger than the whole cache: not kept
     const dir = this.dirOf(bucket, key, etag);
-    const name = safeFileName(key);
+    const name = cacheFileName(key);
     const file = path.join(dir, name);
     await fs.mkdir(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
@@ -175,9 +176,8 @@ export class S3ObjectCache implements ObjectCache {
   }
 }
 
-/** The key's last segment as a file name that is safe on every platform. */
-function safeFileName(key: string): string {
-  const base = key.slice(key.lastIndexOf('/') + 1) || 'object';
-  const cleaned = base.replace(/[<>:"\\|?*\x00-\x1f]/g, '_').replace(/^\.+$/, '_');
-  return cleaned === 'meta.json' ? '_meta.json' : cleaned.slice(0, 200);
+/** The key's file name in the cache (never the entry's own meta.json). */
+function cacheFileName(key: string): string {
+  const name = safeFileName(key);
+  return name === 'meta.json' ? '_meta.json' : name;
 }

@@ -8,6 +8,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseSignaturesFile, serializeSignaturesFile, SIGNATURES_FILE_NAME, DigestMetadata } from '../digest/signatures';
+import { unportableName } from './fileNames';
+import { isInside } from './folder';
 import { parseCloudTrailKey, parseCloudTrailFileName } from './layout';
 import { LogSource, SourceError, SourceObject } from './source';
 
@@ -85,9 +87,22 @@ export async function downloadToFolder(
   return result;
 }
 
-async function downloadOne(source: LogSource, key: string, root: string, result: DownloadResult, signal?: AbortSignal): Promise<void> {
+/**
+ * Where a key is written under `root` (a folder, a drive root or `/`); throws SourceError for a
+ * key that would leave it or whose names are not plain file names everywhere (fileNames.ts).
+ */
+export function downloadPath(root: string, key: string): string {
   const file = path.resolve(root, ...key.split('/'));
-  if (!file.startsWith(root + path.sep)) throw new SourceError('io', key, `${key}: a key that leaves the folder is not written`);
+  if (file === root || !isInside(root, file)) throw new SourceError('io', key, `${key}: a key that leaves the folder is not written`);
+  for (const segment of key.split('/')) {
+    const why = unportableName(segment);
+    if (why) throw new SourceError('io', key, `${key}: not written: ${why}`);
+  }
+  return file;
+}
+
+async function downloadOne(source: LogSource, key: string, root: string, result: DownloadResult, signal?: AbortSignal): Promise<void> {
+  const file = downloadPath(root, key);
   const bytes = await source.read(key, { signal });
   result.bytes += bytes.length;
   let existing: Buffer | undefined;

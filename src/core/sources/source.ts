@@ -62,6 +62,11 @@ export interface LogSource {
 export type SourceErrorCode = 'not-found' | 'access-denied' | 'too-large' | 'loop' | 'io' | 'network' | 'cancelled' | 'special' | 'outside' | 'duplicate';
 
 /** A failure reading from a source, with the key it concerns and what the user can do. */
+/** Where a key is, as people write it: s3://bucket/key (keys include any prefix), or label/key. */
+export function keyLocation(source: LogSource, key: string): string {
+  return source.uri?.(key) ?? `${source.label.replace(/\/+$/, '')}/${key}`;
+}
+
 /** Problems that are notices, not failures: what they name was left out on purpose. */
 export function isNoticeCode(code: string): boolean {
   return code === 'outside' || code === 'duplicate';

@@ -7,7 +7,7 @@ import { BudgetStop, budgetMessage } from '../../core/ingest/budget';
 import { loadEventFiles, LoadOptions } from '../../core/ingest/load';
 import type { JobRunner } from '../../core/ingest/pool';
 import { classifyObject, DiscoveredEventFile, discover, problemEntry } from '../../core/sources/discover';
-import { LogSource, SourceError, SourceObject } from '../../core/sources/source';
+import { keyLocation, LogSource, SourceError, SourceObject } from '../../core/sources/source';
 import { LoadProgress } from '../../protocol';
 
 export interface ScopeTarget {
@@ -70,7 +70,7 @@ async function* eventFilesOf(targets: ScopeTarget[], signal: AbortSignal, missin
     if (signal.aborted) return;
     if (t.keys) {
       const found = await objectsFor(t.source, t.keys, signal);
-      missing.push(...found.missing.map((k) => `${t.source.label}/${k}`));
+      missing.push(...found.missing.map((k) => keyLocation(t.source, k)));
       for (const f of (await discover(t.source, { objects: found.objects, signal })).events) {
         namedFiles.add(f);
         yield f;

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { makeFifo, POSIX, runCliUnprivileged } from '../../support/specialFiles';
@@ -147,6 +148,16 @@ describe('the CLI on hostile input', function () {
       assert.match(r.out, /a-deep\.json:1:\d+ warning json-too-deep JSON nested more than 512 levels deep: not checked\./);
       assert.match(r.out, /b-trail\.json:\d+:\d+ warning not-multi-region/);
     });
+  });
+
+  it('--max-file-mb above 4096 still reads .gz files (zlib takes at most 4 GiB as its cap)', async () => {
+    const folder = join(dir, 'big-cap');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'a.json.gz'), gzipSync(logFile(record(1), record(2))));
+    const r = await run('query', folder, '--count', '--max-file-mb', '5000');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, '2\n');
+    assert.equal(r.err, '');
   });
 
   it('refuses invalid JSON that the fast path used to index and print verbatim', async () => {

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { formatInstant, instantOf, parseIsoTime } from '../../../src/core/index/query/time';
+import { canonicalEventTime } from '../../../src/core/ingest/columns';
+import { decodeTime } from '../../../src/core/records/decoders';
 
 const utc = (s: string) => Date.parse(s);
 
@@ -54,5 +56,28 @@ describe('query times', () => {
   it('formats instants as CloudTrail does, with milliseconds only when present', () => {
     assert.equal(formatInstant(utc('2024-05-14T10:00:00Z')), '2024-05-14T10:00:00Z');
     assert.equal(formatInstant(utc('2024-05-14T10:00:00.25Z')), '2024-05-14T10:00:00.250Z');
+  });
+});
+
+describe('years 0000–0099 (Date.UTC reads them as 1900–1999)', () => {
+  const samples = ['0000-02-29T12:00:00Z', '0050-05-14T10:00:00Z', '0099-12-31T23:59:59Z', '0001-01-01T00:00:00Z'];
+
+  it('the index reads them as written, like Date.parse of the ISO text', () => {
+    for (const s of samples) {
+      assert.equal(canonicalEventTime(s), utc(s), s);
+      assert.equal(new Date(canonicalEventTime(s)).toISOString().slice(0, 19) + 'Z', s);
+    }
+    assert.ok(Number.isNaN(canonicalEventTime('0001-02-29T00:00:00Z')), 'year 1 has no 29 February');
+  });
+
+  it('query periods and record times agree on them', () => {
+    assert.deepEqual(parseIsoTime('0050'), { start: utc('0050-01-01T00:00:00Z'), end: utc('0051-01-01T00:00:00Z'), exact: false });
+    assert.deepEqual(parseIsoTime('0099'), { start: utc('0099-01-01T00:00:00Z'), end: utc('0100-01-01T00:00:00Z'), exact: false });
+    assert.equal(parseIsoTime('0000-02-29')?.start, utc('0000-02-29T00:00:00Z'), 'year 0 is a leap year');
+    for (const s of samples) assert.equal(instantOf(s), utc(s), s);
+  });
+
+  it('hovers decode the compact form of such a time as written', () => {
+    assert.equal(decodeTime('00500514T100000Z')?.epochMs, utc('0050-05-14T10:00:00Z'));
   });
 });

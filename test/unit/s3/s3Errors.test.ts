@@ -1,7 +1,9 @@
 // How SDK failures read to the user: each case names the object and says what to do, and no
 // secret (access key, session token) ever appears in a message.
 import { strict as assert } from 'node:assert';
-import { isS3Uri, normalizePrefix, parseS3Uri, s3Error } from '../../../src/core/sources/s3';
+import { EventIndex } from '../../../src/core/index/eventIndex';
+import { InlineRunner } from '../../../src/core/ingest/pool';
+import { isS3Uri, normalizePrefix, parseS3Uri, S3Source, s3Error } from '../../../src/core/sources/s3';
 
 const ctx = { bucket: 'trail-bucket', key: 'AWSLogs/111122223333/x.json.gz', profile: 'audit' };
 const sdk = (name: string, status?: number, message = name, extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status }, ...extra });
@@ -35,6 +37,16 @@ describe('S3 errors and locations', () => {
   it('never repeats credentials from the error into the message', () => {
     const e = s3Error(sdk('InvalidAccessKeyId', 403, 'The AWS Access Key Id AKIAIOSFODNN7EXAMPLE you provided does not exist'), ctx);
     assert.doesNotMatch(e.message, /AKIA/);
+  });
+
+  it('names an S3 file with its bucket and key once, prefix included once', () => {
+    const source = new S3Source({ bucket: 'trail-bucket', prefix: 'trails', region: 'us-east-1' }, { credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    const index = new EventIndex({ runner: new InlineRunner() });
+    const file = index.addFile(source, 'trails/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/x.json.gz', 10, 'log');
+    assert.equal(file.location, 's3://trail-bucket/trails/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/x.json.gz');
+    index.addProblem(file.id, 'corrupt-gzip', 'not valid gzip data');
+    assert.equal(`${index.problems[0].location}: ${index.problems[0].message}`, 's3://trail-bucket/trails/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/x.json.gz: not valid gzip data');
+    source.dispose();
   });
 
   it('parses s3:// locations', () => {

@@ -33,20 +33,25 @@ export function parseIsoTime(text: string): TimeSpan | undefined {
   const ms = frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, '0'));
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  let start = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  // Date.UTC maps years 0–99 to 1900–1999.
-  if (year < 100) start = new Date(start).setUTCFullYear(year);
-  start -= zoneOffsetMs(zone);
+  const start = utcMs(year, month - 1, day, hour, minute, second, ms) - zoneOffsetMs(zone);
   let end: number;
   if (frac !== undefined) end = start;
   else if (s !== undefined) end = start + 1000;
   else if (mi !== undefined) end = start + 60_000;
   else if (h !== undefined) end = start + 3_600_000;
   else if (d !== undefined) end = start + 86_400_000;
-  else if (mo !== undefined) end = Date.UTC(year, month, 1) - zoneOffsetMs(zone);
-  else end = Date.UTC(year + 1, 0, 1);
-  if (year + 1 < 100 && mo === undefined) end = new Date(end).setUTCFullYear(year + 1);
+  else if (mo !== undefined) end = utcMs(year, month, 1) - zoneOffsetMs(zone);
+  else end = utcMs(year + 1, 0, 1);
   return { start, end, exact: frac !== undefined };
+}
+
+/** 400 Gregorian years, which repeat the calendar exactly. */
+const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
+
+/** Date.UTC for every year: Date.UTC itself reads years 0–99 as 1900–1999. */
+export function utcMs(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
+  if (year >= 0 && year < 100) return Date.UTC(year + 400, monthIndex, day, hour, minute, second, ms) - FOUR_CENTURIES_MS;
+  return Date.UTC(year, monthIndex, day, hour, minute, second, ms);
 }
 
 /** CloudTrail's own format: `2024-05-15T00:00:00Z`, with `.sss` only when not zero. */
