@@ -16,6 +16,9 @@ import { Envelope, LoadProgress, START_QUERY, ToWebview, validateToWebview } fro
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
 
 const HOSTILE_DIR = join(__dirname, '../../fixtures/hostile');
+/** Events the hostile fixture loads: six in hostile0001, one in hostile0002 (its other record is
+ * nested 32,000 deep and is left out, reported). */
+const HOSTILE_EVENTS = 7;
 
 describe('timeline session over a real index', function () {
   this.timeout(60_000);
@@ -65,10 +68,10 @@ describe('timeline session over a real index', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads every generated and hostile event, reporting progress up to done', () => {
-    assert.equal(data.total(), tally.events + 6);
+    assert.equal(data.total(), tally.events + HOSTILE_EVENTS);
     const last = progress[progress.length - 1];
-    assert.equal(last.filesDone, tally.files + 3);
-    assert.equal(last.filesTotal, tally.files + 3);
+    assert.equal(last.filesDone, tally.files + 4);
+    assert.equal(last.filesTotal, tally.files + 4);
     assert.equal(last.failedFiles, 0, 'JSON files found beside the logs that are not logs are skipped quietly');
     assert.ok(progress.some((p) => p.filesDone > 0 && p.filesDone < p.filesTotal), 'intermediate progress');
   });
@@ -84,7 +87,7 @@ describe('timeline session over a real index', function () {
   it('says hello with totals and bounds', async () => {
     const hello = await ask<'hello'>({ type: 'ready', query: null });
     assert.equal(hello.first, null, 'no query came with the ready');
-    assert.equal(hello.total, tally.events + 6);
+    assert.equal(hello.total, tally.events + HOSTILE_EVENTS);
     assert.ok(hello.bounds && hello.bounds.from <= Date.parse(tally.firstEventTime) && hello.bounds.to > Date.parse(tally.lastEventTime));
     assert.equal(hello.initialFilter, null);
     const tb = data.index.timeBounds()!;
@@ -167,7 +170,7 @@ describe('timeline session over a real index', function () {
 
   it('stacks errors in the histogram and sorts descending on request', async () => {
     const q = await ask<'queryResult'>({ type: 'query', filter: '', range: null, sort: 'desc', bins: 200, pageStart: 0, pageCount: 20 });
-    assert.equal(q.matches, tally.events + 6);
+    assert.equal(q.matches, tally.events + HOSTILE_EVENTS);
     const errors = q.histogram.errors.reduce((a, b) => a + b, 0);
     assert.equal(errors, tally.errors + 3, 'generated errors plus the three hostile records with an errorCode');
     for (let i = 1; i < q.rows.length; i++) assert.ok(q.rows[i - 1].time >= q.rows[i].time, 'descending');
@@ -178,7 +181,7 @@ describe('timeline session over a real index', function () {
     const mid = b.from + Math.floor((b.to - b.from) / 2 / 1000) * 1000;
     const first = await ask<'queryResult'>({ type: 'query', filter: '', range: { from: b.from, to: mid }, sort: 'asc', bins: 50, pageStart: 0, pageCount: 0 });
     const second = await ask<'queryResult'>({ type: 'query', filter: '', range: { from: mid, to: b.to }, sort: 'asc', bins: 50, pageStart: 0, pageCount: 0 });
-    assert.equal(first.matches + second.matches, tally.events + 6);
+    assert.equal(first.matches + second.matches, tally.events + HOSTILE_EVENTS);
     assert.ok(first.matches > 0 && second.matches > 0);
   });
 
@@ -203,7 +206,7 @@ describe('timeline session over a real index', function () {
     const f = await ask<'facetsResult'>({ type: 'facets', queryId: q.queryId, limit: 5 });
     assert.deepEqual(f.facets.map((x) => x.id), ['eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'userAgent']);
     const region = f.facets.find((x) => x.id === 'region')!;
-    // Five of the six hostile records are in us-east-1.
+    // Five of the hostile records are in us-east-1.
     const top = region.values[0];
     assert.equal(top.count, tally.byRegion[top.value] + (top.value === 'us-east-1' ? 5 : 0));
     for (const facet of f.facets) {
@@ -213,7 +216,7 @@ describe('timeline session over a real index', function () {
       assert.equal(r.matches, v.count, `${facet.id}: ${term.filter}`);
       const not = await ask<'filterText'>({ type: 'addTerm', filter: '', field: facet.field, value: v.value, negate: true });
       const rn = await ask<'queryResult'>({ type: 'query', filter: not.filter, range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 0 });
-      assert.equal(rn.matches, tally.events + 6 - v.count, `${facet.id} excluded: ${not.filter}`);
+      assert.equal(rn.matches, tally.events + HOSTILE_EVENTS - v.count, `${facet.id} excluded: ${not.filter}`);
     }
   });
 
@@ -234,6 +237,22 @@ describe('timeline session over a real index', function () {
     const t = await ask<'filterText'>({ type: 'addTerm', filter: 'eventName:A OR eventName:B', field: 'awsRegion', value: 'us-east-1', negate: true });
     assert.equal(t.filter, '(eventName:A OR eventName:B) -awsRegion:us-east-1');
     parseQuery(t.filter);
+  });
+
+  it('leaves out the record nested 32,000 deep, names it, and still answers queries on any field', async () => {
+    const deep = data.index.problems.find((p) => p.key.endsWith('hostile0002.json'));
+    assert.equal(deep?.severity, 'warning');
+    assert.match(deep?.message ?? '', /record 1 \(line 1\) is nested more than 512 levels deep; skipped/);
+    const stop = await ask<'queryResult'>({ type: 'query', filter: 'eventName:StopLogging', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 10 });
+    assert.equal(stop.matches, 1, 'the other record of that file is loaded');
+    // Fields the index does not keep and free text are read from the raw records: they work.
+    for (const [filter, matches] of [['requestParameters.name:org-trail', 1], ['requestParameters.a:bottom', 0], ['requestParameters.a.b:bottom', 0], ['bottom', 0], ['HOSTILE0006', 1]] as const) {
+      const q = await ask<'queryResult'>({ type: 'query', filter, range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 10 });
+      assert.equal(q.error, null, filter);
+      assert.equal(q.matches, matches, filter);
+    }
+    const d = await ask<'detailResult'>({ type: 'detail', id: stop.rows[0].id });
+    assert.equal(JSON.parse(d.json).eventName, 'StopLogging');
   });
 
   it('finds hostile values literally and explains the record in the detail pane', async () => {
