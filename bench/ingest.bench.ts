@@ -3,9 +3,13 @@
 // Generates the bucket first when DIR does not hold one (seed 1). Reports: time to index every
 // event (discovery, read, gunzip, parse, columns, time sort) vs one jq pass selecting
 // RunInstances; median time of 3-term filters over the index; peak RSS of the indexing process.
+//
+// A/B against an earlier commit instead of jq (the engine as it was, bundled from `git archive`):
+//   npx tsx bench/ingest.bench.ts --ab REF [--runs 5] [--events N]
+// alternates the two engines run by run and prints the medians of wall and CPU time.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateBucket } from '../src/core/synthetic/generator';
@@ -32,10 +36,9 @@ async function main(): Promise<void> {
   console.log(`bucket: ${tally.events} events, ${tally.files} files, ${(Number(du) / 1e6).toFixed(0)} MB gzipped; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
 
   // The engine runs as shipped: bundled by esbuild (as dist/ is), the worker beside it.
-  const outdir = path.join(os.tmpdir(), 'ctl-bench-build');
-  for (const [entry, name] of [[path.join(__dirname, 'indexOnce.ts'), 'indexOnce.js'], [path.join(__dirname, '..', 'src/core/ingest/ingestWorker.ts'), 'ingestWorker.js']]) {
-    esbuild.buildSync({ entryPoints: [entry], outfile: path.join(outdir, name), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
-  }
+  const outdir = bundleEngine(path.join(__dirname, '..'), path.join(os.tmpdir(), 'ctl-bench-build'));
+  const ab = arg('ab', '');
+  if (ab) return abRuns(dir, tally.events, runs, outdir, ab);
 
   const jqPipeline = `find ${dir} -name '*.json.gz' -print0 | xargs -0 zcat | jq -c '.Records[] | select(.eventName=="RunInstances")' | wc -l`;
   // bash's time reports the pipeline's wall time and the CPU of all its processes.
@@ -70,6 +73,47 @@ async function main(): Promise<void> {
   console.log(`| index all ${tally.events.toLocaleString('en-US')} events | ${(idx / 1000).toFixed(2)} s wall (${(jq / idx).toFixed(1)}× faster than jq), ${(idxC / 1000).toFixed(2)} s CPU (${(jqC / idxC).toFixed(1)}× less) | ≥ 8× |`);
   for (const f of last.filters) console.log(`| filter \`${f.text}\` (${f.matches} matches), median of 21 | ${f.medianMs.toFixed(1)} ms | ≤ 30 ms |`);
   console.log(`| peak RSS with all events indexed | ${median(indexRuns.map((r) => r.maxRssMB)).toFixed(0)} MB (columns ${last.columnMB.toFixed(0)} MB) | ≤ 500 MB |`);
+}
+
+/** Bundles bench/indexOnce.ts and the ingest worker of the tree at `root` into `outdir`. */
+function bundleEngine(root: string, outdir: string): string {
+  for (const [entry, name] of [[path.join(root, 'bench', 'indexOnce.ts'), 'indexOnce.js'], [path.join(root, 'src/core/ingest/ingestWorker.ts'), 'ingestWorker.js']]) {
+    esbuild.buildSync({ entryPoints: [entry], outfile: path.join(outdir, name), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', nodePaths: [path.join(__dirname, '..', 'node_modules')] });
+  }
+  return outdir;
+}
+
+function indexRun(outdir: string, dir: string): { indexMs: number; indexCpuMs: number; events: number; maxRssMB: number } {
+  const child = spawnSync(process.execPath, [path.join(outdir, 'indexOnce.js'), dir], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(child.stderr);
+  return JSON.parse(child.stdout.trim().split('\n').pop()!);
+}
+
+/** The engine of commit `ref` (A) against this tree's (B), alternating, `runs` each. */
+function abRuns(dir: string, events: number, runs: number, current: string, ref: string): void {
+  const tree = mkdtempSync(path.join(os.tmpdir(), 'ctl-bench-ab-'));
+  try {
+    execFileSync('bash', ['-c', `git -C ${JSON.stringify(path.join(__dirname, '..'))} archive ${ref} src bench | tar -x -C ${JSON.stringify(tree)}`]);
+    const baseline = bundleEngine(tree, path.join(tree, 'out'));
+    const a: ReturnType<typeof indexRun>[] = [];
+    const b: ReturnType<typeof indexRun>[] = [];
+    for (let i = 0; i < runs; i++) {
+      for (const [side, out, list] of (i % 2 ? [['B', current, b], ['A', baseline, a]] : [['A', baseline, a], ['B', current, b]]) as [string, string, typeof a][]) {
+        const r = indexRun(out, dir);
+        if (r.events !== events) throw new Error(`${side} indexed ${r.events} events of ${events}`);
+        list.push(r);
+        console.log(`run ${i + 1} ${side}: ${(r.indexMs / 1000).toFixed(2)} s wall, ${(r.indexCpuMs / 1000).toFixed(2)} s CPU, peak RSS ${r.maxRssMB.toFixed(0)} MB, load average ${os.loadavg()[0].toFixed(1)}`);
+      }
+    }
+    const m = (l: typeof a, k: 'indexMs' | 'indexCpuMs' | 'maxRssMB') => median(l.map((r) => r[k]));
+    console.log('');
+    console.log(`| engine | index ${events.toLocaleString('en-US')} events, wall (median of ${runs}) | CPU | peak RSS |`);
+    console.log('|---|---|---|---|');
+    console.log(`| A: ${ref} | ${(m(a, 'indexMs') / 1000).toFixed(2)} s | ${(m(a, 'indexCpuMs') / 1000).toFixed(2)} s | ${m(a, 'maxRssMB').toFixed(0)} MB |`);
+    console.log(`| B: this tree | ${(m(b, 'indexMs') / 1000).toFixed(2)} s (${(m(b, 'indexMs') / m(a, 'indexMs')).toFixed(3)}×) | ${(m(b, 'indexCpuMs') / 1000).toFixed(2)} s (${(m(b, 'indexCpuMs') / m(a, 'indexCpuMs')).toFixed(3)}×) | ${m(b, 'maxRssMB').toFixed(0)} MB |`);
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
 }
 
 main().catch((e) => {

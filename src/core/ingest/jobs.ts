@@ -90,15 +90,26 @@ function indexText(text: string, size: number, maxRecords: number): IndexResult 
   if (scanRecordsFile(text, builder, scan)) {
     return { ok: true, batch: builder.finish('records'), warnings: skips.warnings, skipped: skips.skipped, uncompressedBytes: size, limited: scan.limited };
   }
-  const measure = measureJson(text);
+  // A large text is measured first (brackets and strings only): JSON.parse of 500 MB of
+  // `{},{},…` would build 170 million objects before anything could be counted. A small one is
+  // parsed at once: what it can build is small, and measuring would cost more than it saves.
+  const measure = text.length > MEASURE_ABOVE ? measureJson(text) : undefined;
   if (measure && elementBound(measure, text) > maxRecords) {
     return { ok: true, batch: new BatchBuilder(1).finish('records'), warnings: [], skipped: 0, uncompressedBytes: size, limited: true };
   }
   const parsed = parseEventFile(text);
   // Only a text that nests deep enough (or records read from strings) can hold a record too deep.
   if (!measure || measure.depth > MAX_JSON_DEPTH || parsed.shape === 'lookup') dropTooDeep(parsed);
-  return { ok: true, batch: buildBatch(parsed.records, parsed.elements, parsed.shape), warnings: parsed.warnings, skipped: parsed.skipped, uncompressedBytes: size };
+  const limited = parsed.records.length > maxRecords;
+  if (limited) {
+    parsed.records.length = maxRecords;
+    parsed.elements.length = maxRecords;
+  }
+  return { ok: true, batch: buildBatch(parsed.records, parsed.elements, parsed.shape), warnings: parsed.warnings, skipped: parsed.skipped, uncompressedBytes: size, limited };
 }
+
+/** Texts longer than this (characters) are measured before JSON.parse (see indexText). */
+const MEASURE_ABOVE = 16 * 1024 * 1024;
 
 function dropTooDeep(parsed: ParsedEventFile): void {
   const records: Record<string, unknown>[] = [];

@@ -101,7 +101,9 @@ export class JsonCursor {
       if ((q - 1 - k) % 2 === 0) break;
       j = q + 1;
     }
-    if (this.controlAt(i) < q) return -1;
+    // Usually both are past the string already: two comparisons.
+    if (this.nextControl < q && this.controlAt(i) < q) return -1;
+    if (this.nextBackslash > q) return q;
     let b = this.backslashAt(i);
     if (b > q) return q;
     while (b < q) {
@@ -187,7 +189,8 @@ export class JsonCursor {
         const isObject = c === LBRACE;
         stack[depth++] = isObject ? 1 : 0;
         if (depth > max) max = depth;
-        j = skipSpace(text, j + 1);
+        j++;
+        if (text.charCodeAt(j) <= 0x20) j = skipSpace(text, j);
         if (text.charCodeAt(j) === (isObject ? RBRACE : RBRACKET)) {
           depth--;
           j++;
@@ -213,11 +216,12 @@ export class JsonCursor {
           this.depth = max;
           return j;
         }
-        j = skipSpace(text, j);
+        if (text.charCodeAt(j) <= 0x20) j = skipSpace(text, j);
         const d = text.charCodeAt(j);
         const inObject = stack[depth - 1] === 1;
         if (d === COMMA) {
-          j = skipSpace(text, j + 1);
+          j++;
+          if (text.charCodeAt(j) <= 0x20) j = skipSpace(text, j);
           if (inObject) {
             j = this.member(j);
             if (j < 0) return -1;
@@ -232,15 +236,52 @@ export class JsonCursor {
     }
   }
 
+  /**
+   * i at '{' or '[': the index just past the matching bracket, or -1, without checking anything
+   * but strings' ends and bracket depth (for text JSON.parse reads next, which checks the rest).
+   * Sets `depth`. Unlike the checks above it may be called at any position, also backwards.
+   */
+  structuralEnd(i: number): number {
+    const text = this.text;
+    let depth = 0;
+    let max = 0;
+    for (let j = i; j < text.length; j++) {
+      const d = text.charCodeAt(j);
+      if (d === QUOTE) {
+        let q = j;
+        for (;;) {
+          q = text.indexOf('"', q + 1);
+          if (q < 0) return -1;
+          let k = q - 1;
+          while (text.charCodeAt(k) === BACKSLASH) k--;
+          if ((q - 1 - k) % 2 === 0) break;
+        }
+        j = q;
+      } else if (d === LBRACE || d === LBRACKET) {
+        if (++depth > max) max = depth;
+      } else if (d === RBRACE || d === RBRACKET) {
+        if (--depth === 0) {
+          this.depth = max;
+          return j + 1;
+        }
+      }
+    }
+    return -1;
+  }
+
   /** j at a member's key: the start of its value, or -1. */
   private member(j: number): number {
     const text = this.text;
     if (text.charCodeAt(j) !== QUOTE) return -1;
     const e = this.stringEnd(j);
     if (e < 0) return -1;
-    j = skipSpace(text, e + 1);
-    if (text.charCodeAt(j) !== COLON) return -1;
-    return skipSpace(text, j + 1);
+    j = e + 1;
+    if (text.charCodeAt(j) !== COLON) {
+      j = skipSpace(text, j);
+      if (text.charCodeAt(j) !== COLON) return -1;
+    }
+    j++;
+    return text.charCodeAt(j) <= 0x20 ? skipSpace(text, j) : j;
   }
 }
 
@@ -254,24 +295,53 @@ export interface JsonMeasure {
 }
 
 /**
- * One pass over a whole text: how many values sit at the first levels and how deep it nests, or
- * undefined when the text is not a sequence of valid JSON values (JSON.parse then says why).
+ * One pass over a whole text, before JSON.parse: how many values sit at the first levels and how
+ * deep it nests. Only strings' ends and brackets are looked at (JSON.parse, which comes next,
+ * checks the rest and says what is wrong), so this costs a fraction of the parse. Undefined when
+ * the brackets do not balance or a string is not closed.
  */
 export function measureJson(text: string): JsonMeasure | undefined {
-  const cursor = new JsonCursor(text);
   const levels = new Uint32Array(3);
-  cursor.countLevels(levels);
   let values = 0;
   let depth = 0;
-  let i = skipSpace(text, 0);
-  while (i < text.length) {
-    const end = cursor.skipValue(i);
-    if (end < 0) return undefined;
-    values++;
-    depth = Math.max(depth, cursor.depth);
-    i = skipSpace(text, end);
+  let max = 0;
+  let opened = false; // a container was just opened: the next token is its first element or its end
+  for (let j = 0; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c <= 0x20) continue;
+    if (opened) {
+      opened = false;
+      if (c !== RBRACE && c !== RBRACKET && depth < 3) levels[depth]++;
+    }
+    if (c === QUOTE) {
+      let q = j;
+      for (;;) {
+        q = text.indexOf('"', q + 1);
+        if (q < 0) return undefined;
+        let k = q - 1;
+        while (text.charCodeAt(k) === BACKSLASH) k--;
+        if ((q - 1 - k) % 2 === 0) break;
+      }
+      if (depth === 0) values++;
+      j = q;
+    } else if (c === LBRACE || c === LBRACKET) {
+      if (depth === 0) values++;
+      if (++depth > max) max = depth;
+      opened = true;
+    } else if (c === RBRACE || c === RBRACKET) {
+      if (depth === 0) return undefined;
+      depth--;
+    } else if (c === COMMA) {
+      if (depth < 3) levels[depth]++;
+    } else if (depth === 0) {
+      // A literal at the top level: one value, up to the next delimiter.
+      values++;
+      while (j + 1 < text.length && !/[\s,{}[\]"]/.test(text[j + 1])) j++;
+    }
   }
-  return { values, levels, depth };
+  if (depth !== 0) return undefined;
+  levels[0] = values;
+  return { values, levels, depth: max };
 }
 
 /**
@@ -283,23 +353,26 @@ export function elementBound(m: JsonMeasure, text: string): number {
   return text.charCodeAt(skipSpace(text, 0)) === LBRACKET ? m.levels[1] : m.levels[2];
 }
 
-/** True when a parsed value nests deeper than `limit` (walked without recursion). */
+/**
+ * True when a parsed value nests deeper than `limit`. It recurses, but never more than `limit`
+ * levels: it stops as soon as it has gone too deep, so any depth of input is safe.
+ */
 export function deeperThan(value: unknown, limit = MAX_JSON_DEPTH): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const stack: unknown[] = [value];
-  const depths: number[] = [1];
-  while (stack.length) {
-    const v = stack.pop() as object;
-    const d = depths.pop() as number;
-    if (d > limit) return true;
-    if (Array.isArray(v)) {
-      for (const e of v) if (typeof e === 'object' && e !== null) (stack.push(e), depths.push(d + 1));
-    } else {
-      for (const k in v) {
-        const e = (v as Record<string, unknown>)[k];
-        if (typeof e === 'object' && e !== null) (stack.push(e), depths.push(d + 1));
-      }
+  return typeof value === 'object' && value !== null && deeper(value, limit);
+}
+
+function deeper(v: object, room: number): boolean {
+  if (room === 0) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const e: unknown = v[i];
+      if (typeof e === 'object' && e !== null && deeper(e, room - 1)) return true;
     }
+    return false;
+  }
+  for (const k in v) {
+    const e = (v as Record<string, unknown>)[k];
+    if (typeof e === 'object' && e !== null && deeper(e, room - 1)) return true;
   }
   return false;
 }

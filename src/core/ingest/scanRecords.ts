@@ -166,7 +166,8 @@ export function scanRecordsFile(text: string, b: BatchBuilder, options: ScanOpti
       row.reset();
       let end = scanObject(cur, i, TOP, row, b, 1);
       if (end === FALLBACK) {
-        end = cur.skipValue(i);
+        // JSON.parse reads the record and checks all of it: only its end and depth are needed.
+        end = cur.structuralEnd(i);
         if (end < 0) return false;
         if (cur.depth > MAX_JSON_DEPTH) tooDeep(options, element, i);
         else {
@@ -289,37 +290,44 @@ function parseLiteral(lit: string): Primitive | typeof BAD_LITERAL {
   }
 }
 
+/** A scalar column's value at j. Kept small (the common case: a plain string), so that it inlines. */
 function readScalar(cur: JsonCursor, j: number, b: BatchBuilder, ids: Uint32Array | number[], column: number, row: Row, cache: number, depth: number): number {
   const text = cur.text;
-  const c = text.charCodeAt(j);
-  if (c === 0x22) {
-    const e = cur.stringEnd(j);
-    if (e < 0) return BAD;
-    if (cache === EVENT_ID_COLUMN && packUuid(text, j + 1, e, row.eventId, 0)) {
-      ids[column] = PACKED_UUID;
-      return e + 1;
-    }
-    const last = row.lastText[cache];
-    if (last !== undefined && last.length === e - j - 1 && text.startsWith(last, j + 1)) {
-      ids[column] = row.lastId[cache];
-      return e + 1;
-    }
-    let v = text.slice(j + 1, e);
-    if (v.includes('\\')) {
-      try {
-        v = JSON.parse(text.slice(j, e + 1)) as string;
-      } catch {
-        return BAD;
-      }
-      ids[column] = b.idOf(v);
-      return e + 1;
-    }
-    const id = b.idOf(v);
-    ids[column] = id;
-    row.lastText[cache] = v;
-    row.lastId[cache] = id;
+  if (text.charCodeAt(j) !== 0x22) return readOtherScalar(cur, j, b, ids, column, row, depth);
+  const e = cur.stringEnd(j);
+  if (e < 0) return BAD;
+  if (cache === EVENT_ID_COLUMN && packUuid(text, j + 1, e, row.eventId, 0)) {
+    ids[column] = PACKED_UUID;
     return e + 1;
   }
+  const last = row.lastText[cache];
+  if (last !== undefined && last.length === e - j - 1 && text.startsWith(last, j + 1)) {
+    ids[column] = row.lastId[cache];
+    return e + 1;
+  }
+  const v = text.slice(j + 1, e);
+  if (v.includes('\\')) return readEscaped(text, j, e, b, ids, column);
+  const id = b.idOf(v);
+  ids[column] = id;
+  row.lastText[cache] = v;
+  row.lastId[cache] = id;
+  return e + 1;
+}
+
+function readEscaped(text: string, j: number, e: number, b: BatchBuilder, ids: Uint32Array | number[], column: number): number {
+  let v: string;
+  try {
+    v = JSON.parse(text.slice(j, e + 1)) as string;
+  } catch {
+    return BAD;
+  }
+  ids[column] = b.idOf(v);
+  return e + 1;
+}
+
+/** A literal, or an object or array where a scalar belongs (then IRREGULAR). */
+function readOtherScalar(cur: JsonCursor, j: number, b: BatchBuilder, ids: Uint32Array | number[], column: number, row: Row, depth: number): number {
+  const c = cur.text.charCodeAt(j);
   if (c === 0x7b || c === 0x5b) {
     ids[column] = IRREGULAR;
     const end = cur.skipValue(j);
@@ -328,7 +336,7 @@ function readScalar(cur: JsonCursor, j: number, b: BatchBuilder, ids: Uint32Arra
   }
   const end = cur.literalEnd(j);
   if (end < 0) return BAD;
-  const v = parseLiteral(text.slice(j, end));
+  const v = parseLiteral(cur.text.slice(j, end));
   if (v === BAD_LITERAL) return BAD;
   ids[column] = b.idOf(v);
   return end;

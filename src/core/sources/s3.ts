@@ -201,14 +201,7 @@ export class S3Source implements LogSource {
     } catch (e) {
       throw this.toSourceError(e, key, options.signal);
     }
-    if (chunks.length === 1) return chunks[0];
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
   }
 
   private checkSize(key: string, bytes: Uint8Array, maxBytes: number | undefined): Uint8Array {

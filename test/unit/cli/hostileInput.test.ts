@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { makeFifo, POSIX, runCliUnprivileged } from '../../support/specialFiles';
+import { Workspace } from '../digest/helpers';
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -80,6 +81,26 @@ describe('the CLI on hostile input', function () {
       assert.match(followed.err, /zero\.json: a character device, not a regular file/);
       assert.match(followed.err, /creds\.json: invalid JSON/);
       assert.ok(!followed.err.includes('wJalr') && !followed.err.includes('aws_secret') && !followed.err.includes('[default'), followed.err);
+    });
+
+    it('validate: a log and a digest replaced by named pipes are verdicts, not a hang', async () => {
+      const ws = new Workspace();
+      try {
+        const [d0, d1] = ws.bucket.chain().hours(2);
+        const log = d1.logKeys[0];
+        const logFile = join(ws.root, ...log.split('/'));
+        rmSync(logFile);
+        makeFifo(logFile);
+        rmSync(join(ws.root, ...d0.key.split('/')));
+        makeFifo(join(ws.root, ...d0.key.split('/')));
+        const r = await ws.validate();
+        assert.equal(r.code, 1);
+        const all = r.out + r.err;
+        assert.ok(!all.includes(`${log}\tvalid`), all);
+        assert.match(all, /named pipe \(FIFO\), not a regular file/);
+      } finally {
+        ws.dispose();
+      }
     });
 
     it('lint on a folder holding a FIFO names it and lints the rest (it used to hang)', async () => {

@@ -155,7 +155,8 @@ describe('the load budget', function () {
       const folder = join(dir, 'array');
       mkdirSync(folder);
       writeFileSync(join(folder, 'a-log.json'), logFile(0, 5));
-      writeFileSync(join(folder, 'b-array.json.gz'), gzipSync(`[${'{},'.repeat(299_999)}{}]`));
+      // 18 MB of text: large enough to be measured before JSON.parse (6 million objects).
+      writeFileSync(join(folder, 'b-array.json.gz'), gzipSync(`[${'{},'.repeat(5_999_999)}{}]`));
       writeFileSync(join(folder, 'c-log.json'), logFile(5, 5));
       const index = new EventIndex({ runner: pool });
       const found = await discover(new FolderSource(folder));
@@ -164,6 +165,18 @@ describe('the load budget', function () {
       assert.match(summary.stopped?.location ?? '', /b-array\.json\.gz$/);
       assert.ok(index.size <= 10, `${index.size} events`);
       assert.equal(index.files.find((f) => f.key === 'b-array.json.gz')?.events, 0);
+    });
+
+    it('keeps the first records of a small file of another shape when the records budget runs out in it', async () => {
+      const folder = join(dir, 'lines');
+      mkdirSync(folder);
+      writeFileSync(join(folder, 'a.jsonl'), Array.from({ length: 50 }, (_, i) => JSON.stringify(record(i))).join('\n'));
+      const index = new EventIndex({ runner: pool });
+      const found = await discover(new FolderSource(folder));
+      const summary = await loadEventFiles(index, pool, found.events, { limits: { maxRecords: 20 } });
+      assert.equal(index.size, 20);
+      assert.equal(summary.stopped?.budget, 'records');
+      assert.deepEqual(Array.from(index.store.elementOf.subarray(0, 20)), Array.from({ length: 20 }, (_, i) => i));
     });
 
     it('stops at the decompressed-bytes budget', async () => {
