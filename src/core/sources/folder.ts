@@ -42,6 +42,8 @@ export class FolderSource implements LogSource {
   readonly type = 'folder';
   readonly root: string;
   private realRoot: Promise<string> | undefined;
+  /** Real paths of folders files were read from (see read); cleared by every full listing. */
+  private readonly realFolders = new Map<string, Promise<string>>();
 
   constructor(
     root: string,
@@ -70,6 +72,7 @@ export class FolderSource implements LogSource {
     // Each folder is walked once, however many links reach it (a link back up the tree is a loop).
     const seenFolders = new Set<string>();
     const seenFiles = new Map<string, string>(); // device:inode → first key
+    this.realFolders.clear();
     const report = (p: SourceError) => onProblem?.(p);
     const walk = async function* (this: FolderSource, level: string): AsyncIterable<SourceObject> {
       const dir = level ? this.localPath(level.replace(/\/$/, '')) : this.root;
@@ -128,10 +131,22 @@ export class FolderSource implements LogSource {
   async read(key: string, options: ReadOptions = {}): Promise<Uint8Array> {
     const file = this.localPath(key);
     if (!this.options.followLinksOutside) {
-      const outside = await this.outsideTarget(key);
+      // A file that is no link is where its folder really is: one lstat, and one realpath per
+      // folder (remembered until the next full listing), instead of a realpath per file.
+      const st = await fs.lstat(file).catch(() => undefined);
+      const outside = st && !st.isSymbolicLink() ? await this.folderOutside(key, path.dirname(file)) : await this.outsideTarget(key);
       if (outside) throw outside;
     }
     return readRegularFile(file, { maxBytes: options.maxBytes, signal: options.signal, key });
+  }
+
+  /** The error for a file in `dir` when `dir` really is outside the folder (a linked folder), else undefined. */
+  private async folderOutside(key: string, dir: string): Promise<SourceError | undefined> {
+    let real = this.realFolders.get(dir);
+    if (!real) this.realFolders.set(dir, (real = fs.realpath(dir).catch(() => dir)));
+    this.realRoot ??= fs.realpath(this.root).catch(() => this.root);
+    const [realDir, realRoot] = await Promise.all([real, this.realRoot]);
+    return isInside(realRoot, realDir) ? undefined : this.outsideError(key, path.join(realDir, path.basename(key)));
   }
 
   /** The error for a key whose real location is outside the folder (through a link), else undefined. */
