@@ -119,6 +119,19 @@ describe('the fast scanner', function () {
     }
   });
 
+  it('leaves out records nested too deep on either path, naming each, and indexes the rest', () => {
+    const ok = (i: number) => JSON.stringify({ eventTime: `2024-05-14T00:00:0${i}Z`, eventName: `Ok${i}` });
+    const deep = (field: string, open: string, close: string, d: number) => `{"eventTime":"2024-05-14T00:00:09Z","eventName":"Deep","${field}":${open.repeat(d)}1${close.repeat(d)}}`;
+    const records = [ok(0), deep('userIdentity', '[', ']', 16_000), ok(1), deep('userIdentity', '{"type":', '}', 16_000), deep('requestParameters', '{"a":', '}', 511), deep('resources', '[', ']', 600), ok(2)];
+    for (const text of [`{"Records":[${records.join(',')}]}`, records.join('\n')]) {
+      const { result } = runJob({ kind: 'index', bytes: Buffer.from(text), maxUncompressedBytes: 1 << 24 });
+      assert.ok(result.ok, JSON.stringify(result));
+      assert.deepEqual(Array.from(result.batch.elements), [0, 2, 4, 6], 'a record 512 levels deep is fine');
+      assert.equal(result.skipped, 3);
+      assert.match(result.warnings.join(' | '), /record 1\b.*nested more than 512 levels deep; skipped \| record 3\b.* \| record 5\b/);
+    }
+  });
+
   it('agrees with JSON.parse on 3,000 one-character mutations of a delivered file', () => {
     let seed = 7;
     const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
