@@ -23,7 +23,7 @@ const e2eOutput = join(root, 'test-output', 'e2e');
 async function main() {
   const started = Date.now();
   // Before npm start, so that a first install shows its progress.
-  const tools = ensureSetupOrExit({ quiet: true });
+  const tools = await ensureSetupOrExit({ quiet: true });
   const runDir = mkdtempSync(join(tmpdir(), 'ctl-e2e-'));
   onCleanup(() => rmSync(runDir, { recursive: true, force: true }));
   // Each test clears only its own screenshot folder: other runs in this tree may be writing theirs.
