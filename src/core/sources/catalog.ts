@@ -3,6 +3,9 @@
 //   source → location (one `[prefix/]AWSLogs/` root, named after the trail(s) its digests name)
 //          → organization → account → region → day → files
 //   source → loose files (CloudTrail-looking files outside any AWSLogs tree)
+//                 → account → region → day → files, for those named the way CloudTrail names
+//                   its deliveries (a copied-out set of logs reads like the AWSLogs tree)
+//                 → the other files
 //
 // Every call lists one level (or the handful of levels a node folds together, such as
 // YYYY/MM/DD → days) through LogSource.listLevel, so it works the same on a folder and on S3,
@@ -87,6 +90,21 @@ export interface LooseFilesNode {
   truncated: boolean;
 }
 
+/**
+ * Loose files that CloudTrail named, grouped the way the AWSLogs tree groups them: by the
+ * account, region and delivery day their names carry.
+ */
+export interface LooseGroupNode {
+  type: 'loose-group';
+  id: string;
+  level: 'account' | 'region' | 'day';
+  accountId: string;
+  region?: string;
+  /** YYYY-MM-DD, at the day level. */
+  date?: string;
+  files: SourceObject[];
+}
+
 /** A notice in place of children: the reason a level could not be listed. */
 export interface ProblemNode {
   type: 'problem';
@@ -95,7 +113,7 @@ export interface ProblemNode {
   key: string;
 }
 
-export type CatalogNode = LocationNode | OrganizationNode | AccountNode | RegionNode | DayNode | FileNode | LooseFilesNode | ProblemNode;
+export type CatalogNode = LocationNode | OrganizationNode | AccountNode | RegionNode | DayNode | FileNode | LooseFilesNode | LooseGroupNode | ProblemNode;
 
 export interface DiscoveryOptions {
   /** How many folder levels below the source root to look for AWSLogs/ and loose files. */
@@ -171,6 +189,7 @@ export function nodePrefixes(node: CatalogNode): string[] {
     case 'file':
       return [node.key];
     case 'loose':
+    case 'loose-group':
     case 'problem':
       return [];
   }
@@ -196,6 +215,10 @@ export function eventScope(node: CatalogNode): { prefix?: string; keys?: string[
       return node.fileKind === 'digest' ? undefined : { keys: [node.key] };
     case 'loose':
       return { keys: node.files.map((f) => f.key) };
+    case 'loose-group': {
+      const keys = looseFileNodes(node.files).filter((f) => f.fileKind !== 'digest').map((f) => f.key);
+      return keys.length ? { keys } : undefined;
+    }
     case 'problem':
       return undefined;
   }
@@ -264,7 +287,8 @@ export class CloudTrailCatalog {
         case 'day':
           return await this.filesOf(node, signal);
         case 'loose':
-          return node.files.map((f) => fileNode(f, 'loose'));
+        case 'loose-group':
+          return looseChildren(node);
         default:
           return [];
       }
@@ -508,6 +532,55 @@ export class CloudTrailCatalog {
       throw e;
     }
   }
+}
+
+/**
+ * Loose files as file nodes: a file CloudTrail named is shown as what its name says (a log, an
+ * Insights file or a digest), any other as a loose file.
+ */
+export function looseFileNodes(files: readonly SourceObject[]): FileNode[] {
+  return files.map((f) => {
+    const info = parseCloudTrailFileName(lastSegment(f.key));
+    return info ? fileNode(f, info.kind, info) : fileNode(f, 'loose');
+  });
+}
+
+const GROUP_LEVELS = ['account', 'region', 'day'] as const;
+
+function groupValue(level: LooseGroupNode['level'], info: CloudTrailFileNameInfo): string {
+  return level === 'account' ? info.accountId : level === 'region' ? info.region : info.deliveryTime.slice(0, 10);
+}
+
+/**
+ * The next level below the loose files or one of their groups: the groups of the files
+ * CloudTrail named (accounts, then regions, then days, sorted), then the other files.
+ */
+function looseChildren(node: LooseFilesNode | LooseGroupNode): CatalogNode[] {
+  const files = looseFileNodes(node.files);
+  if (node.type === 'loose-group' && node.level === 'day') {
+    // As a day of the AWSLogs tree lists them: logs, then Insights, then digests, each by time.
+    const rank = (f: FileNode) => KIND_ORDER.indexOf(f.fileKind as CloudTrailObjectKind);
+    const time = (f: FileNode) => f.info?.deliveryTime ?? '';
+    return files.sort((a, b) => rank(a) - rank(b) || (time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+  const level = node.type === 'loose' ? 'account' : GROUP_LEVELS[GROUP_LEVELS.indexOf(node.level) + 1];
+  const groups = new Map<string, SourceObject[]>();
+  const others: FileNode[] = [];
+  files.forEach((f, i) => {
+    if (!f.info) return others.push(f);
+    const value = groupValue(level, f.info);
+    const list = groups.get(value);
+    if (list) list.push(node.files[i]);
+    else groups.set(value, [node.files[i]]);
+  });
+  const parent = node.type === 'loose-group' ? node : undefined;
+  const grouped = [...groups.keys()].sort().map((value): LooseGroupNode => {
+    const accountId = level === 'account' ? value : parent!.accountId;
+    const region = level === 'region' ? value : parent?.region;
+    const date = level === 'day' ? value : undefined;
+    return { type: 'loose-group', id: `LG:${[accountId, region, date].filter(Boolean).join('/')}`, level, accountId, region, date, files: groups.get(value)! };
+  });
+  return [...grouped, ...others];
 }
 
 function fileNode(o: SourceObject, fileKind: FileKind, info?: CloudTrailFileNameInfo): FileNode {

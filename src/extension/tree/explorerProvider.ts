@@ -2,7 +2,7 @@
 // File counts and sizes arrive in the background (one cancellable scan per location fills in
 // every node below it); very long levels (a day with 100,000 files) are shown a page at a time.
 import * as vscode from 'vscode';
-import { CatalogNode, CloudTrailCatalog, FileNode } from '../../core/sources/catalog';
+import { CatalogNode, CloudTrailCatalog, FileNode, looseFileNodes } from '../../core/sources/catalog';
 import { Summary, SummaryCache, summarizeFiles } from '../../core/sources/catalogSummary';
 import { SourceError } from '../../core/sources/source';
 import { describeSource } from '../sources/sourceConfig';
@@ -206,8 +206,10 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
       }
       for (const node of nodes) {
         // Loose files are listed with their sizes already: their figures need no scan.
-        if (node.type === 'loose') this.summaries.set(node.id, summarizeFiles(node.files.map((f) => ({ type: 'file', id: '', key: f.key, size: f.size, fileKind: 'loose' }))));
+        if (node.type === 'loose' || node.type === 'loose-group') this.summaries.set(node.id, summarizeFiles(looseFileNodes(node.files)));
       }
+      // The source row sums its children's figures; VS Code drew it before they were listed.
+      if (element.kind === 'source') setTimeout(() => this.changed.fire(element), 0);
       return nodes.map((node): NodeElement => ({ kind: 'node', id: `${element.id}|${node.id}`, entry, node, parent: element }));
     } catch (e) {
       if (e instanceof SourceError && e.code === 'cancelled') return [];
@@ -326,7 +328,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
  */
 function countsInBackground(element: NodeElement): boolean {
   const { node } = element;
-  if (node.type === 'file' || node.type === 'problem') return false;
+  // Loose files and their groups have their figures from the listing already.
+  if (node.type === 'file' || node.type === 'problem' || node.type === 'loose' || node.type === 'loose-group') return false;
   if (element.entry.config.type !== 's3') return true;
-  return node.type === 'region' || node.type === 'day' || node.type === 'loose';
+  return node.type === 'region' || node.type === 'day';
 }

@@ -169,6 +169,21 @@ export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
         collapsible: node.files.length > 0,
         contextTokens: tokens,
       };
+    case 'loose-group': {
+      const where = [node.date, node.region, node.accountId && `account ${node.accountId}`].filter(Boolean).join(' · ');
+      const icon = node.level === 'account' ? 'account' : node.level === 'region' ? 'globe' : 'calendar';
+      return {
+        label: node.level === 'account' ? node.accountId : node.level === 'region' ? node.region! : node.date!,
+        description: counts,
+        tooltip: tooltip(where, [
+          'Loose files named the way CloudTrail names its deliveries, grouped by the account, region and day in their names (they are not in an AWSLogs/ folder).',
+          ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand),
+        ]),
+        icon,
+        collapsible: true,
+        contextTokens: tokens,
+      };
+    }
     case 'problem':
       return {
         label: node.message,
