@@ -2,7 +2,7 @@
 // (the offending span marked) and completion of field names and frequent values from the host.
 import { CompletionItem, QueryError } from '../protocol';
 import { clear, h } from './dom';
-import { revealHidden } from './visibleText';
+import { revealHidden } from '../core/output/visibleText';
 
 export interface FilterEvents {
   /** The text changed (typing: debounced by the caller) or was submitted (Enter: now). */

@@ -10,7 +10,7 @@ import { HistogramView } from './histogram';
 import { defaultState, Preset, presetRange, restoreState, ViewState } from './state';
 import { COLUMN_TITLES, PAGE_SIZE, TableView } from './table';
 import { fromInputValue, toInputValue } from './timeFormat';
-import { revealHidden } from './visibleText';
+import { revealHidden } from '../core/output/visibleText';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;

@@ -68,6 +68,13 @@ describe('explorer presentation', () => {
     assert.equal(escapeMarkdown('a_b*c'), 'a\\_b\\*c');
   });
 
+  it('marks hidden characters in names (bidi overrides, tags, control characters)', () => {
+    const p = presentNode({ ...file('exports/report\u202egpj.\u{E0041}\u001b.json'), fileKind: 'loose' }, ctx);
+    assert.equal(p.label, 'report⟨U+202E⟩gpj.⟨U+E0041⟩⟨U+001B⟩.json');
+    assert.match(p.tooltip, /report⟨U\\\+202E⟩gpj\\\.⟨U\\\+E0041⟩⟨U\\\+001B⟩\\\.json/);
+    assert.doesNotMatch(p.tooltip + p.label + (p.description ?? ''), /[\u202e\u001b]|\u{E0041}/u);
+  });
+
   it('flags a region folder whose name is not a region', () => {
     const region: CatalogNode = { type: 'region', id: 'R:x', root: 'AWSLogs/', accountId: '653711331788', region: 'us_east_1', kinds: ['log'] };
     assert.match(presentNode(region, ctx).tooltip, /is not a region name/);
