@@ -106,7 +106,11 @@ export class IndexTimelineData implements TimelineData {
   }
 
   rows(result: ResultSet, start: number, count: number): RowSummary[] {
-    return this.index.summaries(rowsOf(result), start, count).map(toRow);
+    return this.summaries(result, start, count).map(toRow);
+  }
+
+  summaries(result: ResultSet, start: number, count: number): EventSummary[] {
+    return this.index.summaries(rowsOf(result), start, count);
   }
 
   ids(result: ResultSet, start: number, count: number): number[] {
