@@ -4,12 +4,13 @@ import { runQuery } from './query';
 import { runValidate } from './validate';
 import { runLint } from './lint';
 import { CliIo, processIo, UsageError } from './io';
+import { lookupTable } from '../core/lookupTable';
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+const COMMANDS = lookupTable<(args: string[], io: CliIo) => Promise<number>>({
   query: runQuery,
   validate: runValidate,
   lint: runLint,
-};
+});
 
 const USAGE = `Usage: cloudtrail-lens <command> [options]
 

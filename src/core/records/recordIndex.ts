@@ -8,6 +8,7 @@
 // callback; measured in bench/lenses.bench.ts both cost several times a JSON.parse. This scan
 // only looks at brackets, commas, colons and quotes (strings are skipped with indexOf), which
 // is all the index needs.
+import { lookupTable } from '../lookupTable';
 import type { CloudTrailRecord } from './types';
 
 /** How the records are laid out in the document. */
@@ -38,7 +39,7 @@ export interface RecordIndex {
 }
 
 // A record is recognised by content: an object with eventVersion, or with eventTime and eventSource.
-const MARKERS: Record<string, number> = { eventVersion: 1, eventTime: 2, eventSource: 4 };
+const MARKERS = lookupTable<number>({ eventVersion: 1, eventTime: 2, eventSource: 4 });
 const isRecordMarkers = (m: number): boolean => (m & 1) !== 0 || (m & 6) === 6;
 
 interface Candidate extends IndexedRecord {
