@@ -251,7 +251,7 @@ export interface DetailReply {
   type: 'detailResult';
   id: number;
   time: number;
-  /** The full record, pretty-printed. */
+  /** The full record, indented, every token (numbers, escapes, duplicate keys) as stored. */
   json: string;
   explanations: Explanation[];
   pivots: Pivot[];

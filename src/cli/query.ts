@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import { EventIndex } from '../core/index/eventIndex';
 import { SUMMARY_FIELDS } from '../core/index/summaryFields';
 import { csvLine } from '../core/output/csv';
+import { fieldTexts } from '../core/output/recordFields';
 import { cellText, cutText } from '../core/output/visibleText';
 import { parseQuery } from '../core/index/query/parse';
 import { QuerySyntaxError } from '../core/index/query/ast';
-import { fieldValues } from '../core/index/query/match';
 import type { QueryNode } from '../core/index/query/ast';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES, formatBytes } from '../core/ingest/gzip';
 import { singleLineJson } from '../core/ingest/eventFile';
@@ -273,10 +273,11 @@ async function writeJsonl(index: EventIndex, rows: Uint32Array, io: CliIo): Prom
 async function writeColumns(index: EventIndex, rows: Uint32Array, fields: string[], format: 'csv' | 'table', io: CliIo): Promise<void> {
   const needsRecord = fields.some((f) => !SUMMARY_FIELDS.has(f));
   const cellsOf = async (chunk: Uint32Array): Promise<string[][]> => {
-    const records = needsRecord ? (await index.rawRecords(chunk)).map((t) => safeParse(t)) : [];
+    const records = needsRecord ? await index.rawRecords(chunk) : [];
     return Array.from(chunk, (row, i) => {
       const s = index.summary(row);
-      return fields.map((f) => SUMMARY_FIELDS.get(f)?.(s) ?? recordField(records[i], f));
+      // A record path's values as stored (numbers, nested JSON); several are joined with ';'.
+      return fields.map((f) => SUMMARY_FIELDS.get(f)?.(s) ?? fieldTexts(records[i], f).join(';'));
     });
   };
   if (format === 'csv') {
@@ -309,21 +310,5 @@ function tableLine(cells: string[], widths: number[]): string {
       return i === cells.length - 1 ? cell : cell.padEnd(widths[i]);
     })
     .join('  ');
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A record path's value(s) as text; several values (from arrays) are joined with ';'. */
-function recordField(record: unknown, field: string): string {
-  return fieldValues(record, field)
-    .flatMap((v) => (Array.isArray(v) ? v : [v]))
-    .map((v) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)))
-    .join(';');
 }
 

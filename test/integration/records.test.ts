@@ -196,6 +196,22 @@ describe('record lenses and hovers', function () {
     assert.deepEqual(titles, ['$(warning) Root user of 111122223333 — high risk', '$(warning) cloudtrail:StopLogging — stops logging on trail main · CloudTrail logging stopped']);
   });
 
+  it('shows a lookup-events record raw as its string holds it, every token as stored', async () => {
+    // Tokens a parse and re-serialisation would change.
+    const recordText = JSON.stringify(base('PutObject', { type: 'IAMUser', userName: 'x' }, { eventSource: 's3.amazonaws.com' })).replace('"requestParameters":{', '"requestParameters":{"big":12345678901234567890,"huge":1e400,"one":1.0,"dup":1,"dup":2,');
+    const literal = JSON.stringify(recordText);
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `{"Events": [{"EventId": "e1", "CloudTrailEvent": ${literal}}]}` });
+    const text = doc.getText();
+    const start = text.indexOf('{"EventId"');
+    const indexed: IndexedRecord = { start, end: text.lastIndexOf('}', text.lastIndexOf(']')) + 1, embedded: { offset: text.indexOf(literal), length: literal.length } };
+    const record = JSON.parse(recordText) as CloudTrailRecord;
+    const show = recordActionItems(doc, indexed, record, 'request').find((i) => i.label.endsWith('Show raw record'));
+    assert.ok(show);
+    await show.run();
+    await waitFor(() => vscode.window.activeTextEditor?.document !== doc && vscode.window.activeTextEditor?.document.isUntitled === true, 10_000, 'the raw record did not open');
+    assert.equal(vscode.window.activeTextEditor!.document.getText(), recordText);
+  });
+
   it('leaves ordinary JSON alone', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify({ name: 'x', eventName: 'not a record' }, null, 2) });
     assert.equal((await lensesOf(doc.uri)).length, 0);

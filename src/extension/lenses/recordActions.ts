@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { PivotKind } from '../../protocol';
 import { formatTerm } from '../../core/index/query/format';
 import { describeIdentity } from '../../core/records/identity';
-import { type IndexedRecord, recordAt } from '../../core/records/recordIndex';
+import { type IndexedRecord, recordAt, recordJson } from '../../core/records/recordIndex';
 import { describeRequest } from '../../core/records/request';
 import type { CloudTrailRecord } from '../../core/records/types';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
@@ -32,10 +32,14 @@ async function copy(label: string, value: string): Promise<void> {
   vscode.window.setStatusBarMessage(`Copied ${label}: ${labelText(value, 200)}`, 3000);
 }
 
-async function showRaw(document: vscode.TextDocument, start: number, end: number, record: CloudTrailRecord, embedded: boolean): Promise<void> {
-  if (embedded) {
-    // lookup-events holds the record as a JSON string: show it decoded, in a new untitled editor.
-    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(record, null, 2)}\n` });
+async function showRaw(document: vscode.TextDocument, indexed: IndexedRecord): Promise<void> {
+  const { start, end } = indexed;
+  if (indexed.embedded) {
+    // lookup-events holds the record as a JSON string: show it decoded (exactly the string's
+    // content), in a new untitled editor.
+    const json = recordJson(document.getText(new vscode.Range(document.positionAt(start), document.positionAt(end))), indexed);
+    if (json === undefined) return;
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: json });
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
     return;
   }
@@ -72,7 +76,7 @@ export function recordActionItems(document: vscode.TextDocument, indexed: Indexe
     const issuer = who.issuerArn;
     actions.push({ label: '$(copy) Copy role/issuer ARN', description: labelText(issuer), run: () => copy('ARN', issuer) });
   }
-  actions.push({ label: '$(json) Show raw record', description: indexed.embedded ? 'decoded, in a new editor' : 'select it in the editor', run: () => showRaw(document, indexed.start, indexed.end, record, indexed.embedded !== undefined) });
+  actions.push({ label: '$(json) Show raw record', description: indexed.embedded ? 'decoded, in a new editor' : 'select it in the editor', run: () => showRaw(document, indexed) });
   actions.push({ label: '$(book) Open API reference', description: labelText(`${what.service}:${what.operation}`), run: () => vscode.env.openExternal(vscode.Uri.parse(what.apiReferenceUrl)) });
   // Lead with what the clicked lens is about.
   if (kind === 'request') actions.sort((a, b) => Number(b.label.includes('event name')) - Number(a.label.includes('event name')));

@@ -1,8 +1,10 @@
-// The detail pane's content for one record: the record pretty-printed, the same plain-words
+// The detail pane's content for one record: the record indented with every token as stored
+// (a parse and re-serialisation would change big numbers, 1e400, duplicate keys), the same plain-words
 // explanations as the code lenses (RECORDS' describeIdentity / describeRequest) and the pivots
 // it offers, each a filter written by the query language's own formatter.
 import { DetailReply, Explanation, Pivot } from '../../protocol';
 import { formatTerm } from '../../core/index/query/format';
+import { indentJson } from '../../core/ingest/eventFile';
 import { describeIdentity } from '../../core/records/identity';
 import { describeRequest } from '../../core/records/request';
 import type { CloudTrailRecord } from '../../core/records/types';
@@ -60,7 +62,7 @@ export function detailFor(id: number, rawJson: string, time: number): DetailRepl
     return { type: 'detailResult', id, time, json: rawJson, explanations: [{ label: 'Note', text: 'This record is not valid JSON; shown as stored.' }], pivots: [] };
   }
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-    return { type: 'detailResult', id, time, json: JSON.stringify(record, null, 2), explanations: [{ label: 'Note', text: 'This record is not a JSON object.' }], pivots: [] };
+    return { type: 'detailResult', id, time, json: indentJson(rawJson), explanations: [{ label: 'Note', text: 'This record is not a JSON object.' }], pivots: [] };
   }
   const r = record as CloudTrailRecord;
   let explanations: Explanation[];
@@ -73,5 +75,5 @@ export function detailFor(id: number, rawJson: string, time: number): DetailRepl
     explanations = [{ label: 'Note', text: `No explanation for this record (${e instanceof Error ? e.message : String(e)}).` }];
     pivots = [];
   }
-  return { type: 'detailResult', id, time, json: JSON.stringify(record, null, 2), explanations, pivots };
+  return { type: 'detailResult', id, time, json: indentJson(rawJson), explanations, pivots };
 }

@@ -42,8 +42,8 @@ function readCsv(text: string, separator: string): string[][] {
   return rows;
 }
 
-/** Whether a spreadsheet would take the cell for a formula (it skips leading spaces). */
-const live = (cell: string): boolean => /^[\s\u200b]*[=+\-@＝＋－＠]/u.test(cell);
+/** Whether a spreadsheet would take the cell for a formula (it skips leading spaces; a plain number is a number). */
+const live = (cell: string): boolean => /^[\s\u200b]*[=+\-@＝＋－＠]/u.test(cell) && !/^\s*[+-]?\d+(\.\d+)?$/.test(cell);
 
 const HOSTILE = [
   '=HYPERLINK("http://evil.example/","click")',
@@ -57,6 +57,7 @@ const HOSTILE = [
   '\t=1+1',
   '\r\n=1+1',
   'ok; +1',
+  'ok; +1+cmd',
   'x\t-2+3',
   '-1+2',
 ];
@@ -83,6 +84,7 @@ describe('CSV writer', () => {
     assert.equal(csvCell('\u200b=1+1'), "'⟨U+200B⟩=1+1");
     assert.equal(csvCell('＝1+1'), "'＝1+1");
     assert.equal(csvCell('＠SUM(A1)'), "'＠SUM(A1)");
+    for (const n of ['-5', '-0', '+1.5e3', '-.5']) assert.equal(csvCell(n), n, 'a plain number runs nothing');
   });
 
   it('defuses every part a spreadsheet with another separator would make a cell of', () => {
