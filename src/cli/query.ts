@@ -10,7 +10,7 @@ import { EventIndex } from '../core/index/eventIndex';
 import { SUMMARY_FIELDS } from '../core/index/summaryFields';
 import { csvLine } from '../core/output/csv';
 import { fieldTexts } from '../core/output/recordFields';
-import { cellText, cutText } from '../core/output/visibleText';
+import { cellText, cutText, escapeHiddenInJson } from '../core/output/visibleText';
 import { parseQuery } from '../core/index/query/parse';
 import { QuerySyntaxError } from '../core/index/query/ast';
 import type { QueryNode } from '../core/index/query/ast';
@@ -245,6 +245,7 @@ async function findS3EventFiles(uri: string, access: S3Access): Promise<Discover
 }
 
 function progressPrinter(io: CliIo): { update: (p: LoadProgress) => void; done: () => void } {
+  const control = io.control ?? io.err;
   let last = 0;
   let shown = false;
   return {
@@ -253,20 +254,25 @@ function progressPrinter(io: CliIo): { update: (p: LoadProgress) => void; done: 
       if (now - last < 100 && p.filesDone < p.filesTotal) return;
       last = now;
       shown = true;
-      io.err(`\rReading ${p.filesDone}/${p.filesTotal} files, ${p.events.toLocaleString('en-US')} events (${formatBytes(p.bytesRead)})…`);
+      control(`\rReading ${p.filesDone}/${p.filesTotal} files, ${p.events.toLocaleString('en-US')} events (${formatBytes(p.bytesRead)})…`);
     },
     done: () => {
-      if (shown) io.err('\r\x1b[K');
+      if (shown) control('\r\x1b[K');
     },
   };
 }
 
 const CHUNK = 20_000;
 
+/**
+ * Each record's stored text on one line. To a terminal, hidden characters (which valid JSON can
+ * only hold inside strings) are written as \u escapes: the same JSON value, nothing that acts.
+ */
 async function writeJsonl(index: EventIndex, rows: Uint32Array, io: CliIo): Promise<void> {
+  const line = io.stdoutIsTTY ? (t: string) => escapeHiddenInJson(singleLineJson(t)) : singleLineJson;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const texts = await index.rawRecords(rows.subarray(i, i + CHUNK));
-    io.out(texts.map((t) => singleLineJson(t)).join('\n') + '\n');
+    io.out(texts.map(line).join('\n') + '\n');
   }
 }
 

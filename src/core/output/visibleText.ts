@@ -16,6 +16,8 @@ const HIDDEN_SOURCE = '[\\p{Cc}\\p{Cf}\\p{Default_Ignorable_Code_Point}\\p{Zl}\\
 const HIDDEN = new RegExp(`(?![\\t\\n])${HIDDEN_SOURCE}`, 'gu');
 /** Every hidden character, tab and line feed included. */
 const HIDDEN_ALL = new RegExp(HIDDEN_SOURCE, 'gu');
+/** Every hidden character but tab, line feed and a CR that ends a line (CRLF). */
+const HIDDEN_TERMINAL = new RegExp(`(?![\\t\\n]|\\r\\n)${HIDDEN_SOURCE}`, 'gu');
 const LEADING_HIDDEN_OR_SPACE = new RegExp(`^(?:${HIDDEN_SOURCE}|\\s)+`, 'u');
 
 function marker(c: string): string {
@@ -32,10 +34,12 @@ export function revealAllHidden(text: string): string {
   return text.replace(HIDDEN_ALL, marker);
 }
 
-/** Whether the text holds any hidden character (tab and line feed included). */
-export function hasHidden(text: string): boolean {
-  HIDDEN_ALL.lastIndex = 0;
-  return HIDDEN_ALL.test(text);
+/**
+ * Text for a terminal: every hidden character shown as a marker but tab, line feed and the CR
+ * of a CRLF line end (a bare CR, which lets later text overwrite a line, is marked).
+ */
+export function terminalText(text: string): string {
+  return text.replace(HIDDEN_TERMINAL, marker);
 }
 
 /** The text without the hidden and white-space characters it starts with. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cellText, cutText, escapeHiddenInJson, revealAllHidden, revealHidden, trimHiddenStart } from '../../../src/core/output/visibleText';
+import { cellText, cutText, escapeHiddenInJson, revealAllHidden, revealHidden, terminalText, trimHiddenStart } from '../../../src/core/output/visibleText';
 
 /** `text` followed by its letters as Unicode tag characters (U+E0000 + the ASCII code): invisible. */
 const tagged = (text: string, hidden: string): string => text + [...hidden].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
@@ -52,6 +52,10 @@ describe('hidden characters made visible', () => {
     assert.equal(cutText('ab🙂', 3), 'ab');
     assert.equal(cutText('ab🙂', 4), 'ab🙂');
     assert.doesNotMatch(cellText('a'.repeat(399) + '🙂'.repeat(10), 400), /U\+D83D/);
+  });
+
+  it('for a terminal, keeps tab, line feed and CRLF line ends, and marks a bare CR', () => {
+    assert.equal(terminalText('a\tb\r\nc\nd\re\u001b[2J'), 'a\tb\r\nc\nd⟨U+000D⟩e⟨U+001B⟩[2J');
   });
 
   it('trims the hidden and white-space characters a value starts with', () => {
