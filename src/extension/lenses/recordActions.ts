@@ -3,8 +3,8 @@
 // open the API reference. The pivot filters come from the timeline's own pivotsFor, so a lens
 // and the detail pane filter on exactly the same terms.
 import * as vscode from 'vscode';
-import type { PivotKind } from '../../protocol';
-import { formatTerm } from '../../core/index/query/format';
+import { LIMITS, type PivotKind } from '../../protocol';
+import { formatTermWithin } from '../../core/index/query/format';
 import { describeIdentity } from '../../core/records/identity';
 import { type IndexedRecord, recordAt, recordJson } from '../../core/records/recordIndex';
 import { describeRequest } from '../../core/records/request';
@@ -63,8 +63,8 @@ export function recordActionItems(document: vscode.TextDocument, indexed: Indexe
   pivot('principal', 'Filter timeline to this principal');
   pivot('accessKey', 'Filter timeline to this access key');
   const eventName = str(record.eventName);
-  if (eventName) {
-    const filter = formatTerm('event', eventName);
+  const filter = eventName === undefined ? undefined : formatTermWithin('event', eventName, LIMITS.filterLength)?.term;
+  if (eventName && filter) {
     actions.push({ label: '$(symbol-event) Filter timeline to this event name', description: labelText(eventName), detail: labelText(filter), run: () => filterTimeline(filter) });
   }
   pivot('session', 'Filter timeline to this session');

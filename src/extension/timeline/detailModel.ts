@@ -2,8 +2,8 @@
 // (a parse and re-serialisation would change big numbers, 1e400, duplicate keys), the same plain-words
 // explanations as the code lenses (RECORDS' describeIdentity / describeRequest) and the pivots
 // it offers, each a filter written by the query language's own formatter.
-import { DetailReply, Explanation, Pivot } from '../../protocol';
-import { formatTerm } from '../../core/index/query/format';
+import { DetailReply, Explanation, LIMITS, Pivot } from '../../protocol';
+import { formatTermWithin } from '../../core/index/query/format';
 import { indentJson } from '../../core/ingest/eventFile';
 import { describeIdentity } from '../../core/records/identity';
 import { describeRequest } from '../../core/records/request';
@@ -35,7 +35,12 @@ export function pivotsFor(record: CloudTrailRecord): Pivot[] {
   const id = record.userIdentity && typeof record.userIdentity === 'object' ? record.userIdentity : undefined;
   const pivots: Pivot[] = [];
   const add = (kind: Pivot['kind'], label: string, field: string, value: string | undefined): void => {
-    if (value !== undefined) pivots.push({ kind, label, filter: formatTerm(field, value) });
+    if (value === undefined) return;
+    // A value too long for a filter is matched by its first characters, and the label says so.
+    const fitted = formatTermWithin(field, value, LIMITS.filterLength);
+    if (!fitted) return;
+    const prefix = fitted.prefixLength === undefined ? '' : ` (values starting with its first ${fitted.prefixLength.toLocaleString('en-US')} characters)`;
+    pivots.push({ kind, label: `${label}${prefix}`, filter: fitted.term });
   };
   const issuerArn = str(id?.sessionContext?.sessionIssuer?.arn);
   const arn = str(id?.arn);

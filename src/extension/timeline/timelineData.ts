@@ -26,6 +26,11 @@ export interface TimelineData {
   histogram(result: ResultSet, from: number, binMs: number, bins: number): { counts: number[]; errors: number[] };
   /** Top values of one facet field within a result. */
   facet(result: ResultSet, id: FacetId, limit: number): Facet;
+  /**
+   * How many distinct values of a query field (case-insensitively) start with `prefix` among the
+   * events indexed; undefined when the field is not an indexed column.
+   */
+  valuesStartingWith(field: string, prefix: string): number | undefined;
   /** Frequent values of a query field (canonical paths) starting with `prefix`, for completion. */
   topValues(paths: string[], prefix: string, limit: number): { value: string; count: number }[];
   /** The event's record as JSON text, exactly as stored; undefined for an unknown id. */
