@@ -57,12 +57,15 @@ export function formatTermWithin(field: string, value: string, maxLength: number
   const { paths } = resolveField(field);
   if (paths.length > 0 && paths.every(isTimeField)) return undefined;
   const head = `${options.negate === true ? '-' : ''}${formatField(field)}:`;
-  // Every character but letters, digits and _ . @ + , = - escaped: each is then literal.
+  // A bare word whose every character is literal: what would end it, start a quote, or be read
+  // as a wildcard, an escape, a comparison (<, > first) or a pasted URL (// first) is escaped.
   let budget = maxLength - head.length - 1;
   let text = '';
   let prefixLength = 0;
   for (const c of value) {
-    const piece = /^[A-Za-z0-9_.@+,=-]$/.test(c) ? c : `\\${c}`;
+    const first = prefixLength === 0;
+    const escape = /[\\*()"\s]/.test(c) || (first && (c === '<' || c === '>' || (c === '/' && value[1] === '/')));
+    const piece = escape ? `\\${c}` : c;
     if (piece.length > budget) break;
     text += piece;
     budget -= piece.length;
