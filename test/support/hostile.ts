@@ -29,3 +29,8 @@ export function outputFixtureRecordBytes(): Buffer[] {
   const last = lines.findIndex((l) => l.toString() === ']}');
   return lines.slice(1, last).map((l) => (l[l.length - 1] === 0x2c ? l.subarray(0, l.length - 1) : l));
 }
+
+/** `text` written in Unicode tag characters (U+E0000 + each ASCII code): invisible in most fonts ("ASCII smuggling"). */
+export function tagCharacters(text: string): string {
+  return [...text].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+}

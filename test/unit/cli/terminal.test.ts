@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
+import { tagCharacters } from '../../support/hostile';
 
 const TITLE = '\u001b]0;PWNED\u0007';
-const tags = (s: string): string => [...s].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
 
 /** Characters that act in or hide from a terminal, besides tab, line feed and CRLF line ends. */
 function rawHidden(text: string): string[] {
@@ -31,7 +31,7 @@ describe('CLI output to a terminal', function () {
     // C0 controls are \u-escaped in the file.
     recordTexts = [
       `{"eventVersion":"1.08","eventTime":"2024-05-14T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"Get\u009bObject","userAgent":${JSON.stringify(TITLE)},"awsRegion":"us-east-1","sourceIPAddress":"203.0.113.1"}`,
-      `{"eventVersion":"1.08","eventTime":"2024-05-14T10:01:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","userAgent":"a\u007fb\u202ec","awsRegion":"us-east-1","sourceIPAddress":"admin${tags('x')}","errorCode":"x;=cmd"}`,
+      `{"eventVersion":"1.08","eventTime":"2024-05-14T10:01:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","userAgent":"a\u007fb\u202ec","awsRegion":"us-east-1","sourceIPAddress":"admin${tagCharacters('x')}","errorCode":"x;=cmd"}`,
     ];
     writeFileSync(events, `{"Records":[\n${recordTexts.join(',\n')}\n]}\n`);
     // A file whose name and content carry escape sequences: it cannot be read, and is named.

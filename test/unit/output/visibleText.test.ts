@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { cellText, cutText, escapeHiddenInJson, revealAllHidden, revealHidden, terminalText, trimHiddenStart } from '../../../src/core/output/visibleText';
+import { tagCharacters } from '../../support/hostile';
 
-/** `text` followed by its letters as Unicode tag characters (U+E0000 + the ASCII code): invisible. */
-const tagged = (text: string, hidden: string): string => text + [...hidden].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+/** `text` followed by `hidden` in Unicode tag characters: it looks like `text`. */
+const tagged = (text: string, hidden: string): string => text + tagCharacters(hidden);
 
 describe('hidden characters made visible', () => {
   it('marks bidi overrides, zero-width and control characters', () => {
