@@ -12,7 +12,7 @@
 //   JSON Lines formats carry.
 import { revealHidden, trimHiddenStart } from './visibleText';
 
-export const CSV_LINE_END = '\r\n';
+const CSV_LINE_END = '\r\n';
 
 const FORMULA_START = /^[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B]/;
 const SEPARATORS = /([,;\t])/;

@@ -29,11 +29,6 @@ export function revealHidden(text: string): string {
   return text.replace(HIDDEN, marker);
 }
 
-/** The text with every hidden character shown as a marker, tab and line feed too. */
-export function revealAllHidden(text: string): string {
-  return text.replace(HIDDEN_ALL, marker);
-}
-
 /**
  * Text for a terminal: every hidden character shown as a marker but tab, line feed and the CR
  * of a CRLF line end (a bare CR, which lets later text overwrite a line, is marked).

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cellText, cutText, escapeHiddenInJson, revealAllHidden, revealHidden, terminalText, trimHiddenStart } from '../../../src/core/output/visibleText';
+import { cellText, cutText, escapeHiddenInJson, revealHidden, terminalText, trimHiddenStart } from '../../../src/core/output/visibleText';
 import { tagCharacters } from '../../support/hostile';
 
 /** `text` followed by `hidden` in Unicode tag characters: it looks like `text`. */
@@ -35,10 +35,6 @@ describe('hidden characters made visible', () => {
 
   it('leaves ordinary text alone, markup included (it is rendered as text)', () => {
     for (const s of ['GetObject', '<script>alert(1)</script>', 'Zürich 東京 🙂', 'a\tb', 'a\nb']) assert.equal(revealHidden(s), s);
-  });
-
-  it('marks tab and line feed too where text must stay on one line', () => {
-    assert.equal(revealAllHidden('a\tb\nc\rd'), 'a⟨U+0009⟩b⟨U+000A⟩c⟨U+000D⟩d');
   });
 
   it('keeps cells on one line and cuts very long values, saying how long they were', () => {
