@@ -251,7 +251,7 @@ export interface DetailReply {
   type: 'detailResult';
   id: number;
   time: number;
-  /** The full record, pretty-printed. */
+  /** The full record, indented, every token (numbers, escapes, duplicate keys) as stored. */
   json: string;
   explanations: Explanation[];
   pivots: Pivot[];
@@ -263,6 +263,12 @@ export interface CompleteReply {
 export interface FilterReply {
   type: 'filterText';
   filter: string;
+  /**
+   * Said to the user with the filter: the value was too long for a filter and the term matches
+   * the values starting with its first characters, or it could not be added at all (the filter
+   * is then unchanged).
+   */
+  notice?: string;
 }
 export interface ErrorReply {
   type: 'error';
@@ -426,7 +432,7 @@ const toWebviewShapes: { [K in ToWebview['type']]: Record<string, Check> } = {
     pivots: arrayOf(shape({ kind: oneOf(...PIVOT_KINDS), label: text, filter: text })),
   },
   completeResult: { items: arrayOf(shape({ label: text, detail: text, insert: text, from: nonNegInt, to: nonNegInt })) },
-  filterText: { filter: text },
+  filterText: { filter: text, notice: optional(text) },
   error: { message: text },
   progress: { progress, total: nonNegInt, bounds: range },
   setFilter: { filter: text, range },

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintText, RULES, type Finding, type RuleGroup } from '../core/lint';
-import { CliIo, UsageError } from './io';
+import { CliIo, jsonForOutput, UsageError } from './io';
 
 const HELP = `Usage: cloudtrail-lens lint FILE|FOLDER... [options]
 
@@ -149,7 +149,7 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
     }
   }
 
-  if (opts.format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');
+  if (opts.format === 'json') io.out(jsonForOutput(all, io) + '\n');
   else for (const f of all) io.out(`${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}\n`);
   if (io.stderrIsTTY && opts.format === 'text') {
     const warnings = all.filter((f) => f.severity === 'warning').length;

@@ -3,13 +3,14 @@
 import { runQuery } from './query';
 import { runValidate } from './validate';
 import { runLint } from './lint';
-import { CliIo, processIo, UsageError } from './io';
+import { CliIo, processIo, terminalSafeIo, UsageError } from './io';
+import { lookupTable } from '../core/lookupTable';
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+const COMMANDS = lookupTable<(args: string[], io: CliIo) => Promise<number>>({
   query: runQuery,
   validate: runValidate,
   lint: runLint,
-};
+});
 
 const USAGE = `Usage: cloudtrail-lens <command> [options]
 
@@ -20,7 +21,9 @@ Commands:
 
 Run "cloudtrail-lens <command> --help" for a command's options.`;
 
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<number> {
+  // Everything printed goes through the terminal guard: arguments, file names and log content alike.
+  const io = terminalSafeIo(rawIo);
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     io.out(USAGE + '\n');

@@ -6,10 +6,13 @@
 // Exit codes: 0 done, 1 no event file could be read at all, 2 bad arguments or filter.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { EventIndex, EventSummary } from '../core/index/eventIndex';
+import { EventIndex } from '../core/index/eventIndex';
+import { SUMMARY_FIELDS } from '../core/index/summaryFields';
+import { csvLine } from '../core/output/csv';
+import { fieldTexts } from '../core/output/recordFields';
+import { cellText, cutText, escapeHiddenInJson } from '../core/output/visibleText';
 import { parseQuery } from '../core/index/query/parse';
 import { QuerySyntaxError } from '../core/index/query/ast';
-import { fieldValues } from '../core/index/query/match';
 import type { QueryNode } from '../core/index/query/ast';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES, formatBytes } from '../core/ingest/gzip';
 import { singleLineJson } from '../core/ingest/eventFile';
@@ -61,28 +64,6 @@ interface QueryArgs {
 }
 
 const DEFAULT_FIELDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode'];
-
-/** Summary columns by name; other names are record paths. */
-const SUMMARY_FIELDS: Record<string, (s: EventSummary) => string> = {
-  time: (s) => s.eventTime,
-  eventTime: (s) => s.eventTime,
-  eventName: (s) => s.eventName,
-  eventSource: (s) => s.eventSource,
-  principal: (s) => s.principal,
-  principalType: (s) => s.principalType,
-  principalArn: (s) => s.principalArn,
-  accessKeyId: (s) => s.accessKeyId,
-  sourceIPAddress: (s) => s.sourceIPAddress,
-  userAgent: (s) => s.userAgent,
-  region: (s) => s.region,
-  awsRegion: (s) => s.region,
-  account: (s) => s.account,
-  errorCode: (s) => s.errorCode,
-  readOnly: (s) => (s.readOnly === undefined ? '' : String(s.readOnly)),
-  eventID: (s) => s.eventID,
-  eventType: (s) => s.eventType,
-  file: (s) => s.fileKey,
-};
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
   const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, s3: {} };
@@ -264,6 +245,7 @@ async function findS3EventFiles(uri: string, access: S3Access): Promise<Discover
 }
 
 function progressPrinter(io: CliIo): { update: (p: LoadProgress) => void; done: () => void } {
+  const control = io.control ?? io.err;
   let last = 0;
   let shown = false;
   return {
@@ -272,44 +254,50 @@ function progressPrinter(io: CliIo): { update: (p: LoadProgress) => void; done: 
       if (now - last < 100 && p.filesDone < p.filesTotal) return;
       last = now;
       shown = true;
-      io.err(`\rReading ${p.filesDone}/${p.filesTotal} files, ${p.events.toLocaleString('en-US')} events (${formatBytes(p.bytesRead)})…`);
+      control(`\rReading ${p.filesDone}/${p.filesTotal} files, ${p.events.toLocaleString('en-US')} events (${formatBytes(p.bytesRead)})…`);
     },
     done: () => {
-      if (shown) io.err('\r\x1b[K');
+      if (shown) control('\r\x1b[K');
     },
   };
 }
 
 const CHUNK = 20_000;
 
+/**
+ * Each record's stored text on one line. To a terminal, hidden characters (which valid JSON can
+ * only hold inside strings) are written as \u escapes: the same JSON value, nothing that acts.
+ */
 async function writeJsonl(index: EventIndex, rows: Uint32Array, io: CliIo): Promise<void> {
+  const line = io.stdoutIsTTY ? (t: string) => escapeHiddenInJson(singleLineJson(t)) : singleLineJson;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const texts = await index.rawRecords(rows.subarray(i, i + CHUNK));
-    io.out(texts.map((t) => singleLineJson(t)).join('\n') + '\n');
+    io.out(texts.map(line).join('\n') + '\n');
   }
 }
 
 async function writeColumns(index: EventIndex, rows: Uint32Array, fields: string[], format: 'csv' | 'table', io: CliIo): Promise<void> {
-  const needsRecord = fields.some((f) => !(f in SUMMARY_FIELDS));
+  const needsRecord = fields.some((f) => !SUMMARY_FIELDS.has(f));
   const cellsOf = async (chunk: Uint32Array): Promise<string[][]> => {
-    const records = needsRecord ? (await index.rawRecords(chunk)).map((t) => safeParse(t)) : [];
+    const records = needsRecord ? await index.rawRecords(chunk) : [];
     return Array.from(chunk, (row, i) => {
       const s = index.summary(row);
-      return fields.map((f) => (f in SUMMARY_FIELDS ? SUMMARY_FIELDS[f](s) : recordField(records[i], f)));
+      // A record path's values as stored (numbers, nested JSON); several are joined with ';'.
+      return fields.map((f) => SUMMARY_FIELDS.get(f)?.(s) ?? fieldTexts(records[i], f).join(';'));
     });
   };
   if (format === 'csv') {
-    io.out(fields.map(csvCell).join(',') + '\n');
+    io.out(csvLine(fields));
     for (let i = 0; i < rows.length; i += CHUNK) {
-      const lines = (await cellsOf(rows.subarray(i, i + CHUNK))).map((cells) => cells.map(csvCell).join(','));
-      if (lines.length) io.out(lines.join('\n') + '\n');
+      const lines = (await cellsOf(rows.subarray(i, i + CHUNK))).map(csvLine);
+      if (lines.length) io.out(lines.join(''));
     }
     return;
   }
   // Column widths come from the first chunk, so a long result still streams.
   let widths: number[] | undefined;
   for (let i = 0; i < rows.length || widths === undefined; i += CHUNK) {
-    const cells = (await cellsOf(rows.subarray(i, i + CHUNK))).map((r) => r.map(terminalSafe));
+    const cells = (await cellsOf(rows.subarray(i, i + CHUNK))).map((r) => r.map((c) => cellText(c, Infinity)));
     if (!widths) {
       widths = fields.map((f, c) => Math.min(MAX_CELL, Math.max(f.length, ...cells.map((r) => r[c].length))));
       io.out(tableLine(fields, widths) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
@@ -324,39 +312,9 @@ const MAX_CELL = 60;
 function tableLine(cells: string[], widths: number[]): string {
   return cells
     .map((c, i) => {
-      const cell = c.length > widths[i] ? c.slice(0, widths[i] - 1) + '…' : c;
+      const cell = c.length > widths[i] ? cutText(c, widths[i] - 1) + '…' : c;
       return i === cells.length - 1 ? cell : cell.padEnd(widths[i]);
     })
     .join('  ');
 }
 
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A record path's value(s) as text; several values (from arrays) are joined with ';'. */
-function recordField(record: unknown, field: string): string {
-  return fieldValues(record, field)
-    .flatMap((v) => (Array.isArray(v) ? v : [v]))
-    .map((v) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)))
-    .join(';');
-}
-
-/** Log values are attacker-controlled: no control characters reach the terminal. */
-function terminalSafe(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/**
- * RFC 4180 quoting. A cell starting with = + - @ (or a tab/CR) would run as a formula when the
- * CSV is opened in a spreadsheet; such cells get a leading apostrophe (OWASP's advice).
- */
-function csvCell(s: string): string {
-  let v = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  if (/[",\r\n]/.test(v)) v = `"${v.replace(/"/g, '""')}"`;
-  return v;
-}

@@ -2,7 +2,7 @@
 // (the offending span marked) and completion of field names and frequent values from the host.
 import { CompletionItem, QueryError } from '../protocol';
 import { clear, h } from './dom';
-import { revealHidden } from './visibleText';
+import { cellText, revealHidden } from '../core/output/visibleText';
 
 export interface FilterEvents {
   /** The text changed (typing: debounced by the caller) or was submitted (Enter: now). */
@@ -14,6 +14,7 @@ export class FilterBox {
   readonly element: HTMLElement;
   readonly input: HTMLInputElement;
   private readonly errorLine: HTMLElement;
+  private readonly noteLine: HTMLElement;
   private readonly list: HTMLElement;
   private items: CompletionItem[] = [];
   private active = -1;
@@ -34,8 +35,10 @@ export class FilterBox {
     });
     this.list = h('ul', { class: 'completions', id: 'filter-completions', role: 'listbox', hidden: true });
     this.errorLine = h('div', { class: 'filter-error', role: 'alert', hidden: true });
-    this.element = h('div', { class: 'filter' }, this.input, this.list, this.errorLine);
+    this.noteLine = h('div', { class: 'filter-note', role: 'status', hidden: true });
+    this.element = h('div', { class: 'filter' }, this.input, this.list, this.errorLine, this.noteLine);
     this.input.addEventListener('input', () => {
+      this.showNote(null);
       this.events.onChange(this.input.value, false);
       void this.refreshCompletions();
     });
@@ -56,6 +59,12 @@ export class FilterBox {
 
   set value(v: string) {
     if (this.input.value !== v) this.input.value = v;
+  }
+
+  /** A note about the filter the host wrote (e.g. a value too long for a filter); null clears it. */
+  showNote(text: string | null): void {
+    this.noteLine.hidden = text === null;
+    this.noteLine.textContent = text === null ? '' : revealHidden(text);
   }
 
   showError(err: QueryError | null): void {
@@ -87,7 +96,7 @@ export class FilterBox {
     this.list.hidden = this.items.length === 0;
     this.input.setAttribute('aria-expanded', String(!this.list.hidden));
     this.items.forEach((it, i) => {
-      const li = h('li', { role: 'option', id: `completion-${i}`, 'aria-selected': String(i === this.active) }, h('span', { class: 'completion-label' }, revealHidden(it.label)), h('span', { class: 'completion-detail' }, it.detail));
+      const li = h('li', { role: 'option', id: `completion-${i}`, 'aria-selected': String(i === this.active) }, h('span', { class: 'completion-label' }, cellText(it.label, 200)), h('span', { class: 'completion-detail' }, it.detail));
       li.dataset.index = String(i);
       if (i === this.active) li.classList.add('active');
       this.list.append(li);

@@ -1,7 +1,7 @@
 // The timeline webview: wires the filter box, time range, histogram, table, facets and detail
 // pane to the host through the typed channel. The view holds only what is on screen; the host
 // owns the index and answers queries, pages, facets and details.
-import { Channel, COLUMN_IDS, ColumnId, DetailReply, Envelope, FacetsReply, FromWebview, HelloReply, LoadProgress, PageReply, Pivot, QueryParams, QueryReply, START_QUERY, ReplyOf, RequestType, TimeRange, ToWebview, validateToWebview } from '../protocol';
+import { Channel, COLUMN_IDS, ColumnId, DetailReply, Envelope, FacetsReply, FromWebview, HelloReply, LIMITS, LoadProgress, PageReply, Pivot, QueryParams, QueryReply, START_QUERY, ReplyOf, RequestType, TimeRange, ToWebview, validateToWebview } from '../protocol';
 import { formatCount, h } from './dom';
 import { DetailView } from './detail';
 import { FacetsView } from './facets';
@@ -10,7 +10,7 @@ import { HistogramView } from './histogram';
 import { defaultState, Preset, presetRange, restoreState, ViewState } from './state';
 import { COLUMN_TITLES, PAGE_SIZE, TableView } from './table';
 import { fromInputValue, toInputValue } from './timeFormat';
-import { revealHidden } from './visibleText';
+import { cutText, revealHidden } from '../core/output/visibleText';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -153,7 +153,11 @@ const table = new TableView({
 
 const facets = new FacetsView({
   onPick(field, value, negate) {
-    void request({ type: 'addTerm', filter: state.filter, field, value, negate }).then((r) => applyFilter(r.filter, null));
+    // A value longer than the host takes is cut here: its filter is a prefix of it anyway (the host says so).
+    void request({ type: 'addTerm', filter: state.filter, field, value: cutText(value, LIMITS.valueLength), negate }).then((r) => {
+      filterBox.showNote(r.notice ?? null);
+      if (r.filter !== state.filter) applyFilter(r.filter, null);
+    });
   },
 });
 

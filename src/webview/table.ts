@@ -4,7 +4,7 @@
 import { ColumnId, RowSummary, SortOrder } from '../protocol';
 import { clear, h } from './dom';
 import { formatTime, Zone } from './timeFormat';
-import { cellText } from './visibleText';
+import { cellText } from '../core/output/visibleText';
 import { scrollTopForRow, scrollTopToReveal, visibleWindow } from './virtualWindow';
 
 export const ROW_HEIGHT = 22;
@@ -230,7 +230,7 @@ export class TableView {
       const cell = cells[i] as HTMLElement;
       const value = r ? this.cellValue(r, this.columns[i]) : '';
       if (cell.textContent !== value) cell.textContent = value;
-      // The full value on hover, still as text (title is never parsed as markup).
+      // The value on hover (up to 400 characters, hidden characters marked), still as text.
       cell.title = value;
     }
   }

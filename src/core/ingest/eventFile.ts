@@ -359,3 +359,53 @@ export function singleLineJson(text: string): string {
   }
   return out + text.slice(from);
 }
+
+/**
+ * The same JSON indented for reading (two spaces, as JSON.stringify(v, null, 2) lays it out),
+ * every token kept exactly as stored: numbers such as 12345678901234567890 or 1e400, escapes,
+ * and duplicate keys stay as they are, which a parse and re-serialisation would change. Only
+ * whitespace outside strings changes. For text that is not valid JSON the result is unspecified
+ * (callers check first).
+ */
+export function indentJson(text: string, indent = '  '): string {
+  const out: string[] = [];
+  let depth = 0;
+  const newline = () => '\n' + indent.repeat(depth);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    if (c === 0x22) {
+      const end = skipString(text, i);
+      if (end < 0) return out.join('') + text.slice(i);
+      out.push(text.slice(i, end));
+      i = end - 1;
+    } else if (c === 0x7b || c === 0x5b) {
+      const next = firstNonSpace(text, i + 1);
+      const close = c === 0x7b ? 0x7d : 0x5d;
+      if (next >= 0 && text.charCodeAt(next) === close) {
+        out.push(c === 0x7b ? '{}' : '[]');
+        i = next;
+      } else {
+        depth++;
+        out.push(text[i] + newline());
+      }
+    } else if (c === 0x7d || c === 0x5d) {
+      depth = Math.max(0, depth - 1);
+      out.push(newline() + text[i]);
+    } else if (c === 0x2c) {
+      out.push(',' + newline());
+    } else if (c === 0x3a) {
+      out.push(': ');
+    } else {
+      // A number, true, false or null: up to the next structural character or space.
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x3a || d === 0x22 || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+      }
+      out.push(text.slice(i, j));
+      i = j - 1;
+    }
+  }
+  return out.join('');
+}

@@ -1,6 +1,7 @@
 // Turns the bytes of a CloudTrail log file (.json.gz or .json) into text a person can read:
 // decompressed, checked against a size cap, and pretty-printed when it is one JSON value.
 // Pure; the extension shows the result in a read-only document.
+import { indentJson } from '../ingest/eventFile';
 import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from '../ingest/gzip';
 
 export interface LogText {
@@ -48,7 +49,9 @@ export function renderLogText(bytes: Uint8Array, name: string, maxBytes: number)
   const text = new TextDecoder('utf-8', { fatal: false }).decode(raw);
   if (text.includes('\u0000')) throw new LogTextError(`${name} does not contain text (binary data after decompression).`, 'not-text');
   try {
-    return { text: `${JSON.stringify(JSON.parse(text), null, 2)}\n`, pretty: true, compressed };
+    JSON.parse(text);
+    // Indented with every token as stored: a log shown here must say what the file says.
+    return { text: `${indentJson(text)}\n`, pretty: true, compressed };
   } catch (e) {
     // JSON lines stay as they are: one record per line is what makes them JSON lines.
     if (isJsonLines(text)) return { text, pretty: false, compressed };

@@ -1,8 +1,10 @@
-// The detail pane's content for one record: the record pretty-printed, the same plain-words
+// The detail pane's content for one record: the record indented with every token as stored
+// (a parse and re-serialisation would change big numbers, 1e400, duplicate keys), the same plain-words
 // explanations as the code lenses (RECORDS' describeIdentity / describeRequest) and the pivots
 // it offers, each a filter written by the query language's own formatter.
-import { DetailReply, Explanation, Pivot } from '../../protocol';
-import { formatTerm } from '../../core/index/query/format';
+import { DetailReply, Explanation, LIMITS, Pivot } from '../../protocol';
+import { formatTermWithin } from '../../core/index/query/format';
+import { indentJson } from '../../core/ingest/eventFile';
 import { describeIdentity } from '../../core/records/identity';
 import { describeRequest } from '../../core/records/request';
 import type { CloudTrailRecord } from '../../core/records/types';
@@ -33,7 +35,12 @@ export function pivotsFor(record: CloudTrailRecord): Pivot[] {
   const id = record.userIdentity && typeof record.userIdentity === 'object' ? record.userIdentity : undefined;
   const pivots: Pivot[] = [];
   const add = (kind: Pivot['kind'], label: string, field: string, value: string | undefined): void => {
-    if (value !== undefined) pivots.push({ kind, label, filter: formatTerm(field, value) });
+    if (value === undefined) return;
+    // A value too long for a filter is matched by its first characters, and the label says so.
+    const fitted = formatTermWithin(field, value, LIMITS.filterLength);
+    if (!fitted) return;
+    const prefix = fitted.prefixLength === undefined ? '' : ` (values starting with its first ${fitted.prefixLength.toLocaleString('en-US')} characters)`;
+    pivots.push({ kind, label: `${label}${prefix}`, filter: fitted.term });
   };
   const issuerArn = str(id?.sessionContext?.sessionIssuer?.arn);
   const arn = str(id?.arn);
@@ -60,7 +67,7 @@ export function detailFor(id: number, rawJson: string, time: number): DetailRepl
     return { type: 'detailResult', id, time, json: rawJson, explanations: [{ label: 'Note', text: 'This record is not valid JSON; shown as stored.' }], pivots: [] };
   }
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-    return { type: 'detailResult', id, time, json: JSON.stringify(record, null, 2), explanations: [{ label: 'Note', text: 'This record is not a JSON object.' }], pivots: [] };
+    return { type: 'detailResult', id, time, json: indentJson(rawJson), explanations: [{ label: 'Note', text: 'This record is not a JSON object.' }], pivots: [] };
   }
   const r = record as CloudTrailRecord;
   let explanations: Explanation[];
@@ -73,5 +80,5 @@ export function detailFor(id: number, rawJson: string, time: number): DetailRepl
     explanations = [{ label: 'Note', text: `No explanation for this record (${e instanceof Error ? e.message : String(e)}).` }];
     pivots = [];
   }
-  return { type: 'detailResult', id, time, json: JSON.stringify(record, null, 2), explanations, pivots };
+  return { type: 'detailResult', id, time, json: indentJson(rawJson), explanations, pivots };
 }

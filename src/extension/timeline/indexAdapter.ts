@@ -5,6 +5,8 @@
 import { Facet, FacetId, RowSummary, SortOrder, TimeRange } from '../../protocol';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
+import { resolveField } from '../../core/index/query/fields';
+import { valueMatcher } from '../../core/index/query/match';
 import { parseQuery } from '../../core/index/query/parse';
 import { ResultSet, TimelineData } from './timelineData';
 
@@ -106,7 +108,11 @@ export class IndexTimelineData implements TimelineData {
   }
 
   rows(result: ResultSet, start: number, count: number): RowSummary[] {
-    return this.index.summaries(rowsOf(result), start, count).map(toRow);
+    return this.summaries(result, start, count).map(toRow);
+  }
+
+  summaries(result: ResultSet, start: number, count: number): EventSummary[] {
+    return this.index.summaries(rowsOf(result), start, count);
   }
 
   ids(result: ResultSet, start: number, count: number): number[] {
@@ -143,6 +149,17 @@ export class IndexTimelineData implements TimelineData {
     const facet: Facet = { id, field, values, other: f.other };
     cached.set(key, facet);
     return facet;
+  }
+
+  valuesStartingWith(field: string, prefix: string): number | undefined {
+    const { paths } = resolveField(field);
+    const columns = paths.map((p) => this.index.store.scalarByField.get(p));
+    if (!columns.length || columns.some((c) => c === undefined)) return undefined;
+    // The wildcard's own matching (case folding included) decides; values are counted once.
+    const matches = valueMatcher(field, { op: 'wildcard', pattern: `${prefix.replace(/[\\*]/g, (c) => `\\${c}`)}*` });
+    const found = new Set<string>();
+    for (const column of columns) for (const v of column!.dict.values) if (v !== undefined && matches(v)) found.add(String(v));
+    return found.size;
   }
 
   topValues(paths: string[], prefix: string, limit: number): { value: string; count: number }[] {

@@ -186,10 +186,10 @@ export class TimelinePanel implements vscode.Disposable {
     }
   }
 
+  /** The record exactly as stored (its bytes in the file; for lookup-events, the decoded string). */
   private async record(id: number): Promise<string | undefined> {
     try {
-      const raw = await this.data.raw(id);
-      return raw === undefined ? undefined : JSON.stringify(JSON.parse(raw), null, 2);
+      return await this.data.raw(id);
     } catch (e) {
       void vscode.window.showErrorMessage(`CloudTrail timeline: could not read the record: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
@@ -199,7 +199,7 @@ export class TimelinePanel implements vscode.Disposable {
   private async openRaw(id: number): Promise<void> {
     const text = await this.record(id);
     if (text === undefined) return;
-    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `${text}\n` });
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: text });
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   }
 

@@ -4,6 +4,7 @@
 import { CatalogNode, FileNode, LocationNode, digestScope, eventScope } from '../../core/sources/catalog';
 import { Summary } from '../../core/sources/catalogSummary';
 import { isRegionName } from '../../core/sources/layout';
+import { cellText, revealHidden } from '../../core/output/visibleText';
 
 export interface Presentation {
   label: string;
@@ -66,7 +67,7 @@ export function formatTime(iso: string): string {
 }
 
 function tooltip(title: string, lines: string[]): string {
-  return [`**${escapeMarkdown(title)}**`, ...lines.map(escapeMarkdown)].join('\n\n');
+  return [`**${escapeMarkdown(revealHidden(title))}**`, ...lines.map((l) => escapeMarkdown(revealHidden(l)))].join('\n\n');
 }
 
 export function locationLabel(node: LocationNode): string {
@@ -95,7 +96,13 @@ export interface NodeContext {
   events?: number;
 }
 
+/** How a node reads; names from the data (keys, trail names) with hidden characters marked. */
 export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
+  const p = describeNode(node, ctx);
+  return { ...p, label: cellText(p.label), description: p.description === undefined ? undefined : cellText(p.description) };
+}
+
+function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
   const tokens = contextFor(node, ctx.local, ctx.s3);
   const counts = describeCounts(ctx.summary, ctx.events);
   switch (node.type) {

@@ -104,24 +104,31 @@ describe('cloudtrail-lens query', function () {
         sourceIPAddress: '203.0.113.9',
         requestParameters: { bucketName: 'b1', tags: ['x', 'y'] },
       };
-      writeFileSync(join(hostile, 'h.json'), JSON.stringify({ Records: [rec] }));
+      // Array values are joined with ';': a spreadsheet set to ';' would see '=cmd' as a cell.
+      const joined = { ...rec, eventTime: '2024-05-14T00:00:02Z', eventName: 'GetObject', eventSource: 's3.amazonaws.com', userAgent: ' @SUM(1)', requestParameters: { bucketName: '\u200b=1+1', tags: ['x', "=cmd|' /C calc'!A0"] } };
+      writeFileSync(join(hostile, 'h.json'), JSON.stringify({ Records: [rec, joined] }));
     });
 
     it('csv quotes, neutralises formulas and reads record paths', async () => {
       const r = await run(hostile, '--format', 'csv', '--fields', 'time,eventName,eventSource,userAgent,requestParameters.bucketName,requestParameters.tags,missing.path');
       assert.equal(r.code, 0, r.err);
-      assert.equal(r.out, 'time,eventName,eventSource,userAgent,requestParameters.bucketName,requestParameters.tags,missing.path\n' + `2024-05-14T00:00:01Z,"'=HYPERLINK(""http://evil"")","a,b ""c""","line1\nline2\u001b[31m",b1,x;y,\n`);
+      assert.equal(
+        r.out,
+        'time,eventName,eventSource,userAgent,requestParameters.bucketName,requestParameters.tags,missing.path\r\n' +
+          `2024-05-14T00:00:01Z,"'=HYPERLINK(""http://evil"")","a,b ""c""","line1\nline2⟨U+001B⟩[31m",b1,"x;y",\r\n` +
+          `2024-05-14T00:00:02Z,GetObject,s3.amazonaws.com,' @SUM(1),'⟨U+200B⟩=1+1,"x;'=cmd|' /C calc'!A0",\r\n`,
+      );
     });
 
     it('table aligns columns and never prints control characters', async () => {
       const r = await run(hostile, '--format', 'table', '--fields', 'eventName,userAgent,sourceIPAddress');
       assert.equal(r.code, 0, r.err);
       const lines = r.out.trimEnd().split('\n');
-      assert.equal(lines.length, 3);
+      assert.equal(lines.length, 4);
       assert.match(lines[0], /^eventName\s+userAgent\s+sourceIPAddress$/);
       assert.match(lines[1], /^-+ {2}-+ {2}-+$/);
       assert.ok(!/[\x00-\x08\x0b-\x1f]/.test(r.out));
-      assert.match(lines[2], /line1\\u000aline2\\u001b\[31m/);
+      assert.match(lines[2], /line1⏎line2⟨U\+001B⟩\[31m/);
       assert.equal(lines[0].indexOf('userAgent'), lines[2].indexOf('line1'));
     });
 

@@ -141,6 +141,37 @@ describe('query matching: values', () => {
   it('never matches objects by value', () => {
     assert.deepEqual(select('userIdentity:AssumedRole'), []);
   });
+
+  it('matches values of tens of thousands of characters (one regular expression that long overflows the stack)', () => {
+    // Letters that fold to several code points (k, s, σ), astral characters and a tag character.
+    const long = `Mozilla/5.0 (Kelvin σ 🙂\u{E0041}) ${'kSσ🙂x'.repeat(6000)}end`;
+    assert.ok(long.length > 30_000);
+    // A slice of it that does not cut a surrogate pair in two.
+    const midPair = (i: number) => /[\uDC00-\uDFFF]/.test(long[i] ?? '');
+    const slice = (from: number, to: number) => long.slice(midPair(from) ? from + 1 : from, midPair(to) ? to + 1 : to);
+    const upper = long.toUpperCase();
+    assert.equal(valueMatcher('x', { op: 'eq', value: long })(upper), true);
+    assert.equal(valueMatcher('x', { op: 'eq', value: long })(`${upper}!`), false);
+    assert.equal(valueMatcher('x', { op: 'eq', value: long })(upper.slice(0, -1) + 'X'), false);
+    const wild = (text: string) => text.replace(/[\\*]/g, (c) => `\\${c}`);
+    assert.equal(valueMatcher('x', { op: 'wildcard', pattern: `${wild(slice(0, 25_000))}*` })(upper), true);
+    assert.equal(valueMatcher('x', { op: 'wildcard', pattern: `*${wild(slice(5000, 25_000))}*END` })(upper), true);
+    assert.equal(valueMatcher('x', { op: 'wildcard', pattern: `${wild(slice(0, 25_000))}*nope` })(upper), false);
+    for (const [from, to] of [[100, 20_000], [3, 1003], [1000, 3001]]) {
+      assert.equal(matchesRecord(parseQuery(`"${slice(from, to)}"`), { userAgent: long }, JSON.stringify({ userAgent: long })), true, `${from}-${to}`);
+    }
+  });
+
+  it('matches wildcards with several stars, leftmost first, without overlapping parts', () => {
+    const m = (pattern: string, value: string) => valueMatcher('x', { op: 'wildcard', pattern })(value);
+    assert.equal(m('a*b*c', 'axxbyyc'), true);
+    assert.equal(m('a*b*c', 'acb'), false);
+    assert.equal(m('aa*aa', 'aaa'), false);
+    assert.equal(m('aa*aa', 'aaaa'), true);
+    assert.equal(m('*a**b*', 'xaxbx'), true);
+    assert.equal(m('🙂*🙂', '🙂'), false);
+    assert.equal(m('🙂*🙂', '🙂🙂'), true);
+  });
 });
 
 describe('query matching: comparisons', () => {

@@ -69,7 +69,7 @@ describe('explorer presentation', () => {
   });
 
   it('reads loose files CloudTrail named like the AWSLogs tree: account, region and day rows with their counts', () => {
-    const files = [{ key: 'case/107513503799_CloudTrail_us-east-1_20230826T2035Z_a.json', size: 100 }];
+    const files = [{ kind: 'object' as const, key: 'case/107513503799_CloudTrail_us-east-1_20230826T2035Z_a.json', size: 100 }];
     const summary = { files: 7, bytes: 30_000, byKind: { log: 7 } };
     const account = presentNode({ type: 'loose-group', id: 'LG:1', level: 'account', accountId: '107513503799', files }, { ...ctx, summary });
     const region = presentNode({ type: 'loose-group', id: 'LG:2', level: 'region', accountId: '107513503799', region: 'us-east-1', files }, { ...ctx, summary });
@@ -79,6 +79,13 @@ describe('explorer presentation', () => {
     assert.equal(day.description, '7 files · 29.3 KB');
     assert.match(day.tooltip, /not in an AWSLogs\/ folder/);
     assert.ok(day.contextTokens.includes('events') && !day.contextTokens.includes('digests'));
+  });
+
+  it('marks hidden characters in names (bidi overrides, tags, control characters)', () => {
+    const p = presentNode({ ...file('exports/report\u202egpj.\u{E0041}\u001b.json'), fileKind: 'loose' }, ctx);
+    assert.equal(p.label, 'report⟨U+202E⟩gpj.⟨U+E0041⟩⟨U+001B⟩.json');
+    assert.match(p.tooltip, /report⟨U\\\+202E⟩gpj\\\.⟨U\\\+E0041⟩⟨U\\\+001B⟩\\\.json/);
+    assert.doesNotMatch(p.tooltip + p.label + (p.description ?? ''), /[\u202e\u001b]|\u{E0041}/u);
   });
 
   it('flags a region folder whose name is not a region', () => {
