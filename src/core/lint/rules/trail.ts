@@ -1,6 +1,7 @@
 // Rules over a trail's own settings (CreateTrail / UpdateTrail / CloudFormation properties).
 import { DOCS, INSIGHT_TYPES, LIMITS } from '../catalogue';
-import { setProperty } from '../edits';
+import { RESOURCE_TYPES } from '../formats/terraform';
+import { anchorOf, spellingOf } from '../recognise';
 import { defineRule } from '../rule';
 import { arrayItems, boolValue, isIntrinsic, prop, propKey, stringValue } from '../tree';
 
@@ -44,7 +45,7 @@ function lengthRule(id: string, key: string, max: number, title: string, docUrl:
       if (!ctx.target.hasTrailSettings) return;
       const node = prop(ctx.target.object, key);
       const s = stringValue(node);
-      if (node && s !== undefined && s.length > max) ctx.report({ node, message: `${key} is ${s.length} characters (maximum ${max}).` });
+      if (node && s !== undefined && s.length > max) ctx.report({ node, message: `${spellingOf(ctx.target)(key)} is ${s.length} characters (maximum ${max}).` });
     },
   );
 }
@@ -73,10 +74,11 @@ export const cloudWatchLogsPair = defineRule(
     if (!t.hasTrailSettings) return;
     const group = prop(t.object, 'CloudWatchLogsLogGroupArn');
     const role = prop(t.object, 'CloudWatchLogsRoleArn');
+    const say = spellingOf(t);
     if (isSet(group) && !isSet(role)) {
-      ctx.report({ node: propKey(t.object, 'CloudWatchLogsLogGroupArn')!, message: 'CloudWatchLogsLogGroupArn is set but CloudWatchLogsRoleArn is not.' });
+      ctx.report({ node: propKey(t.object, 'CloudWatchLogsLogGroupArn')!, message: `${say('CloudWatchLogsLogGroupArn')} is set but ${say('CloudWatchLogsRoleArn')} is not.` });
     } else if (isSet(role) && !isSet(group)) {
-      ctx.report({ node: propKey(t.object, 'CloudWatchLogsRoleArn')!, message: 'CloudWatchLogsRoleArn is set but CloudWatchLogsLogGroupArn is not.' });
+      ctx.report({ node: propKey(t.object, 'CloudWatchLogsRoleArn')!, message: `${say('CloudWatchLogsRoleArn')} is set but ${say('CloudWatchLogsLogGroupArn')} is not.` });
     }
   },
 );
@@ -98,7 +100,7 @@ export const multiRegionNeedsGlobal = defineRule(
     ctx.report({
       node: global!,
       message: 'A multi-Region trail must include global service events.',
-      fixes: t.shape === 'output' ? [] : [{ title: 'Include global service events', edits: setProperty(ctx.text, t.object, 'IncludeGlobalServiceEvents', true) }],
+      fixes: t.shape === 'output' ? [] : [{ title: 'Include global service events', edits: ctx.syntax.setProperty(t, t.object, 'IncludeGlobalServiceEvents', true) }],
     });
   },
 );
@@ -136,16 +138,39 @@ export const cfnRequiredProperty = defineRule(
   },
   (ctx) => {
     const t = ctx.target;
-    if (t.kind !== 'cloudformation') return;
+    if (t.kind !== 'cloudformation' || t.resource !== 'trail') return;
     const missing = ['IsLogging', 'S3BucketName'].filter((k) => !prop(t.object, k));
     if (!missing.length) return;
-    const logicalId = t.object.parent?.parent?.parent?.children?.[0];
+    const entry = ctx.syntax.format === 'yaml' ? 'IsLogging: true' : '"IsLogging": true';
     ctx.report({
-      node: logicalId ?? { offset: t.object.offset, length: 1 },
+      node: t.anchor ?? { offset: t.object.offset, length: 1 },
       message: `The trail resource lacks the required ${missing.join(' and ')} propert${missing.length > 1 ? 'ies' : 'y'}.`,
-      fixes: missing.includes('IsLogging') ? [{ title: 'Add "IsLogging": true', edits: setProperty(ctx.text, t.object, 'IsLogging', true) }] : [],
+      fixes: missing.includes('IsLogging') ? [{ title: `Add ${entry}`, edits: ctx.syntax.setProperty(t, t.object, 'IsLogging', true) }] : [],
     });
   },
 );
 
-export const TRAIL_RULES = [cfnRequiredProperty, trailName, s3KeyPrefixLength, snsTopicNameLength, cloudWatchLogsPair, multiRegionNeedsGlobal, insightType];
+export const terraformRequiredArgument = defineRule(
+  {
+    id: 'terraform-required-argument',
+    group: 'correctness',
+    severity: 'error',
+    title: 'aws_cloudtrail without name or s3_bucket_name (event data store without name)',
+    description:
+      'name and s3_bucket_name are required arguments of an aws_cloudtrail resource, name of an aws_cloudtrail_event_data_store: terraform validate and terraform plan reject the configuration without them.',
+    docUrl: DOCS.terraformTrail,
+  },
+  (ctx) => {
+    const t = ctx.target;
+    if (t.kind !== 'terraform') return;
+    const type = Object.values(RESOURCE_TYPES).find((r) => r.resource === t.resource)!;
+    const missing = type.required.filter((k) => !prop(t.object, k)).map(spellingOf(t));
+    if (!missing.length) return;
+    ctx.report({
+      node: anchorOf(t),
+      message: `The resource lacks the required argument${missing.length > 1 ? 's' : ''} ${missing.join(' and ')}.`,
+    });
+  },
+);
+
+export const TRAIL_RULES = [cfnRequiredProperty, terraformRequiredArgument, trailName, s3KeyPrefixLength, snsTopicNameLength, cloudWatchLogsPair, multiRegionNeedsGlobal, insightType];
