@@ -24,7 +24,7 @@ import { detectFormat, readDocument, type ConfigDocument } from './document';
 import { hclValue } from './formats/hclEdits';
 import { terraformName } from './formats/terraform';
 import { yamlScalar } from './formats/yamlEdits';
-import { prop, properties, stringValue, type Node } from './tree';
+import { nodeAtOffset, pathOf, prop, properties, stringValue, type Node, type Path } from './tree';
 import type { ConfigFormat, Fix } from './types';
 
 export interface CompletionItem {
@@ -61,8 +61,6 @@ const PROPERTY_DOCS: Record<string, string> = {
   InsightType: '`ApiCallRateInsight` or `ApiErrorRateInsight`.',
 };
 
-type Path = (string | number)[];
-
 /** Where the cursor is, in the model's terms, and how the document writes what is inserted. */
 interface CursorLocation {
   path: Path;
@@ -82,25 +80,6 @@ function walk(root: Node | undefined, path: Path): Node | undefined {
   let node = root;
   for (const seg of path) node = typeof seg === 'number' ? (node?.type === 'array' ? node.children?.[seg] : undefined) : prop(node, seg);
   return node;
-}
-
-/** The path from the model's root to `node` (API names, list indexes), and whether `node` is a key. */
-function pathOf(node: Node): { path: Path; isKey: boolean } {
-  const path: Path = [];
-  let isKey = false;
-  let n: Node | undefined = node;
-  if (n.parent?.type === 'property' && n.parent.children?.[0] === n) {
-    isKey = true;
-    path.unshift(n.value as string);
-    n = n.parent;
-  }
-  while (n?.parent) {
-    const p: Node = n.parent;
-    if (p.type === 'property') path.unshift(p.children![0].value as string);
-    else if (p.type === 'array') path.unshift(p.children!.indexOf(n));
-    n = p;
-  }
-  return { path, isKey };
 }
 
 function jsonLocation(text: string, offset: number): CursorLocation | undefined {
@@ -286,16 +265,6 @@ export interface Hover {
   markdown: string;
   offset: number;
   length: number;
-}
-
-/** The innermost node holding `offset`. */
-function nodeAtOffset(node: Node, offset: number): Node | undefined {
-  if (offset < node.offset || offset > node.offset + node.length) return undefined;
-  for (const c of node.children ?? []) {
-    const inner = nodeAtOffset(c, offset);
-    if (inner) return inner;
-  }
-  return node;
 }
 
 function readForAssist(text: string, format: ConfigFormat): ConfigDocument | undefined {

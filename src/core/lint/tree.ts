@@ -91,6 +91,38 @@ export function nodeValue(node: Node | undefined): unknown {
   return node.value;
 }
 
+/** A place in the model: property names (the API's) and list indexes. */
+export type Path = (string | number)[];
+
+/** The path from the model's root to `node` (API names, list indexes), and whether `node` is a key. */
+export function pathOf(node: Node): { path: Path; isKey: boolean } {
+  const path: Path = [];
+  let isKey = false;
+  let n: Node | undefined = node;
+  if (n.parent?.type === 'property' && n.parent.children?.[0] === n) {
+    isKey = true;
+    path.unshift(n.value as string);
+    n = n.parent;
+  }
+  while (n?.parent) {
+    const p: Node = n.parent;
+    if (p.type === 'property') path.unshift(p.children![0].value as string);
+    else if (p.type === 'array') path.unshift(p.children!.indexOf(n));
+    n = p;
+  }
+  return { path, isKey };
+}
+
+/** The innermost node holding `offset`. */
+export function nodeAtOffset(node: Node, offset: number): Node | undefined {
+  if (offset < node.offset || offset > node.offset + node.length) return undefined;
+  for (const c of node.children ?? []) {
+    const inner = nodeAtOffset(c, offset);
+    if (inner) return inner;
+  }
+  return node;
+}
+
 /** Line/column lookup for offsets, built once per text. */
 export class LineIndex {
   private readonly starts: number[] = [0];

@@ -9,12 +9,17 @@
 // before a .tf document is linted (the CLI and the extension await it once at start).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Language, Parser, type Node as TsNode } from 'web-tree-sitter';
+import type { Node as TsNode } from 'web-tree-sitter';
 import type { Target } from '../recognise';
 import type { Node } from '../tree';
 import { arrayNode, objectNode, propertyNode, scalarNode } from './model';
 import { RESOURCE_TYPES, terraformTarget, type BlockSchema } from './terraform';
 import type { SourceComment, SyntaxProblem } from './types';
+
+// The CommonJS build, by `require`: the ES module one finds its files through import.meta.url,
+// which a CommonJS bundle (dist/extension.js, dist/cli.js) does not have.
+const { Language, Parser } = require('web-tree-sitter') as typeof import('web-tree-sitter');
+type Parser = InstanceType<typeof Parser>;
 
 const RUNTIME_WASM = 'tree-sitter.wasm';
 const GRAMMAR_WASM = 'tree-sitter-terraform.wasm';

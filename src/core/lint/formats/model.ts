@@ -43,10 +43,6 @@ export function propertyNode(key: string, keyOffset: number, keyLength: number, 
   const keyNode = scalarNode('string', keyOffset, keyLength, key);
   const n: MutableNode = { type: 'property', offset, length };
   if (separatorOffset !== undefined) n.colonOffset = separatorOffset;
-  n.children = [keyNode, value];
-  (keyNode as MutableNode).parent = n as Node;
-  // A value node borrowed from another tree (Terraform JSON) keeps its own parent: the removal
-  // of an item looks at the item's siblings there, which are the same nodes.
-  if (!value.parent) (value as MutableNode).parent = n as Node;
+  adopt(n, [keyNode, value]);
   return n as Node;
 }

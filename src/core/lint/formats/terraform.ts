@@ -142,14 +142,29 @@ function isTemplate(s: string): boolean {
   return s.includes('${') || s.includes('%{');
 }
 
-/** The value as the rules see it: templates in configuration are opaque. */
+/**
+ * The value as the rules see it, as nodes of the model (not of the JSON tree, so that a node's
+ * parents are the mapped ones): templates in configuration are opaque.
+ */
 function configValue(v: Node, plan: boolean): Node {
-  if (plan) return v;
-  if (v.type === 'string') return isTemplate(v.value as string) ? scalarNode('opaque', v.offset, v.length) : v;
-  if (v.type === 'array' && (v.children ?? []).some((c) => c.type === 'string' && isTemplate(c.value as string))) {
-    return arrayNode(v.offset, v.length, (v.children ?? []).map((c) => configValue(c, false)));
+  switch (v.type) {
+    case 'string':
+      return !plan && isTemplate(v.value as string) ? scalarNode('opaque', v.offset, v.length) : scalarNode('string', v.offset, v.length, v.value);
+    case 'number':
+    case 'boolean':
+    case 'null':
+      return scalarNode(v.type, v.offset, v.length, v.value);
+    case 'array':
+      return arrayNode(v.offset, v.length, (v.children ?? []).map((c) => configValue(c, plan)));
+    case 'object':
+      return objectNode(
+        v.offset,
+        v.length,
+        properties(v).map((p) => propertyNode(p.key, p.keyNode.offset, p.keyNode.length, configValue(p.value, plan), p.property.offset, p.property.length, p.property.colonOffset)),
+      );
+    default:
+      return scalarNode('opaque', v.offset, v.length);
   }
-  return v;
 }
 
 /**
@@ -190,7 +205,7 @@ export function mapJsonBlock(src: Node, schema: BlockSchema, plan: boolean, unkn
       }
       continue;
     }
-    if (schema.keepUnknown) out.push(propertyNode(key, keyNode.offset, keyNode.length, value, property.offset, property.length, property.colonOffset));
+    if (schema.keepUnknown) out.push(propertyNode(key, keyNode.offset, keyNode.length, configValue(value, plan), property.offset, property.length, property.colonOffset));
   }
   // Arguments a plan knows only after apply (`"kms_key_id": true` in after_unknown) are set, to an unknown value.
   for (const { key, keyNode, value } of properties(unknown)) {
