@@ -65,6 +65,8 @@ export function basicToAdvanced(target: Target): AdvancedSelector[] | { reason: 
     out.push({ Name: m.rw === 'All' ? 'Log all management events' : `Log ${m.rw === 'ReadOnly' ? 'read' : 'write'} management events`, FieldSelectors: fields });
   }
   out.push(...data);
+  // No advanced selector logs nothing; without any, a trail logs every management event.
+  if (!out.length) return { reason: 'the selectors log no events' };
   return out;
 }
 

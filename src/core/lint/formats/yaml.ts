@@ -95,7 +95,8 @@ class Converter {
       const key = pair.key as YamlNode | null;
       if (!key || !isScalar(key) || !key.range) continue; // complex keys configure nothing here
       const value = this.node(pair.value as YamlNode | null, key.range[1], depth + 1);
-      if (key.value === '<<' && !key.tag && (isAlias(pair.value) || isSeq(pair.value))) {
+      // With merge keys on, `<<` is read as a symbol.
+      if ((typeof key.value === 'symbol' || key.value === '<<') && (isAlias(pair.value) || isSeq(pair.value))) {
         // A merge key: the merged mapping's properties, unless this mapping sets them itself.
         const sources = value.type === 'array' ? value.children ?? [] : [value];
         for (const s of sources) if (s.type === 'object') merged.push(...(s.children ?? []));
