@@ -107,9 +107,12 @@ Resources:
       TrailName: audit
       S3BucketName: logs
       IsLogging: true
-      Description: "# cloudtrail-lens-disable"
-      Notes: |
-        # cloudtrail-lens-disable
+      Tags:
+        - Key: note
+          Value: "# cloudtrail-lens-disable"
+        - Key: more
+          Value: |
+            # cloudtrail-lens-disable
       # cloudtrail-lens-disable-next-line log-file-validation-off -- digest files are checked elsewhere
       EnableLogFileValidation: false
       IsMultiRegionTrail: false # cloudtrail-lens-disable-line not-multi-region

@@ -221,6 +221,17 @@ describe('lint rules: trail settings', () => {
     expectQuiet(cfn({ IsLogging: true }), 'terraform-required-argument');
   });
 
+  it('cfn-unknown-property: a property AWS::CloudTrail::Trail does not have, misspelt case fixed', () => {
+    const { KMSKeyId, ...rest } = goodCfnProps();
+    const [f] = expectFires(cfn({ ...rest, KmsKeyId: KMSKeyId }), 'cfn-unknown-property', 1);
+    assert.equal(f.message, 'AWS::CloudTrail::Trail has no property KmsKeyId (did you mean KMSKeyId?); CloudFormation rejects the template.');
+    assert.deepEqual(f.fixes[0].edits.map((e) => e.newText), ['"KMSKeyId"']);
+    expectFires(cfn({ ...goodCfnProps(), Logging: true }), 'cfn-unknown-property', 1);
+    expectQuiet(cfn(goodCfnProps({ Tags: [{ Key: 'team', Value: 'security' }] })), 'cfn-unknown-property');
+    // Only templates: API inputs spell it KmsKeyId.
+    expectQuiet(createTrail(), 'cfn-unknown-property');
+  });
+
   it('cfn-required-property: IsLogging and S3BucketName in a template', () => {
     const { IsLogging: _l, ...noLogging } = goodCfnProps();
     const [f] = expectFires(cfn(noLogging), 'cfn-required-property', 1);

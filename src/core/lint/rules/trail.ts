@@ -3,7 +3,7 @@ import { DOCS, INSIGHT_TYPES, LIMITS } from '../catalogue';
 import { RESOURCE_TYPES } from '../formats/terraform';
 import { anchorOf, spellingOf } from '../recognise';
 import { defineRule } from '../rule';
-import { arrayItems, boolValue, isIntrinsic, prop, propKey, stringValue } from '../tree';
+import { arrayItems, boolValue, isIntrinsic, prop, properties, propKey, stringValue } from '../tree';
 
 /** A trail name per the CloudTrail naming requirements; undefined when valid. */
 export function trailNameProblem(name: string): string | undefined {
@@ -150,6 +150,51 @@ export const cfnRequiredProperty = defineRule(
   },
 );
 
+/** The properties of AWS::CloudTrail::Trail (CloudFormation template reference). */
+const CFN_TRAIL_PROPERTIES = [
+  'AdvancedEventSelectors',
+  'CloudWatchLogsLogGroupArn',
+  'CloudWatchLogsRoleArn',
+  'EnableLogFileValidation',
+  'EventSelectors',
+  'IncludeGlobalServiceEvents',
+  'InsightSelectors',
+  'IsLogging',
+  'IsMultiRegionTrail',
+  'IsOrganizationTrail',
+  'KMSKeyId',
+  'S3BucketName',
+  'S3KeyPrefix',
+  'SnsTopicName',
+  'Tags',
+  'TrailName',
+];
+
+export const cfnUnknownProperty = defineRule(
+  {
+    id: 'cfn-unknown-property',
+    group: 'correctness',
+    severity: 'error',
+    title: 'Property that AWS::CloudTrail::Trail does not have',
+    description:
+      `CloudFormation rejects a template whose AWS::CloudTrail::Trail has a property it does not know; names are case-sensitive (the key is KMSKeyId, not KmsKeyId as in the API). The properties are ${CFN_TRAIL_PROPERTIES.join(', ')}.`,
+    docUrl: DOCS.cfnTrail,
+  },
+  (ctx) => {
+    const t = ctx.target;
+    if (t.kind !== 'cloudformation' || t.resource !== 'trail') return;
+    for (const { key, keyNode } of properties(t.object)) {
+      if (CFN_TRAIL_PROPERTIES.includes(key)) continue;
+      const suggestion = CFN_TRAIL_PROPERTIES.find((p) => p.toLowerCase() === key.toLowerCase());
+      ctx.report({
+        node: keyNode,
+        message: `AWS::CloudTrail::Trail has no property ${key}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; CloudFormation rejects the template.`,
+        fixes: suggestion ? [{ title: `Change to ${suggestion}`, edits: [ctx.syntax.renameKey(t, keyNode, suggestion)] }] : [],
+      });
+    }
+  },
+);
+
 export const terraformRequiredArgument = defineRule(
   {
     id: 'terraform-required-argument',
@@ -173,4 +218,4 @@ export const terraformRequiredArgument = defineRule(
   },
 );
 
-export const TRAIL_RULES = [cfnRequiredProperty, terraformRequiredArgument, trailName, s3KeyPrefixLength, snsTopicNameLength, cloudWatchLogsPair, multiRegionNeedsGlobal, insightType];
+export const TRAIL_RULES = [cfnRequiredProperty, cfnUnknownProperty, terraformRequiredArgument, trailName, s3KeyPrefixLength, snsTopicNameLength, cloudWatchLogsPair, multiRegionNeedsGlobal, insightType];
