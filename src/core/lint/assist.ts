@@ -130,7 +130,7 @@ function yamlLocation(text: string, offset: number): CursorLocation | undefined 
   // A word alone on its line (or after "- ") may be a key being typed: make it one.
   const keyLike = /^\s*(?:-\s+)?$/.test(before) && !tok.quote;
   const marked = text.slice(0, tok.start) + (keyLike && !/^\s*:/.test(after) ? `${MARKER}:` : MARKER) + text.slice(tok.end);
-  for (const root of readDocument(marked, 'yaml').roots) {
+  for (const root of readDocument(marked, 'yaml', { syntaxErrors: false }).roots) {
     const m = findMarker(root);
     if (!m) continue;
     const { path, isKey } = pathOf(m);
@@ -269,7 +269,7 @@ export interface Hover {
 
 function readForAssist(text: string, format: ConfigFormat): ConfigDocument | undefined {
   try {
-    return readDocument(text, format);
+    return readDocument(text, format, { syntaxErrors: false });
   } catch {
     return undefined; // the HCL parser not loaded yet: no help rather than an error
   }

@@ -76,8 +76,8 @@ function readJson(text: string): ConfigDocument {
   };
 }
 
-function readYamlDocument(text: string): ConfigDocument {
-  const { roots, errors, comments } = readYaml(text);
+function readYamlDocument(text: string, syntaxErrors: boolean): ConfigDocument {
+  const { roots, errors, comments } = readYaml(text, syntaxErrors);
   const targets: Target[] = [];
   const kinds = new Set<DocumentKind>();
   for (const root of roots) {
@@ -93,12 +93,20 @@ function readTerraform(text: string): ConfigDocument {
   return { format: 'terraform', text, roots: [], targets, kinds: targets.length ? ['terraform'] : [], syntaxErrors: errors, comments, syntax: hclSyntax(text) };
 }
 
+export interface ReadOptions {
+  /**
+   * Find syntax errors (default true). JSON and HCL find them while parsing; YAML needs a second
+   * pass over the tokens, which the editor, the assists and the benchmark skip.
+   */
+  syntaxErrors?: boolean;
+}
+
 /**
  * Reads a document in `format` (detected from the content when not given). Terraform needs the
  * HCL parser loaded (`loadHclParser()`); `readDocument` throws otherwise.
  */
-export function readDocument(text: string, format: ConfigFormat = detectFormat(text)): ConfigDocument {
-  if (format === 'yaml') return readYamlDocument(text);
+export function readDocument(text: string, format: ConfigFormat = detectFormat(text), options: ReadOptions = {}): ConfigDocument {
+  if (format === 'yaml') return readYamlDocument(text, options.syntaxErrors !== false);
   if (format === 'terraform') return readTerraform(text);
   return readJson(text);
 }

@@ -14,8 +14,9 @@ export const SYNTAX_RULE_ID = SYNTAX_RULE_IDS.json;
 
 export interface EngineOptions extends LintOptions {
   /**
-   * Report syntax errors as findings. The CLI does for files it was named; the editor does not
-   * for JSON, whose language service already reports them.
+   * Report syntax errors as findings (default true). The CLI does for the files it was named; the
+   * editor does for Terraform only: VS Code's JSON language service reports JSON's, and YAML
+   * extensions YAML's (whose search costs a second pass over the tokens).
    */
   reportSyntaxErrors?: boolean;
   /** The document's syntax; detected from the content when absent (see detectFormat). */
@@ -25,7 +26,7 @@ export interface EngineOptions extends LintOptions {
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function lintText(text: string, options: EngineOptions = {}): LintResult {
-  return lintDocument(readDocument(text, options.format), options);
+  return lintDocument(readDocument(text, options.format, { syntaxErrors: options.reportSyntaxErrors !== false }), options);
 }
 
 export function lintDocument(doc: ConfigDocument, options: EngineOptions = {}): LintResult {

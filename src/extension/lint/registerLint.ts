@@ -154,8 +154,8 @@ export function registerLint(context: vscode.ExtensionContext): void {
     const format = s.enabled && text.length <= MAX_DOCUMENT_CHARS && mayHoldTrailConfig(text) ? formatOf(doc, text) : undefined;
     if (format === 'terraform' && !withHclParser(doc)) return { findings: [], recognised: false }; // linted once the parser is there
     const r = format
-      ? // VS Code's JSON language service reports JSON syntax errors; nothing reports YAML's or HCL's in a configuration.
-        lintText(text, { format, disabledRules: s.disabledRules, disabledGroups: s.disabledGroups, reportSyntaxErrors: format !== 'json' })
+      ? // VS Code's JSON language service reports JSON syntax errors, YAML extensions YAML's; nothing reports HCL's without a Terraform extension.
+        lintText(text, { format, disabledRules: s.disabledRules, disabledGroups: s.disabledGroups, reportSyntaxErrors: format === 'terraform' })
       : { kinds: [], findings: [] };
     const recognised = r.kinds.length > 0;
     // Syntax errors of a YAML or text file that configures no trail are none of this extension's business.
@@ -220,7 +220,7 @@ export function registerLint(context: vscode.ExtensionContext): void {
           if (text.length > MAX_DOCUMENT_CHARS || !mayHoldTrailConfig(text)) continue;
           const format = detectFormat(text, uri.path);
           if (format === 'terraform') await loadHclParser();
-          const r = lintText(text, { format, disabledRules: s.disabledRules, disabledGroups: s.disabledGroups, reportSyntaxErrors: format !== 'json' });
+          const r = lintText(text, { format, disabledRules: s.disabledRules, disabledGroups: s.disabledGroups, reportSyntaxErrors: format === 'terraform' });
           if (!r.kinds.length) continue;
           result.configurations++;
           for (const f of r.findings) {

@@ -86,33 +86,64 @@ export function decodeHclString(raw: string): string | undefined {
   return out;
 }
 
-/** An expression node as a model value: literals and lists of literals; anything else is opaque. */
-function expressionValue(expr: TsNode, text: string): Node {
-  let n: TsNode = expr;
-  // expression → its only child (a literal_value, a collection_value…); several children (a
-  // variable followed by attribute accesses) or any other kind is an expression to leave alone.
-  while ((n.type === 'expression' || n.type === 'literal_value' || n.type === 'collection_value') && n.childCount === 1) n = n.firstChild!;
-  const offset = expr.startIndex;
-  const length = expr.endIndex - expr.startIndex;
-  switch (n.type) {
+type Cursor = ReturnType<InstanceType<typeof import('web-tree-sitter').Tree>['walk']>;
+
+/** Calls `fn` with the cursor on each child of the node it is on, then puts it back there. */
+function eachChild(c: Cursor, fn: () => void): void {
+  if (!c.gotoFirstChild()) return;
+  do fn();
+  while (c.gotoNextSibling());
+  c.gotoParent();
+}
+
+/** The cursor's node, when it has exactly one child, replaced by that child; false when it has several or none. */
+function onlyChild(c: Cursor): boolean {
+  if (!c.gotoFirstChild()) return false;
+  if (c.gotoNextSibling()) {
+    c.gotoParent();
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The expression under the cursor as a model value: literals and lists of literals; anything else
+ * (a variable followed by attribute accesses, a call, a template…) is opaque. The cursor is left
+ * on the expression.
+ */
+function expressionValue(c: Cursor, text: string): Node {
+  const offset = c.startIndex;
+  const length = c.endIndex - offset;
+  let depth = 0;
+  let node: Node | undefined;
+  // expression → its only child (a literal_value, a collection_value…), down to the literal.
+  for (let t = c.nodeType; (t === 'expression' || t === 'literal_value' || t === 'collection_value') && onlyChild(c); t = c.nodeType) depth++;
+  switch (c.nodeType) {
     case 'string_lit': {
-      const value = decodeHclString(text.slice(n.startIndex + 1, n.endIndex - 1));
-      return value === undefined ? scalarNode('opaque', offset, length) : scalarNode('string', offset, length, value);
+      const value = decodeHclString(text.slice(c.startIndex + 1, c.endIndex - 1));
+      node = value === undefined ? scalarNode('opaque', offset, length) : scalarNode('string', offset, length, value);
+      break;
     }
     case 'numeric_lit':
-      return scalarNode('number', offset, length, Number(text.slice(n.startIndex, n.endIndex)));
+      node = scalarNode('number', offset, length, Number(text.slice(c.startIndex, c.endIndex)));
+      break;
     case 'bool_lit':
-      return scalarNode('boolean', offset, length, text.slice(n.startIndex, n.endIndex) === 'true');
+      node = scalarNode('boolean', offset, length, text.slice(c.startIndex, c.endIndex) === 'true');
+      break;
     case 'null_lit':
-      return scalarNode('null', offset, length, null);
+      node = scalarNode('null', offset, length, null);
+      break;
     case 'tuple': {
       const items: Node[] = [];
-      for (const c of n.namedChildren) if (c?.type === 'expression') items.push(expressionValue(c, text));
-      return arrayNode(offset, length, items);
+      eachChild(c, () => {
+        if (c.nodeType === 'expression') items.push(expressionValue(c, text));
+      });
+      node = arrayNode(offset, length, items);
+      break;
     }
-    default:
-      return scalarNode('opaque', offset, length);
   }
+  for (; depth > 0; depth--) c.gotoParent();
+  return node ?? scalarNode('opaque', offset, length);
 }
 
 /**
@@ -123,78 +154,102 @@ export const nullArguments = new WeakMap<Node, Map<string, Node>>();
 
 interface BlockParts {
   type: string;
-  labels: TsNode[];
-  body: TsNode | null;
+  /** The labels' offsets and decoded text. */
+  labels: { start: number; end: number; text: string }[];
+  typeStart: number;
+  typeEnd: number;
+  /** Whether the block has a body (an empty `{}` has none). */
+  hasBody: boolean;
 }
 
-function blockParts(block: TsNode): BlockParts {
-  const labels: TsNode[] = [];
-  let type = '';
-  let body: TsNode | null = null;
-  for (const c of block.children) {
-    if (!c) continue;
-    if (c.type === 'identifier' && !type) type = c.text;
-    else if (c.type === 'string_lit' || c.type === 'identifier') labels.push(c);
-    else if (c.type === 'body') body = c;
-  }
-  return { type, labels, body };
+/** Reads a block's type and labels, with the cursor on the block; leaves it there. */
+function blockParts(c: Cursor, text: string): BlockParts {
+  const parts: BlockParts = { type: '', labels: [], typeStart: 0, typeEnd: 0, hasBody: false };
+  eachChild(c, () => {
+    const t = c.nodeType;
+    if (t === 'identifier' && !parts.type) {
+      parts.type = text.slice(c.startIndex, c.endIndex);
+      parts.typeStart = c.startIndex;
+      parts.typeEnd = c.endIndex;
+    } else if (t === 'string_lit' || t === 'identifier') {
+      const raw = text.slice(c.startIndex, c.endIndex);
+      parts.labels.push({ start: c.startIndex, end: c.endIndex, text: t === 'string_lit' ? decodeHclString(raw.slice(1, -1)) ?? '' : raw });
+    } else if (t === 'body') parts.hasBody = true;
+  });
+  return parts;
 }
 
-function labelText(label: TsNode, text: string): string {
-  return label.type === 'string_lit' ? decodeHclString(text.slice(label.startIndex + 1, label.endIndex - 1)) ?? '' : label.text;
+/** Moves the cursor from a block to its body; false (cursor unmoved) when it has none. */
+function gotoBody(c: Cursor): boolean {
+  if (!c.gotoFirstChild()) return false;
+  do if (c.nodeType === 'body') return true;
+  while (c.gotoNextSibling());
+  c.gotoParent();
+  return false;
 }
 
 /**
- * A block's body under the API's names. The object's range is the whole block (type, labels and
- * braces), which is what a fix that inserts an argument or removes the block works from.
+ * A block's body under the API's names, with the cursor on the block (left there). The object's
+ * range is the whole block (type, labels and braces), which is what a fix that inserts an argument
+ * or removes the block works from.
  */
-function blockObject(block: TsNode, body: TsNode | null, schema: BlockSchema, text: string): Node {
+function blockObject(c: Cursor, schema: BlockSchema, text: string): Node {
+  const blockStart = c.startIndex;
+  const blockEnd = c.endIndex;
   const props: Node[] = [];
   let nulls: Map<string, Node> | undefined;
-  const groups = new Map<string, { key: string; keyNode: TsNode; blocks: TsNode[]; dynamic?: TsNode }>();
-  for (const c of body?.namedChildren ?? []) {
-    if (!c) continue;
-    if (c.type === 'attribute') {
-      const id = c.firstChild!;
-      const name = id.text;
-      const api = schema.attributes[name] ?? (schema.keepUnknown ? name : undefined);
-      const expr = c.lastChild;
-      if (api === undefined || expr?.type !== 'expression') continue;
-      const value = expressionValue(expr, text);
-      if (value.type === 'null') {
-        (nulls ??= new Map()).set(api, value); // `x = null` is Terraform's "not set"
-        continue;
+  const groups = new Map<string, { key: string; keyStart: number; keyEnd: number; blocks: Node[]; start: number; end: number; dynamic: boolean }>();
+  if (gotoBody(c)) {
+    eachChild(c, () => {
+      const t = c.nodeType;
+      if (t === 'attribute') {
+        const start = c.startIndex;
+        const end = c.endIndex;
+        let name: string | undefined;
+        let nameStart = 0;
+        let eq: number | undefined;
+        let value: Node | undefined;
+        eachChild(c, () => {
+          const ct = c.nodeType;
+          if (ct === 'identifier' && name === undefined) {
+            nameStart = c.startIndex;
+            name = text.slice(c.startIndex, c.endIndex);
+          } else if (ct === '=') eq = c.startIndex;
+          else if (ct === 'expression' && name !== undefined) {
+            const api = schema.attributes[name] ?? (schema.keepUnknown ? name : undefined);
+            if (api !== undefined) value = expressionValue(c, text);
+          }
+        });
+        if (name === undefined || value === undefined) return;
+        const api = schema.attributes[name] ?? name;
+        if (value.type === 'null') {
+          (nulls ??= new Map()).set(api, value); // `x = null` is Terraform's "not set"
+          return;
+        }
+        props.push(propertyNode(api, nameStart, name.length, value, start, end - start, eq));
+      } else if (t === 'block') {
+        const parts = blockParts(c, text);
+        const dynamic = parts.type === 'dynamic';
+        const blockType = dynamic ? (parts.labels[0]?.text ?? '') : parts.type;
+        const nested = schema.blocks[blockType];
+        if (!nested) return;
+        let g = groups.get(blockType);
+        if (!g) groups.set(blockType, (g = { key: nested.key, keyStart: parts.typeStart, keyEnd: parts.typeEnd, blocks: [], start: c.startIndex, end: c.endIndex, dynamic: false }));
+        g.start = Math.min(g.start, c.startIndex);
+        g.end = Math.max(g.end, c.endIndex);
+        if (dynamic) g.dynamic = true;
+        else g.blocks.push(blockObject(c, nested.schema, text));
       }
-      const eq = c.child(1);
-      props.push(propertyNode(api, id.startIndex, id.endIndex - id.startIndex, value, c.startIndex, c.endIndex - c.startIndex, eq?.startIndex));
-    } else if (c.type === 'block') {
-      const parts = blockParts(c);
-      const dynamic = parts.type === 'dynamic';
-      const blockType = dynamic ? (parts.labels[0] ? labelText(parts.labels[0], text) : '') : parts.type;
-      const nested = schema.blocks[blockType];
-      if (!nested) continue;
-      let g = groups.get(blockType);
-      if (!g) groups.set(blockType, (g = { key: nested.key, keyNode: c.firstChild!, blocks: [] }));
-      if (dynamic) g.dynamic ??= c;
-      else g.blocks.push(c);
-    }
+    });
+    c.gotoParent();
   }
-  for (const [blockType, g] of groups) {
-    const all = g.dynamic ? [...g.blocks, g.dynamic] : g.blocks;
-    const start = Math.min(...all.map((b) => b.startIndex));
-    const end = Math.max(...all.map((b) => b.endIndex));
-    const value = g.dynamic
-      ? // Blocks generated from an expression: the list is not known.
-        scalarNode('opaque', start, end - start)
-      : arrayNode(
-          start,
-          end - start,
-          g.blocks.map((b) => blockObject(b, blockParts(b).body, schema.blocks[blockType].schema, text)),
-        );
-    props.push(propertyNode(g.key, g.keyNode.startIndex, g.keyNode.endIndex - g.keyNode.startIndex, value, start, end - start));
+  for (const g of groups.values()) {
+    // Blocks generated from an expression (dynamic): the list is not known.
+    const value = g.dynamic ? scalarNode('opaque', g.start, g.end - g.start) : arrayNode(g.start, g.end - g.start, g.blocks);
+    props.push(propertyNode(g.key, g.keyStart, g.keyEnd - g.keyStart, value, g.start, g.end - g.start));
   }
   props.sort((a, b) => a.offset - b.offset);
-  const object = objectNode(block.startIndex, block.endIndex - block.startIndex, props);
+  const object = objectNode(blockStart, blockEnd - blockStart, props);
   if (nulls) nullArguments.set(object, nulls);
   return object;
 }
@@ -226,27 +281,34 @@ export function readHcl(text: string): HclDocument {
   if (!parser) throw new Error('the HCL parser is not loaded (call loadHclParser() first)');
   const tree = parser.parse(text);
   if (!tree) throw new Error('the HCL parser returned no tree');
+  const c = tree.walk();
   try {
-    const root = tree.rootNode;
     const targets: Target[] = [];
-    const body = root.namedChildren.find((c) => c?.type === 'body');
-    for (const block of body?.namedChildren ?? []) {
-      if (block?.type !== 'block') continue;
-      const first = block.firstChild;
-      if (!first || text.slice(first.startIndex, first.endIndex) !== 'resource') continue;
-      const parts = blockParts(block);
-      const type = parts.labels[0] ? RESOURCE_TYPES[labelText(parts.labels[0], text)] : undefined;
-      if (!type) continue;
-      const object = blockObject(block, parts.body, type.schema, text);
-      const header = parts.labels[parts.labels.length - 1];
-      targets.push(terraformTarget(type, object, 'terraform', { offset: block.startIndex, length: header.endIndex - block.startIndex }));
+    // config_file → body → its blocks; only resources of the two types are read further.
+    if (c.gotoFirstChild()) {
+      do {
+        if (c.nodeType !== 'body') continue;
+        eachChild(c, () => {
+          if (c.nodeType !== 'block') return;
+          const start = c.startIndex;
+          if (!text.startsWith('resource', start)) return;
+          const parts = blockParts(c, text);
+          const type = parts.type === 'resource' && parts.labels[0] ? RESOURCE_TYPES[parts.labels[0].text] : undefined;
+          if (!type) return;
+          const object = blockObject(c, type.schema, text);
+          const header = parts.labels[parts.labels.length - 1];
+          targets.push(terraformTarget(type, object, 'terraform', { offset: start, length: header.end - start }));
+        });
+      } while (c.gotoNextSibling());
     }
+    const root = tree.rootNode;
     const errors: SyntaxProblem[] = [];
     if (root.hasError) collectErrors(root, errors);
     const comments: SourceComment[] = [];
     if (text.includes('cloudtrail-lens-')) collectComments(root, text, comments);
     return { targets, errors, comments };
   } finally {
+    c.delete();
     tree.delete();
   }
 }
