@@ -19,6 +19,10 @@ const common = {
   // jsonc-parser's "main" is a UMD build whose require('./impl/…') calls esbuild cannot follow;
   // its ES module build bundles cleanly.
   mainFields: ['module', 'main'],
+  // The yaml package's Node build reads process.env.LOG_TOKENS (a debugging switch) for every
+  // token, a quarter of its parse time (BENCHMARKS.md, Lint); its browser build is the same code
+  // without that read, and runs in Node as it is.
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
 };
 
 /** Every bundle the project ships. An entry whose source does not exist yet is skipped. */

@@ -146,6 +146,42 @@ function expressionValue(c: Cursor, text: string): Node {
   return node ?? scalarNode('opaque', offset, length);
 }
 
+const ATTRIBUTE_HEAD = /([A-Za-z_][\w-]*)[ \t]*=[ \t]*/y;
+const SIMPLE_STRING = /^"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"$/;
+const STRING_IN_LIST = /"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"/g;
+const SIMPLE_LIST = /^\[\s*(?:"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"\s*,\s*)*(?:"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"\s*)?\]$/;
+const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
+
+/**
+ * The common literals read from the text, without walking the tree: a string without templates,
+ * a number, true, false, null, a list of such strings. Anything else: undefined (read from the tree).
+ */
+function literalFromText(text: string, offset: number, end: number): Node | undefined {
+  const src = text.slice(offset, end);
+  const length = end - offset;
+  const c = src.charCodeAt(0);
+  if (c === 34 /* " */) {
+    if (!SIMPLE_STRING.test(src)) return undefined;
+    const value = decodeHclString(src.slice(1, -1));
+    return value === undefined ? undefined : scalarNode('string', offset, length, value);
+  }
+  if (c === 91 /* [ */) {
+    if (!SIMPLE_LIST.test(src)) return undefined;
+    const items: Node[] = [];
+    STRING_IN_LIST.lastIndex = 0;
+    for (let m = STRING_IN_LIST.exec(src); m; m = STRING_IN_LIST.exec(src)) {
+      const value = decodeHclString(m[0].slice(1, -1));
+      if (value === undefined) return undefined;
+      items.push(scalarNode('string', offset + m.index, m[0].length, value));
+    }
+    return arrayNode(offset, length, items);
+  }
+  if (src === 'true' || src === 'false') return scalarNode('boolean', offset, length, src === 'true');
+  if (src === 'null') return scalarNode('null', offset, length, null);
+  if (NUMBER.test(src)) return scalarNode('number', offset, length, Number(src));
+  return undefined;
+}
+
 /**
  * Arguments written as `= null` (Terraform's "not set"), by block object: absent for the rules,
  * but a fix that sets one must replace it rather than add a second one. Rare, hence a side table.
@@ -205,6 +241,19 @@ function blockObject(c: Cursor, schema: BlockSchema, text: string): Node {
       if (t === 'attribute') {
         const start = c.startIndex;
         const end = c.endIndex;
+        // The name and `=` from the text: most arguments need no walk into the tree.
+        ATTRIBUTE_HEAD.lastIndex = start;
+        const head = ATTRIBUTE_HEAD.exec(text);
+        if (head) {
+          const known = schema.attributes[head[1]] ?? (schema.keepUnknown ? head[1] : undefined);
+          if (known === undefined) return;
+          const literal = literalFromText(text, start + head[0].length, end);
+          if (literal) {
+            if (literal.type === 'null') (nulls ??= new Map()).set(known, literal);
+            else props.push(propertyNode(known, start, head[1].length, literal, start, end - start, text.indexOf('=', start + head[1].length)));
+            return;
+          }
+        }
         let name: string | undefined;
         let nameStart = 0;
         let eq: number | undefined;
