@@ -2,10 +2,20 @@
 // template and Terraform file (test/fixtures/lint/sample-trail-template.yaml, sample-trail.tf;
 // code-server has no Terraform extension, so the .tf file is plain text) opened from Quick Open,
 // their findings in the Problems panel, and a quick fix applied from the editor with Ctrl+. — the
-// fix written in the file's own syntax. The files are reverted afterwards: the sample stays as made.
+// fix written in the file's own syntax. The workbench saves edits by itself (auto save), so the
+// two files are put back as the sample makes them before and after each test.
 import * as assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { openWorkbench, waitUntil, type Workbench } from './support/workbench';
+import { openWorkbench, sampleFolder, waitUntil, type Workbench } from './support/workbench';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'lint');
+
+function restoreSampleFiles(): void {
+  copyFileSync(join(FIXTURES, 'sample-trail-template.yaml'), join(sampleFolder(), 'trail-template.yaml'));
+  copyFileSync(join(FIXTURES, 'sample-trail.tf'), join(sampleFolder(), 'trail.tf'));
+}
 
 async function quickOpen(page: Page, name: string): Promise<Locator> {
   await page.keyboard.press('Control+P');
@@ -40,22 +50,27 @@ async function problems(wb: Workbench, expected: string[]): Promise<string[]> {
 /** Clicks a problem (the editor selects its range), opens the quick fixes with Ctrl+. and picks `title`. */
 async function applyQuickFix(wb: Workbench, problem: string, title: string): Promise<void> {
   const { page } = wb;
+  // Enter on a problem opens it in the editor, its range selected and the editor focused.
   await page.locator('.markers-panel .monaco-list-row').filter({ hasText: problem }).first().click();
-  await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ state: 'visible' }).catch(async () => {
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-  });
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ state: 'visible' });
   await page.keyboard.press('Control+.');
-  const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: title }).first();
-  await item.waitFor({ state: 'visible' });
+  await page.locator('.action-widget').first().waitFor({ state: 'visible' });
   await wb.step(`quick fixes offered for ${problem}`);
+  const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: title }).first();
+  await item.waitFor({ state: 'visible' }).catch(async (e: Error) => {
+    throw new Error(`${e.message}; offered: ${JSON.stringify(await page.locator('.action-widget .monaco-list-row').allInnerTexts())}`);
+  });
   await item.click();
 }
 
-async function revert(wb: Workbench): Promise<void> {
-  await wb.runCommand('File: Revert File');
-}
+/** The editor's text, with the non-breaking spaces it renders as spaces. */
+const editorText = async (editor: Locator): Promise<string> => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
 
 describe('trail configuration lint in YAML and Terraform', () => {
+  beforeEach(restoreSampleFiles);
+  afterEach(restoreSampleFiles);
+
   it('a CloudFormation YAML template: findings in the Problems panel, IsMultiRegionTrail fixed in YAML', async function () {
     const wb = await openWorkbench(this);
     const editor = await quickOpen(wb.page, 'trail-template.yaml');
@@ -67,10 +82,9 @@ describe('trail configuration lint in YAML and Terraform', () => {
     await wb.step('template findings in the Problems panel');
 
     await applyQuickFix(wb, 'not-multi-region', 'Make the trail multi-Region');
-    await waitUntil(async () => (await editor.locator('.view-lines').innerText()).includes('IsMultiRegionTrail: true'), 15_000, 'the fix did not write IsMultiRegionTrail: true');
+    await waitUntil(async () => (await editorText(editor)).includes('IsMultiRegionTrail: true'), 15_000, 'the fix did not write IsMultiRegionTrail: true');
     await waitUntil(async () => !(await wb.page.locator('.markers-panel .monaco-list-row').allInnerTexts()).some((t) => t.includes('not-multi-region')), 15_000, 'not-multi-region still in the Problems panel');
     await wb.step('IsMultiRegionTrail fixed, gone from Problems');
-    await revert(wb);
   });
 
   it('a Terraform file (plain text, no Terraform extension): findings in the Problems panel, the S3 ARN fixed in HCL', async function () {
@@ -82,9 +96,9 @@ describe('trail configuration lint in YAML and Terraform', () => {
     await wb.step('Terraform findings in the Problems panel');
 
     await applyQuickFix(wb, 'data-resource-arn', 'Add the trailing slash');
-    await waitUntil(async () => (await editor.locator('.view-lines').innerText()).includes('"arn:aws:s3:::payments-ledger/"'), 15_000, 'the fix did not add the slash');
+    await waitUntil(async () => (await editorText(editor)).includes('"arn:aws:s3:::payments-ledger/"'), 15_000, 'the fix did not add the slash');
     await applyQuickFix(wb, 'log-file-validation-off', 'Turn on log file validation');
-    await waitUntil(async () => /enable_log_file_validation\s+= true/.test(await editor.locator('.view-lines').innerText()), 15_000, 'the fix did not write enable_log_file_validation = true');
+    await waitUntil(async () => /enable_log_file_validation += true/.test(await editorText(editor)), 15_000, 'the fix did not write enable_log_file_validation = true');
     await waitUntil(
       async () => {
         const texts = await wb.page.locator('.markers-panel .monaco-list-row').allInnerTexts();
@@ -94,6 +108,5 @@ describe('trail configuration lint in YAML and Terraform', () => {
       'the fixed findings are still in the Problems panel',
     );
     await wb.step('Terraform fixed, gone from Problems');
-    await revert(wb);
   });
 });
