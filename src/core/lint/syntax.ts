@@ -31,6 +31,11 @@ export interface Syntax {
   readonly lineComment?: string;
 }
 
+/** Renames a key written bare (YAML, HCL) to the API name `key` as the target's document spells it. */
+export function renameBareKey(target: Target, keyNode: Node, key: string): TextEdit {
+  return { offset: keyNode.offset, length: keyNode.length, newText: spellingOf(target)(key) };
+}
+
 /** The advanced selectors the target already has, by their conditions, so a conversion adds no duplicates. */
 export function newSelectors(target: Target, selectors: AdvancedSelector[]): AdvancedSelector[] {
   const existing = prop(target.object, 'AdvancedEventSelectors');

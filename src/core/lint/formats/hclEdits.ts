@@ -5,7 +5,7 @@
 import type { AdvancedSelector } from '../convert';
 import { removeNode } from '../edits';
 import { spellingOf, type Target } from '../recognise';
-import { newSelectors, type Scalar, type Syntax } from '../syntax';
+import { newSelectors, renameBareKey, type Scalar, type Syntax } from '../syntax';
 import { prop, type Node } from '../tree';
 import type { TextEdit } from '../types';
 import { nullArguments } from './hcl';
@@ -51,7 +51,7 @@ export function hclSyntax(text: string): Syntax {
     format: 'terraform',
     lineComment: '#',
     replaceValue,
-    renameKey: (target, keyNode, key) => ({ offset: keyNode.offset, length: keyNode.length, newText: spellingOf(target)(key) }),
+    renameKey: renameBareKey,
     setProperty(target, block, key, value) {
       const existing = prop(block, key) ?? nullArguments.get(block)?.get(key);
       if (existing) return [replaceValue(existing, value)];

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import type { AdvancedSelector } from '../convert';
 import { removeNode } from '../edits';
 import { spellingOf, type Target } from '../recognise';
-import { newSelectors, type Scalar, type Syntax } from '../syntax';
+import { newSelectors, renameBareKey, type Scalar, type Syntax } from '../syntax';
 import { prop, propertyNode as findProperty, type Node } from '../tree';
 import type { TextEdit } from '../types';
 import { joinEdits, lineEndOf, lineStartOf, unitOf, wholeLines } from './layout';
@@ -49,7 +49,7 @@ export function yamlSyntax(text: string): Syntax {
     format: 'yaml',
     lineComment: '#',
     replaceValue,
-    renameKey: (target, keyNode, key) => ({ offset: keyNode.offset, length: keyNode.length, newText: spellingOf(target)(key) }),
+    renameKey: renameBareKey,
     setProperty(target, obj, key, value) {
       const own = (p: Node) => p.offset >= obj.offset && p.offset < obj.offset + obj.length;
       const existing = obj.children?.find((p) => p.children?.[0].value === key && own(p));
