@@ -52,10 +52,12 @@ const pieces: Piece[] = [
   },
   {
     name: 'lint sample config',
-    inputs: ['test/fixtures/lint/sample-trail-config.json'],
+    inputs: ['test/fixtures/lint/sample-trail-config.json', 'test/fixtures/lint/sample-trail-template.yaml', 'test/fixtures/lint/sample-trail.tf'],
     async add(dir) {
       copyFileSync(join(root, 'test/fixtures/lint/sample-trail-config.json'), join(dir, 'trail-config.json'));
-      return '`trail-config.json`: a trail configuration with lint findings (see the Problems panel)';
+      copyFileSync(join(root, 'test/fixtures/lint/sample-trail-template.yaml'), join(dir, 'trail-template.yaml'));
+      copyFileSync(join(root, 'test/fixtures/lint/sample-trail.tf'), join(dir, 'trail.tf'));
+      return '`trail-config.json` (JSON), `trail-template.yaml` (CloudFormation YAML) and `trail.tf` (Terraform): trail configurations with lint findings (see the Problems panel)';
     },
   },
 ];

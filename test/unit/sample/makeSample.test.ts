@@ -37,7 +37,7 @@ describe('sample folder (scripts/make-sample.ts)', function () {
     assert.ok(new Set(logs.map((k) => k.region)).size >= 3, 'fewer than three regions');
     assert.ok(logs.some((k) => k.organizationId), 'no organization trail layout');
     assert.ok(digests.length > 0, 'no digest files');
-    for (const name of ['cloudtrail-public-keys.json', 'trail-config.json', 'README.md']) {
+    for (const name of ['cloudtrail-public-keys.json', 'trail-config.json', 'trail-template.yaml', 'trail.tf', 'README.md']) {
       assert.ok(files.includes(name), `${name} is missing`);
     }
     assert.deepEqual(readFileSync(join(out, 'trail-config.json')), readFileSync(join(__dirname, '..', '..', 'fixtures', 'lint', 'sample-trail-config.json')));
