@@ -167,7 +167,7 @@ describe('cloudtrail-lens query', function () {
       assert.equal(r.code, 0);
       assert.equal(r.out, `${tally.fileEvents[key]}\n`);
       assert.match(r.err, /broken\.json\.gz: not valid gzip data/);
-      assert.match(r.err, /trails\.json: a JSON object without a "Records" array/);
+      assert.match(r.err, /trails\.json: not CloudTrail: a JSON object without a "Records" array/);
       assert.match(r.err, /2 of 3 event files could not be read/);
     });
 

@@ -127,7 +127,8 @@ describe('index execution agrees with matchesRecord', function () {
   for (const query of QUERIES) {
     it(query, async () => {
       const ast = parseQuery(query);
-      const expected = records.flatMap((r, i) => (matchesRecord(ast, r, raws[i]) ? [i] : []));
+      // A row that is a copy of another (the same event twice) is shown once: the copy never matches.
+      const expected = records.flatMap((r, i) => (!index.isDuplicate(i) && matchesRecord(ast, r, raws[i]) ? [i] : []));
       selected.push(expected.length);
       const actual = [...(await index.query(ast)).rows].sort((a, b) => a - b);
       const missing = expected.filter((r) => !actual.includes(r));
