@@ -64,6 +64,8 @@ export interface FacetValue {
   /** What to show (e.g. "Admin/alice" for an assumed-role ARN); often the value itself. */
   label: string;
   count: number;
+  /** The query field a click filters on, when not the facet's (the principal facet: `principal:anonymous`). */
+  field?: string;
 }
 
 export interface Facet {
@@ -399,7 +401,7 @@ const rowSummary = shape({
 const progress = shape({ loading: bool, listing: optional(bool), filesDone: nonNegInt, filesTotal: nonNegInt, events: nonNegInt, failedFiles: nonNegInt, lastError: optional(str(Infinity)), cancelled: optional(bool) });
 const counts = arrayOf(nonNegInt);
 const histogram = shape({ from: isFiniteNum, binMs: (v) => isFiniteNum(v) && v > 0, counts, errors: counts });
-const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), label: str(Infinity), count: nonNegInt })), other: nonNegInt });
+const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), label: str(Infinity), count: nonNegInt, field: optional(str(Infinity)) })), other: nonNegInt });
 const text = str(Infinity);
 
 const queryResult: Record<Exclude<keyof QueryReply, 'type'>, Check> = {

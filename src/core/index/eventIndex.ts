@@ -38,7 +38,8 @@ import { ColumnStore } from './columnStore';
 import { ExecutionContext, evaluate } from './execute';
 import { isDeepStrictEqual } from 'node:util';
 import { DuplicateRows } from './duplicates';
-import { principalDisplayName } from './principal';
+import { ANONYMOUS_PRINCIPAL_LABEL, principalDisplayName } from './principal';
+import { isAnonymousIdentity } from '../records/identity';
 import { SourceError } from '../sources/source';
 
 export type EventFileKind = 'log' | 'insight' | 'loose';
@@ -137,6 +138,8 @@ export interface FacetCount {
   /** The value as text ('' for absent). */
   label: string;
   count: number;
+  /** The query field that selects this value, when it is not the facet's own (principalFacet). */
+  field?: string;
 }
 
 export interface FacetResult {
@@ -460,6 +463,10 @@ export class EventIndex {
       issuerUserName: this.str(row, 'userIdentity.sessionContext.sessionIssuer.userName'),
       invokedBy: this.str(row, 'userIdentity.invokedBy'),
       principalId: this.str(row, 'userIdentity.principalId'),
+      accountId: this.str(row, 'userIdentity.accountId'),
+      onBehalfOfUserId: this.str(row, 'userIdentity.onBehalfOf.userId'),
+      insightType: this.str(row, 'insightDetails.insightType'),
+      insightState: this.str(row, 'insightDetails.state'),
     });
   }
 
@@ -587,6 +594,44 @@ export class EventIndex {
       other: rows.length - counts[0] - shown,
       absent: counts[0],
     };
+  }
+
+  /**
+   * Who acted, for the Principal facet: callers with an ARN by their ARN (a click filters on it
+   * exactly), and those without one that an investigator looks for by kind: anonymous callers
+   * (`principal:anonymous`) and IAM Identity Center users (by user id).
+   */
+  principalFacet(result: QueryResult | Uint32Array, limit = 10): FacetResult {
+    const rows = result instanceof Uint32Array ? result : result.rows;
+    const arn = col(this.store, 'userIdentity.arn');
+    const arnCounts = new Uint32Array(arn.dict.size);
+    const anonymousIds = (f: ScalarField) => {
+      const c = col(this.store, f);
+      return { ids: c.ids, anonymous: c.dict.values.map((v) => isAnonymousIdentity({ accountId: v })) };
+    };
+    const account = anonymousIds('userIdentity.accountId');
+    const principalId = anonymousIds('userIdentity.principalId');
+    const user = col(this.store, 'userIdentity.onBehalfOf.userId');
+    const userCounts = new Uint32Array(user.dict.size);
+    let anonymous = 0;
+    let absent = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      const a = arn.ids[r];
+      if (a !== ABSENT) {
+        if (a < arnCounts.length) arnCounts[a]++; // IRREGULAR rows count as "other"
+      } else if (account.anonymous[account.ids[r]] || principalId.anonymous[principalId.ids[r]]) anonymous++;
+      else if (user.ids[r] !== ABSENT && user.ids[r] < userCounts.length && typeof user.dict.values[user.ids[r]] === 'string') userCounts[user.ids[r]]++;
+      else absent++;
+    }
+    const values: FacetCount[] = [];
+    arnCounts.forEach((n, id) => n > 0 && id !== ABSENT && values.push({ value: arn.dict.values[id], label: labelOf(arn.dict.values[id]), count: n, field: 'userIdentity.arn' }));
+    userCounts.forEach((n, id) => n > 0 && values.push({ value: user.dict.values[id], label: labelOf(user.dict.values[id]), count: n, field: 'userIdentity.onBehalfOf.userId' }));
+    if (anonymous > 0) values.push({ value: ANONYMOUS_PRINCIPAL_LABEL, label: ANONYMOUS_PRINCIPAL_LABEL, count: anonymous, field: 'principal' });
+    values.sort((x, y) => y.count - x.count || (x.label < y.label ? -1 : x.label > y.label ? 1 : 0));
+    const top = values.slice(0, limit);
+    const shown = top.reduce((n, v) => n + v.count, 0);
+    return { field: 'principal', values: top, other: rows.length - absent - shown, absent };
   }
 
   private derivedFacet(rows: Uint32Array, field: 'principal' | 'account', limit: number): FacetResult {

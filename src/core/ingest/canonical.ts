@@ -107,12 +107,12 @@ function canonicalObject(value: unknown, node: KeyNode, path: string, state: { i
       continue;
     }
     const k = spellings[0];
-    const child = node.children.get(canonical)!;
-    const v = child.children.size > 0 ? canonicalObject(o[k], child, path ? `${path}.${canonical}` : canonical, state) : o[k];
-    delete copy[k];
-    copy[canonical] = v;
     const prefix = path ? `${path}.` : '';
     count(state.renamed, `${prefix}${k} → ${prefix}${canonical}`);
+    const child = node.children.get(canonical)!;
+    const v = child.children.size > 0 ? canonicalObject(o[k], child, `${prefix}${canonical}`, state) : o[k];
+    delete copy[k];
+    copy[canonical] = v;
   }
   return copy;
 }

@@ -160,7 +160,9 @@ export function plainlyCloudTrail(b: ColumnBatch): boolean {
 /** The file's one note on fields read under CloudTrail's names, if any were. */
 function renamedNote(b: ColumnBatch): string[] {
   if (b.renamed.length === 0) return [];
-  const all = b.renamed;
+  // Top-level fields first: `eventname → eventName` says more than a nested one.
+  const depth = (m: string) => m.split(' → ')[0].split('.').length;
+  const all = [...b.renamed].sort((x, y) => depth(x) - depth(y));
   const shown = all.slice(0, 6).join(', ');
   return [`fields renamed by a pipeline, read under CloudTrail's names: ${shown}${all.length > 6 ? ` and ${all.length - 6} more` : ''}`];
 }

@@ -2,13 +2,17 @@
 // are on indexed columns only (dictionary counts: fast on millions of events); the principal
 // facet counts userIdentity.arn and labels each ARN with its readable name, so a click filters
 // on the exact ARN.
-import { Facet, FacetId, RowSummary, SortOrder, TimeRange } from '../../protocol';
+import { Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '../../protocol';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
 import { parseQuery } from '../../core/index/query/parse';
 import { ResultSet, TimelineData } from './timelineData';
 
-/** Each facet's indexed column, which is also its query-language field. */
+/**
+ * Each facet's indexed column, which is also its query-language field. The principal facet's
+ * values say which field selects each (EventIndex.principalFacet): an ARN, `principal:anonymous`,
+ * an Identity Center user id.
+ */
 export const FACET_FIELDS: Readonly<Record<FacetId, string>> = {
   eventName: 'eventName',
   eventSource: 'eventSource',
@@ -132,13 +136,17 @@ export class IndexTimelineData implements TimelineData {
     const hit = cached.get(key);
     if (hit) return hit;
     const field = FACET_FIELDS[id];
-    const f = this.index.facet(rowsOf(result), field, limit);
-    const values = f.values.map((v) => ({ value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count }));
+    const f = id === 'principal' ? this.index.principalFacet(rowsOf(result), limit) : this.index.facet(rowsOf(result), field, limit);
+    const values: FacetValue[] = f.values.map((v) => {
+      if (id !== 'principal' || v.field === field) return { value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count };
+      const kind = v.field === 'userIdentity.onBehalfOf.userId' ? `${v.label} (Identity Center user)` : v.label;
+      return { value: v.label, label: kind, count: v.count, field: v.field };
+    });
     if (id === 'principal') {
       // The same role/session name in two accounts: say which account each is.
       const seen = new Map<string, number>();
       for (const v of values) seen.set(v.label, (seen.get(v.label) ?? 0) + 1);
-      for (const v of values) if ((seen.get(v.label) ?? 0) > 1) v.label = `${v.label} · ${v.value.split(':')[4] || '?'}`;
+      for (const v of values) if ((seen.get(v.label) ?? 0) > 1 && !v.field) v.label = `${v.label} · ${v.value.split(':')[4] || '?'}`;
     }
     const facet: Facet = { id, field, values, other: f.other };
     cached.set(key, facet);
