@@ -82,11 +82,6 @@ export interface FileProblem {
   position?: FilePosition;
 }
 
-/** `path:line:column: message`, the way compilers name a place in a file. */
-export function problemText(p: FileProblem): string {
-  return `${p.location}${p.position ? `:${p.position.line}:${p.position.column}` : ''}: ${p.message}`;
-}
-
 export type SortOrder = 'asc' | 'desc';
 
 export interface QueryOptions {

@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventIndex, problemText } from '../../../src/core/index/eventIndex';
+import { EventIndex } from '../../../src/core/index/eventIndex';
+import { noteText } from '../../../src/core/index/fileNotes';
 import { parseQuery } from '../../../src/core/index/query/parse';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { InlineRunner } from '../../../src/core/ingest/pool';
@@ -77,7 +78,7 @@ describe('every shape of CloudTrail evidence', function () {
 
   it('loads each with the exact record count and no problem', () => {
     for (const [name, index] of loaded) {
-      assert.deepEqual(index.problems.map(problemText), [], name);
+      assert.deepEqual(index.problems.map(noteText), [], name);
       assert.equal(index.files[0].state, 'loaded', name);
       assert.equal(index.eventCount, name === 'eventbridge-single.json' ? 1 : ALL, name);
       // One record has no eventTime at all: every shape says so.
