@@ -115,7 +115,7 @@ export function nothingReadMessage(where: string, looked: LookedAt, index: Event
   if (empty) parts.push(`${count(empty, 'file')} read with no events in ${empty === 1 ? 'it' : 'them'}`);
   if (looked.digests) parts.push(`${count(looked.digests, 'digest file')}, which hold${looked.digests === 1 ? 's' : ''} no events (check ${looked.digests === 1 ? 'it' : 'them'} with validate)`);
   if (skipped) {
-    const byExt = [...looked.skipped].sort((a, b) => b[1] - a[1]).map(([ext, n]) => `${n} ${ext || 'without an extension'}`).join(', ');
+    const byExt = [...looked.skipped].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([ext, n]) => `${n} ${ext || 'without an extension'}`).join(', ');
     parts.push(`${count(skipped, 'file')} skipped by name (${byExt}): in folders only .json, .json.gz, .jsonl and .ndjson files and CloudTrail's own file names are read; ${includeHint}`);
   }
   return `No CloudTrail events were read from ${where}. Looked at ${count(total, 'file')}: ${parts.join('; ')}.`;

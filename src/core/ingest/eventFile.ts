@@ -179,7 +179,7 @@ class Reader {
         const data = v.messageType === 'DATA_MESSAGE';
         if (data) this.seen.dataMessages++;
         else this.seen.controlMessages++;
-        if (typeof v.logGroup === 'string') this.seen.logGroups.add(v.logGroup);
+        if (data && typeof v.logGroup === 'string' && v.logGroup) this.seen.logGroups.add(v.logGroup);
         (v.logEvents as unknown[]).forEach((le, i) => {
           if (!data) this.slot++; // a CONTROL_MESSAGE is a health check: no events, said once in the notes
           else this.embedded(isPlainObject(le) ? le.message : undefined, 'message', () => `${where()}logEvents[${i}]`);

@@ -5,6 +5,7 @@
 import { Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '../../protocol';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
+import { untimedNotes } from '../../core/index/fileNotes';
 import { parseQuery } from '../../core/index/query/parse';
 import { ResultSet, TimelineData } from './timelineData';
 
@@ -36,7 +37,10 @@ function stripOffsets(node: unknown): unknown {
 const COMPLETION_SCAN_LIMIT = 5000;
 
 class IndexResult implements ResultSet {
-  constructor(readonly result: QueryResult) {}
+  constructor(
+    readonly result: QueryResult,
+    readonly notes: string[] = [],
+  ) {}
   get size(): number {
     return this.result.rows.length;
   }
@@ -79,7 +83,7 @@ export class IndexTimelineData implements TimelineData {
   constructor(readonly index: EventIndex) {}
 
   total(): number {
-    return this.index.size;
+    return this.index.eventCount;
   }
 
   bounds(): TimeRange | null {
@@ -100,10 +104,11 @@ export class IndexTimelineData implements TimelineData {
       return hit;
     }
     // Everything, unfiltered: the index's own time order is the answer (no copy when ascending).
-    const result =
+    const found: QueryResult =
       node.kind === 'all' && !range
-        ? new IndexResult({ rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(), order: sort, version: this.index.version })
-        : new IndexResult(await this.index.query(node, { order: sort, range }));
+        ? { rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(), order: sort, version: this.index.version }
+        : await this.index.query(node, { order: sort, range });
+    const result = new IndexResult(found, untimedNotes(this.index, node, found.untimedOutsideRange));
     this.recent.set(key, result);
     for (const k of this.recent.keys()) if (this.recent.size > RECENT_RESULTS) this.recent.delete(k);
     return result;
