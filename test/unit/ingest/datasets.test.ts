@@ -101,6 +101,21 @@ describeWithDatasets('real datasets in ../shared/datasets', function () {
     assert.equal(digests, 0);
   });
 
+  it('shows an event found twice once: records Panther reuses verbatim (same eventID, same JSON), one of them from Stratus', () => {
+    // Counted independently with node:util isDeepStrictEqual over every record with an eventID, in listing order.
+    const withCopies = index.files.filter((f) => f.duplicates > 0).map((f) => [f.key, f.duplicates, [...f.duplicatesOf.keys()].map((id) => index.files[id].key)]);
+    assert.deepEqual(withCopies, [
+      ['panther-analysis/cloudtrail-test-events.jsonl', 23, ['panther-analysis/cloudtrail-test-events.jsonl']],
+      ['stratus-red-team/docs/detonation-logs/aws.execution.ec2-launch-unusual-instances.json', 1, ['panther-analysis/cloudtrail-test-events.jsonl']],
+    ]);
+    assert.equal(index.eventCount, index.size - 24);
+  });
+
+  it('finds a value as the detail pane shows it, whatever escapes the log used (flaws2 writes "=" as \\u003d)', async () => {
+    const rows = (await index.query(parseQuery('"EosL383wU="'))).rows;
+    assert.deepEqual(Array.from(rows, (r) => index.files[index.store.fileOf[r]].key.split('/').pop()), ['653711331788_CloudTrail_us-east-1_20181128T2310Z_7J9NEIxrjJsrlXSd.json.gz']);
+  });
+
   it('takes account, region and organization from the AWSLogs path', () => {
     const org = index.files.find((f) => f.key.includes('o-1234abcde'))!;
     assert.equal(org.info?.organizationId, 'o-1234abcde');
