@@ -234,9 +234,11 @@ exportButton.addEventListener('click', () => togglePopover(exportMenu, exportBut
 document.addEventListener('click', (e) => {
   const t = e.target as HTMLElement;
   if (!t.closest('.menu-anchor')) for (const m of [columnsMenu, exportMenu]) m.hidden = true;
+  if (!t.closest('.file-notes')) fileNotesBox.open = false;
 });
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape') for (const m of [columnsMenu, exportMenu]) m.hidden = true;
+  if (e.key === 'Escape') fileNotesBox.open = false;
 });
 for (const c of COLUMN_IDS) {
   const box = h('input', { type: 'checkbox', value: c });
