@@ -150,11 +150,20 @@ const EVENT_SOURCE = SCALAR_FIELDS.indexOf('eventSource');
 export function plainlyCloudTrail(b: ColumnBatch): boolean {
   const names = b.scalars[EVENT_NAME];
   const sources = b.scalars[EVENT_SOURCE];
-  const notification = b.values.map((v) => typeof v === 'string' && /^aws:/i.test(v));
+  // Per local value id: 1 an ordinary eventSource, 2 a notification's ("aws:…"); checked once each.
+  const seen = new Uint8Array(b.values.length);
   for (let r = 0; r < b.count; r++) {
-    if (names[r] === ABSENT || sources[r] === ABSENT || notification[sources[r]] || Number.isNaN(b.times[r])) return false;
+    const source = sources[r];
+    if (names[r] === ABSENT || source === ABSENT || source >= seen.length || Number.isNaN(b.times[r])) return false;
+    if (seen[source] === 0) seen[source] = isNotificationSource(b.values[source]) ? 2 : 1;
+    if (seen[source] === 2) return false;
   }
   return true;
+}
+
+/** "aws:s3", "aws:sns"…: the eventSource of an AWS event notification (any case). */
+function isNotificationSource(v: unknown): boolean {
+  return typeof v === 'string' && v.length > 4 && (v.charCodeAt(0) | 0x20) === 0x61 && (v.charCodeAt(1) | 0x20) === 0x77 && (v.charCodeAt(2) | 0x20) === 0x73 && v.charCodeAt(3) === 0x3a;
 }
 
 /** The file's one note on fields read under CloudTrail's names, if any were. */
