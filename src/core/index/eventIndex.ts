@@ -66,8 +66,8 @@ export interface IndexedFile {
   untimed: number;
   /** Events of this file already loaded from another file (or earlier in this one): not shown twice. */
   duplicates: number;
-  /** Which files hold the copies that are shown (file id → events). */
-  duplicatesOf: Map<number, number>;
+  /** Which files hold the copies that are shown (file → events). */
+  duplicatesOf: Map<IndexedFile, number>;
 }
 
 export interface FileProblem {
@@ -272,7 +272,7 @@ export class EventIndex {
       const [hide, keep] = later(row, same) > 0 ? [row, same] : [same, row];
       if (!this.duplicates.hide(hide, keep, first)) continue;
       const file = this.files[this.store.fileOf[hide]];
-      const from = this.store.fileOf[keep];
+      const from = this.files[this.store.fileOf[keep]];
       file.duplicates++;
       file.duplicatesOf.set(from, (file.duplicatesOf.get(from) ?? 0) + 1);
       if (!Number.isFinite(this.store.times[hide])) this.untimed--;

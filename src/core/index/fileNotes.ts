@@ -42,7 +42,7 @@ export function fileNotes(index: EventIndex, quiet: (p: FileProblem) => boolean 
     for (const n of file.notes) note(n);
     if (file.untimed > 0) note(`${count(file.untimed, 'event')} without a readable eventTime: listed last, marked "no time", and outside every time range`);
     if (file.duplicates > 0) {
-      const from = [...file.duplicatesOf.keys()].map((id) => (id === file.id ? 'earlier in this file' : index.files[id].location));
+      const from = [...file.duplicatesOf.keys()].map((f) => (f === file ? 'earlier in this file' : f.location));
       note(`${count(file.duplicates, 'event')} already loaded from ${from.slice(0, 3).join(', ')}${from.length > 3 ? ` and ${from.length - 3} more files` : ''}: the same event, shown once`);
     }
   }

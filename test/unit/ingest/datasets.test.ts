@@ -103,7 +103,7 @@ describeWithDatasets('real datasets in ../shared/datasets', function () {
 
   it('shows an event found twice once: records Panther reuses verbatim (same eventID, same JSON), one of them from Stratus', () => {
     // Counted independently with node:util isDeepStrictEqual over every record with an eventID, in listing order.
-    const withCopies = index.files.filter((f) => f.duplicates > 0).map((f) => [f.key, f.duplicates, [...f.duplicatesOf.keys()].map((id) => index.files[id].key)]);
+    const withCopies = index.files.filter((f) => f.duplicates > 0).map((f) => [f.key, f.duplicates, [...f.duplicatesOf.keys()].map((kept) => kept.key)]);
     assert.deepEqual(withCopies, [
       ['panther-analysis/cloudtrail-test-events.jsonl', 23, ['panther-analysis/cloudtrail-test-events.jsonl']],
       ['stratus-red-team/docs/detonation-logs/aws.execution.ec2-launch-unusual-instances.json', 1, ['panther-analysis/cloudtrail-test-events.jsonl']],
