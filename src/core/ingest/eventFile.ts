@@ -101,6 +101,10 @@ type ItemKind = 'records' | 'lookupEvents' | 'logEvents' | 'lookupEvent' | 'even
 
 /** The member holding an item's slots (containers) or its record. */
 const CONTAINER_MEMBER = { records: 'Records', lookupEvents: 'Events', logEvents: 'logEvents' } as const;
+/** The members a record is embedded in as a string. */
+const EMBEDDING_KEYS = new Set(['CloudTrailEvent', 'message']);
+/** The keys kindOf looks at. */
+const KIND_KEYS = new Set(['Records', 'Events', 'logEvents', 'messageType', 'CloudTrailEvent', 'detail', 'detail-type']);
 
 /**
  * What an object item is, from the JSON type of some of its members (`typeOf(key)`, undefined
@@ -408,7 +412,7 @@ function slotTexts(text: string, shape: FileShape): SlotText[] {
       slots.push(() => '');
       return;
     }
-    const members = memberSpans(text, s[0]);
+    const members = memberSpans(text, s[0], KIND_KEYS);
     const kind = kindOf((k) => {
       const m = members.get(k);
       return m && typeOfText(text, m[0]);
@@ -436,7 +440,7 @@ function slotTexts(text: string, shape: FileShape): SlotText[] {
   if (shape === 'records') {
     // The delivered form, by far the most common: straight to the array.
     const start = firstNonSpace(text, 0);
-    const records = start < 0 ? undefined : memberSpans(text, start).get('Records');
+    const records = start < 0 ? undefined : memberSpans(text, start, KIND_KEYS).get('Records');
     if (records) for (const el of arrayElements(text, records[0])) slots.push(spanText(el));
     return slots;
   }
@@ -450,7 +454,7 @@ function slotTexts(text: string, shape: FileShape): SlotText[] {
 /** The decoded string of member `key` of the object at span s ('' when it is not a string). */
 function embeddedText(text: string, s: Span, key: string): string {
   if (text.charCodeAt(s[0]) !== 0x7b) return '';
-  const m = memberSpans(text, s[0]).get(key);
+  const m = memberSpans(text, s[0], EMBEDDING_KEYS).get(key);
   if (!m || text.charCodeAt(m[0]) !== 0x22) return '';
   try {
     return JSON.parse(text.slice(m[0], m[1])) as string;
@@ -527,10 +531,10 @@ function arrayElements(text: string, at: number): Span[] {
 }
 
 /**
- * The members of the object at `at`: each key (escapes decoded) with the span of its value; of
- * duplicated keys the last, as JSON.parse keeps it.
+ * The members of the object at `at` named in `wanted`: each key (escapes decoded) with the span
+ * of its value; of duplicated keys the last, as JSON.parse keeps it.
  */
-function memberSpans(text: string, at: number): Map<string, Span> {
+function memberSpans(text: string, at: number, wanted: ReadonlySet<string>): Map<string, Span> {
   const members = new Map<string, Span>();
   if (text.charCodeAt(at) !== 0x7b) return members;
   let i = firstNonSpace(text, at + 1);
@@ -551,7 +555,7 @@ function memberSpans(text: string, at: number): Map<string, Span> {
     if (i < 0) break;
     const end = skipValue(text, i);
     if (end < 0) break;
-    members.set(name, [i, end]);
+    if (wanted.has(name)) members.set(name, [i, end]);
     i = firstNonSpace(text, end);
     if (i >= 0 && text.charCodeAt(i) === 0x2c) i = firstNonSpace(text, i + 1);
   }
