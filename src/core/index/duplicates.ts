@@ -31,13 +31,30 @@ export class DuplicateRows {
   /** Registers rows [first, first + count) of the store; rows whose eventID was seen become candidates. */
   add(store: ColumnStore, first: number, count: number): void {
     this.store = store;
+    // At most half full: grown once per file, not checked per row.
+    let size = this.table.length;
+    while ((this.used + count) * 2 > size) size *= 2;
+    if (size > this.table.length) this.rehash(size);
     const ids = store.scalars[EVENT_ID_COLUMN].ids;
+    const bytes = store.eventIds;
+    const table = this.table;
+    const mask = table.length - 1;
+    // The loop of insert(), written out: this runs for every event loaded.
     for (let r = first; r < first + count; r++) {
       const id = ids[r];
       if (id === ABSENT || id === IRREGULAR) continue;
-      if ((this.used + 1) * 2 > this.table.length) this.rehash();
-      const earlier = this.insert(r);
-      if (earlier >= 0) this.candidates.push([r, earlier]);
+      for (let i = (id === PACKED_UUID ? uuidHash(bytes, r * 16) : idHash(id)) & mask; ; i = (i + 1) & mask) {
+        const slot = table[i];
+        if (slot === 0) {
+          table[i] = r + 1;
+          this.used++;
+          break;
+        }
+        if (ids[slot - 1] === id && this.same(slot - 1, r)) {
+          this.candidates.push([r, slot - 1]);
+          break;
+        }
+      }
     }
   }
 
@@ -67,23 +84,9 @@ export class DuplicateRows {
     return true;
   }
 
-  /** The earlier row with the same eventID, or -1 (then `row` is now registered). */
-  private insert(row: number): number {
-    const mask = this.table.length - 1;
-    for (let i = this.hash(row) & mask; ; i = (i + 1) & mask) {
-      const slot = this.table[i];
-      if (slot === 0) {
-        this.table[i] = row + 1;
-        this.used++;
-        return -1;
-      }
-      if (this.same(slot - 1, row)) return slot - 1;
-    }
-  }
-
-  private rehash(): void {
+  private rehash(size: number): void {
     const old = this.table;
-    this.table = new Uint32Array(old.length * 2);
+    this.table = new Uint32Array(size);
     const mask = this.table.length - 1;
     for (const slot of old) {
       if (slot === 0) continue;
@@ -96,11 +99,7 @@ export class DuplicateRows {
   private hash(row: number): number {
     const store = this.store!;
     const id = store.scalars[EVENT_ID_COLUMN].ids[row];
-    if (id !== PACKED_UUID) return Math.imul(id, 0x9e3779b1) >>> 0;
-    let h = 0x811c9dc5;
-    const bytes = store.eventIds;
-    for (let i = row * 16; i < row * 16 + 16; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-    return h >>> 0;
+    return id === PACKED_UUID ? uuidHash(store.eventIds, row * 16) : idHash(id);
   }
 
   private same(a: number, b: number): boolean {
@@ -112,4 +111,13 @@ export class DuplicateRows {
     for (let i = 0; i < 16; i++) if (bytes[a * 16 + i] !== bytes[b * 16 + i]) return false;
     return true;
   }
+}
+
+function idHash(id: number): number {
+  return Math.imul(id, 0x9e3779b1);
+}
+
+/** A UUID's bytes are (mostly) random: four of them, mixed, spread the rows evenly. */
+function uuidHash(b: Uint8Array, o: number): number {
+  return Math.imul(b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24), 0x9e3779b1) ^ (b[o + 12] | (b[o + 13] << 8));
 }
