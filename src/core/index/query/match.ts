@@ -167,7 +167,8 @@ export function textMatcher(text: string): (rawJson: string) => boolean {
     // The JSON may escape quotes, backslashes and control characters: look for both spellings.
     const spellings = [...new Set([text, JSON.stringify(text).slice(1, -1)])];
     const regex = new RegExp(spellings.map(escapeRegExp).join('|'), 'iu');
-    matcher = (rawJson) => regex.test(rawJson.includes('\\u') || rawJson.includes('\\/') ? displayedEscapes(rawJson) : rawJson);
+    // As stored (a phrase copied from the stored record, escapes and all) or as displayed.
+    matcher = (rawJson) => regex.test(rawJson) || ((rawJson.includes('\\u') || rawJson.includes('\\/')) && regex.test(displayedEscapes(rawJson)));
     if (textMatchers.size > 1000) textMatchers.clear();
     textMatchers.set(text, matcher);
   }
