@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   // The engine runs as shipped: bundled by esbuild (as dist/ is), the worker beside it.
   const outdir = path.join(os.tmpdir(), 'ctl-bench-build');
   for (const [entry, name] of [[path.join(__dirname, 'indexOnce.ts'), 'indexOnce.js'], [path.join(__dirname, '..', 'src/core/ingest/ingestWorker.ts'), 'ingestWorker.js']]) {
-    esbuild.buildSync({ entryPoints: [entry], outfile: path.join(outdir, name), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+    esbuild.buildSync({ entryPoints: [entry], outfile: path.join(outdir, name), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', mainFields: ['module', 'main'] });
   }
 
   const jqPipeline = `find ${dir} -name '*.json.gz' -print0 | xargs -0 zcat | jq -c '.Records[] | select(.eventName=="RunInstances")' | wc -l`;

@@ -23,6 +23,8 @@ export async function bundleIntegrationTests() {
     sourcemap: 'inline',
     external: ['vscode', 'mocha'],
     logLevel: 'warning',
+    // As in scripts/build.mjs: jsonc-parser's UMD "main" cannot be bundled, its ES module build can.
+    mainFields: ['module', 'main'],
   });
   return integrationEntry;
 }

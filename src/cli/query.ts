@@ -7,18 +7,20 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EventIndex } from '../core/index/eventIndex';
+import { emptyLookedAt, fileNotes, LookedAt, noteText, nothingReadMessage, tallyObject, untimedNotes } from '../core/index/fileNotes';
 import { SUMMARY_FIELDS } from '../core/index/summaryFields';
 import { csvLine } from '../core/output/csv';
 import { fieldTexts } from '../core/output/recordFields';
 import { cellText, cutText, escapeHiddenInJson } from '../core/output/visibleText';
 import { parseQuery } from '../core/index/query/parse';
+import { queryWarnings } from '../core/index/query/warnings';
 import { QuerySyntaxError } from '../core/index/query/ast';
 import type { QueryNode } from '../core/index/query/ast';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES, formatBytes } from '../core/ingest/gzip';
-import { singleLineJson } from '../core/ingest/eventFile';
+import { DIGEST_MESSAGE, singleLineJson } from '../core/ingest/eventFile';
 import { loadEventFiles, LoadProgress } from '../core/ingest/load';
 import { WorkerPool } from '../core/ingest/pool';
-import { DiscoveredEventFile, discover } from '../core/sources/discover';
+import { DiscoveredEventFile, discover, globMatcher } from '../core/sources/discover';
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError, type SourceObject } from '../core/sources/source';
@@ -26,9 +28,12 @@ import { CliIo, UsageError } from './io';
 
 export const QUERY_USAGE = `Usage: cloudtrail-lens query PATH... [options]
 
-Search CloudTrail events in files, folders and S3 (s3://bucket/prefix; .json, .json.gz: delivered logs, Event history
-downloads, JSON arrays, JSON lines, aws cloudtrail lookup-events output). Folders are searched
-recursively; CloudTrail-Digest files are not events and are skipped.
+Search CloudTrail events in files, folders and S3 (s3://bucket/prefix). Reads delivered logs
+and their concatenations, Event history downloads, JSON arrays and JSON lines of records,
+aws cloudtrail lookup-events output (any form), EventBridge events, CloudWatch Logs subscription
+payloads (Firehose's too), gzipped or not, UTF-8 or UTF-16. Folders are searched recursively for
+.json, .json.gz, .jsonl and .ndjson files; a file named here is read whatever its name.
+CloudTrail-Digest files are not events (use validate). Notes about each file go to stderr.
 
 Options:
   --filter EXPR        only events matching EXPR (the query language; default: all events)
@@ -44,9 +49,11 @@ Options:
   --region R           the bucket's region for s3:// paths (default: AWS_REGION, else found out)
   --endpoint URL       an S3-compatible endpoint for s3:// paths
   --max-file-mb N      refuse files larger than N MiB once decompressed (default ${DEFAULT_MAX_UNCOMPRESSED_BYTES / 1024 / 1024})
+  --include GLOB       in folders, also read files whose name matches GLOB (e.g. '*.log');
+                       may be given several times
 
-Exit codes: 0 done (unreadable files are listed on stderr), 1 no event file could be read,
-2 bad arguments or filter.`;
+Exit codes: 0 done (unreadable files are listed on stderr), 1 no event could be read (what was
+looked at and why each file was skipped is on stderr), 2 bad arguments or filter.`;
 
 type Format = 'jsonl' | 'csv' | 'table';
 
@@ -61,12 +68,14 @@ interface QueryArgs {
   maxBytes: number;
   /** --profile, --region, --endpoint for s3:// paths (bucket/prefix come from each path). */
   s3: S3Access;
+  /** --include: more file names to read in folders. */
+  include: string[];
 }
 
 const DEFAULT_FIELDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode'];
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, s3: {} };
+  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, s3: {}, include: [] };
   let fieldsGiven = false;
   for (let i = 0; i < args.length; i++) {
     let a = args[i];
@@ -128,6 +137,9 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       case '--endpoint':
         out.s3.endpoint = value();
         break;
+      case '--include':
+        out.include.push(value());
+        break;
       case '--max-file-mb': {
         const v = value();
         const n = Number(v);
@@ -161,19 +173,27 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     }
     throw e;
   }
-  const files = await findEventFiles(parsed.paths, parsed.s3);
+  for (const w of queryWarnings(node, parsed.filter)) io.err(`warning: filter col ${w.start + 1} (${parsed.filter.slice(w.start, w.end)}): ${w.message}\n`);
+  const looked = emptyLookedAt();
+  const files = await findEventFiles(parsed.paths, parsed.s3, looked, parsed.include, io);
   const pool = new WorkerPool();
   try {
     const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
     const progress = io.stderrIsTTY ? progressPrinter(io) : undefined;
     const summary = await loadEventFiles(index, pool, files, { onProgress: progress?.update });
     progress?.done();
-    for (const p of index.problems) io.err(`${p.severity === 'warning' ? 'warning: ' : ''}${p.location}: ${p.message}\n`);
+    for (const n of fileNotes(index)) io.err(`${n.severity === 'error' ? '' : `${n.severity}: `}${noteText(n)}\n`);
     const failed = index.problems.filter((p) => p.severity === 'error').length;
     if (failed > 0) io.err(`${failed} of ${files.length} event file${files.length === 1 ? '' : 's'} could not be read (listed above)\n`);
-    if (files.length > 0 && summary.filesFailed === files.length) return 1;
+    if (index.eventCount === 0) {
+      const where = parsed.paths.length === 1 ? parsed.paths[0] : `the ${parsed.paths.length} paths given`;
+      io.err(`${nothingReadMessage(where, looked, index, "name such a file on the command line, or add --include '*.log' (its pattern)")}\n`);
+      // Files that were read and hold no events are an answer (0); nothing read at all is not.
+      if (summary.filesDone - summary.filesFailed === 0) return 1;
+    }
 
     const result = await index.query(node, { order: parsed.desc ? 'desc' : 'asc' });
+    for (const n of untimedNotes(index, node, result.untimedOutsideRange)) io.err(`note: ${n}\n`);
     const rows = result.rows.subarray(0, Math.min(result.rows.length, parsed.limit));
     if (parsed.count) {
       io.out(`${rows.length}\n`);
@@ -187,13 +207,22 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** Event files under each path; a path that is a file is read whatever its name. */
-async function findEventFiles(paths: string[], s3: S3Access): Promise<DiscoveredEventFile[]> {
+/**
+ * Event files under each path; a path that is a file is read whatever its name (a digest file
+ * named is said to be one). What was found and skipped is tallied in `looked`.
+ */
+async function findEventFiles(paths: string[], s3: S3Access, looked: LookedAt, include: string[], io: CliIo): Promise<DiscoveredEventFile[]> {
   const files: DiscoveredEventFile[] = [];
   const named = new Map<string, SourceObject[]>(); // folder → files named in it
+  const also = include.length ? globMatcher(include) : undefined;
+  const tally = (result: Awaited<ReturnType<typeof discover>>) => {
+    for (const f of result.events) tallyObject(looked, 'event', f);
+    for (const d of result.digests) tallyObject(looked, 'digest', d);
+    for (const o of result.ignored) tallyObject(looked, 'ignored', o);
+  };
   for (const p of paths) {
     if (isS3Uri(p)) {
-      files.push(...(await findS3EventFiles(p, s3)));
+      files.push(...(await findS3EventFiles(p, s3, looked)));
       continue;
     }
     let stat;
@@ -204,7 +233,8 @@ async function findEventFiles(paths: string[], s3: S3Access): Promise<Discovered
       throw new UsageError(`${p}: ${code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
     }
     if (stat.isDirectory()) {
-      const result = await discover(new FolderSource(p));
+      const result = await discover(new FolderSource(p), { include: also });
+      tally(result);
       files.push(...result.events);
     } else {
       const dir = path.dirname(path.resolve(p));
@@ -213,7 +243,12 @@ async function findEventFiles(paths: string[], s3: S3Access): Promise<Discovered
       named.set(dir, list);
     }
   }
-  for (const [dir, objects] of named) files.push(...(await discover(new FolderSource(dir), { objects })).events);
+  for (const [dir, objects] of named) {
+    const result = await discover(new FolderSource(dir), { objects });
+    tally(result);
+    for (const d of result.digests) io.err(`${path.join(dir, d.key)}: ${DIGEST_MESSAGE}\n`);
+    files.push(...result.events);
+  }
   return files;
 }
 
@@ -221,7 +256,7 @@ async function findEventFiles(paths: string[], s3: S3Access): Promise<Discovered
  * Event files under an s3:// location: a prefix is listed recursively (only under it); a key
  * naming one file is that file.
  */
-async function findS3EventFiles(uri: string, access: S3Access): Promise<DiscoveredEventFile[]> {
+async function findS3EventFiles(uri: string, access: S3Access, looked: LookedAt): Promise<DiscoveredEventFile[]> {
   const loc = parseS3Uri(uri);
   if (!loc) throw new UsageError(`${uri}: not an S3 location (expected s3://bucket or s3://bucket/prefix)`);
   const slash = loc.key.lastIndexOf('/');
@@ -231,9 +266,15 @@ async function findS3EventFiles(uri: string, access: S3Access): Promise<Discover
     if (fileLike) {
       const found = (await source.listLevel(source.prefix)).find((e): e is SourceObject => e.kind === 'object' && e.key === loc.key);
       if (!found) throw new UsageError(`${uri}: no such object`);
-      return (await discover(source, { objects: [found] })).events;
+      const one = await discover(source, { objects: [found] });
+      if (one.digests.length) throw new UsageError(`${uri}: ${DIGEST_MESSAGE}`);
+      tallyObject(looked, 'event', one.events[0]);
+      return one.events;
     }
     const result = await discover(source, { prefix: source.prefix });
+    for (const f of result.events) tallyObject(looked, 'event', f);
+    for (const d of result.digests) tallyObject(looked, 'digest', d);
+    for (const o of result.ignored) tallyObject(looked, 'ignored', o);
     if (result.events.length === 0 && result.digests.length === 0 && result.ignored.length === 0) {
       throw new UsageError(`${uri}: nothing under this location (check the bucket and prefix)`);
     }

@@ -61,7 +61,7 @@ export class FacetsView {
           h('span', { class: 'facet-label' }, shown),
           h('span', { class: 'facet-count' }, formatCount(v.count)),
         );
-        btn.dataset.field = f.field;
+        btn.dataset.field = v.field ?? f.field;
         btn.dataset.value = v.value;
         btn.dataset.facet = f.id;
         (btn.firstChild as HTMLElement).style.width = `${(v.count / max) * 100}%`;

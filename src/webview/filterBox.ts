@@ -15,6 +15,7 @@ export class FilterBox {
   readonly input: HTMLInputElement;
   private readonly errorLine: HTMLElement;
   private readonly noteLine: HTMLElement;
+  private readonly warningLines: HTMLElement;
   private readonly list: HTMLElement;
   private items: CompletionItem[] = [];
   private active = -1;
@@ -36,7 +37,8 @@ export class FilterBox {
     this.list = h('ul', { class: 'completions', id: 'filter-completions', role: 'listbox', hidden: true });
     this.errorLine = h('div', { class: 'filter-error', role: 'alert', hidden: true });
     this.noteLine = h('div', { class: 'filter-note', role: 'status', hidden: true });
-    this.element = h('div', { class: 'filter' }, this.input, this.list, this.errorLine, this.noteLine);
+    this.warningLines = h('ul', { class: 'filter-warnings', 'aria-live': 'polite', hidden: true });
+    this.element = h('div', { class: 'filter' }, this.input, this.list, this.errorLine, this.warningLines, this.noteLine);
     this.input.addEventListener('input', () => {
       this.showNote(null);
       this.events.onChange(this.input.value, false);
@@ -80,6 +82,22 @@ export class FilterBox {
       h('span', { class: 'filter-error-message' }, `${revealHidden(err.message)} (column ${a + 1}): `),
       h('code', {}, revealHidden(text.slice(0, a)), h('mark', {}, a < text.length ? revealHidden(text.slice(a, b)) : '␣'), revealHidden(text.slice(b))),
     );
+  }
+
+  /**
+   * What the filter probably did not mean (each with its span marked) and what the result leaves
+   * out without saying so, under the box; the rows are the filter's as typed.
+   */
+  showWarnings(warnings: QueryError[], notes: string[]): void {
+    clear(this.warningLines);
+    const text = this.input.value;
+    for (const w of warnings) {
+      const a = Math.min(w.offset, text.length);
+      const b = Math.min(text.length, a + Math.max(1, w.length));
+      this.warningLines.append(h('li', { class: 'filter-warning' }, h('code', {}, revealHidden(text.slice(a, b))), `: ${revealHidden(w.message)}`));
+    }
+    for (const n of notes) this.warningLines.append(h('li', { class: 'filter-note' }, revealHidden(n)));
+    this.warningLines.hidden = warnings.length + notes.length === 0;
   }
 
   private async refreshCompletions(): Promise<void> {

@@ -55,8 +55,8 @@ const HAND_MADE: { record: Json; lens: string }[] = [
     }, { sessionCredentialFromConsole: 'true' }),
     lens: 'Assumed role Admin (session alice-9f2c) · source identity alice · on behalf of Identity Center user user-123 · MFA: no · via console',
   },
-  { record: base('GetObject', { type: 'AWSAccount', accountId: 'anonymous', principalId: '' }, { eventSource: 's3.amazonaws.com', requestParameters: { bucketName: 'b', key: 'k' } }), lens: 'Anonymous / unauthenticated principal' },
-  { record: base('ListUsers', { type: 'Directory', userName: 'dave' }), lens: 'Directory user dave' },
+  { record: base('GetObject', { type: 'AWSAccount', accountId: 'ANONYMOUS_PRINCIPAL', principalId: '' }, { eventSource: 's3.amazonaws.com', requestParameters: { bucketName: 'b', key: 'k' } }), lens: 'Anonymous caller: an unauthenticated request with no AWS credentials' },
+  { record: base('ListUsers', { type: 'Directory', userName: 'dave' }), lens: 'Directory user dave (a request to a directory service such as Amazon WorkDocs or Quick; the identity type is not known)' },
 ];
 
 // Real records: the first record of each identity type in panther-analysis' CloudTrail events.
@@ -65,9 +65,9 @@ const DATASET_TYPES: Record<string, RegExp> = {
   IAMUser: /^\$\(person\) IAM user \S+/,
   AssumedRole: /^\$\(person\) Assumed role \S+/,
   FederatedUser: /^\$\(person\) Federated user \S+ \(sts:GetFederationToken\)/,
-  AWSAccount: /^\$\(person\) Another AWS account \S+/,
+  AWSAccount: /^(\$\(person\) (Another )?AWS account \S+|\$\(warning\) Anonymous caller: an unauthenticated request)/,
   AWSService: /^\$\(person\) AWS service \S+\.amazonaws\.com on behalf of the account/,
-  Unknown: /^\$\(person\) (Unidentified principal|Anonymous)/,
+  Unknown: /^\$\(person\) (Principal .+ of unknown type|Identity of unknown type)/,
 };
 
 function datasetRecordsByType(): Map<string, Json> {

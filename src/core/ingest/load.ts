@@ -125,12 +125,18 @@ async function loadOne(index: EventIndex, runner: JobRunner, file: IndexedFile, 
   progress.bytesRead += bytes.length;
   const res = await runner.run({ kind: 'index', bytes, maxUncompressedBytes: index.maxUncompressedBytes });
   if (!res.ok) {
-    index.addProblem(file.id, res.code, res.message);
+    index.addProblem(file.id, res.code, res.message, 'error', res.position);
     return;
   }
-  index.appendBatch(file.id, res.batch);
-  progress.events += res.batch.count;
+  index.appendBatch(file.id, res.batch, res.notes);
+  progress.events = index.eventCount;
   if (res.skipped > 0) index.addProblem(file.id, 'skipped-elements', `${res.skipped} element(s) skipped: ${res.warnings.join('; ')}`, 'warning');
+  try {
+    await index.resolveDuplicates(signal);
+  } catch {
+    // A file that cannot be read again keeps its rows shown: never hide what was not compared.
+  }
+  progress.events = index.eventCount;
 }
 
 /** Source messages start with the path; problems carry the location separately. */

@@ -12,6 +12,14 @@
 // and expanding a node never walks the whole source. Pure: no vscode here.
 import { CloudTrailFileNameInfo, CloudTrailObjectKind, KIND_FOLDERS, accountKindPrefix, isAccountId, isOrganizationId, parseCloudTrailFileName } from './layout';
 import { LogSource, SourceEntry, SourceError, SourceObject } from './source';
+import { gunzipCapped } from '../ingest/gzip';
+import { decodeFileText } from '../ingest/textEncoding';
+
+/** Loose files read to decide whether a workspace folder holds CloudTrail exports, and their size cap. */
+const SNIFFED_FILES = 20;
+const SNIFF_MAX_BYTES = 8 * 1024 * 1024;
+/** Keys of a CloudTrail record or of lookup-events output, also when escaped inside a JSON string. */
+const CLOUDTRAIL_FIELDS = /\\?"(eventSource|CloudTrailEvent)\\?"\s*:/i;
 
 export type FileKind = CloudTrailObjectKind | 'other' | 'loose';
 
@@ -320,16 +328,32 @@ export class CloudTrailCatalog {
   }
 
   /**
-   * True when the source holds CloudTrail data near its top: an AWSLogs/ folder or a file named
-   * the way CloudTrail names its deliveries. Cheap (a few folders listed) so it can run on every
-   * workspace folder; content is not read.
+   * True when the source holds CloudTrail data near its top: an AWSLogs/ folder, a file named the
+   * way CloudTrail names its deliveries, or else a loose JSON file (an export: lookup-events
+   * output, EventBridge events, CloudWatch Logs payloads…) whose first bytes have a CloudTrail
+   * record's fields. Cheap enough to run on every workspace folder: a few folders listed, and at
+   * most SNIFFED_FILES small files read.
    */
   async containsCloudTrail(signal?: AbortSignal, limits: { maxDepth?: number; maxFolders?: number } = {}): Promise<boolean> {
     let found = false;
+    const loose: SourceObject[] = [];
     await this.walk({ maxDepth: limits.maxDepth ?? 3, maxFolders: limits.maxFolders ?? 200 }, signal, [], (e) => {
       found = e.kind === 'prefix' ? lastSegment(e.prefix) === 'AWSLogs' : parseCloudTrailFileName(lastSegment(e.key)) !== undefined;
+      if (!found && e.kind === 'object' && isLooseCandidate(e.key) && e.size <= SNIFF_MAX_BYTES && loose.length < SNIFFED_FILES) loose.push(e);
       return found;
     });
+    for (const o of found ? [] : loose) {
+      let text: string;
+      try {
+        let bytes = await this.source.read(o.key, { maxBytes: SNIFF_MAX_BYTES, signal });
+        if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipCapped(bytes, 4 * SNIFF_MAX_BYTES);
+        text = decodeFileText(bytes.subarray(0, 256 * 1024)).text;
+      } catch (e) {
+        if (e instanceof SourceError && e.code === 'cancelled') throw e;
+        continue; // unreadable, too large, not gzip after all: not evidence of CloudTrail
+      }
+      if (CLOUDTRAIL_FIELDS.test(text)) return true;
+    }
     return found;
   }
 

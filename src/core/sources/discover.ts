@@ -36,24 +36,32 @@ export interface DiscoverOptions {
    * events whatever their names, except digest files.
    */
   objects?: SourceObject[];
+  /** Also read files whose name this accepts (the CLI's --include). */
+  include?: (name: string) => boolean;
   signal?: AbortSignal;
 }
 
 /** Sorts one object into events, digests or ignored. */
-export function classifyObject(source: LogSource, object: SourceObject, named = false): { kind: 'event'; file: DiscoveredEventFile } | { kind: 'digest' } | { kind: 'ignored' } {
+export function classifyObject(source: LogSource, object: SourceObject, named = false, include?: (name: string) => boolean): { kind: 'event'; file: DiscoveredEventFile } | { kind: 'digest' } | { kind: 'ignored' } {
   const info = parseCloudTrailKey(object.key);
   const name = object.key.slice(object.key.lastIndexOf('/') + 1);
   const kind = info?.kind ?? parseCloudTrailFileName(name)?.kind;
   if (kind === 'digest') return { kind: 'digest' };
   if (kind === 'log' || kind === 'insight') return { kind: 'event', file: { source, object, kind, info } };
-  if (named || EVENT_FILE_NAME.test(name)) return { kind: 'event', file: { source, object, kind: 'loose' } };
+  if (named || EVENT_FILE_NAME.test(name) || include?.(name)) return { kind: 'event', file: { source, object, kind: 'loose' } };
   return { kind: 'ignored' };
+}
+
+/** File-name globs (`*.log`, `export-??.txt`; `*` and `?`, case-insensitive) as one test. */
+export function globMatcher(globs: string[]): (name: string) => boolean {
+  const res = globs.map((g) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i'));
+  return (name) => res.some((r) => r.test(name));
 }
 
 export async function discover(source: LogSource, options: DiscoverOptions = {}): Promise<DiscoveryResult> {
   const result: DiscoveryResult = { source, events: [], digests: [], ignored: [] };
   const add = (object: SourceObject, named: boolean) => {
-    const c = classifyObject(source, object, named);
+    const c = classifyObject(source, object, named, options.include);
     if (c.kind === 'event') result.events.push(c.file);
     else if (c.kind === 'digest') result.digests.push(object);
     else result.ignored.push(object);

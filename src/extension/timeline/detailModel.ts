@@ -5,14 +5,32 @@
 import { DetailReply, Explanation, LIMITS, Pivot } from '../../protocol';
 import { formatTermWithin } from '../../core/index/query/format';
 import { indentJson } from '../../core/ingest/eventFile';
+import { canonicalRecord } from '../../core/ingest/canonical';
 import { describeIdentity } from '../../core/records/identity';
 import { describeRequest } from '../../core/records/request';
 import type { CloudTrailRecord } from '../../core/records/types';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
+/** An Insights event in words: which API, what kind of unusual activity, starting or ending, how far from the baseline. */
+function insightExplanation(record: CloudTrailRecord): Explanation | undefined {
+  const d = record.insightDetails;
+  if (!d || typeof d !== 'object' || Array.isArray(d)) return undefined;
+  const kind = d.insightType === 'ApiCallRateInsight' ? 'unusual API call rate' : d.insightType === 'ApiErrorRateInsight' ? 'unusual API error rate' : str(d.insightType) ?? 'unusual activity';
+  const state = d.state === 'Start' ? 'started' : d.state === 'End' ? 'ended' : str(d.state);
+  const stats = (d.insightContext as { statistics?: { baseline?: { average?: unknown }; insight?: { average?: unknown } } } | undefined)?.statistics;
+  const rates = typeof stats?.insight?.average === 'number' && typeof stats.baseline?.average === 'number' ? ` (average ${stats.insight.average} per minute against a baseline of ${stats.baseline.average})` : '';
+  const api = [str(d.eventSource), str(d.eventName)].filter(Boolean).join(' ');
+  return { label: 'Insight', text: `CloudTrail Insights: ${kind}${api ? ` of ${api}` : ''}${state ? ` ${state}` : ''}${rates}` };
+}
+
 export function explanationsFor(record: CloudTrailRecord): Explanation[] {
   const out: Explanation[] = [];
+  const insight = insightExplanation(record);
+  if (insight) {
+    out.push(insight);
+    if (!record.userIdentity) return out.concat(whereAndFrom(record));
+  }
   const who = describeIdentity(record.userIdentity, record);
   out.push({ label: 'Who', text: who.summary });
   if (who.risk && who.riskReason) out.push({ label: `Identity risk (${who.risk})`, text: who.riskReason });
@@ -22,11 +40,17 @@ export function explanationsFor(record: CloudTrailRecord): Explanation[] {
   for (const p of what.keyParameters.slice(0, 8)) out.push({ label: p.name, text: p.value });
   const error = str(record.errorCode);
   if (error) out.push({ label: 'Error', text: str(record.errorMessage) ? `${error}: ${record.errorMessage}` : error });
+  out.push(...whereAndFrom(record));
+  for (const f of who.facts) out.push({ label: f.label, text: f.value });
+  return out;
+}
+
+function whereAndFrom(record: CloudTrailRecord): Explanation[] {
+  const out: Explanation[] = [];
   const where = [str(record.awsRegion), str(record.recipientAccountId) && `account ${record.recipientAccountId}`].filter(Boolean).join(' · ');
   if (where) out.push({ label: 'Where', text: where });
   const from = [str(record.sourceIPAddress), str(record.userAgent)].filter(Boolean).join(' · ');
   if (from) out.push({ label: 'From', text: from });
-  for (const f of who.facts) out.push({ label: f.label, text: f.value });
   return out;
 }
 
@@ -69,7 +93,8 @@ export function detailFor(id: number, rawJson: string, time: number): DetailRepl
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     return { type: 'detailResult', id, time, json: indentJson(rawJson), explanations: [{ label: 'Note', text: 'This record is not a JSON object.' }], pivots: [] };
   }
-  const r = record as CloudTrailRecord;
+  // Read as the index reads it (renamed fields under CloudTrail's names); shown as stored.
+  const r = canonicalRecord(record as Record<string, unknown>).record as CloudTrailRecord;
   let explanations: Explanation[];
   let pivots: Pivot[];
   try {

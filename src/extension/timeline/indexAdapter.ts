@@ -2,15 +2,20 @@
 // are on indexed columns only (dictionary counts: fast on millions of events); the principal
 // facet counts userIdentity.arn and labels each ARN with its readable name, so a click filters
 // on the exact ARN.
-import { Facet, FacetId, RowSummary, SortOrder, TimeRange } from '../../protocol';
+import { Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '../../protocol';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
 import { resolveField } from '../../core/index/query/fields';
 import { valueMatcher } from '../../core/index/query/match';
+import { untimedNotes } from '../../core/index/fileNotes';
 import { parseQuery } from '../../core/index/query/parse';
 import { ResultSet, TimelineData } from './timelineData';
 
-/** Each facet's indexed column, which is also its query-language field. */
+/**
+ * Each facet's indexed column, which is also its query-language field. The principal facet's
+ * values say which field selects each (EventIndex.principalFacet): an ARN, `principal:anonymous`,
+ * an Identity Center user id.
+ */
 export const FACET_FIELDS: Readonly<Record<FacetId, string>> = {
   eventName: 'eventName',
   eventSource: 'eventSource',
@@ -34,7 +39,10 @@ function stripOffsets(node: unknown): unknown {
 const COMPLETION_SCAN_LIMIT = 5000;
 
 class IndexResult implements ResultSet {
-  constructor(readonly result: QueryResult) {}
+  constructor(
+    readonly result: QueryResult,
+    readonly notes: string[] = [],
+  ) {}
   get size(): number {
     return this.result.rows.length;
   }
@@ -77,7 +85,7 @@ export class IndexTimelineData implements TimelineData {
   constructor(readonly index: EventIndex) {}
 
   total(): number {
-    return this.index.size;
+    return this.index.eventCount;
   }
 
   bounds(): TimeRange | null {
@@ -98,10 +106,11 @@ export class IndexTimelineData implements TimelineData {
       return hit;
     }
     // Everything, unfiltered: the index's own time order is the answer (no copy when ascending).
-    const result =
+    const found: QueryResult =
       node.kind === 'all' && !range
-        ? new IndexResult({ rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(), order: sort, version: this.index.version })
-        : new IndexResult(await this.index.query(node, { order: sort, range }));
+        ? { rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(), order: sort, version: this.index.version }
+        : await this.index.query(node, { order: sort, range });
+    const result = new IndexResult(found, untimedNotes(this.index, node, found.untimedOutsideRange));
     this.recent.set(key, result);
     for (const k of this.recent.keys()) if (this.recent.size > RECENT_RESULTS) this.recent.delete(k);
     return result;
@@ -138,13 +147,17 @@ export class IndexTimelineData implements TimelineData {
     const hit = cached.get(key);
     if (hit) return hit;
     const field = FACET_FIELDS[id];
-    const f = this.index.facet(rowsOf(result), field, limit);
-    const values = f.values.map((v) => ({ value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count }));
+    const f = id === 'principal' ? this.index.principalFacet(rowsOf(result), limit) : this.index.facet(rowsOf(result), field, limit);
+    const values: FacetValue[] = f.values.map((v) => {
+      if (id !== 'principal' || v.field === field) return { value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count };
+      const kind = v.field === 'userIdentity.onBehalfOf.userId' ? `${v.label} (Identity Center user)` : v.label;
+      return { value: v.label, label: kind, count: v.count, field: v.field };
+    });
     if (id === 'principal') {
       // The same role/session name in two accounts: say which account each is.
       const seen = new Map<string, number>();
       for (const v of values) seen.set(v.label, (seen.get(v.label) ?? 0) + 1);
-      for (const v of values) if ((seen.get(v.label) ?? 0) > 1) v.label = `${v.label} · ${v.value.split(':')[4] || '?'}`;
+      for (const v of values) if ((seen.get(v.label) ?? 0) > 1 && !v.field) v.label = `${v.label} · ${v.value.split(':')[4] || '?'}`;
     }
     const facet: Facet = { id, field, values, other: f.other };
     cached.set(key, facet);

@@ -7,6 +7,8 @@ import { Facet, FacetId, RowSummary, SortOrder, TimeRange } from '../../protocol
 /** A query's result: the matching events in the requested order. Opaque to the session. */
 export interface ResultSet {
   readonly size: number;
+  /** What the result leaves out without the filter saying so (events without a time). */
+  readonly notes?: string[];
 }
 
 export interface TimelineData {

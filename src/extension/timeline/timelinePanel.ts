@@ -9,7 +9,7 @@ import { LoadProgress, TimeRange } from '../../protocol';
 import { writeExport } from './exportWriter';
 import { readPageAssets, timelineHtml } from './html';
 import { IndexTimelineData } from './indexAdapter';
-import { isQuietSkip, loadScope, ScopeTarget } from './timelineLoader';
+import { fileNoteViews, loadScope, ScopeTarget } from './timelineLoader';
 import { ResultSet } from './timelineData';
 import { TimelineSession } from './timelineSession';
 
@@ -133,9 +133,22 @@ export class TimelinePanel implements vscode.Disposable {
     let last = 0;
     let pending: LoadProgress | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const reported = new Set<string>();
+    const named = new Set<number>();
+    const index = this.data.index;
     const flush = () => {
       timer = undefined;
-      if (pending) this.session.setProgress(pending);
+      if (pending) {
+        // The files' notes, also into the output channel, each once.
+        const notes = fileNoteViews(index, named);
+        for (const n of notes.notes) {
+          const line = `${n.location}: ${n.message}`;
+          if (reported.has(line)) continue;
+          reported.add(line);
+          (n.severity === 'error' ? log.error : n.severity === 'warning' ? log.warn : log.info).call(log, line);
+        }
+        this.session.setProgress({ ...pending, fileNotes: notes.notes, fileNotesTotal: notes.total });
+      }
       pending = undefined;
       this.filesChanged.fire();
       last = Date.now();
@@ -154,25 +167,18 @@ export class TimelinePanel implements vscode.Disposable {
       if (timer) return;
       timer = setTimeout(flush, Math.max(0, PROGRESS_INTERVAL_MS - (Date.now() - last)));
     };
-    const reported = new Set<number>();
-    const named = new Set<number>();
-    const index = this.data.index;
     try {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading ${this.scope.title}` }, async () => {
-        const outcome = await loadScope(index, this.deps.runner(), this.scope.targets, this.loading.signal, (p) => {
-          onProgress(p);
-          for (const problem of index.problems) {
-            if (reported.has(problem.fileId)) continue;
-            reported.add(problem.fileId);
-            if (isQuietSkip(index, problem, named)) log.info(`${problem.location}: not a CloudTrail log file, skipped (${problem.message})`);
-            else (problem.severity === 'error' ? log.error : log.warn).call(log, `${problem.location}: ${problem.message}`);
-          }
-        }, named, () => this.holdForFirstScreen());
+        const outcome = await loadScope(index, this.deps.runner(), this.scope.targets, this.loading.signal, onProgress, named, () => this.holdForFirstScreen());
         clearTimeout(timer);
-        this.session.setProgress(outcome.progress);
+        pending = outcome.progress;
+        flush();
         for (const k of outcome.missing) log.warn(`${k}: no such file; it was skipped`);
         const failed = outcome.progress.failedFiles;
-        if (failed) {
+        if (outcome.progress.nothingRead) {
+          log.warn(outcome.progress.nothingRead);
+          void vscode.window.showWarningMessage(`CloudTrail timeline: ${outcome.progress.nothingRead}`, 'Show Output').then((a) => a && log.show(true));
+        } else if (failed) {
           void vscode.window.showWarningMessage(`CloudTrail timeline: ${failed} of ${outcome.progress.filesTotal} file(s) could not be read (the others are loaded). Latest: ${outcome.progress.lastError ?? ''}`, 'Show Output').then((a) => a && log.show(true));
         }
         log.info(`Timeline "${this.scope.title}": ${outcome.progress.events} events from ${outcome.progress.filesDone - failed} file(s)${outcome.progress.cancelled ? ' (loading cancelled)' : ''}`);
@@ -181,7 +187,7 @@ export class TimelinePanel implements vscode.Disposable {
       clearTimeout(timer);
       const message = e instanceof Error ? e.message : String(e);
       log.error(`Timeline "${this.scope.title}": loading failed: ${message}`);
-      this.session.setProgress({ loading: false, filesDone: 0, filesTotal: 0, events: index.size, failedFiles: 0, lastError: message, cancelled: this.loading.signal.aborted });
+      this.session.setProgress({ loading: false, filesDone: 0, filesTotal: 0, events: index.eventCount, failedFiles: 0, lastError: message, cancelled: this.loading.signal.aborted });
       if (!this.loading.signal.aborted) void vscode.window.showErrorMessage(`CloudTrail timeline: loading ${this.scope.title} failed: ${message}`);
     }
   }

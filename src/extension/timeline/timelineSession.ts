@@ -1,9 +1,11 @@
 // The host side of one timeline panel, free of VS Code: answers the webview's requests from the
 // index (through TimelineData) and hands the actions that need the editor (open, copy, export,
 // cancel) to HostActions. The panel (timelinePanel.ts) only wires this to a webview.
-import { Channel, Envelope, Facet, FACET_IDS, FilterReply, FromWebview, HelloReply, LIMITS, LoadProgress, QueryParams, START_QUERY, QueryReply, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
+import { Channel, Envelope, Facet, FACET_IDS, FilterReply, FromWebview, HelloReply, LIMITS, LoadProgress, QueryError, QueryParams, START_QUERY, QueryReply, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
 import { QuerySyntaxError } from '../../core/index/query/ast';
 import { appendTerm, formatTermWithin } from '../../core/index/query/format';
+import { parseQuery } from '../../core/index/query/parse';
+import { queryWarnings } from '../../core/index/query/warnings';
 import { chooseBins } from './bins';
 import { completionsAt } from './completion';
 import { detailFor } from './detailModel';
@@ -216,6 +218,11 @@ export class TimelineSession {
       histogram = { from: b.from, binMs: b.binMs, ...this.data.histogram(result, b.from, b.binMs, b.bins) };
     }
     const start = Math.min(pageStart, Math.max(0, result.size - 1));
-    return { type: 'queryResult', queryId, matches: result.size, total, bounds, histogram, pageStart: start, rows: this.data.rows(result, start, pageCount), error: null };
+    return { type: 'queryResult', queryId, matches: result.size, total, bounds, histogram, pageStart: start, rows: this.data.rows(result, start, pageCount), error: null, warnings: filterWarnings(filter), notes: result.notes ?? [] };
   }
+}
+
+/** What the view shows under the filter box for a filter that parses (query/warnings.ts). */
+function filterWarnings(filter: string): QueryError[] {
+  return queryWarnings(parseQuery(filter), filter).map((w) => ({ message: w.message, offset: w.start, length: w.end - w.start }));
 }

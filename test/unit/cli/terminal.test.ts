@@ -83,8 +83,9 @@ describe('CLI output to a terminal', function () {
     const tty = await run(true, 'query', dir, '--count');
     assert.equal(tty.code, 0);
     assert.deepEqual(rawHidden(tty.err), [], tty.err);
-    assert.ok(tty.err.includes('bad⟨U+001B⟩]0;PWNED⟨U+0007⟩.json: invalid JSON'), tty.err);
-    assert.match(tty.err, /invalid JSON.*⟨U\+001B⟩/, 'the parser\'s snippet of the file, escaped');
+    assert.match(tty.err, /bad⟨U\+001B⟩\]0;PWNED⟨U\+0007⟩\.json:\d+:\d+: invalid JSON/, tty.err);
+    // The parser's account of the offending character, escaped (marked, or JSON-escaped).
+    assert.match(tty.err, /invalid JSON.*(⟨U\+001B⟩|\\u001b)/, 'the parser\'s snippet of the file, escaped');
     // Not a terminal: stderr is left as it is (a log file gets the name as it is).
     const piped = await run(false, 'query', dir, '--count');
     assert.ok(piped.err.includes(badName));

@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { BatchBuilder, ColumnBatch, buildBatch } from '../../../src/core/ingest/batch';
 import { IRREGULAR, PACKED_UUID, unpackUuid } from '../../../src/core/ingest/columns';
 import { parseEventFile } from '../../../src/core/ingest/eventFile';
+import { plainlyCloudTrail, runJob } from '../../../src/core/ingest/jobs';
 import { scanRecordsFile } from '../../../src/core/ingest/scanRecords';
 import { generateBucket } from '../../../src/core/synthetic/generator';
 import { DATASETS_DIR, describeWithDatasets } from '../../support/datasets';
@@ -35,7 +36,9 @@ function both(text: string): { scanned: ColumnBatch | undefined; general: Column
   return { scanned, general: buildBatch(p.records, p.elements, p.shape) };
 }
 
-const HOSTILE = [
+// Each also carries eventVersion, so that the general path takes it as a record (eventFile.ts:
+// two of a record's fields); what it refuses the fast path must not index either (below).
+const HOSTILE = ([
   { eventTime: '2024-05-14T00:00:00Z', eventName: 'Plain', readOnly: true, managementEvent: false, errorCode: 12.5 },
   { eventTime: '2024-05-14T00:00:00.5Z', eventName: 'Esc\\"aped \u00e9 \\u00e9', userAgent: 'a\nb', sourceIPAddress: null },
   { eventTime: null, eventName: ['a', 'b'], awsRegion: { x: 1 }, userIdentity: null },
@@ -54,8 +57,7 @@ const HOSTILE = [
   { eventTime: '2024-05-14T00:00:12Z', eventID: 'ABCDEF01-2345-4789-8abc-def012345678' },
   { eventTime: '2024-05-14T00:00:13Z', eventID: '0123abcd-ef01-4234-9567-89abcdef0123' },
   { eventTime: '2024-05-14T00:00:14Z', eventID: '0123abcd-ef01-4234-9567-89abcdef012g' },
-  {},
-];
+] as Record<string, unknown>[]).map((r) => ({ eventVersion: '1.08', ...r }));
 
 describe('the fast scanner', function () {
   this.timeout(60_000);
@@ -66,7 +68,7 @@ describe('the fast scanner', function () {
       for (const key of Object.keys(tally.fileEvents).slice(0, 25)) {
         const text = gunzipSync(readFileSync(join(dir, ...key.split('/')))).toString();
         const { scanned, general } = both(text);
-        assert.ok(scanned, `${key} takes the fast path`);
+        assert.ok(scanned && plainlyCloudTrail(scanned), `${key} takes the fast path`);
         assert.deepEqual(view(scanned), view(general), key);
       }
     } finally {
@@ -83,6 +85,26 @@ describe('the fast scanner', function () {
     const p = both(pretty);
     assert.ok(p.scanned);
     assert.deepEqual(view(p.scanned), view(p.general));
+  });
+
+  it('never indexes what the general path refuses or reads differently: such files take the general path', () => {
+    const index = (records: unknown[]) => {
+      const bytes = new TextEncoder().encode(JSON.stringify({ Records: records }));
+      const { result } = runJob({ kind: 'index', bytes, maxUncompressedBytes: 1e9 });
+      assert.ok(result.ok);
+      return result.batch;
+    };
+    const plain = { eventVersion: '1.08', eventTime: '2024-05-14T00:00:00Z', eventName: 'GetObject', eventSource: 's3.amazonaws.com' };
+    // Not records: an empty object, an object with only eventName, an S3 event notification.
+    const mixed = [plain, {}, { eventName: 'x' }, { eventVersion: '2.1', eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', eventTime: '2024-05-14T00:00:00.000Z' }];
+    assert.deepEqual(view(index(mixed)), view(both(JSON.stringify({ Records: mixed })).general));
+    assert.equal(index(mixed).count, 1);
+    // Read under another name: an Insights event (eventName from insightDetails), @timestamp.
+    const insight = { eventVersion: '1.07', eventTime: '2024-05-14T00:00:00Z', eventType: 'AwsCloudTrailInsight', insightDetails: { state: 'Start', eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', insightType: 'ApiCallRateInsight' } };
+    const stamped = { eventVersion: '1.08', '@timestamp': '2024-05-14T00:00:01.000Z', eventName: 'GetObject', eventSource: 's3.amazonaws.com' };
+    const read = view(index([insight, stamped])) as { times: unknown[]; scalars: unknown[][] };
+    assert.deepEqual(read.scalars[0], ['CreateUser', 'GetObject']);
+    assert.deepEqual(read.times, [Date.UTC(2024, 4, 14), Date.UTC(2024, 4, 14, 0, 0, 1)]);
   });
 
   it('handles duplicated keys like JSON.parse (the last one wins)', () => {
@@ -117,7 +139,7 @@ describeWithDatasets('the fast scanner on real delivered files', () => {
       const raw = readFileSync(f);
       const text = (f.endsWith('.gz') ? gunzipSync(raw) : raw).toString();
       const { scanned, general } = both(text);
-      assert.ok(scanned, f);
+      assert.ok(scanned && plainlyCloudTrail(scanned), f);
       assert.deepEqual(view(scanned), view(general), f);
     }
   });

@@ -268,4 +268,17 @@ describe('query matching: aliases and free text', () => {
     assert.ok(asciiJson.includes('\\u00D1'));
     assert.equal(matchesRecord(q, iamUser, asciiJson), true);
   });
+
+  it('finds a phrase as the table shows it in a record CloudTrail wrote with \\u0027-style escapes, and as stored', () => {
+    const record = { eventName: 'AuthorizeSecurityGroupIngress', errorMessage: "Value 'X' for a&b<c>d=e", note: 'say "hi" \\ bye / done', control: 'a\u001bb' };
+    // As CloudTrail writes it: ', &, <, >, = and non-ASCII escaped (any case of hex), / as \/.
+    const stored = JSON.stringify(record).replace(/['&<>=]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`).replace(/\//g, '\\/');
+    assert.ok(stored.includes('Value \\u0027X\\u0027') && stored.includes('\\/ done'));
+    const finds = (phrase: string) => matchesRecord(parseQuery(phrase), record, stored);
+    assert.equal(finds(`"Value 'X' for a&b<c>d=e"`), true);
+    assert.equal(finds('"Value \\\\u0027X"'), true, 'the stored spelling, copied from the stored record');
+    assert.equal(finds('"say \\"hi\\" \\\\ bye / done"'), true);
+    // A decoded escape never becomes JSON syntax: a quote stays a quote inside the string.
+    assert.equal(finds('"X\\",\\"note"'), false);
+  });
 });

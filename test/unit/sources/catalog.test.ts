@@ -1,3 +1,4 @@
+import { shapeFiles } from '../../fixtures/shapes';
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { CatalogNode, CloudTrailCatalog, DayNode, FileNode, LocationNode, digestScope, eventScope, isLooseCandidate } from '../../../src/core/sources/catalog';
@@ -43,7 +44,7 @@ async function only<T extends CatalogNode['type']>(catalog: CloudTrailCatalog, p
 describe('CloudTrailCatalog', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-  function tree(files: Record<string, string | number>): FolderSource {
+  function tree(files: Record<string, string | number | Uint8Array>): FolderSource {
     const dir = tempTree(files);
     dirs.push(dir);
     return new FolderSource(dir);
@@ -216,6 +217,15 @@ describe('CloudTrailCatalog', () => {
     assert.equal(await new CloudTrailCatalog(tree({ [`case/${A}_CloudTrail_us-east-1_20230826T2035Z_PjmwM7E4.json`]: 1 })).containsCloudTrail(), true);
     assert.equal(await new CloudTrailCatalog(tree({ 'package.json': '{}', 'src/a.json': '{}', 'node_modules/AWSLogs/x': 1 })).containsCloudTrail(), false);
     assert.equal(await new CloudTrailCatalog(tree({ 'a/b/c/d/e/AWSLogs/x': 1 })).containsCloudTrail(), false);
+  });
+
+  it('detects a folder of exports by the CloudTrail fields in its JSON files, whatever their shape', async () => {
+    const files = shapeFiles();
+    for (const name of ['lookup-events.jsonl', 'eventbridge-array.json', 'cloudwatch-logs-payload.json.gz', 'athena-lower-case.jsonl', 'utf16-powershell.json']) {
+      const content = files[name];
+      assert.equal(await new CloudTrailCatalog(tree({ 'README.md': 'x', [`case/${name}`]: content })).containsCloudTrail(), true, name);
+    }
+    assert.equal(await new CloudTrailCatalog(tree({ 'package.json': '{"name":"x","eventSource":1}'.replace('eventSource', 'events'), 'tsconfig.json': '{}' })).containsCloudTrail(), false);
   });
 
   it('lists a day of 100,000 log files in time order, reading only that day', async function () {

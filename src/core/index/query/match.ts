@@ -14,7 +14,8 @@
 // - Comparisons are numeric when the query value is a number, chronological when it is an
 //   instant; record values that are not numbers / ISO times never compare.
 // - Free text is a case-insensitive substring of the record's raw JSON, found whether the JSON
-//   writes a character plainly or as an escape (`\"`, `\u00e9`).
+//   writes a character plainly or as an escape (`\"`, `\u00e9`, CloudTrail's `\u0027` for `'`):
+//   what the user sees in the table and the detail pane matches the event it came from.
 
 import { QueryNode, ValueMatch } from './ast';
 import { instantOf } from './time';
@@ -171,7 +172,8 @@ export function textMatcher(text: string): (rawJson: string) => boolean {
       const literals = spellings.map((t) => new FoldedLiteral(t));
       found = (json) => literals.some((l) => l.indexIn(json, 0) >= 0);
     }
-    matcher = (rawJson) => found(rawJson.includes('\\u') ? decodeNonAsciiEscapes(rawJson) : rawJson);
+    // As stored (a phrase copied from the stored record, escapes and all) or as displayed.
+    matcher = (rawJson) => found(rawJson) || ((rawJson.includes('\\u') || rawJson.includes('\\/')) && found(displayedEscapes(rawJson)));
     if (textMatchers.size > 1000) textMatchers.clear();
     textMatchers.set(text, matcher);
   }
@@ -179,16 +181,21 @@ export function textMatcher(text: string): (rawJson: string) => boolean {
 }
 
 /**
- * Writers that emit ASCII-only JSON spell é as \u00e9 (or \u00E9); the escape's hex digits do
- * not fold with the letter's case, so such escapes are decoded before searching. ASCII escapes
- * stay as they are: decoding \u0022 would turn an escaped quote into a string delimiter.
+ * The JSON with every escape written the way JSON.stringify writes it, which is how the detail
+ * pane shows a record: CloudTrail writes `'`, `&`, `<`, `>`, `=` and non-ASCII as `\u0027`-style
+ * escapes (in any case of hex digits), some writers `\/`; they become the characters themselves.
+ * A quote, a backslash and control characters stay escaped (`\"`, `\\`, `\n`, `\u001b`), so a
+ * decoded quote never looks like the end of a string. Free text is matched against this.
  */
-function decodeNonAsciiEscapes(json: string): string {
-  if (!json.includes('\\u')) return json;
-  return json.replace(/\\(\\|u([0-9a-fA-F]{4}))/g, (whole, _e: string, hex: string | undefined) => {
+function displayedEscapes(json: string): string {
+  return json.replace(/\\(?:u([0-9a-fA-F]{4})|(\/)|[\s\S])/g, (whole, hex: string | undefined, slash: string | undefined) => {
+    if (slash) return '/';
     if (hex === undefined) return whole;
     const code = parseInt(hex, 16);
-    return code >= 0x80 ? String.fromCharCode(code) : whole;
+    if (code === 0x22) return '\\"';
+    if (code === 0x5c) return '\\\\';
+    if (code < 0x20) return JSON.stringify(String.fromCharCode(code)).slice(1, -1);
+    return String.fromCharCode(code);
   });
 }
 
