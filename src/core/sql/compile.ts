@@ -143,8 +143,9 @@ class Compiler {
     return { sql, notes: [...this.notes] };
   }
 
+  /** Every column; structs, arrays and maps as JSON text, so rows rebuild into records (results.ts). */
   private rowColumns(): string[] {
-    const names = this.columns.map((c) => c.sql);
+    const names = this.columns.map((c) => (['struct', 'array', 'map'].includes(c.type.kind) ? `json_format(CAST(${c.sql} AS JSON)) AS ${c.sql}` : c.sql));
     return this.options.dialect === 'athena' ? [...names, '"$path"'] : names;
   }
 
