@@ -3,12 +3,15 @@
 import { runQuery } from './query';
 import { runValidate } from './validate';
 import { runLint } from './lint';
+import { runAthenaDdl, runSql } from './sql';
 import { CliIo, processIo, UsageError } from './io';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   query: runQuery,
   validate: runValidate,
   lint: runLint,
+  sql: runSql,
+  'athena-ddl': runAthenaDdl,
 };
 
 const USAGE = `Usage: cloudtrail-lens <command> [options]
@@ -17,6 +20,8 @@ Commands:
   query PATH...      search CloudTrail events (files, folders, s3://bucket/prefix)
   validate PATH      validate digest chains (log file integrity), like aws cloudtrail validate-logs
   lint FILE...       check trail and event-selector configuration files
+  sql                print the Athena or CloudTrail Lake SQL a filter compiles to
+  athena-ddl S3URI   print the Athena table (partition projection) for a trail's bucket
 
 Run "cloudtrail-lens <command> --help" for a command's options.`;
 

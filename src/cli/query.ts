@@ -15,7 +15,12 @@ import { DEFAULT_MAX_UNCOMPRESSED_BYTES, formatBytes } from '../core/ingest/gzip
 import { singleLineJson } from '../core/ingest/eventFile';
 import { loadEventFiles, LoadProgress } from '../core/ingest/load';
 import { WorkerPool } from '../core/ingest/pool';
-import { DiscoveredEventFile, discover } from '../core/sources/discover';
+import { DiscoveredEventFile, discover, eventFilesUnder, objectsForKeys } from '../core/sources/discover';
+import { AthenaRunner, formatProgress, QueryProgress } from '../core/sql/athena';
+import { AwsQueryError } from '../core/sql/awsErrors';
+import { LakeRunner } from '../core/sql/lake';
+import { athenaToTimeline, lakeToTimeline, onlyEvents, RemoteOutcome } from '../core/sql/remote';
+import { compileForCli, emptyRemoteArgs, parseRemoteOption, RemoteQueryArgs } from './sql';
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError, type SourceObject } from '../core/sources/source';
@@ -42,6 +47,16 @@ Options:
   --endpoint URL       an S3-compatible endpoint for s3:// paths
   --max-file-mb N      refuse files larger than N MiB once decompressed (default ${DEFAULT_MAX_UNCOMPRESSED_BYTES / 1024 / 1024})
 
+Running the filter on Athena or CloudTrail Lake instead (no PATH; see "cloudtrail-lens sql --help"):
+  --engine E           athena or lake: the filter is compiled to SQL and run there
+  --table NAME, --event-data-store ID, --start-time T, --end-time T, --account ID
+                       as for "sql"; --in-region R limits to events of region R (repeat)
+  --workgroup W, --database D, --output-location s3://…   Athena settings
+  --max-files N        Athena: when the matches come from at most N log files (default 200),
+                       those files are downloaded (--profile) and the matched events printed
+                       as stored; above N, records rebuilt from the table's columns
+  --region R           the service's region (default: AWS_REGION or the profile's)
+  --service-endpoint URL  another Athena / CloudTrail endpoint (--endpoint is S3's)
 Exit codes: 0 done (unreadable files are listed on stderr), 1 no event file could be read,
 2 bad arguments or filter.`;
 
@@ -58,6 +73,12 @@ interface QueryArgs {
   maxBytes: number;
   /** --profile, --region, --endpoint for s3:// paths (bucket/prefix come from each path). */
   s3: S3Access;
+  /** --engine athena|lake and its options. */
+  engine?: 'athena' | 'lake';
+  remote: RemoteQueryArgs;
+  athena: { workgroup?: string; database?: string; outputLocation?: string };
+  maxFiles: number;
+  serviceEndpoint?: string;
 }
 
 const DEFAULT_FIELDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode'];
@@ -85,7 +106,7 @@ const SUMMARY_FIELDS: Record<string, (s: EventSummary) => string> = {
 };
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, s3: {} };
+  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, s3: {}, remote: emptyRemoteArgs(), athena: {}, maxFiles: 200 };
   let fieldsGiven = false;
   for (let i = 0; i < args.length; i++) {
     let a = args[i];
@@ -154,12 +175,42 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
         out.maxBytes = Math.floor(n * 1024 * 1024);
         break;
       }
+      case '--engine': {
+        const e = value();
+        if (e !== 'athena' && e !== 'lake') throw new UsageError(`--engine must be athena or lake (got "${e}")`);
+        out.engine = e;
+        break;
+      }
+      case '--workgroup':
+        out.athena.workgroup = value();
+        break;
+      case '--database':
+        out.athena.database = value();
+        break;
+      case '--output-location':
+        out.athena.outputLocation = value();
+        break;
+      case '--service-endpoint':
+        out.serviceEndpoint = value();
+        break;
+      case '--max-files': {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--max-files must be a whole number (got "${v}")`);
+        out.maxFiles = Number(v);
+        break;
+      }
       default:
+        if (['--table', '--event-data-store', '--start-time', '--end-time', '--account', '--in-region'].includes(a) && parseRemoteOption(a, value, out.remote, '--in-region')) break;
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} (see --help)`);
         out.paths.push(args[i]);
     }
   }
-  if (out.paths.length === 0) throw new UsageError('give at least one file or folder to search (see --help)');
+  if (out.engine) {
+    if (out.paths.length) throw new UsageError(`--engine ${out.engine} runs on the service: give no PATH`);
+    out.remote.filter = out.filter;
+    out.remote.dialect = out.engine;
+    if (Number.isFinite(out.limit)) out.remote.limit = out.limit;
+  } else if (out.paths.length === 0) throw new UsageError('give at least one file or folder to search (see --help)');
   if (fieldsGiven && out.format === 'jsonl' && !out.count) throw new UsageError('--fields applies to --format csv or table (jsonl prints whole records)');
   return out;
 }
@@ -180,28 +231,91 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     }
     throw e;
   }
+  if (parsed.engine) return runRemote(parsed, io);
   const files = await findEventFiles(parsed.paths, parsed.s3);
   const pool = new WorkerPool();
   try {
     const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
-    const progress = io.stderrIsTTY ? progressPrinter(io) : undefined;
-    const summary = await loadEventFiles(index, pool, files, { onProgress: progress?.update });
-    progress?.done();
-    for (const p of index.problems) io.err(`${p.severity === 'warning' ? 'warning: ' : ''}${p.location}: ${p.message}\n`);
-    const failed = index.problems.filter((p) => p.severity === 'error').length;
-    if (failed > 0) io.err(`${failed} of ${files.length} event file${files.length === 1 ? '' : 's'} could not be read (listed above)\n`);
+    const summary = await loadWithProgress(index, pool, files, io);
     if (files.length > 0 && summary.filesFailed === files.length) return 1;
-
     const result = await index.query(node, { order: parsed.desc ? 'desc' : 'asc' });
-    const rows = result.rows.subarray(0, Math.min(result.rows.length, parsed.limit));
-    if (parsed.count) {
-      io.out(`${rows.length}\n`);
-      return 0;
-    }
-    if (parsed.format === 'jsonl') await writeJsonl(index, rows, io);
-    else await writeColumns(index, rows, parsed.fields, parsed.format, io);
+    await printRows(index, result.rows.subarray(0, Math.min(result.rows.length, parsed.limit)), parsed, io);
     return 0;
   } finally {
+    await pool.close();
+  }
+}
+
+async function loadWithProgress(index: EventIndex, pool: WorkerPool, files: DiscoveredEventFile[] | AsyncIterable<DiscoveredEventFile>, io: CliIo): Promise<{ filesFailed: number; filesTotal: number }> {
+  const progress = io.stderrIsTTY ? progressPrinter(io) : undefined;
+  const summary = await loadEventFiles(index, pool, files, { onProgress: progress?.update });
+  progress?.done();
+  for (const p of index.problems) io.err(`${p.severity === 'warning' ? 'warning: ' : ''}${p.location}: ${p.message}\n`);
+  const failed = index.problems.filter((p) => p.severity === 'error').length;
+  if (failed > 0) io.err(`${failed} of ${summary.filesTotal} event file${summary.filesTotal === 1 ? '' : 's'} could not be read (listed above)\n`);
+  return summary;
+}
+
+async function printRows(index: EventIndex, rows: Uint32Array, parsed: QueryArgs, io: CliIo): Promise<void> {
+  if (parsed.count) {
+    io.out(`${rows.length}\n`);
+    return;
+  }
+  if (parsed.format === 'jsonl') await writeJsonl(index, rows, io);
+  else await writeColumns(index, rows, parsed.fields, parsed.format, io);
+}
+
+/**
+ * --engine: the filter compiled and run on Athena or Lake; the answer loaded into a local index
+ * (the few log files it came from, or the rebuilt records) and printed as any query's.
+ */
+async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
+  const compiled = compileForCli(parsed.remote, 'rows', io, 'query');
+  if (!compiled) return 2;
+  for (const note of compiled.notes) io.err(`note: ${note}\n`);
+  const access = { region: parsed.s3.region, profile: parsed.s3.profile, endpoint: parsed.serviceEndpoint };
+  const onProgress = io.stderrIsTTY ? (p: QueryProgress) => io.err(`\r\x1b[K${parsed.engine === 'athena' ? 'Athena' : 'CloudTrail Lake'}: ${formatProgress(p)}`) : undefined;
+  const pool = new WorkerPool();
+  const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
+  const opened: Array<{ dispose(): void }> = [];
+  try {
+    let outcome: RemoteOutcome;
+    if (parsed.engine === 'athena') {
+      const runner = new AthenaRunner({ ...access, ...parsed.athena });
+      opened.push(runner);
+      outcome = await athenaToTimeline(runner, compiled.sql, { maxFiles: parsed.maxFiles, onProgress });
+    } else {
+      const runner = new LakeRunner(access);
+      opened.push(runner);
+      outcome = lakeToTimeline(runner, compiled.sql, { onProgress });
+    }
+    if (onProgress) io.err('\r\x1b[K');
+    let rows: Uint32Array;
+    if (outcome.kind === 'files') {
+      for (const [bucket, keys] of outcome.byBucket) {
+        const source = new S3Source({ ...parsed.s3, bucket });
+        opened.push(source);
+        const files = (await discover(source, { objects: (await objectsForKeys(source, keys)).objects })).events;
+        await loadWithProgress(index, pool, files, io);
+      }
+      const only = await index.query(onlyEvents(outcome.eventIds), { order: parsed.desc ? 'desc' : 'asc' });
+      rows = only.rows;
+      io.err(`${outcome.eventIds.size} matched events from ${[...outcome.byBucket.values()].reduce((n, k) => n + k.length, 0)} log files, printed as stored\n`);
+    } else {
+      await loadWithProgress(index, pool, eventFilesUnder(outcome.source, ''), io);
+      rows = (await index.query({ kind: 'all' }, { order: parsed.desc ? 'desc' : 'asc' })).rows;
+      io.err(`note: ${outcome.note}\n`);
+    }
+    await printRows(index, rows.subarray(0, Math.min(rows.length, parsed.limit)), parsed, io);
+    return 0;
+  } catch (e) {
+    if (e instanceof AwsQueryError || e instanceof SourceError) {
+      io.err(`cloudtrail-lens query: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    for (const o of opened) o.dispose();
     await pool.close();
   }
 }
