@@ -5,8 +5,7 @@ import { parseQuery } from '../core/index/query/parse';
 import { QuerySyntaxError, type QueryNode } from '../core/index/query/ast';
 import { parseIsoTime } from '../core/index/query/time';
 import { compileQuery, CompileOptions, SqlCompileError, SqlDialect } from '../core/sql/compile';
-import { athenaTableDdl, DEFAULT_TABLE } from '../core/sql/ddl';
-import { CatalogNode, CloudTrailCatalog } from '../core/sources/catalog';
+import { athenaTableDdl, DEFAULT_TABLE, trailLayout } from '../core/sql/ddl';
 import { parseS3Uri, S3Source } from '../core/sources/s3';
 import { isAccountId, isOrganizationId, isRegionName } from '../core/sources/layout';
 import { CliIo, UsageError } from './io';
@@ -251,7 +250,7 @@ export async function runAthenaDdl(args: string[], io: CliIo): Promise<number> {
   if (o.list && !o.injected && (o.accounts.length === 0 || o.regions.length === 0 || !o.firstDay)) {
     const source = new S3Source({ bucket: loc.bucket, prefix: prefix ? `${prefix}/` : '', profile: o.profile, region: o.region, endpoint: o.endpoint });
     try {
-      const found = await layoutOf(source, prefix, o.organizationId);
+      const found = await trailLayout(source, prefix, o.organizationId);
       o.organizationId ??= found.organizationId;
       if (o.accounts.length === 0) o.accounts = found.accounts;
       if (o.regions.length === 0) o.regions = found.regions;
@@ -267,38 +266,4 @@ export async function runAthenaDdl(args: string[], io: CliIo): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   return 0;
-}
-
-/** Accounts, regions and the first day under a trail's AWSLogs/ folder (the explorer's catalog). */
-async function layoutOf(source: S3Source, prefix: string, organizationId?: string): Promise<{ organizationId?: string; organizationsSeen: string[]; accounts: string[]; regions: string[]; firstDay?: string }> {
-  const catalog = new CloudTrailCatalog(source);
-  const accounts = new Set<string>();
-  const regions = new Set<string>();
-  const orgs = new Set<string>();
-  let firstDay: string | undefined;
-  const walk = async (node: CatalogNode): Promise<void> => {
-    if (node.type === 'location' && node.prefix !== prefix) return;
-    if (node.type === 'organization') {
-      orgs.add(node.organizationId);
-      if (node.organizationId !== organizationId) return;
-    }
-    if (node.type === 'account') {
-      // Without --organization, the accounts at AWSLogs/<account>/; with it, those under it.
-      if ((node.organizationId ?? undefined) !== organizationId) return;
-      accounts.add(node.accountId);
-    }
-    if (node.type === 'region') {
-      if (!node.kinds.includes('log')) return;
-      regions.add(node.region);
-      const days = (await catalog.children(node)).filter((d): d is CatalogNode & { type: 'day' } => d.type === 'day').map((d) => d.date).sort();
-      if (days[0] && (!firstDay || days[0] < firstDay)) firstDay = days[0];
-      return;
-    }
-    if (node.type === 'location' || node.type === 'organization' || node.type === 'account') {
-      for (const child of await catalog.children(node)) await walk(child);
-    }
-  };
-  for (const root of await catalog.roots()) await walk(root);
-  if (accounts.size === 0 && !organizationId && orgs.size === 1) return layoutOf(source, prefix, [...orgs][0]);
-  return { organizationId, organizationsSeen: [...orgs].filter((o) => o !== organizationId), accounts: [...accounts].sort(), regions: [...regions].sort(), firstDay };
 }

@@ -3,7 +3,9 @@
 // query names the days, accounts and regions it needs and Athena lists nothing else. The README
 // section "Athena, CloudTrail Lake and Event history" explains each choice.
 
+import { CatalogNode, CloudTrailCatalog } from '../sources/catalog';
 import { KIND_FOLDERS } from '../sources/layout';
+import type { LogSource } from '../sources/source';
 import { athenaTableName, sqlString } from './compile';
 import { athenaColumnsDdl } from './schema';
 
@@ -72,4 +74,38 @@ export function athenaTableDdl(o: AthenaDdlOptions): string {
     properties.map(([k, v]) => `  ${sqlString(k)}=${sqlString(v)}`).join(',\n'),
     ')',
   ].join('\n');
+}
+
+/** Accounts, regions and the first day under a trail's AWSLogs/ folder (the explorer's catalog). */
+export async function trailLayout(source: LogSource, prefix: string, organizationId?: string): Promise<{ organizationId?: string; organizationsSeen: string[]; accounts: string[]; regions: string[]; firstDay?: string }> {
+  const catalog = new CloudTrailCatalog(source);
+  const accounts = new Set<string>();
+  const regions = new Set<string>();
+  const orgs = new Set<string>();
+  let firstDay: string | undefined;
+  const walk = async (node: CatalogNode): Promise<void> => {
+    if (node.type === 'location' && node.prefix !== prefix) return;
+    if (node.type === 'organization') {
+      orgs.add(node.organizationId);
+      if (node.organizationId !== organizationId) return;
+    }
+    if (node.type === 'account') {
+      // Without --organization, the accounts at AWSLogs/<account>/; with it, those under it.
+      if ((node.organizationId ?? undefined) !== organizationId) return;
+      accounts.add(node.accountId);
+    }
+    if (node.type === 'region') {
+      if (!node.kinds.includes('log')) return;
+      regions.add(node.region);
+      const days = (await catalog.children(node)).filter((d): d is CatalogNode & { type: 'day' } => d.type === 'day').map((d) => d.date).sort();
+      if (days[0] && (!firstDay || days[0] < firstDay)) firstDay = days[0];
+      return;
+    }
+    if (node.type === 'location' || node.type === 'organization' || node.type === 'account') {
+      for (const child of await catalog.children(node)) await walk(child);
+    }
+  };
+  for (const root of await catalog.roots()) await walk(root);
+  if (accounts.size === 0 && !organizationId && orgs.size === 1) return trailLayout(source, prefix, [...orgs][0]);
+  return { organizationId, organizationsSeen: [...orgs].filter((o) => o !== organizationId), accounts: [...accounts].sort(), regions: [...regions].sort(), firstDay };
 }

@@ -6,6 +6,7 @@ import { Facet, FacetId, RowSummary, SortOrder, TimeRange } from '../../protocol
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
 import { parseQuery } from '../../core/index/query/parse';
+import type { QueryNode } from '../../core/index/query/ast';
 import { ResultSet, TimelineData } from './timelineData';
 
 /** Each facet's indexed column, which is also its query-language field. */
@@ -72,7 +73,11 @@ export class IndexTimelineData implements TimelineData {
   private readonly facetCache = new WeakMap<ResultSet, Map<string, Facet>>();
   private readonly histogramCache = new WeakMap<ResultSet, Map<string, { counts: number[]; errors: number[] }>>();
 
-  constructor(readonly index: EventIndex) {}
+  /** `only`: the events this timeline is limited to (e.g. an Athena query's matches), ANDed to every filter. */
+  constructor(
+    readonly index: EventIndex,
+    private readonly only?: QueryNode,
+  ) {}
 
   total(): number {
     return this.index.size;
@@ -85,7 +90,8 @@ export class IndexTimelineData implements TimelineData {
   }
 
   async query(filter: string, range: TimeRange | null, sort: SortOrder): Promise<ResultSet> {
-    const node = parseQuery(filter);
+    const typed = parseQuery(filter);
+    const node: QueryNode = this.only ? { kind: 'and', children: typed.kind === 'all' ? [this.only] : [this.only, typed] } : typed;
     // Going back to a recent filter (undoing a facet click, leaving a pivot) costs nothing while
     // the index is unchanged; the AST is the key, so spacing and aliases do not matter.
     const key = JSON.stringify([stripOffsets(node), range, sort]);
