@@ -134,7 +134,7 @@ class Compiler {
     conditions.push(...this.scopeConditions());
     if (query.kind !== 'all') conditions.push(this.node(query, 0));
     const select = o.select === 'rows' ? this.rowColumns() : athena ? ['eventid', 'eventtime', '"$path"'] : ['eventID', 'eventTime'];
-    let sql = `SELECT ${select.join(', ')}\nFROM ${from}`;
+    let sql = `SELECT ${select.join(select.length > 3 ? ',\n  ' : ', ')}\nFROM ${from}`;
     if (conditions.length) sql += `\nWHERE ${conditions.join('\n  AND ')}`;
     if (o.limit !== undefined) {
       if (!Number.isSafeInteger(o.limit) || o.limit < 0) throw new SqlCompileError(String(o.limit), 'the limit must be a whole number');

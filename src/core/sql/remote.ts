@@ -61,3 +61,13 @@ export function onlyEvents(eventIds: Iterable<string>): QueryNode {
   if (children.length === 0) return { kind: 'not', child: { kind: 'all' } };
   return children.length === 1 ? children[0] : { kind: 'or', children };
 }
+
+/** The statement of an editor's text: the leading comment lines (the header the editor is opened with) and a final ';' removed. */
+export function statementOf(text: string): string {
+  return text
+    .split('\n')
+    .filter((line, i, all) => !(line.trimStart().startsWith('--') && all.slice(0, i).every((l) => l.trimStart().startsWith('--') || l.trim() === '')))
+    .join('\n')
+    .trim()
+    .replace(/;\s*$/, '');
+}

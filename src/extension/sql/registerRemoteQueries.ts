@@ -14,7 +14,7 @@ import { AwsQueryError } from '../../core/sql/awsErrors';
 import { compileQuery, CompileOptions, SqlCompileError, SqlDialect } from '../../core/sql/compile';
 import { athenaTableDdl, DEFAULT_TABLE, trailLayout } from '../../core/sql/ddl';
 import { LakeRunner } from '../../core/sql/lake';
-import { athenaToTimeline, lakeToTimeline, onlyEvents, RemoteOutcome } from '../../core/sql/remote';
+import { athenaToTimeline, lakeToTimeline, onlyEvents, RemoteOutcome, statementOf } from '../../core/sql/remote';
 import type { TimeRange } from '../../protocol';
 import { openS3Source } from '../s3/s3Sources';
 import { S3SourceConfig } from '../sources/sourceConfig';
@@ -63,16 +63,6 @@ function withHeader(dialect: SqlDialect, sql: string, notes: string[]): string {
     ...notes.map((n) => `-- Note: ${n}`),
   ];
   return `${lines.join('\n')}\n${sql}\n`;
-}
-
-/** The statement of an editor's text: leading comment lines and a final ';' removed. */
-export function statementOf(text: string): string {
-  return text
-    .split('\n')
-    .filter((line, i, all) => !(line.trimStart().startsWith('--') && all.slice(0, i).every((l) => l.trimStart().startsWith('--') || l.trim() === '')))
-    .join('\n')
-    .trim()
-    .replace(/;\s*$/, '');
 }
 
 export function registerRemoteQueries(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, timelines: TimelineRegistration, registry: SourceRegistry): void {

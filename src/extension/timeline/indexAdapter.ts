@@ -74,13 +74,16 @@ export class IndexTimelineData implements TimelineData {
   private readonly histogramCache = new WeakMap<ResultSet, Map<string, { counts: number[]; errors: number[] }>>();
 
   /** `only`: the events this timeline is limited to (e.g. an Athena query's matches), ANDed to every filter. */
+  private onlyTotal?: { version: number; count: number };
+
   constructor(
     readonly index: EventIndex,
     private readonly only?: QueryNode,
   ) {}
 
   total(): number {
-    return this.index.size;
+    // Limited to some events: those are the timeline's whole (as of the last query).
+    return this.only ? (this.onlyTotal?.count ?? 0) : this.index.size;
   }
 
   bounds(): TimeRange | null {
@@ -92,6 +95,10 @@ export class IndexTimelineData implements TimelineData {
   async query(filter: string, range: TimeRange | null, sort: SortOrder): Promise<ResultSet> {
     const typed = parseQuery(filter);
     const node: QueryNode = this.only ? { kind: 'and', children: typed.kind === 'all' ? [this.only] : [this.only, typed] } : typed;
+    if (this.only && this.onlyTotal?.version !== this.index.version) {
+      const version = this.index.version;
+      this.onlyTotal = { version, count: (await this.index.query(this.only)).rows.length };
+    }
     // Going back to a recent filter (undoing a facet click, leaving a pivot) costs nothing while
     // the index is unchanged; the AST is the key, so spacing and aliases do not matter.
     const key = JSON.stringify([stripOffsets(node), range, sort]);

@@ -8,6 +8,7 @@ import { parseQuery } from '../../../src/core/index/query/parse';
 import { formatTerm } from '../../../src/core/index/query/format';
 import { compileQuery, likePattern, SqlCompileError } from '../../../src/core/sql/compile';
 import { athenaTableDdl } from '../../../src/core/sql/ddl';
+import { statementOf } from '../../../src/core/sql/remote';
 import { generateBucket } from '../../../src/core/synthetic/generator';
 import { TEST_ATHENA_DATABASE, TEST_ATHENA_TABLE, TEST_EVENT_DATA_STORE, TestAwsQueryServer } from '../../support/awsQueryServer';
 
@@ -114,5 +115,12 @@ describe('SQL compiler', () => {
     assert.match(single, /LOCATION 's3:\/\/b-1\/AWSLogs\/'/);
     assert.match(single, /'storage.location.template'='s3:\/\/b-1\/AWSLogs\/\$\{account\}\/CloudTrail/);
     assert.throws(() => athenaTableDdl({ bucket: 'b-1', prefix: "x'y" }), /prefix/);
+  });
+});
+
+describe('SQL editor text', () => {
+  it('sends the statement without the header comments and the final semicolon', () => {
+    assert.equal(statementOf('-- Athena (workgroup primary)\n-- Note: x\nSELECT 1\nFROM t -- trailing\nWHERE a = \'--\';\n'), "SELECT 1\nFROM t -- trailing\nWHERE a = '--'");
+    assert.equal(statementOf('-- only a comment\n'), '');
   });
 });
