@@ -24,7 +24,7 @@ import { compileForCli, emptyRemoteArgs, parseRemoteOption, RemoteQueryArgs } fr
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError, type SourceObject } from '../core/sources/source';
-import { CliIo, UsageError } from './io';
+import { CliIo, forEachArg, UsageError } from './io';
 
 export const QUERY_USAGE = `Usage: cloudtrail-lens query PATH... [options]
 
@@ -108,24 +108,13 @@ const SUMMARY_FIELDS: Record<string, (s: EventSummary) => string> = {
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
   const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, s3: {}, remote: emptyRemoteArgs(), athena: {}, maxFiles: 200 };
   let fieldsGiven = false;
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i];
-    let inline: string | undefined;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    if (eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+  let help = false;
+  forEachArg(args, (a, value) => {
     switch (a) {
       case '-h':
       case '--help':
-        return 'help';
+        help = true;
+        break;
       case '--filter':
       case '-f':
         out.filter = value();
@@ -202,9 +191,10 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       default:
         if (['--table', '--event-data-store', '--start-time', '--end-time', '--account', '--in-region'].includes(a) && parseRemoteOption(a, value, out.remote, '--in-region')) break;
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} (see --help)`);
-        out.paths.push(args[i]);
+        out.paths.push(a);
     }
-  }
+  });
+  if (help) return 'help';
   if (out.engine) {
     if (out.paths.length) throw new UsageError(`--engine ${out.engine} runs on the service: give no PATH`);
     out.remote.filter = out.filter;

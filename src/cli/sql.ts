@@ -8,7 +8,7 @@ import { compileQuery, CompileOptions, SqlCompileError, SqlDialect } from '../co
 import { athenaTableDdl, DEFAULT_TABLE, trailLayout } from '../core/sql/ddl';
 import { parseS3Uri, S3Source } from '../core/sources/s3';
 import { isAccountId, isOrganizationId, isRegionName } from '../core/sources/layout';
-import { CliIo, UsageError } from './io';
+import { CliIo, forEachArg, UsageError } from './io';
 
 export const SQL_USAGE = `Usage: cloudtrail-lens sql --dialect athena|lake [options]
 
@@ -157,32 +157,15 @@ export function compileForCli(a: RemoteQueryArgs, select: 'ids' | 'rows', io: Cl
   }
 }
 
-function parseArgs(args: string[], handle: (name: string, value: () => string, positional: (v: string) => void) => boolean): void {
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i];
-    let inline: string | undefined;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    if (eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    if (!handle(a, value, () => undefined)) throw new UsageError(`unknown option ${a} (see --help)`);
-  }
-}
-
 export async function runSql(args: string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     io.out(SQL_USAGE + '\n');
     return 0;
   }
   const a = emptyRemoteArgs();
-  parseArgs(args, (name, value) => parseRemoteOption(name, value, a));
+  forEachArg(args, (name, value) => {
+    if (!parseRemoteOption(name, value, a)) throw new UsageError(`unknown option ${name} (see --help)`);
+  });
   const compiled = compileForCli(a, a.rows ? 'rows' : 'ids', io, 'sql');
   if (!compiled) return 2;
   for (const note of compiled.notes) io.err(`note: ${note}\n`);
@@ -198,7 +181,10 @@ export async function runAthenaDdl(args: string[], io: CliIo): Promise<number> {
   const uri = args.find((a) => /^s3:\/\//i.test(a));
   const rest = args.filter((a) => a !== uri);
   const o = { table: DEFAULT_TABLE, organizationId: undefined as string | undefined, accounts: [] as string[], regions: [] as string[], firstDay: undefined as string | undefined, injected: false, list: true, profile: undefined as string | undefined, region: undefined as string | undefined, endpoint: undefined as string | undefined };
-  parseArgs(rest, (name, value) => {
+  forEachArg(rest, (name, value) => {
+    if (!ddlOption(name, value)) throw new UsageError(`unknown option ${name} (see --help)`);
+  });
+  function ddlOption(name: string, value: () => string): boolean {
     switch (name) {
       case '--table':
         o.table = value();
@@ -236,7 +222,7 @@ export async function runAthenaDdl(args: string[], io: CliIo): Promise<number> {
       default:
         return false;
     }
-  });
+  }
   if (!uri) throw new UsageError('give the trail\'s location: s3://bucket or s3://bucket/prefix (see --help)');
   const loc = parseS3Uri(uri);
   if (!loc) throw new UsageError(`${uri}: not an S3 location (expected s3://bucket or s3://bucket/prefix)`);

@@ -8,9 +8,9 @@
 // allows, chosen by lookupForQuery; the whole filter still runs locally on what comes back), and
 // at most 2 requests per second per region, slowing down further when throttled.
 import { CloudTrailClient, LookupEventsCommand, LookupEventsCommandOutput, type LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { QueryNode } from '../index/query/ast';
+import { awsClientConfig } from '../sql/athena';
 import { awsQueryError } from '../sql/awsErrors';
 import { LogSource, ReadOptions, SourceEntry, SourceError, SourceObject } from './source';
 
@@ -178,13 +178,8 @@ export class EventHistorySource implements LogSource {
     if (!client) {
       client =
         this.options.clientFor?.(region) ??
-        new CloudTrailClient({
-          region,
-          credentials: this.options.credentials ?? fromNodeProviderChain(this.location.profile ? { profile: this.location.profile } : {}),
-          // Throttling is paced here (RegionPacer): the SDK's own retries would not slow down.
-          maxAttempts: this.options.maxAttempts ?? 1,
-          ...(this.location.endpoint ? { endpoint: this.location.endpoint } : {}),
-        });
+        // Throttling is paced here (RegionPacer): the SDK's own retries would not slow down.
+        new CloudTrailClient(awsClientConfig({ ...this.location, region }, { credentials: this.options.credentials, maxAttempts: this.options.maxAttempts ?? 1 }));
       this.clients.set(region, client);
     }
     return client;

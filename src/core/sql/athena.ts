@@ -59,6 +59,16 @@ export function formatProgress(p: QueryProgress): string {
   return `${p.state.toLowerCase()}, ${scanned} scanned, about $${p.estimatedCostUsd.toFixed(p.estimatedCostUsd < 0.01 ? 4 : 2)} (${(p.elapsedMs / 1000).toFixed(1)} s)`;
 }
 
+/** An SDK client's config: the region, the credential chain (or given credentials), retries, an endpoint. */
+export function awsClientConfig(settings: Pick<AthenaSettings, 'region' | 'profile' | 'endpoint'>, options: Pick<ClientOptions, 'credentials' | 'maxAttempts'>) {
+  return {
+    region: settings.region,
+    credentials: options.credentials ?? fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {}),
+    maxAttempts: options.maxAttempts ?? 5,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+  };
+}
+
 export interface ResultPage {
   columns: string[];
   rows: Array<Array<string | null>>;
@@ -72,12 +82,7 @@ export class AthenaRunner {
     readonly settings: AthenaSettings,
     private readonly options: ClientOptions = {},
   ) {
-    this.client = new AthenaClient({
-      region: settings.region,
-      credentials: options.credentials ?? fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {}),
-      maxAttempts: options.maxAttempts ?? 5,
-      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    });
+    this.client = new AthenaClient(awsClientConfig(settings, options));
     this.ctx = { service: 'Athena', profile: settings.profile, endpoint: settings.endpoint, actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'glue:GetTable', 's3:GetObject on the trail bucket', 's3:PutObject on the output location'] };
   }
 

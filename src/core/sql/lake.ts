@@ -2,8 +2,7 @@
 // until the query has FINISHED (progress: state and bytes scanned), then its pages. Cancelling
 // (the signal) calls CancelQuery.
 import { CancelQueryCommand, CloudTrailClient, GetQueryResultsCommand, GetQueryResultsCommandOutput, StartQueryCommand } from '@aws-sdk/client-cloudtrail';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { AthenaSettings, ClientOptions, QueryProgress, ResultPage, abortableSleep } from './athena';
+import { AthenaSettings, ClientOptions, QueryProgress, ResultPage, abortableSleep, awsClientConfig } from './athena';
 import { AwsCallContext, AwsQueryError, awsQueryError, redactSecrets } from './awsErrors';
 
 /** CloudTrail Lake's published query price: $0.005 per GB scanned. */
@@ -19,12 +18,7 @@ export class LakeRunner {
     readonly settings: LakeSettings,
     private readonly options: ClientOptions = {},
   ) {
-    this.client = new CloudTrailClient({
-      region: settings.region,
-      credentials: options.credentials ?? fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {}),
-      maxAttempts: options.maxAttempts ?? 5,
-      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    });
+    this.client = new CloudTrailClient(awsClientConfig(settings, options));
     this.ctx = { service: 'CloudTrail Lake', profile: settings.profile, endpoint: settings.endpoint, actions: ['cloudtrail:StartQuery', 'cloudtrail:GetQueryResults', 'cloudtrail:CancelQuery'] };
   }
 
