@@ -11,6 +11,8 @@ import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { onlyEvents } from '../../../src/core/sql/remote';
 import { IndexTimelineData } from '../../../src/extension/timeline/indexAdapter';
+import { TimelineSession } from '../../../src/extension/timeline/timelineSession';
+import { Envelope, validateToWebview } from '../../../src/protocol';
 
 describe('a timeline limited to matched events', () => {
   let dir: string;
@@ -34,5 +36,17 @@ describe('a timeline limited to matched events', () => {
     assert.equal((await unlimited.query('', null, 'asc')).size, 4);
     assert.equal(unlimited.total(), 4);
     assert.equal((await new IndexTimelineData(index, onlyEvents([])).query('', null, 'asc')).size, 0);
+  });
+
+  it('answers the view with the matched events as the total, also right after more files loaded', async () => {
+    const data = new IndexTimelineData(index, onlyEvents(['a', 'd']));
+    const posted: Envelope[] = [];
+    const noop = () => undefined;
+    const session = new TimelineSession(data, (e) => posted.push(e), { openRaw: noop, copyJson: noop, export: noop, cancelLoad: noop, shown: noop, invalidMessage: noop }, 'limited', null);
+    await session.receive({ id: 1, body: { type: 'query', filter: '', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 10 } });
+    const reply = validateToWebview(posted.find((e) => e.replyTo === 1)!.body);
+    assert.ok(reply && reply.type === 'queryResult');
+    assert.equal(reply.matches, 2);
+    assert.equal(reply.total, 2);
   });
 });
