@@ -16,7 +16,7 @@
 // resolution: the server quotes the ID it serves, as the service looks it up.)
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ATHENA_COLUMNS, LAKE_COLUMNS, SqlColumn, SqlType } from '../../src/core/sql/schema';
 
 /** Trino function → DuckDB macro: the documented, complete list of translations. */
@@ -90,10 +90,13 @@ export class TestAwsQueryServer {
   private nextId = 1;
   private bytes = 0;
 
-  /** `root` is the bucket folder (holding AWSLogs/); `bucket` names it in "$path". */
+  /**
+   * `root` is the bucket folder (holding AWSLogs/); `bucket` names it in "$path". Without a root
+   * the server answers LookupEvents only (no DuckDB).
+   */
   constructor(
-    private readonly root: string,
-    private readonly bucket: string,
+    private readonly root?: string,
+    private readonly bucket = 'bucket',
   ) {}
 
   get endpoint(): string {
@@ -101,11 +104,14 @@ export class TestAwsQueryServer {
   }
 
   async start(): Promise<this> {
-    this.db = await DuckDBInstance.create(':memory:', { threads: '1' });
-    this.conn = await this.db.connect();
-    await this.conn.run("SET TimeZone = 'UTC'");
-    for (const [, macro] of TRINO_MACROS) await this.conn.run(macro);
-    await this.loadBucket();
+    if (this.root) {
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      this.db = await DuckDBInstance.create(':memory:', { threads: '1' });
+      this.conn = await this.db.connect();
+      await this.conn.run("SET TimeZone = 'UTC'");
+      for (const [, macro] of TRINO_MACROS) await this.conn.run(macro);
+      await this.loadBucket(this.root);
+    }
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this;
@@ -126,13 +132,13 @@ export class TestAwsQueryServer {
     return { columns, rows };
   }
 
-  private async loadBucket(): Promise<void> {
-    const glob = `${this.root.replace(/\/$/, '')}/**/*.json*`;
+  private async loadBucket(root: string): Promise<void> {
+    const glob = `${root.replace(/\/$/, '')}/**/*.json*`;
     await this.conn!.run(
-      `CREATE TABLE raw_records AS SELECT substr(filename, ${this.root.replace(/\/$/, '').length + 2}) AS key, unnest(json_extract(json, '$.Records[*]')) AS r ` +
+      `CREATE TABLE raw_records AS SELECT substr(filename, ${root.replace(/\/$/, '').length + 2}) AS key, unnest(json_extract(json, '$.Records[*]')) AS r ` +
         `FROM read_json_objects(${lit(glob)}, filename = true, format = 'auto') WHERE regexp_matches(filename, '/CloudTrail/')`,
     );
-    this.bytes = await folderBytes(this.root);
+    this.bytes = await folderBytes(root);
     const athenaColumns = ATHENA_COLUMNS.map((c) => `${duckValue(c, 'athena')} AS ${c.sql}`);
     const partition = (group: number) => `regexp_extract(key, '(^|/)AWSLogs/(o-[a-z0-9]+/)?([0-9]{12})/CloudTrail/([^/]+)/([0-9]{4}/[0-9]{2}/[0-9]{2})/', ${group})`;
     await this.conn!.run(`CREATE SCHEMA IF NOT EXISTS "${TEST_ATHENA_DATABASE}"`);
