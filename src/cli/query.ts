@@ -19,7 +19,7 @@ import { DiscoveredEventFile, discover, eventFilesUnder, objectsForKeys } from '
 import { AthenaRunner, formatProgress, QueryProgress } from '../core/sql/athena';
 import { AwsQueryError } from '../core/sql/awsErrors';
 import { LakeRunner } from '../core/sql/lake';
-import { athenaToTimeline, lakeToTimeline, onlyEvents, RemoteOutcome } from '../core/sql/remote';
+import { athenaToTimeline, EventIdSet, lakeToTimeline, RemoteOutcome, rowsOfEvents } from '../core/sql/remote';
 import { compileForCli, emptyRemoteArgs, parseRemoteOption, RemoteQueryArgs } from './sql';
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
@@ -288,8 +288,8 @@ async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
         const files = (await discover(source, { objects: (await objectsForKeys(source, keys)).objects })).events;
         await loadWithProgress(index, pool, files, io);
       }
-      const only = await index.query(onlyEvents(outcome.eventIds), { order: parsed.desc ? 'desc' : 'asc' });
-      rows = only.rows;
+      const matched = rowsOfEvents(index, new EventIdSet(outcome.eventIds));
+      rows = (await index.query({ kind: 'all' }, { order: parsed.desc ? 'desc' : 'asc' })).rows.filter((r) => matched.has(r));
       io.err(`${outcome.eventIds.size} matched events from ${[...outcome.byBucket.values()].reduce((n, k) => n + k.length, 0)} log files, printed as stored\n`);
     } else {
       await loadWithProgress(index, pool, eventFilesUnder(outcome.source, ''), io);

@@ -6,7 +6,7 @@
 //   a source the timeline loads as they arrive (they are as the table has them).
 // The statement should select "$path" and the columns (compileQuery `select: 'rows'`): one
 // query serves both ways, Athena reading the same bytes either way for the JSON table.
-import type { QueryNode, TermNode } from '../index/query/ast';
+import type { EventIndex } from '../index/eventIndex';
 import { StreamedDocument, StreamedSource } from '../sources/streamed';
 import { AthenaRunner, QueryProgress, ResultPage } from './athena';
 import { LakeRunner } from './lake';
@@ -55,11 +55,28 @@ async function* rebuilt(first: ResultPage[], rest: AsyncIterator<ResultPage> | A
   }
 }
 
-/** The query that keeps exactly these events (by eventID), for a timeline over whole files. */
-export function onlyEvents(eventIds: Iterable<string>): QueryNode {
-  const children: TermNode[] = [...eventIds].map((id) => ({ kind: 'term', field: 'eventID', fields: ['eventID'], match: { op: 'eq', value: id }, start: 0, end: 0 }));
-  if (children.length === 0) return { kind: 'not', child: { kind: 'all' } };
-  return children.length === 1 ? children[0] : { kind: 'or', children };
+/** Event IDs compared as CloudTrail writes them (lower-case GUIDs), whatever case a table returned. */
+export class EventIdSet {
+  private readonly ids: Set<string>;
+  constructor(ids: Iterable<string>) {
+    this.ids = new Set([...ids].map((id) => id.toLowerCase()));
+  }
+  get size(): number {
+    return this.ids.size;
+  }
+  has(id: unknown): boolean {
+    return typeof id === 'string' && this.ids.has(id.toLowerCase());
+  }
+}
+
+/**
+ * The rows holding these events: one pass over the index's eventID column (a query of N
+ * `eventID:x` terms would test every row N times).
+ */
+export function rowsOfEvents(index: EventIndex, ids: EventIdSet): Set<number> {
+  const rows = new Set<number>();
+  for (let row = 0; row < index.size; row++) if (ids.has(index.value(row, 'eventID'))) rows.add(row);
+  return rows;
 }
 
 /** The statement of an editor's text: the leading comment lines (the header the editor is opened with) and a final ';' removed. */

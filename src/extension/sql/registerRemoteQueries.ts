@@ -14,7 +14,7 @@ import { AwsQueryError } from '../../core/sql/awsErrors';
 import { compileQuery, CompileOptions, SqlCompileError, SqlDialect } from '../../core/sql/compile';
 import { athenaTableDdl, DEFAULT_TABLE, trailLayout } from '../../core/sql/ddl';
 import { LakeRunner } from '../../core/sql/lake';
-import { athenaToTimeline, lakeToTimeline, onlyEvents, RemoteOutcome, statementOf } from '../../core/sql/remote';
+import { athenaToTimeline, EventIdSet, lakeToTimeline, RemoteOutcome, statementOf } from '../../core/sql/remote';
 import type { TimeRange } from '../../protocol';
 import { openS3Source } from '../s3/s3Sources';
 import { S3SourceConfig } from '../sources/sourceConfig';
@@ -131,7 +131,7 @@ export function registerRemoteQueries(context: vscode.ExtensionContext, log: vsc
       runner.dispose();
       const targets = [...outcome.byBucket].map(([bucket, keys]) => ({ source: openS3Source(s3ConfigFor(bucket, athena)), keys }));
       const title = `CloudTrail Timeline: ${name}, ${outcome.eventIds.size.toLocaleString('en-US')} events in ${files.toLocaleString('en-US')} log files`;
-      timelines.openScope({ key: JSON.stringify(['remote', dialect, sql]), title, targets, only: onlyEvents(outcome.eventIds) });
+      timelines.openScope({ key: JSON.stringify(['remote', dialect, sql]), title, targets, only: new EventIdSet(outcome.eventIds) });
       log.info(`${name}: ${outcome.eventIds.size} matched events in ${files} log files, opened from S3`);
     } else {
       const title = `CloudTrail Timeline: ${name} results (records as the table has them)`;

@@ -6,7 +6,7 @@ import { Facet, FacetId, RowSummary, SortOrder, TimeRange } from '../../protocol
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
 import { parseQuery } from '../../core/index/query/parse';
-import type { QueryNode } from '../../core/index/query/ast';
+import { EventIdSet, rowsOfEvents } from '../../core/sql/remote';
 import { ResultSet, TimelineData } from './timelineData';
 
 /** Each facet's indexed column, which is also its query-language field. */
@@ -73,17 +73,23 @@ export class IndexTimelineData implements TimelineData {
   private readonly facetCache = new WeakMap<ResultSet, Map<string, Facet>>();
   private readonly histogramCache = new WeakMap<ResultSet, Map<string, { counts: number[]; errors: number[] }>>();
 
-  /** `only`: the events this timeline is limited to (e.g. an Athena query's matches), ANDed to every filter. */
-  private onlyTotal?: { version: number; count: number };
+  private onlySelected?: { version: number; rows: Set<number> };
 
+  /** `only`: the event IDs this timeline is limited to (an Athena query's matches), under every filter. */
   constructor(
     readonly index: EventIndex,
-    private readonly only?: QueryNode,
+    private readonly only?: EventIdSet,
   ) {}
 
   total(): number {
-    // Limited to some events: those are the timeline's whole (as of the last query).
-    return this.only ? (this.onlyTotal?.count ?? 0) : this.index.size;
+    // Limited to some events: those are the timeline's whole.
+    return this.only ? this.onlyRows().rows.size : this.index.size;
+  }
+
+  /** The rows of the events this timeline is limited to (kept while the index is unchanged). */
+  private onlyRows(): { version: number; rows: Set<number> } {
+    if (this.onlySelected?.version !== this.index.version) this.onlySelected = { version: this.index.version, rows: rowsOfEvents(this.index, this.only!) };
+    return this.onlySelected;
   }
 
   bounds(): TimeRange | null {
@@ -93,12 +99,7 @@ export class IndexTimelineData implements TimelineData {
   }
 
   async query(filter: string, range: TimeRange | null, sort: SortOrder): Promise<ResultSet> {
-    const typed = parseQuery(filter);
-    const node: QueryNode = this.only ? { kind: 'and', children: typed.kind === 'all' ? [this.only] : [this.only, typed] } : typed;
-    if (this.only && this.onlyTotal?.version !== this.index.version) {
-      const version = this.index.version;
-      this.onlyTotal = { version, count: (await this.index.query(this.only)).rows.length };
-    }
+    const node = parseQuery(filter);
     // Going back to a recent filter (undoing a facet click, leaving a pivot) costs nothing while
     // the index is unchanged; the AST is the key, so spacing and aliases do not matter.
     const key = JSON.stringify([stripOffsets(node), range, sort]);
@@ -109,10 +110,14 @@ export class IndexTimelineData implements TimelineData {
       return hit;
     }
     // Everything, unfiltered: the index's own time order is the answer (no copy when ascending).
-    const result =
+    let result =
       node.kind === 'all' && !range
         ? new IndexResult({ rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(), order: sort, version: this.index.version })
         : new IndexResult(await this.index.query(node, { order: sort, range }));
+    if (this.only) {
+      const only = this.onlyRows();
+      result = new IndexResult({ ...result.result, rows: result.result.rows.filter((r) => only.rows.has(r)) });
+    }
     this.recent.set(key, result);
     for (const k of this.recent.keys()) if (this.recent.size > RECENT_RESULTS) this.recent.delete(k);
     return result;

@@ -4,7 +4,7 @@
 // kept alive when hidden: it saves its own state and asks again when shown.
 import * as vscode from 'vscode';
 import { EventIndex, IndexedFile } from '../../core/index/eventIndex';
-import type { QueryNode } from '../../core/index/query/ast';
+import type { EventIdSet } from '../../core/sql/remote';
 import type { JobRunner } from '../../core/ingest/pool';
 import { LoadProgress, TimeRange } from '../../protocol';
 import { writeExport } from './exportWriter';
@@ -29,7 +29,7 @@ export interface TimelineScope {
   title: string;
   targets: ScopeTarget[];
   /** Limit the timeline to these events (an Athena query's matches in whole downloaded files). */
-  only?: QueryNode;
+  only?: EventIdSet;
 }
 
 export interface PanelDeps {

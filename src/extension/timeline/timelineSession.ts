@@ -172,14 +172,11 @@ export class TimelineSession {
 
   private async query(filter: string, range: TimeRange | null, sort: 'asc' | 'desc', wantedBins: number, pageStart: number, pageCount: number): Promise<QueryReply> {
     this.current = { filter, range };
+    const total = this.data.total();
+    const bounds = this.data.bounds();
     let result: ResultSet;
-    // The total is read after the query: a timeline limited to some events counts them in it.
-    let total = this.data.total();
-    let bounds = this.data.bounds();
     try {
       result = await this.data.query(filter, range, sort);
-      total = this.data.total();
-      bounds = this.data.bounds();
     } catch (e) {
       if (!(e instanceof QuerySyntaxError)) throw e;
       return {
