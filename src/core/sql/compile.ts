@@ -136,6 +136,7 @@ class Compiler {
     const select = o.select === 'rows' ? this.rowColumns() : athena ? ['eventid', 'eventtime', '"$path"'] : ['eventID', 'eventTime'];
     let sql = `SELECT ${select.join(select.length > 3 ? ',\n  ' : ', ')}\nFROM ${from}`;
     if (conditions.length) sql += `\nWHERE ${conditions.join('\n  AND ')}`;
+    if (!o.range) this.notes.add(`No time range: ${athena ? 'Athena reads every day of the table' : 'CloudTrail Lake scans the whole event data store'} (and bills for it); give a range to read only those days.`);
     if (o.limit !== undefined) {
       if (!Number.isSafeInteger(o.limit) || o.limit < 0) throw new SqlCompileError(String(o.limit), 'the limit must be a whole number');
       sql += `\nORDER BY ${athena ? 'eventtime' : 'eventTime'}\nLIMIT ${o.limit}`;

@@ -22,6 +22,8 @@ describe('SQL compiler', () => {
     assert.doesNotMatch(sql, /LIMIT/);
     assert.match(athena('eventName:x', { limit: 25 }).sql, /ORDER BY eventtime\nLIMIT 25$/);
     assert.match(lake('eventName:x').sql, /^SELECT eventID, eventTime\nFROM a1b2c3d4-0000-4000-8000-0123456789ab\n/);
+    assert.match(athena('eventName:x').notes.join('\n'), /No time range: Athena reads every day of the table/);
+    assert.deepEqual(athena('eventName:x', { range: { from: 0, to: 86_400_000 } }).notes, []);
   });
 
   it('prunes partitions by day (the last day\'s next day too), account and region', () => {
