@@ -59,7 +59,8 @@ function withHeader(dialect: SqlDialect, sql: string, notes: string[]): string {
     return `workgroup ${a.workgroup ?? '(default)'}, database ${a.database ?? '(default)'}${a.region ? `, ${a.region}` : ''}`;
   })() : `event data store ${lakeConfig().eventDataStore ?? '(not set)'}`;
   const lines = [
-    `-- ${ENGINE_NAMES[dialect]} (${where}). Review or edit this statement, then run it: "Run on ${ENGINE_NAMES[dialect]}" above or in the notification.`,
+    `-- ${ENGINE_NAMES[dialect]}: ${where}`,
+    `-- Review or edit the statement, then run it: "Run on ${ENGINE_NAMES[dialect]}" in the notification, or "Run This SQL on ${ENGINE_NAMES[dialect]}".`,
     ...notes.map((n) => `-- Note: ${n}`),
   ];
   return `${lines.join('\n')}\n${sql}\n`;
