@@ -129,5 +129,11 @@ describe('Run on Athena', () => {
     // The fake secret was used to sign requests, and appears in no log, state or output file.
     assert.ok(athena.calls.some((c) => c.authorization.includes('AKIAE2EFAKEKEY000001')));
     assert.deepEqual(filesContaining(process.env.CTL_E2E_STATE_DIR!, process.env.CTL_E2E_FAKE_SECRET!), []);
+
+    // The untitled SQL editor would be restored into the next test's window: reverted and closed.
+    await wb.page.locator('.tab', { hasText: 'Athena:' }).first().click();
+    await palette(wb, 'View: Revert and Close Editor');
+    await palette(wb, 'View: Close All Editors');
+    await waitUntil(async () => (await wb.page.locator('.tab').count()) === 0, 15_000, 'editors stayed open');
   });
 });
