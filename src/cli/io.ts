@@ -51,3 +51,27 @@ export function jsonForOutput(value: unknown, io: CliIo): string {
 
 /** A bad argument or option: main() prints the message and exits 2. */
 export class UsageError extends Error {}
+
+/**
+ * Walks command-line arguments: `handle` gets each argument (an option's name without its
+ * `=value`, or a positional argument as is) and `value()`, which reads the option's value from
+ * `--name=value` or the next argument.
+ */
+export function forEachArg(args: string[], handle: (arg: string, value: () => string) => void): void {
+  for (let i = 0; i < args.length; i++) {
+    let a = args[i];
+    let inline: string | undefined;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    if (eq > 0) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const name = a;
+    handle(name, () => {
+      if (inline !== undefined) return inline;
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      return v;
+    });
+  }
+}

@@ -3,6 +3,7 @@
 import { runQuery } from './query';
 import { runValidate } from './validate';
 import { runLint } from './lint';
+import { runAthenaDdl, runSql } from './sql';
 import { CliIo, processIo, terminalSafeIo, UsageError } from './io';
 import { lookupTable } from '../core/lookupTable';
 
@@ -10,6 +11,8 @@ const COMMANDS = lookupTable<(args: string[], io: CliIo) => Promise<number>>({
   query: runQuery,
   validate: runValidate,
   lint: runLint,
+  sql: runSql,
+  'athena-ddl': runAthenaDdl,
 });
 
 const USAGE = `Usage: cloudtrail-lens <command> [options]
@@ -18,6 +21,8 @@ Commands:
   query PATH...      search CloudTrail events (files, folders, s3://bucket/prefix)
   validate PATH      validate digest chains (log file integrity), like aws cloudtrail validate-logs
   lint FILE...       check trail and event-selector configuration files
+  sql                print the Athena or CloudTrail Lake SQL a filter compiles to
+  athena-ddl S3URI   print the Athena table (partition projection) for a trail's bucket
 
 Run "cloudtrail-lens <command> --help" for a command's options.`;
 

@@ -18,13 +18,18 @@ import { QuerySyntaxError } from '../core/index/query/ast';
 import type { QueryNode } from '../core/index/query/ast';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES, formatBytes } from '../core/ingest/gzip';
 import { DIGEST_MESSAGE, singleLineJson } from '../core/ingest/eventFile';
-import { loadEventFiles, LoadProgress } from '../core/ingest/load';
+import { loadEventFiles, LoadProgress, LoadSummary } from '../core/ingest/load';
 import { WorkerPool } from '../core/ingest/pool';
-import { DiscoveredEventFile, discover, globMatcher } from '../core/sources/discover';
+import { DiscoveredEventFile, discover, eventFilesUnder, globMatcher, objectsForKeys } from '../core/sources/discover';
+import { AthenaRunner, formatProgress, QueryProgress } from '../core/sql/athena';
+import { AwsQueryError } from '../core/sql/awsErrors';
+import { LakeRunner } from '../core/sql/lake';
+import { athenaToTimeline, EventIdSet, lakeToTimeline, RemoteOutcome, rowsOfEvents } from '../core/sql/remote';
+import { compileForCli, emptyRemoteArgs, parseRemoteOption, RemoteQueryArgs } from './sql';
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError, type SourceObject } from '../core/sources/source';
-import { CliIo, UsageError } from './io';
+import { CliIo, forEachArg, UsageError } from './io';
 
 export const QUERY_USAGE = `Usage: cloudtrail-lens query PATH... [options]
 
@@ -52,6 +57,16 @@ Options:
   --include GLOB       in folders, also read files whose name matches GLOB (e.g. '*.log');
                        may be given several times
 
+Running the filter on Athena or CloudTrail Lake instead (no PATH; see "cloudtrail-lens sql --help"):
+  --engine E           athena or lake: the filter is compiled to SQL and run there
+  --table NAME, --event-data-store ID, --start-time T, --end-time T, --account ID
+                       as for "sql"; --in-region R limits to events of region R (repeat)
+  --workgroup W, --database D, --output-location s3://…   Athena settings
+  --max-files N        Athena: when the matches come from at most N log files (default 200),
+                       those files are downloaded (--profile) and the matched events printed
+                       as stored; above N, records rebuilt from the table's columns
+  --region R           the service's region (default: AWS_REGION or the profile's)
+  --service-endpoint URL  another Athena / CloudTrail endpoint (--endpoint is S3's)
 Exit codes: 0 done (unreadable files are listed on stderr), 1 no event could be read (what was
 looked at and why each file was skipped is on stderr), 2 bad arguments or filter.`;
 
@@ -70,31 +85,26 @@ interface QueryArgs {
   s3: S3Access;
   /** --include: more file names to read in folders. */
   include: string[];
+  /** --engine athena|lake and its options. */
+  engine?: 'athena' | 'lake';
+  remote: RemoteQueryArgs;
+  athena: { workgroup?: string; database?: string; outputLocation?: string };
+  maxFiles: number;
+  serviceEndpoint?: string;
 }
 
 const DEFAULT_FIELDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode'];
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, s3: {}, include: [] };
+  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, s3: {}, include: [], remote: emptyRemoteArgs(), athena: {}, maxFiles: 200 };
   let fieldsGiven = false;
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i];
-    let inline: string | undefined;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    if (eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+  let help = false;
+  forEachArg(args, (a, value) => {
     switch (a) {
       case '-h':
       case '--help':
-        return 'help';
+        help = true;
+        break;
       case '--filter':
       case '-f':
         out.filter = value();
@@ -147,12 +157,43 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
         out.maxBytes = Math.floor(n * 1024 * 1024);
         break;
       }
+      case '--engine': {
+        const e = value();
+        if (e !== 'athena' && e !== 'lake') throw new UsageError(`--engine must be athena or lake (got "${e}")`);
+        out.engine = e;
+        break;
+      }
+      case '--workgroup':
+        out.athena.workgroup = value();
+        break;
+      case '--database':
+        out.athena.database = value();
+        break;
+      case '--output-location':
+        out.athena.outputLocation = value();
+        break;
+      case '--service-endpoint':
+        out.serviceEndpoint = value();
+        break;
+      case '--max-files': {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--max-files must be a whole number (got "${v}")`);
+        out.maxFiles = Number(v);
+        break;
+      }
       default:
+        if (['--table', '--event-data-store', '--start-time', '--end-time', '--account', '--in-region'].includes(a) && parseRemoteOption(a, value, out.remote, '--in-region')) break;
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} (see --help)`);
-        out.paths.push(args[i]);
+        out.paths.push(a);
     }
-  }
-  if (out.paths.length === 0) throw new UsageError('give at least one file or folder to search (see --help)');
+  });
+  if (help) return 'help';
+  if (out.engine) {
+    if (out.paths.length) throw new UsageError(`--engine ${out.engine} runs on the service: give no PATH`);
+    out.remote.filter = out.filter;
+    out.remote.dialect = out.engine;
+    if (Number.isFinite(out.limit)) out.remote.limit = out.limit;
+  } else if (out.paths.length === 0) throw new UsageError('give at least one file or folder to search (see --help)');
   if (fieldsGiven && out.format === 'jsonl' && !out.count) throw new UsageError('--fields applies to --format csv or table (jsonl prints whole records)');
   return out;
 }
@@ -174,17 +215,13 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     throw e;
   }
   for (const w of queryWarnings(node, parsed.filter)) io.err(`warning: filter col ${w.start + 1} (${parsed.filter.slice(w.start, w.end)}): ${w.message}\n`);
+  if (parsed.engine) return runRemote(parsed, io);
   const looked = emptyLookedAt();
   const files = await findEventFiles(parsed.paths, parsed.s3, looked, parsed.include, io);
   const pool = new WorkerPool();
   try {
     const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
-    const progress = io.stderrIsTTY ? progressPrinter(io) : undefined;
-    const summary = await loadEventFiles(index, pool, files, { onProgress: progress?.update });
-    progress?.done();
-    for (const n of fileNotes(index)) io.err(`${n.severity === 'error' ? '' : `${n.severity}: `}${noteText(n)}\n`);
-    const failed = index.problems.filter((p) => p.severity === 'error').length;
-    if (failed > 0) io.err(`${failed} of ${files.length} event file${files.length === 1 ? '' : 's'} could not be read (listed above)\n`);
+    const summary = await loadWithProgress(index, pool, files, io);
     if (index.eventCount === 0) {
       const where = parsed.paths.length === 1 ? parsed.paths[0] : `the ${parsed.paths.length} paths given`;
       io.err(`${nothingReadMessage(where, looked, index, "name such a file on the command line, or add --include '*.log' (its pattern)")}\n`);
@@ -194,15 +231,84 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
 
     const result = await index.query(node, { order: parsed.desc ? 'desc' : 'asc' });
     for (const n of untimedNotes(index, node, result.untimedOutsideRange)) io.err(`note: ${n}\n`);
-    const rows = result.rows.subarray(0, Math.min(result.rows.length, parsed.limit));
-    if (parsed.count) {
-      io.out(`${rows.length}\n`);
-      return 0;
-    }
-    if (parsed.format === 'jsonl') await writeJsonl(index, rows, io);
-    else await writeColumns(index, rows, parsed.fields, parsed.format, io);
+    await printRows(index, result.rows.subarray(0, Math.min(result.rows.length, parsed.limit)), parsed, io);
     return 0;
   } finally {
+    await pool.close();
+  }
+}
+
+/** Loads with a progress line on a terminal, then each file's notes and problems on stderr. */
+async function loadWithProgress(index: EventIndex, pool: WorkerPool, files: DiscoveredEventFile[] | AsyncIterable<DiscoveredEventFile>, io: CliIo): Promise<LoadSummary> {
+  const progress = io.stderrIsTTY ? progressPrinter(io) : undefined;
+  const summary = await loadEventFiles(index, pool, files, { onProgress: progress?.update });
+  progress?.done();
+  for (const n of fileNotes(index)) io.err(`${n.severity === 'error' ? '' : `${n.severity}: `}${noteText(n)}\n`);
+  const failed = index.problems.filter((p) => p.severity === 'error').length;
+  if (failed > 0) io.err(`${failed} of ${summary.filesTotal} event file${summary.filesTotal === 1 ? '' : 's'} could not be read (listed above)\n`);
+  return summary;
+}
+
+async function printRows(index: EventIndex, rows: Uint32Array, parsed: QueryArgs, io: CliIo): Promise<void> {
+  if (parsed.count) {
+    io.out(`${rows.length}\n`);
+    return;
+  }
+  if (parsed.format === 'jsonl') await writeJsonl(index, rows, io);
+  else await writeColumns(index, rows, parsed.fields, parsed.format, io);
+}
+
+/**
+ * --engine: the filter compiled and run on Athena or Lake; the answer loaded into a local index
+ * (the few log files it came from, or the rebuilt records) and printed as any query's.
+ */
+async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
+  const compiled = compileForCli(parsed.remote, 'rows', io, 'query');
+  if (!compiled) return 2;
+  for (const note of compiled.notes) io.err(`note: ${note}\n`);
+  const access = { region: parsed.s3.region, profile: parsed.s3.profile, endpoint: parsed.serviceEndpoint };
+  const onProgress = io.stderrIsTTY ? (p: QueryProgress) => io.err(`\r\x1b[K${parsed.engine === 'athena' ? 'Athena' : 'CloudTrail Lake'}: ${formatProgress(p)}`) : undefined;
+  const pool = new WorkerPool();
+  const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
+  const opened: Array<{ dispose(): void }> = [];
+  try {
+    let outcome: RemoteOutcome;
+    if (parsed.engine === 'athena') {
+      const runner = new AthenaRunner({ ...access, ...parsed.athena });
+      opened.push(runner);
+      outcome = await athenaToTimeline(runner, compiled.sql, { maxFiles: parsed.maxFiles, onProgress });
+    } else {
+      const runner = new LakeRunner(access);
+      opened.push(runner);
+      outcome = lakeToTimeline(runner, compiled.sql, { onProgress });
+    }
+    if (onProgress) io.err('\r\x1b[K');
+    let rows: Uint32Array;
+    if (outcome.kind === 'files') {
+      for (const [bucket, keys] of outcome.byBucket) {
+        const source = new S3Source({ ...parsed.s3, bucket });
+        opened.push(source);
+        const files = (await discover(source, { objects: (await objectsForKeys(source, keys)).objects })).events;
+        await loadWithProgress(index, pool, files, io);
+      }
+      const matched = rowsOfEvents(index, new EventIdSet(outcome.eventIds));
+      rows = (await index.query({ kind: 'all' }, { order: parsed.desc ? 'desc' : 'asc' })).rows.filter((r) => matched.has(r));
+      io.err(`${outcome.eventIds.size} matched events from ${[...outcome.byBucket.values()].reduce((n, k) => n + k.length, 0)} log files, printed as stored\n`);
+    } else {
+      await loadWithProgress(index, pool, eventFilesUnder(outcome.source, ''), io);
+      rows = (await index.query({ kind: 'all' }, { order: parsed.desc ? 'desc' : 'asc' })).rows;
+      io.err(`note: ${outcome.note}\n`);
+    }
+    await printRows(index, rows.subarray(0, Math.min(rows.length, parsed.limit)), parsed, io);
+    return 0;
+  } catch (e) {
+    if (e instanceof AwsQueryError || e instanceof SourceError) {
+      io.err(`cloudtrail-lens query: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    for (const o of opened) o.dispose();
     await pool.close();
   }
 }

@@ -73,3 +73,31 @@ export async function discover(source: LogSource, options: DiscoverOptions = {})
   }
   return result;
 }
+
+/** The listed objects for keys (real sizes, ETags, kinds), one listing per folder; `missing` were not listed. */
+export async function objectsForKeys(source: LogSource, keys: string[], signal?: AbortSignal): Promise<{ objects: SourceObject[]; missing: string[] }> {
+  const byParent = new Map<string, string[]>();
+  for (const k of keys) {
+    const parent = k.slice(0, k.lastIndexOf('/') + 1);
+    byParent.set(parent, [...(byParent.get(parent) ?? []), k]);
+  }
+  const objects: SourceObject[] = [];
+  const missing: string[] = [];
+  for (const [parent, wanted] of byParent) {
+    const listed = new Map((await source.listLevel(parent, signal)).filter((e): e is SourceObject => e.kind === 'object').map((o) => [o.key, o]));
+    for (const k of wanted) {
+      const o = listed.get(k);
+      if (o) objects.push(o);
+      else missing.push(k);
+    }
+  }
+  return { objects, missing };
+}
+
+/** The event files under a prefix, yielded as the listing finds them. */
+export async function* eventFilesUnder(source: LogSource, prefix: string, signal?: AbortSignal): AsyncIterable<DiscoveredEventFile> {
+  for await (const o of source.listAll(prefix, signal)) {
+    const c = classifyObject(source, o);
+    if (c.kind === 'event') yield c.file;
+  }
+}

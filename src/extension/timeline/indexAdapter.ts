@@ -9,6 +9,7 @@ import { resolveField } from '../../core/index/query/fields';
 import { valueMatcher } from '../../core/index/query/match';
 import { untimedNotes } from '../../core/index/fileNotes';
 import { parseQuery } from '../../core/index/query/parse';
+import { EventIdSet, rowsOfEvents } from '../../core/sql/remote';
 import { ResultSet, TimelineData } from './timelineData';
 
 /**
@@ -82,10 +83,23 @@ export class IndexTimelineData implements TimelineData {
   private readonly facetCache = new WeakMap<ResultSet, Map<string, Facet>>();
   private readonly histogramCache = new WeakMap<ResultSet, Map<string, { counts: number[]; errors: number[] }>>();
 
-  constructor(readonly index: EventIndex) {}
+  private onlySelected?: { version: number; rows: Set<number> };
+
+  /** `only`: the event IDs this timeline is limited to (an Athena query's matches), under every filter. */
+  constructor(
+    readonly index: EventIndex,
+    private readonly only?: EventIdSet,
+  ) {}
 
   total(): number {
-    return this.index.eventCount;
+    // Limited to some events: those are the timeline's whole.
+    return this.only ? this.onlyRows().rows.size : this.index.eventCount;
+  }
+
+  /** The rows of the events this timeline is limited to (kept while the index is unchanged). */
+  private onlyRows(): { version: number; rows: Set<number> } {
+    if (this.onlySelected?.version !== this.index.version) this.onlySelected = { version: this.index.version, rows: rowsOfEvents(this.index, this.only!) };
+    return this.onlySelected;
   }
 
   bounds(): TimeRange | null {
@@ -110,7 +124,12 @@ export class IndexTimelineData implements TimelineData {
       node.kind === 'all' && !range
         ? { rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(), order: sort, version: this.index.version }
         : await this.index.query(node, { order: sort, range });
-    const result = new IndexResult(found, untimedNotes(this.index, node, found.untimedOutsideRange));
+    const notes = untimedNotes(this.index, node, found.untimedOutsideRange);
+    let result = new IndexResult(found, notes);
+    if (this.only) {
+      const only = this.onlyRows();
+      result = new IndexResult({ ...found, rows: found.rows.filter((r) => only.rows.has(r)) }, notes);
+    }
     this.recent.set(key, result);
     for (const k of this.recent.keys()) if (this.recent.size > RECENT_RESULTS) this.recent.delete(k);
     return result;

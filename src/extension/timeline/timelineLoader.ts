@@ -6,33 +6,14 @@ import { EventIndex, FileProblem } from '../../core/index/eventIndex';
 import { emptyLookedAt, fileNotes, LookedAt, noteText, nothingReadMessage, tallyObject } from '../../core/index/fileNotes';
 import { loadEventFiles } from '../../core/ingest/load';
 import type { JobRunner } from '../../core/ingest/pool';
-import { classifyObject, DiscoveredEventFile, discover } from '../../core/sources/discover';
-import { LogSource, SourceObject } from '../../core/sources/source';
+import { classifyObject, DiscoveredEventFile, discover, objectsForKeys } from '../../core/sources/discover';
+import { LogSource } from '../../core/sources/source';
 import { FileNoteView, LIMITS, LoadProgress } from '../../protocol';
 
 export interface ScopeTarget {
   source: LogSource;
   prefix?: string;
   keys?: string[];
-}
-
-async function objectsFor(source: LogSource, keys: string[], signal?: AbortSignal): Promise<{ objects: SourceObject[]; missing: string[] }> {
-  const byParent = new Map<string, string[]>();
-  for (const k of keys) {
-    const parent = k.slice(0, k.lastIndexOf('/') + 1);
-    byParent.set(parent, [...(byParent.get(parent) ?? []), k]);
-  }
-  const objects: SourceObject[] = [];
-  const missing: string[] = [];
-  for (const [parent, wanted] of byParent) {
-    const listed = new Map((await source.listLevel(parent, signal)).filter((e): e is SourceObject => e.kind === 'object').map((o) => [o.key, o]));
-    for (const k of wanted) {
-      const o = listed.get(k);
-      if (o) objects.push(o);
-      else missing.push(k);
-    }
-  }
-  return { objects, missing };
 }
 
 export interface LoadOutcome {
@@ -68,7 +49,7 @@ async function* eventFilesOf(targets: ScopeTarget[], signal: AbortSignal, missin
   for (const t of targets) {
     if (signal.aborted) return;
     if (t.keys) {
-      const found = await objectsFor(t.source, t.keys, signal);
+      const found = await objectsForKeys(t.source, t.keys, signal);
       missing.push(...found.missing.map((k) => `${t.source.label}/${k}`));
       const result = await discover(t.source, { objects: found.objects, signal });
       for (const d of result.digests) tallyObject(looked, 'digest', d);

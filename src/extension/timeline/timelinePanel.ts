@@ -4,6 +4,7 @@
 // kept alive when hidden: it saves its own state and asks again when shown.
 import * as vscode from 'vscode';
 import { EventIndex, IndexedFile } from '../../core/index/eventIndex';
+import type { EventIdSet } from '../../core/sql/remote';
 import type { JobRunner } from '../../core/ingest/pool';
 import { LoadProgress, TimeRange } from '../../protocol';
 import { writeExport } from './exportWriter';
@@ -27,6 +28,8 @@ export interface TimelineScope {
   key: string;
   title: string;
   targets: ScopeTarget[];
+  /** Limit the timeline to these events (an Athena query's matches in whole downloaded files). */
+  only?: EventIdSet;
 }
 
 export interface PanelDeps {
@@ -68,7 +71,7 @@ export class TimelinePanel implements vscode.Disposable {
     });
     const webview = this.panel.webview;
     webview.html = timelineHtml(readPageAssets(vscode.Uri.joinPath(deps.extensionUri, 'media').fsPath), scope.title);
-    this.data = new IndexTimelineData(new EventIndex({ runner: deps.runner() }));
+    this.data = new IndexTimelineData(new EventIndex({ runner: deps.runner() }), scope.only);
     this.session = new TimelineSession(
       this.data,
       (e) => void webview.postMessage(e),
@@ -112,6 +115,11 @@ export class TimelinePanel implements vscode.Disposable {
 
   reveal(): void {
     this.panel.reveal();
+  }
+
+  /** The filter and range the view last asked for (what "Run on Athena / Lake" takes). */
+  get currentQuery(): { filter: string; range: TimeRange | null } {
+    return this.session.currentQuery;
   }
 
   showFilter(filter: string, range: TimeRange | null): void {

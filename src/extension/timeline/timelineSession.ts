@@ -36,6 +36,8 @@ export class TimelineSession {
   private viewStarted = false;
   /** The hello pushed to the panel's first view before it asked, and the initial filter it carried. */
   private pushed: { initial: { filter: string; range: TimeRange | null } | null } | null = null;
+  /** The filter and range of the view's latest query. */
+  private current: { filter: string; range: TimeRange | null } = { filter: '', range: null };
 
   constructor(
     private data: TimelineData,
@@ -45,6 +47,7 @@ export class TimelineSession {
     initialFilter: { filter: string; range: TimeRange | null } | null = null,
   ) {
     this.pendingFilter = initialFilter;
+    if (initialFilter) this.current = { ...initialFilter };
     this.channel = new Channel<ToWebview, FromWebview>(post, validateFromWebview, (m) => this.handle(m), (message) => ({ type: 'error', message }), (raw) => actions.invalidMessage(raw));
   }
 
@@ -187,7 +190,12 @@ export class TimelineSession {
     return out;
   }
 
+  get currentQuery(): { filter: string; range: TimeRange | null } {
+    return this.current;
+  }
+
   private async query(filter: string, range: TimeRange | null, sort: 'asc' | 'desc', wantedBins: number, pageStart: number, pageCount: number): Promise<QueryReply> {
+    this.current = { filter, range };
     const total = this.data.total();
     const bounds = this.data.bounds();
     let result: ResultSet;

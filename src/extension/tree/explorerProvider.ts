@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { CatalogNode, CloudTrailCatalog, FileNode, looseFileNodes } from '../../core/sources/catalog';
 import { Summary, SummaryCache, summarizeFiles } from '../../core/sources/catalogSummary';
 import { SourceError } from '../../core/sources/source';
-import { describeSource } from '../sources/sourceConfig';
+import { DEFAULT_LOOKBACK_HOURS, describeSource } from '../sources/sourceConfig';
 import { SourceEntry, SourceRegistry } from '../sources/sourceRegistry';
 import { Presentation, describeCounts, escapeMarkdown, formatCount, presentNode } from './presentation';
 
@@ -181,6 +181,11 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
     if (entry.unavailable) {
       return [{ kind: 'message', id: `${element.id}|unavailable`, parent: element, text: 'Cannot open this source', detail: entry.unavailable, icon: 'info' }];
     }
+    if (entry.config.type === 'event-history') {
+      // Looking events up takes requests (2 a second per region): only a timeline does it.
+      const detail = `${describeSource(entry.config)}: 90 days of management events, looked up when a timeline opens (the last ${entry.config.lookbackHours ?? DEFAULT_LOOKBACK_HOURS} hours, or the timeline's range; the filter's narrowest exact term goes to the API).`;
+      return [{ kind: 'message', id: `${element.id}|history`, parent: element, text: 'Open the timeline to look up events', detail, icon: 'history' }];
+    }
     const catalog = this.catalogFor(entry)!;
     const signal = this.abort.signal;
     try {
@@ -230,9 +235,9 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
     if (origin) lines.push(escapeMarkdown(entry.origin === 'workspace' ? 'Found automatically: this workspace folder holds CloudTrail data.' : 'Shown for this session only.'));
     if (entry.unavailable) lines.push(escapeMarkdown(entry.unavailable));
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
-    item.iconPath = new vscode.ThemeIcon(entry.config.type === 's3' ? 'cloud' : 'root-folder');
+    item.iconPath = new vscode.ThemeIcon(entry.config.type === 's3' ? 'cloud' : entry.config.type === 'event-history' ? 'history' : 'root-folder');
     const removable = entry.origin !== 'workspace' ? ' removable' : '';
-    item.contextValue = `ctl ctl-source ctl-source-${entry.config.type}${removable}${entry.config.type === 'folder' ? ' local' : ' s3'}`;
+    item.contextValue = `ctl ctl-source ctl-source-${entry.config.type}${removable}${entry.config.type === 'folder' ? ' local' : entry.config.type === 's3' ? ' s3' : ''}`;
     return item;
   }
 
