@@ -82,9 +82,13 @@ function datasetRecordsByType(): Map<string, Json> {
 }
 
 async function lensesOf(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
-  // The second argument resolves the lenses, as VS Code does for the ones on screen.
-  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10_000);
-  return (lenses ?? []).filter((l) => l.command?.command === 'cloudtrailLens.recordActions');
+  // The second argument resolves the lenses, as VS Code does for the ones on screen. A request
+  // made just as the document opens can be cancelled by the editor's own (an empty answer on a
+  // loaded machine): ask again until lenses come, for 10 s at most.
+  const ask = async () => ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10_000)) ?? []).filter((l) => l.command?.command === 'cloudtrailLens.recordActions');
+  let lenses = await ask();
+  for (const until = Date.now() + 10_000; lenses.length === 0 && Date.now() < until; lenses = await ask()) await new Promise((r) => setTimeout(r, 200));
+  return lenses;
 }
 
 async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
