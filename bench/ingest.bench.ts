@@ -78,7 +78,7 @@ async function main(): Promise<void> {
 /** Bundles bench/indexOnce.ts and the ingest worker of the tree at `root` into `outdir`. */
 function bundleEngine(root: string, outdir: string): string {
   for (const [entry, name] of [[path.join(root, 'bench', 'indexOnce.ts'), 'indexOnce.js'], [path.join(root, 'src/core/ingest/ingestWorker.ts'), 'ingestWorker.js']]) {
-    esbuild.buildSync({ entryPoints: [entry], outfile: path.join(outdir, name), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', nodePaths: [path.join(__dirname, '..', 'node_modules')] });
+    esbuild.buildSync({ entryPoints: [entry], outfile: path.join(outdir, name), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', nodePaths: [path.join(__dirname, '..', 'node_modules')], mainFields: ['module', 'main'] });
   }
   return outdir;
 }

@@ -1,7 +1,8 @@
 // Bundles the extension, the CLI, the ingest worker and the webview with esbuild.
 // Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +19,10 @@ const common = {
   // jsonc-parser's "main" is a UMD build whose require('./impl/…') calls esbuild cannot follow;
   // its ES module build bundles cleanly.
   mainFields: ['module', 'main'],
+  // The yaml package's Node build reads process.env.LOG_TOKENS (a debugging switch) for every
+  // token, a quarter of its parse time (BENCHMARKS.md, Lint); its browser build is the same code
+  // without that read, and runs in Node as it is.
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
 };
 
 /** Every bundle the project ships. An entry whose source does not exist yet is skipped. */
@@ -27,6 +32,15 @@ const bundles = [
   { ...common, entryPoints: ['src/core/ingest/ingestWorker.ts'], outfile: 'dist/ingestWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'media/timeline.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ].filter((b) => existsSync(join(root, b.entryPoints[0])));
+
+/**
+ * WebAssembly the bundles load at run time, copied beside them: web-tree-sitter's runtime and the
+ * Terraform grammar the lint engine parses .tf files with (src/core/lint/formats/hcl.ts).
+ */
+const require = createRequire(import.meta.url);
+const wasmFiles = ['web-tree-sitter/tree-sitter.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'];
+mkdirSync(join(root, 'dist'), { recursive: true });
+for (const f of wasmFiles) copyFileSync(require.resolve(f), join(root, 'dist', f.split('/').pop()));
 
 if (watch) {
   for (const b of bundles) (await esbuild.context(b)).watch();

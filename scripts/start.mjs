@@ -17,7 +17,7 @@ function option(name) {
 }
 
 async function main() {
-  const tools = ensureSetupOrExit();
+  const tools = await ensureSetupOrExit();
   // Kept between runs (ignored by git): your layout and settings in this VS Code survive a restart.
   const home = resolve(option('state') ?? join(root, '.vscode-test', 'start'));
   const extensionsDir = join(home, 'extensions');

@@ -64,6 +64,8 @@ export interface FacetValue {
   /** What to show (e.g. "Admin/alice" for an assumed-role ARN); often the value itself. */
   label: string;
   count: number;
+  /** The query field a click filters on, when not the facet's (the principal facet: `principal:anonymous`). */
+  field?: string;
 }
 
 export interface Facet {
@@ -82,6 +84,14 @@ export interface QueryError {
   length: number;
 }
 
+/** What one file of the load said (core/index/fileNotes.ts): why it was not read, what it is. */
+export interface FileNoteView {
+  /** Where the file is (a path or s3:// URI), with `:line:column` for a JSON error. */
+  location: string;
+  severity: 'error' | 'warning' | 'note';
+  message: string;
+}
+
 export interface LoadProgress {
   loading: boolean;
   filesDone: number;
@@ -96,6 +106,12 @@ export interface LoadProgress {
   cancelled?: boolean;
   /** Loading stopped at the load's budget (records or decompressed bytes): why, and how to raise it. */
   stopped?: string;
+  /** Every file's notes so far (at most LIMITS.fileNotes, errors first). */
+  fileNotes?: FileNoteView[];
+  /** How many notes there were in all (more than fileNotes holds when capped). */
+  fileNotesTotal?: number;
+  /** Nothing was read: what was looked at and why each thing was skipped. */
+  nothingRead?: string;
 }
 
 export interface CompletionItem {
@@ -237,6 +253,10 @@ export interface QueryReply {
   rows: RowSummary[];
   /** Set when the filter does not parse: nothing else is meaningful then. */
   error: QueryError | null;
+  /** The filter parses but probably does not say what was meant (a field no record has, `or`). */
+  warnings?: QueryError[];
+  /** What the result leaves out without the filter saying so (events without a time). */
+  notes?: string[];
 }
 export interface PageReply {
   type: 'pageResult';
@@ -253,7 +273,7 @@ export interface DetailReply {
   type: 'detailResult';
   id: number;
   time: number;
-  /** The full record, pretty-printed. */
+  /** The full record, indented, every token (numbers, escapes, duplicate keys) as stored. */
   json: string;
   explanations: Explanation[];
   pivots: Pivot[];
@@ -265,6 +285,12 @@ export interface CompleteReply {
 export interface FilterReply {
   type: 'filterText';
   filter: string;
+  /**
+   * Said to the user with the filter: the value was too long for a filter and the term matches
+   * the values starting with its first characters, or it could not be added at all (the filter
+   * is then unchanged).
+   */
+  notice?: string;
 }
 export interface ErrorReply {
   type: 'error';
@@ -318,6 +344,7 @@ export const LIMITS = {
   facetLimit: 100,
   fieldLength: 200,
   valueLength: 20_000,
+  fileNotes: 500,
 } as const;
 
 // ── validation ──────────────────────────────────────────────────────────────────────────────
@@ -398,10 +425,24 @@ const rowSummary = shape({
   errorCode: str(Infinity),
   readOnly: str(Infinity),
 });
-const progress = shape({ loading: bool, listing: optional(bool), filesDone: nonNegInt, filesTotal: nonNegInt, events: nonNegInt, failedFiles: nonNegInt, lastError: optional(str(Infinity)), cancelled: optional(bool), stopped: optional(str(Infinity)) });
+const fileNote = shape({ location: str(Infinity), severity: oneOf('error', 'warning', 'note'), message: str(Infinity) });
+const progress = shape({
+  loading: bool,
+  listing: optional(bool),
+  filesDone: nonNegInt,
+  filesTotal: nonNegInt,
+  events: nonNegInt,
+  failedFiles: nonNegInt,
+  lastError: optional(str(Infinity)),
+  cancelled: optional(bool),
+  stopped: optional(str(Infinity)),
+  fileNotes: optional((v) => arrayOf(fileNote)(v) && (v as unknown[]).length <= LIMITS.fileNotes),
+  fileNotesTotal: optional(nonNegInt),
+  nothingRead: optional(str(Infinity)),
+});
 const counts = arrayOf(nonNegInt);
 const histogram = shape({ from: isFiniteNum, binMs: (v) => isFiniteNum(v) && v > 0, counts, errors: counts });
-const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), label: str(Infinity), count: nonNegInt })), other: nonNegInt });
+const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), label: str(Infinity), count: nonNegInt, field: optional(str(Infinity)) })), other: nonNegInt });
 const text = str(Infinity);
 
 const queryResult: Record<Exclude<keyof QueryReply, 'type'>, Check> = {
@@ -413,6 +454,8 @@ const queryResult: Record<Exclude<keyof QueryReply, 'type'>, Check> = {
   pageStart: nonNegInt,
   rows: arrayOf(rowSummary),
   error: nullable(shape({ message: text, offset: nonNegInt, length: nonNegInt })),
+  warnings: optional(arrayOf(shape({ message: text, offset: nonNegInt, length: nonNegInt }))),
+  notes: optional(arrayOf(text)),
 };
 
 const toWebviewShapes: { [K in ToWebview['type']]: Record<string, Check> } = {
@@ -428,7 +471,7 @@ const toWebviewShapes: { [K in ToWebview['type']]: Record<string, Check> } = {
     pivots: arrayOf(shape({ kind: oneOf(...PIVOT_KINDS), label: text, filter: text })),
   },
   completeResult: { items: arrayOf(shape({ label: text, detail: text, insert: text, from: nonNegInt, to: nonNegInt })) },
-  filterText: { filter: text },
+  filterText: { filter: text, notice: optional(text) },
   error: { message: text },
   progress: { progress, total: nonNegInt, bounds: range },
   setFilter: { filter: text, range },

@@ -21,8 +21,11 @@ export async function bundleIntegrationTests() {
     format: 'cjs',
     target: 'node20',
     sourcemap: 'inline',
-    external: ['vscode', 'mocha'],
+    // DuckDB (the loopback SQL server's engine) is a native module: loaded from node_modules if used.
+    external: ['vscode', 'mocha', '@duckdb/node-api'],
     logLevel: 'warning',
+    // As in scripts/build.mjs: jsonc-parser's UMD "main" cannot be bundled, its ES module build can.
+    mainFields: ['module', 'main'],
   });
   return integrationEntry;
 }

@@ -6,7 +6,7 @@
 // Usage: node scripts/vscode/run-e2e.mjs [--grep PATTERN]
 // Writes {"passed","failed","skipped"} to $CTL_STATS_FILE; exits non-zero when anything failed.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSetupOrExit, root } from '../setup.mjs';
@@ -19,16 +19,29 @@ const timeoutS = Number(process.env.CTL_E2E_TIMEOUT_S ?? 480);
 const grepAt = process.argv.indexOf('--grep');
 const grep = grepAt >= 0 ? process.argv[grepAt + 1] : undefined;
 const e2eOutput = join(root, 'test-output', 'e2e');
+const E2E_PROFILE = 'cloudtrail-lens-e2e';
+const E2E_FAKE_KEY_ID = 'AKIAE2EFAKEKEY000001';
+const E2E_FAKE_SECRET = 'e2eFakeSecret/0123456789abcdefghijklmnop';
 
 async function main() {
   const started = Date.now();
   // Before npm start, so that a first install shows its progress.
-  const tools = ensureSetupOrExit({ quiet: true });
+  const tools = await ensureSetupOrExit({ quiet: true });
   const runDir = mkdtempSync(join(tmpdir(), 'ctl-e2e-'));
   onCleanup(() => rmSync(runDir, { recursive: true, force: true }));
   // Each test clears only its own screenshot folder: other runs in this tree may be writing theirs.
   mkdirSync(e2eOutput, { recursive: true });
 
+  // A profile of fake credentials for the tests' loopback AWS servers (Athena, S3): VS Code and
+  // its extension host inherit these variables; the tests check that the secret is never shown.
+  const awsDir = join(runDir, 'aws');
+  mkdirSync(awsDir, { recursive: true });
+  // (The S3 test server, s3rver, accepts only its own fixed key: a second profile has it.)
+  writeFileSync(join(awsDir, 'credentials'), `[${E2E_PROFILE}]\naws_access_key_id = ${E2E_FAKE_KEY_ID}\naws_secret_access_key = ${E2E_FAKE_SECRET}\n[${E2E_PROFILE}-s3]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n`);
+  writeFileSync(join(awsDir, 'config'), `[profile ${E2E_PROFILE}]\nregion = us-east-1\n[profile ${E2E_PROFILE}-s3]\nregion = us-east-1\n`);
+  process.env.AWS_SHARED_CREDENTIALS_FILE = join(awsDir, 'credentials');
+  process.env.AWS_CONFIG_FILE = join(awsDir, 'config');
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
   const server = await npmStart(runDir);
   const sample = server.folder;
   console.log(`VS Code 1.139 (code-server) served by npm start on ${server.base}, workspace ${sample}`);
@@ -62,6 +75,9 @@ async function main() {
         CTL_E2E_SETTINGS_FILE: join(runDir, 'state', 'user-data', 'User', 'settings.json'),
         CTL_E2E_CHROMIUM: tools.chromium,
         CTL_E2E_CHROMIUM_ARGS: JSON.stringify(CHROMIUM_ARGS),
+        CTL_E2E_AWS_PROFILE: E2E_PROFILE,
+        CTL_E2E_FAKE_SECRET: E2E_FAKE_SECRET,
+        CTL_E2E_STATE_DIR: join(runDir, 'state'),
       },
     });
     // On an abort, SIGTERM lets start.mjs stop its code-server (its own process group) itself.

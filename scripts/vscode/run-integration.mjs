@@ -25,7 +25,7 @@ const outputDir = join(root, 'test-output', 'integration');
 
 async function main() {
   const started = Date.now();
-  const tools = ensureSetupOrExit({ quiet: true });
+  const tools = await ensureSetupOrExit({ quiet: true });
   build();
   const testEntry = await bundleIntegrationTests();
   const sample = ensureSampleFolder();

@@ -1,9 +1,15 @@
 // Where CLI output goes. Commands write through this so tests can capture stdout/stderr.
+import { escapeHiddenInJson, terminalText } from '../core/output/visibleText';
+
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   /** True when stderr is an interactive terminal (progress is shown only then). */
   stderrIsTTY: boolean;
+  /** True when stdout is an interactive terminal (JSON output is then written with its hidden characters escaped). */
+  stdoutIsTTY?: boolean;
+  /** The CLI's own terminal controls on stderr (the progress line's \r and erase): written as they are. */
+  control?(text: string): void;
 }
 
 export function processIo(): CliIo {
@@ -16,8 +22,56 @@ export function processIo(): CliIo {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
   };
+}
+
+/**
+ * The same output, safe for a terminal: log values, file names and messages quoting them are
+ * attacker-controlled, and a control character sent to a terminal acts (an OSC sequence retitles
+ * the window or writes to the clipboard; a bare CR overwrites what was printed). On a stream
+ * that is a terminal, every control and other hidden character is shown as a marker (⟨U+001B⟩),
+ * except tab, line feed and CRLF line ends; files and pipes get the output unchanged.
+ */
+export function terminalSafeIo(io: CliIo): CliIo {
+  return {
+    out: io.stdoutIsTTY ? (t) => io.out(terminalText(t)) : (t) => io.out(t),
+    err: io.stderrIsTTY ? (t) => io.err(terminalText(t)) : (t) => io.err(t),
+    stderrIsTTY: io.stderrIsTTY,
+    stdoutIsTTY: io.stdoutIsTTY,
+    control: io.control ?? ((t) => io.err(t)),
+  };
+}
+
+/** A value as indented JSON for stdout; to a terminal, hidden characters are written as \u escapes (the same JSON). */
+export function jsonForOutput(value: unknown, io: CliIo): string {
+  const json = JSON.stringify(value, null, 2);
+  return io.stdoutIsTTY ? escapeHiddenInJson(json) : json;
 }
 
 /** A bad argument or option: main() prints the message and exits 2. */
 export class UsageError extends Error {}
+
+/**
+ * Walks command-line arguments: `handle` gets each argument (an option's name without its
+ * `=value`, or a positional argument as is) and `value()`, which reads the option's value from
+ * `--name=value` or the next argument.
+ */
+export function forEachArg(args: string[], handle: (arg: string, value: () => string) => void): void {
+  for (let i = 0; i < args.length; i++) {
+    let a = args[i];
+    let inline: string | undefined;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    if (eq > 0) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const name = a;
+    handle(name, () => {
+      if (inline !== undefined) return inline;
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      return v;
+    });
+  }
+}

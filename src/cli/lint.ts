@@ -3,16 +3,18 @@
 // 2 on bad arguments or unreadable files.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintText, RULES, type Finding, type RuleGroup } from '../core/lint';
+import { CONFIG_FILE_PATTERN, detectFormat, lintText, loadHclParser, RULES, type ConfigFormat, type Finding, type RuleGroup } from '../core/lint';
 import { readRegularFile } from '../core/sources/regularFile';
-import { CliIo, UsageError } from './io';
+import { CliIo, jsonForOutput, UsageError } from './io';
 
 const HELP = `Usage: cloudtrail-lens lint FILE|FOLDER... [options]
 
 Checks trail and event-selector configuration files (recognised by content): put/get-event-selectors
 JSON, create/update-trail --cli-input-json, describe-trails / get-trail / get-trail-status output,
-and AWS::CloudTrail::Trail resources in CloudFormation JSON templates. Comments and trailing commas
-are allowed. Folders are searched for *.json and *.jsonc files.
+AWS::CloudTrail::Trail resources in CloudFormation templates (JSON or YAML, CDK synth output
+included), Terraform aws_cloudtrail / aws_cloudtrail_event_data_store resources (.tf, .tf.json) and
+terraform show -json output. Comments and trailing commas are allowed in JSON. Folders are searched
+for *.json, *.jsonc, *.yaml, *.yml, *.template and *.tf files.
 
 Options:
   --format text|json     text: "file:line:col severity rule-id message" (default); json: an array
@@ -21,8 +23,17 @@ Options:
   --list-rules           print every rule with its severity, group and documentation link
   -h, --help             this help
 
-Exit status: 1 when any error-severity finding exists, 0 otherwise, 2 on bad arguments.
-Suppress a finding in a file with a comment: // cloudtrail-lens-disable-next-line RULE`;
+Exit status: 1 when any error-severity finding exists, 0 otherwise, 2 on bad arguments and on
+unreadable files or files in an unsupported format.
+Suppress a finding in a file with a comment: // cloudtrail-lens-disable-next-line RULE (# in YAML and
+Terraform).`;
+
+/** The format a file is read in: by its name, else by content for names without a known ending. */
+function formatOf(file: string, text: string): ConfigFormat | 'unsupported' {
+  if (CONFIG_FILE_PATTERN.test(file) || !/\.[^./\\]+$/.test(file)) return detectFormat(text, file);
+  // Any other ending (.tfvars, .txt…): JSON by content, as lint has always read named files; nothing else is guessed.
+  return detectFormat(text) === 'json' ? 'json' : 'unsupported';
+}
 
 /** Trail configurations are kilobytes; a larger file is not one. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -68,7 +79,7 @@ function parseArgs(args: string[]): Options | 'help' {
   return o;
 }
 
-/** Files to lint: named files as given; folders searched for *.json / *.jsonc. */
+/** Files to lint: named files as given; folders searched for the configuration file names (CONFIG_FILE_PATTERN). */
 function expand(path: string, out: { file: string; named: boolean }[]): void {
   const st = statSync(path);
   if (!st.isDirectory()) {
@@ -79,7 +90,7 @@ function expand(path: string, out: { file: string; named: boolean }[]): void {
     if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
     const child = join(path, entry.name);
     if (entry.isDirectory()) expand(child, out);
-    else if (/\.jsonc?$/i.test(entry.name)) out.push({ file: child, named: false });
+    else if (CONFIG_FILE_PATTERN.test(entry.name)) out.push({ file: child, named: false });
   }
 }
 
@@ -134,8 +145,23 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
       continue;
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    // Only named files report syntax errors: a folder may hold any JSON, broken or not.
-    const result = lintText(text, { disabledRules: opts.disabledRules, disabledGroups: opts.disabledGroups, reportSyntaxErrors: named });
+    const format = formatOf(file, text);
+    if (format === 'unsupported') {
+      io.err(`cloudtrail-lens lint: ${file}: unsupported format; lint reads JSON, YAML and Terraform (.json, .jsonc, .yaml, .yml, .template, .tf, .tf.json)\n`);
+      exit = 2;
+      continue;
+    }
+    if (format === 'terraform') {
+      try {
+        await loadHclParser();
+      } catch (e) {
+        io.err(`cloudtrail-lens lint: ${file}: cannot load the Terraform parser (${(e as Error).message})\n`);
+        exit = 2;
+        continue;
+      }
+    }
+    // Only named files report syntax errors: a folder may hold any JSON or YAML, broken or not.
+    const result = lintText(text, { format, disabledRules: opts.disabledRules, disabledGroups: opts.disabledGroups, reportSyntaxErrors: named });
     if (result.kinds.length) recognised++;
     else if (named && !result.findings.length) io.err(`cloudtrail-lens lint: ${file}: not a trail or event selector configuration; nothing to check\n`);
     for (const f of result.findings) {
@@ -154,7 +180,7 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
     }
   }
 
-  if (opts.format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');
+  if (opts.format === 'json') io.out(jsonForOutput(all, io) + '\n');
   else for (const f of all) io.out(`${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}\n`);
   if (io.stderrIsTTY && opts.format === 'text') {
     const warnings = all.filter((f) => f.severity === 'warning').length;

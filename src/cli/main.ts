@@ -3,14 +3,18 @@
 import { runQuery } from './query';
 import { runValidate } from './validate';
 import { runLint } from './lint';
-import { CliIo, processIo, UsageError } from './io';
-import { redactSecrets } from '../core/sources/s3';
+import { runAthenaDdl, runSql } from './sql';
+import { CliIo, processIo, terminalSafeIo, UsageError } from './io';
+import { lookupTable } from '../core/lookupTable';
+import { redactSecrets } from '../core/redact';
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+const COMMANDS = lookupTable<(args: string[], io: CliIo) => Promise<number>>({
   query: runQuery,
   validate: runValidate,
   lint: runLint,
-};
+  sql: runSql,
+  'athena-ddl': runAthenaDdl,
+});
 
 const USAGE = `Usage: cloudtrail-lens <command> [options]
 
@@ -18,10 +22,14 @@ Commands:
   query PATH...      search CloudTrail events (files, folders, s3://bucket/prefix)
   validate PATH      validate digest chains (log file integrity), like aws cloudtrail validate-logs
   lint FILE...       check trail and event-selector configuration files
+  sql                print the Athena or CloudTrail Lake SQL a filter compiles to
+  athena-ddl S3URI   print the Athena table (partition projection) for a trail's bucket
 
 Run "cloudtrail-lens <command> --help" for a command's options.`;
 
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<number> {
+  // Everything printed goes through the terminal guard: arguments, file names and log content alike.
+  const io = terminalSafeIo(rawIo);
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     io.out(USAGE + '\n');

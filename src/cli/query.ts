@@ -6,27 +6,40 @@
 // Exit codes: 0 done, 1 no event file could be read at all, 2 bad arguments or filter.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { EventIndex, EventSummary } from '../core/index/eventIndex';
+import { EventIndex } from '../core/index/eventIndex';
+import { emptyLookedAt, fileNotes, LookedAt, noteText, nothingReadMessage, tallyObject, untimedNotes } from '../core/index/fileNotes';
+import { SUMMARY_FIELDS } from '../core/index/summaryFields';
+import { csvLine } from '../core/output/csv';
+import { fieldTexts } from '../core/output/recordFields';
+import { cellText, cutText, escapeHiddenInJson } from '../core/output/visibleText';
 import { parseQuery } from '../core/index/query/parse';
+import { queryWarnings } from '../core/index/query/warnings';
 import { QuerySyntaxError } from '../core/index/query/ast';
-import { fieldValues } from '../core/index/query/match';
 import type { QueryNode } from '../core/index/query/ast';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES, formatBytes } from '../core/ingest/gzip';
 import { budgetMessage, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS } from '../core/ingest/budget';
-import { singleLineJson } from '../core/ingest/eventFile';
-import { loadEventFiles, LoadProgress } from '../core/ingest/load';
+import { DIGEST_MESSAGE, singleLineJson } from '../core/ingest/eventFile';
+import { loadEventFiles, LoadOptions, LoadProgress, LoadSummary } from '../core/ingest/load';
 import { WorkerPool } from '../core/ingest/pool';
-import { DiscoveredEventFile, discover } from '../core/sources/discover';
+import { DiscoveredEventFile, discover, eventFilesUnder, globMatcher, objectsForKeys } from '../core/sources/discover';
+import { AthenaRunner, formatProgress, QueryProgress } from '../core/sql/athena';
+import { AwsQueryError } from '../core/sql/awsErrors';
+import { LakeRunner } from '../core/sql/lake';
+import { athenaToTimeline, EventIdSet, lakeToTimeline, RemoteOutcome, rowsOfEvents } from '../core/sql/remote';
+import { compileForCli, emptyRemoteArgs, parseRemoteOption, RemoteQueryArgs } from './sql';
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError, type SourceObject } from '../core/sources/source';
-import { CliIo, UsageError } from './io';
+import { CliIo, forEachArg, UsageError } from './io';
 
 export const QUERY_USAGE = `Usage: cloudtrail-lens query PATH... [options]
 
-Search CloudTrail events in files, folders and S3 (s3://bucket/prefix; .json, .json.gz: delivered logs, Event history
-downloads, JSON arrays, JSON lines, aws cloudtrail lookup-events output). Folders are searched
-recursively; CloudTrail-Digest files are not events and are skipped.
+Search CloudTrail events in files, folders and S3 (s3://bucket/prefix). Reads delivered logs
+and their concatenations, Event history downloads, JSON arrays and JSON lines of records,
+aws cloudtrail lookup-events output (any form), EventBridge events, CloudWatch Logs subscription
+payloads (Firehose's too), gzipped or not, UTF-8 or UTF-16. Folders are searched recursively for
+.json, .json.gz, .jsonl and .ndjson files; a file named here is read whatever its name.
+CloudTrail-Digest files are not events (use validate). Notes about each file go to stderr.
 
 Options:
   --filter EXPR        only events matching EXPR (the query language; default: all events)
@@ -48,9 +61,21 @@ Options:
   --follow-links-outside
                        follow symbolic links in folders that lead outside them (default: such links
                        are named on stderr and not read)
+  --include GLOB       in folders, also read files whose name matches GLOB (e.g. '*.log');
+                       may be given several times
 
-Exit codes: 0 done (unreadable files are listed on stderr), 1 no event file could be read,
-2 bad arguments or filter.`;
+Running the filter on Athena or CloudTrail Lake instead (no PATH; see "cloudtrail-lens sql --help"):
+  --engine E           athena or lake: the filter is compiled to SQL and run there
+  --table NAME, --event-data-store ID, --start-time T, --end-time T, --account ID
+                       as for "sql"; --in-region R limits to events of region R (repeat)
+  --workgroup W, --database D, --output-location s3://…   Athena settings
+  --max-files N        Athena: when the matches come from at most N log files (default 200),
+                       those files are downloaded (--profile) and the matched events printed
+                       as stored; above N, records rebuilt from the table's columns
+  --region R           the service's region (default: AWS_REGION or the profile's)
+  --service-endpoint URL  another Athena / CloudTrail endpoint (--endpoint is S3's)
+Exit codes: 0 done (unreadable files are listed on stderr), 1 no event could be read (what was
+looked at and why each file was skipped is on stderr), 2 bad arguments or filter.`;
 
 type Format = 'jsonl' | 'csv' | 'table';
 
@@ -68,53 +93,28 @@ interface QueryArgs {
   /** --profile, --region, --endpoint for s3:// paths (bucket/prefix come from each path). */
   s3: S3Access;
   followLinksOutside: boolean;
+  /** --include: more file names to read in folders. */
+  include: string[];
+  /** --engine athena|lake and its options. */
+  engine?: 'athena' | 'lake';
+  remote: RemoteQueryArgs;
+  athena: { workgroup?: string; database?: string; outputLocation?: string };
+  maxFiles: number;
+  serviceEndpoint?: string;
 }
 
 const DEFAULT_FIELDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode'];
 
-/** Summary columns by name; other names are record paths. */
-const SUMMARY_FIELDS: Record<string, (s: EventSummary) => string> = {
-  time: (s) => s.eventTime,
-  eventTime: (s) => s.eventTime,
-  eventName: (s) => s.eventName,
-  eventSource: (s) => s.eventSource,
-  principal: (s) => s.principal,
-  principalType: (s) => s.principalType,
-  principalArn: (s) => s.principalArn,
-  accessKeyId: (s) => s.accessKeyId,
-  sourceIPAddress: (s) => s.sourceIPAddress,
-  userAgent: (s) => s.userAgent,
-  region: (s) => s.region,
-  awsRegion: (s) => s.region,
-  account: (s) => s.account,
-  errorCode: (s) => s.errorCode,
-  readOnly: (s) => (s.readOnly === undefined ? '' : String(s.readOnly)),
-  eventID: (s) => s.eventID,
-  eventType: (s) => s.eventType,
-  file: (s) => s.fileKey,
-};
-
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES }, s3: {}, followLinksOutside: false };
+  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES }, s3: {}, followLinksOutside: false, include: [], remote: emptyRemoteArgs(), athena: {}, maxFiles: 200 };
   let fieldsGiven = false;
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i];
-    let inline: string | undefined;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    if (eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+  let help = false;
+  forEachArg(args, (a, value) => {
     switch (a) {
       case '-h':
       case '--help':
-        return 'help';
+        help = true;
+        break;
       case '--filter':
       case '-f':
         out.filter = value();
@@ -160,6 +160,9 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       case '--endpoint':
         out.s3.endpoint = value();
         break;
+      case '--include':
+        out.include.push(value());
+        break;
       case '--max-file-mb':
         out.maxBytes = mebibytes(a, value());
         break;
@@ -173,12 +176,43 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
         out.limits.maxRecords = n;
         break;
       }
+      case '--engine': {
+        const e = value();
+        if (e !== 'athena' && e !== 'lake') throw new UsageError(`--engine must be athena or lake (got "${e}")`);
+        out.engine = e;
+        break;
+      }
+      case '--workgroup':
+        out.athena.workgroup = value();
+        break;
+      case '--database':
+        out.athena.database = value();
+        break;
+      case '--output-location':
+        out.athena.outputLocation = value();
+        break;
+      case '--service-endpoint':
+        out.serviceEndpoint = value();
+        break;
+      case '--max-files': {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--max-files must be a whole number (got "${v}")`);
+        out.maxFiles = Number(v);
+        break;
+      }
       default:
+        if (['--table', '--event-data-store', '--start-time', '--end-time', '--account', '--in-region'].includes(a) && parseRemoteOption(a, value, out.remote, '--in-region')) break;
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} (see --help)`);
-        out.paths.push(args[i]);
+        out.paths.push(a);
     }
-  }
-  if (out.paths.length === 0) throw new UsageError('give at least one file or folder to search (see --help)');
+  });
+  if (help) return 'help';
+  if (out.engine) {
+    if (out.paths.length) throw new UsageError(`--engine ${out.engine} runs on the service: give no PATH`);
+    out.remote.filter = out.filter;
+    out.remote.dialect = out.engine;
+    if (Number.isFinite(out.limit)) out.remote.limit = out.limit;
+  } else if (out.paths.length === 0) throw new UsageError('give at least one file or folder to search (see --help)');
   if (fieldsGiven && out.format === 'jsonl' && !out.count) throw new UsageError('--fields applies to --format csv or table (jsonl prints whole records)');
   return out;
 }
@@ -208,40 +242,135 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     }
     throw e;
   }
-  const files = await findEventFiles(parsed.paths, parsed.s3, parsed.followLinksOutside);
+  for (const w of queryWarnings(node, parsed.filter)) io.err(`warning: filter col ${w.start + 1} (${parsed.filter.slice(w.start, w.end)}): ${w.message}\n`);
+  if (parsed.engine) return runRemote(parsed, io);
+  const looked = emptyLookedAt();
+  const files = await findEventFiles(parsed.paths, parsed.s3, looked, parsed.include, parsed.followLinksOutside, io);
   const pool = new WorkerPool();
   try {
     const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
-    const progress = io.stderrIsTTY ? progressPrinter(io) : undefined;
-    const summary = await loadEventFiles(index, pool, files, { onProgress: progress?.update, limits: parsed.limits });
-    progress?.done();
-    for (const p of index.problems) io.err(`${p.severity === 'warning' ? 'warning: ' : ''}${p.location}: ${p.message}\n`);
-    const failed = index.problems.filter((p) => p.severity === 'error').length;
-    if (failed > 0) io.err(`${failed} of ${files.length} event file${files.length === 1 ? '' : 's'} could not be read (listed above)\n`);
-    if (summary.stopped) io.err(`warning: ${budgetMessage(summary.stopped, RAISE_BUDGET)}; ${index.size.toLocaleString('en-US')} events from ${summary.filesDone - summary.filesFailed} of ${files.length} files\n`);
-    if (files.length > 0 && summary.filesFailed === files.length) return 1;
+    const summary = await loadWithProgress(index, pool, files, io, parsed.limits);
+    if (index.eventCount === 0) {
+      const where = parsed.paths.length === 1 ? parsed.paths[0] : `the ${parsed.paths.length} paths given`;
+      io.err(`${nothingReadMessage(where, looked, index, "name such a file on the command line, or add --include '*.log' (its pattern)")}\n`);
+      // Files that were read and hold no events are an answer (0); nothing read at all is not.
+      if (summary.filesDone - summary.filesFailed === 0) return 1;
+    }
 
     const result = await index.query(node, { order: parsed.desc ? 'desc' : 'asc' });
-    const rows = result.rows.subarray(0, Math.min(result.rows.length, parsed.limit));
-    if (parsed.count) {
-      io.out(`${rows.length}\n`);
-      return 0;
-    }
-    if (parsed.format === 'jsonl') await writeJsonl(index, rows, io);
-    else await writeColumns(index, rows, parsed.fields, parsed.format, io);
+    for (const n of untimedNotes(index, node, result.untimedOutsideRange)) io.err(`note: ${n}\n`);
+    await printRows(index, result.rows.subarray(0, Math.min(result.rows.length, parsed.limit)), parsed, io);
     return 0;
   } finally {
     await pool.close();
   }
 }
 
-/** Event files under each path; a path that is a file is read whatever its name. */
-async function findEventFiles(paths: string[], s3: S3Access, followLinksOutside: boolean): Promise<DiscoveredEventFile[]> {
+/**
+ * Loads within the budget with a progress line on a terminal, then each file's notes and
+ * problems on stderr, and where loading stopped if the budget ran out.
+ */
+async function loadWithProgress(
+  index: EventIndex,
+  pool: WorkerPool,
+  files: DiscoveredEventFile[] | AsyncIterable<DiscoveredEventFile>,
+  io: CliIo,
+  limits: LoadOptions['limits'],
+): Promise<LoadSummary> {
+  const progress = io.stderrIsTTY ? progressPrinter(io) : undefined;
+  const summary = await loadEventFiles(index, pool, files, { onProgress: progress?.update, limits });
+  progress?.done();
+  for (const n of fileNotes(index)) io.err(`${n.severity === 'error' ? '' : `${n.severity}: `}${noteText(n)}\n`);
+  const failed = index.problems.filter((p) => p.severity === 'error').length;
+  if (failed > 0) io.err(`${failed} of ${summary.filesTotal} event file${summary.filesTotal === 1 ? '' : 's'} could not be read (listed above)\n`);
+  if (summary.stopped) {
+    io.err(`warning: ${budgetMessage(summary.stopped, RAISE_BUDGET)}; ${index.eventCount.toLocaleString('en-US')} events from ${summary.filesDone - summary.filesFailed} of ${summary.filesTotal} files\n`);
+  }
+  return summary;
+}
+
+async function printRows(index: EventIndex, rows: Uint32Array, parsed: QueryArgs, io: CliIo): Promise<void> {
+  if (parsed.count) {
+    io.out(`${rows.length}\n`);
+    return;
+  }
+  if (parsed.format === 'jsonl') await writeJsonl(index, rows, io);
+  else await writeColumns(index, rows, parsed.fields, parsed.format, io);
+}
+
+/**
+ * --engine: the filter compiled and run on Athena or Lake; the answer loaded into a local index
+ * (the few log files it came from, or the rebuilt records) and printed as any query's.
+ */
+async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
+  const compiled = compileForCli(parsed.remote, 'rows', io, 'query');
+  if (!compiled) return 2;
+  for (const note of compiled.notes) io.err(`note: ${note}\n`);
+  const access = { region: parsed.s3.region, profile: parsed.s3.profile, endpoint: parsed.serviceEndpoint };
+  const onProgress = io.stderrIsTTY ? (p: QueryProgress) => io.err(`\r\x1b[K${parsed.engine === 'athena' ? 'Athena' : 'CloudTrail Lake'}: ${formatProgress(p)}`) : undefined;
+  const pool = new WorkerPool();
+  const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
+  const opened: Array<{ dispose(): void }> = [];
+  try {
+    let outcome: RemoteOutcome;
+    if (parsed.engine === 'athena') {
+      const runner = new AthenaRunner({ ...access, ...parsed.athena });
+      opened.push(runner);
+      outcome = await athenaToTimeline(runner, compiled.sql, { maxFiles: parsed.maxFiles, onProgress });
+    } else {
+      const runner = new LakeRunner(access);
+      opened.push(runner);
+      outcome = lakeToTimeline(runner, compiled.sql, { onProgress });
+    }
+    if (onProgress) io.err('\r\x1b[K');
+    let rows: Uint32Array;
+    if (outcome.kind === 'files') {
+      for (const [bucket, keys] of outcome.byBucket) {
+        const source = new S3Source({ ...parsed.s3, bucket });
+        opened.push(source);
+        const files = (await discover(source, { objects: (await objectsForKeys(source, keys)).objects })).events;
+        await loadWithProgress(index, pool, files, io, parsed.limits);
+      }
+      const matched = rowsOfEvents(index, new EventIdSet(outcome.eventIds));
+      rows = (await index.query({ kind: 'all' }, { order: parsed.desc ? 'desc' : 'asc' })).rows.filter((r) => matched.has(r));
+      io.err(`${outcome.eventIds.size} matched events from ${[...outcome.byBucket.values()].reduce((n, k) => n + k.length, 0)} log files, printed as stored\n`);
+    } else {
+      await loadWithProgress(index, pool, eventFilesUnder(outcome.source, ''), io, parsed.limits);
+      rows = (await index.query({ kind: 'all' }, { order: parsed.desc ? 'desc' : 'asc' })).rows;
+      io.err(`note: ${outcome.note}\n`);
+    }
+    await printRows(index, rows.subarray(0, Math.min(rows.length, parsed.limit)), parsed, io);
+    return 0;
+  } catch (e) {
+    if (e instanceof AwsQueryError || e instanceof SourceError) {
+      io.err(`cloudtrail-lens query: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    for (const o of opened) o.dispose();
+    await pool.close();
+  }
+}
+
+/**
+ * Event files under each path; a path that is a file is read whatever its name (a digest file
+ * named is said to be one). What folders' listings left out (unreadable sub-folders, links out
+ * of them, FIFOs) comes as entries the load reports. What was found and skipped is tallied in
+ * `looked`.
+ */
+async function findEventFiles(paths: string[], s3: S3Access, looked: LookedAt, include: string[], followLinksOutside: boolean, io: CliIo): Promise<DiscoveredEventFile[]> {
   const files: DiscoveredEventFile[] = [];
   const named = new Map<string, SourceObject[]>(); // folder → files named in it
+  const also = include.length ? globMatcher(include) : undefined;
+  const tally = (result: Awaited<ReturnType<typeof discover>>) => {
+    for (const f of [...result.events, ...result.problems]) tallyObject(looked, 'event', f);
+    for (const d of result.digests) tallyObject(looked, 'digest', d);
+    for (const o of result.ignored) tallyObject(looked, 'ignored', o);
+  };
   for (const p of paths) {
     if (isS3Uri(p)) {
-      files.push(...(await findS3EventFiles(p, s3)));
+      files.push(...(await findS3EventFiles(p, s3, looked)));
       continue;
     }
     let stat;
@@ -252,7 +381,8 @@ async function findEventFiles(paths: string[], s3: S3Access, followLinksOutside:
       throw new UsageError(`${p}: ${code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
     }
     if (stat.isDirectory()) {
-      const result = await discover(new FolderSource(p, { followLinksOutside }));
+      const result = await discover(new FolderSource(p, { followLinksOutside }), { include: also });
+      tally(result);
       files.push(...result.events, ...result.problems);
     } else {
       const dir = path.dirname(path.resolve(p));
@@ -263,7 +393,12 @@ async function findEventFiles(paths: string[], s3: S3Access, followLinksOutside:
   }
   // A file named on the command line is read wherever a link leads (the user chose that path);
   // only regular files are read all the same.
-  for (const [dir, objects] of named) files.push(...(await discover(new FolderSource(dir, { followLinksOutside: true }), { objects })).events);
+  for (const [dir, objects] of named) {
+    const result = await discover(new FolderSource(dir, { followLinksOutside: true }), { objects });
+    tally(result);
+    for (const d of result.digests) io.err(`${path.join(dir, d.key)}: ${DIGEST_MESSAGE}\n`);
+    files.push(...result.events);
+  }
   return files;
 }
 
@@ -271,7 +406,7 @@ async function findEventFiles(paths: string[], s3: S3Access, followLinksOutside:
  * Event files under an s3:// location: a prefix is listed recursively (only under it); a key
  * naming one file is that file.
  */
-async function findS3EventFiles(uri: string, access: S3Access): Promise<DiscoveredEventFile[]> {
+async function findS3EventFiles(uri: string, access: S3Access, looked: LookedAt): Promise<DiscoveredEventFile[]> {
   const loc = parseS3Uri(uri);
   if (!loc) throw new UsageError(`${uri}: not an S3 location (expected s3://bucket or s3://bucket/prefix)`);
   const slash = loc.key.lastIndexOf('/');
@@ -281,9 +416,15 @@ async function findS3EventFiles(uri: string, access: S3Access): Promise<Discover
     if (fileLike) {
       const found = (await source.listLevel(source.prefix)).find((e): e is SourceObject => e.kind === 'object' && e.key === loc.key);
       if (!found) throw new UsageError(`${uri}: no such object`);
-      return (await discover(source, { objects: [found] })).events;
+      const one = await discover(source, { objects: [found] });
+      if (one.digests.length) throw new UsageError(`${uri}: ${DIGEST_MESSAGE}`);
+      tallyObject(looked, 'event', one.events[0]);
+      return one.events;
     }
     const result = await discover(source, { prefix: source.prefix });
+    for (const f of result.events) tallyObject(looked, 'event', f);
+    for (const d of result.digests) tallyObject(looked, 'digest', d);
+    for (const o of result.ignored) tallyObject(looked, 'ignored', o);
     if (result.events.length === 0 && result.digests.length === 0 && result.ignored.length === 0) {
       throw new UsageError(`${uri}: nothing under this location (check the bucket and prefix)`);
     }
@@ -295,6 +436,7 @@ async function findS3EventFiles(uri: string, access: S3Access): Promise<Discover
 }
 
 function progressPrinter(io: CliIo): { update: (p: LoadProgress) => void; done: () => void } {
+  const control = io.control ?? io.err;
   let last = 0;
   let shown = false;
   return {
@@ -303,44 +445,50 @@ function progressPrinter(io: CliIo): { update: (p: LoadProgress) => void; done: 
       if (now - last < 100 && p.filesDone < p.filesTotal) return;
       last = now;
       shown = true;
-      io.err(`\rReading ${p.filesDone}/${p.filesTotal} files, ${p.events.toLocaleString('en-US')} events (${formatBytes(p.bytesRead)})…`);
+      control(`\rReading ${p.filesDone}/${p.filesTotal} files, ${p.events.toLocaleString('en-US')} events (${formatBytes(p.bytesRead)})…`);
     },
     done: () => {
-      if (shown) io.err('\r\x1b[K');
+      if (shown) control('\r\x1b[K');
     },
   };
 }
 
 const CHUNK = 20_000;
 
+/**
+ * Each record's stored text on one line. To a terminal, hidden characters (which valid JSON can
+ * only hold inside strings) are written as \u escapes: the same JSON value, nothing that acts.
+ */
 async function writeJsonl(index: EventIndex, rows: Uint32Array, io: CliIo): Promise<void> {
+  const line = io.stdoutIsTTY ? (t: string) => escapeHiddenInJson(singleLineJson(t)) : singleLineJson;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const texts = await index.rawRecords(rows.subarray(i, i + CHUNK));
-    io.out(texts.map((t) => singleLineJson(t)).join('\n') + '\n');
+    io.out(texts.map(line).join('\n') + '\n');
   }
 }
 
 async function writeColumns(index: EventIndex, rows: Uint32Array, fields: string[], format: 'csv' | 'table', io: CliIo): Promise<void> {
-  const needsRecord = fields.some((f) => !(f in SUMMARY_FIELDS));
+  const needsRecord = fields.some((f) => !SUMMARY_FIELDS.has(f));
   const cellsOf = async (chunk: Uint32Array): Promise<string[][]> => {
-    const records = needsRecord ? (await index.rawRecords(chunk)).map((t) => safeParse(t)) : [];
+    const records = needsRecord ? await index.rawRecords(chunk) : [];
     return Array.from(chunk, (row, i) => {
       const s = index.summary(row);
-      return fields.map((f) => (f in SUMMARY_FIELDS ? SUMMARY_FIELDS[f](s) : recordField(records[i], f)));
+      // A record path's values as stored (numbers, nested JSON); several are joined with ';'.
+      return fields.map((f) => SUMMARY_FIELDS.get(f)?.(s) ?? fieldTexts(records[i], f).join(';'));
     });
   };
   if (format === 'csv') {
-    io.out(fields.map(csvCell).join(',') + '\n');
+    io.out(csvLine(fields));
     for (let i = 0; i < rows.length; i += CHUNK) {
-      const lines = (await cellsOf(rows.subarray(i, i + CHUNK))).map((cells) => cells.map(csvCell).join(','));
-      if (lines.length) io.out(lines.join('\n') + '\n');
+      const lines = (await cellsOf(rows.subarray(i, i + CHUNK))).map(csvLine);
+      if (lines.length) io.out(lines.join(''));
     }
     return;
   }
   // Column widths come from the first chunk, so a long result still streams.
   let widths: number[] | undefined;
   for (let i = 0; i < rows.length || widths === undefined; i += CHUNK) {
-    const cells = (await cellsOf(rows.subarray(i, i + CHUNK))).map((r) => r.map(terminalSafe));
+    const cells = (await cellsOf(rows.subarray(i, i + CHUNK))).map((r) => r.map((c) => cellText(c, Infinity)));
     if (!widths) {
       widths = fields.map((f, c) => Math.min(MAX_CELL, Math.max(f.length, ...cells.map((r) => r[c].length))));
       io.out(tableLine(fields, widths) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
@@ -355,39 +503,9 @@ const MAX_CELL = 60;
 function tableLine(cells: string[], widths: number[]): string {
   return cells
     .map((c, i) => {
-      const cell = c.length > widths[i] ? c.slice(0, widths[i] - 1) + '…' : c;
+      const cell = c.length > widths[i] ? cutText(c, widths[i] - 1) + '…' : c;
       return i === cells.length - 1 ? cell : cell.padEnd(widths[i]);
     })
     .join('  ');
 }
 
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A record path's value(s) as text; several values (from arrays) are joined with ';'. */
-function recordField(record: unknown, field: string): string {
-  return fieldValues(record, field)
-    .flatMap((v) => (Array.isArray(v) ? v : [v]))
-    .map((v) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)))
-    .join(';');
-}
-
-/** Log values are attacker-controlled: no control characters reach the terminal. */
-function terminalSafe(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/**
- * RFC 4180 quoting. A cell starting with = + - @ (or a tab/CR) would run as a formula when the
- * CSV is opened in a spreadsheet; such cells get a leading apostrophe (OWASP's advice).
- */
-function csvCell(s: string): string {
-  let v = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  if (/[",\r\n]/.test(v)) v = `"${v.replace(/"/g, '""')}"`;
-  return v;
-}

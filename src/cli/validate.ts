@@ -21,7 +21,7 @@ import {
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, openS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError } from '../core/sources/source';
-import { CliIo, UsageError } from './io';
+import { CliIo, jsonForOutput, UsageError } from './io';
 
 const HELP = `Usage: cloudtrail-lens validate PATH --public-keys FILE [options]
 
@@ -146,7 +146,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
   const exitCode = exitCodeOf(report, o.strict);
 
   if (format === 'json') {
-    io.out(JSON.stringify({ ...report, exitCode }, null, 2) + '\n');
+    io.out(jsonForOutput({ ...report, exitCode }, io) + '\n');
     return exitCode;
   }
   if (!report.chains.length) {

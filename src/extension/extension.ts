@@ -8,6 +8,7 @@ import { registerTimeline } from './timeline/registerTimeline';
 import { IndexedEventCounts } from './tree/indexedEventCounts';
 import { registerLint } from './lint/registerLint';
 import { registerS3 } from './s3/s3Runtime';
+import { registerRemoteQueries } from './sql/registerRemoteQueries';
 
 /** What activate() returns: the explorer, for the extension-host tests. */
 export interface CloudTrailLensApi {
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   // The explorer shows event counts of the files the open timelines have indexed.
   explorer.provider.setEventCounts(new IndexedEventCounts(() => timeline.panels.flatMap((p) => p.indexedFiles), timeline.onDidChangeIndexedFiles));
   registerDigestCommands(context);
+  registerRemoteQueries(context, output, timeline, explorer.registry);
   registerLint(context);
   return { explorer };
 }

@@ -3,7 +3,7 @@
 import { DetailReply, Pivot } from '../protocol';
 import { clear, h } from './dom';
 import { formatTime, Zone } from './timeFormat';
-import { revealHidden } from './visibleText';
+import { cellText, revealHidden } from '../core/output/visibleText';
 
 export interface DetailEvents {
   onPivot(pivot: Pivot): void;
@@ -49,7 +49,7 @@ export class DetailView {
     }
     const actions = h('div', { class: 'detail-actions' });
     for (const p of d.pivots) {
-      const b = h('button', { class: 'pivot', title: `Filter: ${p.filter}` }, revealHidden(p.label));
+      const b = h('button', { class: 'pivot', title: `Filter: ${cellText(p.filter, 2000)}` }, cellText(p.label, 160));
       b.dataset.pivot = p.kind;
       b.addEventListener('click', () => this.events.onPivot(p));
       actions.append(b);

@@ -3,7 +3,7 @@
 // filter box always shows (and lets the user edit) exactly what was applied.
 import { Facet, FacetId } from '../protocol';
 import { clear, formatCount, h } from './dom';
-import { cellText } from './visibleText';
+import { cellText } from '../core/output/visibleText';
 
 export const FACET_TITLES: Record<FacetId, string> = {
   eventName: 'Event name',
@@ -56,12 +56,12 @@ export class FacetsView {
         const shown = v.label === '' ? '(empty)' : cellText(v.label, 120);
         const btn = h(
           'button',
-          { class: 'facet-value', title: `${v.value}\nClick: only these · Alt/Shift-click: exclude` },
+          { class: 'facet-value', title: `${cellText(v.value, 2000)}\nClick: only these · Alt/Shift-click: exclude` },
           h('span', { class: 'facet-bar' }),
           h('span', { class: 'facet-label' }, shown),
           h('span', { class: 'facet-count' }, formatCount(v.count)),
         );
-        btn.dataset.field = f.field;
+        btn.dataset.field = v.field ?? f.field;
         btn.dataset.value = v.value;
         btn.dataset.facet = f.id;
         (btn.firstChild as HTMLElement).style.width = `${(v.count / max) * 100}%`;

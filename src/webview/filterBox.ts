@@ -2,7 +2,7 @@
 // (the offending span marked) and completion of field names and frequent values from the host.
 import { CompletionItem, QueryError } from '../protocol';
 import { clear, h } from './dom';
-import { revealHidden } from './visibleText';
+import { cellText, revealHidden } from '../core/output/visibleText';
 
 export interface FilterEvents {
   /** The text changed (typing: debounced by the caller) or was submitted (Enter: now). */
@@ -14,6 +14,8 @@ export class FilterBox {
   readonly element: HTMLElement;
   readonly input: HTMLInputElement;
   private readonly errorLine: HTMLElement;
+  private readonly noteLine: HTMLElement;
+  private readonly warningLines: HTMLElement;
   private readonly list: HTMLElement;
   private items: CompletionItem[] = [];
   private active = -1;
@@ -34,8 +36,11 @@ export class FilterBox {
     });
     this.list = h('ul', { class: 'completions', id: 'filter-completions', role: 'listbox', hidden: true });
     this.errorLine = h('div', { class: 'filter-error', role: 'alert', hidden: true });
-    this.element = h('div', { class: 'filter' }, this.input, this.list, this.errorLine);
+    this.noteLine = h('div', { class: 'filter-note', role: 'status', hidden: true });
+    this.warningLines = h('ul', { class: 'filter-warnings', 'aria-live': 'polite', hidden: true });
+    this.element = h('div', { class: 'filter' }, this.input, this.list, this.errorLine, this.warningLines, this.noteLine);
     this.input.addEventListener('input', () => {
+      this.showNote(null);
       this.events.onChange(this.input.value, false);
       void this.refreshCompletions();
     });
@@ -58,6 +63,12 @@ export class FilterBox {
     if (this.input.value !== v) this.input.value = v;
   }
 
+  /** A note about the filter the host wrote (e.g. a value too long for a filter); null clears it. */
+  showNote(text: string | null): void {
+    this.noteLine.hidden = text === null;
+    this.noteLine.textContent = text === null ? '' : revealHidden(text);
+  }
+
   showError(err: QueryError | null): void {
     this.input.classList.toggle('invalid', !!err);
     this.input.setAttribute('aria-invalid', String(!!err));
@@ -71,6 +82,22 @@ export class FilterBox {
       h('span', { class: 'filter-error-message' }, `${revealHidden(err.message)} (column ${a + 1}): `),
       h('code', {}, revealHidden(text.slice(0, a)), h('mark', {}, a < text.length ? revealHidden(text.slice(a, b)) : '␣'), revealHidden(text.slice(b))),
     );
+  }
+
+  /**
+   * What the filter probably did not mean (each with its span marked) and what the result leaves
+   * out without saying so, under the box; the rows are the filter's as typed.
+   */
+  showWarnings(warnings: QueryError[], notes: string[]): void {
+    clear(this.warningLines);
+    const text = this.input.value;
+    for (const w of warnings) {
+      const a = Math.min(w.offset, text.length);
+      const b = Math.min(text.length, a + Math.max(1, w.length));
+      this.warningLines.append(h('li', { class: 'filter-warning' }, h('code', {}, revealHidden(text.slice(a, b))), `: ${revealHidden(w.message)}`));
+    }
+    for (const n of notes) this.warningLines.append(h('li', { class: 'filter-note' }, revealHidden(n)));
+    this.warningLines.hidden = warnings.length + notes.length === 0;
   }
 
   private async refreshCompletions(): Promise<void> {
@@ -87,7 +114,7 @@ export class FilterBox {
     this.list.hidden = this.items.length === 0;
     this.input.setAttribute('aria-expanded', String(!this.list.hidden));
     this.items.forEach((it, i) => {
-      const li = h('li', { role: 'option', id: `completion-${i}`, 'aria-selected': String(i === this.active) }, h('span', { class: 'completion-label' }, revealHidden(it.label)), h('span', { class: 'completion-detail' }, it.detail));
+      const li = h('li', { role: 'option', id: `completion-${i}`, 'aria-selected': String(i === this.active) }, h('span', { class: 'completion-label' }, cellText(it.label, 200)), h('span', { class: 'completion-detail' }, it.detail));
       li.dataset.index = String(i);
       if (i === this.active) li.classList.add('active');
       this.list.append(li);

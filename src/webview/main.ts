@@ -1,7 +1,7 @@
 // The timeline webview: wires the filter box, time range, histogram, table, facets and detail
 // pane to the host through the typed channel. The view holds only what is on screen; the host
 // owns the index and answers queries, pages, facets and details.
-import { Channel, COLUMN_IDS, ColumnId, DetailReply, Envelope, FacetsReply, FromWebview, HelloReply, LoadProgress, PageReply, Pivot, QueryParams, QueryReply, START_QUERY, ReplyOf, RequestType, TimeRange, ToWebview, validateToWebview } from '../protocol';
+import { Channel, COLUMN_IDS, ColumnId, DetailReply, Envelope, FacetsReply, FromWebview, HelloReply, LIMITS, LoadProgress, PageReply, Pivot, QueryParams, QueryReply, START_QUERY, ReplyOf, RequestType, TimeRange, ToWebview, validateToWebview } from '../protocol';
 import { formatCount, h } from './dom';
 import { DetailView } from './detail';
 import { FacetsView } from './facets';
@@ -10,7 +10,7 @@ import { HistogramView } from './histogram';
 import { defaultState, Preset, presetRange, restoreState, ViewState } from './state';
 import { COLUMN_TITLES, PAGE_SIZE, TableView } from './table';
 import { fromInputValue, toInputValue } from './timeFormat';
-import { revealHidden } from './visibleText';
+import { cutText, revealHidden } from '../core/output/visibleText';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -103,6 +103,10 @@ const progressLabel = h('span', { class: 'load-label' });
 const cancelButton = h('button', { class: 'cancel-load' }, 'Cancel');
 const loadBox = h('span', { class: 'load', hidden: true }, progressBar, progressLabel, cancelButton);
 const loadError = h('span', { class: 'load-error', hidden: true });
+// What each file said (not read and why, its shape, renamed fields, events without a time, copies).
+const fileNotesSummary = h('summary', { class: 'file-notes-summary' });
+const fileNotesList = h('ul', { class: 'file-notes-list' });
+const fileNotesBox = h('details', { class: 'file-notes', hidden: true }, fileNotesSummary, fileNotesList);
 
 const histogram = new HistogramView({
   onZoom(range) {
@@ -153,7 +157,11 @@ const table = new TableView({
 
 const facets = new FacetsView({
   onPick(field, value, negate) {
-    void request({ type: 'addTerm', filter: state.filter, field, value, negate }).then((r) => applyFilter(r.filter, null));
+    // A value longer than the host takes is cut here: its filter is a prefix of it anyway (the host says so).
+    void request({ type: 'addTerm', filter: state.filter, field, value: cutText(value, LIMITS.valueLength), negate }).then((r) => {
+      filterBox.showNote(r.notice ?? null);
+      if (r.filter !== state.filter) applyFilter(r.filter, null);
+    });
   },
 });
 
@@ -182,7 +190,7 @@ const detail = new DetailView({
 const main = h('div', { class: 'main' }, facets.element, table.element, detail.element);
 document.body.append(
   h('div', { class: 'toolbar' }, filterBox.element, presetSelect, customRange, zoneButton, h('span', { class: 'menu-anchor' }, columnsButton, columnsMenu), h('span', { class: 'menu-anchor' }, exportButton, exportMenu)),
-  h('div', { class: 'status' }, countLabel, loadBox, loadError),
+  h('div', { class: 'status' }, countLabel, loadBox, loadError, fileNotesBox),
   histogram.element,
   main,
 );
@@ -230,9 +238,11 @@ exportButton.addEventListener('click', () => togglePopover(exportMenu, exportBut
 document.addEventListener('click', (e) => {
   const t = e.target as HTMLElement;
   if (!t.closest('.menu-anchor')) for (const m of [columnsMenu, exportMenu]) m.hidden = true;
+  if (!t.closest('.file-notes')) fileNotesBox.open = false;
 });
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape') for (const m of [columnsMenu, exportMenu]) m.hidden = true;
+  if (e.key === 'Escape') fileNotesBox.open = false;
 });
 for (const c of COLUMN_IDS) {
   const box = h('input', { type: 'checkbox', value: c });
@@ -341,6 +351,7 @@ function showResult(reply: QueryReply, opts: QueryOptions, startRow: number, sta
   const arrived = performance.now();
   const firstRows = reply.rows.length > 0 && !performance.getEntriesByName('timeline:first-rows-painted').length;
   filterBox.showError(reply.error);
+  filterBox.showWarnings(reply.error ? [] : reply.warnings ?? [], reply.error ? [] : reply.notes ?? []);
   if (reply.error) {
     document.body.dataset.busy = 'false';
     return;
@@ -432,8 +443,23 @@ function showProgress(p: LoadProgress): void {
   const notes: string[] = [];
   if (p.cancelled) notes.push('Loading cancelled: showing what was read.');
   if (p.stopped) notes.push(`Loading stopped: ${p.stopped}.`);
-  if (p.failedFiles) notes.push(`${formatCount(p.failedFiles)} file(s) could not be read${p.lastError ? ` (latest: ${p.lastError})` : ''}; see the CloudTrail Lens output.`);
+  if (p.nothingRead) notes.push(p.nothingRead);
+  else if (p.failedFiles) notes.push(`${formatCount(p.failedFiles)} file(s) could not be read${p.lastError ? ` (latest: ${p.lastError})` : ''}; see the file notes and the CloudTrail Lens output.`);
   if (notes.length) showLoadError(notes.join(' '));
+  showFileNotes(p);
+}
+
+function showFileNotes(p: LoadProgress): void {
+  const notes = p.fileNotes ?? [];
+  fileNotesBox.hidden = notes.length === 0;
+  document.body.dataset.fileNotes = String(p.fileNotesTotal ?? notes.length);
+  if (!notes.length) return;
+  const count = (severity: string) => notes.filter((n) => n.severity === severity).length;
+  const parts = [[count('error'), 'not read'], [count('warning'), 'with skipped parts'], [count('note'), 'notes']].filter(([n]) => n).map(([n, what]) => `${n} ${what}`);
+  fileNotesSummary.textContent = `Files: ${parts.join(' · ')}${(p.fileNotesTotal ?? 0) > notes.length ? ` (first ${notes.length} of ${p.fileNotesTotal})` : ''}`;
+  const name = (location: string) => location.slice(Math.max(location.lastIndexOf('/'), location.lastIndexOf('\\')) + 1);
+  const items = notes.map((n) => h('li', { class: `file-note ${n.severity}`, title: `${n.location}\n${n.message}` }, h('span', { class: 'file-note-name' }, revealHidden(name(n.location))), ' ', revealHidden(n.message)));
+  fileNotesList.replaceChildren(...items);
 }
 
 function showLoadError(text: string): void {

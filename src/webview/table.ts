@@ -4,10 +4,14 @@
 import { ColumnId, RowSummary, SortOrder } from '../protocol';
 import { clear, h } from './dom';
 import { formatTime, Zone } from './timeFormat';
-import { cellText } from './visibleText';
+import { cellText } from '../core/output/visibleText';
 import { scrollTopForRow, scrollTopToReveal, visibleWindow } from './virtualWindow';
 
 export const ROW_HEIGHT = 22;
+/** The time cell of an event without a readable eventTime (such events are listed last). */
+const NO_TIME = '⚠ no time';
+const NO_TIME_TITLE = 'This record has no readable eventTime: it is listed last and is outside every time range.';
+
 export const PAGE_SIZE = 100;
 const OVERSCAN = 10;
 /** Pages kept on either side of the view (a page is PAGE_SIZE rows). */
@@ -230,13 +234,18 @@ export class TableView {
       const cell = cells[i] as HTMLElement;
       const value = r ? this.cellValue(r, this.columns[i]) : '';
       if (cell.textContent !== value) cell.textContent = value;
-      // The full value on hover, still as text (title is never parsed as markup).
+      // The value on hover (up to 400 characters, hidden characters marked), still as text.
       cell.title = value;
+      if (this.columns[i] === 'time') {
+        const untimed = !!r && r.time < 0;
+        cell.classList.toggle('no-time', untimed);
+        if (untimed) cell.title = NO_TIME_TITLE;
+      }
     }
   }
 
   private cellValue(r: RowSummary, c: ColumnId): string {
-    if (c === 'time') return formatTime(r.time, this.zone);
+    if (c === 'time') return r.time < 0 ? NO_TIME : formatTime(r.time, this.zone);
     return cellText(r[c]);
   }
 }

@@ -3,11 +3,9 @@
 // time range changed and UTC toggled; and on the hostile-records fixture, every value shown as
 // text with no script run. Screenshots of each step land in test-output/e2e/.
 import * as assert from 'node:assert/strict';
-import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
+import { HOSTILE_FOLDER, hostileRecords } from '../support/hostile';
 import { openWorkbench, waitUntil, Workbench } from './support/workbench';
-
-const HOSTILE_FOLDER = join(__dirname, '..', 'fixtures', 'hostile');
 
 async function openTimeline(wb: Workbench): Promise<FrameLocator> {
   // On a loaded machine the palette can be filled before the extension's commands are known;
@@ -165,9 +163,9 @@ describe('timeline', () => {
   it('renders the hostile records as inert text', async function () {
     const wb = await openWorkbench(this, HOSTILE_FOLDER);
     const view = await openTimeline(wb);
-    // Seven events: the record nested 32,000 deep beside them (hostile0002) is left out and named
-    // in the output; the others, in its file too, load.
-    assert.equal(Number((await bodyData(view)).total), 7);
+    // Every record that loads: the one nested 32,000 deep beside them (hostile0002) is left out
+    // and named in the output; the others, in its file too, load.
+    assert.equal(Number((await bodyData(view)).total), hostileRecords().length);
     // The view's one script is the bundle, written into the page (VS Code adds its own to the
     // frame); nothing is loaded by URL, and no markup from a value became an element.
     const scripts = await view.locator('script').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
@@ -207,6 +205,43 @@ describe('timeline', () => {
     await filter.press('Enter');
     await settled(view, found.queryId);
     await wb.step('non-indexed field over the deep record');
+
+    // Unicode tag characters ("ASCII smuggling") are shown as markers: admin plus invisible
+    // tags does not read as admin, in the table, the facets and the detail pane.
+    const principals = await cells(view, 'principal');
+    assert.ok(principals.some((p) => p.startsWith('admin⟨U+E0020⟩⟨U+E0070⟩⟨U+E006C⟩')), JSON.stringify(principals).slice(0, 500));
+    const shownText = await view.locator('body').evaluate((b) => (b as HTMLElement).innerText + [...b.querySelectorAll('[title]')].map((e) => e.getAttribute('title')).join('\n'));
+    assert.doesNotMatch(shownText, /[\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}\uFE00-\uFE0F\u180B-\u180F\u034F\u202E]/u, 'a hidden character is shown unmarked');
+    await wb.step('tag characters marked');
+
+    // Prototype names as event source and name: the detail pane still explains the event and
+    // offers its pivots.
+    await view.locator('.row', { has: view.locator('.col-eventSource', { hasText: /^constructor$/ }) }).first().click();
+    await view.locator('.detail .explanations').waitFor({ state: 'visible' });
+    const explanations = await view.locator('.detail .explanations dd').allTextContents();
+    assert.ok(explanations.some((t) => t.startsWith('constructor:toString — ')), JSON.stringify(explanations));
+    assert.ok(!explanations.some((t) => t.startsWith('No explanation')), JSON.stringify(explanations));
+    assert.ok((await view.locator('.detail .pivot').count()) > 0, 'no pivots');
+    await wb.step('prototype names explained');
+
+    // The record as stored: numbers a re-serialisation would change, and duplicate keys.
+    await view.locator('.row', { has: view.locator('.col-eventName', { hasText: /^PutObject$/ }) }).first().click();
+    await waitUntil(async () => ((await view.locator('.record-json').textContent()) ?? '').includes('exact-bucket'), 15_000, 'the PutObject record did not show');
+    const stored = (await view.locator('.record-json').textContent()) ?? '';
+    for (const token of ['"big": 12345678901234567890', '"huge": 1e400', '"one": 1.0', '"dup": 1,', '"dup": 2,']) assert.ok(stored.includes(token), token);
+    await wb.step('record as stored');
+
+    // A value longer than a filter can hold (a 12,000-character ARN): its facet writes a prefix
+    // filter that the host takes, says so, and finds the one event.
+    let data = await bodyData(view);
+    await view.locator('.facet-value[data-facet="principal"]', { hasText: 'LLLLLLLLLL' }).first().click();
+    data = await settled(view, data.queryId);
+    assert.equal(Number(data.matches), 1);
+    assert.ok((await view.locator('.filter-input').inputValue()).length <= 10_000);
+    assert.match((await view.locator('.filter-note').textContent()) ?? '', /longer than a filter can hold: .*no other value loaded starts the same way/);
+    assert.equal(await view.locator('.filter-error:not([hidden])').count(), 0);
+    assert.equal(await view.locator('.load-error:not([hidden])').count(), 0, 'the query failed');
+    await wb.step('long value filtered by its prefix');
     // The view follows the theme (VS Code sets the body class and the colour variables).
     const before = await view.locator('body').getAttribute('class');
     await wb.runCommand('Preferences: Toggle between Light/Dark Themes');

@@ -136,4 +136,91 @@ describe('trail configuration lint', function () {
     for (const id of ['data-resource-arn', 'equals-only-field', 'log-file-validation-off', 'logging-stopped']) assert.ok(codes.includes(id), `${id} missing: ${codes.join(', ')}`);
     assert.ok(!codes.includes('no-cloudwatch-logs'), 'the suppression comment was ignored');
   });
+
+  describe('CloudFormation YAML and Terraform, recognised by content', () => {
+    const TEMPLATE = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  AuditTrail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      TrailName: audit
+      S3BucketName: !Ref LogBucket
+      IsLogging: true
+      IsMultiRegionTrail: false
+      EnableLogFileValidation: true
+      KMSKeyId: !GetAtt [Key, Arn]
+      CloudWatchLogsLogGroupArn: !GetAtt LogGroup.Arn
+      CloudWatchLogsRoleArn: !GetAtt Role.Arn
+      AdvancedEventSelectors:
+        - Name: management
+          FieldSelectors:
+            - Field: eventCategory
+              Equals: [Management]
+`;
+    const TF = `resource "aws_cloudtrail" "audit" {
+  name                          = "audit"
+  s3_bucket_name                = aws_s3_bucket.logs.id
+  is_multi_region_trail         = true
+  include_global_service_events = true
+  kms_key_id                    = aws_kms_key.trail.arn
+  cloud_watch_logs_group_arn    = "\${aws_cloudwatch_log_group.trail.arn}:*"
+  cloud_watch_logs_role_arn     = aws_iam_role.trail.arn
+}
+`;
+
+    it('a YAML template: the diagnostic at its place, fixed with IsMultiRegionTrail: true', async () => {
+      const uri = vscode.Uri.file(join(dir, 'trail.template'));
+      writeFileSync(uri.fsPath, TEMPLATE);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const [d] = (await waitForDiagnostics(uri, (x) => x.some((y) => y.source === SOURCE))).filter((x) => x.source === SOURCE);
+      assert.equal(codeOf(d), 'not-multi-region');
+      assert.equal(doc.getText(d.range), 'false');
+      assert.equal(d.range.start.line, 8);
+      const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, d.range)) as vscode.CodeAction[];
+      const fix = actions.find((a) => a.title === 'Make the trail multi-Region');
+      assert.ok(fix?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+      // The suppression comment is a YAML comment.
+      const disable = actions.find((a) => a.title === 'Disable not-multi-region for this line')!;
+      assert.match(disable.edit!.get(uri)[0].newText, /^ {6}# cloudtrail-lens-disable-next-line not-multi-region\n$/);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      await waitFor(() => ours(uri).length === 0, 10_000, 'not-multi-region still reported after the fix');
+      assert.match(doc.getText(), /\n {6}IsMultiRegionTrail: true\n/);
+    });
+
+    it('completes and explains selector fields in the YAML template', async () => {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(dir, 'trail.template')));
+      const at = doc.positionAt(doc.getText().indexOf('[Management]') + 1);
+      const list = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', doc.uri, at)) as vscode.CompletionList;
+      const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      for (const c of ['Management', 'Data', 'NetworkActivity']) assert.ok(labels.includes(c), labels.join(', '));
+      const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, doc.positionAt(doc.getText().indexOf('EnableLogFileValidation') + 3))) as vscode.Hover[];
+      assert.match(hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n'), /CIS 3\.2/);
+    });
+
+    it('a .tf file (plain text here: no Terraform extension), fixed with enable_log_file_validation = true', async () => {
+      const uri = vscode.Uri.file(join(dir, 'main.tf'));
+      writeFileSync(uri.fsPath, TF);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const [d] = (await waitForDiagnostics(uri, (x) => x.some((y) => y.source === SOURCE))).filter((x) => x.source === SOURCE);
+      assert.equal(codeOf(d), 'log-file-validation-off');
+      assert.equal(doc.getText(d.range), 'name');
+      const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, d.range)) as vscode.CodeAction[];
+      const fix = actions.find((a) => a.title === 'Turn on log file validation')!;
+      assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+      await waitFor(() => ours(uri).length === 0, 10_000, 'log-file-validation-off still reported after the fix');
+      assert.match(doc.getText(), /cloud_watch_logs_role_arn {5}= aws_iam_role\.trail\.arn\n {2}enable_log_file_validation {4}= true\n}/);
+    });
+
+    it('an unsaved buffer is recognised by content too, and a YAML file that configures no trail gets nothing', async () => {
+      const untitled = await vscode.workspace.openTextDocument({ content: TF.replace('is_multi_region_trail         = true', 'is_multi_region_trail         = false') });
+      await waitForDiagnostics(untitled.uri, (x) => x.some((y) => y.source === SOURCE && codeOf(y) === 'not-multi-region'));
+      const other = vscode.Uri.file(join(dir, 'compose.yaml'));
+      writeFileSync(other.fsPath, 'services:\n  web:\n    image: nginx\n    IsLogging: false\n');
+      await vscode.workspace.openTextDocument(other);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.deepEqual(ours(other), []);
+    });
+  });
 });

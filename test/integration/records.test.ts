@@ -57,8 +57,8 @@ const HAND_MADE: { record: Json; lens: string }[] = [
     }, { sessionCredentialFromConsole: 'true' }),
     lens: 'Assumed role Admin (session alice-9f2c) · source identity alice · on behalf of Identity Center user user-123 · MFA: no · via console',
   },
-  { record: base('GetObject', { type: 'AWSAccount', accountId: 'anonymous', principalId: '' }, { eventSource: 's3.amazonaws.com', requestParameters: { bucketName: 'b', key: 'k' } }), lens: 'Anonymous / unauthenticated principal' },
-  { record: base('ListUsers', { type: 'Directory', userName: 'dave' }), lens: 'Directory user dave' },
+  { record: base('GetObject', { type: 'AWSAccount', accountId: 'ANONYMOUS_PRINCIPAL', principalId: '' }, { eventSource: 's3.amazonaws.com', requestParameters: { bucketName: 'b', key: 'k' } }), lens: 'Anonymous caller: an unauthenticated request with no AWS credentials' },
+  { record: base('ListUsers', { type: 'Directory', userName: 'dave' }), lens: 'Directory user dave (a request to a directory service such as Amazon WorkDocs or Quick; the identity type is not known)' },
 ];
 
 // Real records: the first record of each identity type in panther-analysis' CloudTrail events.
@@ -67,9 +67,9 @@ const DATASET_TYPES: Record<string, RegExp> = {
   IAMUser: /^\$\(person\) IAM user \S+/,
   AssumedRole: /^\$\(person\) Assumed role \S+/,
   FederatedUser: /^\$\(person\) Federated user \S+ \(sts:GetFederationToken\)/,
-  AWSAccount: /^\$\(person\) Another AWS account \S+/,
+  AWSAccount: /^(\$\(person\) (Another )?AWS account \S+|\$\(warning\) Anonymous caller: an unauthenticated request)/,
   AWSService: /^\$\(person\) AWS service \S+\.amazonaws\.com on behalf of the account/,
-  Unknown: /^\$\(person\) (Unidentified principal|Anonymous)/,
+  Unknown: /^\$\(person\) (Principal .+ of unknown type|Identity of unknown type)/,
 };
 
 function datasetRecordsByType(): Map<string, Json> {
@@ -84,9 +84,13 @@ function datasetRecordsByType(): Map<string, Json> {
 }
 
 async function lensesOf(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
-  // The second argument resolves the lenses, as VS Code does for the ones on screen.
-  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10_000);
-  return (lenses ?? []).filter((l) => l.command?.command === 'cloudtrailLens.recordActions');
+  // The second argument resolves the lenses, as VS Code does for the ones on screen. A request
+  // made just as the document opens can be cancelled by the editor's own (an empty answer on a
+  // loaded machine): ask again until lenses come, for 10 s at most.
+  const ask = async () => ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10_000)) ?? []).filter((l) => l.command?.command === 'cloudtrailLens.recordActions');
+  let lenses = await ask();
+  for (const until = Date.now() + 10_000; lenses.length === 0 && Date.now() < until; lenses = await ask()) await new Promise((r) => setTimeout(r, 200));
+  return lenses;
 }
 
 async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
@@ -196,6 +200,41 @@ describe('record lenses and hovers', function () {
     const doc = await vscode.workspace.openTextDocument({ language: 'json', content });
     const titles = (await lensesOf(doc.uri)).map((l) => l.command?.title);
     assert.deepEqual(titles, ['$(warning) Root user of 111122223333 — high risk', '$(warning) cloudtrail:StopLogging — stops logging on trail main · CloudTrail logging stopped']);
+  });
+
+  it('shows a lookup-events record raw as its string holds it, every token as stored', async () => {
+    // Tokens a parse and re-serialisation would change.
+    const recordText = JSON.stringify(base('PutObject', { type: 'IAMUser', userName: 'x' }, { eventSource: 's3.amazonaws.com' })).replace('"requestParameters":{', '"requestParameters":{"big":12345678901234567890,"huge":1e400,"one":1.0,"dup":1,"dup":2,');
+    const literal = JSON.stringify(recordText);
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `{"Events": [{"EventId": "e1", "CloudTrailEvent": ${literal}}]}` });
+    const text = doc.getText();
+    const start = text.indexOf('{"EventId"');
+    const indexed: IndexedRecord = { start, end: text.lastIndexOf('}', text.lastIndexOf(']')) + 1, embedded: { offset: text.indexOf(literal), length: literal.length } };
+    const record = JSON.parse(recordText) as CloudTrailRecord;
+    const show = recordActionItems(doc, indexed, record, 'request').find((i) => i.label.endsWith('Show raw record'));
+    assert.ok(show);
+    await show.run();
+    await waitFor(() => vscode.window.activeTextEditor?.document !== doc && vscode.window.activeTextEditor?.document.isUntitled === true, 10_000, 'the raw record did not open');
+    assert.equal(vscode.window.activeTextEditor!.document.getText(), recordText);
+  });
+
+  it('explains records with prototype names and marks hidden characters in lenses and hovers (hostile fixture)', async () => {
+    const fixture = join(process.env.CTL_PROJECT_ROOT ?? join(__dirname, '..', '..'), 'test', 'fixtures', 'hostile', 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2024', '05', '14', '111122223333_CloudTrail_us-east-1_20240514T1020Z_output0001.json');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(fixture));
+    const lenses = await lensesOf(doc.uri);
+    const records = (JSON.parse(doc.getText()) as { Records: unknown[] }).Records.length;
+    assert.equal(lenses.length, records * 2, 'a lens above each userIdentity and each request');
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    const tooltips = lenses.map((l) => l.command?.tooltip ?? '');
+    assert.ok(titles.some((t) => t.includes('constructor:toString — ') && t.includes('failed: __proto__')), titles.join('\n'));
+    assert.ok(titles.some((t) => t.includes('__proto__:constructor — ')), titles.join('\n'));
+    assert.ok(titles.some((t) => t.includes('IAM user admin⟨U+E0020⟩⟨U+E0070⟩')), titles.join('\n'));
+    assert.doesNotMatch(titles.join('\n') + tooltips.join('\n'), /[\u{E0000}-\u{E007F}\uFE0F\u{E0100}\u180B\u034F]/u, 'a hidden character in a lens');
+    const hover = await hoverText(doc.uri, positionOf(doc, '"arn":"arn:aws:iam::111122223333:user/admin', 0, 10));
+    assert.match(hover, /admin⟨U\+E0020⟩/);
+    assert.doesNotMatch(hover, /[\u{E0000}-\u{E007F}]/u);
+    const constructorHover = await hoverText(doc.uri, positionOf(doc, '"eventName":"toString"', 0, 14));
+    assert.match(constructorHover, /constructor:toString — /);
   });
 
   it('leaves ordinary JSON alone', async () => {

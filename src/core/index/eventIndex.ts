@@ -31,12 +31,15 @@ import type { ColumnBatch } from '../ingest/batch';
 import type { FileShape } from '../ingest/eventFile';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../ingest/gzip';
 import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, ScalarField, TIME_FIELD } from '../ingest/columns';
-import type { FileProblemCode } from '../ingest/jobs';
+import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
 import type { QueryNode } from './query/ast';
 import { ColumnStore } from './columnStore';
 import { ExecutionContext, evaluate } from './execute';
-import { principalDisplayName } from './principal';
+import { isDeepStrictEqual } from 'node:util';
+import { DuplicateRows } from './duplicates';
+import { ANONYMOUS_PRINCIPAL_LABEL, principalDisplayName } from './principal';
+import { isAnonymousIdentity } from '../records/identity';
 import { keyLocation, SourceError } from '../sources/source';
 
 export type EventFileKind = 'log' | 'insight' | 'loose';
@@ -57,6 +60,14 @@ export interface IndexedFile {
   shape?: FileShape;
   /** First row of the file's events (they are contiguous), -1 until loaded. */
   firstRow: number;
+  /** What the file is when it is not a plain delivered log, what was read under another name or left out on purpose. */
+  notes: string[];
+  /** Events without a readable eventTime (listed last; outside every time range). */
+  untimed: number;
+  /** Events of this file already loaded from another file (or earlier in this one): not shown twice. */
+  duplicates: number;
+  /** Which files hold the copies that are shown (file → events). */
+  duplicatesOf: Map<IndexedFile, number>;
 }
 
 export interface FileProblem {
@@ -67,6 +78,8 @@ export interface FileProblem {
   message: string;
   /** 'error': the file was not loaded. 'warning': it loaded, but some elements were skipped. */
   severity: 'error' | 'warning';
+  /** Where in the file (a JSON syntax error). */
+  position?: FilePosition;
 }
 
 export type SortOrder = 'asc' | 'desc';
@@ -86,6 +99,8 @@ export interface QueryResult {
   order: SortOrder;
   /** index.version when the query ran (events appended later are not in it). */
   version: number;
+  /** Events that matched the filter but have no readable eventTime, left out by the range. */
+  untimedOutsideRange?: number;
 }
 
 /** One event as a table row shows it. Strings are '' when the record has no value. */
@@ -118,6 +133,8 @@ export interface FacetCount {
   /** The value as text ('' for absent). */
   label: string;
   count: number;
+  /** The query field that selects this value, when it is not the facet's own (principalFacet). */
+  field?: string;
 }
 
 export interface FacetResult {
@@ -160,6 +177,11 @@ export class EventIndex {
   private boundsScanned = 0;
   private minTime = Infinity;
   private maxTime = -Infinity;
+  private readonly duplicates = new DuplicateRows();
+  private resolving: Promise<void> = Promise.resolve();
+  private visibleOrder: { version: number; rows: Uint32Array } | undefined;
+  /** Events shown that have no readable eventTime. */
+  untimed = 0;
 
   constructor(options: EventIndexOptions) {
     this.runner = options.runner;
@@ -184,25 +206,88 @@ export class EventIndex {
       state: 'pending',
       events: 0,
       firstRow: -1,
+      notes: [],
+      untimed: 0,
+      duplicates: 0,
+      duplicatesOf: new Map(),
     };
     this.files.push(file);
     return file;
   }
 
-  appendBatch(fileId: number, batch: ColumnBatch): void {
+  appendBatch(fileId: number, batch: ColumnBatch, notes: string[] = []): void {
     const file = this.files[fileId];
     file.firstRow = this.store.append(fileId, batch);
     file.events = batch.count;
     file.shape = batch.shape;
     file.state = 'loaded';
+    file.notes.push(...notes);
+    for (let i = 0; i < batch.count; i++) if (Number.isNaN(batch.times[i])) file.untimed++;
+    this.untimed += file.untimed;
+    this.duplicates.add(this.store, file.firstRow, batch.count);
     this.version++;
   }
 
-  addProblem(fileId: number, code: FileProblem['code'], message: string, severity: FileProblem['severity'] = 'error'): void {
+  addProblem(fileId: number, code: FileProblem['code'], message: string, severity: FileProblem['severity'] = 'error', position?: FilePosition): void {
     const file = this.files[fileId];
     if (severity === 'error') file.state = 'failed';
-    this.problems.push({ fileId, key: file.key, location: file.location, code, message, severity });
+    this.problems.push({ fileId, key: file.key, location: file.location, code, message, severity, ...(position ? { position } : {}) });
     this.version++;
+  }
+
+  // ── the same event twice ───────────────────────────────────────────────────────────────
+
+  /**
+   * Compares the rows loaded since the last call with the earlier rows that have their eventID,
+   * and hides each one whose record equals one shown (the same JSON, however it is spaced or
+   * wrapped). Of two copies the one listed later is hidden, whichever was loaded first, so what
+   * is shown does not depend on load order. Calls run one after the other.
+   */
+  resolveDuplicates(signal?: AbortSignal): Promise<void> {
+    const run = this.resolving.then(() => this.resolveNow(signal));
+    this.resolving = run.catch(() => undefined);
+    return run;
+  }
+
+  private async resolveNow(signal?: AbortSignal): Promise<void> {
+    const candidates = this.duplicates.takeCandidates();
+    if (candidates.length === 0) return;
+    const involved = new Set<number>();
+    for (const [row, first] of candidates) {
+      involved.add(row);
+      for (const r of this.duplicates.shownWith(first)) involved.add(r);
+    }
+    const rows = [...involved];
+    const texts = await this.rawRecords(rows, signal);
+    const parsed = new Map<number, unknown>();
+    rows.forEach((r, i) => parsed.set(r, safeParse(texts[i])));
+    for (const [row, first] of candidates) {
+      const record = parsed.get(row);
+      const same = record === undefined ? undefined : this.duplicates.shownWith(first).find((r) => r !== row && isDeepStrictEqual(parsed.get(r), record));
+      if (same === undefined) {
+        this.duplicates.distinct(row, first);
+        continue;
+      }
+      const later = (a: number, b: number) => this.store.fileOf[a] - this.store.fileOf[b] || this.store.elementOf[a] - this.store.elementOf[b];
+      const [hide, keep] = later(row, same) > 0 ? [row, same] : [same, row];
+      if (!this.duplicates.hide(hide, keep, first)) continue;
+      const file = this.files[this.store.fileOf[hide]];
+      const from = this.files[this.store.fileOf[keep]];
+      file.duplicates++;
+      file.duplicatesOf.set(from, (file.duplicatesOf.get(from) ?? 0) + 1);
+      if (!Number.isFinite(this.store.times[hide])) this.untimed--;
+      this.version++;
+    }
+  }
+
+  /** True when the row is a hidden copy of another (never in results). */
+  isDuplicate(row: number): boolean {
+    return this.duplicates.isHidden(row);
+  }
+
+  /** Events shown: rows loaded minus copies of the same event. */
+  get eventCount(): number {
+    return this.size - this.duplicates.hiddenCount;
   }
 
   fileById(id: number): IndexedFile | undefined {
@@ -211,8 +296,21 @@ export class EventIndex {
 
   // ── order and queries ──────────────────────────────────────────────────────────────────
 
-  /** All row ids in ascending time order; ties keep file order, then order within the file. */
+  /**
+   * Every event shown (copies of the same event left out), in ascending time order; ties keep
+   * file order, then order within the file; events without a time last.
+   */
   order(): Uint32Array {
+    const all = this.allRowsInOrder();
+    if (this.duplicates.hiddenCount === 0) return all;
+    if (this.visibleOrder?.version !== this.version) {
+      this.visibleOrder = { version: this.version, rows: all.filter((r) => !this.duplicates.isHidden(r)) };
+      this.ranks = undefined;
+    }
+    return this.visibleOrder.rows;
+  }
+
+  private allRowsInOrder(): Uint32Array {
     if (this.sorted && this.sortedVersion === this.version) return this.sorted;
     const size = this.size;
     if (this.sorted && this.sorted.length <= size && this.sorted.length > 0) {
@@ -229,7 +327,7 @@ export class EventIndex {
   rank(): Uint32Array {
     const order = this.order();
     if (!this.ranks) {
-      const ranks = new Uint32Array(order.length);
+      const ranks = new Uint32Array(this.size); // by row id: hidden copies are not in the order
       for (let i = 0; i < order.length; i++) ranks[order[i]] = i;
       this.ranks = ranks;
     }
@@ -258,11 +356,16 @@ export class EventIndex {
     const times = this.store.times;
     const range = options.range;
     const inRange = (r: number) => !range || (times[r] >= range.from && times[r] < range.to);
+    const hidden = this.duplicates.hiddenCount > 0 ? (r: number) => this.duplicates.isHidden(r) : undefined;
     let rows: Uint32Array;
     let matched = size;
     if (mask) {
       matched = 0;
       for (let r = 0; r < size; r++) matched += mask[r];
+    }
+    let untimedOutsideRange = 0;
+    if (range && this.untimed > 0) {
+      for (let r = 0; r < size; r++) if ((!mask || mask[r] === 1) && !Number.isFinite(times[r]) && !hidden?.(r)) untimedOutsideRange++;
     }
     if (mask && matched < size / 16) {
       // Few matches: collect them in row order and sort their positions in the time order,
@@ -270,7 +373,7 @@ export class EventIndex {
       const rank = this.rank();
       const ranks = new Uint32Array(matched);
       let k = 0;
-      for (let r = 0; r < size; r++) if (mask[r] === 1 && inRange(r)) ranks[k++] = rank[r];
+      for (let r = 0; r < size; r++) if (mask[r] === 1 && inRange(r) && !hidden?.(r)) ranks[k++] = rank[r];
       const sorted = ranks.subarray(0, k).sort();
       rows = new Uint32Array(k);
       for (let i = 0; i < k; i++) rows[i] = order[sorted[i]];
@@ -287,7 +390,7 @@ export class EventIndex {
       rows = n === out.length ? out : out.slice(0, n);
     }
     if (options.order === 'desc') rows.reverse();
-    return { rows, order: options.order ?? 'asc', version };
+    return { rows, order: options.order ?? 'asc', version, ...(range ? { untimedOutsideRange } : {}) };
   }
 
   /** Rows within ±`ms` of a row's time (its context), ascending. */
@@ -355,6 +458,10 @@ export class EventIndex {
       issuerUserName: this.str(row, 'userIdentity.sessionContext.sessionIssuer.userName'),
       invokedBy: this.str(row, 'userIdentity.invokedBy'),
       principalId: this.str(row, 'userIdentity.principalId'),
+      accountId: this.str(row, 'userIdentity.accountId'),
+      onBehalfOfUserId: this.str(row, 'userIdentity.onBehalfOf.userId'),
+      insightType: this.str(row, 'insightDetails.insightType'),
+      insightState: this.str(row, 'insightDetails.state'),
     });
   }
 
@@ -484,6 +591,44 @@ export class EventIndex {
     };
   }
 
+  /**
+   * Who acted, for the Principal facet: callers with an ARN by their ARN (a click filters on it
+   * exactly), and those without one that an investigator looks for by kind: anonymous callers
+   * (`principal:anonymous`) and IAM Identity Center users (by user id).
+   */
+  principalFacet(result: QueryResult | Uint32Array, limit = 10): FacetResult {
+    const rows = result instanceof Uint32Array ? result : result.rows;
+    const arn = col(this.store, 'userIdentity.arn');
+    const arnCounts = new Uint32Array(arn.dict.size);
+    const anonymousIds = (f: ScalarField) => {
+      const c = col(this.store, f);
+      return { ids: c.ids, anonymous: c.dict.values.map((v) => isAnonymousIdentity({ accountId: v })) };
+    };
+    const account = anonymousIds('userIdentity.accountId');
+    const principalId = anonymousIds('userIdentity.principalId');
+    const user = col(this.store, 'userIdentity.onBehalfOf.userId');
+    const userCounts = new Uint32Array(user.dict.size);
+    let anonymous = 0;
+    let absent = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      const a = arn.ids[r];
+      if (a !== ABSENT) {
+        if (a < arnCounts.length) arnCounts[a]++; // IRREGULAR rows count as "other"
+      } else if (account.anonymous[account.ids[r]] || principalId.anonymous[principalId.ids[r]]) anonymous++;
+      else if (user.ids[r] !== ABSENT && user.ids[r] < userCounts.length && typeof user.dict.values[user.ids[r]] === 'string') userCounts[user.ids[r]]++;
+      else absent++;
+    }
+    const values: FacetCount[] = [];
+    arnCounts.forEach((n, id) => n > 0 && id !== ABSENT && values.push({ value: arn.dict.values[id], label: labelOf(arn.dict.values[id]), count: n, field: 'userIdentity.arn' }));
+    userCounts.forEach((n, id) => n > 0 && values.push({ value: user.dict.values[id], label: labelOf(user.dict.values[id]), count: n, field: 'userIdentity.onBehalfOf.userId' }));
+    if (anonymous > 0) values.push({ value: ANONYMOUS_PRINCIPAL_LABEL, label: ANONYMOUS_PRINCIPAL_LABEL, count: anonymous, field: 'principal' });
+    values.sort((x, y) => y.count - x.count || (x.label < y.label ? -1 : x.label > y.label ? 1 : 0));
+    const top = values.slice(0, limit);
+    const shown = top.reduce((n, v) => n + v.count, 0);
+    return { field: 'principal', values: top, other: rows.length - absent - shown, absent };
+  }
+
   private derivedFacet(rows: Uint32Array, field: 'principal' | 'account', limit: number): FacetResult {
     const counts = new Map<string, number>();
     for (let i = 0; i < rows.length; i++) {
@@ -527,6 +672,15 @@ export class EventIndex {
 
 /** Every field the index can answer a term on without reading records. */
 export const INDEXED_FIELDS: readonly string[] = [TIME_FIELD, ...SCALAR_FIELDS, ...RESOURCE_FIELDS];
+
+function safeParse(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 function labelOf(v: Primitive): string {
   return v === undefined || v === null ? '' : String(v);

@@ -1,5 +1,7 @@
 // The short name a person recognises for who made a call: the user, the role and session, the
-// service. Shown in the table and facets; the query language matches the underlying fields.
+// service, "anonymous". Shown in the table and facets; the query language matches the underlying
+// fields (`principal:anonymous` finds the anonymous callers).
+import { isAnonymousIdentity } from '../records/identity';
 
 export interface PrincipalFields {
   type?: unknown;
@@ -8,7 +10,16 @@ export interface PrincipalFields {
   issuerUserName?: unknown;
   invokedBy?: unknown;
   principalId?: unknown;
+  accountId?: unknown;
+  /** userIdentity.onBehalfOf.userId: the IAM Identity Center user. */
+  onBehalfOfUserId?: unknown;
+  /** An Insights event's insightDetails.insightType and state (it has no userIdentity). */
+  insightType?: unknown;
+  insightState?: unknown;
 }
+
+/** What the Principal column shows for an anonymous, unauthenticated caller. */
+export const ANONYMOUS_PRINCIPAL_LABEL = 'anonymous';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
@@ -21,6 +32,8 @@ function lastArnPart(arn: string): string {
 export function principalDisplayName(p: PrincipalFields): string {
   const type = str(p.type);
   const arn = str(p.arn);
+  if (isAnonymousIdentity({ accountId: p.accountId, principalId: p.principalId })) return ANONYMOUS_PRINCIPAL_LABEL;
+  if (!type && str(p.insightType)) return `CloudTrail Insights: ${str(p.insightType)}${str(p.insightState) ? ` (${str(p.insightState)})` : ''}`;
   switch (type) {
     case 'Root':
       return 'root';
@@ -38,7 +51,9 @@ export function principalDisplayName(p: PrincipalFields): string {
     case 'AWSService':
       return str(p.invokedBy) || 'AWS service';
     case 'AWSAccount':
-      return str(p.principalId) || str(p.userName) || 'AWS account';
+      return str(p.principalId) || str(p.userName) || (str(p.accountId) ? `account ${str(p.accountId)}` : 'an AWS account');
+    case 'IdentityCenterUser':
+      return str(p.onBehalfOfUserId) || str(p.userName) || 'an Identity Center user';
     default:
       return str(p.userName) || str(p.issuerUserName) || arn || str(p.invokedBy) || str(p.principalId) || type;
   }

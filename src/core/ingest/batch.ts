@@ -2,7 +2,8 @@
 // index in one message: typed arrays (transferred, not copied) plus one small local dictionary
 // of the distinct values in the file. The index maps local ids to its global ones.
 import { Dictionary } from '../index/dictionary';
-import { ABSENT, EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID, Primitive, packUuid, RESOURCE_FIELDS, SCALAR_FIELDS, canonicalEventTime, hasKeyCaseVariant, isIrregular, parseEventTime, pathOf, primitiveAt } from './columns';
+import { ABSENT, EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID, Primitive, packUuid, RESOURCE_FIELDS, SCALAR_FIELDS, canonicalEventTime, isIrregular, parseEventTime, pathOf, primitiveAt } from './columns';
+import { canonicalRecord } from './canonical';
 import type { FileShape } from './eventFile';
 
 export interface ColumnBatch {
@@ -24,10 +25,12 @@ export interface ColumnBatch {
   resources: Uint32Array[];
   /** Rows (local) whose `resources` is not an array of objects. */
   resourceIrregular: Uint32Array;
-  /** Rows (local) with an indexed key spelt in another case (see hasKeyCaseVariant). */
+  /** Rows (local) with an indexed key spelt in several other cases (see canonical.ts). */
   rowIrregular: Uint32Array;
   /** 16 bytes per row: the eventID of rows whose eventID column holds PACKED_UUID. */
   eventIds: Uint8Array;
+  /** Fields read under CloudTrail's names (`eventname → eventName`, see canonical.ts). */
+  renamed: string[];
 }
 
 /**
@@ -49,6 +52,8 @@ export class BatchBuilder {
   private readonly timeIrregular: number[] = [];
   private readonly resourceIrregular: number[] = [];
   private readonly rowIrregular: number[] = [];
+  /** Fields read under another name (canonical.ts), with how many records had each. */
+  private readonly renamed = new Map<string, number>();
 
   constructor(capacity = 64) {
     this.capacity = Math.max(1, capacity);
@@ -92,8 +97,9 @@ export class BatchBuilder {
     this.capacity = cap;
   }
 
-  /** A record parsed by JSON.parse. */
-  addRecord(rec: Record<string, unknown>, element: number): void {
+  /** A record parsed by JSON.parse (read as canonical.ts says). */
+  addRecord(raw: Record<string, unknown>, element: number): void {
+    const { record: rec, irregular } = canonicalRecord(raw, this.renamed);
     const r = this.beginRow(element, rec.eventTime);
     for (let c = 0; c < PATHS.length; c++) {
       const p = PATHS[c];
@@ -114,7 +120,7 @@ export class BatchBuilder {
       } else this.resourceIrregular.push(r);
     }
     this.resourceStart[r + 1] = this.resLists[0].length;
-    if (hasKeyCaseVariant(rec)) this.rowIrregular.push(r);
+    if (irregular) this.rowIrregular.push(r);
   }
 
   /**
@@ -145,6 +151,7 @@ export class BatchBuilder {
       resourceIrregular: Uint32Array.from(this.resourceIrregular),
       rowIrregular: Uint32Array.from(this.rowIrregular),
       eventIds: this.eventIds.slice(0, n * 16),
+      renamed: [...this.renamed.keys()],
     };
   }
 }

@@ -30,6 +30,9 @@ export const SCALAR_FIELDS = [
   'userIdentity.sessionContext.sessionIssuer.userName',
   'userIdentity.sessionContext.sessionIssuer.arn',
   'userIdentity.sessionContext.attributes.mfaAuthenticated',
+  'userIdentity.onBehalfOf.userId',
+  'insightDetails.insightType',
+  'insightDetails.state',
 ] as const;
 export type ScalarField = (typeof SCALAR_FIELDS)[number];
 
@@ -158,54 +161,4 @@ export function formatEventTime(ms: number): string {
   if (!Number.isFinite(ms)) return '';
   const iso = new Date(ms).toISOString();
   return ms % 1000 === 0 ? iso.slice(0, 19) + 'Z' : iso;
-}
-
-interface KeyTrie {
-  /** lower-cased key → the key as the field list spells it */
-  lower: Map<string, string>;
-  children: Map<string, KeyTrie>;
-}
-
-function buildTrie(fields: readonly string[]): KeyTrie {
-  const root: KeyTrie = { lower: new Map(), children: new Map() };
-  for (const f of fields) {
-    let node = root;
-    for (const seg of f.split('.')) {
-      node.lower.set(seg.toLowerCase(), seg);
-      let child = node.children.get(seg);
-      if (!child) node.children.set(seg, (child = { lower: new Map(), children: new Map() }));
-      node = child;
-    }
-  }
-  return root;
-}
-
-const KEY_TRIE = buildTrie([TIME_FIELD, ...SCALAR_FIELDS, ...RESOURCE_FIELDS]);
-/** Keys records commonly have besides the indexed ones: known not to be case variants. */
-const COMMON_KEYS = new Set(['eventVersion', 'requestID', 'responseElements', 'additionalEventData', 'apiVersion', 'sharedEventID', 'tlsDetails', 'sessionCredentialFromConsole', 'serviceEventDetails', 'vpcEndpointAccountId', 'edgeDeviceDetails', 'insightDetails', 'addendum', 'webIdFederationData', 'creationDate', 'principalId', 'onBehalfOf', 'credentialId', 'inScopeOf', 'sourceIdentity', 'ec2RoleDelivery', 'identityProvider']);
-
-/**
- * True when a record spells one of the indexed keys in another case while lacking the exact key
- * (`EventName` and no `eventName`). The query semantics then read the variant, which the
- * columns do not hold, so such a record is evaluated from its raw JSON. Only attacker-made or
- * hand-edited records do this.
- */
-export function hasKeyCaseVariant(obj: unknown, node: KeyTrie = KEY_TRIE): boolean {
-  if (typeof obj !== 'object' || obj === null) return false;
-  if (Array.isArray(obj)) return obj.some((e) => hasKeyCaseVariant(e, node));
-  const o = obj as Record<string, unknown>;
-  for (const k in o) {
-    const exact = node.children.get(k);
-    if (exact) {
-      if (exact.children.size > 0 && hasKeyCaseVariant(o[k], exact)) return true;
-      continue;
-    }
-    if (COMMON_KEYS.has(k)) continue;
-    const canonical = node.lower.get(k.toLowerCase());
-    if (canonical === undefined) continue;
-    if (canonical !== k && !(canonical in o)) return true;
-    const child = node.children.get(canonical);
-    if (canonical === k && child && child.children.size > 0 && hasKeyCaseVariant(o[k], child)) return true;
-  }
-  return false;
 }

@@ -1,37 +1,51 @@
-// Reading one event file's text: which of the shapes CloudTrail events come in it has, its
+// Reading one event file's text: which of the shapes CloudTrail evidence arrives in it has, its
 // records, and (on demand) the exact raw JSON text of chosen records.
 //
-// Shapes:
-//   records  {"Records":[…]}                delivered log files, console Event history downloads
-//   array    [ {…}, {…} ]                    a JSON array of records
-//   lines    {…}\n{…}                        JSON lines (or any whitespace-separated records)
-//   single   {…}                             one record
-//   lookup   {"Events":[{"CloudTrailEvent":"<record as a JSON string>",…}]}   aws cloudtrail lookup-events
+// A file is one or more top-level JSON values (several back to back: JSON lines, concatenated
+// objects); a top-level array stands for its elements. Each of these items is one of:
+//   {"Records":[…]}                                  a delivered log file (or a console download)
+//   {"Events":[{"CloudTrailEvent":"<record>",…}]}     aws cloudtrail lookup-events output
+//   {"EventId":…,"CloudTrailEvent":"<record>"}        one lookup-events Event (jq -c '.Events[]')
+//   {"messageType":…,"logEvents":[{"message":"<record>"}]}   a CloudWatch Logs subscription payload
+//   {"detail-type":…,"detail":{<record>}}             an EventBridge event
+//   {<record>}                                        a record on its own
+// so `{"Records":[…]}` alone, a JSON array of records, JSON lines of records or of Event
+// objects, Firehose's payloads back to back and `zcat *.json.gz` output all read the same way.
 //
-// Records are addressed by their element index in the file (the position in the array, the
-// line, …), which stays valid however many elements are skipped as not being records.
-// Indexing parses the whole text with JSON.parse (the fastest parser there is) and keeps no
-// offsets; only when raw text is asked for does `recordTexts` walk the text to find elements.
+// Records are addressed by their slot: the running count, in file order, of the places a record
+// can be (each element of a container, each other item), which stays valid however many slots
+// are skipped as not holding a CloudTrail record. Indexing parses with JSON.parse (the fastest
+// parser there is) and keeps no offsets; only when raw text is asked for does `recordTexts` walk
+// the text to find the slots, reading each item's kind from its keys exactly as `kindOf` reads
+// it from the parsed value, so the two always agree.
+import { printParseErrorCode, visit } from 'jsonc-parser';
 
-import { jsonErrorText } from './jsonScan';
+import { deeperThan, depthExceededAt, MAX_JSON_DEPTH } from './jsonScan';
 
-export type FileShape = 'records' | 'array' | 'lines' | 'single' | 'lookup';
+/** 'records': the text is one `{"Records":[…]}` object (the delivered form, walked directly). */
+export type FileShape = 'records' | 'array' | 'lines' | 'single';
 
 export interface ParsedEventFile {
   shape: FileShape;
-  /** Accepted records and their element indexes, in file order. */
+  /** Accepted records and their slots, in file order. */
   records: Record<string, unknown>[];
   elements: number[];
-  /** Elements skipped (not a record), one message each, capped. */
+  /** Slots skipped (not a CloudTrail record), one message each, capped. */
   warnings: string[];
   skipped: number;
+  /** What the file is when it is not a plain delivered log, and what was left out on purpose. */
+  notes: string[];
 }
+
+export type EventFileErrorCode = 'not-cloudtrail' | 'bad-json' | 'empty' | 'digest' | 'encoding';
 
 /** The file is not an event file of any known shape, or its JSON is broken. */
 export class EventFileError extends Error {
   constructor(
-    readonly code: 'not-cloudtrail' | 'bad-json' | 'empty',
+    readonly code: EventFileErrorCode,
     message: string,
+    /** Where the JSON breaks (1-based), for bad-json. */
+    readonly position?: { line: number; column: number },
   ) {
     super(message);
     this.name = 'EventFileError';
@@ -39,140 +53,362 @@ export class EventFileError extends Error {
 }
 
 const MAX_WARNINGS = 5;
-const decoder = new TextDecoder('utf-8'); // replaces invalid bytes; drops a leading BOM
 
-/** Bytes → text, the same way for indexing and for raw fetches (element positions must agree). */
-export function decodeText(bytes: Uint8Array): string {
-  return decoder.decode(bytes);
+/** Counts a skipped slot and keeps its message (the first few; the message made only then). */
+export function warn(out: Pick<ParsedEventFile, 'warnings' | 'skipped'>, message: () => string): void {
+  out.skipped++;
+  if (out.warnings.length < MAX_WARNINGS) out.warnings.push(message());
+  else if (out.warnings.length === MAX_WARNINGS) out.warnings.push('… more skipped');
 }
 
-const RECORD_KEYS = new Set(['eventtime', 'eventname', 'eventsource', 'eventversion']);
+// ── what a CloudTrail record is ────────────────────────────────────────────────────────────
+
+/** Keys (lower-cased) that CloudTrail records have and other JSON rarely has two of. */
+const RECORD_KEYS = new Set([
+  'eventversion', 'eventtime', 'eventname', 'eventsource', 'eventid', 'eventtype', 'eventcategory', 'awsregion', 'useridentity',
+  'sourceipaddress', 'useragent', 'recipientaccountid', 'requestid', 'requestparameters', 'responseelements', 'insightdetails',
+  'readonly', 'managementevent', 'errorcode', '@timestamp',
+]);
 
 /**
- * Looks like a CloudTrail record: an object with at least one of the fields every record has
- * (keys compared case-insensitively, as the query language reads them).
+ * Why a value is not a CloudTrail record, or undefined when it is one: an object with at least
+ * two of the fields records have (keys in any case, as the query language reads them), that is
+ * not an AWS event notification (S3, SNS, SQS… put `"eventSource": "aws:…"` in `Records` too).
  */
-export function isRecordLike(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+export function recordProblem(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null) return `a JSON ${v === null ? 'null' : typeof v}, not a record`;
+  if (Array.isArray(v)) return 'a JSON array, not a record';
   const o = v as Record<string, unknown>;
-  if ('eventTime' in o || 'eventName' in o || 'eventSource' in o || 'eventVersion' in o) return true;
-  for (const k in o) if (RECORD_KEYS.has(k.toLowerCase())) return true;
-  return false;
+  let known = 0;
+  let only: string | undefined;
+  for (const k in o) {
+    const lower = k.toLowerCase();
+    if (!RECORD_KEYS.has(lower)) continue;
+    if (lower === 'eventsource' && typeof o[k] === 'string' && /^aws:/i.test(o[k] as string)) {
+      return `an AWS event notification ("${k}": ${JSON.stringify((o[k] as string).slice(0, 40))}), not a CloudTrail record`;
+    }
+    known++;
+    only = k;
+  }
+  if (known >= 2) return undefined;
+  if (known === 1) return `a JSON object with only an "${only}" field of a CloudTrail record, not a record`;
+  const keys = Object.keys(o).slice(0, 4).map((k) => JSON.stringify(k)).join(', ');
+  return `a JSON object without a "Records" array or any field of a CloudTrail record (keys ${keys || 'none'})`;
+}
+
+/** A CloudTrail digest file (the integrity chain): never events. */
+function isDigest(o: Record<string, unknown>): boolean {
+  return 'digestStartTime' in o && 'digestEndTime' in o && 'logFiles' in o;
+}
+
+export const DIGEST_MESSAGE = 'a CloudTrail digest file (the integrity chain), not events: check it with `cloudtrail-lens validate` (or Validate Digests Here)';
+
+// ── the kinds of items ─────────────────────────────────────────────────────────────────────
+
+type JsonType = 'object' | 'array' | 'string' | 'other';
+type ItemKind = 'records' | 'lookupEvents' | 'logEvents' | 'lookupEvent' | 'eventBridge' | 'record';
+
+/** The member holding an item's slots (containers) or its record. */
+const CONTAINER_MEMBER = { records: 'Records', lookupEvents: 'Events', logEvents: 'logEvents' } as const;
+/** The members a record is embedded in as a string. */
+const EMBEDDING_KEYS = new Set(['CloudTrailEvent', 'message']);
+/** The keys kindOf looks at. */
+const KIND_KEYS = new Set(['Records', 'Events', 'logEvents', 'messageType', 'CloudTrailEvent', 'detail', 'detail-type']);
+
+/**
+ * What an object item is, from the JSON type of some of its members (`typeOf(key)`, undefined
+ * when the key is absent; for duplicated keys the last one, as JSON.parse keeps it).
+ */
+function kindOf(typeOf: (key: string) => JsonType | undefined): ItemKind {
+  if (typeOf('Records') === 'array') return 'records';
+  if (typeOf('Events') === 'array') return 'lookupEvents';
+  if (typeOf('logEvents') === 'array' && typeOf('messageType') !== undefined) return 'logEvents';
+  if (typeOf('CloudTrailEvent') === 'string') return 'lookupEvent';
+  if (typeOf('detail') === 'object' && typeOf('detail-type') !== undefined) return 'eventBridge';
+  return 'record';
+}
+
+function jsonType(v: unknown): JsonType | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'string') return 'string';
+  if (Array.isArray(v)) return 'array';
+  return typeof v === 'object' && v !== null ? 'object' : 'other';
+}
+
+function kindOfValue(o: Record<string, unknown>): ItemKind {
+  return kindOf((k) => (Object.prototype.hasOwnProperty.call(o, k) ? jsonType(o[k]) : undefined));
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function parseEventFile(text: string): ParsedEventFile {
+// ── parsing ────────────────────────────────────────────────────────────────────────────────
+
+/** Tallies for the file's notes. */
+interface Seen {
+  recordsObjects: number;
+  lookupOutputs: number;
+  lookupEvents: number;
+  dataMessages: number;
+  controlMessages: number;
+  logGroups: Set<string>;
+  eventBridge: number;
+  detailTypes: Set<string>;
+  /** The first reason of each kind for skipping a slot, for the file-level error. */
+  reasons: string[];
+  /** Records left out for nesting deeper than MAX_JSON_DEPTH. */
+  tooDeep: number;
+}
+
+export interface ParseOptions {
+  /**
+   * False when the caller knows the text nests no deeper than MAX_JSON_DEPTH (jsonScan.ts
+   * measureJson), so the records it holds directly need no depth walk. Records read from strings
+   * (lookup-events, CloudWatch Logs) are always checked: the text's nesting says nothing of theirs.
+   */
+  checkDepth?: boolean;
+}
+
+class Reader {
+  readonly out: ParsedEventFile;
+  private slot = 0;
+  readonly seen: Seen = { recordsObjects: 0, lookupOutputs: 0, lookupEvents: 0, dataMessages: 0, controlMessages: 0, logGroups: new Set(), eventBridge: 0, detailTypes: new Set(), reasons: [], tooDeep: 0 };
+
+  constructor(
+    shape: FileShape,
+    private readonly text: string,
+    private readonly checkDepth = true,
+  ) {
+    this.out = { shape, records: [], elements: [], warnings: [], skipped: 0, notes: [] };
+  }
+
+  /** One item: `where` says where it is, for warnings (computed only when one is written). */
+  item(v: unknown, where: () => string): void {
+    if (!isPlainObject(v)) {
+      this.skip(where, recordProblem(v)!);
+      return;
+    }
+    if (isDigest(v)) throw new EventFileError('digest', DIGEST_MESSAGE);
+    const kind = kindOfValue(v);
+    switch (kind) {
+      case 'records':
+        this.seen.recordsObjects++;
+        (v.Records as unknown[]).forEach((r, i) => this.record(r, () => `${where()}record ${i}`));
+        return;
+      case 'lookupEvents':
+        this.seen.lookupOutputs++;
+        (v.Events as unknown[]).forEach((ev, i) => this.lookupEvent(ev, () => `${where()}Events[${i}]`));
+        return;
+      case 'logEvents': {
+        const data = v.messageType === 'DATA_MESSAGE';
+        if (data) this.seen.dataMessages++;
+        else this.seen.controlMessages++;
+        if (data && typeof v.logGroup === 'string' && v.logGroup) this.seen.logGroups.add(v.logGroup);
+        (v.logEvents as unknown[]).forEach((le, i) => {
+          if (!data) this.slot++; // a CONTROL_MESSAGE is a health check: no events, said once in the notes
+          else this.embedded(isPlainObject(le) ? le.message : undefined, 'message', () => `${where()}logEvents[${i}]`);
+        });
+        return;
+      }
+      case 'lookupEvent':
+        this.seen.lookupEvents++;
+        this.lookupEvent(v, where);
+        return;
+      case 'eventBridge':
+        this.seen.eventBridge++;
+        if (typeof v['detail-type'] === 'string') this.seen.detailTypes.add(v['detail-type']);
+        this.record(v.detail, () => `${where()}detail`);
+        return;
+      case 'record':
+        this.record(v, where);
+        return;
+    }
+  }
+
+  private lookupEvent(ev: unknown, where: () => string): void {
+    this.embedded(isPlainObject(ev) ? ev.CloudTrailEvent : undefined, 'CloudTrailEvent', where);
+  }
+
+  /** A record written as a JSON string inside the item (lookup-events, CloudWatch Logs). */
+  private embedded(raw: unknown, member: string, where: () => string): void {
+    if (typeof raw !== 'string') {
+      this.skip(where, `no "${member}" string holding a record`);
+      return;
+    }
+    let rec: unknown;
+    try {
+      rec = JSON.parse(raw);
+    } catch {
+      this.skip(where, `its "${member}" is not JSON`);
+      return;
+    }
+    this.record(rec, where, true);
+  }
+
+  /**
+   * A record, or what stands where one can be. Every shape's records come through here, so a
+   * record nested too deep for the product's recursive code (matchers, explanations, output) is
+   * left out and reported whatever the shape it came in; the others load.
+   */
+  private record(v: unknown, where: () => string, embedded = false): void {
+    const problem = recordProblem(v);
+    if (problem) this.skip(where, problem);
+    else if ((embedded || this.checkDepth) && deeperThan(v)) {
+      this.seen.tooDeep++;
+      this.skip(where, `nested more than ${MAX_JSON_DEPTH} levels deep`);
+    } else {
+      this.out.records.push(v as Record<string, unknown>);
+      this.out.elements.push(this.slot++);
+    }
+  }
+
+  private skip(where: () => string, reason: string): void {
+    this.slot++;
+    if (this.seen.reasons.length < 3 && !this.seen.reasons.includes(reason)) this.seen.reasons.push(reason);
+    // `where` is a prefix for what is inside the item ('line 3: '), or '' for the file's one item.
+    warn(this.out, () => `${where().replace(/: $/, '') || 'the record'} is ${reason}; skipped`);
+  }
+
+  lineOf(offset: number): number {
+    return lineCol(this.text, offset).line;
+  }
+}
+
+export function parseEventFile(text: string, options: ParseOptions = {}): ParsedEventFile {
   const first = firstNonSpace(text, 0);
   if (first < 0) throw new EventFileError('empty', 'the file is empty');
-  let doc: unknown;
+  const checkDepth = options.checkDepth ?? true;
+  let reader: Reader;
   try {
-    doc = JSON.parse(text);
+    const doc: unknown = JSON.parse(text);
+    if (Array.isArray(doc)) {
+      reader = new Reader('array', text, checkDepth);
+      doc.forEach((v, i) => reader.item(v, () => `element ${i}: `));
+    } else {
+      if (!isPlainObject(doc)) throw new EventFileError('not-cloudtrail', `a JSON ${doc === null ? 'null' : typeof doc} value, not CloudTrail events`);
+      if ('Records' in doc && !Array.isArray(doc.Records)) throw new EventFileError('not-cloudtrail', '"Records" is not an array: not a CloudTrail log file');
+      reader = new Reader(kindOfValue(doc) === 'records' ? 'records' : 'single', text, checkDepth);
+      reader.item(doc, () => '');
+    }
   } catch (e) {
-    // Not one JSON value: JSON lines (or concatenated records), or broken JSON.
-    return parseLines(text, e);
+    if (e instanceof EventFileError) throw e;
+    // Not one JSON value: JSON lines or concatenated objects, or broken JSON.
+    reader = parseValues(text, checkDepth);
   }
-  const out: ParsedEventFile = { shape: 'single', records: [], elements: [], warnings: [], skipped: 0 };
-  if (Array.isArray(doc)) {
-    out.shape = 'array';
-    acceptAll(out, doc, 'element', true);
-    return out;
-  }
-  if (!isPlainObject(doc)) throw new EventFileError('not-cloudtrail', `a JSON ${typeof doc} value, not CloudTrail events`);
-  if ('Records' in doc) {
-    if (!Array.isArray(doc.Records)) throw new EventFileError('not-cloudtrail', '"Records" is not an array');
-    out.shape = 'records';
-    acceptAll(out, doc.Records, 'record', false);
-    return out;
-  }
-  if ('Events' in doc && Array.isArray(doc.Events)) {
-    out.shape = 'lookup';
-    doc.Events.forEach((ev, i) => {
-      const raw = isPlainObject(ev) ? ev.CloudTrailEvent : undefined;
-      let rec: unknown;
-      if (typeof raw === 'string') {
-        try {
-          rec = JSON.parse(raw);
-        } catch {
-          rec = undefined;
-        }
-      }
-      if (isPlainObject(rec)) {
-        out.records.push(rec);
-        out.elements.push(i);
-      } else warn(out, `Events[${i}] has no CloudTrailEvent holding a JSON record; skipped`);
-    });
-    if (out.records.length === 0 && doc.Events.length > 0) throw new EventFileError('not-cloudtrail', '"Events" holds no CloudTrailEvent records (not lookup-events output)');
-    return out;
-  }
-  if (isRecordLike(doc)) {
-    out.records.push(doc);
-    out.elements.push(0);
-    return out;
-  }
-  const keys = Object.keys(doc).slice(0, 4).map((k) => JSON.stringify(k)).join(', ');
-  throw new EventFileError('not-cloudtrail', `a JSON object without a "Records" array (keys ${keys || 'none'}): not a CloudTrail log file`);
+  return finish(reader);
 }
 
-function acceptAll(out: ParsedEventFile, items: unknown[], what: string, requireRecordLike: boolean): void {
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (requireRecordLike ? isRecordLike(item) : isPlainObject(item)) {
-      out.records.push(item as Record<string, unknown>);
-      out.elements.push(i);
-    } else warn(out, `${what} ${i} is not a CloudTrail record; skipped`);
-  }
-  if (requireRecordLike && out.records.length === 0 && items.length > 0) {
-    throw new EventFileError('not-cloudtrail', 'a JSON array whose elements are not CloudTrail records');
-  }
-}
-
-/** Counts a skipped element and keeps its message (the first few). */
-export function warn(out: Pick<ParsedEventFile, 'warnings' | 'skipped'>, message: string): void {
-  out.skipped++;
-  if (out.warnings.length < MAX_WARNINGS) out.warnings.push(message);
-  else if (out.warnings.length === MAX_WARNINGS) out.warnings.push('… more elements skipped');
-}
-
-function parseLines(text: string, wholeError: unknown): ParsedEventFile {
+function parseValues(text: string, checkDepth: boolean): Reader {
   const spans = topLevelValues(text);
-  if (!spans.ok || spans.values.length < 2) {
-    const at = spans.ok ? -1 : spans.errorAt;
-    throw new EventFileError('bad-json', describeJsonError(text, wholeError, at));
-  }
-  const out: ParsedEventFile = { shape: 'lines', records: [], elements: [], warnings: [], skipped: 0 };
-  for (let i = 0; i < spans.values.length; i++) {
-    const [s, e] = spans.values[i];
+  if (!spans.ok || spans.values.length < 2) throw jsonError(text, 0, text.length);
+  const reader = new Reader('lines', text, checkDepth);
+  for (const [s, e] of spans.values) {
     let v: unknown;
     try {
       v = JSON.parse(text.slice(s, e));
-    } catch (err) {
-      throw new EventFileError('bad-json', `line ${lineCol(text, s).line}: ${describeJsonError(text.slice(s, e), err, -1)}`);
+    } catch {
+      throw jsonError(text, s, e);
     }
-    if (isRecordLike(v)) {
-      out.records.push(v);
-      out.elements.push(i);
-    } else warn(out, `line ${lineCol(text, s).line} is not a CloudTrail record; skipped`);
+    const where = () => `line ${reader.lineOf(s)}: `;
+    if (Array.isArray(v)) v.forEach((x, i) => reader.item(x, () => `${where()}element ${i}: `));
+    else reader.item(v, where);
   }
-  if (out.records.length === 0) throw new EventFileError('not-cloudtrail', 'JSON values that are not CloudTrail records');
+  return reader;
+}
+
+/** The file-level verdict and notes. */
+function finish(reader: Reader): ParsedEventFile {
+  const { out, seen } = reader;
+  // A file whose only records are too deep is still CloudTrail: its skips are reported as such.
+  if (out.records.length === 0 && out.skipped > 0 && seen.tooDeep === 0) {
+    const s3 = seen.reasons.find((r) => r.startsWith('an AWS event notification'));
+    const reason = s3 ?? seen.reasons[0];
+    throw new EventFileError('not-cloudtrail', `not CloudTrail: ${out.skipped === 1 ? reason : `none of its ${out.skipped} items is a CloudTrail record (${reason})`}`);
+  }
+  const notes = out.notes;
+  if (seen.recordsObjects > 1) notes.push(`${seen.recordsObjects} delivered log files ({"Records":[…]}) back to back`);
+  if (seen.lookupOutputs > 0) notes.push(`aws cloudtrail lookup-events output${seen.lookupOutputs > 1 ? ` (${seen.lookupOutputs} outputs back to back)` : ''}: each record is an Event's CloudTrailEvent`);
+  if (seen.lookupEvents > 0) {
+    const form = out.shape === 'array' ? 'a JSON array of' : out.shape === 'lines' ? `${seen.lookupEvents}` : 'one';
+    notes.push(`${form} lookup-events Event object${seen.lookupEvents === 1 && out.shape === 'single' ? '' : 's'}${out.shape === 'lines' ? ', one per line' : ''}: each record is the Event's CloudTrailEvent`);
+  }
+  if (seen.eventBridge > 0) notes.push(`${seen.eventBridge} EventBridge event${seen.eventBridge === 1 ? '' : 's'} (${[...seen.detailTypes].slice(0, 3).map((t) => `"${t}"`).join(', ') || 'no detail-type'}): each record is an event's detail`);
+  if (seen.dataMessages > 0) {
+    const groups = [...seen.logGroups];
+    notes.push(`${seen.dataMessages} CloudWatch Logs subscription payload${seen.dataMessages === 1 ? '' : 's'}${seen.dataMessages > 1 ? ' back to back (as Kinesis Data Firehose writes them)' : ''}${groups.length ? ` from ${groups.length === 1 ? `log group ${groups[0]}` : `${groups.length} log groups`}` : ''}: each record is a log event's message`);
+  }
+  if (seen.controlMessages > 0) notes.push(`${seen.controlMessages} CONTROL_MESSAGE payload${seen.controlMessages === 1 ? '' : 's'} skipped (CloudWatch Logs checking its destination; no events)`);
   return out;
 }
 
-function describeJsonError(text: string, e: unknown, structuralErrorAt: number): string {
-  const msg = jsonErrorText(e); // never the text V8 quotes: the file may be anything
-  const pos = /position (\d+)/.exec(msg);
-  const end = text.trimEnd().length;
-  if (/end of JSON input|Unterminated string/i.test(msg) || (pos ? Number(pos[1]) >= end : structuralErrorAt === text.length)) {
-    return 'truncated JSON: the file ends in the middle of a value';
+// ── JSON errors: line, column and a one-line reason ────────────────────────────────────────
+
+const REASONS: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'expected a property name in double quotes',
+  ValueExpected: 'expected a value',
+  ColonExpected: 'expected ":" after the property name',
+  CommaExpected: 'expected "," or a closing bracket',
+  CloseBraceExpected: 'expected "}" to close the object',
+  CloseBracketExpected: 'expected "]" to close the array',
+  EndOfFileExpected: 'unexpected text after the JSON value',
+  InvalidCommentToken: 'comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'comments are not allowed in JSON',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'incomplete number',
+  InvalidUnicode: 'invalid \\u escape',
+  InvalidEscapeCharacter: 'invalid escape sequence in a string',
+  InvalidCharacter: 'a control character in a string (it must be escaped)',
+};
+
+/** The first JSON error in text[from, to), located in the whole text. */
+function jsonError(text: string, from: number, to: number): EventFileError {
+  const slice = from === 0 && to === text.length ? text : text.slice(from, to);
+  // jsonc-parser's visit recurses (a few thousand levels overflow its stack): it reads the text
+  // only up to where it first nests deeper than records may.
+  const deepAt = depthExceededAt(slice);
+  let found: { code: string; offset: number } | undefined;
+  visit(
+    deepAt < 0 ? slice : slice.slice(0, deepAt),
+    {
+      onError(error, offset) {
+        found ??= { code: printParseErrorCode(error), offset };
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false },
+  );
+  if (deepAt >= 0 && (!found || found.offset >= deepAt)) {
+    return new EventFileError('bad-json', `invalid JSON nested more than ${MAX_JSON_DEPTH} levels deep`, lineCol(text, from + deepAt));
   }
-  const at = pos ? Number(pos[1]) : structuralErrorAt;
-  if (at >= 0) {
-    const { line, column } = lineCol(text, at);
-    return `invalid JSON at line ${line}, column ${column}: ${msg.replace(/ in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`;
+  const end = slice.trimEnd().length;
+  if (!found) {
+    const at = lineCol(text, from);
+    return new EventFileError('bad-json', 'invalid JSON', at);
   }
-  return `invalid JSON: ${msg}`;
+  const at = from + found.offset;
+  const position = lineCol(text, Math.min(at, from + end));
+  if (found.offset >= end || (found.code === 'UnexpectedEndOfString' && !slice.includes('"', found.offset + 1))) {
+    return new EventFileError('bad-json', 'truncated JSON: the file ends in the middle of a value', position);
+  }
+  const c = text[at];
+  let reason = REASONS[found.code] ?? 'invalid JSON';
+  const before = text[lastNonSpace(text, at - 1)];
+  if ((c === '}' || c === ']') && before === ',') reason = `a trailing comma before "${c}" (JSON allows none)`;
+  else if (found.code === 'InvalidSymbol' && before === '{') reason = REASONS.PropertyNameExpected;
+  if (!reason.startsWith('a trailing') && (found.code === 'InvalidSymbol' || found.code === 'PropertyNameExpected' || found.code === 'ValueExpected' || found.code === 'CommaExpected')) {
+    if (c !== undefined) reason += ` (found ${JSON.stringify(text.slice(at, at + 1))})`;
+  }
+  return new EventFileError('bad-json', `invalid JSON: ${reason}`, position);
+}
+
+function lastNonSpace(text: string, i: number): number {
+  for (; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
+  }
+  return -1;
 }
 
 export function lineCol(text: string, at: number): { line: number; column: number } {
@@ -188,52 +424,83 @@ export function lineCol(text: string, at: number): { line: number; column: numbe
 // ── raw text of chosen records ─────────────────────────────────────────────────────────────
 
 /**
- * The exact JSON text of the records at the given element indexes (for `lookup` files, the
- * decoded CloudTrailEvent string). Returns one string per requested element ('' when the
- * element does not exist — the file changed since it was indexed).
+ * The exact JSON text of the records in the given slots (for records embedded as a string —
+ * lookup-events, CloudWatch Logs — that string's content). One string per requested slot; ''
+ * when the slot does not exist (the file changed since it was indexed) or holds no record.
  */
 export function recordTexts(text: string, shape: FileShape, elements: ArrayLike<number>): string[] {
-  const spans = elementSpans(text, shape);
+  const slots = slotTexts(text, shape);
   const out: string[] = new Array(elements.length);
-  for (let i = 0; i < elements.length; i++) {
-    const span = spans[elements[i]];
-    if (!span) {
-      out[i] = '';
-      continue;
-    }
-    const slice = text.slice(span[0], span[1]);
-    out[i] = shape === 'lookup' ? lookupRecordText(slice) : slice;
-  }
+  for (let i = 0; i < elements.length; i++) out[i] = slots[elements[i]]?.() ?? '';
   return out;
 }
 
-function lookupRecordText(eventObject: string): string {
+type Span = [number, number];
+type SlotText = () => string;
+
+/** Every slot of the file, in order: a function giving its record's text. */
+function slotTexts(text: string, shape: FileShape): SlotText[] {
+  const slots: SlotText[] = [];
+  const spanText = (s: Span) => () => text.slice(s[0], s[1]);
+  const item = (s: Span) => {
+    if (text.charCodeAt(s[0]) !== 0x7b) {
+      slots.push(() => '');
+      return;
+    }
+    const members = memberSpans(text, s[0], KIND_KEYS);
+    const kind = kindOf((k) => {
+      const m = members.get(k);
+      return m && typeOfText(text, m[0]);
+    });
+    switch (kind) {
+      case 'records':
+      case 'lookupEvents':
+      case 'logEvents':
+        for (const el of arrayElements(text, members.get(CONTAINER_MEMBER[kind])![0])) {
+          if (kind === 'records') slots.push(spanText(el));
+          else slots.push(() => embeddedText(text, el, kind === 'lookupEvents' ? 'CloudTrailEvent' : 'message'));
+        }
+        return;
+      case 'lookupEvent':
+        slots.push(() => embeddedText(text, s, 'CloudTrailEvent'));
+        return;
+      case 'eventBridge':
+        slots.push(spanText(members.get('detail')!));
+        return;
+      case 'record':
+        slots.push(spanText(s));
+        return;
+    }
+  };
+  if (shape === 'records') {
+    // The delivered form, by far the most common: straight to the array.
+    const start = firstNonSpace(text, 0);
+    const records = start < 0 ? undefined : memberSpans(text, start, KIND_KEYS).get('Records');
+    if (records) for (const el of arrayElements(text, records[0])) slots.push(spanText(el));
+    return slots;
+  }
+  for (const v of topLevelValues(text).values) {
+    if (text.charCodeAt(v[0]) === 0x5b) for (const el of arrayElements(text, v[0])) item(el);
+    else item(v);
+  }
+  return slots;
+}
+
+/** The decoded string of member `key` of the object at span s ('' when it is not a string). */
+function embeddedText(text: string, s: Span, key: string): string {
+  if (text.charCodeAt(s[0]) !== 0x7b) return '';
+  const m = memberSpans(text, s[0], EMBEDDING_KEYS).get(key);
+  if (!m || text.charCodeAt(m[0]) !== 0x22) return '';
   try {
-    const v = JSON.parse(eventObject) as { CloudTrailEvent?: unknown };
-    return typeof v.CloudTrailEvent === 'string' ? v.CloudTrailEvent : '';
+    return JSON.parse(text.slice(m[0], m[1])) as string;
   } catch {
     return '';
   }
 }
 
-type Span = [number, number];
-
-function elementSpans(text: string, shape: FileShape): Span[] {
-  const start = firstNonSpace(text, 0);
-  switch (shape) {
-    case 'array':
-      return arrayElements(text, start);
-    case 'lines':
-    case 'single': {
-      const v = topLevelValues(text);
-      return v.values;
-    }
-    case 'records':
-    case 'lookup': {
-      const at = memberValue(text, start, shape === 'records' ? 'Records' : 'Events');
-      return at < 0 ? [] : arrayElements(text, at);
-    }
-  }
+function typeOfText(text: string, at: number): JsonType {
+  const c = text.charCodeAt(at);
+  return c === 0x7b ? 'object' : c === 0x5b ? 'array' : c === 0x22 ? 'string' : 'other';
 }
 
 function firstNonSpace(text: string, i: number): number {
@@ -298,30 +565,36 @@ function arrayElements(text: string, at: number): Span[] {
   return spans;
 }
 
-/** The start of the value of member `key` of the object at `at`, or -1. */
-function memberValue(text: string, at: number, key: string): number {
-  if (text.charCodeAt(at) !== 0x7b) return -1;
+/**
+ * The members of the object at `at` named in `wanted`: each key (escapes decoded) with the span
+ * of its value; of duplicated keys the last, as JSON.parse keeps it.
+ */
+function memberSpans(text: string, at: number, wanted: ReadonlySet<string>): Map<string, Span> {
+  const members = new Map<string, Span>();
+  if (text.charCodeAt(at) !== 0x7b) return members;
   let i = firstNonSpace(text, at + 1);
   while (i >= 0 && text.charCodeAt(i) === 0x22) {
     const keyEnd = skipString(text, i);
-    if (keyEnd < 0) return -1;
-    let name: unknown;
-    try {
-      name = JSON.parse(text.slice(i, keyEnd));
-    } catch {
-      return -1;
+    if (keyEnd < 0) break;
+    let name = text.slice(i + 1, keyEnd - 1);
+    if (name.includes('\\')) {
+      try {
+        name = JSON.parse(text.slice(i, keyEnd)) as string;
+      } catch {
+        break;
+      }
     }
     i = firstNonSpace(text, keyEnd);
-    if (i < 0 || text.charCodeAt(i) !== 0x3a) return -1;
+    if (i < 0 || text.charCodeAt(i) !== 0x3a) break;
     i = firstNonSpace(text, i + 1);
-    if (i < 0) return -1;
-    if (name === key) return i;
+    if (i < 0) break;
     const end = skipValue(text, i);
-    if (end < 0) return -1;
+    if (end < 0) break;
+    if (wanted.has(name)) members.set(name, [i, end]);
     i = firstNonSpace(text, end);
     if (i >= 0 && text.charCodeAt(i) === 0x2c) i = firstNonSpace(text, i + 1);
   }
-  return -1;
+  return members;
 }
 
 type TopLevel = { ok: true; values: Span[] } | { ok: false; errorAt: number; values: Span[] };
@@ -361,4 +634,54 @@ export function singleLineJson(text: string): string {
     }
   }
   return out + text.slice(from);
+}
+
+/**
+ * The same JSON indented for reading (two spaces, as JSON.stringify(v, null, 2) lays it out),
+ * every token kept exactly as stored: numbers such as 12345678901234567890 or 1e400, escapes,
+ * and duplicate keys stay as they are, which a parse and re-serialisation would change. Only
+ * whitespace outside strings changes. For text that is not valid JSON the result is unspecified
+ * (callers check first).
+ */
+export function indentJson(text: string, indent = '  '): string {
+  const out: string[] = [];
+  let depth = 0;
+  const newline = () => '\n' + indent.repeat(depth);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    if (c === 0x22) {
+      const end = skipString(text, i);
+      if (end < 0) return out.join('') + text.slice(i);
+      out.push(text.slice(i, end));
+      i = end - 1;
+    } else if (c === 0x7b || c === 0x5b) {
+      const next = firstNonSpace(text, i + 1);
+      const close = c === 0x7b ? 0x7d : 0x5d;
+      if (next >= 0 && text.charCodeAt(next) === close) {
+        out.push(c === 0x7b ? '{}' : '[]');
+        i = next;
+      } else {
+        depth++;
+        out.push(text[i] + newline());
+      }
+    } else if (c === 0x7d || c === 0x5d) {
+      depth = Math.max(0, depth - 1);
+      out.push(newline() + text[i]);
+    } else if (c === 0x2c) {
+      out.push(',' + newline());
+    } else if (c === 0x3a) {
+      out.push(': ');
+    } else {
+      // A number, true, false or null: up to the next structural character or space.
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x3a || d === 0x22 || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+      }
+      out.push(text.slice(i, j));
+      i = j - 1;
+    }
+  }
+  return out.join('');
 }

@@ -3,10 +3,13 @@
 import type { QueryNode } from '../index/query/ast';
 import { matchesRecord } from '../index/query/match';
 import { BatchBuilder, ColumnBatch, batchTransferables, buildBatch } from './batch';
+import { canonicalRecord } from './canonical';
+import { ABSENT, SCALAR_FIELDS } from './columns';
 import { scanRecordsFile } from './scanRecords';
-import { EventFileError, FileShape, ParsedEventFile, decodeText, lineCol, parseEventFile, recordTexts, warn } from './eventFile';
+import { EventFileError, FileShape, ParsedEventFile, lineCol, parseEventFile, recordTexts, warn } from './eventFile';
+import { decodeFileText } from './textEncoding';
 import { CorruptGzipError, DecompressionLimitError, formatBytes, gunzipCapped, isGzip } from './gzip';
-import { deeperThan, elementBound, MAX_JSON_DEPTH, measureJson } from './jsonScan';
+import { MAX_JSON_DEPTH, measureJson } from './jsonScan';
 
 export interface IndexJob {
   kind: 'index';
@@ -34,20 +37,26 @@ export interface MatchJob {
 export type Job = IndexJob | TextsJob | MatchJob;
 
 /** 'budget': the load's record or byte budget ran out (see budget.ts). */
-export type FileProblemCode = 'corrupt-gzip' | 'too-large' | 'bad-json' | 'not-cloudtrail' | 'empty' | 'read-error' | 'skipped-elements' | 'budget';
+export type FileProblemCode = 'corrupt-gzip' | 'too-large' | 'bad-json' | 'not-cloudtrail' | 'digest' | 'encoding' | 'empty' | 'read-error' | 'skipped-elements' | 'budget';
 
-export type IndexResult =
-  | {
-      ok: true;
-      batch: ColumnBatch;
-      warnings: string[];
-      skipped: number;
-      uncompressedBytes: number;
-      /** The file holds more records than maxRecords: the batch has the first maxRecords (fast path)
-       * or none (the general path does not parse a file past its budget). */
-      limited?: boolean;
-    }
-  | { ok: false; code: FileProblemCode; message: string };
+/** Where in the file a problem is (1-based), when it is one place (a JSON syntax error). */
+export interface FilePosition {
+  line: number;
+  column: number;
+}
+
+export type IndexResult = IndexedText | FailedResult;
+export interface IndexedText {
+  ok: true;
+  batch: ColumnBatch;
+  warnings: string[];
+  skipped: number;
+  uncompressedBytes: number;
+  notes: string[];
+  /** The file holds more records than maxRecords: the batch has the first maxRecords (fast path)
+   * or none (the general path does not parse a file past its budget). */
+  limited?: boolean;
+}
 export interface TextsResult {
   ok: true;
   texts: string[];
@@ -56,7 +65,7 @@ export interface MatchResult {
   ok: true;
   matched: Uint8Array;
 }
-export type FailedResult = { ok: false; code: FileProblemCode; message: string };
+export type FailedResult = { ok: false; code: FileProblemCode; message: string; position?: FilePosition };
 
 export interface JobResults {
   index: IndexResult;
@@ -64,82 +73,78 @@ export interface JobResults {
   match: MatchResult | FailedResult;
 }
 
-/** The file's text: gunzipped when it is gzip (by content, not by name), within the size cap. */
-export function fileText(bytes: Uint8Array, maxUncompressedBytes: number): { text: string; size: number } {
+/**
+ * The file's text: gunzipped when it is gzip (by content, not by name; all members of a
+ * multi-member file), within the size cap, decoded from UTF-8 or UTF-16 (textEncoding.ts).
+ */
+export function fileText(bytes: Uint8Array, maxUncompressedBytes: number): { text: string; size: number; encoding?: string } {
   let plain = bytes;
   if (isGzip(bytes)) plain = gunzipCapped(bytes, maxUncompressedBytes);
   else if (bytes.length > maxUncompressedBytes) throw new DecompressionLimitError(maxUncompressedBytes);
   try {
-    return { text: decodeText(plain), size: plain.length };
+    const { text, encoding } = decodeFileText(plain);
+    return { text, size: plain.length, encoding };
   } catch (e) {
+    if (e instanceof EventFileError) throw e;
     // V8 cannot hold strings beyond ~512 MiB.
     throw new DecompressionLimitError(Math.min(maxUncompressedBytes, plain.length - 1));
   }
 }
 
 /**
- * Delivered log files take the fast scanner; everything else (and anything it declines) the
- * general parser. Records nested deeper than MAX_JSON_DEPTH are left out on either path, each
- * reported; the general path measures the text first, so that it never builds more values than
+ * Delivered log files take the fast scanner; everything else (and anything it declines, or
+ * indexes with a row the general path reads differently) the general parser. Records nested
+ * deeper than MAX_JSON_DEPTH are left out on either path, each reported, whatever the file's
+ * shape; the general path measures a large text first, so that it never builds more values than
  * the budget allows (JSON.parse of 500 MB of `{},{},…` would make 170 million objects).
  */
-function indexText(text: string, size: number, maxRecords: number): IndexResult {
+function indexText(text: string, size: number, maxRecords: number): IndexedText {
   const skips: Pick<ParsedEventFile, 'warnings' | 'skipped'> = { warnings: [], skipped: 0 };
   const builder = new BatchBuilder(Math.max(16, Math.min(Math.floor(text.length / 1024), maxRecords)));
-  const scan = { maxRecords, limited: false, onSkip: (element: number, offset: number, reason: string) => warn(skips, `record ${element} (line ${lineCol(text, offset).line}) is ${reason}; skipped`) };
+  const scan = { maxRecords, limited: false, onSkip: (element: number, offset: number, reason: string) => warn(skips, () => `record ${element} (line ${lineCol(text, offset).line}) is ${reason}; skipped`) };
   if (scanRecordsFile(text, builder, scan)) {
-    return { ok: true, batch: builder.finish('records'), warnings: skips.warnings, skipped: skips.skipped, uncompressedBytes: size, limited: scan.limited };
+    const batch = builder.finish('records');
+    if (plainlyCloudTrail(batch)) {
+      return { ok: true, batch, warnings: skips.warnings, skipped: skips.skipped, uncompressedBytes: size, notes: renamedNote(batch), limited: scan.limited };
+    }
   }
   // A large text is measured first (brackets and strings only): JSON.parse of 500 MB of
   // `{},{},…` would build 170 million objects before anything could be counted. A small one is
   // parsed at once: what it can build is small, and measuring would cost more than it saves.
   const measure = text.length > MEASURE_ABOVE ? measureJson(text) : undefined;
-  if (measure && elementBound(measure, text) > maxRecords) {
-    return { ok: true, batch: new BatchBuilder(1).finish('records'), warnings: [], skipped: 0, uncompressedBytes: size, limited: true };
+  if (measure && measure.slots > maxRecords) {
+    return { ok: true, batch: new BatchBuilder(1).finish('records'), warnings: [], skipped: 0, uncompressedBytes: size, notes: [], limited: true };
   }
-  const parsed = parseEventFile(text);
-  // Only a text that nests deep enough (or records read from strings) can hold a record too deep.
-  if (!measure || measure.depth > MAX_JSON_DEPTH || parsed.shape === 'lookup') dropTooDeep(parsed);
+  // Only a text that nests deep enough can hold a record too deep (records read from strings
+  // are always checked).
+  const parsed = parseEventFile(text, { checkDepth: !measure || measure.depth > MAX_JSON_DEPTH });
   const limited = parsed.records.length > maxRecords;
   if (limited) {
     parsed.records.length = maxRecords;
     parsed.elements.length = maxRecords;
   }
-  return { ok: true, batch: buildBatch(parsed.records, parsed.elements, parsed.shape), warnings: parsed.warnings, skipped: parsed.skipped, uncompressedBytes: size, limited };
+  const batch = buildBatch(parsed.records, parsed.elements, parsed.shape);
+  return { ok: true, batch, warnings: parsed.warnings, skipped: parsed.skipped, uncompressedBytes: size, notes: [...parsed.notes, ...renamedNote(batch)], limited };
 }
 
 /** Texts longer than this (characters) are measured before JSON.parse (see indexText). */
 const MEASURE_ABOVE = 16 * 1024 * 1024;
 
-function dropTooDeep(parsed: ParsedEventFile): void {
-  const records: Record<string, unknown>[] = [];
-  const elements: number[] = [];
-  parsed.records.forEach((r, i) => {
-    if (!deeperThan(r)) {
-      records.push(r);
-      elements.push(parsed.elements[i]);
-    } else warn(parsed, `record ${parsed.elements[i]} is nested more than ${MAX_JSON_DEPTH} levels deep; skipped`);
-  });
-  parsed.records = records;
-  parsed.elements = elements;
-}
-
 function failure(e: unknown): FailedResult {
   if (e instanceof DecompressionLimitError) return { ok: false, code: 'too-large', message: e.message };
   if (e instanceof CorruptGzipError) return { ok: false, code: 'corrupt-gzip', message: e.message };
-  if (e instanceof EventFileError) return { ok: false, code: e.code, message: e.message };
+  if (e instanceof EventFileError) return { ok: false, code: e.code, message: e.message, position: e.position };
   return { ok: false, code: 'read-error', message: e instanceof Error ? e.message : String(e) };
 }
 
 export function runJob<J extends Job>(job: J): { result: JobResults[J['kind']]; transfer: ArrayBuffer[] } {
   try {
-    const { text, size } = fileText(job.bytes, job.maxUncompressedBytes);
+    const { text, size, encoding } = fileText(job.bytes, job.maxUncompressedBytes);
     switch (job.kind) {
       case 'index': {
-        // Delivered log files take the fast scanner; everything else (and anything it declines)
-        // the general parser.
         const result = indexText(text, size, job.maxRecords ?? Infinity);
-        return { result: result as JobResults[J['kind']], transfer: result.ok ? batchTransferables(result.batch) : [] };
+        if (encoding) result.notes.unshift(`${encoding} text, decoded`);
+        return { result: result as JobResults[J['kind']], transfer: batchTransferables(result.batch) };
       }
       case 'texts': {
         const result: TextsResult = { ok: true, texts: recordTexts(text, job.shape, job.elements) };
@@ -156,7 +161,8 @@ export function runJob<J extends Job>(job: J): { result: JobResults[J['kind']]; 
           } catch {
             continue;
           }
-          matched[i] = matchesRecord(job.node, record, texts[i]) ? 1 : 0;
+          if (typeof record !== 'object' || record === null || Array.isArray(record)) continue;
+          matched[i] = matchesRecord(job.node, canonicalRecord(record as Record<string, unknown>).record, texts[i]) ? 1 : 0;
         }
         const result: MatchResult = { ok: true, matched };
         return { result: result as JobResults[J['kind']], transfer: [matched.buffer as ArrayBuffer] };
@@ -166,6 +172,45 @@ export function runJob<J extends Job>(job: J): { result: JobResults[J['kind']]; 
     return { result: failure(e) as JobResults[J['kind']], transfer: [] };
   }
   throw new Error(`unknown job ${(job as Job).kind}`);
+}
+
+const EVENT_NAME = SCALAR_FIELDS.indexOf('eventName');
+const EVENT_SOURCE = SCALAR_FIELDS.indexOf('eventSource');
+
+/**
+ * The scanner's rows are read exactly as the general path would read them only when every row
+ * is plainly a CloudTrail record: an eventName, an eventSource that is not an AWS event
+ * notification's ("aws:s3"), and a time. Delivered logs always are; anything else (Insights
+ * events, renamed or missing fields, S3 notifications in "Records") takes the general path,
+ * which decides what is a record and how to read it (eventFile.ts, canonical.ts).
+ */
+export function plainlyCloudTrail(b: ColumnBatch): boolean {
+  const names = b.scalars[EVENT_NAME];
+  const sources = b.scalars[EVENT_SOURCE];
+  // Per local value id: 1 an ordinary eventSource, 2 a notification's ("aws:…"); checked once each.
+  const seen = new Uint8Array(b.values.length);
+  for (let r = 0; r < b.count; r++) {
+    const source = sources[r];
+    if (names[r] === ABSENT || source === ABSENT || source >= seen.length || Number.isNaN(b.times[r])) return false;
+    if (seen[source] === 0) seen[source] = isNotificationSource(b.values[source]) ? 2 : 1;
+    if (seen[source] === 2) return false;
+  }
+  return true;
+}
+
+/** "aws:s3", "aws:sns"…: the eventSource of an AWS event notification (any case). */
+function isNotificationSource(v: unknown): boolean {
+  return typeof v === 'string' && v.length > 4 && (v.charCodeAt(0) | 0x20) === 0x61 && (v.charCodeAt(1) | 0x20) === 0x77 && (v.charCodeAt(2) | 0x20) === 0x73 && v.charCodeAt(3) === 0x3a;
+}
+
+/** The file's one note on fields read under CloudTrail's names, if any were. */
+function renamedNote(b: ColumnBatch): string[] {
+  if (b.renamed.length === 0) return [];
+  // Top-level fields first: `eventname → eventName` says more than a nested one.
+  const depth = (m: string) => m.split(' → ')[0].split('.').length;
+  const all = [...b.renamed].sort((x, y) => depth(x) - depth(y));
+  const shown = all.slice(0, 6).join(', ');
+  return [`fields renamed by a pipeline, read under CloudTrail's names: ${shown}${all.length > 6 ? ` and ${all.length - 6} more` : ''}`];
 }
 
 export { formatBytes };

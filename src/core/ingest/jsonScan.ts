@@ -288,30 +288,58 @@ export class JsonCursor {
 export interface JsonMeasure {
   /** Top-level values (more than one: JSON lines or concatenated values). */
   values: number;
-  /** Values at each of the first nesting levels: [0] top level, [1] inside it, [2] one deeper. */
-  levels: Uint32Array;
+  /**
+   * An upper bound of the places a record can be (eventFile.ts's slots): top-level values that
+   * are not arrays, the elements of top-level arrays, and the elements of the "Records", "Events"
+   * and "logEvents" arrays of the objects among those (an object holding such an array counts
+   * for its elements, not itself). Arrays directly inside a top-level array hold no record, but
+   * JSON.parse would build their elements: those count too.
+   */
+  slots: number;
   /** The deepest nesting. */
   depth: number;
 }
 
+/** The keys whose arrays hold the slots of an item (eventFile.ts CONTAINER_MEMBER), quoted. */
+const CONTAINER_KEYS = ['"Records"', '"Events"', '"logEvents"'];
+
+function isContainerKey(text: string, start: number, end: number): boolean {
+  if (start < 0) return false;
+  const key = text.slice(start, end);
+  // An escaped key may spell one of them (JSON.parse decodes it): counted, to stay a bound.
+  return CONTAINER_KEYS.includes(key) || key.includes('\\');
+}
+
 /**
- * One pass over a whole text, before JSON.parse: how many values sit at the first levels and how
+ * One pass over a whole text, before JSON.parse: how many records it can hold at most and how
  * deep it nests. Only strings' ends and brackets are looked at (JSON.parse, which comes next,
  * checks the rest and says what is wrong), so this costs a fraction of the parse. Undefined when
  * the brackets do not balance or a string is not closed.
  */
 export function measureJson(text: string): JsonMeasure | undefined {
-  const levels = new Uint32Array(3);
   let values = 0;
+  let slots = 0;
   let depth = 0;
   let max = 0;
+  // Per open container at depths 1-3 (index = depth inside it):
+  const isArray = new Uint8Array(4);
+  const counted = new Uint8Array(4); // its elements count as slots
+  const item = new Uint8Array(4); // an object counted as a slot, until a container array in it has an element
+  let keyStart = -1; // the last string at depths 1-2: in an object, the key of the value that follows
+  let keyEnd = -1;
   let opened = false; // a container was just opened: the next token is its first element or its end
   for (let j = 0; j < text.length; j++) {
     const c = text.charCodeAt(j);
     if (c <= 0x20) continue;
     if (opened) {
       opened = false;
-      if (c !== RBRACE && c !== RBRACKET && depth < 3) levels[depth]++;
+      if (c !== RBRACE && c !== RBRACKET && depth <= 3 && counted[depth]) {
+        slots++;
+        if (depth >= 2 && !isArray[depth - 1] && item[depth - 1]) {
+          item[depth - 1] = 0;
+          slots--; // the object holding this array is a container, not a record
+        }
+      }
     }
     if (c === QUOTE) {
       let q = j;
@@ -322,35 +350,44 @@ export function measureJson(text: string): JsonMeasure | undefined {
         while (text.charCodeAt(k) === BACKSLASH) k--;
         if ((q - 1 - k) % 2 === 0) break;
       }
-      if (depth === 0) values++;
+      if (depth === 0) {
+        values++;
+        slots++;
+      } else if (depth <= 2) {
+        keyStart = j;
+        keyEnd = q + 1;
+      }
       j = q;
     } else if (c === LBRACE || c === LBRACKET) {
-      if (depth === 0) values++;
+      const array = c === LBRACKET;
+      if (depth === 0) {
+        values++;
+        if (!array) slots++;
+      }
+      const parent = depth;
       if (++depth > max) max = depth;
+      if (depth <= 3) {
+        isArray[depth] = array ? 1 : 0;
+        const inArray = parent > 0 && isArray[parent] === 1;
+        counted[depth] = array && (depth === 1 || (depth === 2 && inArray) || (!inArray && isContainerKey(text, keyStart, keyEnd))) ? 1 : 0;
+        // An object that is a top-level value, or an element of a top-level array, is an item.
+        item[depth] = !array && (depth === 1 || (depth === 2 && inArray)) ? 1 : 0;
+      }
       opened = true;
     } else if (c === RBRACE || c === RBRACKET) {
       if (depth === 0) return undefined;
       depth--;
     } else if (c === COMMA) {
-      if (depth < 3) levels[depth]++;
+      if (depth <= 3 && counted[depth]) slots++;
     } else if (depth === 0) {
       // A literal at the top level: one value, up to the next delimiter.
       values++;
+      slots++;
       while (j + 1 < text.length && !/[\s,{}[\]"]/.test(text[j + 1])) j++;
     }
   }
   if (depth !== 0) return undefined;
-  levels[0] = values;
-  return { values, levels, depth: max };
-}
-
-/**
- * An upper bound of the elements (candidate records) a parsed text yields: the lines of JSON
- * lines, the elements of a top-level array, the elements of the arrays a top-level object holds.
- */
-export function elementBound(m: JsonMeasure, text: string): number {
-  if (m.values !== 1) return m.values;
-  return text.charCodeAt(skipSpace(text, 0)) === LBRACKET ? m.levels[1] : m.levels[2];
+  return { values, slots, depth: max };
 }
 
 /**

@@ -167,7 +167,7 @@ async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget,
           return 'not-started';
         }
       } else budget.release(grant, { bytes: 0, records: 0 });
-      index.addProblem(file.id, res.code, res.message);
+      index.addProblem(file.id, res.code, res.message, 'error', res.position);
       return 'done';
     }
     if (res.limited && grant.recordsBy === 'grant') {
@@ -176,14 +176,20 @@ async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget,
       continue;
     }
     budget.release(grant, { bytes: res.uncompressedBytes, records: res.batch.count });
-    index.appendBatch(file.id, res.batch);
-    progress.events += res.batch.count;
+    index.appendBatch(file.id, res.batch, res.notes);
+    progress.events = index.eventCount;
     if (res.skipped > 0) index.addProblem(file.id, 'skipped-elements', `${res.skipped} element(s) skipped: ${res.warnings.join('; ')}`, 'warning');
     if (res.limited) {
       // The records budget ran out inside this file: its first records are kept.
       index.addProblem(file.id, 'budget', `only its first ${res.batch.count.toLocaleString('en-US')} records were loaded: the load's budget of records ran out`, 'warning');
       budget.stop({ budget: 'records', limit: budget.limits.maxRecords, location: file.location });
     }
+    try {
+      await index.resolveDuplicates(signal);
+    } catch {
+      // A file that cannot be read again keeps its rows shown: never hide what was not compared.
+    }
+    progress.events = index.eventCount;
     return 'done';
   }
 }

@@ -23,6 +23,9 @@ export const DOCS = {
   startLogging: 'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_StartLogging.html',
   securityHub: 'https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html',
   cfnTrail: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html',
+  terraformTrail: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudtrail',
+  terraformEventDataStore: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudtrail_event_data_store',
+  eventDataStore: 'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateEventDataStore.html',
 } as const;
 
 export const LIMITS = {
@@ -60,6 +63,23 @@ export const FIELDS_BY_CATEGORY: Record<EventCategory, readonly string[]> = {
 };
 
 export const KNOWN_FIELDS: readonly string[] = [...new Set(Object.values(FIELDS_BY_CATEGORY).flat())];
+
+/**
+ * Event data stores (CloudTrail Lake) accept more: management selectors may also use eventName,
+ * eventType, sessionCredentialFromConsole and userIdentity.arn, and stores of Insights events,
+ * AWS Config configuration items, Audit Manager evidence or events from outside AWS select by
+ * eventCategory alone (AdvancedFieldSelector, API Reference).
+ */
+export const EVENT_DATA_STORE_FIELDS_BY_CATEGORY: Record<string, readonly string[]> = {
+  ...FIELDS_BY_CATEGORY,
+  Management: ['eventCategory', 'eventSource', 'readOnly', 'eventName', 'eventType', 'sessionCredentialFromConsole', 'userIdentity.arn'],
+  Insight: ['eventCategory'],
+  ConfigurationItem: ['eventCategory'],
+  Evidence: ['eventCategory'],
+  ActivityAuditLog: ['eventCategory'],
+};
+
+export const EVENT_DATA_STORE_CATEGORIES: readonly string[] = Object.keys(EVENT_DATA_STORE_FIELDS_BY_CATEGORY);
 
 export const FIELD_DOCS: Record<string, string> = {
   eventCategory: 'Required. `Equals` only. `Management`, `Data` or `NetworkActivity` for a trail.',

@@ -4,14 +4,13 @@
 // a prefix (StartsWith), Lambda and DynamoDB values are exact ARNs (Equals); "all resources"
 // values (arn:aws:s3:::, arn:aws:lambda…) need no ARN condition.
 import { BASIC_DATA_RESOURCE_TYPES, isAllResourcesValue } from './catalogue';
-import { formattingOf, removeNode } from './edits';
 import type { Target } from './recognise';
 import { basicSelectors } from './selectors';
-import { getNodeValue } from 'jsonc-parser';
-import { isIntrinsic, prop, propertyNode, stringValue } from './tree';
-import type { Fix, TextEdit } from './types';
+import type { Syntax } from './syntax';
+import { isIntrinsic, prop, stringValue } from './tree';
+import type { Fix } from './types';
 
-interface FieldSelector {
+export interface FieldSelector {
   Field: string;
   Equals?: string[];
   NotEquals?: string[];
@@ -66,43 +65,17 @@ export function basicToAdvanced(target: Target): AdvancedSelector[] | { reason: 
     out.push({ Name: m.rw === 'All' ? 'Log all management events' : `Log ${m.rw === 'ReadOnly' ? 'read' : 'write'} management events`, FieldSelectors: fields });
   }
   out.push(...data);
+  // No advanced selector logs nothing; without any, a trail logs every management event.
+  if (!out.length) return { reason: 'the selectors log no events' };
   return out;
 }
 
-/** JSON for `value`, indented to sit at the column of the node that starts at `offset`. */
-function jsonAt(text: string, offset: number, value: unknown): string {
-  const fmt = formattingOf(text);
-  const unit = fmt.insertSpaces ? ' '.repeat(fmt.tabSize ?? 2) : '\t';
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const indent = /^[ \t]*/.exec(text.slice(lineStart, offset))![0];
-  return JSON.stringify(value, null, unit).split('\n').join(fmt.eol + indent);
-}
-
-/** A fix replacing EventSelectors with equivalent AdvancedEventSelectors (merged into existing ones). */
-export function convertToAdvancedFix(text: string, target: Target): Fix | undefined {
+/** A fix replacing EventSelectors with equivalent advanced event selectors (merged into existing ones), in the document's syntax. */
+export function convertToAdvancedFix(syntax: Syntax, target: Target): Fix | undefined {
   const converted = basicToAdvanced(target);
   if (!Array.isArray(converted)) return undefined;
-  const basicProp = propertyNode(target.object, 'EventSelectors')!;
-  const advancedValue = prop(target.object, 'AdvancedEventSelectors');
-  if (!advancedValue) {
-    const edit: TextEdit = { offset: basicProp.offset, length: basicProp.length, newText: `"AdvancedEventSelectors": ${jsonAt(text, basicProp.offset, converted)}` };
-    return { title: 'Convert basic event selectors to advanced event selectors', edits: [edit] };
-  }
-  if (advancedValue.type !== 'array') return undefined;
-  // Mixed: drop EventSelectors and append the converted selectors to the advanced ones.
-  const removal = [removeNode(basicProp)];
-  const existing = advancedValue.children ?? [];
-  // Selectors already present with the same conditions would only be duplicates.
-  const present = new Set(existing.map((n) => JSON.stringify(getNodeValue(n)?.FieldSelectors)));
-  const added = converted.filter((c) => !present.has(JSON.stringify(c.FieldSelectors)));
-  const edits: TextEdit[] = [...removal];
-  if (added.length) {
-    const body = added.map((c) => jsonAt(text, existing[0]?.offset ?? advancedValue.offset, c));
-    const insertAt = existing.length ? existing[existing.length - 1].offset + existing[existing.length - 1].length : advancedValue.offset + 1;
-    const lineStart = text.lastIndexOf('\n', (existing[0]?.offset ?? advancedValue.offset) - 1) + 1;
-    const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-    const sep = `,${formattingOf(text).eol}${indent}`;
-    edits.push({ offset: insertAt, length: 0, newText: (existing.length ? sep : '') + body.join(sep) });
-  }
-  return { title: 'Move the basic event selectors into the advanced event selectors', edits };
+  const edits = syntax.replaceBasicSelectors(target, converted);
+  if (!edits) return undefined;
+  const mixed = prop(target.object, 'AdvancedEventSelectors') !== undefined;
+  return { title: mixed ? 'Move the basic event selectors into the advanced event selectors' : 'Convert basic event selectors to advanced event selectors', edits };
 }

@@ -70,12 +70,6 @@ export function removeNode(node: Node): TextEdit {
   return { offset: node.offset, length: node.length, newText: '' };
 }
 
-/** Removes item `index` of `array`, with its separating comma. */
-export function removeItem(array: Node, index: number): TextEdit[] {
-  const item = array.children?.[index];
-  return item ? [removeNode(item)] : [];
-}
-
 /** Replaces a node's text by `value` serialised as JSON. */
 export function replaceNode(node: Node, value: unknown): TextEdit {
   return { offset: node.offset, length: node.length, newText: JSON.stringify(value) };

@@ -1,39 +1,46 @@
-// The lint engine: parse JSONC once, recognise the trail configurations it holds, run every
-// enabled rule over each, drop suppressed findings. Shared by the CLI and the editor.
-import { ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { depthExceededAt, MAX_JSON_DEPTH } from '../ingest/jsonScan';
-import { recognise, recogniseKinds } from './recognise';
+// The lint engine: read the document once (JSON, YAML or Terraform: document.ts), run every
+// enabled rule over each trail configuration it holds, drop suppressed findings. Shared by the
+// CLI and the editor.
+import { MAX_JSON_DEPTH } from '../ingest/jsonScan';
+import { readDocument, type ConfigDocument } from './document';
 import type { Report } from './rule';
 import { RULES } from './rules';
 import { Suppressions } from './suppress';
 import { LineIndex } from './tree';
-import type { Finding, LintOptions, LintResult, Severity } from './types';
+import type { ConfigFormat, Finding, LintOptions, LintResult, Severity } from './types';
 
-export const SYNTAX_RULE_ID = 'json-syntax';
-/** A document nested too deep to be read (jsonc-parser recurses; 8,000 levels overflow the stack). */
+/** Rule ids of syntax errors, by format. */
+export const SYNTAX_RULE_IDS: Readonly<Record<ConfigFormat, string>> = { json: 'json-syntax', yaml: 'yaml-syntax', terraform: 'hcl-syntax' };
+export const SYNTAX_RULE_ID = SYNTAX_RULE_IDS.json;
+/** The rule id of a JSON document nested too deep to be read (ConfigDocument.tooDeepAt). */
 export const DEPTH_RULE_ID = 'json-too-deep';
 
 export interface EngineOptions extends LintOptions {
   /**
-   * Report JSON syntax errors as findings. The CLI does; the editor does not, because VS Code's
-   * JSON language service already reports them.
+   * Report syntax errors as findings (default true). The CLI does for the files it was named; the
+   * editor does for Terraform only: VS Code's JSON language service reports JSON's, and YAML
+   * extensions YAML's (whose search costs a second pass over the tokens).
    */
   reportSyntaxErrors?: boolean;
+  /** The document's syntax; detected from the content when absent (see detectFormat). */
+  format?: ConfigFormat;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function lintText(text: string, options: EngineOptions = {}): LintResult {
+  return lintDocument(readDocument(text, options.format, { syntaxErrors: options.reportSyntaxErrors !== false }), options);
+}
+
+export function lintDocument(doc: ConfigDocument, options: EngineOptions = {}): LintResult {
+  const { text, targets } = doc;
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
-  const tooDeepAt = depthExceededAt(text);
-  if (tooDeepAt >= 0) {
-    const at = lines.position(tooDeepAt);
+  if (doc.tooDeepAt !== undefined) {
+    const at = doc.tooDeepAt;
     const message = `JSON nested more than ${MAX_JSON_DEPTH} levels deep: not checked.`;
-    return { kinds: [], findings: [{ ruleId: DEPTH_RULE_ID, severity: 'warning', message, offset: tooDeepAt, length: 1, start: at, end: lines.position(tooDeepAt + 1), fixes: [] }] };
+    return { format: doc.format, kinds: [], findings: [{ ruleId: DEPTH_RULE_ID, severity: 'warning', message, offset: at, length: 1, start: lines.position(at), end: lines.position(at + 1), fixes: [] }] };
   }
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
 
   const toFinding = (ruleId: string, severity: Severity, offset: number, length: number, message: string, fixes: Finding['fixes']): Finding => ({
     ruleId,
@@ -47,18 +54,15 @@ export function lintText(text: string, options: EngineOptions = {}): LintResult 
   });
 
   if (options.reportSyntaxErrors !== false) {
-    for (const e of errors) {
-      findings.push(toFinding(SYNTAX_RULE_ID, 'error', e.offset, Math.max(e.length, 1), `JSON syntax error: ${describeParseError(printParseErrorCode(e.error))}.`, []));
-    }
+    for (const e of doc.syntaxErrors) findings.push(toFinding(SYNTAX_RULE_IDS[doc.format], 'error', e.offset, e.length, e.message, []));
   }
-
-  const targets = recognise(root);
-  const kinds = recogniseKinds(root, targets);
-  if (!targets.length) return { kinds, findings };
+  if (!targets.length) return { format: doc.format, kinds: doc.kinds, findings };
 
   const disabledRules = new Set(options.disabledRules ?? []);
   const disabledGroups = new Set(options.disabledGroups ?? []);
-  const suppressions = new Suppressions(text, lines);
+  const suppressions = new Suppressions(doc.comments, lines);
+  // A YAML alias or a shared Terraform JSON value can put one node under two targets: one finding.
+  const seen = new Set<string>();
 
   // One report function per target, told which rule is running: no closure per rule and target.
   let current = RULES[0].meta;
@@ -66,8 +70,12 @@ export function lintText(text: string, options: EngineOptions = {}): LintResult 
     const ctx = {
       text,
       target,
+      syntax: doc.syntax,
       report: (r: Report): void => {
         if (suppressions.suppressed(current.id, lines.lineOf(r.node.offset))) return;
+        const key = `${current.id}\u0000${r.node.offset}\u0000${r.node.length}\u0000${r.message}`;
+        if (seen.has(key)) return;
+        seen.add(key);
         findings.push(toFinding(current.id, current.severity, r.node.offset, r.node.length, r.message, r.fixes ?? []));
       },
     };
@@ -84,10 +92,5 @@ export function lintText(text: string, options: EngineOptions = {}): LintResult 
   }
 
   findings.sort((a, b) => a.offset - b.offset || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
-  return { kinds, findings };
-}
-
-function describeParseError(code: string): string {
-  // "CommaExpected" → "comma expected"
-  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return { format: doc.format, kinds: doc.kinds, findings };
 }

@@ -1,16 +1,31 @@
-// Finds, by content rather than file name, the trail configurations a JSON document holds:
-// CLI inputs (--cli-input-json), CLI/API outputs, and AWS::CloudTrail::Trail resources of
-// CloudFormation templates. Each becomes a Target the rules inspect.
+// Finds, by content rather than file name, the trail configurations a JSON or YAML document
+// holds: CLI inputs (--cli-input-json), CLI/API outputs, AWS::CloudTrail::Trail resources of
+// CloudFormation templates, and Terraform's JSON forms (formats/terraform.ts). Each becomes a
+// Target the rules inspect.
+import { terraformJsonTargets } from './formats/terraform';
+import { CFN_NAMES, EVENT_DATA_STORE_DEFAULTS, EVENT_DATA_STORE_NAMES, INPUT_NAMES, OUTPUT_NAMES } from './names';
+import type { SettingNames } from './names';
 import type { DocumentKind } from './types';
-import { Node, prop, properties, stringValue } from './tree';
+import { Node, prop, propKey, properties, stringValue } from './tree';
 
-/** input: a request the user will send; output: what the API returned; cfn: a template resource. */
-export type Shape = 'input' | 'output' | 'cfn';
+/**
+ * input: a request the user will send; output: what the API (or a Terraform plan) describes;
+ * template: a resource of infrastructure as code (CloudFormation, Terraform), the desired state.
+ */
+export type Shape = 'input' | 'output' | 'template';
+
+/** What the target configures: a trail, or a CloudTrail Lake event data store. */
+export type Resource = 'trail' | 'event-data-store';
 
 export interface Target {
   kind: DocumentKind;
   shape: Shape;
-  /** The object holding the trail's settings and/or selectors. */
+  resource: Resource;
+  /**
+   * The object holding the trail's settings and/or selectors, under the API's names (readers of
+   * formats that spell them differently map them: Terraform's `is_multi_region_trail` is
+   * `IsMultiRegionTrail` here, its `event_selector` blocks are one `EventSelectors` array).
+   */
   object: Node;
   /** True when the object states the trail's settings (not a selectors-only or status document). */
   hasTrailSettings: boolean;
@@ -20,18 +35,21 @@ export interface Target {
    */
   absentMeansDefault: boolean;
   /** Property names differ between inputs and outputs (EnableLogFileValidation vs LogFileValidationEnabled…). */
-  names: {
-    name: string;
-    logFileValidation: string;
-    kmsKey: string;
-  };
+  names: SettingNames;
+  /** Defaults of absent boolean settings that the rules' API defaults do not give (Terraform's, an event data store's). */
+  defaults?: Readonly<Record<string, boolean>>;
+  /** What findings about the whole resource point at when it has no name: a template's logical id, a Terraform resource's header. */
+  anchor?: Node | { offset: number; length: number };
+  /** How the document spells an API name (Terraform: `EnableLogFileValidation` is `enable_log_file_validation`). */
+  spell?: (apiName: string) => string;
   /** Derived views of the target that rules share during one lint run (see selectors.ts). */
   views?: unknown;
 }
 
-const INPUT_NAMES = { name: 'Name', logFileValidation: 'EnableLogFileValidation', kmsKey: 'KmsKeyId' };
-const OUTPUT_NAMES = { name: 'Name', logFileValidation: 'LogFileValidationEnabled', kmsKey: 'KmsKeyId' };
-const CFN_NAMES = { name: 'TrailName', logFileValidation: 'EnableLogFileValidation', kmsKey: 'KMSKeyId' };
+/** A spelling of names (`spell`) that is the API's own. */
+export function spellingOf(t: Target): (apiName: string) => string {
+  return t.spell ?? ((n) => n);
+}
 
 /** Settings that only a trail definition holds; one of them next to `Name` marks a trail object. */
 const TRAIL_SETTING_KEYS = [
@@ -64,6 +82,7 @@ function trailObjectTarget(obj: Node, kind: DocumentKind): Target {
   return {
     kind: output ? (kind === 'trail-input' ? 'trail-output' : kind) : 'trail-input',
     shape: output ? 'output' : 'input',
+    resource: 'trail',
     object: obj,
     hasTrailSettings: true,
     // An update-trail input may omit what it leaves unchanged; create-trail requires S3BucketName.
@@ -78,16 +97,32 @@ export function recognise(root: Node | undefined): Target[] {
 
   const resources = prop(root, 'Resources');
   if (resources?.type === 'object') {
-    for (const { value } of properties(resources)) {
-      if (value.type === 'object' && stringValue(prop(value, 'Type')) === 'AWS::CloudTrail::Trail') {
-        const props = prop(value, 'Properties');
-        if (props?.type === 'object') {
-          targets.push({ kind: 'cloudformation', shape: 'cfn', object: props, hasTrailSettings: true, absentMeansDefault: true, names: CFN_NAMES });
-        }
+    for (const { value, keyNode } of properties(resources)) {
+      if (value.type !== 'object') continue;
+      const type = stringValue(prop(value, 'Type'));
+      const props = prop(value, 'Properties');
+      if (props?.type !== 'object') continue;
+      if (type === 'AWS::CloudTrail::Trail') {
+        targets.push({ kind: 'cloudformation', shape: 'template', resource: 'trail', object: props, hasTrailSettings: true, absentMeansDefault: true, names: CFN_NAMES, anchor: keyNode });
+      } else if (type === 'AWS::CloudTrail::EventDataStore') {
+        targets.push({
+          kind: 'cloudformation',
+          shape: 'template',
+          resource: 'event-data-store',
+          object: props,
+          hasTrailSettings: false,
+          absentMeansDefault: true,
+          names: EVENT_DATA_STORE_NAMES,
+          defaults: EVENT_DATA_STORE_DEFAULTS,
+          anchor: keyNode,
+        });
       }
     }
     if (targets.length) return targets;
   }
+
+  const terraform = terraformJsonTargets(root);
+  if (terraform) return terraform;
 
   const trailList = prop(root, 'trailList');
   if (trailList?.type === 'array') {
@@ -110,6 +145,7 @@ export function recognise(root: Node | undefined): Target[] {
         {
           kind: input ? 'put-event-selectors' : 'get-event-selectors',
           shape: input ? 'input' : 'output',
+          resource: 'trail',
           object: root,
           hasTrailSettings: false,
           absentMeansDefault: false,
@@ -120,7 +156,7 @@ export function recognise(root: Node | undefined): Target[] {
   }
 
   if (has(root, 'IsLogging') && STATUS_KEYS.some((k) => has(root, k))) {
-    return [{ kind: 'trail-status', shape: 'output', object: root, hasTrailSettings: false, absentMeansDefault: false, names: OUTPUT_NAMES }];
+    return [{ kind: 'trail-status', shape: 'output', resource: 'trail', object: root, hasTrailSettings: false, absentMeansDefault: false, names: OUTPUT_NAMES }];
   }
 
   if (isTrailObject(root)) return [trailObjectTarget(root, 'trail-input')];
@@ -134,10 +170,19 @@ export function recogniseKinds(root: Node | undefined, targets: Target[]): Docum
   return [...kinds];
 }
 
+/** The key node of the target's name setting, or its anchor: where findings about the whole resource point. */
+export function anchorOf(t: Target): Node | { offset: number; length: number } {
+  return propKey(t.object, t.names.name) ?? t.anchor ?? { offset: t.object.offset, length: 1 };
+}
+
 /**
  * A cheap first look before parsing: false when the text cannot hold a configuration the engine
- * recognises (every recognised document has one of these keys). Lets the editor skip big logs.
+ * recognises (every recognised document has one of these keys, quoted in JSON, bare in YAML, or
+ * a Terraform resource type). Lets the editor skip big logs and unrelated YAML.
  */
 export function mayHoldTrailConfig(text: string): boolean {
-  return /"(?:EventSelectors|AdvancedEventSelectors|InsightSelectors|trailList|Trail|IsLogging|S3BucketName|IsMultiRegionTrail|IncludeGlobalServiceEvents|EnableLogFileValidation|LogFileValidationEnabled|KmsKeyId|CloudWatchLogsLogGroupArn|CloudWatchLogsRoleArn|SnsTopicName|IsOrganizationTrail|S3KeyPrefix)"\s*:/.test(text);
+  return (
+    text.includes('aws_cloudtrail') ||
+    /["']?\b(?:EventSelectors|AdvancedEventSelectors|InsightSelectors|trailList|Trail|IsLogging|S3BucketName|IsMultiRegionTrail|IncludeGlobalServiceEvents|EnableLogFileValidation|LogFileValidationEnabled|KmsKeyId|CloudWatchLogsLogGroupArn|CloudWatchLogsRoleArn|SnsTopicName|IsOrganizationTrail|S3KeyPrefix)["']?\s*:/.test(text)
+  );
 }

@@ -1,5 +1,6 @@
 // What a rule is: its metadata and a check over one recognised target.
 import type { Target } from './recognise';
+import type { Syntax } from './syntax';
 import type { Node } from './tree';
 import type { Fix, RuleMeta } from './types';
 
@@ -13,6 +14,8 @@ export interface Report {
 export interface RuleContext {
   readonly text: string;
   readonly target: Target;
+  /** Writes fixes in the document's syntax. */
+  readonly syntax: Syntax;
   report(r: Report): void;
 }
 

@@ -1,8 +1,25 @@
-// Small readers over jsonc-parser trees. CloudFormation values may be intrinsic functions
-// (`{"Ref": …}`, `{"Fn::If": …}`); those are "unknown" to every reader here, so rules leave them alone.
-import type { Node } from 'jsonc-parser';
+// The configuration model the rules read, and small readers over it. JSON documents give it
+// directly (jsonc-parser's trees have this shape); YAML and Terraform readers build it with the
+// offsets of their own source text (src/core/lint/formats). Values the linter must not guess are
+// "unknown" to every reader here, so rules leave them alone: CloudFormation intrinsic functions
+// (`{"Ref": …}`, `{"Fn::If": …}`, `!Ref`, `!Sub`…) and Terraform expressions (variables, locals,
+// function calls, references), which the readers turn into `opaque` nodes.
 
-export type { Node };
+export type NodeType = 'object' | 'array' | 'property' | 'string' | 'number' | 'boolean' | 'null' | 'opaque';
+
+export interface Node {
+  readonly type: NodeType;
+  /** Where the node's text starts in the linted document (UTF-16 code units). */
+  readonly offset: number;
+  readonly length: number;
+  /** Property: offset of the separator (`:`, `=`); unused by the rules. */
+  readonly colonOffset?: number;
+  readonly parent?: Node;
+  /** Object: properties; property: [key, value]; array: items. */
+  readonly children?: Node[];
+  /** Scalars: the value; key nodes: the key (canonical for formats that spell keys differently). */
+  readonly value?: any;
+}
 
 /** The property node (key + value) named `key` in an object node. */
 export function propertyNode(obj: Node | undefined, key: string): Node | undefined {
@@ -34,7 +51,9 @@ export function properties(obj: Node | undefined): { key: string; keyNode: Node;
   return out;
 }
 
+/** A value the linter does not evaluate: an intrinsic function, a Terraform expression. */
 export function isIntrinsic(node: Node | undefined): boolean {
+  if (node?.type === 'opaque') return true;
   if (!node || node.type !== 'object' || !node.children || node.children.length !== 1) return false;
   const key = String(node.children[0].children?.[0]?.value ?? '');
   return key === 'Ref' || key === 'Condition' || key.startsWith('Fn::');
@@ -58,6 +77,50 @@ export function boolValue(node: Node | undefined): boolean | undefined {
 
 export function arrayItems(node: Node | undefined): Node[] {
   return node?.type === 'array' ? node.children ?? [] : [];
+}
+
+/** The plain value of a node (objects, arrays, scalars); opaque values are undefined. */
+export function nodeValue(node: Node | undefined): unknown {
+  if (!node || node.type === 'opaque') return undefined;
+  if (node.type === 'array') return (node.children ?? []).map(nodeValue);
+  if (node.type === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const p of properties(node)) out[p.key] = nodeValue(p.value);
+    return out;
+  }
+  return node.value;
+}
+
+/** A place in the model: property names (the API's) and list indexes. */
+export type Path = (string | number)[];
+
+/** The path from the model's root to `node` (API names, list indexes), and whether `node` is a key. */
+export function pathOf(node: Node): { path: Path; isKey: boolean } {
+  const path: Path = [];
+  let isKey = false;
+  let n: Node | undefined = node;
+  if (n.parent?.type === 'property' && n.parent.children?.[0] === n) {
+    isKey = true;
+    path.unshift(n.value as string);
+    n = n.parent;
+  }
+  while (n?.parent) {
+    const p: Node = n.parent;
+    if (p.type === 'property') path.unshift(p.children![0].value as string);
+    else if (p.type === 'array') path.unshift(p.children!.indexOf(n));
+    n = p;
+  }
+  return { path, isKey };
+}
+
+/** The innermost node holding `offset`. */
+export function nodeAtOffset(node: Node, offset: number): Node | undefined {
+  if (offset < node.offset || offset > node.offset + node.length) return undefined;
+  for (const c of node.children ?? []) {
+    const inner = nodeAtOffset(c, offset);
+    if (inner) return inner;
+  }
+  return node;
 }
 
 /** Line/column lookup for offsets, built once per text. */

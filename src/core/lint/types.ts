@@ -59,7 +59,18 @@ export type DocumentKind =
   | 'describe-trails'
   | 'get-trail'
   | 'trail-status'
-  | 'cloudformation';
+  | 'cloudformation'
+  /** `resource "aws_cloudtrail"` / `"aws_cloudtrail_event_data_store"` in a .tf or .tf.json file. */
+  | 'terraform'
+  /** The same resources in `terraform show -json` output (a plan, or the state). */
+  | 'terraform-plan';
+
+/**
+ * The syntaxes the engine reads. JSON covers JSONC, CloudFormation JSON, Terraform JSON
+ * configuration (.tf.json) and plans; YAML covers CloudFormation YAML (and CLI --output yaml);
+ * terraform is HCL (.tf).
+ */
+export type ConfigFormat = 'json' | 'yaml' | 'terraform';
 
 export interface LintOptions {
   /** Rule ids switched off. */
@@ -69,8 +80,10 @@ export interface LintOptions {
 }
 
 export interface LintResult {
+  /** The syntax the document was read as. */
+  format: ConfigFormat;
   /** Kinds found in the document; empty when it configures no trail (then there are no findings). */
   kinds: DocumentKind[];
-  /** Sorted by position. Syntax errors come as findings with ruleId `json-syntax`. */
+  /** Sorted by position. Syntax errors come as findings with ruleId `json-syntax`, `yaml-syntax` or `hcl-syntax`. */
   findings: Finding[];
 }

@@ -2,6 +2,7 @@
 // unique-ID prefixes, access key ids, error codes, ARNs) into plain words. Pure: used by hovers,
 // lenses and the timeline detail pane alike.
 import { utcMs } from '../index/query/time';
+import { lookupTable } from '../lookupTable';
 
 /** A timestamp as both UTC and the viewer's local time. */
 export interface DecodedTime {
@@ -63,7 +64,7 @@ export interface IdPrefixInfo {
 
 // IAM unique identifier prefixes, from the IAM User Guide ("IAM identifiers" → "Unique
 // identifiers"): https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html
-const ID_PREFIXES: Record<string, Omit<IdPrefixInfo, 'prefix'>> = {
+const ID_PREFIXES = lookupTable<Omit<IdPrefixInfo, 'prefix'>>({
   ABIA: { kind: 'AWS STS service bearer token' },
   ACCA: { kind: 'context-specific credential' },
   AGPA: { kind: 'IAM user group' },
@@ -76,7 +77,7 @@ const ID_PREFIXES: Record<string, Omit<IdPrefixInfo, 'prefix'>> = {
   AROA: { kind: 'IAM role' },
   ASCA: { kind: 'certificate' },
   ASIA: { kind: 'temporary access key (AWS STS session credentials)', credential: 'temporary' },
-};
+});
 
 export const ACCESS_KEY_DOC_URL = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids';
 
@@ -102,7 +103,7 @@ export interface ErrorCodeInfo {
 
 // Common errorCode values, keyed lower-case because services spell them differently
 // (AccessDenied / AccessDeniedException / Client.UnauthorizedOperation).
-const ERROR_CODES: Record<string, ErrorCodeInfo> = {
+const ERROR_CODES = lookupTable<ErrorCodeInfo>({
   accessdenied: {
     meaning: 'The caller is not allowed to perform this action (an IAM policy, SCP, resource policy, permissions boundary or session policy denied it).',
     investigate: 'Bursts of AccessDenied across many services from one principal are a classic sign of permission enumeration with stolen credentials.',
@@ -154,7 +155,7 @@ const ERROR_CODES: Record<string, ErrorCodeInfo> = {
   kmsinvalidstateexception: { meaning: 'KMS: the key is not in a usable state (disabled or pending deletion).' },
   incorrectkeyexception: { meaning: 'KMS: the ciphertext was not encrypted under the given key.' },
   'failed authentication': { meaning: 'Console sign-in: wrong password or unknown user.' },
-};
+});
 
 /** Explains a CloudTrail errorCode; undefined for codes we do not know. */
 export function explainErrorCode(code: string): ErrorCodeInfo | undefined {

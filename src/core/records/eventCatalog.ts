@@ -1,6 +1,7 @@
 // What each API call that matters in an investigation does, in plain words: one entry per
 // event name, grouped by service (the eventSource without ".amazonaws.com"). describeRequest
 // reads this table; calls not listed here get a generic description.
+import { lookupTable } from '../lookupTable';
 import type { CloudTrailRecord } from './types';
 import {
   at,
@@ -369,7 +370,7 @@ export const BEDROCK: ServiceCatalog = {
 };
 
 /** Every catalogue, keyed by service (the eventSource without ".amazonaws.com"). */
-export const EVENT_CATALOG: Record<string, ServiceCatalog> = {
+export const EVENT_CATALOG = lookupTable<ServiceCatalog>({
   iam: IAM,
   sts: STS,
   signin: SIGNIN,
@@ -388,10 +389,10 @@ export const EVENT_CATALOG: Record<string, ServiceCatalog> = {
   route53resolver: ROUTE53_RESOLVER,
   rolesanywhere: ROLES_ANYWHERE,
   bedrock: BEDROCK,
-};
+});
 
 // API reference pages per service; "{api}" is replaced by the operation name.
-export const API_REFERENCE: Record<string, string> = {
+export const API_REFERENCE = lookupTable<string>({
   iam: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_{api}.html',
   sts: 'https://docs.aws.amazon.com/STS/latest/APIReference/API_{api}.html',
   signin: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html',
@@ -423,4 +424,4 @@ export const API_REFERENCE: Record<string, string> = {
   'sso-oidc': 'https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_{api}.html',
   macie2: 'https://docs.aws.amazon.com/macie/latest/APIReference/operation-list.html',
   securityhub: 'https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_{api}.html',
-};
+});

@@ -2,6 +2,7 @@
 // detail pane, plus the facts behind it. Field semantics follow the CloudTrail User Guide,
 // "CloudTrail userIdentity element":
 // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+import { formatInstant, instantOf } from '../index/query/time';
 import { accessKeyKind, parseArn } from './decoders';
 import type { CloudTrailRecord, UserIdentity } from './types';
 
@@ -15,7 +16,7 @@ export interface IdentityFact {
 export interface IdentityDescription {
   /** One line, e.g. "Assumed role Admin (session alice) · MFA: no · via console". */
   summary: string;
-  /** high: root or root-equivalent; medium: long-term keys, anonymous or foreign principals; low: AWS services. */
+  /** high: root or root-equivalent, anonymous callers; medium: long-term keys, foreign principals; low: AWS services. */
   risk: IdentityRisk | undefined;
   /** Why the risk was given, when there is one. */
   riskReason?: string;
@@ -64,6 +65,26 @@ function permissionSetOf(roleName: string | undefined): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/** The accountId (or principalId) CloudTrail writes for an unauthenticated caller, e.g. an anonymous S3 read. */
+export const ANONYMOUS_IDS = ['ANONYMOUS_PRINCIPAL', 'anonymous'] as const;
+
+/**
+ * An anonymous, unauthenticated caller: CloudTrail logs it as
+ * `{"type":"AWSAccount","principalId":"","accountId":"ANONYMOUS_PRINCIPAL"}` (anonymous S3
+ * requests). Compared ignoring case, as the query language's `principal:anonymous` does.
+ */
+export function isAnonymousIdentity(identity: { accountId?: unknown; principalId?: unknown }): boolean {
+  const anonymous = (v: unknown) => typeof v === 'string' && ANONYMOUS_IDS.some((id) => id.toLowerCase() === v.toLowerCase());
+  return anonymous(identity.accountId) || anonymous(identity.principalId);
+}
+
+/** A creationDate as a time, whichever ISO 8601 form it is in (`20131102T010628Z` in old records). */
+function sessionCreated(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  const t = instantOf(v);
+  return t === undefined ? v : formatInstant(t);
+}
+
 /**
  * Describes who made a request. `record` supplies context outside userIdentity
  * (sessionCredentialFromConsole, recipientAccountId, ConsoleLogin's MFAUsed) and is optional.
@@ -94,7 +115,7 @@ export function describeIdentity(identity: UserIdentity | null | undefined, reco
   if (mfa === undefined && mfaUsed) mfa = mfaUsed === 'Yes';
   const viaConsole = record?.sessionCredentialFromConsole === 'true' || record?.eventName === 'ConsoleLogin' || undefined;
   const recipient = str(record?.recipientAccountId);
-  const foreignAccount = accountId && recipient && accountId !== recipient ? accountId : undefined;
+  const foreignAccount = accountId && recipient && accountId !== recipient && !isAnonymousIdentity(identity) ? accountId : undefined;
 
   let head: string;
   let risk: IdentityRisk | undefined;
@@ -107,7 +128,11 @@ export function describeIdentity(identity: UserIdentity | null | undefined, reco
     }
   };
 
-  switch (type) {
+  if (isAnonymousIdentity(identity)) {
+    head = 'Anonymous caller: an unauthenticated request with no AWS credentials';
+    risk = 'high';
+    riskReason = 'Anyone on the internet can make this request: check what it read or changed, and why the resource allows public access.';
+  } else switch (type) {
     case 'Root':
       head = `Root user of ${accountId ?? 'the account'} — high risk`;
       risk = 'high';
@@ -150,16 +175,15 @@ export function describeIdentity(identity: UserIdentity | null | undefined, reco
       break;
     }
     case 'AWSAccount':
-      if (accountId === 'anonymous' || principalId === 'ANONYMOUS_PRINCIPAL') {
-        head = 'Anonymous / unauthenticated principal';
-        medium('Unauthenticated (public) access.');
+      if (accountId && accountId === recipient) {
+        head = `AWS account ${accountId}${principalId ? ` (principal ${principalId})` : ''}`;
       } else {
-        head = `Another AWS account ${accountId ?? '(unknown)'}${principalId ? ` (principal ${principalId})` : ''}`;
+        head = `Another AWS account ${accountId ?? '(not named)'}${principalId ? ` (principal ${principalId})` : ''}`;
         medium('Cross-account access: the caller belongs to a different account.');
       }
       break;
     case 'AWSService':
-      head = `AWS service ${invokedBy ?? '(unnamed)'} on behalf of the account`;
+      head = invokedBy ? `AWS service ${invokedBy} on behalf of the account` : 'An AWS service (the record does not name it) on behalf of the account';
       risk = 'low';
       riskReason = 'Calls made by AWS services for the account.';
       break;
@@ -175,16 +199,16 @@ export function describeIdentity(identity: UserIdentity | null | undefined, reco
       head = `Web identity user ${userName ?? principalId ?? '(unnamed)'}${str(identity.identityProvider) ? ` via ${identity.identityProvider}` : ''}`;
       break;
     case 'Directory':
-      head = `Directory user ${userName ?? principalId ?? '(unnamed)'}`;
+      head = `Directory user ${userName ?? principalId ?? '(unnamed)'} (a request to a directory service such as Amazon WorkDocs or Quick; the identity type is not known)`;
       break;
     case 'Unknown':
       head = userName || principalId
-        ? `Unidentified principal ${userName ?? principalId} (type Unknown: CloudTrail could not resolve the identity)`
-        : 'Anonymous / unauthenticated principal';
-      medium('CloudTrail could not determine who made the request.');
+        ? `Principal ${userName ?? principalId} of unknown type (CloudTrail could not determine the identity type)`
+        : 'Identity of unknown type (CloudTrail could not determine it)';
+      medium('CloudTrail could not determine what kind of identity made the request.');
       break;
     case 'missing':
-      head = principalId === 'ANONYMOUS_PRINCIPAL' || accountId === 'anonymous' ? 'Anonymous / unauthenticated principal' : 'Principal without a type';
+      head = 'Principal without a type';
       medium('The identity has no type.');
       break;
     default:
@@ -211,7 +235,7 @@ export function describeIdentity(identity: UserIdentity | null | undefined, reco
   fact('Account', accountId);
   if (accessKeyId) fact('Access key', `${accessKeyId}${keyKind ? ` (${keyKind})` : ''}`);
   fact('Session issued by', issuerArn);
-  fact('Session created', str(attrs?.creationDate));
+  fact('Session created', sessionCreated(str(attrs?.creationDate)));
   if (mfa !== undefined) fact('MFA', mfa ? 'yes' : 'no');
   fact('Source identity', sourceIdentity);
   fact('Invoked by', invokedBy);

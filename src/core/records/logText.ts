@@ -1,6 +1,7 @@
 // Turns the bytes of a CloudTrail log file (.json.gz or .json) into text a person can read:
 // decompressed, checked against a size cap, and pretty-printed when it is one JSON value.
 // Pure; the extension shows the result in a read-only document.
+import { indentJson } from '../ingest/eventFile';
 import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from '../ingest/gzip';
 import { depthExceededAt, jsonErrorText, MAX_JSON_DEPTH } from '../ingest/jsonScan';
 
@@ -55,7 +56,9 @@ export function renderLogText(bytes: Uint8Array, name: string, maxBytes: number)
     return { text, pretty: false, compressed, warning: `${name} nests more than ${MAX_JSON_DEPTH} levels deep (line ${line}); shown as stored, not re-indented.` };
   }
   try {
-    return { text: `${JSON.stringify(JSON.parse(text), null, 2)}\n`, pretty: true, compressed };
+    JSON.parse(text);
+    // Indented with every token as stored: a log shown here must say what the file says.
+    return { text: `${indentJson(text)}\n`, pretty: true, compressed };
   } catch (e) {
     // JSON lines stay as they are: one record per line is what makes them JSON lines.
     if (isJsonLines(text)) return { text, pretty: false, compressed };

@@ -8,6 +8,7 @@
 // callback; measured in bench/lenses.bench.ts both cost several times a JSON.parse. This scan
 // only looks at brackets, commas, colons and quotes (strings are skipped with indexOf), which
 // is all the index needs.
+import { lookupTable } from '../lookupTable';
 import type { CloudTrailRecord } from './types';
 
 /** How the records are laid out in the document. */
@@ -38,7 +39,7 @@ export interface RecordIndex {
 }
 
 // A record is recognised by content: an object with eventVersion, or with eventTime and eventSource.
-const MARKERS: Record<string, number> = { eventVersion: 1, eventTime: 2, eventSource: 4 };
+const MARKERS = lookupTable<number>({ eventVersion: 1, eventTime: 2, eventSource: 4 });
 const isRecordMarkers = (m: number): boolean => (m & 1) !== 0 || (m & 6) === 6;
 
 interface Candidate extends IndexedRecord {
@@ -241,13 +242,24 @@ export function recordText(text: string, record: IndexedRecord): string {
  */
 export function parseRecord(ownText: string, record: IndexedRecord): CloudTrailRecord | undefined {
   try {
-    let source: unknown = ownText;
-    if (record.embedded) {
-      const from = record.embedded.offset - record.start;
-      source = JSON.parse(ownText.slice(from, from + record.embedded.length));
-    }
-    const value: unknown = typeof source === 'string' ? JSON.parse(source) : undefined;
+    const source = recordJson(ownText, record);
+    const value: unknown = source === undefined ? undefined : JSON.parse(source);
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as CloudTrailRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The record's JSON text exactly as stored, from its own text: that text itself, or for
+ * lookup-events the CloudTrailEvent string decoded. undefined when that string is not valid.
+ */
+export function recordJson(ownText: string, record: IndexedRecord): string | undefined {
+  if (!record.embedded) return ownText;
+  const from = record.embedded.offset - record.start;
+  try {
+    const decoded: unknown = JSON.parse(ownText.slice(from, from + record.embedded.length));
+    return typeof decoded === 'string' ? decoded : undefined;
   } catch {
     return undefined;
   }

@@ -48,7 +48,7 @@ export function eventSpecFor(eventSource: unknown, eventName: unknown): EventSpe
 
 /** The number of event names the catalogue explains. */
 export function catalogueSize(): number {
-  return Object.values(EVENT_CATALOG).reduce((n, c) => n + Object.keys(c).length, 0);
+  return Object.values(EVENT_CATALOG).reduce((n, c) => n + Object.keys(c ?? {}).length, 0);
 }
 
 export function apiReferenceUrl(service: string, operation: string): string {

@@ -1,9 +1,10 @@
 // What a value in a record means, decoded where possible: times in UTC and local time, IAM id
 // and access key prefixes, error codes, ARNs, identity types, source addresses. Plain text lines
 // for hovers and the detail pane.
+import { lookupTable } from '../lookupTable';
 import { decodeIdPrefix, decodeTime, explainErrorCode, explainSourceAddress, parseArn } from './decoders';
 
-export const IDENTITY_TYPE_MEANINGS: Record<string, string> = {
+export const IDENTITY_TYPE_MEANINGS = lookupTable<string>({
   Root: 'The account\'s root user: unrestricted access to everything in the account.',
   IAMUser: 'An IAM user, with its long-term credentials (password or AKIA access key) or a session from sts:GetSessionToken.',
   AssumedRole: 'Temporary credentials from assuming an IAM role (sts:AssumeRole*, instance profiles, IAM Identity Center permission sets, service roles).',
@@ -16,7 +17,7 @@ export const IDENTITY_TYPE_MEANINGS: Record<string, string> = {
   WebIdentityUser: 'A user federated through a web identity provider (sts:AssumeRoleWithWebIdentity).',
   Directory: 'A user of an AWS Directory Service directory.',
   Unknown: 'CloudTrail could not determine the identity, e.g. a failed sign-in with an unknown user name or a request from an IAM Identity Center user that no IAM entity represents.',
-};
+});
 
 function idPart(path: readonly (string | number)[]): string {
   return String(path[path.length - 1] ?? '');

@@ -3,12 +3,23 @@
 //   source → location (one `[prefix/]AWSLogs/` root, named after the trail(s) its digests name)
 //          → organization → account → region → day → files
 //   source → loose files (CloudTrail-looking files outside any AWSLogs tree)
+//                 → account → region → day → files, for those named the way CloudTrail names
+//                   its deliveries (a copied-out set of logs reads like the AWSLogs tree)
+//                 → the other files
 //
 // Every call lists one level (or the handful of levels a node folds together, such as
 // YYYY/MM/DD → days) through LogSource.listLevel, so it works the same on a folder and on S3,
 // and expanding a node never walks the whole source. Pure: no vscode here.
 import { CloudTrailFileNameInfo, CloudTrailObjectKind, KIND_FOLDERS, accountKindPrefix, isAccountId, isOrganizationId, parseCloudTrailFileName } from './layout';
 import { LogSource, SourceEntry, SourceError, SourceObject } from './source';
+import { gunzipCapped } from '../ingest/gzip';
+import { decodeFileText } from '../ingest/textEncoding';
+
+/** Loose files read to decide whether a workspace folder holds CloudTrail exports, and their size cap. */
+const SNIFFED_FILES = 20;
+const SNIFF_MAX_BYTES = 8 * 1024 * 1024;
+/** Keys of a CloudTrail record or of lookup-events output, also when escaped inside a JSON string. */
+const CLOUDTRAIL_FIELDS = /\\?"(eventSource|CloudTrailEvent)\\?"\s*:/i;
 
 export type FileKind = CloudTrailObjectKind | 'other' | 'loose';
 
@@ -87,6 +98,21 @@ export interface LooseFilesNode {
   truncated: boolean;
 }
 
+/**
+ * Loose files that CloudTrail named, grouped the way the AWSLogs tree groups them: by the
+ * account, region and delivery day their names carry.
+ */
+export interface LooseGroupNode {
+  type: 'loose-group';
+  id: string;
+  level: 'account' | 'region' | 'day';
+  accountId: string;
+  region?: string;
+  /** YYYY-MM-DD, at the day level. */
+  date?: string;
+  files: SourceObject[];
+}
+
 /** A notice in place of children: the reason a level could not be listed. */
 export interface ProblemNode {
   type: 'problem';
@@ -95,7 +121,7 @@ export interface ProblemNode {
   key: string;
 }
 
-export type CatalogNode = LocationNode | OrganizationNode | AccountNode | RegionNode | DayNode | FileNode | LooseFilesNode | ProblemNode;
+export type CatalogNode = LocationNode | OrganizationNode | AccountNode | RegionNode | DayNode | FileNode | LooseFilesNode | LooseGroupNode | ProblemNode;
 
 export interface DiscoveryOptions {
   /** How many folder levels below the source root to look for AWSLogs/ and loose files. */
@@ -171,6 +197,7 @@ export function nodePrefixes(node: CatalogNode): string[] {
     case 'file':
       return [node.key];
     case 'loose':
+    case 'loose-group':
     case 'problem':
       return [];
   }
@@ -196,6 +223,10 @@ export function eventScope(node: CatalogNode): { prefix?: string; keys?: string[
       return node.fileKind === 'digest' ? undefined : { keys: [node.key] };
     case 'loose':
       return { keys: node.files.map((f) => f.key) };
+    case 'loose-group': {
+      const keys = looseFileNodes(node.files).filter((f) => f.fileKind !== 'digest').map((f) => f.key);
+      return keys.length ? { keys } : undefined;
+    }
     case 'problem':
       return undefined;
   }
@@ -264,7 +295,8 @@ export class CloudTrailCatalog {
         case 'day':
           return await this.filesOf(node, signal);
         case 'loose':
-          return node.files.map((f) => fileNode(f, 'loose'));
+        case 'loose-group':
+          return looseChildren(node);
         default:
           return [];
       }
@@ -296,16 +328,32 @@ export class CloudTrailCatalog {
   }
 
   /**
-   * True when the source holds CloudTrail data near its top: an AWSLogs/ folder or a file named
-   * the way CloudTrail names its deliveries. Cheap (a few folders listed) so it can run on every
-   * workspace folder; content is not read.
+   * True when the source holds CloudTrail data near its top: an AWSLogs/ folder, a file named the
+   * way CloudTrail names its deliveries, or else a loose JSON file (an export: lookup-events
+   * output, EventBridge events, CloudWatch Logs payloads…) whose first bytes have a CloudTrail
+   * record's fields. Cheap enough to run on every workspace folder: a few folders listed, and at
+   * most SNIFFED_FILES small files read.
    */
   async containsCloudTrail(signal?: AbortSignal, limits: { maxDepth?: number; maxFolders?: number } = {}): Promise<boolean> {
     let found = false;
+    const loose: SourceObject[] = [];
     await this.walk({ maxDepth: limits.maxDepth ?? 3, maxFolders: limits.maxFolders ?? 200 }, signal, [], (e) => {
       found = e.kind === 'prefix' ? lastSegment(e.prefix) === 'AWSLogs' : parseCloudTrailFileName(lastSegment(e.key)) !== undefined;
+      if (!found && e.kind === 'object' && isLooseCandidate(e.key) && e.size <= SNIFF_MAX_BYTES && loose.length < SNIFFED_FILES) loose.push(e);
       return found;
     });
+    for (const o of found ? [] : loose) {
+      let text: string;
+      try {
+        let bytes = await this.source.read(o.key, { maxBytes: SNIFF_MAX_BYTES, signal });
+        if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipCapped(bytes, 4 * SNIFF_MAX_BYTES);
+        text = decodeFileText(bytes.subarray(0, 256 * 1024)).text;
+      } catch (e) {
+        if (e instanceof SourceError && e.code === 'cancelled') throw e;
+        continue; // unreadable, too large, not gzip after all: not evidence of CloudTrail
+      }
+      if (CLOUDTRAIL_FIELDS.test(text)) return true;
+    }
     return found;
   }
 
@@ -508,6 +556,55 @@ export class CloudTrailCatalog {
       throw e;
     }
   }
+}
+
+/**
+ * Loose files as file nodes: a file CloudTrail named is shown as what its name says (a log, an
+ * Insights file or a digest), any other as a loose file.
+ */
+export function looseFileNodes(files: readonly SourceObject[]): FileNode[] {
+  return files.map((f) => {
+    const info = parseCloudTrailFileName(lastSegment(f.key));
+    return info ? fileNode(f, info.kind, info) : fileNode(f, 'loose');
+  });
+}
+
+const GROUP_LEVELS = ['account', 'region', 'day'] as const;
+
+function groupValue(level: LooseGroupNode['level'], info: CloudTrailFileNameInfo): string {
+  return level === 'account' ? info.accountId : level === 'region' ? info.region : info.deliveryTime.slice(0, 10);
+}
+
+/**
+ * The next level below the loose files or one of their groups: the groups of the files
+ * CloudTrail named (accounts, then regions, then days, sorted), then the other files.
+ */
+function looseChildren(node: LooseFilesNode | LooseGroupNode): CatalogNode[] {
+  const files = looseFileNodes(node.files);
+  if (node.type === 'loose-group' && node.level === 'day') {
+    // As a day of the AWSLogs tree lists them: logs, then Insights, then digests, each by time.
+    const rank = (f: FileNode) => KIND_ORDER.indexOf(f.fileKind as CloudTrailObjectKind);
+    const time = (f: FileNode) => f.info?.deliveryTime ?? '';
+    return files.sort((a, b) => rank(a) - rank(b) || (time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+  const level = node.type === 'loose' ? 'account' : GROUP_LEVELS[GROUP_LEVELS.indexOf(node.level) + 1];
+  const groups = new Map<string, SourceObject[]>();
+  const others: FileNode[] = [];
+  files.forEach((f, i) => {
+    if (!f.info) return others.push(f);
+    const value = groupValue(level, f.info);
+    const list = groups.get(value);
+    if (list) list.push(node.files[i]);
+    else groups.set(value, [node.files[i]]);
+  });
+  const parent = node.type === 'loose-group' ? node : undefined;
+  const grouped = [...groups.keys()].sort().map((value): LooseGroupNode => {
+    const accountId = level === 'account' ? value : parent!.accountId;
+    const region = level === 'region' ? value : parent?.region;
+    const date = level === 'day' ? value : undefined;
+    return { type: 'loose-group', id: `LG:${[accountId, region, date].filter(Boolean).join('/')}`, level, accountId, region, date, files: groups.get(value)! };
+  });
+  return [...grouped, ...others];
 }
 
 function fileNode(o: SourceObject, fileKind: FileKind, info?: CloudTrailFileNameInfo): FileNode {

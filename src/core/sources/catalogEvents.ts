@@ -8,6 +8,19 @@ export interface IndexedFileLike {
   key: string;
   events: number;
   state: 'pending' | 'loaded' | 'failed';
+  /** Its events that are copies of events in these files (shown there, not twice). */
+  duplicatesOf?: ReadonlyMap<IndexedFileLike, number>;
+}
+
+/** A node's events: each file's, less its copies of events another file of the node shows. */
+function eventsOf(inScope: IndexedFileLike[], files: ReadonlyMap<string, IndexedFileLike>): number {
+  const scope = new Set(inScope);
+  let events = 0;
+  for (const f of inScope) {
+    events += f.events;
+    for (const [kept, n] of f.duplicatesOf ?? []) if (scope.has(kept) && files.get(kept.key) === kept) events -= n;
+  }
+  return events;
 }
 
 /** The number of event files (logs, Insights, unrecognised names) a summary counted. */
@@ -27,23 +40,22 @@ export function indexedEvents(node: CatalogNode, files: ReadonlyMap<string, Inde
   }
   const scope = eventScope(node);
   if (!scope) return undefined;
-  let done = 0;
-  let events = 0;
+  const inScope: IndexedFileLike[] = [];
   if (scope.keys) {
     for (const key of scope.keys) {
       const f = files.get(key);
       if (!f || f.state === 'pending') return undefined;
-      done++;
-      events += f.events;
+      inScope.push(f);
     }
-    return events;
+    return eventsOf(inScope, files);
   }
   if (!summary) return undefined;
   for (const [key, f] of files) {
     if (!key.startsWith(scope.prefix!) || f.state === 'pending') continue;
-    done++;
-    events += f.events;
+    inScope.push(f);
   }
+  const done = inScope.length;
+  const events = eventsOf(inScope, files);
   // Below a location the timeline's scope is the CloudTrail (log) folder: Insights are not in it.
   const logsOnly = node.type === 'account' || node.type === 'region' || node.type === 'day';
   const expected = logsOnly ? (summary.byKind.log ?? 0) + (summary.byKind.other ?? 0) : eventFileCount(summary);

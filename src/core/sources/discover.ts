@@ -43,24 +43,32 @@ export interface DiscoverOptions {
    * events whatever their names, except digest files.
    */
   objects?: SourceObject[];
+  /** Also read files whose name this accepts (the CLI's --include). */
+  include?: (name: string) => boolean;
   signal?: AbortSignal;
 }
 
 /** Sorts one object into events, digests or ignored. */
-export function classifyObject(source: LogSource, object: SourceObject, named = false): { kind: 'event'; file: DiscoveredEventFile } | { kind: 'digest' } | { kind: 'ignored' } {
+export function classifyObject(source: LogSource, object: SourceObject, named = false, include?: (name: string) => boolean): { kind: 'event'; file: DiscoveredEventFile } | { kind: 'digest' } | { kind: 'ignored' } {
   const info = parseCloudTrailKey(object.key);
   const name = object.key.slice(object.key.lastIndexOf('/') + 1);
   const kind = info?.kind ?? parseCloudTrailFileName(name)?.kind;
   if (kind === 'digest') return { kind: 'digest' };
   if (kind === 'log' || kind === 'insight') return { kind: 'event', file: { source, object, kind, info } };
-  if (named || EVENT_FILE_NAME.test(name)) return { kind: 'event', file: { source, object, kind: 'loose' } };
+  if (named || EVENT_FILE_NAME.test(name) || include?.(name)) return { kind: 'event', file: { source, object, kind: 'loose' } };
   return { kind: 'ignored' };
+}
+
+/** File-name globs (`*.log`, `export-??.txt`; `*` and `?`, case-insensitive) as one test. */
+export function globMatcher(globs: string[]): (name: string) => boolean {
+  const res = globs.map((g) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i'));
+  return (name) => res.some((r) => r.test(name));
 }
 
 export async function discover(source: LogSource, options: DiscoverOptions = {}): Promise<DiscoveryResult> {
   const result: DiscoveryResult = { source, events: [], digests: [], ignored: [], problems: [] };
   const add = (object: SourceObject, named: boolean) => {
-    const c = classifyObject(source, object, named);
+    const c = classifyObject(source, object, named, options.include);
     if (c.kind === 'event') result.events.push(c.file);
     else if (c.kind === 'digest') result.digests.push(object);
     else result.ignored.push(object);
@@ -76,4 +84,51 @@ export async function discover(source: LogSource, options: DiscoverOptions = {})
 /** A listing problem as an entry the loader reports like a file it could not read. */
 export function problemEntry(source: LogSource, problem: SourceError): DiscoveredEventFile {
   return { source, object: { kind: 'object', key: problem.key, size: 0 }, kind: 'loose', problem };
+}
+
+/** The listed objects for keys (real sizes, ETags, kinds), one listing per folder; `missing` were not listed. */
+export async function objectsForKeys(source: LogSource, keys: string[], signal?: AbortSignal): Promise<{ objects: SourceObject[]; missing: string[] }> {
+  const byParent = new Map<string, string[]>();
+  for (const k of keys) {
+    const parent = k.slice(0, k.lastIndexOf('/') + 1);
+    byParent.set(parent, [...(byParent.get(parent) ?? []), k]);
+  }
+  const objects: SourceObject[] = [];
+  const missing: string[] = [];
+  for (const [parent, wanted] of byParent) {
+    const listed = new Map((await source.listLevel(parent, signal)).filter((e): e is SourceObject => e.kind === 'object').map((o) => [o.key, o]));
+    for (const k of wanted) {
+      const o = listed.get(k);
+      if (o) objects.push(o);
+      else missing.push(k);
+    }
+  }
+  return { objects, missing };
+}
+
+/**
+ * The event files under a prefix, yielded as the listing finds them, with what the listing left
+ * out (unreadable sub-folders, links not followed, FIFOs) as problem entries among them, to be
+ * reported like files that could not be read. `onListed` sees every entry and how it was classed.
+ */
+export async function* eventFilesUnder(
+  source: LogSource,
+  prefix: string,
+  signal?: AbortSignal,
+  onListed?: (kind: 'event' | 'digest' | 'ignored', entry: SourceObject | DiscoveredEventFile) => void,
+): AsyncIterable<DiscoveredEventFile> {
+  const problems: DiscoveredEventFile[] = [];
+  const report = function* () {
+    for (const p of problems.splice(0)) {
+      onListed?.('event', p);
+      yield p;
+    }
+  };
+  for await (const o of source.listAll(prefix, signal, (p) => problems.push(problemEntry(source, p)))) {
+    yield* report();
+    const c = classifyObject(source, o);
+    onListed?.(c.kind, o);
+    if (c.kind === 'event') yield c.file;
+  }
+  yield* report();
 }

@@ -20,6 +20,7 @@ import {
   S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { redactSecrets } from '../redact';
 import { compareKeys } from './folder';
 import { LogSource, ReadOptions, SourceEntry, SourceError, SourceObject } from './source';
 
@@ -345,21 +346,6 @@ export function s3Error(e: unknown, ctx: { bucket: string; key: string; profile?
     return new SourceError('network', ctx.key, `${where}: cannot reach S3${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} (${code ?? name ?? 'network error'}); check the network connection and try again`);
   }
   return new SourceError('io', ctx.key, `${where}: ${name && name !== 'Error' ? `${name}: ` : ''}${message}`);
-}
-
-/**
- * Text with credentials taken out: the password of a URL (`https://user:secret@host`), an
- * Authorization header (SigV4 or other), session tokens and presigned-URL credentials and
- * signatures, access key ids, and any long base64 run (a session token without its label).
- */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/\b([a-z][\w+.-]*:\/\/)[^\s/@]*@/gi, '$1<redacted>@')
-    .replace(/(authorization["']?\s*[:=]\s*)[^\r\n<>"]*/gi, '$1<redacted>')
-    .replace(/AWS4-HMAC-SHA256[^\r\n<>"]*/g, 'AWS4-HMAC-SHA256 <redacted>')
-    .replace(/((?:x-amz-security-token|x-amz-credential|x-amz-signature|security-token|session-?token|signature)["']?\s*[:=]\s*)[^\s&"'<>,;]+/gi, '$1<redacted>')
-    .replace(/\b(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA|ABIA|ACCA)[A-Z0-9]{12,}\b/g, '<redacted key id>')
-    .replace(/[A-Za-z0-9+/=%]{80,}/g, '<redacted>');
 }
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

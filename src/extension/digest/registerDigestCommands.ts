@@ -212,6 +212,10 @@ function folderTarget(root: string, extra: Partial<Target> = {}): Target {
 
 async function pickTarget(arg?: ScopeArgs | vscode.Uri): Promise<Target | undefined> {
   if (arg instanceof vscode.Uri) return folderTarget(arg.fsPath);
+  if (arg?.source?.type === 'event-history') {
+    void vscode.window.showInformationMessage('Digest validation: Event history has no log files or digests to validate (digests cover the files a trail delivers to S3).');
+    return undefined;
+  }
   if (arg?.source) {
     const opened = openSource(arg.source, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
     if (!opened.source) {

@@ -1,23 +1,37 @@
 // Hovers inside CloudTrail records: on a field name, what the field means (with a link to the
 // AWS documentation); on a value, what it decodes to (UTC and local time, key and id prefixes,
-// error codes, ARNs). Values from the log are appended as plain text, never as markdown.
+// error codes, ARNs). Values from the log are appended as plain text, never as markdown, with
+// their hidden characters marked.
 import * as vscode from 'vscode';
+import { revealHidden } from '../../core/output/visibleText';
 import { fieldInfo } from '../../core/records/fieldCatalog';
 import { describeIdentity } from '../../core/records/identity';
 import { locateField } from '../../core/records/fieldLocation';
 import { parseRecord, recordAt } from '../../core/records/recordIndex';
-import { describeRequest } from '../../core/records/request';
+import { describeRequest, type RequestDescription } from '../../core/records/request';
+import { escapeMarkdown } from '../tree/presentation';
 import { explainValue } from '../../core/records/valueHints';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
+
+/** Log-derived text, appended as plain text with its hidden characters marked. */
+function appendShown(md: vscode.MarkdownString, text: string): void {
+  md.appendText(revealHidden(text));
+}
+
+/** The API reference link: its text (from the log) escaped, its address kept inside the link. */
+function appendApiReference(md: vscode.MarkdownString, what: RequestDescription): void {
+  const url = what.apiReferenceUrl.replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29'));
+  md.appendMarkdown(`\n\n[${escapeMarkdown(revealHidden(`API reference: ${what.service}:${what.operation}`))}](${url})`);
+}
 
 function fieldMarkdown(md: vscode.MarkdownString, path: readonly (string | number)[]): boolean {
   const info = fieldInfo(path);
   if (!info) return false;
   md.appendMarkdown('**');
-  md.appendText(info.path);
+  appendShown(md, info.path);
   md.appendMarkdown('** — ');
-  md.appendText(info.meaning);
-  if (info.since) md.appendText(` (since eventVersion ${info.since})`);
+  appendShown(md, info.meaning);
+  if (info.since) appendShown(md, ` (since eventVersion ${info.since})`);
   md.appendMarkdown(`\n\n[CloudTrail documentation](${info.doc})`);
   return true;
 }
@@ -35,7 +49,8 @@ export class RecordHoverProvider implements vscode.HoverProvider {
     const ownText = document.getText(new vscode.Range(document.positionAt(record.start), document.positionAt(record.end)));
     const loc = locateField(ownText, record, offset);
     if (!loc) return undefined;
-    const md = new vscode.MarkdownString();
+    // Theme icons on from the start: appendText then escapes `$(name)` in log text too.
+    const md = new vscode.MarkdownString(undefined, true);
     const range = loc.range ? new vscode.Range(document.positionAt(loc.range.offset), document.positionAt(loc.range.offset + loc.range.length)) : undefined;
 
     if (loc.isKey) {
@@ -46,23 +61,22 @@ export class RecordHoverProvider implements vscode.HoverProvider {
         if (parsed && field !== 'requestParameters') {
           const who = describeIdentity(parsed.userIdentity, parsed);
           md.appendMarkdown('\n\n---\n\n');
-          md.appendText(who.summary);
+          appendShown(md, who.summary);
           for (const f of who.facts) {
             md.appendMarkdown('\n\n');
-            md.appendText(`${f.label}: ${f.value}`);
+            appendShown(md, `${f.label}: ${f.value}`);
           }
         }
         if (parsed && field !== 'userIdentity') {
           const what = describeRequest(parsed);
           md.appendMarkdown('\n\n---\n\n');
-          md.appendText(what.summary);
+          appendShown(md, what.summary);
           if (what.risky) {
             md.appendMarkdown('\n\n$(warning) ');
-            md.appendText(`Why it matters: ${what.risky}`);
+            appendShown(md, `Why it matters: ${what.risky}`);
           }
-          md.appendMarkdown(`\n\n[API reference: ${what.service}:${what.operation}](${what.apiReferenceUrl})`);
+          appendApiReference(md, what);
         }
-        md.supportThemeIcons = true;
       }
       return new vscode.Hover(md, range);
     }
@@ -72,9 +86,9 @@ export class RecordHoverProvider implements vscode.HoverProvider {
       const parsed = parseRecord(ownText, record);
       if (!parsed) return undefined;
       const what = describeRequest(parsed);
-      md.appendText(what.summary);
-      if (what.risky) md.appendText(`\n\nWhy it matters: ${what.risky}`);
-      md.appendMarkdown(`\n\n[API reference: ${what.service}:${what.operation}](${what.apiReferenceUrl})`);
+      appendShown(md, what.summary);
+      if (what.risky) appendShown(md, `\n\nWhy it matters: ${what.risky}`);
+      appendApiReference(md, what);
       return new vscode.Hover(md, range);
     }
 
@@ -83,12 +97,12 @@ export class RecordHoverProvider implements vscode.HoverProvider {
     const known = fieldInfo(loc.path);
     if (known) {
       md.appendMarkdown('**');
-      md.appendText(known.path);
+      appendShown(md, known.path);
       md.appendMarkdown('**\n\n');
     }
     hints.forEach((h, i) => {
       if (i) md.appendMarkdown('\n\n');
-      md.appendText(h);
+      appendShown(md, h);
     });
     return new vscode.Hover(md, range);
   }

@@ -3,15 +3,15 @@
 // open the API reference. The pivot filters come from the timeline's own pivotsFor, so a lens
 // and the detail pane filter on exactly the same terms.
 import * as vscode from 'vscode';
-import type { PivotKind } from '../../protocol';
-import { formatTerm } from '../../core/index/query/format';
+import { LIMITS, type PivotKind } from '../../protocol';
+import { formatTermWithin } from '../../core/index/query/format';
 import { describeIdentity } from '../../core/records/identity';
-import { type IndexedRecord, recordAt } from '../../core/records/recordIndex';
+import { type IndexedRecord, recordAt, recordJson } from '../../core/records/recordIndex';
 import { describeRequest } from '../../core/records/request';
 import type { CloudTrailRecord } from '../../core/records/types';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
 import { pivotsFor } from '../timeline/detailModel';
-import { type LensKind, readRecord, type RecordActionArgs } from './recordLenses';
+import { labelText, type LensKind, readRecord, type RecordActionArgs } from './recordLenses';
 
 export const OPEN_TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
 
@@ -29,13 +29,17 @@ function filterTimeline(filter: string): Thenable<unknown> {
 
 async function copy(label: string, value: string): Promise<void> {
   await vscode.env.clipboard.writeText(value);
-  vscode.window.setStatusBarMessage(`Copied ${label}: ${value}`, 3000);
+  vscode.window.setStatusBarMessage(`Copied ${label}: ${labelText(value, 200)}`, 3000);
 }
 
-async function showRaw(document: vscode.TextDocument, start: number, end: number, record: CloudTrailRecord, embedded: boolean): Promise<void> {
-  if (embedded) {
-    // lookup-events holds the record as a JSON string: show it decoded, in a new untitled editor.
-    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(record, null, 2)}\n` });
+async function showRaw(document: vscode.TextDocument, indexed: IndexedRecord): Promise<void> {
+  const { start, end } = indexed;
+  if (indexed.embedded) {
+    // lookup-events holds the record as a JSON string: show it decoded (exactly the string's
+    // content), in a new untitled editor.
+    const json = recordJson(document.getText(new vscode.Range(document.positionAt(start), document.positionAt(end))), indexed);
+    if (json === undefined) return;
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: json });
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
     return;
   }
@@ -54,26 +58,26 @@ export function recordActionItems(document: vscode.TextDocument, indexed: Indexe
   const icons: Record<PivotKind, string> = { principal: '$(person)', accessKey: '$(key)', sourceIp: '$(globe)', session: '$(account)', resource: '$(database)' };
   const pivot = (pivotKind: PivotKind, label: string): void => {
     const p = pivots.find((x) => x.kind === pivotKind);
-    if (p) actions.push({ label: `${icons[pivotKind]} ${label}`, description: p.label, detail: p.filter, run: () => filterTimeline(p.filter) });
+    if (p) actions.push({ label: `${icons[pivotKind]} ${label}`, description: labelText(p.label), detail: labelText(p.filter), run: () => filterTimeline(p.filter) });
   };
   pivot('principal', 'Filter timeline to this principal');
   pivot('accessKey', 'Filter timeline to this access key');
   const eventName = str(record.eventName);
-  if (eventName) {
-    const filter = formatTerm('event', eventName);
-    actions.push({ label: '$(symbol-event) Filter timeline to this event name', description: eventName, detail: filter, run: () => filterTimeline(filter) });
+  const filter = eventName === undefined ? undefined : formatTermWithin('event', eventName, LIMITS.filterLength)?.term;
+  if (eventName && filter) {
+    actions.push({ label: '$(symbol-event) Filter timeline to this event name', description: labelText(eventName), detail: labelText(filter), run: () => filterTimeline(filter) });
   }
   pivot('session', 'Filter timeline to this session');
   pivot('sourceIp', 'Filter timeline to this source IP');
   pivot('resource', 'Filter timeline to this resource');
   const arn = who.arn;
-  if (arn) actions.push({ label: '$(copy) Copy ARN', description: arn, run: () => copy('ARN', arn) });
+  if (arn) actions.push({ label: '$(copy) Copy ARN', description: labelText(arn), run: () => copy('ARN', arn) });
   if (who.issuerArn && who.issuerArn !== arn) {
     const issuer = who.issuerArn;
-    actions.push({ label: '$(copy) Copy role/issuer ARN', description: issuer, run: () => copy('ARN', issuer) });
+    actions.push({ label: '$(copy) Copy role/issuer ARN', description: labelText(issuer), run: () => copy('ARN', issuer) });
   }
-  actions.push({ label: '$(json) Show raw record', description: indexed.embedded ? 'decoded, in a new editor' : 'select it in the editor', run: () => showRaw(document, indexed.start, indexed.end, record, indexed.embedded !== undefined) });
-  actions.push({ label: '$(book) Open API reference', description: `${what.service}:${what.operation}`, run: () => vscode.env.openExternal(vscode.Uri.parse(what.apiReferenceUrl)) });
+  actions.push({ label: '$(json) Show raw record', description: indexed.embedded ? 'decoded, in a new editor' : 'select it in the editor', run: () => showRaw(document, indexed) });
+  actions.push({ label: '$(book) Open API reference', description: labelText(`${what.service}:${what.operation}`), run: () => vscode.env.openExternal(vscode.Uri.parse(what.apiReferenceUrl)) });
   // Lead with what the clicked lens is about.
   if (kind === 'request') actions.sort((a, b) => Number(b.label.includes('event name')) - Number(a.label.includes('event name')));
   return actions;
@@ -94,7 +98,7 @@ export function registerRecordActions(cache: RecordIndexCache): vscode.Disposabl
     const what = describeRequest(record);
     const actions = recordActionItems(document, indexed, record, args.kind);
     const picked = await vscode.window.showQuickPick(actions, {
-      title: args.kind === 'identity' ? who.summary : what.summary,
+      title: labelText(args.kind === 'identity' ? who.summary : what.summary),
       placeHolder: 'CloudTrail record actions',
       matchOnDescription: true,
     });

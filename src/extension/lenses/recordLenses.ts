@@ -2,6 +2,7 @@
 // did). provideCodeLenses only places unresolved lenses from the structural index; the text of
 // a lens is computed in resolveCodeLens, which VS Code calls for the lenses on screen only.
 import * as vscode from 'vscode';
+import { cellText, revealHidden } from '../../core/output/visibleText';
 import { describeIdentity } from '../../core/records/identity';
 import { type IndexedRecord, parseRecord } from '../../core/records/recordIndex';
 import { describeRequest } from '../../core/records/request';
@@ -9,6 +10,15 @@ import type { CloudTrailRecord } from '../../core/records/types';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
 
 export const RECORD_ACTIONS_COMMAND = 'cloudtrailLens.recordActions';
+const LENS_TITLE_MAX = 1000;
+
+/**
+ * Log-derived text for a one-line label that VS Code renders with icons (lens titles, quick pick
+ * items): hidden characters marked, and `$(name)` escaped so a value cannot show an icon.
+ */
+export function labelText(text: string, max = LENS_TITLE_MAX): string {
+  return cellText(text, max).replace(/\$\(/g, '\\$(');
+}
 
 export type LensKind = 'identity' | 'request';
 
@@ -38,17 +48,20 @@ export function readRecord(document: vscode.TextDocument, record: IndexedRecord)
   return parseRecord(text, record);
 }
 
-/** The lens title for a record: who acted, or what the call did. Exported for tests. */
+/**
+ * The lens title for a record: who acted, or what the call did (hidden characters from the log
+ * shown as markers, so `admin` plus invisible tags does not read as `admin`). Exported for tests.
+ */
 export function lensTitle(record: CloudTrailRecord, kind: LensKind): { title: string; tooltip: string } {
   if (kind === 'identity') {
     const who = describeIdentity(record.userIdentity, record);
     const icon = who.risk === 'high' ? '$(warning)' : '$(person)';
-    return { title: `${icon} ${who.summary}`, tooltip: who.facts.map((f) => `${f.label}: ${f.value}`).join('\n') || who.summary };
+    return { title: `${icon} ${labelText(who.summary)}`, tooltip: revealHidden(who.facts.map((f) => `${f.label}: ${f.value}`).join('\n') || who.summary) };
   }
   const what = describeRequest(record);
-  const title = what.risky ? `$(warning) ${what.summary} · ${what.risky}` : `$(symbol-event) ${what.summary}`;
+  const title = what.risky ? `$(warning) ${labelText(`${what.summary} · ${what.risky}`)}` : `$(symbol-event) ${labelText(what.summary)}`;
   const params = what.keyParameters.slice(0, 12).map((p) => `${p.name}: ${p.value}`);
-  return { title, tooltip: [what.summary, ...(what.risky ? [`Why it matters: ${what.risky}`] : []), ...params, `API reference: ${what.apiReferenceUrl}`].join('\n') };
+  return { title, tooltip: revealHidden([what.summary, ...(what.risky ? [`Why it matters: ${what.risky}`] : []), ...params, `API reference: ${what.apiReferenceUrl}`].join('\n')) };
 }
 
 export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {

@@ -1,16 +1,27 @@
-// Trail configuration linting in the editor: diagnostics in the Problems panel for open JSON /
-// JSONC documents (on open, and debounced as you type), quick fixes and refactorings computed by
-// the core engine, completion and hover for selectors, and "CloudTrail: Lint Configuration Files"
-// for the whole workspace. Everything here adapts src/core/lint; no rule logic lives in this file.
+// Trail configuration linting in the editor: diagnostics in the Problems panel for open JSON,
+// JSONC, YAML (CloudFormation) and Terraform documents (on open, and debounced as you type), quick
+// fixes and refactorings computed by the core engine, completion and hover for selectors, and
+// "CloudTrail: Lint Configuration Files" for the whole workspace. Everything here adapts
+// src/core/lint; no rule logic lives in this file.
+//
+// Documents are recognised by content whatever their language mode: code-server has no Terraform
+// extension (a .tf file is plain text there), a CloudFormation template may be named .template, an
+// unsaved buffer has no name. The providers are registered for every file and untitled document
+// and answer only in documents the engine reads as a trail configuration.
 import * as vscode from 'vscode';
 import {
+  CONFIG_FILE_PATTERN,
   completionsAt,
+  detectFormat,
   hasComments,
+  hclParserLoaded,
   hoverAt,
   lintText,
+  loadHclParser,
   mayHoldTrailConfig,
   refactorsAt,
   RULES_BY_ID,
+  type ConfigFormat,
   type Finding,
   type Fix,
   type RuleGroup,
@@ -22,11 +33,32 @@ const SOURCE = 'CloudTrail Lens';
 const DEBOUNCE_MS = 300;
 /** Bigger documents are CloudTrail logs or data dumps, never trail configurations. */
 const MAX_DOCUMENT_CHARS = 5_000_000;
-const LANGUAGES = ['json', 'jsonc'];
-const SELECTOR: vscode.DocumentSelector = LANGUAGES.flatMap((language) => [
-  { language, scheme: 'file' },
-  { language, scheme: 'untitled' },
-]);
+/** Language ids that say the format, whichever extension contributes them. */
+const FORMAT_OF_LANGUAGE: Record<string, ConfigFormat> = {
+  json: 'json',
+  jsonc: 'json',
+  yaml: 'yaml',
+  'cloudformation-yaml': 'yaml',
+  terraform: 'terraform',
+  'terraform-vars': 'terraform',
+  hcl: 'terraform',
+  tf: 'terraform',
+};
+const SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
+/** What the workspace command searches: the file names `cloudtrail-lens lint` searches folders for. */
+const WORKSPACE_GLOB = '**/*.{json,jsonc,yaml,yml,template,tf}';
+
+/**
+ * The format a document is read in, or undefined when it cannot be a trail configuration: by
+ * language id when it names one, by file name, else by a cheap look at the content.
+ */
+function formatOf(doc: { languageId: string; fileName: string; getText(): string }, text = doc.getText()): ConfigFormat | undefined {
+  const byLanguage = FORMAT_OF_LANGUAGE[doc.languageId];
+  // A .tf file in YAML mode, a template in JSON mode: the name knows better than the mode.
+  if (CONFIG_FILE_PATTERN.test(doc.fileName)) return detectFormat(text, doc.fileName);
+  if (byLanguage) return byLanguage;
+  return mayHoldTrailConfig(text) ? detectFormat(text) : undefined;
+}
 
 export interface LintWorkspaceResult {
   files: number;
@@ -98,33 +130,45 @@ function positionsOf(text: string): { positionAt(offset: number): vscode.Positio
 export function registerLint(context: vscode.ExtensionContext): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('cloudtrailLens.lint');
   /** The findings behind each open document's diagnostics, for code actions. */
-  const lastFindings = new Map<string, { version: number; findings: Finding[]; recognised: boolean }>();
+  const lastFindings = new Map<string, { version: number; findings: Finding[]; recognised: boolean; format?: ConfigFormat }>();
   /** Files linted by the workspace command: their diagnostics outlive closing an editor. */
   const fromWorkspaceRun = new Set<string>();
   const timers = new Map<string, NodeJS.Timeout>();
 
-  const applies = (doc: vscode.TextDocument) =>
-    LANGUAGES.includes(doc.languageId) && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled');
+  const applies = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled';
 
-  function lintOpen(doc: vscode.TextDocument): { findings: Finding[]; recognised: boolean } {
+  /** Loads the Terraform parser the first time a Terraform document is seen, then lints that document again. */
+  function withHclParser(doc: vscode.TextDocument): boolean {
+    if (hclParserLoaded()) return true;
+    loadHclParser().then(
+      () => lintDocument(doc),
+      (e) => void vscode.window.showErrorMessage(`CloudTrail Lens cannot lint Terraform files: the HCL parser did not load (${e instanceof Error ? e.message : String(e)}).`),
+    );
+    return false;
+  }
+
+  function lintOpen(doc: vscode.TextDocument): { findings: Finding[]; recognised: boolean; format?: ConfigFormat } {
     const cached = lastFindings.get(doc.uri.toString());
     if (cached && cached.version === doc.version) return cached;
     const s = settings();
     const text = doc.getText();
-    const r =
-      s.enabled && text.length <= MAX_DOCUMENT_CHARS && mayHoldTrailConfig(text)
-        ? lintText(text, { disabledRules: s.disabledRules, disabledGroups: s.disabledGroups, reportSyntaxErrors: false })
-        : { kinds: [], findings: [] };
-    const entry = { version: doc.version, findings: r.findings, recognised: r.kinds.length > 0 };
+    const format = s.enabled && text.length <= MAX_DOCUMENT_CHARS && mayHoldTrailConfig(text) ? formatOf(doc, text) : undefined;
+    if (format === 'terraform' && !withHclParser(doc)) return { findings: [], recognised: false }; // linted once the parser is there
+    const r = format
+      ? // VS Code's JSON language service reports JSON syntax errors, YAML extensions YAML's; nothing reports HCL's without a Terraform extension.
+        lintText(text, { format, disabledRules: s.disabledRules, disabledGroups: s.disabledGroups, reportSyntaxErrors: format === 'terraform' })
+      : { kinds: [], findings: [] };
+    const recognised = r.kinds.length > 0;
+    // Syntax errors of a YAML or text file that configures no trail are none of this extension's business.
+    const entry = { version: doc.version, findings: recognised ? r.findings : [], recognised, format };
     lastFindings.set(doc.uri.toString(), entry);
     return entry;
   }
 
-  const findingsFor = (doc: vscode.TextDocument): Finding[] => lintOpen(doc).findings;
-
   function lintDocument(doc: vscode.TextDocument): void {
     if (!applies(doc)) return;
     const { findings, recognised } = lintOpen(doc);
+    if (!recognised && !diagnostics.has(doc.uri)) return;
     if (recognised && doc.languageId === 'json' && hasComments(doc.getText())) {
       // The engine reads trail configurations as JSONC (suppression comments live there); in
       // "json" mode VS Code would flag every comment as an error. Reopened as jsonc, the document
@@ -158,7 +202,7 @@ export function registerLint(context: vscode.ExtensionContext): void {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'CloudTrail: linting configuration files', cancellable: true },
       async (progress, token) => {
-        const uris = await vscode.workspace.findFiles('**/*.{json,jsonc}', '{**/node_modules/**,**/.git/**}', 20_000, token);
+        const uris = await vscode.workspace.findFiles(WORKSPACE_GLOB, '{**/node_modules/**,**/.git/**,**/.terraform/**}', 20_000, token);
         const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
         for (const [i, uri] of uris.entries()) {
           if (token.isCancellationRequested) {
@@ -175,7 +219,9 @@ export function registerLint(context: vscode.ExtensionContext): void {
             continue; // unreadable (deleted meanwhile, permissions), too large, or a FIFO or device: nothing to lint
           }
           if (text.length > MAX_DOCUMENT_CHARS || !mayHoldTrailConfig(text)) continue;
-          const r = lintText(text, { disabledRules: s.disabledRules, disabledGroups: s.disabledGroups, reportSyntaxErrors: false });
+          const format = detectFormat(text, uri.path);
+          if (format === 'terraform') await loadHclParser();
+          const r = lintText(text, { format, disabledRules: s.disabledRules, disabledGroups: s.disabledGroups, reportSyntaxErrors: format === 'terraform' });
           if (!r.kinds.length) continue;
           result.configurations++;
           for (const f of r.findings) {
@@ -188,7 +234,7 @@ export function registerLint(context: vscode.ExtensionContext): void {
         }
       },
     );
-    const summary = `${result.configurations} trail configuration(s) in ${result.files} JSON file(s): ${result.errors} error(s), ${result.warnings} warning(s), ${result.infos} info.`;
+    const summary = `${result.configurations} trail configuration(s) in ${result.files} JSON, YAML and Terraform file(s): ${result.errors} error(s), ${result.warnings} warning(s), ${result.infos} info.`;
     if (result.configurations && (result.errors || result.warnings || result.infos)) {
       void vscode.window.showInformationMessage(`CloudTrail lint: ${summary}`, 'Show Problems').then((pick) => {
         if (pick) void vscode.commands.executeCommand('workbench.actions.view.problems');
@@ -202,7 +248,10 @@ export function registerLint(context: vscode.ExtensionContext): void {
   const codeActions: vscode.CodeActionProvider = {
     provideCodeActions(doc, range, ctx) {
       const actions: vscode.CodeAction[] = [];
-      const findings = findingsFor(doc);
+      const { findings, recognised, format } = lintOpen(doc);
+      if (!recognised || !format) return actions;
+      // Comments are JSONC, YAML and HCL only: in a .json file they would themselves be errors.
+      const lineComment = format === 'json' ? (doc.languageId === 'jsonc' ? '//' : undefined) : '#';
       for (const diag of ctx.diagnostics) {
         if (diag.source !== SOURCE) continue;
         const ruleId = typeof diag.code === 'object' ? String(diag.code.value) : String(diag.code);
@@ -214,19 +263,18 @@ export function registerLint(context: vscode.ExtensionContext): void {
           action.isPreferred = i === 0;
           actions.push(action);
         }
-        if (doc.languageId === 'jsonc') {
-          // Comments are JSONC only: in a .json file they would themselves be errors.
+        if (lineComment && RULES_BY_ID.has(ruleId)) {
           const line = doc.lineAt(diag.range.start.line);
           const indent = line.text.slice(0, line.firstNonWhitespaceCharacterIndex);
           const action = new vscode.CodeAction(`Disable ${ruleId} for this line`, vscode.CodeActionKind.QuickFix);
           action.edit = new vscode.WorkspaceEdit();
-          action.edit.insert(doc.uri, line.range.start, `${indent}// cloudtrail-lens-disable-next-line ${ruleId}\n`);
+          action.edit.insert(doc.uri, line.range.start, `${indent}${lineComment} cloudtrail-lens-disable-next-line ${ruleId}\n`);
           action.diagnostics = [diag];
           actions.push(action);
         }
       }
       if (ctx.only === undefined || ctx.only.contains(vscode.CodeActionKind.RefactorRewrite) || vscode.CodeActionKind.RefactorRewrite.contains(ctx.only)) {
-        for (const fix of refactorsAt(doc.getText(), doc.offsetAt(range.start))) {
+        for (const fix of refactorsAt(doc.getText(), doc.offsetAt(range.start), format)) {
           const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.RefactorRewrite);
           action.edit = toWorkspaceEdit(doc, fix);
           actions.push(action);
@@ -236,9 +284,18 @@ export function registerLint(context: vscode.ExtensionContext): void {
     },
   };
 
+  /** The format to assist in: JSON documents always (a selectors file being written is not recognised yet), others once they configure a trail. */
+  const assistFormat = (doc: vscode.TextDocument): ConfigFormat | undefined => {
+    const { recognised, format } = lintOpen(doc);
+    if (format === 'json' || (format && recognised)) return format;
+    return FORMAT_OF_LANGUAGE[doc.languageId] === 'json' ? 'json' : undefined;
+  };
+
   const completion: vscode.CompletionItemProvider = {
     provideCompletionItems(doc, position) {
-      const c = completionsAt(doc.getText(), doc.offsetAt(position));
+      const format = assistFormat(doc);
+      if (!format) return undefined;
+      const c = completionsAt(doc.getText(), doc.offsetAt(position), format);
       if (!c) return undefined;
       const range = rangeOf(doc, c.replace.offset, c.replace.length);
       return c.items.map((item) => {
@@ -257,7 +314,9 @@ export function registerLint(context: vscode.ExtensionContext): void {
 
   const hover: vscode.HoverProvider = {
     provideHover(doc, position) {
-      const h = hoverAt(doc.getText(), doc.offsetAt(position));
+      const format = assistFormat(doc);
+      if (!format) return undefined;
+      const h = hoverAt(doc.getText(), doc.offsetAt(position), format);
       return h ? new vscode.Hover(new vscode.MarkdownString(h.markdown), rangeOf(doc, h.offset, h.length)) : undefined;
     },
   };
@@ -281,7 +340,7 @@ export function registerLint(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeActionsProvider(SELECTOR, codeActions, {
       providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite],
     }),
-    vscode.languages.registerCompletionItemProvider(SELECTOR, completion, '"', ':'),
+    vscode.languages.registerCompletionItemProvider(SELECTOR, completion, '"', ':', '='),
     vscode.languages.registerHoverProvider(SELECTOR, hover),
     vscode.commands.registerCommand(LINT_WORKSPACE_COMMAND, lintWorkspace),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },

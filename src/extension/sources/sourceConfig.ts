@@ -20,7 +20,21 @@ export interface S3SourceConfig {
   endpoint?: string;
 }
 
-export type SourceConfig = FolderSourceConfig | S3SourceConfig;
+/** CloudTrail Event history: the LookupEvents API (90 days of management events, no trail needed). */
+export interface EventHistorySourceConfig {
+  type: 'event-history';
+  regions: string[];
+  profile?: string;
+  /** How far back a timeline opened without a range looks (hours, default 24; the API keeps 90 days). */
+  lookbackHours?: number;
+  /** Another CloudTrail endpoint (a VPC endpoint; tests). */
+  endpoint?: string;
+}
+
+export type SourceConfig = FolderSourceConfig | S3SourceConfig | EventHistorySourceConfig;
+
+export const DEFAULT_LOOKBACK_HOURS = 24;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 
 /**
  * What the explorer hands to `cloudtrailLens.openTimeline` and `cloudtrailLens.validateDigests`:
@@ -65,8 +79,26 @@ export function parseSourcesSetting(value: unknown): { sources: SourceConfig[]; 
         else if (e[field] !== '') s3[field] = e[field] as string;
       }
       sources.push(s3);
+    } else if (e.type === 'event-history') {
+      const regions = Array.isArray(e.regions) ? e.regions : [];
+      const bad = regions.filter((r) => typeof r !== 'string' || !REGION.test(r));
+      if (regions.length === 0 || bad.length) {
+        problems.push(`${where}: an event-history source needs "regions", a list of region names such as ["us-east-1"]${bad.length ? ` (not regions: ${bad.map((r) => JSON.stringify(r)).join(', ')})` : ''}`);
+        return;
+      }
+      const history: EventHistorySourceConfig = { type: 'event-history', regions: [...new Set(regions as string[])] };
+      for (const field of ['profile', 'endpoint'] as const) {
+        if (e[field] === undefined) continue;
+        if (typeof e[field] !== 'string') problems.push(`${where}: "${field}" must be a string`);
+        else if (e[field] !== '') history[field] = e[field] as string;
+      }
+      if (e.lookbackHours !== undefined) {
+        if (typeof e.lookbackHours !== 'number' || !(e.lookbackHours > 0) || e.lookbackHours > 90 * 24) problems.push(`${where}: "lookbackHours" must be a number of hours from 1 to 2160 (90 days)`);
+        else history.lookbackHours = e.lookbackHours;
+      }
+      sources.push(history);
     } else {
-      problems.push(`${where}: unknown type ${JSON.stringify(e.type)} (expected "folder" or "s3")`);
+      problems.push(`${where}: unknown type ${JSON.stringify(e.type)} (expected "folder", "s3" or "event-history")`);
     }
   });
   return { sources, problems };
@@ -88,6 +120,7 @@ export function normalizedS3Prefix(prefix: string | undefined): string {
 /** A stable identity: two entries with the same identity are the same source. */
 export function sourceIdentity(config: SourceConfig, base?: string): string {
   if (config.type === 'folder') return `folder:${resolveFolderPath(config.path, base) ?? config.path}`;
+  if (config.type === 'event-history') return `event-history:${config.regions.join(',')}|${config.profile ?? ''}${config.endpoint ? `|${config.endpoint}` : ''}`;
   return `s3:${config.bucket}/${normalizedS3Prefix(config.prefix)}|${config.profile ?? ''}|${config.region ?? ''}${config.endpoint ? `|${config.endpoint}` : ''}`;
 }
 
@@ -98,6 +131,7 @@ export function s3Uri(config: S3SourceConfig, key?: string): string {
 
 export function describeSource(config: SourceConfig): string {
   if (config.type === 'folder') return config.path;
+  if (config.type === 'event-history') return `Event history (LookupEvents) in ${config.regions.join(', ')}${config.profile ? ` (profile ${config.profile})` : ''}`;
   const extras = [config.profile && `profile ${config.profile}`, config.region, config.endpoint].filter(Boolean).join(', ');
   return `${s3Uri(config)}${extras ? ` (${extras})` : ''}`;
 }

@@ -162,7 +162,7 @@ export class SourceRegistry implements vscode.Disposable {
 
   private entryFor(config: SourceConfig, origin: SourceOrigin, name?: string): SourceEntry {
     const opened = openSource(config, this.base());
-    const fallbackName = config.type === 'folder' ? config.path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || config.path : config.bucket;
+    const fallbackName = config.type === 'folder' ? config.path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || config.path : config.type === 'event-history' ? `Event history (${config.regions.join(', ')})` : config.bucket;
     return {
       id: sourceIdentity(config, this.base()),
       config,

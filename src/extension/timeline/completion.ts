@@ -1,9 +1,9 @@
 // Completion in the filter box: field names (the query language's aliases and well-known paths)
 // where a field is being typed, frequent values of the field after `field:`. The inserted text
 // comes from the query language's own formatter, so a value with quotes or spaces stays exact.
-import { CompletionItem } from '../../protocol';
+import { CompletionItem, LIMITS } from '../../protocol';
 import { fieldCompletions, resolveField } from '../../core/index/query/fields';
-import { formatTerm } from '../../core/index/query/format';
+import { formatTermWithin } from '../../core/index/query/format';
 
 const MAX_ITEMS = 30;
 
@@ -55,11 +55,11 @@ export function completionsAt(text: string, cursor: number, values: ValueSource)
   if (!field || /^[<>=]/.test(typed)) return [];
   const { paths } = resolveField(field);
   if (!paths.length) return [];
-  return values(paths, typed, MAX_ITEMS).map((v) => ({
-    label: v.value === '' ? '""' : v.value,
-    detail: `${v.count.toLocaleString('en-US')} events`,
-    insert: formatTerm(field, v.value, { negate }) + ' ',
-    from: negate ? start - 1 : start,
-    to,
-  }));
+  const replaceFrom = negate ? start - 1 : start;
+  // The filter must stay within what the host takes: a very long value is inserted as a prefix wildcard.
+  const room = LIMITS.filterLength - (text.length - (to - replaceFrom)) - 1;
+  return values(paths, typed, MAX_ITEMS).flatMap((v) => {
+    const fitted = formatTermWithin(field, v.value, room, { negate });
+    return fitted ? [{ label: v.value === '' ? '""' : v.value, detail: `${v.count.toLocaleString('en-US')} events`, insert: fitted.term + ' ', from: replaceFrom, to }] : [];
+  });
 }

@@ -1,16 +1,36 @@
-// The detail pane's content for one record: the record pretty-printed, the same plain-words
+// The detail pane's content for one record: the record indented with every token as stored
+// (a parse and re-serialisation would change big numbers, 1e400, duplicate keys), the same plain-words
 // explanations as the code lenses (RECORDS' describeIdentity / describeRequest) and the pivots
 // it offers, each a filter written by the query language's own formatter.
-import { DetailReply, Explanation, Pivot } from '../../protocol';
-import { formatTerm } from '../../core/index/query/format';
+import { DetailReply, Explanation, LIMITS, Pivot } from '../../protocol';
+import { formatTermWithin } from '../../core/index/query/format';
+import { indentJson } from '../../core/ingest/eventFile';
+import { canonicalRecord } from '../../core/ingest/canonical';
 import { describeIdentity } from '../../core/records/identity';
 import { describeRequest } from '../../core/records/request';
 import type { CloudTrailRecord } from '../../core/records/types';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
+/** An Insights event in words: which API, what kind of unusual activity, starting or ending, how far from the baseline. */
+function insightExplanation(record: CloudTrailRecord): Explanation | undefined {
+  const d = record.insightDetails;
+  if (!d || typeof d !== 'object' || Array.isArray(d)) return undefined;
+  const kind = d.insightType === 'ApiCallRateInsight' ? 'unusual API call rate' : d.insightType === 'ApiErrorRateInsight' ? 'unusual API error rate' : str(d.insightType) ?? 'unusual activity';
+  const state = d.state === 'Start' ? 'started' : d.state === 'End' ? 'ended' : str(d.state);
+  const stats = (d.insightContext as { statistics?: { baseline?: { average?: unknown }; insight?: { average?: unknown } } } | undefined)?.statistics;
+  const rates = typeof stats?.insight?.average === 'number' && typeof stats.baseline?.average === 'number' ? ` (average ${stats.insight.average} per minute against a baseline of ${stats.baseline.average})` : '';
+  const api = [str(d.eventSource), str(d.eventName)].filter(Boolean).join(' ');
+  return { label: 'Insight', text: `CloudTrail Insights: ${kind}${api ? ` of ${api}` : ''}${state ? ` ${state}` : ''}${rates}` };
+}
+
 export function explanationsFor(record: CloudTrailRecord): Explanation[] {
   const out: Explanation[] = [];
+  const insight = insightExplanation(record);
+  if (insight) {
+    out.push(insight);
+    if (!record.userIdentity) return out.concat(whereAndFrom(record));
+  }
   const who = describeIdentity(record.userIdentity, record);
   out.push({ label: 'Who', text: who.summary });
   if (who.risk && who.riskReason) out.push({ label: `Identity risk (${who.risk})`, text: who.riskReason });
@@ -20,11 +40,17 @@ export function explanationsFor(record: CloudTrailRecord): Explanation[] {
   for (const p of what.keyParameters.slice(0, 8)) out.push({ label: p.name, text: p.value });
   const error = str(record.errorCode);
   if (error) out.push({ label: 'Error', text: str(record.errorMessage) ? `${error}: ${record.errorMessage}` : error });
+  out.push(...whereAndFrom(record));
+  for (const f of who.facts) out.push({ label: f.label, text: f.value });
+  return out;
+}
+
+function whereAndFrom(record: CloudTrailRecord): Explanation[] {
+  const out: Explanation[] = [];
   const where = [str(record.awsRegion), str(record.recipientAccountId) && `account ${record.recipientAccountId}`].filter(Boolean).join(' · ');
   if (where) out.push({ label: 'Where', text: where });
   const from = [str(record.sourceIPAddress), str(record.userAgent)].filter(Boolean).join(' · ');
   if (from) out.push({ label: 'From', text: from });
-  for (const f of who.facts) out.push({ label: f.label, text: f.value });
   return out;
 }
 
@@ -33,7 +59,12 @@ export function pivotsFor(record: CloudTrailRecord): Pivot[] {
   const id = record.userIdentity && typeof record.userIdentity === 'object' ? record.userIdentity : undefined;
   const pivots: Pivot[] = [];
   const add = (kind: Pivot['kind'], label: string, field: string, value: string | undefined): void => {
-    if (value !== undefined) pivots.push({ kind, label, filter: formatTerm(field, value) });
+    if (value === undefined) return;
+    // A value too long for a filter is matched by its first characters, and the label says so.
+    const fitted = formatTermWithin(field, value, LIMITS.filterLength);
+    if (!fitted) return;
+    const prefix = fitted.prefixLength === undefined ? '' : ` (values starting with its first ${fitted.prefixLength.toLocaleString('en-US')} characters)`;
+    pivots.push({ kind, label: `${label}${prefix}`, filter: fitted.term });
   };
   const issuerArn = str(id?.sessionContext?.sessionIssuer?.arn);
   const arn = str(id?.arn);
@@ -60,9 +91,10 @@ export function detailFor(id: number, rawJson: string, time: number): DetailRepl
     return { type: 'detailResult', id, time, json: rawJson, explanations: [{ label: 'Note', text: 'This record is not valid JSON; shown as stored.' }], pivots: [] };
   }
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-    return { type: 'detailResult', id, time, json: JSON.stringify(record, null, 2), explanations: [{ label: 'Note', text: 'This record is not a JSON object.' }], pivots: [] };
+    return { type: 'detailResult', id, time, json: indentJson(rawJson), explanations: [{ label: 'Note', text: 'This record is not a JSON object.' }], pivots: [] };
   }
-  const r = record as CloudTrailRecord;
+  // Read as the index reads it (renamed fields under CloudTrail's names); shown as stored.
+  const r = canonicalRecord(record as Record<string, unknown>).record as CloudTrailRecord;
   let explanations: Explanation[];
   let pivots: Pivot[];
   try {
@@ -73,5 +105,5 @@ export function detailFor(id: number, rawJson: string, time: number): DetailRepl
     explanations = [{ label: 'Note', text: `No explanation for this record (${e instanceof Error ? e.message : String(e)}).` }];
     pivots = [];
   }
-  return { type: 'detailResult', id, time, json: JSON.stringify(record, null, 2), explanations, pivots };
+  return { type: 'detailResult', id, time, json: indentJson(rawJson), explanations, pivots };
 }

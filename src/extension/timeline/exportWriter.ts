@@ -1,13 +1,21 @@
-// Writes a result to a file the user picked: JSON Lines (each record exactly as stored) or CSV
-// (the table's columns). It writes beside the target and renames at the end, so a failed or
-// cancelled export never leaves a half-written file under the user's name.
+// Writes a result to a file the user picked: JSON Lines (each record exactly as stored: the
+// bytes of a record kept on one line in its file, one line per record) or CSV (the table's
+// columns, through the core's one CSV writer, under the names the CLI's --fields uses). It
+// writes beside the target and renames at the end, so a failed or cancelled export never leaves
+// a half-written file under the user's name.
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
-import { csvHeader, csvLine, jsonLine } from './exportFormat';
+import { SUMMARY_FIELDS } from '../../core/index/summaryFields';
+import { singleLineJson } from '../../core/ingest/eventFile';
+import { csvLine } from '../../core/output/csv';
 import { ResultSet, TimelineData } from './timelineData';
 
 const BATCH = 2000;
+
+/** The CSV's columns: the table's, named as `cloudtrail-lens query --fields` names them. */
+export const EXPORT_CSV_FIELDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode', 'readOnly'] as const;
+const csvReaders = EXPORT_CSV_FIELDS.map((f) => SUMMARY_FIELDS.get(f)!);
 
 export async function writeExport(file: string, format: 'jsonl' | 'csv', data: TimelineData, result: ResultSet, signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<number> {
   const partial = `${file}.partial-${process.pid}`;
@@ -16,15 +24,15 @@ export async function writeExport(file: string, format: 'jsonl' | 'csv', data: T
     if (!out.write(text)) await once(out, 'drain');
   };
   try {
-    if (format === 'csv') await write(csvHeader());
+    if (format === 'csv') await write(csvLine(EXPORT_CSV_FIELDS));
     for (let start = 0; start < result.size; start += BATCH) {
       if (signal.aborted) throw new Error('export cancelled');
       const count = Math.min(BATCH, result.size - start);
       if (format === 'csv') {
-        await write(data.rows(result, start, count).map(csvLine).join(''));
+        await write(data.summaries(result, start, count).map((s) => csvLine(csvReaders.map((read) => read(s)))).join(''));
       } else {
         const texts = await data.rawMany(data.ids(result, start, count));
-        await write(texts.map(jsonLine).join(''));
+        await write(texts.map((t) => `${singleLineJson(t)}\n`).join(''));
       }
       onProgress(start + count, result.size);
     }

@@ -2,13 +2,21 @@
 // are on indexed columns only (dictionary counts: fast on millions of events); the principal
 // facet counts userIdentity.arn and labels each ARN with its readable name, so a click filters
 // on the exact ARN.
-import { Facet, FacetId, RowSummary, SortOrder, TimeRange } from '../../protocol';
+import { Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '../../protocol';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
+import { resolveField } from '../../core/index/query/fields';
+import { valueMatcher } from '../../core/index/query/match';
+import { untimedNotes } from '../../core/index/fileNotes';
 import { parseQuery } from '../../core/index/query/parse';
+import { EventIdSet, rowsOfEvents } from '../../core/sql/remote';
 import { ResultSet, TimelineData } from './timelineData';
 
-/** Each facet's indexed column, which is also its query-language field. */
+/**
+ * Each facet's indexed column, which is also its query-language field. The principal facet's
+ * values say which field selects each (EventIndex.principalFacet): an ARN, `principal:anonymous`,
+ * an Identity Center user id.
+ */
 export const FACET_FIELDS: Readonly<Record<FacetId, string>> = {
   eventName: 'eventName',
   eventSource: 'eventSource',
@@ -32,7 +40,10 @@ function stripOffsets(node: unknown): unknown {
 const COMPLETION_SCAN_LIMIT = 5000;
 
 class IndexResult implements ResultSet {
-  constructor(readonly result: QueryResult) {}
+  constructor(
+    readonly result: QueryResult,
+    readonly notes: string[] = [],
+  ) {}
   get size(): number {
     return this.result.rows.length;
   }
@@ -72,10 +83,23 @@ export class IndexTimelineData implements TimelineData {
   private readonly facetCache = new WeakMap<ResultSet, Map<string, Facet>>();
   private readonly histogramCache = new WeakMap<ResultSet, Map<string, { counts: number[]; errors: number[] }>>();
 
-  constructor(readonly index: EventIndex) {}
+  private onlySelected?: { version: number; rows: Set<number> };
+
+  /** `only`: the event IDs this timeline is limited to (an Athena query's matches), under every filter. */
+  constructor(
+    readonly index: EventIndex,
+    private readonly only?: EventIdSet,
+  ) {}
 
   total(): number {
-    return this.index.size;
+    // Limited to some events: those are the timeline's whole.
+    return this.only ? this.onlyRows().rows.size : this.index.eventCount;
+  }
+
+  /** The rows of the events this timeline is limited to (kept while the index is unchanged). */
+  private onlyRows(): { version: number; rows: Set<number> } {
+    if (this.onlySelected?.version !== this.index.version) this.onlySelected = { version: this.index.version, rows: rowsOfEvents(this.index, this.only!) };
+    return this.onlySelected;
   }
 
   bounds(): TimeRange | null {
@@ -96,17 +120,27 @@ export class IndexTimelineData implements TimelineData {
       return hit;
     }
     // Everything, unfiltered: the index's own time order is the answer (no copy when ascending).
-    const result =
+    const found: QueryResult =
       node.kind === 'all' && !range
-        ? new IndexResult({ rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(), order: sort, version: this.index.version })
-        : new IndexResult(await this.index.query(node, { order: sort, range }));
+        ? { rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(), order: sort, version: this.index.version }
+        : await this.index.query(node, { order: sort, range });
+    const notes = untimedNotes(this.index, node, found.untimedOutsideRange);
+    let result = new IndexResult(found, notes);
+    if (this.only) {
+      const only = this.onlyRows();
+      result = new IndexResult({ ...found, rows: found.rows.filter((r) => only.rows.has(r)) }, notes);
+    }
     this.recent.set(key, result);
     for (const k of this.recent.keys()) if (this.recent.size > RECENT_RESULTS) this.recent.delete(k);
     return result;
   }
 
   rows(result: ResultSet, start: number, count: number): RowSummary[] {
-    return this.index.summaries(rowsOf(result), start, count).map(toRow);
+    return this.summaries(result, start, count).map(toRow);
+  }
+
+  summaries(result: ResultSet, start: number, count: number): EventSummary[] {
+    return this.index.summaries(rowsOf(result), start, count);
   }
 
   ids(result: ResultSet, start: number, count: number): number[] {
@@ -132,17 +166,32 @@ export class IndexTimelineData implements TimelineData {
     const hit = cached.get(key);
     if (hit) return hit;
     const field = FACET_FIELDS[id];
-    const f = this.index.facet(rowsOf(result), field, limit);
-    const values = f.values.map((v) => ({ value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count }));
+    const f = id === 'principal' ? this.index.principalFacet(rowsOf(result), limit) : this.index.facet(rowsOf(result), field, limit);
+    const values: FacetValue[] = f.values.map((v) => {
+      if (id !== 'principal' || v.field === field) return { value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count };
+      const kind = v.field === 'userIdentity.onBehalfOf.userId' ? `${v.label} (Identity Center user)` : v.label;
+      return { value: v.label, label: kind, count: v.count, field: v.field };
+    });
     if (id === 'principal') {
       // The same role/session name in two accounts: say which account each is.
       const seen = new Map<string, number>();
       for (const v of values) seen.set(v.label, (seen.get(v.label) ?? 0) + 1);
-      for (const v of values) if ((seen.get(v.label) ?? 0) > 1) v.label = `${v.label} · ${v.value.split(':')[4] || '?'}`;
+      for (const v of values) if ((seen.get(v.label) ?? 0) > 1 && !v.field) v.label = `${v.label} · ${v.value.split(':')[4] || '?'}`;
     }
     const facet: Facet = { id, field, values, other: f.other };
     cached.set(key, facet);
     return facet;
+  }
+
+  valuesStartingWith(field: string, prefix: string): number | undefined {
+    const { paths } = resolveField(field);
+    const columns = paths.map((p) => this.index.store.scalarByField.get(p));
+    if (!columns.length || columns.some((c) => c === undefined)) return undefined;
+    // The wildcard's own matching (case folding included) decides; values are counted once.
+    const matches = valueMatcher(field, { op: 'wildcard', pattern: `${prefix.replace(/[\\*]/g, (c) => `\\${c}`)}*` });
+    const found = new Set<string>();
+    for (const column of columns) for (const v of column!.dict.values) if (v !== undefined && matches(v)) found.add(String(v));
+    return found.size;
   }
 
   topValues(paths: string[], prefix: string, limit: number): { value: string; count: number }[] {

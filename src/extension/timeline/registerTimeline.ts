@@ -4,10 +4,11 @@
 import * as vscode from 'vscode';
 import { JobRunner, WorkerPool, defaultThreads } from '../../core/ingest/pool';
 import { LogSource } from '../../core/sources/source';
-import { openSource } from '../sources/openSource';
+import { openEventHistory, openSource } from '../sources/openSource';
 import { describeSource, sourceIdentity, SourceConfig } from '../sources/sourceConfig';
 import { OpenTimelineArgs, parseOpenTimelineArgs } from './openTimelineArgs';
 import { TimelinePanel, TimelineScope } from './timelinePanel';
+import type { TimeRange } from '../../protocol';
 
 export const OPEN_TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
 const TITLE = 'CloudTrail Timeline';
@@ -23,6 +24,8 @@ export interface TimelineRegistration {
   readonly panels: readonly TimelinePanel[];
   /** Fires when a panel's index loaded more files, finished loading, or closed. */
   readonly onDidChangeIndexedFiles: vscode.Event<void>;
+  /** Opens a timeline over a scope made elsewhere (a remote query's answer). */
+  openScope(scope: TimelineScope, initial?: { filter: string; range: TimeRange | null } | null): TimelinePanel;
 }
 
 export function registerTimeline(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, workspace: WorkspaceSources): TimelineRegistration {
@@ -38,11 +41,12 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
   const workspaceBase = () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
 
   function scopeOfSource(config: SourceConfig, args: OpenTimelineArgs): TimelineScope | string {
-    const opened = openSource(config, workspaceBase());
+    // Event history looks events up for the filter and range the timeline opens with.
+    const opened = config.type === 'event-history' ? { source: openEventHistory(config, { filter: args.filter, range: args.range }) } : openSource(config, workspaceBase());
     if (!opened.source) return opened.unavailable;
     const where = args.label ?? (args.keys?.length === 1 ? args.keys[0].split('/').pop()! : args.keys ? `${args.keys.length} files in ${describeSource(config)}` : `${describeSource(config)}${args.prefix ? `/${args.prefix}` : ''}`);
     return {
-      key: JSON.stringify([sourceIdentity(config, workspaceBase()), args.prefix ?? '', args.keys ?? null]),
+      key: JSON.stringify([sourceIdentity(config, workspaceBase()), args.prefix ?? '', args.keys ?? null, config.type === 'event-history' ? opened.source.label : null]),
       title: `${TITLE}: ${where}`,
       targets: [{ source: opened.source, prefix: args.prefix, keys: args.keys }],
     };
@@ -109,6 +113,13 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
     return panel;
   }
 
+  function openScope(scope: TimelineScope, initial: { filter: string; range: TimeRange | null } | null = null): TimelinePanel {
+    panels.find((p) => p.scope.key === scope.key)?.dispose();
+    const panel = new TimelinePanel(deps, scope, initial);
+    track(panel);
+    return panel;
+  }
+
   context.subscriptions.push(vscode.commands.registerCommand(OPEN_TIMELINE_COMMAND, open));
-  return { panels, onDidChangeIndexedFiles: indexedFilesChanged.event };
+  return { panels, onDidChangeIndexedFiles: indexedFilesChanged.event, openScope };
 }

@@ -4,35 +4,17 @@
 // kinds are the real ones.
 import { EventIndex, FileProblem } from '../../core/index/eventIndex';
 import { BudgetStop, budgetMessage } from '../../core/ingest/budget';
+import { emptyLookedAt, fileNotes, LookedAt, noteText, nothingReadMessage, tallyObject } from '../../core/index/fileNotes';
 import { loadEventFiles, LoadOptions } from '../../core/ingest/load';
 import type { JobRunner } from '../../core/ingest/pool';
-import { classifyObject, DiscoveredEventFile, discover, problemEntry } from '../../core/sources/discover';
-import { keyLocation, LogSource, SourceError, SourceObject } from '../../core/sources/source';
-import { LoadProgress } from '../../protocol';
+import { DiscoveredEventFile, discover, eventFilesUnder, objectsForKeys } from '../../core/sources/discover';
+import { keyLocation, LogSource } from '../../core/sources/source';
+import { FileNoteView, LIMITS, LoadProgress } from '../../protocol';
 
 export interface ScopeTarget {
   source: LogSource;
   prefix?: string;
   keys?: string[];
-}
-
-async function objectsFor(source: LogSource, keys: string[], signal?: AbortSignal): Promise<{ objects: SourceObject[]; missing: string[] }> {
-  const byParent = new Map<string, string[]>();
-  for (const k of keys) {
-    const parent = k.slice(0, k.lastIndexOf('/') + 1);
-    byParent.set(parent, [...(byParent.get(parent) ?? []), k]);
-  }
-  const objects: SourceObject[] = [];
-  const missing: string[] = [];
-  for (const [parent, wanted] of byParent) {
-    const listed = new Map((await source.listLevel(parent, signal)).filter((e): e is SourceObject => e.kind === 'object').map((o) => [o.key, o]));
-    for (const k of wanted) {
-      const o = listed.get(k);
-      if (o) objects.push(o);
-      else missing.push(k);
-    }
-  }
-  return { objects, missing };
 }
 
 export interface LoadOutcome {
@@ -61,32 +43,44 @@ export function isQuietSkip(index: EventIndex, problem: FileProblem, named: Read
   return problem.severity === 'error' && NOT_A_LOG.has(problem.code) && index.fileById(problem.fileId)?.kind === 'loose' && !named.has(problem.fileId);
 }
 
+/** The files' notes for the view: errors first, then warnings, then notes, at most LIMITS.fileNotes. */
+export function fileNoteViews(index: EventIndex, named: ReadonlySet<number>): { notes: FileNoteView[]; total: number } {
+  const rank = { error: 0, warning: 1, note: 2 } as const;
+  const all = fileNotes(index, (p) => isQuietSkip(index, p, named)).sort((a, b) => rank[a.severity] - rank[b.severity]);
+  return { notes: all.slice(0, LIMITS.fileNotes).map((n) => ({ location: noteText({ ...n, message: '' }).slice(0, -2), severity: n.severity, message: n.message })), total: all.length };
+}
+
 /**
  * The scope's event files in order, as they are found: files named by key first come from their
  * folder listings; a prefix is walked lazily, so loading starts with the first file found.
  */
-async function* eventFilesOf(targets: ScopeTarget[], signal: AbortSignal, missing: string[], namedFiles: Set<DiscoveredEventFile>): AsyncIterable<DiscoveredEventFile> {
+async function* eventFilesOf(targets: ScopeTarget[], signal: AbortSignal, missing: string[], namedFiles: Set<DiscoveredEventFile>, looked: LookedAt): AsyncIterable<DiscoveredEventFile> {
   for (const t of targets) {
     if (signal.aborted) return;
     if (t.keys) {
-      const found = await objectsFor(t.source, t.keys, signal);
+      const found = await objectsForKeys(t.source, t.keys, signal);
       missing.push(...found.missing.map((k) => keyLocation(t.source, k)));
-      for (const f of (await discover(t.source, { objects: found.objects, signal })).events) {
+      const result = await discover(t.source, { objects: found.objects, signal });
+      for (const d of result.digests) tallyObject(looked, 'digest', d);
+      for (const f of result.events) {
+        tallyObject(looked, 'event', f);
         namedFiles.add(f);
         yield f;
       }
     } else {
-      // What the listing leaves out (unreadable folders, links it does not follow, FIFOs) is
-      // reported like a file that could not be read, in listing order.
-      const problems: SourceError[] = [];
-      for await (const o of t.source.listAll(t.prefix ?? '', signal, (p) => problems.push(p))) {
-        for (const p of problems.splice(0)) yield problemEntry(t.source, p);
-        const c = classifyObject(t.source, o);
-        if (c.kind === 'event') yield c.file;
-      }
-      for (const p of problems.splice(0)) yield problemEntry(t.source, p);
+      // What the listing leaves out (unreadable folders, links it does not follow, FIFOs) comes
+      // as entries reported like files that could not be read, in listing order.
+      yield* eventFilesUnder(t.source, t.prefix ?? '', signal, (kind, entry) => tallyObject(looked, kind, entry));
     }
   }
+}
+
+/** Where a scope's events come from, in a sentence. */
+function scopeName(targets: ScopeTarget[]): string {
+  if (targets.length !== 1) return `the ${targets.length} CloudTrail sources of the workspace`;
+  const t = targets[0];
+  if (t.keys) return t.keys.length === 1 ? `${t.source.label}/${t.keys[0]}` : `${t.keys.length} files in ${t.source.label}`;
+  return `${t.source.label}${t.prefix ? `/${t.prefix}` : ''}`;
 }
 
 export async function loadScope(
@@ -100,10 +94,11 @@ export async function loadScope(
   budget?: ScopeLimits,
 ): Promise<LoadOutcome> {
   const namedFiles = new Set<DiscoveredEventFile>();
+  const looked = emptyLookedAt();
   const missing: string[] = [];
   const progress: LoadProgress = { loading: true, listing: true, filesDone: 0, filesTotal: 0, events: 0, failedFiles: 0 };
   onProgress({ ...progress });
-  const summary = await loadEventFiles(index, runner, eventFilesOf(targets, signal, missing, namedFiles), {
+  const summary = await loadEventFiles(index, runner, eventFilesOf(targets, signal, missing, namedFiles, looked), {
     signal,
     hold,
     limits: budget?.limits,
@@ -125,7 +120,12 @@ export async function loadScope(
   progress.loading = false;
   progress.listing = false;
   progress.filesTotal = summary.filesTotal;
+  progress.events = index.eventCount;
   progress.cancelled = summary.cancelled || signal.aborted;
   if (summary.stopped) progress.stopped = budgetMessage(summary.stopped, budget?.raise ?? { records: 'raise the budget of records', bytes: 'raise the budget of bytes' });
+  const notes = fileNoteViews(index, named);
+  progress.fileNotes = notes.notes;
+  progress.fileNotesTotal = notes.total;
+  if (index.eventCount === 0 && !progress.cancelled) progress.nothingRead = nothingReadMessage(scopeName(targets), looked, index, 'open such a file from the Explorer to read it');
   return { progress, missing, stopped: summary.stopped };
 }

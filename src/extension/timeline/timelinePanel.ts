@@ -4,12 +4,13 @@
 // kept alive when hidden: it saves its own state and asks again when shown.
 import * as vscode from 'vscode';
 import { EventIndex, IndexedFile } from '../../core/index/eventIndex';
+import type { EventIdSet } from '../../core/sql/remote';
 import type { JobRunner } from '../../core/ingest/pool';
 import { LoadProgress, TimeRange } from '../../protocol';
 import { writeExport } from './exportWriter';
 import { readPageAssets, timelineHtml } from './html';
 import { IndexTimelineData } from './indexAdapter';
-import { isQuietSkip, loadScope, ScopeTarget } from './timelineLoader';
+import { fileNoteViews, loadScope, ScopeTarget } from './timelineLoader';
 import { ResultSet } from './timelineData';
 import { TimelineSession } from './timelineSession';
 import { loadSettings, RAISE_BUDGET_SETTINGS } from '../sources/loadSettings';
@@ -28,6 +29,8 @@ export interface TimelineScope {
   key: string;
   title: string;
   targets: ScopeTarget[];
+  /** Limit the timeline to these events (an Athena query's matches in whole downloaded files). */
+  only?: EventIdSet;
 }
 
 export interface PanelDeps {
@@ -69,7 +72,7 @@ export class TimelinePanel implements vscode.Disposable {
     });
     const webview = this.panel.webview;
     webview.html = timelineHtml(readPageAssets(vscode.Uri.joinPath(deps.extensionUri, 'media').fsPath), scope.title);
-    this.data = new IndexTimelineData(new EventIndex({ runner: deps.runner(), maxUncompressedBytes: loadSettings().maxFileBytes }));
+    this.data = new IndexTimelineData(new EventIndex({ runner: deps.runner(), maxUncompressedBytes: loadSettings().maxFileBytes }), scope.only);
     this.session = new TimelineSession(
       this.data,
       (e) => void webview.postMessage(e),
@@ -115,6 +118,11 @@ export class TimelinePanel implements vscode.Disposable {
     this.panel.reveal();
   }
 
+  /** The filter and range the view last asked for (what "Run on Athena / Lake" takes). */
+  get currentQuery(): { filter: string; range: TimeRange | null } {
+    return this.session.currentQuery;
+  }
+
   showFilter(filter: string, range: TimeRange | null): void {
     this.session.showFilter(filter, range);
   }
@@ -134,9 +142,22 @@ export class TimelinePanel implements vscode.Disposable {
     let last = 0;
     let pending: LoadProgress | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const reported = new Set<string>();
+    const named = new Set<number>();
+    const index = this.data.index;
     const flush = () => {
       timer = undefined;
-      if (pending) this.session.setProgress(pending);
+      if (pending) {
+        // The files' notes, also into the output channel, each once.
+        const notes = fileNoteViews(index, named);
+        for (const n of notes.notes) {
+          const line = `${n.location}: ${n.message}`;
+          if (reported.has(line)) continue;
+          reported.add(line);
+          (n.severity === 'error' ? log.error : n.severity === 'warning' ? log.warn : log.info).call(log, line);
+        }
+        this.session.setProgress({ ...pending, fileNotes: notes.notes, fileNotesTotal: notes.total });
+      }
       pending = undefined;
       this.filesChanged.fire();
       last = Date.now();
@@ -155,29 +176,22 @@ export class TimelinePanel implements vscode.Disposable {
       if (timer) return;
       timer = setTimeout(flush, Math.max(0, PROGRESS_INTERVAL_MS - (Date.now() - last)));
     };
-    const reported = new Set<number>();
-    const named = new Set<number>();
-    const index = this.data.index;
     try {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading ${this.scope.title}` }, async () => {
-        const outcome = await loadScope(index, this.deps.runner(), this.scope.targets, this.loading.signal, (p) => {
-          onProgress(p);
-          for (const problem of index.problems) {
-            if (reported.has(problem.fileId)) continue;
-            reported.add(problem.fileId);
-            if (isQuietSkip(index, problem, named)) log.info(`${problem.location}: not a CloudTrail log file, skipped (${problem.message})`);
-            else (problem.severity === 'error' ? log.error : log.warn).call(log, `${problem.location}: ${problem.message}`);
-          }
-        }, named, () => this.holdForFirstScreen(), { limits: loadSettings().limits, raise: RAISE_BUDGET_SETTINGS });
+        const outcome = await loadScope(index, this.deps.runner(), this.scope.targets, this.loading.signal, onProgress, named, () => this.holdForFirstScreen(), { limits: loadSettings().limits, raise: RAISE_BUDGET_SETTINGS });
         clearTimeout(timer);
-        this.session.setProgress(outcome.progress);
+        pending = outcome.progress;
+        flush();
         for (const k of outcome.missing) log.warn(`${k}: no such file; it was skipped`);
         if (outcome.progress.stopped) {
           log.warn(`Timeline "${this.scope.title}": ${outcome.progress.stopped}`);
           void vscode.window.showWarningMessage(`CloudTrail timeline: ${outcome.progress.stopped}.`, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cloudtrailLens.load'));
         }
         const failed = outcome.progress.failedFiles;
-        if (failed) {
+        if (outcome.progress.nothingRead) {
+          log.warn(outcome.progress.nothingRead);
+          void vscode.window.showWarningMessage(`CloudTrail timeline: ${outcome.progress.nothingRead}`, 'Show Output').then((a) => a && log.show(true));
+        } else if (failed) {
           void vscode.window.showWarningMessage(`CloudTrail timeline: ${failed} of ${outcome.progress.filesTotal} file(s) could not be read (the others are loaded). Latest: ${outcome.progress.lastError ?? ''}`, 'Show Output').then((a) => a && log.show(true));
         }
         log.info(`Timeline "${this.scope.title}": ${outcome.progress.events} events from ${outcome.progress.filesDone - failed} file(s)${outcome.progress.cancelled ? ' (loading cancelled)' : ''}`);
@@ -186,15 +200,15 @@ export class TimelinePanel implements vscode.Disposable {
       clearTimeout(timer);
       const message = e instanceof Error ? e.message : String(e);
       log.error(`Timeline "${this.scope.title}": loading failed: ${message}`);
-      this.session.setProgress({ loading: false, filesDone: 0, filesTotal: 0, events: index.size, failedFiles: 0, lastError: message, cancelled: this.loading.signal.aborted });
+      this.session.setProgress({ loading: false, filesDone: 0, filesTotal: 0, events: index.eventCount, failedFiles: 0, lastError: message, cancelled: this.loading.signal.aborted });
       if (!this.loading.signal.aborted) void vscode.window.showErrorMessage(`CloudTrail timeline: loading ${this.scope.title} failed: ${message}`);
     }
   }
 
+  /** The record exactly as stored (its bytes in the file; for lookup-events, the decoded string). */
   private async record(id: number): Promise<string | undefined> {
     try {
-      const raw = await this.data.raw(id);
-      return raw === undefined ? undefined : JSON.stringify(JSON.parse(raw), null, 2);
+      return await this.data.raw(id);
     } catch (e) {
       void vscode.window.showErrorMessage(`CloudTrail timeline: could not read the record: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
@@ -204,7 +218,7 @@ export class TimelinePanel implements vscode.Disposable {
   private async openRaw(id: number): Promise<void> {
     const text = await this.record(id);
     if (text === undefined) return;
-    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `${text}\n` });
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: text });
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   }
 

@@ -1,9 +1,11 @@
 // The host side of one timeline panel, free of VS Code: answers the webview's requests from the
 // index (through TimelineData) and hands the actions that need the editor (open, copy, export,
 // cancel) to HostActions. The panel (timelinePanel.ts) only wires this to a webview.
-import { Channel, Envelope, Facet, FACET_IDS, FromWebview, HelloReply, LoadProgress, QueryParams, START_QUERY, QueryReply, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
+import { Channel, Envelope, Facet, FACET_IDS, FilterReply, FromWebview, HelloReply, LIMITS, LoadProgress, QueryError, QueryParams, START_QUERY, QueryReply, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
 import { QuerySyntaxError } from '../../core/index/query/ast';
-import { appendTerm, formatTerm } from '../../core/index/query/format';
+import { appendTerm, formatTermWithin } from '../../core/index/query/format';
+import { parseQuery } from '../../core/index/query/parse';
+import { queryWarnings } from '../../core/index/query/warnings';
 import { chooseBins } from './bins';
 import { completionsAt } from './completion';
 import { detailFor } from './detailModel';
@@ -34,6 +36,8 @@ export class TimelineSession {
   private viewStarted = false;
   /** The hello pushed to the panel's first view before it asked, and the initial filter it carried. */
   private pushed: { initial: { filter: string; range: TimeRange | null } | null } | null = null;
+  /** The filter and range of the view's latest query. */
+  private current: { filter: string; range: TimeRange | null } = { filter: '', range: null };
 
   constructor(
     private data: TimelineData,
@@ -43,6 +47,7 @@ export class TimelineSession {
     initialFilter: { filter: string; range: TimeRange | null } | null = null,
   ) {
     this.pendingFilter = initialFilter;
+    if (initialFilter) this.current = { ...initialFilter };
     this.channel = new Channel<ToWebview, FromWebview>(post, validateFromWebview, (m) => this.handle(m), (message) => ({ type: 'error', message }), (raw) => actions.invalidMessage(raw));
   }
 
@@ -142,7 +147,7 @@ export class TimelineSession {
       case 'complete':
         return { type: 'completeResult', items: completionsAt(m.filter, m.cursor, (paths, prefix, limit) => this.data.topValues(paths, prefix, limit)) };
       case 'addTerm':
-        return { type: 'filterText', filter: appendTerm(m.filter, formatTerm(m.field, m.value, { negate: m.negate })) };
+        return this.addTerm(m.filter, m.field, m.value, m.negate);
       case 'openRaw':
         await this.actions.openRaw(m.id);
         return undefined;
@@ -163,7 +168,34 @@ export class TimelineSession {
     }
   }
 
+  /**
+   * The filter with `field:value` (or its exclusion) added. A value too long for a filter (the
+   * host takes LIMITS.filterLength at most) becomes a prefix wildcard, and the user is told what
+   * it matches: whether any other value loaded starts the same way. With no room left for a
+   * useful prefix the filter stays as it was, and the notice says why.
+   */
+  private addTerm(filter: string, field: string, value: string, negate: boolean): FilterReply {
+    const room = LIMITS.filterLength - appendTerm(filter, '').length;
+    const fitted = formatTermWithin(field, value, room, { negate });
+    if (!fitted) {
+      return { type: 'filterText', filter, notice: `This value (${value.length.toLocaleString('en-US')} characters) does not fit in the filter, which holds ${LIMITS.filterLength.toLocaleString('en-US')} characters: remove terms from the filter first.` };
+    }
+    const out: FilterReply = { type: 'filterText', filter: appendTerm(filter, fitted.term) };
+    if (fitted.prefixLength !== undefined) {
+      const others = (this.data.valuesStartingWith(field, value.slice(0, fitted.prefixLength)) ?? 0) - 1;
+      const what = negate ? 'excludes the values' : 'keeps the values';
+      const same = others > 0 ? `${others.toLocaleString('en-US')} other value${others === 1 ? '' : 's'} loaded start${others === 1 ? 's' : ''} the same way, so it ${negate ? 'excludes' : 'finds'} those events too` : `no other value loaded starts the same way, so it ${negate ? 'excludes' : 'finds'} exactly this value's events`;
+      out.notice = `This value (${value.length.toLocaleString('en-US')} characters) is longer than a filter can hold: the filter ${what} that start with its first ${fitted.prefixLength.toLocaleString('en-US')} characters (${same}).`;
+    }
+    return out;
+  }
+
+  get currentQuery(): { filter: string; range: TimeRange | null } {
+    return this.current;
+  }
+
   private async query(filter: string, range: TimeRange | null, sort: 'asc' | 'desc', wantedBins: number, pageStart: number, pageCount: number): Promise<QueryReply> {
+    this.current = { filter, range };
     const total = this.data.total();
     const bounds = this.data.bounds();
     let result: ResultSet;
@@ -194,6 +226,11 @@ export class TimelineSession {
       histogram = { from: b.from, binMs: b.binMs, ...this.data.histogram(result, b.from, b.binMs, b.bins) };
     }
     const start = Math.min(pageStart, Math.max(0, result.size - 1));
-    return { type: 'queryResult', queryId, matches: result.size, total, bounds, histogram, pageStart: start, rows: this.data.rows(result, start, pageCount), error: null };
+    return { type: 'queryResult', queryId, matches: result.size, total, bounds, histogram, pageStart: start, rows: this.data.rows(result, start, pageCount), error: null, warnings: filterWarnings(filter), notes: result.notes ?? [] };
   }
+}
+
+/** What the view shows under the filter box for a filter that parses (query/warnings.ts). */
+function filterWarnings(filter: string): QueryError[] {
+  return queryWarnings(parseQuery(filter), filter).map((w) => ({ message: w.message, offset: w.start, length: w.end - w.start }));
 }

@@ -133,6 +133,8 @@ function nodeName(node: CatalogNode): string {
       return node.key.slice(node.key.lastIndexOf('/') + 1);
     case 'loose':
       return 'Loose files';
+    case 'loose-group':
+      return [node.accountId, node.region, node.date].filter(Boolean).join(' ');
     case 'problem':
       return node.key;
   }
@@ -143,7 +145,7 @@ function localPathOf(el: ExplorerElement | undefined): string | undefined {
   const source = el.entry.source;
   if (!source?.localPath) return undefined;
   if (el.kind === 'source') return source.localPath('');
-  if (el.node.type === 'loose' || el.node.type === 'problem') return source.localPath('');
+  if (el.node.type === 'loose' || el.node.type === 'loose-group' || el.node.type === 'problem') return source.localPath('');
   // A region or day spans one folder per kind; its log folder is the one people look for.
   const prefix = eventScope(el.node)?.prefix ?? nodePrefixes(el.node)[0] ?? '';
   return source.localPath(prefix.replace(/\/$/, ''));

@@ -2,10 +2,10 @@
 // File counts and sizes arrive in the background (one cancellable scan per location fills in
 // every node below it); very long levels (a day with 100,000 files) are shown a page at a time.
 import * as vscode from 'vscode';
-import { CatalogNode, CloudTrailCatalog, FileNode } from '../../core/sources/catalog';
+import { CatalogNode, CloudTrailCatalog, FileNode, looseFileNodes } from '../../core/sources/catalog';
 import { Summary, SummaryCache, summarizeFiles } from '../../core/sources/catalogSummary';
 import { SourceError } from '../../core/sources/source';
-import { describeSource } from '../sources/sourceConfig';
+import { DEFAULT_LOOKBACK_HOURS, describeSource } from '../sources/sourceConfig';
 import { SourceEntry, SourceRegistry } from '../sources/sourceRegistry';
 import { Presentation, describeCounts, escapeMarkdown, formatCount, presentNode } from './presentation';
 
@@ -181,6 +181,11 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
     if (entry.unavailable) {
       return [{ kind: 'message', id: `${element.id}|unavailable`, parent: element, text: 'Cannot open this source', detail: entry.unavailable, icon: 'info' }];
     }
+    if (entry.config.type === 'event-history') {
+      // Looking events up takes requests (2 a second per region): only a timeline does it.
+      const detail = `${describeSource(entry.config)}: 90 days of management events, looked up when a timeline opens (the last ${entry.config.lookbackHours ?? DEFAULT_LOOKBACK_HOURS} hours, or the timeline's range; the filter's narrowest exact term goes to the API).`;
+      return [{ kind: 'message', id: `${element.id}|history`, parent: element, text: 'Open the timeline to look up events', detail, icon: 'history' }];
+    }
     const catalog = this.catalogFor(entry)!;
     const signal = this.abort.signal;
     try {
@@ -206,8 +211,10 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
       }
       for (const node of nodes) {
         // Loose files are listed with their sizes already: their figures need no scan.
-        if (node.type === 'loose') this.summaries.set(node.id, summarizeFiles(node.files.map((f) => ({ type: 'file', id: '', key: f.key, size: f.size, fileKind: 'loose' }))));
+        if (node.type === 'loose' || node.type === 'loose-group') this.summaries.set(node.id, summarizeFiles(looseFileNodes(node.files)));
       }
+      // The source row sums its children's figures; VS Code drew it before they were listed.
+      if (element.kind === 'source') setTimeout(() => this.changed.fire(element), 0);
       return nodes.map((node): NodeElement => ({ kind: 'node', id: `${element.id}|${node.id}`, entry, node, parent: element }));
     } catch (e) {
       if (e instanceof SourceError && e.code === 'cancelled') return [];
@@ -228,9 +235,9 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
     if (origin) lines.push(escapeMarkdown(entry.origin === 'workspace' ? 'Found automatically: this workspace folder holds CloudTrail data.' : 'Shown for this session only.'));
     if (entry.unavailable) lines.push(escapeMarkdown(entry.unavailable));
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
-    item.iconPath = new vscode.ThemeIcon(entry.config.type === 's3' ? 'cloud' : 'root-folder');
+    item.iconPath = new vscode.ThemeIcon(entry.config.type === 's3' ? 'cloud' : entry.config.type === 'event-history' ? 'history' : 'root-folder');
     const removable = entry.origin !== 'workspace' ? ' removable' : '';
-    item.contextValue = `ctl ctl-source ctl-source-${entry.config.type}${removable}${entry.config.type === 'folder' ? ' local' : ' s3'}`;
+    item.contextValue = `ctl ctl-source ctl-source-${entry.config.type}${removable}${entry.config.type === 'folder' ? ' local' : entry.config.type === 's3' ? ' s3' : ''}`;
     return item;
   }
 
@@ -326,7 +333,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
  */
 function countsInBackground(element: NodeElement): boolean {
   const { node } = element;
-  if (node.type === 'file' || node.type === 'problem') return false;
+  // Loose files and their groups have their figures from the listing already.
+  if (node.type === 'file' || node.type === 'problem' || node.type === 'loose' || node.type === 'loose-group') return false;
   if (element.entry.config.type !== 's3') return true;
-  return node.type === 'region' || node.type === 'day' || node.type === 'loose';
+  return node.type === 'region' || node.type === 'day';
 }

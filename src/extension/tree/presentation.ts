@@ -4,6 +4,7 @@
 import { CatalogNode, FileNode, LocationNode, digestScope, eventScope } from '../../core/sources/catalog';
 import { Summary } from '../../core/sources/catalogSummary';
 import { isRegionName } from '../../core/sources/layout';
+import { cellText, revealHidden } from '../../core/output/visibleText';
 
 export interface Presentation {
   label: string;
@@ -66,7 +67,7 @@ export function formatTime(iso: string): string {
 }
 
 function tooltip(title: string, lines: string[]): string {
-  return [`**${escapeMarkdown(title)}**`, ...lines.map(escapeMarkdown)].join('\n\n');
+  return [`**${escapeMarkdown(revealHidden(title))}**`, ...lines.map((l) => escapeMarkdown(revealHidden(l)))].join('\n\n');
 }
 
 export function locationLabel(node: LocationNode): string {
@@ -95,7 +96,13 @@ export interface NodeContext {
   events?: number;
 }
 
+/** How a node reads; names from the data (keys, trail names) with hidden characters marked. */
 export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
+  const p = describeNode(node, ctx);
+  return { ...p, label: cellText(p.label), description: p.description === undefined ? undefined : cellText(p.description) };
+}
+
+function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
   const tokens = contextFor(node, ctx.local, ctx.s3);
   const counts = describeCounts(ctx.summary, ctx.events);
   switch (node.type) {
@@ -169,6 +176,21 @@ export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
         collapsible: node.files.length > 0,
         contextTokens: tokens,
       };
+    case 'loose-group': {
+      const where = [node.date, node.region, node.accountId && `account ${node.accountId}`].filter(Boolean).join(' · ');
+      const icon = node.level === 'account' ? 'account' : node.level === 'region' ? 'globe' : 'calendar';
+      return {
+        label: node.level === 'account' ? node.accountId : node.level === 'region' ? node.region! : node.date!,
+        description: counts,
+        tooltip: tooltip(where, [
+          'Loose files named the way CloudTrail names its deliveries, grouped by the account, region and day in their names (they are not in an AWSLogs/ folder).',
+          ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand),
+        ]),
+        icon,
+        collapsible: true,
+        contextTokens: tokens,
+      };
+    }
     case 'problem':
       return {
         label: node.message,

@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
+import { DIGEST_FILE, SHAPE_RECORDS, shapeFiles } from '../../fixtures/shapes';
 
 interface Run {
   code: number;
@@ -104,24 +105,31 @@ describe('cloudtrail-lens query', function () {
         sourceIPAddress: '203.0.113.9',
         requestParameters: { bucketName: 'b1', tags: ['x', 'y'] },
       };
-      writeFileSync(join(hostile, 'h.json'), JSON.stringify({ Records: [rec] }));
+      // Array values are joined with ';': a spreadsheet set to ';' would see '=cmd' as a cell.
+      const joined = { ...rec, eventTime: '2024-05-14T00:00:02Z', eventName: 'GetObject', eventSource: 's3.amazonaws.com', userAgent: ' @SUM(1)', requestParameters: { bucketName: '\u200b=1+1', tags: ['x', "=cmd|' /C calc'!A0"] } };
+      writeFileSync(join(hostile, 'h.json'), JSON.stringify({ Records: [rec, joined] }));
     });
 
     it('csv quotes, neutralises formulas and reads record paths', async () => {
       const r = await run(hostile, '--format', 'csv', '--fields', 'time,eventName,eventSource,userAgent,requestParameters.bucketName,requestParameters.tags,missing.path');
       assert.equal(r.code, 0, r.err);
-      assert.equal(r.out, 'time,eventName,eventSource,userAgent,requestParameters.bucketName,requestParameters.tags,missing.path\n' + `2024-05-14T00:00:01Z,"'=HYPERLINK(""http://evil"")","a,b ""c""","line1\nline2\u001b[31m",b1,x;y,\n`);
+      assert.equal(
+        r.out,
+        'time,eventName,eventSource,userAgent,requestParameters.bucketName,requestParameters.tags,missing.path\r\n' +
+          `2024-05-14T00:00:01Z,"'=HYPERLINK(""http://evil"")","a,b ""c""","line1\nline2⟨U+001B⟩[31m",b1,"x;y",\r\n` +
+          `2024-05-14T00:00:02Z,GetObject,s3.amazonaws.com,' @SUM(1),'⟨U+200B⟩=1+1,"x;'=cmd|' /C calc'!A0",\r\n`,
+      );
     });
 
     it('table aligns columns and never prints control characters', async () => {
       const r = await run(hostile, '--format', 'table', '--fields', 'eventName,userAgent,sourceIPAddress');
       assert.equal(r.code, 0, r.err);
       const lines = r.out.trimEnd().split('\n');
-      assert.equal(lines.length, 3);
+      assert.equal(lines.length, 4);
       assert.match(lines[0], /^eventName\s+userAgent\s+sourceIPAddress$/);
       assert.match(lines[1], /^-+ {2}-+ {2}-+$/);
       assert.ok(!/[\x00-\x08\x0b-\x1f]/.test(r.out));
-      assert.match(lines[2], /line1\\u000aline2\\u001b\[31m/);
+      assert.match(lines[2], /line1⏎line2⟨U\+001B⟩\[31m/);
       assert.equal(lines[0].indexOf('userAgent'), lines[2].indexOf('line1'));
     });
 
@@ -167,7 +175,7 @@ describe('cloudtrail-lens query', function () {
       assert.equal(r.code, 0);
       assert.equal(r.out, `${tally.fileEvents[key]}\n`);
       assert.match(r.err, /broken\.json\.gz: not valid gzip data/);
-      assert.match(r.err, /trails\.json: a JSON object without a "Records" array/);
+      assert.match(r.err, /trails\.json: not CloudTrail: a JSON object without a "Records" array/);
       assert.match(r.err, /2 of 3 event files could not be read/);
     });
 
@@ -177,7 +185,69 @@ describe('cloudtrail-lens query', function () {
       writeFileSync(join(only, 'x.json'), '[1,2');
       const r = await run(only, '--count');
       assert.equal(r.code, 1);
-      assert.match(r.err, /x\.json: truncated JSON/);
+      assert.match(r.err, /x\.json:1:5: truncated JSON: the file ends in the middle of a value\n/);
+      assert.match(r.err, /No CloudTrail events were read from \S+only-bad\. Looked at 1 file: 1 file could not be read as CloudTrail events/);
+    });
+
+    it('names the place and the reason of a JSON error: file:line:column', async () => {
+      const f = join(dir, 'trailing-comma.json');
+      writeFileSync(f, '{"Records":[\n  {"eventName":"A","eventSource":"s3.amazonaws.com"},\n]}\n');
+      const r = await run(f, '--count');
+      assert.equal(r.code, 1);
+      assert.equal(r.err.split('\n')[0], `${f}:3:1: invalid JSON: a trailing comma before "]" (JSON allows none)`);
+    });
+
+    it('says what a folder with nothing readable held and why each file was skipped, and exits 1', async () => {
+      const logs = join(dir, 'only-logs');
+      mkdirSync(logs);
+      const lines = SHAPE_RECORDS.slice(0, 3).map((r) => JSON.stringify(r)).join('\n');
+      writeFileSync(join(logs, 'cloudtrail-1.log'), lines);
+      writeFileSync(join(logs, 'cloudtrail-2.log'), lines);
+      writeFileSync(join(logs, 'notes.txt'), 'x');
+      writeFileSync(join(logs, '111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240514T100000Z.json.gz'), DIGEST_FILE);
+      const r = await run(logs, '--count');
+      assert.equal(r.code, 1);
+      assert.equal(r.out, '');
+      assert.equal(
+        r.err,
+        `No CloudTrail events were read from ${logs}. Looked at 4 files: 1 digest file, which holds no events (check it with validate); 3 files skipped by name (2 .log, 1 .txt): in folders only .json, .json.gz, .jsonl and .ndjson files and CloudTrail's own file names are read; name such a file on the command line, or add --include '*.log' (its pattern).\n`,
+      );
+      const included = await run(logs, '--count', '--include', '*.log');
+      assert.equal(included.code, 0, included.err);
+      assert.equal(included.out, '3\n');
+    });
+
+    it('says a digest file given to query is one, and to use validate', async () => {
+      const f = join(dir, 'digest.json');
+      writeFileSync(f, DIGEST_FILE);
+      const r = await run(f, '--count');
+      assert.equal(r.code, 1);
+      assert.match(r.err, /digest\.json: a CloudTrail digest file \(the integrity chain\), not events: check it with `cloudtrail-lens validate`/);
+      const byName = join(dir, '111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240514T100000Z.json.gz');
+      writeFileSync(byName, DIGEST_FILE);
+      const named = await run(byName, '--count');
+      assert.equal(named.code, 1);
+      assert.match(named.err, /CloudTrail-Digest_.*\.json\.gz: a CloudTrail digest file \(the integrity chain\), not events/);
+    });
+
+    it('notes what each file is, its events without a time, and what a time filter leaves out; warns about the filter', async () => {
+      const shapes = join(dir, 'shapes');
+      mkdirSync(shapes);
+      writeFileSync(join(shapes, 'lookup.jsonl'), shapeFiles()['lookup-events.jsonl']);
+      const r = await run(shapes, '--count', '--filter', 'eventTime>=2024-05-14 usr:bob or x');
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out, '0\n');
+      assert.equal(
+        r.err,
+        [
+          `warning: filter col 23 (usr:bob): "usr" is neither an alias nor a CloudTrail record field: only records that have it can match (nearest known: user)`,
+          'warning: filter col 31 (or): "or" is searched as a word: write OR (upper case) to combine terms',
+          `note: ${join(shapes, 'lookup.jsonl')}: 8 lookup-events Event objects, one per line: each record is the Event's CloudTrailEvent`,
+          `note: ${join(shapes, 'lookup.jsonl')}: 1 event without a readable eventTime: listed last, marked "no time", and outside every time range`,
+          'note: 1 event without a readable eventTime never matches a time term',
+          '',
+        ].join('\n'),
+      );
     });
 
     it('reads a single file given by path, whatever its name', async () => {

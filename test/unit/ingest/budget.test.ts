@@ -134,12 +134,13 @@ describe('the load budget', function () {
       assert.equal(summary.stopped, undefined);
     });
 
-    it('stops at the records budget inside a file of 300,000 {} and keeps what was read', async () => {
+    it('stops at the records budget inside a file of 300,000 small records and keeps what was read', async () => {
       const folder = join(dir, 'records');
       mkdirSync(folder);
       writeFileSync(join(folder, 'a-log.json.gz'), gzipSync(logFile(0, 30)));
-      // 1.2 MB of `{},` gzipped to a few KB: each {} is a record to the Records shape.
-      writeFileSync(join(folder, 'b-empty.json.gz'), gzipSync(`{"Records":[${'{},'.repeat(299_999)}{}]}`));
+      // 20 MB of the smallest plain records, gzipped to a few KB.
+      const tiny = '{"eventSource":"s","eventName":"E","eventTime":"2024-05-14T00:00:00Z"}';
+      writeFileSync(join(folder, 'b-empty.json.gz'), gzipSync(`{"Records":[${`${tiny},`.repeat(299_999)}${tiny}]}`));
       const index = new EventIndex({ runner: pool });
       const found = await discover(new FolderSource(folder));
       const summary = await loadEventFiles(index, pool, found.events, { limits: { maxRecords: 100_000 } });
@@ -165,6 +166,28 @@ describe('the load budget', function () {
       assert.match(summary.stopped?.location ?? '', /b-array\.json\.gz$/);
       assert.ok(index.size <= 10, `${index.size} events`);
       assert.equal(index.files.find((f) => f.key === 'b-array.json.gz')?.events, 0);
+    });
+
+    it('does not parse concatenated logs, arrays of logs or lookup-events output of more records than the budget allows', async () => {
+      // Each text is one or two top-level values holding millions of elements (18 MB: measured).
+      const many = (n: number) => `${'{},'.repeat(n - 1)}{}`;
+      const bombs: Record<string, string> = {
+        'concatenated.json.gz': `{"Records":[${many(3_000_000)}]}\n{"Records":[${many(3_000_000)}]}`,
+        'array-of-logs.json.gz': `[{"Records":[${many(6_000_000)}]}]`,
+        'lookup.json.gz': `{"Events":[${many(6_000_000)}]}{"Events":[]}`,
+      };
+      for (const [name, text] of Object.entries(bombs)) {
+        const folder = join(dir, `shape-${name}`);
+        mkdirSync(folder);
+        writeFileSync(join(folder, 'a-log.json'), logFile(0, 5));
+        writeFileSync(join(folder, `b-${name}`), gzipSync(text));
+        const index = new EventIndex({ runner: pool });
+        const found = await discover(new FolderSource(folder));
+        const summary = await loadEventFiles(index, pool, found.events, { limits: { maxRecords: 1000 } });
+        assert.equal(summary.stopped?.budget, 'records', name);
+        assert.match(summary.stopped?.location ?? '', new RegExp(`b-${name.replace(/\./g, '\\.')}$`), name);
+        assert.equal(index.files.find((f) => f.key === `b-${name}`)?.events, 0, name);
+      }
     });
 
     it('keeps the first records of a small file of another shape when the records budget runs out in it', async () => {

@@ -101,6 +101,21 @@ describeWithDatasets('real datasets in ../shared/datasets', function () {
     assert.equal(digests, 0);
   });
 
+  it('shows an event found twice once: records Panther reuses verbatim (same eventID, same JSON), one of them from Stratus', () => {
+    // Counted independently with node:util isDeepStrictEqual over every record with an eventID, in listing order.
+    const withCopies = index.files.filter((f) => f.duplicates > 0).map((f) => [f.key, f.duplicates, [...f.duplicatesOf.keys()].map((kept) => kept.key)]);
+    assert.deepEqual(withCopies, [
+      ['panther-analysis/cloudtrail-test-events.jsonl', 23, ['panther-analysis/cloudtrail-test-events.jsonl']],
+      ['stratus-red-team/docs/detonation-logs/aws.execution.ec2-launch-unusual-instances.json', 1, ['panther-analysis/cloudtrail-test-events.jsonl']],
+    ]);
+    assert.equal(index.eventCount, index.size - 24);
+  });
+
+  it('finds a value as the detail pane shows it, whatever escapes the log used (flaws2 writes "=" as \\u003d)', async () => {
+    const rows = (await index.query(parseQuery('"EosL383wU="'))).rows;
+    assert.deepEqual(Array.from(rows, (r) => index.files[index.store.fileOf[r]].key.split('/').pop()), ['653711331788_CloudTrail_us-east-1_20181128T2310Z_7J9NEIxrjJsrlXSd.json.gz']);
+  });
+
   it('takes account, region and organization from the AWSLogs path', () => {
     const org = index.files.find((f) => f.key.includes('o-1234abcde'))!;
     assert.equal(org.info?.organizationId, 'o-1234abcde');
@@ -114,7 +129,8 @@ describeWithDatasets('real datasets in ../shared/datasets', function () {
     const failed = index.problems.filter((p) => p.severity === 'error');
     const bad = failed.find((p) => p.key.endsWith('SerializerTestFileBadJsonFormat.json'));
     assert.equal(bad?.code, 'bad-json');
-    assert.match(bad!.message, /line 37, column 9/);
+    assert.deepEqual(bad!.position, { line: 37, column: 9 });
+    assert.equal(bad!.message, 'invalid JSON: expected a property name in double quotes (found "{")');
     const notCloudTrail = failed.filter((p) => p.code === 'not-cloudtrail').map((p) => p.key);
     assert.ok(notCloudTrail.includes('nubis-cloudtrail/cfn/cloudtrail.json'));
     assert.ok(notCloudTrail.includes('panther-analysis/detection-labels.jsonl'));

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deeperThan, depthExceededAt, elementBound, JsonCursor, jsonErrorText, measureJson, skipSpace } from '../../../src/core/ingest/jsonScan';
+import { deeperThan, depthExceededAt, JsonCursor, jsonErrorText, measureJson, skipSpace } from '../../../src/core/ingest/jsonScan';
 
 const INVALID_DIR = join(__dirname, '../../fixtures/hostile-input/invalid-json');
 
@@ -69,20 +69,32 @@ describe('JsonCursor: as strict as JSON.parse', () => {
     }
   });
 
-  it('measures depth and bounds the elements of each shape (brackets and strings only)', () => {
+  it('measures depth and bounds the records of every shape (brackets and strings only)', () => {
     assert.equal(measureJson('{"a":[1}'), undefined, 'unbalanced');
     assert.equal(measureJson('{"a":"unterminated}'), undefined);
-    assert.deepEqual(Array.from(measureJson('1 "x" true')!.levels), [3, 0, 0]);
+    assert.equal(measureJson('1 "x" true')!.slots, 3);
     const records = '{"Records":[{"a":[1,2]},{"b":{"c":1}},{}]}';
     const m = measureJson(records)!;
     assert.equal(m.depth, 4);
-    assert.equal(elementBound(m, records), 3);
-    const array = '[{"a":1},{"b":2},{},{}]';
-    assert.equal(elementBound(measureJson(array)!, array), 4);
-    const lines = '{"a":1}\n{"b":{"c":[1,2,3]}}\n{}\n';
-    assert.equal(elementBound(measureJson(lines)!, lines), 3);
-    const bomb = `[${'{},'.repeat(99_999)}{}]`;
-    assert.equal(elementBound(measureJson(bomb)!, bomb), 100_000);
+    assert.equal(m.slots, 3);
+    assert.equal(measureJson('[{"a":1},{"b":2},{},{}]')!.slots, 4);
+    assert.equal(measureJson('{"a":1}\n{"b":{"c":[1,2,3]}}\n{}\n')!.slots, 3);
+    assert.equal(measureJson(`[${'{},'.repeat(99_999)}{}]`)!.slots, 100_000);
+    // Every shape parseEventFile reads: the bound is never below the slots it counts.
+    const shapes: Record<string, string> = {
+      'concatenated logs': '{"Records":[{},{}]}{"Records":[{},{},{}]}',
+      'an array of logs': '[{"Records":[{},{}]},{"Records":[{}]}]',
+      'lookup-events outputs': '{"Events":[{"CloudTrailEvent":"{}"},{"CloudTrailEvent":"{}"}]}\n{"Events":[{"CloudTrailEvent":"{}"}]}',
+      'Firehose payloads': '{"messageType":"DATA_MESSAGE","logEvents":[{"message":"{}"},{"message":"{}"}]}{"messageType":"DATA_MESSAGE","logEvents":[{"message":"{}"}]}',
+      'EventBridge events': '[{"detail-type":"x","detail":{"a":[1,2,3]}},{"detail-type":"x","detail":{}}]',
+      'lines of arrays': '[{},{}]\n[{}]',
+      'an escaped key': '{"Rec\\u006frds":[{},{},{}]}',
+      'logEvents without messageType': '{"logEvents":[],"eventName":"x"}',
+    };
+    const slots: Record<string, number> = { 'concatenated logs': 5, 'an array of logs': 3, 'lookup-events outputs': 3, 'Firehose payloads': 3, 'EventBridge events': 2, 'lines of arrays': 3, 'an escaped key': 3, 'logEvents without messageType': 1 };
+    for (const [shape, text] of Object.entries(shapes)) assert.equal(measureJson(text)!.slots, slots[shape], shape);
+    // Arrays in a top-level array hold no record, but JSON.parse would build their elements.
+    assert.equal(measureJson(`[[${'{},'.repeat(999)}{}]]`)!.slots, 1001);
   });
 
   it('finds values nested too deep without recursion, at any depth', () => {

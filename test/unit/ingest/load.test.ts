@@ -91,7 +91,7 @@ describe('loading a folder', function () {
     };
     expect('bad/corrupt.json.gz', 'corrupt-gzip', /not valid gzip/);
     expect('bad/truncated.json', 'bad-json', /truncated JSON/);
-    expect('bad/describe-trails.json', 'not-cloudtrail', /not a CloudTrail log file/);
+    expect('bad/describe-trails.json', 'not-cloudtrail', /^not CloudTrail: a JSON object without a "Records" array/);
     expect('bad/bomb.json.gz', 'too-large', /exceeds the limit of 2 MiB/);
     expect('bad/loop-a.json', 'loop', /symbolic link loop/);
     expect('bad/loop-b.json', 'loop', /symbolic link loop/);

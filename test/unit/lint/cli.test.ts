@@ -117,6 +117,92 @@ describe('cloudtrail-lens lint', () => {
     assert.ok(r.out.split('\n').every((l) => l === '' || l.includes('a.json')));
   });
 
+  describe('YAML and Terraform', () => {
+    const template = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      TrailName: audit
+      S3BucketName: !Ref LogBucket
+      IsLogging: true
+      IsMultiRegionTrail: false
+      EnableLogFileValidation: !If [IsProd, true, false]
+      KMSKeyId: !GetAtt [Key, Arn]
+      CloudWatchLogsLogGroupArn: !GetAtt LogGroup.Arn
+      CloudWatchLogsRoleArn: !GetAtt Role.Arn
+`;
+    const tf = 'resource "aws_cloudtrail" "audit" {\n  name           = "audit"\n  s3_bucket_name = aws_s3_bucket.logs.id\n  kms_key_id     = aws_kms_key.trail.arn\n\n  event_selector {\n    read_write_type = "Readonly"\n  }\n}\n';
+    let iac: string;
+
+    before(() => {
+      iac = join(dir, 'iac');
+      mkdirSync(join(iac, 'stacks'), { recursive: true });
+      writeFileSync(join(iac, 'template.yaml'), template);
+      writeFileSync(join(iac, 'stacks', 'trail.yml'), template.replace('audit', 'audit-2'));
+      writeFileSync(join(iac, 'stacks', 'trail.template'), template.replace('audit', 'audit-3'));
+      writeFileSync(join(iac, 'main.tf'), tf);
+      writeFileSync(join(iac, 'main.tf.json'), JSON.stringify({ resource: { aws_cloudtrail: { json: { name: 'json-trail', s3_bucket_name: 'b', is_multi_region_trail: false } } } }));
+      // Supported formats configuring no trail, and broken YAML that is none: skipped quietly.
+      writeFileSync(join(iac, 'k8s.yaml'), 'apiVersion: v1\nkind: ConfigMap\n');
+      writeFileSync(join(iac, 'broken.yml'), 'a: [unclosed\n');
+      writeFileSync(join(iac, 'variables.tf'), 'variable "x" {}\n');
+    });
+
+    it('lints a named YAML template: no JSON syntax error, the single-Region trail found at its line', async () => {
+      const r = await run([join(iac, 'template.yaml')]);
+      assert.equal(r.err, '');
+      assert.equal(r.out, `${join(iac, 'template.yaml')}:9:27 warning not-multi-region The trail logs one Region only; activity in other Regions goes unrecorded (CIS 3.1).\n`);
+      assert.equal(r.code, 0);
+    });
+
+    it('lints a named .tf file, errors first by position', async () => {
+      const r = await run([join(iac, 'main.tf')]);
+      assert.equal(r.code, 1);
+      const lines = r.out.trim().split('\n').map((l) => l.slice(join(iac, 'main.tf').length));
+      assert.deepEqual(lines, [
+        ':2:3 warning log-file-validation-off Log file validation is off: tampering with delivered logs would go undetected (CIS 3.2).',
+        ':2:3 warning no-cloudwatch-logs The trail does not deliver to CloudWatch Logs; nothing can alarm on its events (CIS 3.4).',
+        ':2:3 warning not-multi-region The trail logs one Region only; activity in other Regions goes unrecorded (CIS 3.1).',
+        ':7:23 error read-write-type read_write_type "Readonly" is not ReadOnly, WriteOnly, All.',
+      ]);
+    });
+
+    it('searches folders for .yaml, .yml, .template, .tf and .tf.json files, skipping those that configure no trail', async () => {
+      const r = await run(['--format', 'json', iac]);
+      assert.equal(r.err, '');
+      const byFile = new Map<string, string[]>();
+      for (const f of JSON.parse(r.out) as { file: string; ruleId: string }[]) byFile.set(f.file.slice(iac.length + 1), [...(byFile.get(f.file.slice(iac.length + 1)) ?? []), f.ruleId]);
+      assert.deepEqual([...byFile.keys()].sort(), ['main.tf', 'main.tf.json', 'stacks/trail.template', 'stacks/trail.yml', 'template.yaml']);
+      assert.ok(byFile.get('main.tf.json')!.includes('not-multi-region'));
+      assert.equal(r.code, 1);
+    });
+
+    it('reports YAML and HCL syntax errors in named files as such', async () => {
+      const y = await run([join(iac, 'broken.yml')]);
+      assert.match(y.out, /broken\.yml:\d+:\d+ error yaml-syntax YAML syntax error: /);
+      assert.doesNotMatch(y.out, /json-syntax/);
+      const brokenTf = join(iac, 'broken.tf');
+      writeFileSync(brokenTf, tf.replace('= "audit"', '= "audit'));
+      const t = await run([brokenTf]);
+      assert.match(t.out, /broken\.tf:\d+:\d+ error hcl-syntax HCL syntax error: /);
+      assert.doesNotMatch(t.out, /json-syntax/);
+    });
+
+    it('says so when a named file is in an unsupported format, and lints the others', async () => {
+      const vars = join(iac, 'prod.tfvars');
+      writeFileSync(vars, 'is_multi_region_trail = false\n');
+      const r = await run([vars, join(iac, 'template.yaml')]);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /prod\.tfvars: unsupported format; lint reads JSON, YAML and Terraform/);
+      assert.match(r.out, /template\.yaml:9:27 warning not-multi-region/);
+      // A named file with another ending that holds JSON is read as JSON, as it always was.
+      const out = join(iac, 'trail-output.txt');
+      writeFileSync(out, createTrail({ IsMultiRegionTrail: false }));
+      assert.match((await run([out])).out, /trail-output\.txt:\d+:\d+ warning not-multi-region/);
+    });
+  });
+
   it('--list-rules prints every rule with its documentation link', async () => {
     const r = await run(['--list-rules']);
     assert.equal(r.code, 0);

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULES } from '../../../src/core/lint';
+import { loadHclParser, RULES } from '../../../src/core/lint';
 import {
   cfn,
   createTrail,
@@ -205,6 +205,33 @@ describe('lint rules: trail settings', () => {
     expectFires(putBasic([{}]).replace('my-trail', 'my trail'), 'trail-name');
   });
 
+  it('terraform-required-argument: name and s3_bucket_name of aws_cloudtrail, name of an event data store', async () => {
+    await loadHclParser();
+    const [f] = expectFires('resource "aws_cloudtrail" "audit" {\n  name = "audit"\n}\n', 'terraform-required-argument', 1);
+    assert.equal(f.message, 'The resource lacks the required argument s3_bucket_name.');
+    assert.deepEqual([f.start, f.end], [{ line: 2, column: 3 }, { line: 2, column: 7 }], 'on the name argument');
+    // Neither: on the resource header.
+    const [g] = expectFires('resource "aws_cloudtrail" "audit" {}\n', 'terraform-required-argument', 1);
+    assert.equal(g.message, 'The resource lacks the required arguments name and s3_bucket_name.');
+    assert.deepEqual([g.start, g.end], [{ line: 1, column: 1 }, { line: 1, column: 34 }]);
+    expectFires('resource "aws_cloudtrail_event_data_store" "lake" {}\n', 'terraform-required-argument', 1);
+    // References count as set; nothing is evaluated.
+    expectQuiet('resource "aws_cloudtrail" "audit" {\n  name           = local.name\n  s3_bucket_name = aws_s3_bucket.logs.id\n}\n', 'terraform-required-argument');
+    // A CloudFormation template is not Terraform.
+    expectQuiet(cfn({ IsLogging: true }), 'terraform-required-argument');
+  });
+
+  it('cfn-unknown-property: a property AWS::CloudTrail::Trail does not have, misspelt case fixed', () => {
+    const { KMSKeyId, ...rest } = goodCfnProps();
+    const [f] = expectFires(cfn({ ...rest, KmsKeyId: KMSKeyId }), 'cfn-unknown-property', 1);
+    assert.equal(f.message, 'AWS::CloudTrail::Trail has no property KmsKeyId (did you mean KMSKeyId?); CloudFormation rejects the template.');
+    assert.deepEqual(f.fixes[0].edits.map((e) => e.newText), ['"KMSKeyId"']);
+    expectFires(cfn({ ...goodCfnProps(), Logging: true }), 'cfn-unknown-property', 1);
+    expectQuiet(cfn(goodCfnProps({ Tags: [{ Key: 'team', Value: 'security' }] })), 'cfn-unknown-property');
+    // Only templates: API inputs spell it KmsKeyId.
+    expectQuiet(createTrail(), 'cfn-unknown-property');
+  });
+
   it('cfn-required-property: IsLogging and S3BucketName in a template', () => {
     const { IsLogging: _l, ...noLogging } = goodCfnProps();
     const [f] = expectFires(cfn(noLogging), 'cfn-required-property', 1);
@@ -325,7 +352,8 @@ describe('lint rules: coverage', () => {
   it('every rule has a title, a description and an AWS documentation link; posture rules name their controls', () => {
     for (const { meta } of RULES) {
       assert.ok(meta.title && meta.description.length > 40, meta.id);
-      assert.match(meta.docUrl, /^https:\/\/docs\.aws\.amazon\.com\//, meta.id);
+      // Terraform's own rules link to the AWS provider's documentation, where its requirements are stated.
+      assert.match(meta.docUrl, meta.id.startsWith('terraform-') ? /^https:\/\/registry\.terraform\.io\/providers\/hashicorp\/aws\// : /^https:\/\/docs\.aws\.amazon\.com\//, meta.id);
       if (meta.group === 'posture') assert.ok(meta.controls?.some((c) => c.startsWith('CIS')), meta.id);
     }
   });

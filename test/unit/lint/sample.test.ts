@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, ParseError } from 'jsonc-parser';
-import { applyEdits, lintText } from '../../../src/core/lint';
+import { applyEdits, lintText, loadHclParser } from '../../../src/core/lint';
 
 const SAMPLE = join(__dirname, '..', '..', 'fixtures', 'lint', 'sample-trail-config.json');
 
@@ -56,5 +56,22 @@ describe('lint: the sample trail configuration', () => {
       }
     }
     assert.ok(fixes >= 7, `${fixes} fixes`);
+  });
+});
+
+describe('lint: the sample YAML template and Terraform file', () => {
+  before(() => loadHclParser());
+  const read = (name: string) => readFileSync(join(__dirname, '..', '..', 'fixtures', 'lint', name), 'utf8');
+
+  it('trail-template.yaml: single Region, S3 events not covered, readOnly NotEquals; no-cloudwatch-logs suppressed by its # comment', () => {
+    const { kinds, findings } = lintText(read('sample-trail-template.yaml'));
+    assert.deepEqual(kinds, ['cloudformation']);
+    assert.deepEqual(findings.map((f) => `${f.start.line} ${f.ruleId}`), ['19 not-multi-region', '23 s3-data-events-incomplete', '35 equals-only-field']);
+  });
+
+  it('trail.tf: validation off (Terraform’s default), no CloudWatch Logs, a bucket ARN without its slash', () => {
+    const { kinds, findings } = lintText(read('sample-trail.tf'));
+    assert.deepEqual(kinds, ['terraform']);
+    assert.deepEqual(findings.map((f) => `${f.start.line} ${f.ruleId}`), ['9 log-file-validation-off', '9 no-cloudwatch-logs', '15 s3-data-events-incomplete', '21 data-resource-arn']);
   });
 });

@@ -141,6 +141,37 @@ describe('query matching: values', () => {
   it('never matches objects by value', () => {
     assert.deepEqual(select('userIdentity:AssumedRole'), []);
   });
+
+  it('matches values of tens of thousands of characters (one regular expression that long overflows the stack)', () => {
+    // Letters that fold to several code points (k, s, σ), astral characters and a tag character.
+    const long = `Mozilla/5.0 (Kelvin σ 🙂\u{E0041}) ${'kSσ🙂x'.repeat(6000)}end`;
+    assert.ok(long.length > 30_000);
+    // A slice of it that does not cut a surrogate pair in two.
+    const midPair = (i: number) => /[\uDC00-\uDFFF]/.test(long[i] ?? '');
+    const slice = (from: number, to: number) => long.slice(midPair(from) ? from + 1 : from, midPair(to) ? to + 1 : to);
+    const upper = long.toUpperCase();
+    assert.equal(valueMatcher('x', { op: 'eq', value: long })(upper), true);
+    assert.equal(valueMatcher('x', { op: 'eq', value: long })(`${upper}!`), false);
+    assert.equal(valueMatcher('x', { op: 'eq', value: long })(upper.slice(0, -1) + 'X'), false);
+    const wild = (text: string) => text.replace(/[\\*]/g, (c) => `\\${c}`);
+    assert.equal(valueMatcher('x', { op: 'wildcard', pattern: `${wild(slice(0, 25_000))}*` })(upper), true);
+    assert.equal(valueMatcher('x', { op: 'wildcard', pattern: `*${wild(slice(5000, 25_000))}*END` })(upper), true);
+    assert.equal(valueMatcher('x', { op: 'wildcard', pattern: `${wild(slice(0, 25_000))}*nope` })(upper), false);
+    for (const [from, to] of [[100, 20_000], [3, 1003], [1000, 3001]]) {
+      assert.equal(matchesRecord(parseQuery(`"${slice(from, to)}"`), { userAgent: long }, JSON.stringify({ userAgent: long })), true, `${from}-${to}`);
+    }
+  });
+
+  it('matches wildcards with several stars, leftmost first, without overlapping parts', () => {
+    const m = (pattern: string, value: string) => valueMatcher('x', { op: 'wildcard', pattern })(value);
+    assert.equal(m('a*b*c', 'axxbyyc'), true);
+    assert.equal(m('a*b*c', 'acb'), false);
+    assert.equal(m('aa*aa', 'aaa'), false);
+    assert.equal(m('aa*aa', 'aaaa'), true);
+    assert.equal(m('*a**b*', 'xaxbx'), true);
+    assert.equal(m('🙂*🙂', '🙂'), false);
+    assert.equal(m('🙂*🙂', '🙂🙂'), true);
+  });
 });
 
 describe('query matching: comparisons', () => {
@@ -236,5 +267,18 @@ describe('query matching: aliases and free text', () => {
     const asciiJson = JSON.stringify(iamUser).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
     assert.ok(asciiJson.includes('\\u00D1'));
     assert.equal(matchesRecord(q, iamUser, asciiJson), true);
+  });
+
+  it('finds a phrase as the table shows it in a record CloudTrail wrote with \\u0027-style escapes, and as stored', () => {
+    const record = { eventName: 'AuthorizeSecurityGroupIngress', errorMessage: "Value 'X' for a&b<c>d=e", note: 'say "hi" \\ bye / done', control: 'a\u001bb' };
+    // As CloudTrail writes it: ', &, <, >, = and non-ASCII escaped (any case of hex), / as \/.
+    const stored = JSON.stringify(record).replace(/['&<>=]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`).replace(/\//g, '\\/');
+    assert.ok(stored.includes('Value \\u0027X\\u0027') && stored.includes('\\/ done'));
+    const finds = (phrase: string) => matchesRecord(parseQuery(phrase), record, stored);
+    assert.equal(finds(`"Value 'X' for a&b<c>d=e"`), true);
+    assert.equal(finds('"Value \\\\u0027X"'), true, 'the stored spelling, copied from the stored record');
+    assert.equal(finds('"say \\"hi\\" \\\\ bye / done"'), true);
+    // A decoded escape never becomes JSON syntax: a quote stays a quote inside the string.
+    assert.equal(finds('"X\\",\\"note"'), false);
   });
 });

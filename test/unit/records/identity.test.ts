@@ -96,17 +96,37 @@ describe('describeIdentity', () => {
     assert.equal(d.summary, 'Federated user bob-fed (sts:GetFederationToken) issued by IAM user bob');
   });
 
-  it('another AWS account, and anonymous access', () => {
-    assert.equal(describeIdentity({ type: 'AWSAccount', accountId: '444455556666', principalId: 'AROAEXAMPLE:x' }).summary, 'Another AWS account 444455556666 (principal AROAEXAMPLE:x)');
-    const anon = describeIdentity({ type: 'AWSAccount', accountId: 'anonymous', principalId: '' });
-    assert.equal(anon.summary, 'Anonymous / unauthenticated principal');
-    assert.equal(anon.risk, 'medium');
+  it('another AWS account; the same account is not cross-account', () => {
+    const other = describeIdentity({ type: 'AWSAccount', accountId: '444455556666', principalId: 'AROAEXAMPLE:x' }, { recipientAccountId: '111122223333' });
+    assert.equal(other.summary, 'Another AWS account 444455556666 (principal AROAEXAMPLE:x)');
+    assert.equal(other.riskReason, 'Cross-account access: the caller belongs to a different account.');
+    // The userIdentity guide's own example: AWSAccount with the account that received the event.
+    const same = describeIdentity({ type: 'AWSAccount', principalId: 'AIDAJ45Q7YFFAREXAMPLE', accountId: '123456789012' }, { recipientAccountId: '123456789012' });
+    assert.equal(same.summary, 'AWS account 123456789012 (principal AIDAJ45Q7YFFAREXAMPLE)');
+    assert.equal(same.risk, undefined);
   });
 
-  it('AWS service acting for the account is low risk', () => {
+  it('an anonymous caller is an unauthenticated request, of high interest, never "another AWS account"', () => {
+    // As CloudTrail writes it (anonymous S3 reads in real logs).
+    for (const identity of [{ type: 'AWSAccount', principalId: '', accountId: 'ANONYMOUS_PRINCIPAL' }, { type: 'AWSAccount', accountId: 'anonymous', principalId: '' }]) {
+      const anon = describeIdentity(identity, { recipientAccountId: '653711331788' });
+      assert.equal(anon.summary, 'Anonymous caller: an unauthenticated request with no AWS credentials');
+      assert.equal(anon.risk, 'high');
+      assert.match(anon.riskReason!, /^Anyone on the internet can make this request/);
+      assert.doesNotMatch(JSON.stringify(anon), /cross-account|Another AWS account/i);
+    }
+  });
+
+  it('AWS service acting for the account is low risk, named or not', () => {
     const d = describeIdentity({ type: 'AWSService', invokedBy: 'ec2.amazonaws.com' });
     assert.equal(d.summary, 'AWS service ec2.amazonaws.com on behalf of the account');
     assert.equal(d.risk, 'low');
+    assert.equal(describeIdentity({ type: 'AWSService' }).summary, 'An AWS service (the record does not name it) on behalf of the account');
+  });
+
+  it('reads the compact creationDate of old records as a time', () => {
+    const d = describeIdentity({ ...ASSUMED, sessionContext: { ...ASSUMED.sessionContext, attributes: { mfaAuthenticated: 'false', creationDate: '20131102T010628Z' } } });
+    assert.equal(d.facts.find((f) => f.label === 'Session created')?.value, '2013-11-02T01:06:28Z');
   });
 
   it('IAM Identity Center user with onBehalfOf and credentialId', () => {
@@ -137,15 +157,15 @@ describe('describeIdentity', () => {
     );
   });
 
-  it('Unknown: a named but unresolved principal, or anonymous', () => {
+  it('Unknown: an identity type CloudTrail could not determine, named or not (not an anonymous caller)', () => {
     const named = describeIdentity({ type: 'Unknown', principalId: 'p-1', userName: 'carol' });
-    assert.match(named.summary, /^Unidentified principal carol \(type Unknown/);
+    assert.equal(named.summary, 'Principal carol of unknown type (CloudTrail could not determine the identity type)');
     assert.equal(named.risk, 'medium');
-    assert.equal(describeIdentity({ type: 'Unknown' }).summary, 'Anonymous / unauthenticated principal');
+    assert.equal(describeIdentity({ type: 'Unknown' }).summary, 'Identity of unknown type (CloudTrail could not determine it)');
   });
 
   it('Directory users and unrecognised types still get a line', () => {
-    assert.equal(describeIdentity({ type: 'Directory', userName: 'dave' }).summary, 'Directory user dave');
+    assert.equal(describeIdentity({ type: 'Directory', userName: 'dave' }).summary, 'Directory user dave (a request to a directory service such as Amazon WorkDocs or Quick; the identity type is not known)');
     assert.equal(describeIdentity({ type: 'SomethingNew', arn: 'arn:aws:iam::1:x/y' }).summary, 'Principal of type SomethingNew arn:aws:iam::1:x/y');
   });
 
@@ -173,9 +193,9 @@ describeWithDatasets('describeIdentity on real datasets', () => {
       IAMUser: /^IAM user \S+/,
       AssumedRole: /^(Assumed role \S+|IAM Identity Center user .+ with permission set \S+|Root session)/,
       FederatedUser: /^Federated user \S+ \(sts:GetFederationToken\)/,
-      AWSAccount: /^(Another AWS account \S+|Anonymous \/ unauthenticated principal)/,
+      AWSAccount: /^((Another )?AWS account \S+|Anonymous caller: an unauthenticated request)/,
       AWSService: /^AWS service \S+\.amazonaws\.com on behalf of the account$/,
-      Unknown: /^(Unidentified principal|Anonymous)/,
+      Unknown: /^(Principal .+ of unknown type|Identity of unknown type)/,
     };
     const seen = new Set<string>();
     for (const r of records) {

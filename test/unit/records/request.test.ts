@@ -108,7 +108,7 @@ describe('describeRequest', () => {
   it('never throws on hostile shapes, and keeps values on one bounded line', () => {
     const shapes: unknown[] = [null, [], 'text', 42, { ipPermissions: 'x', groupId: { a: 1 } }, { bucketPolicy: '{not json' }, { instancesSet: { items: 'x' } }];
     for (const spec of Object.entries(EVENT_CATALOG)) {
-      for (const name of Object.keys(spec[1])) {
+      for (const name of Object.keys(spec[1] ?? {})) {
         for (const p of shapes) {
           const d = describeRequest(call(`${spec[0]}.amazonaws.com`, name, p));
           assert.equal(typeof d.summary, 'string');

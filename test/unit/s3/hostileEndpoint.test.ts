@@ -6,7 +6,8 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
-import { redactSecrets, S3Source } from '../../../src/core/sources/s3';
+import { redactSecrets } from '../../../src/core/redact';
+import { S3Source } from '../../../src/core/sources/s3';
 import { SourceError } from '../../../src/core/sources/source';
 
 const CREDENTIALS = {

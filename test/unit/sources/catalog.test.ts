@@ -1,3 +1,4 @@
+import { shapeFiles } from '../../fixtures/shapes';
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { CatalogNode, CloudTrailCatalog, DayNode, FileNode, LocationNode, digestScope, eventScope, isLooseCandidate } from '../../../src/core/sources/catalog';
@@ -27,6 +28,8 @@ function labels(nodes: CatalogNode[]): string[] {
         return `${n.fileKind} ${n.key.slice(n.key.lastIndexOf('/') + 1)}`;
       case 'loose':
         return `loose ${n.files.map((f) => f.key).join(',')}`;
+      case 'loose-group':
+        return `${n.level} ${n.level === 'account' ? n.accountId : n.level === 'region' ? n.region : n.date} (${n.files.length})`;
       case 'problem':
         return `problem ${n.message}`;
     }
@@ -41,7 +44,7 @@ async function only<T extends CatalogNode['type']>(catalog: CloudTrailCatalog, p
 describe('CloudTrailCatalog', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-  function tree(files: Record<string, string | number>): FolderSource {
+  function tree(files: Record<string, string | number | Uint8Array>): FolderSource {
     const dir = tempTree(files);
     dirs.push(dir);
     return new FolderSource(dir);
@@ -216,6 +219,15 @@ describe('CloudTrailCatalog', () => {
     assert.equal(await new CloudTrailCatalog(tree({ 'a/b/c/d/e/AWSLogs/x': 1 })).containsCloudTrail(), false);
   });
 
+  it('detects a folder of exports by the CloudTrail fields in its JSON files, whatever their shape', async () => {
+    const files = shapeFiles();
+    for (const name of ['lookup-events.jsonl', 'eventbridge-array.json', 'cloudwatch-logs-payload.json.gz', 'athena-lower-case.jsonl', 'utf16-powershell.json']) {
+      const content = files[name];
+      assert.equal(await new CloudTrailCatalog(tree({ 'README.md': 'x', [`case/${name}`]: content })).containsCloudTrail(), true, name);
+    }
+    assert.equal(await new CloudTrailCatalog(tree({ 'package.json': '{"name":"x","eventSource":1}'.replace('eventSource', 'events'), 'tsconfig.json': '{}' })).containsCloudTrail(), false);
+  });
+
   it('lists a day of 100,000 log files in time order, reading only that day', async function () {
     this.timeout(30_000);
     const sizes = new Map<string, number>();
@@ -243,6 +255,35 @@ describe('CloudTrailCatalog', () => {
     await summaries.scan(source, location);
     assert.equal(summaries.get(day.id)?.files, n);
     assert.equal(summaries.get(location.id)?.files, n + 1);
+  });
+
+  it('groups loose files CloudTrail named by account, region and day, like the AWSLogs tree, with the others after', async () => {
+    const name = (account: string, region: string, stamp: string, id: string) => `${account}_CloudTrail_${region}_${stamp}_${id}.json`;
+    const catalog = new CloudTrailCatalog(
+      tree({
+        [`case/${name(B, 'us-east-1', '20230826T2035Z', 'zzz')}`]: 10,
+        [`case/${name(B, 'us-east-1', '20230826T2040Z', 'yyy')}`]: 20,
+        [`case/${name(B, 'us-east-1', '20230827T0005Z', 'xxx')}`]: 30,
+        [`case/${name(B, 'eu-west-1', '20230826T2035Z', 'www')}`]: 40,
+        [`case/${name(A, 'us-east-1', '20230826T2035Z', 'vvv')}`]: 50,
+        [`case/${B}_CloudTrail-Digest_us-east-1_mgmt_us-east-1_20230826T210000Z.json.gz`]: 60,
+        'case/lookup-events.json': 70,
+      }),
+    );
+    const [loose] = await catalog.roots();
+    assert.equal(loose.type, 'loose');
+    const top = await catalog.children(loose);
+    assert.deepEqual(labels(top), ['account 111111111111 (1)', 'account 222222222222 (5)', 'loose lookup-events.json']);
+    const regions = await catalog.children(top[1]);
+    assert.deepEqual(labels(regions), ['region eu-west-1 (1)', 'region us-east-1 (4)']);
+    const days = await catalog.children(regions[1]);
+    assert.deepEqual(labels(days), ['day 2023-08-26 (3)', 'day 2023-08-27 (1)']);
+    const files = (await catalog.children(days[0])) as FileNode[];
+    assert.deepEqual(labels(files), [`log ${name(B, 'us-east-1', '20230826T2035Z', 'zzz')}`, `log ${name(B, 'us-east-1', '20230826T2040Z', 'yyy')}`, `digest ${B}_CloudTrail-Digest_us-east-1_mgmt_us-east-1_20230826T210000Z.json.gz`]);
+    assert.equal(files[0].info?.deliveryTime, '2023-08-26T20:35:00Z');
+    // The timeline opens the group's event files; its digests are not events.
+    assert.deepEqual(eventScope(days[0])?.keys, [`case/${name(B, 'us-east-1', '20230826T2035Z', 'zzz')}`, `case/${name(B, 'us-east-1', '20230826T2040Z', 'yyy')}`]);
+    assert.equal(digestScope(days[0]), undefined);
   });
 
   it('recognises loose CloudTrail files by name only', () => {

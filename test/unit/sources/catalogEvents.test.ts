@@ -35,4 +35,17 @@ describe('event counts from the index', () => {
     assert.equal(indexedEvents(loose, indexed(['a.json', 3, 'loaded']), undefined), undefined);
     assert.equal(indexedEvents(loose, indexed(['a.json', 3, 'loaded'], ['b.json', 0, 'failed']), undefined), 3);
   });
+
+  it('counts the same event in two files of a node once, and each file as what it holds', () => {
+    const files = indexed(['a.json', 8, 'loaded'], ['a.json.gz', 8, 'loaded'], ['b.jsonl', 3, 'loaded']);
+    const [a, gz, b] = [...files.values()];
+    gz.duplicatesOf = new Map([[a, 8]]);
+    b.duplicatesOf = new Map([[a, 1]]);
+    const node = (...keys: string[]): CatalogNode => ({ type: 'loose', id: 'loose', truncated: false, files: keys.map((key) => ({ kind: 'object' as const, key, size: 1 })) });
+    assert.equal(indexedEvents(node('a.json', 'a.json.gz', 'b.jsonl'), files, undefined), 8 + 2);
+    // Where the shown copy is outside the node, the node's files count in full.
+    assert.equal(indexedEvents(node('a.json.gz', 'b.jsonl'), files, undefined), 11);
+    const file: CatalogNode = { type: 'file', id: 'F', key: 'a.json.gz', size: 10, fileKind: 'loose' };
+    assert.equal(indexedEvents(file, files, undefined), 8);
+  });
 });

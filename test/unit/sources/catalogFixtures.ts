@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-export function tempTree(files: Record<string, string | number>): string {
+export function tempTree(files: Record<string, string | number | Uint8Array>): string {
   const dir = mkdtempSync(join(tmpdir(), 'ctl-catalog-'));
   for (const [key, content] of Object.entries(files)) {
     const file = join(dir, ...key.split('/'));

@@ -5,7 +5,6 @@ import { parseQuery } from '../../../src/core/index/query/parse';
 import { chooseBins } from '../../../src/extension/timeline/bins';
 import { completionsAt } from '../../../src/extension/timeline/completion';
 import { detailFor, pivotsFor } from '../../../src/extension/timeline/detailModel';
-import { csvCell, csvLine, jsonLine } from '../../../src/extension/timeline/exportFormat';
 import { contentSecurityPolicy, timelineHtml } from '../../../src/extension/timeline/html';
 import type { CloudTrailRecord } from '../../../src/core/records/types';
 
@@ -81,21 +80,6 @@ describe('timeline host: detail pane model', () => {
   it('never fails on a record that is not an object or not JSON', () => {
     assert.equal(detailFor(1, '[1,2]', -1).pivots.length, 0);
     assert.equal(detailFor(1, '{oops', -1).json, '{oops');
-  });
-});
-
-describe('timeline host: export formats', () => {
-  it('quotes CSV per RFC 4180 and defuses spreadsheet formulas', () => {
-    assert.equal(csvCell('plain'), 'plain');
-    assert.equal(csvCell('a,"b"'), '"a,""b"""');
-    assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
-    assert.equal(csvCell('-1+2'), "'-1+2");
-    const line = csvLine({ id: 1, time: Date.UTC(2024, 4, 14, 10, 5), eventName: 'Get\nObject', eventSource: 's3', principal: 'p', sourceIp: '1.2.3.4', region: 'r', account: 'a', errorCode: '', readOnly: 'true' });
-    assert.equal(line, '2024-05-14T10:05:00Z,"Get\nObject",s3,p,1.2.3.4,r,a,,true\r\n');
-  });
-
-  it('writes one record per JSON line', () => {
-    assert.equal(jsonLine('{\n  "a": "x\\ny"\n}'), '{"a":"x\\ny"}\n');
   });
 });
 

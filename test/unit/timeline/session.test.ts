@@ -1,24 +1,29 @@
 // The timeline's host side end to end over a real index: generated events plus the hostile
 // fixture, loaded with the core loader, driven through the protocol exactly as the webview does.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex } from '../../../src/core/index/eventIndex';
 import { parseQuery } from '../../../src/core/index/query/parse';
 import { InlineRunner } from '../../../src/core/ingest/pool';
 import { FolderSource } from '../../../src/core/sources/folder';
-import { writeExport } from '../../../src/extension/timeline/exportWriter';
+import { main } from '../../../src/cli/main';
+import type { CliIo } from '../../../src/cli/io';
+import { EXPORT_CSV_FIELDS, writeExport } from '../../../src/extension/timeline/exportWriter';
 import { IndexTimelineData, principalLabel } from '../../../src/extension/timeline/indexAdapter';
 import { loadScope } from '../../../src/extension/timeline/timelineLoader';
 import { TimelineSession } from '../../../src/extension/timeline/timelineSession';
 import { Envelope, LoadProgress, START_QUERY, ToWebview, validateToWebview } from '../../../src/protocol';
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
+import { allHostileRecords, HOSTILE_FOLDER, HOSTILE_LOGS, hostileRecords } from '../../support/hostile';
 
-const HOSTILE_DIR = join(__dirname, '../../fixtures/hostile');
-/** Events the hostile fixture loads: six in hostile0001, one in hostile0002 (its other record is
- * nested 32,000 deep and is left out, reported). */
-const HOSTILE_EVENTS = 7;
+// What the hostile fixture loads, counted from its files (a record nested too deep is left out).
+const hostile = hostileRecords();
+const HOSTILE_EVENTS = hostile.length;
+const HOSTILE_FILES = readdirSync(HOSTILE_LOGS).filter((n) => n.endsWith('.json')).length;
+const HOSTILE_ERRORS = hostile.filter((r) => typeof r.errorCode === 'string' && r.errorCode !== '').length;
+const HOSTILE_US_EAST_1 = hostile.filter((r) => r.awsRegion === 'us-east-1').length;
 
 describe('timeline session over a real index', function () {
   this.timeout(60_000);
@@ -46,7 +51,7 @@ describe('timeline session over a real index', function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-timeline-'));
     tally = await generateBucket({ events: 3000, out: join(dir, 'gen'), seed: 11 });
-    cpSync(HOSTILE_DIR, join(dir, 'hostile'), { recursive: true });
+    cpSync(HOSTILE_FOLDER, join(dir, 'hostile'), { recursive: true });
     // JSON that is not a log, beside the logs (a trail configuration with comments, a key list).
     writeFileSync(join(dir, 'gen', 'trail-config.json'), '// lint me\n{ "Trails": [] }');
     writeFileSync(join(dir, 'gen', 'public-keys.json'), '{ "keys": [] }');
@@ -70,8 +75,9 @@ describe('timeline session over a real index', function () {
   it('loads every generated and hostile event, reporting progress up to done', () => {
     assert.equal(data.total(), tally.events + HOSTILE_EVENTS);
     const last = progress[progress.length - 1];
-    assert.equal(last.filesDone, tally.files + 4);
-    assert.equal(last.filesTotal, tally.files + 4);
+    // The two JSON files beside the logs that are not logs are read (and skipped) too.
+    assert.equal(last.filesDone, tally.files + HOSTILE_FILES + 2);
+    assert.equal(last.filesTotal, tally.files + HOSTILE_FILES + 2);
     assert.equal(last.failedFiles, 0, 'JSON files found beside the logs that are not logs are skipped quietly');
     assert.ok(progress.some((p) => p.filesDone > 0 && p.filesDone < p.filesTotal), 'intermediate progress');
   });
@@ -172,7 +178,7 @@ describe('timeline session over a real index', function () {
     const q = await ask<'queryResult'>({ type: 'query', filter: '', range: null, sort: 'desc', bins: 200, pageStart: 0, pageCount: 20 });
     assert.equal(q.matches, tally.events + HOSTILE_EVENTS);
     const errors = q.histogram.errors.reduce((a, b) => a + b, 0);
-    assert.equal(errors, tally.errors + 3, 'generated errors plus the three hostile records with an errorCode');
+    assert.equal(errors, tally.errors + HOSTILE_ERRORS, 'generated errors plus the hostile records with an errorCode');
     for (let i = 1; i < q.rows.length; i++) assert.ok(q.rows[i - 1].time >= q.rows[i].time, 'descending');
   });
 
@@ -206,9 +212,9 @@ describe('timeline session over a real index', function () {
     const f = await ask<'facetsResult'>({ type: 'facets', queryId: q.queryId, limit: 5 });
     assert.deepEqual(f.facets.map((x) => x.id), ['eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'userAgent']);
     const region = f.facets.find((x) => x.id === 'region')!;
-    // Five of the hostile records are in us-east-1.
+    // Hostile records in us-east-1 count there too.
     const top = region.values[0];
-    assert.equal(top.count, tally.byRegion[top.value] + (top.value === 'us-east-1' ? 5 : 0));
+    assert.equal(top.count, tally.byRegion[top.value] + (top.value === 'us-east-1' ? HOSTILE_US_EAST_1 : 0));
     for (const facet of f.facets) {
       const v = facet.values[0];
       const term = await ask<'filterText'>({ type: 'addTerm', filter: '', field: facet.field, value: v.value, negate: false });
@@ -242,6 +248,9 @@ describe('timeline session over a real index', function () {
   it('leaves out the record nested 32,000 deep, names it, and still answers queries on any field', async () => {
     const deep = data.index.problems.find((p) => p.key.endsWith('hostile0002.json'));
     assert.equal(deep?.severity, 'warning');
+    const leftOut = allHostileRecords().length - HOSTILE_EVENTS;
+    assert.ok(leftOut > 0, 'the fixture holds a record nested too deep');
+    assert.match(deep?.message ?? '', new RegExp(`^${leftOut} element\\(s\\) skipped`));
     assert.match(deep?.message ?? '', /record 1 \(line 1\) is nested more than 512 levels deep; skipped/);
     const stop = await ask<'queryResult'>({ type: 'query', filter: 'eventName:StopLogging', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 10 });
     assert.equal(stop.matches, 1, 'the other record of that file is loaded');
@@ -303,7 +312,18 @@ describe('timeline session over a real index', function () {
     assert.ok(lines.every((l) => JSON.parse(l).eventName === 'ConsoleLogin'));
     const rows = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
     assert.equal(rows.length, tally.byEventName.ConsoleLogin + 1);
-    assert.match(rows[0], /^eventTime,eventName,/);
+    assert.equal(rows[0], 'time,eventName,eventSource,principal,sourceIPAddress,region,account,errorCode,readOnly');
+  });
+
+  it('exports the same CSV as the CLI writes for the same columns (one CSV writer)', async () => {
+    const result = await data.query('', null, 'asc');
+    const csv = join(dir, 'all.csv');
+    await writeExport(csv, 'csv', data, result, new AbortController().signal, () => {});
+    let out = '';
+    const io: CliIo = { out: (t) => void (out += t), err: () => {}, stderrIsTTY: false };
+    assert.equal(await main(['query', join(dir, 'gen'), join(dir, 'hostile'), '--format', 'csv', '--fields', EXPORT_CSV_FIELDS.join(',')], io), 0);
+    assert.equal(readFileSync(csv, 'utf8'), out);
+    assert.ok(out.includes('${alert(1)}⟨U+0000⟩⟨U+001B⟩[31m.amazonaws.com'), 'the hostile event source is in it, its control characters marked');
   });
 
   it('keeps a filter sent to a hidden view for its next ready, until the view queries', async () => {

@@ -68,6 +68,26 @@ describe('explorer presentation', () => {
     assert.equal(escapeMarkdown('a_b*c'), 'a\\_b\\*c');
   });
 
+  it('reads loose files CloudTrail named like the AWSLogs tree: account, region and day rows with their counts', () => {
+    const files = [{ kind: 'object' as const, key: 'case/107513503799_CloudTrail_us-east-1_20230826T2035Z_a.json', size: 100 }];
+    const summary = { files: 7, bytes: 30_000, byKind: { log: 7 } };
+    const account = presentNode({ type: 'loose-group', id: 'LG:1', level: 'account', accountId: '107513503799', files }, { ...ctx, summary });
+    const region = presentNode({ type: 'loose-group', id: 'LG:2', level: 'region', accountId: '107513503799', region: 'us-east-1', files }, { ...ctx, summary });
+    const day = presentNode({ type: 'loose-group', id: 'LG:3', level: 'day', accountId: '107513503799', region: 'us-east-1', date: '2023-08-26', files }, { ...ctx, summary });
+    assert.deepEqual([account.label, region.label, day.label], ['107513503799', 'us-east-1', '2023-08-26']);
+    assert.deepEqual([account.icon, region.icon, day.icon], ['account', 'globe', 'calendar']);
+    assert.equal(day.description, '7 files · 29.3 KB');
+    assert.match(day.tooltip, /not in an AWSLogs\/ folder/);
+    assert.ok(day.contextTokens.includes('events') && !day.contextTokens.includes('digests'));
+  });
+
+  it('marks hidden characters in names (bidi overrides, tags, control characters)', () => {
+    const p = presentNode({ ...file('exports/report\u202egpj.\u{E0041}\u001b.json'), fileKind: 'loose' }, ctx);
+    assert.equal(p.label, 'report⟨U+202E⟩gpj.⟨U+E0041⟩⟨U+001B⟩.json');
+    assert.match(p.tooltip, /report⟨U\\\+202E⟩gpj\\\.⟨U\\\+E0041⟩⟨U\\\+001B⟩\\\.json/);
+    assert.doesNotMatch(p.tooltip + p.label + (p.description ?? ''), /[\u202e\u001b]|\u{E0041}/u);
+  });
+
   it('flags a region folder whose name is not a region', () => {
     const region: CatalogNode = { type: 'region', id: 'R:x', root: 'AWSLogs/', accountId: '653711331788', region: 'us_east_1', kinds: ['log'] };
     assert.match(presentNode(region, ctx).tooltip, /is not a region name/);

@@ -20,10 +20,29 @@ describe('cloudtrailLens.sources setting', () => {
     assert.deepEqual(problems, [
       'cloudtrailLens.sources[2]: a folder source needs a "path"',
       'cloudtrailLens.sources[3]: "Not_A_Bucket" is not an S3 bucket name',
-      'cloudtrailLens.sources[4]: unknown type "gcs" (expected "folder" or "s3")',
+      'cloudtrailLens.sources[4]: unknown type "gcs" (expected "folder", "s3" or "event-history")',
       'cloudtrailLens.sources[5]: expected an object such as { "type": "folder", "path": "…" }',
       'cloudtrailLens.sources[6]: "region" must be a string',
     ]);
+  });
+
+  it('reads Event history sources: regions required, lookbackHours bounded', () => {
+    const { sources, problems } = parseSourcesSetting([
+      { type: 'event-history', profile: 'audit', regions: ['us-east-1', 'eu-west-1', 'us-east-1'], lookbackHours: 48 },
+      { type: 'event-history', regions: [] },
+      { type: 'event-history', regions: ['us-east-1', 'not a region'] },
+      { type: 'event-history', regions: ['us-east-1'], lookbackHours: 5000 },
+    ]);
+    assert.deepEqual(sources, [
+      { type: 'event-history', profile: 'audit', regions: ['us-east-1', 'eu-west-1'], lookbackHours: 48 },
+      { type: 'event-history', regions: ['us-east-1'] },
+    ]);
+    assert.equal(problems.length, 3);
+    assert.match(problems[0], /^cloudtrailLens.sources\[1\]: an event-history source needs "regions"/);
+    assert.match(problems[1], /not regions: "not a region"/);
+    assert.match(problems[2], /lookbackHours/);
+    assert.equal(describeSource(sources[0]), 'Event history (LookupEvents) in us-east-1, eu-west-1 (profile audit)');
+    assert.notEqual(sourceIdentity(sources[0]), sourceIdentity(sources[1]));
   });
 
   it('treats a missing setting as no sources and a non-list as one problem', () => {

@@ -16,6 +16,8 @@ export interface FieldAlias {
   sessionName?: boolean;
   /** `service:s3` also matches `s3.amazonaws.com`: eventSource holds the service's host name. */
   serviceHost?: boolean;
+  /** `principal:anonymous` matches the anonymous callers (records/identity.ts, isAnonymousIdentity). */
+  anonymous?: boolean;
 }
 
 export interface KnownField {
@@ -43,7 +45,7 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'region', paths: ['awsRegion'], description: 'AWS Region of the call' },
   { name: 'account', paths: ['recipientAccountId', 'userIdentity.accountId'], description: 'Account that received the event or owns the caller' },
   { name: 'arn', paths: ['userIdentity.arn', 'userIdentity.sessionContext.sessionIssuer.arn', 'resources.ARN'], description: 'ARN of the caller, its role, or a resource' },
-  { name: 'principal', paths: ['userIdentity.principalId'], description: 'Caller principal ID (AIDA…, AROA…:session)' },
+  { name: 'principal', paths: ['userIdentity.principalId'], anonymous: true, description: 'Caller principal ID (AIDA…, AROA…:session); principal:anonymous finds unauthenticated callers' },
   { name: 'key', paths: ['userIdentity.accessKeyId'], description: 'Access key ID used for the call' },
   { name: 'accesskey', paths: ['userIdentity.accessKeyId'], description: 'Access key ID used for the call (same as key)' },
   { name: 'type', paths: ['userIdentity.type'], description: 'Identity type: Root, IAMUser, AssumedRole, AWSService…' },

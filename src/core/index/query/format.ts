@@ -35,6 +35,45 @@ export function formatTerm(field: string, value: TermValue, options: FormatOptio
   return `${negate ? '-' : ''}${formatField(field)}:${text}`;
 }
 
+/** Fewer characters than this of a value make too loose a prefix to filter on. */
+export const MIN_PREFIX_CHARS = 100;
+
+/** A term that fits a length limit: exact, or a prefix wildcard (prefixLength: the value's characters it keeps). */
+export interface FittedTerm {
+  term: string;
+  /** Set when the term is a prefix wildcard: how many UTF-16 units of the value it starts with. */
+  prefixLength?: number;
+}
+
+/**
+ * formatTerm's term when it is at most `maxLength` characters long. A longer one (a value of
+ * thousands of characters) becomes `field:<the value's first characters>*`, as many as fit: it
+ * matches the value, and any other value that starts with the same characters. undefined when
+ * fewer than MIN_PREFIX_CHARS would fit, or on time fields (a bare value there is a date).
+ */
+export function formatTermWithin(field: string, value: string, maxLength: number, options: FormatOptions = {}): FittedTerm | undefined {
+  const exact = formatTerm(field, value, options);
+  if (exact.length <= maxLength) return { term: exact };
+  const { paths } = resolveField(field);
+  if (paths.length > 0 && paths.every(isTimeField)) return undefined;
+  const head = `${options.negate === true ? '-' : ''}${formatField(field)}:`;
+  // A bare word whose every character is literal: what would end it, start a quote, or be read
+  // as a wildcard, an escape, a comparison (<, > first) or a pasted URL (// first) is escaped.
+  let budget = maxLength - head.length - 1;
+  let text = '';
+  let prefixLength = 0;
+  for (const c of value) {
+    const first = prefixLength === 0;
+    const escape = /[\\*()"\s]/.test(c) || (first && (c === '<' || c === '>' || (c === '/' && value[1] === '/')));
+    const piece = escape ? `\\${c}` : c;
+    if (piece.length > budget) break;
+    text += piece;
+    budget -= piece.length;
+    prefixLength += c.length;
+  }
+  return prefixLength < MIN_PREFIX_CHARS ? undefined : { term: `${head}${text}*`, prefixLength };
+}
+
 /** A field name with the characters the parser would stop at escaped. */
 export function formatField(field: string): string {
   return field.replace(/[\s:<>()"\\*]|^-/g, (c) => `\\${c}`);

@@ -14,7 +14,8 @@
 // - Comparisons are numeric when the query value is a number, chronological when it is an
 //   instant; record values that are not numbers / ISO times never compare.
 // - Free text is a case-insensitive substring of the record's raw JSON, found whether the JSON
-//   writes a character plainly or as an escape (`\"`, `\u00e9`).
+//   writes a character plainly or as an escape (`\"`, `\u00e9`, CloudTrail's `\u0027` for `'`):
+//   what the user sees in the table and the detail pane matches the event it came from.
 
 import { QueryNode, ValueMatch } from './ast';
 import { instantOf } from './time';
@@ -53,22 +54,20 @@ function compile(m: ValueMatch): ValuePredicate {
     case 'exists':
       return (v) => v !== null && v !== undefined;
     case 'eq': {
-      const regex = new RegExp(`^${escapeRegExp(m.value)}$`, 'iu');
+      const literal = new FoldedLiteral(m.value);
       const asNumber = isNumberText(m.value) ? Number(m.value) : undefined;
       return anyElement((v) => {
-        // Simple case folding never maps between the BMP and astral planes (checked over all code
-        // points), so strings that fold equal have equal UTF-16 lengths.
-        if (typeof v === 'string') return v.length === m.value.length && regex.test(v);
-        if (typeof v === 'number') return v === asNumber || regex.test(String(v));
-        if (typeof v === 'boolean') return regex.test(String(v));
+        if (typeof v === 'string') return literal.equals(v);
+        if (typeof v === 'number') return v === asNumber || literal.equals(String(v));
+        if (typeof v === 'boolean') return literal.equals(String(v));
         return false;
       });
     }
     case 'wildcard': {
-      const regex = wildcardRegExp(m.pattern);
+      const wildcard = new FoldedWildcard(m.pattern);
       return anyElement((v) => {
         const text = textForm(v);
-        return text !== undefined && regex.test(text);
+        return text !== undefined && wildcard.matches(text);
       });
     }
     case 'lt':
@@ -165,8 +164,16 @@ export function textMatcher(text: string): (rawJson: string) => boolean {
   if (!matcher) {
     // The JSON may escape quotes, backslashes and control characters: look for both spellings.
     const spellings = [...new Set([text, JSON.stringify(text).slice(1, -1)])];
-    const regex = new RegExp(spellings.map(escapeRegExp).join('|'), 'iu');
-    matcher = (rawJson) => regex.test(rawJson.includes('\\u') ? decodeNonAsciiEscapes(rawJson) : rawJson);
+    let found: (json: string) => boolean;
+    if (spellings.every((t) => t.length <= LITERAL_CHUNK)) {
+      const regex = new RegExp(spellings.map(escapeRegExp).join('|'), 'iu');
+      found = (json) => regex.test(json);
+    } else {
+      const literals = spellings.map((t) => new FoldedLiteral(t));
+      found = (json) => literals.some((l) => l.indexIn(json, 0) >= 0);
+    }
+    // As stored (a phrase copied from the stored record, escapes and all) or as displayed.
+    matcher = (rawJson) => found(rawJson) || ((rawJson.includes('\\u') || rawJson.includes('\\/')) && found(displayedEscapes(rawJson)));
     if (textMatchers.size > 1000) textMatchers.clear();
     textMatchers.set(text, matcher);
   }
@@ -174,33 +181,112 @@ export function textMatcher(text: string): (rawJson: string) => boolean {
 }
 
 /**
- * Writers that emit ASCII-only JSON spell é as \u00e9 (or \u00E9); the escape's hex digits do
- * not fold with the letter's case, so such escapes are decoded before searching. ASCII escapes
- * stay as they are: decoding \u0022 would turn an escaped quote into a string delimiter.
+ * The JSON with every escape written the way JSON.stringify writes it, which is how the detail
+ * pane shows a record: CloudTrail writes `'`, `&`, `<`, `>`, `=` and non-ASCII as `\u0027`-style
+ * escapes (in any case of hex digits), some writers `\/`; they become the characters themselves.
+ * A quote, a backslash and control characters stay escaped (`\"`, `\\`, `\n`, `\u001b`), so a
+ * decoded quote never looks like the end of a string. Free text is matched against this.
  */
-function decodeNonAsciiEscapes(json: string): string {
-  if (!json.includes('\\u')) return json;
-  return json.replace(/\\(\\|u([0-9a-fA-F]{4}))/g, (whole, _e: string, hex: string | undefined) => {
+function displayedEscapes(json: string): string {
+  return json.replace(/\\(?:u([0-9a-fA-F]{4})|(\/)|[\s\S])/g, (whole, hex: string | undefined, slash: string | undefined) => {
+    if (slash) return '/';
     if (hex === undefined) return whole;
     const code = parseInt(hex, 16);
-    return code >= 0x80 ? String.fromCharCode(code) : whole;
+    if (code === 0x22) return '\\"';
+    if (code === 0x5c) return '\\\\';
+    if (code < 0x20) return JSON.stringify(String.fromCharCode(code)).slice(1, -1);
+    return String.fromCharCode(code);
   });
 }
 
-/** `*` is any run of characters; `\\*` and `\\\\` are literal. Case-insensitive. */
-export function wildcardRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) {
-      source += escapeRegExp(pattern[++i]);
-    } else if (c === '*') {
-      source += '[\\s\\S]*';
-    } else {
-      source += escapeRegExp(c);
+// Case-insensitive literals are tested with RegExp `iu` (Unicode simple case folding), in
+// pieces: one regular expression of thousands of characters can overflow the stack of V8's
+// regexp compiler (a 10,000-character value did), and values are attacker-controlled. Simple
+// case folding never maps between the BMP and astral planes (checked over all code points), so
+// texts that fold equal have equal UTF-16 lengths, piece by piece.
+const LITERAL_CHUNK = 1000;
+
+class FoldedLiteral {
+  readonly length: number;
+  /** Sticky regexes, each for one piece of at most LITERAL_CHUNK UTF-16 units (never splitting a pair). */
+  private readonly pieces: { regex: RegExp; length: number }[] = [];
+  /** Finds the first piece anywhere (for indexIn). */
+  private readonly first: RegExp | undefined;
+
+  constructor(text: string) {
+    this.length = text.length;
+    for (let at = 0; at < text.length; ) {
+      let end = Math.min(text.length, at + LITERAL_CHUNK);
+      const c = text.charCodeAt(end - 1);
+      if (end < text.length && c >= 0xd800 && c <= 0xdbff) end--;
+      this.pieces.push({ regex: new RegExp(escapeRegExp(text.slice(at, end)), 'iuy'), length: end - at });
+      at = end;
     }
+    this.first = this.pieces.length ? new RegExp(this.pieces[0].regex.source, 'giu') : undefined;
   }
-  return new RegExp(`^${source}$`, 'iu');
+
+  /** Whether the literal is at `pos` in `s`. */
+  matchesAt(s: string, pos: number): boolean {
+    if (pos < 0 || pos + this.length > s.length) return false;
+    for (const piece of this.pieces) {
+      piece.regex.lastIndex = pos;
+      if (!piece.regex.test(s)) return false;
+      pos += piece.length;
+    }
+    return true;
+  }
+
+  equals(s: string): boolean {
+    return s.length === this.length && this.matchesAt(s, 0);
+  }
+
+  /** Where the literal first is in `s` at or after `from`, or -1. */
+  indexIn(s: string, from: number): number {
+    if (!this.first) return from <= s.length ? from : -1;
+    for (let at = from; at + this.length <= s.length; ) {
+      this.first.lastIndex = at;
+      const m = this.first.exec(s);
+      if (!m) return -1;
+      if (this.matchesAt(s, m.index)) return m.index;
+      const c = s.charCodeAt(m.index);
+      at = m.index + (c >= 0xd800 && c <= 0xdbff ? 2 : 1);
+    }
+    return -1;
+  }
+}
+
+/** `*` is any run of characters; `\*` and `\\` are literal. Case-insensitive. */
+class FoldedWildcard {
+  private readonly head: FoldedLiteral;
+  private readonly middle: FoldedLiteral[];
+  private readonly tail: FoldedLiteral;
+
+  constructor(pattern: string) {
+    // The literal runs between unescaped stars: head*middle…*tail (at least one star).
+    const runs: string[] = [''];
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern[i];
+      if (c === '\\' && i + 1 < pattern.length) runs[runs.length - 1] += pattern[++i];
+      else if (c === '*') runs.push('');
+      else runs[runs.length - 1] += c;
+    }
+    this.head = new FoldedLiteral(runs[0]);
+    this.tail = new FoldedLiteral(runs.length > 1 ? runs[runs.length - 1] : '');
+    this.middle = runs.slice(1, -1).filter((r) => r !== '').map((r) => new FoldedLiteral(r));
+  }
+
+  matches(s: string): boolean {
+    if (!this.head.matchesAt(s, 0)) return false;
+    // Each middle run at its leftmost place after the previous one: any later place only
+    // leaves less room for the rest.
+    let pos = this.head.length;
+    for (const run of this.middle) {
+      const at = run.indexIn(s, pos);
+      if (at < 0) return false;
+      pos = at + run.length;
+    }
+    return s.length - this.tail.length >= pos && this.tail.matchesAt(s, s.length - this.tail.length);
+  }
 }
 
 function escapeRegExp(text: string): string {

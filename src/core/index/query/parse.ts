@@ -12,6 +12,7 @@
 // any character in bare words and field names; inside quotes only `\"` and `\\` need it. Quoted
 // values are always literal: no wildcards, no date ranges.
 
+import { ANONYMOUS_IDS } from '../../records/identity';
 import { QueryNode, QuerySyntaxError, TermNode, ValueMatch, ComparisonOp } from './ast';
 import { FieldAlias, isTimeField, resolveField } from './fields';
 import { isNumberText } from './match';
@@ -358,6 +359,9 @@ function withAliasRewrites(
   }
   if (alias?.serviceHost && match.op === 'eq' && match.value !== '' && !match.value.includes('.')) {
     alternatives.push(term(paths, { op: 'eq', value: `${match.value}.amazonaws.com` }));
+  }
+  if (alias?.anonymous && match.op === 'eq' && match.value.toLowerCase() === 'anonymous') {
+    for (const id of ANONYMOUS_IDS) alternatives.push(term(['userIdentity.accountId', 'userIdentity.principalId'], { op: 'eq', value: id }));
   }
   return makeOr(alternatives);
 }

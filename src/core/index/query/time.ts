@@ -59,9 +59,23 @@ export function formatInstant(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
-/** Epoch ms of a record's time string, or undefined when it is not an ISO date. */
+/**
+ * Epoch ms of a record's time string, or undefined when it is not an ISO date. Besides the
+ * extended form, the basic one (`20131102T010628Z`) that old records' sessionContext
+ * creationDate uses.
+ */
 export function instantOf(text: string): number | undefined {
-  return canonicalInstant(text) ?? parseIsoTime(text)?.start;
+  return canonicalInstant(text) ?? parseIsoTime(text)?.start ?? basicInstant(text);
+}
+
+const BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** ISO 8601 basic notation, rewritten in the extended form parseIsoTime reads. */
+function basicInstant(text: string): number | undefined {
+  const m = BASIC.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  return parseIsoTime(`${y}-${mo}-${d}T${h}:${mi}:${s}${frac ?? ''}${zone}`)?.start;
 }
 
 /**

@@ -1,6 +1,8 @@
 // Queries that parse but probably do not say what was meant. A field path is always allowed
-// (records carry service-specific fields no list can name), so these are warnings a view may
-// show beside the results, never errors.
+// (records carry service-specific fields no list can name), so these are warnings a view shows
+// beside the results (the timeline under its filter box, the CLI on stderr), never errors:
+// - a field no CloudTrail record has (a typo: `usr:bob`), with the nearest known fields;
+// - a lower-case `or`, `and` or `not` between terms, which is searched as a word.
 
 import { QueryNode } from './ast';
 import { FIELD_ALIASES, KNOWN_FIELDS, canonicalPath } from './fields';
@@ -21,8 +23,13 @@ const topLevel = new Set([...recordPaths].map((p) => p.split('.')[0].toLowerCase
 // userIdentity has a fixed shape except for these free-form objects.
 const FREE_FORM_IDENTITY = /^userIdentity\.(sessionContext\.webIdFederationData\.attributes|inScopeOf)\./;
 
-/** Terms on fields no CloudTrail record has: likely typos (`usr:bob`, `userIdentity.usrName`). */
-export function queryWarnings(node: QueryNode): QueryWarning[] {
+const LOWER_KEYWORDS = new Set(['or', 'and', 'not']);
+
+/**
+ * Terms on fields no CloudTrail record has: likely typos (`usr:bob`, `userIdentity.usrName`); and,
+ * given the query's text, the lower-case keywords searched as words.
+ */
+export function queryWarnings(node: QueryNode, source?: string): QueryWarning[] {
   const warnings: QueryWarning[] = [];
   const seen = new Set<string>();
   const visit = (n: QueryNode): void => {
@@ -42,12 +49,53 @@ export function queryWarnings(node: QueryNode): QueryWarning[] {
         if (message) warnings.push({ start: n.start, end: n.end, message });
         return;
       }
+      case 'text': {
+        const word = source?.slice(n.start, n.end);
+        if (word !== undefined && LOWER_KEYWORDS.has(word)) {
+          warnings.push({ start: n.start, end: n.end, message: `"${word}" is searched as a word: write ${word.toUpperCase()} (upper case) to combine terms` });
+        }
+        return;
+      }
       default:
         return;
     }
   };
   visit(node);
-  return warnings;
+  return warnings.sort((a, b) => a.start - b.start);
+}
+
+/** The aliases and record paths a typed field may have been meant as, nearest first. */
+function nearestFields(typed: string): string[] {
+  const lower = typed.toLowerCase();
+  const dotted = lower.includes('.');
+  const candidates = dotted ? [...recordPaths] : [...FIELD_ALIASES.map((a) => a.name), ...[...recordPaths].filter((p) => !p.includes('.'))];
+  const limit = Math.max(2, Math.floor(lower.length / 3));
+  const scored = candidates.map((c) => ({ c, d: editDistance(lower, c.toLowerCase()) })).sort((a, b) => a.d - b.d || a.c.length - b.c.length);
+  const best = scored[0]?.d ?? Infinity;
+  return scored
+    .filter((x) => x.d <= Math.min(limit, best + 1))
+    .slice(0, 3)
+    .map((x) => x.c);
+}
+
+/** Levenshtein distance, a transposition counting as one edit (usr/user, evnetName/eventName). */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 8) return Infinity;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+function withNearest(message: string, typed: string): string {
+  const near = nearestFields(typed);
+  return near.length ? `${message} (nearest known: ${near.join(', ')})` : message;
 }
 
 /** Why a field as typed is suspicious, or undefined when it is an alias or a record field. */
@@ -55,11 +103,11 @@ export function fieldWarning(typed: string): string | undefined {
   const segments = typed.split('.');
   if (segments.length === 1 && FIELD_ALIASES.some((a) => a.name.toLowerCase() === typed.toLowerCase())) return undefined;
   if (!topLevel.has(segments[0].toLowerCase())) {
-    return `"${segments[0]}" is neither an alias nor a CloudTrail record field: only records that have it can match`;
+    return withNearest(`"${segments[0]}" is neither an alias nor a CloudTrail record field: only records that have it can match`, segments.length === 1 ? typed : segments[0]);
   }
   const path = canonicalPath(typed);
   if (path.startsWith('userIdentity.') && !recordPaths.has(path) && !FREE_FORM_IDENTITY.test(path)) {
-    return `"${typed}" is not a userIdentity field: only records that have it can match`;
+    return withNearest(`"${typed}" is not a userIdentity field: only records that have it can match`, path);
   }
   return undefined;
 }

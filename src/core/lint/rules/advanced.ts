@@ -3,23 +3,31 @@ import {
   DATA_RESOURCE_TYPES,
   DOCS,
   EQUALS_ONLY_FIELDS,
+  EVENT_DATA_STORE_CATEGORIES,
+  EVENT_DATA_STORE_FIELDS_BY_CATEGORY,
   FIELDS_BY_CATEGORY,
   KNOWN_FIELDS,
   LIMITS,
   OPERATORS,
   SINGLE_FIELDS,
   TRAIL_EVENT_CATEGORIES,
-  type EventCategory,
 } from '../catalogue';
-import { removeItem } from '../edits';
+import { spellingOf, type Target } from '../recognise';
 import { defineRule } from '../rule';
 import { advancedSelectors } from '../selectors';
 import { isIntrinsic, prop, propKey, stringValue } from '../tree';
 import type { Fix } from '../types';
 
+/** The candidate `name` misspells by case (or, for Terraform's snake_case names, by underscores). */
 function closest(name: string, candidates: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  return candidates.find((c) => c.toLowerCase() === lower);
+  const norm = (s: string) => s.toLowerCase().replace(/_/g, '');
+  const n = norm(name);
+  return candidates.find((c) => norm(c) === n);
+}
+
+/** The fields allowed per event category for the target: trails, or event data stores (which accept more). */
+function fieldsByCategory(t: Target): Readonly<Record<string, readonly string[]>> {
+  return t.resource === 'event-data-store' ? EVENT_DATA_STORE_FIELDS_BY_CATEGORY : FIELDS_BY_CATEGORY;
 }
 
 export const unknownField = defineRule(
@@ -39,7 +47,7 @@ export const unknownField = defineRule(
         if (!fs.fieldNode || fs.field === undefined || KNOWN_FIELDS.includes(fs.field)) continue;
         const suggestion = closest(fs.field, KNOWN_FIELDS);
         const fixes: Fix[] = suggestion
-          ? [{ title: `Change to "${suggestion}"`, edits: [{ offset: fs.fieldNode.offset, length: fs.fieldNode.length, newText: JSON.stringify(suggestion) }] }]
+          ? [{ title: `Change to "${suggestion}"`, edits: [ctx.syntax.replaceValue(fs.fieldNode, suggestion)] }]
           : [];
         ctx.report({
           node: fs.fieldNode,
@@ -64,13 +72,12 @@ export const unknownOperator = defineRule(
     for (const sel of advancedSelectors(ctx.target)) {
       for (const fs of sel.fieldSelectors) {
         for (const u of fs.unknownKeys) {
-          const suggestion = closest(u.key, OPERATORS) ?? closest(u.key.replace(/s?$/, 's'), OPERATORS);
+          const api = closest(u.key, OPERATORS) ?? closest(u.key.replace(/s?$/, 's'), OPERATORS);
+          const suggestion = api && spellingOf(ctx.target)(api);
           ctx.report({
             node: u.keyNode,
             message: `Unknown key "${u.key}" in a field selector${suggestion ? ` (did you mean "${suggestion}"?)` : ''}.`,
-            fixes: suggestion
-              ? [{ title: `Change to "${suggestion}"`, edits: [{ offset: u.keyNode.offset, length: u.keyNode.length, newText: JSON.stringify(suggestion) }] }]
-              : [],
+            fixes: api ? [{ title: `Change to "${suggestion}"`, edits: [ctx.syntax.renameKey(ctx.target, u.keyNode, api)] }] : [],
           });
         }
       }
@@ -106,12 +113,13 @@ export const fieldNotAllowed = defineRule(
     title: 'Field not allowed for the selector’s event category',
     description:
       'Which fields an advanced selector may use depends on its eventCategory. Management: ' +
-      `${FIELDS_BY_CATEGORY.Management.join(', ')}. Data: ${FIELDS_BY_CATEGORY.Data.join(', ')}. NetworkActivity: ${FIELDS_BY_CATEGORY.NetworkActivity.join(', ')}.`,
+      `${FIELDS_BY_CATEGORY.Management.join(', ')}. Data: ${FIELDS_BY_CATEGORY.Data.join(', ')}. NetworkActivity: ${FIELDS_BY_CATEGORY.NetworkActivity.join(', ')}. ` +
+      `Event data stores also accept ${EVENT_DATA_STORE_FIELDS_BY_CATEGORY.Management.filter((f) => !FIELDS_BY_CATEGORY.Management.includes(f)).join(', ')} in management selectors.`,
     docUrl: DOCS.advancedFieldSelector,
   },
   (ctx) => {
     for (const sel of advancedSelectors(ctx.target)) {
-      const allowed = FIELDS_BY_CATEGORY[sel.category as EventCategory];
+      const allowed = sel.category === undefined ? undefined : fieldsByCategory(ctx.target)[sel.category];
       if (!allowed) continue;
       for (const fs of sel.fieldSelectors) {
         if (!fs.fieldNode || fs.field === undefined || !KNOWN_FIELDS.includes(fs.field) || allowed.includes(fs.field)) continue;
@@ -166,13 +174,10 @@ export const equalsOnly = defineRule(
               const flipped = values[0] === 'true' ? 'false' : 'true';
               fixes.push({
                 title: `Replace with Equals ["${flipped}"]`,
-                edits: [
-                  { offset: op.keyNode.offset, length: op.keyNode.length, newText: '"Equals"' },
-                  { offset: op.values[0].offset, length: op.values[0].length, newText: JSON.stringify(flipped) },
-                ],
+                edits: [ctx.syntax.renameKey(ctx.target, op.keyNode, 'Equals'), ctx.syntax.replaceValue(op.values[0], flipped)],
               });
             } else {
-              fixes.push({ title: `Replace ${op.name} with Equals`, edits: [{ offset: op.keyNode.offset, length: op.keyNode.length, newText: '"Equals"' }] });
+              fixes.push({ title: `Replace ${op.name} with Equals`, edits: [ctx.syntax.renameKey(ctx.target, op.keyNode, 'Equals')] });
             }
           }
           ctx.report({ node: op.keyNode, message: `"${fs.field}" accepts only the Equals operator, not ${op.name}.`, fixes });
@@ -192,9 +197,11 @@ export const invalidFieldValue = defineRule(
     docUrl: DOCS.advancedFieldSelector,
   },
   (ctx) => {
+    const categories = ctx.target.resource === 'event-data-store' ? EVENT_DATA_STORE_CATEGORIES : TRAIL_EVENT_CATEGORIES;
+    const what = ctx.target.resource === 'event-data-store' ? 'an event data store' : 'a trail';
     for (const sel of advancedSelectors(ctx.target)) {
       for (const fs of sel.fieldSelectors) {
-        const allowed = fs.field === 'eventCategory' ? TRAIL_EVENT_CATEGORIES : fs.field === 'readOnly' ? ['true', 'false'] : undefined;
+        const allowed = fs.field === 'eventCategory' ? categories : fs.field === 'readOnly' ? ['true', 'false'] : undefined;
         if (!allowed) continue;
         for (const op of fs.operators) {
           for (const v of op.values) {
@@ -203,8 +210,8 @@ export const invalidFieldValue = defineRule(
             const suggestion = closest(s, allowed);
             ctx.report({
               node: v,
-              message: `"${s}" is not a valid ${fs.field} value for a trail (expected ${allowed.join(' or ')}).`,
-              fixes: suggestion ? [{ title: `Change to "${suggestion}"`, edits: [{ offset: v.offset, length: v.length, newText: JSON.stringify(suggestion) }] }] : [],
+              message: `"${s}" is not a valid ${fs.field} value for ${what} (expected ${allowed.join(' or ')}).`,
+              fixes: suggestion ? [{ title: `Change to "${suggestion}"`, edits: [ctx.syntax.replaceValue(v, suggestion)] }] : [],
             });
           }
         }
@@ -223,17 +230,18 @@ export const emptyValues = defineRule(
     docUrl: DOCS.advancedFieldSelector,
   },
   (ctx) => {
+    const say = spellingOf(ctx.target);
     for (const sel of advancedSelectors(ctx.target)) {
       if (sel.fieldSelectorsNode?.type === 'array' && sel.fieldSelectors.length === 0 && !sel.fieldSelectorsNode.children?.length) {
-        ctx.report({ node: sel.fieldSelectorsNode, message: 'FieldSelectors is empty.' });
+        ctx.report({ node: sel.fieldSelectorsNode, message: `${say('FieldSelectors')} is empty.` });
       }
       for (const fs of sel.fieldSelectors) {
         if (fs.operators.length === 0 && fs.fieldNode) {
-          ctx.report({ node: fs.fieldNode, message: `Field selector "${fs.field ?? ''}" has no operator (Equals, StartsWith…).` });
+          ctx.report({ node: fs.fieldNode, message: `Field selector "${fs.field ?? ''}" has no operator (${say('Equals')}, ${say('StartsWith')}…).` });
         }
         for (const op of fs.operators) {
-          if (op.valueNode.type === 'array' && op.values.length === 0) ctx.report({ node: op.valueNode, message: `${op.name} has no values.` });
-          for (const v of op.values) if (stringValue(v) === '') ctx.report({ node: v, message: `Empty value in ${op.name}.` });
+          if (op.valueNode.type === 'array' && op.values.length === 0) ctx.report({ node: op.valueNode, message: `${say(op.name)} has no values.` });
+          for (const v of op.values) if (stringValue(v) === '') ctx.report({ node: v, message: `Empty value in ${say(op.name)}.` });
         }
       }
     }
@@ -260,8 +268,8 @@ export const duplicateValue = defineRule(
             if (seen.has(s)) {
               ctx.report({
                 node: v,
-                message: `"${s}" is listed more than once in ${op.name} of ${fs.field ?? 'this field'}.`,
-                fixes: [{ title: 'Remove the duplicate value', edits: removeItem(op.valueNode, i) }],
+                message: `"${s}" is listed more than once in ${spellingOf(ctx.target)(op.name)} of ${fs.field ?? 'this field'}.`,
+                fixes: [{ title: 'Remove the duplicate value', edits: ctx.syntax.removeItem(op.valueNode, i) }],
               });
             }
             seen.add(s);
@@ -312,7 +320,7 @@ export const unknownResourceType = defineRule(
             ctx.report({
               node: v,
               message: `"${s}" is not a known data event resource type${suggestion ? ` (did you mean "${suggestion}"?)` : ''}.`,
-              fixes: suggestion ? [{ title: `Change to "${suggestion}"`, edits: [{ offset: v.offset, length: v.length, newText: JSON.stringify(suggestion) }] }] : [],
+              fixes: suggestion ? [{ title: `Change to "${suggestion}"`, edits: [ctx.syntax.replaceValue(v, suggestion)] }] : [],
             });
           }
         }

@@ -9,6 +9,7 @@ import {
   READ_WRITE_TYPES,
 } from '../catalogue';
 import { convertToAdvancedFix } from '../convert';
+import { spellingOf } from '../recognise';
 import { defineRule } from '../rule';
 import { basicSelectors, hasSelectorArray } from '../selectors';
 import { arrayItems, isIntrinsic, prop, propKey, stringValue } from '../tree';
@@ -26,8 +27,9 @@ export const mixedSelectors = defineRule(
   (ctx) => {
     if (!hasSelectorArray(ctx.target, 'EventSelectors') || !hasSelectorArray(ctx.target, 'AdvancedEventSelectors')) return;
     const key = propKey(ctx.target.object, 'AdvancedEventSelectors')!;
-    const fix = convertToAdvancedFix(ctx.text, ctx.target);
-    ctx.report({ node: key, message: 'EventSelectors and AdvancedEventSelectors are both set; a trail accepts only one of them.', fixes: fix ? [fix] : [] });
+    const fix = convertToAdvancedFix(ctx.syntax, ctx.target);
+    const say = spellingOf(ctx.target);
+    ctx.report({ node: key, message: `${say('EventSelectors')} and ${say('AdvancedEventSelectors')} are both set; a trail accepts only one of them.`, fixes: fix ? [fix] : [] });
   },
 );
 
@@ -84,8 +86,8 @@ export const readWriteType = defineRule(
       const suggestion = v === undefined ? undefined : READ_WRITE_TYPES.find((t) => t.toLowerCase() === v.toLowerCase().replace(/[^a-z]/g, ''));
       ctx.report({
         node,
-        message: `ReadWriteType ${JSON.stringify(v ?? null)} is not ${READ_WRITE_TYPES.join(', ')}.`,
-        fixes: suggestion ? [{ title: `Change to "${suggestion}"`, edits: [{ offset: node.offset, length: node.length, newText: JSON.stringify(suggestion) }] }] : [],
+        message: `${spellingOf(ctx.target)('ReadWriteType')} ${JSON.stringify(v ?? null)} is not ${READ_WRITE_TYPES.join(', ')}.`,
+        fixes: suggestion ? [{ title: `Change to "${suggestion}"`, edits: [ctx.syntax.replaceValue(node, suggestion)] }] : [],
       });
     }
   },
@@ -133,7 +135,7 @@ export const dataResourceArn = defineRule(
             ctx.report({
               node: v,
               message: `"${s}" needs a trailing slash to select the bucket's objects ("${s}/").`,
-              fixes: [{ title: 'Add the trailing slash', edits: [{ offset: v.offset, length: v.length, newText: JSON.stringify(`${s}/`) }] }],
+              fixes: [{ title: 'Add the trailing slash', edits: [ctx.syntax.replaceValue(v, `${s}/`)] }],
             });
           } else {
             ctx.report({ node: v, message: `"${s}" is not a valid ${dr.type} data resource (expected e.g. ${forms.example}).` });
@@ -180,9 +182,7 @@ export const logsNothing = defineRule(
     const logsSomething = (s: (typeof selectors)[number]) =>
       s.includeManagement !== false || s.dataResources.some((dr) => dr.values.length > 0 || isIntrinsic(dr.valuesNode)) || isIntrinsic(s.dataResourcesNode);
     if (selectors.some(logsSomething)) return;
-    const fixes = selectors
-      .filter((s) => s.includeManagementNode)
-      .map((s) => ({ offset: s.includeManagementNode!.offset, length: s.includeManagementNode!.length, newText: 'true' }));
+    const fixes = selectors.filter((s) => s.includeManagementNode).map((s) => ctx.syntax.replaceValue(s.includeManagementNode!, true));
     ctx.report({
       node: selectors.length === 1 && selectors[0].includeManagementNode ? selectors[0].includeManagementNode : propKey(ctx.target.object, 'EventSelectors')!,
       message: 'Management events are off and no data resources are selected: this trail logs nothing.',

@@ -1,19 +1,19 @@
 // Posture rules: settings the API accepts but auditors flag. Each names the CIS AWS
 // Foundations Benchmark (v1.4.0 numbering), AWS Security Hub, checkov and trivy controls.
 import { DOCS } from '../catalogue';
-import { setProperty } from '../edits';
-import type { Target } from '../recognise';
+import { anchorOf, type Target } from '../recognise';
 import { defineRule } from '../rule';
+import type { Syntax } from '../syntax';
 import { advancedSelectors, basicSelectors, s3ObjectCoverage } from '../selectors';
 import { boolValue, isIntrinsic, prop, propKey, stringValue, type Node } from '../tree';
 import type { Fix } from '../types';
 
 type State = 'on' | 'off' | 'unknown';
 
-/** A boolean setting as the trail will have it: stated, the default, or unknown. */
+/** A boolean setting as the trail will have it: stated, the default (the API's unless the target has its own), or unknown. */
 function booleanSetting(t: Target, key: string, defaultValue: boolean): State {
   const node = prop(t.object, key);
-  if (!node) return t.absentMeansDefault ? (defaultValue ? 'on' : 'off') : 'unknown';
+  if (!node) return t.absentMeansDefault ? ((t.defaults?.[key] ?? defaultValue) ? 'on' : 'off') : 'unknown';
   const b = boolValue(node);
   return b === undefined ? 'unknown' : b ? 'on' : 'off';
 }
@@ -27,27 +27,19 @@ function stringSetting(t: Target, key: string): State {
   return s === undefined ? 'unknown' : s === '' ? 'off' : 'on';
 }
 
-/** Where a finding about a missing setting points: the trail's name, the CloudFormation resource id, or the object's brace. */
-function anchor(t: Target): Node | { offset: number; length: number } {
-  const nameKey = propKey(t.object, t.names.name);
-  if (nameKey) return nameKey;
-  const logicalId = t.shape === 'cfn' ? t.object.parent?.parent?.parent?.children?.[0] : undefined;
-  return logicalId ?? { offset: t.object.offset, length: 1 };
-}
-
-/** Where a finding points: the stated value, or the anchor when the setting is absent. */
+/** Where a finding points: the stated value, or (the setting absent) the trail's name, the template resource's id or header. */
 function at(t: Target, key: string): Node | { offset: number; length: number } {
-  return prop(t.object, key) ?? anchor(t);
+  return prop(t.object, key) ?? anchorOf(t);
 }
 
-function fixSet(ctx: { text: string; target: Target }, title: string, settings: [string, unknown][]): Fix[] {
-  // API outputs describe a trail; editing them changes nothing, so they get no fix.
+function fixSet(ctx: { syntax: Syntax; target: Target }, title: string, settings: [string, boolean][]): Fix[] {
+  // API outputs (and Terraform plans) describe a trail; editing them changes nothing, so they get no fix.
   if (ctx.target.shape === 'output') return [];
-  // Each edit is computed on the original text: at most one of them inserts a new property
-  // (at the end of the object), the others replace existing values, so they never overlap.
+  // Each edit is computed on the original text: at most one of them inserts a new setting,
+  // the others replace existing values, so they never overlap.
   const edits = [];
-  for (const [key, value] of settings) edits.push(...setProperty(ctx.text, ctx.target.object, key, value));
-  return [{ title, edits }];
+  for (const [key, value] of settings) edits.push(...ctx.syntax.setProperty(ctx.target, ctx.target.object, key, value));
+  return edits.length ? [{ title, edits }] : [];
 }
 
 export const logFileValidationOff = defineRule(
@@ -85,13 +77,15 @@ export const notMultiRegion = defineRule(
   },
   (ctx) => {
     const t = ctx.target;
-    if (!t.hasTrailSettings || booleanSetting(t, 'IsMultiRegionTrail', false) !== 'off') return;
-    const settings: [string, unknown][] = [['IsMultiRegionTrail', true]];
-    if (boolValue(prop(t.object, 'IncludeGlobalServiceEvents')) === false) settings.push(['IncludeGlobalServiceEvents', true]);
+    const store = t.resource === 'event-data-store';
+    const key = t.names.multiRegion;
+    if (!(t.hasTrailSettings || store) || booleanSetting(t, key, false) !== 'off') return;
+    const settings: [string, boolean][] = [[key, true]];
+    if (!store && boolValue(prop(t.object, 'IncludeGlobalServiceEvents')) === false) settings.push(['IncludeGlobalServiceEvents', true]);
     ctx.report({
-      node: at(t, 'IsMultiRegionTrail'),
-      message: 'The trail logs one Region only; activity in other Regions goes unrecorded (CIS 3.1).',
-      fixes: fixSet(ctx, 'Make the trail multi-Region', settings),
+      node: at(t, key),
+      message: store ? 'The event data store collects events of its own Region only; activity in other Regions goes unrecorded.' : 'The trail logs one Region only; activity in other Regions goes unrecorded (CIS 3.1).',
+      fixes: fixSet(ctx, store ? 'Make the event data store multi-Region' : 'Make the trail multi-Region', settings),
     });
   },
 );
@@ -129,12 +123,16 @@ export const noKmsKey = defineRule(
     description:
       'Without KmsKeyId, log files are encrypted with SSE-S3 only: anyone who can read the bucket can read the logs. A customer managed KMS key adds a key policy that controls who may decrypt them.',
     docUrl: DOCS.kms,
-    controls: ['CIS AWS Foundations 3.7', 'Security Hub CloudTrail.2', 'checkov CKV_AWS_35', 'trivy AVD-AWS-0015'],
+    controls: ['CIS AWS Foundations 3.7', 'Security Hub CloudTrail.2', 'checkov CKV_AWS_35', 'trivy AVD-AWS-0015', 'checkov CKV_AWS_294 (event data stores)'],
   },
   (ctx) => {
     const t = ctx.target;
-    if (!t.hasTrailSettings || stringSetting(t, t.names.kmsKey) !== 'off') return;
-    ctx.report({ node: at(t, t.names.kmsKey), message: 'Log files are not encrypted with a customer managed KMS key (CIS 3.7).' });
+    const store = t.resource === 'event-data-store';
+    if (!(t.hasTrailSettings || store) || stringSetting(t, t.names.kmsKey) !== 'off') return;
+    ctx.report({
+      node: at(t, t.names.kmsKey),
+      message: store ? 'The event data store is not encrypted with a customer managed KMS key.' : 'Log files are not encrypted with a customer managed KMS key (CIS 3.7).',
+    });
   },
 );
 
@@ -164,17 +162,18 @@ export const loggingStopped = defineRule(
     title: 'Logging is stopped',
     description: 'IsLogging false: the trail exists but records nothing until logging is started again (StartLogging). Attackers stop trails to hide their tracks; check who did it (StopLogging events).',
     docUrl: DOCS.startLogging,
-    controls: ['CIS AWS Foundations 3.1', 'Security Hub CloudTrail.1'],
+    controls: ['CIS AWS Foundations 3.1', 'Security Hub CloudTrail.1', 'checkov CKV_AWS_251'],
   },
   (ctx) => {
     const t = ctx.target;
-    if (t.kind !== 'cloudformation' && t.kind !== 'trail-status') return;
+    // IsLogging is a setting of templates (CloudFormation, Terraform's enable_logging) and a status.
+    if (t.resource !== 'trail' || (t.shape !== 'template' && t.kind !== 'trail-status' && t.kind !== 'terraform-plan')) return;
     const node = prop(t.object, 'IsLogging');
     if (!node || boolValue(node) !== false) return;
     ctx.report({
       node,
       message: 'Logging is stopped: the trail records no events.',
-      fixes: t.shape === 'cfn' ? fixSet(ctx, 'Start logging', [['IsLogging', true]]) : [],
+      fixes: t.shape === 'template' ? fixSet(ctx, 'Start logging', [['IsLogging', true]]) : [],
     });
   },
 );

@@ -1,8 +1,9 @@
 // Rules over a trail's own settings (CreateTrail / UpdateTrail / CloudFormation properties).
 import { DOCS, INSIGHT_TYPES, LIMITS } from '../catalogue';
-import { setProperty } from '../edits';
+import { RESOURCE_TYPES } from '../formats/terraform';
+import { anchorOf, spellingOf } from '../recognise';
 import { defineRule } from '../rule';
-import { arrayItems, boolValue, isIntrinsic, prop, propKey, stringValue } from '../tree';
+import { arrayItems, boolValue, isIntrinsic, prop, properties, propKey, stringValue } from '../tree';
 
 /** A trail name per the CloudTrail naming requirements; undefined when valid. */
 export function trailNameProblem(name: string): string | undefined {
@@ -44,7 +45,7 @@ function lengthRule(id: string, key: string, max: number, title: string, docUrl:
       if (!ctx.target.hasTrailSettings) return;
       const node = prop(ctx.target.object, key);
       const s = stringValue(node);
-      if (node && s !== undefined && s.length > max) ctx.report({ node, message: `${key} is ${s.length} characters (maximum ${max}).` });
+      if (node && s !== undefined && s.length > max) ctx.report({ node, message: `${spellingOf(ctx.target)(key)} is ${s.length} characters (maximum ${max}).` });
     },
   );
 }
@@ -73,10 +74,11 @@ export const cloudWatchLogsPair = defineRule(
     if (!t.hasTrailSettings) return;
     const group = prop(t.object, 'CloudWatchLogsLogGroupArn');
     const role = prop(t.object, 'CloudWatchLogsRoleArn');
+    const say = spellingOf(t);
     if (isSet(group) && !isSet(role)) {
-      ctx.report({ node: propKey(t.object, 'CloudWatchLogsLogGroupArn')!, message: 'CloudWatchLogsLogGroupArn is set but CloudWatchLogsRoleArn is not.' });
+      ctx.report({ node: propKey(t.object, 'CloudWatchLogsLogGroupArn')!, message: `${say('CloudWatchLogsLogGroupArn')} is set but ${say('CloudWatchLogsRoleArn')} is not.` });
     } else if (isSet(role) && !isSet(group)) {
-      ctx.report({ node: propKey(t.object, 'CloudWatchLogsRoleArn')!, message: 'CloudWatchLogsRoleArn is set but CloudWatchLogsLogGroupArn is not.' });
+      ctx.report({ node: propKey(t.object, 'CloudWatchLogsRoleArn')!, message: `${say('CloudWatchLogsRoleArn')} is set but ${say('CloudWatchLogsLogGroupArn')} is not.` });
     }
   },
 );
@@ -98,7 +100,7 @@ export const multiRegionNeedsGlobal = defineRule(
     ctx.report({
       node: global!,
       message: 'A multi-Region trail must include global service events.',
-      fixes: t.shape === 'output' ? [] : [{ title: 'Include global service events', edits: setProperty(ctx.text, t.object, 'IncludeGlobalServiceEvents', true) }],
+      fixes: t.shape === 'output' ? [] : [{ title: 'Include global service events', edits: ctx.syntax.setProperty(t, t.object, 'IncludeGlobalServiceEvents', true) }],
     });
   },
 );
@@ -136,16 +138,84 @@ export const cfnRequiredProperty = defineRule(
   },
   (ctx) => {
     const t = ctx.target;
-    if (t.kind !== 'cloudformation') return;
+    if (t.kind !== 'cloudformation' || t.resource !== 'trail') return;
     const missing = ['IsLogging', 'S3BucketName'].filter((k) => !prop(t.object, k));
     if (!missing.length) return;
-    const logicalId = t.object.parent?.parent?.parent?.children?.[0];
+    const entry = ctx.syntax.format === 'yaml' ? 'IsLogging: true' : '"IsLogging": true';
     ctx.report({
-      node: logicalId ?? { offset: t.object.offset, length: 1 },
+      node: t.anchor ?? { offset: t.object.offset, length: 1 },
       message: `The trail resource lacks the required ${missing.join(' and ')} propert${missing.length > 1 ? 'ies' : 'y'}.`,
-      fixes: missing.includes('IsLogging') ? [{ title: 'Add "IsLogging": true', edits: setProperty(ctx.text, t.object, 'IsLogging', true) }] : [],
+      fixes: missing.includes('IsLogging') ? [{ title: `Add ${entry}`, edits: ctx.syntax.setProperty(t, t.object, 'IsLogging', true) }] : [],
     });
   },
 );
 
-export const TRAIL_RULES = [cfnRequiredProperty, trailName, s3KeyPrefixLength, snsTopicNameLength, cloudWatchLogsPair, multiRegionNeedsGlobal, insightType];
+/** The properties of AWS::CloudTrail::Trail (CloudFormation template reference). */
+const CFN_TRAIL_PROPERTIES = [
+  'AdvancedEventSelectors',
+  'CloudWatchLogsLogGroupArn',
+  'CloudWatchLogsRoleArn',
+  'EnableLogFileValidation',
+  'EventSelectors',
+  'IncludeGlobalServiceEvents',
+  'InsightSelectors',
+  'IsLogging',
+  'IsMultiRegionTrail',
+  'IsOrganizationTrail',
+  'KMSKeyId',
+  'S3BucketName',
+  'S3KeyPrefix',
+  'SnsTopicName',
+  'Tags',
+  'TrailName',
+];
+
+export const cfnUnknownProperty = defineRule(
+  {
+    id: 'cfn-unknown-property',
+    group: 'correctness',
+    severity: 'error',
+    title: 'Property that AWS::CloudTrail::Trail does not have',
+    description:
+      `CloudFormation rejects a template whose AWS::CloudTrail::Trail has a property it does not know; names are case-sensitive (the key is KMSKeyId, not KmsKeyId as in the API). The properties are ${CFN_TRAIL_PROPERTIES.join(', ')}.`,
+    docUrl: DOCS.cfnTrail,
+  },
+  (ctx) => {
+    const t = ctx.target;
+    if (t.kind !== 'cloudformation' || t.resource !== 'trail') return;
+    for (const { key, keyNode } of properties(t.object)) {
+      if (CFN_TRAIL_PROPERTIES.includes(key)) continue;
+      const suggestion = CFN_TRAIL_PROPERTIES.find((p) => p.toLowerCase() === key.toLowerCase());
+      ctx.report({
+        node: keyNode,
+        message: `AWS::CloudTrail::Trail has no property ${key}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; CloudFormation rejects the template.`,
+        fixes: suggestion ? [{ title: `Change to ${suggestion}`, edits: [ctx.syntax.renameKey(t, keyNode, suggestion)] }] : [],
+      });
+    }
+  },
+);
+
+export const terraformRequiredArgument = defineRule(
+  {
+    id: 'terraform-required-argument',
+    group: 'correctness',
+    severity: 'error',
+    title: 'aws_cloudtrail without name or s3_bucket_name (event data store without name)',
+    description:
+      'name and s3_bucket_name are required arguments of an aws_cloudtrail resource, name of an aws_cloudtrail_event_data_store: terraform validate and terraform plan reject the configuration without them.',
+    docUrl: DOCS.terraformTrail,
+  },
+  (ctx) => {
+    const t = ctx.target;
+    if (t.kind !== 'terraform') return;
+    const type = Object.values(RESOURCE_TYPES).find((r) => r.resource === t.resource)!;
+    const missing = type.required.filter((k) => !prop(t.object, k)).map(spellingOf(t));
+    if (!missing.length) return;
+    ctx.report({
+      node: anchorOf(t),
+      message: `The resource lacks the required argument${missing.length > 1 ? 's' : ''} ${missing.join(' and ')}.`,
+    });
+  },
+);
+
+export const TRAIL_RULES = [cfnRequiredProperty, cfnUnknownProperty, terraformRequiredArgument, trailName, s3KeyPrefixLength, snsTopicNameLength, cloudWatchLogsPair, multiRegionNeedsGlobal, insightType];

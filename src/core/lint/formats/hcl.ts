@@ -1,0 +1,363 @@
+// Terraform HCL (.tf) read with tree-sitter (web-tree-sitter, the WebAssembly build, and the
+// Terraform dialect of the HCL grammar published on npm as @tree-sitter-grammars/tree-sitter-hcl):
+// a maintained, error-tolerant parser that gives every node's exact range, runs the same in Node,
+// the VS Code extension host and tests without a native build, and keeps comments as nodes (for
+// suppression comments). Its resources `aws_cloudtrail` / `aws_cloudtrail_event_data_store` become
+// Targets over the configuration model through the schema in terraform.ts.
+//
+// Loading the WebAssembly is asynchronous; parsing is not. `loadHclParser()` must have resolved
+// before a .tf document is linted (the CLI and the extension await it once at start).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node as TsNode } from 'web-tree-sitter';
+import type { Target } from '../recognise';
+import type { Node } from '../tree';
+import { arrayNode, objectNode, propertyNode, scalarNode } from './model';
+import { RESOURCE_TYPES, terraformTarget, type BlockSchema } from './terraform';
+import type { SourceComment, SyntaxProblem } from './types';
+
+// The CommonJS build, by `require`: the ES module one finds its files through import.meta.url,
+// which a CommonJS bundle (dist/extension.js, dist/cli.js) does not have.
+const { Language, Parser } = require('web-tree-sitter') as typeof import('web-tree-sitter');
+type Parser = InstanceType<typeof Parser>;
+
+const RUNTIME_WASM = 'tree-sitter.wasm';
+const GRAMMAR_WASM = 'tree-sitter-terraform.wasm';
+
+let parser: Parser | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Where a .wasm file is: beside the bundle (dist/, where the build copies them), else in
+ * node_modules (tests and scripts that run the sources).
+ */
+function wasmPath(file: string, pkg: string): string {
+  const beside = join(__dirname, file);
+  if (existsSync(beside)) return beside;
+  return require.resolve(`${pkg}/${file}`);
+}
+
+/** Loads the HCL parser once; later calls return the same promise. */
+export function loadHclParser(): Promise<void> {
+  loading ??= (async () => {
+    await Parser.init({ locateFile: () => wasmPath(RUNTIME_WASM, 'web-tree-sitter') });
+    const language = await Language.load(wasmPath(GRAMMAR_WASM, '@tree-sitter-grammars/tree-sitter-hcl'));
+    const p = new Parser();
+    p.setLanguage(language);
+    parser = p;
+  })();
+  loading.catch(() => (loading = undefined)); // a failed load may be retried
+  return loading;
+}
+
+export function hclParserLoaded(): boolean {
+  return parser !== undefined;
+}
+
+export interface HclDocument {
+  targets: Target[];
+  errors: SyntaxProblem[];
+  comments: SourceComment[];
+}
+
+/** The text of an HCL quoted string's content, escapes decoded; undefined when it holds a template. */
+export function decodeHclString(raw: string): string | undefined {
+  if (!raw.includes('\\') && !raw.includes('$${') && !raw.includes('%%{')) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '\\') {
+      const e = raw[++i];
+      if (e === 'n') out += '\n';
+      else if (e === 'r') out += '\r';
+      else if (e === 't') out += '\t';
+      else if (e === 'u' || e === 'U') {
+        const len = e === 'u' ? 4 : 8;
+        const code = parseInt(raw.slice(i + 1, i + 1 + len), 16);
+        if (Number.isNaN(code)) return undefined;
+        out += String.fromCodePoint(code);
+        i += len;
+      } else out += e; // \" and \\
+    } else if ((c === '$' || c === '%') && raw[i + 1] === c && raw[i + 2] === '{') {
+      out += `${c}{`; // $${ and %%{ are a literal ${ and %{
+      i += 2;
+    } else out += c;
+  }
+  return out;
+}
+
+type Cursor = ReturnType<InstanceType<typeof import('web-tree-sitter').Tree>['walk']>;
+
+/** Calls `fn` with the cursor on each child of the node it is on, then puts it back there. */
+function eachChild(c: Cursor, fn: () => void): void {
+  if (!c.gotoFirstChild()) return;
+  do fn();
+  while (c.gotoNextSibling());
+  c.gotoParent();
+}
+
+/** The cursor's node, when it has exactly one child, replaced by that child; false when it has several or none. */
+function onlyChild(c: Cursor): boolean {
+  if (!c.gotoFirstChild()) return false;
+  if (c.gotoNextSibling()) {
+    c.gotoParent();
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The expression under the cursor as a model value: literals and lists of literals; anything else
+ * (a variable followed by attribute accesses, a call, a template…) is opaque. The cursor is left
+ * on the expression.
+ */
+function expressionValue(c: Cursor, text: string): Node {
+  const offset = c.startIndex;
+  const length = c.endIndex - offset;
+  let depth = 0;
+  let node: Node | undefined;
+  // expression → its only child (a literal_value, a collection_value…), down to the literal.
+  for (let t = c.nodeType; (t === 'expression' || t === 'literal_value' || t === 'collection_value') && onlyChild(c); t = c.nodeType) depth++;
+  switch (c.nodeType) {
+    case 'string_lit': {
+      const value = decodeHclString(text.slice(c.startIndex + 1, c.endIndex - 1));
+      node = value === undefined ? scalarNode('opaque', offset, length) : scalarNode('string', offset, length, value);
+      break;
+    }
+    case 'numeric_lit':
+      node = scalarNode('number', offset, length, Number(text.slice(c.startIndex, c.endIndex)));
+      break;
+    case 'bool_lit':
+      node = scalarNode('boolean', offset, length, text.slice(c.startIndex, c.endIndex) === 'true');
+      break;
+    case 'null_lit':
+      node = scalarNode('null', offset, length, null);
+      break;
+    case 'tuple': {
+      const items: Node[] = [];
+      eachChild(c, () => {
+        if (c.nodeType === 'expression') items.push(expressionValue(c, text));
+      });
+      node = arrayNode(offset, length, items);
+      break;
+    }
+  }
+  for (; depth > 0; depth--) c.gotoParent();
+  return node ?? scalarNode('opaque', offset, length);
+}
+
+const ATTRIBUTE_HEAD = /([A-Za-z_][\w-]*)[ \t]*=[ \t]*/y;
+const SIMPLE_STRING = /^"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"$/;
+const STRING_IN_LIST = /"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"/g;
+const SIMPLE_LIST = /^\[\s*(?:"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"\s*,\s*)*(?:"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"\s*)?\]$/;
+const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
+
+/**
+ * The common literals read from the text, without walking the tree: a string without templates,
+ * a number, true, false, null, a list of such strings. Anything else: undefined (read from the tree).
+ */
+function literalFromText(text: string, offset: number, end: number): Node | undefined {
+  const src = text.slice(offset, end);
+  const length = end - offset;
+  const c = src.charCodeAt(0);
+  if (c === 34 /* " */) {
+    if (!SIMPLE_STRING.test(src)) return undefined;
+    const value = decodeHclString(src.slice(1, -1));
+    return value === undefined ? undefined : scalarNode('string', offset, length, value);
+  }
+  if (c === 91 /* [ */) {
+    if (!SIMPLE_LIST.test(src)) return undefined;
+    const items: Node[] = [];
+    STRING_IN_LIST.lastIndex = 0;
+    for (let m = STRING_IN_LIST.exec(src); m; m = STRING_IN_LIST.exec(src)) {
+      const value = decodeHclString(m[0].slice(1, -1));
+      if (value === undefined) return undefined;
+      items.push(scalarNode('string', offset + m.index, m[0].length, value));
+    }
+    return arrayNode(offset, length, items);
+  }
+  if (src === 'true' || src === 'false') return scalarNode('boolean', offset, length, src === 'true');
+  if (src === 'null') return scalarNode('null', offset, length, null);
+  if (NUMBER.test(src)) return scalarNode('number', offset, length, Number(src));
+  return undefined;
+}
+
+/**
+ * Arguments written as `= null` (Terraform's "not set"), by block object: absent for the rules,
+ * but a fix that sets one must replace it rather than add a second one. Rare, hence a side table.
+ */
+export const nullArguments = new WeakMap<Node, Map<string, Node>>();
+
+interface BlockParts {
+  type: string;
+  /** The labels' offsets and decoded text. */
+  labels: { start: number; end: number; text: string }[];
+  typeStart: number;
+  typeEnd: number;
+  /** Whether the block has a body (an empty `{}` has none). */
+  hasBody: boolean;
+}
+
+/** Reads a block's type and labels, with the cursor on the block; leaves it there. */
+function blockParts(c: Cursor, text: string): BlockParts {
+  const parts: BlockParts = { type: '', labels: [], typeStart: 0, typeEnd: 0, hasBody: false };
+  eachChild(c, () => {
+    const t = c.nodeType;
+    if (t === 'identifier' && !parts.type) {
+      parts.type = text.slice(c.startIndex, c.endIndex);
+      parts.typeStart = c.startIndex;
+      parts.typeEnd = c.endIndex;
+    } else if (t === 'string_lit' || t === 'identifier') {
+      const raw = text.slice(c.startIndex, c.endIndex);
+      parts.labels.push({ start: c.startIndex, end: c.endIndex, text: t === 'string_lit' ? decodeHclString(raw.slice(1, -1)) ?? '' : raw });
+    } else if (t === 'body') parts.hasBody = true;
+  });
+  return parts;
+}
+
+/** Moves the cursor from a block to its body; false (cursor unmoved) when it has none. */
+function gotoBody(c: Cursor): boolean {
+  if (!c.gotoFirstChild()) return false;
+  do if (c.nodeType === 'body') return true;
+  while (c.gotoNextSibling());
+  c.gotoParent();
+  return false;
+}
+
+/**
+ * A block's body under the API's names, with the cursor on the block (left there). The object's
+ * range is the whole block (type, labels and braces), which is what a fix that inserts an argument
+ * or removes the block works from.
+ */
+function blockObject(c: Cursor, schema: BlockSchema, text: string): Node {
+  const blockStart = c.startIndex;
+  const blockEnd = c.endIndex;
+  const props: Node[] = [];
+  let nulls: Map<string, Node> | undefined;
+  const groups = new Map<string, { key: string; keyStart: number; keyEnd: number; blocks: Node[]; start: number; end: number; dynamic: boolean }>();
+  if (gotoBody(c)) {
+    eachChild(c, () => {
+      const t = c.nodeType;
+      if (t === 'attribute') {
+        const start = c.startIndex;
+        const end = c.endIndex;
+        // The name and `=` from the text: most arguments need no walk into the tree.
+        ATTRIBUTE_HEAD.lastIndex = start;
+        const head = ATTRIBUTE_HEAD.exec(text);
+        if (head) {
+          const known = schema.attributes[head[1]] ?? (schema.keepUnknown ? head[1] : undefined);
+          if (known === undefined) return;
+          const literal = literalFromText(text, start + head[0].length, end);
+          if (literal) {
+            if (literal.type === 'null') (nulls ??= new Map()).set(known, literal);
+            else props.push(propertyNode(known, start, head[1].length, literal, start, end - start, text.indexOf('=', start + head[1].length)));
+            return;
+          }
+        }
+        let name: string | undefined;
+        let nameStart = 0;
+        let eq: number | undefined;
+        let value: Node | undefined;
+        eachChild(c, () => {
+          const ct = c.nodeType;
+          if (ct === 'identifier' && name === undefined) {
+            nameStart = c.startIndex;
+            name = text.slice(c.startIndex, c.endIndex);
+          } else if (ct === '=') eq = c.startIndex;
+          else if (ct === 'expression' && name !== undefined) {
+            const api = schema.attributes[name] ?? (schema.keepUnknown ? name : undefined);
+            if (api !== undefined) value = expressionValue(c, text);
+          }
+        });
+        if (name === undefined || value === undefined) return;
+        const api = schema.attributes[name] ?? name;
+        if (value.type === 'null') {
+          (nulls ??= new Map()).set(api, value); // `x = null` is Terraform's "not set"
+          return;
+        }
+        props.push(propertyNode(api, nameStart, name.length, value, start, end - start, eq));
+      } else if (t === 'block') {
+        const parts = blockParts(c, text);
+        const dynamic = parts.type === 'dynamic';
+        const blockType = dynamic ? (parts.labels[0]?.text ?? '') : parts.type;
+        const nested = schema.blocks[blockType];
+        if (!nested) return;
+        let g = groups.get(blockType);
+        if (!g) groups.set(blockType, (g = { key: nested.key, keyStart: parts.typeStart, keyEnd: parts.typeEnd, blocks: [], start: c.startIndex, end: c.endIndex, dynamic: false }));
+        g.start = Math.min(g.start, c.startIndex);
+        g.end = Math.max(g.end, c.endIndex);
+        if (dynamic) g.dynamic = true;
+        else g.blocks.push(blockObject(c, nested.schema, text));
+      }
+    });
+    c.gotoParent();
+  }
+  for (const g of groups.values()) {
+    // Blocks generated from an expression (dynamic): the list is not known.
+    const value = g.dynamic ? scalarNode('opaque', g.start, g.end - g.start) : arrayNode(g.start, g.end - g.start, g.blocks);
+    props.push(propertyNode(g.key, g.keyStart, g.keyEnd - g.keyStart, value, g.start, g.end - g.start));
+  }
+  props.sort((a, b) => a.offset - b.offset);
+  const object = objectNode(blockStart, blockEnd - blockStart, props);
+  if (nulls) nullArguments.set(object, nulls);
+  return object;
+}
+
+function collectComments(root: TsNode, text: string, out: SourceComment[]): void {
+  for (const c of root.descendantsOfType('comment')) {
+    if (!c) continue;
+    const raw = text.slice(c.startIndex, c.endIndex);
+    const body = raw.startsWith('#') ? raw.slice(1) : raw.startsWith('//') ? raw.slice(2) : raw.slice(2, raw.endsWith('*/') ? -2 : undefined);
+    out.push({ offset: c.startIndex, length: c.endIndex - c.startIndex, body });
+  }
+}
+
+function collectErrors(node: TsNode, out: SyntaxProblem[]): void {
+  if (out.length >= 20) return; // one broken brace can leave many; the first ones say enough
+  if (node.isMissing) {
+    out.push({ offset: node.startIndex, length: 0, message: `HCL syntax error: missing ${node.type}` });
+    return;
+  }
+  if (node.isError) {
+    out.push({ offset: node.startIndex, length: node.endIndex - node.startIndex, message: 'HCL syntax error: unexpected text' });
+    return;
+  }
+  for (const c of node.children) if (c && (c.hasError || c.isMissing)) collectErrors(c, out);
+}
+
+/** Reads a .tf document. Throws when the parser is not loaded (see loadHclParser). */
+export function readHcl(text: string): HclDocument {
+  if (!parser) throw new Error('the HCL parser is not loaded (call loadHclParser() first)');
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('the HCL parser returned no tree');
+  const c = tree.walk();
+  try {
+    const targets: Target[] = [];
+    // config_file → body → its blocks; only resources of the two types are read further.
+    if (c.gotoFirstChild()) {
+      do {
+        if (c.nodeType !== 'body') continue;
+        eachChild(c, () => {
+          if (c.nodeType !== 'block') return;
+          const start = c.startIndex;
+          if (!text.startsWith('resource', start)) return;
+          const parts = blockParts(c, text);
+          const type = parts.type === 'resource' && parts.labels[0] ? RESOURCE_TYPES[parts.labels[0].text] : undefined;
+          if (!type) return;
+          const object = blockObject(c, type.schema, text);
+          const header = parts.labels[parts.labels.length - 1];
+          targets.push(terraformTarget(type, object, 'terraform', { offset: start, length: header.end - start }));
+        });
+      } while (c.gotoNextSibling());
+    }
+    const root = tree.rootNode;
+    const errors: SyntaxProblem[] = [];
+    if (root.hasError) collectErrors(root, errors);
+    const comments: SourceComment[] = [];
+    if (text.includes('cloudtrail-lens-')) collectComments(root, text, comments);
+    return { targets, errors, comments };
+  } finally {
+    c.delete();
+    tree.delete();
+  }
+}

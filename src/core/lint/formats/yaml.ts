@@ -1,0 +1,298 @@
+// CloudFormation YAML (and any YAML: `aws cloudtrail … --output yaml`) read with the `yaml`
+// package into the configuration model, keeping each node's exact source range. The short forms of
+// CloudFormation's intrinsic functions (`!Ref`, `!Sub`, `!GetAtt`…) are values left alone, as
+// `{"Ref": …}` / `{"Fn::…": …}` are in JSON; anchors and aliases resolve (an alias stands for the
+// anchored node, at the anchor's position), and so do merge keys (`<<: *base`).
+//
+// The model is built from the package's concrete syntax tree (its Parser: every token with its
+// offset; scalars resolved by its resolveAsScalar), not from its Document: composing the Document
+// costs a third again of the parse and the rules need none of it. Syntax errors, when asked for,
+// come from composing the Document from the same tokens, with the intrinsic tags declared as
+// custom tags so that they are not reported as unknown.
+import { Composer, CST, Lexer, Parser, type Tags } from 'yaml';
+import type { Node } from '../tree';
+import { arrayNode, objectNode, propertyNode, scalarNode } from './model';
+import type { SourceComment, SyntaxProblem } from './types';
+
+/** Every intrinsic function with a YAML short form (CloudFormation User Guide, intrinsic function reference). */
+export const INTRINSIC_TAGS: readonly string[] = [
+  'Ref',
+  'Sub',
+  'GetAtt',
+  'If',
+  'Join',
+  'Select',
+  'FindInMap',
+  'ImportValue',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'Condition',
+  'Base64',
+  'Split',
+  'GetAZs',
+  'Cidr',
+  'Transform',
+  'Contains',
+  'EachMemberEquals',
+  'EachMemberIn',
+  'RefAll',
+  'ValueOf',
+  'ValueOfAll',
+  'Length',
+  'ToJsonString',
+].map((n) => `!${n}`);
+
+const INTRINSICS = new Set(INTRINSIC_TAGS);
+
+// Each tag on a scalar (`!Ref Bucket`), a sequence (`!GetAtt [Key, Arn]`) or a mapping: the node
+// keeps its tag and range, and the reader makes it opaque.
+const CUSTOM_TAGS: Tags = INTRINSIC_TAGS.flatMap((tag) => [
+  { tag, resolve: (s: string) => s },
+  { tag, collection: 'seq' as const, resolve: (v: unknown) => v },
+  { tag, collection: 'map' as const, resolve: (v: unknown) => v },
+]) as unknown as Tags;
+
+const OPTIONS = { customTags: CUSTOM_TAGS, merge: true, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false } as const;
+
+export interface YamlDocument {
+  /** The model of each document of the stream (a template is one). */
+  roots: Node[];
+  /** Only when asked for (see readYaml). */
+  errors: SyntaxProblem[];
+  comments: SourceComment[];
+}
+
+type Token = CST.Token;
+type SourceToken = CST.SourceToken;
+
+/** The YAML 1.2 core schema's reading of a plain scalar (what the Document would give). */
+function plainValue(s: string): { type: 'null' | 'boolean' | 'number' | 'string'; value: unknown } {
+  if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return { type: 'null', value: null };
+  if (s === 'true' || s === 'True' || s === 'TRUE') return { type: 'boolean', value: true };
+  if (s === 'false' || s === 'False' || s === 'FALSE') return { type: 'boolean', value: false };
+  const c = s.charCodeAt(0);
+  // Numbers start with a digit, a sign, a dot (.5, .inf, .nan).
+  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
+    if (/^[-+]?[0-9]+$/.test(s)) return { type: 'number', value: parseInt(s, 10) };
+    if (/^0o[0-7]+$/.test(s)) return { type: 'number', value: parseInt(s.slice(2), 8) };
+    if (/^0x[0-9a-fA-F]+$/.test(s)) return { type: 'number', value: parseInt(s.slice(2), 16) };
+    if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(s)) return { type: 'number', value: parseFloat(s) };
+    if (/^[-+]?\.(?:inf|Inf|INF)$/.test(s)) return { type: 'number', value: s.startsWith('-') ? -Infinity : Infinity };
+    if (/^\.(?:nan|NaN|NAN)$/.test(s)) return { type: 'number', value: NaN };
+  }
+  return { type: 'string', value: s };
+}
+
+/** The anchor and tag among the tokens before a value. */
+function propsOf(tokens: readonly Token[] | undefined): { anchor?: string; tag?: string } {
+  let anchor: string | undefined;
+  let tag: string | undefined;
+  for (const t of tokens ?? []) {
+    if (t.type === 'anchor') anchor = (t as SourceToken).source.slice(1);
+    else if (t.type === 'tag') tag = (t as SourceToken).source;
+  }
+  return { anchor, tag };
+}
+
+/** Where a value that is absent (`Key:` and nothing) would be: just after the `:`. */
+function afterIndicator(tokens: readonly SourceToken[] | undefined, fallback: number): number {
+  const ind = tokens?.find((t) => t.type === 'map-value-ind' || t.type === 'seq-item-ind');
+  return ind ? ind.offset + 1 : fallback;
+}
+
+const end = (n: Node) => n.offset + n.length;
+
+/** Where a value's text ends: an alias's own text (its node is the anchored one, elsewhere). */
+function valueEnd(token: Token | undefined, node: Node, fallback: number): number {
+  if (!token) return fallback;
+  return token.type === 'alias' ? token.offset + token.source.length : end(node);
+}
+
+/**
+ * A scalar's value and range. The common cases (one line, no escapes) are read straight from the
+ * token; the rest (folded lines, escapes, block scalars) by the package's resolveAsScalar.
+ */
+function scalarOf(token: CST.FlowScalar | CST.BlockScalar): { value: string; start: number; end: number } | undefined {
+  const src = token.source;
+  if (token.type !== 'block-scalar' && !src.includes('\n')) {
+    const last = src.charCodeAt(src.length - 1);
+    if (token.type === 'scalar' && last !== 32 && last !== 9) return { value: src, start: token.offset, end: token.offset + src.length };
+    if (token.type === 'double-quoted-scalar' && !src.includes('\\') && src.length > 1 && last === 34) return { value: src.slice(1, -1), start: token.offset, end: token.offset + src.length };
+    if (token.type === 'single-quoted-scalar' && src.length > 1 && last === 39 && src.indexOf("''", 1) < 0) return { value: src.slice(1, -1), start: token.offset, end: token.offset + src.length };
+  }
+  const r = CST.resolveAsScalar(token, false, () => undefined);
+  return r ? { value: r.value, start: r.range[0], end: r.range[1] } : undefined;
+}
+
+class Converter {
+  /** Anchored nodes: an alias reuses the model node (no exponential alias bombs). */
+  private readonly anchors = new Map<string, Node>();
+
+  value(token: Token | undefined, props: readonly Token[] | undefined, at: number): Node {
+    const { anchor, tag } = propsOf(token?.type === 'block-scalar' ? [...(props ?? []), ...token.props] : props);
+    let node: Node;
+    if (!token) node = scalarNode(tag && INTRINSICS.has(tag) ? 'opaque' : 'null', at, 0, tag && INTRINSICS.has(tag) ? undefined : null);
+    else if (tag && INTRINSICS.has(tag)) node = this.opaque(token, at);
+    else node = this.untagged(token, tag, at);
+    if (anchor) this.anchors.set(anchor, node);
+    return node;
+  }
+
+  private opaque(token: Token, at: number): Node {
+    const range = this.extent(token, at);
+    return scalarNode('opaque', range[0], range[1] - range[0]);
+  }
+
+  /** The source range of a token's value (scalars without their trailing comments and line breaks). */
+  private extent(token: Token, at: number): [number, number] {
+    switch (token.type) {
+      case 'scalar':
+      case 'single-quoted-scalar':
+      case 'double-quoted-scalar':
+      case 'block-scalar': {
+        const r = scalarOf(token);
+        return r ? [r.start, r.end] : [token.offset, token.offset];
+      }
+      case 'alias':
+        return [token.offset, token.offset + token.source.length];
+      case 'flow-collection': {
+        const close = token.end.find((t) => t.type === 'flow-map-end' || t.type === 'flow-seq-end');
+        return [token.offset, close ? close.offset + 1 : this.lastEnd(token.items, token.offset + 1)];
+      }
+      case 'block-map':
+      case 'block-seq':
+        return [token.offset, this.lastEnd(token.items, token.offset)];
+      default:
+        return [at, at];
+    }
+  }
+
+  private lastEnd(items: readonly CST.CollectionItem[], fallback: number): number {
+    for (let i = items.length - 1; i >= 0; i--) {
+      const it = items[i];
+      if (it.value) return this.extent(it.value, fallback)[1];
+      if (it.key) return this.extent(it.key, fallback)[1];
+    }
+    return fallback;
+  }
+
+  private untagged(token: Token, tag: string | undefined, at: number): Node {
+    switch (token.type) {
+      case 'alias':
+        return this.anchors.get(token.source.slice(1)) ?? scalarNode('opaque', token.offset, token.source.length);
+      case 'scalar':
+      case 'single-quoted-scalar':
+      case 'double-quoted-scalar':
+      case 'block-scalar': {
+        const r = scalarOf(token);
+        if (!r) return scalarNode('opaque', token.offset, 0);
+        const { start, end: stop } = r;
+        // A plain scalar takes the core schema's type unless a tag (`!!str`) says otherwise.
+        if (token.type === 'scalar' && !tag) {
+          const { type, value } = plainValue(r.value);
+          return scalarNode(type, start, stop - start, value);
+        }
+        return scalarNode('string', start, stop - start, r.value);
+      }
+      case 'block-map':
+        return this.map(token.items, token.offset, at);
+      case 'block-seq':
+        return this.seq(token.items, token.offset, at);
+      case 'flow-collection':
+        return token.start.type === 'flow-map-start' ? this.map(token.items, token.offset, at, this.extent(token, at)[1]) : this.seq(token.items, token.offset, at, this.extent(token, at)[1]);
+      default:
+        return scalarNode('opaque', at, 0);
+    }
+  }
+
+  private seq(items: readonly CST.CollectionItem[], start: number, at: number, stop?: number): Node {
+    const out: Node[] = [];
+    let last = start;
+    for (const it of items) {
+      // `[a: b]` is a one-pair mapping; nothing here writes such lists.
+      if (it.key !== undefined && it.sep) continue;
+      if (!it.value && !it.start.some((t) => t.type === 'seq-item-ind')) continue; // a flow list's trailing comma
+      const at2 = afterIndicator(it.start, at);
+      const node = this.value(it.value, it.start, at2);
+      out.push(node);
+      last = valueEnd(it.value, node, at2);
+    }
+    return arrayNode(start, (stop ?? last) - start, out);
+  }
+
+  private map(items: readonly CST.CollectionItem[], start: number, at: number, stop?: number): Node {
+    const props: Node[] = [];
+    const merged: Node[] = [];
+    let first: number | undefined;
+    let last = start;
+    for (const it of items) {
+      const key = it.key;
+      if (!key || (key.type !== 'scalar' && key.type !== 'single-quoted-scalar' && key.type !== 'double-quoted-scalar')) continue; // complex keys configure nothing here
+      const r = scalarOf(key);
+      if (!r) continue;
+      const k = { value: r.value, range: [r.start, r.end] };
+      const value = this.value(it.value, it.sep, afterIndicator(it.sep, k.range[1]));
+      first ??= k.range[0];
+      if (key.type === 'scalar' && k.value === '<<' && (it.value?.type === 'alias' || it.value?.type === 'flow-collection' || it.value?.type === 'block-seq')) {
+        // A merge key: the merged mapping's properties, unless this mapping sets them itself.
+        for (const s of value.type === 'array' ? value.children ?? [] : [value]) if (s.type === 'object') merged.push(...(s.children ?? []));
+        last = Math.max(last, valueEnd(it.value, value, k.range[1]));
+        continue;
+      }
+      const stopAt = valueEnd(it.value, value, k.range[1]);
+      last = Math.max(last, stopAt);
+      props.push(propertyNode(k.value, k.range[0], k.range[1] - k.range[0], value, k.range[0], Math.max(stopAt, k.range[1]) - k.range[0]));
+    }
+    const own = new Set(props.map((p) => p.children![0].value as string));
+    for (const p of merged) {
+      const k = p.children![0].value as string;
+      if (own.has(k)) continue;
+      own.add(k);
+      // The merged property's nodes stay where the anchor defines them; only the list is this mapping's.
+      props.push(p);
+    }
+    const from = stop === undefined ? (first ?? start) : start;
+    return objectNode(from, (stop ?? last) - from, props);
+  }
+}
+
+/** Comments, found by the lexer (so that `#` in a quoted string or a block scalar is not one). */
+function yamlComments(text: string): SourceComment[] {
+  const out: SourceComment[] = [];
+  let offset = 0;
+  let scalarNext = false;
+  for (const lexeme of new Lexer().lex(text)) {
+    // Control lexemes (document start \x02, flow error end \x18, scalar marker \x1f) take no source.
+    if (lexeme === '\x02' || lexeme === '\x18' || lexeme === '\x1f') {
+      scalarNext = lexeme === '\x1f';
+      continue;
+    }
+    if (!scalarNext && lexeme.charCodeAt(0) === 35 /* # */) out.push({ offset, length: lexeme.length, body: lexeme.slice(1) });
+    scalarNext = false;
+    offset += lexeme.length;
+  }
+  return out;
+}
+
+/**
+ * Reads a YAML text. `withErrors` composes the YAML documents as well, for their syntax errors
+ * (the CLI reports them for the files it is named); the model does not need it.
+ */
+export function readYaml(text: string, withErrors = false): YamlDocument {
+  const tokens = Array.from(new Parser().parse(text));
+  const roots: Node[] = [];
+  for (const t of tokens) {
+    if (t.type === 'document' && t.value) roots.push(new Converter().value(t.value, t.start, t.offset));
+  }
+  const errors: SyntaxProblem[] = [];
+  if (withErrors) {
+    for (const doc of new Composer(OPTIONS).compose(tokens, true, text.length)) {
+      for (const e of doc.errors) {
+        errors.push({ offset: e.pos[0], length: Math.max(e.pos[1] - e.pos[0], 1), message: `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
+      }
+    }
+  }
+  return { roots, errors, comments: text.includes('cloudtrail-lens-') ? yamlComments(text) : [] };
+}

@@ -1,0 +1,20 @@
+// Credentials taken out of text the product prints (error messages, server replies echoed in
+// them, endpoint URLs): S3, Athena, CloudTrail Lake and Event history errors and the CLI's last
+// resort all go through this one function.
+
+/**
+ * Text with credentials taken out: the password of a URL (`https://user:secret@host`), an
+ * Authorization header (SigV4 or other), session tokens and presigned-URL credentials and
+ * signatures, access key ids, a run of 40 key characters standing alone (a secret access key),
+ * and any long base64 run (a session token without its label).
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/\b([a-z][\w+.-]*:\/\/)[^\s/@]*@/gi, '$1<redacted>@')
+    .replace(/(authorization["']?\s*[:=]\s*)[^\r\n<>"]*/gi, '$1<redacted>')
+    .replace(/AWS4-HMAC-SHA256[^\r\n<>"]*/g, 'AWS4-HMAC-SHA256 <redacted>')
+    .replace(/((?:x-amz-security-token|x-amz-credential|x-amz-signature|security-token|session-?token|signature)["']?\s*[:=]\s*)[^\s&"'<>,;]+/gi, '$1<redacted>')
+    .replace(/\b(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA|ABIA|ACCA)[A-Z0-9]{12,}\b/g, '<redacted key id>')
+    .replace(/(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/g, '<redacted>')
+    .replace(/[A-Za-z0-9+/=%]{80,}/g, '<redacted>');
+}

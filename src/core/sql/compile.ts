@@ -1,0 +1,457 @@
+// The query language compiled to SQL: Athena (Trino) over the documented CloudTrail table, and
+// CloudTrail Lake over an event data store. One AST (the one the timeline and the CLI run
+// locally) in, one SELECT out, with the same meaning as match.ts gives the query:
+//
+// - A term matches when ANY of its paths has a matching value; arrays (resources) match when any
+//   element does (`cardinality(filter(array, r -> …)) > 0`).
+// - Values compare by text, case-insensitively (`lower(x) = lower('v')`, LIKE for wildcards);
+//   `field:*` is IS NOT NULL; comparisons read ISO times (from_iso8601_timestamp) or numbers.
+// - Every term is two-valued (COALESCE(…, FALSE)), so NOT keeps its meaning over missing fields
+//   (SQL's NOT NULL is NULL, which would drop rows that `-field:x` keeps).
+// - Paths inside requestParameters / responseElements / additionalEventData (JSON text in Athena,
+//   map<string,string> in Lake) go through json_extract / json_extract_scalar, fanning out over
+//   arrays met on the way as the local engine does.
+// - Free text, a substring of the raw record locally, searches every column's text. Text that
+//   could match JSON punctuation or a field name (which the raw record contains and a table does
+//   not) is refused with an error naming it, never run as a different question.
+//
+// Values reach the statement only as string literals with ' doubled (Trino has no backslash
+// escapes in literals), so no filter value can change the statement. The functions used all
+// exist in Trino; test/support/sqlServer.ts maps the few DuckDB lacks to macros.
+
+import { QueryNode, TermNode, TextNode, ValueMatch } from '../index/query/ast';
+import { KNOWN_FIELDS } from '../index/query/fields';
+import { isNumberText } from '../index/query/match';
+import { FIELD_CATALOG } from '../records/fieldCatalog';
+import { ATHENA_COLUMNS, LAKE_COLUMNS, SqlColumn, SqlType } from './schema';
+
+export type SqlDialect = 'athena' | 'lake';
+
+export interface CompileOptions {
+  dialect: SqlDialect;
+  /** Athena: the table (`table` or `database.table`); Lake: the event data store ID or ARN. */
+  from: string;
+  /** Half-open [from, to) in epoch ms, on eventTime (as the timeline's range). */
+  range?: { from: number; to: number } | null;
+  /** Only these accounts / regions (the explorer's scope). */
+  accounts?: readonly string[];
+  regions?: readonly string[];
+  /**
+   * What to select: `ids` (eventid, eventtime and, on Athena, "$path": enough to fetch the log
+   * files), or `rows` (every column: records rebuilt from the table).
+   */
+  select?: 'ids' | 'rows';
+  /** Adds ORDER BY eventtime LIMIT n. No LIMIT otherwise. */
+  limit?: number;
+  /**
+   * Athena: the table has the partition columns `account`, `region` and `timestamp` that
+   * `athena-ddl` writes, so the scope and range also prune partitions. Default true.
+   */
+  partitioned?: boolean;
+}
+
+export interface CompiledSql {
+  sql: string;
+  /** What the reader should know about this statement (printed with it, never silently). */
+  notes: string[];
+}
+
+/** A query term that has no SQL form: names the term as typed and says why. */
+export class SqlCompileError extends Error {
+  override readonly name = 'SqlCompileError';
+  constructor(
+    readonly term: string,
+    detail: string,
+    readonly start?: number,
+    readonly end?: number,
+  ) {
+    super(`${term}: ${detail}`);
+  }
+}
+
+/** The time text form CloudTrail writes, for Lake's timestamp columns. */
+const CLOUDTRAIL_TIME_FORMAT = "'%Y-%m-%dT%H:%i:%sZ'";
+const NUMBER_PATTERN = "'^\\s*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*$'";
+/** JSON path keys written into the statement: the spelling both Trino and JSONPath read plainly. */
+const JSON_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Deepest path inside a JSON column: each step doubles the expression (array fan-out). */
+const MAX_JSON_DEPTH = 6;
+
+export function compileQuery(query: QueryNode, options: CompileOptions): CompiledSql {
+  return new Compiler(options).compile(query);
+}
+
+/** A SQL string literal: the only way a value enters a statement. */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** `table` or `database.table`, each part a plain identifier, double-quoted. */
+export function athenaTableName(name: string): string {
+  const parts = name.split('.');
+  if (parts.length > 2 || parts.some((p) => !/^[A-Za-z0-9_]+$/.test(p))) {
+    throw new SqlCompileError(name, 'not a table name: expected table or database.table, letters, digits and _ only');
+  }
+  return parts.map((p) => `"${p.toLowerCase()}"`).join('.');
+}
+
+/** The ID part of an event data store ID or ARN (what Lake's FROM takes). */
+export function eventDataStoreId(idOrArn: string): string {
+  const id = idOrArn.startsWith('arn:') ? idOrArn.slice(idOrArn.lastIndexOf('/') + 1) : idOrArn;
+  if (!/^[A-Za-z0-9-]{1,128}$/.test(id)) {
+    throw new SqlCompileError(idOrArn, 'not an event data store ID or ARN');
+  }
+  return id;
+}
+
+/** How the compiler reaches a query path in the table. */
+type Access =
+  /** A scalar: text, a time held as text (Athena), a boolean or a timestamp (Lake). */
+  | { kind: 'scalar'; expr: string; type: 'string' | 'time' | 'boolean' | 'timestamp' }
+  /** A struct, map or whole JSON document: present or not, never equal to a value. */
+  | { kind: 'node'; expr: string }
+  /** Any element of an array. */
+  | { kind: 'array'; expr: string; variable: string; element: Access }
+  /** A value inside JSON text, found by walking `keys`. */
+  | { kind: 'json'; expr: string; keys: string[] }
+  /** A path below a scalar: no record has a value there. */
+  | { kind: 'none' };
+
+class Compiler {
+  private readonly columns: readonly SqlColumn[];
+  private readonly notes = new Set<string>();
+  private variables = 0;
+
+  constructor(private readonly options: CompileOptions) {
+    this.columns = options.dialect === 'athena' ? ATHENA_COLUMNS : LAKE_COLUMNS;
+  }
+
+  compile(query: QueryNode): CompiledSql {
+    const o = this.options;
+    const athena = o.dialect === 'athena';
+    const from = athena ? athenaTableName(o.from) : eventDataStoreId(o.from);
+    const conditions: string[] = [];
+    conditions.push(...this.scopeConditions());
+    if (query.kind !== 'all') conditions.push(this.node(query, 0));
+    const select = o.select === 'rows' ? this.rowColumns() : athena ? ['eventid', 'eventtime', '"$path"'] : ['eventID', 'eventTime'];
+    let sql = `SELECT ${select.join(select.length > 3 ? ',\n  ' : ', ')}\nFROM ${from}`;
+    if (conditions.length) sql += `\nWHERE ${conditions.join('\n  AND ')}`;
+    if (!o.range) this.notes.add(`No time range: ${athena ? 'Athena reads every day of the table' : 'CloudTrail Lake scans the whole event data store'} (and bills for it); give a range to read only those days.`);
+    if (o.limit !== undefined) {
+      if (!Number.isSafeInteger(o.limit) || o.limit < 0) throw new SqlCompileError(String(o.limit), 'the limit must be a whole number');
+      sql += `\nORDER BY ${athena ? 'eventtime' : 'eventTime'}\nLIMIT ${o.limit}`;
+    }
+    return { sql, notes: [...this.notes] };
+  }
+
+  /** Every column; structs, arrays and maps as JSON text, so rows rebuild into records (results.ts). */
+  private rowColumns(): string[] {
+    const names = this.columns.map((c) => (['struct', 'array', 'map'].includes(c.type.kind) ? `json_format(CAST(${c.sql} AS JSON)) AS ${c.sql}` : c.sql));
+    return this.options.dialect === 'athena' ? [...names, '"$path"'] : names;
+  }
+
+  /** Time range and scope, with partition pruning on the product's Athena tables. */
+  private scopeConditions(): string[] {
+    const o = this.options;
+    const athena = o.dialect === 'athena';
+    const partitioned = athena && o.partitioned !== false;
+    const out: string[] = [];
+    if (o.range) {
+      if (athena) {
+        out.push(`try(from_iso8601_timestamp(eventtime)) >= ${instant(o.range.from)}`);
+        out.push(`try(from_iso8601_timestamp(eventtime)) < ${instant(o.range.to)}`);
+      } else {
+        out.push(`eventTime >= ${instant(o.range.from)}`, `eventTime < ${instant(o.range.to)}`);
+      }
+      if (partitioned) {
+        // A file is filed under the day it was delivered, up to about 15 minutes (and, when
+        // CloudTrail catches up, hours) after its events: the last day's next day is read too.
+        out.push(`"timestamp" BETWEEN ${sqlString(day(o.range.from))} AND ${sqlString(day(o.range.to - 1 + 86_400_000))}`);
+      }
+    }
+    const list = (values: readonly string[]) => values.map(sqlString).join(', ');
+    if (o.accounts?.length) out.push(partitioned ? `account IN (${list(o.accounts)})` : `${athena ? 'recipientaccountid' : 'recipientAccountId'} IN (${list(o.accounts)})`);
+    if (o.regions?.length) out.push(partitioned ? `region IN (${list(o.regions)})` : `${athena ? 'awsregion' : 'awsRegion'} IN (${list(o.regions)})`);
+    return out;
+  }
+
+  private node(n: QueryNode, depth: number): string {
+    switch (n.kind) {
+      case 'all':
+        return 'TRUE';
+      case 'and':
+        return `(${n.children.map((c) => this.node(c, depth + 1)).join(' AND ')})`;
+      case 'or':
+        return `(${n.children.map((c) => this.node(c, depth + 1)).join(' OR ')})`;
+      case 'not':
+        return `NOT ${this.node(n.child, depth + 1)}`;
+      case 'term':
+        return this.term(n);
+      case 'text':
+        return this.text(n);
+    }
+  }
+
+  private term(t: TermNode): string {
+    if (t.fields.length === 0) return 'FALSE';
+    const parts = t.fields.map((path) => {
+      const access = this.resolve(path, t);
+      return this.predicate(access, t.match, t);
+    });
+    return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+  }
+
+  /** Walks a dotted record path through the table's columns. */
+  private resolve(path: string, t: TermNode): Access {
+    const [first, ...rest] = path.split('.');
+    const column = findColumn(this.columns, first);
+    if (!column) {
+      const where = this.options.dialect === 'athena' ? 'the Athena CloudTrail table' : 'a CloudTrail Lake event data store';
+      throw new SqlCompileError(termText(t), `${first} is not a column of ${where}, so this term cannot be asked there`, t.start, t.end);
+    }
+    return this.access(column.type, column.sql, rest, t);
+  }
+
+  private access(type: SqlType, expr: string, rest: string[], t: TermNode): Access {
+    switch (type.kind) {
+      case 'string':
+        return rest.length ? { kind: 'none' } : { kind: 'scalar', expr, type: type.time ? 'time' : 'string' };
+      case 'boolean':
+      case 'timestamp':
+        return rest.length ? { kind: 'none' } : { kind: 'scalar', expr, type: type.kind };
+      case 'json':
+        if (rest.length === 0) return { kind: 'node', expr };
+        return { kind: 'json', expr, keys: this.jsonKeys(rest, t) };
+      case 'struct': {
+        if (rest.length === 0) return { kind: 'node', expr };
+        const field = findColumn(type.fields, rest[0]);
+        if (!field) {
+          throw new SqlCompileError(termText(t), `${rest[0]} is not a field of ${expr} in ${this.options.dialect === 'athena' ? 'the Athena CloudTrail table' : 'CloudTrail Lake'}, so this term cannot be asked there`, t.start, t.end);
+        }
+        return this.access(field.type, `${expr}.${field.sql}`, rest.slice(1), t);
+      }
+      case 'array': {
+        const variable = `x${++this.variables}`;
+        return { kind: 'array', expr, variable, element: this.access(type.element, variable, rest, t) };
+      }
+      case 'map': {
+        if (rest.length === 0) return { kind: 'node', expr };
+        const value = `element_at(${expr}, ${sqlString(rest[0])})`;
+        if (rest.length === 1) {
+          if (type.jsonValues) {
+            this.notes.add('In CloudTrail Lake, requestParameters, responseElements and additionalEventData are maps of text: a nested object or list compares as its JSON text.');
+          }
+          return { kind: 'scalar', expr: value, type: 'string' };
+        }
+        if (!type.jsonValues) return { kind: 'none' };
+        return { kind: 'json', expr: value, keys: this.jsonKeys(rest.slice(1), t) };
+      }
+    }
+  }
+
+  private jsonKeys(keys: string[], t: TermNode): string[] {
+    for (const key of keys) {
+      if (!JSON_KEY.test(key)) {
+        throw new SqlCompileError(termText(t), `the key "${key}" cannot be written in a JSON path (letters, digits and _ only)`, t.start, t.end);
+      }
+    }
+    if (keys.length > MAX_JSON_DEPTH) {
+      throw new SqlCompileError(termText(t), `paths more than ${MAX_JSON_DEPTH} keys deep inside a JSON column are not compiled`, t.start, t.end);
+    }
+    return keys;
+  }
+
+  /** The two-valued condition that `match` holds for the value(s) at `access`. */
+  private predicate(access: Access, match: ValueMatch, t: TermNode): string {
+    switch (access.kind) {
+      case 'none':
+        return 'FALSE';
+      case 'node':
+        return match.op === 'exists' ? `${access.expr} IS NOT NULL` : 'FALSE';
+      case 'scalar':
+        return match.op === 'exists' ? `${access.expr} IS NOT NULL` : `COALESCE(${this.valueTest(access.expr, access.type, match)}, FALSE)`;
+      case 'array': {
+        const inner = this.predicate(access.element, match, t);
+        return `COALESCE(cardinality(filter(${access.expr}, ${access.variable} -> ${inner})) > 0, FALSE)`;
+      }
+      case 'json':
+        return `COALESCE(${this.jsonPredicate(access.expr, access.keys, match)}, FALSE)`;
+    }
+  }
+
+  /**
+   * A match on the value at `keys` inside the JSON `doc`, fanning out over arrays on the way
+   * (match.ts's fieldValues): each step reads the key on the value itself and on each of its
+   * elements when it is an array.
+   */
+  private jsonPredicate(doc: string, keys: string[], match: ValueMatch): string {
+    if (keys.length === 0) {
+      if (match.op === 'exists') return `COALESCE(json_format(${doc}), 'null') <> 'null'`;
+      // A leaf array matches when any element does.
+      const scalar = this.valueTest(`json_extract_scalar(${doc}, '$')`, 'string', match);
+      const i = `i${++this.variables}`;
+      const element = this.valueTest(`json_extract_scalar(${doc}, concat('$[', CAST(${i} - 1 AS varchar), ']'))`, 'string', match);
+      return `(COALESCE(${scalar}, FALSE) OR COALESCE(cardinality(filter(sequence(1, json_array_length(${doc})), ${i} -> COALESCE(${element}, FALSE))) > 0, FALSE))`;
+    }
+    const [key, ...rest] = keys;
+    const direct = this.jsonPredicate(`json_extract(${doc}, '$.${key}')`, rest, match);
+    const i = `i${++this.variables}`;
+    const viaElements = this.jsonPredicate(`json_extract(${doc}, concat('$[', CAST(${i} - 1 AS varchar), '].${key}'))`, rest, match);
+    return `(${direct} OR COALESCE(cardinality(filter(sequence(1, json_array_length(${doc})), ${i} -> ${viaElements})) > 0, FALSE))`;
+  }
+
+  /** The test of one scalar value (may be NULL when the value is missing). */
+  private valueTest(expr: string, type: 'string' | 'time' | 'boolean' | 'timestamp', match: ValueMatch): string {
+    const text = type === 'boolean' ? `CAST(${expr} AS varchar)` : type === 'timestamp' ? `date_format(${expr}, ${CLOUDTRAIL_TIME_FORMAT})` : expr;
+    switch (match.op) {
+      case 'exists':
+        return `${expr} IS NOT NULL`;
+      case 'eq':
+        return `lower(${text}) = lower(${sqlString(match.value)})`;
+      case 'wildcard':
+        return `lower(${text}) LIKE lower(${sqlString(likePattern(match.pattern))}) ESCAPE '\\'`;
+      case 'lt':
+      case 'le':
+      case 'gt':
+      case 'ge': {
+        const op = { lt: '<', le: '<=', gt: '>', ge: '>=' }[match.op];
+        if (!isNumberText(match.value)) {
+          if (type === 'boolean') return 'FALSE';
+          const time = type === 'timestamp' ? expr : `try(from_iso8601_timestamp(${expr}))`;
+          return `${time} ${op} from_iso8601_timestamp(${sqlString(match.value)})`;
+        }
+        if (type === 'boolean' || type === 'timestamp') return 'FALSE';
+        return `(regexp_like(${text}, ${NUMBER_PATTERN}) AND try_cast(trim(${text}) AS double) ${op} ${Number(match.value)})`;
+      }
+    }
+  }
+
+  private text(n: TextNode): string {
+    refuseAmbiguousText(n);
+    this.notes.add(
+      this.options.dialect === 'athena'
+        ? 'Free text searches the values of the table\'s columns (and the JSON text of requestParameters, responseElements, additionalEventData, serviceEventDetails and edgeDeviceDetails); fields the documented table does not have are not searched.'
+        : 'Free text searches the values of the event data store\'s columns (and the keys and values of requestParameters, responseElements and additionalEventData).',
+    );
+    const needle = `lower(${sqlString(n.text)})`;
+    const found = (expr: string) => `strpos(lower(${expr}), ${needle}) > 0`;
+    const parts: string[] = [];
+    const visit = (type: SqlType, expr: string): void => {
+      switch (type.kind) {
+        case 'string':
+        case 'json':
+          parts.push(`COALESCE(${found(expr)}, FALSE)`);
+          return;
+        case 'boolean':
+          parts.push(`COALESCE(${found(`CAST(${expr} AS varchar)`)}, FALSE)`);
+          return;
+        case 'timestamp':
+          parts.push(`COALESCE(${found(`date_format(${expr}, ${CLOUDTRAIL_TIME_FORMAT})`)}, FALSE)`);
+          return;
+        case 'struct':
+          for (const f of type.fields) visit(f.type, `${expr}.${f.sql}`);
+          return;
+        case 'map': {
+          const v = `x${++this.variables}`;
+          parts.push(`COALESCE(cardinality(filter(map_keys(${expr}), ${v} -> ${found(v)})) > 0, FALSE)`);
+          parts.push(`COALESCE(cardinality(filter(map_values(${expr}), ${v} -> ${found(v)})) > 0, FALSE)`);
+          return;
+        }
+        case 'array': {
+          const v = `x${++this.variables}`;
+          const before = parts.length;
+          visit(type.element, v);
+          const inner = parts.splice(before).join(' OR ');
+          parts.push(`COALESCE(cardinality(filter(${expr}, ${v} -> ${inner})) > 0, FALSE)`);
+          return;
+        }
+      }
+    };
+    for (const c of this.columns) visit(c.type, c.sql);
+    return `(${parts.join('\n    OR ')})`;
+  }
+}
+
+function findColumn(columns: readonly SqlColumn[], segment: string): SqlColumn | undefined {
+  return columns.find((c) => c.key === segment) ?? columns.find((c) => c.key.toLowerCase() === segment.toLowerCase());
+}
+
+function termText(t: TermNode): string {
+  return `${t.field}:${describeMatch(t.match)}`;
+}
+
+function describeMatch(m: ValueMatch): string {
+  switch (m.op) {
+    case 'eq':
+      return m.value;
+    case 'wildcard':
+      return m.pattern;
+    case 'exists':
+      return '*';
+    default:
+      return `${{ lt: '<', le: '<=', gt: '>', ge: '>=' }[m.op]}${m.value}`;
+  }
+}
+
+/** The query language's wildcard (`*`, `\*`, `\\`) as a LIKE pattern with `\` as the escape. */
+export function likePattern(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) {
+      const next = pattern[++i];
+      out += next === '%' || next === '_' || next === '\\' ? `\\${next}` : next;
+    } else if (c === '*') {
+      out += '%';
+    } else if (c === '%' || c === '_' || c === '\\') {
+      out += `\\${c}`;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** Every key a CloudTrail record can have outside the JSON columns, lower-cased. */
+const RECORD_KEYS: readonly string[] = (() => {
+  const keys = new Set<string>();
+  const add = (path: string) => path.replace(/\[\]/g, '').split('.').forEach((k) => keys.add(k.toLowerCase()));
+  const walk = (columns: readonly SqlColumn[]) =>
+    columns.forEach((c) => {
+      keys.add(c.key.toLowerCase());
+      if (c.type.kind === 'struct') walk(c.type.fields);
+      if (c.type.kind === 'array' && c.type.element.kind === 'struct') walk(c.type.element.fields);
+    });
+  walk(ATHENA_COLUMNS);
+  walk(LAKE_COLUMNS);
+  KNOWN_FIELDS.forEach((f) => add(f.path));
+  for (const path of FIELD_CATALOG.keys()) add(path);
+  return [...keys].filter((k) => k !== '');
+})();
+
+/**
+ * Free text locally is a substring of the record's raw JSON. A table has the values, not the
+ * JSON around them: text is compiled only when a match in the raw record must lie inside one
+ * value, so that both find the same records.
+ */
+function refuseAmbiguousText(n: TextNode): void {
+  const shown = `"${n.text}"`;
+  const refuse = (why: string): never => {
+    throw new SqlCompileError(shown, `${why}. Free text runs in SQL as a search of each field's value: write a field term instead (field:*text*)`, n.start, n.end);
+  };
+  // eslint-disable-next-line no-control-regex
+  if (/["\\{}[\],\u0000-\u001f]/.test(n.text)) refuse('free text with " \\ { } [ ] , or control characters can match the JSON around values, which a table does not have');
+  if (/^[\s:]|[\s:]$/.test(n.text)) refuse('free text that starts or ends with a space or ":" can match the JSON around values, which a table does not have');
+  const lower = n.text.toLowerCase();
+  const key = RECORD_KEYS.find((k) => k.includes(lower));
+  if (key) refuse(`"${n.text}" is part of the field name "${key}", which every record with that field contains; a table has no field names to search`);
+}
+
+function instant(ms: number): string {
+  return `from_iso8601_timestamp(${sqlString(new Date(ms).toISOString())})`;
+}
+
+/** `yyyy/MM/dd` of an instant (the projected `timestamp` partition). */
+function day(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10).replace(/-/g, '/');
+}

@@ -1,0 +1,90 @@
+// A remote query's answer, shaped for the local timeline (and the CLI's output), chosen by size:
+// - Athena, matches from at most `maxFiles` log files: those files' S3 keys and the matched
+//   event IDs. The caller downloads exactly those files (S3 source and cache) and shows only the
+//   matched events: full records, lenses, detail pane and digest validation all work.
+// - otherwise: the rows as records rebuilt from the table's columns, streamed page by page into
+//   a source the timeline loads as they arrive (they are as the table has them).
+// The statement should select "$path" and the columns (compileQuery `select: 'rows'`): one
+// query serves both ways, Athena reading the same bytes either way for the JSON table.
+import type { EventIndex } from '../index/eventIndex';
+import { StreamedDocument, StreamedSource } from '../sources/streamed';
+import { AthenaRunner, QueryProgress, ResultPage } from './athena';
+import { LakeRunner } from './lake';
+import { addMatchedPage, recordsDocument, recordsFromRows } from './results';
+
+export type RemoteOutcome =
+  | { kind: 'files'; byBucket: Map<string, string[]>; eventIds: Set<string>; progress?: QueryProgress }
+  | { kind: 'rows'; source: StreamedSource; progress?: QueryProgress; note: string };
+
+export const REBUILT_NOTE = 'These records are rebuilt from the table\'s columns, as the table has them: fields the table does not have are missing.';
+
+export async function athenaToTimeline(runner: AthenaRunner, sql: string, opts: { maxFiles: number; signal?: AbortSignal; onProgress?: (p: QueryProgress) => void }): Promise<RemoteOutcome> {
+  const { id, progress } = await runner.run(sql, opts);
+  const pages = runner.results(id, opts.signal);
+  const buffered: ResultPage[] = [];
+  const byBucket = new Map<string, string[]>();
+  const seen = new Set<string>();
+  const eventIds = new Set<string>();
+  let filesKnown = true;
+  for (;;) {
+    const next = await pages.next();
+    if (next.done) break;
+    buffered.push(next.value);
+    if (!next.value.columns.some((c) => c.toLowerCase() === '$path')) filesKnown = false;
+    addMatchedPage(next.value, byBucket, seen, eventIds);
+    if (!filesKnown || seen.size > opts.maxFiles) {
+      return { kind: 'rows', progress, note: REBUILT_NOTE, source: new StreamedSource('Athena query results', rebuilt(buffered, pages, 'athena')) };
+    }
+  }
+  return { kind: 'files', byBucket, eventIds, progress };
+}
+
+export function lakeToTimeline(runner: LakeRunner, sql: string, opts: { signal?: AbortSignal; onProgress?: (p: QueryProgress) => void }): RemoteOutcome {
+  return { kind: 'rows', note: REBUILT_NOTE.replace('table', 'event data store'), source: new StreamedSource('CloudTrail Lake query results', rebuilt([], runner.query(sql, opts), 'lake')) };
+}
+
+async function* rebuilt(first: ResultPage[], rest: AsyncIterator<ResultPage> | AsyncIterable<ResultPage>, dialect: 'athena' | 'lake'): AsyncGenerator<StreamedDocument> {
+  let n = 0;
+  const doc = (page: ResultPage): StreamedDocument => ({ key: `${dialect}-results-${String(++n).padStart(5, '0')}.json`, bytes: recordsDocument(recordsFromRows(page, dialect)) });
+  for (const page of first) yield doc(page);
+  const iterator = Symbol.asyncIterator in rest ? (rest as AsyncIterable<ResultPage>)[Symbol.asyncIterator]() : (rest as AsyncIterator<ResultPage>);
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return;
+    yield doc(next.value);
+  }
+}
+
+/** Event IDs compared as CloudTrail writes them (lower-case GUIDs), whatever case a table returned. */
+export class EventIdSet {
+  private readonly ids: Set<string>;
+  constructor(ids: Iterable<string>) {
+    this.ids = new Set([...ids].map((id) => id.toLowerCase()));
+  }
+  get size(): number {
+    return this.ids.size;
+  }
+  has(id: unknown): boolean {
+    return typeof id === 'string' && this.ids.has(id.toLowerCase());
+  }
+}
+
+/**
+ * The rows holding these events: one pass over the index's eventID column (a query of N
+ * `eventID:x` terms would test every row N times).
+ */
+export function rowsOfEvents(index: EventIndex, ids: EventIdSet): Set<number> {
+  const rows = new Set<number>();
+  for (let row = 0; row < index.size; row++) if (ids.has(index.value(row, 'eventID'))) rows.add(row);
+  return rows;
+}
+
+/** The statement of an editor's text: the leading comment lines (the header the editor is opened with) and a final ';' removed. */
+export function statementOf(text: string): string {
+  return text
+    .split('\n')
+    .filter((line, i, all) => !(line.trimStart().startsWith('--') && all.slice(0, i).every((l) => l.trimStart().startsWith('--') || l.trim() === '')))
+    .join('\n')
+    .trim()
+    .replace(/;\s*$/, '');
+}
