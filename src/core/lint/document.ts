@@ -3,7 +3,7 @@
 // syntax errors and comments, and the Syntax that writes fixes in it. The engine, the assists and
 // the editor all start here.
 import { ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { depthExceededAt } from '../ingest/jsonScan';
+import { depthExceededAt, MAX_JSON_DEPTH } from '../ingest/jsonScan';
 import { hclParserLoaded, readHcl } from './formats/hcl';
 import { hclSyntax } from './formats/hclEdits';
 import type { SourceComment, SyntaxProblem } from './formats/types';
@@ -27,9 +27,9 @@ export interface ConfigDocument {
   comments: SourceComment[];
   syntax: Syntax;
   /**
-   * JSON: where the document first nests deeper than MAX_JSON_DEPTH, when it does. Such a
-   * document is not read (jsonc-parser's readers recurse; thousands of levels overflow the
-   * stack) and holds nothing; lint reports it.
+   * JSON and YAML: where the document first nests deeper than MAX_JSON_DEPTH, when it does. Such a
+   * document is not read (jsonc-parser, the YAML model's builder and the readers of the model
+   * recurse; thousands of levels overflow the stack) and holds nothing; lint reports it.
    */
   tooDeepAt?: number;
 }
@@ -84,7 +84,8 @@ function readJson(text: string): ConfigDocument {
 }
 
 function readYamlDocument(text: string, syntaxErrors: boolean): ConfigDocument {
-  const { roots, errors, comments } = readYaml(text, syntaxErrors);
+  const { roots, errors, comments, tooDeepAt } = readYaml(text, syntaxErrors, MAX_JSON_DEPTH);
+  if (tooDeepAt !== undefined) return tooDeep(text, 'yaml', tooDeepAt);
   const targets: Target[] = [];
   const kinds = new Set<DocumentKind>();
   for (const root of roots) {
@@ -101,8 +102,8 @@ function readTerraform(text: string): ConfigDocument {
 }
 
 /** A document nested deeper than MAX_JSON_DEPTH: not read, nothing in it. */
-function tooDeep(text: string, format: 'json', at: number): ConfigDocument {
-  const syntax = jsonSyntax(text, undefined, true);
+function tooDeep(text: string, format: 'json' | 'yaml', at: number): ConfigDocument {
+  const syntax = format === 'yaml' ? yamlSyntax(text) : jsonSyntax(text, undefined, true);
   return { format, text, roots: [], targets: [], kinds: [], syntaxErrors: [], comments: [], syntax, tooDeepAt: at };
 }
 

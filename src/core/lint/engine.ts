@@ -12,8 +12,9 @@ import type { ConfigFormat, Finding, LintOptions, LintResult, Severity } from '.
 /** Rule ids of syntax errors, by format. */
 export const SYNTAX_RULE_IDS: Readonly<Record<ConfigFormat, string>> = { json: 'json-syntax', yaml: 'yaml-syntax', terraform: 'hcl-syntax' };
 export const SYNTAX_RULE_ID = SYNTAX_RULE_IDS.json;
-/** The rule id of a JSON document nested too deep to be read (ConfigDocument.tooDeepAt). */
-export const DEPTH_RULE_ID = 'json-too-deep';
+/** Rule ids of a document nested too deep to be read (ConfigDocument.tooDeepAt: JSON and YAML). */
+export const DEPTH_RULE_IDS = { json: 'json-too-deep', yaml: 'yaml-too-deep' } as const;
+export const DEPTH_RULE_ID = DEPTH_RULE_IDS.json;
 
 export interface EngineOptions extends LintOptions {
   /**
@@ -36,10 +37,10 @@ export function lintDocument(doc: ConfigDocument, options: EngineOptions = {}): 
   const { text, targets } = doc;
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
-  if (doc.tooDeepAt !== undefined) {
+  if (doc.tooDeepAt !== undefined && doc.format !== 'terraform') {
     const at = doc.tooDeepAt;
-    const message = `JSON nested more than ${MAX_JSON_DEPTH} levels deep: not checked.`;
-    return { format: doc.format, kinds: [], findings: [{ ruleId: DEPTH_RULE_ID, severity: 'warning', message, offset: at, length: 1, start: lines.position(at), end: lines.position(at + 1), fixes: [] }] };
+    const message = `${doc.format === 'yaml' ? 'YAML' : 'JSON'} nested more than ${MAX_JSON_DEPTH} levels deep: not checked.`;
+    return { format: doc.format, kinds: [], findings: [{ ruleId: DEPTH_RULE_IDS[doc.format], severity: 'warning', message, offset: at, length: 1, start: lines.position(at), end: lines.position(at + 1), fixes: [] }] };
   }
 
   const toFinding = (ruleId: string, severity: Severity, offset: number, length: number, message: string, fixes: Finding['fixes']): Finding => ({

@@ -2,7 +2,7 @@
 // what becomes the configuration model (values left alone, defaults, blocks as lists), exact
 // positions, suppression comments in each format's comments, syntax errors.
 import * as assert from 'node:assert/strict';
-import { detectFormat, lintText, loadHclParser, readDocument, type Finding } from '../../../src/core/lint';
+import { completionsAt, detectFormat, hoverAt, lintText, loadHclParser, readDocument, type Finding } from '../../../src/core/lint';
 import { INTRINSIC_TAGS } from '../../../src/core/lint/formats/yaml';
 import { nodeValue, prop } from '../../../src/core/lint/tree';
 
@@ -323,5 +323,50 @@ describe('lint formats: Terraform JSON and terraform show -json', () => {
     assert.deepEqual(ids(lintText(planned).findings), ['log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key']);
     const state = JSON.stringify({ format_version: '1.0', values: { root_module: { resources: [{ address: 'aws_cloudtrail.t', mode: 'managed', type: 'aws_cloudtrail', values: { ...after, s3_bucket_name: 'b', kms_key_id: 'k' } }] } } });
     assert.deepEqual(ids(lintText(state).findings), ['log-file-validation-off', 'no-cloudwatch-logs']);
+  });
+});
+
+describe('lint formats: documents nested too deep to read', () => {
+  before(() => loadHclParser());
+
+  const HEAD = 'Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n';
+  const deepBlockYaml = (d: number) => `${HEAD}      EventSelectors:\n${Array.from({ length: d }, (_, i) => `${' '.repeat(8 + i)}- `).join('\n')}x\n`;
+  // Each anchor nests 100 levels and holds the previous one: the model nests 100 × n deep while
+  // no line of the text does.
+  const aliasChainYaml = (n: number) => {
+    let out = `Mappings:\n  A0: &a0 ${'['.repeat(100)}1${']'.repeat(100)}\n`;
+    for (let i = 1; i < n; i++) out += `  A${i}: &a${i} ${'['.repeat(100)}*a${i - 1}${']'.repeat(100)}\n`;
+    return `${out}${HEAD}      EventSelectors: *a${n - 1}\n`;
+  };
+  const deepHcl = (d: number) => `resource "aws_cloudtrail" "t" {\n  name = "x"\n${'  event_selector {\n'.repeat(d)}${'  }\n'.repeat(d)}}\n`;
+
+  it('warns once where the nesting passes 512 levels, in YAML blocks and alias chains, and reads nothing else', () => {
+    for (const [name, text] of [
+      ['block sequences 5,000 deep', deepBlockYaml(5000)],
+      ['aliases nesting 30,000 deep', aliasChainYaml(300)],
+    ] as const) {
+      const r = lintText(text, { format: 'yaml' });
+      assert.deepEqual(r.findings.map((f) => f.ruleId), ['yaml-too-deep'], name);
+      assert.match(r.findings[0].message, /^YAML nested more than 512 levels deep: not checked\./, name);
+      assert.equal(readDocument(text, 'yaml').targets.length, 0, name);
+      // The assists read the same model: no help, and no stack overflow.
+      assert.equal(completionsAt(text, text.length - 3, 'yaml'), undefined, name);
+      assert.equal(hoverAt(text, text.indexOf('EventSelectors'), 'yaml'), undefined, name);
+    }
+    // Levels 1-4 are the maps of lines 1-4; line 6 (1-based) opens level 5, so line 514 opens level 513.
+    assert.equal(lintText(deepBlockYaml(5000), { format: 'yaml' }).findings[0].start.line, 514, 'the line where the 513th level opens');
+  });
+
+  it('Terraform blocks nested 30,000 deep are read (tree-sitter and the model do not recurse)', () => {
+    const r = lintText(deepHcl(30_000), { format: 'terraform' });
+    assert.ok(r.findings.some((f) => f.ruleId === 'not-multi-region'), JSON.stringify(r.findings.map((f) => f.ruleId)));
+  });
+
+  it('reads the same documents when they nest less deep', () => {
+    for (const [text, format] of [[deepBlockYaml(400), 'yaml'], [aliasChainYaml(4), 'yaml'], [deepHcl(400), 'terraform']] as const) {
+      const r = lintText(text, { format });
+      assert.ok(!r.findings.some((f) => /too-deep/.test(f.ruleId)), format);
+      assert.equal(readDocument(text, format).targets.length, 1, format);
+    }
   });
 });

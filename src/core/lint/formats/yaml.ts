@@ -62,6 +62,8 @@ export interface YamlDocument {
   /** Only when asked for (see readYaml). */
   errors: SyntaxProblem[];
   comments: SourceComment[];
+  /** Where the model would nest deeper than readYaml's maxDepth (nothing was read), if it would. */
+  tooDeepAt?: number;
 }
 
 type Token = CST.Token;
@@ -276,12 +278,89 @@ function yamlComments(text: string): SourceComment[] {
   return out;
 }
 
+/** A value token and the tokens before it that hold its anchor (as Converter.value takes them). */
+interface Held {
+  token: Token;
+  props?: readonly Token[];
+}
+
+function collectionChildren(token: Token): Held[] {
+  const out: Held[] = [];
+  if (token.type === 'block-map' || token.type === 'flow-collection') {
+    for (const it of token.items) {
+      if (it.key) out.push({ token: it.key, props: it.start });
+      if (it.value) out.push({ token: it.value, props: token.type === 'flow-collection' && !it.sep ? it.start : it.sep });
+    }
+  } else if (token.type === 'block-seq') {
+    for (const it of token.items) if (it.value) out.push({ token: it.value, props: it.start });
+  }
+  return out;
+}
+
+function anchorOf(h: Held): string | undefined {
+  return propsOf(h.token.type === 'block-scalar' ? [...(h.props ?? []), ...h.token.props] : h.props).anchor;
+}
+
+/**
+ * Where a document's model would nest deeper than `limit`, or -1. The conversion and every reader
+ * of the model recurse, and an alias stands for its anchored node wherever it is used, so a chain
+ * of aliases can nest far deeper than the text: heights are computed from the concrete syntax
+ * tree (the package's Parser does not recurse) without recursion, aliases counting as their anchors.
+ */
+function modelDepthExceededAt(root: Held, limit: number): number {
+  const heights = new Map<Token, number>();
+  const anchored = new Map<string, Token>();
+  const stack: { held: Held; children: Held[]; next: number }[] = [{ held: root, children: collectionChildren(root.token), next: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.next < top.children.length) {
+      const child = top.children[top.next++];
+      stack.push({ held: child, children: collectionChildren(child.token), next: 0 });
+      continue;
+    }
+    stack.pop();
+    const t = top.held.token;
+    let height: number;
+    if (t.type === 'alias') {
+      const target = anchored.get(t.source.slice(1));
+      height = target ? heights.get(target) ?? 0 : 0;
+    } else {
+      height = 0;
+      for (const c of top.children) height = Math.max(height, heights.get(c.token) ?? 0);
+      if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') height++;
+    }
+    heights.set(t, height);
+    const anchor = anchorOf(top.held);
+    if (anchor) anchored.set(anchor, t);
+  }
+  if ((heights.get(root.token) ?? 0) <= limit) return -1;
+  // Where it passes the limit: down the deepest path, through aliases to what they stand for.
+  let token = root.token;
+  for (let depth = 1; depth <= limit; depth++) {
+    let deepest: Token | undefined;
+    for (const c of collectionChildren(token)) if (!deepest || (heights.get(c.token) ?? 0) > (heights.get(deepest) ?? 0)) deepest = c.token;
+    if (!deepest) break;
+    while (deepest.type === 'alias') {
+      const target: Token | undefined = anchored.get(deepest.source.slice(1));
+      if (!target) break;
+      deepest = target;
+    }
+    token = deepest;
+  }
+  return token.offset;
+}
+
 /**
  * Reads a YAML text. `withErrors` composes the YAML documents as well, for their syntax errors
- * (the CLI reports them for the files it is named); the model does not need it.
+ * (the CLI reports them for the files it is named); the model does not need it. A document whose
+ * model would nest deeper than `maxDepth` is not read: `tooDeepAt` says where it passes it.
  */
-export function readYaml(text: string, withErrors = false): YamlDocument {
+export function readYaml(text: string, withErrors = false, maxDepth = Infinity): YamlDocument {
   const tokens = Array.from(new Parser().parse(text));
+  for (const t of tokens) {
+    const at = t.type === 'document' && t.value ? modelDepthExceededAt({ token: t.value, props: t.start }, maxDepth) : -1;
+    if (at >= 0) return { roots: [], errors: [], comments: [], tooDeepAt: at };
+  }
   const roots: Node[] = [];
   for (const t of tokens) {
     if (t.type === 'document' && t.value) roots.push(new Converter().value(t.value, t.start, t.offset));
