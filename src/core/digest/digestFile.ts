@@ -1,4 +1,5 @@
 // The digest file's contents and the exact string CloudTrail signs (spec §2, §3.2).
+import { utcMs } from '../index/query/time';
 
 export interface DigestLogEntry {
   s3Bucket: string;
@@ -70,7 +71,7 @@ export function parseTime(s: string): number | undefined {
   const m = /^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:\.(\d+))?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(s.trim());
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = ''] = m;
-  const ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec, frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0);
+  const ms = utcMs(+y, +mo - 1, +d, +h, +mi, +sec, frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0);
   const back = new Date(ms);
   if (Number.isNaN(ms) || back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d) return undefined;
   return ms;

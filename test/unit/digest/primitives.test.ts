@@ -67,6 +67,9 @@ describe('digest primitives', function () {
     assert.equal(parseTime('2024-05-14T11:17:42+02:00'), Date.UTC(2024, 4, 14, 11, 17, 42));
     assert.equal(parseTime('2024-02-30T00:00:00Z'), undefined);
     assert.equal(parseTime('yesterday'), undefined);
+    // Years 0000-0099 as written (Date.UTC reads them as 1900-1999).
+    assert.equal(new Date(parseTime('0050-05-14T11:17:42Z')!).toISOString(), '0050-05-14T11:17:42.000Z');
+    assert.equal(new Date(parseTime('00990101T000000Z')!).toISOString(), '0099-01-01T00:00:00.000Z');
   });
 
   describe('public keys', () => {
