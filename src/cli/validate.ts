@@ -45,14 +45,19 @@ Options:
   --trail-arn ARN      only this trail
   --region R           only this source region (default: every region found)
   --account-id ID      only this account (e.g. a member account of an organization trail)
-  --start-time T       start of the window (ISO 8601, UTC; default: an hour before the oldest digest)
-  --end-time T         end of the window (default: now)
+  --start-time T       start of the window (ISO 8601, UTC; default: everything in scope, from an hour
+                       before the oldest digest or the oldest log, whichever is older)
+  --end-time T         end of the window (default: now). For a copy of a bucket, give the time of the
+                       copy: logs after the newest digest count as NOT VALIDATED once the next digest
+                       was due (its end + 1 h + 15 min delivery slack, + 5 min clock slack for "now")
   --verbose            also print the valid files
   --format text|json   text (default) or every verdict and finding as JSON
-  --strict             exit 1 also when findings show tampering (unlisted logs, missing newest digests,
-                       broken previous-digest links)
+  --strict             exit 1 also on the other findings (broken previous-digest links, window
+                       discontinuities, keys used outside their validity, logs with no digests)
 
-Exit codes: 0 all valid, 1 anything INVALID or UNVERIFIED, 2 bad arguments or unreadable input.`;
+Exit codes: 0 all valid; 1 anything INVALID or UNVERIFIED, a log NOT VALIDATED (in the window but
+listed by no digest where one was due) or a digest deleted (signature on record, file gone);
+2 bad arguments or unreadable input.`;
 
 function openS3(uri: string, access: S3Access): S3Source {
   const source = openS3Uri(uri, access);

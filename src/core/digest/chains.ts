@@ -50,7 +50,7 @@ export function groupKey(g: LogGroupId): string {
   return [g.prefix, g.organizationId ?? '', g.accountId, g.region].join('|');
 }
 
-function chainKey(c: ChainId): string {
+export function chainKey(c: ChainId): string {
   return [groupKey(c), c.trailName, c.homeRegion].join('|');
 }
 
