@@ -50,6 +50,7 @@ Options:
   --end-time T         end of the window (default: now). For a copy of a bucket, give the time of the
                        copy: logs after the newest digest count as NOT VALIDATED once the next digest
                        was due (its end + 1 h + 15 min delivery slack, + 5 min clock slack for "now")
+  --concurrency N      log files read and hashed at once (default 16 for s3://, 4 for a folder)
   --verbose            also print the valid files
   --format text|json   text (default) or every verdict and finding as JSON
   --strict             exit 1 also on the other findings (broken previous-digest links, window
@@ -81,6 +82,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
         'start-time': { type: 'string' },
         'end-time': { type: 'string' },
         verbose: { type: 'boolean' },
+        concurrency: { type: 'string' },
         format: { type: 'string' },
         strict: { type: 'boolean' },
         profile: { type: 'string' },
@@ -113,6 +115,8 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     if (t === undefined) throw new UsageError(`--${name} "${v}" is not a date/time (use e.g. 2024-05-14T10:00:00Z)`);
     return t;
   };
+  const concurrency = o.concurrency === undefined ? undefined : Number(o.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 256)) throw new UsageError(`--concurrency must be a whole number from 1 to 256, not "${o.concurrency}"`);
   const startTime = time('start-time');
   const endTime = time('end-time');
   const trailArn = o['trail-arn'];
@@ -141,6 +145,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
       accountId: o['account-id'],
       startTime,
       endTime,
+      concurrency,
     });
   } catch (e) {
     if (e instanceof ValidationAbort || e instanceof SourceError) throw new UsageError(e.message);

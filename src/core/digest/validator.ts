@@ -4,7 +4,7 @@
 import { constants, verify } from 'node:crypto';
 import { LogSource, SourceError } from '../sources/source';
 import { accountKindPrefix, parseCloudTrailKey } from '../sources/layout';
-import { ChainId, chainKey, DigestChain, digestStamp, groupKey, inventorySource, LogObject, parseTrailArn, SourceInventory, stampTime, TrailArn, trailArnOf } from './chains';
+import { ChainId, chainKey, DigestChain, digestStamp, groupKey, inventoryScope, LogObject, parseTrailArn, SourceInventory, stampTime, TrailArn, trailArnOf } from './chains';
 import { compactTime, DigestJson, DigestLogEntry, hasRequiredKeys, parseDigestJson, parseTime, signedString } from './digestFile';
 import { hashFirstMember } from './gzipMember';
 import { PublicKeyRing } from './publicKeys';
@@ -28,6 +28,9 @@ export const CLOCK_SLACK = 5 * MINUTE;
  */
 export const MAX_DIGEST_BYTES = 8 << 20;
 const CHAINS_AT_ONCE = 4;
+/** Default log reads in flight: a remote store's reads mostly wait, a folder's mostly hash. */
+export const DEFAULT_CONCURRENCY = { s3: 16, folder: 4 } as const;
+/** Digests of a chain read ahead of the walk (the older digests it will most likely go to next), as many as log reads. */
 
 export interface ValidateOptions {
   publicKeys: PublicKeyRing;
@@ -46,7 +49,7 @@ export interface ValidateOptions {
   startTime?: number;
   /** ms since the epoch. Default: now. */
   endTime?: number;
-  /** Log files hashed at once. */
+  /** Log files read and hashed at once (default: 16 from S3, where each read waits on the network; 4 from a folder). */
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (p: ValidationProgress) => void;
@@ -61,9 +64,30 @@ export interface ValidationProgress {
 
 export class ValidationAbort extends Error {}
 
-/** Validates every selected chain in the source. */
+/**
+ * Validates every selected chain in the source, listing only the prefixes the selection and the
+ * window need (inventoryScope). A scope prefix that is one day's folder validates that day.
+ */
 export async function validateSource(source: LogSource, options: ValidateOptions): Promise<ValidationReport> {
-  const inventory = await inventorySource(source, options.signal);
+  const arn = options.trailArn ? parseTrailArn(options.trailArn) : undefined;
+  if (options.trailArn && !arn) throw new ValidationAbort(`Invalid trail ARN provided: ${options.trailArn}`);
+  const day = options.scopePrefix ? /\/(\d{4})\/(\d{2})\/(\d{2})\/$/.exec(options.scopePrefix) : null;
+  if (day && options.startTime === undefined && options.endTime === undefined) {
+    const from = Date.UTC(+day[1], +day[2] - 1, +day[3]);
+    options = { ...options, startTime: from, endTime: Math.min(from + 24 * HOUR, Date.now()) };
+  }
+  const inventory = await inventoryScope(
+    source,
+    {
+      region: options.region,
+      // As the chain filter below: --account-id, else the ARN's account unless an organization trail.
+      account: (accountId, organizationId) => (!options.accountId || accountId === options.accountId) && (!arn || !!options.accountId || !!organizationId || accountId === arn.accountId),
+      scopePrefix: options.scopePrefix,
+      start: options.startTime,
+      end: options.endTime ?? Date.now(),
+    },
+    options.signal,
+  );
   return validateInventory(source, inventory, options);
 }
 
@@ -89,7 +113,8 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
   const reports: ChainReport[] = [];
   // Chains are walked a few at a time, sharing one limit on the log files being hashed, so the
   // hashing never waits at the start or end of a chain.
-  const limiter = new Limiter(Math.max(1, options.concurrency ?? 4));
+  const concurrency = Math.max(1, options.concurrency ?? (source.type === 's3' ? DEFAULT_CONCURRENCY.s3 : DEFAULT_CONCURRENCY.folder));
+  const limiter = new Limiter(concurrency);
   const walkers = chains.map((chain) => new ChainWalker(source, chain, options, startTime, endTime, arn ? options.trailArn! : trailArnOf(chain.id), limiter));
   let nextChain = 0;
   await Promise.all(
@@ -161,7 +186,7 @@ class Limiter {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly max: number) {}
+  constructor(readonly max: number) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     // A finished task hands its slot straight to the next waiter, so the limit is never exceeded.
@@ -255,8 +280,10 @@ class ChainWalker {
       return pos >= 0 ? candidates[pos].key : undefined;
     };
 
+    const positions = new Map(candidates.map((c, i) => [c.key, i]));
     while (current !== undefined && this.start <= lastStart) {
       this.checkAborted();
+      this.readAhead(positions.get(current), candidates, positions);
       if (visited.has(current)) {
         report.findings.push({ kind: 'chain-cycle', message: `The previous-digest pointer leads back to ${current}, which was already validated; the walk stops here`, key: current });
         break;
@@ -351,6 +378,20 @@ class ChainWalker {
       }
     }
     return 'unknown-bucket';
+  }
+
+  /**
+   * Starts reading the listed digests just older than position `at`, where the walk goes next
+   * unless a digest is missing or invalid, so their round trips overlap this one's checks.
+   * At most `concurrency` of them (small files) are held; one the walk passes by is dropped.
+   */
+  private readAhead(at: number | undefined, candidates: Array<{ key: string }>, positions: Map<string, number>): void {
+    if (at === undefined) return;
+    for (const key of this.cache.keys()) if ((positions.get(key) ?? -1) > at) this.cache.delete(key); // passed by
+    const ahead = this.limiter.max;
+    for (let i = at - 1; i >= Math.max(0, at - ahead) && this.cache.size <= ahead; i--) {
+      if (!this.cache.has(candidates[i].key)) this.read(candidates[i].key).catch(() => undefined); // its error is met when checked
+    }
   }
 
   /** A digest's bytes (never more than MAX_DIGEST_BYTES compressed). */
