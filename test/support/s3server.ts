@@ -1,7 +1,7 @@
 // A real S3-protocol server for tests (s3rver) on 127.0.0.1, with a few hooks the tests need:
 // every request is counted (and recorded) at the server, a bucket can be made to answer 403,
 // and a key can be made to drop the connection halfway through its body. Stop it in `after`.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, promises as fs, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -14,6 +14,7 @@ interface S3rverInstance {
     listObjects(bucket: string, options: ListOptions): Promise<ListResult>;
     getMetadata(bucket: string, key: string): Promise<Record<string, string | number>>;
     getBucket(bucket: string): Promise<unknown>;
+    getResourcePath(bucket: string, key: string, resource: string): string;
   };
   middleware: Array<(ctx: KoaContext, next: () => Promise<void>) => Promise<void> | void>;
   run(): Promise<{ port: number; address: string }>;
@@ -39,6 +40,7 @@ interface KoaContext {
   body: unknown;
   type: string;
   respond?: boolean;
+  headers: Record<string, string | undefined>;
   res: import('node:http').ServerResponse;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -53,6 +55,8 @@ export interface RecordedRequest {
   query: string;
   /** The response status, once answered. */
   status?: number;
+  /** The response body's length (Content-Length), once answered. */
+  bytes?: number;
 }
 
 export class TestS3Server {
@@ -62,6 +66,8 @@ export class TestS3Server {
   /** `bucket/key`s whose GET sends half the body and then drops the connection. */
   readonly brokenKeys = new Set<string>();
   endpoint = '';
+  /** Added to every request before it is answered: a network round trip, for benchmarks. */
+  latencyMs = 0;
   /** Requests being answered right now, and the most there were at once. */
   inFlight = 0;
   maxInFlight = 0;
@@ -87,10 +93,13 @@ export class TestS3Server {
       this.requests.push(recorded);
       this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
       try {
+        if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
         await this.handle(ctx, next);
       } finally {
         this.inFlight--;
         recorded.status = ctx.status;
+        recorded.status = ctx.res.headersSent ? ctx.res.statusCode : ctx.status;
+        recorded.bytes = Number(ctx.res.getHeader('content-length') ?? 0);
       }
     });
     const addr = await server.run();
@@ -115,6 +124,7 @@ export class TestS3Server {
       if (await this.server!.store.getBucket(bucket)) return this.listing!.answer(ctx, bucket);
     }
     const key = decodeURIComponent(ctx.path.slice(1));
+    if (ctx.method === 'GET' && objectKey && !this.brokenKeys.has(key) && (await this.listing!.get(ctx, bucket, objectKey))) return;
     if (ctx.method === 'GET' && this.brokenKeys.has(key)) {
       await next();
       const body = ctx.body as NodeJS.ReadableStream | Buffer | undefined;
@@ -217,6 +227,8 @@ interface IndexedObject {
   size: number;
   etag: string;
   lastModified: string;
+  /** The object's stored metadata (Content-Type, x-amz-meta-*), for GETs answered here. */
+  metadata: Record<string, string | number>;
 }
 
 class ListingIndex {
@@ -252,6 +264,30 @@ class ListingIndex {
       this.buckets.set(bucket, list);
     }
     return list;
+  }
+
+  /**
+   * A plain GET of an indexed object, answered from the index and the object's file, without
+   * s3rver's per-request routing, signature check and metadata reads (so a benchmark measures
+   * its client, not this server). Anything else (ranges, unknown keys) is left to s3rver.
+   */
+  async get(ctx: KoaContext, bucket: string, key: string): Promise<boolean> {
+    if (ctx.headers.range || ctx.querystring.replace(/(^|&)x-id=GetObject/, '')) return false;
+    const list = await this.keysOf(bucket);
+    const o = list[lowerBound(list, key)];
+    if (o?.key !== key) return false;
+    const headers: Record<string, string> = { ETag: o.etag, 'Last-Modified': new Date(o.lastModified).toUTCString(), 'Content-Type': String(o.metadata['content-type'] ?? 'binary/octet-stream') };
+    for (const [k, v] of Object.entries(o.metadata)) if (k.startsWith('x-amz-meta-')) headers[k] = String(v);
+    if (ctx.headers['if-none-match'] === o.etag) {
+      ctx.respond = false;
+      ctx.res.writeHead(304, headers).end();
+      return true;
+    }
+    const body = await fs.readFile(this.server.store.getResourcePath(bucket, key, 'object'));
+    ctx.respond = false;
+    ctx.res.writeHead(200, { ...headers, 'Content-Length': String(body.length) }).end(body);
+    ctx.status = 200;
+    return true;
   }
 
   async answer(ctx: KoaContext, bucket: string): Promise<void> {
@@ -315,7 +351,7 @@ class ListingIndex {
 }
 
 function indexed(key: string, metadata: Record<string, string | number>): IndexedObject {
-  return { key, size: Number(metadata['content-length']), etag: String(metadata.etag), lastModified: new Date(String(metadata['last-modified'])).toISOString() };
+  return { key, size: Number(metadata['content-length']), etag: String(metadata.etag), lastModified: new Date(String(metadata['last-modified'])).toISOString(), metadata };
 }
 
 /** The first position in the sorted list whose key is >= `key` (from `from`). */

@@ -29,8 +29,9 @@ export const CLOCK_SLACK = 5 * MINUTE;
 export const MAX_DIGEST_BYTES = 8 << 20;
 const CHAINS_AT_ONCE = 4;
 /** Default log reads in flight: a remote store's reads mostly wait, a folder's mostly hash. */
-export const DEFAULT_CONCURRENCY = { s3: 16, folder: 4 } as const;
-/** Digests of a chain read ahead of the walk (the older digests it will most likely go to next), as many as log reads. */
+export const DEFAULT_CONCURRENCY = { s3: 32, folder: 4 } as const;
+/** Digests of a chain read ahead of the walk (the older digests it will most likely go to next), at most. */
+const DIGEST_READ_AHEAD = 8;
 
 export interface ValidateOptions {
   publicKeys: PublicKeyRing;
@@ -49,7 +50,7 @@ export interface ValidateOptions {
   startTime?: number;
   /** ms since the epoch. Default: now. */
   endTime?: number;
-  /** Log files read and hashed at once (default: 16 from S3, where each read waits on the network; 4 from a folder). */
+  /** Log files read and hashed at once (default: 32 from S3, where each read mostly waits on the network; 4 from a folder). */
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (p: ValidationProgress) => void;
@@ -181,6 +182,19 @@ function defaultStart(chains: DigestChain[], inventory: SourceInventory, endTime
   return Number.isFinite(oldest) ? Math.floor(oldest / HOUR) * HOUR : endTime - HOUR;
 }
 
+/** How far (in digests) a chain's walk may run ahead of the reading and hashing of its logs. */
+const QUEUED_DIGESTS = 64;
+
+interface QueuedDigest {
+  verdict: DigestVerdict;
+  /** Its logs' verdicts in listed order (valid and unverifiable digests only) … */
+  logs?: Promise<LogVerdict[]>;
+  /** … once they are all in. */
+  done?: LogVerdict[];
+  /** Reported after its logs: the gap notice of a starting digest. */
+  after: StatusEvent[];
+}
+
 /** At most `max` tasks at once, in the order they asked. */
 class Limiter {
   private running = 0;
@@ -228,7 +242,8 @@ class ChainWalker {
   private bucket = '';
   private readonly cache = new Map<string, Promise<Uint8Array>>();
   private progress = { digests: 0, logs: 0, bytes: 0 };
-  private pending?: { logs: Promise<LogVerdict[]>; after: StatusEvent[] };
+  /** Walked digests whose lines are not reported yet, oldest-walked first (see reportQueued()). */
+  private readonly queue: QueuedDigest[] = [];
 
   constructor(
     private readonly source: LogSource,
@@ -294,13 +309,14 @@ class ChainWalker {
       this.progress.digests++;
       this.emitProgress();
       if (loaded.json && hasRequiredKeys(loaded.json)) this.linkageFindings(newer, newerValid, loaded);
-      // Pipelining: this digest's logs start hashing while the newer digest's last logs finish;
-      // their verdicts are still reported in the CLI's order (flush before this digest's line).
+      // Pipelining: the walk goes on while this digest's logs are read and hashed (the shared
+      // limiter bounds how many at once); the lines are still reported in the CLI's order.
       const trusted = verdict.kind === 'valid' || verdict.kind === 'unverifiable';
       const logs = trusted ? this.hashLogs(key, (loaded.json as unknown as DigestJson).logFiles) : undefined;
-      logs?.catch(() => undefined); // awaited in flush(); this keeps an abort from being "unhandled"
-      await this.flush();
-      report.events.push(verdict);
+      const queued: QueuedDigest = { verdict, logs, after: [] };
+      logs?.then((v) => (queued.done = v)).catch(() => undefined); // awaited in report(); this keeps an abort from being "unhandled"
+      this.queue.push(queued);
+      await this.reportQueued(QUEUED_DIGESTS);
       if (verdict.kind === 'not-found') this.missing.add(key);
       if (!trusted) {
         report.counts.invalidDigests++;
@@ -323,8 +339,6 @@ class ChainWalker {
       }
       this.coverage.push([digestStart, parseTime(d.digestEndTime)!]);
       for (const l of d.logFiles) this.listedLogs.add(l.s3Object);
-      const pending: { logs: Promise<LogVerdict[]>; after: StatusEvent[] } = { logs: logs!, after: [] };
-      this.pending = pending;
       newer = loaded;
       newerValid = true;
       if (d.previousDigestS3Bucket === null || d.previousDigestS3Bucket === undefined) {
@@ -333,7 +347,7 @@ class ChainWalker {
         else {
           const from = stampTime(older.slice(-24, -8)) ?? 0;
           this.gaps.push([from, digestStart]);
-          pending.after.push({ type: 'gap', from: iso(from), to: iso(digestStart), digestKey: key });
+          queued.after.push({ type: 'gap', from: iso(from), to: iso(digestStart), digestKey: key });
           report.findings.push({
             kind: 'gap',
             message: `The chain stops: no digest covers ${iso(from)} to ${iso(digestStart)} (logging or validation was off, or digests were removed)`,
@@ -350,21 +364,31 @@ class ChainWalker {
         if (d.previousDigestS3Bucket !== this.bucket) this.bucket = d.previousDigestS3Bucket;
       }
     }
-    await this.flush();
+    await this.reportQueued(0);
     return report;
   }
 
-  /** Reports the logs of the digest walked before, then what follows them (a gap notice). */
-  private async flush(): Promise<void> {
-    const p = this.pending;
-    if (!p) return;
-    this.pending = undefined;
-    for (const v of await p.logs) {
-      this.report.events.push(v);
-      if (v.kind === 'valid') this.report.counts.validLogs++;
-      else this.report.counts.invalidLogs++;
+  /**
+   * Reports queued digests in walk order: each digest's line, its logs' lines, then what follows
+   * it (a gap notice). Those whose logs are done go at once; the oldest are waited for while more
+   * than `keep` are queued, so the walk stays at most that many digests ahead of the hashing.
+   */
+  private async reportQueued(keep: number): Promise<void> {
+    while (this.queue.length) {
+      const q = this.queue[0];
+      if (q.logs && !q.done) {
+        if (this.queue.length <= keep) return;
+        q.done = await q.logs;
+      }
+      this.queue.shift();
+      this.report.events.push(q.verdict);
+      for (const v of q.done ?? []) {
+        this.report.events.push(v);
+        if (v.kind === 'valid') this.report.counts.validLogs++;
+        else this.report.counts.invalidLogs++;
+      }
+      this.report.events.push(...q.after);
     }
-    this.report.events.push(...p.after);
   }
 
   private async bucketFromDigests(keys: string[]): Promise<string> {
@@ -383,12 +407,12 @@ class ChainWalker {
   /**
    * Starts reading the listed digests just older than position `at`, where the walk goes next
    * unless a digest is missing or invalid, so their round trips overlap this one's checks.
-   * At most `concurrency` of them (small files) are held; one the walk passes by is dropped.
+   * At most DIGEST_READ_AHEAD (and the log concurrency) of them are held; one the walk passes by is dropped.
    */
   private readAhead(at: number | undefined, candidates: Array<{ key: string }>, positions: Map<string, number>): void {
     if (at === undefined) return;
     for (const key of this.cache.keys()) if ((positions.get(key) ?? -1) > at) this.cache.delete(key); // passed by
-    const ahead = this.limiter.max;
+    const ahead = Math.min(this.limiter.max, DIGEST_READ_AHEAD);
     for (let i = at - 1; i >= Math.max(0, at - ahead) && this.cache.size <= ahead; i--) {
       if (!this.cache.has(candidates[i].key)) this.read(candidates[i].key).catch(() => undefined); // its error is met when checked
     }
