@@ -50,7 +50,7 @@ Options:
   --end-time T         end of the window (default: now). For a copy of a bucket, give the time of the
                        copy: logs after the newest digest count as NOT VALIDATED once the next digest
                        was due (its end + 1 h + 15 min delivery slack, + 5 min clock slack for "now")
-  --concurrency N      log files read and hashed at once (default 32 for s3://, 4 for a folder)
+  --concurrency N      log files read and hashed at once (default 48 for s3://, 4 for a folder)
   --verbose            also print the valid files
   --format text|json   text (default) or every verdict and finding as JSON
   --strict             exit 1 also on the other findings (broken previous-digest links, window

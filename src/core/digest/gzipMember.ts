@@ -28,6 +28,9 @@ const FNAME = 8;
 const FCOMMENT = 16;
 /** Input is fed to zlib in slices so the output callbacks interleave with hashing. */
 const SLICE = 1 << 20;
+/** Inputs and caps up to these sizes are inflated synchronously (see hashFirstMember). */
+const SYNC_INPUT = 1 << 20;
+const SYNC_OUTPUT = 16 << 20;
 
 /** Length of the gzip member header at the start of `buf`. Throws GzipFormatError. */
 export function gzipHeaderLength(buf: Uint8Array): number {
@@ -83,6 +86,20 @@ export interface HashOptions {
  * costs at most the cap, twice, never its decompressed size).
  */
 export async function hashFirstMember(buf: Uint8Array, options: HashOptions = {}): Promise<MemberDigest & { bytes?: Buffer }> {
+  // A small capped input (a digest) is inflated at once on this thread: a round trip through
+  // zlib's threadpool costs more than its inflating, and a chain's walk waits on each one.
+  if (buf.length >= 18 && buf.length <= SYNC_INPUT && options.maxBytes !== undefined && options.maxBytes <= SYNC_OUTPUT) {
+    const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    let out: Buffer | undefined;
+    try {
+      out = zlib.gunzipSync(view, { maxOutputLength: options.maxBytes + 1 });
+    } catch {
+      out = undefined; // too large, several members, corrupt: the exact path decides, capped
+    }
+    if (out && out.length <= options.maxBytes && out.length % 0x100000000 === view.readUInt32LE(buf.length - 4)) {
+      return { sha256: createHash('sha256').update(out).digest('hex'), size: out.length, bytes: options.keep ? out : undefined };
+    }
+  }
   if (buf.length >= 18) {
     const fast = await gunzipWhole(buf, options).catch(() => undefined);
     const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);

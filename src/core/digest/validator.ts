@@ -29,9 +29,9 @@ export const CLOCK_SLACK = 5 * MINUTE;
 export const MAX_DIGEST_BYTES = 8 << 20;
 const CHAINS_AT_ONCE = 4;
 /** Default log reads in flight: a remote store's reads mostly wait, a folder's mostly hash. */
-export const DEFAULT_CONCURRENCY = { s3: 32, folder: 4 } as const;
+export const DEFAULT_CONCURRENCY = { s3: 48, folder: 4 } as const;
 /** Digests of a chain read ahead of the walk (the older digests it will most likely go to next), at most. */
-const DIGEST_READ_AHEAD = 8;
+const DIGEST_READ_AHEAD = 16;
 
 export interface ValidateOptions {
   publicKeys: PublicKeyRing;
@@ -50,7 +50,7 @@ export interface ValidateOptions {
   startTime?: number;
   /** ms since the epoch. Default: now. */
   endTime?: number;
-  /** Log files read and hashed at once (default: 32 from S3, where each read mostly waits on the network; 4 from a folder). */
+  /** Log files read and hashed at once (default: 48 from S3, where each read mostly waits on the network; 4 from a folder). */
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (p: ValidationProgress) => void;
