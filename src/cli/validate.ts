@@ -45,14 +45,20 @@ Options:
   --trail-arn ARN      only this trail
   --region R           only this source region (default: every region found)
   --account-id ID      only this account (e.g. a member account of an organization trail)
-  --start-time T       start of the window (ISO 8601, UTC; default: an hour before the oldest digest)
-  --end-time T         end of the window (default: now)
+  --start-time T       start of the window (ISO 8601, UTC; default: everything in scope, from an hour
+                       before the oldest digest or the oldest log, whichever is older)
+  --end-time T         end of the window (default: now). For a copy of a bucket, give the time of the
+                       copy: logs after the newest digest count as NOT VALIDATED once the next digest
+                       was due (its end + 1 h + 15 min delivery slack, + 5 min clock slack for "now")
+  --concurrency N      log files read and hashed at once (default 48 for s3://, 4 for a folder)
   --verbose            also print the valid files
   --format text|json   text (default) or every verdict and finding as JSON
-  --strict             exit 1 also when findings show tampering (unlisted logs, missing newest digests,
-                       broken previous-digest links)
+  --strict             exit 1 also on the other findings (broken previous-digest links, window
+                       discontinuities, keys used outside their validity, logs with no digests)
 
-Exit codes: 0 all valid, 1 anything INVALID or UNVERIFIED, 2 bad arguments or unreadable input.`;
+Exit codes: 0 all valid; 1 anything INVALID or UNVERIFIED, a log NOT VALIDATED (in the window but
+listed by no digest where one was due) or a digest deleted (signature on record, file gone);
+2 bad arguments or unreadable input.`;
 
 function openS3(uri: string, access: S3Access): S3Source {
   const source = openS3Uri(uri, access);
@@ -76,6 +82,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
         'start-time': { type: 'string' },
         'end-time': { type: 'string' },
         verbose: { type: 'boolean' },
+        concurrency: { type: 'string' },
         format: { type: 'string' },
         strict: { type: 'boolean' },
         profile: { type: 'string' },
@@ -108,6 +115,8 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     if (t === undefined) throw new UsageError(`--${name} "${v}" is not a date/time (use e.g. 2024-05-14T10:00:00Z)`);
     return t;
   };
+  const concurrency = o.concurrency === undefined ? undefined : Number(o.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 256)) throw new UsageError(`--concurrency must be a whole number from 1 to 256, not "${o.concurrency}"`);
   const startTime = time('start-time');
   const endTime = time('end-time');
   const trailArn = o['trail-arn'];
@@ -136,6 +145,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
       accountId: o['account-id'],
       startTime,
       endTime,
+      concurrency,
     });
   } catch (e) {
     if (e instanceof ValidationAbort || e instanceof SourceError) throw new UsageError(e.message);

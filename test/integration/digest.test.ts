@@ -1,11 +1,12 @@
 // "CloudTrail: Validate Digest Chain" in the real VS Code: on a signed chain with one tampered
 // and one forged log, it reports per chain, puts the INVALID log in the Problems panel, and opens
-// the events of the suspicious logs.
+// the events of the suspicious logs. A second chain has its newest digest deleted and a log of
+// that hour edited (issue 20), a third a digest that is a gzip bomb.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { SignedBucket, signingKey } from '../../src/core/synthetic/digests';
 import { waitFor, waitForActivation } from './support/host';
@@ -24,6 +25,10 @@ describe('digest validation command', function () {
   let root: string;
   let tampered: string;
   let forged: string;
+  let hidden: string[];
+  let deletedDigest: string;
+  let bombDigest: string;
+  let bombLogs: string[];
   const config = () => vscode.workspace.getConfiguration('cloudtrailLens');
 
   before(async () => {
@@ -36,6 +41,19 @@ describe('digest validation command', function () {
     tampered = d0.logKeys[0];
     writeFileSync(bucket.file(tampered), gzipSync(JSON.stringify({ Records: [{ eventName: 'StopLogging', eventTime: '2024-05-14T09:40:00Z' }] })));
     forged = chain.unlistedLog('2024-05-14T10:40:00Z');
+    // us-west-2: the newest digest deleted, a log of its hour edited.
+    const west = bucket.chain({ region: 'us-west-2', homeRegion: 'us-west-2' }).hours(3);
+    deletedDigest = west[2].key;
+    hidden = west[2].logKeys;
+    rmSync(bucket.file(deletedDigest));
+    const log = JSON.parse(gunzipSync(readFileSync(bucket.file(hidden[0]))).toString('utf8'));
+    log.Records.push({ ...log.Records[0], eventName: 'DeleteTrail', eventSource: 'cloudtrail.amazonaws.com' });
+    writeFileSync(bucket.file(hidden[0]), gzipSync(JSON.stringify(log)));
+    // ap-south-1: the newest digest is 64 MiB of zeros once decompressed.
+    const south = bucket.chain({ region: 'ap-south-1', homeRegion: 'ap-south-1' }).hours(2);
+    bombDigest = south[1].key;
+    bombLogs = south[1].logKeys; // listed by no valid digest: NOT VALIDATED
+    writeFileSync(bucket.file(bombDigest), gzipSync(Buffer.alloc(64 << 20)));
     bucket.writeSignatures();
     const keys = bucket.writePublicKeys(join(dir, 'keys.json'), [signingKey(0)]);
     await config().update('publicKeys', [keys], vscode.ConfigurationTarget.Global);
@@ -50,21 +68,32 @@ describe('digest validation command', function () {
     const result = (await vscode.commands.executeCommand('cloudtrailLens.validateDigests', { source: { type: 'folder', path: root } })) as Result;
     assert.ok(result, 'the command returned no result');
     assert.equal(result.exitCode, 1);
-    assert.deepEqual(result.report.chains[0].counts, { validDigests: 3, invalidDigests: 0, unverifiableDigests: 0, validLogs: 5, invalidLogs: 1 });
+    const none = { notValidatedLogs: 0, truncatedLogs: 0, awaitingLogs: 0, uncoveredLogs: 0, deletedDigests: 0 };
+    // Chains in key order: ap-south-1, eu-west-1, us-west-2.
+    assert.deepEqual(result.report.chains[0].counts, { validDigests: 1, invalidDigests: 1, unverifiableDigests: 0, validLogs: 2, invalidLogs: 0, ...none, notValidatedLogs: 2 });
+    assert.deepEqual(result.report.chains[1].counts, { validDigests: 3, invalidDigests: 0, unverifiableDigests: 0, validLogs: 5, invalidLogs: 1, ...none, notValidatedLogs: 1 });
+    assert.deepEqual(result.report.chains[2].counts, { validDigests: 2, invalidDigests: 0, unverifiableDigests: 0, validLogs: 4, invalidLogs: 0, ...none, notValidatedLogs: 2, truncatedLogs: 2, deletedDigests: 1 });
 
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.reportUri.toString());
     assert.ok(doc, 'the report document is not open');
     assert.match(doc.getText(), /111122223333 eu-west-1 \(trail management-events, home eu-west-1\): NOT VALID/);
     assert.match(doc.getText(), /INVALID: hash value doesn't match/);
     assert.match(doc.getText(), /FINDING unlisted-log/);
+    assert.match(doc.getText(), /111122223333 us-west-2 \(trail management-events, home us-west-2\): NOT VALID\n/);
+    assert.match(doc.getText(), /Beyond the AWS CLI's counts: 2 log file\(s\) in the window are listed by no digest: 2 NOT VALIDATED \(2 delivered after the newest digest, whose successor was due\); 1 digest file\(s\) deleted/);
+    assert.ok(doc.getText().includes(`FINDING deleted-digest: Digest file ${deletedDigest} has a signature on record`));
+    assert.match(doc.getText(), /Digest {2}INVALID: invalid format/);
+    assert.ok(doc.getText().includes(bombDigest));
     const links = (await vscode.commands.executeCommand('vscode.executeLinkProvider', doc.uri)) as vscode.DocumentLink[];
     assert.ok(links.some((l) => l.target?.fsPath === join(root, ...tampered.split('/'))), 'no link to the tampered log');
 
     const onTampered = vscode.languages.getDiagnostics(vscode.Uri.file(join(root, ...tampered.split('/'))));
     assert.deepEqual(onTampered.map((d) => [d.severity, d.code, d.source]), [[vscode.DiagnosticSeverity.Error, 'hash-mismatch', 'CloudTrail digest']]);
     const onForged = vscode.languages.getDiagnostics(vscode.Uri.file(join(root, ...forged.split('/'))));
-    assert.deepEqual(onForged.map((d) => [d.severity, d.code]), [[vscode.DiagnosticSeverity.Warning, 'unlisted-log']]);
-    assert.deepEqual([...result.suspiciousKeys].sort(), [tampered, forged].sort());
+    assert.deepEqual(onForged.map((d) => [d.severity, d.code]), [[vscode.DiagnosticSeverity.Error, 'unlisted-log']]);
+    const onHidden = vscode.languages.getDiagnostics(vscode.Uri.file(join(root, ...hidden[0].split('/'))));
+    assert.deepEqual(onHidden.map((d) => [d.severity, d.code]), [[vscode.DiagnosticSeverity.Error, 'chain-truncated']]);
+    assert.deepEqual([...result.suspiciousKeys].sort(), [tampered, forged, ...hidden, ...bombLogs].sort());
   });
 
   it('opens the events of exactly the suspicious log files', async () => {
@@ -73,16 +102,19 @@ describe('digest validation command', function () {
     const opened = await vscode.commands.executeCommand('cloudtrailLens.digest.openSuspiciousEvents', result);
     if (timeline) {
       // The timeline opens on exactly those files (its own tests cover what it displays).
-      const title = 'INVALID or unlisted log file(s)';
+      const title = 'INVALID or NOT VALIDATED log file(s)';
       const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
-      await waitFor(() => tabs().some((l) => l.includes(`2 ${title}`)), 20_000, `no timeline tab "${title}"; tabs: ${JSON.stringify(tabs())}`);
+      await waitFor(() => tabs().some((l) => l.includes(`6 ${title}`)), 20_000, `no timeline tab "${title}"; tabs: ${JSON.stringify(tabs())}`);
       return;
     }
     assert.ok(opened instanceof vscode.Uri, 'no events document was opened');
     const doc = await vscode.workspace.openTextDocument(opened);
     assert.equal(doc.languageId, 'json');
     const json = JSON.parse(doc.getText()) as { files: Array<{ key: string; verdict: string; Records: Array<{ eventName: string }> }> };
-    assert.deepEqual(json.files.map((f) => [f.key, f.verdict]).sort(), [[tampered, 'hash-mismatch'], [forged, 'unlisted']].sort());
+    assert.deepEqual(
+      json.files.map((f) => [f.key, f.verdict]).sort(),
+      [[tampered, 'hash-mismatch'], [forged, 'unlisted'], ...bombLogs.map((k) => [k, 'unlisted']), ...hidden.map((k) => [k, 'not-validated (after a truncated chain)'])].sort(),
+    );
     assert.equal(json.files.find((f) => f.key === tampered)!.Records[0].eventName, 'StopLogging');
   });
 });

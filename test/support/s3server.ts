@@ -1,8 +1,7 @@
 // A real S3-protocol server for tests (s3rver) on 127.0.0.1, with a few hooks the tests need:
 // every request is counted (and recorded) at the server, a bucket can be made to answer 403,
 // and a key can be made to drop the connection halfway through its body. Stop it in `after`.
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, promises as fs, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -11,7 +10,12 @@ import type { DigestMetadata } from '../../src/core/digest/signatures';
 
 // s3rver has no bundled types; the part used here.
 interface S3rverInstance {
-  store: { listObjects(bucket: string, options: ListOptions): Promise<ListResult> };
+  store: {
+    listObjects(bucket: string, options: ListOptions): Promise<ListResult>;
+    getMetadata(bucket: string, key: string): Promise<Record<string, string | number>>;
+    getBucket(bucket: string): Promise<unknown>;
+    getResourcePath(bucket: string, key: string, resource: string): string;
+  };
   middleware: Array<(ctx: KoaContext, next: () => Promise<void>) => Promise<void> | void>;
   run(): Promise<{ port: number; address: string }>;
   close(): Promise<void>;
@@ -24,7 +28,7 @@ interface ListOptions {
   maxKeys?: number;
 }
 interface ListResult {
-  objects: Array<{ key: string }>;
+  objects: Array<{ key: string; metadata: Record<string, string | number> }>;
   commonPrefixes: string[];
   isTruncated: boolean;
 }
@@ -36,6 +40,7 @@ interface KoaContext {
   body: unknown;
   type: string;
   respond?: boolean;
+  headers: Record<string, string | undefined>;
   res: import('node:http').ServerResponse;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -50,6 +55,8 @@ export interface RecordedRequest {
   query: string;
   /** The response status, once answered. */
   status?: number;
+  /** The response body's length (Content-Length), once answered. */
+  bytes?: number;
 }
 
 export class TestS3Server {
@@ -59,11 +66,14 @@ export class TestS3Server {
   /** `bucket/key`s whose GET sends half the body and then drops the connection. */
   readonly brokenKeys = new Set<string>();
   endpoint = '';
+  /** Added to every request before it is answered: a network round trip, for benchmarks. */
+  latencyMs = 0;
   /** Requests being answered right now, and the most there were at once. */
   inFlight = 0;
   maxInFlight = 0;
   private readonly dir = mkdtempSync(join(tmpdir(), 'ctl-s3rver-'));
   private server: S3rverInstance | undefined;
+  private listing: ListingIndex | undefined;
 
   constructor(private readonly buckets: string[]) {}
 
@@ -76,16 +86,20 @@ export class TestS3Server {
       configureBuckets: this.buckets.map((name) => ({ name })),
       vhostBuckets: false,
     });
-    fixDelimiterListing(server);
+    const listing = new ListingIndex(server);
+    this.listing = listing;
     server.middleware.unshift(async (ctx, next) => {
       const recorded: RecordedRequest = { method: ctx.method, path: ctx.path, query: ctx.querystring };
       this.requests.push(recorded);
       this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
       try {
+        if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
         await this.handle(ctx, next);
       } finally {
         this.inFlight--;
         recorded.status = ctx.status;
+        recorded.status = ctx.res.headersSent ? ctx.res.statusCode : ctx.status;
+        recorded.bytes = Number(ctx.res.getHeader('content-length') ?? 0);
       }
     });
     const addr = await server.run();
@@ -102,8 +116,15 @@ export class TestS3Server {
       ctx.body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
       return;
     }
-    if (ctx.method === 'GET' && /(^|&)list-type=2(&|$)/.test(ctx.querystring)) return pagedListing(ctx, next);
+    const segments = ctx.path.split('/');
+    const objectKey = segments.length > 2 ? decodeURIComponent(segments.slice(2).join('/')) : '';
+    const bucketLevel = !objectKey && segments.length <= 3;
+    if (ctx.method === 'GET' && bucketLevel && !/(^|&)(location|versioning|acl|policy|cors|website|lifecycle|tagging|uploads|versions)(=|&|$)/.test(ctx.querystring)) {
+      // A missing bucket is s3rver's to answer (NoSuchBucket).
+      if (await this.server!.store.getBucket(bucket)) return this.listing!.answer(ctx, bucket);
+    }
     const key = decodeURIComponent(ctx.path.slice(1));
+    if (ctx.method === 'GET' && objectKey && !this.brokenKeys.has(key) && (await this.listing!.get(ctx, bucket, objectKey))) return;
     if (ctx.method === 'GET' && this.brokenKeys.has(key)) {
       await next();
       const body = ctx.body as NodeJS.ReadableStream | Buffer | undefined;
@@ -116,6 +137,7 @@ export class TestS3Server {
       return;
     }
     await next();
+    await this.listing!.track(ctx, bucket, objectKey);
   }
 
   /** A client for seeding the server (not the code under test). */
@@ -187,54 +209,163 @@ export class TestS3Server {
 }
 
 /**
- * s3rver 3.7 prunes its directory walk below the first delimiter, so a level whose sub-folders
- * hold no object directly (AWSLogs/ → 1234…/ → CloudTrail/) lists no common prefixes. S3 lists
- * them; so does this: one flat listing of the prefix, grouped by the delimiter and paged by
- * maxKeys (objects and prefixes both count, as in S3). A page ends on an object, because
- * s3rver's continuation token is the last object's key.
+ * Bucket listings (ListObjects and ListObjectsV2), answered here from a sorted in-memory index of
+ * each bucket's keys, instead of by s3rver, which (3.7) walks the bucket's directory tree and
+ * reads the metadata of every key under the prefix for each page, prunes its walk below the
+ * first delimiter (so AWSLogs/ → 1234…/ → CloudTrail/ lists no common prefixes), and makes
+ * ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node 20) lacks.
+ *
+ * Here a page costs a binary search and the page itself: keys are kept sorted with their size,
+ * ETag and date, updated by the PUTs and DELETEs that pass through the server (anything else
+ * that may change a bucket drops its index, rebuilt from s3rver's store on the next listing).
+ * A common prefix is skipped with one more binary search. Continuation tokens are opaque
+ * (base64url of where the page stopped), V1 pages carry NextMarker, `encoding-type=url` is
+ * honoured, and objects and common prefixes both count toward max-keys, as in S3.
  */
-// s3rver's continuation tokens use DES, which OpenSSL 3 (Node 20) no longer has: listings of
-// more than one page fail there. Tokens here are the base64url of the page's last key, handed
-// to the store as startAfter; the truncation is passed from the store back to the response.
-const page = new AsyncLocalStorage<{ startAfter?: string; nextAfter?: string }>();
+interface IndexedObject {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: string;
+  /** The object's stored metadata (Content-Type, x-amz-meta-*), for GETs answered here. */
+  metadata: Record<string, string | number>;
+}
 
-async function pagedListing(ctx: KoaContext, next: () => Promise<void>): Promise<void> {
-  const params = new URLSearchParams(ctx.querystring);
-  const token = params.get('continuation-token');
-  params.delete('continuation-token');
-  ctx.querystring = params.toString();
-  const state: { startAfter?: string; nextAfter?: string } = { startAfter: token ? Buffer.from(token, 'base64url').toString('utf8') : undefined };
-  await page.run(state, next);
-  if (state.nextAfter !== undefined && typeof ctx.body === 'string') {
-    const next64 = Buffer.from(state.nextAfter, 'utf8').toString('base64url');
-    ctx.body = ctx.body.replace('<IsTruncated>false</IsTruncated>', `<IsTruncated>true</IsTruncated><NextContinuationToken>${next64}</NextContinuationToken>`);
+class ListingIndex {
+  private readonly buckets = new Map<string, IndexedObject[]>();
+
+  constructor(private readonly server: S3rverInstance) {}
+
+  /** Keeps the index in step with a request that went through s3rver (call after it answered). */
+  async track(ctx: KoaContext, bucket: string, key: string): Promise<void> {
+    if (ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.method === 'OPTIONS') return;
+    const list = this.buckets.get(bucket);
+    if (!list) return;
+    if (!key || ctx.status >= 300 || (ctx.method !== 'PUT' && ctx.method !== 'DELETE') || /(^|&)(tagging|acl|uploadId|partNumber)=/.test(ctx.querystring)) {
+      this.buckets.delete(bucket); // rebuilt when next listed
+      return;
+    }
+    const at = lowerBound(list, key);
+    const present = list[at]?.key === key;
+    if (ctx.method === 'DELETE') {
+      if (present) list.splice(at, 1);
+      return;
+    }
+    const entry = indexed(key, await this.server.store.getMetadata(bucket, key));
+    if (present) list[at] = entry;
+    else list.splice(at, 0, entry);
+  }
+
+  private async keysOf(bucket: string): Promise<IndexedObject[]> {
+    let list = this.buckets.get(bucket);
+    if (!list) {
+      const all = await this.server.store.listObjects(bucket, { maxKeys: Infinity });
+      list = all.objects.map((o) => indexed(o.key, o.metadata)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      this.buckets.set(bucket, list);
+    }
+    return list;
+  }
+
+  /**
+   * A plain GET of an indexed object, answered from the index and the object's file, without
+   * s3rver's per-request routing, signature check and metadata reads (so a benchmark measures
+   * its client, not this server). Anything else (ranges, unknown keys) is left to s3rver.
+   */
+  async get(ctx: KoaContext, bucket: string, key: string): Promise<boolean> {
+    if (ctx.headers.range || ctx.querystring.replace(/(^|&)x-id=GetObject/, '')) return false;
+    const list = await this.keysOf(bucket);
+    const o = list[lowerBound(list, key)];
+    if (o?.key !== key) return false;
+    const headers: Record<string, string> = { ETag: o.etag, 'Last-Modified': new Date(o.lastModified).toUTCString(), 'Content-Type': String(o.metadata['content-type'] ?? 'binary/octet-stream') };
+    for (const [k, v] of Object.entries(o.metadata)) if (k.startsWith('x-amz-meta-')) headers[k] = String(v);
+    if (ctx.headers['if-none-match'] === o.etag) {
+      ctx.respond = false;
+      ctx.res.writeHead(304, headers).end();
+      return true;
+    }
+    const body = await fs.readFile(this.server.store.getResourcePath(bucket, key, 'object'));
+    ctx.respond = false;
+    ctx.res.writeHead(200, { ...headers, 'Content-Length': String(body.length) }).end(body);
+    ctx.status = 200;
+    return true;
+  }
+
+  async answer(ctx: KoaContext, bucket: string): Promise<void> {
+    const q = new URLSearchParams(ctx.querystring);
+    const v2 = q.get('list-type') === '2';
+    const prefix = q.get('prefix') ?? '';
+    const delimiter = q.get('delimiter') ?? '';
+    const maxKeys = Math.min(1000, Math.max(0, Number(q.get('max-keys') ?? 1000) || 0));
+    const url = q.get('encoding-type') === 'url';
+    const token = q.get('continuation-token');
+    const resume = token ? Buffer.from(token, 'base64url').toString('utf8') : undefined;
+    const after = v2 ? (resume ?? q.get('start-after') ?? '') : (q.get('marker') ?? '');
+    const list = await this.keysOf(bucket);
+
+    const contents: IndexedObject[] = [];
+    const prefixes: string[] = [];
+    let i = lowerBound(list, prefix > after ? prefix : after);
+    if (list[i]?.key === after) i++;
+    // A marker or token that is a common prefix (ends with the delimiter) resumes after all of it.
+    if (delimiter && after.endsWith(delimiter) && after.startsWith(prefix)) i = lowerBound(list, after + '\uffff', i);
+    let last = '';
+    let truncated = false;
+    while (i < list.length && list[i].key.startsWith(prefix)) {
+      if (contents.length + prefixes.length >= maxKeys) {
+        truncated = true;
+        break;
+      }
+      const o = list[i];
+      const at = delimiter ? o.key.indexOf(delimiter, prefix.length) : -1;
+      if (at === -1) {
+        contents.push(o);
+        last = o.key;
+        i++;
+      } else {
+        const common = o.key.slice(0, at + delimiter.length);
+        prefixes.push(common);
+        last = common;
+        i = lowerBound(list, common + '\uffff', i);
+      }
+    }
+    const enc = (s: string) => xml(url ? encodeURIComponent(s).replace(/%2F/g, '/') : s);
+    const el = (name: string, value: string | number | undefined) => (value === undefined ? '' : `<${name}>${value}</${name}>`);
+    const body =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+      el('Name', xml(bucket)) +
+      el('Prefix', enc(prefix)) +
+      (v2
+        ? el('KeyCount', contents.length + prefixes.length) + el('ContinuationToken', token ? xml(token) : undefined) + el('NextContinuationToken', truncated ? Buffer.from(last, 'utf8').toString('base64url') : undefined) + el('StartAfter', !token && q.has('start-after') ? enc(after) : undefined)
+        : el('Marker', enc(after)) + el('NextMarker', truncated ? enc(last) : undefined)) +
+      el('MaxKeys', maxKeys) +
+      el('Delimiter', delimiter ? enc(delimiter) : undefined) +
+      el('EncodingType', url ? 'url' : undefined) +
+      el('IsTruncated', String(truncated)) +
+      contents.map((o) => `<Contents>${el('Key', enc(o.key))}${el('LastModified', o.lastModified)}${el('ETag', xml(o.etag))}${el('Size', o.size)}<StorageClass>STANDARD</StorageClass></Contents>`).join('') +
+      prefixes.map((p) => `<CommonPrefixes>${el('Prefix', enc(p))}</CommonPrefixes>`).join('') +
+      '</ListBucketResult>';
+    ctx.status = 200;
+    ctx.type = 'application/xml';
+    ctx.body = body;
   }
 }
 
-function fixDelimiterListing(server: S3rverInstance): void {
-  const store = server.store;
-  const flat = store.listObjects.bind(store);
-  store.listObjects = async (bucket, options) => {
-    const paging = page.getStore();
-    const { delimiter, prefix = '', maxKeys = 1000 } = options;
-    const startAfter = paging?.startAfter ?? options.startAfter ?? '';
-    const all = (await flat(bucket, { prefix, maxKeys: Infinity })).objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const objects: ListResult['objects'] = [];
-    const prefixes = new Set<string>();
-    let isTruncated = false;
-    for (const o of all) {
-      if (o.key <= startAfter) continue;
-      const rest = o.key.slice(prefix.length);
-      const at = delimiter ? rest.indexOf(delimiter) : -1;
-      if (objects.length + prefixes.size >= maxKeys) {
-        isTruncated = true;
-        break;
-      }
-      if (at !== -1) prefixes.add(o.key.slice(0, prefix.length + at + 1));
-      else objects.push(o);
-    }
-    const truncated = isTruncated && objects.length > 0;
-    if (truncated && paging) paging.nextAfter = objects[objects.length - 1].key;
-    return { objects, commonPrefixes: [...prefixes].sort(), isTruncated: truncated && !paging };
-  };
+function indexed(key: string, metadata: Record<string, string | number>): IndexedObject {
+  return { key, size: Number(metadata['content-length']), etag: String(metadata.etag), lastModified: new Date(String(metadata['last-modified'])).toISOString(), metadata };
+}
+
+/** The first position in the sorted list whose key is >= `key` (from `from`). */
+function lowerBound(list: IndexedObject[], key: string, from = 0): number {
+  let lo = from;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].key < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function xml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }

@@ -11,12 +11,26 @@ import * as zlib from 'node:zlib';
 
 export class GzipFormatError extends Error {}
 
+/** The decompressed member is larger than the cap asked for; inflating stopped there. */
+export class GzipTooLargeError extends GzipFormatError {
+  constructor(
+    readonly limit: number,
+    /** Bytes inflated when it stopped (at most the cap plus one zlib output chunk). */
+    readonly inflated: number,
+  ) {
+    super(`larger than ${limit} bytes once decompressed`);
+  }
+}
+
 const FHCRC = 2;
 const FEXTRA = 4;
 const FNAME = 8;
 const FCOMMENT = 16;
 /** Input is fed to zlib in slices so the output callbacks interleave with hashing. */
 const SLICE = 1 << 20;
+/** Inputs and caps up to these sizes are inflated synchronously (see hashFirstMember). */
+const SYNC_INPUT = 1 << 20;
+const SYNC_OUTPUT = 16 << 20;
 
 /** Length of the gzip member header at the start of `buf`. Throws GzipFormatError. */
 export function gzipHeaderLength(buf: Uint8Array): number {
@@ -54,6 +68,8 @@ export interface MemberDigest {
 export interface HashOptions {
   /** Also return the decompressed bytes (for digests, which are small and must then be parsed). */
   keep?: boolean;
+  /** Stop and throw GzipTooLargeError once more than this many bytes are decompressed. */
+  maxBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -65,8 +81,25 @@ export interface HashOptions {
  * the file's last four bytes, which holds for a single member (and for appended empty members,
  * which change nothing). Anything else (several members, trailing bytes, truncation, errors)
  * is decided by the exact path, which parses the member boundary itself.
+ *
+ * With `maxBytes`, both paths stop inflating as soon as the output passes the cap (a gzip bomb
+ * costs at most the cap, twice, never its decompressed size).
  */
 export async function hashFirstMember(buf: Uint8Array, options: HashOptions = {}): Promise<MemberDigest & { bytes?: Buffer }> {
+  // A small capped input (a digest) is inflated at once on this thread: a round trip through
+  // zlib's threadpool costs more than its inflating, and a chain's walk waits on each one.
+  if (buf.length >= 18 && buf.length <= SYNC_INPUT && options.maxBytes !== undefined && options.maxBytes <= SYNC_OUTPUT) {
+    const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    let out: Buffer | undefined;
+    try {
+      out = zlib.gunzipSync(view, { maxOutputLength: options.maxBytes + 1 });
+    } catch {
+      out = undefined; // too large, several members, corrupt: the exact path decides, capped
+    }
+    if (out && out.length <= options.maxBytes && out.length % 0x100000000 === view.readUInt32LE(buf.length - 4)) {
+      return { sha256: createHash('sha256').update(out).digest('hex'), size: out.length, bytes: options.keep ? out : undefined };
+    }
+  }
   if (buf.length >= 18) {
     const fast = await gunzipWhole(buf, options).catch(() => undefined);
     const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -85,8 +118,9 @@ function gunzipWhole(buf: Uint8Array, options: HashOptions): Promise<MemberDiges
     const onAbort = () => gunzip.destroy(new Error('cancelled'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     gunzip.on('data', (chunk: Buffer) => {
-      hash.update(chunk);
       size += chunk.length;
+      if (options.maxBytes !== undefined && size > options.maxBytes) return void gunzip.destroy(new GzipTooLargeError(options.maxBytes, size));
+      hash.update(chunk);
       if (options.keep) kept.push(chunk);
     });
     gunzip.on('error', (e) => {
@@ -136,13 +170,15 @@ function exactFirstMember(buf: Uint8Array, options: HashOptions): Promise<Member
     const onAbort = () => inflate.destroy(new Error('cancelled'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     inflate.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (options.maxBytes !== undefined && size > options.maxBytes) return void inflate.destroy(new GzipTooLargeError(options.maxBytes, size));
       hash.update(chunk);
       crc = zlib.crc32(chunk, crc);
-      size += chunk.length;
       if (options.keep) kept.push(chunk);
     });
     inflate.on('error', (e: NodeJS.ErrnoException) => {
       options.signal?.removeEventListener('abort', onAbort);
+      if (e instanceof GzipTooLargeError) return void reject(e);
       if (e.code === 'Z_BUF_ERROR' && !options.signal?.aborted) {
         resolve({ sha256: hash.digest('hex'), size, truncated: true, bytes: options.keep ? Buffer.concat(kept) : undefined });
         return;

@@ -2,7 +2,7 @@
 // lines, TABs, blank lines and stdout/stderr split), then our extra findings on clearly marked
 // lines that a diff against the CLI's output can drop.
 import { displayTime, parseTime } from './digestFile';
-import { ChainReport, chainFailed, Finding, FindingKind, ValidationReport } from './types';
+import { ChainReport, chainFailed, DigestCounts, Finding, FindingKind, ValidationReport } from './types';
 
 export interface TextSink {
   out(text: string): void;
@@ -56,18 +56,48 @@ export function writeChainText(report: ChainReport, sink: TextSink, verbose: boo
     }
     sink.out(summary + '\n');
   }
+  const coverage = coverageSummary(c);
+  if (coverage) sink.out(`${FINDING_PREFIX}\tcoverage\t${coverage}\n`);
   writeFindings(report.findings, sink);
+}
+
+/**
+ * Our line after the AWS CLI's counts: how many log files in the window no digest lists, by why,
+ * and how many digests were deleted; undefined when there are none.
+ */
+export function coverageSummary(c: DigestCounts): string | undefined {
+  const total = c.notValidatedLogs + c.awaitingLogs + c.uncoveredLogs;
+  const parts: string[] = [];
+  if (c.notValidatedLogs) parts.push(`${c.notValidatedLogs} NOT VALIDATED (${notValidatedWhy(c)})`);
+  if (c.awaitingLogs) parts.push(`${c.awaitingLogs} awaiting the digest after the newest, not yet due`);
+  if (c.uncoveredLogs) parts.push(`${c.uncoveredLogs} delivered when no digest chain ran`);
+  const logs = total ? `${total} log file(s) in the window are listed by no digest: ${parts.join(', ')}` : '';
+  const deleted = c.deletedDigests ? `${c.deletedDigests} digest file(s) deleted (signature on record, file gone)` : '';
+  return [logs, deleted].filter(Boolean).join('; ') || undefined;
+}
+
+function notValidatedWhy(c: DigestCounts): string {
+  const inside = c.notValidatedLogs - c.truncatedLogs;
+  const why: string[] = [];
+  if (inside) why.push(`${inside} inside hours that digests cover`);
+  if (c.truncatedLogs) why.push(`${c.truncatedLogs} delivered after the newest digest, whose successor was due`);
+  return why.join(', ');
 }
 
 export function writeFindings(findings: Finding[], sink: TextSink): void {
   // Only marked lines (no headers or blank lines), so dropping them gives the AWS CLI's output.
-  for (const f of findings) sink.out(`${FINDING_PREFIX}\t${f.kind}\t${f.message}\n`);
+  for (const f of findings) {
+    sink.out(`${FINDING_PREFIX}\t${f.kind}\t${f.message}\n`);
+    // Each log that is NOT VALIDATED for want of its digest is named on a line of its own.
+    if (f.kind === 'chain-truncated') for (const key of f.keys ?? []) sink.out(`${FINDING_PREFIX}\t${f.kind}\tNOT VALIDATED: log file ${key} is listed by no digest\n`);
+  }
 }
 
 /** Findings that mean something was changed, added or removed (used by --strict). */
 export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
   'unlisted-log',
   'chain-truncated',
+  'deleted-digest',
   'previous-hash-mismatch',
   'previous-signature-mismatch',
   'window-discontinuity',
@@ -75,10 +105,16 @@ export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>
   'key-outside-validity',
 ]);
 
-/** 0 when everything validated, 1 when anything is INVALID or unverifiable (or, when strict, tampering findings exist). */
+/**
+ * 0 when everything validated; 1 when anything is INVALID or UNVERIFIED, a log is NOT VALIDATED
+ * (listed by no digest where one was due) or a digest was deleted (chainFailed), and, when
+ * strict, when any other tampering finding or one outside the chains exists.
+ */
 export function exitCodeOf(report: ValidationReport, strict = false): number {
   if (report.chains.some(chainFailed)) return 1;
-  if (strict && report.chains.some((c) => c.findings.some((f) => TAMPERING_FINDINGS.has(f.kind)))) return 1;
+  if (report.findings.some((f) => f.kind === 'deleted-digest')) return 1;
+  // Logs no digest ever covered (validation was off) are not tampering, but --strict wants them covered.
+  if (strict && report.chains.some((c) => c.findings.some((f) => TAMPERING_FINDINGS.has(f.kind) || f.kind === 'no-digests'))) return 1;
   if (strict && report.findings.length) return 1;
   return 0;
 }

@@ -66,8 +66,15 @@ export type StatusEvent = DigestVerdict | LogVerdict | GapNotice;
 export type FindingKind =
   /** A log object on disk that no digest lists, though digests cover its delivery time. */
   | 'unlisted-log'
-  /** The chain's newest digest ends long before later logs were delivered (deleted newest digests). */
+  /**
+   * Logs no digest lists, delivered after the chain's newest digest although its successor was
+   * already due at the window's end: the newest digest(s) were deleted (or the copy predates them).
+   */
   | 'chain-truncated'
+  /** Logs after the newest digest whose successor is not yet due (not tampering: CloudTrail is still to list them). */
+  | 'awaiting-digest'
+  /** A digest whose signature is on record (signatures file) but whose object is gone. */
+  | 'deleted-digest'
   /** previousDigestHashValue is not the SHA-256 of the previous digest (a re-signed or swapped digest). */
   | 'previous-hash-mismatch'
   /** previousDigestSignature is not the previous digest's signature from its metadata. */
@@ -78,7 +85,7 @@ export type FindingKind =
   | 'gap'
   /** The previous-digest pointer leads back to a digest already walked. */
   | 'chain-cycle'
-  /** Log objects of an account and region for which no digest exists at all. */
+  /** Log objects delivered when no digest chain ran: before a chain's first digest, in a gap, or in a region with no digests at all. */
   | 'no-digests'
   /** Backfill digests, which the CLI skips and so do we. */
   | 'backfill-skipped'
@@ -105,6 +112,17 @@ export interface DigestCounts {
   unverifiableDigests: number;
   validLogs: number;
   invalidLogs: number;
+  // Ours, beyond the CLI's counts (which they never change): log objects in the window that no
+  // digest lists, by why, and digests whose signature is on record but whose object is gone.
+  /** NOT VALIDATED: inside hours digests cover (unlisted-log), or after a newest digest whose successor was due (chain-truncated). */
+  notValidatedLogs: number;
+  /** Of those, the ones after the newest digest (chain-truncated). */
+  truncatedLogs: number;
+  /** After the newest digest, its successor not yet due (awaiting-digest). */
+  awaitingLogs: number;
+  /** Delivered when no chain ran: before its first digest or in a gap (no-digests). */
+  uncoveredLogs: number;
+  deletedDigests: number;
 }
 
 export interface ChainReport {
@@ -132,7 +150,12 @@ export interface ValidationReport {
   keyWarnings: string[];
 }
 
-/** True when a chain report has anything not valid (INVALID, unverifiable). Findings alone don't count. */
+/**
+ * True when a chain report has anything not valid: INVALID or UNVERIFIED files (the AWS CLI's
+ * verdicts), logs NOT VALIDATED because the digest that should list them is missing, or deleted
+ * digests. Other findings alone don't count (see exitCodeOf's --strict).
+ */
 export function chainFailed(c: ChainReport): boolean {
-  return c.counts.invalidDigests + c.counts.invalidLogs + c.counts.unverifiableDigests > 0;
+  const k = c.counts;
+  return k.invalidDigests + k.invalidLogs + k.unverifiableDigests + k.notValidatedLogs + k.deletedDigests > 0;
 }

@@ -3,7 +3,8 @@
 // check as separate findings.
 import { constants, verify } from 'node:crypto';
 import { LogSource, SourceError } from '../sources/source';
-import { ChainId, DigestChain, groupKey, inventorySource, LogObject, parseTrailArn, SourceInventory, stampTime, trailArnOf } from './chains';
+import { accountKindPrefix, parseCloudTrailKey } from '../sources/layout';
+import { ChainId, chainKey, DigestChain, digestStamp, groupKey, inventoryScope, LogObject, parseTrailArn, SourceInventory, stampTime, TrailArn, trailArnOf } from './chains';
 import { compactTime, DigestJson, DigestLogEntry, hasRequiredKeys, parseDigestJson, parseTime, signedString } from './digestFile';
 import { hashFirstMember } from './gzipMember';
 import { PublicKeyRing } from './publicKeys';
@@ -12,9 +13,25 @@ import { ChainReport, DigestVerdict, Finding, LogVerdict, SignatureSource, Statu
 
 const HOUR = 3600_000;
 const MINUTE = 60_000;
-/** A log delivered this long after the newest digest's end proves a later digest is due. */
-const DIGEST_DUE = HOUR + 15 * MINUTE;
+/**
+ * How late CloudTrail may deliver a digest after its window ends. A chain's next digest is due an
+ * hour after the newest one ends; only once the window's end passes that plus this slack are logs
+ * after the newest digest taken as NOT VALIDATED (its successor deleted) rather than awaiting it.
+ */
+export const DIGEST_DELIVERY_SLACK = 15 * MINUTE;
+/** Added when the window ends "now" (no --end-time): this machine's clock against AWS's. */
+export const CLOCK_SLACK = 5 * MINUTE;
+/**
+ * A digest lists one entry (~400 bytes) per log file of its hour; even the busiest account and
+ * region stays far below this. Larger, once decompressed, is "invalid format", found without
+ * inflating more than this (a gzip bomb costs no more).
+ */
+export const MAX_DIGEST_BYTES = 8 << 20;
 const CHAINS_AT_ONCE = 4;
+/** Default log reads in flight: a remote store's reads mostly wait, a folder's mostly hash. */
+export const DEFAULT_CONCURRENCY = { s3: 48, folder: 4 } as const;
+/** Digests of a chain read ahead of the walk (the older digests it will most likely go to next), at most. */
+const DIGEST_READ_AHEAD = 16;
 
 export interface ValidateOptions {
   publicKeys: PublicKeyRing;
@@ -33,7 +50,7 @@ export interface ValidateOptions {
   startTime?: number;
   /** ms since the epoch. Default: now. */
   endTime?: number;
-  /** Log files hashed at once. */
+  /** Log files read and hashed at once (default: 48 from S3, where each read mostly waits on the network; 4 from a folder). */
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (p: ValidationProgress) => void;
@@ -48,9 +65,30 @@ export interface ValidationProgress {
 
 export class ValidationAbort extends Error {}
 
-/** Validates every selected chain in the source. */
+/**
+ * Validates every selected chain in the source, listing only the prefixes the selection and the
+ * window need (inventoryScope). A scope prefix that is one day's folder validates that day.
+ */
 export async function validateSource(source: LogSource, options: ValidateOptions): Promise<ValidationReport> {
-  const inventory = await inventorySource(source, options.signal);
+  const arn = options.trailArn ? parseTrailArn(options.trailArn) : undefined;
+  if (options.trailArn && !arn) throw new ValidationAbort(`Invalid trail ARN provided: ${options.trailArn}`);
+  const day = options.scopePrefix ? /\/(\d{4})\/(\d{2})\/(\d{2})\/$/.exec(options.scopePrefix) : null;
+  if (day && options.startTime === undefined && options.endTime === undefined) {
+    const from = Date.UTC(+day[1], +day[2] - 1, +day[3]);
+    options = { ...options, startTime: from, endTime: Math.min(from + 24 * HOUR, Date.now()) };
+  }
+  const inventory = await inventoryScope(
+    source,
+    {
+      region: options.region,
+      // As the chain filter below: --account-id, else the ARN's account unless an organization trail.
+      account: (accountId, organizationId) => (!options.accountId || accountId === options.accountId) && (!arn || !!options.accountId || !!organizationId || accountId === arn.accountId),
+      scopePrefix: options.scopePrefix,
+      start: options.startTime,
+      end: options.endTime ?? Date.now(),
+    },
+    options.signal,
+  );
   return validateInventory(source, inventory, options);
 }
 
@@ -68,17 +106,16 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
     }
     return true;
   });
-  const allNameTimes = chains.flatMap((c) => c.digests.map((d) => d.nameTime));
   const endTime = options.endTime ?? Date.now();
-  const startTime = options.startTime ?? (allNameTimes.length ? Math.floor(minOf(allNameTimes) / HOUR) * HOUR - HOUR : endTime - HOUR);
+  const startTime = options.startTime ?? defaultStart(chains, inventory, endTime);
   if (startTime > endTime) throw new ValidationAbort('Invalid time range specified: start-time must occur before end-time');
+  const inWindow = (l: LogObject) => l.nameTime >= startTime && l.nameTime <= endTime;
 
   const reports: ChainReport[] = [];
-  const coverage = new Map<string, Array<[number, number]>>();
-  const listedByGroup = new Map<string, Set<string>>();
   // Chains are walked a few at a time, sharing one limit on the log files being hashed, so the
   // hashing never waits at the start or end of a chain.
-  const limiter = new Limiter(Math.max(1, options.concurrency ?? 4));
+  const concurrency = Math.max(1, options.concurrency ?? (source.type === 's3' ? DEFAULT_CONCURRENCY.s3 : DEFAULT_CONCURRENCY.folder));
+  const limiter = new Limiter(concurrency);
   const walkers = chains.map((chain) => new ChainWalker(source, chain, options, startTime, endTime, arn ? options.trailArn! : trailArnOf(chain.id), limiter));
   let nextChain = 0;
   await Promise.all(
@@ -89,27 +126,18 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
       }
     }),
   );
-  for (const [i, chain] of chains.entries()) {
-    const walker = walkers[i];
-    const gk = groupKey(chain.id);
-    let listed = listedByGroup.get(gk);
-    if (!listed) listedByGroup.set(gk, (listed = new Set()));
-    for (const k of walker.listedLogs) listed.add(k);
-    walker.coverage.forEach((w) => coverageOf(gk).push(w));
-  }
-  // Unlisted and late logs are judged against every chain of the same account and region, so
-  // two trails delivering into one folder don't flag each other's logs.
+  // Logs that no digest lists are judged against every chain of the same account and region, so
+  // two trails delivering into one folder don't flag each other's logs. The findings go to the
+  // group's first chain.
+  const dueBy = (newestEnd: number) => newestEnd + HOUR + DIGEST_DELIVERY_SLACK + (options.endTime === undefined ? CLOCK_SLACK : 0);
   for (const [i, chain] of chains.entries()) {
     const gk = groupKey(chain.id);
     if (chains.findIndex((c) => groupKey(c.id) === gk) !== i) continue;
-    const logs = (inventory.logs.get(gk) ?? []).filter((l) => l.nameTime >= startTime && l.nameTime <= endTime);
-    reports[i].findings.push(...unlistedLogFindings(source, logs, listedByGroup.get(gk)!, coverage.get(gk) ?? []));
+    const group = walkers.filter((w) => groupKey(w.chain.id) === gk);
+    const logs = (inventory.logs.get(gk) ?? []).filter(inWindow);
+    coverageFindings(source, reports[i], logs, group, endTime, dueBy);
   }
-  for (const [i, chain] of chains.entries()) {
-    const logs = inventory.logs.get(groupKey(chain.id)) ?? [];
-    const t = truncationFinding(chain, reports[i], logs, endTime);
-    if (t) reports[i].findings.push(t);
-  }
+  for (const [i, walker] of walkers.entries()) deletedDigestFindings(reports[i], walker, options.signatures, startTime, endTime);
 
   const findings: Finding[] = [];
   const chainGroups = new Set(inventory.chains.map((c) => groupKey(c.id)));
@@ -118,36 +146,61 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
     if (chainGroups.has(gk) || !logs.length) continue;
     if (options.region && group.region !== options.region) continue;
     if (options.accountId && group.accountId !== options.accountId) continue;
-    const inWindow = logs.filter((l) => l.nameTime >= startTime && l.nameTime <= endTime);
-    if (!inWindow.length) continue;
-    const where = `${group.prefix ? group.prefix + '/' : ''}AWSLogs/${group.organizationId ? group.organizationId + '/' : ''}${group.accountId}/CloudTrail/${group.region}/`;
+    const uncovered = logs.filter(inWindow);
+    if (!uncovered.length) continue;
+    const where = accountKindPrefix({ ...group, kind: 'log' }) + `${group.region}/`;
     findings.push({
       kind: 'no-digests',
-      message: `${inWindow.length} log file(s) under ${where} have no digest files at all (log file validation off, or digests deleted)`,
-      from: iso(minOf(inWindow.map((l) => l.nameTime))),
-      to: iso(maxOf(inWindow.map((l) => l.nameTime))),
-      keys: inWindow.map((l) => l.key),
+      message: `${uncovered.length} log file(s) under ${where} have no digest files at all (log file validation off, or digests deleted)`,
+      from: iso(minOf(uncovered.map((l) => l.nameTime))),
+      to: iso(maxOf(uncovered.map((l) => l.nameTime))),
+      keys: uncovered.map((l) => l.key),
     });
   }
+  findings.push(...orphanSignatureFindings(inventory, options, arn, startTime, endTime));
 
   const keyWarnings = options.publicKeys
     .list()
     .filter((k) => !k.fingerprintMatches)
     .map((k) => `${k.file}: the key listed with fingerprint ${k.fingerprint} does not hash to that fingerprint (MD5 of its Value)`);
   return { source: source.label, chains: reports, findings, keyWarnings };
-
-  function coverageOf(gk: string): Array<[number, number]> {
-    let list = coverage.get(gk);
-    if (!list) coverage.set(gk, (list = []));
-    return list;
-  }
 }
+
+/**
+ * Without --start-time the window reaches back to everything in scope (issue 13): an hour before
+ * the oldest digest, as before, or the hour of the oldest log of the same account and region when
+ * that is older, so logs from before the chain began are reported instead of silently left out.
+ */
+function defaultStart(chains: DigestChain[], inventory: SourceInventory, endTime: number): number {
+  let oldest = Infinity;
+  const groups = new Set<string>();
+  for (const c of chains) {
+    if (c.digests.length) oldest = Math.min(oldest, c.digests[0].nameTime - HOUR);
+    groups.add(groupKey(c.id));
+  }
+  for (const gk of groups) for (const l of inventory.logs.get(gk) ?? []) if (l.nameTime < oldest) oldest = l.nameTime;
+  return Number.isFinite(oldest) ? Math.floor(oldest / HOUR) * HOUR : endTime - HOUR;
+}
+
+/** How far (in digests) a chain's walk may run ahead of the reading and hashing of its logs. */
+const QUEUED_DIGESTS = 64;
+
+interface QueuedDigest {
+  verdict: DigestVerdict;
+  /** Its logs' verdicts in listed order (valid and unverifiable digests only) … */
+  logs?: Promise<LogVerdict[]>;
+  /** … once they are all in. */
+  done?: LogVerdict[];
+  /** Reported after its logs: the gap notice of a starting digest. */
+  after: StatusEvent[];
+}
+
 /** At most `max` tasks at once, in the order they asked. */
 class Limiter {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly max: number) {}
+  constructor(readonly max: number) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     // A finished task hands its slot straight to the next waiter, so the limit is never exceeded.
@@ -179,15 +232,22 @@ class ChainWalker {
   readonly listedLogs = new Set<string>();
   /** [start, end] windows of the digests read. */
   readonly coverage: Array<[number, number]> = [];
+  /** [end of the older digest, start of the starting digest] of each stop in the chain. */
+  readonly gaps: Array<[number, number]> = [];
+  /** Digests the walk found missing ("not found"). */
+  readonly missing = new Set<string>();
+  /** The walk ended at a valid starting digest with nothing older listed: no digest covers what came before. */
+  startReached = false;
   private readonly report: ChainReport;
   private bucket = '';
   private readonly cache = new Map<string, Promise<Uint8Array>>();
   private progress = { digests: 0, logs: 0, bytes: 0 };
-  private pending?: { logs: Promise<LogVerdict[]>; after: StatusEvent[] };
+  /** Walked digests whose lines are not reported yet, oldest-walked first (see reportQueued()). */
+  private readonly queue: QueuedDigest[] = [];
 
   constructor(
     private readonly source: LogSource,
-    private readonly chain: DigestChain,
+    readonly chain: DigestChain,
     private readonly options: ValidateOptions,
     private readonly start: number,
     private readonly end: number,
@@ -202,7 +262,7 @@ class ChainWalker {
       requestedEnd: iso(end),
       events: [],
       findings: [],
-      counts: { validDigests: 0, invalidDigests: 0, unverifiableDigests: 0, validLogs: 0, invalidLogs: 0 },
+      counts: { validDigests: 0, invalidDigests: 0, unverifiableDigests: 0, validLogs: 0, invalidLogs: 0, notValidatedLogs: 0, truncatedLogs: 0, awaitingLogs: 0, uncoveredLogs: 0, deletedDigests: 0 },
     };
   }
 
@@ -235,8 +295,10 @@ class ChainWalker {
       return pos >= 0 ? candidates[pos].key : undefined;
     };
 
+    const positions = new Map(candidates.map((c, i) => [c.key, i]));
     while (current !== undefined && this.start <= lastStart) {
       this.checkAborted();
+      this.readAhead(positions.get(current), candidates, positions);
       if (visited.has(current)) {
         report.findings.push({ kind: 'chain-cycle', message: `The previous-digest pointer leads back to ${current}, which was already validated; the walk stops here`, key: current });
         break;
@@ -247,13 +309,15 @@ class ChainWalker {
       this.progress.digests++;
       this.emitProgress();
       if (loaded.json && hasRequiredKeys(loaded.json)) this.linkageFindings(newer, newerValid, loaded);
-      // Pipelining: this digest's logs start hashing while the newer digest's last logs finish;
-      // their verdicts are still reported in the CLI's order (flush before this digest's line).
+      // Pipelining: the walk goes on while this digest's logs are read and hashed (the shared
+      // limiter bounds how many at once); the lines are still reported in the CLI's order.
       const trusted = verdict.kind === 'valid' || verdict.kind === 'unverifiable';
       const logs = trusted ? this.hashLogs(key, (loaded.json as unknown as DigestJson).logFiles) : undefined;
-      logs?.catch(() => undefined); // awaited in flush(); this keeps an abort from being "unhandled"
-      await this.flush();
-      report.events.push(verdict);
+      const queued: QueuedDigest = { verdict, logs, after: [] };
+      logs?.then((v) => (queued.done = v)).catch(() => undefined); // awaited in report(); this keeps an abort from being "unhandled"
+      this.queue.push(queued);
+      await this.reportQueued(QUEUED_DIGESTS);
+      if (verdict.kind === 'not-found') this.missing.add(key);
       if (!trusted) {
         report.counts.invalidDigests++;
         // Logs an INVALID digest lists are not "unlisted": that digest's own verdict says what is wrong.
@@ -275,15 +339,15 @@ class ChainWalker {
       }
       this.coverage.push([digestStart, parseTime(d.digestEndTime)!]);
       for (const l of d.logFiles) this.listedLogs.add(l.s3Object);
-      const pending: { logs: Promise<LogVerdict[]>; after: StatusEvent[] } = { logs: logs!, after: [] };
-      this.pending = pending;
       newer = loaded;
       newerValid = true;
       if (d.previousDigestS3Bucket === null || d.previousDigestS3Bucket === undefined) {
         const older = olderThan(key);
-        if (older !== undefined) {
+        if (older === undefined) this.startReached = true;
+        else {
           const from = stampTime(older.slice(-24, -8)) ?? 0;
-          pending.after.push({ type: 'gap', from: iso(from), to: iso(digestStart), digestKey: key });
+          this.gaps.push([from, digestStart]);
+          queued.after.push({ type: 'gap', from: iso(from), to: iso(digestStart), digestKey: key });
           report.findings.push({
             kind: 'gap',
             message: `The chain stops: no digest covers ${iso(from)} to ${iso(digestStart)} (logging or validation was off, or digests were removed)`,
@@ -300,27 +364,37 @@ class ChainWalker {
         if (d.previousDigestS3Bucket !== this.bucket) this.bucket = d.previousDigestS3Bucket;
       }
     }
-    await this.flush();
+    await this.reportQueued(0);
     return report;
   }
 
-  /** Reports the logs of the digest walked before, then what follows them (a gap notice). */
-  private async flush(): Promise<void> {
-    const p = this.pending;
-    if (!p) return;
-    this.pending = undefined;
-    for (const v of await p.logs) {
-      this.report.events.push(v);
-      if (v.kind === 'valid') this.report.counts.validLogs++;
-      else this.report.counts.invalidLogs++;
+  /**
+   * Reports queued digests in walk order: each digest's line, its logs' lines, then what follows
+   * it (a gap notice). Those whose logs are done go at once; the oldest are waited for while more
+   * than `keep` are queued, so the walk stays at most that many digests ahead of the hashing.
+   */
+  private async reportQueued(keep: number): Promise<void> {
+    while (this.queue.length) {
+      const q = this.queue[0];
+      if (q.logs && !q.done) {
+        if (this.queue.length <= keep) return;
+        q.done = await q.logs;
+      }
+      this.queue.shift();
+      this.report.events.push(q.verdict);
+      for (const v of q.done ?? []) {
+        this.report.events.push(v);
+        if (v.kind === 'valid') this.report.counts.validLogs++;
+        else this.report.counts.invalidLogs++;
+      }
+      this.report.events.push(...q.after);
     }
-    this.report.events.push(...p.after);
   }
 
   private async bucketFromDigests(keys: string[]): Promise<string> {
     for (const key of [...keys].reverse()) {
       try {
-        const { bytes } = await hashFirstMember(await this.read(key), { keep: true });
+        const { bytes } = await hashFirstMember(await this.read(key), { keep: true, maxBytes: MAX_DIGEST_BYTES });
         const json = parseDigestJson(bytes!);
         if (typeof json?.digestS3Bucket === 'string') return json.digestS3Bucket;
       } catch {
@@ -330,16 +404,31 @@ class ChainWalker {
     return 'unknown-bucket';
   }
 
+  /**
+   * Starts reading the listed digests just older than position `at`, where the walk goes next
+   * unless a digest is missing or invalid, so their round trips overlap this one's checks.
+   * At most DIGEST_READ_AHEAD (and the log concurrency) of them are held; one the walk passes by is dropped.
+   */
+  private readAhead(at: number | undefined, candidates: Array<{ key: string }>, positions: Map<string, number>): void {
+    if (at === undefined) return;
+    for (const key of this.cache.keys()) if ((positions.get(key) ?? -1) > at) this.cache.delete(key); // passed by
+    const ahead = Math.min(this.limiter.max, DIGEST_READ_AHEAD);
+    for (let i = at - 1; i >= Math.max(0, at - ahead) && this.cache.size <= ahead; i--) {
+      if (!this.cache.has(candidates[i].key)) this.read(candidates[i].key).catch(() => undefined); // its error is met when checked
+    }
+  }
+
+  /** A digest's bytes (never more than MAX_DIGEST_BYTES compressed). */
   private read(key: string): Promise<Uint8Array> {
     let p = this.cache.get(key);
     if (!p) {
-      p = this.source.read(key, { signal: this.options.signal });
+      p = this.source.read(key, { signal: this.options.signal, maxBytes: MAX_DIGEST_BYTES });
       this.cache.set(key, p);
     }
     return p;
   }
 
-  private localPath(key: string): string | undefined {
+  localPath(key: string): string | undefined {
     try {
       return this.source.localPath?.(key);
     } catch {
@@ -366,11 +455,12 @@ class ChainWalker {
       this.cache.delete(key);
       if (e instanceof SourceError && e.code === 'cancelled') throw e;
       if (e instanceof SourceError && e.code === 'not-found') return fail('not-found', 'not found');
+      if (e instanceof SourceError && e.code === 'too-large') return fail('invalid-format', 'invalid format');
       return fail('error', e instanceof Error ? e.message : String(e));
     }
     let bytes: Buffer;
     try {
-      const h = await hashFirstMember(raw, { keep: true, signal: this.options.signal });
+      const h = await hashFirstMember(raw, { keep: true, maxBytes: MAX_DIGEST_BYTES, signal: this.options.signal });
       if (h.truncated) return fail('invalid-format', 'invalid format');
       bytes = h.bytes!;
       loaded.sha256 = h.sha256;
@@ -554,50 +644,150 @@ class ChainWalker {
   }
 }
 
-function unlistedLogFindings(source: LogSource, logs: LogObject[], listed: Set<string>, windows: Array<[number, number]>): Finding[] {
-  if (!windows.length) return [];
-  const from = minOf(windows.map((w) => w[0]));
-  const to = maxOf(windows.map((w) => w[1]));
-  const out: Finding[] = [];
-  // A log's name carries its delivery minute; one named in the first partial minute of the
-  // covered span may belong to an older digest that was not read, so it is not judged.
+/**
+ * Log objects in the window that no digest of their account and region lists, sorted by why:
+ * - inside the hours the digests read cover, or the hour of a missing or INVALID digest:
+ *   `unlisted-log`, NOT VALIDATED (added or renamed after delivery, or its digest is not valid);
+ * - after the group's newest digest: once its successor was due at the window's end,
+ *   `chain-truncated`, NOT VALIDATED (the newest digests were deleted); before, `awaiting-digest`;
+ * - in a gap of the chain, or before its first digest: `no-digests` (validation was off).
+ * A log whose delivery minute straddles a boundary it cannot be placed against is not judged.
+ */
+function coverageFindings(source: LogSource, report: ChainReport, logs: LogObject[], walkers: ChainWalker[], end: number, dueBy: (newestEnd: number) => number): void {
+  const listed = new Set<string>();
+  for (const w of walkers) for (const k of w.listedLogs) listed.add(k);
+  const windows = walkers.flatMap((w) => w.coverage);
+  const gaps = walkers.flatMap((w) => w.gaps);
+  const startReached = walkers.every((w) => w.startReached);
+  let newest: { key: string; nameTime: number } | undefined;
+  for (const w of walkers) {
+    const d = w.chain.digests[w.chain.digests.length - 1];
+    if (d && (!newest || d.nameTime > newest.nameTime)) newest = d;
+  }
+  const from = windows.length ? minOf(windows.map((w) => w[0])) : undefined;
+  // A log's name carries its delivery minute: it lies inside a span only if that whole minute does.
+  const inside = (t: number, [a, b]: [number, number]) => t >= a && t + MINUTE <= b;
+  const unlisted: Array<LogObject & { hole?: boolean }> = [];
+  const late: LogObject[] = [];
+  const uncovered: LogObject[] = [];
   for (const l of logs) {
-    if (l.nameTime < from || l.nameTime + MINUTE > to || listed.has(l.key)) continue;
-    let localPath: string | undefined;
-    try {
-      localPath = source.localPath?.(l.key);
-    } catch {
-      localPath = undefined;
-    }
-    out.push({
+    if (listed.has(l.key)) continue;
+    if (newest && l.nameTime + MINUTE > newest.nameTime) late.push(l);
+    else if (windows.some((w) => inside(l.nameTime, w))) unlisted.push(l);
+    else if (gaps.some((g) => inside(l.nameTime, g))) uncovered.push(l);
+    else if (from !== undefined && l.nameTime + MINUTE <= from) {
+      if (startReached) uncovered.push(l);
+    } else if (from !== undefined && l.nameTime >= from) unlisted.push({ ...l, hole: true }); // a missing or INVALID digest's hour
+  }
+  const pathOf = (key: string) => walkers[0].localPath(key);
+  for (const l of unlisted) {
+    report.findings.push({
       kind: 'unlisted-log',
-      message: `Log file ${l.key} is in no digest although digests cover its delivery time (${iso(l.nameTime)}): it was added or renamed after delivery`,
+      message: l.hole
+        ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is in no valid digest: the digest of its hour is missing or INVALID, so it is NOT VALIDATED`
+        : `Log file ${l.key} is in no digest although digests cover its delivery time (${iso(l.nameTime)}): it was added or renamed after delivery`,
       key: l.key,
-      localPath,
+      localPath: pathOf(l.key),
       from: iso(l.nameTime),
       to: iso(l.nameTime),
     });
   }
-  return out;
+  report.counts.notValidatedLogs += unlisted.length;
+  if (late.length && newest) {
+    const due = dueBy(newest.nameTime);
+    const span = `${late.length} log file(s) delivered from ${iso(late[0].nameTime)} to ${iso(late[late.length - 1].nameTime)} are in no digest`;
+    const at = { key: newest.key, localPath: pathOf(newest.key), relatedKey: late[late.length - 1].key, from: iso(newest.nameTime), to: iso(late[late.length - 1].nameTime), keys: late.map((l) => l.key) };
+    if (end > due) {
+      report.counts.notValidatedLogs += late.length;
+      report.counts.truncatedLogs += late.length;
+      report.findings.push({
+        kind: 'chain-truncated',
+        message:
+          `The newest digest ends at ${iso(newest.nameTime)} and its successor was due by ${iso(due)}, before the window's end (${iso(end)}); ${span} and NOT VALIDATED: ` +
+          `the newest digest file(s) were deleted (or this copy was made before CloudTrail delivered them: then give --end-time the time of the copy)`,
+        ...at,
+      });
+    } else {
+      report.counts.awaitingLogs += late.length;
+      report.findings.push({
+        kind: 'awaiting-digest',
+        message: `${span} yet: the digest after the newest (ending ${iso(newest.nameTime)}) is not due before ${iso(due)}, after the window's end (${iso(end)}); validate again later`,
+        ...at,
+      });
+    }
+  }
+  if (uncovered.length) {
+    const c = report.chain;
+    report.counts.uncoveredLogs += uncovered.length;
+    report.findings.push({
+      kind: 'no-digests',
+      message: `${uncovered.length} log file(s) under ${accountKindPrefix({ ...c, kind: 'log' })}${c.region}/ were delivered when no digest chain ran (before its first digest or in a gap: log file validation was off)`,
+      from: iso(minOf(uncovered.map((l) => l.nameTime))),
+      to: iso(maxOf(uncovered.map((l) => l.nameTime))),
+      keys: uncovered.map((l) => l.key),
+    });
+  }
 }
 
-function truncationFinding(chain: DigestChain, report: ChainReport, logs: LogObject[], end: number): Finding | undefined {
-  const newest = chain.digests[chain.digests.length - 1];
-  if (!newest) return undefined;
-  const later = logs.filter((l) => l.nameTime >= newest.nameTime && l.nameTime <= end);
-  if (!later.some((l) => l.nameTime >= newest.nameTime + DIGEST_DUE)) return undefined;
-  const last = maxOf(later.map((l) => l.nameTime));
-  return {
-    kind: 'chain-truncated',
-    message:
-      `The newest digest ends at ${iso(newest.nameTime)}, but ${later.length} log file(s) were delivered after it until ${iso(last)}; ` +
-      `CloudTrail would have delivered a digest for them, so the newest digest file(s) are missing (deleted?)`,
-    key: newest.key,
-    relatedKey: later[later.length - 1].key,
-    from: iso(newest.nameTime),
-    to: iso(last),
-    keys: later.map((l) => l.key),
+/** Signatures on record (the signatures file) for digests of this chain and window that are gone. */
+function deletedDigestFindings(report: ChainReport, walker: ChainWalker, signatures: SignaturesFile | undefined, start: number, end: number): void {
+  if (!signatures) return;
+  const chain = walker.chain;
+  const present = new Set([...chain.digests.map((d) => d.key), ...chain.backfill]);
+  const ck = chainKey(chain.id);
+  for (const key of orphanSignatures(signatures, start, end, (id) => chainKey(id) === ck).reverse()) {
+    if (present.has(key) || walker.missing.has(key)) continue;
+    const t = stampTime(digestStamp(key))!;
+    let older: { key: string } | undefined;
+    for (const d of chain.digests) if (d.nameTime < t) older = d;
+    report.counts.deletedDigests++;
+    report.findings.push({
+      kind: 'deleted-digest',
+      message: `Digest file ${key} has a signature on record (${signatures.file}) but is gone: it was deleted after delivery, with whatever it listed`,
+      key,
+      relatedKey: older?.key,
+      localPath: older ? walker.localPath(older.key) : undefined,
+      to: iso(t),
+    });
+  }
+}
+
+/** Deleted digests of chains that have no digest left at all (in the selected scope). */
+function orphanSignatureFindings(inventory: SourceInventory, options: ValidateOptions, arn: TrailArn | undefined, start: number, end: number): Finding[] {
+  const signatures = options.signatures;
+  if (!signatures) return [];
+  const known = new Set(inventory.chains.map((c) => chainKey(c.id)));
+  const selected = (id: ChainId, key: string): boolean => {
+    if (known.has(chainKey(id))) return false; // present (validated above) or left out by the filters
+    if (options.region && id.region !== options.region) return false;
+    if (options.accountId && id.accountId !== options.accountId) return false;
+    if (options.scopePrefix && !key.startsWith(options.scopePrefix)) return false;
+    if (arn && (id.trailName !== arn.trailName || id.homeRegion !== arn.homeRegion)) return false;
+    if (arn && !options.accountId && !id.organizationId && id.accountId !== arn.accountId) return false;
+    return true;
   };
+  return orphanSignatures(signatures, start, end, selected).map((key) => ({
+    kind: 'deleted-digest' as const,
+    message: `Digest file ${key} has a signature on record (${signatures.file}) but is gone, and so is every other digest of its chain`,
+    key,
+    to: iso(stampTime(digestStamp(key))!),
+  }));
+}
+
+/** Digest keys in the signatures file, of the chains `accept` takes, whose stamps fall in the candidate window (§5.2), ascending. */
+function orphanSignatures(signatures: SignaturesFile, start: number, end: number, accept: (id: ChainId, key: string) => boolean): string[] {
+  const lo = compactTime(start);
+  const hi = compactTime(end + HOUR);
+  const out: string[] = [];
+  for (const key of signatures.objects.keys()) {
+    const info = parseCloudTrailKey(key);
+    if (!info || info.kind !== 'digest' || info.backfill || !info.compressed) continue;
+    const stamp = digestStamp(key);
+    if (stampTime(stamp) === undefined || stamp < lo || stamp > hi) continue;
+    const id: ChainId = { prefix: info.prefix, organizationId: info.organizationId, accountId: info.accountId, region: info.region, trailName: info.trailName!, homeRegion: info.homeRegion! };
+    if (accept(id, key)) out.push(key);
+  }
+  return out.sort();
 }
 
 // Not Math.min(...xs): a bucket can hold more log files than a call has room for arguments.

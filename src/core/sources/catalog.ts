@@ -450,7 +450,8 @@ export class CloudTrailCatalog {
     return out;
   }
 
-  private async accountsUnder(root: string, signal?: AbortSignal): Promise<AccountScope[]> {
+  /** The accounts under an AWSLogs root, organization members included. */
+  async accountsUnder(root: string, signal?: AbortSignal): Promise<AccountScope[]> {
     const accounts: AccountScope[] = [];
     const orgs: string[] = [];
     for (const e of await this.source.listLevel(root, signal)) {
@@ -516,7 +517,8 @@ export class CloudTrailCatalog {
     return out;
   }
 
-  private async datesUnder(regionPrefix: string, signal?: AbortSignal): Promise<string[]> {
+  /** The YYYY-MM-DD of every YYYY/MM/DD/ folder under a region folder, oldest first. */
+  async datesUnder(regionPrefix: string, signal?: AbortSignal): Promise<string[]> {
     const dates: string[] = [];
     const years = (await this.prefixesIn(regionPrefix, signal, false)).filter((p) => /^\d{4}$/.test(lastSegment(p)));
     const months = (await mapLimited(years, LIST_CONCURRENCY, (y) => this.prefixesIn(y, signal, false))).flat().filter((p) => /^\d{2}$/.test(lastSegment(p)));
@@ -531,7 +533,7 @@ export class CloudTrailCatalog {
   }
 
   /** The newest YYYY/MM/DD/ folder under a region folder, or undefined. */
-  private async latestDay(regionPrefix: string, signal?: AbortSignal): Promise<string | undefined> {
+  async latestDay(regionPrefix: string, signal?: AbortSignal): Promise<string | undefined> {
     let at = regionPrefix;
     for (const digits of [4, 2, 2]) {
       const pattern = new RegExp(`^\\d{${digits}}$`);
@@ -542,13 +544,13 @@ export class CloudTrailCatalog {
     return at;
   }
 
-  private async prefixesIn(prefix: string, signal: AbortSignal | undefined, quiet: boolean): Promise<string[]> {
+  async prefixesIn(prefix: string, signal: AbortSignal | undefined, quiet: boolean): Promise<string[]> {
     const entries = quiet ? await this.listQuiet(prefix, signal) : await this.source.listLevel(prefix, signal);
     return entries.filter((e): e is Extract<SourceEntry, { kind: 'prefix' }> => e.kind === 'prefix').map((e) => e.prefix);
   }
 
   /** Lists a level where a missing folder simply means "nothing here" (optional kinds). */
-  private async listQuiet(prefix: string, signal?: AbortSignal): Promise<SourceEntry[]> {
+  async listQuiet(prefix: string, signal?: AbortSignal): Promise<SourceEntry[]> {
     try {
       return await this.source.listLevel(prefix, signal);
     } catch (e) {

@@ -120,7 +120,13 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
       changed.fire(reportUri);
 
       diagnostics.clear();
-      const planned = planProblems(report, existsSync);
+      const planned = planProblems(report, existsSync, (key) => {
+        try {
+          return target.source.localPath?.(key);
+        } catch {
+          return undefined;
+        }
+      });
       const byFile = new Map<string, vscode.Diagnostic[]>();
       for (const p of planned) {
         const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
@@ -149,7 +155,7 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand(OPEN_SUSPICIOUS_COMMAND, async (result?: DigestValidationResult) => {
       const r = result ?? last;
-      if (!r || !r.suspiciousKeys.length) return void vscode.window.showInformationMessage('No INVALID or unlisted log files to open.');
+      if (!r || !r.suspiciousKeys.length) return void vscode.window.showInformationMessage('No INVALID or NOT VALIDATED log files to open.');
       return openSuspiciousEvents(r);
     }),
   );
@@ -158,16 +164,20 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
     const chains = r.report.chains.length;
     const invalid = r.report.chains.reduce((n, c) => n + c.counts.invalidDigests + c.counts.invalidLogs, 0);
     const unverified = r.report.chains.reduce((n, c) => n + c.counts.unverifiableDigests, 0);
+    const notValidated = r.report.chains.reduce((n, c) => n + c.counts.notValidatedLogs, 0);
+    const deleted = r.report.chains.reduce((n, c) => n + c.counts.deletedDigests, r.report.findings.filter((f) => f.kind === 'deleted-digest').length);
     const findings = r.report.chains.reduce((n, c) => n + c.findings.filter((f) => f.kind !== 'gap').length, r.report.findings.length);
     const actions = r.suspiciousKeys.length ? ['Open Events of Suspicious Logs'] : [];
     if (!chains) return void vscode.window.showWarningMessage(`No digest chains found in ${r.root}.`);
-    const text = `Digest validation: ${chains} chain(s), ${invalid} INVALID file(s)${unverified ? `, ${unverified} UNVERIFIED digest(s)` : ''}, ${findings} finding(s).`;
+    const text =
+      `Digest validation: ${chains} chain(s), ${invalid} INVALID file(s)${unverified ? `, ${unverified} UNVERIFIED digest(s)` : ''}` +
+      `${notValidated ? `, ${notValidated} log file(s) NOT VALIDATED (listed by no digest)` : ''}${deleted ? `, ${deleted} deleted digest(s)` : ''}, ${findings} finding(s).`;
     const pick = invalid || unverified || findings ? await vscode.window.showWarningMessage(text, ...actions) : await vscode.window.showInformationMessage(text);
     if (pick === actions[0]) await openSuspiciousEvents(r);
   }
 
   async function openSuspiciousEvents(r: DigestValidationResult): Promise<vscode.Uri | unknown> {
-    const label = `${r.suspiciousKeys.length} INVALID or unlisted log file(s)`;
+    const label = `${r.suspiciousKeys.length} INVALID or NOT VALIDATED log file(s)`;
     if ((await vscode.commands.getCommands(true)).includes(TIMELINE_COMMAND)) {
       return vscode.commands.executeCommand(TIMELINE_COMMAND, { source: r.config, keys: r.suspiciousKeys, label });
     }
@@ -176,8 +186,10 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
     const files: unknown[] = [];
     let total = 0;
     for (const key of r.suspiciousKeys) {
+      const findings = r.report.chains.flatMap((c) => c.findings);
       const verdict =
-        r.report.chains.flatMap((c) => c.events).find((e): e is LogVerdict => e.type === 'log' && e.key === key)?.kind ?? (r.report.chains.some((c) => c.findings.some((f) => f.kind === 'unlisted-log' && f.key === key)) ? 'unlisted' : 'unknown');
+        r.report.chains.flatMap((c) => c.events).find((e): e is LogVerdict => e.type === 'log' && e.key === key)?.kind ??
+        (findings.some((f) => f.kind === 'unlisted-log' && f.key === key) ? 'unlisted' : findings.some((f) => f.kind === 'chain-truncated' && f.keys?.includes(key)) ? 'not-validated (after a truncated chain)' : 'unknown');
       try {
         const raw = await folder.read(key);
         const text = Buffer.from(isGzip(raw) ? gunzipCapped(raw) : raw).toString('utf8');

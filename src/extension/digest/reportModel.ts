@@ -2,7 +2,7 @@
 // text with the positions of its file links, the Problems-panel entries, and the log files whose
 // events are worth opening. Pure, so it is unit-tested. Every value from a digest is shown as
 // plain text (the report is a plaintext document, never HTML).
-import { chainFailed, chainLabel, ChainReport, DigestVerdict, Finding, LogVerdict, TAMPERING_FINDINGS, ValidationReport } from '../../core/digest';
+import { chainFailed, chainLabel, ChainReport, coverageSummary, DigestVerdict, Finding, FindingKind, LogVerdict, TAMPERING_FINDINGS, ValidationReport } from '../../core/digest';
 
 export interface ReportLink {
   line: number;
@@ -61,7 +61,7 @@ export function renderReport(report: ValidationReport, ctx: RenderContext): Rend
   push();
   push(
     report.chains.length
-      ? `${report.chains.length} chain(s): ${report.chains.length - failed} fully valid, ${failed} with INVALID or UNVERIFIED files; ${findings} finding(s) beyond aws cloudtrail validate-logs`
+      ? `${report.chains.length} chain(s): ${report.chains.length - failed} fully valid, ${failed} with INVALID, UNVERIFIED or NOT VALIDATED files or deleted digests; ${findings} finding(s) beyond aws cloudtrail validate-logs`
       : 'No digest chains found (expected [prefix/]AWSLogs/[o-…/]<account>/CloudTrail-Digest/<region>/…).',
   );
   for (const w of report.keyWarnings) push(`Warning: ${w}`);
@@ -87,6 +87,8 @@ export function renderReport(report: ValidationReport, ctx: RenderContext): Rend
         `; log files: ${k.validLogs}/${k.validLogs + k.invalidLogs} valid` +
         (k.invalidLogs ? `, ${k.invalidLogs} INVALID` : ''),
     );
+    const coverage = coverageSummary(k);
+    if (coverage) push(`   Beyond the AWS CLI's counts: ${coverage}`);
     push();
     for (const e of c.events) {
       if (e.type === 'gap') {
@@ -123,11 +125,16 @@ export interface PlannedProblem {
   code: string;
 }
 
+/** Findings that make validation fail (chainFailed): shown as errors, not warnings. */
+const NOT_VALIDATED_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>(['unlisted-log', 'chain-truncated', 'deleted-digest']);
+
 /**
- * Problems-panel entries: every INVALID file (error), every UNVERIFIED digest and tampering
- * finding (warning). A file that is not there is reported on the digest that names it.
+ * Problems-panel entries: every INVALID file (error), every log NOT VALIDATED and deleted digest
+ * (error), every UNVERIFIED digest and other tampering finding (warning). A file that is not
+ * there is reported on the digest that names it; `localPathOf` finds the local files of the logs
+ * a finding names by key (a chain-truncated finding's logs, each an error on itself).
  */
-export function planProblems(report: ValidationReport, exists: (p: string) => boolean): PlannedProblem[] {
+export function planProblems(report: ValidationReport, exists: (p: string) => boolean, localPathOf?: (key: string) => string | undefined): PlannedProblem[] {
   const out: PlannedProblem[] = [];
   for (const c of report.chains) {
     let newerDigest: string | undefined;
@@ -152,19 +159,28 @@ export function planProblems(report: ValidationReport, exists: (p: string) => bo
     }
     for (const f of c.findings) {
       if (!TAMPERING_FINDINGS.has(f.kind)) continue;
+      const severity = NOT_VALIDATED_FINDINGS.has(f.kind) ? 'error' : 'warning';
       const p = f.localPath ?? (f.key ? digestPaths.get(f.key) : undefined);
-      if (p && exists(p)) out.push({ path: p, severity: 'warning', message: f.message, code: f.kind });
+      if (p && exists(p)) out.push({ path: p, severity, message: f.message, code: f.kind });
+      if (f.kind !== 'chain-truncated' || !localPathOf) continue;
+      for (const key of f.keys ?? []) {
+        const own = localPathOf(key);
+        if (own && exists(own)) out.push({ path: own, severity, message: 'Log file NOT VALIDATED: no digest lists it, and the digest after the newest was due (deleted?)', code: f.kind });
+      }
     }
   }
   return out;
 }
 
-/** Log files whose events deserve a look: INVALID ones that are still there, and unlisted ones. */
+/** Log files whose events deserve a look: INVALID ones that are still there, and the NOT VALIDATED ones (unlisted, or after a truncated chain). */
 export function suspiciousLogKeys(report: ValidationReport): string[] {
   const keys = new Set<string>();
   for (const c of report.chains) {
     for (const e of c.events) if (e.type === 'log' && (e.kind === 'hash-mismatch' || e.kind === 'invalid-format')) keys.add(e.key);
-    for (const f of c.findings) if (f.kind === 'unlisted-log' && f.key) keys.add(f.key);
+    for (const f of c.findings) {
+      if (f.kind === 'unlisted-log' && f.key) keys.add(f.key);
+      if (f.kind === 'chain-truncated') for (const k of f.keys ?? []) keys.add(k);
+    }
   }
   return [...keys];
 }

@@ -129,7 +129,7 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     const c = ws.bucket.chain();
     c.hours(3);
     const forged = c.unlistedLog('2024-05-14T10:40:00Z');
-    const outside = c.unlistedLog('2024-05-14T18:00:00Z'); // after the newest digest: not judged as unlisted
+    const outside = c.unlistedLog('2024-05-14T18:00:00Z'); // after the newest digest: chain-truncated, not unlisted-log
     const report = await json(ws);
     const unlisted = report.chains[0].findings.filter((f) => f.kind === 'unlisted-log');
     assert.deepEqual(
@@ -137,8 +137,11 @@ describe('digest validation: layouts, keys, signatures and findings', function (
       [forged],
     );
     assert.equal(report.chains[0].counts.invalidLogs, 0, 'CLI-compatible counts are unchanged');
-    assert.equal(report.exitCode, 0);
+    // Not validated by any digest: exit 1 without --strict too (issue 20).
+    assert.equal(report.chains[0].counts.notValidatedLogs, 2);
+    assert.equal(report.exitCode, 1);
     assert.ok(!unlisted.some((f) => f.key === outside));
+    assert.deepEqual(report.chains[0].findings.find((f) => f.kind === 'chain-truncated')?.keys, [outside]);
     const strict = await ws.validate([...WINDOW, '--strict']);
     assert.equal(strict.code, 1);
     assert.match(strict.out, /\nFINDING\tunlisted-log\tLog file .* is in no digest although digests cover its delivery time \(2024-05-14T10:40:00Z\)/);
@@ -157,13 +160,15 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     assert.equal(t.key, d[2].key);
     assert.equal(t.from, '2024-05-14T12:17:42Z');
     assert.deepEqual(t.keys, [...d[3].logKeys, ...d[4].logKeys]);
-    // Deleting only the very newest with its logs due in the next hour is not (yet) evidence.
+    assert.equal(chain.counts.notValidatedLogs, 4);
+    // Deleting only the very newest is evidence too once its successor was due at the window's end
+    // (issue 20; before, the logs of its hour passed unremarked): its logs are NOT VALIDATED.
     const ws2 = new Workspace();
     try {
       const e = ws2.bucket.chain().hours(3);
       rmSync(ws2.bucket.file(e[2].key));
       const r2 = await json(ws2);
-      assert.ok(!r2.chains[0].findings.some((f) => f.kind === 'chain-truncated'));
+      assert.deepEqual(r2.chains[0].findings.find((f) => f.kind === 'chain-truncated')?.keys, e[2].logKeys);
     } finally {
       ws2.dispose();
     }

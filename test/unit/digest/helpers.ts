@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runValidate } from '../../../src/cli/validate';
 import { UsageError } from '../../../src/cli/io';
 import { SignedBucket, signingKey, SigningKey } from '../../../src/core/synthetic/digests';
+export { zeroBomb } from '../../support/gzipBomb';
 
 export const BUCKET = 'example-cloudtrail-bucket';
 export const ARN = 'arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events';

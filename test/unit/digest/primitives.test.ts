@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { hashFirstMember, GzipFormatError } from '../../../src/core/digest/gzipMember';
+import { hashFirstMember, GzipFormatError, GzipTooLargeError } from '../../../src/core/digest/gzipMember';
+import { zeroBomb } from './helpers';
 import { signedString, parseTime } from '../../../src/core/digest/digestFile';
 import { parsePublicKeyFile, PublicKeyRing } from '../../../src/core/digest/publicKeys';
 import { publicKeysJson, signingKey } from '../../../src/core/synthetic/digests';
@@ -29,6 +30,18 @@ describe('digest primitives', function () {
     it('ignores bytes after the first member that are not gzip, and appended empty members', async () => {
       assert.equal((await hashFirstMember(Buffer.concat([gzipSync(data), Buffer.from('trailing garbage')]))).sha256, sha(data));
       assert.equal((await hashFirstMember(Buffer.concat([gzipSync(data), gzipSync(Buffer.alloc(0))]))).sha256, sha(data));
+    });
+    it('with maxBytes, a gzip bomb stops once past the cap on both paths, inflating no more than the cap and a chunk', async () => {
+      const bomb = zeroBomb(2048); // 2 GiB of zeros in ~2 MB
+      for (const input of [bomb, Buffer.concat([bomb, gzipSync('second member')])]) {
+        await assert.rejects(hashFirstMember(input, { keep: true, maxBytes: 4 << 20 }), (e: unknown) => {
+          assert.ok(e instanceof GzipTooLargeError, String(e));
+          assert.ok(e.inflated > 4 << 20 && e.inflated <= (4 << 20) + (1 << 20), String(e.inflated));
+          return true;
+        });
+      }
+      // At the cap exactly, it is read.
+      assert.equal((await hashFirstMember(gzipSync(data), { maxBytes: data.length })).size, data.length);
     });
     it('a truncated file hashes what could be decompressed (a hash mismatch, as in the CLI)', async () => {
       const gz = gzipSync(data);

@@ -25,7 +25,7 @@ describe('digest report model (VS Code side, without VS Code)', function () {
     });
   }
 
-  it('problems: INVALID files as errors on the file, missing files on the digest naming them, tampering findings as warnings', async () => {
+  it('problems: INVALID files as errors on the file, missing files on the digest naming them, NOT VALIDATED logs as errors', async () => {
     const c = ws.bucket.chain();
     const [d0, d1, d2] = c.hours(3);
     writeFileSync(ws.bucket.file(d0.logKeys[0]), gzipSync('{"Records":[{"eventName":"DeleteTrail"}]}'));
@@ -39,9 +39,9 @@ describe('digest report model (VS Code side, without VS Code)', function () {
       [f(d2.key), 'error', 'not-found'], // the missing d1 is shown on d2, which points at it
       [f(d0.logKeys[0]), 'error', 'hash-mismatch'],
       [f(d0.key), 'error', 'not-found'], // the missing log on the digest that lists it
-      // Unlisted: the forged log, and the logs only the missing digest listed.
-      [f(forged), 'warning', 'unlisted-log'],
-      ...d1.logKeys.map((k) => [f(k), 'warning', 'unlisted-log']),
+      // Unlisted (NOT VALIDATED): the forged log, and the logs only the missing digest listed.
+      [f(forged), 'error', 'unlisted-log'],
+      ...d1.logKeys.map((k) => [f(k), 'error', 'unlisted-log']),
     ]);
     assert.deepEqual(suspiciousLogKeys(report).sort(), [d0.logKeys[0], forged, ...d1.logKeys].sort());
   });
@@ -53,13 +53,33 @@ describe('digest report model (VS Code side, without VS Code)', function () {
     const { text, links } = renderReport(report, { when: '2024-05-15T00:00:00Z', keyFiles: ['/k.json'], signaturesFile: '/s.json' });
     const lines = text.split('\n');
     assert.match(text, /^CloudTrail digest validation: /);
-    assert.match(text, /1 chain\(s\): 0 fully valid, 1 with INVALID or UNVERIFIED files/);
+    assert.match(text, /1 chain\(s\): 0 fully valid, 1 with INVALID, UNVERIFIED or NOT VALIDATED files or deleted digests/);
     assert.match(text, /Digests: 2\/2 valid; log files: 3\/4 valid, 1 INVALID/);
     assert.ok(links.length >= 3);
     for (const l of links) assert.equal(lines[l.line].slice(l.start, l.end), l.path);
     const bad = join(ws.root, ...d0.logKeys[0].split('/'));
     const i = links.find((l) => l.path === bad)!.line;
     assert.match(lines[i - 1], /Log {2}INVALID: hash value doesn't match/);
+  });
+
+  it('a deleted newest digest (issue 20): counts in the text, each NOT VALIDATED log an error on itself, the deleted digest on the one before, all suspicious', async () => {
+    const [d0, d1] = ws.bucket.chain().hours(2);
+    rmSync(ws.bucket.file(d1.key));
+    const report = await validate();
+    const { text } = renderReport(report, { when: '2024-05-15T00:00:00Z', keyFiles: ['/k.json'], signaturesFile: '/s.json' });
+    assert.match(text, /: NOT VALID\n/);
+    assert.match(text, /\n {3}Beyond the AWS CLI's counts: 2 log file\(s\) in the window are listed by no digest: 2 NOT VALIDATED \(2 delivered after the newest digest, whose successor was due\); 1 digest file\(s\) deleted \(signature on record, file gone\)\n/);
+    assert.match(text, /FINDING deleted-digest: Digest file .* has a signature on record/);
+    assert.match(text, /FINDING chain-truncated: The newest digest ends at 2024-05-14T10:17:42Z and its successor was due by 2024-05-14T11:32:42Z/);
+    const f = (k: string) => join(ws.root, ...k.split('/'));
+    const source = new FolderSource(ws.root);
+    const problems = planProblems(report, existsSync, (k) => source.localPath(k)).map((p) => [p.path, p.severity, p.code]);
+    assert.deepEqual(problems, [
+      [f(d0.key), 'error', 'chain-truncated'],
+      ...d1.logKeys.map((k) => [f(k), 'error', 'chain-truncated']),
+      [f(d0.key), 'error', 'deleted-digest'],
+    ]);
+    assert.deepEqual(suspiciousLogKeys(report), d1.logKeys);
   });
 });
 

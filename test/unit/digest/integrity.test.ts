@@ -1,0 +1,192 @@
+// Issue 20, "Integrity": what an attacker who can delete and edit objects (but has no signing key)
+// can do to a chain, and what validation must say about it beyond the AWS CLI's lines, which
+// stay byte-identical. Also the default window (issue 13) and the cap on digest sizes.
+import * as assert from 'node:assert/strict';
+import { rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { signingKey } from '../../../src/core/synthetic/digests';
+import { ARN, digestLine, Workspace, zeroBomb } from './helpers';
+
+const WINDOW = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-15T00:00:00Z'];
+
+interface JsonChain {
+  counts: Record<string, number>;
+  events: Array<{ type: string; kind?: string; key?: string }>;
+  findings: Array<{ kind: string; key?: string; relatedKey?: string; keys?: string[]; from?: string; to?: string; message: string }>;
+}
+interface JsonReport {
+  exitCode: number;
+  chains: JsonChain[];
+  findings: Array<{ kind: string; keys?: string[]; from?: string; to?: string; message: string }>;
+}
+
+async function json(ws: Workspace, args: string[]): Promise<JsonReport> {
+  const r = await ws.validate([...args, '--format', 'json']);
+  const report = JSON.parse(r.out) as JsonReport;
+  assert.equal(report.exitCode, r.code);
+  return report;
+}
+
+/** What an attacker does to a delivered log: renames one event and adds a DeleteTrail. */
+function tamperLog(ws: Workspace, key: string): void {
+  const file = ws.bucket.file(key);
+  const log = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { Records: Array<Record<string, unknown>> };
+  log.Records[0].eventName = 'ListRoles';
+  log.Records.push({ ...log.Records[1], eventSource: 'cloudtrail.amazonaws.com', eventName: 'DeleteTrail', eventID: 'f0f0f0f0-0000-4000-8000-000000000001' });
+  writeFileSync(file, gzipSync(JSON.stringify(log)));
+}
+
+/** The lines the AWS CLI prints (ours without FINDING lines). */
+const cliLines = (out: string): string =>
+  out
+    .split('\n')
+    .filter((l) => !l.startsWith('FINDING\t'))
+    .join('\n');
+
+describe('digest validation: integrity beyond the AWS CLI (issue 20)', function () {
+  this.timeout(60_000);
+  let ws: Workspace;
+  beforeEach(() => (ws = new Workspace()));
+  afterEach(() => ws.dispose());
+
+  it('reproduction: the newest digest deleted and a log of its hour edited is NOT VALIDATED and exits 1, the AWS CLI lines unchanged', async () => {
+    const [, , d2] = ws.bucket.chain().hours(3);
+    rmSync(ws.bucket.file(d2.key));
+    tamperLog(ws, d2.logKeys[0]);
+    const r = await ws.validate([...WINDOW, '--strict']);
+    // What the AWS CLI prints for this data (it cannot see the deletion): unchanged, byte for byte.
+    assert.equal(
+      cliLines(r.out),
+      `Validating log files for trail ${ARN} between 2024-05-14T09:00:00Z and 2024-05-15T00:00:00Z\n\n` +
+        'Results requested for 2024-05-14T09:00:00Z to 2024-05-15T00:00:00Z\nResults found for 2024-05-14T09:17:42Z to 2024-05-14T11:17:42Z:\n\n2/2 digest files valid\n4/4 log files valid\n',
+    );
+    assert.equal(r.err, '');
+    // Our summary line follows the AWS CLI's at once, then the findings.
+    const ours = r.out.split('4/4 log files valid\n')[1].split('\n');
+    assert.equal(
+      ours[0],
+      'FINDING\tcoverage\t2 log file(s) in the window are listed by no digest: 2 NOT VALIDATED (2 delivered after the newest digest, whose successor was due); 1 digest file(s) deleted (signature on record, file gone)',
+    );
+    assert.ok(ours.some((l) => l.startsWith(`FINDING\tdeleted-digest\tDigest file ${d2.key} has a signature on record`)), r.out);
+    for (const k of d2.logKeys) assert.ok(ours.includes(`FINDING\tchain-truncated\tNOT VALIDATED: log file ${k} is listed by no digest`), r.out);
+    assert.equal(r.code, 1);
+    // Without --strict too: a deleted digest hiding logs is evidence, not a detail.
+    assert.equal((await ws.validate(WINDOW)).code, 1);
+  });
+
+  it('JSON: the logs after the newest digest are counted as not validated, with their keys; the deleted digest is named', async () => {
+    const [, d1, d2] = ws.bucket.chain().hours(3);
+    rmSync(ws.bucket.file(d2.key));
+    const chain = (await json(ws, WINDOW)).chains[0];
+    assert.equal(chain.counts.validLogs, 4, 'the AWS CLI count is unchanged');
+    assert.equal(chain.counts.notValidatedLogs, 2);
+    assert.equal(chain.counts.deletedDigests, 1);
+    const t = chain.findings.find((f) => f.kind === 'chain-truncated')!;
+    assert.deepEqual([t.key, t.keys], [d1.key, d2.logKeys]);
+    const deleted = chain.findings.filter((f) => f.kind === 'deleted-digest');
+    assert.deepEqual(
+      deleted.map((f) => [f.key, f.relatedKey]),
+      [[d2.key, d1.key]],
+    );
+  });
+
+  it('the default end time is now: a chain whose newest digest is long past is truncated without any --end-time', async () => {
+    const [, , d2] = ws.bucket.chain().hours(3);
+    rmSync(ws.bucket.file(d2.key));
+    ws.bucket.signatures.delete(d2.key);
+    const r = await json(ws, ['--start-time', '2024-05-14T09:00:00Z']);
+    assert.deepEqual(r.chains[0].findings.find((f) => f.kind === 'chain-truncated')?.keys, d2.logKeys);
+    assert.equal(r.exitCode, 1);
+  });
+
+  it('logs after the newest digest whose successor is not yet due are awaiting their digest: reported, counted apart, exit 0 even --strict', async () => {
+    const [, d1, d2] = ws.bucket.chain().hours(3);
+    rmSync(ws.bucket.file(d2.key));
+    ws.bucket.signatures.delete(d2.key); // as at a moment before CloudTrail delivered it
+    // d1 ends 11:17:42; its successor is due by 12:17:42 plus the delivery slack.
+    const end = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-14T12:25:00Z'];
+    const r = await json(ws, [...end, '--strict']);
+    const chain = r.chains[0];
+    assert.deepEqual(chain.findings.map((f) => [f.kind, f.key, f.keys]), [['awaiting-digest', d1.key, d2.logKeys]]);
+    assert.equal(chain.counts.notValidatedLogs, 0);
+    assert.equal(chain.counts.awaitingLogs, 2);
+    assert.equal(r.exitCode, 0);
+    const text = await ws.validate(end);
+    assert.match(text.out, /\nFINDING\tcoverage\t2 log file\(s\) in the window are listed by no digest: 2 awaiting the digest after the newest, not yet due\n/);
+    // Past the slack, the same data is truncated.
+    const later = await json(ws, ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-14T12:40:00Z']);
+    assert.equal(later.chains[0].findings.find((f) => f.kind === 'chain-truncated')?.keys?.length, 2);
+    assert.equal(later.exitCode, 1);
+  });
+
+  it('a signatures entry for a digest that is gone is a deleted digest, even when its hour had no logs', async () => {
+    const c = ws.bucket.chain();
+    const [, d1] = c.hours(2);
+    const d2 = c.hour({ logs: 0 });
+    rmSync(ws.bucket.file(d2.key));
+    const r = await json(ws, WINDOW);
+    const chain = r.chains[0];
+    assert.equal(chain.counts.validDigests, 2);
+    assert.deepEqual(chain.findings.map((f) => [f.kind, f.key, f.relatedKey]), [['deleted-digest', d2.key, d1.key]]);
+    assert.equal(chain.counts.deletedDigests, 1);
+    assert.equal(r.exitCode, 1);
+  });
+
+  it('a missing middle digest is the AWS CLI\'s "not found", not also a deleted-digest finding', async () => {
+    const [, d1] = ws.bucket.chain().hours(3);
+    rmSync(ws.bucket.file(d1.key));
+    const chain = (await json(ws, WINDOW)).chains[0];
+    assert.equal(chain.counts.invalidDigests, 1);
+    assert.equal(chain.counts.deletedDigests, 0);
+    assert.ok(!chain.findings.some((f) => f.kind === 'deleted-digest'));
+  });
+
+  it('a forged log that no digest lists: the summary says how many logs no digest covers, and it exits 1', async () => {
+    const c = ws.bucket.chain();
+    c.hours(3);
+    const forged = c.unlistedLog('2024-05-14T10:40:00Z');
+    const r = await ws.validate(WINDOW);
+    assert.match(r.out, /\n3\/3 digest files valid\n6\/6 log files valid\nFINDING\tcoverage\t1 log file\(s\) in the window are listed by no digest: 1 NOT VALIDATED \(1 inside hours that digests cover\)\nFINDING\tunlisted-log\t/);
+    assert.ok(r.out.includes(forged));
+    assert.equal(r.code, 1);
+  });
+
+  it('default window (issue 13): logs older than the first digest are reported as no-digests without --start-time', async () => {
+    const c = ws.bucket.chain({ start: '2024-05-14T09:17:42Z' });
+    const early = c.unlistedLog('2024-05-14T02:05:00Z');
+    c.hours(2);
+    const r = await json(ws, ['--end-time', '2024-05-15T00:00:00Z']);
+    const nd = r.chains[0].findings.find((f) => f.kind === 'no-digests');
+    assert.ok(nd, JSON.stringify(r.chains[0].findings));
+    assert.deepEqual(nd.keys, [early]);
+    assert.equal(r.chains[0].counts.uncoveredLogs, 1);
+    assert.equal(r.exitCode, 0, 'validation off before the chain began is not tampering');
+    assert.equal((await ws.validate(['--end-time', '2024-05-15T00:00:00Z', '--strict'])).code, 1);
+    // The header names the window used, which reaches back to the oldest log.
+    const text = await ws.validate(['--end-time', '2024-05-15T00:00:00Z']);
+    assert.ok(text.out.startsWith(`Validating log files for trail ${ARN} between 2024-05-14T02:00:00Z and 2024-05-15T00:00:00Z\n`), text.out);
+    // A given --start-time is kept as the AWS CLI keeps it: the older log is then outside the window.
+    const given = await json(ws, ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-15T00:00:00Z']);
+    assert.ok(!given.chains[0].findings.some((f) => f.kind === 'no-digests'));
+  });
+
+  it('a digest larger than the cap once decompressed is INVALID: invalid format, even when validly signed', async () => {
+    const [d0, d1] = ws.bucket.chain().hours(2);
+    // 12 MiB of JSON whitespace, re-signed with the real key: without a cap this is valid.
+    ws.bucket.resign(d1.key, (j) => (j.awsAccountId = `${j.awsAccountId}${' '.repeat(12 << 20)}`), signingKey(0));
+    const r = await ws.validate(WINDOW);
+    assert.equal(r.err, digestLine(d1.key, 'INVALID: invalid format') + '\n\n');
+    assert.match(r.out, /\n1\/2 digest files valid, 1\/2 digest files INVALID\n2\/2 log files valid\n/);
+    void d0;
+  });
+
+  it('a digest that is a gzip bomb (2 GiB of zeros) is INVALID: invalid format, found without inflating it', async () => {
+    const [, d1] = ws.bucket.chain().hours(2);
+    writeFileSync(ws.bucket.file(d1.key), zeroBomb(2048));
+    const before = process.memoryUsage().rss;
+    const r = await ws.validate(WINDOW);
+    const grew = process.memoryUsage().rss - before;
+    assert.equal(r.err, digestLine(d1.key, 'INVALID: invalid format') + '\n\n');
+    assert.ok(grew < 512 << 20, `memory grew by ${grew} bytes`);
+  });
+});
