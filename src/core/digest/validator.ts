@@ -95,17 +95,20 @@ export async function validateSource(source: LogSource, options: ValidateOptions
 export async function validateInventory(source: LogSource, inventory: SourceInventory, options: ValidateOptions): Promise<ValidationReport> {
   const arn = options.trailArn ? parseTrailArn(options.trailArn) : undefined;
   if (options.trailArn && !arn) throw new ValidationAbort(`Invalid trail ARN provided: ${options.trailArn}`);
-  const chains = inventory.chains.filter((c) => {
+  const inScope = (c: DigestChain) => {
     const id = c.id;
     if (options.region && id.region !== options.region) return false;
     if (options.accountId && id.accountId !== options.accountId) return false;
     if (options.scopePrefix && !c.digests.some((d) => d.key.startsWith(options.scopePrefix!))) return false;
-    if (arn) {
-      if (id.trailName !== arn.trailName || id.homeRegion !== arn.homeRegion) return false;
-      if (!options.accountId && !id.organizationId && id.accountId !== arn.accountId) return false;
-    }
     return true;
-  });
+  };
+  const ofTrail = (c: DigestChain) => !arn || (c.id.trailName === arn.trailName && c.id.homeRegion === arn.homeRegion && (!!options.accountId || !!c.id.organizationId || c.id.accountId === arn.accountId));
+  const chains = inventory.chains.filter((c) => inScope(c) && ofTrail(c));
+  // Another trail delivering into the same folders as a chosen chain: its digests are read for
+  // what they list (verified, its logs not hashed, nothing reported), so its logs are not taken
+  // for logs no digest lists.
+  const chosenGroups = new Set(chains.map((c) => groupKey(c.id)));
+  const neighbours = inventory.chains.filter((c) => inScope(c) && !ofTrail(c) && chosenGroups.has(groupKey(c.id)));
   const endTime = options.endTime ?? Date.now();
   const startTime = options.startTime ?? defaultStart(chains, inventory, endTime);
   if (startTime > endTime) throw new ValidationAbort('Invalid time range specified: start-time must occur before end-time');
@@ -117,12 +120,15 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
   const concurrency = Math.max(1, options.concurrency ?? (source.type === 's3' ? DEFAULT_CONCURRENCY.s3 : DEFAULT_CONCURRENCY.folder));
   const limiter = new Limiter(concurrency);
   const walkers = chains.map((chain) => new ChainWalker(source, chain, options, startTime, endTime, arn ? options.trailArn! : trailArnOf(chain.id), limiter));
+  const listers = neighbours.map((chain) => new ChainWalker(source, chain, { ...options, onProgress: undefined }, startTime, endTime, trailArnOf(chain.id), limiter, true));
+  const all = [...walkers, ...listers];
   let nextChain = 0;
   await Promise.all(
-    Array.from({ length: Math.min(CHAINS_AT_ONCE, walkers.length) }, async () => {
-      while (nextChain < walkers.length) {
+    Array.from({ length: Math.min(CHAINS_AT_ONCE, all.length) }, async () => {
+      while (nextChain < all.length) {
         const i = nextChain++;
-        reports[i] = await walkers[i].walk();
+        const report = await all[i].walk();
+        if (i < walkers.length) reports[i] = report;
       }
     }),
   );
@@ -133,7 +139,7 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
   for (const [i, chain] of chains.entries()) {
     const gk = groupKey(chain.id);
     if (chains.findIndex((c) => groupKey(c.id) === gk) !== i) continue;
-    const group = walkers.filter((w) => groupKey(w.chain.id) === gk);
+    const group = all.filter((w) => groupKey(w.chain.id) === gk);
     const logs = (inventory.logs.get(gk) ?? []).filter(inWindow);
     coverageFindings(source, reports[i], logs, group, endTime, dueBy);
   }
@@ -253,6 +259,8 @@ class ChainWalker {
     private readonly end: number,
     trailArn: string,
     private readonly limiter: Limiter,
+    /** Only what the chain's digests list is wanted (another trail's chain in the same folder): its logs are not read. */
+    private readonly listOnly = false,
   ) {
     this.report = {
       chain: chain.id,
@@ -312,7 +320,7 @@ class ChainWalker {
       // Pipelining: the walk goes on while this digest's logs are read and hashed (the shared
       // limiter bounds how many at once); the lines are still reported in the CLI's order.
       const trusted = verdict.kind === 'valid' || verdict.kind === 'unverifiable';
-      const logs = trusted ? this.hashLogs(key, (loaded.json as unknown as DigestJson).logFiles) : undefined;
+      const logs = trusted && !this.listOnly ? this.hashLogs(key, (loaded.json as unknown as DigestJson).logFiles) : undefined;
       const queued: QueuedDigest = { verdict, logs, after: [] };
       logs?.then((v) => (queued.done = v)).catch(() => undefined); // awaited in report(); this keeps an abort from being "unhandled"
       this.queue.push(queued);

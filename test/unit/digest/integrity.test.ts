@@ -151,6 +151,21 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     assert.equal(r.code, 1);
   });
 
+  it('two trails delivering into one folder, --trail-arn one of them: the other trail\'s logs are not NOT VALIDATED, a forged log still is', async () => {
+    const mine = ws.bucket.chain();
+    mine.hours(3);
+    const other = ws.bucket.chain({ trailName: 'data-events' });
+    const theirs = other.hours(3);
+    const forged = mine.unlistedLog('2024-05-14T10:40:00Z');
+    const r = await json(ws, [...WINDOW, '--trail-arn', ARN]);
+    assert.equal(r.chains.length, 1, 'only the chosen trail is reported');
+    const unlisted = r.chains[0].findings.filter((f) => f.kind === 'unlisted-log').map((f) => f.key);
+    assert.deepEqual(unlisted, [forged]);
+    for (const d of theirs) for (const k of d.logKeys) assert.ok(!JSON.stringify(r).includes(k), `${k} (listed by the other trail) is not reported`);
+    assert.equal(r.chains[0].counts.validLogs, 6, 'the other trail\'s logs are not counted as ours');
+    assert.equal(r.exitCode, 1);
+  });
+
   it('default window (issue 13): logs older than the first digest are reported as no-digests without --start-time', async () => {
     const c = ws.bucket.chain({ start: '2024-05-14T09:17:42Z' });
     const early = c.unlistedLog('2024-05-14T02:05:00Z');
