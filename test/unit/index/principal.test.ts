@@ -66,4 +66,14 @@ describe('principals in the index: column, facet and principal:anonymous', funct
       assert.equal((await data.query(filter, null, 'asc')).size, v.count, filter);
     }
   });
+
+  it('means by principal: the caller the facet counts: principal:<ARN> selects the facet value\'s events, principal:<ID> still works', async () => {
+    const data = new IndexTimelineData(index);
+    const facet = data.facet(await data.query('', null, 'asc'), 'principal', 20);
+    const arns = facet.values.filter((v) => v.field === undefined);
+    assert.ok(arns.length > 0);
+    for (const v of arns) assert.equal((await data.query(`principal:"${v.value}"`, null, 'asc')).size, v.count, v.value);
+    const alice = (await index.query(parseQuery('principal:"AROAEXAMPLEADMIN:alice@example.com"'))).rows;
+    assert.deepEqual(Array.from(alice, (r) => index.summary(r).principal), ['Admin/alice@example.com']);
+  });
 });
