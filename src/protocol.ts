@@ -313,7 +313,6 @@ export interface ReplyOf {
   addTerm: FilterReply;
 }
 export type RequestType = keyof ReplyOf;
-export const REQUEST_TYPES: readonly RequestType[] = ['ready', 'query', 'page', 'facets', 'detail', 'complete', 'addTerm'];
 
 // ── limits (the host refuses anything beyond them) ──────────────────────────────────────────
 

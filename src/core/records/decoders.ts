@@ -79,8 +79,6 @@ const ID_PREFIXES = lookupTable<Omit<IdPrefixInfo, 'prefix'>>({
   ASIA: { kind: 'temporary access key (AWS STS session credentials)', credential: 'temporary' },
 });
 
-export const ACCESS_KEY_DOC_URL = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids';
-
 /** Explains the four-letter prefix of an IAM unique id or access key id; undefined when unknown. */
 export function decodeIdPrefix(id: string): IdPrefixInfo | undefined {
   if (!/^[A-Z0-9]{4}[A-Z0-9]{4,}$/.test(id)) return undefined;
