@@ -5,7 +5,7 @@
 // Each name has one meaning everywhere:
 // - `principal` is the caller: the table shows its readable name (`Admin/alice`), the facet counts
 //   `userIdentity.arn` (labelled with that name), and the query alias `principal:` matches the ARN
-//   or the principal ID (query/fields.ts);
+//   or the principal ID (src/core/query/fields.ts);
 // - `region` is `awsRegion` (the CLI also accepts `awsRegion` as a --fields name);
 // - `sourceIp` is `sourceIPAddress` (its CSV/--fields name, and the query alias `ip:`).
 //

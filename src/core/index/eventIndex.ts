@@ -32,7 +32,7 @@ import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../ingest/gzip';
 import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, SCALAR_FIELDS, ScalarField, TIME_FIELD } from '../ingest/columns';
 import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
-import type { QueryNode } from './query/ast';
+import type { QueryNode } from '../query/ast';
 import { ColumnStore } from './columnStore';
 import { ExecutionContext, evaluate } from './execute';
 import { isDeepStrictEqual } from 'node:util';

@@ -1,7 +1,7 @@
 // Value decoders: turn the opaque values responders meet in CloudTrail records (timestamps, IAM
 // unique-ID prefixes, access key ids, error codes, ARNs) into plain words. Pure: used by hovers,
 // lenses and the timeline detail pane alike.
-import { utcMs } from '../index/query/time';
+import { utcMs } from '../query/time';
 import { lookupTable } from '../lookupTable';
 
 /** A timestamp as both UTC and the viewer's local time. */

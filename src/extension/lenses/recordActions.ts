@@ -4,7 +4,7 @@
 // and the detail pane filter on exactly the same terms.
 import * as vscode from 'vscode';
 import { LIMITS, type PivotKind } from '../../protocol';
-import { formatTermWithin } from '../../core/index/query/format';
+import { formatTermWithin } from '../../core/query/format';
 import { describeIdentity } from '../../core/records/identity';
 import { type IndexedRecord, recordAt, recordJson } from '../../core/records/recordIndex';
 import { describeRequest } from '../../core/records/request';

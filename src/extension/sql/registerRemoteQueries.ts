@@ -6,8 +6,8 @@
 // events, or the records rebuilt from the table. "Athena Table DDL" writes the table for an S3
 // row's trail. Thin: the work is in src/core/sql.
 import * as vscode from 'vscode';
-import { parseQuery } from '../../core/index/query/parse';
-import { QuerySyntaxError } from '../../core/index/query/ast';
+import { parseQuery } from '../../core/query/parse';
+import { QuerySyntaxError } from '../../core/query/ast';
 import type { CatalogNode } from '../../core/sources/catalog';
 import { AthenaRunner, AthenaSettings, formatProgress, QueryProgress } from '../../core/sql/athena';
 import { AwsQueryError } from '../../core/sql/awsErrors';

@@ -6,10 +6,10 @@ import { Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '..
 import { FACET_FIELDS, toRow } from '../../core/index/columns';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
-import { resolveField } from '../../core/index/query/fields';
-import { valueMatcher } from '../../core/index/query/match';
+import { resolveField } from '../../core/query/fields';
+import { valueMatcher } from '../../core/query/match';
 import { untimedNotes } from '../../core/index/fileNotes';
-import { parseQuery } from '../../core/index/query/parse';
+import { parseQuery } from '../../core/query/parse';
 import { EventIdSet, rowsOfEvents } from '../../core/sql/remote';
 import { ResultSet, TimelineData } from './timelineData';
 

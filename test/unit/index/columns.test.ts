@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COLUMN_IDS, COLUMN_TITLES, COLUMNS, DEFAULT_COLUMN_IDS, DEFAULT_CSV_FIELDS, EXPORT_CSV_FIELDS, FACET_FIELDS, FACET_IDS, SUMMARY_FIELDS, toRow } from '../../../src/core/index/columns';
 import type { EventSummary } from '../../../src/core/index/eventIndex';
-import { resolveField } from '../../../src/core/index/query/fields';
+import { resolveField } from '../../../src/core/query/fields';
 import { validateToWebview } from '../../../src/protocol';
 
 const summary: EventSummary = {
