@@ -11,7 +11,7 @@
 // - `@timestamp` (Logstash, Elastic) stands for a missing `eventTime`.
 // - An Insights event has no eventName or eventSource of its own: those of the API it is about
 //   (insightDetails.eventName / eventSource) stand for them, so `eventName:X` finds it.
-import { FIELD_CATALOG, RECORD_CONTENTS_DOC, USER_IDENTITY_DOC } from '../records/fieldCatalog';
+import { FIELD_CATALOG, RECORD_CONTENTS_DOC, USER_IDENTITY_DOC } from '../records/fieldMeanings';
 import { RESOURCE_FIELDS, SCALAR_FIELDS, TIME_FIELD } from './columns';
 
 interface KeyNode {

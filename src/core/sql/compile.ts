@@ -22,7 +22,7 @@
 import { QueryNode, TermNode, TextNode, ValueMatch } from '../query/ast';
 import { KNOWN_FIELDS } from '../query/fields';
 import { isNumberText } from '../query/match';
-import { FIELD_CATALOG } from '../records/fieldCatalog';
+import { FIELD_CATALOG } from '../records/fieldMeanings';
 import { ATHENA_COLUMNS, LAKE_COLUMNS, SqlColumn, SqlType } from './schema';
 
 export type SqlDialect = 'athena' | 'lake';

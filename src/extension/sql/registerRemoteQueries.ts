@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { parseQuery } from '../../core/query/parse';
 import { QuerySyntaxError } from '../../core/query/ast';
-import type { CatalogNode } from '../../core/sources/catalog';
+import type { CatalogNode } from '../../core/sources/layoutTree';
 import { AthenaRunner, AthenaSettings, formatProgress, QueryProgress } from '../../core/sql/athena';
 import { AwsQueryError } from '../../core/sql/awsErrors';
 import { compileQuery, CompileOptions, SqlCompileError, SqlDialect } from '../../core/sql/compile';

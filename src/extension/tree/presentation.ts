@@ -1,8 +1,8 @@
 // How each explorer node reads: label, description (counts and size), tooltip, icon and the
 // context tokens menus key on. Pure (no vscode) so the wording is unit-tested; the provider
 // turns it into TreeItems.
-import { CatalogNode, FileNode, LocationNode, digestScope, eventScope } from '../../core/sources/catalog';
-import { Summary } from '../../core/sources/catalogSummary';
+import { CatalogNode, FileNode, LocationNode, digestScope, eventScope } from '../../core/sources/layoutTree';
+import { Summary } from '../../core/sources/layoutSummary';
 import { isRegionName } from '../../core/sources/layout';
 import { cellText, revealHidden } from '../../core/output/visibleText';
 import { CONTEXT_TOKENS, nodeContextTokens, PROBLEM_CONTEXT_TOKENS } from './contextValues';
