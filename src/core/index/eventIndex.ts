@@ -6,7 +6,7 @@
 //     it appends here file by file. Queries work at any time during a load: each call sees the
 //     events appended so far (`version` changes with every append).
 //   - Per event the index keeps: eventTime (Float64 ms), dictionary ids (Uint32) of the fields
-//     in ingest/columns.ts (eventName, eventSource, region, accounts, the principal's type, ARN,
+//     in index/schema.ts (eventName, eventSource, region, accounts, the principal's type, ARN,
 //     user/role names and access key, source IP, user agent, errorCode, readOnly, category,
 //     eventType, eventID), the resources' ARNs/types (CSR), and where the raw record lives:
 //     (file id, element index in the file). No parsed record is kept; `rawRecords` reads the
@@ -29,7 +29,7 @@ import type { CloudTrailKeyInfo } from '../sources/layout';
 import type { ColumnBatch } from '../ingest/batch';
 import type { FileShape } from '../ingest/eventFile';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../ingest/gzip';
-import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, SCALAR_FIELDS, ScalarField, TIME_FIELD } from '../ingest/columns';
+import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, SCALAR_FIELDS, ScalarField, TIME_FIELD } from './schema';
 import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
 import type { QueryNode } from '../query/ast';

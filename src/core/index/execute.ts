@@ -7,7 +7,7 @@
 // rows that the indexed parts of an AND have not already ruled out.
 import type { QueryNode, TermNode } from '../query/ast';
 import { valueMatcher } from '../query/match';
-import { IRREGULAR, PACKED_UUID, TIME_FIELD, formatEventTime } from '../ingest/columns';
+import { IRREGULAR, PACKED_UUID, TIME_FIELD, formatEventTime } from './schema';
 import type { ColumnStore } from './columnStore';
 
 export interface ExecutionContext {

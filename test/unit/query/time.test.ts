@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { formatInstant, instantOf, parseIsoTime } from '../../../src/core/query/time';
-import { canonicalEventTime } from '../../../src/core/ingest/columns';
+import { canonicalEventTime } from '../../../src/core/index/schema';
 import { decodeTime } from '../../../src/core/records/decoders';
 
 const utc = (s: string) => Date.parse(s);
