@@ -40,6 +40,7 @@ import { DuplicateRows } from './duplicates';
 import { ANONYMOUS_PRINCIPAL_LABEL, principalDisplayName } from './principal';
 import { isAnonymousIdentity } from '../records/identity';
 import { keyLocation, SourceError } from '../sources/source';
+import { formatEventTime } from '../time';
 
 export type EventFileKind = 'log' | 'insight' | 'loose';
 
@@ -458,7 +459,7 @@ export class EventIndex {
     return {
       row,
       time: t,
-      eventTime: Number.isFinite(t) ? new Date(t).toISOString().replace('.000Z', 'Z') : '',
+      eventTime: formatEventTime(t),
       eventName: this.str(row, 'eventName'),
       eventSource: this.str(row, 'eventSource'),
       principal: this.principalOf(row),

@@ -24,6 +24,7 @@ import { KNOWN_FIELDS } from '../query/fields';
 import { isNumberText } from '../query/match';
 import { FIELD_CATALOG } from '../records/fieldMeanings';
 import { ATHENA_COLUMNS, LAKE_COLUMNS, SqlColumn, SqlType } from './schema';
+import { isoDay } from '../time';
 
 export type SqlDialect = 'athena' | 'lake';
 
@@ -453,5 +454,5 @@ function instant(ms: number): string {
 
 /** `yyyy/MM/dd` of an instant (the projected `timestamp` partition). */
 function day(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10).replace(/-/g, '/');
+  return isoDay(ms).replace(/-/g, '/');
 }
