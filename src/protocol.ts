@@ -21,7 +21,8 @@ export interface TimeRange {
   to: number;
 }
 
-export type SortOrder = 'asc' | 'desc';
+import type { SortOrder } from './core/index/eventIndex';
+export type { SortOrder };
 
 /** Pivots offered from the detail pane. */
 export const PIVOT_KINDS = ['principal', 'accessKey', 'sourceIp', 'session', 'resource'] as const;

@@ -9,7 +9,7 @@ import { isNoticeCode, SourceError } from '../sources/source';
 import { BudgetStop, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS, LoadBudget, LoadLimits } from './budget';
 import type { JobRunner } from './pool';
 
-export interface LoadProgress {
+export interface FileLoadProgress {
   /** Files found so far (the final count once `listing` is false). */
   filesTotal: number;
   /** The files are still being listed: filesTotal will grow. */
@@ -24,7 +24,7 @@ export interface LoadProgress {
 export interface LoadOptions {
   signal?: AbortSignal;
   /** Called after every file (throttle in the view if needed). */
-  onProgress?: (p: LoadProgress) => void;
+  onProgress?: (p: FileLoadProgress) => void;
   /** Called with each file as it is loaded or fails. */
   onFile?: (file: IndexedFile) => void;
   /** Called as each file is registered with the index (it then has its id). */
@@ -41,7 +41,7 @@ export interface LoadOptions {
   limits?: Partial<Pick<LoadLimits, 'maxRecords' | 'maxBytes'>>;
 }
 
-export interface LoadSummary extends LoadProgress {
+export interface LoadSummary extends FileLoadProgress {
   cancelled: boolean;
   files: IndexedFile[];
   /** Set when the budget ran out: loading stopped there, and what was read is kept. */
@@ -63,7 +63,7 @@ export async function loadEventFiles(
 ): Promise<LoadSummary> {
   const registered: IndexedFile[] = [];
   const listingProblems = new Map<number, SourceError>();
-  const progress: LoadProgress = { filesTotal: 0, listing: true, filesDone: 0, filesFailed: 0, events: 0, bytesRead: 0 };
+  const progress: FileLoadProgress = { filesTotal: 0, listing: true, filesDone: 0, filesFailed: 0, events: 0, bytesRead: 0 };
   const signal = options.signal;
   const budget = new LoadBudget({
     maxRecords: options.limits?.maxRecords ?? DEFAULT_MAX_RECORDS,
@@ -134,7 +134,7 @@ export async function loadEventFiles(
  * than that, alone with all one file may have. 'not-started' when the budget was spent (or the
  * load cancelled) before the file was read: it stays pending.
  */
-async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget, file: IndexedFile, progress: LoadProgress, signal?: AbortSignal): Promise<'done' | 'not-started'> {
+async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget, file: IndexedFile, progress: FileLoadProgress, signal?: AbortSignal): Promise<'done' | 'not-started'> {
   let whole = false;
   for (;;) {
     const grant = await budget.acquire(budget.estimate(file.size, /\.gz$/i.test(file.key)), whole);
