@@ -440,7 +440,6 @@ function refuseAmbiguousText(n: TextNode): void {
   const refuse = (why: string): never => {
     throw new SqlCompileError(shown, `${why}. Free text runs in SQL as a search of each field's value: write a field term instead (field:*text*)`, n.start, n.end);
   };
-  // eslint-disable-next-line no-control-regex
   if (/["\\{}[\],\u0000-\u001f]/.test(n.text)) refuse('free text with " \\ { } [ ] , or control characters can match the JSON around values, which a table does not have');
   if (/^[\s:]|[\s:]$/.test(n.text)) refuse('free text that starts or ends with a space or ":" can match the JSON around values, which a table does not have');
   const lower = n.text.toLowerCase();
