@@ -8,14 +8,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EventIndex } from '../core/index/eventIndex';
 import { emptyLookedAt, fileNotes, LookedAt, noteText, nothingReadMessage, tallyObject, untimedNotes } from '../core/index/fileNotes';
-import { SUMMARY_FIELDS } from '../core/index/summaryFields';
+import { DEFAULT_CSV_FIELDS, SUMMARY_FIELDS } from '../core/index/columns';
 import { csvLine } from '../core/output/csv';
 import { fieldTexts } from '../core/output/recordFields';
 import { cellText, cutText, escapeHiddenInJson } from '../core/output/visibleText';
-import { parseQuery } from '../core/index/query/parse';
-import { queryWarnings } from '../core/index/query/warnings';
-import { QuerySyntaxError } from '../core/index/query/ast';
-import type { QueryNode } from '../core/index/query/ast';
+import { parseQuery } from '../core/query/parse';
+import { queryWarnings } from '../core/query/warnings';
+import { QuerySyntaxError } from '../core/query/ast';
+import type { QueryNode } from '../core/query/ast';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES, formatBytes } from '../core/ingest/gzip';
 import { budgetMessage, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS } from '../core/ingest/budget';
 import { DIGEST_MESSAGE, singleLineJson } from '../core/ingest/eventFile';
@@ -103,7 +103,7 @@ interface QueryArgs {
   serviceEndpoint?: string;
 }
 
-const DEFAULT_FIELDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode'];
+const DEFAULT_FIELDS = [...DEFAULT_CSV_FIELDS];
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
   const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES }, s3: {}, followLinksOutside: false, include: [], remote: emptyRemoteArgs(), athena: {}, maxFiles: 200 };

@@ -9,8 +9,8 @@ import { describeSource, sourceIdentity, SourceConfig } from '../sources/sourceC
 import { OpenTimelineArgs, parseOpenTimelineArgs } from './openTimelineArgs';
 import { TimelinePanel, TimelineScope } from './timelinePanel';
 import type { TimeRange } from '../../protocol';
+import { COMMANDS } from '../commands';
 
-export const OPEN_TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
 const TITLE = 'CloudTrail Timeline';
 
 /** The sources the workspace knows (the explorer's registry), for a timeline opened without one. */
@@ -120,6 +120,6 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
     return panel;
   }
 
-  context.subscriptions.push(vscode.commands.registerCommand(OPEN_TIMELINE_COMMAND, open));
+  context.subscriptions.push(vscode.commands.registerCommand(COMMANDS.openTimeline, open));
   return { panels, onDidChangeIndexedFiles: indexedFilesChanged.event, openScope };
 }
