@@ -3,7 +3,7 @@
 // count, the histogram, four facets and the first 100 rows. Then the pack is saved (timed
 // apart). Prints one JSON line. Used by bench/reopen.bench.ts.
 import { EventIndex } from '../src/core/index/eventIndex';
-import { parseQuery } from '../src/core/index/query/parse';
+import { parseQuery } from '../src/core/query/parse';
 import { IndexCache } from '../src/core/ingest/indexCache';
 import { loadEventFiles } from '../src/core/ingest/load';
 import { WorkerPool } from '../src/core/ingest/pool';

@@ -1,6 +1,7 @@
 // The extension's side of the persisted index (core/ingest/indexCache.ts): packs kept in the
 // extension's global storage, the setting that turns it off, and the command that clears it.
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commands';
 import { DEFAULT_INDEX_CACHE_MAX_BYTES, clearIndexCache, indexCacheSize } from '../../core/ingest/indexCache';
 import { formatBytes } from '../../core/ingest/gzip';
 
@@ -22,7 +23,7 @@ export function registerIndexCache(context: vscode.ExtensionContext, log: vscode
     return { dir: maxBytes > 0 ? dir : undefined, maxBytes };
   };
   context.subscriptions.push(
-    vscode.commands.registerCommand('cloudtrailLens.clearIndexCache', async () => {
+    vscode.commands.registerCommand(COMMANDS.clearIndexCache, async () => {
       const { files, bytes } = indexCacheSize(dir);
       if (files === 0) return void vscode.window.showInformationMessage('The index cache is empty.');
       const ok = await vscode.window.showWarningMessage(

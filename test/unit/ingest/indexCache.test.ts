@@ -6,7 +6,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex } from '../../../src/core/index/eventIndex';
-import { parseQuery } from '../../../src/core/index/query/parse';
+import { parseQuery } from '../../../src/core/query/parse';
 import { clearIndexCache, IndexCache, indexCacheSize, pruneIndexCache } from '../../../src/core/ingest/indexCache';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { WorkerPool } from '../../../src/core/ingest/pool';
