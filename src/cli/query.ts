@@ -32,6 +32,7 @@ import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError, type SourceObject } from '../core/sources/source';
 import { CliIo, forEachArg, UsageError } from './io';
 import { homedir } from 'node:os';
+import { defaultMemoryCeiling } from '../core/ingest/memoryFit';
 import { DEFAULT_INDEX_CACHE_MAX_BYTES, IndexCache, pruneIndexCache, userIndexCacheDir } from '../core/ingest/indexCache';
 
 const CACHE_DIR_HELP = '~/.cache/cloudtrail-lens/index on Linux, or $CLOUDTRAIL_LENS_CACHE_DIR';
@@ -62,6 +63,8 @@ Options:
   --max-records N      stop loading after N records, all files together (default ${DEFAULT_MAX_RECORDS.toLocaleString('en-US')});
                        what was read is searched, and stderr says where loading stopped
   --max-total-mb N     stop loading after N MiB decompressed, all files together (default ${DEFAULT_MAX_LOAD_BYTES / 1024 / 1024})
+  --max-memory-mb N    stop loading once the process holds more than N MiB (default: half the
+                       machine's memory, here ${Math.round(defaultMemoryCeiling() / 1024 / 1024)}); what was read is searched
   --follow-links-outside
                        follow symbolic links in folders that lead outside them (default: such links
                        are named on stderr and not read)
@@ -97,7 +100,7 @@ interface QueryArgs {
   desc: boolean;
   maxBytes: number;
   /** The load's budget (--max-records, --max-total-mb). */
-  limits: { maxRecords: number; maxBytes: number };
+  limits: { maxRecords: number; maxBytes: number; maxMemoryBytes: number };
   /** --profile, --region, --endpoint for s3:// paths (bucket/prefix come from each path). */
   s3: S3Access;
   followLinksOutside: boolean;
@@ -116,7 +119,7 @@ interface QueryArgs {
 const DEFAULT_FIELDS = [...DEFAULT_CSV_FIELDS];
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES }, s3: {}, followLinksOutside: false, include: [], remote: emptyRemoteArgs(), athena: {}, maxFiles: 200, cacheDir: userIndexCacheDir(process.env, process.platform, homedir()) };
+  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES, maxMemoryBytes: defaultMemoryCeiling() }, s3: {}, followLinksOutside: false, include: [], remote: emptyRemoteArgs(), athena: {}, maxFiles: 200, cacheDir: userIndexCacheDir(process.env, process.platform, homedir()) };
   let fieldsGiven = false;
   let help = false;
   forEachArg(args, (a, value) => {
@@ -185,6 +188,9 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       case '--max-total-mb':
         out.limits.maxBytes = mebibytes(a, value());
         break;
+      case '--max-memory-mb':
+        out.limits.maxMemoryBytes = mebibytes(a, value());
+        break;
       case '--max-records': {
         const v = value();
         const n = Number(v);
@@ -240,7 +246,7 @@ function mebibytes(flag: string, v: string): number {
 }
 
 /** How to raise each budget, for the message when loading stops. */
-const RAISE_BUDGET = { records: 'raise it with --max-records N', bytes: 'raise it with --max-total-mb N' };
+const RAISE_BUDGET = { records: 'raise it with --max-records N', bytes: 'raise it with --max-total-mb N', memory: 'raise it with --max-memory-mb N' };
 
 export async function runQuery(args: string[], io: CliIo): Promise<number> {
   const parsed = parseQueryArgs(args);

@@ -6,7 +6,7 @@
 import type { EventIndex, IndexedFile } from '../index/eventIndex';
 import type { DiscoveredEventFile } from '../sources/discover';
 import { isNoticeCode, SourceError } from '../sources/source';
-import { BudgetStop, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS, LoadBudget, LoadLimits } from './budget';
+import { BudgetStop, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS, LoadBudget, LoadLimits, processMemory } from './budget';
 import type { JobRunner } from './pool';
 import { CachedFile, fingerprint, IndexCache } from './indexCache';
 
@@ -39,7 +39,9 @@ export interface LoadOptions {
    * The load's budget (budget.ts): records and decompressed bytes for all files together; the
    * per-file cap is the index's maxUncompressedBytes. Defaults: DEFAULT_MAX_RECORDS, DEFAULT_MAX_LOAD_BYTES.
    */
-  limits?: Partial<Pick<LoadLimits, 'maxRecords' | 'maxBytes'>>;
+  limits?: Partial<Pick<LoadLimits, 'maxRecords' | 'maxBytes' | 'maxMemoryBytes'>>;
+  /** How much memory the process holds now (default: its resident set); for the memory ceiling. */
+  memoryUsed?: () => number;
   /**
    * The scope's persisted index (indexCache.ts): a file whose version has an entry is appended
    * from it without being read; every file indexed anew is put in it. The caller saves it.
@@ -75,7 +77,9 @@ export async function loadEventFiles(
     maxRecords: options.limits?.maxRecords ?? DEFAULT_MAX_RECORDS,
     maxBytes: options.limits?.maxBytes ?? DEFAULT_MAX_LOAD_BYTES,
     maxFileBytes: index.maxUncompressedBytes,
+    maxMemoryBytes: options.limits?.maxMemoryBytes,
   });
+  const memoryUsed = options.memoryUsed ?? processMemory;
   const cacheIds = new Map<number, string | undefined>();
   const cached: FileCache | undefined = options.cache && { cache: options.cache, idOf: (file) => cacheIds.get(file.id) };
   let next = 0;
@@ -128,6 +132,9 @@ export async function loadEventFiles(
       else if ((await loadOne(index, runner, budget, file, progress, signal, cached)) === 'not-started') continue;
       if (file.state === 'failed') progress.filesFailed++;
       progress.filesDone++;
+      // The memory ceiling: checked after each file, so what was read before it is kept.
+      const ceiling = budget.limits.maxMemoryBytes;
+      if (ceiling !== undefined && file.state === 'loaded' && memoryUsed() > ceiling) budget.stop({ budget: 'memory', limit: ceiling, location: file.location });
       options.onFile?.(file);
       options.onProgress?.({ ...progress });
     }
@@ -149,7 +156,7 @@ async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget,
   for (;;) {
     const grant = await budget.acquire(hit ? hit.uncompressedBytes : budget.estimate(file.size, /\.gz$/i.test(file.key)), whole);
     if ('spent' in grant) {
-      budget.stop({ budget: grant.spent, limit: grant.spent === 'records' ? budget.limits.maxRecords : budget.limits.maxBytes, location: file.location });
+      budget.stop({ budget: grant.spent, limit: budget.limitOf(grant.spent), location: file.location });
       return 'not-started';
     }
     // A cached file that fits the grant is appended as read before; one that does not (the

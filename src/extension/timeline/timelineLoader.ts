@@ -37,7 +37,7 @@ export interface ScopeCache {
 /** The load's budget and how to raise it (the timeline passes its settings). */
 export interface ScopeLimits {
   limits: LoadOptions['limits'];
-  raise: { records: string; bytes: string };
+  raise: { records: string; bytes: string; memory: string };
 }
 
 /**
@@ -134,7 +134,7 @@ export async function loadScope(
   progress.filesTotal = summary.filesTotal;
   progress.events = index.eventCount;
   progress.cancelled = summary.cancelled || signal.aborted;
-  if (summary.stopped) progress.stopped = budgetMessage(summary.stopped, budget?.raise ?? { records: 'raise the budget of records', bytes: 'raise the budget of bytes' });
+  if (summary.stopped) progress.stopped = budgetMessage(summary.stopped, budget?.raise ?? { records: 'raise the budget of records', bytes: 'raise the budget of bytes', memory: 'raise the memory ceiling' });
   if (cache && cacheSettings?.dir && !progress.cancelled) {
     try {
       cache.save();
