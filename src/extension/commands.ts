@@ -16,6 +16,7 @@ export const COMMANDS = {
   explorerCopyS3Uri: 'cloudtrailLens.explorer.copyS3Uri',
   explorerDownloadFromS3: 'cloudtrailLens.explorer.downloadFromS3',
   clearS3Cache: 'cloudtrailLens.clearS3Cache',
+  clearIndexCache: 'cloudtrailLens.clearIndexCache',
   explorerOpenFile: 'cloudtrailLens.explorer.openFile',
   explorerShowMore: 'cloudtrailLens.explorer.showMore',
   openLogFile: 'cloudtrailLens.openLogFile',

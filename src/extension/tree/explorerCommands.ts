@@ -8,6 +8,9 @@ import { openSampleSource } from '../sources/sample';
 import { localCopyOf } from '../s3/s3Sources';
 import { ExplorerElement, ExplorerProvider, MoreElement, NodeElement } from './explorerProvider';
 import { COMMANDS } from '../commands';
+import { formatBytes } from '../../core/ingest/gzip';
+import { estimateScope } from '../../core/ingest/memoryFit';
+import { loadSettings } from '../sources/loadSettings';
 
 
 export function registerExplorerCommands(context: vscode.ExtensionContext, registry: SourceRegistry, provider: ExplorerProvider, view: vscode.TreeView<ExplorerElement>): void {
@@ -27,6 +30,9 @@ export function registerExplorerCommands(context: vscode.ExtensionContext, regis
     const args = scopeArgs(selected(el), 'events');
     if (!args) return void vscode.window.showInformationMessage('Select a source, trail, account, region, day or log file in the CloudTrail explorer first.');
     if (!(await confirmWholeS3Scope(selected(el)))) return undefined;
+    const fit = await confirmFitsInMemory(provider, selected(el));
+    if (fit === 'athena') return vscode.commands.executeCommand(COMMANDS.explorerQueryInAthena, selected(el));
+    if (fit !== 'load') return undefined;
     return vscode.commands.executeCommand(COMMANDS.openTimeline, args);
   });
 
@@ -102,6 +108,29 @@ async function confirmWholeS3Scope(el: ExplorerElement | undefined): Promise<boo
     'Load All',
   );
   return choice === 'Load All';
+}
+
+/**
+ * A row whose files were counted and would need more memory than the load's ceiling (an
+ * estimate from their stored sizes): asked first, offering Athena; the message says how to
+ * narrow the scope. Rows not counted yet load as asked (the ceiling still stops the load).
+ */
+async function confirmFitsInMemory(provider: ExplorerProvider, el: ExplorerElement | undefined): Promise<'load' | 'athena' | undefined> {
+  const summary = el?.kind === 'node' ? provider.summaryOf(el) : el?.kind === 'source' ? provider.sourceTotal(el) : undefined;
+  if (!summary) return 'load';
+  const ceiling = loadSettings().limits.maxMemoryBytes;
+  const estimate = estimateScope(summary.bytes);
+  if (estimate.bytesNeeded <= ceiling) return 'load';
+  const row = el as Exclude<ExplorerElement, { kind: 'more' | 'message' }>;
+  const where = row.kind === 'source' ? describeSource(row.entry.config) : nodeName(row.node);
+  const athena = row.entry.config.type === 's3' ? ['Query in Athena'] : [];
+  const choice = await vscode.window.showWarningMessage(
+    `${where} holds ${formatBytes(summary.bytes)} of logs, about ${estimate.events.toLocaleString('en-US')} events: indexing them needs about ${formatBytes(estimate.bytesNeeded)}, more than the memory ceiling of ${formatBytes(ceiling)} (cloudtrailLens.load.maxMemoryMB). Open a smaller row (a day, an account or a region)${athena.length ? ', or ask Athena' : ''}. Loaded anyway, loading stops at the ceiling with what was read kept.`,
+    { modal: true },
+    'Load Anyway',
+    ...athena,
+  );
+  return choice === 'Load Anyway' ? 'load' : choice === 'Query in Athena' ? 'athena' : undefined;
 }
 
 function nodeName(node: CatalogNode): string {

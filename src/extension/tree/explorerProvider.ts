@@ -243,7 +243,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
   }
 
   /** A source's figures once every location below it has been counted. */
-  private sourceTotal(element: SourceElement): Summary | undefined {
+  sourceTotal(element: SourceElement): Summary | undefined {
     const children = this.listed.get(element.id);
     if (!children) return undefined;
     const total: Summary = { files: 0, bytes: 0, byKind: {} };
