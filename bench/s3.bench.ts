@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CloudTrailCatalog, CatalogNode } from '../src/core/sources/catalog';
+import { CloudTrailCatalog, CatalogNode } from '../src/core/sources/layoutTree';
 import { S3Source } from '../src/core/sources/s3';
 import { S3ObjectCache } from '../src/core/sources/s3Cache';
 import { S3RVER_CREDENTIALS, TestS3Server } from '../test/support/s3server';

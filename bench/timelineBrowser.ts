@@ -47,6 +47,7 @@ async function run(events: number, runs: number, browser: import('playwright-cor
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const index = new EventIndex({ runner: pool });
   const started = Date.now();
+  // eslint-disable-next-line prefer-const -- the closures above read it before it is assigned below
   let session!: TimelineSession;
   // The view's messages to the host, and the host's replies delivered as window messages.
   let readyAt = 0;

@@ -21,7 +21,8 @@ export interface TimeRange {
   to: number;
 }
 
-export type SortOrder = 'asc' | 'desc';
+import type { SortOrder } from './core/index/eventIndex';
+export type { SortOrder };
 
 /** Pivots offered from the detail pane. */
 export const PIVOT_KINDS = ['principal', 'accessKey', 'sourceIp', 'session', 'resource'] as const;
@@ -377,7 +378,11 @@ const queryParams: Record<keyof QueryParams, Check> = {
   pageCount: (v) => isInt(v) && v >= 0 && v <= LIMITS.pageCount,
 };
 
-const fromWebviewShapes: { [K in FromWebview['type']]: Record<string, Check> } = {
+/** A check for every field of a message but its `type`: a field added to an interface must be checked here too. */
+type Fields<T> = { [P in Exclude<keyof T, 'type'>]-?: Check };
+type ShapesOf<M extends { type: string }> = { [K in M['type']]: Fields<Extract<M, { type: K }>> };
+
+const fromWebviewShapes: ShapesOf<FromWebview> = {
   ready: { query: nullable(shape(queryParams)) },
   query: queryParams,
   page: { queryId: nonNegInt, start: nonNegInt, count: (v) => isInt(v) && v >= 0 && v <= LIMITS.pageCount },
@@ -398,7 +403,7 @@ const rowSummary = shape({
   id: nonNegInt,
   time: isInt,
 } satisfies Record<keyof RowSummary, Check>);
-const fileNote = shape({ location: str(Infinity), severity: oneOf('error', 'warning', 'note'), message: str(Infinity) });
+const fileNote = shape({ location: str(Infinity), severity: oneOf('error', 'warning', 'note'), message: str(Infinity) } satisfies Fields<FileNoteView>);
 const progress = shape({
   loading: bool,
   listing: optional(bool),
@@ -412,13 +417,13 @@ const progress = shape({
   fileNotes: optional((v) => arrayOf(fileNote)(v) && (v as unknown[]).length <= LIMITS.fileNotes),
   fileNotesTotal: optional(nonNegInt),
   nothingRead: optional(str(Infinity)),
-});
+} satisfies Fields<LoadProgress>);
 const counts = arrayOf(nonNegInt);
-const histogram = shape({ from: isFiniteNum, binMs: (v) => isFiniteNum(v) && v > 0, counts, errors: counts });
-const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), label: str(Infinity), count: nonNegInt, field: optional(str(Infinity)) })), other: nonNegInt });
+const histogram = shape({ from: isFiniteNum, binMs: (v) => isFiniteNum(v) && v > 0, counts, errors: counts } satisfies Fields<Histogram>);
+const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), label: str(Infinity), count: nonNegInt, field: optional(str(Infinity)) } satisfies Fields<FacetValue>)), other: nonNegInt } satisfies Fields<Facet>);
 const text = str(Infinity);
 
-const queryResult: Record<Exclude<keyof QueryReply, 'type'>, Check> = {
+const queryResult: Fields<QueryReply> = {
   queryId: nonNegInt,
   matches: nonNegInt,
   total: nonNegInt,
@@ -431,7 +436,7 @@ const queryResult: Record<Exclude<keyof QueryReply, 'type'>, Check> = {
   notes: optional(arrayOf(text)),
 };
 
-const toWebviewShapes: { [K in ToWebview['type']]: Record<string, Check> } = {
+const toWebviewShapes: ShapesOf<ToWebview> = {
   hello: { title: text, total: nonNegInt, bounds: range, progress, initialFilter: nullable(text), initialRange: range, first: nullable(shape({ type: oneOf('queryResult'), ...queryResult })) },
   queryResult,
   pageResult: { queryId: nonNegInt, start: nonNegInt, rows: arrayOf(rowSummary) },

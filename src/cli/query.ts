@@ -19,7 +19,7 @@ import type { QueryNode } from '../core/query/ast';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES, formatBytes } from '../core/ingest/gzip';
 import { budgetMessage, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS } from '../core/ingest/budget';
 import { DIGEST_MESSAGE, singleLineJson } from '../core/ingest/eventFile';
-import { loadEventFiles, LoadOptions, LoadProgress, LoadSummary } from '../core/ingest/load';
+import { loadEventFiles, LoadOptions, FileLoadProgress, LoadSummary } from '../core/ingest/load';
 import { WorkerPool } from '../core/ingest/pool';
 import { DiscoveredEventFile, discover, eventFilesUnder, globMatcher, objectsForKeys } from '../core/sources/discover';
 import { AthenaRunner, formatProgress, QueryProgress } from '../core/sql/athena';
@@ -483,7 +483,7 @@ async function findS3EventFiles(uri: string, access: S3Access, looked: LookedAt)
   }
 }
 
-function progressPrinter(io: CliIo): { update: (p: LoadProgress) => void; done: () => void } {
+function progressPrinter(io: CliIo): { update: (p: FileLoadProgress) => void; done: () => void } {
   const control = io.control ?? io.err;
   let last = 0;
   let shown = false;

@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { CloudTrailCatalog } from '../../src/core/sources/catalog';
+import { CloudTrailCatalog } from '../../src/core/sources/layoutTree';
 import { FolderSource } from '../../src/core/sources/folder';
 import type { CloudTrailLensApi } from '../../src/extension/extension';
 import { generateSample } from '../../src/extension/sources/sample';

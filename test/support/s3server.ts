@@ -43,7 +43,6 @@ interface KoaContext {
   headers: Record<string, string | undefined>;
   res: import('node:http').ServerResponse;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
 
 /** s3rver's fixed test credentials. */

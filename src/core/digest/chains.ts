@@ -2,10 +2,11 @@
 // region, trail name, home region), all read from the keys through layout.ts. Log objects are
 // grouped by (prefix, organization, account, region) so digests can be compared with what is
 // actually on disk.
-import { accountPrefix, CloudTrailCatalog, dayKindPrefix, lastSegment, mapLimited, regionKindPrefix } from '../sources/catalog';
+import { accountPrefix, CloudTrailCatalog, dayKindPrefix, lastSegment, mapLimited, regionKindPrefix } from '../sources/layoutTree';
 import { accountKindPrefix, KIND_FOLDERS, parseCloudTrailKey } from '../sources/layout';
 import { LogSource } from '../sources/source';
 import { parseTime } from './digestFile';
+import { isoDay } from '../time';
 
 export interface LogGroupId {
   prefix: string;
@@ -109,7 +110,7 @@ export async function inventoryScope(source: LogSource, scope: InventoryScope, s
     .filter((a) => touches(accountPrefix(a)) && (!scope.account || scope.account(a.accountId, a.organizationId)));
   const days = (from: number, to: number) => {
     const out: string[] = [];
-    for (let t = Math.floor(from / DAY) * DAY; t <= to; t += DAY) out.push(new Date(t).toISOString().slice(0, 10));
+    for (let t = Math.floor(from / DAY) * DAY; t <= to; t += DAY) out.push(isoDay(t));
     return out;
   };
   const folders: string[] = [];
@@ -129,8 +130,8 @@ export async function inventoryScope(source: LogSource, scope: InventoryScope, s
         let dates: string[];
         if (scope.start !== undefined && days(scope.start, last).length <= DAYS_LISTED_DIRECTLY) dates = days(scope.start, last);
         else {
-          const lo = scope.start === undefined ? '' : new Date(scope.start).toISOString().slice(0, 10);
-          const hi = new Date(last).toISOString().slice(0, 10);
+          const lo = scope.start === undefined ? '' : isoDay(scope.start);
+          const hi = isoDay(last);
           dates = (await catalog.datesUnder(regionKindPrefix(account, kind, region), signal)).filter((d) => d >= lo && d <= hi);
         }
         for (const d of dates) folders.push(dayKindPrefix(account, kind, region, d));

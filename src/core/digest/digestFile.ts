@@ -1,5 +1,5 @@
 // The digest file's contents and the exact string CloudTrail signs (spec §2, §3.2).
-import { utcMs } from '../query/time';
+import { fileNameTime, utcMs } from '../time';
 
 export interface DigestLogEntry {
   s3Bucket: string;
@@ -77,12 +77,7 @@ export function parseTime(s: string): number | undefined {
   return ms;
 }
 
-/** `YYYY-MM-DDTHH:MM:SSZ`, the CLI's display format. */
-export function displayTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 /** `YYYYMMDDTHHMMSSZ`, the CLI's format for comparing digest names (spec §5.2). */
 export function compactTime(ms: number): string {
-  return displayTime(ms).replace(/[-:]/g, '');
+  return fileNameTime(ms, true);
 }

@@ -12,7 +12,7 @@ export { PublicKeyRing, parsePublicKeyFile, PublicKeyFileError } from './publicK
 export { parseSignaturesFile, serializeSignaturesFile, SignaturesFileError, SIGNATURES_FILE_NAME } from './signatures';
 export type { SignaturesFile, DigestMetadata } from './signatures';
 export { writeChainText, writeFindings, exitCodeOf, coverageSummary, FINDING_PREFIX, TAMPERING_FINDINGS } from './report';
-export { parseTime, displayTime } from './digestFile';
+export { parseTime } from './digestFile';
 
 /** Reads list-public-keys output files into one key ring. Errors name the file. */
 export async function loadPublicKeyFiles(files: string[]): Promise<PublicKeyRing> {

@@ -5,6 +5,7 @@
 // CLI's `cryptography` backend accepts both). Keys are looked up by the Fingerprint the API gives,
 // exactly as the CLI does; a key file may hold keys of several regions and rotations.
 import { createHash, createPublicKey, KeyObject } from 'node:crypto';
+import { formatEventTime } from '../time';
 
 export interface PublicKeyEntry {
   fingerprint: string;
@@ -29,11 +30,11 @@ export class PublicKeyFileError extends Error {
 
 /** Epoch seconds (number or numeric string) or an ISO date string → ISO string. */
 function toIso(v: unknown): string | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return new Date(v * 1000).toISOString().replace('.000Z', 'Z');
+  if (typeof v === 'number' && Number.isFinite(v)) return formatEventTime(v * 1000);
   if (typeof v === 'string' && v.trim()) {
     const n = Number(v);
     const d = Number.isFinite(n) ? new Date(n * 1000) : new Date(v);
-    if (!Number.isNaN(d.getTime())) return d.toISOString().replace('.000Z', 'Z');
+    if (!Number.isNaN(d.getTime())) return formatEventTime(d.getTime());
   }
   return undefined;
 }

@@ -1,8 +1,9 @@
 // Renders a chain report exactly as `aws cloudtrail validate-logs` prints it (spec §5.4: same
 // lines, TABs, blank lines and stdout/stderr split), then our extra findings on clearly marked
 // lines that a diff against the CLI's output can drop.
-import { displayTime, parseTime } from './digestFile';
+import { parseTime } from './digestFile';
 import { ChainReport, chainFailed, DigestCounts, Finding, FindingKind, ValidationReport } from './types';
+import { formatSeconds } from '../time';
 
 export interface TextSink {
   out(text: string): void;
@@ -12,7 +13,7 @@ export interface TextSink {
 /** The marker every extra line starts with. */
 export const FINDING_PREFIX = 'FINDING';
 
-const show = (isoTime: string): string => displayTime(parseTime(isoTime) ?? 0);
+const show = (isoTime: string): string => formatSeconds(parseTime(isoTime) ?? 0);
 
 export function writeChainText(report: ChainReport, sink: TextSink, verbose: boolean): void {
   sink.out(`Validating log files for trail ${report.trailArn} between ${show(report.requestedStart)} and ${show(report.requestedEnd)}\n\n`);

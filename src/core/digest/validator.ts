@@ -10,6 +10,7 @@ import { hashFirstMember } from './gzipMember';
 import { PublicKeyRing } from './publicKeys';
 import { DigestMetadata, SignaturesFile } from './signatures';
 import { ChainReport, DigestVerdict, Finding, LogVerdict, SignatureSource, StatusEvent, ValidationReport } from './types';
+import { formatSeconds } from '../time';
 
 const HOUR = 3600_000;
 const MINUTE = 60_000;
@@ -822,6 +823,4 @@ export function chainLabel(id: ChainId): string {
   return `${id.prefix ? id.prefix + '/' : ''}${id.organizationId ? id.organizationId + '/' : ''}${id.accountId} ${id.region} (trail ${id.trailName}, home ${id.homeRegion})`;
 }
 
-function iso(ms: number): string {
-  return Number.isFinite(ms) ? new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z') : '';
-}
+const iso = formatSeconds;

@@ -1,6 +1,6 @@
 // The columns of the index: one typed array per field, all the same length, grown by doubling.
 // A row is one event; row ids are assigned in load order and never change.
-import { IRREGULAR, PACKED_UUID, Primitive, unpackUuid, RESOURCE_FIELDS, ResourceField, SCALAR_FIELDS, ScalarField } from '../ingest/columns';
+import { IRREGULAR, PACKED_UUID, Primitive, unpackUuid, RESOURCE_FIELDS, ResourceField, SCALAR_FIELDS, ScalarField } from './schema';
 import type { ColumnBatch } from '../ingest/batch';
 import { Dictionary } from './dictionary';
 
@@ -8,7 +8,7 @@ export interface ScalarColumn {
   field: ScalarField;
   ids: Uint32Array;
   dict: Dictionary;
-  /** Rows whose value is IRREGULAR (see ingest/columns.ts). */
+  /** Rows whose value is IRREGULAR (see index/schema.ts). */
   irregular: number[];
 }
 

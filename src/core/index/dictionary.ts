@@ -1,6 +1,6 @@
 // Dictionary encoding of a column: each distinct value once, rows hold Uint32 ids. Id 0 is the
 // absent value (undefined). Values keep their JSON type: "true" and true are different entries.
-import type { Primitive } from '../ingest/columns';
+import type { Primitive } from './schema';
 
 export class Dictionary {
   readonly values: Primitive[] = [undefined];

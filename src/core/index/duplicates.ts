@@ -6,7 +6,7 @@
 //
 // Rows are found by eventID in an open-addressing table of row ids (8 bytes per event), keyed
 // by the packed UUID bytes or the eventID's dictionary id (see ColumnStore).
-import { ABSENT, EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID } from '../ingest/columns';
+import { ABSENT, EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID } from './schema';
 import type { ColumnStore } from './columnStore';
 
 export class DuplicateRows {

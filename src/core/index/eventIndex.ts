@@ -6,7 +6,7 @@
 //     it appends here file by file. Queries work at any time during a load: each call sees the
 //     events appended so far (`version` changes with every append).
 //   - Per event the index keeps: eventTime (Float64 ms), dictionary ids (Uint32) of the fields
-//     in ingest/columns.ts (eventName, eventSource, region, accounts, the principal's type, ARN,
+//     in index/schema.ts (eventName, eventSource, region, accounts, the principal's type, ARN,
 //     user/role names and access key, source IP, user agent, errorCode, readOnly, category,
 //     eventType, eventID), the resources' ARNs/types (CSR), and where the raw record lives:
 //     (file id, element index in the file). No parsed record is kept; `rawRecords` reads the
@@ -29,7 +29,7 @@ import type { CloudTrailKeyInfo } from '../sources/layout';
 import type { ColumnBatch } from '../ingest/batch';
 import type { FileShape } from '../ingest/eventFile';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../ingest/gzip';
-import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, SCALAR_FIELDS, ScalarField, TIME_FIELD } from '../ingest/columns';
+import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, SCALAR_FIELDS, ScalarField, TIME_FIELD } from './schema';
 import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
 import type { QueryNode } from '../query/ast';
@@ -40,6 +40,7 @@ import { DuplicateRows } from './duplicates';
 import { ANONYMOUS_PRINCIPAL_LABEL, principalDisplayName } from './principal';
 import { isAnonymousIdentity } from '../records/identity';
 import { keyLocation, SourceError } from '../sources/source';
+import { formatEventTime } from '../time';
 
 export type EventFileKind = 'log' | 'insight' | 'loose';
 
@@ -458,7 +459,7 @@ export class EventIndex {
     return {
       row,
       time: t,
-      eventTime: Number.isFinite(t) ? new Date(t).toISOString().replace('.000Z', 'Z') : '',
+      eventTime: formatEventTime(t),
       eventName: this.str(row, 'eventName'),
       eventSource: this.str(row, 'eventSource'),
       principal: this.principalOf(row),

@@ -7,7 +7,8 @@
 // rows that the indexed parts of an AND have not already ruled out.
 import type { QueryNode, TermNode } from '../query/ast';
 import { valueMatcher } from '../query/match';
-import { IRREGULAR, PACKED_UUID, TIME_FIELD, formatEventTime } from '../ingest/columns';
+import { IRREGULAR, PACKED_UUID, TIME_FIELD } from './schema';
+import { formatEventTime } from '../time';
 import type { ColumnStore } from './columnStore';
 
 export interface ExecutionContext {

@@ -11,8 +11,8 @@
 // - `@timestamp` (Logstash, Elastic) stands for a missing `eventTime`.
 // - An Insights event has no eventName or eventSource of its own: those of the API it is about
 //   (insightDetails.eventName / eventSource) stand for them, so `eventName:X` finds it.
-import { FIELD_CATALOG, RECORD_CONTENTS_DOC, USER_IDENTITY_DOC } from '../records/fieldCatalog';
-import { RESOURCE_FIELDS, SCALAR_FIELDS, TIME_FIELD } from './columns';
+import { FIELD_CATALOG, RECORD_CONTENTS_DOC, USER_IDENTITY_DOC } from '../records/fieldMeanings';
+import { RESOURCE_FIELDS, SCALAR_FIELDS, TIME_FIELD } from '../index/schema';
 
 interface KeyNode {
   /** Canonical child keys, exactly. */

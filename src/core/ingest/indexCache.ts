@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { ColumnBatch } from './batch';
-import { RESOURCE_FIELDS, SCALAR_FIELDS } from './columns';
+import { RESOURCE_FIELDS, SCALAR_FIELDS } from '../index/schema';
 import type { IndexedText } from './jobs';
 
 const MAGIC = Buffer.from('CTLENS-INDEX\n', 'latin1');

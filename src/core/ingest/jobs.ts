@@ -4,7 +4,7 @@ import type { QueryNode } from '../query/ast';
 import { matchesRecord } from '../query/match';
 import { BatchBuilder, ColumnBatch, batchTransferables, buildBatch } from './batch';
 import { canonicalRecord } from './canonical';
-import { ABSENT, SCALAR_FIELDS } from './columns';
+import { ABSENT, SCALAR_FIELDS } from '../index/schema';
 import { scanRecordsFile } from './scanRecords';
 import { EventFileError, FileShape, ParsedEventFile, lineCol, parseEventFile, recordTexts, warn } from './eventFile';
 import { decodeFileText } from './textEncoding';

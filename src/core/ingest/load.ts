@@ -10,7 +10,7 @@ import { BudgetStop, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS, LoadBudget, Lo
 import type { JobRunner } from './pool';
 import { CachedFile, fingerprint, IndexCache } from './indexCache';
 
-export interface LoadProgress {
+export interface FileLoadProgress {
   /** Files found so far (the final count once `listing` is false). */
   filesTotal: number;
   /** The files are still being listed: filesTotal will grow. */
@@ -25,7 +25,7 @@ export interface LoadProgress {
 export interface LoadOptions {
   signal?: AbortSignal;
   /** Called after every file (throttle in the view if needed). */
-  onProgress?: (p: LoadProgress) => void;
+  onProgress?: (p: FileLoadProgress) => void;
   /** Called with each file as it is loaded or fails. */
   onFile?: (file: IndexedFile) => void;
   /** Called as each file is registered with the index (it then has its id). */
@@ -49,7 +49,7 @@ export interface LoadOptions {
   cache?: IndexCache;
 }
 
-export interface LoadSummary extends LoadProgress {
+export interface LoadSummary extends FileLoadProgress {
   cancelled: boolean;
   files: IndexedFile[];
   /** Set when the budget ran out: loading stopped there, and what was read is kept. */
@@ -71,7 +71,7 @@ export async function loadEventFiles(
 ): Promise<LoadSummary> {
   const registered: IndexedFile[] = [];
   const listingProblems = new Map<number, SourceError>();
-  const progress: LoadProgress = { filesTotal: 0, listing: true, filesDone: 0, filesFailed: 0, events: 0, bytesRead: 0 };
+  const progress: FileLoadProgress = { filesTotal: 0, listing: true, filesDone: 0, filesFailed: 0, events: 0, bytesRead: 0 };
   const signal = options.signal;
   const budget = new LoadBudget({
     maxRecords: options.limits?.maxRecords ?? DEFAULT_MAX_RECORDS,
@@ -150,7 +150,7 @@ export async function loadEventFiles(
  * than that, alone with all one file may have. 'not-started' when the budget was spent (or the
  * load cancelled) before the file was read: it stays pending.
  */
-async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget, file: IndexedFile, progress: LoadProgress, signal?: AbortSignal, cached?: FileCache): Promise<'done' | 'not-started'> {
+async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget, file: IndexedFile, progress: FileLoadProgress, signal?: AbortSignal, cached?: FileCache): Promise<'done' | 'not-started'> {
   let whole = false;
   const hit = cached?.cache.get(cached.idOf(file));
   for (;;) {
@@ -225,14 +225,14 @@ function cacheIdOf(f: DiscoveredEventFile): string | undefined {
 }
 
 /** Appends one file's indexed events, read now or from the cache. */
-function appendLoaded(index: EventIndex, file: IndexedFile, res: CachedFile, progress: LoadProgress): void {
+function appendLoaded(index: EventIndex, file: IndexedFile, res: CachedFile, progress: FileLoadProgress): void {
   index.appendBatch(file.id, res.batch, res.notes);
   progress.events = index.eventCount;
   if (res.skipped > 0) index.addProblem(file.id, 'skipped-elements', `${res.skipped} element(s) skipped: ${res.warnings.join('; ')}`, 'warning');
 }
 
 /** Hides the new rows that are copies of events already shown. */
-async function hideCopies(index: EventIndex, progress: LoadProgress, signal?: AbortSignal): Promise<void> {
+async function hideCopies(index: EventIndex, progress: FileLoadProgress, signal?: AbortSignal): Promise<void> {
   try {
     await index.resolveDuplicates(signal);
   } catch {

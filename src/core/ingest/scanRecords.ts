@@ -15,7 +15,7 @@
 // general path reports it, as it would any other broken file. A record nested deeper than
 // MAX_JSON_DEPTH is left out and reported (onSkip); the others load.
 import type { BatchBuilder } from './batch';
-import { ABSENT, EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, TIME_FIELD, packUuid } from './columns';
+import { ABSENT, EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, TIME_FIELD, packUuid } from '../index/schema';
 import { JsonCursor, MAX_JSON_DEPTH, skipSpace } from './jsonScan';
 
 interface KeyEntry {

@@ -4,8 +4,8 @@
 import { EventFileError } from './eventFile';
 
 const utf8 = new TextDecoder('utf-8'); // replaces invalid bytes; drops a leading BOM
-let utf16le: TextDecoder | undefined;
-let utf16be: TextDecoder | undefined;
+let utf16le: InstanceType<typeof TextDecoder> | undefined;
+let utf16be: InstanceType<typeof TextDecoder> | undefined;
 
 export interface DecodedText {
   text: string;

@@ -19,7 +19,7 @@ import {
   READ_WRITE_TYPES,
   TRAIL_EVENT_CATEGORIES,
   type EventCategory,
-} from './catalogue';
+} from './apiFacts';
 import { convertToAdvancedFix } from './convert';
 import { detectFormat, readDocument, type ConfigDocument } from './document';
 import { hclValue } from './formats/hclEdits';

@@ -3,7 +3,7 @@
 // true/false; ExcludeManagementEventSources → eventSource NotEquals; an S3 data resource value is
 // a prefix (StartsWith), Lambda and DynamoDB values are exact ARNs (Equals); "all resources"
 // values (arn:aws:s3:::, arn:aws:lambda…) need no ARN condition.
-import { BASIC_DATA_RESOURCE_TYPES, isAllResourcesValue } from './catalogue';
+import { BASIC_DATA_RESOURCE_TYPES, isAllResourcesValue } from './apiFacts';
 import type { Target } from './recognise';
 import { basicSelectors } from './selectors';
 import type { Syntax } from './syntax';

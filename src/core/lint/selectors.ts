@@ -1,6 +1,6 @@
 // Structured views of a target's basic and advanced event selectors over the jsonc tree, so
 // each rule reads selectors the same way. Intrinsic (CloudFormation) values are skipped.
-import { OPERATORS, isAllResourcesValue } from './catalogue';
+import { OPERATORS, isAllResourcesValue } from './apiFacts';
 import type { Target } from './recognise';
 import { Node, arrayItems, boolValue, isIntrinsic, prop, properties, stringValue } from './tree';
 

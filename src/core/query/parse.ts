@@ -16,7 +16,8 @@ import { ANONYMOUS_IDS } from '../records/identity';
 import { QueryNode, QuerySyntaxError, TermNode, ValueMatch, ComparisonOp } from './ast';
 import { FieldAlias, isTimeField, resolveField } from './fields';
 import { isNumberText } from './match';
-import { formatInstant, parseIsoTime } from './time';
+import { parseIsoTime } from './time';
+import { formatEventTime } from '../time';
 
 export { QuerySyntaxError } from './ast';
 
@@ -204,8 +205,8 @@ class Parser {
       if (span) {
         // A date on a time field names a period: eventTime:2024-05-14 is that whole day.
         return makeAnd([
-          term(paths, { op: 'ge', value: formatInstant(span.start) }),
-          span.exact ? term(paths, { op: 'le', value: formatInstant(span.start) }) : term(paths, { op: 'lt', value: formatInstant(span.end) }),
+          term(paths, { op: 'ge', value: formatEventTime(span.start) }),
+          span.exact ? term(paths, { op: 'le', value: formatEventTime(span.start) }) : term(paths, { op: 'lt', value: formatEventTime(span.end) }),
         ]);
       }
       match = { op: 'eq', value: word.text };
@@ -329,8 +330,8 @@ function comparisonValues(op: ComparisonOp, word: Word, paths: string[], shown: 
       : `expected a number or an ISO date (2024-05-14T10:00:00Z) after "${shown}"`;
     throw new QuerySyntaxError(word.start, len, [timeField ? 'an ISO date' : 'a number or an ISO date'], detail);
   }
-  const start = formatInstant(span.start);
-  const end = formatInstant(span.end);
+  const start = formatEventTime(span.start);
+  const end = formatEventTime(span.end);
   if (span.exact) return [[op, start]];
   switch (op) {
     case 'lt':

@@ -1,6 +1,7 @@
 // ISO-8601 dates as the query language reads them, in one place: the parser turns typed dates
 // into instants, and the matcher reads record times with the same rules (never Date.parse,
 // which reads zone-less and non-ISO strings in the machine's local time zone).
+import { utcMs } from '../time';
 
 /** A typed date stands for the whole period it names: `2024-05-14` is that UTC day. */
 export interface TimeSpan {
@@ -45,19 +46,6 @@ export function parseIsoTime(text: string): TimeSpan | undefined {
   return { start, end, exact: frac !== undefined };
 }
 
-/** 400 Gregorian years, which repeat the calendar exactly. */
-const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
-
-/** Date.UTC for every year: Date.UTC itself reads years 0–99 as 1900–1999. */
-export function utcMs(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
-  if (year >= 0 && year < 100) return Date.UTC(year + 400, monthIndex, day, hour, minute, second, ms) - FOUR_CENTURIES_MS;
-  return Date.UTC(year, monthIndex, day, hour, minute, second, ms);
-}
-
-/** CloudTrail's own format: `2024-05-15T00:00:00Z`, with `.sss` only when not zero. */
-export function formatInstant(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
 
 /**
  * Epoch ms of a record's time string, or undefined when it is not an ISO date. Besides the

@@ -1,8 +1,8 @@
 // Value decoders: turn the opaque values responders meet in CloudTrail records (timestamps, IAM
 // unique-ID prefixes, access key ids, error codes, ARNs) into plain words. Pure: used by hovers,
 // lenses and the timeline detail pane alike.
-import { utcMs } from '../query/time';
 import { lookupTable } from '../lookupTable';
+import { formatUtcForPeople, utcMs } from '../time';
 
 /** A timestamp as both UTC and the viewer's local time. */
 export interface DecodedTime {
@@ -33,7 +33,7 @@ export function decodeTime(value: string, timeZone?: string): DecodedTime | unde
   }
   if (!Number.isFinite(epochMs)) return undefined;
   const date = new Date(epochMs);
-  const utc = `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  const utc = formatUtcForPeople(epochMs, true);
   const local = formatLocal(date, timeZone);
   return { epochMs, utc, local };
 }

@@ -2,9 +2,10 @@
 // detail pane, plus the facts behind it. Field semantics follow the CloudTrail User Guide,
 // "CloudTrail userIdentity element":
 // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
-import { formatInstant, instantOf } from '../query/time';
+import { instantOf } from '../query/time';
 import { accessKeyKind, parseArn } from './decoders';
 import type { CloudTrailRecord, UserIdentity } from './types';
+import { formatEventTime } from '../time';
 
 export type IdentityRisk = 'high' | 'medium' | 'low';
 
@@ -82,7 +83,7 @@ export function isAnonymousIdentity(identity: { accountId?: unknown; principalId
 function sessionCreated(v: string | undefined): string | undefined {
   if (!v) return undefined;
   const t = instantOf(v);
-  return t === undefined ? v : formatInstant(t);
+  return t === undefined ? v : formatEventTime(t);
 }
 
 /**

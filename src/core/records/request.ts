@@ -1,7 +1,7 @@
 // What an API call did, in plain words: the line shown above each requestParameters and in the
 // timeline's detail pane. Known calls come from the event catalogue; any other call still gets
 // its parameters listed and a link to its API reference.
-import { API_REFERENCE, EVENT_CATALOG, type EventSpec } from './eventCatalog';
+import { API_REFERENCE, EVENT_CATALOG, type EventSpec } from './apiCalls';
 import { at, type Params, render } from './params';
 import type { CloudTrailRecord } from './types';
 

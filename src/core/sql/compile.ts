@@ -22,8 +22,9 @@
 import { QueryNode, TermNode, TextNode, ValueMatch } from '../query/ast';
 import { KNOWN_FIELDS } from '../query/fields';
 import { isNumberText } from '../query/match';
-import { FIELD_CATALOG } from '../records/fieldCatalog';
+import { FIELD_CATALOG } from '../records/fieldMeanings';
 import { ATHENA_COLUMNS, LAKE_COLUMNS, SqlColumn, SqlType } from './schema';
+import { isoDay } from '../time';
 
 export type SqlDialect = 'athena' | 'lake';
 
@@ -439,7 +440,6 @@ function refuseAmbiguousText(n: TextNode): void {
   const refuse = (why: string): never => {
     throw new SqlCompileError(shown, `${why}. Free text runs in SQL as a search of each field's value: write a field term instead (field:*text*)`, n.start, n.end);
   };
-  // eslint-disable-next-line no-control-regex
   if (/["\\{}[\],\u0000-\u001f]/.test(n.text)) refuse('free text with " \\ { } [ ] , or control characters can match the JSON around values, which a table does not have');
   if (/^[\s:]|[\s:]$/.test(n.text)) refuse('free text that starts or ends with a space or ":" can match the JSON around values, which a table does not have');
   const lower = n.text.toLowerCase();
@@ -453,5 +453,5 @@ function instant(ms: number): string {
 
 /** `yyyy/MM/dd` of an instant (the projected `timestamp` partition). */
 function day(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10).replace(/-/g, '/');
+  return isoDay(ms).replace(/-/g, '/');
 }

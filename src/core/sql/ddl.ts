@@ -3,7 +3,7 @@
 // query names the days, accounts and regions it needs and Athena lists nothing else. The README
 // section "Athena, CloudTrail Lake and Event history" explains each choice.
 
-import { CatalogNode, CloudTrailCatalog } from '../sources/catalog';
+import { CatalogNode, CloudTrailCatalog } from '../sources/layoutTree';
 import { KIND_FOLDERS } from '../sources/layout';
 import type { LogSource } from '../sources/source';
 import { athenaTableName, sqlString } from './compile';

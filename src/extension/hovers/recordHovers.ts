@@ -4,7 +4,7 @@
 // their hidden characters marked.
 import * as vscode from 'vscode';
 import { revealHidden } from '../../core/output/visibleText';
-import { fieldInfo } from '../../core/records/fieldCatalog';
+import { fieldInfo } from '../../core/records/fieldMeanings';
 import { describeIdentity } from '../../core/records/identity';
 import { locateField } from '../../core/records/fieldLocation';
 import { parseRecord, recordAt } from '../../core/records/recordIndex';

@@ -2,7 +2,7 @@
 // the settings), the command that clears it, and downloading part of a bucket into a folder
 // (with the digests' signatures file, for offline validation).
 import * as vscode from 'vscode';
-import { nodePrefixes } from '../../core/sources/catalog';
+import { nodePrefixes } from '../../core/sources/layoutTree';
 import { S3Source } from '../../core/sources/s3';
 import { S3ObjectCache } from '../../core/sources/s3Cache';
 import { downloadToFolder } from '../../core/sources/s3Download';

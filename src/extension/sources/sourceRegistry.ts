@@ -2,7 +2,7 @@
 // folders that hold CloudTrail data (found automatically), and the sample when the user opens
 // it. Changes to the setting or the workspace are picked up as they happen.
 import * as vscode from 'vscode';
-import { CloudTrailCatalog } from '../../core/sources/catalog';
+import { CloudTrailCatalog } from '../../core/sources/layoutTree';
 import { LogSource } from '../../core/sources/source';
 import { openFolderSource, openSource, setFolderSourceOptions } from './openSource';
 import { SourceConfig, parseSourcesSetting, sourceIdentity } from './sourceConfig';

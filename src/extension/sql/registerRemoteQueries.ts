@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { parseQuery } from '../../core/query/parse';
 import { QuerySyntaxError } from '../../core/query/ast';
-import type { CatalogNode } from '../../core/sources/catalog';
+import type { CatalogNode } from '../../core/sources/layoutTree';
 import { AthenaRunner, AthenaSettings, formatProgress, QueryProgress } from '../../core/sql/athena';
 import { AwsQueryError } from '../../core/sql/awsErrors';
 import { compileQuery, CompileOptions, SqlCompileError, SqlDialect } from '../../core/sql/compile';
@@ -22,6 +22,7 @@ import type { SourceRegistry } from '../sources/sourceRegistry';
 import type { ExplorerElement } from '../tree/explorerProvider';
 import type { TimelineRegistration } from '../timeline/registerTimeline';
 import { COMMANDS } from '../commands';
+import { isoDay } from '../../core/time';
 
 const ENGINE_NAMES: Record<SqlDialect, string> = { athena: 'Athena', lake: 'CloudTrail Lake' };
 
@@ -178,7 +179,7 @@ export function registerRemoteQueries(context: vscode.ExtensionContext, log: vsc
     }
     const { accounts, regions, range } = scopeOfNode(el.kind === 'node' ? el.node : undefined);
     const last = timelines.panels[timelines.panels.length - 1]?.currentQuery.filter ?? '';
-    const filter = await vscode.window.showInputBox({ title: 'Query in Athena', prompt: `Filter for ${[accounts.join(', '), regions.join(', '), range ? new Date(range.from).toISOString().slice(0, 10) : ''].filter(Boolean).join(' · ') || 'the whole table'} (the query language; empty: every event)`, value: last });
+    const filter = await vscode.window.showInputBox({ title: 'Query in Athena', prompt: `Filter for ${[accounts.join(', '), regions.join(', '), range ? isoDay(range.from) : ''].filter(Boolean).join(' · ') || 'the whole table'} (the query language; empty: every event)`, value: last });
     if (filter === undefined) return;
     await compileAndShow('athena', filter, range, { accounts, regions });
   });

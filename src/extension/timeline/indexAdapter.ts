@@ -24,7 +24,7 @@ function stripOffsets(node: unknown): unknown {
 /** Completion counts a field's values over all events at most once per index version. */
 const COMPLETION_SCAN_LIMIT = 5000;
 
-class IndexResult implements ResultSet {
+class IndexResultSet implements ResultSet {
   constructor(
     readonly result: QueryResult,
     readonly notes: string[] = [],
@@ -49,7 +49,7 @@ export function principalLabel(arn: string): string {
 
 export class IndexTimelineData implements TimelineData {
   private valueCache = new Map<string, { version: number; values: { value: string; count: number }[] }>();
-  private readonly recent = new Map<string, IndexResult>();
+  private readonly recent = new Map<string, IndexResultSet>();
   private readonly facetCache = new WeakMap<ResultSet, Map<string, Facet>>();
   private readonly histogramCache = new WeakMap<ResultSet, Map<string, { counts: number[]; errors: number[] }>>();
 
@@ -95,10 +95,10 @@ export class IndexTimelineData implements TimelineData {
         ? { rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(), order: sort, version: this.index.version }
         : await this.index.query(node, { order: sort, range });
     const notes = untimedNotes(this.index, node, found.untimedOutsideRange);
-    let result = new IndexResult(found, notes);
+    let result = new IndexResultSet(found, notes);
     if (this.only) {
       const only = this.onlyRows();
-      result = new IndexResult({ ...found, rows: found.rows.filter((r) => only.rows.has(r)) }, notes);
+      result = new IndexResultSet({ ...found, rows: found.rows.filter((r) => only.rows.has(r)) }, notes);
     }
     this.recent.set(key, result);
     for (const k of this.recent.keys()) if (this.recent.size > RECENT_RESULTS) this.recent.delete(k);
@@ -204,6 +204,6 @@ export class IndexTimelineData implements TimelineData {
 }
 
 function rowsOf(result: ResultSet): Uint32Array {
-  if (!(result instanceof IndexResult)) throw new Error('a result of another index');
+  if (!(result instanceof IndexResultSet)) throw new Error('a result of another index');
   return result.result.rows;
 }

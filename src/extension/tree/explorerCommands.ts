@@ -1,7 +1,7 @@
 // The explorer's commands: adding and removing sources, and the actions on a node (open the
 // timeline, validate digests, reveal, copy a path or S3 URI, open a file, show more).
 import * as vscode from 'vscode';
-import { CatalogNode, digestScope, eventScope, nodePrefixes } from '../../core/sources/catalog';
+import { CatalogNode, digestScope, eventScope, nodePrefixes } from '../../core/sources/layoutTree';
 import { SourceConfig, SourceScopeArgs, describeSource, parseS3Location, s3Uri } from '../sources/sourceConfig';
 import { SourceEntry, SourceRegistry } from '../sources/sourceRegistry';
 import { openSampleSource } from '../sources/sample';

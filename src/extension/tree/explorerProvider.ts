@@ -2,8 +2,8 @@
 // File counts and sizes arrive in the background (one cancellable scan per location fills in
 // every node below it); very long levels (a day with 100,000 files) are shown a page at a time.
 import * as vscode from 'vscode';
-import { CatalogNode, CloudTrailCatalog, FileNode, looseFileNodes } from '../../core/sources/catalog';
-import { Summary, SummaryCache, summarizeFiles } from '../../core/sources/catalogSummary';
+import { CatalogNode, CloudTrailCatalog, FileNode, looseFileNodes } from '../../core/sources/layoutTree';
+import { Summary, SummaryCache, summarizeFiles } from '../../core/sources/layoutSummary';
 import { SourceError } from '../../core/sources/source';
 import { DEFAULT_LOOKBACK_HOURS, describeSource } from '../sources/sourceConfig';
 import { SourceEntry, SourceRegistry } from '../sources/sourceRegistry';

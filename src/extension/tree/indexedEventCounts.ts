@@ -1,9 +1,9 @@
 // Feeds the explorer the event counts of files some index has loaded (the timeline panels'),
 // keyed by source location and key, so the tree never indexes anything itself.
 import * as vscode from 'vscode';
-import { CatalogNode } from '../../core/sources/catalog';
-import { IndexedFileLike, indexedEvents } from '../../core/sources/catalogEvents';
-import { Summary } from '../../core/sources/catalogSummary';
+import { CatalogNode } from '../../core/sources/layoutTree';
+import { IndexedFileLike, indexedEvents } from '../../core/sources/layoutEvents';
+import { Summary } from '../../core/sources/layoutSummary';
 import { LogSource } from '../../core/sources/source';
 import type { SourceEntry } from '../sources/sourceRegistry';
 import type { EventCountSource } from './explorerProvider';

@@ -1,11 +1,12 @@
 // How each explorer node reads: label, description (counts and size), tooltip, icon and the
 // context tokens menus key on. Pure (no vscode) so the wording is unit-tested; the provider
 // turns it into TreeItems.
-import { CatalogNode, FileNode, LocationNode, digestScope, eventScope } from '../../core/sources/catalog';
-import { Summary } from '../../core/sources/catalogSummary';
+import { CatalogNode, FileNode, LocationNode, digestScope, eventScope } from '../../core/sources/layoutTree';
+import { Summary } from '../../core/sources/layoutSummary';
 import { isRegionName } from '../../core/sources/layout';
 import { cellText, revealHidden } from '../../core/output/visibleText';
 import { CONTEXT_TOKENS, nodeContextTokens, PROBLEM_CONTEXT_TOKENS } from './contextValues';
+import { formatUtcForPeople } from '../../core/time';
 
 export interface Presentation {
   label: string;
@@ -248,7 +249,7 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
       break;
   }
   lines.push(`${formatBytes(node.size)}${node.size >= 1024 ? ` (${node.size.toLocaleString('en-US')} bytes)` : ''}`);
-  if (node.modified !== undefined) lines.push(`Modified ${new Date(node.modified).toISOString().replace('T', ' ').slice(0, 16)} UTC`);
+  if (node.modified !== undefined) lines.push(`Modified ${formatUtcForPeople(node.modified, false)}`);
   lines.push(`${ctx.sourceLabel} › ${node.key}`);
   if (ctx.events !== undefined) lines.unshift(`${formatCount(ctx.events, 'event')} (indexed)`);
   return {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BatchBuilder, ColumnBatch, buildBatch } from '../../../src/core/ingest/batch';
-import { IRREGULAR, PACKED_UUID, unpackUuid } from '../../../src/core/ingest/columns';
+import { IRREGULAR, PACKED_UUID, unpackUuid } from '../../../src/core/index/schema';
 import { parseEventFile } from '../../../src/core/ingest/eventFile';
 import { plainlyCloudTrail, runJob } from '../../../src/core/ingest/jobs';
 import { scanRecordsFile } from '../../../src/core/ingest/scanRecords';

@@ -6,7 +6,6 @@ import { matchesRecord } from '../../../src/core/query/match';
 import { parseQuery } from '../../../src/core/query/parse';
 import { dataset, describeWithDatasets } from '../../support/datasets';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Rec = any;
 
 describeWithDatasets('query language over real CloudTrail records (panther-analysis)', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fieldInfo } from '../../../src/core/records/fieldCatalog';
+import { fieldInfo } from '../../../src/core/records/fieldMeanings';
 import { FIELD_ALIASES, KNOWN_FIELDS, canonicalPath, fieldCompletions, isTimeField, resolveField } from '../../../src/core/query/fields';
 
 describe('query fields', () => {
@@ -38,7 +38,7 @@ describe('query fields', () => {
       if (/^(requestParameters|responseElements|additionalEventData)\./.test(path)) continue;
       const segments: Array<string | number> = path.split('.');
       if (segments[0] === 'resources') segments.splice(1, 0, 0);
-      assert.ok(fieldInfo(segments), `${path} is not in src/core/records/fieldCatalog.ts`);
+      assert.ok(fieldInfo(segments), `${path} is not in src/core/records/fieldMeanings.ts`);
     }
   });
 

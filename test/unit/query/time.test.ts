@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { formatInstant, instantOf, parseIsoTime } from '../../../src/core/query/time';
-import { canonicalEventTime } from '../../../src/core/ingest/columns';
+import { instantOf, parseIsoTime } from '../../../src/core/query/time';
+import { canonicalEventTime, formatEventTime } from '../../../src/core/time';
 import { decodeTime } from '../../../src/core/records/decoders';
 
 const utc = (s: string) => Date.parse(s);
@@ -54,8 +54,8 @@ describe('query times', () => {
   });
 
   it('formats instants as CloudTrail does, with milliseconds only when present', () => {
-    assert.equal(formatInstant(utc('2024-05-14T10:00:00Z')), '2024-05-14T10:00:00Z');
-    assert.equal(formatInstant(utc('2024-05-14T10:00:00.25Z')), '2024-05-14T10:00:00.250Z');
+    assert.equal(formatEventTime(utc('2024-05-14T10:00:00Z')), '2024-05-14T10:00:00Z');
+    assert.equal(formatEventTime(utc('2024-05-14T10:00:00.25Z')), '2024-05-14T10:00:00.250Z');
   });
 });
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { API_REFERENCE, EVENT_CATALOG } from '../../../src/core/records/eventCatalog';
+import { API_REFERENCE, EVENT_CATALOG } from '../../../src/core/records/apiCalls';
 import { catalogueSize, describeRequest, operationOf } from '../../../src/core/records/request';
 import type { CloudTrailRecord } from '../../../src/core/records/types';
 import { dataset, describeWithDatasets } from '../../support/datasets';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CloudTrailCatalog, CatalogNode } from '../../../src/core/sources/catalog';
+import { CloudTrailCatalog, CatalogNode } from '../../../src/core/sources/layoutTree';
 import { S3Source } from '../../../src/core/sources/s3';
 import { SourceError } from '../../../src/core/sources/source';
 import { SignedBucket } from '../../../src/core/synthetic/digests';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CatalogNode, FileNode, LocationNode } from '../../../src/core/sources/catalog';
+import { CatalogNode, FileNode, LocationNode } from '../../../src/core/sources/layoutTree';
 import { parseCloudTrailFileName } from '../../../src/core/sources/layout';
 import { describeCounts, escapeMarkdown, formatBytes, presentNode } from '../../../src/extension/tree/presentation';
 

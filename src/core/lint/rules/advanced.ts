@@ -11,7 +11,7 @@ import {
   OPERATORS,
   SINGLE_FIELDS,
   TRAIL_EVENT_CATEGORIES,
-} from '../catalogue';
+} from '../apiFacts';
 import { spellingOf, type Target } from '../recognise';
 import { defineRule } from '../rule';
 import { advancedSelectors } from '../selectors';

@@ -7,7 +7,7 @@ import {
   EXCLUDABLE_MANAGEMENT_SOURCES,
   LIMITS,
   READ_WRITE_TYPES,
-} from '../catalogue';
+} from '../apiFacts';
 import { convertToAdvancedFix } from '../convert';
 import { spellingOf } from '../recognise';
 import { defineRule } from '../rule';

@@ -1,6 +1,6 @@
 // Posture rules: settings the API accepts but auditors flag. Each names the CIS AWS
 // Foundations Benchmark (v1.4.0 numbering), AWS Security Hub, checkov and trivy controls.
-import { DOCS } from '../catalogue';
+import { DOCS } from '../apiFacts';
 import { anchorOf, type Target } from '../recognise';
 import { defineRule } from '../rule';
 import type { Syntax } from '../syntax';

@@ -1,5 +1,5 @@
 // Rules over a trail's own settings (CreateTrail / UpdateTrail / CloudFormation properties).
-import { DOCS, INSIGHT_TYPES, LIMITS } from '../catalogue';
+import { DOCS, INSIGHT_TYPES, LIMITS } from '../apiFacts';
 import { RESOURCE_TYPES } from '../formats/terraform';
 import { anchorOf, spellingOf } from '../recognise';
 import { defineRule } from '../rule';

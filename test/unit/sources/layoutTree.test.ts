@@ -1,12 +1,12 @@
 import { shapeFiles } from '../../fixtures/shapes';
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { CatalogNode, CloudTrailCatalog, DayNode, FileNode, LocationNode, digestScope, eventScope, isLooseCandidate } from '../../../src/core/sources/catalog';
-import { SummaryCache } from '../../../src/core/sources/catalogSummary';
+import { CatalogNode, CloudTrailCatalog, DayNode, FileNode, LocationNode, digestScope, eventScope, isLooseCandidate } from '../../../src/core/sources/layoutTree';
+import { SummaryCache } from '../../../src/core/sources/layoutSummary';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { LogSource, SourceEntry } from '../../../src/core/sources/source';
 import { dataset, describeWithDatasets } from '../../support/datasets';
-import { MemorySource, digestKey, insightKey, logKey, tempTree } from './catalogFixtures';
+import { MemorySource, digestKey, insightKey, logKey, tempTree } from './layoutFixtures';
 
 const A = '111111111111';
 const B = '222222222222';

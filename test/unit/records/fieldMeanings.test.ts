@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { FIELD_CATALOG, fieldInfo } from '../../../src/core/records/fieldCatalog';
+import { FIELD_CATALOG, fieldInfo } from '../../../src/core/records/fieldMeanings';
 import type { CloudTrailRecord } from '../../../src/core/records/types';
 import { dataset, describeWithDatasets } from '../../support/datasets';
 

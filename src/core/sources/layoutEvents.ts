@@ -1,8 +1,8 @@
 // Event counts of explorer nodes, from files an index has already loaded (the timeline's). The
 // explorer never indexes anything itself: a node shows its events only once every one of its
 // event files has been loaded, so a count is never a silent partial one.
-import { CatalogNode, eventScope } from './catalog';
-import { Summary } from './catalogSummary';
+import { CatalogNode, eventScope } from './layoutTree';
+import { Summary } from './layoutSummary';
 
 export interface IndexedFileLike {
   key: string;

@@ -1,7 +1,7 @@
 // File counts, sizes and time spans of explorer nodes. One scan of a node (LogSource.listAll
 // over its prefixes) also yields the figures of every node below it, so expanding a summarised
 // node shows its children's figures without listing again.
-import { CatalogNode, FileKind, FileNode, nodePrefixes } from './catalog';
+import { CatalogNode, FileKind, FileNode, nodePrefixes } from './layoutTree';
 import { CloudTrailKeyInfo, parseCloudTrailKey } from './layout';
 import { SourceError } from './source';
 import type { LogSource } from './source';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { CatalogNode } from '../../../src/core/sources/catalog';
-import { IndexedFileLike, indexedEvents } from '../../../src/core/sources/catalogEvents';
+import { CatalogNode } from '../../../src/core/sources/layoutTree';
+import { IndexedFileLike, indexedEvents } from '../../../src/core/sources/layoutEvents';
 
 const A = '111111111111';
 const day: CatalogNode = { type: 'day', id: `D:AWSLogs/${A}/us-east-1/2024-05-14`, root: 'AWSLogs/', accountId: A, region: 'us-east-1', date: '2024-05-14', kinds: ['log', 'digest'] };

@@ -1,12 +1,12 @@
 // Explorer listing on a day folder with 100,000 log files: how long expanding the day takes
 // (CloudTrailCatalog.children → FolderSource.listLevel, one stat per file), against a bare
 // fs.readdir of the same folder measured in the same run, plus the background count scan.
-// Usage: npx tsx bench/catalog.bench.ts [files=100000] [runs=3]
+// Usage: npx tsx bench/layoutTree.bench.ts [files=100000] [runs=3]
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CatalogNode, CloudTrailCatalog } from '../src/core/sources/catalog';
-import { SummaryCache } from '../src/core/sources/catalogSummary';
+import { CatalogNode, CloudTrailCatalog } from '../src/core/sources/layoutTree';
+import { SummaryCache } from '../src/core/sources/layoutSummary';
 import { FolderSource } from '../src/core/sources/folder';
 
 const files = Number(process.argv[2] ?? 100_000);

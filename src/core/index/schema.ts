@@ -1,7 +1,6 @@
 // The fields the index keeps for every event, as canonical dotted record paths (the names the
 // query language resolves its aliases to). A query term over these runs on the index; a term
 // over any other path is answered from the raw records.
-import { utcMs } from '../query/time';
 
 /** Single-valued fields, each a dictionary-encoded column. */
 export const SCALAR_FIELDS = [
@@ -120,45 +119,3 @@ export function primitiveAt(obj: unknown, path: string[], from = 0): Primitive |
   return v as Primitive;
 }
 export const isIrregular = (v: unknown): v is Irregular => v === IRREGULAR_VALUE;
-
-/**
- * eventTime in CloudTrail's own form `YYYY-MM-DDTHH:MM:SSZ` → ms since the epoch, or NaN when
- * the string is not exactly that (with fields in range). This is the hot path of indexing.
- */
-export function canonicalEventTime(v: unknown): number {
-  if (typeof v !== 'string' || v.length !== 20) return NaN;
-  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58 || v.charCodeAt(19) !== 90) return NaN;
-  const year = digit(v, 0) * 1000 + digit(v, 1) * 100 + digit(v, 2) * 10 + digit(v, 3);
-  const month = digit(v, 5) * 10 + digit(v, 6);
-  const day = digit(v, 8) * 10 + digit(v, 9);
-  const hour = digit(v, 11) * 10 + digit(v, 12);
-  const minute = digit(v, 14) * 10 + digit(v, 15);
-  const second = digit(v, 17) * 10 + digit(v, 18);
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
-  const t = utcMs(year, month - 1, day, hour, minute, second);
-  // Date.UTC rolls 2024-02-30 over into March: such a day is not canonical.
-  if (day > 28 && new Date(t).getUTCDate() !== day) return NaN;
-  return t;
-}
-
-function digit(v: string, i: number): number {
-  const x = v.charCodeAt(i) - 48;
-  return x >= 0 && x <= 9 ? x : NaN;
-}
-
-/** eventTime → ms since the epoch: the canonical form, else any ISO 8601 time with a zone. */
-export function parseEventTime(v: unknown): number {
-  const t = canonicalEventTime(v);
-  if (!Number.isNaN(t) || typeof v !== 'string') return t;
-  // Date.parse reads offset-less strings as local time in some engines; CloudTrail times are
-  // UTC, so only strings with an explicit zone are accepted.
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(v)) return NaN;
-  return Date.parse(v);
-}
-
-/** ms → CloudTrail's time format (`.sss` only when there are milliseconds). */
-export function formatEventTime(ms: number): string {
-  if (!Number.isFinite(ms)) return '';
-  const iso = new Date(ms).toISOString();
-  return ms % 1000 === 0 ? iso.slice(0, 19) + 'Z' : iso;
-}
