@@ -8,7 +8,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EventIndex } from '../core/index/eventIndex';
 import { emptyLookedAt, fileNotes, LookedAt, noteText, nothingReadMessage, tallyObject, untimedNotes } from '../core/index/fileNotes';
-import { SUMMARY_FIELDS } from '../core/index/summaryFields';
+import { ORIGIN_SUMMARY_FIELDS, SUMMARY_FIELDS } from '../core/index/summaryFields';
+import { originJson } from '../core/origin/resolve';
 import { csvLine } from '../core/output/csv';
 import { fieldTexts } from '../core/output/recordFields';
 import { cellText, cutText, escapeHiddenInJson } from '../core/output/visibleText';
@@ -48,7 +49,12 @@ Options:
   --fields LIST        columns for csv/table, comma-separated: summary names (time, eventName,
                        eventSource, principal, principalType, principalArn, accessKeyId,
                        sourceIPAddress, userAgent, region, account, errorCode, readOnly, eventID,
-                       eventType, file) or any record path (requestParameters.bucketName)
+                       eventType, file), the origin of the session (origin: the ARN, or the
+                       service, SAML or web-identity subject behind it; originType; originHops;
+                       originComplete: false when a credential's issuing event is not loaded),
+                       or any record path (requestParameters.bucketName)
+  --annotate           with --format jsonl: each line is {"record": <the raw record>, "origin":
+                       {arn, type, name, hops: [{eventID, arn}], complete}, "detections": []}
   --limit N            at most N events (the first N in time order)
   --desc               newest first
   --profile NAME       AWS profile for s3:// paths (default: the standard credential chain)
@@ -84,6 +90,8 @@ interface QueryArgs {
   filter: string;
   count: boolean;
   format: Format;
+  /** --annotate: jsonl lines wrap the record with its origin (and detections). */
+  annotate: boolean;
   fields: string[];
   limit: number;
   desc: boolean;
@@ -106,7 +114,7 @@ interface QueryArgs {
 const DEFAULT_FIELDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode'];
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES }, s3: {}, followLinksOutside: false, include: [], remote: emptyRemoteArgs(), athena: {}, maxFiles: 200 };
+  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', annotate: false, fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES }, s3: {}, followLinksOutside: false, include: [], remote: emptyRemoteArgs(), athena: {}, maxFiles: 200 };
   let fieldsGiven = false;
   let help = false;
   forEachArg(args, (a, value) => {
@@ -121,6 +129,9 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
         break;
       case '--count':
         out.count = true;
+        break;
+      case '--annotate':
+        out.annotate = true;
         break;
       case '--format': {
         const f = value();
@@ -214,6 +225,7 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
     if (Number.isFinite(out.limit)) out.remote.limit = out.limit;
   } else if (out.paths.length === 0) throw new UsageError('give at least one file or folder to search (see --help)');
   if (fieldsGiven && out.format === 'jsonl' && !out.count) throw new UsageError('--fields applies to --format csv or table (jsonl prints whole records)');
+  if (out.annotate && out.format !== 'jsonl') throw new UsageError('--annotate applies to --format jsonl (csv and table take --fields origin,originType,originHops,originComplete)');
   return out;
 }
 
@@ -294,7 +306,7 @@ async function printRows(index: EventIndex, rows: Uint32Array, parsed: QueryArgs
     io.out(`${rows.length}\n`);
     return;
   }
-  if (parsed.format === 'jsonl') await writeJsonl(index, rows, io);
+  if (parsed.format === 'jsonl') await writeJsonl(index, rows, io, parsed.annotate);
   else await writeColumns(index, rows, parsed.fields, parsed.format, io);
 }
 
@@ -459,22 +471,32 @@ const CHUNK = 20_000;
  * Each record's stored text on one line. To a terminal, hidden characters (which valid JSON can
  * only hold inside strings) are written as \u escapes: the same JSON value, nothing that acts.
  */
-async function writeJsonl(index: EventIndex, rows: Uint32Array, io: CliIo): Promise<void> {
+async function writeJsonl(index: EventIndex, rows: Uint32Array, io: CliIo, annotate = false): Promise<void> {
   const line = io.stdoutIsTTY ? (t: string) => escapeHiddenInJson(singleLineJson(t)) : singleLineJson;
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const texts = await index.rawRecords(rows.subarray(i, i + CHUNK));
-    io.out(texts.map(line).join('\n') + '\n');
+    const chunk = rows.subarray(i, i + CHUNK);
+    const texts = await index.rawRecords(chunk);
+    // --annotate: the record's own text goes in as stored (not re-serialised), so its bytes,
+    // numbers and key order are the file's; `detections` is filled by the rule engine when run.
+    const out = annotate ? texts.map((t, k) => `{"record":${line(t)},"origin":${line(JSON.stringify(originJson(index.originOf(chunk[k]))))},"detections":[]}`) : texts.map(line);
+    io.out(out.join('\n') + '\n');
   }
 }
 
 async function writeColumns(index: EventIndex, rows: Uint32Array, fields: string[], format: 'csv' | 'table', io: CliIo): Promise<void> {
-  const needsRecord = fields.some((f) => !SUMMARY_FIELDS.has(f));
+  const needsRecord = fields.some((f) => !SUMMARY_FIELDS.has(f) && !ORIGIN_SUMMARY_FIELDS.has(f));
   const cellsOf = async (chunk: Uint32Array): Promise<string[][]> => {
     const records = needsRecord ? await index.rawRecords(chunk) : [];
     return Array.from(chunk, (row, i) => {
       const s = index.summary(row);
       // A record path's values as stored (numbers, nested JSON); several are joined with ';'.
-      return fields.map((f) => SUMMARY_FIELDS.get(f)?.(s) ?? fieldTexts(records[i], f).join(';'));
+      return fields.map((f) => {
+        const summary = SUMMARY_FIELDS.get(f);
+        if (summary) return summary(s);
+        const origin = ORIGIN_SUMMARY_FIELDS.get(f);
+        if (origin) return origin(index.originOf(row));
+        return fieldTexts(records[i], f).join(';');
+      });
     });
   };
   if (format === 'csv') {

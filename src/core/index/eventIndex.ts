@@ -41,6 +41,9 @@ import { DuplicateRows } from './duplicates';
 import { ANONYMOUS_PRINCIPAL_LABEL, principalDisplayName } from './principal';
 import { isAnonymousIdentity } from '../records/identity';
 import { keyLocation, SourceError } from '../sources/source';
+import { ORIGIN_FIELD } from './query/fields';
+import { Origin, OriginColumn, originMatchValues, resolveOrigins } from '../origin/resolve';
+import { indexOriginSource } from '../origin/indexSource';
 
 export type EventFileKind = 'log' | 'insight' | 'loose';
 
@@ -182,6 +185,7 @@ export class EventIndex {
   private visibleOrder: { version: number; rows: Uint32Array } | undefined;
   /** Events shown that have no readable eventTime. */
   untimed = 0;
+  private originCache: { version: number; column: OriginColumn } | undefined;
 
   constructor(options: EventIndexOptions) {
     this.runner = options.runner;
@@ -334,7 +338,42 @@ export class EventIndex {
     return this.ranks;
   }
 
+  // ── who is behind each event (core/origin) ─────────────────────────────────────────────
+
+  /**
+   * Every row's origin, worked out from the credential chains of all the events loaded, once per
+   * version (a file loaded later may hold the call that issued a key used earlier). Also keeps
+   * the store's ORIGIN_FIELD column, which `origin:` terms run on.
+   */
+  origins(): OriginColumn {
+    if (this.originCache?.version !== this.version) {
+      const column = resolveOrigins(indexOriginSource(this.store));
+      const ids = new Uint32Array(column.ids.length);
+      for (let r = 0; r < ids.length; r++) ids[r] = column.ids[r] + 1; // entry 0 of a derived column is "none"
+      this.store.derived.set(ORIGIN_FIELD, { ids, values: [undefined, ...column.origins.map(originMatchValues)] });
+      this.originCache = { version: this.version, column };
+    }
+    return this.originCache.column;
+  }
+
+  originOf(row: number): Origin {
+    const c = this.origins();
+    return c.origins[c.ids[row]];
+  }
+
+  /** The row of an event by its eventID (the first shown copy), or -1. */
+  rowOfEventId(eventID: string): number {
+    const c = col(this.store, 'eventID');
+    const id = c.dict.find(eventID);
+    for (let r = 0; r < this.size; r++) {
+      if (this.duplicates.isHidden(r)) continue;
+      if (id > 0 ? c.ids[r] === id : c.ids[r] === PACKED_UUID && this.store.packedEventId(r) === eventID) return r;
+    }
+    return -1;
+  }
+
   async query(node: QueryNode, options: QueryOptions = {}): Promise<QueryResult> {
+    if (mentionsField(node, ORIGIN_FIELD)) this.origins();
     const version = this.version;
     const size = this.size;
     const ctx: ExecutionContext = {
@@ -672,6 +711,20 @@ export class EventIndex {
 
 /** Every field the index can answer a term on without reading records. */
 export const INDEXED_FIELDS: readonly string[] = [TIME_FIELD, ...SCALAR_FIELDS, ...RESOURCE_FIELDS];
+
+function mentionsField(node: QueryNode, field: string): boolean {
+  switch (node.kind) {
+    case 'term':
+      return node.fields.includes(field);
+    case 'and':
+    case 'or':
+      return node.children.some((c) => mentionsField(c, field));
+    case 'not':
+      return mentionsField(node.child, field);
+    default:
+      return false;
+  }
+}
 
 function safeParse(text: string): unknown {
   if (!text) return undefined;

@@ -36,6 +36,33 @@ export const SCALAR_FIELDS = [
 ] as const;
 export type ScalarField = (typeof SCALAR_FIELDS)[number];
 
+/**
+ * Fields read for attribution (core/origin): who was issued which temporary key, and what a
+ * session says of where it came from. Kept as dictionary-encoded columns after SCALAR_FIELDS,
+ * but they are not query columns: a path through a non-object (`responseElements: null`, the
+ * common case) is simply absent here, where a query column would mark the row irregular.
+ */
+export const ORIGIN_INPUT_FIELDS = [
+  'responseElements.credentials.accessKeyId',
+  'responseElements.assumedRoleUser.arn',
+  'responseElements.federatedUser.arn',
+  'responseElements.subject',
+  'responseElements.issuer',
+  'userIdentity.identityProvider',
+  'userIdentity.sessionContext.sourceIdentity',
+  'userIdentity.sessionContext.attributes.creationDate',
+  'userIdentity.sessionContext.assumedRoot',
+  'userIdentity.onBehalfOf.identityStoreArn',
+  'sessionCredentialFromConsole',
+] as const;
+export type OriginInputField = (typeof ORIGIN_INPUT_FIELDS)[number];
+
+/** Every dictionary-encoded column a batch and the store hold: the query columns, then the attribution inputs. */
+export const STORED_FIELDS: readonly (ScalarField | OriginInputField)[] = [...SCALAR_FIELDS, ...ORIGIN_INPUT_FIELDS];
+export type StoredField = ScalarField | OriginInputField;
+/** Column number of the first attribution input (columns before it are query columns). */
+export const FIRST_ORIGIN_INPUT = SCALAR_FIELDS.length;
+
 /** Fields of each element of `resources` (any element may match). */
 export const RESOURCE_FIELDS = ['resources.ARN', 'resources.type', 'resources.accountId'] as const;
 export type ResourceField = (typeof RESOURCE_FIELDS)[number];
@@ -90,7 +117,7 @@ export function unpackUuid(bytes: Uint8Array, at: number): string {
 }
 
 
-const SPLIT_PATHS = new Map<string, string[]>([...SCALAR_FIELDS, ...RESOURCE_FIELDS].map((f) => [f, f.split('.')]));
+const SPLIT_PATHS = new Map<string, string[]>([...STORED_FIELDS, ...RESOURCE_FIELDS].map((f) => [f, f.split('.')]));
 
 /** Path segments of a field, cached. */
 export function pathOf(field: string): string[] {
@@ -120,6 +147,12 @@ export function primitiveAt(obj: unknown, path: string[], from = 0): Primitive |
   return v as Primitive;
 }
 export const isIrregular = (v: unknown): v is Irregular => v === IRREGULAR_VALUE;
+
+/** The primitive at `path`, or undefined when anything on the way (or the value) is not a plain object (attribution inputs). */
+export function lenientPrimitiveAt(obj: unknown, path: string[]): Primitive {
+  const v = primitiveAt(obj, path);
+  return isIrregular(v) ? undefined : v;
+}
 
 /**
  * eventTime in CloudTrail's own form `YYYY-MM-DDTHH:MM:SSZ` → ms since the epoch, or NaN when

@@ -1,0 +1,32 @@
+// The index's columns as an OriginSource: resolution reads dictionary ids, and each distinct
+// value is turned into text once.
+import { ABSENT, IRREGULAR, ORIGIN_INPUT_FIELDS, OriginInputField, PACKED_UUID } from '../ingest/columns';
+import type { ColumnStore } from '../index/columnStore';
+import { ORIGIN_READS, OriginRead, OriginSource } from './resolve';
+
+const INPUTS: ReadonlySet<string> = new Set(ORIGIN_INPUT_FIELDS);
+
+export function indexOriginSource(store: ColumnStore): OriginSource {
+  const size = store.size;
+  const columns = new Map<OriginRead, { ids: Uint32Array; values: string[] }>();
+  for (const f of ORIGIN_READS) {
+    if (INPUTS.has(f)) {
+      columns.set(f, store.denseOriginInput(f as OriginInputField));
+      continue;
+    }
+    const c = store.scalarByField.get(f);
+    if (!c) throw new Error(`origin: ${f} is neither a query column nor an attribution input`);
+    columns.set(f, { ids: c.ids, values: c.dict.values.map((v) => (v === undefined || v === null ? '' : String(v))) });
+  }
+  const eventIds = columns.get('eventID')!;
+  return {
+    size,
+    value(row: number, field: OriginRead): string {
+      const c = columns.get(field)!;
+      const id = c.ids[row];
+      if (id === ABSENT || id === IRREGULAR) return '';
+      if (id === PACKED_UUID) return c === eventIds ? store.packedEventId(row) : '';
+      return c.values[id] ?? '';
+    },
+  };
+}
