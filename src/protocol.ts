@@ -135,6 +135,14 @@ export interface Pivot {
   filter: string;
 }
 
+/** Who is behind an event (core/origin), for the detail pane: the chain hop by hop. */
+export interface OriginView {
+  /** "for bob (via 2 role hops)", or where the chain stops and why. */
+  summary: string;
+  /** Credential issuances from the origin outwards; `id` is the issuing event's id (a link). */
+  hops: { id: number; eventID: string; eventName: string; arn: string }[];
+}
+
 // ── webview → host ──────────────────────────────────────────────────────────────────────────
 
 /**
@@ -277,6 +285,8 @@ export interface DetailReply {
   json: string;
   explanations: Explanation[];
   pivots: Pivot[];
+  /** Who is behind the event, when the timeline knows (its loaded events). */
+  origin?: OriginView;
 }
 export interface CompleteReply {
   type: 'completeResult';
@@ -469,6 +479,7 @@ const toWebviewShapes: { [K in ToWebview['type']]: Record<string, Check> } = {
     json: text,
     explanations: arrayOf(shape({ label: text, text })),
     pivots: arrayOf(shape({ kind: oneOf(...PIVOT_KINDS), label: text, filter: text })),
+    origin: optional(shape({ summary: text, hops: arrayOf(shape({ id: nonNegInt, eventID: text, eventName: text, arn: text })) })),
   },
   completeResult: { items: arrayOf(shape({ label: text, detail: text, insert: text, from: nonNegInt, to: nonNegInt })) },
   filterText: { filter: text, notice: optional(text) },

@@ -53,10 +53,10 @@ export class ColumnStore {
   readonly resourceIrregular: number[] = [];
   /**
    * Columns worked out from all the events rather than read from one record (the origin of each
-   * event, query field ORIGIN_FIELD): ids per row into values (entry 0 = none), each value the
-   * list of texts a term may match. Set by the index before a query that asks for them.
+   * event, query field ORIGIN_FIELD): ids per row into values (every entry a value, 0 included),
+   * each value the list of texts a term may match. Set by the index before a query that asks for them.
    */
-  readonly derived = new Map<string, { ids: Uint32Array; values: readonly (readonly string[] | undefined)[] }>();
+  readonly derived = new Map<string, { ids: Uint32Array; values: readonly (readonly string[])[] }>();
 
   /** Appends a file's batch; returns the first new row id. */
   append(fileId: number, b: ColumnBatch): number {
@@ -124,12 +124,15 @@ export class ColumnStore {
     return first;
   }
 
-  /** One attribution input as a dense column over rows [0, size) (absent = ''), for a pass over every row. */
-  denseOriginInput(field: OriginInputField): { ids: Uint32Array; values: string[] } {
+  /** One attribution input as row → text, for the rows that have it. */
+  originInputValues(field: OriginInputField): Map<number, string> {
     const c = this.originInputByField.get(field)!;
-    const ids = new Uint32Array(this.size);
-    for (let i = 0; i < c.count; i++) ids[c.rows[i]] = c.ids[i];
-    return { ids, values: c.dict.values.map((v) => (v === undefined || v === null ? '' : String(v))) };
+    const out = new Map<number, string>();
+    for (let i = 0; i < c.count; i++) {
+      const v = c.dict.values[c.ids[i]];
+      if (v !== undefined && v !== null && v !== '') out.set(c.rows[i], String(v));
+    }
+    return out;
   }
 
   /** The eventID of a row whose eventID column holds PACKED_UUID. */

@@ -30,7 +30,7 @@ import type { CloudTrailKeyInfo } from '../sources/layout';
 import type { ColumnBatch } from '../ingest/batch';
 import type { FileShape } from '../ingest/eventFile';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../ingest/gzip';
-import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, ScalarField, TIME_FIELD } from '../ingest/columns';
+import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, ScalarField, TIME_FIELD, packUuid } from '../ingest/columns';
 import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
 import type { QueryNode } from './query/ast';
@@ -348,9 +348,7 @@ export class EventIndex {
   origins(): OriginColumn {
     if (this.originCache?.version !== this.version) {
       const column = resolveOrigins(indexOriginSource(this.store));
-      const ids = new Uint32Array(column.ids.length);
-      for (let r = 0; r < ids.length; r++) ids[r] = column.ids[r] + 1; // entry 0 of a derived column is "none"
-      this.store.derived.set(ORIGIN_FIELD, { ids, values: [undefined, ...column.origins.map(originMatchValues)] });
+      this.store.derived.set(ORIGIN_FIELD, { ids: column.ids, values: column.origins.map(originMatchValues) });
       this.originCache = { version: this.version, column };
     }
     return this.originCache.column;
@@ -365,9 +363,13 @@ export class EventIndex {
   rowOfEventId(eventID: string): number {
     const c = col(this.store, 'eventID');
     const id = c.dict.find(eventID);
+    const packed = new Uint8Array(16);
+    const isPacked = id < 0 && packUuid(eventID, 0, eventID.length, packed, 0);
+    if (id <= 0 && !isPacked) return -1;
+    const bytes = this.store.eventIds;
     for (let r = 0; r < this.size; r++) {
-      if (this.duplicates.isHidden(r)) continue;
-      if (id > 0 ? c.ids[r] === id : c.ids[r] === PACKED_UUID && this.store.packedEventId(r) === eventID) return r;
+      if (id > 0 ? c.ids[r] !== id : c.ids[r] !== PACKED_UUID || !sameBytes(bytes, r * 16, packed)) continue;
+      if (!this.duplicates.isHidden(r)) return r;
     }
     return -1;
   }
@@ -711,6 +713,11 @@ export class EventIndex {
 
 /** Every field the index can answer a term on without reading records. */
 export const INDEXED_FIELDS: readonly string[] = [TIME_FIELD, ...SCALAR_FIELDS, ...RESOURCE_FIELDS];
+
+function sameBytes(bytes: Uint8Array, at: number, want: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if (bytes[at + i] !== want[i]) return false;
+  return true;
+}
 
 function mentionsField(node: QueryNode, field: string): boolean {
   switch (node.kind) {

@@ -120,7 +120,7 @@ function computeSimpleTests(ctx: ExecutionContext, term: TermNode): RowTest[] | 
     const matcher = valueMatcher(field, term.match);
     const derived = store.derived.get(field);
     if (derived) {
-      tests.push({ ids: derived.ids, table: dictTable(derived.values, matcher) });
+      tests.push({ ids: derived.ids, table: derivedTable(derived.values, matcher) });
       continue;
     }
     if (field === TIME_FIELD) {
@@ -218,7 +218,7 @@ async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Ar
     const matcher = valueMatcher(field, term.match);
     const derived = store.derived.get(field);
     if (derived) {
-      const table = dictTable(derived.values, matcher);
+      const table = derivedTable(derived.values, matcher);
       for (let r = 0; r < n; r++) if (table[derived.ids[r]] === 1) mask[r] = 1;
       continue;
     }
@@ -265,6 +265,16 @@ async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Ar
 function dictTable(values: readonly unknown[], matcher: (v: unknown) => boolean): Uint8Array {
   const t = new Uint8Array(values.length);
   for (let i = 1; i < values.length; i++) t[i] = matcher(values[i]) ? 1 : 0;
+  return t;
+}
+
+/**
+ * matcher over each entry of a derived column (entry 0 included: it is a value, not "absent"),
+ * true when one of its texts matches, as matchesRecord tests the texts it is given.
+ */
+function derivedTable(values: readonly (readonly string[])[], matcher: (v: unknown) => boolean): Uint8Array {
+  const t = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) t[i] = values[i].some((v) => matcher(v)) ? 1 : 0;
   return t;
 }
 

@@ -50,10 +50,8 @@ export const ORIGIN_INPUT_FIELDS = [
   'responseElements.issuer',
   'userIdentity.identityProvider',
   'userIdentity.sessionContext.sourceIdentity',
-  'userIdentity.sessionContext.attributes.creationDate',
   'userIdentity.sessionContext.assumedRoot',
   'userIdentity.onBehalfOf.identityStoreArn',
-  'sessionCredentialFromConsole',
 ] as const;
 export type OriginInputField = (typeof ORIGIN_INPUT_FIELDS)[number];
 

@@ -9,9 +9,11 @@ const INPUTS: ReadonlySet<string> = new Set(ORIGIN_INPUT_FIELDS);
 export function indexOriginSource(store: ColumnStore): OriginSource {
   const size = store.size;
   const columns = new Map<OriginRead, { ids: Uint32Array; values: string[] }>();
+  // Attribution inputs are sparse (most events have none): row → text.
+  const sparse = new Map<OriginRead, Map<number, string>>();
   for (const f of ORIGIN_READS) {
     if (INPUTS.has(f)) {
-      columns.set(f, store.denseOriginInput(f as OriginInputField));
+      sparse.set(f, store.originInputValues(f as OriginInputField));
       continue;
     }
     const c = store.scalarByField.get(f);
@@ -22,7 +24,8 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
   return {
     size,
     value(row: number, field: OriginRead): string {
-      const c = columns.get(field)!;
+      const c = columns.get(field);
+      if (!c) return sparse.get(field)!.get(row) ?? '';
       const id = c.ids[row];
       if (id === ABSENT || id === IRREGULAR) return '';
       if (id === PACKED_UUID) return c === eventIds ? store.packedEventId(row) : '';

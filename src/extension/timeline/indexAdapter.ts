@@ -2,6 +2,7 @@
 // are on indexed columns only (dictionary counts: fast on millions of events); the principal
 // facet counts userIdentity.arn and labels each ARN with its readable name, so a click filters
 // on the exact ARN.
+import type { Origin } from '../../core/origin/resolve';
 import { Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '../../protocol';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
@@ -215,6 +216,10 @@ export class IndexTimelineData implements TimelineData {
 
   rawMany(ids: number[]): Promise<string[]> {
     return this.index.rawRecords(ids);
+  }
+
+  origin(id: number): Origin | undefined {
+    return id >= 0 && id < this.index.size ? this.index.originOf(id) : undefined;
   }
 
   time(id: number): number {

@@ -13,6 +13,8 @@ import { loadEventFiles } from '../../../src/core/ingest/load';
 import { InlineRunner, WorkerPool } from '../../../src/core/ingest/pool';
 import { ISSUED_OUTSIDE, Origin, describeOrigin, originMatchValues, resolveOrigins } from '../../../src/core/origin/resolve';
 import { recordOriginSource } from '../../../src/core/origin/recordSource';
+import { originInDocument } from '../../../src/core/origin/documentOrigin';
+import { IndexedRecord, indexRecords, parseRecord } from '../../../src/core/records/recordIndex';
 import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
@@ -194,5 +196,53 @@ describeWithDatasets('origin: real logs with credential chains', function () {
       assert.match(o.name, /^(lambda|ecs-tasks)\.amazonaws\.com$/);
     }
     assert.ok(followed > 0);
+  });
+});
+
+describe('origin: from a document’s own events (the code lens)', function () {
+  this.timeout(120_000);
+  it('finds, for every record of one log document, the origin the generator knows, parsing only the chain', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-origin-doc-'));
+    try {
+      const tally = await generateBucket({ events: 1500, out: dir, seed: 21, chains: true });
+      const runner = new InlineRunner();
+      const index = await indexFolder(dir, runner);
+      const texts = await index.rawRecords(Uint32Array.from({ length: index.size }, (_, i) => i));
+      const text = `{"Records":[\n${texts.join(',\n')}\n]}`;
+      const { records } = indexRecords(text);
+      assert.equal(records.length, tally.events);
+      let parsed = 0;
+      const parse = (r: IndexedRecord) => {
+        parsed++;
+        return parseRecord(text.slice(r.start, r.end), r);
+      };
+      let chains = 0;
+      for (const r of records) {
+        const rec = parseRecord(text.slice(r.start, r.end), r)!;
+        const truth = tally.origins![originKeyOf(rec.userIdentity as Record<string, unknown>)!];
+        const o = originInDocument(text, records, r, parse)!;
+        assert.deepEqual(asTruth(o), truth, `${rec.eventName} ${rec.eventID}`);
+        if (truth.hops.length >= 2) chains++;
+      }
+      assert.ok(chains > 0);
+      // Each lens parses its record and the issuing records it finds, not the document.
+      assert.ok(parsed < records.length * 6, `${parsed} parses for ${records.length} records`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the lens says "for <origin> (via N role hops)" and where a chain stops', () => {
+    const o = (hops: number, complete = true): Origin => ({
+      arn: 'arn:aws:iam::111122223333:user/bob',
+      type: 'IAMUser',
+      name: 'bob',
+      hops: Array.from({ length: hops }, (_, i) => ({ eventID: `e${i}`, arn: `arn:aws:sts::111122223333:assumed-role/R${i}/s`, eventName: 'AssumeRole', row: i })),
+      complete,
+      ...(complete ? {} : { missing: { reason: ISSUED_OUTSIDE, accessKeyId: 'ASIAEXAMPLE' } }),
+    });
+    assert.equal(describeOrigin(o(2)), 'for bob (via 2 role hops)');
+    assert.equal(describeOrigin(o(1)), 'for bob (via 1 role hop)');
+    assert.equal(describeOrigin({ ...o(1, false), name: 'R0/s' }), 'chain stops at R0/s (via 1 role hop): key ASIAEXAMPLE issued outside the loaded events');
   });
 });
