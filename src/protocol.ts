@@ -141,6 +141,8 @@ export interface OriginView {
   summary: string;
   /** Credential issuances from the origin outwards; `id` is the issuing event's id (a link). */
   hops: { id: number; eventID: string; eventName: string; arn: string }[];
+  /** A console session: the ConsoleLogin that started it (a link). */
+  consoleLogin?: { id: number; eventID: string; time: number };
 }
 
 // ── webview → host ──────────────────────────────────────────────────────────────────────────
@@ -479,7 +481,7 @@ const toWebviewShapes: { [K in ToWebview['type']]: Record<string, Check> } = {
     json: text,
     explanations: arrayOf(shape({ label: text, text })),
     pivots: arrayOf(shape({ kind: oneOf(...PIVOT_KINDS), label: text, filter: text })),
-    origin: optional(shape({ summary: text, hops: arrayOf(shape({ id: nonNegInt, eventID: text, eventName: text, arn: text })) })),
+    origin: optional(shape({ summary: text, hops: arrayOf(shape({ id: nonNegInt, eventID: text, eventName: text, arn: text })), consoleLogin: optional(shape({ id: nonNegInt, eventID: text, time: isInt })) })),
   },
   completeResult: { items: arrayOf(shape({ label: text, detail: text, insert: text, from: nonNegInt, to: nonNegInt })) },
   filterText: { filter: text, notice: optional(text) },

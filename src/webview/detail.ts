@@ -79,6 +79,13 @@ export class DetailView {
       link.addEventListener('click', () => this.events.onOpenEvent(hop.id));
       list.append(h('li', {}, link));
     }
-    return h('section', { class: 'origin', 'aria-label': 'Origin' }, h('p', { class: 'origin-summary' }, h('strong', {}, 'Origin: '), revealHidden(o.summary)), ...(o.hops.length ? [list] : []));
+    const login = o.consoleLogin;
+    let console: HTMLElement | null = null;
+    if (login) {
+      const link = h('button', { class: 'origin-hop link-button origin-console', title: `Show the ConsoleLogin event ${cellText(login.eventID, 80)} that started this console session` }, `ConsoleLogin at ${formatTime(login.time, this.zone)}`);
+      link.addEventListener('click', () => this.events.onOpenEvent(login.id));
+      console = h('p', { class: 'origin-summary' }, 'Console session signed in by ', link);
+    }
+    return h('section', { class: 'origin', 'aria-label': 'Origin' }, h('p', { class: 'origin-summary' }, h('strong', {}, 'Origin: '), revealHidden(o.summary)), ...(o.hops.length ? [list] : []), console);
   }
 }

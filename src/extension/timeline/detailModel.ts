@@ -84,14 +84,14 @@ export function pivotsFor(record: CloudTrailRecord): Pivot[] {
 }
 
 /** The origin as the pane shows it: the summary line and each hop, linked to its issuing event. */
-export function originView(o: Origin): OriginView {
-  return { summary: describeOrigin(o), hops: o.hops.map((h) => ({ id: h.row, eventID: h.eventID, eventName: h.eventName, arn: h.arn })) };
+export function originView(o: Origin, consoleLogin?: OriginView['consoleLogin']): OriginView {
+  return { summary: describeOrigin(o), hops: o.hops.map((h) => ({ id: h.row, eventID: h.eventID, eventName: h.eventName, arn: h.arn })), ...(consoleLogin ? { consoleLogin } : {}) };
 }
 
 /** The pane for a record given as its raw JSON text (as the index stores it). */
-export function detailFor(id: number, rawJson: string, time: number, origin?: Origin): DetailReply {
+export function detailFor(id: number, rawJson: string, time: number, origin?: Origin, consoleLogin?: OriginView['consoleLogin']): DetailReply {
   const reply = detailOf(id, rawJson, time);
-  return origin && reply.explanations.length && !reply.explanations.some((e) => e.label === 'Note') ? { ...reply, origin: originView(origin) } : reply;
+  return origin && reply.explanations.length && !reply.explanations.some((e) => e.label === 'Note') ? { ...reply, origin: originView(origin, consoleLogin) } : reply;
 }
 
 function detailOf(id: number, rawJson: string, time: number): DetailReply {

@@ -3,6 +3,7 @@
 // facet counts userIdentity.arn and labels each ARN with its readable name, so a click filters
 // on the exact ARN.
 import type { Origin } from '../../core/origin/resolve';
+import { consoleLoginRow } from '../../core/origin/console';
 import { Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '../../protocol';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
@@ -218,8 +219,16 @@ export class IndexTimelineData implements TimelineData {
     return this.index.rawRecords(ids);
   }
 
-  origin(id: number): Origin | undefined {
-    return id >= 0 && id < this.index.size ? this.index.originOf(id) : undefined;
+  origin(id: number, rawJson: string): { origin: Origin; consoleLogin?: { id: number; eventID: string; time: number } } | undefined {
+    if (!(id >= 0 && id < this.index.size)) return undefined;
+    let record: unknown;
+    try {
+      record = JSON.parse(rawJson);
+    } catch {
+      record = undefined;
+    }
+    const login = consoleLoginRow(this.index, id, record);
+    return { origin: this.index.originOf(id), ...(login >= 0 ? { consoleLogin: { id: login, eventID: this.index.summary(login).eventID, time: this.time(login) } } : {}) };
   }
 
   time(id: number): number {

@@ -42,6 +42,9 @@ export interface TimelineData {
   rawMany(ids: number[]): Promise<string[]>;
   /** The event's time (ms) or -1. */
   time(id: number): number;
-  /** Who is behind the event, from the credential chains of the events loaded (core/origin). */
-  origin?(id: number): Origin | undefined;
+  /**
+   * Who is behind the event, from the credential chains of the events loaded (core/origin), and
+   * for a console session its ConsoleLogin. `rawJson` is the event's record as stored.
+   */
+  origin?(id: number, rawJson: string): { origin: Origin; consoleLogin?: { id: number; eventID: string; time: number } } | undefined;
 }
