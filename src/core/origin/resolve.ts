@@ -16,32 +16,10 @@
 //
 // The algorithm reads events through OriginSource, so the index (columns) and a plain list of
 // parsed records (a log document) share it.
+import type { OriginInputField, ScalarField } from '../ingest/columns';
 
-/** The values resolution reads of an event ('' when absent). */
-export const ORIGIN_READS = [
-  'eventName',
-  'eventID',
-  'errorCode',
-  'userIdentity.type',
-  'userIdentity.arn',
-  'userIdentity.accountId',
-  'userIdentity.principalId',
-  'userIdentity.accessKeyId',
-  'userIdentity.userName',
-  'userIdentity.invokedBy',
-  'userIdentity.sessionContext.sessionIssuer.arn',
-  'userIdentity.onBehalfOf.userId',
-  'responseElements.credentials.accessKeyId',
-  'responseElements.assumedRoleUser.arn',
-  'responseElements.federatedUser.arn',
-  'responseElements.subject',
-  'responseElements.issuer',
-  'userIdentity.identityProvider',
-  'userIdentity.sessionContext.sourceIdentity',
-  'userIdentity.sessionContext.assumedRoot',
-  'userIdentity.onBehalfOf.identityStoreArn',
-] as const;
-export type OriginRead = (typeof ORIGIN_READS)[number];
+/** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
+export type OriginRead = ScalarField | OriginInputField;
 
 export interface OriginSource {
   readonly size: number;

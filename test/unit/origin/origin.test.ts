@@ -11,7 +11,7 @@ import { matchesRecord } from '../../../src/core/index/query/match';
 import { parseQuery } from '../../../src/core/index/query/parse';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { InlineRunner, WorkerPool } from '../../../src/core/ingest/pool';
-import { ISSUED_OUTSIDE, Origin, describeOrigin, originMatchValues, resolveOrigins } from '../../../src/core/origin/resolve';
+import { ISSUED_OUTSIDE, Origin, describeOrigin, originJson, originMatchValues, resolveOrigins } from '../../../src/core/origin/resolve';
 import { recordOriginSource } from '../../../src/core/origin/recordSource';
 import { originInDocument } from '../../../src/core/origin/documentOrigin';
 import { IndexedRecord, indexRecords, parseRecord } from '../../../src/core/records/recordIndex';
@@ -23,16 +23,8 @@ import { dataset, describeWithDatasets } from '../../support/datasets';
 
 /** The computed origin in the tally's terms. */
 function asTruth(o: Origin): TrueOrigin {
-  return {
-    arn: o.arn,
-    type: o.type,
-    name: o.name,
-    hops: o.hops.map((h) => ({ eventID: h.eventID, arn: h.arn })),
-    complete: o.complete,
-    ...(o.issuer ? { issuer: o.issuer } : {}),
-    ...(o.sourceIdentity ? { sourceIdentity: o.sourceIdentity } : {}),
-    ...(o.missing?.accessKeyId ? { missingKey: o.missing.accessKeyId } : {}),
-  };
+  const { missing, ...rest } = originJson(o) as unknown as TrueOrigin & { missing?: { accessKeyId?: string } };
+  return { ...rest, ...(missing?.accessKeyId ? { missingKey: missing.accessKeyId } : {}) };
 }
 
 async function indexFolder(dir: string, runner: WorkerPool | InlineRunner, only?: (key: string) => boolean): Promise<EventIndex> {
