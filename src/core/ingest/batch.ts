@@ -2,7 +2,7 @@
 // index in one message: typed arrays (transferred, not copied) plus one small local dictionary
 // of the distinct values in the file. The index maps local ids to its global ones.
 import { Dictionary } from '../index/dictionary';
-import { ABSENT, EVENT_ID_COLUMN, FIRST_ORIGIN_INPUT, IRREGULAR, PACKED_UUID, Primitive, packUuid, RESOURCE_FIELDS, STORED_FIELDS, canonicalEventTime, isIrregular, lenientPrimitiveAt, parseEventTime, pathOf, primitiveAt } from './columns';
+import { ABSENT, EVENT_ID_COLUMN, EVENT_NAME_COLUMN, FIRST_ORIGIN_INPUT, IRREGULAR, ISSUING_EVENTS, RESPONSE_ORIGIN_INPUTS, PACKED_UUID, Primitive, packUuid, RESOURCE_FIELDS, STORED_FIELDS, canonicalEventTime, isIrregular, lenientPrimitiveAt, parseEventTime, pathOf, primitiveAt } from './columns';
 import { canonicalRecord } from './canonical';
 import type { FileShape } from './eventFile';
 
@@ -109,6 +109,7 @@ export class BatchBuilder {
       else this.scalars[c][r] = isIrregular(v) || (typeof v === 'object' && v !== null) ? IRREGULAR : this.idOf(v as Primitive);
     }
     for (let c = FIRST_ORIGIN_INPUT; c < PATHS.length; c++) this.scalars[c][r] = this.idOf(lenientPrimitiveAt(rec, PATHS[c]));
+    this.keepResponseInputs(r);
     const res = rec.resources;
     if (res !== undefined) {
       if (Array.isArray(res) && res.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e))) {
@@ -132,10 +133,23 @@ export class BatchBuilder {
     const r = this.beginRow(element, eventTime);
     for (let c = 0; c < FIRST_ORIGIN_INPUT; c++) this.scalars[c][r] = ids[c];
     for (let c = FIRST_ORIGIN_INPUT; c < ids.length; c++) this.scalars[c][r] = ids[c] === IRREGULAR ? ABSENT : ids[c];
+    this.keepResponseInputs(r);
     if (ids[EVENT_ID_COLUMN] === PACKED_UUID) this.eventIds.set(eventId, r * 16);
     const k = this.resLists.length;
     for (let i = 0; i < resources.length; i += k) for (let c = 0; c < k; c++) this.resLists[c].push(resources[i + c]);
     this.resourceStart[r + 1] = this.resLists[0].length;
+  }
+
+  /** True when the local id is an eventName of ISSUING_EVENTS. */
+  isIssuing(id: number): boolean {
+    const v = this.dictionary.values[id];
+    return typeof v === 'string' && ISSUING_EVENTS.has(v);
+  }
+
+  /** Row r's response inputs are dropped unless it is an issuing event (see RESPONSE_ORIGIN_INPUTS). */
+  private keepResponseInputs(r: number): void {
+    if (this.isIssuing(this.scalars[EVENT_NAME_COLUMN][r])) return;
+    for (const c of RESPONSE_ORIGIN_INPUTS) this.scalars[c][r] = ABSENT;
   }
 
   finish(shape: FileShape): ColumnBatch {

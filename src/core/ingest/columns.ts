@@ -60,6 +60,14 @@ export const STORED_FIELDS: readonly (ScalarField | OriginInputField)[] = [...SC
 export type StoredField = ScalarField | OriginInputField;
 /** Column number of the first attribution input (columns before it are query columns). */
 export const FIRST_ORIGIN_INPUT = SCALAR_FIELDS.length;
+export const EVENT_NAME_COLUMN = SCALAR_FIELDS.indexOf('eventName');
+/** The STS calls that issue temporary credentials (their response carries credentials.accessKeyId). */
+export const ISSUING_EVENTS: ReadonlySet<string> = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'GetSessionToken', 'GetFederationToken', 'AssumeRoot']);
+/**
+ * The attribution inputs under responseElements are kept for ISSUING_EVENTS only (no other
+ * event's response is read for them): the scanner need not walk every response.
+ */
+export const RESPONSE_ORIGIN_INPUTS: readonly number[] = STORED_FIELDS.flatMap((f, c) => (c >= FIRST_ORIGIN_INPUT && f.startsWith('responseElements.') ? [c] : []));
 
 /** Fields of each element of `resources` (any element may match). */
 export const RESOURCE_FIELDS = ['resources.ARN', 'resources.type', 'resources.accountId'] as const;

@@ -15,7 +15,7 @@
 // general path reports it, as it would any other broken file. A record nested deeper than
 // MAX_JSON_DEPTH is left out and reported (onSkip); the others load.
 import type { BatchBuilder } from './batch';
-import { ABSENT, EVENT_ID_COLUMN, FIRST_ORIGIN_INPUT, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, STORED_FIELDS, TIME_FIELD, packUuid } from './columns';
+import { ABSENT, EVENT_ID_COLUMN, EVENT_NAME_COLUMN, FIRST_ORIGIN_INPUT, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, STORED_FIELDS, TIME_FIELD, packUuid } from './columns';
 import { JsonCursor, MAX_JSON_DEPTH, skipSpace } from './jsonScan';
 
 interface KeyEntry {
@@ -30,6 +30,8 @@ interface KeyEntry {
   /** An object holding attribution inputs only (responseElements): any other value there (null,
    * the common case) means they are absent, not that the record needs JSON.parse. */
   lenient?: boolean;
+  /** responseElements: read only for the events that issue credentials (columns.ts RESPONSE_ORIGIN_INPUTS). */
+  issuingOnly?: boolean;
 }
 
 interface Level {
@@ -64,6 +66,7 @@ STORED_FIELDS.forEach((field, column) => {
   entryOf(level, path[path.length - 1]).column = column;
 });
 for (const e of objectEntries) if (!strictObjects.has(e)) e.lenient = true;
+entryOf(TOP, 'responseElements').issuingOnly = true;
 // Keys every record has that are not indexed: known exactly, so they skip the variant check.
 for (const k of ['eventVersion', 'requestID', 'responseElements', 'additionalEventData', 'apiVersion', 'sharedEventID', 'tlsDetails', 'sessionCredentialFromConsole', 'serviceEventDetails', 'vpcEndpointAccountId', 'edgeDeviceDetails', 'insightDetails', 'addendum']) entryOf(TOP, k);
 for (const k of ['webIdFederationData', 'sourceIdentity', 'ec2RoleDelivery', 'assumedRoot']) entryOf(entryOf(entryOf(TOP, 'userIdentity').child!, 'sessionContext').child!, k);
@@ -243,7 +246,9 @@ function scanObject(cur: JsonCursor, i: number, level: Level, row: Row, b: Batch
     } else if (!entry.child && !entry.resources) {
       j = cur.skipValue(j);
       if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;
-    } else if (entry.child && entry.lenient && text.charCodeAt(j) !== 0x7b && !(row.seen & entry.bit!)) {
+    } else if (entry.child && entry.lenient && !(row.seen & entry.bit!) && (text.charCodeAt(j) !== 0x7b || (entry.issuingOnly && row.ids[EVENT_NAME_COLUMN] !== ABSENT && !b.isIssuing(row.ids[EVENT_NAME_COLUMN])))) {
+      // Absent for attribution: not an object, or the response of a call that issues no credentials
+      // (when eventName came first, as CloudTrail writes it; else it is read and dropped later).
       row.seen |= entry.bit!;
       j = cur.skipValue(j);
       if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;

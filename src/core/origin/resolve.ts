@@ -16,7 +16,7 @@
 //
 // The algorithm reads events through OriginSource, so the index (columns) and a plain list of
 // parsed records (a log document) share it.
-import type { OriginInputField, ScalarField } from '../ingest/columns';
+import { ISSUING_EVENTS, type OriginInputField, type ScalarField } from '../ingest/columns';
 
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
@@ -33,8 +33,7 @@ export interface OriginSource {
   sessionKey?(row: number): number;
 }
 
-/** The STS calls that issue temporary credentials (their response carries credentials.accessKeyId). */
-export const ISSUING_EVENTS: ReadonlySet<string> = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'GetSessionToken', 'GetFederationToken', 'AssumeRoot']);
+export { ISSUING_EVENTS } from '../ingest/columns';
 
 /** Where a chain ends. The session types appear only when the chain is incomplete (the last known hop). */
 export type OriginType =
