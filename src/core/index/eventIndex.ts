@@ -21,7 +21,6 @@
 //   timeBounds()                         → first and last event time
 //   files / fileById(id)                 → every file with its event count and state
 //   problems                             → files (or elements) that could not be loaded, why
-//   rowsAround(row, ms)                  → ± a time window around one event (context)
 //
 // Row ids are stable for the life of the index; results are plain typed arrays that a view may
 // keep (e.g. by query id) and page through.
@@ -30,10 +29,10 @@ import type { CloudTrailKeyInfo } from '../sources/layout';
 import type { ColumnBatch } from '../ingest/batch';
 import type { FileShape } from '../ingest/eventFile';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../ingest/gzip';
-import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, ScalarField, TIME_FIELD, packUuid } from '../ingest/columns';
+import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, SCALAR_FIELDS, ScalarField, TIME_FIELD, packUuid } from '../ingest/columns';
 import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
-import type { QueryNode } from './query/ast';
+import type { QueryNode } from '../query/ast';
 import { ColumnStore } from './columnStore';
 import { ExecutionContext, evaluate } from './execute';
 import { isDeepStrictEqual } from 'node:util';
@@ -41,7 +40,7 @@ import { DuplicateRows } from './duplicates';
 import { ANONYMOUS_PRINCIPAL_LABEL, principalDisplayName } from './principal';
 import { isAnonymousIdentity } from '../records/identity';
 import { keyLocation, SourceError } from '../sources/source';
-import { ORIGIN_FIELD } from './query/fields';
+import { ORIGIN_FIELD } from '../query/fields';
 import { Origin, OriginColumn, originMatchValues, resolveOrigins } from '../origin/resolve';
 import { indexOriginSource } from '../origin/indexSource';
 
@@ -129,6 +128,15 @@ export interface EventSummary {
   eventType: string;
   fileId: number;
   fileKey: string;
+  /** Who is behind the session (core/origin): the origin's ARN, or the service or SAML/web-identity subject. */
+  origin: string;
+  /** Its short name ("bob", "lambda.amazonaws.com"). */
+  originName: string;
+  originType: string;
+  /** Credential issuances followed from the origin to this event's session. */
+  originHops: number;
+  /** False when an issuing event is not among the loaded events ('' until resolved while loading). */
+  originComplete: boolean | undefined;
 }
 
 export interface FacetCount {
@@ -157,7 +165,7 @@ export interface HistogramResult {
 }
 
 /** Fields facet() and value() accept besides the indexed record paths. */
-export const DERIVED_FIELDS = ['principal', 'account'] as const;
+const DERIVED_FIELDS = ['principal', 'account'] as const;
 
 export interface EventIndexOptions {
   runner: JobRunner;
@@ -359,6 +367,23 @@ export class EventIndex {
     return c.origins[c.ids[row]];
   }
 
+  /**
+   * The origin as views show it (table cells, facets) while files are still loading: the last
+   * resolution is reused until the index has doubled since (so resolving costs O(n) over the
+   * whole load, not per refresh); rows added since have none yet. Loading ends with a full
+   * resolution (load.ts), and `origin:` terms always resolve first.
+   */
+  private displayOrigins(): OriginColumn {
+    const c = this.originCache;
+    if (c && c.version !== this.version && this.size < 2 * c.column.ids.length) return c.column;
+    return this.origins();
+  }
+
+  private displayOriginOf(row: number): Origin | undefined {
+    const c = this.displayOrigins();
+    return row < c.ids.length ? c.origins[c.ids[row]] : undefined;
+  }
+
   /** The row of an event by its eventID (the first shown copy), or -1. */
   rowOfEventId(eventID: string): number {
     const c = col(this.store, 'eventID');
@@ -432,25 +457,6 @@ export class EventIndex {
     }
     if (options.order === 'desc') rows.reverse();
     return { rows, order: options.order ?? 'asc', version, ...(range ? { untimedOutsideRange } : {}) };
-  }
-
-  /** Rows within ±`ms` of a row's time (its context), ascending. */
-  rowsAround(row: number, ms: number): Uint32Array {
-    const t = this.store.times[row];
-    if (!Number.isFinite(t)) return Uint32Array.of(row);
-    const order = this.order();
-    const times = this.store.times;
-    const lower = (x: number) => {
-      let lo = 0;
-      let hi = order.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (times[order[mid]] < x) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
-    return order.slice(lower(t - ms), lower(t + ms + 1));
   }
 
   timeBounds(): { from: number; to: number } | null {
@@ -536,6 +542,7 @@ export class EventIndex {
       eventType: this.str(row, 'eventType'),
       fileId: file.id,
       fileKey: file.key,
+      ...originFields(this.displayOriginOf(row)),
     };
   }
 
@@ -612,6 +619,7 @@ export class EventIndex {
   facet(result: QueryResult | Uint32Array, field: string, limit = 10): FacetResult {
     const rows = result instanceof Uint32Array ? result : result.rows;
     if (field === 'principal' || field === 'account') return this.derivedFacet(rows, field, limit);
+    if (field === ORIGIN_FIELD) return this.originFacet(rows, limit);
     const c = this.store.scalarByField.get(field);
     if (!c) throw new Error(`cannot facet on "${field}": facets work on ${[...SCALAR_FIELDS, ...DERIVED_FIELDS].join(', ')}`);
     const counts = new Uint32Array(c.dict.size);
@@ -670,6 +678,37 @@ export class EventIndex {
     return { field: 'principal', values: top, other: rows.length - absent - shown, absent };
   }
 
+  /** Who is behind the events: by origin ARN (what `origin:` matches), labelled with its name. */
+  private originFacet(rows: Uint32Array, limit: number): FacetResult {
+    const c = this.displayOrigins();
+    const counts = new Uint32Array(c.origins.length);
+    let absent = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (r < c.ids.length) counts[c.ids[r]]++;
+      else absent++;
+    }
+    // Entries with the same ARN (one origin reached by chains of different lengths) count together.
+    const byArn = new Map<string, { label: string; count: number }>();
+    counts.forEach((n, id) => {
+      if (n === 0) return;
+      const o = c.origins[id];
+      if (!o.arn) {
+        absent += n;
+        return;
+      }
+      const e = byArn.get(o.arn);
+      const label = o.complete ? o.name : `${o.name} (chain stops here)`;
+      if (e) e.count += n;
+      else byArn.set(o.arn, { label, count: n });
+    });
+    const sorted = [...byArn.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
+    const top = sorted.slice(0, limit);
+    const shown = top.reduce((s, [, e]) => s + e.count, 0);
+    // A click filters with the alias (origin:"<arn>"), which the filter box shows as typed.
+    return { field: ORIGIN_FIELD, values: top.map(([arn, e]) => ({ value: arn, label: e.label, count: e.count, field: 'origin' })), other: rows.length - absent - shown, absent };
+  }
+
   private derivedFacet(rows: Uint32Array, field: 'principal' | 'account', limit: number): FacetResult {
     const counts = new Map<string, number>();
     for (let i = 0; i < rows.length; i++) {
@@ -711,8 +750,10 @@ export class EventIndex {
   }
 }
 
-/** Every field the index can answer a term on without reading records. */
-export const INDEXED_FIELDS: readonly string[] = [TIME_FIELD, ...SCALAR_FIELDS, ...RESOURCE_FIELDS];
+function originFields(o: Origin | undefined): Pick<EventSummary, 'origin' | 'originName' | 'originType' | 'originHops' | 'originComplete'> {
+  if (!o) return { origin: '', originName: '', originType: '', originHops: 0, originComplete: undefined };
+  return { origin: o.arn, originName: o.name, originType: o.type, originHops: o.hops.length, originComplete: o.complete };
+}
 
 function sameBytes(bytes: Uint8Array, at: number, want: Uint8Array): boolean {
   for (let i = 0; i < 16; i++) if (bytes[at + i] !== want[i]) return false;

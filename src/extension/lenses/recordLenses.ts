@@ -13,8 +13,8 @@ import { describeOrigin, type Origin } from '../../core/origin/resolve';
 
 /** The origin of an event by its eventID in the open timelines' loaded events, when one holds it. */
 export type OriginLookup = (eventID: string) => Origin | undefined;
+import { COMMANDS } from '../commands';
 
-export const RECORD_ACTIONS_COMMAND = 'cloudtrailLens.recordActions';
 const LENS_TITLE_MAX = 1000;
 
 /**
@@ -140,7 +140,7 @@ export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
     }
     const { title, tooltip } = lensTitle(parsed, lens.kind, lens.kind === 'identity' ? this.originOf(lens, parsed) : undefined);
     const args: RecordActionArgs = { uri: lens.document.uri.toString(), recordStart: lens.record.start, kind: lens.kind };
-    lens.command = { title, tooltip, command: RECORD_ACTIONS_COMMAND, arguments: [args] };
+    lens.command = { title, tooltip, command: COMMANDS.recordActions, arguments: [args] };
     return lens;
   }
 

@@ -4,7 +4,7 @@
 // it offers, each a filter written by the query language's own formatter.
 import { DetailReply, Explanation, LIMITS, OriginView, Pivot } from '../../protocol';
 import { Origin, describeOrigin } from '../../core/origin/resolve';
-import { formatTermWithin } from '../../core/index/query/format';
+import { formatTermWithin } from '../../core/query/format';
 import { indentJson } from '../../core/ingest/eventFile';
 import { canonicalRecord } from '../../core/ingest/canonical';
 import { describeIdentity } from '../../core/records/identity';

@@ -5,30 +5,15 @@
 import type { Origin } from '../../core/origin/resolve';
 import { consoleLoginRow } from '../../core/origin/console';
 import { Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '../../protocol';
+import { FACET_FIELDS, toRow } from '../../core/index/columns';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
-import { resolveField } from '../../core/index/query/fields';
-import { valueMatcher } from '../../core/index/query/match';
+import { resolveField } from '../../core/query/fields';
+import { valueMatcher } from '../../core/query/match';
 import { untimedNotes } from '../../core/index/fileNotes';
-import { parseQuery } from '../../core/index/query/parse';
+import { parseQuery } from '../../core/query/parse';
 import { EventIdSet, rowsOfEvents } from '../../core/sql/remote';
 import { ResultSet, TimelineData } from './timelineData';
-
-/**
- * Each facet's indexed column, which is also its query-language field. The principal facet's
- * values say which field selects each (EventIndex.principalFacet): an ARN, `principal:anonymous`,
- * an Identity Center user id.
- */
-export const FACET_FIELDS: Readonly<Record<FacetId, string>> = {
-  eventName: 'eventName',
-  eventSource: 'eventSource',
-  principal: 'userIdentity.arn',
-  sourceIp: 'sourceIPAddress',
-  region: 'awsRegion',
-  account: 'recipientAccountId',
-  errorCode: 'errorCode',
-  userAgent: 'userAgent',
-};
 
 /** Results kept for a return to a recent filter. */
 const RECENT_RESULTS = 8;
@@ -62,21 +47,6 @@ function typeOfArn(arn: string): string {
 /** "arn:aws:sts::1:assumed-role/Admin/alice" → "Admin/alice"; other ARNs their readable name. */
 export function principalLabel(arn: string): string {
   return principalDisplayName({ type: typeOfArn(arn), arn }) || arn;
-}
-
-export function toRow(s: EventSummary): RowSummary {
-  return {
-    id: s.row,
-    time: Number.isFinite(s.time) ? Math.round(s.time) : -1,
-    eventName: s.eventName,
-    eventSource: s.eventSource,
-    principal: s.principal,
-    sourceIp: s.sourceIPAddress,
-    region: s.region,
-    account: s.account,
-    errorCode: s.errorCode,
-    readOnly: s.readOnly === undefined ? '' : String(s.readOnly),
-  };
 }
 
 export class IndexTimelineData implements TimelineData {
@@ -170,6 +140,7 @@ export class IndexTimelineData implements TimelineData {
     const field = FACET_FIELDS[id];
     const f = id === 'principal' ? this.index.principalFacet(rowsOf(result), limit) : this.index.facet(rowsOf(result), field, limit);
     const values: FacetValue[] = f.values.map((v) => {
+      if (id === 'origin') return { value: String(v.value), label: v.label, count: v.count, field: v.field };
       if (id !== 'principal' || v.field === field) return { value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count };
       const kind = v.field === 'userIdentity.onBehalfOf.userId' ? `${v.label} (Identity Center user)` : v.label;
       return { value: v.label, label: kind, count: v.count, field: v.field };
