@@ -61,7 +61,7 @@ export function lensTitle(record: CloudTrailRecord, kind: LensKind, origin?: Ori
   if (kind === 'identity') {
     const who = describeIdentity(record.userIdentity, record);
     const icon = who.risk === 'high' ? '$(warning)' : '$(person)';
-    const behind = origin && originWorthSaying(record, origin) ? ` · ${describeOrigin(origin)}` : '';
+    const behind = origin && originWorthSaying(origin) ? ` · ${describeOrigin(origin)}` : '';
     const chain = behind && origin!.hops.length ? ['', 'Credential chain:', ...origin!.hops.map((h) => `${h.eventName} ${h.eventID} → ${h.arn}`)] : [];
     return { title: `${icon} ${labelText(who.summary + behind)}`, tooltip: revealHidden([...who.facts.map((f) => `${f.label}: ${f.value}`), ...(behind ? [`Origin: ${describeOrigin(origin!)}`] : []), ...chain].join('\n') || who.summary) };
   }
@@ -72,14 +72,13 @@ export function lensTitle(record: CloudTrailRecord, kind: LensKind, origin?: Ori
 }
 
 /**
- * Whether the origin adds to what the lens already says: a chain was followed (hops), or it names
- * someone other than the caller (a federated user's IAM user, a SAML subject). An IAM user's own
- * call, or a service's, would only repeat the caller.
+ * Whether the origin adds to what the lens already says: only when a chain was followed (hops).
+ * Without hops the origin is the caller itself (an IAM user, a SAML or web identity, an Identity
+ * Center user on whose behalf), which the lens names already; a session whose key was issued
+ * outside the loaded events is left as it is, not flagged on every line of a log.
  */
-export function originWorthSaying(record: CloudTrailRecord, o: Origin): boolean {
-  const id = record.userIdentity as { arn?: unknown; type?: unknown } | undefined;
-  if (o.hops.length > 0) return true;
-  return o.complete && o.arn !== '' && o.arn !== id?.arn && id?.type !== 'AWSService';
+export function originWorthSaying(o: Origin): boolean {
+  return o.hops.length > 0;
 }
 
 export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
