@@ -13,6 +13,8 @@ export const FILTERS = [
   'eventName:GetObject AND errorCode:AccessDenied AND awsRegion:us-east-1',
   'type:AssumedRole AND readOnly:false AND eventSource:ec2.amazonaws.com',
   'user:alice AND NOT readOnly:true AND time>=2024-05-14T12:00:00Z',
+  'origin:alice',
+  'origin:*:user/chain-* AND readOnly:false',
 ];
 
 function mainThreadCpuMs(): number {
@@ -34,6 +36,10 @@ async function main(): Promise<void> {
   const found = await discover(new FolderSource(dir));
   const summary = await loadEventFiles(index, pool, found.events);
   index.order();
+  // Attribution is part of indexing: every event's origin, resolved once the files are in.
+  const originStarted = performance.now();
+  const origins = index.origins();
+  const originMs = performance.now() - originStarted;
   const indexMs = performance.now() - started;
   // CPU of every thread of the process (main and workers) while indexing.
   const cpu = process.cpuUsage(cpuStart);
@@ -60,6 +66,8 @@ async function main(): Promise<void> {
       failed: summary.filesFailed,
       events: index.size,
       indexMs,
+      originMs,
+      originsDistinct: origins.origins.length,
       indexCpuMs,
       mainCpuMs,
       runInstances: runJq.rows.length,

@@ -5,8 +5,10 @@
 // RunInstances; median time of 3-term filters over the index; peak RSS of the indexing process.
 //
 // A/B against an earlier commit instead of jq (the engine as it was, bundled from `git archive`):
-//   npx tsx bench/ingest.bench.ts --ab REF [--runs 5] [--events N]
+//   npx tsx bench/ingest.bench.ts --ab REF [--runs 5] [--events N] [--chains]
 // alternates the two engines run by run and prints the medians of wall and CPU time.
+// --chains generates (into DIR-chains) a bucket with credential chains (generator option
+// `chains`), where about a third of the events are sessions to attribute and their issuing calls.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,12 +25,13 @@ const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
 async function main(): Promise<void> {
   const events = Number(arg('events', '1000000'));
-  const dir = arg('dir', `/tmp/ctl-bench-${events}`);
+  const chains = process.argv.includes('--chains');
+  const dir = arg('dir', `/tmp/ctl-bench-${events}${chains ? '-chains' : ''}`);
   const runs = Number(arg('runs', '1'));
   const tallyFile = `${dir}.tally.json`;
   if (!existsSync(tallyFile)) {
     console.log(`generating ${events} events into ${dir} …`);
-    const tally = await generateBucket({ events, out: dir, seed: 1 });
+    const tally = await generateBucket({ events, out: dir, seed: 1, chains });
     writeFileSync(tallyFile, JSON.stringify(tally));
   }
   const tally = JSON.parse(readFileSync(tallyFile, 'utf8'));
@@ -83,7 +86,7 @@ function bundleEngine(root: string, outdir: string): string {
   return outdir;
 }
 
-function indexRun(outdir: string, dir: string): { indexMs: number; indexCpuMs: number; events: number; maxRssMB: number } {
+function indexRun(outdir: string, dir: string): { indexMs: number; indexCpuMs: number; events: number; maxRssMB: number; originMs?: number; filters: { text: string; medianMs: number; matches: number }[] } {
   const child = spawnSync(process.execPath, [path.join(outdir, 'indexOnce.js'), dir], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(child.stderr);
   return JSON.parse(child.stdout.trim().split('\n').pop()!);
@@ -102,7 +105,9 @@ function abRuns(dir: string, events: number, runs: number, current: string, ref:
         const r = indexRun(out, dir);
         if (r.events !== events) throw new Error(`${side} indexed ${r.events} events of ${events}`);
         list.push(r);
-        console.log(`run ${i + 1} ${side}: ${(r.indexMs / 1000).toFixed(2)} s wall, ${(r.indexCpuMs / 1000).toFixed(2)} s CPU, peak RSS ${r.maxRssMB.toFixed(0)} MB, load average ${os.loadavg()[0].toFixed(1)}`);
+        const origin = r.originMs === undefined ? '' : ` (of which resolving origins ${(r.originMs / 1000).toFixed(2)} s)`;
+        console.log(`run ${i + 1} ${side}: ${(r.indexMs / 1000).toFixed(2)} s wall${origin}, ${(r.indexCpuMs / 1000).toFixed(2)} s CPU, peak RSS ${r.maxRssMB.toFixed(0)} MB, load average ${os.loadavg()[0].toFixed(1)}`);
+        console.log(`  filters: ${r.filters.map((f) => `${f.text} ${f.medianMs.toFixed(1)} ms (${f.matches})`).join('; ')}`);
       }
     }
     const m = (l: typeof a, k: 'indexMs' | 'indexCpuMs' | 'maxRssMB') => median(l.map((r) => r[k]));

@@ -116,6 +116,16 @@ export interface Pivot {
   filter: string;
 }
 
+/** Who is behind an event (core/origin), for the detail pane: the chain hop by hop. */
+export interface OriginView {
+  /** "for bob (via 2 role hops)", or where the chain stops and why. */
+  summary: string;
+  /** Credential issuances from the origin outwards; `id` is the issuing event's id (a link). */
+  hops: { id: number; eventID: string; eventName: string; arn: string }[];
+  /** A console session: the ConsoleLogin that started it (a link). */
+  consoleLogin?: { id: number; eventID: string; time: number };
+}
+
 // ── webview → host ──────────────────────────────────────────────────────────────────────────
 
 /**
@@ -258,6 +268,8 @@ export interface DetailReply {
   json: string;
   explanations: Explanation[];
   pivots: Pivot[];
+  /** Who is behind the event, when the timeline knows (its loaded events). */
+  origin?: OriginView;
 }
 export interface CompleteReply {
   type: 'completeResult';
@@ -447,6 +459,7 @@ const toWebviewShapes: ShapesOf<ToWebview> = {
     json: text,
     explanations: arrayOf(shape({ label: text, text })),
     pivots: arrayOf(shape({ kind: oneOf(...PIVOT_KINDS), label: text, filter: text })),
+    origin: optional(shape({ summary: text, hops: arrayOf(shape({ id: nonNegInt, eventID: text, eventName: text, arn: text })), consoleLogin: optional(shape({ id: nonNegInt, eventID: text, time: isInt })) })),
   },
   completeResult: { items: arrayOf(shape({ label: text, detail: text, insert: text, from: nonNegInt, to: nonNegInt })) },
   filterText: { filter: text, notice: optional(text) },

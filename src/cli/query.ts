@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { EventIndex } from '../core/index/eventIndex';
 import { emptyLookedAt, fileNotes, LookedAt, noteText, nothingReadMessage, tallyObject, untimedNotes } from '../core/index/fileNotes';
 import { DEFAULT_CSV_FIELDS, SUMMARY_FIELDS } from '../core/index/columns';
+import { originJson } from '../core/origin/resolve';
 import { csvLine } from '../core/output/csv';
 import { fieldTexts } from '../core/output/recordFields';
 import { cellText, cutText, escapeHiddenInJson } from '../core/output/visibleText';
@@ -53,7 +54,12 @@ Options:
   --fields LIST        columns for csv/table, comma-separated: summary names (time, eventName,
                        eventSource, principal, principalType, principalArn, accessKeyId,
                        sourceIPAddress, userAgent, region, account, errorCode, readOnly, eventID,
-                       eventType, file) or any record path (requestParameters.bucketName)
+                       eventType, file), the origin of the session (origin: the ARN, or the
+                       service, SAML or web-identity subject behind it; originType; originHops;
+                       originComplete: false when a credential's issuing event is not loaded),
+                       or any record path (requestParameters.bucketName)
+  --annotate           with --format jsonl: each line is {"record": <the raw record>, "origin":
+                       {arn, type, name, hops: [{eventID, arn}], complete}, "detections": []}
   --limit N            at most N events (the first N in time order)
   --desc               newest first
   --profile NAME       AWS profile for s3:// paths (default: the standard credential chain)
@@ -95,6 +101,8 @@ interface QueryArgs {
   filter: string;
   count: boolean;
   format: Format;
+  /** --annotate: jsonl lines wrap the record with its origin (and detections). */
+  annotate: boolean;
   fields: string[];
   limit: number;
   desc: boolean;
@@ -119,7 +127,7 @@ interface QueryArgs {
 const DEFAULT_FIELDS = [...DEFAULT_CSV_FIELDS];
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES, maxMemoryBytes: defaultMemoryCeiling() }, s3: {}, followLinksOutside: false, include: [], remote: emptyRemoteArgs(), athena: {}, maxFiles: 200, cacheDir: userIndexCacheDir(process.env, process.platform, homedir()) };
+  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', annotate: false, fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES, maxMemoryBytes: defaultMemoryCeiling() }, s3: {}, followLinksOutside: false, include: [], remote: emptyRemoteArgs(), athena: {}, maxFiles: 200, cacheDir: userIndexCacheDir(process.env, process.platform, homedir()) };
   let fieldsGiven = false;
   let help = false;
   forEachArg(args, (a, value) => {
@@ -134,6 +142,9 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
         break;
       case '--count':
         out.count = true;
+        break;
+      case '--annotate':
+        out.annotate = true;
         break;
       case '--format': {
         const f = value();
@@ -236,6 +247,7 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
     if (Number.isFinite(out.limit)) out.remote.limit = out.limit;
   } else if (out.paths.length === 0) throw new UsageError('give at least one file or folder to search (see --help)');
   if (fieldsGiven && out.format === 'jsonl' && !out.count) throw new UsageError('--fields applies to --format csv or table (jsonl prints whole records)');
+  if (out.annotate && out.format !== 'jsonl') throw new UsageError('--annotate applies to --format jsonl (csv and table take --fields origin,originType,originHops,originComplete)');
   return out;
 }
 
@@ -342,7 +354,7 @@ async function printRows(index: EventIndex, rows: Uint32Array, parsed: QueryArgs
     io.out(`${rows.length}\n`);
     return;
   }
-  if (parsed.format === 'jsonl') await writeJsonl(index, rows, io);
+  if (parsed.format === 'jsonl') await writeJsonl(index, rows, io, parsed.annotate);
   else await writeColumns(index, rows, parsed.fields, parsed.format, io);
 }
 
@@ -507,11 +519,15 @@ const CHUNK = 20_000;
  * Each record's stored text on one line. To a terminal, hidden characters (which valid JSON can
  * only hold inside strings) are written as \u escapes: the same JSON value, nothing that acts.
  */
-async function writeJsonl(index: EventIndex, rows: Uint32Array, io: CliIo): Promise<void> {
+async function writeJsonl(index: EventIndex, rows: Uint32Array, io: CliIo, annotate = false): Promise<void> {
   const line = io.stdoutIsTTY ? (t: string) => escapeHiddenInJson(singleLineJson(t)) : singleLineJson;
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const texts = await index.rawRecords(rows.subarray(i, i + CHUNK));
-    io.out(texts.map(line).join('\n') + '\n');
+    const chunk = rows.subarray(i, i + CHUNK);
+    const texts = await index.rawRecords(chunk);
+    // --annotate: the record's own text goes in as stored (not re-serialised), so its bytes,
+    // numbers and key order are the file's; `detections` is filled by the rule engine when run.
+    const out = annotate ? texts.map((t, k) => `{"record":${line(t)},"origin":${line(JSON.stringify(originJson(index.originOf(chunk[k]))))},"detections":[]}`) : texts.map(line);
+    io.out(out.join('\n') + '\n');
   }
 }
 

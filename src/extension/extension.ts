@@ -19,12 +19,14 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const output = vscode.window.createOutputChannel('CloudTrail Lens', { log: true });
   context.subscriptions.push(output);
   output.info('CloudTrail Lens activated');
-  registerRecordFeatures(context);
+  const records = registerRecordFeatures(context);
   registerS3(context, output); // before the explorer opens any S3 source: they share its cache
   const explorer = registerExplorer(context, output);
   const timeline = registerTimeline(context, output, { entries: () => explorer.registry.entries, ready: explorer.ready });
   // The explorer shows event counts of the files the open timelines have indexed.
   explorer.provider.setEventCounts(new IndexedEventCounts(() => timeline.panels.flatMap((p) => p.indexedFiles), timeline.onDidChangeIndexedFiles));
+  // Lenses name who is behind a session from the events the open timelines loaded, newest panel first.
+  records.setOriginLookup((eventID) => timeline.panels.slice().reverse().map((p) => p.originOfEvent(eventID)).find(Boolean), timeline.onDidChangeIndexedFiles);
   registerDigestCommands(context);
   registerRemoteQueries(context, output, timeline, explorer.registry);
   registerLint(context);

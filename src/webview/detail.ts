@@ -10,6 +10,8 @@ export interface DetailEvents {
   onContext(time: number, id: number): void;
   onOpenRaw(id: number): void;
   onCopy(id: number): void;
+  /** Show another event (a hop of the origin chain: the event that issued its credentials). */
+  onOpenEvent(id: number): void;
   onClose(): void;
 }
 
@@ -64,11 +66,26 @@ export class DetailView {
     actions.append(ctx, raw, copy);
     const explanations = h('dl', { class: 'explanations' });
     for (const e of d.explanations) explanations.append(h('dt', {}, revealHidden(e.label)), h('dd', {}, revealHidden(e.text)));
-    this.content.append(
-      h('h2', { class: 'detail-title' }, formatTime(d.time, this.zone)),
-      actions,
-      explanations,
-      h('pre', { class: 'record-json' }, revealHidden(d.json)),
-    );
+    this.content.append(h('h2', { class: 'detail-title' }, formatTime(d.time, this.zone)), actions);
+    if (d.origin) this.content.append(this.originChain(d.origin));
+    this.content.append(explanations, h('pre', { class: 'record-json' }, revealHidden(d.json)));
+  }
+
+  /** Who is behind the event, hop by hop from the origin; each hop opens the event that issued it. */
+  private originChain(o: NonNullable<DetailReply['origin']>): HTMLElement {
+    const list = h('ol', { class: 'origin-hops' });
+    for (const hop of o.hops) {
+      const link = h('button', { class: 'origin-hop link-button', title: `Show the ${cellText(hop.eventName, 80)} event ${cellText(hop.eventID, 80)} that issued these credentials` }, `${cellText(hop.eventName, 80)} → ${cellText(hop.arn, 300)}`);
+      link.addEventListener('click', () => this.events.onOpenEvent(hop.id));
+      list.append(h('li', {}, link));
+    }
+    const login = o.consoleLogin;
+    let console: HTMLElement | null = null;
+    if (login) {
+      const link = h('button', { class: 'origin-hop link-button origin-console', title: `Show the ConsoleLogin event ${cellText(login.eventID, 80)} that started this console session` }, `ConsoleLogin at ${formatTime(login.time, this.zone)}`);
+      link.addEventListener('click', () => this.events.onOpenEvent(login.id));
+      console = h('p', { class: 'origin-summary' }, 'Console session signed in by ', link);
+    }
+    return h('section', { class: 'origin', 'aria-label': 'Origin' }, h('p', { class: 'origin-summary' }, h('strong', {}, 'Origin: '), revealHidden(o.summary)), ...(o.hops.length ? [list] : []), console);
   }
 }

@@ -178,6 +178,7 @@ const detail = new DetailView({
     void runQuery({ resetScroll: true, keepSelection: true });
   },
   onOpenRaw: (id) => channel.notify({ type: 'openRaw', id }),
+  onOpenEvent: (id) => void showDetail(id),
   onCopy: (id) => channel.notify({ type: 'copyJson', id }),
   onClose() {
     state.detailOpen = false;

@@ -138,6 +138,21 @@ describe('record lenses and hovers', function () {
     assert.equal(createKey, '$(warning) iam:CreateAccessKey — creates a long-term access key for IAM user bob · access key created (persistence)');
   });
 
+  it('says who is behind a role session when the document holds the call that issued its key', async () => {
+    const bob = { type: 'IAMUser', principalId: 'AIDAEXAMPLEBOB', arn: 'arn:aws:iam::111122223333:user/bob', accountId: '111122223333', accessKeyId: 'AKIAEXAMPLEBOB', userName: 'bob' };
+    const session = { type: 'AssumedRole', principalId: 'AROAEXAMPLE:bob-s', arn: 'arn:aws:sts::444455556666:assumed-role/Deploy/bob-s', accountId: '444455556666', accessKeyId: 'ASIAEXAMPLEDEPLOY1', sessionContext: { sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::444455556666:role/Deploy', userName: 'Deploy' } } };
+    const issued = base('AssumeRole', bob, { eventSource: 'sts.amazonaws.com', eventID: 'issue-1', requestParameters: { roleArn: 'arn:aws:iam::444455556666:role/Deploy', roleSessionName: 'bob-s' }, responseElements: { credentials: { accessKeyId: 'ASIAEXAMPLEDEPLOY1', sessionToken: 't', expiration: 'x' }, assumedRoleUser: { assumedRoleId: 'AROAEXAMPLE:bob-s', arn: session.arn } } });
+    const used = base('DeleteUser', session, { eventID: 'use-1' });
+    const orphan = base('DeleteUser', { ...session, accessKeyId: 'ASIAEXAMPLEOTHER1' }, { eventID: 'use-2' });
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify({ Records: [used, orphan, issued] }, null, 2) });
+    await vscode.window.showTextDocument(doc);
+    const titles = (await lensesOf(doc.uri)).filter((l) => doc.lineAt(l.range.start.line).text.trim().startsWith('"userIdentity"')).map((l) => l.command?.title ?? '');
+    assert.equal(titles.length, 3);
+    assert.match(titles[0], / · for bob \(via 1 role hop\)$/, titles[0]);
+    assert.doesNotMatch(titles[1], / · for /, 'a key issued outside the document says nothing of an origin');
+    assert.doesNotMatch(titles[2], / · for /, "an IAM user's own call only names the user");
+  });
+
   it('gives stratus-red-team detonation files (plain .json arrays) lenses that flag the attack', async function () {
     if (!haveDatasets) this.skip();
     const uri = vscode.Uri.file(join(datasets, 'stratus-red-team', 'docs', 'detonation-logs', 'aws.defense-evasion.cloudtrail-stop.json'));

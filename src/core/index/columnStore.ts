@@ -1,6 +1,6 @@
 // The columns of the index: one typed array per field, all the same length, grown by doubling.
 // A row is one event; row ids are assigned in load order and never change.
-import { IRREGULAR, PACKED_UUID, Primitive, unpackUuid, RESOURCE_FIELDS, ResourceField, SCALAR_FIELDS, ScalarField } from './schema';
+import { ABSENT, FIRST_ORIGIN_INPUT, IRREGULAR, ORIGIN_INPUT_FIELDS, OriginInputField, PACKED_UUID, Primitive, unpackUuid, RESOURCE_FIELDS, ResourceField, SCALAR_FIELDS, ScalarField } from './schema';
 import type { ColumnBatch } from '../ingest/batch';
 import { Dictionary } from './dictionary';
 
@@ -10,6 +10,15 @@ export interface ScalarColumn {
   dict: Dictionary;
   /** Rows whose value is IRREGULAR (see index/schema.ts). */
   irregular: number[];
+}
+
+/** A column that only lists the rows having a value, in row order. */
+export interface SparseColumn {
+  field: OriginInputField;
+  rows: Uint32Array;
+  ids: Uint32Array;
+  count: number;
+  dict: Dictionary;
 }
 
 export interface ResourceColumn {
@@ -30,7 +39,11 @@ export class ColumnStore {
   /** Rows that every term must evaluate from the raw record (see hasKeyCaseVariant). */
   readonly rowIrregular: number[] = [];
   readonly scalars: ScalarColumn[] = SCALAR_FIELDS.map((field) => ({ field, ids: new Uint32Array(0), dict: new Dictionary(), irregular: [] }));
+  /** The query columns (a term on one of these runs on the index). */
   readonly scalarByField = new Map<string, ScalarColumn>(this.scalars.map((c) => [c.field, c]));
+  /** The attribution inputs (core/origin reads them; queries do not), kept sparse: most events have none. */
+  readonly originInputs: SparseColumn[] = ORIGIN_INPUT_FIELDS.map((field) => ({ field, rows: new Uint32Array(0), ids: new Uint32Array(0), count: 0, dict: new Dictionary() }));
+  readonly originInputByField = new Map<string, SparseColumn>(this.originInputs.map((c) => [c.field, c]));
   /** resources: CSR; row r's resources are [resourceStart[r], resourceStart[r + 1]). */
   resourceStart = new Uint32Array(1);
   resourceCount = 0;
@@ -38,6 +51,12 @@ export class ColumnStore {
   readonly resources: ResourceColumn[] = RESOURCE_FIELDS.map((field) => ({ field, ids: new Uint32Array(0), dict: new Dictionary() }));
   readonly resourceByField = new Map<string, ResourceColumn>(this.resources.map((c) => [c.field, c]));
   readonly resourceIrregular: number[] = [];
+  /**
+   * Columns worked out from all the events rather than read from one record (the origin of each
+   * event, query field ORIGIN_FIELD): ids per row into values (every entry a value, 0 included),
+   * each value the list of texts a term may match. Set by the index before a query that asks for them.
+   */
+  readonly derived = new Map<string, { ids: Uint32Array; values: readonly (readonly string[])[] }>();
 
   /** Appends a file's batch; returns the first new row id. */
   append(fileId: number, b: ColumnBatch): number {
@@ -74,6 +93,21 @@ export class ColumnStore {
         if (g === IRREGULAR) col.irregular.push(first + r);
       }
     }
+    for (let c = 0; c < this.originInputs.length; c++) {
+      const col = this.originInputs[c];
+      const src = b.scalars[FIRST_ORIGIN_INPUT + c];
+      const m = remap(col.dict, b.values);
+      for (let r = 0; r < n; r++) {
+        if (src[r] === ABSENT) continue;
+        if (col.count === col.rows.length) {
+          const cap = Math.max(256, col.count * 2);
+          col.rows = grow(col.rows, cap, Uint32Array);
+          col.ids = grow(col.ids, cap, Uint32Array);
+        }
+        col.rows[col.count] = first + r;
+        col.ids[col.count++] = toGlobal(col.dict, m, src[r]);
+      }
+    }
     const resN = b.resourceStart[n];
     this.reserveResources(this.resourceCount + resN);
     for (let c = 0; c < this.resources.length; c++) {
@@ -88,6 +122,17 @@ export class ColumnStore {
     for (const r of b.rowIrregular) this.rowIrregular.push(first + r);
     this.size = first + n;
     return first;
+  }
+
+  /** One attribution input as row → text, for the rows that have it. */
+  originInputValues(field: OriginInputField): Map<number, string> {
+    const c = this.originInputByField.get(field)!;
+    const out = new Map<number, string>();
+    for (let i = 0; i < c.count; i++) {
+      const v = c.dict.values[c.ids[i]];
+      if (v !== undefined && v !== null && v !== '') out.set(c.rows[i], String(v));
+    }
+    return out;
   }
 
   /** The eventID of a row whose eventID column holds PACKED_UUID. */
@@ -140,7 +185,8 @@ export class ColumnStore {
       this.eventIds.byteLength +
       this.resourceStart.byteLength +
       this.scalars.reduce((s, c) => s + c.ids.byteLength, 0) +
-      this.resources.reduce((s, c) => s + c.ids.byteLength, 0)
+      this.resources.reduce((s, c) => s + c.ids.byteLength, 0) +
+      this.originInputs.reduce((s, c) => s + c.rows.byteLength + c.ids.byteLength, 0)
     );
   }
 }

@@ -59,6 +59,12 @@ export const COLUMNS = [
   { id: 'eventID', title: 'Event ID', csv: 'eventID', field: 'eventID', read: (s) => s.eventID, table: 'none', facet: false },
   { id: 'eventType', title: 'Event type', csv: 'eventType', field: 'eventType', read: (s) => s.eventType, table: 'none', facet: false },
   { id: 'file', title: 'File', csv: 'file', field: '', read: (s) => s.fileKey, table: 'none', facet: false },
+  // Who is behind the session, followed through credential chains (core/origin).
+  // (`field` '@origin' is what the query alias `origin:` resolves to, src/core/query/fields.ts.)
+  { id: 'origin', title: 'Origin', csv: 'origin', field: '@origin', read: (s) => s.origin, table: 'hidden', facet: 'Origin' },
+  { id: 'originType', title: 'Origin type', csv: 'originType', field: '', read: (s) => s.originType, table: 'none', facet: false },
+  { id: 'originHops', title: 'Origin hops', csv: 'originHops', field: '', read: (s) => (s.originType ? String(s.originHops) : ''), table: 'none', facet: false },
+  { id: 'originComplete', title: 'Origin complete', csv: 'originComplete', field: '', read: (s) => bool(s.originComplete), table: 'none', facet: false },
 ] as const satisfies readonly ColumnSpec[];
 
 type Column = (typeof COLUMNS)[number];

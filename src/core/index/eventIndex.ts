@@ -29,7 +29,7 @@ import type { CloudTrailKeyInfo } from '../sources/layout';
 import type { ColumnBatch } from '../ingest/batch';
 import type { FileShape } from '../ingest/eventFile';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../ingest/gzip';
-import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, SCALAR_FIELDS, ScalarField, TIME_FIELD } from './schema';
+import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, SCALAR_FIELDS, ScalarField, TIME_FIELD, packUuid } from './schema';
 import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
 import type { QueryNode } from '../query/ast';
@@ -41,6 +41,9 @@ import { ANONYMOUS_PRINCIPAL_LABEL, principalDisplayName } from './principal';
 import { isAnonymousIdentity } from '../records/identity';
 import { keyLocation, SourceError } from '../sources/source';
 import { formatEventTime } from '../time';
+import { ORIGIN_FIELD } from '../query/fields';
+import { Origin, OriginColumn, originMatchValues, resolveOrigins } from '../origin/resolve';
+import { indexOriginSource } from '../origin/indexSource';
 
 export type EventFileKind = 'log' | 'insight' | 'loose';
 
@@ -126,6 +129,15 @@ export interface EventSummary {
   eventType: string;
   fileId: number;
   fileKey: string;
+  /** Who is behind the session (core/origin): the origin's ARN, or the service or SAML/web-identity subject. */
+  origin: string;
+  /** Its short name ("bob", "lambda.amazonaws.com"). */
+  originName: string;
+  originType: string;
+  /** Credential issuances followed from the origin to this event's session. */
+  originHops: number;
+  /** False when an issuing event is not among the loaded events ('' until resolved while loading). */
+  originComplete: boolean | undefined;
 }
 
 export interface FacetCount {
@@ -182,6 +194,7 @@ export class EventIndex {
   private visibleOrder: { version: number; rows: Uint32Array } | undefined;
   /** Events shown that have no readable eventTime. */
   untimed = 0;
+  private originCache: { version: number; column: OriginColumn } | undefined;
 
   constructor(options: EventIndexOptions) {
     this.runner = options.runner;
@@ -334,7 +347,61 @@ export class EventIndex {
     return this.ranks;
   }
 
+  // ── who is behind each event (core/origin) ─────────────────────────────────────────────
+
+  /**
+   * Every row's origin, worked out from the credential chains of all the events loaded, once per
+   * version (a file loaded later may hold the call that issued a key used earlier). Also keeps
+   * the store's ORIGIN_FIELD column, which `origin:` terms run on.
+   */
+  origins(): OriginColumn {
+    if (this.originCache?.version !== this.version) {
+      const column = resolveOrigins(indexOriginSource(this.store));
+      this.store.derived.set(ORIGIN_FIELD, { ids: column.ids, values: column.origins.map(originMatchValues) });
+      this.originCache = { version: this.version, column };
+    }
+    return this.originCache.column;
+  }
+
+  originOf(row: number): Origin {
+    const c = this.origins();
+    return c.origins[c.ids[row]];
+  }
+
+  /**
+   * The origin as views show it (table cells, facets) while files are still loading: the last
+   * resolution is reused until the index has doubled since (so resolving costs O(n) over the
+   * whole load, not per refresh); rows added since have none yet. Loading ends with a full
+   * resolution (load.ts), and `origin:` terms always resolve first.
+   */
+  private displayOrigins(): OriginColumn {
+    const c = this.originCache;
+    if (c && c.version !== this.version && this.size < 2 * c.column.ids.length) return c.column;
+    return this.origins();
+  }
+
+  private displayOriginOf(row: number): Origin | undefined {
+    const c = this.displayOrigins();
+    return row < c.ids.length ? c.origins[c.ids[row]] : undefined;
+  }
+
+  /** The row of an event by its eventID (the first shown copy), or -1. */
+  rowOfEventId(eventID: string): number {
+    const c = col(this.store, 'eventID');
+    const id = c.dict.find(eventID);
+    const packed = new Uint8Array(16);
+    const isPacked = id < 0 && packUuid(eventID, 0, eventID.length, packed, 0);
+    if (id <= 0 && !isPacked) return -1;
+    const bytes = this.store.eventIds;
+    for (let r = 0; r < this.size; r++) {
+      if (id > 0 ? c.ids[r] !== id : c.ids[r] !== PACKED_UUID || !sameBytes(bytes, r * 16, packed)) continue;
+      if (!this.duplicates.isHidden(r)) return r;
+    }
+    return -1;
+  }
+
   async query(node: QueryNode, options: QueryOptions = {}): Promise<QueryResult> {
+    if (mentionsField(node, ORIGIN_FIELD)) this.origins();
     const version = this.version;
     const size = this.size;
     const ctx: ExecutionContext = {
@@ -476,6 +543,7 @@ export class EventIndex {
       eventType: this.str(row, 'eventType'),
       fileId: file.id,
       fileKey: file.key,
+      ...originFields(this.displayOriginOf(row)),
     };
   }
 
@@ -552,6 +620,7 @@ export class EventIndex {
   facet(result: QueryResult | Uint32Array, field: string, limit = 10): FacetResult {
     const rows = result instanceof Uint32Array ? result : result.rows;
     if (field === 'principal' || field === 'account') return this.derivedFacet(rows, field, limit);
+    if (field === ORIGIN_FIELD) return this.originFacet(rows, limit);
     const c = this.store.scalarByField.get(field);
     if (!c) throw new Error(`cannot facet on "${field}": facets work on ${[...SCALAR_FIELDS, ...DERIVED_FIELDS].join(', ')}`);
     const counts = new Uint32Array(c.dict.size);
@@ -610,6 +679,37 @@ export class EventIndex {
     return { field: 'principal', values: top, other: rows.length - absent - shown, absent };
   }
 
+  /** Who is behind the events: by origin ARN (what `origin:` matches), labelled with its name. */
+  private originFacet(rows: Uint32Array, limit: number): FacetResult {
+    const c = this.displayOrigins();
+    const counts = new Uint32Array(c.origins.length);
+    let absent = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (r < c.ids.length) counts[c.ids[r]]++;
+      else absent++;
+    }
+    // Entries with the same ARN (one origin reached by chains of different lengths) count together.
+    const byArn = new Map<string, { label: string; count: number }>();
+    counts.forEach((n, id) => {
+      if (n === 0) return;
+      const o = c.origins[id];
+      if (!o.arn) {
+        absent += n;
+        return;
+      }
+      const e = byArn.get(o.arn);
+      const label = o.complete ? o.name : `${o.name} (chain stops here)`;
+      if (e) e.count += n;
+      else byArn.set(o.arn, { label, count: n });
+    });
+    const sorted = [...byArn.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
+    const top = sorted.slice(0, limit);
+    const shown = top.reduce((s, [, e]) => s + e.count, 0);
+    // A click filters with the alias (origin:"<arn>"), which the filter box shows as typed.
+    return { field: ORIGIN_FIELD, values: top.map(([arn, e]) => ({ value: arn, label: e.label, count: e.count, field: 'origin' })), other: rows.length - absent - shown, absent };
+  }
+
   private derivedFacet(rows: Uint32Array, field: 'principal' | 'account', limit: number): FacetResult {
     const counts = new Map<string, number>();
     for (let i = 0; i < rows.length; i++) {
@@ -648,6 +748,30 @@ export class EventIndex {
   /** Bytes held by the columns (typed arrays; dictionaries are extra). */
   get columnBytes(): number {
     return this.store.arrayBytes;
+  }
+}
+
+function originFields(o: Origin | undefined): Pick<EventSummary, 'origin' | 'originName' | 'originType' | 'originHops' | 'originComplete'> {
+  if (!o) return { origin: '', originName: '', originType: '', originHops: 0, originComplete: undefined };
+  return { origin: o.arn, originName: o.name, originType: o.type, originHops: o.hops.length, originComplete: o.complete };
+}
+
+function sameBytes(bytes: Uint8Array, at: number, want: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if (bytes[at + i] !== want[i]) return false;
+  return true;
+}
+
+function mentionsField(node: QueryNode, field: string): boolean {
+  switch (node.kind) {
+    case 'term':
+      return node.fields.includes(field);
+    case 'and':
+    case 'or':
+      return node.children.some((c) => mentionsField(c, field));
+    case 'not':
+      return mentionsField(node.child, field);
+    default:
+      return false;
   }
 }
 

@@ -36,7 +36,7 @@ export function isIndexed(node: QueryNode, store: ColumnStore): boolean {
     case 'or':
       return node.children.every((c) => isIndexed(c, store));
     case 'term':
-      return node.fields.length > 0 && node.fields.every((f) => f === TIME_FIELD || store.scalarByField.has(f) || store.resourceByField.has(f));
+      return node.fields.length > 0 && node.fields.every((f) => f === TIME_FIELD || store.scalarByField.has(f) || store.resourceByField.has(f) || store.derived.has(f));
   }
 }
 
@@ -113,10 +113,17 @@ function simpleTests(ctx: ExecutionContext, term: TermNode): RowTest[] | undefin
 
 function computeSimpleTests(ctx: ExecutionContext, term: TermNode): RowTest[] | undefined {
   const store = ctx.store;
-  if (store.rowIrregular.length > 0 || term.fields.length === 0) return undefined;
+  if (term.fields.length === 0) return undefined;
+  // A derived column is computed, never read from a record: irregular records do not touch it.
+  if (store.rowIrregular.length > 0 && !term.fields.every((f) => store.derived.has(f))) return undefined;
   const tests: RowTest[] = [];
   for (const field of term.fields) {
     const matcher = valueMatcher(field, term.match);
+    const derived = store.derived.get(field);
+    if (derived) {
+      tests.push({ ids: derived.ids, table: derivedTable(derived.values, matcher) });
+      continue;
+    }
     if (field === TIME_FIELD) {
       const op = term.match.op;
       if (store.timeIrregular.length > 0 || !(op === 'lt' || op === 'le' || op === 'gt' || op === 'ge')) return undefined;
@@ -207,9 +214,15 @@ async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Ar
   if (!isIndexed(term, store)) return rawMask(ctx, term, restrict, null, signal);
   const n = store.size;
   const mask = new Uint8Array(n);
-  const rawRows: number[] = [...store.rowIrregular];
+  const rawRows: number[] = term.fields.every((f) => store.derived.has(f)) ? [] : [...store.rowIrregular];
   for (const field of term.fields) {
     const matcher = valueMatcher(field, term.match);
+    const derived = store.derived.get(field);
+    if (derived) {
+      const table = derivedTable(derived.values, matcher);
+      for (let r = 0; r < n; r++) if (table[derived.ids[r]] === 1) mask[r] = 1;
+      continue;
+    }
     if (field === TIME_FIELD) {
       timeMask(ctx, term.match.op, matcher, mask);
       for (const r of store.timeIrregular) rawRows.push(r);
@@ -253,6 +266,16 @@ async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Ar
 function dictTable(values: readonly unknown[], matcher: (v: unknown) => boolean): Uint8Array {
   const t = new Uint8Array(values.length);
   for (let i = 1; i < values.length; i++) t[i] = matcher(values[i]) ? 1 : 0;
+  return t;
+}
+
+/**
+ * matcher over each entry of a derived column (entry 0 included: it is a value, not "absent"),
+ * true when one of its texts matches, as matchesRecord tests the texts it is given.
+ */
+function derivedTable(values: readonly (readonly string[])[], matcher: (v: unknown) => boolean): Uint8Array {
+  const t = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) t[i] = values[i].some((v) => matcher(v)) ? 1 : 0;
   return t;
 }
 

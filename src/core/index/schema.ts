@@ -35,6 +35,39 @@ export const SCALAR_FIELDS = [
 ] as const;
 export type ScalarField = (typeof SCALAR_FIELDS)[number];
 
+/**
+ * Fields read for attribution (core/origin): who was issued which temporary key, and what a
+ * session says of where it came from. Kept as dictionary-encoded columns after SCALAR_FIELDS,
+ * but they are not query columns: a path through a non-object (`responseElements: null`, the
+ * common case) is simply absent here, where a query column would mark the row irregular.
+ */
+export const ORIGIN_INPUT_FIELDS = [
+  'responseElements.credentials.accessKeyId',
+  'responseElements.assumedRoleUser.arn',
+  'responseElements.federatedUser.arn',
+  'responseElements.subject',
+  'responseElements.issuer',
+  'userIdentity.identityProvider',
+  'userIdentity.sessionContext.sourceIdentity',
+  'userIdentity.sessionContext.assumedRoot',
+  'userIdentity.onBehalfOf.identityStoreArn',
+] as const;
+export type OriginInputField = (typeof ORIGIN_INPUT_FIELDS)[number];
+
+/** Every dictionary-encoded column a batch and the store hold: the query columns, then the attribution inputs. */
+export const STORED_FIELDS: readonly (ScalarField | OriginInputField)[] = [...SCALAR_FIELDS, ...ORIGIN_INPUT_FIELDS];
+export type StoredField = ScalarField | OriginInputField;
+/** Column number of the first attribution input (columns before it are query columns). */
+export const FIRST_ORIGIN_INPUT = SCALAR_FIELDS.length;
+export const EVENT_NAME_COLUMN = SCALAR_FIELDS.indexOf('eventName');
+/** The STS calls that issue temporary credentials (their response carries credentials.accessKeyId). */
+export const ISSUING_EVENTS: ReadonlySet<string> = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'GetSessionToken', 'GetFederationToken', 'AssumeRoot']);
+/**
+ * The attribution inputs under responseElements are kept for ISSUING_EVENTS only (no other
+ * event's response is read for them): the scanner need not walk every response.
+ */
+export const RESPONSE_ORIGIN_INPUTS: readonly number[] = STORED_FIELDS.flatMap((f, c) => (c >= FIRST_ORIGIN_INPUT && f.startsWith('responseElements.') ? [c] : []));
+
 /** Fields of each element of `resources` (any element may match). */
 export const RESOURCE_FIELDS = ['resources.ARN', 'resources.type', 'resources.accountId'] as const;
 export type ResourceField = (typeof RESOURCE_FIELDS)[number];
@@ -89,7 +122,7 @@ export function unpackUuid(bytes: Uint8Array, at: number): string {
 }
 
 
-const SPLIT_PATHS = new Map<string, string[]>([...SCALAR_FIELDS, ...RESOURCE_FIELDS].map((f) => [f, f.split('.')]));
+const SPLIT_PATHS = new Map<string, string[]>([...STORED_FIELDS, ...RESOURCE_FIELDS].map((f) => [f, f.split('.')]));
 
 /** Path segments of a field, cached. */
 export function pathOf(field: string): string[] {
@@ -119,3 +152,9 @@ export function primitiveAt(obj: unknown, path: string[], from = 0): Primitive |
   return v as Primitive;
 }
 export const isIrregular = (v: unknown): v is Irregular => v === IRREGULAR_VALUE;
+
+/** The primitive at `path`, or undefined when anything on the way (or the value) is not a plain object (attribution inputs). */
+export function lenientPrimitiveAt(obj: unknown, path: string[]): Primitive {
+  const v = primitiveAt(obj, path);
+  return isIrregular(v) ? undefined : v;
+}

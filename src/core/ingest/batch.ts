@@ -2,7 +2,7 @@
 // index in one message: typed arrays (transferred, not copied) plus one small local dictionary
 // of the distinct values in the file. The index maps local ids to its global ones.
 import { Dictionary } from '../index/dictionary';
-import { EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID, Primitive, packUuid, RESOURCE_FIELDS, SCALAR_FIELDS, isIrregular, pathOf, primitiveAt } from '../index/schema';
+import { ABSENT, EVENT_ID_COLUMN, EVENT_NAME_COLUMN, FIRST_ORIGIN_INPUT, IRREGULAR, ISSUING_EVENTS, RESPONSE_ORIGIN_INPUTS, PACKED_UUID, Primitive, packUuid, RESOURCE_FIELDS, STORED_FIELDS, isIrregular, lenientPrimitiveAt, pathOf, primitiveAt } from '../index/schema';
 import { canonicalEventTime, parseEventTime } from '../time';
 import { canonicalRecord } from './canonical';
 import type { FileShape } from './eventFile';
@@ -19,7 +19,7 @@ export interface ColumnBatch {
   timeIrregular: Uint32Array;
   /** Local dictionary of the file's distinct values; index 0 is the absent value (undefined). */
   values: Primitive[];
-  /** One per SCALAR_FIELDS entry: local ids (ABSENT, IRREGULAR or an index into values). */
+  /** One per STORED_FIELDS entry: local ids (ABSENT, IRREGULAR or an index into values; attribution inputs are never IRREGULAR). */
   scalars: Uint32Array[];
   /** resources: CSR offsets (count + 1) and one id array per RESOURCE_FIELDS entry. */
   resourceStart: Uint32Array;
@@ -60,7 +60,7 @@ export class BatchBuilder {
     this.capacity = Math.max(1, capacity);
     this.times = new Float64Array(this.capacity);
     this.elements = new Uint32Array(this.capacity);
-    this.scalars = SCALAR_FIELDS.map(() => new Uint32Array(this.capacity));
+    this.scalars = STORED_FIELDS.map(() => new Uint32Array(this.capacity));
     this.resourceStart = new Uint32Array(this.capacity + 1);
     this.eventIds = new Uint8Array(this.capacity * 16);
   }
@@ -102,13 +102,15 @@ export class BatchBuilder {
   addRecord(raw: Record<string, unknown>, element: number): void {
     const { record: rec, irregular } = canonicalRecord(raw, this.renamed);
     const r = this.beginRow(element, rec.eventTime);
-    for (let c = 0; c < PATHS.length; c++) {
+    for (let c = 0; c < FIRST_ORIGIN_INPUT; c++) {
       const p = PATHS[c];
       // The first segment is read directly: most fields are top level.
       const v: unknown = p.length === 1 ? rec[p[0]] : primitiveAt(rec, p);
       if (c === EVENT_ID_COLUMN && typeof v === 'string' && packUuid(v, 0, v.length, this.eventIds, r * 16)) this.scalars[c][r] = PACKED_UUID;
       else this.scalars[c][r] = isIrregular(v) || (typeof v === 'object' && v !== null) ? IRREGULAR : this.idOf(v as Primitive);
     }
+    for (let c = FIRST_ORIGIN_INPUT; c < PATHS.length; c++) this.scalars[c][r] = this.idOf(lenientPrimitiveAt(rec, PATHS[c]));
+    this.keepResponseInputs(r);
     const res = rec.resources;
     if (res !== undefined) {
       if (Array.isArray(res) && res.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e))) {
@@ -125,16 +127,30 @@ export class BatchBuilder {
   }
 
   /**
-   * A record read by a scanner: `ids` holds one local id per SCALAR_FIELDS entry (from idOf, or
-   * IRREGULAR); `resources` one id per RESOURCE_FIELDS entry for each resource, flattened.
+   * A record read by a scanner: `ids` holds one local id per STORED_FIELDS entry (from idOf, or
+   * IRREGULAR, which an attribution input reads as absent); `resources` one id per RESOURCE_FIELDS entry for each resource, flattened.
    */
   addScanned(element: number, eventTime: unknown, ids: Uint32Array, resources: number[], eventId: Uint8Array): void {
     const r = this.beginRow(element, eventTime);
-    for (let c = 0; c < ids.length; c++) this.scalars[c][r] = ids[c];
+    for (let c = 0; c < FIRST_ORIGIN_INPUT; c++) this.scalars[c][r] = ids[c];
+    for (let c = FIRST_ORIGIN_INPUT; c < ids.length; c++) this.scalars[c][r] = ids[c] === IRREGULAR ? ABSENT : ids[c];
+    this.keepResponseInputs(r);
     if (ids[EVENT_ID_COLUMN] === PACKED_UUID) this.eventIds.set(eventId, r * 16);
     const k = this.resLists.length;
     for (let i = 0; i < resources.length; i += k) for (let c = 0; c < k; c++) this.resLists[c].push(resources[i + c]);
     this.resourceStart[r + 1] = this.resLists[0].length;
+  }
+
+  /** True when the local id is an eventName of ISSUING_EVENTS. */
+  isIssuing(id: number): boolean {
+    const v = this.dictionary.values[id];
+    return typeof v === 'string' && ISSUING_EVENTS.has(v);
+  }
+
+  /** Row r's response inputs are dropped unless it is an issuing event (see RESPONSE_ORIGIN_INPUTS). */
+  private keepResponseInputs(r: number): void {
+    if (this.isIssuing(this.scalars[EVENT_NAME_COLUMN][r])) return;
+    for (const c of RESPONSE_ORIGIN_INPUTS) this.scalars[c][r] = ABSENT;
   }
 
   finish(shape: FileShape): ColumnBatch {
@@ -157,7 +173,7 @@ export class BatchBuilder {
   }
 }
 
-const PATHS = SCALAR_FIELDS.map((f) => pathOf(f));
+const PATHS = STORED_FIELDS.map((f) => pathOf(f));
 const RES_PATHS = RESOURCE_FIELDS.map((f) => pathOf(f));
 
 export function buildBatch(records: Record<string, unknown>[], elements: number[], shape: FileShape): ColumnBatch {

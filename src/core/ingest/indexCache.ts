@@ -19,15 +19,15 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { ColumnBatch } from './batch';
-import { RESOURCE_FIELDS, SCALAR_FIELDS } from '../index/schema';
+import { RESOURCE_FIELDS, STORED_FIELDS } from '../index/schema';
 import type { IndexedText } from './jobs';
 
 const MAGIC = Buffer.from('CTLENS-INDEX\n', 'latin1');
 /** Bump when the entry encoding or what a batch holds changes. */
 export const INDEX_CACHE_FORMAT = 1;
-/** The columns a batch carries: a pack written for other columns is foreign. */
+/** The columns a batch carries (query columns and attribution inputs): a pack written for other columns is foreign. */
 const SCHEMA = createHash('sha256')
-  .update(JSON.stringify([SCALAR_FIELDS, RESOURCE_FIELDS]))
+  .update(JSON.stringify([STORED_FIELDS, RESOURCE_FIELDS, 'responses of issuing events only']))
   .digest('hex')
   .slice(0, 16);
 const PACK_SUFFIX = '.ctlindex';
@@ -283,7 +283,7 @@ function decodeEntry(bytes: Uint8Array): CachedFile {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const metaLength = buf.readUInt32LE(0);
   const meta = JSON.parse(buf.subarray(4, 4 + metaLength).toString('utf8')) as Meta;
-  const nScalars = SCALAR_FIELDS.length;
+  const nScalars = STORED_FIELDS.length;
   const nResources = RESOURCE_FIELDS.length;
   if (meta.arrays.length !== 7 + nScalars + nResources) throw new Error('entry columns');
   let at = align8(4 + metaLength);

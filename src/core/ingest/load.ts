@@ -141,6 +141,9 @@ export async function loadEventFiles(
   };
   await Promise.all([listing, ...Array.from({ length: lanes }, lane)]);
   index.store.trim();
+  // Attribution once the files are in (core/origin): a later file may hold the call that issued
+  // a key used in an earlier one, so it is resolved over all of them.
+  index.origins();
   if (listingError !== undefined && !(listingError instanceof SourceError && listingError.code === 'cancelled')) throw listingError;
   return { ...progress, cancelled: Boolean(signal?.aborted) && (progress.filesDone < progress.filesTotal || !listedAll), files: registered, stopped: budget.stopped };
 }

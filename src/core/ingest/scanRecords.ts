@@ -15,7 +15,7 @@
 // general path reports it, as it would any other broken file. A record nested deeper than
 // MAX_JSON_DEPTH is left out and reported (onSkip); the others load.
 import type { BatchBuilder } from './batch';
-import { ABSENT, EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, TIME_FIELD, packUuid } from '../index/schema';
+import { ABSENT, EVENT_ID_COLUMN, EVENT_NAME_COLUMN, FIRST_ORIGIN_INPUT, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, STORED_FIELDS, TIME_FIELD, packUuid } from '../index/schema';
 import { JsonCursor, MAX_JSON_DEPTH, skipSpace } from './jsonScan';
 
 interface KeyEntry {
@@ -27,6 +27,11 @@ interface KeyEntry {
   time?: boolean;
   child?: Level;
   resources?: boolean;
+  /** An object holding attribution inputs only (responseElements): any other value there (null,
+   * the common case) means they are absent, not that the record needs JSON.parse. */
+  lenient?: boolean;
+  /** responseElements: read only for the events that issue credentials (columns.ts RESPONSE_ORIGIN_INPUTS). */
+  issuingOnly?: boolean;
 }
 
 interface Level {
@@ -47,15 +52,21 @@ function entryOf(level: Level, key: string): KeyEntry {
 
 const TOP = newLevel();
 const RESOURCE = newLevel();
-SCALAR_FIELDS.forEach((field, column) => {
+const strictObjects = new Set<KeyEntry>();
+const objectEntries = new Set<KeyEntry>();
+STORED_FIELDS.forEach((field, column) => {
   const path = field.split('.');
   let level = TOP;
   for (let i = 0; i < path.length - 1; i++) {
     const e = entryOf(level, path[i]);
+    objectEntries.add(e);
+    if (column < FIRST_ORIGIN_INPUT) strictObjects.add(e);
     level = e.child ??= newLevel();
   }
   entryOf(level, path[path.length - 1]).column = column;
 });
+for (const e of objectEntries) if (!strictObjects.has(e)) e.lenient = true;
+entryOf(TOP, 'responseElements').issuingOnly = true;
 // Keys every record has that are not indexed: known exactly, so they skip the variant check.
 for (const k of ['eventVersion', 'requestID', 'responseElements', 'additionalEventData', 'apiVersion', 'sharedEventID', 'tlsDetails', 'sessionCredentialFromConsole', 'serviceEventDetails', 'vpcEndpointAccountId', 'edgeDeviceDetails', 'insightDetails', 'addendum']) entryOf(TOP, k);
 for (const k of ['webIdFederationData', 'sourceIdentity', 'ec2RoleDelivery', 'assumedRoot']) entryOf(entryOf(entryOf(TOP, 'userIdentity').child!, 'sessionContext').child!, k);
@@ -108,7 +119,7 @@ function mayBeVariant(level: Level, text: string, start: number, length: number)
 
 /** State of the record being scanned. */
 class Row {
-  ids = new Uint32Array(SCALAR_FIELDS.length);
+  ids = new Uint32Array(STORED_FIELDS.length);
   time: unknown = undefined;
   resources: number[] = [];
   eventId = new Uint8Array(16);
@@ -118,8 +129,8 @@ class Row {
   depth = 1;
   /** The last string each column held and its id: within one file most columns repeat, and a
    * match found with startsWith costs neither a new string nor a hash lookup. */
-  readonly lastText: (string | undefined)[] = new Array(SCALAR_FIELDS.length + RESOURCE_FIELDS.length);
-  readonly lastId = new Uint32Array(SCALAR_FIELDS.length + RESOURCE_FIELDS.length);
+  readonly lastText: (string | undefined)[] = new Array(STORED_FIELDS.length + RESOURCE_FIELDS.length);
+  readonly lastId = new Uint32Array(STORED_FIELDS.length + RESOURCE_FIELDS.length);
   reset(): void {
     this.ids.fill(ABSENT);
     this.time = undefined;
@@ -222,7 +233,7 @@ function scanObject(cur: JsonCursor, i: number, level: Level, row: Row, b: Batch
       j = cur.skipValue(j);
       if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;
     } else if (entry.column >= 0) {
-      j = resource ? readScalar(cur, j, b, resource, entry.column, row, SCALAR_FIELDS.length + entry.column, depth) : readScalar(cur, j, b, row.ids, entry.column, row, entry.column, depth);
+      j = resource ? readScalar(cur, j, b, resource, entry.column, row, STORED_FIELDS.length + entry.column, depth) : readScalar(cur, j, b, row.ids, entry.column, row, entry.column, depth);
     } else if (entry.time) {
       const c = text.charCodeAt(j);
       if (c === 0x7b || c === 0x5b) return FALLBACK;
@@ -233,6 +244,12 @@ function scanObject(cur: JsonCursor, i: number, level: Level, row: Row, b: Batch
       if (row.time === BAD_LITERAL) return BAD;
       j = end;
     } else if (!entry.child && !entry.resources) {
+      j = cur.skipValue(j);
+      if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;
+    } else if (entry.child && entry.lenient && !(row.seen & entry.bit!) && (text.charCodeAt(j) !== 0x7b || (entry.issuingOnly && row.ids[EVENT_NAME_COLUMN] !== ABSENT && !b.isIssuing(row.ids[EVENT_NAME_COLUMN])))) {
+      // Absent for attribution: not an object, or the response of a call that issues no credentials
+      // (when eventName came first, as CloudTrail writes it; else it is read and dropped later).
+      row.seen |= entry.bit!;
       j = cur.skipValue(j);
       if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;
     } else if (entry.child) {

@@ -27,6 +27,13 @@ export interface KnownField {
   time?: boolean;
 }
 
+/**
+ * The field `origin:` stands for: who is behind the event, worked out from the credential
+ * chains of the events in scope (core/origin), not a path in the record. The index answers it
+ * from its origin column; the reference matcher takes it from the origin it is given.
+ */
+export const ORIGIN_FIELD = '@origin';
+
 export const FIELD_ALIASES: readonly FieldAlias[] = [
   {
     name: 'user',
@@ -60,6 +67,7 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'mfa', paths: ['userIdentity.sessionContext.attributes.mfaAuthenticated'], description: 'Session authenticated with MFA ("true"/"false")' },
   { name: 'category', paths: ['eventCategory'], description: 'Management, Data, Insight or NetworkActivity' },
   { name: 'vpce', paths: ['vpcEndpointId'], description: 'VPC endpoint the call came through' },
+  { name: 'origin', paths: [ORIGIN_FIELD], description: 'Who is behind the session, followed back through role chains (name, ARN, SAML/web-identity subject, service or source identity); origin:bob, origin:*:user/bob' },
 ];
 
 export const KNOWN_FIELDS: readonly KnownField[] = [

@@ -19,6 +19,7 @@
 
 import { QueryNode, ValueMatch } from './ast';
 import { instantOf } from './time';
+import { ORIGIN_FIELD } from './fields';
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 /** The form the parser gives comparison instants (formatInstant). */
@@ -91,20 +92,30 @@ function compile(m: ValueMatch): ValuePredicate {
   }
 }
 
+/**
+ * What a record does not hold itself but the query language can ask of it: `origin` gives the
+ * values `origin:` matches (core/origin originMatchValues), from the events in scope. Without it
+ * an `origin:` term has no value to test and matches nothing.
+ */
+export interface RecordContext {
+  origin?: readonly string[];
+}
+
 /** Reference semantics of a whole query on one record (`rawJson` is its JSON text as read). */
-export function matchesRecord(q: QueryNode, record: unknown, rawJson: string): boolean {
+export function matchesRecord(q: QueryNode, record: unknown, rawJson: string, context?: RecordContext): boolean {
   switch (q.kind) {
     case 'all':
       return true;
     case 'and':
-      return q.children.every((c) => matchesRecord(c, record, rawJson));
+      return q.children.every((c) => matchesRecord(c, record, rawJson, context));
     case 'or':
-      return q.children.some((c) => matchesRecord(c, record, rawJson));
+      return q.children.some((c) => matchesRecord(c, record, rawJson, context));
     case 'not':
-      return !matchesRecord(q.child, record, rawJson);
+      return !matchesRecord(q.child, record, rawJson, context);
     case 'term':
       return q.fields.some((field) => {
         const test = valueMatcher(field, q.match);
+        if (field === ORIGIN_FIELD) return (context?.origin ?? []).some(test);
         return fieldValues(record, field).some(test);
       });
     case 'text':

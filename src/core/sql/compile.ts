@@ -20,7 +20,7 @@
 // exist in Trino; test/support/sqlServer.ts maps the few DuckDB lacks to macros.
 
 import { QueryNode, TermNode, TextNode, ValueMatch } from '../query/ast';
-import { KNOWN_FIELDS } from '../query/fields';
+import { KNOWN_FIELDS, ORIGIN_FIELD } from '../query/fields';
 import { isNumberText } from '../query/match';
 import { FIELD_CATALOG } from '../records/fieldMeanings';
 import { ATHENA_COLUMNS, LAKE_COLUMNS, SqlColumn, SqlType } from './schema';
@@ -195,6 +195,11 @@ class Compiler {
 
   private term(t: TermNode): string {
     if (t.fields.length === 0) return 'FALSE';
+    if (t.fields.includes(ORIGIN_FIELD)) {
+      // The origin is followed through the issuing events of every session (core/origin): no
+      // column holds it, and one row's SQL predicate cannot follow a chain of other rows.
+      throw new SqlCompileError(termText(t), `${t.field}: is worked out from the credential chains of the loaded events, which ${this.options.dialect === 'athena' ? 'Athena' : 'CloudTrail Lake'} has no column for: run this filter on the loaded timeline, or ask for the session's own fields (arn:, key:, user:) here`, t.start, t.end);
+    }
     const parts = t.fields.map((path) => {
       const access = this.resolve(path, t);
       return this.predicate(access, t.match, t);

@@ -8,6 +8,11 @@ import { type IndexedRecord, parseRecord } from '../../core/records/recordIndex'
 import { describeRequest } from '../../core/records/request';
 import type { CloudTrailRecord } from '../../core/records/types';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
+import { originInDocument } from '../../core/origin/documentOrigin';
+import { describeOrigin, type Origin } from '../../core/origin/resolve';
+
+/** The origin of an event by its eventID in the open timelines' loaded events, when one holds it. */
+export type OriginLookup = (eventID: string) => Origin | undefined;
 import { COMMANDS } from '../commands';
 
 const LENS_TITLE_MAX = 1000;
@@ -52,11 +57,13 @@ export function readRecord(document: vscode.TextDocument, record: IndexedRecord)
  * The lens title for a record: who acted, or what the call did (hidden characters from the log
  * shown as markers, so `admin` plus invisible tags does not read as `admin`). Exported for tests.
  */
-export function lensTitle(record: CloudTrailRecord, kind: LensKind): { title: string; tooltip: string } {
+export function lensTitle(record: CloudTrailRecord, kind: LensKind, origin?: Origin): { title: string; tooltip: string } {
   if (kind === 'identity') {
     const who = describeIdentity(record.userIdentity, record);
     const icon = who.risk === 'high' ? '$(warning)' : '$(person)';
-    return { title: `${icon} ${labelText(who.summary)}`, tooltip: revealHidden(who.facts.map((f) => `${f.label}: ${f.value}`).join('\n') || who.summary) };
+    const behind = origin && originWorthSaying(origin) ? ` · ${describeOrigin(origin)}` : '';
+    const chain = behind && origin!.hops.length ? ['', 'Credential chain:', ...origin!.hops.map((h) => `${h.eventName} ${h.eventID} → ${h.arn}`)] : [];
+    return { title: `${icon} ${labelText(who.summary + behind)}`, tooltip: revealHidden([...who.facts.map((f) => `${f.label}: ${f.value}`), ...(behind ? [`Origin: ${describeOrigin(origin!)}`] : []), ...chain].join('\n') || who.summary) };
   }
   const what = describeRequest(record);
   const title = what.risky ? `$(warning) ${labelText(`${what.summary} · ${what.risky}`)}` : `$(symbol-event) ${labelText(what.summary)}`;
@@ -64,11 +71,44 @@ export function lensTitle(record: CloudTrailRecord, kind: LensKind): { title: st
   return { title, tooltip: revealHidden([what.summary, ...(what.risky ? [`Why it matters: ${what.risky}`] : []), ...params, `API reference: ${what.apiReferenceUrl}`].join('\n')) };
 }
 
+/**
+ * Whether the origin adds to what the lens already says: only when a chain was followed (hops).
+ * Without hops the origin is the caller itself (an IAM user, a SAML or web identity, an Identity
+ * Center user on whose behalf), which the lens names already; a session whose key was issued
+ * outside the loaded events is left as it is, not flagged on every line of a log.
+ */
+export function originWorthSaying(o: Origin): boolean {
+  return o.hops.length > 0;
+}
+
 export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
+  private originLookup: OriginLookup | undefined;
+  /** The text of the last document an origin was looked for in (one at a time: a log can be 50 MB). */
+  private text: { uri: string; version: number; text: string } | undefined;
 
   constructor(private readonly cache: RecordIndexCache) {}
+
+  /** Origins from the open timelines (set once they exist); lenses are asked again when they change. */
+  setOriginLookup(lookup: OriginLookup): void {
+    this.originLookup = lookup;
+  }
+
+  /**
+   * Who is behind the record: from an open timeline that loaded it (its scope is the widest),
+   * else from the document's own events.
+   */
+  private originOf(lens: RecordLens, record: CloudTrailRecord): Origin | undefined {
+    const eventID = typeof record.eventID === 'string' ? record.eventID : undefined;
+    const fromTimeline = eventID ? this.originLookup?.(eventID) : undefined;
+    if (fromTimeline && (fromTimeline.complete || fromTimeline.hops.length)) return fromTimeline;
+    const doc = lens.document;
+    if (this.text?.uri !== doc.uri.toString() || this.text.version !== doc.version) this.text = { uri: doc.uri.toString(), version: doc.version, text: doc.getText() };
+    const fromDocument = originInDocument(this.text.text, this.cache.get(doc).records, lens.record, (r) => (r === lens.record ? record : readRecord(doc, r)));
+    // The document's answer when it got further than the timeline's (or there is no timeline).
+    return fromDocument && (!fromTimeline || fromDocument.hops.length > fromTimeline.hops.length || fromDocument.complete) ? fromDocument : fromTimeline;
+  }
 
   refresh(): void {
     this.changed.fire();
@@ -97,7 +137,7 @@ export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
       lens.command = { title: lens.document.version === lens.version ? 'Not a valid CloudTrail record (invalid JSON)' : '…', command: '' };
       return lens;
     }
-    const { title, tooltip } = lensTitle(parsed, lens.kind);
+    const { title, tooltip } = lensTitle(parsed, lens.kind, lens.kind === 'identity' ? this.originOf(lens, parsed) : undefined);
     const args: RecordActionArgs = { uri: lens.document.uri.toString(), recordStart: lens.record.start, kind: lens.kind };
     lens.command = { title, tooltip, command: COMMANDS.recordActions, arguments: [args] };
     return lens;

@@ -5,7 +5,7 @@ import { LOG_SCHEME, registerLogDocuments } from '../documents/logDocuments';
 import { RecordIndexCache } from '../documents/recordIndexCache';
 import { RecordHoverProvider } from '../hovers/recordHovers';
 import { registerRecordActions } from './recordActions';
-import { RecordLensProvider } from './recordLenses';
+import { OriginLookup, RecordLensProvider } from './recordLenses';
 
 /** Where lenses and hovers apply; the content decides (non-CloudTrail JSON gets none). */
 export const RECORD_DOCUMENTS: vscode.DocumentSelector = [
@@ -15,7 +15,12 @@ export const RECORD_DOCUMENTS: vscode.DocumentSelector = [
   { scheme: LOG_SCHEME },
 ];
 
-export function registerRecordFeatures(context: vscode.ExtensionContext): void {
+export interface RecordFeatures {
+  /** Lets the lenses name who is behind a session from the open timelines' events. */
+  setOriginLookup(lookup: OriginLookup, changed: vscode.Event<void>): void;
+}
+
+export function registerRecordFeatures(context: vscode.ExtensionContext): RecordFeatures {
   const cache = new RecordIndexCache();
   const lenses = new RecordLensProvider(cache);
   registerLogDocuments(context);
@@ -29,4 +34,10 @@ export function registerRecordFeatures(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration('cloudtrailLens.codeLens.enabled')) lenses.refresh();
     }),
   );
+  return {
+    setOriginLookup(lookup, changed) {
+      lenses.setOriginLookup(lookup);
+      context.subscriptions.push(changed(() => lenses.refresh()));
+    },
+  };
 }

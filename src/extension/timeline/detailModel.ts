@@ -2,7 +2,8 @@
 // (a parse and re-serialisation would change big numbers, 1e400, duplicate keys), the same plain-words
 // explanations as the code lenses (RECORDS' describeIdentity / describeRequest) and the pivots
 // it offers, each a filter written by the query language's own formatter.
-import { DetailReply, Explanation, LIMITS, Pivot } from '../../protocol';
+import { DetailReply, Explanation, LIMITS, OriginView, Pivot } from '../../protocol';
+import { Origin, describeOrigin } from '../../core/origin/resolve';
 import { formatTermWithin } from '../../core/query/format';
 import { indentJson } from '../../core/ingest/eventFile';
 import { canonicalRecord } from '../../core/ingest/canonical';
@@ -82,8 +83,18 @@ export function pivotsFor(record: CloudTrailRecord): Pivot[] {
   return pivots;
 }
 
+/** The origin as the pane shows it: the summary line and each hop, linked to its issuing event. */
+export function originView(o: Origin, consoleLogin?: OriginView['consoleLogin']): OriginView {
+  return { summary: describeOrigin(o), hops: o.hops.map((h) => ({ id: h.row, eventID: h.eventID, eventName: h.eventName, arn: h.arn })), ...(consoleLogin ? { consoleLogin } : {}) };
+}
+
 /** The pane for a record given as its raw JSON text (as the index stores it). */
-export function detailFor(id: number, rawJson: string, time: number): DetailReply {
+export function detailFor(id: number, rawJson: string, time: number, origin?: Origin, consoleLogin?: OriginView['consoleLogin']): DetailReply {
+  const reply = detailOf(id, rawJson, time);
+  return origin && reply.explanations.length && !reply.explanations.some((e) => e.label === 'Note') ? { ...reply, origin: originView(origin, consoleLogin) } : reply;
+}
+
+function detailOf(id: number, rawJson: string, time: number): DetailReply {
   let record: unknown;
   try {
     record = JSON.parse(rawJson);

@@ -2,6 +2,8 @@
 // are on indexed columns only (dictionary counts: fast on millions of events); the principal
 // facet counts userIdentity.arn and labels each ARN with its readable name, so a click filters
 // on the exact ARN.
+import type { Origin } from '../../core/origin/resolve';
+import { consoleLoginRow } from '../../core/origin/console';
 import { Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '../../protocol';
 import { FACET_FIELDS, toRow } from '../../core/index/columns';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
@@ -138,6 +140,7 @@ export class IndexTimelineData implements TimelineData {
     const field = FACET_FIELDS[id];
     const f = id === 'principal' ? this.index.principalFacet(rowsOf(result), limit) : this.index.facet(rowsOf(result), field, limit);
     const values: FacetValue[] = f.values.map((v) => {
+      if (id === 'origin') return { value: String(v.value), label: v.label, count: v.count, field: v.field };
       if (id !== 'principal' || v.field === field) return { value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count };
       const kind = v.field === 'userIdentity.onBehalfOf.userId' ? `${v.label} (Identity Center user)` : v.label;
       return { value: v.label, label: kind, count: v.count, field: v.field };
@@ -185,6 +188,18 @@ export class IndexTimelineData implements TimelineData {
 
   rawMany(ids: number[]): Promise<string[]> {
     return this.index.rawRecords(ids);
+  }
+
+  origin(id: number, rawJson: string): { origin: Origin; consoleLogin?: { id: number; eventID: string; time: number } } | undefined {
+    if (!(id >= 0 && id < this.index.size)) return undefined;
+    let record: unknown;
+    try {
+      record = JSON.parse(rawJson);
+    } catch {
+      record = undefined;
+    }
+    const login = consoleLoginRow(this.index, id, record);
+    return { origin: this.index.originOf(id), ...(login >= 0 ? { consoleLogin: { id: login, eventID: this.index.summary(login).eventID, time: this.time(login) } } : {}) };
   }
 
   time(id: number): number {

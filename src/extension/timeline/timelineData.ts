@@ -2,6 +2,7 @@
 // this interface; `indexAdapter.ts` implements it over the core index (src/core/index), so the
 // session and its tests stay independent of the index's internals.
 import type { EventSummary } from '../../core/index/eventIndex';
+import type { Origin } from '../../core/origin/resolve';
 import { Facet, FacetId, RowSummary, SortOrder, TimeRange } from '../../protocol';
 
 /** A query's result: the matching events in the requested order. Opaque to the session. */
@@ -41,4 +42,9 @@ export interface TimelineData {
   rawMany(ids: number[]): Promise<string[]>;
   /** The event's time (ms) or -1. */
   time(id: number): number;
+  /**
+   * Who is behind the event, from the credential chains of the events loaded (core/origin), and
+   * for a console session its ConsoleLogin. `rawJson` is the event's record as stored.
+   */
+  origin?(id: number, rawJson: string): { origin: Origin; consoleLogin?: { id: number; eventID: string; time: number } } | undefined;
 }

@@ -4,6 +4,7 @@
 // kept alive when hidden: it saves its own state and asks again when shown.
 import * as vscode from 'vscode';
 import { EventIndex, IndexedFile } from '../../core/index/eventIndex';
+import type { Origin } from '../../core/origin/resolve';
 import type { EventIdSet } from '../../core/sql/remote';
 import type { JobRunner } from '../../core/ingest/pool';
 import { LoadProgress, TimeRange } from '../../protocol';
@@ -111,6 +112,12 @@ export class TimelinePanel implements vscode.Disposable {
     if (this.firstScreenShown || this.data.index.size === 0) return undefined;
     this.firstScreenTimer ??= setTimeout(() => this.releaseFirstScreen(), FIRST_SCREEN_HOLD_MS);
     return this.firstScreen;
+  }
+
+  /** Who is behind an event of this panel's index (by eventID), or undefined when it is not loaded here. */
+  originOfEvent(eventID: string): Origin | undefined {
+    const row = this.data.index.rowOfEventId(eventID);
+    return row < 0 ? undefined : this.data.index.originOf(row);
   }
 
   /** Every file of this panel's index with its state and event count (the explorer shows them). */

@@ -142,7 +142,8 @@ export class TimelineSession {
       case 'detail': {
         const raw = await this.data.raw(m.id);
         if (raw === undefined) return { type: 'error', message: `no event ${m.id}` };
-        return detailFor(m.id, raw, this.data.time(m.id));
+        const origin = this.data.origin?.(m.id, raw);
+        return detailFor(m.id, raw, this.data.time(m.id), origin?.origin, origin?.consoleLogin);
       }
       case 'complete':
         return { type: 'completeResult', items: completionsAt(m.filter, m.cursor, (paths, prefix, limit) => this.data.topValues(paths, prefix, limit)) };

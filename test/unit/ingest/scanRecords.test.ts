@@ -59,6 +59,17 @@ const HOSTILE = ([
   { eventTime: '2024-05-14T00:00:12Z', eventID: 'ABCDEF01-2345-4789-8abc-def012345678' },
   { eventTime: '2024-05-14T00:00:13Z', eventID: '0123abcd-ef01-4234-9567-89abcdef0123' },
   { eventTime: '2024-05-14T00:00:14Z', eventID: '0123abcd-ef01-4234-9567-89abcdef012g' },
+  // Attribution inputs (columns.ts ORIGIN_INPUT_FIELDS): responses read for issuing calls only,
+  // whatever the key order; anything but an object on the way is absent.
+  { eventTime: '2024-05-14T00:00:15Z', eventName: 'AssumeRole', responseElements: { credentials: { accessKeyId: 'ASIAONE' }, assumedRoleUser: { arn: 'arn:one' }, subject: 's', issuer: 'i' } },
+  { eventTime: '2024-05-14T00:00:16Z', responseElements: { credentials: { accessKeyId: 'ASIATWO' } }, eventName: 'AssumeRoleWithSAML' },
+  { eventTime: '2024-05-14T00:00:17Z', eventName: 'PutObject', responseElements: { credentials: { accessKeyId: 'ASIANOT' } } },
+  { eventTime: '2024-05-14T00:00:18Z', responseElements: { credentials: { accessKeyId: 'ASIANOT2' } }, eventName: 'PutObject' },
+  { eventTime: '2024-05-14T00:00:19Z', eventName: 'AssumeRole', responseElements: null },
+  { eventTime: '2024-05-14T00:00:20Z', eventName: 'AssumeRole', responseElements: [{ credentials: { accessKeyId: 'ASIAARR' } }] },
+  { eventTime: '2024-05-14T00:00:21Z', eventName: 'AssumeRole', responseElements: { credentials: null, federatedUser: 'x' } },
+  { eventTime: '2024-05-14T00:00:22Z', eventName: 'GetFederationToken', responseElements: { credentials: { accessKeyId: { nested: 1 } }, federatedUser: { arn: 7 } } },
+  { eventTime: '2024-05-14T00:00:23Z', eventName: 'AssumeRoot', userIdentity: { type: 'Root', identityProvider: 'p', sessionContext: { sourceIdentity: 'bob', assumedRoot: 'true' }, onBehalfOf: { identityStoreArn: 'arn:store' } } },
 ] as Record<string, unknown>[]).map((r) => ({ eventVersion: '1.08', ...r }));
 
 describe('the fast scanner', function () {

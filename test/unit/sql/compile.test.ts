@@ -41,6 +41,7 @@ describe('SQL compiler', () => {
     assert.throws(() => athena('eventName:X managementEvent:true'), (e: unknown) => e instanceof SqlCompileError && /^managementEvent:true: managementEvent is not a column of the Athena CloudTrail table/.test(e.message));
     assert.throws(() => athena('userIdentity.identityProvider:x'), (e: unknown) => e instanceof SqlCompileError && /identityProvider is not a field of useridentity/.test(e.message));
     assert.throws(() => athena('user'), (e: unknown) => e instanceof SqlCompileError && /part of the field name "user/.test(e.message));
+    assert.throws(() => athena('eventName:X AND origin:bob'), (e: unknown) => e instanceof SqlCompileError && /^origin:bob: origin: is worked out from the credential chains of the loaded events, which Athena has no column for/.test(e.message) && e.start === 16);
     assert.throws(() => athena('"a,b"'), (e: unknown) => e instanceof SqlCompileError && e.message.startsWith('"a,b":'));
     assert.throws(() => athena('requestParameters.a\\ b:x'), (e: unknown) => e instanceof SqlCompileError && /the key "a b" cannot be written in a JSON path/.test(e.message));
     // Lake has the fields Athena's table lacks.

@@ -210,7 +210,7 @@ describe('timeline session over a real index', function () {
   it('counts facets whose clicks filter to exactly that many events', async () => {
     const q = await ask<'queryResult'>({ type: 'query', filter: '', range: null, sort: 'asc', bins: 50, pageStart: 0, pageCount: 0 });
     const f = await ask<'facetsResult'>({ type: 'facets', queryId: q.queryId, limit: 5 });
-    assert.deepEqual(f.facets.map((x) => x.id), ['eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'userAgent']);
+    assert.deepEqual(f.facets.map((x) => x.id), ['eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'userAgent', 'origin']);
     const region = f.facets.find((x) => x.id === 'region')!;
     // Hostile records in us-east-1 count there too.
     const top = region.values[0];
@@ -312,7 +312,7 @@ describe('timeline session over a real index', function () {
     assert.ok(lines.every((l) => JSON.parse(l).eventName === 'ConsoleLogin'));
     const rows = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
     assert.equal(rows.length, tally.byEventName.ConsoleLogin + 1);
-    assert.equal(rows[0], 'time,eventName,eventSource,principal,sourceIPAddress,region,account,errorCode,readOnly');
+    assert.equal(rows[0], 'time,eventName,eventSource,principal,sourceIPAddress,region,account,errorCode,readOnly,origin');
   });
 
   it('exports the same CSV as the CLI writes for the same columns (one CSV writer)', async () => {

@@ -1,0 +1,63 @@
+// The origin of one record from the other records of its own document (a log file open in the
+// editor), without parsing the whole document: the record that issued a key is found by looking
+// for the key in the text (indexOf runs natively) near a "credentials" key, and only those
+// records are parsed and checked. Used by the code lens over userIdentity.
+import type { IndexedRecord } from '../records/recordIndex';
+import type { CloudTrailRecord } from '../records/types';
+import { recordOriginSource } from './recordSource';
+import { ISSUING_EVENTS, Origin, resolveOrigin } from './resolve';
+
+/** How far before a key its response's "credentials" key may start (the session token can come first). */
+const CREDENTIALS_LOOKBACK = 4096;
+const MAX_HOPS = 64;
+
+export function originInDocument(text: string, records: readonly IndexedRecord[], target: IndexedRecord, parse: (r: IndexedRecord) => CloudTrailRecord | undefined): Origin | undefined {
+  const first = parse(target);
+  if (!first) return undefined;
+  const chain: unknown[] = [first];
+  const seen = new Set<string>();
+  let key = temporaryKey(first);
+  while (key && !seen.has(key) && chain.length <= MAX_HOPS) {
+    seen.add(key);
+    const issuing = findIssuing(text, records, key, parse);
+    if (!issuing) break;
+    chain.push(issuing);
+    key = temporaryKey(issuing);
+  }
+  return resolveOrigin(recordOriginSource(chain), 0);
+}
+
+function temporaryKey(r: CloudTrailRecord): string | undefined {
+  const k = (r.userIdentity as { accessKeyId?: unknown } | undefined)?.accessKeyId;
+  return typeof k === 'string' && k.startsWith('ASIA') ? k : undefined;
+}
+
+function findIssuing(text: string, records: readonly IndexedRecord[], key: string, parse: (r: IndexedRecord) => CloudTrailRecord | undefined): CloudTrailRecord | undefined {
+  for (let at = text.indexOf(key); at >= 0; at = text.indexOf(key, at + key.length)) {
+    // Bounded: an unbounded lastIndexOf would walk back through the whole document each time.
+    const from = Math.max(0, at - CREDENTIALS_LOOKBACK);
+    const near = text.slice(from, at).lastIndexOf('credentials');
+    if (near < 0) continue;
+    const credentials = from + near;
+    const holder = recordAt(records, at);
+    if (!holder || credentials < holder.start) continue;
+    const r = parse(holder);
+    const issued = (r?.responseElements as { credentials?: { accessKeyId?: unknown } } | null | undefined)?.credentials?.accessKeyId;
+    if (r && issued === key && !r.errorCode && ISSUING_EVENTS.has(String(r.eventName))) return r;
+  }
+  return undefined;
+}
+
+/** The record whose text holds `offset` (records are in document order). */
+function recordAt(records: readonly IndexedRecord[], offset: number): IndexedRecord | undefined {
+  let lo = 0;
+  let hi = records.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const r = records[mid];
+    if (offset < r.start) hi = mid - 1;
+    else if (offset >= r.end) lo = mid + 1;
+    else return r;
+  }
+  return undefined;
+}

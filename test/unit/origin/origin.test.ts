@@ -1,0 +1,240 @@
+// Attribution (core/origin) against the generator's ground truth: every event of a bucket with
+// credential chains (1–4 hops, across accounts, from IAM users, SAML, web identity, Identity
+// Center, AWS services, with broken chains) gets the origin the generator says is true. Then the
+// same on the real datasets where chains exist.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventIndex } from '../../../src/core/index/eventIndex';
+import { matchesRecord } from '../../../src/core/query/match';
+import { parseQuery } from '../../../src/core/query/parse';
+import { loadEventFiles } from '../../../src/core/ingest/load';
+import { InlineRunner, WorkerPool } from '../../../src/core/ingest/pool';
+import { ISSUED_OUTSIDE, Origin, describeOrigin, originJson, originMatchValues, resolveOrigins } from '../../../src/core/origin/resolve';
+import { recordOriginSource } from '../../../src/core/origin/recordSource';
+import { originInDocument } from '../../../src/core/origin/documentOrigin';
+import { IndexedRecord, indexRecords, parseRecord } from '../../../src/core/records/recordIndex';
+import { discover } from '../../../src/core/sources/discover';
+import { FolderSource } from '../../../src/core/sources/folder';
+import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
+import { TrueOrigin, originKeyOf } from '../../../src/core/synthetic/generator/chains';
+import { dataset, describeWithDatasets } from '../../support/datasets';
+
+/** The computed origin in the tally's terms. */
+function asTruth(o: Origin): TrueOrigin {
+  const { missing, ...rest } = originJson(o) as unknown as TrueOrigin & { missing?: { accessKeyId?: string } };
+  return { ...rest, ...(missing?.accessKeyId ? { missingKey: missing.accessKeyId } : {}) };
+}
+
+async function indexFolder(dir: string, runner: WorkerPool | InlineRunner, only?: (key: string) => boolean): Promise<EventIndex> {
+  const index = new EventIndex({ runner });
+  const found = (await discover(new FolderSource(dir))).events.filter((f) => !only || only(f.object.key));
+  await loadEventFiles(index, runner, found);
+  return index;
+}
+
+describe('origin: attribution against the generator ground truth', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let pool: WorkerPool;
+  let index: EventIndex;
+  let tally: BucketTally;
+  let records: Record<string, unknown>[];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ctl-origin-'));
+    tally = await generateBucket({ events: 6000, out: dir, seed: 5, chains: true });
+    pool = new WorkerPool(2);
+    index = await indexFolder(dir, pool);
+    const all = Uint32Array.from({ length: index.size }, (_, i) => i);
+    records = (await index.rawRecords(all)).map((t) => JSON.parse(t) as Record<string, unknown>);
+  });
+
+  after(async () => {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives every event the origin the generator knows to be true', () => {
+    const origins = index.origins();
+    let checked = 0;
+    for (let row = 0; row < index.size; row++) {
+      const key = originKeyOf(records[row].userIdentity as Record<string, unknown>);
+      assert.ok(key, `row ${row} has no origin key in the tally`);
+      const expected = tally.origins![key];
+      assert.ok(expected, `no true origin for ${key}`);
+      assert.deepEqual(asTruth(origins.origins[origins.ids[row]]), expected, `row ${row} (${records[row].eventName} by ${key})`);
+      checked++;
+    }
+    assert.equal(checked, tally.events);
+  });
+
+  it('covers chains of 1–4 hops across accounts, every kind of origin, and broken chains', () => {
+    const seen = index.origins().ids.reduce((s, id) => s.add(id), new Set<number>());
+    const shown = [...seen].map((id) => index.origins().origins[id]);
+    const hops = new Set(shown.filter((o) => o.complete).map((o) => o.hops.length));
+    for (const n of [1, 2, 3, 4]) assert.ok(hops.has(n), `a complete chain of ${n} hops`);
+    const types = new Set(shown.filter((o) => o.complete && o.hops.length > 0).map((o) => o.type));
+    for (const t of ['IAMUser', 'SAMLUser', 'WebIdentityUser', 'IdentityCenterUser', 'AWSService']) assert.ok(types.has(t as Origin['type']), `a chain from ${t}`);
+    const crossAccount = shown.some((o) => new Set(o.hops.map((h) => h.arn.split(':')[4])).size >= 3);
+    assert.ok(crossAccount, 'a chain through three accounts');
+    const broken = shown.filter((o) => !o.complete && o.missing?.accessKeyId && o.hops.length > 0);
+    assert.ok(broken.length > 0, 'a chain broken after its first hop');
+    for (const o of broken) {
+      assert.equal(o.missing!.reason, ISSUED_OUTSIDE);
+      assert.match(describeOrigin(o), new RegExp(`key ${o.missing!.accessKeyId} issued outside the loaded events`));
+    }
+    assert.ok(shown.some((o) => o.sourceIdentity), 'a source identity carried along');
+    assert.ok(shown.some((o) => o.hops.some((h) => h.eventName === 'AssumeRoot')), 'an AssumeRoot session followed to its caller');
+  });
+
+  it('reads the same origins from parsed records as from the index columns (fast scanner and general path)', () => {
+    const fromRecords = resolveOrigins(recordOriginSource(records));
+    const fromIndex = index.origins();
+    for (let row = 0; row < index.size; row++) assert.deepEqual(fromRecords.origins[fromRecords.ids[row]], fromIndex.origins[fromIndex.ids[row]], `row ${row}`);
+  });
+
+  it('stops where an issuing event is not loaded, naming the key, never guessing', async () => {
+    // Leave out the files holding the AssumeRole calls into ChainHop2 (and whatever else they hold).
+    const issuedKey = new Map<string, string>();
+    const issuedBy = new Map<string, string>();
+    for (const r of records) {
+      const key = (r.responseElements as { credentials?: { accessKeyId?: string } } | null)?.credentials?.accessKeyId;
+      if (key) issuedKey.set(r.eventID as string, key);
+      issuedBy.set(r.eventID as string, r.eventName as string);
+    }
+    const hop2 = records.filter((r) => r.eventName === 'AssumeRole' && JSON.stringify(r.requestParameters ?? {}).includes('role/ChainHop2'));
+    assert.ok(hop2.length > 0);
+    const hop2Ids = new Set(hop2.map((r) => r.eventID as string));
+    const skipFiles = new Set<string>();
+    for (let row = 0; row < index.size; row++) if (hop2Ids.has(records[row].eventID as string)) skipFiles.add(index.files[index.store.fileOf[row]].key);
+    const partial = await indexFolder(dir, new InlineRunner(), (k) => !skipFiles.has(k));
+    assert.ok(partial.size < index.size);
+    const texts = await partial.rawRecords(Uint32Array.from({ length: partial.size }, (_, i) => i));
+    const loaded = new Set(texts.map((t) => (JSON.parse(t) as { eventID: string }).eventID));
+    let stoppedAtHop2 = 0;
+    for (let row = 0; row < partial.size; row++) {
+      const rec = JSON.parse(texts[row]) as Record<string, unknown>;
+      const truth = tally.origins![originKeyOf(rec.userIdentity as Record<string, unknown>)!];
+      const o = asTruth(partial.originOf(row));
+      // The chain now stops after the last hop whose issuing event is gone.
+      let cut = -1;
+      truth.hops.forEach((h, i) => (loaded.has(h.eventID) ? undefined : (cut = i)));
+      if (cut < 0) {
+        assert.deepEqual(o, truth);
+        continue;
+      }
+      if (['GetSessionToken', 'GetFederationToken'].includes(issuedBy.get(truth.hops[cut].eventID)!)) {
+        // Issued to an IAM user's own session, which names the user (userIdentity, or the
+        // federated user's sessionIssuer): the origin is still known, without that hop.
+        assert.deepEqual(o, { ...truth, hops: truth.hops.slice(cut + 1) });
+        continue;
+      }
+      assert.equal(o.complete, false);
+      assert.equal(o.arn, truth.hops[cut].arn);
+      assert.equal(o.missingKey, issuedKey.get(truth.hops[cut].eventID));
+      assert.deepEqual(o.hops, truth.hops.slice(cut + 1));
+      if (hop2Ids.has(truth.hops[cut].eventID)) stoppedAtHop2++;
+    }
+    assert.ok(stoppedAtHop2 > 0);
+  });
+
+  it('answers origin: from the index as the reference matcher does with the origin given', async () => {
+    const origins = index.origins();
+    for (const text of ['origin:chain-alice', 'origin:bob*', 'origin:*:user/chain-ci', 'origin:lambda.amazonaws.com', 'origin:erin AND eventName:AssumeRole', 'NOT origin:* ', 'origin:carl', 'type:AssumedRole AND origin:*chain*']) {
+      const node = parseQuery(text);
+      const got = Array.from((await index.query(node)).rows).sort((a, b) => a - b);
+      const expected: number[] = [];
+      for (let row = 0; row < index.size; row++) {
+        const context = { origin: originMatchValues(origins.origins[origins.ids[row]]) };
+        if (matchesRecord(node, records[row], JSON.stringify(records[row]), context)) expected.push(row);
+      }
+      assert.deepEqual(got, expected, text);
+      if (!text.startsWith('NOT')) assert.ok(got.length > 0, `${text} finds events`);
+    }
+  });
+});
+
+describeWithDatasets('origin: real logs with credential chains', function () {
+  it('pwnedlabs: the AdminRole session goes back to the IAM user temp-user in one hop', async () => {
+    const index = await indexFolder(dataset('pwnedlabs-breach-in-the-cloud'), new InlineRunner());
+    const rows = (await index.query(parseQuery('userIdentity.arn:"arn:aws:sts::107513503799:assumed-role/AdminRole/MySession"'))).rows;
+    assert.ok(rows.length > 0);
+    for (const row of rows) {
+      const o = index.originOf(row);
+      assert.equal(o.complete, true);
+      assert.equal(o.type, 'IAMUser');
+      assert.equal(o.arn, 'arn:aws:iam::107513503799:user/temp-user');
+      assert.equal(o.hops.length, 1);
+      assert.equal(index.summary(o.hops[0].row).eventName, 'AssumeRole');
+      assert.equal(describeOrigin(o), 'for temp-user (via 1 role hop)');
+    }
+  });
+
+  it('flaws2: Lambda and ECS task sessions go back to the AWS service that assumed their role', async () => {
+    const index = await indexFolder(dataset('flaws2-logs'), new InlineRunner());
+    let followed = 0;
+    for (let row = 0; row < index.size; row++) {
+      const s = index.summary(row);
+      if (!s.accessKeyId.startsWith('ASIA')) continue;
+      const o = index.originOf(row);
+      if (o.hops.length === 0) {
+        assert.equal(o.complete, false, `${s.principalArn}: a temporary key with no issuing event is not complete`);
+        continue;
+      }
+      followed++;
+      assert.equal(o.type, 'AWSService');
+      assert.match(o.name, /^(lambda|ecs-tasks)\.amazonaws\.com$/);
+    }
+    assert.ok(followed > 0);
+  });
+});
+
+describe('origin: from a document’s own events (the code lens)', function () {
+  this.timeout(120_000);
+  it('finds, for every record of one log document, the origin the generator knows, parsing only the chain', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-origin-doc-'));
+    try {
+      const tally = await generateBucket({ events: 1500, out: dir, seed: 21, chains: true });
+      const runner = new InlineRunner();
+      const index = await indexFolder(dir, runner);
+      const texts = await index.rawRecords(Uint32Array.from({ length: index.size }, (_, i) => i));
+      const text = `{"Records":[\n${texts.join(',\n')}\n]}`;
+      const { records } = indexRecords(text);
+      assert.equal(records.length, tally.events);
+      let parsed = 0;
+      const parse = (r: IndexedRecord) => {
+        parsed++;
+        return parseRecord(text.slice(r.start, r.end), r);
+      };
+      let chains = 0;
+      for (const r of records) {
+        const rec = parseRecord(text.slice(r.start, r.end), r)!;
+        const truth = tally.origins![originKeyOf(rec.userIdentity as Record<string, unknown>)!];
+        const o = originInDocument(text, records, r, parse)!;
+        assert.deepEqual(asTruth(o), truth, `${rec.eventName} ${rec.eventID}`);
+        if (truth.hops.length >= 2) chains++;
+      }
+      assert.ok(chains > 0);
+      // Each lens parses its record and the issuing records it finds, not the document.
+      assert.ok(parsed < records.length * 6, `${parsed} parses for ${records.length} records`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the lens says "for <origin> (via N role hops)" and where a chain stops', () => {
+    const o = (hops: number, complete = true): Origin => ({
+      arn: 'arn:aws:iam::111122223333:user/bob',
+      type: 'IAMUser',
+      name: 'bob',
+      hops: Array.from({ length: hops }, (_, i) => ({ eventID: `e${i}`, arn: `arn:aws:sts::111122223333:assumed-role/R${i}/s`, eventName: 'AssumeRole', row: i })),
+      complete,
+      ...(complete ? {} : { missing: { reason: ISSUED_OUTSIDE, accessKeyId: 'ASIAEXAMPLE' } }),
+    });
+    assert.equal(describeOrigin(o(2)), 'for bob (via 2 role hops)');
+    assert.equal(describeOrigin(o(1)), 'for bob (via 1 role hop)');
+    assert.equal(describeOrigin({ ...o(1, false), name: 'R0/s' }), 'chain stops at R0/s (via 1 role hop): key ASIAEXAMPLE issued outside the loaded events');
+  });
+});
