@@ -22,7 +22,7 @@ import { instantOf } from './time';
 import { ORIGIN_FIELD } from './fields';
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
-/** The form the parser gives comparison instants (formatInstant). */
+/** The form the parser gives comparison instants (formatEventTime). */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
 
 /** A number as the query language reads one: `443`, `-5`, `1.08`, `.5`, `1e3` (trimmed). */
