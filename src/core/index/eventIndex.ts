@@ -34,6 +34,7 @@ import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, SCALAR_FIEL
 import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
 import type { QueryNode } from './query/ast';
+import type { AnnotationValues } from './query/match';
 import { ColumnStore } from './columnStore';
 import { ExecutionContext, evaluate } from './execute';
 import { isDeepStrictEqual } from 'node:util';
@@ -90,6 +91,8 @@ export interface QueryOptions {
   range?: { from: number; to: number } | null;
   /** Only events of these files. */
   files?: readonly number[];
+  /** What the case file says about annotated rows, for the query fields starred / tag / note (core/case/resolve.ts). */
+  annotations?: ReadonlyMap<number, AnnotationValues>;
   signal?: AbortSignal;
 }
 
@@ -341,6 +344,7 @@ export class EventIndex {
       store: this.store,
       order: () => this.order(),
       rank: () => this.rank(),
+      annotations: options.annotations,
       matchRaw: (n, rows, signal) => this.matchRaw(n, rows, signal),
     };
     let mask: Uint8Array | null = node.kind === 'all' ? null : await evaluate(ctx, node, options.signal);

@@ -18,7 +18,32 @@
 //   what the user sees in the table and the detail pane matches the event it came from.
 
 import { QueryNode, ValueMatch } from './ast';
+import { AnnotationField, isAnnotationField } from './fields';
 import { instantOf } from './time';
+
+/** What the case file says about one event, as the query fields starred / tag / note see it. */
+export interface AnnotationValues {
+  starred: boolean;
+  tags: readonly string[];
+  note: string;
+}
+
+/**
+ * The value of an annotation field (fields.ts, ANNOTATION_FIELDS) for an event, `a` undefined
+ * when it has no annotation: `starred` is true or false for every event (so `NOT starred:true`
+ * and `starred:false` agree); `tag` is the list of tags, absent when there are none (so `tag:*`
+ * finds tagged events); `note` is the text, absent when empty.
+ */
+export function annotationValue(field: AnnotationField, a: AnnotationValues | undefined): unknown {
+  switch (field) {
+    case '@starred':
+      return a?.starred ?? false;
+    case '@tag':
+      return a && a.tags.length > 0 ? a.tags : undefined;
+    case '@note':
+      return a && a.note !== '' ? a.note : undefined;
+  }
+}
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 /** The form the parser gives comparison instants (formatInstant). */
@@ -91,20 +116,24 @@ function compile(m: ValueMatch): ValuePredicate {
   }
 }
 
-/** Reference semantics of a whole query on one record (`rawJson` is its JSON text as read). */
-export function matchesRecord(q: QueryNode, record: unknown, rawJson: string): boolean {
+/**
+ * Reference semantics of a whole query on one record (`rawJson` is its JSON text as read;
+ * `annotation` what the case file says about it, for the fields starred / tag / note).
+ */
+export function matchesRecord(q: QueryNode, record: unknown, rawJson: string, annotation?: AnnotationValues): boolean {
   switch (q.kind) {
     case 'all':
       return true;
     case 'and':
-      return q.children.every((c) => matchesRecord(c, record, rawJson));
+      return q.children.every((c) => matchesRecord(c, record, rawJson, annotation));
     case 'or':
-      return q.children.some((c) => matchesRecord(c, record, rawJson));
+      return q.children.some((c) => matchesRecord(c, record, rawJson, annotation));
     case 'not':
-      return !matchesRecord(q.child, record, rawJson);
+      return !matchesRecord(q.child, record, rawJson, annotation);
     case 'term':
       return q.fields.some((field) => {
         const test = valueMatcher(field, q.match);
+        if (isAnnotationField(field)) return test(annotationValue(field, annotation));
         return fieldValues(record, field).some(test);
       });
     case 'text':
