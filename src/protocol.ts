@@ -19,11 +19,11 @@ export interface TimeRange {
 export type SortOrder = 'asc' | 'desc';
 
 /** The table's columns, in their default order. */
-export const COLUMN_IDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'readOnly'] as const;
+export const COLUMN_IDS = ['time', 'case', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'readOnly'] as const;
 export type ColumnId = (typeof COLUMN_IDS)[number];
 
 /** The fields the facet panel shows; the host maps each to the query language's field name. */
-export const FACET_IDS = ['eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'userAgent'] as const;
+export const FACET_IDS = ['tag', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'userAgent'] as const;
 export type FacetId = (typeof FACET_IDS)[number];
 
 /** Pivots offered from the detail pane. */
@@ -45,6 +45,8 @@ export interface RowSummary {
   errorCode: string;
   /** 'true' | 'false' | '' (unknown) so every cell is a string. */
   readOnly: string;
+  /** What the case file says about it, as the Case column shows it ("★ exfil c2 ✎"); '' or absent for nothing. */
+  case?: string;
 }
 
 export interface Histogram {
@@ -211,6 +213,14 @@ export interface CancelLoadEvent {
 export interface ShownEvent {
   type: 'shown';
 }
+/** Star, tag or comment events (the selected rows); the host asks for the tag or note text. */
+export interface AnnotateEvent {
+  type: 'annotate';
+  ids: number[];
+  action: AnnotateAction;
+}
+export const ANNOTATE_ACTIONS = ['star', 'tag', 'untag', 'note'] as const;
+export type AnnotateAction = (typeof ANNOTATE_ACTIONS)[number];
 
 export type FromWebview =
   | ReadyRequest
@@ -224,7 +234,8 @@ export type FromWebview =
   | CopyJsonEvent
   | ExportEvent
   | CancelLoadEvent
-  | ShownEvent;
+  | ShownEvent
+  | AnnotateEvent;
 
 // ── host → webview ──────────────────────────────────────────────────────────────────────────
 
@@ -303,6 +314,10 @@ export interface ProgressEvent {
   total: number;
   bounds: TimeRange | null;
 }
+/** The case file changed (an annotation here or a teammate's pulled edit): the view runs its query again, keeping its place. */
+export interface RefreshEvent {
+  type: 'refresh';
+}
 /** The host asks the view to show this filter (the panel was re-targeted, e.g. by a code lens). */
 export interface SetFilterEvent {
   type: 'setFilter';
@@ -320,7 +335,8 @@ export type ToWebview =
   | FilterReply
   | ErrorReply
   | ProgressEvent
-  | SetFilterEvent;
+  | SetFilterEvent
+  | RefreshEvent;
 
 /** Which reply each request gets. */
 export interface ReplyOf {
@@ -345,6 +361,7 @@ export const LIMITS = {
   fieldLength: 200,
   valueLength: 20_000,
   fileNotes: 500,
+  annotateIds: 10_000,
 } as const;
 
 // ── validation ──────────────────────────────────────────────────────────────────────────────
@@ -411,6 +428,7 @@ const fromWebviewShapes: { [K in FromWebview['type']]: Record<string, Check> } =
   export: { format: oneOf('jsonl', 'csv'), queryId: nonNegInt },
   cancelLoad: {},
   shown: {},
+  annotate: { ids: (v) => arrayOf(nonNegInt)(v) && (v as unknown[]).length >= 1 && (v as unknown[]).length <= LIMITS.annotateIds, action: oneOf(...ANNOTATE_ACTIONS) },
 };
 
 const rowSummary = shape({
@@ -424,6 +442,7 @@ const rowSummary = shape({
   account: str(Infinity),
   errorCode: str(Infinity),
   readOnly: str(Infinity),
+  case: optional(str(Infinity)),
 });
 const fileNote = shape({ location: str(Infinity), severity: oneOf('error', 'warning', 'note'), message: str(Infinity) });
 const progress = shape({
@@ -475,6 +494,7 @@ const toWebviewShapes: { [K in ToWebview['type']]: Record<string, Check> } = {
   error: { message: text },
   progress: { progress, total: nonNegInt, bounds: range },
   setFilter: { filter: text, range },
+  refresh: {},
 };
 
 function validate<T extends { type: string }>(shapes: Record<string, Record<string, Check>>, body: unknown): T | undefined {

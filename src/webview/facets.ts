@@ -6,6 +6,7 @@ import { clear, formatCount, h } from './dom';
 import { cellText } from '../core/output/visibleText';
 
 export const FACET_TITLES: Record<FacetId, string> = {
+  tag: 'Tags (case)',
   eventName: 'Event name',
   eventSource: 'Event source',
   principal: 'Principal',

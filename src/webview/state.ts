@@ -23,7 +23,7 @@ export interface ViewState {
   detailOpen: boolean;
 }
 
-export const DEFAULT_COLUMNS: ColumnId[] = ['time', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode'];
+export const DEFAULT_COLUMNS: ColumnId[] = ['time', 'case', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode'];
 
 export function defaultState(): ViewState {
   return { filter: '', preset: 'all', range: null, zone: 'utc', sort: 'asc', selectedId: null, selectedRow: -1, scrollRow: 0, columns: [...DEFAULT_COLUMNS], detailOpen: true };

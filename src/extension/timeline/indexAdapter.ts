@@ -10,6 +10,8 @@ import { valueMatcher } from '../../core/index/query/match';
 import { untimedNotes } from '../../core/index/fileNotes';
 import { parseQuery } from '../../core/index/query/parse';
 import { EventIdSet, rowsOfEvents } from '../../core/sql/remote';
+import type { Annotation, CaseFile } from '../../core/case/caseFile';
+import { ResolvedCase, resolveAnnotations } from '../../core/case/resolve';
 import { ResultSet, TimelineData } from './timelineData';
 
 /**
@@ -18,6 +20,7 @@ import { ResultSet, TimelineData } from './timelineData';
  * an Identity Center user id.
  */
 export const FACET_FIELDS: Readonly<Record<FacetId, string>> = {
+  tag: 'tag',
   eventName: 'eventName',
   eventSource: 'eventSource',
   principal: 'userIdentity.arn',
@@ -62,8 +65,21 @@ export function principalLabel(arn: string): string {
   return principalDisplayName({ type: typeOfArn(arn), arn }) || arn;
 }
 
-export function toRow(s: EventSummary): RowSummary {
+/** The Case column: "★ exfil c2 ✎" (star, tags, a pencil when there is a note). */
+export function caseCell(a: Annotation | undefined): string {
+  if (!a) return '';
+  return [a.starred ? '★' : '', ...a.tags, a.note ? '✎' : ''].filter(Boolean).join(' ');
+}
+
+/** The case the timeline shows annotations of, and its revision (grows with every change). */
+export interface CaseSource {
+  readonly case: CaseFile;
+  readonly revision: number;
+}
+
+export function toRow(s: EventSummary, a?: Annotation): RowSummary {
   return {
+    case: caseCell(a),
     id: s.row,
     time: Number.isFinite(s.time) ? Math.round(s.time) : -1,
     eventName: s.eventName,
@@ -84,12 +100,27 @@ export class IndexTimelineData implements TimelineData {
   private readonly histogramCache = new WeakMap<ResultSet, Map<string, { counts: number[]; errors: number[] }>>();
 
   private onlySelected?: { version: number; rows: Set<number> };
+  private resolvedCase?: { version: number; revision: number; resolved: ResolvedCase };
 
-  /** `only`: the event IDs this timeline is limited to (an Athena query's matches), under every filter. */
+  /**
+   * `only`: the event IDs this timeline is limited to (an Athena query's matches), under every filter.
+   * `caseSource`: the case file whose annotations the rows, the Tags facet and starred / tag / note show.
+   */
   constructor(
     readonly index: EventIndex,
     private readonly only?: EventIdSet,
+    private readonly caseSource?: CaseSource,
   ) {}
+
+  /** The case's annotations on this index's rows (resolved again when either changes). */
+  annotations(): ResolvedCase {
+    const revision = this.caseSource?.revision ?? 0;
+    const cached = this.resolvedCase;
+    if (cached && cached.version === this.index.version && cached.revision === revision) return cached.resolved;
+    const resolved = this.caseSource ? resolveAnnotations(this.index, this.caseSource.case) : { byRow: new Map(), notLoaded: [] };
+    this.resolvedCase = { version: this.index.version, revision, resolved };
+    return resolved;
+  }
 
   total(): number {
     // Limited to some events: those are the timeline's whole.
@@ -112,7 +143,7 @@ export class IndexTimelineData implements TimelineData {
     const node = parseQuery(filter);
     // Going back to a recent filter (undoing a facet click, leaving a pivot) costs nothing while
     // the index is unchanged; the AST is the key, so spacing and aliases do not matter.
-    const key = JSON.stringify([stripOffsets(node), range, sort]);
+    const key = JSON.stringify([stripOffsets(node), range, sort, this.caseSource?.revision ?? 0]);
     const hit = this.recent.get(key);
     if (hit && hit.result.version === this.index.version) {
       this.recent.delete(key);
@@ -123,7 +154,7 @@ export class IndexTimelineData implements TimelineData {
     const found: QueryResult =
       node.kind === 'all' && !range
         ? { rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(), order: sort, version: this.index.version }
-        : await this.index.query(node, { order: sort, range });
+        : await this.index.query(node, { order: sort, range, annotations: this.annotations().byRow });
     const notes = untimedNotes(this.index, node, found.untimedOutsideRange);
     let result = new IndexResult(found, notes);
     if (this.only) {
@@ -136,7 +167,8 @@ export class IndexTimelineData implements TimelineData {
   }
 
   rows(result: ResultSet, start: number, count: number): RowSummary[] {
-    return this.summaries(result, start, count).map(toRow);
+    const byRow = this.annotations().byRow;
+    return this.summaries(result, start, count).map((s) => toRow(s, byRow.get(s.row)));
   }
 
   summaries(result: ResultSet, start: number, count: number): EventSummary[] {
@@ -166,6 +198,11 @@ export class IndexTimelineData implements TimelineData {
     const hit = cached.get(key);
     if (hit) return hit;
     const field = FACET_FIELDS[id];
+    if (id === 'tag') {
+      const facet = this.tagFacet(rowsOf(result), limit);
+      cached.set(key, facet);
+      return facet;
+    }
     const f = id === 'principal' ? this.index.principalFacet(rowsOf(result), limit) : this.index.facet(rowsOf(result), field, limit);
     const values: FacetValue[] = f.values.map((v) => {
       if (id !== 'principal' || v.field === field) return { value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count };
@@ -181,6 +218,21 @@ export class IndexTimelineData implements TimelineData {
     const facet: Facet = { id, field, values, other: f.other };
     cached.set(key, facet);
     return facet;
+  }
+
+  /** The case's tags among a result's events, most used first. */
+  private tagFacet(rows: Uint32Array, limit: number): Facet {
+    const byRow = this.annotations().byRow;
+    const counts = new Map<string, number>();
+    if (byRow.size > 0) {
+      for (const r of rows) {
+        const a = byRow.get(r);
+        if (a) for (const t of a.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
+      }
+    }
+    const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const values = sorted.slice(0, limit).map(([tag, count]) => ({ value: tag, label: tag, count }));
+    return { id: 'tag', field: 'tag', values, other: sorted.slice(limit).reduce((n, [, c]) => n + c, 0) };
   }
 
   valuesStartingWith(field: string, prefix: string): number | undefined {
