@@ -15,7 +15,9 @@
 // are read as one.
 
 export const CASE_FORMAT = 'cloudtrail-lens-case/1';
-export const DEFAULT_CASE_FILE = '.cloudtrail-lens/case.json';
+/** The product's folder in a workspace; event discovery leaves it out. */
+export const CASE_FOLDER = '.cloudtrail-lens';
+export const DEFAULT_CASE_FILE = `${CASE_FOLDER}/case.json`;
 const ABOUT =
   'CloudTrail Lens case file: one entry per line between blank lines, annotations sorted by event time; each list ends with null so that every entry line ends with a comma and git merges edits of different entries.';
 

@@ -10,6 +10,8 @@ import { resolveAnnotations } from '../../../src/core/case/resolve';
 import { WorkerPool } from '../../../src/core/ingest/pool';
 import { parseQuery } from '../../../src/core/index/query/parse';
 import { CaseWorkspace, refOf } from './helpers';
+import { classifyObject } from '../../../src/core/sources/discover';
+import { FolderSource } from '../../../src/core/sources/folder';
 
 const WHEN = new Date('2026-12-05T20:00:00Z');
 const ref = (n: number, key = `AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/f${n}.json.gz`) => ({
@@ -138,6 +140,14 @@ describe('case file', () => {
     assert.throws(() => parseCase('{"format": "other-tool/2"}', 'f.json'), /not a CloudTrail Lens case file.*"other-tool\/2"/);
     const conflicted = serializeCase(sample()).replace('  "annotations": [', '<<<<<<< HEAD\n  "annotations": [');
     assert.throws(() => parseCase(conflicted, 'f.json'), /git conflict markers/);
+  });
+
+  it('is not read as events when a workspace folder is loaded (unless named)', () => {
+    const source = new FolderSource('/ws');
+    const object = { kind: 'object' as const, key: '.cloudtrail-lens/case.json', size: 10, modified: 0 };
+    assert.equal(classifyObject(source, object).kind, 'ignored');
+    assert.equal(classifyObject(source, object, true).kind, 'event');
+    assert.equal(classifyObject(source, { ...object, key: 'exports/case.json' }).kind, 'event');
   });
 
   describe('with loaded events', function () {
