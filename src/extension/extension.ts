@@ -7,6 +7,7 @@ import { registerDigestCommands } from './digest/registerDigestCommands';
 import { registerTimeline } from './timeline/registerTimeline';
 import { CaseStore } from './case/caseStore';
 import { registerCase } from './case/registerCase';
+import { registerCaseDocuments } from './case/caseDocuments';
 import { IndexedEventCounts } from './tree/indexedEventCounts';
 import { registerLint } from './lint/registerLint';
 import { registerS3 } from './s3/s3Runtime';
@@ -21,13 +22,14 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const output = vscode.window.createOutputChannel('CloudTrail Lens', { log: true });
   context.subscriptions.push(output);
   output.info('CloudTrail Lens activated');
-  registerRecordFeatures(context);
+  const recordCache = registerRecordFeatures(context);
   registerS3(context, output); // before the explorer opens any S3 source: they share its cache
   const explorer = registerExplorer(context, output);
   const caseStore = new CaseStore(output);
   context.subscriptions.push(caseStore);
   const timeline = registerTimeline(context, output, { entries: () => explorer.registry.entries, ready: explorer.ready }, caseStore);
   registerCase(context, caseStore, timeline, output);
+  registerCaseDocuments(context, caseStore, recordCache);
   // The explorer shows event counts of the files the open timelines have indexed.
   explorer.provider.setEventCounts(new IndexedEventCounts(() => timeline.panels.flatMap((p) => p.indexedFiles), timeline.onDidChangeIndexedFiles));
   registerDigestCommands(context);

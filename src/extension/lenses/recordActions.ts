@@ -14,6 +14,8 @@ import { pivotsFor } from '../timeline/detailModel';
 import { labelText, type LensKind, readRecord, type RecordActionArgs } from './recordLenses';
 
 export const OPEN_TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
+/** Stars, tags or comments the record at { uri, recordStart } (registered by the case features). */
+export const ANNOTATE_RECORD_COMMAND = 'cloudtrailLens.case.annotateRecord';
 
 export interface RecordAction extends vscode.QuickPickItem {
   run: () => Thenable<unknown> | void;
@@ -78,6 +80,13 @@ export function recordActionItems(document: vscode.TextDocument, indexed: Indexe
   }
   actions.push({ label: '$(json) Show raw record', description: indexed.embedded ? 'decoded, in a new editor' : 'select it in the editor', run: () => showRaw(document, indexed) });
   actions.push({ label: '$(book) Open API reference', description: labelText(`${what.service}:${what.operation}`), run: () => vscode.env.openExternal(vscode.Uri.parse(what.apiReferenceUrl)) });
+  // The case file: star, tag or comment this event (src/extension/case/caseDocuments.ts).
+  if (str(record.eventID)) {
+    const annotate = (action: string) => () => vscode.commands.executeCommand(ANNOTATE_RECORD_COMMAND, { uri: document.uri.toString(), recordStart: indexed.start, action });
+    actions.push({ label: '$(star-empty) Star / unstar in the case', run: annotate('star') });
+    actions.push({ label: '$(tag) Tag in the case…', run: annotate('tag') });
+    actions.push({ label: '$(comment) Note in the case…', run: annotate('note') });
+  }
   // Lead with what the clicked lens is about.
   if (kind === 'request') actions.sort((a, b) => Number(b.label.includes('event name')) - Number(a.label.includes('event name')));
   return actions;

@@ -15,7 +15,8 @@ export const RECORD_DOCUMENTS: vscode.DocumentSelector = [
   { scheme: LOG_SCHEME },
 ];
 
-export function registerRecordFeatures(context: vscode.ExtensionContext): void {
+/** Returns the documents' record index cache (the case features mark annotated records with it). */
+export function registerRecordFeatures(context: vscode.ExtensionContext): RecordIndexCache {
   const cache = new RecordIndexCache();
   const lenses = new RecordLensProvider(cache);
   registerLogDocuments(context);
@@ -29,4 +30,5 @@ export function registerRecordFeatures(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration('cloudtrailLens.codeLens.enabled')) lenses.refresh();
     }),
   );
+  return cache;
 }
