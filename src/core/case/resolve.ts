@@ -27,27 +27,53 @@ export function sameObject(annotationKey: string, key: string): boolean {
 
 /** One pass over the index's eventID column (as remote.ts rowsOfEvents does). */
 export function resolveAnnotations(index: EventIndex, c: CaseFile): ResolvedCase {
-  const byEventId = new Map<string, Annotation[]>();
-  for (const a of c.annotations) {
-    const list = byEventId.get(a.eventID) ?? [];
-    list.push(a);
-    byEventId.set(a.eventID, list);
-  }
-  const byRow = new Map<number, Annotation>();
-  const found = new Set<Annotation>();
-  if (byEventId.size > 0) {
-    for (let row = 0; row < index.size; row++) {
-      const id = index.value(row, 'eventID');
-      if (typeof id !== 'string') continue;
-      const candidates = byEventId.get(id);
-      if (!candidates || index.isDuplicate(row)) continue;
-      const key = index.files[index.store.fileOf[row]].key;
-      // An exact key first: two objects with the same name under different prefixes stay apart.
-      const a = candidates.find((x) => x.key === key) ?? candidates.find((x) => sameObject(x.key, key));
-      if (!a) continue;
-      byRow.set(row, a);
-      found.add(a);
+  return new AnnotationResolver(c).update(index);
+}
+
+/**
+ * Resolution kept up to date while an index loads: rows are only ever appended, so each update
+ * reads the eventIDs of the rows added since the last one (a timeline re-queries on every load
+ * progress; a whole scan each time would cost O(events) per query).
+ */
+export class AnnotationResolver {
+  private readonly byEventId = new Map<string, Annotation[]>();
+  private readonly byRow = new Map<number, Annotation>();
+  private readonly found = new Set<Annotation>();
+  private scanned = 0;
+  private index: EventIndex | undefined;
+
+  constructor(readonly kase: CaseFile) {
+    for (const a of kase.annotations) {
+      const list = this.byEventId.get(a.eventID) ?? [];
+      list.push(a);
+      this.byEventId.set(a.eventID, list);
     }
   }
-  return { byRow, notLoaded: c.annotations.filter((a) => !found.has(a)) };
+
+  update(index: EventIndex): ResolvedCase {
+    if (this.index !== index) {
+      this.index = index;
+      this.scanned = 0;
+      this.byRow.clear();
+      this.found.clear();
+    }
+    if (this.byEventId.size > 0) {
+      for (let row = this.scanned; row < index.size; row++) {
+        const id = index.value(row, 'eventID');
+        if (typeof id !== 'string') continue;
+        const candidates = this.byEventId.get(id);
+        if (!candidates || index.isDuplicate(row)) continue;
+        const key = index.files[index.store.fileOf[row]].key;
+        // An exact key first: two objects with the same name under different prefixes stay apart.
+        const a = candidates.find((x) => x.key === key) ?? candidates.find((x) => sameObject(x.key, key));
+        if (!a) continue;
+        this.byRow.set(row, a);
+        this.found.add(a);
+      }
+    }
+    this.scanned = index.size;
+    // A row hidden since as a copy of another event is not shown: its annotation goes with the copy shown.
+    for (const row of this.byRow.keys()) if (index.isDuplicate(row)) this.byRow.delete(row);
+    return { byRow: new Map(this.byRow), notLoaded: this.kase.annotations.filter((a) => !this.found.has(a)) };
+  }
 }

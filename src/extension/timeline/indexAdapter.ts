@@ -11,7 +11,7 @@ import { untimedNotes } from '../../core/index/fileNotes';
 import { parseQuery } from '../../core/index/query/parse';
 import { EventIdSet, rowsOfEvents } from '../../core/sql/remote';
 import type { Annotation, CaseFile } from '../../core/case/caseFile';
-import { ResolvedCase, resolveAnnotations } from '../../core/case/resolve';
+import { AnnotationResolver, ResolvedCase } from '../../core/case/resolve';
 import { ResultSet, TimelineData } from './timelineData';
 
 /**
@@ -101,6 +101,7 @@ export class IndexTimelineData implements TimelineData {
 
   private onlySelected?: { version: number; rows: Set<number> };
   private resolvedCase?: { version: number; revision: number; resolved: ResolvedCase };
+  private resolver?: AnnotationResolver;
 
   /**
    * `only`: the event IDs this timeline is limited to (an Athena query's matches), under every filter.
@@ -117,7 +118,9 @@ export class IndexTimelineData implements TimelineData {
     const revision = this.caseSource?.revision ?? 0;
     const cached = this.resolvedCase;
     if (cached && cached.version === this.index.version && cached.revision === revision) return cached.resolved;
-    const resolved = this.caseSource ? resolveAnnotations(this.index, this.caseSource.case) : { byRow: new Map(), notLoaded: [] };
+    // The same case on a grown index: only the new rows are read (AnnotationResolver).
+    if (!this.resolver || this.resolver.kase !== this.caseSource?.case) this.resolver = this.caseSource ? new AnnotationResolver(this.caseSource.case) : undefined;
+    const resolved = this.resolver ? this.resolver.update(this.index) : { byRow: new Map(), notLoaded: [] };
     this.resolvedCase = { version: this.index.version, revision, resolved };
     return resolved;
   }

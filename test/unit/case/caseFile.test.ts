@@ -6,7 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotation, applyEdit, CaseFile, CaseFileError, emptyCase, parseCase, saveSearch, serializeCase, tagCounts } from '../../../src/core/case/caseFile';
-import { resolveAnnotations } from '../../../src/core/case/resolve';
+import { AnnotationResolver, resolveAnnotations } from '../../../src/core/case/resolve';
+import { EventIndex } from '../../../src/core/index/eventIndex';
+import { loadEventFiles } from '../../../src/core/ingest/load';
+import { discover } from '../../../src/core/sources/discover';
 import { WorkerPool } from '../../../src/core/ingest/pool';
 import { parseQuery } from '../../../src/core/index/query/parse';
 import { CaseWorkspace, refOf } from './helpers';
@@ -188,6 +191,24 @@ describe('case file', () => {
       assert.deepEqual(await q('tag:exfil'), ids(resolved.byRow.keys()));
       assert.deepEqual(await q('starred:true'), [first.summary(all[4]).eventID]);
       assert.equal((await again.query(parseQuery('NOT tag:*'), { annotations: resolved.byRow })).rows.length, again.eventCount - 3);
+    });
+
+    it('while an index loads, the resolver reads only the new rows and ends where a whole pass ends', async () => {
+      const full = await ws.load(pool);
+      const all = (await full.query({ kind: 'all' })).rows;
+      const c = applyEdit(emptyCase(), [all[0], all[all.length - 1]].map((r) => refOf(full, r)), { kind: 'star', starred: true }, 'a', WHEN);
+      const index = new EventIndex({ runner: pool });
+      const files = (await discover(new FolderSource(ws.root))).events;
+      const resolver = new AnnotationResolver(c);
+      await loadEventFiles(index, pool, files.slice(0, 1));
+      const early = resolver.update(index);
+      await loadEventFiles(index, pool, files.slice(1));
+      const late = resolver.update(index);
+      assert.ok(early.byRow.size < 2 && early.notLoaded.length >= 1);
+      const whole = resolveAnnotations(index, c);
+      assert.deepEqual([...late.byRow.keys()].sort(), [...whole.byRow.keys()].sort());
+      assert.equal(late.byRow.size, 2);
+      assert.deepEqual(late.notLoaded, []);
     });
 
     it('keeps an event apart from another with the same eventID in another object', async () => {
