@@ -2,7 +2,7 @@
 // and reopen the timeline and find them again (the case file on disk holds them); export the
 // evidence report as HTML and open it in Chromium. Screenshots in test-output/e2e/.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { openWorkbench, sampleFolder, waitUntil, Workbench } from './support/workbench';
@@ -32,6 +32,14 @@ async function showsTheTwo(view: FrameLocator, queryId: string | undefined): Pro
   assert.deepEqual(await cells(view, 'case'), ['★ exfil', '★ exfil']);
 }
 
+/** Picks an item of the quick pick titled `title` (or of the one open) without waiting for it to close. */
+async function pick(wb: Workbench, title: string | undefined, item: string): Promise<void> {
+  const row = wb.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: item }).first();
+  if (title) await wb.page.locator(`.quick-input-widget input[aria-label="${title}"]`).waitFor({ state: 'visible' });
+  await row.waitFor({ state: 'visible' });
+  await row.click();
+}
+
 describe('case: annotations and the evidence report', () => {
   const caseDir = join(sampleFolder(), '.cloudtrail-lens');
   const reportFile = join(sampleFolder(), 'evidence-report.html');
@@ -44,6 +52,11 @@ describe('case: annotations and the evidence report', () => {
 
   it('stars and tags two events, filters tag:, finds them after reopening, exports the HTML report', async function () {
     this.timeout(300_000);
+    // The sample's public keys in the user settings, for the report's digest validation (the
+    // hooks put the settings back after the test).
+    const settingsFile = process.env.CTL_E2E_SETTINGS_FILE!;
+    const settings = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {};
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'cloudtrailLens.publicKeys': [join(sampleFolder(), 'cloudtrail-public-keys.json')] }, null, 2));
     const wb = await openWorkbench(this);
     let view = await openTimeline(wb);
     const data = await bodyData(view);
@@ -91,14 +104,16 @@ describe('case: annotations and the evidence report', () => {
     assert.ok(caseRows.some((r) => /^exfil ?2$/.test(r.text)), JSON.stringify(caseRows));
     await wb.step('the Case view');
 
-    // The evidence report, as HTML.
-    await wb.runCommand('CloudTrail: Export Evidence Report…');
-    await answer(wb, '', 'HTML (one self-contained file)');
-    await answer(wb, '', 'The starred, tagged or noted events (2)');
-    // The save dialog (VS Code's own in the browser) proposes evidence-report.html in the folder.
+    // The evidence report, as HTML, its custody validated with the sample's public keys.
+    // (One quick input follows another, so the palette's helper, which waits for it to close, is not used.)
+    await wb.page.keyboard.press('F1');
     const input = wb.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    assert.match(await input.inputValue(), /evidence-report\.html$/);
+    await input.fill('>CloudTrail: Export Evidence Report');
+    await wb.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Export Evidence Report' }).first().click();
+    await pick(wb, 'Evidence report format', 'HTML (one self-contained file)');
+    await pick(wb, undefined, 'The starred, tagged or noted events (2)');
+    // The save dialog (VS Code's own in the browser) proposes evidence-report.html in the folder.
+    await waitUntil(async () => /evidence-report\.html$/.test(await input.inputValue()), 30_000, 'the save dialog did not propose evidence-report.html');
     await input.press('Enter');
     await waitUntil(async () => existsSync(reportFile), 60_000, 'the report was not written');
     const html = readFileSync(reportFile, 'utf8');
@@ -106,6 +121,9 @@ describe('case: annotations and the evidence report', () => {
     assert.match(html, /2 events, 2 starred/);
     assert.equal((html.match(/<section class="event">/g) ?? []).length, 2);
     assert.match(html, /Chain of custody/);
+    assert.doesNotMatch(html, /Digest validation was not run/);
+    assert.equal((html.match(/<tr><td>\d+<\/td>/g) ?? []).length >= 1, true);
+    assert.match(html, /<td><span class="v-(valid|invalid|unverified-offline|not-covered)">/);
 
     // Opened in Chromium as a file: it loads nothing from anywhere.
     const page = await wb.page.context().newPage();
