@@ -29,7 +29,7 @@ async function showsTheTwo(view: FrameLocator, queryId: string | undefined): Pro
   await filter.press('Enter');
   const data = await settled(view, queryId);
   assert.equal(Number(data.matches), 2);
-  assert.deepEqual(await cells(view, 'case'), ['★ exfil', '★ exfil']);
+  assert.deepEqual(await cells(view, 'tag'), ['★ exfil', '★ exfil']);
 }
 
 /** Picks an item of the quick pick titled `title` (or of the one open) without waiting for it to close. */
@@ -68,10 +68,10 @@ describe('case: annotations and the evidence report', () => {
     assert.equal(await view.locator('.row.marked').count(), 2);
     const ids = await view.locator('.row.marked').evaluateAll((els) => els.map((e) => JSON.parse((e as HTMLElement).dataset.vscodeContext ?? '{}').rowId as number));
     await view.locator('.table-viewport').press('s');
-    await waitUntil(async () => (await cells(view, 'case')).filter((c) => c === '★').length === 2, 30_000, 'the two events were not starred');
+    await waitUntil(async () => (await cells(view, 'tag')).filter((c) => c === '★').length === 2, 30_000, 'the two events were not starred');
     await view.locator('.table-viewport').press('t');
     await answer(wb, 'exfil');
-    await waitUntil(async () => (await cells(view, 'case')).filter((c) => c === '★ exfil').length === 2, 30_000, 'the two events were not tagged');
+    await waitUntil(async () => (await cells(view, 'tag')).filter((c) => c === '★ exfil').length === 2, 30_000, 'the two events were not tagged');
     assert.deepEqual(ids.length, 2);
     await wb.step('two events starred and tagged');
 

@@ -92,6 +92,12 @@ export function normalizeTag(tag: string): string {
   return tag.trim().toLowerCase().replace(/\s+/g, '-');
 }
 
+/** An annotation in one cell (the timeline's Case column): "★ exfil c2 ✎" (star, tags, a pencil for a note). */
+export function annotationText(a: Annotation | undefined): string {
+  if (!a) return '';
+  return [a.starred ? '★' : '', ...a.tags, a.note ? '✎' : ''].filter(Boolean).join(' ');
+}
+
 /** Whether an annotation says anything (an entry with no star, tag or note is dropped). */
 export function isEmptyAnnotation(a: Annotation): boolean {
   return !a.starred && a.tags.length === 0 && a.note === '';

@@ -1,6 +1,6 @@
 // The case in log documents: a gutter star beside each record the case file annotates, a hover
 // saying what (star, tags, note, who and when), and the record's lens actions to star, tag or
-// comment it (ANNOTATE_RECORD_COMMAND). A document names its log object by its path in the
+// comment it (INTERNAL_COMMANDS.caseAnnotateRecord). A document names its log object by its path in the
 // workspace; annotations match it by that path or by the file name (core/case/resolve.ts).
 import * as vscode from 'vscode';
 import type { Annotation } from '../../core/case/caseFile';
@@ -11,7 +11,7 @@ import { IndexedRecord, recordAt } from '../../core/records/recordIndex';
 import type { AnnotateAction } from '../../protocol';
 import { LOG_SCHEME, sourceOfLogDocument } from '../documents/logDocuments';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
-import { ANNOTATE_RECORD_COMMAND } from '../lenses/recordActions';
+import { INTERNAL_COMMANDS } from '../commands';
 import { RECORD_DOCUMENTS } from '../lenses/registerRecordFeatures';
 import { readRecord } from '../lenses/recordLenses';
 import { annotateEvents } from './annotateCommands';
@@ -77,7 +77,7 @@ export function registerCaseDocuments(context: vscode.ExtensionContext, store: C
         return hit ? new vscode.Hover(hoverText(hit.annotation)) : undefined;
       },
     }),
-    vscode.commands.registerCommand(ANNOTATE_RECORD_COMMAND, async (args?: { uri?: unknown; recordStart?: unknown; action?: unknown }) => {
+    vscode.commands.registerCommand(INTERNAL_COMMANDS.caseAnnotateRecord, async (args?: { uri?: unknown; recordStart?: unknown; action?: unknown }) => {
       if (typeof args?.uri !== 'string' || typeof args.recordStart !== 'number' || !['star', 'tag', 'untag', 'note'].includes(String(args.action))) return;
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
       const indexed = document && recordAt(cache.get(document), args.recordStart);

@@ -10,14 +10,17 @@ import { tagCounts } from '../../core/case/caseFile';
 import { custodyOf } from '../../core/case/custody';
 import { annotatedRows, buildReport, reportHtml, reportMarkdown, timesketchJsonl } from '../../core/case/report';
 import { loadPublicKeyFiles, loadSignaturesFile, SIGNATURES_FILE_NAME, ValidationReport, validateSource } from '../../core/digest';
-import { formatTerm } from '../../core/index/query/format';
+import { formatTerm } from '../../core/query/format';
 import { ANNOTATE_ACTIONS, AnnotateAction } from '../../protocol';
 import { resolvePath } from '../digest/registerDigestCommands';
-import { OPEN_TIMELINE_COMMAND, TimelineRegistration } from '../timeline/registerTimeline';
+import { TimelineRegistration } from '../timeline/registerTimeline';
+import { COMMANDS } from '../commands';
 import type { TimelinePanel } from '../timeline/timelinePanel';
 import { CaseStore } from './caseStore';
 
 export const CASE_VIEW = 'cloudtrailLens.case';
+
+const ROW_COMMANDS: Record<AnnotateAction, string> = { star: COMMANDS.timelineStar, tag: COMMANDS.timelineTag, untag: COMMANDS.timelineUntag, note: COMMANDS.timelineNote };
 
 type CaseNode =
   | { kind: 'group'; id: 'tags' | 'searches' | 'notLoaded'; label: string; count: number }
@@ -72,7 +75,7 @@ class CaseTree implements vscode.TreeDataProvider<CaseNode> {
         item.description = node.message;
         item.tooltip = `${node.message}\nIt is left as it is; stars, tags and notes are not saved until it is fixed.`;
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-        item.command = { command: 'cloudtrailLens.case.openFile', title: 'Open Case File' };
+        item.command = { command: COMMANDS.caseOpenFile, title: 'Open Case File' };
         return item;
       }
       case 'group': {
@@ -88,7 +91,7 @@ class CaseTree implements vscode.TreeDataProvider<CaseNode> {
         item.iconPath = new vscode.ThemeIcon(node.tag.startsWith('★') ? 'star-full' : 'tag');
         const filter = node.tag.startsWith('★') ? 'starred:true' : formatTerm('tag', node.tag);
         item.tooltip = `Show the events: ${filter}`;
-        item.command = { command: OPEN_TIMELINE_COMMAND, title: 'Show in Timeline', arguments: [{ filter }] };
+        item.command = { command: COMMANDS.openTimeline, title: 'Show in Timeline', arguments: [{ filter }] };
         return item;
       }
       case 'search': {
@@ -97,7 +100,7 @@ class CaseTree implements vscode.TreeDataProvider<CaseNode> {
         item.tooltip = node.detail;
         item.iconPath = new vscode.ThemeIcon('search');
         item.contextValue = 'cloudtrailLens.savedSearch';
-        item.command = { command: 'cloudtrailLens.case.openSearch', title: 'Open Saved Search', arguments: [node.name] };
+        item.command = { command: COMMANDS.caseOpenSearch, title: 'Open Saved Search', arguments: [node.name] };
         return item;
       }
       case 'notLoaded': {
@@ -130,7 +133,7 @@ export function registerCase(context: vscode.ExtensionContext, store: CaseStore,
   };
   for (const action of ANNOTATE_ACTIONS) {
     context.subscriptions.push(
-      vscode.commands.registerCommand(`cloudtrailLens.timeline.${action}`, async (arg?: unknown) => {
+      vscode.commands.registerCommand(ROW_COMMANDS[action], async (arg?: unknown) => {
         const panel = needPanel();
         const ids = idsOf(arg);
         if (panel && ids.length) await panel.annotate(ids, action as AnnotateAction);
@@ -139,7 +142,7 @@ export function registerCase(context: vscode.ExtensionContext, store: CaseStore,
   }
   context.subscriptions.push(
     vscode.window.registerTreeDataProvider(CASE_VIEW, tree),
-    vscode.commands.registerCommand('cloudtrailLens.case.openFile', async () => {
+    vscode.commands.registerCommand(COMMANDS.caseOpenFile, async () => {
       const file = store.file;
       if (!file) return;
       if (!existsSync(file)) {
@@ -148,7 +151,7 @@ export function registerCase(context: vscode.ExtensionContext, store: CaseStore,
       }
       await vscode.window.showTextDocument(vscode.Uri.file(file));
     }),
-    vscode.commands.registerCommand('cloudtrailLens.case.saveSearch', async () => {
+    vscode.commands.registerCommand(COMMANDS.caseSaveSearch, async () => {
       const panel = needPanel();
       if (!panel) return;
       const q = panel.currentQuery;
@@ -156,15 +159,15 @@ export function registerCase(context: vscode.ExtensionContext, store: CaseStore,
       if (!name) return;
       await store.saveSearch({ name: name.trim(), filter: q.filter, ...(q.range ? { range: q.range } : {}), ...(panel.scope.args ? { scope: panel.scope.args } : {}) });
     }),
-    vscode.commands.registerCommand('cloudtrailLens.case.openSearch', async (name?: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.caseOpenSearch, async (name?: unknown) => {
       const search = store.case.searches.find((s) => s.name === name);
       if (!search) return;
-      await vscode.commands.executeCommand(OPEN_TIMELINE_COMMAND, { ...(search.scope ?? {}), filter: search.filter, ...(search.range ? { range: search.range } : {}) });
+      await vscode.commands.executeCommand(COMMANDS.openTimeline, { ...(search.scope ?? {}), filter: search.filter, ...(search.range ? { range: search.range } : {}) });
     }),
-    vscode.commands.registerCommand('cloudtrailLens.case.deleteSearch', async (node?: { name?: unknown }) => {
+    vscode.commands.registerCommand(COMMANDS.caseDeleteSearch, async (node?: { name?: unknown }) => {
       if (typeof node?.name === 'string') await store.deleteSearch(node.name);
     }),
-    vscode.commands.registerCommand('cloudtrailLens.case.exportReport', (arg?: { format?: unknown; cover?: unknown; target?: unknown }) => exportReport(store, needPanel(), log, arg)),
+    vscode.commands.registerCommand(COMMANDS.caseExportReport, (arg?: { format?: unknown; cover?: unknown; target?: unknown }) => exportReport(store, needPanel(), log, arg)),
   );
 }
 

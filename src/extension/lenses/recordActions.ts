@@ -4,7 +4,7 @@
 // and the detail pane filter on exactly the same terms.
 import * as vscode from 'vscode';
 import { LIMITS, type PivotKind } from '../../protocol';
-import { formatTermWithin } from '../../core/index/query/format';
+import { formatTermWithin } from '../../core/query/format';
 import { describeIdentity } from '../../core/records/identity';
 import { type IndexedRecord, recordAt, recordJson } from '../../core/records/recordIndex';
 import { describeRequest } from '../../core/records/request';
@@ -12,10 +12,8 @@ import type { CloudTrailRecord } from '../../core/records/types';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
 import { pivotsFor } from '../timeline/detailModel';
 import { labelText, type LensKind, readRecord, type RecordActionArgs } from './recordLenses';
+import { COMMANDS, INTERNAL_COMMANDS } from '../commands';
 
-export const OPEN_TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
-/** Stars, tags or comments the record at { uri, recordStart } (registered by the case features). */
-export const ANNOTATE_RECORD_COMMAND = 'cloudtrailLens.case.annotateRecord';
 
 export interface RecordAction extends vscode.QuickPickItem {
   run: () => Thenable<unknown> | void;
@@ -24,7 +22,7 @@ export interface RecordAction extends vscode.QuickPickItem {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 function filterTimeline(filter: string): Thenable<unknown> {
-  return vscode.commands.executeCommand(OPEN_TIMELINE_COMMAND, { filter }).then(undefined, (e: unknown) => {
+  return vscode.commands.executeCommand(COMMANDS.openTimeline, { filter }).then(undefined, (e: unknown) => {
     void vscode.window.showErrorMessage(`CloudTrail Lens: could not open the timeline (${e instanceof Error ? e.message : String(e)}).`);
   });
 }
@@ -82,7 +80,7 @@ export function recordActionItems(document: vscode.TextDocument, indexed: Indexe
   actions.push({ label: '$(book) Open API reference', description: labelText(`${what.service}:${what.operation}`), run: () => vscode.env.openExternal(vscode.Uri.parse(what.apiReferenceUrl)) });
   // The case file: star, tag or comment this event (src/extension/case/caseDocuments.ts).
   if (str(record.eventID)) {
-    const annotate = (action: string) => () => vscode.commands.executeCommand(ANNOTATE_RECORD_COMMAND, { uri: document.uri.toString(), recordStart: indexed.start, action });
+    const annotate = (action: string) => () => vscode.commands.executeCommand(INTERNAL_COMMANDS.caseAnnotateRecord, { uri: document.uri.toString(), recordStart: indexed.start, action });
     actions.push({ label: '$(star-empty) Star / unstar in the case', run: annotate('star') });
     actions.push({ label: '$(tag) Tag in the case…', run: annotate('tag') });
     actions.push({ label: '$(comment) Note in the case…', run: annotate('note') });
@@ -93,7 +91,7 @@ export function recordActionItems(document: vscode.TextDocument, indexed: Indexe
 }
 
 export function registerRecordActions(cache: RecordIndexCache): vscode.Disposable {
-  return vscode.commands.registerCommand('cloudtrailLens.recordActions', async (args?: RecordActionArgs) => {
+  return vscode.commands.registerCommand(COMMANDS.recordActions, async (args?: RecordActionArgs) => {
     if (!args || typeof args.uri !== 'string' || typeof args.recordStart !== 'number') return;
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
     if (!document) return;

@@ -3,33 +3,17 @@
 // facet counts userIdentity.arn and labels each ARN with its readable name, so a click filters
 // on the exact ARN.
 import { Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '../../protocol';
+import { FACET_FIELDS, toRow } from '../../core/index/columns';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
-import { resolveField } from '../../core/index/query/fields';
-import { valueMatcher } from '../../core/index/query/match';
+import { resolveField } from '../../core/query/fields';
+import { valueMatcher } from '../../core/query/match';
 import { untimedNotes } from '../../core/index/fileNotes';
-import { parseQuery } from '../../core/index/query/parse';
+import { parseQuery } from '../../core/query/parse';
 import { EventIdSet, rowsOfEvents } from '../../core/sql/remote';
-import type { Annotation, CaseFile } from '../../core/case/caseFile';
+import { annotationText, type CaseFile } from '../../core/case/caseFile';
 import { AnnotationResolver, ResolvedCase } from '../../core/case/resolve';
 import { ResultSet, TimelineData } from './timelineData';
-
-/**
- * Each facet's indexed column, which is also its query-language field. The principal facet's
- * values say which field selects each (EventIndex.principalFacet): an ARN, `principal:anonymous`,
- * an Identity Center user id.
- */
-export const FACET_FIELDS: Readonly<Record<FacetId, string>> = {
-  tag: 'tag',
-  eventName: 'eventName',
-  eventSource: 'eventSource',
-  principal: 'userIdentity.arn',
-  sourceIp: 'sourceIPAddress',
-  region: 'awsRegion',
-  account: 'recipientAccountId',
-  errorCode: 'errorCode',
-  userAgent: 'userAgent',
-};
 
 /** Results kept for a return to a recent filter. */
 const RECENT_RESULTS = 8;
@@ -65,32 +49,10 @@ export function principalLabel(arn: string): string {
   return principalDisplayName({ type: typeOfArn(arn), arn }) || arn;
 }
 
-/** The Case column: "★ exfil c2 ✎" (star, tags, a pencil when there is a note). */
-export function caseCell(a: Annotation | undefined): string {
-  if (!a) return '';
-  return [a.starred ? '★' : '', ...a.tags, a.note ? '✎' : ''].filter(Boolean).join(' ');
-}
-
 /** The case the timeline shows annotations of, and its revision (grows with every change). */
 export interface CaseSource {
   readonly case: CaseFile;
   readonly revision: number;
-}
-
-export function toRow(s: EventSummary, a?: Annotation): RowSummary {
-  return {
-    case: caseCell(a),
-    id: s.row,
-    time: Number.isFinite(s.time) ? Math.round(s.time) : -1,
-    eventName: s.eventName,
-    eventSource: s.eventSource,
-    principal: s.principal,
-    sourceIp: s.sourceIPAddress,
-    region: s.region,
-    account: s.account,
-    errorCode: s.errorCode,
-    readOnly: s.readOnly === undefined ? '' : String(s.readOnly),
-  };
 }
 
 export class IndexTimelineData implements TimelineData {
@@ -170,12 +132,15 @@ export class IndexTimelineData implements TimelineData {
   }
 
   rows(result: ResultSet, start: number, count: number): RowSummary[] {
-    const byRow = this.annotations().byRow;
-    return this.summaries(result, start, count).map((s) => toRow(s, byRow.get(s.row)));
+    return this.summaries(result, start, count).map(toRow);
   }
 
   summaries(result: ResultSet, start: number, count: number): EventSummary[] {
-    return this.index.summaries(rowsOf(result), start, count);
+    // With the case's annotation of each (the Case column, the CSV export's `case`).
+    const byRow = this.annotations().byRow;
+    const out = this.index.summaries(rowsOf(result), start, count);
+    if (byRow.size) for (const s of out) s.case = annotationText(byRow.get(s.row));
+    return out;
   }
 
   ids(result: ResultSet, start: number, count: number): number[] {

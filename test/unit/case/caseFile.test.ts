@@ -11,7 +11,7 @@ import { EventIndex } from '../../../src/core/index/eventIndex';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { discover } from '../../../src/core/sources/discover';
 import { WorkerPool } from '../../../src/core/ingest/pool';
-import { parseQuery } from '../../../src/core/index/query/parse';
+import { parseQuery } from '../../../src/core/query/parse';
 import { CaseWorkspace, refOf } from './helpers';
 import { classifyObject } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';

@@ -41,7 +41,7 @@ describe('timeline data over a case file', function () {
     const again = await data.query('', null, 'asc');
     assert.deepEqual(data.facet(again, 'tag', 10).values, [{ value: 'exfil', label: 'exfil', count: 3 }]);
     const page = data.rows(again, 0, 6);
-    assert.deepEqual(page.map((r) => r.case), ['', 'exfil', '', '★ exfil ✎', '', 'exfil']);
+    assert.deepEqual(page.map((r) => r.tag), ['', 'exfil', '', '★ exfil ✎', '', 'exfil']);
     const starred = await data.query('starred:true', null, 'desc');
     assert.deepEqual(data.ids(starred, 0, starred.size), [rows[3]]);
   });

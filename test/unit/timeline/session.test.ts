@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex } from '../../../src/core/index/eventIndex';
-import { parseQuery } from '../../../src/core/index/query/parse';
+import { parseQuery } from '../../../src/core/query/parse';
 import { InlineRunner } from '../../../src/core/ingest/pool';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { main } from '../../../src/cli/main';
@@ -312,7 +312,7 @@ describe('timeline session over a real index', function () {
     assert.ok(lines.every((l) => JSON.parse(l).eventName === 'ConsoleLogin'));
     const rows = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
     assert.equal(rows.length, tally.byEventName.ConsoleLogin + 1);
-    assert.equal(rows[0], 'time,eventName,eventSource,principal,sourceIPAddress,region,account,errorCode,readOnly');
+    assert.equal(rows[0], 'time,case,eventName,eventSource,principal,sourceIPAddress,region,account,errorCode,readOnly');
   });
 
   it('exports the same CSV as the CLI writes for the same columns (one CSV writer)', async () => {
