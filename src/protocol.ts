@@ -202,6 +202,14 @@ export interface CancelLoadEvent {
 export interface ShownEvent {
   type: 'shown';
 }
+/** Star, tag or comment events (the selected rows); the host asks for the tag or note text. */
+export interface AnnotateEvent {
+  type: 'annotate';
+  ids: number[];
+  action: AnnotateAction;
+}
+export const ANNOTATE_ACTIONS = ['star', 'tag', 'untag', 'note'] as const;
+export type AnnotateAction = (typeof ANNOTATE_ACTIONS)[number];
 
 export type FromWebview =
   | ReadyRequest
@@ -215,7 +223,8 @@ export type FromWebview =
   | CopyJsonEvent
   | ExportEvent
   | CancelLoadEvent
-  | ShownEvent;
+  | ShownEvent
+  | AnnotateEvent;
 
 // ── host → webview ──────────────────────────────────────────────────────────────────────────
 
@@ -296,6 +305,10 @@ export interface ProgressEvent {
   total: number;
   bounds: TimeRange | null;
 }
+/** The case file changed (an annotation here or a teammate's pulled edit): the view runs its query again, keeping its place. */
+export interface RefreshEvent {
+  type: 'refresh';
+}
 /** The host asks the view to show this filter (the panel was re-targeted, e.g. by a code lens). */
 export interface SetFilterEvent {
   type: 'setFilter';
@@ -313,7 +326,8 @@ export type ToWebview =
   | FilterReply
   | ErrorReply
   | ProgressEvent
-  | SetFilterEvent;
+  | SetFilterEvent
+  | RefreshEvent;
 
 /** Which reply each request gets. */
 export interface ReplyOf {
@@ -337,6 +351,7 @@ export const LIMITS = {
   fieldLength: 200,
   valueLength: 20_000,
   fileNotes: 500,
+  annotateIds: 10_000,
 } as const;
 
 // ── validation ──────────────────────────────────────────────────────────────────────────────
@@ -407,6 +422,7 @@ const fromWebviewShapes: ShapesOf<FromWebview> = {
   export: { format: oneOf('jsonl', 'csv'), queryId: nonNegInt },
   cancelLoad: {},
   shown: {},
+  annotate: { ids: (v) => arrayOf(nonNegInt)(v) && (v as unknown[]).length >= 1 && (v as unknown[]).length <= LIMITS.annotateIds, action: oneOf(...ANNOTATE_ACTIONS) },
 };
 
 // Every column is text but the time (a number, formatted by the view).
@@ -466,6 +482,7 @@ const toWebviewShapes: ShapesOf<ToWebview> = {
   error: { message: text },
   progress: { progress, total: nonNegInt, bounds: range },
   setFilter: { filter: text, range },
+  refresh: {},
 };
 
 function validate<T extends { type: string }>(shapes: Record<string, Record<string, Check>>, body: unknown): T | undefined {

@@ -2,6 +2,7 @@
 // own module and returns the process exit code (0 ok, 1 findings, 2 bad arguments or query).
 import { runQuery } from './query';
 import { runValidate } from './validate';
+import { runReport } from './report';
 import { runLint } from './lint';
 import { runAthenaDdl, runSql } from './sql';
 import { CliIo, processIo, terminalSafeIo, UsageError } from './io';
@@ -12,6 +13,7 @@ const COMMANDS = lookupTable<(args: string[], io: CliIo) => Promise<number>>({
   query: runQuery,
   validate: runValidate,
   lint: runLint,
+  report: runReport,
   sql: runSql,
   'athena-ddl': runAthenaDdl,
 });
@@ -22,6 +24,7 @@ Commands:
   query PATH...      search CloudTrail events (files, folders, s3://bucket/prefix)
   validate PATH      validate digest chains (log file integrity), like aws cloudtrail validate-logs
   lint FILE...       check trail and event-selector configuration files
+  report CASEFILE PATH...  the evidence report of a case file (Markdown, HTML, Timesketch JSONL)
   sql                print the Athena or CloudTrail Lake SQL a filter compiles to
   athena-ddl S3URI   print the Athena table (partition projection) for a trail's bucket
 

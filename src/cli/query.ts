@@ -304,7 +304,7 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
  * Loads within the budget with a progress line on a terminal, then each file's notes and
  * problems on stderr, and where loading stopped if the budget ran out.
  */
-async function loadWithProgress(
+export async function loadWithProgress(
   index: EventIndex,
   pool: WorkerPool,
   files: DiscoveredEventFile[] | AsyncIterable<DiscoveredEventFile>,
@@ -419,7 +419,7 @@ async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
  * of them, FIFOs) comes as entries the load reports. What was found and skipped is tallied in
  * `looked`.
  */
-async function findEventFiles(paths: string[], s3: S3Access, looked: LookedAt, include: string[], followLinksOutside: boolean, io: CliIo): Promise<DiscoveredEventFile[]> {
+export async function findEventFiles(paths: string[], s3: S3Access, looked: LookedAt, include: string[], followLinksOutside: boolean, io: CliIo): Promise<DiscoveredEventFile[]> {
   const files: DiscoveredEventFile[] = [];
   const named = new Map<string, SourceObject[]>(); // folder → files named in it
   const also = include.length ? globMatcher(include) : undefined;

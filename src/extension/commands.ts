@@ -29,9 +29,20 @@ export const COMMANDS = {
   runSqlOnLake: 'cloudtrailLens.runSqlOnLake',
   explorerQueryInAthena: 'cloudtrailLens.explorer.queryInAthena',
   explorerAthenaDdl: 'cloudtrailLens.explorer.athenaDdl',
+  timelineStar: 'cloudtrailLens.timeline.star',
+  timelineTag: 'cloudtrailLens.timeline.tag',
+  timelineUntag: 'cloudtrailLens.timeline.untag',
+  timelineNote: 'cloudtrailLens.timeline.note',
+  caseSaveSearch: 'cloudtrailLens.case.saveSearch',
+  caseOpenSearch: 'cloudtrailLens.case.openSearch',
+  caseDeleteSearch: 'cloudtrailLens.case.deleteSearch',
+  caseExportReport: 'cloudtrailLens.case.exportReport',
+  caseOpenFile: 'cloudtrailLens.case.openFile',
 } as const;
 
 /** Registered but not contributed: run by the extension (a notification's button) and by tests. */
 export const INTERNAL_COMMANDS = {
   openSuspiciousEvents: 'cloudtrailLens.digest.openSuspiciousEvents',
+  /** Star, tag or comment the record at { uri, recordStart, action } (a record's lens actions). */
+  caseAnnotateRecord: 'cloudtrailLens.case.annotateRecord',
 } as const;

@@ -5,6 +5,9 @@ import { registerRecordFeatures } from './lenses/registerRecordFeatures';
 import { Explorer, registerExplorer } from './tree/registerExplorer';
 import { registerDigestCommands } from './digest/registerDigestCommands';
 import { registerTimeline } from './timeline/registerTimeline';
+import { CaseStore } from './case/caseStore';
+import { registerCase } from './case/registerCase';
+import { registerCaseDocuments } from './case/caseDocuments';
 import { IndexedEventCounts } from './tree/indexedEventCounts';
 import { registerLint } from './lint/registerLint';
 import { registerS3 } from './s3/s3Runtime';
@@ -22,7 +25,11 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const records = registerRecordFeatures(context);
   registerS3(context, output); // before the explorer opens any S3 source: they share its cache
   const explorer = registerExplorer(context, output);
-  const timeline = registerTimeline(context, output, { entries: () => explorer.registry.entries, ready: explorer.ready });
+  const caseStore = new CaseStore(output);
+  context.subscriptions.push(caseStore);
+  const timeline = registerTimeline(context, output, { entries: () => explorer.registry.entries, ready: explorer.ready }, caseStore);
+  registerCase(context, caseStore, timeline, output);
+  registerCaseDocuments(context, caseStore, records.cache);
   // The explorer shows event counts of the files the open timelines have indexed.
   explorer.provider.setEventCounts(new IndexedEventCounts(() => timeline.panels.flatMap((p) => p.indexedFiles), timeline.onDidChangeIndexedFiles));
   // Lenses name who is behind a session from the events the open timelines loaded, newest panel first.

@@ -10,6 +10,7 @@ import { HistogramView } from './histogram';
 import { defaultState, Preset, presetRange, restoreState, ViewState } from './state';
 import { COLUMN_TITLES, PAGE_SIZE, TableView } from './table';
 import { fromInputValue, toInputValue } from './timeFormat';
+import { annotateKeys } from './annotate';
 import { cutText, revealHidden } from '../core/output/visibleText';
 
 interface VsCodeApi {
@@ -189,6 +190,8 @@ const detail = new DetailView({
 });
 
 const main = h('div', { class: 'main' }, facets.element, table.element, detail.element);
+annotateKeys(table, (ids, action) => channel.notify({ type: 'annotate', ids, action }));
+
 document.body.append(
   h('div', { class: 'toolbar' }, filterBox.element, presetSelect, customRange, zoneButton, h('span', { class: 'menu-anchor' }, columnsButton, columnsMenu), h('span', { class: 'menu-anchor' }, exportButton, exportMenu)),
   h('div', { class: 'status' }, countLabel, loadBox, loadError, fileNotesBox),
@@ -489,6 +492,9 @@ function onHostEvent(msg: ToWebview): void {
     reloadTimer = setTimeout(() => void runQuery({}), wait);
   } else if (msg.type === 'hello') {
     if (!restored) greet(msg, true);
+  } else if (msg.type === 'refresh') {
+    // The case file changed: annotations, tag: filters and the Tags facet, in place.
+    if (greeted) void runQuery({});
   } else if (msg.type === 'setFilter') {
     state.preset = msg.range ? 'custom' : 'all';
     state.range = msg.range;

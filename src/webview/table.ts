@@ -44,6 +44,8 @@ export class TableView {
   private zone: Zone = 'utc';
   private sort: SortOrder = 'asc';
   selectedRow = -1;
+  /** Event ids picked with Ctrl/Cmd- or Shift-click besides the selected row. */
+  readonly marked = new Set<number>();
   private frame = 0;
 
   constructor(private readonly events: TableEvents) {
@@ -63,7 +65,20 @@ export class TableView {
     this.body.addEventListener('click', (e) => {
       const rowEl = (e.target as HTMLElement).closest<HTMLElement>('.row');
       if (!rowEl || rowEl.dataset.row === undefined) return;
-      this.select(Number(rowEl.dataset.row));
+      const row = Number(rowEl.dataset.row);
+      // Ctrl/Cmd-click adds or removes a row, Shift-click a run of rows (those loaded), for
+      // actions on several events at once (star, tag, note); a plain click starts over.
+      if (e.ctrlKey || e.metaKey) {
+        if (this.marked.size === 0 && this.selectedSummary()) this.marked.add(this.selectedSummary()!.id);
+        const id = this.rowAt(row)?.id;
+        if (id !== undefined && !this.marked.delete(id)) this.marked.add(id);
+      } else if (e.shiftKey && this.selectedRow >= 0) {
+        for (let r = Math.min(row, this.selectedRow); r <= Math.max(row, this.selectedRow); r++) {
+          const id = this.rowAt(r)?.id;
+          if (id !== undefined) this.marked.add(id);
+        }
+      } else this.marked.clear();
+      this.select(row);
       this.viewport.focus({ preventScroll: true });
     });
     this.body.addEventListener('dblclick', (e) => {
@@ -152,7 +167,17 @@ export class TableView {
     this.selectedRow = row;
     if (reveal) this.viewport.scrollTop = scrollTopToReveal(row, this.viewport.scrollTop, this.viewport.clientHeight, ROW_HEIGHT, this.total);
     this.render();
+    // VS Code's context menu on a row (webview/context) gets these with the row's own id.
+    this.body.dataset.vscodeContext = JSON.stringify({ selectedIds: this.selectedIds() });
     this.events.onSelect(row, this.rowAt(row)?.id ?? null);
+  }
+
+  /** The events an action applies to: the picked rows and the selected one. */
+  selectedIds(): number[] {
+    const ids = new Set(this.marked);
+    const sel = this.selectedSummary();
+    if (sel) ids.add(sel.id);
+    return [...ids];
   }
 
   /** Re-announces the selection once its row has arrived (after a page reply). */
@@ -219,6 +244,8 @@ export class TableView {
     el.classList.toggle('selected', row === this.selectedRow);
     el.setAttribute('aria-selected', String(row === this.selectedRow));
     el.classList.toggle('placeholder', !r);
+    el.classList.toggle('marked', !!r && this.marked.has(r.id));
+    el.dataset.vscodeContext = r ? JSON.stringify({ webviewSection: 'row', rowId: r.id }) : JSON.stringify({ webviewSection: 'placeholder' });
     el.classList.toggle('error', !!r?.errorCode);
     const cells = el.children;
     for (let i = 0; i < this.columns.length; i++) {
@@ -237,6 +264,6 @@ export class TableView {
 
   private cellValue(r: RowSummary, c: ColumnId): string {
     if (c === 'time') return r.time < 0 ? NO_TIME : formatTime(r.time, this.zone);
-    return cellText(r[c]);
+    return cellText(r[c] ?? '');
   }
 }

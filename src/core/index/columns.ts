@@ -44,6 +44,8 @@ const bool = (v: boolean | undefined): string => (v === undefined ? '' : String(
 /** Table columns in their order, then the fields only facets or the CLI use. */
 export const COLUMNS = [
   { id: 'time', title: 'Time', csv: 'time', csvAliases: ['eventTime'], field: 'eventTime', read: (s) => s.eventTime, table: 'shown', facet: false },
+  // The case file's annotations (core/case): `★ tags ✎`; its facet counts the tags (query field `tag`).
+  { id: 'tag', title: 'Case', csv: 'case', field: '@tag', read: (s) => s.case ?? '', table: 'shown', facet: 'Tags (case)' },
   { id: 'eventName', title: 'Event', csv: 'eventName', field: 'eventName', read: (s) => s.eventName, table: 'shown', facet: 'Event name' },
   { id: 'eventSource', title: 'Source', csv: 'eventSource', field: 'eventSource', read: (s) => s.eventSource, table: 'shown', facet: 'Event source' },
   { id: 'principal', title: 'Principal', csv: 'principal', field: 'userIdentity.arn', read: (s) => s.principal, table: 'shown', facet: 'Principal' },

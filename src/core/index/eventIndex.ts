@@ -33,6 +33,7 @@ import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, SCALAR_FIELDS, ScalarField, 
 import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
 import type { QueryNode } from '../query/ast';
+import type { AnnotationValues } from '../query/match';
 import { ColumnStore } from './columnStore';
 import { ExecutionContext, evaluate } from './execute';
 import { isDeepStrictEqual } from 'node:util';
@@ -93,6 +94,8 @@ export interface QueryOptions {
   range?: { from: number; to: number } | null;
   /** Only events of these files. */
   files?: readonly number[];
+  /** What the case file says about annotated rows, for the query fields starred / tag / note (core/case/resolve.ts). */
+  annotations?: ReadonlyMap<number, AnnotationValues>;
   signal?: AbortSignal;
 }
 
@@ -138,6 +141,8 @@ export interface EventSummary {
   originHops: number;
   /** False when an issuing event is not among the loaded events ('' until resolved while loading). */
   originComplete: boolean | undefined;
+  /** What the case file says about it (`★ tags ✎`), set by a view that has a case (the timeline). */
+  case?: string;
 }
 
 export interface FacetCount {
@@ -408,6 +413,7 @@ export class EventIndex {
       store: this.store,
       order: () => this.order(),
       rank: () => this.rank(),
+      annotations: options.annotations,
       matchRaw: (n, rows, signal) => this.matchRaw(n, rows, signal),
     };
     let mask: Uint8Array | null = node.kind === 'all' ? null : await evaluate(ctx, node, options.signal);

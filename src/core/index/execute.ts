@@ -6,7 +6,8 @@
 // `matchesRecord` on the raw records, read again from the files in the workers, and only for
 // rows that the indexed parts of an AND have not already ruled out.
 import type { QueryNode, TermNode } from '../query/ast';
-import { valueMatcher } from '../query/match';
+import { AnnotationValues, annotationValue, valueMatcher } from '../query/match';
+import { AnnotationField, isAnnotationField } from '../query/fields';
 import { IRREGULAR, PACKED_UUID, TIME_FIELD } from './schema';
 import { formatEventTime } from '../time';
 import type { ColumnStore } from './columnStore';
@@ -19,6 +20,8 @@ export interface ExecutionContext {
   rank(): Uint32Array;
   /** Per-evaluation memo of simpleTests. */
   simple?: Map<TermNode, RowTest[] | undefined>;
+  /** What the case file says about annotated rows (the fields starred / tag / note); other rows have no annotation. */
+  annotations?: ReadonlyMap<number, AnnotationValues>;
   /** matchesRecord(node) on the raw records of `rows`; a 0/1 answer per row, in order. */
   matchRaw(node: QueryNode, rows: Uint32Array, signal?: AbortSignal): Promise<Uint8Array>;
 }
@@ -36,7 +39,7 @@ export function isIndexed(node: QueryNode, store: ColumnStore): boolean {
     case 'or':
       return node.children.every((c) => isIndexed(c, store));
     case 'term':
-      return node.fields.length > 0 && node.fields.every((f) => f === TIME_FIELD || store.scalarByField.has(f) || store.resourceByField.has(f) || store.derived.has(f));
+      return node.fields.length > 0 && node.fields.every((f) => f === TIME_FIELD || store.scalarByField.has(f) || store.resourceByField.has(f) || store.derived.has(f) || isAnnotationField(f));
   }
 }
 
@@ -214,9 +217,14 @@ async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Ar
   if (!isIndexed(term, store)) return rawMask(ctx, term, restrict, null, signal);
   const n = store.size;
   const mask = new Uint8Array(n);
-  const rawRows: number[] = term.fields.every((f) => store.derived.has(f)) ? [] : [...store.rowIrregular];
+  // Annotations are not in the record, and derived columns (origin) are answered whole: no row needs reading for them.
+  const rawRows: number[] = term.fields.every((f) => store.derived.has(f) || isAnnotationField(f)) ? [] : [...store.rowIrregular];
   for (const field of term.fields) {
     const matcher = valueMatcher(field, term.match);
+    if (isAnnotationField(field)) {
+      annotationMask(ctx, field, matcher, mask);
+      continue;
+    }
     const derived = store.derived.get(field);
     if (derived) {
       const table = derivedTable(derived.values, matcher);
@@ -259,6 +267,15 @@ async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Ar
     await rawMask(ctx, term, restrict, rows, signal, mask);
   }
   return mask;
+}
+
+/** A term on an annotation field (starred / tag / note) over the rows, ORed into `mask`. */
+function annotationMask(ctx: ExecutionContext, field: AnnotationField, matcher: (v: unknown) => boolean, mask: Uint8Array): void {
+  const n = ctx.store.size;
+  const annotated = ctx.annotations ?? new Map<number, AnnotationValues>();
+  // Every row without an annotation has the same value: tested once, then the few annotated rows.
+  if (matcher(annotationValue(field, undefined))) for (let r = 0; r < n; r++) if (!annotated.has(r)) mask[r] = 1;
+  for (const [r, a] of annotated) if (r < n && matcher(annotationValue(field, a))) mask[r] = 1;
 }
 
 /** matcher over each dictionary entry. Entry 0 (absent) never matches: a missing field has no

@@ -68,7 +68,24 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'category', paths: ['eventCategory'], description: 'Management, Data, Insight or NetworkActivity' },
   { name: 'vpce', paths: ['vpcEndpointId'], description: 'VPC endpoint the call came through' },
   { name: 'origin', paths: [ORIGIN_FIELD], description: 'Who is behind the session, followed back through role chains (name, ARN, SAML/web-identity subject, service or source identity); origin:bob, origin:*:user/bob' },
+  { name: 'starred', paths: ['@starred'], description: 'Starred in the case file: starred:true (annotations, not in the record)' },
+  { name: 'tag', paths: ['@tag'], description: 'Tag given in the case file: tag:exfil, tag:* for any tag (annotations, not in the record)' },
+  { name: 'note', paths: ['@note'], description: 'Analyst note in the case file: note:*phished* (annotations, not in the record)' },
 ];
+
+/**
+ * Fields that are not in the record but in the case file (core/case): an event's star, tags and
+ * note. Their names start with `@`, which no CloudTrail record key does; the index answers them
+ * from the annotations the query is given (execute.ts), the reference matcher from the one
+ * annotation it is given (match.ts, annotationValue), and SQL refuses them (Athena and Lake do
+ * not hold annotations).
+ */
+export const ANNOTATION_FIELDS = ['@starred', '@tag', '@note'] as const;
+export type AnnotationField = (typeof ANNOTATION_FIELDS)[number];
+
+export function isAnnotationField(path: string): path is AnnotationField {
+  return (ANNOTATION_FIELDS as readonly string[]).includes(path);
+}
 
 export const KNOWN_FIELDS: readonly KnownField[] = [
   { path: 'eventTime', description: 'When the request completed (UTC)', time: true },

@@ -18,8 +18,33 @@
 //   what the user sees in the table and the detail pane matches the event it came from.
 
 import { QueryNode, ValueMatch } from './ast';
+import { AnnotationField, ORIGIN_FIELD, isAnnotationField } from './fields';
 import { instantOf } from './time';
-import { ORIGIN_FIELD } from './fields';
+
+
+/** What the case file says about one event, as the query fields starred / tag / note see it. */
+export interface AnnotationValues {
+  starred: boolean;
+  tags: readonly string[];
+  note: string;
+}
+
+/**
+ * The value of an annotation field (fields.ts, ANNOTATION_FIELDS) for an event, `a` undefined
+ * when it has no annotation: `starred` is true or false for every event (so `NOT starred:true`
+ * and `starred:false` agree); `tag` is the list of tags, absent when there are none (so `tag:*`
+ * finds tagged events); `note` is the text, absent when empty.
+ */
+export function annotationValue(field: AnnotationField, a: AnnotationValues | undefined): unknown {
+  switch (field) {
+    case '@starred':
+      return a?.starred ?? false;
+    case '@tag':
+      return a && a.tags.length > 0 ? a.tags : undefined;
+    case '@note':
+      return a && a.note !== '' ? a.note : undefined;
+  }
+}
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 /** The form the parser gives comparison instants (formatEventTime). */
@@ -95,10 +120,13 @@ function compile(m: ValueMatch): ValuePredicate {
 /**
  * What a record does not hold itself but the query language can ask of it: `origin` gives the
  * values `origin:` matches (core/origin originMatchValues), from the events in scope. Without it
- * an `origin:` term has no value to test and matches nothing.
+ * an `origin:` term has no value to test and matches nothing; `annotation` is what the case file
+ * says about it (`starred:`, `tag:`, `note:`).
  */
 export interface RecordContext {
   origin?: readonly string[];
+  /** What the case file says about the record, for the fields starred / tag / note. */
+  annotation?: AnnotationValues;
 }
 
 /** Reference semantics of a whole query on one record (`rawJson` is its JSON text as read). */
@@ -116,6 +144,7 @@ export function matchesRecord(q: QueryNode, record: unknown, rawJson: string, co
       return q.fields.some((field) => {
         const test = valueMatcher(field, q.match);
         if (field === ORIGIN_FIELD) return (context?.origin ?? []).some(test);
+        if (isAnnotationField(field)) return test(annotationValue(field, context?.annotation));
         return fieldValues(record, field).some(test);
       });
     case 'text':

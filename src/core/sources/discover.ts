@@ -2,6 +2,7 @@
 // loose event files anywhere (exports, lookup-events output, JSON lines), and digest files,
 // which are listed for integrity validation but are never events. The layout is read by
 // layout.ts only.
+import { CASE_FOLDER } from '../case/caseFile';
 import { CloudTrailKeyInfo, parseCloudTrailFileName, parseCloudTrailKey } from './layout';
 import { LogSource, SourceError, SourceObject } from './source';
 
@@ -55,6 +56,8 @@ export function classifyObject(source: LogSource, object: SourceObject, named = 
   const kind = info?.kind ?? parseCloudTrailFileName(name)?.kind;
   if (kind === 'digest') return { kind: 'digest' };
   if (kind === 'log' || kind === 'insight') return { kind: 'event', file: { source, object, kind, info } };
+  // The product's own folder in a workspace (the case file, core/case) holds no events.
+  if (!named && object.key.split('/').includes(CASE_FOLDER)) return { kind: 'ignored' };
   if (named || EVENT_FILE_NAME.test(name) || include?.(name)) return { kind: 'event', file: { source, object, kind: 'loose' } };
   return { kind: 'ignored' };
 }

@@ -20,7 +20,7 @@
 // exist in Trino; test/support/sqlServer.ts maps the few DuckDB lacks to macros.
 
 import { QueryNode, TermNode, TextNode, ValueMatch } from '../query/ast';
-import { KNOWN_FIELDS, ORIGIN_FIELD } from '../query/fields';
+import { isAnnotationField, KNOWN_FIELDS, ORIGIN_FIELD } from '../query/fields';
 import { isNumberText } from '../query/match';
 import { FIELD_CATALOG } from '../records/fieldMeanings';
 import { ATHENA_COLUMNS, LAKE_COLUMNS, SqlColumn, SqlType } from './schema';
@@ -194,6 +194,10 @@ class Compiler {
   }
 
   private term(t: TermNode): string {
+    if (t.fields.some(isAnnotationField)) {
+      const where = this.options.dialect === 'athena' ? 'Athena' : 'CloudTrail Lake';
+      throw new SqlCompileError(termText(t), `${t.field} is an annotation from the case file (stars, tags, notes), which ${where} does not hold: filter on it in the timeline or with cloudtrail-lens report`, t.start, t.end);
+    }
     if (t.fields.length === 0) return 'FALSE';
     if (t.fields.includes(ORIGIN_FIELD)) {
       // The origin is followed through the issuing events of every session (core/origin): no

@@ -218,7 +218,7 @@ async function pickTarget(arg?: ScopeArgs | vscode.Uri): Promise<Target | undefi
   return chosen?.[0] ? folderTarget(chosen[0].fsPath) : undefined;
 }
 
-function resolvePath(p: string): string | undefined {
+export function resolvePath(p: string): string | undefined {
   const expanded = p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
   if (path.isAbsolute(expanded)) return expanded;
   const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

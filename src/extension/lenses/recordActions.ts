@@ -12,7 +12,7 @@ import type { CloudTrailRecord } from '../../core/records/types';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
 import { pivotsFor } from '../timeline/detailModel';
 import { labelText, type LensKind, readRecord, type RecordActionArgs } from './recordLenses';
-import { COMMANDS } from '../commands';
+import { COMMANDS, INTERNAL_COMMANDS } from '../commands';
 
 
 export interface RecordAction extends vscode.QuickPickItem {
@@ -78,6 +78,13 @@ export function recordActionItems(document: vscode.TextDocument, indexed: Indexe
   }
   actions.push({ label: '$(json) Show raw record', description: indexed.embedded ? 'decoded, in a new editor' : 'select it in the editor', run: () => showRaw(document, indexed) });
   actions.push({ label: '$(book) Open API reference', description: labelText(`${what.service}:${what.operation}`), run: () => vscode.env.openExternal(vscode.Uri.parse(what.apiReferenceUrl)) });
+  // The case file: star, tag or comment this event (src/extension/case/caseDocuments.ts).
+  if (str(record.eventID)) {
+    const annotate = (action: string) => () => vscode.commands.executeCommand(INTERNAL_COMMANDS.caseAnnotateRecord, { uri: document.uri.toString(), recordStart: indexed.start, action });
+    actions.push({ label: '$(star-empty) Star / unstar in the case', run: annotate('star') });
+    actions.push({ label: '$(tag) Tag in the case…', run: annotate('tag') });
+    actions.push({ label: '$(comment) Note in the case…', run: annotate('note') });
+  }
   // Lead with what the clicked lens is about.
   if (kind === 'request') actions.sort((a, b) => Number(b.label.includes('event name')) - Number(a.label.includes('event name')));
   return actions;

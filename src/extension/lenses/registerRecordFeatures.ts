@@ -16,6 +16,8 @@ export const RECORD_DOCUMENTS: vscode.DocumentSelector = [
 ];
 
 export interface RecordFeatures {
+  /** The documents' record index cache (the case features mark annotated records with it). */
+  readonly cache: RecordIndexCache;
   /** Lets the lenses name who is behind a session from the open timelines' events. */
   setOriginLookup(lookup: OriginLookup, changed: vscode.Event<void>): void;
 }
@@ -35,6 +37,7 @@ export function registerRecordFeatures(context: vscode.ExtensionContext): Record
     }),
   );
   return {
+    cache,
     setOriginLookup(lookup, changed) {
       lenses.setOriginLookup(lookup);
       context.subscriptions.push(changed(() => lenses.refresh()));

@@ -13,6 +13,8 @@ import { valueMatcher } from '../../core/query/match';
 import { untimedNotes } from '../../core/index/fileNotes';
 import { parseQuery } from '../../core/query/parse';
 import { EventIdSet, rowsOfEvents } from '../../core/sql/remote';
+import { annotationText, type CaseFile } from '../../core/case/caseFile';
+import { AnnotationResolver, ResolvedCase } from '../../core/case/resolve';
 import { ResultSet, TimelineData } from './timelineData';
 
 /** Results kept for a return to a recent filter. */
@@ -49,6 +51,12 @@ export function principalLabel(arn: string): string {
   return principalDisplayName({ type: typeOfArn(arn), arn }) || arn;
 }
 
+/** The case the timeline shows annotations of, and its revision (grows with every change). */
+export interface CaseSource {
+  readonly case: CaseFile;
+  readonly revision: number;
+}
+
 export class IndexTimelineData implements TimelineData {
   private valueCache = new Map<string, { version: number; values: { value: string; count: number }[] }>();
   private readonly recent = new Map<string, IndexResultSet>();
@@ -56,12 +64,30 @@ export class IndexTimelineData implements TimelineData {
   private readonly histogramCache = new WeakMap<ResultSet, Map<string, { counts: number[]; errors: number[] }>>();
 
   private onlySelected?: { version: number; rows: Set<number> };
+  private resolvedCase?: { version: number; revision: number; resolved: ResolvedCase };
+  private resolver?: AnnotationResolver;
 
-  /** `only`: the event IDs this timeline is limited to (an Athena query's matches), under every filter. */
+  /**
+   * `only`: the event IDs this timeline is limited to (an Athena query's matches), under every filter.
+   * `caseSource`: the case file whose annotations the rows, the Tags facet and starred / tag / note show.
+   */
   constructor(
     readonly index: EventIndex,
     private readonly only?: EventIdSet,
+    private readonly caseSource?: CaseSource,
   ) {}
+
+  /** The case's annotations on this index's rows (resolved again when either changes). */
+  annotations(): ResolvedCase {
+    const revision = this.caseSource?.revision ?? 0;
+    const cached = this.resolvedCase;
+    if (cached && cached.version === this.index.version && cached.revision === revision) return cached.resolved;
+    // The same case on a grown index: only the new rows are read (AnnotationResolver).
+    if (!this.resolver || this.resolver.kase !== this.caseSource?.case) this.resolver = this.caseSource ? new AnnotationResolver(this.caseSource.case) : undefined;
+    const resolved = this.resolver ? this.resolver.update(this.index) : { byRow: new Map(), notLoaded: [] };
+    this.resolvedCase = { version: this.index.version, revision, resolved };
+    return resolved;
+  }
 
   total(): number {
     // Limited to some events: those are the timeline's whole.
@@ -84,7 +110,7 @@ export class IndexTimelineData implements TimelineData {
     const node = parseQuery(filter);
     // Going back to a recent filter (undoing a facet click, leaving a pivot) costs nothing while
     // the index is unchanged; the AST is the key, so spacing and aliases do not matter.
-    const key = JSON.stringify([stripOffsets(node), range, sort]);
+    const key = JSON.stringify([stripOffsets(node), range, sort, this.caseSource?.revision ?? 0]);
     const hit = this.recent.get(key);
     if (hit && hit.result.version === this.index.version) {
       this.recent.delete(key);
@@ -95,7 +121,7 @@ export class IndexTimelineData implements TimelineData {
     const found: QueryResult =
       node.kind === 'all' && !range
         ? { rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(), order: sort, version: this.index.version }
-        : await this.index.query(node, { order: sort, range });
+        : await this.index.query(node, { order: sort, range, annotations: this.annotations().byRow });
     const notes = untimedNotes(this.index, node, found.untimedOutsideRange);
     let result = new IndexResultSet(found, notes);
     if (this.only) {
@@ -112,7 +138,11 @@ export class IndexTimelineData implements TimelineData {
   }
 
   summaries(result: ResultSet, start: number, count: number): EventSummary[] {
-    return this.index.summaries(rowsOf(result), start, count);
+    // With the case's annotation of each (the Case column, the CSV export's `case`).
+    const byRow = this.annotations().byRow;
+    const out = this.index.summaries(rowsOf(result), start, count);
+    if (byRow.size) for (const s of out) s.case = annotationText(byRow.get(s.row));
+    return out;
   }
 
   ids(result: ResultSet, start: number, count: number): number[] {
@@ -138,6 +168,11 @@ export class IndexTimelineData implements TimelineData {
     const hit = cached.get(key);
     if (hit) return hit;
     const field = FACET_FIELDS[id];
+    if (id === 'tag') {
+      const facet = this.tagFacet(rowsOf(result), limit);
+      cached.set(key, facet);
+      return facet;
+    }
     const f = id === 'principal' ? this.index.principalFacet(rowsOf(result), limit) : this.index.facet(rowsOf(result), field, limit);
     const values: FacetValue[] = f.values.map((v) => {
       if (id === 'origin') return { value: String(v.value), label: v.label, count: v.count, field: v.field };
@@ -154,6 +189,21 @@ export class IndexTimelineData implements TimelineData {
     const facet: Facet = { id, field, values, other: f.other };
     cached.set(key, facet);
     return facet;
+  }
+
+  /** The case's tags among a result's events, most used first. */
+  private tagFacet(rows: Uint32Array, limit: number): Facet {
+    const byRow = this.annotations().byRow;
+    const counts = new Map<string, number>();
+    if (byRow.size > 0) {
+      for (const r of rows) {
+        const a = byRow.get(r);
+        if (a) for (const t of a.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
+      }
+    }
+    const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const values = sorted.slice(0, limit).map(([tag, count]) => ({ value: tag, label: tag, count }));
+    return { id: 'tag', field: 'tag', values, other: sorted.slice(limit).reduce((n, [, c]) => n + c, 0) };
   }
 
   valuesStartingWith(field: string, prefix: string): number | undefined {

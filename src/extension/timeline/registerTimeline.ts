@@ -10,6 +10,7 @@ import { describeSource, sourceIdentity, SourceConfig } from '../sources/sourceC
 import { OpenTimelineArgs, parseOpenTimelineArgs } from './openTimelineArgs';
 import { TimelinePanel, TimelineScope } from './timelinePanel';
 import type { TimeRange } from '../../protocol';
+import type { CaseStore } from '../case/caseStore';
 import { COMMANDS } from '../commands';
 
 const TITLE = 'CloudTrail Timeline';
@@ -29,7 +30,7 @@ export interface TimelineRegistration {
   openScope(scope: TimelineScope, initial?: { filter: string; range: TimeRange | null } | null): TimelinePanel;
 }
 
-export function registerTimeline(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, workspace: WorkspaceSources): TimelineRegistration {
+export function registerTimeline(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, workspace: WorkspaceSources, caseStore?: CaseStore): TimelineRegistration {
   const panels: TimelinePanel[] = [];
   const indexedFilesChanged = new vscode.EventEmitter<void>();
   context.subscriptions.push(indexedFilesChanged);
@@ -37,7 +38,7 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
   const runner = () => (pool ??= new WorkerPool(Math.max(1, Math.min(4, defaultThreads()))));
   context.subscriptions.push({ dispose: () => void pool?.close() });
   context.subscriptions.push({ dispose: () => panels.slice().forEach((p) => p.dispose()) });
-  const deps = { extensionUri: context.extensionUri, log, runner, indexCache: registerIndexCache(context, log) };
+  const deps = { extensionUri: context.extensionUri, log, runner, indexCache: registerIndexCache(context, log), caseStore };
 
   const workspaceBase = () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
 
@@ -50,6 +51,7 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
       key: JSON.stringify([sourceIdentity(config, workspaceBase()), args.prefix ?? '', args.keys ?? null, config.type === 'event-history' ? opened.source.label : null]),
       title: `${TITLE}: ${where}`,
       targets: [{ source: opened.source, prefix: args.prefix, keys: args.keys }],
+      args: { source: config, ...(args.prefix !== undefined ? { prefix: args.prefix } : {}), ...(args.keys ? { keys: args.keys } : {}), ...(args.label ? { label: args.label } : {}) },
     };
   }
 

@@ -7,7 +7,7 @@ import { EventIndex, IndexedFile } from '../../core/index/eventIndex';
 import type { Origin } from '../../core/origin/resolve';
 import type { EventIdSet } from '../../core/sql/remote';
 import type { JobRunner } from '../../core/ingest/pool';
-import { LoadProgress, TimeRange } from '../../protocol';
+import { AnnotateAction, LoadProgress, TimeRange } from '../../protocol';
 import { writeExport } from './exportWriter';
 import { readPageAssets, timelineHtml } from './html';
 import { IndexTimelineData } from './indexAdapter';
@@ -15,6 +15,8 @@ import { fileNoteViews, LoadOutcome, loadScope, ScopeCache, ScopeTarget } from '
 import { ResultSet } from './timelineData';
 import { TimelineSession } from './timelineSession';
 import { loadSettings, RAISE_BUDGET_SETTINGS } from '../sources/loadSettings';
+import type { CaseStore } from '../case/caseStore';
+import { annotateEvents } from '../case/annotateCommands';
 
 export const TIMELINE_VIEW_TYPE = 'cloudtrailLens.timeline';
 const PROGRESS_INTERVAL_MS = 150;
@@ -32,12 +34,16 @@ export interface TimelineScope {
   targets: ScopeTarget[];
   /** Limit the timeline to these events (an Athena query's matches in whole downloaded files). */
   only?: EventIdSet;
+  /** The open-timeline argument that reopens this scope (a saved search keeps it); absent: the workspace's sources. */
+  args?: Record<string, unknown>;
 }
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
   runner: () => JobRunner;
+  /** The workspace's case file: annotations shown and made in the timeline. */
+  caseStore?: CaseStore;
   /** Where the persisted index goes (the folder is unset when it is turned off). */
   indexCache: () => ScopeCache;
 }
@@ -77,7 +83,7 @@ export class TimelinePanel implements vscode.Disposable {
     });
     const webview = this.panel.webview;
     webview.html = timelineHtml(readPageAssets(vscode.Uri.joinPath(deps.extensionUri, 'media').fsPath), scope.title);
-    this.data = new IndexTimelineData(new EventIndex({ runner: deps.runner(), maxUncompressedBytes: loadSettings().maxFileBytes }), scope.only);
+    this.data = new IndexTimelineData(new EventIndex({ runner: deps.runner(), maxUncompressedBytes: loadSettings().maxFileBytes }), scope.only, deps.caseStore);
     this.session = new TimelineSession(
       this.data,
       (e) => void webview.postMessage(e),
@@ -88,10 +94,12 @@ export class TimelinePanel implements vscode.Disposable {
         cancelLoad: () => this.loading.abort(),
         shown: () => this.releaseFirstScreen(),
         invalidMessage: (raw) => deps.log.warn(`Timeline: ignored a malformed message from the view: ${JSON.stringify(raw)?.slice(0, 200)}`),
+        annotate: (ids, action) => this.annotate(ids, action),
       },
       scope.title,
       initial,
     );
+    if (deps.caseStore) this.disposables.push(deps.caseStore.onDidChange(() => this.session.refresh()));
     this.disposables.push(
       webview.onDidReceiveMessage((m) => void this.session.receive(m)),
       this.panel.onDidDispose(() => this.dispose()),
@@ -127,6 +135,19 @@ export class TimelinePanel implements vscode.Disposable {
 
   reveal(): void {
     this.panel.reveal();
+  }
+
+  /** The index this panel shows, with the case's annotations resolved on it. */
+  get timelineData(): IndexTimelineData {
+    return this.data;
+  }
+
+  /** Star, tag or comment events of this panel (ids are its index's rows). */
+  async annotate(ids: number[], action: AnnotateAction): Promise<void> {
+    if (!this.deps.caseStore) return;
+    const index = this.data.index;
+    const valid = ids.filter((id) => id >= 0 && id < index.size);
+    await annotateEvents(this.deps.caseStore, valid.map((id) => index.summary(id)), action, this.data.annotations().byRow);
   }
 
   /** The filter and range the view last asked for (what "Run on Athena / Lake" takes). */

@@ -1,7 +1,7 @@
 // The host side of one timeline panel, free of VS Code: answers the webview's requests from the
 // index (through TimelineData) and hands the actions that need the editor (open, copy, export,
 // cancel) to HostActions. The panel (timelinePanel.ts) only wires this to a webview.
-import { Channel, Envelope, Facet, FACET_IDS, FilterReply, FromWebview, HelloReply, LIMITS, LoadProgress, QueryError, QueryParams, START_QUERY, QueryReply, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
+import { AnnotateAction, Channel, Envelope, Facet, FACET_IDS, FilterReply, FromWebview, HelloReply, LIMITS, LoadProgress, QueryError, QueryParams, START_QUERY, QueryReply, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
 import { QuerySyntaxError } from '../../core/query/ast';
 import { appendTerm, formatTermWithin } from '../../core/query/format';
 import { parseQuery } from '../../core/query/parse';
@@ -20,6 +20,8 @@ export interface HostActions {
   shown(): void;
   /** A malformed message arrived (logged: it means a bug or a compromised view). */
   invalidMessage(raw: unknown): void;
+  /** Star, tag or comment these events (in the case file). */
+  annotate?(ids: number[], action: AnnotateAction): void | Promise<void>;
 }
 
 /** How many query results stay answerable (pages of a result the view moved on from are refused). */
@@ -100,6 +102,11 @@ export class TimelineSession {
     this.pendingFilter = initial;
   }
 
+  /** The case file changed: the view runs its query again (annotations, tag: filters, the Tags facet). */
+  refresh(): void {
+    this.channel.notify({ type: 'refresh' });
+  }
+
   result(queryId: number): ResultSet | undefined {
     return this.results.get(queryId);
   }
@@ -134,7 +141,9 @@ export class TimelineSession {
         const facets: Facet[] = [];
         for (const id of FACET_IDS) {
           if (m.queryId !== this.latestQueryId) return { type: 'error', message: `query ${m.queryId} was superseded` };
-          facets.push(this.data.facet(r, id, m.limit));
+          const facet = this.data.facet(r, id, m.limit);
+          // The case's tags show only when the result has tagged events.
+          if (id !== 'tag' || facet.values.length > 0) facets.push(facet);
           await new Promise((resolve) => setImmediate(resolve));
         }
         return { type: 'facetsResult', queryId: m.queryId, facets };
@@ -165,6 +174,9 @@ export class TimelineSession {
         return undefined;
       case 'shown':
         this.actions.shown();
+        return undefined;
+      case 'annotate':
+        await this.actions.annotate?.(m.ids, m.action);
         return undefined;
     }
   }

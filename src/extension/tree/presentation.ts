@@ -1,6 +1,8 @@
 // How each explorer node reads: label, description (counts and size), tooltip, icon and the
 // context tokens menus key on. Pure (no vscode) so the wording is unit-tested; the provider
 // turns it into TreeItems.
+import { escapeMarkdown } from '../../core/output/markdown';
+export { escapeMarkdown };
 import { CatalogNode, FileNode, LocationNode, digestScope, eventScope } from '../../core/sources/layoutTree';
 import { Summary } from '../../core/sources/layoutSummary';
 import { isRegionName } from '../../core/sources/layout';
@@ -48,10 +50,6 @@ export function describeCounts(summary: Summary | undefined, events?: number): s
   return parts.join(' · ');
 }
 
-/** Escapes text for a MarkdownString so log content cannot inject links, HTML or formatting. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
-}
 
 function summaryLines(summary: Summary | undefined, events?: number, countsOnExpand = false): string[] {
   if (!summary) return [countsOnExpand ? 'Files are counted per region in S3 sources: expand to see them.' : 'Counting files…'];

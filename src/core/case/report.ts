@@ -1,0 +1,374 @@
+// The evidence report: what an investigation found, for people who were not in the editor. One
+// model (buildReport) written as Markdown, as one self-contained HTML file (no script, no external
+// resource, a CSP that forbids loading any, every value escaped), and as Timesketch JSONL.
+//
+// It covers given rows (the starred or tagged events, or the current result): a summary (scope,
+// time span, counts by tag), the events in time order with who / what / where in the plain words
+// of the lenses and the detail pane (records/identity.ts, records/request.ts), the analysts'
+// notes, and the chain of custody (custody.ts).
+import type { EventIndex } from '../index/eventIndex';
+import { describeIdentity } from '../records/identity';
+import { describeRequest } from '../records/request';
+import type { CloudTrailRecord } from '../records/types';
+import { escapeMarkdown } from '../output/markdown';
+import { revealHidden } from '../output/visibleText';
+import { Annotation } from './caseFile';
+import type { Custody, CustodyVerdict } from './custody';
+import type { ResolvedCase } from './resolve';
+
+export interface ReportEvent {
+  row: number;
+  eventTime: string;
+  eventID: string;
+  eventName: string;
+  eventSource: string;
+  /** Who acted, in plain words (the identity lens). */
+  who: string;
+  /** Why the identity is a risk (root, anonymous, long-term keys…), when it is. */
+  whoRisk?: string;
+  /** What the call did, in plain words (the request lens). */
+  what: string;
+  /** Why the call matters, when it does. */
+  whyItMatters?: string;
+  /** From where: source address, user agent, region, account. */
+  where: string;
+  errorCode: string;
+  annotation?: Annotation;
+  /** The log object it was read from (custody.files by fileId). */
+  fileId: number;
+  location: string;
+}
+
+export interface ReportModel {
+  title: string;
+  /** ISO time the report was made, and by whom. */
+  generatedAt: string;
+  generatedBy: string;
+  caseFile: string;
+  /** Where the events were loaded from. */
+  scope: string[];
+  /** What the report covers, in words ("the starred or tagged events", "events matching …"). */
+  selection: string;
+  /** Time span of the events covered (ISO), when any has a time. */
+  from?: string;
+  to?: string;
+  starred: number;
+  tagCounts: Array<{ tag: string; count: number }>;
+  events: ReportEvent[];
+  /** Annotations whose event is not in the loaded scope (kept in the case, listed here). */
+  notLoaded: Annotation[];
+  custody: Custody;
+}
+
+export interface ReportInput {
+  index: EventIndex;
+  resolved: ResolvedCase;
+  /** The rows covered, any order. */
+  rows: ArrayLike<number>;
+  custody: Custody;
+  caseFile: string;
+  scope: string[];
+  selection: string;
+  generatedBy: string;
+  generatedAt?: Date;
+  title?: string;
+}
+
+/** The rows the case annotates (starred, tagged or noted), for a report on "the case". */
+export function annotatedRows(resolved: ResolvedCase): number[] {
+  return [...resolved.byRow.keys()];
+}
+
+/** Rows in the index's time order (ties in file order, untimed last). */
+export function inTimeOrder(index: EventIndex, rows: ArrayLike<number>): number[] {
+  const rank = index.rank();
+  return Array.from(rows).sort((a, b) => rank[a] - rank[b]);
+}
+
+export async function buildReport(input: ReportInput, signal?: AbortSignal): Promise<ReportModel> {
+  const { index, resolved } = input;
+  const rows = inTimeOrder(index, input.rows);
+  const texts = await index.rawRecords(rows, signal);
+  const events: ReportEvent[] = rows.map((row, i) => {
+    const s = index.summary(row);
+    let record: CloudTrailRecord | undefined;
+    try {
+      record = JSON.parse(texts[i]) as CloudTrailRecord;
+    } catch {
+      record = undefined;
+    }
+    const who = record ? describeIdentity(record.userIdentity, record) : undefined;
+    const what = record ? describeRequest(record) : undefined;
+    const file = index.files[s.fileId];
+    const where = [
+      s.sourceIPAddress ? `from ${s.sourceIPAddress}` : '',
+      s.userAgent ? `using ${s.userAgent}` : '',
+      s.region ? `in ${s.region}` : '',
+      s.account ? `account ${s.account}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return {
+      row,
+      eventTime: s.eventTime,
+      eventID: s.eventID,
+      eventName: s.eventName,
+      eventSource: s.eventSource,
+      who: who?.summary ?? s.principal,
+      ...(who?.risk === 'high' || who?.risk === 'medium' ? { whoRisk: who.riskReason ?? `${who.risk} risk` } : {}),
+      what: what?.summary ?? `${s.eventSource} ${s.eventName}`,
+      ...(what?.risky ? { whyItMatters: what.risky } : {}),
+      where,
+      errorCode: s.errorCode,
+      ...(resolved.byRow.has(row) ? { annotation: resolved.byRow.get(row) } : {}),
+      fileId: s.fileId,
+      location: file.location,
+    };
+  });
+  const tags = new Map<string, number>();
+  for (const e of events) for (const t of e.annotation?.tags ?? []) tags.set(t, (tags.get(t) ?? 0) + 1);
+  const timed = events.filter((e) => e.eventTime !== '');
+  return {
+    title: input.title ?? 'CloudTrail evidence report',
+    generatedAt: (input.generatedAt ?? new Date()).toISOString(),
+    generatedBy: input.generatedBy,
+    caseFile: input.caseFile,
+    scope: input.scope,
+    selection: input.selection,
+    ...(timed.length ? { from: timed[0].eventTime, to: timed[timed.length - 1].eventTime } : {}),
+    starred: events.filter((e) => e.annotation?.starred).length,
+    tagCounts: [...tags].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || (a.tag < b.tag ? -1 : 1)),
+    events,
+    notLoaded: resolved.notLoaded,
+    custody: input.custody,
+  };
+}
+
+const VERDICT_WORDS: Record<CustodyVerdict, string> = {
+  valid: 'valid',
+  'unverified offline': 'unverified offline',
+  invalid: 'INVALID',
+  'not covered': 'not covered',
+};
+
+// ── Markdown ────────────────────────────────────────────────────────────────────────────────
+
+/** Log-derived text in running Markdown: hidden characters shown as markers, syntax escaped. */
+function md(text: string): string {
+  return escapeMarkdown(revealHidden(text)).replace(/\r?\n/g, ' ');
+}
+
+/** A value as a code span (ARNs, keys, hashes read as they are), whatever backticks it holds. */
+function code(text: string): string {
+  const t = revealHidden(text).replace(/\r?\n/g, ' ');
+  if (t === '') return '';
+  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = t.startsWith('`') || t.endsWith('`') || t.startsWith(' ') ? ' ' : '';
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
+
+export function reportMarkdown(m: ReportModel): string {
+  const out: string[] = [];
+  const custodyById = new Map(m.custody.files.map((f) => [f.fileId, f]));
+  out.push(`# ${md(m.title)}`, '');
+  out.push(`Generated ${m.generatedAt} by ${md(m.generatedBy)} from the case file ${code(m.caseFile)}.`, '');
+  out.push('## Summary', '');
+  out.push(`- **Covers:** ${md(m.selection)}: ${m.events.length} event${m.events.length === 1 ? '' : 's'}${m.starred ? `, ${m.starred} starred` : ''}`);
+  out.push(`- **Scope:** ${m.scope.map(code).join(', ') || 'none'}`);
+  out.push(`- **Time span:** ${m.from ? `${m.from} → ${m.to}` : 'no event has a time'}`);
+  out.push(`- **Tags:** ${m.tagCounts.length ? m.tagCounts.map((t) => `${code(t.tag)} (${t.count})`).join(', ') : 'none'}`);
+  const counts = verdictCounts(m.custody);
+  out.push(`- **Custody:** ${m.custody.files.length} log file${m.custody.files.length === 1 ? '' : 's'}: ${counts}`);
+  out.push('');
+  out.push('## Events', '');
+  m.events.forEach((e, i) => {
+    const a = e.annotation;
+    out.push(`### ${i + 1}. ${a?.starred ? '★ ' : ''}${e.eventTime || '(no time)'} — ${md(e.eventName || '(no eventName)')}`, '');
+    out.push(`- **Who:** ${md(e.who)}${e.whoRisk ? ` — ${md(e.whoRisk)}` : ''}`);
+    out.push(`- **What:** ${md(e.what)}${e.whyItMatters ? ` — why it matters: ${md(e.whyItMatters)}` : ''}`);
+    out.push(`- **Where:** ${md(e.where || 'not recorded')}`);
+    if (a?.tags.length) out.push(`- **Tags:** ${a.tags.map(code).join(' ')}`);
+    out.push(`- **Event ID:** ${code(e.eventID)}`);
+    const f = custodyById.get(e.fileId);
+    out.push(`- **Source:** ${code(e.location)}${f ? ` (${VERDICT_WORDS[f.verdict]})` : ''}`);
+    if (a?.note) {
+      out.push('', `> **Note** (${md(a.by || 'unknown')}, ${md(a.at)}):`);
+      for (const line of revealHidden(a.note).split(/\r?\n/)) out.push(`> ${escapeMarkdown(line)}`);
+    }
+    out.push('');
+  });
+  if (m.notLoaded.length) {
+    out.push('## Annotations of events not loaded', '');
+    out.push('These annotations are in the case file, but their events are not in the scope this report was made from.', '');
+    for (const a of m.notLoaded) {
+      out.push(`- ${a.eventTime || '(no time)'} ${code(a.eventID)} in ${code(a.key)}${a.starred ? ' ★' : ''}${a.tags.length ? ` ${a.tags.map(code).join(' ')}` : ''}${a.note ? `: ${md(a.note)}` : ''}`);
+    }
+    out.push('');
+  }
+  out.push('## Chain of custody', '');
+  out.push(custodyIntro(m.custody), '');
+  out.push('| # | Log file | SHA-256 (file as stored) | SHA-256 (content, as digests list it) | Verdict | Why |');
+  out.push('|---|---|---|---|---|---|');
+  m.custody.files.forEach((f, i) => {
+    out.push(`| ${i + 1} | ${code(f.location).replace(/\|/g, '\\|')} | ${code(f.sha256)} | ${f.contentSha256 ? code(f.contentSha256) : '—'} | **${VERDICT_WORDS[f.verdict]}** | ${md(f.reason).replace(/\|/g, '\\|')} |`);
+  });
+  out.push('');
+  out.push(`Public key fingerprints used: ${m.custody.fingerprints.length ? m.custody.fingerprints.map(code).join(', ') : 'none'}`, '');
+  return out.join('\n');
+}
+
+function verdictCounts(c: Custody): string {
+  const counts = new Map<CustodyVerdict, number>();
+  for (const f of c.files) counts.set(f.verdict, (counts.get(f.verdict) ?? 0) + 1);
+  return (['valid', 'unverified offline', 'invalid', 'not covered'] as const)
+    .filter((v) => counts.get(v))
+    .map((v) => `${counts.get(v)} ${VERDICT_WORDS[v]}`)
+    .join(', ') || 'none';
+}
+
+function custodyIntro(c: Custody): string {
+  return c.validated
+    ? 'Each event was read from the log file below. Its SHA-256 was computed when this report was made; the verdict is digest validation\'s (the rules of "aws cloudtrail validate-logs"): valid means a digest lists the file with the same content hash and the digest\'s signature was verified with the public key named.'
+    : 'Each event was read from the log file below. Its SHA-256 was computed when this report was made. Digest validation was not run (no public keys were given), so no file is verified.';
+}
+
+// ── HTML ────────────────────────────────────────────────────────────────────────────────────
+
+/** Text for HTML content and attribute values: hidden characters shown as markers, then escaped. */
+export function escapeHtml(text: string): string {
+  return revealHidden(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const STYLE = `
+body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#1f2328;background:#fff}
+h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:1px solid #d0d7de;padding-bottom:.2em;margin-top:1.6em}
+.meta{color:#59636e}code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;padding:.1em .3em;border-radius:4px;word-break:break-all}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #d0d7de;padding:.3em .5em;text-align:left;vertical-align:top}th{background:#f6f8fa}
+.event{border:1px solid #d0d7de;border-radius:6px;padding:.6em 1em;margin:.8em 0}.event h3{margin:.1em 0 .4em;font-size:1.05em}
+.star{color:#bf8700}.tag{display:inline-block;background:#ddf4ff;color:#0969da;border-radius:1em;padding:0 .6em;margin-right:.3em;font-size:.9em}
+.note{border-left:4px solid #d0d7de;margin:.5em 0;padding:.2em .8em;white-space:pre-wrap;background:#f6f8fa}
+.v-valid{color:#1a7f37;font-weight:600}.v-invalid{color:#cf222e;font-weight:600}.v-unverified-offline{color:#9a6700;font-weight:600}.v-not-covered{color:#59636e;font-weight:600}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em;margin:0}dt{font-weight:600}dd{margin:0}
+`;
+
+export function reportHtml(m: ReportModel): string {
+  const h = escapeHtml;
+  const c = (t: string) => (t === '' ? '' : `<code>${h(t)}</code>`);
+  const verdict = (v: CustodyVerdict) => `<span class="v-${v.replace(/ /g, '-')}">${h(VERDICT_WORDS[v])}</span>`;
+  const custodyById = new Map(m.custody.files.map((f) => [f.fileId, f]));
+  const parts: string[] = [];
+  parts.push(
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    // Nothing may load from anywhere: the file is the whole report, and a value that escaped would still fetch nothing.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${h(m.title)}</title><style>${STYLE}</style></head><body>`,
+    `<h1>${h(m.title)}</h1>`,
+    `<p class="meta">Generated ${h(m.generatedAt)} by ${h(m.generatedBy)} from the case file ${c(m.caseFile)}.</p>`,
+    '<h2>Summary</h2><dl>',
+    `<dt>Covers</dt><dd>${h(m.selection)}: ${m.events.length} event${m.events.length === 1 ? '' : 's'}${m.starred ? `, ${m.starred} starred` : ''}</dd>`,
+    `<dt>Scope</dt><dd>${m.scope.map(c).join(', ') || 'none'}</dd>`,
+    `<dt>Time span</dt><dd>${m.from ? `${h(m.from)} → ${h(m.to ?? '')}` : 'no event has a time'}</dd>`,
+    `<dt>Tags</dt><dd>${m.tagCounts.length ? m.tagCounts.map((t) => `<span class="tag">${h(t.tag)}</span>${t.count}`).join(' ') : 'none'}</dd>`,
+    `<dt>Custody</dt><dd>${m.custody.files.length} log file${m.custody.files.length === 1 ? '' : 's'}: ${h(verdictCounts(m.custody))}</dd>`,
+    '</dl>',
+    '<h2>Events</h2>',
+  );
+  m.events.forEach((e, i) => {
+    const a = e.annotation;
+    const f = custodyById.get(e.fileId);
+    parts.push(
+      `<section class="event"><h3>${i + 1}. ${a?.starred ? '<span class="star" title="starred">★</span> ' : ''}${h(e.eventTime || '(no time)')} — ${h(e.eventName || '(no eventName)')}</h3><dl>`,
+      `<dt>Who</dt><dd>${h(e.who)}${e.whoRisk ? ` — <strong>${h(e.whoRisk)}</strong>` : ''}</dd>`,
+      `<dt>What</dt><dd>${h(e.what)}${e.whyItMatters ? ` — <strong>why it matters:</strong> ${h(e.whyItMatters)}` : ''}</dd>`,
+      `<dt>Where</dt><dd>${h(e.where || 'not recorded')}</dd>`,
+      a?.tags.length ? `<dt>Tags</dt><dd>${a.tags.map((t) => `<span class="tag">${h(t)}</span>`).join('')}</dd>` : '',
+      `<dt>Event ID</dt><dd>${c(e.eventID)}</dd>`,
+      `<dt>Source</dt><dd>${c(e.location)}${f ? ` (${verdict(f.verdict)})` : ''}</dd>`,
+      '</dl>',
+      a?.note ? `<div class="note"><strong>Note</strong> (${h(a.by || 'unknown')}, ${h(a.at)}):\n${h(a.note)}</div>` : '',
+      '</section>',
+    );
+  });
+  if (m.notLoaded.length) {
+    parts.push('<h2>Annotations of events not loaded</h2><p>These annotations are in the case file, but their events are not in the scope this report was made from.</p><ul>');
+    for (const a of m.notLoaded) {
+      parts.push(`<li>${h(a.eventTime || '(no time)')} ${c(a.eventID)} in ${c(a.key)}${a.starred ? ' ★' : ''} ${a.tags.map((t) => `<span class="tag">${h(t)}</span>`).join('')}${a.note ? `: ${h(a.note)}` : ''}</li>`);
+    }
+    parts.push('</ul>');
+  }
+  parts.push('<h2>Chain of custody</h2>', `<p>${h(custodyIntro(m.custody))}</p>`);
+  parts.push('<table><thead><tr><th>#</th><th>Log file</th><th>SHA-256 (file as stored)</th><th>SHA-256 (content, as digests list it)</th><th>Verdict</th><th>Why</th></tr></thead><tbody>');
+  m.custody.files.forEach((f, i) => {
+    parts.push(`<tr><td>${i + 1}</td><td>${c(f.location)}</td><td>${c(f.sha256)}</td><td>${f.contentSha256 ? c(f.contentSha256) : '—'}</td><td>${verdict(f.verdict)}</td><td>${h(f.reason)}</td></tr>`);
+  });
+  parts.push('</tbody></table>');
+  parts.push(`<p>Public key fingerprints used: ${m.custody.fingerprints.length ? m.custody.fingerprints.map(c).join(', ') : 'none'}</p>`);
+  parts.push('</body></html>', '');
+  return parts.filter((p) => p !== '').join('\n');
+}
+
+// ── Timesketch ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Timesketch JSONL (its "import from JSON/CSV" format): one object per event with `message`,
+ * `datetime` (ISO 8601), `timestamp` (µs), `timestamp_desc`, the record's fields flattened to
+ * dotted names (arrays by index: `resources.0.ARN`), and the case's tags as `tag` (Timesketch's
+ * own label field), the star and the note as `case_starred` / `case_note`.
+ */
+export async function timesketchJsonl(index: EventIndex, resolved: ResolvedCase, rows: ArrayLike<number>, write: (text: string) => void, signal?: AbortSignal): Promise<void> {
+  const ordered = inTimeOrder(index, rows);
+  const CHUNK = 5000;
+  for (let i = 0; i < ordered.length; i += CHUNK) {
+    const chunk = ordered.slice(i, i + CHUNK);
+    const texts = await index.rawRecords(chunk, signal);
+    const lines = chunk.map((row, j) => timesketchLine(index, row, texts[j], resolved.byRow.get(row)));
+    write(lines.join('\n') + '\n');
+  }
+}
+
+function timesketchLine(index: EventIndex, row: number, raw: string, a: Annotation | undefined): string {
+  const s = index.summary(row);
+  let record: CloudTrailRecord | undefined;
+  try {
+    record = JSON.parse(raw) as CloudTrailRecord;
+  } catch {
+    record = undefined;
+  }
+  const who = record ? describeIdentity(record.userIdentity, record).summary : s.principal;
+  const what = record ? describeRequest(record).summary : `${s.eventSource} ${s.eventName}`;
+  // No prototype: a record key "__proto__" is a field like any other.
+  const out: Record<string, unknown> = Object.create(null);
+  if (record) flatten(record, '', out, 0);
+  const time = Number.isFinite(s.time) ? s.time : 0;
+  Object.assign(out, {
+    message: `${who}: ${what}`,
+    datetime: new Date(time).toISOString(),
+    timestamp: time * 1000,
+    timestamp_desc: 'CloudTrail eventTime',
+    data_type: 'aws:cloudtrail:event',
+    source_file: index.files[s.fileId].location,
+    tag: a?.tags ?? [],
+    ...(a?.starred ? { case_starred: true } : {}),
+    ...(a?.note ? { case_note: a.note, case_note_by: a.by } : {}),
+  });
+  return JSON.stringify(out);
+}
+
+const MAX_FLATTEN_DEPTH = 32;
+
+function flatten(value: unknown, prefix: string, out: Record<string, unknown>, depth: number): void {
+  if (value === null || value === undefined) return;
+  if (typeof value !== 'object') {
+    if (prefix) out[prefix] = value;
+    return;
+  }
+  if (depth >= MAX_FLATTEN_DEPTH) {
+    out[prefix] = JSON.stringify(value);
+    return;
+  }
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value as Record<string, unknown>);
+  for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, out, depth + 1);
+}

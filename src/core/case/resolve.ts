@@ -1,0 +1,79 @@
+// Which loaded events the case file's annotations are about. An annotation names its event by
+// eventID plus the key of the log object it was read from; the same object may be loaded under a
+// different root (one analyst added the bucket copy's root, another its AWSLogs/… folder, or
+// s3:// against a local mirror), so the key matches when it is equal or has the same file name
+// (CloudTrail's object names are unique: account, region, time and a random suffix). An
+// annotation whose event is not loaded is kept and listed as not loaded, never dropped.
+import type { EventIndex } from '../index/eventIndex';
+import { Annotation, CaseFile } from './caseFile';
+
+export interface ResolvedCase {
+  /** Row → its annotation, for the rows shown (hidden copies of an event left out); what EventIndex.query's `annotations` takes. */
+  byRow: Map<number, Annotation>;
+  /** Annotations whose event is not in the index. */
+  notLoaded: Annotation[];
+}
+
+/** The last segment of a key or path (either separator). */
+export function fileNameOf(key: string): string {
+  const i = Math.max(key.lastIndexOf('/'), key.lastIndexOf('\\'));
+  return key.slice(i + 1);
+}
+
+/** Whether an annotation's key names the object at `key` (equal, or the same file name). */
+export function sameObject(annotationKey: string, key: string): boolean {
+  return annotationKey === key || (annotationKey !== '' && fileNameOf(annotationKey) === fileNameOf(key));
+}
+
+/** One pass over the index's eventID column (as remote.ts rowsOfEvents does). */
+export function resolveAnnotations(index: EventIndex, c: CaseFile): ResolvedCase {
+  return new AnnotationResolver(c).update(index);
+}
+
+/**
+ * Resolution kept up to date while an index loads: rows are only ever appended, so each update
+ * reads the eventIDs of the rows added since the last one (a timeline re-queries on every load
+ * progress; a whole scan each time would cost O(events) per query).
+ */
+export class AnnotationResolver {
+  private readonly byEventId = new Map<string, Annotation[]>();
+  private readonly byRow = new Map<number, Annotation>();
+  private readonly found = new Set<Annotation>();
+  private scanned = 0;
+  private index: EventIndex | undefined;
+
+  constructor(readonly kase: CaseFile) {
+    for (const a of kase.annotations) {
+      const list = this.byEventId.get(a.eventID) ?? [];
+      list.push(a);
+      this.byEventId.set(a.eventID, list);
+    }
+  }
+
+  update(index: EventIndex): ResolvedCase {
+    if (this.index !== index) {
+      this.index = index;
+      this.scanned = 0;
+      this.byRow.clear();
+      this.found.clear();
+    }
+    if (this.byEventId.size > 0) {
+      for (let row = this.scanned; row < index.size; row++) {
+        const id = index.value(row, 'eventID');
+        if (typeof id !== 'string') continue;
+        const candidates = this.byEventId.get(id);
+        if (!candidates || index.isDuplicate(row)) continue;
+        const key = index.files[index.store.fileOf[row]].key;
+        // An exact key first: two objects with the same name under different prefixes stay apart.
+        const a = candidates.find((x) => x.key === key) ?? candidates.find((x) => sameObject(x.key, key));
+        if (!a) continue;
+        this.byRow.set(row, a);
+        this.found.add(a);
+      }
+    }
+    this.scanned = index.size;
+    // A row hidden since as a copy of another event is not shown: its annotation goes with the copy shown.
+    for (const row of this.byRow.keys()) if (index.isDuplicate(row)) this.byRow.delete(row);
+    return { byRow: new Map(this.byRow), notLoaded: this.kase.annotations.filter((a) => !this.found.has(a)) };
+  }
+}

@@ -1,0 +1,44 @@
+// Starring, tagging and commenting events, wherever they are picked (timeline rows, a record's
+// code lens in a log document): the tag or note is asked for here, the case store keeps it.
+import * as vscode from 'vscode';
+import { Annotation, EventRef, normalizeTags } from '../../core/case/caseFile';
+import type { EventSummary } from '../../core/index/eventIndex';
+import type { AnnotateAction } from '../../protocol';
+import type { CaseStore } from './caseStore';
+
+/** The case key of an event summary: its eventID, its object's key, its time. */
+export function refOfSummary(s: Pick<EventSummary, 'eventID' | 'fileKey' | 'eventTime'>): EventRef {
+  return { eventID: s.eventID, key: s.fileKey, eventTime: s.eventTime };
+}
+
+export async function annotateEvents(store: CaseStore, events: ReadonlyArray<Pick<EventSummary, 'eventID' | 'fileKey' | 'eventTime' | 'row'>>, action: AnnotateAction, current: ReadonlyMap<number, Annotation>): Promise<boolean> {
+  const refs = events.filter((e) => e.eventID !== '').map(refOfSummary);
+  if (refs.length === 0) {
+    void vscode.window.showWarningMessage('CloudTrail: these events have no eventID, so the case file cannot name them.');
+    return false;
+  }
+  const many = refs.length === 1 ? 'this event' : `these ${refs.length} events`;
+  switch (action) {
+    case 'star':
+      return store.annotate(refs, { kind: 'toggle-star' });
+    case 'tag':
+    case 'untag': {
+      const known = store.case.annotations.flatMap((a) => a.tags);
+      const text = await vscode.window.showInputBox({
+        title: action === 'tag' ? `Tag ${many}` : `Remove a tag from ${many}`,
+        prompt: `Tags, separated by commas or spaces${known.length ? ` (in use: ${[...new Set(known)].slice(0, 12).join(', ')})` : ''}`,
+        placeHolder: 'exfil, persistence',
+        validateInput: (v) => (normalizeTags(v.split(/[,\s]+/)).length ? undefined : 'Type at least one tag'),
+      });
+      if (text === undefined) return false;
+      const tags = normalizeTags(text.split(/[,\s]+/));
+      return store.annotate(refs, action === 'tag' ? { kind: 'add-tags', tags } : { kind: 'remove-tags', tags });
+    }
+    case 'note': {
+      const first = events.length === 1 ? current.get(events[0].row)?.note : undefined;
+      const note = await vscode.window.showInputBox({ title: `Note on ${many}`, prompt: 'What this means for the investigation (empty removes the note)', value: first ?? '' });
+      if (note === undefined) return false;
+      return store.annotate(refs, { kind: 'note', note });
+    }
+  }
+}

@@ -1,0 +1,267 @@
+// The case in VS Code: the Case view in the CloudTrail container (tags with counts, saved
+// searches, annotations of events not loaded), star / tag / note from the timeline's row context
+// menu, saving and reopening searches, and the evidence report (core/case/report.ts) of a
+// timeline's annotated events or current result.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { analystName } from '../../core/case/analyst';
+import { tagCounts } from '../../core/case/caseFile';
+import { custodyOf } from '../../core/case/custody';
+import { annotatedRows, buildReport, reportHtml, reportMarkdown, timesketchJsonl } from '../../core/case/report';
+import { loadPublicKeyFiles, loadSignaturesFile, SIGNATURES_FILE_NAME, ValidationReport, validateSource } from '../../core/digest';
+import { formatTerm } from '../../core/query/format';
+import { ANNOTATE_ACTIONS, AnnotateAction } from '../../protocol';
+import { resolvePath } from '../digest/registerDigestCommands';
+import { TimelineRegistration } from '../timeline/registerTimeline';
+import { COMMANDS } from '../commands';
+import type { TimelinePanel } from '../timeline/timelinePanel';
+import { CaseStore } from './caseStore';
+
+export const CASE_VIEW = 'cloudtrailLens.case';
+
+const ROW_COMMANDS: Record<AnnotateAction, string> = { star: COMMANDS.timelineStar, tag: COMMANDS.timelineTag, untag: COMMANDS.timelineUntag, note: COMMANDS.timelineNote };
+
+type CaseNode =
+  | { kind: 'group'; id: 'tags' | 'searches' | 'notLoaded'; label: string; count: number }
+  | { kind: 'tag'; tag: string; count: number }
+  | { kind: 'search'; name: string; filter: string; detail: string }
+  | { kind: 'notLoaded'; label: string; detail: string }
+  | { kind: 'problem'; message: string };
+
+class CaseTree implements vscode.TreeDataProvider<CaseNode> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(
+    private readonly store: CaseStore,
+    private readonly timeline: TimelineRegistration,
+  ) {
+    store.onDidChange(() => this.changed.fire());
+    timeline.onDidChangeIndexedFiles(() => this.changed.fire());
+  }
+
+  private notLoaded() {
+    const panel = this.timeline.panels[this.timeline.panels.length - 1];
+    return panel ? panel.timelineData.annotations().notLoaded : undefined;
+  }
+
+  getChildren(node?: CaseNode): CaseNode[] {
+    const c = this.store.case;
+    if (!node) {
+      if (this.store.error) return [{ kind: 'problem', message: this.store.error }];
+      if (c.annotations.length === 0 && c.searches.length === 0) return [];
+      const out: CaseNode[] = [
+        { kind: 'group', id: 'tags', label: 'Tags', count: tagCounts(c).length },
+        { kind: 'group', id: 'searches', label: 'Saved searches', count: c.searches.length },
+      ];
+      const notLoaded = this.notLoaded();
+      if (notLoaded?.length) out.push({ kind: 'group', id: 'notLoaded', label: 'Not loaded', count: notLoaded.length });
+      return out;
+    }
+    if (node.kind !== 'group') return [];
+    if (node.id === 'tags') {
+      const starred = c.annotations.filter((a) => a.starred).length;
+      return [...(starred ? [{ kind: 'tag' as const, tag: '★ starred', count: starred }] : []), ...tagCounts(c).map((t) => ({ kind: 'tag' as const, tag: t.tag, count: t.count }))];
+    }
+    if (node.id === 'searches') return [...c.searches].sort((a, b) => (a.name < b.name ? -1 : 1)).map((s) => ({ kind: 'search', name: s.name, filter: s.filter, detail: `${s.filter || '(all events)'}${s.range ? ` · ${new Date(s.range.from).toISOString()} → ${new Date(s.range.to).toISOString()}` : ''} · ${s.by}` }));
+    return (this.notLoaded() ?? []).map((a) => ({ kind: 'notLoaded', label: `${a.eventTime || '(no time)'} ${a.eventID}`, detail: `${a.key}${a.tags.length ? ` · ${a.tags.join(' ')}` : ''}${a.note ? ` · ${a.note}` : ''}` }));
+  }
+
+  getTreeItem(node: CaseNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'problem': {
+        const item = new vscode.TreeItem('Case file cannot be read');
+        item.description = node.message;
+        item.tooltip = `${node.message}\nIt is left as it is; stars, tags and notes are not saved until it is fixed.`;
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        item.command = { command: COMMANDS.caseOpenFile, title: 'Open Case File' };
+        return item;
+      }
+      case 'group': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.description = String(node.count);
+        item.iconPath = new vscode.ThemeIcon(node.id === 'tags' ? 'tag' : node.id === 'searches' ? 'search' : 'warning');
+        if (node.id === 'notLoaded') item.tooltip = 'Annotations in the case file whose events are not in the timeline opened last (kept, never dropped).';
+        return item;
+      }
+      case 'tag': {
+        const item = new vscode.TreeItem(node.tag);
+        item.description = `${node.count}`;
+        item.iconPath = new vscode.ThemeIcon(node.tag.startsWith('★') ? 'star-full' : 'tag');
+        const filter = node.tag.startsWith('★') ? 'starred:true' : formatTerm('tag', node.tag);
+        item.tooltip = `Show the events: ${filter}`;
+        item.command = { command: COMMANDS.openTimeline, title: 'Show in Timeline', arguments: [{ filter }] };
+        return item;
+      }
+      case 'search': {
+        const item = new vscode.TreeItem(node.name);
+        item.description = node.filter;
+        item.tooltip = node.detail;
+        item.iconPath = new vscode.ThemeIcon('search');
+        item.contextValue = 'cloudtrailLens.savedSearch';
+        item.command = { command: COMMANDS.caseOpenSearch, title: 'Open Saved Search', arguments: [node.name] };
+        return item;
+      }
+      case 'notLoaded': {
+        const item = new vscode.TreeItem(node.label);
+        item.description = node.detail;
+        item.tooltip = `Not in the loaded scope: ${node.detail}`;
+        item.iconPath = new vscode.ThemeIcon('circle-slash');
+        return item;
+      }
+    }
+  }
+}
+
+/** The webview context of a row's context menu: the row and the selected rows. */
+function idsOf(arg: unknown): number[] {
+  const a = (arg ?? {}) as { rowId?: unknown; selectedIds?: unknown };
+  const row = typeof a.rowId === 'number' && Number.isSafeInteger(a.rowId) ? a.rowId : undefined;
+  const selected = Array.isArray(a.selectedIds) ? a.selectedIds.filter((v): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) : [];
+  if (row === undefined) return selected;
+  return selected.includes(row) ? selected : [row];
+}
+
+export function registerCase(context: vscode.ExtensionContext, store: CaseStore, timeline: TimelineRegistration, log: vscode.LogOutputChannel): void {
+  const tree = new CaseTree(store, timeline);
+  const active = (): TimelinePanel | undefined => timeline.panels.find((p) => p.panel.active) ?? timeline.panels[timeline.panels.length - 1];
+  const needPanel = (): TimelinePanel | undefined => {
+    const p = active();
+    if (!p) void vscode.window.showInformationMessage('CloudTrail: open a timeline first.');
+    return p;
+  };
+  for (const action of ANNOTATE_ACTIONS) {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(ROW_COMMANDS[action], async (arg?: unknown) => {
+        const panel = needPanel();
+        const ids = idsOf(arg);
+        if (panel && ids.length) await panel.annotate(ids, action as AnnotateAction);
+      }),
+    );
+  }
+  context.subscriptions.push(
+    vscode.window.registerTreeDataProvider(CASE_VIEW, tree),
+    vscode.commands.registerCommand(COMMANDS.caseOpenFile, async () => {
+      const file = store.file;
+      if (!file) return;
+      if (!existsSync(file)) {
+        void vscode.window.showInformationMessage(`CloudTrail: there is no case file yet (${file}); star or tag an event in the timeline to start one.`);
+        return;
+      }
+      await vscode.window.showTextDocument(vscode.Uri.file(file));
+    }),
+    vscode.commands.registerCommand(COMMANDS.caseSaveSearch, async () => {
+      const panel = needPanel();
+      if (!panel) return;
+      const q = panel.currentQuery;
+      const name = await vscode.window.showInputBox({ title: 'Save Search', prompt: `Name for "${q.filter || '(all events)'}"${q.range ? ' in its time range' : ''} over ${panel.scope.title}`, validateInput: (v) => (v.trim() ? undefined : 'Type a name') });
+      if (!name) return;
+      await store.saveSearch({ name: name.trim(), filter: q.filter, ...(q.range ? { range: q.range } : {}), ...(panel.scope.args ? { scope: panel.scope.args } : {}) });
+    }),
+    vscode.commands.registerCommand(COMMANDS.caseOpenSearch, async (name?: unknown) => {
+      const search = store.case.searches.find((s) => s.name === name);
+      if (!search) return;
+      await vscode.commands.executeCommand(COMMANDS.openTimeline, { ...(search.scope ?? {}), filter: search.filter, ...(search.range ? { range: search.range } : {}) });
+    }),
+    vscode.commands.registerCommand(COMMANDS.caseDeleteSearch, async (node?: { name?: unknown }) => {
+      if (typeof node?.name === 'string') await store.deleteSearch(node.name);
+    }),
+    vscode.commands.registerCommand(COMMANDS.caseExportReport, (arg?: { format?: unknown; cover?: unknown; target?: unknown }) => exportReport(store, needPanel(), log, arg)),
+  );
+}
+
+type ReportFormat = 'html' | 'md' | 'timesketch';
+
+/**
+ * The evidence report of a timeline: its annotated events or its current result. The chain of
+ * custody uses digest validation of the timeline's sources when public keys are configured
+ * (cloudtrailLens.publicKeys); without them each file is hashed and marked not verified.
+ * `arg` (for tests and keybindings) may fix the format, what it covers and the target file.
+ */
+async function exportReport(store: CaseStore, panel: TimelinePanel | undefined, log: vscode.LogOutputChannel, arg?: { format?: unknown; cover?: unknown; target?: unknown }): Promise<string | undefined> {
+  if (!panel) return undefined;
+  const formats: Record<ReportFormat, { label: string; ext: string; filter: string }> = {
+    html: { label: 'HTML (one self-contained file)', ext: 'html', filter: 'HTML' },
+    md: { label: 'Markdown', ext: 'md', filter: 'Markdown' },
+    timesketch: { label: 'Timesketch JSONL', ext: 'jsonl', filter: 'JSON Lines' },
+  };
+  const format = (typeof arg?.format === 'string' && arg.format in formats ? arg.format : (await vscode.window.showQuickPick(Object.entries(formats).map(([id, f]) => ({ label: f.label, id: id as ReportFormat })), { title: 'Evidence report format' }))?.id) as ReportFormat | undefined;
+  if (!format) return undefined;
+  const data = panel.timelineData;
+  const resolved = data.annotations();
+  const cover =
+    arg?.cover === 'annotated' || arg?.cover === 'result'
+      ? arg.cover
+      : (await vscode.window.showQuickPick([
+          { label: `The starred, tagged or noted events (${resolved.byRow.size})`, id: 'annotated' as const },
+          { label: `The current result (${panel.currentQuery.filter || 'all events'})`, id: 'result' as const },
+        ]))?.id;
+  if (!cover) return undefined;
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = typeof arg?.target === 'string' ? vscode.Uri.file(arg.target) : await vscode.window.showSaveDialog({ title: 'Save the evidence report', defaultUri: base ? vscode.Uri.joinPath(base, `evidence-report.${formats[format].ext}`) : undefined, filters: { [formats[format].filter]: [formats[format].ext] } });
+  if (!target) return undefined;
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'CloudTrail: evidence report', cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    try {
+      const q = panel.currentQuery;
+      const result = cover === 'result' ? await data.query(q.filter, q.range, 'asc') : undefined;
+      const rows: number[] = result ? data.ids(result, 0, result.size) : annotatedRows(resolved);
+      let text = '';
+      if (format === 'timesketch') {
+        await timesketchJsonl(data.index, resolved, rows, (t) => (text += t), abort.signal);
+      } else {
+        progress.report({ message: 'validating digests and hashing log files…' });
+        const reports = await validateTargets(panel, abort.signal, log);
+        const custody = await custodyOf(data.index, rows, reports, abort.signal);
+        const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+        const model = await buildReport(
+          {
+            index: data.index,
+            resolved,
+            rows,
+            custody,
+            caseFile: store.file ?? '(none)',
+            scope: panel.scope.targets.map((t) => `${t.source.label}${t.prefix ? `/${t.prefix}` : ''}`),
+            selection: cover === 'annotated' ? 'the starred, tagged or noted events of the case' : `the events matching ${q.filter || '(everything)'}`,
+            generatedBy: await analystName(folder),
+          },
+          abort.signal,
+        );
+        text = format === 'html' ? reportHtml(model) : reportMarkdown(model);
+      }
+      await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+      void vscode.window.showInformationMessage(`CloudTrail: evidence report of ${rows.length} event(s) saved to ${target.fsPath}`, 'Open').then((a) => {
+        if (a) void vscode.commands.executeCommand('vscode.open', target);
+      });
+      return target.fsPath;
+    } catch (e) {
+      if (abort.signal.aborted) return undefined;
+      void vscode.window.showErrorMessage(`CloudTrail: the evidence report failed: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  });
+}
+
+/** Digest validation of the timeline's sources with the configured public keys; undefined when none are configured. */
+async function validateTargets(panel: TimelinePanel, signal: AbortSignal, log: vscode.LogOutputChannel): Promise<ValidationReport[] | undefined> {
+  const config = vscode.workspace.getConfiguration('cloudtrailLens');
+  const keyFiles = (config.get<string[]>('publicKeys') ?? []).map(resolvePath).filter((f): f is string => !!f && existsSync(f));
+  if (!keyFiles.length) return undefined;
+  const publicKeys = await loadPublicKeyFiles(keyFiles);
+  const reports: ValidationReport[] = [];
+  for (const source of new Set(panel.scope.targets.map((t) => t.source))) {
+    const local = source.type === 'folder' ? source.localPath?.('') : undefined;
+    const sigSetting = config.get<string>('digestSignaturesFile');
+    const sigFile = sigSetting ? resolvePath(sigSetting) : local ? path.join(local, SIGNATURES_FILE_NAME) : undefined;
+    try {
+      const signatures = sigFile && (sigSetting || existsSync(sigFile)) ? await loadSignaturesFile(sigFile) : undefined;
+      reports.push(await validateSource(source, { publicKeys, signatures, signal }));
+    } catch (e) {
+      if (signal.aborted) throw e;
+      log.warn(`Evidence report: digest validation of ${source.label} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return reports;
+}

@@ -1,0 +1,215 @@
+// The evidence report (issue 18): its chain of custody checked against the digest validator's own
+// verdicts and against the files' bytes; Markdown and HTML with hostile values; Timesketch JSONL;
+// the CLI `report` command end to end.
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { main } from '../../../src/cli/main';
+import { applyEdit, emptyCase, serializeCase } from '../../../src/core/case/caseFile';
+import { custodyOf } from '../../../src/core/case/custody';
+import { buildReport, reportHtml, reportMarkdown, timesketchJsonl } from '../../../src/core/case/report';
+import { resolveAnnotations } from '../../../src/core/case/resolve';
+import { loadPublicKeyFiles, loadSignaturesFile, validateSource } from '../../../src/core/digest';
+import type { LogVerdict } from '../../../src/core/digest/types';
+import type { EventIndex } from '../../../src/core/index/eventIndex';
+import { WorkerPool } from '../../../src/core/ingest/pool';
+import { FolderSource } from '../../../src/core/sources/folder';
+import { signingKey } from '../../../src/core/synthetic/digests';
+import { CaseWorkspace, refOf } from './helpers';
+
+const WHEN = new Date('2026-12-05T20:00:00Z');
+const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&lt;<a href="https://evil.example/">x</a>\u202e[link](https://evil.example/)';
+
+/** Every element is one the writer makes, with no attribute that loads or runs anything. */
+function onlyOurMarkup(html: string): void {
+  const allowed = new Set(['html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'h2', 'h3', 'p', 'dl', 'dt', 'dd', 'code', 'span', 'strong', 'section', 'div', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'ul', 'li']);
+  for (const m of html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)([^>]*)>/g)) {
+    assert.ok(allowed.has(m[1].toLowerCase()), m[0]);
+    assert.match(m[2], /^(?:\s[a-zA-Z-]+="[^"<>]*")*$/, m[0]);
+    for (const a of m[2].matchAll(/\s([a-zA-Z-]+)="/g)) assert.ok(['class', 'title', 'charset', 'lang', 'name', 'content', 'http-equiv'].includes(a[1].toLowerCase()), m[0]);
+  }
+  for (const bad of ['url(', '@import', '<!--', '<![CDATA[']) assert.ok(!html.includes(bad), bad);
+}
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), stderrIsTTY: false });
+  return { code, out, err };
+}
+
+describe('evidence report', function () {
+  this.timeout(120_000);
+  let ws: CaseWorkspace;
+  let pool: WorkerPool;
+  let index: EventIndex;
+  let caseFile: string;
+  let tampered: string;
+  let forged: string;
+  let validKey: string;
+
+  before(async () => {
+    ws = new CaseWorkspace(3);
+    // A log of the first hour edited after delivery (its digest's hash no longer matches), and a
+    // log no digest lists though digests cover its hour (planted), both holding annotated events.
+    tampered = ws.digests[0].logKeys[0];
+    const log = JSON.parse(gunzipSync(readFileSync(ws.bucket.file(tampered))).toString('utf8')) as { Records: Array<Record<string, unknown>> };
+    log.Records[0].eventName = 'ListRoles';
+    writeFileSync(ws.bucket.file(tampered), gzipSync(JSON.stringify(log)));
+    forged = ws.bucket.chain().unlistedLog('2024-05-14T10:40:00Z');
+    validKey = ws.digests[1].logKeys[1];
+    pool = new WorkerPool(2);
+    index = await ws.load(pool);
+    const rowIn = async (key: string) => (await index.query({ kind: 'all' })).rows.find((r) => index.summary(r).fileKey === key)!;
+    let c = applyEdit(emptyCase(), [refOf(index, await rowIn(validKey))], { kind: 'add-tags', tags: ['exfil'] }, 'alice', WHEN);
+    c = applyEdit(c, [refOf(index, await rowIn(tampered))], { kind: 'star', starred: true }, 'alice', WHEN);
+    c = applyEdit(c, [refOf(index, await rowIn(forged))], { kind: 'note', note: HOSTILE }, 'bob', WHEN);
+    c = applyEdit(c, [refOf(index, await rowIn(forged))], { kind: 'add-tags', tags: ['exfil', '"><img src=x>'] }, 'bob', WHEN);
+    caseFile = join(ws.dir, 'case.json');
+    writeFileSync(caseFile, serializeCase(c));
+  });
+  after(async () => {
+    await pool.close();
+    ws.dispose();
+  });
+
+  it("custody: each file's SHA-256 is its bytes', its content hash the validator's, its verdict the validator's", async () => {
+    const report = await validateSource(new FolderSource(ws.root), { publicKeys: await loadPublicKeyFiles([ws.keysFile]), signatures: await loadSignaturesFile(ws.signaturesFile) });
+    const logVerdicts = new Map<string, LogVerdict>();
+    for (const chain of report.chains) for (const e of chain.events) if (e.type === 'log') logVerdicts.set(e.key, e);
+    const rows = (await index.query({ kind: 'all' })).rows;
+    const custody = await custodyOf(index, rows, [report]);
+    assert.equal(custody.files.length, index.files.length);
+    const listed = new Map<string, string>();
+    for (const d of ws.digests) for (const l of d.json.logFiles) listed.set(l.s3Object, l.hashValue);
+    for (const f of custody.files) {
+      const bytes = readFileSync(ws.bucket.file(f.key));
+      assert.equal(f.sha256, createHash('sha256').update(bytes).digest('hex'), f.key);
+      assert.equal(f.contentSha256, createHash('sha256').update(gunzipSync(bytes)).digest('hex'), f.key);
+      const v = logVerdicts.get(f.key);
+      if (f.key === forged) {
+        assert.equal(v, undefined);
+        assert.equal(f.verdict, 'invalid');
+        assert.match(f.reason, /is in no digest although digests cover its delivery time/);
+      } else if (f.key === tampered) {
+        assert.equal(v?.kind, 'hash-mismatch');
+        assert.equal(f.verdict, 'invalid');
+        assert.notEqual(f.contentSha256, listed.get(f.key));
+      } else {
+        assert.equal(v?.kind, 'valid', f.key);
+        assert.equal(f.verdict, 'valid', f.key);
+        assert.equal(f.contentSha256, listed.get(f.key));
+        assert.equal(f.fingerprint, signingKey(0).fingerprint);
+      }
+    }
+    assert.deepEqual(custody.fingerprints, [signingKey(0).fingerprint]);
+
+    // Without the signatures file the newest digest's signature cannot be checked offline: its logs are "unverified offline".
+    const offline = await validateSource(new FolderSource(ws.root), { publicKeys: await loadPublicKeyFiles([ws.keysFile]) });
+    const newest = ws.digests[2];
+    assert.equal(offline.chains[0].events.find((e): e is Extract<typeof e, { type: 'digest' }> => e.type === 'digest' && e.key === newest.key)?.kind, 'unverifiable');
+    const c2 = await custodyOf(index, rows, [offline]);
+    for (const f of c2.files) if (newest.logKeys.includes(f.key)) assert.equal(f.verdict, 'unverified offline', f.key);
+    // Without validation, nothing is verified.
+    const c3 = await custodyOf(index, rows, undefined);
+    assert.ok(c3.files.every((f) => f.verdict === 'unverified offline' && /not run/.test(f.reason)));
+  });
+
+  it('CLI report (Markdown): the annotated events in time order with who/what/where, notes, custody with hashes and verdicts', async () => {
+    const r = await cli(['report', caseFile, ws.root, '--public-keys', ws.keysFile, '--signatures', ws.signaturesFile]);
+    assert.equal(r.code, 0, r.err);
+    const md = r.out;
+    assert.match(md, /^# CloudTrail evidence report/);
+    assert.match(md, /\*\*Covers:\*\* the starred, tagged or noted events of the case: 3 events, 1 starred/);
+    assert.ok(md.includes('- **Tags:** `exfil` (2), `"><img-src=x>` (1)'), md);
+    const times = [...md.matchAll(/^### \d+\. (?:★ )?(\S+) — /gm)].map((m) => m[1]);
+    assert.equal(times.length, 3);
+    assert.deepEqual(times, [...times].sort());
+    assert.match(md, /- \*\*Who:\*\* IAM user alice/);
+    assert.match(md, /- \*\*Where:\*\* from 198\\\.51\\\.100\\\.7, using aws\\-cli\/2\\\.15\\\.0, in us\\-east\\-1, account 111122223333/);
+    // The hostile note is escaped: no raw tag or link survives, the bidi override is shown as a marker.
+    // (Code spans show their text literally, so only the rest is checked.)
+    const prose = md.replace(/(`+)(?:(?!\1)[^\n])*?\1/g, '');
+    assert.doesNotMatch(prose, /(?:^|[^\\])[<[]/m, 'every < and [ outside code spans is escaped');
+    assert.ok(md.includes('⟨U\\+202E⟩'));
+    for (const key of [tampered, forged, validKey]) {
+      const sha = createHash('sha256').update(readFileSync(ws.bucket.file(key))).digest('hex');
+      const line = md.split('\n').find((l) => l.includes(sha));
+      assert.ok(line, key);
+      assert.match(line!, key === validKey ? /\*\*valid\*\*/ : /\*\*INVALID\*\*/);
+    }
+    assert.match(md, new RegExp(`Public key fingerprints used: \`${signingKey(0).fingerprint}\``));
+  });
+
+  it('CLI report (HTML) is self-contained and escapes every value', async () => {
+    const out = join(ws.dir, 'report.html');
+    const r = await cli(['report', caseFile, ws.root, '--format', 'html', '--output', out, '--public-keys', ws.keysFile, '--title', 'Case <b>42</b>']);
+    assert.equal(r.code, 0, r.err);
+    const html = readFileSync(out, 'utf8');
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">/);
+    assert.ok(html.includes('<title>Case &#60;b&#62;42&#60;/b&#62;</title>'));
+    onlyOurMarkup(html);
+    assert.ok(html.includes('&#60;script&#62;alert(1)&#60;/script&#62;'));
+    assert.ok(html.includes('&#34;&#62;&#60;img-src=x&#62;'));
+    // Tags and verdicts show.
+    assert.match(html, /<span class="tag">exfil<\/span>/);
+    assert.match(html, /class="v-invalid">INVALID</);
+  });
+
+  it('the HTML and Markdown writers escape hostile record values too', async () => {
+    const rows = (await index.query({ kind: 'all' })).rows.slice(0, 2);
+    const resolved = resolveAnnotations(index, emptyCase());
+    const custody = await custodyOf(index, rows, undefined);
+    const model = await buildReport({ index, resolved, rows, custody, caseFile: 'c.json', scope: [HOSTILE], selection: 'x', generatedBy: HOSTILE });
+    model.events[0].who = HOSTILE;
+    model.events[0].what = HOSTILE;
+    model.events[0].where = HOSTILE;
+    const html = reportHtml(model);
+    onlyOurMarkup(html);
+    const md = reportMarkdown(model);
+    const prose = md.replace(/(`+)(?:(?!\1)[^\n])*?\1/g, '');
+    assert.doesNotMatch(prose, /(?:^|[^\\])[<[]/m);
+  });
+
+  it('Timesketch JSONL: message, datetime, timestamp_desc, flattened fields, tags', async () => {
+    const r = await cli(['report', caseFile, ws.root, '--format', 'timesketch', '--filter', 'tag:exfil OR starred:true']);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(lines.length, 3);
+    for (const l of lines) {
+      assert.equal(typeof l.message, 'string');
+      assert.match(String(l.datetime), /^2024-05-14T\d\d:\d\d:\d\d\.000Z$/);
+      assert.equal(l.timestamp, Date.parse(String(l.datetime)) * 1000);
+      assert.equal(l.timestamp_desc, 'CloudTrail eventTime');
+      assert.equal(l['userIdentity.userName'], 'alice');
+      assert.equal(l.eventSource, 's3.amazonaws.com');
+      assert.ok(Array.isArray(l.tag));
+    }
+    assert.deepEqual(lines.map((l) => (l.tag as string[]).join(',')).filter(Boolean).sort(), ['"><img-src=x>,exfil', 'exfil']);
+    assert.match(String(lines.find((l) => l.case_starred)?.message), /IAM user alice/);
+  });
+
+  it('timesketchJsonl flattens arrays by index and keeps a "__proto__" key as a field', async () => {
+    const rows = (await index.query({ kind: 'all' })).rows.slice(0, 1);
+    let text = '';
+    await timesketchJsonl(index, resolveAnnotations(index, emptyCase()), rows, (t) => (text += t));
+    const line = JSON.parse(text) as Record<string, unknown>;
+    assert.equal(line['userIdentity.type'], 'IAMUser');
+    assert.deepEqual(line.tag, []);
+  });
+
+  it('CLI: a bad case file is named and nothing is written', async () => {
+    const bad = join(ws.dir, 'package.json');
+    writeFileSync(bad, '{"name": "x"}');
+    const r = await cli(['report', bad, ws.root]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /package\.json: not a CloudTrail Lens case file/);
+    assert.equal(readFileSync(bad, 'utf8'), '{"name": "x"}');
+    const missing = await cli(['report', join(ws.dir, 'nope.json'), ws.root]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /nope\.json: no such case file/);
+  });
+});
