@@ -4,8 +4,10 @@ import type { DetectionExpr, LeafExpr, SigmaRule } from './rule';
 import type { Scalar } from './values';
 
 /**
- * The values at a dotted path: objects are walked by key (exactly), arrays fan out (any element),
- * a value that is itself an object or array at the end is compared by its JSON text. Absent → [].
+ * The values at a dotted path: objects are walked by key (exactly), arrays fan out (any element).
+ * A path that ends on an object gives its JSON text and every scalar inside it, so a rule's
+ * `requestParameters|contains: '"s3:GetObject"'` finds the policy text held in one of its
+ * strings. Absent → [].
  */
 export function valuesAt(record: unknown, path: readonly string[]): Scalar[] {
   const out: Scalar[] = [];
@@ -16,7 +18,10 @@ export function valuesAt(record: unknown, path: readonly string[]): Scalar[] {
       return;
     }
     if (i === path.length) {
-      out.push(typeof v === 'object' && v !== null ? JSON.stringify(v) : (v as Scalar));
+      if (typeof v === 'object' && v !== null) {
+        out.push(JSON.stringify(v));
+        out.push(...allValues(v));
+      } else out.push(v as Scalar);
       return;
     }
     if (typeof v !== 'object' || v === null) return;

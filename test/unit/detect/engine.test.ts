@@ -211,3 +211,12 @@ describe('Sigma engine', () => {
     );
   });
 });
+
+describe('Sigma engine: fields that are objects', () => {
+  it('a path ending on an object is searched in its JSON text and in every string inside it', () => {
+    const e = { eventName: 'PutUserPolicy', requestParameters: { userName: 'u', policyDocument: '{"Effect":"Allow","Action":"s3:GetObject"}' } };
+    yes(rule("sel:\n  requestParameters|contains|all:\n    - '\"s3:GetObject\"'\n    - '\"Allow\"'\ncondition: sel"), e);
+    yes(rule("sel:\n  requestParameters|contains: '\"userName\":\"u\"'\ncondition: sel"), e);
+    no(rule("sel:\n  requestParameters|contains: '\"s3:PutObject\"'\ncondition: sel"), e);
+  });
+});
