@@ -509,10 +509,10 @@ falsepositives:
   - Applications and deployment pipelines reading their own secure configuration
 level: medium
 ---
-title: IAM access key created
+title: IAM access key created for another user
 id: 7eb6a047-0498-4a4e-bc14-074d0daa1af6
 status: stable
-description: A new access key was created for an IAM user. A key created for another user (requestParameters.userName differs from the caller) is the classic backdoor that keeps access after the attacker's own credentials are revoked.
+description: A new access key was created for an IAM user other than the caller. A key created for someone else is the classic backdoor that keeps access after the attacker's own credentials are revoked (a user rotating their own key, with no userName or their own, is left out).
 tags:
   - attack.persistence
   - attack.t1098.001
@@ -523,9 +523,14 @@ detection:
   selection:
     eventSource: iam.amazonaws.com
     eventName: CreateAccessKey
-  condition: selection
+  filter_own_key:
+    - requestParameters.userName: null
+    - userIdentity.userName|fieldref: requestParameters.userName
+    - userIdentity.arn|fieldref|endswith: requestParameters.userName
+  condition: selection and not filter_own_key
 falsepositives:
-  - Routine key rotation by the key's owner
+  - Administrators issuing keys to service users
+  - A role session named like the user rotating that user's key
 level: medium
 ---
 title: Access key created for the root user
@@ -567,7 +572,7 @@ falsepositives:
   - Onboarding a new person with console access
 level: medium
 ---
-title: Console password of an IAM user changed by someone else
+title: Console password of another IAM user changed
 id: 57496a2e-fc49-4572-84f7-6226ea65a0a8
 status: stable
 description: UpdateLoginProfile sets another user's console password. An attacker with iam:UpdateLoginProfile takes over any user, including more privileged ones, by resetting it.
@@ -582,9 +587,13 @@ detection:
   selection:
     eventSource: iam.amazonaws.com
     eventName: UpdateLoginProfile
-  condition: selection
+  filter_own_password:
+    - userIdentity.userName|fieldref: requestParameters.userName
+    - userIdentity.arn|fieldref|endswith: requestParameters.userName
+  condition: selection and not filter_own_password
 falsepositives:
   - Help-desk password resets
+  - A role session named like the user changing that user's password
 level: high
 ---
 title: IAM user created
@@ -650,7 +659,9 @@ detection:
       - PutUserPolicy
       - PutRolePolicy
       - PutGroupPolicy
-    requestParameters.policyDocument|re: '"Action"\s*:\s*(\[\s*)?"\*"'
+    requestParameters.policyDocument|re|all:
+      - '"Action"\s*:\s*(\[\s*)?"\*"'
+      - '"Effect"\s*:\s*"Allow"'
   condition: selection
 falsepositives:
   - Administrator roles defined with inline policies
@@ -755,7 +766,9 @@ detection:
     userIdentity.type: IAMUser
     responseElements.ConsoleLogin: Success
     additionalEventData.MFAUsed: 'No'
-  condition: selection
+  filter_saml:
+    additionalEventData.SamlProviderArn|exists: true
+  condition: selection and not filter_saml
 falsepositives:
   - Users for whom MFA is not yet enforced
 level: medium
@@ -864,7 +877,10 @@ detection:
       - UpdateSAMLProvider
       - CreateOpenIDConnectProvider
       - AddClientIDToOpenIDConnectProvider
-  condition: selection
+  filter_identity_center:
+    userIdentity.invokedBy: sso.amazonaws.com
+    userIdentity.arn|contains: ':assumed-role/AWSServiceRoleForSSO/'
+  condition: selection and not filter_identity_center
 falsepositives:
   - Setting up single sign-on or CI federation (GitHub Actions OIDC)
 level: high

@@ -45,7 +45,10 @@ function allValues(record: unknown): Scalar[] {
 }
 
 export function leafMatches(leaf: LeafExpr, record: unknown): boolean {
-  return leaf.test.test(leaf.field === undefined ? allValues(record) : valuesAt(record, leaf.path));
+  const values = leaf.field === undefined ? allValues(record) : valuesAt(record, leaf.path);
+  const { refs, compare } = leaf.test;
+  if (refs && compare) return compare(values, refs.map((p) => valuesAt(record, p)));
+  return leaf.test.test(values);
 }
 
 export function exprMatches(e: DetectionExpr, record: unknown): boolean {

@@ -196,6 +196,7 @@ function compileMap(selection: string, map: Record<string, unknown>, fields: Set
       continue;
     }
     fields.add(field);
+    if (modifiers.some((m) => m.toLowerCase() === 'fieldref')) for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') fields.add(v);
     children.push({ kind: 'leaf', field, path: field.split('.'), test: compileValueTest(modifiers, value), selection });
   }
   return children.length === 1 ? children[0] : { kind: 'and', children };

@@ -157,7 +157,7 @@ function possibleNames(e: DetectionExpr, store: ColumnStore): Uint8Array | null 
   const n = col.dict.size;
   switch (e.kind) {
     case 'leaf': {
-      if (e.field !== 'eventName') return null;
+      if (e.field !== 'eventName' || e.test.refs) return null;
       const t = new Uint8Array(n);
       for (let id = 0; id < n; id++) t[id] = e.test.test(dictValues(col.dict.values, id)) ? 1 : 0;
       return t;
@@ -194,7 +194,7 @@ function compileRow(e: DetectionExpr, store: ColumnStore): (r: number) => Tri {
   switch (e.kind) {
     case 'leaf': {
       const col = indexedColumn(store, e.field);
-      if (!col) return () => UNKNOWN;
+      if (!col || e.test.refs) return () => UNKNOWN; // another field's value: read the record
       const n = col.dict.size;
       const table = new Uint8Array(n);
       for (let id = 0; id < n; id++) table[id] = e.test.test(dictValues(col.dict.values, id)) ? TRUE : FALSE;

@@ -27,6 +27,12 @@ export interface ValueTest {
   test(values: readonly Scalar[]): boolean;
   /** Human text of the condition, for explanations ("contains 'x'"). */
   text: string;
+  /**
+   * `|fieldref`: the test compares with the values of other fields of the same record (these
+   * paths), not with constants: `test` is then unused and `compare` decides.
+   */
+  refs?: string[][];
+  compare?(values: readonly Scalar[], refValues: ReadonlyArray<readonly Scalar[]>): boolean;
 }
 
 /** A rule uses something the engine does not run: reported with this reason, never run partly. */
@@ -43,7 +49,6 @@ const TRANSFORMS = new Set(['base64', 'base64offset', 'windash']);
 const FLAGS = new Set(['all', 'cased', 'i', 'm', 's']);
 const NOT_SUPPORTED: Record<string, string> = {
   expand: 'placeholders (|expand) need a placeholder map this engine does not have',
-  fieldref: 'field references (|fieldref) are not supported',
   wide: 'UTF-16 encodings (|wide, |utf16…) apply to Windows logs, not CloudTrail JSON',
   utf16: 'UTF-16 encodings (|wide, |utf16…) apply to Windows logs, not CloudTrail JSON',
   utf16le: 'UTF-16 encodings (|wide, |utf16…) apply to Windows logs, not CloudTrail JSON',
@@ -209,8 +214,13 @@ export function compileValueTest(modifiers: readonly string[], raw: unknown): Va
   let all = false;
   let cased = false;
   let reFlags = '';
+  let fieldref = false;
   for (const mod of modifiers) {
     const m = mod.toLowerCase();
+    if (m === 'fieldref') {
+      fieldref = true;
+      continue;
+    }
     if (NOT_SUPPORTED[m]) throw new UnsupportedRule(`modifier |${mod}: ${NOT_SUPPORTED[m]}`);
     if (MATCH_TYPES.has(m)) {
       if (matchType && !(matchType === 're' && (m === 'i' || m === 'm' || m === 's'))) throw new InvalidRule(`modifiers |${matchType} and |${m} cannot be combined`);
@@ -225,6 +235,7 @@ export function compileValueTest(modifiers: readonly string[], raw: unknown): Va
   }
   const list: unknown[] = Array.isArray(raw) ? raw : [raw];
   if (list.length === 0) throw new InvalidRule('an empty list of values');
+  if (fieldref) return fieldRefTest(list, matchType, transforms, all, cased);
   for (const v of list) {
     if (v !== null && typeof v === 'object') throw new InvalidRule(`a value that is a ${Array.isArray(v) ? 'list' : 'map'} inside a value list`);
   }
@@ -329,5 +340,37 @@ function valuePredicate(v: string | number | boolean, matchType: string | undefi
       return false;
     },
     text: cased ? `${label} (case-sensitive)` : label,
+  };
+}
+
+/**
+ * `field|fieldref: other.field` (optionally with `|contains`, `|startswith`, `|endswith`,
+ * `|cased`): the value of the field compared with the value of another field of the same record.
+ * Several listed fields: any of them (all of them with `|all`).
+ */
+function fieldRefTest(list: unknown[], matchType: string | undefined, transforms: string[], all: boolean, cased: boolean): ValueTest {
+  if (transforms.length) throw new UnsupportedRule(`|${transforms[0]} cannot be combined with |fieldref`);
+  if (matchType && !['contains', 'startswith', 'endswith'].includes(matchType)) throw new UnsupportedRule(`|fieldref cannot be combined with |${matchType}`);
+  if (!list.every((v) => typeof v === 'string' && v !== '')) throw new InvalidRule('|fieldref takes field names');
+  const refs = (list as string[]).map((f) => f.split('.'));
+  const fold = (x: string) => (cased ? x : x.toLowerCase());
+  const one = (a: string, b: string) => {
+    const x = fold(a);
+    const y = fold(b);
+    return matchType === 'contains' ? x.includes(y) : matchType === 'startswith' ? x.startsWith(y) : matchType === 'endswith' ? x.endsWith(y) : x === y;
+  };
+  const against = (values: readonly Scalar[], other: readonly Scalar[]) =>
+    values.some((v) => {
+      const a = textOf(v);
+      return a !== undefined && other.some((o) => {
+        const b = textOf(o);
+        return b !== undefined && one(a, b);
+      });
+    });
+  return {
+    test: () => false,
+    refs,
+    compare: (values, refValues) => (all ? refValues.every((o) => against(values, o)) : refValues.some((o) => against(values, o))),
+    text: `${matchType ? `${matchType} the value of` : 'equals'} ${(list as string[]).join(all ? ' and ' : ' or ')}`,
   };
 }

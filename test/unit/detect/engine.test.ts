@@ -220,3 +220,19 @@ describe('Sigma engine: fields that are objects', () => {
     no(rule("sel:\n  requestParameters|contains: '\"s3:PutObject\"'\ncondition: sel"), e);
   });
 });
+
+describe('Sigma engine: fieldref', () => {
+  const e = { eventName: 'CreateAccessKey', userIdentity: { arn: 'arn:aws:iam::1:user/Alice', userName: 'alice' }, requestParameters: { userName: 'alice' } };
+  const other = { ...e, requestParameters: { userName: 'bob' } };
+  it('compares with another field of the same record, alone or with contains/startswith/endswith', () => {
+    yes(rule('sel:\n  userIdentity.userName|fieldref: requestParameters.userName\ncondition: sel'), e);
+    no(rule('sel:\n  userIdentity.userName|fieldref: requestParameters.userName\ncondition: sel'), other);
+    yes(rule('sel:\n  userIdentity.arn|fieldref|endswith: requestParameters.userName\ncondition: sel'), e);
+    no(rule('sel:\n  userIdentity.arn|fieldref|endswith|cased: requestParameters.userName\ncondition: sel'), e);
+    yes(rule('sel:\n  userIdentity.arn|fieldref|contains: requestParameters.userName\ncondition: sel'), e);
+    no(rule('sel:\n  userIdentity.arn|fieldref|startswith: requestParameters.userName\ncondition: sel'), e);
+    yes(rule('sel:\n  eventName: CreateAccessKey\nself:\n  userIdentity.userName|fieldref: requestParameters.userName\ncondition: sel and not self'), other);
+    no(rule('sel:\n  userIdentity.userName|fieldref: requestParameters.nothing\ncondition: sel'), e);
+    assert.match(problem('sel:\n  a|fieldref|re: b\ncondition: sel'), /cannot be combined/);
+  });
+});
