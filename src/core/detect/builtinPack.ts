@@ -548,6 +548,7 @@ detection:
     eventSource: iam.amazonaws.com
     eventName: CreateAccessKey
     userIdentity.type: Root
+    requestParameters.userName: null
   condition: selection
 falsepositives:
   - None expected; even a deliberate root key should be reviewed
@@ -1026,6 +1027,7 @@ detection:
   condition: selection
 falsepositives:
   - Troubleshooting instance bootstrap from the console
+  - Cloud security posture scanners that read user data to look for secrets
 level: medium
 ---
 title: EC2 instance launched with an unusual instance type
