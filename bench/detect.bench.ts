@@ -5,7 +5,6 @@
 // same-run baseline: the cheapest possible pass over the rows), and runRules with every rule of
 // the pack; how many rows had to be read again from their files; and the hits per rule and per
 // level, as a rate per 1M events (the pack's noise on benign activity).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinRules } from '../src/core/detect/builtinPack';
 import { LEVELS } from '../src/core/detect/rule';
 import { runRules } from '../src/core/detect/run';
@@ -14,24 +13,13 @@ import { loadEventFiles } from '../src/core/ingest/load';
 import { WorkerPool } from '../src/core/ingest/pool';
 import { discover } from '../src/core/sources/discover';
 import { FolderSource } from '../src/core/sources/folder';
-import { generateBucket } from '../src/core/synthetic/generator';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+import { arg, generatedBucket, median } from './bucket';
 
 async function main(): Promise<void> {
   const events = Number(arg('events', '1000000'));
   const dir = arg('dir', `/tmp/ctl-bench-${events}`);
   const runs = Number(arg('runs', '7'));
-  const tallyFile = `${dir}.tally.json`;
-  if (!existsSync(tallyFile)) {
-    console.log(`generating ${events} events into ${dir} …`);
-    writeFileSync(tallyFile, JSON.stringify(await generateBucket({ events, out: dir, seed: 1 })));
-  }
-  const tally = JSON.parse(readFileSync(tallyFile, 'utf8'));
+  const tally = await generatedBucket(events, dir);
   const pool = new WorkerPool();
   try {
     const index = new EventIndex({ runner: pool });
