@@ -12,7 +12,7 @@ import { loadRuleSet, problemLine } from '../core/detect/ruleSet';
 import { runRules } from '../core/detect/run';
 import type { EventIndex, EventSummary } from '../core/index/eventIndex';
 import { WorkerPool } from '../core/ingest/pool';
-import { CliIo, forEachArg, jsonForOutput, UsageError } from './io';
+import { CliIo, forEachArg, jsonForOutput, oneOf, UsageError } from './io';
 import { defaultLoadArgs, LoadArgs, loadPaths, parseLoadOption } from './query';
 
 export const DETECT_USAGE = `Usage: cloudtrail-lens detect PATH... [options]
@@ -68,12 +68,9 @@ export function parseDetectArgs(args: string[]): DetectArgs | 'help' {
         out.minLevel = l;
         return;
       }
-      case '--format': {
-        const f = value();
-        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got "${f}")`);
-        out.format = f;
+      case '--format':
+        out.format = oneOf(a, value(), ['text', 'json', 'sarif'] as const);
         return;
-      }
       default:
         if (parseLoadOption(a, value, out)) return;
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} (see --help)`);

@@ -30,7 +30,7 @@ import { compileForCli, emptyRemoteArgs, parseRemoteOption, RemoteQueryArgs } fr
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError, type SourceObject } from '../core/sources/source';
-import { CliIo, forEachArg, UsageError } from './io';
+import { CliIo, forEachArg, oneOf, UsageError } from './io';
 
 export const QUERY_USAGE = `Usage: cloudtrail-lens query PATH... [options]
 
@@ -113,12 +113,9 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       case '--count':
         out.count = true;
         break;
-      case '--format': {
-        const f = value();
-        if (f !== 'jsonl' && f !== 'csv' && f !== 'table') throw new UsageError(`--format must be jsonl, csv or table (got "${f}")`);
-        out.format = f;
+      case '--format':
+        out.format = oneOf(a, value(), ['jsonl', 'csv', 'table'] as const);
         break;
-      }
       case '--fields': {
         const list = value()
           .split(',')

@@ -254,7 +254,8 @@ export function compileValueTest(modifiers: readonly string[], raw: unknown): Va
   const nulls = list.some((v) => v === null);
   const anyValue = (vals: readonly Scalar[], p: (v: Scalar) => boolean) => vals.some((v) => v !== null && p(v));
   const isNullish = (vals: readonly Scalar[]) => vals.length === 0 || vals.every((v) => v === null);
-  const text = preds.map((p) => p.text).join(all ? ' and ' : ' or ');
+  const plainEquals = !all && preds.length > 1 && preds.every((p) => p.text.startsWith('equals '));
+  const text = plainEquals ? `is one of ${preds.map((p) => p.text.slice('equals '.length)).join(', ')}` : preds.map((p) => p.text).join(all ? ' and ' : ' or ');
   if (all) {
     return {
       test: (vals) => preds.every((p, i) => (list[i] === null ? isNullish(vals) : anyValue(vals, p.pred))),
