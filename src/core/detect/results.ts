@@ -98,3 +98,8 @@ export function ruleSelector(pattern: string): (rule: SigmaRule) => boolean {
   const id = pattern.toLowerCase();
   return (rule) => rule.id.toLowerCase() === id || re.test(rule.title);
 }
+
+/** A row's detections as JSON output carries them (`query --format jsonl --annotate`, `detect --format json`). */
+export function detectionsJson(rules: readonly SigmaRule[]): Array<{ id: string; title: string; level: Level; tags: string[] }> {
+  return rules.map((r) => ({ id: r.id, title: r.title, level: r.level, tags: r.tags }));
+}

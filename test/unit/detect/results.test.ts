@@ -1,7 +1,7 @@
 // DetectionResults: what the timeline and explorer ask of a run.
 import * as assert from 'node:assert/strict';
 import { parseSigmaRules } from '../../../src/core/detect/rule';
-import { DetectionResults, ruleSelector } from '../../../src/core/detect/results';
+import { DetectionResults, detectionsJson, ruleSelector } from '../../../src/core/detect/results';
 import type { DetectionRun } from '../../../src/core/detect/run';
 
 const rules = parseSigmaRules(
@@ -29,6 +29,10 @@ describe('DetectionResults', () => {
     assert.equal(d.levelOf(2), 'low');
     assert.equal(d.levelOf(0), undefined);
     assert.deepEqual(d.rulesOf(0), []);
+    assert.deepEqual(detectionsJson(d.rulesOf(3)), [
+      { id: '00000000-0000-4000-8000-000000000000', title: 'Rule A high', level: 'high', tags: [] },
+      { id: '00000000-0000-4000-8000-000000000002', title: 'Rule C high', level: 'high', tags: [] },
+    ]);
   });
 
   it('selects rows by rule id or title wildcard, and by level', () => {
