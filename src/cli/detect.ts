@@ -211,7 +211,6 @@ export function sarifReport(rules: SigmaRule[], hits: Hit[]) {
         tool: {
           driver: {
             name: 'cloudtrail-lens',
-            informationUri: 'https://github.com/SigmaHQ/sigma-specification',
             version: String(require('../../package.json').version),
             rules: rules.map((r) => ({
               id: r.id,
