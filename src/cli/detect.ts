@@ -32,7 +32,7 @@ Options:
   --format F           text (default), json (one document: rules, hits with the matching fields,
                        problems), or sarif (SARIF 2.1.0, for code-scanning dashboards)
   --profile, --region, --endpoint, --include, --follow-links-outside, --max-file-mb,
-  --max-records, --max-total-mb
+  --max-records, --max-total-mb, --max-memory-mb, --cache-dir, --no-cache
                        as for "query"
 Exit codes: 0 no hit at or above --min-level, 1 at least one, 2 bad arguments, no event could be
 read, or a --rules folder could not be read.`;

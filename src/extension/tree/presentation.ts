@@ -5,6 +5,7 @@ import { CatalogNode, FileNode, LocationNode, digestScope, eventScope } from '..
 import { Summary } from '../../core/sources/catalogSummary';
 import { isRegionName } from '../../core/sources/layout';
 import { cellText, revealHidden } from '../../core/output/visibleText';
+import { CONTEXT_TOKENS, nodeContextTokens, PROBLEM_CONTEXT_TOKENS } from './contextValues';
 
 export interface Presentation {
   label: string;
@@ -76,12 +77,7 @@ export function locationLabel(node: LocationNode): string {
 }
 
 function contextFor(node: CatalogNode, local: boolean, s3: boolean): string[] {
-  const tokens = ['ctl', `ctl-${node.type}`];
-  if (eventScope(node)) tokens.push('events');
-  if (digestScope(node)) tokens.push('digests');
-  if (local) tokens.push('local');
-  if (s3) tokens.push('s3');
-  return tokens;
+  return nodeContextTokens(node.type, { events: !!eventScope(node), digests: !!digestScope(node), local, s3 });
 }
 
 export interface NodeContext {
@@ -198,7 +194,7 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
         icon: 'error',
         iconColor: 'list.errorForeground',
         collapsible: false,
-        contextTokens: ['ctl', 'ctl-problem'],
+        contextTokens: [...PROBLEM_CONTEXT_TOKENS],
       };
   }
 }
@@ -262,7 +258,7 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
     icon,
     iconColor,
     collapsible: false,
-    contextTokens: [...tokens, 'file'],
+    contextTokens: [...tokens, CONTEXT_TOKENS.file],
   };
 }
 
