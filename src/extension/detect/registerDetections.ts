@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadRuleSet, problemLine, RuleSet } from '../../core/detect/ruleSet';
 import { BUILTIN_SOURCE } from '../../core/detect/builtinPack';
+import { COMMANDS } from '../commands';
 
-export const CHECK_RULES_COMMAND = 'cloudtrailLens.checkDetectionRules';
 
 /** The configured rule folders, absolute: `~` is the home folder, relative paths are under the first workspace folder. */
 export function configuredRuleFolders(): string[] {
@@ -28,7 +28,7 @@ export function loadConfiguredRules(): Promise<RuleSet> {
 
 export function registerDetections(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand(CHECK_RULES_COMMAND, async () => {
+    vscode.commands.registerCommand(COMMANDS.checkDetectionRules, async () => {
       const folders = configuredRuleFolders();
       const set = await loadRuleSet(folders);
       const builtin = set.rules.filter((r) => r.source === BUILTIN_SOURCE).length;
