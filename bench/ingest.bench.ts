@@ -11,30 +11,17 @@
 // `chains`), where about a third of the events are sessions to attribute and their issuing calls.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateBucket } from '../src/core/synthetic/generator';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+import { arg, generatedBucket, median } from './bucket';
 
 async function main(): Promise<void> {
   const events = Number(arg('events', '1000000'));
   const chains = process.argv.includes('--chains');
   const dir = arg('dir', `/tmp/ctl-bench-${events}${chains ? '-chains' : ''}`);
   const runs = Number(arg('runs', '1'));
-  const tallyFile = `${dir}.tally.json`;
-  if (!existsSync(tallyFile)) {
-    console.log(`generating ${events} events into ${dir} …`);
-    const tally = await generateBucket({ events, out: dir, seed: 1, chains });
-    writeFileSync(tallyFile, JSON.stringify(tally));
-  }
-  const tally = JSON.parse(readFileSync(tallyFile, 'utf8'));
+  const tally = await generatedBucket(events, dir, chains);
   const du = execFileSync('du', ['-sb', dir]).toString().split('\t')[0];
   console.log(`bucket: ${tally.events} events, ${tally.files} files, ${(Number(du) / 1e6).toFixed(0)} MB gzipped; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
 

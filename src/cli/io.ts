@@ -52,6 +52,12 @@ export function jsonForOutput(value: unknown, io: CliIo): string {
 /** A bad argument or option: main() prints the message and exits 2. */
 export class UsageError extends Error {}
 
+/** The value of an option that takes one of a few words, or a UsageError naming them. */
+export function oneOf<T extends string>(flag: string, value: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`${flag} must be ${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]} (got "${value}")`);
+  return value as T;
+}
+
 /**
  * Walks command-line arguments: `handle` gets each argument (an option's name without its
  * `=value`, or a positional argument as is) and `value()`, which reads the option's value from

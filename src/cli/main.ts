@@ -1,6 +1,7 @@
 // The `cloudtrail-lens` command: a thin front end over src/core. Each subcommand lives in its
 // own module and returns the process exit code (0 ok, 1 findings, 2 bad arguments or query).
 import { runQuery } from './query';
+import { runDetect } from './detect';
 import { runValidate } from './validate';
 import { runReport } from './report';
 import { runLint } from './lint';
@@ -11,6 +12,7 @@ import { redactSecrets } from '../core/redact';
 
 const COMMANDS = lookupTable<(args: string[], io: CliIo) => Promise<number>>({
   query: runQuery,
+  detect: runDetect,
   validate: runValidate,
   lint: runLint,
   report: runReport,
@@ -22,6 +24,7 @@ const USAGE = `Usage: cloudtrail-lens <command> [options]
 
 Commands:
   query PATH...      search CloudTrail events (files, folders, s3://bucket/prefix)
+  detect PATH...     run Sigma detection rules (built-in pack and your own) over the events
   validate PATH      validate digest chains (log file integrity), like aws cloudtrail validate-logs
   lint FILE...       check trail and event-selector configuration files
   report CASEFILE PATH...  the evidence report of a case file (Markdown, HTML, Timesketch JSONL)

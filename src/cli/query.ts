@@ -31,7 +31,7 @@ import { compileForCli, emptyRemoteArgs, parseRemoteOption, RemoteQueryArgs } fr
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError, type SourceObject } from '../core/sources/source';
-import { CliIo, forEachArg, UsageError } from './io';
+import { CliIo, forEachArg, oneOf, UsageError } from './io';
 import { homedir } from 'node:os';
 import { defaultMemoryCeiling } from '../core/ingest/memoryFit';
 import { DEFAULT_INDEX_CACHE_MAX_BYTES, IndexCache, pruneIndexCache, userIndexCacheDir } from '../core/ingest/indexCache';
@@ -96,8 +96,7 @@ looked at and why each file was skipped is on stderr), 2 bad arguments or filter
 
 type Format = 'jsonl' | 'csv' | 'table';
 
-interface QueryArgs {
-  paths: string[];
+interface QueryArgs extends LoadArgs {
   filter: string;
   count: boolean;
   format: Format;
@@ -106,28 +105,18 @@ interface QueryArgs {
   fields: string[];
   limit: number;
   desc: boolean;
-  maxBytes: number;
-  /** The load's budget (--max-records, --max-total-mb). */
-  limits: { maxRecords: number; maxBytes: number; maxMemoryBytes: number };
-  /** --profile, --region, --endpoint for s3:// paths (bucket/prefix come from each path). */
-  s3: S3Access;
-  followLinksOutside: boolean;
-  /** --include: more file names to read in folders. */
-  include: string[];
   /** --engine athena|lake and its options. */
   engine?: 'athena' | 'lake';
   remote: RemoteQueryArgs;
   athena: { workgroup?: string; database?: string; outputLocation?: string };
   maxFiles: number;
   serviceEndpoint?: string;
-  /** --cache-dir (default: the user cache folder); undefined with --no-cache. */
-  cacheDir?: string;
 }
 
 const DEFAULT_FIELDS = [...DEFAULT_CSV_FIELDS];
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', annotate: false, fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES, maxMemoryBytes: defaultMemoryCeiling() }, s3: {}, followLinksOutside: false, include: [], remote: emptyRemoteArgs(), athena: {}, maxFiles: 200, cacheDir: userIndexCacheDir(process.env, process.platform, homedir()) };
+  const out: QueryArgs = { ...defaultLoadArgs(), filter: '', count: false, format: 'jsonl', annotate: false, fields: DEFAULT_FIELDS, limit: Infinity, desc: false, remote: emptyRemoteArgs(), athena: {}, maxFiles: 200 };
   let fieldsGiven = false;
   let help = false;
   forEachArg(args, (a, value) => {
@@ -146,12 +135,9 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       case '--annotate':
         out.annotate = true;
         break;
-      case '--format': {
-        const f = value();
-        if (f !== 'jsonl' && f !== 'csv' && f !== 'table') throw new UsageError(`--format must be jsonl, csv or table (got "${f}")`);
-        out.format = f;
+      case '--format':
+        out.format = oneOf(a, value(), ['jsonl', 'csv', 'table'] as const);
         break;
-      }
       case '--fields': {
         const list = value()
           .split(',')
@@ -172,43 +158,6 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       case '--desc':
         out.desc = true;
         break;
-      case '--follow-links-outside':
-        out.followLinksOutside = true;
-        break;
-      case '--profile':
-        out.s3.profile = value();
-        break;
-      case '--region':
-        out.s3.region = value();
-        break;
-      case '--endpoint':
-        out.s3.endpoint = value();
-        break;
-      case '--include':
-        out.include.push(value());
-        break;
-      case '--cache-dir':
-        out.cacheDir = value();
-        break;
-      case '--no-cache':
-        out.cacheDir = undefined;
-        break;
-      case '--max-file-mb':
-        out.maxBytes = mebibytes(a, value());
-        break;
-      case '--max-total-mb':
-        out.limits.maxBytes = mebibytes(a, value());
-        break;
-      case '--max-memory-mb':
-        out.limits.maxMemoryBytes = mebibytes(a, value());
-        break;
-      case '--max-records': {
-        const v = value();
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || !(n > 0) || !Number.isSafeInteger(n)) throw new UsageError(`--max-records must be a positive whole number (got "${v}")`);
-        out.limits.maxRecords = n;
-        break;
-      }
       case '--engine': {
         const e = value();
         if (e !== 'athena' && e !== 'lake') throw new UsageError(`--engine must be athena or lake (got "${e}")`);
@@ -234,6 +183,7 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
         break;
       }
       default:
+        if (parseLoadOption(a, value, out)) break;
         if (['--table', '--event-data-store', '--start-time', '--end-time', '--account', '--in-region'].includes(a) && parseRemoteOption(a, value, out.remote, '--in-region')) break;
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} (see --help)`);
         out.paths.push(a);
@@ -249,6 +199,97 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
   if (fieldsGiven && out.format === 'jsonl' && !out.count) throw new UsageError('--fields applies to --format csv or table (jsonl prints whole records)');
   if (out.annotate && out.format !== 'jsonl') throw new UsageError('--annotate applies to --format jsonl (csv and table take --fields origin,originType,originHops,originComplete)');
   return out;
+}
+
+/** What to read and within which limits: the options every command that loads events shares. */
+export interface LoadArgs {
+  paths: string[];
+  maxBytes: number;
+  /** The load's budget (--max-records, --max-total-mb, --max-memory-mb). */
+  limits: { maxRecords: number; maxBytes: number; maxMemoryBytes: number };
+  /** --profile, --region, --endpoint for s3:// paths (bucket/prefix come from each path). */
+  s3: S3Access;
+  followLinksOutside: boolean;
+  /** --include: more file names to read in folders. */
+  include: string[];
+  /** --cache-dir (default: the user cache folder); undefined with --no-cache. */
+  cacheDir?: string;
+}
+
+export function defaultLoadArgs(): LoadArgs {
+  return {
+    paths: [],
+    maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES, maxMemoryBytes: defaultMemoryCeiling() },
+    s3: {},
+    followLinksOutside: false,
+    include: [],
+    cacheDir: userIndexCacheDir(process.env, process.platform, homedir()),
+  };
+}
+
+/** Reads one of the load options (--profile, --include, --max-file-mb…) into `out`; false when `a` is not one. */
+export function parseLoadOption(a: string, value: () => string, out: LoadArgs): boolean {
+  switch (a) {
+    case '--follow-links-outside':
+      out.followLinksOutside = true;
+      return true;
+    case '--profile':
+      out.s3.profile = value();
+      return true;
+    case '--region':
+      out.s3.region = value();
+      return true;
+    case '--endpoint':
+      out.s3.endpoint = value();
+      return true;
+    case '--include':
+      out.include.push(value());
+      return true;
+    case '--max-file-mb':
+      out.maxBytes = mebibytes(a, value());
+      return true;
+    case '--max-total-mb':
+      out.limits.maxBytes = mebibytes(a, value());
+      return true;
+    case '--max-memory-mb':
+      out.limits.maxMemoryBytes = mebibytes(a, value());
+      return true;
+    case '--cache-dir':
+      out.cacheDir = value();
+      return true;
+    case '--no-cache':
+      out.cacheDir = undefined;
+      return true;
+    case '--max-records': {
+      const v = value();
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || !(n > 0) || !Number.isSafeInteger(n)) throw new UsageError(`--max-records must be a positive whole number (got "${v}")`);
+      out.limits.maxRecords = n;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Finds the event files under the paths and loads them into a new index, with progress and each
+ * file's notes on stderr. `nothingRead` is set when no event could be read at all (what was
+ * looked at is then on stderr).
+ */
+export async function loadPaths(args: LoadArgs, pool: WorkerPool, io: CliIo): Promise<{ index: EventIndex; nothingRead: boolean }> {
+  const looked = emptyLookedAt();
+  const files = await findEventFiles(args.paths, args.s3, looked, args.include, args.followLinksOutside, io);
+  const index = new EventIndex({ runner: pool, maxUncompressedBytes: args.maxBytes });
+  const summary = await loadWithProgress(index, pool, files, io, args.limits, openCache(args, io));
+  if (index.eventCount === 0) {
+    const where = args.paths.length === 1 ? args.paths[0] : `the ${args.paths.length} paths given`;
+    io.err(`${nothingReadMessage(where, looked, index, "name such a file on the command line, or add --include '*.log' (its pattern)")}\n`);
+    // Files that were read and hold no events are an answer; nothing read at all is not.
+    return { index, nothingRead: summary.filesDone - summary.filesFailed === 0 };
+  }
+  return { index, nothingRead: false };
 }
 
 function mebibytes(flag: string, v: string): number {
@@ -278,18 +319,10 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
   }
   for (const w of queryWarnings(node, parsed.filter)) io.err(`warning: filter col ${w.start + 1} (${parsed.filter.slice(w.start, w.end)}): ${w.message}\n`);
   if (parsed.engine) return runRemote(parsed, io);
-  const looked = emptyLookedAt();
-  const files = await findEventFiles(parsed.paths, parsed.s3, looked, parsed.include, parsed.followLinksOutside, io);
   const pool = new WorkerPool();
   try {
-    const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
-    const summary = await loadWithProgress(index, pool, files, io, parsed.limits, openCache(parsed, io));
-    if (index.eventCount === 0) {
-      const where = parsed.paths.length === 1 ? parsed.paths[0] : `the ${parsed.paths.length} paths given`;
-      io.err(`${nothingReadMessage(where, looked, index, "name such a file on the command line, or add --include '*.log' (its pattern)")}\n`);
-      // Files that were read and hold no events are an answer (0); nothing read at all is not.
-      if (summary.filesDone - summary.filesFailed === 0) return 1;
-    }
+    const { index, nothingRead } = await loadPaths(parsed, pool, io);
+    if (nothingRead) return 1;
 
     const result = await index.query(node, { order: parsed.desc ? 'desc' : 'asc' });
     for (const n of untimedNotes(index, node, result.untimedOutsideRange)) io.err(`note: ${n}\n`);
@@ -326,7 +359,7 @@ export async function loadWithProgress(
 }
 
 /** The persisted index of these paths (--cache-dir, --no-cache); undefined when off. */
-function openCache(parsed: QueryArgs, io: CliIo): IndexCache | undefined {
+function openCache(parsed: LoadArgs, io: CliIo): IndexCache | undefined {
   if (!parsed.cacheDir) return undefined;
   const scope = JSON.stringify({ paths: parsed.paths.map((p) => (isS3Uri(p) ? p : path.resolve(p))), endpoint: parsed.s3.endpoint ?? null });
   const cache = IndexCache.open(parsed.cacheDir, scope);

@@ -17,6 +17,7 @@ export const COMMANDS = {
   explorerDownloadFromS3: 'cloudtrailLens.explorer.downloadFromS3',
   clearS3Cache: 'cloudtrailLens.clearS3Cache',
   clearIndexCache: 'cloudtrailLens.clearIndexCache',
+  checkDetectionRules: 'cloudtrailLens.checkDetectionRules',
   explorerOpenFile: 'cloudtrailLens.explorer.openFile',
   explorerShowMore: 'cloudtrailLens.explorer.showMore',
   openLogFile: 'cloudtrailLens.openLogFile',

@@ -12,6 +12,7 @@ import { IndexedEventCounts } from './tree/indexedEventCounts';
 import { registerLint } from './lint/registerLint';
 import { registerS3 } from './s3/s3Runtime';
 import { registerRemoteQueries } from './sql/registerRemoteQueries';
+import { registerDetections } from './detect/registerDetections';
 
 /** What activate() returns: the explorer, for the extension-host tests. */
 export interface CloudTrailLensApi {
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   registerDigestCommands(context);
   registerRemoteQueries(context, output, timeline, explorer.registry);
   registerLint(context);
+  registerDetections(context, output);
   return { explorer };
 }
 

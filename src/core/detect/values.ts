@@ -1,0 +1,377 @@
+// How one Sigma field condition tests the values of a record: the value syntax (wildcards and
+// escapes), the modifiers and their chains. One compiled `ValueTest` is applied both to the
+// index's dictionary entries (each distinct value once) and to the values found in a raw record,
+// so the two ways of running a rule cannot disagree.
+//
+// Semantics (the Sigma specification's, for JSON records):
+// - A plain string matches the whole value, case-insensitively; `*` is any run of characters,
+//   `?` exactly one; `\*`, `\?` and `\\` are the literal characters, a backslash before any
+//   other character is itself.
+// - Numbers and booleans compare by their text form (`22` matches 22 and "22").
+// - A list of values matches when any does; with `|all`, when every one does.
+// - `null` matches a field that is absent or null; `|exists: true|false` whether the field has a
+//   non-null value (the query language's `field:*`).
+// - `contains`, `startswith`, `endswith` wrap the pattern in `*`; `re` is an unanchored regular
+//   expression, case-sensitive unless `|i` (also `|m`, `|s`, or an inline `(?i)` prefix);
+//   `cidr` an IPv4/IPv6 network; `base64` / `base64offset` encode the value first (the three
+//   offsets of a value inside a longer base64 text); `windash` also tries `/`, `–`, `—`, `―`
+//   for a leading `-` (and `-` etc. for `/`); `cased` makes matching case-sensitive;
+//   `lt`/`lte`/`gt`/`gte` compare numbers.
+
+/** A scalar value as found in a record or a dictionary: never undefined (absent is no value). */
+export type Scalar = string | number | boolean | null;
+
+/** The test of one field: given the values found at the field (none when absent), true or false. */
+export interface ValueTest {
+  /** The whole test for the values at a field ([] when absent). */
+  test(values: readonly Scalar[]): boolean;
+  /** Human text of the condition, for explanations ("contains 'x'"). */
+  text: string;
+  /**
+   * `|fieldref`: the test compares with the values of other fields of the same record (these
+   * paths), not with constants: `test` is then unused and `compare` decides.
+   */
+  refs?: string[][];
+  compare?(values: readonly Scalar[], refValues: ReadonlyArray<readonly Scalar[]>): boolean;
+}
+
+/** A rule uses something the engine does not run: reported with this reason, never run partly. */
+export class UnsupportedRule extends Error {}
+/** The rule is malformed (a value that is not a valid regex, a bad CIDR…). */
+export class InvalidRule extends Error {}
+
+const STAR = 0;
+const QMARK = 1;
+type Token = string | typeof STAR | typeof QMARK;
+
+const MATCH_TYPES = new Set(['contains', 'startswith', 'endswith', 're', 'cidr', 'exists', 'lt', 'lte', 'gt', 'gte']);
+const TRANSFORMS = new Set(['base64', 'base64offset', 'windash']);
+const FLAGS = new Set(['all', 'cased', 'i', 'm', 's']);
+const NOT_SUPPORTED: Record<string, string> = {
+  expand: 'placeholders (|expand) need a placeholder map this engine does not have',
+  wide: 'UTF-16 encodings (|wide, |utf16…) apply to Windows logs, not CloudTrail JSON',
+  utf16: 'UTF-16 encodings (|wide, |utf16…) apply to Windows logs, not CloudTrail JSON',
+  utf16le: 'UTF-16 encodings (|wide, |utf16…) apply to Windows logs, not CloudTrail JSON',
+  utf16be: 'UTF-16 encodings (|wide, |utf16…) apply to Windows logs, not CloudTrail JSON',
+  gzip: 'the |gzip modifier is not supported',
+};
+
+/** Parses a Sigma string value into literal runs and wildcards. */
+export function parsePattern(value: string): Token[] {
+  const out: Token[] = [];
+  let lit = '';
+  const flush = () => {
+    if (lit) out.push(lit);
+    lit = '';
+  };
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\') {
+      const next = value[i + 1];
+      if (next === '*' || next === '?' || next === '\\') {
+        lit += next;
+        i++;
+      } else lit += '\\';
+    } else if (c === '*') {
+      flush();
+      out.push(STAR);
+    } else if (c === '?') {
+      flush();
+      out.push(QMARK);
+    } else lit += c;
+  }
+  flush();
+  return out;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+function patternRegExp(tokens: readonly Token[], cased: boolean): RegExp {
+  const body = tokens.map((t) => (t === STAR ? '.*' : t === QMARK ? '.' : escapeRe(t))).join('');
+  return new RegExp(`^${body}$`, cased ? 'su' : 'isu');
+}
+
+/** The text form a value is compared by; null has none. */
+export function textOf(v: Scalar): string | undefined {
+  if (v === null) return undefined;
+  return typeof v === 'string' ? v : String(v);
+}
+
+function quote(v: unknown): string {
+  return typeof v === 'string' ? `'${v}'` : String(v);
+}
+
+function base64Of(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
+/** The three base64 forms of `text` at each offset inside a longer encoded text (pySigma's). */
+function base64Offsets(text: string): string[] {
+  const bytes = Buffer.from(text, 'utf8');
+  const starts = [0, 2, 3];
+  const ends = [undefined, -3, -2];
+  const out: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const enc = Buffer.concat([Buffer.alloc(i, 0x20), bytes]).toString('base64');
+    out.push(enc.slice(starts[i], ends[(bytes.length + i) % 3]));
+  }
+  return out;
+}
+
+const DASHES = ['-', '/', '\u2013', '\u2014', '\u2015'];
+const MAX_WINDASH_VARIANTS = 625;
+
+/** Every variant of the pattern with each option-leading dash or slash replaced by each dash form. */
+function windashVariants(tokens: Token[]): Token[][] {
+  // Positions (token index, char index) of a '-' or '/' that starts an option: after the start
+  // or a non-word character, before a word character.
+  const spots: Array<[number, number]> = [];
+  tokens.forEach((t, ti) => {
+    if (typeof t !== 'string') return;
+    for (let ci = 0; ci < t.length; ci++) {
+      if (t[ci] !== '-' && t[ci] !== '/') continue;
+      const prev = ci > 0 ? t[ci - 1] : undefined;
+      const next = t[ci + 1];
+      if ((prev === undefined || !/\w/.test(prev)) && next !== undefined && /\w/.test(next)) spots.push([ti, ci]);
+    }
+  });
+  if (DASHES.length ** spots.length > MAX_WINDASH_VARIANTS) throw new UnsupportedRule(`|windash on a value with ${spots.length} options makes too many variants`);
+  let variants: Token[][] = [tokens.slice()];
+  for (const [ti, ci] of spots) {
+    const next: Token[][] = [];
+    for (const v of variants) {
+      for (const d of DASHES) {
+        const copy = v.slice();
+        const s = copy[ti] as string;
+        copy[ti] = s.slice(0, ci) + d + s.slice(ci + 1);
+        next.push(copy);
+      }
+    }
+    variants = next;
+  }
+  return variants;
+}
+
+function parseCidr(text: string): (ip: string) => boolean {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(text.trim());
+  if (!m) throw new InvalidRule(`'${text}' is not a CIDR network (address/prefix)`);
+  const net = ipBytes(m[1]);
+  const bits = Number(m[2]);
+  if (!net || bits > net.length * 8) throw new InvalidRule(`'${text}' is not a CIDR network (address/prefix)`);
+  return (ip) => {
+    const a = ipBytes(ip);
+    if (!a || a.length !== net.length) return false;
+    let left = bits;
+    for (let i = 0; left > 0; i++, left -= 8) {
+      const mask = left >= 8 ? 0xff : (0xff << (8 - left)) & 0xff;
+      if ((a[i] & mask) !== (net[i] & mask)) return false;
+    }
+    return true;
+  };
+}
+
+/** IPv4 (4 bytes) or IPv6 (16 bytes) address bytes, or undefined. */
+export function ipBytes(text: string): number[] | undefined {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (v4) {
+    const b = v4.slice(1).map(Number);
+    return b.every((x) => x <= 255) ? b : undefined;
+  }
+  if (!text.includes(':') || !/^[0-9a-fA-F:.]+$/.test(text)) return undefined;
+  let head = text;
+  let tail4: number[] = [];
+  const lastColon = text.lastIndexOf(':');
+  if (text.slice(lastColon + 1).includes('.')) {
+    const b = ipBytes(text.slice(lastColon + 1));
+    if (!b || b.length !== 4) return undefined;
+    tail4 = b;
+    head = text.slice(0, lastColon + 1) + '0:0';
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (s: string) => (s === '' ? [] : s.split(':'));
+  const left = parse(halves[0]);
+  const right = halves.length === 2 ? parse(halves[1]) : [];
+  const missing = 8 - left.length - right.length;
+  if ((halves.length === 1 && missing !== 0) || missing < 0) return undefined;
+  const groups = [...left, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...right];
+  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+  const bytes = groups.flatMap((g) => {
+    const n = parseInt(g, 16);
+    return [n >> 8, n & 0xff];
+  });
+  if (tail4.length) bytes.splice(12, 4, ...tail4);
+  return bytes;
+}
+
+/**
+ * Compiles `field|mod|mod: value(s)` into a test. `modifiers` are the names after the field;
+ * `raw` is the YAML value (a scalar or a list of scalars).
+ */
+export function compileValueTest(modifiers: readonly string[], raw: unknown): ValueTest {
+  let matchType: string | undefined;
+  const transforms: string[] = [];
+  let all = false;
+  let cased = false;
+  let reFlags = '';
+  let fieldref = false;
+  for (const mod of modifiers) {
+    const m = mod.toLowerCase();
+    if (m === 'fieldref') {
+      fieldref = true;
+      continue;
+    }
+    if (NOT_SUPPORTED[m]) throw new UnsupportedRule(`modifier |${mod}: ${NOT_SUPPORTED[m]}`);
+    if (MATCH_TYPES.has(m)) {
+      if (matchType && !(matchType === 're' && (m === 'i' || m === 'm' || m === 's'))) throw new InvalidRule(`modifiers |${matchType} and |${m} cannot be combined`);
+      matchType = m;
+    } else if (TRANSFORMS.has(m)) transforms.push(m);
+    else if (FLAGS.has(m)) {
+      if (m === 'all') all = true;
+      else if (m === 'cased') cased = true;
+      else if (matchType === 're') reFlags += m;
+      else throw new UnsupportedRule(`modifier |${mod} applies only after |re`);
+    } else throw new UnsupportedRule(`unknown modifier |${mod}`);
+  }
+  const list: unknown[] = Array.isArray(raw) ? raw : [raw];
+  if (list.length === 0) throw new InvalidRule('an empty list of values');
+  if (fieldref) return fieldRefTest(list, matchType, transforms, all, cased);
+  for (const v of list) {
+    if (v !== null && typeof v === 'object') throw new InvalidRule(`a value that is a ${Array.isArray(v) ? 'list' : 'map'} inside a value list`);
+  }
+
+  if (matchType === 'exists') {
+    if (list.length !== 1 || typeof list[0] !== 'boolean') throw new InvalidRule('|exists takes true or false');
+    const want = list[0] as boolean;
+    return { test: (vals) => vals.some((v) => v !== null) === want, text: want ? 'exists' : 'does not exist' };
+  }
+
+  // One predicate per listed value (windash/base64offset may give several alternatives each).
+  const preds: Array<{ pred: (v: Scalar) => boolean; text: string }> = list.map((v) => {
+    if (v === null) return { pred: () => false, text: 'null' };
+    return valuePredicate(v as string | number | boolean, matchType, transforms, cased, reFlags);
+  });
+  const nulls = list.some((v) => v === null);
+  const anyValue = (vals: readonly Scalar[], p: (v: Scalar) => boolean) => vals.some((v) => v !== null && p(v));
+  const isNullish = (vals: readonly Scalar[]) => vals.length === 0 || vals.every((v) => v === null);
+  const plainEquals = !all && preds.length > 1 && preds.every((p) => p.text.startsWith('equals '));
+  const text = plainEquals ? `is one of ${preds.map((p) => p.text.slice('equals '.length)).join(', ')}` : preds.map((p) => p.text).join(all ? ' and ' : ' or ');
+  if (all) {
+    return {
+      test: (vals) => preds.every((p, i) => (list[i] === null ? isNullish(vals) : anyValue(vals, p.pred))),
+      text,
+    };
+  }
+  return {
+    test: (vals) => (nulls && isNullish(vals)) || preds.some((p) => anyValue(vals, p.pred)),
+    text,
+  };
+}
+
+function valuePredicate(v: string | number | boolean, matchType: string | undefined, transforms: string[], cased: boolean, reFlags: string): { pred: (v: Scalar) => boolean; text: string } {
+  const label = `${matchType ?? (transforms.length ? transforms.join('|') : 'equals')} ${quote(v)}`;
+  if (matchType === 're') {
+    if (typeof v !== 'string') throw new InvalidRule(`|re needs a string (got ${quote(v)})`);
+    if (transforms.length) throw new UnsupportedRule(`|${transforms[0]} cannot be combined with |re`);
+    let source = v;
+    let flags = reFlags.includes('i') ? 'i' : '';
+    // Sigma rules often carry PCRE's inline flag group; JavaScript has no such syntax.
+    const inline = /^\(\?([imsx]+)\)/.exec(source);
+    if (inline) {
+      if (inline[1].includes('x')) throw new UnsupportedRule(`|re with the (?x) flag`);
+      source = source.slice(inline[0].length);
+      flags += inline[1];
+    }
+    flags += reFlags.replace('i', '');
+    let re: RegExp;
+    try {
+      re = new RegExp(source, [...new Set(flags + 'u')].join(''));
+    } catch {
+      try {
+        re = new RegExp(source, [...new Set(flags)].join(''));
+      } catch (e) {
+        throw new InvalidRule(`|re '${v}' is not a valid regular expression: ${(e as Error).message}`);
+      }
+    }
+    return { pred: (x) => re.test(textOf(x) ?? ''), text: `matches /${v}/` };
+  }
+  if (matchType === 'cidr') {
+    if (typeof v !== 'string') throw new InvalidRule(`|cidr needs a network (got ${quote(v)})`);
+    const inNet = parseCidr(v);
+    return { pred: (x) => typeof x === 'string' && inNet(x.trim()), text: `in ${v}` };
+  }
+  if (matchType === 'lt' || matchType === 'lte' || matchType === 'gt' || matchType === 'gte') {
+    const n = Number(v);
+    if (typeof v === 'boolean' || !Number.isFinite(n)) throw new InvalidRule(`|${matchType} needs a number (got ${quote(v)})`);
+    const cmp = { lt: (a: number) => a < n, lte: (a: number) => a <= n, gt: (a: number) => a > n, gte: (a: number) => a >= n }[matchType];
+    return {
+      pred: (x) => {
+        const a = typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : NaN;
+        return Number.isFinite(a) && cmp(a);
+      },
+      text: `${matchType} ${n}`,
+    };
+  }
+  // Wildcard patterns, after the value transforms.
+  let variants: Token[][];
+  if (typeof v !== 'string') variants = [[String(v)]];
+  else variants = [parsePattern(v)];
+  for (const t of transforms) {
+    if (t === 'windash') variants = variants.flatMap(windashVariants);
+    else {
+      variants = variants.flatMap((tokens) => {
+        if (tokens.some((x) => typeof x !== 'string')) throw new UnsupportedRule(`|${t} on a value with wildcards`);
+        const plain = (tokens as string[]).join('');
+        return t === 'base64' ? [[base64Of(plain)]] : base64Offsets(plain).map((s) => [s]);
+      });
+    }
+  }
+  const wrapped = variants.map((tokens) => {
+    if (matchType === 'contains') return [STAR, ...tokens, STAR] as Token[];
+    if (matchType === 'startswith') return [...tokens, STAR] as Token[];
+    if (matchType === 'endswith') return [STAR, ...tokens] as Token[];
+    return tokens;
+  });
+  const regexps = wrapped.map((tokens) => patternRegExp(tokens, cased));
+  return {
+    pred: (x) => {
+      const s = textOf(x);
+      if (s === undefined) return false;
+      for (const re of regexps) if (re.test(s)) return true;
+      return false;
+    },
+    text: cased ? `${label} (case-sensitive)` : label,
+  };
+}
+
+/**
+ * `field|fieldref: other.field` (optionally with `|contains`, `|startswith`, `|endswith`,
+ * `|cased`): the value of the field compared with the value of another field of the same record.
+ * Several listed fields: any of them (all of them with `|all`).
+ */
+function fieldRefTest(list: unknown[], matchType: string | undefined, transforms: string[], all: boolean, cased: boolean): ValueTest {
+  if (transforms.length) throw new UnsupportedRule(`|${transforms[0]} cannot be combined with |fieldref`);
+  if (matchType && !['contains', 'startswith', 'endswith'].includes(matchType)) throw new UnsupportedRule(`|fieldref cannot be combined with |${matchType}`);
+  if (!list.every((v) => typeof v === 'string' && v !== '')) throw new InvalidRule('|fieldref takes field names');
+  const refs = (list as string[]).map((f) => f.split('.'));
+  const fold = (x: string) => (cased ? x : x.toLowerCase());
+  const one = (a: string, b: string) => {
+    const x = fold(a);
+    const y = fold(b);
+    return matchType === 'contains' ? x.includes(y) : matchType === 'startswith' ? x.startsWith(y) : matchType === 'endswith' ? x.endsWith(y) : x === y;
+  };
+  const against = (values: readonly Scalar[], other: readonly Scalar[]) =>
+    values.some((v) => {
+      const a = textOf(v);
+      return a !== undefined && other.some((o) => {
+        const b = textOf(o);
+        return b !== undefined && one(a, b);
+      });
+    });
+  return {
+    test: () => false,
+    refs,
+    compare: (values, refValues) => (all ? refValues.every((o) => against(values, o)) : refValues.some((o) => against(values, o))),
+    text: `${matchType ? `${matchType} the value of` : 'equals'} ${(list as string[]).join(all ? ' and ' : ' or ')}`,
+  };
+}

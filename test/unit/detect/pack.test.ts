@@ -1,0 +1,80 @@
+// The built-in pack: its rules are well-formed, and together they catch every technique of the
+// hand-made scenarios and of the Stratus Red Team detonation logs, run through the index.
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinRules } from '../../../src/core/detect/builtinPack';
+import { runRules } from '../../../src/core/detect/run';
+import { LEVELS } from '../../../src/core/detect/rule';
+import { WorkerPool } from '../../../src/core/ingest/pool';
+import { dataset, describeWithDatasets } from '../../support/datasets';
+import { STRATUS_ATTACK, taggedWith, TECHNIQUE_SCENARIOS } from '../../fixtures/detect/techniques';
+import { fileOfRow, indexFiles } from './helpers';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('built-in rule pack', function () {
+  this.timeout(120_000);
+  let pool: WorkerPool;
+  before(() => (pool = new WorkerPool(2)));
+  after(() => pool.close());
+
+  it('has at least 40 rules, each with a UUID, title, level, ATT&CK tags, description and false positives', () => {
+    const rules = builtinRules();
+    assert.ok(rules.length >= 40, `${rules.length} rules`);
+    assert.equal(new Set(rules.map((r) => r.id)).size, rules.length, 'ids are unique');
+    assert.equal(new Set(rules.map((r) => r.title)).size, rules.length, 'titles are unique');
+    for (const r of rules) {
+      assert.match(r.id, UUID, r.title);
+      assert.ok(LEVELS.includes(r.level), r.title);
+      assert.ok(r.tags.some((t) => /^attack\.t\d{4}(\.\d{3})?$/.test(t)), `${r.title}: a technique tag`);
+      assert.ok(r.tags.some((t) => /^attack\.[a-z]+(-[a-z]+)*$/.test(t)), `${r.title}: a tactic tag`);
+      assert.ok(r.description.length > 40, `${r.title}: a description of why it matters`);
+      assert.ok(r.falsepositives.length > 0, `${r.title}: false positives`);
+    }
+  });
+
+  it('catches every hand-made technique scenario with a rule tagged with its technique', async () => {
+    const files = Object.fromEntries(TECHNIQUE_SCENARIOS.map((s) => [`${s.technique}.json`, s.records]));
+    const { index, close } = await indexFiles(files, pool);
+    try {
+      const run = await runRules(index, builtinRules());
+      for (const s of TECHNIQUE_SCENARIOS) {
+        const hits = run.hits.filter((h) => taggedWith(h.rule.tags, s.attack) && [...h.rows].some((r) => fileOfRow(index, r) === `${s.technique}.json`));
+        assert.ok(hits.length > 0, `${s.technique}: no rule tagged ${s.attack} fired`);
+      }
+      // The benign neighbours (GetCallerIdentity, Describe* calls) are not flagged.
+      const flagged = new Set(run.hits.flatMap((h) => [...h.rows]));
+      for (let r = 0; r < index.size; r++) {
+        const name = index.value(r, 'eventName');
+        if (name === 'GetCallerIdentity' || name === 'DescribeInstanceInformation' || name === 'DescribeParameters') assert.ok(!flagged.has(r), `${name} flagged`);
+      }
+    } finally {
+      await close();
+    }
+  });
+});
+
+describeWithDatasets('built-in rule pack on the Stratus Red Team detonation logs', function () {
+  this.timeout(120_000);
+  it('every technique file gets at least one hit from a rule tagged with that technique', async () => {
+    const dir = dataset('stratus-red-team', 'docs', 'detonation-logs');
+    const names = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    assert.equal(names.length, 35);
+    const files = Object.fromEntries(names.map((f) => [f, JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as unknown[]]));
+    const { index, close } = await indexFiles(files);
+    try {
+      const run = await runRules(index, builtinRules());
+      const missing: string[] = [];
+      for (const f of names) {
+        const technique = f.replace(/\.json$/, '');
+        const attack = STRATUS_ATTACK[technique];
+        assert.ok(attack, `${technique}: no ATT&CK technique known for it`);
+        const hit = run.hits.some((h) => taggedWith(h.rule.tags, attack) && [...h.rows].some((r) => fileOfRow(index, r) === f));
+        if (!hit) missing.push(`${technique} (${attack})`);
+      }
+      assert.deepEqual(missing, []);
+    } finally {
+      await close();
+    }
+  });
+});
