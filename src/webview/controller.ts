@@ -183,9 +183,12 @@ export class TimelineController {
     );
   }
 
-  onSelect(row: number, id: number | null): void {
+  /** A row was selected; `clicked`: by a click, which shows the detail pane again if it was closed. */
+  onSelect(row: number, id: number | null, clicked = false): void {
     this.state.selectedRow = row;
     this.state.selectedId = id;
+    if (clicked) this.state.detailOpen = true;
+    this.layoutDetail();
     this.save();
     if (id !== null) void this.showDetail(id);
   }
@@ -229,6 +232,7 @@ export class TimelineController {
     this.state.range = { from: time - FIVE_MINUTES, to: time + FIVE_MINUTES + 1000 };
     this.state.selectedId = id;
     this.v.filter.value = '';
+    this.layoutDetail();
     this.syncRangeControls();
     this.save();
     void this.runQuery({ resetScroll: true, keepSelection: true });
@@ -300,8 +304,9 @@ export class TimelineController {
     this.syncRangeControls();
   }
 
+  /** The detail pane takes space only when it is open and has an event to show. */
   private layoutDetail(): void {
-    this.v.page.layoutDetail(this.state.detailOpen);
+    this.v.page.layoutDetail(this.state.detailOpen && this.state.selectedId !== null);
   }
 
   private applyFilter(filter: string, range: TimeRange | null): void {
@@ -375,6 +380,7 @@ export class TimelineController {
       this.state.selectedId = null;
       this.state.selectedRow = -1;
       detail.set(null);
+      this.layoutDetail();
     }
     this.syncRangeControls();
     this.save();

@@ -52,7 +52,7 @@ const toolbar = new Toolbar(filter.element, {
 const histogram = new HistogramView({ onZoom: (r) => controller.onZoom(r), onReset: () => controller.onResetZoom() });
 const table = new TableView({
   requestPage: (qid, start, count) => controller.requestPage(qid, start, count),
-  onSelect: (row, id) => controller.onSelect(row, id),
+  onSelect: (row, id, clicked) => controller.onSelect(row, id, clicked),
   onOpen: (row) => controller.onOpen(row),
   onSort: (sort) => controller.onSort(sort),
   onScroll: (top) => controller.onScroll(top),

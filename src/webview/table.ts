@@ -31,7 +31,8 @@ export const COLUMN_TITLES: Record<ColumnId, string> = {
 
 export interface TableEvents {
   requestPage(queryId: number, start: number, count: number): void;
-  onSelect(row: number, id: number | null): void;
+  /** `clicked`: the user clicked the row (not the keyboard or a restore). */
+  onSelect(row: number, id: number | null, clicked: boolean): void;
   onOpen(row: number): void;
   onSort(sort: SortOrder): void;
   onScroll(topRow: number): void;
@@ -72,7 +73,7 @@ export class TableView {
     this.body.addEventListener('click', (e) => {
       const rowEl = (e.target as HTMLElement).closest<HTMLElement>('.row');
       if (!rowEl || rowEl.dataset.row === undefined) return;
-      this.select(Number(rowEl.dataset.row));
+      this.select(Number(rowEl.dataset.row), false, true);
       this.viewport.focus({ preventScroll: true });
     });
     this.body.addEventListener('dblclick', (e) => {
@@ -155,13 +156,13 @@ export class TableView {
     this.viewport.focus();
   }
 
-  select(row: number, reveal = false): void {
+  select(row: number, reveal = false, clicked = false): void {
     if (this.total === 0) return;
     row = Math.max(0, Math.min(this.total - 1, row));
     this.selectedRow = row;
     if (reveal) this.viewport.scrollTop = scrollTopToReveal(row, this.viewport.scrollTop, this.viewport.clientHeight, ROW_HEIGHT, this.total);
     this.render();
-    this.events.onSelect(row, this.rowAt(row)?.id ?? null);
+    this.events.onSelect(row, this.rowAt(row)?.id ?? null, clicked);
   }
 
   /** Re-announces the selection once its row has arrived (after a page reply). */
@@ -241,6 +242,8 @@ export class TableView {
         cell.classList.toggle('no-time', untimed);
         if (untimed) cell.title = NO_TIME_TITLE;
       }
+      // A failed call is marked on its first cell (an icon, see timeline.css), which names the error.
+      if (i === 0 && r?.errorCode) cell.title = `${cell.title}\nFailed: ${cellText(r.errorCode)}`;
     }
   }
 

@@ -190,4 +190,23 @@ describe('timeline: the webview controller', () => {
     assert.ok(t.shown.selected.length === 1 && rows[t.shown.selected[0]].id === 42, 'the saved event is selected again');
     assert.deepEqual(t.stored.at(-1)!.filter, 'event:PutObject');
   });
+
+  it('gives the detail pane no space until an event is selected, and a click shows it again after closing', async () => {
+    const t = setup();
+    void t.controller.start();
+    t.channel.take('ready').resolve(hello(result(1, [row(1, 'GetObject'), row(2, 'PutObject')])));
+    await settle();
+    assert.equal(t.shown.detailOpen.at(-1), false, 'the empty pane takes space');
+    t.controller.onSelect(0, 1, true);
+    assert.equal(t.shown.detailOpen.at(-1), true);
+    t.channel.take('detail');
+    t.controller.onCloseDetail();
+    assert.equal(t.shown.detailOpen.at(-1), false);
+    // The keyboard moves the selection without opening the pane; a click opens it.
+    t.controller.onSelect(1, 2, false);
+    assert.equal(t.shown.detailOpen.at(-1), false);
+    t.controller.onSelect(0, 1, true);
+    assert.equal(t.shown.detailOpen.at(-1), true, 'a single click after closing did not show the event');
+    assert.equal(t.stored.at(-1)!.detailOpen, true);
+  });
 });
