@@ -2,8 +2,20 @@
 // in the table, the detail pane only when it shows something, digests validated only where there
 // are digests, exports saved outside the evidence, one time zone, readable names.
 import * as assert from 'node:assert/strict';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bodyData, cells, openTimeline, settled } from './support/timeline';
-import { openWorkbench } from './support/workbench';
+import { openWorkbench, sampleFolder, waitUntil, Workbench } from './support/workbench';
+
+/** The labels of the context menu a right-click on the explorer row starting with `row` opens. */
+async function contextMenu(wb: Workbench, row: string): Promise<string[]> {
+  const pane = await wb.view('Explorer');
+  await pane.locator('.monaco-list-row').filter({ hasText: row }).first().click({ button: 'right' });
+  const items = wb.page.locator('.monaco-menu .action-item:not(.disabled) .action-label');
+  await items.first().waitFor({ state: 'visible' });
+  return (await items.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+}
 
 describe('what the investigator sees', () => {
   it('marks failed calls in the table; the detail pane takes space only with an event, and a click after closing it shows the event', async function () {
@@ -54,5 +66,54 @@ describe('what the investigator sees', () => {
     await view.locator('.record-json').waitFor({ state: 'visible' });
     assert.ok(((await view.locator('.record-json').textContent()) ?? '').includes(`"eventName": "${name}"`));
     await wb.step('single click after closing shows the event');
+  });
+
+  it('offers Validate Digests Here only where there are digests, uses the keys kept with the evidence, and says why when the key prompt is escaped', async function () {
+    // The sample's signed bucket, and a copy of one day's logs with no digests beside it.
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-e2e-digests-'));
+    const sample = sampleFolder();
+    cpSync(join(sample, 'AWSLogs'), join(dir, 'AWSLogs'), { recursive: true });
+    for (const f of ['cloudtrail-public-keys.json', 'cloudtrail-digest-signatures.json']) copyFileSync(join(sample, f), join(dir, f));
+    const day = 'AWSLogs/o-a1b2c3d4e5/777788889999/CloudTrail/us-east-1/2024/05/14';
+    mkdirSync(join(dir, 'unsigned', day), { recursive: true });
+    for (const f of readdirSync(join(sample, day)).slice(0, 2)) copyFileSync(join(sample, day, f), join(dir, 'unsigned', day, f));
+    try {
+      const wb = await openWorkbench(this, dir);
+      await wb.showViewContainer('CloudTrail');
+      let rows: string[] = [];
+      await waitUntil(async () => {
+        rows = (await wb.viewRows('Explorer', 3, 60_000)).map((r) => r.text);
+        // Counted (the menus depend on what the files are).
+        return rows.some((t) => /^org-trail.* files · /.test(t)) && rows.some((t) => /^Not attributed to a trail.* files · /.test(t));
+      }, 60_000, 'the two locations were not listed with their counts').catch((e: Error) => {
+        throw new Error(`${e.message}: ${JSON.stringify(rows)}`);
+      });
+      const unsignedMenu = await contextMenu(wb, 'Not attributed to a trail');
+      await wb.step('no digest validation where there are no digests');
+      assert.ok(unsignedMenu.includes('Open Timeline'), JSON.stringify(unsignedMenu));
+      assert.ok(!unsignedMenu.includes('Validate Digests Here'), `offered without digests: ${JSON.stringify(unsignedMenu)}`);
+      await wb.page.keyboard.press('Escape');
+      const signedMenu = await contextMenu(wb, 'org-trail');
+      assert.ok(signedMenu.includes('Validate Digests Here'), JSON.stringify(signedMenu));
+      await wb.step('digest validation offered on the trail');
+      // The keys are in the folder: the report opens without asking for them.
+      await wb.page.locator('.monaco-menu .action-label', { hasText: 'Validate Digests Here' }).click();
+      await wb.page.locator('.tab', { hasText: 'Digest validation' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+      assert.equal(await wb.page.locator('.quick-input-widget').isVisible(), false, 'a prompt opened');
+      assert.match(await wb.page.locator('.monaco-editor .view-lines').first().innerText(), /org-trail|VALID/);
+      await wb.step('validated with the keys kept in the folder');
+
+      // Without them it asks; Escape says what it needs.
+      renameSync(join(dir, 'cloudtrail-public-keys.json'), join(dir, 'keys-elsewhere.json'));
+      await contextMenu(wb, 'org-trail');
+      await wb.page.locator('.monaco-menu .action-label', { hasText: 'Validate Digests Here' }).click();
+      const prompt = wb.page.locator('.quick-input-widget');
+      await prompt.waitFor({ state: 'visible', timeout: 30_000 });
+      await wb.page.keyboard.press('Escape');
+      await waitUntil(async () => (await wb.notifications()).some((n) => /Digest validation cancelled: it needs CloudTrail's public keys/.test(n)), 15_000, 'Escape on the key prompt gave no message');
+      await wb.step('escape on the key prompt explains');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

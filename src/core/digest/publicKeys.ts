@@ -6,6 +6,9 @@
 // exactly as the CLI does; a key file may hold keys of several regions and rotations.
 import { createHash, createPublicKey, KeyObject } from 'node:crypto';
 
+/** The file a folder of evidence keeps its public keys in (the output of `aws cloudtrail list-public-keys`). */
+export const PUBLIC_KEYS_FILE_NAME = 'cloudtrail-public-keys.json';
+
 export interface PublicKeyEntry {
   fingerprint: string;
   /** The base64 `Value` exactly as listed. */

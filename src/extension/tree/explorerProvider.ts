@@ -237,7 +237,9 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
     item.iconPath = new vscode.ThemeIcon(entry.config.type === 's3' ? 'cloud' : entry.config.type === 'event-history' ? 'history' : 'root-folder');
     const removable = entry.origin !== 'workspace' ? ' removable' : '';
-    item.contextValue = `ctl ctl-source ctl-source-${entry.config.type}${removable}${entry.config.type === 'folder' ? ' local' : entry.config.type === 's3' ? ' s3' : ''}`;
+    // Validate Digests Here is offered while the files are uncounted, and once counted only if some are digests.
+    const digests = entry.config.type !== 'event-history' && (!total || (total.byKind.digest ?? 0) > 0) ? ' digests' : '';
+    item.contextValue = `ctl ctl-source ctl-source-${entry.config.type}${removable}${entry.config.type === 'folder' ? ' local' : entry.config.type === 's3' ? ' s3' : ''}${digests}`;
     return item;
   }
 
@@ -252,6 +254,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
       if (!s) return undefined;
       total.files += s.files;
       total.bytes += s.bytes;
+      for (const [kind, n] of Object.entries(s.byKind) as [keyof Summary['byKind'], number][]) total.byKind[kind] = (total.byKind[kind] ?? 0) + n;
     }
     return total;
   }

@@ -75,10 +75,22 @@ export function locationLabel(node: LocationNode): string {
   return node.trails.map((t) => t.name).join(', ');
 }
 
-function contextFor(node: CatalogNode, local: boolean, s3: boolean): string[] {
+/**
+ * Whether a row has digest files to validate: its counted files say so; before they are counted,
+ * a location has them when its digests named a trail (or could not be read), and rows below one
+ * are given the benefit of the doubt until counted.
+ */
+export function hasDigests(node: CatalogNode, summary: Summary | undefined): boolean {
+  if (!digestScope(node)) return false;
+  if (summary) return (summary.byKind.digest ?? 0) > 0;
+  if (node.type === 'location') return node.trails.length > 0 || node.trailsError !== undefined;
+  return true;
+}
+
+function contextFor(node: CatalogNode, local: boolean, s3: boolean, summary: Summary | undefined): string[] {
   const tokens = ['ctl', `ctl-${node.type}`];
   if (eventScope(node)) tokens.push('events');
-  if (digestScope(node)) tokens.push('digests');
+  if (hasDigests(node, summary)) tokens.push('digests');
   if (local) tokens.push('local');
   if (s3) tokens.push('s3');
   return tokens;
@@ -103,7 +115,7 @@ export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
 }
 
 function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
-  const tokens = contextFor(node, ctx.local, ctx.s3);
+  const tokens = contextFor(node, ctx.local, ctx.s3, ctx.summary);
   const counts = describeCounts(ctx.summary, ctx.events);
   switch (node.type) {
     case 'location': {
