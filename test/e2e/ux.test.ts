@@ -2,9 +2,9 @@
 // in the table, the detail pane only when it shows something, digests validated only where there
 // are digests, exports saved outside the evidence, one time zone, readable names.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { bodyData, cells, openTimeline, settled } from './support/timeline';
 import { openWorkbench, sampleFolder, waitUntil, Workbench } from './support/workbench';
 
@@ -114,6 +114,44 @@ describe('what the investigator sees', () => {
       await wb.step('escape on the key prompt explains');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('suggests an export path outside the evidence, and saves when a typed path is confirmed with Enter', async function () {
+    const wb = await openWorkbench(this);
+    const view = await openTimeline(wb);
+    const filter = view.locator('.filter-input');
+    const data = await bodyData(view);
+    await filter.fill('event:ConsoleLogin');
+    await filter.press('Enter');
+    const shown = await settled(view, data.queryId);
+    await view.locator('.export-button').click();
+    await view.locator('.export-csv').click();
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    // The dialog fills its input in steps (the folder, then the name).
+    let suggested = '';
+    await waitUntil(async () => (suggested = await input.inputValue()).endsWith('.csv'), 15_000, 'the save dialog suggested no file name').catch((e: Error) => {
+      throw new Error(`${e.message}: ${suggested}`);
+    });
+    await wb.step('export suggests a path outside the evidence');
+    assert.match(suggested, /\/cloudtrail-events\.csv$/);
+    const evidence = resolve(sampleFolder());
+    assert.ok(!resolve(suggested).startsWith(evidence + '/'), `the export is suggested inside the evidence: ${suggested}`);
+    // A path typed over the suggestion, then Enter.
+    const out = mkdtempSync(join(tmpdir(), 'ctl-e2e-export-'));
+    const file = join(out, 'logins.csv');
+    try {
+      // Typed as a person types (the dialog filters its list on every key).
+      await input.fill('');
+      await input.pressSequentially(file, { delay: 20 });
+      await input.press('Enter');
+      await waitUntil(async () => existsSync(file) && (await wb.notifications()).some((n) => n.startsWith('Exported ')), 30_000, `Enter in the save dialog did not save ${file}`);
+      const lines = readFileSync(file, 'utf8').trimEnd().split(/\r?\n/);
+      assert.equal(lines.length, Number(shown.matches) + 1, 'one header line and a line per matching event');
+      await wb.step('saved after typing a path and pressing Enter');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });

@@ -2,11 +2,14 @@
 // background, first rows shown while files are still being read), answers the view through a
 // TimelineSession and performs the editor actions (open raw, copy, export). The webview is not
 // kept alive when hidden: it saves its own state and asks again when shown.
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EventIndex, IndexedFile } from '../../core/index/eventIndex';
 import type { EventIdSet } from '../../core/sql/remote';
 import type { JobRunner } from '../../core/ingest/pool';
 import { LoadProgress, TimeRange } from '../../protocol';
+import { defaultExportFolder } from './exportTarget';
 import { writeExport } from './exportWriter';
 import { readPageAssets, timelineHtml } from './html';
 import { IndexTimelineData } from './indexAdapter';
@@ -230,11 +233,15 @@ export class TimelinePanel implements vscode.Disposable {
   }
 
   private async export(format: 'jsonl' | 'csv', result: ResultSet): Promise<void> {
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const name = `cloudtrail-events.${format}`;
+    const folder = defaultExportFolder({
+      setting: vscode.workspace.getConfiguration('cloudtrailLens').get<string>('exportFolder') ?? '',
+      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+      evidence: this.scope.targets.map((t) => t.source.localPath?.('')).filter((p): p is string => !!p),
+      home: os.homedir(),
+    });
     const target = await vscode.window.showSaveDialog({
       title: `Export ${result.size.toLocaleString('en-US')} events`,
-      defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
+      defaultUri: vscode.Uri.file(path.join(folder, `cloudtrail-events.${format}`)),
       filters: format === 'csv' ? { CSV: ['csv'] } : { 'JSON Lines': ['jsonl', 'ndjson'] },
       saveLabel: 'Export',
     });
