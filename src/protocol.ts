@@ -211,6 +211,10 @@ export interface CancelLoadEvent {
 export interface ShownEvent {
   type: 'shown';
 }
+/** The user asked to change the time zone (the host opens the cloudtrailLens.timeZone setting). */
+export interface OpenTimeZoneSettingEvent {
+  type: 'openTimeZoneSetting';
+}
 
 export type FromWebview =
   | ReadyRequest
@@ -224,7 +228,8 @@ export type FromWebview =
   | CopyJsonEvent
   | ExportEvent
   | CancelLoadEvent
-  | ShownEvent;
+  | ShownEvent
+  | OpenTimeZoneSettingEvent;
 
 // ── host → webview ──────────────────────────────────────────────────────────────────────────
 
@@ -240,6 +245,8 @@ export interface HelloReply {
   initialRange: TimeRange | null;
   /** The answer to the ready's query (with the initial filter instead, if there is one). */
   first: QueryReply | null;
+  /** The zone every time is shown in: "UTC" or an IANA zone (the cloudtrailLens.timeZone setting). */
+  timeZone: string;
 }
 export interface QueryReply {
   type: 'queryResult';
@@ -303,6 +310,11 @@ export interface ProgressEvent {
   total: number;
   bounds: TimeRange | null;
 }
+/** The time zone setting changed. */
+export interface TimeZoneEvent {
+  type: 'timeZone';
+  zone: string;
+}
 /** The host asks the view to show this filter (the panel was re-targeted, e.g. by a code lens). */
 export interface SetFilterEvent {
   type: 'setFilter';
@@ -320,7 +332,8 @@ export type ToWebview =
   | FilterReply
   | ErrorReply
   | ProgressEvent
-  | SetFilterEvent;
+  | SetFilterEvent
+  | TimeZoneEvent;
 
 /** Which reply each request gets. */
 export interface ReplyOf {
@@ -345,6 +358,8 @@ export const LIMITS = {
   fieldLength: 200,
   valueLength: 20_000,
   fileNotes: 500,
+  /** IANA zone names are short ("America/Argentina/ComodRivadavia" is among the longest). */
+  zoneLength: 64,
 } as const;
 
 // ── validation ──────────────────────────────────────────────────────────────────────────────
@@ -411,6 +426,7 @@ const fromWebviewShapes: { [K in FromWebview['type']]: Record<string, Check> } =
   export: { format: oneOf('jsonl', 'csv'), queryId: nonNegInt },
   cancelLoad: {},
   shown: {},
+  openTimeZoneSetting: {},
 };
 
 const rowSummary = shape({
@@ -459,7 +475,7 @@ const queryResult: Record<Exclude<keyof QueryReply, 'type'>, Check> = {
 };
 
 const toWebviewShapes: { [K in ToWebview['type']]: Record<string, Check> } = {
-  hello: { title: text, total: nonNegInt, bounds: range, progress, initialFilter: nullable(text), initialRange: range, first: nullable(shape({ type: oneOf('queryResult'), ...queryResult })) },
+  hello: { title: text, total: nonNegInt, bounds: range, progress, initialFilter: nullable(text), initialRange: range, first: nullable(shape({ type: oneOf('queryResult'), ...queryResult })), timeZone: str(LIMITS.zoneLength) },
   queryResult,
   pageResult: { queryId: nonNegInt, start: nonNegInt, rows: arrayOf(rowSummary) },
   facetsResult: { queryId: nonNegInt, facets: arrayOf(facet) },
@@ -475,6 +491,7 @@ const toWebviewShapes: { [K in ToWebview['type']]: Record<string, Check> } = {
   error: { message: text },
   progress: { progress, total: nonNegInt, bounds: range },
   setFilter: { filter: text, range },
+  timeZone: { zone: str(LIMITS.zoneLength) },
 };
 
 function validate<T extends { type: string }>(shapes: Record<string, Record<string, Check>>, body: unknown): T | undefined {

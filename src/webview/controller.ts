@@ -124,6 +124,8 @@ export class TimelineController {
   /** The host was told the first events are on screen (it holds its load back until then). */
   private shownSent = false;
   private lastHistogram: QueryReply['histogram'] | null = null;
+  /** The zone times are shown in: the host's cloudtrailLens.timeZone setting (UTC until the hello). */
+  private zone: Zone = 'UTC';
   /** The view's first query: sent with its ready, answered by the first hello. */
   private startQuery = { seq: 0, sent: 0, row: 0 };
 
@@ -205,7 +207,7 @@ export class TimelineController {
   onSort(sort: SortOrder): void {
     this.state.sort = sort;
     this.save();
-    this.v.table.setColumns(this.state.columns, this.state.sort, this.state.zone);
+    this.v.table.setColumns(this.state.columns, this.state.sort, this.zone);
     void this.runQuery({ resetScroll: true });
   }
 
@@ -269,16 +271,15 @@ export class TimelineController {
     void this.runQuery({ resetScroll: true });
   }
 
-  onZoneToggle(): void {
-    this.state.zone = this.state.zone === 'utc' ? 'local' : 'utc';
-    this.save();
-    this.applyZone();
+  /** The zone button: the zone is a setting, shared with the hovers; the host opens it. */
+  onZoneClick(): void {
+    this.channel.notify({ type: 'openTimeZoneSetting' });
   }
 
   onColumns(columns: ColumnId[]): void {
     this.state.columns = columns;
     this.save();
-    this.v.table.setColumns(this.state.columns, this.state.sort, this.state.zone);
+    this.v.table.setColumns(this.state.columns, this.state.sort, this.zone);
   }
 
   onExport(format: ExportFormat): void {
@@ -295,12 +296,18 @@ export class TimelineController {
     this.v.toolbar.syncRange(this.state.preset, presetRange(this.state.preset, this.state.range, this.bounds) ?? this.bounds);
   }
 
+  private setZone(zone: Zone): void {
+    if (zone === this.zone) return;
+    this.zone = zone;
+    this.applyZone();
+  }
+
   private applyZone(): void {
-    this.v.toolbar.setZone(this.state.zone);
-    this.probe.zone(this.state.zone);
-    this.v.table.setColumns(this.state.columns, this.state.sort, this.state.zone);
-    this.v.histogram.set(this.lastHistogram, this.state.zone);
-    this.v.detail.setZone(this.state.zone);
+    this.v.toolbar.setZone(this.zone);
+    this.probe.zone(this.zone);
+    this.v.table.setColumns(this.state.columns, this.state.sort, this.zone);
+    this.v.histogram.set(this.lastHistogram, this.zone);
+    this.v.detail.setZone(this.zone);
     this.syncRangeControls();
   }
 
@@ -367,7 +374,7 @@ export class TimelineController {
     table.selectedRow = -1;
     table.setResult(reply.queryId, reply.matches, reply.pageStart, reply.rows);
     table.scrollToRow(startRow);
-    histogram.set(reply.histogram, this.state.zone);
+    histogram.set(reply.histogram, this.zone);
     this.updateCount();
     if (keepId !== null) {
       const row = table.findRow(keepId);
@@ -463,6 +470,8 @@ export class TimelineController {
       this.reloadTimer = setTimeout(() => void this.runQuery({}), wait);
     } else if (msg.type === 'hello') {
       if (!this.restored) this.greet(msg, true);
+    } else if (msg.type === 'timeZone') {
+      this.setZone(msg.zone);
     } else if (msg.type === 'setFilter') {
       this.state.preset = msg.range ? 'custom' : 'all';
       this.state.range = msg.range;
@@ -482,6 +491,7 @@ export class TimelineController {
     this.lastQueryCost = performance.now() - this.startQuery.sent;
     this.lastReload = Date.now();
     this.v.page.setTitle(hello.title);
+    this.setZone(hello.timeZone);
     this.total = hello.total;
     this.bounds = hello.bounds;
     this.showProgress(hello.progress);
@@ -489,7 +499,7 @@ export class TimelineController {
     let row = this.startQuery.row;
     if (hello.initialFilter !== null) {
       const s = this.state;
-      this.state = { ...defaultState(), zone: s.zone, columns: s.columns, sort: s.sort, filter: hello.initialFilter, preset: hello.initialRange ? 'custom' : 'all', range: hello.initialRange };
+      this.state = { ...defaultState(), columns: s.columns, sort: s.sort, filter: hello.initialFilter, preset: hello.initialRange ? 'custom' : 'all', range: hello.initialRange };
       this.syncRangeControls();
       this.v.filter.value = this.state.filter;
       this.save();

@@ -2,7 +2,6 @@
 // host need not keep the webview alive (retainContextWhenHidden is costly). getState hands back
 // whatever was stored, possibly by an older version, so it is checked field by field.
 import { COLUMN_IDS, ColumnId, SortOrder, TimeRange } from '../protocol';
-import { Zone } from './timeFormat';
 
 export const PRESETS = ['all', 'hour', 'day', 'week', 'custom'] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -12,7 +11,6 @@ export interface ViewState {
   preset: Preset;
   /** Only for preset 'custom'. */
   range: TimeRange | null;
-  zone: Zone;
   sort: SortOrder;
   /** Selected event (index id) and its row in the current result. */
   selectedId: number | null;
@@ -26,7 +24,7 @@ export interface ViewState {
 export const DEFAULT_COLUMNS: ColumnId[] = ['time', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode'];
 
 export function defaultState(): ViewState {
-  return { filter: '', preset: 'all', range: null, zone: 'utc', sort: 'asc', selectedId: null, selectedRow: -1, scrollRow: 0, columns: [...DEFAULT_COLUMNS], detailOpen: true };
+  return { filter: '', preset: 'all', range: null, sort: 'asc', selectedId: null, selectedRow: -1, scrollRow: 0, columns: [...DEFAULT_COLUMNS], detailOpen: true };
 }
 
 export function restoreState(saved: unknown): ViewState {
@@ -38,7 +36,6 @@ export function restoreState(saved: unknown): ViewState {
   const r = v.range as Record<string, unknown> | null | undefined;
   if (r && typeof r.from === 'number' && typeof r.to === 'number' && Number.isFinite(r.from) && Number.isFinite(r.to) && r.from <= r.to) s.range = { from: r.from, to: r.to };
   if (s.preset === 'custom' && !s.range) s.preset = 'all';
-  if (v.zone === 'utc' || v.zone === 'local') s.zone = v.zone;
   if (v.sort === 'asc' || v.sort === 'desc') s.sort = v.sort;
   if (typeof v.selectedId === 'number' && Number.isSafeInteger(v.selectedId) && v.selectedId >= 0) s.selectedId = v.selectedId;
   if (typeof v.selectedRow === 'number' && Number.isSafeInteger(v.selectedRow)) s.selectedRow = v.selectedRow;

@@ -51,7 +51,7 @@ export class TableView {
   private queryId = -1;
   private total = 0;
   private columns: ColumnId[] = [];
-  private zone: Zone = 'utc';
+  private zone: Zone = 'UTC';
   private sort: SortOrder = 'asc';
   selectedRow = -1;
   private frame = 0;

@@ -14,7 +14,7 @@ export interface ToolbarEvents {
   onPreset(preset: Preset): void;
   /** A custom range typed into the inputs (`to` is the last second shown, inclusive). */
   onRange(range: TimeRange): void;
-  onZoneToggle(): void;
+  onZoneClick(): void;
   onColumns(columns: ColumnId[]): void;
   onExport(format: ExportFormat): void;
   onCancelLoad(): void;
@@ -38,7 +38,7 @@ export class Toolbar {
   private readonly fileNotesBox: HTMLDetailsElement;
   private readonly fileNotesSummary: HTMLElement;
   private readonly fileNotesList: HTMLElement;
-  private zone: Zone = 'utc';
+  private zone: Zone = 'UTC';
 
   constructor(filter: HTMLElement, private readonly events: ToolbarEvents) {
     this.presetSelect = h('select', { class: 'range-preset', 'aria-label': 'Time range', title: 'Time range (relative to the newest event in the data)' });
@@ -50,10 +50,12 @@ export class Toolbar {
       ['custom', 'Custom range'],
     ] as const)
       this.presetSelect.append(h('option', { value }, label));
-    this.fromInput = h('input', { type: 'datetime-local', step: '1', class: 'range-from', 'aria-label': 'From' });
-    this.toInput = h('input', { type: 'datetime-local', step: '1', class: 'range-to', 'aria-label': 'To' });
+    // ISO 8601 text (a datetime-local input shows the browser locale's format and no zone).
+    const rangeInput = (cls: string, label: string) => h('input', { type: 'text', class: cls, 'aria-label': label, spellcheck: 'false', placeholder: 'YYYY-MM-DDThh:mm:ss±hh:mm', title: `${label}: ISO 8601, e.g. 2024-05-14T10:05:00Z; without an offset, in the time zone shown` });
+    this.fromInput = rangeInput('range-from', 'From');
+    this.toInput = rangeInput('range-to', 'To');
     this.customRange = h('span', { class: 'custom-range' }, this.fromInput, h('span', { class: 'range-sep' }, '→'), this.toInput);
-    this.zoneButton = h('button', { class: 'zone-toggle', role: 'switch', title: 'Show times in UTC or in local time' });
+    this.zoneButton = h('button', { class: 'zone-toggle', title: 'The time zone of every time shown (setting cloudtrailLens.timeZone): click to change it' });
     const columnsButton = h('button', { class: 'columns-button', 'aria-haspopup': 'true', title: 'Choose columns' }, 'Columns');
     this.columnsMenu = h('div', { class: 'popover columns-menu', hidden: true, role: 'menu' });
     const exportButton = h('button', { class: 'export-button', 'aria-haspopup': 'true', title: 'Export the matching events' }, 'Export');
@@ -84,10 +86,11 @@ export class Toolbar {
     this.presetSelect.addEventListener('change', () => this.events.onPreset(this.presetSelect.value as Preset));
     for (const input of [this.fromInput, this.toInput])
       input.addEventListener('change', () => {
+        input.setCustomValidity('');
         const from = fromInputValue(this.fromInput.value, this.zone);
         const to = fromInputValue(this.toInput.value, this.zone);
         if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) {
-          input.setCustomValidity('The start must be before the end');
+          input.setCustomValidity(!Number.isFinite(Number.isFinite(from) ? to : from) ? 'Write an ISO 8601 time, e.g. 2024-05-14T10:05:00Z' : 'The start must be before the end');
           input.reportValidity();
           return;
         }
@@ -95,7 +98,7 @@ export class Toolbar {
         this.toInput.setCustomValidity('');
         this.events.onRange({ from, to });
       });
-    this.zoneButton.addEventListener('click', () => this.events.onZoneToggle());
+    this.zoneButton.addEventListener('click', () => this.events.onZoneClick());
     cancelButton.addEventListener('click', () => this.events.onCancelLoad());
 
     const menus = [this.columnsMenu, this.exportMenu];
@@ -161,8 +164,7 @@ export class Toolbar {
 
   setZone(zone: Zone): void {
     this.zone = zone;
-    this.zoneButton.textContent = zone === 'utc' ? 'UTC' : 'Local';
-    this.zoneButton.setAttribute('aria-checked', String(zone === 'utc'));
+    this.zoneButton.textContent = zone;
   }
 
   showCount(matches: number, total: number, filtered: boolean): void {

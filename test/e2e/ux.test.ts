@@ -2,7 +2,7 @@
 // in the table, the detail pane only when it shows something, digests validated only where there
 // are digests, exports saved outside the evidence, one time zone, readable names.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bodyData, cells, openTimeline, settled } from './support/timeline';
@@ -152,6 +152,70 @@ describe('what the investigator sees', () => {
       await wb.step('saved after typing a path and pressing Enter');
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('shows every time in the one time zone setting, with its offset, ISO 8601 in the range inputs and in the hovers', async function () {
+    // A log document beside the sample's data (a folder of its own: the sample is not changed).
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-e2e-zone-'));
+    const sample = sampleFolder();
+    cpSync(join(sample, 'AWSLogs'), join(dir, 'AWSLogs'), { recursive: true });
+    const record = { eventVersion: '1.08', eventTime: '2024-05-14T10:05:00Z', eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.7', userIdentity: { type: 'IAMUser', userName: 'alice', accountId: '111122223333' } };
+    writeFileSync(join(dir, 'one-event.json'), JSON.stringify({ Records: [record] }, null, 2));
+    const settingsFile = process.env.CTL_E2E_SETTINGS_FILE!;
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'cloudtrailLens.timeZone': 'America/New_York' }, null, 2));
+    try {
+      const wb = await openWorkbench(this, dir);
+      const view = await openTimeline(wb);
+      await waitUntil(async () => /-04:00$/.test((await cells(view, 'time'))[0] ?? ''), 30_000, 'the table does not show New York times');
+      assert.equal(await view.locator('.zone-toggle').textContent(), 'America/New_York');
+      assert.match((await view.locator('.histogram-readout').textContent()) ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d-04:00 → /);
+      await view.locator('.row:not(.placeholder)').first().click();
+      await view.locator('.record-json').waitFor({ state: 'visible' });
+      assert.match((await view.locator('.detail-title').textContent()) ?? '', /^2024-05-1\d \d\d:\d\d:\d\d-04:00$/);
+      // Custom range: ISO 8601 with the offset; a time typed in UTC is read as written.
+      let data = await bodyData(view);
+      await view.locator('.range-preset').selectOption('custom');
+      data = await settled(view, data.queryId);
+      const from = view.locator('.range-from');
+      assert.match(await from.inputValue(), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-04:00$/);
+      await from.fill('2024-05-14T01:00:00Z');
+      await from.press('Enter');
+      await from.blur();
+      data = await settled(view, data.queryId);
+      assert.ok(Number(data.matches) < Number(data.total), 'the typed range did not narrow the result');
+      assert.equal(await from.inputValue(), '2024-05-13T21:00:00-04:00', 'the range is shown back in the setting\'s zone');
+      await wb.step('timeline in New York time, ISO range');
+
+      // The hover of a log document names the same zone (not the extension host's "Local").
+      await wb.page.keyboard.press('Control+P');
+      const quick = wb.page.locator('.quick-input-widget input');
+      await quick.waitFor({ state: 'visible' });
+      await quick.fill('one-event.json');
+      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'one-event.json' }).first().waitFor({ state: 'visible' });
+      await quick.press('Enter');
+      const value = wb.page.locator('.monaco-editor .view-line span > span', { hasText: '2024-05-14T10:05:00Z' }).first();
+      await value.waitFor({ state: 'visible', timeout: 30_000 });
+      let hover = '';
+      await waitUntil(async () => {
+        const box = (await value.boundingBox())!;
+        await wb.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        const shown = wb.page.locator('.monaco-hover-content').filter({ hasText: 'UTC' }).first();
+        await shown.waitFor({ state: 'visible', timeout: 4000 }).catch(() => {});
+        // Markdown renders spaces as no-break spaces.
+        hover = (await wb.page.locator('.monaco-hover-content').allInnerTexts()).join('\n').replace(/\s+/g, ' ');
+        if (!hover.includes('America/New_York')) await wb.page.mouse.move(5, 400);
+        return hover.includes('America/New_York');
+      }, 40_000, 'the hover shows no New York time').catch((e: Error) => {
+        throw new Error(`${e.message}: ${hover}`);
+      });
+      assert.match(hover, /UTC: 2024-05-14 10:05:00Z/);
+      assert.match(hover, /America\/New_York: 2024-05-14 06:05:00-04:00/);
+      assert.doesNotMatch(hover, /Local/);
+      await wb.step('hover in the same zone');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

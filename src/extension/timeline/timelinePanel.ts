@@ -17,6 +17,7 @@ import { fileNoteViews, loadScope, ScopeTarget } from './timelineLoader';
 import { ResultSet } from './timelineData';
 import { TimelineSession } from './timelineSession';
 import { loadSettings, RAISE_BUDGET_SETTINGS } from '../sources/loadSettings';
+import { onTimeZoneChange, openTimeZoneSetting, timeZoneSetting } from '../timeZone';
 
 export const TIMELINE_VIEW_TYPE = 'cloudtrailLens.timeline';
 const PROGRESS_INTERVAL_MS = 150;
@@ -84,14 +85,17 @@ export class TimelinePanel implements vscode.Disposable {
         copyJson: (id) => this.copyJson(id),
         export: (format, result) => this.export(format, result),
         cancelLoad: () => this.loading.abort(),
+        openTimeZoneSetting: () => void openTimeZoneSetting(),
         shown: () => this.releaseFirstScreen(),
         invalidMessage: (raw) => deps.log.warn(`Timeline: ignored a malformed message from the view: ${JSON.stringify(raw)?.slice(0, 200)}`),
       },
       scope.title,
       initial,
     );
+    this.session.setTimeZone(timeZoneSetting());
     this.disposables.push(
       webview.onDidReceiveMessage((m) => void this.session.receive(m)),
+      onTimeZoneChange((zone) => this.session.setTimeZone(zone)),
       this.panel.onDidDispose(() => this.dispose()),
     );
     this.firstScreen = new Promise<void>((resolve) => {

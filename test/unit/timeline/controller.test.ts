@@ -37,12 +37,12 @@ function result(queryId: number, rows: RowSummary[], extra: Partial<QueryReply> 
 }
 
 function hello(first: QueryReply | null): HelloReply {
-  return { type: 'hello', title: 'Timeline', total: 50, bounds: { from: 0, to: 1 }, progress: { loading: false, filesDone: 1, filesTotal: 1, events: 50, failedFiles: 0 }, initialFilter: null, initialRange: null, first };
+  return { type: 'hello', title: 'Timeline', total: 50, bounds: { from: 0, to: 1 }, progress: { loading: false, filesDone: 1, filesTotal: 1, events: 50, failedFiles: 0 }, initialFilter: null, initialRange: null, first, timeZone: 'UTC' };
 }
 
 /** Fake views recording what the controller showed. */
 function fakeViews() {
-  const shown = { results: [] as { queryId: number; rows: RowSummary[] }[], errors: [] as unknown[], loadErrors: [] as string[], selected: [] as number[], details: [] as (number | null)[], title: '', detailOpen: [] as boolean[], filterValue: '' };
+  const shown = { results: [] as { queryId: number; rows: RowSummary[] }[], errors: [] as unknown[], loadErrors: [] as string[], selected: [] as number[], details: [] as (number | null)[], title: '', detailOpen: [] as boolean[], filterValue: '', zones: [] as string[] };
   let rows: RowSummary[] = [];
   const views: Views = {
     filter: {
@@ -77,7 +77,7 @@ function fakeViews() {
     histogram: { wantedBins: START_QUERY.bins, set: () => {} },
     facets: { set: () => {} },
     detail: { current: null, set: (d) => shown.details.push(d?.id ?? null), setZone: () => {}, focus: () => {} },
-    toolbar: { syncRange: () => {}, syncColumns: () => {}, setZone: () => {}, showCount: () => {}, showProgress: () => {}, showLoadError: (t) => shown.loadErrors.push(t) },
+    toolbar: { syncRange: () => {}, syncColumns: () => {}, setZone: (z) => shown.zones.push(z), showCount: () => {}, showProgress: () => {}, showLoadError: (t) => shown.loadErrors.push(t) },
     page: { setTitle: (t) => (shown.title = t), layoutDetail: (open) => shown.detailOpen.push(open) },
   };
   return { views, shown };
@@ -208,5 +208,18 @@ describe('timeline: the webview controller', () => {
     t.controller.onSelect(0, 1, true);
     assert.equal(t.shown.detailOpen.at(-1), true, 'a single click after closing did not show the event');
     assert.equal(t.stored.at(-1)!.detailOpen, true);
+  });
+
+  it('shows times in the zone the host says (hello, then a changed setting); the zone button asks the host', async () => {
+    const t = setup();
+    void t.controller.start();
+    t.channel.take('ready').resolve({ ...hello(result(1, [row(1, 'GetObject')])), timeZone: 'Europe/Paris' });
+    await settle();
+    assert.equal(t.shown.zones.at(-1), 'Europe/Paris');
+    assert.equal(t.data.zone, 'Europe/Paris');
+    t.controller.onHostEvent({ type: 'timeZone', zone: 'Asia/Tokyo' });
+    assert.equal(t.shown.zones.at(-1), 'Asia/Tokyo');
+    t.controller.onZoneClick();
+    assert.deepEqual(t.channel.notified.at(-1), { type: 'openTimeZoneSetting' });
   });
 });

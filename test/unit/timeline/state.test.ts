@@ -3,7 +3,7 @@ import { defaultState, presetRange, restoreState } from '../../../src/webview/st
 
 describe('timeline: view state', () => {
   it('restores what was saved', () => {
-    const saved = { ...defaultState(), filter: 'event:GetObject', preset: 'custom', range: { from: 1, to: 9 }, zone: 'local', sort: 'desc', selectedId: 42, selectedRow: 7, scrollRow: 120.5, columns: ['time', 'errorCode'], detailOpen: false };
+    const saved = { ...defaultState(), filter: 'event:GetObject', preset: 'custom', range: { from: 1, to: 9 }, sort: 'desc', selectedId: 42, selectedRow: 7, scrollRow: 120.5, columns: ['time', 'errorCode'], detailOpen: false };
     assert.deepEqual(restoreState(JSON.parse(JSON.stringify(saved))), saved);
   });
 
@@ -12,7 +12,7 @@ describe('timeline: view state', () => {
     const d = defaultState();
     assert.equal(s.filter, d.filter);
     assert.equal(s.preset, 'all', 'custom without a valid range is all');
-    assert.equal(s.zone, 'utc');
+    assert.ok(!('zone' in s), 'the zone is a setting, not view state');
     assert.deepEqual(s.columns, ['time']);
     assert.equal(s.selectedId, null);
     assert.equal(s.scrollRow, 0);
