@@ -39,6 +39,7 @@ export interface TablePort {
   setResult(queryId: number, total: number, pageStart: number, rows: RowSummary[]): void;
   addRows(queryId: number, start: number, rows: RowSummary[]): void;
   setColumns(columns: ColumnId[], sort: SortOrder, zone: Zone): void;
+  setWidths(widths: Partial<Record<ColumnId, number>>): void;
   scrollToRow(row: number): void;
   findRow(id: number): number;
   rowAt(row: number): RowSummary | undefined;
@@ -209,6 +210,11 @@ export class TimelineController {
     this.save();
     this.v.table.setColumns(this.state.columns, this.state.sort, this.zone);
     void this.runQuery({ resetScroll: true });
+  }
+
+  onResize(column: ColumnId, px: number): void {
+    this.state.widths = { ...this.state.widths, [column]: px };
+    this.save();
   }
 
   onScroll(topRow: number): void {
@@ -499,7 +505,7 @@ export class TimelineController {
     let row = this.startQuery.row;
     if (hello.initialFilter !== null) {
       const s = this.state;
-      this.state = { ...defaultState(), columns: s.columns, sort: s.sort, filter: hello.initialFilter, preset: hello.initialRange ? 'custom' : 'all', range: hello.initialRange };
+      this.state = { ...defaultState(), columns: s.columns, widths: s.widths, sort: s.sort, filter: hello.initialFilter, preset: hello.initialRange ? 'custom' : 'all', range: hello.initialRange };
       this.syncRangeControls();
       this.v.filter.value = this.state.filter;
       this.save();
@@ -519,6 +525,7 @@ export class TimelineController {
   async start(): Promise<void> {
     this.v.filter.value = this.state.filter;
     this.v.toolbar.syncColumns(this.state.columns);
+    this.v.table.setWidths(this.state.widths);
     this.layoutDetail();
     this.applyZone();
     // The first query goes with the ready, unless its range is relative to the data's bounds

@@ -56,6 +56,7 @@ const table = new TableView({
   onOpen: (row) => controller.onOpen(row),
   onSort: (sort) => controller.onSort(sort),
   onScroll: (top) => controller.onScroll(top),
+  onResize: (column, px) => controller.onResize(column, px),
 });
 const facets = new FacetsView({ onPick: (field, value, negate) => controller.onFacetPick(field, value, negate) });
 const detail = new DetailView({

@@ -18,13 +18,15 @@ export interface ViewState {
   /** The row at the top of the table. */
   scrollRow: number;
   columns: ColumnId[];
+  /** Widths (px) of the columns the user resized. */
+  widths: Partial<Record<ColumnId, number>>;
   detailOpen: boolean;
 }
 
 export const DEFAULT_COLUMNS: ColumnId[] = ['time', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode'];
 
 export function defaultState(): ViewState {
-  return { filter: '', preset: 'all', range: null, sort: 'asc', selectedId: null, selectedRow: -1, scrollRow: 0, columns: [...DEFAULT_COLUMNS], detailOpen: true };
+  return { filter: '', preset: 'all', range: null, sort: 'asc', selectedId: null, selectedRow: -1, scrollRow: 0, columns: [...DEFAULT_COLUMNS], widths: {}, detailOpen: true };
 }
 
 export function restoreState(saved: unknown): ViewState {
@@ -43,6 +45,11 @@ export function restoreState(saved: unknown): ViewState {
   if (Array.isArray(v.columns)) {
     const cols = v.columns.filter((c): c is ColumnId => (COLUMN_IDS as readonly unknown[]).includes(c));
     if (cols.length) s.columns = COLUMN_IDS.filter((c) => cols.includes(c));
+  }
+  if (typeof v.widths === 'object' && v.widths !== null) {
+    for (const [c, w] of Object.entries(v.widths as Record<string, unknown>)) {
+      if ((COLUMN_IDS as readonly string[]).includes(c) && typeof w === 'number' && Number.isFinite(w) && w >= 40 && w <= 4000) s.widths[c as ColumnId] = Math.round(w);
+    }
   }
   if (typeof v.detailOpen === 'boolean') s.detailOpen = v.detailOpen;
   return s;

@@ -36,6 +36,16 @@ export interface TableEvents {
   onOpen(row: number): void;
   onSort(sort: SortOrder): void;
   onScroll(topRow: number): void;
+  /** A column's width was dragged to `px` (kept in the view state). */
+  onResize(column: ColumnId, px: number): void;
+}
+
+/** Narrowest a column can be dragged to. */
+export const MIN_COLUMN_PX = 40;
+
+/** `ec2` for `ec2.amazonaws.com`: the distinctive part of an event source (the full name is the tooltip). */
+export function shortServiceName(source: string): string {
+  return source.endsWith('.amazonaws.com') && source.length > 14 ? source.slice(0, -14) : source;
 }
 
 export class TableView {
@@ -53,6 +63,7 @@ export class TableView {
   private columns: ColumnId[] = [];
   private zone: Zone = 'UTC';
   private sort: SortOrder = 'asc';
+  private widths: Partial<Record<ColumnId, number>> = {};
   selectedRow = -1;
   private frame = 0;
 
@@ -123,11 +134,47 @@ export class TableView {
         cell.addEventListener('click', () => this.events.onSort(this.sort === 'asc' ? 'desc' : 'asc'));
       }
       this.header.append(cell);
+      cell.append(this.resizeHandle(c, cell));
     }
-    this.element.style.setProperty('--columns', columns.map((c) => `var(--col-${c})`).join(' '));
+    this.applyWidths();
     for (const el of this.pool) el.remove();
     this.pool = [];
     this.render();
+  }
+
+  /** Column widths the user dragged (px); the others keep their CSS width. */
+  setWidths(widths: Partial<Record<ColumnId, number>>): void {
+    this.widths = { ...widths };
+    this.applyWidths();
+  }
+
+  private applyWidths(): void {
+    this.element.style.setProperty('--columns', this.columns.map((c) => (this.widths[c] ? `${this.widths[c]}px` : `var(--col-${c})`)).join(' '));
+  }
+
+  /** A grip on the header cell's right edge: drag to resize the column. */
+  private resizeHandle(c: ColumnId, cell: HTMLElement): HTMLElement {
+    const grip = h('span', { class: 'col-resize', role: 'separator', 'aria-orientation': 'vertical', title: 'Drag to resize the column' });
+    grip.addEventListener('click', (e) => e.stopPropagation());
+    grip.addEventListener('pointerdown', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      grip.setPointerCapture(e.pointerId);
+      const x0 = e.clientX;
+      const w0 = cell.getBoundingClientRect().width;
+      const move = (m: PointerEvent) => {
+        this.widths[c] = Math.max(MIN_COLUMN_PX, Math.round(w0 + m.clientX - x0));
+        this.applyWidths();
+      };
+      const up = () => {
+        grip.removeEventListener('pointermove', move);
+        grip.removeEventListener('pointerup', up);
+        if (this.widths[c]) this.events.onResize(c, this.widths[c]!);
+      };
+      grip.addEventListener('pointermove', move);
+      grip.addEventListener('pointerup', up);
+    });
+    return grip;
   }
 
   rowAt(row: number): RowSummary | undefined {
@@ -235,8 +282,9 @@ export class TableView {
       const cell = cells[i] as HTMLElement;
       const value = r ? this.cellValue(r, this.columns[i]) : '';
       if (cell.textContent !== value) cell.textContent = value;
-      // The value on hover (up to 400 characters, hidden characters marked), still as text.
-      cell.title = value;
+      // The value on hover (up to 400 characters, hidden characters marked), still as text; a
+      // shortened service name shows its full name there.
+      cell.title = r && this.columns[i] === 'eventSource' ? cellText(r.eventSource) : value;
       if (this.columns[i] === 'time') {
         const untimed = !!r && r.time < 0;
         cell.classList.toggle('no-time', untimed);
@@ -249,6 +297,7 @@ export class TableView {
 
   private cellValue(r: RowSummary, c: ColumnId): string {
     if (c === 'time') return r.time < 0 ? NO_TIME : formatTime(r.time, this.zone);
+    if (c === 'eventSource') return cellText(shortServiceName(r.eventSource));
     return cellText(r[c]);
   }
 }

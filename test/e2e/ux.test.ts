@@ -218,4 +218,47 @@ describe('what the investigator sees', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('at 1600x1000 shows short service names with the full name on hover, and keeps resized column widths', async function () {
+    const wb = await openWorkbench(this);
+    await wb.page.setViewportSize({ width: 1600, height: 1000 });
+    const view = await openTimeline(wb);
+    const sourceCells = view.locator('.row:not(.placeholder) .col-eventSource');
+    const shown = await sourceCells.evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', title: (e as HTMLElement).title, cut: e.scrollWidth > e.clientWidth })));
+    assert.ok(shown.length > 10);
+    for (const c of shown) {
+      assert.ok(!c.text.endsWith('.amazonaws.com'), `a long service name: ${c.text}`);
+      if (c.title.endsWith('.amazonaws.com')) assert.equal(`${c.text}.amazonaws.com`, c.title);
+      assert.equal(c.cut, false, `cut at 1600x1000: ${c.text}`);
+    }
+    await wb.step('short service names at 1600x1000');
+    // Drag the Principal column wider.
+    const header = view.locator('.table-header .col-principal');
+    const before = (await header.boundingBox())!.width;
+    const grip = (await header.locator('.col-resize').boundingBox())!;
+    await wb.page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+    await wb.page.mouse.down();
+    await wb.page.mouse.move(grip.x + 150, grip.y + grip.height / 2, { steps: 6 });
+    await wb.page.mouse.up();
+    const after = (await header.boundingBox())!.width;
+    assert.ok(after > before + 100, `the column did not widen: ${before} -> ${after}`);
+    const principal = view.locator('.row:not(.placeholder) .col-principal').first();
+    assert.ok(Math.abs((await principal.boundingBox())!.width - after) < 2, 'the rows do not follow the header');
+    await wb.step('principal column widened');
+    // Hidden and shown again (the page is rebuilt from its saved state): the width stays.
+    await wb.page.keyboard.press('Control+P');
+    const quick = wb.page.locator('.quick-input-widget input');
+    await quick.waitFor({ state: 'visible' });
+    await quick.fill('README.md');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'README.md' }).first().waitFor({ state: 'visible' });
+    await quick.press('Enter');
+    await wb.page.locator('.tab.active', { hasText: 'README.md' }).waitFor({ state: 'visible' });
+    await wb.page.locator('.tab', { hasText: 'CloudTrail Timeline' }).first().click();
+    const again = wb.webview();
+    await again.locator('body[data-ready="true"][data-busy="false"]').waitFor({ state: 'attached', timeout: 60_000 });
+    await again.locator('.row:not(.placeholder)').first().waitFor({ state: 'visible' });
+    const kept = (await again.locator('.table-header .col-principal').boundingBox())!.width;
+    assert.ok(Math.abs(kept - after) < 2, `the width was not kept: ${after} -> ${kept}`);
+    await wb.step('width kept after hiding the timeline');
+  });
 });

@@ -64,6 +64,7 @@ function fakeViews() {
       },
       addRows: () => {},
       setColumns: (_c: ColumnId[]) => {},
+      setWidths: () => {},
       scrollToRow: () => {},
       findRow: (id) => rows.findIndex((r) => r.id === id),
       rowAt: (i) => rows[i],
