@@ -13,7 +13,7 @@
 // the CPU-time ratio and the median of per-run ratios (back-to-back pairs) are the figures to trust.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { loadPublicKeyFiles, loadSignaturesFile, validateSource } from '../src/core/digest';

@@ -3,7 +3,7 @@
 // few filters. Prints one JSON line. Used by bench/ingest.bench.ts.
 import { readFileSync } from 'node:fs';
 import { EventIndex } from '../src/core/index/eventIndex';
-import { parseQuery } from '../src/core/index/query/parse';
+import { parseQuery } from '../src/core/query/parse';
 import { loadEventFiles } from '../src/core/ingest/load';
 import { WorkerPool } from '../src/core/ingest/pool';
 import { discover } from '../src/core/sources/discover';

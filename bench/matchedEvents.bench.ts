@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { QueryNode } from '../src/core/index/query/ast';
+import type { QueryNode } from '../src/core/query/ast';
 import { EventIndex } from '../src/core/index/eventIndex';
 import { loadEventFiles } from '../src/core/ingest/load';
 import { InlineRunner } from '../src/core/ingest/pool';

@@ -6,8 +6,8 @@
 // floor of any substring search) and toLowerCase().includes (the naive case-insensitive search).
 // Usage: npx tsx bench/query-match.ts [megabytes=50] [runs=7]
 import { readFileSync } from 'node:fs';
-import { matchesRecord } from '../src/core/index/query/match';
-import { parseQuery } from '../src/core/index/query/parse';
+import { matchesRecord } from '../src/core/query/match';
+import { parseQuery } from '../src/core/query/parse';
 import { dataset, datasetsAvailable } from '../test/support/datasets';
 
 const megabytes = Number(process.argv[2] ?? 50);

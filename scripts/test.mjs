@@ -38,6 +38,8 @@ if (build.status !== 0) {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const problems = [];
 const statsDir = mkdtempSync(join(tmpdir(), 'ctl-stats-'));
+// The CLI's persisted index goes to a folder of this run, not the user's cache.
+process.env.CLOUDTRAIL_LENS_CACHE_DIR ??= join(statsDir, 'index-cache');
 for (const name of wanted) {
   const [cmd, args] = suites[name];
   const script = args.find((a) => a.startsWith('scripts/'));

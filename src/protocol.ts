@@ -10,6 +10,11 @@
 // histogram and the first page at once, so a filter change costs one round trip), then for
 // pages of rows by query id as the user scrolls, facets, and one record's detail at a time.
 
+// The table's columns, the facets and the row shape come from the one column model.
+import { COLUMN_IDS, ColumnId, FACET_IDS, FacetId, RowSummary } from './core/index/columns';
+export { COLUMN_IDS, FACET_IDS };
+export type { ColumnId, FacetId, RowSummary };
+
 /** Milliseconds since the epoch, UTC. A range is half-open: [from, to). */
 export interface TimeRange {
   from: number;
@@ -18,34 +23,9 @@ export interface TimeRange {
 
 export type SortOrder = 'asc' | 'desc';
 
-/** The table's columns, in their default order. */
-export const COLUMN_IDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'readOnly'] as const;
-export type ColumnId = (typeof COLUMN_IDS)[number];
-
-/** The fields the facet panel shows; the host maps each to the query language's field name. */
-export const FACET_IDS = ['eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'userAgent'] as const;
-export type FacetId = (typeof FACET_IDS)[number];
-
 /** Pivots offered from the detail pane. */
 export const PIVOT_KINDS = ['principal', 'accessKey', 'sourceIp', 'session', 'resource'] as const;
 export type PivotKind = (typeof PIVOT_KINDS)[number];
-
-/** One row of the table, as the index summarises it (never a whole record). */
-export interface RowSummary {
-  /** Stable id of the event in the index (the key for detail, raw, copy). */
-  id: number;
-  /** Milliseconds since the epoch; NaN never crosses the wire, -1 means "no valid eventTime". */
-  time: number;
-  eventName: string;
-  eventSource: string;
-  principal: string;
-  sourceIp: string;
-  region: string;
-  account: string;
-  errorCode: string;
-  /** 'true' | 'false' | '' (unknown) so every cell is a string. */
-  readOnly: string;
-}
 
 export interface Histogram {
   /** Start of the first bin. */
@@ -346,7 +326,6 @@ export interface ReplyOf {
   addTerm: FilterReply;
 }
 export type RequestType = keyof ReplyOf;
-export const REQUEST_TYPES: readonly RequestType[] = ['ready', 'query', 'page', 'facets', 'detail', 'complete', 'addTerm'];
 
 // ── limits (the host refuses anything beyond them) ──────────────────────────────────────────
 
@@ -429,18 +408,12 @@ const fromWebviewShapes: { [K in FromWebview['type']]: Record<string, Check> } =
   openTimeZoneSetting: {},
 };
 
+// Every column is text but the time (a number, formatted by the view).
 const rowSummary = shape({
+  ...(Object.fromEntries(COLUMN_IDS.map((c) => [c, str(Infinity)])) as Record<Exclude<ColumnId, 'time'>, Check>),
   id: nonNegInt,
   time: isInt,
-  eventName: str(Infinity),
-  eventSource: str(Infinity),
-  principal: str(Infinity),
-  sourceIp: str(Infinity),
-  region: str(Infinity),
-  account: str(Infinity),
-  errorCode: str(Infinity),
-  readOnly: str(Infinity),
-});
+} satisfies Record<keyof RowSummary, Check>);
 const fileNote = shape({ location: str(Infinity), severity: oneOf('error', 'warning', 'note'), message: str(Infinity) });
 const progress = shape({
   loading: bool,

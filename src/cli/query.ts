@@ -8,14 +8,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EventIndex } from '../core/index/eventIndex';
 import { emptyLookedAt, fileNotes, LookedAt, noteText, nothingReadMessage, tallyObject, untimedNotes } from '../core/index/fileNotes';
-import { SUMMARY_FIELDS } from '../core/index/summaryFields';
+import { DEFAULT_CSV_FIELDS, SUMMARY_FIELDS } from '../core/index/columns';
 import { csvLine } from '../core/output/csv';
 import { fieldTexts } from '../core/output/recordFields';
 import { cellText, cutText, escapeHiddenInJson } from '../core/output/visibleText';
-import { parseQuery } from '../core/index/query/parse';
-import { queryWarnings } from '../core/index/query/warnings';
-import { QuerySyntaxError } from '../core/index/query/ast';
-import type { QueryNode } from '../core/index/query/ast';
+import { parseQuery } from '../core/query/parse';
+import { queryWarnings } from '../core/query/warnings';
+import { QuerySyntaxError } from '../core/query/ast';
+import type { QueryNode } from '../core/query/ast';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES, formatBytes } from '../core/ingest/gzip';
 import { budgetMessage, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS } from '../core/ingest/budget';
 import { DIGEST_MESSAGE, singleLineJson } from '../core/ingest/eventFile';
@@ -31,6 +31,11 @@ import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError, type SourceObject } from '../core/sources/source';
 import { CliIo, forEachArg, UsageError } from './io';
+import { homedir } from 'node:os';
+import { defaultMemoryCeiling } from '../core/ingest/memoryFit';
+import { DEFAULT_INDEX_CACHE_MAX_BYTES, IndexCache, pruneIndexCache, userIndexCacheDir } from '../core/ingest/indexCache';
+
+const CACHE_DIR_HELP = '~/.cache/cloudtrail-lens/index on Linux, or $CLOUDTRAIL_LENS_CACHE_DIR';
 
 export const QUERY_USAGE = `Usage: cloudtrail-lens query PATH... [options]
 
@@ -58,11 +63,17 @@ Options:
   --max-records N      stop loading after N records, all files together (default ${DEFAULT_MAX_RECORDS.toLocaleString('en-US')});
                        what was read is searched, and stderr says where loading stopped
   --max-total-mb N     stop loading after N MiB decompressed, all files together (default ${DEFAULT_MAX_LOAD_BYTES / 1024 / 1024})
+  --max-memory-mb N    stop loading once the process holds more than N MiB (default: half the
+                       machine's memory, here ${Math.round(defaultMemoryCeiling() / 1024 / 1024)}); what was read is searched
   --follow-links-outside
                        follow symbolic links in folders that lead outside them (default: such links
                        are named on stderr and not read)
   --include GLOB       in folders, also read files whose name matches GLOB (e.g. '*.log');
                        may be given several times
+  --cache-dir DIR      where the persisted index is kept, so that the next run over the same
+                       paths reads only new or changed files (default: the user cache folder,
+                       ${CACHE_DIR_HELP}); it holds the index only, never raw records
+  --no-cache           neither read nor write the persisted index
 
 Running the filter on Athena or CloudTrail Lake instead (no PATH; see "cloudtrail-lens sql --help"):
   --engine E           athena or lake: the filter is compiled to SQL and run there
@@ -89,7 +100,7 @@ interface QueryArgs {
   desc: boolean;
   maxBytes: number;
   /** The load's budget (--max-records, --max-total-mb). */
-  limits: { maxRecords: number; maxBytes: number };
+  limits: { maxRecords: number; maxBytes: number; maxMemoryBytes: number };
   /** --profile, --region, --endpoint for s3:// paths (bucket/prefix come from each path). */
   s3: S3Access;
   followLinksOutside: boolean;
@@ -101,12 +112,14 @@ interface QueryArgs {
   athena: { workgroup?: string; database?: string; outputLocation?: string };
   maxFiles: number;
   serviceEndpoint?: string;
+  /** --cache-dir (default: the user cache folder); undefined with --no-cache. */
+  cacheDir?: string;
 }
 
-const DEFAULT_FIELDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode'];
+const DEFAULT_FIELDS = [...DEFAULT_CSV_FIELDS];
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES }, s3: {}, followLinksOutside: false, include: [], remote: emptyRemoteArgs(), athena: {}, maxFiles: 200 };
+  const out: QueryArgs = { paths: [], filter: '', count: false, format: 'jsonl', fields: DEFAULT_FIELDS, limit: Infinity, desc: false, maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES, limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES, maxMemoryBytes: defaultMemoryCeiling() }, s3: {}, followLinksOutside: false, include: [], remote: emptyRemoteArgs(), athena: {}, maxFiles: 200, cacheDir: userIndexCacheDir(process.env, process.platform, homedir()) };
   let fieldsGiven = false;
   let help = false;
   forEachArg(args, (a, value) => {
@@ -163,11 +176,20 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       case '--include':
         out.include.push(value());
         break;
+      case '--cache-dir':
+        out.cacheDir = value();
+        break;
+      case '--no-cache':
+        out.cacheDir = undefined;
+        break;
       case '--max-file-mb':
         out.maxBytes = mebibytes(a, value());
         break;
       case '--max-total-mb':
         out.limits.maxBytes = mebibytes(a, value());
+        break;
+      case '--max-memory-mb':
+        out.limits.maxMemoryBytes = mebibytes(a, value());
         break;
       case '--max-records': {
         const v = value();
@@ -224,7 +246,7 @@ function mebibytes(flag: string, v: string): number {
 }
 
 /** How to raise each budget, for the message when loading stops. */
-const RAISE_BUDGET = { records: 'raise it with --max-records N', bytes: 'raise it with --max-total-mb N' };
+const RAISE_BUDGET = { records: 'raise it with --max-records N', bytes: 'raise it with --max-total-mb N', memory: 'raise it with --max-memory-mb N' };
 
 export async function runQuery(args: string[], io: CliIo): Promise<number> {
   const parsed = parseQueryArgs(args);
@@ -249,7 +271,7 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
   const pool = new WorkerPool();
   try {
     const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
-    const summary = await loadWithProgress(index, pool, files, io, parsed.limits);
+    const summary = await loadWithProgress(index, pool, files, io, parsed.limits, openCache(parsed, io));
     if (index.eventCount === 0) {
       const where = parsed.paths.length === 1 ? parsed.paths[0] : `the ${parsed.paths.length} paths given`;
       io.err(`${nothingReadMessage(where, looked, index, "name such a file on the command line, or add --include '*.log' (its pattern)")}\n`);
@@ -276,10 +298,12 @@ async function loadWithProgress(
   files: DiscoveredEventFile[] | AsyncIterable<DiscoveredEventFile>,
   io: CliIo,
   limits: LoadOptions['limits'],
+  cache?: IndexCache,
 ): Promise<LoadSummary> {
   const progress = io.stderrIsTTY ? progressPrinter(io) : undefined;
-  const summary = await loadEventFiles(index, pool, files, { onProgress: progress?.update, limits });
+  const summary = await loadEventFiles(index, pool, files, { onProgress: progress?.update, limits, cache });
   progress?.done();
+  if (cache) saveCache(cache, summary, io);
   for (const n of fileNotes(index)) io.err(`${n.severity === 'error' ? '' : `${n.severity}: `}${noteText(n)}\n`);
   const failed = index.problems.filter((p) => p.severity === 'error').length;
   if (failed > 0) io.err(`${failed} of ${summary.filesTotal} event file${summary.filesTotal === 1 ? '' : 's'} could not be read (listed above)\n`);
@@ -287,6 +311,30 @@ async function loadWithProgress(
     io.err(`warning: ${budgetMessage(summary.stopped, RAISE_BUDGET)}; ${index.eventCount.toLocaleString('en-US')} events from ${summary.filesDone - summary.filesFailed} of ${summary.filesTotal} files\n`);
   }
   return summary;
+}
+
+/** The persisted index of these paths (--cache-dir, --no-cache); undefined when off. */
+function openCache(parsed: QueryArgs, io: CliIo): IndexCache | undefined {
+  if (!parsed.cacheDir) return undefined;
+  const scope = JSON.stringify({ paths: parsed.paths.map((p) => (isS3Uri(p) ? p : path.resolve(p))), endpoint: parsed.s3.endpoint ?? null });
+  const cache = IndexCache.open(parsed.cacheDir, scope);
+  for (const n of cache.notices.splice(0)) io.err(`note: ${n}\n`);
+  return cache;
+}
+
+/** Writes the pack (a failure to write is a note: the answer does not depend on it). */
+function saveCache(cache: IndexCache, summary: LoadSummary, io: CliIo): void {
+  for (const n of cache.notices.splice(0)) io.err(`note: ${n}\n`);
+  if (summary.cancelled) return;
+  try {
+    cache.save();
+    pruneIndexCache(path.dirname(cache.path), DEFAULT_INDEX_CACHE_MAX_BYTES, cache.path);
+  } catch (e) {
+    io.err(`note: the index cache could not be written (${e instanceof Error ? e.message : String(e)}); the next run reads every file again\n`);
+    return;
+  }
+  const s = cache.stats;
+  if (io.stderrIsTTY && s.hits > 0) io.err(`index cache: ${s.hits.toLocaleString('en-US')} of ${(s.hits + s.misses).toLocaleString('en-US')} files from ${cache.path} (${formatBytes(s.bytes)})\n`);
 }
 
 async function printRows(index: EventIndex, rows: Uint32Array, parsed: QueryArgs, io: CliIo): Promise<void> {

@@ -1,9 +1,9 @@
 // `cloudtrail-lens sql` (print the statement a filter compiles to) and `cloudtrail-lens
 // athena-ddl` (print the Athena table for a trail's bucket). `query --engine` (query.ts) runs the
 // same statement with the options parsed here.
-import { parseQuery } from '../core/index/query/parse';
-import { QuerySyntaxError, type QueryNode } from '../core/index/query/ast';
-import { parseIsoTime } from '../core/index/query/time';
+import { parseQuery } from '../core/query/parse';
+import { QuerySyntaxError, type QueryNode } from '../core/query/ast';
+import { parseIsoTime } from '../core/query/time';
 import { compileQuery, CompileOptions, SqlCompileError, SqlDialect } from '../core/sql/compile';
 import { athenaTableDdl, DEFAULT_TABLE, trailLayout } from '../core/sql/ddl';
 import { parseS3Uri, S3Source } from '../core/sources/s3';

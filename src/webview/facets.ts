@@ -2,19 +2,11 @@
 // alt- or shift-click adds its negation; the host writes the term in the query language, so the
 // filter box always shows (and lets the user edit) exactly what was applied.
 import { Facet, FacetId } from '../protocol';
+import { FACET_TITLES } from '../core/index/columns';
 import { clear, formatCount, h } from './dom';
 import { cellText } from '../core/output/visibleText';
 
-export const FACET_TITLES: Record<FacetId, string> = {
-  eventName: 'Event name',
-  eventSource: 'Event source',
-  principal: 'Principal',
-  sourceIp: 'Source IP',
-  region: 'Region',
-  account: 'Account',
-  errorCode: 'Error code',
-  userAgent: 'User agent',
-};
+export { FACET_TITLES };
 
 export interface FacetEvents {
   onPick(field: string, value: string, negate: boolean): void;

@@ -2,6 +2,7 @@
 // host need not keep the webview alive (retainContextWhenHidden is costly). getState hands back
 // whatever was stored, possibly by an older version, so it is checked field by field.
 import { COLUMN_IDS, ColumnId, SortOrder, TimeRange } from '../protocol';
+import { DEFAULT_COLUMN_IDS } from '../core/index/columns';
 
 export const PRESETS = ['all', 'hour', 'day', 'week', 'custom'] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -23,7 +24,7 @@ export interface ViewState {
   detailOpen: boolean;
 }
 
-export const DEFAULT_COLUMNS: ColumnId[] = ['time', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode'];
+export const DEFAULT_COLUMNS: readonly ColumnId[] = DEFAULT_COLUMN_IDS;
 
 export function defaultState(): ViewState {
   return { filter: '', preset: 'all', range: null, sort: 'asc', selectedId: null, selectedRow: -1, scrollRow: 0, columns: [...DEFAULT_COLUMNS], widths: {}, detailOpen: true };

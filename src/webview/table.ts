@@ -2,6 +2,7 @@
 // exist in the DOM (a pool of row elements is reused), and rows arrive from the host in pages
 // for the current query id; rows not yet arrived show as placeholders.
 import { ColumnId, RowSummary, SortOrder } from '../protocol';
+import { COLUMN_TITLES } from '../core/index/columns';
 import { clear, h } from './dom';
 import { formatTime, Zone } from './timeFormat';
 import { cellText } from '../core/output/visibleText';
@@ -17,17 +18,7 @@ const OVERSCAN = 10;
 /** Pages kept on either side of the view (a page is PAGE_SIZE rows). */
 const KEPT_PAGES = 5;
 
-export const COLUMN_TITLES: Record<ColumnId, string> = {
-  time: 'Time',
-  eventName: 'Event',
-  eventSource: 'Source',
-  principal: 'Principal',
-  sourceIp: 'Source IP',
-  region: 'Region',
-  account: 'Account',
-  errorCode: 'Error',
-  readOnly: 'Read-only',
-};
+export { COLUMN_TITLES };
 
 export interface TableEvents {
   requestPage(queryId: number, start: number, count: number): void;

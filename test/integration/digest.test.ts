@@ -116,23 +116,10 @@ describe('digest validation command', function () {
 
   it('opens the events of exactly the suspicious log files', async () => {
     const result = (await vscode.commands.executeCommand('cloudtrailLens.validateDigests', { source: { type: 'folder', path: root } })) as Result;
-    const timeline = (await vscode.commands.getCommands(true)).includes('cloudtrailLens.openTimeline');
-    const opened = await vscode.commands.executeCommand('cloudtrailLens.digest.openSuspiciousEvents', result);
-    if (timeline) {
-      // The timeline opens on exactly those files (its own tests cover what it displays).
-      const title = 'INVALID or NOT VALIDATED log file(s)';
-      const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
-      await waitFor(() => tabs().some((l) => l.includes(`6 ${title}`)), 20_000, `no timeline tab "${title}"; tabs: ${JSON.stringify(tabs())}`);
-      return;
-    }
-    assert.ok(opened instanceof vscode.Uri, 'no events document was opened');
-    const doc = await vscode.workspace.openTextDocument(opened);
-    assert.equal(doc.languageId, 'json');
-    const json = JSON.parse(doc.getText()) as { files: Array<{ key: string; verdict: string; Records: Array<{ eventName: string }> }> };
-    assert.deepEqual(
-      json.files.map((f) => [f.key, f.verdict]).sort(),
-      [[tampered, 'hash-mismatch'], [forged, 'unlisted'], ...bombLogs.map((k) => [k, 'unlisted']), ...hidden.map((k) => [k, 'not-validated (after a truncated chain)'])].sort(),
-    );
-    assert.equal(json.files.find((f) => f.key === tampered)!.Records[0].eventName, 'StopLogging');
+    await vscode.commands.executeCommand('cloudtrailLens.digest.openSuspiciousEvents', result);
+    // The timeline opens on exactly those files (its own tests cover what it displays).
+    const title = 'INVALID or NOT VALIDATED log file(s)';
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    await waitFor(() => tabs().some((l) => l.includes(`6 ${title}`)), 20_000, `no timeline tab "${title}"; tabs: ${JSON.stringify(tabs())}`);
   });
 });

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { formatTerm } from '../../src/core/index/query/format';
+import { formatTerm } from '../../src/core/query/format';
 import type { IndexedRecord } from '../../src/core/records/recordIndex';
 import type { CloudTrailRecord } from '../../src/core/records/types';
 import { recordActionItems } from '../../src/extension/lenses/recordActions';

@@ -1,5 +1,5 @@
 // The digest file's contents and the exact string CloudTrail signs (spec §2, §3.2).
-import { utcMs } from '../index/query/time';
+import { utcMs } from '../query/time';
 
 export interface DigestLogEntry {
   s3Bucket: string;

@@ -21,7 +21,6 @@
 //   timeBounds()                         → first and last event time
 //   files / fileById(id)                 → every file with its event count and state
 //   problems                             → files (or elements) that could not be loaded, why
-//   rowsAround(row, ms)                  → ± a time window around one event (context)
 //
 // Row ids are stable for the life of the index; results are plain typed arrays that a view may
 // keep (e.g. by query id) and page through.
@@ -30,10 +29,10 @@ import type { CloudTrailKeyInfo } from '../sources/layout';
 import type { ColumnBatch } from '../ingest/batch';
 import type { FileShape } from '../ingest/eventFile';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../ingest/gzip';
-import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, SCALAR_FIELDS, ScalarField, TIME_FIELD } from '../ingest/columns';
+import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, SCALAR_FIELDS, ScalarField, TIME_FIELD } from '../ingest/columns';
 import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
-import type { QueryNode } from './query/ast';
+import type { QueryNode } from '../query/ast';
 import { ColumnStore } from './columnStore';
 import { ExecutionContext, evaluate } from './execute';
 import { isDeepStrictEqual } from 'node:util';
@@ -154,7 +153,7 @@ export interface HistogramResult {
 }
 
 /** Fields facet() and value() accept besides the indexed record paths. */
-export const DERIVED_FIELDS = ['principal', 'account'] as const;
+const DERIVED_FIELDS = ['principal', 'account'] as const;
 
 export interface EventIndexOptions {
   runner: JobRunner;
@@ -391,25 +390,6 @@ export class EventIndex {
     }
     if (options.order === 'desc') rows.reverse();
     return { rows, order: options.order ?? 'asc', version, ...(range ? { untimedOutsideRange } : {}) };
-  }
-
-  /** Rows within ±`ms` of a row's time (its context), ascending. */
-  rowsAround(row: number, ms: number): Uint32Array {
-    const t = this.store.times[row];
-    if (!Number.isFinite(t)) return Uint32Array.of(row);
-    const order = this.order();
-    const times = this.store.times;
-    const lower = (x: number) => {
-      let lo = 0;
-      let hi = order.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (times[order[mid]] < x) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
-    return order.slice(lower(t - ms), lower(t + ms + 1));
   }
 
   timeBounds(): { from: number; to: number } | null {
@@ -669,9 +649,6 @@ export class EventIndex {
     return this.store.arrayBytes;
   }
 }
-
-/** Every field the index can answer a term on without reading records. */
-export const INDEXED_FIELDS: readonly string[] = [TIME_FIELD, ...SCALAR_FIELDS, ...RESOURCE_FIELDS];
 
 function safeParse(text: string): unknown {
   if (!text) return undefined;

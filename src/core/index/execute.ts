@@ -5,8 +5,8 @@
 // other paths, bare text, rows whose value could not be dictionary-encoded — is answered by
 // `matchesRecord` on the raw records, read again from the files in the workers, and only for
 // rows that the indexed parts of an AND have not already ruled out.
-import type { QueryNode, TermNode } from './query/ast';
-import { valueMatcher } from './query/match';
+import type { QueryNode, TermNode } from '../query/ast';
+import { valueMatcher } from '../query/match';
 import { IRREGULAR, PACKED_UUID, TIME_FIELD, formatEventTime } from '../ingest/columns';
 import type { ColumnStore } from './columnStore';
 

@@ -6,7 +6,7 @@
 import type { DiscoveredEventFile } from '../sources/discover';
 import type { SourceObject } from '../sources/source';
 import type { EventIndex, FileProblem } from './eventIndex';
-import type { QueryNode } from './query/ast';
+import type { QueryNode } from '../query/ast';
 import { TIME_FIELD } from '../ingest/columns';
 
 export interface FileNote {

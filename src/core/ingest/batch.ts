@@ -2,7 +2,7 @@
 // index in one message: typed arrays (transferred, not copied) plus one small local dictionary
 // of the distinct values in the file. The index maps local ids to its global ones.
 import { Dictionary } from '../index/dictionary';
-import { ABSENT, EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID, Primitive, packUuid, RESOURCE_FIELDS, SCALAR_FIELDS, canonicalEventTime, isIrregular, parseEventTime, pathOf, primitiveAt } from './columns';
+import { EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID, Primitive, packUuid, RESOURCE_FIELDS, SCALAR_FIELDS, canonicalEventTime, isIrregular, parseEventTime, pathOf, primitiveAt } from './columns';
 import { canonicalRecord } from './canonical';
 import type { FileShape } from './eventFile';
 

@@ -19,6 +19,11 @@ export interface LoadLimits {
   maxBytes: number;
   /** The most bytes one file may decompress to (also the most in flight at once). */
   maxFileBytes: number;
+  /**
+   * The memory ceiling: once the process holds more than this (resident set), loading stops
+   * with what was read kept, before the process (the extension host) runs out. Unset: none.
+   */
+  maxMemoryBytes?: number;
 }
 
 export const DEFAULT_MAX_RECORDS = 10_000_000;
@@ -26,7 +31,7 @@ export const DEFAULT_MAX_LOAD_BYTES = 16 * 1024 * 1024 * 1024;
 
 /** Which budget ran out, at which file. */
 export interface BudgetStop {
-  budget: 'records' | 'bytes';
+  budget: 'records' | 'bytes' | 'memory';
   limit: number;
   /** The file being loaded when it ran out (people's form: a path or s3:// URI). */
   location: string;
@@ -44,7 +49,7 @@ export interface Grant {
 
 /** The budget is spent: nothing more may load. */
 export interface Spent {
-  spent: 'records' | 'bytes';
+  spent: BudgetStop['budget'];
 }
 
 /** A gzip file is assumed to grow this much at first; CloudTrail logs grow 3–15×. */
@@ -104,6 +109,11 @@ export class LoadBudget {
     this.pump();
   }
 
+  /** The limit of a budget, as a stop names it. */
+  limitOf(budget: BudgetStop['budget']): number {
+    return budget === 'records' ? this.limits.maxRecords : budget === 'bytes' ? this.limits.maxBytes : (this.limits.maxMemoryBytes ?? Infinity);
+  }
+
   /** Bytes granted to files being loaded right now. */
   get bytesInFlight(): number {
     return this.inFlightBytes;
@@ -147,7 +157,15 @@ export class LoadBudget {
 }
 
 /** The message for a load stopped by its budget; `raise` says how to raise that budget here. */
-export function budgetMessage(stop: BudgetStop, raise: { records: string; bytes: string }): string {
+export function budgetMessage(stop: BudgetStop, raise: { records: string; bytes: string; memory: string }): string {
+  if (stop.budget === 'memory') {
+    return `loading stopped at ${stop.location}: the process holds more than the memory ceiling of ${formatBytes(stop.limit)}; what was read before is kept (narrow the scope to fewer days, accounts or regions, send the question to Athena, or ${raise.memory})`;
+  }
   const what = stop.budget === 'records' ? `${stop.limit.toLocaleString('en-US')} records` : `${formatBytes(stop.limit)} decompressed`;
   return `loading stopped at ${stop.location}: the budget of ${what} per load is used up; what was read before is kept (${stop.budget === 'records' ? raise.records : raise.bytes} to load more)`;
+}
+
+/** Resident memory of this process (what the memory ceiling is held against). */
+export function processMemory(): number {
+  return process.memoryUsage.rss();
 }

@@ -1,7 +1,7 @@
 // The fields the index keeps for every event, as canonical dotted record paths (the names the
 // query language resolves its aliases to). A query term over these runs on the index; a term
 // over any other path is answered from the raw records.
-import { utcMs } from '../index/query/time';
+import { utcMs } from '../query/time';
 
 /** Single-valued fields, each a dictionary-encoded column. */
 export const SCALAR_FIELDS = [

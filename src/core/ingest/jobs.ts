@@ -1,7 +1,7 @@
 // The work done on a file's bytes, as plain functions of plain data so that the same code runs
 // in a worker thread (ingestWorker.ts) or inline (tests, hosts without workers).
-import type { QueryNode } from '../index/query/ast';
-import { matchesRecord } from '../index/query/match';
+import type { QueryNode } from '../query/ast';
+import { matchesRecord } from '../query/match';
 import { BatchBuilder, ColumnBatch, batchTransferables, buildBatch } from './batch';
 import { canonicalRecord } from './canonical';
 import { ABSENT, SCALAR_FIELDS } from './columns';

@@ -6,8 +6,9 @@
 import type { EventIndex, IndexedFile } from '../index/eventIndex';
 import type { DiscoveredEventFile } from '../sources/discover';
 import { isNoticeCode, SourceError } from '../sources/source';
-import { BudgetStop, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS, LoadBudget, LoadLimits } from './budget';
+import { BudgetStop, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS, LoadBudget, LoadLimits, processMemory } from './budget';
 import type { JobRunner } from './pool';
+import { CachedFile, fingerprint, IndexCache } from './indexCache';
 
 export interface LoadProgress {
   /** Files found so far (the final count once `listing` is false). */
@@ -38,7 +39,14 @@ export interface LoadOptions {
    * The load's budget (budget.ts): records and decompressed bytes for all files together; the
    * per-file cap is the index's maxUncompressedBytes. Defaults: DEFAULT_MAX_RECORDS, DEFAULT_MAX_LOAD_BYTES.
    */
-  limits?: Partial<Pick<LoadLimits, 'maxRecords' | 'maxBytes'>>;
+  limits?: Partial<Pick<LoadLimits, 'maxRecords' | 'maxBytes' | 'maxMemoryBytes'>>;
+  /** How much memory the process holds now (default: its resident set); for the memory ceiling. */
+  memoryUsed?: () => number;
+  /**
+   * The scope's persisted index (indexCache.ts): a file whose version has an entry is appended
+   * from it without being read; every file indexed anew is put in it. The caller saves it.
+   */
+  cache?: IndexCache;
 }
 
 export interface LoadSummary extends LoadProgress {
@@ -69,7 +77,11 @@ export async function loadEventFiles(
     maxRecords: options.limits?.maxRecords ?? DEFAULT_MAX_RECORDS,
     maxBytes: options.limits?.maxBytes ?? DEFAULT_MAX_LOAD_BYTES,
     maxFileBytes: index.maxUncompressedBytes,
+    maxMemoryBytes: options.limits?.maxMemoryBytes,
   });
+  const memoryUsed = options.memoryUsed ?? processMemory;
+  const cacheIds = new Map<number, string | undefined>();
+  const cached: FileCache | undefined = options.cache && { cache: options.cache, idOf: (file) => cacheIds.get(file.id) };
   let next = 0;
   let listingError: unknown;
   let listedAll = false;
@@ -86,6 +98,7 @@ export async function loadEventFiles(
         if (signal?.aborted || budget.stopped) break;
         const file = index.addFile(f.source, f.object.key, f.object.size, f.kind, f.info);
         registered.push(file);
+        if (options.cache) cacheIds.set(file.id, cacheIdOf(f));
         if (f.problem) listingProblems.set(file.id, f.problem);
         progress.filesTotal++;
         options.onRegistered?.(file, f);
@@ -116,9 +129,12 @@ export async function loadEventFiles(
       const file = registered[next++];
       const problem = listingProblems.get(file.id);
       if (problem) reportListingProblem(index, file, problem);
-      else if ((await loadOne(index, runner, budget, file, progress, signal)) === 'not-started') continue;
+      else if ((await loadOne(index, runner, budget, file, progress, signal, cached)) === 'not-started') continue;
       if (file.state === 'failed') progress.filesFailed++;
       progress.filesDone++;
+      // The memory ceiling: checked after each file, so what was read before it is kept.
+      const ceiling = budget.limits.maxMemoryBytes;
+      if (ceiling !== undefined && file.state === 'loaded' && memoryUsed() > ceiling) budget.stop({ budget: 'memory', limit: ceiling, location: file.location });
       options.onFile?.(file);
       options.onProgress?.({ ...progress });
     }
@@ -134,13 +150,22 @@ export async function loadEventFiles(
  * than that, alone with all one file may have. 'not-started' when the budget was spent (or the
  * load cancelled) before the file was read: it stays pending.
  */
-async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget, file: IndexedFile, progress: LoadProgress, signal?: AbortSignal): Promise<'done' | 'not-started'> {
+async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget, file: IndexedFile, progress: LoadProgress, signal?: AbortSignal, cached?: FileCache): Promise<'done' | 'not-started'> {
   let whole = false;
+  const hit = cached?.cache.get(cached.idOf(file));
   for (;;) {
-    const grant = await budget.acquire(budget.estimate(file.size, /\.gz$/i.test(file.key)), whole);
+    const grant = await budget.acquire(hit ? hit.uncompressedBytes : budget.estimate(file.size, /\.gz$/i.test(file.key)), whole);
     if ('spent' in grant) {
-      budget.stop({ budget: grant.spent, limit: grant.spent === 'records' ? budget.limits.maxRecords : budget.limits.maxBytes, location: file.location });
+      budget.stop({ budget: grant.spent, limit: budget.limitOf(grant.spent), location: file.location });
       return 'not-started';
+    }
+    // A cached file that fits the grant is appended as read before; one that does not (the
+    // budget is nearly spent) goes the usual way, which keeps its first records.
+    if (hit && !whole && grant.bytes >= hit.uncompressedBytes && grant.records >= hit.batch.count) {
+      budget.release(grant, { bytes: hit.uncompressedBytes, records: hit.batch.count });
+      appendLoaded(index, file, hit, progress);
+      await hideCopies(index, progress, signal);
+      return 'done';
     }
     let bytes: Uint8Array;
     try {
@@ -176,22 +201,44 @@ async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget,
       continue;
     }
     budget.release(grant, { bytes: res.uncompressedBytes, records: res.batch.count });
-    index.appendBatch(file.id, res.batch, res.notes);
-    progress.events = index.eventCount;
-    if (res.skipped > 0) index.addProblem(file.id, 'skipped-elements', `${res.skipped} element(s) skipped: ${res.warnings.join('; ')}`, 'warning');
+    appendLoaded(index, file, res, progress);
     if (res.limited) {
       // The records budget ran out inside this file: its first records are kept.
       index.addProblem(file.id, 'budget', `only its first ${res.batch.count.toLocaleString('en-US')} records were loaded: the load's budget of records ran out`, 'warning');
       budget.stop({ budget: 'records', limit: budget.limits.maxRecords, location: file.location });
-    }
-    try {
-      await index.resolveDuplicates(signal);
-    } catch {
-      // A file that cannot be read again keeps its rows shown: never hide what was not compared.
-    }
-    progress.events = index.eventCount;
+    } else cached?.cache.put(cached.idOf(file), res); // only whole files are cached
+    await hideCopies(index, progress, signal);
     return 'done';
   }
+}
+
+/** The persisted index and how the load names each file's version in it. */
+interface FileCache {
+  cache: IndexCache;
+  idOf: (file: IndexedFile) => string | undefined;
+}
+
+/** Only sources whose versions are stable are cached (not streams, not Event history answers). */
+function cacheIdOf(f: DiscoveredEventFile): string | undefined {
+  if (f.problem || (f.source.type !== 'folder' && f.source.type !== 's3')) return undefined;
+  return fingerprint(f.source.label, f.object.key, f.object.etag, f.object.size);
+}
+
+/** Appends one file's indexed events, read now or from the cache. */
+function appendLoaded(index: EventIndex, file: IndexedFile, res: CachedFile, progress: LoadProgress): void {
+  index.appendBatch(file.id, res.batch, res.notes);
+  progress.events = index.eventCount;
+  if (res.skipped > 0) index.addProblem(file.id, 'skipped-elements', `${res.skipped} element(s) skipped: ${res.warnings.join('; ')}`, 'warning');
+}
+
+/** Hides the new rows that are copies of events already shown. */
+async function hideCopies(index: EventIndex, progress: LoadProgress, signal?: AbortSignal): Promise<void> {
+  try {
+    await index.resolveDuplicates(signal);
+  } catch {
+    // A file that cannot be read again keeps its rows shown: never hide what was not compared.
+  }
+  progress.events = index.eventCount;
 }
 
 /** An entry the listing could not read or did not follow: reported like a file that failed. */

@@ -2,7 +2,7 @@
 // each rule reads selectors the same way. Intrinsic (CloudFormation) values are skipped.
 import { OPERATORS, isAllResourcesValue } from './catalogue';
 import type { Target } from './recognise';
-import { Node, arrayItems, boolValue, isIntrinsic, prop, propKey, properties, stringValue } from './tree';
+import { Node, arrayItems, boolValue, isIntrinsic, prop, properties, stringValue } from './tree';
 
 export interface OperatorView {
   name: string;
@@ -48,10 +48,6 @@ export interface BasicSelectorView {
   excludeNode?: Node;
   dataResourcesNode?: Node;
   dataResources: DataResourceView[];
-}
-
-export function selectorsKeyNodes(target: Target): { basic?: Node; advanced?: Node } {
-  return { basic: propKey(target.object, 'EventSelectors'), advanced: propKey(target.object, 'AdvancedEventSelectors') };
 }
 
 function fieldSelectorView(node: Node): FieldSelectorView {

@@ -1,7 +1,7 @@
 // Value decoders: turn the opaque values responders meet in CloudTrail records (timestamps, IAM
 // unique-ID prefixes, access key ids, error codes, ARNs) into plain words. Pure: used by hovers,
 // lenses and the timeline detail pane alike.
-import { utcMs } from '../index/query/time';
+import { utcMs } from '../query/time';
 import { lookupTable } from '../lookupTable';
 import { formatInstant, UTC } from '../time/zone';
 
@@ -60,8 +60,6 @@ const ID_PREFIXES = lookupTable<Omit<IdPrefixInfo, 'prefix'>>({
   ASCA: { kind: 'certificate' },
   ASIA: { kind: 'temporary access key (AWS STS session credentials)', credential: 'temporary' },
 });
-
-export const ACCESS_KEY_DOC_URL = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids';
 
 /** Explains the four-letter prefix of an IAM unique id or access key id; undefined when unknown. */
 export function decodeIdPrefix(id: string): IdPrefixInfo | undefined {

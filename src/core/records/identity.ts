@@ -2,7 +2,7 @@
 // detail pane, plus the facts behind it. Field semantics follow the CloudTrail User Guide,
 // "CloudTrail userIdentity element":
 // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
-import { formatInstant, instantOf } from '../index/query/time';
+import { formatInstant, instantOf } from '../query/time';
 import { accessKeyKind, parseArn } from './decoders';
 import type { CloudTrailRecord, UserIdentity } from './types';
 

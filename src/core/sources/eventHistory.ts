@@ -9,7 +9,7 @@
 // at most 2 requests per second per region, slowing down further when throttled.
 import { CloudTrailClient, LookupEventsCommand, LookupEventsCommandOutput, type LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import type { QueryNode } from '../index/query/ast';
+import type { QueryNode } from '../query/ast';
 import { awsClientConfig } from '../sql/athena';
 import { awsQueryError } from '../sql/awsErrors';
 import { LogSource, ReadOptions, SourceEntry, SourceError, SourceObject } from './source';

@@ -206,7 +206,7 @@ export class FolderSource implements LogSource {
       return { entry: { kind: 'object', key, size: 0 }, link };
     }
     if (st.isDirectory()) return { entry: { kind: 'prefix', prefix: key + '/' }, link };
-    const object: SourceObject = { kind: 'object', key, size: st.isFile() ? st.size : 0, modified: st.mtimeMs, etag: `${st.size}-${Math.floor(st.mtimeMs)}` };
+    const object: SourceObject = { kind: 'object', key, size: st.isFile() ? st.size : 0, modified: st.mtimeMs, etag: `${st.size}-${Math.floor(st.mtimeMs)}-${Math.floor(st.ctimeMs)}` }; // ctime: an edit whose mtime was set back still changes it
     // FIFOs, devices and sockets are listed (the explorer shows them; reading one says what it is).
     const special = specialKindOf(st);
     return { entry: object, link, special, identity: !special && st.ino ? `${st.dev}:${st.ino}` : undefined };

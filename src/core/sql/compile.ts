@@ -19,9 +19,9 @@
 // escapes in literals), so no filter value can change the statement. The functions used all
 // exist in Trino; test/support/sqlServer.ts maps the few DuckDB lacks to macros.
 
-import { QueryNode, TermNode, TextNode, ValueMatch } from '../index/query/ast';
-import { KNOWN_FIELDS } from '../index/query/fields';
-import { isNumberText } from '../index/query/match';
+import { QueryNode, TermNode, TextNode, ValueMatch } from '../query/ast';
+import { KNOWN_FIELDS } from '../query/fields';
+import { isNumberText } from '../query/match';
 import { FIELD_CATALOG } from '../records/fieldCatalog';
 import { ATHENA_COLUMNS, LAKE_COLUMNS, SqlColumn, SqlType } from './schema';
 

@@ -6,10 +6,8 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { gunzipCapped, isGzip } from '../../core/ingest/gzip';
 import {
   exitCodeOf,
-  LogVerdict,
   loadPublicKeyFiles,
   loadSignaturesFile,
   PUBLIC_KEYS_FILE_NAME,
@@ -22,12 +20,9 @@ import { LogSource, SourceError } from '../../core/sources/source';
 import { openFolderSource, openSource } from '../sources/openSource';
 import { SourceConfig } from '../sources/sourceConfig';
 import { planProblems, renderReport, ReportLink, suspiciousLogKeys } from './reportModel';
+import { COMMANDS, INTERNAL_COMMANDS } from '../commands';
 
-export const VALIDATE_COMMAND = 'cloudtrailLens.validateDigests';
-export const OPEN_SUSPICIOUS_COMMAND = 'cloudtrailLens.digest.openSuspiciousEvents';
-const TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
 const SCHEME = 'cloudtrail-digest-report';
-const MAX_RECORDS = 20_000;
 
 /** What the explorer passes (SourceScopeArgs), or a folder Uri from the file explorer. */
 interface ScopeArgs {
@@ -71,7 +66,7 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
           return link;
         }),
     }),
-    vscode.commands.registerCommand(VALIDATE_COMMAND, async (arg?: ScopeArgs | vscode.Uri): Promise<DigestValidationResult | undefined> => {
+    vscode.commands.registerCommand(COMMANDS.validateDigests, async (arg?: ScopeArgs | vscode.Uri): Promise<DigestValidationResult | undefined> => {
       const target = await pickTarget(arg);
       if (!target) return undefined;
       const keyFiles = await publicKeyFiles(target.local, target.prefix);
@@ -154,7 +149,7 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
       void announce(result);
       return result;
     }),
-    vscode.commands.registerCommand(OPEN_SUSPICIOUS_COMMAND, async (result?: DigestValidationResult) => {
+    vscode.commands.registerCommand(INTERNAL_COMMANDS.openSuspiciousEvents, async (result?: DigestValidationResult) => {
       const r = result ?? last;
       if (!r || !r.suspiciousKeys.length) return void vscode.window.showInformationMessage('No INVALID or NOT VALIDATED log files to open.');
       return openSuspiciousEvents(r);
@@ -177,36 +172,9 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
     if (pick === actions[0]) await openSuspiciousEvents(r);
   }
 
-  async function openSuspiciousEvents(r: DigestValidationResult): Promise<vscode.Uri | unknown> {
+  async function openSuspiciousEvents(r: DigestValidationResult): Promise<unknown> {
     const label = `${r.suspiciousKeys.length} INVALID or NOT VALIDATED log file(s)`;
-    if ((await vscode.commands.getCommands(true)).includes(TIMELINE_COMMAND)) {
-      return vscode.commands.executeCommand(TIMELINE_COMMAND, { source: r.config, keys: r.suspiciousKeys, label });
-    }
-    // Until the timeline exists: the events as a read-only JSON document.
-    const folder = r.source;
-    const files: unknown[] = [];
-    let total = 0;
-    for (const key of r.suspiciousKeys) {
-      const findings = r.report.chains.flatMap((c) => c.findings);
-      const verdict =
-        r.report.chains.flatMap((c) => c.events).find((e): e is LogVerdict => e.type === 'log' && e.key === key)?.kind ??
-        (findings.some((f) => f.kind === 'unlisted-log' && f.key === key) ? 'unlisted' : findings.some((f) => f.kind === 'chain-truncated' && f.keys?.includes(key)) ? 'not-validated (after a truncated chain)' : 'unknown');
-      try {
-        const raw = await folder.read(key);
-        const text = Buffer.from(isGzip(raw) ? gunzipCapped(raw) : raw).toString('utf8');
-        const records = (JSON.parse(text).Records ?? []) as unknown[];
-        const kept = records.slice(0, Math.max(0, MAX_RECORDS - total));
-        total += kept.length;
-        files.push({ key, localPath: folder.localPath?.(key), verdict, records: kept.length, truncated: kept.length < records.length || undefined, Records: kept });
-      } catch (e) {
-        files.push({ key, localPath: folder.localPath?.(key), verdict, error: `cannot read its events: ${(e as Error).message}` });
-      }
-    }
-    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/Suspicious log events ${++seq}.json` });
-    documents.set(uri.toString(), { text: JSON.stringify({ source: r.root, files }, null, 2) + '\n', links: [] });
-    changed.fire(uri);
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
-    return uri;
+    return vscode.commands.executeCommand(COMMANDS.openTimeline, { source: r.config, keys: r.suspiciousKeys, label });
   }
 }
 

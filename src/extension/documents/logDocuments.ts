@@ -3,9 +3,9 @@
 import * as vscode from 'vscode';
 import { LogTextError, renderLogText } from '../../core/records/logText';
 import { readRegularUri } from '../regularFiles';
+import { COMMANDS } from '../commands';
 
 export const LOG_SCHEME = 'cloudtrail-log';
-export const OPEN_LOG_FILE_COMMAND = 'cloudtrailLens.openLogFile';
 const CUSTOM_EDITOR_VIEW_TYPE = 'cloudtrailLens.gzipLog';
 const DEFAULT_MAX_MB = 512;
 
@@ -78,7 +78,7 @@ class GzipLogRedirectEditor implements vscode.CustomReadonlyEditorProvider {
 export function registerLogDocuments(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, new LogDocumentProvider()),
-    vscode.commands.registerCommand(OPEN_LOG_FILE_COMMAND, async (arg?: vscode.Uri) => {
+    vscode.commands.registerCommand(COMMANDS.openLogFile, async (arg?: vscode.Uri) => {
       let file = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
       if (!file || file.scheme === LOG_SCHEME) {
         const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CloudTrail logs': ['gz', 'json', 'jsonl'] }, title: 'Open CloudTrail Log File' });

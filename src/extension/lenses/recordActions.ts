@@ -4,7 +4,7 @@
 // and the detail pane filter on exactly the same terms.
 import * as vscode from 'vscode';
 import { LIMITS, type PivotKind } from '../../protocol';
-import { formatTermWithin } from '../../core/index/query/format';
+import { formatTermWithin } from '../../core/query/format';
 import { describeIdentity } from '../../core/records/identity';
 import { type IndexedRecord, recordAt, recordJson } from '../../core/records/recordIndex';
 import { describeRequest } from '../../core/records/request';
@@ -12,8 +12,8 @@ import type { CloudTrailRecord } from '../../core/records/types';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
 import { pivotsFor } from '../timeline/detailModel';
 import { labelText, type LensKind, readRecord, type RecordActionArgs } from './recordLenses';
+import { COMMANDS } from '../commands';
 
-export const OPEN_TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
 
 export interface RecordAction extends vscode.QuickPickItem {
   run: () => Thenable<unknown> | void;
@@ -22,7 +22,7 @@ export interface RecordAction extends vscode.QuickPickItem {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 function filterTimeline(filter: string): Thenable<unknown> {
-  return vscode.commands.executeCommand(OPEN_TIMELINE_COMMAND, { filter }).then(undefined, (e: unknown) => {
+  return vscode.commands.executeCommand(COMMANDS.openTimeline, { filter }).then(undefined, (e: unknown) => {
     void vscode.window.showErrorMessage(`CloudTrail Lens: could not open the timeline (${e instanceof Error ? e.message : String(e)}).`);
   });
 }
@@ -84,7 +84,7 @@ export function recordActionItems(document: vscode.TextDocument, indexed: Indexe
 }
 
 export function registerRecordActions(cache: RecordIndexCache): vscode.Disposable {
-  return vscode.commands.registerCommand('cloudtrailLens.recordActions', async (args?: RecordActionArgs) => {
+  return vscode.commands.registerCommand(COMMANDS.recordActions, async (args?: RecordActionArgs) => {
     if (!args || typeof args.uri !== 'string' || typeof args.recordStart !== 'number') return;
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
     if (!document) return;

@@ -8,8 +8,8 @@ import { type IndexedRecord, parseRecord } from '../../core/records/recordIndex'
 import { describeRequest } from '../../core/records/request';
 import type { CloudTrailRecord } from '../../core/records/types';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
+import { COMMANDS } from '../commands';
 
-export const RECORD_ACTIONS_COMMAND = 'cloudtrailLens.recordActions';
 const LENS_TITLE_MAX = 1000;
 
 /**
@@ -99,7 +99,7 @@ export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
     }
     const { title, tooltip } = lensTitle(parsed, lens.kind);
     const args: RecordActionArgs = { uri: lens.document.uri.toString(), recordStart: lens.record.start, kind: lens.kind };
-    lens.command = { title, tooltip, command: RECORD_ACTIONS_COMMAND, arguments: [args] };
+    lens.command = { title, tooltip, command: COMMANDS.recordActions, arguments: [args] };
     return lens;
   }
 

@@ -27,8 +27,8 @@ import {
   type RuleGroup,
 } from '../../core/lint';
 import { readRegularUri } from '../regularFiles';
+import { COMMANDS } from '../commands';
 
-export const LINT_WORKSPACE_COMMAND = 'cloudtrailLens.lintWorkspace';
 const SOURCE = 'CloudTrail Lens';
 const DEBOUNCE_MS = 300;
 /** Bigger documents are CloudTrail logs or data dumps, never trail configurations. */
@@ -342,7 +342,7 @@ export function registerLint(context: vscode.ExtensionContext): void {
     }),
     vscode.languages.registerCompletionItemProvider(SELECTOR, completion, '"', ':', '='),
     vscode.languages.registerHoverProvider(SELECTOR, hover),
-    vscode.commands.registerCommand(LINT_WORKSPACE_COMMAND, lintWorkspace),
+    vscode.commands.registerCommand(COMMANDS.lintWorkspace, lintWorkspace),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
 

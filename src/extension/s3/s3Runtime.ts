@@ -8,6 +8,7 @@ import { S3ObjectCache } from '../../core/sources/s3Cache';
 import { downloadToFolder } from '../../core/sources/s3Download';
 import { disposeS3Sources, setS3Cache } from './s3Sources';
 import type { ExplorerElement } from '../tree/explorerProvider';
+import { COMMANDS } from '../commands';
 
 const CACHE_SETTING = 's3.cacheSizeMB';
 const DEFAULT_CACHE_MB = 2048;
@@ -26,7 +27,7 @@ export function registerS3(context: vscode.ExtensionContext, log: vscode.LogOutp
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`cloudtrailLens.${CACHE_SETTING}`)) c.maxBytes = cacheBytes();
     }),
-    vscode.commands.registerCommand('cloudtrailLens.clearS3Cache', async () => {
+    vscode.commands.registerCommand(COMMANDS.clearS3Cache, async () => {
       const { objects, bytes } = await c.stats();
       if (objects === 0) return void vscode.window.showInformationMessage('The S3 cache is empty.');
       const ok = await vscode.window.showWarningMessage(
@@ -39,7 +40,7 @@ export function registerS3(context: vscode.ExtensionContext, log: vscode.LogOutp
       log.info(`S3 cache cleared: ${freed.objects} object(s), ${freed.bytes} bytes`);
       void vscode.window.showInformationMessage(`S3 cache cleared (${(freed.bytes / MB).toFixed(1)} MB freed).`);
     }),
-    vscode.commands.registerCommand('cloudtrailLens.explorer.downloadFromS3', (el?: ExplorerElement) => downloadCommand(el, log)),
+    vscode.commands.registerCommand(COMMANDS.explorerDownloadFromS3, (el?: ExplorerElement) => downloadCommand(el, log)),
     { dispose: disposeS3Sources },
   );
 }

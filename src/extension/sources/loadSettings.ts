@@ -3,12 +3,13 @@
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS } from '../../core/ingest/budget';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../../core/ingest/gzip';
+import { defaultMemoryCeiling } from '../../core/ingest/memoryFit';
 
 const MB = 1024 * 1024;
 
 export interface LoadSettings {
   maxFileBytes: number;
-  limits: { maxRecords: number; maxBytes: number };
+  limits: { maxRecords: number; maxBytes: number; maxMemoryBytes: number };
 }
 
 function positive(value: number | undefined, fallback: number): number {
@@ -22,9 +23,10 @@ export function loadSettings(): LoadSettings {
     limits: {
       maxRecords: Math.floor(positive(c.get<number>('maxRecords'), DEFAULT_MAX_RECORDS)),
       maxBytes: Math.floor(positive(c.get<number>('maxTotalMB'), DEFAULT_MAX_LOAD_BYTES / MB) * MB),
+      maxMemoryBytes: Math.floor(positive(c.get<number>('maxMemoryMB'), defaultMemoryCeiling() / MB) * MB),
     },
   };
 }
 
 /** How to raise each budget, for the message when a load stops at one. */
-export const RAISE_BUDGET_SETTINGS = { records: 'raise the setting cloudtrailLens.load.maxRecords', bytes: 'raise the setting cloudtrailLens.load.maxTotalMB' };
+export const RAISE_BUDGET_SETTINGS = { records: 'raise the setting cloudtrailLens.load.maxRecords', bytes: 'raise the setting cloudtrailLens.load.maxTotalMB', memory: 'raise the setting cloudtrailLens.load.maxMemoryMB' };

@@ -3,7 +3,7 @@
 import { FolderSource, FolderSourceOptions } from '../../core/sources/folder';
 import { LogSource } from '../../core/sources/source';
 import { openS3Source } from '../s3/s3Sources';
-import { parseQuery } from '../../core/index/query/parse';
+import { parseQuery } from '../../core/query/parse';
 import { EventHistorySource, lookupForQuery } from '../../core/sources/eventHistory';
 import { DEFAULT_LOOKBACK_HOURS, EventHistorySourceConfig, SourceConfig, resolveFolderPath } from './sourceConfig';
 

@@ -6,8 +6,8 @@
 // events, or the records rebuilt from the table. "Athena Table DDL" writes the table for an S3
 // row's trail. Thin: the work is in src/core/sql.
 import * as vscode from 'vscode';
-import { parseQuery } from '../../core/index/query/parse';
-import { QuerySyntaxError } from '../../core/index/query/ast';
+import { parseQuery } from '../../core/query/parse';
+import { QuerySyntaxError } from '../../core/query/ast';
 import type { CatalogNode } from '../../core/sources/catalog';
 import { AthenaRunner, AthenaSettings, formatProgress, QueryProgress } from '../../core/sql/athena';
 import { AwsQueryError } from '../../core/sql/awsErrors';
@@ -21,6 +21,7 @@ import { S3SourceConfig } from '../sources/sourceConfig';
 import type { SourceRegistry } from '../sources/sourceRegistry';
 import type { ExplorerElement } from '../tree/explorerProvider';
 import type { TimelineRegistration } from '../timeline/registerTimeline';
+import { COMMANDS } from '../commands';
 
 const ENGINE_NAMES: Record<SqlDialect, string> = { athena: 'Athena', lake: 'CloudTrail Lake' };
 
@@ -160,10 +161,10 @@ export function registerRemoteQueries(context: vscode.ExtensionContext, log: vsc
     return compileAndShow(dialect, filter, range);
   }
 
-  register('cloudtrailLens.runOnAthena', () => fromTimeline('athena'));
-  register('cloudtrailLens.runOnLake', () => fromTimeline('lake'));
-  register('cloudtrailLens.runSqlOnAthena', () => runActiveEditor('athena'));
-  register('cloudtrailLens.runSqlOnLake', () => runActiveEditor('lake'));
+  register(COMMANDS.runOnAthena, () => fromTimeline('athena'));
+  register(COMMANDS.runOnLake, () => fromTimeline('lake'));
+  register(COMMANDS.runSqlOnAthena, () => runActiveEditor('athena'));
+  register(COMMANDS.runSqlOnLake, () => runActiveEditor('lake'));
 
   function runActiveEditor(dialect: SqlDialect): Promise<void> | undefined {
     const editor = vscode.window.activeTextEditor;
@@ -171,7 +172,7 @@ export function registerRemoteQueries(context: vscode.ExtensionContext, log: vsc
     return runDocument(editor.document, dialect);
   }
 
-  register('cloudtrailLens.explorer.queryInAthena', async (el?: ExplorerElement) => {
+  register(COMMANDS.explorerQueryInAthena, async (el?: ExplorerElement) => {
     if (!el || (el.kind !== 'source' && el.kind !== 'node') || el.entry.config.type !== 's3') {
       return void vscode.window.showInformationMessage('Query in Athena works on the rows of an S3 source in the CloudTrail explorer.');
     }
@@ -182,7 +183,7 @@ export function registerRemoteQueries(context: vscode.ExtensionContext, log: vsc
     await compileAndShow('athena', filter, range, { accounts, regions });
   });
 
-  register('cloudtrailLens.explorer.athenaDdl', (el?: ExplorerElement) => showDdlFor(el));
+  register(COMMANDS.explorerAthenaDdl, (el?: ExplorerElement) => showDdlFor(el));
 
   /** Shows the CREATE TABLE for an S3 row's trail (or a chosen S3 source) and offers to run it. */
   async function showDdlFor(el: ExplorerElement | undefined): Promise<void> {

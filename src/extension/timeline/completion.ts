@@ -2,8 +2,8 @@
 // where a field is being typed, frequent values of the field after `field:`. The inserted text
 // comes from the query language's own formatter, so a value with quotes or spaces stays exact.
 import { CompletionItem, LIMITS } from '../../protocol';
-import { fieldCompletions, resolveField } from '../../core/index/query/fields';
-import { formatTermWithin } from '../../core/index/query/format';
+import { fieldCompletions, resolveField } from '../../core/query/fields';
+import { formatTermWithin } from '../../core/query/format';
 
 const MAX_ITEMS = 30;
 

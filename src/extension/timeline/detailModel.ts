@@ -3,7 +3,7 @@
 // explanations as the code lenses (RECORDS' describeIdentity / describeRequest) and the pivots
 // it offers, each a filter written by the query language's own formatter.
 import { DetailReply, Explanation, LIMITS, Pivot } from '../../protocol';
-import { formatTermWithin } from '../../core/index/query/format';
+import { formatTermWithin } from '../../core/query/format';
 import { indentJson } from '../../core/ingest/eventFile';
 import { canonicalRecord } from '../../core/ingest/canonical';
 import { describeIdentity } from '../../core/records/identity';

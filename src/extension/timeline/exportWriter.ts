@@ -6,15 +6,15 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
-import { SUMMARY_FIELDS } from '../../core/index/summaryFields';
+import { EXPORT_CSV_FIELDS, SUMMARY_FIELDS } from '../../core/index/columns';
 import { singleLineJson } from '../../core/ingest/eventFile';
 import { csvLine } from '../../core/output/csv';
 import { ResultSet, TimelineData } from './timelineData';
 
 const BATCH = 2000;
 
-/** The CSV's columns: the table's, named as `cloudtrail-lens query --fields` names them. */
-export const EXPORT_CSV_FIELDS = ['time', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode', 'readOnly'] as const;
+// The CSV's columns are the table's, named as `cloudtrail-lens query --fields` names them.
+export { EXPORT_CSV_FIELDS };
 const csvReaders = EXPORT_CSV_FIELDS.map((f) => SUMMARY_FIELDS.get(f)!);
 
 export async function writeExport(file: string, format: 'jsonl' | 'csv', data: TimelineData, result: ResultSet, signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<number> {

@@ -3,30 +3,15 @@
 // facet counts userIdentity.arn and labels each ARN with its readable name, so a click filters
 // on the exact ARN.
 import { Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '../../protocol';
+import { FACET_FIELDS, toRow } from '../../core/index/columns';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
-import { resolveField } from '../../core/index/query/fields';
-import { valueMatcher } from '../../core/index/query/match';
+import { resolveField } from '../../core/query/fields';
+import { valueMatcher } from '../../core/query/match';
 import { untimedNotes } from '../../core/index/fileNotes';
-import { parseQuery } from '../../core/index/query/parse';
+import { parseQuery } from '../../core/query/parse';
 import { EventIdSet, rowsOfEvents } from '../../core/sql/remote';
 import { ResultSet, TimelineData } from './timelineData';
-
-/**
- * Each facet's indexed column, which is also its query-language field. The principal facet's
- * values say which field selects each (EventIndex.principalFacet): an ARN, `principal:anonymous`,
- * an Identity Center user id.
- */
-export const FACET_FIELDS: Readonly<Record<FacetId, string>> = {
-  eventName: 'eventName',
-  eventSource: 'eventSource',
-  principal: 'userIdentity.arn',
-  sourceIp: 'sourceIPAddress',
-  region: 'awsRegion',
-  account: 'recipientAccountId',
-  errorCode: 'errorCode',
-  userAgent: 'userAgent',
-};
 
 /** Results kept for a return to a recent filter. */
 const RECENT_RESULTS = 8;
@@ -60,21 +45,6 @@ function typeOfArn(arn: string): string {
 /** "arn:aws:sts::1:assumed-role/Admin/alice" → "Admin/alice"; other ARNs their readable name. */
 export function principalLabel(arn: string): string {
   return principalDisplayName({ type: typeOfArn(arn), arn }) || arn;
-}
-
-export function toRow(s: EventSummary): RowSummary {
-  return {
-    id: s.row,
-    time: Number.isFinite(s.time) ? Math.round(s.time) : -1,
-    eventName: s.eventName,
-    eventSource: s.eventSource,
-    principal: s.principal,
-    sourceIp: s.sourceIPAddress,
-    region: s.region,
-    account: s.account,
-    errorCode: s.errorCode,
-    readOnly: s.readOnly === undefined ? '' : String(s.readOnly),
-  };
 }
 
 export class IndexTimelineData implements TimelineData {

@@ -2,6 +2,7 @@
 // reopens its panel; a filter alone (a code lens) goes to the timeline used last, or opens one
 // over the workspace's CloudTrail sources. See openTimelineArgs.ts for the argument.
 import * as vscode from 'vscode';
+import { registerIndexCache } from './indexCacheRuntime';
 import { JobRunner, WorkerPool, defaultThreads } from '../../core/ingest/pool';
 import { LogSource } from '../../core/sources/source';
 import { openEventHistory, openSource } from '../sources/openSource';
@@ -9,8 +10,8 @@ import { describeSource, sourceIdentity, SourceConfig } from '../sources/sourceC
 import { OpenTimelineArgs, parseOpenTimelineArgs } from './openTimelineArgs';
 import { TimelinePanel, TimelineScope } from './timelinePanel';
 import type { TimeRange } from '../../protocol';
+import { COMMANDS } from '../commands';
 
-export const OPEN_TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
 const TITLE = 'CloudTrail Timeline';
 
 /** The sources the workspace knows (the explorer's registry), for a timeline opened without one. */
@@ -36,7 +37,7 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
   const runner = () => (pool ??= new WorkerPool(Math.max(1, Math.min(4, defaultThreads()))));
   context.subscriptions.push({ dispose: () => void pool?.close() });
   context.subscriptions.push({ dispose: () => panels.slice().forEach((p) => p.dispose()) });
-  const deps = { extensionUri: context.extensionUri, log, runner };
+  const deps = { extensionUri: context.extensionUri, log, runner, indexCache: registerIndexCache(context, log) };
 
   const workspaceBase = () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
 
@@ -120,6 +121,6 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
     return panel;
   }
 
-  context.subscriptions.push(vscode.commands.registerCommand(OPEN_TIMELINE_COMMAND, open));
+  context.subscriptions.push(vscode.commands.registerCommand(COMMANDS.openTimeline, open));
   return { panels, onDidChangeIndexedFiles: indexedFilesChanged.event, openScope };
 }

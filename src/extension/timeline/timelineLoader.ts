@@ -6,6 +6,7 @@ import { EventIndex, FileProblem } from '../../core/index/eventIndex';
 import { BudgetStop, budgetMessage } from '../../core/ingest/budget';
 import { emptyLookedAt, fileNotes, LookedAt, noteText, nothingReadMessage, tallyObject } from '../../core/index/fileNotes';
 import { loadEventFiles, LoadOptions } from '../../core/ingest/load';
+import { IndexCache, IndexCacheStats, pruneIndexCache } from '../../core/ingest/indexCache';
 import type { JobRunner } from '../../core/ingest/pool';
 import { DiscoveredEventFile, discover, eventFilesUnder, objectsForKeys } from '../../core/sources/discover';
 import { keyLocation, LogSource } from '../../core/sources/source';
@@ -23,12 +24,20 @@ export interface LoadOutcome {
   missing: string[];
   /** The budget that stopped the load, if one did. */
   stopped?: BudgetStop;
+  /** How much came from the persisted index, when one was used. */
+  cache?: IndexCacheStats & { path: string };
+}
+
+/** The persisted index's folder and size cap (indexCacheRuntime.ts); no folder: not used. */
+export interface ScopeCache {
+  dir: string | undefined;
+  maxBytes: number;
 }
 
 /** The load's budget and how to raise it (the timeline passes its settings). */
 export interface ScopeLimits {
   limits: LoadOptions['limits'];
-  raise: { records: string; bytes: string };
+  raise: { records: string; bytes: string; memory: string };
 }
 
 /**
@@ -92,8 +101,10 @@ export async function loadScope(
   named = new Set<number>(),
   hold?: () => Promise<void> | undefined,
   budget?: ScopeLimits,
+  cacheSettings?: ScopeCache,
 ): Promise<LoadOutcome> {
   const namedFiles = new Set<DiscoveredEventFile>();
+  const cache = cacheSettings?.dir ? IndexCache.open(cacheSettings.dir, cacheScopeOf(targets)) : undefined;
   const looked = emptyLookedAt();
   const missing: string[] = [];
   const progress: LoadProgress = { loading: true, listing: true, filesDone: 0, filesTotal: 0, events: 0, failedFiles: 0 };
@@ -102,6 +113,7 @@ export async function loadScope(
     signal,
     hold,
     limits: budget?.limits,
+    cache,
     onRegistered(file, discovered) {
       if (namedFiles.has(discovered)) named.add(file.id);
     },
@@ -122,10 +134,24 @@ export async function loadScope(
   progress.filesTotal = summary.filesTotal;
   progress.events = index.eventCount;
   progress.cancelled = summary.cancelled || signal.aborted;
-  if (summary.stopped) progress.stopped = budgetMessage(summary.stopped, budget?.raise ?? { records: 'raise the budget of records', bytes: 'raise the budget of bytes' });
+  if (summary.stopped) progress.stopped = budgetMessage(summary.stopped, budget?.raise ?? { records: 'raise the budget of records', bytes: 'raise the budget of bytes', memory: 'raise the memory ceiling' });
+  if (cache && cacheSettings?.dir && !progress.cancelled) {
+    try {
+      cache.save();
+      pruneIndexCache(cacheSettings.dir, cacheSettings.maxBytes, cache.path);
+    } catch (e) {
+      cache.notices.push(`index cache ${cache.path} could not be written (${e instanceof Error ? e.message : String(e)}); the next opening reads every file again`);
+    }
+  }
   const notes = fileNoteViews(index, named);
-  progress.fileNotes = notes.notes;
-  progress.fileNotesTotal = notes.total;
+  const cacheNotes: FileNoteView[] = (cache?.notices ?? []).map((message) => ({ location: 'index cache', severity: 'note', message }));
+  progress.fileNotes = [...cacheNotes, ...notes.notes].slice(0, LIMITS.fileNotes);
+  progress.fileNotesTotal = notes.total + cacheNotes.length;
   if (index.eventCount === 0 && !progress.cancelled) progress.nothingRead = nothingReadMessage(scopeName(targets), looked, index, 'open such a file from the Explorer to read it');
-  return { progress, missing, stopped: summary.stopped };
+  return { progress, missing, stopped: summary.stopped, cache: cache && { ...cache.stats, path: cache.path } };
+}
+
+/** What names a scope's pack: its sources and what of them (the same scope reuses its pack). */
+function cacheScopeOf(targets: ScopeTarget[]): string {
+  return JSON.stringify(targets.map((t) => [t.source.type, t.source.label, t.prefix ?? '', t.keys ?? null]));
 }

@@ -13,7 +13,7 @@ import { defaultExportFolder } from './exportTarget';
 import { writeExport } from './exportWriter';
 import { readPageAssets, timelineHtml } from './html';
 import { IndexTimelineData } from './indexAdapter';
-import { fileNoteViews, loadScope, ScopeTarget } from './timelineLoader';
+import { fileNoteViews, LoadOutcome, loadScope, ScopeCache, ScopeTarget } from './timelineLoader';
 import { ResultSet } from './timelineData';
 import { TimelineSession } from './timelineSession';
 import { loadSettings, RAISE_BUDGET_SETTINGS } from '../sources/loadSettings';
@@ -41,6 +41,8 @@ export interface PanelDeps {
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
   runner: () => JobRunner;
+  /** Where the persisted index goes (the folder is unset when it is turned off). */
+  indexCache: () => ScopeCache;
 }
 
 export class TimelinePanel implements vscode.Disposable {
@@ -56,6 +58,8 @@ export class TimelinePanel implements vscode.Disposable {
   readonly onDidChangeFiles = this.filesChanged.event;
   /** Resolves when loading ends (finished, cancelled or failed). */
   readonly loaded: Promise<void>;
+  /** How the last load went (set when it ends without failing): progress, and what came from the index cache. */
+  lastLoad?: LoadOutcome;
   /** Settles when the view has shown its first events (or the hold ran out, or loading stopped). */
   private readonly firstScreen: Promise<void>;
   private firstScreenShown = false;
@@ -185,11 +189,14 @@ export class TimelinePanel implements vscode.Disposable {
     };
     try {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading ${this.scope.title}` }, async () => {
-        const outcome = await loadScope(index, this.deps.runner(), this.scope.targets, this.loading.signal, onProgress, named, () => this.holdForFirstScreen(), { limits: loadSettings().limits, raise: RAISE_BUDGET_SETTINGS });
+        const outcome = await loadScope(index, this.deps.runner(), this.scope.targets, this.loading.signal, onProgress, named, () => this.holdForFirstScreen(), { limits: loadSettings().limits, raise: RAISE_BUDGET_SETTINGS }, this.deps.indexCache());
         clearTimeout(timer);
+        this.lastLoad = outcome;
         pending = outcome.progress;
         flush();
         for (const k of outcome.missing) log.warn(`${k}: no such file; it was skipped`);
+        for (const n of outcome.progress.fileNotes ?? []) if (n.location === 'index cache') log.warn(n.message);
+        if (outcome.cache?.hits) log.info(`Timeline "${this.scope.title}": ${outcome.cache.hits} of ${outcome.cache.hits + outcome.cache.misses} file(s) from the index cache (${outcome.cache.path})`);
         if (outcome.progress.stopped) {
           log.warn(`Timeline "${this.scope.title}": ${outcome.progress.stopped}`);
           void vscode.window.showWarningMessage(`CloudTrail timeline: ${outcome.progress.stopped}.`, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cloudtrailLens.load'));

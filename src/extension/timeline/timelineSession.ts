@@ -2,10 +2,10 @@
 // index (through TimelineData) and hands the actions that need the editor (open, copy, export,
 // cancel) to HostActions. The panel (timelinePanel.ts) only wires this to a webview.
 import { Channel, Envelope, Facet, FACET_IDS, FilterReply, FromWebview, HelloReply, LIMITS, LoadProgress, QueryError, QueryParams, START_QUERY, QueryReply, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
-import { QuerySyntaxError } from '../../core/index/query/ast';
-import { appendTerm, formatTermWithin } from '../../core/index/query/format';
-import { parseQuery } from '../../core/index/query/parse';
-import { queryWarnings } from '../../core/index/query/warnings';
+import { QuerySyntaxError } from '../../core/query/ast';
+import { appendTerm, formatTermWithin } from '../../core/query/format';
+import { parseQuery } from '../../core/query/parse';
+import { queryWarnings } from '../../core/query/warnings';
 import { chooseBins } from './bins';
 import { completionsAt } from './completion';
 import { detailFor } from './detailModel';

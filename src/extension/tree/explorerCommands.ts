@@ -7,58 +7,55 @@ import { SourceEntry, SourceRegistry } from '../sources/sourceRegistry';
 import { openSampleSource } from '../sources/sample';
 import { localCopyOf } from '../s3/s3Sources';
 import { ExplorerElement, ExplorerProvider, MoreElement, NodeElement } from './explorerProvider';
+import { COMMANDS } from '../commands';
+import { formatBytes } from '../../core/ingest/gzip';
+import { estimateScope } from '../../core/ingest/memoryFit';
+import { loadSettings } from '../sources/loadSettings';
 
-const TIMELINE_COMMAND = 'cloudtrailLens.openTimeline';
-const VALIDATE_COMMAND = 'cloudtrailLens.validateDigests';
-const OPEN_LOG_COMMAND = 'cloudtrailLens.openLogFile';
 
 export function registerExplorerCommands(context: vscode.ExtensionContext, registry: SourceRegistry, provider: ExplorerProvider, view: vscode.TreeView<ExplorerElement>): void {
   const selected = (el?: ExplorerElement): ExplorerElement | undefined => el ?? view.selection[0];
   const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
-  register('cloudtrailLens.addSource', () => addSource(registry));
-  register('cloudtrailLens.removeSource', (el?: ExplorerElement) => removeSource(registry, selected(el)));
-  register('cloudtrailLens.refreshExplorer', async () => {
+  register(COMMANDS.addSource, () => addSource(registry));
+  register(COMMANDS.removeSource, (el?: ExplorerElement) => removeSource(registry, selected(el)));
+  register(COMMANDS.refreshExplorer, async () => {
     await registry.detectWorkspaceFolders();
     provider.refresh();
   });
-  register('cloudtrailLens.openSample', () => openSampleSource(context, registry, view));
-  register('cloudtrailLens.explorer.showMore', (more: MoreElement) => provider.showMore(more));
+  register(COMMANDS.openSample, () => openSampleSource(context, registry, view));
+  register(COMMANDS.explorerShowMore, (more: MoreElement) => provider.showMore(more));
 
-  register('cloudtrailLens.explorer.openTimeline', async (el?: ExplorerElement) => {
+  register(COMMANDS.explorerOpenTimeline, async (el?: ExplorerElement) => {
     const args = scopeArgs(selected(el), 'events');
     if (!args) return void vscode.window.showInformationMessage('Select a source, trail, account, region, day or log file in the CloudTrail explorer first.');
-    if (!(await commandExists(TIMELINE_COMMAND))) {
-      // Until the timeline exists, a single file can still be looked at.
-      const file = fileOf(selected(el));
-      if (file) return openFile(file);
-      return void vscode.window.showInformationMessage('The CloudTrail timeline is not available in this version yet. Open a log file from the tree to read its events.');
-    }
     if (!(await confirmWholeS3Scope(selected(el)))) return undefined;
-    return vscode.commands.executeCommand(TIMELINE_COMMAND, args);
+    const fit = await confirmFitsInMemory(provider, selected(el));
+    if (fit === 'athena') return vscode.commands.executeCommand(COMMANDS.explorerQueryInAthena, selected(el));
+    if (fit !== 'load') return undefined;
+    return vscode.commands.executeCommand(COMMANDS.openTimeline, args);
   });
 
-  register('cloudtrailLens.explorer.validateDigests', async (el?: ExplorerElement) => {
+  register(COMMANDS.explorerValidateDigests, async (el?: ExplorerElement) => {
     const args = scopeArgs(selected(el), 'digests');
     if (!args) return void vscode.window.showInformationMessage('There are no digest files under this node to validate.');
-    if (!(await commandExists(VALIDATE_COMMAND))) return void vscode.window.showInformationMessage('Digest validation is not available in this version yet.');
-    return vscode.commands.executeCommand(VALIDATE_COMMAND, args);
+    return vscode.commands.executeCommand(COMMANDS.validateDigests, args);
   });
 
-  register('cloudtrailLens.explorer.revealInOS', (el?: ExplorerElement) => {
+  register(COMMANDS.explorerRevealInOS, (el?: ExplorerElement) => {
     const local = localPathOf(selected(el));
     if (!local) return void vscode.window.showInformationMessage('Only items of a local folder can be revealed in the file explorer.');
     return vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(local));
   });
 
-  register('cloudtrailLens.explorer.copyPath', async (el?: ExplorerElement) => {
+  register(COMMANDS.explorerCopyPath, async (el?: ExplorerElement) => {
     const local = localPathOf(selected(el));
     if (!local) return void vscode.window.showInformationMessage('This item has no local path.');
     await vscode.env.clipboard.writeText(local);
     vscode.window.setStatusBarMessage(`Copied ${local}`, 3000);
   });
 
-  register('cloudtrailLens.explorer.copyS3Uri', async (el?: ExplorerElement) => {
+  register(COMMANDS.explorerCopyS3Uri, async (el?: ExplorerElement) => {
     const target = selected(el);
     if (!target || target.kind === 'more' || target.kind === 'message' || target.entry.config.type !== 's3') {
       return void vscode.window.showInformationMessage('Only items of an S3 source have an S3 URI.');
@@ -69,15 +66,11 @@ export function registerExplorerCommands(context: vscode.ExtensionContext, regis
     vscode.window.setStatusBarMessage(`Copied ${uri}`, 3000);
   });
 
-  register('cloudtrailLens.explorer.openFile', (el?: ExplorerElement) => {
+  register(COMMANDS.explorerOpenFile, (el?: ExplorerElement) => {
     const file = fileOf(selected(el));
     if (!file) return;
     return openFile(file);
   });
-}
-
-async function commandExists(id: string): Promise<boolean> {
-  return (await vscode.commands.getCommands(true)).includes(id);
 }
 
 /** The config to hand to other features: folder paths absolute, so no one resolves them again. */
@@ -115,6 +108,29 @@ async function confirmWholeS3Scope(el: ExplorerElement | undefined): Promise<boo
     'Load All',
   );
   return choice === 'Load All';
+}
+
+/**
+ * A row whose files were counted and would need more memory than the load's ceiling (an
+ * estimate from their stored sizes): asked first, offering Athena; the message says how to
+ * narrow the scope. Rows not counted yet load as asked (the ceiling still stops the load).
+ */
+async function confirmFitsInMemory(provider: ExplorerProvider, el: ExplorerElement | undefined): Promise<'load' | 'athena' | undefined> {
+  const summary = el?.kind === 'node' ? provider.summaryOf(el) : el?.kind === 'source' ? provider.sourceTotal(el) : undefined;
+  if (!summary) return 'load';
+  const ceiling = loadSettings().limits.maxMemoryBytes;
+  const estimate = estimateScope(summary.bytes);
+  if (estimate.bytesNeeded <= ceiling) return 'load';
+  const row = el as Exclude<ExplorerElement, { kind: 'more' | 'message' }>;
+  const where = row.kind === 'source' ? describeSource(row.entry.config) : nodeName(row.node);
+  const athena = row.entry.config.type === 's3' ? ['Query in Athena'] : [];
+  const choice = await vscode.window.showWarningMessage(
+    `${where} holds ${formatBytes(summary.bytes)} of logs, about ${estimate.events.toLocaleString('en-US')} events: indexing them needs about ${formatBytes(estimate.bytesNeeded)}, more than the memory ceiling of ${formatBytes(ceiling)} (cloudtrailLens.load.maxMemoryMB). Open a smaller row (a day, an account or a region)${athena.length ? ', or ask Athena' : ''}. Loaded anyway, loading stops at the ceiling with what was read kept.`,
+    { modal: true },
+    'Load Anyway',
+    ...athena,
+  );
+  return choice === 'Load Anyway' ? 'load' : choice === 'Query in Athena' ? 'athena' : undefined;
 }
 
 function nodeName(node: CatalogNode): string {
@@ -165,9 +181,8 @@ async function openFile(el: NodeElement): Promise<unknown> {
     return void vscode.window.showErrorMessage(`Cannot open ${el.node.key}: ${(e as Error).message}`);
   }
   if (!local) return void vscode.window.showInformationMessage(`Opening files of ${describeSource(el.entry.config)} is not available.`);
-  // The records feature shows a .json.gz decompressed, read-only; without it, VS Code opens the file.
-  if (await commandExists(OPEN_LOG_COMMAND)) return vscode.commands.executeCommand(OPEN_LOG_COMMAND, vscode.Uri.file(local));
-  return vscode.commands.executeCommand('vscode.open', vscode.Uri.file(local), { preview: true });
+  // Shown decompressed and read-only (a .json.gz too).
+  return vscode.commands.executeCommand(COMMANDS.openLogFile, vscode.Uri.file(local));
 }
 
 async function addSource(registry: SourceRegistry): Promise<void> {

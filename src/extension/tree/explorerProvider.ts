@@ -8,6 +8,8 @@ import { SourceError } from '../../core/sources/source';
 import { DEFAULT_LOOKBACK_HOURS, describeSource } from '../sources/sourceConfig';
 import { SourceEntry, SourceRegistry } from '../sources/sourceRegistry';
 import { Presentation, describeCounts, escapeMarkdown, formatCount, presentNode } from './presentation';
+import { COMMANDS } from '../commands';
+import { CONTEXT_TOKENS, sourceContextValue } from './contextValues';
 
 export const EXPLORER_VIEW_ID = 'cloudtrailLens.explorer';
 export const PAGE_SIZE = 1000;
@@ -142,8 +144,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
         item.id = element.id;
         item.description = `${element.shown.toLocaleString('en-US')} of ${element.total.toLocaleString('en-US')} shown`;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: 'cloudtrailLens.explorer.showMore', title: 'Show More', arguments: [element] };
-        item.contextValue = 'ctl-more';
+        item.command = { command: COMMANDS.explorerShowMore, title: 'Show More', arguments: [element] };
+        item.contextValue = CONTEXT_TOKENS.more;
         return item;
       }
       case 'message': {
@@ -151,7 +153,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
         item.id = element.id;
         item.tooltip = new vscode.MarkdownString(escapeMarkdown(element.detail));
         item.iconPath = new vscode.ThemeIcon(element.icon);
-        item.contextValue = 'ctl-message';
+        item.contextValue = CONTEXT_TOKENS.message;
         return item;
       }
     }
@@ -236,15 +238,13 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
     if (entry.unavailable) lines.push(escapeMarkdown(entry.unavailable));
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
     item.iconPath = new vscode.ThemeIcon(entry.config.type === 's3' ? 'cloud' : entry.config.type === 'event-history' ? 'history' : 'root-folder');
-    const removable = entry.origin !== 'workspace' ? ' removable' : '';
     // Validate Digests Here is offered while the files are uncounted, and once counted only if some are digests.
-    const digests = entry.config.type !== 'event-history' && (!total || (total.byKind.digest ?? 0) > 0) ? ' digests' : '';
-    item.contextValue = `ctl ctl-source ctl-source-${entry.config.type}${removable}${entry.config.type === 'folder' ? ' local' : entry.config.type === 's3' ? ' s3' : ''}${digests}`;
+    item.contextValue = sourceContextValue(entry.config.type, entry.origin !== 'workspace', !total || (total.byKind.digest ?? 0) > 0);
     return item;
   }
 
   /** A source's figures once every location below it has been counted. */
-  private sourceTotal(element: SourceElement): Summary | undefined {
+  sourceTotal(element: SourceElement): Summary | undefined {
     const children = this.listed.get(element.id);
     if (!children) return undefined;
     const total: Summary = { files: 0, bytes: 0, byKind: {} };
@@ -283,7 +283,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
     item.iconPath = new vscode.ThemeIcon(p.icon, p.iconColor ? new vscode.ThemeColor(p.iconColor) : undefined);
     item.contextValue = p.contextTokens.join(' ');
     if (node.type === 'file') {
-      item.command = { command: 'cloudtrailLens.explorer.openFile', title: 'Open Log File', arguments: [element] };
+      item.command = { command: COMMANDS.explorerOpenFile, title: 'Open Log File', arguments: [element] };
       const local = entry.source?.localPath?.(node.key);
       if (local) item.resourceUri = vscode.Uri.file(local);
     }

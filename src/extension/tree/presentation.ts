@@ -5,6 +5,7 @@ import { CatalogNode, FileNode, LocationNode, digestScope, eventScope } from '..
 import { Summary } from '../../core/sources/catalogSummary';
 import { isRegionName } from '../../core/sources/layout';
 import { cellText, revealHidden } from '../../core/output/visibleText';
+import { CONTEXT_TOKENS, nodeContextTokens, PROBLEM_CONTEXT_TOKENS } from './contextValues';
 
 export interface Presentation {
   label: string;
@@ -88,12 +89,7 @@ export function hasDigests(node: CatalogNode, summary: Summary | undefined): boo
 }
 
 function contextFor(node: CatalogNode, local: boolean, s3: boolean, summary: Summary | undefined): string[] {
-  const tokens = ['ctl', `ctl-${node.type}`];
-  if (eventScope(node)) tokens.push('events');
-  if (hasDigests(node, summary)) tokens.push('digests');
-  if (local) tokens.push('local');
-  if (s3) tokens.push('s3');
-  return tokens;
+  return nodeContextTokens(node.type, { events: !!eventScope(node), digests: hasDigests(node, summary), local, s3 });
 }
 
 export interface NodeContext {
@@ -210,7 +206,7 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
         icon: 'error',
         iconColor: 'list.errorForeground',
         collapsible: false,
-        contextTokens: ['ctl', 'ctl-problem'],
+        contextTokens: [...PROBLEM_CONTEXT_TOKENS],
       };
   }
 }
@@ -274,7 +270,7 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
     icon,
     iconColor,
     collapsible: false,
-    contextTokens: [...tokens, 'file'],
+    contextTokens: [...tokens, CONTEXT_TOKENS.file],
   };
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex } from '../../../src/core/index/eventIndex';
-import { parseQuery } from '../../../src/core/index/query/parse';
+import { parseQuery } from '../../../src/core/query/parse';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { WorkerPool } from '../../../src/core/ingest/pool';
 import { discover } from '../../../src/core/sources/discover';
@@ -122,16 +122,6 @@ describe('EventIndex', function () {
       assert.equal(rec.eventID, index.summary(rows[i]).eventID);
     });
     assert.equal(await index.rawRecord(rows[1]), raws[1]);
-  });
-
-  it('gives the ±window context of an event', async () => {
-    const row = (await q('eventName:StopLogging OR eventName:CreateUser')).rows[0];
-    const t = index.store.times[row];
-    const around = index.rowsAround(row, 5 * 60_000);
-    assert.ok(Array.from(around).includes(row));
-    for (const r of around) assert.ok(Math.abs(index.store.times[r] - t) <= 5 * 60_000);
-    const expected = (await q('')).rows.filter((r) => Math.abs(index.store.times[r] - t) <= 5 * 60_000);
-    assert.equal(around.length, expected.length);
   });
 
   it('keeps the columns lean', () => {

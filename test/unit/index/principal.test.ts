@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex } from '../../../src/core/index/eventIndex';
 import { principalDisplayName } from '../../../src/core/index/principal';
-import { parseQuery } from '../../../src/core/index/query/parse';
+import { parseQuery } from '../../../src/core/query/parse';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { InlineRunner } from '../../../src/core/ingest/pool';
 import { discover } from '../../../src/core/sources/discover';
@@ -65,5 +65,15 @@ describe('principals in the index: column, facet and principal:anonymous', funct
       const filter = `${v.field ?? facet.field}:"${v.value}"`;
       assert.equal((await data.query(filter, null, 'asc')).size, v.count, filter);
     }
+  });
+
+  it('means by principal: the caller the facet counts: principal:<ARN> selects the facet value\'s events, principal:<ID> still works', async () => {
+    const data = new IndexTimelineData(index);
+    const facet = data.facet(await data.query('', null, 'asc'), 'principal', 20);
+    const arns = facet.values.filter((v) => v.field === undefined);
+    assert.ok(arns.length > 0);
+    for (const v of arns) assert.equal((await data.query(`principal:"${v.value}"`, null, 'asc')).size, v.count, v.value);
+    const alice = (await index.query(parseQuery('principal:"AROAEXAMPLEADMIN:alice@example.com"'))).rows;
+    assert.deepEqual(Array.from(alice, (r) => index.summary(r).principal), ['Admin/alice@example.com']);
   });
 });

@@ -8,7 +8,8 @@ import { gzipSync } from 'node:zlib';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { EventIndex } from '../../../src/core/index/eventIndex';
-import { Grant, LoadBudget, Spent } from '../../../src/core/ingest/budget';
+import { budgetMessage, Grant, LoadBudget, Spent } from '../../../src/core/ingest/budget';
+import { defaultMemoryCeiling, estimateScope } from '../../../src/core/ingest/memoryFit';
 import type { Job, JobResults } from '../../../src/core/ingest/jobs';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { JobRunner, WorkerPool } from '../../../src/core/ingest/pool';
@@ -215,6 +216,36 @@ describe('the load budget', function () {
       assert.equal(index.size, loaded * 2000);
     });
 
+    it('stops at the memory ceiling after the file that crossed it, keeping what was read (issue 15 §3)', async () => {
+      const folder = join(dir, 'memory');
+      mkdirSync(folder);
+      for (let i = 0; i < 40; i++) writeFileSync(join(folder, `f${String(i).padStart(2, '0')}.json`), logFile(i * 10, 10));
+      const index = new EventIndex({ runner: pool });
+      const found = await discover(new FolderSource(folder));
+      // The process "grows" 100 bytes per event indexed: the ceiling of 2,500 is crossed at 30 events.
+      const summary = await loadEventFiles(index, pool, found.events, { limits: { maxMemoryBytes: 2_500 }, memoryUsed: () => index.size * 100 });
+      assert.equal(summary.stopped?.budget, 'memory');
+      assert.equal(summary.stopped?.limit, 2_500);
+      const loaded = index.files.filter((f) => f.state === 'loaded').length;
+      assert.ok(loaded >= 3 && loaded < 20, `${loaded} files loaded (those in flight when it was crossed finish)`);
+      assert.equal(index.size, loaded * 10, 'every file started is whole');
+      assert.match(budgetMessage(summary.stopped!, { records: 'r', bytes: 'b', memory: 'raise M' }), /memory ceiling of 2\.4 KiB|memory ceiling of 2[.,]?5/);
+      assert.match(budgetMessage(summary.stopped!, { records: 'r', bytes: 'b', memory: 'raise M' }), /narrow the scope .* Athena, or raise M\)$/);
+      // No ceiling: the same files all load.
+      const all = new EventIndex({ runner: pool });
+      assert.equal((await loadEventFiles(all, pool, found.events, { memoryUsed: () => Infinity })).stopped, undefined);
+      assert.equal(all.size, 400);
+    });
+
+    it('estimates a scope from its stored sizes without under-counting delivered logs', () => {
+      // The generated 1M bucket: 130 MB of .json.gz for 1,000,000 events.
+      const e = estimateScope(130e6);
+      assert.ok(e.events >= 1_000_000 && e.events <= 2_000_000, String(e.events));
+      assert.ok(e.bytesNeeded >= 421e6, 'at least the measured 421 MB at 1M');
+      assert.ok(estimateScope(0, 1.1e9).events >= 1_000_000, 'plain JSON');
+      assert.equal(defaultMemoryCeiling(24 * 1024 ** 3), 12 * 1024 ** 3);
+    });
+
     it('the CLI says which budget stopped the load and how to raise it', async () => {
       const folder = join(dir, 'cli');
       mkdirSync(folder);
@@ -230,6 +261,12 @@ describe('the load budget', function () {
       err = '';
       assert.equal(await main(['query', folder, '--count', '--max-records', 'lots'], io), 2);
       assert.match(err, /--max-records must be a positive whole number/);
+      err = '';
+      out = '';
+      // A ceiling below what the process already holds: the first file read is kept.
+      assert.equal(await main(['query', folder, '--count', '--no-cache', '--max-memory-mb', '1'], io), 0);
+      assert.match(out, /^(30|60)\n$/, 'the files in flight when the ceiling was crossed are kept');
+      assert.match(err, /warning: loading stopped at .*\.json: the process holds more than the memory ceiling of 1(\.0)? MiB; .*raise it with --max-memory-mb N\); (30|60) events from [12] of 2 files/);
     });
   });
 });

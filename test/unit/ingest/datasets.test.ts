@@ -7,8 +7,8 @@ import { loadEventFiles } from '../../../src/core/ingest/load';
 import { InlineRunner } from '../../../src/core/ingest/pool';
 import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
-import { matchesRecord } from '../../../src/core/index/query/match';
-import { parseQuery } from '../../../src/core/index/query/parse';
+import { matchesRecord } from '../../../src/core/query/match';
+import { parseQuery } from '../../../src/core/query/parse';
 import { DATASETS_DIR, describeWithDatasets } from '../../support/datasets';
 
 const EXPECTED: Record<string, number> = {

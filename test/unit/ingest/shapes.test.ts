@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex } from '../../../src/core/index/eventIndex';
 import { noteText } from '../../../src/core/index/fileNotes';
-import { parseQuery } from '../../../src/core/index/query/parse';
+import { parseQuery } from '../../../src/core/query/parse';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { InlineRunner } from '../../../src/core/ingest/pool';
 import { discover } from '../../../src/core/sources/discover';

@@ -18,6 +18,7 @@ import {
   putAdvanced,
   putBasic,
 } from './helpers';
+import { withLintRules } from '../../../scripts/lintRulesSetting';
 
 const s3All = { Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::'] };
 
@@ -358,10 +359,11 @@ describe('lint rules: coverage', () => {
     }
   });
 
-  it('package.json offers exactly the engine rules in cloudtrailLens.lint.disabledRules', () => {
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
-    const setting = pkg.contributes.configuration.properties['cloudtrailLens.lint.disabledRules'];
+  it('package.json offers exactly the engine rules in cloudtrailLens.lint.disabledRules, as scripts/lintRulesSetting.ts writes them', () => {
+    const text = readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8');
+    const setting = JSON.parse(text).contributes.configuration.properties['cloudtrailLens.lint.disabledRules'];
     assert.deepEqual(setting.items.enum, RULES.map((r) => r.meta.id));
+    assert.equal(withLintRules(text), text, 'package.json is out of date: run npm run sync:lint-rules');
   });
 
   it('a fully hardened trail gets no findings at all', () => {

@@ -2,8 +2,8 @@
 // computed here with plain JavaScript over the parsed records, independently of match.ts.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { matchesRecord } from '../../../src/core/index/query/match';
-import { parseQuery } from '../../../src/core/index/query/parse';
+import { matchesRecord } from '../../../src/core/query/match';
+import { parseQuery } from '../../../src/core/query/parse';
 import { dataset, describeWithDatasets } from '../../support/datasets';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

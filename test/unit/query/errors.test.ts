@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { QuerySyntaxError } from '../../../src/core/index/query/ast';
-import { parseQuery } from '../../../src/core/index/query/parse';
+import { QuerySyntaxError } from '../../../src/core/query/ast';
+import { parseQuery } from '../../../src/core/query/parse';
 
 function syntaxError(query: string): QuerySyntaxError {
   try {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fieldInfo } from '../../../src/core/records/fieldCatalog';
-import { FIELD_ALIASES, KNOWN_FIELDS, canonicalPath, fieldCompletions, isTimeField, resolveField } from '../../../src/core/index/query/fields';
+import { FIELD_ALIASES, KNOWN_FIELDS, canonicalPath, fieldCompletions, isTimeField, resolveField } from '../../../src/core/query/fields';
 
 describe('query fields', () => {
   it('has unique alias names that never contain a dot', () => {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { appendTerm, formatField, formatTerm, formatText } from '../../../src/core/index/query/format';
-import { matchesRecord } from '../../../src/core/index/query/match';
-import { parseQuery } from '../../../src/core/index/query/parse';
-import { QueryNode } from '../../../src/core/index/query/ast';
+import { appendTerm, formatField, formatTerm, formatText } from '../../../src/core/query/format';
+import { matchesRecord } from '../../../src/core/query/match';
+import { parseQuery } from '../../../src/core/query/parse';
+import { QueryNode } from '../../../src/core/query/ast';
 
 /** Puts `value` at the dotted `path` of a fresh record. */
 function recordWith(path: string, value: unknown): Record<string, unknown> {

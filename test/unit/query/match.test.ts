@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { fieldValues, matchesRecord, valueMatcher } from '../../../src/core/index/query/match';
-import { parseQuery } from '../../../src/core/index/query/parse';
+import { fieldValues, matchesRecord, valueMatcher } from '../../../src/core/query/match';
+import { parseQuery } from '../../../src/core/query/parse';
 
 const assumedRole = {
   eventVersion: '1.08',

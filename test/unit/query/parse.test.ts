@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { QueryNode, TermNode } from '../../../src/core/index/query/ast';
-import { parseQuery } from '../../../src/core/index/query/parse';
+import { QueryNode, TermNode } from '../../../src/core/query/ast';
+import { parseQuery } from '../../../src/core/query/parse';
 
 /** The AST without source offsets, to compare shapes. */
 function shape(node: QueryNode): unknown {

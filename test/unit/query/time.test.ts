@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatInstant, instantOf, parseIsoTime } from '../../../src/core/index/query/time';
+import { formatInstant, instantOf, parseIsoTime } from '../../../src/core/query/time';
 import { canonicalEventTime } from '../../../src/core/ingest/columns';
 import { decodeTime } from '../../../src/core/records/decoders';
 

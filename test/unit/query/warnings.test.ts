@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { parseQuery } from '../../../src/core/index/query/parse';
-import { fieldWarning, queryWarnings } from '../../../src/core/index/query/warnings';
+import { parseQuery } from '../../../src/core/query/parse';
+import { fieldWarning, queryWarnings } from '../../../src/core/query/warnings';
 
 describe('query warnings', () => {
   it('accepts aliases, record fields and free-form request data', () => {

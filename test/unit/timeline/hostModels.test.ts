@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseQuery } from '../../../src/core/index/query/parse';
+import { parseQuery } from '../../../src/core/query/parse';
 import { chooseBins } from '../../../src/extension/timeline/bins';
 import { completionsAt } from '../../../src/extension/timeline/completion';
 import { detailFor, pivotsFor } from '../../../src/extension/timeline/detailModel';

@@ -49,7 +49,7 @@ describe('the timeline load on a hostile folder', function () {
     const seen: LoadProgress[] = [];
     const outcome = await loadScope(index, new InlineRunner(), [{ source: new FolderSource(dir) }], new AbortController().signal, (p) => seen.push(p), new Set(), undefined, {
       limits: { maxRecords: 4 },
-      raise: { records: 'raise the setting cloudtrailLens.load.maxRecords', bytes: 'raise the setting cloudtrailLens.load.maxTotalMB' },
+      raise: { records: 'raise the setting cloudtrailLens.load.maxRecords', bytes: 'raise the setting cloudtrailLens.load.maxTotalMB', memory: 'raise the setting cloudtrailLens.load.maxMemoryMB' },
     });
     assert.equal(index.size, 4);
     assert.equal(outcome.stopped?.budget, 'records');

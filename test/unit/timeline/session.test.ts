@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex } from '../../../src/core/index/eventIndex';
-import { parseQuery } from '../../../src/core/index/query/parse';
+import { parseQuery } from '../../../src/core/query/parse';
 import { InlineRunner } from '../../../src/core/ingest/pool';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { main } from '../../../src/cli/main';

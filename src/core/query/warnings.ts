@@ -6,7 +6,7 @@
 
 import { QueryNode } from './ast';
 import { FIELD_ALIASES, KNOWN_FIELDS, canonicalPath } from './fields';
-import { FIELD_CATALOG, RECORD_CONTENTS_DOC, USER_IDENTITY_DOC } from '../../records/fieldCatalog';
+import { FIELD_CATALOG, RECORD_CONTENTS_DOC, USER_IDENTITY_DOC } from '../records/fieldCatalog';
 
 export interface QueryWarning {
   /** UTF-16 offsets of the term in the query text. */

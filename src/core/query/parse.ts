@@ -12,7 +12,7 @@
 // any character in bare words and field names; inside quotes only `\"` and `\\` need it. Quoted
 // values are always literal: no wildcards, no date ranges.
 
-import { ANONYMOUS_IDS } from '../../records/identity';
+import { ANONYMOUS_IDS } from '../records/identity';
 import { QueryNode, QuerySyntaxError, TermNode, ValueMatch, ComparisonOp } from './ast';
 import { FieldAlias, isTimeField, resolveField } from './fields';
 import { isNumberText } from './match';
