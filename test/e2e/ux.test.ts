@@ -8,6 +8,16 @@ import { join, resolve } from 'node:path';
 import { bodyData, cells, openTimeline, settled } from './support/timeline';
 import { openWorkbench, sampleFolder, waitUntil, Workbench } from './support/workbench';
 
+/** Opens a workspace file by name through Quick Open (Ctrl+P). */
+async function quickOpen(wb: Workbench, name: string): Promise<void> {
+  await wb.page.keyboard.press('Control+P');
+  const quick = wb.page.locator('.quick-input-widget input');
+  await quick.waitFor({ state: 'visible' });
+  await quick.fill(name);
+  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+  await quick.press('Enter');
+}
+
 /** The labels of the context menu a right-click on the explorer row starting with `row` opens. */
 async function contextMenu(wb: Workbench, row: string): Promise<string[]> {
   const pane = await wb.view('Explorer');
@@ -189,12 +199,7 @@ describe('what the investigator sees', () => {
       await wb.step('timeline in New York time, ISO range');
 
       // The hover of a log document names the same zone (not the extension host's "Local").
-      await wb.page.keyboard.press('Control+P');
-      const quick = wb.page.locator('.quick-input-widget input');
-      await quick.waitFor({ state: 'visible' });
-      await quick.fill('one-event.json');
-      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'one-event.json' }).first().waitFor({ state: 'visible' });
-      await quick.press('Enter');
+      await quickOpen(wb, 'one-event.json');
       const value = wb.page.locator('.monaco-editor .view-line span > span', { hasText: '2024-05-14T10:05:00Z' }).first();
       await value.waitFor({ state: 'visible', timeout: 30_000 });
       let hover = '';
@@ -246,12 +251,7 @@ describe('what the investigator sees', () => {
     assert.ok(Math.abs((await principal.boundingBox())!.width - after) < 2, 'the rows do not follow the header');
     await wb.step('principal column widened');
     // Hidden and shown again (the page is rebuilt from its saved state): the width stays.
-    await wb.page.keyboard.press('Control+P');
-    const quick = wb.page.locator('.quick-input-widget input');
-    await quick.waitFor({ state: 'visible' });
-    await quick.fill('README.md');
-    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'README.md' }).first().waitFor({ state: 'visible' });
-    await quick.press('Enter');
+    await quickOpen(wb, 'README.md');
     await wb.page.locator('.tab.active', { hasText: 'README.md' }).waitFor({ state: 'visible' });
     await wb.page.locator('.tab', { hasText: 'CloudTrail Timeline' }).first().click();
     const again = wb.webview();

@@ -104,6 +104,15 @@ function setup(saved?: ViewState) {
 
 const settle = () => new Promise((r) => setImmediate(r));
 
+/** A controller started and greeted with one row (query 1). */
+async function greeted(first = hello(result(1, [row(1, 'GetObject')]))) {
+  const t = setup();
+  void t.controller.start();
+  t.channel.take('ready').resolve(first);
+  await settle();
+  return t;
+}
+
 describe('timeline: the webview controller', () => {
   it('keeps a filter typed while the pushed hello arrives (the hello does not overwrite it)', async () => {
     const t = setup();
@@ -135,10 +144,7 @@ describe('timeline: the webview controller', () => {
   });
 
   it('drops a stale reply that arrives after a newer one', async () => {
-    const t = setup();
-    void t.controller.start();
-    t.channel.take('ready').resolve(hello(result(1, [row(1, 'GetObject')])));
-    await settle();
+    const t = await greeted();
     t.controller.onFilterChange('event:A', true);
     t.controller.onFilterChange('event:B', true);
     const [a, b] = [t.channel.take('query'), t.channel.take('query')];
@@ -154,10 +160,7 @@ describe('timeline: the webview controller', () => {
   });
 
   it('shows a query error inline and keeps the rows; a failed request says so', async () => {
-    const t = setup();
-    void t.controller.start();
-    t.channel.take('ready').resolve(hello(result(1, [row(1, 'GetObject')])));
-    await settle();
+    const t = await greeted();
     t.controller.onFilterChange('event:(', true);
     const error = { message: 'expected a value', offset: 7, length: 1 };
     t.channel.take('query').resolve(result(0, [], { error }));
@@ -193,10 +196,7 @@ describe('timeline: the webview controller', () => {
   });
 
   it('gives the detail pane no space until an event is selected, and a click shows it again after closing', async () => {
-    const t = setup();
-    void t.controller.start();
-    t.channel.take('ready').resolve(hello(result(1, [row(1, 'GetObject'), row(2, 'PutObject')])));
-    await settle();
+    const t = await greeted(hello(result(1, [row(1, 'GetObject'), row(2, 'PutObject')])));
     assert.equal(t.shown.detailOpen.at(-1), false, 'the empty pane takes space');
     t.controller.onSelect(0, 1, true);
     assert.equal(t.shown.detailOpen.at(-1), true);
@@ -212,10 +212,7 @@ describe('timeline: the webview controller', () => {
   });
 
   it('shows times in the zone the host says (hello, then a changed setting); the zone button asks the host', async () => {
-    const t = setup();
-    void t.controller.start();
-    t.channel.take('ready').resolve({ ...hello(result(1, [row(1, 'GetObject')])), timeZone: 'Europe/Paris' });
-    await settle();
+    const t = await greeted({ ...hello(result(1, [row(1, 'GetObject')])), timeZone: 'Europe/Paris' });
     assert.equal(t.shown.zones.at(-1), 'Europe/Paris');
     assert.equal(t.data.zone, 'Europe/Paris');
     t.controller.onHostEvent({ type: 'timeZone', zone: 'Asia/Tokyo' });
