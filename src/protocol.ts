@@ -210,6 +210,10 @@ export interface AnnotateEvent {
 }
 export const ANNOTATE_ACTIONS = ['star', 'tag', 'untag', 'note'] as const;
 export type AnnotateAction = (typeof ANNOTATE_ACTIONS)[number];
+/** The user asked to change the time zone (the host opens the cloudtrailLens.timeZone setting). */
+export interface OpenTimeZoneSettingEvent {
+  type: 'openTimeZoneSetting';
+}
 
 export type FromWebview =
   | ReadyRequest
@@ -224,7 +228,8 @@ export type FromWebview =
   | ExportEvent
   | CancelLoadEvent
   | ShownEvent
-  | AnnotateEvent;
+  | AnnotateEvent
+  | OpenTimeZoneSettingEvent;
 
 // ── host → webview ──────────────────────────────────────────────────────────────────────────
 
@@ -240,6 +245,8 @@ export interface HelloReply {
   initialRange: TimeRange | null;
   /** The answer to the ready's query (with the initial filter instead, if there is one). */
   first: QueryReply | null;
+  /** The zone every time is shown in: "UTC" or an IANA zone (the cloudtrailLens.timeZone setting). */
+  timeZone: string;
 }
 export interface QueryReply {
   type: 'queryResult';
@@ -309,6 +316,11 @@ export interface ProgressEvent {
 export interface RefreshEvent {
   type: 'refresh';
 }
+/** The time zone setting changed. */
+export interface TimeZoneEvent {
+  type: 'timeZone';
+  zone: string;
+}
 /** The host asks the view to show this filter (the panel was re-targeted, e.g. by a code lens). */
 export interface SetFilterEvent {
   type: 'setFilter';
@@ -327,7 +339,8 @@ export type ToWebview =
   | ErrorReply
   | ProgressEvent
   | SetFilterEvent
-  | RefreshEvent;
+  | RefreshEvent
+  | TimeZoneEvent;
 
 /** Which reply each request gets. */
 export interface ReplyOf {
@@ -352,6 +365,8 @@ export const LIMITS = {
   valueLength: 20_000,
   fileNotes: 500,
   annotateIds: 10_000,
+  /** IANA zone names are short ("America/Argentina/ComodRivadavia" is among the longest). */
+  zoneLength: 64,
 } as const;
 
 // ── validation ──────────────────────────────────────────────────────────────────────────────
@@ -423,6 +438,7 @@ const fromWebviewShapes: ShapesOf<FromWebview> = {
   cancelLoad: {},
   shown: {},
   annotate: { ids: (v) => arrayOf(nonNegInt)(v) && (v as unknown[]).length >= 1 && (v as unknown[]).length <= LIMITS.annotateIds, action: oneOf(...ANNOTATE_ACTIONS) },
+  openTimeZoneSetting: {},
 };
 
 // Every column is text but the time (a number, formatted by the view).
@@ -465,7 +481,7 @@ const queryResult: Fields<QueryReply> = {
 };
 
 const toWebviewShapes: ShapesOf<ToWebview> = {
-  hello: { title: text, total: nonNegInt, bounds: range, progress, initialFilter: nullable(text), initialRange: range, first: nullable(shape({ type: oneOf('queryResult'), ...queryResult })) },
+  hello: { title: text, total: nonNegInt, bounds: range, progress, initialFilter: nullable(text), initialRange: range, first: nullable(shape({ type: oneOf('queryResult'), ...queryResult })), timeZone: str(LIMITS.zoneLength) },
   queryResult,
   pageResult: { queryId: nonNegInt, start: nonNegInt, rows: arrayOf(rowSummary) },
   facetsResult: { queryId: nonNegInt, facets: arrayOf(facet) },
@@ -483,6 +499,7 @@ const toWebviewShapes: ShapesOf<ToWebview> = {
   progress: { progress, total: nonNegInt, bounds: range },
   setFilter: { filter: text, range },
   refresh: {},
+  timeZone: { zone: str(LIMITS.zoneLength) },
 };
 
 function validate<T extends { type: string }>(shapes: Record<string, Record<string, Check>>, body: unknown): T | undefined {

@@ -19,7 +19,7 @@ export class DetailView {
   readonly element: HTMLElement;
   private readonly content: HTMLElement;
   private shown: DetailReply | null = null;
-  private zone: Zone = 'utc';
+  private zone: Zone = 'UTC';
 
   constructor(private readonly events: DetailEvents) {
     const close = h('button', { class: 'icon-button detail-close', title: 'Close details', 'aria-label': 'Close details' }, '×');

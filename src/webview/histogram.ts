@@ -19,7 +19,7 @@ export class HistogramView {
   private readonly canvas: HTMLCanvasElement;
   private readonly readout: HTMLElement;
   private data: Histogram | null = null;
-  private zone: Zone = 'utc';
+  private zone: Zone = 'UTC';
   private drag: { x0: number; x1: number } | null = null;
 
   constructor(private readonly events: HistogramEvents) {

@@ -3,7 +3,6 @@
 // whatever was stored, possibly by an older version, so it is checked field by field.
 import { COLUMN_IDS, ColumnId, SortOrder, TimeRange } from '../protocol';
 import { DEFAULT_COLUMN_IDS } from '../core/index/columns';
-import { Zone } from './timeFormat';
 
 export const PRESETS = ['all', 'hour', 'day', 'week', 'custom'] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -13,7 +12,6 @@ export interface ViewState {
   preset: Preset;
   /** Only for preset 'custom'. */
   range: TimeRange | null;
-  zone: Zone;
   sort: SortOrder;
   /** Selected event (index id) and its row in the current result. */
   selectedId: number | null;
@@ -21,13 +19,15 @@ export interface ViewState {
   /** The row at the top of the table. */
   scrollRow: number;
   columns: ColumnId[];
+  /** Widths (px) of the columns the user resized. */
+  widths: Partial<Record<ColumnId, number>>;
   detailOpen: boolean;
 }
 
 export const DEFAULT_COLUMNS: readonly ColumnId[] = DEFAULT_COLUMN_IDS;
 
 export function defaultState(): ViewState {
-  return { filter: '', preset: 'all', range: null, zone: 'utc', sort: 'asc', selectedId: null, selectedRow: -1, scrollRow: 0, columns: [...DEFAULT_COLUMNS], detailOpen: true };
+  return { filter: '', preset: 'all', range: null, sort: 'asc', selectedId: null, selectedRow: -1, scrollRow: 0, columns: [...DEFAULT_COLUMNS], widths: {}, detailOpen: true };
 }
 
 export function restoreState(saved: unknown): ViewState {
@@ -39,7 +39,6 @@ export function restoreState(saved: unknown): ViewState {
   const r = v.range as Record<string, unknown> | null | undefined;
   if (r && typeof r.from === 'number' && typeof r.to === 'number' && Number.isFinite(r.from) && Number.isFinite(r.to) && r.from <= r.to) s.range = { from: r.from, to: r.to };
   if (s.preset === 'custom' && !s.range) s.preset = 'all';
-  if (v.zone === 'utc' || v.zone === 'local') s.zone = v.zone;
   if (v.sort === 'asc' || v.sort === 'desc') s.sort = v.sort;
   if (typeof v.selectedId === 'number' && Number.isSafeInteger(v.selectedId) && v.selectedId >= 0) s.selectedId = v.selectedId;
   if (typeof v.selectedRow === 'number' && Number.isSafeInteger(v.selectedRow)) s.selectedRow = v.selectedRow;
@@ -47,6 +46,11 @@ export function restoreState(saved: unknown): ViewState {
   if (Array.isArray(v.columns)) {
     const cols = v.columns.filter((c): c is ColumnId => (COLUMN_IDS as readonly unknown[]).includes(c));
     if (cols.length) s.columns = COLUMN_IDS.filter((c) => cols.includes(c));
+  }
+  if (typeof v.widths === 'object' && v.widths !== null) {
+    for (const [c, w] of Object.entries(v.widths as Record<string, unknown>)) {
+      if ((COLUMN_IDS as readonly string[]).includes(c) && typeof w === 'number' && Number.isFinite(w) && w >= 40 && w <= 4000) s.widths[c as ColumnId] = Math.round(w);
+    }
   }
   if (typeof v.detailOpen === 'boolean') s.detailOpen = v.detailOpen;
   return s;

@@ -22,10 +22,21 @@ export { COLUMN_TITLES };
 
 export interface TableEvents {
   requestPage(queryId: number, start: number, count: number): void;
-  onSelect(row: number, id: number | null): void;
+  /** `clicked`: the user clicked the row (not the keyboard or a restore). */
+  onSelect(row: number, id: number | null, clicked: boolean): void;
   onOpen(row: number): void;
   onSort(sort: SortOrder): void;
   onScroll(topRow: number): void;
+  /** A column's width was dragged to `px` (kept in the view state). */
+  onResize(column: ColumnId, px: number): void;
+}
+
+/** Narrowest a column can be dragged to. */
+export const MIN_COLUMN_PX = 40;
+
+/** `ec2` for `ec2.amazonaws.com`: the distinctive part of an event source (the full name is the tooltip). */
+export function shortServiceName(source: string): string {
+  return source.endsWith('.amazonaws.com') && source.length > 14 ? source.slice(0, -14) : source;
 }
 
 export class TableView {
@@ -41,8 +52,9 @@ export class TableView {
   private queryId = -1;
   private total = 0;
   private columns: ColumnId[] = [];
-  private zone: Zone = 'utc';
+  private zone: Zone = 'UTC';
   private sort: SortOrder = 'asc';
+  private widths: Partial<Record<ColumnId, number>> = {};
   selectedRow = -1;
   /** Event ids picked with Ctrl/Cmd- or Shift-click besides the selected row. */
   readonly marked = new Set<number>();
@@ -78,7 +90,7 @@ export class TableView {
           if (id !== undefined) this.marked.add(id);
         }
       } else this.marked.clear();
-      this.select(row);
+      this.select(row, false, true);
       this.viewport.focus({ preventScroll: true });
     });
     this.body.addEventListener('dblclick', (e) => {
@@ -128,11 +140,47 @@ export class TableView {
         cell.addEventListener('click', () => this.events.onSort(this.sort === 'asc' ? 'desc' : 'asc'));
       }
       this.header.append(cell);
+      cell.append(this.resizeHandle(c, cell));
     }
-    this.element.style.setProperty('--columns', columns.map((c) => `var(--col-${c})`).join(' '));
+    this.applyWidths();
     for (const el of this.pool) el.remove();
     this.pool = [];
     this.render();
+  }
+
+  /** Column widths the user dragged (px); the others keep their CSS width. */
+  setWidths(widths: Partial<Record<ColumnId, number>>): void {
+    this.widths = { ...widths };
+    this.applyWidths();
+  }
+
+  private applyWidths(): void {
+    this.element.style.setProperty('--columns', this.columns.map((c) => (this.widths[c] ? `${this.widths[c]}px` : `var(--col-${c})`)).join(' '));
+  }
+
+  /** A grip on the header cell's right edge: drag to resize the column. */
+  private resizeHandle(c: ColumnId, cell: HTMLElement): HTMLElement {
+    const grip = h('span', { class: 'col-resize', role: 'separator', 'aria-orientation': 'vertical', title: 'Drag to resize the column' });
+    grip.addEventListener('click', (e) => e.stopPropagation());
+    grip.addEventListener('pointerdown', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      grip.setPointerCapture(e.pointerId);
+      const x0 = e.clientX;
+      const w0 = cell.getBoundingClientRect().width;
+      const move = (m: PointerEvent) => {
+        this.widths[c] = Math.max(MIN_COLUMN_PX, Math.round(w0 + m.clientX - x0));
+        this.applyWidths();
+      };
+      const up = () => {
+        grip.removeEventListener('pointermove', move);
+        grip.removeEventListener('pointerup', up);
+        if (this.widths[c]) this.events.onResize(c, this.widths[c]!);
+      };
+      grip.addEventListener('pointermove', move);
+      grip.addEventListener('pointerup', up);
+    });
+    return grip;
   }
 
   rowAt(row: number): RowSummary | undefined {
@@ -161,7 +209,7 @@ export class TableView {
     this.viewport.focus();
   }
 
-  select(row: number, reveal = false): void {
+  select(row: number, reveal = false, clicked = false): void {
     if (this.total === 0) return;
     row = Math.max(0, Math.min(this.total - 1, row));
     this.selectedRow = row;
@@ -169,7 +217,7 @@ export class TableView {
     this.render();
     // VS Code's context menu on a row (webview/context) gets these with the row's own id.
     this.body.dataset.vscodeContext = JSON.stringify({ selectedIds: this.selectedIds() });
-    this.events.onSelect(row, this.rowAt(row)?.id ?? null);
+    this.events.onSelect(row, this.rowAt(row)?.id ?? null, clicked);
   }
 
   /** The events an action applies to: the picked rows and the selected one. */
@@ -252,18 +300,22 @@ export class TableView {
       const cell = cells[i] as HTMLElement;
       const value = r ? this.cellValue(r, this.columns[i]) : '';
       if (cell.textContent !== value) cell.textContent = value;
-      // The value on hover (up to 400 characters, hidden characters marked), still as text.
-      cell.title = value;
+      // The value on hover (up to 400 characters, hidden characters marked), still as text; a
+      // shortened service name shows its full name there.
+      cell.title = r && this.columns[i] === 'eventSource' ? cellText(r.eventSource) : value;
       if (this.columns[i] === 'time') {
         const untimed = !!r && r.time < 0;
         cell.classList.toggle('no-time', untimed);
         if (untimed) cell.title = NO_TIME_TITLE;
       }
+      // A failed call is marked on its first cell (an icon, see timeline.css), which names the error.
+      if (i === 0 && r?.errorCode) cell.title = `${cell.title}\nFailed: ${cellText(r.errorCode)}`;
     }
   }
 
   private cellValue(r: RowSummary, c: ColumnId): string {
     if (c === 'time') return r.time < 0 ? NO_TIME : formatTime(r.time, this.zone);
+    if (c === 'eventSource') return cellText(shortServiceName(r.eventSource));
     return cellText(r[c] ?? '');
   }
 }

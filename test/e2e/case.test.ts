@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { openWorkbench, sampleFolder, waitUntil, Workbench } from './support/workbench';
-import { bodyData, cells, openTimeline, settled } from './support/timelineView';
+import { bodyData, cells, openTimeline, settled } from './support/timeline';
 
 /** Answers the quick input the host opened (a tag, a quick pick item) and waits for it to close. */
 async function answer(wb: Workbench, text: string, pick?: string): Promise<void> {

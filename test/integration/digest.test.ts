@@ -3,7 +3,7 @@
 // the events of the suspicious logs. A second chain has its newest digest deleted and a log of
 // that hour edited (issue 20), a third a digest that is a gzip bomb.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -94,6 +94,24 @@ describe('digest validation command', function () {
     const onHidden = vscode.languages.getDiagnostics(vscode.Uri.file(join(root, ...hidden[0].split('/'))));
     assert.deepEqual(onHidden.map((d) => [d.severity, d.code]), [[vscode.DiagnosticSeverity.Error, 'chain-truncated']]);
     assert.deepEqual([...result.suspiciousKeys].sort(), [tampered, forged, ...hidden, ...bombLogs].sort());
+  });
+
+  it('uses the cloudtrail-public-keys.json kept in the folder without asking for keys', async () => {
+    const keysInFolder = join(root, 'cloudtrail-public-keys.json');
+    copyFileSync(join(dir, 'keys.json'), keysInFolder);
+    await config().update('publicKeys', undefined, vscode.ConfigurationTarget.Global);
+    try {
+      // Asking would open a file dialog no one answers here: the command would not settle.
+      const result = (await Promise.race([
+        vscode.commands.executeCommand('cloudtrailLens.validateDigests', { source: { type: 'folder', path: root }, prefix: 'AWSLogs/' }),
+        new Promise((resolve) => setTimeout(() => resolve('asked'), 30_000)),
+      ])) as Result | 'asked';
+      assert.notEqual(result, 'asked', 'the command asked for public keys although the folder has them');
+      assert.ok(typeof result === 'object' && result.report.chains.length === 3, 'the command returned no report');
+    } finally {
+      rmSync(keysInFolder);
+      await config().update('publicKeys', [join(dir, 'keys.json')], vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('opens the events of exactly the suspicious log files', async () => {

@@ -165,7 +165,7 @@ describe('record lenses and hovers', function () {
     const record = base('CreateUser', { type: 'IAMUser', userName: 'alice', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }, { errorCode: 'AccessDenied' });
     const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify({ Records: [record] }, null, 2) });
     assert.match(await hoverText(doc.uri, positionOf(doc, '"eventTime"')), /When the request was completed, in UTC/);
-    assert.match(await hoverText(doc.uri, positionOf(doc, '"2024-05-14T10:00:00Z"', 0, 3)), /UTC: 2024-05-14 10:00:00 UTC/);
+    assert.match(await hoverText(doc.uri, positionOf(doc, '"2024-05-14T10:00:00Z"', 0, 3)), /UTC: 2024-05-14 10:00:00Z/);
     assert.match(await hoverText(doc.uri, positionOf(doc, '"AKIAIOSFODNN7EXAMPLE"', 0, 3)), /long-term access key/);
     assert.match(await hoverText(doc.uri, positionOf(doc, '"AccessDenied"', 0, 3)), /not allowed/);
     assert.match(await hoverText(doc.uri, positionOf(doc, '"userIdentity"')), /IAM user alice/);

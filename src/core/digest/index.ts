@@ -8,7 +8,7 @@ export { validateSource, validateInventory, ValidationAbort, chainLabel, DIGEST_
 export type { ValidateOptions, ValidationProgress } from './validator';
 export { inventorySource, parseTrailArn, trailArnOf } from './chains';
 export type { ChainId, DigestChain, SourceInventory } from './chains';
-export { PublicKeyRing, parsePublicKeyFile, PublicKeyFileError } from './publicKeys';
+export { PublicKeyRing, parsePublicKeyFile, PublicKeyFileError, PUBLIC_KEYS_FILE_NAME } from './publicKeys';
 export { parseSignaturesFile, serializeSignaturesFile, SignaturesFileError, SIGNATURES_FILE_NAME } from './signatures';
 export type { SignaturesFile, DigestMetadata } from './signatures';
 export { writeChainText, writeFindings, exitCodeOf, coverageSummary, FINDING_PREFIX, TAMPERING_FINDINGS } from './report';

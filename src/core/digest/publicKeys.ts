@@ -7,6 +7,9 @@
 import { createHash, createPublicKey, KeyObject } from 'node:crypto';
 import { formatEventTime } from '../time';
 
+/** The file a folder of evidence keeps its public keys in (the output of `aws cloudtrail list-public-keys`). */
+export const PUBLIC_KEYS_FILE_NAME = 'cloudtrail-public-keys.json';
+
 export interface PublicKeyEntry {
   fingerprint: string;
   /** The base64 `Value` exactly as listed. */

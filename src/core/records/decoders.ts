@@ -2,16 +2,17 @@
 // unique-ID prefixes, access key ids, error codes, ARNs) into plain words. Pure: used by hovers,
 // lenses and the timeline detail pane alike.
 import { lookupTable } from '../lookupTable';
-import { formatUtcForPeople, utcMs } from '../time';
+import { utcMs } from '../time';
+import { formatInstant, UTC } from '../time/zone';
 
-/** A timestamp as both UTC and the viewer's local time. */
+/** A timestamp, in UTC and in the time zone asked for (core/time/zone.ts formats both). */
 export interface DecodedTime {
   /** Milliseconds since the epoch. */
   epochMs: number;
-  /** e.g. "2023-08-26 20:35:12 UTC" */
+  /** e.g. "2023-08-26 20:35:12Z" */
   utc: string;
-  /** e.g. "2023-08-26 22:35:12 GMT+2" in the given (or the process's) time zone. */
-  local: string;
+  /** e.g. "2023-08-26 22:35:12+02:00" in the given zone (UTC when none is given). */
+  zoned: string;
 }
 
 // CloudTrail writes eventTime as "2023-08-26T20:35:12Z"; sessionContext.attributes.creationDate
@@ -20,7 +21,7 @@ const COMPACT_TIME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 /** Decodes an ISO-8601 timestamp (extended or basic form); undefined when it is not one. */
-export function decodeTime(value: string, timeZone?: string): DecodedTime | undefined {
+export function decodeTime(value: string, timeZone: string = UTC): DecodedTime | undefined {
   let epochMs: number;
   const compact = COMPACT_TIME.exec(value);
   if (compact) {
@@ -32,26 +33,7 @@ export function decodeTime(value: string, timeZone?: string): DecodedTime | unde
     return undefined;
   }
   if (!Number.isFinite(epochMs)) return undefined;
-  const date = new Date(epochMs);
-  const utc = formatUtcForPeople(epochMs, true);
-  const local = formatLocal(date, timeZone);
-  return { epochMs, utc, local };
-}
-
-function formatLocal(date: Date, timeZone: string | undefined): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).formatToParts(date);
-  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')} ${get('timeZoneName')}`;
+  return { epochMs, utc: formatInstant(epochMs, UTC), zoned: formatInstant(epochMs, timeZone) };
 }
 
 export interface IdPrefixInfo {

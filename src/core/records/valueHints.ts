@@ -1,4 +1,4 @@
-// What a value in a record means, decoded where possible: times in UTC and local time, IAM id
+// What a value in a record means, decoded where possible: times in UTC and the chosen zone, IAM id
 // and access key prefixes, error codes, ARNs, identity types, source addresses. Plain text lines
 // for hovers and the detail pane.
 import { lookupTable } from '../lookupTable';
@@ -33,7 +33,9 @@ export function explainValue(path: readonly (string | number)[], value: unknown,
 
   const time = decodeTime(value, timeZone);
   if (time) {
-    out.push(`UTC: ${time.utc}`, `Local: ${time.local}`);
+    // The zone every view uses (the cloudtrailLens.timeZone setting), named; UTC beside it.
+    out.push(`UTC: ${time.utc}`);
+    if (timeZone && timeZone !== 'UTC') out.push(`${timeZone}: ${time.zoned}`);
     return out;
   }
   if (dotted === 'userIdentity.type' || dotted.endsWith('sessionIssuer.type')) {

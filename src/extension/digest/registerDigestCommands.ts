@@ -10,6 +10,7 @@ import {
   exitCodeOf,
   loadPublicKeyFiles,
   loadSignaturesFile,
+  PUBLIC_KEYS_FILE_NAME,
   SIGNATURES_FILE_NAME,
   SignaturesFile,
   ValidationReport,
@@ -68,7 +69,7 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(COMMANDS.validateDigests, async (arg?: ScopeArgs | vscode.Uri): Promise<DigestValidationResult | undefined> => {
       const target = await pickTarget(arg);
       if (!target) return undefined;
-      const keyFiles = await publicKeyFiles(target.local);
+      const keyFiles = await publicKeyFiles(target.local, target.prefix);
       if (!keyFiles) return undefined;
       let publicKeys;
       let signatures: SignaturesFile | undefined;
@@ -225,8 +226,12 @@ export function resolvePath(p: string): string | undefined {
   return base ? path.resolve(base, expanded) : undefined;
 }
 
-/** The configured key files, or the ones the user picks now (optionally remembered in settings). */
-async function publicKeyFiles(root: string | undefined): Promise<string[] | undefined> {
+/**
+ * The configured key files; else a `cloudtrail-public-keys.json` kept with the evidence (beside
+ * the picked AWSLogs/ folder, or at the source's root), used without asking; else the ones the
+ * user picks now (optionally remembered in settings).
+ */
+async function publicKeyFiles(root: string | undefined, prefix: string | undefined): Promise<string[] | undefined> {
   const config = vscode.workspace.getConfiguration('cloudtrailLens');
   const configured = (config.get<string[]>('publicKeys') ?? []).filter((p) => typeof p === 'string' && p.trim());
   if (configured.length) {
@@ -238,6 +243,12 @@ async function publicKeyFiles(root: string | undefined): Promise<string[] | unde
     }
     return resolved as string[];
   }
+  if (root) {
+    const at = prefix?.indexOf('AWSLogs/') ?? -1;
+    const dirs = [...(at > 0 ? [path.join(root, ...prefix!.slice(0, at).split('/').filter(Boolean))] : []), root];
+    const found = dirs.map((d) => path.join(d, PUBLIC_KEYS_FILE_NAME)).find((f) => existsSync(f));
+    if (found) return [found];
+  }
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: true,
     defaultUri: root ? vscode.Uri.file(root) : undefined,
@@ -245,7 +256,12 @@ async function publicKeyFiles(root: string | undefined): Promise<string[] | unde
     title: 'Public keys: the output of "aws cloudtrail list-public-keys" (one file per region)',
     openLabel: 'Use These Keys',
   });
-  if (!picked?.length) return undefined;
+  if (!picked?.length) {
+    void vscode.window.showInformationMessage(
+      `Digest validation cancelled: it needs CloudTrail's public keys. Save the output of "aws cloudtrail list-public-keys" as ${PUBLIC_KEYS_FILE_NAME} in the evidence folder, or list its files in the setting cloudtrailLens.publicKeys.`,
+    );
+    return undefined;
+  }
   const files = picked.map((u) => u.fsPath);
   void vscode.window.showInformationMessage('Remember these public key files for this workspace?', 'Remember').then((choice) => {
     if (choice) void config.update('publicKeys', files, vscode.ConfigurationTarget.Workspace);

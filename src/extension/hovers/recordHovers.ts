@@ -1,5 +1,5 @@
 // Hovers inside CloudTrail records: on a field name, what the field means (with a link to the
-// AWS documentation); on a value, what it decodes to (UTC and local time, key and id prefixes,
+// AWS documentation); on a value, what it decodes to (UTC and the cloudtrailLens.timeZone zone, key and id prefixes,
 // error codes, ARNs). Values from the log are appended as plain text, never as markdown, with
 // their hidden characters marked.
 import * as vscode from 'vscode';
@@ -11,6 +11,7 @@ import { parseRecord, recordAt } from '../../core/records/recordIndex';
 import { describeRequest, type RequestDescription } from '../../core/records/request';
 import { escapeMarkdown } from '../tree/presentation';
 import { explainValue } from '../../core/records/valueHints';
+import { timeZoneSetting } from '../timeZone';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
 
 /** Log-derived text, appended as plain text with its hidden characters marked. */
@@ -92,7 +93,7 @@ export class RecordHoverProvider implements vscode.HoverProvider {
       return new vscode.Hover(md, range);
     }
 
-    const hints = explainValue(loc.path, loc.value);
+    const hints = explainValue(loc.path, loc.value, timeZoneSetting());
     if (!hints.length) return undefined;
     const known = fieldInfo(loc.path);
     if (known) {

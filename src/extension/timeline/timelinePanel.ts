@@ -2,12 +2,15 @@
 // background, first rows shown while files are still being read), answers the view through a
 // TimelineSession and performs the editor actions (open raw, copy, export). The webview is not
 // kept alive when hidden: it saves its own state and asks again when shown.
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EventIndex, IndexedFile } from '../../core/index/eventIndex';
 import type { Origin } from '../../core/origin/resolve';
 import type { EventIdSet } from '../../core/sql/remote';
 import type { JobRunner } from '../../core/ingest/pool';
 import { AnnotateAction, LoadProgress, TimeRange } from '../../protocol';
+import { defaultExportFolder } from './exportTarget';
 import { writeExport } from './exportWriter';
 import { readPageAssets, timelineHtml } from './html';
 import { IndexTimelineData } from './indexAdapter';
@@ -17,6 +20,7 @@ import { TimelineSession } from './timelineSession';
 import { loadSettings, RAISE_BUDGET_SETTINGS } from '../sources/loadSettings';
 import type { CaseStore } from '../case/caseStore';
 import { annotateEvents } from '../case/annotateCommands';
+import { onTimeZoneChange, openTimeZoneSetting, timeZoneSetting } from '../timeZone';
 
 export const TIMELINE_VIEW_TYPE = 'cloudtrailLens.timeline';
 const PROGRESS_INTERVAL_MS = 150;
@@ -92,6 +96,7 @@ export class TimelinePanel implements vscode.Disposable {
         copyJson: (id) => this.copyJson(id),
         export: (format, result) => this.export(format, result),
         cancelLoad: () => this.loading.abort(),
+        openTimeZoneSetting: () => void openTimeZoneSetting(),
         shown: () => this.releaseFirstScreen(),
         invalidMessage: (raw) => deps.log.warn(`Timeline: ignored a malformed message from the view: ${JSON.stringify(raw)?.slice(0, 200)}`),
         annotate: (ids, action) => this.annotate(ids, action),
@@ -100,8 +105,10 @@ export class TimelinePanel implements vscode.Disposable {
       initial,
     );
     if (deps.caseStore) this.disposables.push(deps.caseStore.onDidChange(() => this.session.refresh()));
+    this.session.setTimeZone(timeZoneSetting());
     this.disposables.push(
       webview.onDidReceiveMessage((m) => void this.session.receive(m)),
+      onTimeZoneChange((zone) => this.session.setTimeZone(zone)),
       this.panel.onDidDispose(() => this.dispose()),
     );
     this.firstScreen = new Promise<void>((resolve) => {
@@ -265,11 +272,15 @@ export class TimelinePanel implements vscode.Disposable {
   }
 
   private async export(format: 'jsonl' | 'csv', result: ResultSet): Promise<void> {
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const name = `cloudtrail-events.${format}`;
+    const folder = defaultExportFolder({
+      setting: vscode.workspace.getConfiguration('cloudtrailLens').get<string>('exportFolder') ?? '',
+      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+      evidence: this.scope.targets.map((t) => t.source.localPath?.('')).filter((p): p is string => !!p),
+      home: os.homedir(),
+    });
     const target = await vscode.window.showSaveDialog({
       title: `Export ${result.size.toLocaleString('en-US')} events`,
-      defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
+      defaultUri: vscode.Uri.file(path.join(folder, `cloudtrail-events.${format}`)),
       filters: format === 'csv' ? { CSV: ['csv'] } : { 'JSON Lines': ['jsonl', 'ndjson'] },
       saveLabel: 'Export',
     });

@@ -16,6 +16,8 @@ export interface HostActions {
   copyJson(id: number): void | Promise<void>;
   export(format: 'jsonl' | 'csv', result: ResultSet): void | Promise<void>;
   cancelLoad(): void;
+  /** The user asked to change the time zone (optional: hosts without settings ignore it). */
+  openTimeZoneSetting?(): void;
   /** The view painted its first result over some events. */
   shown(): void;
   /** A malformed message arrived (logged: it means a bug or a compromised view). */
@@ -40,6 +42,8 @@ export class TimelineSession {
   private pushed: { initial: { filter: string; range: TimeRange | null } | null } | null = null;
   /** The filter and range of the view's latest query. */
   private current: { filter: string; range: TimeRange | null } = { filter: '', range: null };
+  /** The zone the view shows times in. */
+  private timeZone = 'UTC';
 
   constructor(
     private data: TimelineData,
@@ -81,7 +85,7 @@ export class TimelineSession {
     const initial = this.pendingFilter;
     this.pendingFilter = null;
     const first = q && (initial ? await this.query(initial.filter, initial.range, q.sort, q.bins, 0, q.pageCount) : await this.query(q.filter, q.range, q.sort, q.bins, q.pageStart, q.pageCount));
-    return { type: 'hello', title: this.title, total: this.data.total(), bounds: this.data.bounds(), progress: this.progress, initialFilter: initial ? initial.filter : null, initialRange: initial ? initial.range : null, first };
+    return { type: 'hello', title: this.title, total: this.data.total(), bounds: this.data.bounds(), progress: this.progress, initialFilter: initial ? initial.filter : null, initialRange: initial ? initial.range : null, first, timeZone: this.timeZone };
   }
 
   /**
@@ -92,6 +96,13 @@ export class TimelineSession {
   showFilter(filter: string, range: TimeRange | null): void {
     this.pendingFilter = { filter, range };
     this.channel.notify({ type: 'setFilter', filter, range });
+  }
+
+  /** Sets the zone of the view's times (the setting changed); a running view is told at once. */
+  setTimeZone(zone: string): void {
+    if (zone === this.timeZone) return;
+    this.timeZone = zone;
+    this.channel.notify({ type: 'timeZone', zone });
   }
 
   /** Points the session at another index (the panel was re-targeted at another source). */
@@ -177,6 +188,9 @@ export class TimelineSession {
         return undefined;
       case 'annotate':
         await this.actions.annotate?.(m.ids, m.action);
+        return undefined;
+      case 'openTimeZoneSetting':
+        this.actions.openTimeZoneSetting?.();
         return undefined;
     }
   }

@@ -38,11 +38,12 @@ export function nodeContextTokens(type: string, has: { events?: boolean; digests
 }
 
 /** A source's root item. */
-export function sourceContextValue(type: 'folder' | 's3' | 'event-history', removable: boolean): string {
+export function sourceContextValue(type: 'folder' | 's3' | 'event-history', removable: boolean, digests = false): string {
   const tokens: string[] = [T.item, T.source, `${T.source}-${type}`];
   if (removable) tokens.push(T.removable);
   if (type === 'folder') tokens.push(T.local);
   if (type === 's3') tokens.push(T.s3);
+  if (digests && type !== 'event-history') tokens.push(T.digests);
   return tokens.join(' ');
 }
 

@@ -238,7 +238,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
     if (entry.unavailable) lines.push(escapeMarkdown(entry.unavailable));
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
     item.iconPath = new vscode.ThemeIcon(entry.config.type === 's3' ? 'cloud' : entry.config.type === 'event-history' ? 'history' : 'root-folder');
-    item.contextValue = sourceContextValue(entry.config.type, entry.origin !== 'workspace');
+    // Validate Digests Here is offered while the files are uncounted, and once counted only if some are digests.
+    item.contextValue = sourceContextValue(entry.config.type, entry.origin !== 'workspace', !total || (total.byKind.digest ?? 0) > 0);
     return item;
   }
 
@@ -253,6 +254,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
       if (!s) return undefined;
       total.files += s.files;
       total.bytes += s.bytes;
+      for (const [kind, n] of Object.entries(s.byKind) as [keyof Summary['byKind'], number][]) total.byKind[kind] = (total.byKind[kind] ?? 0) + n;
     }
     return total;
   }

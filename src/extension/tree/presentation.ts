@@ -75,8 +75,20 @@ export function locationLabel(node: LocationNode): string {
   return node.trails.map((t) => t.name).join(', ');
 }
 
-function contextFor(node: CatalogNode, local: boolean, s3: boolean): string[] {
-  return nodeContextTokens(node.type, { events: !!eventScope(node), digests: !!digestScope(node), local, s3 });
+/**
+ * Whether a row has digest files to validate: its counted files say so; before they are counted,
+ * a location has them when its digests named a trail (or could not be read), and rows below one
+ * are given the benefit of the doubt until counted.
+ */
+export function hasDigests(node: CatalogNode, summary: Summary | undefined): boolean {
+  if (!digestScope(node)) return false;
+  if (summary) return (summary.byKind.digest ?? 0) > 0;
+  if (node.type === 'location') return node.trails.length > 0 || node.trailsError !== undefined;
+  return true;
+}
+
+function contextFor(node: CatalogNode, local: boolean, s3: boolean, summary: Summary | undefined): string[] {
+  return nodeContextTokens(node.type, { events: !!eventScope(node), digests: hasDigests(node, summary), local, s3 });
 }
 
 export interface NodeContext {
@@ -98,7 +110,7 @@ export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
 }
 
 function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
-  const tokens = contextFor(node, ctx.local, ctx.s3);
+  const tokens = contextFor(node, ctx.local, ctx.s3, ctx.summary);
   const counts = describeCounts(ctx.summary, ctx.events);
   switch (node.type) {
     case 'location': {

@@ -56,5 +56,7 @@ describe('explorer context values', () => {
     assert.equal(sourceContextValue('folder', true), 'ctl ctl-source ctl-source-folder removable local');
     assert.equal(sourceContextValue('s3', false), 'ctl ctl-source ctl-source-s3 s3');
     assert.equal(sourceContextValue('event-history', true), 'ctl ctl-source ctl-source-event-history removable');
+    assert.equal(sourceContextValue('folder', false, true), 'ctl ctl-source ctl-source-folder local digests');
+    assert.equal(sourceContextValue('event-history', false, true), 'ctl ctl-source ctl-source-event-history', 'Event history has no digests');
   });
 });

@@ -3,14 +3,14 @@ import { accessKeyKind, decodeIdPrefix, decodeTime, explainErrorCode, explainSou
 import { explainValue, IDENTITY_TYPE_MEANINGS } from '../../../src/core/records/valueHints';
 
 describe('value decoders', () => {
-  it('times: UTC and local, extended and compact ISO forms', () => {
+  it('times: UTC and the zone asked for, with Z or the offset, extended and compact ISO forms', () => {
     const t = decodeTime('2023-08-26T20:35:12Z', 'Asia/Tokyo');
     assert.ok(t);
-    assert.equal(t.utc, '2023-08-26 20:35:12 UTC');
-    assert.equal(t.local, '2023-08-27 05:35:12 GMT+9');
+    assert.equal(t.utc, '2023-08-26 20:35:12Z');
+    assert.equal(t.zoned, '2023-08-27 05:35:12+09:00');
     assert.equal(t.epochMs, Date.UTC(2023, 7, 26, 20, 35, 12));
     const compact = decodeTime('20131102T010628Z', 'UTC');
-    assert.equal(compact?.utc, '2013-11-02 01:06:28 UTC');
+    assert.equal(compact?.utc, '2013-11-02 01:06:28Z');
     assert.equal(decodeTime('2024-13-45T99:00:00Z'), undefined);
     assert.equal(decodeTime('AKIAIOSFODNN7EXAMPLE'), undefined);
     assert.equal(decodeTime('2023'), undefined);
@@ -52,7 +52,9 @@ describe('value decoders', () => {
   });
 
   it('explainValue picks the decoder from the field', () => {
-    assert.deepEqual(explainValue(['eventTime'], '2024-05-14T10:00:00Z', 'UTC'), ['UTC: 2024-05-14 10:00:00 UTC', 'Local: 2024-05-14 10:00:00 UTC']);
+    assert.deepEqual(explainValue(['eventTime'], '2024-05-14T10:00:00Z', 'UTC'), ['UTC: 2024-05-14 10:00:00Z']);
+    // The setting's zone, named (not "Local", which meant the extension host's zone).
+    assert.deepEqual(explainValue(['eventTime'], '2024-05-14T10:00:00Z', 'America/New_York'), ['UTC: 2024-05-14 10:00:00Z', 'America/New_York: 2024-05-14 06:00:00-04:00']);
     assert.match(explainValue(['userIdentity', 'accessKeyId'], 'AKIAIOSFODNN7EXAMPLE').join(' '), /long-term access key.*usual leaked credential/);
     const session = explainValue(['userIdentity', 'principalId'], 'AROAIDPPEZS35WEXAMPLE:alice');
     assert.match(session[0], /IAM role/);

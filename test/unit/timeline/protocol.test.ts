@@ -50,8 +50,10 @@ describe('timeline protocol: validation', () => {
     assert.equal(validateToWebview({ type: 'facetsResult', queryId: 1, facets: [{ id: 'bogus', field: 'x', values: [], other: 0 }] }), undefined);
     const result = { type: 'queryResult', queryId: 1, matches: 1, total: 1, bounds: null, histogram: { from: 0, binMs: 1, counts: [1], errors: [0] }, pageStart: 0, rows: [row], error: null };
     const progress = { loading: true, filesDone: 0, filesTotal: 1, events: 1, failedFiles: 0 };
-    const hello = { type: 'hello', title: 't', total: 1, bounds: null, progress, initialFilter: null, initialRange: null, first: result };
+    const hello = { type: 'hello', title: 't', total: 1, bounds: null, progress, initialFilter: null, initialRange: null, first: result, timeZone: 'Europe/Paris' };
     assert.ok(validateToWebview(hello));
+    assert.equal(validateToWebview({ ...hello, timeZone: 'x'.repeat(65) }), undefined, 'a zone name longer than any');
+    assert.ok(validateToWebview({ type: 'timeZone', zone: 'UTC' }));
     assert.ok(validateToWebview({ ...hello, first: null }));
     assert.equal(validateToWebview({ ...hello, first: { ...result, rows: [{ ...row, time: 'x' }] } }), undefined, 'the first result is checked as a query result');
     assert.equal(validateToWebview({ ...hello, first: { ...result, type: 'pageResult' } }), undefined);

@@ -35,6 +35,18 @@ describe('explorer presentation', () => {
     assert.match(two.tooltip, /2 log files, 1 digest files/);
   });
 
+  it('offers digest validation only on rows with digests', () => {
+    const base: LocationNode = { type: 'location', id: 'L:AWSLogs/', root: 'AWSLogs/', prefix: '', trails: [], trailsSampled: false };
+    const offered = (node: CatalogNode, summary?: { files: number; bytes: number; byKind: Record<string, number> }) => presentNode(node, { ...ctx, summary }).contextTokens.includes('digests');
+    assert.equal(offered(base), false, 'a location no digest names a trail for');
+    assert.equal(offered({ ...base, trails: [{ name: 'mgmt', homeRegion: 'us-east-1' }] }), true);
+    assert.equal(offered({ ...base, trails: [{ name: 'mgmt', homeRegion: 'us-east-1' }] }, { files: 2, bytes: 9, byKind: { log: 2 } }), false, 'counted: no digest files');
+    const account: CatalogNode = { type: 'account', id: 'A:x', root: 'AWSLogs/', accountId: '111111111111' };
+    assert.equal(offered(account), true, 'not counted yet');
+    assert.equal(offered(account, { files: 3, bytes: 9, byKind: { log: 2, digest: 1 } }), true);
+    assert.equal(offered(account, { files: 2, bytes: 9, byKind: { log: 2 } }), false);
+  });
+
   it('tells logs, Insights, digests and stray files apart by icon and says when each was delivered', () => {
     const log = presentNode(file('AWSLogs/111111111111/CloudTrail/us-east-1/2024/05/14/111111111111_CloudTrail_us-east-1_20240514T1005Z_abc.json.gz'), ctx);
     const insight = presentNode(file('AWSLogs/111111111111/CloudTrail-Insight/us-east-1/2024/05/14/111111111111_CloudTrail-Insight_us-east-1_20240514T1100Z_abc.json.gz'), ctx);

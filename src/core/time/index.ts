@@ -1,6 +1,7 @@
 // Time in one place: CloudTrail's ISO 8601 times read and written (eventTime, digest times,
 // partition days), for the index, the query language, digests, SQL and the views. Every `.toISOString()`
-// turned into a CloudTrail time goes through here. Pure: no Node, no DOM.
+// turned into a CloudTrail time goes through here; how a time is shown to people, in the zone the
+// user chose, is ./zone.ts. Pure: no Node, no DOM.
 
 /** 400 Gregorian years, which repeat the calendar exactly. */
 const FOUR_CENTURIES_MS = 146_097 * 86_400_000;

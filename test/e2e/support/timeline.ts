@@ -1,5 +1,5 @@
-// The timeline webview as the e2e tests drive it: opening it from the palette, reading its
-// state (the body's data attributes), waiting for a query's result, reading a column's cells.
+// The timeline webview as the e2e tests drive it: open it from the palette, read the body's data
+// attributes (the contract in src/webview/probe.ts), wait for a new result, read a column.
 import type { FrameLocator } from 'playwright-core';
 import { waitUntil, Workbench } from './workbench';
 
@@ -38,3 +38,4 @@ export async function settled(view: FrameLocator, previousQueryId: string | unde
 export async function cells(view: FrameLocator, column: string): Promise<string[]> {
   return view.locator(`.row:not(.placeholder) .col-${column}`).allTextContents();
 }
+
