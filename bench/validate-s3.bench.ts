@@ -3,6 +3,11 @@
 // server (test/support/s3server.ts, s3rver) on 127.0.0.1: requests, bytes and wall time of each.
 //
 //   node scripts/build.mjs && npx tsx bench/validate-s3.bench.ts [--hours 1440] [--regions 3] [--runs 3] [--latency 0]
+//     [--concurrency N] [--ours-only] [--cpu-prof DIR]
+//
+// --concurrency passes --concurrency N to ours (default: the CLI's own); --ours-only skips the AWS CLI
+// (no ratio, no verdict comparison: for exploring settings, never for a figure in BENCHMARKS.md);
+// --cpu-prof writes a V8 CPU profile of each of our runs into DIR.
 //
 // Data (made once into bench/data/validate-s3/): --regions chains of --hours hourly digests with
 // 2 logs each (1440 h × 3 regions = 4,320 digests, 8,640 logs), signed by the project's chain
@@ -33,6 +38,10 @@ const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2', 'eu-ce
 const RUNS = arg('runs', 3);
 /** ms added to every request at the server: a stand-in for S3's round trip (0: loopback as it is). */
 const LATENCY = arg('latency', 0);
+/** --concurrency for ours (0: the CLI's default). */
+const CONCURRENCY = arg('concurrency', 0);
+const OURS_ONLY = process.argv.includes('--ours-only');
+const CPU_PROF = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 const AWS = '/usr/bin/aws';
 const BUCKET = 'bench-validate-bucket';
 const ACCOUNT = '111122223333';
@@ -162,7 +171,7 @@ async function main(): Promise<void> {
     };
     const window = ['--start-time', START, '--end-time', END];
     const awsArgs = (region: string) => ['cloudtrail', 'validate-logs', '--trail-arn', ARN, ...window, '--s3-bucket', BUCKET, '--region', region, '--endpoint-url', stub.endpoint];
-    const ourArgs = (region?: string) => [CLI, 'validate', `s3://${BUCKET}`, '--endpoint', server.endpoint, '--bucket-region', 'us-east-1', '--public-keys', path.join(DATA, 'keys.json'), '--trail-arn', ARN, ...window, ...(region ? ['--region', region] : [])];
+    const ourArgs = (region?: string) => [...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []), CLI, 'validate', `s3://${BUCKET}`, '--endpoint', server.endpoint, '--bucket-region', 'us-east-1', '--public-keys', path.join(DATA, 'keys.json'), '--trail-arn', ARN, ...window, ...(region ? ['--region', region] : []), ...(CONCURRENCY ? ['--concurrency', String(CONCURRENCY)] : [])];
 
     /** Runs `cmd` once per region (or once), sums wall time, counts the server's requests and bytes. */
     const measure = async (label: string, runs: Array<() => Promise<Run>>, check: (r: Run, i: number) => void): Promise<Measure> => {
@@ -207,11 +216,18 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       const order: Array<keyof typeof sides> = i % 2 === 0 ? ['aws', 'ourAll', 'ourEach'] : ['ourAll', 'ourEach', 'aws'];
       const pair: Partial<Record<keyof typeof sides, Measure>> = {};
+      if (OURS_ONLY) {
+        const m = await sides.ourAll();
+        results.ourAll.push(m);
+        console.log(`run ${i + 1} (ours only): all regions ${(m.ms / 1000).toFixed(2)} s, CPU ${(m.cpuMs / 1000).toFixed(1)} s, server CPU ${(m.serverCpuMs / 1000).toFixed(1)} s, ${m.requests} requests (${m.listings} listings)`);
+        continue;
+      }
       for (const side of order) results[side].push((pair[side] = await sides[side]()));
       console.log(
         `run ${i + 1}: aws ${(pair.aws!.ms / 1000).toFixed(1)} s, ours all regions ${(pair.ourAll!.ms / 1000).toFixed(2)} s (${(pair.aws!.ms / pair.ourAll!.ms).toFixed(1)}×), ours per region ${(pair.ourEach!.ms / 1000).toFixed(2)} s (${(pair.aws!.ms / pair.ourEach!.ms).toFixed(1)}×)`,
       );
     }
+    if (OURS_ONLY) return;
     const summary = awsOut.map((r, i) => `${REGIONS[i]}: ${r.out.trim().split('\n').slice(-2).join(', ')}`).join('; ');
     console.log(`\nverdicts identical in every run (${summary})`);
     console.log(`\n| ${HOURS} h × ${REGIONS.length} regions: ${stamp.digests} digests, ${stamp.logs} logs; +${LATENCY} ms per request | wall time, median of ${RUNS} | CPU time, median | server CPU, median | requests (listings) | response bytes | AWS CLI ÷ this: wall (median of the runs' ratios), CPU, requests |`);
