@@ -9,7 +9,6 @@ import { scanRecordsFile } from './scanRecords';
 import { EventFileError, FileShape, ParsedEventFile, lineCol, parseEventFile, recordTexts, warn } from './eventFile';
 import { decodeFileText } from './textEncoding';
 import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from './gzip';
-import { formatBytes } from '../output/bytes';
 import { MAX_JSON_DEPTH, measureJson } from './jsonScan';
 
 export interface IndexJob {
