@@ -2,7 +2,8 @@
 // region, trail name, home region), all read from the keys through layout.ts. Log objects are
 // grouped by (prefix, organization, account, region) so digests can be compared with what is
 // actually on disk.
-import { accountPrefix, CloudTrailCatalog, dayKindPrefix, lastSegment, mapLimited, regionKindPrefix } from '../sources/layoutTree';
+import { accountPrefix, CloudTrailCatalog, dayKindPrefix, lastSegment, regionKindPrefix } from '../sources/layoutTree';
+import { mapLimited } from '../mapLimited';
 import { accountKindPrefix, KIND_FOLDERS, parseCloudTrailKey } from '../sources/layout';
 import { LogSource } from '../sources/source';
 import { parseTime } from './digestFile';

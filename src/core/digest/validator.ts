@@ -11,6 +11,7 @@ import { PublicKeyRing } from './publicKeys';
 import { DigestMetadata, SignaturesFile } from './signatures';
 import { ChainReport, DigestVerdict, Finding, LogVerdict, SignatureSource, StatusEvent, ValidationReport } from './types';
 import { formatSeconds } from '../time';
+import { mapLimited } from '../mapLimited';
 
 const HOUR = 3600_000;
 const MINUTE = 60_000;
@@ -123,16 +124,10 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
   const walkers = chains.map((chain) => new ChainWalker(source, chain, options, startTime, endTime, arn ? options.trailArn! : trailArnOf(chain.id), limiter));
   const listers = neighbours.map((chain) => new ChainWalker(source, chain, { ...options, onProgress: undefined }, startTime, endTime, trailArnOf(chain.id), limiter, true));
   const all = [...walkers, ...listers];
-  let nextChain = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(CHAINS_AT_ONCE, all.length) }, async () => {
-      while (nextChain < all.length) {
-        const i = nextChain++;
-        const report = await all[i].walk();
-        if (i < walkers.length) reports[i] = report;
-      }
-    }),
-  );
+  await mapLimited(all, CHAINS_AT_ONCE, async (walker, i) => {
+    const report = await walker.walk();
+    if (i < walkers.length) reports[i] = report;
+  });
   // Logs that no digest lists are judged against every chain of the same account and region, so
   // two trails delivering into one folder don't flag each other's logs. The findings go to the
   // group's first chain.

@@ -45,6 +45,7 @@ import { formatEventTime } from '../time';
 import { ORIGIN_FIELD } from '../query/fields';
 import { Origin, OriginColumn, originMatchValues, resolveOrigins } from '../origin/resolve';
 import { indexOriginSource } from '../origin/indexSource';
+import { mapLimited } from '../mapLimited';
 
 export type EventFileKind = 'log' | 'insight' | 'loose';
 
@@ -604,20 +605,13 @@ export class EventIndex {
       if (!list) byFile.set(f, (list = []));
       list.push(i);
     }
-    const entries = [...byFile.entries()];
-    const parallel = Math.max(2, this.runner.threads * 2);
-    let next = 0;
-    const lane = async () => {
-      while (next < entries.length) {
-        if (signal?.aborted) throw new SourceError('cancelled', '', 'cancelled');
-        const [fileId, positions] = entries[next++];
-        const file = this.files[fileId];
-        const elements = Uint32Array.from(positions, (p) => this.store.elementOf[rows[p]]);
-        const bytes = await file.source.read(file.key, { maxBytes: this.maxUncompressedBytes, signal });
-        await work(file, positions, elements, bytes);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, entries.length) }, lane));
+    await mapLimited([...byFile.entries()], Math.max(2, this.runner.threads * 2), async ([fileId, positions]) => {
+      if (signal?.aborted) throw new SourceError('cancelled', '', 'cancelled');
+      const file = this.files[fileId];
+      const elements = Uint32Array.from(positions, (p) => this.store.elementOf[rows[p]]);
+      const bytes = await file.source.read(file.key, { maxBytes: this.maxUncompressedBytes, signal });
+      await work(file, positions, elements, bytes);
+    });
   }
 
   // ── aggregates ─────────────────────────────────────────────────────────────────────────

@@ -9,7 +9,7 @@
 // side. A file that needs more than that (a bomb, a file of tiny records) is run again alone with
 // everything one file may have. Grants are handed out in order, so a file waiting for room is
 // never overtaken for ever. When the budget itself runs out, loading stops: what was read stays.
-import { formatBytes } from './gzip';
+import { formatBytes } from '../output/bytes';
 
 /** Limits of one load. */
 export interface LoadLimits {

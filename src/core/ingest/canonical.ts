@@ -11,7 +11,7 @@
 // - `@timestamp` (Logstash, Elastic) stands for a missing `eventTime`.
 // - An Insights event has no eventName or eventSource of its own: those of the API it is about
 //   (insightDetails.eventName / eventSource) stand for them, so `eventName:X` finds it.
-import { FIELD_CATALOG, RECORD_CONTENTS_DOC, USER_IDENTITY_DOC } from '../records/fieldMeanings';
+import { RECORD_KEY_PATHS } from '../records/fieldMeanings';
 import { RESOURCE_FIELDS, SCALAR_FIELDS, TIME_FIELD } from '../index/schema';
 
 interface KeyNode {
@@ -25,8 +25,7 @@ const newNode = (): KeyNode => ({ children: new Map(), lower: new Map() });
 
 const ROOT = newNode();
 {
-  const paths = [TIME_FIELD, ...SCALAR_FIELDS, ...RESOURCE_FIELDS, 'insightDetails.eventName', 'insightDetails.eventSource', 'insightDetails.insightContext'];
-  for (const info of FIELD_CATALOG.values()) if (info.doc === RECORD_CONTENTS_DOC || info.doc === USER_IDENTITY_DOC) paths.push(info.path.replace(/\[\]/g, ''));
+  const paths = [TIME_FIELD, ...SCALAR_FIELDS, ...RESOURCE_FIELDS, 'insightDetails.eventName', 'insightDetails.eventSource', 'insightDetails.insightContext', ...RECORD_KEY_PATHS];
   for (const path of paths) {
     let node = ROOT;
     for (const key of path.split('.')) {

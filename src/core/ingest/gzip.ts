@@ -5,6 +5,7 @@
 // without ever holding more than the cap. Where node:zlib does not exist (the web extension
 // host, a webview) the same function uses fflate's streaming inflater and counts the output.
 import { Gunzip } from 'fflate';
+import { formatBytes } from '../output/bytes';
 
 /** Default cap on the uncompressed size of one file. CloudTrail files are at most a few tens
  * of MB; 512 MiB is also the longest string a JavaScript engine can decode a file into. */
@@ -92,9 +93,3 @@ function gunzipWithFflate(bytes: Uint8Array, maxBytes: number): Uint8Array {
   return out;
 }
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024 * 1024) return `${+(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
-  if (n >= 1024 * 1024) return `${+(n / 1024 / 1024).toFixed(1)} MiB`;
-  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KiB`;
-  return `${n} bytes`;
-}

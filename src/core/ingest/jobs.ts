@@ -8,7 +8,7 @@ import { ABSENT, SCALAR_FIELDS } from '../index/schema';
 import { scanRecordsFile } from './scanRecords';
 import { EventFileError, FileShape, ParsedEventFile, lineCol, parseEventFile, recordTexts, warn } from './eventFile';
 import { decodeFileText } from './textEncoding';
-import { CorruptGzipError, DecompressionLimitError, formatBytes, gunzipCapped, isGzip } from './gzip';
+import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from './gzip';
 import { MAX_JSON_DEPTH, measureJson } from './jsonScan';
 
 export interface IndexJob {
@@ -213,4 +213,3 @@ function renamedNote(b: ColumnBatch): string[] {
   return [`fields renamed by a pipeline, read under CloudTrail's names: ${shown}${all.length > 6 ? ` and ${all.length - 6} more` : ''}`];
 }
 
-export { formatBytes };

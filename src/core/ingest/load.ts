@@ -9,6 +9,7 @@ import { isNoticeCode, SourceError } from '../sources/source';
 import { BudgetStop, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS, LoadBudget, LoadLimits, processMemory } from './budget';
 import type { JobRunner } from './pool';
 import { CachedFile, fingerprint, IndexCache } from './indexCache';
+import { mapLimited } from '../mapLimited';
 
 export interface FileLoadProgress {
   /** Files found so far (the final count once `listing` is false). */
@@ -85,7 +86,7 @@ export async function loadEventFiles(
   let next = 0;
   let listingError: unknown;
   let listedAll = false;
-  // Lanes that ran out of listed files wait here for the listing to find more (or end).
+  // A lane that ran out of listed files waits here for the listing to find more (or end).
   let waiting: (() => void)[] = [];
   const wake = () => {
     const w = waiting;
@@ -112,24 +113,27 @@ export async function loadEventFiles(
       wake();
     }
   })();
+  const stopped = () => Boolean(signal?.aborted || budget.stopped);
+  // The files as they are listed: waits for the listing to find more (or end), and while the
+  // caller holds the load.
+  async function* listed(): AsyncGenerator<IndexedFile> {
+    while (!stopped()) {
+      const held = options.hold?.();
+      if (held) await held;
+      else if (next < registered.length) yield registered[next++];
+      else if (!progress.listing) return;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+  }
   // Enough files in flight to keep every worker busy while others are being read.
   const lanes = Math.max(2, runner.threads * 3);
-  const lane = async () => {
-    while (!signal?.aborted && !budget.stopped) {
-      const held = options.hold?.();
-      if (held) {
-        await held;
-        continue;
-      }
-      if (next >= registered.length) {
-        if (!progress.listing) return;
-        await new Promise<void>((resolve) => waiting.push(resolve));
-        continue;
-      }
-      const file = registered[next++];
+  const loading = mapLimited(
+    listed(),
+    lanes,
+    async (file) => {
       const problem = listingProblems.get(file.id);
       if (problem) reportListingProblem(index, file, problem);
-      else if ((await loadOne(index, runner, budget, file, progress, signal, cached)) === 'not-started') continue;
+      else if ((await loadOne(index, runner, budget, file, progress, signal, cached)) === 'not-started') return; // stays pending
       if (file.state === 'failed') progress.filesFailed++;
       progress.filesDone++;
       // The memory ceiling: checked after each file, so what was read before it is kept.
@@ -137,9 +141,10 @@ export async function loadEventFiles(
       if (ceiling !== undefined && file.state === 'loaded' && memoryUsed() > ceiling) budget.stop({ budget: 'memory', limit: ceiling, location: file.location });
       options.onFile?.(file);
       options.onProgress?.({ ...progress });
-    }
-  };
-  await Promise.all([listing, ...Array.from({ length: lanes }, lane)]);
+    },
+    { stop: stopped },
+  );
+  await Promise.all([listing, loading]);
   index.store.trim();
   // Attribution once the files are in (core/origin): a later file may hold the call that issued
   // a key used in an earlier one, so it is resolved over all of them.

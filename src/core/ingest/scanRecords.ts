@@ -17,6 +17,7 @@
 import type { BatchBuilder } from './batch';
 import { ABSENT, EVENT_ID_COLUMN, EVENT_NAME_COLUMN, FIRST_ORIGIN_INPUT, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, STORED_FIELDS, TIME_FIELD, packUuid } from '../index/schema';
 import { JsonCursor, MAX_JSON_DEPTH, skipSpace } from './jsonScan';
+import { RECORD_KEY_PATHS } from '../records/fieldMeanings';
 
 interface KeyEntry {
   key: string;
@@ -67,10 +68,15 @@ STORED_FIELDS.forEach((field, column) => {
 });
 for (const e of objectEntries) if (!strictObjects.has(e)) e.lenient = true;
 entryOf(TOP, 'responseElements').issuingOnly = true;
-// Keys every record has that are not indexed: known exactly, so they skip the variant check.
-for (const k of ['eventVersion', 'requestID', 'responseElements', 'additionalEventData', 'apiVersion', 'sharedEventID', 'tlsDetails', 'sessionCredentialFromConsole', 'serviceEventDetails', 'vpcEndpointAccountId', 'edgeDeviceDetails', 'insightDetails', 'addendum']) entryOf(TOP, k);
-for (const k of ['webIdFederationData', 'sourceIdentity', 'ec2RoleDelivery', 'assumedRoot']) entryOf(entryOf(entryOf(TOP, 'userIdentity').child!, 'sessionContext').child!, k);
-entryOf(entryOf(entryOf(entryOf(TOP, 'userIdentity').child!, 'sessionContext').child!, 'attributes').child!, 'creationDate');
+// The record's other known keys (records/fieldMeanings RECORD_KEY_PATHS), at the levels the scan
+// reads: known exactly, they are skipped without the variant check. No level is added (a key
+// under an object the scan skips whole is never looked up).
+for (const path of RECORD_KEY_PATHS) {
+  const keys = path.split('.');
+  let level: Level | undefined = TOP;
+  for (let i = 0; i < keys.length - 1 && level; i++) level = lookup(level, keys[i], 0, keys[i].length)?.child;
+  if (level) entryOf(level, keys[keys.length - 1]);
+}
 entryOf(TOP, TIME_FIELD).time = true;
 entryOf(TOP, 'resources').resources = true;
 {

@@ -6,7 +6,7 @@
 
 import { QueryNode } from './ast';
 import { FIELD_ALIASES, KNOWN_FIELDS, canonicalPath } from './fields';
-import { FIELD_CATALOG, RECORD_CONTENTS_DOC, USER_IDENTITY_DOC } from '../records/fieldMeanings';
+import { RECORD_KEY_PATHS } from '../records/fieldMeanings';
 
 export interface QueryWarning {
   /** UTF-16 offsets of the term in the query text. */
@@ -15,10 +15,7 @@ export interface QueryWarning {
   message: string;
 }
 
-const recordPaths = new Set<string>(KNOWN_FIELDS.map((f) => f.path));
-for (const info of FIELD_CATALOG.values()) {
-  if (info.doc === RECORD_CONTENTS_DOC || info.doc === USER_IDENTITY_DOC) recordPaths.add(info.path.replace(/\[\]/g, ''));
-}
+const recordPaths = new Set<string>([...KNOWN_FIELDS.map((f) => f.path), ...RECORD_KEY_PATHS]);
 const topLevel = new Set([...recordPaths].map((p) => p.split('.')[0].toLowerCase()));
 // userIdentity has a fixed shape except for these free-form objects.
 const FREE_FORM_IDENTITY = /^userIdentity\.(sessionContext\.webIdFederationData\.attributes|inScopeOf)\./;

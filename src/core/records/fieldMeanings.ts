@@ -122,6 +122,16 @@ export const FIELD_CATALOG: ReadonlyMap<string, FieldInfo> = new Map([
 ]);
 
 /**
+ * Every key path a CloudTrail record is documented to have (record contents and userIdentity,
+ * dotted, array elements without "[]": resources.ARN), indexed or not. The one list of known
+ * record keys: the ingest scanner skips them without a spelling check, canonicalRecord reads other
+ * spellings of them under these names, and the query's warnings take them as real fields.
+ */
+export const RECORD_KEY_PATHS: readonly string[] = [...FIELD_CATALOG.values()]
+  .filter((info) => info.doc === RECORD_CONTENTS_DOC || info.doc === USER_IDENTITY_DOC)
+  .map((info) => info.path.replace(/\[\]/g, ''));
+
+/**
  * The catalogue entry for a field at a JSON path relative to the record (numbers are array
  * indices), or relative to the document for lookup-events output. undefined for free-form
  * content (requestParameters.*, …).

@@ -4,6 +4,7 @@
 import { indentJson } from '../ingest/eventFile';
 import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from '../ingest/gzip';
 import { depthExceededAt, jsonErrorText, MAX_JSON_DEPTH } from '../ingest/jsonScan';
+import { formatBytes } from '../output/bytes';
 
 export interface LogText {
   text: string;
@@ -25,8 +26,6 @@ export class LogTextError extends Error {
   }
 }
 
-const MB = 1024 * 1024;
-
 /**
  * Decompresses (when gzip, with the project's capped gunzip) and pretty-prints a log file's
  * bytes. `name` is only used in messages. Throws LogTextError when the content is over
@@ -34,7 +33,7 @@ const MB = 1024 * 1024;
  */
 export function renderLogText(bytes: Uint8Array, name: string, maxBytes: number): LogText {
   const compressed = isGzip(bytes);
-  const limit = `${Math.round(maxBytes / MB)} MB (setting cloudtrailLens.documents.maxDecompressedSizeMB)`;
+  const limit = `${formatBytes(maxBytes)} (setting cloudtrailLens.documents.maxDecompressedSizeMB)`;
   let raw: Uint8Array = bytes;
   if (compressed) {
     try {
@@ -45,7 +44,7 @@ export function renderLogText(bytes: Uint8Array, name: string, maxBytes: number)
       throw e;
     }
   } else if (bytes.length > maxBytes) {
-    throw new LogTextError(`${name} is ${(bytes.length / MB).toFixed(1)} MB, over the limit of ${limit}.`, 'too-large');
+    throw new LogTextError(`${name} is ${formatBytes(bytes.length)}, over the limit of ${limit}.`, 'too-large');
   }
   const text = new TextDecoder('utf-8', { fatal: false }).decode(raw);
   if (text.includes('\u0000')) throw new LogTextError(`${name} does not contain text (binary data after decompression).`, 'not-text');

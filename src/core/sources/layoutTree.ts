@@ -14,6 +14,7 @@ import { CloudTrailFileNameInfo, CloudTrailObjectKind, KIND_FOLDERS, accountKind
 import { LogSource, SourceEntry, SourceError, SourceObject } from './source';
 import { gunzipCapped } from '../ingest/gzip';
 import { decodeFileText } from '../ingest/textEncoding';
+import { mapLimited } from '../mapLimited';
 
 /** Loose files read to decide whether a workspace folder holds CloudTrail exports, and their size cap. */
 const SNIFFED_FILES = 20;
@@ -622,18 +623,4 @@ function problem(e: unknown, key: string): ProblemNode {
 export function lastSegment(keyOrPrefix: string): string {
   const trimmed = keyOrPrefix.endsWith('/') ? keyOrPrefix.slice(0, -1) : keyOrPrefix;
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
-}
-
-/** Maps with at most `limit` calls in flight, keeping the input order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

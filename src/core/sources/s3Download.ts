@@ -12,6 +12,7 @@ import { unportableName } from './fileNames';
 import { isInside } from './folder';
 import { parseCloudTrailKey, parseCloudTrailFileName } from './layout';
 import { LogSource, SourceError, SourceObject } from './source';
+import { mapLimited } from '../mapLimited';
 
 export interface DownloadOptions {
   /** Objects fetched at once. */
@@ -59,10 +60,11 @@ export async function downloadToFolder(
 
   const result: DownloadResult = { objectsTotal: objects.length, objectsDone: 0, bytes: 0, written: [], unchanged: [], conflicts: [], failed: [], signatures: 0, cancelled: false };
   const signatures = new Map<string, DigestMetadata>();
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < objects.length && !options.signal?.aborted) {
-      const o = objects[next++];
+  const stop = () => Boolean(options.signal?.aborted);
+  await mapLimited(
+    objects,
+    Math.max(1, options.concurrency ?? 8),
+    async (o) => {
       try {
         await downloadOne(source, o.key, root, result, options.signal);
         if (isDigestKey(o.key) && source.metadata) {
@@ -70,14 +72,14 @@ export async function downloadToFolder(
           if (meta?.signature) signatures.set(o.key, { signature: meta.signature, 'signature-algorithm': meta['signature-algorithm'] });
         }
       } catch (e) {
-        if (e instanceof SourceError && e.code === 'cancelled') break;
+        if (e instanceof SourceError && e.code === 'cancelled') return; // not done; the signal stops the pool
         result.failed.push({ key: o.key, message: e instanceof Error ? e.message : String(e) });
       }
       result.objectsDone++;
       options.onProgress?.({ objectsTotal: result.objectsTotal, objectsDone: result.objectsDone, bytes: result.bytes });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, options.concurrency ?? 8), Math.max(1, objects.length)) }, lane));
+    },
+    { stop },
+  );
   result.cancelled = Boolean(options.signal?.aborted) && result.objectsDone < result.objectsTotal;
   // Signatures of what was downloaded are kept even when cancelled: those files are on disk.
   if (signatures.size > 0) {

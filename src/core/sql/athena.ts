@@ -13,6 +13,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { AwsCallContext, AwsQueryError, awsQueryError } from './awsErrors';
 import { redactSecrets } from '../redact';
+import { formatBytes } from '../output/bytes';
 
 export interface AthenaSettings {
   workgroup?: string;
@@ -55,9 +56,7 @@ export function athenaCost(scannedBytes: number): number {
 }
 
 export function formatProgress(p: QueryProgress): string {
-  const mb = p.scannedBytes / (1024 * 1024);
-  const scanned = mb >= 1024 ? `${(mb / 1024).toFixed(2)} GB` : `${mb.toFixed(mb < 10 ? 2 : 0)} MB`;
-  return `${p.state.toLowerCase()}, ${scanned} scanned, about $${p.estimatedCostUsd.toFixed(p.estimatedCostUsd < 0.01 ? 4 : 2)} (${(p.elapsedMs / 1000).toFixed(1)} s)`;
+  return `${p.state.toLowerCase()}, ${formatBytes(p.scannedBytes)} scanned, about $${p.estimatedCostUsd.toFixed(p.estimatedCostUsd < 0.01 ? 4 : 2)} (${(p.elapsedMs / 1000).toFixed(1)} s)`;
 }
 
 /** An SDK client's config: the region, the credential chain (or given credentials), retries, an endpoint. */

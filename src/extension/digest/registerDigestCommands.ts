@@ -21,6 +21,7 @@ import { openFolderSource, openSource } from '../sources/openSource';
 import { SourceConfig } from '../sources/sourceConfig';
 import { planProblems, renderReport, ReportLink, suspiciousLogKeys } from './reportModel';
 import { COMMANDS, INTERNAL_COMMANDS } from '../commands';
+import { formatBytes } from '../../core/output/bytes';
 
 const SCHEME = 'cloudtrail-digest-report';
 
@@ -99,7 +100,7 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
               bucket: target.config.type === 's3' ? target.config.bucket : undefined,
               scopePrefix: target.prefix || undefined,
               signal: abort.signal,
-              onProgress: (p) => progress.report({ message: `${p.chain}: ${p.digests} digest(s), ${p.logs} log file(s), ${(p.bytes / 1e6).toFixed(0)} MB` }),
+              onProgress: (p) => progress.report({ message: `${p.chain}: ${p.digests} digest(s), ${p.logs} log file(s), ${formatBytes(p.bytes)}` }),
             });
           } catch (e) {
             if (abort.signal.aborted || (e instanceof SourceError && e.code === 'cancelled')) return undefined;

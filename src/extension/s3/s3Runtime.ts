@@ -9,6 +9,7 @@ import { downloadToFolder } from '../../core/sources/s3Download';
 import { disposeS3Sources, setS3Cache } from './s3Sources';
 import type { ExplorerElement } from '../tree/explorerProvider';
 import { COMMANDS } from '../commands';
+import { formatBytes } from '../../core/output/bytes';
 
 const CACHE_SETTING = 's3.cacheSizeMB';
 const DEFAULT_CACHE_MB = 2048;
@@ -31,14 +32,14 @@ export function registerS3(context: vscode.ExtensionContext, log: vscode.LogOutp
       const { objects, bytes } = await c.stats();
       if (objects === 0) return void vscode.window.showInformationMessage('The S3 cache is empty.');
       const ok = await vscode.window.showWarningMessage(
-        `Remove ${objects.toLocaleString('en-US')} cached S3 object(s) (${(bytes / MB).toFixed(1)} MB)? They are downloaded again when needed; nothing in S3 changes.`,
+        `Remove ${objects.toLocaleString('en-US')} cached S3 object(s) (${formatBytes(bytes)})? They are downloaded again when needed; nothing in S3 changes.`,
         { modal: true },
         'Clear Cache',
       );
       if (ok !== 'Clear Cache') return;
       const freed = await c.clear();
       log.info(`S3 cache cleared: ${freed.objects} object(s), ${freed.bytes} bytes`);
-      void vscode.window.showInformationMessage(`S3 cache cleared (${(freed.bytes / MB).toFixed(1)} MB freed).`);
+      void vscode.window.showInformationMessage(`S3 cache cleared (${formatBytes(freed.bytes)} freed).`);
     }),
     vscode.commands.registerCommand(COMMANDS.explorerDownloadFromS3, (el?: ExplorerElement) => downloadCommand(el, log)),
     { dispose: disposeS3Sources },
@@ -71,7 +72,7 @@ async function downloadCommand(el: ExplorerElement | undefined, log: vscode.LogO
           signal: abort.signal,
           onProgress: (p) => {
             const pct = p.objectsTotal ? (100 * p.objectsDone) / p.objectsTotal : 0;
-            progress.report({ message: `${p.objectsDone}/${p.objectsTotal} objects, ${(p.bytes / MB).toFixed(1)} MB`, increment: (pct - last) / scopes.length });
+            progress.report({ message: `${p.objectsDone}/${p.objectsTotal} objects, ${formatBytes(p.bytes)}`, increment: (pct - last) / scopes.length });
             last = pct;
           },
         });

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
 import { DEFAULT_INDEX_CACHE_MAX_BYTES, clearIndexCache, indexCacheSize } from '../../core/ingest/indexCache';
-import { formatBytes } from '../../core/ingest/gzip';
+import { formatBytes } from '../../core/output/bytes';
 
 const SETTING = 'indexCache.maxSizeMB';
 const MB = 1024 * 1024;

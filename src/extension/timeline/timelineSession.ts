@@ -1,7 +1,7 @@
 // The host side of one timeline panel, free of VS Code: answers the webview's requests from the
 // index (through TimelineData) and hands the actions that need the editor (open, copy, export,
 // cancel) to HostActions. The panel (timelinePanel.ts) only wires this to a webview.
-import { AnnotateAction, Channel, Envelope, Facet, FACET_IDS, FilterReply, FromWebview, HelloReply, LIMITS, LoadProgress, QueryError, QueryParams, START_QUERY, QueryReply, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
+import { AnnotateAction, Channel, Envelope, Facet, FACET_IDS, FilterReply, FromWebview, HelloReply, LIMITS, LoadProgress, QueryError, QueryParams, START_QUERY, QueryReply, SortOrder, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
 import { QuerySyntaxError } from '../../core/query/ast';
 import { appendTerm, formatTermWithin } from '../../core/query/format';
 import { parseQuery } from '../../core/query/parse';
@@ -221,7 +221,7 @@ export class TimelineSession {
     return this.current;
   }
 
-  private async query(filter: string, range: TimeRange | null, sort: 'asc' | 'desc', wantedBins: number, pageStart: number, pageCount: number): Promise<QueryReply> {
+  private async query(filter: string, range: TimeRange | null, sort: SortOrder, wantedBins: number, pageStart: number, pageCount: number): Promise<QueryReply> {
     this.current = { filter, range };
     const total = this.data.total();
     const bounds = this.data.bounds();

@@ -8,7 +8,7 @@ import { openSampleSource } from '../sources/sample';
 import { localCopyOf } from '../s3/s3Sources';
 import { ExplorerElement, ExplorerProvider, MoreElement, NodeElement } from './explorerProvider';
 import { COMMANDS } from '../commands';
-import { formatBytes } from '../../core/ingest/gzip';
+import { formatBytes } from '../../core/output/bytes';
 import { estimateScope } from '../../core/ingest/memoryFit';
 import { loadSettings } from '../sources/loadSettings';
 

@@ -2,6 +2,7 @@
 // context tokens menus key on. Pure (no vscode) so the wording is unit-tested; the provider
 // turns it into TreeItems.
 import { escapeMarkdown } from '../../core/output/markdown';
+import { formatBytes } from '../../core/output/bytes';
 export { escapeMarkdown };
 import { CatalogNode, FileNode, LocationNode, digestScope, eventScope } from '../../core/sources/layoutTree';
 import { Summary } from '../../core/sources/layoutSummary';
@@ -25,18 +26,6 @@ export interface Presentation {
 }
 
 const KIND_NAMES = { log: 'log files', insight: 'Insights files', digest: 'digest files', other: 'other files', loose: 'files' } as const;
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
 
 export function formatCount(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;

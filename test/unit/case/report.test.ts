@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { main } from '../../../src/cli/main';
 import { applyEdit, emptyCase, serializeCase } from '../../../src/core/case/caseFile';
 import { custodyOf } from '../../../src/core/case/custody';
 import { buildReport, reportHtml, reportMarkdown, timesketchJsonl } from '../../../src/core/case/report';
@@ -18,6 +17,7 @@ import { WorkerPool } from '../../../src/core/ingest/pool';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { signingKey } from '../../../src/core/synthetic/digests';
 import { CaseWorkspace, refOf } from './helpers';
+import { runCli } from '../../support/cli';
 
 const WHEN = new Date('2026-12-05T20:00:00Z');
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&lt;<a href="https://evil.example/">x</a>\u202e[link](https://evil.example/)';
@@ -33,12 +33,7 @@ function onlyOurMarkup(html: string): void {
   for (const bad of ['url(', '@import', '<!--', '<![CDATA[']) assert.ok(!html.includes(bad), bad);
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), stderrIsTTY: false });
-  return { code, out, err };
-}
+const cli = runCli;
 
 describe('evidence report', function () {
   this.timeout(120_000);

@@ -4,18 +4,11 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/io';
 import { builtinRules } from '../../../src/core/detect/builtinPack';
 import { TECHNIQUE_SCENARIOS } from '../../fixtures/detect/techniques';
+import { runCli } from '../../support/cli';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), stderrIsTTY: false };
-  const code = await main(['detect', ...args], io);
-  return { code, out, err };
-}
+const run = (...args: string[]) => runCli(['detect', ...args]);
 
 const scenario = (t: string) => TECHNIQUE_SCENARIOS.find((s) => s.technique === t)!.records;
 

@@ -4,10 +4,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/io';
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
 import { DIGEST_FILE, SHAPE_RECORDS, shapeFiles } from '../../fixtures/shapes';
+import { runCli } from '../../support/cli';
 
 interface Run {
   code: number;
@@ -15,13 +14,7 @@ interface Run {
   err: string;
 }
 
-async function run(...args: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), stderrIsTTY: false };
-  const code = await main(['query', ...args], io);
-  return { code, out, err };
-}
+const run = (...args: string[]): Promise<Run> => runCli(['query', ...args]);
 
 describe('cloudtrail-lens query', function () {
   this.timeout(120_000);

@@ -5,21 +5,14 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main';
-import { CliIo } from '../../../src/cli/io';
 import { generateBucket, ORGANIZATION_ID } from '../../../src/core/synthetic/generator';
 import { TEST_ATHENA_DATABASE, TEST_ATHENA_TABLE, TEST_EVENT_DATA_STORE, TestAwsQueryServer } from '../../support/awsQueryServer';
 import { S3RVER_CREDENTIALS, TestS3Server } from '../../support/s3server';
+import { runCli } from '../../support/cli';
 
 const BUCKET = 'cli-sql-bucket';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), stderrIsTTY: false };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const run = runCli;
 
 describe('cloudtrail-lens sql / athena-ddl / query --engine', function () {
   this.timeout(180_000);

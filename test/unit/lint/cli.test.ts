@@ -3,17 +3,10 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/io';
 import { createTrail, json, putAdvanced, mgmt } from './helpers';
+import { runCli } from '../../support/cli';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), stderrIsTTY: false };
-  const code = await main(['lint', ...args], io);
-  return { code, out, err };
-}
+const run = (args: string[]) => runCli(['lint', ...args]);
 
 describe('cloudtrail-lens lint', () => {
   let dir: string;

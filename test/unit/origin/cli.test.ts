@@ -4,18 +4,11 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/io';
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
 import { originKeyOf } from '../../../src/core/synthetic/generator/chains';
+import { runCli } from '../../support/cli';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), stderrIsTTY: false };
-  const code = await main(['query', ...args], io);
-  return { code, out, err };
-}
+const run = (...args: string[]) => runCli(['query', ...args]);
 
 describe('cloudtrail-lens query: origins', function () {
   this.timeout(120_000);

@@ -33,7 +33,7 @@ describe('readable log text', () => {
 
   it('refuses content over the cap, compressed or not, with a clear message', () => {
     const big = gzipSync(Buffer.alloc(3 * MB, 0x20));
-    assert.throws(() => renderLogText(big, 'bomb.json.gz', 1 * MB), (e: unknown) => e instanceof LogTextError && e.code === 'too-large' && /bomb\.json\.gz decompresses to more than the limit of 1 MB/.test(e.message));
+    assert.throws(() => renderLogText(big, 'bomb.json.gz', 1 * MB), (e: unknown) => e instanceof LogTextError && e.code === 'too-large' && /bomb\.json\.gz decompresses to more than the limit of 1 MiB/.test(e.message));
     assert.throws(() => renderLogText(Buffer.alloc(2 * MB, 0x20), 'big.json', 1 * MB), (e: unknown) => e instanceof LogTextError && e.code === 'too-large');
   });
 

@@ -68,7 +68,7 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
     assert.ok(last.scannedBytes > 0);
     assert.equal(last.estimatedCostUsd, athenaCost(last.scannedBytes));
     assert.equal(athenaCost(1), (10 * 1024 * 1024 / 1e12) * 5, 'at least 10 MB is billed');
-    assert.match(formatProgress(last), /^succeeded, [\d.]+ MB scanned, about \$0\.\d{4} \(/);
+    assert.match(formatProgress(last), /^succeeded, [\d.]+ (B|KiB|MiB) scanned, about \$0\.\d{4} \(/);
     const pages = await collect(runner.results(id));
     assert.equal(pages.length, 2, '1300 rows come in two pages of at most 1000');
     assert.deepEqual(pages[0].columns, ['eventid', 'eventtime', '$path']);

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { CatalogNode, FileNode, LocationNode } from '../../../src/core/sources/layoutTree';
 import { parseCloudTrailFileName } from '../../../src/core/sources/layout';
-import { describeCounts, escapeMarkdown, formatBytes, presentNode } from '../../../src/extension/tree/presentation';
+import { formatBytes } from '../../../src/core/output/bytes';
+import { describeCounts, escapeMarkdown, presentNode } from '../../../src/extension/tree/presentation';
 
 const ctx = { sourceLabel: '/cases/42', local: true, s3: false };
 
@@ -15,10 +16,10 @@ describe('explorer presentation', () => {
   it('formats sizes and counts for descriptions', () => {
     assert.equal(formatBytes(0), '0 B');
     assert.equal(formatBytes(1023), '1023 B');
-    assert.equal(formatBytes(1536), '1.5 KB');
-    assert.equal(formatBytes(250 * 1024 * 1024), '250 MB');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(250 * 1024 * 1024), '250 MiB');
     assert.equal(describeCounts({ files: 1, bytes: 10, byKind: {} }), '1 file · 10 B');
-    assert.equal(describeCounts({ files: 12000, bytes: 3 * 1024 * 1024, byKind: {} }, 1204), '1,204 events · 12,000 files · 3.0 MB');
+    assert.equal(describeCounts({ files: 12000, bytes: 3 * 1024 * 1024, byKind: {} }, 1204), '1,204 events · 12,000 files · 3 MiB');
     assert.equal(describeCounts(undefined), undefined);
   });
 
@@ -30,7 +31,7 @@ describe('explorer presentation', () => {
     assert.equal(none.icon, 'question');
     const two = presentNode({ ...base, trails: [{ name: 'alpha', homeRegion: 'eu-west-1' }, { name: 'audit', homeRegion: 'us-west-2' }] }, { ...ctx, summary: { files: 3, bytes: 4096, byKind: { log: 2, digest: 1 } } });
     assert.equal(two.label, 'alpha, audit');
-    assert.equal(two.description, 'org/AWSLogs · 3 files · 4.0 KB');
+    assert.equal(two.description, 'org/AWSLogs · 3 files · 4 KiB');
     assert.match(two.tooltip, /same location/);
     assert.match(two.tooltip, /2 log files, 1 digest files/);
   });
@@ -53,8 +54,8 @@ describe('explorer presentation', () => {
     const digest = presentNode(file('AWSLogs/111111111111/CloudTrail-Digest/us-east-1/2024/05/14/111111111111_CloudTrail-Digest_us-east-1_mgmt_us-east-1_20240514T110000Z.json.gz', 700), ctx);
     const stray = presentNode(file('AWSLogs/111111111111/CloudTrail/us-east-1/2024/05/14/notes.txt', 9), ctx);
     assert.deepEqual([log.icon, insight.icon, digest.icon, stray.icon], ['file-zip', 'lightbulb', 'shield', 'warning']);
-    assert.deepEqual([log.label, log.description], ['10:05 UTC', '2.0 KB · abc.json.gz']);
-    assert.deepEqual([insight.label, insight.description], ['Insights 11:00 UTC', '2.0 KB · abc.json.gz']);
+    assert.deepEqual([log.label, log.description], ['10:05 UTC', '2 KiB · abc.json.gz']);
+    assert.deepEqual([insight.label, insight.description], ['Insights 11:00 UTC', '2 KiB · abc.json.gz']);
     assert.deepEqual([digest.label, digest.description], ['Digest 11:00:00 UTC', '700 B · trail mgmt']);
     assert.equal(stray.label, 'notes.txt');
     assert.match(log.tooltip, /111111111111\\_CloudTrail\\_us\\-east\\-1\\_20240514T1005Z\\_abc\\.json\\.gz/);
@@ -88,7 +89,7 @@ describe('explorer presentation', () => {
     const day = presentNode({ type: 'loose-group', id: 'LG:3', level: 'day', accountId: '107513503799', region: 'us-east-1', date: '2023-08-26', files }, { ...ctx, summary });
     assert.deepEqual([account.label, region.label, day.label], ['107513503799', 'us-east-1', '2023-08-26']);
     assert.deepEqual([account.icon, region.icon, day.icon], ['account', 'globe', 'calendar']);
-    assert.equal(day.description, '7 files · 29.3 KB');
+    assert.equal(day.description, '7 files · 29.3 KiB');
     assert.match(day.tooltip, /not in an AWSLogs\/ folder/);
     assert.ok(day.contextTokens.includes('events') && !day.contextTokens.includes('digests'));
   });

@@ -325,11 +325,74 @@ function collectErrors(node: TsNode, out: SyntaxProblem[]): void {
   for (const c of node.children) if (c && (c.hasError || c.isMissing)) collectErrors(c, out);
 }
 
+type Tree = NonNullable<ReturnType<Parser['parse']>>;
+
+/**
+ * The trees of the last texts read. The editor lints a document again after each typing pause,
+ * and completion and hover read it with a marker at the cursor: each such text differs from one
+ * read just before by one edit, and tree-sitter re-parses only what an edit touched when it is
+ * given the old tree (the full parse is most of a lint: BENCHMARKS.md, Lint). A tree handed on is
+ * edited in place and replaced by the new one; the oldest is freed past RECENT_TREES.
+ */
+const RECENT_TREES = 4;
+const recentTrees: { text: string; tree: Tree }[] = [];
+
+/** Frees the kept trees: the next read parses its text whole. */
+export function forgetHclTrees(): void {
+  for (const r of recentTrees.splice(0)) r.tree.delete();
+}
+
+/** Row and column (UTF-16 code units, as web-tree-sitter counts) of an offset. */
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+function parseHcl(p: Parser, text: string): Tree {
+  // The kept text most like this one: the longest common start and end.
+  let best = -1;
+  let bestShared = 0;
+  let start = 0;
+  let end = 0;
+  for (let k = 0; k < recentTrees.length; k++) {
+    const old = recentTrees[k].text;
+    const most = Math.min(old.length, text.length);
+    let a = 0;
+    while (a < most && old.charCodeAt(a) === text.charCodeAt(a)) a++;
+    let b = 0;
+    while (b < most - a && old.charCodeAt(old.length - 1 - b) === text.charCodeAt(text.length - 1 - b)) b++;
+    if (a + b > bestShared) [best, bestShared, start, end] = [k, a + b, a, b];
+  }
+  let tree: Tree | null;
+  // Worth it when most of the text is unchanged; otherwise a whole parse is as fast.
+  if (best >= 0 && bestShared * 2 >= text.length) {
+    const [old] = recentTrees.splice(best, 1);
+    old.tree.edit({
+      startIndex: start,
+      oldEndIndex: old.text.length - end,
+      newEndIndex: text.length - end,
+      startPosition: pointAt(text, start),
+      oldEndPosition: pointAt(old.text, old.text.length - end),
+      newEndPosition: pointAt(text, text.length - end),
+    });
+    tree = p.parse(text, old.tree);
+    old.tree.delete();
+  } else tree = p.parse(text);
+  if (!tree) throw new Error('the HCL parser returned no tree');
+  recentTrees.unshift({ text, tree });
+  for (const r of recentTrees.splice(RECENT_TREES)) r.tree.delete();
+  return tree;
+}
+
 /** Reads a .tf document. Throws when the parser is not loaded (see loadHclParser). */
 export function readHcl(text: string): HclDocument {
   if (!parser) throw new Error('the HCL parser is not loaded (call loadHclParser() first)');
-  const tree = parser.parse(text);
-  if (!tree) throw new Error('the HCL parser returned no tree');
+  const tree = parseHcl(parser, text);
   const c = tree.walk();
   try {
     const targets: Target[] = [];
@@ -357,7 +420,6 @@ export function readHcl(text: string): HclDocument {
     if (text.includes('cloudtrail-lens-')) collectComments(root, text, comments);
     return { targets, errors, comments };
   } finally {
-    c.delete();
-    tree.delete();
+    c.delete(); // the tree is kept (recentTrees)
   }
 }
