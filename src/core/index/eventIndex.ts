@@ -200,6 +200,8 @@ export class EventIndex {
   /** Events shown that have no readable eventTime. */
   untimed = 0;
   private originCache: { version: number; column: OriginColumn } | undefined;
+  /** Derived columns worked out elsewhere and asynchronously (detections), by query field: brought up to date before a query that names them. */
+  private readonly derivedRefresh = new Map<string, (signal?: AbortSignal) => Promise<void>>();
 
   constructor(options: EventIndexOptions) {
     this.runner = options.runner;
@@ -405,8 +407,20 @@ export class EventIndex {
     return -1;
   }
 
+  /**
+   * Names the work that keeps derived columns (store.derived) of `fields` current: the detection
+   * results (core/detect/indexDetections.ts) are made by the rule engine, which reads records
+   * again, so they are brought up to date before a query on them rather than on every load.
+   */
+  provideDerived(fields: readonly string[], refresh: (signal?: AbortSignal) => Promise<void>): void {
+    for (const f of fields) this.derivedRefresh.set(f, refresh);
+  }
+
   async query(node: QueryNode, options: QueryOptions = {}): Promise<QueryResult> {
     if (mentionsField(node, ORIGIN_FIELD)) this.origins();
+    const refreshes = new Set<(signal?: AbortSignal) => Promise<void>>();
+    for (const [field, refresh] of this.derivedRefresh) if (mentionsField(node, field)) refreshes.add(refresh);
+    for (const refresh of refreshes) await refresh(options.signal);
     const version = this.version;
     const size = this.size;
     const ctx: ExecutionContext = {
