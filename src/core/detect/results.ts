@@ -5,7 +5,8 @@
 // Rows are kept as combination ids (the same few sets of rules fire on most events): one Uint32
 // per row into a small table of rule lists. That table is also what the index answers
 // `detection:` and `level:` with (derivedColumns), like any other dictionary-encoded column.
-import { Level, LEVELS, levelRank, SigmaRule } from './rule';
+import type { SigmaRule } from './rule';
+import { Level, LEVEL_ICONS, LEVELS, levelRank } from './levels';
 import type { DetectionRun, RuleHits } from './run';
 import type { MatchReason } from './evaluate';
 import { parsePattern } from './values';
@@ -23,9 +24,6 @@ export interface DerivedColumn {
   ids: Uint32Array;
   values: readonly (readonly string[])[];
 }
-
-/** How a level shows in a cell or a facet: a shape that reads without colour (CSS adds colour). */
-export const LEVEL_ICONS: Readonly<Record<Level, string>> = { critical: '◆', high: '▲', medium: '■', low: '●', informational: '○' };
 
 const byLevelThenTitle = (a: SigmaRule, b: SigmaRule) => levelRank(b.level) - levelRank(a.level) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
 

@@ -143,6 +143,8 @@ export interface EventSummary {
   originComplete: boolean | undefined;
   /** What the case file says about it (`★ tags ✎`), set by a view that has a case (the timeline). */
   case?: string;
+  /** The detection rules that fired on it (core/detect/results.ts detectionsCell), set by a view that ran them. */
+  detections?: string;
 }
 
 export interface FacetCount {

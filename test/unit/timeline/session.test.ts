@@ -312,7 +312,7 @@ describe('timeline session over a real index', function () {
     assert.ok(lines.every((l) => JSON.parse(l).eventName === 'ConsoleLogin'));
     const rows = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
     assert.equal(rows.length, tally.byEventName.ConsoleLogin + 1);
-    assert.equal(rows[0], 'time,case,eventName,eventSource,principal,sourceIPAddress,region,account,errorCode,readOnly,origin');
+    assert.equal(rows[0], 'time,case,detections,eventName,eventSource,principal,sourceIPAddress,region,account,errorCode,readOnly,origin');
   });
 
   it('exports the same CSV as the CLI writes for the same columns (one CSV writer)', async () => {
