@@ -168,10 +168,9 @@ export function levelCountsText(counts: Readonly<Record<Level, number>>): string
     .join(', ');
 }
 
-/** The Detections cell: the top rule's level icon and title, and how many more fired. */
+/** The Detections cell (and CSV field): each rule that fired, highest level first, as its level's icon and title. */
 export function detectionsCell(rules: readonly SigmaRule[]): string {
-  if (rules.length === 0) return '';
-  return `${LEVEL_ICONS[rules[0].level]} ${rules[0].title}${rules.length > 1 ? ` (+${rules.length - 1})` : ''}`;
+  return rules.map((r) => `${LEVEL_ICONS[r.level]} ${r.title}`).join(' · ');
 }
 
 /** `detection:` value → a rule test: the rule's id (exact) or its title (wildcards `*` `?`), case-insensitive. */

@@ -46,7 +46,7 @@ export const COLUMNS = [
   { id: 'time', title: 'Time', csv: 'time', csvAliases: ['eventTime'], field: 'eventTime', read: (s) => s.eventTime, table: 'shown', facet: false },
   // The case file's annotations (core/case): `★ tags ✎`; its facet counts the tags (query field `tag`).
   { id: 'tag', title: 'Case', csv: 'case', field: '@tag', read: (s) => s.case ?? '', table: 'shown', facet: 'Tags (case)' },
-  // The Sigma rules that fired (core/detect): the top rule's level icon and title, `(+n)` for more.
+  // The Sigma rules that fired (core/detect): each one's level icon and title, the highest first.
   // Its facet is grouped by level; `field` '@detection' is what `detection:` resolves to.
   { id: 'detection', title: 'Detections', csv: 'detections', field: '@detection', read: (s) => s.detections ?? '', table: 'shown', facet: 'Detections' },
   { id: 'eventName', title: 'Event', csv: 'eventName', field: 'eventName', read: (s) => s.eventName, table: 'shown', facet: 'Event name' },

@@ -32,7 +32,7 @@ import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../ingest/gzip';
 import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, SCALAR_FIELDS, ScalarField, TIME_FIELD, packUuid } from './schema';
 import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
-import type { QueryNode } from '../query/ast';
+import { mentionsField, type QueryNode } from '../query/ast';
 import type { AnnotationValues } from '../query/match';
 import { ColumnStore } from './columnStore';
 import { ExecutionContext, evaluate } from './execute';
@@ -783,19 +783,6 @@ function sameBytes(bytes: Uint8Array, at: number, want: Uint8Array): boolean {
   return true;
 }
 
-function mentionsField(node: QueryNode, field: string): boolean {
-  switch (node.kind) {
-    case 'term':
-      return node.fields.includes(field);
-    case 'and':
-    case 'or':
-      return node.children.some((c) => mentionsField(c, field));
-    case 'not':
-      return mentionsField(node.child, field);
-    default:
-      return false;
-  }
-}
 
 function safeParse(text: string): unknown {
   if (!text) return undefined;
