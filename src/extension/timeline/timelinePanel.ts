@@ -142,9 +142,9 @@ export class TimelinePanel implements vscode.Disposable {
     return row < 0 ? undefined : this.data.index.originOf(row);
   }
 
-  /** Events with detection hits per file of this panel's index, by highest level (files the rules have run over). */
-  detectionCounts(): Map<number, Record<Level, number>> {
-    return this.data.detectionCountsByFile();
+  /** Events with detection hits in a file of this panel's index, by highest level (once the rules have run over it); undefined for another index's file. */
+  detectionCountsOf(file: IndexedFile): Record<Level, number> | undefined {
+    return this.data.index.files[file.id] === file ? this.data.detectionCountsByFile().get(file.id) : undefined;
   }
 
   /** The built-in pack and the configured folders' rules, set on the index as soon as read (problems to the output). */
