@@ -5,19 +5,12 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/io';
+import { runCli } from '../../support/cliRun';
 import { builtinRules } from '../../../src/core/detect/builtinPack';
 import { ruleMatches } from '../../../src/core/detect/evaluate';
 import { TECHNIQUE_SCENARIOS } from '../../fixtures/detect/techniques';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), stderrIsTTY: false };
-  const code = await main(['query', '--no-cache', ...args], io);
-  return { code, out, err };
-}
+const run = (...args: string[]) => runCli(['query', '--no-cache', ...args]);
 
 describe('cloudtrail-lens query with detections', function () {
   this.timeout(120_000);

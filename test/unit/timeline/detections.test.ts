@@ -12,7 +12,8 @@ import { builtinRules } from '../../../src/core/detect/builtinPack';
 import { IndexTimelineData } from '../../../src/extension/timeline/indexAdapter';
 import { loadScope } from '../../../src/extension/timeline/timelineLoader';
 import { TimelineSession } from '../../../src/extension/timeline/timelineSession';
-import { Envelope, START_QUERY, ToWebview, validateToWebview } from '../../../src/protocol';
+import { Envelope, START_QUERY } from '../../../src/protocol';
+import { asker } from '../../support/timelineAsk';
 import { TECHNIQUE_SCENARIOS } from '../../fixtures/detect/techniques';
 
 describe('timeline detections over a real index', function () {
@@ -21,16 +22,7 @@ describe('timeline detections over a real index', function () {
   let data: IndexTimelineData;
   let session: TimelineSession;
   const posted: Envelope[] = [];
-  let nextId = 1;
-  async function ask<T extends ToWebview['type']>(body: object): Promise<Extract<ToWebview, { type: T }>> {
-    const id = nextId++;
-    await session.receive({ id, body });
-    const reply = posted.find((e) => e.replyTo === id);
-    assert.ok(reply, `no reply to ${JSON.stringify(body)}`);
-    const msg = validateToWebview(reply.body);
-    assert.ok(msg, `malformed reply ${JSON.stringify(reply.body).slice(0, 300)}`);
-    return msg as Extract<ToWebview, { type: T }>;
-  }
+  const ask = asker(() => session, posted);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-timeline-detect-'));
