@@ -47,6 +47,8 @@ export interface FacetValue {
   count: number;
   /** The query field a click filters on, when not the facet's (the principal facet: `principal:anonymous`). */
   field?: string;
+  /** Shown under the value before it (the Detections facet: a rule under its level). */
+  sub?: boolean;
 }
 
 export interface Facet {
@@ -124,6 +126,20 @@ export interface OriginView {
   hops: { id: number; eventID: string; eventName: string; arn: string }[];
   /** A console session: the ConsoleLogin that started it (a link). */
   consoleLogin?: { id: number; eventID: string; time: number };
+}
+
+/** A detection rule that fired on an event (core/detect), for the detail pane: what it is and why it fired. */
+export interface DetectionView {
+  id: string;
+  title: string;
+  /** The Sigma level: informational, low, medium, high or critical. */
+  level: string;
+  description: string;
+  falsePositives: string[];
+  /** ATT&CK and other tags (attack.t1562.008). */
+  tags: string[];
+  /** The field tests that held, with the values the event has there. */
+  matched: { field: string; condition: string; values: string[] }[];
 }
 
 // ── webview → host ──────────────────────────────────────────────────────────────────────────
@@ -286,6 +302,8 @@ export interface DetailReply {
   pivots: Pivot[];
   /** Who is behind the event, when the timeline knows (its loaded events). */
   origin?: OriginView;
+  /** The detection rules that fired on it, highest level first (absent before the rules have run over it). */
+  detections?: DetectionView[];
 }
 export interface CompleteReply {
   type: 'completeResult';
@@ -464,7 +482,7 @@ const progress = shape({
 } satisfies Fields<LoadProgress>);
 const counts = arrayOf(nonNegInt);
 const histogram = shape({ from: isFiniteNum, binMs: (v) => isFiniteNum(v) && v > 0, counts, errors: counts } satisfies Fields<Histogram>);
-const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), label: str(Infinity), count: nonNegInt, field: optional(str(Infinity)) } satisfies Fields<FacetValue>)), other: nonNegInt } satisfies Fields<Facet>);
+const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), label: str(Infinity), count: nonNegInt, field: optional(str(Infinity)), sub: optional(bool) } satisfies Fields<FacetValue>)), other: nonNegInt } satisfies Fields<Facet>);
 const text = str(Infinity);
 
 const queryResult: Fields<QueryReply> = {
@@ -492,6 +510,19 @@ const toWebviewShapes: ShapesOf<ToWebview> = {
     explanations: arrayOf(shape({ label: text, text })),
     pivots: arrayOf(shape({ kind: oneOf(...PIVOT_KINDS), label: text, filter: text })),
     origin: optional(shape({ summary: text, hops: arrayOf(shape({ id: nonNegInt, eventID: text, eventName: text, arn: text })), consoleLogin: optional(shape({ id: nonNegInt, eventID: text, time: isInt })) })),
+    detections: optional(
+      arrayOf(
+        shape({
+          id: text,
+          title: text,
+          level: text,
+          description: text,
+          falsePositives: arrayOf(text),
+          tags: arrayOf(text),
+          matched: arrayOf(shape({ field: text, condition: text, values: arrayOf(text) })),
+        } satisfies Fields<DetectionView>),
+      ),
+    ),
   },
   completeResult: { items: arrayOf(shape({ label: text, detail: text, insert: text, from: nonNegInt, to: nonNegInt })) },
   filterText: { filter: text, notice: optional(text) },

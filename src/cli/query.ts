@@ -10,6 +10,12 @@ import { EventIndex } from '../core/index/eventIndex';
 import { emptyLookedAt, fileNotes, LookedAt, noteText, nothingReadMessage, tallyObject, untimedNotes } from '../core/index/fileNotes';
 import { DEFAULT_CSV_FIELDS, SUMMARY_FIELDS } from '../core/index/columns';
 import { originJson } from '../core/origin/resolve';
+import { IndexDetections } from '../core/detect/indexDetections';
+import { explainMatch } from '../core/detect/evaluate';
+import { detectionsCell, detectionsJson } from '../core/detect/results';
+import { loadRuleSet, problemLine } from '../core/detect/ruleSet';
+import { DETECTION_FIELD, LEVEL_FIELD } from '../core/query/fields';
+import { mentionsField } from '../core/query/ast';
 import { csvLine } from '../core/output/csv';
 import { fieldTexts } from '../core/output/recordFields';
 import { cellText, cutText, escapeHiddenInJson } from '../core/output/visibleText';
@@ -59,8 +65,13 @@ Options:
                        service, SAML or web-identity subject behind it; originType; originHops;
                        originComplete: false when a credential's issuing event is not loaded),
                        or any record path (requestParameters.bucketName)
+                       The detection rules that fired (detections: each one's level and title)
+                       are a field too, worked out only when asked for.
   --annotate           with --format jsonl: each line is {"record": <the raw record>, "origin":
-                       {arn, type, name, hops: [{eventID, arn}], complete}, "detections": []}
+                       {arn, type, name, hops: [{eventID, arn}], complete}, "detections":
+                       [{id, title, level, tags, matched: [{selection, field, condition, values}]}]}
+  --rules DIR          also run the Sigma rules under DIR (as for "detect") for a detection: or
+                       level: filter, --fields detections or --annotate (may be given several times)
   --limit N            at most N events (the first N in time order)
   --desc               newest first
   --profile NAME       AWS profile for s3:// paths (default: the standard credential chain)
@@ -103,6 +114,8 @@ interface QueryArgs extends LoadArgs {
   format: Format;
   /** --annotate: jsonl lines wrap the record with its origin (and detections). */
   annotate: boolean;
+  /** --rules: Sigma rule folders run besides the built-in pack, when detections are asked for. */
+  rules: string[];
   fields: string[];
   limit: number;
   desc: boolean;
@@ -117,7 +130,7 @@ interface QueryArgs extends LoadArgs {
 const DEFAULT_FIELDS = [...DEFAULT_CSV_FIELDS];
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { ...defaultLoadArgs(), filter: '', count: false, format: 'jsonl', annotate: false, fields: DEFAULT_FIELDS, limit: Infinity, desc: false, remote: emptyRemoteArgs(), athena: {}, maxFiles: 200 };
+  const out: QueryArgs = { ...defaultLoadArgs(), filter: '', count: false, format: 'jsonl', annotate: false, rules: [], fields: DEFAULT_FIELDS, limit: Infinity, desc: false, remote: emptyRemoteArgs(), athena: {}, maxFiles: 200 };
   let fieldsGiven = false;
   let help = false;
   forEachArg(args, (a, value) => {
@@ -135,6 +148,9 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
         break;
       case '--annotate':
         out.annotate = true;
+        break;
+      case '--rules':
+        out.rules.push(value());
         break;
       case '--format':
         out.format = oneOf(a, value(), ['jsonl', 'csv', 'table'] as const);
@@ -325,9 +341,19 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     const { index, nothingRead } = await loadPaths(parsed, pool, io);
     if (nothingRead) return 1;
 
+    // The rule engine runs only when something asks for its hits.
+    const wantsDetections = mentionsField(node, DETECTION_FIELD) || mentionsField(node, LEVEL_FIELD) || parsed.annotate || (parsed.format !== 'jsonl' && !parsed.count && parsed.fields.includes('detections'));
+    let detections: IndexDetections | undefined;
+    if (wantsDetections) {
+      const set = await loadRuleSet(parsed.rules);
+      for (const p of set.problems) io.err(`${problemLine(p)}\n`);
+      if (set.problems.some((p) => parsed.rules.includes(p.source) && /no such folder|not a folder|cannot be read/.test(p.reason))) return 2;
+      detections = new IndexDetections(index, set.rules); // index.query runs it before a detection: or level: term
+      await detections.update();
+    }
     const result = await index.query(node, { order: parsed.desc ? 'desc' : 'asc' });
     for (const n of untimedNotes(index, node, result.untimedOutsideRange)) io.err(`note: ${n}\n`);
-    await printRows(index, result.rows.subarray(0, Math.min(result.rows.length, parsed.limit)), parsed, io);
+    await printRows(index, result.rows.subarray(0, Math.min(result.rows.length, parsed.limit)), parsed, io, detections);
     return 0;
   } finally {
     await pool.close();
@@ -383,13 +409,13 @@ function saveCache(cache: IndexCache, summary: LoadSummary, io: CliIo): void {
   if (io.stderrIsTTY && s.hits > 0) io.err(`index cache: ${s.hits.toLocaleString('en-US')} of ${(s.hits + s.misses).toLocaleString('en-US')} files from ${cache.path} (${formatBytes(s.bytes)})\n`);
 }
 
-async function printRows(index: EventIndex, rows: Uint32Array, parsed: QueryArgs, io: CliIo): Promise<void> {
+async function printRows(index: EventIndex, rows: Uint32Array, parsed: QueryArgs, io: CliIo, detections?: IndexDetections): Promise<void> {
   if (parsed.count) {
     io.out(`${rows.length}\n`);
     return;
   }
-  if (parsed.format === 'jsonl') await writeJsonl(index, rows, io, parsed.annotate);
-  else await writeColumns(index, rows, parsed.fields, parsed.format, io);
+  if (parsed.format === 'jsonl') await writeJsonl(index, rows, io, parsed.annotate, detections);
+  else await writeColumns(index, rows, parsed.fields, parsed.format, io, detections);
 }
 
 /**
@@ -553,24 +579,32 @@ const CHUNK = 20_000;
  * Each record's stored text on one line. To a terminal, hidden characters (which valid JSON can
  * only hold inside strings) are written as \u escapes: the same JSON value, nothing that acts.
  */
-async function writeJsonl(index: EventIndex, rows: Uint32Array, io: CliIo, annotate = false): Promise<void> {
+async function writeJsonl(index: EventIndex, rows: Uint32Array, io: CliIo, annotate = false, detections?: IndexDetections): Promise<void> {
   const line = io.stdoutIsTTY ? (t: string) => escapeHiddenInJson(singleLineJson(t)) : singleLineJson;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.subarray(i, i + CHUNK);
     const texts = await index.rawRecords(chunk);
     // --annotate: the record's own text goes in as stored (not re-serialised), so its bytes,
-    // numbers and key order are the file's; `detections` is filled by the rule engine when run.
-    const out = annotate ? texts.map((t, k) => `{"record":${line(t)},"origin":${line(JSON.stringify(originJson(index.originOf(chunk[k]))))},"detections":[]}`) : texts.map(line);
+    // numbers and key order are the file's; `detections` are the rules that fired, each with the
+    // field tests that held (the record is parsed only when one fired).
+    const hits = (row: number, text: string) => {
+      const rules = detections?.results.rulesOf(row) ?? [];
+      if (rules.length === 0) return '[]';
+      const record: unknown = JSON.parse(text);
+      return JSON.stringify(detectionsJson(rules, (rule) => explainMatch(rule, record)));
+    };
+    const out = annotate ? texts.map((t, k) => `{"record":${line(t)},"origin":${line(JSON.stringify(originJson(index.originOf(chunk[k]))))},"detections":${line(hits(chunk[k], t))}}`) : texts.map(line);
     io.out(out.join('\n') + '\n');
   }
 }
 
-async function writeColumns(index: EventIndex, rows: Uint32Array, fields: string[], format: 'csv' | 'table', io: CliIo): Promise<void> {
+async function writeColumns(index: EventIndex, rows: Uint32Array, fields: string[], format: 'csv' | 'table', io: CliIo, detections?: IndexDetections): Promise<void> {
   const needsRecord = fields.some((f) => !SUMMARY_FIELDS.has(f));
   const cellsOf = async (chunk: Uint32Array): Promise<string[][]> => {
     const records = needsRecord ? await index.rawRecords(chunk) : [];
     return Array.from(chunk, (row, i) => {
       const s = index.summary(row);
+      if (detections) s.detections = detectionsCell(detections.results.rulesOf(row));
       // A record path's values as stored (numbers, nested JSON); several are joined with ';'.
       return fields.map((f) => SUMMARY_FIELDS.get(f)?.(s) ?? fieldTexts(records[i], f).join(';'));
     });

@@ -9,6 +9,7 @@ import { CaseStore } from './case/caseStore';
 import { registerCase } from './case/registerCase';
 import { registerCaseDocuments } from './case/caseDocuments';
 import { IndexedEventCounts } from './tree/indexedEventCounts';
+import type { IndexedFile } from '../core/index/eventIndex';
 import { registerLint } from './lint/registerLint';
 import { registerS3 } from './s3/s3Runtime';
 import { registerRemoteQueries } from './sql/registerRemoteQueries';
@@ -32,7 +33,11 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   registerCase(context, caseStore, timeline, output);
   registerCaseDocuments(context, caseStore, records.cache);
   // The explorer shows event counts of the files the open timelines have indexed.
-  explorer.provider.setEventCounts(new IndexedEventCounts(() => timeline.panels.flatMap((p) => p.indexedFiles), timeline.onDidChangeIndexedFiles));
+  explorer.provider.setEventCounts(new IndexedEventCounts(
+      () => timeline.panels.flatMap((p) => p.indexedFiles),
+      timeline.onDidChangeIndexedFiles,
+      (file) => timeline.panels.map((p) => p.detectionCountsOf(file as IndexedFile)).find(Boolean),
+    ));
   // Lenses name who is behind a session from the events the open timelines loaded, newest panel first.
   records.setOriginLookup((eventID) => timeline.panels.slice().reverse().map((p) => p.originOfEvent(eventID)).find(Boolean), timeline.onDidChangeIndexedFiles);
   registerDigestCommands(context);

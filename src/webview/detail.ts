@@ -4,6 +4,7 @@ import { DetailReply, Pivot } from '../protocol';
 import { clear, h } from './dom';
 import { formatTime, Zone } from './timeFormat';
 import { cellText, revealHidden } from '../core/output/visibleText';
+import { LEVEL_ICONS, Level } from '../core/detect/levels';
 
 export interface DetailEvents {
   onPivot(pivot: Pivot): void;
@@ -67,8 +68,24 @@ export class DetailView {
     const explanations = h('dl', { class: 'explanations' });
     for (const e of d.explanations) explanations.append(h('dt', {}, revealHidden(e.label)), h('dd', {}, revealHidden(e.text)));
     this.content.append(h('h2', { class: 'detail-title' }, formatTime(d.time, this.zone)), actions);
+    if (d.detections?.length) this.content.append(this.detectionList(d.detections));
     if (d.origin) this.content.append(this.originChain(d.origin));
     this.content.append(explanations, h('pre', { class: 'record-json' }, revealHidden(d.json)));
+  }
+
+  /** The rules that fired: each its level and title, why (the field tests that held) and what it means. */
+  private detectionList(list: NonNullable<DetailReply['detections']>): HTMLElement {
+    const items = h('ul', { class: 'detection-list' });
+    for (const d of list) {
+      const head = h('p', { class: 'detection-head' }, h('strong', { 'data-level': d.level }, `${LEVEL_ICONS[d.level as Level] ?? ''} ${cellText(d.level, 20)}`), ' ', cellText(d.title, 300));
+      head.title = `Rule ${cellText(d.id, 200)}${d.tags.length ? `\n${cellText(d.tags.join(' '), 400)}` : ''}`;
+      const why = h('ul', { class: 'detection-why' });
+      for (const m of d.matched) why.append(h('li', {}, `${cellText(m.field, 200)} ${cellText(m.condition, 300)}${m.values.length ? ` — ${cellText(m.values.join(', '), 300)}` : ''}`));
+      const parts: (HTMLElement | null)[] = [head, d.matched.length ? h('p', { class: 'detection-why' }, 'Matched:') : null, d.matched.length ? why : null, d.description ? h('p', { class: 'detection-description' }, revealHidden(d.description)) : null];
+      if (d.falsePositives.length) parts.push(h('p', { class: 'detection-why' }, `False positives: ${cellText(d.falsePositives.join('; '), 600)}`));
+      items.append(h('li', {}, ...parts));
+    }
+    return h('section', { class: 'detections', 'aria-label': 'Detections' }, h('p', {}, h('strong', {}, `Detections (${list.length}):`)), items);
   }
 
   /** Who is behind the event, hop by hop from the origin; each hop opens the event that issued it. */

@@ -53,6 +53,9 @@ export class FacetsView {
           h('span', { class: 'facet-label' }, shown),
           h('span', { class: 'facet-count' }, formatCount(v.count)),
         );
+        if (v.sub) btn.classList.add('facet-sub');
+        // A level row of the Detections facet: its icon and label take the level's colour.
+        if (f.id === 'detection' && !v.sub) btn.dataset.level = v.value;
         btn.dataset.field = v.field ?? f.field;
         btn.dataset.value = v.value;
         btn.dataset.facet = f.id;

@@ -6,6 +6,9 @@ import { COLUMN_TITLES } from '../core/index/columns';
 import { clear, h } from './dom';
 import { formatTime, Zone } from './timeFormat';
 import { cellText } from '../core/output/visibleText';
+import { LEVEL_ICONS } from '../core/detect/levels';
+
+const LEVEL_OF_ICON = new Map(Object.entries(LEVEL_ICONS).map(([level, icon]) => [icon, level]));
 import { scrollTopForRow, scrollTopToReveal, visibleWindow } from './virtualWindow';
 
 export const ROW_HEIGHT = 22;
@@ -303,6 +306,12 @@ export class TableView {
       // The value on hover (up to 400 characters, hidden characters marked), still as text; a
       // shortened service name shows its full name there.
       cell.title = r && this.columns[i] === 'eventSource' ? cellText(r.eventSource) : value;
+      // The level's icon leads the cell; the level also colours it (timeline.css), never alone.
+      if (this.columns[i] === 'detection') {
+        const level = r ? LEVEL_OF_ICON.get(r.detection.charAt(0)) : undefined;
+        if (level) cell.dataset.level = level;
+        else delete cell.dataset.level;
+      }
       if (this.columns[i] === 'time') {
         const untimed = !!r && r.time < 0;
         cell.classList.toggle('no-time', untimed);

@@ -5,17 +5,9 @@
 import { parseAllDocuments } from 'yaml';
 import { compileValueTest, InvalidRule, UnsupportedRule, ValueTest } from './values';
 
-export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
-export type Level = (typeof LEVELS)[number];
-
-export function levelRank(level: Level): number {
-  return LEVELS.indexOf(level);
-}
-
-export function parseLevel(text: string): Level | undefined {
-  const l = text.toLowerCase();
-  return (LEVELS as readonly string[]).includes(l) ? (l as Level) : undefined;
-}
+import { Level, parseLevel } from './levels';
+export { LEVELS, levelRank, parseLevel } from './levels';
+export type { Level } from './levels';
 
 /** A test of one field (dotted path into the record) or, without a field, of every value (a keyword). */
 export interface LeafExpr {

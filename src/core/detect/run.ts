@@ -41,14 +41,22 @@ export type DetectableIndex = Pick<EventIndex, 'store' | 'size' | 'version' | 'i
 
 const RAW_CHUNK = 20_000;
 
-/** Every rule over every event shown (hidden duplicate rows are not matched). */
-export async function runRules(index: DetectableIndex, rules: readonly SigmaRule[], signal?: AbortSignal): Promise<DetectionRun> {
+export interface RunOptions {
+  /** Only rows from this one on (the rows appended since an earlier run: a rule reads one row at a time). */
+  from?: number;
+  /** Keep hits on hidden duplicate rows (a view that hides them itself, and may see a row hidden later). */
+  keepHidden?: boolean;
+}
+
+/** Every rule over every event shown (hidden duplicate rows are not matched), or over rows [from, size). */
+export async function runRules(index: DetectableIndex, rules: readonly SigmaRule[], signal?: AbortSignal, options: RunOptions = {}): Promise<DetectionRun> {
   const started = performance.now();
   const store = index.store;
   const size = index.size;
+  const from = Math.min(options.from ?? 0, size);
   const version = index.version;
-  const buckets = new NameBuckets(store, size);
-  const forced = store.rowIrregular.filter((r) => r < size);
+  const buckets = new NameBuckets(store, from, size);
+  const forced = store.rowIrregular.filter((r) => r >= from && r < size);
   const hits: number[][] = rules.map(() => []);
   const pending = new Map<number, number[]>(); // row → rule indices to evaluate on the record
   const addPending = (row: number, ruleIndex: number) => {
@@ -65,7 +73,7 @@ export async function runRules(index: DetectableIndex, rules: readonly SigmaRule
       else if (v === UNKNOWN) addPending(r, k);
     };
     if (names) buckets.forRows(names, visit);
-    else for (let r = 0; r < size; r++) visit(r);
+    else for (let r = from; r < size; r++) visit(r);
     // Rows every test must read from the record (see ColumnStore.rowIrregular).
     for (const r of forced) {
       const list = hits[k];
@@ -88,7 +96,7 @@ export async function runRules(index: DetectableIndex, rules: readonly SigmaRule
   }
   return {
     hits: rules.map((rule, k) => {
-      const rows = Uint32Array.from(hits[k].filter((r) => !index.isDuplicate(r))).sort();
+      const rows = Uint32Array.from(options.keepHidden ? hits[k] : hits[k].filter((r) => !index.isDuplicate(r))).sort();
       return { rule, rows };
     }),
     version,
@@ -112,12 +120,12 @@ class NameBuckets {
   private readonly rows: Uint32Array;
   /** Rows whose eventName could not be dictionary-encoded: every rule looks at them. */
   private readonly irregular: number[] = [];
-  constructor(store: ColumnStore, size: number) {
+  constructor(store: ColumnStore, from: number, size: number) {
     const col = store.scalarByField.get('eventName')!;
     const ids = col.ids;
     const n = col.dict.size;
     const count = new Uint32Array(n + 1);
-    for (let r = 0; r < size; r++) {
+    for (let r = from; r < size; r++) {
       const id = ids[r];
       if (id < n) count[id + 1]++;
       else this.irregular.push(r);
@@ -125,8 +133,8 @@ class NameBuckets {
     for (let i = 1; i <= n; i++) count[i] += count[i - 1];
     this.start = count.slice();
     const fill = count.slice(0, n);
-    this.rows = new Uint32Array(size);
-    for (let r = 0; r < size; r++) {
+    this.rows = new Uint32Array(size - from);
+    for (let r = from; r < size; r++) {
       const id = ids[r];
       if (id < n) this.rows[fill[id]++] = r;
     }

@@ -46,6 +46,9 @@ export const COLUMNS = [
   { id: 'time', title: 'Time', csv: 'time', csvAliases: ['eventTime'], field: 'eventTime', read: (s) => s.eventTime, table: 'shown', facet: false },
   // The case file's annotations (core/case): `★ tags ✎`; its facet counts the tags (query field `tag`).
   { id: 'tag', title: 'Case', csv: 'case', field: '@tag', read: (s) => s.case ?? '', table: 'shown', facet: 'Tags (case)' },
+  // The Sigma rules that fired (core/detect): each one's level icon and title, the highest first.
+  // Its facet is grouped by level; `field` '@detection' is what `detection:` resolves to.
+  { id: 'detection', title: 'Detections', csv: 'detections', field: '@detection', read: (s) => s.detections ?? '', table: 'shown', facet: 'Detections' },
   { id: 'eventName', title: 'Event', csv: 'eventName', field: 'eventName', read: (s) => s.eventName, table: 'shown', facet: 'Event name' },
   { id: 'eventSource', title: 'Source', csv: 'eventSource', field: 'eventSource', read: (s) => s.eventSource, table: 'shown', facet: 'Event source' },
   { id: 'principal', title: 'Principal', csv: 'principal', field: 'userIdentity.arn', read: (s) => s.principal, table: 'shown', facet: 'Principal' },
@@ -118,5 +121,9 @@ export const SUMMARY_FIELDS: ReadonlyMap<string, (s: EventSummary) => string> = 
 
 /** The CSV names of the table's columns: the timeline export's header. */
 export const EXPORT_CSV_FIELDS: readonly string[] = COLUMN_IDS.map((id) => spec(id).csv);
-/** The CSV names of the columns shown by default: the CLI's default `--fields`. */
-export const DEFAULT_CSV_FIELDS: readonly string[] = DEFAULT_COLUMN_IDS.map((id) => spec(id).csv);
+/**
+ * The CSV names of the columns shown by default: the CLI's default `--fields`, less the
+ * detections (the CLI runs the rule engine only when asked: `--fields detections`, a `detection:`
+ * or `level:` filter, `--annotate`).
+ */
+export const DEFAULT_CSV_FIELDS: readonly string[] = DEFAULT_COLUMN_IDS.filter((id) => id !== 'detection').map((id) => spec(id).csv);

@@ -32,7 +32,7 @@ import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../ingest/gzip';
 import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, SCALAR_FIELDS, ScalarField, TIME_FIELD, packUuid } from './schema';
 import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
-import type { QueryNode } from '../query/ast';
+import { mentionsField, type QueryNode } from '../query/ast';
 import type { AnnotationValues } from '../query/match';
 import { ColumnStore } from './columnStore';
 import { ExecutionContext, evaluate } from './execute';
@@ -144,6 +144,8 @@ export interface EventSummary {
   originComplete: boolean | undefined;
   /** What the case file says about it (`★ tags ✎`), set by a view that has a case (the timeline). */
   case?: string;
+  /** The detection rules that fired on it (core/detect/results.ts detectionsCell), set by a view that ran them. */
+  detections?: string;
 }
 
 export interface FacetCount {
@@ -201,6 +203,8 @@ export class EventIndex {
   /** Events shown that have no readable eventTime. */
   untimed = 0;
   private originCache: { version: number; column: OriginColumn } | undefined;
+  /** Derived columns worked out elsewhere and asynchronously (detections), by query field: brought up to date before a query that names them. */
+  private readonly derivedRefresh = new Map<string, (signal?: AbortSignal) => Promise<void>>();
 
   constructor(options: EventIndexOptions) {
     this.runner = options.runner;
@@ -406,8 +410,20 @@ export class EventIndex {
     return -1;
   }
 
+  /**
+   * Names the work that keeps derived columns (store.derived) of `fields` current: the detection
+   * results (core/detect/indexDetections.ts) are made by the rule engine, which reads records
+   * again, so they are brought up to date before a query on them rather than on every load.
+   */
+  provideDerived(fields: readonly string[], refresh: (signal?: AbortSignal) => Promise<void>): void {
+    for (const f of fields) this.derivedRefresh.set(f, refresh);
+  }
+
   async query(node: QueryNode, options: QueryOptions = {}): Promise<QueryResult> {
     if (mentionsField(node, ORIGIN_FIELD)) this.origins();
+    const refreshes = new Set<(signal?: AbortSignal) => Promise<void>>();
+    for (const [field, refresh] of this.derivedRefresh) if (mentionsField(node, field)) refreshes.add(refresh);
+    for (const refresh of refreshes) await refresh(options.signal);
     const version = this.version;
     const size = this.size;
     const ctx: ExecutionContext = {
@@ -761,19 +777,6 @@ function sameBytes(bytes: Uint8Array, at: number, want: Uint8Array): boolean {
   return true;
 }
 
-function mentionsField(node: QueryNode, field: string): boolean {
-  switch (node.kind) {
-    case 'term':
-      return node.fields.includes(field);
-    case 'and':
-    case 'or':
-      return node.children.some((c) => mentionsField(c, field));
-    case 'not':
-      return mentionsField(node.child, field);
-    default:
-      return false;
-  }
-}
 
 function safeParse(text: string): unknown {
   if (!text) return undefined;

@@ -228,7 +228,9 @@ async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Ar
     const derived = store.derived.get(field);
     if (derived) {
       const table = derivedTable(derived.values, matcher);
-      for (let r = 0; r < n; r++) if (table[derived.ids[r]] === 1) mask[r] = 1;
+      const ids = derived.ids; // rows past its end (appended since it was made) have no value
+      const end = Math.min(n, ids.length);
+      for (let r = 0; r < end; r++) if (table[ids[r]] === 1) mask[r] = 1;
       continue;
     }
     if (field === TIME_FIELD) {

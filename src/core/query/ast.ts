@@ -65,3 +65,18 @@ export class QuerySyntaxError extends Error {
     this.column = offset + 1;
   }
 }
+
+/** True when a term of the query is on `field` (a canonical path or a derived field such as '@origin'). */
+export function mentionsField(node: QueryNode, field: string): boolean {
+  switch (node.kind) {
+    case 'term':
+      return node.fields.includes(field);
+    case 'and':
+    case 'or':
+      return node.children.some((c) => mentionsField(c, field));
+    case 'not':
+      return mentionsField(node.child, field);
+    default:
+      return false;
+  }
+}

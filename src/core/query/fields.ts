@@ -34,6 +34,15 @@ export interface KnownField {
  */
 export const ORIGIN_FIELD = '@origin';
 
+/**
+ * The fields `detection:` and `level:` stand for: the Sigma rules that fired on the event (each
+ * rule's id and title) and their levels, from the rules run over the events in scope
+ * (core/detect/indexDetections.ts). Not in the record: the index answers them from derived
+ * columns, the reference matcher from the detections it is given, and SQL refuses them.
+ */
+export const DETECTION_FIELD = '@detection';
+export const LEVEL_FIELD = '@level';
+
 export const FIELD_ALIASES: readonly FieldAlias[] = [
   {
     name: 'user',
@@ -68,6 +77,8 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'category', paths: ['eventCategory'], description: 'Management, Data, Insight or NetworkActivity' },
   { name: 'vpce', paths: ['vpcEndpointId'], description: 'VPC endpoint the call came through' },
   { name: 'origin', paths: [ORIGIN_FIELD], description: 'Who is behind the session, followed back through role chains (name, ARN, SAML/web-identity subject, service or source identity); origin:bob, origin:*:user/bob' },
+  { name: 'detection', paths: [DETECTION_FIELD], description: 'A detection rule that fired on the event, by rule id or title (wildcards): detection:"*CloudTrail*"; detection:* for any hit' },
+  { name: 'level', paths: [LEVEL_FIELD], description: 'Level of a detection rule that fired: level:high, level:critical (informational, low, medium, high, critical)' },
   { name: 'starred', paths: ['@starred'], description: 'Starred in the case file: starred:true (annotations, not in the record)' },
   { name: 'tag', paths: ['@tag'], description: 'Tag given in the case file: tag:exfil, tag:* for any tag (annotations, not in the record)' },
   { name: 'note', paths: ['@note'], description: 'Analyst note in the case file: note:*phished* (annotations, not in the record)' },

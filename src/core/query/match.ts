@@ -18,7 +18,7 @@
 //   what the user sees in the table and the detail pane matches the event it came from.
 
 import { QueryNode, ValueMatch } from './ast';
-import { AnnotationField, ORIGIN_FIELD, isAnnotationField } from './fields';
+import { AnnotationField, DETECTION_FIELD, LEVEL_FIELD, ORIGIN_FIELD, isAnnotationField } from './fields';
 import { instantOf } from './time';
 
 
@@ -127,6 +127,10 @@ export interface RecordContext {
   origin?: readonly string[];
   /** What the case file says about the record, for the fields starred / tag / note. */
   annotation?: AnnotationValues;
+  /** The detection rules that fired on the record (each id and title), for `detection:`; none when absent. */
+  detection?: readonly string[];
+  /** Their levels, for `level:`. */
+  level?: readonly string[];
 }
 
 /** Reference semantics of a whole query on one record (`rawJson` is its JSON text as read). */
@@ -144,6 +148,8 @@ export function matchesRecord(q: QueryNode, record: unknown, rawJson: string, co
       return q.fields.some((field) => {
         const test = valueMatcher(field, q.match);
         if (field === ORIGIN_FIELD) return (context?.origin ?? []).some(test);
+        if (field === DETECTION_FIELD) return (context?.detection ?? []).some(test);
+        if (field === LEVEL_FIELD) return (context?.level ?? []).some(test);
         if (isAnnotationField(field)) return test(annotationValue(field, context?.annotation));
         return fieldValues(record, field).some(test);
       });

@@ -33,10 +33,40 @@ export function eventFileCount(summary: Summary): number {
  * indexed files of the node's source by key; `summary` says how many event files the node has.
  */
 export function indexedEvents(node: CatalogNode, files: ReadonlyMap<string, IndexedFileLike>, summary: Summary | undefined): number | undefined {
+  const inScope = indexedScope(node, files, summary);
+  return inScope && eventsOf(inScope, files);
+}
+
+/**
+ * Events with detection hits under a node, by their highest level, on the same condition as its
+ * events (every event file indexed) and once the rules have run over each of its loaded files
+ * (`hitsOf` undefined for a loaded file: not yet). Hidden copies of events are not counted.
+ */
+export function indexedHits<L extends string>(
+  node: CatalogNode,
+  files: ReadonlyMap<string, IndexedFileLike>,
+  summary: Summary | undefined,
+  hitsOf: (file: IndexedFileLike) => Readonly<Record<L, number>> | undefined,
+): Record<L, number> | undefined {
+  const inScope = indexedScope(node, files, summary);
+  if (!inScope) return undefined;
+  let total: Record<L, number> | undefined;
+  for (const f of inScope) {
+    if (f.state !== 'loaded') continue;
+    const hits = hitsOf(f);
+    if (!hits) return undefined;
+    if (!total) total = { ...hits };
+    else for (const l of Object.keys(hits) as L[]) total[l] += hits[l];
+  }
+  return total;
+}
+
+/** The indexed files of a node when all of its event files are indexed (loaded or failed), else undefined. */
+function indexedScope(node: CatalogNode, files: ReadonlyMap<string, IndexedFileLike>, summary: Summary | undefined): IndexedFileLike[] | undefined {
   if (files.size === 0) return undefined;
   if (node.type === 'file') {
     const f = files.get(node.key);
-    return f?.state === 'loaded' ? f.events : undefined;
+    return f?.state === 'loaded' ? [f] : undefined;
   }
   const scope = eventScope(node);
   if (!scope) return undefined;
@@ -47,7 +77,7 @@ export function indexedEvents(node: CatalogNode, files: ReadonlyMap<string, Inde
       if (!f || f.state === 'pending') return undefined;
       inScope.push(f);
     }
-    return eventsOf(inScope, files);
+    return inScope;
   }
   if (!summary) return undefined;
   for (const [key, f] of files) {
@@ -55,9 +85,8 @@ export function indexedEvents(node: CatalogNode, files: ReadonlyMap<string, Inde
     inScope.push(f);
   }
   const done = inScope.length;
-  const events = eventsOf(inScope, files);
   // Below a location the timeline's scope is the CloudTrail (log) folder: Insights are not in it.
   const logsOnly = node.type === 'account' || node.type === 'region' || node.type === 'day';
   const expected = logsOnly ? (summary.byKind.log ?? 0) + (summary.byKind.other ?? 0) : eventFileCount(summary);
-  return done > 0 && done >= expected ? events : undefined;
+  return done > 0 && done >= expected ? inScope : undefined;
 }

@@ -20,7 +20,7 @@
 // exist in Trino; test/support/sqlServer.ts maps the few DuckDB lacks to macros.
 
 import { QueryNode, TermNode, TextNode, ValueMatch } from '../query/ast';
-import { isAnnotationField, KNOWN_FIELDS, ORIGIN_FIELD } from '../query/fields';
+import { DETECTION_FIELD, isAnnotationField, KNOWN_FIELDS, LEVEL_FIELD, ORIGIN_FIELD } from '../query/fields';
 import { isNumberText } from '../query/match';
 import { FIELD_CATALOG } from '../records/fieldMeanings';
 import { ATHENA_COLUMNS, LAKE_COLUMNS, SqlColumn, SqlType } from './schema';
@@ -203,6 +203,10 @@ class Compiler {
       // The origin is followed through the issuing events of every session (core/origin): no
       // column holds it, and one row's SQL predicate cannot follow a chain of other rows.
       throw new SqlCompileError(termText(t), `${t.field}: is worked out from the credential chains of the loaded events, which ${this.options.dialect === 'athena' ? 'Athena' : 'CloudTrail Lake'} has no column for: run this filter on the loaded timeline, or ask for the session's own fields (arn:, key:, user:) here`, t.start, t.end);
+    }
+    if (t.fields.includes(DETECTION_FIELD) || t.fields.includes(LEVEL_FIELD)) {
+      // Sigma rules run on the loaded events (core/detect); no column of the table holds their hits.
+      throw new SqlCompileError(termText(t), `${t.field}: is worked out by running the detection rules over the loaded events, which ${this.options.dialect === 'athena' ? 'Athena' : 'CloudTrail Lake'} has no column for: run this filter on the loaded timeline or with cloudtrail-lens query / detect, or ask here for the fields the rule tests (event:, source:…)`, t.start, t.end);
     }
     const parts = t.fields.map((path) => {
       const access = this.resolve(path, t);

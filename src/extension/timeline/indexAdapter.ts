@@ -4,7 +4,11 @@
 // on the exact ARN.
 import type { Origin } from '../../core/origin/resolve';
 import { consoleLoginRow } from '../../core/origin/console';
-import { Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '../../protocol';
+import { DetectionView, Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '../../protocol';
+import { IndexDetections } from '../../core/detect/indexDetections';
+import { detectionsCell, emptyLevelCounts } from '../../core/detect/results';
+import { LEVEL_ICONS, Level } from '../../core/detect/levels';
+import type { SigmaRule } from '../../core/detect/rule';
 import { FACET_FIELDS, toRow } from '../../core/index/columns';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
@@ -64,6 +68,9 @@ export class IndexTimelineData implements TimelineData {
   private readonly histogramCache = new WeakMap<ResultSet, Map<string, { counts: number[]; errors: number[] }>>();
 
   private onlySelected?: { version: number; rows: Set<number> };
+  /** The detection rules run over this index (the built-in pack and the user's folders), once set. */
+  detections?: IndexDetections;
+  private countsByFile?: { revision: number; version: number; counts: Map<number, Record<Level, number>> };
   private resolvedCase?: { version: number; revision: number; resolved: ResolvedCase };
   private resolver?: AnnotationResolver;
 
@@ -76,6 +83,57 @@ export class IndexTimelineData implements TimelineData {
     private readonly only?: EventIdSet,
     private readonly caseSource?: CaseSource,
   ) {}
+
+  /** Runs these rules over the index from now on (replacing any earlier set): `detection:`, `level:`, the Detections column and facet. */
+  setDetectionRules(rules: readonly SigmaRule[]): IndexDetections {
+    this.detections = new IndexDetections(this.index, rules);
+    return this.detections;
+  }
+
+  /**
+   * Events with hits per file, by their highest level (hidden copies left out), once the rules
+   * have run over every row of the file; the explorer shows them per row.
+   */
+  detectionCountsByFile(): Map<number, Record<Level, number>> {
+    const d = this.detections;
+    if (!d) return new Map();
+    const cached = this.countsByFile;
+    if (cached && cached.revision === d.results.revision && cached.version === this.index.version) return cached.counts;
+    const counts = new Map<number, Record<Level, number>>();
+    for (const f of this.index.files) {
+      if (f.state !== 'loaded' || f.firstRow < 0 || f.firstRow + f.events > d.results.rows) continue;
+      const c = emptyLevelCounts();
+      for (let r = f.firstRow; r < f.firstRow + f.events; r++) {
+        if (this.index.isDuplicate(r)) continue;
+        const l = d.results.levelOf(r);
+        if (l) c[l]++;
+      }
+      counts.set(f.id, c);
+    }
+    this.countsByFile = { revision: d.results.revision, version: this.index.version, counts };
+    return counts;
+  }
+
+  /** The rules that fired on an event, each with why (from its record) and what it is. */
+  detectionsOf(id: number, rawJson: string): DetectionView[] | undefined {
+    const d = this.detections;
+    if (!d || !(id >= 0 && id < d.results.rows)) return undefined;
+    let record: unknown;
+    try {
+      record = JSON.parse(rawJson);
+    } catch {
+      return undefined;
+    }
+    return d.explain(id, record).map(({ rule, matched }) => ({
+      id: rule.id,
+      title: rule.title,
+      level: rule.level,
+      description: rule.description,
+      falsePositives: rule.falsepositives,
+      tags: rule.tags,
+      matched: matched.map((m) => ({ field: m.field ?? '(any field)', condition: m.condition, values: m.values })),
+    }));
+  }
 
   /** The case's annotations on this index's rows (resolved again when either changes). */
   annotations(): ResolvedCase {
@@ -110,7 +168,7 @@ export class IndexTimelineData implements TimelineData {
     const node = parseQuery(filter);
     // Going back to a recent filter (undoing a facet click, leaving a pivot) costs nothing while
     // the index is unchanged; the AST is the key, so spacing and aliases do not matter.
-    const key = JSON.stringify([stripOffsets(node), range, sort, this.caseSource?.revision ?? 0]);
+    const key = JSON.stringify([stripOffsets(node), range, sort, this.caseSource?.revision ?? 0, this.detections?.results.revision ?? 0]);
     const hit = this.recent.get(key);
     if (hit && hit.result.version === this.index.version) {
       this.recent.delete(key);
@@ -142,6 +200,8 @@ export class IndexTimelineData implements TimelineData {
     const byRow = this.annotations().byRow;
     const out = this.index.summaries(rowsOf(result), start, count);
     if (byRow.size) for (const s of out) s.case = annotationText(byRow.get(s.row));
+    const d = this.detections;
+    if (d) for (const s of out) s.detections = detectionsCell(d.results.rulesOf(s.row));
     return out;
   }
 
@@ -168,8 +228,8 @@ export class IndexTimelineData implements TimelineData {
     const hit = cached.get(key);
     if (hit) return hit;
     const field = FACET_FIELDS[id];
-    if (id === 'tag') {
-      const facet = this.tagFacet(rowsOf(result), limit);
+    if (id === 'tag' || id === 'detection') {
+      const facet = id === 'tag' ? this.tagFacet(rowsOf(result), limit) : this.detectionFacet(rowsOf(result), limit);
       cached.set(key, facet);
       return facet;
     }
@@ -189,6 +249,28 @@ export class IndexTimelineData implements TimelineData {
     const facet: Facet = { id, field, values, other: f.other };
     cached.set(key, facet);
     return facet;
+  }
+
+  /**
+   * The rules that fired among a result's events, grouped by level (highest first): each level
+   * (a click filters `level:high`) with its events, then its rules (a click filters
+   * `detection:<id>`), at most `limit` rules in all.
+   */
+  private detectionFacet(rows: Uint32Array, limit: number): Facet {
+    const groups = this.detections?.results.facet(rows) ?? [];
+    const values: FacetValue[] = [];
+    let shown = 0;
+    let other = 0;
+    for (const g of groups) {
+      values.push({ value: g.level, label: `${LEVEL_ICONS[g.level]} ${g.level}`, count: g.events, field: 'level' });
+      for (const r of g.rules) {
+        if (shown < limit) {
+          values.push({ value: r.rule.id, label: r.rule.title, count: r.events, field: 'detection', sub: true });
+          shown++;
+        } else other += r.events;
+      }
+    }
+    return { id: 'detection', field: 'detection', values, other };
   }
 
   /** The case's tags among a result's events, most used first. */

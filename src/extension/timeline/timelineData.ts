@@ -3,7 +3,7 @@
 // session and its tests stay independent of the index's internals.
 import type { EventSummary } from '../../core/index/eventIndex';
 import type { Origin } from '../../core/origin/resolve';
-import { Facet, FacetId, RowSummary, SortOrder, TimeRange } from '../../protocol';
+import { DetectionView, Facet, FacetId, RowSummary, SortOrder, TimeRange } from '../../protocol';
 
 /** A query's result: the matching events in the requested order. Opaque to the session. */
 export interface ResultSet {
@@ -47,4 +47,6 @@ export interface TimelineData {
    * for a console session its ConsoleLogin. `rawJson` is the event's record as stored.
    */
   origin?(id: number, rawJson: string): { origin: Origin; consoleLogin?: { id: number; eventID: string; time: number } } | undefined;
+  /** The detection rules that fired on the event, with why (`rawJson` is its record as stored); undefined before they have run over it. */
+  detectionsOf?(id: number, rawJson: string): DetectionView[] | undefined;
 }

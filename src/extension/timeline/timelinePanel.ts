@@ -21,6 +21,10 @@ import { loadSettings, RAISE_BUDGET_SETTINGS } from '../sources/loadSettings';
 import type { CaseStore } from '../case/caseStore';
 import { annotateEvents } from '../case/annotateCommands';
 import { onTimeZoneChange, openTimeZoneSetting, timeZoneSetting } from '../timeZone';
+import { loadConfiguredRules } from '../detect/registerDetections';
+import { problemLine } from '../../core/detect/ruleSet';
+import { levelCountsText } from '../../core/detect/results';
+import type { Level } from '../../core/detect/levels';
 
 export const TIMELINE_VIEW_TYPE = 'cloudtrailLens.timeline';
 const PROGRESS_INTERVAL_MS = 150;
@@ -109,6 +113,9 @@ export class TimelinePanel implements vscode.Disposable {
     this.disposables.push(
       webview.onDidReceiveMessage((m) => void this.session.receive(m)),
       onTimeZoneChange((zone) => this.session.setTimeZone(zone)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('cloudtrailLens.detections.ruleFolders')) void this.loaded.then(() => this.runDetections(this.loadRules()));
+      }),
       this.panel.onDidDispose(() => this.dispose()),
     );
     this.firstScreen = new Promise<void>((resolve) => {
@@ -133,6 +140,35 @@ export class TimelinePanel implements vscode.Disposable {
   originOfEvent(eventID: string): Origin | undefined {
     const row = this.data.index.rowOfEventId(eventID);
     return row < 0 ? undefined : this.data.index.originOf(row);
+  }
+
+  /** Events with detection hits in a file of this panel's index, by highest level (once the rules have run over it); undefined for another index's file. */
+  detectionCountsOf(file: IndexedFile): Record<Level, number> | undefined {
+    return this.data.index.files[file.id] === file ? this.data.detectionCountsByFile().get(file.id) : undefined;
+  }
+
+  /** The built-in pack and the configured folders' rules, set on the index as soon as read (problems to the output). */
+  private async loadRules(): Promise<void> {
+    const set = await loadConfiguredRules();
+    for (const p of set.problems) this.deps.log.warn(`Detection rules: ${problemLine(p)}`);
+    this.data.setDetectionRules(set.rules);
+  }
+
+  /** Runs the rules over every event loaded, then has the view show the hits (column, facet, explorer counts). */
+  private async runDetections(rulesSet: Promise<void>): Promise<void> {
+    try {
+      await rulesSet;
+      const d = this.data.detections;
+      if (!d) return;
+      await d.update();
+      const events = d.results.countsByLevel(this.data.index.order());
+      const hits = Object.values(events).reduce((a, b) => a + b, 0);
+      this.deps.log.info(`Timeline "${this.scope.title}": ${d.rules.length} detection rules over ${this.data.index.eventCount} events: ${hits} with hits${hits ? ` (${levelCountsText(events)})` : ''}, ${Math.round(d.elapsedMs)} ms`);
+      this.session.refresh();
+      this.filesChanged.fire();
+    } catch (e) {
+      this.deps.log.error(`Timeline "${this.scope.title}": the detection rules could not be run: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** Every file of this panel's index with its state and event count (the explorer shows them). */
@@ -184,6 +220,7 @@ export class TimelinePanel implements vscode.Disposable {
     const reported = new Set<string>();
     const named = new Set<number>();
     const index = this.data.index;
+    const rules = this.loadRules();
     const flush = () => {
       timer = undefined;
       if (pending) {
@@ -238,6 +275,7 @@ export class TimelinePanel implements vscode.Disposable {
         }
         log.info(`Timeline "${this.scope.title}": ${outcome.progress.events} events from ${outcome.progress.filesDone - failed} file(s)${outcome.progress.cancelled ? ' (loading cancelled)' : ''}`);
       });
+      await this.runDetections(rules);
     } catch (e) {
       clearTimeout(timer);
       const message = e instanceof Error ? e.message : String(e);

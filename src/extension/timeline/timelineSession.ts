@@ -153,8 +153,8 @@ export class TimelineSession {
         for (const id of FACET_IDS) {
           if (m.queryId !== this.latestQueryId) return { type: 'error', message: `query ${m.queryId} was superseded` };
           const facet = this.data.facet(r, id, m.limit);
-          // The case's tags show only when the result has tagged events.
-          if (id !== 'tag' || facet.values.length > 0) facets.push(facet);
+          // The case's tags and the detections show only when the result has tagged events or hits.
+          if ((id !== 'tag' && id !== 'detection') || facet.values.length > 0) facets.push(facet);
           await new Promise((resolve) => setImmediate(resolve));
         }
         return { type: 'facetsResult', queryId: m.queryId, facets };
@@ -163,7 +163,9 @@ export class TimelineSession {
         const raw = await this.data.raw(m.id);
         if (raw === undefined) return { type: 'error', message: `no event ${m.id}` };
         const origin = this.data.origin?.(m.id, raw);
-        return detailFor(m.id, raw, this.data.time(m.id), origin?.origin, origin?.consoleLogin);
+        const detections = this.data.detectionsOf?.(m.id, raw);
+        const reply = detailFor(m.id, raw, this.data.time(m.id), origin?.origin, origin?.consoleLogin);
+        return detections?.length ? { ...reply, detections } : reply;
       }
       case 'complete':
         return { type: 'completeResult', items: completionsAt(m.filter, m.cursor, (paths, prefix, limit) => this.data.topValues(paths, prefix, limit)) };

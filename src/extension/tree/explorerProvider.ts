@@ -7,6 +7,7 @@ import { Summary, SummaryCache, summarizeFiles } from '../../core/sources/layout
 import { SourceError } from '../../core/sources/source';
 import { DEFAULT_LOOKBACK_HOURS, describeSource } from '../sources/sourceConfig';
 import { SourceEntry, SourceRegistry } from '../sources/sourceRegistry';
+import type { Level } from '../../core/detect/levels';
 import { Presentation, describeCounts, escapeMarkdown, formatCount, presentNode } from './presentation';
 import { COMMANDS } from '../commands';
 import { CONTEXT_TOKENS, sourceContextValue } from './contextValues';
@@ -53,6 +54,8 @@ export interface EventCountSource {
   readonly onDidChange: vscode.Event<void>;
   /** Events of the node once all its event files are indexed; undefined until then. */
   eventsFor(entry: SourceEntry, node: CatalogNode, summary: Summary | undefined): number | undefined;
+  /** Events of the node with detection hits, by highest level, once counted like its events and the rules have run. */
+  hitsFor?(entry: SourceEntry, node: CatalogNode, summary: Summary | undefined): Record<Level, number> | undefined;
 }
 
 export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement>, vscode.Disposable {
@@ -272,6 +275,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
       summary,
       countsOnExpand: !counted,
       events: this.eventCounts?.eventsFor(entry, node, summary ?? (node.type === 'file' ? undefined : this.summaries.get(node.id))),
+      hits: this.eventCounts?.hitsFor?.(entry, node, summary ?? (node.type === 'file' ? undefined : this.summaries.get(node.id))),
     });
     const item = new vscode.TreeItem(p.label, p.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = element.id;

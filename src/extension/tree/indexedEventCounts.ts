@@ -2,7 +2,8 @@
 // keyed by source location and key, so the tree never indexes anything itself.
 import * as vscode from 'vscode';
 import { CatalogNode } from '../../core/sources/layoutTree';
-import { IndexedFileLike, indexedEvents } from '../../core/sources/layoutEvents';
+import { IndexedFileLike, indexedEvents, indexedHits } from '../../core/sources/layoutEvents';
+import type { Level } from '../../core/detect/levels';
 import { Summary } from '../../core/sources/layoutSummary';
 import { LogSource } from '../../core/sources/source';
 import type { SourceEntry } from '../sources/sourceRegistry';
@@ -18,10 +19,12 @@ export class IndexedEventCounts implements EventCountSource {
   /**
    * @param files every file currently held by an index (read again after each change)
    * @param onDidChange fires when an index loaded more files or went away
+   * @param hitsOf a file's events with detection hits by highest level, once its index ran the rules over it
    */
   constructor(
     private readonly files: () => Iterable<IndexedFileOfSource>,
     readonly onDidChange: vscode.Event<void>,
+    private readonly hitsOf: (file: IndexedFileLike) => Readonly<Record<Level, number>> | undefined = () => undefined,
   ) {
     onDidChange(() => (this.bySource = undefined));
   }
@@ -30,6 +33,12 @@ export class IndexedEventCounts implements EventCountSource {
     if (!entry.source) return undefined;
     const files = this.table().get(entry.source.label);
     return files ? indexedEvents(node, files, summary) : undefined;
+  }
+
+  hitsFor(entry: SourceEntry, node: CatalogNode, summary: Summary | undefined): Record<Level, number> | undefined {
+    if (!entry.source) return undefined;
+    const files = this.table().get(entry.source.label);
+    return files ? indexedHits(node, files, summary, this.hitsOf) : undefined;
   }
 
   private table(): Map<string, Map<string, IndexedFileLike>> {

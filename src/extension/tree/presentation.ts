@@ -10,6 +10,8 @@ import { isRegionName } from '../../core/sources/layout';
 import { cellText, revealHidden } from '../../core/output/visibleText';
 import { CONTEXT_TOKENS, nodeContextTokens, PROBLEM_CONTEXT_TOKENS } from './contextValues';
 import { formatUtcForPeople } from '../../core/time';
+import { LEVEL_ICONS, LEVELS, type Level } from '../../core/detect/levels';
+import { levelCountsText } from '../../core/detect/results';
 
 export interface Presentation {
   label: string;
@@ -31,19 +33,35 @@ export function formatCount(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
-/** "1,204 events · 12 files · 3.4 MB" (events only once indexed). */
-export function describeCounts(summary: Summary | undefined, events?: number): string | undefined {
-  if (!summary) return events === undefined ? undefined : formatCount(events, 'event');
-  const parts = [formatCount(summary.files, 'file'), formatBytes(summary.bytes)];
-  if (events !== undefined) parts.unshift(formatCount(events, 'event'));
-  return parts.join(' · ');
+/** "1,204 events · ▲ 3 high · 12 files · 3.4 MB" (events and detection hits only once indexed). */
+export function describeCounts(summary: Summary | undefined, events?: number, hits?: Readonly<Record<Level, number>>): string | undefined {
+  const indexed = [...(events === undefined ? [] : [formatCount(events, 'event')]), ...hitParts(hits)];
+  if (!summary) return indexed.length ? indexed.join(' · ') : undefined;
+  return [...indexed, formatCount(summary.files, 'file'), formatBytes(summary.bytes)].join(' · ');
+}
+
+/** "▲ 3 high", "■ 1 medium"…: events with hits by highest level, highest first. */
+function hitParts(hits: Readonly<Record<Level, number>> | undefined): string[] {
+  if (!hits) return [];
+  return [...LEVELS]
+    .reverse()
+    .filter((l) => hits[l] > 0)
+    .map((l) => `${LEVEL_ICONS[l]} ${hits[l].toLocaleString('en-US')} ${l}`);
+}
+
+/** The tooltip's line about detections, once counted. */
+function hitsLine(hits: Readonly<Record<Level, number>> | undefined): string[] {
+  if (!hits) return [];
+  const text = levelCountsText(hits);
+  return [text ? `Events with detection hits: ${text} (by highest level)` : 'No detection rule fired on these events'];
 }
 
 
-function summaryLines(summary: Summary | undefined, events?: number, countsOnExpand = false): string[] {
+function summaryLines(summary: Summary | undefined, events?: number, countsOnExpand = false, hits?: Readonly<Record<Level, number>>): string[] {
   if (!summary) return [countsOnExpand ? 'Files are counted per region in S3 sources: expand to see them.' : 'Counting files…'];
   const lines: string[] = [];
   if (events !== undefined) lines.push(`${formatCount(events, 'event')} (indexed)`);
+  lines.push(...hitsLine(hits));
   const kinds = (Object.keys(KIND_NAMES) as (keyof typeof KIND_NAMES)[]).filter((k) => summary.byKind[k]).map((k) => `${summary.byKind[k]!.toLocaleString('en-US')} ${KIND_NAMES[k]}`);
   lines.push(`${formatCount(summary.files, 'file')}, ${formatBytes(summary.bytes)}${kinds.length > 1 ? ` (${kinds.join(', ')})` : ''}`);
   if (summary.firstDelivery && summary.lastDelivery) lines.push(`Delivered ${formatTime(summary.firstDelivery)} → ${formatTime(summary.lastDelivery)}`);
@@ -90,6 +108,8 @@ export interface NodeContext {
   /** Files under this row are not counted in the background (large S3 levels). */
   countsOnExpand?: boolean;
   events?: number;
+  /** Its events with detection hits, by highest level (once an open timeline has run the rules over them). */
+  hits?: Readonly<Record<Level, number>>;
 }
 
 /** How a node reads; names from the data (keys, trail names) with hidden characters marked. */
@@ -100,7 +120,7 @@ export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
 
 function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
   const tokens = contextFor(node, ctx.local, ctx.s3, ctx.summary);
-  const counts = describeCounts(ctx.summary, ctx.events);
+  const counts = describeCounts(ctx.summary, ctx.events, ctx.hits);
   switch (node.type) {
     case 'location': {
       const where = node.root.replace(/\/$/, '');
@@ -113,7 +133,7 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
       return {
         label: locationLabel(node),
         description: [node.root === 'AWSLogs/' ? undefined : where, counts].filter(Boolean).join(' · ') || undefined,
-        tooltip: tooltip(locationLabel(node), [...trailLines, `Location: ${ctx.sourceLabel} › ${where}`, ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand)]),
+        tooltip: tooltip(locationLabel(node), [...trailLines, `Location: ${ctx.sourceLabel} › ${where}`, ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits)]),
         icon: node.trails.length ? 'history' : 'question',
         collapsible: true,
         contextTokens: tokens,
@@ -123,7 +143,7 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
       return {
         label: node.organizationId,
         description: ['organization', counts].filter(Boolean).join(' · '),
-        tooltip: tooltip(`Organization ${node.organizationId}`, ['An organization trail: one folder per member account.', ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand)]),
+        tooltip: tooltip(`Organization ${node.organizationId}`, ['An organization trail: one folder per member account.', ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits)]),
         icon: 'organization',
         collapsible: true,
         contextTokens: tokens,
@@ -132,7 +152,7 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
       return {
         label: node.accountId,
         description: counts,
-        tooltip: tooltip(`Account ${node.accountId}`, [...(node.organizationId ? [`Member of ${node.organizationId}`] : []), ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand)]),
+        tooltip: tooltip(`Account ${node.accountId}`, [...(node.organizationId ? [`Member of ${node.organizationId}`] : []), ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits)]),
         icon: 'account',
         collapsible: true,
         contextTokens: tokens,
@@ -142,7 +162,7 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
       return {
         label: node.region,
         description: counts,
-        tooltip: tooltip(`Region ${node.region} · account ${node.accountId}`, [...odd, `Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`, ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand)]),
+        tooltip: tooltip(`Region ${node.region} · account ${node.accountId}`, [...odd, `Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`, ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits)]),
         icon: 'globe',
         collapsible: true,
         contextTokens: tokens,
@@ -152,7 +172,7 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
       return {
         label: node.date,
         description: counts,
-        tooltip: tooltip(`${node.date} · ${node.region} · account ${node.accountId}`, [`Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`, ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand)]),
+        tooltip: tooltip(`${node.date} · ${node.region} · account ${node.accountId}`, [`Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`, ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits)]),
         icon: 'calendar',
         collapsible: true,
         contextTokens: tokens,
@@ -166,7 +186,7 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
         tooltip: tooltip('Loose files', [
           'JSON files outside any AWSLogs/ folder (.json, .json.gz, .jsonl). Whether each holds CloudTrail events is checked when it is loaded.',
           ...(node.truncated ? ['The search stopped early (a very large or deep folder): files further down are not listed.'] : []),
-          ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand),
+          ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits),
         ]),
         icon: 'files',
         collapsible: node.files.length > 0,
@@ -180,7 +200,7 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
         description: counts,
         tooltip: tooltip(where, [
           'Loose files named the way CloudTrail names its deliveries, grouped by the account, region and day in their names (they are not in an AWSLogs/ folder).',
-          ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand),
+          ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits),
         ]),
         icon,
         collapsible: true,
@@ -250,10 +270,11 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
   lines.push(`${formatBytes(node.size)}${node.size >= 1024 ? ` (${node.size.toLocaleString('en-US')} bytes)` : ''}`);
   if (node.modified !== undefined) lines.push(`Modified ${formatUtcForPeople(node.modified, false)}`);
   lines.push(`${ctx.sourceLabel} › ${node.key}`);
-  if (ctx.events !== undefined) lines.unshift(`${formatCount(ctx.events, 'event')} (indexed)`);
+  if (ctx.events !== undefined) lines.unshift(`${formatCount(ctx.events, 'event')} (indexed)`, ...hitsLine(ctx.hits));
+  const indexed = describeCounts(undefined, ctx.events, ctx.hits);
   return {
     label,
-    description: ctx.events !== undefined ? `${formatCount(ctx.events, 'event')} · ${description}` : description,
+    description: indexed !== undefined ? `${indexed} · ${description}` : description,
     tooltip: tooltip(name, lines),
     icon,
     iconColor,

@@ -65,19 +65,20 @@ describe('the column model', () => {
   });
 
   it('derives what the table, the facets, the CLI and the export used to list by hand', () => {
-    // Origin (core/origin) is offered in the columns menu, not shown by default.
-    assert.deepEqual(COLUMN_IDS, ['time', 'tag', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'readOnly', 'origin']);
+    // Origin (core/origin) is offered in the columns menu, not shown by default; Detections is shown.
+    assert.deepEqual(COLUMN_IDS, ['time', 'tag', 'detection', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'readOnly', 'origin']);
     assert.deepEqual(DEFAULT_COLUMN_IDS, COLUMN_IDS.slice(0, -2));
-    assert.deepEqual(FACET_IDS, ['tag', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'userAgent', 'origin']);
-    assert.deepEqual(FACET_FIELDS, { tag: '@tag', eventName: 'eventName', eventSource: 'eventSource', principal: 'userIdentity.arn', sourceIp: 'sourceIPAddress', region: 'awsRegion', account: 'recipientAccountId', errorCode: 'errorCode', userAgent: 'userAgent', origin: '@origin' });
-    assert.deepEqual(EXPORT_CSV_FIELDS, ['time', 'case', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode', 'readOnly', 'origin']);
-    assert.deepEqual(DEFAULT_CSV_FIELDS, EXPORT_CSV_FIELDS.slice(0, -2));
+    assert.deepEqual(FACET_IDS, ['tag', 'detection', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'userAgent', 'origin']);
+    assert.deepEqual(FACET_FIELDS, { tag: '@tag', detection: '@detection', eventName: 'eventName', eventSource: 'eventSource', principal: 'userIdentity.arn', sourceIp: 'sourceIPAddress', region: 'awsRegion', account: 'recipientAccountId', errorCode: 'errorCode', userAgent: 'userAgent', origin: '@origin' });
+    assert.deepEqual(EXPORT_CSV_FIELDS, ['time', 'case', 'detections', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode', 'readOnly', 'origin']);
+    // The CLI runs the rules only when asked (--fields detections, a detection:/level: filter, --annotate).
+    assert.deepEqual(DEFAULT_CSV_FIELDS, EXPORT_CSV_FIELDS.slice(0, -2).filter((f) => f !== 'detections'));
     assert.equal(COLUMN_TITLES.sourceIp, 'Source IP');
   });
 
   it('reads a row the protocol accepts, every column as its text and the time as a number', () => {
     const row = toRow(summary);
-    assert.deepEqual(row, { id: 7, time: summary.time, tag: '', eventName: 'GetObject', eventSource: 's3.amazonaws.com', principal: 'Admin/alice', sourceIp: '192.0.2.1', region: 'eu-west-1', account: '111122223333', errorCode: 'AccessDenied', readOnly: 'true', origin: 'arn:aws:iam::111122223333:user/alice' });
+    assert.deepEqual(row, { id: 7, time: summary.time, tag: '', detection: '', eventName: 'GetObject', eventSource: 's3.amazonaws.com', principal: 'Admin/alice', sourceIp: '192.0.2.1', region: 'eu-west-1', account: '111122223333', errorCode: 'AccessDenied', readOnly: 'true', origin: 'arn:aws:iam::111122223333:user/alice' });
     assert.ok(validateToWebview({ type: 'pageResult', queryId: 1, start: 0, rows: [row] }));
     assert.equal(toRow({ ...summary, time: NaN, readOnly: undefined }).time, -1);
     assert.equal(toRow({ ...summary, readOnly: undefined }).readOnly, '');

@@ -13,6 +13,7 @@ import { IndexTimelineData } from '../../../src/extension/timeline/indexAdapter'
 import { loadScope } from '../../../src/extension/timeline/timelineLoader';
 import { TimelineSession } from '../../../src/extension/timeline/timelineSession';
 import { Envelope, ToWebview, validateToWebview } from '../../../src/protocol';
+import { asker } from '../../support/timelineAsk';
 
 describe('timeline detail pane: origin chain', function () {
   this.timeout(60_000);
@@ -21,17 +22,7 @@ describe('timeline detail pane: origin chain', function () {
   let index: EventIndex;
   let session: TimelineSession;
   const posted: Envelope[] = [];
-  let nextId = 1;
-
-  async function ask<T extends ToWebview['type']>(body: object): Promise<Extract<ToWebview, { type: T }>> {
-    const id = nextId++;
-    await session.receive({ id, body });
-    const reply = posted.find((e) => e.replyTo === id);
-    assert.ok(reply);
-    const msg = validateToWebview(reply.body);
-    assert.ok(msg, `malformed reply ${JSON.stringify(reply.body).slice(0, 300)}`);
-    return msg as Extract<ToWebview, { type: T }>;
-  }
+  const ask = asker(() => session, posted);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-origin-timeline-'));

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { CatalogNode } from '../../../src/core/sources/layoutTree';
-import { IndexedFileLike, indexedEvents } from '../../../src/core/sources/layoutEvents';
+import { IndexedFileLike, indexedEvents, indexedHits } from '../../../src/core/sources/layoutEvents';
 
 const A = '111111111111';
 const day: CatalogNode = { type: 'day', id: `D:AWSLogs/${A}/us-east-1/2024-05-14`, root: 'AWSLogs/', accountId: A, region: 'us-east-1', date: '2024-05-14', kinds: ['log', 'digest'] };
@@ -19,6 +19,21 @@ describe('event counts from the index', () => {
     assert.equal(indexedEvents(day, indexed([logKey(1), 40, 'loaded'], [logKey(2), 2, 'loaded']), summary), 42);
     // A file that failed to load is done, with no events.
     assert.equal(indexedEvents(day, indexed([logKey(1), 40, 'loaded'], [logKey(2), 0, 'failed']), summary), 40);
+  });
+
+  it('counts detection hits by level on the same condition, once the rules ran over every loaded file', () => {
+    const files = indexed([logKey(1), 40, 'loaded'], [logKey(2), 2, 'loaded'], [logKey(3), 0, 'failed']);
+    const counts = new Map<string, { high: number; low: number }>([
+      [logKey(1), { high: 2, low: 1 }],
+      [logKey(2), { high: 1, low: 0 }],
+    ]);
+    const day3 = { ...summary, files: 4, byKind: { log: 3, digest: 1 } };
+    assert.deepEqual(indexedHits(day, files, day3, (f) => counts.get(f.key)), { high: 3, low: 1 });
+    assert.equal(indexedHits(day, indexed([logKey(1), 40, 'loaded']), day3, (f) => counts.get(f.key)), undefined, 'not every log indexed');
+    counts.delete(logKey(2));
+    assert.equal(indexedHits(day, files, day3, (f) => counts.get(f.key)), undefined, 'the rules have not run over one file yet');
+    const file: CatalogNode = { type: 'file', id: `F:${logKey(1)}`, key: logKey(1), size: 1, fileKind: 'log' } as CatalogNode;
+    assert.deepEqual(indexedHits(file, files, undefined, (f) => counts.get(f.key)), { high: 2, low: 1 });
   });
 
   it('does not count files of another day or before the node was counted', () => {

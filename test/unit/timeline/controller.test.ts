@@ -30,7 +30,7 @@ class FakeChannel implements ControllerChannel {
   }
 }
 
-const row = (id: number, eventName: string): RowSummary => ({ id, time: 1_700_000_000_000 + id * 1000, tag: '', eventName, eventSource: 's3.amazonaws.com', principal: 'alice', sourceIp: '192.0.2.1', region: 'us-east-1', account: '111122223333', errorCode: '', readOnly: 'true', origin: '' });
+const row = (id: number, eventName: string): RowSummary => ({ id, time: 1_700_000_000_000 + id * 1000, tag: '', detection: '', eventName, eventSource: 's3.amazonaws.com', principal: 'alice', sourceIp: '192.0.2.1', region: 'us-east-1', account: '111122223333', errorCode: '', readOnly: 'true', origin: '' });
 
 function result(queryId: number, rows: RowSummary[], extra: Partial<QueryReply> = {}): QueryReply {
   return { type: 'queryResult', queryId, matches: rows.length, total: 50, bounds: { from: 0, to: 1 }, histogram: { from: 0, binMs: 1000, counts: [rows.length], errors: [0] }, pageStart: 0, rows, error: null, ...extra };

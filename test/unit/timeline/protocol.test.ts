@@ -42,7 +42,7 @@ describe('timeline protocol: validation', () => {
   });
 
   it('checks host messages down to the rows', () => {
-    const row = { id: 1, time: 5, tag: '', eventName: 'a', eventSource: 'b', principal: 'c', sourceIp: 'd', region: 'e', account: 'f', errorCode: '', readOnly: 'true', origin: 'arn:aws:iam::1:user/g' };
+    const row = { id: 1, time: 5, tag: '', detection: '', eventName: 'a', eventSource: 'b', principal: 'c', sourceIp: 'd', region: 'e', account: 'f', errorCode: '', readOnly: 'true', origin: 'arn:aws:iam::1:user/g' };
     const page = { type: 'pageResult', queryId: 1, start: 0, rows: [row] };
     assert.ok(validateToWebview(page));
     assert.equal(validateToWebview({ ...page, rows: [{ ...row, eventName: { html: '<b>' } }] }), undefined);

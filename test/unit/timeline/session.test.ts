@@ -11,6 +11,7 @@ import { FolderSource } from '../../../src/core/sources/folder';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { EXPORT_CSV_FIELDS, writeExport } from '../../../src/extension/timeline/exportWriter';
+import { builtinRules } from '../../../src/core/detect/builtinPack';
 import { IndexTimelineData, principalLabel } from '../../../src/extension/timeline/indexAdapter';
 import { loadScope } from '../../../src/extension/timeline/timelineLoader';
 import { TimelineSession } from '../../../src/extension/timeline/timelineSession';
@@ -312,18 +313,22 @@ describe('timeline session over a real index', function () {
     assert.ok(lines.every((l) => JSON.parse(l).eventName === 'ConsoleLogin'));
     const rows = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
     assert.equal(rows.length, tally.byEventName.ConsoleLogin + 1);
-    assert.equal(rows[0], 'time,case,eventName,eventSource,principal,sourceIPAddress,region,account,errorCode,readOnly,origin');
+    assert.equal(rows[0], 'time,case,detections,eventName,eventSource,principal,sourceIPAddress,region,account,errorCode,readOnly,origin');
   });
 
   it('exports the same CSV as the CLI writes for the same columns (one CSV writer)', async () => {
-    const result = await data.query('', null, 'asc');
+    // As a panel's: the built-in pack run over the index (the detections column).
+    const withRules = new IndexTimelineData(data.index);
+    await withRules.setDetectionRules(builtinRules()).update();
+    const result = await withRules.query('', null, 'asc');
     const csv = join(dir, 'all.csv');
-    await writeExport(csv, 'csv', data, result, new AbortController().signal, () => {});
+    await writeExport(csv, 'csv', withRules, result, new AbortController().signal, () => {});
     let out = '';
     const io: CliIo = { out: (t) => void (out += t), err: () => {}, stderrIsTTY: false };
     assert.equal(await main(['query', join(dir, 'gen'), join(dir, 'hostile'), '--format', 'csv', '--fields', EXPORT_CSV_FIELDS.join(',')], io), 0);
     assert.equal(readFileSync(csv, 'utf8'), out);
     assert.ok(out.includes('${alert(1)}⟨U+0000⟩⟨U+001B⟩[31m.amazonaws.com'), 'the hostile event source is in it, its control characters marked');
+    assert.match(out, /,▲ CloudTrail logging stopped/, 'the detections are in it');
   });
 
   it('keeps a filter sent to a hidden view for its next ready, until the view queries', async () => {

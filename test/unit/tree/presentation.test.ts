@@ -21,6 +21,10 @@ describe('explorer presentation', () => {
     assert.equal(describeCounts({ files: 1, bytes: 10, byKind: {} }), '1 file · 10 B');
     assert.equal(describeCounts({ files: 12000, bytes: 3 * 1024 * 1024, byKind: {} }, 1204), '1,204 events · 12,000 files · 3 MiB');
     assert.equal(describeCounts(undefined), undefined);
+    // Detection hits by highest level, once the rules ran over the indexed events.
+    const hits = { informational: 0, low: 4, medium: 0, high: 3, critical: 1 };
+    assert.equal(describeCounts({ files: 2, bytes: 10, byKind: {} }, 1204, hits), '1,204 events · ◆ 1 critical · ▲ 3 high · ● 4 low · 2 files · 10 B');
+    assert.equal(describeCounts(undefined, 5, { ...hits, low: 0, high: 0, critical: 0 }), '5 events');
   });
 
   it('names a location by its trails, or says its logs are not attributed to one', () => {
