@@ -65,3 +65,18 @@ export class QuerySyntaxError extends Error {
     this.column = offset + 1;
   }
 }
+
+/** Every term of a query, in the order written. */
+export function termsOf(node: QueryNode): TermNode[] {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.children.flatMap(termsOf);
+    case 'not':
+      return termsOf(node.child);
+    case 'term':
+      return [node];
+    default:
+      return [];
+  }
+}
