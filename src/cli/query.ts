@@ -21,7 +21,10 @@ import { fieldTexts } from '../core/output/recordFields';
 import { cellText, cutText, escapeHiddenInJson } from '../core/output/visibleText';
 import { parseQuery } from '../core/query/parse';
 import { queryWarnings } from '../core/query/warnings';
-import { QuerySyntaxError } from '../core/query/ast';
+import { QuerySyntaxError, termsOf } from '../core/query/ast';
+import { isAnnotationField } from '../core/query/fields';
+import { resolveAnnotations } from '../core/case/resolve';
+import { readCaseArg } from './caseArg';
 import type { QueryNode } from '../core/query/ast';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../core/ingest/gzip';
 import { formatBytes } from '../core/output/bytes';
@@ -72,6 +75,9 @@ Options:
                        [{id, title, level, tags, matched: [{selection, field, condition, values}]}]}
   --rules DIR          also run the Sigma rules under DIR (as for "detect") for a detection: or
                        level: filter, --fields detections or --annotate (may be given several times)
+  --case FILE          the case file (.cloudtrail-lens/case.json) whose stars, tags and notes the
+                       filter's starred:, tag: and note: terms read; without it such a filter is
+                       refused
   --limit N            at most N events (the first N in time order)
   --desc               newest first
   --profile NAME       AWS profile for s3:// paths (default: the standard credential chain)
@@ -119,6 +125,8 @@ interface QueryArgs extends LoadArgs {
   fields: string[];
   limit: number;
   desc: boolean;
+  /** --case: the case file the filter's starred: / tag: / note: terms read. */
+  caseFile?: string;
   /** --engine athena|lake and its options. */
   engine?: 'athena' | 'lake';
   remote: RemoteQueryArgs;
@@ -175,6 +183,9 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       case '--desc':
         out.desc = true;
         break;
+      case '--case':
+        out.caseFile = value();
+        break;
       case '--engine': {
         const e = value();
         if (e !== 'athena' && e !== 'lake') throw new UsageError(`--engine must be athena or lake (got "${e}")`);
@@ -209,6 +220,7 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
   if (help) return 'help';
   if (out.engine) {
     if (out.paths.length) throw new UsageError(`--engine ${out.engine} runs on the service: give no PATH`);
+    if (out.caseFile) throw new UsageError(`--case applies to local paths: ${out.engine === 'athena' ? 'Athena' : 'CloudTrail Lake'} does not hold the case's annotations`);
     out.remote.filter = out.filter;
     out.remote.dialect = out.engine;
     if (Number.isFinite(out.limit)) out.remote.limit = out.limit;
@@ -336,6 +348,12 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
   }
   for (const w of queryWarnings(node, parsed.filter)) io.err(`warning: filter col ${w.start + 1} (${parsed.filter.slice(w.start, w.end)}): ${w.message}\n`);
   if (parsed.engine) return runRemote(parsed, io);
+  // starred: / tag: / note: are the case file's, not the records': without it they would match nothing, silently.
+  const annotationTerm = termsOf(node).find((t) => t.fields.some(isAnnotationField));
+  if (annotationTerm && !parsed.caseFile) {
+    throw new UsageError(`${parsed.filter.slice(annotationTerm.start, annotationTerm.end)}: ${annotationTerm.field}: is read from a case file (stars, tags, notes): name it with --case FILE (e.g. --case .cloudtrail-lens/case.json)`);
+  }
+  const kase = parsed.caseFile ? await readCaseArg(parsed.caseFile) : undefined;
   const pool = new WorkerPool();
   try {
     const { index, nothingRead } = await loadPaths(parsed, pool, io);
@@ -351,7 +369,9 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
       detections = new IndexDetections(index, set.rules); // index.query runs it before a detection: or level: term
       await detections.update();
     }
-    const result = await index.query(node, { order: parsed.desc ? 'desc' : 'asc' });
+    const resolved = kase ? resolveAnnotations(index, kase) : undefined;
+    if (resolved?.notLoaded.length) io.err(`note: ${resolved.notLoaded.length} annotation(s) of ${parsed.caseFile} are about events not under the paths given\n`);
+    const result = await index.query(node, { order: parsed.desc ? 'desc' : 'asc', ...(resolved ? { annotations: resolved.byRow } : {}) });
     for (const n of untimedNotes(index, node, result.untimedOutsideRange)) io.err(`note: ${n}\n`);
     await printRows(index, result.rows.subarray(0, Math.min(result.rows.length, parsed.limit)), parsed, io, detections);
     return 0;

@@ -1,26 +1,26 @@
 // `cloudtrail-lens report CASEFILE PATH... [--format md|html|timesketch]`: the evidence report of
-// a case file over the events under PATH, in a pipeline. Events are read as `query` reads them;
-// the chain of custody hashes each log file and, with --public-keys, takes each file's verdict
-// from digest validation of the folders named (core/digest, as `validate`).
+// a case file over the events under PATH, in a pipeline. Events are read as `query` reads them
+// (the same load options, s3:// included); the detection rules (the built-in pack and --rules
+// folders, as `detect`) are run over them; the chain of custody hashes each log file and, with
+// --public-keys, takes each file's verdict from digest validation of the folders and s3://
+// locations named (core/digest, as `validate`).
 import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { analystName } from '../core/case/analyst';
-import { CaseFileError, parseCase } from '../core/case/caseFile';
 import { custodyOf } from '../core/case/custody';
-import { annotatedRows, buildReport, reportHtml, reportMarkdown, timesketchJsonl } from '../core/case/report';
+import { annotatedRows, buildReport, detectionsFor, reportHtml, reportMarkdown, timesketchJsonl } from '../core/case/report';
 import { resolveAnnotations } from '../core/case/resolve';
 import { loadPublicKeyFiles, loadSignaturesFile, SIGNATURES_FILE_NAME, SignaturesFile, ValidationAbort, ValidationReport, validateSource } from '../core/digest';
-import { EventIndex } from '../core/index/eventIndex';
-import { emptyLookedAt, nothingReadMessage } from '../core/index/fileNotes';
+import { loadRuleSet, problemLine } from '../core/detect/ruleSet';
 import { QuerySyntaxError } from '../core/query/ast';
 import { parseQuery } from '../core/query/parse';
-import { DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS } from '../core/ingest/budget';
 import { WorkerPool } from '../core/ingest/pool';
 import { FolderSource } from '../core/sources/folder';
-import { isS3Uri } from '../core/sources/s3';
-import { SourceError } from '../core/sources/source';
+import { isS3Uri, openS3Uri, S3Access } from '../core/sources/s3';
+import { SourceError, type LogSource } from '../core/sources/source';
+import { readCaseArg } from './caseArg';
 import { CliIo, forEachArg, UsageError } from './io';
-import { findEventFiles, loadWithProgress } from './query';
+import { defaultLoadArgs, LoadArgs, loadPaths, parseLoadOption } from './query';
 
 export const REPORT_USAGE = `Usage: cloudtrail-lens report CASEFILE PATH... [options]
 
@@ -28,9 +28,10 @@ The evidence report of a case file (.cloudtrail-lens/case.json: the stars, tags 
 the timeline) over the CloudTrail events under PATH (files, folders, s3://bucket/prefix, read as
 "query" reads them). It covers the starred, tagged or noted events (or, with --filter, the events
 matching it), in time order with who / what / where in plain words, the analysts' notes, the
-case's annotations whose events are not under PATH, and the chain of custody: each event's log
-file with its SHA-256 and its digest validation verdict (valid / unverified offline / invalid /
-not covered) and the public key fingerprints used.
+detection rules that fired on them (the built-in pack and --rules, as "detect"), the case's
+annotations whose events are not under PATH, and the chain of custody: each event's log file
+with its SHA-256 and its digest validation verdict (valid / unverified offline / invalid / not
+covered) and the public key fingerprints used.
 
 Options:
   --format FORMAT      md (default: Markdown), html (one self-contained file), or timesketch
@@ -38,21 +39,27 @@ Options:
                        event's fields flattened, the case's tags as "tag")
   --filter EXPR        the events matching EXPR instead of the annotated ones (the query language,
                        with starred:true, tag:NAME, note:*text*)
+  --rules DIR          also run the Sigma rules under DIR for the detections (repeat), as "detect"
+  --no-builtin         do not run the built-in rule pack (with no --rules: no detections)
   --public-keys FILE   output of "aws cloudtrail list-public-keys" (repeat): validate the digest
-                       chains of each folder PATH (as "validate") for each file's verdict; without
-                       it no file is verified ("unverified offline")
+                       chains of each folder or s3:// PATH (as "validate") for each file's verdict;
+                       without it no file is verified ("unverified offline")
   --signatures FILE    digests' S3 metadata (as "validate"); default PATH/${SIGNATURES_FILE_NAME} when present
   --output FILE        write the report to FILE instead of stdout
   --title TEXT         the report's title
+  --profile, --region, --endpoint, --include, --follow-links-outside, --max-file-mb,
+  --max-records, --max-total-mb, --max-memory-mb, --cache-dir, --no-cache
+                       as for "query" (--profile, --region, --endpoint: s3:// paths)
 
 Exit codes: 0 done, 1 no event could be read, 2 bad arguments, case file or filter.`;
 
 type Format = 'md' | 'html' | 'timesketch';
 
-interface ReportArgs {
+interface ReportArgs extends LoadArgs {
   caseFile: string;
-  paths: string[];
   format: Format;
+  rules: string[];
+  builtin: boolean;
   filter?: string;
   publicKeys: string[];
   signatures?: string;
@@ -62,7 +69,7 @@ interface ReportArgs {
 
 function parseReportArgs(args: string[]): ReportArgs | 'help' {
   const positionals: string[] = [];
-  const out: Omit<ReportArgs, 'caseFile' | 'paths'> = { format: 'md', publicKeys: [] };
+  const out: Omit<ReportArgs, 'caseFile'> = { ...defaultLoadArgs(), format: 'md', publicKeys: [], rules: [], builtin: true };
   let help = false;
   forEachArg(args, (arg, value) => {
     switch (arg) {
@@ -91,7 +98,14 @@ function parseReportArgs(args: string[]): ReportArgs | 'help' {
       case '--title':
         out.title = value();
         break;
+      case '--rules':
+        out.rules.push(value());
+        break;
+      case '--no-builtin':
+        out.builtin = false;
+        break;
       default:
+        if (parseLoadOption(arg, value, out)) break;
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}\n\n${REPORT_USAGE}`);
         positionals.push(arg);
     }
@@ -99,7 +113,7 @@ function parseReportArgs(args: string[]): ReportArgs | 'help' {
   if (help) return 'help';
   if (positionals.length < 2) throw new UsageError(`expected a CASEFILE and at least one PATH\n\n${REPORT_USAGE}`);
   if (out.signatures && out.publicKeys.length === 0) throw new UsageError('--signatures needs --public-keys');
-  return { caseFile: positionals[0], paths: positionals.slice(1), ...out };
+  return { ...out, caseFile: positionals[0], paths: positionals.slice(1) };
 }
 
 export async function runReport(args: string[], io: CliIo): Promise<number> {
@@ -108,20 +122,7 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
     io.out(REPORT_USAGE + '\n');
     return 0;
   }
-  let caseText: string;
-  try {
-    caseText = await fs.readFile(parsed.caseFile, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${parsed.caseFile}: ${code === 'ENOENT' ? 'no such case file' : (e as Error).message}`);
-  }
-  let kase;
-  try {
-    kase = parseCase(caseText, parsed.caseFile);
-  } catch (e) {
-    if (e instanceof CaseFileError) throw new UsageError(e.message);
-    throw e;
-  }
+  const kase = await readCaseArg(parsed.caseFile);
   let node;
   try {
     node = parsed.filter === undefined ? undefined : parseQuery(parsed.filter);
@@ -141,16 +142,16 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
     }
   }
 
-  const looked = emptyLookedAt();
-  const files = await findEventFiles(parsed.paths, {}, looked, [], false, io);
+  // The rules too: a --rules folder that cannot be read fails before the events are read.
+  const ruleSet = parsed.builtin || parsed.rules.length ? await loadRuleSet(parsed.rules, { builtin: parsed.builtin }) : undefined;
+  for (const p of ruleSet?.problems ?? []) io.err(`${problemLine(p)}\n`);
+  const badFolder = ruleSet?.problems.find((p) => parsed.rules.includes(p.source) && /no such folder|not a folder|cannot be read/.test(p.reason));
+  if (badFolder) throw new UsageError(`--rules ${badFolder.source}: ${badFolder.reason}`);
+
   const pool = new WorkerPool();
   try {
-    const index = new EventIndex({ runner: pool });
-    await loadWithProgress(index, pool, files, io, { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES });
-    if (index.eventCount === 0) {
-      io.err(`${nothingReadMessage(parsed.paths.length === 1 ? parsed.paths[0] : `the ${parsed.paths.length} paths given`, looked, index, 'name such a file on the command line')}\n`);
-      return 1;
-    }
+    const { index, nothingRead } = await loadPaths(parsed, pool, io);
+    if (nothingRead || index.eventCount === 0) return 1;
     const resolved = resolveAnnotations(index, kase);
     if (resolved.notLoaded.length) io.err(`note: ${resolved.notLoaded.length} annotation(s) of the case are about events not under the paths given (listed in the report)\n`);
     const rows = node ? (await index.query(node, { annotations: resolved.byRow })).rows : annotatedRows(resolved);
@@ -160,8 +161,9 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
     if (parsed.format === 'timesketch') {
       await timesketchJsonl(index, resolved, rows, write);
     } else {
-      const reports = validation ? await validateFolders(parsed.paths, validation, parsed.signatures !== undefined, io) : undefined;
+      const reports = validation ? await validatePaths(parsed.paths, parsed.s3, validation, parsed.signatures !== undefined, io) : undefined;
       const custody = await custodyOf(index, rows, reports);
+      const detections = ruleSet ? await detectionsFor(index, { rules: ruleSet.rules, notRun: ruleSet.problems.length }) : undefined;
       const model = await buildReport({
         index,
         resolved,
@@ -172,6 +174,7 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
         selection: parsed.filter === undefined ? 'the starred, tagged or noted events of the case' : `the events matching ${parsed.filter}`,
         generatedBy: await analystName(path.dirname(path.resolve(parsed.caseFile))),
         title: parsed.title,
+        detections,
       });
       write(parsed.format === 'html' ? reportHtml(model) : reportMarkdown(model));
     }
@@ -185,25 +188,35 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** Digest validation of each folder PATH (s3:// and single files are not validated: said on stderr). */
-async function validateFolders(paths: string[], v: { publicKeys: Awaited<ReturnType<typeof loadPublicKeyFiles>>; signatures?: SignaturesFile }, signaturesGiven: boolean, io: CliIo): Promise<ValidationReport[]> {
+/**
+ * Digest validation of each folder or s3:// PATH (an S3 location's signatures come from its
+ * digests' metadata, as "validate"); single files are not validated (said on stderr).
+ */
+async function validatePaths(paths: string[], s3: S3Access, v: { publicKeys: Awaited<ReturnType<typeof loadPublicKeyFiles>>; signatures?: SignaturesFile }, signaturesGiven: boolean, io: CliIo): Promise<ValidationReport[]> {
   const reports: ValidationReport[] = [];
   for (const p of paths) {
-    if (isS3Uri(p) || !existsSync(p) || !statSync(p).isDirectory()) {
-      io.err(`note: ${p}: digests are validated for folders only; its files are "unverified offline"\n`);
+    const bucket = isS3Uri(p) ? openS3Uri(p, s3) : undefined;
+    let source: LogSource | undefined = bucket;
+    let signatures = v.signatures;
+    if (!bucket && existsSync(p) && statSync(p).isDirectory()) {
+      const root = path.resolve(p);
+      source = new FolderSource(root);
+      const defaultSignatures = path.join(root, SIGNATURES_FILE_NAME);
+      if (!signaturesGiven && existsSync(defaultSignatures)) signatures = await loadSignaturesFile(defaultSignatures);
+    }
+    if (!source) {
+      io.err(`note: ${p}: digests are validated for folders and s3:// locations only; its files are "unverified offline"\n`);
       continue;
     }
-    const root = path.resolve(p);
-    let signatures = v.signatures;
-    const defaultSignatures = path.join(root, SIGNATURES_FILE_NAME);
-    if (!signaturesGiven && existsSync(defaultSignatures)) signatures = await loadSignaturesFile(defaultSignatures);
     try {
-      const report = await validateSource(new FolderSource(root), { publicKeys: v.publicKeys, signatures });
+      const report = await validateSource(source, { publicKeys: v.publicKeys, signatures, ...(bucket ? { bucket: bucket.bucket } : {}) });
       for (const w of report.keyWarnings) io.err(`warning: ${w}\n`);
       reports.push(report);
     } catch (e) {
-      if (e instanceof ValidationAbort || e instanceof SourceError) io.err(`${root}: digest validation failed: ${e.message}\n`);
+      if (e instanceof ValidationAbort || e instanceof SourceError) io.err(`${source.label}: digest validation failed: ${e.message}\n`);
       else throw e;
+    } finally {
+      bucket?.dispose();
     }
   }
   return reports;

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { registerRecordFeatures } from './lenses/registerRecordFeatures';
 import { Explorer, registerExplorer } from './tree/registerExplorer';
 import { registerDigestCommands } from './digest/registerDigestCommands';
-import { registerTimeline } from './timeline/registerTimeline';
+import { registerTimeline, TimelineRegistration } from './timeline/registerTimeline';
 import { CaseStore } from './case/caseStore';
 import { registerCase } from './case/registerCase';
 import { registerCaseDocuments } from './case/caseDocuments';
@@ -15,9 +15,11 @@ import { registerS3 } from './s3/s3Runtime';
 import { registerRemoteQueries } from './sql/registerRemoteQueries';
 import { registerDetections } from './detect/registerDetections';
 
-/** What activate() returns: the explorer, for the extension-host tests. */
+/** What activate() returns: the explorer, the timelines and the case, for the extension-host tests. */
 export interface CloudTrailLensApi {
   explorer: Explorer;
+  timeline: TimelineRegistration;
+  caseStore: CaseStore;
 }
 
 export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
@@ -44,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   registerRemoteQueries(context, output, timeline, explorer.registry);
   registerLint(context);
   registerDetections(context, output);
-  return { explorer };
+  return { explorer, timeline, caseStore };
 }
 
 export function deactivate(): void {

@@ -1,12 +1,16 @@
 // Issue 18 in a real VS Code: star and tag two events in the timeline, filter on the tag, close
-// and reopen the timeline and find them again (the case file on disk holds them); export the
-// evidence report as HTML and open it in Chromium. Screenshots in test-output/e2e/.
+// and reopen the timeline and find them again (the case file on disk holds them); note one with
+// hostile HTML; export the evidence report as HTML (detections, custody) and open it in Chromium:
+// nothing is requested, the note is text. Screenshots in test-output/e2e/.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { openWorkbench, sampleFolder, waitUntil, Workbench } from './support/workbench';
 import { bodyData, cells, openTimeline, settled } from './support/timeline';
+
+/** A note that would run, load or link if it were not escaped. */
+const HOSTILE_NOTE = '<img src=x onerror=alert(1)><script>alert(2)</script><a href="https://evil.example/">link</a>';
 
 /** Answers the quick input the host opened (a tag, a quick pick item) and waits for it to close. */
 async function answer(wb: Workbench, text: string, pick?: string): Promise<void> {
@@ -104,6 +108,16 @@ describe('case: annotations and the evidence report', () => {
     assert.ok(caseRows.some((r) => /^exfil ?2$/.test(r.text)), JSON.stringify(caseRows));
     await wb.step('the Case view');
 
+    // A note on the first of the two (N), written as an attacker would write log content: the
+    // report must show it as text.
+    const filterBox = view.locator('.filter-input');
+    await view.locator('.row:not(.placeholder)').nth(0).click();
+    await view.locator('.table-viewport').press('n');
+    await answer(wb, HOSTILE_NOTE);
+    await waitUntil(async () => (await cells(view, 'tag')).includes('★ exfil ✎'), 30_000, 'the note did not reach the Case column');
+    assert.equal(await filterBox.inputValue(), 'tag:exfil');
+    await wb.step('a note on the first event');
+
     // The evidence report, as HTML, its custody validated with the sample's public keys.
     // (One quick input follows another, so the palette's helper, which waits for it to close, is not used.)
     await wb.page.keyboard.press('F1');
@@ -124,13 +138,25 @@ describe('case: annotations and the evidence report', () => {
     assert.doesNotMatch(html, /Digest validation was not run/);
     assert.equal((html.match(/<tr><td>\d+<\/td>/g) ?? []).length >= 1, true);
     assert.match(html, /<td><span class="v-(valid|invalid|unverified-offline|not-covered)">/);
+    // The detections: the built-in pack ran over the reported events (hit or not).
+    assert.match(html, /<dt>Detections<\/dt><dd>(no hit \(\d+ rules run\)|\d+ rules? hit on [12] events? \(\d+ run\))/);
+    assert.ok(html.includes('&#60;img src=x onerror=alert(1)&#62;&#60;script&#62;alert(2)&#60;/script&#62;'), 'the note is escaped in the file');
 
     // Opened in Chromium as a file: it loads nothing from anywhere.
     const page = await wb.page.context().newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     await page.goto(`file://${reportFile}`);
     await page.locator('h1').waitFor({ state: 'visible' });
+    // The hostile note is text on the page: no element of it exists, nothing ran or loaded.
+    assert.equal(await page.locator('body img, body script, body a, body iframe, body object').count(), 0);
+    assert.ok((await page.locator('.note').first().innerText()).includes(HOSTILE_NOTE));
+    assert.deepEqual(dialogs, []);
     assert.deepEqual(requests, [`file://${reportFile}`]);
     const shot = join(wb.shotsDir, 'evidence-report.png');
     await page.screenshot({ path: shot, fullPage: true });

@@ -5,7 +5,11 @@
 // It covers given rows (the starred or tagged events, or the current result): a summary (scope,
 // time span, counts by tag), the events in time order with who / what / where in the plain words
 // of the lenses and the detail pane (records/identity.ts, records/request.ts), the analysts'
-// notes, and the chain of custody (custody.ts).
+// notes, the detection rules that fired on them (core/detect: the built-in pack and the user's
+// rule folders), and the chain of custody (custody.ts).
+import { DetectionResults } from '../detect/results';
+import type { Level, SigmaRule } from '../detect/rule';
+import { runRules } from '../detect/run';
 import type { EventIndex } from '../index/eventIndex';
 import { describeIdentity } from '../records/identity';
 import { describeRequest } from '../records/request';
@@ -34,9 +38,42 @@ export interface ReportEvent {
   where: string;
   errorCode: string;
   annotation?: Annotation;
+  /** The detection rules that fired on it, highest level first (empty when none, or detections did not run). */
+  detections: DetectedRule[];
   /** The log object it was read from (custody.files by fileId). */
   fileId: number;
   location: string;
+}
+
+/** A detection rule as the report names it. */
+export interface DetectedRule {
+  id: string;
+  title: string;
+  level: Level;
+}
+
+/** What the detection rules said about the events covered. */
+export interface ReportDetections {
+  /** Rules run (built-in and the user's). */
+  rulesRun: number;
+  /** Rules that could not be loaded or run (listed by `detect` / Check Detection Rules). */
+  notRun: number;
+  /** Covered events with at least one hit. */
+  events: number;
+  /** Each rule that fired on a covered event, with how many: highest level first, then most events. */
+  hits: Array<DetectedRule & { events: number }>;
+}
+
+/** The rules to run for a report: a loaded rule set (core/detect/ruleSet.ts). */
+export interface ReportRules {
+  rules: readonly SigmaRule[];
+  /** Rules that were not loaded (problems of the rule set). */
+  notRun: number;
+}
+
+/** Runs the rules over the index and keeps the hits on `rows` (the events a report covers). */
+export async function detectionsFor(index: EventIndex, rules: ReportRules, signal?: AbortSignal): Promise<{ results: DetectionResults; rulesRun: number; notRun: number }> {
+  return { results: new DetectionResults(await runRules(index, rules.rules, signal)), rulesRun: rules.rules.length, notRun: rules.notRun };
 }
 
 export interface ReportModel {
@@ -54,6 +91,8 @@ export interface ReportModel {
   to?: string;
   starred: number;
   tagCounts: Array<{ tag: string; count: number }>;
+  /** Detections hit; undefined when no rule was run. */
+  detections?: ReportDetections;
   events: ReportEvent[];
   /** Annotations whose event is not in the loaded scope (kept in the case, listed here). */
   notLoaded: Annotation[];
@@ -72,6 +111,8 @@ export interface ReportInput {
   generatedBy: string;
   generatedAt?: Date;
   title?: string;
+  /** The detection rules' results over the index (detectionsFor); absent: detections not run. */
+  detections?: { results: DetectionResults; rulesRun: number; notRun: number };
 }
 
 /** The rows the case annotates (starred, tagged or noted), for a report on "the case". */
@@ -121,6 +162,7 @@ export async function buildReport(input: ReportInput, signal?: AbortSignal): Pro
       where,
       errorCode: s.errorCode,
       ...(resolved.byRow.has(row) ? { annotation: resolved.byRow.get(row) } : {}),
+      detections: (input.detections?.results.rulesOf(row) ?? []).map((r) => ({ id: r.id, title: r.title, level: r.level })),
       fileId: s.fileId,
       location: file.location,
     };
@@ -138,10 +180,29 @@ export async function buildReport(input: ReportInput, signal?: AbortSignal): Pro
     ...(timed.length ? { from: timed[0].eventTime, to: timed[timed.length - 1].eventTime } : {}),
     starred: events.filter((e) => e.annotation?.starred).length,
     tagCounts: [...tags].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || (a.tag < b.tag ? -1 : 1)),
+    ...(input.detections ? { detections: summarizeDetections(input.detections, rows) } : {}),
     events,
     notLoaded: resolved.notLoaded,
     custody: input.custody,
   };
+}
+
+function summarizeDetections(d: NonNullable<ReportInput['detections']>, rows: number[]): ReportDetections {
+  const groups = d.results.facet(rows);
+  return {
+    rulesRun: d.rulesRun,
+    notRun: d.notRun,
+    events: groups.reduce((n, g) => n + g.events, 0),
+    hits: groups.flatMap((g) => g.rules.map(({ rule, events }) => ({ id: rule.id, title: rule.title, level: rule.level, events }))),
+  };
+}
+
+/** The summary's detections line: counts in our own words (no rule text, so nothing to escape). */
+function detectionsSummary(d: ReportDetections | undefined): string {
+  if (!d) return 'not run';
+  const notRun = d.notRun ? `; ${d.notRun} rule${d.notRun === 1 ? '' : 's'} could not run` : '';
+  if (!d.hits.length) return `no hit (${d.rulesRun} rule${d.rulesRun === 1 ? '' : 's'} run${notRun})`;
+  return `${d.hits.length} rule${d.hits.length === 1 ? '' : 's'} hit on ${d.events} event${d.events === 1 ? '' : 's'} (${d.rulesRun} run${notRun})`;
 }
 
 const VERDICT_WORDS: Record<CustodyVerdict, string> = {
@@ -178,6 +239,8 @@ export function reportMarkdown(m: ReportModel): string {
   out.push(`- **Scope:** ${m.scope.map(code).join(', ') || 'none'}`);
   out.push(`- **Time span:** ${m.from ? `${m.from} → ${m.to}` : 'no event has a time'}`);
   out.push(`- **Tags:** ${m.tagCounts.length ? m.tagCounts.map((t) => `${code(t.tag)} (${t.count})`).join(', ') : 'none'}`);
+  out.push(`- **Detections:** ${detectionsSummary(m.detections)}`);
+  for (const h of m.detections?.hits ?? []) out.push(`  - ${h.level}: ${md(h.title)} (${h.events} event${h.events === 1 ? '' : 's'})`);
   const counts = verdictCounts(m.custody);
   out.push(`- **Custody:** ${m.custody.files.length} log file${m.custody.files.length === 1 ? '' : 's'}: ${counts}`);
   out.push('');
@@ -189,6 +252,7 @@ export function reportMarkdown(m: ReportModel): string {
     out.push(`- **What:** ${md(e.what)}${e.whyItMatters ? ` — why it matters: ${md(e.whyItMatters)}` : ''}`);
     out.push(`- **Where:** ${md(e.where || 'not recorded')}`);
     if (a?.tags.length) out.push(`- **Tags:** ${a.tags.map(code).join(' ')}`);
+    if (e.detections.length) out.push(`- **Detections:** ${e.detections.map((d) => `${d.level}: ${md(d.title)}`).join('; ')}`);
     out.push(`- **Event ID:** ${code(e.eventID)}`);
     const f = custodyById.get(e.fileId);
     out.push(`- **Source:** ${code(e.location)}${f ? ` (${VERDICT_WORDS[f.verdict]})` : ''}`);
@@ -249,6 +313,7 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid #d0d7de;padding
 .star{color:#bf8700}.tag{display:inline-block;background:#ddf4ff;color:#0969da;border-radius:1em;padding:0 .6em;margin-right:.3em;font-size:.9em}
 .note{border-left:4px solid #d0d7de;margin:.5em 0;padding:.2em .8em;white-space:pre-wrap;background:#f6f8fa}
 .v-valid{color:#1a7f37;font-weight:600}.v-invalid{color:#cf222e;font-weight:600}.v-unverified-offline{color:#9a6700;font-weight:600}.v-not-covered{color:#59636e;font-weight:600}
+.lvl-critical,.lvl-high{color:#cf222e;font-weight:600}.lvl-medium{color:#9a6700;font-weight:600}.lvl-low,.lvl-informational{color:#59636e;font-weight:600}ul.detections{margin:.2em 0;padding-left:1.2em}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em;margin:0}dt{font-weight:600}dd{margin:0}
 `;
 
@@ -272,6 +337,7 @@ export function reportHtml(m: ReportModel): string {
     `<dt>Scope</dt><dd>${m.scope.map(c).join(', ') || 'none'}</dd>`,
     `<dt>Time span</dt><dd>${m.from ? `${h(m.from)} → ${h(m.to ?? '')}` : 'no event has a time'}</dd>`,
     `<dt>Tags</dt><dd>${m.tagCounts.length ? m.tagCounts.map((t) => `<span class="tag">${h(t.tag)}</span>${t.count}`).join(' ') : 'none'}</dd>`,
+    `<dt>Detections</dt><dd>${h(detectionsSummary(m.detections))}${m.detections?.hits.length ? `<ul class="detections">${m.detections.hits.map((d) => `<li><span class="lvl-${d.level}">${h(d.level)}</span> ${h(d.title)} (${d.events} event${d.events === 1 ? '' : 's'})</li>`).join('')}</ul>` : ''}</dd>`,
     `<dt>Custody</dt><dd>${m.custody.files.length} log file${m.custody.files.length === 1 ? '' : 's'}: ${h(verdictCounts(m.custody))}</dd>`,
     '</dl>',
     '<h2>Events</h2>',
@@ -285,6 +351,7 @@ export function reportHtml(m: ReportModel): string {
       `<dt>What</dt><dd>${h(e.what)}${e.whyItMatters ? ` — <strong>why it matters:</strong> ${h(e.whyItMatters)}` : ''}</dd>`,
       `<dt>Where</dt><dd>${h(e.where || 'not recorded')}</dd>`,
       a?.tags.length ? `<dt>Tags</dt><dd>${a.tags.map((t) => `<span class="tag">${h(t)}</span>`).join('')}</dd>` : '',
+      e.detections.length ? `<dt>Detections</dt><dd>${e.detections.map((d) => `<span class="lvl-${d.level}">${h(d.level)}</span> ${h(d.title)}`).join('; ')}</dd>` : '',
       `<dt>Event ID</dt><dd>${c(e.eventID)}</dd>`,
       `<dt>Source</dt><dd>${c(e.location)}${f ? ` (${verdict(f.verdict)})` : ''}</dd>`,
       '</dl>',

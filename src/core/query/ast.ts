@@ -66,17 +66,22 @@ export class QuerySyntaxError extends Error {
   }
 }
 
-/** True when a term of the query is on `field` (a canonical path or a derived field such as '@origin'). */
-export function mentionsField(node: QueryNode, field: string): boolean {
+/** Every term of a query, in the order written. */
+export function termsOf(node: QueryNode): TermNode[] {
   switch (node.kind) {
-    case 'term':
-      return node.fields.includes(field);
     case 'and':
     case 'or':
-      return node.children.some((c) => mentionsField(c, field));
+      return node.children.flatMap(termsOf);
     case 'not':
-      return mentionsField(node.child, field);
+      return termsOf(node.child);
+    case 'term':
+      return [node];
     default:
-      return false;
+      return [];
   }
+}
+
+/** True when a term of the query is on `field` (a canonical path or a derived field such as '@origin'). */
+export function mentionsField(node: QueryNode, field: string): boolean {
+  return termsOf(node).some((t) => t.fields.includes(field));
 }

@@ -77,7 +77,8 @@ export function registerCaseDocuments(context: vscode.ExtensionContext, store: C
         return hit ? new vscode.Hover(hoverText(hit.annotation)) : undefined;
       },
     }),
-    vscode.commands.registerCommand(INTERNAL_COMMANDS.caseAnnotateRecord, async (args?: { uri?: unknown; recordStart?: unknown; action?: unknown }) => {
+    // args.text (optional): the tag or note, instead of asking for it.
+    vscode.commands.registerCommand(INTERNAL_COMMANDS.caseAnnotateRecord, async (args?: { uri?: unknown; recordStart?: unknown; action?: unknown; text?: unknown }) => {
       if (typeof args?.uri !== 'string' || typeof args.recordStart !== 'number' || !['star', 'tag', 'untag', 'note'].includes(String(args.action))) return;
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
       const indexed = document && recordAt(cache.get(document), args.recordStart);
@@ -88,7 +89,7 @@ export function registerCaseDocuments(context: vscode.ExtensionContext, store: C
       }
       const key = documentKey(document);
       const current = store.case.annotations.find((a) => a.eventID === record.eventID && sameObject(a.key, key));
-      await annotateEvents(store, [{ eventID: record.eventID, fileKey: current?.key ?? key, eventTime: typeof record.eventTime === 'string' ? record.eventTime : '', row: -1 }], args.action as AnnotateAction, new Map(current ? [[-1, current]] : []));
+      await annotateEvents(store, [{ eventID: record.eventID, fileKey: current?.key ?? key, eventTime: typeof record.eventTime === 'string' ? record.eventTime : '', row: -1 }], args.action as AnnotateAction, new Map(current ? [[-1, current]] : []), typeof args.text === 'string' ? args.text : undefined);
     }),
   );
   decorateAll();

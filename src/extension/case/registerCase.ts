@@ -1,18 +1,19 @@
 // The case in VS Code: the Case view in the CloudTrail container (tags with counts, saved
 // searches, annotations of events not loaded), star / tag / note from the timeline's row context
 // menu, saving and reopening searches, and the evidence report (core/case/report.ts) of a
-// timeline's annotated events or current result.
+// timeline's annotated events or current result, with the detections the configured rules find.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { analystName } from '../../core/case/analyst';
 import { tagCounts } from '../../core/case/caseFile';
 import { custodyOf } from '../../core/case/custody';
-import { annotatedRows, buildReport, reportHtml, reportMarkdown, timesketchJsonl } from '../../core/case/report';
+import { annotatedRows, buildReport, detectionsFor, reportHtml, reportMarkdown, timesketchJsonl } from '../../core/case/report';
 import { loadPublicKeyFiles, loadSignaturesFile, SIGNATURES_FILE_NAME, ValidationReport, validateSource } from '../../core/digest';
 import { formatTerm } from '../../core/query/format';
 import { ANNOTATE_ACTIONS, AnnotateAction } from '../../protocol';
 import { resolvePath } from '../digest/registerDigestCommands';
+import { loadConfiguredRules } from '../detect/registerDetections';
 import { TimelineRegistration } from '../timeline/registerTimeline';
 import { COMMANDS } from '../commands';
 import type { TimelinePanel } from '../timeline/timelinePanel';
@@ -151,18 +152,20 @@ export function registerCase(context: vscode.ExtensionContext, store: CaseStore,
       }
       await vscode.window.showTextDocument(vscode.Uri.file(file));
     }),
-    vscode.commands.registerCommand(COMMANDS.caseSaveSearch, async () => {
+    // `given` (a keybinding's or a test's argument): the name, instead of asking for it.
+    vscode.commands.registerCommand(COMMANDS.caseSaveSearch, async (given?: unknown) => {
       const panel = needPanel();
       if (!panel) return;
       const q = panel.currentQuery;
-      const name = await vscode.window.showInputBox({ title: 'Save Search', prompt: `Name for "${q.filter || '(all events)'}"${q.range ? ' in its time range' : ''} over ${panel.scope.title}`, validateInput: (v) => (v.trim() ? undefined : 'Type a name') });
+      const name = typeof given === 'string' && given.trim() ? given : await vscode.window.showInputBox({ title: 'Save Search', prompt: `Name for "${q.filter || '(all events)'}"${q.range ? ' in its time range' : ''} over ${panel.scope.title}`, validateInput: (v) => (v.trim() ? undefined : 'Type a name') });
       if (!name) return;
       await store.saveSearch({ name: name.trim(), filter: q.filter, ...(q.range ? { range: q.range } : {}), ...(panel.scope.args ? { scope: panel.scope.args } : {}) });
     }),
     vscode.commands.registerCommand(COMMANDS.caseOpenSearch, async (name?: unknown) => {
       const search = store.case.searches.find((s) => s.name === name);
       if (!search) return;
-      await vscode.commands.executeCommand(COMMANDS.openTimeline, { ...(search.scope ?? {}), filter: search.filter, ...(search.range ? { range: search.range } : {}) });
+      // Without a scope the search was saved over the workspace's sources: reopened there, not in whichever timeline was used last.
+      return vscode.commands.executeCommand(COMMANDS.openTimeline, { ...(search.scope ?? { workspace: true }), filter: search.filter, ...(search.range ? { range: search.range } : {}) });
     }),
     vscode.commands.registerCommand(COMMANDS.caseDeleteSearch, async (node?: { name?: unknown }) => {
       if (typeof node?.name === 'string') await store.deleteSearch(node.name);
@@ -215,6 +218,10 @@ async function exportReport(store: CaseStore, panel: TimelinePanel | undefined, 
         progress.report({ message: 'validating digests and hashing log files…' });
         const reports = await validateTargets(panel, abort.signal, log);
         const custody = await custodyOf(data.index, rows, reports, abort.signal);
+        progress.report({ message: 'running the detection rules…' });
+        // The built-in pack and the folders of cloudtrailLens.detections.ruleFolders (what Check Detection Rules lists).
+        const ruleSet = await loadConfiguredRules();
+        const detections = await detectionsFor(data.index, { rules: ruleSet.rules, notRun: ruleSet.problems.length }, abort.signal);
         const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
         const model = await buildReport(
           {
@@ -226,6 +233,7 @@ async function exportReport(store: CaseStore, panel: TimelinePanel | undefined, 
             scope: panel.scope.targets.map((t) => `${t.source.label}${t.prefix ? `/${t.prefix}` : ''}`),
             selection: cover === 'annotated' ? 'the starred, tagged or noted events of the case' : `the events matching ${q.filter || '(everything)'}`,
             generatedBy: await analystName(folder),
+            detections,
           },
           abort.signal,
         );

@@ -5,7 +5,9 @@
 //     label?: string }: the events under the key prefix, or of exactly those keys;
 //   - a code lens or a pivot from elsewhere: { filter: '<query text>', range?: { from, to } }:
 //     shown in the timeline last used, or in a new one over the workspace's CloudTrail sources;
-//   - the palette: nothing, i.e. the workspace's CloudTrail sources.
+//   - the palette: nothing, i.e. the workspace's CloudTrail sources;
+//   - a saved search made over those: { workspace: true, filter, range? }: the workspace's
+//     sources' timeline, never whichever timeline was used last.
 //
 // Both may be combined ({ source, filter }). Anything else is refused with a message that says
 // what was expected; a command argument is data from another extension or a link, not trusted.
@@ -19,6 +21,8 @@ export interface OpenTimelineArgs {
   label?: string;
   filter?: string;
   range?: TimeRange;
+  /** The workspace's sources, even when another timeline was used last (a saved search's scope). */
+  workspace?: boolean;
 }
 
 export type ParsedArgs = { ok: true; args: OpenTimelineArgs } | { ok: false; message: string };
@@ -44,6 +48,11 @@ export function parseOpenTimelineArgs(arg: unknown): ParsedArgs {
       return { ok: false, message: 'keys: expected a list of keys relative to the source root' };
     }
     out.keys = a.keys as string[];
+  }
+  if (a.workspace !== undefined) {
+    if (typeof a.workspace !== 'boolean') return { ok: false, message: 'workspace: expected true or false' };
+    if (a.workspace && out.source) return { ok: false, message: 'workspace and source exclude each other' };
+    out.workspace = a.workspace;
   }
   if ((out.prefix !== undefined || out.keys !== undefined) && !out.source) return { ok: false, message: 'prefix and keys need a source' };
   if (a.label !== undefined) {

@@ -94,7 +94,7 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
     }
     const args = parsed.args;
     const initial = args.filter !== undefined || args.range ? { filter: args.filter ?? '', range: args.range ?? null } : null;
-    if (!args.source && initial && panels.length) {
+    if (!args.source && !args.workspace && initial && panels.length) {
       const last = panels[panels.length - 1];
       last.reveal();
       last.showFilter(initial.filter, initial.range);

@@ -3,7 +3,7 @@
 // the CLI `report` command end to end.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { applyEdit, emptyCase, serializeCase } from '../../../src/core/case/caseFile';
@@ -16,6 +16,7 @@ import type { EventIndex } from '../../../src/core/index/eventIndex';
 import { WorkerPool } from '../../../src/core/ingest/pool';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { signingKey } from '../../../src/core/synthetic/digests';
+import { builtinRules } from '../../../src/core/detect/builtinPack';
 import { CaseWorkspace, refOf } from './helpers';
 import { runCli } from '../../support/cli';
 
@@ -194,6 +195,70 @@ describe('evidence report', function () {
     const line = JSON.parse(text) as Record<string, unknown>;
     assert.equal(line['userIdentity.type'], 'IAMUser');
     assert.deepEqual(line.tag, []);
+  });
+
+  it('detections hit by the covered events: built-in pack plus --rules, in the summary and on each event (md, html)', async () => {
+    // A rule on the tampered log's edited event (ListRoles, starred) and one on PutObject; the
+    // built-in pack fires on none of the synthetic events.
+    const rules = join(ws.dir, 'rules');
+    mkdirSync(rules, { recursive: true });
+    const rule = (id: string, title: string, level: string, eventName: string) =>
+      `title: ${title}\nid: ${id}\nlevel: ${level}\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  sel:\n    eventName: ${eventName}\n  condition: sel\n`;
+    writeFileSync(join(rules, 'case.yml'), `${rule('11111111-1111-4111-8111-111111111111', 'Roles listed <b>', 'high', 'ListRoles')}---\n${rule('22222222-2222-4222-8222-222222222222', 'Object written', 'low', 'PutObject')}`);
+    const all = (await index.query({ kind: 'all' })).rows;
+    const covered = [...(await cli(['query', ws.root, '--case', caseFile, '--filter', 'tag:* OR starred:true OR note:*', '--format', 'csv', '--fields', 'eventID,eventName', '--no-cache'])).out.trim().split(/\r?\n/).slice(1)].map((l) => l.split(','));
+    assert.equal(covered.length, 3);
+    const putObjects = covered.filter(([, name]) => name === 'PutObject').length;
+    const putObjectsAll = all.filter((r) => index.summary(r).eventName === 'PutObject').length;
+    assert.ok(putObjectsAll > putObjects, 'the rule on PutObject fires on events the report does not cover');
+
+    const r = await cli(['report', caseFile, ws.root, '--rules', rules, '--no-cache']);
+    assert.equal(r.code, 0, r.err);
+    const hits = 1 + (putObjects ? 1 : 0);
+    const events = 1 + putObjects;
+    assert.ok(r.out.includes(`- **Detections:** ${hits} rule${hits === 1 ? '' : 's'} hit on ${events} event${events === 1 ? '' : 's'} (${builtinRules().length + 2} run)`), r.out);
+    assert.ok(r.out.includes('  - high: Roles listed \\<b\\> (1 event)'), r.out);
+    if (putObjects) assert.ok(r.out.includes(`  - low: Object written (${putObjects} event${putObjects === 1 ? '' : 's'})`), r.out);
+    else assert.ok(!r.out.includes('Object written'));
+    // On the event itself: the starred ListRoles.
+    const listRoles = r.out.split('\n### ').find((e) => / — ListRoles\n/.test(e));
+    assert.ok(listRoles?.includes('- **Detections:** high: Roles listed \\<b\\>'), listRoles);
+
+    const html = await cli(['report', caseFile, ws.root, '--rules', rules, '--format', 'html', '--no-cache']);
+    assert.equal(html.code, 0, html.err);
+    onlyOurMarkup(html.out);
+    assert.match(html.out, /<dt>Detections<\/dt><dd>\d rules? hit on \d events? \(\d+ run\)<ul class="detections"><li><span class="lvl-high">high<\/span> Roles listed &#60;b&#62; \(1 event\)<\/li>/);
+    assert.match(html.out, /<dt>Detections<\/dt><dd><span class="lvl-high">high<\/span> Roles listed &#60;b&#62;<\/dd>/);
+
+    // Only the built-in pack: it ran, and nothing fired; with no rule at all, detections did not run.
+    const builtin = await cli(['report', caseFile, ws.root, '--no-cache']);
+    assert.ok(builtin.out.includes(`- **Detections:** no hit (${builtinRules().length} rules run)`), builtin.out);
+    const none = await cli(['report', caseFile, ws.root, '--no-builtin', '--no-cache']);
+    assert.ok(none.out.includes('- **Detections:** not run'), none.out);
+    const badFolder = await cli(['report', caseFile, ws.root, '--rules', join(ws.dir, 'no-rules-here')]);
+    assert.equal(badFolder.code, 2);
+    assert.match(badFolder.err, /--rules .*no-rules-here: no such folder/);
+  });
+
+  it('CLI query --case: starred:, tag:, note: read the case file; without it they are refused, naming --case', async () => {
+    const refused = await cli(['query', ws.root, '--filter', 'eventName:PutObject OR tag:exfil', '--no-cache']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /tag:exfil: tag: is read from a case file .*--case FILE/);
+    assert.equal(refused.out, '');
+    const tagged = await cli(['query', ws.root, '--case', caseFile, '--filter', 'tag:exfil', '--format', 'csv', '--fields', 'eventID', '--no-cache']);
+    assert.equal(tagged.code, 0, tagged.err);
+    const c = JSON.parse(readFileSync(caseFile, 'utf8')) as { annotations: Array<{ eventID: string; tags: string[]; starred: boolean; note: string } | null> };
+    const entries = c.annotations.filter((a): a is NonNullable<typeof a> => a !== null);
+    assert.deepEqual(tagged.out.trim().split(/\r?\n/).slice(1).sort(), entries.filter((a) => a.tags.includes('exfil')).map((a) => a.eventID).sort());
+    const starred = await cli(['query', ws.root, '--case', caseFile, '--filter', 'starred:true', '--count', '--no-cache']);
+    assert.equal(starred.out.trim(), String(entries.filter((a) => a.starred).length));
+    const noted = await cli(['query', ws.root, '--case', caseFile, '--filter', 'note:*script*', '--count', '--no-cache']);
+    assert.equal(noted.out.trim(), '1');
+    // A filter without annotation terms needs no case file; --case with --engine is refused.
+    assert.equal((await cli(['query', ws.root, '--filter', 'eventName:PutObject', '--count', '--no-cache'])).code, 0);
+    const remote = await cli(['query', '--engine', 'athena', '--case', caseFile, '--filter', 'tag:exfil', '--table', 't']);
+    assert.equal(remote.code, 2);
+    assert.match(remote.err, /--case applies to local paths/);
   });
 
   it('CLI: a bad case file is named and nothing is written', async () => {

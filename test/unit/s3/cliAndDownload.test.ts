@@ -5,10 +5,13 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { runQuery } from '../../../src/cli/query';
 import { runValidate } from '../../../src/cli/validate';
+import { runReport } from '../../../src/cli/report';
+import { applyEdit, emptyCase, serializeCase } from '../../../src/core/case/caseFile';
 import { UsageError, CliIo } from '../../../src/cli/io';
 import { parseSignaturesFile, SIGNATURES_FILE_NAME } from '../../../src/core/digest/signatures';
 import { S3Source } from '../../../src/core/sources/s3';
@@ -110,6 +113,43 @@ describe('S3 from the CLI, and downloads for offline validation', function () {
     assert.equal(fromS3.out, local.out);
     assert.equal(fromS3.err, local.err);
     assert.equal(fromS3.code, local.code);
+  });
+
+  it('report CASEFILE s3://… (digests validated from S3 metadata) equals the report of the local copy: events, hashes, verdicts', async () => {
+    // Two events annotated: one of the tampered log, one of a log a valid digest lists.
+    const listed = await run(runQuery, [bucket.root, '--format', 'csv', '--fields', 'eventID,time,file', '--no-cache']);
+    const rows = listed.out.trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+    const validLog = bucket.digests[0].logKeys[0];
+    const pick = (key: string) => rows.find((r) => r[2].endsWith(key.split('/').pop()!))!;
+    const events = [pick(tamperedLog), pick(validLog)].map(([eventID, eventTime, file]) => ({ eventID, eventTime, key: file.slice(bucket.root.length + 1) }));
+    const caseFile = join(dir, 'case.json');
+    writeFileSync(caseFile, serializeCase(applyEdit(emptyCase(), events, { kind: 'add-tags', tags: ['exfil'] }, 'alice', new Date('2026-12-05T20:00:00Z'))));
+    const fromS3 = await run(runReport, [caseFile, `s3://${BUCKET}/${PREFIX}/`, '--endpoint', server.endpoint, '--public-keys', keys, '--no-cache']);
+    const local = await run(runReport, [caseFile, bucket.root, '--public-keys', keys, '--no-cache']);
+    assert.equal(fromS3.code, 0, fromS3.err);
+    assert.equal(local.code, 0, local.err);
+    assert.doesNotMatch(fromS3.err, /validated for folders/);
+    /** The custody table, each row's file name, hashes and verdict (the locations differ: s3:// and a path). */
+    const custody = (md: string) =>
+      md
+        .split('\n')
+        .filter((l) => /^\| \d+ \| /.test(l))
+        .map((l) => {
+          const cells = l.split(' | ');
+          return { file: cells[1].replace(/`/g, '').split('/').pop(), sha256: cells[2], content: cells[3], verdict: cells[4] };
+        });
+    const s3Custody = custody(fromS3.out);
+    assert.equal(s3Custody.length, 2);
+    assert.deepEqual(s3Custody, custody(local.out));
+    assert.deepEqual(s3Custody.map((c) => c.verdict).sort(), ['**INVALID**', '**valid**']);
+    assert.equal(s3Custody.find((c) => c.verdict === '**INVALID**')?.file, tamperedLog.split('/').pop());
+    const sha = createHash('sha256').update(readFileSync(bucket.file(tamperedLog))).digest('hex');
+    assert.ok(s3Custody.some((c) => c.sha256 === `\`${sha}\``));
+    assert.ok(fromS3.out.includes(`\`s3://${BUCKET}/${tamperedLog}\``), 'the S3 location is named');
+    // The events and what was said about them are the same.
+    const events_ = (md: string) => md.split('\n').filter((l) => /^(### |- \*\*(Who|What|Where|Tags|Event ID|Detections):)/.test(l));
+    assert.deepEqual(events_(fromS3.out), events_(local.out));
+    assert.match(fromS3.out, /\*\*Covers:\*\* the starred, tagged or noted events of the case: 2 events/);
   });
 
   it('downloads a prefix with bounded concurrency and writes the digests’ signatures; the copy validates exactly as S3 does', async () => {
