@@ -3,6 +3,7 @@
 // are digests, exports saved outside the evidence, one time zone, readable names.
 import * as assert from 'node:assert/strict';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bodyData, cells, openTimeline, settled } from './support/timeline';
@@ -299,6 +300,48 @@ describe('what the investigator sees', () => {
       for (const t of files) assert.match(t, /^\d\d:\d\d UTC\s*[A-Za-z0-9]{16} · /);
       for (const [i, s] of suffixes.entries()) assert.ok(files.some((t) => t.startsWith(`${minutes[i].slice(0, 2)}:${minutes[i].slice(2)} UTC`) && t.includes(`${s} · `)), `no row for ${s}: ${JSON.stringify(files)}`);
       await wb.step('loose logs grouped by account, region and day');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('heals the sample: a quick fix saved into a sample file is undone by the next npm start', async function () {
+    // A copy of the sample with its stamp (the list of what was made): the shared sample stays as it is.
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-e2e-heal-'));
+    const sample = join(dir, 'sample');
+    cpSync(sampleFolder(), sample, { recursive: true });
+    const config = join(sample, 'trail-config.json');
+    const made = readFileSync(config, 'utf8');
+    try {
+      const wb = await openWorkbench(this, sample);
+      await quickOpen(wb, 'trail-config.json');
+      const editor = wb.page.locator('.editor-instance .monaco-editor').first();
+      await editor.locator('.view-line').first().waitFor({ state: 'visible', timeout: 30_000 });
+      // A quick fix tried by hand, saved (code-server also autosaves).
+      await editor.locator('.view-line').first().click();
+      await wb.page.keyboard.press('Control+Home');
+      await wb.page.keyboard.type('// tried a fix\n');
+      await wb.page.keyboard.press('Control+S');
+      await waitUntil(async () => readFileSync(config, 'utf8') !== made, 15_000, 'the edit was not saved');
+      await waitUntil(async () => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ').includes('tried a fix'), 15_000, 'the edit is not shown');
+      await wb.step('a quick fix saved into the sample');
+      // What npm start runs before it serves the folder (scripts/vscode/sample.mjs), on this copy.
+      const root = resolve(__dirname, '..', '..');
+      const r = spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'scripts', 'make-sample.ts'), '--out', sample], { cwd: root, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /trail-config\.json differs from what was made: making the sample again/);
+      assert.equal(readFileSync(config, 'utf8'), made, 'the sample file was not made again');
+      // The window opened again, as after npm start: the file shows as it was made.
+      // (The editor renders spaces as no-break spaces.)
+      await wb.page.reload();
+      await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible' });
+      await quickOpen(wb, 'trail-config.json');
+      const shown = wb.page.locator('.editor-instance .monaco-editor .view-lines').first();
+      await shown.waitFor({ state: 'visible', timeout: 30_000 });
+      const text = async () => (await shown.innerText()).replace(/\u00a0/g, ' ');
+      await waitUntil(async () => (await text()).includes('Sample trail configuration'), 30_000, 'trail-config.json is not shown');
+      assert.ok(!(await text()).includes('tried a fix'), 'the editor still shows the edit');
+      await wb.step('the sample made again at the next start');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
