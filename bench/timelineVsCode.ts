@@ -19,13 +19,15 @@
 // 3. Filter change → rows + histogram repainted: typed in the filter box, Enter, until the view's
 //    data-query-id changes (its data-last-query-ms: request → frame after render, transport
 //    included; data-last-render-ms: its own render), and the wall clock seen from here.
+// 4. Before the timeline, two logs opened from Quick Open, one after the other: Enter → the
+//    document on screen → its first resolved code lens on screen.
 // Last run only: rows in the DOM while scrolling, the webview's JS heap after GC, a screenshot
 // (bench/results/timeline-vscode-N.png). A same-run CPU baseline (one pass over 1M doubles in
 // this process) is printed before and after, to compare runs on a shared machine.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { Workbench } from '../test/e2e/support/workbench';
@@ -132,6 +134,57 @@ async function heapAfterGc(page: Page, f?: Frame): Promise<number> {
 }
 
 
+/** The first `n` delivered log files of the bucket (name order), as Quick Open finds them. */
+function logFiles(dir: string, n: number, found: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (found.length >= n) break;
+    const p = join(dir, e.name);
+    if (e.isDirectory() && e.name !== 'CloudTrail-Digest') logFiles(p, n, found);
+    else if (e.isFile() && /_CloudTrail_.*\.json\.gz$/.test(e.name)) found.push(p);
+  }
+  return found;
+}
+
+/**
+ * A log opened as a person does (Quick Open, Enter on a .json.gz: the extension's custom editor
+ * hands over to the decompressed text document): when the document is on screen and when its
+ * first resolved lens is, seen by a requestAnimationFrame loop in the workbench page.
+ */
+async function lensLatency(wb: Workbench, file: string, out: { shown: number[]; lens: number[] }, which: string): Promise<void> {
+  const page = wb.page;
+  const name = basename(file);
+  await page.evaluate(`(() => {
+    window.__docShownAt = 0; window.__lensAt = 0; window.__webviewAt = 0;
+    const now = () => performance.timeOrigin + performance.now();
+    const look = () => {
+      const group = document.querySelector('.editor-group-container.active');
+      if (group) {
+        if (!window.__webviewAt && document.querySelector('iframe.webview.ready')) window.__webviewAt = now();
+        const line = group.querySelector('.monaco-editor .view-lines');
+        if (!window.__docShownAt && line && line.textContent.includes('"Records"')) window.__docShownAt = now();
+        // Resolved: a lens with words (an unresolved one holds a placeholder character).
+        const lens = [...group.querySelectorAll('.contentWidgets .codelens-decoration')].some((l) => /[A-Za-z]{2}/.test(l.textContent));
+        if (window.__docShownAt && lens) return void (window.__lensAt = now());
+      }
+      requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  })()`);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+  const t0 = Date.now();
+  await input.press('Enter');
+  await page.waitForFunction('window.__lensAt > 0', undefined, { timeout: 60_000, polling: 100 });
+  const [shownAt, lensAt] = (await page.evaluate('[window.__docShownAt, window.__lensAt]')) as number[];
+  out.shown.push(Math.round(shownAt - t0));
+  out.lens.push(Math.round(lensAt - shownAt));
+  console.log(`  ${which} log ${name}: document on screen ${Math.round(shownAt - t0)} ms after Enter, first lens ${Math.round(lensAt - shownAt)} ms after that`);
+  await wb.runCommand('View: Close All Editors');
+}
+
 async function run(wb: Workbench, events: number, last: boolean, out: { first: number[]; seen: number[]; load: number[]; view: number[]; wall: number[]; render: number[] }): Promise<void> {
   const page = wb.page;
   const heapBefore = last ? await heapAfterGc(page) : 0;
@@ -219,6 +272,8 @@ async function main(): Promise<void> {
     // playwright kills the browser it launched when this process exits (handleSIGINT & co).
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: h.CHROMIUM_ARGS, timeout: 60_000, env: h.browserEnv(join(runDir, 'browser-home')) });
 
+    const logs = logFiles(dir, 2);
+    const lenses = { first: { shown: [] as number[], lens: [] as number[] }, second: { shown: [] as number[], lens: [] as number[] } };
     const out = { first: [] as number[], seen: [] as number[], load: [] as number[], view: [] as number[], wall: [] as number[], render: [] as number[] };
     for (let r = 0; r < runs; r++) {
       // The previous window's extension host (and its index) must be gone, not competing.
@@ -230,6 +285,10 @@ async function main(): Promise<void> {
       await wb.page.waitForTimeout(3000);
       console.log(`run ${r + 1}/${runs}: fresh window ready in ${((Date.now() - w0) / 1000 - 3).toFixed(1)} s (+3 s settle)`);
       try {
+        // The logs first: "Open Timeline" would be scoped to an open log's file. The first log
+        // of a window, then another one.
+        await lensLatency(wb, logs[0], lenses.first, 'first');
+        await lensLatency(wb, logs[1], lenses.second, 'second');
         await run(wb, events, r === runs - 1, out);
       } finally {
         await wb.close();
@@ -240,6 +299,9 @@ async function main(): Promise<void> {
     console.log(`"Open Timeline" click → first rows on screen: median ${ms(out.first)} (${out.first.join(', ')} ms); playwright's wait ended at median ${ms(out.seen)} (${out.seen.join(', ')} ms)`);
     console.log(`click → load finished: median ${(median(out.load) / 1000).toFixed(1)} s (${out.load.map((t) => (t / 1000).toFixed(1)).join(', ')} s)`);
     console.log(`filter change → rows + histogram repainted: median ${ms(out.view)}, max ${Math.max(...out.view)} ms (view: request → frame after render, VS Code's postMessage both ways); wall clock from playwright median ${ms(out.wall)}, max ${Math.max(...out.wall)} ms; the view's own render median ${median(out.render).toFixed(1)} ms; ${out.view.length} changes`);
+    for (const [which, l] of Object.entries(lenses)) {
+      console.log(`${which} log of a window (.json.gz) opened from Quick Open → document on screen: median ${ms(l.shown)} (${l.shown.join(', ')} ms); → first lens on screen after that: median ${ms(l.lens)} (${l.lens.join(', ')} ms)`);
+    }
     const perFilter = FILTERS.map((f, k) => `${f || "''"} ${Math.round(median(out.view.filter((_, j) => j % FILTERS.length === k)))}`);
     console.log(`  per filter (median view ms): ${perFilter.join(' · ')}`);
   } finally {

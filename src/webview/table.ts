@@ -158,7 +158,9 @@ export class TableView {
   }
 
   private applyWidths(): void {
-    this.element.style.setProperty('--columns', this.columns.map((c) => (this.widths[c] ? `${this.widths[c]}px` : `var(--col-${c})`)).join(' '));
+    // A time in UTC ends in Z, elsewhere in a six-character offset: its column is sized to fit.
+    const css = (c: ColumnId): string => (c === 'time' && this.zone === 'UTC' ? 'var(--col-time-utc)' : `var(--col-${c})`);
+    this.element.style.setProperty('--columns', this.columns.map((c) => (this.widths[c] ? `${this.widths[c]}px` : css(c))).join(' '));
   }
 
   /** A grip on the header cell's right edge: drag to resize the column. */

@@ -51,7 +51,7 @@ describe('reading a CloudTrail log file', () => {
     assert.ok(who.length > 0, `no "who acted" lens among ${JSON.stringify(texts)}`);
     assert.ok(what.length > 0, `no "what the call did" lens among ${JSON.stringify(texts)}`);
 
-    // Hovers: a value decoded (time in UTC and local), a field name explained.
+    // Hovers: a value decoded (time in UTC, the setting's zone being UTC here), a field name explained.
     // Several hover widgets exist (editor, lens, glyph margin): read them all.
     // Text from the log is rendered with non-breaking spaces: read them as spaces.
     const hoverText = async (): Promise<string> => (await page.locator('.monaco-hover').allInnerTexts().catch(() => [])).join('\n').replace(/\u00a0/g, ' ');

@@ -3,6 +3,7 @@
 // are digests, exports saved outside the evidence, one time zone, readable names.
 import * as assert from 'node:assert/strict';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bodyData, cells, openTimeline, settled } from './support/timeline';
@@ -204,7 +205,9 @@ describe('what the investigator sees', () => {
       await value.waitFor({ state: 'visible', timeout: 30_000 });
       let hover = '';
       await waitUntil(async () => {
-        const box = (await value.boundingBox())!;
+        // The editor may re-render its lines (lenses arriving) between two reads: try again then.
+        const box = await value.boundingBox();
+        if (!box) return false;
         await wb.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
         const shown = wb.page.locator('.monaco-hover-content').filter({ hasText: 'UTC' }).first();
         await shown.waitFor({ state: 'visible', timeout: 4000 }).catch(() => {});
@@ -236,6 +239,11 @@ describe('what the investigator sees', () => {
       if (c.title.endsWith('.amazonaws.com')) assert.equal(`${c.text}.amazonaws.com`, c.title);
       assert.equal(c.cut, false, `cut at 1600x1000: ${c.text}`);
     }
+    // Regions and account ids fit whole too, beside the Case column.
+    for (const col of ['region', 'account']) {
+      const cut = await view.locator(`.row:not(.placeholder) .col-${col}`).evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+      assert.deepEqual(cut, [], `${col} cells cut at 1600x1000`);
+    }
     await wb.step('short service names at 1600x1000');
     // Drag the Principal column wider.
     const header = view.locator('.table-header .col-principal');
@@ -260,5 +268,82 @@ describe('what the investigator sees', () => {
     const kept = (await again.locator('.table-header .col-principal').boundingBox())!.width;
     assert.ok(Math.abs(kept - after) < 2, `the width was not kept: ${after} -> ${kept}`);
     await wb.step('width kept after hiding the timeline');
+  });
+
+  it('groups loose delivered logs by account, region and day, the distinctive part of each name first, and shows the source total', async function () {
+    // Seven delivered files outside an AWSLogs/ tree, as a real case arrives (two in one minute).
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-e2e-loose-'));
+    const suffixes = ['Qx7Lm2Np9Rt4Vw1Z', 'Ab3Cd5Ef7Gh9Jk2M', 'Zy8Xw6Vu4Ts2Rq0P', 'Mn1Bv3Cx5Za7Sd9F', 'Lk4Jh6Gf8Ds0Ap2Q', 'Po9Iu7Yt5Re3Wq1E', 'Tr6Ey4Wu2Qi0Op8A'];
+    const minutes = ['2035', '2035', '2040', '2045', '2050', '2055', '2100'];
+    suffixes.forEach((suffix, i) => {
+      const record = { eventVersion: '1.08', eventTime: `2023-08-26T${minutes[i].slice(0, 2)}:${minutes[i].slice(2)}:00Z`, eventSource: 's3.amazonaws.com', eventName: 'GetObject', awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.9', userIdentity: { type: 'AWSAccount', principalId: '', accountId: 'ANONYMOUS_PRINCIPAL' }, eventID: `e-${i}` };
+      writeFileSync(join(dir, `107513503799_CloudTrail_us-east-1_20230826T${minutes[i]}Z_${suffix}.json`), JSON.stringify({ Records: [record] }));
+    });
+    try {
+      const wb = await openWorkbench(this, dir);
+      await wb.showViewContainer('CloudTrail');
+      let rows: string[] = [];
+      await waitUntil(async () => /workspace folder · 7 files · /.test((rows = (await wb.viewRows('Explorer')).map((r) => r.text))[0] ?? ''), 30_000, 'the source row never showed its total').catch((e: Error) => {
+        throw new Error(`${e.message}: ${JSON.stringify(rows)}`);
+      });
+      await wb.step('source row with its total');
+      for (const row of ['Loose files', '107513503799', 'us-east-1', '2023-08-26']) {
+        await wb.clickRow('Explorer', row);
+        await waitUntil(async () => (await wb.viewRows('Explorer')).some((r) => r.text.startsWith(row) && r.expanded === true), 15_000, `${row} did not expand`);
+      }
+      const all = await wb.viewRows('Explorer', 11);
+      const day = all.find((r) => r.text.startsWith('2023-08-26'))!;
+      assert.match(day.text, /^2023-08-26\s*7 files · /);
+      const files = all.filter((r) => r.level === day.level + 1).map((r) => r.text);
+      // Each row: its delivery time, then the unique suffix (before the size, which a narrow sidebar cuts).
+      assert.equal(files.length, 7, JSON.stringify(files));
+      for (const t of files) assert.match(t, /^\d\d:\d\d UTC\s*[A-Za-z0-9]{16} · /);
+      for (const [i, s] of suffixes.entries()) assert.ok(files.some((t) => t.startsWith(`${minutes[i].slice(0, 2)}:${minutes[i].slice(2)} UTC`) && t.includes(`${s} · `)), `no row for ${s}: ${JSON.stringify(files)}`);
+      await wb.step('loose logs grouped by account, region and day');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('heals the sample: a quick fix saved into a sample file is undone by the next npm start', async function () {
+    // A copy of the sample with its stamp (the list of what was made): the shared sample stays as it is.
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-e2e-heal-'));
+    const sample = join(dir, 'sample');
+    cpSync(sampleFolder(), sample, { recursive: true });
+    const config = join(sample, 'trail-config.json');
+    const made = readFileSync(config, 'utf8');
+    try {
+      const wb = await openWorkbench(this, sample);
+      await quickOpen(wb, 'trail-config.json');
+      const editor = wb.page.locator('.editor-instance .monaco-editor').first();
+      await editor.locator('.view-line').first().waitFor({ state: 'visible', timeout: 30_000 });
+      // A quick fix tried by hand, saved (code-server also autosaves).
+      await editor.locator('.view-line').first().click();
+      await wb.page.keyboard.press('Control+Home');
+      await wb.page.keyboard.type('// tried a fix\n');
+      await wb.page.keyboard.press('Control+S');
+      await waitUntil(async () => readFileSync(config, 'utf8') !== made, 15_000, 'the edit was not saved');
+      await waitUntil(async () => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ').includes('tried a fix'), 15_000, 'the edit is not shown');
+      await wb.step('a quick fix saved into the sample');
+      // What npm start runs before it serves the folder (scripts/vscode/sample.mjs), on this copy.
+      const root = resolve(__dirname, '..', '..');
+      const r = spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'scripts', 'make-sample.ts'), '--out', sample], { cwd: root, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /trail-config\.json differs from what was made: making the sample again/);
+      assert.equal(readFileSync(config, 'utf8'), made, 'the sample file was not made again');
+      // The window opened again, as after npm start: the file shows as it was made.
+      // (The editor renders spaces as no-break spaces.)
+      await wb.page.reload();
+      await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible' });
+      await quickOpen(wb, 'trail-config.json');
+      const shown = wb.page.locator('.editor-instance .monaco-editor .view-lines').first();
+      await shown.waitFor({ state: 'visible', timeout: 30_000 });
+      const text = async () => (await shown.innerText()).replace(/\u00a0/g, ' ');
+      await waitUntil(async () => (await text()).includes('Sample trail configuration'), 30_000, 'trail-config.json is not shown');
+      assert.ok(!(await text()).includes('tried a fix'), 'the editor still shows the edit');
+      await wb.step('the sample made again at the next start');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

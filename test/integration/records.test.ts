@@ -288,6 +288,25 @@ describe('readable .json.gz log documents', function () {
     const records = (JSON.parse(doc.getText()) as { Records: unknown[] }).Records.length;
     const lenses = await lensesOf(doc.uri);
     assert.equal(lenses.filter((l) => doc.lineAt(l.range.start.line).text.trim().startsWith('"userIdentity"')).length, records);
+    // The lenses on screen come with their text, with no resolve round (none is asked for here);
+    // those far below wait for VS Code to resolve them when they scroll into view.
+    const unresolved = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 0)) ?? [];
+    const visible = vscode.window.activeTextEditor!.visibleRanges[0];
+    const onScreen = unresolved.filter((l) => visible.contains(l.range.start));
+    assert.ok(onScreen.length > 0, 'no lens on screen');
+    assert.ok(onScreen.every((l) => l.command?.command === 'cloudtrailLens.recordActions' && / — |IAM|role|service|account/i.test(l.command.title)), `lenses on screen without their text: ${JSON.stringify(onScreen.map((l) => l.command?.title))}`);
+    // A long log: the lenses far below the screen wait for VS Code to resolve them in view.
+    const long = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify({ Records: Array.from({ length: 60 }, (_, k) => base('ListUsers', { type: 'IAMUser', userName: `u${k}`, accountId: '111122223333' })) }, null, 2) });
+    await vscode.window.showTextDocument(long);
+    const longLenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', long.uri, 0)) ?? [];
+    const longVisible = vscode.window.activeTextEditor!.visibleRanges[0];
+    const resolvedLines = new Set(longLenses.filter((l) => l.command?.command === 'cloudtrailLens.recordActions').map((l) => l.range.start.line));
+    assert.ok(longLenses.some((l) => longVisible.contains(l.range.start) && resolvedLines.has(l.range.start.line)), 'the long log has no resolved lens on screen');
+    // (VS Code's command leaves out the lenses it was not asked to resolve.)
+    const far = (await lensesOf(long.uri)).filter((l) => l.range.start.line > longVisible.end.line + 400);
+    assert.ok(far.length > 0 && far.every((l) => !resolvedLines.has(l.range.start.line)), `lenses far below the screen were resolved with the list: ${far.filter((l) => resolvedLines.has(l.range.start.line)).length} of ${far.length}`);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.window.showTextDocument(doc);
     // Read-only: typing in the editor changes nothing, and the file on disk is untouched.
     // (Control: the same typing does change a writable editor.)
     const writable = await vscode.workspace.openTextDocument({ language: 'json', content: '{}' });

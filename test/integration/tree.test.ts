@@ -92,7 +92,7 @@ describe('CloudTrail explorer on the sample folder', function () {
     assert.equal((firstLog.iconPath as vscode.ThemeIcon).id, 'file-zip');
     assert.equal((lastDigest.iconPath as vscode.ThemeIcon).id, 'shield');
     assert.equal(label(firstLog), `${logs[0].match(/T(\d\d)(\d\d)Z/)!.slice(1).join(':')} UTC`);
-    assert.match(String(firstLog.description), /^[\d.]+ (B|KiB) · \w+\.json\.gz$/);
+    assert.match(String(firstLog.description), /^\w+ · [\d.]+ (B|KiB)$/);
     assert.match(label(lastDigest), /^Digest \d\d:\d\d:\d\d UTC$/);
     assert.equal(lastDigest.description?.toString().endsWith('· trail org-trail'), true);
     assert.equal(firstLog.command?.command, 'cloudtrailLens.explorer.openFile');

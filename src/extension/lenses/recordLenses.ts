@@ -81,6 +81,18 @@ export function originWorthSaying(o: Origin): boolean {
   return o.hops.length > 0;
 }
 
+/** At most this many lenses are resolved with the list (each costs about 0.15 ms). */
+const EAGER_LENSES = 120;
+/** Lines beyond the visible ones (or from the top) whose lenses are resolved with the list. */
+const EAGER_MARGIN = 150;
+
+/** Line ranges of the document that are, or are about to be, on screen. */
+function eagerLines(document: vscode.TextDocument): [number, number][] {
+  const ranges = vscode.window.visibleTextEditors.filter((e) => e.document === document).flatMap((e) => e.visibleRanges);
+  if (ranges.length === 0) return [[0, EAGER_MARGIN]];
+  return ranges.map((r) => [Math.max(0, r.start.line - EAGER_MARGIN), r.end.line + EAGER_MARGIN]);
+}
+
 export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -127,6 +139,18 @@ export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
       if (record.userIdentity !== undefined) lenses.push(new RecordLens(at(record.userIdentity), document, document.version, record, 'identity'));
       const requestAnchor = record.requestParameters ?? record.eventName;
       if (requestAnchor !== undefined) lenses.push(new RecordLens(at(requestAnchor), document, document.version, record, 'request'));
+    }
+    // The lenses on screen (or, before the editor is known, near the top) come resolved: VS Code
+    // shows a lens with a command at once, where an unresolved one waits for its resolve round
+    // (a debounce of 250 ms to over 1 s in a new window, then a trip to the extension host).
+    const near = eagerLines(document);
+    let eager = 0;
+    for (const lens of lenses) {
+      if (eager >= EAGER_LENSES) break;
+      if (near.some(([from, to]) => lens.range.start.line >= from && lens.range.start.line <= to)) {
+        this.resolveCodeLens(lens);
+        eager++;
+      }
     }
     return lenses;
   }

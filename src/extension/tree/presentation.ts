@@ -225,8 +225,8 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
   const lines: string[] = [];
   const size = formatBytes(node.size);
   // Account, region and day are the ancestors' labels already: a delivered file reads best as
-  // its time, with the rest of its name (the random part) in the description to tell apart
-  // files of the same minute. The full name is in the tooltip.
+  // its time, with the rest of its name (the random part) first in the description to tell
+  // apart files of the same minute at a narrow sidebar width. The full name is in the tooltip.
   let label = name;
   let description: string;
   let icon: string;
@@ -235,14 +235,14 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
     case 'log':
       icon = 'file-zip';
       label = `${node.info!.deliveryTime.slice(11, 16)} UTC`;
-      description = `${size} · ${uniquePart(name)}`;
+      description = `${uniquePart(name)} · ${size}`;
       lines.push(`CloudTrail log file delivered ${formatTime(node.info!.deliveryTime)}`, `Account ${node.info!.accountId}, region ${node.info!.region}`);
       break;
     case 'insight':
       icon = 'lightbulb';
       iconColor = 'charts.yellow';
       label = `Insights ${node.info!.deliveryTime.slice(11, 16)} UTC`;
-      description = `${size} · ${uniquePart(name)}`;
+      description = `${uniquePart(name)} · ${size}`;
       lines.push(`CloudTrail Insights file delivered ${formatTime(node.info!.deliveryTime)}`, `Account ${node.info!.accountId}, region ${node.info!.region}`);
       break;
     case 'digest':
@@ -274,7 +274,8 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
   const indexed = describeCounts(undefined, ctx.events, ctx.hits);
   return {
     label,
-    description: indexed !== undefined ? `${indexed} · ${description}` : description,
+    // The distinctive part first: a delivered file's random part, then the figures.
+    description: indexed === undefined ? description : node.info && node.fileKind !== 'digest' ? `${uniquePart(name)} · ${indexed} · ${size}` : `${indexed} · ${description}`,
     tooltip: tooltip(name, lines),
     icon,
     iconColor,
@@ -283,7 +284,7 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
   };
 }
 
-/** `…_20240514T1005Z_abc.json.gz` → `abc.json.gz`: what tells files of the same minute apart. */
+/** `…_20240514T1005Z_abc.json.gz` → `abc`: what tells files of the same minute apart (the extension does not). */
 function uniquePart(fileName: string): string {
-  return fileName.slice(fileName.lastIndexOf('_') + 1);
+  return fileName.slice(fileName.lastIndexOf('_') + 1).replace(/\.json(\.gz)?$/, '');
 }

@@ -58,8 +58,10 @@ describe('explorer presentation', () => {
     const digest = presentNode(file('AWSLogs/111111111111/CloudTrail-Digest/us-east-1/2024/05/14/111111111111_CloudTrail-Digest_us-east-1_mgmt_us-east-1_20240514T110000Z.json.gz', 700), ctx);
     const stray = presentNode(file('AWSLogs/111111111111/CloudTrail/us-east-1/2024/05/14/notes.txt', 9), ctx);
     assert.deepEqual([log.icon, insight.icon, digest.icon, stray.icon], ['file-zip', 'lightbulb', 'shield', 'warning']);
-    assert.deepEqual([log.label, log.description], ['10:05 UTC', '2 KiB · abc.json.gz']);
-    assert.deepEqual([insight.label, insight.description], ['Insights 11:00 UTC', '2 KiB · abc.json.gz']);
+    // The distinctive part of the name first (a narrow sidebar cuts the end of a description).
+    assert.deepEqual([log.label, log.description], ['10:05 UTC', 'abc · 2 KiB']);
+    assert.deepEqual([insight.label, insight.description], ['Insights 11:00 UTC', 'abc · 2 KiB']);
+    assert.equal(presentNode(file('AWSLogs/111111111111/CloudTrail/us-east-1/2024/05/14/111111111111_CloudTrail_us-east-1_20240514T1005Z_abc.json.gz'), { ...ctx, events: 12 }).description, 'abc · 12 events · 2 KiB');
     assert.deepEqual([digest.label, digest.description], ['Digest 11:00:00 UTC', '700 B · trail mgmt']);
     assert.equal(stray.label, 'notes.txt');
     assert.match(log.tooltip, /111111111111\\_CloudTrail\\_us\\-east\\-1\\_20240514T1005Z\\_abc\\.json\\.gz/);
