@@ -244,6 +244,9 @@ describe('what the investigator sees', () => {
       const cut = await view.locator(`.row:not(.placeholder) .col-${col}`).evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
       assert.deepEqual(cut, [], `${col} cells cut at 1600x1000`);
     }
+    // Every column shown by default is in view, Error included (beside Case and Detections).
+    const offscreen = await view.locator('.table-header .cell').evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.textContent));
+    assert.deepEqual(offscreen, [], 'columns out of view at 1600x1000');
     await wb.step('short service names at 1600x1000');
     // Drag the Principal column wider.
     const header = view.locator('.table-header .col-principal');
