@@ -13,7 +13,11 @@ export const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 
 
 /** The bucket of `events` generated events at `dir`, generated first when it is not there yet. */
 /** The generated bucket of `events` events in `dir`, made once (with credential chains when `chains`). */
-export async function generatedBucket(events: number, dir: string, chains = false): Promise<BucketTally> {
+export async function generatedBucket(
+  events: number,
+  dir: string,
+  chains = false,
+): Promise<BucketTally> {
   const tallyFile = `${dir}.tally.json`;
   if (!existsSync(tallyFile)) {
     console.log(`generating ${events} events into ${dir} …`);

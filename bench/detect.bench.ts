@@ -26,7 +26,9 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     await loadEventFiles(index, pool, (await discover(new FolderSource(dir))).events);
     index.order();
-    console.log(`indexed ${index.size} events (${tally.files} files) in ${((performance.now() - t0) / 1000).toFixed(1)} s with ${pool.threads} workers`);
+    console.log(
+      `indexed ${index.size} events (${tally.files} files) in ${((performance.now() - t0) / 1000).toFixed(1)} s with ${pool.threads} workers`,
+    );
     const rules = builtinRules();
     const col = index.store.scalarByField.get('eventName')!;
     const scan: number[] = [];
@@ -51,11 +53,21 @@ async function main(): Promise<void> {
       raw.push(run.timings.rawMs);
     }
     const perM = (k: number) => ((k / index.size) * 1e6).toFixed(0);
-    console.log(`\n| measure (${index.size.toLocaleString('en-US')} events, median of ${runs}) | time | vs. baseline |\n|---|---|---|`);
-    console.log(`| baseline: one scan of the eventName column | ${median(scan).toFixed(1)} ms | 1× |`);
-    console.log(`| runRules: the built-in pack (${rules.length} rules) | ${median(detect).toFixed(0)} ms | ${(median(detect) / median(scan)).toFixed(0)}× |`);
-    console.log(`| … of which the column phase (dictionary tables, eventName buckets) | ${median(columns).toFixed(0)} ms | ${(median(columns) / median(scan)).toFixed(0)}× |`);
-    console.log(`| … of which reading undecided rows again and evaluating them | ${median(raw).toFixed(0)} ms | ${(median(raw) / median(scan)).toFixed(0)}× |`);
+    console.log(
+      `\n| measure (${index.size.toLocaleString('en-US')} events, median of ${runs}) | time | vs. baseline |\n|---|---|---|`,
+    );
+    console.log(
+      `| baseline: one scan of the eventName column | ${median(scan).toFixed(1)} ms | 1× |`,
+    );
+    console.log(
+      `| runRules: the built-in pack (${rules.length} rules) | ${median(detect).toFixed(0)} ms | ${(median(detect) / median(scan)).toFixed(0)}× |`,
+    );
+    console.log(
+      `| … of which the column phase (dictionary tables, eventName buckets) | ${median(columns).toFixed(0)} ms | ${(median(columns) / median(scan)).toFixed(0)}× |`,
+    );
+    console.log(
+      `| … of which reading undecided rows again and evaluating them | ${median(raw).toFixed(0)} ms | ${(median(raw) / median(scan)).toFixed(0)}× |`,
+    );
     console.log(`\nrows read again from their files: ${run.rawRows} (${perM(run.rawRows)} per 1M)`);
     const byLevel = new Map<string, Set<number>>();
     for (const h of run.hits) {
@@ -64,9 +76,14 @@ async function main(): Promise<void> {
       byLevel.set(h.rule.level, s);
     }
     console.log(`\n| level | events with a hit | per 1M events |\n|---|---|---|`);
-    for (const l of [...LEVELS].reverse()) console.log(`| ${l} | ${byLevel.get(l)?.size ?? 0} | ${perM(byLevel.get(l)?.size ?? 0)} |`);
+    for (const l of [...LEVELS].reverse())
+      console.log(`| ${l} | ${byLevel.get(l)?.size ?? 0} | ${perM(byLevel.get(l)?.size ?? 0)} |`);
     console.log(`\n| rule | level | hits | per 1M events |\n|---|---|---|---|`);
-    for (const h of [...run.hits].sort((a, b) => b.rows.length - a.rows.length)) if (h.rows.length) console.log(`| ${h.rule.title} | ${h.rule.level} | ${h.rows.length} | ${perM(h.rows.length)} |`);
+    for (const h of [...run.hits].sort((a, b) => b.rows.length - a.rows.length))
+      if (h.rows.length)
+        console.log(
+          `| ${h.rule.title} | ${h.rule.level} | ${h.rows.length} | ${perM(h.rows.length)} |`,
+        );
   } finally {
     await pool.close();
   }

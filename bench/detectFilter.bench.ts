@@ -38,8 +38,12 @@ async function main(): Promise<void> {
     const detections = new IndexDetections(index, builtinRules());
     const t = performance.now();
     await detections.update();
-    console.log(`indexed ${index.size} events; the pack (${detections.rules.length} rules) ran in ${(performance.now() - t).toFixed(0)} ms`);
-    console.log(`\n| filter (${index.size.toLocaleString('en-US')} events, median of ${runs}) | matches | time |\n|---|---|---|`);
+    console.log(
+      `indexed ${index.size} events; the pack (${detections.rules.length} rules) ran in ${(performance.now() - t).toFixed(0)} ms`,
+    );
+    console.log(
+      `\n| filter (${index.size.toLocaleString('en-US')} events, median of ${runs}) | matches | time |\n|---|---|---|`,
+    );
     for (const [label, filter] of FILTERS) {
       const node = parseQuery(filter);
       const times: number[] = [];
@@ -50,7 +54,9 @@ async function main(): Promise<void> {
         matches = (await index.query(node)).rows.length;
         times.push(performance.now() - s);
       }
-      console.log(`| ${label} | ${matches.toLocaleString('en-US')} | ${median(times).toFixed(1)} ms |`);
+      console.log(
+        `| ${label} | ${matches.toLocaleString('en-US')} | ${median(times).toFixed(1)} ms |`,
+      );
     }
   } finally {
     await pool.close();

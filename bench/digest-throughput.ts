@@ -52,14 +52,27 @@ async function ensureData(): Promise<Stamp> {
   console.log(`generating ${EVENTS} events into ${DIR} …`);
   const t0 = Date.now();
   await generateBucket({ events: EVENTS, out: DIR, seed: 7, eventsPerFile: 2000 });
-  const signed = signSampleBucket(DIR, { bucket: 'bench-cloudtrail-bucket', trailName: 'bench-trail', homeRegion: 'us-east-1' });
+  const signed = signSampleBucket(DIR, {
+    bucket: 'bench-cloudtrail-bucket',
+    trailName: 'bench-trail',
+    homeRegion: 'us-east-1',
+  });
   const files: string[] = [];
-  for await (const o of new FolderSource(DIR).listAll('')) if (parseCloudTrailKey(o.key)?.kind === 'log') files.push(path.join(DIR, ...o.key.split('/')));
+  for await (const o of new FolderSource(DIR).listAll(''))
+    if (parseCloudTrailKey(o.key)?.kind === 'log') files.push(path.join(DIR, ...o.key.split('/')));
   let bytes = 0;
   for (const f of files) bytes += (await rawHash(f)).size;
-  const stamp: Stamp = { events: EVENTS, files, bytes, publicKeysFile: signed.publicKeysFile, signaturesFile: signed.signaturesFile };
+  const stamp: Stamp = {
+    events: EVENTS,
+    files,
+    bytes,
+    publicKeysFile: signed.publicKeysFile,
+    signaturesFile: signed.signaturesFile,
+  };
   writeFileSync(STAMP, JSON.stringify(stamp));
-  console.log(`generated ${files.length} log files, ${(bytes / 1e9).toFixed(2)} GB uncompressed, ${signed.digestKeys.length} digests in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(
+    `generated ${files.length} log files, ${(bytes / 1e9).toFixed(2)} GB uncompressed, ${signed.digestKeys.length} digests in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+  );
   if (bytes < GB * 1e9) throw new Error(`only ${bytes} bytes generated; raise --gb`);
   return stamp;
 }
@@ -110,11 +123,22 @@ async function validate(stamp: Stamp): Promise<Timing> {
   const signatures = await loadSignaturesFile(stamp.signaturesFile);
   let report!: Awaited<ReturnType<typeof validateSource>>;
   const timing = await timed(async () => {
-    report = await validateSource(new FolderSource(DIR), { publicKeys, signatures, concurrency: CONCURRENCY, endTime: Date.parse('2030-01-01T00:00:00Z') });
+    report = await validateSource(new FolderSource(DIR), {
+      publicKeys,
+      signatures,
+      concurrency: CONCURRENCY,
+      endTime: Date.parse('2030-01-01T00:00:00Z'),
+    });
   });
   const logs = report.chains.reduce((n, c) => n + c.counts.validLogs, 0);
-  const bad = report.chains.reduce((n, c) => n + c.counts.invalidLogs + c.counts.invalidDigests + c.counts.unverifiableDigests, 0);
-  if (logs !== stamp.files.length || bad) throw new Error(`validation checked ${logs}/${stamp.files.length} logs with ${bad} not valid: the benchmark data is wrong`);
+  const bad = report.chains.reduce(
+    (n, c) => n + c.counts.invalidLogs + c.counts.invalidDigests + c.counts.unverifiableDigests,
+    0,
+  );
+  if (logs !== stamp.files.length || bad)
+    throw new Error(
+      `validation checked ${logs}/${stamp.files.length} logs with ${bad} not valid: the benchmark data is wrong`,
+    );
   return timing;
 }
 
@@ -122,10 +146,24 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** Runs one measurement in a child process: `--child raw|validate` prints {"wall","cpu"}. */
 function inChild(what: 'raw' | 'validate'): Timing {
-  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', __filename, '--child', what, '--concurrency', String(CONCURRENCY), '--gb', String(GB)], {
-    cwd: path.join(__dirname, '..'),
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--require',
+      'tsx/cjs',
+      __filename,
+      '--child',
+      what,
+      '--concurrency',
+      String(CONCURRENCY),
+      '--gb',
+      String(GB),
+    ],
+    {
+      cwd: path.join(__dirname, '..'),
+      encoding: 'utf8',
+    },
+  );
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`child ${what} failed: ${r.stderr}`);
   return JSON.parse(line) as Timing;
@@ -142,7 +180,9 @@ async function main(): Promise<void> {
   if (childAt >= 0) return child(process.argv[childAt + 1]);
   const stamp = await ensureData();
   const gb = stamp.bytes / 1e9;
-  console.log(`${stamp.files.length} log files, ${gb.toFixed(2)} GB uncompressed, ${(await dirSize(DIR) / 1e6).toFixed(0)} MB on disk; concurrency ${CONCURRENCY}, ${RUNS} runs`);
+  console.log(
+    `${stamp.files.length} log files, ${gb.toFixed(2)} GB uncompressed, ${((await dirSize(DIR)) / 1e6).toFixed(0)} MB on disk; concurrency ${CONCURRENCY}, ${RUNS} runs`,
+  );
   await raw(stamp.files); // warm the page cache so neither side pays the first read
   const rawT: Timing[] = [];
   const valT: Timing[] = [];
@@ -168,7 +208,7 @@ async function main(): Promise<void> {
   const pairWall = median(rawT.map((r, i) => r.wall / valT[i].wall));
   console.log(
     `median: raw gunzip+SHA-256 ${(gb / rw).toFixed(3)} GB/s, validation ${(gb / vw).toFixed(3)} GB/s = ${((rw / vw) * 100).toFixed(0)}% of raw (wall medians); ` +
-      `${((pairWall) * 100).toFixed(0)}% (median of per-run wall ratios); ${((rc / vc) * 100).toFixed(0)}% by CPU time (raw ${(gb / rc).toFixed(3)} GB per CPU-s, validation ${(gb / vc).toFixed(3)})`,
+      `${(pairWall * 100).toFixed(0)}% (median of per-run wall ratios); ${((rc / vc) * 100).toFixed(0)}% by CPU time (raw ${(gb / rc).toFixed(3)} GB per CPU-s, validation ${(gb / vc).toFixed(3)})`,
   );
 }
 

@@ -18,11 +18,14 @@ const walk = (d: string) => {
   for (const e of readdirSync(d, { withFileTypes: true })) {
     if (files.length >= count) return;
     if (e.isDirectory()) walk(join(d, e.name));
-    else if (e.name.endsWith('.json.gz') && e.name.includes('_CloudTrail_')) files.push(join(d, e.name));
+    else if (e.name.endsWith('.json.gz') && e.name.includes('_CloudTrail_'))
+      files.push(join(d, e.name));
   }
 };
 walk(dir);
-const records = files.map((f) => (JSON.parse(gunzipSync(readFileSync(f)).toString()) as { Records: unknown[] }).Records);
+const records = files.map(
+  (f) => (JSON.parse(gunzipSync(readFileSync(f)).toString()) as { Records: unknown[] }).Records,
+);
 const shapes = {
   lines: records.map((r) => r.map((x) => JSON.stringify(x)).join('\n')),
   array: records.map((r) => JSON.stringify(r, null, 2)),
@@ -43,13 +46,21 @@ for (const [shape, texts] of Object.entries(shapes)) {
   // The parse alone: the depth walk (which parseEventFile does unless told the text was measured) is timed on its own.
   const parsed = texts.map((t) => parseEventFile(t, { checkDepth: false }).records);
   for (let i = 0; i < rounds; i++) {
-    walk.push(cpu(() => {
-      for (const recs of parsed) for (const r of recs) if (deeperThan(r)) throw new Error('deep');
-    }));
+    walk.push(
+      cpu(() => {
+        for (const recs of parsed) for (const r of recs) if (deeperThan(r)) throw new Error('deep');
+      }),
+    );
     parse.push(cpu(() => texts.forEach((text) => parseEventFile(text, { checkDepth: false }))));
-    measure.push(cpu(() => texts.forEach((text) => {
-      if (!measureJson(text)) throw new Error('not valid');
-    })));
+    measure.push(
+      cpu(() =>
+        texts.forEach((text) => {
+          if (!measureJson(text)) throw new Error('not valid');
+        }),
+      ),
+    );
   }
-  console.log(`${shape}: ${texts.length} files, ${mb.toFixed(1)} MB; parseEventFile ${median(parse).toFixed(0)} ms, measureJson ${median(measure).toFixed(0)} ms (+${((median(measure) / median(parse)) * 100).toFixed(0)}% of the parse), depth walk over the parsed records ${median(walk).toFixed(0)} ms (+${((median(walk) / median(parse)) * 100).toFixed(0)}%), CPU, median of ${rounds}`);
+  console.log(
+    `${shape}: ${texts.length} files, ${mb.toFixed(1)} MB; parseEventFile ${median(parse).toFixed(0)} ms, measureJson ${median(measure).toFixed(0)} ms (+${((median(measure) / median(parse)) * 100).toFixed(0)}% of the parse), depth walk over the parsed records ${median(walk).toFixed(0)} ms (+${((median(walk) / median(parse)) * 100).toFixed(0)}%), CPU, median of ${rounds}`,
+  );
 }

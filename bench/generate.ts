@@ -13,14 +13,22 @@ async function main(): Promise<void> {
   const events = Number(arg('events'));
   const out = arg('out');
   if (!Number.isFinite(events) || events < 0 || !out) {
-    console.error('usage: npx tsx bench/generate.ts --events N --out DIR [--seed S] [--tally FILE]');
+    console.error(
+      'usage: npx tsx bench/generate.ts --events N --out DIR [--seed S] [--tally FILE]',
+    );
     process.exit(2);
   }
   const started = Date.now();
-  const tally = await generateBucket({ events, out, seed: arg('seed') ? Number(arg('seed')) : undefined });
+  const tally = await generateBucket({
+    events,
+    out,
+    seed: arg('seed') ? Number(arg('seed')) : undefined,
+  });
   const tallyFile = arg('tally');
   if (tallyFile) await fs.writeFile(tallyFile, JSON.stringify(tally, null, 2));
-  console.log(`${tally.events} events in ${tally.files} files (${tally.errors} with errorCode, ${tally.dataEvents} data events) from ${tally.firstEventTime} to ${tally.lastEventTime} → ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `${tally.events} events in ${tally.files} files (${tally.errors} with errorCode, ${tally.dataEvents} data events) from ${tally.firstEventTime} to ${tally.lastEventTime} → ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 main().catch((e) => {

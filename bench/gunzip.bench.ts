@@ -25,6 +25,11 @@ for (let i = 0; i < rounds; i++) {
     results[engine].push(performance.now() - t);
   }
 }
-console.log(`${files.length} files, ${(out / 1e6).toFixed(1)} MB uncompressed, median of ${rounds}`);
-for (const [engine, t] of Object.entries(results)) console.log(`${engine}: ${median(t).toFixed(0)} ms, ${(out / 1e6 / (median(t) / 1000)).toFixed(0)} MB/s`);
+console.log(
+  `${files.length} files, ${(out / 1e6).toFixed(1)} MB uncompressed, median of ${rounds}`,
+);
+for (const [engine, t] of Object.entries(results))
+  console.log(
+    `${engine}: ${median(t).toFixed(0)} ms, ${(out / 1e6 / (median(t) / 1000)).toFixed(0)} MB/s`,
+  );
 console.log(`zlib/fflate speed: ${(median(results.fflate) / median(results.zlib)).toFixed(2)}×`);

@@ -19,7 +19,9 @@ export const FILTERS = [
 
 function mainThreadCpuMs(): number {
   try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
+      .split(') ')[1]
+      .split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
   } catch {
     return NaN;
@@ -71,7 +73,11 @@ async function main(): Promise<void> {
       indexCpuMs,
       mainCpuMs,
       runInstances: runJq.rows.length,
-      filters: filters.map((f) => ({ text: f.text, medianMs: median(f.times), matches: f.matches })),
+      filters: filters.map((f) => ({
+        text: f.text,
+        medianMs: median(f.times),
+        matches: f.matches,
+      })),
       maxRssMB: process.resourceUsage().maxRSS / 1024,
       columnMB: index.columnBytes / 1024 / 1024,
     }),

@@ -23,10 +23,15 @@ async function main(): Promise<void> {
   const runs = Number(arg('runs', '1'));
   const tally = await generatedBucket(events, dir, chains);
   const du = execFileSync('du', ['-sb', dir]).toString().split('\t')[0];
-  console.log(`bucket: ${tally.events} events, ${tally.files} files, ${(Number(du) / 1e6).toFixed(0)} MB gzipped; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
+  console.log(
+    `bucket: ${tally.events} events, ${tally.files} files, ${(Number(du) / 1e6).toFixed(0)} MB gzipped; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`,
+  );
 
   // The engine runs as shipped: bundled by esbuild (as dist/ is), the worker beside it.
-  const outdir = bundleEngine(path.join(__dirname, '..'), path.join(os.tmpdir(), 'ctl-bench-build'));
+  const outdir = bundleEngine(
+    path.join(__dirname, '..'),
+    path.join(os.tmpdir(), 'ctl-bench-build'),
+  );
   const ab = arg('ab', '');
   if (ab) return abRuns(dir, tally.events, runs, outdir, ab);
 
@@ -35,7 +40,17 @@ async function main(): Promise<void> {
   const jqCmd = `TIMEFORMAT='%R %U %S'; time (${jqPipeline})`;
   const jqTimes: number[] = [];
   const jqCpu: number[] = [];
-  const indexRuns: { indexMs: number; indexCpuMs: number; mainCpuMs: number; filters: { text: string; medianMs: number; matches: number }[]; maxRssMB: number; events: number; runInstances: number; threads: number; columnMB: number }[] = [];
+  const indexRuns: {
+    indexMs: number;
+    indexCpuMs: number;
+    mainCpuMs: number;
+    filters: { text: string; medianMs: number; matches: number }[];
+    maxRssMB: number;
+    events: number;
+    runInstances: number;
+    threads: number;
+    columnMB: number;
+  }[] = [];
   for (let i = 0; i < runs; i++) {
     // Alternate so that machine load affects both sides alike.
     const jqOut = spawnSync('bash', ['-c', jqCmd], { encoding: 'utf8' });
@@ -43,13 +58,21 @@ async function main(): Promise<void> {
     jqTimes.push(real * 1000);
     jqCpu.push((user + sys) * 1000);
     const jqCount = Number(jqOut.stdout.trim());
-    const child = spawnSync(process.execPath, [path.join(outdir, 'indexOnce.js'), dir], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, [path.join(outdir, 'indexOnce.js'), dir], {
+      encoding: 'utf8',
+    });
     if (child.status !== 0) throw new Error(child.stderr);
     const r = JSON.parse(child.stdout.trim().split('\n').pop()!);
     indexRuns.push(r);
-    if (r.events !== tally.events) throw new Error(`indexed ${r.events} events, the generator wrote ${tally.events}`);
-    if (jqCount !== r.runInstances || jqCount !== tally.byEventName.RunInstances) throw new Error(`RunInstances: jq ${jqCount}, index ${r.runInstances}, tally ${tally.byEventName.RunInstances}`);
-    console.log(`run ${i + 1}: jq ${(jqTimes[i] / 1000).toFixed(2)} s (CPU ${(jqCpu[i] / 1000).toFixed(2)} s), index ${(r.indexMs / 1000).toFixed(2)} s (CPU ${(r.indexCpuMs / 1000).toFixed(2)} s, of which main thread ${(r.mainCpuMs / 1000).toFixed(2)} s; ${r.threads} worker threads), peak RSS ${r.maxRssMB.toFixed(0)} MB, load average ${os.loadavg()[0].toFixed(1)}`);
+    if (r.events !== tally.events)
+      throw new Error(`indexed ${r.events} events, the generator wrote ${tally.events}`);
+    if (jqCount !== r.runInstances || jqCount !== tally.byEventName.RunInstances)
+      throw new Error(
+        `RunInstances: jq ${jqCount}, index ${r.runInstances}, tally ${tally.byEventName.RunInstances}`,
+      );
+    console.log(
+      `run ${i + 1}: jq ${(jqTimes[i] / 1000).toFixed(2)} s (CPU ${(jqCpu[i] / 1000).toFixed(2)} s), index ${(r.indexMs / 1000).toFixed(2)} s (CPU ${(r.indexCpuMs / 1000).toFixed(2)} s, of which main thread ${(r.mainCpuMs / 1000).toFixed(2)} s; ${r.threads} worker threads), peak RSS ${r.maxRssMB.toFixed(0)} MB, load average ${os.loadavg()[0].toFixed(1)}`,
+    );
   }
   const jq = median(jqTimes);
   const idx = median(indexRuns.map((r) => r.indexMs));
@@ -59,22 +82,56 @@ async function main(): Promise<void> {
   console.log(`|---|---|---|`);
   const jqC = median(jqCpu);
   const idxC = median(indexRuns.map((r) => r.indexCpuMs));
-  console.log(`| jq pass (zcat \\| jq select RunInstances) | ${(jq / 1000).toFixed(2)} s wall, ${(jqC / 1000).toFixed(2)} s CPU | |`);
-  console.log(`| index all ${tally.events.toLocaleString('en-US')} events | ${(idx / 1000).toFixed(2)} s wall (${(jq / idx).toFixed(1)}× faster than jq), ${(idxC / 1000).toFixed(2)} s CPU (${(jqC / idxC).toFixed(1)}× less) | ≥ 8× |`);
-  for (const f of last.filters) console.log(`| filter \`${f.text}\` (${f.matches} matches), median of 21 | ${f.medianMs.toFixed(1)} ms | ≤ 30 ms |`);
-  console.log(`| peak RSS with all events indexed | ${median(indexRuns.map((r) => r.maxRssMB)).toFixed(0)} MB (columns ${last.columnMB.toFixed(0)} MB) | ≤ 500 MB |`);
+  console.log(
+    `| jq pass (zcat \\| jq select RunInstances) | ${(jq / 1000).toFixed(2)} s wall, ${(jqC / 1000).toFixed(2)} s CPU | |`,
+  );
+  console.log(
+    `| index all ${tally.events.toLocaleString('en-US')} events | ${(idx / 1000).toFixed(2)} s wall (${(jq / idx).toFixed(1)}× faster than jq), ${(idxC / 1000).toFixed(2)} s CPU (${(jqC / idxC).toFixed(1)}× less) | ≥ 8× |`,
+  );
+  for (const f of last.filters)
+    console.log(
+      `| filter \`${f.text}\` (${f.matches} matches), median of 21 | ${f.medianMs.toFixed(1)} ms | ≤ 30 ms |`,
+    );
+  console.log(
+    `| peak RSS with all events indexed | ${median(indexRuns.map((r) => r.maxRssMB)).toFixed(0)} MB (columns ${last.columnMB.toFixed(0)} MB) | ≤ 500 MB |`,
+  );
 }
 
 /** Bundles bench/indexOnce.ts and the ingest worker of the tree at `root` into `outdir`. */
 function bundleEngine(root: string, outdir: string): string {
-  for (const [entry, name] of [[path.join(root, 'bench', 'indexOnce.ts'), 'indexOnce.js'], [path.join(root, 'src/core/ingest/ingestWorker.ts'), 'ingestWorker.js']]) {
-    esbuild.buildSync({ entryPoints: [entry], outfile: path.join(outdir, name), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', nodePaths: [path.join(__dirname, '..', 'node_modules')], mainFields: ['module', 'main'] });
+  for (const [entry, name] of [
+    [path.join(root, 'bench', 'indexOnce.ts'), 'indexOnce.js'],
+    [path.join(root, 'src/core/ingest/ingestWorker.ts'), 'ingestWorker.js'],
+  ]) {
+    esbuild.buildSync({
+      entryPoints: [entry],
+      outfile: path.join(outdir, name),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'warning',
+      nodePaths: [path.join(__dirname, '..', 'node_modules')],
+      mainFields: ['module', 'main'],
+    });
   }
   return outdir;
 }
 
-function indexRun(outdir: string, dir: string): { indexMs: number; indexCpuMs: number; events: number; maxRssMB: number; originMs?: number; filters: { text: string; medianMs: number; matches: number }[] } {
-  const child = spawnSync(process.execPath, [path.join(outdir, 'indexOnce.js'), dir], { encoding: 'utf8' });
+function indexRun(
+  outdir: string,
+  dir: string,
+): {
+  indexMs: number;
+  indexCpuMs: number;
+  events: number;
+  maxRssMB: number;
+  originMs?: number;
+  filters: { text: string; medianMs: number; matches: number }[];
+} {
+  const child = spawnSync(process.execPath, [path.join(outdir, 'indexOnce.js'), dir], {
+    encoding: 'utf8',
+  });
   if (child.status !== 0) throw new Error(child.stderr);
   return JSON.parse(child.stdout.trim().split('\n').pop()!);
 }
@@ -83,26 +140,50 @@ function indexRun(outdir: string, dir: string): { indexMs: number; indexCpuMs: n
 function abRuns(dir: string, events: number, runs: number, current: string, ref: string): void {
   const tree = mkdtempSync(path.join(os.tmpdir(), 'ctl-bench-ab-'));
   try {
-    execFileSync('bash', ['-c', `git -C ${JSON.stringify(path.join(__dirname, '..'))} archive ${ref} src bench | tar -x -C ${JSON.stringify(tree)}`]);
+    execFileSync('bash', [
+      '-c',
+      `git -C ${JSON.stringify(path.join(__dirname, '..'))} archive ${ref} src bench | tar -x -C ${JSON.stringify(tree)}`,
+    ]);
     const baseline = bundleEngine(tree, path.join(tree, 'out'));
     const a: ReturnType<typeof indexRun>[] = [];
     const b: ReturnType<typeof indexRun>[] = [];
     for (let i = 0; i < runs; i++) {
-      for (const [side, out, list] of (i % 2 ? [['B', current, b], ['A', baseline, a]] : [['A', baseline, a], ['B', current, b]]) as [string, string, typeof a][]) {
+      for (const [side, out, list] of (i % 2
+        ? [
+            ['B', current, b],
+            ['A', baseline, a],
+          ]
+        : [
+            ['A', baseline, a],
+            ['B', current, b],
+          ]) as [string, string, typeof a][]) {
         const r = indexRun(out, dir);
         if (r.events !== events) throw new Error(`${side} indexed ${r.events} events of ${events}`);
         list.push(r);
-        const origin = r.originMs === undefined ? '' : ` (of which resolving origins ${(r.originMs / 1000).toFixed(2)} s)`;
-        console.log(`run ${i + 1} ${side}: ${(r.indexMs / 1000).toFixed(2)} s wall${origin}, ${(r.indexCpuMs / 1000).toFixed(2)} s CPU, peak RSS ${r.maxRssMB.toFixed(0)} MB, load average ${os.loadavg()[0].toFixed(1)}`);
-        console.log(`  filters: ${r.filters.map((f) => `${f.text} ${f.medianMs.toFixed(1)} ms (${f.matches})`).join('; ')}`);
+        const origin =
+          r.originMs === undefined
+            ? ''
+            : ` (of which resolving origins ${(r.originMs / 1000).toFixed(2)} s)`;
+        console.log(
+          `run ${i + 1} ${side}: ${(r.indexMs / 1000).toFixed(2)} s wall${origin}, ${(r.indexCpuMs / 1000).toFixed(2)} s CPU, peak RSS ${r.maxRssMB.toFixed(0)} MB, load average ${os.loadavg()[0].toFixed(1)}`,
+        );
+        console.log(
+          `  filters: ${r.filters.map((f) => `${f.text} ${f.medianMs.toFixed(1)} ms (${f.matches})`).join('; ')}`,
+        );
       }
     }
     const m = (l: typeof a, k: 'indexMs' | 'indexCpuMs' | 'maxRssMB') => median(l.map((r) => r[k]));
     console.log('');
-    console.log(`| engine | index ${events.toLocaleString('en-US')} events, wall (median of ${runs}) | CPU | peak RSS |`);
+    console.log(
+      `| engine | index ${events.toLocaleString('en-US')} events, wall (median of ${runs}) | CPU | peak RSS |`,
+    );
     console.log('|---|---|---|---|');
-    console.log(`| A: ${ref} | ${(m(a, 'indexMs') / 1000).toFixed(2)} s | ${(m(a, 'indexCpuMs') / 1000).toFixed(2)} s | ${m(a, 'maxRssMB').toFixed(0)} MB |`);
-    console.log(`| B: this tree | ${(m(b, 'indexMs') / 1000).toFixed(2)} s (${(m(b, 'indexMs') / m(a, 'indexMs')).toFixed(3)}×) | ${(m(b, 'indexCpuMs') / 1000).toFixed(2)} s (${(m(b, 'indexCpuMs') / m(a, 'indexCpuMs')).toFixed(3)}×) | ${m(b, 'maxRssMB').toFixed(0)} MB |`);
+    console.log(
+      `| A: ${ref} | ${(m(a, 'indexMs') / 1000).toFixed(2)} s | ${(m(a, 'indexCpuMs') / 1000).toFixed(2)} s | ${m(a, 'maxRssMB').toFixed(0)} MB |`,
+    );
+    console.log(
+      `| B: this tree | ${(m(b, 'indexMs') / 1000).toFixed(2)} s (${(m(b, 'indexMs') / m(a, 'indexMs')).toFixed(3)}×) | ${(m(b, 'indexCpuMs') / 1000).toFixed(2)} s (${(m(b, 'indexCpuMs') / m(a, 'indexCpuMs')).toFixed(3)}×) | ${m(b, 'maxRssMB').toFixed(0)} MB |`,
+    );
   } finally {
     rmSync(tree, { recursive: true, force: true });
   }

@@ -31,8 +31,16 @@ async function main(): Promise<void> {
     mkdirSync(day, { recursive: true });
     const body = Buffer.alloc(512);
     for (let i = 0; i < files; i++) {
-      const hhmm = String(Math.floor((i / files) * 1440 / 60)).padStart(2, '0') + String(Math.floor((i / files) * 1440) % 60).padStart(2, '0');
-      writeFileSync(join(day, `${account}_CloudTrail_us-east-1_20240514T${hhmm}Z_${i.toString(36).padStart(8, '0')}.json.gz`), body);
+      const hhmm =
+        String(Math.floor(((i / files) * 1440) / 60)).padStart(2, '0') +
+        String(Math.floor((i / files) * 1440) % 60).padStart(2, '0');
+      writeFileSync(
+        join(
+          day,
+          `${account}_CloudTrail_us-east-1_20240514T${hhmm}Z_${i.toString(36).padStart(8, '0')}.json.gz`,
+        ),
+        body,
+      );
     }
     const catalog = new CloudTrailCatalog(new FolderSource(dir));
     const [location] = await catalog.roots();
@@ -60,11 +68,14 @@ async function main(): Promise<void> {
       expand.push(await time(async () => (listed = await catalog.children(dayNode))));
       scan.push(await time(() => new SummaryCache().scan(catalog.source, location)));
     }
-    if (listed.length !== files) throw new Error(`listed ${listed.length} files, expected ${files}`);
+    if (listed.length !== files)
+      throw new Error(`listed ${listed.length} files, expected ${files}`);
     const rootsTime = median(await Promise.all([0, 1, 2].map(() => time(() => catalog.roots()))));
     console.log(`day folder with ${files.toLocaleString('en-US')} files, ${runs} runs, medians:`);
     console.log(`  fs.readdir (baseline)            ${median(readdir).toFixed(1)} ms`);
-    console.log(`  expand the day (list + stat)     ${median(expand).toFixed(1)} ms  (${(median(expand) / median(readdir)).toFixed(1)}× readdir)`);
+    console.log(
+      `  expand the day (list + stat)     ${median(expand).toFixed(1)} ms  (${(median(expand) / median(readdir)).toFixed(1)}× readdir)`,
+    );
     console.log(`  longest event-loop stall while expanding ${lag.toFixed(1)} ms`);
     console.log(`  count scan of the whole location ${median(scan).toFixed(1)} ms`);
     console.log(`  source top level (trails)        ${rootsTime.toFixed(1)} ms`);

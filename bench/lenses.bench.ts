@@ -8,7 +8,12 @@ import { join, resolve } from 'node:path';
 import { parseTree } from 'jsonc-parser';
 import { describeIdentity } from '../src/core/records/identity';
 import { locateField } from '../src/core/records/fieldLocation';
-import { indexRecords, parseRecord, recordsBetween, recordText } from '../src/core/records/recordIndex';
+import {
+  indexRecords,
+  parseRecord,
+  recordsBetween,
+  recordText,
+} from '../src/core/records/recordIndex';
 import { describeRequest } from '../src/core/records/request';
 import type { CloudTrailRecord } from '../src/core/records/types';
 
@@ -30,11 +35,41 @@ function time(fn: () => unknown): number {
 /** Real records from the stratus-red-team detonations when present, else a hand-made mix. */
 function seedRecords(): CloudTrailRecord[] {
   const dir = join(datasets, 'stratus-red-team', 'docs', 'detonation-logs');
-  if (existsSync(dir)) return readdirSync(dir).flatMap((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CloudTrailRecord[]);
+  if (existsSync(dir))
+    return readdirSync(dir).flatMap(
+      (f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CloudTrailRecord[],
+    );
   console.log('(../shared/datasets absent: using hand-made records)');
   return [
-    { eventVersion: '1.08', eventTime: '2024-05-14T10:00:00Z', eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey', userIdentity: { type: 'IAMUser', userName: 'bob', accessKeyId: 'AKIAEXAMPLEEXAMPLE12' }, requestParameters: { userName: 'bob' } },
-    { eventVersion: '1.08', eventTime: '2024-05-14T10:00:01Z', eventSource: 'ec2.amazonaws.com', eventName: 'AuthorizeSecurityGroupIngress', userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::1:assumed-role/Admin/alice', sessionContext: { sessionIssuer: { userName: 'Admin' }, attributes: { mfaAuthenticated: 'false' } } }, requestParameters: { groupId: 'sg-1', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '0.0.0.0/0' } },
+    {
+      eventVersion: '1.08',
+      eventTime: '2024-05-14T10:00:00Z',
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'CreateAccessKey',
+      userIdentity: { type: 'IAMUser', userName: 'bob', accessKeyId: 'AKIAEXAMPLEEXAMPLE12' },
+      requestParameters: { userName: 'bob' },
+    },
+    {
+      eventVersion: '1.08',
+      eventTime: '2024-05-14T10:00:01Z',
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'AuthorizeSecurityGroupIngress',
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::1:assumed-role/Admin/alice',
+        sessionContext: {
+          sessionIssuer: { userName: 'Admin' },
+          attributes: { mfaAuthenticated: 'false' },
+        },
+      },
+      requestParameters: {
+        groupId: 'sg-1',
+        ipProtocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        cidrIp: '0.0.0.0/0',
+      },
+    },
   ];
 }
 
@@ -53,7 +88,9 @@ function buildDocument(): { text: string; records: number } {
 
 function main(): void {
   const { text, records } = buildDocument();
-  console.log(`document: ${(text.length / 1024 / 1024).toFixed(1)} MB, ${records} records, ${text.split('\n').length} lines`);
+  console.log(
+    `document: ${(text.length / 1024 / 1024).toFixed(1)} MB, ${records} records, ${text.split('\n').length} lines`,
+  );
 
   const indexMs: number[] = [];
   const parseMs: number[] = [];
@@ -64,22 +101,27 @@ function main(): void {
     parseMs.push(time(() => JSON.parse(text)));
     treeMs.push(time(() => parseTree(text)));
   }
-  if (index.records.length !== records) throw new Error(`index found ${index.records.length} records, expected ${records}`);
+  if (index.records.length !== records)
+    throw new Error(`index found ${index.records.length} records, expected ${records}`);
 
   // One screen: ~60 lines of a pretty-printed log hold 1–2 records; take a generous 20-record
   // window in the middle of the document, as resolveCodeLens would after a jump there.
   const mid = index.records[Math.floor(index.records.length / 2)];
-  const window = recordsBetween(index, mid.start, mid.start + 1).concat(index.records.slice(index.records.indexOf(mid) + 1, index.records.indexOf(mid) + 20));
+  const window = recordsBetween(index, mid.start, mid.start + 1).concat(
+    index.records.slice(index.records.indexOf(mid) + 1, index.records.indexOf(mid) + 20),
+  );
   const screenMs: number[] = [];
   for (let i = 0; i < runs * 20; i++) {
-    screenMs.push(time(() => {
-      for (const r of window) {
-        const rec = parseRecord(recordText(text, r), r);
-        if (!rec) throw new Error('unparseable record');
-        describeIdentity(rec.userIdentity, rec);
-        describeRequest(rec);
-      }
-    }));
+    screenMs.push(
+      time(() => {
+        for (const r of window) {
+          const rec = parseRecord(recordText(text, r), r);
+          if (!rec) throw new Error('unparseable record');
+          describeIdentity(rec.userIdentity, rec);
+          describeRequest(rec);
+        }
+      }),
+    );
   }
   const allMs = time(() => {
     for (const r of index.records) {
@@ -90,14 +132,28 @@ function main(): void {
   });
   const last = index.records[index.records.length - 1];
   const hoverAt = last.start + recordText(text, last).indexOf('"eventTime"') + 2;
-  const hoverMs = median(Array.from({ length: runs * 20 }, () => time(() => locateField(recordText(text, last), last, hoverAt))));
+  const hoverMs = median(
+    Array.from({ length: runs * 20 }, () =>
+      time(() => locateField(recordText(text, last), last, hoverAt)),
+    ),
+  );
 
   const m = median(indexMs);
-  console.log(`structural index (provideCodeLenses, once per version): median ${m.toFixed(0)} ms over ${runs} runs`);
-  console.log(`  baseline JSON.parse of the same text:        median ${median(parseMs).toFixed(0)} ms  (index/JSON.parse = ${(m / median(parseMs)).toFixed(2)}×)`);
-  console.log(`  baseline jsonc-parser parseTree:             median ${median(treeMs).toFixed(0)} ms  (index/parseTree = ${(m / median(treeMs)).toFixed(2)}×)`);
-  console.log(`resolve one screen (20 records: parse + identity + request): median ${median(screenMs).toFixed(2)} ms`);
-  console.log(`resolve every lens of the document (not done by the extension): ${allMs.toFixed(0)} ms (${((allMs / records) * 1000).toFixed(1)} µs per record)`);
+  console.log(
+    `structural index (provideCodeLenses, once per version): median ${m.toFixed(0)} ms over ${runs} runs`,
+  );
+  console.log(
+    `  baseline JSON.parse of the same text:        median ${median(parseMs).toFixed(0)} ms  (index/JSON.parse = ${(m / median(parseMs)).toFixed(2)}×)`,
+  );
+  console.log(
+    `  baseline jsonc-parser parseTree:             median ${median(treeMs).toFixed(0)} ms  (index/parseTree = ${(m / median(treeMs)).toFixed(2)}×)`,
+  );
+  console.log(
+    `resolve one screen (20 records: parse + identity + request): median ${median(screenMs).toFixed(2)} ms`,
+  );
+  console.log(
+    `resolve every lens of the document (not done by the extension): ${allMs.toFixed(0)} ms (${((allMs / records) * 1000).toFixed(1)} µs per record)`,
+  );
   console.log(`hover lookup on the last record: median ${hoverMs.toFixed(3)} ms`);
 }
 

@@ -12,7 +12,13 @@
 import { cpus, loadavg } from 'node:os';
 import { parse as parseJsonc, parseTree } from 'jsonc-parser';
 import { Parser as YamlParser, parseDocument, stringify } from 'yaml';
-import { completionsAt, hoverAt, lintText, loadHclParser, type ConfigFormat } from '../src/core/lint';
+import {
+  completionsAt,
+  hoverAt,
+  lintText,
+  loadHclParser,
+  type ConfigFormat,
+} from '../src/core/lint';
 import { forgetHclTrees } from '../src/core/lint/formats/hcl';
 
 const targetLines = Number(process.argv[2] ?? 5000);
@@ -53,20 +59,38 @@ function trail(i: number): Record<string, unknown> {
         ReadWriteType: bad ? 'Readonly' : 'All',
         IncludeManagementEvents: true,
         DataResources: [
-          { Type: 'AWS::S3::Object', Values: [`arn:aws:s3:::bucket-${i}${bad ? '' : '/'}`, `arn:aws:s3:::bucket-${i}-archive/`] },
-          { Type: 'AWS::Lambda::Function', Values: [`arn:aws:lambda:eu-west-1:111122223333:function:fn-${i}`] },
+          {
+            Type: 'AWS::S3::Object',
+            Values: [
+              `arn:aws:s3:::bucket-${i}${bad ? '' : '/'}`,
+              `arn:aws:s3:::bucket-${i}-archive/`,
+            ],
+          },
+          {
+            Type: 'AWS::Lambda::Function',
+            Values: [`arn:aws:lambda:eu-west-1:111122223333:function:fn-${i}`],
+          },
         ],
       },
     ];
   } else {
     props.AdvancedEventSelectors = [
-      { Name: 'management', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', [bad ? 'NotEquals' : 'Equals']: ['false'] }] },
+      {
+        Name: 'management',
+        FieldSelectors: [
+          { Field: 'eventCategory', Equals: ['Management'] },
+          { Field: 'readOnly', [bad ? 'NotEquals' : 'Equals']: ['false'] },
+        ],
+      },
       {
         Name: 'objects',
         FieldSelectors: [
           { Field: 'eventCategory', Equals: ['Data'] },
           { Field: 'resources.type', Equals: [bad ? 'AWS::S3::object' : 'AWS::S3::Object'] },
-          { Field: 'eventName', Equals: ['PutObject', 'DeleteObject', bad ? 'PutObject' : 'CopyObject'] },
+          {
+            Field: 'eventName',
+            Equals: ['PutObject', 'DeleteObject', bad ? 'PutObject' : 'CopyObject'],
+          },
           { Field: 'resources.ARN', StartsWith: [`arn:aws:s3:::bucket-${i}/`] },
         ],
       },
@@ -80,7 +104,15 @@ function buildDocument(lines: number): string {
   let text = '';
   for (let i = 0; ; i++) {
     resources[`Trail${i}`] = trail(i);
-    text = JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Parameters: { LogBucket: { Type: 'String' } }, Resources: resources }, null, 2);
+    text = JSON.stringify(
+      {
+        AWSTemplateFormatVersion: '2010-09-09',
+        Parameters: { LogBucket: { Type: 'String' } },
+        Resources: resources,
+      },
+      null,
+      2,
+    );
     if (text.split('\n').length >= lines) break;
   }
   // JSONC: a comment above every resource, as people annotate templates.
@@ -92,7 +124,10 @@ function buildSparseDocument(lines: number): string {
   const resources: Record<string, unknown> = {};
   let text = '';
   for (let i = 0; ; i++) {
-    resources[`Trail${i}`] = { Type: 'AWS::CloudTrail::Trail', Properties: { TrailName: `trail-${i}`, S3BucketName: `bucket-${i}`, IsLogging: true } };
+    resources[`Trail${i}`] = {
+      Type: 'AWS::CloudTrail::Trail',
+      Properties: { TrailName: `trail-${i}`, S3BucketName: `bucket-${i}`, IsLogging: true },
+    };
     text = JSON.stringify({ Resources: resources }, null, 2);
     if (text.split('\n').length >= lines) break;
   }
@@ -126,10 +161,17 @@ const TF_NAMES: Record<string, string> = {
   StartsWith: 'starts_with',
 };
 
-const hcl = (v: unknown): string => (Array.isArray(v) ? `[${v.map(hcl).join(', ')}]` : typeof v === 'string' ? JSON.stringify(v) : String(v));
+const hcl = (v: unknown): string =>
+  Array.isArray(v)
+    ? `[${v.map(hcl).join(', ')}]`
+    : typeof v === 'string'
+      ? JSON.stringify(v)
+      : String(v);
 
 function attributes(o: Record<string, unknown>, indent: string): string[] {
-  const scalars = Object.entries(o).filter(([, v]) => typeof v !== 'object' || (Array.isArray(v) && typeof v[0] !== 'object'));
+  const scalars = Object.entries(o).filter(
+    ([, v]) => typeof v !== 'object' || (Array.isArray(v) && typeof v[0] !== 'object'),
+  );
   const width = Math.max(...scalars.map(([k]) => TF_NAMES[k].length));
   return scalars.map(([k, v]) => `${indent}${TF_NAMES[k].padEnd(width)} = ${hcl(v)}`);
 }
@@ -138,18 +180,36 @@ function attributes(o: Record<string, unknown>, indent: string): string[] {
 function toTerraform(json: string): string {
   const template = JSON.parse(json.replace(/^\s*\/\/.*$/gm, ''));
   const out: string[] = [];
-  for (const [id, r] of Object.entries(template.Resources) as [string, { Properties: Record<string, unknown> }][]) {
-    const { S3BucketName: _bucket, EventSelectors, AdvancedEventSelectors, ...settings } = r.Properties as Record<string, never>;
-    out.push(`# trail for account ${id.slice(5)}`, `resource "aws_cloudtrail" "${id}" {`, '  s3_bucket_name = aws_s3_bucket.logs.id', ...attributes(settings, '  '));
+  for (const [id, r] of Object.entries(template.Resources) as [
+    string,
+    { Properties: Record<string, unknown> },
+  ][]) {
+    const {
+      S3BucketName: _bucket,
+      EventSelectors,
+      AdvancedEventSelectors,
+      ...settings
+    } = r.Properties as Record<string, never>;
+    out.push(
+      `# trail for account ${id.slice(5)}`,
+      `resource "aws_cloudtrail" "${id}" {`,
+      '  s3_bucket_name = aws_s3_bucket.logs.id',
+      ...attributes(settings, '  '),
+    );
     for (const es of (EventSelectors ?? []) as Record<string, unknown>[]) {
       const { DataResources, ...rest } = es as Record<string, never>;
       out.push('', '  event_selector {', ...attributes(rest, '    '));
-      for (const dr of (DataResources ?? []) as Record<string, unknown>[]) out.push('', '    data_resource {', ...attributes(dr, '      '), '    }');
+      for (const dr of (DataResources ?? []) as Record<string, unknown>[])
+        out.push('', '    data_resource {', ...attributes(dr, '      '), '    }');
       out.push('  }');
     }
-    for (const as of (AdvancedEventSelectors ?? []) as { Name: string; FieldSelectors: Record<string, unknown>[] }[]) {
+    for (const as of (AdvancedEventSelectors ?? []) as {
+      Name: string;
+      FieldSelectors: Record<string, unknown>[];
+    }[]) {
       out.push('', '  advanced_event_selector {', `    name = ${hcl(as.Name)}`);
-      for (const fs of as.FieldSelectors) out.push('', '    field_selector {', ...attributes(fs, '      '), '    }');
+      for (const fs of as.FieldSelectors)
+        out.push('', '    field_selector {', ...attributes(fs, '      '), '    }');
       out.push('  }');
     }
     out.push('}', '');
@@ -178,7 +238,11 @@ async function treeSitterParse(): Promise<(text: string) => void> {
   const { Language, Parser } = require('web-tree-sitter') as typeof import('web-tree-sitter');
   await Parser.init({ locateFile: () => require.resolve('web-tree-sitter/tree-sitter.wasm') });
   const parser = new Parser();
-  parser.setLanguage(await Language.load(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm')));
+  parser.setLanguage(
+    await Language.load(
+      require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'),
+    ),
+  );
   return (text) => parser.parse(text)!.delete();
 }
 
@@ -198,7 +262,13 @@ function measure(fn: () => unknown): Sample {
 function report(name: string, xs: Sample[]): { wall: number; cpu: number } {
   const wall = median(xs.map((x) => x.wall));
   const cpu = median(xs.map((x) => x.cpu));
-  console.log(`  ${name.padEnd(36)} wall median ${wall.toFixed(1).padStart(6)} ms (p95 ${p95(xs.map((x) => x.wall)).toFixed(1).padStart(6)})   cpu median ${cpu.toFixed(1).padStart(6)} ms`);
+  console.log(
+    `  ${name.padEnd(36)} wall median ${wall.toFixed(1).padStart(6)} ms (p95 ${p95(
+      xs.map((x) => x.wall),
+    )
+      .toFixed(1)
+      .padStart(6)})   cpu median ${cpu.toFixed(1).padStart(6)} ms`,
+  );
   return { wall, cpu };
 }
 
@@ -219,14 +289,27 @@ async function main(): Promise<void> {
   const mixed = buildDocument(targetLines);
   const yaml = buildYaml(targetLines);
   const tf = buildTerraform(targetLines);
-  const last = (text: string, ...needles: string[]) => Math.max(...needles.map((n) => text.lastIndexOf(n))) + 3;
+  const last = (text: string, ...needles: string[]) =>
+    Math.max(...needles.map((n) => text.lastIndexOf(n))) + 3;
   const jsonBaselines: Case['baselines'] = [
     ['baseline: jsonc-parser parseTree', (t) => parseTree(t, [], { allowTrailingComma: true })],
     ['baseline: jsonc-parser parse', (t) => parseJsonc(t, [], { allowTrailingComma: true })],
   ];
   const cases: Case[] = [
-    { label: 'mixed template (selectors, comments, planted problems)', text: mixed, format: 'json', at: last(mixed, '"resources.ARN"', '"TrailName"'), baselines: jsonBaselines },
-    { label: 'sparse template (every setting missing: insert fixes)', text: buildSparseDocument(targetLines), format: 'json', at: 0, baselines: jsonBaselines },
+    {
+      label: 'mixed template (selectors, comments, planted problems)',
+      text: mixed,
+      format: 'json',
+      at: last(mixed, '"resources.ARN"', '"TrailName"'),
+      baselines: jsonBaselines,
+    },
+    {
+      label: 'sparse template (every setting missing: insert fixes)',
+      text: buildSparseDocument(targetLines),
+      format: 'json',
+      at: 0,
+      baselines: jsonBaselines,
+    },
     {
       label: 'mixed template as CloudFormation YAML',
       text: yaml,
@@ -238,7 +321,13 @@ async function main(): Promise<void> {
         ['baseline: yaml parseDocument', (t) => parseDocument(t)],
       ],
     },
-    { label: 'mixed template as Terraform', text: tf, format: 'terraform', at: last(tf, 'field  = "resources.ARN"', '  name ') + 9, baselines: [['baseline: tree-sitter parse', tsParse]] },
+    {
+      label: 'mixed template as Terraform',
+      text: tf,
+      format: 'terraform',
+      at: last(tf, 'field  = "resources.ARN"', '  name ') + 9,
+      baselines: [['baseline: tree-sitter parse', tsParse]],
+    },
   ];
   for (const c of cases) {
     const { text, format } = c;
@@ -250,7 +339,9 @@ async function main(): Promise<void> {
     const first = lintText(text, lintOptions);
     const bySeverity = (sev: string) => first.findings.filter((f) => f.severity === sev).length;
     const fixes = first.findings.reduce((n, f) => n + f.fixes.length, 0);
-    console.log(`${c.label}: ${lineCount} lines, ${(text.length / 1024).toFixed(0)} KiB, ${first.findings.length} findings (${bySeverity('error')} errors, ${bySeverity('warning')} warnings, ${bySeverity('info')} info), ${fixes} fixes, ${new Set(first.findings.map((f) => f.ruleId)).size} rules firing`);
+    console.log(
+      `${c.label}: ${lineCount} lines, ${(text.length / 1024).toFixed(0)} KiB, ${first.findings.length} findings (${bySeverity('error')} errors, ${bySeverity('warning')} warnings, ${bySeverity('info')} info), ${fixes} fixes, ${new Set(first.findings.map((f) => f.ruleId)).size} rules firing`,
+    );
     // Each function in its own block (warm-up, then the runs), so that one's garbage is not
     // collected during another's measurement; a full GC between blocks when node has --expose-gc.
     // `before` runs ahead of each call, outside the measurement.
@@ -273,12 +364,17 @@ async function main(): Promise<void> {
     // different digit typed into a trail's name in the middle of the document each time).
     const middle = text.indexOf('trail-', text.length >> 1) + 6;
     const typed = (run: number) => text.slice(0, middle) + String(run + 1000) + text.slice(middle);
-    const afterEdit = format === 'terraform' ? block((run) => lintText(typed(run), lintOptions)) : undefined;
-    const withErrors = c.withSyntaxErrors ? block(() => lintText(text, { format, reportSyntaxErrors: true })) : undefined;
+    const afterEdit =
+      format === 'terraform' ? block((run) => lintText(typed(run), lintOptions)) : undefined;
+    const withErrors = c.withSyntaxErrors
+      ? block(() => lintText(text, { format, reportSyntaxErrors: true }))
+      : undefined;
     const baselines = c.baselines.map(([name, fn]) => [name, block(() => fn(text))] as const);
     const completion = block(() => completionsAt(text, c.at, format));
     const hover = block(() => hoverAt(text, c.at, format));
-    console.log(`  ${'lintText, first call (cold JIT)'.padEnd(36)} wall ${cold.wall.toFixed(1).padStart(6)} ms   cpu ${cold.cpu.toFixed(1).padStart(6)} ms`);
+    console.log(
+      `  ${'lintText, first call (cold JIT)'.padEnd(36)} wall ${cold.wall.toFixed(1).padStart(6)} ms   cpu ${cold.cpu.toFixed(1).padStart(6)} ms`,
+    );
     const l = report('lintText (whole engine)', lint);
     const e = afterEdit && report('lintText after a one-key edit', afterEdit);
     if (withErrors) report('lintText + syntax errors (CLI)', withErrors);
@@ -287,8 +383,13 @@ async function main(): Promise<void> {
     report('completionsAt (one request)', completion);
     report('hoverAt (one request)', hover);
     // CPU time is the work done; on an idle machine the wall time equals it (one thread).
-    console.log(`  lint / ${c.baselines[0][0].replace('baseline: ', '')}: wall ${(l.wall / p.wall).toFixed(2)}x, cpu ${(l.cpu / p.cpu).toFixed(2)}x; target ≤ 50 ms: ${l.cpu <= 50 ? 'met' : 'NOT met'} (cpu median), wall median ${l.wall <= 50 ? 'within' : 'over'} it at load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
-    if (e) console.log(`  after an edit / whole: cpu ${(e.cpu / l.cpu).toFixed(2)}x, wall ${(e.wall / l.wall).toFixed(2)}x; after an edit, target ≤ 50 ms: ${e.cpu <= 50 ? 'met' : 'NOT met'} (cpu median), wall median ${e.wall <= 50 ? 'within' : 'over'} it`);
+    console.log(
+      `  lint / ${c.baselines[0][0].replace('baseline: ', '')}: wall ${(l.wall / p.wall).toFixed(2)}x, cpu ${(l.cpu / p.cpu).toFixed(2)}x; target ≤ 50 ms: ${l.cpu <= 50 ? 'met' : 'NOT met'} (cpu median), wall median ${l.wall <= 50 ? 'within' : 'over'} it at load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
+    );
+    if (e)
+      console.log(
+        `  after an edit / whole: cpu ${(e.cpu / l.cpu).toFixed(2)}x, wall ${(e.wall / l.wall).toFixed(2)}x; after an edit, target ≤ 50 ms: ${e.cpu <= 50 ? 'met' : 'NOT met'} (cpu median), wall median ${e.wall <= 50 ? 'within' : 'over'} it`,
+      );
     console.log('');
   }
 }

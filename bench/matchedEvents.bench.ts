@@ -31,16 +31,30 @@ async function main(): Promise<void> {
     await generateBucket({ events, out: dir, seed: 1 });
     const index = new EventIndex({ runner: new InlineRunner() });
     await loadEventFiles(index, new InlineRunner(), (await discover(new FolderSource(dir))).events);
-    const ids = Array.from({ length: index.size }, (_, i) => index.summary(i).eventID).filter((_, i) => i % 4 === 0);
+    const ids = Array.from({ length: index.size }, (_, i) => index.summary(i).eventID).filter(
+      (_, i) => i % 4 === 0,
+    );
     console.log(`${index.size} events indexed; times in ms`);
     console.log('matched  id-set first  id-set filtered  OR-of-terms first');
     for (const n of counts) {
       const data = new IndexTimelineData(index, new EventIdSet(ids.slice(0, n)));
       const first = await ms(() => data.query('', null, 'asc'));
       const filtered = await ms(() => data.query('eventName:AssumeRole', null, 'asc'));
-      const or: QueryNode = { kind: 'or', children: ids.slice(0, n).map((id) => ({ kind: 'term', field: 'eventID', fields: ['eventID'], match: { op: 'eq', value: id }, start: 0, end: 0 })) };
+      const or: QueryNode = {
+        kind: 'or',
+        children: ids.slice(0, n).map((id) => ({
+          kind: 'term',
+          field: 'eventID',
+          fields: ['eventID'],
+          match: { op: 'eq', value: id },
+          start: 0,
+          end: 0,
+        })),
+      };
       const terms = n <= 1000 ? (await ms(() => index.query(or))).toFixed(0) : '(skipped: minutes)';
-      console.log(`${String(n).padStart(7)}  ${first.toFixed(0).padStart(12)}  ${filtered.toFixed(0).padStart(15)}  ${terms.padStart(17)}`);
+      console.log(
+        `${String(n).padStart(7)}  ${first.toFixed(0).padStart(12)}  ${filtered.toFixed(0).padStart(15)}  ${terms.padStart(17)}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

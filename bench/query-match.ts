@@ -14,10 +14,14 @@ const megabytes = Number(process.argv[2] ?? 50);
 const runs = Number(process.argv[3] ?? 7);
 
 if (!datasetsAvailable()) {
-  console.error('bench/query-match.ts needs ../shared/datasets (panther-analysis/cloudtrail-test-events.jsonl)');
+  console.error(
+    'bench/query-match.ts needs ../shared/datasets (panther-analysis/cloudtrail-test-events.jsonl)',
+  );
   process.exit(2);
 }
-const lines = readFileSync(dataset('panther-analysis', 'cloudtrail-test-events.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
+const lines = readFileSync(dataset('panther-analysis', 'cloudtrail-test-events.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim());
 const raws: string[] = [];
 let bytes = 0;
 while (bytes < megabytes * 1e6) {
@@ -45,12 +49,18 @@ function measure(label: string, test: (i: number) => boolean): void {
   const ms = median(times);
   const mbps = bytes / 1e6 / (ms / 1000);
   const rps = raws.length / (ms / 1000);
-  console.log(`${label.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms  ${mbps.toFixed(0).padStart(5)} MB/s  ${(rps / 1e6).toFixed(2).padStart(5)} M records/s  (${hits} hits)`);
+  console.log(
+    `${label.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms  ${mbps.toFixed(0).padStart(5)} MB/s  ${(rps / 1e6).toFixed(2).padStart(5)} M records/s  (${hits} hits)`,
+  );
 }
 
-console.log(`${raws.length.toLocaleString('en-US')} records, ${(bytes / 1e6).toFixed(1)} MB of JSON, median of ${runs} runs`);
+console.log(
+  `${raws.length.toLocaleString('en-US')} records, ${(bytes / 1e6).toFixed(1)} MB of JSON, median of ${runs} runs`,
+);
 measure('baseline: raw.includes("AccessDenied")', (i) => raws[i].includes('AccessDenied'));
-measure('baseline: raw.toLowerCase().includes("accessdenied")', (i) => raws[i].toLowerCase().includes('accessdenied'));
+measure('baseline: raw.toLowerCase().includes("accessdenied")', (i) =>
+  raws[i].toLowerCase().includes('accessdenied'),
+);
 for (const q of [
   'accessdenied',
   '"access denied"',

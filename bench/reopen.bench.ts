@@ -31,13 +31,33 @@ async function main(): Promise<void> {
   const events = Number(arg('events', '1000000'));
   const runs = Number(arg('runs', '3'));
   const dir = `/tmp/ctl-bench-${events}`;
-  if (!existsSync(`${dir}.tally.json`)) writeFileSync(`${dir}.tally.json`, JSON.stringify(await generateBucket({ events, out: dir, seed: 1 })));
+  if (!existsSync(`${dir}.tally.json`))
+    writeFileSync(
+      `${dir}.tally.json`,
+      JSON.stringify(await generateBucket({ events, out: dir, seed: 1 })),
+    );
   const outdir = path.join(os.tmpdir(), 'ctl-bench-reopen-build');
-  for (const [entry, name] of [['bench/reopenOnce.ts', 'reopenOnce.js'], ['src/core/ingest/ingestWorker.ts', 'ingestWorker.js']]) {
-    esbuild.buildSync({ entryPoints: [path.join(__dirname, '..', entry)], outfile: path.join(outdir, name), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', mainFields: ['module', 'main'] });
+  for (const [entry, name] of [
+    ['bench/reopenOnce.ts', 'reopenOnce.js'],
+    ['src/core/ingest/ingestWorker.ts', 'ingestWorker.js'],
+  ]) {
+    esbuild.buildSync({
+      entryPoints: [path.join(__dirname, '..', entry)],
+      outfile: path.join(outdir, name),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'warning',
+      mainFields: ['module', 'main'],
+    });
   }
   const once = (cacheDir?: string): Run => {
-    const child = spawnSync(process.execPath, [path.join(outdir, 'reopenOnce.js'), dir, ...(cacheDir ? [cacheDir] : [])], { encoding: 'utf8' });
+    const child = spawnSync(
+      process.execPath,
+      [path.join(outdir, 'reopenOnce.js'), dir, ...(cacheDir ? [cacheDir] : [])],
+      { encoding: 'utf8' },
+    );
     if (child.status !== 0) throw new Error(child.stderr);
     const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as Run;
     if (r.events !== events) throw new Error(`${r.events} events shown of ${events}`);
@@ -45,19 +65,34 @@ async function main(): Promise<void> {
   };
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ctl-bench-pack-'));
   const first = once(cacheDir); // writes the pack
-  console.log(`${events} events; pack written by a first load: ${first.packMB.toFixed(0)} MB in ${first.saveMs.toFixed(0)} ms; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
+  console.log(
+    `${events} events; pack written by a first load: ${first.packMB.toFixed(0)} MB in ${first.saveMs.toFixed(0)} ms; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`,
+  );
   const full: Run[] = [];
   const reopen: Run[] = [];
   for (let i = 0; i < runs; i++) {
-    const order: Array<[Run[], string | undefined]> = i % 2 ? [[reopen, cacheDir], [full, undefined]] : [[full, undefined], [reopen, cacheDir]];
+    const order: Array<[Run[], string | undefined]> =
+      i % 2
+        ? [
+            [reopen, cacheDir],
+            [full, undefined],
+          ]
+        : [
+            [full, undefined],
+            [reopen, cacheDir],
+          ];
     for (const [list, c] of order) list.push(once(c));
     const r = reopen[reopen.length - 1];
     if (r.misses !== 0) throw new Error(`the reopening read ${r.misses} files`);
-    console.log(`run ${i + 1}: load from files ${full[i].shownMs.toFixed(0)} ms (RSS ${full[i].maxRssMB.toFixed(0)} MB), reopen ${r.shownMs.toFixed(0)} ms (${r.hits} files from the pack, RSS ${r.maxRssMB.toFixed(0)} MB), load average ${os.loadavg()[0].toFixed(1)}`);
+    console.log(
+      `run ${i + 1}: load from files ${full[i].shownMs.toFixed(0)} ms (RSS ${full[i].maxRssMB.toFixed(0)} MB), reopen ${r.shownMs.toFixed(0)} ms (${r.hits} files from the pack, RSS ${r.maxRssMB.toFixed(0)} MB), load average ${os.loadavg()[0].toFixed(1)}`,
+    );
   }
   const f = median(full.map((r) => r.shownMs));
   const o = median(reopen.map((r) => r.shownMs));
-  console.log(`median: load from files ${f.toFixed(0)} ms, reopen from the pack ${o.toFixed(0)} ms: ${(f / o).toFixed(1)}× faster (target ≤ 1500 ms)`);
+  console.log(
+    `median: load from files ${f.toFixed(0)} ms, reopen from the pack ${o.toFixed(0)} ms: ${(f / o).toFixed(1)}× faster (target ≤ 1500 ms)`,
+  );
   rmSync(cacheDir, { recursive: true, force: true });
 }
 

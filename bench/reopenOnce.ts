@@ -21,13 +21,28 @@ async function main(): Promise<void> {
   const all = await index.query(parseQuery(''));
   const bounds = index.timeBounds()!;
   const histogram = index.histogram(all, bounds.from, bounds.to + 1, 200);
-  const facets = ['eventName', 'eventSource', 'awsRegion', 'sourceIPAddress'].map((f) => index.facet(all, f, 10));
+  const facets = ['eventName', 'eventSource', 'awsRegion', 'sourceIPAddress'].map((f) =>
+    index.facet(all, f, 10),
+  );
   const rows = index.summaries(all, 0, 100);
   const shownMs = performance.now() - started;
   const t = performance.now();
   cache?.save();
   const saveMs = performance.now() - t;
-  console.log(JSON.stringify({ shownMs, saveMs, events: all.rows.length, bins: histogram.counts.length, facets: facets.length, rows: rows.length, hits: cache?.stats.hits ?? 0, misses: cache?.stats.misses ?? 0, packMB: (cache?.stats.bytes ?? 0) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+  console.log(
+    JSON.stringify({
+      shownMs,
+      saveMs,
+      events: all.rows.length,
+      bins: histogram.counts.length,
+      facets: facets.length,
+      rows: rows.length,
+      hits: cache?.stats.hits ?? 0,
+      misses: cache?.stats.misses ?? 0,
+      packMB: (cache?.stats.bytes ?? 0) / 1e6,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
   await pool.close();
 }
 

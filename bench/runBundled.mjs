@@ -17,7 +17,18 @@ if (!entry) {
 const outDir = join(root, 'bench', 'results', 'bundled');
 mkdirSync(outDir, { recursive: true });
 const outfile = join(outDir, basename(entry).replace(/\.ts$/, '.js'));
-await esbuild.build({ entryPoints: [join(root, entry)], bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], outfile, external: ['playwright-core'], logLevel: 'warning', define: { 'process.env.CTL_BENCH_ROOT': JSON.stringify(root) } });
+await esbuild.build({
+  entryPoints: [join(root, entry)],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  outfile,
+  external: ['playwright-core'],
+  logLevel: 'warning',
+  define: { 'process.env.CTL_BENCH_ROOT': JSON.stringify(root) },
+});
 copyFileSync(join(root, 'dist', 'ingestWorker.js'), join(outDir, 'ingestWorker.js'));
 const r = spawnSync(process.execPath, [outfile, ...args], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);

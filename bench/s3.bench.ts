@@ -40,18 +40,41 @@ async function main(): Promise<void> {
     const dayKeys: string[] = [];
     for (const day of days) {
       const n = day === '2024/05/14' ? filesPerDay : 20;
-      const keys = Array.from({ length: n }, (_, i) => `AWSLogs/${ACCT}/CloudTrail/us-east-1/${day}/${ACCT}_CloudTrail_us-east-1_${day.replace(/\//g, '')}T${String(Math.floor(i / 60) % 24).padStart(2, '0')}${String(i % 60).padStart(2, '0')}Z_b${String(i).padStart(15, '0')}.json.gz`);
+      const keys = Array.from(
+        { length: n },
+        (_, i) =>
+          `AWSLogs/${ACCT}/CloudTrail/us-east-1/${day}/${ACCT}_CloudTrail_us-east-1_${day.replace(/\//g, '')}T${String(Math.floor(i / 60) % 24).padStart(2, '0')}${String(i % 60).padStart(2, '0')}Z_b${String(i).padStart(15, '0')}.json.gz`,
+      );
       const body = (n: number) =>
-        gzipSync(JSON.stringify({ Records: Array.from({ length: 20 }, (_, r) => ({ eventTime: `${day.replace(/\//g, '-')}T10:00:00Z`, eventName: 'GetObject', n, r, requestParameters: { bucketName: 'data', key: `k${r}`.repeat(20) } })) }));
-      for (let i = 0; i < keys.length; i += 25) await Promise.all(keys.slice(i, i + 25).map((k, j) => server.put(BUCKET, k, body(i + j))));
+        gzipSync(
+          JSON.stringify({
+            Records: Array.from({ length: 20 }, (_, r) => ({
+              eventTime: `${day.replace(/\//g, '-')}T10:00:00Z`,
+              eventName: 'GetObject',
+              n,
+              r,
+              requestParameters: { bucketName: 'data', key: `k${r}`.repeat(20) },
+            })),
+          }),
+        );
+      for (let i = 0; i < keys.length; i += 25)
+        await Promise.all(keys.slice(i, i + 25).map((k, j) => server.put(BUCKET, k, body(i + j))));
       if (day === '2024/05/14') dayKeys.push(...keys);
     }
-    const open = (cache?: S3ObjectCache) => new S3Source({ bucket: BUCKET, endpoint: server.endpoint, region: 'us-east-1' }, { credentials: S3RVER_CREDENTIALS, cache });
+    const open = (cache?: S3ObjectCache) =>
+      new S3Source(
+        { bucket: BUCKET, endpoint: server.endpoint, region: 'us-east-1' },
+        { credentials: S3RVER_CREDENTIALS, cache },
+      );
 
     // The explorer from the source root down to the day's files.
     const s = open();
     const catalog = new CloudTrailCatalog(s);
-    const pick = async (nodes: CatalogNode[], type: string, pred: (n: CatalogNode) => boolean = () => true) => nodes.find((n) => n.type === type && pred(n))!;
+    const pick = async (
+      nodes: CatalogNode[],
+      type: string,
+      pred: (n: CatalogNode) => boolean = () => true,
+    ) => nodes.find((n) => n.type === type && pred(n))!;
     const levels: [string, number][] = [];
     let mark = s.requests;
     const roots = await catalog.roots();
@@ -64,7 +87,11 @@ async function main(): Promise<void> {
     const region = await pick(await catalog.children(account), 'region');
     levels.push(['account → regions', s.requests - mark]);
     mark = s.requests;
-    const day = await pick(await catalog.children(region), 'day', (n) => n.type === 'day' && n.date === '2024-05-14');
+    const day = await pick(
+      await catalog.children(region),
+      'day',
+      (n) => n.type === 'day' && n.date === '2024-05-14',
+    );
     levels.push(['region → days', s.requests - mark]);
     mark = s.requests;
     const files = await catalog.children(day);
@@ -77,11 +104,16 @@ async function main(): Promise<void> {
     let warmGets = -1;
     let bytes = 0;
     for (let r = 0; r < runs; r++) {
-      for (const [lanes, out] of [[1, cold1], [8, cold8]] as const) {
+      for (const [lanes, out] of [
+        [1, cold1],
+        [8, cold8],
+      ] as const) {
         const cacheDir = join(dir, `cache-${r}-${lanes}`);
         const src = open(new S3ObjectCache(cacheDir, 1 << 30));
         const t = performance.now();
-        await src.listLevel(day.type === 'day' ? `AWSLogs/${ACCT}/CloudTrail/us-east-1/2024/05/14/` : '');
+        await src.listLevel(
+          day.type === 'day' ? `AWSLogs/${ACCT}/CloudTrail/us-east-1/2024/05/14/` : '',
+        );
         bytes = await readAll(src, dayKeys, lanes);
         out.push(performance.now() - t);
         src.dispose();
@@ -92,18 +124,26 @@ async function main(): Promise<void> {
           await again.listLevel(`AWSLogs/${ACCT}/CloudTrail/us-east-1/2024/05/14/`);
           await readAll(again, dayKeys, 8);
           warm.push(performance.now() - t2);
-          warmGets = server.since(before).filter((q) => q.method === 'GET' && !q.query.includes('list-type')).length;
+          warmGets = server
+            .since(before)
+            .filter((q) => q.method === 'GET' && !q.query.includes('list-type')).length;
           again.dispose();
         }
       }
     }
-    console.log(`S3 bench: ${filesPerDay} files on the opened day (${(bytes / 1024).toFixed(0)} KiB gzipped), ${runs} runs, s3rver on 127.0.0.1`);
+    console.log(
+      `S3 bench: ${filesPerDay} files on the opened day (${(bytes / 1024).toFixed(0)} KiB gzipped), ${runs} runs, s3rver on 127.0.0.1`,
+    );
     console.log('\n| explorer level opened | S3 requests |\n|---|---|');
     for (const [name, n] of levels) console.log(`| ${name} | ${n} |`);
     console.log('\n| loading the day | median | against cold, 8 at once |\n|---|---|---|');
-    console.log(`| cold, 1 at a time | ${median(cold1).toFixed(0)} ms | ${(median(cold1) / median(cold8)).toFixed(2)}× |`);
+    console.log(
+      `| cold, 1 at a time | ${median(cold1).toFixed(0)} ms | ${(median(cold1) / median(cold8)).toFixed(2)}× |`,
+    );
     console.log(`| cold, 8 at once | ${median(cold8).toFixed(0)} ms | 1.00× |`);
-    console.log(`| reopened from the cache (1 listing, ${warmGets} GETs) | ${median(warm).toFixed(0)} ms | ${(median(warm) / median(cold8)).toFixed(2)}× |`);
+    console.log(
+      `| reopened from the cache (1 listing, ${warmGets} GETs) | ${median(warm).toFixed(0)} ms | ${(median(warm) / median(cold8)).toFixed(2)}× |`,
+    );
   } finally {
     await server.dispose();
     rmSync(dir, { recursive: true, force: true });

@@ -62,29 +62,58 @@ async function main(): Promise<void> {
   const index = new EventIndex({ runner: pool });
   const data = new IndexTimelineData(index);
   const posted: Envelope[] = [];
-  const session = new TimelineSession(data, (e) => posted.push(e), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} }, 'bench', null);
+  const session = new TimelineSession(
+    data,
+    (e) => posted.push(e),
+    { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} },
+    'bench',
+    null,
+  );
   const ask = client(session, posted);
   let firstEvents: () => void;
   const haveEvents = new Promise<void>((r) => (firstEvents = r));
-  const loading = loadScope(index, pool, [{ source: new FolderSource(dir) }], new AbortController().signal, (p) => {
-    if (p.events > 0) firstEvents();
-  });
+  const loading = loadScope(
+    index,
+    pool,
+    [{ source: new FolderSource(dir) }],
+    new AbortController().signal,
+    (p) => {
+      if (p.events > 0) firstEvents();
+    },
+  );
   await haveEvents;
   // As the view does: its first query comes with the ready and is answered in the hello.
-  const hello = await ask({ type: 'ready', query: { filter: '', range: null, sort: 'asc', bins: 300, pageStart: 0, pageCount: 200 } });
+  const hello = await ask({
+    type: 'ready',
+    query: { filter: '', range: null, sort: 'asc', bins: 300, pageStart: 0, pageCount: 200 },
+  });
   const firstMs = performance.now() - started;
   const first = hello.reply.type === 'hello' ? hello.reply.first : null;
   const firstRows = first?.rows.length ?? 0;
   const firstMatches = first?.matches ?? 0;
   const outcome = await loading;
   const loadMs = performance.now() - started;
-  console.log(`events: ${index.size.toLocaleString('en-US')} in ${outcome.progress.filesTotal} files, ${threads} worker thread(s)`);
-  console.log(`command → first page answered (host): ${firstMs.toFixed(0)} ms (${firstRows} rows of the ${firstMatches.toLocaleString('en-US')} events loaded by then; full load ${(loadMs / 1000).toFixed(1)} s)`);
+  console.log(
+    `events: ${index.size.toLocaleString('en-US')} in ${outcome.progress.filesTotal} files, ${threads} worker thread(s)`,
+  );
+  console.log(
+    `command → first page answered (host): ${firstMs.toFixed(0)} ms (${firstRows} rows of the ${firstMatches.toLocaleString('en-US')} events loaded by then; full load ${(loadMs / 1000).toFixed(1)} s)`,
+  );
 
   // The first query after the load sorts the index once; the view pays that once per load.
   const warm = performance.now();
-  await ask({ type: 'query', filter: '', range: null, sort: 'asc', bins: 300, pageStart: 0, pageCount: 200 });
-  console.log(`first query after the full load (sorts once): ${(performance.now() - warm).toFixed(0)} ms`);
+  await ask({
+    type: 'query',
+    filter: '',
+    range: null,
+    sort: 'asc',
+    bins: 300,
+    pageStart: 0,
+    pageCount: 200,
+  });
+  console.log(
+    `first query after the full load (sorts once): ${(performance.now() - warm).toFixed(0)} ms`,
+  );
 
   // Same-run baseline: the machine is shared, so figures are quoted against a fixed workload.
   const base: number[] = [];
@@ -97,11 +126,15 @@ async function main(): Promise<void> {
     if (sum < 0) console.log(sum);
   }
   const baseline = median(base);
-  console.log(`baseline (one pass over ${index.size.toLocaleString('en-US')} doubles): ${baseline.toFixed(1)} ms`);
+  console.log(
+    `baseline (one pass over ${index.size.toLocaleString('en-US')} doubles): ${baseline.toFixed(1)} ms`,
+  );
 
   const queryTimes: number[] = [];
   const facetTimes: number[] = [];
-  console.log('\nfilter                                          matches   query+page+histogram  facets   reply bytes');
+  console.log(
+    '\nfilter                                          matches   query+page+histogram  facets   reply bytes',
+  );
   for (const filter of FILTERS) {
     const q: number[] = [];
     const f: number[] = [];
@@ -109,12 +142,34 @@ async function main(): Promise<void> {
     let bytes = 0;
     for (let r = 0; r < runs; r++) {
       // A fresh adapter each run: its recent-results cache must not answer (measured below).
-      const fresh = new TimelineSession(new IndexTimelineData(index), (e) => posted.push(e), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} }, 'bench', null);
+      const fresh = new TimelineSession(
+        new IndexTimelineData(index),
+        (e) => posted.push(e),
+        {
+          openRaw() {},
+          copyJson() {},
+          export() {},
+          cancelLoad() {},
+          shown() {},
+          invalidMessage() {},
+        },
+        'bench',
+        null,
+      );
       const ask = client(fresh, posted);
       const t0 = performance.now();
-      const res = await ask({ type: 'query', filter, range: null, sort: r % 2 ? 'desc' : 'asc', bins: 300, pageStart: 0, pageCount: 200 });
+      const res = await ask({
+        type: 'query',
+        filter,
+        range: null,
+        sort: r % 2 ? 'desc' : 'asc',
+        bins: 300,
+        pageStart: 0,
+        pageCount: 200,
+      });
       const t1 = performance.now();
-      if (res.reply.type !== 'queryResult' || res.reply.error) throw new Error(`${filter}: ${JSON.stringify(res.reply).slice(0, 200)}`);
+      if (res.reply.type !== 'queryResult' || res.reply.error)
+        throw new Error(`${filter}: ${JSON.stringify(res.reply).slice(0, 200)}`);
       await ask({ type: 'facets', queryId: res.reply.queryId, limit: 10 });
       const t2 = performance.now();
       q.push(t1 - t0);
@@ -124,37 +179,90 @@ async function main(): Promise<void> {
     }
     queryTimes.push(...q);
     facetTimes.push(...f);
-    console.log(`${JSON.stringify(filter).padEnd(46)} ${matches.toLocaleString('en-US').padStart(9)}   ${median(q).toFixed(1).padStart(8)} ms          ${median(f).toFixed(1).padStart(6)} ms  ${bytes.toLocaleString('en-US').padStart(8)}`);
+    console.log(
+      `${JSON.stringify(filter).padEnd(46)} ${matches.toLocaleString('en-US').padStart(9)}   ${median(q).toFixed(1).padStart(8)} ms          ${median(f).toFixed(1).padStart(6)} ms  ${bytes.toLocaleString('en-US').padStart(8)}`,
+    );
   }
-  console.log(`\nmedian over all filters and runs: query (count + histogram + first 200 rows) ${median(queryTimes).toFixed(1)} ms (${(median(queryTimes) / baseline).toFixed(1)}× baseline); facets ${median(facetTimes).toFixed(1)} ms (${(median(facetTimes) / baseline).toFixed(1)}× baseline)`);
+  console.log(
+    `\nmedian over all filters and runs: query (count + histogram + first 200 rows) ${median(queryTimes).toFixed(1)} ms (${(median(queryTimes) / baseline).toFixed(1)}× baseline); facets ${median(facetTimes).toFixed(1)} ms (${(median(facetTimes) / baseline).toFixed(1)}× baseline)`,
+  );
 
   // Back to a recent filter (a facet click undone): answered from the adapter's recent results.
   const back: number[] = [];
-  await ask({ type: 'query', filter: 'user:alice', range: null, sort: 'asc', bins: 300, pageStart: 0, pageCount: 200 });
+  await ask({
+    type: 'query',
+    filter: 'user:alice',
+    range: null,
+    sort: 'asc',
+    bins: 300,
+    pageStart: 0,
+    pageCount: 200,
+  });
   for (let r = 0; r < runs; r++) {
-    await ask({ type: 'query', filter: 'user:alice eventSource:s3.amazonaws.com', range: null, sort: 'asc', bins: 300, pageStart: 0, pageCount: 200 });
+    await ask({
+      type: 'query',
+      filter: 'user:alice eventSource:s3.amazonaws.com',
+      range: null,
+      sort: 'asc',
+      bins: 300,
+      pageStart: 0,
+      pageCount: 200,
+    });
     const t0 = performance.now();
-    await ask({ type: 'query', filter: 'user:alice', range: null, sort: 'asc', bins: 300, pageStart: 0, pageCount: 200 });
+    await ask({
+      type: 'query',
+      filter: 'user:alice',
+      range: null,
+      sort: 'asc',
+      bins: 300,
+      pageStart: 0,
+      pageCount: 200,
+    });
     back.push(performance.now() - t0);
   }
-  console.log(`back to a recent filter (cached result; histogram and page recomputed): median ${median(back).toFixed(1)} ms`);
+  console.log(
+    `back to a recent filter (cached result; histogram and page recomputed): median ${median(back).toFixed(1)} ms`,
+  );
 
   // A time range change (preset "last day of data") and a page request deep in the result.
   const b = data.bounds()!;
   const rq: number[] = [];
   const pg: number[] = [];
   for (let r = 0; r < runs; r++) {
-    const fresh = new TimelineSession(new IndexTimelineData(index), (e) => posted.push(e), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} }, 'bench', null);
+    const fresh = new TimelineSession(
+      new IndexTimelineData(index),
+      (e) => posted.push(e),
+      {
+        openRaw() {},
+        copyJson() {},
+        export() {},
+        cancelLoad() {},
+        shown() {},
+        invalidMessage() {},
+      },
+      'bench',
+      null,
+    );
     const ask = client(fresh, posted);
     const t0 = performance.now();
-    const res = await ask({ type: 'query', filter: 'error:*', range: { from: b.to - 86_400_000, to: b.to }, sort: 'asc', bins: 300, pageStart: 0, pageCount: 200 });
+    const res = await ask({
+      type: 'query',
+      filter: 'error:*',
+      range: { from: b.to - 86_400_000, to: b.to },
+      sort: 'asc',
+      bins: 300,
+      pageStart: 0,
+      pageCount: 200,
+    });
     rq.push(performance.now() - t0);
     const qid = res.reply.type === 'queryResult' ? res.reply.queryId : 0;
     const t1 = performance.now();
     await ask({ type: 'page', queryId: qid, start: 0, count: 100 });
     pg.push(performance.now() - t1);
   }
-  console.log(`range change (last day of data, error:*): median ${median(rq).toFixed(1)} ms; page of 100 rows: median ${median(pg).toFixed(2)} ms`);
+  console.log(
+    `range change (last day of data, error:*): median ${median(rq).toFixed(1)} ms; page of 100 rows: median ${median(pg).toFixed(2)} ms`,
+  );
   await pool.close();
 }
 

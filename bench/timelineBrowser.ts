@@ -42,7 +42,12 @@ async function heapAfterGc(page: Page): Promise<number> {
   return metrics.find((m) => m.name === 'JSHeapUsedSize')!.value;
 }
 
-async function run(events: number, runs: number, browser: import('playwright-core').Browser, pool: WorkerPool): Promise<{ heap: number }> {
+async function run(
+  events: number,
+  runs: number,
+  browser: import('playwright-core').Browser,
+  pool: WorkerPool,
+): Promise<{ heap: number }> {
   const dir = await benchBucket(events);
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const index = new EventIndex({ runner: pool });
@@ -56,20 +61,37 @@ async function run(events: number, runs: number, browser: import('playwright-cor
     void session.receive(env);
   });
   // As VS Code does, messages posted before the page's script runs are held and handed over after.
-  const deliver = (e: Envelope) => void page.evaluate((env) => window.dispatchEvent(new MessageEvent('message', { data: env })), e).catch(() => {});
+  const deliver = (e: Envelope) =>
+    void page
+      .evaluate((env) => window.dispatchEvent(new MessageEvent('message', { data: env })), e)
+      .catch(() => {});
   let held: Envelope[] | undefined = [];
-  session = new TimelineSession(new IndexTimelineData(index), (e) => (held ? held.push(e) : deliver(e)), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} }, 'bench', null);
+  session = new TimelineSession(
+    new IndexTimelineData(index),
+    (e) => (held ? held.push(e) : deliver(e)),
+    { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} },
+    'bench',
+    null,
+  );
   let lastProgress = 0;
-  const loading = loadScope(index, pool, [{ source: new FolderSource(dir) }], new AbortController().signal, (p: LoadProgress) => {
-    // As the panel does: progress to the view at most every 150 ms.
-    if (Date.now() - lastProgress > 150) {
-      lastProgress = Date.now();
-      session.setProgress(p);
-    }
-  });
+  const loading = loadScope(
+    index,
+    pool,
+    [{ source: new FolderSource(dir) }],
+    new AbortController().signal,
+    (p: LoadProgress) => {
+      // As the panel does: progress to the view at most every 150 ms.
+      if (Date.now() - lastProgress > 150) {
+        lastProgress = Date.now();
+        session.setProgress(p);
+      }
+    },
+  );
   const css = readFileSync(join(ROOT, 'media', 'timeline.css'), 'utf8');
   const js = readFileSync(join(ROOT, 'media', 'timeline.js'), 'utf8');
-  await page.setContent(`<!DOCTYPE html><html><head><style>${css}</style></head><body></body></html>`);
+  await page.setContent(
+    `<!DOCTYPE html><html><head><style>${css}</style></head><body></body></html>`,
+  );
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   // A string, not a function: tsx would wrap a function's inner names in helpers the page lacks.
   await page.evaluate(`(() => {
@@ -83,16 +105,26 @@ async function run(events: number, runs: number, browser: import('playwright-cor
   const firstPaint = Date.now() - started;
   const outcome = await loading;
   session.setProgress(outcome.progress);
-  await page.waitForFunction(() => document.body.dataset.loading === 'false' && document.body.dataset.busy === 'false', undefined, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => document.body.dataset.loading === 'false' && document.body.dataset.busy === 'false',
+    undefined,
+    { timeout: 120_000 },
+  );
   await page.waitForTimeout(1500); // the view's last reload after loading ended
-  console.log(`\n${index.size.toLocaleString('en-US')} events: first rows painted ${firstPaint} ms after open; the page's script was running (sent "ready") at ${readyAt} ms (load finished after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `\n${index.size.toLocaleString('en-US')} events: first rows painted ${firstPaint} ms after open; the page's script was running (sent "ready") at ${readyAt} ms (load finished after ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 
   const times: FilterTimes = { view: [], wall: [], render: [] };
   await timeFilterChanges(page.mainFrame(), runs, times);
-  console.log(`filter change → rows + histogram repainted: median ${median(times.view)} ms (view: request → frame after render), ${median(times.wall)} ms wall clock incl. typing Enter; ${times.view.length} changes, max ${Math.max(...times.view)} ms; of which the view's render: median ${median(times.render).toFixed(1)} ms`);
+  console.log(
+    `filter change → rows + histogram repainted: median ${median(times.view)} ms (view: request → frame after render), ${median(times.wall)} ms wall clock incl. typing Enter; ${times.view.length} changes, max ${Math.max(...times.view)} ms; of which the view's render: median ${median(times.render).toFixed(1)} ms`,
+  );
 
   const domRows = await domRowsWhileScrolling(page.mainFrame(), [0, 0.25, 0.5, 0.75, 0.999]);
-  console.log(`rows in the DOM while scrolling through ${index.size.toLocaleString('en-US')} rows: ${domRows.join(', ')}`);
+  console.log(
+    `rows in the DOM while scrolling through ${index.size.toLocaleString('en-US')} rows: ${domRows.join(', ')}`,
+  );
   const heap = await heapAfterGc(page);
   console.log(`page JS heap after GC: ${(heap / 1024 / 1024).toFixed(1)} MB`);
   await page.close();
@@ -103,12 +135,18 @@ async function main(): Promise<void> {
   const events = arg('events', 1_000_000);
   const small = arg('small', 10_000);
   const runs = arg('runs', 3);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
   const pool = new WorkerPool(Math.max(1, Math.min(4, require('node:os').availableParallelism())));
   try {
     const a = await run(small, runs, browser, pool);
     const b = await run(events, runs, browser, pool);
-    console.log(`\nwebview heap: ${(a.heap / 1048576).toFixed(1)} MB at ${small.toLocaleString('en-US')} events, ${(b.heap / 1048576).toFixed(1)} MB at ${events.toLocaleString('en-US')} (×${(b.heap / a.heap).toFixed(2)} for ×${events / small} events)`);
+    console.log(
+      `\nwebview heap: ${(a.heap / 1048576).toFixed(1)} MB at ${small.toLocaleString('en-US')} events, ${(b.heap / 1048576).toFixed(1)} MB at ${events.toLocaleString('en-US')} (×${(b.heap / a.heap).toFixed(2)} for ×${events / small} events)`,
+    );
   } finally {
     await browser.close();
     await pool.close();

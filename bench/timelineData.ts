@@ -7,7 +7,9 @@ import { generateBucket } from '../src/core/synthetic/generator';
 export const SEED = 7;
 
 // Bundled runs (bench/runBundled.mjs) live elsewhere; the data stays in bench/data/.
-const BENCH_DIR = process.env.CTL_BENCH_ROOT ? join(process.env.CTL_BENCH_ROOT, 'bench') : __dirname;
+const BENCH_DIR = process.env.CTL_BENCH_ROOT
+  ? join(process.env.CTL_BENCH_ROOT, 'bench')
+  : __dirname;
 
 export async function benchBucket(events: number): Promise<string> {
   const dir = join(BENCH_DIR, 'data', `timeline-${events}`);
@@ -18,6 +20,8 @@ export async function benchBucket(events: number): Promise<string> {
   const started = Date.now();
   const t = await generateBucket({ events, out: dir, seed: SEED });
   writeFileSync(stamp, want);
-  console.error(`generated ${t.events} events in ${t.files} files in ${((Date.now() - started) / 1000).toFixed(1)} s → ${dir}`);
+  console.error(
+    `generated ${t.events} events in ${t.files} files in ${((Date.now() - started) / 1000).toFixed(1)} s → ${dir}`,
+  );
   return dir;
 }

@@ -62,7 +62,11 @@ interface Helpers {
 }
 async function helpers(): Promise<Helpers> {
   const load = (f: string) => import(pathToFileURL(join(ROOT, 'scripts', 'vscode', f)).href);
-  return { ...(await load('cleanup.mjs')), ...(await load('npmStart.mjs')), ...(await load('browser.mjs')) } as Helpers;
+  return {
+    ...(await load('cleanup.mjs')),
+    ...(await load('npmStart.mjs')),
+    ...(await load('browser.mjs')),
+  } as Helpers;
 }
 
 function median(xs: number[]): number {
@@ -86,14 +90,20 @@ function baselineMs(): number {
 
 /** Extension hosts among the descendants of `pid`: a closed window's host lingers ~5 s. */
 function extensionHosts(pid: number): number {
-  const ps = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' }).stdout.trim().split('\n');
-  const rows = ps.map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l)).filter((m): m is RegExpExecArray => !!m);
+  const ps = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n');
+  const rows = ps
+    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => !!m);
   const mine = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
-    for (const [, p, pp] of rows) if (mine.has(Number(pp)) && !mine.has(Number(p))) (mine.add(Number(p)), (grew = true));
+    for (const [, p, pp] of rows)
+      if (mine.has(Number(pp)) && !mine.has(Number(p))) (mine.add(Number(p)), (grew = true));
   }
-  return rows.filter(([, p, , args]) => mine.has(Number(p)) && args.includes('extensionHost')).length;
+  return rows.filter(([, p, , args]) => mine.has(Number(p)) && args.includes('extensionHost'))
+    .length;
 }
 
 async function openWindow(browser: Browser, h: Helpers, url: string): Promise<Workbench> {
@@ -104,13 +114,19 @@ async function openWindow(browser: Browser, h: Helpers, url: string): Promise<Wo
   await page.goto(url);
   // As test/e2e/support/workbench.ts's openWorkbench: the workbench, then the explorer's folder row.
   await page.locator('.monaco-workbench').waitFor({ state: 'visible' });
-  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible' });
+  await page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .first()
+    .waitFor({ state: 'visible' });
   return wb;
 }
 
 /** The timeline's document and the webview host frame around it. */
 async function webviewFrames(page: Page): Promise<{ outer: Frame; inner: Frame }> {
-  const outer = (await (await page.locator('iframe.webview.ready').last().elementHandle())!.contentFrame())!;
+  const outer = (await (await page
+    .locator('iframe.webview.ready')
+    .last()
+    .elementHandle())!.contentFrame())!;
   const inner = (await (await outer.waitForSelector('iframe#active-frame'))!.contentFrame())!;
   return { outer, inner };
 }
@@ -133,10 +149,11 @@ async function heapAfterGc(page: Page, f?: Frame): Promise<number> {
   return usedSize;
 }
 
-
 /** The first `n` delivered log files of the bucket (name order), as Quick Open finds them. */
 function logFiles(dir: string, n: number, found: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     if (found.length >= n) break;
     const p = join(dir, e.name);
     if (e.isDirectory() && e.name !== 'CloudTrail-Digest') logFiles(p, n, found);
@@ -150,7 +167,12 @@ function logFiles(dir: string, n: number, found: string[] = []): string[] {
  * hands over to the decompressed text document): when the document is on screen and when its
  * first resolved lens is, seen by a requestAnimationFrame loop in the workbench page.
  */
-async function lensLatency(wb: Workbench, file: string, out: { shown: number[]; lens: number[] }, which: string): Promise<void> {
+async function lensLatency(
+  wb: Workbench,
+  file: string,
+  out: { shown: number[]; lens: number[] },
+  which: string,
+): Promise<void> {
   const page = wb.page;
   const name = basename(file);
   await page.evaluate(`(() => {
@@ -174,18 +196,37 @@ async function lensLatency(wb: Workbench, file: string, out: { shown: number[]; 
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: name })
+    .first()
+    .waitFor({ state: 'visible' });
   const t0 = Date.now();
   await input.press('Enter');
   await page.waitForFunction('window.__lensAt > 0', undefined, { timeout: 60_000, polling: 100 });
-  const [shownAt, lensAt] = (await page.evaluate('[window.__docShownAt, window.__lensAt]')) as number[];
+  const [shownAt, lensAt] = (await page.evaluate(
+    '[window.__docShownAt, window.__lensAt]',
+  )) as number[];
   out.shown.push(Math.round(shownAt - t0));
   out.lens.push(Math.round(lensAt - shownAt));
-  console.log(`  ${which} log ${name}: document on screen ${Math.round(shownAt - t0)} ms after Enter, first lens ${Math.round(lensAt - shownAt)} ms after that`);
+  console.log(
+    `  ${which} log ${name}: document on screen ${Math.round(shownAt - t0)} ms after Enter, first lens ${Math.round(lensAt - shownAt)} ms after that`,
+  );
   await wb.runCommand('View: Close All Editors');
 }
 
-async function run(wb: Workbench, events: number, last: boolean, out: { first: number[]; seen: number[]; load: number[]; view: number[]; wall: number[]; render: number[] }): Promise<void> {
+async function run(
+  wb: Workbench,
+  events: number,
+  last: boolean,
+  out: {
+    first: number[];
+    seen: number[];
+    load: number[];
+    view: number[];
+    wall: number[];
+    render: number[];
+  },
+): Promise<void> {
   const page = wb.page;
   const heapBefore = last ? await heapAfterGc(page) : 0;
   await page.evaluate(`(() => {
@@ -201,33 +242,58 @@ async function run(wb: Workbench, events: number, last: boolean, out: { first: n
     requestAnimationFrame(look);
   })()`);
   const t0 = await wb.runCommand(COMMAND);
-  await wb.webview().locator('.row:not(.placeholder)').first().waitFor({ state: 'visible', timeout: 180_000 });
+  await wb
+    .webview()
+    .locator('.row:not(.placeholder)')
+    .first()
+    .waitFor({ state: 'visible', timeout: 180_000 });
   const seen = Date.now() - t0;
   const onScreen = Math.round((await page.evaluate('window.__firstRowsAt')) as number) - t0;
-  if (onScreen < 0) throw new Error("the workbench page could not look into the webview's frames (not same-origin?)");
+  if (onScreen < 0)
+    throw new Error(
+      "the workbench page could not look into the webview's frames (not same-origin?)",
+    );
   const { outer, inner } = await webviewFrames(page);
   const [o, i] = [await frameTimings(outer), await frameTimings(inner)];
   const at = (t: number) => (Number.isFinite(t) ? `${Math.round(t - t0)}` : '?');
   out.first.push(onScreen);
   out.seen.push(seen);
-  console.log(`  first rows on screen ${onScreen} ms after the click (playwright's wait ended at ${seen} ms)`);
-  console.log(`    VS Code: webview host frame ${at(o.start)}, its script ${at(o.scriptStart)}, got the page ${at(o['content/started'])}, service worker ready ${at(o['content/workerReady'])}, wrote the page ${at(o['content/wroteInnerContent'])} ms`);
-  console.log(`    view: script ran ${at(i.script)}, ready sent ${at(i['ready-sent'])}, greeted ${at(i.hello)}, heard of the first events ${at(i['first-events'])}, first rows painted ${at(i['first-rows-painted'])} ms`);
+  console.log(
+    `  first rows on screen ${onScreen} ms after the click (playwright's wait ended at ${seen} ms)`,
+  );
+  console.log(
+    `    VS Code: webview host frame ${at(o.start)}, its script ${at(o.scriptStart)}, got the page ${at(o['content/started'])}, service worker ready ${at(o['content/workerReady'])}, wrote the page ${at(o['content/wroteInnerContent'])} ms`,
+  );
+  console.log(
+    `    view: script ran ${at(i.script)}, ready sent ${at(i['ready-sent'])}, greeted ${at(i.hello)}, heard of the first events ${at(i['first-events'])}, first rows painted ${at(i['first-rows-painted'])} ms`,
+  );
 
   // Until the last progress (loading false) has been rendered; total 0 is the hello before loading.
-  await inner.waitForFunction(() => document.body.dataset.loading === 'false' && document.body.dataset.busy === 'false' && Number(document.body.dataset.total) > 0, undefined, { timeout: 600_000, polling: 200 });
+  await inner.waitForFunction(
+    () =>
+      document.body.dataset.loading === 'false' &&
+      document.body.dataset.busy === 'false' &&
+      Number(document.body.dataset.total) > 0,
+    undefined,
+    { timeout: 600_000, polling: 200 },
+  );
   out.load.push(Date.now() - t0);
   await page.waitForTimeout(2000); // the view's last reload after loading ended
   const total = Number((await dataset(inner)).total);
-  console.log(`  loaded ${total.toLocaleString('en-US')} events ${((Date.now() - 2000 - t0) / 1000).toFixed(1)} s after the click`);
-  if (total !== events) console.log(`  (note: ${events.toLocaleString('en-US')} events were generated)`);
+  console.log(
+    `  loaded ${total.toLocaleString('en-US')} events ${((Date.now() - 2000 - t0) / 1000).toFixed(1)} s after the click`,
+  );
+  if (total !== events)
+    console.log(`  (note: ${events.toLocaleString('en-US')} events were generated)`);
 
   await timeFilterChanges(inner, ROUNDS, out);
   if (!last) return;
 
   const domRows = await domRowsWhileScrolling(inner, [0, 0.25, 0.5, 0.75, 1]);
   await inner.locator('.table-viewport').evaluate((el) => (el.scrollTop = 0));
-  console.log(`rows in the DOM while scrolling to 0/25/50/75/100% of ${total.toLocaleString('en-US')} rows: ${domRows.join(', ')}`);
+  console.log(
+    `rows in the DOM while scrolling to 0/25/50/75/100% of ${total.toLocaleString('en-US')} rows: ${domRows.join(', ')}`,
+  );
 
   // A webview is an out-of-process frame only when Chromium isolates its origin; otherwise it
   // shares the workbench's heap, and its share is the growth since before the command.
@@ -237,13 +303,17 @@ async function run(wb: Workbench, events: number, last: boolean, out: { first: n
   for (const f of [inner, outer]) {
     own = await heapAfterGc(page, f).catch((e: Error) => void (why ||= e.message.split('\n')[0]));
     if (own !== undefined) {
-      console.log(`webview JS heap after GC (its own process, CDP session on the ${f === inner ? 'timeline' : 'webview host'} frame): ${mb(own)}`);
+      console.log(
+        `webview JS heap after GC (its own process, CDP session on the ${f === inner ? 'timeline' : 'webview host'} frame): ${mb(own)}`,
+      );
       break;
     }
   }
   if (own === undefined) {
     const after = await heapAfterGc(page);
-    console.log(`webview JS heap after GC: no CDP session of its own ("${why}": a same-origin iframe in the workbench's process); the workbench renderer's heap grew ${mb(after - heapBefore)} (${mb(heapBefore)} → ${mb(after)}) with the loaded timeline open`);
+    console.log(
+      `webview JS heap after GC: no CDP session of its own ("${why}": a same-origin iframe in the workbench's process); the workbench renderer's heap grew ${mb(after - heapBefore)} (${mb(heapBefore)} → ${mb(after)}) with the loaded timeline open`,
+    );
   }
 
   mkdirSync(RESULTS, { recursive: true });
@@ -261,29 +331,52 @@ async function main(): Promise<void> {
   const runDir = mkdtempSync(join(tmpdir(), 'ctl-bench-vscode-'));
   const removeRunDir = h.onCleanup(() => rmSync(runDir, { recursive: true, force: true }));
   const base0 = baselineMs();
-  console.log(`baseline: one pass over 1M doubles ${base0.toFixed(2)} ms (median of 21, this process)`);
+  console.log(
+    `baseline: one pass over 1M doubles ${base0.toFixed(2)} ms (median of 21, this process)`,
+  );
 
   let server: NpmStarted | undefined;
   let browser: Browser | undefined;
   try {
     const started = Date.now();
     server = await h.npmStart(runDir, { folder: dir });
-    console.log(`VS Code (code-server) built, packaged and serving in ${((Date.now() - started) / 1000).toFixed(1)} s on ${new URL(server.url).origin}, folder ${dir}`);
+    console.log(
+      `VS Code (code-server) built, packaged and serving in ${((Date.now() - started) / 1000).toFixed(1)} s on ${new URL(server.url).origin}, folder ${dir}`,
+    );
     // playwright kills the browser it launched when this process exits (handleSIGINT & co).
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: h.CHROMIUM_ARGS, timeout: 60_000, env: h.browserEnv(join(runDir, 'browser-home')) });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: h.CHROMIUM_ARGS,
+      timeout: 60_000,
+      env: h.browserEnv(join(runDir, 'browser-home')),
+    });
 
     const logs = logFiles(dir, 2);
-    const lenses = { first: { shown: [] as number[], lens: [] as number[] }, second: { shown: [] as number[], lens: [] as number[] } };
-    const out = { first: [] as number[], seen: [] as number[], load: [] as number[], view: [] as number[], wall: [] as number[], render: [] as number[] };
+    const lenses = {
+      first: { shown: [] as number[], lens: [] as number[] },
+      second: { shown: [] as number[], lens: [] as number[] },
+    };
+    const out = {
+      first: [] as number[],
+      seen: [] as number[],
+      load: [] as number[],
+      view: [] as number[],
+      wall: [] as number[],
+      render: [] as number[],
+    };
     for (let r = 0; r < runs; r++) {
       // The previous window's extension host (and its index) must be gone, not competing.
-      for (let i = 0; i < 100 && extensionHosts(server.pid) > 0; i++) await new Promise((res) => setTimeout(res, 200));
+      for (let i = 0; i < 100 && extensionHosts(server.pid) > 0; i++)
+        await new Promise((res) => setTimeout(res, 200));
       const w0 = Date.now();
       const wb = await openWindow(browser, h, server.url);
       // Let the extension activate (onStartupFinished) and its explorer scan the folder: the
       // measure is the timeline, not activation.
       await wb.page.waitForTimeout(3000);
-      console.log(`run ${r + 1}/${runs}: fresh window ready in ${((Date.now() - w0) / 1000 - 3).toFixed(1)} s (+3 s settle)`);
+      console.log(
+        `run ${r + 1}/${runs}: fresh window ready in ${((Date.now() - w0) / 1000 - 3).toFixed(1)} s (+3 s settle)`,
+      );
       try {
         // The logs first: "Open Timeline" would be scoped to an open log's file. The first log
         // of a window, then another one.
@@ -295,14 +388,27 @@ async function main(): Promise<void> {
       }
     }
     const ms = (xs: number[]) => `${Math.round(median(xs))} ms`;
-    console.log(`\n${events.toLocaleString('en-US')} events, ${runs} runs, real VS Code 1.139 (code-server) in headless Chromium 1400x900:`);
-    console.log(`"Open Timeline" click → first rows on screen: median ${ms(out.first)} (${out.first.join(', ')} ms); playwright's wait ended at median ${ms(out.seen)} (${out.seen.join(', ')} ms)`);
-    console.log(`click → load finished: median ${(median(out.load) / 1000).toFixed(1)} s (${out.load.map((t) => (t / 1000).toFixed(1)).join(', ')} s)`);
-    console.log(`filter change → rows + histogram repainted: median ${ms(out.view)}, max ${Math.max(...out.view)} ms (view: request → frame after render, VS Code's postMessage both ways); wall clock from playwright median ${ms(out.wall)}, max ${Math.max(...out.wall)} ms; the view's own render median ${median(out.render).toFixed(1)} ms; ${out.view.length} changes`);
+    console.log(
+      `\n${events.toLocaleString('en-US')} events, ${runs} runs, real VS Code 1.139 (code-server) in headless Chromium 1400x900:`,
+    );
+    console.log(
+      `"Open Timeline" click → first rows on screen: median ${ms(out.first)} (${out.first.join(', ')} ms); playwright's wait ended at median ${ms(out.seen)} (${out.seen.join(', ')} ms)`,
+    );
+    console.log(
+      `click → load finished: median ${(median(out.load) / 1000).toFixed(1)} s (${out.load.map((t) => (t / 1000).toFixed(1)).join(', ')} s)`,
+    );
+    console.log(
+      `filter change → rows + histogram repainted: median ${ms(out.view)}, max ${Math.max(...out.view)} ms (view: request → frame after render, VS Code's postMessage both ways); wall clock from playwright median ${ms(out.wall)}, max ${Math.max(...out.wall)} ms; the view's own render median ${median(out.render).toFixed(1)} ms; ${out.view.length} changes`,
+    );
     for (const [which, l] of Object.entries(lenses)) {
-      console.log(`${which} log of a window (.json.gz) opened from Quick Open → document on screen: median ${ms(l.shown)} (${l.shown.join(', ')} ms); → first lens on screen after that: median ${ms(l.lens)} (${l.lens.join(', ')} ms)`);
+      console.log(
+        `${which} log of a window (.json.gz) opened from Quick Open → document on screen: median ${ms(l.shown)} (${l.shown.join(', ')} ms); → first lens on screen after that: median ${ms(l.lens)} (${l.lens.join(', ')} ms)`,
+      );
     }
-    const perFilter = FILTERS.map((f, k) => `${f || "''"} ${Math.round(median(out.view.filter((_, j) => j % FILTERS.length === k)))}`);
+    const perFilter = FILTERS.map(
+      (f, k) =>
+        `${f || "''"} ${Math.round(median(out.view.filter((_, j) => j % FILTERS.length === k)))}`,
+    );
     console.log(`  per filter (median view ms): ${perFilter.join(' · ')}`);
   } finally {
     await browser?.close().catch(() => {});
@@ -310,7 +416,9 @@ async function main(): Promise<void> {
     if (problem) console.error(`warning: ${problem}`);
     removeRunDir();
   }
-  console.log(`baseline after: one pass over 1M doubles ${baselineMs().toFixed(2)} ms (before: ${base0.toFixed(2)} ms)`);
+  console.log(
+    `baseline after: one pass over 1M doubles ${baselineMs().toFixed(2)} ms (before: ${base0.toFixed(2)} ms)`,
+  );
 }
 
 main().then(

@@ -34,14 +34,19 @@ function arg(name: string, dflt: number): number {
 }
 
 const HOURS = arg('hours', 1440);
-const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2', 'eu-central-1'].slice(0, arg('regions', 3));
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2', 'eu-central-1'].slice(
+  0,
+  arg('regions', 3),
+);
 const RUNS = arg('runs', 3);
 /** ms added to every request at the server: a stand-in for S3's round trip (0: loopback as it is). */
 const LATENCY = arg('latency', 0);
 /** --concurrency for ours (0: the CLI's default). */
 const CONCURRENCY = arg('concurrency', 0);
 const OURS_ONLY = process.argv.includes('--ours-only');
-const CPU_PROF = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
+const CPU_PROF = process.argv.includes('--cpu-prof')
+  ? process.argv[process.argv.indexOf('--cpu-prof') + 1]
+  : undefined;
 const AWS = '/usr/bin/aws';
 const BUCKET = 'bench-validate-bucket';
 const ACCOUNT = '111122223333';
@@ -68,20 +73,40 @@ function ensureData(): Stamp {
   }
   rmSync(DATA, { recursive: true, force: true });
   mkdirSync(DATA, { recursive: true });
-  console.log(`generating ${REGIONS.length} × ${HOURS} hourly digests with 2 logs each into ${DATA} …`);
+  console.log(
+    `generating ${REGIONS.length} × ${HOURS} hourly digests with 2 logs each into ${DATA} …`,
+  );
   const bucket = new SignedBucket(path.join(DATA, 'bucket'), BUCKET);
-  for (const region of REGIONS) bucket.chain({ region, homeRegion: 'us-east-1', start: FIRST }).hours(HOURS, { logs: 2 });
+  for (const region of REGIONS)
+    bucket.chain({ region, homeRegion: 'us-east-1', start: FIRST }).hours(HOURS, { logs: 2 });
   bucket.writePublicKeys(path.join(DATA, 'keys.json'), [signingKey(0)]);
-  const stamp: Stamp = { hours: HOURS, regions: REGIONS, digests: bucket.digests.length, logs: bucket.digests.reduce((n, d) => n + d.logKeys.length, 0), signatures: Object.fromEntries(bucket.signatures) };
+  const stamp: Stamp = {
+    hours: HOURS,
+    regions: REGIONS,
+    digests: bucket.digests.length,
+    logs: bucket.digests.reduce((n, d) => n + d.logKeys.length, 0),
+    signatures: Object.fromEntries(bucket.signatures),
+  };
   writeFileSync(STAMP, JSON.stringify(stamp));
   return stamp;
 }
 
 /** CloudTrail's ListPublicKeys (JSON 1.1) on 127.0.0.1, answering with the chain's key. */
-async function publicKeysStub(): Promise<{ server: Server; endpoint: string; calls: () => number }> {
-  const keys = JSON.parse(readFileSync(path.join(DATA, 'keys.json'), 'utf8')) as { PublicKeyList: Array<{ Value: string; Fingerprint: string }> };
+async function publicKeysStub(): Promise<{
+  server: Server;
+  endpoint: string;
+  calls: () => number;
+}> {
+  const keys = JSON.parse(readFileSync(path.join(DATA, 'keys.json'), 'utf8')) as {
+    PublicKeyList: Array<{ Value: string; Fingerprint: string }>;
+  };
   const body = JSON.stringify({
-    PublicKeyList: keys.PublicKeyList.map((k) => ({ Value: k.Value, Fingerprint: k.Fingerprint, ValidityStartTime: Date.parse('2020-01-01T00:00:00Z') / 1000, ValidityEndTime: Date.parse('2030-01-01T00:00:00Z') / 1000 })),
+    PublicKeyList: keys.PublicKeyList.map((k) => ({
+      Value: k.Value,
+      Fingerprint: k.Fingerprint,
+      ValidityStartTime: Date.parse('2020-01-01T00:00:00Z') / 1000,
+      ValidityEndTime: Date.parse('2030-01-01T00:00:00Z') / 1000,
+    })),
   });
   let calls = 0;
   const server = createServer((req, res) => {
@@ -112,7 +137,10 @@ let timeFile = '';
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, cmd, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, cmd, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
@@ -120,7 +148,13 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> 
     child.on('error', reject);
     child.on('close', (code) => {
       const [user, sys] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
-      resolve({ ms: performance.now() - t, cpuMs: (user + sys) * 1000, code: code ?? -1, out, err });
+      resolve({
+        ms: performance.now() - t,
+        cpuMs: (user + sys) * 1000,
+        code: code ?? -1,
+        out,
+        err,
+      });
     });
   });
 }
@@ -144,7 +178,10 @@ const ours = (out: string) =>
     .join('\n');
 
 async function main(): Promise<void> {
-  if (!existsSync(AWS)) throw new Error(`${AWS} not found: apt-get install -y awscli (Debian's AWS CLI), or read BENCHMARKS.md's recorded figures`);
+  if (!existsSync(AWS))
+    throw new Error(
+      `${AWS} not found: apt-get install -y awscli (Debian's AWS CLI), or read BENCHMARKS.md's recorded figures`,
+    );
   if (!existsSync(CLI)) throw new Error(`${CLI} not found: run node scripts/build.mjs first`);
   const stamp = ensureData();
   const server = await new TestS3Server([BUCKET]).start();
@@ -153,11 +190,20 @@ async function main(): Promise<void> {
   timeFile = path.join(tmp, 'time');
   try {
     const t0 = performance.now();
-    const uploaded = await server.uploadFolder(BUCKET, path.join(DATA, 'bucket'), new Map(Object.entries(stamp.signatures)));
-    console.log(`${stamp.digests} digests and ${stamp.logs} logs (${uploaded.length} objects) uploaded to s3rver on ${server.endpoint} in ${((performance.now() - t0) / 1000).toFixed(0)} s; ${LATENCY} ms added per request`);
+    const uploaded = await server.uploadFolder(
+      BUCKET,
+      path.join(DATA, 'bucket'),
+      new Map(Object.entries(stamp.signatures)),
+    );
+    console.log(
+      `${stamp.digests} digests and ${stamp.logs} logs (${uploaded.length} objects) uploaded to s3rver on ${server.endpoint} in ${((performance.now() - t0) / 1000).toFixed(0)} s; ${LATENCY} ms added per request`,
+    );
     server.latencyMs = LATENCY;
     const config = path.join(tmp, 'aws-config');
-    writeFileSync(config, `[default]\nregion = us-east-1\n\n[plugins]\ncli_legacy_plugin_path = ${path.join(__dirname, 'awscli')}\nctl_s3_endpoint = ctl_s3_endpoint\n`);
+    writeFileSync(
+      config,
+      `[default]\nregion = us-east-1\n\n[plugins]\ncli_legacy_plugin_path = ${path.join(__dirname, 'awscli')}\nctl_s3_endpoint = ctl_s3_endpoint\n`,
+    );
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: tmp,
@@ -170,11 +216,43 @@ async function main(): Promise<void> {
       CTL_BENCH_S3_ENDPOINT: server.endpoint,
     };
     const window = ['--start-time', START, '--end-time', END];
-    const awsArgs = (region: string) => ['cloudtrail', 'validate-logs', '--trail-arn', ARN, ...window, '--s3-bucket', BUCKET, '--region', region, '--endpoint-url', stub.endpoint];
-    const ourArgs = (region?: string) => [...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []), CLI, 'validate', `s3://${BUCKET}`, '--endpoint', server.endpoint, '--bucket-region', 'us-east-1', '--public-keys', path.join(DATA, 'keys.json'), '--trail-arn', ARN, ...window, ...(region ? ['--region', region] : []), ...(CONCURRENCY ? ['--concurrency', String(CONCURRENCY)] : [])];
+    const awsArgs = (region: string) => [
+      'cloudtrail',
+      'validate-logs',
+      '--trail-arn',
+      ARN,
+      ...window,
+      '--s3-bucket',
+      BUCKET,
+      '--region',
+      region,
+      '--endpoint-url',
+      stub.endpoint,
+    ];
+    const ourArgs = (region?: string) => [
+      ...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []),
+      CLI,
+      'validate',
+      `s3://${BUCKET}`,
+      '--endpoint',
+      server.endpoint,
+      '--bucket-region',
+      'us-east-1',
+      '--public-keys',
+      path.join(DATA, 'keys.json'),
+      '--trail-arn',
+      ARN,
+      ...window,
+      ...(region ? ['--region', region] : []),
+      ...(CONCURRENCY ? ['--concurrency', String(CONCURRENCY)] : []),
+    ];
 
     /** Runs `cmd` once per region (or once), sums wall time, counts the server's requests and bytes. */
-    const measure = async (label: string, runs: Array<() => Promise<Run>>, check: (r: Run, i: number) => void): Promise<Measure> => {
+    const measure = async (
+      label: string,
+      runs: Array<() => Promise<Run>>,
+      check: (r: Run, i: number) => void,
+    ): Promise<Measure> => {
       const from = server.requests.length;
       const stubFrom = stub.calls();
       const cpu = process.cpuUsage();
@@ -189,37 +267,73 @@ async function main(): Promise<void> {
       }
       const reqs = server.since(from);
       const used = process.cpuUsage(cpu);
-      return { ms, cpuMs, serverCpuMs: (used.user + used.system) / 1000, requests: reqs.length + stub.calls() - stubFrom, listings: reqs.filter((q) => q.method === 'GET' && /^\/[^/]+\/?$/.test(q.path) && !/(^|&)location/.test(q.query)).length, bytes: reqs.reduce((n, q) => n + (q.bytes ?? 0), 0) };
+      return {
+        ms,
+        cpuMs,
+        serverCpuMs: (used.user + used.system) / 1000,
+        requests: reqs.length + stub.calls() - stubFrom,
+        listings: reqs.filter(
+          (q) =>
+            q.method === 'GET' && /^\/[^/]+\/?$/.test(q.path) && !/(^|&)location/.test(q.query),
+        ).length,
+        bytes: reqs.reduce((n, q) => n + (q.bytes ?? 0), 0),
+      };
     };
 
     const awsOut: Run[] = [];
-    const results: Record<'aws' | 'ourAll' | 'ourEach', Measure[]> = { aws: [], ourAll: [], ourEach: [] };
+    const results: Record<'aws' | 'ourAll' | 'ourEach', Measure[]> = {
+      aws: [],
+      ourAll: [],
+      ourEach: [],
+    };
     const sides = {
-      aws: () => measure('aws', REGIONS.map((r) => () => run(AWS, awsArgs(r), env)), (r, i) => (awsOut[i] = r)),
+      aws: () =>
+        measure(
+          'aws',
+          REGIONS.map((r) => () => run(AWS, awsArgs(r), env)),
+          (r, i) => (awsOut[i] = r),
+        ),
       ourAll: () =>
-        measure('cloudtrail-lens (all regions)', [() => run(process.execPath, ourArgs(), { ...env })], (r) => {
-          // Same verdict lines as the AWS CLI's, chain by chain (chains come in key order).
-          const blocks = r.out.split(/^# chain: .*\n/m).slice(1);
-          const order = [...REGIONS].sort();
-          for (const [i, region] of order.entries()) {
-            const aws = awsOut[REGIONS.indexOf(region)];
-            if (aws && ours(blocks[i]) !== aws.out) throw new Error(`stdout differs for ${region}:\n--- aws\n${aws.out}\n--- ours\n${blocks[i]}`);
-          }
-        }),
+        measure(
+          'cloudtrail-lens (all regions)',
+          [() => run(process.execPath, ourArgs(), { ...env })],
+          (r) => {
+            // Same verdict lines as the AWS CLI's, chain by chain (chains come in key order).
+            const blocks = r.out.split(/^# chain: .*\n/m).slice(1);
+            const order = [...REGIONS].sort();
+            for (const [i, region] of order.entries()) {
+              const aws = awsOut[REGIONS.indexOf(region)];
+              if (aws && ours(blocks[i]) !== aws.out)
+                throw new Error(
+                  `stdout differs for ${region}:\n--- aws\n${aws.out}\n--- ours\n${blocks[i]}`,
+                );
+            }
+          },
+        ),
       ourEach: () =>
-        measure('cloudtrail-lens (per region)', REGIONS.map((r) => () => run(process.execPath, ourArgs(r), { ...env })), (r, i) => {
-          const aws = awsOut[i];
-          if (aws && (ours(r.out) !== aws.out || r.err !== aws.err)) throw new Error(`output differs for ${REGIONS[i]}:\n--- aws\n${aws.out}${aws.err}\n--- ours\n${r.out}${r.err}`);
-        }),
+        measure(
+          'cloudtrail-lens (per region)',
+          REGIONS.map((r) => () => run(process.execPath, ourArgs(r), { ...env })),
+          (r, i) => {
+            const aws = awsOut[i];
+            if (aws && (ours(r.out) !== aws.out || r.err !== aws.err))
+              throw new Error(
+                `output differs for ${REGIONS[i]}:\n--- aws\n${aws.out}${aws.err}\n--- ours\n${r.out}${r.err}`,
+              );
+          },
+        ),
     };
     // The AWS CLI first in the first run (its output is the reference), then alternating.
     for (let i = 0; i < RUNS; i++) {
-      const order: Array<keyof typeof sides> = i % 2 === 0 ? ['aws', 'ourAll', 'ourEach'] : ['ourAll', 'ourEach', 'aws'];
+      const order: Array<keyof typeof sides> =
+        i % 2 === 0 ? ['aws', 'ourAll', 'ourEach'] : ['ourAll', 'ourEach', 'aws'];
       const pair: Partial<Record<keyof typeof sides, Measure>> = {};
       if (OURS_ONLY) {
         const m = await sides.ourAll();
         results.ourAll.push(m);
-        console.log(`run ${i + 1} (ours only): all regions ${(m.ms / 1000).toFixed(2)} s, CPU ${(m.cpuMs / 1000).toFixed(1)} s, server CPU ${(m.serverCpuMs / 1000).toFixed(1)} s, ${m.requests} requests (${m.listings} listings)`);
+        console.log(
+          `run ${i + 1} (ours only): all regions ${(m.ms / 1000).toFixed(2)} s, CPU ${(m.cpuMs / 1000).toFixed(1)} s, server CPU ${(m.serverCpuMs / 1000).toFixed(1)} s, ${m.requests} requests (${m.listings} listings)`,
+        );
         continue;
       }
       for (const side of order) results[side].push((pair[side] = await sides[side]()));
@@ -228,9 +342,13 @@ async function main(): Promise<void> {
       );
     }
     if (OURS_ONLY) return;
-    const summary = awsOut.map((r, i) => `${REGIONS[i]}: ${r.out.trim().split('\n').slice(-2).join(', ')}`).join('; ');
+    const summary = awsOut
+      .map((r, i) => `${REGIONS[i]}: ${r.out.trim().split('\n').slice(-2).join(', ')}`)
+      .join('; ');
     console.log(`\nverdicts identical in every run (${summary})`);
-    console.log(`\n| ${HOURS} h × ${REGIONS.length} regions: ${stamp.digests} digests, ${stamp.logs} logs; +${LATENCY} ms per request | wall time, median of ${RUNS} | CPU time, median | server CPU, median | requests (listings) | response bytes | AWS CLI ÷ this: wall (median of the runs' ratios), CPU, requests |`);
+    console.log(
+      `\n| ${HOURS} h × ${REGIONS.length} regions: ${stamp.digests} digests, ${stamp.logs} logs; +${LATENCY} ms per request | wall time, median of ${RUNS} | CPU time, median | server CPU, median | requests (listings) | response bytes | AWS CLI ÷ this: wall (median of the runs' ratios), CPU, requests |`,
+    );
     console.log('|---|---|---|---|---|---|---|');
     const row = (name: string, m: Measure[], ratio: boolean) => {
       const ratios = results.aws.map((a, i) => a.ms / m[i].ms);

@@ -14,7 +14,9 @@ export function withLintRules(packageJson: string): string {
   const pkg = JSON.parse(packageJson);
   const items = pkg.contributes.configuration.properties[SETTING].items;
   items.enum = RULES.map((r) => r.meta.id);
-  items.enumDescriptions = RULES.map((r) => `${r.meta.title} (${r.meta.group}, ${r.meta.severity})`);
+  items.enumDescriptions = RULES.map(
+    (r) => `${r.meta.title} (${r.meta.group}, ${r.meta.severity})`,
+  );
   return JSON.stringify(pkg, null, 2) + '\n';
 }
 
@@ -24,7 +26,9 @@ if (require.main === module) {
   const next = withLintRules(text);
   if (process.argv.includes('--check')) {
     if (next !== text) {
-      console.error(`package.json: ${SETTING} is out of date with the lint rules; run npx tsx scripts/lintRulesSetting.ts`);
+      console.error(
+        `package.json: ${SETTING} is out of date with the lint rules; run npx tsx scripts/lintRulesSetting.ts`,
+      );
       process.exit(1);
     }
   } else if (next !== text) {

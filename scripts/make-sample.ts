@@ -7,7 +7,18 @@
 // trail-config.json would otherwise change it for good). Files the user added are kept.
 // Usage: npx tsx scripts/make-sample.ts [--force] [--out DIR]   (prints the folder's path last)
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { signSampleBucket } from '../src/core/synthetic/digests';
 import { generateBucket } from '../src/core/synthetic/generator';
@@ -36,7 +47,12 @@ const pieces: Piece[] = [
     name: 'events',
     inputs: ['src/core/synthetic/generator'],
     async add(dir) {
-      const t = await generateBucket({ events: EVENTS, out: dir, seed: SEED, eventsPerFile: EVENTS_PER_FILE });
+      const t = await generateBucket({
+        events: EVENTS,
+        out: dir,
+        seed: SEED,
+        eventsPerFile: EVENTS_PER_FILE,
+      });
       const accounts = Object.keys(t.byAccount).sort();
       const regions = Object.keys(t.byRegion).sort();
       return `\`AWSLogs/\`: ${t.events} events in ${t.files} log files from ${t.firstEventTime} to ${t.lastEventTime}, accounts ${accounts.join(', ')} (two under an organization trail), regions ${regions.join(', ')}; ${t.errors} with an errorCode, ${t.consoleLoginFailures} failed console sign-ins`;
@@ -46,16 +62,30 @@ const pieces: Piece[] = [
     name: 'digest chain',
     inputs: ['src/core/synthetic/digests'],
     async add(dir) {
-      const s = signSampleBucket(dir, { bucket: BUCKET, trailName: 'org-trail', homeRegion: 'us-east-1' });
+      const s = signSampleBucket(dir, {
+        bucket: BUCKET,
+        trailName: 'org-trail',
+        homeRegion: 'us-east-1',
+      });
       return `\`CloudTrail-Digest/\`: a valid signed digest chain (${s.digestKeys.length} hourly digests), with the public keys in \`${relative(dir, s.publicKeysFile)}\` and the signatures in \`${relative(dir, s.signaturesFile)}\``;
     },
   },
   {
     name: 'lint sample config',
-    inputs: ['test/fixtures/lint/sample-trail-config.json', 'test/fixtures/lint/sample-trail-template.yaml', 'test/fixtures/lint/sample-trail.tf'],
+    inputs: [
+      'test/fixtures/lint/sample-trail-config.json',
+      'test/fixtures/lint/sample-trail-template.yaml',
+      'test/fixtures/lint/sample-trail.tf',
+    ],
     async add(dir) {
-      copyFileSync(join(root, 'test/fixtures/lint/sample-trail-config.json'), join(dir, 'trail-config.json'));
-      copyFileSync(join(root, 'test/fixtures/lint/sample-trail-template.yaml'), join(dir, 'trail-template.yaml'));
+      copyFileSync(
+        join(root, 'test/fixtures/lint/sample-trail-config.json'),
+        join(dir, 'trail-config.json'),
+      );
+      copyFileSync(
+        join(root, 'test/fixtures/lint/sample-trail-template.yaml'),
+        join(dir, 'trail-template.yaml'),
+      );
       copyFileSync(join(root, 'test/fixtures/lint/sample-trail.tf'), join(dir, 'trail.tf'));
       return '`trail-config.json` (JSON), `trail-template.yaml` (CloudFormation YAML) and `trail.tf` (Terraform): trail configurations with lint findings (see the Problems panel)';
     },
@@ -76,7 +106,11 @@ function inputsHash(from: Piece[]): string {
   const hash = createHash('sha256');
   const paths = ['scripts/make-sample.ts', 'src/core', ...from.flatMap((p) => p.inputs)];
   for (const file of [...new Set(paths.flatMap(filesUnder))].sort()) {
-    hash.update(file).update('\0').update(readFileSync(join(root, file))).update('\0');
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(root, file)))
+      .update('\0');
   }
   return hash.digest('hex');
 }
@@ -133,7 +167,9 @@ function keepUserFiles(from: string, to: string, made: Record<string, string>): 
   }
 }
 
-export async function ensureSample(options: { out?: string; force?: boolean; log?: (line: string) => void } = {}): Promise<string> {
+export async function ensureSample(
+  options: { out?: string; force?: boolean; log?: (line: string) => void } = {},
+): Promise<string> {
   const out = resolve(options.out ?? DEFAULT_SAMPLE_DIR);
   const log = options.log ?? ((line: string) => console.error(`[sample] ${line}`));
   const hash = inputsHash(pieces);
@@ -157,7 +193,14 @@ export async function ensureSample(options: { out?: string; force?: boolean; log
     const files = manifest(staging);
     // Without a list of what it made (an older sample), everything in it was made: nothing to keep.
     if (stamp.files) keepUserFiles(out, staging, stamp.files);
-    writeFileSync(join(staging, STAMP), JSON.stringify({ hash, pieces: pieces.map((p) => p.name), made: new Date().toISOString(), files }, null, 2) + '\n');
+    writeFileSync(
+      join(staging, STAMP),
+      JSON.stringify(
+        { hash, pieces: pieces.map((p) => p.name), made: new Date().toISOString(), files },
+        null,
+        2,
+      ) + '\n',
+    );
     rmSync(out, { recursive: true, force: true });
     try {
       renameSync(staging, out);
@@ -176,7 +219,7 @@ function sampleReadme(lines: string[]): string {
   return [
     '# CloudTrail Lens sample data',
     '',
-    'Generated by `scripts/make-sample.ts` from the project\'s seeded fixture generators: no real',
+    "Generated by `scripts/make-sample.ts` from the project's seeded fixture generators: no real",
     'account, user or key appears here. Regenerated automatically when its inputs change.',
     '',
     ...lines.map((l) => `- ${l}`),
@@ -190,7 +233,9 @@ if (require.main === module) {
   ensureSample({ force: args.includes('--force'), out: outAt >= 0 ? args[outAt + 1] : undefined })
     .then((dir) => console.log(dir))
     .catch((e: unknown) => {
-      console.error(`[sample] could not make the sample folder: ${e instanceof Error ? e.stack : String(e)}`);
+      console.error(
+        `[sample] could not make the sample folder: ${e instanceof Error ? e.stack : String(e)}`,
+      );
       process.exit(1);
     });
 }

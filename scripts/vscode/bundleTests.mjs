@@ -10,7 +10,9 @@ export const integrationEntry = join(integrationOut, 'index.js');
 
 export async function bundleIntegrationTests() {
   const dir = join(root, 'test', 'integration');
-  const entries = readdirSync(dir).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => join(dir, f));
+  const entries = readdirSync(dir)
+    .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
+    .map((f) => join(dir, f));
   rmSync(integrationOut, { recursive: true, force: true });
   await esbuild.build({
     absWorkingDir: root,

@@ -32,7 +32,11 @@ function installHandlers() {
   if (installed) return;
   installed = true;
   process.on('exit', cleanupAll);
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ]) {
     process.on(signal, () => {
       cleanupAll();
       process.exit(code);

@@ -1,7 +1,16 @@
 // Starts code-server (VS Code 1.139 in the browser) on 127.0.0.1 for `npm start` and the test
 // runners, in its own process group so that stopping it stops every helper it spawned.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,13 +74,29 @@ export function installVsix(tools, vsix, extensionsDir) {
   mkdirSync(extensionsDir, { recursive: true });
   const home = mkdtempSync(join(tmpdir(), 'ctl-vsix-home-'));
   try {
-    const r = spawnSync(tools.codeServer, ['--extensions-dir', extensionsDir, '--user-data-dir', join(home, 'ud'), '--config', join(home, 'config.yaml'), '--install-extension', vsix, '--force'], {
-      encoding: 'utf8',
-      env: codeServerEnv(tools, home),
-      timeout: 120_000,
-    });
+    const r = spawnSync(
+      tools.codeServer,
+      [
+        '--extensions-dir',
+        extensionsDir,
+        '--user-data-dir',
+        join(home, 'ud'),
+        '--config',
+        join(home, 'config.yaml'),
+        '--install-extension',
+        vsix,
+        '--force',
+      ],
+      {
+        encoding: 'utf8',
+        env: codeServerEnv(tools, home),
+        timeout: 120_000,
+      },
+    );
     if (r.status !== 0) {
-      throw new Error(`installing ${vsix} into code-server failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+      throw new Error(
+        `installing ${vsix} into code-server failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`,
+      );
     }
     return r.stdout.trim();
   } finally {
@@ -104,16 +129,22 @@ export async function startCodeServer(o) {
   const logFile = o.logFile ?? join(runDir, 'code-server.log');
   const logFd = openSync(logFile, 'w');
   const args = [
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--reconnection-grace-time', '5',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', o.extensionsDir,
-    '--config', config,
+    '--reconnection-grace-time',
+    '5',
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    o.extensionsDir,
+    '--config',
+    config,
   ];
   if (o.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   // detached: the server leads a new process group (setsid), so one kill reaches its helpers.
@@ -124,7 +155,9 @@ export async function startCodeServer(o) {
   });
   closeSync(logFd);
   const killNow = onCleanup(() => killGroup(child.pid));
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   const readLog = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
 
   const base = `http://127.0.0.1:${port}`;
@@ -162,7 +195,9 @@ async function waitHealthy(base, child, timeoutMs, readLog) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before it was ready. Its output:\n${readLog()}`);
+      throw new Error(
+        `code-server exited (${child.exitCode ?? child.signalCode}) before it was ready. Its output:\n${readLog()}`,
+      );
     }
     try {
       const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
@@ -172,5 +207,7 @@ async function waitHealthy(base, child, timeoutMs, readLog) {
     }
     await new Promise((r) => setTimeout(r, 150));
   }
-  throw new Error(`code-server did not answer ${base}/healthz within ${timeoutMs / 1000} s. Its output:\n${readLog()}`);
+  throw new Error(
+    `code-server did not answer ${base}/healthz within ${timeoutMs / 1000} s. Its output:\n${readLog()}`,
+  );
 }

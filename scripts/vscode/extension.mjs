@@ -14,17 +14,29 @@ export const VSIX = join(root, 'dist', 'cloudtrail-lens.vsix');
 
 function runOrThrow(what, cmd, args, cwd = root) {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`${what} failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
   return r.stdout;
 }
 
 export function build() {
-  return runOrThrow('the build (node scripts/build.mjs)', process.execPath, [join(root, 'scripts', 'build.mjs')]).trim();
+  return runOrThrow('the build (node scripts/build.mjs)', process.execPath, [
+    join(root, 'scripts', 'build.mjs'),
+  ]).trim();
 }
 
 // vsce walks every file under the folder before applying .vscodeignore; these (code-server
 // alone is 800 MB) made packaging take a minute, so it runs on a copy without them.
-const NOT_PACKAGED = new Set(['.git', 'node_modules', '.vscode-test', 'sample-data', 'test-output', 'out', 'bench/data', 'bench/results']);
+const NOT_PACKAGED = new Set([
+  '.git',
+  'node_modules',
+  '.vscode-test',
+  'sample-data',
+  'test-output',
+  'out',
+  'bench/data',
+  'bench/results',
+]);
 
 /**
  * vsce rewrites the README's relative links against the repository, and refuses to package when
@@ -49,7 +61,20 @@ export function packageVsix(out = VSIX) {
       },
     });
     const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-    runOrThrow('packaging the .vsix (vsce package)', process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', ...linkBases(), '--out', resolve(out)], staging);
+    runOrThrow(
+      'packaging the .vsix (vsce package)',
+      process.execPath,
+      [
+        vsce,
+        'package',
+        '--no-dependencies',
+        '--skip-license',
+        ...linkBases(),
+        '--out',
+        resolve(out),
+      ],
+      staging,
+    );
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

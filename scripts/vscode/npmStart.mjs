@@ -13,7 +13,15 @@ import { freePort, portIsFree } from './codeServer.mjs';
  */
 export async function npmStart(runDir, { folder } = {}) {
   const port = await freePort();
-  const args = [join(root, 'scripts', 'start.mjs'), '--port', String(port), '--state', join(runDir, 'state'), '--vsix', join(runDir, 'cloudtrail-lens.vsix')];
+  const args = [
+    join(root, 'scripts', 'start.mjs'),
+    '--port',
+    String(port),
+    '--state',
+    join(runDir, 'state'),
+    '--vsix',
+    join(runDir, 'cloudtrail-lens.vsix'),
+  ];
   if (folder) args.push('--folder', folder);
   const child = spawn(process.execPath, args, {
     cwd: root,
@@ -30,10 +38,14 @@ export async function npmStart(runDir, { folder } = {}) {
   });
   const url = await new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`npm start printed no URL within 300 s:\n${seen}`)), 300_000);
+    const timer = setTimeout(
+      () => reject(new Error(`npm start printed no URL within 300 s:\n${seen}`)),
+      300_000,
+    );
     const onData = (chunk) => {
       seen += chunk;
-      for (const line of String(chunk).split('\n')) if (line.trim() && !seen.includes('Open http')) console.log(`[npm start] ${line}`);
+      for (const line of String(chunk).split('\n'))
+        if (line.trim() && !seen.includes('Open http')) console.log(`[npm start] ${line}`);
       const m = /Open (http:\/\/\S+)/.exec(seen);
       if (m) {
         clearTimeout(timer);
@@ -57,7 +69,10 @@ export async function npmStart(runDir, { folder } = {}) {
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', () => resolve(true)));
       child.kill('SIGINT');
-      const stopped = await Promise.race([exited, new Promise((r) => setTimeout(() => r(false), 15_000))]);
+      const stopped = await Promise.race([
+        exited,
+        new Promise((r) => setTimeout(() => r(false), 15_000)),
+      ]);
       killGroup(child.pid);
       forget();
       if (!stopped) return 'npm start did not stop within 15 s of Ctrl-C (SIGINT).';

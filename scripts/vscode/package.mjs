@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { root } from '../setup.mjs';
 import { packageVsix, VSIX } from './extension.mjs';
 
-const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
+const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (build.status !== 0) {
   console.error('the production build failed');
   process.exit(1);

@@ -37,14 +37,22 @@ async function main() {
   const awsDir = join(runDir, 'aws');
   mkdirSync(awsDir, { recursive: true });
   // (The S3 test server, s3rver, accepts only its own fixed key: a second profile has it.)
-  writeFileSync(join(awsDir, 'credentials'), `[${E2E_PROFILE}]\naws_access_key_id = ${E2E_FAKE_KEY_ID}\naws_secret_access_key = ${E2E_FAKE_SECRET}\n[${E2E_PROFILE}-s3]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n`);
-  writeFileSync(join(awsDir, 'config'), `[profile ${E2E_PROFILE}]\nregion = us-east-1\n[profile ${E2E_PROFILE}-s3]\nregion = us-east-1\n`);
+  writeFileSync(
+    join(awsDir, 'credentials'),
+    `[${E2E_PROFILE}]\naws_access_key_id = ${E2E_FAKE_KEY_ID}\naws_secret_access_key = ${E2E_FAKE_SECRET}\n[${E2E_PROFILE}-s3]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n`,
+  );
+  writeFileSync(
+    join(awsDir, 'config'),
+    `[profile ${E2E_PROFILE}]\nregion = us-east-1\n[profile ${E2E_PROFILE}-s3]\nregion = us-east-1\n`,
+  );
   process.env.AWS_SHARED_CREDENTIALS_FILE = join(awsDir, 'credentials');
   process.env.AWS_CONFIG_FILE = join(awsDir, 'config');
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
   const server = await npmStart(runDir);
   const sample = server.folder;
-  console.log(`VS Code 1.139 (code-server) served by npm start on ${server.base}, workspace ${sample}`);
+  console.log(
+    `VS Code 1.139 (code-server) served by npm start on ${server.base}, workspace ${sample}`,
+  );
   const statsFile = process.env.CTL_STATS_FILE ?? join(runDir, 'stats.json');
   rmSync(statsFile, { force: true });
   let outcome;
@@ -53,10 +61,14 @@ async function main() {
     const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
     const args = [
       mocha,
-      '--require', 'tsx/cjs',
-      '--require', 'test/e2e/support/hooks.ts',
-      '--reporter', join(root, 'test', 'support', 'countingReporter.cjs'),
-      '--timeout', '120000',
+      '--require',
+      'tsx/cjs',
+      '--require',
+      'test/e2e/support/hooks.ts',
+      '--reporter',
+      join(root, 'test', 'support', 'countingReporter.cjs'),
+      '--timeout',
+      '120000',
       ...(grep ? ['--grep', grep] : []),
       'test/e2e/**/*.test.ts',
     ];
@@ -81,13 +93,13 @@ async function main() {
       },
     });
     // On an abort, SIGTERM lets start.mjs stop its code-server (its own process group) itself.
-  const forget = onCleanup(() => {
-    try {
-      process.kill(child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  });
+    const forget = onCleanup(() => {
+      try {
+        process.kill(child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    });
     outcome = await new Promise((resolve) => {
       const timer = setTimeout(() => resolve({ timedOut: true }), timeoutS * 1000);
       child.once('exit', (code, signal) => {
@@ -109,11 +121,19 @@ async function main() {
   }
   let code = outcome.code ?? 124;
   if (outcome.timedOut) {
-    console.error(`\nThe e2e tests did not finish within ${timeoutS} s: VS Code or the browser hung (set CTL_E2E_TIMEOUT_S to change the limit). Screenshots so far: ${e2eOutput}`);
-    stats = { passed: stats?.passed ?? 0, failed: (stats?.failed ?? 0) + 1, skipped: stats?.skipped ?? 0 };
+    console.error(
+      `\nThe e2e tests did not finish within ${timeoutS} s: VS Code or the browser hung (set CTL_E2E_TIMEOUT_S to change the limit). Screenshots so far: ${e2eOutput}`,
+    );
+    stats = {
+      passed: stats?.passed ?? 0,
+      failed: (stats?.failed ?? 0) + 1,
+      skipped: stats?.skipped ?? 0,
+    };
     code = 124;
   } else if (!stats) {
-    console.error(`\nmocha ended (exit ${outcome.code ?? outcome.signal}) without reporting results: see its output above.`);
+    console.error(
+      `\nmocha ended (exit ${outcome.code ?? outcome.signal}) without reporting results: see its output above.`,
+    );
     stats = { passed: 0, failed: 1, skipped: 0 };
   }
   if (stopProblem) {
@@ -124,7 +144,9 @@ async function main() {
   if (code !== 0 && stats.failed === 0) stats.failed = 1;
   writeStats(stats);
   const shots = existsSync(e2eOutput) ? e2eOutput : '(none)';
-  console.log(`e2e: ${stats.passed} passed, ${stats.failed} failed${stats.skipped ? `, ${stats.skipped} skipped` : ''} in ${Math.round((Date.now() - started) / 1000)} s; screenshots in ${shots}`);
+  console.log(
+    `e2e: ${stats.passed} passed, ${stats.failed} failed${stats.skipped ? `, ${stats.skipped} skipped` : ''} in ${Math.round((Date.now() - started) / 1000)} s; screenshots in ${shots}`,
+  );
   return stats.failed > 0 ? code || 1 : 0;
 }
 

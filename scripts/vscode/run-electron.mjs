@@ -29,8 +29,21 @@ async function main() {
       version: process.env.CTL_VSCODE_VERSION ?? '1.139.1',
       extensionDevelopmentPath: root,
       extensionTestsPath,
-      extensionTestsEnv: { CTL_SAMPLE_DIR: sample, CTL_PROJECT_ROOT: root, CTL_TEST_GREP: grep, CTL_STATS_FILE: statsFile },
-      launchArgs: [sample, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', '--user-data-dir', join(runDir, 'user-data')],
+      extensionTestsEnv: {
+        CTL_SAMPLE_DIR: sample,
+        CTL_PROJECT_ROOT: root,
+        CTL_TEST_GREP: grep,
+        CTL_STATS_FILE: statsFile,
+      },
+      launchArgs: [
+        sample,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+        '--user-data-dir',
+        join(runDir, 'user-data'),
+      ],
     });
   } catch (e) {
     console.error(`desktop VS Code tests failed: ${e?.message ?? e}`);
@@ -40,14 +53,19 @@ async function main() {
     stats = JSON.parse(readFileSync(statsFile, 'utf8'));
   } catch {
     stats = { passed: 0, failed: 1, skipped: 0 };
-    console.error('VS Code ended without reporting test results (see above: could it download and start?)');
+    console.error(
+      'VS Code ended without reporting test results (see above: could it download and start?)',
+    );
   }
   writeStats(stats);
   return stats.failed > 0 ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(e?.stack ?? e);
-  writeStats({ passed: 0, failed: 1, skipped: 0 });
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e?.stack ?? e);
+    writeStats({ passed: 0, failed: 1, skipped: 0 });
+    process.exit(1);
+  },
+);

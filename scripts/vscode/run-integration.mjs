@@ -17,7 +17,9 @@ import { build } from './extension.mjs';
 import { ensureSampleFolder } from './sample.mjs';
 import { writeStats } from './stats.mjs';
 
-const markers = JSON.parse(readFileSync(join(root, 'test', 'integration', 'support', 'markers.json'), 'utf8'));
+const markers = JSON.parse(
+  readFileSync(join(root, 'test', 'integration', 'support', 'markers.json'), 'utf8'),
+);
 const timeoutS = Number(process.env.CTL_INTEGRATION_TIMEOUT_S ?? 300);
 const grepAt = process.argv.indexOf('--grep');
 const grep = grepAt >= 0 ? process.argv[grepAt + 1] : '';
@@ -57,7 +59,12 @@ async function main() {
     });
     await context.exposeFunction('codeAutomationExit', (code) => settle({ code }));
 
-    const env = { CTL_SAMPLE_DIR: sample, CTL_PROJECT_ROOT: root, CTL_TEST_GREP: grep, CTL_REPORT_MARKERS: '1' };
+    const env = {
+      CTL_SAMPLE_DIR: sample,
+      CTL_PROJECT_ROOT: root,
+      CTL_TEST_GREP: grep,
+      CTL_REPORT_MARKERS: '1',
+    };
     const payload = [
       ['extensionDevelopmentPath', server.remote(root)],
       ['extensionTestsPath', server.remote(testEntry)],
@@ -68,26 +75,37 @@ async function main() {
     console.log(`VS Code 1.139 (code-server) on ${server.base}, workspace ${sample}`);
     await page.goto(server.workbenchUrl(sample, payload));
     // Fail fast, with its own message, when the workbench itself never comes up.
-    page.locator('.monaco-workbench').waitFor({ state: 'attached', timeout: 90_000 }).catch(() => settle({ noWorkbench: true }));
+    page
+      .locator('.monaco-workbench')
+      .waitFor({ state: 'attached', timeout: 90_000 })
+      .catch(() => settle({ noWorkbench: true }));
 
     const timer = setTimeout(() => settle({ timedOut: true }), timeoutS * 1000);
     const outcome = await finished;
     clearTimeout(timer);
 
     if (outcome.noWorkbench) {
-      console.error(`\nThe VS Code workbench did not load within 90 s at ${server.base}. Last code-server output:\n${tail(server.readLog(), 20)}`);
+      console.error(
+        `\nThe VS Code workbench did not load within 90 s at ${server.base}. Last code-server output:\n${tail(server.readLog(), 20)}`,
+      );
       exitCode = 124;
     } else if (outcome.timedOut) {
-      console.error(`\nVS Code did not finish the integration tests within ${timeoutS} s: the extension host hung or never loaded the tests (set CTL_INTEGRATION_TIMEOUT_S to change the limit). Last code-server output:\n${tail(server.readLog(), 20)}`);
+      console.error(
+        `\nVS Code did not finish the integration tests within ${timeoutS} s: the extension host hung or never loaded the tests (set CTL_INTEGRATION_TIMEOUT_S to change the limit). Last code-server output:\n${tail(server.readLog(), 20)}`,
+      );
       exitCode = 124;
     } else {
       exitCode = outcome.code;
       if (!stats && exitCode !== 0) {
-        console.error(`\nThe extension host could not run the tests (exit ${exitCode}): see the error above (often the test bundle failed to load).`);
+        console.error(
+          `\nThe extension host could not run the tests (exit ${exitCode}): see the error above (often the test bundle failed to load).`,
+        );
       }
     }
     if (exitCode !== 0 && !stats) {
-      console.error(`\nlast lines of the VS Code console (all of it in ${consoleLog}):\n${tail(existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8') : '', 25)}`);
+      console.error(
+        `\nlast lines of the VS Code console (all of it in ${consoleLog}):\n${tail(existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8') : '', 25)}`,
+      );
     } else if (exitCode !== 0) {
       console.error(`VS Code's console output (and the tests' own console.log): ${consoleLog}`);
     }
@@ -107,12 +125,19 @@ async function main() {
   const result = stats ?? { passed: 0, failed: 0, skipped: 0 };
   if (exitCode !== 0 && result.failed === 0) result.failed = 1;
   writeStats(result);
-  console.log(`integration: ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''} in ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(
+    `integration: ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''} in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
   return result.failed > 0 ? (exitCode === 124 ? 124 : 1) : 0;
 }
 
 function tail(text, lines) {
-  return text.trimEnd().split('\n').slice(-lines).map((l) => `  ${l}`).join('\n');
+  return text
+    .trimEnd()
+    .split('\n')
+    .slice(-lines)
+    .map((l) => `  ${l}`)
+    .join('\n');
 }
 
 main().then(

@@ -10,7 +10,9 @@ export async function readCaseArg(file: string): Promise<CaseFile> {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such case file' : (e as Error).message}`);
+    throw new UsageError(
+      `${file}: ${code === 'ENOENT' ? 'no such case file' : (e as Error).message}`,
+    );
   }
   try {
     return parseCase(text, file);

@@ -47,7 +47,13 @@ interface DetectArgs extends LoadArgs {
 }
 
 export function parseDetectArgs(args: string[]): DetectArgs | 'help' {
-  const out: DetectArgs = { ...defaultLoadArgs(), rules: [], builtin: true, minLevel: 'low', format: 'text' };
+  const out: DetectArgs = {
+    ...defaultLoadArgs(),
+    rules: [],
+    builtin: true,
+    minLevel: 'low',
+    format: 'text',
+  };
   let help = false;
   forEachArg(args, (a, value) => {
     switch (a) {
@@ -64,7 +70,8 @@ export function parseDetectArgs(args: string[]): DetectArgs | 'help' {
       case '--min-level': {
         const v = value();
         const l = parseLevel(v);
-        if (!l) throw new UsageError(`--min-level must be one of ${LEVELS.join(', ')} (got "${v}")`);
+        if (!l)
+          throw new UsageError(`--min-level must be one of ${LEVELS.join(', ')} (got "${v}")`);
         out.minLevel = l;
         return;
       }
@@ -73,13 +80,16 @@ export function parseDetectArgs(args: string[]): DetectArgs | 'help' {
         return;
       default:
         if (parseLoadOption(a, value, out)) return;
-        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} (see --help)`);
+        if (a.startsWith('-') && a !== '-')
+          throw new UsageError(`unknown option ${a} (see --help)`);
         out.paths.push(a);
     }
   });
   if (help) return 'help';
-  if (out.paths.length === 0) throw new UsageError('give at least one file or folder to scan (see --help)');
-  if (!out.builtin && out.rules.length === 0) throw new UsageError('--no-builtin needs at least one --rules DIR');
+  if (out.paths.length === 0)
+    throw new UsageError('give at least one file or folder to scan (see --help)');
+  if (!out.builtin && out.rules.length === 0)
+    throw new UsageError('--no-builtin needs at least one --rules DIR');
   return out;
 }
 
@@ -101,7 +111,14 @@ export async function runDetect(args: string[], io: CliIo): Promise<number> {
   }
   const set = await loadRuleSet(parsed.rules, { builtin: parsed.builtin });
   for (const p of set.problems) io.err(`${problemLine(p)}\n`);
-  if (set.problems.some((p) => parsed.rules.includes(p.source) && /no such folder|not a folder|cannot be read/.test(p.reason))) return 2;
+  if (
+    set.problems.some(
+      (p) =>
+        parsed.rules.includes(p.source) &&
+        /no such folder|not a folder|cannot be read/.test(p.reason),
+    )
+  )
+    return 2;
   const rules = set.rules.filter((r) => levelRank(r.level) >= levelRank(parsed.minLevel));
   const pool = new WorkerPool();
   try {
@@ -109,7 +126,10 @@ export async function runDetect(args: string[], io: CliIo): Promise<number> {
     if (nothingRead) return 2;
     const run = await runRules(index, rules);
     const hits = await describeHits(index, run.hits);
-    if (parsed.format === 'json') io.out(jsonForOutput(jsonReport(set.rules.length, rules, hits, set.problems, index), io) + '\n');
+    if (parsed.format === 'json')
+      io.out(
+        jsonForOutput(jsonReport(set.rules.length, rules, hits, set.problems, index), io) + '\n',
+      );
     else if (parsed.format === 'sarif') io.out(jsonForOutput(sarifReport(rules, hits), io) + '\n');
     else writeText(hits, rules.length, set.problems.length, index.eventCount, io);
     return hits.length > 0 ? 1 : 0;
@@ -121,11 +141,19 @@ export async function runDetect(args: string[], io: CliIo): Promise<number> {
 const EXPLAIN_CHUNK = 20_000;
 
 /** Hits in time order (highest level first for the same event), each with why it matched. */
-async function describeHits(index: EventIndex, ruleHits: Array<{ rule: SigmaRule; rows: Uint32Array }>): Promise<Hit[]> {
+async function describeHits(
+  index: EventIndex,
+  ruleHits: Array<{ rule: SigmaRule; rows: Uint32Array }>,
+): Promise<Hit[]> {
   const pairs: Array<{ rule: SigmaRule; row: number }> = [];
   for (const h of ruleHits) for (const row of h.rows) pairs.push({ rule: h.rule, row });
   const rank = index.rank();
-  pairs.sort((a, b) => rank[a.row] - rank[b.row] || levelRank(b.rule.level) - levelRank(a.rule.level) || (a.rule.title < b.rule.title ? -1 : 1));
+  pairs.sort(
+    (a, b) =>
+      rank[a.row] - rank[b.row] ||
+      levelRank(b.rule.level) - levelRank(a.rule.level) ||
+      (a.rule.title < b.rule.title ? -1 : 1),
+  );
   const rows = [...new Set(pairs.map((p) => p.row))];
   const records = new Map<number, unknown>();
   for (let i = 0; i < rows.length; i += EXPLAIN_CHUNK) {
@@ -135,33 +163,67 @@ async function describeHits(index: EventIndex, ruleHits: Array<{ rule: SigmaRule
   }
   return pairs.map(({ rule, row }) => {
     const file = index.files[index.store.fileOf[row]];
-    return { rule, event: index.summary(row), location: file.location, element: index.store.elementOf[row], matched: explainMatch(rule, records.get(row)) };
+    return {
+      rule,
+      event: index.summary(row),
+      location: file.location,
+      element: index.store.elementOf[row],
+      matched: explainMatch(rule, records.get(row)),
+    };
   });
 }
 
 function reasonText(m: MatchReason): string {
   const vals = m.values.map((v) => (v.length > 80 ? `${v.slice(0, 79)}…` : v)).join(', ');
-  return m.field === undefined ? `keyword ${m.condition}` : `${m.field} ${m.condition}${vals ? ` (${vals})` : ''}`;
+  return m.field === undefined
+    ? `keyword ${m.condition}`
+    : `${m.field} ${m.condition}${vals ? ` (${vals})` : ''}`;
 }
 
-function writeText(hits: Hit[], rulesRun: number, problems: number, events: number, io: CliIo): void {
+function writeText(
+  hits: Hit[],
+  rulesRun: number,
+  problems: number,
+  events: number,
+  io: CliIo,
+): void {
   for (const h of hits) {
     const e = h.event;
     io.out(`${h.rule.level.toUpperCase().padEnd(13)} ${h.rule.title}\n`);
-    io.out(`  ${e.eventTime || '(no time)'}  ${e.eventName}  ${e.principal}  from ${e.sourceIPAddress || '?'}  ${e.region}  account ${e.account || '?'}  eventID ${e.eventID}\n`);
+    io.out(
+      `  ${e.eventTime || '(no time)'}  ${e.eventName}  ${e.principal}  from ${e.sourceIPAddress || '?'}  ${e.region}  account ${e.account || '?'}  eventID ${e.eventID}\n`,
+    );
     io.out(`  ${h.location}\n`);
     for (const m of h.matched) io.out(`  matched: ${reasonText(m)}\n`);
   }
-  const byLevel = LEVELS.map((l) => [l, hits.filter((h) => h.rule.level === l).length] as const).filter(([, n]) => n > 0);
+  const byLevel = LEVELS.map(
+    (l) => [l, hits.filter((h) => h.rule.level === l).length] as const,
+  ).filter(([, n]) => n > 0);
   const events_ = new Set(hits.map((h) => h.event.row)).size;
-  io.out(`${hits.length} hit${hits.length === 1 ? '' : 's'} on ${events_} of ${events} events by ${rulesRun} rules${byLevel.length ? ` (${byLevel.map(([l, n]) => `${n} ${l}`).join(', ')})` : ''}${problems ? `; ${problems} rule${problems === 1 ? '' : 's'} not run (listed on stderr)` : ''}\n`);
+  io.out(
+    `${hits.length} hit${hits.length === 1 ? '' : 's'} on ${events_} of ${events} events by ${rulesRun} rules${byLevel.length ? ` (${byLevel.map(([l, n]) => `${n} ${l}`).join(', ')})` : ''}${problems ? `; ${problems} rule${problems === 1 ? '' : 's'} not run (listed on stderr)` : ''}\n`,
+  );
 }
 
 function ruleMeta(r: SigmaRule) {
-  return { id: r.id, title: r.title, level: r.level, tags: r.tags, description: r.description, falsepositives: r.falsepositives, source: r.source };
+  return {
+    id: r.id,
+    title: r.title,
+    level: r.level,
+    tags: r.tags,
+    description: r.description,
+    falsepositives: r.falsepositives,
+    source: r.source,
+  };
 }
 
-function jsonReport(loaded: number, rules: SigmaRule[], hits: Hit[], problems: unknown[], index: EventIndex) {
+function jsonReport(
+  loaded: number,
+  rules: SigmaRule[],
+  hits: Hit[],
+  problems: unknown[],
+  index: EventIndex,
+) {
   return {
     events: index.eventCount,
     rulesLoaded: loaded,
@@ -197,7 +259,9 @@ function artifactUri(location: string): string {
   if (/^s3:\/\//.test(location)) return location;
   const rel = path.relative(process.cwd(), location);
   const p = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.resolve(location);
-  return path.isAbsolute(p) ? `file://${p.split(path.sep).map(encodeURIComponent).join('/')}` : p.split(path.sep).map(encodeURIComponent).join('/');
+  return path.isAbsolute(p)
+    ? `file://${p.split(path.sep).map(encodeURIComponent).join('/')}`
+    : p.split(path.sep).map(encodeURIComponent).join('/');
 }
 
 /** SARIF 2.1.0: one run, the rules that ran as the driver's rules, one result per hit. */
@@ -217,7 +281,9 @@ export function sarifReport(rules: SigmaRule[], hits: Hit[]) {
               name: r.title,
               shortDescription: { text: r.title },
               fullDescription: { text: r.description || r.title },
-              help: { text: `${r.description}${r.falsepositives.length ? `\nFalse positives: ${r.falsepositives.join('; ')}` : ''}` },
+              help: {
+                text: `${r.description}${r.falsepositives.length ? `\nFalse positives: ${r.falsepositives.join('; ')}` : ''}`,
+              },
               defaultConfiguration: { level: sarifLevel(r.level) },
               properties: { tags: r.tags, 'sigma-level': r.level, source: r.source },
             })),
@@ -227,15 +293,28 @@ export function sarifReport(rules: SigmaRule[], hits: Hit[]) {
           ruleId: h.rule.id,
           ruleIndex: indexOf.get(h.rule.id) ?? -1,
           level: sarifLevel(h.rule.level),
-          message: { text: `${h.rule.title}: ${h.event.eventName} by ${h.event.principal || 'unknown principal'} at ${h.event.eventTime || 'an unknown time'}${h.matched.length ? ` (${h.matched.map(reasonText).join('; ')})` : ''}` },
+          message: {
+            text: `${h.rule.title}: ${h.event.eventName} by ${h.event.principal || 'unknown principal'} at ${h.event.eventTime || 'an unknown time'}${h.matched.length ? ` (${h.matched.map(reasonText).join('; ')})` : ''}`,
+          },
           locations: [
             {
               physicalLocation: { artifactLocation: { uri: artifactUri(h.location) } },
-              logicalLocations: [{ name: h.event.eventID || `element ${h.element}`, kind: 'object' }],
+              logicalLocations: [
+                { name: h.event.eventID || `element ${h.element}`, kind: 'object' },
+              ],
             },
           ],
           partialFingerprints: { 'cloudtrailEventId/v1': `${h.event.eventID}:${h.rule.id}` },
-          properties: { eventTime: h.event.eventTime, eventName: h.event.eventName, eventSource: h.event.eventSource, principal: h.event.principal, sourceIPAddress: h.event.sourceIPAddress, account: h.event.account, region: h.event.region, element: h.element },
+          properties: {
+            eventTime: h.event.eventTime,
+            eventName: h.event.eventName,
+            eventSource: h.event.eventSource,
+            principal: h.event.principal,
+            sourceIPAddress: h.event.sourceIPAddress,
+            account: h.event.account,
+            region: h.event.region,
+            element: h.element,
+          },
         })),
       },
     ],

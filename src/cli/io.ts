@@ -54,7 +54,10 @@ export class UsageError extends Error {}
 
 /** The value of an option that takes one of a few words, or a UsageError naming them. */
 export function oneOf<T extends string>(flag: string, value: string, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`${flag} must be ${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]} (got "${value}")`);
+  if (!(choices as readonly string[]).includes(value))
+    throw new UsageError(
+      `${flag} must be ${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]} (got "${value}")`,
+    );
   return value as T;
 }
 
@@ -63,7 +66,10 @@ export function oneOf<T extends string>(flag: string, value: string, choices: re
  * `=value`, or a positional argument as is) and `value()`, which reads the option's value from
  * `--name=value` or the next argument.
  */
-export function forEachArg(args: string[], handle: (arg: string, value: () => string) => void): void {
+export function forEachArg(
+  args: string[],
+  handle: (arg: string, value: () => string) => void,
+): void {
   for (let i = 0; i < args.length; i++) {
     let a = args[i];
     let inline: string | undefined;

@@ -3,7 +3,16 @@
 // 2 on bad arguments or unreadable files.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_FILE_PATTERN, detectFormat, lintText, loadHclParser, RULES, type ConfigFormat, type Finding, type RuleGroup } from '../core/lint';
+import {
+  CONFIG_FILE_PATTERN,
+  detectFormat,
+  lintText,
+  loadHclParser,
+  RULES,
+  type ConfigFormat,
+  type Finding,
+  type RuleGroup,
+} from '../core/lint';
 import { readRegularFile } from '../core/sources/regularFile';
 import { CliIo, jsonForOutput, UsageError } from './io';
 
@@ -47,11 +56,20 @@ interface Options {
 }
 
 function parseArgs(args: string[]): Options | 'help' {
-  const o: Options = { paths: [], format: 'text', disabledRules: [], disabledGroups: [], listRules: false };
+  const o: Options = {
+    paths: [],
+    format: 'text',
+    disabledRules: [],
+    disabledGroups: [],
+    listRules: false,
+  };
   const knownRules = new Set(RULES.map((r) => r.meta.id));
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
     const value = (): string => {
       const v = inline ?? args[++i];
       if (v === undefined) throw new UsageError(`${flag} needs a value`);
@@ -60,7 +78,8 @@ function parseArgs(args: string[]): Options | 'help' {
     if (flag === '-h' || flag === '--help') return 'help';
     else if (flag === '--format') {
       const v = value();
-      if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not "${v}"`);
+      if (v !== 'text' && v !== 'json')
+        throw new UsageError(`--format must be text or json, not "${v}"`);
       o.format = v;
     } else if (flag === '--disable') {
       for (const id of value().split(',').filter(Boolean)) {
@@ -69,7 +88,8 @@ function parseArgs(args: string[]): Options | 'help' {
       }
     } else if (flag === '--disable-group') {
       const v = value();
-      if (v !== 'correctness' && v !== 'posture') throw new UsageError(`--disable-group must be correctness or posture, not "${v}"`);
+      if (v !== 'correctness' && v !== 'posture')
+        throw new UsageError(`--disable-group must be correctness or posture, not "${v}"`);
       o.disabledGroups.push(v);
     } else if (flag === '--list-rules') o.listRules = true;
     else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option "${flag}"`);
@@ -86,7 +106,9 @@ function expand(path: string, out: { file: string; named: boolean }[]): void {
     out.push({ file: path, named: true });
     return;
   }
-  for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
     const child = join(path, entry.name);
     if (entry.isDirectory()) expand(child, out);
@@ -115,7 +137,9 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
   if (opts.listRules) {
     for (const r of RULES) {
       const m = r.meta;
-      io.out(`${m.id}\t${m.severity}\t${m.group}\t${m.title}${m.controls ? ` [${m.controls.join('; ')}]` : ''}\t${m.docUrl}\n`);
+      io.out(
+        `${m.id}\t${m.severity}\t${m.group}\t${m.title}${m.controls ? ` [${m.controls.join('; ')}]` : ''}\t${m.docUrl}\n`,
+      );
     }
     if (!opts.paths.length) return 0;
   }
@@ -126,7 +150,9 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
     try {
       expand(p, files);
     } catch (e) {
-      io.err(`cloudtrail-lens lint: ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}\n`);
+      io.err(
+        `cloudtrail-lens lint: ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}\n`,
+      );
       exit = 2;
     }
   }
@@ -147,7 +173,9 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const format = formatOf(file, text);
     if (format === 'unsupported') {
-      io.err(`cloudtrail-lens lint: ${file}: unsupported format; lint reads JSON, YAML and Terraform (.json, .jsonc, .yaml, .yml, .template, .tf, .tf.json)\n`);
+      io.err(
+        `cloudtrail-lens lint: ${file}: unsupported format; lint reads JSON, YAML and Terraform (.json, .jsonc, .yaml, .yml, .template, .tf, .tf.json)\n`,
+      );
       exit = 2;
       continue;
     }
@@ -155,15 +183,25 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
       try {
         await loadHclParser();
       } catch (e) {
-        io.err(`cloudtrail-lens lint: ${file}: cannot load the Terraform parser (${(e as Error).message})\n`);
+        io.err(
+          `cloudtrail-lens lint: ${file}: cannot load the Terraform parser (${(e as Error).message})\n`,
+        );
         exit = 2;
         continue;
       }
     }
     // Only named files report syntax errors: a folder may hold any JSON or YAML, broken or not.
-    const result = lintText(text, { format, disabledRules: opts.disabledRules, disabledGroups: opts.disabledGroups, reportSyntaxErrors: named });
+    const result = lintText(text, {
+      format,
+      disabledRules: opts.disabledRules,
+      disabledGroups: opts.disabledGroups,
+      reportSyntaxErrors: named,
+    });
     if (result.kinds.length) recognised++;
-    else if (named && !result.findings.length) io.err(`cloudtrail-lens lint: ${file}: not a trail or event selector configuration; nothing to check\n`);
+    else if (named && !result.findings.length)
+      io.err(
+        `cloudtrail-lens lint: ${file}: not a trail or event selector configuration; nothing to check\n`,
+      );
     for (const f of result.findings) {
       if (f.severity === 'error') errors++;
       all.push({
@@ -181,10 +219,14 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
   }
 
   if (opts.format === 'json') io.out(jsonForOutput(all, io) + '\n');
-  else for (const f of all) io.out(`${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}\n`);
+  else
+    for (const f of all)
+      io.out(`${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}\n`);
   if (io.stderrIsTTY && opts.format === 'text') {
     const warnings = all.filter((f) => f.severity === 'warning').length;
-    io.err(`${files.length} file(s), ${recognised} trail configuration(s): ${errors} error(s), ${warnings} warning(s), ${all.length - errors - warnings} info\n`);
+    io.err(
+      `${files.length} file(s), ${recognised} trail configuration(s): ${errors} error(s), ${warnings} warning(s), ${all.length - errors - warnings} info\n`,
+    );
   }
   if (exit) return exit;
   return errors > 0 ? 1 : 0;

@@ -58,7 +58,9 @@ export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<
       return 2;
     }
     // An unexpected error's text may quote an --endpoint URL or a server's reply: no secrets.
-    io.err(`cloudtrail-lens ${command}: ${redactSecrets(e instanceof Error ? e.stack ?? e.message : String(e))}\n`);
+    io.err(
+      `cloudtrail-lens ${command}: ${redactSecrets(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`,
+    );
     return 2;
   }
 }

@@ -7,7 +7,15 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EventIndex } from '../core/index/eventIndex';
-import { emptyLookedAt, fileNotes, LookedAt, noteText, nothingReadMessage, tallyObject, untimedNotes } from '../core/index/fileNotes';
+import {
+  emptyLookedAt,
+  fileNotes,
+  LookedAt,
+  noteText,
+  nothingReadMessage,
+  tallyObject,
+  untimedNotes,
+} from '../core/index/fileNotes';
 import { DEFAULT_CSV_FIELDS, SUMMARY_FIELDS } from '../core/index/columns';
 import { originJson } from '../core/origin/resolve';
 import { IndexDetections } from '../core/detect/indexDetections';
@@ -32,11 +40,23 @@ import { budgetMessage, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS } from '../c
 import { DIGEST_MESSAGE, singleLineJson } from '../core/ingest/eventFile';
 import { loadEventFiles, LoadOptions, FileLoadProgress, LoadSummary } from '../core/ingest/load';
 import { WorkerPool } from '../core/ingest/pool';
-import { DiscoveredEventFile, discover, eventFilesUnder, globMatcher, objectsForKeys } from '../core/sources/discover';
+import {
+  DiscoveredEventFile,
+  discover,
+  eventFilesUnder,
+  globMatcher,
+  objectsForKeys,
+} from '../core/sources/discover';
 import { AthenaRunner, formatProgress, QueryProgress } from '../core/sql/athena';
 import { AwsQueryError } from '../core/sql/awsErrors';
 import { LakeRunner } from '../core/sql/lake';
-import { athenaToTimeline, EventIdSet, lakeToTimeline, RemoteOutcome, rowsOfEvents } from '../core/sql/remote';
+import {
+  athenaToTimeline,
+  EventIdSet,
+  lakeToTimeline,
+  RemoteOutcome,
+  rowsOfEvents,
+} from '../core/sql/remote';
 import { compileForCli, emptyRemoteArgs, parseRemoteOption, RemoteQueryArgs } from './sql';
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
@@ -44,7 +64,12 @@ import { SourceError, type SourceObject } from '../core/sources/source';
 import { CliIo, forEachArg, oneOf, UsageError } from './io';
 import { homedir } from 'node:os';
 import { defaultMemoryCeiling } from '../core/ingest/memoryFit';
-import { DEFAULT_INDEX_CACHE_MAX_BYTES, IndexCache, pruneIndexCache, userIndexCacheDir } from '../core/ingest/indexCache';
+import {
+  DEFAULT_INDEX_CACHE_MAX_BYTES,
+  IndexCache,
+  pruneIndexCache,
+  userIndexCacheDir,
+} from '../core/ingest/indexCache';
 
 const CACHE_DIR_HELP = '~/.cache/cloudtrail-lens/index on Linux, or $CLOUDTRAIL_LENS_CACHE_DIR';
 
@@ -138,7 +163,20 @@ interface QueryArgs extends LoadArgs {
 const DEFAULT_FIELDS = [...DEFAULT_CSV_FIELDS];
 
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
-  const out: QueryArgs = { ...defaultLoadArgs(), filter: '', count: false, format: 'jsonl', annotate: false, rules: [], fields: DEFAULT_FIELDS, limit: Infinity, desc: false, remote: emptyRemoteArgs(), athena: {}, maxFiles: 200 };
+  const out: QueryArgs = {
+    ...defaultLoadArgs(),
+    filter: '',
+    count: false,
+    format: 'jsonl',
+    annotate: false,
+    rules: [],
+    fields: DEFAULT_FIELDS,
+    limit: Infinity,
+    desc: false,
+    remote: emptyRemoteArgs(),
+    athena: {},
+    maxFiles: 200,
+  };
   let fieldsGiven = false;
   let help = false;
   forEachArg(args, (a, value) => {
@@ -176,7 +214,8 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       case '--limit': {
         const v = value();
         const n = Number(v);
-        if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`--limit must be a whole number (got "${v}")`);
+        if (!/^\d+$/.test(v) || !Number.isSafeInteger(n))
+          throw new UsageError(`--limit must be a whole number (got "${v}")`);
         out.limit = n;
         break;
       }
@@ -188,7 +227,8 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
         break;
       case '--engine': {
         const e = value();
-        if (e !== 'athena' && e !== 'lake') throw new UsageError(`--engine must be athena or lake (got "${e}")`);
+        if (e !== 'athena' && e !== 'lake')
+          throw new UsageError(`--engine must be athena or lake (got "${e}")`);
         out.engine = e;
         break;
       }
@@ -206,27 +246,49 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
         break;
       case '--max-files': {
         const v = value();
-        if (!/^\d+$/.test(v)) throw new UsageError(`--max-files must be a whole number (got "${v}")`);
+        if (!/^\d+$/.test(v))
+          throw new UsageError(`--max-files must be a whole number (got "${v}")`);
         out.maxFiles = Number(v);
         break;
       }
       default:
         if (parseLoadOption(a, value, out)) break;
-        if (['--table', '--event-data-store', '--start-time', '--end-time', '--account', '--in-region'].includes(a) && parseRemoteOption(a, value, out.remote, '--in-region')) break;
-        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a} (see --help)`);
+        if (
+          [
+            '--table',
+            '--event-data-store',
+            '--start-time',
+            '--end-time',
+            '--account',
+            '--in-region',
+          ].includes(a) &&
+          parseRemoteOption(a, value, out.remote, '--in-region')
+        )
+          break;
+        if (a.startsWith('-') && a !== '-')
+          throw new UsageError(`unknown option ${a} (see --help)`);
         out.paths.push(a);
     }
   });
   if (help) return 'help';
   if (out.engine) {
-    if (out.paths.length) throw new UsageError(`--engine ${out.engine} runs on the service: give no PATH`);
-    if (out.caseFile) throw new UsageError(`--case applies to local paths: ${out.engine === 'athena' ? 'Athena' : 'CloudTrail Lake'} does not hold the case's annotations`);
+    if (out.paths.length)
+      throw new UsageError(`--engine ${out.engine} runs on the service: give no PATH`);
+    if (out.caseFile)
+      throw new UsageError(
+        `--case applies to local paths: ${out.engine === 'athena' ? 'Athena' : 'CloudTrail Lake'} does not hold the case's annotations`,
+      );
     out.remote.filter = out.filter;
     out.remote.dialect = out.engine;
     if (Number.isFinite(out.limit)) out.remote.limit = out.limit;
-  } else if (out.paths.length === 0) throw new UsageError('give at least one file or folder to search (see --help)');
-  if (fieldsGiven && out.format === 'jsonl' && !out.count) throw new UsageError('--fields applies to --format csv or table (jsonl prints whole records)');
-  if (out.annotate && out.format !== 'jsonl') throw new UsageError('--annotate applies to --format jsonl (csv and table take --fields origin,originType,originHops,originComplete)');
+  } else if (out.paths.length === 0)
+    throw new UsageError('give at least one file or folder to search (see --help)');
+  if (fieldsGiven && out.format === 'jsonl' && !out.count)
+    throw new UsageError('--fields applies to --format csv or table (jsonl prints whole records)');
+  if (out.annotate && out.format !== 'jsonl')
+    throw new UsageError(
+      '--annotate applies to --format jsonl (csv and table take --fields origin,originType,originHops,originComplete)',
+    );
   return out;
 }
 
@@ -249,7 +311,11 @@ export function defaultLoadArgs(): LoadArgs {
   return {
     paths: [],
     maxBytes: DEFAULT_MAX_UNCOMPRESSED_BYTES,
-    limits: { maxRecords: DEFAULT_MAX_RECORDS, maxBytes: DEFAULT_MAX_LOAD_BYTES, maxMemoryBytes: defaultMemoryCeiling() },
+    limits: {
+      maxRecords: DEFAULT_MAX_RECORDS,
+      maxBytes: DEFAULT_MAX_LOAD_BYTES,
+      maxMemoryBytes: defaultMemoryCeiling(),
+    },
     s3: {},
     followLinksOutside: false,
     include: [],
@@ -293,7 +359,8 @@ export function parseLoadOption(a: string, value: () => string, out: LoadArgs): 
     case '--max-records': {
       const v = value();
       const n = Number(v);
-      if (!/^\d+$/.test(v) || !(n > 0) || !Number.isSafeInteger(n)) throw new UsageError(`--max-records must be a positive whole number (got "${v}")`);
+      if (!/^\d+$/.test(v) || !(n > 0) || !Number.isSafeInteger(n))
+        throw new UsageError(`--max-records must be a positive whole number (got "${v}")`);
       out.limits.maxRecords = n;
       return true;
     }
@@ -307,14 +374,27 @@ export function parseLoadOption(a: string, value: () => string, out: LoadArgs): 
  * file's notes on stderr. `nothingRead` is set when no event could be read at all (what was
  * looked at is then on stderr).
  */
-export async function loadPaths(args: LoadArgs, pool: WorkerPool, io: CliIo): Promise<{ index: EventIndex; nothingRead: boolean }> {
+export async function loadPaths(
+  args: LoadArgs,
+  pool: WorkerPool,
+  io: CliIo,
+): Promise<{ index: EventIndex; nothingRead: boolean }> {
   const looked = emptyLookedAt();
-  const files = await findEventFiles(args.paths, args.s3, looked, args.include, args.followLinksOutside, io);
+  const files = await findEventFiles(
+    args.paths,
+    args.s3,
+    looked,
+    args.include,
+    args.followLinksOutside,
+    io,
+  );
   const index = new EventIndex({ runner: pool, maxUncompressedBytes: args.maxBytes });
   const summary = await loadWithProgress(index, pool, files, io, args.limits, openCache(args, io));
   if (index.eventCount === 0) {
     const where = args.paths.length === 1 ? args.paths[0] : `the ${args.paths.length} paths given`;
-    io.err(`${nothingReadMessage(where, looked, index, "name such a file on the command line, or add --include '*.log' (its pattern)")}\n`);
+    io.err(
+      `${nothingReadMessage(where, looked, index, "name such a file on the command line, or add --include '*.log' (its pattern)")}\n`,
+    );
     // Files that were read and hold no events are an answer; nothing read at all is not.
     return { index, nothingRead: summary.filesDone - summary.filesFailed === 0 };
   }
@@ -323,12 +403,17 @@ export async function loadPaths(args: LoadArgs, pool: WorkerPool, io: CliIo): Pr
 
 function mebibytes(flag: string, v: string): number {
   const n = Number(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${flag} must be a positive number (got "${v}")`);
+  if (!(n > 0) || !Number.isFinite(n))
+    throw new UsageError(`${flag} must be a positive number (got "${v}")`);
   return Math.floor(n * 1024 * 1024);
 }
 
 /** How to raise each budget, for the message when loading stops. */
-const RAISE_BUDGET = { records: 'raise it with --max-records N', bytes: 'raise it with --max-total-mb N', memory: 'raise it with --max-memory-mb N' };
+const RAISE_BUDGET = {
+  records: 'raise it with --max-records N',
+  bytes: 'raise it with --max-total-mb N',
+  memory: 'raise it with --max-memory-mb N',
+};
 
 export async function runQuery(args: string[], io: CliIo): Promise<number> {
   const parsed = parseQueryArgs(args);
@@ -341,17 +426,24 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     node = parseQuery(parsed.filter);
   } catch (e) {
     if (e instanceof QuerySyntaxError) {
-      io.err(`cloudtrail-lens query: bad filter: ${e.message}\n  ${parsed.filter}\n  ${' '.repeat(e.offset)}${'^'.repeat(Math.max(1, Math.min(e.length, parsed.filter.length - e.offset)))}\n`);
+      io.err(
+        `cloudtrail-lens query: bad filter: ${e.message}\n  ${parsed.filter}\n  ${' '.repeat(e.offset)}${'^'.repeat(Math.max(1, Math.min(e.length, parsed.filter.length - e.offset)))}\n`,
+      );
       return 2;
     }
     throw e;
   }
-  for (const w of queryWarnings(node, parsed.filter)) io.err(`warning: filter col ${w.start + 1} (${parsed.filter.slice(w.start, w.end)}): ${w.message}\n`);
+  for (const w of queryWarnings(node, parsed.filter))
+    io.err(
+      `warning: filter col ${w.start + 1} (${parsed.filter.slice(w.start, w.end)}): ${w.message}\n`,
+    );
   if (parsed.engine) return runRemote(parsed, io);
   // starred: / tag: / note: are the case file's, not the records': without it they would match nothing, silently.
   const annotationTerm = termsOf(node).find((t) => t.fields.some(isAnnotationField));
   if (annotationTerm && !parsed.caseFile) {
-    throw new UsageError(`${parsed.filter.slice(annotationTerm.start, annotationTerm.end)}: ${annotationTerm.field}: is read from a case file (stars, tags, notes): name it with --case FILE (e.g. --case .cloudtrail-lens/case.json)`);
+    throw new UsageError(
+      `${parsed.filter.slice(annotationTerm.start, annotationTerm.end)}: ${annotationTerm.field}: is read from a case file (stars, tags, notes): name it with --case FILE (e.g. --case .cloudtrail-lens/case.json)`,
+    );
   }
   const kase = parsed.caseFile ? await readCaseArg(parsed.caseFile) : undefined;
   const pool = new WorkerPool();
@@ -360,20 +452,43 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     if (nothingRead) return 1;
 
     // The rule engine runs only when something asks for its hits.
-    const wantsDetections = mentionsField(node, DETECTION_FIELD) || mentionsField(node, LEVEL_FIELD) || parsed.annotate || (parsed.format !== 'jsonl' && !parsed.count && parsed.fields.includes('detections'));
+    const wantsDetections =
+      mentionsField(node, DETECTION_FIELD) ||
+      mentionsField(node, LEVEL_FIELD) ||
+      parsed.annotate ||
+      (parsed.format !== 'jsonl' && !parsed.count && parsed.fields.includes('detections'));
     let detections: IndexDetections | undefined;
     if (wantsDetections) {
       const set = await loadRuleSet(parsed.rules);
       for (const p of set.problems) io.err(`${problemLine(p)}\n`);
-      if (set.problems.some((p) => parsed.rules.includes(p.source) && /no such folder|not a folder|cannot be read/.test(p.reason))) return 2;
+      if (
+        set.problems.some(
+          (p) =>
+            parsed.rules.includes(p.source) &&
+            /no such folder|not a folder|cannot be read/.test(p.reason),
+        )
+      )
+        return 2;
       detections = new IndexDetections(index, set.rules); // index.query runs it before a detection: or level: term
       await detections.update();
     }
     const resolved = kase ? resolveAnnotations(index, kase) : undefined;
-    if (resolved?.notLoaded.length) io.err(`note: ${resolved.notLoaded.length} annotation(s) of ${parsed.caseFile} are about events not under the paths given\n`);
-    const result = await index.query(node, { order: parsed.desc ? 'desc' : 'asc', ...(resolved ? { annotations: resolved.byRow } : {}) });
+    if (resolved?.notLoaded.length)
+      io.err(
+        `note: ${resolved.notLoaded.length} annotation(s) of ${parsed.caseFile} are about events not under the paths given\n`,
+      );
+    const result = await index.query(node, {
+      order: parsed.desc ? 'desc' : 'asc',
+      ...(resolved ? { annotations: resolved.byRow } : {}),
+    });
     for (const n of untimedNotes(index, node, result.untimedOutsideRange)) io.err(`note: ${n}\n`);
-    await printRows(index, result.rows.subarray(0, Math.min(result.rows.length, parsed.limit)), parsed, io, detections);
+    await printRows(
+      index,
+      result.rows.subarray(0, Math.min(result.rows.length, parsed.limit)),
+      parsed,
+      io,
+      detections,
+    );
     return 0;
   } finally {
     await pool.close();
@@ -393,14 +508,24 @@ export async function loadWithProgress(
   cache?: IndexCache,
 ): Promise<LoadSummary> {
   const progress = io.stderrIsTTY ? progressPrinter(io) : undefined;
-  const summary = await loadEventFiles(index, pool, files, { onProgress: progress?.update, limits, cache });
+  const summary = await loadEventFiles(index, pool, files, {
+    onProgress: progress?.update,
+    limits,
+    cache,
+  });
   progress?.done();
   if (cache) saveCache(cache, summary, io);
-  for (const n of fileNotes(index)) io.err(`${n.severity === 'error' ? '' : `${n.severity}: `}${noteText(n)}\n`);
+  for (const n of fileNotes(index))
+    io.err(`${n.severity === 'error' ? '' : `${n.severity}: `}${noteText(n)}\n`);
   const failed = index.problems.filter((p) => p.severity === 'error').length;
-  if (failed > 0) io.err(`${failed} of ${summary.filesTotal} event file${summary.filesTotal === 1 ? '' : 's'} could not be read (listed above)\n`);
+  if (failed > 0)
+    io.err(
+      `${failed} of ${summary.filesTotal} event file${summary.filesTotal === 1 ? '' : 's'} could not be read (listed above)\n`,
+    );
   if (summary.stopped) {
-    io.err(`warning: ${budgetMessage(summary.stopped, RAISE_BUDGET)}; ${index.eventCount.toLocaleString('en-US')} events from ${summary.filesDone - summary.filesFailed} of ${summary.filesTotal} files\n`);
+    io.err(
+      `warning: ${budgetMessage(summary.stopped, RAISE_BUDGET)}; ${index.eventCount.toLocaleString('en-US')} events from ${summary.filesDone - summary.filesFailed} of ${summary.filesTotal} files\n`,
+    );
   }
   return summary;
 }
@@ -408,7 +533,10 @@ export async function loadWithProgress(
 /** The persisted index of these paths (--cache-dir, --no-cache); undefined when off. */
 function openCache(parsed: LoadArgs, io: CliIo): IndexCache | undefined {
   if (!parsed.cacheDir) return undefined;
-  const scope = JSON.stringify({ paths: parsed.paths.map((p) => (isS3Uri(p) ? p : path.resolve(p))), endpoint: parsed.s3.endpoint ?? null });
+  const scope = JSON.stringify({
+    paths: parsed.paths.map((p) => (isS3Uri(p) ? p : path.resolve(p))),
+    endpoint: parsed.s3.endpoint ?? null,
+  });
   const cache = IndexCache.open(parsed.cacheDir, scope);
   for (const n of cache.notices.splice(0)) io.err(`note: ${n}\n`);
   return cache;
@@ -422,14 +550,25 @@ function saveCache(cache: IndexCache, summary: LoadSummary, io: CliIo): void {
     cache.save();
     pruneIndexCache(path.dirname(cache.path), DEFAULT_INDEX_CACHE_MAX_BYTES, cache.path);
   } catch (e) {
-    io.err(`note: the index cache could not be written (${e instanceof Error ? e.message : String(e)}); the next run reads every file again\n`);
+    io.err(
+      `note: the index cache could not be written (${e instanceof Error ? e.message : String(e)}); the next run reads every file again\n`,
+    );
     return;
   }
   const s = cache.stats;
-  if (io.stderrIsTTY && s.hits > 0) io.err(`index cache: ${s.hits.toLocaleString('en-US')} of ${(s.hits + s.misses).toLocaleString('en-US')} files from ${cache.path} (${formatBytes(s.bytes)})\n`);
+  if (io.stderrIsTTY && s.hits > 0)
+    io.err(
+      `index cache: ${s.hits.toLocaleString('en-US')} of ${(s.hits + s.misses).toLocaleString('en-US')} files from ${cache.path} (${formatBytes(s.bytes)})\n`,
+    );
 }
 
-async function printRows(index: EventIndex, rows: Uint32Array, parsed: QueryArgs, io: CliIo, detections?: IndexDetections): Promise<void> {
+async function printRows(
+  index: EventIndex,
+  rows: Uint32Array,
+  parsed: QueryArgs,
+  io: CliIo,
+  detections?: IndexDetections,
+): Promise<void> {
   if (parsed.count) {
     io.out(`${rows.length}\n`);
     return;
@@ -446,8 +585,17 @@ async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
   const compiled = compileForCli(parsed.remote, 'rows', io, 'query');
   if (!compiled) return 2;
   for (const note of compiled.notes) io.err(`note: ${note}\n`);
-  const access = { region: parsed.s3.region, profile: parsed.s3.profile, endpoint: parsed.serviceEndpoint };
-  const onProgress = io.stderrIsTTY ? (p: QueryProgress) => io.err(`\r\x1b[K${parsed.engine === 'athena' ? 'Athena' : 'CloudTrail Lake'}: ${formatProgress(p)}`) : undefined;
+  const access = {
+    region: parsed.s3.region,
+    profile: parsed.s3.profile,
+    endpoint: parsed.serviceEndpoint,
+  };
+  const onProgress = io.stderrIsTTY
+    ? (p: QueryProgress) =>
+        io.err(
+          `\r\x1b[K${parsed.engine === 'athena' ? 'Athena' : 'CloudTrail Lake'}: ${formatProgress(p)}`,
+        )
+    : undefined;
   const pool = new WorkerPool();
   const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
   const opened: Array<{ dispose(): void }> = [];
@@ -456,7 +604,10 @@ async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
     if (parsed.engine === 'athena') {
       const runner = new AthenaRunner({ ...access, ...parsed.athena });
       opened.push(runner);
-      outcome = await athenaToTimeline(runner, compiled.sql, { maxFiles: parsed.maxFiles, onProgress });
+      outcome = await athenaToTimeline(runner, compiled.sql, {
+        maxFiles: parsed.maxFiles,
+        onProgress,
+      });
     } else {
       const runner = new LakeRunner(access);
       opened.push(runner);
@@ -468,12 +619,18 @@ async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
       for (const [bucket, keys] of outcome.byBucket) {
         const source = new S3Source({ ...parsed.s3, bucket });
         opened.push(source);
-        const files = (await discover(source, { objects: (await objectsForKeys(source, keys)).objects })).events;
+        const files = (
+          await discover(source, { objects: (await objectsForKeys(source, keys)).objects })
+        ).events;
         await loadWithProgress(index, pool, files, io, parsed.limits);
       }
       const matched = rowsOfEvents(index, new EventIdSet(outcome.eventIds));
-      rows = (await index.query({ kind: 'all' }, { order: parsed.desc ? 'desc' : 'asc' })).rows.filter((r) => matched.has(r));
-      io.err(`${outcome.eventIds.size} matched events from ${[...outcome.byBucket.values()].reduce((n, k) => n + k.length, 0)} log files, printed as stored\n`);
+      rows = (
+        await index.query({ kind: 'all' }, { order: parsed.desc ? 'desc' : 'asc' })
+      ).rows.filter((r) => matched.has(r));
+      io.err(
+        `${outcome.eventIds.size} matched events from ${[...outcome.byBucket.values()].reduce((n, k) => n + k.length, 0)} log files, printed as stored\n`,
+      );
     } else {
       await loadWithProgress(index, pool, eventFilesUnder(outcome.source, ''), io, parsed.limits);
       rows = (await index.query({ kind: 'all' }, { order: parsed.desc ? 'desc' : 'asc' })).rows;
@@ -499,7 +656,14 @@ async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
  * of them, FIFOs) comes as entries the load reports. What was found and skipped is tallied in
  * `looked`.
  */
-export async function findEventFiles(paths: string[], s3: S3Access, looked: LookedAt, include: string[], followLinksOutside: boolean, io: CliIo): Promise<DiscoveredEventFile[]> {
+export async function findEventFiles(
+  paths: string[],
+  s3: S3Access,
+  looked: LookedAt,
+  include: string[],
+  followLinksOutside: boolean,
+  io: CliIo,
+): Promise<DiscoveredEventFile[]> {
   const files: DiscoveredEventFile[] = [];
   const named = new Map<string, SourceObject[]>(); // folder → files named in it
   const also = include.length ? globMatcher(include) : undefined;
@@ -518,7 +682,9 @@ export async function findEventFiles(paths: string[], s3: S3Access, looked: Look
       stat = await fs.stat(p);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(`${p}: ${code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+      throw new UsageError(
+        `${p}: ${code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`,
+      );
     }
     if (stat.isDirectory()) {
       const result = await discover(new FolderSource(p, { followLinksOutside }), { include: also });
@@ -546,15 +712,27 @@ export async function findEventFiles(paths: string[], s3: S3Access, looked: Look
  * Event files under an s3:// location: a prefix is listed recursively (only under it); a key
  * naming one file is that file.
  */
-async function findS3EventFiles(uri: string, access: S3Access, looked: LookedAt): Promise<DiscoveredEventFile[]> {
+async function findS3EventFiles(
+  uri: string,
+  access: S3Access,
+  looked: LookedAt,
+): Promise<DiscoveredEventFile[]> {
   const loc = parseS3Uri(uri);
-  if (!loc) throw new UsageError(`${uri}: not an S3 location (expected s3://bucket or s3://bucket/prefix)`);
+  if (!loc)
+    throw new UsageError(`${uri}: not an S3 location (expected s3://bucket or s3://bucket/prefix)`);
   const slash = loc.key.lastIndexOf('/');
-  const fileLike = loc.key !== '' && !loc.key.endsWith('/') && /\.(json|jsonl|ndjson)(\.gz)?$/i.test(loc.key);
-  const source = new S3Source({ ...access, bucket: loc.bucket, prefix: fileLike ? loc.key.slice(0, slash + 1) : loc.key });
+  const fileLike =
+    loc.key !== '' && !loc.key.endsWith('/') && /\.(json|jsonl|ndjson)(\.gz)?$/i.test(loc.key);
+  const source = new S3Source({
+    ...access,
+    bucket: loc.bucket,
+    prefix: fileLike ? loc.key.slice(0, slash + 1) : loc.key,
+  });
   try {
     if (fileLike) {
-      const found = (await source.listLevel(source.prefix)).find((e): e is SourceObject => e.kind === 'object' && e.key === loc.key);
+      const found = (await source.listLevel(source.prefix)).find(
+        (e): e is SourceObject => e.kind === 'object' && e.key === loc.key,
+      );
       if (!found) throw new UsageError(`${uri}: no such object`);
       const one = await discover(source, { objects: [found] });
       if (one.digests.length) throw new UsageError(`${uri}: ${DIGEST_MESSAGE}`);
@@ -585,7 +763,9 @@ function progressPrinter(io: CliIo): { update: (p: FileLoadProgress) => void; do
       if (now - last < 100 && p.filesDone < p.filesTotal) return;
       last = now;
       shown = true;
-      control(`\rReading ${p.filesDone}/${p.filesTotal} files, ${p.events.toLocaleString('en-US')} events (${formatBytes(p.bytesRead)})…`);
+      control(
+        `\rReading ${p.filesDone}/${p.filesTotal} files, ${p.events.toLocaleString('en-US')} events (${formatBytes(p.bytesRead)})…`,
+      );
     },
     done: () => {
       if (shown) control('\r\x1b[K');
@@ -599,8 +779,16 @@ const CHUNK = 20_000;
  * Each record's stored text on one line. To a terminal, hidden characters (which valid JSON can
  * only hold inside strings) are written as \u escapes: the same JSON value, nothing that acts.
  */
-async function writeJsonl(index: EventIndex, rows: Uint32Array, io: CliIo, annotate = false, detections?: IndexDetections): Promise<void> {
-  const line = io.stdoutIsTTY ? (t: string) => escapeHiddenInJson(singleLineJson(t)) : singleLineJson;
+async function writeJsonl(
+  index: EventIndex,
+  rows: Uint32Array,
+  io: CliIo,
+  annotate = false,
+  detections?: IndexDetections,
+): Promise<void> {
+  const line = io.stdoutIsTTY
+    ? (t: string) => escapeHiddenInJson(singleLineJson(t))
+    : singleLineJson;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.subarray(i, i + CHUNK);
     const texts = await index.rawRecords(chunk);
@@ -613,12 +801,24 @@ async function writeJsonl(index: EventIndex, rows: Uint32Array, io: CliIo, annot
       const record: unknown = JSON.parse(text);
       return JSON.stringify(detectionsJson(rules, (rule) => explainMatch(rule, record)));
     };
-    const out = annotate ? texts.map((t, k) => `{"record":${line(t)},"origin":${line(JSON.stringify(originJson(index.originOf(chunk[k]))))},"detections":${line(hits(chunk[k], t))}}`) : texts.map(line);
+    const out = annotate
+      ? texts.map(
+          (t, k) =>
+            `{"record":${line(t)},"origin":${line(JSON.stringify(originJson(index.originOf(chunk[k]))))},"detections":${line(hits(chunk[k], t))}}`,
+        )
+      : texts.map(line);
     io.out(out.join('\n') + '\n');
   }
 }
 
-async function writeColumns(index: EventIndex, rows: Uint32Array, fields: string[], format: 'csv' | 'table', io: CliIo, detections?: IndexDetections): Promise<void> {
+async function writeColumns(
+  index: EventIndex,
+  rows: Uint32Array,
+  fields: string[],
+  format: 'csv' | 'table',
+  io: CliIo,
+  detections?: IndexDetections,
+): Promise<void> {
   const needsRecord = fields.some((f) => !SUMMARY_FIELDS.has(f));
   const cellsOf = async (chunk: Uint32Array): Promise<string[][]> => {
     const records = needsRecord ? await index.rawRecords(chunk) : [];
@@ -640,9 +840,13 @@ async function writeColumns(index: EventIndex, rows: Uint32Array, fields: string
   // Column widths come from the first chunk, so a long result still streams.
   let widths: number[] | undefined;
   for (let i = 0; i < rows.length || widths === undefined; i += CHUNK) {
-    const cells = (await cellsOf(rows.subarray(i, i + CHUNK))).map((r) => r.map((c) => cellText(c, Infinity)));
+    const cells = (await cellsOf(rows.subarray(i, i + CHUNK))).map((r) =>
+      r.map((c) => cellText(c, Infinity)),
+    );
     if (!widths) {
-      widths = fields.map((f, c) => Math.min(MAX_CELL, Math.max(f.length, ...cells.map((r) => r[c].length))));
+      widths = fields.map((f, c) =>
+        Math.min(MAX_CELL, Math.max(f.length, ...cells.map((r) => r[c].length))),
+      );
       io.out(tableLine(fields, widths) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
     }
     if (cells.length) io.out(cells.map((r) => tableLine(r, widths!)).join('\n') + '\n');
@@ -660,4 +864,3 @@ function tableLine(cells: string[], widths: number[]): string {
     })
     .join('  ');
 }
-

@@ -8,9 +8,24 @@ import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { analystName } from '../core/case/analyst';
 import { custodyOf } from '../core/case/custody';
-import { annotatedRows, buildReport, detectionsFor, reportHtml, reportMarkdown, timesketchJsonl } from '../core/case/report';
+import {
+  annotatedRows,
+  buildReport,
+  detectionsFor,
+  reportHtml,
+  reportMarkdown,
+  timesketchJsonl,
+} from '../core/case/report';
 import { resolveAnnotations } from '../core/case/resolve';
-import { loadPublicKeyFiles, loadSignaturesFile, SIGNATURES_FILE_NAME, SignaturesFile, ValidationAbort, ValidationReport, validateSource } from '../core/digest';
+import {
+  loadPublicKeyFiles,
+  loadSignaturesFile,
+  SIGNATURES_FILE_NAME,
+  SignaturesFile,
+  ValidationAbort,
+  ValidationReport,
+  validateSource,
+} from '../core/digest';
 import { loadRuleSet, problemLine } from '../core/detect/ruleSet';
 import { QuerySyntaxError } from '../core/query/ast';
 import { parseQuery } from '../core/query/parse';
@@ -69,7 +84,13 @@ interface ReportArgs extends LoadArgs {
 
 function parseReportArgs(args: string[]): ReportArgs | 'help' {
   const positionals: string[] = [];
-  const out: Omit<ReportArgs, 'caseFile'> = { ...defaultLoadArgs(), format: 'md', publicKeys: [], rules: [], builtin: true };
+  const out: Omit<ReportArgs, 'caseFile'> = {
+    ...defaultLoadArgs(),
+    format: 'md',
+    publicKeys: [],
+    rules: [],
+    builtin: true,
+  };
   let help = false;
   forEachArg(args, (arg, value) => {
     switch (arg) {
@@ -79,7 +100,8 @@ function parseReportArgs(args: string[]): ReportArgs | 'help' {
         break;
       case '--format': {
         const f = value();
-        if (f !== 'md' && f !== 'html' && f !== 'timesketch') throw new UsageError(`--format must be md, html or timesketch, not "${f}"`);
+        if (f !== 'md' && f !== 'html' && f !== 'timesketch')
+          throw new UsageError(`--format must be md, html or timesketch, not "${f}"`);
         out.format = f;
         break;
       }
@@ -106,13 +128,16 @@ function parseReportArgs(args: string[]): ReportArgs | 'help' {
         break;
       default:
         if (parseLoadOption(arg, value, out)) break;
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}\n\n${REPORT_USAGE}`);
+        if (arg.startsWith('-') && arg !== '-')
+          throw new UsageError(`unknown option ${arg}\n\n${REPORT_USAGE}`);
         positionals.push(arg);
     }
   });
   if (help) return 'help';
-  if (positionals.length < 2) throw new UsageError(`expected a CASEFILE and at least one PATH\n\n${REPORT_USAGE}`);
-  if (out.signatures && out.publicKeys.length === 0) throw new UsageError('--signatures needs --public-keys');
+  if (positionals.length < 2)
+    throw new UsageError(`expected a CASEFILE and at least one PATH\n\n${REPORT_USAGE}`);
+  if (out.signatures && out.publicKeys.length === 0)
+    throw new UsageError('--signatures needs --public-keys');
   return { ...out, caseFile: positionals[0], paths: positionals.slice(1) };
 }
 
@@ -131,21 +156,36 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
     throw e;
   }
   // Keys and signatures are read before the events: a typo fails at once.
-  let validation: { publicKeys: Awaited<ReturnType<typeof loadPublicKeyFiles>>; signatures?: SignaturesFile } | undefined;
+  let validation:
+    | { publicKeys: Awaited<ReturnType<typeof loadPublicKeyFiles>>; signatures?: SignaturesFile }
+    | undefined;
   if (parsed.publicKeys.length) {
     try {
       const publicKeys = await loadPublicKeyFiles(parsed.publicKeys.map((f) => path.resolve(f)));
-      if (publicKeys.size === 0) throw new UsageError(`No public keys found in ${parsed.publicKeys.join(', ')}`);
-      validation = { publicKeys, signatures: parsed.signatures ? await loadSignaturesFile(path.resolve(parsed.signatures)) : undefined };
+      if (publicKeys.size === 0)
+        throw new UsageError(`No public keys found in ${parsed.publicKeys.join(', ')}`);
+      validation = {
+        publicKeys,
+        signatures: parsed.signatures
+          ? await loadSignaturesFile(path.resolve(parsed.signatures))
+          : undefined,
+      };
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
   }
 
   // The rules too: a --rules folder that cannot be read fails before the events are read.
-  const ruleSet = parsed.builtin || parsed.rules.length ? await loadRuleSet(parsed.rules, { builtin: parsed.builtin }) : undefined;
+  const ruleSet =
+    parsed.builtin || parsed.rules.length
+      ? await loadRuleSet(parsed.rules, { builtin: parsed.builtin })
+      : undefined;
   for (const p of ruleSet?.problems ?? []) io.err(`${problemLine(p)}\n`);
-  const badFolder = ruleSet?.problems.find((p) => parsed.rules.includes(p.source) && /no such folder|not a folder|cannot be read/.test(p.reason));
+  const badFolder = ruleSet?.problems.find(
+    (p) =>
+      parsed.rules.includes(p.source) &&
+      /no such folder|not a folder|cannot be read/.test(p.reason),
+  );
   if (badFolder) throw new UsageError(`--rules ${badFolder.source}: ${badFolder.reason}`);
 
   const pool = new WorkerPool();
@@ -153,17 +193,32 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
     const { index, nothingRead } = await loadPaths(parsed, pool, io);
     if (nothingRead || index.eventCount === 0) return 1;
     const resolved = resolveAnnotations(index, kase);
-    if (resolved.notLoaded.length) io.err(`note: ${resolved.notLoaded.length} annotation(s) of the case are about events not under the paths given (listed in the report)\n`);
-    const rows = node ? (await index.query(node, { annotations: resolved.byRow })).rows : annotatedRows(resolved);
+    if (resolved.notLoaded.length)
+      io.err(
+        `note: ${resolved.notLoaded.length} annotation(s) of the case are about events not under the paths given (listed in the report)\n`,
+      );
+    const rows = node
+      ? (await index.query(node, { annotations: resolved.byRow })).rows
+      : annotatedRows(resolved);
     const chunks: string[] = [];
     const write = parsed.output ? (t: string) => chunks.push(t) : (t: string) => io.out(t);
 
     if (parsed.format === 'timesketch') {
       await timesketchJsonl(index, resolved, rows, write);
     } else {
-      const reports = validation ? await validatePaths(parsed.paths, parsed.s3, validation, parsed.signatures !== undefined, io) : undefined;
+      const reports = validation
+        ? await validatePaths(
+            parsed.paths,
+            parsed.s3,
+            validation,
+            parsed.signatures !== undefined,
+            io,
+          )
+        : undefined;
       const custody = await custodyOf(index, rows, reports);
-      const detections = ruleSet ? await detectionsFor(index, { rules: ruleSet.rules, notRun: ruleSet.problems.length }) : undefined;
+      const detections = ruleSet
+        ? await detectionsFor(index, { rules: ruleSet.rules, notRun: ruleSet.problems.length })
+        : undefined;
       const model = await buildReport({
         index,
         resolved,
@@ -171,7 +226,10 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
         custody,
         caseFile: parsed.caseFile,
         scope: parsed.paths,
-        selection: parsed.filter === undefined ? 'the starred, tagged or noted events of the case' : `the events matching ${parsed.filter}`,
+        selection:
+          parsed.filter === undefined
+            ? 'the starred, tagged or noted events of the case'
+            : `the events matching ${parsed.filter}`,
         generatedBy: await analystName(path.dirname(path.resolve(parsed.caseFile))),
         title: parsed.title,
         detections,
@@ -192,7 +250,13 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
  * Digest validation of each folder or s3:// PATH (an S3 location's signatures come from its
  * digests' metadata, as "validate"); single files are not validated (said on stderr).
  */
-async function validatePaths(paths: string[], s3: S3Access, v: { publicKeys: Awaited<ReturnType<typeof loadPublicKeyFiles>>; signatures?: SignaturesFile }, signaturesGiven: boolean, io: CliIo): Promise<ValidationReport[]> {
+async function validatePaths(
+  paths: string[],
+  s3: S3Access,
+  v: { publicKeys: Awaited<ReturnType<typeof loadPublicKeyFiles>>; signatures?: SignaturesFile },
+  signaturesGiven: boolean,
+  io: CliIo,
+): Promise<ValidationReport[]> {
   const reports: ValidationReport[] = [];
   for (const p of paths) {
     const bucket = isS3Uri(p) ? openS3Uri(p, s3) : undefined;
@@ -202,18 +266,26 @@ async function validatePaths(paths: string[], s3: S3Access, v: { publicKeys: Awa
       const root = path.resolve(p);
       source = new FolderSource(root);
       const defaultSignatures = path.join(root, SIGNATURES_FILE_NAME);
-      if (!signaturesGiven && existsSync(defaultSignatures)) signatures = await loadSignaturesFile(defaultSignatures);
+      if (!signaturesGiven && existsSync(defaultSignatures))
+        signatures = await loadSignaturesFile(defaultSignatures);
     }
     if (!source) {
-      io.err(`note: ${p}: digests are validated for folders and s3:// locations only; its files are "unverified offline"\n`);
+      io.err(
+        `note: ${p}: digests are validated for folders and s3:// locations only; its files are "unverified offline"\n`,
+      );
       continue;
     }
     try {
-      const report = await validateSource(source, { publicKeys: v.publicKeys, signatures, ...(bucket ? { bucket: bucket.bucket } : {}) });
+      const report = await validateSource(source, {
+        publicKeys: v.publicKeys,
+        signatures,
+        ...(bucket ? { bucket: bucket.bucket } : {}),
+      });
       for (const w of report.keyWarnings) io.err(`warning: ${w}\n`);
       reports.push(report);
     } catch (e) {
-      if (e instanceof ValidationAbort || e instanceof SourceError) io.err(`${source.label}: digest validation failed: ${e.message}\n`);
+      if (e instanceof ValidationAbort || e instanceof SourceError)
+        io.err(`${source.label}: digest validation failed: ${e.message}\n`);
       else throw e;
     } finally {
       bucket?.dispose();

@@ -63,19 +63,37 @@ export interface RemoteQueryArgs {
 }
 
 export function emptyRemoteArgs(): RemoteQueryArgs {
-  return { filter: '', table: DEFAULT_TABLE, range: null, accounts: [], regions: [], rows: false, partitioned: true };
+  return {
+    filter: '',
+    table: DEFAULT_TABLE,
+    range: null,
+    accounts: [],
+    regions: [],
+    rows: false,
+    partitioned: true,
+  };
 }
 
 /**
  * Reads one remote-query option at args[i] into `out`; returns how many arguments it used (0
  * when it is not one of them).
  */
-export function parseRemoteOption(name: string, value: () => string, out: RemoteQueryArgs, regionOption = '--region'): boolean {
-  const list = () => value().split(',').map((s) => s.trim()).filter(Boolean);
+export function parseRemoteOption(
+  name: string,
+  value: () => string,
+  out: RemoteQueryArgs,
+  regionOption = '--region',
+): boolean {
+  const list = () =>
+    value()
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   switch (name) {
     case '--dialect': {
       const d = value();
-      if (d !== 'athena' && d !== 'lake') throw new UsageError(`--dialect must be athena or lake (got "${d}")`);
+      if (d !== 'athena' && d !== 'lake')
+        throw new UsageError(`--dialect must be athena or lake (got "${d}")`);
       out.dialect = d;
       return true;
     }
@@ -93,7 +111,10 @@ export function parseRemoteOption(name: string, value: () => string, out: Remote
     case '--end-time': {
       const text = value();
       const span = parseIsoTime(text.trim());
-      if (!span) throw new UsageError(`${name} must be an ISO date or time like 2024-05-14 or 2024-05-14T10:00:00Z (got "${text}")`);
+      if (!span)
+        throw new UsageError(
+          `${name} must be an ISO date or time like 2024-05-14 or 2024-05-14T10:00:00Z (got "${text}")`,
+        );
       const range = out.range ?? { from: -8.64e15, to: 8.64e15 };
       if (name === '--start-time') range.from = span.start;
       else range.to = span.exact ? span.end + 1 : span.end;
@@ -108,7 +129,8 @@ export function parseRemoteOption(name: string, value: () => string, out: Remote
       return true;
     case '--limit': {
       const v = value();
-      if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--limit must be a whole number (got "${v}")`);
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)))
+        throw new UsageError(`--limit must be a whole number (got "${v}")`);
       out.limit = Number(v);
       return true;
     }
@@ -121,7 +143,8 @@ export function parseRemoteOption(name: string, value: () => string, out: Remote
     default:
       if (name === regionOption) {
         for (const r of list()) {
-          if (!isRegionName(r)) throw new UsageError(`${regionOption}: "${r}" is not a region name`);
+          if (!isRegionName(r))
+            throw new UsageError(`${regionOption}: "${r}" is not a region name`);
           out.regions.push(r);
         }
         return true;
@@ -133,26 +156,50 @@ export function parseRemoteOption(name: string, value: () => string, out: Remote
 /** The compile options of parsed arguments (the range clamped to what dates can say). */
 export function compileOptionsOf(a: RemoteQueryArgs, select: 'ids' | 'rows'): CompileOptions {
   if (!a.dialect) throw new UsageError('--dialect athena|lake is required');
-  if (a.dialect === 'lake' && !a.eventDataStore) throw new UsageError('--event-data-store ID is required for --dialect lake');
-  const range = a.range ? { from: Math.max(a.range.from, Date.UTC(1970, 0, 1)), to: Math.min(a.range.to, Date.UTC(9999, 0, 1)) } : null;
-  return { dialect: a.dialect, from: a.dialect === 'athena' ? a.table : a.eventDataStore!, range, accounts: a.accounts, regions: a.regions, limit: a.limit, select, partitioned: a.partitioned };
+  if (a.dialect === 'lake' && !a.eventDataStore)
+    throw new UsageError('--event-data-store ID is required for --dialect lake');
+  const range = a.range
+    ? {
+        from: Math.max(a.range.from, Date.UTC(1970, 0, 1)),
+        to: Math.min(a.range.to, Date.UTC(9999, 0, 1)),
+      }
+    : null;
+  return {
+    dialect: a.dialect,
+    from: a.dialect === 'athena' ? a.table : a.eventDataStore!,
+    range,
+    accounts: a.accounts,
+    regions: a.regions,
+    limit: a.limit,
+    select,
+    partitioned: a.partitioned,
+  };
 }
 
 /** Parses and compiles, printing a filter error with a caret; undefined after an error. */
-export function compileForCli(a: RemoteQueryArgs, select: 'ids' | 'rows', io: CliIo, command: string): { sql: string; notes: string[]; node: QueryNode } | undefined {
+export function compileForCli(
+  a: RemoteQueryArgs,
+  select: 'ids' | 'rows',
+  io: CliIo,
+  command: string,
+): { sql: string; notes: string[]; node: QueryNode } | undefined {
   let node: QueryNode;
   try {
     node = parseQuery(a.filter);
   } catch (e) {
     if (!(e instanceof QuerySyntaxError)) throw e;
-    io.err(`cloudtrail-lens ${command}: bad filter: ${e.message}\n  ${a.filter}\n  ${' '.repeat(e.offset)}${'^'.repeat(Math.max(1, Math.min(e.length, a.filter.length - e.offset)))}\n`);
+    io.err(
+      `cloudtrail-lens ${command}: bad filter: ${e.message}\n  ${a.filter}\n  ${' '.repeat(e.offset)}${'^'.repeat(Math.max(1, Math.min(e.length, a.filter.length - e.offset)))}\n`,
+    );
     return undefined;
   }
   try {
     return { ...compileQuery(node, compileOptionsOf(a, select)), node };
   } catch (e) {
     if (!(e instanceof SqlCompileError)) throw e;
-    io.err(`cloudtrail-lens ${command}: cannot compile to ${a.dialect === 'lake' ? 'CloudTrail Lake' : 'Athena'} SQL: ${e.message}\n`);
+    io.err(
+      `cloudtrail-lens ${command}: cannot compile to ${a.dialect === 'lake' ? 'CloudTrail Lake' : 'Athena'} SQL: ${e.message}\n`,
+    );
     return undefined;
   }
 }
@@ -164,7 +211,8 @@ export async function runSql(args: string[], io: CliIo): Promise<number> {
   }
   const a = emptyRemoteArgs();
   forEachArg(args, (name, value) => {
-    if (!parseRemoteOption(name, value, a)) throw new UsageError(`unknown option ${name} (see --help)`);
+    if (!parseRemoteOption(name, value, a))
+      throw new UsageError(`unknown option ${name} (see --help)`);
   });
   const compiled = compileForCli(a, a.rows ? 'rows' : 'ids', io, 'sql');
   if (!compiled) return 2;
@@ -180,7 +228,18 @@ export async function runAthenaDdl(args: string[], io: CliIo): Promise<number> {
   }
   const uri = args.find((a) => /^s3:\/\//i.test(a));
   const rest = args.filter((a) => a !== uri);
-  const o = { table: DEFAULT_TABLE, organizationId: undefined as string | undefined, accounts: [] as string[], regions: [] as string[], firstDay: undefined as string | undefined, injected: false, list: true, profile: undefined as string | undefined, region: undefined as string | undefined, endpoint: undefined as string | undefined };
+  const o = {
+    table: DEFAULT_TABLE,
+    organizationId: undefined as string | undefined,
+    accounts: [] as string[],
+    regions: [] as string[],
+    firstDay: undefined as string | undefined,
+    injected: false,
+    list: true,
+    profile: undefined as string | undefined,
+    region: undefined as string | undefined,
+    endpoint: undefined as string | undefined,
+  };
   forEachArg(rest, (name, value) => {
     if (!ddlOption(name, value)) throw new UsageError(`unknown option ${name} (see --help)`);
   });
@@ -191,7 +250,8 @@ export async function runAthenaDdl(args: string[], io: CliIo): Promise<number> {
         return true;
       case '--organization': {
         const id = value();
-        if (!isOrganizationId(id)) throw new UsageError(`--organization: "${id}" is not an organization ID (o-…)`);
+        if (!isOrganizationId(id))
+          throw new UsageError(`--organization: "${id}" is not an organization ID (o-…)`);
         o.organizationId = id;
         return true;
       }
@@ -223,9 +283,13 @@ export async function runAthenaDdl(args: string[], io: CliIo): Promise<number> {
         return false;
     }
   }
-  if (!uri) throw new UsageError('give the trail\'s location: s3://bucket or s3://bucket/prefix (see --help)');
+  if (!uri)
+    throw new UsageError(
+      "give the trail's location: s3://bucket or s3://bucket/prefix (see --help)",
+    );
   const loc = parseS3Uri(uri);
-  if (!loc) throw new UsageError(`${uri}: not an S3 location (expected s3://bucket or s3://bucket/prefix)`);
+  if (!loc)
+    throw new UsageError(`${uri}: not an S3 location (expected s3://bucket or s3://bucket/prefix)`);
   // A location given down to AWSLogs/ or the organization folder is read back to the prefix.
   let prefix = loc.key.replace(/\/+$/, '');
   const org = /(?:^|\/)AWSLogs(?:\/(o-[a-z0-9]+))?$/.exec(prefix);
@@ -234,20 +298,39 @@ export async function runAthenaDdl(args: string[], io: CliIo): Promise<number> {
     o.organizationId ??= org[1];
   }
   if (o.list && !o.injected && (o.accounts.length === 0 || o.regions.length === 0 || !o.firstDay)) {
-    const source = new S3Source({ bucket: loc.bucket, prefix: prefix ? `${prefix}/` : '', profile: o.profile, region: o.region, endpoint: o.endpoint });
+    const source = new S3Source({
+      bucket: loc.bucket,
+      prefix: prefix ? `${prefix}/` : '',
+      profile: o.profile,
+      region: o.region,
+      endpoint: o.endpoint,
+    });
     try {
       const found = await trailLayout(source, prefix, o.organizationId);
       o.organizationId ??= found.organizationId;
       if (o.accounts.length === 0) o.accounts = found.accounts;
       if (o.regions.length === 0) o.regions = found.regions;
       o.firstDay ??= found.firstDay;
-      for (const other of found.organizationsSeen) io.err(`note: the bucket also holds an organization trail's logs (${other}): run again with --organization ${other} for its table\n`);
+      for (const other of found.organizationsSeen)
+        io.err(
+          `note: the bucket also holds an organization trail's logs (${other}): run again with --organization ${other} for its table\n`,
+        );
     } finally {
       source.dispose();
     }
   }
   try {
-    io.out(athenaTableDdl({ bucket: loc.bucket, prefix, organizationId: o.organizationId, table: o.table, accounts: o.injected ? [] : o.accounts, regions: o.injected ? [] : o.regions, firstDay: o.firstDay }) + ';\n');
+    io.out(
+      athenaTableDdl({
+        bucket: loc.bucket,
+        prefix,
+        organizationId: o.organizationId,
+        table: o.table,
+        accounts: o.injected ? [] : o.accounts,
+        regions: o.injected ? [] : o.regions,
+        firstDay: o.firstDay,
+      }) + ';\n',
+    );
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

@@ -62,7 +62,8 @@ listed by no digest where one was due) or a digest deleted (signature on record,
 
 function openS3(uri: string, access: S3Access): S3Source {
   const source = openS3Uri(uri, access);
-  if (!source) throw new UsageError(`${uri}: not an S3 location (expected s3://bucket or s3://bucket/prefix)`);
+  if (!source)
+    throw new UsageError(`${uri}: not an S3 location (expected s3://bucket or s3://bucket/prefix)`);
   return source;
 }
 
@@ -99,40 +100,68 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     io.out(HELP + '\n');
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(`expected exactly one PATH (the bucket root folder)\n\n${HELP}`);
+  if (positionals.length !== 1)
+    throw new UsageError(`expected exactly one PATH (the bucket root folder)\n\n${HELP}`);
   // s3://bucket/prefix reads the bucket itself: signatures from each digest's metadata, as the AWS CLI.
-  const s3 = isS3Uri(positionals[0]) ? openS3(positionals[0], { profile: o.profile, region: o['bucket-region'], endpoint: o.endpoint }) : undefined;
+  const s3 = isS3Uri(positionals[0])
+    ? openS3(positionals[0], {
+        profile: o.profile,
+        region: o['bucket-region'],
+        endpoint: o.endpoint,
+      })
+    : undefined;
   const root = s3 ? s3.label : path.resolve(positionals[0]);
-  if (!s3 && (o.profile || o.endpoint || o['bucket-region'])) throw new UsageError('--profile, --bucket-region and --endpoint apply to an s3:// PATH');
-  if (!s3 && (!existsSync(root) || !statSync(root).isDirectory())) throw new UsageError(`${root}: not a folder`);
-  if (!o['public-keys']?.length) throw new UsageError('--public-keys FILE is required (save the output of "aws cloudtrail list-public-keys --start-time ... --region ..." to a file)');
+  if (!s3 && (o.profile || o.endpoint || o['bucket-region']))
+    throw new UsageError('--profile, --bucket-region and --endpoint apply to an s3:// PATH');
+  if (!s3 && (!existsSync(root) || !statSync(root).isDirectory()))
+    throw new UsageError(`${root}: not a folder`);
+  if (!o['public-keys']?.length)
+    throw new UsageError(
+      '--public-keys FILE is required (save the output of "aws cloudtrail list-public-keys --start-time ... --region ..." to a file)',
+    );
   const format = o.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`--format must be text or json, not "${format}"`);
   const time = (name: 'start-time' | 'end-time'): number | undefined => {
     const v = o[name];
     if (v === undefined) return undefined;
     const t = parseTime(v);
-    if (t === undefined) throw new UsageError(`--${name} "${v}" is not a date/time (use e.g. 2024-05-14T10:00:00Z)`);
+    if (t === undefined)
+      throw new UsageError(`--${name} "${v}" is not a date/time (use e.g. 2024-05-14T10:00:00Z)`);
     return t;
   };
   const concurrency = o.concurrency === undefined ? undefined : Number(o.concurrency);
-  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 256)) throw new UsageError(`--concurrency must be a whole number from 1 to 256, not "${o.concurrency}"`);
+  if (
+    concurrency !== undefined &&
+    !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 256)
+  )
+    throw new UsageError(
+      `--concurrency must be a whole number from 1 to 256, not "${o.concurrency}"`,
+    );
   const startTime = time('start-time');
   const endTime = time('end-time');
   const trailArn = o['trail-arn'];
-  if (trailArn && !parseTrailArn(trailArn)) throw new UsageError(`Invalid trail ARN provided: ${trailArn}`);
-  if (o['account-id'] && !/^\d{12}$/.test(o['account-id'])) throw new UsageError(`--account-id "${o['account-id']}" is not a 12-digit account id`);
+  if (trailArn && !parseTrailArn(trailArn))
+    throw new UsageError(`Invalid trail ARN provided: ${trailArn}`);
+  if (o['account-id'] && !/^\d{12}$/.test(o['account-id']))
+    throw new UsageError(`--account-id "${o['account-id']}" is not a 12-digit account id`);
 
   let publicKeys;
   let signatures: SignaturesFile | undefined;
   try {
     publicKeys = await loadPublicKeyFiles(o['public-keys'].map((f) => path.resolve(f)));
-    const sigFile = o.signatures ? path.resolve(o.signatures) : s3 ? undefined : path.join(root, SIGNATURES_FILE_NAME);
-    if (sigFile && (o.signatures || existsSync(sigFile))) signatures = await loadSignaturesFile(sigFile);
+    const sigFile = o.signatures
+      ? path.resolve(o.signatures)
+      : s3
+        ? undefined
+        : path.join(root, SIGNATURES_FILE_NAME);
+    if (sigFile && (o.signatures || existsSync(sigFile)))
+      signatures = await loadSignaturesFile(sigFile);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  if (publicKeys.size === 0) throw new UsageError(`No public keys found in ${o['public-keys'].join(', ')}`);
+  if (publicKeys.size === 0)
+    throw new UsageError(`No public keys found in ${o['public-keys'].join(', ')}`);
 
   let report: ValidationReport;
   try {
@@ -160,8 +189,11 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     return exitCode;
   }
   if (!report.chains.length) {
-    const requested = startTime !== undefined ? ` between ${o['start-time']} and ${o['end-time'] ?? 'now'}` : '';
-    io.err(`No digest files found under ${root}${o.region ? ` for region ${o.region}` : ''}${trailArn ? ` for trail ${trailArn}` : ''}${requested} (expected [prefix/]AWSLogs/[o-…/]<account>/CloudTrail-Digest/<region>/…)\n`);
+    const requested =
+      startTime !== undefined ? ` between ${o['start-time']} and ${o['end-time'] ?? 'now'}` : '';
+    io.err(
+      `No digest files found under ${root}${o.region ? ` for region ${o.region}` : ''}${trailArn ? ` for trail ${trailArn}` : ''}${requested} (expected [prefix/]AWSLogs/[o-…/]<account>/CloudTrail-Digest/<region>/…)\n`,
+    );
   }
   for (const chain of report.chains) {
     // Several chains: a marked line names each block (the CLI itself validates one per run).

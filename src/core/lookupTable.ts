@@ -4,6 +4,8 @@
 // a missing key, never one of Object's methods or its prototype.
 
 /** The entries as an object without a prototype; a missing key reads as undefined. */
-export function lookupTable<T>(entries: Record<string, T>): Readonly<Record<string, T | undefined>> {
+export function lookupTable<T>(
+  entries: Record<string, T>,
+): Readonly<Record<string, T | undefined>> {
   return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
 }

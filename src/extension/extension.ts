@@ -31,17 +31,32 @@ export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
   const explorer = registerExplorer(context, output);
   const caseStore = new CaseStore(output);
   context.subscriptions.push(caseStore);
-  const timeline = registerTimeline(context, output, { entries: () => explorer.registry.entries, ready: explorer.ready }, caseStore);
+  const timeline = registerTimeline(
+    context,
+    output,
+    { entries: () => explorer.registry.entries, ready: explorer.ready },
+    caseStore,
+  );
   registerCase(context, caseStore, timeline, output);
   registerCaseDocuments(context, caseStore, records.cache);
   // The explorer shows event counts of the files the open timelines have indexed.
-  explorer.provider.setEventCounts(new IndexedEventCounts(
+  explorer.provider.setEventCounts(
+    new IndexedEventCounts(
       () => timeline.panels.flatMap((p) => p.indexedFiles),
       timeline.onDidChangeIndexedFiles,
       (file) => timeline.panels.map((p) => p.detectionCountsOf(file as IndexedFile)).find(Boolean),
-    ));
+    ),
+  );
   // Lenses name who is behind a session from the events the open timelines loaded, newest panel first.
-  records.setOriginLookup((eventID) => timeline.panels.slice().reverse().map((p) => p.originOfEvent(eventID)).find(Boolean), timeline.onDidChangeIndexedFiles);
+  records.setOriginLookup(
+    (eventID) =>
+      timeline.panels
+        .slice()
+        .reverse()
+        .map((p) => p.originOfEvent(eventID))
+        .find(Boolean),
+    timeline.onDidChangeIndexedFiles,
+  );
   registerDigestCommands(context);
   registerRemoteQueries(context, output, timeline, explorer.registry);
   registerLint(context);

@@ -8,7 +8,13 @@ export async function readRegularUri(uri: vscode.Uri, maxBytes: number): Promise
   if (uri.scheme === 'file') return readRegularFile(uri.fsPath, { maxBytes });
   // Other file systems (remote, virtual) say what an entry is; FIFOs and devices are Unknown.
   const st = await vscode.workspace.fs.stat(uri);
-  if (!(st.type & vscode.FileType.File)) throw new Error(`${uri.toString(true)} is not a regular file; skipped (only regular files are read)`);
-  if (st.size > maxBytes) throw new Error(`${uri.toString(true)}: ${st.size} bytes is larger than the limit of ${maxBytes} bytes`);
+  if (!(st.type & vscode.FileType.File))
+    throw new Error(
+      `${uri.toString(true)} is not a regular file; skipped (only regular files are read)`,
+    );
+  if (st.size > maxBytes)
+    throw new Error(
+      `${uri.toString(true)}: ${st.size} bytes is larger than the limit of ${maxBytes} bytes`,
+    );
   return vscode.workspace.fs.readFile(uri);
 }

@@ -6,7 +6,10 @@ export const TIME_ZONE_SETTING = 'cloudtrailLens.timeZone';
 
 /** The setting's zone; UTC when it is unset or not a time zone (the setting's schema says which). */
 export function timeZoneSetting(): string {
-  return normalizeZone(vscode.workspace.getConfiguration('cloudtrailLens').get<string>('timeZone')) ?? UTC;
+  return (
+    normalizeZone(vscode.workspace.getConfiguration('cloudtrailLens').get<string>('timeZone')) ??
+    UTC
+  );
 }
 
 /** Runs `fn` with the zone whenever the setting changes. */

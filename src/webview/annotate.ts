@@ -5,7 +5,10 @@ import type { AnnotateAction } from '../protocol';
 
 const KEYS: Record<string, AnnotateAction> = { s: 'star', t: 'tag', T: 'untag', n: 'note' };
 
-export function annotateKeys(table: { element: HTMLElement; selectedIds(): number[] }, send: (ids: number[], action: AnnotateAction) => void): void {
+export function annotateKeys(
+  table: { element: HTMLElement; selectedIds(): number[] },
+  send: (ids: number[], action: AnnotateAction) => void,
+): void {
   table.element.addEventListener('keydown', (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const target = e.target as HTMLElement;

@@ -2,7 +2,29 @@
 // (queries, pages, facets, details, the hello, pushed host events), over the view state. It owns
 // no DOM and no globals: the channel, the views, the state store and the probe are handed in, so
 // unit tests drive it with fakes (test/unit/timeline/controller.test.ts).
-import { AnnotateAction, ColumnId, DetailReply, Facet, FacetsReply, FromWebview, HelloReply, LIMITS, LoadProgress, PageReply, Pivot, QueryError, QueryParams, QueryReply, ReplyOf, RequestType, RowSummary, SortOrder, START_QUERY, TimeRange, ToWebview } from '../protocol';
+import {
+  AnnotateAction,
+  ColumnId,
+  DetailReply,
+  Facet,
+  FacetsReply,
+  FromWebview,
+  HelloReply,
+  LIMITS,
+  LoadProgress,
+  PageReply,
+  Pivot,
+  QueryError,
+  QueryParams,
+  QueryReply,
+  ReplyOf,
+  RequestType,
+  RowSummary,
+  SortOrder,
+  START_QUERY,
+  TimeRange,
+  ToWebview,
+} from '../protocol';
 import { Probe } from './probe';
 import { defaultState, Preset, presetRange, restoreState, ViewState } from './state';
 import { PAGE_SIZE } from './table';
@@ -156,7 +178,11 @@ export class TimelineController {
     this.save();
     clearTimeout(this.typingTimer);
     if (now) void this.runQuery({ resetScroll: true });
-    else this.typingTimer = setTimeout(() => void this.runQuery({ resetScroll: true }), TYPING_DEBOUNCE_MS);
+    else
+      this.typingTimer = setTimeout(
+        () => void this.runQuery({ resetScroll: true }),
+        TYPING_DEBOUNCE_MS,
+      );
   }
 
   async complete(filter: string, cursor: number): Promise<ReplyOf['complete']['items']> {
@@ -224,10 +250,18 @@ export class TimelineController {
 
   onFacetPick(field: string, value: string, negate: boolean): void {
     // A value longer than the host takes is cut here: its filter is a prefix of it anyway (the host says so).
-    void this.channel.request({ type: 'addTerm', filter: this.state.filter, field, value: cutText(value, LIMITS.valueLength), negate }).then((r) => {
-      this.v.filter.showNote(r.notice ?? null);
-      if (r.filter !== this.state.filter) this.applyFilter(r.filter, null);
-    });
+    void this.channel
+      .request({
+        type: 'addTerm',
+        filter: this.state.filter,
+        field,
+        value: cutText(value, LIMITS.valueLength),
+        negate,
+      })
+      .then((r) => {
+        this.v.filter.showNote(r.notice ?? null);
+        if (r.filter !== this.state.filter) this.applyFilter(r.filter, null);
+      });
   }
 
   onPivot(p: Pivot): void {
@@ -272,7 +306,9 @@ export class TimelineController {
   }
 
   onPreset(preset: Preset): void {
-    if (preset === 'custom') this.state.range = presetRange(this.state.preset, this.state.range, this.bounds) ?? this.bounds;
+    if (preset === 'custom')
+      this.state.range =
+        presetRange(this.state.preset, this.state.range, this.bounds) ?? this.bounds;
     this.state.preset = preset;
     this.save();
     this.syncRangeControls();
@@ -309,7 +345,10 @@ export class TimelineController {
   // ── keeping the views in step with the state ──
 
   private syncRangeControls(): void {
-    this.v.toolbar.syncRange(this.state.preset, presetRange(this.state.preset, this.state.range, this.bounds) ?? this.bounds);
+    this.v.toolbar.syncRange(
+      this.state.preset,
+      presetRange(this.state.preset, this.state.range, this.bounds) ?? this.bounds,
+    );
   }
 
   private setZone(zone: Zone): void {
@@ -349,7 +388,14 @@ export class TimelineController {
   /** The query the state asks for, from its first page (the top, or where the table was scrolled). */
   private currentQuery(opts: QueryOptions): QueryParams {
     const startRow = opts.resetScroll ? 0 : Math.floor(this.state.scrollRow);
-    return { filter: this.state.filter, range: presetRange(this.state.preset, this.state.range, this.bounds), sort: this.state.sort, bins: this.v.histogram.wantedBins, pageStart: Math.floor(startRow / PAGE_SIZE) * PAGE_SIZE, pageCount: PAGE_SIZE * 2 };
+    return {
+      filter: this.state.filter,
+      range: presetRange(this.state.preset, this.state.range, this.bounds),
+      sort: this.state.sort,
+      bins: this.v.histogram.wantedBins,
+      pageStart: Math.floor(startRow / PAGE_SIZE) * PAGE_SIZE,
+      pageCount: PAGE_SIZE * 2,
+    };
   }
 
   private async runQuery(opts: QueryOptions = {}): Promise<void> {
@@ -362,7 +408,10 @@ export class TimelineController {
     try {
       reply = await this.channel.request({ type: 'query', ...this.currentQuery(opts) });
     } catch (e) {
-      if (seq === this.querySeq) this.v.toolbar.showLoadError(`The query failed: ${e instanceof Error ? e.message : String(e)}`);
+      if (seq === this.querySeq)
+        this.v.toolbar.showLoadError(
+          `The query failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
       return;
     }
     this.lastQueryCost = performance.now() - started;
@@ -371,11 +420,19 @@ export class TimelineController {
   }
 
   /** Shows a query's answer: rows from `startRow`, histogram, counts, the selection kept or cleared. */
-  private showResult(reply: QueryReply, opts: QueryOptions, startRow: number, started: number): void {
+  private showResult(
+    reply: QueryReply,
+    opts: QueryOptions,
+    startRow: number,
+    started: number,
+  ): void {
     const arrived = performance.now();
     const firstRows = reply.rows.length > 0 && !this.probe.marked('timeline:first-rows-painted');
     this.v.filter.showError(reply.error);
-    this.v.filter.showWarnings(reply.error ? [] : reply.warnings ?? [], reply.error ? [] : reply.notes ?? []);
+    this.v.filter.showWarnings(
+      reply.error ? [] : (reply.warnings ?? []),
+      reply.error ? [] : (reply.notes ?? []),
+    );
     if (reply.error) {
       this.probe.busy(false);
       return;
@@ -386,7 +443,8 @@ export class TimelineController {
     this.total = reply.total;
     this.bounds = reply.bounds;
     this.lastHistogram = reply.histogram;
-    const keepId = opts.keepSelection || opts.restore || !opts.resetScroll ? this.state.selectedId : null;
+    const keepId =
+      opts.keepSelection || opts.restore || !opts.resetScroll ? this.state.selectedId : null;
     table.selectedRow = -1;
     table.setResult(reply.queryId, reply.matches, reply.pageStart, reply.rows);
     table.scrollToRow(startRow);
@@ -395,7 +453,11 @@ export class TimelineController {
     if (keepId !== null) {
       const row = table.findRow(keepId);
       if (row >= 0) table.select(row, true);
-      else if (opts.restore && this.state.selectedRow >= 0 && this.state.selectedRow < this.matches) {
+      else if (
+        opts.restore &&
+        this.state.selectedRow >= 0 &&
+        this.state.selectedRow < this.matches
+      ) {
         table.selectedRow = this.state.selectedRow;
         void this.showDetail(keepId);
       }
@@ -482,7 +544,8 @@ export class TimelineController {
       // A reload competes with loading for the host's thread: the costlier queries are (a big
       // index), the less often the view refreshes while files are still being read.
       const gap = Math.max(RELOAD_THROTTLE_MS, 3 * this.lastQueryCost);
-      const wait = msg.progress.loading && !empty ? Math.max(0, gap - (Date.now() - this.lastReload)) : 0;
+      const wait =
+        msg.progress.loading && !empty ? Math.max(0, gap - (Date.now() - this.lastReload)) : 0;
       this.reloadTimer = setTimeout(() => void this.runQuery({}), wait);
     } else if (msg.type === 'hello') {
       if (!this.restored) this.greet(msg, true);
@@ -518,7 +581,15 @@ export class TimelineController {
     let row = this.startQuery.row;
     if (hello.initialFilter !== null) {
       const s = this.state;
-      this.state = { ...defaultState(), columns: s.columns, widths: s.widths, sort: s.sort, filter: hello.initialFilter, preset: hello.initialRange ? 'custom' : 'all', range: hello.initialRange };
+      this.state = {
+        ...defaultState(),
+        columns: s.columns,
+        widths: s.widths,
+        sort: s.sort,
+        filter: hello.initialFilter,
+        preset: hello.initialRange ? 'custom' : 'all',
+        range: hello.initialRange,
+      };
       this.syncRangeControls();
       this.v.filter.value = this.state.filter;
       this.save();
@@ -529,7 +600,10 @@ export class TimelineController {
     if (hello.first && current) {
       this.showResult(hello.first, opts, row, this.startQuery.sent);
       // START_QUERY's histogram has its own bin count: re-binned for this canvas once painted.
-      if (pushed && this.v.histogram.wantedBins !== START_QUERY.bins) this.frame(() => setTimeout(() => this.startQuery.seq === this.querySeq && void this.runQuery({}), 0));
+      if (pushed && this.v.histogram.wantedBins !== START_QUERY.bins)
+        this.frame(() =>
+          setTimeout(() => this.startQuery.seq === this.querySeq && void this.runQuery({}), 0),
+        );
     } else if (!hello.first || hello.initialFilter !== null) void this.runQuery(opts);
     this.probe.ready();
   }
@@ -543,14 +617,23 @@ export class TimelineController {
     this.applyZone();
     // The first query goes with the ready, unless its range is relative to the data's bounds
     // (which the hello brings); the view runs it itself then.
-    const query = this.state.preset === 'all' || this.state.preset === 'custom' ? this.currentQuery({ restore: true }) : null;
-    this.startQuery = { seq: ++this.querySeq, sent: performance.now(), row: Math.floor(this.state.scrollRow) };
+    const query =
+      this.state.preset === 'all' || this.state.preset === 'custom'
+        ? this.currentQuery({ restore: true })
+        : null;
+    this.startQuery = {
+      seq: ++this.querySeq,
+      sent: performance.now(),
+      row: Math.floor(this.state.scrollRow),
+    };
     this.probe.mark('timeline:ready-sent');
     this.probe.busy(true);
     try {
       this.greet(await this.channel.request({ type: 'ready', query }), false);
     } catch (e) {
-      this.v.toolbar.showLoadError(`The timeline could not start: ${e instanceof Error ? e.message : String(e)}`);
+      this.v.toolbar.showLoadError(
+        `The timeline could not start: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 }

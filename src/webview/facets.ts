@@ -36,7 +36,11 @@ export class FacetsView {
     }
     for (const f of facets) {
       const max = Math.max(1, ...f.values.map((v) => v.count));
-      const title = h('button', { class: 'facet-title', 'aria-expanded': String(!this.collapsed.has(f.id)) }, FACET_TITLES[f.id]);
+      const title = h(
+        'button',
+        { class: 'facet-title', 'aria-expanded': String(!this.collapsed.has(f.id)) },
+        FACET_TITLES[f.id],
+      );
       const list = h('ul', { class: 'facet-values', hidden: this.collapsed.has(f.id) });
       title.addEventListener('click', () => {
         if (this.collapsed.has(f.id)) this.collapsed.delete(f.id);
@@ -48,7 +52,10 @@ export class FacetsView {
         const shown = v.label === '' ? '(empty)' : cellText(v.label, 120);
         const btn = h(
           'button',
-          { class: 'facet-value', title: `${cellText(v.value, 2000)}\nClick: only these · Alt/Shift-click: exclude` },
+          {
+            class: 'facet-value',
+            title: `${cellText(v.value, 2000)}\nClick: only these · Alt/Shift-click: exclude`,
+          },
           h('span', { class: 'facet-bar' }),
           h('span', { class: 'facet-label' }, shown),
           h('span', { class: 'facet-count' }, formatCount(v.count)),
@@ -63,7 +70,10 @@ export class FacetsView {
         list.append(h('li', {}, btn));
       }
       if (!f.values.length) list.append(h('li', { class: 'facets-note' }, 'no values'));
-      if (f.other > 0) list.append(h('li', { class: 'facets-note' }, `${formatCount(f.other)} more in other values`));
+      if (f.other > 0)
+        list.append(
+          h('li', { class: 'facets-note' }, `${formatCount(f.other)} more in other values`),
+        );
       this.element.append(h('section', { class: 'facet' }, title, list));
     }
   }

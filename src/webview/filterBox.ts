@@ -34,11 +34,24 @@ export class FilterBox {
       'aria-expanded': 'false',
       'aria-controls': 'filter-completions',
     });
-    this.list = h('ul', { class: 'completions', id: 'filter-completions', role: 'listbox', hidden: true });
+    this.list = h('ul', {
+      class: 'completions',
+      id: 'filter-completions',
+      role: 'listbox',
+      hidden: true,
+    });
     this.errorLine = h('div', { class: 'filter-error', role: 'alert', hidden: true });
     this.noteLine = h('div', { class: 'filter-note', role: 'status', hidden: true });
     this.warningLines = h('ul', { class: 'filter-warnings', 'aria-live': 'polite', hidden: true });
-    this.element = h('div', { class: 'filter' }, this.input, this.list, this.errorLine, this.warningLines, this.noteLine);
+    this.element = h(
+      'div',
+      { class: 'filter' },
+      this.input,
+      this.list,
+      this.errorLine,
+      this.warningLines,
+      this.noteLine,
+    );
     this.input.addEventListener('input', () => {
       this.showNote(null);
       this.events.onChange(this.input.value, false);
@@ -79,8 +92,18 @@ export class FilterBox {
     const a = Math.min(err.offset, text.length);
     const b = Math.min(text.length, a + Math.max(1, err.length));
     this.errorLine.append(
-      h('span', { class: 'filter-error-message' }, `${revealHidden(err.message)} (column ${a + 1}): `),
-      h('code', {}, revealHidden(text.slice(0, a)), h('mark', {}, a < text.length ? revealHidden(text.slice(a, b)) : '␣'), revealHidden(text.slice(b))),
+      h(
+        'span',
+        { class: 'filter-error-message' },
+        `${revealHidden(err.message)} (column ${a + 1}): `,
+      ),
+      h(
+        'code',
+        {},
+        revealHidden(text.slice(0, a)),
+        h('mark', {}, a < text.length ? revealHidden(text.slice(a, b)) : '␣'),
+        revealHidden(text.slice(b)),
+      ),
     );
   }
 
@@ -94,15 +117,25 @@ export class FilterBox {
     for (const w of warnings) {
       const a = Math.min(w.offset, text.length);
       const b = Math.min(text.length, a + Math.max(1, w.length));
-      this.warningLines.append(h('li', { class: 'filter-warning' }, h('code', {}, revealHidden(text.slice(a, b))), `: ${revealHidden(w.message)}`));
+      this.warningLines.append(
+        h(
+          'li',
+          { class: 'filter-warning' },
+          h('code', {}, revealHidden(text.slice(a, b))),
+          `: ${revealHidden(w.message)}`,
+        ),
+      );
     }
-    for (const n of notes) this.warningLines.append(h('li', { class: 'filter-note' }, revealHidden(n)));
+    for (const n of notes)
+      this.warningLines.append(h('li', { class: 'filter-note' }, revealHidden(n)));
     this.warningLines.hidden = warnings.length + notes.length === 0;
   }
 
   private async refreshCompletions(): Promise<void> {
     const seq = ++this.completeSeq;
-    const items = await this.events.complete(this.input.value, this.input.selectionStart ?? this.input.value.length).catch(() => []);
+    const items = await this.events
+      .complete(this.input.value, this.input.selectionStart ?? this.input.value.length)
+      .catch(() => []);
     if (seq !== this.completeSeq || document.activeElement !== this.input) return;
     this.items = items.slice(0, 50);
     this.active = this.items.length ? 0 : -1;
@@ -114,12 +147,18 @@ export class FilterBox {
     this.list.hidden = this.items.length === 0;
     this.input.setAttribute('aria-expanded', String(!this.list.hidden));
     this.items.forEach((it, i) => {
-      const li = h('li', { role: 'option', id: `completion-${i}`, 'aria-selected': String(i === this.active) }, h('span', { class: 'completion-label' }, cellText(it.label, 200)), h('span', { class: 'completion-detail' }, it.detail));
+      const li = h(
+        'li',
+        { role: 'option', id: `completion-${i}`, 'aria-selected': String(i === this.active) },
+        h('span', { class: 'completion-label' }, cellText(it.label, 200)),
+        h('span', { class: 'completion-detail' }, it.detail),
+      );
       li.dataset.index = String(i);
       if (i === this.active) li.classList.add('active');
       this.list.append(li);
     });
-    if (this.active >= 0) this.input.setAttribute('aria-activedescendant', `completion-${this.active}`);
+    if (this.active >= 0)
+      this.input.setAttribute('aria-activedescendant', `completion-${this.active}`);
     else this.input.removeAttribute('aria-activedescendant');
   }
 
@@ -145,7 +184,8 @@ export class FilterBox {
     const open = !this.list.hidden && this.items.length > 0;
     if (open && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
       e.preventDefault();
-      this.active = (this.active + (e.key === 'ArrowDown' ? 1 : -1) + this.items.length) % this.items.length;
+      this.active =
+        (this.active + (e.key === 'ArrowDown' ? 1 : -1) + this.items.length) % this.items.length;
       this.renderList();
     } else if (open && e.key === 'Tab') {
       e.preventDefault();

@@ -55,7 +55,11 @@ export class HistogramView {
       if (b - a < 3) return; // a click, not a drag
       const range = { from: this.timeAt(a), to: this.timeAt(b) };
       // Keep a zoom of at least a second: below that the data has no resolution.
-      if (range.to - range.from >= 1000) this.events.onZoom({ from: Math.floor(range.from / 1000) * 1000, to: Math.ceil(range.to / 1000) * 1000 });
+      if (range.to - range.from >= 1000)
+        this.events.onZoom({
+          from: Math.floor(range.from / 1000) * 1000,
+          to: Math.ceil(range.to / 1000) * 1000,
+        });
     });
     this.canvas.addEventListener('pointerleave', () => this.showReadout(null));
     this.canvas.addEventListener('dblclick', () => this.events.onReset());
@@ -75,7 +79,10 @@ export class HistogramView {
   }
 
   private localX(e: PointerEvent): number {
-    return Math.max(0, Math.min(this.canvas.clientWidth, e.clientX - this.canvas.getBoundingClientRect().left));
+    return Math.max(
+      0,
+      Math.min(this.canvas.clientWidth, e.clientX - this.canvas.getBoundingClientRect().left),
+    );
   }
 
   private timeAt(x: number): number {
@@ -96,7 +103,10 @@ export class HistogramView {
       this.readout.textContent = `${formatTime(d.from, this.zone)} → ${formatTime(d.from + d.binMs * d.counts.length, this.zone)} · ${formatDuration(d.binMs)} bins · ${formatCount(total)} events, ${formatCount(errors)} errors · drag to zoom, double-click to reset`;
       return;
     }
-    const i = Math.min(d.counts.length - 1, Math.floor((x / Math.max(1, this.canvas.clientWidth)) * d.counts.length));
+    const i = Math.min(
+      d.counts.length - 1,
+      Math.floor((x / Math.max(1, this.canvas.clientWidth)) * d.counts.length),
+    );
     const start = d.from + i * d.binMs;
     this.readout.textContent = `${formatTime(start, this.zone)} (+${formatDuration(d.binMs)}): ${formatCount(d.counts[i])} events, ${formatCount(d.errors[i])} errors`;
   }
@@ -117,7 +127,8 @@ export class HistogramView {
     const d = this.data;
     if (!d || !d.counts.length) return;
     const css = getComputedStyle(document.body);
-    const color = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
+    const color = (name: string, fallback: string): string =>
+      css.getPropertyValue(name).trim() || fallback;
     const fg = color('--vscode-descriptionForeground', '#888');
     const bar = color('--vscode-charts-blue', '#3794ff');
     const err = color('--vscode-charts-red', color('--vscode-errorForeground', '#f14c4c'));

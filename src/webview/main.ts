@@ -49,7 +49,10 @@ const toolbar = new Toolbar(filter.element, {
   onExport: (f) => controller.onExport(f),
   onCancelLoad: () => controller.onCancelLoad(),
 });
-const histogram = new HistogramView({ onZoom: (r) => controller.onZoom(r), onReset: () => controller.onResetZoom() });
+const histogram = new HistogramView({
+  onZoom: (r) => controller.onZoom(r),
+  onReset: () => controller.onResetZoom(),
+});
 const table = new TableView({
   requestPage: (qid, start, count) => controller.requestPage(qid, start, count),
   onSelect: (row, id, clicked) => controller.onSelect(row, id, clicked),
@@ -58,7 +61,9 @@ const table = new TableView({
   onScroll: (top) => controller.onScroll(top),
   onResize: (column, px) => controller.onResize(column, px),
 });
-const facets = new FacetsView({ onPick: (field, value, negate) => controller.onFacetPick(field, value, negate) });
+const facets = new FacetsView({
+  onPick: (field, value, negate) => controller.onFacetPick(field, value, negate),
+});
 const detail = new DetailView({
   onPivot: (p) => controller.onPivot(p),
   onContext: (time, id) => controller.onContext(time, id),
@@ -99,4 +104,7 @@ const controller: TimelineController = new TimelineController({
 });
 void controller.start();
 // Keep the histogram's theme colours current (VS Code swaps body classes on a theme change).
-new MutationObserver(() => histogram.draw()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+new MutationObserver(() => histogram.draw()).observe(document.body, {
+  attributes: true,
+  attributeFilter: ['class'],
+});

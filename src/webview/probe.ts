@@ -19,7 +19,12 @@
 //   fileNotes      how many files have notes
 //   zone           the time zone the view shows times in
 
-export type ProbeMark = 'timeline:script' | 'timeline:ready-sent' | 'timeline:hello' | 'timeline:first-events' | 'timeline:first-rows-painted';
+export type ProbeMark =
+  | 'timeline:script'
+  | 'timeline:ready-sent'
+  | 'timeline:hello'
+  | 'timeline:first-events'
+  | 'timeline:first-rows-painted';
 
 export interface Marks {
   mark(name: string): unknown;

@@ -14,7 +14,8 @@ import { scrollTopForRow, scrollTopToReveal, visibleWindow } from './virtualWind
 export const ROW_HEIGHT = 22;
 /** The time cell of an event without a readable eventTime (such events are listed last). */
 const NO_TIME = '⚠ no time';
-const NO_TIME_TITLE = 'This record has no readable eventTime: it is listed last and is outside every time range.';
+const NO_TIME_TITLE =
+  'This record has no readable eventTime: it is listed last and is outside every time range.';
 
 export const PAGE_SIZE = 100;
 const OVERSCAN = 10;
@@ -68,7 +69,18 @@ export class TableView {
     this.spacer = h('div', { class: 'table-spacer' });
     this.body = h('div', { class: 'table-body', role: 'rowgroup' });
     this.empty = h('div', { class: 'table-empty', hidden: true });
-    this.viewport = h('div', { class: 'table-viewport', tabindex: 0, role: 'grid', 'aria-label': 'Events', 'aria-multiselectable': 'false' }, this.spacer, this.body);
+    this.viewport = h(
+      'div',
+      {
+        class: 'table-viewport',
+        tabindex: 0,
+        role: 'grid',
+        'aria-label': 'Events',
+        'aria-multiselectable': 'false',
+      },
+      this.spacer,
+      this.body,
+    );
     this.element = h('div', { class: 'table' }, this.header, this.viewport, this.empty);
     this.viewport.addEventListener('scroll', () => {
       // The header scrolls sideways with the rows.
@@ -84,7 +96,8 @@ export class TableView {
       // Ctrl/Cmd-click adds or removes a row, Shift-click a run of rows (those loaded), for
       // actions on several events at once (star, tag, note); a plain click starts over.
       if (e.ctrlKey || e.metaKey) {
-        if (this.marked.size === 0 && this.selectedSummary()) this.marked.add(this.selectedSummary()!.id);
+        if (this.marked.size === 0 && this.selectedSummary())
+          this.marked.add(this.selectedSummary()!.id);
         const id = this.rowAt(row)?.id;
         if (id !== undefined && !this.marked.delete(id)) this.marked.add(id);
       } else if (e.shiftKey && this.selectedRow >= 0) {
@@ -124,7 +137,8 @@ export class TableView {
       if (!page) this.pages.set(p, (page = []));
       page[row - p * PAGE_SIZE] = rows[i];
     }
-    for (let p = Math.floor(start / PAGE_SIZE); p * PAGE_SIZE < start + rows.length; p++) this.requested.add(p);
+    for (let p = Math.floor(start / PAGE_SIZE); p * PAGE_SIZE < start + rows.length; p++)
+      this.requested.add(p);
     this.schedule();
   }
 
@@ -140,7 +154,9 @@ export class TableView {
         cell.setAttribute('aria-sort', sort === 'asc' ? 'ascending' : 'descending');
         cell.title = 'Sort by time';
         cell.append(h('span', { class: 'sort-indicator' }, sort === 'asc' ? ' ▲' : ' ▼'));
-        cell.addEventListener('click', () => this.events.onSort(this.sort === 'asc' ? 'desc' : 'asc'));
+        cell.addEventListener('click', () =>
+          this.events.onSort(this.sort === 'asc' ? 'desc' : 'asc'),
+        );
       }
       this.header.append(cell);
       cell.append(this.resizeHandle(c, cell));
@@ -159,13 +175,22 @@ export class TableView {
 
   private applyWidths(): void {
     // A time in UTC ends in Z, elsewhere in a six-character offset: its column is sized to fit.
-    const css = (c: ColumnId): string => (c === 'time' && this.zone === 'UTC' ? 'var(--col-time-utc)' : `var(--col-${c})`);
-    this.element.style.setProperty('--columns', this.columns.map((c) => (this.widths[c] ? `${this.widths[c]}px` : css(c))).join(' '));
+    const css = (c: ColumnId): string =>
+      c === 'time' && this.zone === 'UTC' ? 'var(--col-time-utc)' : `var(--col-${c})`;
+    this.element.style.setProperty(
+      '--columns',
+      this.columns.map((c) => (this.widths[c] ? `${this.widths[c]}px` : css(c))).join(' '),
+    );
   }
 
   /** A grip on the header cell's right edge: drag to resize the column. */
   private resizeHandle(c: ColumnId, cell: HTMLElement): HTMLElement {
-    const grip = h('span', { class: 'col-resize', role: 'separator', 'aria-orientation': 'vertical', title: 'Drag to resize the column' });
+    const grip = h('span', {
+      class: 'col-resize',
+      role: 'separator',
+      'aria-orientation': 'vertical',
+      title: 'Drag to resize the column',
+    });
     grip.addEventListener('click', (e) => e.stopPropagation());
     grip.addEventListener('pointerdown', (e) => {
       e.preventDefault();
@@ -202,11 +227,22 @@ export class TableView {
   }
 
   get topRow(): number {
-    return visibleWindow(this.viewport.scrollTop, this.viewport.clientHeight, ROW_HEIGHT, this.total, 0).topRow;
+    return visibleWindow(
+      this.viewport.scrollTop,
+      this.viewport.clientHeight,
+      ROW_HEIGHT,
+      this.total,
+      0,
+    ).topRow;
   }
 
   scrollToRow(row: number): void {
-    this.viewport.scrollTop = scrollTopForRow(row, this.viewport.clientHeight, ROW_HEIGHT, this.total);
+    this.viewport.scrollTop = scrollTopForRow(
+      row,
+      this.viewport.clientHeight,
+      ROW_HEIGHT,
+      this.total,
+    );
     this.schedule();
   }
 
@@ -218,7 +254,14 @@ export class TableView {
     if (this.total === 0) return;
     row = Math.max(0, Math.min(this.total - 1, row));
     this.selectedRow = row;
-    if (reveal) this.viewport.scrollTop = scrollTopToReveal(row, this.viewport.scrollTop, this.viewport.clientHeight, ROW_HEIGHT, this.total);
+    if (reveal)
+      this.viewport.scrollTop = scrollTopToReveal(
+        row,
+        this.viewport.scrollTop,
+        this.viewport.clientHeight,
+        ROW_HEIGHT,
+        this.total,
+      );
     this.render();
     // VS Code's context menu on a row (webview/context) gets these with the row's own id.
     this.body.dataset.vscodeContext = JSON.stringify({ selectedIds: this.selectedIds() });
@@ -241,7 +284,14 @@ export class TableView {
   private onKey(e: KeyboardEvent): void {
     const pageRows = Math.max(1, Math.floor(this.viewport.clientHeight / ROW_HEIGHT) - 1);
     const cur = this.selectedRow < 0 ? -1 : this.selectedRow;
-    const moves: Record<string, number> = { ArrowDown: cur + 1, ArrowUp: Math.max(0, cur - 1), PageDown: cur + pageRows, PageUp: cur - pageRows, Home: 0, End: this.total - 1 };
+    const moves: Record<string, number> = {
+      ArrowDown: cur + 1,
+      ArrowUp: Math.max(0, cur - 1),
+      PageDown: cur + pageRows,
+      PageUp: cur - pageRows,
+      Home: 0,
+      End: this.total - 1,
+    };
     if (e.key in moves) {
       e.preventDefault();
       this.select(moves[e.key], true);
@@ -260,13 +310,20 @@ export class TableView {
   }
 
   private render(): void {
-    const w = visibleWindow(this.viewport.scrollTop, this.viewport.clientHeight, ROW_HEIGHT, this.total, OVERSCAN);
+    const w = visibleWindow(
+      this.viewport.scrollTop,
+      this.viewport.clientHeight,
+      ROW_HEIGHT,
+      this.total,
+      OVERSCAN,
+    );
     this.spacer.style.height = `${w.contentHeight}px`;
     this.body.style.transform = `translateY(${w.offsetY}px)`;
     const n = w.end - w.first;
     while (this.pool.length < n) {
       const el = h('div', { class: 'row', role: 'row' });
-      for (const c of this.columns) el.append(h('div', { class: `cell col-${c}`, role: 'gridcell' }));
+      for (const c of this.columns)
+        el.append(h('div', { class: `cell col-${c}`, role: 'gridcell' }));
       this.pool.push(el);
       this.body.append(el);
     }
@@ -286,7 +343,11 @@ export class TableView {
     for (let p = firstPage; p * PAGE_SIZE < w.end; p++) {
       if (this.requested.has(p)) continue;
       this.requested.add(p);
-      this.events.requestPage(this.queryId, p * PAGE_SIZE, Math.min(PAGE_SIZE, this.total - p * PAGE_SIZE));
+      this.events.requestPage(
+        this.queryId,
+        p * PAGE_SIZE,
+        Math.min(PAGE_SIZE, this.total - p * PAGE_SIZE),
+      );
     }
   }
 
@@ -298,7 +359,9 @@ export class TableView {
     el.setAttribute('aria-selected', String(row === this.selectedRow));
     el.classList.toggle('placeholder', !r);
     el.classList.toggle('marked', !!r && this.marked.has(r.id));
-    el.dataset.vscodeContext = r ? JSON.stringify({ webviewSection: 'row', rowId: r.id }) : JSON.stringify({ webviewSection: 'placeholder' });
+    el.dataset.vscodeContext = r
+      ? JSON.stringify({ webviewSection: 'row', rowId: r.id })
+      : JSON.stringify({ webviewSection: 'placeholder' });
     el.classList.toggle('error', !!r?.errorCode);
     const cells = el.children;
     for (let i = 0; i < this.columns.length; i++) {

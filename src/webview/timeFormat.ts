@@ -29,17 +29,42 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const STEPS = [SECOND, 5 * SECOND, 15 * SECOND, 30 * SECOND, MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 30 * DAY, 91 * DAY, 365 * DAY];
+const STEPS = [
+  SECOND,
+  5 * SECOND,
+  15 * SECOND,
+  30 * SECOND,
+  MINUTE,
+  5 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+  30 * DAY,
+  91 * DAY,
+  365 * DAY,
+];
 
 /** Axis ticks for [from, to) with about `maxTicks` labels, aligned to round times in the zone. */
-export function timeTicks(from: number, to: number, maxTicks: number, zone: Zone): { at: number; label: string }[] {
+export function timeTicks(
+  from: number,
+  to: number,
+  maxTicks: number,
+  zone: Zone,
+): { at: number; label: string }[] {
   const span = Math.max(1, to - from);
   const step = STEPS.find((s) => span / s <= maxTicks) ?? STEPS[STEPS.length - 1];
   // Align to the zone: its midnight differs from UTC midnight by the zone's offset.
   const offset = zoneOffsetMs(from, zone);
   const start = Math.ceil((from + offset) / step) * step - offset;
   const ticks: { at: number; label: string }[] = [];
-  for (let t = start; t < to && ticks.length <= maxTicks * 2; t += step) ticks.push({ at: t, label: tickLabel(t, step, zone) });
+  for (let t = start; t < to && ticks.length <= maxTicks * 2; t += step)
+    ticks.push({ at: t, label: tickLabel(t, step, zone) });
   return ticks;
 }
 

@@ -40,8 +40,15 @@ export class Toolbar {
   private readonly fileNotesList: HTMLElement;
   private zone: Zone = 'UTC';
 
-  constructor(filter: HTMLElement, private readonly events: ToolbarEvents) {
-    this.presetSelect = h('select', { class: 'range-preset', 'aria-label': 'Time range', title: 'Time range (relative to the newest event in the data)' });
+  constructor(
+    filter: HTMLElement,
+    private readonly events: ToolbarEvents,
+  ) {
+    this.presetSelect = h('select', {
+      class: 'range-preset',
+      'aria-label': 'Time range',
+      title: 'Time range (relative to the newest event in the data)',
+    });
     for (const [value, label] of [
       ['all', 'All time'],
       ['hour', 'Last hour of data'],
@@ -51,14 +58,40 @@ export class Toolbar {
     ] as const)
       this.presetSelect.append(h('option', { value }, label));
     // ISO 8601 text (a datetime-local input shows the browser locale's format and no zone).
-    const rangeInput = (cls: string, label: string) => h('input', { type: 'text', class: cls, 'aria-label': label, spellcheck: 'false', placeholder: 'YYYY-MM-DDThh:mm:ss±hh:mm', title: `${label}: ISO 8601, e.g. 2024-05-14T10:05:00Z; without an offset, in the time zone shown` });
+    const rangeInput = (cls: string, label: string) =>
+      h('input', {
+        type: 'text',
+        class: cls,
+        'aria-label': label,
+        spellcheck: 'false',
+        placeholder: 'YYYY-MM-DDThh:mm:ss±hh:mm',
+        title: `${label}: ISO 8601, e.g. 2024-05-14T10:05:00Z; without an offset, in the time zone shown`,
+      });
     this.fromInput = rangeInput('range-from', 'From');
     this.toInput = rangeInput('range-to', 'To');
-    this.customRange = h('span', { class: 'custom-range' }, this.fromInput, h('span', { class: 'range-sep' }, '→'), this.toInput);
-    this.zoneButton = h('button', { class: 'zone-toggle', title: 'The time zone of every time shown (setting cloudtrailLens.timeZone): click to change it' });
-    const columnsButton = h('button', { class: 'columns-button', 'aria-haspopup': 'true', title: 'Choose columns' }, 'Columns');
+    this.customRange = h(
+      'span',
+      { class: 'custom-range' },
+      this.fromInput,
+      h('span', { class: 'range-sep' }, '→'),
+      this.toInput,
+    );
+    this.zoneButton = h('button', {
+      class: 'zone-toggle',
+      title:
+        'The time zone of every time shown (setting cloudtrailLens.timeZone): click to change it',
+    });
+    const columnsButton = h(
+      'button',
+      { class: 'columns-button', 'aria-haspopup': 'true', title: 'Choose columns' },
+      'Columns',
+    );
     this.columnsMenu = h('div', { class: 'popover columns-menu', hidden: true, role: 'menu' });
-    const exportButton = h('button', { class: 'export-button', 'aria-haspopup': 'true', title: 'Export the matching events' }, 'Export');
+    const exportButton = h(
+      'button',
+      { class: 'export-button', 'aria-haspopup': 'true', title: 'Export the matching events' },
+      'Export',
+    );
     this.exportMenu = h('div', { class: 'popover export-menu', hidden: true, role: 'menu' });
     this.element = h(
       'div',
@@ -75,22 +108,46 @@ export class Toolbar {
     this.progressBar = h('progress', { class: 'load-progress', max: 1, value: 0 });
     this.progressLabel = h('span', { class: 'load-label' });
     const cancelButton = h('button', { class: 'cancel-load' }, 'Cancel');
-    this.loadBox = h('span', { class: 'load', hidden: true }, this.progressBar, this.progressLabel, cancelButton);
+    this.loadBox = h(
+      'span',
+      { class: 'load', hidden: true },
+      this.progressBar,
+      this.progressLabel,
+      cancelButton,
+    );
     this.loadError = h('span', { class: 'load-error', hidden: true });
     // What each file said (not read and why, its shape, renamed fields, events without a time, copies).
     this.fileNotesSummary = h('summary', { class: 'file-notes-summary' });
     this.fileNotesList = h('ul', { class: 'file-notes-list' });
-    this.fileNotesBox = h('details', { class: 'file-notes', hidden: true }, this.fileNotesSummary, this.fileNotesList);
-    this.status = h('div', { class: 'status' }, this.countLabel, this.loadBox, this.loadError, this.fileNotesBox);
+    this.fileNotesBox = h(
+      'details',
+      { class: 'file-notes', hidden: true },
+      this.fileNotesSummary,
+      this.fileNotesList,
+    );
+    this.status = h(
+      'div',
+      { class: 'status' },
+      this.countLabel,
+      this.loadBox,
+      this.loadError,
+      this.fileNotesBox,
+    );
 
-    this.presetSelect.addEventListener('change', () => this.events.onPreset(this.presetSelect.value as Preset));
+    this.presetSelect.addEventListener('change', () =>
+      this.events.onPreset(this.presetSelect.value as Preset),
+    );
     for (const input of [this.fromInput, this.toInput])
       input.addEventListener('change', () => {
         input.setCustomValidity('');
         const from = fromInputValue(this.fromInput.value, this.zone);
         const to = fromInputValue(this.toInput.value, this.zone);
         if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) {
-          input.setCustomValidity(!Number.isFinite(Number.isFinite(from) ? to : from) ? 'Write an ISO 8601 time, e.g. 2024-05-14T10:05:00Z' : 'The start must be before the end');
+          input.setCustomValidity(
+            !Number.isFinite(Number.isFinite(from) ? to : from)
+              ? 'Write an ISO 8601 time, e.g. 2024-05-14T10:05:00Z'
+              : 'The start must be before the end',
+          );
           input.reportValidity();
           return;
         }
@@ -129,7 +186,9 @@ export class Toolbar {
         }
         this.events.onColumns(COLUMN_IDS.filter((x) => chosen.has(x)));
       });
-      this.columnsMenu.append(h('label', { class: 'menu-item' }, box, ` ${COLUMN_TITLES[c as ColumnId]}`));
+      this.columnsMenu.append(
+        h('label', { class: 'menu-item' }, box, ` ${COLUMN_TITLES[c as ColumnId]}`),
+      );
     }
     for (const [format, label] of [
       ['jsonl', 'JSON Lines (.jsonl)…'],
@@ -145,7 +204,9 @@ export class Toolbar {
   }
 
   private chosenColumns(): ColumnId[] {
-    return [...this.columnsMenu.querySelectorAll('input')].filter((b) => b.checked).map((b) => b.value as ColumnId);
+    return [...this.columnsMenu.querySelectorAll('input')]
+      .filter((b) => b.checked)
+      .map((b) => b.value as ColumnId);
   }
 
   /** Shows the preset, and the custom range's inputs (`shown`: the range they show). */
@@ -159,7 +220,8 @@ export class Toolbar {
   }
 
   syncColumns(columns: ColumnId[]): void {
-    for (const box of this.columnsMenu.querySelectorAll('input')) box.checked = columns.includes(box.value as ColumnId);
+    for (const box of this.columnsMenu.querySelectorAll('input'))
+      box.checked = columns.includes(box.value as ColumnId);
   }
 
   setZone(zone: Zone): void {
@@ -168,7 +230,9 @@ export class Toolbar {
   }
 
   showCount(matches: number, total: number, filtered: boolean): void {
-    this.countLabel.textContent = filtered ? `${formatCount(matches)} of ${formatCount(total)} events match` : `${formatCount(total)} events`;
+    this.countLabel.textContent = filtered
+      ? `${formatCount(matches)} of ${formatCount(total)} events match`
+      : `${formatCount(total)} events`;
   }
 
   showProgress(p: LoadProgress): void {
@@ -182,7 +246,10 @@ export class Toolbar {
     if (p.cancelled) notes.push('Loading cancelled: showing what was read.');
     if (p.stopped) notes.push(`Loading stopped: ${p.stopped}.`);
     if (p.nothingRead) notes.push(p.nothingRead);
-    else if (p.failedFiles) notes.push(`${formatCount(p.failedFiles)} file(s) could not be read${p.lastError ? ` (latest: ${p.lastError})` : ''}; see the file notes and the CloudTrail Lens output.`);
+    else if (p.failedFiles)
+      notes.push(
+        `${formatCount(p.failedFiles)} file(s) could not be read${p.lastError ? ` (latest: ${p.lastError})` : ''}; see the file notes and the CloudTrail Lens output.`,
+      );
     if (notes.length) this.showLoadError(notes.join(' '));
     this.showFileNotes(p);
   }
@@ -192,10 +259,25 @@ export class Toolbar {
     this.fileNotesBox.hidden = notes.length === 0;
     if (!notes.length) return;
     const count = (severity: string) => notes.filter((n) => n.severity === severity).length;
-    const parts = [[count('error'), 'not read'], [count('warning'), 'with skipped parts'], [count('note'), 'notes']].filter(([n]) => n).map(([n, what]) => `${n} ${what}`);
+    const parts = [
+      [count('error'), 'not read'],
+      [count('warning'), 'with skipped parts'],
+      [count('note'), 'notes'],
+    ]
+      .filter(([n]) => n)
+      .map(([n, what]) => `${n} ${what}`);
     this.fileNotesSummary.textContent = `Files: ${parts.join(' · ')}${(p.fileNotesTotal ?? 0) > notes.length ? ` (first ${notes.length} of ${p.fileNotesTotal})` : ''}`;
-    const name = (location: string) => location.slice(Math.max(location.lastIndexOf('/'), location.lastIndexOf('\\')) + 1);
-    const items = notes.map((n) => h('li', { class: `file-note ${n.severity}`, title: `${n.location}\n${n.message}` }, h('span', { class: 'file-note-name' }, revealHidden(name(n.location))), ' ', revealHidden(n.message)));
+    const name = (location: string) =>
+      location.slice(Math.max(location.lastIndexOf('/'), location.lastIndexOf('\\')) + 1);
+    const items = notes.map((n) =>
+      h(
+        'li',
+        { class: `file-note ${n.severity}`, title: `${n.location}\n${n.message}` },
+        h('span', { class: 'file-note-name' }, revealHidden(name(n.location))),
+        ' ',
+        revealHidden(n.message),
+      ),
+    );
     this.fileNotesList.replaceChildren(...items);
   }
 

@@ -16,7 +16,14 @@ export interface VirtualWindow {
   topRow: number;
 }
 
-export function visibleWindow(scrollTop: number, viewportHeight: number, rowHeight: number, total: number, overscan: number, maxScrollPx = MAX_SCROLL_PX): VirtualWindow {
+export function visibleWindow(
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+  total: number,
+  overscan: number,
+  maxScrollPx = MAX_SCROLL_PX,
+): VirtualWindow {
   const natural = total * rowHeight;
   const contentHeight = Math.min(natural, maxScrollPx);
   const rowsInView = Math.ceil(viewportHeight / rowHeight);
@@ -36,7 +43,13 @@ export function visibleWindow(scrollTop: number, viewportHeight: number, rowHeig
 }
 
 /** The scrollTop that puts `row` at the top of the viewport (the inverse of visibleWindow). */
-export function scrollTopForRow(row: number, viewportHeight: number, rowHeight: number, total: number, maxScrollPx = MAX_SCROLL_PX): number {
+export function scrollTopForRow(
+  row: number,
+  viewportHeight: number,
+  rowHeight: number,
+  total: number,
+  maxScrollPx = MAX_SCROLL_PX,
+): number {
   const natural = total * rowHeight;
   if (natural <= maxScrollPx) return row * rowHeight;
   const contentHeight = maxScrollPx;
@@ -46,10 +59,18 @@ export function scrollTopForRow(row: number, viewportHeight: number, rowHeight: 
 }
 
 /** The scrollTop that brings `row` fully into view with the least movement (keyboard navigation). */
-export function scrollTopToReveal(row: number, scrollTop: number, viewportHeight: number, rowHeight: number, total: number, maxScrollPx = MAX_SCROLL_PX): number {
+export function scrollTopToReveal(
+  row: number,
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+  total: number,
+  maxScrollPx = MAX_SCROLL_PX,
+): number {
   const w = visibleWindow(scrollTop, viewportHeight, rowHeight, total, 0, maxScrollPx);
   const rowsInView = Math.max(1, Math.floor(viewportHeight / rowHeight));
   if (row < w.topRow) return scrollTopForRow(row, viewportHeight, rowHeight, total, maxScrollPx);
-  if (row + 1 > w.topRow + rowsInView) return scrollTopForRow(row + 1 - rowsInView, viewportHeight, rowHeight, total, maxScrollPx);
+  if (row + 1 > w.topRow + rowsInView)
+    return scrollTopForRow(row + 1 - rowsInView, viewportHeight, rowHeight, total, maxScrollPx);
   return scrollTop;
 }

@@ -10,7 +10,8 @@ import { openWorkbench, sampleFolder, waitUntil, Workbench } from './support/wor
 import { bodyData, cells, openTimeline, settled } from './support/timeline';
 
 /** A note that would run, load or link if it were not escaped. */
-const HOSTILE_NOTE = '<img src=x onerror=alert(1)><script>alert(2)</script><a href="https://evil.example/">link</a>';
+const HOSTILE_NOTE =
+  '<img src=x onerror=alert(1)><script>alert(2)</script><a href="https://evil.example/">link</a>';
 
 /** Answers the quick input the host opened (a tag, a quick pick item) and waits for it to close. */
 async function answer(wb: Workbench, text: string, pick?: string): Promise<void> {
@@ -18,7 +19,11 @@ async function answer(wb: Workbench, text: string, pick?: string): Promise<void>
   await input.waitFor({ state: 'visible' });
   if (pick) {
     await input.fill(pick);
-    await wb.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: pick }).first().click();
+    await wb.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ hasText: pick })
+      .first()
+      .click();
   } else {
     await input.fill(text);
     await input.press('Enter');
@@ -38,8 +43,14 @@ async function showsTheTwo(view: FrameLocator, queryId: string | undefined): Pro
 
 /** Picks an item of the quick pick titled `title` (or of the one open) without waiting for it to close. */
 async function pick(wb: Workbench, title: string | undefined, item: string): Promise<void> {
-  const row = wb.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: item }).first();
-  if (title) await wb.page.locator(`.quick-input-widget input[aria-label="${title}"]`).waitFor({ state: 'visible' });
+  const row = wb.page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ hasText: item })
+    .first();
+  if (title)
+    await wb.page
+      .locator(`.quick-input-widget input[aria-label="${title}"]`)
+      .waitFor({ state: 'visible' });
   await row.waitFor({ state: 'visible' });
   await row.click();
 }
@@ -60,7 +71,17 @@ describe('case: annotations and the evidence report', () => {
     // hooks put the settings back after the test).
     const settingsFile = process.env.CTL_E2E_SETTINGS_FILE!;
     const settings = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {};
-    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'cloudtrailLens.publicKeys': [join(sampleFolder(), 'cloudtrail-public-keys.json')] }, null, 2));
+    writeFileSync(
+      settingsFile,
+      JSON.stringify(
+        {
+          ...settings,
+          'cloudtrailLens.publicKeys': [join(sampleFolder(), 'cloudtrail-public-keys.json')],
+        },
+        null,
+        2,
+      ),
+    );
     const wb = await openWorkbench(this);
     let view = await openTimeline(wb);
     const data = await bodyData(view);
@@ -70,12 +91,26 @@ describe('case: annotations and the evidence report', () => {
     await rows.nth(0).click();
     await rows.nth(2).click({ modifiers: ['Control'] });
     assert.equal(await view.locator('.row.marked').count(), 2);
-    const ids = await view.locator('.row.marked').evaluateAll((els) => els.map((e) => JSON.parse((e as HTMLElement).dataset.vscodeContext ?? '{}').rowId as number));
+    const ids = await view
+      .locator('.row.marked')
+      .evaluateAll((els) =>
+        els.map(
+          (e) => JSON.parse((e as HTMLElement).dataset.vscodeContext ?? '{}').rowId as number,
+        ),
+      );
     await view.locator('.table-viewport').press('s');
-    await waitUntil(async () => (await cells(view, 'tag')).filter((c) => c === '★').length === 2, 30_000, 'the two events were not starred');
+    await waitUntil(
+      async () => (await cells(view, 'tag')).filter((c) => c === '★').length === 2,
+      30_000,
+      'the two events were not starred',
+    );
     await view.locator('.table-viewport').press('t');
     await answer(wb, 'exfil');
-    await waitUntil(async () => (await cells(view, 'tag')).filter((c) => c === '★ exfil').length === 2, 30_000, 'the two events were not tagged');
+    await waitUntil(
+      async () => (await cells(view, 'tag')).filter((c) => c === '★ exfil').length === 2,
+      30_000,
+      'the two events were not tagged',
+    );
     assert.deepEqual(ids.length, 2);
     await wb.step('two events starred and tagged');
 
@@ -105,7 +140,10 @@ describe('case: annotations and the evidence report', () => {
     // The Case view lists the tag with its count.
     await wb.showViewContainer('CloudTrail');
     const caseRows = await wb.viewRows('Case', 3);
-    assert.ok(caseRows.some((r) => /^exfil ?2$/.test(r.text)), JSON.stringify(caseRows));
+    assert.ok(
+      caseRows.some((r) => /^exfil ?2$/.test(r.text)),
+      JSON.stringify(caseRows),
+    );
     await wb.step('the Case view');
 
     // A note on the first of the two (N), written as an attacker would write log content: the
@@ -114,7 +152,11 @@ describe('case: annotations and the evidence report', () => {
     await view.locator('.row:not(.placeholder)').nth(0).click();
     await view.locator('.table-viewport').press('n');
     await answer(wb, HOSTILE_NOTE);
-    await waitUntil(async () => (await cells(view, 'tag')).includes('★ exfil ✎'), 30_000, 'the note did not reach the Case column');
+    await waitUntil(
+      async () => (await cells(view, 'tag')).includes('★ exfil ✎'),
+      30_000,
+      'the note did not reach the Case column',
+    );
     assert.equal(await filterBox.inputValue(), 'tag:exfil');
     await wb.step('a note on the first event');
 
@@ -123,11 +165,19 @@ describe('case: annotations and the evidence report', () => {
     await wb.page.keyboard.press('F1');
     const input = wb.page.locator('.quick-input-widget input');
     await input.fill('>CloudTrail: Export Evidence Report');
-    await wb.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Export Evidence Report' }).first().click();
+    await wb.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ hasText: 'Export Evidence Report' })
+      .first()
+      .click();
     await pick(wb, 'Evidence report format', 'HTML (one self-contained file)');
     await pick(wb, undefined, 'The starred, tagged or noted events (2)');
     // The save dialog (VS Code's own in the browser) proposes evidence-report.html in the folder.
-    await waitUntil(async () => /evidence-report\.html$/.test(await input.inputValue()), 30_000, 'the save dialog did not propose evidence-report.html');
+    await waitUntil(
+      async () => /evidence-report\.html$/.test(await input.inputValue()),
+      30_000,
+      'the save dialog did not propose evidence-report.html',
+    );
     await input.press('Enter');
     await waitUntil(async () => existsSync(reportFile), 60_000, 'the report was not written');
     const html = readFileSync(reportFile, 'utf8');
@@ -139,8 +189,16 @@ describe('case: annotations and the evidence report', () => {
     assert.equal((html.match(/<tr><td>\d+<\/td>/g) ?? []).length >= 1, true);
     assert.match(html, /<td><span class="v-(valid|invalid|unverified-offline|not-covered)">/);
     // The detections: the built-in pack ran over the reported events (hit or not).
-    assert.match(html, /<dt>Detections<\/dt><dd>(no hit \(\d+ rules run\)|\d+ rules? hit on [12] events? \(\d+ run\))/);
-    assert.ok(html.includes('&#60;img src=x onerror=alert(1)&#62;&#60;script&#62;alert(2)&#60;/script&#62;'), 'the note is escaped in the file');
+    assert.match(
+      html,
+      /<dt>Detections<\/dt><dd>(no hit \(\d+ rules run\)|\d+ rules? hit on [12] events? \(\d+ run\))/,
+    );
+    assert.ok(
+      html.includes(
+        '&#60;img src=x onerror=alert(1)&#62;&#60;script&#62;alert(2)&#60;/script&#62;',
+      ),
+      'the note is escaped in the file',
+    );
 
     // Opened in Chromium as a file: it loads nothing from anywhere.
     const page = await wb.page.context().newPage();
@@ -154,7 +212,10 @@ describe('case: annotations and the evidence report', () => {
     await page.goto(`file://${reportFile}`);
     await page.locator('h1').waitFor({ state: 'visible' });
     // The hostile note is text on the page: no element of it exists, nothing ran or loaded.
-    assert.equal(await page.locator('body img, body script, body a, body iframe, body object').count(), 0);
+    assert.equal(
+      await page.locator('body img, body script, body a, body iframe, body object').count(),
+      0,
+    );
     assert.ok((await page.locator('.note').first().innerText()).includes(HOSTILE_NOTE));
     assert.deepEqual(dialogs, []);
     assert.deepEqual(requests, [`file://${reportFile}`]);

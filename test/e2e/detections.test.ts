@@ -12,20 +12,34 @@ describe('detections in the timeline', () => {
     const view = await openTimeline(wb);
     // The rules run once the load is done; the view is then refreshed.
     const facet = view.locator('.facet-value[data-facet="detection"]');
-    await waitUntil(async () => (await facet.count()) > 0, 60_000, 'the Detections facet did not appear');
-    assert.ok((await view.locator('.table-header .col-detection').count()) === 1, 'the Detections column is shown');
+    await waitUntil(
+      async () => (await facet.count()) > 0,
+      60_000,
+      'the Detections facet did not appear',
+    );
+    assert.ok(
+      (await view.locator('.table-header .col-detection').count()) === 1,
+      'the Detections column is shown',
+    );
     const levels = view.locator('.facet-value[data-facet="detection"]:not(.facet-sub)');
     const levelLabels = await levels.locator('.facet-label').allTextContents();
     assert.ok(levelLabels.length > 0);
-    for (const l of levelLabels) assert.match(l, /^[◆▲■●○] (critical|high|medium|low|informational)$/);
-    assert.ok((await view.locator('.facet-value.facet-sub[data-facet="detection"]').count()) >= levelLabels.length, 'rules under their levels');
+    for (const l of levelLabels)
+      assert.match(l, /^[◆▲■●○] (critical|high|medium|low|informational)$/);
+    assert.ok(
+      (await view.locator('.facet-value.facet-sub[data-facet="detection"]').count()) >=
+        levelLabels.length,
+      'rules under their levels',
+    );
     await wb.step('detections facet grouped by level');
 
     // A click on the first level filters on it; every row shown then has a hit.
     let data = await bodyData(view);
     const first = levels.first();
     const level = ((await first.locator('.facet-label').textContent()) ?? '').slice(2);
-    const count = Number(((await first.locator('.facet-count').textContent()) ?? '').replace(/,/g, ''));
+    const count = Number(
+      ((await first.locator('.facet-count').textContent()) ?? '').replace(/,/g, ''),
+    );
     await first.click();
     data = await settled(view, data.queryId);
     assert.equal(await view.locator('.filter-input').inputValue(), `level:${level}`);

@@ -16,7 +16,10 @@ describe('timeline', () => {
     assert.ok(total >= 3000, `total ${total}`);
     assert.equal(Number(data.matches), total);
     assert.match((await view.locator('.match-count').textContent()) ?? '', /3,\d{3} events/);
-    assert.match((await view.locator('.histogram-readout').textContent()) ?? '', /events, [\d,]+ errors/);
+    assert.match(
+      (await view.locator('.histogram-readout').textContent()) ?? '',
+      /events, [\d,]+ errors/,
+    );
     const domRows = await view.locator('.row').count();
     assert.ok(domRows > 5 && domRows < 200, `${domRows} rows in the DOM`);
     await wb.step('timeline opened on the sample');
@@ -29,7 +32,10 @@ describe('timeline', () => {
     const logins = Number(data.matches);
     assert.ok(logins > 0 && logins < total);
     assert.deepEqual([...new Set(await cells(view, 'eventName'))], ['ConsoleLogin']);
-    assert.match((await view.locator('.match-count').textContent()) ?? '', new RegExp(`${logins.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`));
+    assert.match(
+      (await view.locator('.match-count').textContent()) ?? '',
+      new RegExp(`${logins.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`),
+    );
     await wb.step('typed filter');
 
     // A syntax error is shown inline, and the rows stay.
@@ -45,7 +51,9 @@ describe('timeline', () => {
     data = await settled(view, data.queryId);
     const regionFacet = view.locator('.facet-value[data-facet="region"]').first();
     await regionFacet.waitFor({ state: 'visible' });
-    const regionCount = Number(((await regionFacet.locator('.facet-count').textContent()) ?? '').replace(/,/g, ''));
+    const regionCount = Number(
+      ((await regionFacet.locator('.facet-count').textContent()) ?? '').replace(/,/g, ''),
+    );
     const region = (await regionFacet.getAttribute('data-value')) ?? '';
     await regionFacet.click();
     data = await settled(view, data.queryId);
@@ -60,7 +68,9 @@ describe('timeline', () => {
     data = await settled(view, data.queryId);
     assert.equal(await filter.inputValue(), `awsRegion:${region} -eventSource:${source}`);
     // The cells show short service names (ec2); the full name is the tooltip.
-    const sources = await view.locator('.row:not(.placeholder) .col-eventSource').evaluateAll((els) => els.map((e) => (e as HTMLElement).title));
+    const sources = await view
+      .locator('.row:not(.placeholder) .col-eventSource')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).title));
     assert.ok(sources.length > 0 && !sources.includes(source));
     await wb.step('facet alt-click excludes');
 
@@ -69,7 +79,11 @@ describe('timeline', () => {
     const firstEvent = (await firstRow.locator('.col-eventName').textContent()) ?? '';
     await firstRow.click();
     await view.locator('.record-json').waitFor({ state: 'visible' });
-    assert.ok(((await view.locator('.record-json').textContent()) ?? '').includes(`"eventName": "${firstEvent}"`));
+    assert.ok(
+      ((await view.locator('.record-json').textContent()) ?? '').includes(
+        `"eventName": "${firstEvent}"`,
+      ),
+    );
     assert.ok((await view.locator('.explanations dt').allTextContents()).includes('Who'));
     await view.locator('.table-viewport').press('ArrowDown');
     assert.equal(await view.locator('.row.selected').getAttribute('aria-rowindex'), '2');
@@ -129,15 +143,30 @@ describe('timeline', () => {
     assert.equal(Number((await bodyData(view)).total), hostileRecords().length);
     // The view's one script is the bundle, written into the page (VS Code adds its own to the
     // frame); nothing is loaded by URL, and no markup from a value became an element.
-    const scripts = await view.locator('script').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
-    assert.equal(scripts.filter((t) => t.trimEnd().endsWith('//# sourceURL=timeline.js')).length, 1);
+    const scripts = await view
+      .locator('script')
+      .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    assert.equal(
+      scripts.filter((t) => t.trimEnd().endsWith('//# sourceURL=timeline.js')).length,
+      1,
+    );
     assert.equal(await view.locator('script[src], link[href]').count(), 0);
-    assert.ok(scripts.every((t) => !t.includes('pwned')), 'a script element carries log content');
-    for (const tag of ['img', 'iframe', 'svg', 'b', 'object', 'embed']) assert.equal(await view.locator(tag).count(), 0, `a <${tag}> element appeared`);
+    assert.ok(
+      scripts.every((t) => !t.includes('pwned')),
+      'a script element carries log content',
+    );
+    for (const tag of ['img', 'iframe', 'svg', 'b', 'object', 'embed'])
+      assert.equal(await view.locator(tag).count(), 0, `a <${tag}> element appeared`);
     // The values are shown literally.
     const names = await cells(view, 'eventName');
-    assert.ok(names.includes(`<img src=x onerror="document.body.dataset.pwned='eventName'">`), JSON.stringify(names));
-    assert.ok(names.includes('Delete⟨U+202E⟩TEKCUB⟨U+202C⟩'), 'the bidi override is shown, not applied');
+    assert.ok(
+      names.includes(`<img src=x onerror="document.body.dataset.pwned='eventName'">`),
+      JSON.stringify(names),
+    );
+    assert.ok(
+      names.includes('Delete⟨U+202E⟩TEKCUB⟨U+202C⟩'),
+      'the bidi override is shown, not applied',
+    );
     await wb.step('hostile rows');
     // The detail pane shows the hostile keys and values as text too.
     await view.locator('.row', { hasText: '<img src=x' }).first().click();
@@ -145,7 +174,9 @@ describe('timeline', () => {
     assert.ok(json.includes('<b onmouseover=\\"document.body.dataset.pwned=\'key\'\\">key</b>'));
     assert.ok(json.includes('<iframe src=\\"javascript:'));
     await wb.step('hostile detail');
-    const agentFacet = view.locator('.facet-value[data-facet="userAgent"]', { hasText: '<script>' });
+    const agentFacet = view.locator('.facet-value[data-facet="userAgent"]', {
+      hasText: '<script>',
+    });
     await agentFacet.first().waitFor({ state: 'visible' });
     // Hovering the hostile values would fire onmouseover if they were markup.
     await view.locator('.record-json').hover();
@@ -170,43 +201,90 @@ describe('timeline', () => {
     // Unicode tag characters ("ASCII smuggling") are shown as markers: admin plus invisible
     // tags does not read as admin, in the table, the facets and the detail pane.
     const principals = await cells(view, 'principal');
-    assert.ok(principals.some((p) => p.startsWith('admin⟨U+E0020⟩⟨U+E0070⟩⟨U+E006C⟩')), JSON.stringify(principals).slice(0, 500));
-    const shownText = await view.locator('body').evaluate((b) => (b as HTMLElement).innerText + [...b.querySelectorAll('[title]')].map((e) => e.getAttribute('title')).join('\n'));
-    assert.doesNotMatch(shownText, /[\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}\uFE00-\uFE0F\u180B-\u180F\u034F\u202E]/u, 'a hidden character is shown unmarked');
+    assert.ok(
+      principals.some((p) => p.startsWith('admin⟨U+E0020⟩⟨U+E0070⟩⟨U+E006C⟩')),
+      JSON.stringify(principals).slice(0, 500),
+    );
+    const shownText = await view
+      .locator('body')
+      .evaluate(
+        (b) =>
+          (b as HTMLElement).innerText +
+          [...b.querySelectorAll('[title]')].map((e) => e.getAttribute('title')).join('\n'),
+      );
+    assert.doesNotMatch(
+      shownText,
+      /[\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}\uFE00-\uFE0F\u180B-\u180F\u034F\u202E]/u,
+      'a hidden character is shown unmarked',
+    );
     await wb.step('tag characters marked');
 
     // Prototype names as event source and name: the detail pane still explains the event and
     // offers its pivots.
-    await view.locator('.row', { has: view.locator('.col-eventSource', { hasText: /^constructor$/ }) }).first().click();
+    await view
+      .locator('.row', { has: view.locator('.col-eventSource', { hasText: /^constructor$/ }) })
+      .first()
+      .click();
     await view.locator('.detail .explanations').waitFor({ state: 'visible' });
     const explanations = await view.locator('.detail .explanations dd').allTextContents();
-    assert.ok(explanations.some((t) => t.startsWith('constructor:toString — ')), JSON.stringify(explanations));
-    assert.ok(!explanations.some((t) => t.startsWith('No explanation')), JSON.stringify(explanations));
+    assert.ok(
+      explanations.some((t) => t.startsWith('constructor:toString — ')),
+      JSON.stringify(explanations),
+    );
+    assert.ok(
+      !explanations.some((t) => t.startsWith('No explanation')),
+      JSON.stringify(explanations),
+    );
     assert.ok((await view.locator('.detail .pivot').count()) > 0, 'no pivots');
     await wb.step('prototype names explained');
 
     // The record as stored: numbers a re-serialisation would change, and duplicate keys.
-    await view.locator('.row', { has: view.locator('.col-eventName', { hasText: /^PutObject$/ }) }).first().click();
-    await waitUntil(async () => ((await view.locator('.record-json').textContent()) ?? '').includes('exact-bucket'), 15_000, 'the PutObject record did not show');
+    await view
+      .locator('.row', { has: view.locator('.col-eventName', { hasText: /^PutObject$/ }) })
+      .first()
+      .click();
+    await waitUntil(
+      async () =>
+        ((await view.locator('.record-json').textContent()) ?? '').includes('exact-bucket'),
+      15_000,
+      'the PutObject record did not show',
+    );
     const stored = (await view.locator('.record-json').textContent()) ?? '';
-    for (const token of ['"big": 12345678901234567890', '"huge": 1e400', '"one": 1.0', '"dup": 1,', '"dup": 2,']) assert.ok(stored.includes(token), token);
+    for (const token of [
+      '"big": 12345678901234567890',
+      '"huge": 1e400',
+      '"one": 1.0',
+      '"dup": 1,',
+      '"dup": 2,',
+    ])
+      assert.ok(stored.includes(token), token);
     await wb.step('record as stored');
 
     // A value longer than a filter can hold (a 12,000-character ARN): its facet writes a prefix
     // filter that the host takes, says so, and finds the one event.
     let data = await bodyData(view);
-    await view.locator('.facet-value[data-facet="principal"]', { hasText: 'LLLLLLLLLL' }).first().click();
+    await view
+      .locator('.facet-value[data-facet="principal"]', { hasText: 'LLLLLLLLLL' })
+      .first()
+      .click();
     data = await settled(view, data.queryId);
     assert.equal(Number(data.matches), 1);
     assert.ok((await view.locator('.filter-input').inputValue()).length <= 10_000);
-    assert.match((await view.locator('.filter-note').textContent()) ?? '', /longer than a filter can hold: .*no other value loaded starts the same way/);
+    assert.match(
+      (await view.locator('.filter-note').textContent()) ?? '',
+      /longer than a filter can hold: .*no other value loaded starts the same way/,
+    );
     assert.equal(await view.locator('.filter-error:not([hidden])').count(), 0);
     assert.equal(await view.locator('.load-error:not([hidden])').count(), 0, 'the query failed');
     await wb.step('long value filtered by its prefix');
     // The view follows the theme (VS Code sets the body class and the colour variables).
     const before = await view.locator('body').getAttribute('class');
     await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
-    await waitUntil(async () => (await view.locator('body').getAttribute('class')) !== before, 15_000, 'the view did not get the new theme');
+    await waitUntil(
+      async () => (await view.locator('body').getAttribute('class')) !== before,
+      15_000,
+      'the view did not get the new theme',
+    );
     assert.match((await view.locator('body').getAttribute('class')) ?? '', /vscode-(dark|light)/);
     await wb.step('other theme');
   });

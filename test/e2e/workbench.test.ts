@@ -10,14 +10,25 @@ describe('workbench after npm start', () => {
     const wb = await openWorkbench(this);
     const files = (await wb.viewRows(basename(sampleFolder()), 3)).map((r) => r.text);
     // The sample's pieces: generated logs and digests, the digest keys, the lint sample config.
-    for (const name of ['AWSLogs', 'cloudtrail-public-keys.json', 'trail-config.json', 'README.md']) {
-      assert.ok(files.includes(name), `the explorer does not list ${name}: ${JSON.stringify(files)}`);
+    for (const name of [
+      'AWSLogs',
+      'cloudtrail-public-keys.json',
+      'trail-config.json',
+      'README.md',
+    ]) {
+      assert.ok(
+        files.includes(name),
+        `the explorer does not list ${name}: ${JSON.stringify(files)}`,
+      );
     }
     await wb.step('explorer lists the sample');
 
     await wb.runCommand('View: Show Extensions');
     const installed = (await wb.viewRows('Installed')).map((r) => r.text);
     await wb.step('installed extensions');
-    assert.ok(installed.some((r) => r.startsWith('CloudTrail Lens')), `CloudTrail Lens is not among the installed extensions: ${JSON.stringify(installed)}`);
+    assert.ok(
+      installed.some((r) => r.startsWith('CloudTrail Lens')),
+      `CloudTrail Lens is not among the installed extensions: ${JSON.stringify(installed)}`,
+    );
   });
 });

@@ -26,7 +26,10 @@ describe('extension activation', () => {
     assert.ok(root, 'the runner did not say where the project is (CTL_PROJECT_ROOT)');
     assert.equal(realpathSync(ext.extensionPath), realpathSync(root));
     assert.equal(ext.packageJSON.main, './dist/extension.js');
-    assert.ok(existsSync(join(ext.extensionPath, 'dist', 'extension.js')), 'dist/extension.js is missing: the build did not run');
+    assert.ok(
+      existsSync(join(ext.extensionPath, 'dist', 'extension.js')),
+      'dist/extension.js is missing: the build did not run',
+    );
   });
 
   it('activates by itself on the sample folder', async () => {
@@ -37,12 +40,20 @@ describe('extension activation', () => {
   it('registers every command its package.json contributes', async () => {
     await waitForActivation();
     const registered = new Set(await vscode.commands.getCommands(true));
-    const missing = (manifest().contributes?.commands ?? []).map((c) => c.command).filter((id) => !registered.has(id));
-    assert.deepEqual(missing, [], `contributed but not registered after activation: ${missing.join(', ')}`);
+    const missing = (manifest().contributes?.commands ?? [])
+      .map((c) => c.command)
+      .filter((id) => !registered.has(id));
+    assert.deepEqual(
+      missing,
+      [],
+      `contributed but not registered after activation: ${missing.join(', ')}`,
+    );
   });
 
   it('names its commands cloudtrailLens.* with the "CloudTrail" category', () => {
-    const wrong = (manifest().contributes?.commands ?? []).filter((c) => !c.command.startsWith('cloudtrailLens.') || c.category !== 'CloudTrail');
+    const wrong = (manifest().contributes?.commands ?? []).filter(
+      (c) => !c.command.startsWith('cloudtrailLens.') || c.category !== 'CloudTrail',
+    );
     assert.deepEqual(wrong, []);
   });
 
@@ -51,19 +62,26 @@ describe('extension activation', () => {
       assert.ok(key.startsWith('cloudtrailLens.'), `setting ${key} is outside cloudtrailLens.*`);
       const inspected = vscode.workspace.getConfiguration().inspect(key);
       assert.ok(inspected, `VS Code does not know the setting ${key}`);
-      if ('default' in schema) assert.deepEqual(inspected.defaultValue, schema.default, `default of ${key}`);
+      if ('default' in schema)
+        assert.deepEqual(inspected.defaultValue, schema.default, `default of ${key}`);
     }
   });
 
   it('points menus and welcome views only at contributed commands and views', () => {
     const c = manifest().contributes ?? {};
     const commands = new Set((c.commands ?? []).map((x) => x.command));
-    const views = new Set(Object.values(c.views ?? {}).flat().map((v) => v.id));
+    const views = new Set(
+      Object.values(c.views ?? {})
+        .flat()
+        .map((v) => v.id),
+    );
     const dangling: string[] = [];
     for (const [menu, items] of Object.entries(c.menus ?? {})) {
-      for (const item of items) if (item.command && !commands.has(item.command)) dangling.push(`${menu} → ${item.command}`);
+      for (const item of items)
+        if (item.command && !commands.has(item.command)) dangling.push(`${menu} → ${item.command}`);
     }
-    for (const w of c.viewsWelcome ?? []) if (!views.has(w.view)) dangling.push(`viewsWelcome → ${w.view}`);
+    for (const w of c.viewsWelcome ?? [])
+      if (!views.has(w.view)) dangling.push(`viewsWelcome → ${w.view}`);
     assert.deepEqual(dangling, []);
   });
 });

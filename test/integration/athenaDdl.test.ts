@@ -28,16 +28,29 @@ describe('Athena Table DDL from the explorer (local S3 server)', function () {
     await generateBucket({ events: 300, out: dir, seed: 5 });
     server = await new TestS3Server([BUCKET]).start();
     await server.uploadFolder(BUCKET, dir);
-    for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined })) {
+    for (const [k, v] of Object.entries({
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+    })) {
       env[k] = process.env[k];
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
-    await vscode.workspace.getConfiguration('cloudtrailLens').update('sources', [{ type: 's3', bucket: BUCKET, region: 'us-east-1', endpoint: server.endpoint }], vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('cloudtrailLens')
+      .update(
+        'sources',
+        [{ type: 's3', bucket: BUCKET, region: 'us-east-1', endpoint: server.endpoint }],
+        vscode.ConfigurationTarget.Global,
+      );
   });
 
   after(async () => {
-    await vscode.workspace.getConfiguration('cloudtrailLens').update('sources', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('cloudtrailLens')
+      .update('sources', undefined, vscode.ConfigurationTarget.Global);
     for (const [k, v] of Object.entries(env)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -46,25 +59,43 @@ describe('Athena Table DDL from the explorer (local S3 server)', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows the organization trail\'s table with partition projection for its accounts and regions', async () => {
+  it("shows the organization trail's table with partition projection for its accounts and regions", async () => {
     const provider = api.explorer.provider;
     let source: ExplorerElement | undefined;
-    await waitFor(async () => {
-      source = (await provider.getChildren()).find((r) => r.kind === 'source' && r.entry.config.type === 's3' && r.entry.config.bucket === BUCKET);
-      return Boolean(source);
-    }, 20_000, 'the S3 source did not appear');
+    await waitFor(
+      async () => {
+        source = (await provider.getChildren()).find(
+          (r) =>
+            r.kind === 'source' && r.entry.config.type === 's3' && r.entry.config.bucket === BUCKET,
+        );
+        return Boolean(source);
+      },
+      20_000,
+      'the S3 source did not appear',
+    );
     const item = provider.getTreeItem(source!);
     assert.match(item.contextValue ?? '', /\bs3\b/);
-    const location = (await provider.getChildren(source!)).find((k) => k.kind === 'node' && k.node.type === 'location')!;
-    const org = (await provider.getChildren(location)).find((k) => k.kind === 'node' && k.node.type === 'organization');
+    const location = (await provider.getChildren(source!)).find(
+      (k) => k.kind === 'node' && k.node.type === 'location',
+    )!;
+    const org = (await provider.getChildren(location)).find(
+      (k) => k.kind === 'node' && k.node.type === 'organization',
+    );
     assert.ok(org, 'no organization row');
     // The command waits on its "Create Table on Athena" notification: not awaited here.
     void vscode.commands.executeCommand('cloudtrailLens.explorer.athenaDdl', org);
     let ddl = '';
-    await waitFor(() => {
-      ddl = vscode.workspace.textDocuments.find((d) => d.languageId === 'sql' && d.getText().includes('CREATE EXTERNAL TABLE'))?.getText() ?? '';
-      return ddl !== '';
-    }, 30_000, 'no DDL editor opened');
+    await waitFor(
+      () => {
+        ddl =
+          vscode.workspace.textDocuments
+            .find((d) => d.languageId === 'sql' && d.getText().includes('CREATE EXTERNAL TABLE'))
+            ?.getText() ?? '';
+        return ddl !== '';
+      },
+      30_000,
+      'no DDL editor opened',
+    );
     assert.match(ddl, new RegExp(`LOCATION 's3://${BUCKET}/AWSLogs/${ORGANIZATION_ID}/'`));
     assert.match(ddl, /'projection.account.values'='444455556666,777788889999'/);
     assert.match(ddl, /'projection.region.type'='enum'/);

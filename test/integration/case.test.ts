@@ -17,7 +17,13 @@ import { waitFor, waitForActivation } from './support/host';
 
 const record = (id: string, t: string, eventName: string, user: string) => ({
   eventVersion: '1.09',
-  userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: `arn:aws:iam::111122223333:user/${user}`, accountId: '111122223333', userName: user },
+  userIdentity: {
+    type: 'IAMUser',
+    principalId: 'AIDAEXAMPLE',
+    arn: `arn:aws:iam::111122223333:user/${user}`,
+    accountId: '111122223333',
+    userName: user,
+  },
   eventTime: t,
   eventSource: 's3.amazonaws.com',
   eventName,
@@ -43,7 +49,11 @@ describe('case: code lens annotations and saved searches', function () {
     caseFile = join(dir, 'case', 'case.json');
     // The case file named by the setting (an absolute path): nothing is written into the sample.
     await config().update('caseFile', caseFile, vscode.ConfigurationTarget.Global);
-    await waitFor(() => api.caseStore.file === caseFile, 10_000, 'the case store did not follow cloudtrailLens.caseFile');
+    await waitFor(
+      () => api.caseStore.file === caseFile,
+      10_000,
+      'the case store did not follow cloudtrailLens.caseFile',
+    );
   });
 
   after(async () => {
@@ -57,31 +67,72 @@ describe('case: code lens annotations and saved searches', function () {
   it("stars, tags and notes a record from its code lens; the case file keeps it under the document's key, the hover shows it", async () => {
     const logs = join(dir, 'logs');
     mkdirSync(logs);
-    const file = join(logs, '111122223333_CloudTrail_us-east-1_20240514T1010Z_lensCaseTest0001.json');
-    writeFileSync(file, JSON.stringify({ Records: [record('lens-1', '2024-05-14T10:00:00Z', 'ListBuckets', 'alice'), record('lens-2', '2024-05-14T10:05:00Z', 'GetObject', 'mallory')] }, null, 2));
+    const file = join(
+      logs,
+      '111122223333_CloudTrail_us-east-1_20240514T1010Z_lensCaseTest0001.json',
+    );
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          Records: [
+            record('lens-1', '2024-05-14T10:00:00Z', 'ListBuckets', 'alice'),
+            record('lens-2', '2024-05-14T10:05:00Z', 'GetObject', 'mallory'),
+          ],
+        },
+        null,
+        2,
+      ),
+    );
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.window.showTextDocument(document);
 
     // The lenses VS Code shows on the second record, and the actions its click offers.
     const [first, indexed] = indexRecords(document.getText()).records;
     let lenses: vscode.CodeLens[] = [];
-    await waitFor(async () => {
-      lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 10)) ?? [];
-      return lenses.some((l) => l.command?.command === 'cloudtrailLens.recordActions');
-    }, 20_000, 'no record lens was shown');
-    const second = lenses.map((l) => l.command?.arguments?.[0] as RecordActionArgs | undefined).find((a) => a && a.recordStart === indexed.start && a.kind === 'identity');
+    await waitFor(
+      async () => {
+        lenses =
+          (await vscode.commands.executeCommand<vscode.CodeLens[]>(
+            'vscode.executeCodeLensProvider',
+            document.uri,
+            10,
+          )) ?? [];
+        return lenses.some((l) => l.command?.command === 'cloudtrailLens.recordActions');
+      },
+      20_000,
+      'no record lens was shown',
+    );
+    const second = lenses
+      .map((l) => l.command?.arguments?.[0] as RecordActionArgs | undefined)
+      .find((a) => a && a.recordStart === indexed.start && a.kind === 'identity');
     assert.ok(second, JSON.stringify(lenses.map((l) => l.command)));
     const parsed = JSON.parse(document.getText().slice(indexed.start, indexed.end));
     assert.equal(parsed.eventID, 'lens-2');
     const items = recordActionItems(document, indexed, parsed, 'identity');
     const star = items.find((i) => i.label.includes('Star / unstar in the case'));
-    assert.ok(star && items.some((i) => i.label.includes('Tag in the case')) && items.some((i) => i.label.includes('Note in the case')), items.map((i) => i.label).join(' | '));
+    assert.ok(
+      star &&
+        items.some((i) => i.label.includes('Tag in the case')) &&
+        items.some((i) => i.label.includes('Note in the case')),
+      items.map((i) => i.label).join(' | '),
+    );
 
     // Star: the lens action as the quick pick runs it.
     await star.run();
-    await waitFor(() => existsSync(caseFile) && annotations().some((a) => a.eventID === 'lens-2' && a.starred), 10_000, 'the star did not reach the case file');
+    await waitFor(
+      () => existsSync(caseFile) && annotations().some((a) => a.eventID === 'lens-2' && a.starred),
+      10_000,
+      'the star did not reach the case file',
+    );
     // Tag and note: the same command the lens actions run, the text given instead of typed.
-    const annotate = (action: string, text: string) => vscode.commands.executeCommand('cloudtrailLens.case.annotateRecord', { uri: document.uri.toString(), recordStart: second.recordStart, action, text });
+    const annotate = (action: string, text: string) =>
+      vscode.commands.executeCommand('cloudtrailLens.case.annotateRecord', {
+        uri: document.uri.toString(),
+        recordStart: second.recordStart,
+        action,
+        text,
+      });
     await annotate('tag', 'Exfil, c2');
     await annotate('note', 'Mallory read the <evidence> bucket');
     const [a] = annotations();
@@ -97,35 +148,73 @@ describe('case: code lens annotations and saved searches', function () {
 
     // The hover on the record's first line says what the case holds; the first record has none.
     const line = document.positionAt(second.recordStart).line;
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(line, 0));
-    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      document.uri,
+      new vscode.Position(line, 0),
+    );
+    const text = hovers
+      .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)))
+      .join('\n');
     assert.match(text, /\*\*CloudTrail case\*\* · ★ starred/);
     assert.match(text, /Tags: `c2` `exfil`/);
     assert.match(text, /Note: Mallory read the \\<evidence\\> bucket/);
-    const none = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(document.positionAt(first.start).line, 0));
-    assert.doesNotMatch(none.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n'), /CloudTrail case/);
+    const none = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      document.uri,
+      new vscode.Position(document.positionAt(first.start).line, 0),
+    );
+    assert.doesNotMatch(
+      none.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n'),
+      /CloudTrail case/,
+    );
 
     // Starring again from the lens unstars; the tags and note stay.
     await star.run();
-    await waitFor(() => annotations()[0]?.starred === false, 10_000, 'the second star did not unstar');
+    await waitFor(
+      () => annotations()[0]?.starred === false,
+      10_000,
+      'the second star did not unstar',
+    );
     assert.deepEqual(annotations()[0].tags, ['c2', 'exfil']);
   });
 
   it('a saved search reopens the timeline as it was: scope, filter and time range', async () => {
     const folder = join(dir, 'scoped');
     mkdirSync(folder);
-    const records = Array.from({ length: 12 }, (_, i) => record(`s-${i}`, `2024-05-14T1${Math.floor(i / 6)}:0${i % 6}:00Z`, i % 2 ? 'GetObject' : 'PutObject', i % 3 ? 'alice' : 'bob'));
+    const records = Array.from({ length: 12 }, (_, i) =>
+      record(
+        `s-${i}`,
+        `2024-05-14T1${Math.floor(i / 6)}:0${i % 6}:00Z`,
+        i % 2 ? 'GetObject' : 'PutObject',
+        i % 3 ? 'alice' : 'bob',
+      ),
+    );
     writeFileSync(join(folder, 'events.json'), JSON.stringify({ Records: records }));
     const scope = { source: { type: 'folder', path: folder } };
-    const panel = await vscode.commands.executeCommand<TimelinePanel>('cloudtrailLens.openTimeline', scope);
+    const panel = await vscode.commands.executeCommand<TimelinePanel>(
+      'cloudtrailLens.openTimeline',
+      scope,
+    );
     assert.ok(panel);
     await panel.loaded;
-    const range = { from: Date.parse('2024-05-14T10:02:00Z'), to: Date.parse('2024-05-14T11:03:00Z') };
+    const range = {
+      from: Date.parse('2024-05-14T10:02:00Z'),
+      to: Date.parse('2024-05-14T11:03:00Z'),
+    };
     // The filter and range as the page would show them: the page's own query makes them current.
     panel.showFilter('eventName:PutObject', range);
-    await waitFor(() => panel.currentQuery.filter === 'eventName:PutObject' && panel.currentQuery.range?.from === range.from, 20_000, `the page did not run the filter: ${JSON.stringify(panel.currentQuery)}`);
+    await waitFor(
+      () =>
+        panel.currentQuery.filter === 'eventName:PutObject' &&
+        panel.currentQuery.range?.from === range.from,
+      20_000,
+      `the page did not run the filter: ${JSON.stringify(panel.currentQuery)}`,
+    );
     await vscode.commands.executeCommand('cloudtrailLens.case.saveSearch', 'puts in the window');
-    const saved = parseCase(readFileSync(caseFile, 'utf8'), caseFile).searches.find((s) => s.name === 'puts in the window');
+    const saved = parseCase(readFileSync(caseFile, 'utf8'), caseFile).searches.find(
+      (s) => s.name === 'puts in the window',
+    );
     assert.ok(saved);
     assert.equal(saved.filter, 'eventName:PutObject');
     assert.deepEqual(saved.range, range);
@@ -133,20 +222,43 @@ describe('case: code lens annotations and saved searches', function () {
     panel.dispose();
 
     // Another timeline (the workspace's sample) is used since, with another filter.
-    const other = await vscode.commands.executeCommand<TimelinePanel>('cloudtrailLens.openTimeline', { filter: 'eventName:ListBuckets' });
+    const other = await vscode.commands.executeCommand<TimelinePanel>(
+      'cloudtrailLens.openTimeline',
+      { filter: 'eventName:ListBuckets' },
+    );
     assert.ok(other && other.scope.key !== panel.scope.key);
-    await waitFor(() => api.timeline.panels[api.timeline.panels.length - 1] === other, 10_000, 'the workspace timeline is not the last used');
+    await waitFor(
+      () => api.timeline.panels[api.timeline.panels.length - 1] === other,
+      10_000,
+      'the workspace timeline is not the last used',
+    );
 
-    const reopened = await vscode.commands.executeCommand<TimelinePanel>('cloudtrailLens.case.openSearch', 'puts in the window');
+    const reopened = await vscode.commands.executeCommand<TimelinePanel>(
+      'cloudtrailLens.case.openSearch',
+      'puts in the window',
+    );
     assert.ok(reopened, 'the saved search opened no timeline');
     assert.notEqual(reopened, other);
     assert.equal(reopened.scope.key, panel.scope.key);
     await reopened.loaded;
-    await waitFor(() => reopened.currentQuery.filter === 'eventName:PutObject', 20_000, `reopened with ${JSON.stringify(reopened.currentQuery)}`);
+    await waitFor(
+      () => reopened.currentQuery.filter === 'eventName:PutObject',
+      20_000,
+      `reopened with ${JSON.stringify(reopened.currentQuery)}`,
+    );
     assert.deepEqual(reopened.currentQuery.range, range);
     // What it shows: the PutObject events in the window, no others.
-    const shown = await reopened.timelineData.query(reopened.currentQuery.filter, reopened.currentQuery.range, 'asc');
-    const expected = records.filter((r) => r.eventName === 'PutObject' && Date.parse(r.eventTime) >= range.from && Date.parse(r.eventTime) < range.to).length;
+    const shown = await reopened.timelineData.query(
+      reopened.currentQuery.filter,
+      reopened.currentQuery.range,
+      'asc',
+    );
+    const expected = records.filter(
+      (r) =>
+        r.eventName === 'PutObject' &&
+        Date.parse(r.eventTime) >= range.from &&
+        Date.parse(r.eventTime) < range.to,
+    ).length;
     assert.equal(shown.size, expected);
     assert.ok(expected > 0 && expected < records.filter((r) => r.eventName === 'PutObject').length);
     // The other timeline kept its own filter.
@@ -154,12 +266,32 @@ describe('case: code lens annotations and saved searches', function () {
 
     // A search saved over the workspace's sources reopens there, not in the timeline used last.
     other.reveal();
-    await waitFor(() => other.panel.active, 10_000, 'the workspace timeline did not come to the front');
-    await vscode.commands.executeCommand('cloudtrailLens.case.saveSearch', 'workspace list buckets');
-    assert.equal(parseCase(readFileSync(caseFile, 'utf8'), caseFile).searches.find((s) => s.name === 'workspace list buckets')?.scope, undefined);
+    await waitFor(
+      () => other.panel.active,
+      10_000,
+      'the workspace timeline did not come to the front',
+    );
+    await vscode.commands.executeCommand(
+      'cloudtrailLens.case.saveSearch',
+      'workspace list buckets',
+    );
+    assert.equal(
+      parseCase(readFileSync(caseFile, 'utf8'), caseFile).searches.find(
+        (s) => s.name === 'workspace list buckets',
+      )?.scope,
+      undefined,
+    );
     reopened.reveal();
-    await waitFor(() => reopened.panel.active && api.timeline.panels[api.timeline.panels.length - 1] === reopened, 10_000, 'the scoped timeline is not the last used');
-    const back = await vscode.commands.executeCommand<TimelinePanel>('cloudtrailLens.case.openSearch', 'workspace list buckets');
+    await waitFor(
+      () =>
+        reopened.panel.active && api.timeline.panels[api.timeline.panels.length - 1] === reopened,
+      10_000,
+      'the scoped timeline is not the last used',
+    );
+    const back = await vscode.commands.executeCommand<TimelinePanel>(
+      'cloudtrailLens.case.openSearch',
+      'workspace list buckets',
+    );
     assert.equal(back, other);
     assert.equal(reopened.currentQuery.filter, 'eventName:PutObject');
   });

@@ -16,21 +16,70 @@ describe('case: annotated records in a log document', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('finds each annotated record of the document by its eventID and object', async () => {
-    const record = (id: string, t: string) => ({ eventVersion: '1.09', eventTime: t, eventSource: 's3.amazonaws.com', eventName: 'GetObject', awsRegion: 'us-east-1', eventID: id });
-    const file = join(dir, '111122223333_CloudTrail_us-east-1_20240514T1010Z_abcdefghijklmnop.json');
-    writeFileSync(file, JSON.stringify({ Records: [record('id-1', '2024-05-14T10:00:00Z'), record('id-2', '2024-05-14T10:01:00Z'), record('id-3', '2024-05-14T10:02:00Z')] }, null, 2));
+    const record = (id: string, t: string) => ({
+      eventVersion: '1.09',
+      eventTime: t,
+      eventSource: 's3.amazonaws.com',
+      eventName: 'GetObject',
+      awsRegion: 'us-east-1',
+      eventID: id,
+    });
+    const file = join(
+      dir,
+      '111122223333_CloudTrail_us-east-1_20240514T1010Z_abcdefghijklmnop.json',
+    );
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          Records: [
+            record('id-1', '2024-05-14T10:00:00Z'),
+            record('id-2', '2024-05-14T10:01:00Z'),
+            record('id-3', '2024-05-14T10:02:00Z'),
+          ],
+        },
+        null,
+        2,
+      ),
+    );
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const key = documentKey(document);
-    assert.ok(key.endsWith('111122223333_CloudTrail_us-east-1_20240514T1010Z_abcdefghijklmnop.json'), key);
+    assert.ok(
+      key.endsWith('111122223333_CloudTrail_us-east-1_20240514T1010Z_abcdefghijklmnop.json'),
+      key,
+    );
     const when = new Date('2026-12-05T20:00:00Z');
-    let c = applyEdit(emptyCase(), [{ eventID: 'id-2', key: `AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/${key.split('/').pop()}`, eventTime: '' }], { kind: 'star', starred: true }, 'a', when);
-    c = applyEdit(c, [{ eventID: 'id-3', key: 'AWSLogs/other-object.json.gz', eventTime: '' }], { kind: 'star', starred: true }, 'a', when);
+    let c = applyEdit(
+      emptyCase(),
+      [
+        {
+          eventID: 'id-2',
+          key: `AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/${key.split('/').pop()}`,
+          eventTime: '',
+        },
+      ],
+      { kind: 'star', starred: true },
+      'a',
+      when,
+    );
+    c = applyEdit(
+      c,
+      [{ eventID: 'id-3', key: 'AWSLogs/other-object.json.gz', eventTime: '' }],
+      { kind: 'star', starred: true },
+      'a',
+      when,
+    );
     const cache = new RecordIndexCache();
     try {
       const found = annotatedRecords(document, cache, c.annotations);
       assert.equal(found.length, 1);
       assert.equal(found[0].annotation.eventID, 'id-2');
-      const text = document.getText(new vscode.Range(document.positionAt(found[0].record.start), document.positionAt(found[0].record.end)));
+      const text = document.getText(
+        new vscode.Range(
+          document.positionAt(found[0].record.start),
+          document.positionAt(found[0].record.end),
+        ),
+      );
       assert.equal(JSON.parse(text).eventID, 'id-2');
     } finally {
       cache.dispose();

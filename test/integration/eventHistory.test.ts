@@ -33,19 +33,36 @@ describe('Event history source (loopback LookupEvents)', function () {
     await generateBucket({ events: 400, out: dir, seed: 77 });
     const index = new EventIndex({ runner: new InlineRunner() });
     await loadEventFiles(index, new InlineRunner(), (await discover(new FolderSource(dir))).events);
-    records = (await index.rawRecords(Array.from({ length: index.size }, (_, i) => i))).map((t) => JSON.parse(t));
+    records = (await index.rawRecords(Array.from({ length: index.size }, (_, i) => i))).map((t) =>
+      JSON.parse(t),
+    );
     server = await new TestAwsQueryServer().start();
-    server.lookupEvents = records.filter((r) => r.awsRegion === 'us-east-1').map((record) => ({ region: 'us-east-1', record }));
-    for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: 'AKIAHISTORYTEST00001', AWS_SECRET_ACCESS_KEY: 'historyFakeSecret/0123456789abcdefghijkl', AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined })) {
+    server.lookupEvents = records
+      .filter((r) => r.awsRegion === 'us-east-1')
+      .map((record) => ({ region: 'us-east-1', record }));
+    for (const [k, v] of Object.entries({
+      AWS_ACCESS_KEY_ID: 'AKIAHISTORYTEST00001',
+      AWS_SECRET_ACCESS_KEY: 'historyFakeSecret/0123456789abcdefghijkl',
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+    })) {
       env[k] = process.env[k];
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
-    await vscode.workspace.getConfiguration('cloudtrailLens').update('sources', [{ type: 'event-history', regions: ['us-east-1'], endpoint: server.endpoint }], vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('cloudtrailLens')
+      .update(
+        'sources',
+        [{ type: 'event-history', regions: ['us-east-1'], endpoint: server.endpoint }],
+        vscode.ConfigurationTarget.Global,
+      );
   });
 
   after(async () => {
-    await vscode.workspace.getConfiguration('cloudtrailLens').update('sources', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('cloudtrailLens')
+      .update('sources', undefined, vscode.ConfigurationTarget.Global);
     for (const [k, v] of Object.entries(env)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -54,37 +71,56 @@ describe('Event history source (loopback LookupEvents)', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows in the explorer and opens in the timeline with the filter\'s narrowest term sent to LookupEvents', async () => {
+  it("shows in the explorer and opens in the timeline with the filter's narrowest term sent to LookupEvents", async () => {
     const provider = api.explorer.provider;
     let source: Awaited<ReturnType<typeof provider.getChildren>>[number] | undefined;
-    await waitFor(async () => {
-      source = (await provider.getChildren()).find((r) => r.kind === 'source' && r.entry.config.type === 'event-history');
-      return Boolean(source);
-    }, 20_000, 'the Event history source did not appear');
+    await waitFor(
+      async () => {
+        source = (await provider.getChildren()).find(
+          (r) => r.kind === 'source' && r.entry.config.type === 'event-history',
+        );
+        return Boolean(source);
+      },
+      20_000,
+      'the Event history source did not appear',
+    );
     const item = provider.getTreeItem(source!);
     assert.equal(item.label, 'Event history (us-east-1)');
     assert.match(item.contextValue ?? '', /ctl-source-event-history/);
     assert.doesNotMatch(item.contextValue ?? '', /\bs3\b|\blocal\b/);
     const kids = await provider.getChildren(source!);
     assert.equal(kids.length, 1);
-    assert.match(String(provider.getTreeItem(kids[0]).label), /Open the timeline to look up events/);
+    assert.match(
+      String(provider.getTreeItem(kids[0]).label),
+      /Open the timeline to look up events/,
+    );
     assert.equal(server.calls.length, 0, 'the explorer looked nothing up');
 
     const filter = 'eventName:AssumeRole -user:*deploy*';
     const times = records.map((r) => Date.parse(String(r.eventTime)));
     const range = { from: Math.min(...times), to: Math.max(...times) + 1 };
     const config = source!.kind === 'source' ? source!.entry.config : undefined;
-    const panel = await vscode.commands.executeCommand<TimelinePanel | undefined>('cloudtrailLens.openTimeline', { source: config, filter, range });
+    const panel = await vscode.commands.executeCommand<TimelinePanel | undefined>(
+      'cloudtrailLens.openTimeline',
+      { source: config, filter, range },
+    );
     assert.ok(panel, 'no timeline opened');
     await panel.loaded;
     const calls = server.calls.filter((c) => c.target === 'CloudTrail_20131101.LookupEvents');
     assert.ok(calls.length >= 1);
-    for (const c of calls) assert.deepEqual(c.body.LookupAttributes, [{ AttributeKey: 'EventName', AttributeValue: 'AssumeRole' }]);
+    for (const c of calls)
+      assert.deepEqual(c.body.LookupAttributes, [
+        { AttributeKey: 'EventName', AttributeValue: 'AssumeRole' },
+      ]);
     const looked = server.lookupEvents.filter((e) => e.record.eventName === 'AssumeRole').length;
     assert.ok(looked > 0);
     const indexed = panel.indexedFiles.reduce((n, f) => n + (f.events ?? 0), 0);
     assert.equal(indexed, looked, 'every looked-up event is in the timeline');
-    assert.equal(panel.currentQuery.filter, filter, 'the timeline shows the filter it was opened with');
+    assert.equal(
+      panel.currentQuery.filter,
+      filter,
+      'the timeline shows the filter it was opened with',
+    );
     panel.dispose();
   });
 });

@@ -19,7 +19,12 @@ class HostReporter extends Mocha.reporters.Spec {
     const marked = process.env.CTL_REPORT_MARKERS === '1';
     if (marked) {
       Mocha.reporters.Base.consoleLog = (...args: unknown[]) =>
-        console.log(format(...args).split('\n').map((l) => markers.report + l).join('\n'));
+        console.log(
+          format(...args)
+            .split('\n')
+            .map((l) => markers.report + l)
+            .join('\n'),
+        );
     }
     super(runner, options);
     runner.once('end', () => {
@@ -39,11 +44,15 @@ export function run(): Promise<void> {
     reporter: HostReporter,
     grep: process.env.CTL_TEST_GREP || undefined,
   });
-  const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  const files = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
   for (const f of files) mocha.addFile(join(__dirname, f));
   return new Promise((resolve, reject) => {
     try {
-      mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
+      mocha.run((failures) =>
+        failures > 0 ? reject(new Error(`${failures} integration test(s) failed`)) : resolve(),
+      );
     } catch (e) {
       reject(e);
     }

@@ -26,8 +26,16 @@ describe('timeline: the index cache', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(): Promise<{ panel: TimelinePanel; count: number; hits: number; misses: number }> {
-    const panel = await vscode.commands.executeCommand<TimelinePanel>('cloudtrailLens.openTimeline', { source: { type: 'folder', path: dir } });
+  async function open(): Promise<{
+    panel: TimelinePanel;
+    count: number;
+    hits: number;
+    misses: number;
+  }> {
+    const panel = await vscode.commands.executeCommand<TimelinePanel>(
+      'cloudtrailLens.openTimeline',
+      { source: { type: 'folder', path: dir } },
+    );
     assert.ok(panel, 'the command returned no panel');
     await panel.loaded;
     const data = (panel as unknown as { data: IndexTimelineData }).data;
@@ -44,7 +52,16 @@ describe('timeline: the index cache', function () {
     assert.ok(first.misses >= 10, `${first.misses} files read`);
     const second = await open();
     assert.deepEqual([second.hits, second.misses, second.count], [first.misses, 0, first.count]);
-    writeFileSync(join(dir, 'extra.jsonl'), JSON.stringify({ eventVersion: '1.08', eventTime: '2024-05-14T10:00:00Z', eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com', eventID: 'extra-1' }));
+    writeFileSync(
+      join(dir, 'extra.jsonl'),
+      JSON.stringify({
+        eventVersion: '1.08',
+        eventTime: '2024-05-14T10:00:00Z',
+        eventName: 'StopLogging',
+        eventSource: 'cloudtrail.amazonaws.com',
+        eventID: 'extra-1',
+      }),
+    );
     const third = await open();
     assert.deepEqual([third.hits, third.misses, third.count], [first.misses, 1, first.count + 1]);
   });

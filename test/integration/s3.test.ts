@@ -30,12 +30,25 @@ describe('S3 source in the CloudTrail explorer (local S3 server)', function () {
     await api.explorer.ready;
     dir = mkdtempSync(join(tmpdir(), 'ctl-s3-ide-'));
     bucket = new SignedBucket(join(dir, 'bucket'), BUCKET);
-    bucket.chain({ prefix: 'org', accountId: '123456789012', region: 'eu-west-1', trailName: 'ide-trail', homeRegion: 'eu-west-1' }).hours(2);
+    bucket
+      .chain({
+        prefix: 'org',
+        accountId: '123456789012',
+        region: 'eu-west-1',
+        trailName: 'ide-trail',
+        homeRegion: 'eu-west-1',
+      })
+      .hours(2);
     server = await new TestS3Server([BUCKET, DENIED]).start();
     await server.uploadFolder(BUCKET, bucket.root, bucket.signatures);
     server.deniedBuckets.add(DENIED);
     // The extension resolves credentials through the SDK's chain: environment first.
-    for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined })) {
+    for (const [k, v] of Object.entries({
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+    })) {
       env[k] = process.env[k];
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -43,7 +56,13 @@ describe('S3 source in the CloudTrail explorer (local S3 server)', function () {
     await vscode.workspace.getConfiguration('cloudtrailLens').update(
       'sources',
       [
-        { type: 's3', bucket: BUCKET, prefix: 'org', region: 'us-east-1', endpoint: server.endpoint },
+        {
+          type: 's3',
+          bucket: BUCKET,
+          prefix: 'org',
+          region: 'us-east-1',
+          endpoint: server.endpoint,
+        },
         { type: 's3', bucket: DENIED, region: 'us-east-1', endpoint: server.endpoint },
       ],
       vscode.ConfigurationTarget.Global,
@@ -51,8 +70,12 @@ describe('S3 source in the CloudTrail explorer (local S3 server)', function () {
   });
 
   after(async () => {
-    await vscode.workspace.getConfiguration('cloudtrailLens').update('sources', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.workspace.getConfiguration('cloudtrailLens').update('publicKeys', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('cloudtrailLens')
+      .update('sources', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('cloudtrailLens')
+      .update('publicKeys', undefined, vscode.ConfigurationTarget.Global);
     for (const [k, v] of Object.entries(env)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -72,7 +95,12 @@ describe('S3 source in the CloudTrail explorer (local S3 server)', function () {
     await waitFor(
       async () => {
         const roots = await provider().getChildren();
-        found = roots.find((r) => r.kind === 'source' && r.entry.config.type === 's3' && r.entry.config.bucket === bucketName);
+        found = roots.find(
+          (r) =>
+            r.kind === 'source' &&
+            r.entry.config.type === 's3' &&
+            r.entry.config.bucket === bucketName,
+        );
         return Boolean(found);
       },
       20_000,
@@ -84,7 +112,10 @@ describe('S3 source in the CloudTrail explorer (local S3 server)', function () {
   async function child(parent: ExplorerElement, type: string): Promise<ExplorerElement> {
     const kids = await provider().getChildren(parent);
     const found = kids.find((k) => k.kind === 'node' && k.node.type === type);
-    assert.ok(found, `no ${type} under ${label(parent)}: ${kids.map((k) => `${k.kind}:${label(k)}`).join(', ')}`);
+    assert.ok(
+      found,
+      `no ${type} under ${label(parent)}: ${kids.map((k) => `${k.kind}:${label(k)}`).join(', ')}`,
+    );
     return found;
   }
 
@@ -97,10 +128,18 @@ describe('S3 source in the CloudTrail explorer (local S3 server)', function () {
     assert.equal(label(account).includes('123456789012'), true);
     const region = await child(account, 'region');
     const day = await child(region, 'day');
-    const files = (await provider().getChildren(day)).filter((k) => k.kind === 'node' && k.node.type === 'file');
-    const expected = [...bucket.digests.flatMap((d) => d.logKeys), ...bucket.digests.map((d) => d.key)].filter((k) => k.includes('/2024/05/14/'));
+    const files = (await provider().getChildren(day)).filter(
+      (k) => k.kind === 'node' && k.node.type === 'file',
+    );
+    const expected = [
+      ...bucket.digests.flatMap((d) => d.logKeys),
+      ...bucket.digests.map((d) => d.key),
+    ].filter((k) => k.includes('/2024/05/14/'));
     assert.equal(files.length, expected.length);
-    assert.deepEqual(files.map((f) => (f.kind === 'node' && f.node.type === 'file' ? f.node.key : '')).sort(), [...expected].sort());
+    assert.deepEqual(
+      files.map((f) => (f.kind === 'node' && f.node.type === 'file' ? f.node.key : '')).sort(),
+      [...expected].sort(),
+    );
     const item = provider().getTreeItem(files[0]);
     assert.match(item.contextValue ?? '', /\bs3\b/);
   });
@@ -108,25 +147,38 @@ describe('S3 source in the CloudTrail explorer (local S3 server)', function () {
   it('a bucket that denies access says so on its node; the other source still works', async () => {
     const denied = await s3Source(DENIED);
     const kids = await provider().getChildren(denied);
-    const text = kids.map((k) => {
-      const item = provider().getTreeItem(k);
-      const tip = typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? '');
-      return `${label(k)} ${item.description ?? ''} ${tip}`;
-    }).join('\n');
+    const text = kids
+      .map((k) => {
+        const item = provider().getTreeItem(k);
+        const tip = typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? '');
+        return `${label(k)} ${item.description ?? ''} ${tip}`;
+      })
+      .join('\n');
     assert.match(text, /access denied/i, text);
     const ok = await s3Source(BUCKET);
-    assert.ok((await provider().getChildren(ok)).some((k) => k.kind === 'node' && k.node.type === 'location'));
+    assert.ok(
+      (await provider().getChildren(ok)).some(
+        (k) => k.kind === 'node' && k.node.type === 'location',
+      ),
+    );
   });
 
   it('Validate Digests Here on an S3 row takes each signature from the digest’s S3 metadata', async () => {
     const keys = bucket.writePublicKeys(join(dir, 'keys.json'), [signingKey(0)]);
-    await vscode.workspace.getConfiguration('cloudtrailLens').update('publicKeys', [keys], vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('cloudtrailLens')
+      .update('publicKeys', [keys], vscode.ConfigurationTarget.Global);
     const source = await s3Source(BUCKET);
     const location = await child(source, 'location');
     const account = await child(location, 'account');
-    const result = await vscode.commands.executeCommand<DigestValidationResult | undefined>('cloudtrailLens.explorer.validateDigests', account);
+    const result = await vscode.commands.executeCommand<DigestValidationResult | undefined>(
+      'cloudtrailLens.explorer.validateDigests',
+      account,
+    );
     assert.ok(result, 'no validation result');
-    const digests = result.report.chains.flatMap((c) => c.events).filter((e) => e.type === 'digest');
+    const digests = result.report.chains
+      .flatMap((c) => c.events)
+      .filter((e) => e.type === 'digest');
     assert.equal(digests.length, 2);
     for (const d of digests) {
       assert.equal(d.type === 'digest' && d.kind, 'valid');

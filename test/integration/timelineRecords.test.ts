@@ -13,7 +13,20 @@ import type { TimelineSession } from '../../src/extension/timeline/timelineSessi
 import { waitFor, waitForActivation } from './support/host';
 
 const projectRoot = process.env.CTL_PROJECT_ROOT ?? join(__dirname, '..', '..');
-const FIXTURE = join(projectRoot, 'test', 'fixtures', 'hostile', 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2024', '05', '14', '111122223333_CloudTrail_us-east-1_20240514T1020Z_output0001.json');
+const FIXTURE = join(
+  projectRoot,
+  'test',
+  'fixtures',
+  'hostile',
+  'AWSLogs',
+  '111122223333',
+  'CloudTrail',
+  'us-east-1',
+  '2024',
+  '05',
+  '14',
+  '111122223333_CloudTrail_us-east-1_20240514T1020Z_output0001.json',
+);
 
 /** The panel's session and data: what the page's messages reach (private to the panel). */
 type PanelInside = { session: TimelineSession; data: IndexTimelineData };
@@ -34,10 +47,19 @@ describe('timeline: records leave as stored', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('Open raw record and Copy as JSON hand on exactly the record\'s bytes', async () => {
-    const line = readFileSync(FIXTURE, 'utf8').split('\n').find((l) => l.includes('12345678901234567890'))!.replace(/,$/, '');
-    assert.ok(line.includes('"huge":1e400') && line.includes('"dup":1,"dup":2'), 'the fixture holds the tokens under test');
-    const panel = await vscode.commands.executeCommand<TimelinePanel>('cloudtrailLens.openTimeline', { source: { type: 'folder', path: join(dir, 'logs') } });
+  it("Open raw record and Copy as JSON hand on exactly the record's bytes", async () => {
+    const line = readFileSync(FIXTURE, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('12345678901234567890'))!
+      .replace(/,$/, '');
+    assert.ok(
+      line.includes('"huge":1e400') && line.includes('"dup":1,"dup":2'),
+      'the fixture holds the tokens under test',
+    );
+    const panel = await vscode.commands.executeCommand<TimelinePanel>(
+      'cloudtrailLens.openTimeline',
+      { source: { type: 'folder', path: join(dir, 'logs') } },
+    );
     assert.ok(panel, 'the command returned no panel');
     await panel.loaded;
     const { session, data } = panel as unknown as PanelInside;
@@ -46,7 +68,11 @@ describe('timeline: records leave as stored', function () {
     const [id] = data.ids(result, 0, 1);
 
     await session.receive({ id: 1, body: { type: 'openRaw', id } });
-    await waitFor(() => vscode.window.activeTextEditor?.document.isUntitled === true, 10_000, 'no raw record editor opened');
+    await waitFor(
+      () => vscode.window.activeTextEditor?.document.isUntitled === true,
+      10_000,
+      'no raw record editor opened',
+    );
     assert.equal(vscode.window.activeTextEditor!.document.getText(), line);
 
     await vscode.env.clipboard.writeText('');

@@ -22,16 +22,25 @@ import { ATHENA_COLUMNS, LAKE_COLUMNS, SqlColumn, SqlType } from '../../src/core
 /** Trino function → DuckDB macro: the documented, complete list of translations. */
 export const TRINO_MACROS: ReadonlyArray<[name: string, macro: string]> = [
   // Trino: NULL for objects, arrays and JSON null; DuckDB's json_extract_string returns their text.
-  ['json_extract_scalar', "CREATE MACRO json_extract_scalar(j, p) AS CASE WHEN json_type(j, p) IN ('OBJECT', 'ARRAY', 'NULL') THEN NULL ELSE json_extract_string(j, p) END"],
+  [
+    'json_extract_scalar',
+    "CREATE MACRO json_extract_scalar(j, p) AS CASE WHEN json_type(j, p) IN ('OBJECT', 'ARRAY', 'NULL') THEN NULL ELSE json_extract_string(j, p) END",
+  ],
   ['json_format', 'CREATE MACRO json_format(j) AS CAST(j AS VARCHAR)'],
   ['from_iso8601_timestamp', 'CREATE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)'],
   // DuckDB's cardinality is for maps only; Trino's counts array elements.
   ['cardinality', 'CREATE OR REPLACE MACRO cardinality(l) AS len(l)'],
-  ['sequence', 'CREATE MACRO sequence(a, b) AS generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT))'],
+  [
+    'sequence',
+    'CREATE MACRO sequence(a, b) AS generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT))',
+  ],
   // DuckDB's element_at on a map returns a list.
   ['element_at', 'CREATE OR REPLACE MACRO element_at(m, k) AS map_extract_value(m, k)'],
   // Trino/MySQL date format: %i minutes, %s seconds (DuckDB strftime: %M, %S).
-  ['date_format', "CREATE MACRO date_format(t, f) AS strftime(t, replace(replace(f, '%i', '%M'), '%s', '%S'))"],
+  [
+    'date_format',
+    "CREATE MACRO date_format(t, f) AS strftime(t, replace(replace(f, '%i', '%M'), '%s', '%S'))",
+  ],
   ['regexp_like', 'CREATE MACRO regexp_like(s, p) AS regexp_matches(s, p)'],
 ];
 
@@ -118,7 +127,9 @@ export class TestAwsQueryServer {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
     this.server?.closeAllConnections?.();
     this.conn?.closeSync();
     this.db?.closeSync();
@@ -140,13 +151,16 @@ export class TestAwsQueryServer {
     );
     this.bytes = await folderBytes(root);
     const athenaColumns = ATHENA_COLUMNS.map((c) => `${duckValue(c, 'athena')} AS ${c.sql}`);
-    const partition = (group: number) => `regexp_extract(key, '(^|/)AWSLogs/(o-[a-z0-9]+/)?([0-9]{12})/CloudTrail/([^/]+)/([0-9]{4}/[0-9]{2}/[0-9]{2})/', ${group})`;
+    const partition = (group: number) =>
+      `regexp_extract(key, '(^|/)AWSLogs/(o-[a-z0-9]+/)?([0-9]{12})/CloudTrail/([^/]+)/([0-9]{4}/[0-9]{2}/[0-9]{2})/', ${group})`;
     await this.conn!.run(`CREATE SCHEMA IF NOT EXISTS "${TEST_ATHENA_DATABASE}"`);
     await this.conn!.run(
       `CREATE VIEW "${TEST_ATHENA_DATABASE}"."${TEST_ATHENA_TABLE}" AS SELECT ${athenaColumns.join(', ')}, ` +
         `${lit(`s3://${this.bucket}/`)} || key AS "$path", ${partition(3)} AS account, ${partition(4)} AS region, ${partition(5)} AS "timestamp" FROM raw_records`,
     );
-    await this.conn!.run(`CREATE VIEW "${TEST_EVENT_DATA_STORE}" AS SELECT ${LAKE_COLUMNS.map((c) => `${duckValue(c, 'lake')} AS "${c.sql}"`).join(', ')} FROM raw_records`);
+    await this.conn!.run(
+      `CREATE VIEW "${TEST_EVENT_DATA_STORE}" AS SELECT ${LAKE_COLUMNS.map((c) => `${duckValue(c, 'lake')} AS "${c.sql}"`).join(', ')} FROM raw_records`,
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -155,7 +169,9 @@ export class TestAwsQueryServer {
     const target = String(req.headers['x-amz-target'] ?? '');
     let body: Record<string, unknown> = {};
     try {
-      body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+      body = chunks.length
+        ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
+        : {};
     } catch {
       return send(res, 400, { __type: 'SerializationException', message: 'bad JSON' });
     }
@@ -166,21 +182,35 @@ export class TestAwsQueryServer {
       return send(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
     }
     if (this.denied.has(target)) {
-      return send(res, 400, { __type: 'AccessDeniedException', message: `User: arn:aws:iam::111122223333:user/tester is not authorized to perform: ${target.split('.')[1]}` });
+      return send(res, 400, {
+        __type: 'AccessDeniedException',
+        message: `User: arn:aws:iam::111122223333:user/tester is not authorized to perform: ${target.split('.')[1]}`,
+      });
     }
     try {
       const answer = await this.dispatch(target, body);
       send(res, 200, answer);
     } catch (e) {
       const err = e as { type?: string; message?: string };
-      send(res, 400, { __type: err.type ?? 'InvalidRequestException', message: err.message ?? String(e) });
+      send(res, 400, {
+        __type: err.type ?? 'InvalidRequestException',
+        message: err.message ?? String(e),
+      });
     }
   }
 
   private async dispatch(target: string, body: Record<string, unknown>): Promise<unknown> {
     switch (target) {
       case 'AmazonAthena.StartQueryExecution':
-        return { QueryExecutionId: this.startExecution(String(body.QueryString ?? ''), this.executions, String((body.QueryExecutionContext as { Database?: string } | undefined)?.Database ?? '')) };
+        return {
+          QueryExecutionId: this.startExecution(
+            String(body.QueryString ?? ''),
+            this.executions,
+            String(
+              (body.QueryExecutionContext as { Database?: string } | undefined)?.Database ?? '',
+            ),
+          ),
+        };
       case 'AmazonAthena.GetQueryExecution': {
         const ex = this.execution(this.executions, body.QueryExecutionId);
         ex.polls++;
@@ -190,22 +220,47 @@ export class TestAwsQueryServer {
             QueryExecutionId: ex.id,
             Query: ex.sql,
             StatementType: 'DML',
-            Status: { State: state, StateChangeReason: state === ex.state ? ex.reason : undefined, SubmissionDateTime: ex.submitted / 1000, CompletionDateTime: state === ex.state && ex.completed ? ex.completed / 1000 : undefined },
-            Statistics: { DataScannedInBytes: state === 'RUNNING' ? Math.floor(ex.scanned / 2) : ex.scanned, EngineExecutionTimeInMillis: 5, TotalExecutionTimeInMillis: 7 },
+            Status: {
+              State: state,
+              StateChangeReason: state === ex.state ? ex.reason : undefined,
+              SubmissionDateTime: ex.submitted / 1000,
+              CompletionDateTime:
+                state === ex.state && ex.completed ? ex.completed / 1000 : undefined,
+            },
+            Statistics: {
+              DataScannedInBytes: state === 'RUNNING' ? Math.floor(ex.scanned / 2) : ex.scanned,
+              EngineExecutionTimeInMillis: 5,
+              TotalExecutionTimeInMillis: 7,
+            },
           },
         };
       }
       case 'AmazonAthena.GetQueryResults': {
         const ex = this.execution(this.executions, body.QueryExecutionId);
-        if (ex.state !== 'SUCCEEDED') throw { type: 'InvalidRequestException', message: `Query has not yet finished. Current state: ${ex.state}` };
+        if (ex.state !== 'SUCCEEDED')
+          throw {
+            type: 'InvalidRequestException',
+            message: `Query has not yet finished. Current state: ${ex.state}`,
+          };
         const max = Math.min(Number(body.MaxResults ?? 1000), 1000);
         const offset = body.NextToken ? Number(body.NextToken) : 0;
         const all = [ex.columns, ...ex.rows];
         const page = all.slice(offset, offset + max);
         return {
           ResultSet: {
-            Rows: page.map((row) => ({ Data: row.map((v) => (v === null ? {} : { VarCharValue: v })) })),
-            ResultSetMetadata: { ColumnInfo: ex.columns.map((name) => ({ Name: name, Label: name, Type: 'varchar', CatalogName: 'hive', SchemaName: '', TableName: '' })) },
+            Rows: page.map((row) => ({
+              Data: row.map((v) => (v === null ? {} : { VarCharValue: v })),
+            })),
+            ResultSetMetadata: {
+              ColumnInfo: ex.columns.map((name) => ({
+                Name: name,
+                Label: name,
+                Type: 'varchar',
+                CatalogName: 'hive',
+                SchemaName: '',
+                TableName: '',
+              })),
+            },
           },
           NextToken: offset + max < all.length ? String(offset + max) : undefined,
           UpdateCount: 0,
@@ -224,15 +279,29 @@ export class TestAwsQueryServer {
       case 'CloudTrail_20131101.GetQueryResults': {
         const ex = this.execution(this.lake, body.QueryId);
         ex.polls++;
-        const lakeState = { QUEUED: 'QUEUED', RUNNING: 'RUNNING', SUCCEEDED: 'FINISHED', FAILED: 'FAILED', CANCELLED: 'CANCELLED' }[ex.state];
-        if (ex.polls <= this.runningPolls && isDone(ex.state)) return { QueryStatus: 'RUNNING', QueryStatistics: { ResultsCount: 0, TotalResultsCount: 0, BytesScanned: 0 } };
+        const lakeState = {
+          QUEUED: 'QUEUED',
+          RUNNING: 'RUNNING',
+          SUCCEEDED: 'FINISHED',
+          FAILED: 'FAILED',
+          CANCELLED: 'CANCELLED',
+        }[ex.state];
+        if (ex.polls <= this.runningPolls && isDone(ex.state))
+          return {
+            QueryStatus: 'RUNNING',
+            QueryStatistics: { ResultsCount: 0, TotalResultsCount: 0, BytesScanned: 0 },
+          };
         if (ex.state !== 'SUCCEEDED') return { QueryStatus: lakeState, ErrorMessage: ex.reason };
         const max = Math.min(Number(body.MaxQueryResults ?? 1000), 1000);
         const offset = body.NextToken ? Number(body.NextToken) : 0;
         const page = ex.rows.slice(offset, offset + max);
         return {
           QueryStatus: 'FINISHED',
-          QueryStatistics: { ResultsCount: page.length, TotalResultsCount: ex.rows.length, BytesScanned: ex.scanned },
+          QueryStatistics: {
+            ResultsCount: page.length,
+            TotalResultsCount: ex.rows.length,
+            BytesScanned: ex.scanned,
+          },
           QueryResultRows: page.map((row) => row.map((v, i) => ({ [ex.columns[i]]: v ?? '' }))),
           NextToken: offset + max < ex.rows.length ? String(offset + max) : undefined,
         };
@@ -251,7 +320,16 @@ export class TestAwsQueryServer {
 
   private startExecution(sql: string, into: Map<string, Execution>, database = ''): string {
     const id = `${into === this.lake ? 'lake' : 'athena'}-${String(this.nextId++).padStart(6, '0')}`;
-    const ex: Execution = { id, sql, state: 'QUEUED', columns: [], rows: [], submitted: Date.now(), scanned: 0, polls: 0 };
+    const ex: Execution = {
+      id,
+      sql,
+      state: 'QUEUED',
+      columns: [],
+      rows: [],
+      submitted: Date.now(),
+      scanned: 0,
+      polls: 0,
+    };
     into.set(id, ex);
     void this.execute(ex, into === this.lake, database);
     return id;
@@ -262,8 +340,13 @@ export class TestAwsQueryServer {
     while (this.holdQueries && ex.state === 'RUNNING') await new Promise((r) => setTimeout(r, 20));
     if (ex.state !== 'RUNNING') return;
     let sql = ex.sql;
-    if (lake) sql = sql.replace(new RegExp(`\\bFROM\\s+${TEST_EVENT_DATA_STORE}\\b`, 'g'), `FROM "${TEST_EVENT_DATA_STORE}"`);
-    else if (database) await this.conn!.run(`USE "${database.replace(/"/g, '')}"`).catch(() => undefined);
+    if (lake)
+      sql = sql.replace(
+        new RegExp(`\\bFROM\\s+${TEST_EVENT_DATA_STORE}\\b`, 'g'),
+        `FROM "${TEST_EVENT_DATA_STORE}"`,
+      );
+    else if (database)
+      await this.conn!.run(`USE "${database.replace(/"/g, '')}"`).catch(() => undefined);
     try {
       const { columns, rows } = await this.run(sql);
       if (ex.state !== 'RUNNING') return;
@@ -288,7 +371,11 @@ export class TestAwsQueryServer {
 
   private execution(from: Map<string, Execution>, id: unknown): Execution {
     const ex = from.get(String(id));
-    if (!ex) throw { type: from === this.lake ? 'QueryIdNotFoundException' : 'InvalidRequestException', message: `QueryExecution ${String(id)} was not found` };
+    if (!ex)
+      throw {
+        type: from === this.lake ? 'QueryIdNotFoundException' : 'InvalidRequestException',
+        message: `QueryExecution ${String(id)} was not found`,
+      };
     return ex;
   }
 
@@ -298,8 +385,14 @@ export class TestAwsQueryServer {
     const times = this.lookupTimes.get(region) ?? [];
     times.push(Date.now());
     this.lookupTimes.set(region, times);
-    const attributes = (body.LookupAttributes as Array<{ AttributeKey: string; AttributeValue: string }> | undefined) ?? [];
-    if (attributes.length > 1) throw { type: 'InvalidLookupAttributesException', message: 'You cannot specify more than one lookup attribute.' };
+    const attributes =
+      (body.LookupAttributes as
+        Array<{ AttributeKey: string; AttributeValue: string }> | undefined) ?? [];
+    if (attributes.length > 1)
+      throw {
+        type: 'InvalidLookupAttributesException',
+        message: 'You cannot specify more than one lookup attribute.',
+      };
     const max = Math.min(Number(body.MaxResults ?? 50), 50);
     const start = body.StartTime === undefined ? -Infinity : Number(body.StartTime) * 1000;
     const end = body.EndTime === undefined ? Infinity : Number(body.EndTime) * 1000;
@@ -359,7 +452,11 @@ function isDone(state: AthenaState): boolean {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body ?? {});
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'test-request', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amzn-requestid': 'test-request',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -415,7 +512,8 @@ function duckStructure(type: SqlType, dialect: 'athena' | 'lake'): unknown {
 function cellText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (v instanceof Date) return v.toISOString().replace('T', ' ').replace('Z', '');
-  if (typeof v === 'object') return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
+  if (typeof v === 'object')
+    return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
   return String(v);
 }
 

@@ -11,6 +11,10 @@ export interface CliRun {
 export async function runCli(args: string[]): Promise<CliRun> {
   let out = '';
   let err = '';
-  const code = await main(args, { out: (t) => void (out += t), err: (t) => void (err += t), stderrIsTTY: false });
+  const code = await main(args, {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    stderrIsTTY: false,
+  });
   return { code, out, err };
 }

@@ -13,5 +13,10 @@ export function zeroBomb(mib: number): Buffer {
   trailer.writeUInt32LE(crc >>> 0, 0);
   trailer.writeUInt32LE((mib * (1 << 20)) % 0x100000000, 4);
   const header = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
-  return Buffer.concat([header, ...Array.from({ length: mib }, () => block), zlib.deflateRawSync(Buffer.alloc(0)), trailer]);
+  return Buffer.concat([
+    header,
+    ...Array.from({ length: mib }, () => block),
+    zlib.deflateRawSync(Buffer.alloc(0)),
+    trailer,
+  ]);
 }

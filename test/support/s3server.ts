@@ -88,7 +88,11 @@ export class TestS3Server {
     const listing = new ListingIndex(server);
     this.listing = listing;
     server.middleware.unshift(async (ctx, next) => {
-      const recorded: RecordedRequest = { method: ctx.method, path: ctx.path, query: ctx.querystring };
+      const recorded: RecordedRequest = {
+        method: ctx.method,
+        path: ctx.path,
+        query: ctx.querystring,
+      };
       this.requests.push(recorded);
       this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
       try {
@@ -112,26 +116,44 @@ export class TestS3Server {
     if (this.deniedBuckets.has(bucket)) {
       ctx.status = 403;
       ctx.type = 'application/xml';
-      ctx.body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
+      ctx.body =
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
       return;
     }
     const segments = ctx.path.split('/');
     const objectKey = segments.length > 2 ? decodeURIComponent(segments.slice(2).join('/')) : '';
     const bucketLevel = !objectKey && segments.length <= 3;
-    if (ctx.method === 'GET' && bucketLevel && !/(^|&)(location|versioning|acl|policy|cors|website|lifecycle|tagging|uploads|versions)(=|&|$)/.test(ctx.querystring)) {
+    if (
+      ctx.method === 'GET' &&
+      bucketLevel &&
+      !/(^|&)(location|versioning|acl|policy|cors|website|lifecycle|tagging|uploads|versions)(=|&|$)/.test(
+        ctx.querystring,
+      )
+    ) {
       // A missing bucket is s3rver's to answer (NoSuchBucket).
       if (await this.server!.store.getBucket(bucket)) return this.listing!.answer(ctx, bucket);
     }
     const key = decodeURIComponent(ctx.path.slice(1));
-    if (ctx.method === 'GET' && objectKey && !this.brokenKeys.has(key) && (await this.listing!.get(ctx, bucket, objectKey))) return;
+    if (
+      ctx.method === 'GET' &&
+      objectKey &&
+      !this.brokenKeys.has(key) &&
+      (await this.listing!.get(ctx, bucket, objectKey))
+    )
+      return;
     if (ctx.method === 'GET' && this.brokenKeys.has(key)) {
       await next();
       const body = ctx.body as NodeJS.ReadableStream | Buffer | undefined;
       const chunks: Buffer[] = [];
-      if (body && typeof (body as NodeJS.ReadableStream).on === 'function') for await (const c of body as AsyncIterable<Buffer>) chunks.push(c);
+      if (body && typeof (body as NodeJS.ReadableStream).on === 'function')
+        for await (const c of body as AsyncIterable<Buffer>) chunks.push(c);
       const all = Buffer.concat(chunks);
       ctx.respond = false;
-      ctx.res.writeHead(200, { 'Content-Length': String(all.length), 'Content-Type': 'application/octet-stream', ETag: '"broken"' });
+      ctx.res.writeHead(200, {
+        'Content-Length': String(all.length),
+        'Content-Type': 'application/octet-stream',
+        ETag: '"broken"',
+      });
       ctx.res.write(all.subarray(0, all.length >> 1), () => ctx.res.socket?.destroy());
       return;
     }
@@ -142,13 +164,25 @@ export class TestS3Server {
   /** A client for seeding the server (not the code under test). */
   client(): S3Client {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    return new S3Client({ endpoint: this.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+    return new S3Client({
+      endpoint: this.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: S3RVER_CREDENTIALS,
+    });
   }
 
-  async put(bucket: string, key: string, body: Uint8Array | string, metadata?: Record<string, string>): Promise<void> {
+  async put(
+    bucket: string,
+    key: string,
+    body: Uint8Array | string,
+    metadata?: Record<string, string>,
+  ): Promise<void> {
     const client = this.client();
     try {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, Metadata: metadata }));
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, Metadata: metadata }),
+      );
     } finally {
       client.destroy();
     }
@@ -158,7 +192,12 @@ export class TestS3Server {
    * Uploads every file under `folder` with its path as the key; digests get their signature
    * metadata from `signatures` (keyed like the signatures file), as CloudTrail writes it.
    */
-  async uploadFolder(bucket: string, folder: string, signatures?: Map<string, DigestMetadata>, skip?: (key: string) => boolean): Promise<string[]> {
+  async uploadFolder(
+    bucket: string,
+    folder: string,
+    signatures?: Map<string, DigestMetadata>,
+    skip?: (key: string) => boolean,
+  ): Promise<string[]> {
     const keys: string[] = [];
     const walk = (dir: string): void => {
       for (const name of readdirSync(dir)) {
@@ -175,8 +214,19 @@ export class TestS3Server {
         await Promise.all(
           todo.slice(i, i + 8).map((key) => {
             const meta = signatures?.get(key);
-            const metadata = meta ? (Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== undefined)) as Record<string, string>) : undefined;
-            return client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(join(folder, ...key.split('/'))), Metadata: metadata }));
+            const metadata = meta
+              ? (Object.fromEntries(
+                  Object.entries(meta).filter(([, v]) => v !== undefined),
+                ) as Record<string, string>)
+              : undefined;
+            return client.send(
+              new PutObjectCommand({
+                Bucket: bucket,
+                Key: key,
+                Body: readFileSync(join(folder, ...key.split('/'))),
+                Metadata: metadata,
+              }),
+            );
           }),
         );
       }
@@ -240,7 +290,12 @@ class ListingIndex {
     if (ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.method === 'OPTIONS') return;
     const list = this.buckets.get(bucket);
     if (!list) return;
-    if (!key || ctx.status >= 300 || (ctx.method !== 'PUT' && ctx.method !== 'DELETE') || /(^|&)(tagging|acl|uploadId|partNumber)=/.test(ctx.querystring)) {
+    if (
+      !key ||
+      ctx.status >= 300 ||
+      (ctx.method !== 'PUT' && ctx.method !== 'DELETE') ||
+      /(^|&)(tagging|acl|uploadId|partNumber)=/.test(ctx.querystring)
+    ) {
       this.buckets.delete(bucket); // rebuilt when next listed
       return;
     }
@@ -259,7 +314,9 @@ class ListingIndex {
     let list = this.buckets.get(bucket);
     if (!list) {
       const all = await this.server.store.listObjects(bucket, { maxKeys: Infinity });
-      list = all.objects.map((o) => indexed(o.key, o.metadata)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      list = all.objects
+        .map((o) => indexed(o.key, o.metadata))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       this.buckets.set(bucket, list);
     }
     return list;
@@ -275,8 +332,13 @@ class ListingIndex {
     const list = await this.keysOf(bucket);
     const o = list[lowerBound(list, key)];
     if (o?.key !== key) return false;
-    const headers: Record<string, string> = { ETag: o.etag, 'Last-Modified': new Date(o.lastModified).toUTCString(), 'Content-Type': String(o.metadata['content-type'] ?? 'binary/octet-stream') };
-    for (const [k, v] of Object.entries(o.metadata)) if (k.startsWith('x-amz-meta-')) headers[k] = String(v);
+    const headers: Record<string, string> = {
+      ETag: o.etag,
+      'Last-Modified': new Date(o.lastModified).toUTCString(),
+      'Content-Type': String(o.metadata['content-type'] ?? 'binary/octet-stream'),
+    };
+    for (const [k, v] of Object.entries(o.metadata))
+      if (k.startsWith('x-amz-meta-')) headers[k] = String(v);
     if (ctx.headers['if-none-match'] === o.etag) {
       ctx.respond = false;
       ctx.res.writeHead(304, headers).end();
@@ -306,7 +368,8 @@ class ListingIndex {
     let i = lowerBound(list, prefix > after ? prefix : after);
     if (list[i]?.key === after) i++;
     // A marker or token that is a common prefix (ends with the delimiter) resumes after all of it.
-    if (delimiter && after.endsWith(delimiter) && after.startsWith(prefix)) i = lowerBound(list, after + '\uffff', i);
+    if (delimiter && after.endsWith(delimiter) && after.startsWith(prefix))
+      i = lowerBound(list, after + '\uffff', i);
     let last = '';
     let truncated = false;
     while (i < list.length && list[i].key.startsWith(prefix)) {
@@ -328,19 +391,31 @@ class ListingIndex {
       }
     }
     const enc = (s: string) => xml(url ? encodeURIComponent(s).replace(/%2F/g, '/') : s);
-    const el = (name: string, value: string | number | undefined) => (value === undefined ? '' : `<${name}>${value}</${name}>`);
+    const el = (name: string, value: string | number | undefined) =>
+      value === undefined ? '' : `<${name}>${value}</${name}>`;
     const body =
       '<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
       el('Name', xml(bucket)) +
       el('Prefix', enc(prefix)) +
       (v2
-        ? el('KeyCount', contents.length + prefixes.length) + el('ContinuationToken', token ? xml(token) : undefined) + el('NextContinuationToken', truncated ? Buffer.from(last, 'utf8').toString('base64url') : undefined) + el('StartAfter', !token && q.has('start-after') ? enc(after) : undefined)
+        ? el('KeyCount', contents.length + prefixes.length) +
+          el('ContinuationToken', token ? xml(token) : undefined) +
+          el(
+            'NextContinuationToken',
+            truncated ? Buffer.from(last, 'utf8').toString('base64url') : undefined,
+          ) +
+          el('StartAfter', !token && q.has('start-after') ? enc(after) : undefined)
         : el('Marker', enc(after)) + el('NextMarker', truncated ? enc(last) : undefined)) +
       el('MaxKeys', maxKeys) +
       el('Delimiter', delimiter ? enc(delimiter) : undefined) +
       el('EncodingType', url ? 'url' : undefined) +
       el('IsTruncated', String(truncated)) +
-      contents.map((o) => `<Contents>${el('Key', enc(o.key))}${el('LastModified', o.lastModified)}${el('ETag', xml(o.etag))}${el('Size', o.size)}<StorageClass>STANDARD</StorageClass></Contents>`).join('') +
+      contents
+        .map(
+          (o) =>
+            `<Contents>${el('Key', enc(o.key))}${el('LastModified', o.lastModified)}${el('ETag', xml(o.etag))}${el('Size', o.size)}<StorageClass>STANDARD</StorageClass></Contents>`,
+        )
+        .join('') +
       prefixes.map((p) => `<CommonPrefixes>${el('Prefix', enc(p))}</CommonPrefixes>`).join('') +
       '</ListBucketResult>';
     ctx.status = 200;
@@ -350,7 +425,13 @@ class ListingIndex {
 }
 
 function indexed(key: string, metadata: Record<string, string | number>): IndexedObject {
-  return { key, size: Number(metadata['content-length']), etag: String(metadata.etag), lastModified: new Date(String(metadata['last-modified'])).toISOString(), metadata };
+  return {
+    key,
+    size: Number(metadata['content-length']),
+    etag: String(metadata.etag),
+    lastModified: new Date(String(metadata['last-modified'])).toISOString(),
+    metadata,
+  };
 }
 
 /** The first position in the sorted list whose key is >= `key` (from `from`). */
@@ -366,5 +447,8 @@ function lowerBound(list: IndexedObject[], key: string, from = 0): number {
 }
 
 function xml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }

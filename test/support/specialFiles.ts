@@ -29,15 +29,22 @@ const NOBODY = 65534;
  * current user, or `nobody` when the tests run as root (root reads any file whatever its mode).
  * `dirs` are made traversable for that user first.
  */
-export function runCliUnprivileged(args: string[], dirs: string[] = []): { code: number; out: string; err: string } {
+export function runCliUnprivileged(
+  args: string[],
+  dirs: string[] = [],
+): { code: number; out: string; err: string } {
   if (ROOT) for (const d of dirs) chmodSync(d, 0o755);
-  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), ...args], {
-    cwd: join(__dirname, '..', '..'),
-    encoding: 'utf8',
-    env: { ...process.env, CTL_CLI_ENTRY: '1', HOME: ROOT ? '/tmp' : process.env.HOME },
-    timeout: 60_000,
-    ...(ROOT ? { uid: NOBODY, gid: NOBODY } : {}),
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--require', 'tsx/cjs', join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), ...args],
+    {
+      cwd: join(__dirname, '..', '..'),
+      encoding: 'utf8',
+      env: { ...process.env, CTL_CLI_ENTRY: '1', HOME: ROOT ? '/tmp' : process.env.HOME },
+      timeout: 60_000,
+      ...(ROOT ? { uid: NOBODY, gid: NOBODY } : {}),
+    },
+  );
   if (r.error) throw r.error;
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }

@@ -4,7 +4,9 @@ import * as assert from 'node:assert/strict';
 import type { TimelineSession } from '../../src/extension/timeline/timelineSession';
 import { Envelope, ToWebview, validateToWebview } from '../../src/protocol';
 
-export type Ask = <T extends ToWebview['type']>(body: object) => Promise<Extract<ToWebview, { type: T }>>;
+export type Ask = <T extends ToWebview['type']>(
+  body: object,
+) => Promise<Extract<ToWebview, { type: T }>>;
 
 /** `ask(body)` on the session whose posted messages land in `posted`. */
 export function asker(session: () => TimelineSession, posted: Envelope[]): Ask {

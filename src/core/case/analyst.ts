@@ -5,7 +5,12 @@ import { userInfo } from 'node:os';
 
 export async function analystName(cwd?: string): Promise<string> {
   const git = await new Promise<string>((resolve) => {
-    execFile('git', ['config', 'user.name'], { cwd, timeout: 5000, windowsHide: true }, (error, stdout) => resolve(error ? '' : String(stdout).trim()));
+    execFile(
+      'git',
+      ['config', 'user.name'],
+      { cwd, timeout: 5000, windowsHide: true },
+      (error, stdout) => resolve(error ? '' : String(stdout).trim()),
+    );
   });
   if (git) return git;
   try {

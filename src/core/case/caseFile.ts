@@ -106,9 +106,12 @@ export function isEmptyAnnotation(a: Annotation): boolean {
 // ── writing ─────────────────────────────────────────────────────────────────────────────────
 
 export function serializeCase(c: CaseFile): string {
-  const annotations = mergeDuplicates(c.annotations).filter((a) => !isEmptyAnnotation(a)).sort(compareAnnotations);
+  const annotations = mergeDuplicates(c.annotations)
+    .filter((a) => !isEmptyAnnotation(a))
+    .sort(compareAnnotations);
   const searches = [...mergeSearches(c.searches).values()].sort((a, b) => cmp(a.name, b.name));
-  const list = (entries: string[]) => (entries.length ? `\n${entries.map((e) => `\n    ${e},\n`).join('')}\n    null` : '\n    null');
+  const list = (entries: string[]) =>
+    entries.length ? `\n${entries.map((e) => `\n    ${e},\n`).join('')}\n    null` : '\n    null';
   return (
     '{\n' +
     `  "format": ${JSON.stringify(CASE_FORMAT)},\n` +
@@ -137,7 +140,9 @@ function searchLine(s: SavedSearch): string {
   return JSON.stringify({
     name: s.name,
     filter: s.filter,
-    ...(s.range ? { from: new Date(s.range.from).toISOString(), to: new Date(s.range.to).toISOString() } : {}),
+    ...(s.range
+      ? { from: new Date(s.range.from).toISOString(), to: new Date(s.range.to).toISOString() }
+      : {}),
     ...(s.scope ? { scope: s.scope } : {}),
     by: s.by,
     at: s.at,
@@ -156,16 +161,31 @@ export function parseCase(text: string, file: string): CaseFile {
   try {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    const conflict = /^(<<<<<<<|=======|>>>>>>>)/m.test(text) ? ' (it holds git conflict markers: resolve the merge conflict first)' : '';
+    const conflict = /^(<<<<<<<|=======|>>>>>>>)/m.test(text)
+      ? ' (it holds git conflict markers: resolve the merge conflict first)'
+      : '';
     throw new CaseFileError(file, `not valid JSON${conflict}: ${(e as Error).message}`);
   }
   if (!isObject(json) || json.format !== CASE_FORMAT) {
-    const found = isObject(json) && typeof json.format === 'string' ? ` (its format is "${json.format.slice(0, 80)}")` : '';
-    throw new CaseFileError(file, `not a CloudTrail Lens case file: expected "format": "${CASE_FORMAT}"${found}. It was left as it is.`);
+    const found =
+      isObject(json) && typeof json.format === 'string'
+        ? ` (its format is "${json.format.slice(0, 80)}")`
+        : '';
+    throw new CaseFileError(
+      file,
+      `not a CloudTrail Lens case file: expected "format": "${CASE_FORMAT}"${found}. It was left as it is.`,
+    );
   }
-  const annotations = listOf(json.annotations, 'annotations', file).map((e, i) => readAnnotation(e, i, file));
-  const searches = listOf(json.searches ?? [], 'searches', file).map((e, i) => readSearch(e, i, file));
-  return { annotations: mergeDuplicates(annotations), searches: [...mergeSearches(searches).values()] };
+  const annotations = listOf(json.annotations, 'annotations', file).map((e, i) =>
+    readAnnotation(e, i, file),
+  );
+  const searches = listOf(json.searches ?? [], 'searches', file).map((e, i) =>
+    readSearch(e, i, file),
+  );
+  return {
+    annotations: mergeDuplicates(annotations),
+    searches: [...mergeSearches(searches).values()],
+  };
 }
 
 function listOf(value: unknown, name: string, file: string): unknown[] {
@@ -186,8 +206,10 @@ function readAnnotation(e: unknown, i: number, file: string): Annotation {
   const eventID = str('eventID', true);
   if (eventID === '') throw new CaseFileError(file, `${where}: "eventID" is empty`);
   const tags = e.tags ?? [];
-  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) throw new CaseFileError(file, `${where} (${eventID}): "tags" must be a list of text`);
-  if (e.starred !== undefined && typeof e.starred !== 'boolean') throw new CaseFileError(file, `${where} (${eventID}): "starred" must be true or false`);
+  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string'))
+    throw new CaseFileError(file, `${where} (${eventID}): "tags" must be a list of text`);
+  if (e.starred !== undefined && typeof e.starred !== 'boolean')
+    throw new CaseFileError(file, `${where} (${eventID}): "starred" must be true or false`);
   return {
     eventTime: str('eventTime', false),
     eventID,
@@ -203,17 +225,29 @@ function readAnnotation(e: unknown, i: number, file: string): Annotation {
 function readSearch(e: unknown, i: number, file: string): SavedSearch {
   const where = `saved search ${i + 1}`;
   if (!isObject(e)) throw new CaseFileError(file, `${where}: expected an object`);
-  if (typeof e.name !== 'string' || e.name.trim() === '') throw new CaseFileError(file, `${where}: "name" must be non-empty text`);
-  if (typeof e.filter !== 'string') throw new CaseFileError(file, `${where} (${e.name}): "filter" must be text`);
-  const out: SavedSearch = { name: e.name, filter: e.filter, by: typeof e.by === 'string' ? e.by : '', at: typeof e.at === 'string' ? e.at : '' };
+  if (typeof e.name !== 'string' || e.name.trim() === '')
+    throw new CaseFileError(file, `${where}: "name" must be non-empty text`);
+  if (typeof e.filter !== 'string')
+    throw new CaseFileError(file, `${where} (${e.name}): "filter" must be text`);
+  const out: SavedSearch = {
+    name: e.name,
+    filter: e.filter,
+    by: typeof e.by === 'string' ? e.by : '',
+    at: typeof e.at === 'string' ? e.at : '',
+  };
   if (e.from !== undefined || e.to !== undefined) {
     const from = typeof e.from === 'string' ? Date.parse(e.from) : NaN;
     const to = typeof e.to === 'string' ? Date.parse(e.to) : NaN;
-    if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) throw new CaseFileError(file, `${where} (${e.name}): "from" and "to" must be ISO times, from before to`);
+    if (!Number.isFinite(from) || !Number.isFinite(to) || from > to)
+      throw new CaseFileError(
+        file,
+        `${where} (${e.name}): "from" and "to" must be ISO times, from before to`,
+      );
     out.range = { from, to };
   }
   if (e.scope !== undefined) {
-    if (!isObject(e.scope)) throw new CaseFileError(file, `${where} (${e.name}): "scope" must be an object`);
+    if (!isObject(e.scope))
+      throw new CaseFileError(file, `${where} (${e.name}): "scope" must be an object`);
     out.scope = e.scope;
   }
   return out;
@@ -236,7 +270,12 @@ function mergeDuplicates(list: readonly Annotation[]): Annotation[] {
       key: a.key,
       starred: seen.starred || a.starred,
       tags: normalizeTags([...seen.tags, ...a.tags]),
-      note: seen.note === a.note || a.note === '' ? seen.note : seen.note === '' ? a.note : `${seen.note}\n${a.note}`,
+      note:
+        seen.note === a.note || a.note === ''
+          ? seen.note
+          : seen.note === ''
+            ? a.note
+            : `${seen.note}\n${a.note}`,
       by: later.by,
       at: later.at,
     });
@@ -277,7 +316,13 @@ export type AnnotationEdit =
  * The case with an edit applied to each event (several selected rows at once). For 'toggle-star'
  * on several events: all become starred unless all already are. Returns a new CaseFile.
  */
-export function applyEdit(c: CaseFile, events: readonly EventRef[], edit: AnnotationEdit, who: string, when: Date = new Date()): CaseFile {
+export function applyEdit(
+  c: CaseFile,
+  events: readonly EventRef[],
+  edit: AnnotationEdit,
+  who: string,
+  when: Date = new Date(),
+): CaseFile {
   const byId = new Map(c.annotations.map((a) => [annotationId(a), a]));
   const at = when.toISOString();
   let star: boolean | undefined;
@@ -285,8 +330,22 @@ export function applyEdit(c: CaseFile, events: readonly EventRef[], edit: Annota
   for (const e of events) {
     if (!e.eventID) continue;
     const id = annotationId(e);
-    const current = byId.get(id) ?? { eventTime: e.eventTime, eventID: e.eventID, key: e.key, starred: false, tags: [], note: '', by: who, at };
-    const next: Annotation = { ...current, eventTime: current.eventTime || e.eventTime, by: who, at };
+    const current = byId.get(id) ?? {
+      eventTime: e.eventTime,
+      eventID: e.eventID,
+      key: e.key,
+      starred: false,
+      tags: [],
+      note: '',
+      by: who,
+      at,
+    };
+    const next: Annotation = {
+      ...current,
+      eventTime: current.eventTime || e.eventTime,
+      by: who,
+      at,
+    };
     switch (edit.kind) {
       case 'star':
         next.starred = edit.starred;
@@ -313,10 +372,21 @@ export function applyEdit(c: CaseFile, events: readonly EventRef[], edit: Annota
 }
 
 /** The case with a search saved (replacing one of the same name). */
-export function saveSearch(c: CaseFile, search: Omit<SavedSearch, 'by' | 'at'>, who: string, when: Date = new Date()): CaseFile {
+export function saveSearch(
+  c: CaseFile,
+  search: Omit<SavedSearch, 'by' | 'at'>,
+  who: string,
+  when: Date = new Date(),
+): CaseFile {
   const name = search.name.trim();
   if (!name) throw new Error('a saved search needs a name');
-  return { annotations: c.annotations, searches: [...c.searches.filter((s) => s.name !== name), { ...search, name, by: who, at: when.toISOString() }] };
+  return {
+    annotations: c.annotations,
+    searches: [
+      ...c.searches.filter((s) => s.name !== name),
+      { ...search, name, by: who, at: when.toISOString() },
+    ],
+  };
 }
 
 export function deleteSearch(c: CaseFile, name: string): CaseFile {
@@ -327,5 +397,7 @@ export function deleteSearch(c: CaseFile, name: string): CaseFile {
 export function tagCounts(c: CaseFile): Array<{ tag: string; count: number }> {
   const counts = new Map<string, number>();
   for (const a of c.annotations) for (const t of a.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
-  return [...counts].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || cmp(a.tag, b.tag));
+  return [...counts]
+    .map(([tag, count]) => ({ tag, count }))
+    .sort((a, b) => b.count - a.count || cmp(a.tag, b.tag));
 }

@@ -86,12 +86,22 @@ export class ValidationVerdicts {
     };
     const logs = pick(this.logs.get(key) ?? this.logs.get(fileNameOf(key)));
     const bad = logs.find((l) => l.kind !== 'valid');
-    if (bad) return { verdict: 'invalid', reason: `${bad.message || bad.kind} (listed by digest ${bad.digestKey})`, digestKey: bad.digestKey };
+    if (bad)
+      return {
+        verdict: 'invalid',
+        reason: `${bad.message || bad.kind} (listed by digest ${bad.digestKey})`,
+        digestKey: bad.digestKey,
+      };
     const listed = logs[0];
     if (listed) {
       const digest = this.digests.get(listed.digestKey);
       if (digest?.kind === 'valid') {
-        return { verdict: 'valid', reason: `listed with this content hash by digest ${digest.key}, whose signature was verified`, digestKey: digest.key, fingerprint: digest.fingerprint };
+        return {
+          verdict: 'valid',
+          reason: `listed with this content hash by digest ${digest.key}, whose signature was verified`,
+          digestKey: digest.key,
+          fingerprint: digest.fingerprint,
+        };
       }
       return {
         verdict: 'unverified offline',
@@ -100,11 +110,16 @@ export class ValidationVerdicts {
       };
     }
     const findings = this.findings.get(key) ?? this.findings.get(fileNameOf(key)) ?? [];
-    const notValidated = findings.find((f) => f.kind === 'unlisted-log' || f.kind === 'chain-truncated');
+    const notValidated = findings.find(
+      (f) => f.kind === 'unlisted-log' || f.kind === 'chain-truncated',
+    );
     if (notValidated) return { verdict: 'invalid', reason: notValidated.message };
     const uncovered = findings.find((f) => f.kind === 'no-digests' || f.kind === 'awaiting-digest');
     if (uncovered) return { verdict: 'not covered', reason: uncovered.message };
-    return { verdict: 'not covered', reason: 'no digest in the validated window lists this object' };
+    return {
+      verdict: 'not covered',
+      reason: 'no digest in the validated window lists this object',
+    };
   }
 }
 
@@ -116,7 +131,12 @@ function findingKeys(f: Finding): string[] {
  * The custody of the files holding `rows`, in the order first met. `reports` are digest
  * validations of the sources (undefined: validation did not run). Each object is read once.
  */
-export async function custodyOf(index: EventIndex, rows: ArrayLike<number>, reports: readonly ValidationReport[] | undefined, signal?: AbortSignal): Promise<Custody> {
+export async function custodyOf(
+  index: EventIndex,
+  rows: ArrayLike<number>,
+  reports: readonly ValidationReport[] | undefined,
+  signal?: AbortSignal,
+): Promise<Custody> {
   const files: IndexedFile[] = [];
   const seen = new Set<number>();
   for (let i = 0; i < rows.length; i++) {
@@ -128,13 +148,24 @@ export async function custodyOf(index: EventIndex, rows: ArrayLike<number>, repo
   const verdicts = reports ? new ValidationVerdicts(reports) : undefined;
   const out: CustodyFile[] = [];
   for (const file of files) {
-    const entry: CustodyFile = { fileId: file.id, location: file.location, key: file.key, size: file.size, sha256: '', verdict: 'unverified offline', reason: '' };
+    const entry: CustodyFile = {
+      fileId: file.id,
+      location: file.location,
+      key: file.key,
+      size: file.size,
+      sha256: '',
+      verdict: 'unverified offline',
+      reason: '',
+    };
     let bytes: Uint8Array | undefined;
     try {
       bytes = await file.source.read(file.key, { signal });
       entry.sha256 = createHash('sha256').update(bytes).digest('hex');
       entry.size = bytes.length;
-      if (bytes[0] === 0x1f && bytes[1] === 0x8b) entry.contentSha256 = (await hashFirstMember(bytes, { signal, maxBytes: index.maxUncompressedBytes })).sha256;
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b)
+        entry.contentSha256 = (
+          await hashFirstMember(bytes, { signal, maxBytes: index.maxUncompressedBytes })
+        ).sha256;
     } catch (e) {
       if (!bytes) {
         entry.verdict = 'invalid';
@@ -144,7 +175,10 @@ export async function custodyOf(index: EventIndex, rows: ArrayLike<number>, repo
       }
     }
     if (file.kind === 'loose' || !file.info) {
-      Object.assign(entry, { verdict: 'not covered', reason: 'not a log object in the CloudTrail delivery layout: no digest lists it' });
+      Object.assign(entry, {
+        verdict: 'not covered',
+        reason: 'not a log object in the CloudTrail delivery layout: no digest lists it',
+      });
     } else if (verdicts) {
       Object.assign(entry, verdicts.verdictOf(file.key, file.location));
     } else {
@@ -152,6 +186,8 @@ export async function custodyOf(index: EventIndex, rows: ArrayLike<number>, repo
     }
     out.push(entry);
   }
-  const fingerprints = [...new Set(out.map((f) => f.fingerprint).filter((f): f is string => !!f))].sort();
+  const fingerprints = [
+    ...new Set(out.map((f) => f.fingerprint).filter((f): f is string => !!f)),
+  ].sort();
   return { files: out, fingerprints, validated: reports !== undefined };
 }

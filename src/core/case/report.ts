@@ -72,8 +72,16 @@ export interface ReportRules {
 }
 
 /** Runs the rules over the index and keeps the hits on `rows` (the events a report covers). */
-export async function detectionsFor(index: EventIndex, rules: ReportRules, signal?: AbortSignal): Promise<{ results: DetectionResults; rulesRun: number; notRun: number }> {
-  return { results: new DetectionResults(await runRules(index, rules.rules, signal)), rulesRun: rules.rules.length, notRun: rules.notRun };
+export async function detectionsFor(
+  index: EventIndex,
+  rules: ReportRules,
+  signal?: AbortSignal,
+): Promise<{ results: DetectionResults; rulesRun: number; notRun: number }> {
+  return {
+    results: new DetectionResults(await runRules(index, rules.rules, signal)),
+    rulesRun: rules.rules.length,
+    notRun: rules.notRun,
+  };
 }
 
 export interface ReportModel {
@@ -156,19 +164,26 @@ export async function buildReport(input: ReportInput, signal?: AbortSignal): Pro
       eventName: s.eventName,
       eventSource: s.eventSource,
       who: who?.summary ?? s.principal,
-      ...(who?.risk === 'high' || who?.risk === 'medium' ? { whoRisk: who.riskReason ?? `${who.risk} risk` } : {}),
+      ...(who?.risk === 'high' || who?.risk === 'medium'
+        ? { whoRisk: who.riskReason ?? `${who.risk} risk` }
+        : {}),
       what: what?.summary ?? `${s.eventSource} ${s.eventName}`,
       ...(what?.risky ? { whyItMatters: what.risky } : {}),
       where,
       errorCode: s.errorCode,
       ...(resolved.byRow.has(row) ? { annotation: resolved.byRow.get(row) } : {}),
-      detections: (input.detections?.results.rulesOf(row) ?? []).map((r) => ({ id: r.id, title: r.title, level: r.level })),
+      detections: (input.detections?.results.rulesOf(row) ?? []).map((r) => ({
+        id: r.id,
+        title: r.title,
+        level: r.level,
+      })),
       fileId: s.fileId,
       location: file.location,
     };
   });
   const tags = new Map<string, number>();
-  for (const e of events) for (const t of e.annotation?.tags ?? []) tags.set(t, (tags.get(t) ?? 0) + 1);
+  for (const e of events)
+    for (const t of e.annotation?.tags ?? []) tags.set(t, (tags.get(t) ?? 0) + 1);
   const timed = events.filter((e) => e.eventTime !== '');
   return {
     title: input.title ?? 'CloudTrail evidence report',
@@ -179,7 +194,9 @@ export async function buildReport(input: ReportInput, signal?: AbortSignal): Pro
     selection: input.selection,
     ...(timed.length ? { from: timed[0].eventTime, to: timed[timed.length - 1].eventTime } : {}),
     starred: events.filter((e) => e.annotation?.starred).length,
-    tagCounts: [...tags].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || (a.tag < b.tag ? -1 : 1)),
+    tagCounts: [...tags]
+      .map(([tag, count]) => ({ tag, count }))
+      .sort((a, b) => b.count - a.count || (a.tag < b.tag ? -1 : 1)),
     ...(input.detections ? { detections: summarizeDetections(input.detections, rows) } : {}),
     events,
     notLoaded: resolved.notLoaded,
@@ -187,13 +204,23 @@ export async function buildReport(input: ReportInput, signal?: AbortSignal): Pro
   };
 }
 
-function summarizeDetections(d: NonNullable<ReportInput['detections']>, rows: number[]): ReportDetections {
+function summarizeDetections(
+  d: NonNullable<ReportInput['detections']>,
+  rows: number[],
+): ReportDetections {
   const groups = d.results.facet(rows);
   return {
     rulesRun: d.rulesRun,
     notRun: d.notRun,
     events: groups.reduce((n, g) => n + g.events, 0),
-    hits: groups.flatMap((g) => g.rules.map(({ rule, events }) => ({ id: rule.id, title: rule.title, level: rule.level, events }))),
+    hits: groups.flatMap((g) =>
+      g.rules.map(({ rule, events }) => ({
+        id: rule.id,
+        title: rule.title,
+        level: rule.level,
+        events,
+      })),
+    ),
   };
 }
 
@@ -201,7 +228,8 @@ function summarizeDetections(d: NonNullable<ReportInput['detections']>, rows: nu
 function detectionsSummary(d: ReportDetections | undefined): string {
   if (!d) return 'not run';
   const notRun = d.notRun ? `; ${d.notRun} rule${d.notRun === 1 ? '' : 's'} could not run` : '';
-  if (!d.hits.length) return `no hit (${d.rulesRun} rule${d.rulesRun === 1 ? '' : 's'} run${notRun})`;
+  if (!d.hits.length)
+    return `no hit (${d.rulesRun} rule${d.rulesRun === 1 ? '' : 's'} run${notRun})`;
   return `${d.hits.length} rule${d.hits.length === 1 ? '' : 's'} hit on ${d.events} event${d.events === 1 ? '' : 's'} (${d.rulesRun} run${notRun})`;
 }
 
@@ -233,26 +261,44 @@ export function reportMarkdown(m: ReportModel): string {
   const out: string[] = [];
   const custodyById = new Map(m.custody.files.map((f) => [f.fileId, f]));
   out.push(`# ${md(m.title)}`, '');
-  out.push(`Generated ${m.generatedAt} by ${md(m.generatedBy)} from the case file ${code(m.caseFile)}.`, '');
+  out.push(
+    `Generated ${m.generatedAt} by ${md(m.generatedBy)} from the case file ${code(m.caseFile)}.`,
+    '',
+  );
   out.push('## Summary', '');
-  out.push(`- **Covers:** ${md(m.selection)}: ${m.events.length} event${m.events.length === 1 ? '' : 's'}${m.starred ? `, ${m.starred} starred` : ''}`);
+  out.push(
+    `- **Covers:** ${md(m.selection)}: ${m.events.length} event${m.events.length === 1 ? '' : 's'}${m.starred ? `, ${m.starred} starred` : ''}`,
+  );
   out.push(`- **Scope:** ${m.scope.map(code).join(', ') || 'none'}`);
   out.push(`- **Time span:** ${m.from ? `${m.from} → ${m.to}` : 'no event has a time'}`);
-  out.push(`- **Tags:** ${m.tagCounts.length ? m.tagCounts.map((t) => `${code(t.tag)} (${t.count})`).join(', ') : 'none'}`);
+  out.push(
+    `- **Tags:** ${m.tagCounts.length ? m.tagCounts.map((t) => `${code(t.tag)} (${t.count})`).join(', ') : 'none'}`,
+  );
   out.push(`- **Detections:** ${detectionsSummary(m.detections)}`);
-  for (const h of m.detections?.hits ?? []) out.push(`  - ${h.level}: ${md(h.title)} (${h.events} event${h.events === 1 ? '' : 's'})`);
+  for (const h of m.detections?.hits ?? [])
+    out.push(`  - ${h.level}: ${md(h.title)} (${h.events} event${h.events === 1 ? '' : 's'})`);
   const counts = verdictCounts(m.custody);
-  out.push(`- **Custody:** ${m.custody.files.length} log file${m.custody.files.length === 1 ? '' : 's'}: ${counts}`);
+  out.push(
+    `- **Custody:** ${m.custody.files.length} log file${m.custody.files.length === 1 ? '' : 's'}: ${counts}`,
+  );
   out.push('');
   out.push('## Events', '');
   m.events.forEach((e, i) => {
     const a = e.annotation;
-    out.push(`### ${i + 1}. ${a?.starred ? '★ ' : ''}${e.eventTime || '(no time)'} — ${md(e.eventName || '(no eventName)')}`, '');
+    out.push(
+      `### ${i + 1}. ${a?.starred ? '★ ' : ''}${e.eventTime || '(no time)'} — ${md(e.eventName || '(no eventName)')}`,
+      '',
+    );
     out.push(`- **Who:** ${md(e.who)}${e.whoRisk ? ` — ${md(e.whoRisk)}` : ''}`);
-    out.push(`- **What:** ${md(e.what)}${e.whyItMatters ? ` — why it matters: ${md(e.whyItMatters)}` : ''}`);
+    out.push(
+      `- **What:** ${md(e.what)}${e.whyItMatters ? ` — why it matters: ${md(e.whyItMatters)}` : ''}`,
+    );
     out.push(`- **Where:** ${md(e.where || 'not recorded')}`);
     if (a?.tags.length) out.push(`- **Tags:** ${a.tags.map(code).join(' ')}`);
-    if (e.detections.length) out.push(`- **Detections:** ${e.detections.map((d) => `${d.level}: ${md(d.title)}`).join('; ')}`);
+    if (e.detections.length)
+      out.push(
+        `- **Detections:** ${e.detections.map((d) => `${d.level}: ${md(d.title)}`).join('; ')}`,
+      );
     out.push(`- **Event ID:** ${code(e.eventID)}`);
     const f = custodyById.get(e.fileId);
     out.push(`- **Source:** ${code(e.location)}${f ? ` (${VERDICT_WORDS[f.verdict]})` : ''}`);
@@ -264,31 +310,45 @@ export function reportMarkdown(m: ReportModel): string {
   });
   if (m.notLoaded.length) {
     out.push('## Annotations of events not loaded', '');
-    out.push('These annotations are in the case file, but their events are not in the scope this report was made from.', '');
+    out.push(
+      'These annotations are in the case file, but their events are not in the scope this report was made from.',
+      '',
+    );
     for (const a of m.notLoaded) {
-      out.push(`- ${a.eventTime || '(no time)'} ${code(a.eventID)} in ${code(a.key)}${a.starred ? ' ★' : ''}${a.tags.length ? ` ${a.tags.map(code).join(' ')}` : ''}${a.note ? `: ${md(a.note)}` : ''}`);
+      out.push(
+        `- ${a.eventTime || '(no time)'} ${code(a.eventID)} in ${code(a.key)}${a.starred ? ' ★' : ''}${a.tags.length ? ` ${a.tags.map(code).join(' ')}` : ''}${a.note ? `: ${md(a.note)}` : ''}`,
+      );
     }
     out.push('');
   }
   out.push('## Chain of custody', '');
   out.push(custodyIntro(m.custody), '');
-  out.push('| # | Log file | SHA-256 (file as stored) | SHA-256 (content, as digests list it) | Verdict | Why |');
+  out.push(
+    '| # | Log file | SHA-256 (file as stored) | SHA-256 (content, as digests list it) | Verdict | Why |',
+  );
   out.push('|---|---|---|---|---|---|');
   m.custody.files.forEach((f, i) => {
-    out.push(`| ${i + 1} | ${code(f.location).replace(/\|/g, '\\|')} | ${code(f.sha256)} | ${f.contentSha256 ? code(f.contentSha256) : '—'} | **${VERDICT_WORDS[f.verdict]}** | ${md(f.reason).replace(/\|/g, '\\|')} |`);
+    out.push(
+      `| ${i + 1} | ${code(f.location).replace(/\|/g, '\\|')} | ${code(f.sha256)} | ${f.contentSha256 ? code(f.contentSha256) : '—'} | **${VERDICT_WORDS[f.verdict]}** | ${md(f.reason).replace(/\|/g, '\\|')} |`,
+    );
   });
   out.push('');
-  out.push(`Public key fingerprints used: ${m.custody.fingerprints.length ? m.custody.fingerprints.map(code).join(', ') : 'none'}`, '');
+  out.push(
+    `Public key fingerprints used: ${m.custody.fingerprints.length ? m.custody.fingerprints.map(code).join(', ') : 'none'}`,
+    '',
+  );
   return out.join('\n');
 }
 
 function verdictCounts(c: Custody): string {
   const counts = new Map<CustodyVerdict, number>();
   for (const f of c.files) counts.set(f.verdict, (counts.get(f.verdict) ?? 0) + 1);
-  return (['valid', 'unverified offline', 'invalid', 'not covered'] as const)
-    .filter((v) => counts.get(v))
-    .map((v) => `${counts.get(v)} ${VERDICT_WORDS[v]}`)
-    .join(', ') || 'none';
+  return (
+    (['valid', 'unverified offline', 'invalid', 'not covered'] as const)
+      .filter((v) => counts.get(v))
+      .map((v) => `${counts.get(v)} ${VERDICT_WORDS[v]}`)
+      .join(', ') || 'none'
+  );
 }
 
 function custodyIntro(c: Custody): string {
@@ -320,7 +380,8 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em;margin:0}dt{f
 export function reportHtml(m: ReportModel): string {
   const h = escapeHtml;
   const c = (t: string) => (t === '' ? '' : `<code>${h(t)}</code>`);
-  const verdict = (v: CustodyVerdict) => `<span class="v-${v.replace(/ /g, '-')}">${h(VERDICT_WORDS[v])}</span>`;
+  const verdict = (v: CustodyVerdict) =>
+    `<span class="v-${v.replace(/ /g, '-')}">${h(VERDICT_WORDS[v])}</span>`;
   const custodyById = new Map(m.custody.files.map((f) => [f.fileId, f]));
   const parts: string[] = [];
   parts.push(
@@ -350,29 +411,45 @@ export function reportHtml(m: ReportModel): string {
       `<dt>Who</dt><dd>${h(e.who)}${e.whoRisk ? ` — <strong>${h(e.whoRisk)}</strong>` : ''}</dd>`,
       `<dt>What</dt><dd>${h(e.what)}${e.whyItMatters ? ` — <strong>why it matters:</strong> ${h(e.whyItMatters)}` : ''}</dd>`,
       `<dt>Where</dt><dd>${h(e.where || 'not recorded')}</dd>`,
-      a?.tags.length ? `<dt>Tags</dt><dd>${a.tags.map((t) => `<span class="tag">${h(t)}</span>`).join('')}</dd>` : '',
-      e.detections.length ? `<dt>Detections</dt><dd>${e.detections.map((d) => `<span class="lvl-${d.level}">${h(d.level)}</span> ${h(d.title)}`).join('; ')}</dd>` : '',
+      a?.tags.length
+        ? `<dt>Tags</dt><dd>${a.tags.map((t) => `<span class="tag">${h(t)}</span>`).join('')}</dd>`
+        : '',
+      e.detections.length
+        ? `<dt>Detections</dt><dd>${e.detections.map((d) => `<span class="lvl-${d.level}">${h(d.level)}</span> ${h(d.title)}`).join('; ')}</dd>`
+        : '',
       `<dt>Event ID</dt><dd>${c(e.eventID)}</dd>`,
       `<dt>Source</dt><dd>${c(e.location)}${f ? ` (${verdict(f.verdict)})` : ''}</dd>`,
       '</dl>',
-      a?.note ? `<div class="note"><strong>Note</strong> (${h(a.by || 'unknown')}, ${h(a.at)}):\n${h(a.note)}</div>` : '',
+      a?.note
+        ? `<div class="note"><strong>Note</strong> (${h(a.by || 'unknown')}, ${h(a.at)}):\n${h(a.note)}</div>`
+        : '',
       '</section>',
     );
   });
   if (m.notLoaded.length) {
-    parts.push('<h2>Annotations of events not loaded</h2><p>These annotations are in the case file, but their events are not in the scope this report was made from.</p><ul>');
+    parts.push(
+      '<h2>Annotations of events not loaded</h2><p>These annotations are in the case file, but their events are not in the scope this report was made from.</p><ul>',
+    );
     for (const a of m.notLoaded) {
-      parts.push(`<li>${h(a.eventTime || '(no time)')} ${c(a.eventID)} in ${c(a.key)}${a.starred ? ' ★' : ''} ${a.tags.map((t) => `<span class="tag">${h(t)}</span>`).join('')}${a.note ? `: ${h(a.note)}` : ''}</li>`);
+      parts.push(
+        `<li>${h(a.eventTime || '(no time)')} ${c(a.eventID)} in ${c(a.key)}${a.starred ? ' ★' : ''} ${a.tags.map((t) => `<span class="tag">${h(t)}</span>`).join('')}${a.note ? `: ${h(a.note)}` : ''}</li>`,
+      );
     }
     parts.push('</ul>');
   }
   parts.push('<h2>Chain of custody</h2>', `<p>${h(custodyIntro(m.custody))}</p>`);
-  parts.push('<table><thead><tr><th>#</th><th>Log file</th><th>SHA-256 (file as stored)</th><th>SHA-256 (content, as digests list it)</th><th>Verdict</th><th>Why</th></tr></thead><tbody>');
+  parts.push(
+    '<table><thead><tr><th>#</th><th>Log file</th><th>SHA-256 (file as stored)</th><th>SHA-256 (content, as digests list it)</th><th>Verdict</th><th>Why</th></tr></thead><tbody>',
+  );
   m.custody.files.forEach((f, i) => {
-    parts.push(`<tr><td>${i + 1}</td><td>${c(f.location)}</td><td>${c(f.sha256)}</td><td>${f.contentSha256 ? c(f.contentSha256) : '—'}</td><td>${verdict(f.verdict)}</td><td>${h(f.reason)}</td></tr>`);
+    parts.push(
+      `<tr><td>${i + 1}</td><td>${c(f.location)}</td><td>${c(f.sha256)}</td><td>${f.contentSha256 ? c(f.contentSha256) : '—'}</td><td>${verdict(f.verdict)}</td><td>${h(f.reason)}</td></tr>`,
+    );
   });
   parts.push('</tbody></table>');
-  parts.push(`<p>Public key fingerprints used: ${m.custody.fingerprints.length ? m.custody.fingerprints.map(c).join(', ') : 'none'}</p>`);
+  parts.push(
+    `<p>Public key fingerprints used: ${m.custody.fingerprints.length ? m.custody.fingerprints.map(c).join(', ') : 'none'}</p>`,
+  );
   parts.push('</body></html>', '');
   return parts.filter((p) => p !== '').join('\n');
 }
@@ -385,18 +462,31 @@ export function reportHtml(m: ReportModel): string {
  * dotted names (arrays by index: `resources.0.ARN`), and the case's tags as `tag` (Timesketch's
  * own label field), the star and the note as `case_starred` / `case_note`.
  */
-export async function timesketchJsonl(index: EventIndex, resolved: ResolvedCase, rows: ArrayLike<number>, write: (text: string) => void, signal?: AbortSignal): Promise<void> {
+export async function timesketchJsonl(
+  index: EventIndex,
+  resolved: ResolvedCase,
+  rows: ArrayLike<number>,
+  write: (text: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const ordered = inTimeOrder(index, rows);
   const CHUNK = 5000;
   for (let i = 0; i < ordered.length; i += CHUNK) {
     const chunk = ordered.slice(i, i + CHUNK);
     const texts = await index.rawRecords(chunk, signal);
-    const lines = chunk.map((row, j) => timesketchLine(index, row, texts[j], resolved.byRow.get(row)));
+    const lines = chunk.map((row, j) =>
+      timesketchLine(index, row, texts[j], resolved.byRow.get(row)),
+    );
     write(lines.join('\n') + '\n');
   }
 }
 
-function timesketchLine(index: EventIndex, row: number, raw: string, a: Annotation | undefined): string {
+function timesketchLine(
+  index: EventIndex,
+  row: number,
+  raw: string,
+  a: Annotation | undefined,
+): string {
   const s = index.summary(row);
   let record: CloudTrailRecord | undefined;
   try {
@@ -426,7 +516,12 @@ function timesketchLine(index: EventIndex, row: number, raw: string, a: Annotati
 
 const MAX_FLATTEN_DEPTH = 32;
 
-function flatten(value: unknown, prefix: string, out: Record<string, unknown>, depth: number): void {
+function flatten(
+  value: unknown,
+  prefix: string,
+  out: Record<string, unknown>,
+  depth: number,
+): void {
   if (value === null || value === undefined) return;
   if (typeof value !== 'object') {
     if (prefix) out[prefix] = value;
@@ -436,6 +531,8 @@ function flatten(value: unknown, prefix: string, out: Record<string, unknown>, d
     out[prefix] = JSON.stringify(value);
     return;
   }
-  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value as Record<string, unknown>);
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v] as const)
+    : Object.entries(value as Record<string, unknown>);
   for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, out, depth + 1);
 }

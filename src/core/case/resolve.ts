@@ -22,7 +22,9 @@ export function fileNameOf(key: string): string {
 
 /** Whether an annotation's key names the object at `key` (equal, or the same file name). */
 export function sameObject(annotationKey: string, key: string): boolean {
-  return annotationKey === key || (annotationKey !== '' && fileNameOf(annotationKey) === fileNameOf(key));
+  return (
+    annotationKey === key || (annotationKey !== '' && fileNameOf(annotationKey) === fileNameOf(key))
+  );
 }
 
 /** One pass over the index's eventID column (as remote.ts rowsOfEvents does). */
@@ -65,7 +67,8 @@ export class AnnotationResolver {
         if (!candidates || index.isDuplicate(row)) continue;
         const key = index.files[index.store.fileOf[row]].key;
         // An exact key first: two objects with the same name under different prefixes stay apart.
-        const a = candidates.find((x) => x.key === key) ?? candidates.find((x) => sameObject(x.key, key));
+        const a =
+          candidates.find((x) => x.key === key) ?? candidates.find((x) => sameObject(x.key, key));
         if (!a) continue;
         this.byRow.set(row, a);
         this.found.add(a);
@@ -74,6 +77,9 @@ export class AnnotationResolver {
     this.scanned = index.size;
     // A row hidden since as a copy of another event is not shown: its annotation goes with the copy shown.
     for (const row of this.byRow.keys()) if (index.isDuplicate(row)) this.byRow.delete(row);
-    return { byRow: new Map(this.byRow), notLoaded: this.kase.annotations.filter((a) => !this.found.has(a)) };
+    return {
+      byRow: new Map(this.byRow),
+      notLoaded: this.kase.annotations.filter((a) => !this.found.has(a)),
+    };
   }
 }

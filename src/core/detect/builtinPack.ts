@@ -1337,7 +1337,10 @@ let cached: SigmaRule[] | undefined;
 export function builtinRules(): SigmaRule[] {
   if (!cached) {
     const parsed = parseSigmaRules(BUILTIN_PACK_YAML, BUILTIN_SOURCE);
-    if (parsed.problems.length) throw new Error(`built-in rule pack: ${parsed.problems.map((p) => `${p.title ?? '?'}: ${p.reason}`).join('; ')}`);
+    if (parsed.problems.length)
+      throw new Error(
+        `built-in rule pack: ${parsed.problems.map((p) => `${p.title ?? '?'}: ${p.reason}`).join('; ')}`,
+      );
     cached = parsed.rules;
   }
   return cached;

@@ -47,7 +47,11 @@ function allValues(record: unknown): Scalar[] {
 export function leafMatches(leaf: LeafExpr, record: unknown): boolean {
   const values = leaf.field === undefined ? allValues(record) : valuesAt(record, leaf.path);
   const { refs, compare } = leaf.test;
-  if (refs && compare) return compare(values, refs.map((p) => valuesAt(record, p)));
+  if (refs && compare)
+    return compare(
+      values,
+      refs.map((p) => valuesAt(record, p)),
+    );
   return leaf.test.test(values);
 }
 
@@ -99,7 +103,12 @@ export function explainMatch(rule: SigmaRule, record: unknown): MatchReason[] {
         if (seen.has(e) || !leafMatches(e, record)) return;
         seen.add(e);
         const vals = e.field === undefined ? [] : valuesAt(record, e.path);
-        out.push({ selection: e.selection, ...(e.field !== undefined ? { field: e.field } : {}), condition: e.test.text, values: vals.slice(0, 5).map((v) => (v === null ? 'null' : String(v))) });
+        out.push({
+          selection: e.selection,
+          ...(e.field !== undefined ? { field: e.field } : {}),
+          condition: e.test.text,
+          values: vals.slice(0, 5).map((v) => (v === null ? 'null' : String(v))),
+        });
         return;
       }
       case 'and':

@@ -12,4 +12,10 @@ export function parseLevel(text: string): Level | undefined {
 }
 
 /** How a level shows in a cell or a facet: a shape that reads without colour (CSS adds colour). */
-export const LEVEL_ICONS: Readonly<Record<Level, string>> = { critical: '◆', high: '▲', medium: '■', low: '●', informational: '○' };
+export const LEVEL_ICONS: Readonly<Record<Level, string>> = {
+  critical: '◆',
+  high: '▲',
+  medium: '■',
+  low: '●',
+  informational: '○',
+};

@@ -25,7 +25,8 @@ export interface DerivedColumn {
   values: readonly (readonly string[])[];
 }
 
-const byLevelThenTitle = (a: SigmaRule, b: SigmaRule) => levelRank(b.level) - levelRank(a.level) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
+const byLevelThenTitle = (a: SigmaRule, b: SigmaRule) =>
+  levelRank(b.level) - levelRank(a.level) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
 
 export class DetectionResults {
   /** Per row: its combination (0: no rule fired). Rows at or past `rows` have none yet. */
@@ -39,7 +40,13 @@ export class DetectionResults {
   revision = 0;
 
   constructor(run?: DetectionRun, rows?: number) {
-    if (run) this.add(run.hits, 0, rows ?? Math.max(0, ...run.hits.map((h) => (h.rows.length ? h.rows[h.rows.length - 1] + 1 : 0))));
+    if (run)
+      this.add(
+        run.hits,
+        0,
+        rows ??
+          Math.max(0, ...run.hits.map((h) => (h.rows.length ? h.rows[h.rows.length - 1] + 1 : 0))),
+      );
   }
 
   /** Records the hits over rows [from, to) (the rows a run covered; rows of it without a hit have none). */
@@ -92,7 +99,9 @@ export class DetectionResults {
 
   /** Rows (ascending) with a hit at `level` (or at or above it, when `orAbove`). */
   rowsOfLevel(level: Level, orAbove = false): Uint32Array {
-    return this.rowsWhere((rules) => rules.some((r) => (orAbove ? levelRank(r.level) >= levelRank(level) : r.level === level)));
+    return this.rowsWhere((rules) =>
+      rules.some((r) => (orAbove ? levelRank(r.level) >= levelRank(level) : r.level === level)),
+    );
   }
 
   private rowsWhere(keep: (rules: readonly SigmaRule[]) => boolean): Uint32Array {
@@ -127,7 +136,9 @@ export class DetectionResults {
       .filter((l) => groups.has(l))
       .map((level) => {
         const g = groups.get(level)!;
-        const rules = [...g.rules.entries()].map(([rule, events]) => ({ rule, events })).sort((a, b) => b.events - a.events || (a.rule.title < b.rule.title ? -1 : 1));
+        const rules = [...g.rules.entries()]
+          .map(([rule, events]) => ({ rule, events }))
+          .sort((a, b) => b.events - a.events || (a.rule.title < b.rule.title ? -1 : 1));
         return { level, events: g.events, rules };
       });
   }
@@ -176,7 +187,11 @@ export function detectionsCell(rules: readonly SigmaRule[]): string {
 /** `detection:` value → a rule test: the rule's id (exact) or its title (wildcards `*` `?`), case-insensitive. */
 export function ruleSelector(pattern: string): (rule: SigmaRule) => boolean {
   const tokens = parsePattern(pattern);
-  const body = tokens.map((t) => (t === 0 ? '.*' : t === 1 ? '.' : (t as string).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))).join('');
+  const body = tokens
+    .map((t) =>
+      t === 0 ? '.*' : t === 1 ? '.' : (t as string).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'),
+    )
+    .join('');
   const re = new RegExp(`^${body}$`, 'isu');
   const id = pattern.toLowerCase();
   return (rule) => rule.id.toLowerCase() === id || re.test(rule.title);
@@ -187,5 +202,11 @@ export function detectionsJson(
   rules: readonly SigmaRule[],
   matched?: (rule: SigmaRule) => MatchReason[],
 ): Array<{ id: string; title: string; level: Level; tags: string[]; matched?: MatchReason[] }> {
-  return rules.map((r) => ({ id: r.id, title: r.title, level: r.level, tags: r.tags, ...(matched ? { matched: matched(r) } : {}) }));
+  return rules.map((r) => ({
+    id: r.id,
+    title: r.title,
+    level: r.level,
+    tags: r.tags,
+    ...(matched ? { matched: matched(r) } : {}),
+  }));
 }

@@ -74,14 +74,22 @@ export function parseSigmaRules(text: string, source: string): ParsedRules {
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {
     if (doc.errors.length) {
-      out.problems.push({ source, kind: 'invalid', reason: `not valid YAML: ${doc.errors[0].message.split('\n')[0]}` });
+      out.problems.push({
+        source,
+        kind: 'invalid',
+        reason: `not valid YAML: ${doc.errors[0].message.split('\n')[0]}`,
+      });
       continue;
     }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
-      out.problems.push({ source, kind: 'invalid', reason: `not valid YAML: ${(e as Error).message}` });
+      out.problems.push({
+        source,
+        kind: 'invalid',
+        reason: `not valid YAML: ${(e as Error).message}`,
+      });
       continue;
     }
     if (value === null || value === undefined) continue; // an empty document (a trailing ---)
@@ -92,30 +100,60 @@ export function parseSigmaRules(text: string, source: string): ParsedRules {
   return out;
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-const strList = (v: unknown): string[] => (Array.isArray(v) ? v.map(str).filter((s): s is string => s !== undefined) : typeof v === 'string' ? [v] : []);
+const isMap = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+const strList = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v.map(str).filter((s): s is string => s !== undefined)
+    : typeof v === 'string'
+      ? [v]
+      : [];
 
 /** One rule document → a compiled rule, or the problem that keeps it from running. */
 export function compileRule(doc: unknown, source: string): SigmaRule | RuleProblem {
   if (!isMap(doc)) return { source, kind: 'invalid', reason: 'a rule must be a YAML map' };
   const id = str(doc.id);
   const title = str(doc.title);
-  const problem = (kind: RuleProblem['kind'], reason: string): RuleProblem => ({ source, ...(id ? { id } : {}), ...(title ? { title } : {}), kind, reason });
-  if ('correlation' in doc) return problem('unsupported', 'a correlation rule (it relates the hits of other rules over time); only single-event rules run');
-  if ('action' in doc) return problem('unsupported', `a rule collection document (action: ${str(doc.action) ?? '?'}); write each rule in full`);
+  const problem = (kind: RuleProblem['kind'], reason: string): RuleProblem => ({
+    source,
+    ...(id ? { id } : {}),
+    ...(title ? { title } : {}),
+    kind,
+    reason,
+  });
+  if ('correlation' in doc)
+    return problem(
+      'unsupported',
+      'a correlation rule (it relates the hits of other rules over time); only single-event rules run',
+    );
+  if ('action' in doc)
+    return problem(
+      'unsupported',
+      `a rule collection document (action: ${str(doc.action) ?? '?'}); write each rule in full`,
+    );
   if (!title) return problem('invalid', 'the rule has no title');
   const logsource = doc.logsource;
   if (!isMap(logsource)) return problem('invalid', 'the rule has no logsource');
   const product = str(logsource.product)?.toLowerCase();
   const service = str(logsource.service)?.toLowerCase();
   if (product !== 'aws' || service !== 'cloudtrail') {
-    const parts = ['product', 'service', 'category'].filter((k) => logsource[k] !== undefined).map((k) => `${k}: ${String(logsource[k])}`);
-    return problem('unsupported', `logsource ${parts.join(', ') || '(empty)'} is not product: aws, service: cloudtrail`);
+    const parts = ['product', 'service', 'category']
+      .filter((k) => logsource[k] !== undefined)
+      .map((k) => `${k}: ${String(logsource[k])}`);
+    return problem(
+      'unsupported',
+      `logsource ${parts.join(', ') || '(empty)'} is not product: aws, service: cloudtrail`,
+    );
   }
   const levelText = doc.level === undefined ? 'medium' : str(doc.level);
   const level = levelText ? parseLevel(levelText) : undefined;
-  if (!level) return problem('invalid', `unknown level '${String(doc.level)}' (informational, low, medium, high or critical)`);
+  if (!level)
+    return problem(
+      'invalid',
+      `unknown level '${String(doc.level)}' (informational, low, medium, high or critical)`,
+    );
   const detection = doc.detection;
   if (!isMap(detection)) return problem('invalid', 'the rule has no detection section');
   let expr: DetectionExpr;
@@ -144,7 +182,8 @@ export function compileRule(doc: unknown, source: string): SigmaRule | RuleProbl
 }
 
 function compileDetection(detection: Record<string, unknown>, fields: Set<string>): DetectionExpr {
-  if ('timeframe' in detection) throw new UnsupportedRule('an aggregation over a timeframe (detection.timeframe)');
+  if ('timeframe' in detection)
+    throw new UnsupportedRule('an aggregation over a timeframe (detection.timeframe)');
   const condition = detection.condition;
   const selections = new Map<string, DetectionExpr>();
   for (const [name, value] of Object.entries(detection)) {
@@ -153,7 +192,12 @@ function compileDetection(detection: Record<string, unknown>, fields: Set<string
   }
   let conditions: string[];
   if (typeof condition === 'string') conditions = [condition];
-  else if (Array.isArray(condition) && condition.length > 0 && condition.every((c) => typeof c === 'string')) conditions = condition as string[];
+  else if (
+    Array.isArray(condition) &&
+    condition.length > 0 &&
+    condition.every((c) => typeof c === 'string')
+  )
+    conditions = condition as string[];
   else throw new InvalidRule('detection.condition is missing (or not text)');
   const exprs = conditions.map((c) => parseCondition(c, selections));
   return exprs.length === 1 ? exprs[0] : { kind: 'or', children: exprs };
@@ -163,7 +207,11 @@ function compileSelection(name: string, value: unknown, fields: Set<string>): De
   if (isMap(value)) return compileMap(name, value, fields);
   if (Array.isArray(value)) {
     if (value.length === 0) throw new InvalidRule(`selection '${name}' is an empty list`);
-    if (value.every(isMap)) return { kind: 'or', children: value.map((m) => compileMap(name, m as Record<string, unknown>, fields)) };
+    if (value.every(isMap))
+      return {
+        kind: 'or',
+        children: value.map((m) => compileMap(name, m as Record<string, unknown>, fields)),
+      };
     if (value.every((v) => !isMap(v) && !Array.isArray(v))) return keyword(name, [], value);
     throw new InvalidRule(`selection '${name}' mixes maps and plain values`);
   }
@@ -175,21 +223,35 @@ function keyword(selection: string, modifiers: string[], value: unknown): LeafEx
   return { kind: 'leaf', path: [], test: compileValueTest(modifiers, value), selection };
 }
 
-function compileMap(selection: string, map: Record<string, unknown>, fields: Set<string>): DetectionExpr {
+function compileMap(
+  selection: string,
+  map: Record<string, unknown>,
+  fields: Set<string>,
+): DetectionExpr {
   const children: DetectionExpr[] = [];
   const entries = Object.entries(map);
   if (entries.length === 0) throw new InvalidRule(`selection '${selection}' is an empty map`);
   for (const [key, value] of entries) {
     const [field, ...modifiers] = key.split('|');
-    if (isMap(value)) throw new InvalidRule(`selection '${selection}': field '${field}' has a map as its value`);
-    if (Array.isArray(value) && value.some((v) => Array.isArray(v) || isMap(v))) throw new InvalidRule(`selection '${selection}': field '${field}' has nested lists or maps`);
+    if (isMap(value))
+      throw new InvalidRule(`selection '${selection}': field '${field}' has a map as its value`);
+    if (Array.isArray(value) && value.some((v) => Array.isArray(v) || isMap(v)))
+      throw new InvalidRule(`selection '${selection}': field '${field}' has nested lists or maps`);
     if (field === '') {
       children.push(keyword(selection, modifiers, value));
       continue;
     }
     fields.add(field);
-    if (modifiers.some((m) => m.toLowerCase() === 'fieldref')) for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') fields.add(v);
-    children.push({ kind: 'leaf', field, path: field.split('.'), test: compileValueTest(modifiers, value), selection });
+    if (modifiers.some((m) => m.toLowerCase() === 'fieldref'))
+      for (const v of Array.isArray(value) ? value : [value])
+        if (typeof v === 'string') fields.add(v);
+    children.push({
+      kind: 'leaf',
+      field,
+      path: field.split('.'),
+      test: compileValueTest(modifiers, value),
+      selection,
+    });
   }
   return children.length === 1 ? children[0] : { kind: 'and', children };
 }
@@ -199,7 +261,10 @@ function compileMap(selection: string, map: Record<string, unknown>, fields: Set
 type Tok = { t: 'word'; v: string } | { t: '(' } | { t: ')' };
 
 function tokenize(text: string): Tok[] {
-  if (text.includes('|')) throw new UnsupportedRule(`an aggregation in the condition ('${text.slice(text.indexOf('|')).trim()}')`);
+  if (text.includes('|'))
+    throw new UnsupportedRule(
+      `an aggregation in the condition ('${text.slice(text.indexOf('|')).trim()}')`,
+    );
   const out: Tok[] = [];
   const re = /\s*(\(|\)|[^\s()]+)/gy;
   let m: RegExpExecArray | null;
@@ -214,7 +279,10 @@ function tokenize(text: string): Tok[] {
 }
 
 /** Parses a condition (and, or, not, parentheses, `1 of x*`, `all of them`…) over the selections. */
-export function parseCondition(text: string, selections: Map<string, DetectionExpr>): DetectionExpr {
+export function parseCondition(
+  text: string,
+  selections: Map<string, DetectionExpr>,
+): DetectionExpr {
   const toks = tokenize(text);
   let i = 0;
   const peekWord = (k = 0) => {
@@ -262,9 +330,13 @@ export function parseCondition(text: string, selections: Map<string, DetectionEx
     const lower = w.toLowerCase();
     if (peekWord(1) === 'of' && (lower === 'all' || lower === 'any' || /^\d+$/.test(lower))) {
       const target = toks[i + 2];
-      if (!target || target.t !== 'word') return fail(`'${w} of' needs a selection name, pattern or 'them'`);
+      if (!target || target.t !== 'word')
+        return fail(`'${w} of' needs a selection name, pattern or 'them'`);
       i += 3;
-      const names = target.v.toLowerCase() === 'them' ? [...selections.keys()].filter((n) => !n.startsWith('_')) : namesMatching(target.v, [...selections.keys()]);
+      const names =
+        target.v.toLowerCase() === 'them'
+          ? [...selections.keys()].filter((n) => !n.startsWith('_'))
+          : namesMatching(target.v, [...selections.keys()]);
       if (names.length === 0) return fail(`no selection matches '${target.v}'`);
       const children = names.map((n) => selections.get(n)!);
       if (lower === 'all') return children.length === 1 ? children[0] : { kind: 'and', children };
@@ -272,7 +344,8 @@ export function parseCondition(text: string, selections: Map<string, DetectionEx
       if (n <= 1) return children.length === 1 ? children[0] : { kind: 'or', children };
       return { kind: 'atLeast', n, children };
     }
-    if (lower === 'and' || lower === 'or' || lower === 'of') return fail(`'${w}' where a selection was expected`);
+    if (lower === 'and' || lower === 'or' || lower === 'of')
+      return fail(`'${w}' where a selection was expected`);
     i++;
     const sel = selections.get(w);
     if (!sel) return fail(`no selection named '${w}'`);
@@ -280,11 +353,17 @@ export function parseCondition(text: string, selections: Map<string, DetectionEx
   };
   if (toks.length === 0) fail('is empty');
   const expr = parseOr();
-  if (i < toks.length) fail(`unexpected '${toks[i].t === 'word' ? (toks[i] as { v: string }).v : toks[i].t}'`);
+  if (i < toks.length)
+    fail(`unexpected '${toks[i].t === 'word' ? (toks[i] as { v: string }).v : toks[i].t}'`);
   return expr;
 }
 
 function namesMatching(pattern: string, names: string[]): string[] {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return names.filter((n) => re.test(n));
 }

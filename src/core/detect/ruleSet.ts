@@ -18,8 +18,15 @@ const MAX_DEPTH = 32;
 const MAX_RULE_FILE_BYTES = 1024 * 1024;
 
 /** The built-in pack (unless `builtin` is false) plus every rule under the folders. */
-export async function loadRuleSet(folders: readonly string[], options: { builtin?: boolean } = {}): Promise<RuleSet> {
-  const set: RuleSet = { rules: options.builtin === false ? [] : [...builtinRules()], problems: [], files: 0 };
+export async function loadRuleSet(
+  folders: readonly string[],
+  options: { builtin?: boolean } = {},
+): Promise<RuleSet> {
+  const set: RuleSet = {
+    rules: options.builtin === false ? [] : [...builtinRules()],
+    problems: [],
+    files: 0,
+  };
   const seen = new Map<string, string>(set.rules.map((r) => [r.id, r.source]));
   for (const folder of folders) {
     const files: string[] = [];
@@ -30,12 +37,20 @@ export async function loadRuleSet(folders: readonly string[], options: { builtin
       try {
         const stat = await fs.stat(file);
         if (stat.size > MAX_RULE_FILE_BYTES) {
-          set.problems.push({ source: file, kind: 'invalid', reason: `larger than ${MAX_RULE_FILE_BYTES / 1024 / 1024} MiB: not a rule file` });
+          set.problems.push({
+            source: file,
+            kind: 'invalid',
+            reason: `larger than ${MAX_RULE_FILE_BYTES / 1024 / 1024} MiB: not a rule file`,
+          });
           continue;
         }
         text = await fs.readFile(file, 'utf8');
       } catch (e) {
-        set.problems.push({ source: file, kind: 'invalid', reason: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+        set.problems.push({
+          source: file,
+          kind: 'invalid',
+          reason: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        });
         continue;
       }
       const parsed = parseSigmaRules(text, file);
@@ -43,7 +58,13 @@ export async function loadRuleSet(folders: readonly string[], options: { builtin
       for (const rule of parsed.rules) {
         const earlier = seen.get(rule.id);
         if (earlier !== undefined) {
-          set.problems.push({ source: file, id: rule.id, title: rule.title, kind: 'invalid', reason: `its id is already used by a rule from ${earlier}` });
+          set.problems.push({
+            source: file,
+            id: rule.id,
+            title: rule.title,
+            kind: 'invalid',
+            reason: `its id is already used by a rule from ${earlier}`,
+          });
           continue;
         }
         seen.set(rule.id, file);
@@ -54,20 +75,39 @@ export async function loadRuleSet(folders: readonly string[], options: { builtin
   return set;
 }
 
-async function collect(dir: string, depth: number, out: string[], problems: RuleProblem[]): Promise<void> {
+async function collect(
+  dir: string,
+  depth: number,
+  out: string[],
+  problems: RuleProblem[],
+): Promise<void> {
   let entries;
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    problems.push({ source: dir, kind: 'invalid', reason: code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : `cannot be read: ${code ?? (e as Error).message}` });
+    problems.push({
+      source: dir,
+      kind: 'invalid',
+      reason:
+        code === 'ENOENT'
+          ? 'no such folder'
+          : code === 'ENOTDIR'
+            ? 'not a folder'
+            : `cannot be read: ${code ?? (e as Error).message}`,
+    });
     return;
   }
   for (const e of entries) {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (e.name.startsWith('.')) continue;
-      if (depth >= MAX_DEPTH) problems.push({ source: full, kind: 'invalid', reason: `more than ${MAX_DEPTH} folders deep: not read` });
+      if (depth >= MAX_DEPTH)
+        problems.push({
+          source: full,
+          kind: 'invalid',
+          reason: `more than ${MAX_DEPTH} folders deep: not read`,
+        });
       else await collect(full, depth + 1, out, problems);
     } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(full);
   }

@@ -37,7 +37,10 @@ export interface DetectionRun {
 }
 
 /** What run() needs of the index (EventIndex satisfies it). */
-export type DetectableIndex = Pick<EventIndex, 'store' | 'size' | 'version' | 'isDuplicate' | 'rawRecords'>;
+export type DetectableIndex = Pick<
+  EventIndex,
+  'store' | 'size' | 'version' | 'isDuplicate' | 'rawRecords'
+>;
 
 const RAW_CHUNK = 20_000;
 
@@ -49,7 +52,12 @@ export interface RunOptions {
 }
 
 /** Every rule over every event shown (hidden duplicate rows are not matched), or over rows [from, size). */
-export async function runRules(index: DetectableIndex, rules: readonly SigmaRule[], signal?: AbortSignal, options: RunOptions = {}): Promise<DetectionRun> {
+export async function runRules(
+  index: DetectableIndex,
+  rules: readonly SigmaRule[],
+  signal?: AbortSignal,
+  options: RunOptions = {},
+): Promise<DetectionRun> {
   const started = performance.now();
   const store = index.store;
   const size = index.size;
@@ -96,7 +104,9 @@ export async function runRules(index: DetectableIndex, rules: readonly SigmaRule
   }
   return {
     hits: rules.map((rule, k) => {
-      const rows = Uint32Array.from(options.keepHidden ? hits[k] : hits[k].filter((r) => !index.isDuplicate(r))).sort();
+      const rows = Uint32Array.from(
+        options.keepHidden ? hits[k] : hits[k].filter((r) => !index.isDuplicate(r)),
+      ).sort();
       return { rule, rows };
     }),
     version,
@@ -210,7 +220,8 @@ function compileRow(e: DetectionExpr, store: ColumnStore): (r: number) => Tri {
       if (!col || e.test.refs) return () => UNKNOWN; // another field's value: read the record
       const n = col.dict.size;
       const table = new Uint8Array(n);
-      for (let id = 0; id < n; id++) table[id] = e.test.test(dictValues(col.dict.values, id)) ? TRUE : FALSE;
+      for (let id = 0; id < n; id++)
+        table[id] = e.test.test(dictValues(col.dict.values, id)) ? TRUE : FALSE;
       const ids = col.ids;
       return (r) => {
         const id = ids[r];
@@ -279,7 +290,8 @@ export function rulesByRow(run: DetectionRun): Map<number, SigmaRule[]> {
       list.push(h.rule);
     }
   }
-  for (const list of out.values()) list.sort((a, b) => levelRank(b.level) - levelRank(a.level) || (a.title < b.title ? -1 : 1));
+  for (const list of out.values())
+    list.sort((a, b) => levelRank(b.level) - levelRank(a.level) || (a.title < b.title ? -1 : 1));
   return out;
 }
 

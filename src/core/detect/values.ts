@@ -44,7 +44,18 @@ const STAR = 0;
 const QMARK = 1;
 type Token = string | typeof STAR | typeof QMARK;
 
-const MATCH_TYPES = new Set(['contains', 'startswith', 'endswith', 're', 'cidr', 'exists', 'lt', 'lte', 'gt', 'gte']);
+const MATCH_TYPES = new Set([
+  'contains',
+  'startswith',
+  'endswith',
+  're',
+  'cidr',
+  'exists',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+]);
 const TRANSFORMS = new Set(['base64', 'base64offset', 'windash']);
 const FLAGS = new Set(['all', 'cased', 'i', 'm', 's']);
 const NOT_SUPPORTED: Record<string, string> = {
@@ -132,10 +143,14 @@ function windashVariants(tokens: Token[]): Token[][] {
       if (t[ci] !== '-' && t[ci] !== '/') continue;
       const prev = ci > 0 ? t[ci - 1] : undefined;
       const next = t[ci + 1];
-      if ((prev === undefined || !/\w/.test(prev)) && next !== undefined && /\w/.test(next)) spots.push([ti, ci]);
+      if ((prev === undefined || !/\w/.test(prev)) && next !== undefined && /\w/.test(next))
+        spots.push([ti, ci]);
     }
   });
-  if (DASHES.length ** spots.length > MAX_WINDASH_VARIANTS) throw new UnsupportedRule(`|windash on a value with ${spots.length} options makes too many variants`);
+  if (DASHES.length ** spots.length > MAX_WINDASH_VARIANTS)
+    throw new UnsupportedRule(
+      `|windash on a value with ${spots.length} options makes too many variants`,
+    );
   let variants: Token[][] = [tokens.slice()];
   for (const [ti, ci] of spots) {
     const next: Token[][] = [];
@@ -157,7 +172,8 @@ function parseCidr(text: string): (ip: string) => boolean {
   if (!m) throw new InvalidRule(`'${text}' is not a CIDR network (address/prefix)`);
   const net = ipBytes(m[1]);
   const bits = Number(m[2]);
-  if (!net || bits > net.length * 8) throw new InvalidRule(`'${text}' is not a CIDR network (address/prefix)`);
+  if (!net || bits > net.length * 8)
+    throw new InvalidRule(`'${text}' is not a CIDR network (address/prefix)`);
   return (ip) => {
     const a = ipBytes(ip);
     if (!a || a.length !== net.length) return false;
@@ -223,7 +239,8 @@ export function compileValueTest(modifiers: readonly string[], raw: unknown): Va
     }
     if (NOT_SUPPORTED[m]) throw new UnsupportedRule(`modifier |${mod}: ${NOT_SUPPORTED[m]}`);
     if (MATCH_TYPES.has(m)) {
-      if (matchType && !(matchType === 're' && (m === 'i' || m === 'm' || m === 's'))) throw new InvalidRule(`modifiers |${matchType} and |${m} cannot be combined`);
+      if (matchType && !(matchType === 're' && (m === 'i' || m === 'm' || m === 's')))
+        throw new InvalidRule(`modifiers |${matchType} and |${m} cannot be combined`);
       matchType = m;
     } else if (TRANSFORMS.has(m)) transforms.push(m);
     else if (FLAGS.has(m)) {
@@ -237,13 +254,20 @@ export function compileValueTest(modifiers: readonly string[], raw: unknown): Va
   if (list.length === 0) throw new InvalidRule('an empty list of values');
   if (fieldref) return fieldRefTest(list, matchType, transforms, all, cased);
   for (const v of list) {
-    if (v !== null && typeof v === 'object') throw new InvalidRule(`a value that is a ${Array.isArray(v) ? 'list' : 'map'} inside a value list`);
+    if (v !== null && typeof v === 'object')
+      throw new InvalidRule(
+        `a value that is a ${Array.isArray(v) ? 'list' : 'map'} inside a value list`,
+      );
   }
 
   if (matchType === 'exists') {
-    if (list.length !== 1 || typeof list[0] !== 'boolean') throw new InvalidRule('|exists takes true or false');
+    if (list.length !== 1 || typeof list[0] !== 'boolean')
+      throw new InvalidRule('|exists takes true or false');
     const want = list[0] as boolean;
-    return { test: (vals) => vals.some((v) => v !== null) === want, text: want ? 'exists' : 'does not exist' };
+    return {
+      test: (vals) => vals.some((v) => v !== null) === want,
+      text: want ? 'exists' : 'does not exist',
+    };
   }
 
   // One predicate per listed value (windash/base64offset may give several alternatives each).
@@ -252,13 +276,17 @@ export function compileValueTest(modifiers: readonly string[], raw: unknown): Va
     return valuePredicate(v as string | number | boolean, matchType, transforms, cased, reFlags);
   });
   const nulls = list.some((v) => v === null);
-  const anyValue = (vals: readonly Scalar[], p: (v: Scalar) => boolean) => vals.some((v) => v !== null && p(v));
+  const anyValue = (vals: readonly Scalar[], p: (v: Scalar) => boolean) =>
+    vals.some((v) => v !== null && p(v));
   const isNullish = (vals: readonly Scalar[]) => vals.length === 0 || vals.every((v) => v === null);
   const plainEquals = !all && preds.length > 1 && preds.every((p) => p.text.startsWith('equals '));
-  const text = plainEquals ? `is one of ${preds.map((p) => p.text.slice('equals '.length)).join(', ')}` : preds.map((p) => p.text).join(all ? ' and ' : ' or ');
+  const text = plainEquals
+    ? `is one of ${preds.map((p) => p.text.slice('equals '.length)).join(', ')}`
+    : preds.map((p) => p.text).join(all ? ' and ' : ' or ');
   if (all) {
     return {
-      test: (vals) => preds.every((p, i) => (list[i] === null ? isNullish(vals) : anyValue(vals, p.pred))),
+      test: (vals) =>
+        preds.every((p, i) => (list[i] === null ? isNullish(vals) : anyValue(vals, p.pred))),
       text,
     };
   }
@@ -268,11 +296,18 @@ export function compileValueTest(modifiers: readonly string[], raw: unknown): Va
   };
 }
 
-function valuePredicate(v: string | number | boolean, matchType: string | undefined, transforms: string[], cased: boolean, reFlags: string): { pred: (v: Scalar) => boolean; text: string } {
+function valuePredicate(
+  v: string | number | boolean,
+  matchType: string | undefined,
+  transforms: string[],
+  cased: boolean,
+  reFlags: string,
+): { pred: (v: Scalar) => boolean; text: string } {
   const label = `${matchType ?? (transforms.length ? transforms.join('|') : 'equals')} ${quote(v)}`;
   if (matchType === 're') {
     if (typeof v !== 'string') throw new InvalidRule(`|re needs a string (got ${quote(v)})`);
-    if (transforms.length) throw new UnsupportedRule(`|${transforms[0]} cannot be combined with |re`);
+    if (transforms.length)
+      throw new UnsupportedRule(`|${transforms[0]} cannot be combined with |re`);
     let source = v;
     let flags = reFlags.includes('i') ? 'i' : '';
     // Sigma rules often carry PCRE's inline flag group; JavaScript has no such syntax.
@@ -290,7 +325,9 @@ function valuePredicate(v: string | number | boolean, matchType: string | undefi
       try {
         re = new RegExp(source, [...new Set(flags)].join(''));
       } catch (e) {
-        throw new InvalidRule(`|re '${v}' is not a valid regular expression: ${(e as Error).message}`);
+        throw new InvalidRule(
+          `|re '${v}' is not a valid regular expression: ${(e as Error).message}`,
+        );
       }
     }
     return { pred: (x) => re.test(textOf(x) ?? ''), text: `matches /${v}/` };
@@ -302,11 +339,18 @@ function valuePredicate(v: string | number | boolean, matchType: string | undefi
   }
   if (matchType === 'lt' || matchType === 'lte' || matchType === 'gt' || matchType === 'gte') {
     const n = Number(v);
-    if (typeof v === 'boolean' || !Number.isFinite(n)) throw new InvalidRule(`|${matchType} needs a number (got ${quote(v)})`);
-    const cmp = { lt: (a: number) => a < n, lte: (a: number) => a <= n, gt: (a: number) => a > n, gte: (a: number) => a >= n }[matchType];
+    if (typeof v === 'boolean' || !Number.isFinite(n))
+      throw new InvalidRule(`|${matchType} needs a number (got ${quote(v)})`);
+    const cmp = {
+      lt: (a: number) => a < n,
+      lte: (a: number) => a <= n,
+      gt: (a: number) => a > n,
+      gte: (a: number) => a >= n,
+    }[matchType];
     return {
       pred: (x) => {
-        const a = typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : NaN;
+        const a =
+          typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : NaN;
         return Number.isFinite(a) && cmp(a);
       },
       text: `${matchType} ${n}`,
@@ -320,7 +364,8 @@ function valuePredicate(v: string | number | boolean, matchType: string | undefi
     if (t === 'windash') variants = variants.flatMap(windashVariants);
     else {
       variants = variants.flatMap((tokens) => {
-        if (tokens.some((x) => typeof x !== 'string')) throw new UnsupportedRule(`|${t} on a value with wildcards`);
+        if (tokens.some((x) => typeof x !== 'string'))
+          throw new UnsupportedRule(`|${t} on a value with wildcards`);
         const plain = (tokens as string[]).join('');
         return t === 'base64' ? [[base64Of(plain)]] : base64Offsets(plain).map((s) => [s]);
       });
@@ -349,29 +394,48 @@ function valuePredicate(v: string | number | boolean, matchType: string | undefi
  * `|cased`): the value of the field compared with the value of another field of the same record.
  * Several listed fields: any of them (all of them with `|all`).
  */
-function fieldRefTest(list: unknown[], matchType: string | undefined, transforms: string[], all: boolean, cased: boolean): ValueTest {
-  if (transforms.length) throw new UnsupportedRule(`|${transforms[0]} cannot be combined with |fieldref`);
-  if (matchType && !['contains', 'startswith', 'endswith'].includes(matchType)) throw new UnsupportedRule(`|fieldref cannot be combined with |${matchType}`);
-  if (!list.every((v) => typeof v === 'string' && v !== '')) throw new InvalidRule('|fieldref takes field names');
+function fieldRefTest(
+  list: unknown[],
+  matchType: string | undefined,
+  transforms: string[],
+  all: boolean,
+  cased: boolean,
+): ValueTest {
+  if (transforms.length)
+    throw new UnsupportedRule(`|${transforms[0]} cannot be combined with |fieldref`);
+  if (matchType && !['contains', 'startswith', 'endswith'].includes(matchType))
+    throw new UnsupportedRule(`|fieldref cannot be combined with |${matchType}`);
+  if (!list.every((v) => typeof v === 'string' && v !== ''))
+    throw new InvalidRule('|fieldref takes field names');
   const refs = (list as string[]).map((f) => f.split('.'));
   const fold = (x: string) => (cased ? x : x.toLowerCase());
   const one = (a: string, b: string) => {
     const x = fold(a);
     const y = fold(b);
-    return matchType === 'contains' ? x.includes(y) : matchType === 'startswith' ? x.startsWith(y) : matchType === 'endswith' ? x.endsWith(y) : x === y;
+    return matchType === 'contains'
+      ? x.includes(y)
+      : matchType === 'startswith'
+        ? x.startsWith(y)
+        : matchType === 'endswith'
+          ? x.endsWith(y)
+          : x === y;
   };
   const against = (values: readonly Scalar[], other: readonly Scalar[]) =>
     values.some((v) => {
       const a = textOf(v);
-      return a !== undefined && other.some((o) => {
-        const b = textOf(o);
-        return b !== undefined && one(a, b);
-      });
+      return (
+        a !== undefined &&
+        other.some((o) => {
+          const b = textOf(o);
+          return b !== undefined && one(a, b);
+        })
+      );
     });
   return {
     test: () => false,
     refs,
-    compare: (values, refValues) => (all ? refValues.every((o) => against(values, o)) : refValues.some((o) => against(values, o))),
+    compare: (values, refValues) =>
+      all ? refValues.every((o) => against(values, o)) : refValues.some((o) => against(values, o)),
     text: `${matchType ? `${matchType} the value of` : 'equals'} ${(list as string[]).join(all ? ' and ' : ' or ')}`,
   };
 }

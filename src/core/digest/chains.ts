@@ -2,7 +2,13 @@
 // region, trail name, home region), all read from the keys through layout.ts. Log objects are
 // grouped by (prefix, organization, account, region) so digests can be compared with what is
 // actually on disk.
-import { accountPrefix, CloudTrailCatalog, dayKindPrefix, lastSegment, regionKindPrefix } from '../sources/layoutTree';
+import {
+  accountPrefix,
+  CloudTrailCatalog,
+  dayKindPrefix,
+  lastSegment,
+  regionKindPrefix,
+} from '../sources/layoutTree';
 import { mapLimited } from '../mapLimited';
 import { accountKindPrefix, KIND_FOLDERS, parseCloudTrailKey } from '../sources/layout';
 import { LogSource } from '../sources/source';
@@ -68,7 +74,10 @@ export function stampTime(stamp: string): number | undefined {
 }
 
 /** Lists the whole source once and sorts every CloudTrail digest and log into chains and groups. */
-export async function inventorySource(source: LogSource, signal?: AbortSignal): Promise<SourceInventory> {
+export async function inventorySource(
+  source: LogSource,
+  signal?: AbortSignal,
+): Promise<SourceInventory> {
   const inventory = new InventoryBuilder();
   for await (const obj of source.listAll('', signal)) inventory.add(obj.key);
   return inventory.done();
@@ -102,13 +111,26 @@ const DAY = 86_400_000;
  * year/month/day folders that exist. Works the same on a folder (no tree walk) and on S3 (no
  * bucket-wide listing).
  */
-export async function inventoryScope(source: LogSource, scope: InventoryScope, signal?: AbortSignal): Promise<SourceInventory> {
+export async function inventoryScope(
+  source: LogSource,
+  scope: InventoryScope,
+  signal?: AbortSignal,
+): Promise<SourceInventory> {
   const catalog = new CloudTrailCatalog(source);
-  const touches = (p: string) => !scope.scopePrefix || p.startsWith(scope.scopePrefix) || scope.scopePrefix.startsWith(p);
+  const touches = (p: string) =>
+    !scope.scopePrefix || p.startsWith(scope.scopePrefix) || scope.scopePrefix.startsWith(p);
   const { roots } = await catalog.discover(signal);
-  const accounts = (await mapLimited(roots.filter(touches), LIST_CONCURRENCY, (root) => catalog.accountsUnder(root, signal)))
+  const accounts = (
+    await mapLimited(roots.filter(touches), LIST_CONCURRENCY, (root) =>
+      catalog.accountsUnder(root, signal),
+    )
+  )
     .flat()
-    .filter((a) => touches(accountPrefix(a)) && (!scope.account || scope.account(a.accountId, a.organizationId)));
+    .filter(
+      (a) =>
+        touches(accountPrefix(a)) &&
+        (!scope.account || scope.account(a.accountId, a.organizationId)),
+    );
   const days = (from: number, to: number) => {
     const out: string[] = [];
     for (let t = Math.floor(from / DAY) * DAY; t <= to; t += DAY) out.push(isoDay(t));
@@ -119,9 +141,15 @@ export async function inventoryScope(source: LogSource, scope: InventoryScope, s
   const digestRegions: string[] = [];
   await mapLimited(accounts, LIST_CONCURRENCY, async (account) => {
     const kinds = ['digest', 'log'] as const;
-    const regionLists = await mapLimited(kinds, 2, async (kind) => (await catalog.prefixesIn(`${accountPrefix(account)}${KIND_FOLDERS[kind]}/`, signal, true)).map(lastSegment));
+    const regionLists = await mapLimited(kinds, 2, async (kind) =>
+      (
+        await catalog.prefixesIn(`${accountPrefix(account)}${KIND_FOLDERS[kind]}/`, signal, true)
+      ).map(lastSegment),
+    );
     const regions = [...new Set(regionLists.flat())].filter(
-      (r) => (!scope.region || r === scope.region) && kinds.some((k) => touches(regionKindPrefix(account, k, r))),
+      (r) =>
+        (!scope.region || r === scope.region) &&
+        kinds.some((k) => touches(regionKindPrefix(account, k, r))),
     );
     await mapLimited(regions, LIST_CONCURRENCY, async (region) => {
       await mapLimited(kinds, 2, async (kind, i) => {
@@ -129,11 +157,14 @@ export async function inventoryScope(source: LogSource, scope: InventoryScope, s
         if (kind === 'digest') digestRegions.push(regionKindPrefix(account, kind, region));
         const last = kind === 'digest' ? scope.end + 3_600_000 : scope.end;
         let dates: string[];
-        if (scope.start !== undefined && days(scope.start, last).length <= DAYS_LISTED_DIRECTLY) dates = days(scope.start, last);
+        if (scope.start !== undefined && days(scope.start, last).length <= DAYS_LISTED_DIRECTLY)
+          dates = days(scope.start, last);
         else {
           const lo = scope.start === undefined ? '' : isoDay(scope.start);
           const hi = isoDay(last);
-          dates = (await catalog.datesUnder(regionKindPrefix(account, kind, region), signal)).filter((d) => d >= lo && d <= hi);
+          dates = (
+            await catalog.datesUnder(regionKindPrefix(account, kind, region), signal)
+          ).filter((d) => d >= lo && d <= hi);
         }
         for (const d of dates) folders.push(dayKindPrefix(account, kind, region, d));
       });
@@ -142,7 +173,8 @@ export async function inventoryScope(source: LogSource, scope: InventoryScope, s
   const inventory = new InventoryBuilder();
   const listDays = (list: string[]) =>
     mapLimited(list, LIST_CONCURRENCY, async (folder) => {
-      for (const e of await catalog.listQuiet(folder, signal)) if (e.kind === 'object') inventory.add(e.key);
+      for (const e of await catalog.listQuiet(folder, signal))
+        if (e.kind === 'object') inventory.add(e.key);
     });
   await listDays(folders.sort());
   // A region with no digest in the window still has a chain: its newest day of digests names the
@@ -173,7 +205,12 @@ class InventoryBuilder {
   add(key: string): void {
     const info = parseCloudTrailKey(key);
     if (!info || !info.compressed || info.kind === 'insight') return;
-    const group: LogGroupId = { prefix: info.prefix, organizationId: info.organizationId, accountId: info.accountId, region: info.region };
+    const group: LogGroupId = {
+      prefix: info.prefix,
+      organizationId: info.organizationId,
+      accountId: info.accountId,
+      region: info.region,
+    };
     // The CLI's key pattern needs the folder account and region to equal those in the name.
     const folder = accountKindPrefix({ ...group, kind: info.kind }) + `${info.region}/`;
     if (!key.startsWith(folder)) return;
@@ -196,8 +233,11 @@ class InventoryBuilder {
   }
 
   done(): SourceInventory {
-    const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-    const sorted = [...this.chains.values()].sort((a, b) => (chainKey(a.id) < chainKey(b.id) ? -1 : 1));
+    const byKey = (a: { key: string }, b: { key: string }) =>
+      a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    const sorted = [...this.chains.values()].sort((a, b) =>
+      chainKey(a.id) < chainKey(b.id) ? -1 : 1,
+    );
     for (const c of sorted) {
       c.digests.sort(byKey);
       c.backfill.sort();
@@ -229,5 +269,10 @@ export interface TrailArn {
 export function parseTrailArn(arn: string): TrailArn | undefined {
   if (!/^arn:.+:cloudtrail:.+:\d{12}:trail\/.+$/.test(arn)) return undefined;
   const parts = arn.split(':');
-  return { partition: parts[1], homeRegion: parts[3], accountId: parts[4], trailName: arn.slice(arn.lastIndexOf('/') + 1) };
+  return {
+    partition: parts[1],
+    homeRegion: parts[3],
+    accountId: parts[4],
+    trailName: arn.slice(arn.lastIndexOf('/') + 1),
+  };
 }

@@ -49,18 +49,28 @@ export function parseDigestJson(bytes: Uint8Array): Record<string, unknown> | un
 }
 
 /** True when all required keys are present (values may be null, as the CLI allows) and logFiles is a list. */
-export function hasRequiredKeys(d: Record<string, unknown>): d is Record<string, unknown> & DigestJson {
+export function hasRequiredKeys(
+  d: Record<string, unknown>,
+): d is Record<string, unknown> & DigestJson {
   if (!REQUIRED_DIGEST_KEYS.every((k) => k in d)) return false;
   // The CLI would crash on a missing/invalid logFiles or unparseable times; we call that invalid format.
   if (!Array.isArray(d.logFiles)) return false;
-  if (typeof d.digestStartTime !== 'string' || parseTime(d.digestStartTime) === undefined) return false;
+  if (typeof d.digestStartTime !== 'string' || parseTime(d.digestStartTime) === undefined)
+    return false;
   if (typeof d.digestEndTime !== 'string' || parseTime(d.digestEndTime) === undefined) return false;
-  return d.logFiles.every((l) => l && typeof l === 'object' && typeof (l as DigestLogEntry).s3Object === 'string');
+  return d.logFiles.every(
+    (l) => l && typeof l === 'object' && typeof (l as DigestLogEntry).s3Object === 'string',
+  );
 }
 
 /** `<end>\n<bucket>/<key>\n<sha256 of uncompressed digest>\n<previous signature or null>`, no trailing newline. */
 export function signedString(d: DigestJson, uncompressedSha256: string): string {
-  return [d.digestEndTime, `${d.digestS3Bucket}/${d.digestS3Object}`, uncompressedSha256, d.previousDigestSignature ?? 'null'].join('\n');
+  return [
+    d.digestEndTime,
+    `${d.digestS3Bucket}/${d.digestS3Object}`,
+    uncompressedSha256,
+    d.previousDigestSignature ?? 'null',
+  ].join('\n');
 }
 
 /**
@@ -68,12 +78,24 @@ export function signedString(d: DigestJson, uncompressedSha256: string): string 
  * ignored, not applied, matching the CLI (spec §5.1). Returns ms since the epoch.
  */
 export function parseTime(s: string): number | undefined {
-  const m = /^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:\.(\d+))?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(s.trim());
+  const m =
+    /^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:\.(\d+))?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(
+      s.trim(),
+    );
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = ''] = m;
-  const ms = utcMs(+y, +mo - 1, +d, +h, +mi, +sec, frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0);
+  const ms = utcMs(
+    +y,
+    +mo - 1,
+    +d,
+    +h,
+    +mi,
+    +sec,
+    frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0,
+  );
   const back = new Date(ms);
-  if (Number.isNaN(ms) || back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d) return undefined;
+  if (Number.isNaN(ms) || back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d)
+    return undefined;
   return ms;
 }
 

@@ -34,7 +34,8 @@ const SYNC_OUTPUT = 16 << 20;
 
 /** Length of the gzip member header at the start of `buf`. Throws GzipFormatError. */
 export function gzipHeaderLength(buf: Uint8Array): number {
-  if (buf.length < 18 || buf[0] !== 0x1f || buf[1] !== 0x8b) throw new GzipFormatError('not a gzip file');
+  if (buf.length < 18 || buf[0] !== 0x1f || buf[1] !== 0x8b)
+    throw new GzipFormatError('not a gzip file');
   if (buf[2] !== 8) throw new GzipFormatError('unknown gzip compression method');
   const flags = buf[3];
   let at = 10;
@@ -85,10 +86,18 @@ export interface HashOptions {
  * With `maxBytes`, both paths stop inflating as soon as the output passes the cap (a gzip bomb
  * costs at most the cap, twice, never its decompressed size).
  */
-export async function hashFirstMember(buf: Uint8Array, options: HashOptions = {}): Promise<MemberDigest & { bytes?: Buffer }> {
+export async function hashFirstMember(
+  buf: Uint8Array,
+  options: HashOptions = {},
+): Promise<MemberDigest & { bytes?: Buffer }> {
   // A small capped input (a digest) is inflated at once on this thread: a round trip through
   // zlib's threadpool costs more than its inflating, and a chain's walk waits on each one.
-  if (buf.length >= 18 && buf.length <= SYNC_INPUT && options.maxBytes !== undefined && options.maxBytes <= SYNC_OUTPUT) {
+  if (
+    buf.length >= 18 &&
+    buf.length <= SYNC_INPUT &&
+    options.maxBytes !== undefined &&
+    options.maxBytes <= SYNC_OUTPUT
+  ) {
     const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     let out: Buffer | undefined;
     try {
@@ -96,8 +105,16 @@ export async function hashFirstMember(buf: Uint8Array, options: HashOptions = {}
     } catch {
       out = undefined; // too large, several members, corrupt: the exact path decides, capped
     }
-    if (out && out.length <= options.maxBytes && out.length % 0x100000000 === view.readUInt32LE(buf.length - 4)) {
-      return { sha256: createHash('sha256').update(out).digest('hex'), size: out.length, bytes: options.keep ? out : undefined };
+    if (
+      out &&
+      out.length <= options.maxBytes &&
+      out.length % 0x100000000 === view.readUInt32LE(buf.length - 4)
+    ) {
+      return {
+        sha256: createHash('sha256').update(out).digest('hex'),
+        size: out.length,
+        bytes: options.keep ? out : undefined,
+      };
     }
   }
   if (buf.length >= 18) {
@@ -109,7 +126,10 @@ export async function hashFirstMember(buf: Uint8Array, options: HashOptions = {}
   return exactFirstMember(buf, options);
 }
 
-function gunzipWhole(buf: Uint8Array, options: HashOptions): Promise<MemberDigest & { bytes?: Buffer }> {
+function gunzipWhole(
+  buf: Uint8Array,
+  options: HashOptions,
+): Promise<MemberDigest & { bytes?: Buffer }> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     const kept: Buffer[] = [];
@@ -119,7 +139,8 @@ function gunzipWhole(buf: Uint8Array, options: HashOptions): Promise<MemberDiges
     options.signal?.addEventListener('abort', onAbort, { once: true });
     gunzip.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (options.maxBytes !== undefined && size > options.maxBytes) return void gunzip.destroy(new GzipTooLargeError(options.maxBytes, size));
+      if (options.maxBytes !== undefined && size > options.maxBytes)
+        return void gunzip.destroy(new GzipTooLargeError(options.maxBytes, size));
       hash.update(chunk);
       if (options.keep) kept.push(chunk);
     });
@@ -129,7 +150,11 @@ function gunzipWhole(buf: Uint8Array, options: HashOptions): Promise<MemberDiges
     });
     gunzip.on('end', () => {
       options.signal?.removeEventListener('abort', onAbort);
-      resolve({ sha256: hash.digest('hex'), size, bytes: options.keep ? Buffer.concat(kept) : undefined });
+      resolve({
+        sha256: hash.digest('hex'),
+        size,
+        bytes: options.keep ? Buffer.concat(kept) : undefined,
+      });
     });
     feed(gunzip, buf);
   });
@@ -153,7 +178,10 @@ function feed(stream: zlib.Gzip | zlib.Gunzip | zlib.InflateRaw, body: Uint8Arra
 }
 
 /** The first member exactly: header parsed here, raw inflate, CRC and size checked here. */
-function exactFirstMember(buf: Uint8Array, options: HashOptions): Promise<MemberDigest & { bytes?: Buffer }> {
+function exactFirstMember(
+  buf: Uint8Array,
+  options: HashOptions,
+): Promise<MemberDigest & { bytes?: Buffer }> {
   return new Promise((resolve, reject) => {
     let start: number;
     try {
@@ -171,7 +199,8 @@ function exactFirstMember(buf: Uint8Array, options: HashOptions): Promise<Member
     options.signal?.addEventListener('abort', onAbort, { once: true });
     inflate.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (options.maxBytes !== undefined && size > options.maxBytes) return void inflate.destroy(new GzipTooLargeError(options.maxBytes, size));
+      if (options.maxBytes !== undefined && size > options.maxBytes)
+        return void inflate.destroy(new GzipTooLargeError(options.maxBytes, size));
       hash.update(chunk);
       crc = zlib.crc32(chunk, crc);
       if (options.keep) kept.push(chunk);
@@ -180,7 +209,12 @@ function exactFirstMember(buf: Uint8Array, options: HashOptions): Promise<Member
       options.signal?.removeEventListener('abort', onAbort);
       if (e instanceof GzipTooLargeError) return void reject(e);
       if (e.code === 'Z_BUF_ERROR' && !options.signal?.aborted) {
-        resolve({ sha256: hash.digest('hex'), size, truncated: true, bytes: options.keep ? Buffer.concat(kept) : undefined });
+        resolve({
+          sha256: hash.digest('hex'),
+          size,
+          truncated: true,
+          bytes: options.keep ? Buffer.concat(kept) : undefined,
+        });
         return;
       }
       reject(options.signal?.aborted ? e : new GzipFormatError(`corrupt gzip data (${e.message})`));
@@ -190,15 +224,27 @@ function exactFirstMember(buf: Uint8Array, options: HashOptions): Promise<Member
       // bytesWritten is the compressed input zlib consumed, so the 8-byte trailer follows it.
       const trailer = start + inflate.bytesWritten;
       if (trailer + 8 > buf.length) {
-        resolve({ sha256: hash.digest('hex'), size, truncated: true, bytes: options.keep ? Buffer.concat(kept) : undefined });
+        resolve({
+          sha256: hash.digest('hex'),
+          size,
+          truncated: true,
+          bytes: options.keep ? Buffer.concat(kept) : undefined,
+        });
         return;
       }
       const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-      if (view.readUInt32LE(trailer) !== crc >>> 0 || view.readUInt32LE(trailer + 4) !== size % 0x100000000) {
+      if (
+        view.readUInt32LE(trailer) !== crc >>> 0 ||
+        view.readUInt32LE(trailer + 4) !== size % 0x100000000
+      ) {
         reject(new GzipFormatError('gzip checksum does not match its content'));
         return;
       }
-      resolve({ sha256: hash.digest('hex'), size, bytes: options.keep ? Buffer.concat(kept) : undefined });
+      resolve({
+        sha256: hash.digest('hex'),
+        size,
+        bytes: options.keep ? Buffer.concat(kept) : undefined,
+      });
     });
     feed(inflate, buf.subarray(start));
   });

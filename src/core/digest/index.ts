@@ -4,14 +4,39 @@ import { parsePublicKeyFile, PublicKeyRing } from './publicKeys';
 import { parseSignaturesFile, SignaturesFile } from './signatures';
 
 export * from './types';
-export { validateSource, validateInventory, ValidationAbort, chainLabel, DIGEST_DELIVERY_SLACK, CLOCK_SLACK, MAX_DIGEST_BYTES } from './validator';
+export {
+  validateSource,
+  validateInventory,
+  ValidationAbort,
+  chainLabel,
+  DIGEST_DELIVERY_SLACK,
+  CLOCK_SLACK,
+  MAX_DIGEST_BYTES,
+} from './validator';
 export type { ValidateOptions, ValidationProgress } from './validator';
 export { inventorySource, parseTrailArn, trailArnOf } from './chains';
 export type { ChainId, DigestChain, SourceInventory } from './chains';
-export { PublicKeyRing, parsePublicKeyFile, PublicKeyFileError, PUBLIC_KEYS_FILE_NAME } from './publicKeys';
-export { parseSignaturesFile, serializeSignaturesFile, SignaturesFileError, SIGNATURES_FILE_NAME } from './signatures';
+export {
+  PublicKeyRing,
+  parsePublicKeyFile,
+  PublicKeyFileError,
+  PUBLIC_KEYS_FILE_NAME,
+} from './publicKeys';
+export {
+  parseSignaturesFile,
+  serializeSignaturesFile,
+  SignaturesFileError,
+  SIGNATURES_FILE_NAME,
+} from './signatures';
 export type { SignaturesFile, DigestMetadata } from './signatures';
-export { writeChainText, writeFindings, exitCodeOf, coverageSummary, FINDING_PREFIX, TAMPERING_FINDINGS } from './report';
+export {
+  writeChainText,
+  writeFindings,
+  exitCodeOf,
+  coverageSummary,
+  FINDING_PREFIX,
+  TAMPERING_FINDINGS,
+} from './report';
 export { parseTime } from './digestFile';
 
 /** Reads list-public-keys output files into one key ring. Errors name the file. */

@@ -48,15 +48,24 @@ export function parsePublicKeyFile(text: string, file: string): PublicKeyEntry[]
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new PublicKeyFileError(file, `not valid JSON (${(e as Error).message}); expected the output of "aws cloudtrail list-public-keys"`);
+    throw new PublicKeyFileError(
+      file,
+      `not valid JSON (${(e as Error).message}); expected the output of "aws cloudtrail list-public-keys"`,
+    );
   }
   const list = (json as { PublicKeyList?: unknown })?.PublicKeyList;
   if (!Array.isArray(list)) {
-    throw new PublicKeyFileError(file, 'has no "PublicKeyList" array; expected the output of "aws cloudtrail list-public-keys"');
+    throw new PublicKeyFileError(
+      file,
+      'has no "PublicKeyList" array; expected the output of "aws cloudtrail list-public-keys"',
+    );
   }
   return list.map((k: Record<string, unknown>, i) => {
     if (typeof k?.Value !== 'string' || typeof k?.Fingerprint !== 'string') {
-      throw new PublicKeyFileError(file, `PublicKeyList[${i}] needs string "Value" and "Fingerprint"`);
+      throw new PublicKeyFileError(
+        file,
+        `PublicKeyList[${i}] needs string "Value" and "Fingerprint"`,
+      );
     }
     const fingerprint = k.Fingerprint.trim().toLowerCase();
     const md5 = createHash('md5').update(Buffer.from(k.Value, 'base64')).digest('hex');

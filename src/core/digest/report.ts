@@ -2,7 +2,14 @@
 // lines, TABs, blank lines and stdout/stderr split), then our extra findings on clearly marked
 // lines that a diff against the CLI's output can drop.
 import { parseTime } from './digestFile';
-import { ChainReport, chainFailed, DigestCounts, Finding, FindingKind, ValidationReport } from './types';
+import {
+  ChainReport,
+  chainFailed,
+  DigestCounts,
+  Finding,
+  FindingKind,
+  ValidationReport,
+} from './types';
 import { formatSeconds } from '../time';
 
 export interface TextSink {
@@ -16,7 +23,9 @@ export const FINDING_PREFIX = 'FINDING';
 const show = (isoTime: string): string => formatSeconds(parseTime(isoTime) ?? 0);
 
 export function writeChainText(report: ChainReport, sink: TextSink, verbose: boolean): void {
-  sink.out(`Validating log files for trail ${report.trailArn} between ${show(report.requestedStart)} and ${show(report.requestedEnd)}\n\n`);
+  sink.out(
+    `Validating log files for trail ${report.trailArn} between ${show(report.requestedStart)} and ${show(report.requestedEnd)}\n\n`,
+  );
   let lastDoubleSpaced = true;
   const problem = (message: string) => {
     sink.err(lastDoubleSpaced ? `${message}\n\n` : `\n${message}\n\n`);
@@ -29,13 +38,18 @@ export function writeChainText(report: ChainReport, sink: TextSink, verbose: boo
   };
   for (const e of report.events) {
     if (e.type === 'gap') {
-      problem(`No log files were delivered by CloudTrail between ${show(e.from)} and ${show(e.to)}`);
+      problem(
+        `No log files were delivered by CloudTrail between ${show(e.from)} and ${show(e.to)}`,
+      );
       continue;
     }
     const what = e.type === 'digest' ? 'Digest file' : 'Log file';
     const line = `${what}\ts3://${e.bucket}/${e.key}`;
     if (e.kind === 'valid') ok(`${line}\tvalid`);
-    else if (e.kind === 'unverifiable') problem(`${line}\tUNVERIFIED: no signature available offline (give --signatures FILE with its S3 metadata)`);
+    else if (e.kind === 'unverifiable')
+      problem(
+        `${line}\tUNVERIFIED: no signature available offline (give --signatures FILE with its S3 metadata)`,
+      );
     else problem(`${line}\tINVALID: ${e.message}`);
   }
   const c = report.counts;
@@ -45,11 +59,13 @@ export function writeChainText(report: ChainReport, sink: TextSink, verbose: boo
   if (digests === 0) {
     sink.out(summary + 'No digests found\n');
   } else {
-    if (report.foundStart === undefined || report.foundEnd === undefined) summary += 'No valid digests found in range\n';
+    if (report.foundStart === undefined || report.foundEnd === undefined)
+      summary += 'No valid digests found in range\n';
     else summary += `Results found for ${show(report.foundStart)} to ${show(report.foundEnd)}:\n`;
     summary += `\n${c.validDigests}/${digests} digest files valid`;
     if (c.invalidDigests) summary += `, ${c.invalidDigests}/${digests} digest files INVALID`;
-    if (c.unverifiableDigests) summary += `, ${c.unverifiableDigests}/${digests} digest files UNVERIFIED`;
+    if (c.unverifiableDigests)
+      summary += `, ${c.unverifiableDigests}/${digests} digest files UNVERIFIED`;
     const logs = c.validLogs + c.invalidLogs;
     if (logs) {
       summary += `\n${c.validLogs}/${logs} log files valid`;
@@ -70,10 +86,15 @@ export function coverageSummary(c: DigestCounts): string | undefined {
   const total = c.notValidatedLogs + c.awaitingLogs + c.uncoveredLogs;
   const parts: string[] = [];
   if (c.notValidatedLogs) parts.push(`${c.notValidatedLogs} NOT VALIDATED (${notValidatedWhy(c)})`);
-  if (c.awaitingLogs) parts.push(`${c.awaitingLogs} awaiting the digest after the newest, not yet due`);
+  if (c.awaitingLogs)
+    parts.push(`${c.awaitingLogs} awaiting the digest after the newest, not yet due`);
   if (c.uncoveredLogs) parts.push(`${c.uncoveredLogs} delivered when no digest chain ran`);
-  const logs = total ? `${total} log file(s) in the window are listed by no digest: ${parts.join(', ')}` : '';
-  const deleted = c.deletedDigests ? `${c.deletedDigests} digest file(s) deleted (signature on record, file gone)` : '';
+  const logs = total
+    ? `${total} log file(s) in the window are listed by no digest: ${parts.join(', ')}`
+    : '';
+  const deleted = c.deletedDigests
+    ? `${c.deletedDigests} digest file(s) deleted (signature on record, file gone)`
+    : '';
   return [logs, deleted].filter(Boolean).join('; ') || undefined;
 }
 
@@ -81,7 +102,8 @@ function notValidatedWhy(c: DigestCounts): string {
   const inside = c.notValidatedLogs - c.truncatedLogs;
   const why: string[] = [];
   if (inside) why.push(`${inside} inside hours that digests cover`);
-  if (c.truncatedLogs) why.push(`${c.truncatedLogs} delivered after the newest digest, whose successor was due`);
+  if (c.truncatedLogs)
+    why.push(`${c.truncatedLogs} delivered after the newest digest, whose successor was due`);
   return why.join(', ');
 }
 
@@ -90,7 +112,11 @@ export function writeFindings(findings: Finding[], sink: TextSink): void {
   for (const f of findings) {
     sink.out(`${FINDING_PREFIX}\t${f.kind}\t${f.message}\n`);
     // Each log that is NOT VALIDATED for want of its digest is named on a line of its own.
-    if (f.kind === 'chain-truncated') for (const key of f.keys ?? []) sink.out(`${FINDING_PREFIX}\t${f.kind}\tNOT VALIDATED: log file ${key} is listed by no digest\n`);
+    if (f.kind === 'chain-truncated')
+      for (const key of f.keys ?? [])
+        sink.out(
+          `${FINDING_PREFIX}\t${f.kind}\tNOT VALIDATED: log file ${key} is listed by no digest\n`,
+        );
   }
 }
 
@@ -115,7 +141,13 @@ export function exitCodeOf(report: ValidationReport, strict = false): number {
   if (report.chains.some(chainFailed)) return 1;
   if (report.findings.some((f) => f.kind === 'deleted-digest')) return 1;
   // Logs no digest ever covered (validation was off) are not tampering, but --strict wants them covered.
-  if (strict && report.chains.some((c) => c.findings.some((f) => TAMPERING_FINDINGS.has(f.kind) || f.kind === 'no-digests'))) return 1;
+  if (
+    strict &&
+    report.chains.some((c) =>
+      c.findings.some((f) => TAMPERING_FINDINGS.has(f.kind) || f.kind === 'no-digests'),
+    )
+  )
+    return 1;
   if (strict && report.findings.length) return 1;
   return 0;
 }

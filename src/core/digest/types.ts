@@ -157,5 +157,12 @@ export interface ValidationReport {
  */
 export function chainFailed(c: ChainReport): boolean {
   const k = c.counts;
-  return k.invalidDigests + k.invalidLogs + k.unverifiableDigests + k.notValidatedLogs + k.deletedDigests > 0;
+  return (
+    k.invalidDigests +
+      k.invalidLogs +
+      k.unverifiableDigests +
+      k.notValidatedLogs +
+      k.deletedDigests >
+    0
+  );
 }

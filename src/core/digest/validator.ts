@@ -4,12 +4,41 @@
 import { constants, verify } from 'node:crypto';
 import { LogSource, SourceError } from '../sources/source';
 import { accountKindPrefix, parseCloudTrailKey } from '../sources/layout';
-import { ChainId, chainKey, DigestChain, digestStamp, groupKey, inventoryScope, LogObject, parseTrailArn, SourceInventory, stampTime, TrailArn, trailArnOf } from './chains';
-import { compactTime, DigestJson, DigestLogEntry, hasRequiredKeys, parseDigestJson, parseTime, signedString } from './digestFile';
+import {
+  ChainId,
+  chainKey,
+  DigestChain,
+  digestStamp,
+  groupKey,
+  inventoryScope,
+  LogObject,
+  parseTrailArn,
+  SourceInventory,
+  stampTime,
+  TrailArn,
+  trailArnOf,
+} from './chains';
+import {
+  compactTime,
+  DigestJson,
+  DigestLogEntry,
+  hasRequiredKeys,
+  parseDigestJson,
+  parseTime,
+  signedString,
+} from './digestFile';
 import { hashFirstMember } from './gzipMember';
 import { PublicKeyRing } from './publicKeys';
 import { DigestMetadata, SignaturesFile } from './signatures';
-import { ChainReport, DigestVerdict, Finding, LogVerdict, SignatureSource, StatusEvent, ValidationReport } from './types';
+import {
+  ChainReport,
+  DigestVerdict,
+  Finding,
+  LogVerdict,
+  SignatureSource,
+  StatusEvent,
+  ValidationReport,
+} from './types';
 import { formatSeconds } from '../time';
 import { mapLimited } from '../mapLimited';
 
@@ -71,10 +100,16 @@ export class ValidationAbort extends Error {}
  * Validates every selected chain in the source, listing only the prefixes the selection and the
  * window need (inventoryScope). A scope prefix that is one day's folder validates that day.
  */
-export async function validateSource(source: LogSource, options: ValidateOptions): Promise<ValidationReport> {
+export async function validateSource(
+  source: LogSource,
+  options: ValidateOptions,
+): Promise<ValidationReport> {
   const arn = options.trailArn ? parseTrailArn(options.trailArn) : undefined;
-  if (options.trailArn && !arn) throw new ValidationAbort(`Invalid trail ARN provided: ${options.trailArn}`);
-  const day = options.scopePrefix ? /\/(\d{4})\/(\d{2})\/(\d{2})\/$/.exec(options.scopePrefix) : null;
+  if (options.trailArn && !arn)
+    throw new ValidationAbort(`Invalid trail ARN provided: ${options.trailArn}`);
+  const day = options.scopePrefix
+    ? /\/(\d{4})\/(\d{2})\/(\d{2})\/$/.exec(options.scopePrefix)
+    : null;
   if (day && options.startTime === undefined && options.endTime === undefined) {
     const from = Date.UTC(+day[1], +day[2] - 1, +day[3]);
     options = { ...options, startTime: from, endTime: Math.min(from + 24 * HOUR, Date.now()) };
@@ -84,7 +119,9 @@ export async function validateSource(source: LogSource, options: ValidateOptions
     {
       region: options.region,
       // As the chain filter below: --account-id, else the ARN's account unless an organization trail.
-      account: (accountId, organizationId) => (!options.accountId || accountId === options.accountId) && (!arn || !!options.accountId || !!organizationId || accountId === arn.accountId),
+      account: (accountId, organizationId) =>
+        (!options.accountId || accountId === options.accountId) &&
+        (!arn || !!options.accountId || !!organizationId || accountId === arn.accountId),
       scopePrefix: options.scopePrefix,
       start: options.startTime,
       end: options.endTime ?? Date.now(),
@@ -94,35 +131,77 @@ export async function validateSource(source: LogSource, options: ValidateOptions
   return validateInventory(source, inventory, options);
 }
 
-export async function validateInventory(source: LogSource, inventory: SourceInventory, options: ValidateOptions): Promise<ValidationReport> {
+export async function validateInventory(
+  source: LogSource,
+  inventory: SourceInventory,
+  options: ValidateOptions,
+): Promise<ValidationReport> {
   const arn = options.trailArn ? parseTrailArn(options.trailArn) : undefined;
-  if (options.trailArn && !arn) throw new ValidationAbort(`Invalid trail ARN provided: ${options.trailArn}`);
+  if (options.trailArn && !arn)
+    throw new ValidationAbort(`Invalid trail ARN provided: ${options.trailArn}`);
   const inScope = (c: DigestChain) => {
     const id = c.id;
     if (options.region && id.region !== options.region) return false;
     if (options.accountId && id.accountId !== options.accountId) return false;
-    if (options.scopePrefix && !c.digests.some((d) => d.key.startsWith(options.scopePrefix!))) return false;
+    if (options.scopePrefix && !c.digests.some((d) => d.key.startsWith(options.scopePrefix!)))
+      return false;
     return true;
   };
-  const ofTrail = (c: DigestChain) => !arn || (c.id.trailName === arn.trailName && c.id.homeRegion === arn.homeRegion && (!!options.accountId || !!c.id.organizationId || c.id.accountId === arn.accountId));
+  const ofTrail = (c: DigestChain) =>
+    !arn ||
+    (c.id.trailName === arn.trailName &&
+      c.id.homeRegion === arn.homeRegion &&
+      (!!options.accountId || !!c.id.organizationId || c.id.accountId === arn.accountId));
   const chains = inventory.chains.filter((c) => inScope(c) && ofTrail(c));
   // Another trail delivering into the same folders as a chosen chain: its digests are read for
   // what they list (verified, its logs not hashed, nothing reported), so its logs are not taken
   // for logs no digest lists.
   const chosenGroups = new Set(chains.map((c) => groupKey(c.id)));
-  const neighbours = inventory.chains.filter((c) => inScope(c) && !ofTrail(c) && chosenGroups.has(groupKey(c.id)));
+  const neighbours = inventory.chains.filter(
+    (c) => inScope(c) && !ofTrail(c) && chosenGroups.has(groupKey(c.id)),
+  );
   const endTime = options.endTime ?? Date.now();
   const startTime = options.startTime ?? defaultStart(chains, inventory, endTime);
-  if (startTime > endTime) throw new ValidationAbort('Invalid time range specified: start-time must occur before end-time');
+  if (startTime > endTime)
+    throw new ValidationAbort(
+      'Invalid time range specified: start-time must occur before end-time',
+    );
   const inWindow = (l: LogObject) => l.nameTime >= startTime && l.nameTime <= endTime;
 
   const reports: ChainReport[] = [];
   // Chains are walked a few at a time, sharing one limit on the log files being hashed, so the
   // hashing never waits at the start or end of a chain.
-  const concurrency = Math.max(1, options.concurrency ?? (source.type === 's3' ? DEFAULT_CONCURRENCY.s3 : DEFAULT_CONCURRENCY.folder));
+  const concurrency = Math.max(
+    1,
+    options.concurrency ??
+      (source.type === 's3' ? DEFAULT_CONCURRENCY.s3 : DEFAULT_CONCURRENCY.folder),
+  );
   const limiter = new Limiter(concurrency);
-  const walkers = chains.map((chain) => new ChainWalker(source, chain, options, startTime, endTime, arn ? options.trailArn! : trailArnOf(chain.id), limiter));
-  const listers = neighbours.map((chain) => new ChainWalker(source, chain, { ...options, onProgress: undefined }, startTime, endTime, trailArnOf(chain.id), limiter, true));
+  const walkers = chains.map(
+    (chain) =>
+      new ChainWalker(
+        source,
+        chain,
+        options,
+        startTime,
+        endTime,
+        arn ? options.trailArn! : trailArnOf(chain.id),
+        limiter,
+      ),
+  );
+  const listers = neighbours.map(
+    (chain) =>
+      new ChainWalker(
+        source,
+        chain,
+        { ...options, onProgress: undefined },
+        startTime,
+        endTime,
+        trailArnOf(chain.id),
+        limiter,
+        true,
+      ),
+  );
   const all = [...walkers, ...listers];
   await mapLimited(all, CHAINS_AT_ONCE, async (walker, i) => {
     const report = await walker.walk();
@@ -131,7 +210,8 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
   // Logs that no digest lists are judged against every chain of the same account and region, so
   // two trails delivering into one folder don't flag each other's logs. The findings go to the
   // group's first chain.
-  const dueBy = (newestEnd: number) => newestEnd + HOUR + DIGEST_DELIVERY_SLACK + (options.endTime === undefined ? CLOCK_SLACK : 0);
+  const dueBy = (newestEnd: number) =>
+    newestEnd + HOUR + DIGEST_DELIVERY_SLACK + (options.endTime === undefined ? CLOCK_SLACK : 0);
   for (const [i, chain] of chains.entries()) {
     const gk = groupKey(chain.id);
     if (chains.findIndex((c) => groupKey(c.id) === gk) !== i) continue;
@@ -139,7 +219,8 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
     const logs = (inventory.logs.get(gk) ?? []).filter(inWindow);
     coverageFindings(source, reports[i], logs, group, endTime, dueBy);
   }
-  for (const [i, walker] of walkers.entries()) deletedDigestFindings(reports[i], walker, options.signatures, startTime, endTime);
+  for (const [i, walker] of walkers.entries())
+    deletedDigestFindings(reports[i], walker, options.signatures, startTime, endTime);
 
   const findings: Finding[] = [];
   const chainGroups = new Set(inventory.chains.map((c) => groupKey(c.id)));
@@ -164,7 +245,10 @@ export async function validateInventory(source: LogSource, inventory: SourceInve
   const keyWarnings = options.publicKeys
     .list()
     .filter((k) => !k.fingerprintMatches)
-    .map((k) => `${k.file}: the key listed with fingerprint ${k.fingerprint} does not hash to that fingerprint (MD5 of its Value)`);
+    .map(
+      (k) =>
+        `${k.file}: the key listed with fingerprint ${k.fingerprint} does not hash to that fingerprint (MD5 of its Value)`,
+    );
   return { source: source.label, chains: reports, findings, keyWarnings };
 }
 
@@ -180,7 +264,8 @@ function defaultStart(chains: DigestChain[], inventory: SourceInventory, endTime
     if (c.digests.length) oldest = Math.min(oldest, c.digests[0].nameTime - HOUR);
     groups.add(groupKey(c.id));
   }
-  for (const gk of groups) for (const l of inventory.logs.get(gk) ?? []) if (l.nameTime < oldest) oldest = l.nameTime;
+  for (const gk of groups)
+    for (const l of inventory.logs.get(gk) ?? []) if (l.nameTime < oldest) oldest = l.nameTime;
   return Number.isFinite(oldest) ? Math.floor(oldest / HOUR) * HOUR : endTime - HOUR;
 }
 
@@ -266,7 +351,18 @@ class ChainWalker {
       requestedEnd: iso(end),
       events: [],
       findings: [],
-      counts: { validDigests: 0, invalidDigests: 0, unverifiableDigests: 0, validLogs: 0, invalidLogs: 0, notValidatedLogs: 0, truncatedLogs: 0, awaitingLogs: 0, uncoveredLogs: 0, deletedDigests: 0 },
+      counts: {
+        validDigests: 0,
+        invalidDigests: 0,
+        unverifiableDigests: 0,
+        validLogs: 0,
+        invalidLogs: 0,
+        notValidatedLogs: 0,
+        truncatedLogs: 0,
+        awaitingLogs: 0,
+        uncoveredLogs: 0,
+        deletedDigests: 0,
+      },
     };
   }
 
@@ -276,7 +372,10 @@ class ChainWalker {
     const lo = compactTime(this.start);
     const hi = compactTime(this.end + HOUR);
     const candidates = chain.digests.filter((d) => d.stamp >= lo && d.stamp <= hi);
-    this.bucket = this.options.bucket ?? this.options.signatures?.bucket ?? (await this.bucketFromDigests(candidates.map((c) => c.key)));
+    this.bucket =
+      this.options.bucket ??
+      this.options.signatures?.bucket ??
+      (await this.bucketFromDigests(candidates.map((c) => c.key)));
     report.bucket = this.bucket;
     if (chain.backfill.length) {
       report.findings.push({
@@ -304,7 +403,11 @@ class ChainWalker {
       this.checkAborted();
       this.readAhead(positions.get(current), candidates, positions);
       if (visited.has(current)) {
-        report.findings.push({ kind: 'chain-cycle', message: `The previous-digest pointer leads back to ${current}, which was already validated; the walk stops here`, key: current });
+        report.findings.push({
+          kind: 'chain-cycle',
+          message: `The previous-digest pointer leads back to ${current}, which was already validated; the walk stops here`,
+          key: current,
+        });
         break;
       }
       visited.add(current);
@@ -312,11 +415,15 @@ class ChainWalker {
       const { verdict, loaded } = await this.checkDigest(key, newer);
       this.progress.digests++;
       this.emitProgress();
-      if (loaded.json && hasRequiredKeys(loaded.json)) this.linkageFindings(newer, newerValid, loaded);
+      if (loaded.json && hasRequiredKeys(loaded.json))
+        this.linkageFindings(newer, newerValid, loaded);
       // Pipelining: the walk goes on while this digest's logs are read and hashed (the shared
       // limiter bounds how many at once); the lines are still reported in the CLI's order.
       const trusted = verdict.kind === 'valid' || verdict.kind === 'unverifiable';
-      const logs = trusted && !this.listOnly ? this.hashLogs(key, (loaded.json as unknown as DigestJson).logFiles) : undefined;
+      const logs =
+        trusted && !this.listOnly
+          ? this.hashLogs(key, (loaded.json as unknown as DigestJson).logFiles)
+          : undefined;
       const queued: QueuedDigest = { verdict, logs, after: [] };
       logs?.then((v) => (queued.done = v)).catch(() => undefined); // awaited in report(); this keeps an abort from being "unhandled"
       this.queue.push(queued);
@@ -325,7 +432,9 @@ class ChainWalker {
       if (!trusted) {
         report.counts.invalidDigests++;
         // Logs an INVALID digest lists are not "unlisted": that digest's own verdict says what is wrong.
-        if (Array.isArray(loaded.json?.logFiles)) for (const l of loaded.json.logFiles as DigestLogEntry[]) if (typeof l?.s3Object === 'string') this.listedLogs.add(l.s3Object);
+        if (Array.isArray(loaded.json?.logFiles))
+          for (const l of loaded.json.logFiles as DigestLogEntry[])
+            if (typeof l?.s3Object === 'string') this.listedLogs.add(l.s3Object);
         newer = loaded;
         newerValid = false;
         current = olderThan(key);
@@ -337,7 +446,8 @@ class ChainWalker {
       if (verdict.kind === 'valid') {
         report.counts.validDigests++;
         if (digestStart > this.start) report.foundStart = iso(digestStart);
-        if (report.foundEnd === undefined) report.foundEnd = iso(Math.min(parseTime(d.digestEndTime)!, this.end));
+        if (report.foundEnd === undefined)
+          report.foundEnd = iso(Math.min(parseTime(d.digestEndTime)!, this.end));
       } else {
         report.counts.unverifiableDigests++;
       }
@@ -364,7 +474,8 @@ class ChainWalker {
         }
         current = older;
       } else {
-        current = typeof d.previousDigestS3Object === 'string' ? d.previousDigestS3Object : undefined;
+        current =
+          typeof d.previousDigestS3Object === 'string' ? d.previousDigestS3Object : undefined;
         if (d.previousDigestS3Bucket !== this.bucket) this.bucket = d.previousDigestS3Bucket;
       }
     }
@@ -398,7 +509,10 @@ class ChainWalker {
   private async bucketFromDigests(keys: string[]): Promise<string> {
     for (const key of [...keys].reverse()) {
       try {
-        const { bytes } = await hashFirstMember(await this.read(key), { keep: true, maxBytes: MAX_DIGEST_BYTES });
+        const { bytes } = await hashFirstMember(await this.read(key), {
+          keep: true,
+          maxBytes: MAX_DIGEST_BYTES,
+        });
         const json = parseDigestJson(bytes!);
         if (typeof json?.digestS3Bucket === 'string') return json.digestS3Bucket;
       } catch {
@@ -413,9 +527,14 @@ class ChainWalker {
    * unless a digest is missing or invalid, so their round trips overlap this one's checks.
    * At most DIGEST_READ_AHEAD (and the log concurrency) of them are held; one the walk passes by is dropped.
    */
-  private readAhead(at: number | undefined, candidates: Array<{ key: string }>, positions: Map<string, number>): void {
+  private readAhead(
+    at: number | undefined,
+    candidates: Array<{ key: string }>,
+    positions: Map<string, number>,
+  ): void {
     if (at === undefined) return;
-    for (const key of this.cache.keys()) if ((positions.get(key) ?? -1) > at) this.cache.delete(key); // passed by
+    for (const key of this.cache.keys())
+      if ((positions.get(key) ?? -1) > at) this.cache.delete(key); // passed by
     const ahead = Math.min(this.limiter.max, DIGEST_READ_AHEAD);
     for (let i = at - 1; i >= Math.max(0, at - ahead) && this.cache.size <= ahead; i--) {
       if (!this.cache.has(candidates[i].key)) this.read(candidates[i].key).catch(() => undefined); // its error is met when checked
@@ -441,11 +560,22 @@ class ChainWalker {
   }
 
   /** §5.3 step 2, in the CLI's order; `newer` is the digest walked before this one. */
-  private async checkDigest(key: string, newer: LoadedDigest | undefined): Promise<{ verdict: DigestVerdict; loaded: LoadedDigest }> {
+  private async checkDigest(
+    key: string,
+    newer: LoadedDigest | undefined,
+  ): Promise<{ verdict: DigestVerdict; loaded: LoadedDigest }> {
     const bucket = this.bucket;
     const loaded: LoadedDigest = { key, bucket };
     const nameTime = stampTime(key.endsWith('.json.gz') ? key.slice(-24, -8) : '');
-    const verdict: DigestVerdict = { type: 'digest', kind: 'valid', bucket, key, localPath: this.localPath(key), message: '', endTime: nameTime === undefined ? undefined : iso(nameTime) };
+    const verdict: DigestVerdict = {
+      type: 'digest',
+      kind: 'valid',
+      bucket,
+      key,
+      localPath: this.localPath(key),
+      message: '',
+      endTime: nameTime === undefined ? undefined : iso(nameTime),
+    };
     const fail = (kind: DigestVerdict['kind'], message: string) => {
       verdict.kind = kind;
       verdict.message = message;
@@ -459,12 +589,17 @@ class ChainWalker {
       this.cache.delete(key);
       if (e instanceof SourceError && e.code === 'cancelled') throw e;
       if (e instanceof SourceError && e.code === 'not-found') return fail('not-found', 'not found');
-      if (e instanceof SourceError && e.code === 'too-large') return fail('invalid-format', 'invalid format');
+      if (e instanceof SourceError && e.code === 'too-large')
+        return fail('invalid-format', 'invalid format');
       return fail('error', e instanceof Error ? e.message : String(e));
     }
     let bytes: Buffer;
     try {
-      const h = await hashFirstMember(raw, { keep: true, maxBytes: MAX_DIGEST_BYTES, signal: this.options.signal });
+      const h = await hashFirstMember(raw, {
+        keep: true,
+        maxBytes: MAX_DIGEST_BYTES,
+        signal: this.options.signal,
+      });
       if (h.truncated) return fail('invalid-format', 'invalid format');
       bytes = h.bytes!;
       loaded.sha256 = h.sha256;
@@ -475,10 +610,13 @@ class ChainWalker {
     const json = parseDigestJson(bytes);
     if (!json) return fail('invalid-format', 'invalid format');
     loaded.json = json;
-    if (typeof json.digestStartTime === 'string') verdict.startTime = iso(parseTime(json.digestStartTime) ?? NaN);
-    if (typeof json.digestEndTime === 'string') verdict.endTime = iso(parseTime(json.digestEndTime) ?? NaN);
+    if (typeof json.digestStartTime === 'string')
+      verdict.startTime = iso(parseTime(json.digestStartTime) ?? NaN);
+    if (typeof json.digestEndTime === 'string')
+      verdict.endTime = iso(parseTime(json.digestEndTime) ?? NaN);
     if (Array.isArray(json.logFiles)) verdict.logCount = json.logFiles.length;
-    if (typeof json.digestPublicKeyFingerprint === 'string') verdict.fingerprint = json.digestPublicKeyFingerprint;
+    if (typeof json.digestPublicKeyFingerprint === 'string')
+      verdict.fingerprint = json.digestPublicKeyFingerprint;
 
     // Where the signature comes from: S3 metadata (as the CLI), the signatures file, then the
     // newer digest's previousDigestSignature. The last is safe whatever that newer digest's own
@@ -487,35 +625,52 @@ class ChainWalker {
     let signature: string | undefined;
     let metadataIncomplete = false;
     if (meta) {
-      if (meta.signature === undefined || meta['signature-algorithm'] === undefined) metadataIncomplete = true;
+      if (meta.signature === undefined || meta['signature-algorithm'] === undefined)
+        metadataIncomplete = true;
       else {
         signature = meta.signature;
         loaded.signatureSource = meta.from;
         loaded.storedSignature = meta.signature;
       }
     }
-    if (!meta && newer?.json && newer.json.previousDigestS3Object === key && typeof newer.json.previousDigestSignature === 'string') {
+    if (
+      !meta &&
+      newer?.json &&
+      newer.json.previousDigestS3Object === key &&
+      typeof newer.json.previousDigestSignature === 'string'
+    ) {
       signature = newer.json.previousDigestSignature;
       loaded.signatureSource = 'next-digest';
     }
     // The CLI checks metadata presence before the required keys.
     if (metadataIncomplete) return fail('signature-failed', 'signature verification failed');
     if (!hasRequiredKeys(json)) return fail('invalid-format', 'invalid format');
-    if (json.digestS3Bucket !== bucket || json.digestS3Object !== key) return fail('moved', 'has been moved from its original location');
+    if (json.digestS3Bucket !== bucket || json.digestS3Object !== key)
+      return fail('moved', 'has been moved from its original location');
     const fp = json.digestPublicKeyFingerprint;
     const found = this.options.publicKeys.lookup(fp);
-    if (!found.ok && found.reason === 'not-found') return fail('key-not-found', `public key not found in region ${this.homeRegionForMessages()} for fingerprint ${fp}`);
+    if (!found.ok && found.reason === 'not-found')
+      return fail(
+        'key-not-found',
+        `public key not found in region ${this.homeRegionForMessages()} for fingerprint ${fp}`,
+      );
     if (signature === undefined) {
       verdict.kind = 'unverifiable';
       return { verdict, loaded };
     }
     verdict.signatureSource = loaded.signatureSource;
     loaded.signature = signature;
-    if (!found.ok || !/^(?:[0-9a-fA-F]{2})*$/.test(signature)) return fail('key-unloadable', `Unable to load PKCS #1 key with fingerprint ${fp}`);
+    if (!found.ok || !/^(?:[0-9a-fA-F]{2})*$/.test(signature))
+      return fail('key-unloadable', `Unable to load PKCS #1 key with fingerprint ${fp}`);
     const message = Buffer.from(signedString(json, loaded.sha256!), 'utf8');
     let ok = false;
     try {
-      ok = verify('sha256', message, { key: found.key, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(signature, 'hex'));
+      ok = verify(
+        'sha256',
+        message,
+        { key: found.key, padding: constants.RSA_PKCS1_PADDING },
+        Buffer.from(signature, 'hex'),
+      );
     } catch {
       ok = false;
     }
@@ -543,38 +698,58 @@ class ChainWalker {
     return parseTrailArn(this.report.trailArn)?.homeRegion ?? this.chain.id.homeRegion;
   }
 
-  private async storedMetadata(key: string): Promise<(DigestMetadata & { from: SignatureSource }) | undefined> {
+  private async storedMetadata(
+    key: string,
+  ): Promise<(DigestMetadata & { from: SignatureSource }) | undefined> {
     if (this.source.metadata) {
       // An object the source has metadata for is judged by it alone, as the CLI does.
       const m = await this.source.metadata(key).catch(() => undefined);
-      if (m) return { signature: m.signature, 'signature-algorithm': m['signature-algorithm'], from: 'metadata' };
+      if (m)
+        return {
+          signature: m.signature,
+          'signature-algorithm': m['signature-algorithm'],
+          from: 'metadata',
+        };
     }
     const s = this.options.signatures?.objects.get(key);
     return s ? { ...s, from: 'signatures-file' } : undefined;
   }
 
   /** Beyond the CLI: does `newer` really point at this digest's bytes, signature and window? */
-  private linkageFindings(newer: LoadedDigest | undefined, newerValid: boolean, older: LoadedDigest): void {
+  private linkageFindings(
+    newer: LoadedDigest | undefined,
+    newerValid: boolean,
+    older: LoadedDigest,
+  ): void {
     const n = newer?.json as Partial<DigestJson> | undefined;
     if (!newer || !n || n.previousDigestS3Object !== older.key) return;
     const o = older.json as unknown as DigestJson;
     const at = { key: newer.key, localPath: this.localPath(newer.key), relatedKey: older.key };
     const trusted = newerValid ? '' : ' (the newer digest is itself not valid)';
-    if (typeof n.previousDigestHashValue === 'string' && older.sha256 && n.previousDigestHashValue.toLowerCase() !== older.sha256) {
+    if (
+      typeof n.previousDigestHashValue === 'string' &&
+      older.sha256 &&
+      n.previousDigestHashValue.toLowerCase() !== older.sha256
+    ) {
       this.report.findings.push({
         kind: 'previous-hash-mismatch',
         message: `previousDigestHashValue in ${newer.key} is not the SHA-256 of ${older.key}: the older digest was replaced or re-signed after the newer one was written${trusted}`,
         ...at,
       });
     }
-    if (older.storedSignature && typeof n.previousDigestSignature === 'string' && n.previousDigestSignature.toLowerCase() !== older.storedSignature.toLowerCase()) {
+    if (
+      older.storedSignature &&
+      typeof n.previousDigestSignature === 'string' &&
+      n.previousDigestSignature.toLowerCase() !== older.storedSignature.toLowerCase()
+    ) {
       this.report.findings.push({
         kind: 'previous-signature-mismatch',
         message: `previousDigestSignature in ${newer.key} differs from the stored signature of ${older.key}: that digest was re-signed or its signature metadata replaced${trusted}`,
         ...at,
       });
     }
-    const newerStart = typeof n.digestStartTime === 'string' ? parseTime(n.digestStartTime) : undefined;
+    const newerStart =
+      typeof n.digestStartTime === 'string' ? parseTime(n.digestStartTime) : undefined;
     const olderEnd = parseTime(o.digestEndTime);
     if (newerStart !== undefined && olderEnd !== undefined && newerStart !== olderEnd) {
       this.report.findings.push({
@@ -604,8 +779,10 @@ class ChainWalker {
       message: '',
       digestKey,
       deliveryTime: logDeliveryTime(key),
-      oldestEventTime: typeof entry.oldestEventTime === 'string' ? entry.oldestEventTime : undefined,
-      newestEventTime: typeof entry.newestEventTime === 'string' ? entry.newestEventTime : undefined,
+      oldestEventTime:
+        typeof entry.oldestEventTime === 'string' ? entry.oldestEventTime : undefined,
+      newestEventTime:
+        typeof entry.newestEventTime === 'string' ? entry.newestEventTime : undefined,
     };
     let raw: Uint8Array;
     try {
@@ -657,7 +834,14 @@ class ChainWalker {
  * - in a gap of the chain, or before its first digest: `no-digests` (validation was off).
  * A log whose delivery minute straddles a boundary it cannot be placed against is not judged.
  */
-function coverageFindings(source: LogSource, report: ChainReport, logs: LogObject[], walkers: ChainWalker[], end: number, dueBy: (newestEnd: number) => number): void {
+function coverageFindings(
+  source: LogSource,
+  report: ChainReport,
+  logs: LogObject[],
+  walkers: ChainWalker[],
+  end: number,
+  dueBy: (newestEnd: number) => number,
+): void {
   const listed = new Set<string>();
   for (const w of walkers) for (const k of w.listedLogs) listed.add(k);
   const windows = walkers.flatMap((w) => w.coverage);
@@ -700,7 +884,14 @@ function coverageFindings(source: LogSource, report: ChainReport, logs: LogObjec
   if (late.length && newest) {
     const due = dueBy(newest.nameTime);
     const span = `${late.length} log file(s) delivered from ${iso(late[0].nameTime)} to ${iso(late[late.length - 1].nameTime)} are in no digest`;
-    const at = { key: newest.key, localPath: pathOf(newest.key), relatedKey: late[late.length - 1].key, from: iso(newest.nameTime), to: iso(late[late.length - 1].nameTime), keys: late.map((l) => l.key) };
+    const at = {
+      key: newest.key,
+      localPath: pathOf(newest.key),
+      relatedKey: late[late.length - 1].key,
+      from: iso(newest.nameTime),
+      to: iso(late[late.length - 1].nameTime),
+      keys: late.map((l) => l.key),
+    };
     if (end > due) {
       report.counts.notValidatedLogs += late.length;
       report.counts.truncatedLogs += late.length;
@@ -734,12 +925,23 @@ function coverageFindings(source: LogSource, report: ChainReport, logs: LogObjec
 }
 
 /** Signatures on record (the signatures file) for digests of this chain and window that are gone. */
-function deletedDigestFindings(report: ChainReport, walker: ChainWalker, signatures: SignaturesFile | undefined, start: number, end: number): void {
+function deletedDigestFindings(
+  report: ChainReport,
+  walker: ChainWalker,
+  signatures: SignaturesFile | undefined,
+  start: number,
+  end: number,
+): void {
   if (!signatures) return;
   const chain = walker.chain;
   const present = new Set([...chain.digests.map((d) => d.key), ...chain.backfill]);
   const ck = chainKey(chain.id);
-  for (const key of orphanSignatures(signatures, start, end, (id) => chainKey(id) === ck).reverse()) {
+  for (const key of orphanSignatures(
+    signatures,
+    start,
+    end,
+    (id) => chainKey(id) === ck,
+  ).reverse()) {
     if (present.has(key) || walker.missing.has(key)) continue;
     const t = stampTime(digestStamp(key))!;
     let older: { key: string } | undefined;
@@ -757,7 +959,13 @@ function deletedDigestFindings(report: ChainReport, walker: ChainWalker, signatu
 }
 
 /** Deleted digests of chains that have no digest left at all (in the selected scope). */
-function orphanSignatureFindings(inventory: SourceInventory, options: ValidateOptions, arn: TrailArn | undefined, start: number, end: number): Finding[] {
+function orphanSignatureFindings(
+  inventory: SourceInventory,
+  options: ValidateOptions,
+  arn: TrailArn | undefined,
+  start: number,
+  end: number,
+): Finding[] {
   const signatures = options.signatures;
   if (!signatures) return [];
   const known = new Set(inventory.chains.map((c) => chainKey(c.id)));
@@ -767,7 +975,8 @@ function orphanSignatureFindings(inventory: SourceInventory, options: ValidateOp
     if (options.accountId && id.accountId !== options.accountId) return false;
     if (options.scopePrefix && !key.startsWith(options.scopePrefix)) return false;
     if (arn && (id.trailName !== arn.trailName || id.homeRegion !== arn.homeRegion)) return false;
-    if (arn && !options.accountId && !id.organizationId && id.accountId !== arn.accountId) return false;
+    if (arn && !options.accountId && !id.organizationId && id.accountId !== arn.accountId)
+      return false;
     return true;
   };
   return orphanSignatures(signatures, start, end, selected).map((key) => ({
@@ -779,7 +988,12 @@ function orphanSignatureFindings(inventory: SourceInventory, options: ValidateOp
 }
 
 /** Digest keys in the signatures file, of the chains `accept` takes, whose stamps fall in the candidate window (§5.2), ascending. */
-function orphanSignatures(signatures: SignaturesFile, start: number, end: number, accept: (id: ChainId, key: string) => boolean): string[] {
+function orphanSignatures(
+  signatures: SignaturesFile,
+  start: number,
+  end: number,
+  accept: (id: ChainId, key: string) => boolean,
+): string[] {
   const lo = compactTime(start);
   const hi = compactTime(end + HOUR);
   const out: string[] = [];
@@ -788,7 +1002,14 @@ function orphanSignatures(signatures: SignaturesFile, start: number, end: number
     if (!info || info.kind !== 'digest' || info.backfill || !info.compressed) continue;
     const stamp = digestStamp(key);
     if (stampTime(stamp) === undefined || stamp < lo || stamp > hi) continue;
-    const id: ChainId = { prefix: info.prefix, organizationId: info.organizationId, accountId: info.accountId, region: info.region, trailName: info.trailName!, homeRegion: info.homeRegion! };
+    const id: ChainId = {
+      prefix: info.prefix,
+      organizationId: info.organizationId,
+      accountId: info.accountId,
+      region: info.region,
+      trailName: info.trailName!,
+      homeRegion: info.homeRegion!,
+    };
     if (accept(id, key)) out.push(key);
   }
   return out.sort();

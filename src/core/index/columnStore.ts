@@ -1,6 +1,19 @@
 // The columns of the index: one typed array per field, all the same length, grown by doubling.
 // A row is one event; row ids are assigned in load order and never change.
-import { ABSENT, FIRST_ORIGIN_INPUT, IRREGULAR, ORIGIN_INPUT_FIELDS, OriginInputField, PACKED_UUID, Primitive, unpackUuid, RESOURCE_FIELDS, ResourceField, SCALAR_FIELDS, ScalarField } from './schema';
+import {
+  ABSENT,
+  FIRST_ORIGIN_INPUT,
+  IRREGULAR,
+  ORIGIN_INPUT_FIELDS,
+  OriginInputField,
+  PACKED_UUID,
+  Primitive,
+  unpackUuid,
+  RESOURCE_FIELDS,
+  ResourceField,
+  SCALAR_FIELDS,
+  ScalarField,
+} from './schema';
 import type { ColumnBatch } from '../ingest/batch';
 import { Dictionary } from './dictionary';
 
@@ -38,25 +51,47 @@ export class ColumnStore {
   readonly timeIrregular: number[] = [];
   /** Rows that every term must evaluate from the raw record (see hasKeyCaseVariant). */
   readonly rowIrregular: number[] = [];
-  readonly scalars: ScalarColumn[] = SCALAR_FIELDS.map((field) => ({ field, ids: new Uint32Array(0), dict: new Dictionary(), irregular: [] }));
+  readonly scalars: ScalarColumn[] = SCALAR_FIELDS.map((field) => ({
+    field,
+    ids: new Uint32Array(0),
+    dict: new Dictionary(),
+    irregular: [],
+  }));
   /** The query columns (a term on one of these runs on the index). */
   readonly scalarByField = new Map<string, ScalarColumn>(this.scalars.map((c) => [c.field, c]));
   /** The attribution inputs (core/origin reads them; queries do not), kept sparse: most events have none. */
-  readonly originInputs: SparseColumn[] = ORIGIN_INPUT_FIELDS.map((field) => ({ field, rows: new Uint32Array(0), ids: new Uint32Array(0), count: 0, dict: new Dictionary() }));
-  readonly originInputByField = new Map<string, SparseColumn>(this.originInputs.map((c) => [c.field, c]));
+  readonly originInputs: SparseColumn[] = ORIGIN_INPUT_FIELDS.map((field) => ({
+    field,
+    rows: new Uint32Array(0),
+    ids: new Uint32Array(0),
+    count: 0,
+    dict: new Dictionary(),
+  }));
+  readonly originInputByField = new Map<string, SparseColumn>(
+    this.originInputs.map((c) => [c.field, c]),
+  );
   /** resources: CSR; row r's resources are [resourceStart[r], resourceStart[r + 1]). */
   resourceStart = new Uint32Array(1);
   resourceCount = 0;
   private resourceCapacity = 0;
-  readonly resources: ResourceColumn[] = RESOURCE_FIELDS.map((field) => ({ field, ids: new Uint32Array(0), dict: new Dictionary() }));
-  readonly resourceByField = new Map<string, ResourceColumn>(this.resources.map((c) => [c.field, c]));
+  readonly resources: ResourceColumn[] = RESOURCE_FIELDS.map((field) => ({
+    field,
+    ids: new Uint32Array(0),
+    dict: new Dictionary(),
+  }));
+  readonly resourceByField = new Map<string, ResourceColumn>(
+    this.resources.map((c) => [c.field, c]),
+  );
   readonly resourceIrregular: number[] = [];
   /**
    * Columns worked out from all the events rather than read from one record (the origin of each
    * event, query field ORIGIN_FIELD): ids per row into values (every entry a value, 0 included),
    * each value the list of texts a term may match. Set by the index before a query that asks for them.
    */
-  readonly derived = new Map<string, { ids: Uint32Array; values: readonly (readonly string[])[] }>();
+  readonly derived = new Map<
+    string,
+    { ids: Uint32Array; values: readonly (readonly string[])[] }
+  >();
 
   /** Appends a file's batch; returns the first new row id. */
   append(fileId: number, b: ColumnBatch): number {
@@ -114,9 +149,11 @@ export class ColumnStore {
       const col = this.resources[c];
       const src = b.resources[c];
       const m = remap(col.dict, b.values);
-      for (let i = 0; i < resN; i++) col.ids[this.resourceCount + i] = toGlobal(col.dict, m, src[i]);
+      for (let i = 0; i < resN; i++)
+        col.ids[this.resourceCount + i] = toGlobal(col.dict, m, src[i]);
     }
-    for (let r = 0; r < n; r++) this.resourceStart[first + r + 1] = this.resourceCount + b.resourceStart[r + 1];
+    for (let r = 0; r < n; r++)
+      this.resourceStart[first + r + 1] = this.resourceCount + b.resourceStart[r + 1];
     this.resourceCount += resN;
     for (const r of b.resourceIrregular) this.resourceIrregular.push(first + r);
     for (const r of b.rowIrregular) this.rowIrregular.push(first + r);
@@ -191,7 +228,11 @@ export class ColumnStore {
   }
 }
 
-function grow<T extends Float64Array | Uint32Array>(a: T, cap: number, ctor: { new (n: number): T }): T {
+function grow<T extends Float64Array | Uint32Array>(
+  a: T,
+  cap: number,
+  ctor: { new (n: number): T },
+): T {
   const b = new ctor(cap);
   b.set(a);
   return b;

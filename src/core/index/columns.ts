@@ -43,33 +43,211 @@ const bool = (v: boolean | undefined): string => (v === undefined ? '' : String(
 
 /** Table columns in their order, then the fields only facets or the CLI use. */
 export const COLUMNS = [
-  { id: 'time', title: 'Time', csv: 'time', csvAliases: ['eventTime'], field: 'eventTime', read: (s) => s.eventTime, table: 'shown', facet: false },
+  {
+    id: 'time',
+    title: 'Time',
+    csv: 'time',
+    csvAliases: ['eventTime'],
+    field: 'eventTime',
+    read: (s) => s.eventTime,
+    table: 'shown',
+    facet: false,
+  },
   // The case file's annotations (core/case): `★ tags ✎`; its facet counts the tags (query field `tag`).
-  { id: 'tag', title: 'Case', csv: 'case', field: '@tag', read: (s) => s.case ?? '', table: 'shown', facet: 'Tags (case)' },
+  {
+    id: 'tag',
+    title: 'Case',
+    csv: 'case',
+    field: '@tag',
+    read: (s) => s.case ?? '',
+    table: 'shown',
+    facet: 'Tags (case)',
+  },
   // The Sigma rules that fired (core/detect): each one's level icon and title, the highest first.
   // Its facet is grouped by level; `field` '@detection' is what `detection:` resolves to.
-  { id: 'detection', title: 'Detections', csv: 'detections', field: '@detection', read: (s) => s.detections ?? '', table: 'shown', facet: 'Detections' },
-  { id: 'eventName', title: 'Event', csv: 'eventName', field: 'eventName', read: (s) => s.eventName, table: 'shown', facet: 'Event name' },
-  { id: 'eventSource', title: 'Source', csv: 'eventSource', field: 'eventSource', read: (s) => s.eventSource, table: 'shown', facet: 'Event source' },
-  { id: 'principal', title: 'Principal', csv: 'principal', field: 'userIdentity.arn', read: (s) => s.principal, table: 'shown', facet: 'Principal' },
-  { id: 'sourceIp', title: 'Source IP', csv: 'sourceIPAddress', field: 'sourceIPAddress', read: (s) => s.sourceIPAddress, table: 'shown', facet: 'Source IP' },
-  { id: 'region', title: 'Region', csv: 'region', csvAliases: ['awsRegion'], field: 'awsRegion', read: (s) => s.region, table: 'shown', facet: 'Region' },
-  { id: 'account', title: 'Account', csv: 'account', field: 'recipientAccountId', read: (s) => s.account, table: 'shown', facet: 'Account' },
-  { id: 'errorCode', title: 'Error', csv: 'errorCode', field: 'errorCode', read: (s) => s.errorCode, table: 'shown', facet: 'Error code' },
-  { id: 'readOnly', title: 'Read-only', csv: 'readOnly', field: 'readOnly', read: (s) => bool(s.readOnly), table: 'hidden', facet: false },
-  { id: 'userAgent', title: 'User agent', csv: 'userAgent', field: 'userAgent', read: (s) => s.userAgent, table: 'none', facet: 'User agent' },
-  { id: 'principalType', title: 'Principal type', csv: 'principalType', field: 'userIdentity.type', read: (s) => s.principalType, table: 'none', facet: false },
-  { id: 'principalArn', title: 'Principal ARN', csv: 'principalArn', field: 'userIdentity.arn', read: (s) => s.principalArn, table: 'none', facet: false },
-  { id: 'accessKeyId', title: 'Access key', csv: 'accessKeyId', field: 'userIdentity.accessKeyId', read: (s) => s.accessKeyId, table: 'none', facet: false },
-  { id: 'eventID', title: 'Event ID', csv: 'eventID', field: 'eventID', read: (s) => s.eventID, table: 'none', facet: false },
-  { id: 'eventType', title: 'Event type', csv: 'eventType', field: 'eventType', read: (s) => s.eventType, table: 'none', facet: false },
-  { id: 'file', title: 'File', csv: 'file', field: '', read: (s) => s.fileKey, table: 'none', facet: false },
+  {
+    id: 'detection',
+    title: 'Detections',
+    csv: 'detections',
+    field: '@detection',
+    read: (s) => s.detections ?? '',
+    table: 'shown',
+    facet: 'Detections',
+  },
+  {
+    id: 'eventName',
+    title: 'Event',
+    csv: 'eventName',
+    field: 'eventName',
+    read: (s) => s.eventName,
+    table: 'shown',
+    facet: 'Event name',
+  },
+  {
+    id: 'eventSource',
+    title: 'Source',
+    csv: 'eventSource',
+    field: 'eventSource',
+    read: (s) => s.eventSource,
+    table: 'shown',
+    facet: 'Event source',
+  },
+  {
+    id: 'principal',
+    title: 'Principal',
+    csv: 'principal',
+    field: 'userIdentity.arn',
+    read: (s) => s.principal,
+    table: 'shown',
+    facet: 'Principal',
+  },
+  {
+    id: 'sourceIp',
+    title: 'Source IP',
+    csv: 'sourceIPAddress',
+    field: 'sourceIPAddress',
+    read: (s) => s.sourceIPAddress,
+    table: 'shown',
+    facet: 'Source IP',
+  },
+  {
+    id: 'region',
+    title: 'Region',
+    csv: 'region',
+    csvAliases: ['awsRegion'],
+    field: 'awsRegion',
+    read: (s) => s.region,
+    table: 'shown',
+    facet: 'Region',
+  },
+  {
+    id: 'account',
+    title: 'Account',
+    csv: 'account',
+    field: 'recipientAccountId',
+    read: (s) => s.account,
+    table: 'shown',
+    facet: 'Account',
+  },
+  {
+    id: 'errorCode',
+    title: 'Error',
+    csv: 'errorCode',
+    field: 'errorCode',
+    read: (s) => s.errorCode,
+    table: 'shown',
+    facet: 'Error code',
+  },
+  {
+    id: 'readOnly',
+    title: 'Read-only',
+    csv: 'readOnly',
+    field: 'readOnly',
+    read: (s) => bool(s.readOnly),
+    table: 'hidden',
+    facet: false,
+  },
+  {
+    id: 'userAgent',
+    title: 'User agent',
+    csv: 'userAgent',
+    field: 'userAgent',
+    read: (s) => s.userAgent,
+    table: 'none',
+    facet: 'User agent',
+  },
+  {
+    id: 'principalType',
+    title: 'Principal type',
+    csv: 'principalType',
+    field: 'userIdentity.type',
+    read: (s) => s.principalType,
+    table: 'none',
+    facet: false,
+  },
+  {
+    id: 'principalArn',
+    title: 'Principal ARN',
+    csv: 'principalArn',
+    field: 'userIdentity.arn',
+    read: (s) => s.principalArn,
+    table: 'none',
+    facet: false,
+  },
+  {
+    id: 'accessKeyId',
+    title: 'Access key',
+    csv: 'accessKeyId',
+    field: 'userIdentity.accessKeyId',
+    read: (s) => s.accessKeyId,
+    table: 'none',
+    facet: false,
+  },
+  {
+    id: 'eventID',
+    title: 'Event ID',
+    csv: 'eventID',
+    field: 'eventID',
+    read: (s) => s.eventID,
+    table: 'none',
+    facet: false,
+  },
+  {
+    id: 'eventType',
+    title: 'Event type',
+    csv: 'eventType',
+    field: 'eventType',
+    read: (s) => s.eventType,
+    table: 'none',
+    facet: false,
+  },
+  {
+    id: 'file',
+    title: 'File',
+    csv: 'file',
+    field: '',
+    read: (s) => s.fileKey,
+    table: 'none',
+    facet: false,
+  },
   // Who is behind the session, followed through credential chains (core/origin).
   // (`field` '@origin' is what the query alias `origin:` resolves to, src/core/query/fields.ts.)
-  { id: 'origin', title: 'Origin', csv: 'origin', field: '@origin', read: (s) => s.origin, table: 'hidden', facet: 'Origin' },
-  { id: 'originType', title: 'Origin type', csv: 'originType', field: '', read: (s) => s.originType, table: 'none', facet: false },
-  { id: 'originHops', title: 'Origin hops', csv: 'originHops', field: '', read: (s) => (s.originType ? String(s.originHops) : ''), table: 'none', facet: false },
-  { id: 'originComplete', title: 'Origin complete', csv: 'originComplete', field: '', read: (s) => bool(s.originComplete), table: 'none', facet: false },
+  {
+    id: 'origin',
+    title: 'Origin',
+    csv: 'origin',
+    field: '@origin',
+    read: (s) => s.origin,
+    table: 'hidden',
+    facet: 'Origin',
+  },
+  {
+    id: 'originType',
+    title: 'Origin type',
+    csv: 'originType',
+    field: '',
+    read: (s) => s.originType,
+    table: 'none',
+    facet: false,
+  },
+  {
+    id: 'originHops',
+    title: 'Origin hops',
+    csv: 'originHops',
+    field: '',
+    read: (s) => (s.originType ? String(s.originHops) : ''),
+    table: 'none',
+    facet: false,
+  },
+  {
+    id: 'originComplete',
+    title: 'Origin complete',
+    csv: 'originComplete',
+    field: '',
+    read: (s) => bool(s.originComplete),
+    table: 'none',
+    facet: false,
+  },
 ] as const satisfies readonly ColumnSpec[];
 
 type Column = (typeof COLUMNS)[number];
@@ -80,17 +258,29 @@ export type ColumnId = TableColumn['id'];
 /** The fields the facet panel shows. */
 export type FacetId = Exclude<Column, { facet: false }>['id'];
 
-export const COLUMN_IDS: readonly ColumnId[] = COLUMNS.filter((c): c is TableColumn => c.table !== 'none').map((c) => c.id);
-export const DEFAULT_COLUMN_IDS: readonly ColumnId[] = COLUMNS.filter((c): c is Extract<Column, { table: 'shown' }> => c.table === 'shown').map((c) => c.id);
-export const FACET_IDS: readonly FacetId[] = COLUMNS.filter((c): c is Exclude<Column, { facet: false }> => c.facet !== false).map((c) => c.id);
+export const COLUMN_IDS: readonly ColumnId[] = COLUMNS.filter(
+  (c): c is TableColumn => c.table !== 'none',
+).map((c) => c.id);
+export const DEFAULT_COLUMN_IDS: readonly ColumnId[] = COLUMNS.filter(
+  (c): c is Extract<Column, { table: 'shown' }> => c.table === 'shown',
+).map((c) => c.id);
+export const FACET_IDS: readonly FacetId[] = COLUMNS.filter(
+  (c): c is Exclude<Column, { facet: false }> => c.facet !== false,
+).map((c) => c.id);
 
 const byId = new Map<string, Column>(COLUMNS.map((c) => [c.id, c]));
 const spec = (id: string): ColumnSpec => byId.get(id)!;
 
-export const COLUMN_TITLES = Object.fromEntries(COLUMN_IDS.map((id) => [id, spec(id).title])) as Readonly<Record<ColumnId, string>>;
-export const FACET_TITLES = Object.fromEntries(FACET_IDS.map((id) => [id, spec(id).facet as string])) as Readonly<Record<FacetId, string>>;
+export const COLUMN_TITLES = Object.fromEntries(
+  COLUMN_IDS.map((id) => [id, spec(id).title]),
+) as Readonly<Record<ColumnId, string>>;
+export const FACET_TITLES = Object.fromEntries(
+  FACET_IDS.map((id) => [id, spec(id).facet as string]),
+) as Readonly<Record<FacetId, string>>;
 /** Each facet's query-language field (an indexed column of the index). */
-export const FACET_FIELDS = Object.fromEntries(FACET_IDS.map((id) => [id, spec(id).field])) as Readonly<Record<FacetId, string>>;
+export const FACET_FIELDS = Object.fromEntries(
+  FACET_IDS.map((id) => [id, spec(id).field]),
+) as Readonly<Record<FacetId, string>>;
 
 /**
  * One row of the timeline's table, as the index summarises it (never a whole record): the event's
@@ -106,7 +296,10 @@ export type RowSummary = {
 
 /** The table row of an event summary. */
 export function toRow(s: EventSummary): RowSummary {
-  const row: Record<string, string | number> = { id: s.row, time: Number.isFinite(s.time) ? Math.round(s.time) : -1 };
+  const row: Record<string, string | number> = {
+    id: s.row,
+    time: Number.isFinite(s.time) ? Math.round(s.time) : -1,
+  };
   for (const id of COLUMN_IDS) if (id !== 'time') row[id] = spec(id).read(s);
   return row as RowSummary;
 }
@@ -116,7 +309,9 @@ export function toRow(s: EventSummary): RowSummary {
  * command line and must not meet Object's own properties.
  */
 export const SUMMARY_FIELDS: ReadonlyMap<string, (s: EventSummary) => string> = new Map(
-  COLUMNS.flatMap((c: ColumnSpec) => [c.csv, ...(c.csvAliases ?? [])].map((name) => [name, c.read] as const)),
+  COLUMNS.flatMap((c: ColumnSpec) =>
+    [c.csv, ...(c.csvAliases ?? [])].map((name) => [name, c.read] as const),
+  ),
 );
 
 /** The CSV names of the table's columns: the timeline export's header. */
@@ -126,4 +321,6 @@ export const EXPORT_CSV_FIELDS: readonly string[] = COLUMN_IDS.map((id) => spec(
  * detections (the CLI runs the rule engine only when asked: `--fields detections`, a `detection:`
  * or `level:` filter, `--annotate`).
  */
-export const DEFAULT_CSV_FIELDS: readonly string[] = DEFAULT_COLUMN_IDS.filter((id) => id !== 'detection').map((id) => spec(id).csv);
+export const DEFAULT_CSV_FIELDS: readonly string[] = DEFAULT_COLUMN_IDS.filter(
+  (id) => id !== 'detection',
+).map((id) => spec(id).csv);

@@ -43,7 +43,11 @@ export class DuplicateRows {
     for (let r = first; r < first + count; r++) {
       const id = ids[r];
       if (id === ABSENT || id === IRREGULAR) continue;
-      for (let i = (id === PACKED_UUID ? uuidHash(bytes, r * 16) : idHash(id)) & mask; ; i = (i + 1) & mask) {
+      for (
+        let i = (id === PACKED_UUID ? uuidHash(bytes, r * 16) : idHash(id)) & mask;
+        ;
+        i = (i + 1) & mask
+      ) {
         const slot = table[i];
         if (slot === 0) {
           table[i] = r + 1;
@@ -119,5 +123,8 @@ function idHash(id: number): number {
 
 /** A UUID's bytes are (mostly) random: four of them, mixed, spread the rows evenly. */
 function uuidHash(b: Uint8Array, o: number): number {
-  return Math.imul(b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24), 0x9e3779b1) ^ (b[o + 12] | (b[o + 13] << 8));
+  return (
+    Math.imul(b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24), 0x9e3779b1) ^
+    (b[o + 12] | (b[o + 13] << 8))
+  );
 }

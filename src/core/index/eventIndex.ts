@@ -29,7 +29,16 @@ import type { CloudTrailKeyInfo } from '../sources/layout';
 import type { ColumnBatch } from '../ingest/batch';
 import type { FileShape } from '../ingest/eventFile';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../ingest/gzip';
-import { ABSENT, IRREGULAR, PACKED_UUID, Primitive, SCALAR_FIELDS, ScalarField, TIME_FIELD, packUuid } from './schema';
+import {
+  ABSENT,
+  IRREGULAR,
+  PACKED_UUID,
+  Primitive,
+  SCALAR_FIELDS,
+  ScalarField,
+  TIME_FIELD,
+  packUuid,
+} from './schema';
 import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
 import { mentionsField, type QueryNode } from '../query/ast';
@@ -217,7 +226,13 @@ export class EventIndex {
 
   // ── loading (used by ingest/load.ts) ───────────────────────────────────────────────────
 
-  addFile(source: LogSource, key: string, size: number, kind: EventFileKind, info?: CloudTrailKeyInfo): IndexedFile {
+  addFile(
+    source: LogSource,
+    key: string,
+    size: number,
+    kind: EventFileKind,
+    info?: CloudTrailKeyInfo,
+  ): IndexedFile {
     const file: IndexedFile = {
       id: this.files.length,
       source,
@@ -251,10 +266,24 @@ export class EventIndex {
     this.version++;
   }
 
-  addProblem(fileId: number, code: FileProblem['code'], message: string, severity: FileProblem['severity'] = 'error', position?: FilePosition): void {
+  addProblem(
+    fileId: number,
+    code: FileProblem['code'],
+    message: string,
+    severity: FileProblem['severity'] = 'error',
+    position?: FilePosition,
+  ): void {
     const file = this.files[fileId];
     if (severity === 'error') file.state = 'failed';
-    this.problems.push({ fileId, key: file.key, location: file.location, code, message, severity, ...(position ? { position } : {}) });
+    this.problems.push({
+      fileId,
+      key: file.key,
+      location: file.location,
+      code,
+      message,
+      severity,
+      ...(position ? { position } : {}),
+    });
     this.version++;
   }
 
@@ -286,12 +315,19 @@ export class EventIndex {
     rows.forEach((r, i) => parsed.set(r, safeParse(texts[i])));
     for (const [row, first] of candidates) {
       const record = parsed.get(row);
-      const same = record === undefined ? undefined : this.duplicates.shownWith(first).find((r) => r !== row && isDeepStrictEqual(parsed.get(r), record));
+      const same =
+        record === undefined
+          ? undefined
+          : this.duplicates
+              .shownWith(first)
+              .find((r) => r !== row && isDeepStrictEqual(parsed.get(r), record));
       if (same === undefined) {
         this.duplicates.distinct(row, first);
         continue;
       }
-      const later = (a: number, b: number) => this.store.fileOf[a] - this.store.fileOf[b] || this.store.elementOf[a] - this.store.elementOf[b];
+      const later = (a: number, b: number) =>
+        this.store.fileOf[a] - this.store.fileOf[b] ||
+        this.store.elementOf[a] - this.store.elementOf[b];
       const [hide, keep] = later(row, same) > 0 ? [row, same] : [same, row];
       if (!this.duplicates.hide(hide, keep, first)) continue;
       const file = this.files[this.store.fileOf[hide]];
@@ -327,7 +363,10 @@ export class EventIndex {
     const all = this.allRowsInOrder();
     if (this.duplicates.hiddenCount === 0) return all;
     if (this.visibleOrder?.version !== this.version) {
-      this.visibleOrder = { version: this.version, rows: all.filter((r) => !this.duplicates.isHidden(r)) };
+      this.visibleOrder = {
+        version: this.version,
+        rows: all.filter((r) => !this.duplicates.isHidden(r)),
+      };
       this.ranks = undefined;
     }
     return this.visibleOrder.rows;
@@ -339,7 +378,8 @@ export class EventIndex {
     if (this.sorted && this.sorted.length <= size && this.sorted.length > 0) {
       // Rows only ever get appended: sort the new ones and merge them in (linear), so a view
       // refreshing while files load does not re-sort everything each time.
-      if (this.sorted.length < size) this.sorted = mergeNewRows(this.store, this.files, this.sorted, size);
+      if (this.sorted.length < size)
+        this.sorted = mergeNewRows(this.store, this.files, this.sorted, size);
     } else this.sorted = sortByTime(this.store, this.files);
     this.sortedVersion = this.version;
     this.ranks = undefined;
@@ -367,7 +407,10 @@ export class EventIndex {
   origins(): OriginColumn {
     if (this.originCache?.version !== this.version) {
       const column = resolveOrigins(indexOriginSource(this.store));
-      this.store.derived.set(ORIGIN_FIELD, { ids: column.ids, values: column.origins.map(originMatchValues) });
+      this.store.derived.set(ORIGIN_FIELD, {
+        ids: column.ids,
+        values: column.origins.map(originMatchValues),
+      });
       this.originCache = { version: this.version, column };
     }
     return this.originCache.column;
@@ -404,7 +447,8 @@ export class EventIndex {
     if (id <= 0 && !isPacked) return -1;
     const bytes = this.store.eventIds;
     for (let r = 0; r < this.size; r++) {
-      if (id > 0 ? c.ids[r] !== id : c.ids[r] !== PACKED_UUID || !sameBytes(bytes, r * 16, packed)) continue;
+      if (id > 0 ? c.ids[r] !== id : c.ids[r] !== PACKED_UUID || !sameBytes(bytes, r * 16, packed))
+        continue;
       if (!this.duplicates.isHidden(r)) return r;
     }
     return -1;
@@ -415,14 +459,18 @@ export class EventIndex {
    * results (core/detect/indexDetections.ts) are made by the rule engine, which reads records
    * again, so they are brought up to date before a query on them rather than on every load.
    */
-  provideDerived(fields: readonly string[], refresh: (signal?: AbortSignal) => Promise<void>): void {
+  provideDerived(
+    fields: readonly string[],
+    refresh: (signal?: AbortSignal) => Promise<void>,
+  ): void {
     for (const f of fields) this.derivedRefresh.set(f, refresh);
   }
 
   async query(node: QueryNode, options: QueryOptions = {}): Promise<QueryResult> {
     if (mentionsField(node, ORIGIN_FIELD)) this.origins();
     const refreshes = new Set<(signal?: AbortSignal) => Promise<void>>();
-    for (const [field, refresh] of this.derivedRefresh) if (mentionsField(node, field)) refreshes.add(refresh);
+    for (const [field, refresh] of this.derivedRefresh)
+      if (mentionsField(node, field)) refreshes.add(refresh);
     for (const refresh of refreshes) await refresh(options.signal);
     const version = this.version;
     const size = this.size;
@@ -433,7 +481,8 @@ export class EventIndex {
       annotations: options.annotations,
       matchRaw: (n, rows, signal) => this.matchRaw(n, rows, signal),
     };
-    let mask: Uint8Array | null = node.kind === 'all' ? null : await evaluate(ctx, node, options.signal);
+    let mask: Uint8Array | null =
+      node.kind === 'all' ? null : await evaluate(ctx, node, options.signal);
     if (options.files) {
       const only = new Uint8Array(size);
       for (const id of options.files) {
@@ -446,7 +495,8 @@ export class EventIndex {
     const times = this.store.times;
     const range = options.range;
     const inRange = (r: number) => !range || (times[r] >= range.from && times[r] < range.to);
-    const hidden = this.duplicates.hiddenCount > 0 ? (r: number) => this.duplicates.isHidden(r) : undefined;
+    const hidden =
+      this.duplicates.hiddenCount > 0 ? (r: number) => this.duplicates.isHidden(r) : undefined;
     let rows: Uint32Array;
     let matched = size;
     if (mask) {
@@ -455,7 +505,9 @@ export class EventIndex {
     }
     let untimedOutsideRange = 0;
     if (range && this.untimed > 0) {
-      for (let r = 0; r < size; r++) if ((!mask || mask[r] === 1) && !Number.isFinite(times[r]) && !hidden?.(r)) untimedOutsideRange++;
+      for (let r = 0; r < size; r++)
+        if ((!mask || mask[r] === 1) && !Number.isFinite(times[r]) && !hidden?.(r))
+          untimedOutsideRange++;
     }
     if (mask && matched < size / 16) {
       // Few matches: collect them in row order and sort their positions in the time order,
@@ -463,7 +515,8 @@ export class EventIndex {
       const rank = this.rank();
       const ranks = new Uint32Array(matched);
       let k = 0;
-      for (let r = 0; r < size; r++) if (mask[r] === 1 && inRange(r) && !hidden?.(r)) ranks[k++] = rank[r];
+      for (let r = 0; r < size; r++)
+        if (mask[r] === 1 && inRange(r) && !hidden?.(r)) ranks[k++] = rank[r];
       const sorted = ranks.subarray(0, k).sort();
       rows = new Uint32Array(k);
       for (let i = 0; i < k; i++) rows[i] = order[sorted[i]];
@@ -480,7 +533,12 @@ export class EventIndex {
       rows = n === out.length ? out : out.slice(0, n);
     }
     if (options.order === 'desc') rows.reverse();
-    return { rows, order: options.order ?? 'asc', version, ...(range ? { untimedOutsideRange } : {}) };
+    return {
+      rows,
+      order: options.order ?? 'asc',
+      version,
+      ...(range ? { untimedOutsideRange } : {}),
+    };
   }
 
   timeBounds(): { from: number; to: number } | null {
@@ -538,7 +596,11 @@ export class EventIndex {
 
   /** The account the event was logged in: recipientAccountId, else the file's, else the caller's. */
   accountOf(row: number): string {
-    return this.str(row, 'recipientAccountId') || this.files[this.store.fileOf[row]]?.info?.accountId || this.str(row, 'userIdentity.accountId');
+    return (
+      this.str(row, 'recipientAccountId') ||
+      this.files[this.store.fileOf[row]]?.info?.accountId ||
+      this.str(row, 'userIdentity.accountId')
+    );
   }
 
   summary(row: number): EventSummary {
@@ -561,7 +623,12 @@ export class EventIndex {
       region: this.str(row, 'awsRegion'),
       account: this.accountOf(row),
       errorCode: this.str(row, 'errorCode'),
-      readOnly: readOnly === true || readOnly === 'true' ? true : readOnly === false || readOnly === 'false' ? false : undefined,
+      readOnly:
+        readOnly === true || readOnly === 'true'
+          ? true
+          : readOnly === false || readOnly === 'false'
+            ? false
+            : undefined,
       eventID: this.str(row, 'eventID'),
       eventType: this.str(row, 'eventType'),
       fileId: file.id,
@@ -574,7 +641,8 @@ export class EventIndex {
   summaries(result: QueryResult | Uint32Array, start: number, count: number): EventSummary[] {
     const rows = result instanceof Uint32Array ? result : result.rows;
     const out: EventSummary[] = [];
-    for (let i = Math.max(0, start); i < Math.min(rows.length, start + count); i++) out.push(this.summary(rows[i]));
+    for (let i = Math.max(0, start); i < Math.min(rows.length, start + count); i++)
+      out.push(this.summary(rows[i]));
     return out;
   }
 
@@ -591,17 +659,34 @@ export class EventIndex {
   async rawRecords(rows: ArrayLike<number>, signal?: AbortSignal): Promise<string[]> {
     const out: string[] = new Array(rows.length);
     await this.forEachFileOf(rows, signal, async (file, positions, elements, bytes) => {
-      const res = await this.runner.run({ kind: 'texts', bytes, maxUncompressedBytes: this.maxUncompressedBytes, shape: file.shape!, elements });
+      const res = await this.runner.run({
+        kind: 'texts',
+        bytes,
+        maxUncompressedBytes: this.maxUncompressedBytes,
+        shape: file.shape!,
+        elements,
+      });
       if (!res.ok) throw new SourceError('io', file.key, `${file.location}: ${res.message}`);
       positions.forEach((p, i) => (out[p] = res.texts[i]));
     });
     return out;
   }
 
-  private async matchRaw(node: QueryNode, rows: Uint32Array, signal?: AbortSignal): Promise<Uint8Array> {
+  private async matchRaw(
+    node: QueryNode,
+    rows: Uint32Array,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array> {
     const out = new Uint8Array(rows.length);
     await this.forEachFileOf(rows, signal, async (file, positions, elements, bytes) => {
-      const res = await this.runner.run({ kind: 'match', bytes, maxUncompressedBytes: this.maxUncompressedBytes, shape: file.shape!, elements, node });
+      const res = await this.runner.run({
+        kind: 'match',
+        bytes,
+        maxUncompressedBytes: this.maxUncompressedBytes,
+        shape: file.shape!,
+        elements,
+        node,
+      });
       if (!res.ok) throw new SourceError('io', file.key, `${file.location}: ${res.message}`);
       positions.forEach((p, i) => (out[p] = res.matched[i]));
     });
@@ -612,7 +697,12 @@ export class EventIndex {
   private async forEachFileOf(
     rows: ArrayLike<number>,
     signal: AbortSignal | undefined,
-    work: (file: IndexedFile, positions: number[], elements: Uint32Array, bytes: Uint8Array) => Promise<void>,
+    work: (
+      file: IndexedFile,
+      positions: number[],
+      elements: Uint32Array,
+      bytes: Uint8Array,
+    ) => Promise<void>,
   ): Promise<void> {
     const byFile = new Map<number, number[]>();
     for (let i = 0; i < rows.length; i++) {
@@ -621,13 +711,20 @@ export class EventIndex {
       if (!list) byFile.set(f, (list = []));
       list.push(i);
     }
-    await mapLimited([...byFile.entries()], Math.max(2, this.runner.threads * 2), async ([fileId, positions]) => {
-      if (signal?.aborted) throw new SourceError('cancelled', '', 'cancelled');
-      const file = this.files[fileId];
-      const elements = Uint32Array.from(positions, (p) => this.store.elementOf[rows[p]]);
-      const bytes = await file.source.read(file.key, { maxBytes: this.maxUncompressedBytes, signal });
-      await work(file, positions, elements, bytes);
-    });
+    await mapLimited(
+      [...byFile.entries()],
+      Math.max(2, this.runner.threads * 2),
+      async ([fileId, positions]) => {
+        if (signal?.aborted) throw new SourceError('cancelled', '', 'cancelled');
+        const file = this.files[fileId];
+        const elements = Uint32Array.from(positions, (p) => this.store.elementOf[rows[p]]);
+        const bytes = await file.source.read(file.key, {
+          maxBytes: this.maxUncompressedBytes,
+          signal,
+        });
+        await work(file, positions, elements, bytes);
+      },
+    );
   }
 
   // ── aggregates ─────────────────────────────────────────────────────────────────────────
@@ -638,7 +735,10 @@ export class EventIndex {
     if (field === 'principal' || field === 'account') return this.derivedFacet(rows, field, limit);
     if (field === ORIGIN_FIELD) return this.originFacet(rows, limit);
     const c = this.store.scalarByField.get(field);
-    if (!c) throw new Error(`cannot facet on "${field}": facets work on ${[...SCALAR_FIELDS, ...DERIVED_FIELDS].join(', ')}`);
+    if (!c)
+      throw new Error(
+        `cannot facet on "${field}": facets work on ${[...SCALAR_FIELDS, ...DERIVED_FIELDS].join(', ')}`,
+      );
     const counts = new Uint32Array(c.dict.size);
     for (let i = 0; i < rows.length; i++) {
       const id = c.ids[rows[i]];
@@ -651,7 +751,11 @@ export class EventIndex {
     const shown = top.reduce((s, id) => s + counts[id], 0);
     return {
       field,
-      values: top.map((id) => ({ value: c.dict.values[id], label: labelOf(c.dict.values[id]), count: counts[id] })),
+      values: top.map((id) => ({
+        value: c.dict.values[id],
+        label: labelOf(c.dict.values[id]),
+        count: counts[id],
+      })),
       other: rows.length - counts[0] - shown,
       absent: counts[0],
     };
@@ -668,7 +772,10 @@ export class EventIndex {
     const arnCounts = new Uint32Array(arn.dict.size);
     const anonymousIds = (f: ScalarField) => {
       const c = col(this.store, f);
-      return { ids: c.ids, anonymous: c.dict.values.map((v) => isAnonymousIdentity({ accountId: v })) };
+      return {
+        ids: c.ids,
+        anonymous: c.dict.values.map((v) => isAnonymousIdentity({ accountId: v })),
+      };
     };
     const account = anonymousIds('userIdentity.accountId');
     const principalId = anonymousIds('userIdentity.principalId');
@@ -681,15 +788,48 @@ export class EventIndex {
       const a = arn.ids[r];
       if (a !== ABSENT) {
         if (a < arnCounts.length) arnCounts[a]++; // IRREGULAR rows count as "other"
-      } else if (account.anonymous[account.ids[r]] || principalId.anonymous[principalId.ids[r]]) anonymous++;
-      else if (user.ids[r] !== ABSENT && user.ids[r] < userCounts.length && typeof user.dict.values[user.ids[r]] === 'string') userCounts[user.ids[r]]++;
+      } else if (account.anonymous[account.ids[r]] || principalId.anonymous[principalId.ids[r]])
+        anonymous++;
+      else if (
+        user.ids[r] !== ABSENT &&
+        user.ids[r] < userCounts.length &&
+        typeof user.dict.values[user.ids[r]] === 'string'
+      )
+        userCounts[user.ids[r]]++;
       else absent++;
     }
     const values: FacetCount[] = [];
-    arnCounts.forEach((n, id) => n > 0 && id !== ABSENT && values.push({ value: arn.dict.values[id], label: labelOf(arn.dict.values[id]), count: n, field: 'userIdentity.arn' }));
-    userCounts.forEach((n, id) => n > 0 && values.push({ value: user.dict.values[id], label: labelOf(user.dict.values[id]), count: n, field: 'userIdentity.onBehalfOf.userId' }));
-    if (anonymous > 0) values.push({ value: ANONYMOUS_PRINCIPAL_LABEL, label: ANONYMOUS_PRINCIPAL_LABEL, count: anonymous, field: 'principal' });
-    values.sort((x, y) => y.count - x.count || (x.label < y.label ? -1 : x.label > y.label ? 1 : 0));
+    arnCounts.forEach(
+      (n, id) =>
+        n > 0 &&
+        id !== ABSENT &&
+        values.push({
+          value: arn.dict.values[id],
+          label: labelOf(arn.dict.values[id]),
+          count: n,
+          field: 'userIdentity.arn',
+        }),
+    );
+    userCounts.forEach(
+      (n, id) =>
+        n > 0 &&
+        values.push({
+          value: user.dict.values[id],
+          label: labelOf(user.dict.values[id]),
+          count: n,
+          field: 'userIdentity.onBehalfOf.userId',
+        }),
+    );
+    if (anonymous > 0)
+      values.push({
+        value: ANONYMOUS_PRINCIPAL_LABEL,
+        label: ANONYMOUS_PRINCIPAL_LABEL,
+        count: anonymous,
+        field: 'principal',
+      });
+    values.sort(
+      (x, y) => y.count - x.count || (x.label < y.label ? -1 : x.label > y.label ? 1 : 0),
+    );
     const top = values.slice(0, limit);
     const shown = top.reduce((n, v) => n + v.count, 0);
     return { field: 'principal', values: top, other: rows.length - absent - shown, absent };
@@ -719,14 +859,30 @@ export class EventIndex {
       if (e) e.count += n;
       else byArn.set(o.arn, { label, count: n });
     });
-    const sorted = [...byArn.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
+    const sorted = [...byArn.entries()].sort(
+      (a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1),
+    );
     const top = sorted.slice(0, limit);
     const shown = top.reduce((s, [, e]) => s + e.count, 0);
     // A click filters with the alias (origin:"<arn>"), which the filter box shows as typed.
-    return { field: ORIGIN_FIELD, values: top.map(([arn, e]) => ({ value: arn, label: e.label, count: e.count, field: 'origin' })), other: rows.length - absent - shown, absent };
+    return {
+      field: ORIGIN_FIELD,
+      values: top.map(([arn, e]) => ({
+        value: arn,
+        label: e.label,
+        count: e.count,
+        field: 'origin',
+      })),
+      other: rows.length - absent - shown,
+      absent,
+    };
   }
 
-  private derivedFacet(rows: Uint32Array, field: 'principal' | 'account', limit: number): FacetResult {
+  private derivedFacet(
+    rows: Uint32Array,
+    field: 'principal' | 'account',
+    limit: number,
+  ): FacetResult {
     const counts = new Map<string, number>();
     for (let i = 0; i < rows.length; i++) {
       const v = field === 'principal' ? this.principalOf(rows[i]) : this.accountOf(rows[i]);
@@ -737,11 +893,21 @@ export class EventIndex {
     const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const top = sorted.slice(0, limit);
     const shown = top.reduce((s, [, n]) => s + n, 0);
-    return { field, values: top.map(([v, n]) => ({ value: v, label: v, count: n })), other: rows.length - absent - shown, absent };
+    return {
+      field,
+      values: top.map(([v, n]) => ({ value: v, label: v, count: n })),
+      other: rows.length - absent - shown,
+      absent,
+    };
   }
 
   /** Events per time bin over [from, to), and how many of them have an errorCode. */
-  histogram(result: QueryResult | Uint32Array, from: number, to: number, bins: number): HistogramResult {
+  histogram(
+    result: QueryResult | Uint32Array,
+    from: number,
+    to: number,
+    bins: number,
+  ): HistogramResult {
     const rows = result instanceof Uint32Array ? result : result.rows;
     const nBins = Math.max(1, Math.floor(bins));
     const binMs = Math.max(1, (to - from) / nBins);
@@ -756,7 +922,13 @@ export class EventIndex {
       const b = Math.min(nBins - 1, Math.floor((t - from) / binMs));
       counts[b]++;
       const e = err.ids[r];
-      if (e !== ABSENT && e !== IRREGULAR && err.dict.values[e] !== null && err.dict.values[e] !== '') errors[b]++;
+      if (
+        e !== ABSENT &&
+        e !== IRREGULAR &&
+        err.dict.values[e] !== null &&
+        err.dict.values[e] !== ''
+      )
+        errors[b]++;
     }
     return { from, binMs, counts, errors };
   }
@@ -767,16 +939,24 @@ export class EventIndex {
   }
 }
 
-function originFields(o: Origin | undefined): Pick<EventSummary, 'origin' | 'originName' | 'originType' | 'originHops' | 'originComplete'> {
-  if (!o) return { origin: '', originName: '', originType: '', originHops: 0, originComplete: undefined };
-  return { origin: o.arn, originName: o.name, originType: o.type, originHops: o.hops.length, originComplete: o.complete };
+function originFields(
+  o: Origin | undefined,
+): Pick<EventSummary, 'origin' | 'originName' | 'originType' | 'originHops' | 'originComplete'> {
+  if (!o)
+    return { origin: '', originName: '', originType: '', originHops: 0, originComplete: undefined };
+  return {
+    origin: o.arn,
+    originName: o.name,
+    originType: o.type,
+    originHops: o.hops.length,
+    originComplete: o.complete,
+  };
 }
 
 function sameBytes(bytes: Uint8Array, at: number, want: Uint8Array): boolean {
   for (let i = 0; i < 16; i++) if (bytes[at + i] !== want[i]) return false;
   return true;
 }
-
 
 function safeParse(text: string): unknown {
   if (!text) return undefined;
@@ -806,7 +986,12 @@ function locationOf(source: LogSource, key: string): string {
  * on their own (the same fast sort as a full one) and merged in linearly; the same result as a
  * full sort.
  */
-function mergeNewRows(store: ColumnStore, files: readonly IndexedFile[], sorted: Uint32Array, size: number): Uint32Array {
+function mergeNewRows(
+  store: ColumnStore,
+  files: readonly IndexedFile[],
+  sorted: Uint32Array,
+  size: number,
+): Uint32Array {
   const times = store.times;
   const fileOf = store.fileOf;
   const elementOf = store.elementOf;
@@ -823,7 +1008,8 @@ function mergeNewRows(store: ColumnStore, files: readonly IndexedFile[], sorted:
   let i = 0;
   let j = 0;
   let k = 0;
-  while (i < sorted.length && j < fresh.length) out[k++] = before(fresh[j], sorted[i]) ? fresh[j++] : sorted[i++];
+  while (i < sorted.length && j < fresh.length)
+    out[k++] = before(fresh[j], sorted[i]) ? fresh[j++] : sorted[i++];
   while (i < sorted.length) out[k++] = sorted[i++];
   while (j < fresh.length) out[k++] = fresh[j++];
   return out;
@@ -837,7 +1023,12 @@ function mergeNewRows(store: ColumnStore, files: readonly IndexedFile[], sorted:
  * position into one double and the native numeric sort does the work (about 10× faster than a
  * comparator on a million rows).
  */
-function sortByTime(store: ColumnStore, files: readonly IndexedFile[], fromRow = 0, toRow = store.size): Uint32Array {
+function sortByTime(
+  store: ColumnStore,
+  files: readonly IndexedFile[],
+  fromRow = 0,
+  toRow = store.size,
+): Uint32Array {
   const n = toRow - fromRow;
   const byFile = new Uint32Array(n);
   let k = 0;

@@ -39,12 +39,26 @@ export function isIndexed(node: QueryNode, store: ColumnStore): boolean {
     case 'or':
       return node.children.every((c) => isIndexed(c, store));
     case 'term':
-      return node.fields.length > 0 && node.fields.every((f) => f === TIME_FIELD || store.scalarByField.has(f) || store.resourceByField.has(f) || store.derived.has(f) || isAnnotationField(f));
+      return (
+        node.fields.length > 0 &&
+        node.fields.every(
+          (f) =>
+            f === TIME_FIELD ||
+            store.scalarByField.has(f) ||
+            store.resourceByField.has(f) ||
+            store.derived.has(f) ||
+            isAnnotationField(f),
+        )
+      );
   }
 }
 
 /** The set of rows matching `node`, as a 0/1 mask over all rows. */
-export async function evaluate(ctx: ExecutionContext, node: QueryNode, signal?: AbortSignal): Promise<Uint8Array> {
+export async function evaluate(
+  ctx: ExecutionContext,
+  node: QueryNode,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   return evalNode({ ...ctx, simple: new Map() }, node, null, signal);
 }
 
@@ -52,7 +66,12 @@ export async function evaluate(ctx: ExecutionContext, node: QueryNode, signal?: 
  * `restrict`, when given, marks the only rows the caller will look at: rows outside it may be
  * answered arbitrarily, which lets raw-record evaluation skip them.
  */
-async function evalNode(ctx: ExecutionContext, node: QueryNode, restrict: Uint8Array | null, signal?: AbortSignal): Promise<Uint8Array> {
+async function evalNode(
+  ctx: ExecutionContext,
+  node: QueryNode,
+  restrict: Uint8Array | null,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   const n = ctx.store.size;
   if (node.kind !== 'term' && node.kind !== 'all') {
     const compiled = compileSimple(ctx, node);
@@ -71,16 +90,25 @@ async function evalNode(ctx: ExecutionContext, node: QueryNode, restrict: Uint8A
         if (child.kind === 'term' && simpleTests(ctx, child)) simple.push(child);
         else rest.push(child);
       }
-      const children = rest.sort((a, b) => Number(isIndexed(b, ctx.store)) - Number(isIndexed(a, ctx.store)));
+      const children = rest.sort(
+        (a, b) => Number(isIndexed(b, ctx.store)) - Number(isIndexed(a, ctx.store)),
+      );
       let acc: Uint8Array | null = simple.length ? fusedAnd(ctx, simple, restrict) : null;
       for (const child of children) {
-        const m: Uint8Array = await evalNode(ctx, child, acc ? intersect(acc, restrict) : restrict, signal);
+        const m: Uint8Array = await evalNode(
+          ctx,
+          child,
+          acc ? intersect(acc, restrict) : restrict,
+          signal,
+        );
         acc = acc ? andInto(acc, m) : m;
       }
       return acc ?? new Uint8Array(n).fill(1);
     }
     case 'or': {
-      const children = [...node.children].sort((a, b) => Number(isIndexed(b, ctx.store)) - Number(isIndexed(a, ctx.store)));
+      const children = [...node.children].sort(
+        (a, b) => Number(isIndexed(b, ctx.store)) - Number(isIndexed(a, ctx.store)),
+      );
       let acc: Uint8Array | null = null;
       for (const child of children) {
         // Rows already matched need no further evaluation.
@@ -118,7 +146,8 @@ function computeSimpleTests(ctx: ExecutionContext, term: TermNode): RowTest[] | 
   const store = ctx.store;
   if (term.fields.length === 0) return undefined;
   // A derived column is computed, never read from a record: irregular records do not touch it.
-  if (store.rowIrregular.length > 0 && !term.fields.every((f) => store.derived.has(f))) return undefined;
+  if (store.rowIrregular.length > 0 && !term.fields.every((f) => store.derived.has(f)))
+    return undefined;
   const tests: RowTest[] = [];
   for (const field of term.fields) {
     const matcher = valueMatcher(field, term.match);
@@ -129,7 +158,11 @@ function computeSimpleTests(ctx: ExecutionContext, term: TermNode): RowTest[] | 
     }
     if (field === TIME_FIELD) {
       const op = term.match.op;
-      if (store.timeIrregular.length > 0 || !(op === 'lt' || op === 'le' || op === 'gt' || op === 'ge')) return undefined;
+      if (
+        store.timeIrregular.length > 0 ||
+        !(op === 'lt' || op === 'le' || op === 'gt' || op === 'ge')
+      )
+        return undefined;
       tests.push(timeRange(ctx, op, matcher));
       continue;
     }
@@ -145,7 +178,10 @@ function computeSimpleTests(ctx: ExecutionContext, term: TermNode): RowTest[] | 
  * condition is evaluated per row with no intermediate masks. The generated code refers only to
  * numbered arrays and numbers, never to query text.
  */
-function compileSimple(ctx: ExecutionContext, node: QueryNode): ((restrict: Uint8Array | null) => Uint8Array) | undefined {
+function compileSimple(
+  ctx: ExecutionContext,
+  node: QueryNode,
+): ((restrict: Uint8Array | null) => Uint8Array) | undefined {
   const tables: Uint8Array[] = [];
   const ids: Uint32Array[] = [];
   const bounds: number[] = [];
@@ -205,20 +241,38 @@ function compileSimple(ctx: ExecutionContext, node: QueryNode): ((restrict: Uint
   return (restrict) => run(tables, ids, rank, Float64Array.from(bounds), ctx.store.size, restrict);
 }
 
-type CompiledLoop = (t: Uint8Array[], i: Uint32Array[], rank: Uint32Array | null, bounds: Float64Array, n: number, restrict: Uint8Array | null) => Uint8Array;
+type CompiledLoop = (
+  t: Uint8Array[],
+  i: Uint32Array[],
+  rank: Uint32Array | null,
+  bounds: Float64Array,
+  n: number,
+  restrict: Uint8Array | null,
+) => Uint8Array;
 const compiledLoops = new Map<string, CompiledLoop>();
 
-function fusedAnd(ctx: ExecutionContext, terms: TermNode[], restrict: Uint8Array | null): Uint8Array {
+function fusedAnd(
+  ctx: ExecutionContext,
+  terms: TermNode[],
+  restrict: Uint8Array | null,
+): Uint8Array {
   return compileSimple(ctx, { kind: 'and', children: terms })!(restrict);
 }
 
-async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Array | null, signal?: AbortSignal): Promise<Uint8Array> {
+async function evalTerm(
+  ctx: ExecutionContext,
+  term: TermNode,
+  restrict: Uint8Array | null,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   const store = ctx.store;
   if (!isIndexed(term, store)) return rawMask(ctx, term, restrict, null, signal);
   const n = store.size;
   const mask = new Uint8Array(n);
   // Annotations are not in the record, and derived columns (origin) are answered whole: no row needs reading for them.
-  const rawRows: number[] = term.fields.every((f) => store.derived.has(f) || isAnnotationField(f)) ? [] : [...store.rowIrregular];
+  const rawRows: number[] = term.fields.every((f) => store.derived.has(f) || isAnnotationField(f))
+    ? []
+    : [...store.rowIrregular];
   for (const field of term.fields) {
     const matcher = valueMatcher(field, term.match);
     if (isAnnotationField(field)) {
@@ -243,7 +297,9 @@ async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Ar
       const table = dictTable(scalar.dict.values, matcher);
       const ids = scalar.ids;
       for (let r = 0; r < n; r++) if (table[ids[r]] === 1) mask[r] = 1;
-      if (field === 'eventID') for (let r = 0; r < n; r++) if (ids[r] === PACKED_UUID && matcher(store.packedEventId(r))) mask[r] = 1;
+      if (field === 'eventID')
+        for (let r = 0; r < n; r++)
+          if (ids[r] === PACKED_UUID && matcher(store.packedEventId(r))) mask[r] = 1;
       for (const r of scalar.irregular) rawRows.push(r);
       continue;
     }
@@ -272,11 +328,17 @@ async function evalTerm(ctx: ExecutionContext, term: TermNode, restrict: Uint8Ar
 }
 
 /** A term on an annotation field (starred / tag / note) over the rows, ORed into `mask`. */
-function annotationMask(ctx: ExecutionContext, field: AnnotationField, matcher: (v: unknown) => boolean, mask: Uint8Array): void {
+function annotationMask(
+  ctx: ExecutionContext,
+  field: AnnotationField,
+  matcher: (v: unknown) => boolean,
+  mask: Uint8Array,
+): void {
   const n = ctx.store.size;
   const annotated = ctx.annotations ?? new Map<number, AnnotationValues>();
   // Every row without an annotation has the same value: tested once, then the few annotated rows.
-  if (matcher(annotationValue(field, undefined))) for (let r = 0; r < n; r++) if (!annotated.has(r)) mask[r] = 1;
+  if (matcher(annotationValue(field, undefined)))
+    for (let r = 0; r < n; r++) if (!annotated.has(r)) mask[r] = 1;
   for (const [r, a] of annotated) if (r < n && matcher(annotationValue(field, a))) mask[r] = 1;
 }
 
@@ -292,7 +354,10 @@ function dictTable(values: readonly unknown[], matcher: (v: unknown) => boolean)
  * matcher over each entry of a derived column (entry 0 included: it is a value, not "absent"),
  * true when one of its texts matches, as matchesRecord tests the texts it is given.
  */
-function derivedTable(values: readonly (readonly string[])[], matcher: (v: unknown) => boolean): Uint8Array {
+function derivedTable(
+  values: readonly (readonly string[])[],
+  matcher: (v: unknown) => boolean,
+): Uint8Array {
   const t = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) t[i] = values[i].some((v) => matcher(v)) ? 1 : 0;
   return t;
@@ -303,7 +368,12 @@ function derivedTable(values: readonly (readonly string[])[], matcher: (v: unkno
  * search finds where it flips; other operators are tested once per distinct time. Rows with a
  * non-canonical eventTime are left to raw evaluation by the caller.
  */
-function timeMask(ctx: ExecutionContext, op: TermNode['match']['op'], matcher: (v: unknown) => boolean, mask: Uint8Array): void {
+function timeMask(
+  ctx: ExecutionContext,
+  op: TermNode['match']['op'],
+  matcher: (v: unknown) => boolean,
+  mask: Uint8Array,
+): void {
   const order = ctx.order();
   const times = ctx.store.times;
   if (op === 'lt' || op === 'le' || op === 'gt' || op === 'ge') {
@@ -331,7 +401,11 @@ function finiteCount(order: Uint32Array, times: Float64Array): number {
 }
 
 /** The positions [from, to) in the time order where a time comparison holds. */
-function timeRange(ctx: ExecutionContext, op: 'lt' | 'le' | 'gt' | 'ge', matcher: (v: unknown) => boolean): { from: number; to: number } {
+function timeRange(
+  ctx: ExecutionContext,
+  op: 'lt' | 'le' | 'gt' | 'ge',
+  matcher: (v: unknown) => boolean,
+): { from: number; to: number } {
   const order = ctx.order();
   const times = ctx.store.times;
   const finite = finiteCount(order, times);

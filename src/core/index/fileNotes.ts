@@ -28,32 +28,59 @@ export function noteText(n: Pick<FileNote, 'location' | 'message' | 'position'>)
  * Every file's notes, in file order. `quiet` says which failed files are not failures to the
  * user (a loose JSON file found by listing that is not CloudTrail): they are notes.
  */
-export function fileNotes(index: EventIndex, quiet: (p: FileProblem) => boolean = () => false): FileNote[] {
+export function fileNotes(
+  index: EventIndex,
+  quiet: (p: FileProblem) => boolean = () => false,
+): FileNote[] {
   const notes: FileNote[] = [];
   const problems = new Map<number, FileProblem[]>();
   for (const p of index.problems) problems.set(p.fileId, [...(problems.get(p.fileId) ?? []), p]);
   for (const file of index.files) {
     for (const p of problems.get(file.id) ?? []) {
       const severity = p.severity === 'warning' ? 'warning' : quiet(p) ? 'note' : 'error';
-      notes.push({ fileId: file.id, location: file.location, severity, message: severity === 'note' ? `not read: ${p.message}` : p.message, ...(p.position ? { position: p.position } : {}) });
+      notes.push({
+        fileId: file.id,
+        location: file.location,
+        severity,
+        message: severity === 'note' ? `not read: ${p.message}` : p.message,
+        ...(p.position ? { position: p.position } : {}),
+      });
     }
     if (file.state !== 'loaded') continue;
-    const note = (message: string) => notes.push({ fileId: file.id, location: file.location, severity: 'note', message });
+    const note = (message: string) =>
+      notes.push({ fileId: file.id, location: file.location, severity: 'note', message });
     for (const n of file.notes) note(n);
-    if (file.untimed > 0) note(`${count(file.untimed, 'event')} without a readable eventTime: listed last, marked "no time", and outside every time range`);
+    if (file.untimed > 0)
+      note(
+        `${count(file.untimed, 'event')} without a readable eventTime: listed last, marked "no time", and outside every time range`,
+      );
     if (file.duplicates > 0) {
-      const from = [...file.duplicatesOf.keys()].map((f) => (f === file ? 'earlier in this file' : f.location));
-      note(`${count(file.duplicates, 'event')} already loaded from ${from.slice(0, 3).join(', ')}${from.length > 3 ? ` and ${from.length - 3} more files` : ''}: the same event, shown once`);
+      const from = [...file.duplicatesOf.keys()].map((f) =>
+        f === file ? 'earlier in this file' : f.location,
+      );
+      note(
+        `${count(file.duplicates, 'event')} already loaded from ${from.slice(0, 3).join(', ')}${from.length > 3 ? ` and ${from.length - 3} more files` : ''}: the same event, shown once`,
+      );
     }
   }
   return notes;
 }
 
 /** What a filter and a time range leave out because events have no readable time, if any. */
-export function untimedNotes(index: EventIndex, node: QueryNode, untimedOutsideRange = 0): string[] {
+export function untimedNotes(
+  index: EventIndex,
+  node: QueryNode,
+  untimedOutsideRange = 0,
+): string[] {
   const notes: string[] = [];
-  if (untimedOutsideRange > 0) notes.push(`${count(untimedOutsideRange, 'event')} that match${untimedOutsideRange === 1 ? 'es' : ''} the filter but ${untimedOutsideRange === 1 ? 'has' : 'have'} no readable eventTime ${untimedOutsideRange === 1 ? 'is' : 'are'} outside the time range (listed last with all time)`);
-  if (index.untimed > 0 && usesTime(node)) notes.push(`${count(index.untimed, 'event')} without a readable eventTime never match${index.untimed === 1 ? 'es' : ''} a time term`);
+  if (untimedOutsideRange > 0)
+    notes.push(
+      `${count(untimedOutsideRange, 'event')} that match${untimedOutsideRange === 1 ? 'es' : ''} the filter but ${untimedOutsideRange === 1 ? 'has' : 'have'} no readable eventTime ${untimedOutsideRange === 1 ? 'is' : 'are'} outside the time range (listed last with all time)`,
+    );
+  if (index.untimed > 0 && usesTime(node))
+    notes.push(
+      `${count(index.untimed, 'event')} without a readable eventTime never match${index.untimed === 1 ? 'es' : ''} a time term`,
+    );
   return notes;
 }
 
@@ -88,7 +115,11 @@ export function emptyLookedAt(): LookedAt {
   return { eventFiles: 0, digests: 0, skipped: new Map() };
 }
 
-export function tallyObject(t: LookedAt, kind: 'event' | 'digest' | 'ignored', object: SourceObject | DiscoveredEventFile): void {
+export function tallyObject(
+  t: LookedAt,
+  kind: 'event' | 'digest' | 'ignored',
+  object: SourceObject | DiscoveredEventFile,
+): void {
   if (kind === 'event') t.eventFiles++;
   else if (kind === 'digest') t.digests++;
   else {
@@ -104,19 +135,36 @@ export function tallyObject(t: LookedAt, kind: 'event' | 'digest' | 'ignored', o
  * and why, what to do. `includeHint` says how to read files skipped by name (a CLI option, or
  * naming the file).
  */
-export function nothingReadMessage(where: string, looked: LookedAt, index: EventIndex, includeHint: string): string {
+export function nothingReadMessage(
+  where: string,
+  looked: LookedAt,
+  index: EventIndex,
+  includeHint: string,
+): string {
   const skipped = [...looked.skipped.values()].reduce((a, b) => a + b, 0);
   const total = looked.eventFiles + looked.digests + skipped;
   if (total === 0) return `No CloudTrail events: ${where} holds no files.`;
   const parts: string[] = [];
   const failed = index.files.filter((f) => f.state === 'failed').length;
   const empty = index.files.filter((f) => f.state === 'loaded' && f.events === 0).length;
-  if (failed) parts.push(`${count(failed, 'file')} could not be read as CloudTrail events (each is listed with the reason)`);
-  if (empty) parts.push(`${count(empty, 'file')} read with no events in ${empty === 1 ? 'it' : 'them'}`);
-  if (looked.digests) parts.push(`${count(looked.digests, 'digest file')}, which hold${looked.digests === 1 ? 's' : ''} no events (check ${looked.digests === 1 ? 'it' : 'them'} with validate)`);
+  if (failed)
+    parts.push(
+      `${count(failed, 'file')} could not be read as CloudTrail events (each is listed with the reason)`,
+    );
+  if (empty)
+    parts.push(`${count(empty, 'file')} read with no events in ${empty === 1 ? 'it' : 'them'}`);
+  if (looked.digests)
+    parts.push(
+      `${count(looked.digests, 'digest file')}, which hold${looked.digests === 1 ? 's' : ''} no events (check ${looked.digests === 1 ? 'it' : 'them'} with validate)`,
+    );
   if (skipped) {
-    const byExt = [...looked.skipped].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([ext, n]) => `${n} ${ext || 'without an extension'}`).join(', ');
-    parts.push(`${count(skipped, 'file')} skipped by name (${byExt}): in folders only .json, .json.gz, .jsonl and .ndjson files and CloudTrail's own file names are read; ${includeHint}`);
+    const byExt = [...looked.skipped]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([ext, n]) => `${n} ${ext || 'without an extension'}`)
+      .join(', ');
+    parts.push(
+      `${count(skipped, 'file')} skipped by name (${byExt}): in folders only .json, .json.gz, .jsonl and .ndjson files and CloudTrail's own file names are read; ${includeHint}`,
+    );
   }
   return `No CloudTrail events were read from ${where}. Looked at ${count(total, 'file')}: ${parts.join('; ')}.`;
 }

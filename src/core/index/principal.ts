@@ -21,7 +21,8 @@ export interface PrincipalFields {
 /** What the Principal column shows for an anonymous, unauthenticated caller. */
 export const ANONYMOUS_PRINCIPAL_LABEL = 'anonymous';
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
 
 /** The part of an ARN after the last '/' (a session or user name), or '' when there is none. */
 function lastArnPart(arn: string): string {
@@ -32,8 +33,10 @@ function lastArnPart(arn: string): string {
 export function principalDisplayName(p: PrincipalFields): string {
   const type = str(p.type);
   const arn = str(p.arn);
-  if (isAnonymousIdentity({ accountId: p.accountId, principalId: p.principalId })) return ANONYMOUS_PRINCIPAL_LABEL;
-  if (!type && str(p.insightType)) return `CloudTrail Insights: ${str(p.insightType)}${str(p.insightState) ? ` (${str(p.insightState)})` : ''}`;
+  if (isAnonymousIdentity({ accountId: p.accountId, principalId: p.principalId }))
+    return ANONYMOUS_PRINCIPAL_LABEL;
+  if (!type && str(p.insightType))
+    return `CloudTrail Insights: ${str(p.insightType)}${str(p.insightState) ? ` (${str(p.insightState)})` : ''}`;
   switch (type) {
     case 'Root':
       return 'root';
@@ -51,10 +54,21 @@ export function principalDisplayName(p: PrincipalFields): string {
     case 'AWSService':
       return str(p.invokedBy) || 'AWS service';
     case 'AWSAccount':
-      return str(p.principalId) || str(p.userName) || (str(p.accountId) ? `account ${str(p.accountId)}` : 'an AWS account');
+      return (
+        str(p.principalId) ||
+        str(p.userName) ||
+        (str(p.accountId) ? `account ${str(p.accountId)}` : 'an AWS account')
+      );
     case 'IdentityCenterUser':
       return str(p.onBehalfOfUserId) || str(p.userName) || 'an Identity Center user';
     default:
-      return str(p.userName) || str(p.issuerUserName) || arn || str(p.invokedBy) || str(p.principalId) || type;
+      return (
+        str(p.userName) ||
+        str(p.issuerUserName) ||
+        arn ||
+        str(p.invokedBy) ||
+        str(p.principalId) ||
+        type
+      );
   }
 }

@@ -55,18 +55,30 @@ export const ORIGIN_INPUT_FIELDS = [
 export type OriginInputField = (typeof ORIGIN_INPUT_FIELDS)[number];
 
 /** Every dictionary-encoded column a batch and the store hold: the query columns, then the attribution inputs. */
-export const STORED_FIELDS: readonly (ScalarField | OriginInputField)[] = [...SCALAR_FIELDS, ...ORIGIN_INPUT_FIELDS];
+export const STORED_FIELDS: readonly (ScalarField | OriginInputField)[] = [
+  ...SCALAR_FIELDS,
+  ...ORIGIN_INPUT_FIELDS,
+];
 export type StoredField = ScalarField | OriginInputField;
 /** Column number of the first attribution input (columns before it are query columns). */
 export const FIRST_ORIGIN_INPUT = SCALAR_FIELDS.length;
 export const EVENT_NAME_COLUMN = SCALAR_FIELDS.indexOf('eventName');
 /** The STS calls that issue temporary credentials (their response carries credentials.accessKeyId). */
-export const ISSUING_EVENTS: ReadonlySet<string> = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'GetSessionToken', 'GetFederationToken', 'AssumeRoot']);
+export const ISSUING_EVENTS: ReadonlySet<string> = new Set([
+  'AssumeRole',
+  'AssumeRoleWithSAML',
+  'AssumeRoleWithWebIdentity',
+  'GetSessionToken',
+  'GetFederationToken',
+  'AssumeRoot',
+]);
 /**
  * The attribution inputs under responseElements are kept for ISSUING_EVENTS only (no other
  * event's response is read for them): the scanner need not walk every response.
  */
-export const RESPONSE_ORIGIN_INPUTS: readonly number[] = STORED_FIELDS.flatMap((f, c) => (c >= FIRST_ORIGIN_INPUT && f.startsWith('responseElements.') ? [c] : []));
+export const RESPONSE_ORIGIN_INPUTS: readonly number[] = STORED_FIELDS.flatMap((f, c) =>
+  c >= FIRST_ORIGIN_INPUT && f.startsWith('responseElements.') ? [c] : [],
+);
 
 /** Fields of each element of `resources` (any element may match). */
 export const RESOURCE_FIELDS = ['resources.ARN', 'resources.type', 'resources.accountId'] as const;
@@ -90,7 +102,13 @@ export const EVENT_ID_COLUMN = SCALAR_FIELDS.indexOf('eventID');
 const HEX = '0123456789abcdef';
 
 /** Packs text[start, start + 36) into out[at, at + 16) when it is a lower-case UUID. */
-export function packUuid(text: string, start: number, end: number, out: Uint8Array, at: number): boolean {
+export function packUuid(
+  text: string,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  at: number,
+): boolean {
   if (end - start !== 36) return false;
   let k = at;
   let hi = -1;
@@ -121,8 +139,9 @@ export function unpackUuid(bytes: Uint8Array, at: number): string {
   return s;
 }
 
-
-const SPLIT_PATHS = new Map<string, string[]>([...STORED_FIELDS, ...RESOURCE_FIELDS].map((f) => [f, f.split('.')]));
+const SPLIT_PATHS = new Map<string, string[]>(
+  [...STORED_FIELDS, ...RESOURCE_FIELDS].map((f) => [f, f.split('.')]),
+);
 
 /** Path segments of a field, cached. */
 export function pathOf(field: string): string[] {

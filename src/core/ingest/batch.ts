@@ -2,7 +2,24 @@
 // index in one message: typed arrays (transferred, not copied) plus one small local dictionary
 // of the distinct values in the file. The index maps local ids to its global ones.
 import { Dictionary } from '../index/dictionary';
-import { ABSENT, EVENT_ID_COLUMN, EVENT_NAME_COLUMN, FIRST_ORIGIN_INPUT, IRREGULAR, ISSUING_EVENTS, RESPONSE_ORIGIN_INPUTS, PACKED_UUID, Primitive, packUuid, RESOURCE_FIELDS, STORED_FIELDS, isIrregular, lenientPrimitiveAt, pathOf, primitiveAt } from '../index/schema';
+import {
+  ABSENT,
+  EVENT_ID_COLUMN,
+  EVENT_NAME_COLUMN,
+  FIRST_ORIGIN_INPUT,
+  IRREGULAR,
+  ISSUING_EVENTS,
+  RESPONSE_ORIGIN_INPUTS,
+  PACKED_UUID,
+  Primitive,
+  packUuid,
+  RESOURCE_FIELDS,
+  STORED_FIELDS,
+  isIrregular,
+  lenientPrimitiveAt,
+  pathOf,
+  primitiveAt,
+} from '../index/schema';
 import { canonicalEventTime, parseEventTime } from '../time';
 import { canonicalRecord } from './canonical';
 import type { FileShape } from './eventFile';
@@ -106,14 +123,27 @@ export class BatchBuilder {
       const p = PATHS[c];
       // The first segment is read directly: most fields are top level.
       const v: unknown = p.length === 1 ? rec[p[0]] : primitiveAt(rec, p);
-      if (c === EVENT_ID_COLUMN && typeof v === 'string' && packUuid(v, 0, v.length, this.eventIds, r * 16)) this.scalars[c][r] = PACKED_UUID;
-      else this.scalars[c][r] = isIrregular(v) || (typeof v === 'object' && v !== null) ? IRREGULAR : this.idOf(v as Primitive);
+      if (
+        c === EVENT_ID_COLUMN &&
+        typeof v === 'string' &&
+        packUuid(v, 0, v.length, this.eventIds, r * 16)
+      )
+        this.scalars[c][r] = PACKED_UUID;
+      else
+        this.scalars[c][r] =
+          isIrregular(v) || (typeof v === 'object' && v !== null)
+            ? IRREGULAR
+            : this.idOf(v as Primitive);
     }
-    for (let c = FIRST_ORIGIN_INPUT; c < PATHS.length; c++) this.scalars[c][r] = this.idOf(lenientPrimitiveAt(rec, PATHS[c]));
+    for (let c = FIRST_ORIGIN_INPUT; c < PATHS.length; c++)
+      this.scalars[c][r] = this.idOf(lenientPrimitiveAt(rec, PATHS[c]));
     this.keepResponseInputs(r);
     const res = rec.resources;
     if (res !== undefined) {
-      if (Array.isArray(res) && res.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e))) {
+      if (
+        Array.isArray(res) &&
+        res.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e))
+      ) {
         for (const e of res) {
           for (let c = 0; c < RES_PATHS.length; c++) {
             const v = primitiveAt(e, RES_PATHS[c], 1);
@@ -130,14 +160,22 @@ export class BatchBuilder {
    * A record read by a scanner: `ids` holds one local id per STORED_FIELDS entry (from idOf, or
    * IRREGULAR, which an attribution input reads as absent); `resources` one id per RESOURCE_FIELDS entry for each resource, flattened.
    */
-  addScanned(element: number, eventTime: unknown, ids: Uint32Array, resources: number[], eventId: Uint8Array): void {
+  addScanned(
+    element: number,
+    eventTime: unknown,
+    ids: Uint32Array,
+    resources: number[],
+    eventId: Uint8Array,
+  ): void {
     const r = this.beginRow(element, eventTime);
     for (let c = 0; c < FIRST_ORIGIN_INPUT; c++) this.scalars[c][r] = ids[c];
-    for (let c = FIRST_ORIGIN_INPUT; c < ids.length; c++) this.scalars[c][r] = ids[c] === IRREGULAR ? ABSENT : ids[c];
+    for (let c = FIRST_ORIGIN_INPUT; c < ids.length; c++)
+      this.scalars[c][r] = ids[c] === IRREGULAR ? ABSENT : ids[c];
     this.keepResponseInputs(r);
     if (ids[EVENT_ID_COLUMN] === PACKED_UUID) this.eventIds.set(eventId, r * 16);
     const k = this.resLists.length;
-    for (let i = 0; i < resources.length; i += k) for (let c = 0; c < k; c++) this.resLists[c].push(resources[i + c]);
+    for (let i = 0; i < resources.length; i += k)
+      for (let c = 0; c < k; c++) this.resLists[c].push(resources[i + c]);
     this.resourceStart[r + 1] = this.resLists[0].length;
   }
 
@@ -176,7 +214,11 @@ export class BatchBuilder {
 const PATHS = STORED_FIELDS.map((f) => pathOf(f));
 const RES_PATHS = RESOURCE_FIELDS.map((f) => pathOf(f));
 
-export function buildBatch(records: Record<string, unknown>[], elements: number[], shape: FileShape): ColumnBatch {
+export function buildBatch(
+  records: Record<string, unknown>[],
+  elements: number[],
+  shape: FileShape,
+): ColumnBatch {
   const b = new BatchBuilder(records.length);
   for (let i = 0; i < records.length; i++) b.addRecord(records[i], elements[i]);
   return b.finish(shape);
@@ -184,5 +226,15 @@ export function buildBatch(records: Record<string, unknown>[], elements: number[
 
 /** The typed arrays of a batch, for postMessage's transfer list. */
 export function batchTransferables(b: ColumnBatch): ArrayBuffer[] {
-  return [b.elements, b.times, b.timeIrregular, ...b.scalars, b.resourceStart, ...b.resources, b.resourceIrregular, b.rowIrregular, b.eventIds].map((a) => a.buffer as ArrayBuffer);
+  return [
+    b.elements,
+    b.times,
+    b.timeIrregular,
+    ...b.scalars,
+    b.resourceStart,
+    ...b.resources,
+    b.resourceIrregular,
+    b.rowIrregular,
+    b.eventIds,
+  ].map((a) => a.buffer as ArrayBuffer);
 }

@@ -111,7 +111,11 @@ export class LoadBudget {
 
   /** The limit of a budget, as a stop names it. */
   limitOf(budget: BudgetStop['budget']): number {
-    return budget === 'records' ? this.limits.maxRecords : budget === 'bytes' ? this.limits.maxBytes : (this.limits.maxMemoryBytes ?? Infinity);
+    return budget === 'records'
+      ? this.limits.maxRecords
+      : budget === 'bytes'
+        ? this.limits.maxBytes
+        : (this.limits.maxMemoryBytes ?? Infinity);
   }
 
   /** Bytes granted to files being loaded right now. */
@@ -139,14 +143,23 @@ export class LoadBudget {
       }
       this.waiting.shift();
       const bytes = Math.min(w.want, bytesLeft);
-      const wanted = w.whole ? recordsLeft : Math.max(MIN_GRANT_RECORDS, Math.floor(bytes / BYTES_PER_RECORD_GUESS));
+      const wanted = w.whole
+        ? recordsLeft
+        : Math.max(MIN_GRANT_RECORDS, Math.floor(bytes / BYTES_PER_RECORD_GUESS));
       const records = Math.min(recordsLeft, wanted);
       // Cut by what files in flight hold is not the budget running out: such a file asks again
       // alone (`whole`), when they are done.
       const grant: Grant = {
         bytes,
         records,
-        bytesBy: bytes < w.want ? (busy ? 'grant' : 'budget') : w.want >= this.limits.maxFileBytes ? 'file' : 'grant',
+        bytesBy:
+          bytes < w.want
+            ? busy
+              ? 'grant'
+              : 'budget'
+            : w.want >= this.limits.maxFileBytes
+              ? 'file'
+              : 'grant',
         recordsBy: records < recordsLeft || busy ? 'grant' : 'budget',
       };
       this.inFlightBytes += bytes;
@@ -157,11 +170,17 @@ export class LoadBudget {
 }
 
 /** The message for a load stopped by its budget; `raise` says how to raise that budget here. */
-export function budgetMessage(stop: BudgetStop, raise: { records: string; bytes: string; memory: string }): string {
+export function budgetMessage(
+  stop: BudgetStop,
+  raise: { records: string; bytes: string; memory: string },
+): string {
   if (stop.budget === 'memory') {
     return `loading stopped at ${stop.location}: the process holds more than the memory ceiling of ${formatBytes(stop.limit)}; what was read before is kept (narrow the scope to fewer days, accounts or regions, send the question to Athena, or ${raise.memory})`;
   }
-  const what = stop.budget === 'records' ? `${stop.limit.toLocaleString('en-US')} records` : `${formatBytes(stop.limit)} decompressed`;
+  const what =
+    stop.budget === 'records'
+      ? `${stop.limit.toLocaleString('en-US')} records`
+      : `${formatBytes(stop.limit)} decompressed`;
   return `loading stopped at ${stop.location}: the budget of ${what} per load is used up; what was read before is kept (${stop.budget === 'records' ? raise.records : raise.bytes} to load more)`;
 }
 

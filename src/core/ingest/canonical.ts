@@ -25,7 +25,15 @@ const newNode = (): KeyNode => ({ children: new Map(), lower: new Map() });
 
 const ROOT = newNode();
 {
-  const paths = [TIME_FIELD, ...SCALAR_FIELDS, ...RESOURCE_FIELDS, 'insightDetails.eventName', 'insightDetails.eventSource', 'insightDetails.insightContext', ...RECORD_KEY_PATHS];
+  const paths = [
+    TIME_FIELD,
+    ...SCALAR_FIELDS,
+    ...RESOURCE_FIELDS,
+    'insightDetails.eventName',
+    'insightDetails.eventSource',
+    'insightDetails.insightContext',
+    ...RECORD_KEY_PATHS,
+  ];
   for (const path of paths) {
     let node = ROOT;
     for (const key of path.split('.')) {
@@ -49,7 +57,10 @@ export interface CanonicalRecord {
  * The record with renamed fields read under CloudTrail's names (the same object when nothing
  * was renamed). `renamed` counts each mapping (`eventname → eventName`) for the file's note.
  */
-export function canonicalRecord(rec: Record<string, unknown>, renamed?: Map<string, number>): CanonicalRecord {
+export function canonicalRecord(
+  rec: Record<string, unknown>,
+  renamed?: Map<string, number>,
+): CanonicalRecord {
   const state = { irregular: false, renamed };
   let out = canonicalObject(rec, ROOT, '', state) as Record<string, unknown>;
   if (out.eventTime === undefined && out['@timestamp'] !== undefined) {
@@ -59,8 +70,10 @@ export function canonicalRecord(rec: Record<string, unknown>, renamed?: Map<stri
   const insight = out.insightDetails;
   if (typeof insight === 'object' && insight !== null && !Array.isArray(insight)) {
     const details = insight as Record<string, unknown>;
-    if (out.eventName === undefined && details.eventName !== undefined) out = { ...out, eventName: details.eventName };
-    if (out.eventSource === undefined && details.eventSource !== undefined) out = { ...out, eventSource: details.eventSource };
+    if (out.eventName === undefined && details.eventName !== undefined)
+      out = { ...out, eventName: details.eventName };
+    if (out.eventSource === undefined && details.eventSource !== undefined)
+      out = { ...out, eventSource: details.eventSource };
   }
   return { record: out, irregular: state.irregular };
 }
@@ -69,7 +82,12 @@ function count(renamed: Map<string, number> | undefined, what: string): void {
   if (renamed) renamed.set(what, (renamed.get(what) ?? 0) + 1);
 }
 
-function canonicalObject(value: unknown, node: KeyNode, path: string, state: { irregular: boolean; renamed?: Map<string, number> }): unknown {
+function canonicalObject(
+  value: unknown,
+  node: KeyNode,
+  path: string,
+  state: { irregular: boolean; renamed?: Map<string, number> },
+): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
@@ -109,7 +127,8 @@ function canonicalObject(value: unknown, node: KeyNode, path: string, state: { i
     const prefix = path ? `${path}.` : '';
     count(state.renamed, `${prefix}${k} → ${prefix}${canonical}`);
     const child = node.children.get(canonical)!;
-    const v = child.children.size > 0 ? canonicalObject(o[k], child, `${prefix}${canonical}`, state) : o[k];
+    const v =
+      child.children.size > 0 ? canonicalObject(o[k], child, `${prefix}${canonical}`, state) : o[k];
     delete copy[k];
     copy[canonical] = v;
   }

@@ -55,7 +55,10 @@ export class EventFileError extends Error {
 const MAX_WARNINGS = 5;
 
 /** Counts a skipped slot and keeps its message (the first few; the message made only then). */
-export function warn(out: Pick<ParsedEventFile, 'warnings' | 'skipped'>, message: () => string): void {
+export function warn(
+  out: Pick<ParsedEventFile, 'warnings' | 'skipped'>,
+  message: () => string,
+): void {
   out.skipped++;
   if (out.warnings.length < MAX_WARNINGS) out.warnings.push(message());
   else if (out.warnings.length === MAX_WARNINGS) out.warnings.push('… more skipped');
@@ -65,9 +68,26 @@ export function warn(out: Pick<ParsedEventFile, 'warnings' | 'skipped'>, message
 
 /** Keys (lower-cased) that CloudTrail records have and other JSON rarely has two of. */
 const RECORD_KEYS = new Set([
-  'eventversion', 'eventtime', 'eventname', 'eventsource', 'eventid', 'eventtype', 'eventcategory', 'awsregion', 'useridentity',
-  'sourceipaddress', 'useragent', 'recipientaccountid', 'requestid', 'requestparameters', 'responseelements', 'insightdetails',
-  'readonly', 'managementevent', 'errorcode', '@timestamp',
+  'eventversion',
+  'eventtime',
+  'eventname',
+  'eventsource',
+  'eventid',
+  'eventtype',
+  'eventcategory',
+  'awsregion',
+  'useridentity',
+  'sourceipaddress',
+  'useragent',
+  'recipientaccountid',
+  'requestid',
+  'requestparameters',
+  'responseelements',
+  'insightdetails',
+  'readonly',
+  'managementevent',
+  'errorcode',
+  '@timestamp',
 ]);
 
 /**
@@ -76,7 +96,8 @@ const RECORD_KEYS = new Set([
  * not an AWS event notification (S3, SNS, SQS… put `"eventSource": "aws:…"` in `Records` too).
  */
 export function recordProblem(v: unknown): string | undefined {
-  if (typeof v !== 'object' || v === null) return `a JSON ${v === null ? 'null' : typeof v}, not a record`;
+  if (typeof v !== 'object' || v === null)
+    return `a JSON ${v === null ? 'null' : typeof v}, not a record`;
   if (Array.isArray(v)) return 'a JSON array, not a record';
   const o = v as Record<string, unknown>;
   let known = 0;
@@ -91,8 +112,12 @@ export function recordProblem(v: unknown): string | undefined {
     only = k;
   }
   if (known >= 2) return undefined;
-  if (known === 1) return `a JSON object with only an "${only}" field of a CloudTrail record, not a record`;
-  const keys = Object.keys(o).slice(0, 4).map((k) => JSON.stringify(k)).join(', ');
+  if (known === 1)
+    return `a JSON object with only an "${only}" field of a CloudTrail record, not a record`;
+  const keys = Object.keys(o)
+    .slice(0, 4)
+    .map((k) => JSON.stringify(k))
+    .join(', ');
   return `a JSON object without a "Records" array or any field of a CloudTrail record (keys ${keys || 'none'})`;
 }
 
@@ -101,7 +126,8 @@ function isDigest(o: Record<string, unknown>): boolean {
   return 'digestStartTime' in o && 'digestEndTime' in o && 'logFiles' in o;
 }
 
-export const DIGEST_MESSAGE = 'a CloudTrail digest file (the integrity chain), not events: check it with `cloudtrail-lens validate` (or Validate Digests Here)';
+export const DIGEST_MESSAGE =
+  'a CloudTrail digest file (the integrity chain), not events: check it with `cloudtrail-lens validate` (or Validate Digests Here)';
 
 // ── the kinds of items ─────────────────────────────────────────────────────────────────────
 
@@ -109,11 +135,23 @@ type JsonType = 'object' | 'array' | 'string' | 'other';
 type ItemKind = 'records' | 'lookupEvents' | 'logEvents' | 'lookupEvent' | 'eventBridge' | 'record';
 
 /** The member holding an item's slots (containers) or its record. */
-const CONTAINER_MEMBER = { records: 'Records', lookupEvents: 'Events', logEvents: 'logEvents' } as const;
+const CONTAINER_MEMBER = {
+  records: 'Records',
+  lookupEvents: 'Events',
+  logEvents: 'logEvents',
+} as const;
 /** The members a record is embedded in as a string. */
 const EMBEDDING_KEYS = new Set(['CloudTrailEvent', 'message']);
 /** The keys kindOf looks at. */
-const KIND_KEYS = new Set(['Records', 'Events', 'logEvents', 'messageType', 'CloudTrailEvent', 'detail', 'detail-type']);
+const KIND_KEYS = new Set([
+  'Records',
+  'Events',
+  'logEvents',
+  'messageType',
+  'CloudTrailEvent',
+  'detail',
+  'detail-type',
+]);
 
 /**
  * What an object item is, from the JSON type of some of its members (`typeOf(key)`, undefined
@@ -173,7 +211,18 @@ export interface ParseOptions {
 class Reader {
   readonly out: ParsedEventFile;
   private slot = 0;
-  readonly seen: Seen = { recordsObjects: 0, lookupOutputs: 0, lookupEvents: 0, dataMessages: 0, controlMessages: 0, logGroups: new Set(), eventBridge: 0, detailTypes: new Set(), reasons: [], tooDeep: 0 };
+  readonly seen: Seen = {
+    recordsObjects: 0,
+    lookupOutputs: 0,
+    lookupEvents: 0,
+    dataMessages: 0,
+    controlMessages: 0,
+    logGroups: new Set(),
+    eventBridge: 0,
+    detailTypes: new Set(),
+    reasons: [],
+    tooDeep: 0,
+  };
 
   constructor(
     shape: FileShape,
@@ -198,16 +247,25 @@ class Reader {
         return;
       case 'lookupEvents':
         this.seen.lookupOutputs++;
-        (v.Events as unknown[]).forEach((ev, i) => this.lookupEvent(ev, () => `${where()}Events[${i}]`));
+        (v.Events as unknown[]).forEach((ev, i) =>
+          this.lookupEvent(ev, () => `${where()}Events[${i}]`),
+        );
         return;
       case 'logEvents': {
         const data = v.messageType === 'DATA_MESSAGE';
         if (data) this.seen.dataMessages++;
         else this.seen.controlMessages++;
-        if (data && typeof v.logGroup === 'string' && v.logGroup) this.seen.logGroups.add(v.logGroup);
+        if (data && typeof v.logGroup === 'string' && v.logGroup)
+          this.seen.logGroups.add(v.logGroup);
         (v.logEvents as unknown[]).forEach((le, i) => {
-          if (!data) this.slot++; // a CONTROL_MESSAGE is a health check: no events, said once in the notes
-          else this.embedded(isPlainObject(le) ? le.message : undefined, 'message', () => `${where()}logEvents[${i}]`);
+          if (!data)
+            this.slot++; // a CONTROL_MESSAGE is a health check: no events, said once in the notes
+          else
+            this.embedded(
+              isPlainObject(le) ? le.message : undefined,
+              'message',
+              () => `${where()}logEvents[${i}]`,
+            );
         });
         return;
       }
@@ -265,7 +323,8 @@ class Reader {
 
   private skip(where: () => string, reason: string): void {
     this.slot++;
-    if (this.seen.reasons.length < 3 && !this.seen.reasons.includes(reason)) this.seen.reasons.push(reason);
+    if (this.seen.reasons.length < 3 && !this.seen.reasons.includes(reason))
+      this.seen.reasons.push(reason);
     // `where` is a prefix for what is inside the item ('line 3: '), or '' for the file's one item.
     warn(this.out, () => `${where().replace(/: $/, '') || 'the record'} is ${reason}; skipped`);
   }
@@ -286,8 +345,16 @@ export function parseEventFile(text: string, options: ParseOptions = {}): Parsed
       reader = new Reader('array', text, checkDepth);
       doc.forEach((v, i) => reader.item(v, () => `element ${i}: `));
     } else {
-      if (!isPlainObject(doc)) throw new EventFileError('not-cloudtrail', `a JSON ${doc === null ? 'null' : typeof doc} value, not CloudTrail events`);
-      if ('Records' in doc && !Array.isArray(doc.Records)) throw new EventFileError('not-cloudtrail', '"Records" is not an array: not a CloudTrail log file');
+      if (!isPlainObject(doc))
+        throw new EventFileError(
+          'not-cloudtrail',
+          `a JSON ${doc === null ? 'null' : typeof doc} value, not CloudTrail events`,
+        );
+      if ('Records' in doc && !Array.isArray(doc.Records))
+        throw new EventFileError(
+          'not-cloudtrail',
+          '"Records" is not an array: not a CloudTrail log file',
+        );
       reader = new Reader(kindOfValue(doc) === 'records' ? 'records' : 'single', text, checkDepth);
       reader.item(doc, () => '');
     }
@@ -324,21 +391,48 @@ function finish(reader: Reader): ParsedEventFile {
   if (out.records.length === 0 && out.skipped > 0 && seen.tooDeep === 0) {
     const s3 = seen.reasons.find((r) => r.startsWith('an AWS event notification'));
     const reason = s3 ?? seen.reasons[0];
-    throw new EventFileError('not-cloudtrail', `not CloudTrail: ${out.skipped === 1 ? reason : `none of its ${out.skipped} items is a CloudTrail record (${reason})`}`);
+    throw new EventFileError(
+      'not-cloudtrail',
+      `not CloudTrail: ${out.skipped === 1 ? reason : `none of its ${out.skipped} items is a CloudTrail record (${reason})`}`,
+    );
   }
   const notes = out.notes;
-  if (seen.recordsObjects > 1) notes.push(`${seen.recordsObjects} delivered log files ({"Records":[…]}) back to back`);
-  if (seen.lookupOutputs > 0) notes.push(`aws cloudtrail lookup-events output${seen.lookupOutputs > 1 ? ` (${seen.lookupOutputs} outputs back to back)` : ''}: each record is an Event's CloudTrailEvent`);
+  if (seen.recordsObjects > 1)
+    notes.push(`${seen.recordsObjects} delivered log files ({"Records":[…]}) back to back`);
+  if (seen.lookupOutputs > 0)
+    notes.push(
+      `aws cloudtrail lookup-events output${seen.lookupOutputs > 1 ? ` (${seen.lookupOutputs} outputs back to back)` : ''}: each record is an Event's CloudTrailEvent`,
+    );
   if (seen.lookupEvents > 0) {
-    const form = out.shape === 'array' ? 'a JSON array of' : out.shape === 'lines' ? `${seen.lookupEvents}` : 'one';
-    notes.push(`${form} lookup-events Event object${seen.lookupEvents === 1 && out.shape === 'single' ? '' : 's'}${out.shape === 'lines' ? ', one per line' : ''}: each record is the Event's CloudTrailEvent`);
+    const form =
+      out.shape === 'array'
+        ? 'a JSON array of'
+        : out.shape === 'lines'
+          ? `${seen.lookupEvents}`
+          : 'one';
+    notes.push(
+      `${form} lookup-events Event object${seen.lookupEvents === 1 && out.shape === 'single' ? '' : 's'}${out.shape === 'lines' ? ', one per line' : ''}: each record is the Event's CloudTrailEvent`,
+    );
   }
-  if (seen.eventBridge > 0) notes.push(`${seen.eventBridge} EventBridge event${seen.eventBridge === 1 ? '' : 's'} (${[...seen.detailTypes].slice(0, 3).map((t) => `"${t}"`).join(', ') || 'no detail-type'}): each record is an event's detail`);
+  if (seen.eventBridge > 0)
+    notes.push(
+      `${seen.eventBridge} EventBridge event${seen.eventBridge === 1 ? '' : 's'} (${
+        [...seen.detailTypes]
+          .slice(0, 3)
+          .map((t) => `"${t}"`)
+          .join(', ') || 'no detail-type'
+      }): each record is an event's detail`,
+    );
   if (seen.dataMessages > 0) {
     const groups = [...seen.logGroups];
-    notes.push(`${seen.dataMessages} CloudWatch Logs subscription payload${seen.dataMessages === 1 ? '' : 's'}${seen.dataMessages > 1 ? ' back to back (as Kinesis Data Firehose writes them)' : ''}${groups.length ? ` from ${groups.length === 1 ? `log group ${groups[0]}` : `${groups.length} log groups`}` : ''}: each record is a log event's message`);
+    notes.push(
+      `${seen.dataMessages} CloudWatch Logs subscription payload${seen.dataMessages === 1 ? '' : 's'}${seen.dataMessages > 1 ? ' back to back (as Kinesis Data Firehose writes them)' : ''}${groups.length ? ` from ${groups.length === 1 ? `log group ${groups[0]}` : `${groups.length} log groups`}` : ''}: each record is a log event's message`,
+    );
   }
-  if (seen.controlMessages > 0) notes.push(`${seen.controlMessages} CONTROL_MESSAGE payload${seen.controlMessages === 1 ? '' : 's'} skipped (CloudWatch Logs checking its destination; no events)`);
+  if (seen.controlMessages > 0)
+    notes.push(
+      `${seen.controlMessages} CONTROL_MESSAGE payload${seen.controlMessages === 1 ? '' : 's'} skipped (CloudWatch Logs checking its destination; no events)`,
+    );
   return out;
 }
 
@@ -380,7 +474,11 @@ function jsonError(text: string, from: number, to: number): EventFileError {
     { disallowComments: true, allowTrailingComma: false },
   );
   if (deepAt >= 0 && (!found || found.offset >= deepAt)) {
-    return new EventFileError('bad-json', `invalid JSON nested more than ${MAX_JSON_DEPTH} levels deep`, lineCol(text, from + deepAt));
+    return new EventFileError(
+      'bad-json',
+      `invalid JSON nested more than ${MAX_JSON_DEPTH} levels deep`,
+      lineCol(text, from + deepAt),
+    );
   }
   const end = slice.trimEnd().length;
   if (!found) {
@@ -389,15 +487,29 @@ function jsonError(text: string, from: number, to: number): EventFileError {
   }
   const at = from + found.offset;
   const position = lineCol(text, Math.min(at, from + end));
-  if (found.offset >= end || (found.code === 'UnexpectedEndOfString' && !slice.includes('"', found.offset + 1))) {
-    return new EventFileError('bad-json', 'truncated JSON: the file ends in the middle of a value', position);
+  if (
+    found.offset >= end ||
+    (found.code === 'UnexpectedEndOfString' && !slice.includes('"', found.offset + 1))
+  ) {
+    return new EventFileError(
+      'bad-json',
+      'truncated JSON: the file ends in the middle of a value',
+      position,
+    );
   }
   const c = text[at];
   let reason = REASONS[found.code] ?? 'invalid JSON';
   const before = text[lastNonSpace(text, at - 1)];
-  if ((c === '}' || c === ']') && before === ',') reason = `a trailing comma before "${c}" (JSON allows none)`;
+  if ((c === '}' || c === ']') && before === ',')
+    reason = `a trailing comma before "${c}" (JSON allows none)`;
   else if (found.code === 'InvalidSymbol' && before === '{') reason = REASONS.PropertyNameExpected;
-  if (!reason.startsWith('a trailing') && (found.code === 'InvalidSymbol' || found.code === 'PropertyNameExpected' || found.code === 'ValueExpected' || found.code === 'CommaExpected')) {
+  if (
+    !reason.startsWith('a trailing') &&
+    (found.code === 'InvalidSymbol' ||
+      found.code === 'PropertyNameExpected' ||
+      found.code === 'ValueExpected' ||
+      found.code === 'CommaExpected')
+  ) {
     if (c !== undefined) reason += ` (found ${JSON.stringify(text.slice(at, at + 1))})`;
   }
   return new EventFileError('bad-json', `invalid JSON: ${reason}`, position);
@@ -458,7 +570,10 @@ function slotTexts(text: string, shape: FileShape): SlotText[] {
       case 'logEvents':
         for (const el of arrayElements(text, members.get(CONTAINER_MEMBER[kind])![0])) {
           if (kind === 'records') slots.push(spanText(el));
-          else slots.push(() => embeddedText(text, el, kind === 'lookupEvents' ? 'CloudTrailEvent' : 'message'));
+          else
+            slots.push(() =>
+              embeddedText(text, el, kind === 'lookupEvents' ? 'CloudTrailEvent' : 'message'),
+            );
         }
         return;
       case 'lookupEvent':
@@ -532,7 +647,16 @@ function skipValue(text: string, i: number): number {
     let j = i;
     for (; j < text.length; j++) {
       const d = text.charCodeAt(j);
-      if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+      if (
+        d === 0x2c ||
+        d === 0x7d ||
+        d === 0x5d ||
+        d === 0x20 ||
+        d === 0x0a ||
+        d === 0x0d ||
+        d === 0x09
+      )
+        break;
     }
     return j;
   }
@@ -542,8 +666,7 @@ function skipValue(text: string, i: number): number {
     if (d === 0x22) {
       j = skipString(text, j) - 1;
       if (j < 0) return -1;
-    }
-    else if (d === 0x7b || d === 0x5b) depth++;
+    } else if (d === 0x7b || d === 0x5b) depth++;
     else if (d === 0x7d || d === 0x5d) {
       if (--depth === 0) return j + 1;
     }
@@ -677,7 +800,18 @@ export function indentJson(text: string, indent = '  '): string {
       let j = i + 1;
       for (; j < text.length; j++) {
         const d = text.charCodeAt(j);
-        if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x3a || d === 0x22 || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+        if (
+          d === 0x2c ||
+          d === 0x7d ||
+          d === 0x5d ||
+          d === 0x3a ||
+          d === 0x22 ||
+          d === 0x20 ||
+          d === 0x0a ||
+          d === 0x0d ||
+          d === 0x09
+        )
+          break;
       }
       out.push(text.slice(i, j));
       i = j - 1;

@@ -14,7 +14,9 @@ export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024;
 /** The file is larger than the cap once decompressed. */
 export class DecompressionLimitError extends Error {
   constructor(readonly limit: number) {
-    super(`uncompressed size exceeds the limit of ${formatBytes(limit)} (a decompression bomb, or raise the limit)`);
+    super(
+      `uncompressed size exceeds the limit of ${formatBytes(limit)} (a decompression bomb, or raise the limit)`,
+    );
     this.name = 'DecompressionLimitError';
   }
 }
@@ -41,7 +43,10 @@ let zlib: Zlib | null | undefined;
 function nodeZlib(): Zlib | null {
   if (zlib === undefined) {
     try {
-      zlib = typeof process !== 'undefined' && process.versions?.node ? (require('node:zlib') as Zlib) : null;
+      zlib =
+        typeof process !== 'undefined' && process.versions?.node
+          ? (require('node:zlib') as Zlib)
+          : null;
     } catch {
       zlib = null;
     }
@@ -50,15 +55,22 @@ function nodeZlib(): Zlib | null {
 }
 
 /** Gunzips `bytes` (all members of a multi-member file), refusing output beyond `maxBytes`. */
-export function gunzipCapped(bytes: Uint8Array, maxBytes = DEFAULT_MAX_UNCOMPRESSED_BYTES, engine: 'auto' | 'fflate' | 'zlib' = 'auto'): Uint8Array {
+export function gunzipCapped(
+  bytes: Uint8Array,
+  maxBytes = DEFAULT_MAX_UNCOMPRESSED_BYTES,
+  engine: 'auto' | 'fflate' | 'zlib' = 'auto',
+): Uint8Array {
   const z = engine === 'fflate' ? null : nodeZlib();
   if (z) {
     try {
       // zlib refuses a maxOutputLength above the largest Buffer (4 GiB): a larger cap is that.
-      return z.gunzipSync(bytes, { maxOutputLength: Math.max(1, Math.min(maxBytes, maxBufferLength())) });
+      return z.gunzipSync(bytes, {
+        maxOutputLength: Math.max(1, Math.min(maxBytes, maxBufferLength())),
+      });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw new DecompressionLimitError(maxBytes);
+      if (err.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError)
+        throw new DecompressionLimitError(maxBytes);
       throw new CorruptGzipError(err.message ?? String(e));
     }
   }
@@ -92,4 +104,3 @@ function gunzipWithFflate(bytes: Uint8Array, maxBytes: number): Uint8Array {
   }
   return out;
 }
-

@@ -14,7 +14,16 @@
 // schema, a truncated one or an entry whose checksum fails is never used: it is reported (a
 // notice) and rebuilt. The pack holds the index only (field values, times, positions), never a
 // raw record and nothing about credentials beyond the key ids the index shows.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -35,7 +44,10 @@ const PACK_SUFFIX = '.ctlindex';
 export const DEFAULT_INDEX_CACHE_MAX_BYTES = 8 * 1024 ** 3;
 
 /** What loading one file produced, as the loader appends it. */
-export type CachedFile = Pick<IndexedText, 'batch' | 'warnings' | 'skipped' | 'uncompressedBytes' | 'notes'>;
+export type CachedFile = Pick<
+  IndexedText,
+  'batch' | 'warnings' | 'skipped' | 'uncompressedBytes' | 'notes'
+>;
 
 interface EntryRef {
   /** Where the file is and which version of it (see fingerprint). */
@@ -53,8 +65,15 @@ interface PackHeader {
 }
 
 /** What identifies one version of one event file. */
-export function fingerprint(sourceLabel: string, key: string, version: string | undefined, size: number): string | undefined {
-  return version === undefined ? undefined : `${sourceLabel}\u0000${key}\u0000${size}\u0000${version}`;
+export function fingerprint(
+  sourceLabel: string,
+  key: string,
+  version: string | undefined,
+  size: number,
+): string | undefined {
+  return version === undefined
+    ? undefined
+    : `${sourceLabel}\u0000${key}\u0000${size}\u0000${version}`;
 }
 
 /** Counts for people: how much of a load came from the cache. */
@@ -109,7 +128,9 @@ export class IndexCache {
       }
     }
     if (!decoded) {
-      this.notices.push(`index cache ${this.path}: an entry is damaged (checksum or format); that file is read again`);
+      this.notices.push(
+        `index cache ${this.path}: an entry is damaged (checksum or format); that file is read again`,
+      );
       this.previous.delete(id);
       this.stats.misses++;
       this.changed = true;
@@ -141,7 +162,12 @@ export class IndexCache {
       if (pad) parts.push(new Uint8Array(pad));
       offset += pad;
     }
-    const header: PackHeader = { schema: SCHEMA, scope: this.scope, written: new Date().toISOString(), entries };
+    const header: PackHeader = {
+      schema: SCHEMA,
+      scope: this.scope,
+      written: new Date().toISOString(),
+      entries,
+    };
     const headerJson = Buffer.from(JSON.stringify(header), 'utf8');
     const fixed = Buffer.alloc(MAGIC.length + 8);
     MAGIC.copy(fixed);
@@ -177,14 +203,17 @@ export class IndexCache {
       this.notices.push(`index cache ${this.path}: ${why}; the index is rebuilt from the files`);
       this.changed = true;
     };
-    if (bytes.length < MAGIC.length + 8 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return fail('not an index cache file');
+    if (bytes.length < MAGIC.length + 8 || !bytes.subarray(0, MAGIC.length).equals(MAGIC))
+      return fail('not an index cache file');
     const format = bytes.readUInt32LE(MAGIC.length);
-    if (format !== INDEX_CACHE_FORMAT) return fail(`written in format ${format}, this version reads format ${INDEX_CACHE_FORMAT}`);
+    if (format !== INDEX_CACHE_FORMAT)
+      return fail(`written in format ${format}, this version reads format ${INDEX_CACHE_FORMAT}`);
     const headerLength = bytes.readUInt32LE(MAGIC.length + 4);
     const headerStart = MAGIC.length + 8;
     if (headerStart + headerLength + 4 > bytes.length) return fail('truncated');
     const headerJson = bytes.subarray(headerStart, headerStart + headerLength);
-    if (crc32(headerJson) !== bytes.readUInt32LE(headerStart + headerLength)) return fail('its header is damaged (checksum)');
+    if (crc32(headerJson) !== bytes.readUInt32LE(headerStart + headerLength))
+      return fail('its header is damaged (checksum)');
     let header: PackHeader;
     try {
       header = JSON.parse(headerJson.toString('utf8')) as PackHeader;
@@ -198,7 +227,13 @@ export class IndexCache {
     const view = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
     const data = view.subarray(body);
     for (const ref of header.entries) {
-      if (!Number.isInteger(ref.offset) || !Number.isInteger(ref.length) || ref.offset < 0 || ref.offset + ref.length > data.length) return fail('truncated');
+      if (
+        !Number.isInteger(ref.offset) ||
+        !Number.isInteger(ref.length) ||
+        ref.offset < 0 ||
+        ref.offset + ref.length > data.length
+      )
+        return fail('truncated');
       this.previous.set(ref.id, { bytes: data, ref });
     }
   }
@@ -223,7 +258,9 @@ export function indexCacheSize(dir: string): { files: number; bytes: number } {
 /** Deletes every pack in `dir` (only files this cache wrote). */
 export function clearIndexCache(dir: string): { files: number; bytes: number } {
   const size = indexCacheSize(dir);
-  for (const name of safeList(dir)) if (name.endsWith(PACK_SUFFIX) || name.endsWith('.tmp')) rmSync(join(dir, name), { force: true });
+  for (const name of safeList(dir))
+    if (name.endsWith(PACK_SUFFIX) || name.endsWith('.tmp'))
+      rmSync(join(dir, name), { force: true });
   return size;
 }
 
@@ -248,7 +285,17 @@ type Meta = Omit<CachedFile, 'batch'> & {
 
 // Order of the typed arrays in an entry (see batchTransferables).
 function arraysOf(b: ColumnBatch): Array<Float64Array | Uint32Array | Uint8Array> {
-  return [b.elements, b.times, b.timeIrregular, ...b.scalars, b.resourceStart, ...b.resources, b.resourceIrregular, b.rowIrregular, b.eventIds];
+  return [
+    b.elements,
+    b.times,
+    b.timeIrregular,
+    ...b.scalars,
+    b.resourceStart,
+    ...b.resources,
+    b.resourceIrregular,
+    b.rowIrregular,
+    b.eventIds,
+  ];
 }
 
 function encodeEntry(r: CachedFile): Uint8Array {
@@ -288,7 +335,10 @@ function decodeEntry(bytes: Uint8Array): CachedFile {
   if (meta.arrays.length !== 7 + nScalars + nResources) throw new Error('entry columns');
   let at = align8(4 + metaLength);
   let i = 0;
-  const take = <T extends Float64Array | Uint32Array | Uint8Array>(ctor: { new (b: ArrayBufferLike, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T => {
+  const take = <T extends Float64Array | Uint32Array | Uint8Array>(ctor: {
+    new (b: ArrayBufferLike, o: number, n: number): T;
+    BYTES_PER_ELEMENT: number;
+  }): T => {
     const n = meta.arrays[i++];
     const byteLength = n * ctor.BYTES_PER_ELEMENT;
     if (at + byteLength > buf.length) throw new Error('entry truncated');
@@ -305,7 +355,13 @@ function decodeEntry(bytes: Uint8Array): CachedFile {
   const resourceIrregular = take(Uint32Array);
   const rowIrregular = take(Uint32Array);
   const eventIds = take(Uint8Array);
-  if (elements.length !== meta.count || times.length !== meta.count || resourceStart.length !== meta.count + 1 || eventIds.length !== meta.count * 16) throw new Error('entry sizes');
+  if (
+    elements.length !== meta.count ||
+    times.length !== meta.count ||
+    resourceStart.length !== meta.count + 1 ||
+    eventIds.length !== meta.count * 16
+  )
+    throw new Error('entry sizes');
   const batch: ColumnBatch = {
     count: meta.count,
     shape: meta.shape,
@@ -321,16 +377,31 @@ function decodeEntry(bytes: Uint8Array): CachedFile {
     eventIds,
     renamed: meta.renamed,
   };
-  return { batch, warnings: meta.warnings, skipped: meta.skipped, uncompressedBytes: meta.uncompressedBytes, notes: meta.notes };
+  return {
+    batch,
+    warnings: meta.warnings,
+    skipped: meta.skipped,
+    uncompressedBytes: meta.uncompressedBytes,
+    notes: meta.notes,
+  };
 }
 
 /**
  * The platform's user cache folder for the CLI's packs: $CLOUDTRAIL_LENS_CACHE_DIR when set,
  * else $XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows.
  */
-export function userIndexCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string {
+export function userIndexCacheDir(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+  home: string,
+): string {
   if (env.CLOUDTRAIL_LENS_CACHE_DIR) return env.CLOUDTRAIL_LENS_CACHE_DIR;
-  const base = platform === 'darwin' ? join(home, 'Library', 'Caches') : platform === 'win32' ? (env.LOCALAPPDATA ?? join(home, 'AppData', 'Local')) : (env.XDG_CACHE_HOME ?? join(home, '.cache'));
+  const base =
+    platform === 'darwin'
+      ? join(home, 'Library', 'Caches')
+      : platform === 'win32'
+        ? (env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'))
+        : (env.XDG_CACHE_HOME ?? join(home, '.cache'));
   return join(base, 'cloudtrail-lens', 'index');
 }
 

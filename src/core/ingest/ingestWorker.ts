@@ -10,7 +10,7 @@ parentPort?.on('message', (msg: { id: number; job: Job }) => {
     reply = { id: msg.id, result: out.result };
     transfer = out.transfer;
   } catch (e) {
-    reply = { id: msg.id, error: e instanceof Error ? e.stack ?? e.message : String(e) };
+    reply = { id: msg.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
   parentPort!.postMessage(reply, transfer);
 });

@@ -6,7 +6,15 @@ import { BatchBuilder, ColumnBatch, batchTransferables, buildBatch } from './bat
 import { canonicalRecord } from './canonical';
 import { ABSENT, SCALAR_FIELDS } from '../index/schema';
 import { scanRecordsFile } from './scanRecords';
-import { EventFileError, FileShape, ParsedEventFile, lineCol, parseEventFile, recordTexts, warn } from './eventFile';
+import {
+  EventFileError,
+  FileShape,
+  ParsedEventFile,
+  lineCol,
+  parseEventFile,
+  recordTexts,
+  warn,
+} from './eventFile';
 import { decodeFileText } from './textEncoding';
 import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from './gzip';
 import { MAX_JSON_DEPTH, measureJson } from './jsonScan';
@@ -37,7 +45,17 @@ export interface MatchJob {
 export type Job = IndexJob | TextsJob | MatchJob;
 
 /** 'budget': the load's record or byte budget ran out (see budget.ts). */
-export type FileProblemCode = 'corrupt-gzip' | 'too-large' | 'bad-json' | 'not-cloudtrail' | 'digest' | 'encoding' | 'empty' | 'read-error' | 'skipped-elements' | 'budget';
+export type FileProblemCode =
+  | 'corrupt-gzip'
+  | 'too-large'
+  | 'bad-json'
+  | 'not-cloudtrail'
+  | 'digest'
+  | 'encoding'
+  | 'empty'
+  | 'read-error'
+  | 'skipped-elements'
+  | 'budget';
 
 /** Where in the file a problem is (1-based), when it is one place (a JSON syntax error). */
 export interface FilePosition {
@@ -65,7 +83,12 @@ export interface MatchResult {
   ok: true;
   matched: Uint8Array;
 }
-export type FailedResult = { ok: false; code: FileProblemCode; message: string; position?: FilePosition };
+export type FailedResult = {
+  ok: false;
+  code: FileProblemCode;
+  message: string;
+  position?: FilePosition;
+};
 
 export interface JobResults {
   index: IndexResult;
@@ -77,10 +100,14 @@ export interface JobResults {
  * The file's text: gunzipped when it is gzip (by content, not by name; all members of a
  * multi-member file), within the size cap, decoded from UTF-8 or UTF-16 (textEncoding.ts).
  */
-export function fileText(bytes: Uint8Array, maxUncompressedBytes: number): { text: string; size: number; encoding?: string } {
+export function fileText(
+  bytes: Uint8Array,
+  maxUncompressedBytes: number,
+): { text: string; size: number; encoding?: string } {
   let plain = bytes;
   if (isGzip(bytes)) plain = gunzipCapped(bytes, maxUncompressedBytes);
-  else if (bytes.length > maxUncompressedBytes) throw new DecompressionLimitError(maxUncompressedBytes);
+  else if (bytes.length > maxUncompressedBytes)
+    throw new DecompressionLimitError(maxUncompressedBytes);
   try {
     const { text, encoding } = decodeFileText(plain);
     return { text, size: plain.length, encoding };
@@ -100,12 +127,30 @@ export function fileText(bytes: Uint8Array, maxUncompressedBytes: number): { tex
  */
 function indexText(text: string, size: number, maxRecords: number): IndexedText {
   const skips: Pick<ParsedEventFile, 'warnings' | 'skipped'> = { warnings: [], skipped: 0 };
-  const builder = new BatchBuilder(Math.max(16, Math.min(Math.floor(text.length / 1024), maxRecords)));
-  const scan = { maxRecords, limited: false, onSkip: (element: number, offset: number, reason: string) => warn(skips, () => `record ${element} (line ${lineCol(text, offset).line}) is ${reason}; skipped`) };
+  const builder = new BatchBuilder(
+    Math.max(16, Math.min(Math.floor(text.length / 1024), maxRecords)),
+  );
+  const scan = {
+    maxRecords,
+    limited: false,
+    onSkip: (element: number, offset: number, reason: string) =>
+      warn(
+        skips,
+        () => `record ${element} (line ${lineCol(text, offset).line}) is ${reason}; skipped`,
+      ),
+  };
   if (scanRecordsFile(text, builder, scan)) {
     const batch = builder.finish('records');
     if (plainlyCloudTrail(batch)) {
-      return { ok: true, batch, warnings: skips.warnings, skipped: skips.skipped, uncompressedBytes: size, notes: renamedNote(batch), limited: scan.limited };
+      return {
+        ok: true,
+        batch,
+        warnings: skips.warnings,
+        skipped: skips.skipped,
+        uncompressedBytes: size,
+        notes: renamedNote(batch),
+        limited: scan.limited,
+      };
     }
   }
   // A large text is measured first (brackets and strings only): JSON.parse of 500 MB of
@@ -113,7 +158,15 @@ function indexText(text: string, size: number, maxRecords: number): IndexedText 
   // parsed at once: what it can build is small, and measuring would cost more than it saves.
   const measure = text.length > MEASURE_ABOVE ? measureJson(text) : undefined;
   if (measure && measure.slots > maxRecords) {
-    return { ok: true, batch: new BatchBuilder(1).finish('records'), warnings: [], skipped: 0, uncompressedBytes: size, notes: [], limited: true };
+    return {
+      ok: true,
+      batch: new BatchBuilder(1).finish('records'),
+      warnings: [],
+      skipped: 0,
+      uncompressedBytes: size,
+      notes: [],
+      limited: true,
+    };
   }
   // Only a text that nests deep enough can hold a record too deep (records read from strings
   // are always checked).
@@ -124,27 +177,42 @@ function indexText(text: string, size: number, maxRecords: number): IndexedText 
     parsed.elements.length = maxRecords;
   }
   const batch = buildBatch(parsed.records, parsed.elements, parsed.shape);
-  return { ok: true, batch, warnings: parsed.warnings, skipped: parsed.skipped, uncompressedBytes: size, notes: [...parsed.notes, ...renamedNote(batch)], limited };
+  return {
+    ok: true,
+    batch,
+    warnings: parsed.warnings,
+    skipped: parsed.skipped,
+    uncompressedBytes: size,
+    notes: [...parsed.notes, ...renamedNote(batch)],
+    limited,
+  };
 }
 
 /** Texts longer than this (characters) are measured before JSON.parse (see indexText). */
 const MEASURE_ABOVE = 16 * 1024 * 1024;
 
 function failure(e: unknown): FailedResult {
-  if (e instanceof DecompressionLimitError) return { ok: false, code: 'too-large', message: e.message };
+  if (e instanceof DecompressionLimitError)
+    return { ok: false, code: 'too-large', message: e.message };
   if (e instanceof CorruptGzipError) return { ok: false, code: 'corrupt-gzip', message: e.message };
-  if (e instanceof EventFileError) return { ok: false, code: e.code, message: e.message, position: e.position };
+  if (e instanceof EventFileError)
+    return { ok: false, code: e.code, message: e.message, position: e.position };
   return { ok: false, code: 'read-error', message: e instanceof Error ? e.message : String(e) };
 }
 
-export function runJob<J extends Job>(job: J): { result: JobResults[J['kind']]; transfer: ArrayBuffer[] } {
+export function runJob<J extends Job>(
+  job: J,
+): { result: JobResults[J['kind']]; transfer: ArrayBuffer[] } {
   try {
     const { text, size, encoding } = fileText(job.bytes, job.maxUncompressedBytes);
     switch (job.kind) {
       case 'index': {
         const result = indexText(text, size, job.maxRecords ?? Infinity);
         if (encoding) result.notes.unshift(`${encoding} text, decoded`);
-        return { result: result as JobResults[J['kind']], transfer: batchTransferables(result.batch) };
+        return {
+          result: result as JobResults[J['kind']],
+          transfer: batchTransferables(result.batch),
+        };
       }
       case 'texts': {
         const result: TextsResult = { ok: true, texts: recordTexts(text, job.shape, job.elements) };
@@ -162,10 +230,19 @@ export function runJob<J extends Job>(job: J): { result: JobResults[J['kind']]; 
             continue;
           }
           if (typeof record !== 'object' || record === null || Array.isArray(record)) continue;
-          matched[i] = matchesRecord(job.node, canonicalRecord(record as Record<string, unknown>).record, texts[i]) ? 1 : 0;
+          matched[i] = matchesRecord(
+            job.node,
+            canonicalRecord(record as Record<string, unknown>).record,
+            texts[i],
+          )
+            ? 1
+            : 0;
         }
         const result: MatchResult = { ok: true, matched };
-        return { result: result as JobResults[J['kind']], transfer: [matched.buffer as ArrayBuffer] };
+        return {
+          result: result as JobResults[J['kind']],
+          transfer: [matched.buffer as ArrayBuffer],
+        };
       }
     }
   } catch (e) {
@@ -191,7 +268,13 @@ export function plainlyCloudTrail(b: ColumnBatch): boolean {
   const seen = new Uint8Array(b.values.length);
   for (let r = 0; r < b.count; r++) {
     const source = sources[r];
-    if (names[r] === ABSENT || source === ABSENT || source >= seen.length || Number.isNaN(b.times[r])) return false;
+    if (
+      names[r] === ABSENT ||
+      source === ABSENT ||
+      source >= seen.length ||
+      Number.isNaN(b.times[r])
+    )
+      return false;
     if (seen[source] === 0) seen[source] = isNotificationSource(b.values[source]) ? 2 : 1;
     if (seen[source] === 2) return false;
   }
@@ -200,7 +283,14 @@ export function plainlyCloudTrail(b: ColumnBatch): boolean {
 
 /** "aws:s3", "aws:sns"…: the eventSource of an AWS event notification (any case). */
 function isNotificationSource(v: unknown): boolean {
-  return typeof v === 'string' && v.length > 4 && (v.charCodeAt(0) | 0x20) === 0x61 && (v.charCodeAt(1) | 0x20) === 0x77 && (v.charCodeAt(2) | 0x20) === 0x73 && v.charCodeAt(3) === 0x3a;
+  return (
+    typeof v === 'string' &&
+    v.length > 4 &&
+    (v.charCodeAt(0) | 0x20) === 0x61 &&
+    (v.charCodeAt(1) | 0x20) === 0x77 &&
+    (v.charCodeAt(2) | 0x20) === 0x73 &&
+    v.charCodeAt(3) === 0x3a
+  );
 }
 
 /** The file's one note on fields read under CloudTrail's names, if any were. */
@@ -210,6 +300,7 @@ function renamedNote(b: ColumnBatch): string[] {
   const depth = (m: string) => m.split(' → ')[0].split('.').length;
   const all = [...b.renamed].sort((x, y) => depth(x) - depth(y));
   const shown = all.slice(0, 6).join(', ');
-  return [`fields renamed by a pipeline, read under CloudTrail's names: ${shown}${all.length > 6 ? ` and ${all.length - 6} more` : ''}`];
+  return [
+    `fields renamed by a pipeline, read under CloudTrail's names: ${shown}${all.length > 6 ? ` and ${all.length - 6} more` : ''}`,
+  ];
 }
-

@@ -110,9 +110,25 @@ export class JsonCursor {
       const c = text.charCodeAt(b + 1);
       if (c === 0x75) {
         // \\uXXXX
-        if (!(isHex(text.charCodeAt(b + 2)) && isHex(text.charCodeAt(b + 3)) && isHex(text.charCodeAt(b + 4)) && isHex(text.charCodeAt(b + 5)))) return -1;
+        if (!(
+          isHex(text.charCodeAt(b + 2)) &&
+          isHex(text.charCodeAt(b + 3)) &&
+          isHex(text.charCodeAt(b + 4)) &&
+          isHex(text.charCodeAt(b + 5))
+        ))
+          return -1;
         b += 6;
-      } else if (c === QUOTE || c === BACKSLASH || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74) b += 2;
+      } else if (
+        c === QUOTE ||
+        c === BACKSLASH ||
+        c === 0x2f ||
+        c === 0x62 ||
+        c === 0x66 ||
+        c === 0x6e ||
+        c === 0x72 ||
+        c === 0x74
+      )
+        b += 2;
       else return -1;
       b = text.indexOf('\\', b);
       if (b < 0) b = text.length;
@@ -369,7 +385,13 @@ export function measureJson(text: string): JsonMeasure | undefined {
       if (depth <= 3) {
         isArray[depth] = array ? 1 : 0;
         const inArray = parent > 0 && isArray[parent] === 1;
-        counted[depth] = array && (depth === 1 || (depth === 2 && inArray) || (!inArray && isContainerKey(text, keyStart, keyEnd))) ? 1 : 0;
+        counted[depth] =
+          array &&
+          (depth === 1 ||
+            (depth === 2 && inArray) ||
+            (!inArray && isContainerKey(text, keyStart, keyEnd)))
+            ? 1
+            : 0;
         // An object that is a top-level value, or an element of a top-level array, is an item.
         item[depth] = !array && (depth === 1 || (depth === 2 && inArray)) ? 1 : 0;
       }
@@ -453,5 +475,9 @@ export function jsonErrorText(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   return message
     .replace(/,\s*(\.\.\.)?"[\s\S]*"(\.\.\.)?\s+is not valid JSON\s*$/, '')
-    .replace(/^Unexpected token '([\s\S])'/u, (_, ch: string) => `Unexpected token '${ch < ' ' || ch === '\u007f' ? JSON.stringify(ch).slice(1, -1) : ch}'`);
+    .replace(
+      /^Unexpected token '([\s\S])'/u,
+      (_, ch: string) =>
+        `Unexpected token '${ch < ' ' || ch === '\u007f' ? JSON.stringify(ch).slice(1, -1) : ch}'`,
+    );
 }

@@ -6,7 +6,14 @@
 import type { EventIndex, IndexedFile } from '../index/eventIndex';
 import type { DiscoveredEventFile } from '../sources/discover';
 import { isNoticeCode, SourceError } from '../sources/source';
-import { BudgetStop, DEFAULT_MAX_LOAD_BYTES, DEFAULT_MAX_RECORDS, LoadBudget, LoadLimits, processMemory } from './budget';
+import {
+  BudgetStop,
+  DEFAULT_MAX_LOAD_BYTES,
+  DEFAULT_MAX_RECORDS,
+  LoadBudget,
+  LoadLimits,
+  processMemory,
+} from './budget';
 import type { JobRunner } from './pool';
 import { CachedFile, fingerprint, IndexCache } from './indexCache';
 import { mapLimited } from '../mapLimited';
@@ -72,7 +79,14 @@ export async function loadEventFiles(
 ): Promise<LoadSummary> {
   const registered: IndexedFile[] = [];
   const listingProblems = new Map<number, SourceError>();
-  const progress: FileLoadProgress = { filesTotal: 0, listing: true, filesDone: 0, filesFailed: 0, events: 0, bytesRead: 0 };
+  const progress: FileLoadProgress = {
+    filesTotal: 0,
+    listing: true,
+    filesDone: 0,
+    filesFailed: 0,
+    events: 0,
+    bytesRead: 0,
+  };
   const signal = options.signal;
   const budget = new LoadBudget({
     maxRecords: options.limits?.maxRecords ?? DEFAULT_MAX_RECORDS,
@@ -82,7 +96,10 @@ export async function loadEventFiles(
   });
   const memoryUsed = options.memoryUsed ?? processMemory;
   const cacheIds = new Map<number, string | undefined>();
-  const cached: FileCache | undefined = options.cache && { cache: options.cache, idOf: (file) => cacheIds.get(file.id) };
+  const cached: FileCache | undefined = options.cache && {
+    cache: options.cache,
+    idOf: (file) => cacheIds.get(file.id),
+  };
   let next = 0;
   let listingError: unknown;
   let listedAll = false;
@@ -133,12 +150,16 @@ export async function loadEventFiles(
     async (file) => {
       const problem = listingProblems.get(file.id);
       if (problem) reportListingProblem(index, file, problem);
-      else if ((await loadOne(index, runner, budget, file, progress, signal, cached)) === 'not-started') return; // stays pending
+      else if (
+        (await loadOne(index, runner, budget, file, progress, signal, cached)) === 'not-started'
+      )
+        return; // stays pending
       if (file.state === 'failed') progress.filesFailed++;
       progress.filesDone++;
       // The memory ceiling: checked after each file, so what was read before it is kept.
       const ceiling = budget.limits.maxMemoryBytes;
-      if (ceiling !== undefined && file.state === 'loaded' && memoryUsed() > ceiling) budget.stop({ budget: 'memory', limit: ceiling, location: file.location });
+      if (ceiling !== undefined && file.state === 'loaded' && memoryUsed() > ceiling)
+        budget.stop({ budget: 'memory', limit: ceiling, location: file.location });
       options.onFile?.(file);
       options.onProgress?.({ ...progress });
     },
@@ -149,8 +170,17 @@ export async function loadEventFiles(
   // Attribution once the files are in (core/origin): a later file may hold the call that issued
   // a key used in an earlier one, so it is resolved over all of them.
   index.origins();
-  if (listingError !== undefined && !(listingError instanceof SourceError && listingError.code === 'cancelled')) throw listingError;
-  return { ...progress, cancelled: Boolean(signal?.aborted) && (progress.filesDone < progress.filesTotal || !listedAll), files: registered, stopped: budget.stopped };
+  if (
+    listingError !== undefined &&
+    !(listingError instanceof SourceError && listingError.code === 'cancelled')
+  )
+    throw listingError;
+  return {
+    ...progress,
+    cancelled: Boolean(signal?.aborted) && (progress.filesDone < progress.filesTotal || !listedAll),
+    files: registered,
+    stopped: budget.stopped,
+  };
 }
 
 /**
@@ -158,13 +188,28 @@ export async function loadEventFiles(
  * than that, alone with all one file may have. 'not-started' when the budget was spent (or the
  * load cancelled) before the file was read: it stays pending.
  */
-async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget, file: IndexedFile, progress: FileLoadProgress, signal?: AbortSignal, cached?: FileCache): Promise<'done' | 'not-started'> {
+async function loadOne(
+  index: EventIndex,
+  runner: JobRunner,
+  budget: LoadBudget,
+  file: IndexedFile,
+  progress: FileLoadProgress,
+  signal?: AbortSignal,
+  cached?: FileCache,
+): Promise<'done' | 'not-started'> {
   let whole = false;
   const hit = cached?.cache.get(cached.idOf(file));
   for (;;) {
-    const grant = await budget.acquire(hit ? hit.uncompressedBytes : budget.estimate(file.size, /\.gz$/i.test(file.key)), whole);
+    const grant = await budget.acquire(
+      hit ? hit.uncompressedBytes : budget.estimate(file.size, /\.gz$/i.test(file.key)),
+      whole,
+    );
     if ('spent' in grant) {
-      budget.stop({ budget: grant.spent, limit: budget.limitOf(grant.spent), location: file.location });
+      budget.stop({
+        budget: grant.spent,
+        limit: budget.limitOf(grant.spent),
+        location: file.location,
+      });
       return 'not-started';
     }
     // A cached file that fits the grant is appended as read before; one that does not (the
@@ -182,12 +227,22 @@ async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget,
       budget.release(grant, { bytes: 0, records: 0 });
       if (e instanceof SourceError && e.code === 'cancelled') return 'not-started';
       const code = e instanceof SourceError ? e.code : 'io';
-      index.addProblem(file.id, code, stripLocation(e instanceof Error ? e.message : String(e), file.location), isNoticeCode(code) ? 'warning' : 'error');
+      index.addProblem(
+        file.id,
+        code,
+        stripLocation(e instanceof Error ? e.message : String(e), file.location),
+        isNoticeCode(code) ? 'warning' : 'error',
+      );
       file.state = 'failed';
       return 'done';
     }
     if (!whole) progress.bytesRead += bytes.length;
-    const res = await runner.run({ kind: 'index', bytes, maxUncompressedBytes: grant.bytes, maxRecords: grant.records });
+    const res = await runner.run({
+      kind: 'index',
+      bytes,
+      maxUncompressedBytes: grant.bytes,
+      maxRecords: grant.records,
+    });
     if (!res.ok) {
       if (res.code === 'too-large') {
         budget.release(grant, { bytes: grant.bytes, records: 0 }); // decompressed that far
@@ -212,7 +267,12 @@ async function loadOne(index: EventIndex, runner: JobRunner, budget: LoadBudget,
     appendLoaded(index, file, res, progress);
     if (res.limited) {
       // The records budget ran out inside this file: its first records are kept.
-      index.addProblem(file.id, 'budget', `only its first ${res.batch.count.toLocaleString('en-US')} records were loaded: the load's budget of records ran out`, 'warning');
+      index.addProblem(
+        file.id,
+        'budget',
+        `only its first ${res.batch.count.toLocaleString('en-US')} records were loaded: the load's budget of records ran out`,
+        'warning',
+      );
       budget.stop({ budget: 'records', limit: budget.limits.maxRecords, location: file.location });
     } else cached?.cache.put(cached.idOf(file), res); // only whole files are cached
     await hideCopies(index, progress, signal);
@@ -233,14 +293,29 @@ function cacheIdOf(f: DiscoveredEventFile): string | undefined {
 }
 
 /** Appends one file's indexed events, read now or from the cache. */
-function appendLoaded(index: EventIndex, file: IndexedFile, res: CachedFile, progress: FileLoadProgress): void {
+function appendLoaded(
+  index: EventIndex,
+  file: IndexedFile,
+  res: CachedFile,
+  progress: FileLoadProgress,
+): void {
   index.appendBatch(file.id, res.batch, res.notes);
   progress.events = index.eventCount;
-  if (res.skipped > 0) index.addProblem(file.id, 'skipped-elements', `${res.skipped} element(s) skipped: ${res.warnings.join('; ')}`, 'warning');
+  if (res.skipped > 0)
+    index.addProblem(
+      file.id,
+      'skipped-elements',
+      `${res.skipped} element(s) skipped: ${res.warnings.join('; ')}`,
+      'warning',
+    );
 }
 
 /** Hides the new rows that are copies of events already shown. */
-async function hideCopies(index: EventIndex, progress: FileLoadProgress, signal?: AbortSignal): Promise<void> {
+async function hideCopies(
+  index: EventIndex,
+  progress: FileLoadProgress,
+  signal?: AbortSignal,
+): Promise<void> {
   try {
     await index.resolveDuplicates(signal);
   } catch {
@@ -251,7 +326,12 @@ async function hideCopies(index: EventIndex, progress: FileLoadProgress, signal?
 
 /** An entry the listing could not read or did not follow: reported like a file that failed. */
 function reportListingProblem(index: EventIndex, file: IndexedFile, problem: SourceError): void {
-  index.addProblem(file.id, problem.code, stripLocation(problem.message, file.location), isNoticeCode(problem.code) ? 'warning' : 'error');
+  index.addProblem(
+    file.id,
+    problem.code,
+    stripLocation(problem.message, file.location),
+    isNoticeCode(problem.code) ? 'warning' : 'error',
+  );
   file.state = 'failed'; // nothing of it is loaded
 }
 

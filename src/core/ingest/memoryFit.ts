@@ -24,7 +24,9 @@ export interface ScopeEstimate {
 
 /** `gzipBytes`: stored bytes of gzipped files; `plainBytes`: of the others. */
 export function estimateScope(gzipBytes: number, plainBytes = 0): ScopeEstimate {
-  const events = Math.ceil(gzipBytes / STORED_BYTES_PER_EVENT.gzip + plainBytes / STORED_BYTES_PER_EVENT.json);
+  const events = Math.ceil(
+    gzipBytes / STORED_BYTES_PER_EVENT.gzip + plainBytes / STORED_BYTES_PER_EVENT.json,
+  );
   return { events, bytesNeeded: events * INDEX_BYTES_PER_EVENT };
 }
 

@@ -86,7 +86,12 @@ export class WorkerPool implements JobRunner {
       slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       // Only the job's own buffer is transferred; a view into a shared buffer is copied.
       const b = job.bytes;
-      const transfer = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && !(b.buffer instanceof SharedArrayBuffer) ? [b.buffer as ArrayBuffer] : [];
+      const transfer =
+        b.byteOffset === 0 &&
+        b.byteLength === b.buffer.byteLength &&
+        !(b.buffer instanceof SharedArrayBuffer)
+          ? [b.buffer as ArrayBuffer]
+          : [];
       slot.worker.postMessage({ id, job }, transfer);
     });
   }
@@ -110,6 +115,7 @@ export class WorkerPool implements JobRunner {
 }
 
 export function defaultThreads(): number {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const cores =
+    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, Math.min(cores, 8));
 }

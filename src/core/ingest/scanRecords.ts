@@ -15,7 +15,19 @@
 // general path reports it, as it would any other broken file. A record nested deeper than
 // MAX_JSON_DEPTH is left out and reported (onSkip); the others load.
 import type { BatchBuilder } from './batch';
-import { ABSENT, EVENT_ID_COLUMN, EVENT_NAME_COLUMN, FIRST_ORIGIN_INPUT, IRREGULAR, PACKED_UUID, Primitive, RESOURCE_FIELDS, STORED_FIELDS, TIME_FIELD, packUuid } from '../index/schema';
+import {
+  ABSENT,
+  EVENT_ID_COLUMN,
+  EVENT_NAME_COLUMN,
+  FIRST_ORIGIN_INPUT,
+  IRREGULAR,
+  PACKED_UUID,
+  Primitive,
+  RESOURCE_FIELDS,
+  STORED_FIELDS,
+  TIME_FIELD,
+  packUuid,
+} from '../index/schema';
 import { JsonCursor, MAX_JSON_DEPTH, skipSpace } from './jsonScan';
 import { RECORD_KEY_PATHS } from '../records/fieldMeanings';
 
@@ -74,7 +86,8 @@ entryOf(TOP, 'responseElements').issuingOnly = true;
 for (const path of RECORD_KEY_PATHS) {
   const keys = path.split('.');
   let level: Level | undefined = TOP;
-  for (let i = 0; i < keys.length - 1 && level; i++) level = lookup(level, keys[i], 0, keys[i].length)?.child;
+  for (let i = 0; i < keys.length - 1 && level; i++)
+    level = lookup(level, keys[i], 0, keys[i].length)?.child;
   if (level) entryOf(level, keys[keys.length - 1]);
 }
 entryOf(TOP, TIME_FIELD).time = true;
@@ -94,7 +107,9 @@ entryOf(TOP, 'resources').resources = true;
   };
   number(TOP);
 }
-RESOURCE_FIELDS.forEach((field, column) => (entryOf(RESOURCE, field.split('.')[1]).column = column));
+RESOURCE_FIELDS.forEach(
+  (field, column) => (entryOf(RESOURCE, field.split('.')[1]).column = column),
+);
 
 const FALLBACK = -2;
 const BAD = -1;
@@ -135,7 +150,9 @@ class Row {
   depth = 1;
   /** The last string each column held and its id: within one file most columns repeat, and a
    * match found with startsWith costs neither a new string nor a hash lookup. */
-  readonly lastText: (string | undefined)[] = new Array(STORED_FIELDS.length + RESOURCE_FIELDS.length);
+  readonly lastText: (string | undefined)[] = new Array(
+    STORED_FIELDS.length + RESOURCE_FIELDS.length,
+  );
   readonly lastId = new Uint32Array(STORED_FIELDS.length + RESOURCE_FIELDS.length);
   reset(): void {
     this.ids.fill(ABSENT);
@@ -217,7 +234,15 @@ function tooDeep(options: ScanOptions, element: number, offset: number): void {
 }
 
 /** i at '{' of an object at nesting `depth`. Returns the index past the object, BAD, or FALLBACK. */
-function scanObject(cur: JsonCursor, i: number, level: Level, row: Row, b: BatchBuilder, depth: number, resource?: number[]): number {
+function scanObject(
+  cur: JsonCursor,
+  i: number,
+  level: Level,
+  row: Row,
+  b: BatchBuilder,
+  depth: number,
+  resource?: number[],
+): number {
   const text = cur.text;
   i = skipSpace(text, i + 1);
   if (text.charCodeAt(i) === 0x7d) return i + 1;
@@ -239,7 +264,18 @@ function scanObject(cur: JsonCursor, i: number, level: Level, row: Row, b: Batch
       j = cur.skipValue(j);
       if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;
     } else if (entry.column >= 0) {
-      j = resource ? readScalar(cur, j, b, resource, entry.column, row, STORED_FIELDS.length + entry.column, depth) : readScalar(cur, j, b, row.ids, entry.column, row, entry.column, depth);
+      j = resource
+        ? readScalar(
+            cur,
+            j,
+            b,
+            resource,
+            entry.column,
+            row,
+            STORED_FIELDS.length + entry.column,
+            depth,
+          )
+        : readScalar(cur, j, b, row.ids, entry.column, row, entry.column, depth);
     } else if (entry.time) {
       const c = text.charCodeAt(j);
       if (c === 0x7b || c === 0x5b) return FALLBACK;
@@ -252,7 +288,15 @@ function scanObject(cur: JsonCursor, i: number, level: Level, row: Row, b: Batch
     } else if (!entry.child && !entry.resources) {
       j = cur.skipValue(j);
       if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;
-    } else if (entry.child && entry.lenient && !(row.seen & entry.bit!) && (text.charCodeAt(j) !== 0x7b || (entry.issuingOnly && row.ids[EVENT_NAME_COLUMN] !== ABSENT && !b.isIssuing(row.ids[EVENT_NAME_COLUMN])))) {
+    } else if (
+      entry.child &&
+      entry.lenient &&
+      !(row.seen & entry.bit!) &&
+      (text.charCodeAt(j) !== 0x7b ||
+        (entry.issuingOnly &&
+          row.ids[EVENT_NAME_COLUMN] !== ABSENT &&
+          !b.isIssuing(row.ids[EVENT_NAME_COLUMN])))
+    ) {
       // Absent for attribution: not an object, or the response of a call that issues no credentials
       // (when eventName came first, as CloudTrail writes it; else it is read and dropped later).
       row.seen |= entry.bit!;
@@ -279,7 +323,13 @@ function scanObject(cur: JsonCursor, i: number, level: Level, row: Row, b: Batch
 }
 
 /** i at '[' of the resources array, at nesting `depth`. */
-function scanResources(cur: JsonCursor, i: number, row: Row, b: BatchBuilder, depth: number): number {
+function scanResources(
+  cur: JsonCursor,
+  i: number,
+  row: Row,
+  b: BatchBuilder,
+  depth: number,
+): number {
   const text = cur.text;
   if (depth + 1 > row.depth) row.depth = depth + 1;
   i = skipSpace(text, i + 1);
@@ -314,7 +364,16 @@ function parseLiteral(lit: string): Primitive | typeof BAD_LITERAL {
 }
 
 /** A scalar column's value at j. Kept small (the common case: a plain string), so that it inlines. */
-function readScalar(cur: JsonCursor, j: number, b: BatchBuilder, ids: Uint32Array | number[], column: number, row: Row, cache: number, depth: number): number {
+function readScalar(
+  cur: JsonCursor,
+  j: number,
+  b: BatchBuilder,
+  ids: Uint32Array | number[],
+  column: number,
+  row: Row,
+  cache: number,
+  depth: number,
+): number {
   const text = cur.text;
   if (text.charCodeAt(j) !== 0x22) return readOtherScalar(cur, j, b, ids, column, row, depth);
   const e = cur.stringEnd(j);
@@ -337,7 +396,14 @@ function readScalar(cur: JsonCursor, j: number, b: BatchBuilder, ids: Uint32Arra
   return e + 1;
 }
 
-function readEscaped(text: string, j: number, e: number, b: BatchBuilder, ids: Uint32Array | number[], column: number): number {
+function readEscaped(
+  text: string,
+  j: number,
+  e: number,
+  b: BatchBuilder,
+  ids: Uint32Array | number[],
+  column: number,
+): number {
   let v: string;
   try {
     v = JSON.parse(text.slice(j, e + 1)) as string;
@@ -349,7 +415,15 @@ function readEscaped(text: string, j: number, e: number, b: BatchBuilder, ids: U
 }
 
 /** A literal, or an object or array where a scalar belongs (then IRREGULAR). */
-function readOtherScalar(cur: JsonCursor, j: number, b: BatchBuilder, ids: Uint32Array | number[], column: number, row: Row, depth: number): number {
+function readOtherScalar(
+  cur: JsonCursor,
+  j: number,
+  b: BatchBuilder,
+  ids: Uint32Array | number[],
+  column: number,
+  row: Row,
+  depth: number,
+): number {
   const c = cur.text.charCodeAt(j);
   if (c === 0x7b || c === 0x5b) {
     ids[column] = IRREGULAR;

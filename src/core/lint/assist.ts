@@ -43,18 +43,27 @@ export interface Completions {
 }
 
 const PROPERTY_DOCS: Record<string, string> = {
-  ReadWriteType: 'Basic selector: log read events, write events or both (`ReadOnly`, `WriteOnly`, `All`; default `All`).',
-  IncludeManagementEvents: 'Basic selector: log management events (default true). With false and no data resources, the trail logs nothing.',
-  DataResources: 'Basic selector: S3 objects, Lambda functions or DynamoDB tables to log data events for (at most 250 values per trail).',
-  ExcludeManagementEventSources: 'Basic selector: management event sources not to log: `kms.amazonaws.com`, `rdsdata.amazonaws.com`.',
-  FieldSelectors: 'Advanced selector: the conditions, ANDed. Each holds `Field` and one or more operators.',
-  EnableLogFileValidation: 'Write signed digest files so that tampering with delivered log files can be detected (CIS 3.2). Default false.',
-  LogFileValidationEnabled: 'Whether the trail writes signed digest files for log file integrity validation (CIS 3.2).',
+  ReadWriteType:
+    'Basic selector: log read events, write events or both (`ReadOnly`, `WriteOnly`, `All`; default `All`).',
+  IncludeManagementEvents:
+    'Basic selector: log management events (default true). With false and no data resources, the trail logs nothing.',
+  DataResources:
+    'Basic selector: S3 objects, Lambda functions or DynamoDB tables to log data events for (at most 250 values per trail).',
+  ExcludeManagementEventSources:
+    'Basic selector: management event sources not to log: `kms.amazonaws.com`, `rdsdata.amazonaws.com`.',
+  FieldSelectors:
+    'Advanced selector: the conditions, ANDed. Each holds `Field` and one or more operators.',
+  EnableLogFileValidation:
+    'Write signed digest files so that tampering with delivered log files can be detected (CIS 3.2). Default false.',
+  LogFileValidationEnabled:
+    'Whether the trail writes signed digest files for log file integrity validation (CIS 3.2).',
   IsMultiRegionTrail: 'Log events from every Region (CIS 3.1). Default false.',
-  IncludeGlobalServiceEvents: 'Log events of global services (IAM, STS, CloudFront). Default true; required by multi-Region trails.',
+  IncludeGlobalServiceEvents:
+    'Log events of global services (IAM, STS, CloudFront). Default true; required by multi-Region trails.',
   KmsKeyId: 'Customer managed KMS key that encrypts the log files (CIS 3.7).',
   KMSKeyId: 'Customer managed KMS key that encrypts the log files (CIS 3.7).',
-  CloudWatchLogsLogGroupArn: 'Log group that receives the events, for metric filters and alarms (CIS 3.4). Needs CloudWatchLogsRoleArn.',
+  CloudWatchLogsLogGroupArn:
+    'Log group that receives the events, for metric filters and alarms (CIS 3.4). Needs CloudWatchLogsRoleArn.',
   CloudWatchLogsRoleArn: 'Role CloudTrail assumes to write to CloudWatchLogsLogGroupArn.',
   IsLogging: 'Whether the trail is recording events.',
   S3KeyPrefix: 'Prefix under the bucket for log files (at most 200 characters).',
@@ -79,7 +88,13 @@ interface CursorLocation {
 
 function walk(root: Node | undefined, path: Path): Node | undefined {
   let node = root;
-  for (const seg of path) node = typeof seg === 'number' ? (node?.type === 'array' ? node.children?.[seg] : undefined) : prop(node, seg);
+  for (const seg of path)
+    node =
+      typeof seg === 'number'
+        ? node?.type === 'array'
+          ? node.children?.[seg]
+          : undefined
+        : prop(node, seg);
   return node;
 }
 
@@ -87,11 +102,23 @@ function jsonLocation(text: string, offset: number): CursorLocation | undefined 
   // jsonc-parser's readers recurse: a document nested too deep gets no help (lint warns of it).
   if (depthExceededAt(text) >= 0) return undefined;
   const loc = getLocation(text, offset);
-  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false }) as Node | undefined;
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false }) as
+    Node | undefined;
   if (!root) return undefined;
   const prev = loc.previousNode;
-  const replace = prev && prev.type === 'string' && offset >= prev.offset && offset <= prev.offset + prev.length ? { offset: prev.offset, length: prev.length } : { offset, length: 0 };
-  return { path: loc.path, atKey: loc.isAtPropertyKey, nodeAt: (p) => walk(root, p), replace, label: (k) => k, key: (k) => JSON.stringify(k), value: (v) => JSON.stringify(v) };
+  const replace =
+    prev && prev.type === 'string' && offset >= prev.offset && offset <= prev.offset + prev.length
+      ? { offset: prev.offset, length: prev.length }
+      : { offset, length: 0 };
+  return {
+    path: loc.path,
+    atKey: loc.isAtPropertyKey,
+    nodeAt: (p) => walk(root, p),
+    replace,
+    label: (k) => k,
+    key: (k) => JSON.stringify(k),
+    value: (v) => JSON.stringify(v),
+  };
 }
 
 /** A word no configuration holds, put at the cursor so that an incomplete line still parses. */
@@ -108,7 +135,8 @@ function tokenAt(text: string, offset: number): { start: number; end: number; qu
   if (q === '"' || q === "'") {
     const close = text.indexOf(q, end);
     const lineEnd = text.indexOf('\n', start);
-    if (close >= 0 && (lineEnd < 0 || close < lineEnd)) return { start: start - 1, end: close + 1, quote: q };
+    if (close >= 0 && (lineEnd < 0 || close < lineEnd))
+      return { start: start - 1, end: close + 1, quote: q };
     return { start: start - 1, end, quote: q };
   }
   return { start, end };
@@ -117,7 +145,8 @@ function tokenAt(text: string, offset: number): { start: number; end: number; qu
 /** Finds the marker in a model: as a key (its property's path) or as a value. */
 function findMarker(node: Node | undefined): Node | undefined {
   if (!node) return undefined;
-  if (node.value === MARKER && (node.type === 'string' || node.parent?.type === 'property')) return node;
+  if (node.value === MARKER && (node.type === 'string' || node.parent?.type === 'property'))
+    return node;
   for (const c of node.children ?? []) {
     const found = findMarker(c);
     if (found) return found;
@@ -129,10 +158,16 @@ function yamlLocation(text: string, offset: number): CursorLocation | undefined 
   const tok = tokenAt(text, offset);
   const lineStart = text.lastIndexOf('\n', tok.start - 1) + 1;
   const before = text.slice(lineStart, tok.start);
-  const after = text.slice(tok.end, text.indexOf('\n', tok.end) < 0 ? text.length : text.indexOf('\n', tok.end));
+  const after = text.slice(
+    tok.end,
+    text.indexOf('\n', tok.end) < 0 ? text.length : text.indexOf('\n', tok.end),
+  );
   // A word alone on its line (or after "- ") may be a key being typed: make it one.
   const keyLike = /^\s*(?:-\s+)?$/.test(before) && !tok.quote;
-  const marked = text.slice(0, tok.start) + (keyLike && !/^\s*:/.test(after) ? `${MARKER}:` : MARKER) + text.slice(tok.end);
+  const marked =
+    text.slice(0, tok.start) +
+    (keyLike && !/^\s*:/.test(after) ? `${MARKER}:` : MARKER) +
+    text.slice(tok.end);
   for (const root of readDocument(marked, 'yaml', { syntaxErrors: false }).roots) {
     const m = findMarker(root);
     if (!m) continue;
@@ -156,8 +191,14 @@ function hclLocation(text: string, offset: number): CursorLocation | undefined {
   const lineStart = text.lastIndexOf('\n', tok.start - 1) + 1;
   const before = text.slice(lineStart, tok.start);
   const keyLike = /^\s*$/.test(before) && !tok.quote;
-  const rest = text.slice(tok.end, text.indexOf('\n', tok.end) < 0 ? text.length : text.indexOf('\n', tok.end));
-  const marked = text.slice(0, tok.start) + (keyLike ? (/^\s*=/.test(rest) ? MARKER : `${MARKER} = 0`) : `"${MARKER}"`) + text.slice(tok.end);
+  const rest = text.slice(
+    tok.end,
+    text.indexOf('\n', tok.end) < 0 ? text.length : text.indexOf('\n', tok.end),
+  );
+  const marked =
+    text.slice(0, tok.start) +
+    (keyLike ? (/^\s*=/.test(rest) ? MARKER : `${MARKER} = 0`) : `"${MARKER}"`) +
+    text.slice(tok.end);
   const doc = readDocument(marked, 'terraform');
   for (const t of doc.targets) {
     if (offset < t.object.offset || offset > t.object.offset + t.object.length) continue;
@@ -168,12 +209,16 @@ function hclLocation(text: string, offset: number): CursorLocation | undefined {
     else {
       // Unknown arguments are not kept in the model: the innermost block holding the cursor says where.
       let inner: Node = t.object;
-      for (let descended = true; descended; ) {
+      for (let descended = true; descended;) {
         descended = false;
         for (const p of inner.children ?? []) {
           const v = p.children?.[1];
-          for (const item of v?.type === 'array' ? v.children ?? [] : []) {
-            if (item.type === 'object' && offset > item.offset && offset < item.offset + item.length) {
+          for (const item of v?.type === 'array' ? (v.children ?? []) : []) {
+            if (
+              item.type === 'object' &&
+              offset > item.offset &&
+              offset < item.offset + item.length
+            ) {
               inner = item;
               descended = true;
             }
@@ -183,17 +228,44 @@ function hclLocation(text: string, offset: number): CursorLocation | undefined {
       path = [...pathOf(inner).path, 0];
       atKey = true;
     }
-    return { path, atKey, nodeAt: (p) => walk(t.object, p), replace: { offset: tok.start, length: tok.end - tok.start }, label: terraformName, key: terraformName, value: (v) => hclValue(v) };
+    return {
+      path,
+      atKey,
+      nodeAt: (p) => walk(t.object, p),
+      replace: { offset: tok.start, length: tok.end - tok.start },
+      label: terraformName,
+      key: terraformName,
+      value: (v) => hclValue(v),
+    };
   }
   return undefined;
 }
 
-function values(loc: CursorLocation, list: readonly string[], docs?: (v: string) => string | undefined): CompletionItem[] {
-  return list.map((v) => ({ label: v, kind: 'value', insertText: loc.value(v), documentation: docs?.(v) }));
+function values(
+  loc: CursorLocation,
+  list: readonly string[],
+  docs?: (v: string) => string | undefined,
+): CompletionItem[] {
+  return list.map((v) => ({
+    label: v,
+    kind: 'value',
+    insertText: loc.value(v),
+    documentation: docs?.(v),
+  }));
 }
 
-function keys(loc: CursorLocation, list: readonly string[], kind: CompletionItem['kind'], docs: (k: string) => string | undefined): CompletionItem[] {
-  return list.map((k) => ({ label: loc.label(k), kind, insertText: loc.key(k), documentation: docs(k) }));
+function keys(
+  loc: CursorLocation,
+  list: readonly string[],
+  kind: CompletionItem['kind'],
+  docs: (k: string) => string | undefined,
+): CompletionItem[] {
+  return list.map((k) => ({
+    label: loc.label(k),
+    kind,
+    insertText: loc.key(k),
+    documentation: docs(k),
+  }));
 }
 
 /** The eventCategory of the advanced selector at `selectorPath`. */
@@ -226,39 +298,77 @@ function itemsAt(loc: CursorLocation): CompletionItem[] {
       const present = new Set(properties(fsNode).map((p) => p.key));
       const ops = field && EQUALS_ONLY_FIELDS.includes(field) ? ['Equals'] : OPERATORS;
       return [
-        ...(present.has('Field') && rest[0] !== 'Field' ? [] : keys(loc, ['Field'], 'property', () => 'The event record field this condition tests.')),
-        ...keys(loc, ops.filter((o) => !present.has(o) || o === rest[0]), 'operator', (o) => OPERATOR_DOCS[o]),
+        ...(present.has('Field') && rest[0] !== 'Field'
+          ? []
+          : keys(loc, ['Field'], 'property', () => 'The event record field this condition tests.')),
+        ...keys(
+          loc,
+          ops.filter((o) => !present.has(o) || o === rest[0]),
+          'operator',
+          (o) => OPERATOR_DOCS[o],
+        ),
       ];
     }
     if (rest[0] === 'Field' && !loc.atKey) {
       const fields = category ? FIELDS_BY_CATEGORY[category] : KNOWN_FIELDS;
-      return fields.map((f) => ({ label: f, kind: 'field', insertText: loc.value(f), documentation: FIELD_DOCS[f] }));
+      return fields.map((f) => ({
+        label: f,
+        kind: 'field',
+        insertText: loc.value(f),
+        documentation: FIELD_DOCS[f],
+      }));
     }
     if (typeof rest[0] === 'string' && OPERATORS.includes(rest[0]) && typeof rest[1] === 'number') {
       if (field === 'eventCategory') return values(loc, TRAIL_EVENT_CATEGORIES);
-      if (field === 'readOnly') return values(loc, ['true', 'false'], (v) => (v === 'true' ? 'Read events only' : 'Write events only'));
+      if (field === 'readOnly')
+        return values(loc, ['true', 'false'], (v) =>
+          v === 'true' ? 'Read events only' : 'Write events only',
+        );
       if (field === 'resources.type') return values(loc, DATA_RESOURCE_TYPES);
-      if (field === 'eventSource' && category === 'Management') return values(loc, EXCLUDABLE_MANAGEMENT_SOURCES);
+      if (field === 'eventSource' && category === 'Management')
+        return values(loc, EXCLUDABLE_MANAGEMENT_SOURCES);
     }
     return [];
   }
   if (basic >= 0 && typeof path[basic] === 'number') {
     const rest = path.slice(basic + 1);
     if (rest.length <= 1 && loc.atKey) {
-      return keys(loc, ['ReadWriteType', 'IncludeManagementEvents', 'DataResources', 'ExcludeManagementEventSources'], 'property', (k) => PROPERTY_DOCS[k]);
+      return keys(
+        loc,
+        [
+          'ReadWriteType',
+          'IncludeManagementEvents',
+          'DataResources',
+          'ExcludeManagementEventSources',
+        ],
+        'property',
+        (k) => PROPERTY_DOCS[k],
+      );
     }
     if (rest[0] === 'ReadWriteType') return values(loc, READ_WRITE_TYPES);
-    if (rest[0] === 'ExcludeManagementEventSources' && typeof rest[1] === 'number') return values(loc, EXCLUDABLE_MANAGEMENT_SOURCES);
-    if (rest[0] === 'DataResources' && typeof rest[1] === 'number' && rest[2] === 'Type') return values(loc, BASIC_DATA_RESOURCE_TYPES);
+    if (rest[0] === 'ExcludeManagementEventSources' && typeof rest[1] === 'number')
+      return values(loc, EXCLUDABLE_MANAGEMENT_SOURCES);
+    if (rest[0] === 'DataResources' && typeof rest[1] === 'number' && rest[2] === 'Type')
+      return values(loc, BASIC_DATA_RESOURCE_TYPES);
     return [];
   }
-  if (insight >= 0 && path[insight + 1] === 'InsightType' && !loc.atKey) return values(loc, INSIGHT_TYPES);
+  if (insight >= 0 && path[insight + 1] === 'InsightType' && !loc.atKey)
+    return values(loc, INSIGHT_TYPES);
   return [];
 }
 
 /** Completions at `offset` of a document in `format` (detected from the content when not given). */
-export function completionsAt(text: string, offset: number, format: ConfigFormat = detectFormat(text)): Completions | undefined {
-  const loc = format === 'json' ? jsonLocation(text, offset) : format === 'yaml' ? yamlLocation(text, offset) : hclLocation(text, offset);
+export function completionsAt(
+  text: string,
+  offset: number,
+  format: ConfigFormat = detectFormat(text),
+): Completions | undefined {
+  const loc =
+    format === 'json'
+      ? jsonLocation(text, offset)
+      : format === 'yaml'
+        ? yamlLocation(text, offset)
+        : hclLocation(text, offset);
   if (!loc) return undefined;
   const items = itemsAt(loc);
   return items.length ? { items, replace: loc.replace } : undefined;
@@ -279,7 +389,11 @@ function readForAssist(text: string, format: ConfigFormat): ConfigDocument | und
 }
 
 /** A hover at `offset`, only in documents that configure a trail (keys such as IsLogging may mean something else elsewhere). */
-export function hoverAt(text: string, offset: number, format: ConfigFormat = detectFormat(text)): Hover | undefined {
+export function hoverAt(
+  text: string,
+  offset: number,
+  format: ConfigFormat = detectFormat(text),
+): Hover | undefined {
   const doc = readForAssist(text, format);
   if (!doc?.targets.length) return undefined;
   let node: Node | undefined;
@@ -293,10 +407,13 @@ export function hoverAt(text: string, offset: number, format: ConfigFormat = det
   const written = text.slice(node.offset, node.offset + node.length).replace(/^["']|["']$/g, '');
   const inFieldSelector = path.includes('FieldSelectors');
   let markdown: string | undefined;
-  if (isKey && inFieldSelector && OPERATOR_DOCS[s]) markdown = `**${written}** — ${OPERATOR_DOCS[s]}`;
+  if (isKey && inFieldSelector && OPERATOR_DOCS[s])
+    markdown = `**${written}** — ${OPERATOR_DOCS[s]}`;
   else if (isKey && PROPERTY_DOCS[s]) markdown = `**${written}** — ${PROPERTY_DOCS[s]}`;
   else if (!isKey && inFieldSelector && path[path.length - 1] === 'Field' && FIELD_DOCS[s]) {
-    const cats = (Object.keys(FIELDS_BY_CATEGORY) as EventCategory[]).filter((c) => FIELDS_BY_CATEGORY[c].includes(s));
+    const cats = (Object.keys(FIELDS_BY_CATEGORY) as EventCategory[]).filter((c) =>
+      FIELDS_BY_CATEGORY[c].includes(s),
+    );
     markdown = `**${s}** — ${FIELD_DOCS[s]}\n\nAllowed in: ${cats.join(', ')} selectors.`;
   } else if (!isKey && DATA_RESOURCE_TYPES.includes(s)) {
     markdown = `**${s}** — data event resource type${BASIC_DATA_RESOURCE_TYPES.includes(s) ? ' (basic and advanced selectors)' : ' (advanced selectors only)'}.`;
@@ -305,7 +422,11 @@ export function hoverAt(text: string, offset: number, format: ConfigFormat = det
 }
 
 /** Refactorings available at `offset`: converting the enclosing trail's basic selectors to advanced ones. */
-export function refactorsAt(text: string, offset: number, format: ConfigFormat = detectFormat(text)): Fix[] {
+export function refactorsAt(
+  text: string,
+  offset: number,
+  format: ConfigFormat = detectFormat(text),
+): Fix[] {
   const doc = readForAssist(text, format);
   const out: Fix[] = [];
   for (const target of doc?.targets ?? []) {

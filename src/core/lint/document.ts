@@ -46,7 +46,8 @@ const BY_NAME: [RegExp, ConfigFormat][] = [
 export const CONFIG_FILE_PATTERN = /\.(?:jsonc?|ya?ml|template|tf)$/i;
 
 /** A Terraform block header line: `resource "aws_cloudtrail" "x" {`, `terraform {`, `locals {`… */
-const HCL_BLOCK = /^[ \t]*(?:resource|data|module|variable|output|provider|terraform|locals|moved|import|check)\b[^\n:]*\{[ \t]*\}?[ \t]*(?:(?:#|\/\/)[^\n]*)?\r?$/m;
+const HCL_BLOCK =
+  /^[ \t]*(?:resource|data|module|variable|output|provider|terraform|locals|moved|import|check)\b[^\n:]*\{[ \t]*\}?[ \t]*(?:(?:#|\/\/)[^\n]*)?\r?$/m;
 
 /**
  * The format of a document: by the file name when it says (`.tf`, `.json`, `.yaml`…), otherwise
@@ -69,7 +70,11 @@ function describeParseError(code: string): string {
 
 function readJson(text: string): ConfigDocument {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true }) as Node | undefined;
+  const root = parseTree(text, errors, {
+    allowTrailingComma: true,
+    disallowComments: false,
+    allowEmptyContent: true,
+  }) as Node | undefined;
   const targets = recognise(root);
   return {
     format: 'json',
@@ -77,7 +82,11 @@ function readJson(text: string): ConfigDocument {
     roots: root ? [root] : [],
     targets,
     kinds: recogniseKinds(root, targets),
-    syntaxErrors: errors.map((e) => ({ offset: e.offset, length: Math.max(e.length, 1), message: `JSON syntax error: ${describeParseError(printParseErrorCode(e.error))}.` })),
+    syntaxErrors: errors.map((e) => ({
+      offset: e.offset,
+      length: Math.max(e.length, 1),
+      message: `JSON syntax error: ${describeParseError(printParseErrorCode(e.error))}.`,
+    })),
     comments: jsoncComments(text),
     syntax: jsonSyntax(text, root, true),
   };
@@ -93,18 +102,46 @@ function readYamlDocument(text: string, syntaxErrors: boolean): ConfigDocument {
     targets.push(...found);
     for (const k of recogniseKinds(root, found)) kinds.add(k);
   }
-  return { format: 'yaml', text, roots, targets, kinds: [...kinds], syntaxErrors: errors, comments, syntax: yamlSyntax(text) };
+  return {
+    format: 'yaml',
+    text,
+    roots,
+    targets,
+    kinds: [...kinds],
+    syntaxErrors: errors,
+    comments,
+    syntax: yamlSyntax(text),
+  };
 }
 
 function readTerraform(text: string): ConfigDocument {
   const { targets, errors, comments } = readHcl(text);
-  return { format: 'terraform', text, roots: [], targets, kinds: targets.length ? ['terraform'] : [], syntaxErrors: errors, comments, syntax: hclSyntax(text) };
+  return {
+    format: 'terraform',
+    text,
+    roots: [],
+    targets,
+    kinds: targets.length ? ['terraform'] : [],
+    syntaxErrors: errors,
+    comments,
+    syntax: hclSyntax(text),
+  };
 }
 
 /** A document nested deeper than MAX_JSON_DEPTH: not read, nothing in it. */
 function tooDeep(text: string, format: 'json' | 'yaml', at: number): ConfigDocument {
   const syntax = format === 'yaml' ? yamlSyntax(text) : jsonSyntax(text, undefined, true);
-  return { format, text, roots: [], targets: [], kinds: [], syntaxErrors: [], comments: [], syntax, tooDeepAt: at };
+  return {
+    format,
+    text,
+    roots: [],
+    targets: [],
+    kinds: [],
+    syntaxErrors: [],
+    comments: [],
+    syntax,
+    tooDeepAt: at,
+  };
 }
 
 export interface ReadOptions {
@@ -119,7 +156,11 @@ export interface ReadOptions {
  * Reads a document in `format` (detected from the content when not given). Terraform needs the
  * HCL parser loaded (`loadHclParser()`); `readDocument` throws otherwise.
  */
-export function readDocument(text: string, format: ConfigFormat = detectFormat(text), options: ReadOptions = {}): ConfigDocument {
+export function readDocument(
+  text: string,
+  format: ConfigFormat = detectFormat(text),
+  options: ReadOptions = {},
+): ConfigDocument {
   if (format === 'yaml') return readYamlDocument(text, options.syntaxErrors !== false);
   if (format === 'terraform') return readTerraform(text); // tree-sitter and its cursor do not recurse
   // jsonc-parser's readers recurse (a few thousand levels overflow the stack): measured first.

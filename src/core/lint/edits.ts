@@ -53,7 +53,11 @@ export function insertProperty(text: string, obj: Node, key: string, value: unkn
   }
   const unit = fmt.insertSpaces ? ' '.repeat(fmt.tabSize ?? 2) : '\t';
   const outer = indentAt(text, obj.offset) ?? '';
-  return { offset: obj.offset, length: obj.length, newText: `{${fmt.eol}${outer}${unit}${member}${fmt.eol}${outer}}` };
+  return {
+    offset: obj.offset,
+    length: obj.length,
+    newText: `{${fmt.eol}${outer}${unit}${member}${fmt.eol}${outer}}`,
+  };
 }
 
 /**
@@ -65,7 +69,12 @@ export function removeNode(node: Node): TextEdit {
   const i = siblings.indexOf(node);
   const prev = siblings[i - 1];
   const next = siblings[i + 1];
-  if (prev) return { offset: prev.offset + prev.length, length: node.offset + node.length - (prev.offset + prev.length), newText: '' };
+  if (prev)
+    return {
+      offset: prev.offset + prev.length,
+      length: node.offset + node.length - (prev.offset + prev.length),
+      newText: '',
+    };
   if (next) return { offset: node.offset, length: next.offset - node.offset, newText: '' };
   return { offset: node.offset, length: node.length, newText: '' };
 }

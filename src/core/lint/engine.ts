@@ -10,7 +10,11 @@ import { LineIndex } from './tree';
 import type { ConfigFormat, Finding, LintOptions, LintResult, Severity } from './types';
 
 /** Rule ids of syntax errors, by format. */
-export const SYNTAX_RULE_IDS: Readonly<Record<ConfigFormat, string>> = { json: 'json-syntax', yaml: 'yaml-syntax', terraform: 'hcl-syntax' };
+export const SYNTAX_RULE_IDS: Readonly<Record<ConfigFormat, string>> = {
+  json: 'json-syntax',
+  yaml: 'yaml-syntax',
+  terraform: 'hcl-syntax',
+};
 export const SYNTAX_RULE_ID = SYNTAX_RULE_IDS.json;
 /** Rule ids of a document nested too deep to be read (ConfigDocument.tooDeepAt: JSON and YAML). */
 export const DEPTH_RULE_IDS = { json: 'json-too-deep', yaml: 'yaml-too-deep' } as const;
@@ -30,7 +34,10 @@ export interface EngineOptions extends LintOptions {
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function lintText(text: string, options: EngineOptions = {}): LintResult {
-  return lintDocument(readDocument(text, options.format, { syntaxErrors: options.reportSyntaxErrors !== false }), options);
+  return lintDocument(
+    readDocument(text, options.format, { syntaxErrors: options.reportSyntaxErrors !== false }),
+    options,
+  );
 }
 
 export function lintDocument(doc: ConfigDocument, options: EngineOptions = {}): LintResult {
@@ -40,10 +47,32 @@ export function lintDocument(doc: ConfigDocument, options: EngineOptions = {}): 
   if (doc.tooDeepAt !== undefined && doc.format !== 'terraform') {
     const at = doc.tooDeepAt;
     const message = `${doc.format === 'yaml' ? 'YAML' : 'JSON'} nested more than ${MAX_JSON_DEPTH} levels deep: not checked.`;
-    return { format: doc.format, kinds: [], findings: [{ ruleId: DEPTH_RULE_IDS[doc.format], severity: 'warning', message, offset: at, length: 1, start: lines.position(at), end: lines.position(at + 1), fixes: [] }] };
+    return {
+      format: doc.format,
+      kinds: [],
+      findings: [
+        {
+          ruleId: DEPTH_RULE_IDS[doc.format],
+          severity: 'warning',
+          message,
+          offset: at,
+          length: 1,
+          start: lines.position(at),
+          end: lines.position(at + 1),
+          fixes: [],
+        },
+      ],
+    };
   }
 
-  const toFinding = (ruleId: string, severity: Severity, offset: number, length: number, message: string, fixes: Finding['fixes']): Finding => ({
+  const toFinding = (
+    ruleId: string,
+    severity: Severity,
+    offset: number,
+    length: number,
+    message: string,
+    fixes: Finding['fixes'],
+  ): Finding => ({
     ruleId,
     severity,
     message,
@@ -55,7 +84,10 @@ export function lintDocument(doc: ConfigDocument, options: EngineOptions = {}): 
   });
 
   if (options.reportSyntaxErrors !== false) {
-    for (const e of doc.syntaxErrors) findings.push(toFinding(SYNTAX_RULE_IDS[doc.format], 'error', e.offset, e.length, e.message, []));
+    for (const e of doc.syntaxErrors)
+      findings.push(
+        toFinding(SYNTAX_RULE_IDS[doc.format], 'error', e.offset, e.length, e.message, []),
+      );
   }
   if (!targets.length) return { format: doc.format, kinds: doc.kinds, findings };
 
@@ -77,7 +109,16 @@ export function lintDocument(doc: ConfigDocument, options: EngineOptions = {}): 
         const key = `${current.id}\u0000${r.node.offset}\u0000${r.node.length}\u0000${r.message}`;
         if (seen.has(key)) return;
         seen.add(key);
-        findings.push(toFinding(current.id, current.severity, r.node.offset, r.node.length, r.message, r.fixes ?? []));
+        findings.push(
+          toFinding(
+            current.id,
+            current.severity,
+            r.node.offset,
+            r.node.length,
+            r.message,
+            r.fixes ?? [],
+          ),
+        );
       },
     };
     for (const rule of RULES) {
@@ -87,11 +128,25 @@ export function lintDocument(doc: ConfigDocument, options: EngineOptions = {}): 
         rule.check(ctx);
       } catch (e) {
         // A rule bug must not hide the other rules' findings; surface it as a finding instead.
-        findings.push(toFinding(current.id, 'error', target.object.offset, 1, `internal error in rule ${current.id}: ${e instanceof Error ? e.message : String(e)}`, []));
+        findings.push(
+          toFinding(
+            current.id,
+            'error',
+            target.object.offset,
+            1,
+            `internal error in rule ${current.id}: ${e instanceof Error ? e.message : String(e)}`,
+            [],
+          ),
+        );
       }
     }
   }
 
-  findings.sort((a, b) => a.offset - b.offset || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  findings.sort(
+    (a, b) =>
+      a.offset - b.offset ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+  );
   return { format: doc.format, kinds: doc.kinds, findings };
 }

@@ -3,7 +3,13 @@
 // CloudFormation templates, and Terraform's JSON forms (formats/terraform.ts). Each becomes a
 // Target the rules inspect.
 import { terraformJsonTargets } from './formats/terraform';
-import { CFN_NAMES, EVENT_DATA_STORE_DEFAULTS, EVENT_DATA_STORE_NAMES, INPUT_NAMES, OUTPUT_NAMES } from './names';
+import {
+  CFN_NAMES,
+  EVENT_DATA_STORE_DEFAULTS,
+  EVENT_DATA_STORE_NAMES,
+  INPUT_NAMES,
+  OUTPUT_NAMES,
+} from './names';
 import type { SettingNames } from './names';
 import type { DocumentKind } from './types';
 import { Node, prop, propKey, properties, stringValue } from './tree';
@@ -66,19 +72,29 @@ const TRAIL_SETTING_KEYS = [
   'IsOrganizationTrail',
 ];
 
-const STATUS_KEYS = ['LatestDeliveryTime', 'LatestDeliveryAttemptTime', 'TimeLoggingStarted', 'TimeLoggingStopped', 'StartLoggingTime', 'LatestDeliveryError'];
+const STATUS_KEYS = [
+  'LatestDeliveryTime',
+  'LatestDeliveryAttemptTime',
+  'TimeLoggingStarted',
+  'TimeLoggingStopped',
+  'StartLoggingTime',
+  'LatestDeliveryError',
+];
 
 function has(obj: Node, key: string): boolean {
   return prop(obj, key) !== undefined;
 }
 
 function isTrailObject(obj: Node): boolean {
-  return stringValue(prop(obj, 'Name')) !== undefined && TRAIL_SETTING_KEYS.some((k) => has(obj, k));
+  return (
+    stringValue(prop(obj, 'Name')) !== undefined && TRAIL_SETTING_KEYS.some((k) => has(obj, k))
+  );
 }
 
 function trailObjectTarget(obj: Node, kind: DocumentKind): Target {
   // API outputs carry TrailARN (create-trail, update-trail, get-trail, describe-trails all do); inputs never do.
-  const output = has(obj, 'TrailARN') || has(obj, 'HomeRegion') || has(obj, 'LogFileValidationEnabled');
+  const output =
+    has(obj, 'TrailARN') || has(obj, 'HomeRegion') || has(obj, 'LogFileValidationEnabled');
   return {
     kind: output ? (kind === 'trail-input' ? 'trail-output' : kind) : 'trail-input',
     shape: output ? 'output' : 'input',
@@ -103,7 +119,16 @@ export function recognise(root: Node | undefined): Target[] {
       const props = prop(value, 'Properties');
       if (props?.type !== 'object') continue;
       if (type === 'AWS::CloudTrail::Trail') {
-        targets.push({ kind: 'cloudformation', shape: 'template', resource: 'trail', object: props, hasTrailSettings: true, absentMeansDefault: true, names: CFN_NAMES, anchor: keyNode });
+        targets.push({
+          kind: 'cloudformation',
+          shape: 'template',
+          resource: 'trail',
+          object: props,
+          hasTrailSettings: true,
+          absentMeansDefault: true,
+          names: CFN_NAMES,
+          anchor: keyNode,
+        });
       } else if (type === 'AWS::CloudTrail::EventDataStore') {
         targets.push({
           kind: 'cloudformation',
@@ -127,7 +152,8 @@ export function recognise(root: Node | undefined): Target[] {
   const trailList = prop(root, 'trailList');
   if (trailList?.type === 'array') {
     for (const t of trailList.children ?? []) {
-      if (t.type === 'object') targets.push({ ...trailObjectTarget(t, 'describe-trails'), kind: 'describe-trails' });
+      if (t.type === 'object')
+        targets.push({ ...trailObjectTarget(t, 'describe-trails'), kind: 'describe-trails' });
     }
     // An empty trailList is still a describe-trails output (with nothing to check).
     return targets;
@@ -138,7 +164,11 @@ export function recognise(root: Node | undefined): Target[] {
     return [{ ...trailObjectTarget(trail, 'get-trail'), kind: 'get-trail' }];
   }
 
-  if (has(root, 'EventSelectors') || has(root, 'AdvancedEventSelectors') || has(root, 'InsightSelectors')) {
+  if (
+    has(root, 'EventSelectors') ||
+    has(root, 'AdvancedEventSelectors') ||
+    has(root, 'InsightSelectors')
+  ) {
     const input = has(root, 'TrailName');
     if (input || has(root, 'TrailARN')) {
       return [
@@ -156,7 +186,17 @@ export function recognise(root: Node | undefined): Target[] {
   }
 
   if (has(root, 'IsLogging') && STATUS_KEYS.some((k) => has(root, k))) {
-    return [{ kind: 'trail-status', shape: 'output', resource: 'trail', object: root, hasTrailSettings: false, absentMeansDefault: false, names: OUTPUT_NAMES }];
+    return [
+      {
+        kind: 'trail-status',
+        shape: 'output',
+        resource: 'trail',
+        object: root,
+        hasTrailSettings: false,
+        absentMeansDefault: false,
+        names: OUTPUT_NAMES,
+      },
+    ];
   }
 
   if (isTrailObject(root)) return [trailObjectTarget(root, 'trail-input')];
@@ -166,7 +206,8 @@ export function recognise(root: Node | undefined): Target[] {
 /** Kinds of document the engine recognised, or none; an empty describe-trails output still counts. */
 export function recogniseKinds(root: Node | undefined, targets: Target[]): DocumentKind[] {
   const kinds = new Set<DocumentKind>(targets.map((t) => t.kind));
-  if (root?.type === 'object' && prop(root, 'trailList')?.type === 'array') kinds.add('describe-trails');
+  if (root?.type === 'object' && prop(root, 'trailList')?.type === 'array')
+    kinds.add('describe-trails');
   return [...kinds];
 }
 
@@ -183,6 +224,8 @@ export function anchorOf(t: Target): Node | { offset: number; length: number } {
 export function mayHoldTrailConfig(text: string): boolean {
   return (
     text.includes('aws_cloudtrail') ||
-    /["']?\b(?:EventSelectors|AdvancedEventSelectors|InsightSelectors|trailList|Trail|IsLogging|S3BucketName|IsMultiRegionTrail|IncludeGlobalServiceEvents|EnableLogFileValidation|LogFileValidationEnabled|KmsKeyId|CloudWatchLogsLogGroupArn|CloudWatchLogsRoleArn|SnsTopicName|IsOrganizationTrail|S3KeyPrefix)["']?\s*:/.test(text)
+    /["']?\b(?:EventSelectors|AdvancedEventSelectors|InsightSelectors|trailList|Trail|IsLogging|S3BucketName|IsMultiRegionTrail|IncludeGlobalServiceEvents|EnableLogFileValidation|LogFileValidationEnabled|KmsKeyId|CloudWatchLogsLogGroupArn|CloudWatchLogsRoleArn|SnsTopicName|IsOrganizationTrail|S3KeyPrefix)["']?\s*:/.test(
+      text,
+    )
   );
 }

@@ -67,8 +67,14 @@ function fieldSelectorView(node: Node): FieldSelectorView {
 
 // Views are built once per target and kept on it (every selector rule reads them); not in a
 // module-level WeakMap, whose entries would outlive the lint run and burden the GC.
-function viewsOf(target: Target): { advanced?: AdvancedSelectorView[]; basic?: BasicSelectorView[] } {
-  return (target.views ??= {}) as { advanced?: AdvancedSelectorView[]; basic?: BasicSelectorView[] };
+function viewsOf(target: Target): {
+  advanced?: AdvancedSelectorView[];
+  basic?: BasicSelectorView[];
+} {
+  return (target.views ??= {}) as {
+    advanced?: AdvancedSelectorView[];
+    basic?: BasicSelectorView[];
+  };
 }
 
 export function advancedSelectors(target: Target): AdvancedSelectorView[] {
@@ -83,7 +89,8 @@ export function advancedSelectors(target: Target): AdvancedSelectorView[] {
       .map(fieldSelectorView);
     const categorySel = fieldSelectors.find((f) => f.field === 'eventCategory');
     const equals = categorySel?.operators.find((o) => o.name === 'Equals');
-    const category = equals && equals.values.length === 1 ? stringValue(equals.values[0]) : undefined;
+    const category =
+      equals && equals.values.length === 1 ? stringValue(equals.values[0]) : undefined;
     out.push({ node, nameNode: prop(node, 'Name'), fieldSelectorsNode, fieldSelectors, category });
   }
   viewsOf(target).advanced = out;
@@ -112,7 +119,13 @@ export function basicSelectors(target: Target): BasicSelectorView[] {
         .map((n) => {
           const typeNode = prop(n, 'Type');
           const valuesNode = prop(n, 'Values');
-          return { node: n, type: stringValue(typeNode), typeNode, valuesNode, values: arrayItems(valuesNode) };
+          return {
+            node: n,
+            type: stringValue(typeNode),
+            typeNode,
+            valuesNode,
+            values: arrayItems(valuesNode),
+          };
         }),
     });
   }
@@ -121,12 +134,20 @@ export function basicSelectors(target: Target): BasicSelectorView[] {
 }
 
 /** Whether the selectors are stated in the document as an array (not an intrinsic, not absent). */
-export function hasSelectorArray(target: Target, key: 'EventSelectors' | 'AdvancedEventSelectors'): boolean {
+export function hasSelectorArray(
+  target: Target,
+  key: 'EventSelectors' | 'AdvancedEventSelectors',
+): boolean {
   return prop(target.object, key)?.type === 'array';
 }
 
 /** Read/write coverage of S3 object data events for every bucket, for CIS 3.10 / 3.11. */
-export function s3ObjectCoverage(target: Target): { claimsData: boolean; read: boolean; write: boolean; unknown: boolean } {
+export function s3ObjectCoverage(target: Target): {
+  claimsData: boolean;
+  read: boolean;
+  write: boolean;
+  unknown: boolean;
+} {
   let claimsData = false;
   let read = false;
   let write = false;
@@ -147,12 +168,18 @@ export function s3ObjectCoverage(target: Target): { claimsData: boolean; read: b
     if (sel.category !== 'Data') continue;
     claimsData = true;
     const type = sel.fieldSelectors.find((f) => f.field === 'resources.type');
-    const typeValues = type?.operators.find((o) => o.name === 'Equals')?.values.map(stringValue) ?? [];
+    const typeValues =
+      type?.operators.find((o) => o.name === 'Equals')?.values.map(stringValue) ?? [];
     if (!typeValues.includes('AWS::S3::Object')) continue;
     // Any condition on ARN, event name or identity narrows the selector below "every object".
-    const narrowed = sel.fieldSelectors.some((f) => f.field !== undefined && !['eventCategory', 'resources.type', 'readOnly'].includes(f.field));
+    const narrowed = sel.fieldSelectors.some(
+      (f) =>
+        f.field !== undefined && !['eventCategory', 'resources.type', 'readOnly'].includes(f.field),
+    );
     if (narrowed) continue;
-    const ro = sel.fieldSelectors.find((f) => f.field === 'readOnly')?.operators.find((o) => o.name === 'Equals');
+    const ro = sel.fieldSelectors
+      .find((f) => f.field === 'readOnly')
+      ?.operators.find((o) => o.name === 'Equals');
     const roValues = ro?.values.map(stringValue);
     if (!roValues || roValues.includes('true')) read = true;
     if (!roValues || roValues.includes('false')) write = true;

@@ -27,7 +27,8 @@ export class Suppressions {
       const ids: string[] | 'all' = list.length ? list : 'all';
       const line = lines.lineOf(c.offset);
       if (m[1] === 'disable-line') this.addLine(line, ids);
-      else if (m[1] === 'disable-next-line') this.addLine(lines.lineOf(c.offset + c.length) + 1, ids);
+      else if (m[1] === 'disable-next-line')
+        this.addLine(lines.lineOf(c.offset + c.length) + 1, ids);
       else this.ranges.push({ kind: m[1] as 'disable' | 'enable', line, ids });
     }
   }
@@ -59,7 +60,11 @@ export function jsoncComments(text: string): SourceComment[] {
     if (kind !== SyntaxKind.LineCommentTrivia && kind !== SyntaxKind.BlockCommentTrivia) continue;
     // getTokenValue() is off by one for comment tokens in jsonc-parser 3.3; slice the text instead.
     const raw = text.substr(scanner.getTokenOffset(), scanner.getTokenLength());
-    out.push({ offset: scanner.getTokenOffset(), length: scanner.getTokenLength(), body: kind === SyntaxKind.LineCommentTrivia ? raw.slice(2) : raw.slice(2, -2) });
+    out.push({
+      offset: scanner.getTokenOffset(),
+      length: scanner.getTokenLength(),
+      body: kind === SyntaxKind.LineCommentTrivia ? raw.slice(2) : raw.slice(2, -2),
+    });
   }
   return out;
 }
@@ -69,7 +74,8 @@ export function hasComments(text: string): boolean {
   if (!text.includes('/')) return false;
   const scanner = createScanner(text, false);
   for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
-    if (kind === SyntaxKind.LineCommentTrivia || kind === SyntaxKind.BlockCommentTrivia) return true;
+    if (kind === SyntaxKind.LineCommentTrivia || kind === SyntaxKind.BlockCommentTrivia)
+      return true;
   }
   return false;
 }

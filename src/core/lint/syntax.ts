@@ -39,15 +39,22 @@ export function renameBareKey(target: Target, keyNode: Node, key: string): TextE
 /** The advanced selectors the target already has, by their conditions, so a conversion adds no duplicates. */
 export function newSelectors(target: Target, selectors: AdvancedSelector[]): AdvancedSelector[] {
   const existing = prop(target.object, 'AdvancedEventSelectors');
-  const present = new Set((existing?.children ?? []).map((n) => JSON.stringify(nodeValue(prop(n, 'FieldSelectors')))));
+  const present = new Set(
+    (existing?.children ?? []).map((n) => JSON.stringify(nodeValue(prop(n, 'FieldSelectors')))),
+  );
   return selectors.filter((c) => !present.has(JSON.stringify(c.FieldSelectors)));
 }
 
 /** Selectors as Terraform JSON writes them (`name`, `field_selector` blocks as arrays, snake_case operators). */
-export function terraformShape(selectors: AdvancedSelector[], spell: (n: string) => string): unknown[] {
+export function terraformShape(
+  selectors: AdvancedSelector[],
+  spell: (n: string) => string,
+): unknown[] {
   return selectors.map((s) => ({
     [spell('Name')]: s.Name,
-    [spell('FieldSelectors')]: s.FieldSelectors.map((f) => Object.fromEntries(Object.entries(f).map(([k, v]) => [spell(k), v]))),
+    [spell('FieldSelectors')]: s.FieldSelectors.map((f) =>
+      Object.fromEntries(Object.entries(f).map(([k, v]) => [spell(k), v])),
+    ),
   }));
 }
 
@@ -57,7 +64,9 @@ function jsonAt(text: string, offset: number, value: unknown): string {
   const unit = fmt.insertSpaces ? ' '.repeat(fmt.tabSize ?? 2) : '\t';
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const indent = /^[ \t]*/.exec(text.slice(lineStart, offset))![0];
-  return JSON.stringify(value, null, unit).split('\n').join(fmt.eol + indent);
+  return JSON.stringify(value, null, unit)
+    .split('\n')
+    .join(fmt.eol + indent);
 }
 
 /**
@@ -68,16 +77,23 @@ function jsonAt(text: string, offset: number, value: unknown): string {
 export function jsonSyntax(text: string, root: Node | undefined, jsonc: boolean): Syntax {
   const source = (n: Node): Node => {
     if (!root) return n;
-    let s = findNodeAtOffset(root as Parameters<typeof findNodeAtOffset>[0], n.offset, true) as Node | undefined;
-    while (s && !(s.offset === n.offset && s.length === n.length && s.type === n.type)) s = s.parent;
+    let s = findNodeAtOffset(root as Parameters<typeof findNodeAtOffset>[0], n.offset, true) as
+      Node | undefined;
+    while (s && !(s.offset === n.offset && s.length === n.length && s.type === n.type))
+      s = s.parent;
     return s ?? n;
   };
   return {
     format: 'json',
     lineComment: jsonc ? '//' : undefined,
     replaceValue: (node, value) => replaceNode(node, value),
-    renameKey: (target, keyNode, key) => ({ offset: keyNode.offset, length: keyNode.length, newText: JSON.stringify(spellingOf(target)(key)) }),
-    setProperty: (target, obj, key, value) => setProperty(text, source(obj), spellingOf(target)(key), value),
+    renameKey: (target, keyNode, key) => ({
+      offset: keyNode.offset,
+      length: keyNode.length,
+      newText: JSON.stringify(spellingOf(target)(key)),
+    }),
+    setProperty: (target, obj, key, value) =>
+      setProperty(text, source(obj), spellingOf(target)(key), value),
     removeItem(list, index) {
       const item = list.children?.[index];
       return item ? [removeNode(source(item))] : [];
@@ -88,7 +104,13 @@ export function jsonSyntax(text: string, root: Node | undefined, jsonc: boolean)
       const basicProp = findProperty(target.object, 'EventSelectors')!;
       const advancedValue = prop(target.object, 'AdvancedEventSelectors');
       if (!advancedValue) {
-        return [{ offset: basicProp.offset, length: basicProp.length, newText: `${JSON.stringify(spell('AdvancedEventSelectors'))}: ${jsonAt(text, basicProp.offset, write(selectors))}` }];
+        return [
+          {
+            offset: basicProp.offset,
+            length: basicProp.length,
+            newText: `${JSON.stringify(spell('AdvancedEventSelectors'))}: ${jsonAt(text, basicProp.offset, write(selectors))}`,
+          },
+        ];
       }
       // A list written as one object (Terraform JSON allows it) would need rewriting whole: not offered.
       if (advancedValue.type !== 'array' || text[advancedValue.offset] !== '[') return undefined;
@@ -97,12 +119,21 @@ export function jsonSyntax(text: string, root: Node | undefined, jsonc: boolean)
       const added = newSelectors(target, selectors);
       const existing = advancedValue.children ?? [];
       if (added.length) {
-        const body = (write(added) as unknown[]).map((c) => jsonAt(text, existing[0]?.offset ?? advancedValue.offset, c));
-        const insertAt = existing.length ? existing[existing.length - 1].offset + existing[existing.length - 1].length : advancedValue.offset + 1;
-        const lineStart = text.lastIndexOf('\n', (existing[0]?.offset ?? advancedValue.offset) - 1) + 1;
+        const body = (write(added) as unknown[]).map((c) =>
+          jsonAt(text, existing[0]?.offset ?? advancedValue.offset, c),
+        );
+        const insertAt = existing.length
+          ? existing[existing.length - 1].offset + existing[existing.length - 1].length
+          : advancedValue.offset + 1;
+        const lineStart =
+          text.lastIndexOf('\n', (existing[0]?.offset ?? advancedValue.offset) - 1) + 1;
         const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
         const sep = `,${formattingOf(text).eol}${indent}`;
-        edits.push({ offset: insertAt, length: 0, newText: (existing.length ? sep : '') + body.join(sep) });
+        edits.push({
+          offset: insertAt,
+          length: 0,
+          newText: (existing.length ? sep : '') + body.join(sep),
+        });
       }
       return edits;
     },

@@ -5,7 +5,8 @@
 // (`{"Ref": …}`, `{"Fn::If": …}`, `!Ref`, `!Sub`…) and Terraform expressions (variables, locals,
 // function calls, references), which the readers turn into `opaque` nodes.
 
-export type NodeType = 'object' | 'array' | 'property' | 'string' | 'number' | 'boolean' | 'null' | 'opaque';
+export type NodeType =
+  'object' | 'array' | 'property' | 'string' | 'number' | 'boolean' | 'null' | 'opaque';
 
 export interface Node {
   readonly type: NodeType;
@@ -41,7 +42,9 @@ export function propKey(obj: Node | undefined, key: string): Node | undefined {
   return propertyNode(obj, key)?.children?.[0];
 }
 
-export function properties(obj: Node | undefined): { key: string; keyNode: Node; value: Node; property: Node }[] {
+export function properties(
+  obj: Node | undefined,
+): { key: string; keyNode: Node; value: Node; property: Node }[] {
   if (!obj || obj.type !== 'object' || !obj.children) return [];
   const out = [];
   for (const p of obj.children) {
@@ -76,7 +79,7 @@ export function boolValue(node: Node | undefined): boolean | undefined {
 }
 
 export function arrayItems(node: Node | undefined): Node[] {
-  return node?.type === 'array' ? node.children ?? [] : [];
+  return node?.type === 'array' ? (node.children ?? []) : [];
 }
 
 /** The plain value of a node (objects, arrays, scalars); opaque values are undefined. */
@@ -130,7 +133,8 @@ export class LineIndex {
   constructor(text: string) {
     if (!text.includes('\r')) {
       // The common case, with the native search: a lone \r (old Mac line ends) needs the slow loop.
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+        this.starts.push(i + 1);
       return;
     }
     for (let i = 0; i < text.length; i++) {

@@ -10,9 +10,14 @@ const WINDOW_MS = 60_000;
 
 /** The row of the ConsoleLogin that started the console session of `record` (the event at `row`), or -1. */
 export function consoleLoginRow(index: EventIndex, row: number, record: unknown): number {
-  const r = record as { sessionCredentialFromConsole?: unknown; eventName?: unknown; userIdentity?: { arn?: unknown; sessionContext?: { attributes?: { creationDate?: unknown } } } } | null;
+  const r = record as {
+    sessionCredentialFromConsole?: unknown;
+    eventName?: unknown;
+    userIdentity?: { arn?: unknown; sessionContext?: { attributes?: { creationDate?: unknown } } };
+  } | null;
   if (!r || typeof r !== 'object') return -1;
-  const fromConsole = r.sessionCredentialFromConsole === true || r.sessionCredentialFromConsole === 'true';
+  const fromConsole =
+    r.sessionCredentialFromConsole === true || r.sessionCredentialFromConsole === 'true';
   if (!fromConsole || r.eventName === 'ConsoleLogin') return -1;
   const arn = r.userIdentity?.arn;
   const created = parseEventTime(r.userIdentity?.sessionContext?.attributes?.creationDate);
@@ -28,7 +33,14 @@ export function consoleLoginRow(index: EventIndex, row: number, record: unknown)
   let best = -1;
   let bestGap = Infinity;
   for (let i = 0; i < store.size; i++) {
-    if (names.ids[i] !== login || arns.ids[i] !== who || errors.ids[i] !== ABSENT || codes.ids[i] !== ABSENT || index.isDuplicate(i)) continue;
+    if (
+      names.ids[i] !== login ||
+      arns.ids[i] !== who ||
+      errors.ids[i] !== ABSENT ||
+      codes.ids[i] !== ABSENT ||
+      index.isDuplicate(i)
+    )
+      continue;
     const gap = Math.abs(store.times[i] - created);
     if (gap <= WINDOW_MS && gap < bestGap) {
       best = i;

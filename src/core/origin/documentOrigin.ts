@@ -11,7 +11,12 @@ import { ISSUING_EVENTS, Origin, resolveOrigin } from './resolve';
 const CREDENTIALS_LOOKBACK = 4096;
 const MAX_HOPS = 64;
 
-export function originInDocument(text: string, records: readonly IndexedRecord[], target: IndexedRecord, parse: (r: IndexedRecord) => CloudTrailRecord | undefined): Origin | undefined {
+export function originInDocument(
+  text: string,
+  records: readonly IndexedRecord[],
+  target: IndexedRecord,
+  parse: (r: IndexedRecord) => CloudTrailRecord | undefined,
+): Origin | undefined {
   const first = parse(target);
   if (!first) return undefined;
   const chain: unknown[] = [first];
@@ -32,7 +37,12 @@ function temporaryKey(r: CloudTrailRecord): string | undefined {
   return typeof k === 'string' && k.startsWith('ASIA') ? k : undefined;
 }
 
-function findIssuing(text: string, records: readonly IndexedRecord[], key: string, parse: (r: IndexedRecord) => CloudTrailRecord | undefined): CloudTrailRecord | undefined {
+function findIssuing(
+  text: string,
+  records: readonly IndexedRecord[],
+  key: string,
+  parse: (r: IndexedRecord) => CloudTrailRecord | undefined,
+): CloudTrailRecord | undefined {
   for (let at = text.indexOf(key); at >= 0; at = text.indexOf(key, at + key.length)) {
     // Bounded: an unbounded lastIndexOf would walk back through the whole document each time.
     const from = Math.max(0, at - CREDENTIALS_LOOKBACK);
@@ -42,7 +52,9 @@ function findIssuing(text: string, records: readonly IndexedRecord[], key: strin
     const holder = recordAt(records, at);
     if (!holder || credentials < holder.start) continue;
     const r = parse(holder);
-    const issued = (r?.responseElements as { credentials?: { accessKeyId?: unknown } } | null | undefined)?.credentials?.accessKeyId;
+    const issued = (
+      r?.responseElements as { credentials?: { accessKeyId?: unknown } } | null | undefined
+    )?.credentials?.accessKeyId;
     if (r && issued === key && !r.errorCode && ISSUING_EVENTS.has(String(r.eventName))) return r;
   }
   return undefined;

@@ -4,7 +4,6 @@ import { ABSENT, IRREGULAR, ORIGIN_INPUT_FIELDS, PACKED_UUID } from '../index/sc
 import type { ColumnStore } from '../index/columnStore';
 import type { OriginRead, OriginSource } from './resolve';
 
-
 export function indexOriginSource(store: ColumnStore): OriginSource {
   const size = store.size;
   // Each column's values as text, made on first use (resolution reads a dozen of them).
@@ -13,7 +12,13 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
     let c = columns.get(f);
     if (!c) {
       const s = store.scalarByField.get(f)!;
-      columns.set(f, (c = { ids: s.ids, values: s.dict.values.map((v) => (v === undefined || v === null ? '' : String(v))) }));
+      columns.set(
+        f,
+        (c = {
+          ids: s.ids,
+          values: s.dict.values.map((v) => (v === undefined || v === null ? '' : String(v))),
+        }),
+      );
     }
     return c;
   };
@@ -33,7 +38,13 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
     size,
     sessionKey(row: number): number {
       const k = key.ids[row];
-      if (k === ABSENT || k >= key.values.length || onBehalfOf.ids[row] !== ABSENT || sourceIdentity.has(row)) return -1;
+      if (
+        k === ABSENT ||
+        k >= key.values.length ||
+        onBehalfOf.ids[row] !== ABSENT ||
+        sourceIdentity.has(row)
+      )
+        return -1;
       const a = arn.ids[row];
       const t = type.ids[row];
       if (a === IRREGULAR || t === IRREGULAR) return -1;

@@ -5,7 +5,11 @@ import { lenientPrimitiveAt, pathOf } from '../index/schema';
 import { OriginRead, OriginSource } from './resolve';
 
 export function recordOriginSource(records: readonly unknown[]): OriginSource {
-  const canonical = records.map((r) => (typeof r === 'object' && r !== null && !Array.isArray(r) ? canonicalRecord(r as Record<string, unknown>).record : undefined));
+  const canonical = records.map((r) =>
+    typeof r === 'object' && r !== null && !Array.isArray(r)
+      ? canonicalRecord(r as Record<string, unknown>).record
+      : undefined,
+  );
   return {
     size: records.length,
     value(row: number, field: OriginRead): string {

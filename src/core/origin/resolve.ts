@@ -116,11 +116,17 @@ class Resolver {
   constructor(private readonly src: OriginSource) {
     for (let row = 0; row < src.size; row++) {
       const key = src.value(row, 'responseElements.credentials.accessKeyId');
-      if (!key || src.value(row, 'errorCode') || !ISSUING_EVENTS.has(src.value(row, 'eventName'))) continue;
+      if (!key || src.value(row, 'errorCode') || !ISSUING_EVENTS.has(src.value(row, 'eventName')))
+        continue;
       const prior = this.issuedBy.get(key);
       // The same issuance may be logged twice (the caller's account and the role's): the copy
       // naming the caller wins over one that only names the calling account.
-      if (prior === undefined || (src.value(prior, 'userIdentity.type') === 'AWSAccount' && src.value(row, 'userIdentity.type') !== 'AWSAccount')) this.issuedBy.set(key, row);
+      if (
+        prior === undefined ||
+        (src.value(prior, 'userIdentity.type') === 'AWSAccount' &&
+          src.value(row, 'userIdentity.type') !== 'AWSAccount')
+      )
+        this.issuedBy.set(key, row);
     }
   }
 
@@ -155,7 +161,8 @@ class Resolver {
   private signature(row: number): string {
     const key = this.v(row, 'userIdentity.accessKeyId');
     const type = this.v(row, 'userIdentity.type');
-    if (key) return `k\u0000${type}\u0000${key}\u0000${this.v(row, 'userIdentity.arn')}\u0000${this.v(row, 'userIdentity.onBehalfOf.userId')}\u0000${this.v(row, 'userIdentity.sessionContext.sourceIdentity')}`;
+    if (key)
+      return `k\u0000${type}\u0000${key}\u0000${this.v(row, 'userIdentity.arn')}\u0000${this.v(row, 'userIdentity.onBehalfOf.userId')}\u0000${this.v(row, 'userIdentity.sessionContext.sourceIdentity')}`;
     return [
       'i',
       type,
@@ -194,24 +201,49 @@ class Resolver {
     const arn = this.v(row, 'userIdentity.arn');
     const key = this.v(row, 'userIdentity.accessKeyId');
     const sourceIdentity = this.v(row, 'userIdentity.sessionContext.sourceIdentity') || undefined;
-    const withSource = (o: Origin): Origin => (sourceIdentity && !o.sourceIdentity ? { ...o, sourceIdentity } : o);
+    const withSource = (o: Origin): Origin =>
+      sourceIdentity && !o.sourceIdentity ? { ...o, sourceIdentity } : o;
     const onBehalfOf = this.v(row, 'userIdentity.onBehalfOf.userId');
     if (onBehalfOf) {
       // Trusted identity propagation: the call was made for an Identity Center user, whoever holds the session.
       const store = this.v(row, 'userIdentity.onBehalfOf.identityStoreArn');
-      return withSource({ arn: onBehalfOf, type: 'IdentityCenterUser', name: this.v(row, 'userIdentity.userName') || onBehalfOf, hops: [], complete: true, ...(store ? { issuer: store } : {}) });
+      return withSource({
+        arn: onBehalfOf,
+        type: 'IdentityCenterUser',
+        name: this.v(row, 'userIdentity.userName') || onBehalfOf,
+        hops: [],
+        complete: true,
+        ...(store ? { issuer: store } : {}),
+      });
     }
     switch (type) {
       case 'IAMUser':
       case 'Root': {
-        if (key.startsWith('ASIA') && this.issuedBy.has(key)) return withSource(this.followKey(key, row, depth));
-        if (type === 'Root' && this.v(row, 'userIdentity.sessionContext.assumedRoot').toLowerCase() === 'true') {
+        if (key.startsWith('ASIA') && this.issuedBy.has(key))
+          return withSource(this.followKey(key, row, depth));
+        if (
+          type === 'Root' &&
+          this.v(row, 'userIdentity.sessionContext.assumedRoot').toLowerCase() === 'true'
+        ) {
           // A root session made with AssumeRoot: the human is whoever called it.
           return withSource(this.stop(row, key));
         }
         const account = this.v(row, 'userIdentity.accountId');
-        if (type === 'Root') return withSource({ arn: arn || (account ? `arn:aws:iam::${account}:root` : ''), type: 'Root', name: 'root', hops: [], complete: true });
-        return withSource({ arn, type: 'IAMUser', name: this.v(row, 'userIdentity.userName') || lastPart(arn) || key, hops: [], complete: true });
+        if (type === 'Root')
+          return withSource({
+            arn: arn || (account ? `arn:aws:iam::${account}:root` : ''),
+            type: 'Root',
+            name: 'root',
+            hops: [],
+            complete: true,
+          });
+        return withSource({
+          arn,
+          type: 'IAMUser',
+          name: this.v(row, 'userIdentity.userName') || lastPart(arn) || key,
+          hops: [],
+          complete: true,
+        });
       }
       case 'AssumedRole':
       case 'FederatedUser': {
@@ -222,37 +254,98 @@ class Resolver {
           const issuer = this.v(row, 'userIdentity.sessionContext.sessionIssuer.arn');
           if (issuer && /:(user\/|root$)/.test(issuer)) {
             const isRoot = issuer.endsWith(':root');
-            return withSource({ arn: issuer, type: isRoot ? 'Root' : 'IAMUser', name: isRoot ? 'root' : lastPart(issuer), hops: [], complete: true });
+            return withSource({
+              arn: issuer,
+              type: isRoot ? 'Root' : 'IAMUser',
+              name: isRoot ? 'root' : lastPart(issuer),
+              hops: [],
+              complete: true,
+            });
           }
         }
         return withSource(this.stop(row, key));
       }
       case 'SAMLUser': {
-        const subject = this.v(row, 'responseElements.subject') || this.v(row, 'userIdentity.userName') || afterColon(this.v(row, 'userIdentity.principalId'));
-        const issuer = this.v(row, 'responseElements.issuer') || this.v(row, 'userIdentity.identityProvider');
-        const identityCenter = /AWSSSO_/.test(this.v(row, 'userIdentity.identityProvider')) || /\/AWSReservedSSO_/.test(this.v(row, 'responseElements.assumedRoleUser.arn'));
-        return withSource({ arn: subject, type: identityCenter ? 'IdentityCenterUser' : 'SAMLUser', name: subject, hops: [], complete: true, ...(issuer ? { issuer } : {}) });
+        const subject =
+          this.v(row, 'responseElements.subject') ||
+          this.v(row, 'userIdentity.userName') ||
+          afterColon(this.v(row, 'userIdentity.principalId'));
+        const issuer =
+          this.v(row, 'responseElements.issuer') || this.v(row, 'userIdentity.identityProvider');
+        const identityCenter =
+          /AWSSSO_/.test(this.v(row, 'userIdentity.identityProvider')) ||
+          /\/AWSReservedSSO_/.test(this.v(row, 'responseElements.assumedRoleUser.arn'));
+        return withSource({
+          arn: subject,
+          type: identityCenter ? 'IdentityCenterUser' : 'SAMLUser',
+          name: subject,
+          hops: [],
+          complete: true,
+          ...(issuer ? { issuer } : {}),
+        });
       }
       case 'WebIdentityUser': {
-        const subject = this.v(row, 'userIdentity.userName') || afterColon(this.v(row, 'userIdentity.principalId'));
+        const subject =
+          this.v(row, 'userIdentity.userName') ||
+          afterColon(this.v(row, 'userIdentity.principalId'));
         const issuer = this.v(row, 'userIdentity.identityProvider');
-        return withSource({ arn: subject, type: 'WebIdentityUser', name: subject, hops: [], complete: true, ...(issuer ? { issuer } : {}) });
+        return withSource({
+          arn: subject,
+          type: 'WebIdentityUser',
+          name: subject,
+          hops: [],
+          complete: true,
+          ...(issuer ? { issuer } : {}),
+        });
       }
       case 'IdentityCenterUser': {
-        const user = this.v(row, 'userIdentity.userName') || this.v(row, 'userIdentity.principalId');
-        return withSource({ arn: user, type: 'IdentityCenterUser', name: user || 'an Identity Center user', hops: [], complete: Boolean(user) });
+        const user =
+          this.v(row, 'userIdentity.userName') || this.v(row, 'userIdentity.principalId');
+        return withSource({
+          arn: user,
+          type: 'IdentityCenterUser',
+          name: user || 'an Identity Center user',
+          hops: [],
+          complete: Boolean(user),
+        });
       }
       case 'AWSService': {
         const service = this.v(row, 'userIdentity.invokedBy') || 'AWS service';
-        return withSource({ arn: service, type: 'AWSService', name: service, hops: [], complete: true });
+        return withSource({
+          arn: service,
+          type: 'AWSService',
+          name: service,
+          hops: [],
+          complete: true,
+        });
       }
       case 'AWSAccount': {
-        const account = this.v(row, 'userIdentity.accountId') || this.v(row, 'userIdentity.principalId');
-        return withSource({ arn: account, type: 'AWSAccount', name: account ? `account ${account}` : 'another account', hops: [], complete: false, missing: { reason: 'called from another account, which does not name its principal' } });
+        const account =
+          this.v(row, 'userIdentity.accountId') || this.v(row, 'userIdentity.principalId');
+        return withSource({
+          arn: account,
+          type: 'AWSAccount',
+          name: account ? `account ${account}` : 'another account',
+          hops: [],
+          complete: false,
+          missing: { reason: 'called from another account, which does not name its principal' },
+        });
       }
       default: {
-        const who = arn || this.v(row, 'userIdentity.principalId') || this.v(row, 'userIdentity.invokedBy');
-        return withSource({ arn: who, type: 'Unknown', name: who, hops: [], complete: false, missing: { reason: who ? `identity type ${type || 'missing'} is not followed` : 'the event names no caller' } });
+        const who =
+          arn || this.v(row, 'userIdentity.principalId') || this.v(row, 'userIdentity.invokedBy');
+        return withSource({
+          arn: who,
+          type: 'Unknown',
+          name: who,
+          hops: [],
+          complete: false,
+          missing: {
+            reason: who
+              ? `identity type ${type || 'missing'} is not followed`
+              : 'the event names no caller',
+          },
+        });
       }
     }
   }
@@ -265,8 +358,16 @@ class Resolver {
     }
     this.resolving.add(key);
     try {
-      const issuedArn = this.v(issuing, 'responseElements.assumedRoleUser.arn') || this.v(issuing, 'responseElements.federatedUser.arn') || this.v(actingRow, 'userIdentity.arn');
-      const hop: OriginHop = { eventID: this.v(issuing, 'eventID'), arn: issuedArn, eventName: this.v(issuing, 'eventName'), row: issuing };
+      const issuedArn =
+        this.v(issuing, 'responseElements.assumedRoleUser.arn') ||
+        this.v(issuing, 'responseElements.federatedUser.arn') ||
+        this.v(actingRow, 'userIdentity.arn');
+      const hop: OriginHop = {
+        eventID: this.v(issuing, 'eventID'),
+        arn: issuedArn,
+        eventName: this.v(issuing, 'eventName'),
+        row: issuing,
+      };
       const parent = this.originOfCaller(issuing, depth + 1);
       return { ...parent, hops: [...parent.hops, hop] };
     } finally {
@@ -278,15 +379,25 @@ class Resolver {
   private stop(row: number, key: string, reason?: string): Origin {
     const type = this.v(row, 'userIdentity.type');
     const arn = this.v(row, 'userIdentity.arn');
-    const t: OriginType = type === 'AssumedRole' || type === 'FederatedUser' || type === 'Root' || type === 'IAMUser' ? type : 'Unknown';
-    const name = t === 'AssumedRole' || t === 'FederatedUser' ? sessionName(arn) : t === 'Root' ? 'root' : lastPart(arn) || arn;
+    const t: OriginType =
+      type === 'AssumedRole' || type === 'FederatedUser' || type === 'Root' || type === 'IAMUser'
+        ? type
+        : 'Unknown';
+    const name =
+      t === 'AssumedRole' || t === 'FederatedUser'
+        ? sessionName(arn)
+        : t === 'Root'
+          ? 'root'
+          : lastPart(arn) || arn;
     return {
       arn,
       type: t,
       name,
       hops: [],
       complete: false,
-      missing: key ? { reason: reason ?? ISSUED_OUTSIDE, accessKeyId: key } : { reason: reason ?? 'the call carries no access key to follow' },
+      missing: key
+        ? { reason: reason ?? ISSUED_OUTSIDE, accessKeyId: key }
+        : { reason: reason ?? 'the call carries no access key to follow' },
     };
   }
 }
@@ -305,7 +416,8 @@ function afterColon(principalId: string): string {
 function sessionName(arn: string): string {
   const resource = arn.split(':').slice(5).join(':');
   const parts = resource.split('/');
-  if (parts[0] === 'assumed-role' && parts.length >= 3) return `${parts[parts.length - 2]}/${parts[parts.length - 1]}`;
+  if (parts[0] === 'assumed-role' && parts.length >= 3)
+    return `${parts[parts.length - 2]}/${parts[parts.length - 1]}`;
   return parts.length > 1 ? parts[parts.length - 1] : arn;
 }
 
@@ -319,10 +431,17 @@ export function originMatchValues(o: Origin): string[] {
 /** "for bob (via 2 role hops)", or what is known when the chain stops. */
 export function describeOrigin(o: Origin): string {
   const roleHops = o.hops.filter((h) => h.eventName.startsWith('AssumeRole')).length;
-  const via = o.hops.length === 0 ? '' : roleHops === o.hops.length ? ` (via ${roleHops} role hop${roleHops === 1 ? '' : 's'})` : ` (via ${o.hops.length} hop${o.hops.length === 1 ? '' : 's'})`;
-  const source = o.sourceIdentity && o.sourceIdentity !== o.name ? `, source identity ${o.sourceIdentity}` : '';
+  const via =
+    o.hops.length === 0
+      ? ''
+      : roleHops === o.hops.length
+        ? ` (via ${roleHops} role hop${roleHops === 1 ? '' : 's'})`
+        : ` (via ${o.hops.length} hop${o.hops.length === 1 ? '' : 's'})`;
+  const source =
+    o.sourceIdentity && o.sourceIdentity !== o.name ? `, source identity ${o.sourceIdentity}` : '';
   if (o.complete) return `for ${o.name}${via}${source}`;
-  if (o.missing?.accessKeyId) return `chain stops at ${o.name}${via}: key ${o.missing.accessKeyId} ${o.missing.reason}${source}`;
+  if (o.missing?.accessKeyId)
+    return `chain stops at ${o.name}${via}: key ${o.missing.accessKeyId} ${o.missing.reason}${source}`;
   return `origin unknown (${o.missing?.reason ?? 'incomplete'})${source}`;
 }
 

@@ -18,7 +18,9 @@ export function fieldTexts(rawJson: string, path: string): string[] {
     if (next.length === 0) return [];
     current = next;
   }
-  return current.flatMap((n) => (n.type === 'array' ? (n.children ?? []) : [n])).map((n) => nodeText(rawJson, n));
+  return current
+    .flatMap((n) => (n.type === 'array' ? (n.children ?? []) : [n]))
+    .map((n) => nodeText(rawJson, n));
 }
 
 function collectKey(node: Node, key: string, out: Node[]): void {

@@ -51,7 +51,10 @@ export function cutText(text: string, max: number): string {
 
 /** For single-line cells: also shows line breaks, and cuts very long values (the detail pane has them whole). */
 export function cellText(text: string, max = 400): string {
-  const cut = text.length > max ? cutText(text, max) + `… (${text.length.toLocaleString('en-US')} chars)` : text;
+  const cut =
+    text.length > max
+      ? cutText(text, max) + `… (${text.length.toLocaleString('en-US')} chars)`
+      : text;
   return revealHidden(cut.replace(/\r\n|\r|\n/g, '⏎').replace(/\t/g, ' '));
 }
 

@@ -51,7 +51,12 @@ export interface FittedTerm {
  * matches the value, and any other value that starts with the same characters. undefined when
  * fewer than MIN_PREFIX_CHARS would fit, or on time fields (a bare value there is a date).
  */
-export function formatTermWithin(field: string, value: string, maxLength: number, options: FormatOptions = {}): FittedTerm | undefined {
+export function formatTermWithin(
+  field: string,
+  value: string,
+  maxLength: number,
+  options: FormatOptions = {},
+): FittedTerm | undefined {
   const exact = formatTerm(field, value, options);
   if (exact.length <= maxLength) return { term: exact };
   const { paths } = resolveField(field);
@@ -64,7 +69,9 @@ export function formatTermWithin(field: string, value: string, maxLength: number
   let prefixLength = 0;
   for (const c of value) {
     const first = prefixLength === 0;
-    const escape = /[\\*()"\s]/.test(c) || (first && (c === '<' || c === '>' || (c === '/' && value[1] === '/')));
+    const escape =
+      /[\\*()"\s]/.test(c) ||
+      (first && (c === '<' || c === '>' || (c === '/' && value[1] === '/')));
     const piece = escape ? `\\${c}` : c;
     if (piece.length > budget) break;
     text += piece;
@@ -105,7 +112,8 @@ function formatValue(field: string, value: string): string {
   // On time fields a bare date names a period (eventTime:2024-05-14 is a whole day).
   const timeField = paths.length > 0 && paths.every(isTimeField);
   // `field://x` would read as a pasted URL (free text).
-  const bare = SAFE_BARE.test(value) && !KEYWORD.test(value) && !value.startsWith('//') && !timeField;
+  const bare =
+    SAFE_BARE.test(value) && !KEYWORD.test(value) && !value.startsWith('//') && !timeField;
   return bare ? value : quote(value);
 }
 

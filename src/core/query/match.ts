@@ -18,9 +18,14 @@
 //   what the user sees in the table and the detail pane matches the event it came from.
 
 import { QueryNode, ValueMatch } from './ast';
-import { AnnotationField, DETECTION_FIELD, LEVEL_FIELD, ORIGIN_FIELD, isAnnotationField } from './fields';
+import {
+  AnnotationField,
+  DETECTION_FIELD,
+  LEVEL_FIELD,
+  ORIGIN_FIELD,
+  isAnnotationField,
+} from './fields';
 import { instantOf } from './time';
-
 
 /** What the case file says about one event, as the query fields starred / tag / note see it. */
 export interface AnnotationValues {
@@ -110,7 +115,12 @@ function compile(m: ValueMatch): ValuePredicate {
       }
       const bound = Number(m.value);
       return anyElement((v) => {
-        const n = typeof v === 'number' ? v : typeof v === 'string' && isNumberText(v) ? Number(v) : undefined;
+        const n =
+          typeof v === 'number'
+            ? v
+            : typeof v === 'string' && isNumberText(v)
+              ? Number(v)
+              : undefined;
         return n !== undefined && Number.isFinite(n) && test(n, bound);
       });
     }
@@ -134,7 +144,12 @@ export interface RecordContext {
 }
 
 /** Reference semantics of a whole query on one record (`rawJson` is its JSON text as read). */
-export function matchesRecord(q: QueryNode, record: unknown, rawJson: string, context?: RecordContext): boolean {
+export function matchesRecord(
+  q: QueryNode,
+  record: unknown,
+  rawJson: string,
+  context?: RecordContext,
+): boolean {
   switch (q.kind) {
     case 'all':
       return true;
@@ -219,7 +234,9 @@ export function textMatcher(text: string): (rawJson: string) => boolean {
       found = (json) => literals.some((l) => l.indexIn(json, 0) >= 0);
     }
     // As stored (a phrase copied from the stored record, escapes and all) or as displayed.
-    matcher = (rawJson) => found(rawJson) || ((rawJson.includes('\\u') || rawJson.includes('\\/')) && found(displayedEscapes(rawJson)));
+    matcher = (rawJson) =>
+      found(rawJson) ||
+      ((rawJson.includes('\\u') || rawJson.includes('\\/')) && found(displayedEscapes(rawJson)));
     if (textMatchers.size > 1000) textMatchers.clear();
     textMatchers.set(text, matcher);
   }
@@ -234,15 +251,18 @@ export function textMatcher(text: string): (rawJson: string) => boolean {
  * decoded quote never looks like the end of a string. Free text is matched against this.
  */
 function displayedEscapes(json: string): string {
-  return json.replace(/\\(?:u([0-9a-fA-F]{4})|(\/)|[\s\S])/g, (whole, hex: string | undefined, slash: string | undefined) => {
-    if (slash) return '/';
-    if (hex === undefined) return whole;
-    const code = parseInt(hex, 16);
-    if (code === 0x22) return '\\"';
-    if (code === 0x5c) return '\\\\';
-    if (code < 0x20) return JSON.stringify(String.fromCharCode(code)).slice(1, -1);
-    return String.fromCharCode(code);
-  });
+  return json.replace(
+    /\\(?:u([0-9a-fA-F]{4})|(\/)|[\s\S])/g,
+    (whole, hex: string | undefined, slash: string | undefined) => {
+      if (slash) return '/';
+      if (hex === undefined) return whole;
+      const code = parseInt(hex, 16);
+      if (code === 0x22) return '\\"';
+      if (code === 0x5c) return '\\\\';
+      if (code < 0x20) return JSON.stringify(String.fromCharCode(code)).slice(1, -1);
+      return String.fromCharCode(code);
+    },
+  );
 }
 
 // Case-insensitive literals are tested with RegExp `iu` (Unicode simple case folding), in
@@ -261,11 +281,14 @@ class FoldedLiteral {
 
   constructor(text: string) {
     this.length = text.length;
-    for (let at = 0; at < text.length; ) {
+    for (let at = 0; at < text.length;) {
       let end = Math.min(text.length, at + LITERAL_CHUNK);
       const c = text.charCodeAt(end - 1);
       if (end < text.length && c >= 0xd800 && c <= 0xdbff) end--;
-      this.pieces.push({ regex: new RegExp(escapeRegExp(text.slice(at, end)), 'iuy'), length: end - at });
+      this.pieces.push({
+        regex: new RegExp(escapeRegExp(text.slice(at, end)), 'iuy'),
+        length: end - at,
+      });
       at = end;
     }
     this.first = this.pieces.length ? new RegExp(this.pieces[0].regex.source, 'giu') : undefined;
@@ -289,7 +312,7 @@ class FoldedLiteral {
   /** Where the literal first is in `s` at or after `from`, or -1. */
   indexIn(s: string, from: number): number {
     if (!this.first) return from <= s.length ? from : -1;
-    for (let at = from; at + this.length <= s.length; ) {
+    for (let at = from; at + this.length <= s.length;) {
       this.first.lastIndex = at;
       const m = this.first.exec(s);
       if (!m) return -1;
@@ -318,7 +341,10 @@ class FoldedWildcard {
     }
     this.head = new FoldedLiteral(runs[0]);
     this.tail = new FoldedLiteral(runs.length > 1 ? runs[runs.length - 1] : '');
-    this.middle = runs.slice(1, -1).filter((r) => r !== '').map((r) => new FoldedLiteral(r));
+    this.middle = runs
+      .slice(1, -1)
+      .filter((r) => r !== '')
+      .map((r) => new FoldedLiteral(r));
   }
 
   matches(s: string): boolean {
@@ -331,7 +357,9 @@ class FoldedWildcard {
       if (at < 0) return false;
       pos = at + run.length;
     }
-    return s.length - this.tail.length >= pos && this.tail.matchesAt(s, s.length - this.tail.length);
+    return (
+      s.length - this.tail.length >= pos && this.tail.matchesAt(s, s.length - this.tail.length)
+    );
   }
 }
 

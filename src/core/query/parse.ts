@@ -63,7 +63,12 @@ class Parser {
     this.skipSpace();
     if (!this.atEnd()) {
       // parseOr stops only at the end or at a ")" it cannot close.
-      throw new QuerySyntaxError(this.pos, 1, ['a term', 'end of query'], 'unexpected ")" without a matching "("');
+      throw new QuerySyntaxError(
+        this.pos,
+        1,
+        ['a term', 'end of query'],
+        'unexpected ")" without a matching "("',
+      );
     }
     return node;
   }
@@ -104,7 +109,12 @@ class Parser {
     if (this.src[this.pos] === '-') {
       this.pos += 1;
       if (this.atEnd() || /\s/.test(this.src[this.pos]) || this.src[this.pos] === ')') {
-        throw new QuerySyntaxError(this.pos - 1, 1, ['a term'], 'expected a term right after "-" (no space between)');
+        throw new QuerySyntaxError(
+          this.pos - 1,
+          1,
+          ['a term'],
+          'expected a term right after "-" (no space between)',
+        );
       }
       return this.negate(ctx);
     }
@@ -124,7 +134,9 @@ class Parser {
     if (c === '(') return this.parseGroup(ctx);
     if (c === '"') {
       const word = this.readQuoted();
-      return ctx ? this.buildTerm(ctx.typed, ':', word, ctx.shown, word.start, word.end) : textNode(word);
+      return ctx
+        ? this.buildTerm(ctx.typed, ':', word, ctx.shown, word.start, word.end)
+        : textNode(word);
     }
     if (ctx) {
       const word = this.readBare();
@@ -138,7 +150,12 @@ class Parser {
     this.pos += 1;
     this.skipSpace();
     if (this.src[this.pos] === ')') {
-      throw new QuerySyntaxError(this.pos, 1, [ctx ? 'a value' : 'a term'], `expected ${ctx ? 'a value' : 'a term'} inside "()"`);
+      throw new QuerySyntaxError(
+        this.pos,
+        1,
+        [ctx ? 'a value' : 'a term'],
+        `expected ${ctx ? 'a value' : 'a term'} inside "()"`,
+      );
     }
     if (this.atEnd()) throw this.unclosedParen(open);
     this.enter();
@@ -158,7 +175,10 @@ class Parser {
     if (spaced && field.text !== '') this.pos += spaced[0].length;
     const stop = this.src[this.pos];
     const isOperator = stop === ':' || stop === '<' || stop === '>';
-    const pasted = stop === ':' && (this.stickyMatch(URL_REST) !== null || (field.text.toLowerCase() === 'arn' && this.stickyMatch(ARN_REST) !== null));
+    const pasted =
+      stop === ':' &&
+      (this.stickyMatch(URL_REST) !== null ||
+        (field.text.toLowerCase() === 'arn' && this.stickyMatch(ARN_REST) !== null));
     if (!isOperator || field.text === '' || pasted) {
       this.pos = start;
       return textNode(this.readBare());
@@ -167,17 +187,35 @@ class Parser {
     if (stop === ':') this.pos += 1;
     const cmp = this.stickyMatch(COMPARISON);
     if (cmp) {
-      op = ({ '>=': 'ge', '<=': 'le', '>': 'gt', '<': 'lt' } as const)[cmp[1] as '>=' | '<=' | '>' | '<'];
+      op = ({ '>=': 'ge', '<=': 'le', '>': 'gt', '<': 'lt' } as const)[
+        cmp[1] as '>=' | '<=' | '>' | '<'
+      ];
       this.pos += cmp[1].length;
     }
     const shown = this.src.slice(start, this.pos);
     this.skipSpace();
-    if (this.atEnd() || this.src[this.pos] === ')' || this.atKeyword('AND') || this.atKeyword('OR') || this.atKeyword('NOT')) {
-      throw new QuerySyntaxError(this.pos, this.atEnd() ? 0 : 1, ['a value'], `expected a value after "${shown}"`);
+    if (
+      this.atEnd() ||
+      this.src[this.pos] === ')' ||
+      this.atKeyword('AND') ||
+      this.atKeyword('OR') ||
+      this.atKeyword('NOT')
+    ) {
+      throw new QuerySyntaxError(
+        this.pos,
+        this.atEnd() ? 0 : 1,
+        ['a value'],
+        `expected a value after "${shown}"`,
+      );
     }
     if (this.src[this.pos] === '(') {
       if (op !== ':') {
-        throw new QuerySyntaxError(this.pos, 1, ['a value'], `expected a single value after "${shown}", not a group`);
+        throw new QuerySyntaxError(
+          this.pos,
+          1,
+          ['a value'],
+          `expected a single value after "${shown}", not a group`,
+        );
       }
       return this.parseGroup({ typed: field.text, shown });
     }
@@ -186,13 +224,32 @@ class Parser {
   }
 
   /** Builds the term for `field op value`, resolving aliases, wildcards and dates. */
-  private buildTerm(typed: string, op: ':' | ComparisonOp, word: Word, shown: string, start: number, end: number): QueryNode {
+  private buildTerm(
+    typed: string,
+    op: ':' | ComparisonOp,
+    word: Word,
+    shown: string,
+    start: number,
+    end: number,
+  ): QueryNode {
     const { paths, alias } = resolveField(typed);
-    const term = (fields: string[], match: ValueMatch): TermNode => ({ kind: 'term', field: typed, fields, match, start, end });
+    const term = (fields: string[], match: ValueMatch): TermNode => ({
+      kind: 'term',
+      field: typed,
+      fields,
+      match,
+      start,
+      end,
+    });
 
     if (op !== ':') {
       if (alias?.sessionName && paths.length === 0) {
-        throw new QuerySyntaxError(start, end - start, ['a value'], `"${typed}" holds names: use ${typed}:value or a wildcard, not a comparison`);
+        throw new QuerySyntaxError(
+          start,
+          end - start,
+          ['a value'],
+          `"${typed}" holds names: use ${typed}:value or a wildcard, not a comparison`,
+        );
       }
       const value = comparisonValues(op, word, paths, shown);
       return makeAnd(value.map(([o, v]) => term(paths, { op: o, value: v })));
@@ -201,12 +258,17 @@ class Parser {
     let match: ValueMatch;
     const stars = word.wild.filter(Boolean).length;
     if (stars === 0) {
-      const span = !word.quoted && paths.length > 0 && paths.every(isTimeField) ? parseIsoTime(word.text) : undefined;
+      const span =
+        !word.quoted && paths.length > 0 && paths.every(isTimeField)
+          ? parseIsoTime(word.text)
+          : undefined;
       if (span) {
         // A date on a time field names a period: eventTime:2024-05-14 is that whole day.
         return makeAnd([
           term(paths, { op: 'ge', value: formatEventTime(span.start) }),
-          span.exact ? term(paths, { op: 'le', value: formatEventTime(span.start) }) : term(paths, { op: 'lt', value: formatEventTime(span.end) }),
+          span.exact
+            ? term(paths, { op: 'le', value: formatEventTime(span.start) })
+            : term(paths, { op: 'lt', value: formatEventTime(span.end) }),
         ]);
       }
       match = { op: 'eq', value: word.text };
@@ -219,7 +281,11 @@ class Parser {
   }
 
   private readFieldName(): Word {
-    return this.readChars((c) => c === ':' || c === '<' || c === '>' || c === '(' || c === ')' || c === '"' || /\s/.test(c), false);
+    return this.readChars(
+      (c) =>
+        c === ':' || c === '<' || c === '>' || c === '(' || c === ')' || c === '"' || /\s/.test(c),
+      false,
+    );
   }
 
   private readBare(): Word {
@@ -234,7 +300,12 @@ class Parser {
       let c = this.src[this.pos];
       if (c === '\\') {
         if (this.pos + 1 >= this.src.length) {
-          throw new QuerySyntaxError(this.pos, 1, ['a character'], 'expected a character after "\\" (write \\\\ for a backslash)');
+          throw new QuerySyntaxError(
+            this.pos,
+            1,
+            ['a character'],
+            'expected a character after "\\" (write \\\\ for a backslash)',
+          );
         }
         c = codePointAt(this.src, this.pos + 1);
         this.pos += 1 + c.length;
@@ -260,15 +331,31 @@ class Parser {
       this.pos += 1;
     }
     if (this.atEnd()) {
-      throw new QuerySyntaxError(open, 1, ['"'], 'unclosed quote: expected a closing " for the quote opened here');
+      throw new QuerySyntaxError(
+        open,
+        1,
+        ['"'],
+        'unclosed quote: expected a closing " for the quote opened here',
+      );
     }
     this.pos += 1;
-    return { text, wild: new Array<boolean>(text.length).fill(false), quoted: true, start: open, end: this.pos };
+    return {
+      text,
+      wild: new Array<boolean>(text.length).fill(false),
+      quoted: true,
+      start: open,
+      end: this.pos,
+    };
   }
 
   private expectTermAfter(what: string): void {
     this.skipSpace();
-    if (this.atEnd() || this.src[this.pos] === ')' || this.atKeyword('AND') || this.atKeyword('OR')) {
+    if (
+      this.atEnd() ||
+      this.src[this.pos] === ')' ||
+      this.atKeyword('AND') ||
+      this.atKeyword('OR')
+    ) {
       const length = this.atEnd() ? 0 : this.atKeyword('AND') ? 3 : this.atKeyword('OR') ? 2 : 1;
       throw new QuerySyntaxError(this.pos, length, ['a term'], `expected a term after ${what}`);
     }
@@ -280,12 +367,23 @@ class Parser {
       throw new QuerySyntaxError(this.pos, 1, ['a term'], 'unexpected ")": expected a term');
     }
     for (const kw of ['AND', 'OR'] as const) {
-      if (this.atKeyword(kw)) throw new QuerySyntaxError(this.pos, kw.length, ['a term'], `expected a term before "${kw}"`);
+      if (this.atKeyword(kw))
+        throw new QuerySyntaxError(
+          this.pos,
+          kw.length,
+          ['a term'],
+          `expected a term before "${kw}"`,
+        );
     }
   }
 
   private unclosedParen(open: number): QuerySyntaxError {
-    return new QuerySyntaxError(open, 1, ['")"'], 'unclosed "(": expected ")" to close the group opened here');
+    return new QuerySyntaxError(
+      open,
+      1,
+      ['")"'],
+      'unclosed "(": expected ")" to close the group opened here',
+    );
   }
 
   private atKeyword(kw: 'AND' | 'OR' | 'NOT'): boolean {
@@ -301,7 +399,12 @@ class Parser {
 
   private enter(): void {
     if (++this.depth > MAX_DEPTH) {
-      throw new QuerySyntaxError(this.pos, 1, ['fewer nested groups'], `the query nests parentheses or NOTs more than ${MAX_DEPTH} deep`);
+      throw new QuerySyntaxError(
+        this.pos,
+        1,
+        ['fewer nested groups'],
+        `the query nests parentheses or NOTs more than ${MAX_DEPTH} deep`,
+      );
     }
   }
 
@@ -315,11 +418,21 @@ class Parser {
 }
 
 /** Comparison value(s): partial dates become instants, `<=` / `>` move to the period's end. */
-function comparisonValues(op: ComparisonOp, word: Word, paths: string[], shown: string): Array<[ComparisonOp, string]> {
+function comparisonValues(
+  op: ComparisonOp,
+  word: Word,
+  paths: string[],
+  shown: string,
+): Array<[ComparisonOp, string]> {
   const timeField = paths.length > 0 && paths.every(isTimeField);
   const len = Math.max(1, word.end - word.start);
   if (word.wild.some(Boolean)) {
-    throw new QuerySyntaxError(word.start, len, [timeField ? 'an ISO date' : 'a number or an ISO date'], `wildcards cannot be compared: expected ${timeField ? 'an ISO date' : 'a number or an ISO date'} after "${shown}"`);
+    throw new QuerySyntaxError(
+      word.start,
+      len,
+      [timeField ? 'an ISO date' : 'a number or an ISO date'],
+      `wildcards cannot be compared: expected ${timeField ? 'an ISO date' : 'a number or an ISO date'} after "${shown}"`,
+    );
   }
   const text = word.text.trim();
   if (!timeField && isNumberText(text)) return [[op, text]];
@@ -328,7 +441,12 @@ function comparisonValues(op: ComparisonOp, word: Word, paths: string[], shown: 
     const detail = timeField
       ? `expected an ISO date like 2024-05-14 or 2024-05-14T10:00:00Z after "${shown}" (comparisons on time fields need an ISO date)`
       : `expected a number or an ISO date (2024-05-14T10:00:00Z) after "${shown}"`;
-    throw new QuerySyntaxError(word.start, len, [timeField ? 'an ISO date' : 'a number or an ISO date'], detail);
+    throw new QuerySyntaxError(
+      word.start,
+      len,
+      [timeField ? 'an ISO date' : 'a number or an ISO date'],
+      detail,
+    );
   }
   const start = formatEventTime(span.start);
   const end = formatEventTime(span.end);
@@ -353,7 +471,14 @@ function withAliasRewrites(
   const alternatives: QueryNode[] = paths.length ? [term(paths, match)] : [];
   if (alias?.sessionName) {
     // principalId of a role session is "AROA…:<session name>".
-    const pattern = match.op === 'eq' ? `*:${escapeWildcard(match.value)}` : match.op === 'wildcard' ? `*:${match.pattern}` : match.op === 'exists' ? '*:*' : undefined;
+    const pattern =
+      match.op === 'eq'
+        ? `*:${escapeWildcard(match.value)}`
+        : match.op === 'wildcard'
+          ? `*:${match.pattern}`
+          : match.op === 'exists'
+            ? '*:*'
+            : undefined;
     if (pattern !== undefined && !(match.op === 'exists' && paths.length)) {
       alternatives.push(term(['userIdentity.principalId'], { op: 'wildcard', pattern }));
     }
@@ -362,7 +487,10 @@ function withAliasRewrites(
     alternatives.push(term(paths, { op: 'eq', value: `${match.value}.amazonaws.com` }));
   }
   if (alias?.anonymous && match.op === 'eq' && match.value.toLowerCase() === 'anonymous') {
-    for (const id of ANONYMOUS_IDS) alternatives.push(term(['userIdentity.accountId', 'userIdentity.principalId'], { op: 'eq', value: id }));
+    for (const id of ANONYMOUS_IDS)
+      alternatives.push(
+        term(['userIdentity.accountId', 'userIdentity.principalId'], { op: 'eq', value: id }),
+      );
   }
   return makeOr(alternatives);
 }
@@ -391,7 +519,12 @@ function textNode(word: Word): QueryNode {
   while (to > from && word.wild[to - 1]) to--;
   for (let i = from; i < to; i++) {
     if (word.wild[i]) {
-      throw new QuerySyntaxError(word.start, word.end - word.start, ['a field:pattern', 'a word without *'], 'free text is a substring search: "*" only works in field:pattern (write \\* for a literal star)');
+      throw new QuerySyntaxError(
+        word.start,
+        word.end - word.start,
+        ['a field:pattern', 'a word without *'],
+        'free text is a substring search: "*" only works in field:pattern (write \\* for a literal star)',
+      );
     }
   }
   if (from === to) return { kind: 'all' };
@@ -399,7 +532,9 @@ function textNode(word: Word): QueryNode {
 }
 
 function makeAnd(children: QueryNode[]): QueryNode {
-  const flat = children.flatMap((c) => (c.kind === 'and' ? c.children : c.kind === 'all' ? [] : [c]));
+  const flat = children.flatMap((c) =>
+    c.kind === 'and' ? c.children : c.kind === 'all' ? [] : [c],
+  );
   if (flat.length === 0) return { kind: 'all' };
   return flat.length === 1 ? flat[0] : { kind: 'and', children: flat };
 }

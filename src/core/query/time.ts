@@ -46,7 +46,6 @@ export function parseIsoTime(text: string): TimeSpan | undefined {
   return { start, end, exact: frac !== undefined };
 }
 
-
 /**
  * Epoch ms of a record's time string, or undefined when it is not an ISO date. Besides the
  * extended form, the basic one (`20131102T010628Z`) that old records' sessionContext
@@ -71,7 +70,16 @@ function basicInstant(text: string): number | undefined {
  * record and term. undefined for any other form (parseIsoTime then decides).
  */
 function canonicalInstant(t: string): number | undefined {
-  if (t.length !== 20 || t[4] !== '-' || t[7] !== '-' || t[10] !== 'T' || t[13] !== ':' || t[16] !== ':' || t[19] !== 'Z') return undefined;
+  if (
+    t.length !== 20 ||
+    t[4] !== '-' ||
+    t[7] !== '-' ||
+    t[10] !== 'T' ||
+    t[13] !== ':' ||
+    t[16] !== ':' ||
+    t[19] !== 'Z'
+  )
+    return undefined;
   const year = digits(t, 0, 4);
   const month = digits(t, 5, 7);
   const day = digits(t, 8, 10);
@@ -79,7 +87,17 @@ function canonicalInstant(t: string): number | undefined {
   const minute = digits(t, 14, 16);
   const second = digits(t, 17, 19);
   if (Math.min(year, month, day, hour, minute, second) < 0) return undefined;
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (
+    year < 100 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  )
+    return undefined;
   return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 

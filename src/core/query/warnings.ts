@@ -18,7 +18,8 @@ export interface QueryWarning {
 const recordPaths = new Set<string>([...KNOWN_FIELDS.map((f) => f.path), ...RECORD_KEY_PATHS]);
 const topLevel = new Set([...recordPaths].map((p) => p.split('.')[0].toLowerCase()));
 // userIdentity has a fixed shape except for these free-form objects.
-const FREE_FORM_IDENTITY = /^userIdentity\.(sessionContext\.webIdFederationData\.attributes|inScopeOf)\./;
+const FREE_FORM_IDENTITY =
+  /^userIdentity\.(sessionContext\.webIdFederationData\.attributes|inScopeOf)\./;
 
 const LOWER_KEYWORDS = new Set(['or', 'and', 'not']);
 
@@ -49,7 +50,11 @@ export function queryWarnings(node: QueryNode, source?: string): QueryWarning[] 
       case 'text': {
         const word = source?.slice(n.start, n.end);
         if (word !== undefined && LOWER_KEYWORDS.has(word)) {
-          warnings.push({ start: n.start, end: n.end, message: `"${word}" is searched as a word: write ${word.toUpperCase()} (upper case) to combine terms` });
+          warnings.push({
+            start: n.start,
+            end: n.end,
+            message: `"${word}" is searched as a word: write ${word.toUpperCase()} (upper case) to combine terms`,
+          });
         }
         return;
       }
@@ -65,9 +70,13 @@ export function queryWarnings(node: QueryNode, source?: string): QueryWarning[] 
 function nearestFields(typed: string): string[] {
   const lower = typed.toLowerCase();
   const dotted = lower.includes('.');
-  const candidates = dotted ? [...recordPaths] : [...FIELD_ALIASES.map((a) => a.name), ...[...recordPaths].filter((p) => !p.includes('.'))];
+  const candidates = dotted
+    ? [...recordPaths]
+    : [...FIELD_ALIASES.map((a) => a.name), ...[...recordPaths].filter((p) => !p.includes('.'))];
   const limit = Math.max(2, Math.floor(lower.length / 3));
-  const scored = candidates.map((c) => ({ c, d: editDistance(lower, c.toLowerCase()) })).sort((a, b) => a.d - b.d || a.c.length - b.c.length);
+  const scored = candidates
+    .map((c) => ({ c, d: editDistance(lower, c.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d || a.c.length - b.c.length);
   const best = scored[0]?.d ?? Infinity;
   return scored
     .filter((x) => x.d <= Math.min(limit, best + 1))
@@ -78,13 +87,17 @@ function nearestFields(typed: string): string[] {
 /** Levenshtein distance, a transposition counting as one edit (usr/user, evnetName/eventName). */
 function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 8) return Infinity;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
+    i,
+    ...new Array<number>(b.length).fill(0),
+  ]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];
@@ -98,13 +111,27 @@ function withNearest(message: string, typed: string): string {
 /** Why a field as typed is suspicious, or undefined when it is an alias or a record field. */
 export function fieldWarning(typed: string): string | undefined {
   const segments = typed.split('.');
-  if (segments.length === 1 && FIELD_ALIASES.some((a) => a.name.toLowerCase() === typed.toLowerCase())) return undefined;
+  if (
+    segments.length === 1 &&
+    FIELD_ALIASES.some((a) => a.name.toLowerCase() === typed.toLowerCase())
+  )
+    return undefined;
   if (!topLevel.has(segments[0].toLowerCase())) {
-    return withNearest(`"${segments[0]}" is neither an alias nor a CloudTrail record field: only records that have it can match`, segments.length === 1 ? typed : segments[0]);
+    return withNearest(
+      `"${segments[0]}" is neither an alias nor a CloudTrail record field: only records that have it can match`,
+      segments.length === 1 ? typed : segments[0],
+    );
   }
   const path = canonicalPath(typed);
-  if (path.startsWith('userIdentity.') && !recordPaths.has(path) && !FREE_FORM_IDENTITY.test(path)) {
-    return withNearest(`"${typed}" is not a userIdentity field: only records that have it can match`, path);
+  if (
+    path.startsWith('userIdentity.') &&
+    !recordPaths.has(path) &&
+    !FREE_FORM_IDENTITY.test(path)
+  ) {
+    return withNearest(
+      `"${typed}" is not a userIdentity field: only records that have it can match`,
+      path,
+    );
   }
   return undefined;
 }

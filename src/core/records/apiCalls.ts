@@ -29,15 +29,24 @@ export interface EventSpec {
 
 export type ServiceCatalog = Record<string, EventSpec>;
 
-const ADMIN_POLICIES = new Set(['AdministratorAccess', 'IAMFullAccess', 'PowerUserAccess', 'AWSOrganizationsFullAccess']);
+const ADMIN_POLICIES = new Set([
+  'AdministratorAccess',
+  'IAMFullAccess',
+  'PowerUserAccess',
+  'AWSOrganizationsFullAccess',
+]);
 
 function attachRisk(p: Params): string {
   const name = policyName(p.policyArn);
-  return ADMIN_POLICIES.has(name) ? `attaches the highly privileged ${name} policy` : 'policy attached (permissions changed)';
+  return ADMIN_POLICIES.has(name)
+    ? `attaches the highly privileged ${name} policy`
+    : 'policy attached (permissions changed)';
 }
 
 function inlinePolicyRisk(p: Params): string {
-  return grantsAdmin(policyDocument(p.policyDocument)) ? 'inline policy grants * on * (full admin)' : 'inline policy written (permissions changed)';
+  return grantsAdmin(policyDocument(p.policyDocument))
+    ? 'inline policy grants * on * (full admin)'
+    : 'inline policy written (permissions changed)';
 }
 
 /** "tcp/22", "all traffic", "tcp/1000-2000" */
@@ -45,7 +54,9 @@ function portRange(protocol: unknown, from: unknown, to: unknown): string {
   const proto = protocol === '-1' || protocol === -1 ? 'all traffic' : String(protocol ?? '?');
   if (proto === 'all traffic') return proto;
   if (from === undefined || from === null) return proto;
-  return from === to || to === undefined ? `${proto}/${String(from)}` : `${proto}/${String(from)}-${String(to)}`;
+  return from === to || to === undefined
+    ? `${proto}/${String(from)}`
+    : `${proto}/${String(from)}-${String(to)}`;
 }
 
 interface IngressRule {
@@ -58,7 +69,10 @@ interface IngressRule {
 function ingressRules(p: Params): IngressRule[] {
   const rules: IngressRule[] = [];
   if (p.cidrIp || p.ipProtocol) {
-    rules.push({ ports: portRange(p.ipProtocol, p.fromPort, p.toPort), sources: p.cidrIp ? [String(p.cidrIp)] : [] });
+    rules.push({
+      ports: portRange(p.ipProtocol, p.fromPort, p.toPort),
+      sources: p.cidrIp ? [String(p.cidrIp)] : [],
+    });
   }
   for (const perm of items(p.ipPermissions)) {
     const sources = [
@@ -67,7 +81,10 @@ function ingressRules(p: Params): IngressRule[] {
       ...items(at(perm, 'groups')).map((g) => at(g, 'groupId')),
       ...items(at(perm, 'prefixListIds')).map((g) => at(g, 'prefixListId')),
     ].filter((s): s is string => typeof s === 'string');
-    rules.push({ ports: portRange(at(perm, 'ipProtocol'), at(perm, 'fromPort'), at(perm, 'toPort')), sources });
+    rules.push({
+      ports: portRange(at(perm, 'ipProtocol'), at(perm, 'fromPort'), at(perm, 'toPort')),
+      sources,
+    });
   }
   return rules;
 }
@@ -83,12 +100,18 @@ function describeIngress(p: Params): string {
 }
 
 function ingressRisk(p: Params): string | undefined {
-  return ingressRules(p).some((r) => r.sources.some(isWorld)) ? 'opens the security group to the whole internet (/0)' : undefined;
+  return ingressRules(p).some((r) => r.sources.some(isWorld))
+    ? 'opens the security group to the whole internet (/0)'
+    : undefined;
 }
 
 /** Account ids or "all" added to a share list (snapshot, AMI). */
 function sharedWith(list: unknown): string[] {
-  return items(at(list, 'add')).map((i) => at(i, 'userId') ?? (at(i, 'group') === 'all' ? 'everyone (public)' : at(i, 'group'))).filter((v): v is string => typeof v === 'string');
+  return items(at(list, 'add'))
+    .map(
+      (i) => at(i, 'userId') ?? (at(i, 'group') === 'all' ? 'everyone (public)' : at(i, 'group')),
+    )
+    .filter((v): v is string => typeof v === 'string');
 }
 
 function shareRisk(list: unknown): string | undefined {
@@ -98,20 +121,29 @@ function shareRisk(list: unknown): string | undefined {
 }
 
 function bucketPolicyRisk(p: Params): string | undefined {
-  return grantsPublicAccess(policyDocument(p.bucketPolicy) ?? policyDocument(at(p, 'bucketPolicy.Policy'))) ? 'bucket policy allows everyone (Principal "*"): data made public' : 'bucket policy changed';
+  return grantsPublicAccess(
+    policyDocument(p.bucketPolicy) ?? policyDocument(at(p, 'bucketPolicy.Policy')),
+  )
+    ? 'bucket policy allows everyone (Principal "*"): data made public'
+    : 'bucket policy changed';
 }
 
 function aclRisk(p: Params): string | undefined {
   const serialized = JSON.stringify(p);
-  if (/AllUsers|AuthenticatedUsers/.test(serialized) || /public-read/.test(serialized)) return 'ACL grants access to everyone: data made public';
+  if (/AllUsers|AuthenticatedUsers/.test(serialized) || /public-read/.test(serialized))
+    return 'ACL grants access to everyone: data made public';
   return undefined;
 }
 
 const s3Object = (p: Params): string => `s3://${text(p, 'bucketName')}/${text(p, 'key')}`;
 
 function trustRisk(p: Params): string {
-  const principals = policyPrincipals(policyDocument(p.policyDocument) ?? policyDocument(p.assumeRolePolicyDocument));
-  return principals.length ? `trust policy now lets ${principals.join(', ')} assume the role` : 'trust policy changed (who may assume the role)';
+  const principals = policyPrincipals(
+    policyDocument(p.policyDocument) ?? policyDocument(p.assumeRolePolicyDocument),
+  );
+  return principals.length
+    ? `trust policy now lets ${principals.join(', ')} assume the role`
+    : 'trust policy changed (who may assume the role)';
 }
 
 function selectorsSummary(p: Params): string {
@@ -126,65 +158,227 @@ function selectorsSummary(p: Params): string {
 }
 
 export const IAM: ServiceCatalog = {
-  CreateUser: { does: (p) => `creates IAM user ${text(p, 'userName')}`, key: ['userName', 'path'], risky: 'new IAM user (possible persistence)' },
+  CreateUser: {
+    does: (p) => `creates IAM user ${text(p, 'userName')}`,
+    key: ['userName', 'path'],
+    risky: 'new IAM user (possible persistence)',
+  },
   DeleteUser: { does: (p) => `deletes IAM user ${text(p, 'userName')}`, key: ['userName'] },
-  CreateAccessKey: { does: (p) => `creates a long-term access key for ${p.userName ? `IAM user ${text(p, 'userName')}` : 'the caller'}`, key: ['userName'], risky: 'access key created (persistence)' },
-  DeleteAccessKey: { does: (p) => `deletes access key ${text(p, 'accessKeyId')}${p.userName ? ` of ${text(p, 'userName')}` : ''}`, key: ['accessKeyId', 'userName'] },
-  UpdateAccessKey: { does: (p) => `sets access key ${text(p, 'accessKeyId')} to ${text(p, 'status')}`, key: ['accessKeyId', 'userName', 'status'] },
-  CreateLoginProfile: { does: (p) => `gives IAM user ${text(p, 'userName', 'the caller')} a console password`, key: ['userName', 'passwordResetRequired'], risky: 'console password created (persistence)' },
-  UpdateLoginProfile: { does: (p) => `changes the console password of IAM user ${text(p, 'userName', 'the caller')}`, key: ['userName', 'passwordResetRequired'], risky: "another user's console password changed (account takeover)" },
-  DeleteLoginProfile: { does: (p) => `removes the console password of IAM user ${text(p, 'userName')}`, key: ['userName'] },
-  AttachUserPolicy: { does: (p) => `attaches ${policyName(p.policyArn)} to IAM user ${text(p, 'userName')}`, key: ['userName', 'policyArn'], risky: attachRisk },
-  AttachRolePolicy: { does: (p) => `attaches ${policyName(p.policyArn)} to role ${text(p, 'roleName')}`, key: ['roleName', 'policyArn'], risky: attachRisk },
-  AttachGroupPolicy: { does: (p) => `attaches ${policyName(p.policyArn)} to group ${text(p, 'groupName')}`, key: ['groupName', 'policyArn'], risky: attachRisk },
-  DetachUserPolicy: { does: (p) => `detaches ${policyName(p.policyArn)} from IAM user ${text(p, 'userName')}`, key: ['userName', 'policyArn'] },
-  DetachRolePolicy: { does: (p) => `detaches ${policyName(p.policyArn)} from role ${text(p, 'roleName')}`, key: ['roleName', 'policyArn'] },
-  PutUserPolicy: { does: (p) => `writes inline policy ${text(p, 'policyName')} on IAM user ${text(p, 'userName')}`, key: ['userName', 'policyName'], risky: inlinePolicyRisk },
-  PutRolePolicy: { does: (p) => `writes inline policy ${text(p, 'policyName')} on role ${text(p, 'roleName')}`, key: ['roleName', 'policyName'], risky: inlinePolicyRisk },
-  PutGroupPolicy: { does: (p) => `writes inline policy ${text(p, 'policyName')} on group ${text(p, 'groupName')}`, key: ['groupName', 'policyName'], risky: inlinePolicyRisk },
-  DeleteGroupPolicy: { does: (p) => `deletes inline policy ${text(p, 'policyName')} from group ${text(p, 'groupName')}`, key: ['groupName', 'policyName'] },
-  CreatePolicyVersion: { does: (p) => `writes a new version of policy ${policyName(p.policyArn)}${p.setAsDefault === true ? ' and makes it the default' : ''}`, key: ['policyArn', 'setAsDefault'], risky: (p) => (p.setAsDefault === true ? 'new default policy version (permissions changed)' : undefined) },
-  SetDefaultPolicyVersion: { does: (p) => `makes version ${text(p, 'versionId')} the default of policy ${policyName(p.policyArn)}`, key: ['policyArn', 'versionId'], risky: 'policy version rolled (permissions changed)' },
-  CreateRole: { does: (p) => `creates role ${text(p, 'roleName')}${policyPrincipals(policyDocument(p.assumeRolePolicyDocument)).length ? ` assumable by ${policyPrincipals(policyDocument(p.assumeRolePolicyDocument)).join(', ')}` : ''}`, key: ['roleName', 'assumeRolePolicyDocument'], risky: (p) => (grantsPublicAccess(policyDocument(p.assumeRolePolicyDocument)) ? 'role assumable by anyone ("*")' : undefined) },
+  CreateAccessKey: {
+    does: (p) =>
+      `creates a long-term access key for ${p.userName ? `IAM user ${text(p, 'userName')}` : 'the caller'}`,
+    key: ['userName'],
+    risky: 'access key created (persistence)',
+  },
+  DeleteAccessKey: {
+    does: (p) =>
+      `deletes access key ${text(p, 'accessKeyId')}${p.userName ? ` of ${text(p, 'userName')}` : ''}`,
+    key: ['accessKeyId', 'userName'],
+  },
+  UpdateAccessKey: {
+    does: (p) => `sets access key ${text(p, 'accessKeyId')} to ${text(p, 'status')}`,
+    key: ['accessKeyId', 'userName', 'status'],
+  },
+  CreateLoginProfile: {
+    does: (p) => `gives IAM user ${text(p, 'userName', 'the caller')} a console password`,
+    key: ['userName', 'passwordResetRequired'],
+    risky: 'console password created (persistence)',
+  },
+  UpdateLoginProfile: {
+    does: (p) => `changes the console password of IAM user ${text(p, 'userName', 'the caller')}`,
+    key: ['userName', 'passwordResetRequired'],
+    risky: "another user's console password changed (account takeover)",
+  },
+  DeleteLoginProfile: {
+    does: (p) => `removes the console password of IAM user ${text(p, 'userName')}`,
+    key: ['userName'],
+  },
+  AttachUserPolicy: {
+    does: (p) => `attaches ${policyName(p.policyArn)} to IAM user ${text(p, 'userName')}`,
+    key: ['userName', 'policyArn'],
+    risky: attachRisk,
+  },
+  AttachRolePolicy: {
+    does: (p) => `attaches ${policyName(p.policyArn)} to role ${text(p, 'roleName')}`,
+    key: ['roleName', 'policyArn'],
+    risky: attachRisk,
+  },
+  AttachGroupPolicy: {
+    does: (p) => `attaches ${policyName(p.policyArn)} to group ${text(p, 'groupName')}`,
+    key: ['groupName', 'policyArn'],
+    risky: attachRisk,
+  },
+  DetachUserPolicy: {
+    does: (p) => `detaches ${policyName(p.policyArn)} from IAM user ${text(p, 'userName')}`,
+    key: ['userName', 'policyArn'],
+  },
+  DetachRolePolicy: {
+    does: (p) => `detaches ${policyName(p.policyArn)} from role ${text(p, 'roleName')}`,
+    key: ['roleName', 'policyArn'],
+  },
+  PutUserPolicy: {
+    does: (p) => `writes inline policy ${text(p, 'policyName')} on IAM user ${text(p, 'userName')}`,
+    key: ['userName', 'policyName'],
+    risky: inlinePolicyRisk,
+  },
+  PutRolePolicy: {
+    does: (p) => `writes inline policy ${text(p, 'policyName')} on role ${text(p, 'roleName')}`,
+    key: ['roleName', 'policyName'],
+    risky: inlinePolicyRisk,
+  },
+  PutGroupPolicy: {
+    does: (p) => `writes inline policy ${text(p, 'policyName')} on group ${text(p, 'groupName')}`,
+    key: ['groupName', 'policyName'],
+    risky: inlinePolicyRisk,
+  },
+  DeleteGroupPolicy: {
+    does: (p) =>
+      `deletes inline policy ${text(p, 'policyName')} from group ${text(p, 'groupName')}`,
+    key: ['groupName', 'policyName'],
+  },
+  CreatePolicyVersion: {
+    does: (p) =>
+      `writes a new version of policy ${policyName(p.policyArn)}${p.setAsDefault === true ? ' and makes it the default' : ''}`,
+    key: ['policyArn', 'setAsDefault'],
+    risky: (p) =>
+      p.setAsDefault === true ? 'new default policy version (permissions changed)' : undefined,
+  },
+  SetDefaultPolicyVersion: {
+    does: (p) =>
+      `makes version ${text(p, 'versionId')} the default of policy ${policyName(p.policyArn)}`,
+    key: ['policyArn', 'versionId'],
+    risky: 'policy version rolled (permissions changed)',
+  },
+  CreateRole: {
+    does: (p) =>
+      `creates role ${text(p, 'roleName')}${policyPrincipals(policyDocument(p.assumeRolePolicyDocument)).length ? ` assumable by ${policyPrincipals(policyDocument(p.assumeRolePolicyDocument)).join(', ')}` : ''}`,
+    key: ['roleName', 'assumeRolePolicyDocument'],
+    risky: (p) =>
+      grantsPublicAccess(policyDocument(p.assumeRolePolicyDocument))
+        ? 'role assumable by anyone ("*")'
+        : undefined,
+  },
   DeleteRole: { does: (p) => `deletes role ${text(p, 'roleName')}`, key: ['roleName'] },
-  UpdateAssumeRolePolicy: { does: (p) => `changes who may assume role ${text(p, 'roleName')}`, key: ['roleName', 'policyDocument'], risky: trustRisk },
-  AddUserToGroup: { does: (p) => `adds IAM user ${text(p, 'userName')} to group ${text(p, 'groupName')}`, key: ['userName', 'groupName'], risky: (p) => (/admin/i.test(String(p.groupName ?? '')) ? 'user added to an admin group' : undefined) },
-  DeactivateMFADevice: { does: (p) => `deactivates MFA device ${text(p, 'serialNumber')} of ${text(p, 'userName', 'the caller')}`, key: ['userName', 'serialNumber'], risky: 'MFA removed' },
-  DeleteVirtualMFADevice: { does: (p) => `deletes virtual MFA device ${text(p, 'serialNumber')}`, key: ['serialNumber'], risky: 'MFA removed' },
-  EnableMFADevice: { does: (p) => `enables MFA device ${text(p, 'serialNumber')} for ${text(p, 'userName', 'the caller')}`, key: ['userName', 'serialNumber'] },
-  CreateServiceLinkedRole: { does: (p) => `creates the service-linked role for ${text(p, 'aWSServiceName')}`, key: ['aWSServiceName'] },
-  GetAccountAuthorizationDetails: { does: () => 'downloads every user, group, role and policy of the account', key: ['filter'], risky: 'full IAM enumeration (reconnaissance)' },
-  UpdateAccountPasswordPolicy: { does: (p) => `changes the account password policy (minimum length ${text(p, 'minimumPasswordLength')})`, key: ['minimumPasswordLength', 'requireSymbols', 'maxPasswordAge'] },
-  CreateSAMLProvider: { does: (p) => `adds SAML identity provider ${text(p, 'name')}`, key: ['name'], risky: 'new identity provider trusted by the account (persistence)' },
-  CreateOpenIDConnectProvider: { does: (p) => `adds OIDC identity provider ${text(p, 'url')}`, key: ['url', 'clientIDList'], risky: 'new identity provider trusted by the account (persistence)' },
+  UpdateAssumeRolePolicy: {
+    does: (p) => `changes who may assume role ${text(p, 'roleName')}`,
+    key: ['roleName', 'policyDocument'],
+    risky: trustRisk,
+  },
+  AddUserToGroup: {
+    does: (p) => `adds IAM user ${text(p, 'userName')} to group ${text(p, 'groupName')}`,
+    key: ['userName', 'groupName'],
+    risky: (p) =>
+      /admin/i.test(String(p.groupName ?? '')) ? 'user added to an admin group' : undefined,
+  },
+  DeactivateMFADevice: {
+    does: (p) =>
+      `deactivates MFA device ${text(p, 'serialNumber')} of ${text(p, 'userName', 'the caller')}`,
+    key: ['userName', 'serialNumber'],
+    risky: 'MFA removed',
+  },
+  DeleteVirtualMFADevice: {
+    does: (p) => `deletes virtual MFA device ${text(p, 'serialNumber')}`,
+    key: ['serialNumber'],
+    risky: 'MFA removed',
+  },
+  EnableMFADevice: {
+    does: (p) =>
+      `enables MFA device ${text(p, 'serialNumber')} for ${text(p, 'userName', 'the caller')}`,
+    key: ['userName', 'serialNumber'],
+  },
+  CreateServiceLinkedRole: {
+    does: (p) => `creates the service-linked role for ${text(p, 'aWSServiceName')}`,
+    key: ['aWSServiceName'],
+  },
+  GetAccountAuthorizationDetails: {
+    does: () => 'downloads every user, group, role and policy of the account',
+    key: ['filter'],
+    risky: 'full IAM enumeration (reconnaissance)',
+  },
+  UpdateAccountPasswordPolicy: {
+    does: (p) =>
+      `changes the account password policy (minimum length ${text(p, 'minimumPasswordLength')})`,
+    key: ['minimumPasswordLength', 'requireSymbols', 'maxPasswordAge'],
+  },
+  CreateSAMLProvider: {
+    does: (p) => `adds SAML identity provider ${text(p, 'name')}`,
+    key: ['name'],
+    risky: 'new identity provider trusted by the account (persistence)',
+  },
+  CreateOpenIDConnectProvider: {
+    does: (p) => `adds OIDC identity provider ${text(p, 'url')}`,
+    key: ['url', 'clientIDList'],
+    risky: 'new identity provider trusted by the account (persistence)',
+  },
 };
 
 export const STS: ServiceCatalog = {
-  AssumeRole: { does: (p) => `assumes role ${text(p, 'roleArn')} as session ${text(p, 'roleSessionName')}`, key: ['roleArn', 'roleSessionName', 'durationSeconds', 'sourceIdentity', 'externalId'] },
-  AssumeRoleWithSAML: { does: (p) => `assumes role ${text(p, 'roleArn')} with a SAML assertion from ${text(p, 'principalArn')}`, key: ['roleArn', 'principalArn', 'durationSeconds'] },
-  AssumeRoleWithWebIdentity: { does: (p) => `assumes role ${text(p, 'roleArn')} with a web identity token (session ${text(p, 'roleSessionName')})`, key: ['roleArn', 'roleSessionName', 'providerId'] },
-  AssumeRoot: { does: (p) => `gets a root session on member account ${text(p, 'targetPrincipal')} with task policy ${policyName(at(p, 'taskPolicyArn.arn') ?? p.taskPolicyArn)}`, key: ['targetPrincipal', 'taskPolicyArn'], risky: 'root-user session requested' },
-  GetSessionToken: { does: (p) => `gets temporary credentials for the caller${p.serialNumber ? ' with MFA' : ''}`, key: ['durationSeconds', 'serialNumber'] },
-  GetFederationToken: { does: (p) => `creates federated user session ${text(p, 'name')}`, key: ['name', 'durationSeconds', 'policyArns'], risky: 'federation token: credentials that survive deleting the access key (persistence)' },
-  GetCallerIdentity: { does: () => 'asks "who am I?" for the current credentials', key: [], risky: undefined },
-  GetAccessKeyInfo: { does: (p) => `looks up which account owns access key ${text(p, 'accessKeyId')}`, key: ['accessKeyId'] },
+  AssumeRole: {
+    does: (p) => `assumes role ${text(p, 'roleArn')} as session ${text(p, 'roleSessionName')}`,
+    key: ['roleArn', 'roleSessionName', 'durationSeconds', 'sourceIdentity', 'externalId'],
+  },
+  AssumeRoleWithSAML: {
+    does: (p) =>
+      `assumes role ${text(p, 'roleArn')} with a SAML assertion from ${text(p, 'principalArn')}`,
+    key: ['roleArn', 'principalArn', 'durationSeconds'],
+  },
+  AssumeRoleWithWebIdentity: {
+    does: (p) =>
+      `assumes role ${text(p, 'roleArn')} with a web identity token (session ${text(p, 'roleSessionName')})`,
+    key: ['roleArn', 'roleSessionName', 'providerId'],
+  },
+  AssumeRoot: {
+    does: (p) =>
+      `gets a root session on member account ${text(p, 'targetPrincipal')} with task policy ${policyName(at(p, 'taskPolicyArn.arn') ?? p.taskPolicyArn)}`,
+    key: ['targetPrincipal', 'taskPolicyArn'],
+    risky: 'root-user session requested',
+  },
+  GetSessionToken: {
+    does: (p) => `gets temporary credentials for the caller${p.serialNumber ? ' with MFA' : ''}`,
+    key: ['durationSeconds', 'serialNumber'],
+  },
+  GetFederationToken: {
+    does: (p) => `creates federated user session ${text(p, 'name')}`,
+    key: ['name', 'durationSeconds', 'policyArns'],
+    risky: 'federation token: credentials that survive deleting the access key (persistence)',
+  },
+  GetCallerIdentity: {
+    does: () => 'asks "who am I?" for the current credentials',
+    key: [],
+    risky: undefined,
+  },
+  GetAccessKeyInfo: {
+    does: (p) => `looks up which account owns access key ${text(p, 'accessKeyId')}`,
+    key: ['accessKeyId'],
+  },
 };
 
 export const SIGNIN: ServiceCatalog = {
   ConsoleLogin: {
     does: (_p, r) => {
-      const outcome = render(at(r.responseElements, 'ConsoleLogin')) ?? (r.errorMessage ? 'Failure' : '?');
+      const outcome =
+        render(at(r.responseElements, 'ConsoleLogin')) ?? (r.errorMessage ? 'Failure' : '?');
       const mfa = render(at(r.additionalEventData, 'MFAUsed'));
       return `console sign-in: ${outcome}${mfa ? ` (MFA used: ${mfa})` : ''}${r.errorMessage ? ` — ${render(r.errorMessage)}` : ''}`;
     },
     key: [],
     risky: (_p, r) => {
-      if (r.userIdentity?.type === 'Root' && at(r.responseElements, 'ConsoleLogin') === 'Success') return 'root console sign-in';
-      if (at(r.responseElements, 'ConsoleLogin') === 'Success' && at(r.additionalEventData, 'MFAUsed') === 'No') return 'console sign-in without MFA';
+      if (r.userIdentity?.type === 'Root' && at(r.responseElements, 'ConsoleLogin') === 'Success')
+        return 'root console sign-in';
+      if (
+        at(r.responseElements, 'ConsoleLogin') === 'Success' &&
+        at(r.additionalEventData, 'MFAUsed') === 'No'
+      )
+        return 'console sign-in without MFA';
       return undefined;
     },
   },
-  GetSigninToken: { does: () => 'turns temporary credentials into a console sign-in token (console access from API keys)', key: [], risky: 'console access obtained from API credentials' },
+  GetSigninToken: {
+    does: () =>
+      'turns temporary credentials into a console sign-in token (console access from API keys)',
+    key: [],
+    risky: 'console access obtained from API credentials',
+  },
   SwitchRole: { does: () => 'switches role in the console', key: [] },
   CheckMfa: { does: () => 'checks whether the signing-in user has MFA', key: [] },
 };
@@ -193,51 +387,224 @@ export const S3: ServiceCatalog = {
   GetObject: { does: (p) => `reads ${s3Object(p)}`, key: ['bucketName', 'key'] },
   PutObject: { does: (p) => `writes ${s3Object(p)}`, key: ['bucketName', 'key'] },
   DeleteObject: { does: (p) => `deletes ${s3Object(p)}`, key: ['bucketName', 'key'] },
-  DeleteObjects: { does: (p) => `deletes several objects from bucket ${text(p, 'bucketName')}`, key: ['bucketName'] },
-  CopyObject: { does: (p) => `copies ${text(p, 'x-amz-copy-source')} to ${s3Object(p)}`, key: ['bucketName', 'key', 'x-amz-copy-source'] },
-  ListBucket: { does: (p) => `lists objects in bucket ${text(p, 'bucketName')}${p.prefix ? ` under ${text(p, 'prefix')}` : ''}`, key: ['bucketName', 'prefix'], api: 'ListObjectsV2' },
+  DeleteObjects: {
+    does: (p) => `deletes several objects from bucket ${text(p, 'bucketName')}`,
+    key: ['bucketName'],
+  },
+  CopyObject: {
+    does: (p) => `copies ${text(p, 'x-amz-copy-source')} to ${s3Object(p)}`,
+    key: ['bucketName', 'key', 'x-amz-copy-source'],
+  },
+  ListBucket: {
+    does: (p) =>
+      `lists objects in bucket ${text(p, 'bucketName')}${p.prefix ? ` under ${text(p, 'prefix')}` : ''}`,
+    key: ['bucketName', 'prefix'],
+    api: 'ListObjectsV2',
+  },
   ListBuckets: { does: () => 'lists every bucket of the account', key: [] },
   CreateBucket: { does: (p) => `creates bucket ${text(p, 'bucketName')}`, key: ['bucketName'] },
-  DeleteBucket: { does: (p) => `deletes bucket ${text(p, 'bucketName')}`, key: ['bucketName'], risky: 'bucket deleted' },
-  PutBucketPolicy: { does: (p) => `sets the bucket policy of ${text(p, 'bucketName')}`, key: ['bucketName', 'bucketPolicy'], risky: bucketPolicyRisk },
-  DeleteBucketPolicy: { does: (p) => `removes the bucket policy of ${text(p, 'bucketName')}`, key: ['bucketName'] },
-  PutBucketAcl: { does: (p) => `sets the ACL of bucket ${text(p, 'bucketName')}`, key: ['bucketName', 'x-amz-acl'], risky: aclRisk },
-  PutObjectAcl: { does: (p) => `sets the ACL of ${s3Object(p)}`, key: ['bucketName', 'key', 'x-amz-acl'], risky: aclRisk },
-  PutBucketPublicAccessBlock: { does: (p) => `changes Block Public Access on ${text(p, 'bucketName')}`, key: ['bucketName', 'PublicAccessBlockConfiguration'], api: 'PutPublicAccessBlock', risky: (p) => (/false/.test(JSON.stringify(at(p, 'PublicAccessBlockConfiguration') ?? '')) ? 'Block Public Access relaxed' : undefined) },
-  DeleteBucketPublicAccessBlock: { does: (p) => `removes Block Public Access from ${text(p, 'bucketName')}`, key: ['bucketName'], api: 'DeletePublicAccessBlock', risky: 'Block Public Access removed: the bucket can be made public' },
-  PutBucketLogging: { does: (p) => `changes server access logging of ${text(p, 'bucketName')}`, key: ['bucketName', 'BucketLoggingStatus'], risky: (p) => (at(p, 'BucketLoggingStatus.LoggingEnabled') ? undefined : 'access logging turned off') },
-  PutBucketVersioning: { does: (p) => `sets versioning of ${text(p, 'bucketName')} to ${text(p, 'VersioningConfiguration.Status')}`, key: ['bucketName', 'VersioningConfiguration.Status', 'VersioningConfiguration.MfaDelete'], risky: (p) => (at(p, 'VersioningConfiguration.Status') === 'Suspended' ? 'versioning suspended (deleted data becomes unrecoverable)' : undefined) },
-  DeleteBucketEncryption: { does: (p) => `removes default encryption from ${text(p, 'bucketName')}`, key: ['bucketName'], risky: 'default encryption removed' },
-  PutBucketEncryption: { does: (p) => `sets default encryption of ${text(p, 'bucketName')}`, key: ['bucketName'], risky: (p) => (/aws:kms/.test(JSON.stringify(p)) && /arn:aws:kms/.test(JSON.stringify(p)) ? 'encryption set to a specific KMS key (check the key owner: ransomware pattern)' : undefined) },
-  PutBucketLifecycle: { does: (p) => `sets lifecycle rules on ${text(p, 'bucketName')}`, key: ['bucketName'], api: 'PutBucketLifecycleConfiguration', risky: (p) => (/Expiration/i.test(JSON.stringify(p)) ? 'lifecycle rule expires (deletes) objects' : undefined) },
-  PutBucketReplication: { does: (p) => `replicates bucket ${text(p, 'bucketName')} elsewhere`, key: ['bucketName'], risky: 'objects replicated to another bucket (possible exfiltration)' },
-  DeleteBucketReplication: { does: (p) => `removes replication from ${text(p, 'bucketName')}`, key: ['bucketName'] },
+  DeleteBucket: {
+    does: (p) => `deletes bucket ${text(p, 'bucketName')}`,
+    key: ['bucketName'],
+    risky: 'bucket deleted',
+  },
+  PutBucketPolicy: {
+    does: (p) => `sets the bucket policy of ${text(p, 'bucketName')}`,
+    key: ['bucketName', 'bucketPolicy'],
+    risky: bucketPolicyRisk,
+  },
+  DeleteBucketPolicy: {
+    does: (p) => `removes the bucket policy of ${text(p, 'bucketName')}`,
+    key: ['bucketName'],
+  },
+  PutBucketAcl: {
+    does: (p) => `sets the ACL of bucket ${text(p, 'bucketName')}`,
+    key: ['bucketName', 'x-amz-acl'],
+    risky: aclRisk,
+  },
+  PutObjectAcl: {
+    does: (p) => `sets the ACL of ${s3Object(p)}`,
+    key: ['bucketName', 'key', 'x-amz-acl'],
+    risky: aclRisk,
+  },
+  PutBucketPublicAccessBlock: {
+    does: (p) => `changes Block Public Access on ${text(p, 'bucketName')}`,
+    key: ['bucketName', 'PublicAccessBlockConfiguration'],
+    api: 'PutPublicAccessBlock',
+    risky: (p) =>
+      /false/.test(JSON.stringify(at(p, 'PublicAccessBlockConfiguration') ?? ''))
+        ? 'Block Public Access relaxed'
+        : undefined,
+  },
+  DeleteBucketPublicAccessBlock: {
+    does: (p) => `removes Block Public Access from ${text(p, 'bucketName')}`,
+    key: ['bucketName'],
+    api: 'DeletePublicAccessBlock',
+    risky: 'Block Public Access removed: the bucket can be made public',
+  },
+  PutBucketLogging: {
+    does: (p) => `changes server access logging of ${text(p, 'bucketName')}`,
+    key: ['bucketName', 'BucketLoggingStatus'],
+    risky: (p) =>
+      at(p, 'BucketLoggingStatus.LoggingEnabled') ? undefined : 'access logging turned off',
+  },
+  PutBucketVersioning: {
+    does: (p) =>
+      `sets versioning of ${text(p, 'bucketName')} to ${text(p, 'VersioningConfiguration.Status')}`,
+    key: ['bucketName', 'VersioningConfiguration.Status', 'VersioningConfiguration.MfaDelete'],
+    risky: (p) =>
+      at(p, 'VersioningConfiguration.Status') === 'Suspended'
+        ? 'versioning suspended (deleted data becomes unrecoverable)'
+        : undefined,
+  },
+  DeleteBucketEncryption: {
+    does: (p) => `removes default encryption from ${text(p, 'bucketName')}`,
+    key: ['bucketName'],
+    risky: 'default encryption removed',
+  },
+  PutBucketEncryption: {
+    does: (p) => `sets default encryption of ${text(p, 'bucketName')}`,
+    key: ['bucketName'],
+    risky: (p) =>
+      /aws:kms/.test(JSON.stringify(p)) && /arn:aws:kms/.test(JSON.stringify(p))
+        ? 'encryption set to a specific KMS key (check the key owner: ransomware pattern)'
+        : undefined,
+  },
+  PutBucketLifecycle: {
+    does: (p) => `sets lifecycle rules on ${text(p, 'bucketName')}`,
+    key: ['bucketName'],
+    api: 'PutBucketLifecycleConfiguration',
+    risky: (p) =>
+      /Expiration/i.test(JSON.stringify(p))
+        ? 'lifecycle rule expires (deletes) objects'
+        : undefined,
+  },
+  PutBucketReplication: {
+    does: (p) => `replicates bucket ${text(p, 'bucketName')} elsewhere`,
+    key: ['bucketName'],
+    risky: 'objects replicated to another bucket (possible exfiltration)',
+  },
+  DeleteBucketReplication: {
+    does: (p) => `removes replication from ${text(p, 'bucketName')}`,
+    key: ['bucketName'],
+  },
 };
 
 export const EC2: ServiceCatalog = {
-  AuthorizeSecurityGroupIngress: { does: describeIngress, key: ['groupId', 'ipProtocol', 'fromPort', 'toPort', 'cidrIp'], risky: ingressRisk },
-  AuthorizeSecurityGroupEgress: { does: (p) => describeIngress(p).replace(/^opens/, 'allows outbound'), key: ['groupId'] },
-  RevokeSecurityGroupIngress: { does: (p) => `removes inbound rules from ${text(p, 'groupId')}`, key: ['groupId'] },
-  CreateSecurityGroup: { does: (p) => `creates security group ${text(p, 'groupName')} in ${text(p, 'vpcId')}`, key: ['groupName', 'vpcId'] },
-  RunInstances: { does: describeRunInstances, key: ['instanceType', 'instancesSet', 'iamInstanceProfile', 'userData'], risky: (p) => (/^(p\d|g\d|inf\d|trn\d|dl\d)|metal|\d{2}xlarge/.test(String(p.instanceType ?? '')) ? 'large or GPU instance type (crypto-mining pattern)' : undefined) },
-  StartInstances: { does: (p) => `starts ${ids(p, 'instancesSet', 'instanceId')}`, key: ['instancesSet'] },
-  StopInstances: { does: (p) => `stops ${ids(p, 'instancesSet', 'instanceId')}`, key: ['instancesSet', 'force'] },
-  TerminateInstances: { does: (p) => `terminates ${ids(p, 'instancesSet', 'instanceId')}`, key: ['instancesSet'], risky: 'instances destroyed' },
-  ModifyInstanceAttribute: { does: (p) => `changes ${Object.keys(p).filter((k) => k !== 'instanceId').join(', ') || 'an attribute'} of ${text(p, 'instanceId')}`, key: ['instanceId'], risky: (p) => (p.userData ? 'user data replaced (code runs at next boot)' : undefined) },
-  DescribeInstanceAttribute: { does: (p) => `reads attribute ${text(p, 'attribute')} of ${text(p, 'instanceId')}`, key: ['instanceId', 'attribute'], risky: (p) => (p.attribute === 'userData' ? 'user data read (often holds secrets)' : undefined) },
+  AuthorizeSecurityGroupIngress: {
+    does: describeIngress,
+    key: ['groupId', 'ipProtocol', 'fromPort', 'toPort', 'cidrIp'],
+    risky: ingressRisk,
+  },
+  AuthorizeSecurityGroupEgress: {
+    does: (p) => describeIngress(p).replace(/^opens/, 'allows outbound'),
+    key: ['groupId'],
+  },
+  RevokeSecurityGroupIngress: {
+    does: (p) => `removes inbound rules from ${text(p, 'groupId')}`,
+    key: ['groupId'],
+  },
+  CreateSecurityGroup: {
+    does: (p) => `creates security group ${text(p, 'groupName')} in ${text(p, 'vpcId')}`,
+    key: ['groupName', 'vpcId'],
+  },
+  RunInstances: {
+    does: describeRunInstances,
+    key: ['instanceType', 'instancesSet', 'iamInstanceProfile', 'userData'],
+    risky: (p) =>
+      /^(p\d|g\d|inf\d|trn\d|dl\d)|metal|\d{2}xlarge/.test(String(p.instanceType ?? ''))
+        ? 'large or GPU instance type (crypto-mining pattern)'
+        : undefined,
+  },
+  StartInstances: {
+    does: (p) => `starts ${ids(p, 'instancesSet', 'instanceId')}`,
+    key: ['instancesSet'],
+  },
+  StopInstances: {
+    does: (p) => `stops ${ids(p, 'instancesSet', 'instanceId')}`,
+    key: ['instancesSet', 'force'],
+  },
+  TerminateInstances: {
+    does: (p) => `terminates ${ids(p, 'instancesSet', 'instanceId')}`,
+    key: ['instancesSet'],
+    risky: 'instances destroyed',
+  },
+  ModifyInstanceAttribute: {
+    does: (p) =>
+      `changes ${
+        Object.keys(p)
+          .filter((k) => k !== 'instanceId')
+          .join(', ') || 'an attribute'
+      } of ${text(p, 'instanceId')}`,
+    key: ['instanceId'],
+    risky: (p) => (p.userData ? 'user data replaced (code runs at next boot)' : undefined),
+  },
+  DescribeInstanceAttribute: {
+    does: (p) => `reads attribute ${text(p, 'attribute')} of ${text(p, 'instanceId')}`,
+    key: ['instanceId', 'attribute'],
+    risky: (p) => (p.attribute === 'userData' ? 'user data read (often holds secrets)' : undefined),
+  },
   DescribeInstances: { does: () => 'lists EC2 instances', key: ['instancesSet', 'filterSet'] },
-  GetPasswordData: { does: (p) => `retrieves the encrypted Windows administrator password of ${text(p, 'instanceId')}`, key: ['instanceId'], risky: 'Windows password retrieved (credential access)' },
-  ModifySnapshotAttribute: { does: (p) => `changes who may create volumes from ${text(p, 'snapshotId')}${sharedWith(p.createVolumePermission).length ? `: adds ${sharedWith(p.createVolumePermission).join(', ')}` : ''}`, key: ['snapshotId', 'createVolumePermission'], risky: (p) => { const r = shareRisk(p.createVolumePermission); return r && `EBS snapshot ${r}`; } },
-  ModifyImageAttribute: { does: (p) => `changes who may launch ${text(p, 'imageId')}${sharedWith(p.launchPermission).length ? `: adds ${sharedWith(p.launchPermission).join(', ')}` : ''}`, key: ['imageId', 'launchPermission'], risky: (p) => { const r = shareRisk(p.launchPermission); return r && `AMI ${r}`; } },
+  GetPasswordData: {
+    does: (p) =>
+      `retrieves the encrypted Windows administrator password of ${text(p, 'instanceId')}`,
+    key: ['instanceId'],
+    risky: 'Windows password retrieved (credential access)',
+  },
+  ModifySnapshotAttribute: {
+    does: (p) =>
+      `changes who may create volumes from ${text(p, 'snapshotId')}${sharedWith(p.createVolumePermission).length ? `: adds ${sharedWith(p.createVolumePermission).join(', ')}` : ''}`,
+    key: ['snapshotId', 'createVolumePermission'],
+    risky: (p) => {
+      const r = shareRisk(p.createVolumePermission);
+      return r && `EBS snapshot ${r}`;
+    },
+  },
+  ModifyImageAttribute: {
+    does: (p) =>
+      `changes who may launch ${text(p, 'imageId')}${sharedWith(p.launchPermission).length ? `: adds ${sharedWith(p.launchPermission).join(', ')}` : ''}`,
+    key: ['imageId', 'launchPermission'],
+    risky: (p) => {
+      const r = shareRisk(p.launchPermission);
+      return r && `AMI ${r}`;
+    },
+  },
   CreateSnapshot: { does: (p) => `snapshots volume ${text(p, 'volumeId')}`, key: ['volumeId'] },
-  CreateImage: { does: (p) => `creates image ${text(p, 'name')} from ${text(p, 'instanceId')}`, key: ['instanceId', 'name'] },
-  DeleteFlowLogs: { does: (p) => `deletes flow logs ${flowLogIds(p)}`, key: ['DeleteFlowLogsRequest', 'flowLogIds'], risky: 'VPC flow logs deleted (logging stopped)' },
+  CreateImage: {
+    does: (p) => `creates image ${text(p, 'name')} from ${text(p, 'instanceId')}`,
+    key: ['instanceId', 'name'],
+  },
+  DeleteFlowLogs: {
+    does: (p) => `deletes flow logs ${flowLogIds(p)}`,
+    key: ['DeleteFlowLogsRequest', 'flowLogIds'],
+    risky: 'VPC flow logs deleted (logging stopped)',
+  },
   CreateKeyPair: { does: (p) => `creates SSH key pair ${text(p, 'keyName')}`, key: ['keyName'] },
-  ImportKeyPair: { does: (p) => `imports SSH key ${text(p, 'keyName')}`, key: ['keyName'], risky: 'SSH key imported (persistence)' },
-  EnableSerialConsoleAccess: { does: () => 'enables EC2 serial console access for the account', key: [], risky: 'serial console enabled (out-of-band access)' },
-  DisableEbsEncryptionByDefault: { does: () => 'turns off EBS encryption by default', key: [], risky: 'EBS default encryption disabled' },
+  ImportKeyPair: {
+    does: (p) => `imports SSH key ${text(p, 'keyName')}`,
+    key: ['keyName'],
+    risky: 'SSH key imported (persistence)',
+  },
+  EnableSerialConsoleAccess: {
+    does: () => 'enables EC2 serial console access for the account',
+    key: [],
+    risky: 'serial console enabled (out-of-band access)',
+  },
+  DisableEbsEncryptionByDefault: {
+    does: () => 'turns off EBS encryption by default',
+    key: [],
+    risky: 'EBS default encryption disabled',
+  },
   CreateVpc: { does: (p) => `creates VPC ${text(p, 'cidrBlock')}`, key: ['cidrBlock'] },
-  CreateNetworkAclEntry: { does: (p) => `${text(p, 'ruleAction')}s ${text(p, 'egress') === 'true' ? 'outbound' : 'inbound'} ${text(p, 'cidrBlock')} in network ACL ${text(p, 'networkAclId')}`, key: ['networkAclId', 'ruleAction', 'cidrBlock', 'egress'], risky: (p) => (p.ruleAction === 'allow' && isWorld(String(p.cidrBlock ?? '')) ? 'network ACL allows the whole internet' : undefined) },
+  CreateNetworkAclEntry: {
+    does: (p) =>
+      `${text(p, 'ruleAction')}s ${text(p, 'egress') === 'true' ? 'outbound' : 'inbound'} ${text(p, 'cidrBlock')} in network ACL ${text(p, 'networkAclId')}`,
+    key: ['networkAclId', 'ruleAction', 'cidrBlock', 'egress'],
+    risky: (p) =>
+      p.ruleAction === 'allow' && isWorld(String(p.cidrBlock ?? ''))
+        ? 'network ACL allows the whole internet'
+        : undefined,
+  },
 };
 
 function describeRunInstances(p: Params): string {
@@ -250,7 +617,12 @@ function describeRunInstances(p: Params): string {
 function flowLogIds(p: Params): string {
   const raw = at(p, 'DeleteFlowLogsRequest.FlowLogId') ?? p.flowLogIds ?? p.flowLogId;
   const list = Array.isArray(raw) ? raw : [raw];
-  return list.map((v) => (typeof v === 'string' ? v : at(v, 'content'))).filter((v) => typeof v === 'string').join(', ') || '?';
+  return (
+    list
+      .map((v) => (typeof v === 'string' ? v : at(v, 'content')))
+      .filter((v) => typeof v === 'string')
+      .join(', ') || '?'
+  );
 }
 
 /** "i-1, i-2" from an EC2 list ({items:[{instanceId}]}) at a path. */
@@ -261,112 +633,390 @@ function ids(p: Params, listPath: string, field: string): string {
 }
 
 export const EC2_INSTANCE_CONNECT: ServiceCatalog = {
-  SendSSHPublicKey: { does: (p) => `pushes an SSH key for OS user ${text(p, 'instanceOSUser')} to ${text(p, 'instanceId')}`, key: ['instanceId', 'instanceOSUser'], risky: 'SSH access granted to an instance (lateral movement)' },
-  SendSerialConsoleSSHPublicKey: { does: (p) => `pushes an SSH key for the serial console of ${text(p, 'instanceId')}`, key: ['instanceId', 'serialPort'], risky: 'serial console access to an instance (lateral movement)' },
+  SendSSHPublicKey: {
+    does: (p) =>
+      `pushes an SSH key for OS user ${text(p, 'instanceOSUser')} to ${text(p, 'instanceId')}`,
+    key: ['instanceId', 'instanceOSUser'],
+    risky: 'SSH access granted to an instance (lateral movement)',
+  },
+  SendSerialConsoleSSHPublicKey: {
+    does: (p) => `pushes an SSH key for the serial console of ${text(p, 'instanceId')}`,
+    key: ['instanceId', 'serialPort'],
+    risky: 'serial console access to an instance (lateral movement)',
+  },
 };
 
 export const KMS: ServiceCatalog = {
-  Decrypt: { does: (p) => `decrypts data${p.keyId ? ` with key ${text(p, 'keyId')}` : ''}`, key: ['keyId', 'encryptionAlgorithm', 'encryptionContext'] },
+  Decrypt: {
+    does: (p) => `decrypts data${p.keyId ? ` with key ${text(p, 'keyId')}` : ''}`,
+    key: ['keyId', 'encryptionAlgorithm', 'encryptionContext'],
+  },
   Encrypt: { does: (p) => `encrypts data with key ${text(p, 'keyId')}`, key: ['keyId'] },
-  GenerateDataKey: { does: (p) => `generates a data key under ${text(p, 'keyId')}`, key: ['keyId', 'keySpec'] },
-  CreateKey: { does: (p) => `creates a ${text(p, 'keySpec', 'symmetric')} KMS key`, key: ['keySpec', 'keyUsage', 'origin'] },
-  DisableKey: { does: (p) => `disables KMS key ${text(p, 'keyId')}`, key: ['keyId'], risky: 'KMS key disabled (data encrypted under it becomes unreadable)' },
-  ScheduleKeyDeletion: { does: (p) => `schedules KMS key ${text(p, 'keyId')} for deletion in ${text(p, 'pendingWindowInDays', '30')} days`, key: ['keyId', 'pendingWindowInDays'], risky: 'KMS key scheduled for deletion (data loss)' },
-  PutKeyPolicy: { does: (p) => `replaces the key policy of ${text(p, 'keyId')}`, key: ['keyId', 'policyName'], risky: (p) => (grantsPublicAccess(policyDocument(p.policy)) ? 'key policy allows everyone' : 'key policy changed') },
-  CreateGrant: { does: (p) => `grants ${text(p, 'granteePrincipal')} use of key ${text(p, 'keyId')} (${text(p, 'operations')})`, key: ['keyId', 'granteePrincipal', 'operations'] },
+  GenerateDataKey: {
+    does: (p) => `generates a data key under ${text(p, 'keyId')}`,
+    key: ['keyId', 'keySpec'],
+  },
+  CreateKey: {
+    does: (p) => `creates a ${text(p, 'keySpec', 'symmetric')} KMS key`,
+    key: ['keySpec', 'keyUsage', 'origin'],
+  },
+  DisableKey: {
+    does: (p) => `disables KMS key ${text(p, 'keyId')}`,
+    key: ['keyId'],
+    risky: 'KMS key disabled (data encrypted under it becomes unreadable)',
+  },
+  ScheduleKeyDeletion: {
+    does: (p) =>
+      `schedules KMS key ${text(p, 'keyId')} for deletion in ${text(p, 'pendingWindowInDays', '30')} days`,
+    key: ['keyId', 'pendingWindowInDays'],
+    risky: 'KMS key scheduled for deletion (data loss)',
+  },
+  PutKeyPolicy: {
+    does: (p) => `replaces the key policy of ${text(p, 'keyId')}`,
+    key: ['keyId', 'policyName'],
+    risky: (p) =>
+      grantsPublicAccess(policyDocument(p.policy))
+        ? 'key policy allows everyone'
+        : 'key policy changed',
+  },
+  CreateGrant: {
+    does: (p) =>
+      `grants ${text(p, 'granteePrincipal')} use of key ${text(p, 'keyId')} (${text(p, 'operations')})`,
+    key: ['keyId', 'granteePrincipal', 'operations'],
+  },
 };
 
 export const CLOUDTRAIL: ServiceCatalog = {
-  StopLogging: { does: (p) => `stops logging on trail ${text(p, 'name')}`, key: ['name'], risky: 'CloudTrail logging stopped' },
+  StopLogging: {
+    does: (p) => `stops logging on trail ${text(p, 'name')}`,
+    key: ['name'],
+    risky: 'CloudTrail logging stopped',
+  },
   StartLogging: { does: (p) => `starts logging on trail ${text(p, 'name')}`, key: ['name'] },
-  DeleteTrail: { does: (p) => `deletes trail ${text(p, 'name')}`, key: ['name'], risky: 'trail deleted (logging stopped)' },
-  CreateTrail: { does: (p) => `creates trail ${text(p, 'name')} delivering to s3://${text(p, 's3BucketName')}`, key: ['name', 's3BucketName', 'isMultiRegionTrail', 'isOrganizationTrail'] },
-  UpdateTrail: { does: (p) => `changes trail ${text(p, 'name')}${p.s3BucketName ? ` (now delivers to s3://${text(p, 's3BucketName')})` : ''}`, key: ['name', 's3BucketName', 'isMultiRegionTrail', 'includeGlobalServiceEvents', 'enableLogFileValidation', 'kmsKeyId'], risky: (p) => (p.s3BucketName || p.isMultiRegionTrail === false || p.includeGlobalServiceEvents === false || p.enableLogFileValidation === false ? 'trail settings weakened or redirected' : undefined) },
-  PutEventSelectors: { does: (p) => `changes event selectors of ${text(p, 'trailName')}: ${selectorsSummary(p)}`, key: ['trailName', 'eventSelectors', 'advancedEventSelectors'], risky: 'event selectors changed (events may no longer be logged)' },
-  PutInsightSelectors: { does: (p) => `changes Insights selectors of ${text(p, 'trailName')}`, key: ['trailName', 'insightSelectors'] },
-  DeleteEventDataStore: { does: (p) => `deletes CloudTrail Lake event data store ${text(p, 'eventDataStore')}`, key: ['eventDataStore'], risky: 'event data store deleted' },
-  StopEventDataStoreIngestion: { does: (p) => `stops ingestion into event data store ${text(p, 'eventDataStore')}`, key: ['eventDataStore'], risky: 'CloudTrail Lake ingestion stopped' },
+  DeleteTrail: {
+    does: (p) => `deletes trail ${text(p, 'name')}`,
+    key: ['name'],
+    risky: 'trail deleted (logging stopped)',
+  },
+  CreateTrail: {
+    does: (p) => `creates trail ${text(p, 'name')} delivering to s3://${text(p, 's3BucketName')}`,
+    key: ['name', 's3BucketName', 'isMultiRegionTrail', 'isOrganizationTrail'],
+  },
+  UpdateTrail: {
+    does: (p) =>
+      `changes trail ${text(p, 'name')}${p.s3BucketName ? ` (now delivers to s3://${text(p, 's3BucketName')})` : ''}`,
+    key: [
+      'name',
+      's3BucketName',
+      'isMultiRegionTrail',
+      'includeGlobalServiceEvents',
+      'enableLogFileValidation',
+      'kmsKeyId',
+    ],
+    risky: (p) =>
+      p.s3BucketName ||
+      p.isMultiRegionTrail === false ||
+      p.includeGlobalServiceEvents === false ||
+      p.enableLogFileValidation === false
+        ? 'trail settings weakened or redirected'
+        : undefined,
+  },
+  PutEventSelectors: {
+    does: (p) => `changes event selectors of ${text(p, 'trailName')}: ${selectorsSummary(p)}`,
+    key: ['trailName', 'eventSelectors', 'advancedEventSelectors'],
+    risky: 'event selectors changed (events may no longer be logged)',
+  },
+  PutInsightSelectors: {
+    does: (p) => `changes Insights selectors of ${text(p, 'trailName')}`,
+    key: ['trailName', 'insightSelectors'],
+  },
+  DeleteEventDataStore: {
+    does: (p) => `deletes CloudTrail Lake event data store ${text(p, 'eventDataStore')}`,
+    key: ['eventDataStore'],
+    risky: 'event data store deleted',
+  },
+  StopEventDataStoreIngestion: {
+    does: (p) => `stops ingestion into event data store ${text(p, 'eventDataStore')}`,
+    key: ['eventDataStore'],
+    risky: 'CloudTrail Lake ingestion stopped',
+  },
 };
 
 export const LAMBDA: ServiceCatalog = {
-  CreateFunction: { does: (p) => `creates function ${text(p, 'functionName')} (${text(p, 'runtime')}) with role ${text(p, 'role')}`, key: ['functionName', 'runtime', 'role', 'handler'] },
-  UpdateFunctionCode: { does: (p) => `replaces the code of function ${text(p, 'functionName')}`, key: ['functionName', 'publish'], risky: 'function code replaced' },
-  UpdateFunctionConfiguration: { does: (p) => `changes the configuration of ${text(p, 'functionName')}${p.layers ? ` (layers: ${text(p, 'layers')})` : ''}`, key: ['functionName', 'layers', 'role', 'handler'], risky: (p) => (p.layers ? 'layers changed (code injected into the function)' : undefined) },
-  AddPermission: { does: (p) => `lets ${text(p, 'principal')} ${text(p, 'action')} on ${text(p, 'functionName')}`, key: ['functionName', 'principal', 'action', 'sourceArn'], risky: (p) => (p.principal === '*' ? 'function invocable by anyone (backdoor)' : undefined) },
-  DeleteFunction: { does: (p) => `deletes function ${text(p, 'functionName')}`, key: ['functionName'] },
-  CreateFunctionUrlConfig: { does: (p) => `creates a public URL for ${text(p, 'functionName')} (auth ${text(p, 'authType')})`, key: ['functionName', 'authType'], risky: (p) => (p.authType === 'NONE' ? 'function URL without authentication' : undefined) },
-  PublishLayerVersion: { does: (p) => `publishes layer ${text(p, 'layerName')}`, key: ['layerName'] },
-  AddLayerVersionPermission: { does: (p) => `shares layer ${text(p, 'layerName')} with ${text(p, 'principal')}`, key: ['layerName', 'principal'], risky: (p) => (p.principal === '*' ? 'layer shared with everyone' : undefined) },
+  CreateFunction: {
+    does: (p) =>
+      `creates function ${text(p, 'functionName')} (${text(p, 'runtime')}) with role ${text(p, 'role')}`,
+    key: ['functionName', 'runtime', 'role', 'handler'],
+  },
+  UpdateFunctionCode: {
+    does: (p) => `replaces the code of function ${text(p, 'functionName')}`,
+    key: ['functionName', 'publish'],
+    risky: 'function code replaced',
+  },
+  UpdateFunctionConfiguration: {
+    does: (p) =>
+      `changes the configuration of ${text(p, 'functionName')}${p.layers ? ` (layers: ${text(p, 'layers')})` : ''}`,
+    key: ['functionName', 'layers', 'role', 'handler'],
+    risky: (p) => (p.layers ? 'layers changed (code injected into the function)' : undefined),
+  },
+  AddPermission: {
+    does: (p) => `lets ${text(p, 'principal')} ${text(p, 'action')} on ${text(p, 'functionName')}`,
+    key: ['functionName', 'principal', 'action', 'sourceArn'],
+    risky: (p) => (p.principal === '*' ? 'function invocable by anyone (backdoor)' : undefined),
+  },
+  DeleteFunction: {
+    does: (p) => `deletes function ${text(p, 'functionName')}`,
+    key: ['functionName'],
+  },
+  CreateFunctionUrlConfig: {
+    does: (p) =>
+      `creates a public URL for ${text(p, 'functionName')} (auth ${text(p, 'authType')})`,
+    key: ['functionName', 'authType'],
+    risky: (p) => (p.authType === 'NONE' ? 'function URL without authentication' : undefined),
+  },
+  PublishLayerVersion: {
+    does: (p) => `publishes layer ${text(p, 'layerName')}`,
+    key: ['layerName'],
+  },
+  AddLayerVersionPermission: {
+    does: (p) => `shares layer ${text(p, 'layerName')} with ${text(p, 'principal')}`,
+    key: ['layerName', 'principal'],
+    risky: (p) => (p.principal === '*' ? 'layer shared with everyone' : undefined),
+  },
   Invoke: { does: (p) => `invokes function ${text(p, 'functionName')}`, key: ['functionName'] },
 };
 
 export const SECRETS_MANAGER: ServiceCatalog = {
-  GetSecretValue: { does: (p) => `reads secret ${text(p, 'secretId')}`, key: ['secretId', 'versionStage'], risky: 'secret value read (credential access)' },
-  BatchGetSecretValue: { does: (p) => `reads secrets ${p.secretIdList ? text(p, 'secretIdList') : `matching ${text(p, 'filters')}`}`, key: ['secretIdList', 'filters'], risky: 'many secret values read at once (credential access)' },
+  GetSecretValue: {
+    does: (p) => `reads secret ${text(p, 'secretId')}`,
+    key: ['secretId', 'versionStage'],
+    risky: 'secret value read (credential access)',
+  },
+  BatchGetSecretValue: {
+    does: (p) =>
+      `reads secrets ${p.secretIdList ? text(p, 'secretIdList') : `matching ${text(p, 'filters')}`}`,
+    key: ['secretIdList', 'filters'],
+    risky: 'many secret values read at once (credential access)',
+  },
   ListSecrets: { does: () => 'lists secrets', key: ['filters'] },
   CreateSecret: { does: (p) => `creates secret ${text(p, 'name')}`, key: ['name', 'kmsKeyId'] },
-  PutSecretValue: { does: (p) => `writes a new value of secret ${text(p, 'secretId')}`, key: ['secretId'] },
-  DeleteSecret: { does: (p) => `deletes secret ${text(p, 'secretId')}${p.forceDeleteWithoutRecovery === true ? ' immediately (no recovery)' : ''}`, key: ['secretId', 'recoveryWindowInDays', 'forceDeleteWithoutRecovery'], risky: 'secret deleted' },
-  PutResourcePolicy: { does: (p) => `sets the resource policy of secret ${text(p, 'secretId')}`, key: ['secretId'], risky: (p) => (grantsPublicAccess(policyDocument(p.resourcePolicy)) ? 'secret readable by everyone' : 'secret shared by resource policy') },
+  PutSecretValue: {
+    does: (p) => `writes a new value of secret ${text(p, 'secretId')}`,
+    key: ['secretId'],
+  },
+  DeleteSecret: {
+    does: (p) =>
+      `deletes secret ${text(p, 'secretId')}${p.forceDeleteWithoutRecovery === true ? ' immediately (no recovery)' : ''}`,
+    key: ['secretId', 'recoveryWindowInDays', 'forceDeleteWithoutRecovery'],
+    risky: 'secret deleted',
+  },
+  PutResourcePolicy: {
+    does: (p) => `sets the resource policy of secret ${text(p, 'secretId')}`,
+    key: ['secretId'],
+    risky: (p) =>
+      grantsPublicAccess(policyDocument(p.resourcePolicy))
+        ? 'secret readable by everyone'
+        : 'secret shared by resource policy',
+  },
 };
 
 export const SSM: ServiceCatalog = {
-  GetParameter: { does: (p) => `reads parameter ${text(p, 'name')}${p.withDecryption === true ? ' (decrypted)' : ''}`, key: ['name', 'withDecryption'], risky: (p) => (p.withDecryption === true ? 'SecureString read in clear (credential access)' : undefined) },
-  GetParameters: { does: (p) => `reads parameters ${text(p, 'names')}${p.withDecryption === true ? ' (decrypted)' : ''}`, key: ['names', 'withDecryption'], risky: (p) => (p.withDecryption === true ? 'SecureStrings read in clear (credential access)' : undefined) },
-  GetParametersByPath: { does: (p) => `reads every parameter under ${text(p, 'path')}${p.withDecryption === true ? ' (decrypted)' : ''}`, key: ['path', 'recursive', 'withDecryption'], risky: (p) => (p.withDecryption === true ? 'SecureStrings read in clear (credential access)' : undefined) },
+  GetParameter: {
+    does: (p) =>
+      `reads parameter ${text(p, 'name')}${p.withDecryption === true ? ' (decrypted)' : ''}`,
+    key: ['name', 'withDecryption'],
+    risky: (p) =>
+      p.withDecryption === true ? 'SecureString read in clear (credential access)' : undefined,
+  },
+  GetParameters: {
+    does: (p) =>
+      `reads parameters ${text(p, 'names')}${p.withDecryption === true ? ' (decrypted)' : ''}`,
+    key: ['names', 'withDecryption'],
+    risky: (p) =>
+      p.withDecryption === true ? 'SecureStrings read in clear (credential access)' : undefined,
+  },
+  GetParametersByPath: {
+    does: (p) =>
+      `reads every parameter under ${text(p, 'path')}${p.withDecryption === true ? ' (decrypted)' : ''}`,
+    key: ['path', 'recursive', 'withDecryption'],
+    risky: (p) =>
+      p.withDecryption === true ? 'SecureStrings read in clear (credential access)' : undefined,
+  },
   DescribeParameters: { does: () => 'lists parameters', key: [] },
-  PutParameter: { does: (p) => `writes parameter ${text(p, 'name')} (${text(p, 'type')})`, key: ['name', 'type', 'overwrite'] },
+  PutParameter: {
+    does: (p) => `writes parameter ${text(p, 'name')} (${text(p, 'type')})`,
+    key: ['name', 'type', 'overwrite'],
+  },
   DeleteParameter: { does: (p) => `deletes parameter ${text(p, 'name')}`, key: ['name'] },
-  SendCommand: { does: (p) => `runs ${text(p, 'documentName')} on ${text(p, 'instanceIds', text(p, 'targets'))}`, key: ['documentName', 'instanceIds', 'targets'], risky: 'commands executed on instances' },
-  StartSession: { does: (p) => `opens a Session Manager shell on ${text(p, 'target')}`, key: ['target', 'documentName'], risky: 'interactive shell on an instance' },
+  SendCommand: {
+    does: (p) => `runs ${text(p, 'documentName')} on ${text(p, 'instanceIds', text(p, 'targets'))}`,
+    key: ['documentName', 'instanceIds', 'targets'],
+    risky: 'commands executed on instances',
+  },
+  StartSession: {
+    does: (p) => `opens a Session Manager shell on ${text(p, 'target')}`,
+    key: ['target', 'documentName'],
+    risky: 'interactive shell on an instance',
+  },
   TerminateSession: { does: (p) => `ends session ${text(p, 'sessionId')}`, key: ['sessionId'] },
-  GetCommandInvocation: { does: (p) => `reads the output of command ${text(p, 'commandId')} on ${text(p, 'instanceId')}`, key: ['commandId', 'instanceId'] },
+  GetCommandInvocation: {
+    does: (p) => `reads the output of command ${text(p, 'commandId')} on ${text(p, 'instanceId')}`,
+    key: ['commandId', 'instanceId'],
+  },
   DescribeInstanceInformation: { does: () => 'lists managed instances', key: [] },
 };
 
 export const ORGANIZATIONS: ServiceCatalog = {
-  LeaveOrganization: { does: () => 'removes this account from its AWS Organization', key: [], risky: 'account left the organization (escapes SCPs and org trails)' },
-  RemoveAccountFromOrganization: { does: (p) => `removes account ${text(p, 'accountId')} from the organization`, key: ['accountId'], risky: 'account removed from the organization' },
-  CreateAccount: { does: (p) => `creates member account ${text(p, 'accountName')} (${text(p, 'email')})`, key: ['accountName', 'email'] },
-  InviteAccountToOrganization: { does: (p) => `invites ${text(p, 'target.id')} into the organization`, key: ['target'] },
-  AttachPolicy: { does: (p) => `attaches organization policy ${text(p, 'policyId')} to ${text(p, 'targetId')}`, key: ['policyId', 'targetId'] },
-  DetachPolicy: { does: (p) => `detaches organization policy ${text(p, 'policyId')} from ${text(p, 'targetId')}`, key: ['policyId', 'targetId'], risky: 'service control policy removed (guardrail lifted)' },
-  DeletePolicy: { does: (p) => `deletes organization policy ${text(p, 'policyId')}`, key: ['policyId'], risky: 'organization policy deleted' },
+  LeaveOrganization: {
+    does: () => 'removes this account from its AWS Organization',
+    key: [],
+    risky: 'account left the organization (escapes SCPs and org trails)',
+  },
+  RemoveAccountFromOrganization: {
+    does: (p) => `removes account ${text(p, 'accountId')} from the organization`,
+    key: ['accountId'],
+    risky: 'account removed from the organization',
+  },
+  CreateAccount: {
+    does: (p) => `creates member account ${text(p, 'accountName')} (${text(p, 'email')})`,
+    key: ['accountName', 'email'],
+  },
+  InviteAccountToOrganization: {
+    does: (p) => `invites ${text(p, 'target.id')} into the organization`,
+    key: ['target'],
+  },
+  AttachPolicy: {
+    does: (p) => `attaches organization policy ${text(p, 'policyId')} to ${text(p, 'targetId')}`,
+    key: ['policyId', 'targetId'],
+  },
+  DetachPolicy: {
+    does: (p) => `detaches organization policy ${text(p, 'policyId')} from ${text(p, 'targetId')}`,
+    key: ['policyId', 'targetId'],
+    risky: 'service control policy removed (guardrail lifted)',
+  },
+  DeletePolicy: {
+    does: (p) => `deletes organization policy ${text(p, 'policyId')}`,
+    key: ['policyId'],
+    risky: 'organization policy deleted',
+  },
 };
 
 export const GUARDDUTY: ServiceCatalog = {
-  DeleteDetector: { does: (p) => `deletes GuardDuty detector ${text(p, 'detectorId')}`, key: ['detectorId'], risky: 'GuardDuty disabled' },
-  UpdateDetector: { does: (p) => `changes detector ${text(p, 'detectorId')}${p.enable === false ? ' (DISABLES it)' : ''}`, key: ['detectorId', 'enable', 'findingPublishingFrequency'], risky: (p) => (p.enable === false ? 'GuardDuty disabled' : undefined) },
-  CreateIPSet: { does: (p) => `adds trusted IP list ${text(p, 'name')} from ${text(p, 'location')}`, key: ['detectorId', 'name', 'location', 'activate'], risky: 'trusted IP list: GuardDuty stops alerting on these addresses' },
-  UpdateIPSet: { does: (p) => `changes trusted IP list ${text(p, 'ipSetId')}`, key: ['detectorId', 'ipSetId', 'location'], risky: 'trusted IP list changed' },
-  CreateFilter: { does: (p) => `creates finding filter ${text(p, 'name')} with action ${text(p, 'action')}`, key: ['detectorId', 'name', 'action'], risky: (p) => (p.action === 'ARCHIVE' ? 'findings auto-archived (suppressed)' : undefined) },
-  DisassociateFromMasterAccount: { does: () => 'disconnects from the GuardDuty administrator account', key: ['detectorId'], risky: 'findings no longer reach the administrator account' },
-  DeletePublishingDestination: { does: (p) => `stops exporting findings (${text(p, 'destinationId')})`, key: ['detectorId', 'destinationId'], risky: 'findings export removed' },
+  DeleteDetector: {
+    does: (p) => `deletes GuardDuty detector ${text(p, 'detectorId')}`,
+    key: ['detectorId'],
+    risky: 'GuardDuty disabled',
+  },
+  UpdateDetector: {
+    does: (p) =>
+      `changes detector ${text(p, 'detectorId')}${p.enable === false ? ' (DISABLES it)' : ''}`,
+    key: ['detectorId', 'enable', 'findingPublishingFrequency'],
+    risky: (p) => (p.enable === false ? 'GuardDuty disabled' : undefined),
+  },
+  CreateIPSet: {
+    does: (p) => `adds trusted IP list ${text(p, 'name')} from ${text(p, 'location')}`,
+    key: ['detectorId', 'name', 'location', 'activate'],
+    risky: 'trusted IP list: GuardDuty stops alerting on these addresses',
+  },
+  UpdateIPSet: {
+    does: (p) => `changes trusted IP list ${text(p, 'ipSetId')}`,
+    key: ['detectorId', 'ipSetId', 'location'],
+    risky: 'trusted IP list changed',
+  },
+  CreateFilter: {
+    does: (p) => `creates finding filter ${text(p, 'name')} with action ${text(p, 'action')}`,
+    key: ['detectorId', 'name', 'action'],
+    risky: (p) => (p.action === 'ARCHIVE' ? 'findings auto-archived (suppressed)' : undefined),
+  },
+  DisassociateFromMasterAccount: {
+    does: () => 'disconnects from the GuardDuty administrator account',
+    key: ['detectorId'],
+    risky: 'findings no longer reach the administrator account',
+  },
+  DeletePublishingDestination: {
+    does: (p) => `stops exporting findings (${text(p, 'destinationId')})`,
+    key: ['detectorId', 'destinationId'],
+    risky: 'findings export removed',
+  },
 };
 
 export const RDS: ServiceCatalog = {
-  ModifyDBSnapshotAttribute: { does: (p) => `changes ${text(p, 'attributeName')} of snapshot ${text(p, 'dBSnapshotIdentifier')}${p.valuesToAdd ? `: adds ${text(p, 'valuesToAdd')}` : ''}`, key: ['dBSnapshotIdentifier', 'attributeName', 'valuesToAdd'], risky: (p) => (Array.isArray(p.valuesToAdd) && p.valuesToAdd.length ? (p.valuesToAdd.includes('all') ? 'DB snapshot made public' : 'DB snapshot shared with another account') : undefined) },
-  ModifyDBInstance: { does: (p) => `changes DB instance ${text(p, 'dBInstanceIdentifier')}${p.masterUserPassword ? ' (master password reset)' : ''}${p.publiclyAccessible === true ? ' (made publicly accessible)' : ''}`, key: ['dBInstanceIdentifier', 'publiclyAccessible', 'backupRetentionPeriod'], risky: (p) => (p.publiclyAccessible === true ? 'database made publicly accessible' : p.masterUserPassword ? 'master password reset' : undefined) },
-  DeleteDBInstance: { does: (p) => `deletes DB instance ${text(p, 'dBInstanceIdentifier')}${p.skipFinalSnapshot === true ? ' without a final snapshot' : ''}`, key: ['dBInstanceIdentifier', 'skipFinalSnapshot'], risky: 'database deleted' },
+  ModifyDBSnapshotAttribute: {
+    does: (p) =>
+      `changes ${text(p, 'attributeName')} of snapshot ${text(p, 'dBSnapshotIdentifier')}${p.valuesToAdd ? `: adds ${text(p, 'valuesToAdd')}` : ''}`,
+    key: ['dBSnapshotIdentifier', 'attributeName', 'valuesToAdd'],
+    risky: (p) =>
+      Array.isArray(p.valuesToAdd) && p.valuesToAdd.length
+        ? p.valuesToAdd.includes('all')
+          ? 'DB snapshot made public'
+          : 'DB snapshot shared with another account'
+        : undefined,
+  },
+  ModifyDBInstance: {
+    does: (p) =>
+      `changes DB instance ${text(p, 'dBInstanceIdentifier')}${p.masterUserPassword ? ' (master password reset)' : ''}${p.publiclyAccessible === true ? ' (made publicly accessible)' : ''}`,
+    key: ['dBInstanceIdentifier', 'publiclyAccessible', 'backupRetentionPeriod'],
+    risky: (p) =>
+      p.publiclyAccessible === true
+        ? 'database made publicly accessible'
+        : p.masterUserPassword
+          ? 'master password reset'
+          : undefined,
+  },
+  DeleteDBInstance: {
+    does: (p) =>
+      `deletes DB instance ${text(p, 'dBInstanceIdentifier')}${p.skipFinalSnapshot === true ? ' without a final snapshot' : ''}`,
+    key: ['dBInstanceIdentifier', 'skipFinalSnapshot'],
+    risky: 'database deleted',
+  },
 };
 
 export const CONFIG: ServiceCatalog = {
-  StopConfigurationRecorder: { does: (p) => `stops AWS Config recorder ${text(p, 'configurationRecorderName')}`, key: ['configurationRecorderName'], risky: 'AWS Config recording stopped' },
-  DeleteDeliveryChannel: { does: (p) => `deletes AWS Config delivery channel ${text(p, 'deliveryChannelName')}`, key: ['deliveryChannelName'], risky: 'AWS Config delivery stopped' },
+  StopConfigurationRecorder: {
+    does: (p) => `stops AWS Config recorder ${text(p, 'configurationRecorderName')}`,
+    key: ['configurationRecorderName'],
+    risky: 'AWS Config recording stopped',
+  },
+  DeleteDeliveryChannel: {
+    does: (p) => `deletes AWS Config delivery channel ${text(p, 'deliveryChannelName')}`,
+    key: ['deliveryChannelName'],
+    risky: 'AWS Config delivery stopped',
+  },
 };
 
 export const ROUTE53_RESOLVER: ServiceCatalog = {
-  DeleteResolverQueryLogConfig: { does: (p) => `deletes DNS query logging config ${text(p, 'resolverQueryLogConfigId')}`, key: ['resolverQueryLogConfigId'], risky: 'DNS query logging deleted' },
+  DeleteResolverQueryLogConfig: {
+    does: (p) => `deletes DNS query logging config ${text(p, 'resolverQueryLogConfigId')}`,
+    key: ['resolverQueryLogConfigId'],
+    risky: 'DNS query logging deleted',
+  },
 };
 
 export const ROLES_ANYWHERE: ServiceCatalog = {
-  CreateTrustAnchor: { does: (p) => `creates IAM Roles Anywhere trust anchor ${text(p, 'name')} (${text(p, 'source.sourceType', 'certificate bundle')})`, key: ['name', 'enabled', 'source.sourceType'], risky: 'external certificate authority trusted to get role credentials (persistence)' },
-  CreateProfile: { does: (p) => `creates IAM Roles Anywhere profile ${text(p, 'name')} for ${text(p, 'roleArns')}`, key: ['name', 'roleArns', 'durationSeconds'], risky: 'roles made assumable from outside AWS with certificates (persistence)' },
+  CreateTrustAnchor: {
+    does: (p) =>
+      `creates IAM Roles Anywhere trust anchor ${text(p, 'name')} (${text(p, 'source.sourceType', 'certificate bundle')})`,
+    key: ['name', 'enabled', 'source.sourceType'],
+    risky: 'external certificate authority trusted to get role credentials (persistence)',
+  },
+  CreateProfile: {
+    does: (p) => `creates IAM Roles Anywhere profile ${text(p, 'name')} for ${text(p, 'roleArns')}`,
+    key: ['name', 'roleArns', 'durationSeconds'],
+    risky: 'roles made assumable from outside AWS with certificates (persistence)',
+  },
 };
 
 export const BEDROCK: ServiceCatalog = {
-  InvokeModel: { does: (p) => `invokes model ${text(p, 'modelId')}`, key: ['modelId'], api: 'InvokeModel' },
-  PutFoundationModelEntitlement: { does: (p) => `enables access to model ${text(p, 'modelId')}`, key: ['modelId'], risky: 'model access enabled (LLMjacking pattern)' },
+  InvokeModel: {
+    does: (p) => `invokes model ${text(p, 'modelId')}`,
+    key: ['modelId'],
+    api: 'InvokeModel',
+  },
+  PutFoundationModelEntitlement: {
+    does: (p) => `enables access to model ${text(p, 'modelId')}`,
+    key: ['modelId'],
+    risky: 'model access enabled (LLMjacking pattern)',
+  },
 };
 
 /** Every catalogue, keyed by service (the eventSource without ".amazonaws.com"). */
@@ -395,10 +1045,12 @@ export const EVENT_CATALOG = lookupTable<ServiceCatalog>({
 export const API_REFERENCE = lookupTable<string>({
   iam: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_{api}.html',
   sts: 'https://docs.aws.amazon.com/STS/latest/APIReference/API_{api}.html',
-  signin: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html',
+  signin:
+    'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html',
   s3: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_{api}.html',
   ec2: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_{api}.html',
-  'ec2-instance-connect': 'https://docs.aws.amazon.com/ec2-instance-connect/latest/APIReference/API_{api}.html',
+  'ec2-instance-connect':
+    'https://docs.aws.amazon.com/ec2-instance-connect/latest/APIReference/API_{api}.html',
   kms: 'https://docs.aws.amazon.com/kms/latest/APIReference/API_{api}.html',
   cloudtrail: 'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_{api}.html',
   lambda: 'https://docs.aws.amazon.com/lambda/latest/api/API_{api}.html',
@@ -408,7 +1060,8 @@ export const API_REFERENCE = lookupTable<string>({
   guardduty: 'https://docs.aws.amazon.com/guardduty/latest/APIReference/API_{api}.html',
   rds: 'https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_{api}.html',
   config: 'https://docs.aws.amazon.com/config/latest/APIReference/API_{api}.html',
-  route53resolver: 'https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_{api}.html',
+  route53resolver:
+    'https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_{api}.html',
   dynamodb: 'https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_{api}.html',
   sns: 'https://docs.aws.amazon.com/sns/latest/api/API_{api}.html',
   sqs: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_{api}.html',
@@ -417,7 +1070,8 @@ export const API_REFERENCE = lookupTable<string>({
   eks: 'https://docs.aws.amazon.com/eks/latest/APIReference/API_{api}.html',
   logs: 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_{api}.html',
   monitoring: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_{api}.html',
-  cloudformation: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_{api}.html',
+  cloudformation:
+    'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_{api}.html',
   bedrock: 'https://docs.aws.amazon.com/bedrock/latest/APIReference/API_Operations.html',
   rolesanywhere: 'https://docs.aws.amazon.com/rolesanywhere/latest/APIReference/API_{api}.html',
   sso: 'https://docs.aws.amazon.com/singlesignon/latest/PortalAPIReference/API_{api}.html',

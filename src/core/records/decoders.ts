@@ -70,7 +70,9 @@ export function decodeIdPrefix(id: string): IdPrefixInfo | undefined {
 }
 
 /** 'long-term' for AKIA keys, 'temporary' for ASIA keys, undefined otherwise. */
-export function accessKeyKind(accessKeyId: string | null | undefined): 'long-term' | 'temporary' | undefined {
+export function accessKeyKind(
+  accessKeyId: string | null | undefined,
+): 'long-term' | 'temporary' | undefined {
   if (typeof accessKeyId !== 'string') return undefined;
   return decodeIdPrefix(accessKeyId)?.credential;
 }
@@ -85,21 +87,42 @@ export interface ErrorCodeInfo {
 // (AccessDenied / AccessDeniedException / Client.UnauthorizedOperation).
 const ERROR_CODES = lookupTable<ErrorCodeInfo>({
   accessdenied: {
-    meaning: 'The caller is not allowed to perform this action (an IAM policy, SCP, resource policy, permissions boundary or session policy denied it).',
-    investigate: 'Bursts of AccessDenied across many services from one principal are a classic sign of permission enumeration with stolen credentials.',
+    meaning:
+      'The caller is not allowed to perform this action (an IAM policy, SCP, resource policy, permissions boundary or session policy denied it).',
+    investigate:
+      'Bursts of AccessDenied across many services from one principal are a classic sign of permission enumeration with stolen credentials.',
   },
-  accessdeniedexception: { meaning: 'The caller is not allowed to perform this action.', investigate: 'Many of these from one principal suggest enumeration with stolen credentials.' },
-  unauthorizedoperation: { meaning: 'EC2: the caller is not authorized to perform this operation.', investigate: 'Many of these from one principal suggest enumeration with stolen credentials.' },
-  'client.unauthorizedoperation': { meaning: 'EC2: the caller is not authorized to perform this operation.', investigate: 'Many of these from one principal suggest enumeration with stolen credentials.' },
+  accessdeniedexception: {
+    meaning: 'The caller is not allowed to perform this action.',
+    investigate: 'Many of these from one principal suggest enumeration with stolen credentials.',
+  },
+  unauthorizedoperation: {
+    meaning: 'EC2: the caller is not authorized to perform this operation.',
+    investigate: 'Many of these from one principal suggest enumeration with stolen credentials.',
+  },
+  'client.unauthorizedoperation': {
+    meaning: 'EC2: the caller is not authorized to perform this operation.',
+    investigate: 'Many of these from one principal suggest enumeration with stolen credentials.',
+  },
   unauthorizedaccess: { meaning: 'The caller is not authorized to access this resource.' },
   authfailure: { meaning: 'EC2: the credentials could not be validated.' },
   'client.authfailure': { meaning: 'EC2: the credentials could not be validated.' },
-  invalidclienttokenid: { meaning: 'The access key id does not exist in AWS records (deleted, deactivated or invented).', investigate: 'Someone is using a key that no longer works — possibly a revoked, leaked key.' },
-  invalidaccesskeyid: { meaning: 'S3: the access key id does not exist in AWS records.', investigate: 'Possibly a revoked or leaked key being tried.' },
-  signaturedoesnotmatch: { meaning: 'The request signature did not match: wrong secret key for this access key id.' },
+  invalidclienttokenid: {
+    meaning: 'The access key id does not exist in AWS records (deleted, deactivated or invented).',
+    investigate: 'Someone is using a key that no longer works — possibly a revoked, leaked key.',
+  },
+  invalidaccesskeyid: {
+    meaning: 'S3: the access key id does not exist in AWS records.',
+    investigate: 'Possibly a revoked or leaked key being tried.',
+  },
+  signaturedoesnotmatch: {
+    meaning: 'The request signature did not match: wrong secret key for this access key id.',
+  },
   expiredtoken: { meaning: 'The session token has expired.' },
   expiredtokenexception: { meaning: 'The session token has expired.' },
-  'client.requestexpired': { meaning: 'The request reached AWS too late (clock skew or a replayed request).' },
+  'client.requestexpired': {
+    meaning: 'The request reached AWS too late (clock skew or a replayed request).',
+  },
   optinrequired: { meaning: 'The account is not subscribed to this service or Region.' },
   'client.optinrequired': { meaning: 'The account is not subscribed to this service or Region.' },
   nosuchentity: { meaning: 'IAM: the named user, role, policy or key does not exist.' },
@@ -116,23 +139,41 @@ const ERROR_CODES = lookupTable<ErrorCodeInfo>({
   validationerror: { meaning: 'The request parameters were invalid.' },
   invalidparametervalue: { meaning: 'A parameter value was invalid.' },
   'client.invalidparametervalue': { meaning: 'A parameter value was invalid.' },
-  malformedpolicydocument: { meaning: 'The policy document was not valid JSON or not a valid policy.' },
-  malformedpolicydocumentexception: { meaning: 'The policy document was not valid JSON or not a valid policy.' },
-  'client.dryrunoperation': { meaning: 'EC2 dry run: the caller WOULD have been allowed (no change was made).', investigate: 'Dry runs are used to test permissions quietly.' },
-  dryrunoperation: { meaning: 'EC2 dry run: the caller WOULD have been allowed (no change was made).', investigate: 'Dry runs are used to test permissions quietly.' },
+  malformedpolicydocument: {
+    meaning: 'The policy document was not valid JSON or not a valid policy.',
+  },
+  malformedpolicydocumentexception: {
+    meaning: 'The policy document was not valid JSON or not a valid policy.',
+  },
+  'client.dryrunoperation': {
+    meaning: 'EC2 dry run: the caller WOULD have been allowed (no change was made).',
+    investigate: 'Dry runs are used to test permissions quietly.',
+  },
+  dryrunoperation: {
+    meaning: 'EC2 dry run: the caller WOULD have been allowed (no change was made).',
+    investigate: 'Dry runs are used to test permissions quietly.',
+  },
   'client.invalidpermission.duplicate': { meaning: 'EC2: the security group rule already exists.' },
   'invalidpermission.duplicate': { meaning: 'EC2: the security group rule already exists.' },
   throttlingexception: { meaning: 'The request rate was too high and the call was throttled.' },
   throttling: { meaning: 'The request rate was too high and the call was throttled.' },
-  requestlimitexceeded: { meaning: 'EC2: the request rate was too high and the call was throttled.' },
-  'client.requestlimitexceeded': { meaning: 'EC2: the request rate was too high and the call was throttled.' },
+  requestlimitexceeded: {
+    meaning: 'EC2: the request rate was too high and the call was throttled.',
+  },
+  'client.requestlimitexceeded': {
+    meaning: 'EC2: the request rate was too high and the call was throttled.',
+  },
   serviceunavailable: { meaning: 'The service was temporarily unavailable.' },
   internalerror: { meaning: 'An internal AWS error.' },
   'server.internalerror': { meaning: 'An internal AWS error.' },
   trailnotfoundexception: { meaning: 'CloudTrail: the named trail does not exist.' },
-  insufficients3bucketpolicyexception: { meaning: 'CloudTrail: the S3 bucket policy does not let CloudTrail write to the bucket.' },
+  insufficients3bucketpolicyexception: {
+    meaning: 'CloudTrail: the S3 bucket policy does not let CloudTrail write to the bucket.',
+  },
   invalidgrantexception: { meaning: 'The grant or grant token is not valid.' },
-  kmsinvalidstateexception: { meaning: 'KMS: the key is not in a usable state (disabled or pending deletion).' },
+  kmsinvalidstateexception: {
+    meaning: 'KMS: the key is not in a usable state (disabled or pending deletion).',
+  },
   incorrectkeyexception: { meaning: 'KMS: the ciphertext was not encrypted under the given key.' },
   'failed authentication': { meaning: 'Console sign-in: wrong password or unknown user.' },
 });
@@ -163,11 +204,14 @@ export function parseArn(value: string): ParsedArn | undefined {
  * DNS name when a service called on the caller's behalf, and "AWS Internal" for internal calls.
  */
 export function explainSourceAddress(value: string): string | undefined {
-  if (value === 'AWS Internal') return 'The call came from inside AWS (an AWS service acting internally); there is no client IP.';
-  if (/^[a-z0-9.-]+\.amazonaws\.com$/.test(value)) return `The AWS service ${value} made this call on the caller's behalf (no client IP is recorded).`;
+  if (value === 'AWS Internal')
+    return 'The call came from inside AWS (an AWS service acting internally); there is no client IP.';
+  if (/^[a-z0-9.-]+\.amazonaws\.com$/.test(value))
+    return `The AWS service ${value} made this call on the caller's behalf (no client IP is recorded).`;
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(value)) {
     const [a, b] = value.split('.').map(Number);
-    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'A private (RFC 1918) address: the call came through a VPC endpoint or from inside a VPC.';
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
+      return 'A private (RFC 1918) address: the call came through a VPC endpoint or from inside a VPC.';
     return undefined;
   }
   return undefined;

@@ -20,13 +20,29 @@ export interface FieldLocation {
  * and whether it is on a key or a value. Only that text is scanned, so this stays fast in huge
  * documents. undefined inside a lookup-events CloudTrailEvent string.
  */
-export function locateField(ownText: string, record: IndexedRecord, offset: number): FieldLocation | undefined {
+export function locateField(
+  ownText: string,
+  record: IndexedRecord,
+  offset: number,
+): FieldLocation | undefined {
   if (offset < record.start || offset >= record.end) return undefined;
-  if (record.embedded && offset > record.embedded.offset && offset < record.embedded.offset + record.embedded.length) return undefined;
+  if (
+    record.embedded &&
+    offset > record.embedded.offset &&
+    offset < record.embedded.offset + record.embedded.length
+  )
+    return undefined;
   const loc = getLocation(ownText, offset - record.start);
   const node = loc.previousNode;
   const path = record.embedded ? ['Events', 0, ...loc.path] : loc.path;
   const range = node ? { offset: record.start + node.offset, length: node.length } : undefined;
-  const value = !loc.isAtPropertyKey && node && node.type !== 'object' && node.type !== 'array' && node.type !== 'property' ? (node.value as string | number | boolean | null) : undefined;
+  const value =
+    !loc.isAtPropertyKey &&
+    node &&
+    node.type !== 'object' &&
+    node.type !== 'array' &&
+    node.type !== 'property'
+      ? (node.value as string | number | boolean | null)
+      : undefined;
   return { path, isKey: loc.isAtPropertyKey, value, range };
 }

@@ -37,7 +37,10 @@ export interface IdentityDescription {
   facts: IdentityFact[];
 }
 
-type Context = Pick<CloudTrailRecord, 'sessionCredentialFromConsole' | 'recipientAccountId' | 'eventName' | 'additionalEventData'>;
+type Context = Pick<
+  CloudTrailRecord,
+  'sessionCredentialFromConsole' | 'recipientAccountId' | 'eventName' | 'additionalEventData'
+>;
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
@@ -74,8 +77,12 @@ export const ANONYMOUS_IDS = ['ANONYMOUS_PRINCIPAL', 'anonymous'] as const;
  * `{"type":"AWSAccount","principalId":"","accountId":"ANONYMOUS_PRINCIPAL"}` (anonymous S3
  * requests). Compared ignoring case, as the query language's `principal:anonymous` does.
  */
-export function isAnonymousIdentity(identity: { accountId?: unknown; principalId?: unknown }): boolean {
-  const anonymous = (v: unknown) => typeof v === 'string' && ANONYMOUS_IDS.some((id) => id.toLowerCase() === v.toLowerCase());
+export function isAnonymousIdentity(identity: {
+  accountId?: unknown;
+  principalId?: unknown;
+}): boolean {
+  const anonymous = (v: unknown) =>
+    typeof v === 'string' && ANONYMOUS_IDS.some((id) => id.toLowerCase() === v.toLowerCase());
   return anonymous(identity.accountId) || anonymous(identity.principalId);
 }
 
@@ -90,9 +97,17 @@ function sessionCreated(v: string | undefined): string | undefined {
  * Describes who made a request. `record` supplies context outside userIdentity
  * (sessionCredentialFromConsole, recipientAccountId, ConsoleLogin's MFAUsed) and is optional.
  */
-export function describeIdentity(identity: UserIdentity | null | undefined, record?: Context): IdentityDescription {
+export function describeIdentity(
+  identity: UserIdentity | null | undefined,
+  record?: Context,
+): IdentityDescription {
   if (!identity || typeof identity !== 'object' || Array.isArray(identity)) {
-    return { summary: 'No userIdentity in this record (an AWS-internal or service event)', risk: undefined, type: 'missing', facts: [] };
+    return {
+      summary: 'No userIdentity in this record (an AWS-internal or service event)',
+      risk: undefined,
+      type: 'missing',
+      facts: [],
+    };
   }
   const type = str(identity.type) ?? 'missing';
   const facts: IdentityFact[] = [];
@@ -106,17 +121,30 @@ export function describeIdentity(identity: UserIdentity | null | undefined, reco
   const invokedBy = str(identity.invokedBy);
   const accessKeyId = str(identity.accessKeyId);
   const keyKind = accessKeyKind(accessKeyId);
-  const ctx = identity.sessionContext && typeof identity.sessionContext === 'object' ? identity.sessionContext : undefined;
-  const issuer = ctx?.sessionIssuer && typeof ctx.sessionIssuer === 'object' ? ctx.sessionIssuer : undefined;
+  const ctx =
+    identity.sessionContext && typeof identity.sessionContext === 'object'
+      ? identity.sessionContext
+      : undefined;
+  const issuer =
+    ctx?.sessionIssuer && typeof ctx.sessionIssuer === 'object' ? ctx.sessionIssuer : undefined;
   const attrs = ctx?.attributes && typeof ctx.attributes === 'object' ? ctx.attributes : undefined;
   const mfaText = str(attrs?.mfaAuthenticated);
   let mfa = mfaText === 'true' ? true : mfaText === 'false' ? false : undefined;
   // ConsoleLogin records carry MFA use in additionalEventData.MFAUsed ("Yes"/"No").
-  const mfaUsed = record?.eventName === 'ConsoleLogin' ? str((record.additionalEventData as Record<string, unknown> | undefined)?.MFAUsed) : undefined;
+  const mfaUsed =
+    record?.eventName === 'ConsoleLogin'
+      ? str((record.additionalEventData as Record<string, unknown> | undefined)?.MFAUsed)
+      : undefined;
   if (mfa === undefined && mfaUsed) mfa = mfaUsed === 'Yes';
-  const viaConsole = record?.sessionCredentialFromConsole === 'true' || record?.eventName === 'ConsoleLogin' || undefined;
+  const viaConsole =
+    record?.sessionCredentialFromConsole === 'true' ||
+    record?.eventName === 'ConsoleLogin' ||
+    undefined;
   const recipient = str(record?.recipientAccountId);
-  const foreignAccount = accountId && recipient && accountId !== recipient && !isAnonymousIdentity(identity) ? accountId : undefined;
+  const foreignAccount =
+    accountId && recipient && accountId !== recipient && !isAnonymousIdentity(identity)
+      ? accountId
+      : undefined;
 
   let head: string;
   let risk: IdentityRisk | undefined;
@@ -132,89 +160,104 @@ export function describeIdentity(identity: UserIdentity | null | undefined, reco
   if (isAnonymousIdentity(identity)) {
     head = 'Anonymous caller: an unauthenticated request with no AWS credentials';
     risk = 'high';
-    riskReason = 'Anyone on the internet can make this request: check what it read or changed, and why the resource allows public access.';
-  } else switch (type) {
-    case 'Root':
-      head = `Root user of ${accountId ?? 'the account'} — high risk`;
-      risk = 'high';
-      riskReason = 'The root user has unrestricted access and should not be used day to day.';
-      break;
-    case 'IAMUser':
-      head = `IAM user ${userName ?? lastSegment(arn) ?? principalId ?? '(unnamed)'}`;
-      break;
-    case 'AssumedRole': {
-      const fromArn = assumedRoleParts(arn);
-      const role = str(issuer?.userName) ?? fromArn.role ?? '(unknown role)';
-      const session = fromArn.session ?? (principalId?.includes(':') ? principalId.slice(principalId.indexOf(':') + 1) : undefined);
-      issuerArn = str(issuer?.arn);
-      const permissionSet = permissionSetOf(role);
-      if (ctx?.assumedRoot === 'true') {
-        head = `Root session${session ? ` (${session})` : ''} obtained with sts:AssumeRoot — high risk`;
+    riskReason =
+      'Anyone on the internet can make this request: check what it read or changed, and why the resource allows public access.';
+  } else
+    switch (type) {
+      case 'Root':
+        head = `Root user of ${accountId ?? 'the account'} — high risk`;
         risk = 'high';
-        riskReason = 'Privileged root-user session from centralized root access.';
-      } else if (permissionSet) {
-        head = `IAM Identity Center user ${session ?? '(unknown)'} with permission set ${permissionSet}`;
-      } else {
-        head = `Assumed role ${role}${session ? ` (session ${session})` : ''}`;
-        if (session && /^i-[0-9a-f]{8,17}$/.test(session)) head += ` on EC2 instance ${session}`;
+        riskReason = 'The root user has unrestricted access and should not be used day to day.';
+        break;
+      case 'IAMUser':
+        head = `IAM user ${userName ?? lastSegment(arn) ?? principalId ?? '(unnamed)'}`;
+        break;
+      case 'AssumedRole': {
+        const fromArn = assumedRoleParts(arn);
+        const role = str(issuer?.userName) ?? fromArn.role ?? '(unknown role)';
+        const session =
+          fromArn.session ??
+          (principalId?.includes(':')
+            ? principalId.slice(principalId.indexOf(':') + 1)
+            : undefined);
+        issuerArn = str(issuer?.arn);
+        const permissionSet = permissionSetOf(role);
+        if (ctx?.assumedRoot === 'true') {
+          head = `Root session${session ? ` (${session})` : ''} obtained with sts:AssumeRoot — high risk`;
+          risk = 'high';
+          riskReason = 'Privileged root-user session from centralized root access.';
+        } else if (permissionSet) {
+          head = `IAM Identity Center user ${session ?? '(unknown)'} with permission set ${permissionSet}`;
+        } else {
+          head = `Assumed role ${role}${session ? ` (session ${session})` : ''}`;
+          if (session && /^i-[0-9a-f]{8,17}$/.test(session)) head += ` on EC2 instance ${session}`;
+        }
+        if (ctx?.ec2RoleDelivery)
+          fact(
+            'EC2 instance metadata version',
+            `IMDSv${ctx.ec2RoleDelivery === '2.0' ? '2' : '1'} (${ctx.ec2RoleDelivery})`,
+          );
+        break;
       }
-      if (ctx?.ec2RoleDelivery) fact('EC2 instance metadata version', `IMDSv${ctx.ec2RoleDelivery === '2.0' ? '2' : '1'} (${ctx.ec2RoleDelivery})`);
-      break;
-    }
-    case 'Role':
-      head = `IAM role ${userName ?? lastSegment(arn) ?? principalId ?? '(unnamed)'}`;
-      break;
-    case 'FederatedUser': {
-      const name = lastSegment(arn) ?? principalId?.split(':').pop() ?? '(unnamed)';
-      const by = issuer ? `${str(issuer.type) === 'Root' ? 'the root user' : `IAM user ${str(issuer.userName) ?? lastSegment(str(issuer.arn)) ?? '?'}`}` : undefined;
-      issuerArn = str(issuer?.arn);
-      head = `Federated user ${name} (sts:GetFederationToken)${by ? ` issued by ${by}` : ''}`;
-      if (str(issuer?.type) === 'Root') {
-        risk = 'high';
-        riskReason = 'Federation token issued from root credentials.';
+      case 'Role':
+        head = `IAM role ${userName ?? lastSegment(arn) ?? principalId ?? '(unnamed)'}`;
+        break;
+      case 'FederatedUser': {
+        const name = lastSegment(arn) ?? principalId?.split(':').pop() ?? '(unnamed)';
+        const by = issuer
+          ? `${str(issuer.type) === 'Root' ? 'the root user' : `IAM user ${str(issuer.userName) ?? lastSegment(str(issuer.arn)) ?? '?'}`}`
+          : undefined;
+        issuerArn = str(issuer?.arn);
+        head = `Federated user ${name} (sts:GetFederationToken)${by ? ` issued by ${by}` : ''}`;
+        if (str(issuer?.type) === 'Root') {
+          risk = 'high';
+          riskReason = 'Federation token issued from root credentials.';
+        }
+        break;
       }
-      break;
-    }
-    case 'AWSAccount':
-      if (accountId && accountId === recipient) {
-        head = `AWS account ${accountId}${principalId ? ` (principal ${principalId})` : ''}`;
-      } else {
-        head = `Another AWS account ${accountId ?? '(not named)'}${principalId ? ` (principal ${principalId})` : ''}`;
-        medium('Cross-account access: the caller belongs to a different account.');
+      case 'AWSAccount':
+        if (accountId && accountId === recipient) {
+          head = `AWS account ${accountId}${principalId ? ` (principal ${principalId})` : ''}`;
+        } else {
+          head = `Another AWS account ${accountId ?? '(not named)'}${principalId ? ` (principal ${principalId})` : ''}`;
+          medium('Cross-account access: the caller belongs to a different account.');
+        }
+        break;
+      case 'AWSService':
+        head = invokedBy
+          ? `AWS service ${invokedBy} on behalf of the account`
+          : 'An AWS service (the record does not name it) on behalf of the account';
+        risk = 'low';
+        riskReason = 'Calls made by AWS services for the account.';
+        break;
+      case 'IdentityCenterUser': {
+        const userId = str(identity.onBehalfOf?.userId);
+        head = `IAM Identity Center user ${userId ?? '(unknown user id)'}`;
+        break;
       }
-      break;
-    case 'AWSService':
-      head = invokedBy ? `AWS service ${invokedBy} on behalf of the account` : 'An AWS service (the record does not name it) on behalf of the account';
-      risk = 'low';
-      riskReason = 'Calls made by AWS services for the account.';
-      break;
-    case 'IdentityCenterUser': {
-      const userId = str(identity.onBehalfOf?.userId);
-      head = `IAM Identity Center user ${userId ?? '(unknown user id)'}`;
-      break;
+      case 'SAMLUser':
+        head = `SAML federated user ${userName ?? principalId ?? '(unnamed)'}${str(identity.identityProvider) ? ` via ${lastSegment(str(identity.identityProvider)) ?? identity.identityProvider}` : ''}`;
+        break;
+      case 'WebIdentityUser':
+        head = `Web identity user ${userName ?? principalId ?? '(unnamed)'}${str(identity.identityProvider) ? ` via ${identity.identityProvider}` : ''}`;
+        break;
+      case 'Directory':
+        head = `Directory user ${userName ?? principalId ?? '(unnamed)'} (a request to a directory service such as Amazon WorkDocs or Quick; the identity type is not known)`;
+        break;
+      case 'Unknown':
+        head =
+          userName || principalId
+            ? `Principal ${userName ?? principalId} of unknown type (CloudTrail could not determine the identity type)`
+            : 'Identity of unknown type (CloudTrail could not determine it)';
+        medium('CloudTrail could not determine what kind of identity made the request.');
+        break;
+      case 'missing':
+        head = 'Principal without a type';
+        medium('The identity has no type.');
+        break;
+      default:
+        head = `Principal of type ${type}${arn ? ` ${arn}` : principalId ? ` ${principalId}` : ''}`;
     }
-    case 'SAMLUser':
-      head = `SAML federated user ${userName ?? principalId ?? '(unnamed)'}${str(identity.identityProvider) ? ` via ${lastSegment(str(identity.identityProvider)) ?? identity.identityProvider}` : ''}`;
-      break;
-    case 'WebIdentityUser':
-      head = `Web identity user ${userName ?? principalId ?? '(unnamed)'}${str(identity.identityProvider) ? ` via ${identity.identityProvider}` : ''}`;
-      break;
-    case 'Directory':
-      head = `Directory user ${userName ?? principalId ?? '(unnamed)'} (a request to a directory service such as Amazon WorkDocs or Quick; the identity type is not known)`;
-      break;
-    case 'Unknown':
-      head = userName || principalId
-        ? `Principal ${userName ?? principalId} of unknown type (CloudTrail could not determine the identity type)`
-        : 'Identity of unknown type (CloudTrail could not determine it)';
-      medium('CloudTrail could not determine what kind of identity made the request.');
-      break;
-    case 'missing':
-      head = 'Principal without a type';
-      medium('The identity has no type.');
-      break;
-    default:
-      head = `Principal of type ${type}${arn ? ` ${arn}` : principalId ? ` ${principalId}` : ''}`;
-  }
 
   const tail: string[] = [];
   if (foreignAccount && type !== 'AWSAccount') tail.push(`from account ${foreignAccount}`);
@@ -222,12 +265,15 @@ export function describeIdentity(identity: UserIdentity | null | undefined, reco
   const sourceIdentity = str(ctx?.sourceIdentity);
   if (sourceIdentity) tail.push(`source identity ${sourceIdentity}`);
   const onBehalfOf = str(identity.onBehalfOf?.userId);
-  if (onBehalfOf && type !== 'IdentityCenterUser') tail.push(`on behalf of Identity Center user ${onBehalfOf}`);
+  if (onBehalfOf && type !== 'IdentityCenterUser')
+    tail.push(`on behalf of Identity Center user ${onBehalfOf}`);
   if (mfa !== undefined) tail.push(`MFA: ${mfa ? 'yes' : 'no'}`);
   if (viaConsole) tail.push('via console');
   if (keyKind === 'long-term') tail.push(`long-term key ${accessKeyId}`);
-  if (keyKind === 'temporary' && type === 'IAMUser') tail.push('temporary key (sts:GetSessionToken)');
-  if (keyKind === 'long-term' && type !== 'Root') medium('Long-term access keys are the usual leaked credential.');
+  if (keyKind === 'temporary' && type === 'IAMUser')
+    tail.push('temporary key (sts:GetSessionToken)');
+  if (keyKind === 'long-term' && type !== 'Root')
+    medium('Long-term access keys are the usual leaked credential.');
   if (type === 'IAMUser' && viaConsole && mfa === false) medium('Console session without MFA.');
 
   fact('Type', type);
@@ -240,7 +286,10 @@ export function describeIdentity(identity: UserIdentity | null | undefined, reco
   if (mfa !== undefined) fact('MFA', mfa ? 'yes' : 'no');
   fact('Source identity', sourceIdentity);
   fact('Invoked by', invokedBy);
-  fact('Identity provider', str(identity.identityProvider) ?? str(ctx?.webIdFederationData?.federatedProvider));
+  fact(
+    'Identity provider',
+    str(identity.identityProvider) ?? str(ctx?.webIdFederationData?.federatedProvider),
+  );
   fact('On behalf of (Identity Center user id)', onBehalfOf);
   fact('Identity store', str(identity.onBehalfOf?.identityStoreArn));
   fact('Credential ID', str(identity.credentialId));

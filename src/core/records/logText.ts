@@ -39,20 +39,37 @@ export function renderLogText(bytes: Uint8Array, name: string, maxBytes: number)
     try {
       raw = gunzipCapped(bytes, maxBytes);
     } catch (e) {
-      if (e instanceof DecompressionLimitError) throw new LogTextError(`${name} decompresses to more than the limit of ${limit}.`, 'too-large');
-      if (e instanceof CorruptGzipError) throw new LogTextError(`${name} is ${e.message}.`, 'corrupt-gzip');
+      if (e instanceof DecompressionLimitError)
+        throw new LogTextError(
+          `${name} decompresses to more than the limit of ${limit}.`,
+          'too-large',
+        );
+      if (e instanceof CorruptGzipError)
+        throw new LogTextError(`${name} is ${e.message}.`, 'corrupt-gzip');
       throw e;
     }
   } else if (bytes.length > maxBytes) {
-    throw new LogTextError(`${name} is ${formatBytes(bytes.length)}, over the limit of ${limit}.`, 'too-large');
+    throw new LogTextError(
+      `${name} is ${formatBytes(bytes.length)}, over the limit of ${limit}.`,
+      'too-large',
+    );
   }
   const text = new TextDecoder('utf-8', { fatal: false }).decode(raw);
-  if (text.includes('\u0000')) throw new LogTextError(`${name} does not contain text (binary data after decompression).`, 'not-text');
+  if (text.includes('\u0000'))
+    throw new LogTextError(
+      `${name} does not contain text (binary data after decompression).`,
+      'not-text',
+    );
   // Re-indenting recurses (JSON.stringify): a document nested thousands deep is shown as stored.
   const deepAt = depthExceededAt(text);
   if (deepAt >= 0) {
     const line = text.slice(0, deepAt).split('\n').length;
-    return { text, pretty: false, compressed, warning: `${name} nests more than ${MAX_JSON_DEPTH} levels deep (line ${line}); shown as stored, not re-indented.` };
+    return {
+      text,
+      pretty: false,
+      compressed,
+      warning: `${name} nests more than ${MAX_JSON_DEPTH} levels deep (line ${line}); shown as stored, not re-indented.`,
+    };
   }
   try {
     JSON.parse(text);
@@ -61,7 +78,12 @@ export function renderLogText(bytes: Uint8Array, name: string, maxBytes: number)
   } catch (e) {
     // JSON lines stay as they are: one record per line is what makes them JSON lines.
     if (isJsonLines(text)) return { text, pretty: false, compressed };
-    return { text, pretty: false, compressed, warning: `${name} is not valid JSON (${jsonErrorText(e)}); shown as stored.` };
+    return {
+      text,
+      pretty: false,
+      compressed,
+      warning: `${name} is not valid JSON (${jsonErrorText(e)}); shown as stored.`,
+    };
   }
 }
 

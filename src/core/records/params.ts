@@ -21,7 +21,8 @@ export function render(value: unknown, max = MAX_VALUE_CHARS): string | undefine
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'string') text = value;
   else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
-  else if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null)) text = value.map(String).join(', ');
+  else if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null))
+    text = value.map(String).join(', ');
   else text = JSON.stringify(value);
   text = text.replace(/[\r\n\t]+/g, ' ');
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -50,7 +51,9 @@ export function policyDocument(value: unknown): Params | undefined {
   if (typeof value !== 'string') return undefined;
   try {
     const parsed: unknown = JSON.parse(value);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Params) : undefined;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Params)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -79,7 +82,9 @@ export function grantsAdmin(document: Params | undefined): boolean {
   return asArray(document.Statement).some((st) => {
     if (!st || typeof st !== 'object') return false;
     const s = st as Params;
-    return s.Effect === 'Allow' && asArray(s.Action).includes('*') && asArray(s.Resource).includes('*');
+    return (
+      s.Effect === 'Allow' && asArray(s.Action).includes('*') && asArray(s.Resource).includes('*')
+    );
   });
 }
 
@@ -88,10 +93,12 @@ export function policyPrincipals(document: Params | undefined): string[] {
   if (!document) return [];
   const out = new Set<string>();
   for (const st of asArray(document.Statement)) {
-    const principal = at(st, 'Principal') ?? (st && typeof st === 'object' ? (st as Params).Principal : undefined);
+    const principal =
+      at(st, 'Principal') ?? (st && typeof st === 'object' ? (st as Params).Principal : undefined);
     if (typeof principal === 'string') out.add(principal);
     else if (principal && typeof principal === 'object') {
-      for (const v of Object.values(principal as Params)) for (const p of asArray(v)) if (typeof p === 'string') out.add(p);
+      for (const v of Object.values(principal as Params))
+        for (const p of asArray(v)) if (typeof p === 'string') out.add(p);
     }
   }
   return [...out];

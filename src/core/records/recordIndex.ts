@@ -62,7 +62,17 @@ const SLASH = 47;
 const STAR = 42;
 
 // The only keys the index cares about; comparing in place avoids slicing every key of a 50 MB text.
-const KEYS = ['userIdentity', 'requestParameters', 'eventName', 'CloudTrailEvent', 'eventVersion', 'eventTime', 'eventSource', 'Records', 'Events'];
+const KEYS = [
+  'userIdentity',
+  'requestParameters',
+  'eventName',
+  'CloudTrailEvent',
+  'eventVersion',
+  'eventTime',
+  'eventSource',
+  'Records',
+  'Events',
+];
 const KEYS_BY_LENGTH = new Map<number, string[]>();
 for (const k of KEYS) KEYS_BY_LENGTH.set(k.length, [...(KEYS_BY_LENGTH.get(k.length) ?? []), k]);
 
@@ -101,7 +111,8 @@ export function indexRecords(text: string): RecordIndex {
         do {
           end = text.indexOf('"', end + 1);
         } while (end >= 0 && escaped(text, end));
-        if (end < 0) i = n; // unterminated string: the text is truncated here
+        if (end < 0)
+          i = n; // unterminated string: the text is truncated here
         else {
           const top = stack[stack.length - 1];
           if (top && expectKey) {
@@ -157,7 +168,8 @@ export function indexRecords(text: string): RecordIndex {
           if (cand.lookup ? cand.embedded !== undefined : isRecordMarkers(cand.markers)) {
             const record: IndexedRecord = { start: cand.start, end: cand.end };
             if (cand.userIdentity !== undefined) record.userIdentity = cand.userIdentity;
-            if (cand.requestParameters !== undefined) record.requestParameters = cand.requestParameters;
+            if (cand.requestParameters !== undefined)
+              record.requestParameters = cand.requestParameters;
             if (cand.eventName !== undefined) record.eventName = cand.eventName;
             if (cand.embedded) record.embedded = cand.embedded;
             records.push(record);
@@ -168,10 +180,10 @@ export function indexRecords(text: string): RecordIndex {
         expectKey = false;
         break;
       }
-      case 44: /* , */
+      case 44 /* , */:
         expectKey = stack[stack.length - 1]?.isObject === true;
         break;
-      case 58: /* : */
+      case 58 /* : */:
         expectKey = false;
         break;
       case SLASH: {
@@ -244,7 +256,9 @@ export function parseRecord(ownText: string, record: IndexedRecord): CloudTrailR
   try {
     const source = recordJson(ownText, record);
     const value: unknown = source === undefined ? undefined : JSON.parse(source);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as CloudTrailRecord) : undefined;
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as CloudTrailRecord)
+      : undefined;
   } catch {
     return undefined;
   }

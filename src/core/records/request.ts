@@ -30,7 +30,9 @@ const MAX_GENERIC_PARAMS = 4;
 
 /** "iam.amazonaws.com" → "iam" */
 export function serviceOf(eventSource: unknown): string {
-  return typeof eventSource === 'string' && eventSource ? eventSource.replace(/\.amazonaws\.com$/, '') : 'unknown';
+  return typeof eventSource === 'string' && eventSource
+    ? eventSource.replace(/\.amazonaws\.com$/, '')
+    : 'unknown';
 }
 
 /** Lambda logs API versions in event names: "UpdateFunctionCode20150331v2" → "UpdateFunctionCode". */
@@ -69,12 +71,15 @@ function keyParametersOf(params: Params | undefined, paths: string[]): KeyParame
 /** Describes the API call a record logs. Never throws, whatever the record holds. */
 export function describeRequest(record: CloudTrailRecord): RequestDescription {
   const service = serviceOf(record.eventSource);
-  const eventName = typeof record.eventName === 'string' && record.eventName ? record.eventName : '(no eventName)';
+  const eventName =
+    typeof record.eventName === 'string' && record.eventName ? record.eventName : '(no eventName)';
   const operation = operationOf(eventName);
   const rawParams = record.requestParameters;
-  const params: Params = rawParams && typeof rawParams === 'object' && !Array.isArray(rawParams) ? rawParams : {};
+  const params: Params =
+    rawParams && typeof rawParams === 'object' && !Array.isArray(rawParams) ? rawParams : {};
   const spec = eventSpecFor(record.eventSource, record.eventName);
-  const errorCode = typeof record.errorCode === 'string' && record.errorCode ? record.errorCode : undefined;
+  const errorCode =
+    typeof record.errorCode === 'string' && record.errorCode ? record.errorCode : undefined;
   const failed = errorCode ? ` · failed: ${errorCode}` : '';
 
   if (spec) {
@@ -104,8 +109,13 @@ export function describeRequest(record: CloudTrailRecord): RequestDescription {
 
   const keys = Object.keys(params);
   const keyParameters = keyParametersOf(params, keys);
-  const listed = keyParameters.slice(0, MAX_GENERIC_PARAMS).map((k) => `${k.name}=${render(k.value, 40)}`);
-  const more = keyParameters.length > MAX_GENERIC_PARAMS ? `, +${keyParameters.length - MAX_GENERIC_PARAMS} more` : '';
+  const listed = keyParameters
+    .slice(0, MAX_GENERIC_PARAMS)
+    .map((k) => `${k.name}=${render(k.value, 40)}`);
+  const more =
+    keyParameters.length > MAX_GENERIC_PARAMS
+      ? `, +${keyParameters.length - MAX_GENERIC_PARAMS} more`
+      : '';
   const does = keys.length ? listed.join(', ') + more : 'no request parameters';
   return {
     summary: `${service}:${eventName} — ${does}${failed}`,

@@ -26,7 +26,10 @@ export interface SessionIssuer {
 
 export interface SessionContext {
   sessionIssuer?: SessionIssuer | null;
-  webIdFederationData?: { federatedProvider?: string | null; attributes?: Record<string, unknown> | null } | null;
+  webIdFederationData?: {
+    federatedProvider?: string | null;
+    attributes?: Record<string, unknown> | null;
+  } | null;
   attributes?: { creationDate?: string | null; mfaAuthenticated?: string | null } | null;
   sourceIdentity?: string | null;
   ec2RoleDelivery?: string | null;
@@ -84,7 +87,11 @@ export interface CloudTrailRecord {
   addendum?: Record<string, unknown> | null;
   sessionCredentialFromConsole?: string | null;
   edgeDeviceDetails?: Record<string, unknown> | null;
-  tlsDetails?: { tlsVersion?: string | null; cipherSuite?: string | null; clientProvidedHostHeader?: string | null } | null;
+  tlsDetails?: {
+    tlsVersion?: string | null;
+    cipherSuite?: string | null;
+    clientProvidedHostHeader?: string | null;
+  } | null;
   insightDetails?: Record<string, unknown> | null;
   [field: string]: unknown;
 }

@@ -2,21 +2,35 @@
 // and access key prefixes, error codes, ARNs, identity types, source addresses. Plain text lines
 // for hovers and the detail pane.
 import { lookupTable } from '../lookupTable';
-import { decodeIdPrefix, decodeTime, explainErrorCode, explainSourceAddress, parseArn } from './decoders';
+import {
+  decodeIdPrefix,
+  decodeTime,
+  explainErrorCode,
+  explainSourceAddress,
+  parseArn,
+} from './decoders';
 
 export const IDENTITY_TYPE_MEANINGS = lookupTable<string>({
-  Root: 'The account\'s root user: unrestricted access to everything in the account.',
-  IAMUser: 'An IAM user, with its long-term credentials (password or AKIA access key) or a session from sts:GetSessionToken.',
-  AssumedRole: 'Temporary credentials from assuming an IAM role (sts:AssumeRole*, instance profiles, IAM Identity Center permission sets, service roles).',
+  Root: "The account's root user: unrestricted access to everything in the account.",
+  IAMUser:
+    'An IAM user, with its long-term credentials (password or AKIA access key) or a session from sts:GetSessionToken.',
+  AssumedRole:
+    'Temporary credentials from assuming an IAM role (sts:AssumeRole*, instance profiles, IAM Identity Center permission sets, service roles).',
   Role: 'An IAM role acting directly.',
-  FederatedUser: 'A federated user session from sts:GetFederationToken, issued by an IAM user or the root user.',
-  AWSAccount: 'A request from another AWS account (cross-account access), or anonymous access when accountId is "anonymous".',
-  AWSService: 'An AWS service acting for the account, e.g. with a service-linked role; invokedBy names the service.',
-  IdentityCenterUser: 'An IAM Identity Center user acting through an Identity Center-enabled application (onBehalfOf names the user).',
+  FederatedUser:
+    'A federated user session from sts:GetFederationToken, issued by an IAM user or the root user.',
+  AWSAccount:
+    'A request from another AWS account (cross-account access), or anonymous access when accountId is "anonymous".',
+  AWSService:
+    'An AWS service acting for the account, e.g. with a service-linked role; invokedBy names the service.',
+  IdentityCenterUser:
+    'An IAM Identity Center user acting through an Identity Center-enabled application (onBehalfOf names the user).',
   SAMLUser: 'A user federated through SAML (sts:AssumeRoleWithSAML).',
-  WebIdentityUser: 'A user federated through a web identity provider (sts:AssumeRoleWithWebIdentity).',
+  WebIdentityUser:
+    'A user federated through a web identity provider (sts:AssumeRoleWithWebIdentity).',
   Directory: 'A user of an AWS Directory Service directory.',
-  Unknown: 'CloudTrail could not determine the identity, e.g. a failed sign-in with an unknown user name or a request from an IAM Identity Center user that no IAM entity represents.',
+  Unknown:
+    'CloudTrail could not determine the identity, e.g. a failed sign-in with an unknown user name or a request from an IAM Identity Center user that no IAM entity represents.',
 });
 
 function idPart(path: readonly (string | number)[]): string {
@@ -24,7 +38,11 @@ function idPart(path: readonly (string | number)[]): string {
 }
 
 /** Plain-text explanations of a value at a record path; empty when there is nothing to add. */
-export function explainValue(path: readonly (string | number)[], value: unknown, timeZone?: string): string[] {
+export function explainValue(
+  path: readonly (string | number)[],
+  value: unknown,
+  timeZone?: string,
+): string[] {
   const out: string[] = [];
   const field = idPart(path);
   const dotted = path.filter((p) => typeof p === 'string').join('.');
@@ -54,18 +72,28 @@ export function explainValue(path: readonly (string | number)[], value: unknown,
     return out;
   }
   // principalId of a session is "<role id>:<session name>"; decode the id before the colon.
-  const idCandidate = value.includes(':') && !value.startsWith('arn:') ? value.slice(0, value.indexOf(':')) : value;
+  const idCandidate =
+    value.includes(':') && !value.startsWith('arn:') ? value.slice(0, value.indexOf(':')) : value;
   const prefix = decodeIdPrefix(idCandidate);
   if (prefix) {
     out.push(`${prefix.prefix}… is the prefix of a ${prefix.kind}.`);
     if (idCandidate !== value) out.push(`Session name: ${value.slice(idCandidate.length + 1)}`);
-    if (prefix.credential === 'long-term') out.push('Long-term keys stay valid until rotated or deleted: the usual leaked credential.');
-    if (prefix.credential === 'temporary') out.push('Temporary keys expire (15 minutes to 36 hours); look for the AssumeRole / GetSessionToken that issued it.');
+    if (prefix.credential === 'long-term')
+      out.push('Long-term keys stay valid until rotated or deleted: the usual leaked credential.');
+    if (prefix.credential === 'temporary')
+      out.push(
+        'Temporary keys expire (15 minutes to 36 hours); look for the AssumeRole / GetSessionToken that issued it.',
+      );
     return out;
   }
   const arn = parseArn(value);
   if (arn) {
-    out.push(`Service: ${arn.service}`, ...(arn.region ? [`Region: ${arn.region}`] : []), ...(arn.accountId ? [`Account: ${arn.accountId}`] : []), `Resource: ${arn.resource}`);
+    out.push(
+      `Service: ${arn.service}`,
+      ...(arn.region ? [`Region: ${arn.region}`] : []),
+      ...(arn.accountId ? [`Account: ${arn.accountId}`] : []),
+      `Resource: ${arn.resource}`,
+    );
     return out;
   }
   if (/^\d{12}$/.test(value) && /account/i.test(field)) out.push('A 12-digit AWS account id.');

@@ -50,25 +50,44 @@ export interface DiscoverOptions {
 }
 
 /** Sorts one object into events, digests or ignored. */
-export function classifyObject(source: LogSource, object: SourceObject, named = false, include?: (name: string) => boolean): { kind: 'event'; file: DiscoveredEventFile } | { kind: 'digest' } | { kind: 'ignored' } {
+export function classifyObject(
+  source: LogSource,
+  object: SourceObject,
+  named = false,
+  include?: (name: string) => boolean,
+): { kind: 'event'; file: DiscoveredEventFile } | { kind: 'digest' } | { kind: 'ignored' } {
   const info = parseCloudTrailKey(object.key);
   const name = object.key.slice(object.key.lastIndexOf('/') + 1);
   const kind = info?.kind ?? parseCloudTrailFileName(name)?.kind;
   if (kind === 'digest') return { kind: 'digest' };
-  if (kind === 'log' || kind === 'insight') return { kind: 'event', file: { source, object, kind, info } };
+  if (kind === 'log' || kind === 'insight')
+    return { kind: 'event', file: { source, object, kind, info } };
   // The product's own folder in a workspace (the case file, core/case) holds no events.
   if (!named && object.key.split('/').includes(CASE_FOLDER)) return { kind: 'ignored' };
-  if (named || EVENT_FILE_NAME.test(name) || include?.(name)) return { kind: 'event', file: { source, object, kind: 'loose' } };
+  if (named || EVENT_FILE_NAME.test(name) || include?.(name))
+    return { kind: 'event', file: { source, object, kind: 'loose' } };
   return { kind: 'ignored' };
 }
 
 /** File-name globs (`*.log`, `export-??.txt`; `*` and `?`, case-insensitive) as one test. */
 export function globMatcher(globs: string[]): (name: string) => boolean {
-  const res = globs.map((g) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i'));
+  const res = globs.map(
+    (g) =>
+      new RegExp(
+        `^${g
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+        'i',
+      ),
+  );
   return (name) => res.some((r) => r.test(name));
 }
 
-export async function discover(source: LogSource, options: DiscoverOptions = {}): Promise<DiscoveryResult> {
+export async function discover(
+  source: LogSource,
+  options: DiscoverOptions = {},
+): Promise<DiscoveryResult> {
   const result: DiscoveryResult = { source, events: [], digests: [], ignored: [], problems: [] };
   const add = (object: SourceObject, named: boolean) => {
     const c = classifyObject(source, object, named, options.include);
@@ -79,7 +98,10 @@ export async function discover(source: LogSource, options: DiscoverOptions = {})
   if (options.objects) {
     for (const o of options.objects) add(o, true);
   } else {
-    for await (const o of source.listAll(options.prefix ?? '', options.signal, (p) => result.problems.push(problemEntry(source, p)))) add(o, false);
+    for await (const o of source.listAll(options.prefix ?? '', options.signal, (p) =>
+      result.problems.push(problemEntry(source, p)),
+    ))
+      add(o, false);
   }
   return result;
 }
@@ -90,7 +112,11 @@ export function problemEntry(source: LogSource, problem: SourceError): Discovere
 }
 
 /** The listed objects for keys (real sizes, ETags, kinds), one listing per folder; `missing` were not listed. */
-export async function objectsForKeys(source: LogSource, keys: string[], signal?: AbortSignal): Promise<{ objects: SourceObject[]; missing: string[] }> {
+export async function objectsForKeys(
+  source: LogSource,
+  keys: string[],
+  signal?: AbortSignal,
+): Promise<{ objects: SourceObject[]; missing: string[] }> {
   const byParent = new Map<string, string[]>();
   for (const k of keys) {
     const parent = k.slice(0, k.lastIndexOf('/') + 1);
@@ -99,7 +125,11 @@ export async function objectsForKeys(source: LogSource, keys: string[], signal?:
   const objects: SourceObject[] = [];
   const missing: string[] = [];
   for (const [parent, wanted] of byParent) {
-    const listed = new Map((await source.listLevel(parent, signal)).filter((e): e is SourceObject => e.kind === 'object').map((o) => [o.key, o]));
+    const listed = new Map(
+      (await source.listLevel(parent, signal))
+        .filter((e): e is SourceObject => e.kind === 'object')
+        .map((o) => [o.key, o]),
+    );
     for (const k of wanted) {
       const o = listed.get(k);
       if (o) objects.push(o);
@@ -118,7 +148,10 @@ export async function* eventFilesUnder(
   source: LogSource,
   prefix: string,
   signal?: AbortSignal,
-  onListed?: (kind: 'event' | 'digest' | 'ignored', entry: SourceObject | DiscoveredEventFile) => void,
+  onListed?: (
+    kind: 'event' | 'digest' | 'ignored',
+    entry: SourceObject | DiscoveredEventFile,
+  ) => void,
 ): AsyncIterable<DiscoveredEventFile> {
   const problems: DiscoveredEventFile[] = [];
   const report = function* () {
@@ -127,7 +160,9 @@ export async function* eventFilesUnder(
       yield p;
     }
   };
-  for await (const o of source.listAll(prefix, signal, (p) => problems.push(problemEntry(source, p)))) {
+  for await (const o of source.listAll(prefix, signal, (p) =>
+    problems.push(problemEntry(source, p)),
+  )) {
     yield* report();
     const c = classifyObject(source, o);
     onListed?.(c.kind, o);

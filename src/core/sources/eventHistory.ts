@@ -7,7 +7,12 @@
 // The API's limits are kept: one lookup attribute per call (the narrowest one the filter
 // allows, chosen by lookupForQuery; the whole filter still runs locally on what comes back), and
 // at most 2 requests per second per region, slowing down further when throttled.
-import { CloudTrailClient, LookupEventsCommand, LookupEventsCommandOutput, type LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  LookupEventsCommand,
+  LookupEventsCommandOutput,
+  type LookupAttributeKey,
+} from '@aws-sdk/client-cloudtrail';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { QueryNode } from '../query/ast';
 import { awsClientConfig } from '../sql/athena';
@@ -56,10 +61,11 @@ export class RegionPacer {
   async wait(signal?: AbortSignal): Promise<void> {
     const delay = this.next - Date.now();
     this.next = Math.max(Date.now(), this.next) + this.interval;
-    if (delay > 0) await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, delay);
-      signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-    });
+    if (delay > 0)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
   }
 
   throttled(): void {
@@ -89,7 +95,9 @@ export class EventHistorySource implements LogSource {
   }
 
   get label(): string {
-    const lookup = this.options.lookup ? ` (${this.options.lookup.attribute}=${this.options.lookup.value})` : '';
+    const lookup = this.options.lookup
+      ? ` (${this.options.lookup.attribute}=${this.options.lookup.value})`
+      : '';
     return `Event history${this.location.profile ? ` (profile ${this.location.profile})` : ''}: ${this.location.regions.join(', ')}${lookup}`;
   }
 
@@ -98,7 +106,8 @@ export class EventHistorySource implements LogSource {
   }
 
   async listLevel(prefix: string, signal?: AbortSignal): Promise<SourceEntry[]> {
-    if (prefix === '') return this.location.regions.map((r) => ({ kind: 'prefix', prefix: `${r}/` }));
+    if (prefix === '')
+      return this.location.regions.map((r) => ({ kind: 'prefix', prefix: `${r}/` }));
     const out: SourceEntry[] = [];
     for await (const o of this.listAll(prefix, signal)) out.push(o);
     return out;
@@ -106,7 +115,8 @@ export class EventHistorySource implements LogSource {
 
   async *listAll(prefix: string, signal?: AbortSignal): AsyncIterable<SourceObject> {
     for (const region of this.location.regions) {
-      if (prefix !== '' && !`${region}/`.startsWith(prefix) && !prefix.startsWith(`${region}/`)) continue;
+      if (prefix !== '' && !`${region}/`.startsWith(prefix) && !prefix.startsWith(`${region}/`))
+        continue;
       const done = this.listed.get(region);
       if (done) {
         yield* done;
@@ -123,7 +133,12 @@ export class EventHistorySource implements LogSource {
         const key = `${region}/lookup-events-${String(page).padStart(5, '0')}.json`;
         const bytes = new TextEncoder().encode(JSON.stringify({ Events: out.Events ?? [] }));
         this.pages.set(key, bytes);
-        const object: SourceObject = { kind: 'object', key, size: bytes.length, etag: `${key}:${bytes.length}` };
+        const object: SourceObject = {
+          kind: 'object',
+          key,
+          size: bytes.length,
+          etag: `${key}:${bytes.length}`,
+        };
         objects.push(object);
         yield object;
         token = out.NextToken;
@@ -134,12 +149,22 @@ export class EventHistorySource implements LogSource {
 
   async read(key: string, options?: ReadOptions): Promise<Uint8Array> {
     const bytes = this.pages.get(key);
-    if (!bytes) throw new SourceError('not-found', key, `${this.label}: ${key} is not a page of this lookup (list the region first)`);
-    if (options?.maxBytes !== undefined && bytes.length > options.maxBytes) throw new SourceError('too-large', key, `${key}: larger than the limit`);
+    if (!bytes)
+      throw new SourceError(
+        'not-found',
+        key,
+        `${this.label}: ${key} is not a page of this lookup (list the region first)`,
+      );
+    if (options?.maxBytes !== undefined && bytes.length > options.maxBytes)
+      throw new SourceError('too-large', key, `${key}: larger than the limit`);
     return bytes;
   }
 
-  private async lookupPage(region: string, token: string | undefined, signal?: AbortSignal): Promise<LookupEventsCommandOutput | undefined> {
+  private async lookupPage(
+    region: string,
+    token: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<LookupEventsCommandOutput | undefined> {
     const pacer = this.pacers.get(region) ?? new RegionPacer(this.options.minIntervalMs ?? 500);
     this.pacers.set(region, pacer);
     const { lookup, range } = this.options;
@@ -150,7 +175,9 @@ export class EventHistorySource implements LogSource {
       try {
         const out = await this.client(region).send(
           new LookupEventsCommand({
-            LookupAttributes: lookup ? [{ AttributeKey: lookup.attribute, AttributeValue: lookup.value }] : undefined,
+            LookupAttributes: lookup
+              ? [{ AttributeKey: lookup.attribute, AttributeValue: lookup.value }]
+              : undefined,
             StartTime: range ? new Date(range.from) : undefined,
             EndTime: range ? new Date(range.to - 1) : undefined,
             MaxResults: PAGE_SIZE,
@@ -162,13 +189,25 @@ export class EventHistorySource implements LogSource {
         return out;
       } catch (e) {
         const name = (e as { name?: string }).name;
-        if ((name === 'ThrottlingException' || name === 'TooManyRequestsException') && attempt < 5) {
+        if (
+          (name === 'ThrottlingException' || name === 'TooManyRequestsException') &&
+          attempt < 5
+        ) {
           pacer.throttled();
           continue;
         }
         if (signal?.aborted) return undefined;
-        const err = awsQueryError(e, { service: `Event history (${region})`, profile: this.location.profile, endpoint: this.location.endpoint, actions: ['cloudtrail:LookupEvents'] });
-        throw new SourceError(err.code === 'access-denied' || err.code === 'credentials' ? 'access-denied' : 'network', region, err.message);
+        const err = awsQueryError(e, {
+          service: `Event history (${region})`,
+          profile: this.location.profile,
+          endpoint: this.location.endpoint,
+          actions: ['cloudtrail:LookupEvents'],
+        });
+        throw new SourceError(
+          err.code === 'access-denied' || err.code === 'credentials' ? 'access-denied' : 'network',
+          region,
+          err.message,
+        );
       }
     }
   }
@@ -179,7 +218,12 @@ export class EventHistorySource implements LogSource {
       client =
         this.options.clientFor?.(region) ??
         // Throttling is paced here (RegionPacer): the SDK's own retries would not slow down.
-        new CloudTrailClient(awsClientConfig({ ...this.location, region }, { credentials: this.options.credentials, maxAttempts: this.options.maxAttempts ?? 1 }));
+        new CloudTrailClient(
+          awsClientConfig(
+            { ...this.location, region },
+            { credentials: this.options.credentials, maxAttempts: this.options.maxAttempts ?? 1 },
+          ),
+        );
       this.clients.set(region, client);
     }
     return client;
@@ -187,7 +231,11 @@ export class EventHistorySource implements LogSource {
 }
 
 /** Query paths LookupEvents can filter on, narrowest first, with the spelling the API stores. */
-const LOOKUP_ATTRIBUTES: ReadonlyArray<{ path: string; attribute: LookupAttributeKey; spelling: (v: string) => string }> = [
+const LOOKUP_ATTRIBUTES: ReadonlyArray<{
+  path: string;
+  attribute: LookupAttributeKey;
+  spelling: (v: string) => string;
+}> = [
   { path: 'eventID', attribute: 'EventId', spelling: (v) => v.toLowerCase() },
   { path: 'userIdentity.accessKeyId', attribute: 'AccessKeyId', spelling: (v) => v.toUpperCase() },
   { path: 'eventName', attribute: 'EventName', spelling: (v) => v },
@@ -201,13 +249,24 @@ const LOOKUP_ATTRIBUTES: ReadonlyArray<{ path: string; attribute: LookupAttribut
  * level). undefined when none: every event of the range is fetched. The API compares exactly,
  * while the query language ignores case: `note` says when that can leave events out.
  */
-export function lookupForQuery(query: QueryNode): (EventHistoryLookup & { note?: string }) | undefined {
+export function lookupForQuery(
+  query: QueryNode,
+): (EventHistoryLookup & { note?: string }) | undefined {
   const required = query.kind === 'and' ? query.children : [query];
   for (const candidate of LOOKUP_ATTRIBUTES) {
     for (const n of required) {
-      if (n.kind !== 'term' || n.match.op !== 'eq' || n.fields.length !== 1 || n.fields[0] !== candidate.path) continue;
+      if (
+        n.kind !== 'term' ||
+        n.match.op !== 'eq' ||
+        n.fields.length !== 1 ||
+        n.fields[0] !== candidate.path
+      )
+        continue;
       const value = candidate.spelling(n.match.value);
-      const note = candidate.attribute === 'EventName' ? `Event history matches event names exactly: "${value}" must be spelled as CloudTrail writes it (e.g. ConsoleLogin).` : undefined;
+      const note =
+        candidate.attribute === 'EventName'
+          ? `Event history matches event names exactly: "${value}" must be spelled as CloudTrail writes it (e.g. ConsoleLogin).`
+          : undefined;
       return { attribute: candidate.attribute, value, note };
     }
   }

@@ -20,7 +20,8 @@ export interface FolderSourceOptions {
 }
 
 /** What the setting and the CLI flag that allow links outside the folder are called, for messages. */
-export const FOLLOW_LINKS_HINT = 'allowed by --follow-links-outside or the setting cloudtrailLens.folders.followLinksOutside';
+export const FOLLOW_LINKS_HINT =
+  'allowed by --follow-links-outside or the setting cloudtrailLens.folders.followLinksOutside';
 
 /** True when `full` is `root` or lies inside it (both absolute; works for `/` and drive roots). */
 export function isInside(root: string, full: string): boolean {
@@ -68,7 +69,11 @@ export class FolderSource implements LogSource {
     return (await this.readLevel(prefix, signal)).map((e) => e.entry);
   }
 
-  async *listAll(prefix: string, signal?: AbortSignal, onProblem?: (problem: SourceError) => void): AsyncIterable<SourceObject> {
+  async *listAll(
+    prefix: string,
+    signal?: AbortSignal,
+    onProblem?: (problem: SourceError) => void,
+  ): AsyncIterable<SourceObject> {
     // Each folder is walked once, however many links reach it (a link back up the tree is a loop).
     const seenFolders = new Set<string>();
     const seenFiles = new Map<string, string>(); // device:inode → first key
@@ -80,7 +85,14 @@ export class FolderSource implements LogSource {
       try {
         const real = await fs.realpath(dir);
         if (seenFolders.has(real)) {
-          if (level) report(new SourceError('duplicate', level, `${dir}: a link to a folder already listed (${real}); not walked again`));
+          if (level)
+            report(
+              new SourceError(
+                'duplicate',
+                level,
+                `${dir}: a link to a folder already listed (${real}); not walked again`,
+              ),
+            );
           return;
         }
         seenFolders.add(real);
@@ -101,8 +113,18 @@ export class FolderSource implements LogSource {
             continue;
           }
           // A link to something this listing reaches at its own path: read there, once.
-          if (target?.inside && (target.key + (e.entry.kind === 'prefix' ? '/' : '')).startsWith(prefix) && !e.special) {
-            report(new SourceError('duplicate', key, `${this.localPath(key)}: a link to ${target.real}, which is read at its own path; not read twice`));
+          if (
+            target?.inside &&
+            (target.key + (e.entry.kind === 'prefix' ? '/' : '')).startsWith(prefix) &&
+            !e.special
+          ) {
+            report(
+              new SourceError(
+                'duplicate',
+                key,
+                `${this.localPath(key)}: a link to ${target.real}, which is read at its own path; not read twice`,
+              ),
+            );
             continue;
           }
         }
@@ -117,7 +139,13 @@ export class FolderSource implements LogSource {
         if (e.identity) {
           const first = seenFiles.get(e.identity);
           if (first !== undefined) {
-            report(new SourceError('duplicate', key, `${this.localPath(key)}: the same file as ${this.localPath(first)} (a link or hard link); read once`));
+            report(
+              new SourceError(
+                'duplicate',
+                key,
+                `${this.localPath(key)}: the same file as ${this.localPath(first)} (a link or hard link); read once`,
+              ),
+            );
             continue;
           }
           seenFiles.set(e.identity, key);
@@ -134,7 +162,10 @@ export class FolderSource implements LogSource {
       // A file that is no link is where its folder really is: one lstat, and one realpath per
       // folder (remembered until the next full listing), instead of a realpath per file.
       const st = await fs.lstat(file).catch(() => undefined);
-      const outside = st && !st.isSymbolicLink() ? await this.folderOutside(key, path.dirname(file)) : await this.outsideTarget(key);
+      const outside =
+        st && !st.isSymbolicLink()
+          ? await this.folderOutside(key, path.dirname(file))
+          : await this.outsideTarget(key);
       if (outside) throw outside;
     }
     return readRegularFile(file, { maxBytes: options.maxBytes, signal: options.signal, key });
@@ -146,7 +177,9 @@ export class FolderSource implements LogSource {
     if (!real) this.realFolders.set(dir, (real = fs.realpath(dir).catch(() => dir)));
     this.realRoot ??= fs.realpath(this.root).catch(() => this.root);
     const [realDir, realRoot] = await Promise.all([real, this.realRoot]);
-    return isInside(realRoot, realDir) ? undefined : this.outsideError(key, path.join(realDir, path.basename(key)));
+    return isInside(realRoot, realDir)
+      ? undefined
+      : this.outsideError(key, path.join(realDir, path.basename(key)));
   }
 
   /** The error for a key whose real location is outside the folder (through a link), else undefined. */
@@ -156,11 +189,17 @@ export class FolderSource implements LogSource {
   }
 
   private outsideError(key: string, real: string): SourceError {
-    return new SourceError('outside', key, `${this.localPath(key)}: a symbolic link to ${real}, outside the folder ${this.root}; not followed (${FOLLOW_LINKS_HINT})`);
+    return new SourceError(
+      'outside',
+      key,
+      `${this.localPath(key)}: a symbolic link to ${real}, outside the folder ${this.root}; not followed (${FOLLOW_LINKS_HINT})`,
+    );
   }
 
   /** Where a key really is: its real path, whether that is inside the folder and, if so, its key. */
-  private async linkTarget(key: string): Promise<{ real: string; inside: boolean; key: string } | undefined> {
+  private async linkTarget(
+    key: string,
+  ): Promise<{ real: string; inside: boolean; key: string } | undefined> {
     let real: string;
     try {
       real = await fs.realpath(this.localPath(key));
@@ -170,7 +209,11 @@ export class FolderSource implements LogSource {
     this.realRoot ??= fs.realpath(this.root).catch(() => this.root);
     const realRoot = await this.realRoot;
     const inside = isInside(realRoot, real);
-    return { real, inside, key: inside ? path.relative(realRoot, real).split(path.sep).join('/') : '' };
+    return {
+      real,
+      inside,
+      key: inside ? path.relative(realRoot, real).split(path.sep).join('/') : '',
+    };
   }
 
   private async readLevel(prefix: string, signal?: AbortSignal): Promise<LevelEntry[]> {
@@ -188,7 +231,9 @@ export class FolderSource implements LogSource {
     const entries: LevelEntry[] = [];
     for (let i = 0; i < dirents.length; i += STAT_BATCH) {
       if (signal?.aborted) throw new SourceError('cancelled', prefix, 'cancelled');
-      const batch = await Promise.all(dirents.slice(i, i + STAT_BATCH).map((d) => this.entryFor(prefix, dir, d)));
+      const batch = await Promise.all(
+        dirents.slice(i, i + STAT_BATCH).map((d) => this.entryFor(prefix, dir, d)),
+      );
       for (const e of batch) if (e) entries.push(e);
     }
     return entries.sort((a, b) => compareKeys(entryKey(a.entry), entryKey(b.entry)));
@@ -206,10 +251,21 @@ export class FolderSource implements LogSource {
       return { entry: { kind: 'object', key, size: 0 }, link };
     }
     if (st.isDirectory()) return { entry: { kind: 'prefix', prefix: key + '/' }, link };
-    const object: SourceObject = { kind: 'object', key, size: st.isFile() ? st.size : 0, modified: st.mtimeMs, etag: `${st.size}-${Math.floor(st.mtimeMs)}-${Math.floor(st.ctimeMs)}` }; // ctime: an edit whose mtime was set back still changes it
+    const object: SourceObject = {
+      kind: 'object',
+      key,
+      size: st.isFile() ? st.size : 0,
+      modified: st.mtimeMs,
+      etag: `${st.size}-${Math.floor(st.mtimeMs)}-${Math.floor(st.ctimeMs)}`,
+    }; // ctime: an edit whose mtime was set back still changes it
     // FIFOs, devices and sockets are listed (the explorer shows them; reading one says what it is).
     const special = specialKindOf(st);
-    return { entry: object, link, special, identity: !special && st.ino ? `${st.dev}:${st.ino}` : undefined };
+    return {
+      entry: object,
+      link,
+      special,
+      identity: !special && st.ino ? `${st.dev}:${st.ino}` : undefined,
+    };
   }
 }
 

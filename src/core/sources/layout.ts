@@ -49,8 +49,10 @@ const ACCOUNT = /^\d{12}$/;
 const ORG = /^o-[a-z0-9]{4,32}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 
-const LOG_NAME = /^(\d{12})_(CloudTrail|CloudTrail-Insight)_([a-z0-9-]+)_(\d{8}T\d{4}Z)_([A-Za-z0-9]+)\.json(\.gz)?$/;
-const DIGEST_NAME = /^(\d{12})_CloudTrail-Digest_([a-z0-9-]+)_(.+)_([a-z0-9-]+)_(\d{8}T\d{6}Z)(_backfill)?\.json(\.gz)?$/;
+const LOG_NAME =
+  /^(\d{12})_(CloudTrail|CloudTrail-Insight)_([a-z0-9-]+)_(\d{8}T\d{4}Z)_([A-Za-z0-9]+)\.json(\.gz)?$/;
+const DIGEST_NAME =
+  /^(\d{12})_CloudTrail-Digest_([a-z0-9-]+)_(.+)_([a-z0-9-]+)_(\d{8}T\d{6}Z)(_backfill)?\.json(\.gz)?$/;
 
 function isoFromCompact(compact: string): string {
   // 20240514T1005Z or 20240514T100500Z
@@ -103,7 +105,13 @@ export function parseCloudTrailKey(keyOrPath: string): CloudTrailKeyInfo | undef
   const folderRegion = parts[i++];
   const [yyyy, mm, dd, fileName] = parts.slice(i, i + 4);
   if (parts.length !== i + 4) return undefined;
-  if (!ACCOUNT.test(account ?? '') || !/^\d{4}$/.test(yyyy) || !/^\d{2}$/.test(mm) || !/^\d{2}$/.test(dd)) return undefined;
+  if (
+    !ACCOUNT.test(account ?? '') ||
+    !/^\d{4}$/.test(yyyy) ||
+    !/^\d{2}$/.test(mm) ||
+    !/^\d{2}$/.test(dd)
+  )
+    return undefined;
   const name = parseCloudTrailFileName(fileName);
   if (!name || KIND_FOLDERS[name.kind] !== kindFolder) return undefined;
   return {
@@ -117,7 +125,12 @@ export function parseCloudTrailKey(keyOrPath: string): CloudTrailKeyInfo | undef
 }
 
 /** The key prefix of one account's objects of one kind: `[prefix/]AWSLogs/[org/]<acct>/<KindFolder>/`. */
-export function accountKindPrefix(opts: { prefix?: string; organizationId?: string; accountId: string; kind: CloudTrailObjectKind }): string {
+export function accountKindPrefix(opts: {
+  prefix?: string;
+  organizationId?: string;
+  accountId: string;
+  kind: CloudTrailObjectKind;
+}): string {
   const head = opts.prefix ? `${opts.prefix.replace(/\/+$/, '')}/` : '';
   const org = opts.organizationId ? `${opts.organizationId}/` : '';
   return `${head}AWSLogs/${org}${opts.accountId}/${KIND_FOLDERS[opts.kind]}/`;

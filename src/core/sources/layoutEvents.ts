@@ -18,21 +18,31 @@ function eventsOf(inScope: IndexedFileLike[], files: ReadonlyMap<string, Indexed
   let events = 0;
   for (const f of inScope) {
     events += f.events;
-    for (const [kept, n] of f.duplicatesOf ?? []) if (scope.has(kept) && files.get(kept.key) === kept) events -= n;
+    for (const [kept, n] of f.duplicatesOf ?? [])
+      if (scope.has(kept) && files.get(kept.key) === kept) events -= n;
   }
   return events;
 }
 
 /** The number of event files (logs, Insights, unrecognised names) a summary counted. */
 export function eventFileCount(summary: Summary): number {
-  return (summary.byKind.log ?? 0) + (summary.byKind.insight ?? 0) + (summary.byKind.other ?? 0) + (summary.byKind.loose ?? 0);
+  return (
+    (summary.byKind.log ?? 0) +
+    (summary.byKind.insight ?? 0) +
+    (summary.byKind.other ?? 0) +
+    (summary.byKind.loose ?? 0)
+  );
 }
 
 /**
  * Events under a node when all of its event files are indexed, else undefined. `files` are the
  * indexed files of the node's source by key; `summary` says how many event files the node has.
  */
-export function indexedEvents(node: CatalogNode, files: ReadonlyMap<string, IndexedFileLike>, summary: Summary | undefined): number | undefined {
+export function indexedEvents(
+  node: CatalogNode,
+  files: ReadonlyMap<string, IndexedFileLike>,
+  summary: Summary | undefined,
+): number | undefined {
   const inScope = indexedScope(node, files, summary);
   return inScope && eventsOf(inScope, files);
 }
@@ -62,7 +72,11 @@ export function indexedHits<L extends string>(
 }
 
 /** The indexed files of a node when all of its event files are indexed (loaded or failed), else undefined. */
-function indexedScope(node: CatalogNode, files: ReadonlyMap<string, IndexedFileLike>, summary: Summary | undefined): IndexedFileLike[] | undefined {
+function indexedScope(
+  node: CatalogNode,
+  files: ReadonlyMap<string, IndexedFileLike>,
+  summary: Summary | undefined,
+): IndexedFileLike[] | undefined {
   if (files.size === 0) return undefined;
   if (node.type === 'file') {
     const f = files.get(node.key);
@@ -87,6 +101,8 @@ function indexedScope(node: CatalogNode, files: ReadonlyMap<string, IndexedFileL
   const done = inScope.length;
   // Below a location the timeline's scope is the CloudTrail (log) folder: Insights are not in it.
   const logsOnly = node.type === 'account' || node.type === 'region' || node.type === 'day';
-  const expected = logsOnly ? (summary.byKind.log ?? 0) + (summary.byKind.other ?? 0) : eventFileCount(summary);
+  const expected = logsOnly
+    ? (summary.byKind.log ?? 0) + (summary.byKind.other ?? 0)
+    : eventFileCount(summary);
   return done > 0 && done >= expected ? inScope : undefined;
 }

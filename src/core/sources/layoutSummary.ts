@@ -43,7 +43,11 @@ export function ancestorIds(info: CloudTrailKeyInfo): string[] {
   const account = `${root}${org}${info.accountId}/`;
   const ids = [`L:${root}`];
   if (info.organizationId) ids.push(`O:${root}${org}`);
-  ids.push(`A:${account}`, `R:${account}${info.folderRegion}/`, `D:${account}${info.folderRegion}/${info.folderDate}`);
+  ids.push(
+    `A:${account}`,
+    `R:${account}${info.folderRegion}/`,
+    `D:${account}${info.folderRegion}/${info.folderDate}`,
+  );
   return ids;
 }
 
@@ -86,7 +90,8 @@ export class SummaryCache {
     }
     // Only strict descendants take the per-id figures; ancestors' figures would be partial.
     const scope = node.id.slice(2);
-    for (const [id, s] of below) if (id !== node.id && id.slice(2).startsWith(scope)) this.byId.set(id, s);
+    for (const [id, s] of below)
+      if (id !== node.id && id.slice(2).startsWith(scope)) this.byId.set(id, s);
     this.byId.set(node.id, own);
     return own;
   }

@@ -10,7 +10,15 @@
 // Every call lists one level (or the handful of levels a node folds together, such as
 // YYYY/MM/DD → days) through LogSource.listLevel, so it works the same on a folder and on S3,
 // and expanding a node never walks the whole source. Pure: no vscode here.
-import { CloudTrailFileNameInfo, CloudTrailObjectKind, KIND_FOLDERS, accountKindPrefix, isAccountId, isOrganizationId, parseCloudTrailFileName } from './layout';
+import {
+  CloudTrailFileNameInfo,
+  CloudTrailObjectKind,
+  KIND_FOLDERS,
+  accountKindPrefix,
+  isAccountId,
+  isOrganizationId,
+  parseCloudTrailFileName,
+} from './layout';
 import { LogSource, SourceEntry, SourceError, SourceObject } from './source';
 import { gunzipCapped } from '../ingest/gzip';
 import { decodeFileText } from '../ingest/textEncoding';
@@ -122,7 +130,16 @@ export interface ProblemNode {
   key: string;
 }
 
-export type CatalogNode = LocationNode | OrganizationNode | AccountNode | RegionNode | DayNode | FileNode | LooseFilesNode | LooseGroupNode | ProblemNode;
+export type CatalogNode =
+  | LocationNode
+  | OrganizationNode
+  | AccountNode
+  | RegionNode
+  | DayNode
+  | FileNode
+  | LooseFilesNode
+  | LooseGroupNode
+  | ProblemNode;
 
 export interface DiscoveryOptions {
   /** How many folder levels below the source root to look for AWSLogs/ and loose files. */
@@ -133,17 +150,32 @@ export interface DiscoveryOptions {
   maxTrailAccounts?: number;
 }
 
-const DEFAULTS: Required<DiscoveryOptions> = { maxDepth: 6, maxFolders: 2000, maxTrailAccounts: 10 };
+const DEFAULTS: Required<DiscoveryOptions> = {
+  maxDepth: 6,
+  maxFolders: 2000,
+  maxTrailAccounts: 10,
+};
 const LIST_CONCURRENCY = 8;
 const LOOSE_NAME = /\.(json|json\.gz|jsonl|jsonl\.gz)$/i;
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode', '.idea', '__pycache__']);
+const SKIPPED_FOLDERS = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '.vscode',
+  '.idea',
+  '__pycache__',
+]);
 const KIND_ORDER: readonly CloudTrailObjectKind[] = ['log', 'insight', 'digest'];
 
 /**
  * Merges the names (regions, dates) listed under each kind folder: every name once, sorted,
  * with the kinds it was found under in KIND_ORDER. `namesPerKind[i]` belongs to `kinds[i]`.
  */
-function namesByKind(kinds: readonly CloudTrailObjectKind[], namesPerKind: readonly (readonly string[])[]): Map<string, CloudTrailObjectKind[]> {
+function namesByKind(
+  kinds: readonly CloudTrailObjectKind[],
+  namesPerKind: readonly (readonly string[])[],
+): Map<string, CloudTrailObjectKind[]> {
   const found = new Map<string, Set<CloudTrailObjectKind>>();
   kinds.forEach((kind, i) => {
     for (const name of namesPerKind[i]) {
@@ -152,7 +184,11 @@ function namesByKind(kinds: readonly CloudTrailObjectKind[], namesPerKind: reado
       set.add(kind);
     }
   });
-  return new Map([...found.keys()].sort().map((name) => [name, KIND_ORDER.filter((k) => found.get(name)!.has(k))]));
+  return new Map(
+    [...found.keys()]
+      .sort()
+      .map((name) => [name, KIND_ORDER.filter((k) => found.get(name)!.has(k))]),
+  );
 }
 
 /** True for a file name the explorer shows as a possible CloudTrail file outside the layout. */
@@ -170,12 +206,21 @@ export function accountPrefix(scope: AccountScope): string {
 }
 
 /** The folder of one kind of object for a region: `…/<acct>/<KindFolder>/<region>/`. */
-export function regionKindPrefix(scope: AccountScope, kind: CloudTrailObjectKind, region: string): string {
+export function regionKindPrefix(
+  scope: AccountScope,
+  kind: CloudTrailObjectKind,
+  region: string,
+): string {
   return `${accountKindPrefix({ prefix: prefixOfRoot(scope.root), organizationId: scope.organizationId, accountId: scope.accountId, kind })}${region}/`;
 }
 
 /** The folder of one kind of object for a day: `…/<KindFolder>/<region>/YYYY/MM/DD/`. */
-export function dayKindPrefix(scope: AccountScope, kind: CloudTrailObjectKind, region: string, date: string): string {
+export function dayKindPrefix(
+  scope: AccountScope,
+  kind: CloudTrailObjectKind,
+  region: string,
+  date: string,
+): string {
   return `${regionKindPrefix(scope, kind, region)}${date.replace(/-/g, '/')}/`;
 }
 
@@ -215,17 +260,30 @@ export function eventScope(node: CatalogNode): { prefix?: string; keys?: string[
     case 'organization':
       return { prefix: `${node.root}${node.organizationId}/` };
     case 'account':
-      return { prefix: accountKindPrefix({ prefix: prefixOfRoot(node.root), organizationId: node.organizationId, accountId: node.accountId, kind: 'log' }) };
+      return {
+        prefix: accountKindPrefix({
+          prefix: prefixOfRoot(node.root),
+          organizationId: node.organizationId,
+          accountId: node.accountId,
+          kind: 'log',
+        }),
+      };
     case 'region':
-      return node.kinds.includes('log') ? { prefix: regionKindPrefix(node, 'log', node.region) } : undefined;
+      return node.kinds.includes('log')
+        ? { prefix: regionKindPrefix(node, 'log', node.region) }
+        : undefined;
     case 'day':
-      return node.kinds.includes('log') ? { prefix: dayKindPrefix(node, 'log', node.region, node.date) } : undefined;
+      return node.kinds.includes('log')
+        ? { prefix: dayKindPrefix(node, 'log', node.region, node.date) }
+        : undefined;
     case 'file':
       return node.fileKind === 'digest' ? undefined : { keys: [node.key] };
     case 'loose':
       return { keys: node.files.map((f) => f.key) };
     case 'loose-group': {
-      const keys = looseFileNodes(node.files).filter((f) => f.fileKind !== 'digest').map((f) => f.key);
+      const keys = looseFileNodes(node.files)
+        .filter((f) => f.fileKind !== 'digest')
+        .map((f) => f.key);
       return keys.length ? { keys } : undefined;
     }
     case 'problem':
@@ -243,9 +301,13 @@ export function digestScope(node: CatalogNode): { prefix: string } | undefined {
     case 'account':
       return { prefix: accountPrefix(node) };
     case 'region':
-      return node.kinds.includes('digest') ? { prefix: regionKindPrefix(node, 'digest', node.region) } : undefined;
+      return node.kinds.includes('digest')
+        ? { prefix: regionKindPrefix(node, 'digest', node.region) }
+        : undefined;
     case 'day':
-      return node.kinds.includes('digest') ? { prefix: dayKindPrefix(node, 'digest', node.region, node.date) } : undefined;
+      return node.kinds.includes('digest')
+        ? { prefix: dayKindPrefix(node, 'digest', node.region, node.date) }
+        : undefined;
     default:
       return undefined;
   }
@@ -264,17 +326,28 @@ export class CloudTrailCatalog {
   /** The top level: one node per AWSLogs root (named by its trails), then the loose files. */
   async roots(signal?: AbortSignal): Promise<CatalogNode[]> {
     const found = await this.discover(signal);
-    const locations = await mapLimited(found.roots, LIST_CONCURRENCY, async (root): Promise<CatalogNode> => {
-      const location: LocationNode = { type: 'location', id: `L:${root}`, root, prefix: prefixOfRoot(root), trails: [], trailsSampled: false };
-      try {
-        const { trails, sampled } = await this.trailsOf(root, signal);
-        return { ...location, trails, trailsSampled: sampled };
-      } catch (e) {
-        if (e instanceof SourceError && e.code === 'cancelled') throw e;
-        // The logs may still be listable even where the digests are not.
-        return { ...location, trailsError: e instanceof Error ? e.message : String(e) };
-      }
-    });
+    const locations = await mapLimited(
+      found.roots,
+      LIST_CONCURRENCY,
+      async (root): Promise<CatalogNode> => {
+        const location: LocationNode = {
+          type: 'location',
+          id: `L:${root}`,
+          root,
+          prefix: prefixOfRoot(root),
+          trails: [],
+          trailsSampled: false,
+        };
+        try {
+          const { trails, sampled } = await this.trailsOf(root, signal);
+          return { ...location, trails, trailsSampled: sampled };
+        } catch (e) {
+          if (e instanceof SourceError && e.code === 'cancelled') throw e;
+          // The logs may still be listable even where the digests are not.
+          return { ...location, trailsError: e instanceof Error ? e.message : String(e) };
+        }
+      },
+    );
     const nodes: CatalogNode[] = [...locations, ...found.problems];
     if (found.loose.length > 0 || (found.truncated && found.roots.length === 0)) {
       nodes.push({ type: 'loose', id: 'loose', files: found.loose, truncated: found.truncated });
@@ -311,7 +384,12 @@ export class CloudTrailCatalog {
    * Finds the AWSLogs roots and loose files, breadth first, listing one folder at a time and
    * never descending into an AWSLogs tree (its layout is known) or tool folders.
    */
-  async discover(signal?: AbortSignal): Promise<{ roots: string[]; loose: SourceObject[]; truncated: boolean; problems: ProblemNode[] }> {
+  async discover(signal?: AbortSignal): Promise<{
+    roots: string[];
+    loose: SourceObject[];
+    truncated: boolean;
+    problems: ProblemNode[];
+  }> {
     const roots: string[] = [];
     const loose: SourceObject[] = [];
     const problems: ProblemNode[] = [];
@@ -335,19 +413,38 @@ export class CloudTrailCatalog {
    * record's fields. Cheap enough to run on every workspace folder: a few folders listed, and at
    * most SNIFFED_FILES small files read.
    */
-  async containsCloudTrail(signal?: AbortSignal, limits: { maxDepth?: number; maxFolders?: number } = {}): Promise<boolean> {
+  async containsCloudTrail(
+    signal?: AbortSignal,
+    limits: { maxDepth?: number; maxFolders?: number } = {},
+  ): Promise<boolean> {
     let found = false;
     const loose: SourceObject[] = [];
-    await this.walk({ maxDepth: limits.maxDepth ?? 3, maxFolders: limits.maxFolders ?? 200 }, signal, [], (e) => {
-      found = e.kind === 'prefix' ? lastSegment(e.prefix) === 'AWSLogs' : parseCloudTrailFileName(lastSegment(e.key)) !== undefined;
-      if (!found && e.kind === 'object' && isLooseCandidate(e.key) && e.size <= SNIFF_MAX_BYTES && loose.length < SNIFFED_FILES) loose.push(e);
-      return found;
-    });
+    await this.walk(
+      { maxDepth: limits.maxDepth ?? 3, maxFolders: limits.maxFolders ?? 200 },
+      signal,
+      [],
+      (e) => {
+        found =
+          e.kind === 'prefix'
+            ? lastSegment(e.prefix) === 'AWSLogs'
+            : parseCloudTrailFileName(lastSegment(e.key)) !== undefined;
+        if (
+          !found &&
+          e.kind === 'object' &&
+          isLooseCandidate(e.key) &&
+          e.size <= SNIFF_MAX_BYTES &&
+          loose.length < SNIFFED_FILES
+        )
+          loose.push(e);
+        return found;
+      },
+    );
     for (const o of found ? [] : loose) {
       let text: string;
       try {
         let bytes = await this.source.read(o.key, { maxBytes: SNIFF_MAX_BYTES, signal });
-        if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipCapped(bytes, 4 * SNIFF_MAX_BYTES);
+        if (bytes[0] === 0x1f && bytes[1] === 0x8b)
+          bytes = gunzipCapped(bytes, 4 * SNIFF_MAX_BYTES);
         text = decodeFileText(bytes.subarray(0, 256 * 1024)).text;
       } catch (e) {
         if (e instanceof SourceError && e.code === 'cancelled') throw e;
@@ -393,7 +490,8 @@ export class CloudTrailCatalog {
           if (visit(e)) return { truncated: false };
           if (e.kind !== 'prefix') continue;
           const name = lastSegment(e.prefix);
-          if (name !== 'AWSLogs' && !SKIPPED_FOLDERS.has(name) && !name.startsWith('.')) next.push(e.prefix);
+          if (name !== 'AWSLogs' && !SKIPPED_FOLDERS.has(name) && !name.startsWith('.'))
+            next.push(e.prefix);
         }
       }
       if (cut) return { truncated: true };
@@ -406,12 +504,20 @@ export class CloudTrailCatalog {
    * Trail names from digest file names (`<acct>_CloudTrail-Digest_<region>_<trail>_<home>_…`):
    * the most recent day of digests in every region of the first accounts under the root.
    */
-  async trailsOf(root: string, signal?: AbortSignal): Promise<{ trails: TrailRef[]; sampled: boolean }> {
+  async trailsOf(
+    root: string,
+    signal?: AbortSignal,
+  ): Promise<{ trails: TrailRef[]; sampled: boolean }> {
     const accounts = await this.accountsUnder(root, signal);
     const sample = accounts.slice(0, this.options.maxTrailAccounts);
     const found = new Map<string, TrailRef>();
     await mapLimited(sample, LIST_CONCURRENCY, async (scope) => {
-      const digestRoot = accountKindPrefix({ prefix: prefixOfRoot(root), organizationId: scope.organizationId, accountId: scope.accountId, kind: 'digest' });
+      const digestRoot = accountKindPrefix({
+        prefix: prefixOfRoot(root),
+        organizationId: scope.organizationId,
+        accountId: scope.accountId,
+        kind: 'digest',
+      });
       const regions = await this.prefixesIn(digestRoot, signal, true);
       await mapLimited(regions, LIST_CONCURRENCY, async (regionPrefix) => {
         const day = await this.latestDay(regionPrefix, signal);
@@ -420,12 +526,17 @@ export class CloudTrailCatalog {
           if (e.kind !== 'object') continue;
           const info = parseCloudTrailFileName(lastSegment(e.key));
           if (info?.kind === 'digest' && info.trailName && info.homeRegion) {
-            found.set(`${info.trailName}\u0000${info.homeRegion}`, { name: info.trailName, homeRegion: info.homeRegion });
+            found.set(`${info.trailName}\u0000${info.homeRegion}`, {
+              name: info.trailName,
+              homeRegion: info.homeRegion,
+            });
           }
         }
       });
     });
-    const trails = [...found.values()].sort((a, b) => a.name.localeCompare(b.name) || a.homeRegion.localeCompare(b.homeRegion));
+    const trails = [...found.values()].sort(
+      (a, b) => a.name.localeCompare(b.name) || a.homeRegion.localeCompare(b.homeRegion),
+    );
     return { trails, sampled: accounts.length > sample.length };
   }
 
@@ -434,18 +545,34 @@ export class CloudTrailCatalog {
     for (const e of await this.source.listLevel(node.root, signal)) {
       if (e.kind !== 'prefix') continue;
       const name = lastSegment(e.prefix);
-      if (isOrganizationId(name)) out.push({ type: 'organization', id: `O:${e.prefix}`, root: node.root, organizationId: name });
-      else if (isAccountId(name)) out.push({ type: 'account', id: `A:${e.prefix}`, root: node.root, accountId: name });
+      if (isOrganizationId(name))
+        out.push({
+          type: 'organization',
+          id: `O:${e.prefix}`,
+          root: node.root,
+          organizationId: name,
+        });
+      else if (isAccountId(name))
+        out.push({ type: 'account', id: `A:${e.prefix}`, root: node.root, accountId: name });
     }
     return out;
   }
 
-  private async organizationChildren(node: OrganizationNode, signal?: AbortSignal): Promise<CatalogNode[]> {
+  private async organizationChildren(
+    node: OrganizationNode,
+    signal?: AbortSignal,
+  ): Promise<CatalogNode[]> {
     const out: CatalogNode[] = [];
     for (const e of await this.source.listLevel(`${node.root}${node.organizationId}/`, signal)) {
       const name = e.kind === 'prefix' ? lastSegment(e.prefix) : '';
       if (e.kind === 'prefix' && isAccountId(name)) {
-        out.push({ type: 'account', id: `A:${e.prefix}`, root: node.root, organizationId: node.organizationId, accountId: name });
+        out.push({
+          type: 'account',
+          id: `A:${e.prefix}`,
+          root: node.root,
+          organizationId: node.organizationId,
+          accountId: name,
+        });
       }
     }
     return out;
@@ -474,9 +601,12 @@ export class CloudTrailCatalog {
   private async regionsOf(node: AccountNode, signal?: AbortSignal): Promise<CatalogNode[]> {
     const base = accountPrefix(node);
     const present = new Set<string>();
-    for (const e of await this.source.listLevel(base, signal)) if (e.kind === 'prefix') present.add(lastSegment(e.prefix));
+    for (const e of await this.source.listLevel(base, signal))
+      if (e.kind === 'prefix') present.add(lastSegment(e.prefix));
     const kinds = KIND_ORDER.filter((k) => present.has(KIND_FOLDERS[k]));
-    const lists = await mapLimited(kinds, LIST_CONCURRENCY, async (k) => (await this.prefixesIn(`${base}${KIND_FOLDERS[k]}/`, signal, false)).map(lastSegment));
+    const lists = await mapLimited(kinds, LIST_CONCURRENCY, async (k) =>
+      (await this.prefixesIn(`${base}${KIND_FOLDERS[k]}/`, signal, false)).map(lastSegment),
+    );
     return [...namesByKind(kinds, lists)].map(([region, regionKinds]) => ({
       type: 'region' as const,
       id: `R:${base}${region}/`,
@@ -490,7 +620,9 @@ export class CloudTrailCatalog {
 
   /** Days of a region: YYYY/MM/DD folders of every kind, merged, oldest first. */
   private async daysOf(node: RegionNode, signal?: AbortSignal): Promise<CatalogNode[]> {
-    const lists = await mapLimited(node.kinds, LIST_CONCURRENCY, (kind) => this.datesUnder(regionKindPrefix(node, kind, node.region), signal));
+    const lists = await mapLimited(node.kinds, LIST_CONCURRENCY, (kind) =>
+      this.datesUnder(regionKindPrefix(node, kind, node.region), signal),
+    );
     const base = accountPrefix(node);
     return [...namesByKind(node.kinds, lists)].map(([date, dayKinds]) => ({
       type: 'day' as const,
@@ -506,7 +638,9 @@ export class CloudTrailCatalog {
 
   /** Files of a day: logs, then Insights, then digests, each in key (= time) order. */
   private async filesOf(node: DayNode, signal?: AbortSignal): Promise<CatalogNode[]> {
-    const lists = await mapLimited(node.kinds, LIST_CONCURRENCY, (k) => this.source.listLevel(dayKindPrefix(node, k, node.region, node.date), signal));
+    const lists = await mapLimited(node.kinds, LIST_CONCURRENCY, (k) =>
+      this.source.listLevel(dayKindPrefix(node, k, node.region, node.date), signal),
+    );
     const out: FileNode[] = [];
     node.kinds.forEach((kind, i) => {
       for (const e of lists[i]) {
@@ -521,9 +655,17 @@ export class CloudTrailCatalog {
   /** The YYYY-MM-DD of every YYYY/MM/DD/ folder under a region folder, oldest first. */
   async datesUnder(regionPrefix: string, signal?: AbortSignal): Promise<string[]> {
     const dates: string[] = [];
-    const years = (await this.prefixesIn(regionPrefix, signal, false)).filter((p) => /^\d{4}$/.test(lastSegment(p)));
-    const months = (await mapLimited(years, LIST_CONCURRENCY, (y) => this.prefixesIn(y, signal, false))).flat().filter((p) => /^\d{2}$/.test(lastSegment(p)));
-    const dayLists = await mapLimited(months, LIST_CONCURRENCY, (m) => this.prefixesIn(m, signal, false));
+    const years = (await this.prefixesIn(regionPrefix, signal, false)).filter((p) =>
+      /^\d{4}$/.test(lastSegment(p)),
+    );
+    const months = (
+      await mapLimited(years, LIST_CONCURRENCY, (y) => this.prefixesIn(y, signal, false))
+    )
+      .flat()
+      .filter((p) => /^\d{2}$/.test(lastSegment(p)));
+    const dayLists = await mapLimited(months, LIST_CONCURRENCY, (m) =>
+      this.prefixesIn(m, signal, false),
+    );
     for (const list of dayLists) {
       for (const d of list) {
         if (!/^\d{2}$/.test(lastSegment(d))) continue;
@@ -538,16 +680,26 @@ export class CloudTrailCatalog {
     let at = regionPrefix;
     for (const digits of [4, 2, 2]) {
       const pattern = new RegExp(`^\\d{${digits}}$`);
-      const next = (await this.prefixesIn(at, signal, true)).filter((p) => pattern.test(lastSegment(p)));
+      const next = (await this.prefixesIn(at, signal, true)).filter((p) =>
+        pattern.test(lastSegment(p)),
+      );
       if (next.length === 0) return undefined;
       at = next[next.length - 1];
     }
     return at;
   }
 
-  async prefixesIn(prefix: string, signal: AbortSignal | undefined, quiet: boolean): Promise<string[]> {
-    const entries = quiet ? await this.listQuiet(prefix, signal) : await this.source.listLevel(prefix, signal);
-    return entries.filter((e): e is Extract<SourceEntry, { kind: 'prefix' }> => e.kind === 'prefix').map((e) => e.prefix);
+  async prefixesIn(
+    prefix: string,
+    signal: AbortSignal | undefined,
+    quiet: boolean,
+  ): Promise<string[]> {
+    const entries = quiet
+      ? await this.listQuiet(prefix, signal)
+      : await this.source.listLevel(prefix, signal);
+    return entries
+      .filter((e): e is Extract<SourceEntry, { kind: 'prefix' }> => e.kind === 'prefix')
+      .map((e) => e.prefix);
   }
 
   /** Lists a level where a missing folder simply means "nothing here" (optional kinds). */
@@ -575,7 +727,11 @@ export function looseFileNodes(files: readonly SourceObject[]): FileNode[] {
 const GROUP_LEVELS = ['account', 'region', 'day'] as const;
 
 function groupValue(level: LooseGroupNode['level'], info: CloudTrailFileNameInfo): string {
-  return level === 'account' ? info.accountId : level === 'region' ? info.region : info.deliveryTime.slice(0, 10);
+  return level === 'account'
+    ? info.accountId
+    : level === 'region'
+      ? info.region
+      : info.deliveryTime.slice(0, 10);
 }
 
 /**
@@ -588,9 +744,22 @@ function looseChildren(node: LooseFilesNode | LooseGroupNode): CatalogNode[] {
     // As a day of the AWSLogs tree lists them: logs, then Insights, then digests, each by time.
     const rank = (f: FileNode) => KIND_ORDER.indexOf(f.fileKind as CloudTrailObjectKind);
     const time = (f: FileNode) => f.info?.deliveryTime ?? '';
-    return files.sort((a, b) => rank(a) - rank(b) || (time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return files.sort(
+      (a, b) =>
+        rank(a) - rank(b) ||
+        (time(a) < time(b)
+          ? -1
+          : time(a) > time(b)
+            ? 1
+            : a.key < b.key
+              ? -1
+              : a.key > b.key
+                ? 1
+                : 0),
+    );
   }
-  const level = node.type === 'loose' ? 'account' : GROUP_LEVELS[GROUP_LEVELS.indexOf(node.level) + 1];
+  const level =
+    node.type === 'loose' ? 'account' : GROUP_LEVELS[GROUP_LEVELS.indexOf(node.level) + 1];
   const groups = new Map<string, SourceObject[]>();
   const others: FileNode[] = [];
   files.forEach((f, i) => {
@@ -605,13 +774,29 @@ function looseChildren(node: LooseFilesNode | LooseGroupNode): CatalogNode[] {
     const accountId = level === 'account' ? value : parent!.accountId;
     const region = level === 'region' ? value : parent?.region;
     const date = level === 'day' ? value : undefined;
-    return { type: 'loose-group', id: `LG:${[accountId, region, date].filter(Boolean).join('/')}`, level, accountId, region, date, files: groups.get(value)! };
+    return {
+      type: 'loose-group',
+      id: `LG:${[accountId, region, date].filter(Boolean).join('/')}`,
+      level,
+      accountId,
+      region,
+      date,
+      files: groups.get(value)!,
+    };
   });
   return [...grouped, ...others];
 }
 
 function fileNode(o: SourceObject, fileKind: FileKind, info?: CloudTrailFileNameInfo): FileNode {
-  return { type: 'file', id: `F:${o.key}`, key: o.key, size: o.size, modified: o.modified, fileKind, info };
+  return {
+    type: 'file',
+    id: `F:${o.key}`,
+    key: o.key,
+    size: o.size,
+    modified: o.modified,
+    fileKind,
+    info,
+  };
 }
 
 function problem(e: unknown, key: string): ProblemNode {

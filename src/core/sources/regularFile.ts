@@ -19,7 +19,11 @@ export function specialKindOf(st: Stats): string | undefined {
 }
 
 export function notRegularFileError(key: string, file: string, kind: string): SourceError {
-  return new SourceError('special', key, `${file}: ${kind}, not a regular file; skipped (only regular files are read)`);
+  return new SourceError(
+    'special',
+    key,
+    `${file}: ${kind}, not a regular file; skipped (only regular files are read)`,
+  );
 }
 
 // Opening a FIFO without O_NONBLOCK waits for a writer: the open itself would hang. Windows has
@@ -41,7 +45,10 @@ export interface RegularReadOptions {
  * handle, so a file swapped in between is caught), 'too-large' past `maxBytes`, and the usual
  * not-found / access-denied / loop / io.
  */
-export async function readRegularFile(file: string, options: RegularReadOptions = {}): Promise<Uint8Array> {
+export async function readRegularFile(
+  file: string,
+  options: RegularReadOptions = {},
+): Promise<Uint8Array> {
   const key = options.key ?? file;
   const max = options.maxBytes ?? Infinity;
   let fd: number | undefined;
@@ -70,14 +77,23 @@ const open = promisify(fsCallbacks.open);
 const fstat = promisify(fsCallbacks.fstat);
 const close = promisify(fsCallbacks.close);
 const read = (fd: number, buffer: Buffer, offset: number, length: number): Promise<number> =>
-  new Promise((resolve, reject) => fsCallbacks.read(fd, buffer, offset, length, null, (e, n) => (e ? reject(e) : resolve(n))));
+  new Promise((resolve, reject) =>
+    fsCallbacks.read(fd, buffer, offset, length, null, (e, n) => (e ? reject(e) : resolve(n))),
+  );
 
 /**
  * Reads to the end: `size` is where a regular file is expected to end (one exact buffer, which
  * the worker pool can then transfer without a copy), but a file that grows, or a /proc-like file
  * that says 0, is read on in chunks up to `max`.
  */
-async function readAll(fd: number, key: string, file: string, size: number, max: number, signal?: AbortSignal): Promise<Uint8Array> {
+async function readAll(
+  fd: number,
+  key: string,
+  file: string,
+  size: number,
+  max: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   const first = Buffer.allocUnsafeSlow(Math.min(size, max));
   let filled = 0;
   while (filled < first.length) {
@@ -101,12 +117,27 @@ async function readAll(fd: number, key: string, file: string, size: number, max:
   return chunks.length === 1 ? first : Buffer.concat(chunks, total);
 }
 
-function tooLarge(key: string, file: string, size: number, max: number, growing = false): SourceError {
-  return new SourceError('too-large', key, `${file}: ${growing ? 'more than ' : ''}${size} bytes is larger than the limit of ${max} bytes`);
+function tooLarge(
+  key: string,
+  file: string,
+  size: number,
+  max: number,
+  growing = false,
+): SourceError {
+  return new SourceError(
+    'too-large',
+    key,
+    `${file}: ${growing ? 'more than ' : ''}${size} bytes is larger than the limit of ${max} bytes`,
+  );
 }
 
 /** A node:fs failure on `file` (or folder) as a SourceError naming it. */
-export function fileError(e: unknown, key: string, file: string, what: 'file' | 'folder' = 'file'): SourceError {
+export function fileError(
+  e: unknown,
+  key: string,
+  file: string,
+  what: 'file' | 'folder' = 'file',
+): SourceError {
   if (e instanceof SourceError) return e;
   const err = e as NodeJS.ErrnoException;
   switch (err?.code) {
@@ -114,7 +145,11 @@ export function fileError(e: unknown, key: string, file: string, what: 'file' | 
       return new SourceError('not-found', key, `${file}: no such ${what}`);
     case 'EACCES':
     case 'EPERM':
-      return new SourceError('access-denied', key, `${file}: permission denied (check the ${what}'s permissions)`);
+      return new SourceError(
+        'access-denied',
+        key,
+        `${file}: permission denied (check the ${what}'s permissions)`,
+      );
     case 'ELOOP':
       return new SourceError('loop', key, `${file}: symbolic link loop`);
     case 'ENXIO': // a socket cannot be opened

@@ -113,18 +113,31 @@ export class S3Source implements LogSource {
     let token: string | undefined;
     do {
       const page: ListObjectsV2CommandOutput = await this.send(
-        (o) => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token, MaxKeys: this.pageSize }), o),
+        (o) =>
+          this.client.send(
+            new ListObjectsV2Command({
+              Bucket: this.bucket,
+              Prefix: prefix,
+              Delimiter: '/',
+              ContinuationToken: token,
+              MaxKeys: this.pageSize,
+            }),
+            o,
+          ),
         prefix,
         signal,
       );
-      for (const p of page.CommonPrefixes ?? []) if (p.Prefix) entries.push({ kind: 'prefix', prefix: p.Prefix });
+      for (const p of page.CommonPrefixes ?? [])
+        if (p.Prefix) entries.push({ kind: 'prefix', prefix: p.Prefix });
       for (const o of page.Contents ?? []) {
         // A "folder marker" object (key ending in '/') made by consoles is not a file.
         if (o.Key && o.Key !== prefix && !o.Key.endsWith('/')) entries.push(this.objectOf(o));
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return entries.sort((a, b) => compareKeys(a.kind === 'object' ? a.key : a.prefix, b.kind === 'object' ? b.key : b.prefix));
+    return entries.sort((a, b) =>
+      compareKeys(a.kind === 'object' ? a.key : a.prefix, b.kind === 'object' ? b.key : b.prefix),
+    );
   }
 
   async *listAll(prefix: string, signal?: AbortSignal): AsyncIterable<SourceObject> {
@@ -133,14 +146,29 @@ export class S3Source implements LogSource {
     if (!this.reachable(start)) return;
     let token: string | undefined;
     do {
-      const page: ListObjectsV2CommandOutput = await this.send((o) => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: start, ContinuationToken: token, MaxKeys: this.pageSize }), o), start, signal);
-      for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) yield this.objectOf(o);
+      const page: ListObjectsV2CommandOutput = await this.send(
+        (o) =>
+          this.client.send(
+            new ListObjectsV2Command({
+              Bucket: this.bucket,
+              Prefix: start,
+              ContinuationToken: token,
+              MaxKeys: this.pageSize,
+            }),
+            o,
+          ),
+        start,
+        signal,
+      );
+      for (const o of page.Contents ?? [])
+        if (o.Key && !o.Key.endsWith('/')) yield this.objectOf(o);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }
 
   async read(key: string, options: ReadOptions = {}): Promise<Uint8Array> {
-    if (!this.reachable(key)) throw new SourceError('not-found', key, `${this.uri(key)}: outside the source ${this.label}`);
+    if (!this.reachable(key))
+      throw new SourceError('not-found', key, `${this.uri(key)}: outside the source ${this.label}`);
     const cache = this.cache;
     const listed = this.listedEtags.get(key);
     if (cache && listed) {
@@ -150,7 +178,15 @@ export class S3Source implements LogSource {
     const cachedEtag = await cache?.etagOf(this.bucket, key);
     let res;
     try {
-      res = await this.send((o) => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: cachedEtag }), o), key, options.signal);
+      res = await this.send(
+        (o) =>
+          this.client.send(
+            new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: cachedEtag }),
+            o,
+          ),
+        key,
+        options.signal,
+      );
     } catch (e) {
       // 304: the cached copy is the current one.
       if (cache && cachedEtag && isNotModified(e)) {
@@ -166,11 +202,19 @@ export class S3Source implements LogSource {
     const size = res.ContentLength ?? 0;
     if (options.maxBytes !== undefined && size > options.maxBytes) {
       discard(res.Body);
-      throw new SourceError('too-large', key, `${this.uri(key)}: ${size} bytes is larger than the limit of ${options.maxBytes} bytes`);
+      throw new SourceError(
+        'too-large',
+        key,
+        `${this.uri(key)}: ${size} bytes is larger than the limit of ${options.maxBytes} bytes`,
+      );
     }
     const bytes = await this.readBody(res.Body, key, options);
     if (res.ContentLength !== undefined && bytes.length !== res.ContentLength) {
-      throw new SourceError('network', key, `${this.uri(key)}: the download stopped after ${bytes.length} of ${res.ContentLength} bytes (connection lost); try again`);
+      throw new SourceError(
+        'network',
+        key,
+        `${this.uri(key)}: the download stopped after ${bytes.length} of ${res.ContentLength} bytes (connection lost); try again`,
+      );
     }
     if (res.Metadata) this.metadataCache.set(key, Promise.resolve(res.Metadata));
     const etag = res.ETag;
@@ -185,7 +229,11 @@ export class S3Source implements LogSource {
    * The body, counted as it streams: a server that sends no Content-Length (or a wrong one) is
    * stopped at the limit, not read into memory to the end.
    */
-  private async readBody(body: GetObjectCommandOutput['Body'], key: string, options: ReadOptions): Promise<Uint8Array> {
+  private async readBody(
+    body: GetObjectCommandOutput['Body'],
+    key: string,
+    options: ReadOptions,
+  ): Promise<Uint8Array> {
     if (!body) return new Uint8Array(0);
     const max = options.maxBytes ?? Infinity;
     const chunks: Uint8Array[] = [];
@@ -195,7 +243,11 @@ export class S3Source implements LogSource {
         total += chunk.length;
         if (total > max) {
           discard(body);
-          throw new SourceError('too-large', key, `${this.uri(key)}: more than ${max} bytes (the server did not say the size, or said less), larger than the limit; the download was stopped`);
+          throw new SourceError(
+            'too-large',
+            key,
+            `${this.uri(key)}: more than ${max} bytes (the server did not say the size, or said less), larger than the limit; the download was stopped`,
+          );
         }
         chunks.push(chunk);
       }
@@ -207,7 +259,11 @@ export class S3Source implements LogSource {
 
   private checkSize(key: string, bytes: Uint8Array, maxBytes: number | undefined): Uint8Array {
     if (maxBytes !== undefined && bytes.length > maxBytes) {
-      throw new SourceError('too-large', key, `${this.uri(key)}: ${bytes.length} bytes is larger than the limit of ${maxBytes} bytes`);
+      throw new SourceError(
+        'too-large',
+        key,
+        `${this.uri(key)}: ${bytes.length} bytes is larger than the limit of ${maxBytes} bytes`,
+      );
     }
     return bytes;
   }
@@ -220,7 +276,10 @@ export class S3Source implements LogSource {
   metadata(key: string): Promise<Record<string, string> | undefined> {
     let m = this.metadataCache.get(key);
     if (!m) {
-      m = this.send((o) => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), o), key).then((h) => h.Metadata ?? {});
+      m = this.send(
+        (o) => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), o),
+        key,
+      ).then((h) => h.Metadata ?? {});
       m.catch(() => this.metadataCache.delete(key)); // a failure is not remembered
       this.metadataCache.set(key, m);
     }
@@ -238,13 +297,28 @@ export class S3Source implements LogSource {
     return key.startsWith(this.prefix);
   }
 
-  private objectOf(o: { Key?: string; Size?: number; LastModified?: Date; ETag?: string }): SourceObject {
+  private objectOf(o: {
+    Key?: string;
+    Size?: number;
+    LastModified?: Date;
+    ETag?: string;
+  }): SourceObject {
     const key = o.Key as string;
     if (o.ETag) this.listedEtags.set(key, o.ETag);
-    return { kind: 'object', key, size: o.Size ?? 0, modified: o.LastModified?.getTime(), etag: o.ETag };
+    return {
+      kind: 'object',
+      key,
+      size: o.Size ?? 0,
+      modified: o.LastModified?.getTime(),
+      etag: o.ETag,
+    };
   }
 
-  private async send<T>(request: (options: { abortSignal?: AbortSignal }) => Promise<T>, key: string, signal?: AbortSignal): Promise<T> {
+  private async send<T>(
+    request: (options: { abortSignal?: AbortSignal }) => Promise<T>,
+    key: string,
+    signal?: AbortSignal,
+  ): Promise<T> {
     if (signal?.aborted) throw new SourceError('cancelled', key, 'cancelled');
     this.requests++;
     try {
@@ -256,27 +330,41 @@ export class S3Source implements LogSource {
   }
 
   private toSourceError(e: unknown, key: string, signal?: AbortSignal): SourceError {
-    return s3Error(e, { bucket: this.bucket, key, profile: this.location.profile, endpoint: this.location.endpoint, aborted: signal?.aborted });
+    return s3Error(e, {
+      bucket: this.bucket,
+      key,
+      profile: this.location.profile,
+      endpoint: this.location.endpoint,
+      aborted: signal?.aborted,
+    });
   }
 }
 
-export function s3ClientConfig(location: S3Location, options: S3SourceOptions = {}): S3ClientConfig {
+export function s3ClientConfig(
+  location: S3Location,
+  options: S3SourceOptions = {},
+): S3ClientConfig {
   // The SDK warns on stderr that its releases after January 2027 will need Node 22. VS Code's
   // extension host and the CLI run on Node 20 today; the warning is for the SDK's own
   // maintainers, not something a user of this tool can act on. A user's own setting wins.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return {
-    region: location.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region:
+      location.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     // Without a configured region the bucket's own is found from S3's redirect.
     followRegionRedirects: true,
-    credentials: options.credentials ?? fromNodeProviderChain(location.profile ? { profile: location.profile } : {}),
+    credentials:
+      options.credentials ??
+      fromNodeProviderChain(location.profile ? { profile: location.profile } : {}),
     maxAttempts: options.maxAttempts ?? 5,
     ...(location.endpoint ? { endpoint: location.endpoint, forcePathStyle: true } : {}),
   };
 }
 
 /** The chunks of a GetObject body: a Node stream (the SDK on Node) or a web stream. */
-async function* bodyChunks(body: NonNullable<GetObjectCommandOutput['Body']>): AsyncIterable<Uint8Array> {
+async function* bodyChunks(
+  body: NonNullable<GetObjectCommandOutput['Body']>,
+): AsyncIterable<Uint8Array> {
   if (Symbol.asyncIterator in body) {
     yield* body as unknown as AsyncIterable<Uint8Array>;
     return;
@@ -293,20 +381,45 @@ async function* bodyChunks(body: NonNullable<GetObjectCommandOutput['Body']>): A
 function discard(body: GetObjectCommandOutput['Body']): void {
   const stream = body as unknown as { destroy?: () => void } | undefined;
   if (typeof stream?.destroy === 'function') stream.destroy();
-  else body?.transformToWebStream().cancel().catch(() => undefined);
+  else
+    body
+      ?.transformToWebStream()
+      .cancel()
+      .catch(() => undefined);
 }
 
 function isNotModified(e: unknown): boolean {
   const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return err?.$metadata?.httpStatusCode === 304 || err?.name === 'NotModified' || err?.name === '304';
+  return (
+    err?.$metadata?.httpStatusCode === 304 || err?.name === 'NotModified' || err?.name === '304'
+  );
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+]);
 
 /** A clear SourceError for an SDK failure: what happened to which object, and what to do. */
-export function s3Error(e: unknown, ctx: { bucket: string; key: string; profile?: string; endpoint?: string; aborted?: boolean }): SourceError {
+export function s3Error(
+  e: unknown,
+  ctx: { bucket: string; key: string; profile?: string; endpoint?: string; aborted?: boolean },
+): SourceError {
   if (e instanceof SourceError) return e;
-  const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
+  const err = e as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    cause?: { code?: string };
+  };
   // The name and message may come from the server's error body: a hostile endpoint can put
   // anything there, including the request's own Authorization and session token.
   const name = /^[\w.-]{1,64}$/.test(err?.name ?? '') ? err.name! : '';
@@ -315,37 +428,104 @@ export function s3Error(e: unknown, ctx: { bucket: string; key: string; profile?
   const profile = ctx.profile ? `profile "${ctx.profile}"` : 'the default credentials';
   const message = redactSecrets(err?.message ?? String(e)).slice(0, 300);
   ctx = { ...ctx, endpoint: ctx.endpoint === undefined ? undefined : redactSecrets(ctx.endpoint) };
-  if (ctx.aborted || name === 'AbortError') return new SourceError('cancelled', ctx.key, 'cancelled');
-  if (name === 'NoSuchBucket') return new SourceError('not-found', ctx.key, `s3://${ctx.bucket}: no such bucket (check the bucket name${ctx.endpoint ? ` and the endpoint ${ctx.endpoint}` : ''})`);
-  if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) return new SourceError('not-found', ctx.key, `${where}: no such object (it was deleted or moved; refresh the explorer)`);
+  if (ctx.aborted || name === 'AbortError')
+    return new SourceError('cancelled', ctx.key, 'cancelled');
+  if (name === 'NoSuchBucket')
+    return new SourceError(
+      'not-found',
+      ctx.key,
+      `s3://${ctx.bucket}: no such bucket (check the bucket name${ctx.endpoint ? ` and the endpoint ${ctx.endpoint}` : ''})`,
+    );
+  if (name === 'NoSuchKey' || name === 'NotFound' || status === 404)
+    return new SourceError(
+      'not-found',
+      ctx.key,
+      `${where}: no such object (it was deleted or moved; refresh the explorer)`,
+    );
   // IAM Identity Center: the cached SSO token is gone or expired (GetRoleCredentials answers
   // UnauthorizedException; the SDK's SSO provider says to run aws sso login).
-  if (/sso/i.test(name) || name === 'UnauthorizedException' || /sso (session|token)|sso login|session token not found or invalid/i.test(message)) {
-    return new SourceError('access-denied', ctx.key, `${where}: the IAM Identity Center (SSO) session of ${profile} has expired or is invalid; run "aws sso login${ctx.profile ? ` --profile ${ctx.profile}` : ''}" and refresh`);
+  if (
+    /sso/i.test(name) ||
+    name === 'UnauthorizedException' ||
+    /sso (session|token)|sso login|session token not found or invalid/i.test(message)
+  ) {
+    return new SourceError(
+      'access-denied',
+      ctx.key,
+      `${where}: the IAM Identity Center (SSO) session of ${profile} has expired or is invalid; run "aws sso login${ctx.profile ? ` --profile ${ctx.profile}` : ''}" and refresh`,
+    );
   }
-  if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || name === 'TokenRefreshRequired') {
-    return new SourceError('access-denied', ctx.key, `${where}: the credentials of ${profile} have expired; renew them (e.g. "aws sso login" or new session credentials) and refresh`);
+  if (
+    name === 'ExpiredToken' ||
+    name === 'ExpiredTokenException' ||
+    name === 'TokenRefreshRequired'
+  ) {
+    return new SourceError(
+      'access-denied',
+      ctx.key,
+      `${where}: the credentials of ${profile} have expired; renew them (e.g. "aws sso login" or new session credentials) and refresh`,
+    );
   }
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-    return new SourceError('access-denied', ctx.key, `${where}: no AWS credentials found for ${profile} (set a profile on the source, AWS_PROFILE, or run "aws configure" / "aws sso login")`);
+    return new SourceError(
+      'access-denied',
+      ctx.key,
+      `${where}: no AWS credentials found for ${profile} (set a profile on the source, AWS_PROFILE, or run "aws configure" / "aws sso login")`,
+    );
   }
   if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch') {
-    return new SourceError('access-denied', ctx.key, `${where}: the access key of ${profile} is not accepted (${name}); check the credentials`);
+    return new SourceError(
+      'access-denied',
+      ctx.key,
+      `${where}: the access key of ${profile} is not accepted (${name}); check the credentials`,
+    );
   }
   if (name === 'AccessDenied' || name === 'Forbidden' || status === 403) {
-    return new SourceError('access-denied', ctx.key, `${where}: access denied for ${profile} (the identity needs s3:ListBucket on the bucket and s3:GetObject on the keys; check the bucket policy and KMS key policy)`);
+    return new SourceError(
+      'access-denied',
+      ctx.key,
+      `${where}: access denied for ${profile} (the identity needs s3:ListBucket on the bucket and s3:GetObject on the keys; check the bucket policy and KMS key policy)`,
+    );
   }
   if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || status === 301) {
-    return new SourceError('io', ctx.key, `${where}: the bucket is in another region; set "region" on the source`);
+    return new SourceError(
+      'io',
+      ctx.key,
+      `${where}: the bucket is in another region; set "region" on the source`,
+    );
   }
-  if (name === 'SlowDown' || name === 'ThrottlingException' || name === 'TooManyRequestsException' || status === 503) {
-    return new SourceError('network', ctx.key, `${where}: S3 is throttling requests (still after retries with backoff); wait a moment and try again`);
+  if (
+    name === 'SlowDown' ||
+    name === 'ThrottlingException' ||
+    name === 'TooManyRequestsException' ||
+    status === 503
+  ) {
+    return new SourceError(
+      'network',
+      ctx.key,
+      `${where}: S3 is throttling requests (still after retries with backoff); wait a moment and try again`,
+    );
   }
   const code = err?.code ?? err?.cause?.code;
-  if ((code && NETWORK_CODES.has(code)) || name === 'TimeoutError' || name === 'RequestTimeout' || /socket hang up|network|ECONNREFUSED|ECONNRESET|ENOTFOUND|premature close|aborted/i.test(message)) {
-    return new SourceError('network', ctx.key, `${where}: cannot reach S3${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} (${code ?? name ?? 'network error'}); check the network connection and try again`);
+  if (
+    (code && NETWORK_CODES.has(code)) ||
+    name === 'TimeoutError' ||
+    name === 'RequestTimeout' ||
+    /socket hang up|network|ECONNREFUSED|ECONNRESET|ENOTFOUND|premature close|aborted/i.test(
+      message,
+    )
+  ) {
+    return new SourceError(
+      'network',
+      ctx.key,
+      `${where}: cannot reach S3${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} (${code ?? name ?? 'network error'}); check the network connection and try again`,
+    );
   }
-  return new SourceError('io', ctx.key, `${where}: ${name && name !== 'Error' ? `${name}: ` : ''}${message}`);
+  return new SourceError(
+    'io',
+    ctx.key,
+    `${where}: ${name && name !== 'Error' ? `${name}: ` : ''}${message}`,
+  );
 }
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -363,7 +543,13 @@ export function parseS3Uri(text: string): { bucket: string; key: string } | unde
 }
 
 /** An S3Source for `s3://bucket/prefix` (the key part taken as a prefix). */
-export function openS3Uri(uri: string, access: S3Access = {}, options?: S3SourceOptions): S3Source | undefined {
+export function openS3Uri(
+  uri: string,
+  access: S3Access = {},
+  options?: S3SourceOptions,
+): S3Source | undefined {
   const loc = parseS3Uri(uri);
-  return loc ? new S3Source({ ...access, bucket: loc.bucket, prefix: loc.key }, options) : undefined;
+  return loc
+    ? new S3Source({ ...access, bucket: loc.bucket, prefix: loc.key }, options)
+    : undefined;
 }

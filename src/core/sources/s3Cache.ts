@@ -76,7 +76,10 @@ export class S3ObjectCache implements ObjectCache {
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
     await fs.writeFile(tmp, bytes);
     await fs.rename(tmp, file);
-    await fs.writeFile(path.join(dir, 'meta.json'), JSON.stringify({ bucket, key, etag, size: bytes.length, name }));
+    await fs.writeFile(
+      path.join(dir, 'meta.json'),
+      JSON.stringify({ bucket, key, etag, size: bytes.length, name }),
+    );
     const previous = this.latest.get(`${bucket}\0${key}`);
     if (previous && previous.dir !== dir) await this.remove(previous);
     const existing = this.entries.get(dir);
@@ -86,7 +89,9 @@ export class S3ObjectCache implements ObjectCache {
   }
 
   pathOf(bucket: string, key: string, etag?: string): string | undefined {
-    const e = etag ? this.entries.get(this.dirOf(bucket, key, etag)) : this.latest.get(`${bucket}\0${key}`);
+    const e = etag
+      ? this.entries.get(this.dirOf(bucket, key, etag))
+      : this.latest.get(`${bucket}\0${key}`);
     return e && existsSync(e.file) ? e.file : undefined;
   }
 
@@ -161,14 +166,29 @@ export class S3ObjectCache implements ObjectCache {
         try {
           const metaFile = path.join(dir, 'meta.json');
           const [text, st] = await Promise.all([fs.readFile(metaFile, 'utf8'), fs.stat(metaFile)]);
-          const m = JSON.parse(text) as { bucket: string; key: string; etag: string; size: number; name: string };
+          const m = JSON.parse(text) as {
+            bucket: string;
+            key: string;
+            etag: string;
+            size: number;
+            name: string;
+          };
           if (dir !== this.dirOf(m.bucket, m.key, m.etag)) throw new Error('misplaced');
-          this.add({ bucket: m.bucket, key: m.key, etag: m.etag, size: m.size, dir, file: path.join(dir, m.name), lastUsed: st.mtimeMs });
+          this.add({
+            bucket: m.bucket,
+            key: m.key,
+            etag: m.etag,
+            size: m.size,
+            dir,
+            file: path.join(dir, m.name),
+            lastUsed: st.mtimeMs,
+          });
         } catch {
           // Half-written (a crash, or another window writing it right now) or damaged: dropped
           // once it is clearly not in progress.
           const st = await fs.stat(dir).catch(() => undefined);
-          if (st && Date.now() - st.mtimeMs > 60_000) await fs.rm(dir, { recursive: true, force: true });
+          if (st && Date.now() - st.mtimeMs > 60_000)
+            await fs.rm(dir, { recursive: true, force: true });
         }
       }
     }

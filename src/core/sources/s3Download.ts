@@ -7,7 +7,12 @@
 // reported as a conflict; one with the same bytes counts as already there.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseSignaturesFile, serializeSignaturesFile, SIGNATURES_FILE_NAME, DigestMetadata } from '../digest/signatures';
+import {
+  parseSignaturesFile,
+  serializeSignaturesFile,
+  SIGNATURES_FILE_NAME,
+  DigestMetadata,
+} from '../digest/signatures';
 import { unportableName } from './fileNames';
 import { isInside } from './folder';
 import { parseCloudTrailKey, parseCloudTrailFileName } from './layout';
@@ -42,7 +47,9 @@ export interface DownloadResult extends DownloadProgress {
 }
 
 function isDigestKey(key: string): boolean {
-  const kind = parseCloudTrailKey(key)?.kind ?? parseCloudTrailFileName(key.slice(key.lastIndexOf('/') + 1))?.kind;
+  const kind =
+    parseCloudTrailKey(key)?.kind ??
+    parseCloudTrailFileName(key.slice(key.lastIndexOf('/') + 1))?.kind;
   return kind === 'digest';
 }
 
@@ -58,7 +65,17 @@ export async function downloadToFolder(
   if ('objects' in scope) objects.push(...scope.objects);
   else for await (const o of source.listAll(scope.prefix, options.signal)) objects.push(o);
 
-  const result: DownloadResult = { objectsTotal: objects.length, objectsDone: 0, bytes: 0, written: [], unchanged: [], conflicts: [], failed: [], signatures: 0, cancelled: false };
+  const result: DownloadResult = {
+    objectsTotal: objects.length,
+    objectsDone: 0,
+    bytes: 0,
+    written: [],
+    unchanged: [],
+    conflicts: [],
+    failed: [],
+    signatures: 0,
+    cancelled: false,
+  };
   const signatures = new Map<string, DigestMetadata>();
   const stop = () => Boolean(options.signal?.aborted);
   await mapLimited(
@@ -69,21 +86,33 @@ export async function downloadToFolder(
         await downloadOne(source, o.key, root, result, options.signal);
         if (isDigestKey(o.key) && source.metadata) {
           const meta = await source.metadata(o.key);
-          if (meta?.signature) signatures.set(o.key, { signature: meta.signature, 'signature-algorithm': meta['signature-algorithm'] });
+          if (meta?.signature)
+            signatures.set(o.key, {
+              signature: meta.signature,
+              'signature-algorithm': meta['signature-algorithm'],
+            });
         }
       } catch (e) {
         if (e instanceof SourceError && e.code === 'cancelled') return; // not done; the signal stops the pool
         result.failed.push({ key: o.key, message: e instanceof Error ? e.message : String(e) });
       }
       result.objectsDone++;
-      options.onProgress?.({ objectsTotal: result.objectsTotal, objectsDone: result.objectsDone, bytes: result.bytes });
+      options.onProgress?.({
+        objectsTotal: result.objectsTotal,
+        objectsDone: result.objectsDone,
+        bytes: result.bytes,
+      });
     },
     { stop },
   );
   result.cancelled = Boolean(options.signal?.aborted) && result.objectsDone < result.objectsTotal;
   // Signatures of what was downloaded are kept even when cancelled: those files are on disk.
   if (signatures.size > 0) {
-    result.signaturesFile = await mergeSignatures(path.join(root, SIGNATURES_FILE_NAME), source.bucket, signatures);
+    result.signaturesFile = await mergeSignatures(
+      path.join(root, SIGNATURES_FILE_NAME),
+      source.bucket,
+      signatures,
+    );
     result.signatures = signatures.size;
   }
   return result;
@@ -95,7 +124,8 @@ export async function downloadToFolder(
  */
 export function downloadPath(root: string, key: string): string {
   const file = path.resolve(root, ...key.split('/'));
-  if (file === root || !isInside(root, file)) throw new SourceError('io', key, `${key}: a key that leaves the folder is not written`);
+  if (file === root || !isInside(root, file))
+    throw new SourceError('io', key, `${key}: a key that leaves the folder is not written`);
   for (const segment of key.split('/')) {
     const why = unportableName(segment);
     if (why) throw new SourceError('io', key, `${key}: not written: ${why}`);
@@ -103,7 +133,13 @@ export function downloadPath(root: string, key: string): string {
   return file;
 }
 
-async function downloadOne(source: LogSource, key: string, root: string, result: DownloadResult, signal?: AbortSignal): Promise<void> {
+async function downloadOne(
+  source: LogSource,
+  key: string,
+  root: string,
+  result: DownloadResult,
+  signal?: AbortSignal,
+): Promise<void> {
   const file = downloadPath(root, key);
   const bytes = await source.read(key, { signal });
   result.bytes += bytes.length;
@@ -114,7 +150,10 @@ async function downloadOne(source: LogSource, key: string, root: string, result:
     existing = undefined;
   }
   if (existing) {
-    if (Buffer.compare(existing, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) === 0) result.unchanged.push(key);
+    if (
+      Buffer.compare(existing, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) === 0
+    )
+      result.unchanged.push(key);
     else result.conflicts.push(key);
     return;
   }
@@ -124,7 +163,11 @@ async function downloadOne(source: LogSource, key: string, root: string, result:
 }
 
 /** Adds signatures to the folder's signatures file (a file for another bucket is an error). */
-async function mergeSignatures(file: string, bucket: string, add: Map<string, DigestMetadata>): Promise<string> {
+async function mergeSignatures(
+  file: string,
+  bucket: string,
+  add: Map<string, DigestMetadata>,
+): Promise<string> {
   let text: string | undefined;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -135,7 +178,11 @@ async function mergeSignatures(file: string, bucket: string, add: Map<string, Di
   if (text !== undefined) {
     const existing = parseSignaturesFile(text, file); // a broken file is reported, never overwritten
     if (existing.bucket && existing.bucket !== bucket) {
-      throw new SourceError('io', SIGNATURES_FILE_NAME, `${file}: holds signatures of bucket "${existing.bucket}", not "${bucket}"; download into another folder`);
+      throw new SourceError(
+        'io',
+        SIGNATURES_FILE_NAME,
+        `${file}: holds signatures of bucket "${existing.bucket}", not "${bucket}"; download into another folder`,
+      );
     }
     for (const [k, v] of existing.objects) objects.set(k, v);
   }

@@ -43,7 +43,11 @@ export interface LogSource {
    * user should know of (a sub-folder it cannot read, a link it does not follow, a FIFO) is
    * passed to `onProblem`, one error naming each; the listing goes on.
    */
-  listAll(prefix: string, signal?: AbortSignal, onProblem?: (problem: SourceError) => void): AsyncIterable<SourceObject>;
+  listAll(
+    prefix: string,
+    signal?: AbortSignal,
+    onProblem?: (problem: SourceError) => void,
+  ): AsyncIterable<SourceObject>;
   /** The object's bytes exactly as stored (still gzipped for .gz). Throws SourceError. */
   read(key: string, options?: ReadOptions): Promise<Uint8Array>;
   /** A local file path for the key when the source has one (folders; cached S3 objects). */
@@ -59,7 +63,17 @@ export interface LogSource {
  * leading out of a folder source, not followed unless allowed. 'duplicate': a second path to a
  * file already listed (a link or hard link), read once.
  */
-export type SourceErrorCode = 'not-found' | 'access-denied' | 'too-large' | 'loop' | 'io' | 'network' | 'cancelled' | 'special' | 'outside' | 'duplicate';
+export type SourceErrorCode =
+  | 'not-found'
+  | 'access-denied'
+  | 'too-large'
+  | 'loop'
+  | 'io'
+  | 'network'
+  | 'cancelled'
+  | 'special'
+  | 'outside'
+  | 'duplicate';
 
 /** A failure reading from a source, with the key it concerns and what the user can do. */
 /** Where a key is, as people write it: s3://bucket/key (keys include any prefix), or label/key. */

@@ -24,7 +24,8 @@ export class StreamedSource implements LogSource {
 
   async listLevel(prefix: string, signal?: AbortSignal): Promise<SourceEntry[]> {
     const out: SourceEntry[] = [];
-    for await (const o of this.listAll(prefix, signal)) if (!o.key.slice(prefix.length).includes('/')) out.push(o);
+    for await (const o of this.listAll(prefix, signal))
+      if (!o.key.slice(prefix.length).includes('/')) out.push(o);
     return out;
   }
 
@@ -42,14 +43,20 @@ export class StreamedSource implements LogSource {
         return;
       }
       this.documents.set(next.value.key, next.value.bytes);
-      this.listed.push({ kind: 'object', key: next.value.key, size: next.value.bytes.length, etag: `${next.value.key}:${next.value.bytes.length}` });
+      this.listed.push({
+        kind: 'object',
+        key: next.value.key,
+        size: next.value.bytes.length,
+        etag: `${next.value.key}:${next.value.bytes.length}`,
+      });
     }
   }
 
   async read(key: string, options?: ReadOptions): Promise<Uint8Array> {
     const bytes = this.documents.get(key);
     if (!bytes) throw new SourceError('not-found', key, `${this.label}: no document ${key}`);
-    if (options?.maxBytes !== undefined && bytes.length > options.maxBytes) throw new SourceError('too-large', key, `${key}: larger than the limit`);
+    if (options?.maxBytes !== undefined && bytes.length > options.maxBytes)
+      throw new SourceError('too-large', key, `${key}: larger than the limit`);
     return bytes;
   }
 }

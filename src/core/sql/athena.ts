@@ -60,10 +60,15 @@ export function formatProgress(p: QueryProgress): string {
 }
 
 /** An SDK client's config: the region, the credential chain (or given credentials), retries, an endpoint. */
-export function awsClientConfig(settings: Pick<AthenaSettings, 'region' | 'profile' | 'endpoint'>, options: Pick<ClientOptions, 'credentials' | 'maxAttempts'>) {
+export function awsClientConfig(
+  settings: Pick<AthenaSettings, 'region' | 'profile' | 'endpoint'>,
+  options: Pick<ClientOptions, 'credentials' | 'maxAttempts'>,
+) {
   return {
     region: settings.region,
-    credentials: options.credentials ?? fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {}),
+    credentials:
+      options.credentials ??
+      fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {}),
     maxAttempts: options.maxAttempts ?? 5,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
   };
@@ -83,7 +88,19 @@ export class AthenaRunner {
     private readonly options: ClientOptions = {},
   ) {
     this.client = new AthenaClient(awsClientConfig(settings, options));
-    this.ctx = { service: 'Athena', profile: settings.profile, endpoint: settings.endpoint, actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'glue:GetTable', 's3:GetObject on the trail bucket', 's3:PutObject on the output location'] };
+    this.ctx = {
+      service: 'Athena',
+      profile: settings.profile,
+      endpoint: settings.endpoint,
+      actions: [
+        'athena:StartQueryExecution',
+        'athena:GetQueryExecution',
+        'athena:GetQueryResults',
+        'glue:GetTable',
+        's3:GetObject on the trail bucket',
+        's3:PutObject on the output location',
+      ],
+    };
   }
 
   dispose(): void {
@@ -91,7 +108,10 @@ export class AthenaRunner {
   }
 
   /** Starts `sql` and waits for it to succeed; returns its execution ID. */
-  async run(sql: string, opts: { signal?: AbortSignal; onProgress?: (p: QueryProgress) => void } = {}): Promise<{ id: string; progress: QueryProgress }> {
+  async run(
+    sql: string,
+    opts: { signal?: AbortSignal; onProgress?: (p: QueryProgress) => void } = {},
+  ): Promise<{ id: string; progress: QueryProgress }> {
     const s = this.settings;
     const started = Date.now();
     let id: string;
@@ -100,7 +120,10 @@ export class AthenaRunner {
         new StartQueryExecutionCommand({
           QueryString: sql,
           WorkGroup: s.workgroup || undefined,
-          QueryExecutionContext: s.database || s.catalog ? { Database: s.database || undefined, Catalog: s.catalog || undefined } : undefined,
+          QueryExecutionContext:
+            s.database || s.catalog
+              ? { Database: s.database || undefined, Catalog: s.catalog || undefined }
+              : undefined,
           ResultConfiguration: s.outputLocation ? { OutputLocation: s.outputLocation } : undefined,
         }),
         { abortSignal: opts.signal },
@@ -113,21 +136,36 @@ export class AthenaRunner {
     for (;;) {
       if (opts.signal?.aborted) {
         await this.stop(id);
-        throw new AwsQueryError('cancelled', 'Athena: the query was cancelled (StopQueryExecution sent).');
+        throw new AwsQueryError(
+          'cancelled',
+          'Athena: the query was cancelled (StopQueryExecution sent).',
+        );
       }
       let execution;
       try {
-        execution = (await this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution;
+        execution = (await this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })))
+          .QueryExecution;
       } catch (e) {
         throw awsQueryError(e, this.ctx);
       }
       const state = execution?.Status?.State ?? 'UNKNOWN';
       const scannedBytes = execution?.Statistics?.DataScannedInBytes ?? 0;
-      const progress = { state, scannedBytes, estimatedCostUsd: athenaCost(scannedBytes), elapsedMs: Date.now() - started };
+      const progress = {
+        state,
+        scannedBytes,
+        estimatedCostUsd: athenaCost(scannedBytes),
+        elapsedMs: Date.now() - started,
+      };
       opts.onProgress?.(progress);
       if (state === 'SUCCEEDED') return { id, progress };
-      if (state === 'FAILED') throw failedQuery(execution?.Status?.StateChangeReason ?? execution?.Status?.AthenaError?.ErrorMessage ?? 'no reason given');
-      if (state === 'CANCELLED') throw new AwsQueryError('cancelled', 'Athena: the query was cancelled.');
+      if (state === 'FAILED')
+        throw failedQuery(
+          execution?.Status?.StateChangeReason ??
+            execution?.Status?.AthenaError?.ErrorMessage ??
+            'no reason given',
+        );
+      if (state === 'CANCELLED')
+        throw new AwsQueryError('cancelled', 'Athena: the query was cancelled.');
       await sleep(delay, opts.signal);
       delay = Math.min(this.options.maxPollMs ?? 2000, Math.round(delay * 1.5));
     }
@@ -138,15 +176,21 @@ export class AthenaRunner {
     let token: string | undefined;
     let columns: string[] | undefined;
     do {
-      if (signal?.aborted) throw new AwsQueryError('cancelled', 'Athena: reading the results was cancelled.');
+      if (signal?.aborted)
+        throw new AwsQueryError('cancelled', 'Athena: reading the results was cancelled.');
       let out;
       try {
-        out = await this.client.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: 1000 }), { abortSignal: signal });
+        out = await this.client.send(
+          new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: 1000 }),
+          { abortSignal: signal },
+        );
       } catch (e) {
         throw awsQueryError(e, this.ctx);
       }
       const names = (out.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => c.Name ?? '');
-      let rows = (out.ResultSet?.Rows ?? []).map((r) => (r.Data ?? []).map((d) => d.VarCharValue ?? null));
+      let rows = (out.ResultSet?.Rows ?? []).map((r) =>
+        (r.Data ?? []).map((d) => d.VarCharValue ?? null),
+      );
       if (!columns) {
         columns = names;
         // The first row of the first page repeats the column names.
@@ -168,10 +212,17 @@ export class AthenaRunner {
 
 function failedQuery(reason: string): AwsQueryError {
   const text = redactSecrets(reason);
-  const missing = /TABLE_NOT_FOUND[^']*'(?:[^'.]+\.)?([^']+)'|Table '?([A-Za-z0-9_.]+)'? (?:does not exist|not found)/i.exec(text);
+  const missing =
+    /TABLE_NOT_FOUND[^']*'(?:[^'.]+\.)?([^']+)'|Table '?([A-Za-z0-9_.]+)'? (?:does not exist|not found)/i.exec(
+      text,
+    );
   if (missing) {
     const table = (missing[1] ?? missing[2]).replace(/^[^.]+\.(?=[^.]+\.)/, '');
-    return new AwsQueryError('table-missing', `Athena: the table ${table} does not exist. Create it with the DDL for the trail's bucket ("cloudtrail-lens athena-ddl s3://bucket/prefix", or "Athena Table DDL" on the bucket in the explorer).`, table);
+    return new AwsQueryError(
+      'table-missing',
+      `Athena: the table ${table} does not exist. Create it with the DDL for the trail's bucket ("cloudtrail-lens athena-ddl s3://bucket/prefix", or "Athena Table DDL" on the bucket in the explorer).`,
+      table,
+    );
   }
   return new AwsQueryError('failed', `Athena: the query failed: ${text}`);
 }

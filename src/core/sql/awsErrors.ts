@@ -16,7 +16,15 @@ export interface AwsCallContext {
 export class AwsQueryError extends Error {
   override readonly name = 'AwsQueryError';
   constructor(
-    readonly code: 'access-denied' | 'throttled' | 'credentials' | 'network' | 'failed' | 'table-missing' | 'cancelled' | 'invalid',
+    readonly code:
+      | 'access-denied'
+      | 'throttled'
+      | 'credentials'
+      | 'network'
+      | 'failed'
+      | 'table-missing'
+      | 'cancelled'
+      | 'invalid',
     message: string,
     /** For table-missing: the table the query named. */
     readonly table?: string,
@@ -25,34 +33,89 @@ export class AwsQueryError extends Error {
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+]);
 
 export function awsQueryError(e: unknown, ctx: AwsCallContext): AwsQueryError {
   if (e instanceof AwsQueryError) return e;
-  const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
+  const err = e as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    cause?: { code?: string };
+  };
   const name = err?.name ?? '';
   const status = err?.$metadata?.httpStatusCode;
   const message = redactSecrets(err?.message ?? String(e));
   const who = ctx.profile ? `profile "${ctx.profile}"` : 'the default credentials';
   if (name === 'AbortError') return new AwsQueryError('cancelled', `${ctx.service}: cancelled`);
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-    return new AwsQueryError('credentials', `${ctx.service}: no AWS credentials found for ${who} (set a profile, AWS_PROFILE, or run "aws configure" / "aws sso login").`);
+    return new AwsQueryError(
+      'credentials',
+      `${ctx.service}: no AWS credentials found for ${who} (set a profile, AWS_PROFILE, or run "aws configure" / "aws sso login").`,
+    );
   }
-  if (/sso/i.test(name) || name === 'UnauthorizedException' || /sso (session|token)|sso login/i.test(message)) {
-    return new AwsQueryError('credentials', `${ctx.service}: the IAM Identity Center (SSO) session of ${who} has expired; run "aws sso login${ctx.profile ? ` --profile ${ctx.profile}` : ''}" and try again.`);
+  if (
+    /sso/i.test(name) ||
+    name === 'UnauthorizedException' ||
+    /sso (session|token)|sso login/i.test(message)
+  ) {
+    return new AwsQueryError(
+      'credentials',
+      `${ctx.service}: the IAM Identity Center (SSO) session of ${who} has expired; run "aws sso login${ctx.profile ? ` --profile ${ctx.profile}` : ''}" and try again.`,
+    );
   }
-  if (name === 'ExpiredTokenException' || name === 'ExpiredToken' || name === 'UnrecognizedClientException' || name === 'InvalidSignatureException') {
-    return new AwsQueryError('credentials', `${ctx.service}: the credentials of ${who} are not accepted (${name}); renew them and try again.`);
+  if (
+    name === 'ExpiredTokenException' ||
+    name === 'ExpiredToken' ||
+    name === 'UnrecognizedClientException' ||
+    name === 'InvalidSignatureException'
+  ) {
+    return new AwsQueryError(
+      'credentials',
+      `${ctx.service}: the credentials of ${who} are not accepted (${name}); renew them and try again.`,
+    );
   }
   if (name === 'AccessDeniedException' || name === 'AccessDenied' || status === 403) {
-    return new AwsQueryError('access-denied', `${ctx.service} refused the request for ${who}: access denied. The identity needs ${ctx.actions.join(', ')}. (${message})`);
+    return new AwsQueryError(
+      'access-denied',
+      `${ctx.service} refused the request for ${who}: access denied. The identity needs ${ctx.actions.join(', ')}. (${message})`,
+    );
   }
-  if (name === 'ThrottlingException' || name === 'TooManyRequestsException' || name === 'Throttling' || status === 429) {
-    return new AwsQueryError('throttled', `${ctx.service} is throttling requests (still after retries with backoff); wait a moment and try again.`);
+  if (
+    name === 'ThrottlingException' ||
+    name === 'TooManyRequestsException' ||
+    name === 'Throttling' ||
+    status === 429
+  ) {
+    return new AwsQueryError(
+      'throttled',
+      `${ctx.service} is throttling requests (still after retries with backoff); wait a moment and try again.`,
+    );
   }
   const code = err?.code ?? err?.cause?.code;
-  if ((code && NETWORK_CODES.has(code)) || name === 'TimeoutError' || /socket hang up|ECONNREFUSED|ECONNRESET|ENOTFOUND/i.test(message)) {
-    return new AwsQueryError('network', `${ctx.service}: cannot reach the service${ctx.endpoint ? ` at ${redactSecrets(ctx.endpoint)}` : ''} (${code ?? name}); check the network connection and try again.`);
+  if (
+    (code && NETWORK_CODES.has(code)) ||
+    name === 'TimeoutError' ||
+    /socket hang up|ECONNREFUSED|ECONNRESET|ENOTFOUND/i.test(message)
+  ) {
+    return new AwsQueryError(
+      'network',
+      `${ctx.service}: cannot reach the service${ctx.endpoint ? ` at ${redactSecrets(ctx.endpoint)}` : ''} (${code ?? name}); check the network connection and try again.`,
+    );
   }
-  return new AwsQueryError('invalid', `${ctx.service} did not accept the request: ${name && name !== 'Error' ? `${name}: ` : ''}${message}`);
+  return new AwsQueryError(
+    'invalid',
+    `${ctx.service} did not accept the request: ${name && name !== 'Error' ? `${name}: ` : ''}${message}`,
+  );
 }

@@ -20,7 +20,13 @@
 // exist in Trino; test/support/sqlServer.ts maps the few DuckDB lacks to macros.
 
 import { QueryNode, TermNode, TextNode, ValueMatch } from '../query/ast';
-import { DETECTION_FIELD, isAnnotationField, KNOWN_FIELDS, LEVEL_FIELD, ORIGIN_FIELD } from '../query/fields';
+import {
+  DETECTION_FIELD,
+  isAnnotationField,
+  KNOWN_FIELDS,
+  LEVEL_FIELD,
+  ORIGIN_FIELD,
+} from '../query/fields';
 import { isNumberText } from '../query/match';
 import { FIELD_CATALOG } from '../records/fieldMeanings';
 import { ATHENA_COLUMNS, LAKE_COLUMNS, SqlColumn, SqlType } from './schema';
@@ -91,7 +97,10 @@ export function sqlString(value: string): string {
 export function athenaTableName(name: string): string {
   const parts = name.split('.');
   if (parts.length > 2 || parts.some((p) => !/^[A-Za-z0-9_]+$/.test(p))) {
-    throw new SqlCompileError(name, 'not a table name: expected table or database.table, letters, digits and _ only');
+    throw new SqlCompileError(
+      name,
+      'not a table name: expected table or database.table, letters, digits and _ only',
+    );
   }
   return parts.map((p) => `"${p.toLowerCase()}"`).join('.');
 }
@@ -134,12 +143,21 @@ class Compiler {
     const conditions: string[] = [];
     conditions.push(...this.scopeConditions());
     if (query.kind !== 'all') conditions.push(this.node(query, 0));
-    const select = o.select === 'rows' ? this.rowColumns() : athena ? ['eventid', 'eventtime', '"$path"'] : ['eventID', 'eventTime'];
+    const select =
+      o.select === 'rows'
+        ? this.rowColumns()
+        : athena
+          ? ['eventid', 'eventtime', '"$path"']
+          : ['eventID', 'eventTime'];
     let sql = `SELECT ${select.join(select.length > 3 ? ',\n  ' : ', ')}\nFROM ${from}`;
     if (conditions.length) sql += `\nWHERE ${conditions.join('\n  AND ')}`;
-    if (!o.range) this.notes.add(`No time range: ${athena ? 'Athena reads every day of the table' : 'CloudTrail Lake scans the whole event data store'} (and bills for it); give a range to read only those days.`);
+    if (!o.range)
+      this.notes.add(
+        `No time range: ${athena ? 'Athena reads every day of the table' : 'CloudTrail Lake scans the whole event data store'} (and bills for it); give a range to read only those days.`,
+      );
     if (o.limit !== undefined) {
-      if (!Number.isSafeInteger(o.limit) || o.limit < 0) throw new SqlCompileError(String(o.limit), 'the limit must be a whole number');
+      if (!Number.isSafeInteger(o.limit) || o.limit < 0)
+        throw new SqlCompileError(String(o.limit), 'the limit must be a whole number');
       sql += `\nORDER BY ${athena ? 'eventtime' : 'eventTime'}\nLIMIT ${o.limit}`;
     }
     return { sql, notes: [...this.notes] };
@@ -147,7 +165,11 @@ class Compiler {
 
   /** Every column; structs, arrays and maps as JSON text, so rows rebuild into records (results.ts). */
   private rowColumns(): string[] {
-    const names = this.columns.map((c) => (['struct', 'array', 'map'].includes(c.type.kind) ? `json_format(CAST(${c.sql} AS JSON)) AS ${c.sql}` : c.sql));
+    const names = this.columns.map((c) =>
+      ['struct', 'array', 'map'].includes(c.type.kind)
+        ? `json_format(CAST(${c.sql} AS JSON)) AS ${c.sql}`
+        : c.sql,
+    );
     return this.options.dialect === 'athena' ? [...names, '"$path"'] : names;
   }
 
@@ -167,12 +189,24 @@ class Compiler {
       if (partitioned) {
         // A file is filed under the day it was delivered, up to about 15 minutes (and, when
         // CloudTrail catches up, hours) after its events: the last day's next day is read too.
-        out.push(`"timestamp" BETWEEN ${sqlString(day(o.range.from))} AND ${sqlString(day(o.range.to - 1 + 86_400_000))}`);
+        out.push(
+          `"timestamp" BETWEEN ${sqlString(day(o.range.from))} AND ${sqlString(day(o.range.to - 1 + 86_400_000))}`,
+        );
       }
     }
     const list = (values: readonly string[]) => values.map(sqlString).join(', ');
-    if (o.accounts?.length) out.push(partitioned ? `account IN (${list(o.accounts)})` : `${athena ? 'recipientaccountid' : 'recipientAccountId'} IN (${list(o.accounts)})`);
-    if (o.regions?.length) out.push(partitioned ? `region IN (${list(o.regions)})` : `${athena ? 'awsregion' : 'awsRegion'} IN (${list(o.regions)})`);
+    if (o.accounts?.length)
+      out.push(
+        partitioned
+          ? `account IN (${list(o.accounts)})`
+          : `${athena ? 'recipientaccountid' : 'recipientAccountId'} IN (${list(o.accounts)})`,
+      );
+    if (o.regions?.length)
+      out.push(
+        partitioned
+          ? `region IN (${list(o.regions)})`
+          : `${athena ? 'awsregion' : 'awsRegion'} IN (${list(o.regions)})`,
+      );
     return out;
   }
 
@@ -196,17 +230,32 @@ class Compiler {
   private term(t: TermNode): string {
     if (t.fields.some(isAnnotationField)) {
       const where = this.options.dialect === 'athena' ? 'Athena' : 'CloudTrail Lake';
-      throw new SqlCompileError(termText(t), `${t.field} is an annotation from the case file (stars, tags, notes), which ${where} does not hold: filter on it in the timeline or with cloudtrail-lens report`, t.start, t.end);
+      throw new SqlCompileError(
+        termText(t),
+        `${t.field} is an annotation from the case file (stars, tags, notes), which ${where} does not hold: filter on it in the timeline or with cloudtrail-lens report`,
+        t.start,
+        t.end,
+      );
     }
     if (t.fields.length === 0) return 'FALSE';
     if (t.fields.includes(ORIGIN_FIELD)) {
       // The origin is followed through the issuing events of every session (core/origin): no
       // column holds it, and one row's SQL predicate cannot follow a chain of other rows.
-      throw new SqlCompileError(termText(t), `${t.field}: is worked out from the credential chains of the loaded events, which ${this.options.dialect === 'athena' ? 'Athena' : 'CloudTrail Lake'} has no column for: run this filter on the loaded timeline, or ask for the session's own fields (arn:, key:, user:) here`, t.start, t.end);
+      throw new SqlCompileError(
+        termText(t),
+        `${t.field}: is worked out from the credential chains of the loaded events, which ${this.options.dialect === 'athena' ? 'Athena' : 'CloudTrail Lake'} has no column for: run this filter on the loaded timeline, or ask for the session's own fields (arn:, key:, user:) here`,
+        t.start,
+        t.end,
+      );
     }
     if (t.fields.includes(DETECTION_FIELD) || t.fields.includes(LEVEL_FIELD)) {
       // Sigma rules run on the loaded events (core/detect); no column of the table holds their hits.
-      throw new SqlCompileError(termText(t), `${t.field}: is worked out by running the detection rules over the loaded events, which ${this.options.dialect === 'athena' ? 'Athena' : 'CloudTrail Lake'} has no column for: run this filter on the loaded timeline or with cloudtrail-lens query / detect, or ask here for the fields the rule tests (event:, source:…)`, t.start, t.end);
+      throw new SqlCompileError(
+        termText(t),
+        `${t.field}: is worked out by running the detection rules over the loaded events, which ${this.options.dialect === 'athena' ? 'Athena' : 'CloudTrail Lake'} has no column for: run this filter on the loaded timeline or with cloudtrail-lens query / detect, or ask here for the fields the rule tests (event:, source:…)`,
+        t.start,
+        t.end,
+      );
     }
     const parts = t.fields.map((path) => {
       const access = this.resolve(path, t);
@@ -220,8 +269,16 @@ class Compiler {
     const [first, ...rest] = path.split('.');
     const column = findColumn(this.columns, first);
     if (!column) {
-      const where = this.options.dialect === 'athena' ? 'the Athena CloudTrail table' : 'a CloudTrail Lake event data store';
-      throw new SqlCompileError(termText(t), `${first} is not a column of ${where}, so this term cannot be asked there`, t.start, t.end);
+      const where =
+        this.options.dialect === 'athena'
+          ? 'the Athena CloudTrail table'
+          : 'a CloudTrail Lake event data store';
+      throw new SqlCompileError(
+        termText(t),
+        `${first} is not a column of ${where}, so this term cannot be asked there`,
+        t.start,
+        t.end,
+      );
     }
     return this.access(column.type, column.sql, rest, t);
   }
@@ -229,7 +286,9 @@ class Compiler {
   private access(type: SqlType, expr: string, rest: string[], t: TermNode): Access {
     switch (type.kind) {
       case 'string':
-        return rest.length ? { kind: 'none' } : { kind: 'scalar', expr, type: type.time ? 'time' : 'string' };
+        return rest.length
+          ? { kind: 'none' }
+          : { kind: 'scalar', expr, type: type.time ? 'time' : 'string' };
       case 'boolean':
       case 'timestamp':
         return rest.length ? { kind: 'none' } : { kind: 'scalar', expr, type: type.kind };
@@ -240,20 +299,32 @@ class Compiler {
         if (rest.length === 0) return { kind: 'node', expr };
         const field = findColumn(type.fields, rest[0]);
         if (!field) {
-          throw new SqlCompileError(termText(t), `${rest[0]} is not a field of ${expr} in ${this.options.dialect === 'athena' ? 'the Athena CloudTrail table' : 'CloudTrail Lake'}, so this term cannot be asked there`, t.start, t.end);
+          throw new SqlCompileError(
+            termText(t),
+            `${rest[0]} is not a field of ${expr} in ${this.options.dialect === 'athena' ? 'the Athena CloudTrail table' : 'CloudTrail Lake'}, so this term cannot be asked there`,
+            t.start,
+            t.end,
+          );
         }
         return this.access(field.type, `${expr}.${field.sql}`, rest.slice(1), t);
       }
       case 'array': {
         const variable = `x${++this.variables}`;
-        return { kind: 'array', expr, variable, element: this.access(type.element, variable, rest, t) };
+        return {
+          kind: 'array',
+          expr,
+          variable,
+          element: this.access(type.element, variable, rest, t),
+        };
       }
       case 'map': {
         if (rest.length === 0) return { kind: 'node', expr };
         const value = `element_at(${expr}, ${sqlString(rest[0])})`;
         if (rest.length === 1) {
           if (type.jsonValues) {
-            this.notes.add('In CloudTrail Lake, requestParameters, responseElements and additionalEventData are maps of text: a nested object or list compares as its JSON text.');
+            this.notes.add(
+              'In CloudTrail Lake, requestParameters, responseElements and additionalEventData are maps of text: a nested object or list compares as its JSON text.',
+            );
           }
           return { kind: 'scalar', expr: value, type: 'string' };
         }
@@ -266,11 +337,21 @@ class Compiler {
   private jsonKeys(keys: string[], t: TermNode): string[] {
     for (const key of keys) {
       if (!JSON_KEY.test(key)) {
-        throw new SqlCompileError(termText(t), `the key "${key}" cannot be written in a JSON path (letters, digits and _ only)`, t.start, t.end);
+        throw new SqlCompileError(
+          termText(t),
+          `the key "${key}" cannot be written in a JSON path (letters, digits and _ only)`,
+          t.start,
+          t.end,
+        );
       }
     }
     if (keys.length > MAX_JSON_DEPTH) {
-      throw new SqlCompileError(termText(t), `paths more than ${MAX_JSON_DEPTH} keys deep inside a JSON column are not compiled`, t.start, t.end);
+      throw new SqlCompileError(
+        termText(t),
+        `paths more than ${MAX_JSON_DEPTH} keys deep inside a JSON column are not compiled`,
+        t.start,
+        t.end,
+      );
     }
     return keys;
   }
@@ -283,7 +364,9 @@ class Compiler {
       case 'node':
         return match.op === 'exists' ? `${access.expr} IS NOT NULL` : 'FALSE';
       case 'scalar':
-        return match.op === 'exists' ? `${access.expr} IS NOT NULL` : `COALESCE(${this.valueTest(access.expr, access.type, match)}, FALSE)`;
+        return match.op === 'exists'
+          ? `${access.expr} IS NOT NULL`
+          : `COALESCE(${this.valueTest(access.expr, access.type, match)}, FALSE)`;
       case 'array': {
         const inner = this.predicate(access.element, match, t);
         return `COALESCE(cardinality(filter(${access.expr}, ${access.variable} -> ${inner})) > 0, FALSE)`;
@@ -304,19 +387,36 @@ class Compiler {
       // A leaf array matches when any element does.
       const scalar = this.valueTest(`json_extract_scalar(${doc}, '$')`, 'string', match);
       const i = `i${++this.variables}`;
-      const element = this.valueTest(`json_extract_scalar(${doc}, concat('$[', CAST(${i} - 1 AS varchar), ']'))`, 'string', match);
+      const element = this.valueTest(
+        `json_extract_scalar(${doc}, concat('$[', CAST(${i} - 1 AS varchar), ']'))`,
+        'string',
+        match,
+      );
       return `(COALESCE(${scalar}, FALSE) OR COALESCE(cardinality(filter(sequence(1, json_array_length(${doc})), ${i} -> COALESCE(${element}, FALSE))) > 0, FALSE))`;
     }
     const [key, ...rest] = keys;
     const direct = this.jsonPredicate(`json_extract(${doc}, '$.${key}')`, rest, match);
     const i = `i${++this.variables}`;
-    const viaElements = this.jsonPredicate(`json_extract(${doc}, concat('$[', CAST(${i} - 1 AS varchar), '].${key}'))`, rest, match);
+    const viaElements = this.jsonPredicate(
+      `json_extract(${doc}, concat('$[', CAST(${i} - 1 AS varchar), '].${key}'))`,
+      rest,
+      match,
+    );
     return `(${direct} OR COALESCE(cardinality(filter(sequence(1, json_array_length(${doc})), ${i} -> ${viaElements})) > 0, FALSE))`;
   }
 
   /** The test of one scalar value (may be NULL when the value is missing). */
-  private valueTest(expr: string, type: 'string' | 'time' | 'boolean' | 'timestamp', match: ValueMatch): string {
-    const text = type === 'boolean' ? `CAST(${expr} AS varchar)` : type === 'timestamp' ? `date_format(${expr}, ${CLOUDTRAIL_TIME_FORMAT})` : expr;
+  private valueTest(
+    expr: string,
+    type: 'string' | 'time' | 'boolean' | 'timestamp',
+    match: ValueMatch,
+  ): string {
+    const text =
+      type === 'boolean'
+        ? `CAST(${expr} AS varchar)`
+        : type === 'timestamp'
+          ? `date_format(${expr}, ${CLOUDTRAIL_TIME_FORMAT})`
+          : expr;
     switch (match.op) {
       case 'exists':
         return `${expr} IS NOT NULL`;
@@ -344,8 +444,8 @@ class Compiler {
     refuseAmbiguousText(n);
     this.notes.add(
       this.options.dialect === 'athena'
-        ? 'Free text searches the values of the table\'s columns (and the JSON text of requestParameters, responseElements, additionalEventData, serviceEventDetails and edgeDeviceDetails); fields the documented table does not have are not searched.'
-        : 'Free text searches the values of the event data store\'s columns (and the keys and values of requestParameters, responseElements and additionalEventData).',
+        ? "Free text searches the values of the table's columns (and the JSON text of requestParameters, responseElements, additionalEventData, serviceEventDetails and edgeDeviceDetails); fields the documented table does not have are not searched."
+        : "Free text searches the values of the event data store's columns (and the keys and values of requestParameters, responseElements and additionalEventData).",
     );
     const needle = `lower(${sqlString(n.text)})`;
     const found = (expr: string) => `strpos(lower(${expr}), ${needle}) > 0`;
@@ -360,15 +460,21 @@ class Compiler {
           parts.push(`COALESCE(${found(`CAST(${expr} AS varchar)`)}, FALSE)`);
           return;
         case 'timestamp':
-          parts.push(`COALESCE(${found(`date_format(${expr}, ${CLOUDTRAIL_TIME_FORMAT})`)}, FALSE)`);
+          parts.push(
+            `COALESCE(${found(`date_format(${expr}, ${CLOUDTRAIL_TIME_FORMAT})`)}, FALSE)`,
+          );
           return;
         case 'struct':
           for (const f of type.fields) visit(f.type, `${expr}.${f.sql}`);
           return;
         case 'map': {
           const v = `x${++this.variables}`;
-          parts.push(`COALESCE(cardinality(filter(map_keys(${expr}), ${v} -> ${found(v)})) > 0, FALSE)`);
-          parts.push(`COALESCE(cardinality(filter(map_values(${expr}), ${v} -> ${found(v)})) > 0, FALSE)`);
+          parts.push(
+            `COALESCE(cardinality(filter(map_keys(${expr}), ${v} -> ${found(v)})) > 0, FALSE)`,
+          );
+          parts.push(
+            `COALESCE(cardinality(filter(map_values(${expr}), ${v} -> ${found(v)})) > 0, FALSE)`,
+          );
           return;
         }
         case 'array': {
@@ -387,7 +493,10 @@ class Compiler {
 }
 
 function findColumn(columns: readonly SqlColumn[], segment: string): SqlColumn | undefined {
-  return columns.find((c) => c.key === segment) ?? columns.find((c) => c.key.toLowerCase() === segment.toLowerCase());
+  return (
+    columns.find((c) => c.key === segment) ??
+    columns.find((c) => c.key.toLowerCase() === segment.toLowerCase())
+  );
 }
 
 function termText(t: TermNode): string {
@@ -429,7 +538,11 @@ export function likePattern(pattern: string): string {
 /** Every key a CloudTrail record can have outside the JSON columns, lower-cased. */
 const RECORD_KEYS: readonly string[] = (() => {
   const keys = new Set<string>();
-  const add = (path: string) => path.replace(/\[\]/g, '').split('.').forEach((k) => keys.add(k.toLowerCase()));
+  const add = (path: string) =>
+    path
+      .replace(/\[\]/g, '')
+      .split('.')
+      .forEach((k) => keys.add(k.toLowerCase()));
   const walk = (columns: readonly SqlColumn[]) =>
     columns.forEach((c) => {
       keys.add(c.key.toLowerCase());
@@ -451,13 +564,27 @@ const RECORD_KEYS: readonly string[] = (() => {
 function refuseAmbiguousText(n: TextNode): void {
   const shown = `"${n.text}"`;
   const refuse = (why: string): never => {
-    throw new SqlCompileError(shown, `${why}. Free text runs in SQL as a search of each field's value: write a field term instead (field:*text*)`, n.start, n.end);
+    throw new SqlCompileError(
+      shown,
+      `${why}. Free text runs in SQL as a search of each field's value: write a field term instead (field:*text*)`,
+      n.start,
+      n.end,
+    );
   };
-  if (/["\\{}[\],\u0000-\u001f]/.test(n.text)) refuse('free text with " \\ { } [ ] , or control characters can match the JSON around values, which a table does not have');
-  if (/^[\s:]|[\s:]$/.test(n.text)) refuse('free text that starts or ends with a space or ":" can match the JSON around values, which a table does not have');
+  if (/["\\{}[\],\u0000-\u001f]/.test(n.text))
+    refuse(
+      'free text with " \\ { } [ ] , or control characters can match the JSON around values, which a table does not have',
+    );
+  if (/^[\s:]|[\s:]$/.test(n.text))
+    refuse(
+      'free text that starts or ends with a space or ":" can match the JSON around values, which a table does not have',
+    );
   const lower = n.text.toLowerCase();
   const key = RECORD_KEYS.find((k) => k.includes(lower));
-  if (key) refuse(`"${n.text}" is part of the field name "${key}", which every record with that field contains; a table has no field names to search`);
+  if (key)
+    refuse(
+      `"${n.text}" is part of the field name "${key}", which every record with that field contains; a table has no field names to search`,
+    );
 }
 
 function instant(ms: number): string {

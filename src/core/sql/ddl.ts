@@ -32,20 +32,29 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 const ORGANIZATION = /^o-[a-z0-9]{4,32}$/;
 
 export function athenaTableDdl(o: AthenaDdlOptions): string {
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(o.bucket)) throw new Error(`"${o.bucket}" is not an S3 bucket name`);
-  if (o.organizationId !== undefined && !ORGANIZATION.test(o.organizationId)) throw new Error(`"${o.organizationId}" is not an organization ID (o-…)`);
-  for (const a of o.accounts ?? []) if (!ACCOUNT.test(a)) throw new Error(`"${a}" is not a 12-digit account ID`);
-  for (const r of o.regions ?? []) if (!REGION.test(r)) throw new Error(`"${r}" is not a region name`);
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(o.bucket))
+    throw new Error(`"${o.bucket}" is not an S3 bucket name`);
+  if (o.organizationId !== undefined && !ORGANIZATION.test(o.organizationId))
+    throw new Error(`"${o.organizationId}" is not an organization ID (o-…)`);
+  for (const a of o.accounts ?? [])
+    if (!ACCOUNT.test(a)) throw new Error(`"${a}" is not a 12-digit account ID`);
+  for (const r of o.regions ?? [])
+    if (!REGION.test(r)) throw new Error(`"${r}" is not a region name`);
   const firstDay = o.firstDay ?? '2013-11-01';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(firstDay)) throw new Error(`"${firstDay}" is not a day (YYYY-MM-DD)`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(firstDay))
+    throw new Error(`"${firstDay}" is not a day (YYYY-MM-DD)`);
   const prefix = o.prefix.replace(/^\/+|\/+$/g, '');
-  if (/[\s'\\${}]/.test(prefix)) throw new Error(`the prefix "${prefix}" has characters a table location cannot hold`);
+  if (/[\s'\\${}]/.test(prefix))
+    throw new Error(`the prefix "${prefix}" has characters a table location cannot hold`);
   const root = `s3://${o.bucket}/${prefix ? `${prefix}/` : ''}AWSLogs/${o.organizationId ? `${o.organizationId}/` : ''}`;
   const template = `${root}\${account}/${KIND_FOLDERS.log}/\${region}/\${timestamp}`;
   const properties: Array<[string, string]> = [['projection.enabled', 'true']];
   const projectList = (name: string, values: readonly string[] | undefined) => {
     if (values?.length) {
-      properties.push([`projection.${name}.type`, 'enum'], [`projection.${name}.values`, [...new Set(values)].sort().join(',')]);
+      properties.push(
+        [`projection.${name}.type`, 'enum'],
+        [`projection.${name}.values`, [...new Set(values)].sort().join(',')],
+      );
     } else {
       properties.push([`projection.${name}.type`, 'injected']);
     }
@@ -77,7 +86,17 @@ export function athenaTableDdl(o: AthenaDdlOptions): string {
 }
 
 /** Accounts, regions and the first day under a trail's AWSLogs/ folder (the explorer's catalog). */
-export async function trailLayout(source: LogSource, prefix: string, organizationId?: string): Promise<{ organizationId?: string; organizationsSeen: string[]; accounts: string[]; regions: string[]; firstDay?: string }> {
+export async function trailLayout(
+  source: LogSource,
+  prefix: string,
+  organizationId?: string,
+): Promise<{
+  organizationId?: string;
+  organizationsSeen: string[];
+  accounts: string[];
+  regions: string[];
+  firstDay?: string;
+}> {
   const catalog = new CloudTrailCatalog(source);
   const accounts = new Set<string>();
   const regions = new Set<string>();
@@ -97,7 +116,10 @@ export async function trailLayout(source: LogSource, prefix: string, organizatio
     if (node.type === 'region') {
       if (!node.kinds.includes('log')) return;
       regions.add(node.region);
-      const days = (await catalog.children(node)).filter((d): d is CatalogNode & { type: 'day' } => d.type === 'day').map((d) => d.date).sort();
+      const days = (await catalog.children(node))
+        .filter((d): d is CatalogNode & { type: 'day' } => d.type === 'day')
+        .map((d) => d.date)
+        .sort();
       if (days[0] && (!firstDay || days[0] < firstDay)) firstDay = days[0];
       return;
     }
@@ -106,6 +128,13 @@ export async function trailLayout(source: LogSource, prefix: string, organizatio
     }
   };
   for (const root of await catalog.roots()) await walk(root);
-  if (accounts.size === 0 && !organizationId && orgs.size === 1) return trailLayout(source, prefix, [...orgs][0]);
-  return { organizationId, organizationsSeen: [...orgs].filter((o) => o !== organizationId), accounts: [...accounts].sort(), regions: [...regions].sort(), firstDay };
+  if (accounts.size === 0 && !organizationId && orgs.size === 1)
+    return trailLayout(source, prefix, [...orgs][0]);
+  return {
+    organizationId,
+    organizationsSeen: [...orgs].filter((o) => o !== organizationId),
+    accounts: [...accounts].sort(),
+    regions: [...regions].sort(),
+    firstDay,
+  };
 }

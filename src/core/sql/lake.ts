@@ -1,15 +1,30 @@
 // Running a statement on CloudTrail Lake: StartQuery, then GetQueryResults polled with backoff
 // until the query has FINISHED (progress: state and bytes scanned), then its pages. Cancelling
 // (the signal) calls CancelQuery.
-import { CancelQueryCommand, CloudTrailClient, GetQueryResultsCommand, GetQueryResultsCommandOutput, StartQueryCommand } from '@aws-sdk/client-cloudtrail';
-import { AthenaSettings, ClientOptions, QueryProgress, ResultPage, abortableSleep, awsClientConfig } from './athena';
+import {
+  CancelQueryCommand,
+  CloudTrailClient,
+  GetQueryResultsCommand,
+  GetQueryResultsCommandOutput,
+  StartQueryCommand,
+} from '@aws-sdk/client-cloudtrail';
+import {
+  AthenaSettings,
+  ClientOptions,
+  QueryProgress,
+  ResultPage,
+  abortableSleep,
+  awsClientConfig,
+} from './athena';
 import { AwsCallContext, AwsQueryError, awsQueryError } from './awsErrors';
 import { redactSecrets } from '../redact';
 
 /** CloudTrail Lake's published query price: $0.005 per GB scanned. */
 export const LAKE_USD_PER_GB = 0.005;
 
-export type LakeSettings = Pick<AthenaSettings, 'region' | 'profile' | 'endpoint'> & { eventDataStore?: string };
+export type LakeSettings = Pick<AthenaSettings, 'region' | 'profile' | 'endpoint'> & {
+  eventDataStore?: string;
+};
 
 export class LakeRunner {
   private readonly client: CloudTrailClient;
@@ -20,7 +35,12 @@ export class LakeRunner {
     private readonly options: ClientOptions = {},
   ) {
     this.client = new CloudTrailClient(awsClientConfig(settings, options));
-    this.ctx = { service: 'CloudTrail Lake', profile: settings.profile, endpoint: settings.endpoint, actions: ['cloudtrail:StartQuery', 'cloudtrail:GetQueryResults', 'cloudtrail:CancelQuery'] };
+    this.ctx = {
+      service: 'CloudTrail Lake',
+      profile: settings.profile,
+      endpoint: settings.endpoint,
+      actions: ['cloudtrail:StartQuery', 'cloudtrail:GetQueryResults', 'cloudtrail:CancelQuery'],
+    };
   }
 
   dispose(): void {
@@ -28,11 +48,19 @@ export class LakeRunner {
   }
 
   /** Starts `sql`, waits until it has finished, then yields its rows page by page. */
-  async *query(sql: string, opts: { signal?: AbortSignal; onProgress?: (p: QueryProgress) => void } = {}): AsyncGenerator<ResultPage> {
+  async *query(
+    sql: string,
+    opts: { signal?: AbortSignal; onProgress?: (p: QueryProgress) => void } = {},
+  ): AsyncGenerator<ResultPage> {
     const started = Date.now();
     let id: string;
     try {
-      id = (await this.client.send(new StartQueryCommand({ QueryStatement: sql }), { abortSignal: opts.signal })).QueryId ?? '';
+      id =
+        (
+          await this.client.send(new StartQueryCommand({ QueryStatement: sql }), {
+            abortSignal: opts.signal,
+          })
+        ).QueryId ?? '';
     } catch (e) {
       throw awsQueryError(e, this.ctx);
     }
@@ -42,23 +70,38 @@ export class LakeRunner {
     for (;;) {
       if (opts.signal?.aborted) {
         await this.client.send(new CancelQueryCommand({ QueryId: id })).catch(() => undefined);
-        throw new AwsQueryError('cancelled', 'CloudTrail Lake: the query was cancelled (CancelQuery sent).');
+        throw new AwsQueryError(
+          'cancelled',
+          'CloudTrail Lake: the query was cancelled (CancelQuery sent).',
+        );
       }
       let out: GetQueryResultsCommandOutput;
       try {
-        out = await this.client.send(new GetQueryResultsCommand({ QueryId: id, MaxQueryResults: 1000 }));
+        out = await this.client.send(
+          new GetQueryResultsCommand({ QueryId: id, MaxQueryResults: 1000 }),
+        );
       } catch (e) {
         throw awsQueryError(e, this.ctx);
       }
       const state = out.QueryStatus ?? 'UNKNOWN';
       const scannedBytes = out.QueryStatistics?.BytesScanned ?? 0;
-      opts.onProgress?.({ state, scannedBytes, estimatedCostUsd: (scannedBytes / 1e9) * LAKE_USD_PER_GB, elapsedMs: Date.now() - started });
+      opts.onProgress?.({
+        state,
+        scannedBytes,
+        estimatedCostUsd: (scannedBytes / 1e9) * LAKE_USD_PER_GB,
+        elapsedMs: Date.now() - started,
+      });
       if (state === 'FINISHED') {
         first = out;
         break;
       }
-      if (state === 'FAILED' || state === 'TIMED_OUT') throw new AwsQueryError('failed', `CloudTrail Lake: the query ${state === 'TIMED_OUT' ? 'timed out' : 'failed'}: ${redactSecrets(out.ErrorMessage ?? 'no reason given')}`);
-      if (state === 'CANCELLED') throw new AwsQueryError('cancelled', 'CloudTrail Lake: the query was cancelled.');
+      if (state === 'FAILED' || state === 'TIMED_OUT')
+        throw new AwsQueryError(
+          'failed',
+          `CloudTrail Lake: the query ${state === 'TIMED_OUT' ? 'timed out' : 'failed'}: ${redactSecrets(out.ErrorMessage ?? 'no reason given')}`,
+        );
+      if (state === 'CANCELLED')
+        throw new AwsQueryError('cancelled', 'CloudTrail Lake: the query was cancelled.');
       await abortableSleep(delay, opts.signal);
       delay = Math.min(this.options.maxPollMs ?? 2000, Math.round(delay * 1.5));
     }
@@ -69,9 +112,13 @@ export class LakeRunner {
       yield { columns, rows: rows.map((row) => row.map((cell) => Object.values(cell)[0] ?? null)) };
       token = out.NextToken;
       if (!token) return;
-      if (opts.signal?.aborted) throw new AwsQueryError('cancelled', 'CloudTrail Lake: reading the results was cancelled.');
+      if (opts.signal?.aborted)
+        throw new AwsQueryError('cancelled', 'CloudTrail Lake: reading the results was cancelled.');
       try {
-        out = await this.client.send(new GetQueryResultsCommand({ QueryId: id, NextToken: token, MaxQueryResults: 1000 }), { abortSignal: opts.signal });
+        out = await this.client.send(
+          new GetQueryResultsCommand({ QueryId: id, NextToken: token, MaxQueryResults: 1000 }),
+          { abortSignal: opts.signal },
+        );
       } catch (e) {
         throw awsQueryError(e, this.ctx);
       }

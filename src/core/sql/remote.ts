@@ -13,12 +13,22 @@ import { LakeRunner } from './lake';
 import { addMatchedPage, recordsDocument, recordsFromRows } from './results';
 
 export type RemoteOutcome =
-  | { kind: 'files'; byBucket: Map<string, string[]>; eventIds: Set<string>; progress?: QueryProgress }
+  | {
+      kind: 'files';
+      byBucket: Map<string, string[]>;
+      eventIds: Set<string>;
+      progress?: QueryProgress;
+    }
   | { kind: 'rows'; source: StreamedSource; progress?: QueryProgress; note: string };
 
-export const REBUILT_NOTE = 'These records are rebuilt from the table\'s columns, as the table has them: fields the table does not have are missing.';
+export const REBUILT_NOTE =
+  "These records are rebuilt from the table's columns, as the table has them: fields the table does not have are missing.";
 
-export async function athenaToTimeline(runner: AthenaRunner, sql: string, opts: { maxFiles: number; signal?: AbortSignal; onProgress?: (p: QueryProgress) => void }): Promise<RemoteOutcome> {
+export async function athenaToTimeline(
+  runner: AthenaRunner,
+  sql: string,
+  opts: { maxFiles: number; signal?: AbortSignal; onProgress?: (p: QueryProgress) => void },
+): Promise<RemoteOutcome> {
   const { id, progress } = await runner.run(sql, opts);
   const pages = runner.results(id, opts.signal);
   const buffered: ResultPage[] = [];
@@ -33,21 +43,47 @@ export async function athenaToTimeline(runner: AthenaRunner, sql: string, opts: 
     if (!next.value.columns.some((c) => c.toLowerCase() === '$path')) filesKnown = false;
     addMatchedPage(next.value, byBucket, seen, eventIds);
     if (!filesKnown || seen.size > opts.maxFiles) {
-      return { kind: 'rows', progress, note: REBUILT_NOTE, source: new StreamedSource('Athena query results', rebuilt(buffered, pages, 'athena')) };
+      return {
+        kind: 'rows',
+        progress,
+        note: REBUILT_NOTE,
+        source: new StreamedSource('Athena query results', rebuilt(buffered, pages, 'athena')),
+      };
     }
   }
   return { kind: 'files', byBucket, eventIds, progress };
 }
 
-export function lakeToTimeline(runner: LakeRunner, sql: string, opts: { signal?: AbortSignal; onProgress?: (p: QueryProgress) => void }): RemoteOutcome {
-  return { kind: 'rows', note: REBUILT_NOTE.replace('table', 'event data store'), source: new StreamedSource('CloudTrail Lake query results', rebuilt([], runner.query(sql, opts), 'lake')) };
+export function lakeToTimeline(
+  runner: LakeRunner,
+  sql: string,
+  opts: { signal?: AbortSignal; onProgress?: (p: QueryProgress) => void },
+): RemoteOutcome {
+  return {
+    kind: 'rows',
+    note: REBUILT_NOTE.replace('table', 'event data store'),
+    source: new StreamedSource(
+      'CloudTrail Lake query results',
+      rebuilt([], runner.query(sql, opts), 'lake'),
+    ),
+  };
 }
 
-async function* rebuilt(first: ResultPage[], rest: AsyncIterator<ResultPage> | AsyncIterable<ResultPage>, dialect: 'athena' | 'lake'): AsyncGenerator<StreamedDocument> {
+async function* rebuilt(
+  first: ResultPage[],
+  rest: AsyncIterator<ResultPage> | AsyncIterable<ResultPage>,
+  dialect: 'athena' | 'lake',
+): AsyncGenerator<StreamedDocument> {
   let n = 0;
-  const doc = (page: ResultPage): StreamedDocument => ({ key: `${dialect}-results-${String(++n).padStart(5, '0')}.json`, bytes: recordsDocument(recordsFromRows(page, dialect)) });
+  const doc = (page: ResultPage): StreamedDocument => ({
+    key: `${dialect}-results-${String(++n).padStart(5, '0')}.json`,
+    bytes: recordsDocument(recordsFromRows(page, dialect)),
+  });
   for (const page of first) yield doc(page);
-  const iterator = Symbol.asyncIterator in rest ? (rest as AsyncIterable<ResultPage>)[Symbol.asyncIterator]() : (rest as AsyncIterator<ResultPage>);
+  const iterator =
+    Symbol.asyncIterator in rest
+      ? (rest as AsyncIterable<ResultPage>)[Symbol.asyncIterator]()
+      : (rest as AsyncIterator<ResultPage>);
   for (;;) {
     const next = await iterator.next();
     if (next.done) return;
@@ -75,7 +111,8 @@ export class EventIdSet {
  */
 export function rowsOfEvents(index: EventIndex, ids: EventIdSet): Set<number> {
   const rows = new Set<number>();
-  for (let row = 0; row < index.size; row++) if (ids.has(index.value(row, 'eventID'))) rows.add(row);
+  for (let row = 0; row < index.size; row++)
+    if (ids.has(index.value(row, 'eventID'))) rows.add(row);
   return rows;
 }
 
@@ -83,7 +120,13 @@ export function rowsOfEvents(index: EventIndex, ids: EventIdSet): Set<number> {
 export function statementOf(text: string): string {
   return text
     .split('\n')
-    .filter((line, i, all) => !(line.trimStart().startsWith('--') && all.slice(0, i).every((l) => l.trimStart().startsWith('--') || l.trim() === '')))
+    .filter(
+      (line, i, all) =>
+        !(
+          line.trimStart().startsWith('--') &&
+          all.slice(0, i).every((l) => l.trimStart().startsWith('--') || l.trim() === '')
+        ),
+    )
     .join('\n')
     .trim()
     .replace(/;\s*$/, '');

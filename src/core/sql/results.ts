@@ -23,7 +23,12 @@ export function collectMatchedFiles(pages: Iterable<ResultPage>): MatchedFiles {
   return { byBucket, eventIds };
 }
 
-export function addMatchedPage(page: ResultPage, byBucket: Map<string, string[]>, seen: Set<string>, eventIds: Set<string>): void {
+export function addMatchedPage(
+  page: ResultPage,
+  byBucket: Map<string, string[]>,
+  seen: Set<string>,
+  eventIds: Set<string>,
+): void {
   const lower = page.columns.map((c) => c.toLowerCase());
   const idAt = lower.indexOf('eventid');
   const pathAt = lower.indexOf('$path');
@@ -39,7 +44,10 @@ export function addMatchedPage(page: ResultPage, byBucket: Map<string, string[]>
 }
 
 /** Records rebuilt from a `rows` result page, in CloudTrail's own field names and types. */
-export function recordsFromRows(page: ResultPage, dialect: SqlDialect): Array<Record<string, unknown>> {
+export function recordsFromRows(
+  page: ResultPage,
+  dialect: SqlDialect,
+): Array<Record<string, unknown>> {
   const columns = dialect === 'athena' ? ATHENA_COLUMNS : LAKE_COLUMNS;
   const byName = new Map(columns.map((c) => [c.sql.toLowerCase(), c]));
   const at = page.columns.map((name) => byName.get(name.toLowerCase()));
@@ -82,11 +90,15 @@ function fromCell(cell: string, type: SqlType): unknown {
 /** Struct JSON from the engine has the table's (lower-case) field names: back to the record's. */
 function renameKeys(value: unknown, type: SqlType): unknown {
   if (value === null || value === undefined) return undefined;
-  if (type.kind === 'array') return Array.isArray(value) ? value.map((v) => renameKeys(v, type.element)) : value;
-  if (type.kind !== 'struct' || typeof value !== 'object' || Array.isArray(value)) return type.kind === 'timestamp' && typeof value === 'string' ? cellTime(value) : value;
+  if (type.kind === 'array')
+    return Array.isArray(value) ? value.map((v) => renameKeys(v, type.element)) : value;
+  if (type.kind !== 'struct' || typeof value !== 'object' || Array.isArray(value))
+    return type.kind === 'timestamp' && typeof value === 'string' ? cellTime(value) : value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const field: SqlColumn | undefined = type.fields.find((f) => f.sql.toLowerCase() === k.toLowerCase() || f.key.toLowerCase() === k.toLowerCase());
+    const field: SqlColumn | undefined = type.fields.find(
+      (f) => f.sql.toLowerCase() === k.toLowerCase() || f.key.toLowerCase() === k.toLowerCase(),
+    );
     const renamed = field ? renameKeys(v, field.type) : v;
     if (renamed !== null && renamed !== undefined) out[field?.key ?? k] = renamed;
   }

@@ -29,7 +29,11 @@ export interface SqlColumn {
 
 const string: SqlType = { kind: 'string' };
 const json: SqlType = { kind: 'json' };
-const col = (key: string, type: SqlType = string, sql = key.toLowerCase()): SqlColumn => ({ key, sql, type });
+const col = (key: string, type: SqlType = string, sql = key.toLowerCase()): SqlColumn => ({
+  key,
+  sql,
+  type,
+});
 const struct = (...fields: SqlColumn[]): SqlType => ({ kind: 'struct', fields });
 
 /** The documented Athena CloudTrail table: lower-case names, every scalar a STRING. */
@@ -49,10 +53,19 @@ export const ATHENA_COLUMNS: readonly SqlColumn[] = [
       col(
         'sessionContext',
         struct(
-          col('attributes', struct(col('mfaAuthenticated'), col('creationDate', { kind: 'string', time: true }))),
-          col('sessionIssuer', struct(col('type'), col('principalId'), col('arn'), col('accountId'), col('userName'))),
+          col(
+            'attributes',
+            struct(col('mfaAuthenticated'), col('creationDate', { kind: 'string', time: true })),
+          ),
+          col(
+            'sessionIssuer',
+            struct(col('type'), col('principalId'), col('arn'), col('accountId'), col('userName')),
+          ),
           col('ec2RoleDelivery'),
-          col('webIdFederationData', struct(col('federatedProvider'), col('attributes', { kind: 'map' }))),
+          col(
+            'webIdFederationData',
+            struct(col('federatedProvider'), col('attributes', { kind: 'map' })),
+          ),
         ),
       ),
     ),
@@ -80,7 +93,10 @@ export const ATHENA_COLUMNS: readonly SqlColumn[] = [
   col('vpcEndpointId'),
   col('vpcEndpointAccountId'),
   col('eventCategory'),
-  col('addendum', struct(col('reason'), col('updatedFields'), col('originalRequestID'), col('originalEventID'))),
+  col(
+    'addendum',
+    struct(col('reason'), col('updatedFields'), col('originalRequestID'), col('originalEventID')),
+  ),
   col('sessionCredentialFromConsole'),
   col('edgeDeviceDetails', json),
   col('tlsDetails', struct(col('tlsVersion'), col('cipherSuite'), col('clientProvidedHostHeader'))),
@@ -109,9 +125,33 @@ export const LAKE_COLUMNS: readonly SqlColumn[] = [
       col(
         'sessionContext',
         struct(
-          col('attributes', struct(col('creationDate', { kind: 'timestamp' }, 'creationDate'), col('mfaAuthenticated', { kind: 'boolean' }, 'mfaAuthenticated')), 'attributes'),
-          col('sessionIssuer', struct(col('type', string, 'type'), col('principalId', string, 'principalId'), col('arn', string, 'arn'), col('accountId', string, 'accountId'), col('userName', string, 'userName')), 'sessionIssuer'),
-          col('webIdFederationData', struct(col('federatedProvider', string, 'federatedProvider'), col('attributes', { kind: 'map' }, 'attributes')), 'webIdFederationData'),
+          col(
+            'attributes',
+            struct(
+              col('creationDate', { kind: 'timestamp' }, 'creationDate'),
+              col('mfaAuthenticated', { kind: 'boolean' }, 'mfaAuthenticated'),
+            ),
+            'attributes',
+          ),
+          col(
+            'sessionIssuer',
+            struct(
+              col('type', string, 'type'),
+              col('principalId', string, 'principalId'),
+              col('arn', string, 'arn'),
+              col('accountId', string, 'accountId'),
+              col('userName', string, 'userName'),
+            ),
+            'sessionIssuer',
+          ),
+          col(
+            'webIdFederationData',
+            struct(
+              col('federatedProvider', string, 'federatedProvider'),
+              col('attributes', { kind: 'map' }, 'attributes'),
+            ),
+            'webIdFederationData',
+          ),
           col('sourceIdentity', string, 'sourceIdentity'),
           col('ec2RoleDelivery', string, 'ec2RoleDelivery'),
           col('ec2IssuedInVpc', string, 'ec2IssuedInVpc'),
@@ -121,7 +161,14 @@ export const LAKE_COLUMNS: readonly SqlColumn[] = [
       col('invokedBy', string, 'invokedBy'),
       col('identityProvider', string, 'identityProvider'),
       col('credentialId', string, 'credentialId'),
-      col('onBehalfOf', struct(col('userId', string, 'userId'), col('identityStoreArn', string, 'identityStoreArn')), 'onBehalfOf'),
+      col(
+        'onBehalfOf',
+        struct(
+          col('userId', string, 'userId'),
+          col('identityStoreArn', string, 'identityStoreArn'),
+        ),
+        'onBehalfOf',
+      ),
     ),
     'userIdentity',
   ),
@@ -139,7 +186,18 @@ export const LAKE_COLUMNS: readonly SqlColumn[] = [
   col('requestID', string, 'requestID'),
   col('eventID', string, 'eventID'),
   col('readOnly', { kind: 'boolean' }, 'readOnly'),
-  col('resources', { kind: 'array', element: struct(col('ARN', string, 'ARN'), col('accountId', string, 'accountId'), col('type', string, 'type')) }, 'resources'),
+  col(
+    'resources',
+    {
+      kind: 'array',
+      element: struct(
+        col('ARN', string, 'ARN'),
+        col('accountId', string, 'accountId'),
+        col('type', string, 'type'),
+      ),
+    },
+    'resources',
+  ),
   col('eventType', string, 'eventType'),
   col('apiVersion', string, 'apiVersion'),
   col('managementEvent', { kind: 'boolean' }, 'managementEvent'),
@@ -149,7 +207,15 @@ export const LAKE_COLUMNS: readonly SqlColumn[] = [
   col('vpcEndpointAccountId', string, 'vpcEndpointAccountId'),
   col('eventCategory', string, 'eventCategory'),
   col('sessionCredentialFromConsole', string, 'sessionCredentialFromConsole'),
-  col('tlsDetails', struct(col('tlsVersion', string, 'tlsVersion'), col('cipherSuite', string, 'cipherSuite'), col('clientProvidedHostHeader', string, 'clientProvidedHostHeader')), 'tlsDetails'),
+  col(
+    'tlsDetails',
+    struct(
+      col('tlsVersion', string, 'tlsVersion'),
+      col('cipherSuite', string, 'cipherSuite'),
+      col('clientProvidedHostHeader', string, 'clientProvidedHostHeader'),
+    ),
+    'tlsDetails',
+  ),
 ];
 
 /** The Athena column list as DDL text (`name TYPE`), two-space indented. */

@@ -7,8 +7,17 @@
 const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
 
 /** Date.UTC for every year: Date.UTC itself reads years 0–99 as 1900–1999. */
-export function utcMs(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
-  if (year >= 0 && year < 100) return Date.UTC(year + 400, monthIndex, day, hour, minute, second, ms) - FOUR_CENTURIES_MS;
+export function utcMs(
+  year: number,
+  monthIndex: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+  ms = 0,
+): number {
+  if (year >= 0 && year < 100)
+    return Date.UTC(year + 400, monthIndex, day, hour, minute, second, ms) - FOUR_CENTURIES_MS;
   return Date.UTC(year, monthIndex, day, hour, minute, second, ms);
 }
 
@@ -18,14 +27,31 @@ export function utcMs(year: number, monthIndex: number, day: number, hour = 0, m
  */
 export function canonicalEventTime(v: unknown): number {
   if (typeof v !== 'string' || v.length !== 20) return NaN;
-  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58 || v.charCodeAt(19) !== 90) return NaN;
+  if (
+    v.charCodeAt(4) !== 45 ||
+    v.charCodeAt(7) !== 45 ||
+    v.charCodeAt(10) !== 84 ||
+    v.charCodeAt(13) !== 58 ||
+    v.charCodeAt(16) !== 58 ||
+    v.charCodeAt(19) !== 90
+  )
+    return NaN;
   const year = digit(v, 0) * 1000 + digit(v, 1) * 100 + digit(v, 2) * 10 + digit(v, 3);
   const month = digit(v, 5) * 10 + digit(v, 6);
   const day = digit(v, 8) * 10 + digit(v, 9);
   const hour = digit(v, 11) * 10 + digit(v, 12);
   const minute = digit(v, 14) * 10 + digit(v, 15);
   const second = digit(v, 17) * 10 + digit(v, 18);
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+  if (!(
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= 31 &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59
+  ))
+    return NaN;
   const t = utcMs(year, month - 1, day, hour, minute, second);
   // Date.UTC rolls 2024-02-30 over into March: such a day is not canonical.
   if (day > 28 && new Date(t).getUTCDate() !== day) return NaN;
@@ -66,7 +92,10 @@ export function isoDay(ms: number): string {
 
 /** `YYYY-MM-DD HH:MM[:SS] UTC`, for people (tooltips, hovers). */
 export function formatUtcForPeople(ms: number, seconds: boolean): string {
-  return `${new Date(ms).toISOString().slice(0, seconds ? 19 : 16).replace('T', ' ')} UTC`;
+  return `${new Date(ms)
+    .toISOString()
+    .slice(0, seconds ? 19 : 16)
+    .replace('T', ' ')} UTC`;
 }
 
 /** `YYYYMMDDTHHMM[SS]Z`, the stamp in CloudTrail's file names. */

@@ -11,7 +11,17 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', era: 'short' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      era: 'short',
+    });
     formatters.set(zone, f);
   }
   return f;
@@ -45,12 +55,27 @@ export function zonedParts(ms: number, zone: string): ZonedParts {
   const whole = Math.floor(ms / 1000) * 1000;
   if (zone === UTC) {
     const t = new Date(whole);
-    return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate(), hour: t.getUTCHours(), minute: t.getUTCMinutes(), second: t.getUTCSeconds(), offsetMs: 0 };
+    return {
+      year: t.getUTCFullYear(),
+      month: t.getUTCMonth() + 1,
+      day: t.getUTCDate(),
+      hour: t.getUTCHours(),
+      minute: t.getUTCMinutes(),
+      second: t.getUTCSeconds(),
+      offsetMs: 0,
+    };
   }
   const p: Record<string, string> = {};
   for (const part of formatter(zone).formatToParts(new Date(whole))) p[part.type] = part.value;
   const year = p.era === 'BC' || p.era === 'B' ? 1 - Number(p.year) : Number(p.year);
-  const r = { year, month: Number(p.month), day: Number(p.day), hour: Number(p.hour) % 24, minute: Number(p.minute), second: Number(p.second) };
+  const r = {
+    year,
+    month: Number(p.month),
+    day: Number(p.day),
+    hour: Number(p.hour) % 24,
+    minute: Number(p.minute),
+    second: Number(p.second),
+  };
   const t = new Date(0);
   t.setUTCFullYear(r.year, r.month - 1, r.day);
   t.setUTCHours(r.hour, r.minute, r.second, 0);
@@ -63,7 +88,12 @@ export function zoneOffsetMs(ms: number, zone: string): number {
 }
 
 const p2 = (n: number): string => String(n).padStart(2, '0');
-const year = (y: number): string => (y < 0 ? `-${String(-y).padStart(6, '0')}` : y > 9999 ? `+${String(y).padStart(6, '0')}` : String(y).padStart(4, '0'));
+const year = (y: number): string =>
+  y < 0
+    ? `-${String(-y).padStart(6, '0')}`
+    : y > 9999
+      ? `+${String(y).padStart(6, '0')}`
+      : String(y).padStart(4, '0');
 
 /** `Z` in UTC, else `+02:00` / `-05:30` (also `+00:00` in a zone that is at UTC just then). */
 export function offsetText(offsetMs: number, zone: string): string {
@@ -82,7 +112,8 @@ export function formatInstant(ms: number, zone: string, sep: ' ' | 'T' = ' '): s
   return `${year(p.year)}-${p2(p.month)}-${p2(p.day)}${sep}${p2(p.hour)}:${p2(p.minute)}:${p2(p.second)}${offsetText(p.offsetMs, zone)}`;
 }
 
-const INSTANT = /^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
+const INSTANT =
+  /^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
 
 /**
  * Reads an ISO 8601 time: with its offset or `Z` as written, without one as a wall-clock time in

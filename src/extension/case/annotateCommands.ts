@@ -15,10 +15,18 @@ export function refOfSummary(s: Pick<EventSummary, 'eventID' | 'fileKey' | 'even
  * `answer`, when given (a keybinding's or a test's argument), is the tag or note text, and no
  * input box is shown.
  */
-export async function annotateEvents(store: CaseStore, events: ReadonlyArray<Pick<EventSummary, 'eventID' | 'fileKey' | 'eventTime' | 'row'>>, action: AnnotateAction, current: ReadonlyMap<number, Annotation>, answer?: string): Promise<boolean> {
+export async function annotateEvents(
+  store: CaseStore,
+  events: ReadonlyArray<Pick<EventSummary, 'eventID' | 'fileKey' | 'eventTime' | 'row'>>,
+  action: AnnotateAction,
+  current: ReadonlyMap<number, Annotation>,
+  answer?: string,
+): Promise<boolean> {
   const refs = events.filter((e) => e.eventID !== '').map(refOfSummary);
   if (refs.length === 0) {
-    void vscode.window.showWarningMessage('CloudTrail: these events have no eventID, so the case file cannot name them.');
+    void vscode.window.showWarningMessage(
+      'CloudTrail: these events have no eventID, so the case file cannot name them.',
+    );
     return false;
   }
   const many = refs.length === 1 ? 'this event' : `these ${refs.length} events`;
@@ -28,19 +36,31 @@ export async function annotateEvents(store: CaseStore, events: ReadonlyArray<Pic
     case 'tag':
     case 'untag': {
       const known = store.case.annotations.flatMap((a) => a.tags);
-      const text = answer ?? await vscode.window.showInputBox({
-        title: action === 'tag' ? `Tag ${many}` : `Remove a tag from ${many}`,
-        prompt: `Tags, separated by commas or spaces${known.length ? ` (in use: ${[...new Set(known)].slice(0, 12).join(', ')})` : ''}`,
-        placeHolder: 'exfil, persistence',
-        validateInput: (v) => (normalizeTags(v.split(/[,\s]+/)).length ? undefined : 'Type at least one tag'),
-      });
+      const text =
+        answer ??
+        (await vscode.window.showInputBox({
+          title: action === 'tag' ? `Tag ${many}` : `Remove a tag from ${many}`,
+          prompt: `Tags, separated by commas or spaces${known.length ? ` (in use: ${[...new Set(known)].slice(0, 12).join(', ')})` : ''}`,
+          placeHolder: 'exfil, persistence',
+          validateInput: (v) =>
+            normalizeTags(v.split(/[,\s]+/)).length ? undefined : 'Type at least one tag',
+        }));
       if (text === undefined) return false;
       const tags = normalizeTags(text.split(/[,\s]+/));
-      return store.annotate(refs, action === 'tag' ? { kind: 'add-tags', tags } : { kind: 'remove-tags', tags });
+      return store.annotate(
+        refs,
+        action === 'tag' ? { kind: 'add-tags', tags } : { kind: 'remove-tags', tags },
+      );
     }
     case 'note': {
       const first = events.length === 1 ? current.get(events[0].row)?.note : undefined;
-      const note = answer ?? await vscode.window.showInputBox({ title: `Note on ${many}`, prompt: 'What this means for the investigation (empty removes the note)', value: first ?? '' });
+      const note =
+        answer ??
+        (await vscode.window.showInputBox({
+          title: `Note on ${many}`,
+          prompt: 'What this means for the investigation (empty removes the note)',
+          value: first ?? '',
+        }));
       if (note === undefined) return false;
       return store.annotate(refs, { kind: 'note', note });
     }

@@ -19,12 +19,17 @@ import type { CaseStore } from './caseStore';
 
 /** The key a document's records are annotated under: its path in the workspace ('/' separated). */
 export function documentKey(document: vscode.TextDocument): string {
-  const file = document.uri.scheme === LOG_SCHEME ? sourceOfLogDocument(document.uri) : document.uri;
+  const file =
+    document.uri.scheme === LOG_SCHEME ? sourceOfLogDocument(document.uri) : document.uri;
   return vscode.workspace.asRelativePath(file, false).replace(/\\/g, '/');
 }
 
 /** The annotated records of a document: each annotation of its object found by its eventID. */
-export function annotatedRecords(document: vscode.TextDocument, cache: RecordIndexCache, annotations: readonly Annotation[]): Array<{ record: IndexedRecord; annotation: Annotation }> {
+export function annotatedRecords(
+  document: vscode.TextDocument,
+  cache: RecordIndexCache,
+  annotations: readonly Annotation[],
+): Array<{ record: IndexedRecord; annotation: Annotation }> {
   const key = documentKey(document);
   const mine = annotations.filter((a) => sameObject(a.key, key));
   if (!mine.length) return [];
@@ -34,7 +39,9 @@ export function annotatedRecords(document: vscode.TextDocument, cache: RecordInd
   const out: Array<{ record: IndexedRecord; annotation: Annotation }> = [];
   for (const a of mine) {
     // "eventID": "<id>" (also escaped inside lookup-events' embedded strings).
-    const pattern = new RegExp(`\\\\?"eventID\\\\?"\\s*:\\s*\\\\?"${a.eventID.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\\\?"`);
+    const pattern = new RegExp(
+      `\\\\?"eventID\\\\?"\\s*:\\s*\\\\?"${a.eventID.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\\\?"`,
+    );
     const m = pattern.exec(text);
     const record = m ? recordAt(index, m.index) : undefined;
     if (record) out.push({ record, annotation: a });
@@ -44,13 +51,18 @@ export function annotatedRecords(document: vscode.TextDocument, cache: RecordInd
 
 function hoverText(a: Annotation): vscode.MarkdownString {
   const parts = [`**CloudTrail case**${a.starred ? ' · ★ starred' : ''}`];
-  if (a.tags.length) parts.push(`Tags: ${a.tags.map((t) => `\`${t.replace(/`/g, "'")}\``).join(' ')}`);
+  if (a.tags.length)
+    parts.push(`Tags: ${a.tags.map((t) => `\`${t.replace(/`/g, "'")}\``).join(' ')}`);
   if (a.note) parts.push(`Note: ${escapeMarkdown(revealHidden(a.note))}`);
   parts.push(escapeMarkdown(`${a.by || 'unknown'}, ${a.at}`));
   return new vscode.MarkdownString(parts.join('\n\n'));
 }
 
-export function registerCaseDocuments(context: vscode.ExtensionContext, store: CaseStore, cache: RecordIndexCache): void {
+export function registerCaseDocuments(
+  context: vscode.ExtensionContext,
+  store: CaseStore,
+  cache: RecordIndexCache,
+): void {
   const gutter = vscode.window.createTextEditorDecorationType({
     gutterIconPath: vscode.Uri.joinPath(context.extensionUri, 'media', 'icons', 'case-star.svg'),
     gutterIconSize: 'contain',
@@ -58,10 +70,12 @@ export function registerCaseDocuments(context: vscode.ExtensionContext, store: C
     overviewRulerLane: vscode.OverviewRulerLane.Left,
   });
   const decorate = (editor: vscode.TextEditor) => {
-    const marks = annotatedRecords(editor.document, cache, store.case.annotations).map(({ record, annotation }) => {
-      const at = editor.document.positionAt(record.start);
-      return { range: new vscode.Range(at, at), hoverMessage: hoverText(annotation) };
-    });
+    const marks = annotatedRecords(editor.document, cache, store.case.annotations).map(
+      ({ record, annotation }) => {
+        const at = editor.document.positionAt(record.start);
+        return { range: new vscode.Range(at, at), hoverMessage: hoverText(annotation) };
+      },
+    );
     editor.setDecorations(gutter, marks);
   };
   const decorateAll = () => vscode.window.visibleTextEditors.forEach(decorate);
@@ -69,28 +83,57 @@ export function registerCaseDocuments(context: vscode.ExtensionContext, store: C
     gutter,
     store.onDidChange(decorateAll),
     vscode.window.onDidChangeVisibleTextEditors(decorateAll),
-    vscode.workspace.onDidChangeTextDocument((e) => vscode.window.visibleTextEditors.filter((ed) => ed.document === e.document).forEach(decorate)),
+    vscode.workspace.onDidChangeTextDocument((e) =>
+      vscode.window.visibleTextEditors.filter((ed) => ed.document === e.document).forEach(decorate),
+    ),
     vscode.languages.registerHoverProvider(RECORD_DOCUMENTS, {
       // On the line where an annotated record starts (where its gutter star is).
       provideHover(document, position) {
-        const hit = annotatedRecords(document, cache, store.case.annotations).find(({ record }) => document.positionAt(record.start).line === position.line);
+        const hit = annotatedRecords(document, cache, store.case.annotations).find(
+          ({ record }) => document.positionAt(record.start).line === position.line,
+        );
         return hit ? new vscode.Hover(hoverText(hit.annotation)) : undefined;
       },
     }),
     // args.text (optional): the tag or note, instead of asking for it.
-    vscode.commands.registerCommand(INTERNAL_COMMANDS.caseAnnotateRecord, async (args?: { uri?: unknown; recordStart?: unknown; action?: unknown; text?: unknown }) => {
-      if (typeof args?.uri !== 'string' || typeof args.recordStart !== 'number' || !['star', 'tag', 'untag', 'note'].includes(String(args.action))) return;
-      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
-      const indexed = document && recordAt(cache.get(document), args.recordStart);
-      const record = document && indexed && readRecord(document, indexed);
-      if (!document || !record || typeof record.eventID !== 'string') {
-        void vscode.window.showWarningMessage('CloudTrail: this record changed or has no eventID, so the case file cannot name it.');
-        return;
-      }
-      const key = documentKey(document);
-      const current = store.case.annotations.find((a) => a.eventID === record.eventID && sameObject(a.key, key));
-      await annotateEvents(store, [{ eventID: record.eventID, fileKey: current?.key ?? key, eventTime: typeof record.eventTime === 'string' ? record.eventTime : '', row: -1 }], args.action as AnnotateAction, new Map(current ? [[-1, current]] : []), typeof args.text === 'string' ? args.text : undefined);
-    }),
+    vscode.commands.registerCommand(
+      INTERNAL_COMMANDS.caseAnnotateRecord,
+      async (args?: { uri?: unknown; recordStart?: unknown; action?: unknown; text?: unknown }) => {
+        if (
+          typeof args?.uri !== 'string' ||
+          typeof args.recordStart !== 'number' ||
+          !['star', 'tag', 'untag', 'note'].includes(String(args.action))
+        )
+          return;
+        const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
+        const indexed = document && recordAt(cache.get(document), args.recordStart);
+        const record = document && indexed && readRecord(document, indexed);
+        if (!document || !record || typeof record.eventID !== 'string') {
+          void vscode.window.showWarningMessage(
+            'CloudTrail: this record changed or has no eventID, so the case file cannot name it.',
+          );
+          return;
+        }
+        const key = documentKey(document);
+        const current = store.case.annotations.find(
+          (a) => a.eventID === record.eventID && sameObject(a.key, key),
+        );
+        await annotateEvents(
+          store,
+          [
+            {
+              eventID: record.eventID,
+              fileKey: current?.key ?? key,
+              eventTime: typeof record.eventTime === 'string' ? record.eventTime : '',
+              row: -1,
+            },
+          ],
+          args.action as AnnotateAction,
+          new Map(current ? [[-1, current]] : []),
+          typeof args.text === 'string' ? args.text : undefined,
+        );
+      },
+    ),
   );
   decorateAll();
 }

@@ -6,7 +6,20 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { analystName } from '../../core/case/analyst';
-import { AnnotationEdit, applyEdit, CaseFile, CaseFileError, DEFAULT_CASE_FILE, deleteSearch, emptyCase, EventRef, parseCase, SavedSearch, saveSearch, serializeCase } from '../../core/case/caseFile';
+import {
+  AnnotationEdit,
+  applyEdit,
+  CaseFile,
+  CaseFileError,
+  DEFAULT_CASE_FILE,
+  deleteSearch,
+  emptyCase,
+  EventRef,
+  parseCase,
+  SavedSearch,
+  saveSearch,
+  serializeCase,
+} from '../../core/case/caseFile';
 
 export class CaseStore implements vscode.Disposable {
   private current: CaseFile = emptyCase();
@@ -36,8 +49,12 @@ export class CaseStore implements vscode.Disposable {
 
   /** The case file's path, or undefined without a workspace folder (nothing to keep it in). */
   get file(): string | undefined {
-    const setting = vscode.workspace.getConfiguration('cloudtrailLens').get<string>('caseFile', '')?.trim();
-    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+    const setting = vscode.workspace
+      .getConfiguration('cloudtrailLens')
+      .get<string>('caseFile', '')
+      ?.trim();
+    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri
+      .fsPath;
     if (setting && path.isAbsolute(setting)) return setting;
     if (!folder) return undefined;
     return path.join(folder, setting || DEFAULT_CASE_FILE);
@@ -56,7 +73,9 @@ export class CaseStore implements vscode.Disposable {
     this.watcher?.dispose();
     const file = this.file;
     if (file) {
-      this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+      this.watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)),
+      );
       const reload = () => void this.reload();
       this.watcher.onDidChange(reload);
       this.watcher.onDidCreate(reload);
@@ -73,11 +92,14 @@ export class CaseStore implements vscode.Disposable {
     let text: string | undefined;
     if (file) {
       try {
-        text = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(file))).toString('utf8');
+        text = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(file))).toString(
+          'utf8',
+        );
         next = parseCase(text, file);
       } catch (e) {
         if (e instanceof CaseFileError) problem = e.message;
-        else if (!(e instanceof vscode.FileSystemError && e.code === 'FileNotFound')) problem = `${file}: ${e instanceof Error ? e.message : String(e)}`;
+        else if (!(e instanceof vscode.FileSystemError && e.code === 'FileNotFound'))
+          problem = `${file}: ${e instanceof Error ? e.message : String(e)}`;
       }
     }
     if (text !== undefined && text === this.lastWritten && !problem) return;
@@ -85,9 +107,14 @@ export class CaseStore implements vscode.Disposable {
     this.problem = problem;
     if (problem && problem !== wasProblem) {
       this.log.error(`Case file: ${problem}`);
-      void vscode.window.showErrorMessage(`CloudTrail case file: ${problem}. Stars, tags and notes are not saved until it is fixed.`, 'Open File').then((a) => {
-        if (a && file) void vscode.window.showTextDocument(vscode.Uri.file(file));
-      });
+      void vscode.window
+        .showErrorMessage(
+          `CloudTrail case file: ${problem}. Stars, tags and notes are not saved until it is fixed.`,
+          'Open File',
+        )
+        .then((a) => {
+          if (a && file) void vscode.window.showTextDocument(vscode.Uri.file(file));
+        });
     }
     if (!problem) this.current = next;
     this.revision++;
@@ -95,7 +122,8 @@ export class CaseStore implements vscode.Disposable {
   }
 
   private analyst(): Promise<string> {
-    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri
+      .fsPath;
     return (this.who ??= analystName(folder));
   }
 
@@ -104,12 +132,16 @@ export class CaseStore implements vscode.Disposable {
     const run = this.writing.then(async () => {
       const file = this.file;
       if (!file) {
-        void vscode.window.showWarningMessage('CloudTrail: open a folder to keep a case file in (stars, tags and notes are saved in .cloudtrail-lens/case.json).');
+        void vscode.window.showWarningMessage(
+          'CloudTrail: open a folder to keep a case file in (stars, tags and notes are saved in .cloudtrail-lens/case.json).',
+        );
         return false;
       }
       await this.reload();
       if (this.problem) {
-        void vscode.window.showErrorMessage(`CloudTrail case file: ${this.problem}. The change was not saved (the file is left as it is).`);
+        void vscode.window.showErrorMessage(
+          `CloudTrail case file: ${this.problem}. The change was not saved (the file is left as it is).`,
+        );
         return false;
       }
       const next = change(this.current, await this.analyst());

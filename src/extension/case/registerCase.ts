@@ -8,8 +8,21 @@ import * as vscode from 'vscode';
 import { analystName } from '../../core/case/analyst';
 import { tagCounts } from '../../core/case/caseFile';
 import { custodyOf } from '../../core/case/custody';
-import { annotatedRows, buildReport, detectionsFor, reportHtml, reportMarkdown, timesketchJsonl } from '../../core/case/report';
-import { loadPublicKeyFiles, loadSignaturesFile, SIGNATURES_FILE_NAME, ValidationReport, validateSource } from '../../core/digest';
+import {
+  annotatedRows,
+  buildReport,
+  detectionsFor,
+  reportHtml,
+  reportMarkdown,
+  timesketchJsonl,
+} from '../../core/case/report';
+import {
+  loadPublicKeyFiles,
+  loadSignaturesFile,
+  SIGNATURES_FILE_NAME,
+  ValidationReport,
+  validateSource,
+} from '../../core/digest';
 import { formatTerm } from '../../core/query/format';
 import { ANNOTATE_ACTIONS, AnnotateAction } from '../../protocol';
 import { resolvePath } from '../digest/registerDigestCommands';
@@ -21,7 +34,12 @@ import { CaseStore } from './caseStore';
 
 export const CASE_VIEW = 'cloudtrailLens.case';
 
-const ROW_COMMANDS: Record<AnnotateAction, string> = { star: COMMANDS.timelineStar, tag: COMMANDS.timelineTag, untag: COMMANDS.timelineUntag, note: COMMANDS.timelineNote };
+const ROW_COMMANDS: Record<AnnotateAction, string> = {
+  star: COMMANDS.timelineStar,
+  tag: COMMANDS.timelineTag,
+  untag: COMMANDS.timelineUntag,
+  note: COMMANDS.timelineNote,
+};
 
 type CaseNode =
   | { kind: 'group'; id: 'tags' | 'searches' | 'notLoaded'; label: string; count: number }
@@ -57,16 +75,32 @@ class CaseTree implements vscode.TreeDataProvider<CaseNode> {
         { kind: 'group', id: 'searches', label: 'Saved searches', count: c.searches.length },
       ];
       const notLoaded = this.notLoaded();
-      if (notLoaded?.length) out.push({ kind: 'group', id: 'notLoaded', label: 'Not loaded', count: notLoaded.length });
+      if (notLoaded?.length)
+        out.push({ kind: 'group', id: 'notLoaded', label: 'Not loaded', count: notLoaded.length });
       return out;
     }
     if (node.kind !== 'group') return [];
     if (node.id === 'tags') {
       const starred = c.annotations.filter((a) => a.starred).length;
-      return [...(starred ? [{ kind: 'tag' as const, tag: '★ starred', count: starred }] : []), ...tagCounts(c).map((t) => ({ kind: 'tag' as const, tag: t.tag, count: t.count }))];
+      return [
+        ...(starred ? [{ kind: 'tag' as const, tag: '★ starred', count: starred }] : []),
+        ...tagCounts(c).map((t) => ({ kind: 'tag' as const, tag: t.tag, count: t.count })),
+      ];
     }
-    if (node.id === 'searches') return [...c.searches].sort((a, b) => (a.name < b.name ? -1 : 1)).map((s) => ({ kind: 'search', name: s.name, filter: s.filter, detail: `${s.filter || '(all events)'}${s.range ? ` · ${new Date(s.range.from).toISOString()} → ${new Date(s.range.to).toISOString()}` : ''} · ${s.by}` }));
-    return (this.notLoaded() ?? []).map((a) => ({ kind: 'notLoaded', label: `${a.eventTime || '(no time)'} ${a.eventID}`, detail: `${a.key}${a.tags.length ? ` · ${a.tags.join(' ')}` : ''}${a.note ? ` · ${a.note}` : ''}` }));
+    if (node.id === 'searches')
+      return [...c.searches]
+        .sort((a, b) => (a.name < b.name ? -1 : 1))
+        .map((s) => ({
+          kind: 'search',
+          name: s.name,
+          filter: s.filter,
+          detail: `${s.filter || '(all events)'}${s.range ? ` · ${new Date(s.range.from).toISOString()} → ${new Date(s.range.to).toISOString()}` : ''} · ${s.by}`,
+        }));
+    return (this.notLoaded() ?? []).map((a) => ({
+      kind: 'notLoaded',
+      label: `${a.eventTime || '(no time)'} ${a.eventID}`,
+      detail: `${a.key}${a.tags.length ? ` · ${a.tags.join(' ')}` : ''}${a.note ? ` · ${a.note}` : ''}`,
+    }));
   }
 
   getTreeItem(node: CaseNode): vscode.TreeItem {
@@ -82,8 +116,12 @@ class CaseTree implements vscode.TreeDataProvider<CaseNode> {
       case 'group': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
         item.description = String(node.count);
-        item.iconPath = new vscode.ThemeIcon(node.id === 'tags' ? 'tag' : node.id === 'searches' ? 'search' : 'warning');
-        if (node.id === 'notLoaded') item.tooltip = 'Annotations in the case file whose events are not in the timeline opened last (kept, never dropped).';
+        item.iconPath = new vscode.ThemeIcon(
+          node.id === 'tags' ? 'tag' : node.id === 'searches' ? 'search' : 'warning',
+        );
+        if (node.id === 'notLoaded')
+          item.tooltip =
+            'Annotations in the case file whose events are not in the timeline opened last (kept, never dropped).';
         return item;
       }
       case 'tag': {
@@ -92,7 +130,11 @@ class CaseTree implements vscode.TreeDataProvider<CaseNode> {
         item.iconPath = new vscode.ThemeIcon(node.tag.startsWith('★') ? 'star-full' : 'tag');
         const filter = node.tag.startsWith('★') ? 'starred:true' : formatTerm('tag', node.tag);
         item.tooltip = `Show the events: ${filter}`;
-        item.command = { command: COMMANDS.openTimeline, title: 'Show in Timeline', arguments: [{ filter }] };
+        item.command = {
+          command: COMMANDS.openTimeline,
+          title: 'Show in Timeline',
+          arguments: [{ filter }],
+        };
         return item;
       }
       case 'search': {
@@ -101,7 +143,11 @@ class CaseTree implements vscode.TreeDataProvider<CaseNode> {
         item.tooltip = node.detail;
         item.iconPath = new vscode.ThemeIcon('search');
         item.contextValue = 'cloudtrailLens.savedSearch';
-        item.command = { command: COMMANDS.caseOpenSearch, title: 'Open Saved Search', arguments: [node.name] };
+        item.command = {
+          command: COMMANDS.caseOpenSearch,
+          title: 'Open Saved Search',
+          arguments: [node.name],
+        };
         return item;
       }
       case 'notLoaded': {
@@ -119,14 +165,24 @@ class CaseTree implements vscode.TreeDataProvider<CaseNode> {
 function idsOf(arg: unknown): number[] {
   const a = (arg ?? {}) as { rowId?: unknown; selectedIds?: unknown };
   const row = typeof a.rowId === 'number' && Number.isSafeInteger(a.rowId) ? a.rowId : undefined;
-  const selected = Array.isArray(a.selectedIds) ? a.selectedIds.filter((v): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) : [];
+  const selected = Array.isArray(a.selectedIds)
+    ? a.selectedIds.filter(
+        (v): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0,
+      )
+    : [];
   if (row === undefined) return selected;
   return selected.includes(row) ? selected : [row];
 }
 
-export function registerCase(context: vscode.ExtensionContext, store: CaseStore, timeline: TimelineRegistration, log: vscode.LogOutputChannel): void {
+export function registerCase(
+  context: vscode.ExtensionContext,
+  store: CaseStore,
+  timeline: TimelineRegistration,
+  log: vscode.LogOutputChannel,
+): void {
   const tree = new CaseTree(store, timeline);
-  const active = (): TimelinePanel | undefined => timeline.panels.find((p) => p.panel.active) ?? timeline.panels[timeline.panels.length - 1];
+  const active = (): TimelinePanel | undefined =>
+    timeline.panels.find((p) => p.panel.active) ?? timeline.panels[timeline.panels.length - 1];
   const needPanel = (): TimelinePanel | undefined => {
     const p = active();
     if (!p) void vscode.window.showInformationMessage('CloudTrail: open a timeline first.');
@@ -147,7 +203,9 @@ export function registerCase(context: vscode.ExtensionContext, store: CaseStore,
       const file = store.file;
       if (!file) return;
       if (!existsSync(file)) {
-        void vscode.window.showInformationMessage(`CloudTrail: there is no case file yet (${file}); star or tag an event in the timeline to start one.`);
+        void vscode.window.showInformationMessage(
+          `CloudTrail: there is no case file yet (${file}); star or tag an event in the timeline to start one.`,
+        );
         return;
       }
       await vscode.window.showTextDocument(vscode.Uri.file(file));
@@ -157,20 +215,43 @@ export function registerCase(context: vscode.ExtensionContext, store: CaseStore,
       const panel = needPanel();
       if (!panel) return;
       const q = panel.currentQuery;
-      const name = typeof given === 'string' && given.trim() ? given : await vscode.window.showInputBox({ title: 'Save Search', prompt: `Name for "${q.filter || '(all events)'}"${q.range ? ' in its time range' : ''} over ${panel.scope.title}`, validateInput: (v) => (v.trim() ? undefined : 'Type a name') });
+      const name =
+        typeof given === 'string' && given.trim()
+          ? given
+          : await vscode.window.showInputBox({
+              title: 'Save Search',
+              prompt: `Name for "${q.filter || '(all events)'}"${q.range ? ' in its time range' : ''} over ${panel.scope.title}`,
+              validateInput: (v) => (v.trim() ? undefined : 'Type a name'),
+            });
       if (!name) return;
-      await store.saveSearch({ name: name.trim(), filter: q.filter, ...(q.range ? { range: q.range } : {}), ...(panel.scope.args ? { scope: panel.scope.args } : {}) });
+      await store.saveSearch({
+        name: name.trim(),
+        filter: q.filter,
+        ...(q.range ? { range: q.range } : {}),
+        ...(panel.scope.args ? { scope: panel.scope.args } : {}),
+      });
     }),
     vscode.commands.registerCommand(COMMANDS.caseOpenSearch, async (name?: unknown) => {
       const search = store.case.searches.find((s) => s.name === name);
       if (!search) return;
       // Without a scope the search was saved over the workspace's sources: reopened there, not in whichever timeline was used last.
-      return vscode.commands.executeCommand(COMMANDS.openTimeline, { ...(search.scope ?? { workspace: true }), filter: search.filter, ...(search.range ? { range: search.range } : {}) });
+      return vscode.commands.executeCommand(COMMANDS.openTimeline, {
+        ...(search.scope ?? { workspace: true }),
+        filter: search.filter,
+        ...(search.range ? { range: search.range } : {}),
+      });
     }),
-    vscode.commands.registerCommand(COMMANDS.caseDeleteSearch, async (node?: { name?: unknown }) => {
-      if (typeof node?.name === 'string') await store.deleteSearch(node.name);
-    }),
-    vscode.commands.registerCommand(COMMANDS.caseExportReport, (arg?: { format?: unknown; cover?: unknown; target?: unknown }) => exportReport(store, needPanel(), log, arg)),
+    vscode.commands.registerCommand(
+      COMMANDS.caseDeleteSearch,
+      async (node?: { name?: unknown }) => {
+        if (typeof node?.name === 'string') await store.deleteSearch(node.name);
+      },
+    ),
+    vscode.commands.registerCommand(
+      COMMANDS.caseExportReport,
+      (arg?: { format?: unknown; cover?: unknown; target?: unknown }) =>
+        exportReport(store, needPanel(), log, arg),
+    ),
   );
 }
 
@@ -182,93 +263,163 @@ type ReportFormat = 'html' | 'md' | 'timesketch';
  * (cloudtrailLens.publicKeys); without them each file is hashed and marked not verified.
  * `arg` (for tests and keybindings) may fix the format, what it covers and the target file.
  */
-async function exportReport(store: CaseStore, panel: TimelinePanel | undefined, log: vscode.LogOutputChannel, arg?: { format?: unknown; cover?: unknown; target?: unknown }): Promise<string | undefined> {
+async function exportReport(
+  store: CaseStore,
+  panel: TimelinePanel | undefined,
+  log: vscode.LogOutputChannel,
+  arg?: { format?: unknown; cover?: unknown; target?: unknown },
+): Promise<string | undefined> {
   if (!panel) return undefined;
   const formats: Record<ReportFormat, { label: string; ext: string; filter: string }> = {
     html: { label: 'HTML (one self-contained file)', ext: 'html', filter: 'HTML' },
     md: { label: 'Markdown', ext: 'md', filter: 'Markdown' },
     timesketch: { label: 'Timesketch JSONL', ext: 'jsonl', filter: 'JSON Lines' },
   };
-  const format = (typeof arg?.format === 'string' && arg.format in formats ? arg.format : (await vscode.window.showQuickPick(Object.entries(formats).map(([id, f]) => ({ label: f.label, id: id as ReportFormat })), { title: 'Evidence report format' }))?.id) as ReportFormat | undefined;
+  const format = (
+    typeof arg?.format === 'string' && arg.format in formats
+      ? arg.format
+      : (
+          await vscode.window.showQuickPick(
+            Object.entries(formats).map(([id, f]) => ({ label: f.label, id: id as ReportFormat })),
+            { title: 'Evidence report format' },
+          )
+        )?.id
+  ) as ReportFormat | undefined;
   if (!format) return undefined;
   const data = panel.timelineData;
   const resolved = data.annotations();
   const cover =
     arg?.cover === 'annotated' || arg?.cover === 'result'
       ? arg.cover
-      : (await vscode.window.showQuickPick([
-          { label: `The starred, tagged or noted events (${resolved.byRow.size})`, id: 'annotated' as const },
-          { label: `The current result (${panel.currentQuery.filter || 'all events'})`, id: 'result' as const },
-        ]))?.id;
+      : (
+          await vscode.window.showQuickPick([
+            {
+              label: `The starred, tagged or noted events (${resolved.byRow.size})`,
+              id: 'annotated' as const,
+            },
+            {
+              label: `The current result (${panel.currentQuery.filter || 'all events'})`,
+              id: 'result' as const,
+            },
+          ])
+        )?.id;
   if (!cover) return undefined;
   const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const target = typeof arg?.target === 'string' ? vscode.Uri.file(arg.target) : await vscode.window.showSaveDialog({ title: 'Save the evidence report', defaultUri: base ? vscode.Uri.joinPath(base, `evidence-report.${formats[format].ext}`) : undefined, filters: { [formats[format].filter]: [formats[format].ext] } });
+  const target =
+    typeof arg?.target === 'string'
+      ? vscode.Uri.file(arg.target)
+      : await vscode.window.showSaveDialog({
+          title: 'Save the evidence report',
+          defaultUri: base
+            ? vscode.Uri.joinPath(base, `evidence-report.${formats[format].ext}`)
+            : undefined,
+          filters: { [formats[format].filter]: [formats[format].ext] },
+        });
   if (!target) return undefined;
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'CloudTrail: evidence report', cancellable: true }, async (progress, token) => {
-    const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
-    try {
-      const q = panel.currentQuery;
-      const result = cover === 'result' ? await data.query(q.filter, q.range, 'asc') : undefined;
-      const rows: number[] = result ? data.ids(result, 0, result.size) : annotatedRows(resolved);
-      let text = '';
-      if (format === 'timesketch') {
-        await timesketchJsonl(data.index, resolved, rows, (t) => (text += t), abort.signal);
-      } else {
-        progress.report({ message: 'validating digests and hashing log files…' });
-        const reports = await validateTargets(panel, abort.signal, log);
-        const custody = await custodyOf(data.index, rows, reports, abort.signal);
-        progress.report({ message: 'running the detection rules…' });
-        // The built-in pack and the folders of cloudtrailLens.detections.ruleFolders (what Check Detection Rules lists).
-        const ruleSet = await loadConfiguredRules();
-        const detections = await detectionsFor(data.index, { rules: ruleSet.rules, notRun: ruleSet.problems.length }, abort.signal);
-        const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
-        const model = await buildReport(
-          {
-            index: data.index,
-            resolved,
-            rows,
-            custody,
-            caseFile: store.file ?? '(none)',
-            scope: panel.scope.targets.map((t) => `${t.source.label}${t.prefix ? `/${t.prefix}` : ''}`),
-            selection: cover === 'annotated' ? 'the starred, tagged or noted events of the case' : `the events matching ${q.filter || '(everything)'}`,
-            generatedBy: await analystName(folder),
-            detections,
-          },
-          abort.signal,
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: 'CloudTrail: evidence report',
+      cancellable: true,
+    },
+    async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      try {
+        const q = panel.currentQuery;
+        const result = cover === 'result' ? await data.query(q.filter, q.range, 'asc') : undefined;
+        const rows: number[] = result ? data.ids(result, 0, result.size) : annotatedRows(resolved);
+        let text = '';
+        if (format === 'timesketch') {
+          await timesketchJsonl(data.index, resolved, rows, (t) => (text += t), abort.signal);
+        } else {
+          progress.report({ message: 'validating digests and hashing log files…' });
+          const reports = await validateTargets(panel, abort.signal, log);
+          const custody = await custodyOf(data.index, rows, reports, abort.signal);
+          progress.report({ message: 'running the detection rules…' });
+          // The built-in pack and the folders of cloudtrailLens.detections.ruleFolders (what Check Detection Rules lists).
+          const ruleSet = await loadConfiguredRules();
+          const detections = await detectionsFor(
+            data.index,
+            { rules: ruleSet.rules, notRun: ruleSet.problems.length },
+            abort.signal,
+          );
+          const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')
+            ?.uri.fsPath;
+          const model = await buildReport(
+            {
+              index: data.index,
+              resolved,
+              rows,
+              custody,
+              caseFile: store.file ?? '(none)',
+              scope: panel.scope.targets.map(
+                (t) => `${t.source.label}${t.prefix ? `/${t.prefix}` : ''}`,
+              ),
+              selection:
+                cover === 'annotated'
+                  ? 'the starred, tagged or noted events of the case'
+                  : `the events matching ${q.filter || '(everything)'}`,
+              generatedBy: await analystName(folder),
+              detections,
+            },
+            abort.signal,
+          );
+          text = format === 'html' ? reportHtml(model) : reportMarkdown(model);
+        }
+        await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+        void vscode.window
+          .showInformationMessage(
+            `CloudTrail: evidence report of ${rows.length} event(s) saved to ${target.fsPath}`,
+            'Open',
+          )
+          .then((a) => {
+            if (a) void vscode.commands.executeCommand('vscode.open', target);
+          });
+        return target.fsPath;
+      } catch (e) {
+        if (abort.signal.aborted) return undefined;
+        void vscode.window.showErrorMessage(
+          `CloudTrail: the evidence report failed: ${e instanceof Error ? e.message : String(e)}`,
         );
-        text = format === 'html' ? reportHtml(model) : reportMarkdown(model);
+        return undefined;
       }
-      await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
-      void vscode.window.showInformationMessage(`CloudTrail: evidence report of ${rows.length} event(s) saved to ${target.fsPath}`, 'Open').then((a) => {
-        if (a) void vscode.commands.executeCommand('vscode.open', target);
-      });
-      return target.fsPath;
-    } catch (e) {
-      if (abort.signal.aborted) return undefined;
-      void vscode.window.showErrorMessage(`CloudTrail: the evidence report failed: ${e instanceof Error ? e.message : String(e)}`);
-      return undefined;
-    }
-  });
+    },
+  );
 }
 
 /** Digest validation of the timeline's sources with the configured public keys; undefined when none are configured. */
-async function validateTargets(panel: TimelinePanel, signal: AbortSignal, log: vscode.LogOutputChannel): Promise<ValidationReport[] | undefined> {
+async function validateTargets(
+  panel: TimelinePanel,
+  signal: AbortSignal,
+  log: vscode.LogOutputChannel,
+): Promise<ValidationReport[] | undefined> {
   const config = vscode.workspace.getConfiguration('cloudtrailLens');
-  const keyFiles = (config.get<string[]>('publicKeys') ?? []).map(resolvePath).filter((f): f is string => !!f && existsSync(f));
+  const keyFiles = (config.get<string[]>('publicKeys') ?? [])
+    .map(resolvePath)
+    .filter((f): f is string => !!f && existsSync(f));
   if (!keyFiles.length) return undefined;
   const publicKeys = await loadPublicKeyFiles(keyFiles);
   const reports: ValidationReport[] = [];
   for (const source of new Set(panel.scope.targets.map((t) => t.source))) {
     const local = source.type === 'folder' ? source.localPath?.('') : undefined;
     const sigSetting = config.get<string>('digestSignaturesFile');
-    const sigFile = sigSetting ? resolvePath(sigSetting) : local ? path.join(local, SIGNATURES_FILE_NAME) : undefined;
+    const sigFile = sigSetting
+      ? resolvePath(sigSetting)
+      : local
+        ? path.join(local, SIGNATURES_FILE_NAME)
+        : undefined;
     try {
-      const signatures = sigFile && (sigSetting || existsSync(sigFile)) ? await loadSignaturesFile(sigFile) : undefined;
+      const signatures =
+        sigFile && (sigSetting || existsSync(sigFile))
+          ? await loadSignaturesFile(sigFile)
+          : undefined;
       reports.push(await validateSource(source, { publicKeys, signatures, signal }));
     } catch (e) {
       if (signal.aborted) throw e;
-      log.warn(`Evidence report: digest validation of ${source.label} failed: ${e instanceof Error ? e.message : String(e)}`);
+      log.warn(
+        `Evidence report: digest validation of ${source.label} failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
   return reports;

@@ -8,11 +8,14 @@ import { loadRuleSet, problemLine, RuleSet } from '../../core/detect/ruleSet';
 import { BUILTIN_SOURCE } from '../../core/detect/builtinPack';
 import { COMMANDS } from '../commands';
 
-
 /** The configured rule folders, absolute: `~` is the home folder, relative paths are under the first workspace folder. */
 export function configuredRuleFolders(): string[] {
-  const raw = vscode.workspace.getConfiguration('cloudtrailLens.detections').get<unknown>('ruleFolders');
-  const list = Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [];
+  const raw = vscode.workspace
+    .getConfiguration('cloudtrailLens.detections')
+    .get<unknown>('ruleFolders');
+  const list = Array.isArray(raw)
+    ? raw.filter((x): x is string => typeof x === 'string' && x.trim() !== '')
+    : [];
   const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   return list.map((p) => {
     const t = p.trim();
@@ -26,7 +29,10 @@ export function loadConfiguredRules(): Promise<RuleSet> {
   return loadRuleSet(configuredRuleFolders());
 }
 
-export function registerDetections(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): void {
+export function registerDetections(
+  context: vscode.ExtensionContext,
+  output: vscode.LogOutputChannel,
+): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.checkDetectionRules, async () => {
       const folders = configuredRuleFolders();
@@ -37,7 +43,9 @@ export function registerDetections(context: vscode.ExtensionContext, output: vsc
       for (const f of folders) output.info(`rule folder: ${f}`);
       for (const p of set.problems) output.warn(problemLine(p));
       const show = 'Show Details';
-      const pick = await (set.problems.length ? vscode.window.showWarningMessage(summary, show) : vscode.window.showInformationMessage(summary, show));
+      const pick = await (set.problems.length
+        ? vscode.window.showWarningMessage(summary, show)
+        : vscode.window.showInformationMessage(summary, show));
       if (pick === show) output.show(true);
     }),
   );

@@ -57,125 +57,194 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
     changed,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, {
       onDidChange: changed.event,
-      provideTextDocumentContent: (uri) => documents.get(uri.toString())?.text ?? 'This report is no longer available; run "CloudTrail: Validate Digest Chain" again.',
+      provideTextDocumentContent: (uri) =>
+        documents.get(uri.toString())?.text ??
+        'This report is no longer available; run "CloudTrail: Validate Digest Chain" again.',
     }),
-    vscode.languages.registerDocumentLinkProvider({ scheme: SCHEME }, {
-      provideDocumentLinks: (doc) =>
-        (documents.get(doc.uri.toString())?.links ?? []).map((l) => {
-          const link = new vscode.DocumentLink(new vscode.Range(l.line, l.start, l.line, l.end), vscode.Uri.file(l.path));
-          link.tooltip = 'Open the file';
-          return link;
-        }),
-    }),
-    vscode.commands.registerCommand(COMMANDS.validateDigests, async (arg?: ScopeArgs | vscode.Uri): Promise<DigestValidationResult | undefined> => {
-      const target = await pickTarget(arg);
-      if (!target) return undefined;
-      const keyFiles = await publicKeyFiles(target.local, target.prefix);
-      if (!keyFiles) return undefined;
-      let publicKeys;
-      let signatures: SignaturesFile | undefined;
-      try {
-        publicKeys = await loadPublicKeyFiles(keyFiles);
-        const sigSetting = vscode.workspace.getConfiguration('cloudtrailLens').get<string>('digestSignaturesFile');
-        // An S3 source has each digest's signature in its metadata; a folder needs the file.
-        const sigFile = sigSetting ? resolvePath(sigSetting) : target.local ? path.join(target.local, SIGNATURES_FILE_NAME) : undefined;
-        if (sigFile && (sigSetting || existsSync(sigFile))) signatures = await loadSignaturesFile(sigFile);
-      } catch (e) {
-        void vscode.window.showErrorMessage(`Digest validation: ${(e as Error).message}`);
-        return undefined;
-      }
-      if (publicKeys.size === 0) {
-        void vscode.window.showErrorMessage(`Digest validation: no public keys in ${keyFiles.join(', ')}. Save the output of "aws cloudtrail list-public-keys" to a file.`);
-        return undefined;
-      }
-      const report = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Validating CloudTrail digest chains', cancellable: true },
-        async (progress, token) => {
-          const abort = new AbortController();
-          token.onCancellationRequested(() => abort.abort());
-          try {
-            return await validateSource(target.source, {
-              publicKeys,
-              signatures,
-              bucket: target.config.type === 's3' ? target.config.bucket : undefined,
-              scopePrefix: target.prefix || undefined,
-              signal: abort.signal,
-              onProgress: (p) => progress.report({ message: `${p.chain}: ${p.digests} digest(s), ${p.logs} log file(s), ${formatBytes(p.bytes)}` }),
-            });
-          } catch (e) {
-            if (abort.signal.aborted || (e instanceof SourceError && e.code === 'cancelled')) return undefined;
-            void vscode.window.showErrorMessage(`Digest validation of ${target.source.label} failed: ${(e as Error).message}`);
-            return undefined;
-          }
-        },
-      );
-      if (!report) return undefined;
-
-      const rendered = renderReport(report, { when: new Date().toISOString(), keyFiles, signaturesFile: signatures?.file, scopeLabel: target.label });
-      const reportUri = vscode.Uri.from({ scheme: SCHEME, path: `/Digest validation ${++seq}.txt` });
-      documents.set(reportUri.toString(), rendered);
-      changed.fire(reportUri);
-
-      diagnostics.clear();
-      const planned = planProblems(report, existsSync, (key) => {
+    vscode.languages.registerDocumentLinkProvider(
+      { scheme: SCHEME },
+      {
+        provideDocumentLinks: (doc) =>
+          (documents.get(doc.uri.toString())?.links ?? []).map((l) => {
+            const link = new vscode.DocumentLink(
+              new vscode.Range(l.line, l.start, l.line, l.end),
+              vscode.Uri.file(l.path),
+            );
+            link.tooltip = 'Open the file';
+            return link;
+          }),
+      },
+    ),
+    vscode.commands.registerCommand(
+      COMMANDS.validateDigests,
+      async (arg?: ScopeArgs | vscode.Uri): Promise<DigestValidationResult | undefined> => {
+        const target = await pickTarget(arg);
+        if (!target) return undefined;
+        const keyFiles = await publicKeyFiles(target.local, target.prefix);
+        if (!keyFiles) return undefined;
+        let publicKeys;
+        let signatures: SignaturesFile | undefined;
         try {
-          return target.source.localPath?.(key);
-        } catch {
+          publicKeys = await loadPublicKeyFiles(keyFiles);
+          const sigSetting = vscode.workspace
+            .getConfiguration('cloudtrailLens')
+            .get<string>('digestSignaturesFile');
+          // An S3 source has each digest's signature in its metadata; a folder needs the file.
+          const sigFile = sigSetting
+            ? resolvePath(sigSetting)
+            : target.local
+              ? path.join(target.local, SIGNATURES_FILE_NAME)
+              : undefined;
+          if (sigFile && (sigSetting || existsSync(sigFile)))
+            signatures = await loadSignaturesFile(sigFile);
+        } catch (e) {
+          void vscode.window.showErrorMessage(`Digest validation: ${(e as Error).message}`);
           return undefined;
         }
-      });
-      const byFile = new Map<string, vscode.Diagnostic[]>();
-      for (const p of planned) {
-        const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
-        d.source = 'CloudTrail digest';
-        d.code = p.code;
-        const list = byFile.get(p.path) ?? [];
-        list.push(d);
-        byFile.set(p.path, list);
-      }
-      for (const [file, list] of byFile) diagnostics.set(vscode.Uri.file(file), list);
+        if (publicKeys.size === 0) {
+          void vscode.window.showErrorMessage(
+            `Digest validation: no public keys in ${keyFiles.join(', ')}. Save the output of "aws cloudtrail list-public-keys" to a file.`,
+          );
+          return undefined;
+        }
+        const report = await vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: 'Validating CloudTrail digest chains',
+            cancellable: true,
+          },
+          async (progress, token) => {
+            const abort = new AbortController();
+            token.onCancellationRequested(() => abort.abort());
+            try {
+              return await validateSource(target.source, {
+                publicKeys,
+                signatures,
+                bucket: target.config.type === 's3' ? target.config.bucket : undefined,
+                scopePrefix: target.prefix || undefined,
+                signal: abort.signal,
+                onProgress: (p) =>
+                  progress.report({
+                    message: `${p.chain}: ${p.digests} digest(s), ${p.logs} log file(s), ${formatBytes(p.bytes)}`,
+                  }),
+              });
+            } catch (e) {
+              if (abort.signal.aborted || (e instanceof SourceError && e.code === 'cancelled'))
+                return undefined;
+              void vscode.window.showErrorMessage(
+                `Digest validation of ${target.source.label} failed: ${(e as Error).message}`,
+              );
+              return undefined;
+            }
+          },
+        );
+        if (!report) return undefined;
 
-      const result: DigestValidationResult = {
-        report,
-        exitCode: exitCodeOf(report),
-        reportUri,
-        problems: planned.length,
-        suspiciousKeys: suspiciousLogKeys(report),
-        root: target.source.label,
-        source: target.source,
-        config: target.config,
-      };
-      last = result;
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(reportUri), { preview: false });
-      void announce(result);
-      return result;
-    }),
-    vscode.commands.registerCommand(INTERNAL_COMMANDS.openSuspiciousEvents, async (result?: DigestValidationResult) => {
-      const r = result ?? last;
-      if (!r || !r.suspiciousKeys.length) return void vscode.window.showInformationMessage('No INVALID or NOT VALIDATED log files to open.');
-      return openSuspiciousEvents(r);
-    }),
+        const rendered = renderReport(report, {
+          when: new Date().toISOString(),
+          keyFiles,
+          signaturesFile: signatures?.file,
+          scopeLabel: target.label,
+        });
+        const reportUri = vscode.Uri.from({
+          scheme: SCHEME,
+          path: `/Digest validation ${++seq}.txt`,
+        });
+        documents.set(reportUri.toString(), rendered);
+        changed.fire(reportUri);
+
+        diagnostics.clear();
+        const planned = planProblems(report, existsSync, (key) => {
+          try {
+            return target.source.localPath?.(key);
+          } catch {
+            return undefined;
+          }
+        });
+        const byFile = new Map<string, vscode.Diagnostic[]>();
+        for (const p of planned) {
+          const d = new vscode.Diagnostic(
+            new vscode.Range(0, 0, 0, 0),
+            p.message,
+            p.severity === 'error'
+              ? vscode.DiagnosticSeverity.Error
+              : vscode.DiagnosticSeverity.Warning,
+          );
+          d.source = 'CloudTrail digest';
+          d.code = p.code;
+          const list = byFile.get(p.path) ?? [];
+          list.push(d);
+          byFile.set(p.path, list);
+        }
+        for (const [file, list] of byFile) diagnostics.set(vscode.Uri.file(file), list);
+
+        const result: DigestValidationResult = {
+          report,
+          exitCode: exitCodeOf(report),
+          reportUri,
+          problems: planned.length,
+          suspiciousKeys: suspiciousLogKeys(report),
+          root: target.source.label,
+          source: target.source,
+          config: target.config,
+        };
+        last = result;
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(reportUri), {
+          preview: false,
+        });
+        void announce(result);
+        return result;
+      },
+    ),
+    vscode.commands.registerCommand(
+      INTERNAL_COMMANDS.openSuspiciousEvents,
+      async (result?: DigestValidationResult) => {
+        const r = result ?? last;
+        if (!r || !r.suspiciousKeys.length)
+          return void vscode.window.showInformationMessage(
+            'No INVALID or NOT VALIDATED log files to open.',
+          );
+        return openSuspiciousEvents(r);
+      },
+    ),
   );
 
   async function announce(r: DigestValidationResult): Promise<void> {
     const chains = r.report.chains.length;
-    const invalid = r.report.chains.reduce((n, c) => n + c.counts.invalidDigests + c.counts.invalidLogs, 0);
+    const invalid = r.report.chains.reduce(
+      (n, c) => n + c.counts.invalidDigests + c.counts.invalidLogs,
+      0,
+    );
     const unverified = r.report.chains.reduce((n, c) => n + c.counts.unverifiableDigests, 0);
     const notValidated = r.report.chains.reduce((n, c) => n + c.counts.notValidatedLogs, 0);
-    const deleted = r.report.chains.reduce((n, c) => n + c.counts.deletedDigests, r.report.findings.filter((f) => f.kind === 'deleted-digest').length);
-    const findings = r.report.chains.reduce((n, c) => n + c.findings.filter((f) => f.kind !== 'gap').length, r.report.findings.length);
+    const deleted = r.report.chains.reduce(
+      (n, c) => n + c.counts.deletedDigests,
+      r.report.findings.filter((f) => f.kind === 'deleted-digest').length,
+    );
+    const findings = r.report.chains.reduce(
+      (n, c) => n + c.findings.filter((f) => f.kind !== 'gap').length,
+      r.report.findings.length,
+    );
     const actions = r.suspiciousKeys.length ? ['Open Events of Suspicious Logs'] : [];
-    if (!chains) return void vscode.window.showWarningMessage(`No digest chains found in ${r.root}.`);
+    if (!chains)
+      return void vscode.window.showWarningMessage(`No digest chains found in ${r.root}.`);
     const text =
       `Digest validation: ${chains} chain(s), ${invalid} INVALID file(s)${unverified ? `, ${unverified} UNVERIFIED digest(s)` : ''}` +
       `${notValidated ? `, ${notValidated} log file(s) NOT VALIDATED (listed by no digest)` : ''}${deleted ? `, ${deleted} deleted digest(s)` : ''}, ${findings} finding(s).`;
-    const pick = invalid || unverified || findings ? await vscode.window.showWarningMessage(text, ...actions) : await vscode.window.showInformationMessage(text);
+    const pick =
+      invalid || unverified || findings
+        ? await vscode.window.showWarningMessage(text, ...actions)
+        : await vscode.window.showInformationMessage(text);
     if (pick === actions[0]) await openSuspiciousEvents(r);
   }
 
   async function openSuspiciousEvents(r: DigestValidationResult): Promise<unknown> {
     const label = `${r.suspiciousKeys.length} INVALID or NOT VALIDATED log file(s)`;
-    return vscode.commands.executeCommand(COMMANDS.openTimeline, { source: r.config, keys: r.suspiciousKeys, label });
+    return vscode.commands.executeCommand(COMMANDS.openTimeline, {
+      source: r.config,
+      keys: r.suspiciousKeys,
+      label,
+    });
   }
 }
 
@@ -189,13 +258,20 @@ interface Target {
 }
 
 function folderTarget(root: string, extra: Partial<Target> = {}): Target {
-  return { source: openFolderSource(root), config: { type: 'folder', path: root }, local: root, ...extra };
+  return {
+    source: openFolderSource(root),
+    config: { type: 'folder', path: root },
+    local: root,
+    ...extra,
+  };
 }
 
 async function pickTarget(arg?: ScopeArgs | vscode.Uri): Promise<Target | undefined> {
   if (arg instanceof vscode.Uri) return folderTarget(arg.fsPath);
   if (arg?.source?.type === 'event-history') {
-    void vscode.window.showInformationMessage('Digest validation: Event history has no log files or digests to validate (digests cover the files a trail delivers to S3).');
+    void vscode.window.showInformationMessage(
+      'Digest validation: Event history has no log files or digests to validate (digests cover the files a trail delivers to S3).',
+    );
     return undefined;
   }
   if (arg?.source) {
@@ -205,7 +281,13 @@ async function pickTarget(arg?: ScopeArgs | vscode.Uri): Promise<Target | undefi
       return undefined;
     }
     const local = arg.source.type === 'folder' ? opened.source.localPath?.('') : undefined;
-    return { source: opened.source, config: arg.source, local, prefix: arg.prefix, label: arg.label };
+    return {
+      source: opened.source,
+      config: arg.source,
+      local,
+      prefix: arg.prefix,
+      label: arg.label,
+    };
   }
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 1) return folderTarget(folders[0].uri.fsPath);
@@ -216,7 +298,12 @@ async function pickTarget(arg?: ScopeArgs | vscode.Uri): Promise<Target | undefi
     );
     return pick ? folderTarget(pick.folder.uri.fsPath) : undefined;
   }
-  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Folder holding AWSLogs/ (a copy of the CloudTrail bucket)', openLabel: 'Validate' });
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    title: 'Folder holding AWSLogs/ (a copy of the CloudTrail bucket)',
+    openLabel: 'Validate',
+  });
   return chosen?.[0] ? folderTarget(chosen[0].fsPath) : undefined;
 }
 
@@ -232,21 +319,31 @@ export function resolvePath(p: string): string | undefined {
  * the picked AWSLogs/ folder, or at the source's root), used without asking; else the ones the
  * user picks now (optionally remembered in settings).
  */
-async function publicKeyFiles(root: string | undefined, prefix: string | undefined): Promise<string[] | undefined> {
+async function publicKeyFiles(
+  root: string | undefined,
+  prefix: string | undefined,
+): Promise<string[] | undefined> {
   const config = vscode.workspace.getConfiguration('cloudtrailLens');
-  const configured = (config.get<string[]>('publicKeys') ?? []).filter((p) => typeof p === 'string' && p.trim());
+  const configured = (config.get<string[]>('publicKeys') ?? []).filter(
+    (p) => typeof p === 'string' && p.trim(),
+  );
   if (configured.length) {
     const resolved = configured.map(resolvePath);
     const bad = configured.filter((_, i) => !resolved[i] || !existsSync(resolved[i]!));
     if (bad.length) {
-      void vscode.window.showErrorMessage(`Digest validation: public keys file(s) not found: ${bad.join(', ')} (setting cloudtrailLens.publicKeys).`);
+      void vscode.window.showErrorMessage(
+        `Digest validation: public keys file(s) not found: ${bad.join(', ')} (setting cloudtrailLens.publicKeys).`,
+      );
       return undefined;
     }
     return resolved as string[];
   }
   if (root) {
     const at = prefix?.indexOf('AWSLogs/') ?? -1;
-    const dirs = [...(at > 0 ? [path.join(root, ...prefix!.slice(0, at).split('/').filter(Boolean))] : []), root];
+    const dirs = [
+      ...(at > 0 ? [path.join(root, ...prefix!.slice(0, at).split('/').filter(Boolean))] : []),
+      root,
+    ];
     const found = dirs.map((d) => path.join(d, PUBLIC_KEYS_FILE_NAME)).find((f) => existsSync(f));
     if (found) return [found];
   }
@@ -264,8 +361,10 @@ async function publicKeyFiles(root: string | undefined, prefix: string | undefin
     return undefined;
   }
   const files = picked.map((u) => u.fsPath);
-  void vscode.window.showInformationMessage('Remember these public key files for this workspace?', 'Remember').then((choice) => {
-    if (choice) void config.update('publicKeys', files, vscode.ConfigurationTarget.Workspace);
-  });
+  void vscode.window
+    .showInformationMessage('Remember these public key files for this workspace?', 'Remember')
+    .then((choice) => {
+      if (choice) void config.update('publicKeys', files, vscode.ConfigurationTarget.Workspace);
+    });
   return files;
 }

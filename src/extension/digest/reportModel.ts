@@ -2,7 +2,18 @@
 // text with the positions of its file links, the Problems-panel entries, and the log files whose
 // events are worth opening. Pure, so it is unit-tested. Every value from a digest is shown as
 // plain text (the report is a plaintext document, never HTML).
-import { chainFailed, chainLabel, ChainReport, coverageSummary, DigestVerdict, Finding, FindingKind, LogVerdict, TAMPERING_FINDINGS, ValidationReport } from '../../core/digest';
+import {
+  chainFailed,
+  chainLabel,
+  ChainReport,
+  coverageSummary,
+  DigestVerdict,
+  Finding,
+  FindingKind,
+  LogVerdict,
+  TAMPERING_FINDINGS,
+  ValidationReport,
+} from '../../core/digest';
 
 export interface ReportLink {
   line: number;
@@ -27,7 +38,8 @@ const VERDICT_WORDS: Record<string, string> = {
 };
 
 function verdictText(v: DigestVerdict | LogVerdict): string {
-  if (v.kind === 'key-not-found' || v.kind === 'key-unloadable' || v.kind === 'error') return `INVALID: ${v.message}`;
+  if (v.kind === 'key-not-found' || v.kind === 'key-unloadable' || v.kind === 'error')
+    return `INVALID: ${v.message}`;
   return VERDICT_WORDS[v.kind] ?? v.kind;
 }
 
@@ -45,12 +57,19 @@ export function renderReport(report: ValidationReport, ctx: RenderContext): Rend
   const push = (s = '') => lines.push(s);
   const pathLine = (indent: string, p: string | undefined) => {
     if (!p) return;
-    links.push({ line: lines.length, start: indent.length, end: indent.length + p.length, path: p });
+    links.push({
+      line: lines.length,
+      start: indent.length,
+      end: indent.length + p.length,
+      path: p,
+    });
     push(indent + p);
   };
   const failed = report.chains.filter(chainFailed).length;
   const findings = report.chains.reduce((n, c) => n + c.findings.length, report.findings.length);
-  push(`CloudTrail digest validation: ${report.source}${ctx.scopeLabel ? ` (${ctx.scopeLabel})` : ''}`);
+  push(
+    `CloudTrail digest validation: ${report.source}${ctx.scopeLabel ? ` (${ctx.scopeLabel})` : ''}`,
+  );
   push(`Validated ${ctx.when}`);
   push(`Public keys: ${ctx.keyFiles.join(', ') || '(none)'}`);
   push(
@@ -77,7 +96,9 @@ export function renderReport(report: ValidationReport, ctx: RenderContext): Rend
     push();
     push(`== ${chainLabel(c.chain)}: ${chainFailed(c) ? 'NOT VALID' : 'valid'}`);
     push(`   Trail ${c.trailArn}, bucket ${c.bucket}`);
-    push(`   Requested ${c.requestedStart} to ${c.requestedEnd}; ${c.foundStart && c.foundEnd ? `results found for ${c.foundStart} to ${c.foundEnd}` : 'no valid digest in range'}`);
+    push(
+      `   Requested ${c.requestedStart} to ${c.requestedEnd}; ${c.foundStart && c.foundEnd ? `results found for ${c.foundStart} to ${c.foundEnd}` : 'no valid digest in range'}`,
+    );
     const k = c.counts;
     const digests = k.validDigests + k.invalidDigests + k.unverifiableDigests;
     push(
@@ -96,7 +117,10 @@ export function renderReport(report: ValidationReport, ctx: RenderContext): Rend
         continue;
       }
       if (e.type === 'log' && e.kind === 'valid') continue; // valid logs are summed up above
-      const when = e.type === 'digest' ? `${e.startTime ?? '?'} to ${e.endTime ?? '?'}${e.logCount !== undefined ? `, ${e.logCount} log file(s)` : ''}` : (e.deliveryTime ?? '');
+      const when =
+        e.type === 'digest'
+          ? `${e.startTime ?? '?'} to ${e.endTime ?? '?'}${e.logCount !== undefined ? `, ${e.logCount} log file(s)` : ''}`
+          : (e.deliveryTime ?? '');
       push(`   ${e.type === 'digest' ? 'Digest' : '  Log'}  ${verdictText(e)}  ${when}`);
       if (e.localPath) pathLine('        ', e.localPath);
       else push(`        s3://${e.bucket}/${e.key}`);
@@ -126,7 +150,11 @@ export interface PlannedProblem {
 }
 
 /** Findings that make validation fail (chainFailed): shown as errors, not warnings. */
-const NOT_VALIDATED_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>(['unlisted-log', 'chain-truncated', 'deleted-digest']);
+const NOT_VALIDATED_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
+  'unlisted-log',
+  'chain-truncated',
+  'deleted-digest',
+]);
 
 /**
  * Problems-panel entries: every INVALID file (error), every log NOT VALIDATED and deleted digest
@@ -134,12 +162,17 @@ const NOT_VALIDATED_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>(['
  * there is reported on the digest that names it; `localPathOf` finds the local files of the logs
  * a finding names by key (a chain-truncated finding's logs, each an error on itself).
  */
-export function planProblems(report: ValidationReport, exists: (p: string) => boolean, localPathOf?: (key: string) => string | undefined): PlannedProblem[] {
+export function planProblems(
+  report: ValidationReport,
+  exists: (p: string) => boolean,
+  localPathOf?: (key: string) => string | undefined,
+): PlannedProblem[] {
   const out: PlannedProblem[] = [];
   for (const c of report.chains) {
     let newerDigest: string | undefined;
     const digestPaths = new Map<string, string>();
-    for (const e of c.events) if (e.type === 'digest' && e.localPath) digestPaths.set(e.key, e.localPath);
+    for (const e of c.events)
+      if (e.type === 'digest' && e.localPath) digestPaths.set(e.key, e.localPath);
     for (const e of c.events) {
       if (e.type === 'gap') continue;
       if (e.kind !== 'valid') {
@@ -150,7 +183,9 @@ export function planProblems(report: ValidationReport, exists: (p: string) => bo
           out.push({
             path: host,
             severity: e.kind === 'unverifiable' ? 'warning' : 'error',
-            message: own ? `${what} ${verdictText(e)}` : `${what} s3://${e.bucket}/${e.key} ${verdictText(e)}`,
+            message: own
+              ? `${what} ${verdictText(e)}`
+              : `${what} s3://${e.bucket}/${e.key} ${verdictText(e)}`,
             code: e.kind,
           });
         }
@@ -165,7 +200,14 @@ export function planProblems(report: ValidationReport, exists: (p: string) => bo
       if (f.kind !== 'chain-truncated' || !localPathOf) continue;
       for (const key of f.keys ?? []) {
         const own = localPathOf(key);
-        if (own && exists(own)) out.push({ path: own, severity, message: 'Log file NOT VALIDATED: no digest lists it, and the digest after the newest was due (deleted?)', code: f.kind });
+        if (own && exists(own))
+          out.push({
+            path: own,
+            severity,
+            message:
+              'Log file NOT VALIDATED: no digest lists it, and the digest after the newest was due (deleted?)',
+            code: f.kind,
+          });
       }
     }
   }
@@ -176,7 +218,9 @@ export function planProblems(report: ValidationReport, exists: (p: string) => bo
 export function suspiciousLogKeys(report: ValidationReport): string[] {
   const keys = new Set<string>();
   for (const c of report.chains) {
-    for (const e of c.events) if (e.type === 'log' && (e.kind === 'hash-mismatch' || e.kind === 'invalid-format')) keys.add(e.key);
+    for (const e of c.events)
+      if (e.type === 'log' && (e.kind === 'hash-mismatch' || e.kind === 'invalid-format'))
+        keys.add(e.key);
     for (const f of c.findings) {
       if (f.kind === 'unlisted-log' && f.key) keys.add(f.key);
       if (f.kind === 'chain-truncated') for (const k of f.keys ?? []) keys.add(k);

@@ -20,7 +20,9 @@ export function sourceOfLogDocument(uri: vscode.Uri): vscode.Uri {
 }
 
 function maxBytes(): number {
-  const mb = vscode.workspace.getConfiguration('cloudtrailLens').get<number>('documents.maxDecompressedSizeMB', DEFAULT_MAX_MB);
+  const mb = vscode.workspace
+    .getConfiguration('cloudtrailLens')
+    .get<number>('documents.maxDecompressedSizeMB', DEFAULT_MAX_MB);
   return Math.max(1, Number.isFinite(mb) ? mb : DEFAULT_MAX_MB) * 1024 * 1024;
 }
 
@@ -47,14 +49,19 @@ class LogDocumentProvider implements vscode.TextDocumentContentProvider {
 }
 
 /** Opens a log file (.json.gz or .json) decompressed and pretty-printed, read-only. */
-export async function openLogFile(file: vscode.Uri, options: vscode.TextDocumentShowOptions = {}): Promise<vscode.TextEditor | undefined> {
+export async function openLogFile(
+  file: vscode.Uri,
+  options: vscode.TextDocumentShowOptions = {},
+): Promise<vscode.TextEditor | undefined> {
   try {
     const doc = await vscode.workspace.openTextDocument(logDocumentUri(file));
     if (doc.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(doc, 'json');
     return await vscode.window.showTextDocument(doc, { preview: true, ...options });
   } catch (e) {
     const message = e instanceof LogTextError || e instanceof Error ? e.message : String(e);
-    void vscode.window.showErrorMessage(`CloudTrail Lens: could not open ${displayName(file)}: ${message}`);
+    void vscode.window.showErrorMessage(
+      `CloudTrail Lens: could not open ${displayName(file)}: ${message}`,
+    );
     return undefined;
   }
 }
@@ -66,12 +73,18 @@ class GzipLogRedirectEditor implements vscode.CustomReadonlyEditorProvider {
     return { uri, dispose: () => undefined };
   }
 
-  async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
-    panel.webview.html = '<!DOCTYPE html><html><body><p>Opening the decompressed log…</p></body></html>';
+  async resolveCustomEditor(
+    document: vscode.CustomDocument,
+    panel: vscode.WebviewPanel,
+  ): Promise<void> {
+    panel.webview.html =
+      '<!DOCTYPE html><html><body><p>Opening the decompressed log…</p></body></html>';
     const column = panel.viewColumn;
     const editor = await openLogFile(document.uri, { viewColumn: column, preview: false });
     if (editor) panel.dispose();
-    else panel.webview.html = '<!DOCTYPE html><html><body><p>This file could not be opened as a CloudTrail log; see the error notification.</p></body></html>';
+    else
+      panel.webview.html =
+        '<!DOCTYPE html><html><body><p>This file could not be opened as a CloudTrail log; see the error notification.</p></body></html>';
   }
 }
 
@@ -81,11 +94,19 @@ export function registerLogDocuments(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(COMMANDS.openLogFile, async (arg?: vscode.Uri) => {
       let file = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
       if (!file || file.scheme === LOG_SCHEME) {
-        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CloudTrail logs': ['gz', 'json', 'jsonl'] }, title: 'Open CloudTrail Log File' });
+        const picked = await vscode.window.showOpenDialog({
+          canSelectMany: false,
+          filters: { 'CloudTrail logs': ['gz', 'json', 'jsonl'] },
+          title: 'Open CloudTrail Log File',
+        });
         file = picked?.[0];
       }
       if (file) await openLogFile(file);
     }),
-    vscode.window.registerCustomEditorProvider(CUSTOM_EDITOR_VIEW_TYPE, new GzipLogRedirectEditor(), { supportsMultipleEditorsPerDocument: true }),
+    vscode.window.registerCustomEditorProvider(
+      CUSTOM_EDITOR_VIEW_TYPE,
+      new GzipLogRedirectEditor(),
+      { supportsMultipleEditorsPerDocument: true },
+    ),
   );
 }

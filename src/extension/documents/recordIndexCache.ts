@@ -11,7 +11,9 @@ export class RecordIndexCache implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor() {
-    this.subscription = vscode.workspace.onDidCloseTextDocument((doc) => this.entries.delete(doc.uri.toString()));
+    this.subscription = vscode.workspace.onDidCloseTextDocument((doc) =>
+      this.entries.delete(doc.uri.toString()),
+    );
   }
 
   /** The index of the document's current version (computed on first use). */
@@ -20,7 +22,9 @@ export class RecordIndexCache implements vscode.Disposable {
     const cached = this.entries.get(key);
     if (cached && cached.version === document.version) return cached.index;
     const text = document.getText();
-    const index: RecordIndex = CLOUDTRAIL_HINT.test(text) ? indexRecords(text) : { shape: 'none', records: [] };
+    const index: RecordIndex = CLOUDTRAIL_HINT.test(text)
+      ? indexRecords(text)
+      : { shape: 'none', records: [] };
     this.entries.set(key, { version: document.version, index });
     return index;
   }

@@ -22,7 +22,9 @@ function appendShown(md: vscode.MarkdownString, text: string): void {
 /** The API reference link: its text (from the log) escaped, its address kept inside the link. */
 function appendApiReference(md: vscode.MarkdownString, what: RequestDescription): void {
   const url = what.apiReferenceUrl.replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29'));
-  md.appendMarkdown(`\n\n[${escapeMarkdown(revealHidden(`API reference: ${what.service}:${what.operation}`))}](${url})`);
+  md.appendMarkdown(
+    `\n\n[${escapeMarkdown(revealHidden(`API reference: ${what.service}:${what.operation}`))}](${url})`,
+  );
 }
 
 function fieldMarkdown(md: vscode.MarkdownString, path: readonly (string | number)[]): boolean {
@@ -41,23 +43,35 @@ export class RecordHoverProvider implements vscode.HoverProvider {
   constructor(private readonly cache: RecordIndexCache) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    if (!vscode.workspace.getConfiguration('cloudtrailLens').get<boolean>('hovers.enabled', true)) return undefined;
+    if (!vscode.workspace.getConfiguration('cloudtrailLens').get<boolean>('hovers.enabled', true))
+      return undefined;
     const index = this.cache.get(document);
     if (index.shape === 'none') return undefined;
     const offset = document.offsetAt(position);
     const record = recordAt(index, offset);
     if (!record) return undefined;
-    const ownText = document.getText(new vscode.Range(document.positionAt(record.start), document.positionAt(record.end)));
+    const ownText = document.getText(
+      new vscode.Range(document.positionAt(record.start), document.positionAt(record.end)),
+    );
     const loc = locateField(ownText, record, offset);
     if (!loc) return undefined;
     // Theme icons on from the start: appendText then escapes `$(name)` in log text too.
     const md = new vscode.MarkdownString(undefined, true);
-    const range = loc.range ? new vscode.Range(document.positionAt(loc.range.offset), document.positionAt(loc.range.offset + loc.range.length)) : undefined;
+    const range = loc.range
+      ? new vscode.Range(
+          document.positionAt(loc.range.offset),
+          document.positionAt(loc.range.offset + loc.range.length),
+        )
+      : undefined;
 
     if (loc.isKey) {
       if (!fieldMarkdown(md, loc.path)) return undefined;
       const field = loc.path.join('.');
-      if (field === 'userIdentity' || field === 'requestParameters' || field === 'Events.0.CloudTrailEvent') {
+      if (
+        field === 'userIdentity' ||
+        field === 'requestParameters' ||
+        field === 'Events.0.CloudTrailEvent'
+      ) {
         const parsed = parseRecord(ownText, record);
         if (parsed && field !== 'requestParameters') {
           const who = describeIdentity(parsed.userIdentity, parsed);

@@ -48,8 +48,13 @@ class RecordLens extends vscode.CodeLens {
 }
 
 /** The record's text (only its own range is fetched from the document) parsed, or undefined. */
-export function readRecord(document: vscode.TextDocument, record: IndexedRecord): CloudTrailRecord | undefined {
-  const text = document.getText(new vscode.Range(document.positionAt(record.start), document.positionAt(record.end)));
+export function readRecord(
+  document: vscode.TextDocument,
+  record: IndexedRecord,
+): CloudTrailRecord | undefined {
+  const text = document.getText(
+    new vscode.Range(document.positionAt(record.start), document.positionAt(record.end)),
+  );
   return parseRecord(text, record);
 }
 
@@ -57,18 +62,50 @@ export function readRecord(document: vscode.TextDocument, record: IndexedRecord)
  * The lens title for a record: who acted, or what the call did (hidden characters from the log
  * shown as markers, so `admin` plus invisible tags does not read as `admin`). Exported for tests.
  */
-export function lensTitle(record: CloudTrailRecord, kind: LensKind, origin?: Origin): { title: string; tooltip: string } {
+export function lensTitle(
+  record: CloudTrailRecord,
+  kind: LensKind,
+  origin?: Origin,
+): { title: string; tooltip: string } {
   if (kind === 'identity') {
     const who = describeIdentity(record.userIdentity, record);
     const icon = who.risk === 'high' ? '$(warning)' : '$(person)';
     const behind = origin && originWorthSaying(origin) ? ` · ${describeOrigin(origin)}` : '';
-    const chain = behind && origin!.hops.length ? ['', 'Credential chain:', ...origin!.hops.map((h) => `${h.eventName} ${h.eventID} → ${h.arn}`)] : [];
-    return { title: `${icon} ${labelText(who.summary + behind)}`, tooltip: revealHidden([...who.facts.map((f) => `${f.label}: ${f.value}`), ...(behind ? [`Origin: ${describeOrigin(origin!)}`] : []), ...chain].join('\n') || who.summary) };
+    const chain =
+      behind && origin!.hops.length
+        ? [
+            '',
+            'Credential chain:',
+            ...origin!.hops.map((h) => `${h.eventName} ${h.eventID} → ${h.arn}`),
+          ]
+        : [];
+    return {
+      title: `${icon} ${labelText(who.summary + behind)}`,
+      tooltip: revealHidden(
+        [
+          ...who.facts.map((f) => `${f.label}: ${f.value}`),
+          ...(behind ? [`Origin: ${describeOrigin(origin!)}`] : []),
+          ...chain,
+        ].join('\n') || who.summary,
+      ),
+    };
   }
   const what = describeRequest(record);
-  const title = what.risky ? `$(warning) ${labelText(`${what.summary} · ${what.risky}`)}` : `$(symbol-event) ${labelText(what.summary)}`;
+  const title = what.risky
+    ? `$(warning) ${labelText(`${what.summary} · ${what.risky}`)}`
+    : `$(symbol-event) ${labelText(what.summary)}`;
   const params = what.keyParameters.slice(0, 12).map((p) => `${p.name}: ${p.value}`);
-  return { title, tooltip: revealHidden([what.summary, ...(what.risky ? [`Why it matters: ${what.risky}`] : []), ...params, `API reference: ${what.apiReferenceUrl}`].join('\n')) };
+  return {
+    title,
+    tooltip: revealHidden(
+      [
+        what.summary,
+        ...(what.risky ? [`Why it matters: ${what.risky}`] : []),
+        ...params,
+        `API reference: ${what.apiReferenceUrl}`,
+      ].join('\n'),
+    ),
+  };
 }
 
 /**
@@ -88,7 +125,9 @@ const EAGER_MARGIN = 150;
 
 /** Line ranges of the document that are, or are about to be, on screen. */
 function eagerLines(document: vscode.TextDocument): [number, number][] {
-  const ranges = vscode.window.visibleTextEditors.filter((e) => e.document === document).flatMap((e) => e.visibleRanges);
+  const ranges = vscode.window.visibleTextEditors
+    .filter((e) => e.document === document)
+    .flatMap((e) => e.visibleRanges);
   if (ranges.length === 0) return [[0, EAGER_MARGIN]];
   return ranges.map((r) => [Math.max(0, r.start.line - EAGER_MARGIN), r.end.line + EAGER_MARGIN]);
 }
@@ -116,10 +155,21 @@ export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
     const fromTimeline = eventID ? this.originLookup?.(eventID) : undefined;
     if (fromTimeline && (fromTimeline.complete || fromTimeline.hops.length)) return fromTimeline;
     const doc = lens.document;
-    if (this.text?.uri !== doc.uri.toString() || this.text.version !== doc.version) this.text = { uri: doc.uri.toString(), version: doc.version, text: doc.getText() };
-    const fromDocument = originInDocument(this.text.text, this.cache.get(doc).records, lens.record, (r) => (r === lens.record ? record : readRecord(doc, r)));
+    if (this.text?.uri !== doc.uri.toString() || this.text.version !== doc.version)
+      this.text = { uri: doc.uri.toString(), version: doc.version, text: doc.getText() };
+    const fromDocument = originInDocument(
+      this.text.text,
+      this.cache.get(doc).records,
+      lens.record,
+      (r) => (r === lens.record ? record : readRecord(doc, r)),
+    );
     // The document's answer when it got further than the timeline's (or there is no timeline).
-    return fromDocument && (!fromTimeline || fromDocument.hops.length > fromTimeline.hops.length || fromDocument.complete) ? fromDocument : fromTimeline;
+    return fromDocument &&
+      (!fromTimeline ||
+        fromDocument.hops.length > fromTimeline.hops.length ||
+        fromDocument.complete)
+      ? fromDocument
+      : fromTimeline;
   }
 
   refresh(): void {
@@ -127,7 +177,8 @@ export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
   }
 
   provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): RecordLens[] {
-    if (!vscode.workspace.getConfiguration('cloudtrailLens').get<boolean>('codeLens.enabled', true)) return [];
+    if (!vscode.workspace.getConfiguration('cloudtrailLens').get<boolean>('codeLens.enabled', true))
+      return [];
     const index = this.cache.get(document);
     const lenses: RecordLens[] = [];
     const at = (offset: number): vscode.Range => {
@@ -136,9 +187,15 @@ export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
     };
     for (const record of index.records) {
       if (token.isCancellationRequested) return [];
-      if (record.userIdentity !== undefined) lenses.push(new RecordLens(at(record.userIdentity), document, document.version, record, 'identity'));
+      if (record.userIdentity !== undefined)
+        lenses.push(
+          new RecordLens(at(record.userIdentity), document, document.version, record, 'identity'),
+        );
       const requestAnchor = record.requestParameters ?? record.eventName;
-      if (requestAnchor !== undefined) lenses.push(new RecordLens(at(requestAnchor), document, document.version, record, 'request'));
+      if (requestAnchor !== undefined)
+        lenses.push(
+          new RecordLens(at(requestAnchor), document, document.version, record, 'request'),
+        );
     }
     // The lenses on screen (or, before the editor is known, near the top) come resolved: VS Code
     // shows a lens with a command at once, where an unresolved one waits for its resolve round
@@ -156,13 +213,28 @@ export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
   }
 
   resolveCodeLens(lens: RecordLens): RecordLens {
-    const parsed = lens.document.version === lens.version ? readRecord(lens.document, lens.record) : undefined;
+    const parsed =
+      lens.document.version === lens.version ? readRecord(lens.document, lens.record) : undefined;
     if (!parsed) {
-      lens.command = { title: lens.document.version === lens.version ? 'Not a valid CloudTrail record (invalid JSON)' : '…', command: '' };
+      lens.command = {
+        title:
+          lens.document.version === lens.version
+            ? 'Not a valid CloudTrail record (invalid JSON)'
+            : '…',
+        command: '',
+      };
       return lens;
     }
-    const { title, tooltip } = lensTitle(parsed, lens.kind, lens.kind === 'identity' ? this.originOf(lens, parsed) : undefined);
-    const args: RecordActionArgs = { uri: lens.document.uri.toString(), recordStart: lens.record.start, kind: lens.kind };
+    const { title, tooltip } = lensTitle(
+      parsed,
+      lens.kind,
+      lens.kind === 'identity' ? this.originOf(lens, parsed) : undefined,
+    );
+    const args: RecordActionArgs = {
+      uri: lens.document.uri.toString(),
+      recordStart: lens.record.start,
+      kind: lens.kind,
+    };
     lens.command = { title, tooltip, command: COMMANDS.recordActions, arguments: [args] };
     return lens;
   }

@@ -52,7 +52,10 @@ const WORKSPACE_GLOB = '**/*.{json,jsonc,yaml,yml,template,tf}';
  * The format a document is read in, or undefined when it cannot be a trail configuration: by
  * language id when it names one, by file name, else by a cheap look at the content.
  */
-function formatOf(doc: { languageId: string; fileName: string; getText(): string }, text = doc.getText()): ConfigFormat | undefined {
+function formatOf(
+  doc: { languageId: string; fileName: string; getText(): string },
+  text = doc.getText(),
+): ConfigFormat | undefined {
   const byLanguage = FORMAT_OF_LANGUAGE[doc.languageId];
   // A .tf file in YAML mode, a template in JSON mode: the name knows better than the mode.
   if (CONFIG_FILE_PATTERN.test(doc.fileName)) return detectFormat(text, doc.fileName);
@@ -91,12 +94,23 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
 };
 
 /** Ranges from offsets: the engine's offsets are UTF-16 indexes, like the document's. */
-function rangeOf(doc: { positionAt(offset: number): vscode.Position }, offset: number, length: number): vscode.Range {
+function rangeOf(
+  doc: { positionAt(offset: number): vscode.Position },
+  offset: number,
+  length: number,
+): vscode.Range {
   return new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + length));
 }
 
-function toDiagnostic(doc: { positionAt(offset: number): vscode.Position }, f: Finding): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(rangeOf(doc, f.offset, f.length), f.message, SEVERITY[f.severity]);
+function toDiagnostic(
+  doc: { positionAt(offset: number): vscode.Position },
+  f: Finding,
+): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(
+    rangeOf(doc, f.offset, f.length),
+    f.message,
+    SEVERITY[f.severity],
+  );
   d.source = SOURCE;
   const meta = RULES_BY_ID.get(f.ruleId)?.meta;
   d.code = meta ? { value: f.ruleId, target: vscode.Uri.parse(meta.docUrl) } : f.ruleId;
@@ -130,37 +144,61 @@ function positionsOf(text: string): { positionAt(offset: number): vscode.Positio
 export function registerLint(context: vscode.ExtensionContext): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('cloudtrailLens.lint');
   /** The findings behind each open document's diagnostics, for code actions. */
-  const lastFindings = new Map<string, { version: number; findings: Finding[]; recognised: boolean; format?: ConfigFormat }>();
+  const lastFindings = new Map<
+    string,
+    { version: number; findings: Finding[]; recognised: boolean; format?: ConfigFormat }
+  >();
   /** Files linted by the workspace command: their diagnostics outlive closing an editor. */
   const fromWorkspaceRun = new Set<string>();
   const timers = new Map<string, NodeJS.Timeout>();
 
-  const applies = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled';
+  const applies = (doc: vscode.TextDocument) =>
+    doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled';
 
   /** Loads the Terraform parser the first time a Terraform document is seen, then lints that document again. */
   function withHclParser(doc: vscode.TextDocument): boolean {
     if (hclParserLoaded()) return true;
     loadHclParser().then(
       () => lintDocument(doc),
-      (e) => void vscode.window.showErrorMessage(`CloudTrail Lens cannot lint Terraform files: the HCL parser did not load (${e instanceof Error ? e.message : String(e)}).`),
+      (e) =>
+        void vscode.window.showErrorMessage(
+          `CloudTrail Lens cannot lint Terraform files: the HCL parser did not load (${e instanceof Error ? e.message : String(e)}).`,
+        ),
     );
     return false;
   }
 
-  function lintOpen(doc: vscode.TextDocument): { findings: Finding[]; recognised: boolean; format?: ConfigFormat } {
+  function lintOpen(doc: vscode.TextDocument): {
+    findings: Finding[];
+    recognised: boolean;
+    format?: ConfigFormat;
+  } {
     const cached = lastFindings.get(doc.uri.toString());
     if (cached && cached.version === doc.version) return cached;
     const s = settings();
     const text = doc.getText();
-    const format = s.enabled && text.length <= MAX_DOCUMENT_CHARS && mayHoldTrailConfig(text) ? formatOf(doc, text) : undefined;
+    const format =
+      s.enabled && text.length <= MAX_DOCUMENT_CHARS && mayHoldTrailConfig(text)
+        ? formatOf(doc, text)
+        : undefined;
     if (format === 'terraform' && !withHclParser(doc)) return { findings: [], recognised: false }; // linted once the parser is there
     const r = format
       ? // VS Code's JSON language service reports JSON syntax errors, YAML extensions YAML's; nothing reports HCL's without a Terraform extension.
-        lintText(text, { format, disabledRules: s.disabledRules, disabledGroups: s.disabledGroups, reportSyntaxErrors: format === 'terraform' })
+        lintText(text, {
+          format,
+          disabledRules: s.disabledRules,
+          disabledGroups: s.disabledGroups,
+          reportSyntaxErrors: format === 'terraform',
+        })
       : { kinds: [], findings: [] };
     const recognised = r.kinds.length > 0;
     // Syntax errors of a YAML or text file that configures no trail are none of this extension's business.
-    const entry = { version: doc.version, findings: recognised ? r.findings : [], recognised, format };
+    const entry = {
+      version: doc.version,
+      findings: recognised ? r.findings : [],
+      recognised,
+      format,
+    };
     lastFindings.set(doc.uri.toString(), entry);
     return entry;
   }
@@ -176,7 +214,10 @@ export function registerLint(context: vscode.ExtensionContext): void {
       void vscode.languages.setTextDocumentLanguage(doc, 'jsonc');
       return;
     }
-    diagnostics.set(doc.uri, findings.map((f) => toDiagnostic(doc, f)));
+    diagnostics.set(
+      doc.uri,
+      findings.map((f) => toDiagnostic(doc, f)),
+    );
   }
 
   function schedule(doc: vscode.TextDocument): void {
@@ -198,30 +239,57 @@ export function registerLint(context: vscode.ExtensionContext): void {
 
   async function lintWorkspace(): Promise<LintWorkspaceResult> {
     const s = settings();
-    const result: LintWorkspaceResult = { files: 0, configurations: 0, errors: 0, warnings: 0, infos: 0, cancelled: false };
+    const result: LintWorkspaceResult = {
+      files: 0,
+      configurations: 0,
+      errors: 0,
+      warnings: 0,
+      infos: 0,
+      cancelled: false,
+    };
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'CloudTrail: linting configuration files', cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: 'CloudTrail: linting configuration files',
+        cancellable: true,
+      },
       async (progress, token) => {
-        const uris = await vscode.workspace.findFiles(WORKSPACE_GLOB, '{**/node_modules/**,**/.git/**,**/.terraform/**}', 20_000, token);
+        const uris = await vscode.workspace.findFiles(
+          WORKSPACE_GLOB,
+          '{**/node_modules/**,**/.git/**,**/.terraform/**}',
+          20_000,
+          token,
+        );
         const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
         for (const [i, uri] of uris.entries()) {
           if (token.isCancellationRequested) {
             result.cancelled = true;
             break;
           }
-          if (i % 50 === 0) progress.report({ message: `${i} of ${uris.length} files`, increment: (50 / uris.length) * 100 });
+          if (i % 50 === 0)
+            progress.report({
+              message: `${i} of ${uris.length} files`,
+              increment: (50 / uris.length) * 100,
+            });
           result.files++;
           const doc = open.get(uri.toString());
           let text: string;
           try {
-            text = doc ? doc.getText() : new TextDecoder().decode(await readRegularUri(uri, MAX_DOCUMENT_CHARS));
+            text = doc
+              ? doc.getText()
+              : new TextDecoder().decode(await readRegularUri(uri, MAX_DOCUMENT_CHARS));
           } catch {
             continue; // unreadable (deleted meanwhile, permissions), too large, or a FIFO or device: nothing to lint
           }
           if (text.length > MAX_DOCUMENT_CHARS || !mayHoldTrailConfig(text)) continue;
           const format = detectFormat(text, uri.path);
           if (format === 'terraform') await loadHclParser();
-          const r = lintText(text, { format, disabledRules: s.disabledRules, disabledGroups: s.disabledGroups, reportSyntaxErrors: format === 'terraform' });
+          const r = lintText(text, {
+            format,
+            disabledRules: s.disabledRules,
+            disabledGroups: s.disabledGroups,
+            reportSyntaxErrors: format === 'terraform',
+          });
           if (!r.kinds.length) continue;
           result.configurations++;
           for (const f of r.findings) {
@@ -230,17 +298,24 @@ export function registerLint(context: vscode.ExtensionContext): void {
             else result.infos++;
           }
           fromWorkspaceRun.add(uri.toString());
-          diagnostics.set(uri, r.findings.map((f) => toDiagnostic(doc ?? positionsOf(text), f)));
+          diagnostics.set(
+            uri,
+            r.findings.map((f) => toDiagnostic(doc ?? positionsOf(text), f)),
+          );
         }
       },
     );
     const summary = `${result.configurations} trail configuration(s) in ${result.files} JSON, YAML and Terraform file(s): ${result.errors} error(s), ${result.warnings} warning(s), ${result.infos} info.`;
     if (result.configurations && (result.errors || result.warnings || result.infos)) {
-      void vscode.window.showInformationMessage(`CloudTrail lint: ${summary}`, 'Show Problems').then((pick) => {
-        if (pick) void vscode.commands.executeCommand('workbench.actions.view.problems');
-      });
+      void vscode.window
+        .showInformationMessage(`CloudTrail lint: ${summary}`, 'Show Problems')
+        .then((pick) => {
+          if (pick) void vscode.commands.executeCommand('workbench.actions.view.problems');
+        });
     } else {
-      void vscode.window.showInformationMessage(`CloudTrail lint: ${result.cancelled ? 'cancelled; ' : ''}${summary}`);
+      void vscode.window.showInformationMessage(
+        `CloudTrail lint: ${result.cancelled ? 'cancelled; ' : ''}${summary}`,
+      );
     }
     return result;
   }
@@ -255,7 +330,9 @@ export function registerLint(context: vscode.ExtensionContext): void {
       for (const diag of ctx.diagnostics) {
         if (diag.source !== SOURCE) continue;
         const ruleId = typeof diag.code === 'object' ? String(diag.code.value) : String(diag.code);
-        const finding = findings.find((f) => f.ruleId === ruleId && rangeOf(doc, f.offset, f.length).isEqual(diag.range));
+        const finding = findings.find(
+          (f) => f.ruleId === ruleId && rangeOf(doc, f.offset, f.length).isEqual(diag.range),
+        );
         for (const [i, fix] of (finding?.fixes ?? []).entries()) {
           const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
           action.edit = toWorkspaceEdit(doc, fix);
@@ -266,14 +343,25 @@ export function registerLint(context: vscode.ExtensionContext): void {
         if (lineComment && RULES_BY_ID.has(ruleId)) {
           const line = doc.lineAt(diag.range.start.line);
           const indent = line.text.slice(0, line.firstNonWhitespaceCharacterIndex);
-          const action = new vscode.CodeAction(`Disable ${ruleId} for this line`, vscode.CodeActionKind.QuickFix);
+          const action = new vscode.CodeAction(
+            `Disable ${ruleId} for this line`,
+            vscode.CodeActionKind.QuickFix,
+          );
           action.edit = new vscode.WorkspaceEdit();
-          action.edit.insert(doc.uri, line.range.start, `${indent}${lineComment} cloudtrail-lens-disable-next-line ${ruleId}\n`);
+          action.edit.insert(
+            doc.uri,
+            line.range.start,
+            `${indent}${lineComment} cloudtrail-lens-disable-next-line ${ruleId}\n`,
+          );
           action.diagnostics = [diag];
           actions.push(action);
         }
       }
-      if (ctx.only === undefined || ctx.only.contains(vscode.CodeActionKind.RefactorRewrite) || vscode.CodeActionKind.RefactorRewrite.contains(ctx.only)) {
+      if (
+        ctx.only === undefined ||
+        ctx.only.contains(vscode.CodeActionKind.RefactorRewrite) ||
+        vscode.CodeActionKind.RefactorRewrite.contains(ctx.only)
+      ) {
         for (const fix of refactorsAt(doc.getText(), doc.offsetAt(range.start), format)) {
           const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.RefactorRewrite);
           action.edit = toWorkspaceEdit(doc, fix);
@@ -300,7 +388,13 @@ export function registerLint(context: vscode.ExtensionContext): void {
       const range = rangeOf(doc, c.replace.offset, c.replace.length);
       return c.items.map((item) => {
         const kind =
-          item.kind === 'field' ? vscode.CompletionItemKind.Field : item.kind === 'operator' ? vscode.CompletionItemKind.Operator : item.kind === 'property' ? vscode.CompletionItemKind.Property : vscode.CompletionItemKind.EnumMember;
+          item.kind === 'field'
+            ? vscode.CompletionItemKind.Field
+            : item.kind === 'operator'
+              ? vscode.CompletionItemKind.Operator
+              : item.kind === 'property'
+                ? vscode.CompletionItemKind.Property
+                : vscode.CompletionItemKind.EnumMember;
         const ci = new vscode.CompletionItem(item.label, kind);
         ci.insertText = item.insertText;
         ci.filterText = item.insertText;
@@ -317,7 +411,9 @@ export function registerLint(context: vscode.ExtensionContext): void {
       const format = assistFormat(doc);
       if (!format) return undefined;
       const h = hoverAt(doc.getText(), doc.offsetAt(position), format);
-      return h ? new vscode.Hover(new vscode.MarkdownString(h.markdown), rangeOf(doc, h.offset, h.length)) : undefined;
+      return h
+        ? new vscode.Hover(new vscode.MarkdownString(h.markdown), rangeOf(doc, h.offset, h.length))
+        : undefined;
     },
   };
 
@@ -338,7 +434,10 @@ export function registerLint(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration('cloudtrailLens.lint')) relintOpen();
     }),
     vscode.languages.registerCodeActionsProvider(SELECTOR, codeActions, {
-      providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite],
+      providedCodeActionKinds: [
+        vscode.CodeActionKind.QuickFix,
+        vscode.CodeActionKind.RefactorRewrite,
+      ],
     }),
     vscode.languages.registerCompletionItemProvider(SELECTOR, completion, '"', ':', '='),
     vscode.languages.registerHoverProvider(SELECTOR, hover),

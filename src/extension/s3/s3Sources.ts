@@ -19,14 +19,27 @@ export function openS3Source(config: S3SourceConfig): S3Source {
   const id = sourceIdentity(config);
   let source = sources.get(id);
   if (!source) {
-    source = new S3Source({ bucket: config.bucket, prefix: config.prefix, profile: config.profile, region: config.region, endpoint: config.endpoint }, { cache });
+    source = new S3Source(
+      {
+        bucket: config.bucket,
+        prefix: config.prefix,
+        profile: config.profile,
+        region: config.region,
+        endpoint: config.endpoint,
+      },
+      { cache },
+    );
     sources.set(id, source);
   }
   return source;
 }
 
 /** A local file for the key: an S3 object is downloaded into the cache first. */
-export async function localCopyOf(source: LogSource, key: string, signal?: AbortSignal): Promise<string | undefined> {
+export async function localCopyOf(
+  source: LogSource,
+  key: string,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   const local = source.localPath?.(key);
   if (local || !(source instanceof S3Source)) return local;
   await source.read(key, { signal });

@@ -19,14 +19,22 @@ function positive(value: number | undefined, fallback: number): number {
 export function loadSettings(): LoadSettings {
   const c = vscode.workspace.getConfiguration('cloudtrailLens.load');
   return {
-    maxFileBytes: Math.floor(positive(c.get<number>('maxFileMB'), DEFAULT_MAX_UNCOMPRESSED_BYTES / MB) * MB),
+    maxFileBytes: Math.floor(
+      positive(c.get<number>('maxFileMB'), DEFAULT_MAX_UNCOMPRESSED_BYTES / MB) * MB,
+    ),
     limits: {
       maxRecords: Math.floor(positive(c.get<number>('maxRecords'), DEFAULT_MAX_RECORDS)),
       maxBytes: Math.floor(positive(c.get<number>('maxTotalMB'), DEFAULT_MAX_LOAD_BYTES / MB) * MB),
-      maxMemoryBytes: Math.floor(positive(c.get<number>('maxMemoryMB'), defaultMemoryCeiling() / MB) * MB),
+      maxMemoryBytes: Math.floor(
+        positive(c.get<number>('maxMemoryMB'), defaultMemoryCeiling() / MB) * MB,
+      ),
     },
   };
 }
 
 /** How to raise each budget, for the message when a load stops at one. */
-export const RAISE_BUDGET_SETTINGS = { records: 'raise the setting cloudtrailLens.load.maxRecords', bytes: 'raise the setting cloudtrailLens.load.maxTotalMB', memory: 'raise the setting cloudtrailLens.load.maxMemoryMB' };
+export const RAISE_BUDGET_SETTINGS = {
+  records: 'raise the setting cloudtrailLens.load.maxRecords',
+  bytes: 'raise the setting cloudtrailLens.load.maxTotalMB',
+  memory: 'raise the setting cloudtrailLens.load.maxMemoryMB',
+};

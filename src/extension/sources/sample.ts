@@ -30,8 +30,17 @@ export async function generateSample(dir: string): Promise<void> {
   try {
     const { generateBucket } = await import('../../core/synthetic/generator');
     const { signSampleBucket } = await import('../../core/synthetic/digests');
-    await generateBucket({ events: EVENTS, out: staging, seed: SEED, eventsPerFile: EVENTS_PER_FILE });
-    signSampleBucket(staging, { bucket: 'cloudtrail-lens-sample-logs', trailName: 'org-trail', homeRegion: 'us-east-1' });
+    await generateBucket({
+      events: EVENTS,
+      out: staging,
+      seed: SEED,
+      eventsPerFile: EVENTS_PER_FILE,
+    });
+    signSampleBucket(staging, {
+      bucket: 'cloudtrail-lens-sample-logs',
+      trailName: 'org-trail',
+      homeRegion: 'us-east-1',
+    });
     await fs.writeFile(join(staging, DONE_MARKER), new Date().toISOString());
     await fs.rm(dir, { recursive: true, force: true });
     await fs.rename(staging, dir);
@@ -40,16 +49,28 @@ export async function generateSample(dir: string): Promise<void> {
   }
 }
 
-export async function openSampleSource(context: vscode.ExtensionContext, registry: SourceRegistry, view: vscode.TreeView<unknown>): Promise<void> {
+export async function openSampleSource(
+  context: vscode.ExtensionContext,
+  registry: SourceRegistry,
+  view: vscode.TreeView<unknown>,
+): Promise<void> {
   let folder = sampleFolderOf(context.extensionPath);
   if (!folder) {
     const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
     const target = join(context.globalStorageUri.fsPath, `sample-${version}`);
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'CloudTrail: generating the sample logs…' }, () => generateSample(target));
+      await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'CloudTrail: generating the sample logs…',
+        },
+        () => generateSample(target),
+      );
       folder = target;
     } catch (e) {
-      void vscode.window.showErrorMessage(`CloudTrail: could not generate the sample logs in ${target}: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(
+        `CloudTrail: could not generate the sample logs in ${target}: ${e instanceof Error ? e.message : String(e)}`,
+      );
       return;
     }
   }

@@ -52,11 +52,15 @@ export interface SourceScopeArgs {
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Reads the setting's value leniently: every valid entry is kept, every invalid one explained. */
-export function parseSourcesSetting(value: unknown): { sources: SourceConfig[]; problems: string[] } {
+export function parseSourcesSetting(value: unknown): {
+  sources: SourceConfig[];
+  problems: string[];
+} {
   const sources: SourceConfig[] = [];
   const problems: string[] = [];
   if (value === undefined || value === null) return { sources, problems };
-  if (!Array.isArray(value)) return { sources, problems: ['cloudtrailLens.sources must be a list of sources'] };
+  if (!Array.isArray(value))
+    return { sources, problems: ['cloudtrailLens.sources must be a list of sources'] };
   value.forEach((entry, i) => {
     const where = `cloudtrailLens.sources[${i}]`;
     if (typeof entry !== 'object' || entry === null) {
@@ -65,7 +69,8 @@ export function parseSourcesSetting(value: unknown): { sources: SourceConfig[]; 
     }
     const e = entry as Record<string, unknown>;
     if (e.type === 'folder') {
-      if (typeof e.path !== 'string' || e.path.trim() === '') problems.push(`${where}: a folder source needs a "path"`);
+      if (typeof e.path !== 'string' || e.path.trim() === '')
+        problems.push(`${where}: a folder source needs a "path"`);
       else sources.push({ type: 'folder', path: e.path });
     } else if (e.type === 's3') {
       if (typeof e.bucket !== 'string' || !BUCKET.test(e.bucket)) {
@@ -83,30 +88,49 @@ export function parseSourcesSetting(value: unknown): { sources: SourceConfig[]; 
       const regions = Array.isArray(e.regions) ? e.regions : [];
       const bad = regions.filter((r) => typeof r !== 'string' || !REGION.test(r));
       if (regions.length === 0 || bad.length) {
-        problems.push(`${where}: an event-history source needs "regions", a list of region names such as ["us-east-1"]${bad.length ? ` (not regions: ${bad.map((r) => JSON.stringify(r)).join(', ')})` : ''}`);
+        problems.push(
+          `${where}: an event-history source needs "regions", a list of region names such as ["us-east-1"]${bad.length ? ` (not regions: ${bad.map((r) => JSON.stringify(r)).join(', ')})` : ''}`,
+        );
         return;
       }
-      const history: EventHistorySourceConfig = { type: 'event-history', regions: [...new Set(regions as string[])] };
+      const history: EventHistorySourceConfig = {
+        type: 'event-history',
+        regions: [...new Set(regions as string[])],
+      };
       for (const field of ['profile', 'endpoint'] as const) {
         if (e[field] === undefined) continue;
         if (typeof e[field] !== 'string') problems.push(`${where}: "${field}" must be a string`);
         else if (e[field] !== '') history[field] = e[field] as string;
       }
       if (e.lookbackHours !== undefined) {
-        if (typeof e.lookbackHours !== 'number' || !(e.lookbackHours > 0) || e.lookbackHours > 90 * 24) problems.push(`${where}: "lookbackHours" must be a number of hours from 1 to 2160 (90 days)`);
+        if (
+          typeof e.lookbackHours !== 'number' ||
+          !(e.lookbackHours > 0) ||
+          e.lookbackHours > 90 * 24
+        )
+          problems.push(
+            `${where}: "lookbackHours" must be a number of hours from 1 to 2160 (90 days)`,
+          );
         else history.lookbackHours = e.lookbackHours;
       }
       sources.push(history);
     } else {
-      problems.push(`${where}: unknown type ${JSON.stringify(e.type)} (expected "folder", "s3" or "event-history")`);
+      problems.push(
+        `${where}: unknown type ${JSON.stringify(e.type)} (expected "folder", "s3" or "event-history")`,
+      );
     }
   });
   return { sources, problems };
 }
 
 /** An absolute folder path: `~` expanded, relative paths taken from `base` (the workspace). */
-export function resolveFolderPath(p: string, base: string | undefined, home = os.homedir()): string | undefined {
-  const expanded = p === '~' || p.startsWith('~/') || p.startsWith('~\\') ? path.join(home, p.slice(1)) : p;
+export function resolveFolderPath(
+  p: string,
+  base: string | undefined,
+  home = os.homedir(),
+): string | undefined {
+  const expanded =
+    p === '~' || p.startsWith('~/') || p.startsWith('~\\') ? path.join(home, p.slice(1)) : p;
   if (path.isAbsolute(expanded)) return path.normalize(expanded);
   return base ? path.resolve(base, expanded) : undefined;
 }
@@ -119,8 +143,10 @@ export function normalizedS3Prefix(prefix: string | undefined): string {
 
 /** A stable identity: two entries with the same identity are the same source. */
 export function sourceIdentity(config: SourceConfig, base?: string): string {
-  if (config.type === 'folder') return `folder:${resolveFolderPath(config.path, base) ?? config.path}`;
-  if (config.type === 'event-history') return `event-history:${config.regions.join(',')}|${config.profile ?? ''}${config.endpoint ? `|${config.endpoint}` : ''}`;
+  if (config.type === 'folder')
+    return `folder:${resolveFolderPath(config.path, base) ?? config.path}`;
+  if (config.type === 'event-history')
+    return `event-history:${config.regions.join(',')}|${config.profile ?? ''}${config.endpoint ? `|${config.endpoint}` : ''}`;
   return `s3:${config.bucket}/${normalizedS3Prefix(config.prefix)}|${config.profile ?? ''}|${config.region ?? ''}${config.endpoint ? `|${config.endpoint}` : ''}`;
 }
 
@@ -131,8 +157,11 @@ export function s3Uri(config: S3SourceConfig, key?: string): string {
 
 export function describeSource(config: SourceConfig): string {
   if (config.type === 'folder') return config.path;
-  if (config.type === 'event-history') return `Event history (LookupEvents) in ${config.regions.join(', ')}${config.profile ? ` (profile ${config.profile})` : ''}`;
-  const extras = [config.profile && `profile ${config.profile}`, config.region, config.endpoint].filter(Boolean).join(', ');
+  if (config.type === 'event-history')
+    return `Event history (LookupEvents) in ${config.regions.join(', ')}${config.profile ? ` (profile ${config.profile})` : ''}`;
+  const extras = [config.profile && `profile ${config.profile}`, config.region, config.endpoint]
+    .filter(Boolean)
+    .join(', ');
   return `${s3Uri(config)}${extras ? ` (${extras})` : ''}`;
 }
 

@@ -27,7 +27,11 @@ export const DETECT_SETTING = 'explorer.detectWorkspaceFolders';
 const FOLLOW_LINKS_SETTING = 'cloudtrailLens.folders.followLinksOutside';
 
 function readFolderOptions(): void {
-  setFolderSourceOptions({ followLinksOutside: vscode.workspace.getConfiguration().get<boolean>(FOLLOW_LINKS_SETTING, false) });
+  setFolderSourceOptions({
+    followLinksOutside: vscode.workspace
+      .getConfiguration()
+      .get<boolean>(FOLLOW_LINKS_SETTING, false),
+  });
 }
 
 export class SourceRegistry implements vscode.Disposable {
@@ -53,7 +57,8 @@ export class SourceRegistry implements vscode.Disposable {
           return;
         }
         if (e.affectsConfiguration(`cloudtrailLens.${SOURCES_SETTING}`)) this.readSetting();
-        if (e.affectsConfiguration(`cloudtrailLens.${DETECT_SETTING}`)) void this.detectWorkspaceFolders();
+        if (e.affectsConfiguration(`cloudtrailLens.${DETECT_SETTING}`))
+          void this.detectWorkspaceFolders();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
         this.readSetting();
@@ -79,18 +84,28 @@ export class SourceRegistry implements vscode.Disposable {
   async detectWorkspaceFolders(): Promise<void> {
     this.detection?.abort();
     const controller = (this.detection = new AbortController());
-    const enabled = vscode.workspace.getConfiguration('cloudtrailLens').get<boolean>(DETECT_SETTING, true);
-    const folders = enabled ? (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file') : [];
+    const enabled = vscode.workspace
+      .getConfiguration('cloudtrailLens')
+      .get<boolean>(DETECT_SETTING, true);
+    const folders = enabled
+      ? (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file')
+      : [];
     const found: SourceEntry[] = [];
     for (const folder of folders) {
       const config: SourceConfig = { type: 'folder', path: folder.uri.fsPath };
       try {
-        if (await new CloudTrailCatalog(openFolderSource(folder.uri.fsPath)).containsCloudTrail(controller.signal)) {
+        if (
+          await new CloudTrailCatalog(openFolderSource(folder.uri.fsPath)).containsCloudTrail(
+            controller.signal,
+          )
+        ) {
           found.push(this.entryFor(config, 'workspace', folder.name));
         }
       } catch (e) {
         if (controller.signal.aborted) return;
-        this.log.warn(`Looking for CloudTrail data in ${folder.uri.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`);
+        this.log.warn(
+          `Looking for CloudTrail data in ${folder.uri.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     }
     if (controller.signal.aborted) return;
@@ -110,9 +125,18 @@ export class SourceRegistry implements vscode.Disposable {
     const id = sourceIdentity(config, this.base());
     if (this.configured.some((e) => e.id === id)) return false;
     const settings = vscode.workspace.getConfiguration('cloudtrailLens');
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    const current = target === vscode.ConfigurationTarget.Workspace ? settings.inspect<unknown[]>(SOURCES_SETTING)?.workspaceValue : settings.inspect<unknown[]>(SOURCES_SETTING)?.globalValue;
-    await settings.update(SOURCES_SETTING, [...(Array.isArray(current) ? current : []), config], target);
+    const target = vscode.workspace.workspaceFolders?.length
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
+    const current =
+      target === vscode.ConfigurationTarget.Workspace
+        ? settings.inspect<unknown[]>(SOURCES_SETTING)?.workspaceValue
+        : settings.inspect<unknown[]>(SOURCES_SETTING)?.globalValue;
+    await settings.update(
+      SOURCES_SETTING,
+      [...(Array.isArray(current) ? current : []), config],
+      target,
+    );
     return true;
   }
 
@@ -149,7 +173,9 @@ export class SourceRegistry implements vscode.Disposable {
   }
 
   private readSetting(): void {
-    const { sources, problems } = parseSourcesSetting(vscode.workspace.getConfiguration('cloudtrailLens').get(SOURCES_SETTING));
+    const { sources, problems } = parseSourcesSetting(
+      vscode.workspace.getConfiguration('cloudtrailLens').get(SOURCES_SETTING),
+    );
     for (const p of problems) {
       if (this.reportedProblems.has(p)) continue;
       this.reportedProblems.add(p);
@@ -162,7 +188,15 @@ export class SourceRegistry implements vscode.Disposable {
 
   private entryFor(config: SourceConfig, origin: SourceOrigin, name?: string): SourceEntry {
     const opened = openSource(config, this.base());
-    const fallbackName = config.type === 'folder' ? config.path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || config.path : config.type === 'event-history' ? `Event history (${config.regions.join(', ')})` : config.bucket;
+    const fallbackName =
+      config.type === 'folder'
+        ? config.path
+            .replace(/[\\/]+$/, '')
+            .split(/[\\/]/)
+            .pop() || config.path
+        : config.type === 'event-history'
+          ? `Event history (${config.regions.join(', ')})`
+          : config.bucket;
     return {
       id: sourceIdentity(config, this.base()),
       config,

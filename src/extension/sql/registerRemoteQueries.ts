@@ -14,7 +14,13 @@ import { AwsQueryError } from '../../core/sql/awsErrors';
 import { compileQuery, CompileOptions, SqlCompileError, SqlDialect } from '../../core/sql/compile';
 import { athenaTableDdl, DEFAULT_TABLE, trailLayout } from '../../core/sql/ddl';
 import { LakeRunner } from '../../core/sql/lake';
-import { athenaToTimeline, EventIdSet, lakeToTimeline, RemoteOutcome, statementOf } from '../../core/sql/remote';
+import {
+  athenaToTimeline,
+  EventIdSet,
+  lakeToTimeline,
+  RemoteOutcome,
+  statementOf,
+} from '../../core/sql/remote';
 import type { TimeRange } from '../../protocol';
 import { openS3Source } from '../s3/s3Sources';
 import { S3SourceConfig } from '../sources/sourceConfig';
@@ -48,18 +54,31 @@ function athenaConfig(): AthenaConfig {
   };
 }
 
-function lakeConfig(): { eventDataStore?: string; region?: string; profile?: string; endpoint?: string } {
+function lakeConfig(): {
+  eventDataStore?: string;
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+} {
   const c = vscode.workspace.getConfiguration('cloudtrailLens.lake');
   const text = (k: string) => (c.get<string>(k) ?? '').trim() || undefined;
-  return { eventDataStore: text('eventDataStore'), region: text('region'), profile: text('profile'), endpoint: text('endpoint') };
+  return {
+    eventDataStore: text('eventDataStore'),
+    region: text('region'),
+    profile: text('profile'),
+    endpoint: text('endpoint'),
+  };
 }
 
 /** Lines of the editor's header: comments, which are taken off before the statement is sent. */
 function withHeader(dialect: SqlDialect, sql: string, notes: string[]): string {
-  const where = dialect === 'athena' ? (() => {
-    const a = athenaConfig();
-    return `workgroup ${a.workgroup ?? '(default)'}, database ${a.database ?? '(default)'}${a.region ? `, ${a.region}` : ''}`;
-  })() : `event data store ${lakeConfig().eventDataStore ?? '(not set)'}`;
+  const where =
+    dialect === 'athena'
+      ? (() => {
+          const a = athenaConfig();
+          return `workgroup ${a.workgroup ?? '(default)'}, database ${a.database ?? '(default)'}${a.region ? `, ${a.region}` : ''}`;
+        })()
+      : `event data store ${lakeConfig().eventDataStore ?? '(not set)'}`;
   const lines = [
     `-- ${ENGINE_NAMES[dialect]}: ${where}`,
     `-- Review or edit the statement, then run it: "Run on ${ENGINE_NAMES[dialect]}" in the notification, or "Run This SQL on ${ENGINE_NAMES[dialect]}".`,
@@ -68,38 +87,69 @@ function withHeader(dialect: SqlDialect, sql: string, notes: string[]): string {
   return `${lines.join('\n')}\n${sql}\n`;
 }
 
-export function registerRemoteQueries(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, timelines: TimelineRegistration, registry: SourceRegistry): void {
-  const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+export function registerRemoteQueries(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  timelines: TimelineRegistration,
+  registry: SourceRegistry,
+): void {
+  const register = (id: string, fn: (...args: any[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   /** Compiles and shows the SQL, then offers to run it. */
-  async function compileAndShow(dialect: SqlDialect, filter: string, range: TimeRange | null, scope: Pick<CompileOptions, 'accounts' | 'regions'> = {}): Promise<void> {
+  async function compileAndShow(
+    dialect: SqlDialect,
+    filter: string,
+    range: TimeRange | null,
+    scope: Pick<CompileOptions, 'accounts' | 'regions'> = {},
+  ): Promise<void> {
     const athena = athenaConfig();
     const lake = lakeConfig();
     if (dialect === 'lake' && !lake.eventDataStore) {
-      const choice = await vscode.window.showErrorMessage('CloudTrail Lake: set the event data store to query (cloudtrailLens.lake.eventDataStore: its ID or ARN).', 'Open Settings');
-      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'cloudtrailLens.lake');
+      const choice = await vscode.window.showErrorMessage(
+        'CloudTrail Lake: set the event data store to query (cloudtrailLens.lake.eventDataStore: its ID or ARN).',
+        'Open Settings',
+      );
+      if (choice)
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'cloudtrailLens.lake');
       return;
     }
     let compiled;
     try {
-      compiled = compileQuery(parseQuery(filter), { dialect, from: dialect === 'athena' ? athena.table : lake.eventDataStore!, range, select: 'rows', partitioned: athena.partitioned, ...scope });
+      compiled = compileQuery(parseQuery(filter), {
+        dialect,
+        from: dialect === 'athena' ? athena.table : lake.eventDataStore!,
+        range,
+        select: 'rows',
+        partitioned: athena.partitioned,
+        ...scope,
+      });
     } catch (e) {
       if (e instanceof SqlCompileError || e instanceof QuerySyntaxError) {
-        void vscode.window.showErrorMessage(`${ENGINE_NAMES[dialect]}: the filter cannot be asked there: ${e.message}`);
+        void vscode.window.showErrorMessage(
+          `${ENGINE_NAMES[dialect]}: the filter cannot be asked there: ${e.message}`,
+        );
         return;
       }
       throw e;
     }
-    const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: withHeader(dialect, compiled.sql, compiled.notes) });
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'sql',
+      content: withHeader(dialect, compiled.sql, compiled.notes),
+    });
     await vscode.window.showTextDocument(doc, { preview: false });
     const run = `Run on ${ENGINE_NAMES[dialect]}`;
-    const choice = await vscode.window.showInformationMessage(`Review the ${ENGINE_NAMES[dialect]} SQL (you can edit it), then run it.`, run);
+    const choice = await vscode.window.showInformationMessage(
+      `Review the ${ENGINE_NAMES[dialect]} SQL (you can edit it), then run it.`,
+      run,
+    );
     if (choice === run) await runDocument(doc, dialect);
   }
 
   async function runDocument(doc: vscode.TextDocument, dialect: SqlDialect): Promise<void> {
     const sql = statementOf(doc.getText());
-    if (!sql) return void vscode.window.showInformationMessage('The editor holds no SQL statement to run.');
+    if (!sql)
+      return void vscode.window.showInformationMessage('The editor holds no SQL statement to run.');
     const name = ENGINE_NAMES[dialect];
     log.info(`${name}: running\n${sql}`);
     let outcome: RemoteOutcome | undefined;
@@ -108,23 +158,34 @@ export function registerRemoteQueries(context: vscode.ExtensionContext, log: vsc
     const lake = lakeConfig();
     const runner = dialect === 'athena' ? new AthenaRunner(athena) : new LakeRunner(lake);
     try {
-      outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: name, cancellable: true }, async (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        const onProgress = (p: QueryProgress) => {
-          last = p;
-          progress.report({ message: formatProgress(p) });
-        };
-        if (runner instanceof AthenaRunner) return athenaToTimeline(runner, sql, { maxFiles: athena.maxFiles, signal: controller.signal, onProgress });
-        return lakeToTimeline(runner, sql, { signal: controller.signal, onProgress });
-      });
+      outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: name, cancellable: true },
+        async (progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          const onProgress = (p: QueryProgress) => {
+            last = p;
+            progress.report({ message: formatProgress(p) });
+          };
+          if (runner instanceof AthenaRunner)
+            return athenaToTimeline(runner, sql, {
+              maxFiles: athena.maxFiles,
+              signal: controller.signal,
+              onProgress,
+            });
+          return lakeToTimeline(runner, sql, { signal: controller.signal, onProgress });
+        },
+      );
     } catch (e) {
       runner.dispose();
       if (!(e instanceof AwsQueryError)) throw e;
       log.warn(e.message);
       if (e.code === 'cancelled') return void vscode.window.showInformationMessage(e.message);
       const ddl = 'Show Athena Table DDL';
-      const choice = await vscode.window.showErrorMessage(e.message, ...(e.code === 'table-missing' ? [ddl] : []));
+      const choice = await vscode.window.showErrorMessage(
+        e.message,
+        ...(e.code === 'table-missing' ? [ddl] : []),
+      );
       if (choice === ddl) await showDdlFor(undefined);
       return;
     }
@@ -132,13 +193,27 @@ export function registerRemoteQueries(context: vscode.ExtensionContext, log: vsc
     if (outcome.kind === 'files') {
       const files = [...outcome.byBucket.values()].reduce((n, keys) => n + keys.length, 0);
       runner.dispose();
-      const targets = [...outcome.byBucket].map(([bucket, keys]) => ({ source: openS3Source(s3ConfigFor(bucket, athena)), keys }));
+      const targets = [...outcome.byBucket].map(([bucket, keys]) => ({
+        source: openS3Source(s3ConfigFor(bucket, athena)),
+        keys,
+      }));
       const title = `CloudTrail Timeline: ${name}, ${outcome.eventIds.size.toLocaleString('en-US')} events in ${files.toLocaleString('en-US')} log files`;
-      timelines.openScope({ key: JSON.stringify(['remote', dialect, sql]), title, targets, only: new EventIdSet(outcome.eventIds) });
-      log.info(`${name}: ${outcome.eventIds.size} matched events in ${files} log files, opened from S3`);
+      timelines.openScope({
+        key: JSON.stringify(['remote', dialect, sql]),
+        title,
+        targets,
+        only: new EventIdSet(outcome.eventIds),
+      });
+      log.info(
+        `${name}: ${outcome.eventIds.size} matched events in ${files} log files, opened from S3`,
+      );
     } else {
       const title = `CloudTrail Timeline: ${name} results (records as the table has them)`;
-      const panel = timelines.openScope({ key: JSON.stringify(['remote', dialect, sql]), title, targets: [{ source: outcome.source }] });
+      const panel = timelines.openScope({
+        key: JSON.stringify(['remote', dialect, sql]),
+        title,
+        targets: [{ source: outcome.source }],
+      });
       void panel.loaded.finally(() => runner.dispose());
       void vscode.window.showInformationMessage(`${name}: ${outcome.note}`);
     }
@@ -146,15 +221,23 @@ export function registerRemoteQueries(context: vscode.ExtensionContext, log: vsc
 
   /** The configured S3 source of a bucket (its profile, region, endpoint and cache), else Athena's. */
   function s3ConfigFor(bucket: string, athena: AthenaConfig): S3SourceConfig {
-    const configured = registry.entries.map((e) => e.config).find((c): c is S3SourceConfig => c.type === 's3' && c.bucket === bucket);
-    return configured ? { ...configured, prefix: undefined } : { type: 's3', bucket, profile: athena.profile, region: athena.region };
+    const configured = registry.entries
+      .map((e) => e.config)
+      .find((c): c is S3SourceConfig => c.type === 's3' && c.bucket === bucket);
+    return configured
+      ? { ...configured, prefix: undefined }
+      : { type: 's3', bucket, profile: athena.profile, region: athena.region };
   }
 
   function fromTimeline(dialect: SqlDialect): Promise<void> | undefined {
     const panel = timelines.panels[timelines.panels.length - 1];
     if (!panel) {
       return (async () => {
-        const filter = await vscode.window.showInputBox({ title: `Run on ${ENGINE_NAMES[dialect]}`, prompt: 'A filter in the timeline\'s query language (empty: every event)', placeHolder: 'eventName:ConsoleLogin error:*' });
+        const filter = await vscode.window.showInputBox({
+          title: `Run on ${ENGINE_NAMES[dialect]}`,
+          prompt: "A filter in the timeline's query language (empty: every event)",
+          placeHolder: 'eventName:ConsoleLogin error:*',
+        });
         if (filter !== undefined) await compileAndShow(dialect, filter, null);
       })();
     }
@@ -169,17 +252,24 @@ export function registerRemoteQueries(context: vscode.ExtensionContext, log: vsc
 
   function runActiveEditor(dialect: SqlDialect): Promise<void> | undefined {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) return void vscode.window.showInformationMessage('Open the SQL to run in an editor first.');
+    if (!editor)
+      return void vscode.window.showInformationMessage('Open the SQL to run in an editor first.');
     return runDocument(editor.document, dialect);
   }
 
   register(COMMANDS.explorerQueryInAthena, async (el?: ExplorerElement) => {
     if (!el || (el.kind !== 'source' && el.kind !== 'node') || el.entry.config.type !== 's3') {
-      return void vscode.window.showInformationMessage('Query in Athena works on the rows of an S3 source in the CloudTrail explorer.');
+      return void vscode.window.showInformationMessage(
+        'Query in Athena works on the rows of an S3 source in the CloudTrail explorer.',
+      );
     }
     const { accounts, regions, range } = scopeOfNode(el.kind === 'node' ? el.node : undefined);
     const last = timelines.panels[timelines.panels.length - 1]?.currentQuery.filter ?? '';
-    const filter = await vscode.window.showInputBox({ title: 'Query in Athena', prompt: `Filter for ${[accounts.join(', '), regions.join(', '), range ? isoDay(range.from) : ''].filter(Boolean).join(' · ') || 'the whole table'} (the query language; empty: every event)`, value: last });
+    const filter = await vscode.window.showInputBox({
+      title: 'Query in Athena',
+      prompt: `Filter for ${[accounts.join(', '), regions.join(', '), range ? isoDay(range.from) : ''].filter(Boolean).join(' · ') || 'the whole table'} (the query language; empty: every event)`,
+      value: last,
+    });
     if (filter === undefined) return;
     await compileAndShow('athena', filter, range, { accounts, regions });
   });
@@ -191,37 +281,86 @@ export function registerRemoteQueries(context: vscode.ExtensionContext, log: vsc
     let entry = el && (el.kind === 'source' || el.kind === 'node') ? el.entry : undefined;
     if (!entry || entry.config.type !== 's3') {
       const s3 = registry.entries.filter((e) => e.config.type === 's3' && e.source);
-      if (s3.length === 0) return void vscode.window.showInformationMessage('Add the trail\'s S3 bucket as a source (CloudTrail: Add Source…) to write its Athena table, or use "cloudtrail-lens athena-ddl s3://bucket/prefix".');
-      const pick = s3.length === 1 ? s3[0] : (await vscode.window.showQuickPick(s3.map((e) => ({ label: e.name, entry: e })), { title: 'Athena table for which bucket?' }))?.entry;
+      if (s3.length === 0)
+        return void vscode.window.showInformationMessage(
+          'Add the trail\'s S3 bucket as a source (CloudTrail: Add Source…) to write its Athena table, or use "cloudtrail-lens athena-ddl s3://bucket/prefix".',
+        );
+      const pick =
+        s3.length === 1
+          ? s3[0]
+          : (
+              await vscode.window.showQuickPick(
+                s3.map((e) => ({ label: e.name, entry: e })),
+                { title: 'Athena table for which bucket?' },
+              )
+            )?.entry;
       if (!pick) return;
       entry = pick;
     }
     const config = entry.config as S3SourceConfig;
     const node = el?.kind === 'node' ? el.node : undefined;
     const organizationId = node && 'organizationId' in node ? node.organizationId : undefined;
-    const prefix = node && 'root' in node ? node.root.replace(/\/?AWSLogs\/.*$/, '') : (config.prefix ?? '').replace(/\/?AWSLogs\/?$/, '').replace(/\/+$/, '');
+    const prefix =
+      node && 'root' in node
+        ? node.root.replace(/\/?AWSLogs\/.*$/, '')
+        : (config.prefix ?? '').replace(/\/?AWSLogs\/?$/, '').replace(/\/+$/, '');
     const athena = athenaConfig();
     let ddl: string;
     try {
-      const layout = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Listing ${config.bucket} for its accounts, regions and first day…` }, () => trailLayout(entry!.source!, prefix, organizationId));
-      const table = athena.database && !athena.table.includes('.') ? `${athena.database}.${athena.table}` : athena.table;
-      ddl = athenaTableDdl({ bucket: config.bucket, prefix, organizationId: layout.organizationId, table, accounts: layout.accounts, regions: layout.regions, firstDay: layout.firstDay });
-      if (layout.organizationsSeen.length) ddl = `-- The bucket also holds organization trail logs (${layout.organizationsSeen.join(', ')}): run "Athena Table DDL" on that organization's row for its table.\n${ddl}`;
+      const layout = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Listing ${config.bucket} for its accounts, regions and first day…`,
+        },
+        () => trailLayout(entry!.source!, prefix, organizationId),
+      );
+      const table =
+        athena.database && !athena.table.includes('.')
+          ? `${athena.database}.${athena.table}`
+          : athena.table;
+      ddl = athenaTableDdl({
+        bucket: config.bucket,
+        prefix,
+        organizationId: layout.organizationId,
+        table,
+        accounts: layout.accounts,
+        regions: layout.regions,
+        firstDay: layout.firstDay,
+      });
+      if (layout.organizationsSeen.length)
+        ddl = `-- The bucket also holds organization trail logs (${layout.organizationsSeen.join(', ')}): run "Athena Table DDL" on that organization's row for its table.\n${ddl}`;
     } catch (e) {
       return void vscode.window.showErrorMessage(`Athena table: ${(e as Error).message}`);
     }
-    const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: `-- Athena table for s3://${config.bucket}/${prefix ? `${prefix}/` : ''} (workgroup ${athena.workgroup ?? '(default)'}, database ${athena.database ?? '(default)'}). Review, then run it on Athena.\n${ddl}\n` });
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'sql',
+      content: `-- Athena table for s3://${config.bucket}/${prefix ? `${prefix}/` : ''} (workgroup ${athena.workgroup ?? '(default)'}, database ${athena.database ?? '(default)'}). Review, then run it on Athena.\n${ddl}\n`,
+    });
     await vscode.window.showTextDocument(doc, { preview: false });
     const run = 'Create Table on Athena';
-    if ((await vscode.window.showInformationMessage('Review the table, then create it on Athena.', run)) !== run) return;
+    if (
+      (await vscode.window.showInformationMessage(
+        'Review the table, then create it on Athena.',
+        run,
+      )) !== run
+    )
+      return;
     const runner = new AthenaRunner(athena);
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Athena', cancellable: true }, (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        return runner.run(statementOf(doc.getText()), { signal: controller.signal, onProgress: (p) => progress.report({ message: formatProgress(p) }) });
-      });
-      void vscode.window.showInformationMessage(`Athena: the table is created. "Run on Athena" from a timeline now asks it.`);
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Athena', cancellable: true },
+        (progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          return runner.run(statementOf(doc.getText()), {
+            signal: controller.signal,
+            onProgress: (p) => progress.report({ message: formatProgress(p) }),
+          });
+        },
+      );
+      void vscode.window.showInformationMessage(
+        `Athena: the table is created. "Run on Athena" from a timeline now asks it.`,
+      );
     } catch (e) {
       if (!(e instanceof AwsQueryError)) throw e;
       void vscode.window.showErrorMessage(e.message);
@@ -232,10 +371,20 @@ export function registerRemoteQueries(context: vscode.ExtensionContext, log: vsc
 }
 
 /** The accounts, regions and day an explorer row stands for. */
-function scopeOfNode(node: CatalogNode | undefined): { accounts: string[]; regions: string[]; range: TimeRange | null } {
+function scopeOfNode(node: CatalogNode | undefined): {
+  accounts: string[];
+  regions: string[];
+  range: TimeRange | null;
+} {
   if (!node) return { accounts: [], regions: [], range: null };
   const accounts = 'accountId' in node ? [node.accountId] : [];
   const regions = node.type === 'region' || node.type === 'day' ? [node.region] : [];
-  const range = node.type === 'day' ? { from: Date.parse(`${node.date}T00:00:00Z`), to: Date.parse(`${node.date}T00:00:00Z`) + 86_400_000 } : null;
+  const range =
+    node.type === 'day'
+      ? {
+          from: Date.parse(`${node.date}T00:00:00Z`),
+          to: Date.parse(`${node.date}T00:00:00Z`) + 86_400_000,
+        }
+      : null;
   return { accounts, regions, range };
 }

@@ -7,7 +7,11 @@ import { formatTermWithin } from '../../core/query/format';
 
 const MAX_ITEMS = 30;
 
-export type ValueSource = (paths: string[], prefix: string, limit: number) => { value: string; count: number }[];
+export type ValueSource = (
+  paths: string[],
+  prefix: string,
+  limit: number,
+) => { value: string; count: number }[];
 
 /** The word around the cursor: from the last space or "(" before it to the next space after it. */
 function wordAt(text: string, cursor: number): { from: number; to: number } {
@@ -51,7 +55,10 @@ export function completionsAt(text: string, cursor: number, values: ValueSource)
       .map((f) => ({ label: f.label, detail: f.detail, insert: `${f.label}:`, from: start, to }));
   }
   const field = word.slice(0, colon);
-  const typed = word.slice(colon + 1).replace(/^"/, '').replace(/\\(.)/g, '$1');
+  const typed = word
+    .slice(colon + 1)
+    .replace(/^"/, '')
+    .replace(/\\(.)/g, '$1');
   if (!field || /^[<>=]/.test(typed)) return [];
   const { paths } = resolveField(field);
   if (!paths.length) return [];
@@ -60,6 +67,16 @@ export function completionsAt(text: string, cursor: number, values: ValueSource)
   const room = LIMITS.filterLength - (text.length - (to - replaceFrom)) - 1;
   return values(paths, typed, MAX_ITEMS).flatMap((v) => {
     const fitted = formatTermWithin(field, v.value, room, { negate });
-    return fitted ? [{ label: v.value === '' ? '""' : v.value, detail: `${v.count.toLocaleString('en-US')} events`, insert: fitted.term + ' ', from: replaceFrom, to }] : [];
+    return fitted
+      ? [
+          {
+            label: v.value === '' ? '""' : v.value,
+            detail: `${v.count.toLocaleString('en-US')} events`,
+            insert: fitted.term + ' ',
+            from: replaceFrom,
+            to,
+          },
+        ]
+      : [];
   });
 }

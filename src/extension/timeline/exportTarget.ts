@@ -22,7 +22,9 @@ export interface ExportFolderInputs {
 
 /** The folder the save dialog opens in. */
 export function defaultExportFolder(i: ExportFolderInputs): string {
-  const configured = i.setting.trim() ? resolveFolderPath(i.setting.trim(), i.workspaceFolders[0], i.home) : undefined;
+  const configured = i.setting.trim()
+    ? resolveFolderPath(i.setting.trim(), i.workspaceFolders[0], i.home)
+    : undefined;
   const candidates = [configured, ...i.workspaceFolders, i.home].filter((c): c is string => !!c);
   return candidates.find((c) => !i.evidence.some((e) => isInside(c, e))) ?? i.home;
 }

@@ -17,7 +17,14 @@ const BATCH = 2000;
 export { EXPORT_CSV_FIELDS };
 const csvReaders = EXPORT_CSV_FIELDS.map((f) => SUMMARY_FIELDS.get(f)!);
 
-export async function writeExport(file: string, format: 'jsonl' | 'csv', data: TimelineData, result: ResultSet, signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<number> {
+export async function writeExport(
+  file: string,
+  format: 'jsonl' | 'csv',
+  data: TimelineData,
+  result: ResultSet,
+  signal: AbortSignal,
+  onProgress: (done: number, total: number) => void,
+): Promise<number> {
   const partial = `${file}.partial-${process.pid}`;
   const out = createWriteStream(partial, { encoding: 'utf8' });
   const write = async (text: string) => {
@@ -29,7 +36,12 @@ export async function writeExport(file: string, format: 'jsonl' | 'csv', data: T
       if (signal.aborted) throw new Error('export cancelled');
       const count = Math.min(BATCH, result.size - start);
       if (format === 'csv') {
-        await write(data.summaries(result, start, count).map((s) => csvLine(csvReaders.map((read) => read(s)))).join(''));
+        await write(
+          data
+            .summaries(result, start, count)
+            .map((s) => csvLine(csvReaders.map((read) => read(s))))
+            .join(''),
+        );
       } else {
         const texts = await data.rawMany(data.ids(result, start, count));
         await write(texts.map((t) => `${singleLineJson(t)}\n`).join(''));

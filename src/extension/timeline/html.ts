@@ -33,15 +33,20 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
-const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeAttr = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Text written into a `<script>` or `<style>` element: it must not be able to end it early. */
 function elementText(text: string, element: 'script' | 'style', file: string): string {
   if (new RegExp(`</${element}`, 'i').test(text) || (element === 'script' && /<!--/.test(text))) {
-    throw new Error(`${file} contains "</${element}" or "<!--" and cannot be written into the timeline page`);
+    throw new Error(
+      `${file} contains "</${element}" or "<!--" and cannot be written into the timeline page`,
+    );
   }
   // Source maps are not served to the page (nothing may be fetched); name the script for DevTools.
-  return element === 'script' ? `${text.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n')}\n//# sourceURL=timeline.js` : text;
+  return element === 'script'
+    ? `${text.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n')}\n//# sourceURL=timeline.js`
+    : text;
 }
 
 export function timelineHtml(assets: PageAssets, title: string, nonce = makeNonce()): string {
@@ -67,5 +72,8 @@ ${elementText(assets.script, 'script', 'media/timeline.js')}
 
 /** The built page assets in `mediaDir` (read per panel: 65 KB, and a rebuilt view is picked up). */
 export function readPageAssets(mediaDir: string): PageAssets {
-  return { script: readFileSync(join(mediaDir, 'timeline.js'), 'utf8'), style: readFileSync(join(mediaDir, 'timeline.css'), 'utf8') };
+  return {
+    script: readFileSync(join(mediaDir, 'timeline.js'), 'utf8'),
+    style: readFileSync(join(mediaDir, 'timeline.css'), 'utf8'),
+  };
 }

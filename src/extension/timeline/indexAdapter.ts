@@ -4,7 +4,15 @@
 // on the exact ARN.
 import type { Origin } from '../../core/origin/resolve';
 import { consoleLoginRow } from '../../core/origin/console';
-import { DetectionView, Facet, FacetId, FacetValue, RowSummary, SortOrder, TimeRange } from '../../protocol';
+import {
+  DetectionView,
+  Facet,
+  FacetId,
+  FacetValue,
+  RowSummary,
+  SortOrder,
+  TimeRange,
+} from '../../protocol';
 import { IndexDetections } from '../../core/detect/indexDetections';
 import { detectionsCell, emptyLevelCounts } from '../../core/detect/results';
 import { LEVEL_ICONS, Level } from '../../core/detect/levels';
@@ -62,15 +70,25 @@ export interface CaseSource {
 }
 
 export class IndexTimelineData implements TimelineData {
-  private valueCache = new Map<string, { version: number; values: { value: string; count: number }[] }>();
+  private valueCache = new Map<
+    string,
+    { version: number; values: { value: string; count: number }[] }
+  >();
   private readonly recent = new Map<string, IndexResultSet>();
   private readonly facetCache = new WeakMap<ResultSet, Map<string, Facet>>();
-  private readonly histogramCache = new WeakMap<ResultSet, Map<string, { counts: number[]; errors: number[] }>>();
+  private readonly histogramCache = new WeakMap<
+    ResultSet,
+    Map<string, { counts: number[]; errors: number[] }>
+  >();
 
   private onlySelected?: { version: number; rows: Set<number> };
   /** The detection rules run over this index (the built-in pack and the user's folders), once set. */
   detections?: IndexDetections;
-  private countsByFile?: { revision: number; version: number; counts: Map<number, Record<Level, number>> };
+  private countsByFile?: {
+    revision: number;
+    version: number;
+    counts: Map<number, Record<Level, number>>;
+  };
   private resolvedCase?: { version: number; revision: number; resolved: ResolvedCase };
   private resolver?: AnnotationResolver;
 
@@ -98,10 +116,12 @@ export class IndexTimelineData implements TimelineData {
     const d = this.detections;
     if (!d) return new Map();
     const cached = this.countsByFile;
-    if (cached && cached.revision === d.results.revision && cached.version === this.index.version) return cached.counts;
+    if (cached && cached.revision === d.results.revision && cached.version === this.index.version)
+      return cached.counts;
     const counts = new Map<number, Record<Level, number>>();
     for (const f of this.index.files) {
-      if (f.state !== 'loaded' || f.firstRow < 0 || f.firstRow + f.events > d.results.rows) continue;
+      if (f.state !== 'loaded' || f.firstRow < 0 || f.firstRow + f.events > d.results.rows)
+        continue;
       const c = emptyLevelCounts();
       for (let r = f.firstRow; r < f.firstRow + f.events; r++) {
         if (this.index.isDuplicate(r)) continue;
@@ -131,7 +151,11 @@ export class IndexTimelineData implements TimelineData {
       description: rule.description,
       falsePositives: rule.falsepositives,
       tags: rule.tags,
-      matched: matched.map((m) => ({ field: m.field ?? '(any field)', condition: m.condition, values: m.values })),
+      matched: matched.map((m) => ({
+        field: m.field ?? '(any field)',
+        condition: m.condition,
+        values: m.values,
+      })),
     }));
   }
 
@@ -139,10 +163,14 @@ export class IndexTimelineData implements TimelineData {
   annotations(): ResolvedCase {
     const revision = this.caseSource?.revision ?? 0;
     const cached = this.resolvedCase;
-    if (cached && cached.version === this.index.version && cached.revision === revision) return cached.resolved;
+    if (cached && cached.version === this.index.version && cached.revision === revision)
+      return cached.resolved;
     // The same case on a grown index: only the new rows are read (AnnotationResolver).
-    if (!this.resolver || this.resolver.kase !== this.caseSource?.case) this.resolver = this.caseSource ? new AnnotationResolver(this.caseSource.case) : undefined;
-    const resolved = this.resolver ? this.resolver.update(this.index) : { byRow: new Map(), notLoaded: [] };
+    if (!this.resolver || this.resolver.kase !== this.caseSource?.case)
+      this.resolver = this.caseSource ? new AnnotationResolver(this.caseSource.case) : undefined;
+    const resolved = this.resolver
+      ? this.resolver.update(this.index)
+      : { byRow: new Map(), notLoaded: [] };
     this.resolvedCase = { version: this.index.version, revision, resolved };
     return resolved;
   }
@@ -154,7 +182,11 @@ export class IndexTimelineData implements TimelineData {
 
   /** The rows of the events this timeline is limited to (kept while the index is unchanged). */
   private onlyRows(): { version: number; rows: Set<number> } {
-    if (this.onlySelected?.version !== this.index.version) this.onlySelected = { version: this.index.version, rows: rowsOfEvents(this.index, this.only!) };
+    if (this.onlySelected?.version !== this.index.version)
+      this.onlySelected = {
+        version: this.index.version,
+        rows: rowsOfEvents(this.index, this.only!),
+      };
     return this.onlySelected;
   }
 
@@ -168,7 +200,13 @@ export class IndexTimelineData implements TimelineData {
     const node = parseQuery(filter);
     // Going back to a recent filter (undoing a facet click, leaving a pivot) costs nothing while
     // the index is unchanged; the AST is the key, so spacing and aliases do not matter.
-    const key = JSON.stringify([stripOffsets(node), range, sort, this.caseSource?.revision ?? 0, this.detections?.results.revision ?? 0]);
+    const key = JSON.stringify([
+      stripOffsets(node),
+      range,
+      sort,
+      this.caseSource?.revision ?? 0,
+      this.detections?.results.revision ?? 0,
+    ]);
     const hit = this.recent.get(key);
     if (hit && hit.result.version === this.index.version) {
       this.recent.delete(key);
@@ -178,16 +216,28 @@ export class IndexTimelineData implements TimelineData {
     // Everything, unfiltered: the index's own time order is the answer (no copy when ascending).
     const found: QueryResult =
       node.kind === 'all' && !range
-        ? { rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(), order: sort, version: this.index.version }
-        : await this.index.query(node, { order: sort, range, annotations: this.annotations().byRow });
+        ? {
+            rows: sort === 'asc' ? this.index.order() : this.index.order().slice().reverse(),
+            order: sort,
+            version: this.index.version,
+          }
+        : await this.index.query(node, {
+            order: sort,
+            range,
+            annotations: this.annotations().byRow,
+          });
     const notes = untimedNotes(this.index, node, found.untimedOutsideRange);
     let result = new IndexResultSet(found, notes);
     if (this.only) {
       const only = this.onlyRows();
-      result = new IndexResultSet({ ...found, rows: found.rows.filter((r) => only.rows.has(r)) }, notes);
+      result = new IndexResultSet(
+        { ...found, rows: found.rows.filter((r) => only.rows.has(r)) },
+        notes,
+      );
     }
     this.recent.set(key, result);
-    for (const k of this.recent.keys()) if (this.recent.size > RECENT_RESULTS) this.recent.delete(k);
+    for (const k of this.recent.keys())
+      if (this.recent.size > RECENT_RESULTS) this.recent.delete(k);
     return result;
   }
 
@@ -209,7 +259,12 @@ export class IndexTimelineData implements TimelineData {
     return Array.from(rowsOf(result).subarray(start, start + count));
   }
 
-  histogram(result: ResultSet, from: number, binMs: number, bins: number): { counts: number[]; errors: number[] } {
+  histogram(
+    result: ResultSet,
+    from: number,
+    binMs: number,
+    bins: number,
+  ): { counts: number[]; errors: number[] } {
     let cached = this.histogramCache.get(result);
     if (!cached) this.histogramCache.set(result, (cached = new Map()));
     const key = `${from}/${binMs}/${bins}`;
@@ -229,22 +284,39 @@ export class IndexTimelineData implements TimelineData {
     if (hit) return hit;
     const field = FACET_FIELDS[id];
     if (id === 'tag' || id === 'detection') {
-      const facet = id === 'tag' ? this.tagFacet(rowsOf(result), limit) : this.detectionFacet(rowsOf(result), limit);
+      const facet =
+        id === 'tag'
+          ? this.tagFacet(rowsOf(result), limit)
+          : this.detectionFacet(rowsOf(result), limit);
       cached.set(key, facet);
       return facet;
     }
-    const f = id === 'principal' ? this.index.principalFacet(rowsOf(result), limit) : this.index.facet(rowsOf(result), field, limit);
+    const f =
+      id === 'principal'
+        ? this.index.principalFacet(rowsOf(result), limit)
+        : this.index.facet(rowsOf(result), field, limit);
     const values: FacetValue[] = f.values.map((v) => {
-      if (id === 'origin') return { value: String(v.value), label: v.label, count: v.count, field: v.field };
-      if (id !== 'principal' || v.field === field) return { value: v.label, label: id === 'principal' ? principalLabel(v.label) : v.label, count: v.count };
-      const kind = v.field === 'userIdentity.onBehalfOf.userId' ? `${v.label} (Identity Center user)` : v.label;
+      if (id === 'origin')
+        return { value: String(v.value), label: v.label, count: v.count, field: v.field };
+      if (id !== 'principal' || v.field === field)
+        return {
+          value: v.label,
+          label: id === 'principal' ? principalLabel(v.label) : v.label,
+          count: v.count,
+        };
+      const kind =
+        v.field === 'userIdentity.onBehalfOf.userId'
+          ? `${v.label} (Identity Center user)`
+          : v.label;
       return { value: v.label, label: kind, count: v.count, field: v.field };
     });
     if (id === 'principal') {
       // The same role/session name in two accounts: say which account each is.
       const seen = new Map<string, number>();
       for (const v of values) seen.set(v.label, (seen.get(v.label) ?? 0) + 1);
-      for (const v of values) if ((seen.get(v.label) ?? 0) > 1 && !v.field) v.label = `${v.label} · ${v.value.split(':')[4] || '?'}`;
+      for (const v of values)
+        if ((seen.get(v.label) ?? 0) > 1 && !v.field)
+          v.label = `${v.label} · ${v.value.split(':')[4] || '?'}`;
     }
     const facet: Facet = { id, field, values, other: f.other };
     cached.set(key, facet);
@@ -262,10 +334,21 @@ export class IndexTimelineData implements TimelineData {
     let shown = 0;
     let other = 0;
     for (const g of groups) {
-      values.push({ value: g.level, label: `${LEVEL_ICONS[g.level]} ${g.level}`, count: g.events, field: 'level' });
+      values.push({
+        value: g.level,
+        label: `${LEVEL_ICONS[g.level]} ${g.level}`,
+        count: g.events,
+        field: 'level',
+      });
       for (const r of g.rules) {
         if (shown < limit) {
-          values.push({ value: r.rule.id, label: r.rule.title, count: r.events, field: 'detection', sub: true });
+          values.push({
+            value: r.rule.id,
+            label: r.rule.title,
+            count: r.events,
+            field: 'detection',
+            sub: true,
+          });
           shown++;
         } else other += r.events;
       }
@@ -284,8 +367,15 @@ export class IndexTimelineData implements TimelineData {
       }
     }
     const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const values = sorted.slice(0, limit).map(([tag, count]) => ({ value: tag, label: tag, count }));
-    return { id: 'tag', field: 'tag', values, other: sorted.slice(limit).reduce((n, [, c]) => n + c, 0) };
+    const values = sorted
+      .slice(0, limit)
+      .map(([tag, count]) => ({ value: tag, label: tag, count }));
+    return {
+      id: 'tag',
+      field: 'tag',
+      values,
+      other: sorted.slice(limit).reduce((n, [, c]) => n + c, 0),
+    };
   }
 
   valuesStartingWith(field: string, prefix: string): number | undefined {
@@ -293,9 +383,13 @@ export class IndexTimelineData implements TimelineData {
     const columns = paths.map((p) => this.index.store.scalarByField.get(p));
     if (!columns.length || columns.some((c) => c === undefined)) return undefined;
     // The wildcard's own matching (case folding included) decides; values are counted once.
-    const matches = valueMatcher(field, { op: 'wildcard', pattern: `${prefix.replace(/[\\*]/g, (c) => `\\${c}`)}*` });
+    const matches = valueMatcher(field, {
+      op: 'wildcard',
+      pattern: `${prefix.replace(/[\\*]/g, (c) => `\\${c}`)}*`,
+    });
     const found = new Set<string>();
-    for (const column of columns) for (const v of column!.dict.values) if (v !== undefined && matches(v)) found.add(String(v));
+    for (const column of columns)
+      for (const v of column!.dict.values) if (v !== undefined && matches(v)) found.add(String(v));
     return found.size;
   }
 
@@ -304,7 +398,8 @@ export class IndexTimelineData implements TimelineData {
     const merged = new Map<string, number>();
     for (const path of paths) {
       for (const v of this.allValues(path)) {
-        if (v.value.toLowerCase().startsWith(lower)) merged.set(v.value, (merged.get(v.value) ?? 0) + v.count);
+        if (v.value.toLowerCase().startsWith(lower))
+          merged.set(v.value, (merged.get(v.value) ?? 0) + v.count);
       }
     }
     return [...merged.entries()]
@@ -322,7 +417,10 @@ export class IndexTimelineData implements TimelineData {
     return this.index.rawRecords(ids);
   }
 
-  origin(id: number, rawJson: string): { origin: Origin; consoleLogin?: { id: number; eventID: string; time: number } } | undefined {
+  origin(
+    id: number,
+    rawJson: string,
+  ): { origin: Origin; consoleLogin?: { id: number; eventID: string; time: number } } | undefined {
     if (!(id >= 0 && id < this.index.size)) return undefined;
     let record: unknown;
     try {
@@ -331,7 +429,18 @@ export class IndexTimelineData implements TimelineData {
       record = undefined;
     }
     const login = consoleLoginRow(this.index, id, record);
-    return { origin: this.index.originOf(id), ...(login >= 0 ? { consoleLogin: { id: login, eventID: this.index.summary(login).eventID, time: this.time(login) } } : {}) };
+    return {
+      origin: this.index.originOf(id),
+      ...(login >= 0
+        ? {
+            consoleLogin: {
+              id: login,
+              eventID: this.index.summary(login).eventID,
+              time: this.time(login),
+            },
+          }
+        : {}),
+    };
   }
 
   time(id: number): number {

@@ -2,7 +2,11 @@
 // extension's global storage, the setting that turns it off, and the command that clears it.
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
-import { DEFAULT_INDEX_CACHE_MAX_BYTES, clearIndexCache, indexCacheSize } from '../../core/ingest/indexCache';
+import {
+  DEFAULT_INDEX_CACHE_MAX_BYTES,
+  clearIndexCache,
+  indexCacheSize,
+} from '../../core/ingest/indexCache';
 import { formatBytes } from '../../core/output/bytes';
 
 const SETTING = 'indexCache.maxSizeMB';
@@ -15,17 +19,24 @@ export interface IndexCacheSettings {
 }
 
 /** Registers Clear Index Cache; returns how a timeline finds the cache's folder and size cap. */
-export function registerIndexCache(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): () => IndexCacheSettings {
+export function registerIndexCache(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+): () => IndexCacheSettings {
   const dir = vscode.Uri.joinPath(context.globalStorageUri, 'index-cache').fsPath;
   const settings = (): IndexCacheSettings => {
-    const mb = vscode.workspace.getConfiguration('cloudtrailLens').get<number>(SETTING, DEFAULT_INDEX_CACHE_MAX_BYTES / MB);
-    const maxBytes = Math.max(0, Number.isFinite(mb) ? mb : DEFAULT_INDEX_CACHE_MAX_BYTES / MB) * MB;
+    const mb = vscode.workspace
+      .getConfiguration('cloudtrailLens')
+      .get<number>(SETTING, DEFAULT_INDEX_CACHE_MAX_BYTES / MB);
+    const maxBytes =
+      Math.max(0, Number.isFinite(mb) ? mb : DEFAULT_INDEX_CACHE_MAX_BYTES / MB) * MB;
     return { dir: maxBytes > 0 ? dir : undefined, maxBytes };
   };
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.clearIndexCache, async () => {
       const { files, bytes } = indexCacheSize(dir);
-      if (files === 0) return void vscode.window.showInformationMessage('The index cache is empty.');
+      if (files === 0)
+        return void vscode.window.showInformationMessage('The index cache is empty.');
       const ok = await vscode.window.showWarningMessage(
         `Remove the saved indexes of ${files.toLocaleString('en-US')} timeline scope(s) (${formatBytes(bytes)})? A timeline then reads its files again when it opens; no log file changes.`,
         { modal: true },
@@ -34,7 +45,9 @@ export function registerIndexCache(context: vscode.ExtensionContext, log: vscode
       if (ok !== 'Clear Index Cache') return;
       const freed = clearIndexCache(dir);
       log.info(`Index cache cleared: ${freed.files} pack(s), ${freed.bytes} bytes`);
-      void vscode.window.showInformationMessage(`Index cache cleared (${formatBytes(freed.bytes)} freed).`);
+      void vscode.window.showInformationMessage(
+        `Index cache cleared (${formatBytes(freed.bytes)} freed).`,
+      );
     }),
   );
   return settings;

@@ -31,30 +31,53 @@ const MAX_KEYS = 100_000;
 
 export function parseOpenTimelineArgs(arg: unknown): ParsedArgs {
   if (arg === undefined || arg === null) return { ok: true, args: {} };
-  if (typeof arg !== 'object' || Array.isArray(arg)) return { ok: false, message: 'expected { source?, prefix?, keys?, filter?, range? }' };
+  if (typeof arg !== 'object' || Array.isArray(arg))
+    return { ok: false, message: 'expected { source?, prefix?, keys?, filter?, range? }' };
   const a = arg as Record<string, unknown>;
   const out: OpenTimelineArgs = {};
   if (a.source !== undefined) {
     const { sources, problems } = parseSourcesSetting([a.source]);
-    if (!sources.length) return { ok: false, message: `source: ${problems[0]?.replace(/^cloudtrailLens\.sources\[0\]: /, '') ?? 'not a source'}` };
+    if (!sources.length)
+      return {
+        ok: false,
+        message: `source: ${problems[0]?.replace(/^cloudtrailLens\.sources\[0\]: /, '') ?? 'not a source'}`,
+      };
     out.source = sources[0];
   }
   if (a.prefix !== undefined) {
-    if (typeof a.prefix !== 'string' || a.prefix.startsWith('/') || (a.prefix !== '' && !a.prefix.endsWith('/'))) return { ok: false, message: 'prefix: expected a key prefix relative to the source root, ending in "/"' };
+    if (
+      typeof a.prefix !== 'string' ||
+      a.prefix.startsWith('/') ||
+      (a.prefix !== '' && !a.prefix.endsWith('/'))
+    )
+      return {
+        ok: false,
+        message: 'prefix: expected a key prefix relative to the source root, ending in "/"',
+      };
     out.prefix = a.prefix;
   }
   if (a.keys !== undefined) {
-    if (!Array.isArray(a.keys) || a.keys.length > MAX_KEYS || !a.keys.every((k) => typeof k === 'string' && k !== '' && !k.startsWith('/') && !k.split('/').includes('..'))) {
+    if (
+      !Array.isArray(a.keys) ||
+      a.keys.length > MAX_KEYS ||
+      !a.keys.every(
+        (k) =>
+          typeof k === 'string' && k !== '' && !k.startsWith('/') && !k.split('/').includes('..'),
+      )
+    ) {
       return { ok: false, message: 'keys: expected a list of keys relative to the source root' };
     }
     out.keys = a.keys as string[];
   }
   if (a.workspace !== undefined) {
-    if (typeof a.workspace !== 'boolean') return { ok: false, message: 'workspace: expected true or false' };
-    if (a.workspace && out.source) return { ok: false, message: 'workspace and source exclude each other' };
+    if (typeof a.workspace !== 'boolean')
+      return { ok: false, message: 'workspace: expected true or false' };
+    if (a.workspace && out.source)
+      return { ok: false, message: 'workspace and source exclude each other' };
     out.workspace = a.workspace;
   }
-  if ((out.prefix !== undefined || out.keys !== undefined) && !out.source) return { ok: false, message: 'prefix and keys need a source' };
+  if ((out.prefix !== undefined || out.keys !== undefined) && !out.source)
+    return { ok: false, message: 'prefix and keys need a source' };
   if (a.label !== undefined) {
     if (typeof a.label !== 'string') return { ok: false, message: 'label: expected text' };
     out.label = a.label;
@@ -65,7 +88,15 @@ export function parseOpenTimelineArgs(arg: unknown): ParsedArgs {
   }
   if (a.range !== undefined) {
     const r = a.range as Record<string, unknown> | null;
-    if (!r || typeof r.from !== 'number' || typeof r.to !== 'number' || !Number.isFinite(r.from) || !Number.isFinite(r.to) || r.from > r.to) return { ok: false, message: 'range: expected { from, to } in ms with from ≤ to' };
+    if (
+      !r ||
+      typeof r.from !== 'number' ||
+      typeof r.to !== 'number' ||
+      !Number.isFinite(r.from) ||
+      !Number.isFinite(r.to) ||
+      r.from > r.to
+    )
+      return { ok: false, message: 'range: expected { from, to } in ms with from ≤ to' };
     out.range = { from: r.from, to: r.to };
   }
   return { ok: true, args: out };

@@ -27,10 +27,18 @@ export interface TimelineRegistration {
   /** Fires when a panel's index loaded more files, finished loading, or closed. */
   readonly onDidChangeIndexedFiles: vscode.Event<void>;
   /** Opens a timeline over a scope made elsewhere (a remote query's answer). */
-  openScope(scope: TimelineScope, initial?: { filter: string; range: TimeRange | null } | null): TimelinePanel;
+  openScope(
+    scope: TimelineScope,
+    initial?: { filter: string; range: TimeRange | null } | null,
+  ): TimelinePanel;
 }
 
-export function registerTimeline(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, workspace: WorkspaceSources, caseStore?: CaseStore): TimelineRegistration {
+export function registerTimeline(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  workspace: WorkspaceSources,
+  caseStore?: CaseStore,
+): TimelineRegistration {
   const panels: TimelinePanel[] = [];
   const indexedFilesChanged = new vscode.EventEmitter<void>();
   context.subscriptions.push(indexedFilesChanged);
@@ -38,20 +46,46 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
   const runner = () => (pool ??= new WorkerPool(Math.max(1, Math.min(4, defaultThreads()))));
   context.subscriptions.push({ dispose: () => void pool?.close() });
   context.subscriptions.push({ dispose: () => panels.slice().forEach((p) => p.dispose()) });
-  const deps = { extensionUri: context.extensionUri, log, runner, indexCache: registerIndexCache(context, log), caseStore };
+  const deps = {
+    extensionUri: context.extensionUri,
+    log,
+    runner,
+    indexCache: registerIndexCache(context, log),
+    caseStore,
+  };
 
-  const workspaceBase = () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+  const workspaceBase = () =>
+    vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
 
   function scopeOfSource(config: SourceConfig, args: OpenTimelineArgs): TimelineScope | string {
     // Event history looks events up for the filter and range the timeline opens with.
-    const opened = config.type === 'event-history' ? { source: openEventHistory(config, { filter: args.filter, range: args.range }) } : openSource(config, workspaceBase());
+    const opened =
+      config.type === 'event-history'
+        ? { source: openEventHistory(config, { filter: args.filter, range: args.range }) }
+        : openSource(config, workspaceBase());
     if (!opened.source) return opened.unavailable;
-    const where = args.label ?? (args.keys?.length === 1 ? args.keys[0].split('/').pop()! : args.keys ? `${args.keys.length} files in ${describeSource(config)}` : `${describeSource(config)}${args.prefix ? `/${args.prefix}` : ''}`);
+    const where =
+      args.label ??
+      (args.keys?.length === 1
+        ? args.keys[0].split('/').pop()!
+        : args.keys
+          ? `${args.keys.length} files in ${describeSource(config)}`
+          : `${describeSource(config)}${args.prefix ? `/${args.prefix}` : ''}`);
     return {
-      key: JSON.stringify([sourceIdentity(config, workspaceBase()), args.prefix ?? '', args.keys ?? null, config.type === 'event-history' ? opened.source.label : null]),
+      key: JSON.stringify([
+        sourceIdentity(config, workspaceBase()),
+        args.prefix ?? '',
+        args.keys ?? null,
+        config.type === 'event-history' ? opened.source.label : null,
+      ]),
       title: `${TITLE}: ${where}`,
       targets: [{ source: opened.source, prefix: args.prefix, keys: args.keys }],
-      args: { source: config, ...(args.prefix !== undefined ? { prefix: args.prefix } : {}), ...(args.keys ? { keys: args.keys } : {}), ...(args.label ? { label: args.label } : {}) },
+      args: {
+        source: config,
+        ...(args.prefix !== undefined ? { prefix: args.prefix } : {}),
+        ...(args.keys ? { keys: args.keys } : {}),
+        ...(args.label ? { label: args.label } : {}),
+      },
     };
   }
 
@@ -61,8 +95,10 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
     // bucket can hold years of logs, and every file would be downloaded.
     const all = workspace.entries().filter((e) => e.source);
     const entries = all.filter((e) => e.source!.type !== 's3');
-    if (!entries.length && all.length) return 'The sources are S3 buckets: open the timeline from a day or region of one in the CloudTrail explorer, so only those files are downloaded.';
-    if (!entries.length) return 'No CloudTrail logs found: open a folder that holds AWSLogs/… or CloudTrail JSON files, or add a source in the CloudTrail explorer.';
+    if (!entries.length && all.length)
+      return 'The sources are S3 buckets: open the timeline from a day or region of one in the CloudTrail explorer, so only those files are downloaded.';
+    if (!entries.length)
+      return 'No CloudTrail logs found: open a folder that holds AWSLogs/… or CloudTrail JSON files, or add a source in the CloudTrail explorer.';
     return {
       key: JSON.stringify(['workspace', ...entries.map((e) => e.source!.label)]),
       title: entries.length === 1 ? `${TITLE}: ${entries[0].name}` : TITLE,
@@ -93,7 +129,10 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
       return undefined;
     }
     const args = parsed.args;
-    const initial = args.filter !== undefined || args.range ? { filter: args.filter ?? '', range: args.range ?? null } : null;
+    const initial =
+      args.filter !== undefined || args.range
+        ? { filter: args.filter ?? '', range: args.range ?? null }
+        : null;
     if (!args.source && !args.workspace && initial && panels.length) {
       const last = panels[panels.length - 1];
       last.reveal();
@@ -116,7 +155,10 @@ export function registerTimeline(context: vscode.ExtensionContext, log: vscode.L
     return panel;
   }
 
-  function openScope(scope: TimelineScope, initial: { filter: string; range: TimeRange | null } | null = null): TimelinePanel {
+  function openScope(
+    scope: TimelineScope,
+    initial: { filter: string; range: TimeRange | null } | null = null,
+  ): TimelinePanel {
     panels.find((p) => p.scope.key === scope.key)?.dispose();
     const panel = new TimelinePanel(deps, scope, initial);
     track(panel);

@@ -26,7 +26,12 @@ export interface TimelineData {
   /** Event ids of rows start..start+count of a result (export walks a result with it). */
   ids(result: ResultSet, start: number, count: number): number[];
   /** Matching events (and those with an errorCode) per bin of [from, from + binMs * bins). */
-  histogram(result: ResultSet, from: number, binMs: number, bins: number): { counts: number[]; errors: number[] };
+  histogram(
+    result: ResultSet,
+    from: number,
+    binMs: number,
+    bins: number,
+  ): { counts: number[]; errors: number[] };
   /** Top values of one facet field within a result. */
   facet(result: ResultSet, id: FacetId, limit: number): Facet;
   /**
@@ -46,7 +51,10 @@ export interface TimelineData {
    * Who is behind the event, from the credential chains of the events loaded (core/origin), and
    * for a console session its ConsoleLogin. `rawJson` is the event's record as stored.
    */
-  origin?(id: number, rawJson: string): { origin: Origin; consoleLogin?: { id: number; eventID: string; time: number } } | undefined;
+  origin?(
+    id: number,
+    rawJson: string,
+  ): { origin: Origin; consoleLogin?: { id: number; eventID: string; time: number } } | undefined;
   /** The detection rules that fired on the event, with why (`rawJson` is its record as stored); undefined before they have run over it. */
   detectionsOf?(id: number, rawJson: string): DetectionView[] | undefined;
 }

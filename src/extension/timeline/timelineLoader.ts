@@ -4,11 +4,23 @@
 // kinds are the real ones.
 import { EventIndex, FileProblem } from '../../core/index/eventIndex';
 import { BudgetStop, budgetMessage } from '../../core/ingest/budget';
-import { emptyLookedAt, fileNotes, LookedAt, noteText, nothingReadMessage, tallyObject } from '../../core/index/fileNotes';
+import {
+  emptyLookedAt,
+  fileNotes,
+  LookedAt,
+  noteText,
+  nothingReadMessage,
+  tallyObject,
+} from '../../core/index/fileNotes';
 import { loadEventFiles, LoadOptions } from '../../core/ingest/load';
 import { IndexCache, IndexCacheStats, pruneIndexCache } from '../../core/ingest/indexCache';
 import type { JobRunner } from '../../core/ingest/pool';
-import { DiscoveredEventFile, discover, eventFilesUnder, objectsForKeys } from '../../core/sources/discover';
+import {
+  DiscoveredEventFile,
+  discover,
+  eventFilesUnder,
+  objectsForKeys,
+} from '../../core/sources/discover';
 import { keyLocation, LogSource } from '../../core/sources/source';
 import { FileNoteView, LIMITS, LoadProgress } from '../../protocol';
 
@@ -48,22 +60,49 @@ export interface ScopeLimits {
  */
 const NOT_A_LOG = new Set(['not-cloudtrail', 'bad-json', 'empty']);
 
-export function isQuietSkip(index: EventIndex, problem: FileProblem, named: ReadonlySet<number>): boolean {
-  return problem.severity === 'error' && NOT_A_LOG.has(problem.code) && index.fileById(problem.fileId)?.kind === 'loose' && !named.has(problem.fileId);
+export function isQuietSkip(
+  index: EventIndex,
+  problem: FileProblem,
+  named: ReadonlySet<number>,
+): boolean {
+  return (
+    problem.severity === 'error' &&
+    NOT_A_LOG.has(problem.code) &&
+    index.fileById(problem.fileId)?.kind === 'loose' &&
+    !named.has(problem.fileId)
+  );
 }
 
 /** The files' notes for the view: errors first, then warnings, then notes, at most LIMITS.fileNotes. */
-export function fileNoteViews(index: EventIndex, named: ReadonlySet<number>): { notes: FileNoteView[]; total: number } {
+export function fileNoteViews(
+  index: EventIndex,
+  named: ReadonlySet<number>,
+): { notes: FileNoteView[]; total: number } {
   const rank = { error: 0, warning: 1, note: 2 } as const;
-  const all = fileNotes(index, (p) => isQuietSkip(index, p, named)).sort((a, b) => rank[a.severity] - rank[b.severity]);
-  return { notes: all.slice(0, LIMITS.fileNotes).map((n) => ({ location: noteText({ ...n, message: '' }).slice(0, -2), severity: n.severity, message: n.message })), total: all.length };
+  const all = fileNotes(index, (p) => isQuietSkip(index, p, named)).sort(
+    (a, b) => rank[a.severity] - rank[b.severity],
+  );
+  return {
+    notes: all.slice(0, LIMITS.fileNotes).map((n) => ({
+      location: noteText({ ...n, message: '' }).slice(0, -2),
+      severity: n.severity,
+      message: n.message,
+    })),
+    total: all.length,
+  };
 }
 
 /**
  * The scope's event files in order, as they are found: files named by key first come from their
  * folder listings; a prefix is walked lazily, so loading starts with the first file found.
  */
-async function* eventFilesOf(targets: ScopeTarget[], signal: AbortSignal, missing: string[], namedFiles: Set<DiscoveredEventFile>, looked: LookedAt): AsyncIterable<DiscoveredEventFile> {
+async function* eventFilesOf(
+  targets: ScopeTarget[],
+  signal: AbortSignal,
+  missing: string[],
+  namedFiles: Set<DiscoveredEventFile>,
+  looked: LookedAt,
+): AsyncIterable<DiscoveredEventFile> {
   for (const t of targets) {
     if (signal.aborted) return;
     if (t.keys) {
@@ -79,7 +118,9 @@ async function* eventFilesOf(targets: ScopeTarget[], signal: AbortSignal, missin
     } else {
       // What the listing leaves out (unreadable folders, links it does not follow, FIFOs) comes
       // as entries reported like files that could not be read, in listing order.
-      yield* eventFilesUnder(t.source, t.prefix ?? '', signal, (kind, entry) => tallyObject(looked, kind, entry));
+      yield* eventFilesUnder(t.source, t.prefix ?? '', signal, (kind, entry) =>
+        tallyObject(looked, kind, entry),
+      );
     }
   }
 }
@@ -88,7 +129,10 @@ async function* eventFilesOf(targets: ScopeTarget[], signal: AbortSignal, missin
 function scopeName(targets: ScopeTarget[]): string {
   if (targets.length !== 1) return `the ${targets.length} CloudTrail sources of the workspace`;
   const t = targets[0];
-  if (t.keys) return t.keys.length === 1 ? `${t.source.label}/${t.keys[0]}` : `${t.keys.length} files in ${t.source.label}`;
+  if (t.keys)
+    return t.keys.length === 1
+      ? `${t.source.label}/${t.keys[0]}`
+      : `${t.keys.length} files in ${t.source.label}`;
   return `${t.source.label}${t.prefix ? `/${t.prefix}` : ''}`;
 }
 
@@ -104,54 +148,97 @@ export async function loadScope(
   cacheSettings?: ScopeCache,
 ): Promise<LoadOutcome> {
   const namedFiles = new Set<DiscoveredEventFile>();
-  const cache = cacheSettings?.dir ? IndexCache.open(cacheSettings.dir, cacheScopeOf(targets)) : undefined;
+  const cache = cacheSettings?.dir
+    ? IndexCache.open(cacheSettings.dir, cacheScopeOf(targets))
+    : undefined;
   const looked = emptyLookedAt();
   const missing: string[] = [];
-  const progress: LoadProgress = { loading: true, listing: true, filesDone: 0, filesTotal: 0, events: 0, failedFiles: 0 };
+  const progress: LoadProgress = {
+    loading: true,
+    listing: true,
+    filesDone: 0,
+    filesTotal: 0,
+    events: 0,
+    failedFiles: 0,
+  };
   onProgress({ ...progress });
-  const summary = await loadEventFiles(index, runner, eventFilesOf(targets, signal, missing, namedFiles, looked), {
-    signal,
-    hold,
-    limits: budget?.limits,
-    cache,
-    onRegistered(file, discovered) {
-      if (namedFiles.has(discovered)) named.add(file.id);
+  const summary = await loadEventFiles(
+    index,
+    runner,
+    eventFilesOf(targets, signal, missing, namedFiles, looked),
+    {
+      signal,
+      hold,
+      limits: budget?.limits,
+      cache,
+      onRegistered(file, discovered) {
+        if (namedFiles.has(discovered)) named.add(file.id);
+      },
+      onProgress(p) {
+        progress.filesDone = p.filesDone;
+        progress.filesTotal = p.filesTotal;
+        progress.listing = p.listing;
+        progress.events = p.events;
+        const failures = index.problems.filter(
+          (x) => x.severity === 'error' && !isQuietSkip(index, x, named),
+        );
+        progress.failedFiles = failures.length;
+        const last = failures[failures.length - 1];
+        if (last) progress.lastError = `${last.location}: ${last.message}`;
+        onProgress({ ...progress });
+      },
     },
-    onProgress(p) {
-      progress.filesDone = p.filesDone;
-      progress.filesTotal = p.filesTotal;
-      progress.listing = p.listing;
-      progress.events = p.events;
-      const failures = index.problems.filter((x) => x.severity === 'error' && !isQuietSkip(index, x, named));
-      progress.failedFiles = failures.length;
-      const last = failures[failures.length - 1];
-      if (last) progress.lastError = `${last.location}: ${last.message}`;
-      onProgress({ ...progress });
-    },
-  });
+  );
   progress.loading = false;
   progress.listing = false;
   progress.filesTotal = summary.filesTotal;
   progress.events = index.eventCount;
   progress.cancelled = summary.cancelled || signal.aborted;
-  if (summary.stopped) progress.stopped = budgetMessage(summary.stopped, budget?.raise ?? { records: 'raise the budget of records', bytes: 'raise the budget of bytes', memory: 'raise the memory ceiling' });
+  if (summary.stopped)
+    progress.stopped = budgetMessage(
+      summary.stopped,
+      budget?.raise ?? {
+        records: 'raise the budget of records',
+        bytes: 'raise the budget of bytes',
+        memory: 'raise the memory ceiling',
+      },
+    );
   if (cache && cacheSettings?.dir && !progress.cancelled) {
     try {
       cache.save();
       pruneIndexCache(cacheSettings.dir, cacheSettings.maxBytes, cache.path);
     } catch (e) {
-      cache.notices.push(`index cache ${cache.path} could not be written (${e instanceof Error ? e.message : String(e)}); the next opening reads every file again`);
+      cache.notices.push(
+        `index cache ${cache.path} could not be written (${e instanceof Error ? e.message : String(e)}); the next opening reads every file again`,
+      );
     }
   }
   const notes = fileNoteViews(index, named);
-  const cacheNotes: FileNoteView[] = (cache?.notices ?? []).map((message) => ({ location: 'index cache', severity: 'note', message }));
+  const cacheNotes: FileNoteView[] = (cache?.notices ?? []).map((message) => ({
+    location: 'index cache',
+    severity: 'note',
+    message,
+  }));
   progress.fileNotes = [...cacheNotes, ...notes.notes].slice(0, LIMITS.fileNotes);
   progress.fileNotesTotal = notes.total + cacheNotes.length;
-  if (index.eventCount === 0 && !progress.cancelled) progress.nothingRead = nothingReadMessage(scopeName(targets), looked, index, 'open such a file from the Explorer to read it');
-  return { progress, missing, stopped: summary.stopped, cache: cache && { ...cache.stats, path: cache.path } };
+  if (index.eventCount === 0 && !progress.cancelled)
+    progress.nothingRead = nothingReadMessage(
+      scopeName(targets),
+      looked,
+      index,
+      'open such a file from the Explorer to read it',
+    );
+  return {
+    progress,
+    missing,
+    stopped: summary.stopped,
+    cache: cache && { ...cache.stats, path: cache.path },
+  };
 }
 
 /** What names a scope's pack: its sources and what of them (the same scope reuses its pack). */
 function cacheScopeOf(targets: ScopeTarget[]): string {
-  return JSON.stringify(targets.map((t) => [t.source.type, t.source.label, t.prefix ?? '', t.keys ?? null]));
+  return JSON.stringify(
+    targets.map((t) => [t.source.type, t.source.label, t.prefix ?? '', t.keys ?? null]),
+  );
 }

@@ -82,16 +82,28 @@ export class TimelinePanel implements vscode.Disposable {
     readonly scope: TimelineScope,
     initial: { filter: string; range: TimeRange | null } | null,
   ) {
-    this.panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, scope.title, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      // The page loads nothing: its script and stylesheet are written into it (html.ts).
-      localResourceRoots: [],
-      retainContextWhenHidden: false,
-      enableFindWidget: true,
-    });
+    this.panel = vscode.window.createWebviewPanel(
+      TIMELINE_VIEW_TYPE,
+      scope.title,
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        // The page loads nothing: its script and stylesheet are written into it (html.ts).
+        localResourceRoots: [],
+        retainContextWhenHidden: false,
+        enableFindWidget: true,
+      },
+    );
     const webview = this.panel.webview;
-    webview.html = timelineHtml(readPageAssets(vscode.Uri.joinPath(deps.extensionUri, 'media').fsPath), scope.title);
-    this.data = new IndexTimelineData(new EventIndex({ runner: deps.runner(), maxUncompressedBytes: loadSettings().maxFileBytes }), scope.only, deps.caseStore);
+    webview.html = timelineHtml(
+      readPageAssets(vscode.Uri.joinPath(deps.extensionUri, 'media').fsPath),
+      scope.title,
+    );
+    this.data = new IndexTimelineData(
+      new EventIndex({ runner: deps.runner(), maxUncompressedBytes: loadSettings().maxFileBytes }),
+      scope.only,
+      deps.caseStore,
+    );
     this.session = new TimelineSession(
       this.data,
       (e) => void webview.postMessage(e),
@@ -102,19 +114,24 @@ export class TimelinePanel implements vscode.Disposable {
         cancelLoad: () => this.loading.abort(),
         openTimeZoneSetting: () => void openTimeZoneSetting(),
         shown: () => this.releaseFirstScreen(),
-        invalidMessage: (raw) => deps.log.warn(`Timeline: ignored a malformed message from the view: ${JSON.stringify(raw)?.slice(0, 200)}`),
+        invalidMessage: (raw) =>
+          deps.log.warn(
+            `Timeline: ignored a malformed message from the view: ${JSON.stringify(raw)?.slice(0, 200)}`,
+          ),
         annotate: (ids, action) => this.annotate(ids, action),
       },
       scope.title,
       initial,
     );
-    if (deps.caseStore) this.disposables.push(deps.caseStore.onDidChange(() => this.session.refresh()));
+    if (deps.caseStore)
+      this.disposables.push(deps.caseStore.onDidChange(() => this.session.refresh()));
     this.session.setTimeZone(timeZoneSetting());
     this.disposables.push(
       webview.onDidReceiveMessage((m) => void this.session.receive(m)),
       onTimeZoneChange((zone) => this.session.setTimeZone(zone)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('cloudtrailLens.detections.ruleFolders')) void this.loaded.then(() => this.runDetections(this.loadRules()));
+        if (e.affectsConfiguration('cloudtrailLens.detections.ruleFolders'))
+          void this.loaded.then(() => this.runDetections(this.loadRules()));
       }),
       this.panel.onDidDispose(() => this.dispose()),
     );
@@ -144,7 +161,9 @@ export class TimelinePanel implements vscode.Disposable {
 
   /** Events with detection hits in a file of this panel's index, by highest level (once the rules have run over it); undefined for another index's file. */
   detectionCountsOf(file: IndexedFile): Record<Level, number> | undefined {
-    return this.data.index.files[file.id] === file ? this.data.detectionCountsByFile().get(file.id) : undefined;
+    return this.data.index.files[file.id] === file
+      ? this.data.detectionCountsByFile().get(file.id)
+      : undefined;
   }
 
   /** The built-in pack and the configured folders' rules, set on the index as soon as read (problems to the output). */
@@ -163,11 +182,15 @@ export class TimelinePanel implements vscode.Disposable {
       await d.update();
       const events = d.results.countsByLevel(this.data.index.order());
       const hits = Object.values(events).reduce((a, b) => a + b, 0);
-      this.deps.log.info(`Timeline "${this.scope.title}": ${d.rules.length} detection rules over ${this.data.index.eventCount} events: ${hits} with hits${hits ? ` (${levelCountsText(events)})` : ''}, ${Math.round(d.elapsedMs)} ms`);
+      this.deps.log.info(
+        `Timeline "${this.scope.title}": ${d.rules.length} detection rules over ${this.data.index.eventCount} events: ${hits} with hits${hits ? ` (${levelCountsText(events)})` : ''}, ${Math.round(d.elapsedMs)} ms`,
+      );
       this.session.refresh();
       this.filesChanged.fire();
     } catch (e) {
-      this.deps.log.error(`Timeline "${this.scope.title}": the detection rules could not be run: ${e instanceof Error ? e.message : String(e)}`);
+      this.deps.log.error(
+        `Timeline "${this.scope.title}": the detection rules could not be run: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 
@@ -190,7 +213,12 @@ export class TimelinePanel implements vscode.Disposable {
     if (!this.deps.caseStore) return;
     const index = this.data.index;
     const valid = ids.filter((id) => id >= 0 && id < index.size);
-    await annotateEvents(this.deps.caseStore, valid.map((id) => index.summary(id)), action, this.data.annotations().byRow);
+    await annotateEvents(
+      this.deps.caseStore,
+      valid.map((id) => index.summary(id)),
+      action,
+      this.data.annotations().byRow,
+    );
   }
 
   /** The filter and range the view last asked for (what "Run on Athena / Lake" takes). */
@@ -230,9 +258,18 @@ export class TimelinePanel implements vscode.Disposable {
           const line = `${n.location}: ${n.message}`;
           if (reported.has(line)) continue;
           reported.add(line);
-          (n.severity === 'error' ? log.error : n.severity === 'warning' ? log.warn : log.info).call(log, line);
+          (n.severity === 'error'
+            ? log.error
+            : n.severity === 'warning'
+              ? log.warn
+              : log.info
+          ).call(log, line);
         }
-        this.session.setProgress({ ...pending, fileNotes: notes.notes, fileNotesTotal: notes.total });
+        this.session.setProgress({
+          ...pending,
+          fileNotes: notes.notes,
+          fileNotesTotal: notes.total,
+        });
       }
       pending = undefined;
       this.filesChanged.fire();
@@ -253,35 +290,87 @@ export class TimelinePanel implements vscode.Disposable {
       timer = setTimeout(flush, Math.max(0, PROGRESS_INTERVAL_MS - (Date.now() - last)));
     };
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading ${this.scope.title}` }, async () => {
-        const outcome = await loadScope(index, this.deps.runner(), this.scope.targets, this.loading.signal, onProgress, named, () => this.holdForFirstScreen(), { limits: loadSettings().limits, raise: RAISE_BUDGET_SETTINGS }, this.deps.indexCache());
-        clearTimeout(timer);
-        this.lastLoad = outcome;
-        pending = outcome.progress;
-        flush();
-        for (const k of outcome.missing) log.warn(`${k}: no such file; it was skipped`);
-        for (const n of outcome.progress.fileNotes ?? []) if (n.location === 'index cache') log.warn(n.message);
-        if (outcome.cache?.hits) log.info(`Timeline "${this.scope.title}": ${outcome.cache.hits} of ${outcome.cache.hits + outcome.cache.misses} file(s) from the index cache (${outcome.cache.path})`);
-        if (outcome.progress.stopped) {
-          log.warn(`Timeline "${this.scope.title}": ${outcome.progress.stopped}`);
-          void vscode.window.showWarningMessage(`CloudTrail timeline: ${outcome.progress.stopped}.`, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', 'cloudtrailLens.load'));
-        }
-        const failed = outcome.progress.failedFiles;
-        if (outcome.progress.nothingRead) {
-          log.warn(outcome.progress.nothingRead);
-          void vscode.window.showWarningMessage(`CloudTrail timeline: ${outcome.progress.nothingRead}`, 'Show Output').then((a) => a && log.show(true));
-        } else if (failed) {
-          void vscode.window.showWarningMessage(`CloudTrail timeline: ${failed} of ${outcome.progress.filesTotal} file(s) could not be read (the others are loaded). Latest: ${outcome.progress.lastError ?? ''}`, 'Show Output').then((a) => a && log.show(true));
-        }
-        log.info(`Timeline "${this.scope.title}": ${outcome.progress.events} events from ${outcome.progress.filesDone - failed} file(s)${outcome.progress.cancelled ? ' (loading cancelled)' : ''}`);
-      });
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `Loading ${this.scope.title}` },
+        async () => {
+          const outcome = await loadScope(
+            index,
+            this.deps.runner(),
+            this.scope.targets,
+            this.loading.signal,
+            onProgress,
+            named,
+            () => this.holdForFirstScreen(),
+            { limits: loadSettings().limits, raise: RAISE_BUDGET_SETTINGS },
+            this.deps.indexCache(),
+          );
+          clearTimeout(timer);
+          this.lastLoad = outcome;
+          pending = outcome.progress;
+          flush();
+          for (const k of outcome.missing) log.warn(`${k}: no such file; it was skipped`);
+          for (const n of outcome.progress.fileNotes ?? [])
+            if (n.location === 'index cache') log.warn(n.message);
+          if (outcome.cache?.hits)
+            log.info(
+              `Timeline "${this.scope.title}": ${outcome.cache.hits} of ${outcome.cache.hits + outcome.cache.misses} file(s) from the index cache (${outcome.cache.path})`,
+            );
+          if (outcome.progress.stopped) {
+            log.warn(`Timeline "${this.scope.title}": ${outcome.progress.stopped}`);
+            void vscode.window
+              .showWarningMessage(
+                `CloudTrail timeline: ${outcome.progress.stopped}.`,
+                'Open Settings',
+              )
+              .then(
+                (a) =>
+                  a &&
+                  vscode.commands.executeCommand(
+                    'workbench.action.openSettings',
+                    'cloudtrailLens.load',
+                  ),
+              );
+          }
+          const failed = outcome.progress.failedFiles;
+          if (outcome.progress.nothingRead) {
+            log.warn(outcome.progress.nothingRead);
+            void vscode.window
+              .showWarningMessage(
+                `CloudTrail timeline: ${outcome.progress.nothingRead}`,
+                'Show Output',
+              )
+              .then((a) => a && log.show(true));
+          } else if (failed) {
+            void vscode.window
+              .showWarningMessage(
+                `CloudTrail timeline: ${failed} of ${outcome.progress.filesTotal} file(s) could not be read (the others are loaded). Latest: ${outcome.progress.lastError ?? ''}`,
+                'Show Output',
+              )
+              .then((a) => a && log.show(true));
+          }
+          log.info(
+            `Timeline "${this.scope.title}": ${outcome.progress.events} events from ${outcome.progress.filesDone - failed} file(s)${outcome.progress.cancelled ? ' (loading cancelled)' : ''}`,
+          );
+        },
+      );
       await this.runDetections(rules);
     } catch (e) {
       clearTimeout(timer);
       const message = e instanceof Error ? e.message : String(e);
       log.error(`Timeline "${this.scope.title}": loading failed: ${message}`);
-      this.session.setProgress({ loading: false, filesDone: 0, filesTotal: 0, events: index.eventCount, failedFiles: 0, lastError: message, cancelled: this.loading.signal.aborted });
-      if (!this.loading.signal.aborted) void vscode.window.showErrorMessage(`CloudTrail timeline: loading ${this.scope.title} failed: ${message}`);
+      this.session.setProgress({
+        loading: false,
+        filesDone: 0,
+        filesTotal: 0,
+        events: index.eventCount,
+        failedFiles: 0,
+        lastError: message,
+        cancelled: this.loading.signal.aborted,
+      });
+      if (!this.loading.signal.aborted)
+        void vscode.window.showErrorMessage(
+          `CloudTrail timeline: loading ${this.scope.title} failed: ${message}`,
+        );
     }
   }
 
@@ -290,7 +379,9 @@ export class TimelinePanel implements vscode.Disposable {
     try {
       return await this.data.raw(id);
     } catch (e) {
-      void vscode.window.showErrorMessage(`CloudTrail timeline: could not read the record: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(
+        `CloudTrail timeline: could not read the record: ${e instanceof Error ? e.message : String(e)}`,
+      );
       return undefined;
     }
   }
@@ -299,7 +390,10 @@ export class TimelinePanel implements vscode.Disposable {
     const text = await this.record(id);
     if (text === undefined) return;
     const doc = await vscode.workspace.openTextDocument({ language: 'json', content: text });
-    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    await vscode.window.showTextDocument(doc, {
+      preview: true,
+      viewColumn: vscode.ViewColumn.Beside,
+    });
   }
 
   private async copyJson(id: number): Promise<void> {
@@ -311,9 +405,14 @@ export class TimelinePanel implements vscode.Disposable {
 
   private async export(format: 'jsonl' | 'csv', result: ResultSet): Promise<void> {
     const folder = defaultExportFolder({
-      setting: vscode.workspace.getConfiguration('cloudtrailLens').get<string>('exportFolder') ?? '',
-      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-      evidence: this.scope.targets.map((t) => t.source.localPath?.('')).filter((p): p is string => !!p),
+      setting:
+        vscode.workspace.getConfiguration('cloudtrailLens').get<string>('exportFolder') ?? '',
+      workspaceFolders: (vscode.workspace.workspaceFolders ?? [])
+        .filter((f) => f.uri.scheme === 'file')
+        .map((f) => f.uri.fsPath),
+      evidence: this.scope.targets
+        .map((t) => t.source.localPath?.(''))
+        .filter((p): p is string => !!p),
       home: os.homedir(),
     });
     const target = await vscode.window.showSaveDialog({
@@ -324,26 +423,46 @@ export class TimelinePanel implements vscode.Disposable {
     });
     if (!target) return;
     if (target.scheme !== 'file') {
-      void vscode.window.showErrorMessage('CloudTrail timeline: export writes to local files only; pick a file on this machine.');
+      void vscode.window.showErrorMessage(
+        'CloudTrail timeline: export writes to local files only; pick a file on this machine.',
+      );
       return;
     }
     try {
       const n = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Exporting to ${target.fsPath}`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Exporting to ${target.fsPath}`,
+          cancellable: true,
+        },
         async (progress, token) => {
           const ctl = new AbortController();
           token.onCancellationRequested(() => ctl.abort());
           let reported = 0;
-          return writeExport(target.fsPath, format, this.data, result, ctl.signal, (done, total) => {
-            const pct = (done / Math.max(1, total)) * 100;
-            progress.report({ increment: pct - reported, message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` });
-            reported = pct;
-          });
+          return writeExport(
+            target.fsPath,
+            format,
+            this.data,
+            result,
+            ctl.signal,
+            (done, total) => {
+              const pct = (done / Math.max(1, total)) * 100;
+              progress.report({
+                increment: pct - reported,
+                message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
+              });
+              reported = pct;
+            },
+          );
         },
       );
-      void vscode.window.showInformationMessage(`Exported ${n.toLocaleString('en-US')} events to ${target.fsPath}`);
+      void vscode.window.showInformationMessage(
+        `Exported ${n.toLocaleString('en-US')} events to ${target.fsPath}`,
+      );
     } catch (e) {
-      void vscode.window.showErrorMessage(`CloudTrail timeline: export to ${target.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(
+        `CloudTrail timeline: export to ${target.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 }

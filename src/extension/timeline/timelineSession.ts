@@ -1,7 +1,26 @@
 // The host side of one timeline panel, free of VS Code: answers the webview's requests from the
 // index (through TimelineData) and hands the actions that need the editor (open, copy, export,
 // cancel) to HostActions. The panel (timelinePanel.ts) only wires this to a webview.
-import { AnnotateAction, Channel, Envelope, Facet, FACET_IDS, FilterReply, FromWebview, HelloReply, LIMITS, LoadProgress, QueryError, QueryParams, START_QUERY, QueryReply, SortOrder, TimeRange, ToWebview, validateFromWebview } from '../../protocol';
+import {
+  AnnotateAction,
+  Channel,
+  Envelope,
+  Facet,
+  FACET_IDS,
+  FilterReply,
+  FromWebview,
+  HelloReply,
+  LIMITS,
+  LoadProgress,
+  QueryError,
+  QueryParams,
+  START_QUERY,
+  QueryReply,
+  SortOrder,
+  TimeRange,
+  ToWebview,
+  validateFromWebview,
+} from '../../protocol';
 import { QuerySyntaxError } from '../../core/query/ast';
 import { appendTerm, formatTermWithin } from '../../core/query/format';
 import { parseQuery } from '../../core/query/parse';
@@ -35,7 +54,13 @@ export class TimelineSession {
   private nextQueryId = 1;
   private latestQueryId = 0;
   private pendingFilter: { filter: string; range: TimeRange | null } | null;
-  private progress: LoadProgress = { loading: false, filesDone: 0, filesTotal: 0, events: 0, failedFiles: 0 };
+  private progress: LoadProgress = {
+    loading: false,
+    filesDone: 0,
+    filesTotal: 0,
+    events: 0,
+    failedFiles: 0,
+  };
   /** A view has said `ready` (its page is running). */
   private viewStarted = false;
   /** The hello pushed to the panel's first view before it asked, and the initial filter it carried. */
@@ -54,7 +79,13 @@ export class TimelineSession {
   ) {
     this.pendingFilter = initialFilter;
     if (initialFilter) this.current = { ...initialFilter };
-    this.channel = new Channel<ToWebview, FromWebview>(post, validateFromWebview, (m) => this.handle(m), (message) => ({ type: 'error', message }), (raw) => actions.invalidMessage(raw));
+    this.channel = new Channel<ToWebview, FromWebview>(
+      post,
+      validateFromWebview,
+      (m) => this.handle(m),
+      (message) => ({ type: 'error', message }),
+      (raw) => actions.invalidMessage(raw),
+    );
   }
 
   /** Feed every message from the webview here. */
@@ -64,7 +95,12 @@ export class TimelineSession {
 
   setProgress(progress: LoadProgress): void {
     this.progress = progress;
-    this.channel.notify({ type: 'progress', progress, total: this.data.total(), bounds: this.data.bounds() });
+    this.channel.notify({
+      type: 'progress',
+      progress,
+      total: this.data.total(),
+      bounds: this.data.bounds(),
+    });
     if (!this.viewStarted && !this.pushed && this.data.total() > 0) void this.pushHello();
   }
 
@@ -84,8 +120,22 @@ export class TimelineSession {
   private async hello(q: QueryParams | null): Promise<HelloReply> {
     const initial = this.pendingFilter;
     this.pendingFilter = null;
-    const first = q && (initial ? await this.query(initial.filter, initial.range, q.sort, q.bins, 0, q.pageCount) : await this.query(q.filter, q.range, q.sort, q.bins, q.pageStart, q.pageCount));
-    return { type: 'hello', title: this.title, total: this.data.total(), bounds: this.data.bounds(), progress: this.progress, initialFilter: initial ? initial.filter : null, initialRange: initial ? initial.range : null, first, timeZone: this.timeZone };
+    const first =
+      q &&
+      (initial
+        ? await this.query(initial.filter, initial.range, q.sort, q.bins, 0, q.pageCount)
+        : await this.query(q.filter, q.range, q.sort, q.bins, q.pageStart, q.pageCount));
+    return {
+      type: 'hello',
+      title: this.title,
+      total: this.data.total(),
+      bounds: this.data.bounds(),
+      progress: this.progress,
+      initialFilter: initial ? initial.filter : null,
+      initialRange: initial ? initial.range : null,
+      first,
+      timeZone: this.timeZone,
+    };
   }
 
   /**
@@ -106,7 +156,11 @@ export class TimelineSession {
   }
 
   /** Points the session at another index (the panel was re-targeted at another source). */
-  setData(data: TimelineData, title: string, initial: { filter: string; range: TimeRange | null } | null): void {
+  setData(
+    data: TimelineData,
+    title: string,
+    initial: { filter: string; range: TimeRange | null } | null,
+  ): void {
     this.data = data;
     this.title = title;
     this.results.clear();
@@ -133,7 +187,12 @@ export class TimelineSession {
         const greeted = !this.viewStarted && this.pushed;
         this.viewStarted = true;
         // The first view was sent its hello already: this one only stands in for it (no result).
-        if (greeted) return { ...(await this.hello(null)), initialFilter: greeted.initial?.filter ?? null, initialRange: greeted.initial?.range ?? null };
+        if (greeted)
+          return {
+            ...(await this.hello(null)),
+            initialFilter: greeted.initial?.filter ?? null,
+            initialRange: greeted.initial?.range ?? null,
+          };
         return await this.hello(m.query);
       }
       case 'query':
@@ -142,7 +201,12 @@ export class TimelineSession {
       case 'page': {
         const r = this.results.get(m.queryId);
         if (!r) return { type: 'error', message: `query ${m.queryId} is no longer current` };
-        return { type: 'pageResult', queryId: m.queryId, start: m.start, rows: this.data.rows(r, m.start, m.count) };
+        return {
+          type: 'pageResult',
+          queryId: m.queryId,
+          start: m.start,
+          rows: this.data.rows(r, m.start, m.count),
+        };
       }
       case 'facets': {
         const r = this.results.get(m.queryId);
@@ -151,7 +215,8 @@ export class TimelineSession {
         // first, and facets of a result the view has left are not finished at all.
         const facets: Facet[] = [];
         for (const id of FACET_IDS) {
-          if (m.queryId !== this.latestQueryId) return { type: 'error', message: `query ${m.queryId} was superseded` };
+          if (m.queryId !== this.latestQueryId)
+            return { type: 'error', message: `query ${m.queryId} was superseded` };
           const facet = this.data.facet(r, id, m.limit);
           // The case's tags and the detections show only when the result has tagged events or hits.
           if ((id !== 'tag' && id !== 'detection') || facet.values.length > 0) facets.push(facet);
@@ -164,11 +229,22 @@ export class TimelineSession {
         if (raw === undefined) return { type: 'error', message: `no event ${m.id}` };
         const origin = this.data.origin?.(m.id, raw);
         const detections = this.data.detectionsOf?.(m.id, raw);
-        const reply = detailFor(m.id, raw, this.data.time(m.id), origin?.origin, origin?.consoleLogin);
+        const reply = detailFor(
+          m.id,
+          raw,
+          this.data.time(m.id),
+          origin?.origin,
+          origin?.consoleLogin,
+        );
         return detections?.length ? { ...reply, detections } : reply;
       }
       case 'complete':
-        return { type: 'completeResult', items: completionsAt(m.filter, m.cursor, (paths, prefix, limit) => this.data.topValues(paths, prefix, limit)) };
+        return {
+          type: 'completeResult',
+          items: completionsAt(m.filter, m.cursor, (paths, prefix, limit) =>
+            this.data.topValues(paths, prefix, limit),
+          ),
+        };
       case 'addTerm':
         return this.addTerm(m.filter, m.field, m.value, m.negate);
       case 'openRaw':
@@ -207,13 +283,21 @@ export class TimelineSession {
     const room = LIMITS.filterLength - appendTerm(filter, '').length;
     const fitted = formatTermWithin(field, value, room, { negate });
     if (!fitted) {
-      return { type: 'filterText', filter, notice: `This value (${value.length.toLocaleString('en-US')} characters) does not fit in the filter, which holds ${LIMITS.filterLength.toLocaleString('en-US')} characters: remove terms from the filter first.` };
+      return {
+        type: 'filterText',
+        filter,
+        notice: `This value (${value.length.toLocaleString('en-US')} characters) does not fit in the filter, which holds ${LIMITS.filterLength.toLocaleString('en-US')} characters: remove terms from the filter first.`,
+      };
     }
     const out: FilterReply = { type: 'filterText', filter: appendTerm(filter, fitted.term) };
     if (fitted.prefixLength !== undefined) {
-      const others = (this.data.valuesStartingWith(field, value.slice(0, fitted.prefixLength)) ?? 0) - 1;
+      const others =
+        (this.data.valuesStartingWith(field, value.slice(0, fitted.prefixLength)) ?? 0) - 1;
       const what = negate ? 'excludes the values' : 'keeps the values';
-      const same = others > 0 ? `${others.toLocaleString('en-US')} other value${others === 1 ? '' : 's'} loaded start${others === 1 ? 's' : ''} the same way, so it ${negate ? 'excludes' : 'finds'} those events too` : `no other value loaded starts the same way, so it ${negate ? 'excludes' : 'finds'} exactly this value's events`;
+      const same =
+        others > 0
+          ? `${others.toLocaleString('en-US')} other value${others === 1 ? '' : 's'} loaded start${others === 1 ? 's' : ''} the same way, so it ${negate ? 'excludes' : 'finds'} those events too`
+          : `no other value loaded starts the same way, so it ${negate ? 'excludes' : 'finds'} exactly this value's events`;
       out.notice = `This value (${value.length.toLocaleString('en-US')} characters) is longer than a filter can hold: the filter ${what} that start with its first ${fitted.prefixLength.toLocaleString('en-US')} characters (${same}).`;
     }
     return out;
@@ -223,7 +307,14 @@ export class TimelineSession {
     return this.current;
   }
 
-  private async query(filter: string, range: TimeRange | null, sort: SortOrder, wantedBins: number, pageStart: number, pageCount: number): Promise<QueryReply> {
+  private async query(
+    filter: string,
+    range: TimeRange | null,
+    sort: SortOrder,
+    wantedBins: number,
+    pageStart: number,
+    pageCount: number,
+  ): Promise<QueryReply> {
     this.current = { filter, range };
     const total = this.data.total();
     const bounds = this.data.bounds();
@@ -241,25 +332,50 @@ export class TimelineSession {
         histogram: { from: 0, binMs: 1, counts: [], errors: [] },
         pageStart: 0,
         rows: [],
-        error: { message: e.message.replace(/^col \d+: /, ''), offset: Math.max(0, e.offset), length: Math.max(0, e.length) },
+        error: {
+          message: e.message.replace(/^col \d+: /, ''),
+          offset: Math.max(0, e.offset),
+          length: Math.max(0, e.length),
+        },
       };
     }
     const queryId = this.nextQueryId++;
     this.latestQueryId = queryId;
     this.results.set(queryId, result);
-    for (const old of this.results.keys()) if (this.results.size > KEPT_RESULTS) this.results.delete(old);
+    for (const old of this.results.keys())
+      if (this.results.size > KEPT_RESULTS) this.results.delete(old);
     const span = range ?? bounds;
     let histogram = { from: 0, binMs: 1, counts: [] as number[], errors: [] as number[] };
     if (span) {
       const b = chooseBins(span, wantedBins);
-      histogram = { from: b.from, binMs: b.binMs, ...this.data.histogram(result, b.from, b.binMs, b.bins) };
+      histogram = {
+        from: b.from,
+        binMs: b.binMs,
+        ...this.data.histogram(result, b.from, b.binMs, b.bins),
+      };
     }
     const start = Math.min(pageStart, Math.max(0, result.size - 1));
-    return { type: 'queryResult', queryId, matches: result.size, total, bounds, histogram, pageStart: start, rows: this.data.rows(result, start, pageCount), error: null, warnings: filterWarnings(filter), notes: result.notes ?? [] };
+    return {
+      type: 'queryResult',
+      queryId,
+      matches: result.size,
+      total,
+      bounds,
+      histogram,
+      pageStart: start,
+      rows: this.data.rows(result, start, pageCount),
+      error: null,
+      warnings: filterWarnings(filter),
+      notes: result.notes ?? [],
+    };
   }
 }
 
 /** What the view shows under the filter box for a filter that parses (query/warnings.ts). */
 function filterWarnings(filter: string): QueryError[] {
-  return queryWarnings(parseQuery(filter), filter).map((w) => ({ message: w.message, offset: w.start, length: w.end - w.start }));
+  return queryWarnings(parseQuery(filter), filter).map((w) => ({
+    message: w.message,
+    offset: w.start,
+    length: w.end - w.start,
+  }));
 }

@@ -27,7 +27,10 @@ export const CONTEXT_TOKENS = {
 const T = CONTEXT_TOKENS;
 
 /** A node of a source's layout tree: `ctl ctl-<type>` and what it offers. */
-export function nodeContextTokens(type: string, has: { events?: boolean; digests?: boolean; local?: boolean; s3?: boolean; file?: boolean }): string[] {
+export function nodeContextTokens(
+  type: string,
+  has: { events?: boolean; digests?: boolean; local?: boolean; s3?: boolean; file?: boolean },
+): string[] {
   const tokens: string[] = [T.item, `ctl-${type}`];
   if (has.events) tokens.push(T.events);
   if (has.digests) tokens.push(T.digests);
@@ -38,7 +41,11 @@ export function nodeContextTokens(type: string, has: { events?: boolean; digests
 }
 
 /** A source's root item. */
-export function sourceContextValue(type: 'folder' | 's3' | 'event-history', removable: boolean, digests = false): string {
+export function sourceContextValue(
+  type: 'folder' | 's3' | 'event-history',
+  removable: boolean,
+  digests = false,
+): string {
   const tokens: string[] = [T.item, T.source, `${T.source}-${type}`];
   if (removable) tokens.push(T.removable);
   if (type === 'folder') tokens.push(T.local);

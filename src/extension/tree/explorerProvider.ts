@@ -2,13 +2,24 @@
 // File counts and sizes arrive in the background (one cancellable scan per location fills in
 // every node below it); very long levels (a day with 100,000 files) are shown a page at a time.
 import * as vscode from 'vscode';
-import { CatalogNode, CloudTrailCatalog, FileNode, looseFileNodes } from '../../core/sources/layoutTree';
+import {
+  CatalogNode,
+  CloudTrailCatalog,
+  FileNode,
+  looseFileNodes,
+} from '../../core/sources/layoutTree';
 import { Summary, SummaryCache, summarizeFiles } from '../../core/sources/layoutSummary';
 import { SourceError } from '../../core/sources/source';
 import { DEFAULT_LOOKBACK_HOURS, describeSource } from '../sources/sourceConfig';
 import { SourceEntry, SourceRegistry } from '../sources/sourceRegistry';
 import type { Level } from '../../core/detect/levels';
-import { Presentation, describeCounts, escapeMarkdown, formatCount, presentNode } from './presentation';
+import {
+  Presentation,
+  describeCounts,
+  escapeMarkdown,
+  formatCount,
+  presentNode,
+} from './presentation';
 import { COMMANDS } from '../commands';
 import { CONTEXT_TOKENS, sourceContextValue } from './contextValues';
 
@@ -53,12 +64,22 @@ export interface MessageElement {
 export interface EventCountSource {
   readonly onDidChange: vscode.Event<void>;
   /** Events of the node once all its event files are indexed; undefined until then. */
-  eventsFor(entry: SourceEntry, node: CatalogNode, summary: Summary | undefined): number | undefined;
+  eventsFor(
+    entry: SourceEntry,
+    node: CatalogNode,
+    summary: Summary | undefined,
+  ): number | undefined;
   /** Events of the node with detection hits, by highest level, once counted like its events and the rules have run. */
-  hitsFor?(entry: SourceEntry, node: CatalogNode, summary: Summary | undefined): Record<Level, number> | undefined;
+  hitsFor?(
+    entry: SourceEntry,
+    node: CatalogNode,
+    summary: Summary | undefined,
+  ): Record<Level, number> | undefined;
 }
 
-export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement>, vscode.Disposable {
+export class ExplorerProvider
+  implements vscode.TreeDataProvider<ExplorerElement>, vscode.Disposable
+{
   private readonly changed = new vscode.EventEmitter<ExplorerElement | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly catalogs = new Map<string, CloudTrailCatalog>();
@@ -79,7 +100,10 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
     private readonly log: vscode.LogOutputChannel,
     private eventCounts?: EventCountSource,
   ) {
-    this.disposables.push(this.changed, registry.onDidChange(() => this.refresh()));
+    this.disposables.push(
+      this.changed,
+      registry.onDidChange(() => this.refresh()),
+    );
     if (eventCounts) this.setEventCounts(eventCounts);
   }
 
@@ -113,7 +137,12 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
 
   async getChildren(element?: ExplorerElement): Promise<ExplorerElement[]> {
     // The same element objects until a refresh: VS Code resolves later updates by identity.
-    if (!element) return (this.roots ??= this.registry.entries.map((entry): SourceElement => ({ kind: 'source', id: `S|${entry.id}`, entry })));
+    if (!element)
+      return (this.roots ??= this.registry.entries.map((entry): SourceElement => ({
+        kind: 'source',
+        id: `S|${entry.id}`,
+        entry,
+      })));
     if (element.kind === 'more' || element.kind === 'message') return [];
     let all = this.listed.get(element.id);
     if (!all) {
@@ -122,7 +151,13 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
     }
     const shown = this.pages.get(element.id) ?? PAGE_SIZE;
     if (all.length <= shown) return all;
-    const more: MoreElement = { kind: 'more', id: `${element.id}|more`, parent: element, shown, total: all.length };
+    const more: MoreElement = {
+      kind: 'more',
+      id: `${element.id}|more`,
+      parent: element,
+      shown,
+      total: all.length,
+    };
     return [...all.slice(0, shown), more];
   }
 
@@ -143,11 +178,17 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
       case 'node':
         return this.nodeItem(element);
       case 'more': {
-        const item = new vscode.TreeItem(`Show ${formatCount(Math.min(PAGE_SIZE, element.total - element.shown), 'more file')}…`);
+        const item = new vscode.TreeItem(
+          `Show ${formatCount(Math.min(PAGE_SIZE, element.total - element.shown), 'more file')}…`,
+        );
         item.id = element.id;
         item.description = `${element.shown.toLocaleString('en-US')} of ${element.total.toLocaleString('en-US')} shown`;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: COMMANDS.explorerShowMore, title: 'Show More', arguments: [element] };
+        item.command = {
+          command: COMMANDS.explorerShowMore,
+          title: 'Show More',
+          arguments: [element],
+        };
         item.contextValue = CONTEXT_TOKENS.more;
         return item;
       }
@@ -167,7 +208,14 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
     if (!entry.source) return undefined;
     let catalog = this.catalogs.get(entry.id);
     // Each S3 listing is a request: name trails from fewer accounts there.
-    if (!catalog) this.catalogs.set(entry.id, (catalog = new CloudTrailCatalog(entry.source, entry.config.type === 's3' ? { maxTrailAccounts: 3 } : {})));
+    if (!catalog)
+      this.catalogs.set(
+        entry.id,
+        (catalog = new CloudTrailCatalog(
+          entry.source,
+          entry.config.type === 's3' ? { maxTrailAccounts: 3 } : {},
+        )),
+      );
     return catalog;
   }
 
@@ -184,22 +232,47 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
   private async list(element: SourceElement | NodeElement): Promise<ExplorerElement[]> {
     const entry = element.entry;
     if (entry.unavailable) {
-      return [{ kind: 'message', id: `${element.id}|unavailable`, parent: element, text: 'Cannot open this source', detail: entry.unavailable, icon: 'info' }];
+      return [
+        {
+          kind: 'message',
+          id: `${element.id}|unavailable`,
+          parent: element,
+          text: 'Cannot open this source',
+          detail: entry.unavailable,
+          icon: 'info',
+        },
+      ];
     }
     if (entry.config.type === 'event-history') {
       // Looking events up takes requests (2 a second per region): only a timeline does it.
       const detail = `${describeSource(entry.config)}: 90 days of management events, looked up when a timeline opens (the last ${entry.config.lookbackHours ?? DEFAULT_LOOKBACK_HOURS} hours, or the timeline's range; the filter's narrowest exact term goes to the API).`;
-      return [{ kind: 'message', id: `${element.id}|history`, parent: element, text: 'Open the timeline to look up events', detail, icon: 'history' }];
+      return [
+        {
+          kind: 'message',
+          id: `${element.id}|history`,
+          parent: element,
+          text: 'Open the timeline to look up events',
+          detail,
+          icon: 'history',
+        },
+      ];
     }
     const catalog = this.catalogFor(entry)!;
     const signal = this.abort.signal;
     try {
-      const nodes = await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID } }, () =>
-        element.kind === 'source' ? catalog.roots(signal) : catalog.children(element.node, signal),
+      const nodes = await vscode.window.withProgress(
+        { location: { viewId: EXPLORER_VIEW_ID } },
+        () =>
+          element.kind === 'source'
+            ? catalog.roots(signal)
+            : catalog.children(element.node, signal),
       );
       if (element.kind === 'node' && element.node.type === 'day') {
         // The listing is the exact figure for the day, whatever a scan said before.
-        this.summaries.set(element.node.id, summarizeFiles(nodes.filter((n): n is FileNode => n.type === 'file')));
+        this.summaries.set(
+          element.node.id,
+          summarizeFiles(nodes.filter((n): n is FileNode => n.type === 'file')),
+        );
         setTimeout(() => this.changed.fire(element), 0);
       }
       if (element.kind === 'source' && nodes.length === 0) {
@@ -216,16 +289,32 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
       }
       for (const node of nodes) {
         // Loose files are listed with their sizes already: their figures need no scan.
-        if (node.type === 'loose' || node.type === 'loose-group') this.summaries.set(node.id, summarizeFiles(looseFileNodes(node.files)));
+        if (node.type === 'loose' || node.type === 'loose-group')
+          this.summaries.set(node.id, summarizeFiles(looseFileNodes(node.files)));
       }
       // The source row sums its children's figures; VS Code drew it before they were listed.
       if (element.kind === 'source') setTimeout(() => this.changed.fire(element), 0);
-      return nodes.map((node): NodeElement => ({ kind: 'node', id: `${element.id}|${node.id}`, entry, node, parent: element }));
+      return nodes.map((node): NodeElement => ({
+        kind: 'node',
+        id: `${element.id}|${node.id}`,
+        entry,
+        node,
+        parent: element,
+      }));
     } catch (e) {
       if (e instanceof SourceError && e.code === 'cancelled') return [];
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(`Listing ${entry.source!.label}: ${message}`);
-      return [{ kind: 'message', id: `${element.id}|error`, parent: element, text: message, detail: `Could not list ${describeSource(entry.config)}: ${message}`, icon: 'error' }];
+      return [
+        {
+          kind: 'message',
+          id: `${element.id}|error`,
+          parent: element,
+          text: message,
+          detail: `Could not list ${describeSource(entry.config)}: ${message}`,
+          icon: 'error',
+        },
+      ];
     }
   }
 
@@ -233,16 +322,44 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
     const { entry } = element;
     const item = new vscode.TreeItem(entry.name, vscode.TreeItemCollapsibleState.Expanded);
     item.id = element.id;
-    const origin = entry.origin === 'workspace' ? 'workspace folder' : entry.origin === 'sample' ? 'sample data' : undefined;
+    const origin =
+      entry.origin === 'workspace'
+        ? 'workspace folder'
+        : entry.origin === 'sample'
+          ? 'sample data'
+          : undefined;
     const total = this.sourceTotal(element);
-    item.description = [origin, entry.unavailable ? 'not available yet' : describeCounts(total)].filter(Boolean).join(' · ') || undefined;
-    const lines = [`**${escapeMarkdown(entry.name)}**`, escapeMarkdown(describeSource(entry.config))];
-    if (origin) lines.push(escapeMarkdown(entry.origin === 'workspace' ? 'Found automatically: this workspace folder holds CloudTrail data.' : 'Shown for this session only.'));
+    item.description =
+      [origin, entry.unavailable ? 'not available yet' : describeCounts(total)]
+        .filter(Boolean)
+        .join(' · ') || undefined;
+    const lines = [
+      `**${escapeMarkdown(entry.name)}**`,
+      escapeMarkdown(describeSource(entry.config)),
+    ];
+    if (origin)
+      lines.push(
+        escapeMarkdown(
+          entry.origin === 'workspace'
+            ? 'Found automatically: this workspace folder holds CloudTrail data.'
+            : 'Shown for this session only.',
+        ),
+      );
     if (entry.unavailable) lines.push(escapeMarkdown(entry.unavailable));
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
-    item.iconPath = new vscode.ThemeIcon(entry.config.type === 's3' ? 'cloud' : entry.config.type === 'event-history' ? 'history' : 'root-folder');
+    item.iconPath = new vscode.ThemeIcon(
+      entry.config.type === 's3'
+        ? 'cloud'
+        : entry.config.type === 'event-history'
+          ? 'history'
+          : 'root-folder',
+    );
     // Validate Digests Here is offered while the files are uncounted, and once counted only if some are digests.
-    item.contextValue = sourceContextValue(entry.config.type, entry.origin !== 'workspace', !total || (total.byKind.digest ?? 0) > 0);
+    item.contextValue = sourceContextValue(
+      entry.config.type,
+      entry.origin !== 'workspace',
+      !total || (total.byKind.digest ?? 0) > 0,
+    );
     return item;
   }
 
@@ -257,7 +374,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
       if (!s) return undefined;
       total.files += s.files;
       total.bytes += s.bytes;
-      for (const [kind, n] of Object.entries(s.byKind) as [keyof Summary['byKind'], number][]) total.byKind[kind] = (total.byKind[kind] ?? 0) + n;
+      for (const [kind, n] of Object.entries(s.byKind) as [keyof Summary['byKind'], number][])
+        total.byKind[kind] = (total.byKind[kind] ?? 0) + n;
     }
     return total;
   }
@@ -274,20 +392,40 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
       s3: entry.config.type === 's3',
       summary,
       countsOnExpand: !counted,
-      events: this.eventCounts?.eventsFor(entry, node, summary ?? (node.type === 'file' ? undefined : this.summaries.get(node.id))),
-      hits: this.eventCounts?.hitsFor?.(entry, node, summary ?? (node.type === 'file' ? undefined : this.summaries.get(node.id))),
+      events: this.eventCounts?.eventsFor(
+        entry,
+        node,
+        summary ?? (node.type === 'file' ? undefined : this.summaries.get(node.id)),
+      ),
+      hits: this.eventCounts?.hitsFor?.(
+        entry,
+        node,
+        summary ?? (node.type === 'file' ? undefined : this.summaries.get(node.id)),
+      ),
     });
-    const item = new vscode.TreeItem(p.label, p.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      p.label,
+      p.collapsible
+        ? vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = element.id;
     item.description = p.description;
     const tip = new vscode.MarkdownString(p.tooltip);
     tip.isTrusted = false;
     tip.supportHtml = false;
     item.tooltip = tip;
-    item.iconPath = new vscode.ThemeIcon(p.icon, p.iconColor ? new vscode.ThemeColor(p.iconColor) : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      p.icon,
+      p.iconColor ? new vscode.ThemeColor(p.iconColor) : undefined,
+    );
     item.contextValue = p.contextTokens.join(' ');
     if (node.type === 'file') {
-      item.command = { command: COMMANDS.explorerOpenFile, title: 'Open Log File', arguments: [element] };
+      item.command = {
+        command: COMMANDS.explorerOpenFile,
+        title: 'Open Log File',
+        arguments: [element],
+      };
       const local = entry.source?.localPath?.(node.key);
       if (local) item.resourceUri = vscode.Uri.file(local);
     }
@@ -320,7 +458,9 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
           await this.summaries.scan(catalog.source, element.node, signal);
         } catch (e) {
           if (signal.aborted) return;
-          this.log.warn(`Counting files under ${element.node.id.slice(2)} in ${catalog.source.label}: ${e instanceof Error ? e.message : String(e)}`);
+          this.log.warn(
+            `Counting files under ${element.node.id.slice(2)} in ${catalog.source.label}: ${e instanceof Error ? e.message : String(e)}`,
+          );
           continue;
         }
         if (signal.aborted) return;
@@ -341,7 +481,13 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerElement
 function countsInBackground(element: NodeElement): boolean {
   const { node } = element;
   // Loose files and their groups have their figures from the listing already.
-  if (node.type === 'file' || node.type === 'problem' || node.type === 'loose' || node.type === 'loose-group') return false;
+  if (
+    node.type === 'file' ||
+    node.type === 'problem' ||
+    node.type === 'loose' ||
+    node.type === 'loose-group'
+  )
+    return false;
   if (element.entry.config.type !== 's3') return true;
   return node.type === 'region' || node.type === 'day';
 }

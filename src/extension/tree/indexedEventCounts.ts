@@ -24,18 +24,28 @@ export class IndexedEventCounts implements EventCountSource {
   constructor(
     private readonly files: () => Iterable<IndexedFileOfSource>,
     readonly onDidChange: vscode.Event<void>,
-    private readonly hitsOf: (file: IndexedFileLike) => Readonly<Record<Level, number>> | undefined = () => undefined,
+    private readonly hitsOf: (
+      file: IndexedFileLike,
+    ) => Readonly<Record<Level, number>> | undefined = () => undefined,
   ) {
     onDidChange(() => (this.bySource = undefined));
   }
 
-  eventsFor(entry: SourceEntry, node: CatalogNode, summary: Summary | undefined): number | undefined {
+  eventsFor(
+    entry: SourceEntry,
+    node: CatalogNode,
+    summary: Summary | undefined,
+  ): number | undefined {
     if (!entry.source) return undefined;
     const files = this.table().get(entry.source.label);
     return files ? indexedEvents(node, files, summary) : undefined;
   }
 
-  hitsFor(entry: SourceEntry, node: CatalogNode, summary: Summary | undefined): Record<Level, number> | undefined {
+  hitsFor(
+    entry: SourceEntry,
+    node: CatalogNode,
+    summary: Summary | undefined,
+  ): Record<Level, number> | undefined {
     if (!entry.source) return undefined;
     const files = this.table().get(entry.source.label);
     return files ? indexedHits(node, files, summary, this.hitsOf) : undefined;

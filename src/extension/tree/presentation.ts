@@ -4,7 +4,13 @@
 import { escapeMarkdown } from '../../core/output/markdown';
 import { formatBytes } from '../../core/output/bytes';
 export { escapeMarkdown };
-import { CatalogNode, FileNode, LocationNode, digestScope, eventScope } from '../../core/sources/layoutTree';
+import {
+  CatalogNode,
+  FileNode,
+  LocationNode,
+  digestScope,
+  eventScope,
+} from '../../core/sources/layoutTree';
 import { Summary } from '../../core/sources/layoutSummary';
 import { isRegionName } from '../../core/sources/layout';
 import { cellText, revealHidden } from '../../core/output/visibleText';
@@ -27,15 +33,28 @@ export interface Presentation {
   contextTokens: string[];
 }
 
-const KIND_NAMES = { log: 'log files', insight: 'Insights files', digest: 'digest files', other: 'other files', loose: 'files' } as const;
+const KIND_NAMES = {
+  log: 'log files',
+  insight: 'Insights files',
+  digest: 'digest files',
+  other: 'other files',
+  loose: 'files',
+} as const;
 
 export function formatCount(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
 /** "1,204 events · ▲ 3 high · 12 files · 3.4 MB" (events and detection hits only once indexed). */
-export function describeCounts(summary: Summary | undefined, events?: number, hits?: Readonly<Record<Level, number>>): string | undefined {
-  const indexed = [...(events === undefined ? [] : [formatCount(events, 'event')]), ...hitParts(hits)];
+export function describeCounts(
+  summary: Summary | undefined,
+  events?: number,
+  hits?: Readonly<Record<Level, number>>,
+): string | undefined {
+  const indexed = [
+    ...(events === undefined ? [] : [formatCount(events, 'event')]),
+    ...hitParts(hits),
+  ];
   if (!summary) return indexed.length ? indexed.join(' · ') : undefined;
   return [...indexed, formatCount(summary.files, 'file'), formatBytes(summary.bytes)].join(' · ');
 }
@@ -53,18 +72,38 @@ function hitParts(hits: Readonly<Record<Level, number>> | undefined): string[] {
 function hitsLine(hits: Readonly<Record<Level, number>> | undefined): string[] {
   if (!hits) return [];
   const text = levelCountsText(hits);
-  return [text ? `Events with detection hits: ${text} (by highest level)` : 'No detection rule fired on these events'];
+  return [
+    text
+      ? `Events with detection hits: ${text} (by highest level)`
+      : 'No detection rule fired on these events',
+  ];
 }
 
-
-function summaryLines(summary: Summary | undefined, events?: number, countsOnExpand = false, hits?: Readonly<Record<Level, number>>): string[] {
-  if (!summary) return [countsOnExpand ? 'Files are counted per region in S3 sources: expand to see them.' : 'Counting files…'];
+function summaryLines(
+  summary: Summary | undefined,
+  events?: number,
+  countsOnExpand = false,
+  hits?: Readonly<Record<Level, number>>,
+): string[] {
+  if (!summary)
+    return [
+      countsOnExpand
+        ? 'Files are counted per region in S3 sources: expand to see them.'
+        : 'Counting files…',
+    ];
   const lines: string[] = [];
   if (events !== undefined) lines.push(`${formatCount(events, 'event')} (indexed)`);
   lines.push(...hitsLine(hits));
-  const kinds = (Object.keys(KIND_NAMES) as (keyof typeof KIND_NAMES)[]).filter((k) => summary.byKind[k]).map((k) => `${summary.byKind[k]!.toLocaleString('en-US')} ${KIND_NAMES[k]}`);
-  lines.push(`${formatCount(summary.files, 'file')}, ${formatBytes(summary.bytes)}${kinds.length > 1 ? ` (${kinds.join(', ')})` : ''}`);
-  if (summary.firstDelivery && summary.lastDelivery) lines.push(`Delivered ${formatTime(summary.firstDelivery)} → ${formatTime(summary.lastDelivery)}`);
+  const kinds = (Object.keys(KIND_NAMES) as (keyof typeof KIND_NAMES)[])
+    .filter((k) => summary.byKind[k])
+    .map((k) => `${summary.byKind[k]!.toLocaleString('en-US')} ${KIND_NAMES[k]}`);
+  lines.push(
+    `${formatCount(summary.files, 'file')}, ${formatBytes(summary.bytes)}${kinds.length > 1 ? ` (${kinds.join(', ')})` : ''}`,
+  );
+  if (summary.firstDelivery && summary.lastDelivery)
+    lines.push(
+      `Delivered ${formatTime(summary.firstDelivery)} → ${formatTime(summary.lastDelivery)}`,
+    );
   return lines;
 }
 
@@ -74,7 +113,10 @@ export function formatTime(iso: string): string {
 }
 
 function tooltip(title: string, lines: string[]): string {
-  return [`**${escapeMarkdown(revealHidden(title))}**`, ...lines.map((l) => escapeMarkdown(revealHidden(l)))].join('\n\n');
+  return [
+    `**${escapeMarkdown(revealHidden(title))}**`,
+    ...lines.map((l) => escapeMarkdown(revealHidden(l))),
+  ].join('\n\n');
 }
 
 export function locationLabel(node: LocationNode): string {
@@ -94,8 +136,18 @@ export function hasDigests(node: CatalogNode, summary: Summary | undefined): boo
   return true;
 }
 
-function contextFor(node: CatalogNode, local: boolean, s3: boolean, summary: Summary | undefined): string[] {
-  return nodeContextTokens(node.type, { events: !!eventScope(node), digests: hasDigests(node, summary), local, s3 });
+function contextFor(
+  node: CatalogNode,
+  local: boolean,
+  s3: boolean,
+  summary: Summary | undefined,
+): string[] {
+  return nodeContextTokens(node.type, {
+    events: !!eventScope(node),
+    digests: hasDigests(node, summary),
+    local,
+    s3,
+  });
 }
 
 export interface NodeContext {
@@ -115,7 +167,11 @@ export interface NodeContext {
 /** How a node reads; names from the data (keys, trail names) with hidden characters marked. */
 export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
   const p = describeNode(node, ctx);
-  return { ...p, label: cellText(p.label), description: p.description === undefined ? undefined : cellText(p.description) };
+  return {
+    ...p,
+    label: cellText(p.label),
+    description: p.description === undefined ? undefined : cellText(p.description),
+  };
 }
 
 function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
@@ -126,14 +182,26 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
       const where = node.root.replace(/\/$/, '');
       const trailLines = node.trails.length
         ? node.trails.map((t) => `Trail ${t.name} (home region ${t.homeRegion})`)
-        : ['No digest files here name a trail, so these logs cannot be attributed to one. Turn on log file validation on the trail to get digests.'];
-      if (node.trails.length > 1) trailLines.push('These trails deliver to the same location; their log files cannot be told apart by key.');
-      if (node.trailsSampled) trailLines.push('Trail names come from the digests of the first accounts only.');
+        : [
+            'No digest files here name a trail, so these logs cannot be attributed to one. Turn on log file validation on the trail to get digests.',
+          ];
+      if (node.trails.length > 1)
+        trailLines.push(
+          'These trails deliver to the same location; their log files cannot be told apart by key.',
+        );
+      if (node.trailsSampled)
+        trailLines.push('Trail names come from the digests of the first accounts only.');
       if (node.trailsError) trailLines.push(`Trail names could not be read: ${node.trailsError}`);
       return {
         label: locationLabel(node),
-        description: [node.root === 'AWSLogs/' ? undefined : where, counts].filter(Boolean).join(' · ') || undefined,
-        tooltip: tooltip(locationLabel(node), [...trailLines, `Location: ${ctx.sourceLabel} › ${where}`, ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits)]),
+        description:
+          [node.root === 'AWSLogs/' ? undefined : where, counts].filter(Boolean).join(' · ') ||
+          undefined,
+        tooltip: tooltip(locationLabel(node), [
+          ...trailLines,
+          `Location: ${ctx.sourceLabel} › ${where}`,
+          ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits),
+        ]),
         icon: node.trails.length ? 'history' : 'question',
         collapsible: true,
         contextTokens: tokens,
@@ -143,7 +211,10 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
       return {
         label: node.organizationId,
         description: ['organization', counts].filter(Boolean).join(' · '),
-        tooltip: tooltip(`Organization ${node.organizationId}`, ['An organization trail: one folder per member account.', ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits)]),
+        tooltip: tooltip(`Organization ${node.organizationId}`, [
+          'An organization trail: one folder per member account.',
+          ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits),
+        ]),
         icon: 'organization',
         collapsible: true,
         contextTokens: tokens,
@@ -152,17 +223,28 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
       return {
         label: node.accountId,
         description: counts,
-        tooltip: tooltip(`Account ${node.accountId}`, [...(node.organizationId ? [`Member of ${node.organizationId}`] : []), ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits)]),
+        tooltip: tooltip(`Account ${node.accountId}`, [
+          ...(node.organizationId ? [`Member of ${node.organizationId}`] : []),
+          ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits),
+        ]),
         icon: 'account',
         collapsible: true,
         contextTokens: tokens,
       };
     case 'region': {
-      const odd = isRegionName(node.region) ? [] : [`The folder name "${node.region}" is not a region name; the region in each file's name is used for its events.`];
+      const odd = isRegionName(node.region)
+        ? []
+        : [
+            `The folder name "${node.region}" is not a region name; the region in each file's name is used for its events.`,
+          ];
       return {
         label: node.region,
         description: counts,
-        tooltip: tooltip(`Region ${node.region} · account ${node.accountId}`, [...odd, `Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`, ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits)]),
+        tooltip: tooltip(`Region ${node.region} · account ${node.accountId}`, [
+          ...odd,
+          `Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`,
+          ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits),
+        ]),
         icon: 'globe',
         collapsible: true,
         contextTokens: tokens,
@@ -172,7 +254,10 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
       return {
         label: node.date,
         description: counts,
-        tooltip: tooltip(`${node.date} · ${node.region} · account ${node.accountId}`, [`Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`, ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits)]),
+        tooltip: tooltip(`${node.date} · ${node.region} · account ${node.accountId}`, [
+          `Holds ${node.kinds.map((k) => KIND_NAMES[k]).join(', ')}`,
+          ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits),
+        ]),
         icon: 'calendar',
         collapsible: true,
         contextTokens: tokens,
@@ -185,7 +270,11 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
         description: counts,
         tooltip: tooltip('Loose files', [
           'JSON files outside any AWSLogs/ folder (.json, .json.gz, .jsonl). Whether each holds CloudTrail events is checked when it is loaded.',
-          ...(node.truncated ? ['The search stopped early (a very large or deep folder): files further down are not listed.'] : []),
+          ...(node.truncated
+            ? [
+                'The search stopped early (a very large or deep folder): files further down are not listed.',
+              ]
+            : []),
           ...summaryLines(ctx.summary, ctx.events, ctx.countsOnExpand, ctx.hits),
         ]),
         icon: 'files',
@@ -193,10 +282,18 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
         contextTokens: tokens,
       };
     case 'loose-group': {
-      const where = [node.date, node.region, node.accountId && `account ${node.accountId}`].filter(Boolean).join(' · ');
-      const icon = node.level === 'account' ? 'account' : node.level === 'region' ? 'globe' : 'calendar';
+      const where = [node.date, node.region, node.accountId && `account ${node.accountId}`]
+        .filter(Boolean)
+        .join(' · ');
+      const icon =
+        node.level === 'account' ? 'account' : node.level === 'region' ? 'globe' : 'calendar';
       return {
-        label: node.level === 'account' ? node.accountId : node.level === 'region' ? node.region! : node.date!,
+        label:
+          node.level === 'account'
+            ? node.accountId
+            : node.level === 'region'
+              ? node.region!
+              : node.date!,
         description: counts,
         tooltip: tooltip(where, [
           'Loose files named the way CloudTrail names its deliveries, grouped by the account, region and day in their names (they are not in an AWSLogs/ folder).',
@@ -236,14 +333,20 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
       icon = 'file-zip';
       label = `${node.info!.deliveryTime.slice(11, 16)} UTC`;
       description = `${uniquePart(name)} · ${size}`;
-      lines.push(`CloudTrail log file delivered ${formatTime(node.info!.deliveryTime)}`, `Account ${node.info!.accountId}, region ${node.info!.region}`);
+      lines.push(
+        `CloudTrail log file delivered ${formatTime(node.info!.deliveryTime)}`,
+        `Account ${node.info!.accountId}, region ${node.info!.region}`,
+      );
       break;
     case 'insight':
       icon = 'lightbulb';
       iconColor = 'charts.yellow';
       label = `Insights ${node.info!.deliveryTime.slice(11, 16)} UTC`;
       description = `${uniquePart(name)} · ${size}`;
-      lines.push(`CloudTrail Insights file delivered ${formatTime(node.info!.deliveryTime)}`, `Account ${node.info!.accountId}, region ${node.info!.region}`);
+      lines.push(
+        `CloudTrail Insights file delivered ${formatTime(node.info!.deliveryTime)}`,
+        `Account ${node.info!.accountId}, region ${node.info!.region}`,
+      );
       break;
     case 'digest':
       icon = 'shield';
@@ -259,23 +362,36 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
       icon = 'warning';
       iconColor = 'list.warningForeground';
       description = size;
-      lines.push('This file is in a CloudTrail folder but its name is not one CloudTrail writes. It is loaded as a log file if it holds CloudTrail records.');
+      lines.push(
+        'This file is in a CloudTrail folder but its name is not one CloudTrail writes. It is loaded as a log file if it holds CloudTrail records.',
+      );
       break;
     case 'loose':
       icon = name.endsWith('.gz') ? 'file-zip' : 'json';
       description = [folder.replace(/\/$/, ''), size].filter(Boolean).join(' · ');
-      lines.push('A JSON file outside the AWSLogs layout. Whether it holds CloudTrail events is checked when it is loaded.');
+      lines.push(
+        'A JSON file outside the AWSLogs layout. Whether it holds CloudTrail events is checked when it is loaded.',
+      );
       break;
   }
-  lines.push(`${formatBytes(node.size)}${node.size >= 1024 ? ` (${node.size.toLocaleString('en-US')} bytes)` : ''}`);
-  if (node.modified !== undefined) lines.push(`Modified ${formatUtcForPeople(node.modified, false)}`);
+  lines.push(
+    `${formatBytes(node.size)}${node.size >= 1024 ? ` (${node.size.toLocaleString('en-US')} bytes)` : ''}`,
+  );
+  if (node.modified !== undefined)
+    lines.push(`Modified ${formatUtcForPeople(node.modified, false)}`);
   lines.push(`${ctx.sourceLabel} › ${node.key}`);
-  if (ctx.events !== undefined) lines.unshift(`${formatCount(ctx.events, 'event')} (indexed)`, ...hitsLine(ctx.hits));
+  if (ctx.events !== undefined)
+    lines.unshift(`${formatCount(ctx.events, 'event')} (indexed)`, ...hitsLine(ctx.hits));
   const indexed = describeCounts(undefined, ctx.events, ctx.hits);
   return {
     label,
     // The distinctive part first: a delivered file's random part, then the figures.
-    description: indexed === undefined ? description : node.info && node.fileKind !== 'digest' ? `${uniquePart(name)} · ${indexed} · ${size}` : `${indexed} · ${description}`,
+    description:
+      indexed === undefined
+        ? description
+        : node.info && node.fileKind !== 'digest'
+          ? `${uniquePart(name)} · ${indexed} · ${size}`
+          : `${indexed} · ${description}`,
     tooltip: tooltip(name, lines),
     icon,
     iconColor,

@@ -17,7 +17,9 @@ export async function openTimeline(wb: Workbench): Promise<FrameLocator> {
     }
   }
   const view = wb.webview();
-  await view.locator('body[data-ready="true"][data-loading="false"][data-busy="false"]').waitFor({ state: 'attached', timeout: 90_000 });
+  await view
+    .locator('body[data-ready="true"][data-loading="false"][data-busy="false"]')
+    .waitFor({ state: 'attached', timeout: 90_000 });
   await view.locator('.row:not(.placeholder)').first().waitFor({ state: 'visible' });
   return view;
 }
@@ -27,15 +29,21 @@ export async function bodyData(view: FrameLocator): Promise<Record<string, strin
 }
 
 /** Waits for the view to show a new query's result (after a filter, range or facet change). */
-export async function settled(view: FrameLocator, previousQueryId: string | undefined): Promise<Record<string, string | undefined>> {
-  await waitUntil(async () => {
-    const d = await bodyData(view);
-    return d.busy === 'false' && d.queryId !== previousQueryId;
-  }, 30_000, 'the timeline did not show the new result');
+export async function settled(
+  view: FrameLocator,
+  previousQueryId: string | undefined,
+): Promise<Record<string, string | undefined>> {
+  await waitUntil(
+    async () => {
+      const d = await bodyData(view);
+      return d.busy === 'false' && d.queryId !== previousQueryId;
+    },
+    30_000,
+    'the timeline did not show the new result',
+  );
   return bodyData(view);
 }
 
 export async function cells(view: FrameLocator, column: string): Promise<string[]> {
   return view.locator(`.row:not(.placeholder) .col-${column}`).allTextContents();
 }
-

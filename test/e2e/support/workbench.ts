@@ -4,11 +4,21 @@
 // test-output/e2e/<test>/ (see ../README.md).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type FrameLocator,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 
 const env = (name: string): string => {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the e2e tests with "node scripts/vscode/run-e2e.mjs" (or "npm test -- e2e")`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run the e2e tests with "node scripts/vscode/run-e2e.mjs" (or "npm test -- e2e")`,
+    );
   return value;
 };
 
@@ -29,7 +39,11 @@ async function sharedBrowser(): Promise<Browser> {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
 }
 
 export class Workbench {
@@ -61,7 +75,10 @@ export class Workbench {
       await input.waitFor({ state: 'visible' });
     }
     await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+    const row = this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ hasText: title })
+      .first();
     await row.waitFor({ state: 'visible' });
     // The row's label must be exactly the title, not a longer command that merely contains it.
     const label = ((await row.getAttribute('aria-label')) ?? '').split(',')[0]?.trim();
@@ -74,7 +91,9 @@ export class Workbench {
 
   /** Clicks a view container in the activity bar (e.g. "Explorer", "CloudTrail"). */
   async showViewContainer(title: string): Promise<void> {
-    const item = this.page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${title}"]`).first();
+    const item = this.page
+      .locator(`.part.activitybar .action-item a.action-label[aria-label^="${title}"]`)
+      .first();
     await item.waitFor({ state: 'visible' });
     const parent = item.locator('xpath=..');
     if ((await parent.getAttribute('class'))?.includes('checked')) return;
@@ -91,12 +110,21 @@ export class Workbench {
     let index = -1;
     await waitUntil(
       async () => {
-        index = await panes.evaluateAll((els, wanted) => els.findIndex((el) => {
-          const header = el.querySelector(':scope > .pane-header');
-          const label = header?.getAttribute('aria-label') ?? '';
-          const shown = header?.querySelector('.title')?.textContent?.trim() ?? '';
-          return shown === wanted || shown.endsWith(` - ${wanted}`) || label === `${wanted} Section` || label.startsWith(`${wanted} Section:`);
-        }), title);
+        index = await panes.evaluateAll(
+          (els, wanted) =>
+            els.findIndex((el) => {
+              const header = el.querySelector(':scope > .pane-header');
+              const label = header?.getAttribute('aria-label') ?? '';
+              const shown = header?.querySelector('.title')?.textContent?.trim() ?? '';
+              return (
+                shown === wanted ||
+                shown.endsWith(` - ${wanted}`) ||
+                label === `${wanted} Section` ||
+                label.startsWith(`${wanted} Section:`)
+              );
+            }),
+          title,
+        );
         return index >= 0;
       },
       30_000,
@@ -116,7 +144,11 @@ export class Workbench {
   async viewRows(title: string, atLeast = 1, timeoutMs = 30_000): Promise<ViewRow[]> {
     const pane = await this.view(title);
     const rows = pane.locator('.monaco-list-row');
-    await waitUntil(async () => (await rows.count()) >= atLeast, timeoutMs, `the "${title}" view shows fewer than ${atLeast} row(s)`);
+    await waitUntil(
+      async () => (await rows.count()) >= atLeast,
+      timeoutMs,
+      `the "${title}" view shows fewer than ${atLeast} row(s)`,
+    );
     return rows.evaluateAll((els) =>
       els
         .map((el) => ({
@@ -124,7 +156,10 @@ export class Workbench {
           row: {
             text: ((el as HTMLElement).innerText ?? '').replace(/\s+/g, ' ').trim(),
             level: Number(el.getAttribute('aria-level') ?? 1),
-            expanded: el.getAttribute('aria-expanded') === null ? undefined : el.getAttribute('aria-expanded') === 'true',
+            expanded:
+              el.getAttribute('aria-expanded') === null
+                ? undefined
+                : el.getAttribute('aria-expanded') === 'true',
           },
         }))
         .sort((a, b) => a.top - b.top)
@@ -143,7 +178,10 @@ export class Workbench {
 
   /** The document of the most recently shown webview (it sits two iframes deep). */
   webview(): FrameLocator {
-    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    return this.page
+      .frameLocator('iframe.webview.ready')
+      .last()
+      .frameLocator('iframe#active-frame');
   }
 
   /** Messages of the notification toasts currently shown. */
@@ -165,7 +203,11 @@ export interface ViewRow {
   expanded?: boolean;
 }
 
-export async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
+export async function waitUntil(
+  condition: () => Promise<boolean>,
+  timeoutMs: number,
+  message: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`${message} after ${timeoutMs / 1000} s`);
@@ -178,12 +220,17 @@ export async function waitUntil(condition: () => Promise<boolean>, timeoutMs: nu
  * until it is ready and saves the first screenshot. The hooks in hooks.ts close it after the
  * test and, when the test failed, save `failed.png` beside the step screenshots.
  */
-export async function openWorkbench(test: Mocha.Context, folder = sampleFolder()): Promise<Workbench> {
+export async function openWorkbench(
+  test: Mocha.Context,
+  folder = sampleFolder(),
+): Promise<Workbench> {
   const title = test.currentTest?.fullTitle() ?? test.test?.fullTitle() ?? 'untitled';
   const shotsDir = join(env('CTL_E2E_OUTPUT'), slug(title));
   rmSync(shotsDir, { recursive: true, force: true });
   mkdirSync(shotsDir, { recursive: true });
-  const context = await (await sharedBrowser()).newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await (
+    await sharedBrowser()
+  ).newContext({ viewport: { width: 1400, height: 900 } });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   const wb = new Workbench(page, context, shotsDir);
@@ -192,7 +239,10 @@ export async function openWorkbench(test: Mocha.Context, folder = sampleFolder()
   await page.goto(url);
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
   // The explorer's folder row shows once the remote file system answered.
-  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
+  await page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .first()
+    .waitFor({ state: 'visible', timeout: 60_000 });
   await wb.step('workbench opened');
   return wb;
 }
@@ -205,7 +255,10 @@ export async function finishTest(failed: boolean): Promise<string | undefined> {
   let shot: string | undefined;
   if (failed) {
     const path = join(wb.shotsDir, 'failed.png');
-    shot = await wb.page.screenshot({ path }).then(() => path, () => undefined);
+    shot = await wb.page.screenshot({ path }).then(
+      () => path,
+      () => undefined,
+    );
   }
   await wb.close();
   return shot;
@@ -225,7 +278,8 @@ export function rememberUserSettings(): void {
 export function restoreUserSettings(): void {
   const file = process.env.CTL_E2E_SETTINGS_FILE;
   if (!file || initialSettings === undefined) return;
-  if (!existsSync(file) || readFileSync(file, 'utf8') !== initialSettings) writeFileSync(file, initialSettings);
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== initialSettings)
+    writeFileSync(file, initialSettings);
 }
 
 /** Called by hooks.ts after all tests. */

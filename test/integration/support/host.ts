@@ -10,7 +10,9 @@ export interface Manifest {
   activationEvents?: string[];
   contributes?: {
     commands?: { command: string; title: string; category?: string }[];
-    configuration?: { properties?: Record<string, { default?: unknown }> } | { properties?: Record<string, { default?: unknown }> }[];
+    configuration?:
+      | { properties?: Record<string, { default?: unknown }> }
+      | { properties?: Record<string, { default?: unknown }> }[];
     menus?: Record<string, { command?: string; submenu?: string }[]>;
     views?: Record<string, { id: string; name: string }[]>;
     viewsWelcome?: { view: string }[];
@@ -20,7 +22,9 @@ export interface Manifest {
 
 /** The extension's id, from the project's package.json (tests run from out/integration/). */
 export function extensionId(): string {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as Manifest;
+  const pkg = JSON.parse(
+    readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'),
+  ) as Manifest;
   return `${pkg.publisher}.${pkg.name}`;
 }
 
@@ -42,7 +46,11 @@ export function manifest(): Manifest {
  */
 export async function waitForActivation<T = unknown>(timeoutMs = 30_000): Promise<T> {
   const ext = extension();
-  await waitFor(() => ext.isActive, timeoutMs, `the extension did not activate within ${timeoutMs / 1000} s (activationEvents: ${JSON.stringify(manifest().activationEvents)})`);
+  await waitFor(
+    () => ext.isActive,
+    timeoutMs,
+    `the extension did not activate within ${timeoutMs / 1000} s (activationEvents: ${JSON.stringify(manifest().activationEvents)})`,
+  );
   return ext.exports as T;
 }
 
@@ -72,7 +80,11 @@ export async function waitForDiagnostics(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
-      reject(new Error(`no matching diagnostics on ${uri.fsPath} within ${timeoutMs / 1000} s; present: ${JSON.stringify(current().map((d) => d.message))}`));
+      reject(
+        new Error(
+          `no matching diagnostics on ${uri.fsPath} within ${timeoutMs / 1000} s; present: ${JSON.stringify(current().map((d) => d.message))}`,
+        ),
+      );
     }, timeoutMs);
     const sub = vscode.languages.onDidChangeDiagnostics((e) => {
       if (e.uris.some((u) => u.toString() === uri.toString()) && accept(current())) {
@@ -85,7 +97,11 @@ export async function waitForDiagnostics(
 }
 
 /** Polls `condition` every 50 ms until it holds; fails with `message` after timeoutMs. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  message: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(message);

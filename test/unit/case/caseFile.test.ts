@@ -5,7 +5,17 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Annotation, applyEdit, CaseFile, CaseFileError, emptyCase, parseCase, saveSearch, serializeCase, tagCounts } from '../../../src/core/case/caseFile';
+import {
+  Annotation,
+  applyEdit,
+  CaseFile,
+  CaseFileError,
+  emptyCase,
+  parseCase,
+  saveSearch,
+  serializeCase,
+  tagCounts,
+} from '../../../src/core/case/caseFile';
 import { AnnotationResolver, resolveAnnotations } from '../../../src/core/case/resolve';
 import { EventIndex } from '../../../src/core/index/eventIndex';
 import { loadEventFiles } from '../../../src/core/ingest/load';
@@ -17,7 +27,10 @@ import { classifyObject } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
 
 const WHEN = new Date('2026-12-05T20:00:00Z');
-const ref = (n: number, key = `AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/f${n}.json.gz`) => ({
+const ref = (
+  n: number,
+  key = `AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/f${n}.json.gz`,
+) => ({
   eventID: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
   key,
   eventTime: `2024-05-14T10:${String(n).padStart(2, '0')}:00Z`,
@@ -26,14 +39,40 @@ const ref = (n: number, key = `AWSLogs/111122223333/CloudTrail/us-east-1/2024/05
 function sample(): CaseFile {
   let c = emptyCase();
   c = applyEdit(c, [ref(3), ref(1)], { kind: 'star', starred: true }, 'alice', WHEN);
-  c = applyEdit(c, [ref(2)], { kind: 'add-tags', tags: ['Exfil', 'persistence', 'exfil'] }, 'bob', WHEN);
-  c = applyEdit(c, [ref(1)], { kind: 'note', note: 'first "login"\nfrom Tor, <script>alert(1)</script>' }, 'alice', WHEN);
-  c = saveSearch(c, { name: 'root logins', filter: 'type:Root event:ConsoleLogin', range: { from: Date.parse('2024-05-14T00:00:00Z'), to: Date.parse('2024-05-15T00:00:00Z') }, scope: { source: { type: 'folder', path: '/cases/acme' } } }, 'alice', WHEN);
+  c = applyEdit(
+    c,
+    [ref(2)],
+    { kind: 'add-tags', tags: ['Exfil', 'persistence', 'exfil'] },
+    'bob',
+    WHEN,
+  );
+  c = applyEdit(
+    c,
+    [ref(1)],
+    { kind: 'note', note: 'first "login"\nfrom Tor, <script>alert(1)</script>' },
+    'alice',
+    WHEN,
+  );
+  c = saveSearch(
+    c,
+    {
+      name: 'root logins',
+      filter: 'type:Root event:ConsoleLogin',
+      range: { from: Date.parse('2024-05-14T00:00:00Z'), to: Date.parse('2024-05-15T00:00:00Z') },
+      scope: { source: { type: 'folder', path: '/cases/acme' } },
+    },
+    'alice',
+    WHEN,
+  );
   return c;
 }
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd } });
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd },
+  });
 }
 
 describe('case file', () => {
@@ -52,7 +91,10 @@ describe('case file', () => {
     const lines = serializeCase(sample()).split('\n');
     const entries = lines.filter((l) => l.trim().startsWith('{"eventTime"'));
     assert.equal(entries.length, 3);
-    assert.deepEqual(entries.map((l) => JSON.parse(l.trim().slice(0, -1)).eventID), [ref(1).eventID, ref(2).eventID, ref(3).eventID]);
+    assert.deepEqual(
+      entries.map((l) => JSON.parse(l.trim().slice(0, -1)).eventID),
+      [ref(1).eventID, ref(2).eventID, ref(3).eventID],
+    );
     for (const e of entries) {
       assert.ok(e.endsWith(','), e);
       const i = lines.indexOf(e);
@@ -70,7 +112,10 @@ describe('case file', () => {
   it('applies edits to several events at once: toggle-star stars all unless all are starred; an emptied annotation is dropped', () => {
     let c = applyEdit(emptyCase(), [ref(1)], { kind: 'star', starred: true }, 'a', WHEN);
     c = applyEdit(c, [ref(1), ref(2)], { kind: 'toggle-star' }, 'a', WHEN);
-    assert.deepEqual(c.annotations.map((a) => a.starred), [true, true]);
+    assert.deepEqual(
+      c.annotations.map((a) => a.starred),
+      [true, true],
+    );
     c = applyEdit(c, [ref(1), ref(2)], { kind: 'toggle-star' }, 'a', WHEN);
     assert.equal(c.annotations.length, 0);
     c = applyEdit(c, [ref(1), ref(2)], { kind: 'add-tags', tags: ['x'] }, 'a', WHEN);
@@ -93,27 +138,49 @@ describe('case file', () => {
       git(dir, 'commit', '-q', '-m', 'base');
       // Alice: tags the neighbour of an annotated event, notes annotated event 1, adds an event at the start and one at the end, saves a search.
       git(dir, 'checkout', '-q', '-b', 'alice');
-      let a = applyEdit(base, [ref(1)], { kind: 'add-tags', tags: ['initial-access'] }, 'alice', WHEN);
+      let a = applyEdit(
+        base,
+        [ref(1)],
+        { kind: 'add-tags', tags: ['initial-access'] },
+        'alice',
+        WHEN,
+      );
       a = applyEdit(a, [ref(0), ref(9)], { kind: 'star', starred: true }, 'alice', WHEN);
       a = saveSearch(a, { name: 'alice search', filter: 'tag:exfil' }, 'alice', WHEN);
       writeFileSync(file, serializeCase(a));
       git(dir, 'commit', '-q', '-am', 'alice');
       // Bob, from the same base: changes the adjacent annotation 2, removes 3, adds events between existing ones.
       git(dir, 'checkout', '-q', 'main');
-      let b = applyEdit(base, [ref(2)], { kind: 'note', note: 'bob: data left via S3' }, 'bob', WHEN);
+      let b = applyEdit(
+        base,
+        [ref(2)],
+        { kind: 'note', note: 'bob: data left via S3' },
+        'bob',
+        WHEN,
+      );
       b = applyEdit(b, [ref(3)], { kind: 'star', starred: false }, 'bob', WHEN);
       b = applyEdit(b, [ref(5)], { kind: 'add-tags', tags: ['exfil'] }, 'bob', WHEN);
       writeFileSync(file, serializeCase(b));
       git(dir, 'commit', '-q', '-am', 'bob');
-      const merge = spawnSync('git', ['merge', '--no-edit', 'alice'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir } });
+      const merge = spawnSync('git', ['merge', '--no-edit', 'alice'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir },
+      });
       assert.equal(merge.status, 0, merge.stdout + merge.stderr);
       const merged = parseCase(readFileSync(file, 'utf8'), file);
       const byId = new Map(merged.annotations.map((x) => [x.eventID, x]));
-      assert.deepEqual([...byId.keys()], [ref(0), ref(1), ref(2), ref(5), ref(9)].map((r) => r.eventID));
+      assert.deepEqual(
+        [...byId.keys()],
+        [ref(0), ref(1), ref(2), ref(5), ref(9)].map((r) => r.eventID),
+      );
       assert.deepEqual(byId.get(ref(1).eventID)?.tags, ['initial-access']);
       assert.equal(byId.get(ref(2).eventID)?.note, 'bob: data left via S3');
       assert.equal(byId.get(ref(9).eventID)?.starred, true);
-      assert.deepEqual(merged.searches.map((s) => s.name), ['alice search', 'root logins']);
+      assert.deepEqual(
+        merged.searches.map((s) => s.name),
+        ['alice search', 'root logins'],
+      );
       // The merged file is what serializing the merged case writes: the layout survives merges.
       assert.equal(serializeCase(merged), readFileSync(file, 'utf8'));
     } finally {
@@ -124,7 +191,9 @@ describe('case file', () => {
   it('reads entries for the same event twice (a union merge, a hand edit) as one', () => {
     const text = serializeCase(sample());
     const line = text.split('\n').find((l) => l.includes(ref(2).eventID))!;
-    const other = line.replace('"tags":["exfil","persistence"]', '"tags":["c2"]').replace('"starred":false', '"starred":true');
+    const other = line
+      .replace('"tags":["exfil","persistence"]', '"tags":["c2"]')
+      .replace('"starred":false', '"starred":true');
     const c = parseCase(text.replace(line, `${line}\n${other}`), 'case.json');
     const a = c.annotations.find((x) => x.eventID === ref(2).eventID)!;
     assert.equal(c.annotations.length, 3);
@@ -133,21 +202,41 @@ describe('case file', () => {
   });
 
   it('refuses a bad or foreign file with its name and the problem, and never yields a partial case', () => {
-    const bad = (text: string) => assert.throws(() => parseCase(text, '/ws/.cloudtrail-lens/case.json'), (e: unknown) => e instanceof CaseFileError && e.message.startsWith('/ws/.cloudtrail-lens/case.json: ') && e.file === '/ws/.cloudtrail-lens/case.json');
+    const bad = (text: string) =>
+      assert.throws(
+        () => parseCase(text, '/ws/.cloudtrail-lens/case.json'),
+        (e: unknown) =>
+          e instanceof CaseFileError &&
+          e.message.startsWith('/ws/.cloudtrail-lens/case.json: ') &&
+          e.file === '/ws/.cloudtrail-lens/case.json',
+      );
     bad('{"format": "cloudtrail-lens-case/1", "annotations": [');
     bad('{"name": "my-package", "version": "1.0.0"}');
     bad('[1, 2]');
     bad('{"format": "cloudtrail-lens-case/1", "annotations": [{"eventID": 5}]}');
     bad('{"format": "cloudtrail-lens-case/1", "annotations": [{"eventID": "x", "tags": "exfil"}]}');
-    bad('{"format": "cloudtrail-lens-case/1", "annotations": [], "searches": [{"name": "s", "filter": "x", "from": "yesterday", "to": "now"}]}');
-    assert.throws(() => parseCase('{"format": "other-tool/2"}', 'f.json'), /not a CloudTrail Lens case file.*"other-tool\/2"/);
-    const conflicted = serializeCase(sample()).replace('  "annotations": [', '<<<<<<< HEAD\n  "annotations": [');
+    bad(
+      '{"format": "cloudtrail-lens-case/1", "annotations": [], "searches": [{"name": "s", "filter": "x", "from": "yesterday", "to": "now"}]}',
+    );
+    assert.throws(
+      () => parseCase('{"format": "other-tool/2"}', 'f.json'),
+      /not a CloudTrail Lens case file.*"other-tool\/2"/,
+    );
+    const conflicted = serializeCase(sample()).replace(
+      '  "annotations": [',
+      '<<<<<<< HEAD\n  "annotations": [',
+    );
     assert.throws(() => parseCase(conflicted, 'f.json'), /git conflict markers/);
   });
 
   it('is not read as events when a workspace folder is loaded (unless named)', () => {
     const source = new FolderSource('/ws');
-    const object = { kind: 'object' as const, key: '.cloudtrail-lens/case.json', size: 10, modified: 0 };
+    const object = {
+      kind: 'object' as const,
+      key: '.cloudtrail-lens/case.json',
+      size: 10,
+      modified: 0,
+    };
     assert.equal(classifyObject(source, object).kind, 'ignored');
     assert.equal(classifyObject(source, object, true).kind, 'event');
     assert.equal(classifyObject(source, { ...object, key: 'exports/case.json' }).kind, 'event');
@@ -170,9 +259,19 @@ describe('case file', () => {
       const first = await ws.load(pool);
       const all = (await first.query({ kind: 'all' })).rows;
       const picked = [all[1], all[4], all[7]];
-      let c = applyEdit(emptyCase(), picked.map((r) => refOf(first, r)), { kind: 'add-tags', tags: ['exfil'] }, 'alice', WHEN);
+      let c = applyEdit(
+        emptyCase(),
+        picked.map((r) => refOf(first, r)),
+        { kind: 'add-tags', tags: ['exfil'] },
+        'alice',
+        WHEN,
+      );
       c = applyEdit(c, [refOf(first, all[4])], { kind: 'star', starred: true }, 'alice', WHEN);
-      const gone = { eventID: 'ffffffff-0000-4000-8000-000000000000', key: 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/13/gone.json.gz', eventTime: '2024-05-13T00:00:00Z' };
+      const gone = {
+        eventID: 'ffffffff-0000-4000-8000-000000000000',
+        key: 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/13/gone.json.gz',
+        eventTime: '2024-05-13T00:00:00Z',
+      };
       c = applyEdit(c, [gone], { kind: 'note', note: 'from the other account' }, 'bob', WHEN);
       const text = serializeCase(c);
 
@@ -181,22 +280,38 @@ describe('case file', () => {
       assert.notEqual(again.files[0].key, first.files[0].key);
       const resolved = resolveAnnotations(again, parseCase(text, 'case.json'));
       const ids = (rows: Iterable<number>) => [...rows].map((r) => again.summary(r).eventID).sort();
-      assert.deepEqual(ids(resolved.byRow.keys()), picked.map((r) => first.summary(r).eventID).sort());
-      assert.deepEqual(resolved.notLoaded.map((a) => a.eventID), [gone.eventID]);
+      assert.deepEqual(
+        ids(resolved.byRow.keys()),
+        picked.map((r) => first.summary(r).eventID).sort(),
+      );
+      assert.deepEqual(
+        resolved.notLoaded.map((a) => a.eventID),
+        [gone.eventID],
+      );
       // Serializing keeps the not-loaded annotation.
       assert.ok(serializeCase(parseCase(text, 'case.json')).includes(gone.eventID));
 
       // The query fields see them.
-      const q = async (text: string) => ids((await again.query(parseQuery(text), { annotations: resolved.byRow })).rows);
+      const q = async (text: string) =>
+        ids((await again.query(parseQuery(text), { annotations: resolved.byRow })).rows);
       assert.deepEqual(await q('tag:exfil'), ids(resolved.byRow.keys()));
       assert.deepEqual(await q('starred:true'), [first.summary(all[4]).eventID]);
-      assert.equal((await again.query(parseQuery('NOT tag:*'), { annotations: resolved.byRow })).rows.length, again.eventCount - 3);
+      assert.equal(
+        (await again.query(parseQuery('NOT tag:*'), { annotations: resolved.byRow })).rows.length,
+        again.eventCount - 3,
+      );
     });
 
     it('while an index loads, the resolver reads only the new rows and ends where a whole pass ends', async () => {
       const full = await ws.load(pool);
       const all = (await full.query({ kind: 'all' })).rows;
-      const c = applyEdit(emptyCase(), [all[0], all[all.length - 1]].map((r) => refOf(full, r)), { kind: 'star', starred: true }, 'a', WHEN);
+      const c = applyEdit(
+        emptyCase(),
+        [all[0], all[all.length - 1]].map((r) => refOf(full, r)),
+        { kind: 'star', starred: true },
+        'a',
+        WHEN,
+      );
       const index = new EventIndex({ runner: pool });
       const files = (await discover(new FolderSource(ws.root))).events;
       const resolver = new AnnotationResolver(c);
@@ -215,7 +330,13 @@ describe('case file', () => {
       const index = await ws.load(pool);
       const row = (await index.query({ kind: 'all' })).rows[0];
       const r = refOf(index, row);
-      const c = applyEdit(emptyCase(), [{ ...r, key: r.key.replace(/[^/]+$/, 'another-object.json.gz') }], { kind: 'star', starred: true }, 'a', WHEN);
+      const c = applyEdit(
+        emptyCase(),
+        [{ ...r, key: r.key.replace(/[^/]+$/, 'another-object.json.gz') }],
+        { kind: 'star', starred: true },
+        'a',
+        WHEN,
+      );
       const resolved = resolveAnnotations(index, c);
       assert.equal(resolved.byRow.size, 0);
       assert.equal(resolved.notLoaded.length, 1);

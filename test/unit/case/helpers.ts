@@ -37,7 +37,10 @@ export class CaseWorkspace {
 }
 
 /** The event reference (eventID, key, time) of a row, as the views build it. */
-export function refOf(index: EventIndex, row: number): { eventID: string; key: string; eventTime: string } {
+export function refOf(
+  index: EventIndex,
+  row: number,
+): { eventID: string; key: string; eventTime: string } {
   const s = index.summary(row);
   return { eventID: s.eventID, key: s.fileKey, eventTime: s.eventTime };
 }

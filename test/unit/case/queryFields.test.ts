@@ -18,19 +18,33 @@ describe('query fields starred, tag, note', function () {
   this.timeout(60_000);
 
   it('parse to the annotation fields, with no unknown-field warning', () => {
-    for (const [text, field] of [['starred:true', '@starred'], ['tag:exfil', '@tag'], ['note:*tor*', '@note']] as const) {
+    for (const [text, field] of [
+      ['starred:true', '@starred'],
+      ['tag:exfil', '@tag'],
+      ['note:*tor*', '@note'],
+    ] as const) {
       const node = parseQuery(text);
       assert.equal(node.kind, 'term');
       assert.deepEqual(node.kind === 'term' && node.fields, [field]);
       assert.deepEqual(queryWarnings(node, text), []);
     }
-    assert.deepEqual((parseQuery('note:*tor*') as { match: unknown }).match, { op: 'wildcard', pattern: '*tor*' });
+    assert.deepEqual((parseQuery('note:*tor*') as { match: unknown }).match, {
+      op: 'wildcard',
+      pattern: '*tor*',
+    });
   });
 
   it('the reference matcher reads them from the annotation, never from the record', () => {
-    const record = { eventName: 'GetObject', '@tag': 'exfil', tag: 'exfil', starred: true, note: 'x' };
+    const record = {
+      eventName: 'GetObject',
+      '@tag': 'exfil',
+      tag: 'exfil',
+      starred: true,
+      note: 'x',
+    };
     const raw = JSON.stringify(record);
-    const m = (q: string, a?: { starred: boolean; tags: string[]; note: string }) => matchesRecord(parseQuery(q), record, raw, { annotation: a });
+    const m = (q: string, a?: { starred: boolean; tags: string[]; note: string }) =>
+      matchesRecord(parseQuery(q), record, raw, { annotation: a });
     assert.equal(m('tag:exfil'), false);
     assert.equal(m('starred:true'), false);
     assert.equal(m('starred:false'), true);
@@ -49,8 +63,15 @@ describe('query fields starred, tag, note', function () {
   it('SQL refuses them with a message naming the term', () => {
     for (const dialect of ['athena', 'lake'] as const) {
       assert.throws(
-        () => compileQuery(parseQuery('eventName:GetObject AND tag:exfil'), { dialect, from: dialect === 'athena' ? 'cloudtrail_logs' : 'eds-1' }),
-        (e: unknown) => e instanceof SqlCompileError && /^tag:exfil: tag is an annotation from the case file/.test(e.message) && e.start === 24,
+        () =>
+          compileQuery(parseQuery('eventName:GetObject AND tag:exfil'), {
+            dialect,
+            from: dialect === 'athena' ? 'cloudtrail_logs' : 'eds-1',
+          }),
+        (e: unknown) =>
+          e instanceof SqlCompileError &&
+          /^tag:exfil: tag is an annotation from the case file/.test(e.message) &&
+          e.start === 24,
       );
     }
   });
@@ -71,9 +92,27 @@ describe('query fields starred, tag, note', function () {
 
     it('agree with the reference matcher on every row, alone and mixed with record terms, bare text and NOT', async () => {
       const rows = (await index.query({ kind: 'all' })).rows;
-      let c = applyEdit(emptyCase(), [0, 2, 5, 9].map((i) => refOf(index, rows[i])), { kind: 'add-tags', tags: ['exfil'] }, 'a', WHEN);
-      c = applyEdit(c, [2, 3].map((i) => refOf(index, rows[i])), { kind: 'star', starred: true }, 'a', WHEN);
-      c = applyEdit(c, [refOf(index, rows[9])], { kind: 'note', note: 'Via a Tor exit node' }, 'a', WHEN);
+      let c = applyEdit(
+        emptyCase(),
+        [0, 2, 5, 9].map((i) => refOf(index, rows[i])),
+        { kind: 'add-tags', tags: ['exfil'] },
+        'a',
+        WHEN,
+      );
+      c = applyEdit(
+        c,
+        [2, 3].map((i) => refOf(index, rows[i])),
+        { kind: 'star', starred: true },
+        'a',
+        WHEN,
+      );
+      c = applyEdit(
+        c,
+        [refOf(index, rows[9])],
+        { kind: 'note', note: 'Via a Tor exit node' },
+        'a',
+        WHEN,
+      );
       const annotations = resolveAnnotations(index, c).byRow;
       assert.equal(annotations.size, 5);
       const raws = await index.rawRecords(rows);
@@ -93,7 +132,11 @@ describe('query fields starred, tag, note', function () {
       for (const q of queries) {
         const node = parseQuery(q);
         const got = new Set((await index.query(node, { annotations })).rows);
-        const want = new Set(rows.filter((r, i) => matchesRecord(node, JSON.parse(raws[i]), raws[i], { annotation: annotations.get(r) })));
+        const want = new Set(
+          rows.filter((r, i) =>
+            matchesRecord(node, JSON.parse(raws[i]), raws[i], { annotation: annotations.get(r) }),
+          ),
+        );
         assert.deepEqual(got, want, q);
       }
       assert.equal((await index.query(parseQuery('tag:exfil'), { annotations })).rows.length, 4);

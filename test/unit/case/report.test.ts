@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { applyEdit, emptyCase, serializeCase } from '../../../src/core/case/caseFile';
 import { custodyOf } from '../../../src/core/case/custody';
-import { buildReport, reportHtml, reportMarkdown, timesketchJsonl } from '../../../src/core/case/report';
+import {
+  buildReport,
+  reportHtml,
+  reportMarkdown,
+  timesketchJsonl,
+} from '../../../src/core/case/report';
 import { resolveAnnotations } from '../../../src/core/case/resolve';
 import { loadPublicKeyFiles, loadSignaturesFile, validateSource } from '../../../src/core/digest';
 import type { LogVerdict } from '../../../src/core/digest/types';
@@ -21,15 +26,49 @@ import { CaseWorkspace, refOf } from './helpers';
 import { runCli } from '../../support/cli';
 
 const WHEN = new Date('2026-12-05T20:00:00Z');
-const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&lt;<a href="https://evil.example/">x</a>\u202e[link](https://evil.example/)';
+const HOSTILE =
+  '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&lt;<a href="https://evil.example/">x</a>\u202e[link](https://evil.example/)';
 
 /** Every element is one the writer makes, with no attribute that loads or runs anything. */
 function onlyOurMarkup(html: string): void {
-  const allowed = new Set(['html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'h2', 'h3', 'p', 'dl', 'dt', 'dd', 'code', 'span', 'strong', 'section', 'div', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'ul', 'li']);
+  const allowed = new Set([
+    'html',
+    'head',
+    'meta',
+    'title',
+    'style',
+    'body',
+    'h1',
+    'h2',
+    'h3',
+    'p',
+    'dl',
+    'dt',
+    'dd',
+    'code',
+    'span',
+    'strong',
+    'section',
+    'div',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'ul',
+    'li',
+  ]);
   for (const m of html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)([^>]*)>/g)) {
     assert.ok(allowed.has(m[1].toLowerCase()), m[0]);
     assert.match(m[2], /^(?:\s[a-zA-Z-]+="[^"<>]*")*$/, m[0]);
-    for (const a of m[2].matchAll(/\s([a-zA-Z-]+)="/g)) assert.ok(['class', 'title', 'charset', 'lang', 'name', 'content', 'http-equiv'].includes(a[1].toLowerCase()), m[0]);
+    for (const a of m[2].matchAll(/\s([a-zA-Z-]+)="/g))
+      assert.ok(
+        ['class', 'title', 'charset', 'lang', 'name', 'content', 'http-equiv'].includes(
+          a[1].toLowerCase(),
+        ),
+        m[0],
+      );
   }
   for (const bad of ['url(', '@import', '<!--', '<![CDATA[']) assert.ok(!html.includes(bad), bad);
 }
@@ -51,18 +90,45 @@ describe('evidence report', function () {
     // A log of the first hour edited after delivery (its digest's hash no longer matches), and a
     // log no digest lists though digests cover its hour (planted), both holding annotated events.
     tampered = ws.digests[0].logKeys[0];
-    const log = JSON.parse(gunzipSync(readFileSync(ws.bucket.file(tampered))).toString('utf8')) as { Records: Array<Record<string, unknown>> };
+    const log = JSON.parse(gunzipSync(readFileSync(ws.bucket.file(tampered))).toString('utf8')) as {
+      Records: Array<Record<string, unknown>>;
+    };
     log.Records[0].eventName = 'ListRoles';
     writeFileSync(ws.bucket.file(tampered), gzipSync(JSON.stringify(log)));
     forged = ws.bucket.chain().unlistedLog('2024-05-14T10:40:00Z');
     validKey = ws.digests[1].logKeys[1];
     pool = new WorkerPool(2);
     index = await ws.load(pool);
-    const rowIn = async (key: string) => (await index.query({ kind: 'all' })).rows.find((r) => index.summary(r).fileKey === key)!;
-    let c = applyEdit(emptyCase(), [refOf(index, await rowIn(validKey))], { kind: 'add-tags', tags: ['exfil'] }, 'alice', WHEN);
-    c = applyEdit(c, [refOf(index, await rowIn(tampered))], { kind: 'star', starred: true }, 'alice', WHEN);
-    c = applyEdit(c, [refOf(index, await rowIn(forged))], { kind: 'note', note: HOSTILE }, 'bob', WHEN);
-    c = applyEdit(c, [refOf(index, await rowIn(forged))], { kind: 'add-tags', tags: ['exfil', '"><img src=x>'] }, 'bob', WHEN);
+    const rowIn = async (key: string) =>
+      (await index.query({ kind: 'all' })).rows.find((r) => index.summary(r).fileKey === key)!;
+    let c = applyEdit(
+      emptyCase(),
+      [refOf(index, await rowIn(validKey))],
+      { kind: 'add-tags', tags: ['exfil'] },
+      'alice',
+      WHEN,
+    );
+    c = applyEdit(
+      c,
+      [refOf(index, await rowIn(tampered))],
+      { kind: 'star', starred: true },
+      'alice',
+      WHEN,
+    );
+    c = applyEdit(
+      c,
+      [refOf(index, await rowIn(forged))],
+      { kind: 'note', note: HOSTILE },
+      'bob',
+      WHEN,
+    );
+    c = applyEdit(
+      c,
+      [refOf(index, await rowIn(forged))],
+      { kind: 'add-tags', tags: ['exfil', '"><img src=x>'] },
+      'bob',
+      WHEN,
+    );
     caseFile = join(ws.dir, 'case.json');
     writeFileSync(caseFile, serializeCase(c));
   });
@@ -72,18 +138,27 @@ describe('evidence report', function () {
   });
 
   it("custody: each file's SHA-256 is its bytes', its content hash the validator's, its verdict the validator's", async () => {
-    const report = await validateSource(new FolderSource(ws.root), { publicKeys: await loadPublicKeyFiles([ws.keysFile]), signatures: await loadSignaturesFile(ws.signaturesFile) });
+    const report = await validateSource(new FolderSource(ws.root), {
+      publicKeys: await loadPublicKeyFiles([ws.keysFile]),
+      signatures: await loadSignaturesFile(ws.signaturesFile),
+    });
     const logVerdicts = new Map<string, LogVerdict>();
-    for (const chain of report.chains) for (const e of chain.events) if (e.type === 'log') logVerdicts.set(e.key, e);
+    for (const chain of report.chains)
+      for (const e of chain.events) if (e.type === 'log') logVerdicts.set(e.key, e);
     const rows = (await index.query({ kind: 'all' })).rows;
     const custody = await custodyOf(index, rows, [report]);
     assert.equal(custody.files.length, index.files.length);
     const listed = new Map<string, string>();
-    for (const d of ws.digests) for (const l of d.json.logFiles) listed.set(l.s3Object, l.hashValue);
+    for (const d of ws.digests)
+      for (const l of d.json.logFiles) listed.set(l.s3Object, l.hashValue);
     for (const f of custody.files) {
       const bytes = readFileSync(ws.bucket.file(f.key));
       assert.equal(f.sha256, createHash('sha256').update(bytes).digest('hex'), f.key);
-      assert.equal(f.contentSha256, createHash('sha256').update(gunzipSync(bytes)).digest('hex'), f.key);
+      assert.equal(
+        f.contentSha256,
+        createHash('sha256').update(gunzipSync(bytes)).digest('hex'),
+        f.key,
+      );
       const v = logVerdicts.get(f.key);
       if (f.key === forged) {
         assert.equal(v, undefined);
@@ -103,35 +178,62 @@ describe('evidence report', function () {
     assert.deepEqual(custody.fingerprints, [signingKey(0).fingerprint]);
 
     // Without the signatures file the newest digest's signature cannot be checked offline: its logs are "unverified offline".
-    const offline = await validateSource(new FolderSource(ws.root), { publicKeys: await loadPublicKeyFiles([ws.keysFile]) });
+    const offline = await validateSource(new FolderSource(ws.root), {
+      publicKeys: await loadPublicKeyFiles([ws.keysFile]),
+    });
     const newest = ws.digests[2];
-    assert.equal(offline.chains[0].events.find((e): e is Extract<typeof e, { type: 'digest' }> => e.type === 'digest' && e.key === newest.key)?.kind, 'unverifiable');
+    assert.equal(
+      offline.chains[0].events.find(
+        (e): e is Extract<typeof e, { type: 'digest' }> =>
+          e.type === 'digest' && e.key === newest.key,
+      )?.kind,
+      'unverifiable',
+    );
     const c2 = await custodyOf(index, rows, [offline]);
-    for (const f of c2.files) if (newest.logKeys.includes(f.key)) assert.equal(f.verdict, 'unverified offline', f.key);
+    for (const f of c2.files)
+      if (newest.logKeys.includes(f.key)) assert.equal(f.verdict, 'unverified offline', f.key);
     // Without validation, nothing is verified.
     const c3 = await custodyOf(index, rows, undefined);
-    assert.ok(c3.files.every((f) => f.verdict === 'unverified offline' && /not run/.test(f.reason)));
+    assert.ok(
+      c3.files.every((f) => f.verdict === 'unverified offline' && /not run/.test(f.reason)),
+    );
   });
 
   it('CLI report (Markdown): the annotated events in time order with who/what/where, notes, custody with hashes and verdicts', async () => {
-    const r = await cli(['report', caseFile, ws.root, '--public-keys', ws.keysFile, '--signatures', ws.signaturesFile]);
+    const r = await cli([
+      'report',
+      caseFile,
+      ws.root,
+      '--public-keys',
+      ws.keysFile,
+      '--signatures',
+      ws.signaturesFile,
+    ]);
     assert.equal(r.code, 0, r.err);
     const md = r.out;
     assert.match(md, /^# CloudTrail evidence report/);
-    assert.match(md, /\*\*Covers:\*\* the starred, tagged or noted events of the case: 3 events, 1 starred/);
+    assert.match(
+      md,
+      /\*\*Covers:\*\* the starred, tagged or noted events of the case: 3 events, 1 starred/,
+    );
     assert.ok(md.includes('- **Tags:** `exfil` (2), `"><img-src=x>` (1)'), md);
     const times = [...md.matchAll(/^### \d+\. (?:★ )?(\S+) — /gm)].map((m) => m[1]);
     assert.equal(times.length, 3);
     assert.deepEqual(times, [...times].sort());
     assert.match(md, /- \*\*Who:\*\* IAM user alice/);
-    assert.match(md, /- \*\*Where:\*\* from 198\\\.51\\\.100\\\.7, using aws\\-cli\/2\\\.15\\\.0, in us\\-east\\-1, account 111122223333/);
+    assert.match(
+      md,
+      /- \*\*Where:\*\* from 198\\\.51\\\.100\\\.7, using aws\\-cli\/2\\\.15\\\.0, in us\\-east\\-1, account 111122223333/,
+    );
     // The hostile note is escaped: no raw tag or link survives, the bidi override is shown as a marker.
     // (Code spans show their text literally, so only the rest is checked.)
     const prose = md.replace(/(`+)(?:(?!\1)[^\n])*?\1/g, '');
     assert.doesNotMatch(prose, /(?:^|[^\\])[<[]/m, 'every < and [ outside code spans is escaped');
     assert.ok(md.includes('⟨U\\+202E⟩'));
     for (const key of [tampered, forged, validKey]) {
-      const sha = createHash('sha256').update(readFileSync(ws.bucket.file(key))).digest('hex');
+      const sha = createHash('sha256')
+        .update(readFileSync(ws.bucket.file(key)))
+        .digest('hex');
       const line = md.split('\n').find((l) => l.includes(sha));
       assert.ok(line, key);
       assert.match(line!, key === validKey ? /\*\*valid\*\*/ : /\*\*INVALID\*\*/);
@@ -141,11 +243,26 @@ describe('evidence report', function () {
 
   it('CLI report (HTML) is self-contained and escapes every value', async () => {
     const out = join(ws.dir, 'report.html');
-    const r = await cli(['report', caseFile, ws.root, '--format', 'html', '--output', out, '--public-keys', ws.keysFile, '--title', 'Case <b>42</b>']);
+    const r = await cli([
+      'report',
+      caseFile,
+      ws.root,
+      '--format',
+      'html',
+      '--output',
+      out,
+      '--public-keys',
+      ws.keysFile,
+      '--title',
+      'Case <b>42</b>',
+    ]);
     assert.equal(r.code, 0, r.err);
     const html = readFileSync(out, 'utf8');
     assert.match(html, /^<!DOCTYPE html>/);
-    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">/);
+    assert.match(
+      html,
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">/,
+    );
     assert.ok(html.includes('<title>Case &#60;b&#62;42&#60;/b&#62;</title>'));
     onlyOurMarkup(html);
     assert.ok(html.includes('&#60;script&#62;alert(1)&#60;/script&#62;'));
@@ -159,7 +276,16 @@ describe('evidence report', function () {
     const rows = (await index.query({ kind: 'all' })).rows.slice(0, 2);
     const resolved = resolveAnnotations(index, emptyCase());
     const custody = await custodyOf(index, rows, undefined);
-    const model = await buildReport({ index, resolved, rows, custody, caseFile: 'c.json', scope: [HOSTILE], selection: 'x', generatedBy: HOSTILE });
+    const model = await buildReport({
+      index,
+      resolved,
+      rows,
+      custody,
+      caseFile: 'c.json',
+      scope: [HOSTILE],
+      selection: 'x',
+      generatedBy: HOSTILE,
+    });
     model.events[0].who = HOSTILE;
     model.events[0].what = HOSTILE;
     model.events[0].where = HOSTILE;
@@ -171,9 +297,20 @@ describe('evidence report', function () {
   });
 
   it('Timesketch JSONL: message, datetime, timestamp_desc, flattened fields, tags', async () => {
-    const r = await cli(['report', caseFile, ws.root, '--format', 'timesketch', '--filter', 'tag:exfil OR starred:true']);
+    const r = await cli([
+      'report',
+      caseFile,
+      ws.root,
+      '--format',
+      'timesketch',
+      '--filter',
+      'tag:exfil OR starred:true',
+    ]);
     assert.equal(r.code, 0, r.err);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(lines.length, 3);
     for (const l of lines) {
       assert.equal(typeof l.message, 'string');
@@ -184,7 +321,13 @@ describe('evidence report', function () {
       assert.equal(l.eventSource, 's3.amazonaws.com');
       assert.ok(Array.isArray(l.tag));
     }
-    assert.deepEqual(lines.map((l) => (l.tag as string[]).join(',')).filter(Boolean).sort(), ['"><img-src=x>,exfil', 'exfil']);
+    assert.deepEqual(
+      lines
+        .map((l) => (l.tag as string[]).join(','))
+        .filter(Boolean)
+        .sort(),
+      ['"><img-src=x>,exfil', 'exfil'],
+    );
     assert.match(String(lines.find((l) => l.case_starred)?.message), /IAM user alice/);
   });
 
@@ -204,59 +347,182 @@ describe('evidence report', function () {
     mkdirSync(rules, { recursive: true });
     const rule = (id: string, title: string, level: string, eventName: string) =>
       `title: ${title}\nid: ${id}\nlevel: ${level}\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  sel:\n    eventName: ${eventName}\n  condition: sel\n`;
-    writeFileSync(join(rules, 'case.yml'), `${rule('11111111-1111-4111-8111-111111111111', 'Roles listed <b>', 'high', 'ListRoles')}---\n${rule('22222222-2222-4222-8222-222222222222', 'Object written', 'low', 'PutObject')}`);
+    writeFileSync(
+      join(rules, 'case.yml'),
+      `${rule('11111111-1111-4111-8111-111111111111', 'Roles listed <b>', 'high', 'ListRoles')}---\n${rule('22222222-2222-4222-8222-222222222222', 'Object written', 'low', 'PutObject')}`,
+    );
     const all = (await index.query({ kind: 'all' })).rows;
-    const covered = [...(await cli(['query', ws.root, '--case', caseFile, '--filter', 'tag:* OR starred:true OR note:*', '--format', 'csv', '--fields', 'eventID,eventName', '--no-cache'])).out.trim().split(/\r?\n/).slice(1)].map((l) => l.split(','));
+    const covered = [
+      ...(
+        await cli([
+          'query',
+          ws.root,
+          '--case',
+          caseFile,
+          '--filter',
+          'tag:* OR starred:true OR note:*',
+          '--format',
+          'csv',
+          '--fields',
+          'eventID,eventName',
+          '--no-cache',
+        ])
+      ).out
+        .trim()
+        .split(/\r?\n/)
+        .slice(1),
+    ].map((l) => l.split(','));
     assert.equal(covered.length, 3);
     const putObjects = covered.filter(([, name]) => name === 'PutObject').length;
     const putObjectsAll = all.filter((r) => index.summary(r).eventName === 'PutObject').length;
-    assert.ok(putObjectsAll > putObjects, 'the rule on PutObject fires on events the report does not cover');
+    assert.ok(
+      putObjectsAll > putObjects,
+      'the rule on PutObject fires on events the report does not cover',
+    );
 
     const r = await cli(['report', caseFile, ws.root, '--rules', rules, '--no-cache']);
     assert.equal(r.code, 0, r.err);
     const hits = 1 + (putObjects ? 1 : 0);
     const events = 1 + putObjects;
-    assert.ok(r.out.includes(`- **Detections:** ${hits} rule${hits === 1 ? '' : 's'} hit on ${events} event${events === 1 ? '' : 's'} (${builtinRules().length + 2} run)`), r.out);
+    assert.ok(
+      r.out.includes(
+        `- **Detections:** ${hits} rule${hits === 1 ? '' : 's'} hit on ${events} event${events === 1 ? '' : 's'} (${builtinRules().length + 2} run)`,
+      ),
+      r.out,
+    );
     assert.ok(r.out.includes('  - high: Roles listed \\<b\\> (1 event)'), r.out);
-    if (putObjects) assert.ok(r.out.includes(`  - low: Object written (${putObjects} event${putObjects === 1 ? '' : 's'})`), r.out);
+    if (putObjects)
+      assert.ok(
+        r.out.includes(
+          `  - low: Object written (${putObjects} event${putObjects === 1 ? '' : 's'})`,
+        ),
+        r.out,
+      );
     else assert.ok(!r.out.includes('Object written'));
     // On the event itself: the starred ListRoles.
     const listRoles = r.out.split('\n### ').find((e) => / — ListRoles\n/.test(e));
     assert.ok(listRoles?.includes('- **Detections:** high: Roles listed \\<b\\>'), listRoles);
 
-    const html = await cli(['report', caseFile, ws.root, '--rules', rules, '--format', 'html', '--no-cache']);
+    const html = await cli([
+      'report',
+      caseFile,
+      ws.root,
+      '--rules',
+      rules,
+      '--format',
+      'html',
+      '--no-cache',
+    ]);
     assert.equal(html.code, 0, html.err);
     onlyOurMarkup(html.out);
-    assert.match(html.out, /<dt>Detections<\/dt><dd>\d rules? hit on \d events? \(\d+ run\)<ul class="detections"><li><span class="lvl-high">high<\/span> Roles listed &#60;b&#62; \(1 event\)<\/li>/);
-    assert.match(html.out, /<dt>Detections<\/dt><dd><span class="lvl-high">high<\/span> Roles listed &#60;b&#62;<\/dd>/);
+    assert.match(
+      html.out,
+      /<dt>Detections<\/dt><dd>\d rules? hit on \d events? \(\d+ run\)<ul class="detections"><li><span class="lvl-high">high<\/span> Roles listed &#60;b&#62; \(1 event\)<\/li>/,
+    );
+    assert.match(
+      html.out,
+      /<dt>Detections<\/dt><dd><span class="lvl-high">high<\/span> Roles listed &#60;b&#62;<\/dd>/,
+    );
 
     // Only the built-in pack: it ran, and nothing fired; with no rule at all, detections did not run.
     const builtin = await cli(['report', caseFile, ws.root, '--no-cache']);
-    assert.ok(builtin.out.includes(`- **Detections:** no hit (${builtinRules().length} rules run)`), builtin.out);
+    assert.ok(
+      builtin.out.includes(`- **Detections:** no hit (${builtinRules().length} rules run)`),
+      builtin.out,
+    );
     const none = await cli(['report', caseFile, ws.root, '--no-builtin', '--no-cache']);
     assert.ok(none.out.includes('- **Detections:** not run'), none.out);
-    const badFolder = await cli(['report', caseFile, ws.root, '--rules', join(ws.dir, 'no-rules-here')]);
+    const badFolder = await cli([
+      'report',
+      caseFile,
+      ws.root,
+      '--rules',
+      join(ws.dir, 'no-rules-here'),
+    ]);
     assert.equal(badFolder.code, 2);
     assert.match(badFolder.err, /--rules .*no-rules-here: no such folder/);
   });
 
   it('CLI query --case: starred:, tag:, note: read the case file; without it they are refused, naming --case', async () => {
-    const refused = await cli(['query', ws.root, '--filter', 'eventName:PutObject OR tag:exfil', '--no-cache']);
+    const refused = await cli([
+      'query',
+      ws.root,
+      '--filter',
+      'eventName:PutObject OR tag:exfil',
+      '--no-cache',
+    ]);
     assert.equal(refused.code, 2);
     assert.match(refused.err, /tag:exfil: tag: is read from a case file .*--case FILE/);
     assert.equal(refused.out, '');
-    const tagged = await cli(['query', ws.root, '--case', caseFile, '--filter', 'tag:exfil', '--format', 'csv', '--fields', 'eventID', '--no-cache']);
+    const tagged = await cli([
+      'query',
+      ws.root,
+      '--case',
+      caseFile,
+      '--filter',
+      'tag:exfil',
+      '--format',
+      'csv',
+      '--fields',
+      'eventID',
+      '--no-cache',
+    ]);
     assert.equal(tagged.code, 0, tagged.err);
-    const c = JSON.parse(readFileSync(caseFile, 'utf8')) as { annotations: Array<{ eventID: string; tags: string[]; starred: boolean; note: string } | null> };
+    const c = JSON.parse(readFileSync(caseFile, 'utf8')) as {
+      annotations: Array<{
+        eventID: string;
+        tags: string[];
+        starred: boolean;
+        note: string;
+      } | null>;
+    };
     const entries = c.annotations.filter((a): a is NonNullable<typeof a> => a !== null);
-    assert.deepEqual(tagged.out.trim().split(/\r?\n/).slice(1).sort(), entries.filter((a) => a.tags.includes('exfil')).map((a) => a.eventID).sort());
-    const starred = await cli(['query', ws.root, '--case', caseFile, '--filter', 'starred:true', '--count', '--no-cache']);
+    assert.deepEqual(
+      tagged.out.trim().split(/\r?\n/).slice(1).sort(),
+      entries
+        .filter((a) => a.tags.includes('exfil'))
+        .map((a) => a.eventID)
+        .sort(),
+    );
+    const starred = await cli([
+      'query',
+      ws.root,
+      '--case',
+      caseFile,
+      '--filter',
+      'starred:true',
+      '--count',
+      '--no-cache',
+    ]);
     assert.equal(starred.out.trim(), String(entries.filter((a) => a.starred).length));
-    const noted = await cli(['query', ws.root, '--case', caseFile, '--filter', 'note:*script*', '--count', '--no-cache']);
+    const noted = await cli([
+      'query',
+      ws.root,
+      '--case',
+      caseFile,
+      '--filter',
+      'note:*script*',
+      '--count',
+      '--no-cache',
+    ]);
     assert.equal(noted.out.trim(), '1');
     // A filter without annotation terms needs no case file; --case with --engine is refused.
-    assert.equal((await cli(['query', ws.root, '--filter', 'eventName:PutObject', '--count', '--no-cache'])).code, 0);
-    const remote = await cli(['query', '--engine', 'athena', '--case', caseFile, '--filter', 'tag:exfil', '--table', 't']);
+    assert.equal(
+      (await cli(['query', ws.root, '--filter', 'eventName:PutObject', '--count', '--no-cache']))
+        .code,
+      0,
+    );
+    const remote = await cli([
+      'query',
+      '--engine',
+      'athena',
+      '--case',
+      caseFile,
+      '--filter',
+      'tag:exfil',
+      '--table',
+      't',
+    ]);
     assert.equal(remote.code, 2);
     assert.match(remote.err, /--case applies to local paths/);
   });

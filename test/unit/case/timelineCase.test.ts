@@ -31,7 +31,13 @@ describe('timeline data over a case file', function () {
     assert.equal(data.facet(all, 'tag', 10).values.length, 0);
     assert.equal((await data.query('tag:exfil', null, 'asc')).size, 0);
     const rows = data.ids(all, 0, all.size);
-    let c = applyEdit(emptyCase(), [rows[1], rows[3], rows[5]].map((r) => refOf(index, r)), { kind: 'add-tags', tags: ['exfil'] }, 'a', WHEN);
+    let c = applyEdit(
+      emptyCase(),
+      [rows[1], rows[3], rows[5]].map((r) => refOf(index, r)),
+      { kind: 'add-tags', tags: ['exfil'] },
+      'a',
+      WHEN,
+    );
     c = applyEdit(c, [refOf(index, rows[3])], { kind: 'star', starred: true }, 'a', WHEN);
     c = applyEdit(c, [refOf(index, rows[3])], { kind: 'note', note: 'look' }, 'a', WHEN);
     source.case = c;
@@ -39,9 +45,14 @@ describe('timeline data over a case file', function () {
     const tagged = await data.query('tag:exfil', null, 'asc');
     assert.deepEqual(data.ids(tagged, 0, tagged.size), [rows[1], rows[3], rows[5]]);
     const again = await data.query('', null, 'asc');
-    assert.deepEqual(data.facet(again, 'tag', 10).values, [{ value: 'exfil', label: 'exfil', count: 3 }]);
+    assert.deepEqual(data.facet(again, 'tag', 10).values, [
+      { value: 'exfil', label: 'exfil', count: 3 },
+    ]);
     const page = data.rows(again, 0, 6);
-    assert.deepEqual(page.map((r) => r.tag), ['', 'exfil', '', '★ exfil ✎', '', 'exfil']);
+    assert.deepEqual(
+      page.map((r) => r.tag),
+      ['', 'exfil', '', '★ exfil ✎', '', 'exfil'],
+    );
     const starred = await data.query('starred:true', null, 'desc');
     assert.deepEqual(data.ids(starred, 0, starred.size), [rows[3]]);
   });

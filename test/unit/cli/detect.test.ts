@@ -25,8 +25,21 @@ describe('cloudtrail-lens detect', function () {
     quiet = join(dir, 'quiet');
     rules = join(dir, 'rules');
     for (const d of [logs, quiet, rules]) mkdirSync(d);
-    writeFileSync(join(logs, 'trail.json'), JSON.stringify({ Records: [...scenario('aws.defense-evasion.cloudtrail-stop'), ...scenario('aws.persistence.iam-create-admin-user')] }));
-    writeFileSync(join(quiet, 'quiet.json'), JSON.stringify({ Records: [scenario('aws.credential-access.ec2-steal-instance-credentials')[0]] }));
+    writeFileSync(
+      join(logs, 'trail.json'),
+      JSON.stringify({
+        Records: [
+          ...scenario('aws.defense-evasion.cloudtrail-stop'),
+          ...scenario('aws.persistence.iam-create-admin-user'),
+        ],
+      }),
+    );
+    writeFileSync(
+      join(quiet, 'quiet.json'),
+      JSON.stringify({
+        Records: [scenario('aws.credential-access.ec2-steal-instance-credentials')[0]],
+      }),
+    );
     writeFileSync(
       join(rules, 'mine.yml'),
       'title: Any DescribeInstanceInformation\nid: 6f1c7a40-0000-4000-8000-000000000001\nlevel: high\ndescription: test rule\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  sel:\n    eventName: DescribeInstanceInformation\n  condition: sel\n---\ntitle: Counting\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  sel:\n    eventName: X\n  condition: sel | count() > 3\n',
@@ -39,7 +52,10 @@ describe('cloudtrail-lens detect', function () {
     assert.equal(r.code, 1, r.err);
     assert.match(r.out, /^HIGH +CloudTrail logging stopped$/m);
     assert.match(r.out, /^HIGH +Administrator policy attached to a user, group or role$/m);
-    assert.match(r.out, /matched: requestParameters\.policyArn endswith ':policy\/AdministratorAccess'.*\(arn:aws:iam::aws:policy\/AdministratorAccess\)/);
+    assert.match(
+      r.out,
+      /matched: requestParameters\.policyArn endswith ':policy\/AdministratorAccess'.*\(arn:aws:iam::aws:policy\/AdministratorAccess\)/,
+    );
     assert.match(r.out, /^LOW +IAM user created$/m);
     assert.match(r.out, /3 hits on 3 of 3 events/);
   });
@@ -74,7 +90,9 @@ describe('cloudtrail-lens detect', function () {
     assert.equal(doc.events, 3);
     assert.equal(doc.rulesLoaded, builtinRules().length);
     assert.equal(doc.hits.length, 3);
-    const stop = doc.hits.find((h: { rule: { title: string } }) => h.rule.title === 'CloudTrail logging stopped');
+    const stop = doc.hits.find(
+      (h: { rule: { title: string } }) => h.rule.title === 'CloudTrail logging stopped',
+    );
     assert.equal(stop.event.eventName, 'StopLogging');
     assert.equal(stop.rule.level, 'high');
     assert.ok(stop.rule.tags.includes('attack.t1562.008'));

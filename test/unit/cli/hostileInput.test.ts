@@ -1,7 +1,15 @@
 // The CLI on hostile input: special files, links leading out of the folder, unreadable
 // sub-folders, deeply nested records and invalid JSON. Each case is made here for real.
 import * as assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -13,7 +21,11 @@ import { Workspace } from '../digest/helpers';
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), stderrIsTTY: false };
+  const io: CliIo = {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    stderrIsTTY: false,
+  };
   const code = await main(args, io);
   return { code, out, err };
 }
@@ -31,7 +43,11 @@ const record = (i: number, extra: Record<string, unknown> = {}) => ({
 });
 const logFile = (...records: object[]) => JSON.stringify({ Records: records });
 /** A record whose `field` holds objects (or arrays) nested `depth` deep, as raw JSON. */
-const deepRecord = (i: number, field: string, depth: number, open = '{"a":', close = '}') => JSON.stringify(record(i)).replace(/}$/, `,"${field}":${open.repeat(depth)}1${close.repeat(depth)}}`);
+const deepRecord = (i: number, field: string, depth: number, open = '{"a":', close = '}') =>
+  JSON.stringify(record(i)).replace(
+    /}$/,
+    `,"${field}":${open.repeat(depth)}1${close.repeat(depth)}}`,
+  );
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
 describe('the CLI on hostile input', function () {
@@ -54,7 +70,12 @@ describe('the CLI on hostile input', function () {
         const started = Date.now();
         const r = await run('query', path, '--count');
         assert.equal(r.code, 1, r.err);
-        assert.match(r.err, new RegExp(`${path.replace(/[/.]/g, '\\$&')}: (a character device|a named pipe \\(FIFO\\)), not a regular file; skipped`));
+        assert.match(
+          r.err,
+          new RegExp(
+            `${path.replace(/[/.]/g, '\\$&')}: (a character device|a named pipe \\(FIFO\\)), not a regular file; skipped`,
+          ),
+        );
         assert.ok(Date.now() - started < 10_000);
       }
     });
@@ -71,8 +92,14 @@ describe('the CLI on hostile input', function () {
       assert.equal(r.code, 0, r.err);
       assert.equal(r.out, '2\n');
       assert.match(r.err, /b\.json: a named pipe \(FIFO\), not a regular file; skipped/);
-      assert.match(r.err, /warning: .*zero\.json: a symbolic link to \/dev\/zero, outside the folder/);
-      assert.match(r.err, /warning: .*creds\.json: a symbolic link to .*credentials, outside the folder .*not followed/);
+      assert.match(
+        r.err,
+        /warning: .*zero\.json: a symbolic link to \/dev\/zero, outside the folder/,
+      );
+      assert.match(
+        r.err,
+        /warning: .*creds\.json: a symbolic link to .*credentials, outside the folder .*not followed/,
+      );
       assert.ok(!r.err.includes('wJalr') && !r.err.includes('aws_secret'), r.err);
       // Allowed to follow links: /dev/zero is still not read, and the credentials file is only
       // named as not CloudTrail, without quoting it.
@@ -80,7 +107,12 @@ describe('the CLI on hostile input', function () {
       assert.equal(followed.out, '2\n');
       assert.match(followed.err, /zero\.json: a character device, not a regular file/);
       assert.match(followed.err, /creds\.json:1:\d+: invalid JSON/);
-      assert.ok(!followed.err.includes('wJalr') && !followed.err.includes('aws_secret') && !followed.err.includes('[default'), followed.err);
+      assert.ok(
+        !followed.err.includes('wJalr') &&
+          !followed.err.includes('aws_secret') &&
+          !followed.err.includes('[default'),
+        followed.err,
+      );
     });
 
     it('validate: a log and a digest replaced by named pipes are verdicts, not a hang', async () => {
@@ -106,7 +138,19 @@ describe('the CLI on hostile input', function () {
     it('lint on a folder holding a FIFO names it and lints the rest (it used to hang)', async () => {
       const folder = join(dir, 'lint');
       mkdirSync(folder);
-      writeFileSync(join(folder, 'trail.json'), JSON.stringify({ Name: 'main', S3BucketName: 'b', IsMultiRegionTrail: false, EnableLogFileValidation: true, IncludeGlobalServiceEvents: true, KmsKeyId: 'k', CloudWatchLogsLogGroupArn: 'arn:g', CloudWatchLogsRoleArn: 'arn:r' }));
+      writeFileSync(
+        join(folder, 'trail.json'),
+        JSON.stringify({
+          Name: 'main',
+          S3BucketName: 'b',
+          IsMultiRegionTrail: false,
+          EnableLogFileValidation: true,
+          IncludeGlobalServiceEvents: true,
+          KmsKeyId: 'k',
+          CloudWatchLogsLogGroupArn: 'arn:g',
+          CloudWatchLogsRoleArn: 'arn:r',
+        }),
+      );
       makeFifo(join(folder, 'fifo.json'));
       const r = await run('lint', folder);
       assert.match(r.err, /fifo\.json: a named pipe \(FIFO\), not a regular file; skipped/);
@@ -123,7 +167,10 @@ describe('the CLI on hostile input', function () {
     try {
       const r = runCliUnprivileged(['query', folder, '--count'], [dir, folder]);
       assert.equal(r.out, '3\n');
-      assert.match(r.err, /locked: permission denied \(check the folder's permissions\); the files in it were not read/);
+      assert.match(
+        r.err,
+        /locked: permission denied \(check the folder's permissions\); the files in it were not read/,
+      );
       assert.match(r.err, /1 of 2 event files could not be read/);
     } finally {
       chmodSync(join(folder, 'locked'), 0o755);
@@ -137,25 +184,54 @@ describe('the CLI on hostile input', function () {
       mkdirSync(folder);
       // 32,000 levels in requestParameters (fast path), 16,000 levels of arrays in userIdentity
       // (the general path, JSON lines), next to ordinary records in the same files.
-      writeFileSync(join(folder, 'a.json'), `{"Records":[${JSON.stringify(record(1))},${deepRecord(2, 'requestParameters', 32_000)},${JSON.stringify(record(3))}]}`);
-      writeFileSync(join(folder, 'b.jsonl'), [JSON.stringify(record(4)), deepRecord(5, 'userIdentity', 16_000, '[', ']'), JSON.stringify(record(6))].join('\n'));
+      writeFileSync(
+        join(folder, 'a.json'),
+        `{"Records":[${JSON.stringify(record(1))},${deepRecord(2, 'requestParameters', 32_000)},${JSON.stringify(record(3))}]}`,
+      );
+      writeFileSync(
+        join(folder, 'b.jsonl'),
+        [
+          JSON.stringify(record(4)),
+          deepRecord(5, 'userIdentity', 16_000, '[', ']'),
+          JSON.stringify(record(6)),
+        ].join('\n'),
+      );
     });
 
     it('leaves out each record nested too deep, naming the file and the record, and loads the others', async () => {
       const r = await run('query', folder, '--count');
       assert.equal(r.code, 0, r.err);
       assert.equal(r.out, '4\n');
-      assert.match(r.err, /warning: .*a\.json: 1 element\(s\) skipped: record 1 \(line 1\) is nested more than 512 levels deep; skipped/);
-      assert.match(r.err, /warning: .*b\.jsonl: 1 element\(s\) skipped: line 2 is nested more than 512 levels deep; skipped/);
+      assert.match(
+        r.err,
+        /warning: .*a\.json: 1 element\(s\) skipped: record 1 \(line 1\) is nested more than 512 levels deep; skipped/,
+      );
+      assert.match(
+        r.err,
+        /warning: .*b\.jsonl: 1 element\(s\) skipped: line 2 is nested more than 512 levels deep; skipped/,
+      );
     });
 
     it('answers queries on fields that are not indexed, free text and CSV of whole objects', async () => {
-      const byKey = await run('query', folder, '--filter', 'requestParameters.key:k3 OR userIdentity.userName:user6', '--count');
+      const byKey = await run(
+        'query',
+        folder,
+        '--filter',
+        'requestParameters.key:k3 OR userIdentity.userName:user6',
+        '--count',
+      );
       assert.equal(byKey.code, 0, byKey.err);
       assert.equal(byKey.out, '2\n');
       const text = await run('query', folder, '--filter', 'k4', '--count');
       assert.equal(text.out, '1\n');
-      const csv = await run('query', folder, '--format', 'csv', '--fields', 'time,requestParameters,userIdentity');
+      const csv = await run(
+        'query',
+        folder,
+        '--format',
+        'csv',
+        '--fields',
+        'time,requestParameters,userIdentity',
+      );
       assert.equal(csv.code, 0, csv.err);
       assert.equal(csv.out.trim().split('\n').length, 5);
     });
@@ -163,10 +239,19 @@ describe('the CLI on hostile input', function () {
     it('lint names a configuration nested 8,000 deep and goes on with the other files', async () => {
       const lintDir = join(dir, 'lint-deep');
       mkdirSync(lintDir);
-      writeFileSync(join(lintDir, 'a-deep.json'), `{"EventSelectors":${'['.repeat(8000)}${']'.repeat(8000)}}`);
-      writeFileSync(join(lintDir, 'b-trail.json'), JSON.stringify({ Name: 'main', S3BucketName: 'b', IsMultiRegionTrail: false }));
+      writeFileSync(
+        join(lintDir, 'a-deep.json'),
+        `{"EventSelectors":${'['.repeat(8000)}${']'.repeat(8000)}}`,
+      );
+      writeFileSync(
+        join(lintDir, 'b-trail.json'),
+        JSON.stringify({ Name: 'main', S3BucketName: 'b', IsMultiRegionTrail: false }),
+      );
       const r = await run('lint', lintDir);
-      assert.match(r.out, /a-deep\.json:1:\d+ warning json-too-deep JSON nested more than 512 levels deep: not checked\./);
+      assert.match(
+        r.out,
+        /a-deep\.json:1:\d+ warning json-too-deep JSON nested more than 512 levels deep: not checked\./,
+      );
       assert.match(r.out, /b-trail\.json:\d+:\d+ warning not-multi-region/);
     });
   });
@@ -184,11 +269,20 @@ describe('the CLI on hostile input', function () {
   it('refuses invalid JSON that the fast path used to index and print verbatim', async () => {
     const folder = join(dir, 'invalid');
     mkdirSync(folder);
-    const text = readFileSync(join(__dirname, '../../fixtures/hostile-input/invalid-json/not-json-object.json'), 'utf8');
-    writeFileSync(join(folder, '111122223333_CloudTrail_us-east-1_20240514T1010Z_abcdEFGH12345678.json'), text);
+    const text = readFileSync(
+      join(__dirname, '../../fixtures/hostile-input/invalid-json/not-json-object.json'),
+      'utf8',
+    );
+    writeFileSync(
+      join(folder, '111122223333_CloudTrail_us-east-1_20240514T1010Z_abcdEFGH12345678.json'),
+      text,
+    );
     const r = await run('query', folder);
     assert.equal(r.code, 1);
     assert.equal(r.out, '');
-    assert.match(r.err, /abcdEFGH12345678\.json:1:\d+: invalid JSON: expected a property name in double quotes \(found "t"\)/);
+    assert.match(
+      r.err,
+      /abcdEFGH12345678\.json:1:\d+: invalid JSON: expected a property name in double quotes \(found "t"\)/,
+    );
   });
 });

@@ -46,8 +46,16 @@ describe('cloudtrail-lens query', function () {
   // Each run loads the bucket afresh; test/unit/index/eventIndex.test.ts checks every tally
   // entry against one index, this checks a spread of them through the command.
   it('counts per event name, account/region, error and data events exactly as the generator wrote them', async () => {
-    const names = Object.keys(tally.byEventName).sort((a, b) => tally.byEventName[b] - tally.byEventName[a]);
-    for (const name of [names[0], names[5], names[names.length - 1], 'RunInstances', 'ConsoleLogin']) {
+    const names = Object.keys(tally.byEventName).sort(
+      (a, b) => tally.byEventName[b] - tally.byEventName[a],
+    );
+    for (const name of [
+      names[0],
+      names[5],
+      names[names.length - 1],
+      'RunInstances',
+      'ConsoleLogin',
+    ]) {
       assert.equal(await count(`eventName:${name}`), tally.byEventName[name] ?? 0, name);
     }
     const [key, n] = Object.entries(tally.byAccountRegion)[3];
@@ -99,12 +107,25 @@ describe('cloudtrail-lens query', function () {
         requestParameters: { bucketName: 'b1', tags: ['x', 'y'] },
       };
       // Array values are joined with ';': a spreadsheet set to ';' would see '=cmd' as a cell.
-      const joined = { ...rec, eventTime: '2024-05-14T00:00:02Z', eventName: 'GetObject', eventSource: 's3.amazonaws.com', userAgent: ' @SUM(1)', requestParameters: { bucketName: '\u200b=1+1', tags: ['x', "=cmd|' /C calc'!A0"] } };
+      const joined = {
+        ...rec,
+        eventTime: '2024-05-14T00:00:02Z',
+        eventName: 'GetObject',
+        eventSource: 's3.amazonaws.com',
+        userAgent: ' @SUM(1)',
+        requestParameters: { bucketName: '\u200b=1+1', tags: ['x', "=cmd|' /C calc'!A0"] },
+      };
       writeFileSync(join(hostile, 'h.json'), JSON.stringify({ Records: [rec, joined] }));
     });
 
     it('csv quotes, neutralises formulas and reads record paths', async () => {
-      const r = await run(hostile, '--format', 'csv', '--fields', 'time,eventName,eventSource,userAgent,requestParameters.bucketName,requestParameters.tags,missing.path');
+      const r = await run(
+        hostile,
+        '--format',
+        'csv',
+        '--fields',
+        'time,eventName,eventSource,userAgent,requestParameters.bucketName,requestParameters.tags,missing.path',
+      );
       assert.equal(r.code, 0, r.err);
       assert.equal(
         r.out,
@@ -115,7 +136,13 @@ describe('cloudtrail-lens query', function () {
     });
 
     it('table aligns columns and never prints control characters', async () => {
-      const r = await run(hostile, '--format', 'table', '--fields', 'eventName,userAgent,sourceIPAddress');
+      const r = await run(
+        hostile,
+        '--format',
+        'table',
+        '--fields',
+        'eventName,userAgent,sourceIPAddress',
+      );
       assert.equal(r.code, 0, r.err);
       const lines = r.out.trimEnd().split('\n');
       assert.equal(lines.length, 4);
@@ -162,7 +189,10 @@ describe('cloudtrail-lens query', function () {
       mkdirSync(mixed);
       const key = Object.keys(tally.fileEvents)[1];
       writeFileSync(join(mixed, 'good.json.gz'), readFileSync(join(bucket, ...key.split('/'))));
-      writeFileSync(join(mixed, 'broken.json.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7]));
+      writeFileSync(
+        join(mixed, 'broken.json.gz'),
+        Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7]),
+      );
       writeFileSync(join(mixed, 'trails.json'), '{"trailList":[]}');
       const r = await run(mixed, '--count');
       assert.equal(r.code, 0);
@@ -179,7 +209,10 @@ describe('cloudtrail-lens query', function () {
       const r = await run(only, '--count');
       assert.equal(r.code, 1);
       assert.match(r.err, /x\.json:1:5: truncated JSON: the file ends in the middle of a value\n/);
-      assert.match(r.err, /No CloudTrail events were read from \S+only-bad\. Looked at 1 file: 1 file could not be read as CloudTrail events/);
+      assert.match(
+        r.err,
+        /No CloudTrail events were read from \S+only-bad\. Looked at 1 file: 1 file could not be read as CloudTrail events/,
+      );
     });
 
     it('names the place and the reason of a JSON error: file:line:column', async () => {
@@ -187,17 +220,25 @@ describe('cloudtrail-lens query', function () {
       writeFileSync(f, '{"Records":[\n  {"eventName":"A","eventSource":"s3.amazonaws.com"},\n]}\n');
       const r = await run(f, '--count');
       assert.equal(r.code, 1);
-      assert.equal(r.err.split('\n')[0], `${f}:3:1: invalid JSON: a trailing comma before "]" (JSON allows none)`);
+      assert.equal(
+        r.err.split('\n')[0],
+        `${f}:3:1: invalid JSON: a trailing comma before "]" (JSON allows none)`,
+      );
     });
 
     it('says what a folder with nothing readable held and why each file was skipped, and exits 1', async () => {
       const logs = join(dir, 'only-logs');
       mkdirSync(logs);
-      const lines = SHAPE_RECORDS.slice(0, 3).map((r) => JSON.stringify(r)).join('\n');
+      const lines = SHAPE_RECORDS.slice(0, 3)
+        .map((r) => JSON.stringify(r))
+        .join('\n');
       writeFileSync(join(logs, 'cloudtrail-1.log'), lines);
       writeFileSync(join(logs, 'cloudtrail-2.log'), lines);
       writeFileSync(join(logs, 'notes.txt'), 'x');
-      writeFileSync(join(logs, '111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240514T100000Z.json.gz'), DIGEST_FILE);
+      writeFileSync(
+        join(logs, '111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240514T100000Z.json.gz'),
+        DIGEST_FILE,
+      );
       const r = await run(logs, '--count');
       assert.equal(r.code, 1);
       assert.equal(r.out, '');
@@ -215,12 +256,21 @@ describe('cloudtrail-lens query', function () {
       writeFileSync(f, DIGEST_FILE);
       const r = await run(f, '--count');
       assert.equal(r.code, 1);
-      assert.match(r.err, /digest\.json: a CloudTrail digest file \(the integrity chain\), not events: check it with `cloudtrail-lens validate`/);
-      const byName = join(dir, '111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240514T100000Z.json.gz');
+      assert.match(
+        r.err,
+        /digest\.json: a CloudTrail digest file \(the integrity chain\), not events: check it with `cloudtrail-lens validate`/,
+      );
+      const byName = join(
+        dir,
+        '111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240514T100000Z.json.gz',
+      );
       writeFileSync(byName, DIGEST_FILE);
       const named = await run(byName, '--count');
       assert.equal(named.code, 1);
-      assert.match(named.err, /CloudTrail-Digest_.*\.json\.gz: a CloudTrail digest file \(the integrity chain\), not events/);
+      assert.match(
+        named.err,
+        /CloudTrail-Digest_.*\.json\.gz: a CloudTrail digest file \(the integrity chain\), not events/,
+      );
     });
 
     it('notes what each file is, its events without a time, and what a time filter leaves out; warns about the filter', async () => {

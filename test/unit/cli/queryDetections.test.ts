@@ -28,15 +28,26 @@ describe('cloudtrail-lens query with detections', function () {
     mkdirSync(logs);
     mkdirSync(rules);
     writeFileSync(join(logs, 'trail.json'), JSON.stringify({ Records: records }));
-    writeFileSync(join(rules, 'mine.yml'), 'title: Any GetCallerIdentity\nid: 6f1c7a40-0000-4000-8000-0000000000aa\nlevel: informational\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  sel:\n    eventName: GetCallerIdentity\n  condition: sel\n');
+    writeFileSync(
+      join(rules, 'mine.yml'),
+      'title: Any GetCallerIdentity\nid: 6f1c7a40-0000-4000-8000-0000000000aa\nlevel: informational\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  sel:\n    eventName: GetCallerIdentity\n  condition: sel\n',
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("--filter 'level:high' prints exactly the events a high rule fires on", async () => {
     const r = await run(logs, '--filter', 'level:high');
     assert.equal(r.code, 0, r.err);
-    const got = r.out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).eventID).sort();
-    const want = records.filter((x) => firedOn(x).some((rule) => rule.level === 'high')).map((x) => x.eventID as string).sort();
+    const got = r.out
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).eventID)
+      .sort();
+    const want = records
+      .filter((x) => firedOn(x).some((rule) => rule.level === 'high'))
+      .map((x) => x.eventID as string)
+      .sort();
     assert.ok(want.length > 3);
     assert.deepEqual(got, want);
     const none = await run(logs, '--filter', 'detection:"no such rule*"', '--count');
@@ -46,12 +57,21 @@ describe('cloudtrail-lens query with detections', function () {
   it('--annotate fills detections with each rule that fired and the fields that matched', async () => {
     const r = await run(logs, '--format', 'jsonl', '--annotate');
     assert.equal(r.code, 0, r.err);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, records.length);
     let withHits = 0;
     for (const line of lines) {
-      const want = firedOn(line.record).map((x) => x.id).sort();
-      assert.deepEqual(line.detections.map((d: { id: string }) => d.id).sort(), want, line.record.eventName);
+      const want = firedOn(line.record)
+        .map((x) => x.id)
+        .sort();
+      assert.deepEqual(
+        line.detections.map((d: { id: string }) => d.id).sort(),
+        want,
+        line.record.eventName,
+      );
       for (const d of line.detections) {
         const rule = pack.find((x) => x.id === d.id)!;
         assert.equal(d.title, rule.title);
@@ -63,11 +83,25 @@ describe('cloudtrail-lens query with detections', function () {
     }
     assert.ok(withHits > 10 && withHits < lines.length);
     const stop = lines.find((l) => l.record.eventName === 'StopLogging');
-    assert.ok(stop.detections.some((d: { matched: { field?: string; values: string[] }[] }) => d.matched.some((m) => m.field === 'eventName' && m.values.includes('StopLogging'))));
+    assert.ok(
+      stop.detections.some((d: { matched: { field?: string; values: string[] }[] }) =>
+        d.matched.some((m) => m.field === 'eventName' && m.values.includes('StopLogging')),
+      ),
+    );
   });
 
   it('--fields detections and --rules DIR', async () => {
-    const r = await run(logs, '--format', 'csv', '--fields', 'eventName,detections', '--rules', rules, '--filter', 'event:GetCallerIdentity');
+    const r = await run(
+      logs,
+      '--format',
+      'csv',
+      '--fields',
+      'eventName,detections',
+      '--rules',
+      rules,
+      '--filter',
+      'event:GetCallerIdentity',
+    );
     assert.equal(r.code, 0, r.err);
     const rows = r.out.trim().split(/\r?\n/);
     assert.equal(rows[0], 'eventName,detections');

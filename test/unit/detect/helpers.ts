@@ -15,9 +15,13 @@ export interface IndexedRecords {
 }
 
 /** An index of the given files ({name: records}), each written as {"Records": [...]}. */
-export async function indexFiles(files: Record<string, unknown[]>, pool?: WorkerPool): Promise<IndexedRecords> {
+export async function indexFiles(
+  files: Record<string, unknown[]>,
+  pool?: WorkerPool,
+): Promise<IndexedRecords> {
   const dir = mkdtempSync(join(tmpdir(), 'ctl-detect-'));
-  for (const [name, records] of Object.entries(files)) writeFileSync(join(dir, name), JSON.stringify({ Records: records }));
+  for (const [name, records] of Object.entries(files))
+    writeFileSync(join(dir, name), JSON.stringify({ Records: records }));
   const own = !pool;
   const p = pool ?? new WorkerPool(2);
   const index = new EventIndex({ runner: p });

@@ -35,7 +35,11 @@ async function assertAgreement(index: EventIndex, rules: SigmaRule[]): Promise<n
     for (let r = 0; r < index.size; r++) {
       if (index.isDuplicate(r)) continue;
       const want = ruleMatches(h.rule, JSON.parse(texts[r]));
-      assert.equal(got.has(r), want, `${h.rule.title} on row ${r} (${index.value(r, 'eventName')})`);
+      assert.equal(
+        got.has(r),
+        want,
+        `${h.rule.title} on row ${r} (${index.value(r, 'eventName')})`,
+      );
     }
   });
   return hits;
@@ -45,7 +49,9 @@ describe('detections: index runner agrees with the reference evaluator', functio
   this.timeout(120_000);
   it('on the hand-made technique scenarios', async () => {
     assert.equal(EXTRA.problems.length, 0, JSON.stringify(EXTRA.problems));
-    const { index, close } = await indexFiles(Object.fromEntries(TECHNIQUE_SCENARIOS.map((s) => [`${s.technique}.json`, s.records])));
+    const { index, close } = await indexFiles(
+      Object.fromEntries(TECHNIQUE_SCENARIOS.map((s) => [`${s.technique}.json`, s.records])),
+    );
     try {
       assert.ok((await assertAgreement(index, [...builtinRules(), ...EXTRA.rules])) > 50);
     } finally {
@@ -54,22 +60,33 @@ describe('detections: index runner agrees with the reference evaluator', functio
   });
 });
 
-describeWithDatasets('detections: index runner agrees with the reference evaluator on public data', function () {
-  this.timeout(120_000);
-  it('Stratus Red Team detonation logs and Panther test events', async () => {
-    const dir = dataset('stratus-red-team', 'docs', 'detonation-logs');
-    const files: Record<string, unknown[]> = Object.fromEntries(readdirSync(dir).map((f) => [f, JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as unknown[]]));
-    const panther = readFileSync(dataset('panther-analysis', 'cloudtrail-test-events.jsonl'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .filter((r) => typeof r.eventSource === 'string');
-    files['panther.json'] = panther;
-    const { index, close } = await indexFiles(files);
-    try {
-      assert.ok((await assertAgreement(index, [...builtinRules(), ...EXTRA.rules])) > 100);
-    } finally {
-      await close();
-    }
-  });
-});
+describeWithDatasets(
+  'detections: index runner agrees with the reference evaluator on public data',
+  function () {
+    this.timeout(120_000);
+    it('Stratus Red Team detonation logs and Panther test events', async () => {
+      const dir = dataset('stratus-red-team', 'docs', 'detonation-logs');
+      const files: Record<string, unknown[]> = Object.fromEntries(
+        readdirSync(dir).map((f) => [
+          f,
+          JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as unknown[],
+        ]),
+      );
+      const panther = readFileSync(
+        dataset('panther-analysis', 'cloudtrail-test-events.jsonl'),
+        'utf8',
+      )
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((r) => typeof r.eventSource === 'string');
+      files['panther.json'] = panther;
+      const { index, close } = await indexFiles(files);
+      try {
+        assert.ok((await assertAgreement(index, [...builtinRules(), ...EXTRA.rules])) > 100);
+      } finally {
+        await close();
+      }
+    });
+  },
+);

@@ -34,7 +34,9 @@ const FILTERS = [
 
 describe('IndexDetections: detection: and level: on the index', function () {
   this.timeout(60_000);
-  const scenarios = Object.fromEntries(TECHNIQUE_SCENARIOS.map((s) => [`${s.technique}.json`, s.records]));
+  const scenarios = Object.fromEntries(
+    TECHNIQUE_SCENARIOS.map((s) => [`${s.technique}.json`, s.records]),
+  );
 
   it('answers detection: and level: from derived columns, as the reference matcher does with each row’s hits', async () => {
     const { index, close } = await indexFiles(scenarios);
@@ -47,8 +49,18 @@ describe('IndexDetections: detection: and level: on the index', function () {
       const records = texts.map((t) => JSON.parse(t));
       // The hits are the reference evaluator's.
       for (let r = 0; r < index.size; r++) {
-        const want = rules.filter((rule) => ruleMatches(rule, records[r])).map((x) => x.id).sort();
-        assert.deepEqual(detections.results.rulesOf(r).map((x) => x.id).sort(), want, `row ${r}`);
+        const want = rules
+          .filter((rule) => ruleMatches(rule, records[r]))
+          .map((x) => x.id)
+          .sort();
+        assert.deepEqual(
+          detections.results
+            .rulesOf(r)
+            .map((x) => x.id)
+            .sort(),
+          want,
+          `row ${r}`,
+        );
       }
       let nonEmpty = 0;
       for (const filter of FILTERS) {
@@ -57,17 +69,26 @@ describe('IndexDetections: detection: and level: on the index', function () {
         const want: number[] = [];
         for (let r = 0; r < index.size; r++) {
           const fired = detections.results.rulesOf(r);
-          const context = { detection: fired.flatMap((x) => [x.id, x.title]), level: fired.map((x) => x.level) };
+          const context = {
+            detection: fired.flatMap((x) => [x.id, x.title]),
+            level: fired.map((x) => x.level),
+          };
           if (matchesRecord(node, records[r], texts[r], context)) want.push(r);
         }
-        assert.deepEqual([...got.rows].sort((a, b) => a - b), want, filter);
+        assert.deepEqual(
+          [...got.rows].sort((a, b) => a - b),
+          want,
+          filter,
+        );
         if (want.length > 0 && want.length < index.size) nonEmpty++;
       }
       assert.ok(nonEmpty >= 5, 'most filters select some rows but not all');
       // Indexed: answered from the columns, never by reading records.
       assert.equal(isIndexed(parseQuery('level:high AND detection:*'), index.store), true);
       // The CloudTrail-logging rule by its id selects the StopLogging event.
-      const stop = rules.find((r) => /cloudtrail/i.test(r.title) && /stop|delet|disabl/i.test(r.title))!;
+      const stop = rules.find(
+        (r) => /cloudtrail/i.test(r.title) && /stop|delet|disabl/i.test(r.title),
+      )!;
       const byId = await index.query(parseQuery(`detection:${stop.id}`));
       assert.ok(byId.rows.length > 0);
       for (const r of byId.rows) assert.ok(detections.results.rulesOf(r).includes(stop));
@@ -83,16 +104,29 @@ describe('IndexDetections: detection: and level: on the index', function () {
     try {
       const names = Object.keys(scenarios);
       const half = Math.floor(names.length / 2);
-      names.forEach((n, i) => writeFileSync(join(dir, `${i < half ? 'a' : 'b'}-${n}`), JSON.stringify({ Records: scenarios[n] })));
+      names.forEach((n, i) =>
+        writeFileSync(
+          join(dir, `${i < half ? 'a' : 'b'}-${n}`),
+          JSON.stringify({ Records: scenarios[n] }),
+        ),
+      );
       const source = new FolderSource(dir);
       const files = (await discover(source)).events;
       const index = new EventIndex({ runner: pool });
       const detections = new IndexDetections(index, builtinRules());
-      await loadEventFiles(index, pool, files.filter((f) => f.object.key.startsWith('a-')));
+      await loadEventFiles(
+        index,
+        pool,
+        files.filter((f) => f.object.key.startsWith('a-')),
+      );
       const firstHigh = (await index.query(parseQuery('level:high'))).rows.length;
       assert.equal(detections.results.rows, index.size, 'the query ran the rules first');
       const covered = index.size;
-      await loadEventFiles(index, pool, files.filter((f) => f.object.key.startsWith('b-')));
+      await loadEventFiles(
+        index,
+        pool,
+        files.filter((f) => f.object.key.startsWith('b-')),
+      );
       assert.equal(detections.current, false);
       const all = (await index.query(parseQuery('level:high'))).rows.length;
       assert.equal(detections.current, true);
@@ -100,7 +134,12 @@ describe('IndexDetections: detection: and level: on the index', function () {
       // The same answer as a fresh run over everything.
       const whole = new IndexDetections(index, builtinRules());
       await whole.update();
-      for (let r = 0; r < index.size; r++) assert.deepEqual(detections.results.rulesOf(r), whole.results.rulesOf(r), `row ${r} (first run covered ${covered})`);
+      for (let r = 0; r < index.size; r++)
+        assert.deepEqual(
+          detections.results.rulesOf(r),
+          whole.results.rulesOf(r),
+          `row ${r} (first run covered ${covered})`,
+        );
     } finally {
       await pool.close();
       rmSync(dir, { recursive: true, force: true });
@@ -112,7 +151,10 @@ describe('IndexDetections: detection: and level: on the index', function () {
       for (const filter of ['level:high', 'detection:*CloudTrail*']) {
         assert.throws(
           () => compileQuery(parseQuery(filter), { dialect, from: 't' }),
-          (e: unknown) => e instanceof SqlCompileError && /detection rules over the loaded events/.test(e.message) && /timeline/.test(e.message),
+          (e: unknown) =>
+            e instanceof SqlCompileError &&
+            /detection rules over the loaded events/.test(e.message) &&
+            /timeline/.test(e.message),
         );
       }
     }

@@ -26,27 +26,44 @@ describe('built-in rule pack', function () {
     for (const r of rules) {
       assert.match(r.id, UUID, r.title);
       assert.ok(LEVELS.includes(r.level), r.title);
-      assert.ok(r.tags.some((t) => /^attack\.t\d{4}(\.\d{3})?$/.test(t)), `${r.title}: a technique tag`);
-      assert.ok(r.tags.some((t) => /^attack\.[a-z]+(-[a-z]+)*$/.test(t)), `${r.title}: a tactic tag`);
+      assert.ok(
+        r.tags.some((t) => /^attack\.t\d{4}(\.\d{3})?$/.test(t)),
+        `${r.title}: a technique tag`,
+      );
+      assert.ok(
+        r.tags.some((t) => /^attack\.[a-z]+(-[a-z]+)*$/.test(t)),
+        `${r.title}: a tactic tag`,
+      );
       assert.ok(r.description.length > 40, `${r.title}: a description of why it matters`);
       assert.ok(r.falsepositives.length > 0, `${r.title}: false positives`);
     }
   });
 
   it('catches every hand-made technique scenario with a rule tagged with its technique', async () => {
-    const files = Object.fromEntries(TECHNIQUE_SCENARIOS.map((s) => [`${s.technique}.json`, s.records]));
+    const files = Object.fromEntries(
+      TECHNIQUE_SCENARIOS.map((s) => [`${s.technique}.json`, s.records]),
+    );
     const { index, close } = await indexFiles(files, pool);
     try {
       const run = await runRules(index, builtinRules());
       for (const s of TECHNIQUE_SCENARIOS) {
-        const hits = run.hits.filter((h) => taggedWith(h.rule.tags, s.attack) && [...h.rows].some((r) => fileOfRow(index, r) === `${s.technique}.json`));
+        const hits = run.hits.filter(
+          (h) =>
+            taggedWith(h.rule.tags, s.attack) &&
+            [...h.rows].some((r) => fileOfRow(index, r) === `${s.technique}.json`),
+        );
         assert.ok(hits.length > 0, `${s.technique}: no rule tagged ${s.attack} fired`);
       }
       // The benign neighbours (GetCallerIdentity, Describe* calls) are not flagged.
       const flagged = new Set(run.hits.flatMap((h) => [...h.rows]));
       for (let r = 0; r < index.size; r++) {
         const name = index.value(r, 'eventName');
-        if (name === 'GetCallerIdentity' || name === 'DescribeInstanceInformation' || name === 'DescribeParameters') assert.ok(!flagged.has(r), `${name} flagged`);
+        if (
+          name === 'GetCallerIdentity' ||
+          name === 'DescribeInstanceInformation' ||
+          name === 'DescribeParameters'
+        )
+          assert.ok(!flagged.has(r), `${name} flagged`);
       }
     } finally {
       await close();
@@ -60,7 +77,9 @@ describeWithDatasets('built-in rule pack on the Stratus Red Team detonation logs
     const dir = dataset('stratus-red-team', 'docs', 'detonation-logs');
     const names = readdirSync(dir).filter((f) => f.endsWith('.json'));
     assert.equal(names.length, 35);
-    const files = Object.fromEntries(names.map((f) => [f, JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as unknown[]]));
+    const files = Object.fromEntries(
+      names.map((f) => [f, JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as unknown[]]),
+    );
     const { index, close } = await indexFiles(files);
     try {
       const run = await runRules(index, builtinRules());
@@ -69,7 +88,10 @@ describeWithDatasets('built-in rule pack on the Stratus Red Team detonation logs
         const technique = f.replace(/\.json$/, '');
         const attack = STRATUS_ATTACK[technique];
         assert.ok(attack, `${technique}: no ATT&CK technique known for it`);
-        const hit = run.hits.some((h) => taggedWith(h.rule.tags, attack) && [...h.rows].some((r) => fileOfRow(index, r) === f));
+        const hit = run.hits.some(
+          (h) =>
+            taggedWith(h.rule.tags, attack) && [...h.rows].some((r) => fileOfRow(index, r) === f),
+        );
         if (!hit) missing.push(`${technique} (${attack})`);
       }
       assert.deepEqual(missing, []);

@@ -6,7 +6,10 @@ import type { DetectionRun } from '../../../src/core/detect/run';
 
 const rules = parseSigmaRules(
   ['high', 'low', 'high', 'critical']
-    .map((level, i) => `title: Rule ${String.fromCharCode(65 + i)} ${level}\nid: 00000000-0000-4000-8000-00000000000${i}\nlevel: ${level}\nlogsource: {product: aws, service: cloudtrail}\ndetection: {s: {eventName: X}, condition: s}`)
+    .map(
+      (level, i) =>
+        `title: Rule ${String.fromCharCode(65 + i)} ${level}\nid: 00000000-0000-4000-8000-00000000000${i}\nlevel: ${level}\nlogsource: {product: aws, service: cloudtrail}\ndetection: {s: {eventName: X}, condition: s}`,
+    )
     .join('\n---\n'),
   't',
 ).rules;
@@ -25,7 +28,10 @@ const run: DetectionRun = {
 describe('DetectionResults', () => {
   const d = new DetectionResults(run);
   it('gives the rules of a row, highest level first, and its level', () => {
-    assert.deepEqual(d.rulesOf(1).map((r) => r.title), ['Rule A high', 'Rule B low']);
+    assert.deepEqual(
+      d.rulesOf(1).map((r) => r.title),
+      ['Rule A high', 'Rule B low'],
+    );
     assert.equal(d.levelOf(2), 'low');
     assert.equal(d.levelOf(0), undefined);
     assert.deepEqual(d.rulesOf(0), []);
@@ -50,10 +56,23 @@ describe('DetectionResults', () => {
     assert.deepEqual(
       facet.map((g) => [g.level, g.events, g.rules.map((r) => [r.rule.title, r.events])]),
       [
-        ['high', 2, [['Rule A high', 2], ['Rule C high', 1]]],
+        [
+          'high',
+          2,
+          [
+            ['Rule A high', 2],
+            ['Rule C high', 1],
+          ],
+        ],
         ['low', 2, [['Rule B low', 3]]],
       ],
     );
-    assert.deepEqual(d.countsByLevel([1, 2, 4]), { informational: 0, low: 1, medium: 0, high: 1, critical: 0 });
+    assert.deepEqual(d.countsByLevel([1, 2, 4]), {
+      informational: 0,
+      low: 1,
+      medium: 0,
+      high: 1,
+      critical: 0,
+    });
   });
 });

@@ -21,33 +21,94 @@ describe('rule folders', () => {
       'Templated Inline Policy With Placeholder Bucket',
       'Trail Tampering Via API',
     ]);
-    const reasons = Object.fromEntries(set.problems.map((p) => [p.title ?? p.source, `${p.kind}: ${p.reason}`]));
-    assert.match(reasons['Many Secrets Read By One Identity'], /^unsupported: an aggregation in the condition/);
-    assert.match(reasons['Console Login From Unexpected Location'], /^unsupported: modifier \|expand/);
+    const reasons = Object.fromEntries(
+      set.problems.map((p) => [p.title ?? p.source, `${p.kind}: ${p.reason}`]),
+    );
+    assert.match(
+      reasons['Many Secrets Read By One Identity'],
+      /^unsupported: an aggregation in the condition/,
+    );
+    assert.match(
+      reasons['Console Login From Unexpected Location'],
+      /^unsupported: modifier \|expand/,
+    );
     assert.match(reasons['Many Console Login Failures'], /^unsupported: a correlation rule/);
-    assert.match(reasons['S3 Server Access Log Rule'], /^unsupported: logsource product: aws, service: s3 is not/);
+    assert.match(
+      reasons['S3 Server Access Log Rule'],
+      /^unsupported: logsource product: aws, service: s3 is not/,
+    );
     assert.match(reasons['Broken Rule'] ?? reasons[join(FOLDER, 'aws_broken.yaml')], /^invalid: /);
     assert.equal(set.problems.length, 5);
-    assert.match(problemLine(set.problems.find((p) => p.title === 'Many Secrets Read By One Identity')!), /aws_mass_secret_reads\.yml: "Many Secrets Read By One Identity" \(5a4b0e8c-6a1f-4d2e-9a53-0c6c3c9f1a04\) not run: an aggregation/);
+    assert.match(
+      problemLine(set.problems.find((p) => p.title === 'Many Secrets Read By One Identity')!),
+      /aws_mass_secret_reads\.yml: "Many Secrets Read By One Identity" \(5a4b0e8c-6a1f-4d2e-9a53-0c6c3c9f1a04\) not run: an aggregation/,
+    );
   });
 
   it('runs the loaded rules with their real semantics', async () => {
     const set = await loadRuleSet([FOLDER], { builtin: false });
     const byTitle = (t: string) => set.rules.find((r) => r.title === t)!;
-    const policy = '{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::<BUCKET-PLACEHOLDER>/*"}]}';
-    assert.equal(ruleMatches(byTitle('Templated Inline Policy With Placeholder Bucket'), { eventSource: 'iam.amazonaws.com', eventName: 'PutUserPolicy', userAgent: 'S3 Browser 11', requestParameters: { userName: 'x', policyDocument: policy } }), true);
-    const role = (arn: string, eventName: string) => ({ userIdentity: { arn }, eventSource: 'ec2.amazonaws.com', eventName, sourceIPAddress: '198.51.100.1' });
-    assert.equal(ruleMatches(byTitle('Instance Role Used Outside Expected Services'), role('arn:aws:sts::1:assumed-role/web/i-0abc123', 'DescribeInstances')), true);
-    assert.equal(ruleMatches(byTitle('Instance Role Used Outside Expected Services'), role('arn:aws:sts::1:assumed-role/web/i-0abc123', 'UpdateInstanceInformation')), false);
-    const key = (arn: string, user: string) => ({ eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey', userIdentity: { arn }, requestParameters: { userName: user } });
-    assert.equal(ruleMatches(byTitle('Access Key Created For A User By Another Principal'), key('arn:aws:iam::1:user/admin', 'bob')), true);
-    assert.equal(ruleMatches(byTitle('Access Key Created For A User By Another Principal'), key('arn:aws:iam::1:user/bob', 'bob')), false);
+    const policy =
+      '{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::<BUCKET-PLACEHOLDER>/*"}]}';
+    assert.equal(
+      ruleMatches(byTitle('Templated Inline Policy With Placeholder Bucket'), {
+        eventSource: 'iam.amazonaws.com',
+        eventName: 'PutUserPolicy',
+        userAgent: 'S3 Browser 11',
+        requestParameters: { userName: 'x', policyDocument: policy },
+      }),
+      true,
+    );
+    const role = (arn: string, eventName: string) => ({
+      userIdentity: { arn },
+      eventSource: 'ec2.amazonaws.com',
+      eventName,
+      sourceIPAddress: '198.51.100.1',
+    });
+    assert.equal(
+      ruleMatches(
+        byTitle('Instance Role Used Outside Expected Services'),
+        role('arn:aws:sts::1:assumed-role/web/i-0abc123', 'DescribeInstances'),
+      ),
+      true,
+    );
+    assert.equal(
+      ruleMatches(
+        byTitle('Instance Role Used Outside Expected Services'),
+        role('arn:aws:sts::1:assumed-role/web/i-0abc123', 'UpdateInstanceInformation'),
+      ),
+      false,
+    );
+    const key = (arn: string, user: string) => ({
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'CreateAccessKey',
+      userIdentity: { arn },
+      requestParameters: { userName: user },
+    });
+    assert.equal(
+      ruleMatches(
+        byTitle('Access Key Created For A User By Another Principal'),
+        key('arn:aws:iam::1:user/admin', 'bob'),
+      ),
+      true,
+    );
+    assert.equal(
+      ruleMatches(
+        byTitle('Access Key Created For A User By Another Principal'),
+        key('arn:aws:iam::1:user/bob', 'bob'),
+      ),
+      false,
+    );
   });
 
   it('adds folders to the built-in pack; a duplicate id, a missing folder and a folder given twice are reported', async () => {
     const set = await loadRuleSet([FOLDER, '/nonexistent/rules', FOLDER]);
     assert.equal(set.rules.length, builtinRules().length + 7);
-    assert.ok(set.problems.some((p) => p.source === '/nonexistent/rules' && /no such folder/.test(p.reason)));
+    assert.ok(
+      set.problems.some(
+        (p) => p.source === '/nonexistent/rules' && /no such folder/.test(p.reason),
+      ),
+    );
     const dup = set.problems.filter((p) => /already used by a rule from/.test(p.reason));
     assert.equal(dup.length, 7, 'the second reading of the folder adds nothing');
   });

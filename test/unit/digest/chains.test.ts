@@ -11,16 +11,43 @@ const WINDOW = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-1
 interface JsonReport {
   exitCode: number;
   chains: Array<{
-    chain: { prefix: string; organizationId?: string; accountId: string; region: string; trailName: string; homeRegion: string };
+    chain: {
+      prefix: string;
+      organizationId?: string;
+      accountId: string;
+      region: string;
+      trailName: string;
+      homeRegion: string;
+    };
     trailArn: string;
     counts: Record<string, number>;
-    events: Array<{ type: string; kind?: string; key?: string; localPath?: string; signatureSource?: string; startTime?: string; endTime?: string; digestKey?: string }>;
-    findings: Array<{ kind: string; key?: string; relatedKey?: string; from?: string; to?: string; keys?: string[] }>;
+    events: Array<{
+      type: string;
+      kind?: string;
+      key?: string;
+      localPath?: string;
+      signatureSource?: string;
+      startTime?: string;
+      endTime?: string;
+      digestKey?: string;
+    }>;
+    findings: Array<{
+      kind: string;
+      key?: string;
+      relatedKey?: string;
+      from?: string;
+      to?: string;
+      keys?: string[];
+    }>;
   }>;
   findings: Array<{ kind: string }>;
 }
 
-async function json(ws: Workspace, extra: string[] = [], keys = [signingKey(0)]): Promise<JsonReport> {
+async function json(
+  ws: Workspace,
+  extra: string[] = [],
+  keys = [signingKey(0)],
+): Promise<JsonReport> {
   const r = await ws.validate([...WINDOW, '--format', 'json', ...extra], keys);
   assert.equal(r.err, '');
   const report = JSON.parse(r.out) as JsonReport;
@@ -35,15 +62,35 @@ describe('digest validation: layouts, keys, signatures and findings', function (
   afterEach(() => ws.dispose());
 
   it('an organization trail under a key prefix validates, with the member account in the ARN we show', async () => {
-    const c = ws.bucket.chain({ prefix: 'corp/trails', organizationId: 'o-a1b2c3d4e5', accountId: '444455556666', trailName: 'org-trail' });
+    const c = ws.bucket.chain({
+      prefix: 'corp/trails',
+      organizationId: 'o-a1b2c3d4e5',
+      accountId: '444455556666',
+      trailName: 'org-trail',
+    });
     const d = c.hours(3);
-    assert.ok(d[0].key.startsWith('corp/trails/AWSLogs/o-a1b2c3d4e5/444455556666/CloudTrail-Digest/us-east-1/'));
+    assert.ok(
+      d[0].key.startsWith(
+        'corp/trails/AWSLogs/o-a1b2c3d4e5/444455556666/CloudTrail-Digest/us-east-1/',
+      ),
+    );
     const r = await ws.validate(WINDOW);
-    assert.ok(r.out.startsWith('Validating log files for trail arn:aws:cloudtrail:us-east-1:444455556666:trail/org-trail between'));
+    assert.ok(
+      r.out.startsWith(
+        'Validating log files for trail arn:aws:cloudtrail:us-east-1:444455556666:trail/org-trail between',
+      ),
+    );
     assert.match(r.out, /3\/3 digest files valid\n6\/6 log files valid\n/);
     // The management account's ARN selects the organization trail for every member account.
-    const byArn = await ws.validate([...WINDOW, '--trail-arn', 'arn:aws:cloudtrail:us-east-1:999999999999:trail/org-trail']);
-    assert.match(byArn.out, /^Validating log files for trail arn:aws:cloudtrail:us-east-1:999999999999:trail\/org-trail/);
+    const byArn = await ws.validate([
+      ...WINDOW,
+      '--trail-arn',
+      'arn:aws:cloudtrail:us-east-1:999999999999:trail/org-trail',
+    ]);
+    assert.match(
+      byArn.out,
+      /^Validating log files for trail arn:aws:cloudtrail:us-east-1:999999999999:trail\/org-trail/,
+    );
     assert.match(byArn.out, /3\/3 digest files valid/);
   });
 
@@ -54,12 +101,21 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     const r = await ws.validate(WINDOW);
     const blocks = r.out.split(/^# chain: /m).slice(1);
     assert.equal(blocks.length, 2);
-    assert.match(blocks[0], /^111122223333 us-east-1 \(trail management-events, home us-east-1\)\nValidating log files for trail arn:aws:cloudtrail:us-east-1:111122223333:trail\/management-events between/);
-    assert.match(blocks[1], /^111122223333 us-west-2 \(trail management-events, home us-east-1\)\nValidating log files for trail arn:aws:cloudtrail:us-east-1:111122223333:trail\/management-events between/);
+    assert.match(
+      blocks[0],
+      /^111122223333 us-east-1 \(trail management-events, home us-east-1\)\nValidating log files for trail arn:aws:cloudtrail:us-east-1:111122223333:trail\/management-events between/,
+    );
+    assert.match(
+      blocks[1],
+      /^111122223333 us-west-2 \(trail management-events, home us-east-1\)\nValidating log files for trail arn:aws:cloudtrail:us-east-1:111122223333:trail\/management-events between/,
+    );
     assert.match(blocks[0], /2\/2 digest files valid\n4\/4 log files valid\n$/);
     assert.match(blocks[1], /3\/3 digest files valid\n6\/6 log files valid\n$/);
     const one = await json(ws, ['--region', 'us-west-2']);
-    assert.deepEqual(one.chains.map((c) => c.chain.region), ['us-west-2']);
+    assert.deepEqual(
+      one.chains.map((c) => c.chain.region),
+      ['us-west-2'],
+    );
   });
 
   it('key rotation: digests signed by two keys verify when both are listed; a missing key is "public key not found"', async () => {
@@ -69,7 +125,11 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     const both = await ws.validate(WINDOW, [signingKey(0), signingKey(1)]);
     assert.match(both.out, /4\/4 digest files valid/);
     const old = await ws.validate(WINDOW, [signingKey(0)]);
-    assert.equal((old.err.match(/INVALID: public key not found in region us-east-1 for fingerprint /g) ?? []).length, 2);
+    assert.equal(
+      (old.err.match(/INVALID: public key not found in region us-east-1 for fingerprint /g) ?? [])
+        .length,
+      2,
+    );
     assert.match(old.out, /2\/4 digest files valid, 2\/4 digest files INVALID/);
   });
 
@@ -78,9 +138,18 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     c.hours(2);
     // Keep the fingerprint of the PKCS#1 form, as the digests name it, but list the SPKI encoding.
     const keysFile = ws.keys([signingKey(0)], { spki: true });
-    const text = (await import('node:fs')).readFileSync(keysFile, 'utf8').replace(/"Fingerprint": "[0-9a-f]+"/, `"Fingerprint": "${signingKey(0).fingerprint}"`);
+    const text = (await import('node:fs'))
+      .readFileSync(keysFile, 'utf8')
+      .replace(/"Fingerprint": "[0-9a-f]+"/, `"Fingerprint": "${signingKey(0).fingerprint}"`);
     writeFileSync(keysFile, text);
-    const r = await cli([ws.root, '--public-keys', keysFile, '--signatures', ws.signatures(), ...WINDOW]);
+    const r = await cli([
+      ws.root,
+      '--public-keys',
+      keysFile,
+      '--signatures',
+      ws.signatures(),
+      ...WINDOW,
+    ]);
     assert.match(r.out, /2\/2 digest files valid/);
   });
 
@@ -101,8 +170,13 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     );
     assert.equal(r.code, 1);
     const text = await cli([ws.root, '--public-keys', ws.keys(), ...WINDOW]);
-    assert.ok(text.err.startsWith(digestLine(d2.key, 'UNVERIFIED: no signature available offline')));
-    assert.match(text.out, /\n1\/3 digest files valid, 2\/3 digest files UNVERIFIED\n6\/6 log files valid\n/);
+    assert.ok(
+      text.err.startsWith(digestLine(d2.key, 'UNVERIFIED: no signature available offline')),
+    );
+    assert.match(
+      text.out,
+      /\n1\/3 digest files valid, 2\/3 digest files UNVERIFIED\n6\/6 log files valid\n/,
+    );
   });
 
   it('the signatures file at the bucket root is used by default', async () => {
@@ -118,7 +192,9 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     ws.bucket.signatures.delete(d0.key);
     ws.bucket.edit(d1.key, (j) => (j.previousDigestSignature = 'ab'.repeat(256)));
     const report = await json(ws);
-    const kinds = report.chains[0].events.filter((e) => e.type === 'digest').map((e) => [e.key, e.kind]);
+    const kinds = report.chains[0].events
+      .filter((e) => e.type === 'digest')
+      .map((e) => [e.key, e.kind]);
     assert.deepEqual(kinds, [
       [d1.key, 'signature-failed'],
       [d0.key, 'signature-failed'],
@@ -141,10 +217,15 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     assert.equal(report.chains[0].counts.notValidatedLogs, 2);
     assert.equal(report.exitCode, 1);
     assert.ok(!unlisted.some((f) => f.key === outside));
-    assert.deepEqual(report.chains[0].findings.find((f) => f.kind === 'chain-truncated')?.keys, [outside]);
+    assert.deepEqual(report.chains[0].findings.find((f) => f.kind === 'chain-truncated')?.keys, [
+      outside,
+    ]);
     const strict = await ws.validate([...WINDOW, '--strict']);
     assert.equal(strict.code, 1);
-    assert.match(strict.out, /\nFINDING\tunlisted-log\tLog file .* is in no digest although digests cover its delivery time \(2024-05-14T10:40:00Z\)/);
+    assert.match(
+      strict.out,
+      /\nFINDING\tunlisted-log\tLog file .* is in no digest although digests cover its delivery time \(2024-05-14T10:40:00Z\)/,
+    );
   });
 
   it('finding: newest digests deleted while later logs exist (the CLI only moves "Results found" back)', async () => {
@@ -168,7 +249,10 @@ describe('digest validation: layouts, keys, signatures and findings', function (
       const e = ws2.bucket.chain().hours(3);
       rmSync(ws2.bucket.file(e[2].key));
       const r2 = await json(ws2);
-      assert.deepEqual(r2.chains[0].findings.find((f) => f.kind === 'chain-truncated')?.keys, e[2].logKeys);
+      assert.deepEqual(
+        r2.chains[0].findings.find((f) => f.kind === 'chain-truncated')?.keys,
+        e[2].logKeys,
+      );
     } finally {
       ws2.dispose();
     }
@@ -176,7 +260,11 @@ describe('digest validation: layouts, keys, signatures and findings', function (
 
   it('finding: a middle digest edited and re-signed with the real key (CLI: all valid) breaks the previous-digest hash and signature links', async () => {
     const [d0, d1, d2] = ws.bucket.chain().hours(3);
-    ws.bucket.resign(d1.key, (j) => (j.logFiles = (j.logFiles as unknown[]).slice(1)), signingKey(0));
+    ws.bucket.resign(
+      d1.key,
+      (j) => (j.logFiles = (j.logFiles as unknown[]).slice(1)),
+      signingKey(0),
+    );
     const report = await json(ws);
     const chain = report.chains[0];
     assert.equal(chain.counts.validDigests, 3, 'the CLI would say 3/3 valid');
@@ -189,13 +277,19 @@ describe('digest validation: layouts, keys, signatures and findings', function (
       ],
     );
     // The dropped log is still on disk and now listed nowhere.
-    assert.deepEqual(chain.findings.filter((f) => f.kind === 'unlisted-log').map((f) => f.key), [d1.logKeys[0]]);
+    assert.deepEqual(
+      chain.findings.filter((f) => f.kind === 'unlisted-log').map((f) => f.key),
+      [d1.logKeys[0]],
+    );
     void d0;
   });
 
   it('only the stored signature of a middle digest replaced: INVALID as in the CLI, and the link mismatch is reported', async () => {
     const [, d1, d2] = ws.bucket.chain().hours(3);
-    ws.bucket.signatures.set(d1.key, { signature: 'ab'.repeat(256), 'signature-algorithm': 'SHA256withRSA' });
+    ws.bucket.signatures.set(d1.key, {
+      signature: 'ab'.repeat(256),
+      'signature-algorithm': 'SHA256withRSA',
+    });
     const report = await json(ws);
     const chain = report.chains[0];
     assert.deepEqual(
@@ -214,18 +308,34 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     const report = await json(ws);
     const w = report.chains[0].findings.find((f) => f.kind === 'window-discontinuity');
     assert.ok(w);
-    assert.deepEqual([w.key, w.relatedKey, w.from, w.to], [d1.key, d0.key, '2024-05-14T10:17:42Z', '2024-05-14T10:30:00Z']);
+    assert.deepEqual(
+      [w.key, w.relatedKey, w.from, w.to],
+      [d1.key, d0.key, '2024-05-14T10:17:42Z', '2024-05-14T10:30:00Z'],
+    );
   });
 
-  it('finding: a digest signed with a key outside the key\'s listed validity period', async () => {
+  it("finding: a digest signed with a key outside the key's listed validity period", async () => {
     const [d0] = ws.bucket.chain().hours(2);
     const keysFile = ws.bucket.writePublicKeys(join(ws.dir, 'late-keys.json'), [signingKey(0)]);
     const keys = JSON.parse((await import('node:fs')).readFileSync(keysFile, 'utf8'));
     keys.PublicKeyList[0].ValidityStartTime = '2024-05-14T10:30:00Z';
     writeFileSync(keysFile, JSON.stringify(keys));
-    const r = await cli([ws.root, '--public-keys', keysFile, '--signatures', ws.signatures(), ...WINDOW, '--format', 'json']);
+    const r = await cli([
+      ws.root,
+      '--public-keys',
+      keysFile,
+      '--signatures',
+      ws.signatures(),
+      ...WINDOW,
+      '--format',
+      'json',
+    ]);
     const report = JSON.parse(r.out) as JsonReport;
-    assert.equal(report.chains[0].counts.validDigests, 2, 'still valid, as the CLI would say if it were given the key');
+    assert.equal(
+      report.chains[0].counts.validDigests,
+      2,
+      'still valid, as the CLI would say if it were given the key',
+    );
     assert.deepEqual(
       report.chains[0].findings.map((f) => [f.kind, f.key]),
       [['key-outside-validity', d0.key]],
@@ -249,12 +359,23 @@ describe('digest validation: layouts, keys, signatures and findings', function (
 
   it('finding: a previous-digest pointer that loops back stops the walk', async () => {
     const [d0, d1] = ws.bucket.chain().hours(2);
-    ws.bucket.resign(d0.key, (j) => Object.assign(j, { previousDigestS3Bucket: ws.bucket.bucket, previousDigestS3Object: d1.key }), signingKey(0));
+    ws.bucket.resign(
+      d0.key,
+      (j) =>
+        Object.assign(j, {
+          previousDigestS3Bucket: ws.bucket.bucket,
+          previousDigestS3Object: d1.key,
+        }),
+      signingKey(0),
+    );
     const chain = (await json(ws)).chains[0];
-    assert.deepEqual(chain.events.filter((e) => e.type === 'digest').map((e) => [e.key, e.kind]), [
-      [d1.key, 'valid'],
-      [d0.key, 'valid'],
-    ]);
+    assert.deepEqual(
+      chain.events.filter((e) => e.type === 'digest').map((e) => [e.key, e.kind]),
+      [
+        [d1.key, 'valid'],
+        [d0.key, 'valid'],
+      ],
+    );
     assert.deepEqual(
       chain.findings.filter((f) => f.kind === 'chain-cycle').map((f) => f.key),
       [d1.key],
@@ -267,7 +388,10 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     (await import('node:fs')).copyFileSync(ws.bucket.file(d0.key), ws.bucket.file(backfill));
     const chain = (await json(ws)).chains[0];
     assert.equal(chain.counts.validDigests, 2);
-    assert.deepEqual(chain.findings.map((f) => [f.kind, f.keys]), [['backfill-skipped', [backfill]]]);
+    assert.deepEqual(
+      chain.findings.map((f) => [f.kind, f.keys]),
+      [['backfill-skipped', [backfill]]],
+    );
   });
 
   it('JSON: every verdict with kind, key, local path and times', async () => {
@@ -276,11 +400,30 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     const report = await json(ws);
     const [digest, ok, missing] = report.chains[0].events;
     assert.deepEqual(
-      { type: digest.type, kind: digest.kind, key: digest.key, localPath: digest.localPath, startTime: digest.startTime, endTime: digest.endTime, signatureSource: digest.signatureSource },
-      { type: 'digest', kind: 'valid', key: d0.key, localPath: join(ws.root, ...d0.key.split('/')), startTime: '2024-05-14T09:17:42Z', endTime: '2024-05-14T10:17:42Z', signatureSource: 'signatures-file' },
+      {
+        type: digest.type,
+        kind: digest.kind,
+        key: digest.key,
+        localPath: digest.localPath,
+        startTime: digest.startTime,
+        endTime: digest.endTime,
+        signatureSource: digest.signatureSource,
+      },
+      {
+        type: 'digest',
+        kind: 'valid',
+        key: d0.key,
+        localPath: join(ws.root, ...d0.key.split('/')),
+        startTime: '2024-05-14T09:17:42Z',
+        endTime: '2024-05-14T10:17:42Z',
+        signatureSource: 'signatures-file',
+      },
     );
     assert.equal(ok.kind, 'valid');
-    assert.deepEqual([missing.type, missing.kind, missing.key, missing.digestKey], ['log', 'not-found', d0.logKeys[1], d0.key]);
+    assert.deepEqual(
+      [missing.type, missing.kind, missing.key, missing.digestKey],
+      ['log', 'not-found', d0.logKeys[1], d0.key],
+    );
     assert.equal(report.exitCode, 1);
   });
 
@@ -297,9 +440,28 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     assert.equal(r2.code, 2);
     assert.match(r2.err, /sig\.json: expected \{"bucket"/);
     assert.equal((await cli([ws.root])).code, 2);
-    assert.match((await cli([ws.root, '--public-keys', ws.keys(), '--start-time', 'yesterday'])).err, /--start-time "yesterday" is not a date/);
-    assert.match((await cli([ws.root, '--public-keys', ws.keys(), '--start-time', '2024-05-15T00:00:00Z', '--end-time', '2024-05-14T00:00:00Z'])).err, /start-time must occur before end-time/);
-    assert.match((await cli([ws.root, '--public-keys', ws.keys(), '--trail-arn', 'arn:nope'])).err, /Invalid trail ARN provided: arn:nope/);
+    assert.match(
+      (await cli([ws.root, '--public-keys', ws.keys(), '--start-time', 'yesterday'])).err,
+      /--start-time "yesterday" is not a date/,
+    );
+    assert.match(
+      (
+        await cli([
+          ws.root,
+          '--public-keys',
+          ws.keys(),
+          '--start-time',
+          '2024-05-15T00:00:00Z',
+          '--end-time',
+          '2024-05-14T00:00:00Z',
+        ])
+      ).err,
+      /start-time must occur before end-time/,
+    );
+    assert.match(
+      (await cli([ws.root, '--public-keys', ws.keys(), '--trail-arn', 'arn:nope'])).err,
+      /Invalid trail ARN provided: arn:nope/,
+    );
   });
 
   it('a folder with logs but no digests says so', async () => {
@@ -309,6 +471,9 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     const r = await ws.validate(WINDOW);
     assert.equal(r.code, 1);
     assert.match(r.err, /No digest files found under /);
-    assert.match(r.out, /FINDING\tno-digests\t2 log file\(s\) under AWSLogs\/111122223333\/CloudTrail\/us-east-1\/ have no digest files at all/);
+    assert.match(
+      r.out,
+      /FINDING\tno-digests\t2 log file\(s\) under AWSLogs\/111122223333\/CloudTrail\/us-east-1\/ have no digest files at all/,
+    );
   });
 });

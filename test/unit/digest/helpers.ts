@@ -21,7 +21,11 @@ export async function cli(args: string[]): Promise<Run> {
   let err = '';
   let code: number;
   try {
-    code = await runValidate(args, { out: (t) => (out += t), err: (t) => (err += t), stderrIsTTY: false });
+    code = await runValidate(args, {
+      out: (t) => (out += t),
+      err: (t) => (err += t),
+      stderrIsTTY: false,
+    });
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     err += e.message;
@@ -36,7 +40,11 @@ export class Workspace {
   readonly bucket = new SignedBucket(this.root, BUCKET);
 
   keys(keys: SigningKey[] = [signingKey(0)], opts?: { spki?: boolean }): string {
-    return this.bucket.writePublicKeys(join(this.dir, `keys-${Math.random().toString(36).slice(2)}.json`), keys, opts);
+    return this.bucket.writePublicKeys(
+      join(this.dir, `keys-${Math.random().toString(36).slice(2)}.json`),
+      keys,
+      opts,
+    );
   }
 
   signatures(): string {
@@ -45,7 +53,14 @@ export class Workspace {
 
   /** Runs validate over the bucket with its keys and signatures (the usual offline setup). */
   async validate(extra: string[] = [], keys: SigningKey[] = [signingKey(0)]): Promise<Run> {
-    return cli([this.root, '--public-keys', this.keys(keys), '--signatures', this.signatures(), ...extra]);
+    return cli([
+      this.root,
+      '--public-keys',
+      this.keys(keys),
+      '--signatures',
+      this.signatures(),
+      ...extra,
+    ]);
   }
 
   dispose(): void {
@@ -54,5 +69,6 @@ export class Workspace {
 }
 
 export const s3 = (key: string): string => `s3://${BUCKET}/${key}`;
-export const digestLine = (key: string, verdict: string): string => `Digest file\t${s3(key)}\t${verdict}`;
+export const digestLine = (key: string, verdict: string): string =>
+  `Digest file\t${s3(key)}\t${verdict}`;
 export const logLine = (key: string, verdict: string): string => `Log file\t${s3(key)}\t${verdict}`;

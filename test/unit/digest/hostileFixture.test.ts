@@ -6,11 +6,24 @@ import { join } from 'node:path';
 import { cli } from './helpers';
 
 const DIR = join(__dirname, '../../fixtures/hostile-digests');
-const ARGS = [join(DIR, 'bucket'), '--public-keys', join(DIR, 'keys.json'), '--signatures', join(DIR, 'signatures.json'), '--end-time', '2024-05-15T00:00:00Z'];
+const ARGS = [
+  join(DIR, 'bucket'),
+  '--public-keys',
+  join(DIR, 'keys.json'),
+  '--signatures',
+  join(DIR, 'signatures.json'),
+  '--end-time',
+  '2024-05-15T00:00:00Z',
+];
 
 interface JsonReport {
   exitCode: number;
-  chains: Array<{ chain: { region: string }; counts: Record<string, number>; events: Array<{ type: string; kind: string }>; findings: Array<{ kind: string; keys?: string[] }> }>;
+  chains: Array<{
+    chain: { region: string };
+    counts: Record<string, number>;
+    events: Array<{ type: string; kind: string }>;
+    findings: Array<{ kind: string; keys?: string[] }>;
+  }>;
 }
 
 describe('hostile digest fixture', function () {
@@ -23,23 +36,52 @@ describe('hostile digest fixture', function () {
     const by = new Map(report.chains.map((c) => [c.chain.region, c]));
     assert.deepEqual([...by.keys()], ['ap-northeast-1', 'eu-west-1', 'us-east-1', 'us-west-2']);
     const kinds = (region: string) => by.get(region)!.findings.map((f) => f.kind);
-    const pick = (region: string, ...names: string[]) => Object.fromEntries(names.map((n) => [n, by.get(region)!.counts[n]]));
+    const pick = (region: string, ...names: string[]) =>
+      Object.fromEntries(names.map((n) => [n, by.get(region)!.counts[n]]));
 
     // Newest digest deleted, a log of its hour edited: the CLI says 2/2 and 4/4 valid.
-    assert.deepEqual(pick('us-east-1', 'validDigests', 'invalidDigests', 'validLogs', 'notValidatedLogs', 'deletedDigests'), { validDigests: 2, invalidDigests: 0, validLogs: 4, notValidatedLogs: 2, deletedDigests: 1 });
+    assert.deepEqual(
+      pick(
+        'us-east-1',
+        'validDigests',
+        'invalidDigests',
+        'validLogs',
+        'notValidatedLogs',
+        'deletedDigests',
+      ),
+      { validDigests: 2, invalidDigests: 0, validLogs: 4, notValidatedLogs: 2, deletedDigests: 1 },
+    );
     assert.deepEqual(kinds('us-east-1'), ['chain-truncated', 'deleted-digest']);
     // A forged log inside covered hours.
-    assert.deepEqual(pick('us-west-2', 'validDigests', 'validLogs', 'notValidatedLogs'), { validDigests: 3, validLogs: 6, notValidatedLogs: 1 });
+    assert.deepEqual(pick('us-west-2', 'validDigests', 'validLogs', 'notValidatedLogs'), {
+      validDigests: 3,
+      validLogs: 6,
+      notValidatedLogs: 1,
+    });
     assert.deepEqual(kinds('us-west-2'), ['unlisted-log']);
     // The newest digest a gzip bomb: INVALID: invalid format; the logs of its hour NOT VALIDATED.
-    assert.deepEqual(by.get('eu-west-1')!.events.filter((e) => e.type === 'digest').map((e) => e.kind), ['invalid-format', 'valid']);
-    assert.deepEqual(pick('eu-west-1', 'invalidDigests', 'notValidatedLogs'), { invalidDigests: 1, notValidatedLogs: 2 });
+    assert.deepEqual(
+      by
+        .get('eu-west-1')!
+        .events.filter((e) => e.type === 'digest')
+        .map((e) => e.kind),
+      ['invalid-format', 'valid'],
+    );
+    assert.deepEqual(pick('eu-west-1', 'invalidDigests', 'notValidatedLogs'), {
+      invalidDigests: 1,
+      notValidatedLogs: 2,
+    });
     // Logs from before the chain began, found by the default window.
     assert.deepEqual(kinds('ap-northeast-1'), ['no-digests']);
-    assert.deepEqual(pick('ap-northeast-1', 'uncoveredLogs', 'notValidatedLogs'), { uncoveredLogs: 1, notValidatedLogs: 0 });
+    assert.deepEqual(pick('ap-northeast-1', 'uncoveredLogs', 'notValidatedLogs'), {
+      uncoveredLogs: 1,
+      notValidatedLogs: 0,
+    });
 
     const text = await cli(ARGS);
-    const east = text.out.split('# chain: 111122223333 us-east-1 (trail management-events, home us-east-1)\n')[1].split('# chain:')[0];
+    const east = text.out
+      .split('# chain: 111122223333 us-east-1 (trail management-events, home us-east-1)\n')[1]
+      .split('# chain:')[0];
     assert.ok(
       east.startsWith(
         'Validating log files for trail arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events between 2024-05-14T03:00:00Z and 2024-05-15T00:00:00Z\n\n' +

@@ -12,7 +12,15 @@ const WINDOW = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-1
 interface JsonChain {
   counts: Record<string, number>;
   events: Array<{ type: string; kind?: string; key?: string }>;
-  findings: Array<{ kind: string; key?: string; relatedKey?: string; keys?: string[]; from?: string; to?: string; message: string }>;
+  findings: Array<{
+    kind: string;
+    key?: string;
+    relatedKey?: string;
+    keys?: string[];
+    from?: string;
+    to?: string;
+    message: string;
+  }>;
 }
 interface JsonReport {
   exitCode: number;
@@ -30,9 +38,16 @@ async function json(ws: Workspace, args: string[]): Promise<JsonReport> {
 /** What an attacker does to a delivered log: renames one event and adds a DeleteTrail. */
 function tamperLog(ws: Workspace, key: string): void {
   const file = ws.bucket.file(key);
-  const log = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { Records: Array<Record<string, unknown>> };
+  const log = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as {
+    Records: Array<Record<string, unknown>>;
+  };
   log.Records[0].eventName = 'ListRoles';
-  log.Records.push({ ...log.Records[1], eventSource: 'cloudtrail.amazonaws.com', eventName: 'DeleteTrail', eventID: 'f0f0f0f0-0000-4000-8000-000000000001' });
+  log.Records.push({
+    ...log.Records[1],
+    eventSource: 'cloudtrail.amazonaws.com',
+    eventName: 'DeleteTrail',
+    eventID: 'f0f0f0f0-0000-4000-8000-000000000001',
+  });
   writeFileSync(file, gzipSync(JSON.stringify(log)));
 }
 
@@ -67,8 +82,19 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
       ours[0],
       'FINDING\tcoverage\t2 log file(s) in the window are listed by no digest: 2 NOT VALIDATED (2 delivered after the newest digest, whose successor was due); 1 digest file(s) deleted (signature on record, file gone)',
     );
-    assert.ok(ours.some((l) => l.startsWith(`FINDING\tdeleted-digest\tDigest file ${d2.key} has a signature on record`)), r.out);
-    for (const k of d2.logKeys) assert.ok(ours.includes(`FINDING\tchain-truncated\tNOT VALIDATED: log file ${k} is listed by no digest`), r.out);
+    assert.ok(
+      ours.some((l) =>
+        l.startsWith(`FINDING\tdeleted-digest\tDigest file ${d2.key} has a signature on record`),
+      ),
+      r.out,
+    );
+    for (const k of d2.logKeys)
+      assert.ok(
+        ours.includes(
+          `FINDING\tchain-truncated\tNOT VALIDATED: log file ${k} is listed by no digest`,
+        ),
+        r.out,
+      );
     assert.equal(r.code, 1);
     // Without --strict too: a deleted digest hiding logs is evidence, not a detail.
     assert.equal((await ws.validate(WINDOW)).code, 1);
@@ -95,7 +121,10 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     rmSync(ws.bucket.file(d2.key));
     ws.bucket.signatures.delete(d2.key);
     const r = await json(ws, ['--start-time', '2024-05-14T09:00:00Z']);
-    assert.deepEqual(r.chains[0].findings.find((f) => f.kind === 'chain-truncated')?.keys, d2.logKeys);
+    assert.deepEqual(
+      r.chains[0].findings.find((f) => f.kind === 'chain-truncated')?.keys,
+      d2.logKeys,
+    );
     assert.equal(r.exitCode, 1);
   });
 
@@ -107,15 +136,29 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     const end = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-14T12:25:00Z'];
     const r = await json(ws, [...end, '--strict']);
     const chain = r.chains[0];
-    assert.deepEqual(chain.findings.map((f) => [f.kind, f.key, f.keys]), [['awaiting-digest', d1.key, d2.logKeys]]);
+    assert.deepEqual(
+      chain.findings.map((f) => [f.kind, f.key, f.keys]),
+      [['awaiting-digest', d1.key, d2.logKeys]],
+    );
     assert.equal(chain.counts.notValidatedLogs, 0);
     assert.equal(chain.counts.awaitingLogs, 2);
     assert.equal(r.exitCode, 0);
     const text = await ws.validate(end);
-    assert.match(text.out, /\nFINDING\tcoverage\t2 log file\(s\) in the window are listed by no digest: 2 awaiting the digest after the newest, not yet due\n/);
+    assert.match(
+      text.out,
+      /\nFINDING\tcoverage\t2 log file\(s\) in the window are listed by no digest: 2 awaiting the digest after the newest, not yet due\n/,
+    );
     // Past the slack, the same data is truncated.
-    const later = await json(ws, ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-14T12:40:00Z']);
-    assert.equal(later.chains[0].findings.find((f) => f.kind === 'chain-truncated')?.keys?.length, 2);
+    const later = await json(ws, [
+      '--start-time',
+      '2024-05-14T09:00:00Z',
+      '--end-time',
+      '2024-05-14T12:40:00Z',
+    ]);
+    assert.equal(
+      later.chains[0].findings.find((f) => f.kind === 'chain-truncated')?.keys?.length,
+      2,
+    );
     assert.equal(later.exitCode, 1);
   });
 
@@ -127,7 +170,10 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     const r = await json(ws, WINDOW);
     const chain = r.chains[0];
     assert.equal(chain.counts.validDigests, 2);
-    assert.deepEqual(chain.findings.map((f) => [f.kind, f.key, f.relatedKey]), [['deleted-digest', d2.key, d1.key]]);
+    assert.deepEqual(
+      chain.findings.map((f) => [f.kind, f.key, f.relatedKey]),
+      [['deleted-digest', d2.key, d1.key]],
+    );
     assert.equal(chain.counts.deletedDigests, 1);
     assert.equal(r.exitCode, 1);
   });
@@ -146,12 +192,15 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     c.hours(3);
     const forged = c.unlistedLog('2024-05-14T10:40:00Z');
     const r = await ws.validate(WINDOW);
-    assert.match(r.out, /\n3\/3 digest files valid\n6\/6 log files valid\nFINDING\tcoverage\t1 log file\(s\) in the window are listed by no digest: 1 NOT VALIDATED \(1 inside hours that digests cover\)\nFINDING\tunlisted-log\t/);
+    assert.match(
+      r.out,
+      /\n3\/3 digest files valid\n6\/6 log files valid\nFINDING\tcoverage\t1 log file\(s\) in the window are listed by no digest: 1 NOT VALIDATED \(1 inside hours that digests cover\)\nFINDING\tunlisted-log\t/,
+    );
     assert.ok(r.out.includes(forged));
     assert.equal(r.code, 1);
   });
 
-  it('two trails delivering into one folder, --trail-arn one of them: the other trail\'s logs are not NOT VALIDATED, a forged log still is', async () => {
+  it("two trails delivering into one folder, --trail-arn one of them: the other trail's logs are not NOT VALIDATED, a forged log still is", async () => {
     const mine = ws.bucket.chain();
     mine.hours(3);
     const other = ws.bucket.chain({ trailName: 'data-events' });
@@ -159,10 +208,17 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     const forged = mine.unlistedLog('2024-05-14T10:40:00Z');
     const r = await json(ws, [...WINDOW, '--trail-arn', ARN]);
     assert.equal(r.chains.length, 1, 'only the chosen trail is reported');
-    const unlisted = r.chains[0].findings.filter((f) => f.kind === 'unlisted-log').map((f) => f.key);
+    const unlisted = r.chains[0].findings
+      .filter((f) => f.kind === 'unlisted-log')
+      .map((f) => f.key);
     assert.deepEqual(unlisted, [forged]);
-    for (const d of theirs) for (const k of d.logKeys) assert.ok(!JSON.stringify(r).includes(k), `${k} (listed by the other trail) is not reported`);
-    assert.equal(r.chains[0].counts.validLogs, 6, 'the other trail\'s logs are not counted as ours');
+    for (const d of theirs)
+      for (const k of d.logKeys)
+        assert.ok(
+          !JSON.stringify(r).includes(k),
+          `${k} (listed by the other trail) is not reported`,
+        );
+    assert.equal(r.chains[0].counts.validLogs, 6, "the other trail's logs are not counted as ours");
     assert.equal(r.exitCode, 1);
   });
 
@@ -179,19 +235,36 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     assert.equal((await ws.validate(['--end-time', '2024-05-15T00:00:00Z', '--strict'])).code, 1);
     // The header names the window used, which reaches back to the oldest log.
     const text = await ws.validate(['--end-time', '2024-05-15T00:00:00Z']);
-    assert.ok(text.out.startsWith(`Validating log files for trail ${ARN} between 2024-05-14T02:00:00Z and 2024-05-15T00:00:00Z\n`), text.out);
+    assert.ok(
+      text.out.startsWith(
+        `Validating log files for trail ${ARN} between 2024-05-14T02:00:00Z and 2024-05-15T00:00:00Z\n`,
+      ),
+      text.out,
+    );
     // A given --start-time is kept as the AWS CLI keeps it: the older log is then outside the window.
-    const given = await json(ws, ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-15T00:00:00Z']);
+    const given = await json(ws, [
+      '--start-time',
+      '2024-05-14T09:00:00Z',
+      '--end-time',
+      '2024-05-15T00:00:00Z',
+    ]);
     assert.ok(!given.chains[0].findings.some((f) => f.kind === 'no-digests'));
   });
 
   it('a digest larger than the cap once decompressed is INVALID: invalid format, even when validly signed', async () => {
     const [d0, d1] = ws.bucket.chain().hours(2);
     // 12 MiB of JSON whitespace, re-signed with the real key: without a cap this is valid.
-    ws.bucket.resign(d1.key, (j) => (j.awsAccountId = `${j.awsAccountId}${' '.repeat(12 << 20)}`), signingKey(0));
+    ws.bucket.resign(
+      d1.key,
+      (j) => (j.awsAccountId = `${j.awsAccountId}${' '.repeat(12 << 20)}`),
+      signingKey(0),
+    );
     const r = await ws.validate(WINDOW);
     assert.equal(r.err, digestLine(d1.key, 'INVALID: invalid format') + '\n\n');
-    assert.match(r.out, /\n1\/2 digest files valid, 1\/2 digest files INVALID\n2\/2 log files valid\n/);
+    assert.match(
+      r.out,
+      /\n1\/2 digest files valid, 1\/2 digest files INVALID\n2\/2 log files valid\n/,
+    );
     void d0;
   });
 

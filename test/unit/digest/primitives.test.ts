@@ -2,7 +2,11 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { hashFirstMember, GzipFormatError, GzipTooLargeError } from '../../../src/core/digest/gzipMember';
+import {
+  hashFirstMember,
+  GzipFormatError,
+  GzipTooLargeError,
+} from '../../../src/core/digest/gzipMember';
 import { zeroBomb } from './helpers';
 import { signedString, parseTime } from '../../../src/core/digest/digestFile';
 import { parsePublicKeyFile, PublicKeyRing } from '../../../src/core/digest/publicKeys';
@@ -28,20 +32,36 @@ describe('digest primitives', function () {
       assert.equal(h.sha256, sha(data));
     });
     it('ignores bytes after the first member that are not gzip, and appended empty members', async () => {
-      assert.equal((await hashFirstMember(Buffer.concat([gzipSync(data), Buffer.from('trailing garbage')]))).sha256, sha(data));
-      assert.equal((await hashFirstMember(Buffer.concat([gzipSync(data), gzipSync(Buffer.alloc(0))]))).sha256, sha(data));
+      assert.equal(
+        (await hashFirstMember(Buffer.concat([gzipSync(data), Buffer.from('trailing garbage')])))
+          .sha256,
+        sha(data),
+      );
+      assert.equal(
+        (await hashFirstMember(Buffer.concat([gzipSync(data), gzipSync(Buffer.alloc(0))]))).sha256,
+        sha(data),
+      );
     });
     it('with maxBytes, a gzip bomb stops once past the cap on both paths, inflating no more than the cap and a chunk', async () => {
       const bomb = zeroBomb(2048); // 2 GiB of zeros in ~2 MB
       for (const input of [bomb, Buffer.concat([bomb, gzipSync('second member')])]) {
-        await assert.rejects(hashFirstMember(input, { keep: true, maxBytes: 4 << 20 }), (e: unknown) => {
-          assert.ok(e instanceof GzipTooLargeError, String(e));
-          assert.ok(e.inflated > 4 << 20 && e.inflated <= (4 << 20) + (1 << 20), String(e.inflated));
-          return true;
-        });
+        await assert.rejects(
+          hashFirstMember(input, { keep: true, maxBytes: 4 << 20 }),
+          (e: unknown) => {
+            assert.ok(e instanceof GzipTooLargeError, String(e));
+            assert.ok(
+              e.inflated > 4 << 20 && e.inflated <= (4 << 20) + (1 << 20),
+              String(e.inflated),
+            );
+            return true;
+          },
+        );
       }
       // At the cap exactly, it is read.
-      assert.equal((await hashFirstMember(gzipSync(data), { maxBytes: data.length })).size, data.length);
+      assert.equal(
+        (await hashFirstMember(gzipSync(data), { maxBytes: data.length })).size,
+        data.length,
+      );
     });
     it('a truncated file hashes what could be decompressed (a hash mismatch, as in the CLI)', async () => {
       const gz = gzipSync(data);
@@ -50,7 +70,10 @@ describe('digest primitives', function () {
       assert.notEqual(h.sha256, sha(data));
     });
     it('rejects non-gzip input and a wrong CRC', async () => {
-      await assert.rejects(hashFirstMember(Buffer.from('{"Records":[]} plain json text')), GzipFormatError);
+      await assert.rejects(
+        hashFirstMember(Buffer.from('{"Records":[]} plain json text')),
+        GzipFormatError,
+      );
       const gz = Buffer.from(gzipSync(data));
       gz[gz.length - 6] ^= 0xff;
       await assert.rejects(hashFirstMember(gz), /checksum/);
@@ -69,7 +92,10 @@ describe('digest primitives', function () {
       previousDigestSignature: null,
     } as unknown as Parameters<typeof signedString>[0];
     assert.equal(signedString(d, 'abc'), '2024-05-14T11:17:42Z\nb/AWSLogs/1/x.json.gz\nabc\nnull');
-    assert.equal(signedString({ ...d, previousDigestSignature: 'ff00' }, 'abc'), '2024-05-14T11:17:42Z\nb/AWSLogs/1/x.json.gz\nabc\nff00');
+    assert.equal(
+      signedString({ ...d, previousDigestSignature: 'ff00' }, 'abc'),
+      '2024-05-14T11:17:42Z\nb/AWSLogs/1/x.json.gz\nabc\nff00',
+    );
   });
 
   it('times: CloudTrail formats, offsets ignored as the CLI does, nonsense refused', () => {
@@ -81,13 +107,22 @@ describe('digest primitives', function () {
     assert.equal(parseTime('2024-02-30T00:00:00Z'), undefined);
     assert.equal(parseTime('yesterday'), undefined);
     // Years 0000-0099 as written (Date.UTC reads them as 1900-1999).
-    assert.equal(new Date(parseTime('0050-05-14T11:17:42Z')!).toISOString(), '0050-05-14T11:17:42.000Z');
-    assert.equal(new Date(parseTime('00990101T000000Z')!).toISOString(), '0099-01-01T00:00:00.000Z');
+    assert.equal(
+      new Date(parseTime('0050-05-14T11:17:42Z')!).toISOString(),
+      '0050-05-14T11:17:42.000Z',
+    );
+    assert.equal(
+      new Date(parseTime('00990101T000000Z')!).toISOString(),
+      '0099-01-01T00:00:00.000Z',
+    );
   });
 
   describe('public keys', () => {
     it('reads list-public-keys output (epoch or ISO validity), checks fingerprints and loads PKCS#1 keys', () => {
-      const entries = parsePublicKeyFile(publicKeysJson([signingKey(0), signingKey(1)]), 'keys.json');
+      const entries = parsePublicKeyFile(
+        publicKeysJson([signingKey(0), signingKey(1)]),
+        'keys.json',
+      );
       assert.equal(entries.length, 2);
       assert.equal(entries[0].validityStart, '2020-01-01T00:00:00Z');
       assert.equal(entries[0].validityEnd, '2030-01-01T00:00:00Z');
@@ -99,14 +134,20 @@ describe('digest primitives', function () {
     });
     it('names the file and the problem', () => {
       assert.throws(() => parsePublicKeyFile('nope', '/k/a.json'), /\/k\/a\.json: not valid JSON/);
-      assert.throws(() => parsePublicKeyFile('{"PublicKeyList":[{"Value":1}]}', '/k/b.json'), /\/k\/b\.json: PublicKeyList\[0\] needs string "Value" and "Fingerprint"/);
+      assert.throws(
+        () => parsePublicKeyFile('{"PublicKeyList":[{"Value":1}]}', '/k/b.json'),
+        /\/k\/b\.json: PublicKeyList\[0\] needs string "Value" and "Fingerprint"/,
+      );
     });
   });
 });
 
 describeWithDatasets('digest primitives on AWS documentation data', () => {
   it('the list-public-keys example from the AWS CLI docs: PKCS#1 DER whose MD5 is the Fingerprint, loadable', () => {
-    const rst = readFileSync(dataset('aws-cli-examples/awscli/examples/cloudtrail/list-public-keys.rst'), 'utf8');
+    const rst = readFileSync(
+      dataset('aws-cli-examples/awscli/examples/cloudtrail/list-public-keys.rst'),
+      'utf8',
+    );
     const jsonText = rst.slice(rst.indexOf('{'), rst.lastIndexOf('}') + 1);
     const [entry] = parsePublicKeyFile(jsonText, 'list-public-keys.rst');
     assert.equal(entry.fingerprint, '7f3f401420072e50a65a141430817ab3');

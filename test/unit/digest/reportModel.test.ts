@@ -5,8 +5,18 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { SourceError } from '../../../src/core/sources/source';
-import { PublicKeyRing, parsePublicKeyFile, validateSource, parseSignaturesFile, serializeSignaturesFile } from '../../../src/core/digest';
-import { planProblems, renderReport, suspiciousLogKeys } from '../../../src/extension/digest/reportModel';
+import {
+  PublicKeyRing,
+  parsePublicKeyFile,
+  validateSource,
+  parseSignaturesFile,
+  serializeSignaturesFile,
+} from '../../../src/core/digest';
+import {
+  planProblems,
+  renderReport,
+  suspiciousLogKeys,
+} from '../../../src/extension/digest/reportModel';
 import { publicKeysJson, signingKey } from '../../../src/core/synthetic/digests';
 import { Workspace } from './helpers';
 
@@ -18,8 +28,13 @@ describe('digest report model (VS Code side, without VS Code)', function () {
 
   async function validate() {
     return validateSource(new FolderSource(ws.root), {
-      publicKeys: new PublicKeyRing(parsePublicKeyFile(publicKeysJson([signingKey(0)]), 'keys.json')),
-      signatures: parseSignaturesFile(serializeSignaturesFile(ws.bucket.bucket, ws.bucket.signatures), 'sig.json'),
+      publicKeys: new PublicKeyRing(
+        parsePublicKeyFile(publicKeysJson([signingKey(0)]), 'keys.json'),
+      ),
+      signatures: parseSignaturesFile(
+        serializeSignaturesFile(ws.bucket.bucket, ws.bucket.signatures),
+        'sig.json',
+      ),
       startTime: Date.parse('2024-05-14T09:00:00Z'),
       endTime: Date.parse('2024-05-15T00:00:00Z'),
     });
@@ -28,7 +43,10 @@ describe('digest report model (VS Code side, without VS Code)', function () {
   it('problems: INVALID files as errors on the file, missing files on the digest naming them, NOT VALIDATED logs as errors', async () => {
     const c = ws.bucket.chain();
     const [d0, d1, d2] = c.hours(3);
-    writeFileSync(ws.bucket.file(d0.logKeys[0]), gzipSync('{"Records":[{"eventName":"DeleteTrail"}]}'));
+    writeFileSync(
+      ws.bucket.file(d0.logKeys[0]),
+      gzipSync('{"Records":[{"eventName":"DeleteTrail"}]}'),
+    );
     rmSync(ws.bucket.file(d0.logKeys[1]));
     rmSync(ws.bucket.file(d1.key));
     const forged = c.unlistedLog('2024-05-14T09:50:00Z');
@@ -43,17 +61,27 @@ describe('digest report model (VS Code side, without VS Code)', function () {
       [f(forged), 'error', 'unlisted-log'],
       ...d1.logKeys.map((k) => [f(k), 'error', 'unlisted-log']),
     ]);
-    assert.deepEqual(suspiciousLogKeys(report).sort(), [d0.logKeys[0], forged, ...d1.logKeys].sort());
+    assert.deepEqual(
+      suspiciousLogKeys(report).sort(),
+      [d0.logKeys[0], forged, ...d1.logKeys].sort(),
+    );
   });
 
   it('report text: each chain, each non-valid file with a link to its local path, findings; digest text shown verbatim', async () => {
     const [d0] = ws.bucket.chain().hours(2);
     writeFileSync(ws.bucket.file(d0.logKeys[0]), gzipSync('x'));
     const report = await validate();
-    const { text, links } = renderReport(report, { when: '2024-05-15T00:00:00Z', keyFiles: ['/k.json'], signaturesFile: '/s.json' });
+    const { text, links } = renderReport(report, {
+      when: '2024-05-15T00:00:00Z',
+      keyFiles: ['/k.json'],
+      signaturesFile: '/s.json',
+    });
     const lines = text.split('\n');
     assert.match(text, /^CloudTrail digest validation: /);
-    assert.match(text, /1 chain\(s\): 0 fully valid, 1 with INVALID, UNVERIFIED or NOT VALIDATED files or deleted digests/);
+    assert.match(
+      text,
+      /1 chain\(s\): 0 fully valid, 1 with INVALID, UNVERIFIED or NOT VALIDATED files or deleted digests/,
+    );
     assert.match(text, /Digests: 2\/2 valid; log files: 3\/4 valid, 1 INVALID/);
     assert.ok(links.length >= 3);
     for (const l of links) assert.equal(lines[l.line].slice(l.start, l.end), l.path);
@@ -66,14 +94,28 @@ describe('digest report model (VS Code side, without VS Code)', function () {
     const [d0, d1] = ws.bucket.chain().hours(2);
     rmSync(ws.bucket.file(d1.key));
     const report = await validate();
-    const { text } = renderReport(report, { when: '2024-05-15T00:00:00Z', keyFiles: ['/k.json'], signaturesFile: '/s.json' });
+    const { text } = renderReport(report, {
+      when: '2024-05-15T00:00:00Z',
+      keyFiles: ['/k.json'],
+      signaturesFile: '/s.json',
+    });
     assert.match(text, /: NOT VALID\n/);
-    assert.match(text, /\n {3}Beyond the AWS CLI's counts: 2 log file\(s\) in the window are listed by no digest: 2 NOT VALIDATED \(2 delivered after the newest digest, whose successor was due\); 1 digest file\(s\) deleted \(signature on record, file gone\)\n/);
+    assert.match(
+      text,
+      /\n {3}Beyond the AWS CLI's counts: 2 log file\(s\) in the window are listed by no digest: 2 NOT VALIDATED \(2 delivered after the newest digest, whose successor was due\); 1 digest file\(s\) deleted \(signature on record, file gone\)\n/,
+    );
     assert.match(text, /FINDING deleted-digest: Digest file .* has a signature on record/);
-    assert.match(text, /FINDING chain-truncated: The newest digest ends at 2024-05-14T10:17:42Z and its successor was due by 2024-05-14T11:32:42Z/);
+    assert.match(
+      text,
+      /FINDING chain-truncated: The newest digest ends at 2024-05-14T10:17:42Z and its successor was due by 2024-05-14T11:32:42Z/,
+    );
     const f = (k: string) => join(ws.root, ...k.split('/'));
     const source = new FolderSource(ws.root);
-    const problems = planProblems(report, existsSync, (k) => source.localPath(k)).map((p) => [p.path, p.severity, p.code]);
+    const problems = planProblems(report, existsSync, (k) => source.localPath(k)).map((p) => [
+      p.path,
+      p.severity,
+      p.code,
+    ]);
     assert.deepEqual(problems, [
       [f(d0.key), 'error', 'chain-truncated'],
       ...d1.logKeys.map((k) => [f(k), 'error', 'chain-truncated']),
@@ -96,8 +138,13 @@ describe('digest validation: cancellation', function () {
       let seen = 0;
       await assert.rejects(
         validateSource(new FolderSource(ws.root), {
-          publicKeys: new PublicKeyRing(parsePublicKeyFile(publicKeysJson([signingKey(0)]), 'keys.json')),
-          signatures: parseSignaturesFile(serializeSignaturesFile(ws.bucket.bucket, ws.bucket.signatures), 'sig.json'),
+          publicKeys: new PublicKeyRing(
+            parsePublicKeyFile(publicKeysJson([signingKey(0)]), 'keys.json'),
+          ),
+          signatures: parseSignaturesFile(
+            serializeSignaturesFile(ws.bucket.bucket, ws.bucket.signatures),
+            'sig.json',
+          ),
           concurrency: 2,
           signal: abort.signal,
           onProgress: (p) => {

@@ -4,7 +4,18 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COLUMN_IDS, COLUMN_TITLES, COLUMNS, DEFAULT_COLUMN_IDS, DEFAULT_CSV_FIELDS, EXPORT_CSV_FIELDS, FACET_FIELDS, FACET_IDS, SUMMARY_FIELDS, toRow } from '../../../src/core/index/columns';
+import {
+  COLUMN_IDS,
+  COLUMN_TITLES,
+  COLUMNS,
+  DEFAULT_COLUMN_IDS,
+  DEFAULT_CSV_FIELDS,
+  EXPORT_CSV_FIELDS,
+  FACET_FIELDS,
+  FACET_IDS,
+  SUMMARY_FIELDS,
+  toRow,
+} from '../../../src/core/index/columns';
 import type { EventSummary } from '../../../src/core/index/eventIndex';
 import { resolveField } from '../../../src/core/query/fields';
 import { validateToWebview } from '../../../src/protocol';
@@ -39,7 +50,12 @@ const summary: EventSummary = {
 describe('the column model', () => {
   it('gives every table column a width in media/timeline.css (--col-<id>)', () => {
     const css = readFileSync(join(__dirname, '../../../media/timeline.css'), 'utf8');
-    for (const id of COLUMN_IDS) assert.match(css, new RegExp(`--col-${id}\\s*:`), `media/timeline.css has no --col-${id} width`);
+    for (const id of COLUMN_IDS)
+      assert.match(
+        css,
+        new RegExp(`--col-${id}\\s*:`),
+        `media/timeline.css has no --col-${id} width`,
+      );
   });
 
   it('has unique ids and unique CLI/CSV names', () => {
@@ -59,32 +75,107 @@ describe('the column model', () => {
         // columns and the facets must all be one.
         const isField = !!alias || paths[0] === c.field || name === c.field;
         if (shown && name === c.id) assert.ok(isField, `column "${c.id}" is not a query field`);
-        if (isField) assert.ok(paths.includes(c.field), `${name}: the query field means ${paths.join('|')}, the column ${c.field}`);
+        if (isField)
+          assert.ok(
+            paths.includes(c.field),
+            `${name}: the query field means ${paths.join('|')}, the column ${c.field}`,
+          );
       }
     }
   });
 
   it('derives what the table, the facets, the CLI and the export used to list by hand', () => {
     // Origin (core/origin) is offered in the columns menu, not shown by default; Detections is shown.
-    assert.deepEqual(COLUMN_IDS, ['time', 'tag', 'detection', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'readOnly', 'origin']);
+    assert.deepEqual(COLUMN_IDS, [
+      'time',
+      'tag',
+      'detection',
+      'eventName',
+      'eventSource',
+      'principal',
+      'sourceIp',
+      'region',
+      'account',
+      'errorCode',
+      'readOnly',
+      'origin',
+    ]);
     assert.deepEqual(DEFAULT_COLUMN_IDS, COLUMN_IDS.slice(0, -2));
-    assert.deepEqual(FACET_IDS, ['tag', 'detection', 'eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'userAgent', 'origin']);
-    assert.deepEqual(FACET_FIELDS, { tag: '@tag', detection: '@detection', eventName: 'eventName', eventSource: 'eventSource', principal: 'userIdentity.arn', sourceIp: 'sourceIPAddress', region: 'awsRegion', account: 'recipientAccountId', errorCode: 'errorCode', userAgent: 'userAgent', origin: '@origin' });
-    assert.deepEqual(EXPORT_CSV_FIELDS, ['time', 'case', 'detections', 'eventName', 'eventSource', 'principal', 'sourceIPAddress', 'region', 'account', 'errorCode', 'readOnly', 'origin']);
+    assert.deepEqual(FACET_IDS, [
+      'tag',
+      'detection',
+      'eventName',
+      'eventSource',
+      'principal',
+      'sourceIp',
+      'region',
+      'account',
+      'errorCode',
+      'userAgent',
+      'origin',
+    ]);
+    assert.deepEqual(FACET_FIELDS, {
+      tag: '@tag',
+      detection: '@detection',
+      eventName: 'eventName',
+      eventSource: 'eventSource',
+      principal: 'userIdentity.arn',
+      sourceIp: 'sourceIPAddress',
+      region: 'awsRegion',
+      account: 'recipientAccountId',
+      errorCode: 'errorCode',
+      userAgent: 'userAgent',
+      origin: '@origin',
+    });
+    assert.deepEqual(EXPORT_CSV_FIELDS, [
+      'time',
+      'case',
+      'detections',
+      'eventName',
+      'eventSource',
+      'principal',
+      'sourceIPAddress',
+      'region',
+      'account',
+      'errorCode',
+      'readOnly',
+      'origin',
+    ]);
     // The CLI runs the rules only when asked (--fields detections, a detection:/level: filter, --annotate).
-    assert.deepEqual(DEFAULT_CSV_FIELDS, EXPORT_CSV_FIELDS.slice(0, -2).filter((f) => f !== 'detections'));
+    assert.deepEqual(
+      DEFAULT_CSV_FIELDS,
+      EXPORT_CSV_FIELDS.slice(0, -2).filter((f) => f !== 'detections'),
+    );
     assert.equal(COLUMN_TITLES.sourceIp, 'Source IP');
   });
 
   it('reads a row the protocol accepts, every column as its text and the time as a number', () => {
     const row = toRow(summary);
-    assert.deepEqual(row, { id: 7, time: summary.time, tag: '', detection: '', eventName: 'GetObject', eventSource: 's3.amazonaws.com', principal: 'Admin/alice', sourceIp: '192.0.2.1', region: 'eu-west-1', account: '111122223333', errorCode: 'AccessDenied', readOnly: 'true', origin: 'arn:aws:iam::111122223333:user/alice' });
+    assert.deepEqual(row, {
+      id: 7,
+      time: summary.time,
+      tag: '',
+      detection: '',
+      eventName: 'GetObject',
+      eventSource: 's3.amazonaws.com',
+      principal: 'Admin/alice',
+      sourceIp: '192.0.2.1',
+      region: 'eu-west-1',
+      account: '111122223333',
+      errorCode: 'AccessDenied',
+      readOnly: 'true',
+      origin: 'arn:aws:iam::111122223333:user/alice',
+    });
     assert.ok(validateToWebview({ type: 'pageResult', queryId: 1, start: 0, rows: [row] }));
     assert.equal(toRow({ ...summary, time: NaN, readOnly: undefined }).time, -1);
     assert.equal(toRow({ ...summary, readOnly: undefined }).readOnly, '');
     for (const id of COLUMN_IDS) {
       const { [id]: _dropped, ...missing } = row;
-      assert.equal(validateToWebview({ type: 'pageResult', queryId: 1, start: 0, rows: [missing] }), undefined, `a row without ${id} is refused`);
+      assert.equal(
+        validateToWebview({ type: 'pageResult', queryId: 1, start: 0, rows: [missing] }),
+        undefined,
+        `a row without ${id} is refused`,
+      );
     }
   });
 

@@ -41,15 +41,24 @@ describe('EventIndex', function () {
   });
 
   it('answers every tally entry exactly', async () => {
-    for (const [name, n] of Object.entries(tally.byEventName)) assert.equal((await q(`eventName:${name}`)).rows.length, n, name);
-    for (const [src, n] of Object.entries(tally.byEventSource)) assert.equal((await q(`eventSource:${src}`)).rows.length, n, src);
-    for (const [acct, n] of Object.entries(tally.byAccount)) assert.equal((await q(`recipientAccountId:${acct}`)).rows.length, n, acct);
-    for (const [region, n] of Object.entries(tally.byRegion)) assert.equal((await q(`awsRegion:${region}`)).rows.length, n, region);
-    for (const [type, n] of Object.entries(tally.byIdentityType)) assert.equal((await q(`userIdentity.type:${type}`)).rows.length, n, type);
-    for (const [code, n] of Object.entries(tally.byErrorCode)) assert.equal((await q(`errorCode:"${code}"`)).rows.length, n, code);
+    for (const [name, n] of Object.entries(tally.byEventName))
+      assert.equal((await q(`eventName:${name}`)).rows.length, n, name);
+    for (const [src, n] of Object.entries(tally.byEventSource))
+      assert.equal((await q(`eventSource:${src}`)).rows.length, n, src);
+    for (const [acct, n] of Object.entries(tally.byAccount))
+      assert.equal((await q(`recipientAccountId:${acct}`)).rows.length, n, acct);
+    for (const [region, n] of Object.entries(tally.byRegion))
+      assert.equal((await q(`awsRegion:${region}`)).rows.length, n, region);
+    for (const [type, n] of Object.entries(tally.byIdentityType))
+      assert.equal((await q(`userIdentity.type:${type}`)).rows.length, n, type);
+    for (const [code, n] of Object.entries(tally.byErrorCode))
+      assert.equal((await q(`errorCode:"${code}"`)).rows.length, n, code);
     assert.equal((await q('errorCode:*')).rows.length, tally.errors);
     assert.equal((await q('eventCategory:Data')).rows.length, tally.dataEvents);
-    assert.equal((await q('eventName:ConsoleLogin AND responseElements.ConsoleLogin:Failure')).rows.length, tally.consoleLoginFailures);
+    assert.equal(
+      (await q('eventName:ConsoleLogin AND responseElements.ConsoleLogin:Failure')).rows.length,
+      tally.consoleLoginFailures,
+    );
   });
 
   it('time bounds and order', async () => {
@@ -78,7 +87,10 @@ describe('EventIndex', function () {
   it('summaries show the principal the way people name it', async () => {
     const res = await q('type:AssumedRole AND user:carol@example.com');
     const s = index.summary(res.rows[0]);
-    assert.equal(s.principal, 'AWSReservedSSO_AdministratorAccess_5f1c2d3e4b6a7980/carol@example.com');
+    assert.equal(
+      s.principal,
+      'AWSReservedSSO_AdministratorAccess_5f1c2d3e4b6a7980/carol@example.com',
+    );
     assert.equal(s.principalType, 'AssumedRole');
     assert.match(s.eventID, /^[0-9a-f-]{36}$/);
     const root = index.summary((await q('type:Root')).rows[0]);
@@ -86,18 +98,29 @@ describe('EventIndex', function () {
     const svc = index.summary((await q('type:AWSService')).rows[0]);
     assert.match(svc.principal, /\.amazonaws\.com$/);
     const page = index.summaries(res, 1, 3);
-    assert.deepEqual(page.map((p) => p.row), Array.from(res.rows.slice(1, 4)));
+    assert.deepEqual(
+      page.map((p) => p.row),
+      Array.from(res.rows.slice(1, 4)),
+    );
   });
 
   it('facets count the values of a field over a result', async () => {
     const all = await q('');
     const f = index.facet(all, 'eventName', 3);
-    const top = Object.entries(tally.byEventName).sort((a, b) => b[1] - a[1]).slice(0, 3);
-    assert.deepEqual(f.values.map((v) => [v.label, v.count]), top);
+    const top = Object.entries(tally.byEventName)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3);
+    assert.deepEqual(
+      f.values.map((v) => [v.label, v.count]),
+      top,
+    );
     assert.equal(f.other, tally.events - top.reduce((s, [, n]) => s + n, 0));
     const err = index.facet(all, 'errorCode', 50);
     assert.equal(err.absent, tally.events - tally.errors);
-    assert.equal(err.values.reduce((s, v) => s + v.count, 0), tally.errors);
+    assert.equal(
+      err.values.reduce((s, v) => s + v.count, 0),
+      tally.errors,
+    );
     const principals = index.facet(all, 'principal', 5);
     assert.equal(principals.values.length, 5);
     assert.throws(() => index.facet(all, 'requestParameters.key'), /cannot facet/);
@@ -107,8 +130,14 @@ describe('EventIndex', function () {
     const all = await q('');
     const b = index.timeBounds()!;
     const h = index.histogram(all, b.from, b.to + 1, 24);
-    assert.equal(h.counts.reduce((s, n) => s + n, 0), tally.events);
-    assert.equal(h.errors.reduce((s, n) => s + n, 0), tally.errors);
+    assert.equal(
+      h.counts.reduce((s, n) => s + n, 0),
+      tally.events,
+    );
+    assert.equal(
+      h.errors.reduce((s, n) => s + n, 0),
+      tally.errors,
+    );
     assert.ok(h.counts.every((n, i) => h.errors[i] <= n));
   });
 
@@ -126,6 +155,9 @@ describe('EventIndex', function () {
 
   it('keeps the columns lean', () => {
     // About 30 four-byte columns, the time column and resources: well under 200 bytes/event.
-    assert.ok(index.columnBytes / index.size < 200, `${index.columnBytes / index.size} bytes per event`);
+    assert.ok(
+      index.columnBytes / index.size < 200,
+      `${index.columnBytes / index.size} bytes per event`,
+    );
   });
 });

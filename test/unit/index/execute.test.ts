@@ -15,16 +15,52 @@ import { FolderSource } from '../../../src/core/sources/folder';
 import { generateBucket } from '../../../src/core/synthetic/generator';
 
 const ODD_RECORDS: unknown[] = [
-  { eventTime: '2024-05-14T00:01:00.123Z', eventName: 'WithMillis', eventSource: 'ec2.amazonaws.com', readOnly: 'true' },
+  {
+    eventTime: '2024-05-14T00:01:00.123Z',
+    eventName: 'WithMillis',
+    eventSource: 'ec2.amazonaws.com',
+    readOnly: 'true',
+  },
   { eventTime: '2024-05-14T02:01:00+02:00', eventName: 'WithOffset', errorCode: 403 },
   { eventTime: null, eventName: 'NoTime', userIdentity: null },
-  { eventTime: 12345, eventName: ['ArrayName', 'RunInstances'], awsRegion: { nested: 'us-east-1' } },
-  { EventTime: '2024-05-14T00:02:00Z', EventName: 'RunInstances', eventSource: 'ec2.amazonaws.com' },
-  { eventTime: '2024-05-14T00:03:00Z', eventName: 'Resources', resources: { ARN: 'arn:aws:s3:::prod-data-111122223333' } },
-  { eventTime: '2024-05-14T00:04:00Z', eventName: 'Resources2', resources: [{ ARN: ['arn:aws:kms:a', 'arn:aws:kms:b'] }, 'x'] },
-  { eventTime: '2024-05-14T00:05:00Z', eventName: 'Nulls', errorCode: null, sourceIPAddress: null, userIdentity: { type: 'IAMUser', userName: null, sessionContext: 'broken' } },
-  { eventTime: '2024-05-14T00:06:00Z', eventName: 'Unicode Straße', userAgent: 'curl/8 \u001b[31mred', sourceIPAddress: '2001:db8::1' },
-  { eventTime: '2024-02-30T00:00:00Z', eventName: 'BadDay', eventID: 'ABCDEF01-2345-4789-8abc-def012345678' },
+  {
+    eventTime: 12345,
+    eventName: ['ArrayName', 'RunInstances'],
+    awsRegion: { nested: 'us-east-1' },
+  },
+  {
+    EventTime: '2024-05-14T00:02:00Z',
+    EventName: 'RunInstances',
+    eventSource: 'ec2.amazonaws.com',
+  },
+  {
+    eventTime: '2024-05-14T00:03:00Z',
+    eventName: 'Resources',
+    resources: { ARN: 'arn:aws:s3:::prod-data-111122223333' },
+  },
+  {
+    eventTime: '2024-05-14T00:04:00Z',
+    eventName: 'Resources2',
+    resources: [{ ARN: ['arn:aws:kms:a', 'arn:aws:kms:b'] }, 'x'],
+  },
+  {
+    eventTime: '2024-05-14T00:05:00Z',
+    eventName: 'Nulls',
+    errorCode: null,
+    sourceIPAddress: null,
+    userIdentity: { type: 'IAMUser', userName: null, sessionContext: 'broken' },
+  },
+  {
+    eventTime: '2024-05-14T00:06:00Z',
+    eventName: 'Unicode Straße',
+    userAgent: 'curl/8 \u001b[31mred',
+    sourceIPAddress: '2001:db8::1',
+  },
+  {
+    eventTime: '2024-02-30T00:00:00Z',
+    eventName: 'BadDay',
+    eventID: 'ABCDEF01-2345-4789-8abc-def012345678',
+  },
 ];
 
 const QUERIES = [
@@ -90,7 +126,10 @@ describe('query execution agrees with matchesRecord', function () {
     await generateBucket({ events: 4000, out: join(dir, 'bucket'), seed: 42 });
     mkdirSync(join(dir, 'odd'));
     // The same records as JSON lines (general parser) and as a delivered file (fast scanner).
-    writeFileSync(join(dir, 'odd', 'odd.jsonl'), ODD_RECORDS.map((r) => JSON.stringify(r)).join('\n'));
+    writeFileSync(
+      join(dir, 'odd', 'odd.jsonl'),
+      ODD_RECORDS.map((r) => JSON.stringify(r)).join('\n'),
+    );
     writeFileSync(join(dir, 'odd', 'odd-records.json'), JSON.stringify({ Records: ODD_RECORDS }));
     pool = new WorkerPool(2);
     index = new EventIndex({ runner: pool });
@@ -109,7 +148,10 @@ describe('query execution agrees with matchesRecord', function () {
     assert.equal(index.problems.length, 0);
     // The one odd record with an eventID is in both odd files: the same event, shown once.
     assert.equal(index.eventCount, index.size - 1);
-    assert.deepEqual(index.files.filter((f) => f.duplicates > 0).map((f) => [f.key, f.duplicates]), [['odd/odd.jsonl', 1]]);
+    assert.deepEqual(
+      index.files.filter((f) => f.duplicates > 0).map((f) => [f.key, f.duplicates]),
+      [['odd/odd.jsonl', 1]],
+    );
   });
 
   for (const q of QUERIES) {
@@ -120,32 +162,46 @@ describe('query execution agrees with matchesRecord', function () {
       assert.equal(got.size, result.rows.length, 'no duplicates');
       let expected = 0;
       for (let row = 0; row < index.size; row++) {
-        const want = !index.isDuplicate(row) && matchesRecord(node, JSON.parse(raws[row]), raws[row]);
+        const want =
+          !index.isDuplicate(row) && matchesRecord(node, JSON.parse(raws[row]), raws[row]);
         if (want) expected++;
         assert.equal(got.has(row), want, `row ${row}: ${raws[row].slice(0, 300)}`);
       }
       assert.equal(result.rows.length, expected);
       const times = Array.from(result.rows, (r) => index.store.times[r]);
-      for (let i = 1; i < times.length; i++) assert.ok(!(times[i] < times[i - 1]), 'ascending time');
+      for (let i = 1; i < times.length; i++)
+        assert.ok(!(times[i] < times[i - 1]), 'ascending time');
     });
   }
 
   it('agrees on data without irregular rows too, where terms are fused into one pass', async () => {
     const clean = new EventIndex({ runner: pool });
-    await loadEventFiles(clean, pool, (await discover(new FolderSource(join(dir, 'bucket')))).events);
+    await loadEventFiles(
+      clean,
+      pool,
+      (await discover(new FolderSource(join(dir, 'bucket')))).events,
+    );
     assert.equal(clean.store.rowIrregular.length + clean.store.timeIrregular.length, 0);
     const cleanRaws = await clean.rawRecords(Uint32Array.from({ length: clean.size }, (_, i) => i));
     for (const q of QUERIES) {
       const node = parseQuery(q);
       const got = new Set((await clean.query(node)).rows);
       for (let row = 0; row < clean.size; row++) {
-        assert.equal(got.has(row), matchesRecord(node, JSON.parse(cleanRaws[row]), cleanRaws[row]), `${q}: row ${row}`);
+        assert.equal(
+          got.has(row),
+          matchesRecord(node, JSON.parse(cleanRaws[row]), cleanRaws[row]),
+          `${q}: row ${row}`,
+        );
       }
     }
   });
 
   it('puts a meaningful share of events in the test queries (they are not vacuous)', async () => {
-    const counts = await Promise.all(['eventName:RunInstances', 'user:alice', 'time>=2024-05-14T00:05:00Z', 'AccessDenied'].map(async (q) => (await index.query(parseQuery(q))).rows.length));
+    const counts = await Promise.all(
+      ['eventName:RunInstances', 'user:alice', 'time>=2024-05-14T00:05:00Z', 'AccessDenied'].map(
+        async (q) => (await index.query(parseQuery(q))).rows.length,
+      ),
+    );
     for (const c of counts) assert.ok(c > 10 && c < index.size, `count ${c}`);
   });
 });

@@ -17,21 +17,66 @@ import { SHAPE_RECORDS } from '../../fixtures/shapes';
 
 describe('principalDisplayName', () => {
   const cases: [string, Parameters<typeof principalDisplayName>[0], string][] = [
-    ['anonymous (as CloudTrail writes it)', { type: 'AWSAccount', principalId: '', accountId: 'ANONYMOUS_PRINCIPAL' }, 'anonymous'],
-    ['anonymous (older spelling)', { type: 'AWSAccount', principalId: '', accountId: 'anonymous' }, 'anonymous'],
-    ['another account with a principal', { type: 'AWSAccount', principalId: 'AIDAJ45Q7YFFAREXAMPLE', accountId: '123456789012' }, 'AIDAJ45Q7YFFAREXAMPLE'],
-    ['another account without one', { type: 'AWSAccount', accountId: '444455556666' }, 'account 444455556666'],
-    ['AWS service', { type: 'AWSService', invokedBy: 'cloudtrail.amazonaws.com' }, 'cloudtrail.amazonaws.com'],
+    [
+      'anonymous (as CloudTrail writes it)',
+      { type: 'AWSAccount', principalId: '', accountId: 'ANONYMOUS_PRINCIPAL' },
+      'anonymous',
+    ],
+    [
+      'anonymous (older spelling)',
+      { type: 'AWSAccount', principalId: '', accountId: 'anonymous' },
+      'anonymous',
+    ],
+    [
+      'another account with a principal',
+      { type: 'AWSAccount', principalId: 'AIDAJ45Q7YFFAREXAMPLE', accountId: '123456789012' },
+      'AIDAJ45Q7YFFAREXAMPLE',
+    ],
+    [
+      'another account without one',
+      { type: 'AWSAccount', accountId: '444455556666' },
+      'account 444455556666',
+    ],
+    [
+      'AWS service',
+      { type: 'AWSService', invokedBy: 'cloudtrail.amazonaws.com' },
+      'cloudtrail.amazonaws.com',
+    ],
     ['AWS service not named', { type: 'AWSService' }, 'AWS service'],
-    ['IAM Identity Center user', { type: 'IdentityCenterUser', accountId: '1', onBehalfOfUserId: '544894e8-80c1-707f-60e3-3ba6510dfac1' }, '544894e8-80c1-707f-60e3-3ba6510dfac1'],
+    [
+      'IAM Identity Center user',
+      {
+        type: 'IdentityCenterUser',
+        accountId: '1',
+        onBehalfOfUserId: '544894e8-80c1-707f-60e3-3ba6510dfac1',
+      },
+      '544894e8-80c1-707f-60e3-3ba6510dfac1',
+    ],
     ['Unknown with a name', { type: 'Unknown', userName: 'carol', principalId: 'p-1' }, 'carol'],
-    ['SAML user', { type: 'SAMLUser', userName: 'SamlExample', principalId: 'x:SamlExample' }, 'SamlExample'],
+    [
+      'SAML user',
+      { type: 'SAMLUser', userName: 'SamlExample', principalId: 'x:SamlExample' },
+      'SamlExample',
+    ],
     ['web identity user', { type: 'WebIdentityUser', userName: 'user-id' }, 'user-id'],
     ['directory user', { type: 'Directory', userName: 'dave' }, 'dave'],
-    ['Insights event', { insightType: 'ApiCallRateInsight', insightState: 'End' }, 'CloudTrail Insights: ApiCallRateInsight (End)'],
-    ['assumed role session', { type: 'AssumedRole', arn: 'arn:aws:sts::1:assumed-role/Admin/alice', issuerUserName: 'Admin' }, 'Admin/alice'],
+    [
+      'Insights event',
+      { insightType: 'ApiCallRateInsight', insightState: 'End' },
+      'CloudTrail Insights: ApiCallRateInsight (End)',
+    ],
+    [
+      'assumed role session',
+      {
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::1:assumed-role/Admin/alice',
+        issuerUserName: 'Admin',
+      },
+      'Admin/alice',
+    ],
   ];
-  for (const [what, fields, shown] of cases) it(what, () => assert.equal(principalDisplayName(fields), shown));
+  for (const [what, fields, shown] of cases)
+    it(what, () => assert.equal(principalDisplayName(fields), shown));
 });
 
 describe('principals in the index: column, facet and principal:anonymous', function () {
@@ -48,8 +93,14 @@ describe('principals in the index: column, facet and principal:anonymous', funct
 
   it('finds the anonymous callers with principal:anonymous, and only them', async () => {
     const rows = (await index.query(parseQuery('principal:anonymous'))).rows;
-    assert.deepEqual(Array.from(rows, (r) => index.summary(r).principal), ['anonymous']);
-    assert.equal((await index.query(parseQuery('-principal:anonymous'))).rows.length, SHAPE_RECORDS.length - 1);
+    assert.deepEqual(
+      Array.from(rows, (r) => index.summary(r).principal),
+      ['anonymous'],
+    );
+    assert.equal(
+      (await index.query(parseQuery('-principal:anonymous'))).rows.length,
+      SHAPE_RECORDS.length - 1,
+    );
   });
 
   it('shows anonymous callers and Identity Center users in the Principal facet, each with the filter that selects it', async () => {
@@ -57,9 +108,23 @@ describe('principals in the index: column, facet and principal:anonymous', funct
     const result = await data.query('', null, 'asc');
     const facet = data.facet(result, 'principal', 20);
     const byLabel = new Map(facet.values.map((v) => [v.label, v]));
-    assert.deepEqual(byLabel.get('anonymous'), { value: 'anonymous', label: 'anonymous', count: 1, field: 'principal' });
-    assert.deepEqual(byLabel.get('544894e8-80c1-707f-60e3-3ba6510dfac1 (Identity Center user)'), { value: '544894e8-80c1-707f-60e3-3ba6510dfac1', label: '544894e8-80c1-707f-60e3-3ba6510dfac1 (Identity Center user)', count: 1, field: 'userIdentity.onBehalfOf.userId' });
-    assert.deepEqual(byLabel.get('Admin/alice@example.com'), { value: 'arn:aws:sts::111122223333:assumed-role/Admin/alice@example.com', label: 'Admin/alice@example.com', count: 1 });
+    assert.deepEqual(byLabel.get('anonymous'), {
+      value: 'anonymous',
+      label: 'anonymous',
+      count: 1,
+      field: 'principal',
+    });
+    assert.deepEqual(byLabel.get('544894e8-80c1-707f-60e3-3ba6510dfac1 (Identity Center user)'), {
+      value: '544894e8-80c1-707f-60e3-3ba6510dfac1',
+      label: '544894e8-80c1-707f-60e3-3ba6510dfac1 (Identity Center user)',
+      count: 1,
+      field: 'userIdentity.onBehalfOf.userId',
+    });
+    assert.deepEqual(byLabel.get('Admin/alice@example.com'), {
+      value: 'arn:aws:sts::111122223333:assumed-role/Admin/alice@example.com',
+      label: 'Admin/alice@example.com',
+      count: 1,
+    });
     // Each value's click selects exactly its count.
     for (const v of facet.values) {
       const filter = `${v.field ?? facet.field}:"${v.value}"`;
@@ -67,13 +132,22 @@ describe('principals in the index: column, facet and principal:anonymous', funct
     }
   });
 
-  it('means by principal: the caller the facet counts: principal:<ARN> selects the facet value\'s events, principal:<ID> still works', async () => {
+  it("means by principal: the caller the facet counts: principal:<ARN> selects the facet value's events, principal:<ID> still works", async () => {
     const data = new IndexTimelineData(index);
     const facet = data.facet(await data.query('', null, 'asc'), 'principal', 20);
     const arns = facet.values.filter((v) => v.field === undefined);
     assert.ok(arns.length > 0);
-    for (const v of arns) assert.equal((await data.query(`principal:"${v.value}"`, null, 'asc')).size, v.count, v.value);
-    const alice = (await index.query(parseQuery('principal:"AROAEXAMPLEADMIN:alice@example.com"'))).rows;
-    assert.deepEqual(Array.from(alice, (r) => index.summary(r).principal), ['Admin/alice@example.com']);
+    for (const v of arns)
+      assert.equal(
+        (await data.query(`principal:"${v.value}"`, null, 'asc')).size,
+        v.count,
+        v.value,
+      );
+    const alice = (await index.query(parseQuery('principal:"AROAEXAMPLEADMIN:alice@example.com"')))
+      .rows;
+    assert.deepEqual(
+      Array.from(alice, (r) => index.summary(r).principal),
+      ['Admin/alice@example.com'],
+    );
   });
 });

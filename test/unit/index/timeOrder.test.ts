@@ -21,14 +21,21 @@ function random(seed: number): () => number {
 function fullSort(index: EventIndex): number[] {
   const s = index.store;
   const key = (r: number) => (Number.isFinite(s.times[r]) ? s.times[r] : Infinity);
-  return Array.from({ length: index.size }, (_, r) => r).sort((a, b) => key(a) - key(b) || s.fileOf[a] - s.fileOf[b] || s.elementOf[a] - s.elementOf[b]);
+  return Array.from({ length: index.size }, (_, r) => r).sort(
+    (a, b) => key(a) - key(b) || s.fileOf[a] - s.fileOf[b] || s.elementOf[a] - s.elementOf[b],
+  );
 }
 
-function loadInPieces(wholeSeconds: boolean, seed: number): { index: EventIndex; checkpoints: number } {
+function loadInPieces(
+  wholeSeconds: boolean,
+  seed: number,
+): { index: EventIndex; checkpoints: number } {
   const next = random(seed);
   const index = new EventIndex({ runner: new InlineRunner() });
   const source = new FolderSource('/nonexistent');
-  const files = Array.from({ length: 40 }, (_, i) => index.addFile(source, `f${i}.json`, 1, 'loose'));
+  const files = Array.from({ length: 40 }, (_, i) =>
+    index.addFile(source, `f${i}.json`, 1, 'loose'),
+  );
   // Files finish out of order, as parallel workers do.
   const arrival = files.map((f) => f.id).sort(() => next() - 0.5);
   let checkpoints = 0;
@@ -38,9 +45,18 @@ function loadInPieces(wholeSeconds: boolean, seed: number): { index: EventIndex;
     const records = Array.from({ length: n }, () => {
       // Few distinct times, so ties between files and within a file are common.
       const ms = Math.floor(next() * 20) * 1000 + (wholeSeconds ? 0 : Math.floor(next() * 3));
-      return next() < 0.05 ? { eventName: 'NoTime' } : { eventName: 'E', eventTime: new Date(base + ms).toISOString() };
+      return next() < 0.05
+        ? { eventName: 'NoTime' }
+        : { eventName: 'E', eventTime: new Date(base + ms).toISOString() };
     });
-    index.appendBatch(id, buildBatch(records, records.map((_, i) => i), 'lines'));
+    index.appendBatch(
+      id,
+      buildBatch(
+        records,
+        records.map((_, i) => i),
+        'lines',
+      ),
+    );
     if (next() < 0.3) {
       checkpoints++;
       assert.deepEqual(Array.from(index.order()), fullSort(index), `after ${index.size} rows`);

@@ -17,8 +17,15 @@ import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
 
 const MiB = 1024 * 1024;
-const record = (i: number) => ({ eventVersion: '1.08', eventTime: `2024-05-14T10:${String(i % 60).padStart(2, '0')}:00Z`, eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', awsRegion: 'us-east-1' });
-const logFile = (from: number, n: number) => JSON.stringify({ Records: Array.from({ length: n }, (_, i) => record(from + i)) });
+const record = (i: number) => ({
+  eventVersion: '1.08',
+  eventTime: `2024-05-14T10:${String(i % 60).padStart(2, '0')}:00Z`,
+  eventSource: 'ec2.amazonaws.com',
+  eventName: 'RunInstances',
+  awsRegion: 'us-east-1',
+});
+const logFile = (from: number, n: number) =>
+  JSON.stringify({ Records: Array.from({ length: n }, (_, i) => record(from + i)) });
 
 /** A real runner that records the decompression room of the index jobs running at once. */
 class MeasuringRunner implements JobRunner {
@@ -49,7 +56,11 @@ describe('the load budget', function () {
   this.timeout(120_000);
 
   it('hands out room in order, never more in flight than one file may have', async () => {
-    const budget = new LoadBudget({ maxRecords: 1e6, maxBytes: 1024 * MiB, maxFileBytes: 64 * MiB });
+    const budget = new LoadBudget({
+      maxRecords: 1e6,
+      maxBytes: 1024 * MiB,
+      maxFileBytes: 64 * MiB,
+    });
     const a = await budget.acquire(1 * MiB);
     const b = await budget.acquire(20 * MiB);
     assert.ok(isGrant(a) && isGrant(b));
@@ -124,14 +135,18 @@ describe('the load budget', function () {
       mkdirSync(folder);
       const bomb = gzipSync(Buffer.alloc(40 * MiB, 0x20));
       for (let i = 0; i < 8; i++) writeFileSync(join(folder, `bomb${i}.json.gz`), bomb);
-      for (let i = 0; i < 4; i++) writeFileSync(join(folder, `log${i}.json.gz`), gzipSync(logFile(i * 10, 10)));
+      for (let i = 0; i < 4; i++)
+        writeFileSync(join(folder, `log${i}.json.gz`), gzipSync(logFile(i * 10, 10)));
       const runner = new MeasuringRunner(pool);
       const index = new EventIndex({ runner, maxUncompressedBytes: 24 * MiB });
       const found = await discover(new FolderSource(folder));
       const summary = await loadEventFiles(index, runner, found.events);
       assert.equal(index.size, 40);
       assert.equal(index.problems.filter((p) => p.code === 'too-large').length, 8);
-      assert.ok(runner.peak <= 24 * MiB, `${runner.peak / MiB} MiB were being decompressed at once, more than one file's 24 MiB`);
+      assert.ok(
+        runner.peak <= 24 * MiB,
+        `${runner.peak / MiB} MiB were being decompressed at once, more than one file's 24 MiB`,
+      );
       assert.equal(summary.stopped, undefined);
     });
 
@@ -141,10 +156,15 @@ describe('the load budget', function () {
       writeFileSync(join(folder, 'a-log.json.gz'), gzipSync(logFile(0, 30)));
       // 20 MB of the smallest plain records, gzipped to a few KB.
       const tiny = '{"eventSource":"s","eventName":"E","eventTime":"2024-05-14T00:00:00Z"}';
-      writeFileSync(join(folder, 'b-empty.json.gz'), gzipSync(`{"Records":[${`${tiny},`.repeat(299_999)}${tiny}]}`));
+      writeFileSync(
+        join(folder, 'b-empty.json.gz'),
+        gzipSync(`{"Records":[${`${tiny},`.repeat(299_999)}${tiny}]}`),
+      );
       const index = new EventIndex({ runner: pool });
       const found = await discover(new FolderSource(folder));
-      const summary = await loadEventFiles(index, pool, found.events, { limits: { maxRecords: 100_000 } });
+      const summary = await loadEventFiles(index, pool, found.events, {
+        limits: { maxRecords: 100_000 },
+      });
       assert.equal(index.size, 100_000);
       assert.equal(summary.stopped?.budget, 'records');
       assert.equal(summary.stopped?.limit, 100_000);
@@ -162,7 +182,9 @@ describe('the load budget', function () {
       writeFileSync(join(folder, 'c-log.json'), logFile(5, 5));
       const index = new EventIndex({ runner: pool });
       const found = await discover(new FolderSource(folder));
-      const summary = await loadEventFiles(index, pool, found.events, { limits: { maxRecords: 1000 } });
+      const summary = await loadEventFiles(index, pool, found.events, {
+        limits: { maxRecords: 1000 },
+      });
       assert.equal(summary.stopped?.budget, 'records');
       assert.match(summary.stopped?.location ?? '', /b-array\.json\.gz$/);
       assert.ok(index.size <= 10, `${index.size} events`);
@@ -184,9 +206,15 @@ describe('the load budget', function () {
         writeFileSync(join(folder, `b-${name}`), gzipSync(text));
         const index = new EventIndex({ runner: pool });
         const found = await discover(new FolderSource(folder));
-        const summary = await loadEventFiles(index, pool, found.events, { limits: { maxRecords: 1000 } });
+        const summary = await loadEventFiles(index, pool, found.events, {
+          limits: { maxRecords: 1000 },
+        });
         assert.equal(summary.stopped?.budget, 'records', name);
-        assert.match(summary.stopped?.location ?? '', new RegExp(`b-${name.replace(/\./g, '\\.')}$`), name);
+        assert.match(
+          summary.stopped?.location ?? '',
+          new RegExp(`b-${name.replace(/\./g, '\\.')}$`),
+          name,
+        );
         assert.equal(index.files.find((f) => f.key === `b-${name}`)?.events, 0, name);
       }
     });
@@ -194,22 +222,33 @@ describe('the load budget', function () {
     it('keeps the first records of a small file of another shape when the records budget runs out in it', async () => {
       const folder = join(dir, 'lines');
       mkdirSync(folder);
-      writeFileSync(join(folder, 'a.jsonl'), Array.from({ length: 50 }, (_, i) => JSON.stringify(record(i))).join('\n'));
+      writeFileSync(
+        join(folder, 'a.jsonl'),
+        Array.from({ length: 50 }, (_, i) => JSON.stringify(record(i))).join('\n'),
+      );
       const index = new EventIndex({ runner: pool });
       const found = await discover(new FolderSource(folder));
-      const summary = await loadEventFiles(index, pool, found.events, { limits: { maxRecords: 20 } });
+      const summary = await loadEventFiles(index, pool, found.events, {
+        limits: { maxRecords: 20 },
+      });
       assert.equal(index.size, 20);
       assert.equal(summary.stopped?.budget, 'records');
-      assert.deepEqual(Array.from(index.store.elementOf.subarray(0, 20)), Array.from({ length: 20 }, (_, i) => i));
+      assert.deepEqual(
+        Array.from(index.store.elementOf.subarray(0, 20)),
+        Array.from({ length: 20 }, (_, i) => i),
+      );
     });
 
     it('stops at the decompressed-bytes budget', async () => {
       const folder = join(dir, 'bytes');
       mkdirSync(folder);
-      for (let i = 0; i < 6; i++) writeFileSync(join(folder, `f${i}.json`), logFile(i * 2000, 2000)); // ~300 KB each
+      for (let i = 0; i < 6; i++)
+        writeFileSync(join(folder, `f${i}.json`), logFile(i * 2000, 2000)); // ~300 KB each
       const index = new EventIndex({ runner: pool });
       const found = await discover(new FolderSource(folder));
-      const summary = await loadEventFiles(index, pool, found.events, { limits: { maxBytes: 1 * MiB } });
+      const summary = await loadEventFiles(index, pool, found.events, {
+        limits: { maxBytes: 1 * MiB },
+      });
       assert.equal(summary.stopped?.budget, 'bytes');
       const loaded = index.files.filter((f) => f.state === 'loaded').length;
       assert.ok(loaded >= 1 && loaded < 6, `${loaded} files loaded`);
@@ -219,21 +258,37 @@ describe('the load budget', function () {
     it('stops at the memory ceiling after the file that crossed it, keeping what was read (issue 15 §3)', async () => {
       const folder = join(dir, 'memory');
       mkdirSync(folder);
-      for (let i = 0; i < 40; i++) writeFileSync(join(folder, `f${String(i).padStart(2, '0')}.json`), logFile(i * 10, 10));
+      for (let i = 0; i < 40; i++)
+        writeFileSync(join(folder, `f${String(i).padStart(2, '0')}.json`), logFile(i * 10, 10));
       const index = new EventIndex({ runner: pool });
       const found = await discover(new FolderSource(folder));
       // The process "grows" 100 bytes per event indexed: the ceiling of 2,500 is crossed at 30 events.
-      const summary = await loadEventFiles(index, pool, found.events, { limits: { maxMemoryBytes: 2_500 }, memoryUsed: () => index.size * 100 });
+      const summary = await loadEventFiles(index, pool, found.events, {
+        limits: { maxMemoryBytes: 2_500 },
+        memoryUsed: () => index.size * 100,
+      });
       assert.equal(summary.stopped?.budget, 'memory');
       assert.equal(summary.stopped?.limit, 2_500);
       const loaded = index.files.filter((f) => f.state === 'loaded').length;
-      assert.ok(loaded >= 3 && loaded < 20, `${loaded} files loaded (those in flight when it was crossed finish)`);
+      assert.ok(
+        loaded >= 3 && loaded < 20,
+        `${loaded} files loaded (those in flight when it was crossed finish)`,
+      );
       assert.equal(index.size, loaded * 10, 'every file started is whole');
-      assert.match(budgetMessage(summary.stopped!, { records: 'r', bytes: 'b', memory: 'raise M' }), /memory ceiling of 2\.4 KiB|memory ceiling of 2[.,]?5/);
-      assert.match(budgetMessage(summary.stopped!, { records: 'r', bytes: 'b', memory: 'raise M' }), /narrow the scope .* Athena, or raise M\)$/);
+      assert.match(
+        budgetMessage(summary.stopped!, { records: 'r', bytes: 'b', memory: 'raise M' }),
+        /memory ceiling of 2\.4 KiB|memory ceiling of 2[.,]?5/,
+      );
+      assert.match(
+        budgetMessage(summary.stopped!, { records: 'r', bytes: 'b', memory: 'raise M' }),
+        /narrow the scope .* Athena, or raise M\)$/,
+      );
       // No ceiling: the same files all load.
       const all = new EventIndex({ runner: pool });
-      assert.equal((await loadEventFiles(all, pool, found.events, { memoryUsed: () => Infinity })).stopped, undefined);
+      assert.equal(
+        (await loadEventFiles(all, pool, found.events, { memoryUsed: () => Infinity })).stopped,
+        undefined,
+      );
       assert.equal(all.size, 400);
     });
 
@@ -253,20 +308,33 @@ describe('the load budget', function () {
       writeFileSync(join(folder, 'b.json'), logFile(30, 30));
       let out = '';
       let err = '';
-      const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), stderrIsTTY: false };
+      const io: CliIo = {
+        out: (t) => void (out += t),
+        err: (t) => void (err += t),
+        stderrIsTTY: false,
+      };
       const code = await main(['query', folder, '--count', '--max-records', '40'], io);
       assert.equal(code, 0);
       assert.equal(out, '40\n');
-      assert.match(err, /warning: loading stopped at .*b\.json: the budget of 40 records per load is used up; what was read before is kept \(raise it with --max-records N to load more\); 40 events from 2 of 2 files/);
+      assert.match(
+        err,
+        /warning: loading stopped at .*b\.json: the budget of 40 records per load is used up; what was read before is kept \(raise it with --max-records N to load more\); 40 events from 2 of 2 files/,
+      );
       err = '';
       assert.equal(await main(['query', folder, '--count', '--max-records', 'lots'], io), 2);
       assert.match(err, /--max-records must be a positive whole number/);
       err = '';
       out = '';
       // A ceiling below what the process already holds: the first file read is kept.
-      assert.equal(await main(['query', folder, '--count', '--no-cache', '--max-memory-mb', '1'], io), 0);
+      assert.equal(
+        await main(['query', folder, '--count', '--no-cache', '--max-memory-mb', '1'], io),
+        0,
+      );
       assert.match(out, /^(30|60)\n$/, 'the files in flight when the ceiling was crossed are kept');
-      assert.match(err, /warning: loading stopped at .*\.json: the process holds more than the memory ceiling of 1(\.0)? MiB; .*raise it with --max-memory-mb N\); (30|60) events from [12] of 2 files/);
+      assert.match(
+        err,
+        /warning: loading stopped at .*\.json: the process holds more than the memory ceiling of 1(\.0)? MiB; .*raise it with --max-memory-mb N\); (30|60) events from [12] of 2 files/,
+      );
     });
   });
 });

@@ -78,7 +78,8 @@ const STRATUS: Record<string, number> = {
   'persistence.sts-federation-token': 2,
   'privilege-escalation.iam-update-user-login-profile': 1,
 };
-for (const [name, n] of Object.entries(STRATUS)) EXPECTED[`stratus-red-team/docs/detonation-logs/aws.${name}.json`] = n;
+for (const [name, n] of Object.entries(STRATUS))
+  EXPECTED[`stratus-red-team/docs/detonation-logs/aws.${name}.json`] = n;
 
 describeWithDatasets('real datasets in ../shared/datasets', function () {
   this.timeout(60_000);
@@ -94,26 +95,48 @@ describeWithDatasets('real datasets in ../shared/datasets', function () {
   });
 
   it('loads every file that holds CloudTrail events, with the right event count', () => {
-    const loaded = new Map(index.files.filter((f) => f.state === 'loaded').map((f) => [f.key, f.events]));
+    const loaded = new Map(
+      index.files.filter((f) => f.state === 'loaded').map((f) => [f.key, f.events]),
+    );
     for (const [key, n] of Object.entries(EXPECTED)) assert.equal(loaded.get(key), n, key);
-    assert.deepEqual([...loaded.keys()].sort(), Object.keys(EXPECTED).sort(), 'no other file loads as events');
-    assert.equal(index.size, Object.values(EXPECTED).reduce((a, b) => a + b, 0));
+    assert.deepEqual(
+      [...loaded.keys()].sort(),
+      Object.keys(EXPECTED).sort(),
+      'no other file loads as events',
+    );
+    assert.equal(
+      index.size,
+      Object.values(EXPECTED).reduce((a, b) => a + b, 0),
+    );
     assert.equal(digests, 0);
   });
 
   it('shows an event found twice once: records Panther reuses verbatim (same eventID, same JSON), one of them from Stratus', () => {
     // Counted independently with node:util isDeepStrictEqual over every record with an eventID, in listing order.
-    const withCopies = index.files.filter((f) => f.duplicates > 0).map((f) => [f.key, f.duplicates, [...f.duplicatesOf.keys()].map((kept) => kept.key)]);
+    const withCopies = index.files
+      .filter((f) => f.duplicates > 0)
+      .map((f) => [f.key, f.duplicates, [...f.duplicatesOf.keys()].map((kept) => kept.key)]);
     assert.deepEqual(withCopies, [
-      ['panther-analysis/cloudtrail-test-events.jsonl', 23, ['panther-analysis/cloudtrail-test-events.jsonl']],
-      ['stratus-red-team/docs/detonation-logs/aws.execution.ec2-launch-unusual-instances.json', 1, ['panther-analysis/cloudtrail-test-events.jsonl']],
+      [
+        'panther-analysis/cloudtrail-test-events.jsonl',
+        23,
+        ['panther-analysis/cloudtrail-test-events.jsonl'],
+      ],
+      [
+        'stratus-red-team/docs/detonation-logs/aws.execution.ec2-launch-unusual-instances.json',
+        1,
+        ['panther-analysis/cloudtrail-test-events.jsonl'],
+      ],
     ]);
     assert.equal(index.eventCount, index.size - 24);
   });
 
   it('finds a value as the detail pane shows it, whatever escapes the log used (flaws2 writes "=" as \\u003d)', async () => {
     const rows = (await index.query(parseQuery('"EosL383wU="'))).rows;
-    assert.deepEqual(Array.from(rows, (r) => index.files[index.store.fileOf[r]].key.split('/').pop()), ['653711331788_CloudTrail_us-east-1_20181128T2310Z_7J9NEIxrjJsrlXSd.json.gz']);
+    assert.deepEqual(
+      Array.from(rows, (r) => index.files[index.store.fileOf[r]].key.split('/').pop()),
+      ['653711331788_CloudTrail_us-east-1_20181128T2310Z_7J9NEIxrjJsrlXSd.json.gz'],
+    );
   });
 
   it('takes account, region and organization from the AWSLogs path', () => {
@@ -121,7 +144,11 @@ describeWithDatasets('real datasets in ../shared/datasets', function () {
     assert.equal(org.info?.organizationId, 'o-1234abcde');
     assert.equal(org.info?.accountId, '222222222222');
     const flaws = index.files.find((f) => f.key.startsWith('flaws2-logs/'))!;
-    assert.equal(flaws.info?.region, 'us-east-1', 'the file name region wins over the renamed us_east_1 folder');
+    assert.equal(
+      flaws.info?.region,
+      'us-east-1',
+      'the file name region wins over the renamed us_east_1 folder',
+    );
     assert.equal(flaws.kind, 'log');
   });
 
@@ -130,12 +157,17 @@ describeWithDatasets('real datasets in ../shared/datasets', function () {
     const bad = failed.find((p) => p.key.endsWith('SerializerTestFileBadJsonFormat.json'));
     assert.equal(bad?.code, 'bad-json');
     assert.deepEqual(bad!.position, { line: 37, column: 9 });
-    assert.equal(bad!.message, 'invalid JSON: expected a property name in double quotes (found "{")');
+    assert.equal(
+      bad!.message,
+      'invalid JSON: expected a property name in double quotes (found "{")',
+    );
     const notCloudTrail = failed.filter((p) => p.code === 'not-cloudtrail').map((p) => p.key);
     assert.ok(notCloudTrail.includes('nubis-cloudtrail/cfn/cloudtrail.json'));
     assert.ok(notCloudTrail.includes('panther-analysis/detection-labels.jsonl'));
     assert.ok(notCloudTrail.filter((k) => k.startsWith('cloud-custodian-placebo/')).length > 50);
-    const panther = index.problems.find((p) => p.key === 'panther-analysis/cloudtrail-test-events.jsonl');
+    const panther = index.problems.find(
+      (p) => p.key === 'panther-analysis/cloudtrail-test-events.jsonl',
+    );
     assert.equal(panther?.severity, 'warning');
     assert.match(panther!.message, /^18 element\(s\) skipped/);
   });
@@ -143,12 +175,24 @@ describeWithDatasets('real datasets in ../shared/datasets', function () {
   it('answers queries on real records the same way as the reference matcher', async () => {
     const all = await index.query({ kind: 'all' });
     const raws = await index.rawRecords(all.rows);
-    for (const q of ['eventName:AssumeRole', 'error:*', 'type:AssumedRole AND NOT readonly:true', 'time>=2023-08-26T20:50:00Z AND time<2023-08-26T21:00:00Z', 'user:backup*', 'arn:*admin*', 'GetObject']) {
+    for (const q of [
+      'eventName:AssumeRole',
+      'error:*',
+      'type:AssumedRole AND NOT readonly:true',
+      'time>=2023-08-26T20:50:00Z AND time<2023-08-26T21:00:00Z',
+      'user:backup*',
+      'arn:*admin*',
+      'GetObject',
+    ]) {
       const node = parseQuery(q);
       const got = new Set((await index.query(node)).rows);
       all.rows.forEach((row, i) => {
         const expected = matchesRecord(node, JSON.parse(raws[i]), raws[i]);
-        assert.equal(got.has(row), expected, `${q}: row ${row} (${index.files[index.store.fileOf[row]].key})`);
+        assert.equal(
+          got.has(row),
+          expected,
+          `${q}: row ${row} (${index.files[index.store.fileOf[row]].key})`,
+        );
       });
     }
   });

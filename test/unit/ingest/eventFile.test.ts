@@ -1,7 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { EventFileError, parseEventFile, recordTexts, singleLineJson } from '../../../src/core/ingest/eventFile';
+import {
+  EventFileError,
+  parseEventFile,
+  recordTexts,
+  singleLineJson,
+} from '../../../src/core/ingest/eventFile';
 
-const rec = (name: string, extra = '') => `{"eventVersion":"1.08","eventTime":"2024-05-14T10:0${name.length % 10}:00Z","eventName":"${name}"${extra}}`;
+const rec = (name: string, extra = '') =>
+  `{"eventVersion":"1.08","eventTime":"2024-05-14T10:0${name.length % 10}:00Z","eventName":"${name}"${extra}}`;
 
 describe('event files: shapes', () => {
   it('reads {"Records":[…]} and returns each record\'s exact text', () => {
@@ -10,7 +16,10 @@ describe('event files: shapes', () => {
     const text = `{"Records":[${a},\n  ${b}]}`;
     const p = parseEventFile(text);
     assert.equal(p.shape, 'records');
-    assert.deepEqual(p.records.map((r) => r.eventName), ['A', 'Bb']);
+    assert.deepEqual(
+      p.records.map((r) => r.eventName),
+      ['A', 'Bb'],
+    );
     assert.deepEqual(recordTexts(text, p.shape, [1, 0]), [b, a]);
   });
 
@@ -41,7 +50,10 @@ describe('event files: shapes', () => {
     const text = lines.join('\r\n\r\n') + '\r\n';
     const p = parseEventFile(text);
     assert.equal(p.shape, 'lines');
-    assert.deepEqual(p.records.map((r) => r.eventName), ['L1', 'L2', 'L3']);
+    assert.deepEqual(
+      p.records.map((r) => r.eventName),
+      ['L1', 'L2', 'L3'],
+    );
     assert.deepEqual(recordTexts(text, 'lines', [2, 0]), [lines[2], lines[0]]);
   });
 
@@ -53,7 +65,17 @@ describe('event files: shapes', () => {
 
   it('reads aws cloudtrail lookup-events output; the raw text is the CloudTrailEvent string', () => {
     const inner = rec('ConsoleLogin');
-    const text = JSON.stringify({ Events: [{ EventId: 'x', EventName: 'ConsoleLogin', CloudTrailEvent: inner }, { EventId: 'y', CloudTrailEvent: '{not json' }], NextToken: 't' }, null, 4);
+    const text = JSON.stringify(
+      {
+        Events: [
+          { EventId: 'x', EventName: 'ConsoleLogin', CloudTrailEvent: inner },
+          { EventId: 'y', CloudTrailEvent: '{not json' },
+        ],
+        NextToken: 't',
+      },
+      null,
+      4,
+    );
     const p = parseEventFile(text);
     assert.equal(p.shape, 'single');
     assert.equal(p.records.length, 1);
@@ -62,24 +84,53 @@ describe('event files: shapes', () => {
   });
 
   it('accepts records whose keys are spelt in another case', () => {
-    const p = parseEventFile(`${rec('A')}\n{"eventname":"lower","eventtime":"2024-05-14T10:00:00Z"}\n{"other":1}`);
+    const p = parseEventFile(
+      `${rec('A')}\n{"eventname":"lower","eventtime":"2024-05-14T10:00:00Z"}\n{"other":1}`,
+    );
     assert.equal(p.records.length, 2);
     assert.equal(p.skipped, 1);
   });
 });
 
 describe('event files: what is not one', () => {
-  const fails = (text: string, code: string, message: RegExp, position?: [line: number, column: number]) => {
+  const fails = (
+    text: string,
+    code: string,
+    message: RegExp,
+    position?: [line: number, column: number],
+  ) => {
     assert.throws(
       () => parseEventFile(text),
-      (e: unknown) => e instanceof EventFileError && e.code === code && message.test(e.message) && (!position || (e.position?.line === position[0] && e.position.column === position[1])),
+      (e: unknown) =>
+        e instanceof EventFileError &&
+        e.code === code &&
+        message.test(e.message) &&
+        (!position || (e.position?.line === position[0] && e.position.column === position[1])),
     );
   };
-  it('a truncated file', () => fails(`{"Records":[${rec('A')},{"eventName":"B","eventTi`, 'bad-json', /truncated JSON/));
-  it('invalid JSON, with line and column', () => fails(`{"Records":[\n${rec('A')},\n  {eventName: 1}]}`, 'bad-json', /^invalid JSON: expected a property name in double quotes \(found "e"\)$/, [3, 4]));
-  it('a JSON object that is not CloudTrail', () => fails('{"trailList":[{"Name":"t"}]}', 'not-cloudtrail', /^not CloudTrail: a JSON object without a "Records" array or any field of a CloudTrail record \(keys "trailList"\)$/));
-  it('"Records" that is not an array', () => fails('{"Records":{"a":1}}', 'not-cloudtrail', /not an array/));
-  it('an array of other things', () => fails('[{"a":1},{"b":2}]', 'not-cloudtrail', /^not CloudTrail: none of its 2 items is a CloudTrail record/));
+  it('a truncated file', () =>
+    fails(`{"Records":[${rec('A')},{"eventName":"B","eventTi`, 'bad-json', /truncated JSON/));
+  it('invalid JSON, with line and column', () =>
+    fails(
+      `{"Records":[\n${rec('A')},\n  {eventName: 1}]}`,
+      'bad-json',
+      /^invalid JSON: expected a property name in double quotes \(found "e"\)$/,
+      [3, 4],
+    ));
+  it('a JSON object that is not CloudTrail', () =>
+    fails(
+      '{"trailList":[{"Name":"t"}]}',
+      'not-cloudtrail',
+      /^not CloudTrail: a JSON object without a "Records" array or any field of a CloudTrail record \(keys "trailList"\)$/,
+    ));
+  it('"Records" that is not an array', () =>
+    fails('{"Records":{"a":1}}', 'not-cloudtrail', /not an array/));
+  it('an array of other things', () =>
+    fails(
+      '[{"a":1},{"b":2}]',
+      'not-cloudtrail',
+      /^not CloudTrail: none of its 2 items is a CloudTrail record/,
+    ));
   it('an empty file', () => fails(' \n', 'empty', /empty/));
   it('a JSON scalar', () => fails('42', 'not-cloudtrail', /number/));
 });

@@ -30,7 +30,9 @@ describe('the bucket generator', function () {
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'ctl-gen-'));
     a = await generateBucket({ events: 5000, out: join(root, 'a'), seed: 9 });
-    records = filesUnder(join(root, 'a')).flatMap((k) => JSON.parse(gunzipSync(readFileSync(join(root, 'a', k))).toString()).Records);
+    records = filesUnder(join(root, 'a')).flatMap(
+      (k) => JSON.parse(gunzipSync(readFileSync(join(root, 'a', k))).toString()).Records,
+    );
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -41,12 +43,36 @@ describe('the bucket generator', function () {
     assert.equal(records.length, 5000);
     assert.equal(sum(a.fileEvents), a.events);
     const count = (f: (r: Record<string, any>) => boolean) => records.filter(f).length;
-    for (const [name, n] of Object.entries(a.byEventName)) assert.equal(count((r) => r.eventName === name), n, name);
-    for (const [acctRegion, n] of Object.entries(a.byAccountRegion)) assert.equal(count((r) => `${r.recipientAccountId}/${r.awsRegion}` === acctRegion), n, acctRegion);
-    for (const [type, n] of Object.entries(a.byIdentityType)) assert.equal(count((r) => r.userIdentity?.type === type), n, type);
-    assert.equal(count((r) => r.errorCode !== undefined), a.errors);
-    assert.equal(count((r) => r.eventCategory === 'Data'), a.dataEvents);
-    assert.equal(count((r) => r.eventName === 'ConsoleLogin' && r.responseElements.ConsoleLogin === 'Failure'), a.consoleLoginFailures);
+    for (const [name, n] of Object.entries(a.byEventName))
+      assert.equal(
+        count((r) => r.eventName === name),
+        n,
+        name,
+      );
+    for (const [acctRegion, n] of Object.entries(a.byAccountRegion))
+      assert.equal(
+        count((r) => `${r.recipientAccountId}/${r.awsRegion}` === acctRegion),
+        n,
+        acctRegion,
+      );
+    for (const [type, n] of Object.entries(a.byIdentityType))
+      assert.equal(
+        count((r) => r.userIdentity?.type === type),
+        n,
+        type,
+      );
+    assert.equal(
+      count((r) => r.errorCode !== undefined),
+      a.errors,
+    );
+    assert.equal(
+      count((r) => r.eventCategory === 'Data'),
+      a.dataEvents,
+    );
+    assert.equal(
+      count((r) => r.eventName === 'ConsoleLogin' && r.responseElements.ConsoleLogin === 'Failure'),
+      a.consoleLoginFailures,
+    );
     const times = records.map((r) => r.eventTime).sort();
     assert.equal(times[0], a.firstEventTime);
     assert.equal(times[times.length - 1], a.lastEventTime);
@@ -64,17 +90,28 @@ describe('the bucket generator', function () {
   });
 
   it('has the variety an investigation needs', () => {
-    for (const t of ['IAMUser', 'AssumedRole', 'Root', 'AWSService', 'FederatedUser']) assert.ok(a.byIdentityType[t] > 0, t);
+    for (const t of ['IAMUser', 'AssumedRole', 'Root', 'AWSService', 'FederatedUser'])
+      assert.ok(a.byIdentityType[t] > 0, t);
     assert.ok(a.byErrorCode.AccessDenied > 50);
-    assert.ok(a.byEventName.GetObject > 100 && a.byEventName.ConsoleLogin > 0 && a.byEventName.AssumeRole > 0);
+    assert.ok(
+      a.byEventName.GetObject > 100 &&
+        a.byEventName.ConsoleLogin > 0 &&
+        a.byEventName.AssumeRole > 0,
+    );
     // A role chain: a session whose role was assumed by another role's session.
-    const issuers = new Set(records.filter((r) => r.userIdentity?.type === 'AssumedRole').map((r) => r.userIdentity.sessionContext.sessionIssuer.userName));
+    const issuers = new Set(
+      records
+        .filter((r) => r.userIdentity?.type === 'AssumedRole')
+        .map((r) => r.userIdentity.sessionContext.sessionIssuer.userName),
+    );
     assert.ok(issuers.has('DeployRole') && issuers.has('ArtifactPublisher'));
   });
 
   it('leaves records unsorted within files and files overlapping in time', () => {
     const key = Object.keys(a.fileEvents).find((k) => a.fileEvents[k] > 20)!;
-    const t = JSON.parse(gunzipSync(readFileSync(join(root, 'a', key))).toString()).Records.map((r: { eventTime: string }) => r.eventTime);
+    const t = JSON.parse(gunzipSync(readFileSync(join(root, 'a', key))).toString()).Records.map(
+      (r: { eventTime: string }) => r.eventTime,
+    );
     assert.notDeepEqual(t, [...t].sort());
   });
 

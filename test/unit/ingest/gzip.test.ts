@@ -1,9 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from '../../../src/core/ingest/gzip';
+import {
+  CorruptGzipError,
+  DecompressionLimitError,
+  gunzipCapped,
+  isGzip,
+} from '../../../src/core/ingest/gzip';
 
 describe('gzip', () => {
-  const text = JSON.stringify({ Records: Array.from({ length: 200 }, (_, i) => ({ eventName: `E${i}` })) });
+  const text = JSON.stringify({
+    Records: Array.from({ length: 200 }, (_, i) => ({ eventName: `E${i}` })),
+  });
   const gz = gzipSync(text);
 
   for (const engine of ['zlib', 'fflate'] as const) {
@@ -18,7 +25,11 @@ describe('gzip', () => {
       it('stops a decompression bomb at the cap with a clear message', () => {
         const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024));
         assert.ok(bomb.length < 20_000);
-        assert.throws(() => gunzipCapped(bomb, 1024 * 1024, engine), (e: unknown) => e instanceof DecompressionLimitError && /exceeds the limit of 1 MiB/.test(e.message));
+        assert.throws(
+          () => gunzipCapped(bomb, 1024 * 1024, engine),
+          (e: unknown) =>
+            e instanceof DecompressionLimitError && /exceeds the limit of 1 MiB/.test(e.message),
+        );
       });
       it('reports corrupt data', () => {
         const bad = Buffer.from(gz);
@@ -27,7 +38,10 @@ describe('gzip', () => {
         assert.throws(() => gunzipCapped(bad, 1 << 20, engine), CorruptGzipError);
       });
       it('reports a truncated file', () => {
-        assert.throws(() => gunzipCapped(gz.subarray(0, gz.length - 30), 1 << 20, engine), CorruptGzipError);
+        assert.throws(
+          () => gunzipCapped(gz.subarray(0, gz.length - 30), 1 << 20, engine),
+          CorruptGzipError,
+        );
       });
     });
   }

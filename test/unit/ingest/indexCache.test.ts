@@ -2,12 +2,26 @@
 // pack, equal to a load from the files; a touched, edited, deleted or added file changes exactly
 // its own part; a damaged or foreign pack is never used, but noted and rebuilt.
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex } from '../../../src/core/index/eventIndex';
 import { parseQuery } from '../../../src/core/query/parse';
-import { clearIndexCache, IndexCache, indexCacheSize, pruneIndexCache } from '../../../src/core/ingest/indexCache';
+import {
+  clearIndexCache,
+  IndexCache,
+  indexCacheSize,
+  pruneIndexCache,
+} from '../../../src/core/ingest/indexCache';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { WorkerPool } from '../../../src/core/ingest/pool';
 import { discover } from '../../../src/core/sources/discover';
@@ -27,7 +41,9 @@ async function picture(index: EventIndex): Promise<unknown> {
     count: index.eventCount,
     rows: index.summaries(all, 0, all.rows.length).map(({ row: _row, fileId: _f, ...s }) => s),
     errors: errors.rows.length,
-    facets: ['eventName', 'eventSource', 'userIdentity.arn', 'sourceIPAddress'].map((f) => index.facet(all, f, 20)),
+    facets: ['eventName', 'eventSource', 'userIdentity.arn', 'sourceIPAddress'].map((f) =>
+      index.facet(all, f, 20),
+    ),
     histogram: histogram && { counts: [...histogram.counts], errors: [...histogram.errors] },
     files: index.files.map((f) => [f.key, f.state, f.events, f.notes, f.shape, f.untimed]).sort(),
     problems: index.problems.map((p) => [p.key, p.code, p.severity, p.message]).sort(),
@@ -47,7 +63,20 @@ describe('persisted index (index cache)', function () {
     cacheDir = join(dir, 'cache');
     await generateBucket({ events: 3000, out: bucket, seed: 7, eventsPerFile: 100 });
     // Shapes other than delivered logs, and a file that cannot be read, are cached (or not) too.
-    writeFileSync(join(bucket, 'lines.jsonl'), [1, 2, 3].map((i) => JSON.stringify({ eventVersion: '1.08', eventTime: `2024-05-14T10:0${i}:00Z`, eventName: 'GetObject', eventSource: 's3.amazonaws.com', eventID: `e-${i}` })).join('\n'));
+    writeFileSync(
+      join(bucket, 'lines.jsonl'),
+      [1, 2, 3]
+        .map((i) =>
+          JSON.stringify({
+            eventVersion: '1.08',
+            eventTime: `2024-05-14T10:0${i}:00Z`,
+            eventName: 'GetObject',
+            eventSource: 's3.amazonaws.com',
+            eventID: `e-${i}`,
+          }),
+        )
+        .join('\n'),
+    );
     writeFileSync(join(bucket, 'broken.json'), '{"Records": [');
     pool = new WorkerPool(2);
   });
@@ -67,7 +96,8 @@ describe('persisted index (index cache)', function () {
     const walk = (d: string) => {
       for (const e of readdirSync(d, { withFileTypes: true })) {
         if (e.isDirectory()) walk(join(d, e.name));
-        else if (e.name.endsWith('.json.gz') && !e.name.includes('Digest')) out.push(join(d, e.name));
+        else if (e.name.endsWith('.json.gz') && !e.name.includes('Digest'))
+          out.push(join(d, e.name));
       }
     };
     walk(bucket);
@@ -89,7 +119,10 @@ describe('persisted index (index cache)', function () {
     // Raw records still come from the files (the pack holds none).
     const row = (await index.query(parseQuery(''))).rows[0];
     assert.match((await index.rawRecords([row]))[0], /"eventTime"/);
-    assert.ok(!readFileSync(first.path).includes('"requestParameters"'), 'no raw record in the pack');
+    assert.ok(
+      !readFileSync(first.path).includes('"requestParameters"'),
+      'no raw record in the pack',
+    );
   });
 
   it('a touched, an edited (mtime set back), a deleted and an added file change exactly their own part', async () => {
@@ -103,17 +136,42 @@ describe('persisted index (index cache)', function () {
     writeFileSync(edited, readFileSync(edited, 'utf8').replace('GetObject', 'PutObject'));
     utimesSync(edited, before.atimeMs / 1000, before.mtimeMs / 1000);
     assert.equal(statSync(edited).size, before.size);
-    assert.equal(Math.floor(statSync(edited).mtimeMs), Math.floor(before.mtimeMs), 'the mtime the listing sees is put back');
+    assert.equal(
+      Math.floor(statSync(edited).mtimeMs),
+      Math.floor(before.mtimeMs),
+      'the mtime the listing sees is put back',
+    );
     rmSync(deleted);
     const added = join(bucket, 'added.jsonl');
-    writeFileSync(added, JSON.stringify({ eventVersion: '1.08', eventTime: '2024-05-14T11:00:00Z', eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com', eventID: 'added-1' }));
+    writeFileSync(
+      added,
+      JSON.stringify({
+        eventVersion: '1.08',
+        eventTime: '2024-05-14T11:00:00Z',
+        eventName: 'StopLogging',
+        eventSource: 'cloudtrail.amazonaws.com',
+        eventID: 'added-1',
+      }),
+    );
     const cache = IndexCache.open(cacheDir, SCOPE);
     const index = await load(cache);
     assert.equal(cache.stats.misses, 4, 'touched, edited, added, and the unreadable file');
-    assert.equal(cache.stats.dropped, 3, 'the old entries of the touched, edited and deleted files');
-    assert.deepEqual(await picture(index), await picture(await load()), 'equal to a load without the cache');
+    assert.equal(
+      cache.stats.dropped,
+      3,
+      'the old entries of the touched, edited and deleted files',
+    );
+    assert.deepEqual(
+      await picture(index),
+      await picture(await load()),
+      'equal to a load without the cache',
+    );
     assert.equal((await index.query(parseQuery('eventID:added-1'))).rows.length, 1);
-    assert.equal((await index.query(parseQuery('eventID:e-1 AND eventName:PutObject'))).rows.length, 1, 'the edit is seen');
+    assert.equal(
+      (await index.query(parseQuery('eventID:e-1 AND eventName:PutObject'))).rows.length,
+      1,
+      'the edit is seen',
+    );
     // And the pack written now serves the next load whole.
     const next = IndexCache.open(cacheDir, SCOPE);
     await load(next);
@@ -124,7 +182,7 @@ describe('persisted index (index cache)', function () {
     ['truncated', (b: Buffer) => b.subarray(0, Math.floor(b.length / 2)), /truncated|damaged/],
     ['of another format version', (b: Buffer) => (b.writeUInt32LE(999, 13), b), /format 999/],
     ['not a pack at all', () => Buffer.from('{"hello": 1}'), /not an index cache/],
-    ['with a damaged entry', (b: Buffer) => (b[b.length - 100] ^= 0xff, b), /damaged/],
+    ['with a damaged entry', (b: Buffer) => ((b[b.length - 100] ^= 0xff), b), /damaged/],
   ] as const) {
     it(`a pack ${name} is not used: a notice, the files are read, the answer is right, the pack rebuilt`, async () => {
       const expected = await picture(await load(IndexCache.open(cacheDir, SCOPE)));
@@ -133,7 +191,10 @@ describe('persisted index (index cache)', function () {
       const cache = IndexCache.open(cacheDir, SCOPE);
       const index = await load(cache);
       assert.match(cache.notices.join('\n'), why);
-      assert.ok(cache.notices.every((n) => n.includes(pack)), 'the notice names the pack');
+      assert.ok(
+        cache.notices.every((n) => n.includes(pack)),
+        'the notice names the pack',
+      );
       assert.deepEqual(await picture(index), expected);
       const rebuilt = IndexCache.open(cacheDir, SCOPE);
       await load(rebuilt);
@@ -159,20 +220,44 @@ describe('persisted index (index cache)', function () {
     const run = async (...extra: string[]) => {
       let out = '';
       let err = '';
-      const code = await runQuery([bucket, '--format', 'csv', '--fields', 'time,eventName,principal,sourceIPAddress', ...extra], { out: (s) => (out += s), err: (s) => (err += s), stderrIsTTY: false });
+      const code = await runQuery(
+        [
+          bucket,
+          '--format',
+          'csv',
+          '--fields',
+          'time,eventName,principal,sourceIPAddress',
+          ...extra,
+        ],
+        { out: (s) => (out += s), err: (s) => (err += s), stderrIsTTY: false },
+      );
       return { code, out, err };
     };
     const plain = await run('--no-cache');
     assert.equal(indexCacheSize(cacheDir).files, 0);
     const first = await run('--cache-dir', cacheDir);
     assert.equal(indexCacheSize(cacheDir).files, 1);
-    appendFileSync(join(bucket, 'lines.jsonl'), '\n' + JSON.stringify({ eventVersion: '1.08', eventTime: '2024-05-14T10:09:00Z', eventName: 'PutObject', eventSource: 's3.amazonaws.com', eventID: 'e-9' }));
+    appendFileSync(
+      join(bucket, 'lines.jsonl'),
+      '\n' +
+        JSON.stringify({
+          eventVersion: '1.08',
+          eventTime: '2024-05-14T10:09:00Z',
+          eventName: 'PutObject',
+          eventSource: 's3.amazonaws.com',
+          eventID: 'e-9',
+        }),
+    );
     const second = await run('--cache-dir', cacheDir);
     const third = await run('--cache-dir', cacheDir);
     assert.equal(first.out, plain.out);
     assert.equal(first.err, plain.err);
     assert.equal(second.out, third.out);
-    assert.equal(second.out.split('\n').length, plain.out.split('\n').length + 1, 'the appended event is in');
+    assert.equal(
+      second.out.split('\n').length,
+      plain.out.split('\n').length + 1,
+      'the appended event is in',
+    );
     assert.ok(second.out.includes('PutObject'));
   });
 });

@@ -3,7 +3,14 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deeperThan, depthExceededAt, JsonCursor, jsonErrorText, measureJson, skipSpace } from '../../../src/core/ingest/jsonScan';
+import {
+  deeperThan,
+  depthExceededAt,
+  JsonCursor,
+  jsonErrorText,
+  measureJson,
+  skipSpace,
+} from '../../../src/core/ingest/jsonScan';
 
 const INVALID_DIR = join(__dirname, '../../fixtures/hostile-input/invalid-json');
 
@@ -39,7 +46,31 @@ const SAMPLES = [
   '[ {"a" : [ ] , "b" : { } } , "x\\"y" , 0 , false ]',
   '{\n  "Records": [\n    {\n      "eventName": "DeleteTrail",\n      "tags": {"k": "v"}\n    }\n  ]\n}\n',
 ];
-const ALPHABET = ['{', '}', '[', ']', ',', ':', '"', '\\', 'u', '0', '1', '.', '-', 'e', '+', 't', 'n', ' ', '\n', '\t', '\u0001', 'x', "'"];
+const ALPHABET = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  '\\',
+  'u',
+  '0',
+  '1',
+  '.',
+  '-',
+  'e',
+  '+',
+  't',
+  'n',
+  ' ',
+  '\n',
+  '\t',
+  '\u0001',
+  'x',
+  "'",
+];
 
 describe('JsonCursor: as strict as JSON.parse', () => {
   it('accepts the samples and agrees with JSON.parse on 6,000 one-character mutations of them', () => {
@@ -51,7 +82,12 @@ describe('JsonCursor: as strict as JSON.parse', () => {
       const at = Math.floor(next() * sample.length);
       const op = next();
       const ch = ALPHABET[Math.floor(next() * ALPHABET.length)];
-      const text = op < 0.4 ? sample.slice(0, at) + ch + sample.slice(at + 1) : op < 0.7 ? sample.slice(0, at) + ch + sample.slice(at) : sample.slice(0, at) + sample.slice(at + 1);
+      const text =
+        op < 0.4
+          ? sample.slice(0, at) + ch + sample.slice(at + 1)
+          : op < 0.7
+            ? sample.slice(0, at) + ch + sample.slice(at)
+            : sample.slice(0, at) + sample.slice(at + 1);
       const expected = parseAccepts(text);
       if (!expected) rejected++;
       assert.equal(cursorAccepts(text), expected, `mutation ${n}: ${JSON.stringify(text)}`);
@@ -84,15 +120,28 @@ describe('JsonCursor: as strict as JSON.parse', () => {
     const shapes: Record<string, string> = {
       'concatenated logs': '{"Records":[{},{}]}{"Records":[{},{},{}]}',
       'an array of logs': '[{"Records":[{},{}]},{"Records":[{}]}]',
-      'lookup-events outputs': '{"Events":[{"CloudTrailEvent":"{}"},{"CloudTrailEvent":"{}"}]}\n{"Events":[{"CloudTrailEvent":"{}"}]}',
-      'Firehose payloads': '{"messageType":"DATA_MESSAGE","logEvents":[{"message":"{}"},{"message":"{}"}]}{"messageType":"DATA_MESSAGE","logEvents":[{"message":"{}"}]}',
-      'EventBridge events': '[{"detail-type":"x","detail":{"a":[1,2,3]}},{"detail-type":"x","detail":{}}]',
+      'lookup-events outputs':
+        '{"Events":[{"CloudTrailEvent":"{}"},{"CloudTrailEvent":"{}"}]}\n{"Events":[{"CloudTrailEvent":"{}"}]}',
+      'Firehose payloads':
+        '{"messageType":"DATA_MESSAGE","logEvents":[{"message":"{}"},{"message":"{}"}]}{"messageType":"DATA_MESSAGE","logEvents":[{"message":"{}"}]}',
+      'EventBridge events':
+        '[{"detail-type":"x","detail":{"a":[1,2,3]}},{"detail-type":"x","detail":{}}]',
       'lines of arrays': '[{},{}]\n[{}]',
       'an escaped key': '{"Rec\\u006frds":[{},{},{}]}',
       'logEvents without messageType': '{"logEvents":[],"eventName":"x"}',
     };
-    const slots: Record<string, number> = { 'concatenated logs': 5, 'an array of logs': 3, 'lookup-events outputs': 3, 'Firehose payloads': 3, 'EventBridge events': 2, 'lines of arrays': 3, 'an escaped key': 3, 'logEvents without messageType': 1 };
-    for (const [shape, text] of Object.entries(shapes)) assert.equal(measureJson(text)!.slots, slots[shape], shape);
+    const slots: Record<string, number> = {
+      'concatenated logs': 5,
+      'an array of logs': 3,
+      'lookup-events outputs': 3,
+      'Firehose payloads': 3,
+      'EventBridge events': 2,
+      'lines of arrays': 3,
+      'an escaped key': 3,
+      'logEvents without messageType': 1,
+    };
+    for (const [shape, text] of Object.entries(shapes))
+      assert.equal(measureJson(text)!.slots, slots[shape], shape);
     // Arrays in a top-level array hold no record, but JSON.parse would build their elements.
     assert.equal(measureJson(`[[${'{},'.repeat(999)}{}]]`)!.slots, 1001);
   });
@@ -111,7 +160,12 @@ describe('JsonCursor: as strict as JSON.parse', () => {
 
   it('never repeats the text V8 quotes in its parse errors', () => {
     const secret = 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-    for (const text of [secret, `[default]\n${secret}`, `{"a":1}${secret}`, `\u001b]0;x\u0007${secret}`]) {
+    for (const text of [
+      secret,
+      `[default]\n${secret}`,
+      `{"a":1}${secret}`,
+      `\u001b]0;x\u0007${secret}`,
+    ]) {
       try {
         JSON.parse(text);
         assert.fail('parsed');

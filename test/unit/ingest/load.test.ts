@@ -1,6 +1,15 @@
 // Loading a folder with good and bad files through the real worker pool.
 import * as assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -25,9 +34,12 @@ describe('loading a folder', function () {
   let dir: string;
   let pool: WorkerPool;
   const isRoot = process.getuid?.() === 0;
-  const logKey = 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/111122223333_CloudTrail_us-east-1_20240514T1005Z_abcdEFGH12345678.json.gz';
-  const insightKey = 'AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2024/05/14/111122223333_CloudTrail-Insight_us-east-1_20240514T1005Z_abcdEFGH12345678.json.gz';
-  const digestKey = 'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/14/111122223333_CloudTrail-Digest_us-east-1_main_us-east-1_20240514T100512Z.json.gz';
+  const logKey =
+    'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/111122223333_CloudTrail_us-east-1_20240514T1005Z_abcdEFGH12345678.json.gz';
+  const insightKey =
+    'AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2024/05/14/111122223333_CloudTrail-Insight_us-east-1_20240514T1005Z_abcdEFGH12345678.json.gz';
+  const digestKey =
+    'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/14/111122223333_CloudTrail-Digest_us-east-1_main_us-east-1_20240514T100512Z.json.gz';
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-load-'));
@@ -37,12 +49,36 @@ describe('loading a folder', function () {
       writeFileSync(file, data);
     };
     put(logKey, gzipSync(JSON.stringify({ Records: [record(3), record(1), record(2)] })));
-    put(insightKey, gzipSync(JSON.stringify({ Records: [{ eventVersion: '1.08', eventTime: '2024-05-14T10:30:00Z', eventType: 'AwsCloudTrailInsight', eventCategory: 'Insight', insightDetails: { state: 'Start' } }] })));
+    put(
+      insightKey,
+      gzipSync(
+        JSON.stringify({
+          Records: [
+            {
+              eventVersion: '1.08',
+              eventTime: '2024-05-14T10:30:00Z',
+              eventType: 'AwsCloudTrailInsight',
+              eventCategory: 'Insight',
+              insightDetails: { state: 'Start' },
+            },
+          ],
+        }),
+      ),
+    );
     // A digest is JSON that is not events: it must be listed, never parsed.
     put(digestKey, gzipSync(JSON.stringify({ awsAccountId: '111122223333', logFiles: [] })));
     put('loose/export.json', JSON.stringify([record(10), record(11)], null, 2));
-    put('loose/lines.jsonl', [record(20), record(21), record(22)].map((r) => JSON.stringify(r)).join('\n'));
-    put('bad/corrupt.json.gz', Buffer.concat([gzipSync(JSON.stringify({ Records: [record(1)] })).subarray(0, 12), Buffer.from('garbage that is not deflate data')]));
+    put(
+      'loose/lines.jsonl',
+      [record(20), record(21), record(22)].map((r) => JSON.stringify(r)).join('\n'),
+    );
+    put(
+      'bad/corrupt.json.gz',
+      Buffer.concat([
+        gzipSync(JSON.stringify({ Records: [record(1)] })).subarray(0, 12),
+        Buffer.from('garbage that is not deflate data'),
+      ]),
+    );
     put('bad/truncated.json', JSON.stringify({ Records: [record(1), record(2)] }).slice(0, 150));
     put('bad/describe-trails.json', JSON.stringify({ trailList: [{ Name: 'main' }] }));
     put('bad/bomb.json.gz', gzipSync(Buffer.alloc(3 * 1024 * 1024, 0x20)));
@@ -64,9 +100,18 @@ describe('loading a folder', function () {
     const before = statSync(join(dir, logKey));
     const bytesBefore = readFileSync(join(dir, logKey));
     const found = await discover(new FolderSource(dir));
-    assert.deepEqual(found.digests.map((d) => d.key), [digestKey]);
-    assert.deepEqual(found.ignored.map((d) => d.key), ['README.md']);
-    assert.ok(!found.events.some((e) => e.object.key === digestKey), 'a digest is never an event file');
+    assert.deepEqual(
+      found.digests.map((d) => d.key),
+      [digestKey],
+    );
+    assert.deepEqual(
+      found.ignored.map((d) => d.key),
+      ['README.md'],
+    );
+    assert.ok(
+      !found.events.some((e) => e.object.key === digestKey),
+      'a digest is never an event file',
+    );
 
     const index = new EventIndex({ runner: pool, maxUncompressedBytes: 2 * 1024 * 1024 });
     const summary = await loadEventFiles(index, pool, found.events);
@@ -91,7 +136,11 @@ describe('loading a folder', function () {
     };
     expect('bad/corrupt.json.gz', 'corrupt-gzip', /not valid gzip/);
     expect('bad/truncated.json', 'bad-json', /truncated JSON/);
-    expect('bad/describe-trails.json', 'not-cloudtrail', /^not CloudTrail: a JSON object without a "Records" array/);
+    expect(
+      'bad/describe-trails.json',
+      'not-cloudtrail',
+      /^not CloudTrail: a JSON object without a "Records" array/,
+    );
     expect('bad/bomb.json.gz', 'too-large', /exceeds the limit of 2 MiB/);
     expect('bad/loop-a.json', 'loop', /symbolic link loop/);
     expect('bad/loop-b.json', 'loop', /symbolic link loop/);
@@ -109,7 +158,10 @@ describe('loading a folder', function () {
     await loadEventFiles(index, pool, found.events);
     const all = await index.query({ kind: 'all' });
     const times = Array.from(all.rows, (r) => index.store.times[r]).filter(Number.isFinite);
-    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    );
     assert.equal(index.summary(all.rows[0]).eventTime, '2024-05-14T10:01:00Z');
   });
 
@@ -123,13 +175,18 @@ describe('loading a folder', function () {
       },
     });
     const seen = await Promise.all(partial);
-    assert.ok(seen.some((n) => n > 0 && n < index.size), `results while loading: ${seen.join(', ')}`);
+    assert.ok(
+      seen.some((n) => n > 0 && n < index.size),
+      `results while loading: ${seen.join(', ')}`,
+    );
     // The order built up while loading (merging new rows in) equals a full sort by
     // (time, file, element), rows without a time last.
     const merged = Array.from((await index.query({ kind: 'all' })).rows);
     const s = index.store;
     const key = (r: number) => (Number.isFinite(s.times[r]) ? s.times[r] : Infinity);
-    const expected = Array.from({ length: index.size }, (_, r) => r).sort((a, b) => key(a) - key(b) || s.fileOf[a] - s.fileOf[b] || s.elementOf[a] - s.elementOf[b]);
+    const expected = Array.from({ length: index.size }, (_, r) => r).sort(
+      (a, b) => key(a) - key(b) || s.fileOf[a] - s.fileOf[b] || s.elementOf[a] - s.elementOf[b],
+    );
     assert.deepEqual(merged, expected);
   });
 
@@ -137,14 +194,19 @@ describe('loading a folder', function () {
     const found = await discover(new FolderSource(dir));
     const index = new EventIndex({ runner: pool });
     const controller = new AbortController();
-    const summary = await loadEventFiles(index, pool, found.events, { signal: controller.signal, onFile: () => controller.abort() });
+    const summary = await loadEventFiles(index, pool, found.events, {
+      signal: controller.signal,
+      onFile: () => controller.abort(),
+    });
     assert.equal(summary.cancelled, true);
     assert.ok(summary.filesDone < found.events.length);
     assert.ok(index.files.some((f) => f.state === 'pending'));
   });
 
   it('starts loading the first files while the rest are still being listed', async () => {
-    const found = (await discover(new FolderSource(dir))).events.filter((f) => f.kind !== 'loose' || !f.object.key.startsWith('bad/'));
+    const found = (await discover(new FolderSource(dir))).events.filter(
+      (f) => f.kind !== 'loose' || !f.object.key.startsWith('bad/'),
+    );
     const index = new EventIndex({ runner: pool });
     let firstLoaded!: () => void;
     const loadedOne = new Promise<void>((resolve) => (firstLoaded = resolve));
@@ -155,8 +217,15 @@ describe('loading a folder', function () {
     async function* slowListing() {
       for (const f of found) {
         if (listed === 1) {
-          const waited = await Promise.race([loadedOne.then(() => 'loaded'), new Promise((r) => setTimeout(() => r('timeout'), 10_000))]);
-          assert.equal(waited, 'loaded', 'the first file was not loaded while the listing was still going on');
+          const waited = await Promise.race([
+            loadedOne.then(() => 'loaded'),
+            new Promise((r) => setTimeout(() => r('timeout'), 10_000)),
+          ]);
+          assert.equal(
+            waited,
+            'loaded',
+            'the first file was not loaded while the listing was still going on',
+          );
         }
         listed++;
         yield f;
@@ -174,16 +243,30 @@ describe('loading a folder', function () {
     assert.equal(summary.filesTotal, found.length);
     assert.equal(summary.filesDone, found.length);
     assert.equal(summary.listing, false);
-    assert.deepEqual(index.files.map((f) => f.key), found.map((f) => f.object.key), 'file ids follow the listing order');
-    assert.ok(progress[0].listing && progress[0].filesTotal === 1, `first progress: ${JSON.stringify(progress[0])}`);
-    assert.equal(index.size, found.reduce((n, f) => n + (index.files.find((x) => x.key === f.object.key)?.events ?? 0), 0));
+    assert.deepEqual(
+      index.files.map((f) => f.key),
+      found.map((f) => f.object.key),
+      'file ids follow the listing order',
+    );
+    assert.ok(
+      progress[0].listing && progress[0].filesTotal === 1,
+      `first progress: ${JSON.stringify(progress[0])}`,
+    );
+    assert.equal(
+      index.size,
+      found.reduce((n, f) => n + (index.files.find((x) => x.key === f.object.key)?.events ?? 0), 0),
+    );
   });
 
   it('starts no file while held, and goes on when the hold settles', async () => {
     // More files than the loader keeps in flight (3 per worker).
     const many = join(dir, 'many');
     mkdirSync(many);
-    for (let i = 0; i < 20; i++) writeFileSync(join(many, `part-${String(i).padStart(2, '0')}.json`), JSON.stringify({ Records: [record(i)] }));
+    for (let i = 0; i < 20; i++)
+      writeFileSync(
+        join(many, `part-${String(i).padStart(2, '0')}.json`),
+        JSON.stringify({ Records: [record(i)] }),
+      );
     const found = (await discover(new FolderSource(many))).events;
     assert.equal(found.length, 20);
     const index = new EventIndex({ runner: pool });
@@ -201,9 +284,16 @@ describe('loading a folder', function () {
     // Files in flight when the hold began may finish; nothing starts after them.
     await new Promise((r) => setTimeout(r, 300));
     const started = index.files.filter((f) => f.state !== 'pending').length;
-    assert.ok(index.size > 0 && started < found.length, `${started} of ${found.length} files started while held`);
+    assert.ok(
+      index.size > 0 && started < found.length,
+      `${started} of ${found.length} files started while held`,
+    );
     await new Promise((r) => setTimeout(r, 200));
-    assert.equal(index.files.filter((f) => f.state !== 'pending').length, started, 'a file started while the load was held');
+    assert.equal(
+      index.files.filter((f) => f.state !== 'pending').length,
+      started,
+      'a file started while the load was held',
+    );
     released = true;
     release();
     const summary = await loading;
@@ -213,7 +303,9 @@ describe('loading a folder', function () {
   });
 
   it('loads the files listed before a listing fails, then reports the failure', async () => {
-    const found = (await discover(new FolderSource(dir))).events.filter((f) => f.kind === 'log' || f.kind === 'insight');
+    const found = (await discover(new FolderSource(dir))).events.filter(
+      (f) => f.kind === 'log' || f.kind === 'insight',
+    );
     const index = new EventIndex({ runner: pool });
     async function* failingListing() {
       yield* found;
@@ -221,7 +313,10 @@ describe('loading a folder', function () {
     }
     await assert.rejects(loadEventFiles(index, pool, failingListing()), /the listing broke/);
     assert.equal(index.files.length, found.length);
-    assert.ok(index.files.every((f) => f.state === 'loaded'), index.files.map((f) => `${f.key}: ${f.state}`).join(', '));
+    assert.ok(
+      index.files.every((f) => f.state === 'loaded'),
+      index.files.map((f) => `${f.key}: ${f.state}`).join(', '),
+    );
   });
 
   it('is cancelled when stopped during the listing, even with every listed file loaded', async () => {

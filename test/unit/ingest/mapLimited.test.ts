@@ -50,7 +50,9 @@ describe('mapLimited', () => {
 
   it('takes no more items once stop() says so', async () => {
     const seen: number[] = [];
-    await mapLimited([1, 2, 3, 4, 5], 1, async (n) => void seen.push(n), { stop: () => seen.length >= 2 });
+    await mapLimited([1, 2, 3, 4, 5], 1, async (n) => void seen.push(n), {
+      stop: () => seen.length >= 2,
+    });
     assert.deepEqual(seen, [1, 2]);
   });
 

@@ -17,7 +17,14 @@ const INVALID_DIR = join(__dirname, '../../fixtures/hostile-input/invalid-json')
 
 /** A batch as plain values, independent of local id assignment. */
 function view(b: ColumnBatch): unknown {
-  const v = (id: number, row = -1) => (id === IRREGULAR ? '<irregular>' : id === PACKED_UUID ? `<uuid ${unpackUuid(b.eventIds, row * 16)}>` : id === 0 ? '<absent>' : b.values[id]);
+  const v = (id: number, row = -1) =>
+    id === IRREGULAR
+      ? '<irregular>'
+      : id === PACKED_UUID
+        ? `<uuid ${unpackUuid(b.eventIds, row * 16)}>`
+        : id === 0
+          ? '<absent>'
+          : b.values[id];
   return {
     count: b.count,
     elements: Array.from(b.elements),
@@ -40,37 +47,110 @@ function both(text: string): { scanned: ColumnBatch | undefined; general: Column
 
 // Each also carries eventVersion, so that the general path takes it as a record (eventFile.ts:
 // two of a record's fields); what it refuses the fast path must not index either (below).
-const HOSTILE = ([
-  { eventTime: '2024-05-14T00:00:00Z', eventName: 'Plain', readOnly: true, managementEvent: false, errorCode: 12.5 },
-  { eventTime: '2024-05-14T00:00:00.5Z', eventName: 'Esc\\"aped \u00e9 \\u00e9', userAgent: 'a\nb', sourceIPAddress: null },
-  { eventTime: null, eventName: ['a', 'b'], awsRegion: { x: 1 }, userIdentity: null },
-  { EventName: 'Variant', eventTime: '2024-05-14T00:00:01Z' },
-  { eventTime: '2024-05-14T00:00:02Z', userIdentity: { type: 'IAMUser', UserName: 'variant-nested' } },
-  { eventTime: '2024-05-14T00:00:03Z', userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { userName: 'R', arn: 'arn:x' }, attributes: { mfaAuthenticated: 'true' } } } },
-  { eventTime: '2024-05-14T00:00:04Z', resources: [{ ARN: 'arn:1', type: 'T' }, { arn: 'lower' }] },
-  { eventTime: '2024-05-14T00:00:05Z', resources: [{ ARN: { nested: true } }, { accountId: 123 }] },
-  { eventTime: '2024-05-14T00:00:06Z', resources: null },
-  { eventTime: '2024-05-14T00:00:07Z', resources: [1, 2] },
-  { eventTime: '2024-05-14T00:00:08Z', requestParameters: { bucketName: 'b', BucketName: 'c' } },
-  { eventTime: '2024-05-14T00:00:09Z', requestParameters: { bucketname: 'only-lower' } },
-  { eventTime: 20240514, eventName: 'NumberTime', userIdentity: 'string-identity' },
-  { eventTime: '2024-05-14T00:00:10Z', userIdentity: { \u212Aey: 1, accessKeyId: 'AKIA' } },
-  { eventTime: '2024-05-14T00:00:11Z', eventID: 'x', eventName: 'Dup' },
-  { eventTime: '2024-05-14T00:00:12Z', eventID: 'ABCDEF01-2345-4789-8abc-def012345678' },
-  { eventTime: '2024-05-14T00:00:13Z', eventID: '0123abcd-ef01-4234-9567-89abcdef0123' },
-  { eventTime: '2024-05-14T00:00:14Z', eventID: '0123abcd-ef01-4234-9567-89abcdef012g' },
-  // Attribution inputs (columns.ts ORIGIN_INPUT_FIELDS): responses read for issuing calls only,
-  // whatever the key order; anything but an object on the way is absent.
-  { eventTime: '2024-05-14T00:00:15Z', eventName: 'AssumeRole', responseElements: { credentials: { accessKeyId: 'ASIAONE' }, assumedRoleUser: { arn: 'arn:one' }, subject: 's', issuer: 'i' } },
-  { eventTime: '2024-05-14T00:00:16Z', responseElements: { credentials: { accessKeyId: 'ASIATWO' } }, eventName: 'AssumeRoleWithSAML' },
-  { eventTime: '2024-05-14T00:00:17Z', eventName: 'PutObject', responseElements: { credentials: { accessKeyId: 'ASIANOT' } } },
-  { eventTime: '2024-05-14T00:00:18Z', responseElements: { credentials: { accessKeyId: 'ASIANOT2' } }, eventName: 'PutObject' },
-  { eventTime: '2024-05-14T00:00:19Z', eventName: 'AssumeRole', responseElements: null },
-  { eventTime: '2024-05-14T00:00:20Z', eventName: 'AssumeRole', responseElements: [{ credentials: { accessKeyId: 'ASIAARR' } }] },
-  { eventTime: '2024-05-14T00:00:21Z', eventName: 'AssumeRole', responseElements: { credentials: null, federatedUser: 'x' } },
-  { eventTime: '2024-05-14T00:00:22Z', eventName: 'GetFederationToken', responseElements: { credentials: { accessKeyId: { nested: 1 } }, federatedUser: { arn: 7 } } },
-  { eventTime: '2024-05-14T00:00:23Z', eventName: 'AssumeRoot', userIdentity: { type: 'Root', identityProvider: 'p', sessionContext: { sourceIdentity: 'bob', assumedRoot: 'true' }, onBehalfOf: { identityStoreArn: 'arn:store' } } },
-] as Record<string, unknown>[]).map((r) => ({ eventVersion: '1.08', ...r }));
+const HOSTILE = (
+  [
+    {
+      eventTime: '2024-05-14T00:00:00Z',
+      eventName: 'Plain',
+      readOnly: true,
+      managementEvent: false,
+      errorCode: 12.5,
+    },
+    {
+      eventTime: '2024-05-14T00:00:00.5Z',
+      eventName: 'Esc\\"aped \u00e9 \\u00e9',
+      userAgent: 'a\nb',
+      sourceIPAddress: null,
+    },
+    { eventTime: null, eventName: ['a', 'b'], awsRegion: { x: 1 }, userIdentity: null },
+    { EventName: 'Variant', eventTime: '2024-05-14T00:00:01Z' },
+    {
+      eventTime: '2024-05-14T00:00:02Z',
+      userIdentity: { type: 'IAMUser', UserName: 'variant-nested' },
+    },
+    {
+      eventTime: '2024-05-14T00:00:03Z',
+      userIdentity: {
+        type: 'AssumedRole',
+        sessionContext: {
+          sessionIssuer: { userName: 'R', arn: 'arn:x' },
+          attributes: { mfaAuthenticated: 'true' },
+        },
+      },
+    },
+    {
+      eventTime: '2024-05-14T00:00:04Z',
+      resources: [{ ARN: 'arn:1', type: 'T' }, { arn: 'lower' }],
+    },
+    {
+      eventTime: '2024-05-14T00:00:05Z',
+      resources: [{ ARN: { nested: true } }, { accountId: 123 }],
+    },
+    { eventTime: '2024-05-14T00:00:06Z', resources: null },
+    { eventTime: '2024-05-14T00:00:07Z', resources: [1, 2] },
+    { eventTime: '2024-05-14T00:00:08Z', requestParameters: { bucketName: 'b', BucketName: 'c' } },
+    { eventTime: '2024-05-14T00:00:09Z', requestParameters: { bucketname: 'only-lower' } },
+    { eventTime: 20240514, eventName: 'NumberTime', userIdentity: 'string-identity' },
+    { eventTime: '2024-05-14T00:00:10Z', userIdentity: { Key: 1, accessKeyId: 'AKIA' } },
+    { eventTime: '2024-05-14T00:00:11Z', eventID: 'x', eventName: 'Dup' },
+    { eventTime: '2024-05-14T00:00:12Z', eventID: 'ABCDEF01-2345-4789-8abc-def012345678' },
+    { eventTime: '2024-05-14T00:00:13Z', eventID: '0123abcd-ef01-4234-9567-89abcdef0123' },
+    { eventTime: '2024-05-14T00:00:14Z', eventID: '0123abcd-ef01-4234-9567-89abcdef012g' },
+    // Attribution inputs (columns.ts ORIGIN_INPUT_FIELDS): responses read for issuing calls only,
+    // whatever the key order; anything but an object on the way is absent.
+    {
+      eventTime: '2024-05-14T00:00:15Z',
+      eventName: 'AssumeRole',
+      responseElements: {
+        credentials: { accessKeyId: 'ASIAONE' },
+        assumedRoleUser: { arn: 'arn:one' },
+        subject: 's',
+        issuer: 'i',
+      },
+    },
+    {
+      eventTime: '2024-05-14T00:00:16Z',
+      responseElements: { credentials: { accessKeyId: 'ASIATWO' } },
+      eventName: 'AssumeRoleWithSAML',
+    },
+    {
+      eventTime: '2024-05-14T00:00:17Z',
+      eventName: 'PutObject',
+      responseElements: { credentials: { accessKeyId: 'ASIANOT' } },
+    },
+    {
+      eventTime: '2024-05-14T00:00:18Z',
+      responseElements: { credentials: { accessKeyId: 'ASIANOT2' } },
+      eventName: 'PutObject',
+    },
+    { eventTime: '2024-05-14T00:00:19Z', eventName: 'AssumeRole', responseElements: null },
+    {
+      eventTime: '2024-05-14T00:00:20Z',
+      eventName: 'AssumeRole',
+      responseElements: [{ credentials: { accessKeyId: 'ASIAARR' } }],
+    },
+    {
+      eventTime: '2024-05-14T00:00:21Z',
+      eventName: 'AssumeRole',
+      responseElements: { credentials: null, federatedUser: 'x' },
+    },
+    {
+      eventTime: '2024-05-14T00:00:22Z',
+      eventName: 'GetFederationToken',
+      responseElements: { credentials: { accessKeyId: { nested: 1 } }, federatedUser: { arn: 7 } },
+    },
+    {
+      eventTime: '2024-05-14T00:00:23Z',
+      eventName: 'AssumeRoot',
+      userIdentity: {
+        type: 'Root',
+        identityProvider: 'p',
+        sessionContext: { sourceIdentity: 'bob', assumedRoot: 'true' },
+        onBehalfOf: { identityStoreArn: 'arn:store' },
+      },
+    },
+  ] as Record<string, unknown>[]
+).map((r) => ({ eventVersion: '1.08', ...r }));
 
 describe('the fast scanner', function () {
   this.timeout(60_000);
@@ -107,21 +187,52 @@ describe('the fast scanner', function () {
       assert.ok(result.ok);
       return result.batch;
     };
-    const plain = { eventVersion: '1.08', eventTime: '2024-05-14T00:00:00Z', eventName: 'GetObject', eventSource: 's3.amazonaws.com' };
+    const plain = {
+      eventVersion: '1.08',
+      eventTime: '2024-05-14T00:00:00Z',
+      eventName: 'GetObject',
+      eventSource: 's3.amazonaws.com',
+    };
     // Not records: an empty object, an object with only eventName, an S3 event notification.
-    const mixed = [plain, {}, { eventName: 'x' }, { eventVersion: '2.1', eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', eventTime: '2024-05-14T00:00:00.000Z' }];
+    const mixed = [
+      plain,
+      {},
+      { eventName: 'x' },
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        eventName: 'ObjectCreated:Put',
+        eventTime: '2024-05-14T00:00:00.000Z',
+      },
+    ];
     assert.deepEqual(view(index(mixed)), view(both(JSON.stringify({ Records: mixed })).general));
     assert.equal(index(mixed).count, 1);
     // Read under another name: an Insights event (eventName from insightDetails), @timestamp.
-    const insight = { eventVersion: '1.07', eventTime: '2024-05-14T00:00:00Z', eventType: 'AwsCloudTrailInsight', insightDetails: { state: 'Start', eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', insightType: 'ApiCallRateInsight' } };
-    const stamped = { eventVersion: '1.08', '@timestamp': '2024-05-14T00:00:01.000Z', eventName: 'GetObject', eventSource: 's3.amazonaws.com' };
+    const insight = {
+      eventVersion: '1.07',
+      eventTime: '2024-05-14T00:00:00Z',
+      eventType: 'AwsCloudTrailInsight',
+      insightDetails: {
+        state: 'Start',
+        eventSource: 'iam.amazonaws.com',
+        eventName: 'CreateUser',
+        insightType: 'ApiCallRateInsight',
+      },
+    };
+    const stamped = {
+      eventVersion: '1.08',
+      '@timestamp': '2024-05-14T00:00:01.000Z',
+      eventName: 'GetObject',
+      eventSource: 's3.amazonaws.com',
+    };
     const read = view(index([insight, stamped])) as { times: unknown[]; scalars: unknown[][] };
     assert.deepEqual(read.scalars[0], ['CreateUser', 'GetObject']);
     assert.deepEqual(read.times, [Date.UTC(2024, 4, 14), Date.UTC(2024, 4, 14, 0, 0, 1)]);
   });
 
   it('handles duplicated keys like JSON.parse (the last one wins)', () => {
-    const text = '{"Records":[{"eventName":"first","eventName":"second","userIdentity":{"userName":"a"},"userIdentity":{"type":"Root"},"eventTime":"2024-05-14T00:00:00Z"}]}';
+    const text =
+      '{"Records":[{"eventName":"first","eventName":"second","userIdentity":{"userName":"a"},"userIdentity":{"type":"Root"},"eventTime":"2024-05-14T00:00:00Z"}]}';
     const { scanned, general } = both(text);
     assert.ok(scanned);
     assert.deepEqual(view(scanned), view(general));
@@ -129,11 +240,15 @@ describe('the fast scanner', function () {
 
   it('reads an escaped key as JSON.parse does (\\u0065ventName is eventName)', () => {
     // Hiding an event's name behind an escape must not hide it from eventName:DeleteTrail.
-    const text = '{"Records":[{"eventTime":"2024-05-14T00:00:00Z","\\u0065ventName":"DeleteTrail"},{"eventTime":"2024-05-14T00:00:01Z","eventName":"Get","event\\u004eame":"StopLogging"}]}';
+    const text =
+      '{"Records":[{"eventTime":"2024-05-14T00:00:00Z","\\u0065ventName":"DeleteTrail"},{"eventTime":"2024-05-14T00:00:01Z","eventName":"Get","event\\u004eame":"StopLogging"}]}';
     const { scanned, general } = both(text);
     assert.ok(scanned);
     assert.deepEqual(view(scanned), view(general));
-    assert.deepEqual((view(scanned) as { scalars: unknown[][] }).scalars[0], ['DeleteTrail', 'StopLogging']);
+    assert.deepEqual((view(scanned) as { scalars: unknown[][] }).scalars[0], [
+      'DeleteTrail',
+      'StopLogging',
+    ]);
   });
 
   it('declines every invalid-JSON fixture, which the general path then reports with its position', () => {
@@ -141,8 +256,16 @@ describe('the fast scanner', function () {
     assert.ok(files.length >= 20);
     for (const f of files) {
       const text = readFileSync(join(INVALID_DIR, f), 'utf8');
-      assert.equal(scanRecordsFile(text, new BatchBuilder()), false, `${f} is not indexed by the fast path`);
-      const { result } = runJob({ kind: 'index', bytes: Buffer.from(text), maxUncompressedBytes: 1 << 20 });
+      assert.equal(
+        scanRecordsFile(text, new BatchBuilder()),
+        false,
+        `${f} is not indexed by the fast path`,
+      );
+      const { result } = runJob({
+        kind: 'index',
+        bytes: Buffer.from(text),
+        maxUncompressedBytes: 1 << 20,
+      });
       assert.equal(result.ok, false, f);
       if (!result.ok) {
         assert.equal(result.code, 'bad-json', f);
@@ -152,19 +275,48 @@ describe('the fast scanner', function () {
   });
 
   it('leaves out records nested too deep on either path, naming each, and indexes the rest', () => {
-    const ok = (i: number) => JSON.stringify({ eventTime: `2024-05-14T00:00:0${i}Z`, eventSource: 's3.amazonaws.com', eventName: `Ok${i}` });
-    const deep = (field: string, open: string, close: string, d: number) => `{"eventTime":"2024-05-14T00:00:09Z","eventSource":"s3.amazonaws.com","eventName":"Deep","${field}":${open.repeat(d)}1${close.repeat(d)}}`;
-    const records = [ok(0), deep('userIdentity', '[', ']', 16_000), ok(1), deep('userIdentity', '{"type":', '}', 16_000), deep('requestParameters', '{"a":', '}', 511), deep('resources', '[', ']', 600), ok(2)];
+    const ok = (i: number) =>
+      JSON.stringify({
+        eventTime: `2024-05-14T00:00:0${i}Z`,
+        eventSource: 's3.amazonaws.com',
+        eventName: `Ok${i}`,
+      });
+    const deep = (field: string, open: string, close: string, d: number) =>
+      `{"eventTime":"2024-05-14T00:00:09Z","eventSource":"s3.amazonaws.com","eventName":"Deep","${field}":${open.repeat(d)}1${close.repeat(d)}}`;
+    const records = [
+      ok(0),
+      deep('userIdentity', '[', ']', 16_000),
+      ok(1),
+      deep('userIdentity', '{"type":', '}', 16_000),
+      deep('requestParameters', '{"a":', '}', 511),
+      deep('resources', '[', ']', 600),
+      ok(2),
+    ];
     const forms = [
       // The delivered form: the fast path.
-      { text: `{"Records":[${records.join(',')}]}`, named: /record 1 \(line 1\) is nested more than 512 levels deep; skipped \| record 3\b.* \| record 5\b/ },
+      {
+        text: `{"Records":[${records.join(',')}]}`,
+        named:
+          /record 1 \(line 1\) is nested more than 512 levels deep; skipped \| record 3\b.* \| record 5\b/,
+      },
       // JSON lines: the general path.
-      { text: records.join('\n'), named: /line 2 is nested more than 512 levels deep; skipped \| line 4\b.* \| line 6\b/ },
+      {
+        text: records.join('\n'),
+        named: /line 2 is nested more than 512 levels deep; skipped \| line 4\b.* \| line 6\b/,
+      },
     ];
     for (const { text, named } of forms) {
-      const { result } = runJob({ kind: 'index', bytes: Buffer.from(text), maxUncompressedBytes: 1 << 24 });
+      const { result } = runJob({
+        kind: 'index',
+        bytes: Buffer.from(text),
+        maxUncompressedBytes: 1 << 24,
+      });
       assert.ok(result.ok, JSON.stringify(result));
-      assert.deepEqual(Array.from(result.batch.elements), [0, 2, 4, 6], 'a record 512 levels deep is fine');
+      assert.deepEqual(
+        Array.from(result.batch.elements),
+        [0, 2, 4, 6],
+        'a record 512 levels deep is fine',
+      );
       assert.equal(result.skipped, 3);
       assert.match(result.warnings.join(' | '), named);
     }
@@ -172,14 +324,37 @@ describe('the fast scanner', function () {
 
   it('agrees with JSON.parse on 3,000 one-character mutations of a delivered file', () => {
     let seed = 7;
-    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const text = JSON.stringify({ Records: HOSTILE.slice(0, 8) });
-    const alphabet = ['{', '}', '[', ']', ',', ':', '"', '\\', 'u', '0', '.', '-', 'e', 't', 'n', ' ', '\n', '\u0001', 'x'];
+    const alphabet = [
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ':',
+      '"',
+      '\\',
+      'u',
+      '0',
+      '.',
+      '-',
+      'e',
+      't',
+      'n',
+      ' ',
+      '\n',
+      '\u0001',
+      'x',
+    ];
     let invalid = 0;
     for (let n = 0; n < 3000; n++) {
       const at = Math.floor(next() * text.length);
       const ch = alphabet[Math.floor(next() * alphabet.length)];
-      const mutated = next() < 0.5 ? text.slice(0, at) + ch + text.slice(at + 1) : text.slice(0, at) + ch + text.slice(at);
+      const mutated =
+        next() < 0.5
+          ? text.slice(0, at) + ch + text.slice(at + 1)
+          : text.slice(0, at) + ch + text.slice(at);
       let parsed = true;
       try {
         JSON.parse(mutated);
@@ -190,20 +365,35 @@ describe('the fast scanner', function () {
       const scanned = scanRecordsFile(mutated, builder);
       if (!parsed) {
         invalid++;
-        assert.equal(scanned, false, `mutation ${n} is invalid JSON but was indexed: ${JSON.stringify(mutated)}`);
+        assert.equal(
+          scanned,
+          false,
+          `mutation ${n} is invalid JSON but was indexed: ${JSON.stringify(mutated)}`,
+        );
       } else if (scanned) {
         // The scanner's rows are used only when every one is plainly a record (jobs.ts).
         const batch = builder.finish('records');
         if (!plainlyCloudTrail(batch)) continue;
         const p = parseEventFile(mutated);
-        assert.deepEqual(view(batch), view(buildBatch(p.records, p.elements, p.shape)), `mutation ${n}: ${mutated}`);
+        assert.deepEqual(
+          view(batch),
+          view(buildBatch(p.records, p.elements, p.shape)),
+          `mutation ${n}: ${mutated}`,
+        );
       }
     }
     assert.ok(invalid > 1000, `${invalid} invalid mutations`);
   });
 
   it('declines what is not plainly {"Records":[…]}', () => {
-    for (const text of ['[{"eventName":"x"}]', '{"Other":1,"Records":[]}', '{"Records":[1]}', '{"Records":[{"eventName":"x"}] , "more": 1}', '{"Records":[{"eventName":"x"}', '{"Records":[{"eventName":"x" "b":1}]}']) {
+    for (const text of [
+      '[{"eventName":"x"}]',
+      '{"Other":1,"Records":[]}',
+      '{"Records":[1]}',
+      '{"Records":[{"eventName":"x"}] , "more": 1}',
+      '{"Records":[{"eventName":"x"}',
+      '{"Records":[{"eventName":"x" "b":1}]}',
+    ]) {
       assert.equal(scanRecordsFile(text, new BatchBuilder()), false, text);
     }
     const b = new BatchBuilder();

@@ -13,14 +13,30 @@ import { loadEventFiles } from '../../../src/core/ingest/load';
 import { InlineRunner } from '../../../src/core/ingest/pool';
 import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
-import { DIGEST_FILE, NOT_CLOUDTRAIL, SHAPE_FILTERS, SHAPE_RECORDS, shapeFiles } from '../../fixtures/shapes';
+import {
+  DIGEST_FILE,
+  NOT_CLOUDTRAIL,
+  SHAPE_FILTERS,
+  SHAPE_RECORDS,
+  shapeFiles,
+} from '../../fixtures/shapes';
 
-async function loadFiles(files: Record<string, string | Uint8Array>): Promise<{ index: EventIndex; dir: string }> {
+async function loadFiles(
+  files: Record<string, string | Uint8Array>,
+): Promise<{ index: EventIndex; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ctl-shapes-'));
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   const runner = new InlineRunner();
   const index = new EventIndex({ runner });
-  await loadEventFiles(index, runner, (await discover(new FolderSource(dir), { objects: Object.keys(files).map((key) => ({ kind: 'object', key, size: 0 })) })).events);
+  await loadEventFiles(
+    index,
+    runner,
+    (
+      await discover(new FolderSource(dir), {
+        objects: Object.keys(files).map((key) => ({ kind: 'object', key, size: 0 })),
+      })
+    ).events,
+  );
   return { index, dir };
 }
 
@@ -35,21 +51,40 @@ const ALL = SHAPE_RECORDS.length;
 /** What each shape's file says about itself (its notes), beyond the events. */
 const NOTES: Record<string, RegExp[]> = {
   'delivered.json': [],
-  'lookup-events.json': [/^aws cloudtrail lookup-events output: each record is an Event's CloudTrailEvent$/],
-  'lookup-events-array.json': [/^a JSON array of lookup-events Event objects: each record is the Event's CloudTrailEvent$/],
-  'lookup-events.jsonl': [/^8 lookup-events Event objects, one per line: each record is the Event's CloudTrailEvent$/],
-  'eventbridge-array.json': [/^8 EventBridge events \("AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail", "AWS Insight via CloudTrail"\): each record is an event's detail$/],
+  'lookup-events.json': [
+    /^aws cloudtrail lookup-events output: each record is an Event's CloudTrailEvent$/,
+  ],
+  'lookup-events-array.json': [
+    /^a JSON array of lookup-events Event objects: each record is the Event's CloudTrailEvent$/,
+  ],
+  'lookup-events.jsonl': [
+    /^8 lookup-events Event objects, one per line: each record is the Event's CloudTrailEvent$/,
+  ],
+  'eventbridge-array.json': [
+    /^8 EventBridge events \("AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail", "AWS Insight via CloudTrail"\): each record is an event's detail$/,
+  ],
   'eventbridge.jsonl': [/^8 EventBridge events/],
   'eventbridge-single.json': [/^1 EventBridge event \("AWS API Call via CloudTrail"\)/],
-  'cloudwatch-logs-payload.json': [/^1 CloudWatch Logs subscription payload from log group aws-cloudtrail-logs-111122223333: each record is a log event's message$/],
+  'cloudwatch-logs-payload.json': [
+    /^1 CloudWatch Logs subscription payload from log group aws-cloudtrail-logs-111122223333: each record is a log event's message$/,
+  ],
   'cloudwatch-logs-payload.json.gz': [/^1 CloudWatch Logs subscription payload/],
-  'firehose-cloudwatch-logs.gz': [/^2 CloudWatch Logs subscription payloads back to back \(as Kinesis Data Firehose writes them\)/, /^1 CONTROL_MESSAGE payload skipped \(CloudWatch Logs checking its destination; no events\)$/],
+  'firehose-cloudwatch-logs.gz': [
+    /^2 CloudWatch Logs subscription payloads back to back \(as Kinesis Data Firehose writes them\)/,
+    /^1 CONTROL_MESSAGE payload skipped \(CloudWatch Logs checking its destination; no events\)$/,
+  ],
   'concatenated.json': [/^2 delivered log files \(\{"Records":\[…\]\}\) back to back$/],
   'concatenated-multi-member.json.gz': [/^2 delivered log files/],
   'delivered-per-line.jsonl': [/^2 delivered log files/],
-  'athena-lower-case.jsonl': [/^fields renamed by a pipeline, read under CloudTrail's names: eventversion → eventVersion, useridentity → userIdentity, eventtime → eventTime, eventsource → eventSource, eventname → eventName, awsregion → awsRegion and 3\d more$/],
-  'logstash.jsonl': [/^fields renamed by a pipeline, read under CloudTrail's names: @timestamp → eventTime$/],
-  'utf16-powershell.json': [/^UTF-16 little-endian \(as a PowerShell ">" redirect writes\) text, decoded$/],
+  'athena-lower-case.jsonl': [
+    /^fields renamed by a pipeline, read under CloudTrail's names: eventversion → eventVersion, useridentity → userIdentity, eventtime → eventTime, eventsource → eventSource, eventname → eventName, awsregion → awsRegion and 3\d more$/,
+  ],
+  'logstash.jsonl': [
+    /^fields renamed by a pipeline, read under CloudTrail's names: @timestamp → eventTime$/,
+  ],
+  'utf16-powershell.json': [
+    /^UTF-16 little-endian \(as a PowerShell ">" redirect writes\) text, decoded$/,
+  ],
 };
 
 describe('every shape of CloudTrail evidence', function () {
@@ -89,17 +124,27 @@ describe('every shape of CloudTrail evidence', function () {
   it('indexes the same values as the delivered form (read by the fast scanner) for every event', () => {
     const reference = loaded.get('delivered.json')!;
     assert.equal(reference.files[0].shape, 'records');
-    const byId = (index: EventIndex) => new Map(Array.from(index.order(), (r) => [String(index.value(r, 'eventID')), { ...index.summary(r), row: 0, fileId: 0, fileKey: '' }]));
+    const byId = (index: EventIndex) =>
+      new Map(
+        Array.from(index.order(), (r) => [
+          String(index.value(r, 'eventID')),
+          { ...index.summary(r), row: 0, fileId: 0, fileKey: '' },
+        ]),
+      );
     const expected = byId(reference);
     for (const [name, index] of loaded) {
-      for (const [id, summary] of byId(index)) assert.deepEqual(summary, expected.get(id), `${name}: ${id}`);
+      for (const [id, summary] of byId(index))
+        assert.deepEqual(summary, expected.get(id), `${name}: ${id}`);
     }
   });
 
   for (const filter of SHAPE_FILTERS) {
     it(`gives the delivered form's result for ${filter || '(no filter)'}`, async () => {
       const expected = await selected(loaded.get('delivered.json')!, filter);
-      assert.ok(filter === '' || (expected.length > 0 && expected.length < ALL), `the filter splits the events: ${expected.length}`);
+      assert.ok(
+        filter === '' || (expected.length > 0 && expected.length < ALL),
+        `the filter splits the events: ${expected.length}`,
+      );
       for (const [name, index] of loaded) {
         if (name === 'eventbridge-single.json') continue;
         assert.deepEqual(await selected(index, filter), expected, name);
@@ -109,24 +154,52 @@ describe('every shape of CloudTrail evidence', function () {
 
   it('hands back every record as its raw JSON (the embedded string of lookup-events and CloudWatch Logs)', async () => {
     const original = new Map(SHAPE_RECORDS.map((r) => [r.eventID as string, r]));
-    for (const name of ['delivered.json', 'lookup-events.json', 'lookup-events-array.json', 'lookup-events.jsonl', 'eventbridge-array.json', 'eventbridge.jsonl', 'cloudwatch-logs-payload.json.gz', 'firehose-cloudwatch-logs.gz', 'concatenated.json', 'concatenated-multi-member.json.gz', 'delivered-per-line.jsonl', 'utf16-powershell.json']) {
+    for (const name of [
+      'delivered.json',
+      'lookup-events.json',
+      'lookup-events-array.json',
+      'lookup-events.jsonl',
+      'eventbridge-array.json',
+      'eventbridge.jsonl',
+      'cloudwatch-logs-payload.json.gz',
+      'firehose-cloudwatch-logs.gz',
+      'concatenated.json',
+      'concatenated-multi-member.json.gz',
+      'delivered-per-line.jsonl',
+      'utf16-powershell.json',
+    ]) {
       const index = loaded.get(name)!;
       const rows = index.order();
       const raws = await index.rawRecords(rows);
-      raws.forEach((raw, i) => assert.deepEqual(JSON.parse(raw), original.get(String(index.value(rows[i], 'eventID'))), name));
+      raws.forEach((raw, i) =>
+        assert.deepEqual(
+          JSON.parse(raw),
+          original.get(String(index.value(rows[i], 'eventID'))),
+          name,
+        ),
+      );
     }
     // The lookup-events record is the CloudTrailEvent string itself, escapes and all.
     const lookup = loaded.get('lookup-events.json')!;
     const [raw] = await lookup.rawRecords([lookup.order()[1]]);
-    assert.match(raw, /"errorMessage":"Value \\u0027X\\u0027 for parameter a\\u0026b\\u003cc\\u003ed\\u003de is invalid"/);
+    assert.match(
+      raw,
+      /"errorMessage":"Value \\u0027X\\u0027 for parameter a\\u0026b\\u003cc\\u003ed\\u003de is invalid"/,
+    );
   });
 
   it('reads an Insights event as the API it is about, with its type and state', async () => {
     const index = loaded.get('delivered.json')!;
     const [row] = (await index.query(parseQuery('eventType:AwsCloudTrailInsight'))).rows;
     const s = index.summary(row);
-    assert.deepEqual([s.eventName, s.eventSource, s.principal], ['GetObject', 's3.amazonaws.com', 'CloudTrail Insights: ApiCallRateInsight (Start)']);
-    assert.deepEqual(await selected(index, 'eventName:GetObject'), ['0b1a4e1c-0001-4000-8000-000000000001', '0b1a4e1c-0007-4000-8000-000000000007']);
+    assert.deepEqual(
+      [s.eventName, s.eventSource, s.principal],
+      ['GetObject', 's3.amazonaws.com', 'CloudTrail Insights: ApiCallRateInsight (Start)'],
+    );
+    assert.deepEqual(await selected(index, 'eventName:GetObject'), [
+      '0b1a4e1c-0001-4000-8000-000000000001',
+      '0b1a4e1c-0007-4000-8000-000000000007',
+    ]);
   });
 });
 
@@ -136,7 +209,11 @@ describe('a record nested too deep, in every shape', function () {
   // explanations and output recurse). It stands second, so the one-event EventBridge file keeps
   // an ordinary record.
   const nested = (d: number): unknown => (d === 0 ? 'bottom' : [nested(d - 1)]);
-  const deep = { ...SHAPE_RECORDS[0], eventID: '0b1a4e1c-dddd-4000-8000-00000000dddd', requestParameters: { policy: nested(2000) } };
+  const deep = {
+    ...SHAPE_RECORDS[0],
+    eventID: '0b1a4e1c-dddd-4000-8000-00000000dddd',
+    requestParameters: { policy: nested(2000) },
+  };
   const records = [SHAPE_RECORDS[0], deep, ...SHAPE_RECORDS.slice(1)];
 
   it('is left out and named, whatever the shape, and the others load and answer queries on any field', async () => {
@@ -150,10 +227,18 @@ describe('a record nested too deep, in every shape', function () {
         if (single) assert.deepEqual(problems, [], name);
         else {
           assert.equal(problems.length, 1, `${name}: ${JSON.stringify(problems)}`);
-          assert.match(problems[0], /1 element\(s\) skipped: (record 1|Events\[1\]|element 1|element 1: detail|line 2|line 2: detail|logEvents\[1\]|line \d+: (logEvents\[\d\]|record 1)) is nested more than 512 levels deep; skipped/, name);
+          assert.match(
+            problems[0],
+            /1 element\(s\) skipped: (record 1|Events\[1\]|element 1|element 1: detail|line 2|line 2: detail|logEvents\[1\]|line \d+: (logEvents\[\d\]|record 1)) is nested more than 512 levels deep; skipped/,
+            name,
+          );
         }
         // Non-indexed fields and free text are read from the raw records: they work.
-        assert.deepEqual(await selected(index, 'requestParameters.bucketName:prod-data'), ['0b1a4e1c-0001-4000-8000-000000000001'], name);
+        assert.deepEqual(
+          await selected(index, 'requestParameters.bucketName:prod-data'),
+          ['0b1a4e1c-0001-4000-8000-000000000001'],
+          name,
+        );
         assert.deepEqual(await selected(index, 'bottom'), [], name);
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -164,23 +249,42 @@ describe('a record nested too deep, in every shape', function () {
   it('is found inside a lookup-events string even when the file is large enough to be measured, not walked', async () => {
     // 17 MB of text: the file is measured (its own nesting is shallow) and its records are not
     // walked for depth, but a record read from a CloudTrailEvent string always is.
-    const padded: Record<string, unknown> = { ...SHAPE_RECORDS[2], userAgent: 'x'.repeat(17 * 1024 * 1024) };
-    const text = JSON.stringify({ Events: ([padded, deep] as Record<string, unknown>[]).map((r) => ({ EventId: r.eventID, CloudTrailEvent: JSON.stringify(r) })) });
+    const padded: Record<string, unknown> = {
+      ...SHAPE_RECORDS[2],
+      userAgent: 'x'.repeat(17 * 1024 * 1024),
+    };
+    const text = JSON.stringify({
+      Events: ([padded, deep] as Record<string, unknown>[]).map((r) => ({
+        EventId: r.eventID,
+        CloudTrailEvent: JSON.stringify(r),
+      })),
+    });
     const { index, dir } = await loadFiles({ 'lookup-events.json': text });
     try {
       assert.equal(index.eventCount, 1);
-      assert.match(index.problems.map(noteText).join(' | '), /Events\[1\] is nested more than 512 levels deep; skipped/);
+      assert.match(
+        index.problems.map(noteText).join(' | '),
+        /Events\[1\] is nested more than 512 levels deep; skipped/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('a file holding only records nested too deep is reported as such, not as JSON that is not CloudTrail', async () => {
-    const { index, dir } = await loadFiles({ 'lookup-events.jsonl': shapeFiles([deep])['lookup-events.jsonl'] });
+    const { index, dir } = await loadFiles({
+      'lookup-events.jsonl': shapeFiles([deep])['lookup-events.jsonl'],
+    });
     try {
       assert.equal(index.eventCount, 0);
-      assert.deepEqual(index.problems.map((p) => [p.code, p.severity]), [['skipped-elements', 'warning']]);
-      assert.match(index.problems[0].message, /the record is nested more than 512 levels deep; skipped/);
+      assert.deepEqual(
+        index.problems.map((p) => [p.code, p.severity]),
+        [['skipped-elements', 'warning']],
+      );
+      assert.match(
+        index.problems[0].message,
+        /the record is nested more than 512 levels deep; skipped/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -192,12 +296,18 @@ describe('files that hold no CloudTrail events', function () {
     const { index, dir } = await loadFiles({ ...NOT_CLOUDTRAIL, 'digest.json': DIGEST_FILE });
     try {
       assert.equal(index.eventCount, 0);
-      const problems = Object.fromEntries(index.problems.map((p) => [p.key, `${p.code}: ${p.message}`]));
+      const problems = Object.fromEntries(
+        index.problems.map((p) => [p.key, `${p.code}: ${p.message}`]),
+      );
       assert.deepEqual(problems, {
-        's3-event-notification.json': 'not-cloudtrail: not CloudTrail: an AWS event notification ("eventSource": "aws:s3"), not a CloudTrail record',
-        'only-event-name.json': 'not-cloudtrail: not CloudTrail: a JSON object with only an "eventName" field of a CloudTrail record, not a record',
-        'describe-trails.json': 'not-cloudtrail: not CloudTrail: a JSON object without a "Records" array or any field of a CloudTrail record (keys "trailList")',
-        'digest.json': 'digest: a CloudTrail digest file (the integrity chain), not events: check it with `cloudtrail-lens validate` (or Validate Digests Here)',
+        's3-event-notification.json':
+          'not-cloudtrail: not CloudTrail: an AWS event notification ("eventSource": "aws:s3"), not a CloudTrail record',
+        'only-event-name.json':
+          'not-cloudtrail: not CloudTrail: a JSON object with only an "eventName" field of a CloudTrail record, not a record',
+        'describe-trails.json':
+          'not-cloudtrail: not CloudTrail: a JSON object without a "Records" array or any field of a CloudTrail record (keys "trailList")',
+        'digest.json':
+          'digest: a CloudTrail digest file (the integrity chain), not events: check it with `cloudtrail-lens validate` (or Validate Digests Here)',
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -205,10 +315,22 @@ describe('files that hold no CloudTrail events', function () {
   });
 
   it('names the encoding of a file it cannot decode', async () => {
-    const utf32 = Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from('{', 'utf16le'), Buffer.alloc(2)]);
+    const utf32 = Buffer.concat([
+      Buffer.from([0xff, 0xfe, 0, 0]),
+      Buffer.from('{', 'utf16le'),
+      Buffer.alloc(2),
+    ]);
     const { index, dir } = await loadFiles({ 'utf32.json': utf32 });
     try {
-      assert.deepEqual(index.problems.map((p) => [p.code, p.message]), [['encoding', 'the file is UTF-32 text, which is not read: convert it to UTF-8 (e.g. iconv -f UTF-32 -t UTF-8)']]);
+      assert.deepEqual(
+        index.problems.map((p) => [p.code, p.message]),
+        [
+          [
+            'encoding',
+            'the file is UTF-32 text, which is not read: convert it to UTF-8 (e.g. iconv -f UTF-32 -t UTF-8)',
+          ],
+        ],
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -218,7 +340,11 @@ describe('files that hold no CloudTrail events', function () {
 describe('the same event loaded twice', function () {
   it('shows it once, and says how many copies were dropped and from which files', async () => {
     const files = shapeFiles();
-    const { index, dir } = await loadFiles({ 'a.json': files['delivered.json'], 'a.json.gz': files['concatenated-multi-member.json.gz'], 'b.jsonl': files['lookup-events.jsonl'] });
+    const { index, dir } = await loadFiles({
+      'a.json': files['delivered.json'],
+      'a.json.gz': files['concatenated-multi-member.json.gz'],
+      'b.jsonl': files['lookup-events.jsonl'],
+    });
     try {
       assert.equal(index.size, 3 * ALL);
       assert.equal(index.eventCount, ALL);
@@ -226,8 +352,14 @@ describe('the same event loaded twice', function () {
       assert.equal((await index.query(parseQuery('eventName:GetObject'))).rows.length, 2);
       const [a, gz, lookup] = index.files;
       assert.deepEqual([a.duplicates, gz.duplicates, lookup.duplicates], [0, ALL, ALL]);
-      assert.deepEqual([...gz.duplicatesOf].map(([f, n]) => [f.key, n]), [[a.key, ALL]]);
-      assert.deepEqual([...lookup.duplicatesOf].map(([f, n]) => [f.key, n]), [[a.key, ALL]]);
+      assert.deepEqual(
+        [...gz.duplicatesOf].map(([f, n]) => [f.key, n]),
+        [[a.key, ALL]],
+      );
+      assert.deepEqual(
+        [...lookup.duplicatesOf].map(([f, n]) => [f.key, n]),
+        [[a.key, ALL]],
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -236,10 +368,16 @@ describe('the same event loaded twice', function () {
   it('keeps two records that share an eventID but differ (a forged copy never hides the real one)', async () => {
     const real = SHAPE_RECORDS[0];
     const forged = { ...real, sourceIPAddress: '192.0.2.1' };
-    const { index, dir } = await loadFiles({ 'real.json': JSON.stringify({ Records: [real] }), 'forged.json': JSON.stringify({ Records: [forged] }) });
+    const { index, dir } = await loadFiles({
+      'real.json': JSON.stringify({ Records: [real] }),
+      'forged.json': JSON.stringify({ Records: [forged] }),
+    });
     try {
       assert.equal(index.eventCount, 2);
-      assert.deepEqual(index.files.map((f) => f.duplicates), [0, 0]);
+      assert.deepEqual(
+        index.files.map((f) => f.duplicates),
+        [0, 0],
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -18,7 +18,15 @@ describe('cloudtrail-lens lint', () => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-lint-'));
     bad = join(dir, 'selectors.json');
     // readOnly with NotEquals (error) and a Management selector with eventName (error).
-    writeFileSync(bad, putAdvanced([mgmt({ Field: 'readOnly', NotEquals: ['true'] }, { Field: 'eventName', Equals: ['CreateUser'] })]));
+    writeFileSync(
+      bad,
+      putAdvanced([
+        mgmt(
+          { Field: 'readOnly', NotEquals: ['true'] },
+          { Field: 'eventName', Equals: ['CreateUser'] },
+        ),
+      ]),
+    );
     warnOnly = join(dir, 'trail.jsonc');
     writeFileSync(warnOnly, `// a trail\n${createTrail({ EnableLogFileValidation: false })}`);
     clean = join(dir, 'clean.json');
@@ -32,7 +40,12 @@ describe('cloudtrail-lens lint', () => {
     assert.equal(r.code, 1);
     const lines = r.out.trim().split('\n');
     assert.equal(lines.length, 2);
-    assert.match(lines[0], new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ error equals-only-field "readOnly" accepts only the Equals operator, not NotEquals\\.$`));
+    assert.match(
+      lines[0],
+      new RegExp(
+        `^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ error equals-only-field "readOnly" accepts only the Equals operator, not NotEquals\\.$`,
+      ),
+    );
     assert.match(lines[1], / error field-not-allowed /);
   });
 
@@ -56,7 +69,8 @@ describe('cloudtrail-lens lint', () => {
       endColumn: 35,
       severity: 'warning',
       ruleId: 'log-file-validation-off',
-      message: 'Log file validation is off: tampering with delivered logs would go undetected (CIS 3.2).',
+      message:
+        'Log file validation is off: tampering with delivered logs would go undetected (CIS 3.2).',
       fixes: ['Turn on log file validation'],
     });
     assert.deepEqual(JSON.parse((await run(['--format=json', clean])).out), []);
@@ -68,7 +82,14 @@ describe('cloudtrail-lens lint', () => {
   });
 
   it('exits 2 on bad arguments', async () => {
-    for (const args of [[], ['--format', 'xml', clean], ['--disable', 'no-such-rule', clean], ['--disable-group', 'style', clean], ['--frobnicate', clean], ['--format']]) {
+    for (const args of [
+      [],
+      ['--format', 'xml', clean],
+      ['--disable', 'no-such-rule', clean],
+      ['--disable-group', 'style', clean],
+      ['--frobnicate', clean],
+      ['--format'],
+    ]) {
       const r = await run(args);
       assert.equal(r.code, 2, args.join(' '));
       assert.ok(r.err.length > 0);
@@ -125,7 +146,8 @@ Resources:
       CloudWatchLogsLogGroupArn: !GetAtt LogGroup.Arn
       CloudWatchLogsRoleArn: !GetAtt Role.Arn
 `;
-    const tf = 'resource "aws_cloudtrail" "audit" {\n  name           = "audit"\n  s3_bucket_name = aws_s3_bucket.logs.id\n  kms_key_id     = aws_kms_key.trail.arn\n\n  event_selector {\n    read_write_type = "Readonly"\n  }\n}\n';
+    const tf =
+      'resource "aws_cloudtrail" "audit" {\n  name           = "audit"\n  s3_bucket_name = aws_s3_bucket.logs.id\n  kms_key_id     = aws_kms_key.trail.arn\n\n  event_selector {\n    read_write_type = "Readonly"\n  }\n}\n';
     let iac: string;
 
     before(() => {
@@ -135,7 +157,16 @@ Resources:
       writeFileSync(join(iac, 'stacks', 'trail.yml'), template.replace('audit', 'audit-2'));
       writeFileSync(join(iac, 'stacks', 'trail.template'), template.replace('audit', 'audit-3'));
       writeFileSync(join(iac, 'main.tf'), tf);
-      writeFileSync(join(iac, 'main.tf.json'), JSON.stringify({ resource: { aws_cloudtrail: { json: { name: 'json-trail', s3_bucket_name: 'b', is_multi_region_trail: false } } } }));
+      writeFileSync(
+        join(iac, 'main.tf.json'),
+        JSON.stringify({
+          resource: {
+            aws_cloudtrail: {
+              json: { name: 'json-trail', s3_bucket_name: 'b', is_multi_region_trail: false },
+            },
+          },
+        }),
+      );
       // Supported formats configuring no trail, and broken YAML that is none: skipped quietly.
       writeFileSync(join(iac, 'k8s.yaml'), 'apiVersion: v1\nkind: ConfigMap\n');
       writeFileSync(join(iac, 'broken.yml'), 'a: [unclosed\n');
@@ -145,14 +176,20 @@ Resources:
     it('lints a named YAML template: no JSON syntax error, the single-Region trail found at its line', async () => {
       const r = await run([join(iac, 'template.yaml')]);
       assert.equal(r.err, '');
-      assert.equal(r.out, `${join(iac, 'template.yaml')}:9:27 warning not-multi-region The trail logs one Region only; activity in other Regions goes unrecorded (CIS 3.1).\n`);
+      assert.equal(
+        r.out,
+        `${join(iac, 'template.yaml')}:9:27 warning not-multi-region The trail logs one Region only; activity in other Regions goes unrecorded (CIS 3.1).\n`,
+      );
       assert.equal(r.code, 0);
     });
 
     it('lints a named .tf file, errors first by position', async () => {
       const r = await run([join(iac, 'main.tf')]);
       assert.equal(r.code, 1);
-      const lines = r.out.trim().split('\n').map((l) => l.slice(join(iac, 'main.tf').length));
+      const lines = r.out
+        .trim()
+        .split('\n')
+        .map((l) => l.slice(join(iac, 'main.tf').length));
       assert.deepEqual(lines, [
         ':2:3 warning log-file-validation-off Log file validation is off: tampering with delivered logs would go undetected (CIS 3.2).',
         ':2:3 warning no-cloudwatch-logs The trail does not deliver to CloudWatch Logs; nothing can alarm on its events (CIS 3.4).',
@@ -165,8 +202,18 @@ Resources:
       const r = await run(['--format', 'json', iac]);
       assert.equal(r.err, '');
       const byFile = new Map<string, string[]>();
-      for (const f of JSON.parse(r.out) as { file: string; ruleId: string }[]) byFile.set(f.file.slice(iac.length + 1), [...(byFile.get(f.file.slice(iac.length + 1)) ?? []), f.ruleId]);
-      assert.deepEqual([...byFile.keys()].sort(), ['main.tf', 'main.tf.json', 'stacks/trail.template', 'stacks/trail.yml', 'template.yaml']);
+      for (const f of JSON.parse(r.out) as { file: string; ruleId: string }[])
+        byFile.set(f.file.slice(iac.length + 1), [
+          ...(byFile.get(f.file.slice(iac.length + 1)) ?? []),
+          f.ruleId,
+        ]);
+      assert.deepEqual([...byFile.keys()].sort(), [
+        'main.tf',
+        'main.tf.json',
+        'stacks/trail.template',
+        'stacks/trail.yml',
+        'template.yaml',
+      ]);
       assert.ok(byFile.get('main.tf.json')!.includes('not-multi-region'));
       assert.equal(r.code, 1);
     });
@@ -199,7 +246,10 @@ Resources:
   it('--list-rules prints every rule with its documentation link', async () => {
     const r = await run(['--list-rules']);
     assert.equal(r.code, 0);
-    assert.match(r.out, /^logs-nothing\terror\tcorrectness\t.*\thttps:\/\/docs\.aws\.amazon\.com\//m);
+    assert.match(
+      r.out,
+      /^logs-nothing\terror\tcorrectness\t.*\thttps:\/\/docs\.aws\.amazon\.com\//m,
+    );
     assert.match(r.out, /^no-kms-key\twarning\tposture\t.*CIS AWS Foundations 3\.7/m);
   });
 });

@@ -38,9 +38,13 @@ export function jsonBlocksOfRst(rst: string): string[] {
     }
     i = j - 1;
     const text = body.join('\n');
-    const command = /aws cloudtrail put-event-selectors[\s\\]+--trail-name (\S+)[\s\\]+--(advanced-event-selectors|event-selectors) '([^']*)'/.exec(text);
+    const command =
+      /aws cloudtrail put-event-selectors[\s\\]+--trail-name (\S+)[\s\\]+--(advanced-event-selectors|event-selectors) '([^']*)'/.exec(
+        text,
+      );
     if (command) {
-      const key = command[2] === 'advanced-event-selectors' ? 'AdvancedEventSelectors' : 'EventSelectors';
+      const key =
+        command[2] === 'advanced-event-selectors' ? 'AdvancedEventSelectors' : 'EventSelectors';
       blocks.push(`{"TrailName": ${JSON.stringify(command[1])}, "${key}": ${command[3]}}`);
       continue;
     }
@@ -81,21 +85,39 @@ describeWithDatasets('lint: AWS CLI documentation examples (aws-cli-examples)', 
     const [block] = blocksOf('describe-trails.rst');
     // Trail1: validation off, single Region, no KMS key, CloudWatch Logs set (with its role).
     // Trail2: validation off, single Region, KMS key set, no CloudWatch Logs.
-    assert.deepEqual(idsOf(block), sorted(['log-file-validation-off', 'not-multi-region', 'no-kms-key', 'log-file-validation-off', 'not-multi-region', 'no-cloudwatch-logs']));
+    assert.deepEqual(
+      idsOf(block),
+      sorted([
+        'log-file-validation-off',
+        'not-multi-region',
+        'no-kms-key',
+        'log-file-validation-off',
+        'not-multi-region',
+        'no-cloudwatch-logs',
+      ]),
+    );
   });
 
   it('create-trail / update-trail outputs: multi-Region, but no validation, KMS or CloudWatch Logs', () => {
     for (const name of ['create-trail.rst', 'update-trail.rst']) {
       const [block] = blocksOf(name);
       assert.deepEqual(lintText(block).kinds, ['trail-output'], name);
-      assert.deepEqual(idsOf(block), ['log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key'], name);
+      assert.deepEqual(
+        idsOf(block),
+        ['log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key'],
+        name,
+      );
     }
   });
 
   it('create-subscription / update-subscription print a describe-trails output among other text', () => {
     for (const name of ['create-subscription.rst', 'update-subscription.rst']) {
       const [block] = blocksOf(name);
-      assert.deepEqual(idsOf(block), ['log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key', 'not-multi-region'], name);
+      assert.deepEqual(
+        idsOf(block),
+        ['log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key', 'not-multi-region'],
+        name,
+      );
     }
   });
 
@@ -107,13 +129,25 @@ describeWithDatasets('lint: AWS CLI documentation examples (aws-cli-examples)', 
   });
 
   it('every JSON block of every page lints without a crash; pages about other commands yield nothing', () => {
-    const configPages = new Set(['put-event-selectors.rst', 'describe-trails.rst', 'create-trail.rst', 'update-trail.rst', 'create-subscription.rst', 'update-subscription.rst', 'get-event-selectors.rst', 'get-trail-status.rst']);
+    const configPages = new Set([
+      'put-event-selectors.rst',
+      'describe-trails.rst',
+      'create-trail.rst',
+      'update-trail.rst',
+      'create-subscription.rst',
+      'update-subscription.rst',
+      'get-event-selectors.rst',
+      'get-trail-status.rst',
+    ]);
     let blocks = 0;
     for (const name of readdirSync(dir).filter((n) => n.endsWith('.rst'))) {
       for (const block of blocksOf(name)) {
         blocks++;
         const r = lintText(block);
-        assert.ok(!r.findings.some((f) => f.ruleId === 'json-syntax'), `${name}: extracted block parses`);
+        assert.ok(
+          !r.findings.some((f) => f.ruleId === 'json-syntax'),
+          `${name}: extracted block parses`,
+        );
         if (!configPages.has(name)) assert.deepEqual(r.findings, [], name);
       }
     }
@@ -138,30 +172,91 @@ describeWithDatasets('lint: recorded CloudTrail API responses (cloud-custodian-p
   });
 
   const expectations: [string, string[], string][] = [
-    ['test_account_data_events/cloudtrail.DescribeTrails_1.json', ['no-cloudwatch-logs'], 'validated, multi-Region, KMS key, no CloudWatch Logs'],
+    [
+      'test_account_data_events/cloudtrail.DescribeTrails_1.json',
+      ['no-cloudwatch-logs'],
+      'validated, multi-Region, KMS key, no CloudWatch Logs',
+    ],
     ['test_account_data_events/cloudtrail.DescribeTrails_2.json', [], 'empty trailList'],
-    ['test_account_data_events/cloudtrail.GetEventSelectors_1.json', [], 'management events, all, no data'],
-    ['test_account_data_events/cloudtrail.GetEventSelectors_2.json', [], 'management off but S3 data events for every bucket (arn:aws:s3:::), All: logs something, covers S3'],
-    ['test_account_data_events/cloudtrail.CreateTrail_1.json', ['no-cloudwatch-logs', 'no-kms-key'], 'create-trail output: validated, multi-Region, no KMS, no CloudWatch'],
+    [
+      'test_account_data_events/cloudtrail.GetEventSelectors_1.json',
+      [],
+      'management events, all, no data',
+    ],
+    [
+      'test_account_data_events/cloudtrail.GetEventSelectors_2.json',
+      [],
+      'management off but S3 data events for every bucket (arn:aws:s3:::), All: logs something, covers S3',
+    ],
+    [
+      'test_account_data_events/cloudtrail.CreateTrail_1.json',
+      ['no-cloudwatch-logs', 'no-kms-key'],
+      'create-trail output: validated, multi-Region, no KMS, no CloudWatch',
+    ],
     ['test_account_data_events/cloudtrail.DeleteTrail_1.json', [], '{}: not a configuration'],
-    ['test_cloudtrail_create/cloudtrail.CreateTrail_1.json', ['log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key', 'not-multi-region'], 'nothing hardened; SnsTopicName "" is an unset topic'],
-    ['test_cloudtrail_create/cloudtrail.GetTrailStatus_1.json', ['logging-stopped'], 'IsLogging false'],
+    [
+      'test_cloudtrail_create/cloudtrail.CreateTrail_1.json',
+      ['log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key', 'not-multi-region'],
+      'nothing hardened; SnsTopicName "" is an unset topic',
+    ],
+    [
+      'test_cloudtrail_create/cloudtrail.GetTrailStatus_1.json',
+      ['logging-stopped'],
+      'IsLogging false',
+    ],
     ['test_cloudtrail_create/cloudtrail.GetTrailStatus_2.json', [], 'IsLogging true'],
-    ['test_cloudtrail_enable/cloudtrail.UpdateTrail_1.json', ['global-events-excluded', 'no-cloudwatch-logs', 'no-kms-key', 'not-multi-region'], 'single-Region trail without global events'],
+    [
+      'test_cloudtrail_enable/cloudtrail.UpdateTrail_1.json',
+      ['global-events-excluded', 'no-cloudwatch-logs', 'no-kms-key', 'not-multi-region'],
+      'single-Region trail without global events',
+    ],
     [
       'test_cloudtrail_event_selectors/cloudtrail.DescribeTrails_1.json',
-      ['global-events-excluded', 'not-multi-region', ...Array(4).fill('no-cloudwatch-logs'), ...Array(4).fill('no-kms-key')],
+      [
+        'global-events-excluded',
+        'not-multi-region',
+        ...Array(4).fill('no-cloudwatch-logs'),
+        ...Array(4).fill('no-kms-key'),
+      ],
       'four validated trails, none with KMS or CloudWatch; SingleCloudTrail is single-Region without global events',
     ],
     // Cloud Custodian's own "fail" cases for its management-events check: read-only management events.
-    ['test_cloudtrail_fail_include_management_events/cloudtrail.GetEventSelectors_1.json', ['management-events-partial', 's3-data-events-incomplete'], 'ReadOnly management events, ReadOnly data events for one bucket'],
-    ['test_cloudtrail_success_cloudtrail_include_management_events/cloudtrail.GetEventSelectors_1.json', ['s3-data-events-incomplete'], 'All management events; data events for one bucket'],
-    ['test_s3_data_events/cloudtrail.GetEventSelectors_2.json', ['s3-data-events-incomplete'], 'WriteOnly data events for one bucket'],
+    [
+      'test_cloudtrail_fail_include_management_events/cloudtrail.GetEventSelectors_1.json',
+      ['management-events-partial', 's3-data-events-incomplete'],
+      'ReadOnly management events, ReadOnly data events for one bucket',
+    ],
+    [
+      'test_cloudtrail_success_cloudtrail_include_management_events/cloudtrail.GetEventSelectors_1.json',
+      ['s3-data-events-incomplete'],
+      'All management events; data events for one bucket',
+    ],
+    [
+      'test_s3_data_events/cloudtrail.GetEventSelectors_2.json',
+      ['s3-data-events-incomplete'],
+      'WriteOnly data events for one bucket',
+    ],
     ['test_s3_data_events/cloudtrail.GetEventSelectors_1.json', [], 'management events only'],
-    ['test_cloudtrail_success_management_advanced_events_included/cloudtrail.GetEventSelectors_1.json', [], 'advanced: Management, eventSource NotEquals rdsdata'],
-    ['test_cloudtrail_fail_management_advanced_events_included/cloudtrail.GetEventSelectors_1.json', ['management-events-partial'], 'advanced: Management, readOnly false (writes only), excluding kms and rdsdata'],
-    ['test_cloudtrail_is_shadow/cloudtrail.DescribeTrails_1.json', ['no-cloudwatch-logs', 'no-kms-key'], 'organization trail, validated, multi-Region'],
-    ['test_s3_log_target/cloudtrail.DescribeTrails_1.json', ['log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key', 'not-multi-region'], 'nothing hardened'],
+    [
+      'test_cloudtrail_success_management_advanced_events_included/cloudtrail.GetEventSelectors_1.json',
+      [],
+      'advanced: Management, eventSource NotEquals rdsdata',
+    ],
+    [
+      'test_cloudtrail_fail_management_advanced_events_included/cloudtrail.GetEventSelectors_1.json',
+      ['management-events-partial'],
+      'advanced: Management, readOnly false (writes only), excluding kms and rdsdata',
+    ],
+    [
+      'test_cloudtrail_is_shadow/cloudtrail.DescribeTrails_1.json',
+      ['no-cloudwatch-logs', 'no-kms-key'],
+      'organization trail, validated, multi-Region',
+    ],
+    [
+      'test_s3_log_target/cloudtrail.DescribeTrails_1.json',
+      ['log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key', 'not-multi-region'],
+      'nothing hardened',
+    ],
   ];
   for (const [path, expected, why] of expectations) {
     it(`${path}: ${why}`, () => {
@@ -170,9 +265,17 @@ describeWithDatasets('lint: recorded CloudTrail API responses (cloud-custodian-p
   }
 
   it('recognises each response by its content', () => {
-    assert.deepEqual(lintText(file('test_cloudtrail_update/cloudtrail.UpdateTrail_1.json')).kinds, ['trail-output']);
-    assert.deepEqual(lintText(file('test_cloudtrail_status/cloudtrail.GetTrailStatus_1.json')).kinds, ['trail-status']);
-    assert.deepEqual(lintText(file('test_account_data_events/cloudtrail.PutEventSelectors_1.json')).kinds, ['get-event-selectors']);
+    assert.deepEqual(lintText(file('test_cloudtrail_update/cloudtrail.UpdateTrail_1.json')).kinds, [
+      'trail-output',
+    ]);
+    assert.deepEqual(
+      lintText(file('test_cloudtrail_status/cloudtrail.GetTrailStatus_1.json')).kinds,
+      ['trail-status'],
+    );
+    assert.deepEqual(
+      lintText(file('test_account_data_events/cloudtrail.PutEventSelectors_1.json')).kinds,
+      ['get-event-selectors'],
+    );
   });
 });
 
@@ -184,7 +287,13 @@ describeWithDatasets('lint: CloudFormation template (nubis-cloudtrail)', () => {
     // Properties: S3BucketName Ref, SnsTopicName Fn::If, IsLogging true, IncludeGlobalServiceEvents
     // false; nothing else, so validation (default off), multi-Region (default off), KMS and
     // CloudWatch Logs are missing, and global events are excluded on a single-Region trail.
-    assert.deepEqual(sorted(r.findings.map((f) => f.ruleId)), ['global-events-excluded', 'log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key', 'not-multi-region']);
+    assert.deepEqual(sorted(r.findings.map((f) => f.ruleId)), [
+      'global-events-excluded',
+      'log-file-validation-off',
+      'no-cloudwatch-logs',
+      'no-kms-key',
+      'not-multi-region',
+    ]);
     const global = r.findings.find((f) => f.ruleId === 'global-events-excluded')!;
     assert.equal(text.slice(global.offset, global.offset + global.length), 'false');
     // Missing settings point at the resource's logical id.

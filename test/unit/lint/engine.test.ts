@@ -9,26 +9,70 @@ describe('lint engine: recognising configurations by content', () => {
 
   it('recognises each supported document', () => {
     assert.deepEqual(kinds(putBasic([{}])), ['put-event-selectors']);
-    assert.deepEqual(kinds(json({ TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/t', AdvancedEventSelectors: [] })), ['get-event-selectors']);
+    assert.deepEqual(
+      kinds(
+        json({
+          TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/t',
+          AdvancedEventSelectors: [],
+        }),
+      ),
+      ['get-event-selectors'],
+    );
     assert.deepEqual(kinds(createTrail()), ['trail-input']);
-    assert.deepEqual(kinds(json({ Name: 't-1', TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/t-1', S3BucketName: 'b' })), ['trail-output']);
+    assert.deepEqual(
+      kinds(
+        json({
+          Name: 't-1',
+          TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/t-1',
+          S3BucketName: 'b',
+        }),
+      ),
+      ['trail-output'],
+    );
     assert.deepEqual(kinds(json({ trailList: [] })), ['describe-trails']);
-    assert.deepEqual(kinds(json({ Trail: { Name: 't-1', S3BucketName: 'b', TrailARN: 'x' } })), ['get-trail']);
+    assert.deepEqual(kinds(json({ Trail: { Name: 't-1', S3BucketName: 'b', TrailARN: 'x' } })), [
+      'get-trail',
+    ]);
     assert.deepEqual(kinds(json({ IsLogging: true, LatestDeliveryTime: 1 })), ['trail-status']);
     assert.deepEqual(kinds(cfn(goodCfnProps())), ['cloudformation']);
   });
 
   it('the editor’s cheap pre-check never skips a document the engine recognises', () => {
-    const docs = [putBasic([{}]), json({ TrailARN: 'x', AdvancedEventSelectors: [] }), createTrail(), json({ trailList: [] }), json({ Trail: { Name: 't-1', S3BucketName: 'b' } }), json({ IsLogging: true, LatestDeliveryTime: 1 }), cfn(goodCfnProps()), json({ Name: 't-1', IsOrganizationTrail: true })];
+    const docs = [
+      putBasic([{}]),
+      json({ TrailARN: 'x', AdvancedEventSelectors: [] }),
+      createTrail(),
+      json({ trailList: [] }),
+      json({ Trail: { Name: 't-1', S3BucketName: 'b' } }),
+      json({ IsLogging: true, LatestDeliveryTime: 1 }),
+      cfn(goodCfnProps()),
+      json({ Name: 't-1', IsOrganizationTrail: true }),
+    ];
     for (const d of docs) {
       assert.ok(lintText(d).kinds.length > 0);
       assert.ok(mayHoldTrailConfig(d), d);
     }
-    assert.equal(mayHoldTrailConfig(json({ Records: [{ eventName: 'CreateTrail', requestParameters: { name: 't', s3BucketName: 'b' } }] })), false);
+    assert.equal(
+      mayHoldTrailConfig(
+        json({
+          Records: [
+            { eventName: 'CreateTrail', requestParameters: { name: 't', s3BucketName: 'b' } },
+          ],
+        }),
+      ),
+      false,
+    );
   });
 
   it('ignores JSON that configures no trail, whatever the file is called', () => {
-    for (const other of [json({ name: 'pkg', version: '1.0.0' }), json({ Records: [{ eventName: 'PutObject' }] }), json({ Resources: { B: { Type: 'AWS::S3::Bucket' } } }), '[]', '', '42']) {
+    for (const other of [
+      json({ name: 'pkg', version: '1.0.0' }),
+      json({ Records: [{ eventName: 'PutObject' }] }),
+      json({ Resources: { B: { Type: 'AWS::S3::Bucket' } } }),
+      '[]',
+      '',
+      '42',
+    ]) {
       const r = lintText(other);
       assert.deepEqual(r.kinds, []);
       assert.deepEqual(r.findings, []);
@@ -56,11 +100,16 @@ describe('lint engine: recognising configurations by content', () => {
     assert.equal(syntax.start.line, 4);
     assert.match(syntax.message, /comma expected/);
     assert.ok(r.findings.some((f) => f.ruleId === 'not-multi-region'));
-    assert.ok(!lintText(text, { reportSyntaxErrors: false }).findings.some((f) => f.ruleId === 'json-syntax'));
+    assert.ok(
+      !lintText(text, { reportSyntaxErrors: false }).findings.some(
+        (f) => f.ruleId === 'json-syntax',
+      ),
+    );
   });
 
   it('gives exact 1-based positions of the offending value', () => {
-    const text = '{\n  "Name": "t-1",\n  "S3BucketName": "b",\n  "EnableLogFileValidation": false\n}';
+    const text =
+      '{\n  "Name": "t-1",\n  "S3BucketName": "b",\n  "EnableLogFileValidation": false\n}';
     const f = lintText(text).findings.find((x) => x.ruleId === 'log-file-validation-off')!;
     assert.deepEqual(f.start, { line: 4, column: 30 });
     assert.deepEqual(f.end, { line: 4, column: 35 });
@@ -72,7 +121,15 @@ describe('lint engine: recognising configurations by content', () => {
       TrailName: { 'Fn::Sub': '${AWS::StackName}-trail' },
       EnableLogFileValidation: { Ref: 'Validate' },
       IsMultiRegionTrail: { 'Fn::If': ['Prod', true, false] },
-      EventSelectors: [{ ReadWriteType: { Ref: 'Rw' }, IncludeManagementEvents: { Ref: 'Mgmt' }, DataResources: [{ Type: 'AWS::S3::Object', Values: [{ 'Fn::Sub': 'arn:aws:s3:::${Bucket}/' }] }] }],
+      EventSelectors: [
+        {
+          ReadWriteType: { Ref: 'Rw' },
+          IncludeManagementEvents: { Ref: 'Mgmt' },
+          DataResources: [
+            { Type: 'AWS::S3::Object', Values: [{ 'Fn::Sub': 'arn:aws:s3:::${Bucket}/' }] },
+          ],
+        },
+      ],
     });
     assert.deepEqual(ruleIds(cfn(props)), []);
   });
@@ -80,9 +137,15 @@ describe('lint engine: recognising configurations by content', () => {
   it('lints every trail of a describe-trails output and every trail resource of a template', () => {
     const template = json({
       Resources: {
-        A: { Type: 'AWS::CloudTrail::Trail', Properties: goodCfnProps({ EnableLogFileValidation: false }) },
+        A: {
+          Type: 'AWS::CloudTrail::Trail',
+          Properties: goodCfnProps({ EnableLogFileValidation: false }),
+        },
         B: { Type: 'AWS::S3::Bucket' },
-        C: { Type: 'AWS::CloudTrail::Trail', Properties: goodCfnProps({ EnableLogFileValidation: false }) },
+        C: {
+          Type: 'AWS::CloudTrail::Trail',
+          Properties: goodCfnProps({ EnableLogFileValidation: false }),
+        },
       },
     });
     assert.deepEqual(ruleIds(template), ['log-file-validation-off', 'log-file-validation-off']);
@@ -99,7 +162,9 @@ describe('lint engine: switching rules off', () => {
 
   it('by group', () => {
     assert.deepEqual(ruleIds(text, { disabledGroups: ['posture'] }), ['trail-name']);
-    assert.deepEqual(ruleIds(text, { disabledGroups: ['correctness'] }), ['log-file-validation-off']);
+    assert.deepEqual(ruleIds(text, { disabledGroups: ['correctness'] }), [
+      'log-file-validation-off',
+    ]);
   });
 });
 
@@ -115,17 +180,25 @@ ${where === 'before' ? `  ${comment}\n` : ''}  "EnableLogFileValidation": false,
 }`;
 
   it('disable-next-line silences the named rule on the next line only', () => {
-    const ids = ruleIds(base('// cloudtrail-lens-disable-next-line log-file-validation-off', 'before'));
+    const ids = ruleIds(
+      base('// cloudtrail-lens-disable-next-line log-file-validation-off', 'before'),
+    );
     assert.deepEqual(ids, ['not-multi-region']);
   });
 
   it('disable-line silences the rule on its own line', () => {
-    assert.deepEqual(ruleIds(base('// cloudtrail-lens-disable-line log-file-validation-off', 'line')), ['not-multi-region']);
+    assert.deepEqual(
+      ruleIds(base('// cloudtrail-lens-disable-line log-file-validation-off', 'line')),
+      ['not-multi-region'],
+    );
   });
 
   it('disable without ids silences every rule from there on; with ids only those', () => {
     assert.deepEqual(ruleIds(base('// cloudtrail-lens-disable', 'top')), []);
-    assert.deepEqual(ruleIds(base('/* cloudtrail-lens-disable not-multi-region, no-kms-key */', 'top')), ['log-file-validation-off']);
+    assert.deepEqual(
+      ruleIds(base('/* cloudtrail-lens-disable not-multi-region, no-kms-key */', 'top')),
+      ['log-file-validation-off'],
+    );
   });
 
   it('enable turns a rule back on', () => {
@@ -142,8 +215,19 @@ ${where === 'before' ? `  ${comment}\n` : ''}  "EnableLogFileValidation": false,
   });
 
   it('is not fooled by the directive inside a string, and ignores a reason after --', () => {
-    const inString = createTrail({ S3KeyPrefix: '// cloudtrail-lens-disable', EnableLogFileValidation: false });
+    const inString = createTrail({
+      S3KeyPrefix: '// cloudtrail-lens-disable',
+      EnableLogFileValidation: false,
+    });
     assert.deepEqual(ruleIds(inString), ['log-file-validation-off']);
-    assert.deepEqual(ruleIds(base('// cloudtrail-lens-disable-next-line log-file-validation-off -- validated by the org trail', 'before')), ['not-multi-region']);
+    assert.deepEqual(
+      ruleIds(
+        base(
+          '// cloudtrail-lens-disable-next-line log-file-validation-off -- validated by the org trail',
+          'before',
+        ),
+      ),
+      ['not-multi-region'],
+    );
   });
 });

@@ -7,7 +7,14 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectFormat, lintText, loadHclParser, readDocument, RULES, type Finding } from '../../../src/core/lint';
+import {
+  detectFormat,
+  lintText,
+  loadHclParser,
+  readDocument,
+  RULES,
+  type Finding,
+} from '../../../src/core/lint';
 import { anchorOf } from '../../../src/core/lint/recognise';
 import { pathOf, type Node } from '../../../src/core/lint/tree';
 
@@ -34,15 +41,23 @@ function describeFindings(file: string): { format: string; lines: string[]; find
   const lines = findings.map((f) => {
     const i = doc.targets.findIndex((t) => {
       const a = anchorOf(t);
-      return (f.offset >= t.object.offset && f.offset < t.object.offset + t.object.length) || f.offset === a.offset;
+      return (
+        (f.offset >= t.object.offset && f.offset < t.object.offset + t.object.length) ||
+        f.offset === a.offset
+      );
     });
     assert.ok(i >= 0, `${file}: ${f.ruleId} at ${f.start.line}:${f.start.column} is in no trail`);
     const t = doc.targets[i];
     const a = anchorOf(t);
     const node = f.offset === a.offset ? undefined : nodeWithRange(t.object, f.offset, f.length);
-    assert.ok(node || f.offset === a.offset, `${file}: ${f.ruleId} at ${f.start.line}:${f.start.column} is on no element`);
+    assert.ok(
+      node || f.offset === a.offset,
+      `${file}: ${f.ruleId} at ${f.start.line}:${f.start.column} is on no element`,
+    );
     // A key the schema does not know stays as written (`Equal` in JSON, `equal` in Terraform): compared without case.
-    const where = node ? pathOf(node).path.slice(pathOf(t.object).path.length).join('.').toLowerCase() : '(name)';
+    const where = node
+      ? pathOf(node).path.slice(pathOf(t.object).path.length).join('.').toLowerCase()
+      : '(name)';
     return `${f.ruleId} @ trail ${i} ${where}${f.fixes.length ? ' (fix)' : ''}`;
   });
   return { format, lines: lines.sort(), findings };
@@ -60,18 +75,35 @@ describe('lint: equivalent JSON, YAML, Terraform and Terraform JSON renderings',
 
   it('give the same findings, on the same elements, with fixes in the same places', () => {
     const [json, ...others] = RENDERINGS.map(describeFindings);
-    for (const [i, other] of others.entries()) assert.deepEqual(other.lines, json.lines, RENDERINGS[i + 1]);
+    for (const [i, other] of others.entries())
+      assert.deepEqual(other.lines, json.lines, RENDERINGS[i + 1]);
     // Spot checks that the paths are what the fixture plants (and not, say, all at the trail's name).
-    assert.ok(json.lines.includes('unknown-operator @ trail 4 advancedeventselectors.1.fieldselectors.1.equal (fix)'), json.lines.join('\n'));
-    assert.ok(json.lines.includes('read-write-type @ trail 0 eventselectors.0.readwritetype (fix)'));
+    assert.ok(
+      json.lines.includes(
+        'unknown-operator @ trail 4 advancedeventselectors.1.fieldselectors.1.equal (fix)',
+      ),
+      json.lines.join('\n'),
+    );
+    assert.ok(
+      json.lines.includes('read-write-type @ trail 0 eventselectors.0.readwritetype (fix)'),
+    );
     assert.ok(json.lines.includes('too-many-event-selectors @ trail 2 eventselectors.5'));
     assert.equal(json.lines.length, 38);
   });
 
   it('cover every correctness rule that is not about one format', () => {
     const fired = new Set(describeFindings('equivalent.json').findings.map((f) => f.ruleId));
-    const formatSpecific = ['cfn-required-property', 'cfn-unknown-property', 'terraform-required-argument'];
-    const missing = RULES.filter((r) => r.meta.group === 'correctness' && !formatSpecific.includes(r.meta.id) && !fired.has(r.meta.id)).map((r) => r.meta.id);
+    const formatSpecific = [
+      'cfn-required-property',
+      'cfn-unknown-property',
+      'terraform-required-argument',
+    ];
+    const missing = RULES.filter(
+      (r) =>
+        r.meta.group === 'correctness' &&
+        !formatSpecific.includes(r.meta.id) &&
+        !fired.has(r.meta.id),
+    ).map((r) => r.meta.id);
     assert.deepEqual(missing, []);
   });
 });

@@ -2,7 +2,13 @@
 // keep the rest of the document (comments included) and leave valid JSONC.
 import * as assert from 'node:assert/strict';
 import { parse, ParseError } from 'jsonc-parser';
-import { applyEdits, basicToAdvanced, lintText, refactorsAt, type Finding } from '../../../src/core/lint';
+import {
+  applyEdits,
+  basicToAdvanced,
+  lintText,
+  refactorsAt,
+  type Finding,
+} from '../../../src/core/lint';
 import { recognise } from '../../../src/core/lint/recognise';
 import { parseTree } from 'jsonc-parser';
 import { cfn, createTrail, data, goodCfnProps, json, mgmt, putAdvanced, putBasic } from './helpers';
@@ -20,7 +26,11 @@ function applyFirstFix(text: string, ruleId: string): string {
   const errors: ParseError[] = [];
   parse(out, errors, { allowTrailingComma: true });
   assert.deepEqual(errors, [], `valid JSONC after the fix:\n${out}`);
-  assert.equal(lintText(out).findings.filter((x) => x.ruleId === ruleId).length, 0, `${ruleId} gone after the fix:\n${out}`);
+  assert.equal(
+    lintText(out).findings.filter((x) => x.ruleId === ruleId).length,
+    0,
+    `${ruleId} gone after the fix:\n${out}`,
+  );
   return out;
 }
 
@@ -38,7 +48,10 @@ describe('lint quick fixes', () => {
   });
 
   it('turns on log file validation in a CloudFormation template by replacing "false"', () => {
-    const out = applyFirstFix(cfn(goodCfnProps({ EnableLogFileValidation: false })), 'log-file-validation-off');
+    const out = applyFirstFix(
+      cfn(goodCfnProps({ EnableLogFileValidation: false })),
+      'log-file-validation-off',
+    );
     assert.equal(parse(out).Resources.Trail.Properties.EnableLogFileValidation, true);
   });
 
@@ -52,57 +65,130 @@ describe('lint quick fixes', () => {
   });
 
   it('inserts a missing setting into compact and empty objects too', () => {
-    const compact = '{"Resources": {"T": {"Type": "AWS::CloudTrail::Trail", "Properties": {"TrailName": "t-1", "S3BucketName": "b", "IsLogging": true}}}}';
-    assert.equal(parse(applyFirstFix(compact, 'log-file-validation-off')).Resources.T.Properties.EnableLogFileValidation, true);
+    const compact =
+      '{"Resources": {"T": {"Type": "AWS::CloudTrail::Trail", "Properties": {"TrailName": "t-1", "S3BucketName": "b", "IsLogging": true}}}}';
+    assert.equal(
+      parse(applyFirstFix(compact, 'log-file-validation-off')).Resources.T.Properties
+        .EnableLogFileValidation,
+      true,
+    );
     const empty = '{"Resources": {"T": {"Type": "AWS::CloudTrail::Trail", "Properties": {}}}}';
     const out = applyFirstFix(empty, 'not-multi-region');
     assert.deepEqual(parse(out).Resources.T.Properties, { IsMultiRegionTrail: true });
   });
 
   it('offers no fix on API outputs, which describe a trail rather than configure it', () => {
-    const f = only(json({ trailList: [{ Name: 'a-trail', TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/a-trail', LogFileValidationEnabled: false, IsMultiRegionTrail: true, KmsKeyId: 'k', CloudWatchLogsLogGroupArn: 'g', CloudWatchLogsRoleArn: 'r' }] }), 'log-file-validation-off');
+    const f = only(
+      json({
+        trailList: [
+          {
+            Name: 'a-trail',
+            TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/a-trail',
+            LogFileValidationEnabled: false,
+            IsMultiRegionTrail: true,
+            KmsKeyId: 'k',
+            CloudWatchLogsLogGroupArn: 'g',
+            CloudWatchLogsRoleArn: 'r',
+          },
+        ],
+      }),
+      'log-file-validation-off',
+    );
     assert.deepEqual(f.fixes, []);
   });
 
   it('replaces an unsupported operator with Equals', () => {
-    const out = applyFirstFix(putAdvanced([data('AWS::S3::Object')]).replace('"Equals": [\n            "AWS::S3::Object"', '"StartsWith": [\n            "AWS::S3::Object"'), 'equals-only-field');
-    assert.deepEqual(parse(out).AdvancedEventSelectors[0].FieldSelectors[1], { Field: 'resources.type', Equals: ['AWS::S3::Object'] });
+    const out = applyFirstFix(
+      putAdvanced([data('AWS::S3::Object')]).replace(
+        '"Equals": [\n            "AWS::S3::Object"',
+        '"StartsWith": [\n            "AWS::S3::Object"',
+      ),
+      'equals-only-field',
+    );
+    assert.deepEqual(parse(out).AdvancedEventSelectors[0].FieldSelectors[1], {
+      Field: 'resources.type',
+      Equals: ['AWS::S3::Object'],
+    });
   });
 
   it('turns readOnly NotEquals "true" into the equivalent Equals "false"', () => {
-    const out = applyFirstFix(putAdvanced([mgmt({ Field: 'readOnly', NotEquals: ['true'] })]), 'equals-only-field');
-    assert.deepEqual(parse(out).AdvancedEventSelectors[0].FieldSelectors[1], { Field: 'readOnly', Equals: ['false'] });
+    const out = applyFirstFix(
+      putAdvanced([mgmt({ Field: 'readOnly', NotEquals: ['true'] })]),
+      'equals-only-field',
+    );
+    assert.deepEqual(parse(out).AdvancedEventSelectors[0].FieldSelectors[1], {
+      Field: 'readOnly',
+      Equals: ['false'],
+    });
   });
 
   it('removes a duplicate value with its comma', () => {
-    const out = applyFirstFix(putAdvanced([data('AWS::S3::Object', { Field: 'eventName', Equals: ['PutObject', 'GetObject', 'PutObject'] })]), 'duplicate-value');
-    assert.deepEqual(parse(out).AdvancedEventSelectors[0].FieldSelectors[2].Equals, ['PutObject', 'GetObject']);
+    const out = applyFirstFix(
+      putAdvanced([
+        data('AWS::S3::Object', {
+          Field: 'eventName',
+          Equals: ['PutObject', 'GetObject', 'PutObject'],
+        }),
+      ]),
+      'duplicate-value',
+    );
+    assert.deepEqual(parse(out).AdvancedEventSelectors[0].FieldSelectors[2].Equals, [
+      'PutObject',
+      'GetObject',
+    ]);
   });
 
   it('adds the trailing slash to an S3 bucket ARN', () => {
-    const out = applyFirstFix(putBasic([{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::my-bucket'] }] }]), 'data-resource-arn');
-    assert.deepEqual(parse(out).EventSelectors[0].DataResources[0].Values, ['arn:aws:s3:::my-bucket/']);
+    const out = applyFirstFix(
+      putBasic([
+        { DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::my-bucket'] }] },
+      ]),
+      'data-resource-arn',
+    );
+    assert.deepEqual(parse(out).EventSelectors[0].DataResources[0].Values, [
+      'arn:aws:s3:::my-bucket/',
+    ]);
   });
 
   it('turns management events back on for a trail that logs nothing', () => {
-    const out = applyFirstFix(putBasic([{ ReadWriteType: 'All', IncludeManagementEvents: false, DataResources: [] }]), 'logs-nothing');
+    const out = applyFirstFix(
+      putBasic([{ ReadWriteType: 'All', IncludeManagementEvents: false, DataResources: [] }]),
+      'logs-nothing',
+    );
     assert.equal(parse(out).EventSelectors[0].IncludeManagementEvents, true);
   });
 
   it('moves basic selectors into the advanced ones when both are set', () => {
-    const text = json({ TrailName: 't-1', EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: false, DataResources: [{ Type: 'AWS::Lambda::Function', Values: ['arn:aws:lambda'] }] }], AdvancedEventSelectors: [mgmt()] });
+    const text = json({
+      TrailName: 't-1',
+      EventSelectors: [
+        {
+          ReadWriteType: 'All',
+          IncludeManagementEvents: false,
+          DataResources: [{ Type: 'AWS::Lambda::Function', Values: ['arn:aws:lambda'] }],
+        },
+      ],
+      AdvancedEventSelectors: [mgmt()],
+    });
     const out = applyFirstFix(text, 'mixed-selectors');
     const v = parse(out);
     assert.equal(v.EventSelectors, undefined);
-    assert.deepEqual(v.AdvancedEventSelectors.map((s: { FieldSelectors: unknown[] }) => s.FieldSelectors), [
-      [{ Field: 'eventCategory', Equals: ['Management'] }],
-      [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::Lambda::Function'] }],
-    ]);
+    assert.deepEqual(
+      v.AdvancedEventSelectors.map((s: { FieldSelectors: unknown[] }) => s.FieldSelectors),
+      [
+        [{ Field: 'eventCategory', Equals: ['Management'] }],
+        [
+          { Field: 'eventCategory', Equals: ['Data'] },
+          { Field: 'resources.type', Equals: ['AWS::Lambda::Function'] },
+        ],
+      ],
+    );
   });
 });
 
 describe('converting basic event selectors to advanced ones', () => {
-  const convert = (selectors: unknown[]) => basicToAdvanced(recognise(parseTree(putBasic(selectors)))[0]);
+  const convert = (selectors: unknown[]) =>
+    basicToAdvanced(recognise(parseTree(putBasic(selectors)))[0]);
 
   it('maps management, read/write, exclusions and each data resource type', () => {
     const out = convert([
@@ -111,8 +197,17 @@ describe('converting basic event selectors to advanced ones', () => {
         IncludeManagementEvents: true,
         ExcludeManagementEventSources: ['kms.amazonaws.com'],
         DataResources: [
-          { Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::amzn-s3-demo-bucket/prefix', 'arn:aws:s3:::amzn-s3-demo-bucket2/'] },
-          { Type: 'AWS::Lambda::Function', Values: ['arn:aws:lambda:us-west-2:123456789012:function:hello'] },
+          {
+            Type: 'AWS::S3::Object',
+            Values: [
+              'arn:aws:s3:::amzn-s3-demo-bucket/prefix',
+              'arn:aws:s3:::amzn-s3-demo-bucket2/',
+            ],
+          },
+          {
+            Type: 'AWS::Lambda::Function',
+            Values: ['arn:aws:lambda:us-west-2:123456789012:function:hello'],
+          },
           { Type: 'AWS::DynamoDB::Table', Values: ['arn:aws:dynamodb'] },
         ],
       },
@@ -121,20 +216,37 @@ describe('converting basic event selectors to advanced ones', () => {
     assert.deepEqual(
       out.map((s) => s.FieldSelectors),
       [
-        [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['false'] }, { Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] }],
+        [
+          { Field: 'eventCategory', Equals: ['Management'] },
+          { Field: 'readOnly', Equals: ['false'] },
+          { Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] },
+        ],
         [
           { Field: 'eventCategory', Equals: ['Data'] },
           { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
           { Field: 'readOnly', Equals: ['false'] },
-          { Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::amzn-s3-demo-bucket/prefix', 'arn:aws:s3:::amzn-s3-demo-bucket2/'] },
+          {
+            Field: 'resources.ARN',
+            StartsWith: [
+              'arn:aws:s3:::amzn-s3-demo-bucket/prefix',
+              'arn:aws:s3:::amzn-s3-demo-bucket2/',
+            ],
+          },
         ],
         [
           { Field: 'eventCategory', Equals: ['Data'] },
           { Field: 'resources.type', Equals: ['AWS::Lambda::Function'] },
           { Field: 'readOnly', Equals: ['false'] },
-          { Field: 'resources.ARN', Equals: ['arn:aws:lambda:us-west-2:123456789012:function:hello'] },
+          {
+            Field: 'resources.ARN',
+            Equals: ['arn:aws:lambda:us-west-2:123456789012:function:hello'],
+          },
         ],
-        [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::DynamoDB::Table'] }, { Field: 'readOnly', Equals: ['false'] }],
+        [
+          { Field: 'eventCategory', Equals: ['Data'] },
+          { Field: 'resources.type', Equals: ['AWS::DynamoDB::Table'] },
+          { Field: 'readOnly', Equals: ['false'] },
+        ],
       ],
     );
   });
@@ -142,16 +254,28 @@ describe('converting basic event selectors to advanced ones', () => {
   it('merges ReadOnly and WriteOnly management selectors into one for all events', () => {
     const out = convert([{ ReadWriteType: 'ReadOnly' }, { ReadWriteType: 'WriteOnly' }]);
     assert.ok(Array.isArray(out));
-    assert.deepEqual(out.map((s) => s.FieldSelectors), [[{ Field: 'eventCategory', Equals: ['Management'] }]]);
+    assert.deepEqual(
+      out.map((s) => s.FieldSelectors),
+      [[{ Field: 'eventCategory', Equals: ['Management'] }]],
+    );
   });
 
   it('refuses when there is no exact equivalent', () => {
-    const out = convert([{ ReadWriteType: 'ReadOnly', ExcludeManagementEventSources: ['kms.amazonaws.com'] }, { ReadWriteType: 'WriteOnly' }]);
+    const out = convert([
+      { ReadWriteType: 'ReadOnly', ExcludeManagementEventSources: ['kms.amazonaws.com'] },
+      { ReadWriteType: 'WriteOnly' },
+    ]);
     assert.ok(!Array.isArray(out) && /different settings/.test(out.reason));
   });
 
   it('is offered as a refactoring inside EventSelectors, and its result lints clean', () => {
-    const text = putBasic([{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::'] }] }]);
+    const text = putBasic([
+      {
+        ReadWriteType: 'All',
+        IncludeManagementEvents: true,
+        DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::'] }],
+      },
+    ]);
     assert.deepEqual(refactorsAt(text, text.indexOf('TrailName')), []);
     const [fix] = refactorsAt(text, text.indexOf('ReadWriteType'));
     assert.equal(fix.title, 'Convert basic event selectors to advanced event selectors');

@@ -2,12 +2,21 @@
 // what becomes the configuration model (values left alone, defaults, blocks as lists), exact
 // positions, suppression comments in each format's comments, syntax errors.
 import * as assert from 'node:assert/strict';
-import { completionsAt, detectFormat, hoverAt, lintText, loadHclParser, readDocument, type Finding } from '../../../src/core/lint';
+import {
+  completionsAt,
+  detectFormat,
+  hoverAt,
+  lintText,
+  loadHclParser,
+  readDocument,
+  type Finding,
+} from '../../../src/core/lint';
 import { INTRINSIC_TAGS } from '../../../src/core/lint/formats/yaml';
 import { nodeValue, prop } from '../../../src/core/lint/tree';
 
 const ids = (findings: Finding[]) => findings.map((f) => f.ruleId).sort();
-const only = (text: string, ruleId: string) => lintText(text).findings.filter((f) => f.ruleId === ruleId);
+const only = (text: string, ruleId: string) =>
+  lintText(text).findings.filter((f) => f.ruleId === ruleId);
 const at = (text: string, f: Finding) => text.slice(f.offset, f.offset + f.length);
 
 describe('lint formats: detection', () => {
@@ -20,7 +29,12 @@ describe('lint formats: detection', () => {
     assert.equal(detectFormat('Resources: {}', 'stack.template'), 'yaml');
     assert.equal(detectFormat('# trail\nresource "aws_cloudtrail" "t" {\n}\n'), 'terraform');
     assert.equal(detectFormat('terraform {\n  required_version = ">= 1.5"\n}\n'), 'terraform');
-    assert.equal(detectFormat('AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  T:\n    Type: AWS::CloudTrail::Trail\n'), 'yaml');
+    assert.equal(
+      detectFormat(
+        'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  T:\n    Type: AWS::CloudTrail::Trail\n',
+      ),
+      'yaml',
+    );
   });
 });
 
@@ -48,10 +62,34 @@ describe('lint formats: CloudFormation YAML', () => {
         const doc = readDocument(text, 'yaml');
         assert.deepEqual(doc.syntaxErrors, [], value);
         assert.equal(prop(doc.targets[0].object, 'IsMultiRegionTrail')?.type, 'opaque', value);
-        assert.deepEqual(ids(lintText(text, { reportSyntaxErrors: true }).findings).filter((id) => id !== 'log-file-validation-off' && id !== 'no-cloudwatch-logs'), [], value);
+        assert.deepEqual(
+          ids(lintText(text, { reportSyntaxErrors: true }).findings).filter(
+            (id) => id !== 'log-file-validation-off' && id !== 'no-cloudwatch-logs',
+          ),
+          [],
+          value,
+        );
       }
     }
-    for (const tag of ['!Ref', '!Sub', '!GetAtt', '!If', '!Join', '!Select', '!FindInMap', '!ImportValue', '!Equals', '!Not', '!And', '!Or', '!Condition', '!Base64', '!Split', '!GetAZs', '!Cidr']) {
+    for (const tag of [
+      '!Ref',
+      '!Sub',
+      '!GetAtt',
+      '!If',
+      '!Join',
+      '!Select',
+      '!FindInMap',
+      '!ImportValue',
+      '!Equals',
+      '!Not',
+      '!And',
+      '!Or',
+      '!Condition',
+      '!Base64',
+      '!Split',
+      '!GetAZs',
+      '!Cidr',
+    ]) {
       assert.ok(INTRINSIC_TAGS.includes(tag), tag);
     }
   });
@@ -60,10 +98,17 @@ describe('lint formats: CloudFormation YAML', () => {
     const r = lintText(TEMPLATE);
     assert.deepEqual(ids(r.findings), ['log-file-validation-off']);
     const f = r.findings[0];
-    assert.deepEqual([f.start, f.end], [{ line: 11, column: 32 }, { line: 11, column: 37 }]);
+    assert.deepEqual(
+      [f.start, f.end],
+      [
+        { line: 11, column: 32 },
+        { line: 11, column: 37 },
+      ],
+    );
     assert.equal(at(TEMPLATE, f), 'false');
     // Missing settings: on the logical id when there is no TrailName.
-    const bare = 'Resources:\n  AuditTrail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n      S3BucketName: logs\n';
+    const bare =
+      'Resources:\n  AuditTrail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n      S3BucketName: logs\n';
     const g = only(bare, 'not-multi-region')[0];
     assert.deepEqual(g.start, { line: 2, column: 3 });
     assert.equal(at(bare, g), 'AuditTrail');
@@ -86,7 +131,9 @@ Resources:
 `;
     const doc = readDocument(text, 'yaml');
     assert.equal(doc.targets.length, 2);
-    assert.deepEqual(nodeValue(prop(doc.targets[1].object, 'EventSelectors')), [{ ReadWriteType: 'Readonly' }]);
+    assert.deepEqual(nodeValue(prop(doc.targets[1].object, 'EventSelectors')), [
+      { ReadWriteType: 'Readonly' },
+    ]);
     // Both trails use the one bad value: one finding, where it is written.
     const rw = only(text, 'read-write-type');
     assert.equal(rw.length, 1);
@@ -122,17 +169,27 @@ Resources:
   });
 
   it('reads the documents of a stream, and reports YAML syntax errors at their place', () => {
-    const stream = '---\nkind: ConfigMap\n---\nResources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties: {TrailName: t-1, S3BucketName: b, IsLogging: true, IsMultiRegionTrail: false}\n';
+    const stream =
+      '---\nkind: ConfigMap\n---\nResources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties: {TrailName: t-1, S3BucketName: b, IsLogging: true, IsMultiRegionTrail: false}\n';
     assert.ok(ids(lintText(stream).findings).includes('not-multi-region'));
-    const broken = 'Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      TrailName: "unterminated\n';
-    const errors = lintText(broken, { reportSyntaxErrors: true }).findings.filter((f) => f.ruleId === 'yaml-syntax');
+    const broken =
+      'Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      TrailName: "unterminated\n';
+    const errors = lintText(broken, { reportSyntaxErrors: true }).findings.filter(
+      (f) => f.ruleId === 'yaml-syntax',
+    );
     assert.ok(errors.length > 0);
     assert.match(errors[0].message, /^YAML syntax error: /);
-    assert.equal(lintText(broken, { reportSyntaxErrors: true }).findings.some((f) => f.ruleId === 'json-syntax'), false);
+    assert.equal(
+      lintText(broken, { reportSyntaxErrors: true }).findings.some(
+        (f) => f.ruleId === 'json-syntax',
+      ),
+      false,
+    );
   });
 
   it('reads CLI output in YAML (aws cloudtrail describe-trails --output yaml)', () => {
-    const text = 'trailList:\n- Name: org\n  S3BucketName: logs\n  TrailARN: arn:aws:cloudtrail:us-east-1:123456789012:trail/org\n  IsMultiRegionTrail: true\n  IncludeGlobalServiceEvents: true\n  LogFileValidationEnabled: false\n  KmsKeyId: k\n  CloudWatchLogsLogGroupArn: g\n  CloudWatchLogsRoleArn: r\n';
+    const text =
+      'trailList:\n- Name: org\n  S3BucketName: logs\n  TrailARN: arn:aws:cloudtrail:us-east-1:123456789012:trail/org\n  IsMultiRegionTrail: true\n  IncludeGlobalServiceEvents: true\n  LogFileValidationEnabled: false\n  KmsKeyId: k\n  CloudWatchLogsLogGroupArn: g\n  CloudWatchLogsRoleArn: r\n';
     const r = lintText(text);
     assert.deepEqual(r.kinds, ['describe-trails']);
     assert.deepEqual(ids(r.findings), ['log-file-validation-off']);
@@ -170,20 +227,46 @@ resource "aws_cloudtrail" "audit" {
     const o = doc.targets[0].object;
     assert.deepEqual(
       o.children!.map((p) => `${p.children![0].value}=${p.children![1].type}`),
-      ['TrailName=opaque', 'S3BucketName=opaque', 'KMSKeyId=opaque', 'EnableLogFileValidation=boolean', 'IsMultiRegionTrail=string', 'EventSelectors=array'],
+      [
+        'TrailName=opaque',
+        'S3BucketName=opaque',
+        'KMSKeyId=opaque',
+        'EnableLogFileValidation=boolean',
+        'IsMultiRegionTrail=string',
+        'EventSelectors=array',
+      ],
     );
-    assert.deepEqual(nodeValue(prop(o, 'EventSelectors')), [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::logs/', undefined] }] }]);
+    assert.deepEqual(nodeValue(prop(o, 'EventSelectors')), [
+      {
+        ReadWriteType: 'All',
+        IncludeManagementEvents: true,
+        DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::logs/', undefined] }],
+      },
+    ]);
     // Absent enable_logging and include_global_service_events: Terraform's defaults (true).
     assert.deepEqual(ids(lintText(text).findings), ['no-cloudwatch-logs']);
   });
 
   it('takes Terraform defaults where an argument is absent: single-Region, no log file validation', () => {
-    const text = 'resource "aws_cloudtrail" "t" {\n  name           = "t-1"\n  s3_bucket_name = "logs"\n}\n';
-    assert.deepEqual(ids(lintText(text).findings), ['log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key', 'not-multi-region']);
+    const text =
+      'resource "aws_cloudtrail" "t" {\n  name           = "t-1"\n  s3_bucket_name = "logs"\n}\n';
+    assert.deepEqual(ids(lintText(text).findings), [
+      'log-file-validation-off',
+      'no-cloudwatch-logs',
+      'no-kms-key',
+      'not-multi-region',
+    ]);
     // An event data store is multi-Region unless it says otherwise.
-    const store = 'resource "aws_cloudtrail_event_data_store" "lake" {\n  name       = "lake"\n  kms_key_id = aws_kms_key.lake.arn\n}\n';
+    const store =
+      'resource "aws_cloudtrail_event_data_store" "lake" {\n  name       = "lake"\n  kms_key_id = aws_kms_key.lake.arn\n}\n';
     assert.deepEqual(ids(lintText(store).findings), []);
-    assert.deepEqual(ids(lintText(store.replace('kms_key_id', 'multi_region_enabled = false\n  kms_key_id')).findings), ['not-multi-region']);
+    assert.deepEqual(
+      ids(
+        lintText(store.replace('kms_key_id', 'multi_region_enabled = false\n  kms_key_id'))
+          .findings,
+      ),
+      ['not-multi-region'],
+    );
   });
 
   it('a dynamic block makes its list unknown; advanced selectors of event data stores accept their own categories', () => {
@@ -207,7 +290,9 @@ resource "aws_cloudtrail" "audit" {
 }
 `;
     assert.deepEqual(ids(lintText(dynamic).findings), [], 'logs-nothing cannot be known');
-    assert.deepEqual(ids(lintText(dynamic.replace(/ {2}dynamic[\s\S]*?\n {2}}\n/, '')).findings), ['logs-nothing']);
+    assert.deepEqual(ids(lintText(dynamic.replace(/ {2}dynamic[\s\S]*?\n {2}}\n/, '')).findings), [
+      'logs-nothing',
+    ]);
     const store = `resource "aws_cloudtrail_event_data_store" "config" {
   name       = "config-items"
   kms_key_id = "k"
@@ -221,13 +306,22 @@ resource "aws_cloudtrail" "audit" {
 }
 `;
     assert.deepEqual(ids(lintText(store).findings), []);
-    assert.deepEqual(ids(lintText(store.replace('ConfigurationItem', 'ConfigItem')).findings), ['invalid-field-value']);
+    assert.deepEqual(ids(lintText(store.replace('ConfigurationItem', 'ConfigItem')).findings), [
+      'invalid-field-value',
+    ]);
   });
 
   it('positions are exact, in UTF-16 columns past non-ASCII text, and strings are unescaped', () => {
-    const text = '# Überwachung ✓ — 審計\nresource "aws_cloudtrail" "t" {\n  name = "t-1" # “audit”\n  s3_bucket_name = "logs"\n  s3_key_prefix = "a\\u00e9\\"b$${x}"\n  include_global_service_events = false\n}\n';
+    const text =
+      '# Überwachung ✓ — 審計\nresource "aws_cloudtrail" "t" {\n  name = "t-1" # “audit”\n  s3_bucket_name = "logs"\n  s3_key_prefix = "a\\u00e9\\"b$${x}"\n  include_global_service_events = false\n}\n';
     const f = only(text, 'global-events-excluded')[0];
-    assert.deepEqual([f.start, f.end], [{ line: 6, column: 35 }, { line: 6, column: 40 }]);
+    assert.deepEqual(
+      [f.start, f.end],
+      [
+        { line: 6, column: 35 },
+        { line: 6, column: 40 },
+      ],
+    );
     assert.equal(at(text, f), 'false');
     const doc = readDocument(text, 'terraform');
     assert.equal(prop(doc.targets[0].object, 'S3KeyPrefix')?.value, 'aé"b${x}');
@@ -243,11 +337,16 @@ resource "aws_cloudtrail" "audit" {
 }
 `;
     assert.deepEqual(ids(lintText(text).findings), ['not-multi-region']);
-    assert.equal(only(text, 'not-multi-region')[0].start.line, 4, 'the missing setting is reported on name, which the comment on line 5 does not cover');
+    assert.equal(
+      only(text, 'not-multi-region')[0].start.line,
+      4,
+      'the missing setting is reported on name, which the comment on line 5 does not cover',
+    );
   });
 
   it('reports HCL syntax errors, never JSON ones, and still lints what it could read', () => {
-    const text = 'resource "aws_cloudtrail" "t" {\n  name = "t-1"\n  s3_bucket_name = \n  is_multi_region_trail = false\n}\n';
+    const text =
+      'resource "aws_cloudtrail" "t" {\n  name = "t-1"\n  s3_bucket_name = \n  is_multi_region_trail = false\n}\n';
     const r = lintText(text, { reportSyntaxErrors: true });
     assert.ok(r.findings.some((f) => f.ruleId === 'hcl-syntax'));
     assert.ok(!r.findings.some((f) => f.ruleId === 'json-syntax'));
@@ -255,34 +354,55 @@ resource "aws_cloudtrail" "audit" {
   });
 
   it('ignores other resources, data sources and modules', () => {
-    const text = 'data "aws_cloudtrail_service_account" "main" {}\nmodule "trail" {\n  source = "./trail"\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n';
+    const text =
+      'data "aws_cloudtrail_service_account" "main" {}\nmodule "trail" {\n  source = "./trail"\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n';
     assert.deepEqual(lintText(text), { format: 'terraform', kinds: [], findings: [] });
   });
 });
 
 describe('lint formats: Terraform JSON and terraform show -json', () => {
   it('reads *.tf.json configuration, a block as an object or a list, templates as expressions', () => {
-    const text = JSON.stringify({
-      resource: {
-        aws_cloudtrail: {
-          audit: {
-            name: 'audit',
-            s3_bucket_name: '${aws_s3_bucket.logs.id}',
-            kms_key_id: null,
-            event_selector: { read_write_type: 'Readonly', include_management_events: true },
+    const text = JSON.stringify(
+      {
+        resource: {
+          aws_cloudtrail: {
+            audit: {
+              name: 'audit',
+              s3_bucket_name: '${aws_s3_bucket.logs.id}',
+              kms_key_id: null,
+              event_selector: { read_write_type: 'Readonly', include_management_events: true },
+            },
           },
         },
       },
-    }, null, 2);
+      null,
+      2,
+    );
     const r = lintText(text);
     assert.deepEqual(r.kinds, ['terraform']);
-    assert.deepEqual(ids(r.findings), ['log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key', 'not-multi-region', 'read-write-type']);
+    assert.deepEqual(ids(r.findings), [
+      'log-file-validation-off',
+      'no-cloudwatch-logs',
+      'no-kms-key',
+      'not-multi-region',
+      'read-write-type',
+    ]);
     // Fixes are JSON with Terraform's names.
     const f = r.findings.find((x) => x.ruleId === 'not-multi-region')!;
     assert.match(f.fixes[0].edits[0].newText, /"is_multi_region_trail": true/);
   });
 
-  const plan = (resourceChanges: unknown[], extra: Record<string, unknown> = {}) => JSON.stringify({ format_version: '1.2', terraform_version: '1.9.0', resource_changes: resourceChanges, ...extra }, null, 2);
+  const plan = (resourceChanges: unknown[], extra: Record<string, unknown> = {}) =>
+    JSON.stringify(
+      {
+        format_version: '1.2',
+        terraform_version: '1.9.0',
+        resource_changes: resourceChanges,
+        ...extra,
+      },
+      null,
+      2,
+    );
   const change = (after: unknown, afterUnknown: unknown = {}, actions = ['create']) => ({
     address: 'aws_cloudtrail.t',
     mode: 'managed',
@@ -304,7 +424,9 @@ describe('lint formats: Terraform JSON and terraform show -json', () => {
   };
 
   it('reads resource_changes: null is unset, [] is no block, after_unknown values are set but unknown; no fixes', () => {
-    const r = lintText(plan([change(after, { s3_bucket_name: true, kms_key_id: true, arn: true })]));
+    const r = lintText(
+      plan([change(after, { s3_bucket_name: true, kms_key_id: true, arn: true })]),
+    );
     assert.deepEqual(r.kinds, ['terraform-plan']);
     assert.deepEqual(ids(r.findings), ['log-file-validation-off', 'no-cloudwatch-logs']);
     assert.ok(r.findings.every((f) => f.fixes.length === 0));
@@ -318,11 +440,47 @@ describe('lint formats: Terraform JSON and terraform show -json', () => {
     assert.deepEqual(lintText(plan([change(null, {}, ['delete'])])).findings, []);
     const planned = JSON.stringify({
       format_version: '1.0',
-      planned_values: { root_module: { child_modules: [{ resources: [{ address: 'module.x.aws_cloudtrail.t', mode: 'managed', type: 'aws_cloudtrail', values: { ...after, s3_bucket_name: 'b' } }] }] } },
+      planned_values: {
+        root_module: {
+          child_modules: [
+            {
+              resources: [
+                {
+                  address: 'module.x.aws_cloudtrail.t',
+                  mode: 'managed',
+                  type: 'aws_cloudtrail',
+                  values: { ...after, s3_bucket_name: 'b' },
+                },
+              ],
+            },
+          ],
+        },
+      },
     });
-    assert.deepEqual(ids(lintText(planned).findings), ['log-file-validation-off', 'no-cloudwatch-logs', 'no-kms-key']);
-    const state = JSON.stringify({ format_version: '1.0', values: { root_module: { resources: [{ address: 'aws_cloudtrail.t', mode: 'managed', type: 'aws_cloudtrail', values: { ...after, s3_bucket_name: 'b', kms_key_id: 'k' } }] } } });
-    assert.deepEqual(ids(lintText(state).findings), ['log-file-validation-off', 'no-cloudwatch-logs']);
+    assert.deepEqual(ids(lintText(planned).findings), [
+      'log-file-validation-off',
+      'no-cloudwatch-logs',
+      'no-kms-key',
+    ]);
+    const state = JSON.stringify({
+      format_version: '1.0',
+      values: {
+        root_module: {
+          resources: [
+            {
+              address: 'aws_cloudtrail.t',
+              mode: 'managed',
+              type: 'aws_cloudtrail',
+              values: { ...after, s3_bucket_name: 'b', kms_key_id: 'k' },
+            },
+          ],
+        },
+      },
+    });
+    assert.deepEqual(ids(lintText(state).findings), [
+      'log-file-validation-off',
+      'no-cloudwatch-logs',
+    ]);
   });
 });
 
@@ -330,15 +488,18 @@ describe('lint formats: documents nested too deep to read', () => {
   before(() => loadHclParser());
 
   const HEAD = 'Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n';
-  const deepBlockYaml = (d: number) => `${HEAD}      EventSelectors:\n${Array.from({ length: d }, (_, i) => `${' '.repeat(8 + i)}- `).join('\n')}x\n`;
+  const deepBlockYaml = (d: number) =>
+    `${HEAD}      EventSelectors:\n${Array.from({ length: d }, (_, i) => `${' '.repeat(8 + i)}- `).join('\n')}x\n`;
   // Each anchor nests 100 levels and holds the previous one: the model nests 100 × n deep while
   // no line of the text does.
   const aliasChainYaml = (n: number) => {
     let out = `Mappings:\n  A0: &a0 ${'['.repeat(100)}1${']'.repeat(100)}\n`;
-    for (let i = 1; i < n; i++) out += `  A${i}: &a${i} ${'['.repeat(100)}*a${i - 1}${']'.repeat(100)}\n`;
+    for (let i = 1; i < n; i++)
+      out += `  A${i}: &a${i} ${'['.repeat(100)}*a${i - 1}${']'.repeat(100)}\n`;
     return `${out}${HEAD}      EventSelectors: *a${n - 1}\n`;
   };
-  const deepHcl = (d: number) => `resource "aws_cloudtrail" "t" {\n  name = "x"\n${'  event_selector {\n'.repeat(d)}${'  }\n'.repeat(d)}}\n`;
+  const deepHcl = (d: number) =>
+    `resource "aws_cloudtrail" "t" {\n  name = "x"\n${'  event_selector {\n'.repeat(d)}${'  }\n'.repeat(d)}}\n`;
 
   it('warns once where the nesting passes 512 levels, in YAML blocks and alias chains, and reads nothing else', () => {
     for (const [name, text] of [
@@ -346,24 +507,43 @@ describe('lint formats: documents nested too deep to read', () => {
       ['aliases nesting 30,000 deep', aliasChainYaml(300)],
     ] as const) {
       const r = lintText(text, { format: 'yaml' });
-      assert.deepEqual(r.findings.map((f) => f.ruleId), ['yaml-too-deep'], name);
-      assert.match(r.findings[0].message, /^YAML nested more than 512 levels deep: not checked\./, name);
+      assert.deepEqual(
+        r.findings.map((f) => f.ruleId),
+        ['yaml-too-deep'],
+        name,
+      );
+      assert.match(
+        r.findings[0].message,
+        /^YAML nested more than 512 levels deep: not checked\./,
+        name,
+      );
       assert.equal(readDocument(text, 'yaml').targets.length, 0, name);
       // The assists read the same model: no help, and no stack overflow.
       assert.equal(completionsAt(text, text.length - 3, 'yaml'), undefined, name);
       assert.equal(hoverAt(text, text.indexOf('EventSelectors'), 'yaml'), undefined, name);
     }
     // Levels 1-4 are the maps of lines 1-4; line 6 (1-based) opens level 5, so line 514 opens level 513.
-    assert.equal(lintText(deepBlockYaml(5000), { format: 'yaml' }).findings[0].start.line, 514, 'the line where the 513th level opens');
+    assert.equal(
+      lintText(deepBlockYaml(5000), { format: 'yaml' }).findings[0].start.line,
+      514,
+      'the line where the 513th level opens',
+    );
   });
 
   it('Terraform blocks nested 30,000 deep are read (tree-sitter and the model do not recurse)', () => {
     const r = lintText(deepHcl(30_000), { format: 'terraform' });
-    assert.ok(r.findings.some((f) => f.ruleId === 'not-multi-region'), JSON.stringify(r.findings.map((f) => f.ruleId)));
+    assert.ok(
+      r.findings.some((f) => f.ruleId === 'not-multi-region'),
+      JSON.stringify(r.findings.map((f) => f.ruleId)),
+    );
   });
 
   it('reads the same documents when they nest less deep', () => {
-    for (const [text, format] of [[deepBlockYaml(400), 'yaml'], [aliasChainYaml(4), 'yaml'], [deepHcl(400), 'terraform']] as const) {
+    for (const [text, format] of [
+      [deepBlockYaml(400), 'yaml'],
+      [aliasChainYaml(4), 'yaml'],
+      [deepHcl(400), 'terraform'],
+    ] as const) {
       const r = lintText(text, { format });
       assert.ok(!r.findings.some((f) => /too-deep/.test(f.ruleId)), format);
       assert.equal(readDocument(text, format).targets.length, 1, format);

@@ -29,7 +29,21 @@ function random(seed: number): (n: number) => number {
   };
 }
 
-const SNIPPETS = ['x', '"', '{', '}', '\n', ' = true', '# cloudtrail-lens-disable-line\n', '\n  event_selector {\n    read_write_type = "All"\n  }\n', '[', ']', ',', '${var.a}', 'é'];
+const SNIPPETS = [
+  'x',
+  '"',
+  '{',
+  '}',
+  '\n',
+  ' = true',
+  '# cloudtrail-lens-disable-line\n',
+  '\n  event_selector {\n    read_write_type = "All"\n  }\n',
+  '[',
+  ']',
+  ',',
+  '${var.a}',
+  'é',
+];
 
 function edited(text: string, pick: (n: number) => number): string {
   const at = pick(text.length + 1);

@@ -16,7 +16,10 @@ export function ruleIds(text: string, options?: EngineOptions): string[] {
 /** Asserts `ruleId` fires on `text` (and records it); returns its findings. */
 export function expectFires(text: string, ruleId: string, count?: number): Finding[] {
   const found = lint(text).filter((f) => f.ruleId === ruleId);
-  assert.ok(found.length > 0, `${ruleId} should fire; got ${JSON.stringify(lint(text).map((f) => f.ruleId))}`);
+  assert.ok(
+    found.length > 0,
+    `${ruleId} should fire; got ${JSON.stringify(lint(text).map((f) => f.ruleId))}`,
+  );
   if (count !== undefined) assert.equal(found.length, count, `${ruleId} count`);
   firedInTests.add(ruleId);
   return found;
@@ -24,18 +27,31 @@ export function expectFires(text: string, ruleId: string, count?: number): Findi
 
 export function expectQuiet(text: string, ruleId: string): void {
   const found = lint(text).filter((f) => f.ruleId === ruleId);
-  assert.deepEqual(found.map((f) => f.message), [], `${ruleId} should not fire`);
+  assert.deepEqual(
+    found.map((f) => f.message),
+    [],
+    `${ruleId} should not fire`,
+  );
 }
 
 export const json = (v: unknown): string => JSON.stringify(v, null, 2);
 
-export const putAdvanced = (selectors: unknown[]): string => json({ TrailName: 'my-trail', AdvancedEventSelectors: selectors });
-export const putBasic = (selectors: unknown[]): string => json({ TrailName: 'my-trail', EventSelectors: selectors });
+export const putAdvanced = (selectors: unknown[]): string =>
+  json({ TrailName: 'my-trail', AdvancedEventSelectors: selectors });
+export const putBasic = (selectors: unknown[]): string =>
+  json({ TrailName: 'my-trail', EventSelectors: selectors });
 
-export const mgmt = (...extra: unknown[]) => ({ Name: 'mgmt', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, ...extra] });
+export const mgmt = (...extra: unknown[]) => ({
+  Name: 'mgmt',
+  FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, ...extra],
+});
 export const data = (type: string, ...extra: unknown[]) => ({
   Name: 'data',
-  FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: [type] }, ...extra],
+  FieldSelectors: [
+    { Field: 'eventCategory', Equals: ['Data'] },
+    { Field: 'resources.type', Equals: [type] },
+    ...extra,
+  ],
 });
 
 /** A create-trail --cli-input-json that passes every posture rule, with overrides. */
@@ -51,11 +67,15 @@ export const goodTrail = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-export const createTrail = (overrides: Record<string, unknown> = {}): string => json(goodTrail(overrides));
+export const createTrail = (overrides: Record<string, unknown> = {}): string =>
+  json(goodTrail(overrides));
 
 /** A CloudFormation template with one AWS::CloudTrail::Trail resource. */
 export const cfn = (properties: Record<string, unknown>): string =>
-  json({ AWSTemplateFormatVersion: '2010-09-09', Resources: { Trail: { Type: 'AWS::CloudTrail::Trail', Properties: properties } } });
+  json({
+    AWSTemplateFormatVersion: '2010-09-09',
+    Resources: { Trail: { Type: 'AWS::CloudTrail::Trail', Properties: properties } },
+  });
 
 export const goodCfnProps = (overrides: Record<string, unknown> = {}) => {
   const { Name, KmsKeyId, ...rest } = goodTrail();

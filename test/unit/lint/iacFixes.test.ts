@@ -5,7 +5,16 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyEdits, detectFormat, lintText, loadHclParser, readDocument, refactorsAt, type ConfigFormat, type Finding } from '../../../src/core/lint';
+import {
+  applyEdits,
+  detectFormat,
+  lintText,
+  loadHclParser,
+  readDocument,
+  refactorsAt,
+  type ConfigFormat,
+  type Finding,
+} from '../../../src/core/lint';
 import { dataset, datasetsAvailable } from '../../support/datasets';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'lint', 'iac');
@@ -28,7 +37,8 @@ function corpus(): string[] {
 }
 
 /** The same finding after a fix, by rule and message: the finding is gone when none is left that was not there before elsewhere. */
-const count = (findings: Finding[], f: Finding) => findings.filter((x) => x.ruleId === f.ruleId && x.message === f.message).length;
+const count = (findings: Finding[], f: Finding) =>
+  findings.filter((x) => x.ruleId === f.ruleId && x.message === f.message).length;
 
 function checkEveryFix(file: string, text: string, format: ConfigFormat): number {
   const before = lintText(text, { format, reportSyntaxErrors: true });
@@ -39,10 +49,21 @@ function checkEveryFix(file: string, text: string, format: ConfigFormat): number
       fixes++;
       const out = applyEdits(text, fix.edits);
       const doc = readDocument(out, format);
-      assert.deepEqual(doc.syntaxErrors, [], `${file}: "${fix.title}" (${f.ruleId} at ${f.start.line}:${f.start.column}) leaves a syntax error:\n${out}`);
-      assert.equal(doc.targets.length, readDocument(text, format).targets.length, `${file}: "${fix.title}" loses a trail`);
+      assert.deepEqual(
+        doc.syntaxErrors,
+        [],
+        `${file}: "${fix.title}" (${f.ruleId} at ${f.start.line}:${f.start.column}) leaves a syntax error:\n${out}`,
+      );
+      assert.equal(
+        doc.targets.length,
+        readDocument(text, format).targets.length,
+        `${file}: "${fix.title}" loses a trail`,
+      );
       const after = lintText(out, { format });
-      assert.ok(count(after.findings, f) < count(before.findings, f), `${file}: "${fix.title}" leaves ${f.ruleId} at ${f.start.line}:${f.start.column}:\n${out}`);
+      assert.ok(
+        count(after.findings, f) < count(before.findings, f),
+        `${file}: "${fix.title}" leaves ${f.ruleId} at ${f.start.line}:${f.start.column}:\n${out}`,
+      );
     }
   }
   return fixes;
@@ -63,7 +84,10 @@ describe('lint quick fixes in YAML and Terraform', () => {
       byFormat[format] = (byFormat[format] ?? 0) + n;
     }
     // Fixes were offered (and checked) in each format.
-    assert.ok(byFormat.yaml > 5 && byFormat.terraform > 5 && byFormat.json > 5, JSON.stringify(byFormat));
+    assert.ok(
+      byFormat.yaml > 5 && byFormat.terraform > 5 && byFormat.json > 5,
+      JSON.stringify(byFormat),
+    );
     assert.ok(total > 30, String(total));
   });
 
@@ -74,17 +98,28 @@ describe('lint quick fixes in YAML and Terraform', () => {
       for (const t of readDocument(text, format).targets) {
         const basic = t.object.children?.find((p) => p.children?.[0].value === 'EventSelectors');
         if (!basic || t.shape === 'output') continue;
-        const i = readDocument(text, format).targets.findIndex((x) => x.object.offset === t.object.offset);
+        const i = readDocument(text, format).targets.findIndex(
+          (x) => x.object.offset === t.object.offset,
+        );
         const rulesBefore = new Set(lintText(text, { format }).findings.map((f) => f.ruleId));
         for (const fix of refactorsAt(text, basic.offset, format)) {
           const out = applyEdits(text, fix.edits);
           const doc = readDocument(out, format);
           assert.deepEqual(doc.syntaxErrors, [], `${file}: "${fix.title}"\n${out}`);
           const converted = doc.targets[i].object.children!.map((p) => p.children![0].value);
-          assert.ok(!converted.includes('EventSelectors') && converted.includes('AdvancedEventSelectors'), `${file}: ${converted}`);
+          assert.ok(
+            !converted.includes('EventSelectors') && converted.includes('AdvancedEventSelectors'),
+            `${file}: ${converted}`,
+          );
           // The advanced selectors are equivalent: nothing new to report.
-          const added = lintText(out, { format }).findings.filter((f) => !rulesBefore.has(f.ruleId));
-          assert.deepEqual(added.map((f) => `${f.ruleId}: ${f.message}`), [], `${file}: "${fix.title}"\n${out}`);
+          const added = lintText(out, { format }).findings.filter(
+            (f) => !rulesBefore.has(f.ruleId),
+          );
+          assert.deepEqual(
+            added.map((f) => `${f.ruleId}: ${f.message}`),
+            [],
+            `${file}: "${fix.title}"\n${out}`,
+          );
         }
       }
     }
@@ -108,9 +143,13 @@ describe('lint quick fixes in YAML and Terraform', () => {
 
   it('Terraform: inserts enable_log_file_validation = true in the resource block, after its last argument', () => {
     const f = lintText(tf).findings.find((x) => x.ruleId === 'log-file-validation-off')!;
-    assert.equal(applyEdits(tf, f.fixes[0].edits), tf.replace('# the log bucket\n', '# the log bucket\n  enable_log_file_validation = true\n'));
+    assert.equal(
+      applyEdits(tf, f.fixes[0].edits),
+      tf.replace('# the log bucket\n', '# the log bucket\n  enable_log_file_validation = true\n'),
+    );
     // A short name lines its = up with the argument above, as terraform fmt does.
-    const short = 'resource "aws_cloudtrail" "a" {\n  name                          = "a"\n  s3_bucket_name                = "b"\n  include_global_service_events = false\n}\n';
+    const short =
+      'resource "aws_cloudtrail" "a" {\n  name                          = "a"\n  s3_bucket_name                = "b"\n  include_global_service_events = false\n}\n';
     const g = lintText(short).findings.find((x) => x.ruleId === 'not-multi-region')!;
     assert.match(applyEdits(short, g.fixes[0].edits), /\n {2}is_multi_region_trail {9}= true\n/);
   });
@@ -118,11 +157,25 @@ describe('lint quick fixes in YAML and Terraform', () => {
   it('Terraform: an argument set to null is replaced, not repeated; an empty block is opened up', () => {
     assert.match(tf, /kms_key_id {5}= null/);
     const doc = readDocument(tf, 'terraform');
-    const edits = doc.syntax.setProperty(doc.targets[0], doc.targets[0].object, 'KMSKeyId', 'alias/trail');
-    assert.equal(applyEdits(tf, edits), tf.replace('kms_key_id     = null', 'kms_key_id     = "alias/trail"'));
+    const edits = doc.syntax.setProperty(
+      doc.targets[0],
+      doc.targets[0].object,
+      'KMSKeyId',
+      'alias/trail',
+    );
+    assert.equal(
+      applyEdits(tf, edits),
+      tf.replace('kms_key_id     = null', 'kms_key_id     = "alias/trail"'),
+    );
     const empty = 'resource "aws_cloudtrail" "a" {}\n';
     const e = readDocument(empty, 'terraform');
-    assert.equal(applyEdits(empty, e.syntax.setProperty(e.targets[0], e.targets[0].object, 'IsMultiRegionTrail', true)), 'resource "aws_cloudtrail" "a" {\n  is_multi_region_trail = true\n}\n');
+    assert.equal(
+      applyEdits(
+        empty,
+        e.syntax.setProperty(e.targets[0], e.targets[0].object, 'IsMultiRegionTrail', true),
+      ),
+      'resource "aws_cloudtrail" "a" {\n  is_multi_region_trail = true\n}\n',
+    );
   });
 
   it('Terraform: converts event_selector blocks into advanced_event_selector blocks', () => {
@@ -154,11 +207,17 @@ describe('lint quick fixes in YAML and Terraform', () => {
   it('YAML: replaces a value in the style it was written, and inserts IsMultiRegionTrail: true into the mapping', () => {
     const f = lintText(yaml).findings.find((x) => x.ruleId === 'not-multi-region')!;
     // A boolean setting is written as a boolean, whichever way the string it replaces was written.
-    assert.equal(applyEdits(yaml, f.fixes[0].edits), yaml.replace("IsMultiRegionTrail: 'false'", 'IsMultiRegionTrail: true'));
+    assert.equal(
+      applyEdits(yaml, f.fixes[0].edits),
+      yaml.replace("IsMultiRegionTrail: 'false'", 'IsMultiRegionTrail: true'),
+    );
     const rw = lintText(yaml).findings.find((x) => x.ruleId === 'read-write-type')!;
     assert.equal(applyEdits(yaml, rw.fixes[0].edits), yaml.replace('Readonly', 'ReadOnly'));
     const v = lintText(yaml).findings.find((x) => x.ruleId === 'log-file-validation-off')!;
-    assert.equal(applyEdits(yaml, v.fixes[0].edits), `${yaml}      EnableLogFileValidation: true\n`);
+    assert.equal(
+      applyEdits(yaml, v.fixes[0].edits),
+      `${yaml}      EnableLogFileValidation: true\n`,
+    );
   });
 
   it('YAML: converts EventSelectors into an AdvancedEventSelectors block sequence at the same indentation', () => {

@@ -24,7 +24,11 @@ const s3All = { Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::'] };
 
 describe('lint rules: basic event selectors', () => {
   it('mixed-selectors: basic and advanced selectors on one trail', () => {
-    const both = json({ TrailName: 't-1', EventSelectors: [{ ReadWriteType: 'All' }], AdvancedEventSelectors: [mgmt()] });
+    const both = json({
+      TrailName: 't-1',
+      EventSelectors: [{ ReadWriteType: 'All' }],
+      AdvancedEventSelectors: [mgmt()],
+    });
     const [f] = expectFires(both, 'mixed-selectors', 1);
     assert.equal(f.severity, 'error');
     expectQuiet(putAdvanced([mgmt()]), 'mixed-selectors');
@@ -32,49 +36,112 @@ describe('lint rules: basic event selectors', () => {
   });
 
   it('too-many-event-selectors: more than 5', () => {
-    const six = Array.from({ length: 6 }, () => ({ ReadWriteType: 'All', IncludeManagementEvents: true }));
+    const six = Array.from({ length: 6 }, () => ({
+      ReadWriteType: 'All',
+      IncludeManagementEvents: true,
+    }));
     expectFires(putBasic(six), 'too-many-event-selectors', 1);
     expectQuiet(putBasic(six.slice(0, 5)), 'too-many-event-selectors');
   });
 
   it('too-many-data-resources: more than 250 values across selectors', () => {
-    const values = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `arn:aws:s3:::bucket-${from + i}/`);
+    const values = (n: number, from = 0) =>
+      Array.from({ length: n }, (_, i) => `arn:aws:s3:::bucket-${from + i}/`);
     const over = putBasic([
       { DataResources: [{ Type: 'AWS::S3::Object', Values: values(200) }] },
       { DataResources: [{ Type: 'AWS::S3::Object', Values: values(51, 200) }] },
     ]);
     const [f] = expectFires(over, 'too-many-data-resources', 1);
     assert.match(f.message, /251/);
-    expectQuiet(putBasic([{ DataResources: [{ Type: 'AWS::S3::Object', Values: values(250) }] }]), 'too-many-data-resources');
+    expectQuiet(
+      putBasic([{ DataResources: [{ Type: 'AWS::S3::Object', Values: values(250) }] }]),
+      'too-many-data-resources',
+    );
   });
 
   it('read-write-type: only ReadOnly, WriteOnly, All', () => {
     const [f] = expectFires(putBasic([{ ReadWriteType: 'readonly' }]), 'read-write-type');
     assert.equal(f.fixes[0]?.title, 'Change to "ReadOnly"');
     expectFires(putBasic([{ ReadWriteType: 'Write' }]), 'read-write-type');
-    for (const ok of ['ReadOnly', 'WriteOnly', 'All']) expectQuiet(putBasic([{ ReadWriteType: ok }]), 'read-write-type');
+    for (const ok of ['ReadOnly', 'WriteOnly', 'All'])
+      expectQuiet(putBasic([{ ReadWriteType: ok }]), 'read-write-type');
   });
 
   it('basic-data-resource-type: only S3 objects, Lambda functions, DynamoDB tables', () => {
-    expectFires(putBasic([{ DataResources: [{ Type: 'AWS::SNS::Topic', Values: ['arn:aws:sns:us-east-1:123456789012:t'] }] }]), 'basic-data-resource-type');
+    expectFires(
+      putBasic([
+        {
+          DataResources: [
+            { Type: 'AWS::SNS::Topic', Values: ['arn:aws:sns:us-east-1:123456789012:t'] },
+          ],
+        },
+      ]),
+      'basic-data-resource-type',
+    );
     expectQuiet(
-      putBasic([{ DataResources: [{ Type: 'AWS::DynamoDB::Table', Values: ['arn:aws:dynamodb:us-east-1:123456789012:table/orders'] }] }]),
+      putBasic([
+        {
+          DataResources: [
+            {
+              Type: 'AWS::DynamoDB::Table',
+              Values: ['arn:aws:dynamodb:us-east-1:123456789012:table/orders'],
+            },
+          ],
+        },
+      ]),
       'basic-data-resource-type',
     );
   });
 
   it('data-resource-arn: S3 bucket ARNs need the trailing slash; Lambda and DynamoDB ARN forms', () => {
-    const [slash] = expectFires(putBasic([{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::my-bucket'] }] }]), 'data-resource-arn');
+    const [slash] = expectFires(
+      putBasic([
+        { DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::my-bucket'] }] },
+      ]),
+      'data-resource-arn',
+    );
     assert.match(slash.message, /trailing slash/);
     assert.equal(slash.fixes[0].edits[0].newText, '"arn:aws:s3:::my-bucket/"');
-    expectFires(putBasic([{ DataResources: [{ Type: 'AWS::Lambda::Function', Values: ['arn:aws:lambda:us-east-1:123456789012:my-function'] }] }]), 'data-resource-arn');
-    expectFires(putBasic([{ DataResources: [{ Type: 'AWS::DynamoDB::Table', Values: ['orders'] }] }]), 'data-resource-arn');
+    expectFires(
+      putBasic([
+        {
+          DataResources: [
+            {
+              Type: 'AWS::Lambda::Function',
+              Values: ['arn:aws:lambda:us-east-1:123456789012:my-function'],
+            },
+          ],
+        },
+      ]),
+      'data-resource-arn',
+    );
+    expectFires(
+      putBasic([{ DataResources: [{ Type: 'AWS::DynamoDB::Table', Values: ['orders'] }] }]),
+      'data-resource-arn',
+    );
     const good = putBasic([
       {
         DataResources: [
-          { Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::', 'arn:aws:s3', 'arn:aws:s3:::my-bucket/', 'arn:aws-cn:s3:::my-bucket/logs/2024'] },
-          { Type: 'AWS::Lambda::Function', Values: ['arn:aws:lambda', 'arn:aws:lambda:us-west-2:123456789012:function:hello-world-python-function'] },
-          { Type: 'AWS::DynamoDB::Table', Values: ['arn:aws:dynamodb', 'arn:aws:dynamodb:us-east-1:123456789012:table/orders'] },
+          {
+            Type: 'AWS::S3::Object',
+            Values: [
+              'arn:aws:s3:::',
+              'arn:aws:s3',
+              'arn:aws:s3:::my-bucket/',
+              'arn:aws-cn:s3:::my-bucket/logs/2024',
+            ],
+          },
+          {
+            Type: 'AWS::Lambda::Function',
+            Values: [
+              'arn:aws:lambda',
+              'arn:aws:lambda:us-west-2:123456789012:function:hello-world-python-function',
+            ],
+          },
+          {
+            Type: 'AWS::DynamoDB::Table',
+            Values: ['arn:aws:dynamodb', 'arn:aws:dynamodb:us-east-1:123456789012:table/orders'],
+          },
         ],
       },
     ]);
@@ -82,70 +149,189 @@ describe('lint rules: basic event selectors', () => {
   });
 
   it('exclude-management-event-sources: only kms and rdsdata', () => {
-    expectFires(putBasic([{ ExcludeManagementEventSources: ['s3.amazonaws.com'] }]), 'exclude-management-event-sources');
-    expectQuiet(putBasic([{ ExcludeManagementEventSources: ['kms.amazonaws.com', 'rdsdata.amazonaws.com'] }]), 'exclude-management-event-sources');
+    expectFires(
+      putBasic([{ ExcludeManagementEventSources: ['s3.amazonaws.com'] }]),
+      'exclude-management-event-sources',
+    );
+    expectQuiet(
+      putBasic([{ ExcludeManagementEventSources: ['kms.amazonaws.com', 'rdsdata.amazonaws.com'] }]),
+      'exclude-management-event-sources',
+    );
   });
 
   it('logs-nothing: management events off and no data resources', () => {
-    const [f] = expectFires(putBasic([{ ReadWriteType: 'All', IncludeManagementEvents: false, DataResources: [] }]), 'logs-nothing', 1);
+    const [f] = expectFires(
+      putBasic([{ ReadWriteType: 'All', IncludeManagementEvents: false, DataResources: [] }]),
+      'logs-nothing',
+      1,
+    );
     assert.equal(f.severity, 'error');
     assert.equal(f.fixes[0].title, 'Turn management events on');
-    expectFires(putBasic([{ IncludeManagementEvents: false }, { IncludeManagementEvents: false, DataResources: [{ Type: 'AWS::S3::Object', Values: [] }] }]), 'logs-nothing');
+    expectFires(
+      putBasic([
+        { IncludeManagementEvents: false },
+        {
+          IncludeManagementEvents: false,
+          DataResources: [{ Type: 'AWS::S3::Object', Values: [] }],
+        },
+      ]),
+      'logs-nothing',
+    );
     // Management events default to on; data resources alone are enough; one logging selector is enough.
     expectQuiet(putBasic([{ ReadWriteType: 'All' }]), 'logs-nothing');
-    expectQuiet(putBasic([{ IncludeManagementEvents: false, DataResources: [s3All] }]), 'logs-nothing');
-    expectQuiet(putBasic([{ IncludeManagementEvents: false }, { IncludeManagementEvents: true }]), 'logs-nothing');
+    expectQuiet(
+      putBasic([{ IncludeManagementEvents: false, DataResources: [s3All] }]),
+      'logs-nothing',
+    );
+    expectQuiet(
+      putBasic([{ IncludeManagementEvents: false }, { IncludeManagementEvents: true }]),
+      'logs-nothing',
+    );
   });
 });
 
 describe('lint rules: advanced event selectors', () => {
   it('unknown-field: names are case-sensitive, with a suggestion', () => {
-    const [f] = expectFires(putAdvanced([data('AWS::S3::Object', { Field: 'resources.arn', StartsWith: ['arn:aws:s3:::b/'] })]), 'unknown-field', 1);
+    const [f] = expectFires(
+      putAdvanced([
+        data('AWS::S3::Object', { Field: 'resources.arn', StartsWith: ['arn:aws:s3:::b/'] }),
+      ]),
+      'unknown-field',
+      1,
+    );
     assert.match(f.message, /did you mean "resources.ARN"/);
-    expectFires(putAdvanced([mgmt({ Field: 'sourceIPAddress', Equals: ['10.0.0.1'] })]), 'unknown-field');
-    expectQuiet(putAdvanced([data('AWS::S3::Object', { Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::b/'] })]), 'unknown-field');
+    expectFires(
+      putAdvanced([mgmt({ Field: 'sourceIPAddress', Equals: ['10.0.0.1'] })]),
+      'unknown-field',
+    );
+    expectQuiet(
+      putAdvanced([
+        data('AWS::S3::Object', { Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::b/'] }),
+      ]),
+      'unknown-field',
+    );
   });
 
   it('unknown-operator: keys other than Field and the six operators', () => {
-    const [f] = expectFires(putAdvanced([mgmt({ Field: 'readOnly', Equal: ['true'] })]), 'unknown-operator');
+    const [f] = expectFires(
+      putAdvanced([mgmt({ Field: 'readOnly', Equal: ['true'] })]),
+      'unknown-operator',
+    );
     assert.match(f.message, /did you mean "Equals"/);
-    expectQuiet(putAdvanced([mgmt({ Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] })]), 'unknown-operator');
+    expectQuiet(
+      putAdvanced([mgmt({ Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] })]),
+      'unknown-operator',
+    );
   });
 
   it('missing-event-category: every advanced selector needs one', () => {
-    expectFires(putAdvanced([{ Name: 'x', FieldSelectors: [{ Field: 'readOnly', Equals: ['true'] }] }]), 'missing-event-category', 1);
-    expectQuiet(putAdvanced([mgmt({ Field: 'readOnly', Equals: ['true'] })]), 'missing-event-category');
+    expectFires(
+      putAdvanced([{ Name: 'x', FieldSelectors: [{ Field: 'readOnly', Equals: ['true'] }] }]),
+      'missing-event-category',
+      1,
+    );
+    expectQuiet(
+      putAdvanced([mgmt({ Field: 'readOnly', Equals: ['true'] })]),
+      'missing-event-category',
+    );
   });
 
   it('invalid-field-value: eventCategory and readOnly values', () => {
-    expectFires(putAdvanced([{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Insight'] }] }]), 'invalid-field-value');
-    const [f] = expectFires(putAdvanced([mgmt({ Field: 'readOnly', Equals: ['True'] })]), 'invalid-field-value');
+    expectFires(
+      putAdvanced([{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Insight'] }] }]),
+      'invalid-field-value',
+    );
+    const [f] = expectFires(
+      putAdvanced([mgmt({ Field: 'readOnly', Equals: ['True'] })]),
+      'invalid-field-value',
+    );
     assert.equal(f.fixes[0].edits[0].newText, '"true"');
-    expectQuiet(putAdvanced([mgmt({ Field: 'readOnly', Equals: ['false'] }), { FieldSelectors: [{ Field: 'eventCategory', Equals: ['NetworkActivity'] }, { Field: 'eventSource', Equals: ['kms.amazonaws.com'] }] }]), 'invalid-field-value');
+    expectQuiet(
+      putAdvanced([
+        mgmt({ Field: 'readOnly', Equals: ['false'] }),
+        {
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['NetworkActivity'] },
+            { Field: 'eventSource', Equals: ['kms.amazonaws.com'] },
+          ],
+        },
+      ]),
+      'invalid-field-value',
+    );
   });
 
   it('field-not-allowed: fields per event category', () => {
-    const [f] = expectFires(putAdvanced([mgmt({ Field: 'eventName', Equals: ['CreateUser'] })]), 'field-not-allowed', 1);
+    const [f] = expectFires(
+      putAdvanced([mgmt({ Field: 'eventName', Equals: ['CreateUser'] })]),
+      'field-not-allowed',
+      1,
+    );
     assert.match(f.message, /not allowed in a Management selector/);
-    expectFires(putAdvanced([{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['NetworkActivity'] }, { Field: 'readOnly', Equals: ['true'] }] }]), 'field-not-allowed');
+    expectFires(
+      putAdvanced([
+        {
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['NetworkActivity'] },
+            { Field: 'readOnly', Equals: ['true'] },
+          ],
+        },
+      ]),
+      'field-not-allowed',
+    );
     expectQuiet(
       putAdvanced([
-        data('AWS::S3::Object', { Field: 'eventName', Equals: ['PutObject'] }, { Field: 'userIdentity.arn', NotStartsWith: ['arn:aws:sts::123456789012:assumed-role/Backup'] }),
-        { FieldSelectors: [{ Field: 'eventCategory', Equals: ['NetworkActivity'] }, { Field: 'eventSource', Equals: ['s3.amazonaws.com'] }, { Field: 'errorCode', Equals: ['VpceAccessDenied'] }] },
+        data(
+          'AWS::S3::Object',
+          { Field: 'eventName', Equals: ['PutObject'] },
+          {
+            Field: 'userIdentity.arn',
+            NotStartsWith: ['arn:aws:sts::123456789012:assumed-role/Backup'],
+          },
+        ),
+        {
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['NetworkActivity'] },
+            { Field: 'eventSource', Equals: ['s3.amazonaws.com'] },
+            { Field: 'errorCode', Equals: ['VpceAccessDenied'] },
+          ],
+        },
       ]),
       'field-not-allowed',
     );
   });
 
   it('duplicate-field: one resources.type per selector', () => {
-    expectFires(putAdvanced([data('AWS::S3::Object', { Field: 'resources.type', Equals: ['AWS::Lambda::Function'] })]), 'duplicate-field', 1);
-    expectQuiet(putAdvanced([data('AWS::S3::Object'), data('AWS::Lambda::Function')]), 'duplicate-field');
+    expectFires(
+      putAdvanced([
+        data('AWS::S3::Object', { Field: 'resources.type', Equals: ['AWS::Lambda::Function'] }),
+      ]),
+      'duplicate-field',
+      1,
+    );
+    expectQuiet(
+      putAdvanced([data('AWS::S3::Object'), data('AWS::Lambda::Function')]),
+      'duplicate-field',
+    );
   });
 
   it('equals-only-field: readOnly, eventCategory and resources.type take Equals only', () => {
-    const [ro] = expectFires(putAdvanced([mgmt({ Field: 'readOnly', NotEquals: ['true'] })]), 'equals-only-field', 1);
+    const [ro] = expectFires(
+      putAdvanced([mgmt({ Field: 'readOnly', NotEquals: ['true'] })]),
+      'equals-only-field',
+      1,
+    );
     assert.equal(ro.fixes[0].title, 'Replace with Equals ["false"]');
-    const [rt] = expectFires(putAdvanced([{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', StartsWith: ['AWS::S3::'] }] }]), 'equals-only-field');
+    const [rt] = expectFires(
+      putAdvanced([
+        {
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['Data'] },
+            { Field: 'resources.type', StartsWith: ['AWS::S3::'] },
+          ],
+        },
+      ]),
+      'equals-only-field',
+    );
     assert.equal(rt.fixes[0].title, 'Replace StartsWith with Equals');
     expectQuiet(putAdvanced([mgmt({ Field: 'readOnly', Equals: ['true'] })]), 'equals-only-field');
   });
@@ -155,17 +341,45 @@ describe('lint rules: advanced event selectors', () => {
     expectFires(putAdvanced([mgmt({ Field: 'eventSource', NotEquals: [''] })]), 'empty-values');
     expectFires(putAdvanced([mgmt({ Field: 'eventSource' })]), 'empty-values');
     expectFires(putAdvanced([{ Name: 'none', FieldSelectors: [] }]), 'empty-values');
-    expectQuiet(putAdvanced([mgmt({ Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] })]), 'empty-values');
+    expectQuiet(
+      putAdvanced([mgmt({ Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] })]),
+      'empty-values',
+    );
   });
 
   it('duplicate-value: the same value twice in one operator', () => {
-    const [f] = expectFires(putAdvanced([data('AWS::S3::Object', { Field: 'eventName', Equals: ['PutObject', 'GetObject', 'PutObject'] })]), 'duplicate-value', 1);
+    const [f] = expectFires(
+      putAdvanced([
+        data('AWS::S3::Object', {
+          Field: 'eventName',
+          Equals: ['PutObject', 'GetObject', 'PutObject'],
+        }),
+      ]),
+      'duplicate-value',
+      1,
+    );
     assert.equal(f.severity, 'warning');
-    expectQuiet(putAdvanced([data('AWS::S3::Object', { Field: 'eventName', Equals: ['PutObject', 'GetObject'] })]), 'duplicate-value');
+    expectQuiet(
+      putAdvanced([
+        data('AWS::S3::Object', { Field: 'eventName', Equals: ['PutObject', 'GetObject'] }),
+      ]),
+      'duplicate-value',
+    );
   });
 
   it('data-selector-missing-resource-type', () => {
-    expectFires(putAdvanced([{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'eventName', Equals: ['PutObject'] }] }]), 'data-selector-missing-resource-type', 1);
+    expectFires(
+      putAdvanced([
+        {
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['Data'] },
+            { Field: 'eventName', Equals: ['PutObject'] },
+          ],
+        },
+      ]),
+      'data-selector-missing-resource-type',
+      1,
+    );
     expectQuiet(putAdvanced([data('AWS::S3::Object')]), 'data-selector-missing-resource-type');
     // Management selectors need no resources.type.
     expectQuiet(putAdvanced([mgmt()]), 'data-selector-missing-resource-type');
@@ -176,48 +390,128 @@ describe('lint rules: advanced event selectors', () => {
     assert.equal(f.severity, 'warning');
     assert.match(f.message, /did you mean "AWS::S3::Object"/);
     expectFires(putAdvanced([data('AWS::Made::Up')]), 'unknown-resource-type');
-    for (const t of ['AWS::S3::Object', 'AWS::SNS::Topic', 'AWS::DynamoDB::Stream', 'AWS::S3Express::Object']) expectQuiet(putAdvanced([data(t)]), 'unknown-resource-type');
+    for (const t of [
+      'AWS::S3::Object',
+      'AWS::SNS::Topic',
+      'AWS::DynamoDB::Stream',
+      'AWS::S3Express::Object',
+    ])
+      expectQuiet(putAdvanced([data(t)]), 'unknown-resource-type');
   });
 
   it('value-too-long: values over 2048 characters, names over 1000', () => {
-    expectFires(putAdvanced([data('AWS::S3::Object', { Field: 'resources.ARN', StartsWith: [`arn:aws:s3:::b/${'x'.repeat(2040)}`] })]), 'value-too-long');
+    expectFires(
+      putAdvanced([
+        data('AWS::S3::Object', {
+          Field: 'resources.ARN',
+          StartsWith: [`arn:aws:s3:::b/${'x'.repeat(2040)}`],
+        }),
+      ]),
+      'value-too-long',
+    );
     expectFires(putAdvanced([{ ...mgmt(), Name: 'n'.repeat(1001) }]), 'value-too-long');
-    expectQuiet(putAdvanced([data('AWS::S3::Object', { Field: 'resources.ARN', StartsWith: [`arn:aws:s3:::b/${'x'.repeat(2000)}`] })]), 'value-too-long');
+    expectQuiet(
+      putAdvanced([
+        data('AWS::S3::Object', {
+          Field: 'resources.ARN',
+          StartsWith: [`arn:aws:s3:::b/${'x'.repeat(2000)}`],
+        }),
+      ]),
+      'value-too-long',
+    );
   });
 
   it('too-many-advanced-values: more than 500 values across the trail', () => {
     const names = (n: number) => Array.from({ length: n }, (_, i) => `Action${i}`);
     // Each data() selector holds 2 values (eventCategory, resources.type) plus the event names.
-    const over = putAdvanced([data('AWS::S3::Object', { Field: 'eventName', Equals: names(300) }), data('AWS::Lambda::Function', { Field: 'eventName', Equals: names(197) })]);
+    const over = putAdvanced([
+      data('AWS::S3::Object', { Field: 'eventName', Equals: names(300) }),
+      data('AWS::Lambda::Function', { Field: 'eventName', Equals: names(197) }),
+    ]);
     const [f] = expectFires(over, 'too-many-advanced-values', 1);
     assert.match(f.message, /501/);
-    expectQuiet(putAdvanced([data('AWS::S3::Object', { Field: 'eventName', Equals: names(300) }), data('AWS::Lambda::Function', { Field: 'eventName', Equals: names(196) })]), 'too-many-advanced-values');
+    expectQuiet(
+      putAdvanced([
+        data('AWS::S3::Object', { Field: 'eventName', Equals: names(300) }),
+        data('AWS::Lambda::Function', { Field: 'eventName', Equals: names(196) }),
+      ]),
+      'too-many-advanced-values',
+    );
   });
 });
 
 describe('lint rules: trail settings', () => {
   it('trail-name: the CloudTrail naming requirements', () => {
-    for (const bad of ['ab', 'my trail', '-trail', 'trail-', 'my-_trail', 'my..trail', '192.168.5.4', 'x'.repeat(129)]) {
+    for (const bad of [
+      'ab',
+      'my trail',
+      '-trail',
+      'trail-',
+      'my-_trail',
+      'my..trail',
+      '192.168.5.4',
+      'x'.repeat(129),
+    ]) {
       expectFires(createTrail({ Name: bad }), 'trail-name');
     }
-    for (const good of ['abc', 'My_Trail.2024-prod', 'aws-controltower-BaselineCloudTrail', 'x'.repeat(128)]) expectQuiet(createTrail({ Name: good }), 'trail-name');
+    for (const good of [
+      'abc',
+      'My_Trail.2024-prod',
+      'aws-controltower-BaselineCloudTrail',
+      'x'.repeat(128),
+    ])
+      expectQuiet(createTrail({ Name: good }), 'trail-name');
     // update-trail and put-event-selectors accept an ARN in place of the name.
-    expectQuiet(json({ Name: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/my-trail', IsMultiRegionTrail: true }), 'trail-name');
+    expectQuiet(
+      json({
+        Name: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/my-trail',
+        IsMultiRegionTrail: true,
+      }),
+      'trail-name',
+    );
     expectFires(putBasic([{}]).replace('my-trail', 'my trail'), 'trail-name');
   });
 
   it('terraform-required-argument: name and s3_bucket_name of aws_cloudtrail, name of an event data store', async () => {
     await loadHclParser();
-    const [f] = expectFires('resource "aws_cloudtrail" "audit" {\n  name = "audit"\n}\n', 'terraform-required-argument', 1);
+    const [f] = expectFires(
+      'resource "aws_cloudtrail" "audit" {\n  name = "audit"\n}\n',
+      'terraform-required-argument',
+      1,
+    );
     assert.equal(f.message, 'The resource lacks the required argument s3_bucket_name.');
-    assert.deepEqual([f.start, f.end], [{ line: 2, column: 3 }, { line: 2, column: 7 }], 'on the name argument');
+    assert.deepEqual(
+      [f.start, f.end],
+      [
+        { line: 2, column: 3 },
+        { line: 2, column: 7 },
+      ],
+      'on the name argument',
+    );
     // Neither: on the resource header.
-    const [g] = expectFires('resource "aws_cloudtrail" "audit" {}\n', 'terraform-required-argument', 1);
+    const [g] = expectFires(
+      'resource "aws_cloudtrail" "audit" {}\n',
+      'terraform-required-argument',
+      1,
+    );
     assert.equal(g.message, 'The resource lacks the required arguments name and s3_bucket_name.');
-    assert.deepEqual([g.start, g.end], [{ line: 1, column: 1 }, { line: 1, column: 34 }]);
-    expectFires('resource "aws_cloudtrail_event_data_store" "lake" {}\n', 'terraform-required-argument', 1);
+    assert.deepEqual(
+      [g.start, g.end],
+      [
+        { line: 1, column: 1 },
+        { line: 1, column: 34 },
+      ],
+    );
+    expectFires(
+      'resource "aws_cloudtrail_event_data_store" "lake" {}\n',
+      'terraform-required-argument',
+      1,
+    );
     // References count as set; nothing is evaluated.
-    expectQuiet('resource "aws_cloudtrail" "audit" {\n  name           = local.name\n  s3_bucket_name = aws_s3_bucket.logs.id\n}\n', 'terraform-required-argument');
+    expectQuiet(
+      'resource "aws_cloudtrail" "audit" {\n  name           = local.name\n  s3_bucket_name = aws_s3_bucket.logs.id\n}\n',
+      'terraform-required-argument',
+    );
     // A CloudFormation template is not Terraform.
     expectQuiet(cfn({ IsLogging: true }), 'terraform-required-argument');
   });
@@ -225,10 +519,19 @@ describe('lint rules: trail settings', () => {
   it('cfn-unknown-property: a property AWS::CloudTrail::Trail does not have, misspelt case fixed', () => {
     const { KMSKeyId, ...rest } = goodCfnProps();
     const [f] = expectFires(cfn({ ...rest, KmsKeyId: KMSKeyId }), 'cfn-unknown-property', 1);
-    assert.equal(f.message, 'AWS::CloudTrail::Trail has no property KmsKeyId (did you mean KMSKeyId?); CloudFormation rejects the template.');
-    assert.deepEqual(f.fixes[0].edits.map((e) => e.newText), ['"KMSKeyId"']);
+    assert.equal(
+      f.message,
+      'AWS::CloudTrail::Trail has no property KmsKeyId (did you mean KMSKeyId?); CloudFormation rejects the template.',
+    );
+    assert.deepEqual(
+      f.fixes[0].edits.map((e) => e.newText),
+      ['"KMSKeyId"'],
+    );
     expectFires(cfn({ ...goodCfnProps(), Logging: true }), 'cfn-unknown-property', 1);
-    expectQuiet(cfn(goodCfnProps({ Tags: [{ Key: 'team', Value: 'security' }] })), 'cfn-unknown-property');
+    expectQuiet(
+      cfn(goodCfnProps({ Tags: [{ Key: 'team', Value: 'security' }] })),
+      'cfn-unknown-property',
+    );
     // Only templates: API inputs spell it KmsKeyId.
     expectQuiet(createTrail(), 'cfn-unknown-property');
   });
@@ -256,27 +559,67 @@ describe('lint rules: trail settings', () => {
     expectFires(createTrail({ CloudWatchLogsRoleArn: undefined }), 'cloudwatch-logs-pair');
     expectFires(createTrail({ CloudWatchLogsLogGroupArn: undefined }), 'cloudwatch-logs-pair');
     expectQuiet(createTrail(), 'cloudwatch-logs-pair');
-    expectQuiet(createTrail({ CloudWatchLogsRoleArn: undefined, CloudWatchLogsLogGroupArn: undefined }), 'cloudwatch-logs-pair');
+    expectQuiet(
+      createTrail({ CloudWatchLogsRoleArn: undefined, CloudWatchLogsLogGroupArn: undefined }),
+      'cloudwatch-logs-pair',
+    );
     // A CloudFormation intrinsic counts as set.
-    expectQuiet(cfn(goodCfnProps({ CloudWatchLogsRoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] } })), 'cloudwatch-logs-pair');
+    expectQuiet(
+      cfn(goodCfnProps({ CloudWatchLogsRoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] } })),
+      'cloudwatch-logs-pair',
+    );
   });
 
   it('multi-region-global-events: a multi-Region trail must include global service events', () => {
-    const [f] = expectFires(createTrail({ IncludeGlobalServiceEvents: false }), 'multi-region-global-events', 1);
+    const [f] = expectFires(
+      createTrail({ IncludeGlobalServiceEvents: false }),
+      'multi-region-global-events',
+      1,
+    );
     assert.equal(f.severity, 'error');
-    expectQuiet(createTrail({ IncludeGlobalServiceEvents: false, IsMultiRegionTrail: false }), 'multi-region-global-events');
+    expectQuiet(
+      createTrail({ IncludeGlobalServiceEvents: false, IsMultiRegionTrail: false }),
+      'multi-region-global-events',
+    );
   });
 
   it('insight-type: ApiCallRateInsight or ApiErrorRateInsight, once each', () => {
-    expectFires(json({ TrailName: 't-1', InsightSelectors: [{ InsightType: 'ApiCallRate' }] }), 'insight-type');
-    expectFires(cfn(goodCfnProps({ InsightSelectors: [{ InsightType: 'ApiCallRateInsight' }, { InsightType: 'ApiCallRateInsight' }] })), 'insight-type');
-    expectQuiet(cfn(goodCfnProps({ InsightSelectors: [{ InsightType: 'ApiCallRateInsight' }, { InsightType: 'ApiErrorRateInsight' }] })), 'insight-type');
+    expectFires(
+      json({ TrailName: 't-1', InsightSelectors: [{ InsightType: 'ApiCallRate' }] }),
+      'insight-type',
+    );
+    expectFires(
+      cfn(
+        goodCfnProps({
+          InsightSelectors: [
+            { InsightType: 'ApiCallRateInsight' },
+            { InsightType: 'ApiCallRateInsight' },
+          ],
+        }),
+      ),
+      'insight-type',
+    );
+    expectQuiet(
+      cfn(
+        goodCfnProps({
+          InsightSelectors: [
+            { InsightType: 'ApiCallRateInsight' },
+            { InsightType: 'ApiErrorRateInsight' },
+          ],
+        }),
+      ),
+      'insight-type',
+    );
   });
 });
 
 describe('lint rules: posture', () => {
   it('log-file-validation-off: explicit false, or absent on create-trail / CloudFormation', () => {
-    const [f] = expectFires(createTrail({ EnableLogFileValidation: false }), 'log-file-validation-off', 1);
+    const [f] = expectFires(
+      createTrail({ EnableLogFileValidation: false }),
+      'log-file-validation-off',
+      1,
+    );
     assert.equal(f.severity, 'warning');
     expectFires(createTrail({ EnableLogFileValidation: undefined }), 'log-file-validation-off');
     expectFires(cfn(goodCfnProps({ EnableLogFileValidation: 'false' })), 'log-file-validation-off');
@@ -284,21 +627,41 @@ describe('lint rules: posture', () => {
     // An update-trail input (no S3BucketName) that leaves validation unchanged says nothing about it.
     expectQuiet(json({ Name: 'my-trail', IsMultiRegionTrail: true }), 'log-file-validation-off');
     // Outputs use LogFileValidationEnabled.
-    expectFires(json({ trailList: [{ Name: 'a-trail', TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/a-trail', LogFileValidationEnabled: false }] }), 'log-file-validation-off');
+    expectFires(
+      json({
+        trailList: [
+          {
+            Name: 'a-trail',
+            TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/a-trail',
+            LogFileValidationEnabled: false,
+          },
+        ],
+      }),
+      'log-file-validation-off',
+    );
   });
 
   it('not-multi-region', () => {
     expectFires(createTrail({ IsMultiRegionTrail: false }), 'not-multi-region');
     expectFires(cfn(goodCfnProps({ IsMultiRegionTrail: undefined })), 'not-multi-region');
     expectQuiet(createTrail(), 'not-multi-region');
-    expectQuiet(cfn(goodCfnProps({ IsMultiRegionTrail: { Ref: 'MultiRegion' } })), 'not-multi-region');
+    expectQuiet(
+      cfn(goodCfnProps({ IsMultiRegionTrail: { Ref: 'MultiRegion' } })),
+      'not-multi-region',
+    );
   });
 
   it('global-events-excluded: only on single-Region trails (multi-Region is an API error instead)', () => {
-    expectFires(createTrail({ IsMultiRegionTrail: false, IncludeGlobalServiceEvents: false }), 'global-events-excluded');
+    expectFires(
+      createTrail({ IsMultiRegionTrail: false, IncludeGlobalServiceEvents: false }),
+      'global-events-excluded',
+    );
     expectQuiet(createTrail({ IncludeGlobalServiceEvents: false }), 'global-events-excluded');
     // Default is true.
-    expectQuiet(createTrail({ IsMultiRegionTrail: false, IncludeGlobalServiceEvents: undefined }), 'global-events-excluded');
+    expectQuiet(
+      createTrail({ IsMultiRegionTrail: false, IncludeGlobalServiceEvents: undefined }),
+      'global-events-excluded',
+    );
   });
 
   it('no-kms-key', () => {
@@ -309,38 +672,89 @@ describe('lint rules: posture', () => {
   });
 
   it('no-cloudwatch-logs', () => {
-    expectFires(createTrail({ CloudWatchLogsLogGroupArn: undefined, CloudWatchLogsRoleArn: undefined }), 'no-cloudwatch-logs');
+    expectFires(
+      createTrail({ CloudWatchLogsLogGroupArn: undefined, CloudWatchLogsRoleArn: undefined }),
+      'no-cloudwatch-logs',
+    );
     expectQuiet(createTrail(), 'no-cloudwatch-logs');
   });
 
   it('logging-stopped: CloudFormation IsLogging false, get-trail-status output', () => {
     const [f] = expectFires(cfn(goodCfnProps({ IsLogging: false })), 'logging-stopped', 1);
     assert.equal(f.fixes[0].title, 'Start logging');
-    expectFires(json({ IsLogging: false, TimeLoggingStopped: '2024-01-01T00:00:00Z' }), 'logging-stopped');
-    expectQuiet(json({ IsLogging: true, TimeLoggingStarted: '2024-01-01T00:00:00Z' }), 'logging-stopped');
+    expectFires(
+      json({ IsLogging: false, TimeLoggingStopped: '2024-01-01T00:00:00Z' }),
+      'logging-stopped',
+    );
+    expectQuiet(
+      json({ IsLogging: true, TimeLoggingStarted: '2024-01-01T00:00:00Z' }),
+      'logging-stopped',
+    );
     expectQuiet(cfn(goodCfnProps()), 'logging-stopped');
   });
 
   it('management-events-partial: management events with only reads or only writes', () => {
-    const [f] = expectFires(putBasic([{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }]), 'management-events-partial', 1);
+    const [f] = expectFires(
+      putBasic([{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }]),
+      'management-events-partial',
+      1,
+    );
     assert.match(f.message, /Only read management events/);
-    expectFires(putAdvanced([mgmt({ Field: 'readOnly', Equals: ['false'] })]), 'management-events-partial');
-    expectQuiet(putBasic([{ ReadWriteType: 'ReadOnly' }, { ReadWriteType: 'WriteOnly' }]), 'management-events-partial');
-    expectQuiet(putAdvanced([mgmt({ Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] })]), 'management-events-partial');
+    expectFires(
+      putAdvanced([mgmt({ Field: 'readOnly', Equals: ['false'] })]),
+      'management-events-partial',
+    );
+    expectQuiet(
+      putBasic([{ ReadWriteType: 'ReadOnly' }, { ReadWriteType: 'WriteOnly' }]),
+      'management-events-partial',
+    );
+    expectQuiet(
+      putAdvanced([mgmt({ Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] })]),
+      'management-events-partial',
+    );
     // A data-only selector set says nothing about management events.
-    expectQuiet(putBasic([{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: false, DataResources: [s3All] }]), 'management-events-partial');
+    expectQuiet(
+      putBasic([
+        { ReadWriteType: 'ReadOnly', IncludeManagementEvents: false, DataResources: [s3All] },
+      ]),
+      'management-events-partial',
+    );
   });
 
   it('s3-data-events-incomplete: data selectors that miss S3 object reads or writes for every bucket', () => {
-    const [w] = expectFires(putBasic([{ ReadWriteType: 'WriteOnly', DataResources: [s3All] }]), 's3-data-events-incomplete', 1);
+    const [w] = expectFires(
+      putBasic([{ ReadWriteType: 'WriteOnly', DataResources: [s3All] }]),
+      's3-data-events-incomplete',
+      1,
+    );
     assert.match(w.message, /read events/);
     assert.equal(w.severity, 'info');
     expectFires(putAdvanced([mgmt(), data('AWS::Lambda::Function')]), 's3-data-events-incomplete');
-    expectFires(putAdvanced([data('AWS::S3::Object', { Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::one-bucket/'] })]), 's3-data-events-incomplete');
-    expectQuiet(putBasic([{ ReadWriteType: 'All', DataResources: [s3All] }]), 's3-data-events-incomplete');
-    expectQuiet(putAdvanced([data('AWS::S3::Object', { Field: 'readOnly', Equals: ['true'] }), data('AWS::S3::Object', { Field: 'readOnly', Equals: ['false'] })]), 's3-data-events-incomplete');
+    expectFires(
+      putAdvanced([
+        data('AWS::S3::Object', {
+          Field: 'resources.ARN',
+          StartsWith: ['arn:aws:s3:::one-bucket/'],
+        }),
+      ]),
+      's3-data-events-incomplete',
+    );
+    expectQuiet(
+      putBasic([{ ReadWriteType: 'All', DataResources: [s3All] }]),
+      's3-data-events-incomplete',
+    );
+    expectQuiet(
+      putAdvanced([
+        data('AWS::S3::Object', { Field: 'readOnly', Equals: ['true'] }),
+        data('AWS::S3::Object', { Field: 'readOnly', Equals: ['false'] }),
+      ]),
+      's3-data-events-incomplete',
+    );
     // Selectors that claim no data coverage are not this rule's business.
-    expectQuiet(putBasic([{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }]), 's3-data-events-incomplete');
+    expectQuiet(
+      putBasic([{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }]),
+      's3-data-events-incomplete',
+    );
   });
 });
 
@@ -354,16 +768,34 @@ describe('lint rules: coverage', () => {
     for (const { meta } of RULES) {
       assert.ok(meta.title && meta.description.length > 40, meta.id);
       // Terraform's own rules link to the AWS provider's documentation, where its requirements are stated.
-      assert.match(meta.docUrl, meta.id.startsWith('terraform-') ? /^https:\/\/registry\.terraform\.io\/providers\/hashicorp\/aws\// : /^https:\/\/docs\.aws\.amazon\.com\//, meta.id);
-      if (meta.group === 'posture') assert.ok(meta.controls?.some((c) => c.startsWith('CIS')), meta.id);
+      assert.match(
+        meta.docUrl,
+        meta.id.startsWith('terraform-')
+          ? /^https:\/\/registry\.terraform\.io\/providers\/hashicorp\/aws\//
+          : /^https:\/\/docs\.aws\.amazon\.com\//,
+        meta.id,
+      );
+      if (meta.group === 'posture')
+        assert.ok(
+          meta.controls?.some((c) => c.startsWith('CIS')),
+          meta.id,
+        );
     }
   });
 
   it('package.json offers exactly the engine rules in cloudtrailLens.lint.disabledRules, as scripts/lintRulesSetting.ts writes them', () => {
     const text = readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8');
-    const setting = JSON.parse(text).contributes.configuration.properties['cloudtrailLens.lint.disabledRules'];
-    assert.deepEqual(setting.items.enum, RULES.map((r) => r.meta.id));
-    assert.equal(withLintRules(text), text, 'package.json is out of date: run npm run sync:lint-rules');
+    const setting =
+      JSON.parse(text).contributes.configuration.properties['cloudtrailLens.lint.disabledRules'];
+    assert.deepEqual(
+      setting.items.enum,
+      RULES.map((r) => r.meta.id),
+    );
+    assert.equal(
+      withLintRules(text),
+      text,
+      'package.json is out of date: run npm run sync:lint-rules',
+    );
   });
 
   it('a fully hardened trail gets no findings at all', () => {

@@ -39,7 +39,11 @@ describe('lint: the sample trail configuration', () => {
 
   it('honours its suppression comment (no-cloudwatch-logs on PaymentsTrail)', () => {
     assert.ok(!findings.some((f) => f.ruleId === 'no-cloudwatch-logs'));
-    assert.ok(lintText(text.replace('cloudtrail-lens-disable-next-line', 'note:')).findings.some((f) => f.ruleId === 'no-cloudwatch-logs'));
+    assert.ok(
+      lintText(text.replace('cloudtrail-lens-disable-next-line', 'note:')).findings.some(
+        (f) => f.ruleId === 'no-cloudwatch-logs',
+      ),
+    );
   });
 
   it('every quick fix yields valid JSONC without its finding', () => {
@@ -51,8 +55,14 @@ describe('lint: the sample trail configuration', () => {
         const errors: ParseError[] = [];
         parse(out, errors, { allowTrailingComma: true });
         assert.deepEqual(errors, [], fix.title);
-        const again = lintText(out).findings.filter((x) => x.ruleId === f.ruleId && x.start.line === f.start.line);
-        assert.deepEqual(again.map((x) => x.message), [], fix.title);
+        const again = lintText(out).findings.filter(
+          (x) => x.ruleId === f.ruleId && x.start.line === f.start.line,
+        );
+        assert.deepEqual(
+          again.map((x) => x.message),
+          [],
+          fix.title,
+        );
       }
     }
     assert.ok(fixes >= 7, `${fixes} fixes`);
@@ -61,17 +71,29 @@ describe('lint: the sample trail configuration', () => {
 
 describe('lint: the sample YAML template and Terraform file', () => {
   before(() => loadHclParser());
-  const read = (name: string) => readFileSync(join(__dirname, '..', '..', 'fixtures', 'lint', name), 'utf8');
+  const read = (name: string) =>
+    readFileSync(join(__dirname, '..', '..', 'fixtures', 'lint', name), 'utf8');
 
   it('trail-template.yaml: single Region, S3 events not covered, readOnly NotEquals; no-cloudwatch-logs suppressed by its # comment', () => {
     const { kinds, findings } = lintText(read('sample-trail-template.yaml'));
     assert.deepEqual(kinds, ['cloudformation']);
-    assert.deepEqual(findings.map((f) => `${f.start.line} ${f.ruleId}`), ['19 not-multi-region', '23 s3-data-events-incomplete', '35 equals-only-field']);
+    assert.deepEqual(
+      findings.map((f) => `${f.start.line} ${f.ruleId}`),
+      ['19 not-multi-region', '23 s3-data-events-incomplete', '35 equals-only-field'],
+    );
   });
 
   it('trail.tf: validation off (Terraform’s default), no CloudWatch Logs, a bucket ARN without its slash', () => {
     const { kinds, findings } = lintText(read('sample-trail.tf'));
     assert.deepEqual(kinds, ['terraform']);
-    assert.deepEqual(findings.map((f) => `${f.start.line} ${f.ruleId}`), ['9 log-file-validation-off', '9 no-cloudwatch-logs', '15 s3-data-events-incomplete', '21 data-resource-arn']);
+    assert.deepEqual(
+      findings.map((f) => `${f.start.line} ${f.ruleId}`),
+      [
+        '9 log-file-validation-off',
+        '9 no-cloudwatch-logs',
+        '15 s3-data-events-incomplete',
+        '21 data-resource-arn',
+      ],
+    );
   });
 });

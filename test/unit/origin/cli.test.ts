@@ -36,13 +36,28 @@ describe('cloudtrail-lens query: origins', function () {
     assert.equal(lines.length, raw.length);
     let multiHop = 0;
     lines.forEach((line, i) => {
-      assert.ok(line.startsWith(`{"record":${raw[i]},"origin":`), `line ${i} holds the record as stored`);
-      const parsed = JSON.parse(line) as { record: { userIdentity: Record<string, unknown> }; origin: Record<string, unknown>; detections: unknown[] };
+      assert.ok(
+        line.startsWith(`{"record":${raw[i]},"origin":`),
+        `line ${i} holds the record as stored`,
+      );
+      const parsed = JSON.parse(line) as {
+        record: { userIdentity: Record<string, unknown> };
+        origin: Record<string, unknown>;
+        detections: unknown[];
+      };
       // The built-in pack's hits on the record (query-detections tests cover their content).
-      assert.deepEqual((parsed.detections as { id: string }[]).map((d) => d.id).sort(), PACK.filter((r) => ruleMatches(r, parsed.record)).map((r) => r.id).sort());
+      assert.deepEqual(
+        (parsed.detections as { id: string }[]).map((d) => d.id).sort(),
+        PACK.filter((r) => ruleMatches(r, parsed.record))
+          .map((r) => r.id)
+          .sort(),
+      );
       const truth = tally.origins![originKeyOf(parsed.record.userIdentity)!];
       const { missing, ...rest } = parsed.origin as { missing?: { accessKeyId?: string } };
-      assert.deepEqual({ ...rest, ...(missing?.accessKeyId ? { missingKey: missing.accessKeyId } : {}) }, truth);
+      assert.deepEqual(
+        { ...rest, ...(missing?.accessKeyId ? { missingKey: missing.accessKeyId } : {}) },
+        truth,
+      );
       assert.match(String(truth.name), /^chain-/);
       if ((truth.hops as unknown[]).length >= 2) multiHop++;
     });
@@ -50,7 +65,13 @@ describe('cloudtrail-lens query: origins', function () {
   });
 
   it('--fields origin,originType,originHops,originComplete in csv', async () => {
-    const r = await run(dir, '--format', 'csv', '--fields', 'eventID,origin,originType,originHops,originComplete');
+    const r = await run(
+      dir,
+      '--format',
+      'csv',
+      '--fields',
+      'eventID,origin,originType,originHops,originComplete',
+    );
     assert.equal(r.code, 0, r.err);
     const [header, ...rows] = r.out.trimEnd().split('\r\n');
     assert.equal(header, 'eventID,origin,originType,originHops,originComplete');
@@ -65,10 +86,22 @@ describe('cloudtrail-lens query: origins', function () {
       // Origins here hold no commas or quotes (ARNs, subjects, services).
       const [eventID, origin, type, hops, complete] = row.split(',');
       const truth = tally.origins![originKeyOf(byId.get(eventID))!];
-      assert.deepEqual([origin, type, Number(hops), complete === 'true'], [truth.arn, truth.type, truth.hops.length, truth.complete], row);
+      assert.deepEqual(
+        [origin, type, Number(hops), complete === 'true'],
+        [truth.arn, truth.type, truth.hops.length, truth.complete],
+        row,
+      );
       seen.add(type);
     }
-    for (const t of ['IAMUser', 'SAMLUser', 'WebIdentityUser', 'IdentityCenterUser', 'AWSService', 'AssumedRole']) assert.ok(seen.has(t), t);
+    for (const t of [
+      'IAMUser',
+      'SAMLUser',
+      'WebIdentityUser',
+      'IdentityCenterUser',
+      'AWSService',
+      'AssumedRole',
+    ])
+      assert.ok(seen.has(t), t);
   });
 
   it('refuses --annotate outside jsonl', async () => {

@@ -11,7 +11,14 @@ import { matchesRecord } from '../../../src/core/query/match';
 import { parseQuery } from '../../../src/core/query/parse';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { InlineRunner, WorkerPool } from '../../../src/core/ingest/pool';
-import { ISSUED_OUTSIDE, Origin, describeOrigin, originJson, originMatchValues, resolveOrigins } from '../../../src/core/origin/resolve';
+import {
+  ISSUED_OUTSIDE,
+  Origin,
+  describeOrigin,
+  originJson,
+  originMatchValues,
+  resolveOrigins,
+} from '../../../src/core/origin/resolve';
 import { recordOriginSource } from '../../../src/core/origin/recordSource';
 import { originInDocument } from '../../../src/core/origin/documentOrigin';
 import { IndexedRecord, indexRecords, parseRecord } from '../../../src/core/records/recordIndex';
@@ -23,13 +30,21 @@ import { dataset, describeWithDatasets } from '../../support/datasets';
 
 /** The computed origin in the tally's terms. */
 function asTruth(o: Origin): TrueOrigin {
-  const { missing, ...rest } = originJson(o) as unknown as TrueOrigin & { missing?: { accessKeyId?: string } };
+  const { missing, ...rest } = originJson(o) as unknown as TrueOrigin & {
+    missing?: { accessKeyId?: string };
+  };
   return { ...rest, ...(missing?.accessKeyId ? { missingKey: missing.accessKeyId } : {}) };
 }
 
-async function indexFolder(dir: string, runner: WorkerPool | InlineRunner, only?: (key: string) => boolean): Promise<EventIndex> {
+async function indexFolder(
+  dir: string,
+  runner: WorkerPool | InlineRunner,
+  only?: (key: string) => boolean,
+): Promise<EventIndex> {
   const index = new EventIndex({ runner });
-  const found = (await discover(new FolderSource(dir))).events.filter((f) => !only || only(f.object.key));
+  const found = (await discover(new FolderSource(dir))).events.filter(
+    (f) => !only || only(f.object.key),
+  );
   await loadEventFiles(index, runner, found);
   return index;
 }
@@ -64,7 +79,11 @@ describe('origin: attribution against the generator ground truth', function () {
       assert.ok(key, `row ${row} has no origin key in the tally`);
       const expected = tally.origins![key];
       assert.ok(expected, `no true origin for ${key}`);
-      assert.deepEqual(asTruth(origins.origins[origins.ids[row]]), expected, `row ${row} (${records[row].eventName} by ${key})`);
+      assert.deepEqual(
+        asTruth(origins.origins[origins.ids[row]]),
+        expected,
+        `row ${row} (${records[row].eventName} by ${key})`,
+      );
       checked++;
     }
     assert.equal(checked, tally.events);
@@ -76,23 +95,40 @@ describe('origin: attribution against the generator ground truth', function () {
     const hops = new Set(shown.filter((o) => o.complete).map((o) => o.hops.length));
     for (const n of [1, 2, 3, 4]) assert.ok(hops.has(n), `a complete chain of ${n} hops`);
     const types = new Set(shown.filter((o) => o.complete && o.hops.length > 0).map((o) => o.type));
-    for (const t of ['IAMUser', 'SAMLUser', 'WebIdentityUser', 'IdentityCenterUser', 'AWSService']) assert.ok(types.has(t as Origin['type']), `a chain from ${t}`);
-    const crossAccount = shown.some((o) => new Set(o.hops.map((h) => h.arn.split(':')[4])).size >= 3);
+    for (const t of ['IAMUser', 'SAMLUser', 'WebIdentityUser', 'IdentityCenterUser', 'AWSService'])
+      assert.ok(types.has(t as Origin['type']), `a chain from ${t}`);
+    const crossAccount = shown.some(
+      (o) => new Set(o.hops.map((h) => h.arn.split(':')[4])).size >= 3,
+    );
     assert.ok(crossAccount, 'a chain through three accounts');
     const broken = shown.filter((o) => !o.complete && o.missing?.accessKeyId && o.hops.length > 0);
     assert.ok(broken.length > 0, 'a chain broken after its first hop');
     for (const o of broken) {
       assert.equal(o.missing!.reason, ISSUED_OUTSIDE);
-      assert.match(describeOrigin(o), new RegExp(`key ${o.missing!.accessKeyId} issued outside the loaded events`));
+      assert.match(
+        describeOrigin(o),
+        new RegExp(`key ${o.missing!.accessKeyId} issued outside the loaded events`),
+      );
     }
-    assert.ok(shown.some((o) => o.sourceIdentity), 'a source identity carried along');
-    assert.ok(shown.some((o) => o.hops.some((h) => h.eventName === 'AssumeRoot')), 'an AssumeRoot session followed to its caller');
+    assert.ok(
+      shown.some((o) => o.sourceIdentity),
+      'a source identity carried along',
+    );
+    assert.ok(
+      shown.some((o) => o.hops.some((h) => h.eventName === 'AssumeRoot')),
+      'an AssumeRoot session followed to its caller',
+    );
   });
 
   it('reads the same origins from parsed records as from the index columns (fast scanner and general path)', () => {
     const fromRecords = resolveOrigins(recordOriginSource(records));
     const fromIndex = index.origins();
-    for (let row = 0; row < index.size; row++) assert.deepEqual(fromRecords.origins[fromRecords.ids[row]], fromIndex.origins[fromIndex.ids[row]], `row ${row}`);
+    for (let row = 0; row < index.size; row++)
+      assert.deepEqual(
+        fromRecords.origins[fromRecords.ids[row]],
+        fromIndex.origins[fromIndex.ids[row]],
+        `row ${row}`,
+      );
   });
 
   it('stops where an issuing event is not loaded, naming the key, never guessing', async () => {
@@ -100,15 +136,22 @@ describe('origin: attribution against the generator ground truth', function () {
     const issuedKey = new Map<string, string>();
     const issuedBy = new Map<string, string>();
     for (const r of records) {
-      const key = (r.responseElements as { credentials?: { accessKeyId?: string } } | null)?.credentials?.accessKeyId;
+      const key = (r.responseElements as { credentials?: { accessKeyId?: string } } | null)
+        ?.credentials?.accessKeyId;
       if (key) issuedKey.set(r.eventID as string, key);
       issuedBy.set(r.eventID as string, r.eventName as string);
     }
-    const hop2 = records.filter((r) => r.eventName === 'AssumeRole' && JSON.stringify(r.requestParameters ?? {}).includes('role/ChainHop2'));
+    const hop2 = records.filter(
+      (r) =>
+        r.eventName === 'AssumeRole' &&
+        JSON.stringify(r.requestParameters ?? {}).includes('role/ChainHop2'),
+    );
     assert.ok(hop2.length > 0);
     const hop2Ids = new Set(hop2.map((r) => r.eventID as string));
     const skipFiles = new Set<string>();
-    for (let row = 0; row < index.size; row++) if (hop2Ids.has(records[row].eventID as string)) skipFiles.add(index.files[index.store.fileOf[row]].key);
+    for (let row = 0; row < index.size; row++)
+      if (hop2Ids.has(records[row].eventID as string))
+        skipFiles.add(index.files[index.store.fileOf[row]].key);
     const partial = await indexFolder(dir, new InlineRunner(), (k) => !skipFiles.has(k));
     assert.ok(partial.size < index.size);
     const texts = await partial.rawRecords(Uint32Array.from({ length: partial.size }, (_, i) => i));
@@ -125,7 +168,9 @@ describe('origin: attribution against the generator ground truth', function () {
         assert.deepEqual(o, truth);
         continue;
       }
-      if (['GetSessionToken', 'GetFederationToken'].includes(issuedBy.get(truth.hops[cut].eventID)!)) {
+      if (
+        ['GetSessionToken', 'GetFederationToken'].includes(issuedBy.get(truth.hops[cut].eventID)!)
+      ) {
         // Issued to an IAM user's own session, which names the user (userIdentity, or the
         // federated user's sessionIssuer): the origin is still known, without that hop.
         assert.deepEqual(o, { ...truth, hops: truth.hops.slice(cut + 1) });
@@ -142,13 +187,23 @@ describe('origin: attribution against the generator ground truth', function () {
 
   it('answers origin: from the index as the reference matcher does with the origin given', async () => {
     const origins = index.origins();
-    for (const text of ['origin:chain-alice', 'origin:bob*', 'origin:*:user/chain-ci', 'origin:lambda.amazonaws.com', 'origin:erin AND eventName:AssumeRole', 'NOT origin:* ', 'origin:carl', 'type:AssumedRole AND origin:*chain*']) {
+    for (const text of [
+      'origin:chain-alice',
+      'origin:bob*',
+      'origin:*:user/chain-ci',
+      'origin:lambda.amazonaws.com',
+      'origin:erin AND eventName:AssumeRole',
+      'NOT origin:* ',
+      'origin:carl',
+      'type:AssumedRole AND origin:*chain*',
+    ]) {
       const node = parseQuery(text);
       const got = Array.from((await index.query(node)).rows).sort((a, b) => a - b);
       const expected: number[] = [];
       for (let row = 0; row < index.size; row++) {
         const context = { origin: originMatchValues(origins.origins[origins.ids[row]]) };
-        if (matchesRecord(node, records[row], JSON.stringify(records[row]), context)) expected.push(row);
+        if (matchesRecord(node, records[row], JSON.stringify(records[row]), context))
+          expected.push(row);
       }
       assert.deepEqual(got, expected, text);
       if (!text.startsWith('NOT')) assert.ok(got.length > 0, `${text} finds events`);
@@ -159,7 +214,11 @@ describe('origin: attribution against the generator ground truth', function () {
 describeWithDatasets('origin: real logs with credential chains', function () {
   it('pwnedlabs: the AdminRole session goes back to the IAM user temp-user in one hop', async () => {
     const index = await indexFolder(dataset('pwnedlabs-breach-in-the-cloud'), new InlineRunner());
-    const rows = (await index.query(parseQuery('userIdentity.arn:"arn:aws:sts::107513503799:assumed-role/AdminRole/MySession"'))).rows;
+    const rows = (
+      await index.query(
+        parseQuery('userIdentity.arn:"arn:aws:sts::107513503799:assumed-role/AdminRole/MySession"'),
+      )
+    ).rows;
     assert.ok(rows.length > 0);
     for (const row of rows) {
       const o = index.originOf(row);
@@ -180,7 +239,11 @@ describeWithDatasets('origin: real logs with credential chains', function () {
       if (!s.accessKeyId.startsWith('ASIA')) continue;
       const o = index.originOf(row);
       if (o.hops.length === 0) {
-        assert.equal(o.complete, false, `${s.principalArn}: a temporary key with no issuing event is not complete`);
+        assert.equal(
+          o.complete,
+          false,
+          `${s.principalArn}: a temporary key with no issuing event is not complete`,
+        );
         continue;
       }
       followed++;
@@ -229,12 +292,20 @@ describe('origin: from a document’s own events (the code lens)', function () {
       arn: 'arn:aws:iam::111122223333:user/bob',
       type: 'IAMUser',
       name: 'bob',
-      hops: Array.from({ length: hops }, (_, i) => ({ eventID: `e${i}`, arn: `arn:aws:sts::111122223333:assumed-role/R${i}/s`, eventName: 'AssumeRole', row: i })),
+      hops: Array.from({ length: hops }, (_, i) => ({
+        eventID: `e${i}`,
+        arn: `arn:aws:sts::111122223333:assumed-role/R${i}/s`,
+        eventName: 'AssumeRole',
+        row: i,
+      })),
       complete,
       ...(complete ? {} : { missing: { reason: ISSUED_OUTSIDE, accessKeyId: 'ASIAEXAMPLE' } }),
     });
     assert.equal(describeOrigin(o(2)), 'for bob (via 2 role hops)');
     assert.equal(describeOrigin(o(1)), 'for bob (via 1 role hop)');
-    assert.equal(describeOrigin({ ...o(1, false), name: 'R0/s' }), 'chain stops at R0/s (via 1 role hop): key ASIAEXAMPLE issued outside the loaded events');
+    assert.equal(
+      describeOrigin({ ...o(1, false), name: 'R0/s' }),
+      'chain stops at R0/s (via 1 role hop): key ASIAEXAMPLE issued outside the loaded events',
+    );
   });
 });

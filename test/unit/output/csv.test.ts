@@ -16,7 +16,7 @@ function readCsv(text: string, separator: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && atStart) {
@@ -38,18 +38,19 @@ function readCsv(text: string, separator: string): string[][] {
       atStart = false;
     }
   }
-  if (field !== '' || row.length) row.push(field), rows.push(row);
+  if (field !== '' || row.length) (row.push(field), rows.push(row));
   return rows;
 }
 
 /** Whether a spreadsheet would take the cell for a formula (it skips leading spaces; a plain number is a number). */
-const live = (cell: string): boolean => /^[\s\u200b]*[=+\-@＝＋－＠]/u.test(cell) && !/^\s*[+-]?\d+(\.\d+)?$/.test(cell);
+const live = (cell: string): boolean =>
+  /^[\s\u200b]*[=+\-@＝＋－＠]/u.test(cell) && !/^\s*[+-]?\d+(\.\d+)?$/.test(cell);
 
 const HOSTILE = [
   '=HYPERLINK("http://evil.example/","click")',
-  'x;=cmd|\' /C calc\'!A0',
-  'x,=cmd|\' /C calc\'!A0',
-  'a;b;@SUM(1+1)*cmd|\' /C calc\'!A0',
+  "x;=cmd|' /C calc'!A0",
+  "x,=cmd|' /C calc'!A0",
+  "a;b;@SUM(1+1)*cmd|' /C calc'!A0",
   ' =1+1',
   '\u200b=1+1',
   '\u{E0020}=1+1',
@@ -68,7 +69,10 @@ describe('CSV writer', () => {
     assert.equal(csvCell('a,"b"'), '"a,""b"""');
     assert.equal(csvCell('Get\nObject'), '"Get\nObject"');
     assert.equal(csvCell(''), '');
-    assert.equal(csvLine(['2024-05-14T10:05:00Z', 'GetObject', '', 'true']), '2024-05-14T10:05:00Z,GetObject,,true\r\n');
+    assert.equal(
+      csvLine(['2024-05-14T10:05:00Z', 'GetObject', '', 'true']),
+      '2024-05-14T10:05:00Z,GetObject,,true\r\n',
+    );
   });
 
   it('quotes every cell that holds a separator of either kind', () => {
@@ -84,7 +88,8 @@ describe('CSV writer', () => {
     assert.equal(csvCell('\u200b=1+1'), "'⟨U+200B⟩=1+1");
     assert.equal(csvCell('＝1+1'), "'＝1+1");
     assert.equal(csvCell('＠SUM(A1)'), "'＠SUM(A1)");
-    for (const n of ['-5', '-0', '+1.5e3', '-.5']) assert.equal(csvCell(n), n, 'a plain number runs nothing');
+    for (const n of ['-5', '-0', '+1.5e3', '-.5'])
+      assert.equal(csvCell(n), n, 'a plain number runs nothing');
   });
 
   it('defuses every part a spreadsheet with another separator would make a cell of', () => {
@@ -94,13 +99,17 @@ describe('CSV writer', () => {
   });
 
   it('leaves no live formula whichever separator the spreadsheet uses', () => {
-    const text = csvLine(['time', 'value']) + HOSTILE.map((v) => csvLine(['2024-05-14T10:05:00Z', v])).join('');
+    const text =
+      csvLine(['time', 'value']) +
+      HOSTILE.map((v) => csvLine(['2024-05-14T10:05:00Z', v])).join('');
     for (const separator of [',', ';', '\t']) {
       const cells = readCsv(text, separator).flat();
       assert.deepEqual(cells.filter(live), [], `separator ${JSON.stringify(separator)}`);
     }
     // Read with its own separator, every value is there, marked and prefixed but whole.
-    const values = readCsv(text, ',').slice(1).map((r) => r[1]);
+    const values = readCsv(text, ',')
+      .slice(1)
+      .map((r) => r[1]);
     assert.equal(values.length, HOSTILE.length);
     assert.equal(values[1], "x;'=cmd|' /C calc'!A0");
   });

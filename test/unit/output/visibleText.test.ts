@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { cellText, cutText, escapeHiddenInJson, revealHidden, terminalText, trimHiddenStart } from '../../../src/core/output/visibleText';
+import {
+  cellText,
+  cutText,
+  escapeHiddenInJson,
+  revealHidden,
+  terminalText,
+  trimHiddenStart,
+} from '../../../src/core/output/visibleText';
 import { tagCharacters } from '../../support/hostile';
 
 /** `text` followed by `hidden` in Unicode tag characters: it looks like `text`. */
@@ -23,8 +30,14 @@ describe('hidden characters made visible', () => {
   it('marks variation selectors, Mongolian selectors, the grapheme joiner and fillers', () => {
     assert.equal(revealHidden('a\ufe00b\ufe0fc'), 'a⟨U+FE00⟩b⟨U+FE0F⟩c');
     assert.equal(revealHidden('a\u{E0100}b\u{E01EF}'), 'a⟨U+E0100⟩b⟨U+E01EF⟩');
-    assert.equal(revealHidden('a\u180bb\u180cc\u180dd\u180ee\u180ff'), 'a⟨U+180B⟩b⟨U+180C⟩c⟨U+180D⟩d⟨U+180E⟩e⟨U+180F⟩f');
-    assert.equal(revealHidden('a\u034fb\u3164c\u115fd\u00ade'), 'a⟨U+034F⟩b⟨U+3164⟩c⟨U+115F⟩d⟨U+00AD⟩e');
+    assert.equal(
+      revealHidden('a\u180bb\u180cc\u180dd\u180ee\u180ff'),
+      'a⟨U+180B⟩b⟨U+180C⟩c⟨U+180D⟩d⟨U+180E⟩e⟨U+180F⟩f',
+    );
+    assert.equal(
+      revealHidden('a\u034fb\u3164c\u115fd\u00ade'),
+      'a⟨U+034F⟩b⟨U+3164⟩c⟨U+115F⟩d⟨U+00AD⟩e',
+    );
     assert.equal(revealHidden('a\u2028b\u2029c'), 'a⟨U+2028⟩b⟨U+2029⟩c');
   });
 
@@ -34,7 +47,8 @@ describe('hidden characters made visible', () => {
   });
 
   it('leaves ordinary text alone, markup included (it is rendered as text)', () => {
-    for (const s of ['GetObject', '<script>alert(1)</script>', 'Zürich 東京 🙂', 'a\tb', 'a\nb']) assert.equal(revealHidden(s), s);
+    for (const s of ['GetObject', '<script>alert(1)</script>', 'Zürich 東京 🙂', 'a\tb', 'a\nb'])
+      assert.equal(revealHidden(s), s);
   });
 
   it('keeps cells on one line and cuts very long values, saying how long they were', () => {
@@ -62,7 +76,9 @@ describe('hidden characters made visible', () => {
 
   it('writes hidden characters in JSON as escapes, keeping the value exactly', () => {
     const value = `\u001b]0;PWNED\u0007 ${tagged('admin', 'ok')} \u202e \u009b`;
-    const json = JSON.stringify({ v: value }).replace('\\u001b', '\u001b').replace('\\u0007', '\u0007');
+    const json = JSON.stringify({ v: value })
+      .replace('\\u001b', '\u001b')
+      .replace('\\u0007', '\u0007');
     const escaped = escapeHiddenInJson(json);
     assert.match(escaped, /^[\x20-\x7e]*$/, 'only printable ASCII is left');
     assert.equal(JSON.parse(escaped).v, value);

@@ -13,7 +13,9 @@ describeWithDatasets('query language over real CloudTrail records (panther-analy
   let records: Rec[];
 
   before(() => {
-    lines = readFileSync(dataset('panther-analysis', 'cloudtrail-test-events.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    lines = readFileSync(dataset('panther-analysis', 'cloudtrail-test-events.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     records = lines.map((l) => JSON.parse(l));
   });
 
@@ -24,7 +26,10 @@ describeWithDatasets('query language over real CloudTrail records (panther-analy
 
   function expectCount(query: string, predicate: (r: Rec, raw: string) => boolean): void {
     const expected = records.filter((r, i) => predicate(r, lines[i])).length;
-    assert.ok(expected > 0 && expected < records.length, `"${query}" should split the data set (expected ${expected})`);
+    assert.ok(
+      expected > 0 && expected < records.length,
+      `"${query}" should split the data set (expected ${expected})`,
+    );
     assert.equal(count(query), expected, query);
   }
 
@@ -39,7 +44,10 @@ describeWithDatasets('query language over real CloudTrail records (panther-analy
   const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : undefined);
   const present = (v: unknown) => v !== null && v !== undefined;
   // CloudTrail and exporters write "YYYY-MM-DDTHH:MM:SSZ" or "YYYY-MM-DD HH:MM:SS[.fff]", all UTC.
-  const secondOf = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}/.test(v) ? v.slice(0, 10) + 'T' + v.slice(11, 19) : undefined);
+  const secondOf = (v: unknown) =>
+    typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}/.test(v)
+      ? v.slice(0, 10) + 'T' + v.slice(11, 19)
+      : undefined;
 
   it('reads the whole file', () => {
     assert.ok(records.length > 500);
@@ -47,29 +55,59 @@ describeWithDatasets('query language over real CloudTrail records (panther-analy
 
   it('field:value is a case-insensitive exact match', () => {
     expectCount('eventName:consolelogin', (r) => lower(get(r, 'eventName')) === 'consolelogin');
-    expectCount('type:AssumedRole', (r) => lower(get(get(r, 'userIdentity'), 'type')) === 'assumedrole');
+    expectCount(
+      'type:AssumedRole',
+      (r) => lower(get(get(r, 'userIdentity'), 'type')) === 'assumedrole',
+    );
   });
 
   it('field:* is present and not null, and NOT is its complement', () => {
     expectCount('errorCode:*', (r) => present(get(r, 'errorCode')));
     expectCount('-errorCode:*', (r) => !present(get(r, 'errorCode')));
-    expectCount('userIdentity.sessionContext.sessionIssuer.userName:*', (r) => present(get(get(get(get(r, 'userIdentity'), 'sessionContext'), 'sessionIssuer'), 'userName')));
+    expectCount('userIdentity.sessionContext.sessionIssuer.userName:*', (r) =>
+      present(get(get(get(get(r, 'userIdentity'), 'sessionContext'), 'sessionIssuer'), 'userName')),
+    );
   });
 
   it('readOnly:true matches booleans and strings alike', () => {
-    expectCount('readOnly:true', (r) => String(get(r, 'readOnly')).toLowerCase() === 'true' && present(get(r, 'readOnly')));
-    expectCount('readonly:false', (r) => get(r, 'readOnly') === false || lower(get(r, 'readOnly')) === 'false');
+    expectCount(
+      'readOnly:true',
+      (r) => String(get(r, 'readOnly')).toLowerCase() === 'true' && present(get(r, 'readOnly')),
+    );
+    expectCount(
+      'readonly:false',
+      (r) => get(r, 'readOnly') === false || lower(get(r, 'readOnly')) === 'false',
+    );
   });
 
   it('array paths match when any element matches', () => {
-    expectCount('resources.ARN:*', (r) => Array.isArray(get(r, 'resources')) && get(r, 'resources').some((x: Rec) => present(get(x, 'ARN'))));
-    expectCount('resources.ARN:arn:aws:s3:::*', (r) => Array.isArray(get(r, 'resources')) && get(r, 'resources').some((x: Rec) => lower(get(x, 'ARN'))?.startsWith('arn:aws:s3:::')));
+    expectCount(
+      'resources.ARN:*',
+      (r) =>
+        Array.isArray(get(r, 'resources')) &&
+        get(r, 'resources').some((x: Rec) => present(get(x, 'ARN'))),
+    );
+    expectCount(
+      'resources.ARN:arn:aws:s3:::*',
+      (r) =>
+        Array.isArray(get(r, 'resources')) &&
+        get(r, 'resources').some((x: Rec) => lower(get(x, 'ARN'))?.startsWith('arn:aws:s3:::')),
+    );
   });
 
   it('wildcards match prefixes, suffixes and infixes', () => {
-    expectCount('eventName:Create*', (r) => lower(get(r, 'eventName'))?.startsWith('create') === true);
-    expectCount('sourceIPAddress:*.amazonaws.com', (r) => lower(get(r, 'sourceIPAddress'))?.endsWith('.amazonaws.com') === true);
-    expectCount('eventName:*policy*', (r) => lower(get(r, 'eventName'))?.includes('policy') === true);
+    expectCount(
+      'eventName:Create*',
+      (r) => lower(get(r, 'eventName'))?.startsWith('create') === true,
+    );
+    expectCount(
+      'sourceIPAddress:*.amazonaws.com',
+      (r) => lower(get(r, 'sourceIPAddress'))?.endsWith('.amazonaws.com') === true,
+    );
+    expectCount(
+      'eventName:*policy*',
+      (r) => lower(get(r, 'eventName'))?.includes('policy') === true,
+    );
   });
 
   it('time comparisons read both the CloudTrail and the exporter time formats', () => {
@@ -81,7 +119,10 @@ describeWithDatasets('query language over real CloudTrail records (panther-analy
       const t = secondOf(get(r, 'eventTime'));
       return t !== undefined && t < '2021-01-01T00:00:00';
     });
-    expectCount('eventTime:2025-01-21', (r) => secondOf(get(r, 'eventTime'))?.startsWith('2025-01-21T') === true);
+    expectCount(
+      'eventTime:2025-01-21',
+      (r) => secondOf(get(r, 'eventTime'))?.startsWith('2025-01-21T') === true,
+    );
   });
 
   it('user: finds IAM users, roles and role session names', () => {
@@ -91,7 +132,11 @@ describeWithDatasets('query language over real CloudTrail records (panther-analy
     };
     for (const name of ['dr.evil', 'bob.ross', 'tester']) {
       expectCount(`user:${name}`, (r) =>
-        [get(get(r, 'userIdentity'), 'userName'), get(get(get(get(r, 'userIdentity'), 'sessionContext'), 'sessionIssuer'), 'userName'), sessionOf(r)].some((v) => lower(v) === name),
+        [
+          get(get(r, 'userIdentity'), 'userName'),
+          get(get(get(get(r, 'userIdentity'), 'sessionContext'), 'sessionIssuer'), 'userName'),
+          sessionOf(r),
+        ].some((v) => lower(v) === name),
       );
     }
   });
@@ -102,10 +147,25 @@ describeWithDatasets('query language over real CloudTrail records (panther-analy
   });
 
   it('boolean structure combines as expected', () => {
-    expectCount('eventSource:(s3.amazonaws.com OR iam.amazonaws.com) NOT readOnly:true', (r) =>
-      ['s3.amazonaws.com', 'iam.amazonaws.com'].includes(lower(get(r, 'eventSource')) ?? '') && !(String(get(r, 'readOnly')).toLowerCase() === 'true'),
+    expectCount(
+      'eventSource:(s3.amazonaws.com OR iam.amazonaws.com) NOT readOnly:true',
+      (r) =>
+        ['s3.amazonaws.com', 'iam.amazonaws.com'].includes(lower(get(r, 'eventSource')) ?? '') &&
+        !(String(get(r, 'readOnly')).toLowerCase() === 'true'),
     );
-    expectCount('service:s3 OR error:*', (r) => lower(get(r, 'eventSource')) === 's3.amazonaws.com' || lower(get(r, 'eventSource')) === 's3' || present(get(r, 'errorCode')) || present(get(r, 'errorMessage')));
-    expectCount('-(type:Root OR type:IAMUser) region:us-east-1', (r) => !['root', 'iamuser'].includes(lower(get(get(r, 'userIdentity'), 'type')) ?? '') && lower(get(r, 'awsRegion')) === 'us-east-1');
+    expectCount(
+      'service:s3 OR error:*',
+      (r) =>
+        lower(get(r, 'eventSource')) === 's3.amazonaws.com' ||
+        lower(get(r, 'eventSource')) === 's3' ||
+        present(get(r, 'errorCode')) ||
+        present(get(r, 'errorMessage')),
+    );
+    expectCount(
+      '-(type:Root OR type:IAMUser) region:us-east-1',
+      (r) =>
+        !['root', 'iamuser'].includes(lower(get(get(r, 'userIdentity'), 'type')) ?? '') &&
+        lower(get(r, 'awsRegion')) === 'us-east-1',
+    );
   });
 });

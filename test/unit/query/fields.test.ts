@@ -2,7 +2,18 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fieldInfo } from '../../../src/core/records/fieldMeanings';
-import { FIELD_ALIASES, KNOWN_FIELDS, ORIGIN_FIELD, DETECTION_FIELD, LEVEL_FIELD, canonicalPath, fieldCompletions, isTimeField, resolveField, isAnnotationField } from '../../../src/core/query/fields';
+import {
+  FIELD_ALIASES,
+  KNOWN_FIELDS,
+  ORIGIN_FIELD,
+  DETECTION_FIELD,
+  LEVEL_FIELD,
+  canonicalPath,
+  fieldCompletions,
+  isTimeField,
+  resolveField,
+  isAnnotationField,
+} from '../../../src/core/query/fields';
 
 describe('query fields', () => {
   it('has unique alias names that never contain a dot', () => {
@@ -15,7 +26,11 @@ describe('query fields', () => {
     const topLevel = new Set(KNOWN_FIELDS.map((f) => f.path.split('.')[0].toLowerCase()));
     for (const alias of FIELD_ALIASES) {
       if (topLevel.has(alias.name.toLowerCase())) {
-        assert.deepEqual(alias.paths.map((p) => p.toLowerCase()), [alias.name.toLowerCase()], `${alias.name} shadows a record field`);
+        assert.deepEqual(
+          alias.paths.map((p) => p.toLowerCase()),
+          [alias.name.toLowerCase()],
+          `${alias.name} shadows a record field`,
+        );
       }
     }
   });
@@ -23,7 +38,16 @@ describe('query fields', () => {
   it('maps aliases to known canonical paths', () => {
     const known = new Set(KNOWN_FIELDS.map((f) => f.path));
     // origin is worked out from the chains, detection / level by the rule engine; starred / tag / note are the case file's annotations, not record fields.
-    for (const alias of FIELD_ALIASES) for (const p of alias.paths) assert.ok(known.has(p) || p === ORIGIN_FIELD || p === DETECTION_FIELD || p === LEVEL_FIELD || isAnnotationField(p), `${alias.name} → ${p} is not a known field`);
+    for (const alias of FIELD_ALIASES)
+      for (const p of alias.paths)
+        assert.ok(
+          known.has(p) ||
+            p === ORIGIN_FIELD ||
+            p === DETECTION_FIELD ||
+            p === LEVEL_FIELD ||
+            isAnnotationField(p),
+          `${alias.name} → ${p} is not a known field`,
+        );
   });
 
   it('respells known paths and prefixes canonically, leaving unknown tails alone', () => {
@@ -60,6 +84,7 @@ describe('query fields', () => {
     const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Query language'));
     assert.ok(readme.includes('## Query language'));
-    for (const alias of FIELD_ALIASES) assert.ok(section.includes(`\`${alias.name}\``), `README does not document ${alias.name}`);
+    for (const alias of FIELD_ALIASES)
+      assert.ok(section.includes(`\`${alias.name}\``), `README does not document ${alias.name}`);
   });
 });

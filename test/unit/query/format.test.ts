@@ -32,19 +32,52 @@ const NASTY = [
   'aws:iam',
   '//host/path',
   'https://evil.example/?q=1&a=(b)',
-  '(', ')', '()', '(a OR b)',
-  '*', '**', 'a*', '*a', 'a\\*', '\\*',
-  'AND', 'OR', 'NOT', '-x', '-', '--',
-  '>=5', '<script>alert(1)</script>', '=', ':', 'a:b', ':x',
+  '(',
+  ')',
+  '()',
+  '(a OR b)',
+  '*',
+  '**',
+  'a*',
+  '*a',
+  'a\\*',
+  '\\*',
+  'AND',
+  'OR',
+  'NOT',
+  '-x',
+  '-',
+  '--',
+  '>=5',
+  '<script>alert(1)</script>',
+  '=',
+  ':',
+  'a:b',
+  ':x',
   '',
   ' leading and trailing ',
   'tab\there\nnewline',
-  'José Ñandú', 'ΟΔΟΣ', '日本語', '😀 emoji', 'e\u0301',
-  '2024-05-14', '2024-05-14T10:00:00Z',
-  '1.08', '-5', 'true', 'null',
+  'José Ñandú',
+  'ΟΔΟΣ',
+  '日本語',
+  '😀 emoji',
+  'e\u0301',
+  '2024-05-14',
+  '2024-05-14T10:00:00Z',
+  '1.08',
+  '-5',
+  'true',
+  'null',
 ];
 
-const FIELDS = ['requestParameters.value', 'eventName', 'userIdentity.userName', 'eventTime', 'requestParameters.we ird:key(1)*', '-leading.dash'];
+const FIELDS = [
+  'requestParameters.value',
+  'eventName',
+  'userIdentity.userName',
+  'eventTime',
+  'requestParameters.we ird:key(1)*',
+  '-leading.dash',
+];
 
 describe('formatTerm', () => {
   for (const field of FIELDS) {
@@ -57,22 +90,59 @@ describe('formatTerm', () => {
         } catch (e) {
           assert.fail(`${text} does not parse: ${(e as Error).message}`);
         }
-        assert.ok(matches(q, recordWith(field, value)), `${text} should match ${JSON.stringify(value)}`);
-        assert.ok(matches(q, recordWith(field, value.toUpperCase())), `${text} is case-insensitive`);
+        assert.ok(
+          matches(q, recordWith(field, value)),
+          `${text} should match ${JSON.stringify(value)}`,
+        );
+        assert.ok(
+          matches(q, recordWith(field, value.toUpperCase())),
+          `${text} is case-insensitive`,
+        );
         for (const other of [`${value}x`, `x${value}`, value.slice(1), `${value}\\`]) {
           if (other.toLowerCase() === value.toLowerCase()) continue;
-          assert.ok(!matches(q, recordWith(field, other)), `${text} should not match ${JSON.stringify(other)}`);
+          assert.ok(
+            !matches(q, recordWith(field, other)),
+            `${text} should not match ${JSON.stringify(other)}`,
+          );
         }
-        assert.ok(!matches(q, recordWith('elsewhere', value)), `${text} should not match the value in another field`);
+        assert.ok(
+          !matches(q, recordWith('elsewhere', value)),
+          `${text} should not match the value in another field`,
+        );
         const negated = parseQuery(formatTerm(field, value, { negate: true }));
         assert.ok(!matches(negated, recordWith(field, value)), `negated ${text}`);
-        assert.ok(matches(negated, recordWith(field, `${value}x`)), `negated ${text} keeps other values`);
+        assert.ok(
+          matches(negated, recordWith(field, `${value}x`)),
+          `negated ${text} keeps other values`,
+        );
       }
     });
   }
 
   it('round-trips random strings of the characters that matter', () => {
-    const alphabet = ['a', 'B', ' ', '"', '\\', '*', '(', ')', ':', '-', '<', '>', '=', 'é', '😀', '\t', 'O', 'R', 'N', 'D', 'T'];
+    const alphabet = [
+      'a',
+      'B',
+      ' ',
+      '"',
+      '\\',
+      '*',
+      '(',
+      ')',
+      ':',
+      '-',
+      '<',
+      '>',
+      '=',
+      'é',
+      '😀',
+      '\t',
+      'O',
+      'R',
+      'N',
+      'D',
+      'T',
+    ];
     let seed = 12345;
     const random = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -93,7 +163,10 @@ describe('formatTerm', () => {
     assert.equal(formatTerm('sourceIPAddress', '10.0.0.1'), 'sourceIPAddress:10.0.0.1');
     assert.equal(formatTerm('errorMessage', 'Access Denied'), 'errorMessage:"Access Denied"');
     assert.equal(formatTerm('x', 'say "hi" \\'), 'x:"say \\"hi\\" \\\\"');
-    assert.equal(formatTerm('eventTime', '2024-05-14T10:00:00Z'), 'eventTime:"2024-05-14T10:00:00Z"');
+    assert.equal(
+      formatTerm('eventTime', '2024-05-14T10:00:00Z'),
+      'eventTime:"2024-05-14T10:00:00Z"',
+    );
     assert.equal(formatTerm('eventName', 'CreateUser', { negate: true }), '-eventName:CreateUser');
   });
 
@@ -101,8 +174,16 @@ describe('formatTerm', () => {
     assert.equal(formatTerm('readOnly', true), 'readOnly:true');
     assert.ok(matches(parseQuery(formatTerm('readOnly', false)), { readOnly: false }));
     assert.ok(!matches(parseQuery(formatTerm('readOnly', false)), { readOnly: true }));
-    assert.ok(matches(parseQuery(formatTerm('requestParameters.n', 443)), { requestParameters: { n: 443 } }));
-    assert.ok(matches(parseQuery(formatTerm('requestParameters.n', 1e21)), { requestParameters: { n: 1e21 } }));
+    assert.ok(
+      matches(parseQuery(formatTerm('requestParameters.n', 443)), {
+        requestParameters: { n: 443 },
+      }),
+    );
+    assert.ok(
+      matches(parseQuery(formatTerm('requestParameters.n', 1e21)), {
+        requestParameters: { n: 1e21 },
+      }),
+    );
     assert.equal(formatTerm('errorCode', null), '-errorCode:*');
     assert.ok(matches(parseQuery(formatTerm('errorCode', null)), { errorCode: null }));
     assert.ok(!matches(parseQuery(formatTerm('errorCode', null)), { errorCode: 'X' }));

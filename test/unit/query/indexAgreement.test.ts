@@ -18,14 +18,91 @@ import { DATASETS_DIR, datasetsAvailable } from '../../support/datasets';
 import { SHAPE_FILTERS, SHAPE_RECORDS, shapeFiles } from '../../fixtures/shapes';
 
 const TRICKY = [
-  { eventVersion: '1.08', eventTime: '2024-05-14T10:00:00Z', eventName: 'PutBucketPolicy', eventSource: 's3.amazonaws.com', awsRegion: 'eu-west-1', readOnly: false, errorCode: 'AccessDenied', userIdentity: { type: 'AssumedRole', principalId: 'AROAX:alice@example.com', sessionContext: { sessionIssuer: { userName: 'Admin' }, attributes: { creationDate: '2024-05-14T09:00:00Z' } } }, resources: [{ ARN: 'arn:aws:s3:::prod', type: 'AWS::S3::Bucket' }, { ARN: 'arn:aws:s3:::prod/k' }], requestParameters: { bucketName: 'prod', n: 7 } },
-  { eventVersion: '1.05', eventTime: '2024-05-14T10:00:00.500Z', eventName: 'GetObject', eventSource: 's3.amazonaws.com', readOnly: 'true', userIdentity: { type: 'IAMUser', userName: 'bob' }, resources: null, requestParameters: { bucketName: ['a', 'prod'] } },
-  { eventVersion: '1.05', eventTime: '2024-05-14 12:00:00', eventName: ['CreateUser', 'x'], eventSource: 'iam.amazonaws.com', errorCode: null, userIdentity: null, resources: [] },
-  { eventVersion: '1.05', eventTime: '2024-05-14T12:00:00+02:00', EventName: 'DeleteUser', eventSource: 'iam.amazonaws.com', userIdentity: { Type: 'Root', userName: 'root' }, resources: [{ arn: 'arn:aws:iam::1:user/x' }] },
-  { eventVersion: '1.05', eventTime: 'redacted', eventName: 'ConsoleLogin', sourceIPAddress: { nested: 1 }, userIdentity: { type: 'IAMUser', userName: 'Bob' }, resources: [{ ARN: ['arn:aws:s3:::prod'] }, null] },
-  { eventVersion: '1.05', eventName: 'NoTime', readOnly: true, errorCode: 'X', errorMessage: 'Access Denied', userIdentity: { type: 'AWSService', invokedBy: 'ec2.amazonaws.com' } },
-  { eventVersion: '1.05', eventTime: null, eventName: 'consolelogin', recipientAccountId: 111122223333, managementEvent: 'false', userIdentity: { sessionContext: null } },
-  { eventVersion: '1.05', eventTime: '2024-05-15T00:00:00Z', eventName: 'Ünïcödé', eventSource: 'sts.amazonaws.com', userAgent: 'ΟΔΟΣ', userIdentity: { type: 'AssumedRole', principalId: 'AROAY:Bob', sessionContext: { sessionIssuer: { userName: 'Dev', arn: 'arn:aws:iam::1:role/Dev' } } } },
+  {
+    eventVersion: '1.08',
+    eventTime: '2024-05-14T10:00:00Z',
+    eventName: 'PutBucketPolicy',
+    eventSource: 's3.amazonaws.com',
+    awsRegion: 'eu-west-1',
+    readOnly: false,
+    errorCode: 'AccessDenied',
+    userIdentity: {
+      type: 'AssumedRole',
+      principalId: 'AROAX:alice@example.com',
+      sessionContext: {
+        sessionIssuer: { userName: 'Admin' },
+        attributes: { creationDate: '2024-05-14T09:00:00Z' },
+      },
+    },
+    resources: [
+      { ARN: 'arn:aws:s3:::prod', type: 'AWS::S3::Bucket' },
+      { ARN: 'arn:aws:s3:::prod/k' },
+    ],
+    requestParameters: { bucketName: 'prod', n: 7 },
+  },
+  {
+    eventVersion: '1.05',
+    eventTime: '2024-05-14T10:00:00.500Z',
+    eventName: 'GetObject',
+    eventSource: 's3.amazonaws.com',
+    readOnly: 'true',
+    userIdentity: { type: 'IAMUser', userName: 'bob' },
+    resources: null,
+    requestParameters: { bucketName: ['a', 'prod'] },
+  },
+  {
+    eventVersion: '1.05',
+    eventTime: '2024-05-14 12:00:00',
+    eventName: ['CreateUser', 'x'],
+    eventSource: 'iam.amazonaws.com',
+    errorCode: null,
+    userIdentity: null,
+    resources: [],
+  },
+  {
+    eventVersion: '1.05',
+    eventTime: '2024-05-14T12:00:00+02:00',
+    EventName: 'DeleteUser',
+    eventSource: 'iam.amazonaws.com',
+    userIdentity: { Type: 'Root', userName: 'root' },
+    resources: [{ arn: 'arn:aws:iam::1:user/x' }],
+  },
+  {
+    eventVersion: '1.05',
+    eventTime: 'redacted',
+    eventName: 'ConsoleLogin',
+    sourceIPAddress: { nested: 1 },
+    userIdentity: { type: 'IAMUser', userName: 'Bob' },
+    resources: [{ ARN: ['arn:aws:s3:::prod'] }, null],
+  },
+  {
+    eventVersion: '1.05',
+    eventName: 'NoTime',
+    readOnly: true,
+    errorCode: 'X',
+    errorMessage: 'Access Denied',
+    userIdentity: { type: 'AWSService', invokedBy: 'ec2.amazonaws.com' },
+  },
+  {
+    eventVersion: '1.05',
+    eventTime: null,
+    eventName: 'consolelogin',
+    recipientAccountId: 111122223333,
+    managementEvent: 'false',
+    userIdentity: { sessionContext: null },
+  },
+  {
+    eventVersion: '1.05',
+    eventTime: '2024-05-15T00:00:00Z',
+    eventName: 'Ünïcödé',
+    eventSource: 'sts.amazonaws.com',
+    userAgent: 'ΟΔΟΣ',
+    userIdentity: {
+      type: 'AssumedRole',
+      principalId: 'AROAY:Bob',
+      sessionContext: { sessionIssuer: { userName: 'Dev', arn: 'arn:aws:iam::1:role/Dev' } },
+    },
+  },
 ];
 
 const QUERIES = [
@@ -106,7 +183,10 @@ describe('index execution agrees with matchesRecord', function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-query-agree-'));
-    writeFileSync(join(dir, 'tricky.jsonl'), TRICKY.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'tricky.jsonl'),
+      TRICKY.map((r) => JSON.stringify(r)).join('\n') + '\n',
+    );
     writeFileSync(join(dir, 'tricky-records.json'), JSON.stringify({ Records: TRICKY }, null, 2));
     // Every shape evidence arrives in (the general path), each with its own eventIDs so that no
     // shape's rows are hidden as copies of another's.
@@ -131,15 +211,24 @@ describe('index execution agrees with matchesRecord', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads the hand-made records, every shape (and the real ones when present)', () => {
-    assert.ok(index.size >= TRICKY.length * 2 + (Object.keys(shapeFiles()).length - 1) * SHAPE_RECORDS.length, `only ${index.size} rows`);
-    assert.deepEqual(index.problems.filter((p) => p.severity === 'error').map((p) => p.key), []);
+    assert.ok(
+      index.size >=
+        TRICKY.length * 2 + (Object.keys(shapeFiles()).length - 1) * SHAPE_RECORDS.length,
+      `only ${index.size} rows`,
+    );
+    assert.deepEqual(
+      index.problems.filter((p) => p.severity === 'error').map((p) => p.key),
+      [],
+    );
   });
 
   for (const query of QUERIES) {
     it(query, async () => {
       const ast = parseQuery(query);
       // A row that is a copy of another (the same event twice) is shown once: the copy never matches.
-      const expected = records.flatMap((r, i) => (!index.isDuplicate(i) && matchesRecord(ast, r, raws[i]) ? [i] : []));
+      const expected = records.flatMap((r, i) =>
+        !index.isDuplicate(i) && matchesRecord(ast, r, raws[i]) ? [i] : [],
+      );
       selected.push(expected.length);
       const actual = [...(await index.query(ast)).rows].sort((a, b) => a - b);
       const missing = expected.filter((r) => !actual.includes(r));
@@ -151,6 +240,9 @@ describe('index execution agrees with matchesRecord', function () {
 
   it('compared selections that were not trivially empty or full', () => {
     const splitting = selected.filter((n) => n > 0 && n < records.length).length;
-    assert.ok(splitting >= QUERIES.length * 0.9, `only ${splitting} of ${QUERIES.length} queries split the records`);
+    assert.ok(
+      splitting >= QUERIES.length * 0.9,
+      `only ${splitting} of ${QUERIES.length} queries split the records`,
+    );
   });
 });

@@ -11,7 +11,13 @@ const assumedRole = {
     accountId: '111122223333',
     accessKeyId: 'ASIAEXAMPLE',
     sessionContext: {
-      sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEID', arn: 'arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_abc', accountId: '111122223333', userName: 'AWSReservedSSO_Admin_abc' },
+      sessionIssuer: {
+        type: 'Role',
+        principalId: 'AROAEXAMPLEID',
+        arn: 'arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_abc',
+        accountId: '111122223333',
+        userName: 'AWSReservedSSO_Admin_abc',
+      },
       attributes: { creationDate: '2024-05-14T09:30:00Z', mfaAuthenticated: 'false' },
     },
   },
@@ -23,7 +29,13 @@ const assumedRole = {
   userAgent: 'aws-cli/2.15.0',
   errorCode: 'AccessDenied',
   errorMessage: 'Access Denied',
-  requestParameters: { bucketName: 'prod-data', policy: 'x', tags: ['Red', 'blue'], 'weird key': 1, maxItems: 50 },
+  requestParameters: {
+    bucketName: 'prod-data',
+    policy: 'x',
+    tags: ['Red', 'blue'],
+    'weird key': 1,
+    maxItems: 50,
+  },
   responseElements: null,
   readOnly: false,
   resources: [
@@ -36,7 +48,13 @@ const assumedRole = {
 
 const iamUser = {
   eventVersion: '1.05',
-  userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: 'arn:aws:iam::111122223333:user/Bob', userName: 'Bob', accountId: '111122223333' },
+  userIdentity: {
+    type: 'IAMUser',
+    principalId: 'AIDAEXAMPLE',
+    arn: 'arn:aws:iam::111122223333:user/Bob',
+    userName: 'Bob',
+    accountId: '111122223333',
+  },
   eventTime: '2024-05-15T00:00:00Z',
   eventSource: 'iam.amazonaws.com',
   eventName: 'CreateAccessKey',
@@ -83,7 +101,9 @@ describe('query matching: values', () => {
   });
 
   it('matches a value in an array when any element matches', () => {
-    assert.deepEqual(select('resources.ARN:arn:aws:s3:::prod-data/secret.txt'), ['PutBucketPolicy']);
+    assert.deepEqual(select('resources.ARN:arn:aws:s3:::prod-data/secret.txt'), [
+      'PutBucketPolicy',
+    ]);
     assert.deepEqual(select('resources.type:*object'), ['PutBucketPolicy']);
     assert.deepEqual(select('requestParameters.tags:red'), ['PutBucketPolicy']);
     assert.deepEqual(select('requestParameters.tags:green'), []);
@@ -148,22 +168,45 @@ describe('query matching: values', () => {
     assert.ok(long.length > 30_000);
     // A slice of it that does not cut a surrogate pair in two.
     const midPair = (i: number) => /[\uDC00-\uDFFF]/.test(long[i] ?? '');
-    const slice = (from: number, to: number) => long.slice(midPair(from) ? from + 1 : from, midPair(to) ? to + 1 : to);
+    const slice = (from: number, to: number) =>
+      long.slice(midPair(from) ? from + 1 : from, midPair(to) ? to + 1 : to);
     const upper = long.toUpperCase();
     assert.equal(valueMatcher('x', { op: 'eq', value: long })(upper), true);
     assert.equal(valueMatcher('x', { op: 'eq', value: long })(`${upper}!`), false);
     assert.equal(valueMatcher('x', { op: 'eq', value: long })(upper.slice(0, -1) + 'X'), false);
     const wild = (text: string) => text.replace(/[\\*]/g, (c) => `\\${c}`);
-    assert.equal(valueMatcher('x', { op: 'wildcard', pattern: `${wild(slice(0, 25_000))}*` })(upper), true);
-    assert.equal(valueMatcher('x', { op: 'wildcard', pattern: `*${wild(slice(5000, 25_000))}*END` })(upper), true);
-    assert.equal(valueMatcher('x', { op: 'wildcard', pattern: `${wild(slice(0, 25_000))}*nope` })(upper), false);
-    for (const [from, to] of [[100, 20_000], [3, 1003], [1000, 3001]]) {
-      assert.equal(matchesRecord(parseQuery(`"${slice(from, to)}"`), { userAgent: long }, JSON.stringify({ userAgent: long })), true, `${from}-${to}`);
+    assert.equal(
+      valueMatcher('x', { op: 'wildcard', pattern: `${wild(slice(0, 25_000))}*` })(upper),
+      true,
+    );
+    assert.equal(
+      valueMatcher('x', { op: 'wildcard', pattern: `*${wild(slice(5000, 25_000))}*END` })(upper),
+      true,
+    );
+    assert.equal(
+      valueMatcher('x', { op: 'wildcard', pattern: `${wild(slice(0, 25_000))}*nope` })(upper),
+      false,
+    );
+    for (const [from, to] of [
+      [100, 20_000],
+      [3, 1003],
+      [1000, 3001],
+    ]) {
+      assert.equal(
+        matchesRecord(
+          parseQuery(`"${slice(from, to)}"`),
+          { userAgent: long },
+          JSON.stringify({ userAgent: long }),
+        ),
+        true,
+        `${from}-${to}`,
+      );
     }
   });
 
   it('matches wildcards with several stars, leftmost first, without overlapping parts', () => {
-    const m = (pattern: string, value: string) => valueMatcher('x', { op: 'wildcard', pattern })(value);
+    const m = (pattern: string, value: string) =>
+      valueMatcher('x', { op: 'wildcard', pattern })(value);
     assert.equal(m('a*b*c', 'axxbyyc'), true);
     assert.equal(m('a*b*c', 'acb'), false);
     assert.equal(m('aa*aa', 'aaa'), false);
@@ -176,7 +219,10 @@ describe('query matching: values', () => {
 
 describe('query matching: comparisons', () => {
   it('compares eventTime chronologically, partial dates as whole periods', () => {
-    assert.deepEqual(select('eventTime>=2024-05-14T10:00:00Z'), ['PutBucketPolicy', 'CreateAccessKey']);
+    assert.deepEqual(select('eventTime>=2024-05-14T10:00:00Z'), [
+      'PutBucketPolicy',
+      'CreateAccessKey',
+    ]);
     assert.deepEqual(select('eventTime>2024-05-14T10:00:00Z'), ['CreateAccessKey']);
     assert.deepEqual(select('eventTime<2024-05-15'), ['PutBucketPolicy']);
     assert.deepEqual(select('eventTime<=2024-05-14'), ['PutBucketPolicy']);
@@ -188,8 +234,14 @@ describe('query matching: comparisons', () => {
   });
 
   it('compares other time fields', () => {
-    assert.deepEqual(select('userIdentity.sessionContext.attributes.creationDate>=2024-05-14T09:00'), ['PutBucketPolicy']);
-    assert.deepEqual(select('userIdentity.sessionContext.attributes.creationDate<2024-05-14T09:00'), []);
+    assert.deepEqual(
+      select('userIdentity.sessionContext.attributes.creationDate>=2024-05-14T09:00'),
+      ['PutBucketPolicy'],
+    );
+    assert.deepEqual(
+      select('userIdentity.sessionContext.attributes.creationDate<2024-05-14T09:00'),
+      [],
+    );
   });
 
   it('reads record times with a space, fractions or no zone as UTC', () => {
@@ -243,7 +295,9 @@ describe('query matching: aliases and free text', () => {
   });
 
   it('combines with AND, OR, NOT and groups', () => {
-    assert.deepEqual(select('eventName:(CreateAccessKey OR PutBucketPolicy) -readOnly:true'), ['PutBucketPolicy']);
+    assert.deepEqual(select('eventName:(CreateAccessKey OR PutBucketPolicy) -readOnly:true'), [
+      'PutBucketPolicy',
+    ]);
     assert.deepEqual(select('ip:203.0.113.7 OR user:bob'), ['PutBucketPolicy', 'CreateAccessKey']);
     assert.deepEqual(select('NOT (ip:203.0.113.7 OR user:bob)'), []);
     assert.deepEqual(select('NOT ip:203.0.113.7 OR user:bob'), ['CreateAccessKey']);
@@ -264,19 +318,36 @@ describe('query matching: aliases and free text', () => {
     assert.deepEqual(select('ñandú'), ['CreateAccessKey']);
     assert.deepEqual(select('"JOSÉ ÑANDÚ"'), ['CreateAccessKey']);
     const q = parseQuery('ñandú');
-    const asciiJson = JSON.stringify(iamUser).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+    const asciiJson = JSON.stringify(iamUser).replace(
+      /[^\x00-\x7f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+    );
     assert.ok(asciiJson.includes('\\u00D1'));
     assert.equal(matchesRecord(q, iamUser, asciiJson), true);
   });
 
   it('finds a phrase as the table shows it in a record CloudTrail wrote with \\u0027-style escapes, and as stored', () => {
-    const record = { eventName: 'AuthorizeSecurityGroupIngress', errorMessage: "Value 'X' for a&b<c>d=e", note: 'say "hi" \\ bye / done', control: 'a\u001bb' };
+    const record = {
+      eventName: 'AuthorizeSecurityGroupIngress',
+      errorMessage: "Value 'X' for a&b<c>d=e",
+      note: 'say "hi" \\ bye / done',
+      control: 'a\u001bb',
+    };
     // As CloudTrail writes it: ', &, <, >, = and non-ASCII escaped (any case of hex), / as \/.
-    const stored = JSON.stringify(record).replace(/['&<>=]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`).replace(/\//g, '\\/');
+    const stored = JSON.stringify(record)
+      .replace(
+        /['&<>=]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+      )
+      .replace(/\//g, '\\/');
     assert.ok(stored.includes('Value \\u0027X\\u0027') && stored.includes('\\/ done'));
     const finds = (phrase: string) => matchesRecord(parseQuery(phrase), record, stored);
     assert.equal(finds(`"Value 'X' for a&b<c>d=e"`), true);
-    assert.equal(finds('"Value \\\\u0027X"'), true, 'the stored spelling, copied from the stored record');
+    assert.equal(
+      finds('"Value \\\\u0027X"'),
+      true,
+      'the stored spelling, copied from the stored record',
+    );
     assert.equal(finds('"say \\"hi\\" \\\\ bye / done"'), true);
     // A decoded escape never becomes JSON syntax: a quote stays a quote inside the string.
     assert.equal(finds('"X\\",\\"note"'), false);

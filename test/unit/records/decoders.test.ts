@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { accessKeyKind, decodeIdPrefix, decodeTime, explainErrorCode, explainSourceAddress, parseArn } from '../../../src/core/records/decoders';
+import {
+  accessKeyKind,
+  decodeIdPrefix,
+  decodeTime,
+  explainErrorCode,
+  explainSourceAddress,
+  parseArn,
+} from '../../../src/core/records/decoders';
 import { explainValue, IDENTITY_TYPE_MEANINGS } from '../../../src/core/records/valueHints';
 
 describe('value decoders', () => {
@@ -37,37 +44,76 @@ describe('value decoders', () => {
   it('error codes, whatever the service spelling', () => {
     assert.match(explainErrorCode('AccessDenied')?.meaning ?? '', /not allowed/);
     assert.match(explainErrorCode('Client.UnauthorizedOperation')?.meaning ?? '', /not authorized/);
-    assert.match(explainErrorCode('InvalidClientTokenId')?.investigate ?? '', /revoked, leaked key/);
-    assert.match(explainErrorCode('Client.DryRunOperation')?.meaning ?? '', /WOULD have been allowed/);
+    assert.match(
+      explainErrorCode('InvalidClientTokenId')?.investigate ?? '',
+      /revoked, leaked key/,
+    );
+    assert.match(
+      explainErrorCode('Client.DryRunOperation')?.meaning ?? '',
+      /WOULD have been allowed/,
+    );
     assert.equal(explainErrorCode('SomethingNobodyKnows'), undefined);
   });
 
   it('ARNs and source addresses', () => {
-    assert.deepEqual(parseArn('arn:aws:iam::111122223333:role/path/Admin'), { partition: 'aws', service: 'iam', region: '', accountId: '111122223333', resource: 'role/path/Admin' });
+    assert.deepEqual(parseArn('arn:aws:iam::111122223333:role/path/Admin'), {
+      partition: 'aws',
+      service: 'iam',
+      region: '',
+      accountId: '111122223333',
+      resource: 'role/path/Admin',
+    });
     assert.equal(parseArn('not an arn'), undefined);
     assert.match(explainSourceAddress('AWS Internal') ?? '', /inside AWS/);
-    assert.match(explainSourceAddress('ec2.amazonaws.com') ?? '', /ec2\.amazonaws\.com made this call/);
+    assert.match(
+      explainSourceAddress('ec2.amazonaws.com') ?? '',
+      /ec2\.amazonaws\.com made this call/,
+    );
     assert.match(explainSourceAddress('10.1.2.3') ?? '', /private/);
     assert.equal(explainSourceAddress('203.0.113.7'), undefined);
   });
 
   it('explainValue picks the decoder from the field', () => {
-    assert.deepEqual(explainValue(['eventTime'], '2024-05-14T10:00:00Z', 'UTC'), ['UTC: 2024-05-14 10:00:00Z']);
+    assert.deepEqual(explainValue(['eventTime'], '2024-05-14T10:00:00Z', 'UTC'), [
+      'UTC: 2024-05-14 10:00:00Z',
+    ]);
     // The setting's zone, named (not "Local", which meant the extension host's zone).
-    assert.deepEqual(explainValue(['eventTime'], '2024-05-14T10:00:00Z', 'America/New_York'), ['UTC: 2024-05-14 10:00:00Z', 'America/New_York: 2024-05-14 06:00:00-04:00']);
-    assert.match(explainValue(['userIdentity', 'accessKeyId'], 'AKIAIOSFODNN7EXAMPLE').join(' '), /long-term access key.*usual leaked credential/);
+    assert.deepEqual(explainValue(['eventTime'], '2024-05-14T10:00:00Z', 'America/New_York'), [
+      'UTC: 2024-05-14 10:00:00Z',
+      'America/New_York: 2024-05-14 06:00:00-04:00',
+    ]);
+    assert.match(
+      explainValue(['userIdentity', 'accessKeyId'], 'AKIAIOSFODNN7EXAMPLE').join(' '),
+      /long-term access key.*usual leaked credential/,
+    );
     const session = explainValue(['userIdentity', 'principalId'], 'AROAIDPPEZS35WEXAMPLE:alice');
     assert.match(session[0], /IAM role/);
     assert.equal(session[1], 'Session name: alice');
     assert.match(explainValue(['userIdentity', 'type'], 'AssumedRole')[0], /assuming an IAM role/);
     assert.match(explainValue(['errorCode'], 'AccessDenied').join(' '), /enumeration/);
-    assert.deepEqual(explainValue(['resources', 0, 'ARN'], 'arn:aws:s3:::bucket/key'), ['Service: s3', 'Resource: bucket/key']);
+    assert.deepEqual(explainValue(['resources', 0, 'ARN'], 'arn:aws:s3:::bucket/key'), [
+      'Service: s3',
+      'Resource: bucket/key',
+    ]);
     assert.deepEqual(explainValue(['readOnly'], true), []);
     assert.deepEqual(explainValue(['userAgent'], 'aws-cli/2.0'), []);
   });
 
   it('every identity type has a meaning', () => {
-    for (const type of ['Root', 'IAMUser', 'AssumedRole', 'Role', 'FederatedUser', 'AWSAccount', 'AWSService', 'IdentityCenterUser', 'Unknown', 'SAMLUser', 'WebIdentityUser', 'Directory']) {
+    for (const type of [
+      'Root',
+      'IAMUser',
+      'AssumedRole',
+      'Role',
+      'FederatedUser',
+      'AWSAccount',
+      'AWSService',
+      'IdentityCenterUser',
+      'Unknown',
+      'SAMLUser',
+      'WebIdentityUser',
+      'Directory',
+    ]) {
       assert.ok((IDENTITY_TYPE_MEANINGS[type] ?? '').length > 20, type);
     }
   });

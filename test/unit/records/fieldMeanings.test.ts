@@ -8,17 +8,55 @@ import { dataset, describeWithDatasets } from '../../support/datasets';
 // The record fields the CloudTrail User Guide lists ("CloudTrail record contents"), eventVersion
 // 1.0 – 1.11, plus the userIdentity fields ("CloudTrail userIdentity element").
 const DOCUMENTED_FIELDS = [
-  'eventVersion', 'userIdentity', 'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'userAgent',
-  'errorCode', 'errorMessage', 'requestParameters', 'responseElements', 'additionalEventData', 'requestID', 'eventID',
-  'eventType', 'apiVersion', 'managementEvent', 'readOnly', 'resources', 'recipientAccountId', 'serviceEventDetails',
-  'sharedEventID', 'vpcEndpointId', 'vpcEndpointAccountId', 'eventCategory', 'addendum', 'sessionCredentialFromConsole',
-  'edgeDeviceDetails', 'tlsDetails', 'insightDetails',
-  'userIdentity.type', 'userIdentity.principalId', 'userIdentity.arn', 'userIdentity.accountId', 'userIdentity.accessKeyId',
-  'userIdentity.userName', 'userIdentity.invokedBy', 'userIdentity.identityProvider', 'userIdentity.credentialId',
-  'userIdentity.onBehalfOf', 'userIdentity.inScopeOf', 'userIdentity.sessionContext',
-  'userIdentity.sessionContext.sessionIssuer', 'userIdentity.sessionContext.attributes.mfaAuthenticated',
-  'userIdentity.sessionContext.attributes.creationDate', 'userIdentity.sessionContext.sourceIdentity',
-  'userIdentity.sessionContext.ec2RoleDelivery', 'userIdentity.sessionContext.webIdFederationData',
+  'eventVersion',
+  'userIdentity',
+  'eventTime',
+  'eventSource',
+  'eventName',
+  'awsRegion',
+  'sourceIPAddress',
+  'userAgent',
+  'errorCode',
+  'errorMessage',
+  'requestParameters',
+  'responseElements',
+  'additionalEventData',
+  'requestID',
+  'eventID',
+  'eventType',
+  'apiVersion',
+  'managementEvent',
+  'readOnly',
+  'resources',
+  'recipientAccountId',
+  'serviceEventDetails',
+  'sharedEventID',
+  'vpcEndpointId',
+  'vpcEndpointAccountId',
+  'eventCategory',
+  'addendum',
+  'sessionCredentialFromConsole',
+  'edgeDeviceDetails',
+  'tlsDetails',
+  'insightDetails',
+  'userIdentity.type',
+  'userIdentity.principalId',
+  'userIdentity.arn',
+  'userIdentity.accountId',
+  'userIdentity.accessKeyId',
+  'userIdentity.userName',
+  'userIdentity.invokedBy',
+  'userIdentity.identityProvider',
+  'userIdentity.credentialId',
+  'userIdentity.onBehalfOf',
+  'userIdentity.inScopeOf',
+  'userIdentity.sessionContext',
+  'userIdentity.sessionContext.sessionIssuer',
+  'userIdentity.sessionContext.attributes.mfaAuthenticated',
+  'userIdentity.sessionContext.attributes.creationDate',
+  'userIdentity.sessionContext.sourceIdentity',
+  'userIdentity.sessionContext.ec2RoleDelivery',
+  'userIdentity.sessionContext.webIdFederationData',
 ];
 
 describe('field catalogue', () => {
@@ -32,7 +70,10 @@ describe('field catalogue', () => {
   });
 
   it('looks fields up by JSON path, with array indices', () => {
-    assert.equal(fieldInfo(['userIdentity', 'sessionContext', 'attributes', 'mfaAuthenticated'])?.path, 'userIdentity.sessionContext.attributes.mfaAuthenticated');
+    assert.equal(
+      fieldInfo(['userIdentity', 'sessionContext', 'attributes', 'mfaAuthenticated'])?.path,
+      'userIdentity.sessionContext.attributes.mfaAuthenticated',
+    );
     assert.equal(fieldInfo(['resources', 3, 'ARN'])?.path, 'resources[].ARN');
     assert.equal(fieldInfo(['Events', 0, 'CloudTrailEvent'])?.path, 'Events[].CloudTrailEvent');
     assert.equal(fieldInfo(['requestParameters', 'bucketName']), undefined);
@@ -56,12 +97,33 @@ describeWithDatasets('field catalogue against real records', () => {
       collectPaths({ userIdentity: r.userIdentity }, '', paths, 4);
     };
     const strat = dataset('stratus-red-team', 'docs', 'detonation-logs');
-    for (const f of readdirSync(strat)) (JSON.parse(readFileSync(`${strat}/${f}`, 'utf8')) as CloudTrailRecord[]).forEach(add);
+    for (const f of readdirSync(strat))
+      (JSON.parse(readFileSync(`${strat}/${f}`, 'utf8')) as CloudTrailRecord[]).forEach(add);
     const pwned = dataset('pwnedlabs-breach-in-the-cloud', 'INCIDENT-3252');
-    for (const f of readdirSync(pwned).filter((n) => n.endsWith('.json'))) (JSON.parse(readFileSync(`${pwned}/${f}`, 'utf8')) as { Records: CloudTrailRecord[] }).Records.forEach(add);
-    const flaws = dataset('flaws2-logs', 'AWSLogs', '653711331788', 'CloudTrail', 'us_east_1', '2018', '11', '28');
-    for (const f of readdirSync(flaws)) (JSON.parse(gunzipSync(readFileSync(`${flaws}/${f}`)).toString('utf8')) as { Records: CloudTrailRecord[] }).Records.forEach(add);
-    for (const line of readFileSync(dataset('panther-analysis', 'cloudtrail-test-events.jsonl'), 'utf8').split('\n')) {
+    for (const f of readdirSync(pwned).filter((n) => n.endsWith('.json')))
+      (
+        JSON.parse(readFileSync(`${pwned}/${f}`, 'utf8')) as { Records: CloudTrailRecord[] }
+      ).Records.forEach(add);
+    const flaws = dataset(
+      'flaws2-logs',
+      'AWSLogs',
+      '653711331788',
+      'CloudTrail',
+      'us_east_1',
+      '2018',
+      '11',
+      '28',
+    );
+    for (const f of readdirSync(flaws))
+      (
+        JSON.parse(gunzipSync(readFileSync(`${flaws}/${f}`)).toString('utf8')) as {
+          Records: CloudTrailRecord[];
+        }
+      ).Records.forEach(add);
+    for (const line of readFileSync(
+      dataset('panther-analysis', 'cloudtrail-test-events.jsonl'),
+      'utf8',
+    ).split('\n')) {
       if (!line.trim()) continue;
       const r = JSON.parse(line) as CloudTrailRecord;
       // Panther's hand-written test events misspell nested keys (accesKeyId, sessioncontext):
@@ -69,7 +131,12 @@ describeWithDatasets('field catalogue against real records', () => {
       if (r.eventVersion) for (const k of Object.keys(r)) paths.add(k);
     }
     // Panther adds its own p_* columns; webIdFederationData attributes are free-form claims.
-    const missing = [...paths].filter((p) => !p.startsWith('p_') && !/webIdFederationData\.attributes\./.test(p) && !FIELD_CATALOG.has(p));
+    const missing = [...paths].filter(
+      (p) =>
+        !p.startsWith('p_') &&
+        !/webIdFederationData\.attributes\./.test(p) &&
+        !FIELD_CATALOG.has(p),
+    );
     assert.deepEqual(missing, []);
   });
 });

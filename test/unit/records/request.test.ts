@@ -5,13 +5,37 @@ import { catalogueSize, describeRequest, operationOf } from '../../../src/core/r
 import type { CloudTrailRecord } from '../../../src/core/records/types';
 import { dataset, describeWithDatasets } from '../../support/datasets';
 
-const call = (eventSource: string, eventName: string, requestParameters: unknown, extra: Partial<CloudTrailRecord> = {}): CloudTrailRecord =>
-  ({ eventVersion: '1.08', eventSource, eventName, requestParameters, ...extra }) as CloudTrailRecord;
+const call = (
+  eventSource: string,
+  eventName: string,
+  requestParameters: unknown,
+  extra: Partial<CloudTrailRecord> = {},
+): CloudTrailRecord =>
+  ({
+    eventVersion: '1.08',
+    eventSource,
+    eventName,
+    requestParameters,
+    ...extra,
+  }) as CloudTrailRecord;
 
 describe('describeRequest', () => {
   it('explains at least 60 event names across the investigation services', () => {
     assert.ok(catalogueSize() >= 60, `only ${catalogueSize()} event names`);
-    for (const service of ['iam', 'sts', 's3', 'ec2', 'kms', 'cloudtrail', 'lambda', 'secretsmanager', 'ssm', 'organizations', 'guardduty', 'signin']) {
+    for (const service of [
+      'iam',
+      'sts',
+      's3',
+      'ec2',
+      'kms',
+      'cloudtrail',
+      'lambda',
+      'secretsmanager',
+      'ssm',
+      'organizations',
+      'guardduty',
+      'signin',
+    ]) {
       assert.ok(Object.keys(EVENT_CATALOG[service] ?? {}).length > 0, `no entries for ${service}`);
     }
   });
@@ -23,90 +47,237 @@ describe('describeRequest', () => {
   });
 
   it('security group opened to the world (legacy top-level form)', () => {
-    const d = describeRequest(call('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', { groupId: 'sg-1', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '0.0.0.0/0' }));
-    assert.equal(d.summary, 'ec2:AuthorizeSecurityGroupIngress — opens tcp/22 to 0.0.0.0/0 on sg-1');
+    const d = describeRequest(
+      call('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', {
+        groupId: 'sg-1',
+        ipProtocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        cidrIp: '0.0.0.0/0',
+      }),
+    );
+    assert.equal(
+      d.summary,
+      'ec2:AuthorizeSecurityGroupIngress — opens tcp/22 to 0.0.0.0/0 on sg-1',
+    );
     assert.equal(d.risky, 'opens the security group to the whole internet (/0)');
-    assert.equal(d.apiReferenceUrl, 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AuthorizeSecurityGroupIngress.html');
-    assert.deepEqual(d.keyParameters.map((k) => k.name), ['groupId', 'ipProtocol', 'fromPort', 'toPort', 'cidrIp']);
+    assert.equal(
+      d.apiReferenceUrl,
+      'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AuthorizeSecurityGroupIngress.html',
+    );
+    assert.deepEqual(
+      d.keyParameters.map((k) => k.name),
+      ['groupId', 'ipProtocol', 'fromPort', 'toPort', 'cidrIp'],
+    );
   });
 
   it('security group rules in ipPermissions form; a private range is not flagged', () => {
-    const params = { groupId: 'sg-2', ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443, ipRanges: { items: [{ cidrIp: '10.0.0.0/8' }] } }, { ipProtocol: '-1', ipv6Ranges: { items: [{ cidrIpv6: '::/0' }] } }] } };
+    const params = {
+      groupId: 'sg-2',
+      ipPermissions: {
+        items: [
+          {
+            ipProtocol: 'tcp',
+            fromPort: 443,
+            toPort: 443,
+            ipRanges: { items: [{ cidrIp: '10.0.0.0/8' }] },
+          },
+          { ipProtocol: '-1', ipv6Ranges: { items: [{ cidrIpv6: '::/0' }] } },
+        ],
+      },
+    };
     const d = describeRequest(call('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', params));
-    assert.equal(d.summary, 'ec2:AuthorizeSecurityGroupIngress — opens tcp/443 to 10.0.0.0/8; all traffic to ::/0 on sg-2');
+    assert.equal(
+      d.summary,
+      'ec2:AuthorizeSecurityGroupIngress — opens tcp/443 to 10.0.0.0/8; all traffic to ::/0 on sg-2',
+    );
     assert.ok(d.risky);
     params.ipPermissions.items.pop();
-    assert.equal(describeRequest(call('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', params)).risky, undefined);
+    assert.equal(
+      describeRequest(call('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', params)).risky,
+      undefined,
+    );
   });
 
   it('logging stopped and selectors changed are flagged', () => {
-    const stop = describeRequest(call('cloudtrail.amazonaws.com', 'StopLogging', { name: 'arn:aws:cloudtrail:us-east-1:1:trail/main' }));
-    assert.equal(stop.summary, 'cloudtrail:StopLogging — stops logging on trail arn:aws:cloudtrail:us-east-1:1:trail/main');
+    const stop = describeRequest(
+      call('cloudtrail.amazonaws.com', 'StopLogging', {
+        name: 'arn:aws:cloudtrail:us-east-1:1:trail/main',
+      }),
+    );
+    assert.equal(
+      stop.summary,
+      'cloudtrail:StopLogging — stops logging on trail arn:aws:cloudtrail:us-east-1:1:trail/main',
+    );
     assert.equal(stop.risky, 'CloudTrail logging stopped');
-    const sel = describeRequest(call('cloudtrail.amazonaws.com', 'PutEventSelectors', { trailName: 't', eventSelectors: [{ includeManagementEvents: false, readWriteType: 'ReadOnly' }] }));
-    assert.equal(sel.summary, 'cloudtrail:PutEventSelectors — changes event selectors of t: 1 selector(s), management events EXCLUDED, read-only events only');
+    const sel = describeRequest(
+      call('cloudtrail.amazonaws.com', 'PutEventSelectors', {
+        trailName: 't',
+        eventSelectors: [{ includeManagementEvents: false, readWriteType: 'ReadOnly' }],
+      }),
+    );
+    assert.equal(
+      sel.summary,
+      'cloudtrail:PutEventSelectors — changes event selectors of t: 1 selector(s), management events EXCLUDED, read-only events only',
+    );
     assert.match(sel.risky ?? '', /selectors changed/);
   });
 
   it('keys created and admin policies attached are flagged', () => {
     const key = describeRequest(call('iam.amazonaws.com', 'CreateAccessKey', { userName: 'bob' }));
-    assert.equal(key.summary, 'iam:CreateAccessKey — creates a long-term access key for IAM user bob');
+    assert.equal(
+      key.summary,
+      'iam:CreateAccessKey — creates a long-term access key for IAM user bob',
+    );
     assert.equal(key.risky, 'access key created (persistence)');
-    const admin = describeRequest(call('iam.amazonaws.com', 'AttachUserPolicy', { userName: 'bob', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
-    assert.equal(admin.summary, 'iam:AttachUserPolicy — attaches AdministratorAccess to IAM user bob');
+    const admin = describeRequest(
+      call('iam.amazonaws.com', 'AttachUserPolicy', {
+        userName: 'bob',
+        policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      }),
+    );
+    assert.equal(
+      admin.summary,
+      'iam:AttachUserPolicy — attaches AdministratorAccess to IAM user bob',
+    );
     assert.equal(admin.risky, 'attaches the highly privileged AdministratorAccess policy');
-    const readOnly = describeRequest(call('iam.amazonaws.com', 'AttachRolePolicy', { roleName: 'r', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }));
+    const readOnly = describeRequest(
+      call('iam.amazonaws.com', 'AttachRolePolicy', {
+        roleName: 'r',
+        policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      }),
+    );
     assert.equal(readOnly.risky, 'policy attached (permissions changed)');
   });
 
   it('data made public: bucket policy with Principal "*", snapshot shared with all', () => {
-    const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] });
-    assert.match(describeRequest(call('s3.amazonaws.com', 'PutBucketPolicy', { bucketName: 'b', bucketPolicy: policy })).risky ?? '', /made public/);
-    const scoped = { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::1:root' }, Action: 's3:GetObject', Resource: '*' }] };
-    assert.equal(describeRequest(call('s3.amazonaws.com', 'PutBucketPolicy', { bucketName: 'b', bucketPolicy: scoped })).risky, 'bucket policy changed');
-    const snap = describeRequest(call('ec2.amazonaws.com', 'ModifySnapshotAttribute', { snapshotId: 'snap-1', createVolumePermission: { add: { items: [{ group: 'all' }] } } }));
+    const policy = JSON.stringify({
+      Statement: [
+        { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
+      ],
+    });
+    assert.match(
+      describeRequest(
+        call('s3.amazonaws.com', 'PutBucketPolicy', { bucketName: 'b', bucketPolicy: policy }),
+      ).risky ?? '',
+      /made public/,
+    );
+    const scoped = {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::1:root' },
+          Action: 's3:GetObject',
+          Resource: '*',
+        },
+      ],
+    };
+    assert.equal(
+      describeRequest(
+        call('s3.amazonaws.com', 'PutBucketPolicy', { bucketName: 'b', bucketPolicy: scoped }),
+      ).risky,
+      'bucket policy changed',
+    );
+    const snap = describeRequest(
+      call('ec2.amazonaws.com', 'ModifySnapshotAttribute', {
+        snapshotId: 'snap-1',
+        createVolumePermission: { add: { items: [{ group: 'all' }] } },
+      }),
+    );
     assert.equal(snap.risky, 'EBS snapshot made public');
-    assert.equal(describeRequest(call('s3.amazonaws.com', 'PutBucketAcl', { bucketName: 'b', 'x-amz-acl': ['public-read'] })).risky, 'ACL grants access to everyone: data made public');
+    assert.equal(
+      describeRequest(
+        call('s3.amazonaws.com', 'PutBucketAcl', { bucketName: 'b', 'x-amz-acl': ['public-read'] }),
+      ).risky,
+      'ACL grants access to everyone: data made public',
+    );
   });
 
   it('S3 events link the API operation they log (ListBucket → ListObjectsV2)', () => {
-    const d = describeRequest(call('s3.amazonaws.com', 'ListBucket', { bucketName: 'b', prefix: 'logs/' }));
+    const d = describeRequest(
+      call('s3.amazonaws.com', 'ListBucket', { bucketName: 'b', prefix: 'logs/' }),
+    );
     assert.equal(d.summary, 's3:ListBucket — lists objects in bucket b under logs/');
-    assert.equal(d.apiReferenceUrl, 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html');
+    assert.equal(
+      d.apiReferenceUrl,
+      'https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html',
+    );
   });
 
   it('Lambda event names with API versions map to the operation', () => {
     assert.equal(operationOf('UpdateFunctionCode20150331v2'), 'UpdateFunctionCode');
-    const d = describeRequest(call('lambda.amazonaws.com', 'AddPermission20150331v2', { functionName: 'f', principal: '*', action: 'lambda:InvokeFunction' }));
+    const d = describeRequest(
+      call('lambda.amazonaws.com', 'AddPermission20150331v2', {
+        functionName: 'f',
+        principal: '*',
+        action: 'lambda:InvokeFunction',
+      }),
+    );
     assert.equal(d.summary, 'lambda:AddPermission20150331v2 — lets * lambda:InvokeFunction on f');
     assert.equal(d.risky, 'function invocable by anyone (backdoor)');
-    assert.equal(d.apiReferenceUrl, 'https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html');
+    assert.equal(
+      d.apiReferenceUrl,
+      'https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html',
+    );
   });
 
   it('console sign-in reports outcome and MFA', () => {
-    const d = describeRequest(call('signin.amazonaws.com', 'ConsoleLogin', null, { userIdentity: { type: 'Root' }, responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { MFAUsed: 'No' } }));
+    const d = describeRequest(
+      call('signin.amazonaws.com', 'ConsoleLogin', null, {
+        userIdentity: { type: 'Root' },
+        responseElements: { ConsoleLogin: 'Success' },
+        additionalEventData: { MFAUsed: 'No' },
+      }),
+    );
     assert.equal(d.summary, 'signin:ConsoleLogin — console sign-in: Success (MFA used: No)');
     assert.equal(d.risky, 'root console sign-in');
   });
 
   it('failed calls say so, and risk becomes "attempted"', () => {
-    const d = describeRequest(call('cloudtrail.amazonaws.com', 'DeleteTrail', { name: 't' }, { errorCode: 'AccessDenied' }));
+    const d = describeRequest(
+      call('cloudtrail.amazonaws.com', 'DeleteTrail', { name: 't' }, { errorCode: 'AccessDenied' }),
+    );
     assert.equal(d.summary, 'cloudtrail:DeleteTrail — deletes trail t · failed: AccessDenied');
     assert.equal(d.risky, 'attempted: trail deleted (logging stopped)');
   });
 
   it('generic fallback lists parameters and links the API reference', () => {
-    const d = describeRequest(call('dynamodb.amazonaws.com', 'DescribeTable', { tableName: 'orders', a: 1, b: true, c: [1, 2], d: 'x' }));
+    const d = describeRequest(
+      call('dynamodb.amazonaws.com', 'DescribeTable', {
+        tableName: 'orders',
+        a: 1,
+        b: true,
+        c: [1, 2],
+        d: 'x',
+      }),
+    );
     assert.equal(d.known, false);
-    assert.equal(d.summary, 'dynamodb:DescribeTable — tableName=orders, a=1, b=true, c=1, 2, +1 more');
-    assert.equal(d.apiReferenceUrl, 'https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DescribeTable.html');
+    assert.equal(
+      d.summary,
+      'dynamodb:DescribeTable — tableName=orders, a=1, b=true, c=1, 2, +1 more',
+    );
+    assert.equal(
+      d.apiReferenceUrl,
+      'https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DescribeTable.html',
+    );
     const unknown = describeRequest(call('newservice.amazonaws.com', 'DoThing', null));
     assert.equal(unknown.summary, 'newservice:DoThing — no request parameters');
-    assert.match(unknown.apiReferenceUrl, /^https:\/\/docs\.aws\.amazon\.com\/search\/doc-search\.html\?.*newservice%20DoThing/);
+    assert.match(
+      unknown.apiReferenceUrl,
+      /^https:\/\/docs\.aws\.amazon\.com\/search\/doc-search\.html\?.*newservice%20DoThing/,
+    );
   });
 
   it('never throws on hostile shapes, and keeps values on one bounded line', () => {
-    const shapes: unknown[] = [null, [], 'text', 42, { ipPermissions: 'x', groupId: { a: 1 } }, { bucketPolicy: '{not json' }, { instancesSet: { items: 'x' } }];
+    const shapes: unknown[] = [
+      null,
+      [],
+      'text',
+      42,
+      { ipPermissions: 'x', groupId: { a: 1 } },
+      { bucketPolicy: '{not json' },
+      { instancesSet: { items: 'x' } },
+    ];
     for (const spec of Object.entries(EVENT_CATALOG)) {
       for (const name of Object.keys(spec[1] ?? {})) {
         for (const p of shapes) {
@@ -115,7 +286,9 @@ describe('describeRequest', () => {
         }
       }
     }
-    const long = describeRequest(call('iam.amazonaws.com', 'CreateUser', { userName: `a\nb${'x'.repeat(500)}` }));
+    const long = describeRequest(
+      call('iam.amazonaws.com', 'CreateUser', { userName: `a\nb${'x'.repeat(500)}` }),
+    );
     assert.ok(!long.summary.includes('\n'));
     assert.ok(long.summary.length < 200);
   });
@@ -123,31 +296,119 @@ describe('describeRequest', () => {
 
 describeWithDatasets('describeRequest on real datasets', () => {
   const dir = dataset('stratus-red-team', 'docs', 'detonation-logs');
-  const load = (name: string): CloudTrailRecord[] => JSON.parse(readFileSync(`${dir}/${name}`, 'utf8')) as CloudTrailRecord[];
+  const load = (name: string): CloudTrailRecord[] =>
+    JSON.parse(readFileSync(`${dir}/${name}`, 'utf8')) as CloudTrailRecord[];
 
   it('stratus-red-team detonations: each technique is explained and flagged', () => {
     const expectations: [file: string, eventName: string, summary: RegExp, risky: RegExp][] = [
-      ['aws.exfiltration.ec2-security-group-open-port-22-ingress.json', 'AuthorizeSecurityGroupIngress', /opens tcp\/22 to \S+\/0 on sg-/, /whole internet/],
-      ['aws.exfiltration.ec2-share-ebs-snapshot.json', 'ModifySnapshotAttribute', /adds 098797384747/, /shared with another account/],
-      ['aws.exfiltration.ec2-share-ami.json', 'ModifyImageAttribute', /adds 846424999548/, /AMI shared/],
-      ['aws.exfiltration.rds-share-snapshot.json', 'ModifyDBSnapshotAttribute', /adds 503161813013/, /shared with another account/],
-      ['aws.defense-evasion.cloudtrail-stop.json', 'StopLogging', /stops logging on trail/, /logging stopped/],
-      ['aws.defense-evasion.cloudtrail-delete.json', 'DeleteTrail', /deletes trail/, /trail deleted/],
-      ['aws.defense-evasion.cloudtrail-event-selectors.json', 'PutEventSelectors', /management events EXCLUDED/, /selectors changed/],
-      ['aws.defense-evasion.organizations-leave.json', 'LeaveOrganization', /removes this account/, /left the organization/],
-      ['aws.defense-evasion.vpc-remove-flow-logs.json', 'DeleteFlowLogs', /deletes flow logs/, /flow logs deleted/],
-      ['aws.defense-evasion.dns-delete-logs.json', 'DeleteResolverQueryLogConfig', /DNS query logging/, /DNS query logging deleted/],
-      ['aws.persistence.lambda-backdoor-function.json', 'AddPermission20150331v2', /lets \* lambda:InvokeFunction/, /anyone/],
-      ['aws.persistence.iam-create-admin-user.json', 'AttachUserPolicy', /attaches AdministratorAccess/, /highly privileged/],
-      ['aws.persistence.iam-backdoor-user.json', 'CreateAccessKey', /creates a long-term access key/, /access key created/],
-      ['aws.persistence.iam-create-user-login-profile.json', 'CreateLoginProfile', /console password/, /persistence/],
-      ['aws.persistence.sts-federation-token.json', 'GetFederationToken', /federated user session/, /persistence/],
-      ['aws.credential-access.secretsmanager-batch-retrieve-secrets.json', 'BatchGetSecretValue', /reads secrets/, /credential access/],
+      [
+        'aws.exfiltration.ec2-security-group-open-port-22-ingress.json',
+        'AuthorizeSecurityGroupIngress',
+        /opens tcp\/22 to \S+\/0 on sg-/,
+        /whole internet/,
+      ],
+      [
+        'aws.exfiltration.ec2-share-ebs-snapshot.json',
+        'ModifySnapshotAttribute',
+        /adds 098797384747/,
+        /shared with another account/,
+      ],
+      [
+        'aws.exfiltration.ec2-share-ami.json',
+        'ModifyImageAttribute',
+        /adds 846424999548/,
+        /AMI shared/,
+      ],
+      [
+        'aws.exfiltration.rds-share-snapshot.json',
+        'ModifyDBSnapshotAttribute',
+        /adds 503161813013/,
+        /shared with another account/,
+      ],
+      [
+        'aws.defense-evasion.cloudtrail-stop.json',
+        'StopLogging',
+        /stops logging on trail/,
+        /logging stopped/,
+      ],
+      [
+        'aws.defense-evasion.cloudtrail-delete.json',
+        'DeleteTrail',
+        /deletes trail/,
+        /trail deleted/,
+      ],
+      [
+        'aws.defense-evasion.cloudtrail-event-selectors.json',
+        'PutEventSelectors',
+        /management events EXCLUDED/,
+        /selectors changed/,
+      ],
+      [
+        'aws.defense-evasion.organizations-leave.json',
+        'LeaveOrganization',
+        /removes this account/,
+        /left the organization/,
+      ],
+      [
+        'aws.defense-evasion.vpc-remove-flow-logs.json',
+        'DeleteFlowLogs',
+        /deletes flow logs/,
+        /flow logs deleted/,
+      ],
+      [
+        'aws.defense-evasion.dns-delete-logs.json',
+        'DeleteResolverQueryLogConfig',
+        /DNS query logging/,
+        /DNS query logging deleted/,
+      ],
+      [
+        'aws.persistence.lambda-backdoor-function.json',
+        'AddPermission20150331v2',
+        /lets \* lambda:InvokeFunction/,
+        /anyone/,
+      ],
+      [
+        'aws.persistence.iam-create-admin-user.json',
+        'AttachUserPolicy',
+        /attaches AdministratorAccess/,
+        /highly privileged/,
+      ],
+      [
+        'aws.persistence.iam-backdoor-user.json',
+        'CreateAccessKey',
+        /creates a long-term access key/,
+        /access key created/,
+      ],
+      [
+        'aws.persistence.iam-create-user-login-profile.json',
+        'CreateLoginProfile',
+        /console password/,
+        /persistence/,
+      ],
+      [
+        'aws.persistence.sts-federation-token.json',
+        'GetFederationToken',
+        /federated user session/,
+        /persistence/,
+      ],
+      [
+        'aws.credential-access.secretsmanager-batch-retrieve-secrets.json',
+        'BatchGetSecretValue',
+        /reads secrets/,
+        /credential access/,
+      ],
       ['aws.execution.ssm-send-command.json', 'SendCommand', /runs \S+ on/, /commands executed/],
-      ['aws.credential-access.ec2-get-password-data.json', 'GetPasswordData', /Windows administrator password/, /credential access/],
+      [
+        'aws.credential-access.ec2-get-password-data.json',
+        'GetPasswordData',
+        /Windows administrator password/,
+        /credential access/,
+      ],
     ];
     for (const [file, eventName, summary, risky] of expectations) {
-      const record = load(file).find((r) => r.eventName === eventName && !r.errorCode) ?? load(file).find((r) => r.eventName === eventName);
+      const record =
+        load(file).find((r) => r.eventName === eventName && !r.errorCode) ??
+        load(file).find((r) => r.eventName === eventName);
       assert.ok(record, `${file} has no ${eventName}`);
       const d = describeRequest(record);
       assert.match(d.summary, summary, `${file}: ${d.summary}`);

@@ -43,18 +43,31 @@ function startHostile(): Promise<Hostile> {
       return;
     }
     // The secrets first, so that no cut of a long message hides them.
-    const echoed = ['authorization', 'x-amz-security-token'].map((k) => `${k}: ${String(req.headers[k])}`).join('; ');
+    const echoed = ['authorization', 'x-amz-security-token']
+      .map((k) => `${k}: ${String(req.headers[k])}`)
+      .join('; ');
     res.writeHead(400, { 'Content-Type': 'application/xml' });
-    res.end(`<?xml version="1.0"?><Error><Code>InvalidArgument</Code><Message>bad request, you sent ${echoed} to ${req.url}</Message></Error>`);
+    res.end(
+      `<?xml version="1.0"?><Error><Code>InvalidArgument</Code><Message>bad request, you sent ${echoed} to ${req.url}</Message></Error>`,
+    );
   });
-  return new Promise((resolve) => state.server.listen(0, '127.0.0.1', () => {
-    state.endpoint = `http://127.0.0.1:${(state.server.address() as AddressInfo).port}`;
-    resolve(state);
-  }));
+  return new Promise((resolve) =>
+    state.server.listen(0, '127.0.0.1', () => {
+      state.endpoint = `http://127.0.0.1:${(state.server.address() as AddressInfo).port}`;
+      resolve(state);
+    }),
+  );
 }
 
 const leaks = (text: string): string[] =>
-  [CREDENTIALS.accessKeyId, CREDENTIALS.secretAccessKey, CREDENTIALS.sessionToken.slice(0, 30), 'hunter2', 'Signature=', 'Credential=AKIA'].filter((s) => text.includes(s));
+  [
+    CREDENTIALS.accessKeyId,
+    CREDENTIALS.secretAccessKey,
+    CREDENTIALS.sessionToken.slice(0, 30),
+    'hunter2',
+    'Signature=',
+    'Credential=AKIA',
+  ].filter((s) => text.includes(s));
 
 describe('a hostile S3 endpoint', function () {
   this.timeout(60_000);
@@ -62,11 +75,21 @@ describe('a hostile S3 endpoint', function () {
   before(async () => (hostile = await startHostile()));
   after(() => new Promise<void>((r) => hostile.server.close(() => r())));
 
-  const source = (endpoint = hostile.endpoint) => new S3Source({ bucket: 'bucket', endpoint, region: 'us-east-1' }, { credentials: CREDENTIALS, maxAttempts: 1 });
+  const source = (endpoint = hostile.endpoint) =>
+    new S3Source(
+      { bucket: 'bucket', endpoint, region: 'us-east-1' },
+      { credentials: CREDENTIALS, maxAttempts: 1 },
+    );
 
   it('cannot push more than the limit through a body without Content-Length', async () => {
     const s = source();
-    await assert.rejects(s.read('big', { maxBytes: 1024 * 1024 }), (e: unknown) => e instanceof SourceError && e.code === 'too-large' && /more than 1048576 bytes/.test(e.message));
+    await assert.rejects(
+      s.read('big', { maxBytes: 1024 * 1024 }),
+      (e: unknown) =>
+        e instanceof SourceError &&
+        e.code === 'too-large' &&
+        /more than 1048576 bytes/.test(e.message),
+    );
     // The client hung up: the server did not get to write its 64 MiB.
     await new Promise((r) => setTimeout(r, 200));
     assert.ok(hostile.sent < 32 * 1024 * 1024, `${hostile.sent} bytes were sent`);
@@ -75,7 +98,10 @@ describe('a hostile S3 endpoint', function () {
 
   it('never repeats the credentials a server echoes in its error body', async () => {
     const s = source();
-    const err = await s.read('other-key').then(() => undefined, (e: unknown) => e);
+    const err = await s.read('other-key').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof SourceError, String(err));
     assert.match(err.message, /^s3:\/\/bucket\/other-key: InvalidArgument: bad request/);
     assert.deepEqual(leaks(err.message), [], err.message);
@@ -86,9 +112,17 @@ describe('a hostile S3 endpoint', function () {
     let err = '';
     const io: CliIo = { out: () => undefined, err: (t) => void (err += t), stderrIsTTY: false };
     const saved = { ...process.env };
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
     try {
-      const code = await main(['query', 's3://bucket/trails/', '--endpoint', 'http://alice:hunter2@127.0.0.1:1'], io);
+      const code = await main(
+        ['query', 's3://bucket/trails/', '--endpoint', 'http://alice:hunter2@127.0.0.1:1'],
+        io,
+      );
       assert.equal(code, 2);
       assert.match(err, /cannot reach S3 at http:\/\/<redacted>@127\.0\.0\.1:1/);
       assert.deepEqual(leaks(err), [], err);
@@ -105,7 +139,14 @@ describe('a hostile S3 endpoint', function () {
       '?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240514&X-Amz-Signature=deadbeefdeadbeef&X-Amz-Security-Token=abc',
     ].join('\n');
     const out = redactSecrets(text);
-    for (const secret of ['s3cr3t', 'AKIAIOSFODNN7EXAMPLE', '0123456789abcdef', CREDENTIALS.sessionToken.slice(0, 20), 'deadbeef']) assert.ok(!out.includes(secret), `${secret} in ${out}`);
+    for (const secret of [
+      's3cr3t',
+      'AKIAIOSFODNN7EXAMPLE',
+      '0123456789abcdef',
+      CREDENTIALS.sessionToken.slice(0, 20),
+      'deadbeef',
+    ])
+      assert.ok(!out.includes(secret), `${secret} in ${out}`);
     assert.match(out, /minio\.local:9000\/bucket/);
   });
 });

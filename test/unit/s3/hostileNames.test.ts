@@ -21,7 +21,16 @@ describe('hostile object names', function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-names-'));
     server = await new TestS3Server([BUCKET]).start();
-    for (const key of ['x/ok.json', 'x/CON', 'x/aux.json.gz', 'x/a:b', 'x/LPT1.txt', 'x/trailing.', 'x/nul/inner.json']) await server.put(BUCKET, key, '{}');
+    for (const key of [
+      'x/ok.json',
+      'x/CON',
+      'x/aux.json.gz',
+      'x/a:b',
+      'x/LPT1.txt',
+      'x/trailing.',
+      'x/nul/inner.json',
+    ])
+      await server.put(BUCKET, key, '{}');
   });
   after(async () => {
     await server?.dispose();
@@ -29,7 +38,10 @@ describe('hostile object names', function () {
   });
 
   it('a download writes the plain names and refuses device names and alternate data streams, naming why', async () => {
-    const source = new S3Source({ bucket: BUCKET, endpoint: server.endpoint, region: 'us-east-1' }, { credentials: S3RVER_CREDENTIALS, maxAttempts: 1 });
+    const source = new S3Source(
+      { bucket: BUCKET, endpoint: server.endpoint, region: 'us-east-1' },
+      { credentials: S3RVER_CREDENTIALS, maxAttempts: 1 },
+    );
     const target = join(dir, 'download');
     const result = await downloadToFolder(source, { prefix: 'x/' }, target);
     source.dispose();
@@ -46,7 +58,10 @@ describe('hostile object names', function () {
 
   it('a download into a file system root accepts ordinary keys', () => {
     const root = parse(dir).root;
-    assert.equal(downloadPath(root, 'AWSLogs/111122223333/CloudTrail/x.json.gz'), join(root, 'AWSLogs', '111122223333', 'CloudTrail', 'x.json.gz'));
+    assert.equal(
+      downloadPath(root, 'AWSLogs/111122223333/CloudTrail/x.json.gz'),
+      join(root, 'AWSLogs', '111122223333', 'CloudTrail', 'x.json.gz'),
+    );
     assert.throws(() => downloadPath(root, '../etc/passwd'), SourceError);
     assert.throws(() => downloadPath(join(dir, 'a'), 'b/../../c'), SourceError);
   });
@@ -65,6 +80,9 @@ describe('hostile object names', function () {
     // Found again after a restart.
     const again = new S3ObjectCache(join(dir, 'cache'), 1 << 20);
     assert.ok(await again.get(BUCKET, `AWSLogs/${LONG}`, '"e"'));
-    assert.equal(safeFileName('a/b/111122223333_CloudTrail_us-east-1_20240514T1010Z_abc.json.gz'), '111122223333_CloudTrail_us-east-1_20240514T1010Z_abc.json.gz');
+    assert.equal(
+      safeFileName('a/b/111122223333_CloudTrail_us-east-1_20240514T1010Z_abc.json.gz'),
+      '111122223333_CloudTrail_us-east-1_20240514T1010Z_abc.json.gz',
+    );
   });
 });

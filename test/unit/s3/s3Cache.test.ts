@@ -12,7 +12,8 @@ import { S3RVER_CREDENTIALS, TestS3Server } from '../../support/s3server';
 
 const BUCKET = 'cache-bucket';
 const DAY = 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/';
-const name = (i: number): string => `${DAY}111122223333_CloudTrail_us-east-1_20240514T10${String(i).padStart(2, '0')}Z_abcdefghijklmno${i}.json.gz`;
+const name = (i: number): string =>
+  `${DAY}111122223333_CloudTrail_us-east-1_20240514T10${String(i).padStart(2, '0')}Z_abcdefghijklmno${i}.json.gz`;
 
 describe('S3 object cache', function () {
   this.timeout(60_000);
@@ -24,8 +25,16 @@ describe('S3 object cache', function () {
     const cache = new S3ObjectCache(dir, 1 << 20);
     await cache.put('b', name(1), '"e1"', Buffer.from('hello'));
     assert.equal(Buffer.from((await cache.get('b', name(1), '"e1"'))!).toString(), 'hello');
-    assert.equal(await cache.get('b', name(1), '"e2"'), undefined, 'another ETag is another object');
-    assert.equal(await cache.get('other', name(1), '"e1"'), undefined, 'another bucket is another object');
+    assert.equal(
+      await cache.get('b', name(1), '"e2"'),
+      undefined,
+      'another ETag is another object',
+    );
+    assert.equal(
+      await cache.get('other', name(1), '"e1"'),
+      undefined,
+      'another bucket is another object',
+    );
     const p = cache.pathOf('b', name(1));
     assert.ok(p && basename(p) === basename(name(1)));
     const again = new S3ObjectCache(dir, 1 << 20);
@@ -82,20 +91,28 @@ describe('S3 object cache', function () {
     let server: TestS3Server;
     before(async () => {
       server = await new TestS3Server([BUCKET]).start();
-      for (let i = 0; i < 5; i++) await server.put(BUCKET, name(i), `{"Records":[{"eventTime":"2024-05-14T10:0${i}:00Z"}]}`);
+      for (let i = 0; i < 5; i++)
+        await server.put(BUCKET, name(i), `{"Records":[{"eventTime":"2024-05-14T10:0${i}:00Z"}]}`);
     });
     after(async () => {
       await server?.dispose();
     });
 
-    const open = (cache: S3ObjectCache): S3Source => new S3Source({ bucket: BUCKET, endpoint: server.endpoint, region: 'us-east-1' }, { credentials: S3RVER_CREDENTIALS, maxAttempts: 1, cache });
-    const gets = (from: number): number => server.since(from).filter((r) => r.method === 'GET' && !r.query.includes('list-type')).length;
+    const open = (cache: S3ObjectCache): S3Source =>
+      new S3Source(
+        { bucket: BUCKET, endpoint: server.endpoint, region: 'us-east-1' },
+        { credentials: S3RVER_CREDENTIALS, maxAttempts: 1, cache },
+      );
+    const gets = (from: number): number =>
+      server.since(from).filter((r) => r.method === 'GET' && !r.query.includes('list-type')).length;
 
     it('a reopened day is read from the cache: one listing, no GETs', async () => {
       const first = open(new S3ObjectCache(dir, 1 << 20));
       const listed = (await first.listLevel(DAY)).filter((e) => e.kind === 'object');
       let mark = server.requests.length;
-      const bytes1 = await Promise.all(listed.map((o) => first.read(o.kind === 'object' ? o.key : '')));
+      const bytes1 = await Promise.all(
+        listed.map((o) => first.read(o.kind === 'object' ? o.key : '')),
+      );
       assert.equal(gets(mark), 5);
       assert.ok(first.localPath(name(0))?.startsWith(dir));
       first.dispose();
@@ -103,10 +120,15 @@ describe('S3 object cache', function () {
       const second = open(new S3ObjectCache(dir, 1 << 20)); // a new session
       mark = server.requests.length;
       const relisted = (await second.listLevel(DAY)).filter((e) => e.kind === 'object');
-      const bytes2 = await Promise.all(relisted.map((o) => second.read(o.kind === 'object' ? o.key : '')));
+      const bytes2 = await Promise.all(
+        relisted.map((o) => second.read(o.kind === 'object' ? o.key : '')),
+      );
       assert.equal(gets(mark), 0);
       assert.equal(second.requests, 1);
-      assert.deepEqual(bytes2.map((b) => Buffer.from(b).toString()), bytes1.map((b) => Buffer.from(b).toString()));
+      assert.deepEqual(
+        bytes2.map((b) => Buffer.from(b).toString()),
+        bytes1.map((b) => Buffer.from(b).toString()),
+      );
       second.dispose();
     });
 
@@ -118,9 +140,15 @@ describe('S3 object cache', function () {
       const second = open(new S3ObjectCache(dir, 1 << 20));
       const mark = server.requests.length;
       const bytes = await second.read(name(1));
-      assert.equal(Buffer.from(bytes).toString(), '{"Records":[{"eventTime":"2024-05-14T10:01:00Z"}]}');
+      assert.equal(
+        Buffer.from(bytes).toString(),
+        '{"Records":[{"eventTime":"2024-05-14T10:01:00Z"}]}',
+      );
       assert.equal(gets(mark), 1);
-      assert.deepEqual(server.since(mark).map((r) => r.status), [304]);
+      assert.deepEqual(
+        server.since(mark).map((r) => r.status),
+        [304],
+      );
       second.dispose();
     });
 
@@ -130,7 +158,11 @@ describe('S3 object cache', function () {
       await s.listLevel(DAY);
       await s.read(name(2));
       const oldPath = s.localPath(name(2))!;
-      await server.put(BUCKET, name(2), '{"Records":[{"eventTime":"2024-05-14T10:02:00Z","eventName":"Changed"}]}');
+      await server.put(
+        BUCKET,
+        name(2),
+        '{"Records":[{"eventTime":"2024-05-14T10:02:00Z","eventName":"Changed"}]}',
+      );
       const s2 = open(new S3ObjectCache(dir, 1 << 20));
       await s2.listLevel(DAY);
       const mark = server.requests.length;

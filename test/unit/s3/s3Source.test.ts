@@ -26,20 +26,43 @@ describe('S3Source (against a local S3 server)', function () {
   const extraAccount = '777788889999';
   const extraDays = ['2024/05/13', '2024/05/14', '2024/05/15'];
 
-  const source = (opts: { bucket?: string; prefix?: string; maxAttempts?: number; endpoint?: string } = {}): S3Source =>
+  const source = (
+    opts: { bucket?: string; prefix?: string; maxAttempts?: number; endpoint?: string } = {},
+  ): S3Source =>
     new S3Source(
-      { bucket: opts.bucket ?? BUCKET, prefix: opts.prefix, region: 'us-east-1', endpoint: opts.endpoint ?? server.endpoint },
+      {
+        bucket: opts.bucket ?? BUCKET,
+        prefix: opts.prefix,
+        region: 'us-east-1',
+        endpoint: opts.endpoint ?? server.endpoint,
+      },
       { credentials: S3RVER_CREDENTIALS, maxAttempts: opts.maxAttempts ?? 1 },
     );
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-s3-'));
     bucket = new SignedBucket(join(dir, 'bucket'), BUCKET);
-    bucket.chain({ prefix: PREFIX, organizationId: ORG, accountId: ACCT, trailName: 'org-trail' }).hours(3);
+    bucket
+      .chain({ prefix: PREFIX, organizationId: ORG, accountId: ACCT, trailName: 'org-trail' })
+      .hours(3);
     for (const day of extraDays) {
       for (let i = 0; i < 4; i++) {
         const name = `${extraAccount}_CloudTrail_eu-west-1_${day.replace(/\//g, '')}T10${String(i).padStart(2, '0')}Z_abcdefgh${i}jklmnop.json.gz`;
-        bucket.write(`${PREFIX}/AWSLogs/${ORG}/${extraAccount}/CloudTrail/eu-west-1/${day}/${name}`, gzipSync(JSON.stringify({ Records: [{ eventVersion: '1.08', eventTime: `${day.replace(/\//g, '-')}T10:0${i}:00Z`, eventName: 'GetObject', eventSource: 's3.amazonaws.com' }] })));
+        bucket.write(
+          `${PREFIX}/AWSLogs/${ORG}/${extraAccount}/CloudTrail/eu-west-1/${day}/${name}`,
+          gzipSync(
+            JSON.stringify({
+              Records: [
+                {
+                  eventVersion: '1.08',
+                  eventTime: `${day.replace(/\//g, '-')}T10:0${i}:00Z`,
+                  eventName: 'GetObject',
+                  eventSource: 's3.amazonaws.com',
+                },
+              ],
+            }),
+          ),
+        );
       }
     }
     bucket.write('unrelated/readme.txt', Buffer.from('not cloudtrail'));
@@ -60,12 +83,17 @@ describe('S3Source (against a local S3 server)', function () {
       { kind: 'prefix', prefix: 'corp/' },
       { kind: 'prefix', prefix: 'unrelated/' },
     ]);
-    const day = await s.listLevel(`${PREFIX}/AWSLogs/${ORG}/${extraAccount}/CloudTrail/eu-west-1/2024/05/14/`);
+    const day = await s.listLevel(
+      `${PREFIX}/AWSLogs/${ORG}/${extraAccount}/CloudTrail/eu-west-1/2024/05/14/`,
+    );
     assert.equal(day.length, 4);
     for (const e of day) {
       assert.equal(e.kind, 'object');
       if (e.kind !== 'object') continue;
-      assert.match(e.key, /^corp\/trails\/AWSLogs\/o-a1b2c3d4e5\/777788889999\/CloudTrail\/eu-west-1\/2024\/05\/14\/777788889999_CloudTrail_eu-west-1_20240514T10\d\dZ_/);
+      assert.match(
+        e.key,
+        /^corp\/trails\/AWSLogs\/o-a1b2c3d4e5\/777788889999\/CloudTrail\/eu-west-1\/2024\/05\/14\/777788889999_CloudTrail_eu-west-1_20240514T10\d\dZ_/,
+      );
       assert.ok(e.size > 20);
       assert.match(e.etag ?? '', /^"[0-9a-f]{32}"$/);
       assert.ok(typeof e.modified === 'number');
@@ -83,11 +111,23 @@ describe('S3Source (against a local S3 server)', function () {
     try {
       await extra.start();
       const client = extra.client();
-      const keys = Array.from({ length: 25 }, (_, i) => `AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/f${String(i).padStart(5, '0')}.json.gz`);
+      const keys = Array.from(
+        { length: 25 },
+        (_, i) =>
+          `AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/f${String(i).padStart(5, '0')}.json.gz`,
+      );
       const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-      for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((k) => client.send(new PutObjectCommand({ Bucket: many, Key: k, Body: 'x' }))));
+      for (let i = 0; i < keys.length; i += 50)
+        await Promise.all(
+          keys
+            .slice(i, i + 50)
+            .map((k) => client.send(new PutObjectCommand({ Bucket: many, Key: k, Body: 'x' }))),
+        );
       client.destroy();
-      const s = new S3Source({ bucket: many, endpoint: extra.endpoint, region: 'us-east-1' }, { credentials: S3RVER_CREDENTIALS, maxAttempts: 1, pageSize: 10 });
+      const s = new S3Source(
+        { bucket: many, endpoint: extra.endpoint, region: 'us-east-1' },
+        { credentials: S3RVER_CREDENTIALS, maxAttempts: 1, pageSize: 10 },
+      );
       const level = await s.listLevel('AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/');
       assert.equal(level.length, 25);
       assert.equal(s.requests, 3, 'three pages of up to 10');
@@ -109,8 +149,14 @@ describe('S3Source (against a local S3 server)', function () {
     assert.deepEqual(await s.listLevel('unrelated/'), []);
     const all: string[] = [];
     for await (const o of s.listAll('')) all.push(o.key);
-    assert.ok(all.length > 12 && all.every((k) => k.startsWith('corp/trails/')), 'listAll from the root stays under the prefix');
-    await assert.rejects(s.read('unrelated/readme.txt'), (e: SourceError) => e.code === 'not-found');
+    assert.ok(
+      all.length > 12 && all.every((k) => k.startsWith('corp/trails/')),
+      'listAll from the root stays under the prefix',
+    );
+    await assert.rejects(
+      s.read('unrelated/readme.txt'),
+      (e: SourceError) => e.code === 'not-found',
+    );
     s.dispose();
   });
 
@@ -126,11 +172,17 @@ describe('S3Source (against a local S3 server)', function () {
     const location = find(roots, (n) => n.type === 'location');
     const afterRoots = s.requests;
     const org = find(await catalog.children(location), (n) => n.type === 'organization');
-    const account = find(await catalog.children(org), (n) => n.type === 'account' && n.accountId === extraAccount);
+    const account = find(
+      await catalog.children(org),
+      (n) => n.type === 'account' && n.accountId === extraAccount,
+    );
     const region = find(await catalog.children(account), (n) => n.type === 'region');
     const before = s.requests;
     const serverBefore = server.requests.length;
-    const day = find(await catalog.children(region), (n) => n.type === 'day' && n.date === '2024-05-14');
+    const day = find(
+      await catalog.children(region),
+      (n) => n.type === 'day' && n.date === '2024-05-14',
+    );
     const daysRequests = s.requests - before;
     const before2 = s.requests;
     const files = await catalog.children(day);
@@ -141,7 +193,10 @@ describe('S3Source (against a local S3 server)', function () {
     assert.ok(daysRequests <= 3, `listing days took ${daysRequests} requests`);
     assert.equal(fileRequests, 1);
     const listings = server.since(serverBefore);
-    assert.ok(listings.every((r) => /delimiter=%2F/.test(r.query)), `every listing uses the delimiter: ${listings.map((r) => r.query).join(' | ')}`);
+    assert.ok(
+      listings.every((r) => /delimiter=%2F/.test(r.query)),
+      `every listing uses the delimiter: ${listings.map((r) => r.query).join(' | ')}`,
+    );
     assert.ok(afterRoots < 40, `finding the trail root took ${afterRoots} requests`);
     s.dispose();
   });
@@ -166,19 +221,44 @@ describe('S3Source (against a local S3 server)', function () {
   it('refuses objects above maxBytes before reading them', async () => {
     const s = source();
     const d = bucket.digests[0];
-    await assert.rejects(s.read(d.key, { maxBytes: 10 }), (e: SourceError) => e.code === 'too-large' && e.message.includes(`s3://${BUCKET}/${d.key}`));
+    await assert.rejects(
+      s.read(d.key, { maxBytes: 10 }),
+      (e: SourceError) => e.code === 'too-large' && e.message.includes(`s3://${BUCKET}/${d.key}`),
+    );
     s.dispose();
   });
 
   it('missing key, missing bucket and a 403 bucket are clear SourceErrors', async () => {
     const s = source();
-    await assert.rejects(s.read('corp/trails/nope.json.gz'), (e: SourceError) => e instanceof SourceError && e.code === 'not-found' && /no such object/.test(e.message) && e.message.includes(`s3://${BUCKET}/corp/trails/nope.json.gz`));
-    await assert.rejects(s.metadata('corp/trails/nope.json.gz'), (e: SourceError) => e.code === 'not-found');
+    await assert.rejects(
+      s.read('corp/trails/nope.json.gz'),
+      (e: SourceError) =>
+        e instanceof SourceError &&
+        e.code === 'not-found' &&
+        /no such object/.test(e.message) &&
+        e.message.includes(`s3://${BUCKET}/corp/trails/nope.json.gz`),
+    );
+    await assert.rejects(
+      s.metadata('corp/trails/nope.json.gz'),
+      (e: SourceError) => e.code === 'not-found',
+    );
     const missing = source({ bucket: 'no-such-bucket' });
-    await assert.rejects(missing.listLevel(''), (e: SourceError) => e.code === 'not-found' && /no such bucket/.test(e.message));
+    await assert.rejects(
+      missing.listLevel(''),
+      (e: SourceError) => e.code === 'not-found' && /no such bucket/.test(e.message),
+    );
     const denied = source({ bucket: DENIED });
-    await assert.rejects(denied.listLevel(''), (e: SourceError) => e.code === 'access-denied' && /access denied/.test(e.message) && /s3:ListBucket/.test(e.message));
-    await assert.rejects(denied.read('AWSLogs/x.json.gz'), (e: SourceError) => e.code === 'access-denied');
+    await assert.rejects(
+      denied.listLevel(''),
+      (e: SourceError) =>
+        e.code === 'access-denied' &&
+        /access denied/.test(e.message) &&
+        /s3:ListBucket/.test(e.message),
+    );
+    await assert.rejects(
+      denied.read('AWSLogs/x.json.gz'),
+      (e: SourceError) => e.code === 'access-denied',
+    );
     for (const x of [s, missing, denied]) x.dispose();
   });
 
@@ -187,7 +267,10 @@ describe('S3Source (against a local S3 server)', function () {
     server.brokenKeys.add(`${BUCKET}/${key}`);
     try {
       const s = source();
-      await assert.rejects(s.read(key), (e: SourceError) => e instanceof SourceError && e.code === 'network');
+      await assert.rejects(
+        s.read(key),
+        (e: SourceError) => e instanceof SourceError && e.code === 'network',
+      );
       s.dispose();
     } finally {
       server.brokenKeys.clear();
@@ -196,7 +279,11 @@ describe('S3Source (against a local S3 server)', function () {
 
   it('no server listening (network down) is a network error naming the endpoint', async () => {
     const s = source({ endpoint: 'http://127.0.0.1:9' });
-    await assert.rejects(s.listLevel('AWSLogs/'), (e: SourceError) => e.code === 'network' && e.message.includes('127.0.0.1:9') && /network/.test(e.message));
+    await assert.rejects(
+      s.listLevel('AWSLogs/'),
+      (e: SourceError) =>
+        e.code === 'network' && e.message.includes('127.0.0.1:9') && /network/.test(e.message),
+    );
     s.dispose();
   });
 
@@ -204,8 +291,14 @@ describe('S3Source (against a local S3 server)', function () {
     const s = source();
     const c = new AbortController();
     c.abort();
-    await assert.rejects(s.listLevel('corp/', c.signal), (e: SourceError) => e.code === 'cancelled');
-    await assert.rejects(s.read(bucket.digests[0].key, { signal: c.signal }), (e: SourceError) => e.code === 'cancelled');
+    await assert.rejects(
+      s.listLevel('corp/', c.signal),
+      (e: SourceError) => e.code === 'cancelled',
+    );
+    await assert.rejects(
+      s.read(bucket.digests[0].key, { signal: c.signal }),
+      (e: SourceError) => e.code === 'cancelled',
+    );
     assert.equal(s.requests, 0);
     s.dispose();
   });

@@ -32,7 +32,9 @@ describe('S3 server stopped mid-download', function () {
     server = await new TestS3Server([BUCKET]).start();
     for (let i = 0; i < 30; i++) {
       const key = `${DAY}111122223333_CloudTrail_us-east-1_20240514T10${String(i).padStart(2, '0')}Z_abcdefghijklmn${String(i).padStart(2, '0')}.json.gz`;
-      const body = JSON.stringify({ Records: [{ eventTime: '2024-05-14T10:00:00Z', n: i, pad: 'x'.repeat(2000) }] });
+      const body = JSON.stringify({
+        Records: [{ eventTime: '2024-05-14T10:00:00Z', n: i, pad: 'x'.repeat(2000) }],
+      });
       bodies.set(key, body);
       await server.put(BUCKET, key, body);
     }
@@ -44,7 +46,10 @@ describe('S3 server stopped mid-download', function () {
   });
 
   it('keeps every finished file whole, reports the rest as network errors, leaves no partial files', async () => {
-    const source = new S3Source({ bucket: BUCKET, endpoint: server.endpoint, region: 'us-east-1' }, { credentials: S3RVER_CREDENTIALS, maxAttempts: 1 });
+    const source = new S3Source(
+      { bucket: BUCKET, endpoint: server.endpoint, region: 'us-east-1' },
+      { credentials: S3RVER_CREDENTIALS, maxAttempts: 1 },
+    );
     const target = join(dir, 'copy');
     let stopping: Promise<void> | undefined;
     const result = await downloadToFolder(source, { prefix: DAY }, target, {
@@ -55,12 +60,17 @@ describe('S3 server stopped mid-download', function () {
     });
     await stopping;
     source.dispose();
-    assert.ok(result.written.length >= 5 && result.written.length < 30, `written ${result.written.length}`);
+    assert.ok(
+      result.written.length >= 5 && result.written.length < 30,
+      `written ${result.written.length}`,
+    );
     assert.equal(result.written.length + result.failed.length, 30);
-    for (const f of result.failed) assert.match(f.message, /cannot reach S3|connection lost|network/, f.message);
+    for (const f of result.failed)
+      assert.match(f.message, /cannot reach S3|connection lost|network/, f.message);
     const files = filesUnder(target);
     assert.equal(files.length, result.written.length, 'only finished files are on disk');
-    for (const key of result.written) assert.equal(readFileSync(join(target, ...key.split('/')), 'utf8'), bodies.get(key));
+    for (const key of result.written)
+      assert.equal(readFileSync(join(target, ...key.split('/')), 'utf8'), bodies.get(key));
     assert.ok(files.every((f) => !f.endsWith('.part')));
   });
 });

@@ -2,7 +2,15 @@
 // generators, remade only when asked, when its inputs change or when a file it made was changed
 // (a quick fix autosaved on the sample), never left half-made, never losing a file the user added.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCloudTrailKey } from '../../../src/core/sources/layout';
@@ -35,12 +43,24 @@ describe('sample folder (scripts/make-sample.ts)', function () {
     assert.ok(logs.length > 100, `only ${logs.length} log files`);
     assert.ok(new Set(logs.map((k) => k.accountId)).size >= 3, 'fewer than three accounts');
     assert.ok(new Set(logs.map((k) => k.region)).size >= 3, 'fewer than three regions');
-    assert.ok(logs.some((k) => k.organizationId), 'no organization trail layout');
+    assert.ok(
+      logs.some((k) => k.organizationId),
+      'no organization trail layout',
+    );
     assert.ok(digests.length > 0, 'no digest files');
-    for (const name of ['cloudtrail-public-keys.json', 'trail-config.json', 'trail-template.yaml', 'trail.tf', 'README.md']) {
+    for (const name of [
+      'cloudtrail-public-keys.json',
+      'trail-config.json',
+      'trail-template.yaml',
+      'trail.tf',
+      'README.md',
+    ]) {
       assert.ok(files.includes(name), `${name} is missing`);
     }
-    assert.deepEqual(readFileSync(join(out, 'trail-config.json')), readFileSync(join(__dirname, '..', '..', 'fixtures', 'lint', 'sample-trail-config.json')));
+    assert.deepEqual(
+      readFileSync(join(out, 'trail-config.json')),
+      readFileSync(join(__dirname, '..', '..', 'fixtures', 'lint', 'sample-trail-config.json')),
+    );
   });
 
   it('leaves nothing beside the sample (no staging folder)', () => {
@@ -68,7 +88,11 @@ describe('sample folder (scripts/make-sample.ts)', function () {
     const made = JSON.parse(readFileSync(join(out, stamp), 'utf8'));
     writeFileSync(join(out, stamp), JSON.stringify({ ...made, hash: 'made-from-something-else' }));
     await ensureSample({ out, log: quiet });
-    assert.notEqual(JSON.parse(readFileSync(join(out, stamp), 'utf8')).hash, 'made-from-something-else', 'a sample made from other inputs was kept');
+    assert.notEqual(
+      JSON.parse(readFileSync(join(out, stamp), 'utf8')).hash,
+      'made-from-something-else',
+      'a sample made from other inputs was kept',
+    );
     assert.equal(readFileSync(marker, 'utf8'), 'x', 'a file the user added was lost');
 
     // A stamp without the list of made files (an older sample): everything in it was made.
@@ -88,6 +112,9 @@ describe('sample folder (scripts/make-sample.ts)', function () {
     await ensureSample({ out, log: (line) => lines.push(line) });
     assert.deepEqual(readFileSync(config), original);
     assert.ok(existsSync(join(out, log)), `${log} was not made again`);
-    assert.ok(lines.some((l) => l.includes('differs from what was made')), `no message says why: ${lines.join(' | ')}`);
+    assert.ok(
+      lines.some((l) => l.includes('differs from what was made')),
+      `no message says why: ${lines.join(' | ')}`,
+    );
   });
 });

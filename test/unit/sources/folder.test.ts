@@ -24,9 +24,15 @@ describe('FolderSource', () => {
   it('lists one level with prefixes, in key order', async () => {
     const src = new FolderSource(dir);
     const root = await src.listLevel('');
-    assert.deepEqual(root.map((e) => (e.kind === 'object' ? e.key : e.prefix)), ['a/', 'dangling.json', 'top.json']);
+    assert.deepEqual(
+      root.map((e) => (e.kind === 'object' ? e.key : e.prefix)),
+      ['a/', 'dangling.json', 'top.json'],
+    );
     const a = await src.listLevel('a/');
-    assert.deepEqual(a.map((e) => (e.kind === 'object' ? `${e.key}:${e.size}` : e.prefix)), ['a/b/', 'a/one.json:14']);
+    assert.deepEqual(
+      a.map((e) => (e.kind === 'object' ? `${e.key}:${e.size}` : e.prefix)),
+      ['a/b/', 'a/one.json:14'],
+    );
   });
 
   it('lists everything once, not looping through a link to an ancestor', async () => {
@@ -38,9 +44,19 @@ describe('FolderSource', () => {
   it('reads bytes, and names the file and the problem on failure', async () => {
     const src = new FolderSource(dir);
     assert.equal(Buffer.from(await src.read('a/one.json')).toString(), '{"Records":[]}');
-    await assert.rejects(src.read('nope.json'), (e: unknown) => e instanceof SourceError && e.code === 'not-found' && e.message.includes('nope.json'));
-    await assert.rejects(src.read('a/one.json', { maxBytes: 4 }), (e: unknown) => e instanceof SourceError && e.code === 'too-large');
-    await assert.rejects(src.read('dangling.json'), (e: unknown) => e instanceof SourceError && e.code === 'not-found');
+    await assert.rejects(
+      src.read('nope.json'),
+      (e: unknown) =>
+        e instanceof SourceError && e.code === 'not-found' && e.message.includes('nope.json'),
+    );
+    await assert.rejects(
+      src.read('a/one.json', { maxBytes: 4 }),
+      (e: unknown) => e instanceof SourceError && e.code === 'too-large',
+    );
+    await assert.rejects(
+      src.read('dangling.json'),
+      (e: unknown) => e instanceof SourceError && e.code === 'not-found',
+    );
     assert.throws(() => src.localPath('../etc/passwd'), SourceError);
   });
 });
@@ -51,7 +67,9 @@ describe('FolderSource: the evidence boundary', function () {
   let dir: string;
   let outside: string;
   let socket: Server | undefined;
-  const record = JSON.stringify({ Records: [{ eventVersion: '1.08', eventTime: '2024-05-14T10:00:00Z', eventName: 'GetObject' }] });
+  const record = JSON.stringify({
+    Records: [{ eventVersion: '1.08', eventTime: '2024-05-14T10:00:00Z', eventName: 'GetObject' }],
+  });
   const secret = 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
   before(async () => {
@@ -95,46 +113,82 @@ describe('FolderSource: the evidence boundary', function () {
     for (const key of ['logs/link1.json', 'logs/link2.json', 'outdir', 'creds.json']) {
       const p = byKey.get(key);
       assert.equal(p?.code, 'outside', key);
-      assert.match(p.message, /outside the folder .*not followed \(allowed by --follow-links-outside/);
+      assert.match(
+        p.message,
+        /outside the folder .*not followed \(allowed by --follow-links-outside/,
+      );
     }
     assert.match(byKey.get('creds.json')!.message, /a symbolic link to .*elsewhere.credentials/);
     assert.equal(byKey.get('inside-link.json')?.code, 'duplicate');
-    assert.match(byKey.get('inside-link.json')!.message, /a link to .*real\.json, which is read at its own path/);
+    assert.match(
+      byKey.get('inside-link.json')!.message,
+      /a link to .*real\.json, which is read at its own path/,
+    );
     // Reading a link that leads outside is refused too, and nothing of the target is quoted.
-    await assert.rejects(new FolderSource(dir).read('creds.json'), (e: unknown) => e instanceof SourceError && e.code === 'outside' && !e.message.includes('wJalr'));
-    await assert.rejects(new FolderSource(dir).listLevel('outdir/'), (e: unknown) => e instanceof SourceError && e.code === 'outside');
+    await assert.rejects(
+      new FolderSource(dir).read('creds.json'),
+      (e: unknown) =>
+        e instanceof SourceError && e.code === 'outside' && !e.message.includes('wJalr'),
+    );
+    await assert.rejects(
+      new FolderSource(dir).listLevel('outdir/'),
+      (e: unknown) => e instanceof SourceError && e.code === 'outside',
+    );
   });
 
   it('follows links outside when allowed, still reading each file once', async () => {
     const { keys, problems } = await list(new FolderSource(dir, { followLinksOutside: true }));
     assert.deepEqual(keys, ['creds.json', 'logs/link1.json', 'logs/real.json', 'outdir/x.json']);
-    assert.deepEqual(problems.filter((p) => p.code === 'duplicate').map((p) => p.key).sort(), ['inside-link.json', 'logs/link2.json']);
+    assert.deepEqual(
+      problems
+        .filter((p) => p.code === 'duplicate')
+        .map((p) => p.key)
+        .sort(),
+      ['inside-link.json', 'logs/link2.json'],
+    );
   });
 
   it('names FIFOs, sockets and links to devices and never reads them, whatever stat says their size is', async function () {
     if (!POSIX) this.skip();
     const { problems } = await list(new FolderSource(dir, { followLinksOutside: true }));
-    const special = new Map(problems.filter((p) => p.code === 'special').map((p) => [p.key, p.message]));
-    assert.match(special.get('logs/pipe.json') ?? '', /pipe.json: a named pipe \(FIFO\), not a regular file; skipped/);
+    const special = new Map(
+      problems.filter((p) => p.code === 'special').map((p) => [p.key, p.message]),
+    );
+    assert.match(
+      special.get('logs/pipe.json') ?? '',
+      /pipe.json: a named pipe \(FIFO\), not a regular file; skipped/,
+    );
     assert.match(special.get('logs/sock.json') ?? '', /a socket, not a regular file/);
     assert.match(special.get('zero.json') ?? '', /a character device, not a regular file/);
     // Direct reads (a key named by the user, a digest listing it) are refused at once.
     const src = new FolderSource(dir, { followLinksOutside: true });
     for (const key of ['logs/pipe.json', 'logs/sock.json', 'zero.json']) {
-      await assert.rejects(src.read(key, { maxBytes: 1024 }), (e: unknown) => e instanceof SourceError && e.code === 'special', key);
+      await assert.rejects(
+        src.read(key, { maxBytes: 1024 }),
+        (e: unknown) => e instanceof SourceError && e.code === 'special',
+        key,
+      );
     }
-    await assert.rejects(readRegularFile('/dev/zero', { maxBytes: 1024 }), (e: unknown) => e instanceof SourceError && e.code === 'special');
+    await assert.rejects(
+      readRegularFile('/dev/zero', { maxBytes: 1024 }),
+      (e: unknown) => e instanceof SourceError && e.code === 'special',
+    );
   });
 
   it('reads a regular file that says it is empty (like /proc files) up to the limit', async function () {
     if (!existsSync('/proc/self/status')) this.skip();
     assert.ok((await readRegularFile('/proc/self/status')).length > 0);
-    await assert.rejects(readRegularFile('/proc/self/status', { maxBytes: 8 }), (e: unknown) => e instanceof SourceError && e.code === 'too-large');
+    await assert.rejects(
+      readRegularFile('/proc/self/status', { maxBytes: 8 }),
+      (e: unknown) => e instanceof SourceError && e.code === 'too-large',
+    );
   });
 
   it('reads keys of a folder source at the file system root', async () => {
     const root = new FolderSource(parse(base).root);
-    const key = relative(parse(base).root, join(dir, 'logs', 'real.json')).split(sep).join('/');
+    const key = relative(parse(base).root, join(dir, 'logs', 'real.json'))
+      .split(sep)
+      .join('/');
     assert.equal(root.localPath(key), join(dir, 'logs', 'real.json'));
     assert.equal(Buffer.from(await root.read(key)).toString(), record);
     assert.equal(isInside('/', '/etc'), true);

@@ -1,7 +1,16 @@
 import { shapeFiles } from '../../fixtures/shapes';
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { CatalogNode, CloudTrailCatalog, DayNode, FileNode, LocationNode, digestScope, eventScope, isLooseCandidate } from '../../../src/core/sources/layoutTree';
+import {
+  CatalogNode,
+  CloudTrailCatalog,
+  DayNode,
+  FileNode,
+  LocationNode,
+  digestScope,
+  eventScope,
+  isLooseCandidate,
+} from '../../../src/core/sources/layoutTree';
 import { SummaryCache } from '../../../src/core/sources/layoutSummary';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { LogSource, SourceEntry } from '../../../src/core/sources/source';
@@ -36,7 +45,11 @@ function labels(nodes: CatalogNode[]): string[] {
   });
 }
 
-async function only<T extends CatalogNode['type']>(catalog: CloudTrailCatalog, parent: CatalogNode, type: T): Promise<Extract<CatalogNode, { type: T }>[]> {
+async function only<T extends CatalogNode['type']>(
+  catalog: CloudTrailCatalog,
+  parent: CatalogNode,
+  type: T,
+): Promise<Extract<CatalogNode, { type: T }>[]> {
   const kids = await catalog.children(parent);
   return kids.filter((k): k is Extract<CatalogNode, { type: T }> => k.type === type);
 }
@@ -55,13 +68,57 @@ describe('CloudTrailCatalog', () => {
     before(() => {
       catalog = new CloudTrailCatalog(
         tree({
-          [logKey({ account: A, region: 'us-east-1', date: '2024-05-14', time: '1005', id: 'aaa' })]: 100,
-          [logKey({ account: A, region: 'us-east-1', date: '2024-05-14', time: '1010', id: 'bbb' })]: 200,
-          [logKey({ account: A, region: 'us-east-1', date: '2024-05-15', time: '0000', id: 'ccc' })]: 300,
-          [logKey({ account: A, region: 'eu-west-1', date: '2024-04-30', time: '2355', id: 'ddd' })]: 50,
-          [insightKey({ account: A, region: 'us-east-1', date: '2024-05-14', time: '1100', id: 'iii' })]: 10,
-          [digestKey({ account: A, region: 'us-east-1', date: '2024-05-14', time: '1100', trail: 'management', home: 'us-east-1' })]: 20,
-          [digestKey({ account: A, region: 'eu-west-1', date: '2024-04-30', time: '2300', trail: 'management', home: 'us-east-1' })]: 20,
+          [logKey({
+            account: A,
+            region: 'us-east-1',
+            date: '2024-05-14',
+            time: '1005',
+            id: 'aaa',
+          })]: 100,
+          [logKey({
+            account: A,
+            region: 'us-east-1',
+            date: '2024-05-14',
+            time: '1010',
+            id: 'bbb',
+          })]: 200,
+          [logKey({
+            account: A,
+            region: 'us-east-1',
+            date: '2024-05-15',
+            time: '0000',
+            id: 'ccc',
+          })]: 300,
+          [logKey({
+            account: A,
+            region: 'eu-west-1',
+            date: '2024-04-30',
+            time: '2355',
+            id: 'ddd',
+          })]: 50,
+          [insightKey({
+            account: A,
+            region: 'us-east-1',
+            date: '2024-05-14',
+            time: '1100',
+            id: 'iii',
+          })]: 10,
+          [digestKey({
+            account: A,
+            region: 'us-east-1',
+            date: '2024-05-14',
+            time: '1100',
+            trail: 'management',
+            home: 'us-east-1',
+          })]: 20,
+          [digestKey({
+            account: A,
+            region: 'eu-west-1',
+            date: '2024-04-30',
+            time: '2300',
+            trail: 'management',
+            home: 'us-east-1',
+          })]: 20,
           [`AWSLogs/${A}/CloudTrail/us-east-1/2024/05/14/notes.txt`]: 'not a log',
           'incident.json': '{"Records":[]}',
           'exports/batch.jsonl': '{}',
@@ -75,7 +132,10 @@ describe('CloudTrailCatalog', () => {
 
     it('shows one location named by its trail, then the loose files', async () => {
       const roots = await catalog.roots();
-      assert.deepEqual(labels(roots), ['location AWSLogs/ [management@us-east-1]', 'loose exports/batch.jsonl,exports/batch2.json.gz,incident.json']);
+      assert.deepEqual(labels(roots), [
+        'location AWSLogs/ [management@us-east-1]',
+        'loose exports/batch.jsonl,exports/batch2.json.gz,incident.json',
+      ]);
     });
 
     it('lists accounts → regions (all kinds merged) → days (oldest first) → files by kind', async () => {
@@ -83,7 +143,10 @@ describe('CloudTrailCatalog', () => {
       const [account] = await only(catalog, location, 'account');
       assert.equal(account.accountId, A);
       const regions = await catalog.children(account);
-      assert.deepEqual(labels(regions), ['region eu-west-1 log+digest', 'region us-east-1 log+insight+digest']);
+      assert.deepEqual(labels(regions), [
+        'region eu-west-1 log+digest',
+        'region us-east-1 log+insight+digest',
+      ]);
       const days = await catalog.children(regions[1]);
       assert.deepEqual(labels(days), ['day 2024-05-14 log+insight+digest', 'day 2024-05-15 log']);
       const files = await catalog.children(days[0]);
@@ -103,10 +166,16 @@ describe('CloudTrailCatalog', () => {
       const [account] = await only(catalog, location, 'account');
       const [euWest, usEast] = await only(catalog, account, 'region');
       const [day] = (await catalog.children(usEast)) as DayNode[];
-      assert.deepEqual(eventScope(day), { prefix: `AWSLogs/${A}/CloudTrail/us-east-1/2024/05/14/` });
-      assert.deepEqual(digestScope(day), { prefix: `AWSLogs/${A}/CloudTrail-Digest/us-east-1/2024/05/14/` });
+      assert.deepEqual(eventScope(day), {
+        prefix: `AWSLogs/${A}/CloudTrail/us-east-1/2024/05/14/`,
+      });
+      assert.deepEqual(digestScope(day), {
+        prefix: `AWSLogs/${A}/CloudTrail-Digest/us-east-1/2024/05/14/`,
+      });
       assert.deepEqual(eventScope(account), { prefix: `AWSLogs/${A}/CloudTrail/` });
-      assert.deepEqual(digestScope(euWest), { prefix: `AWSLogs/${A}/CloudTrail-Digest/eu-west-1/` });
+      assert.deepEqual(digestScope(euWest), {
+        prefix: `AWSLogs/${A}/CloudTrail-Digest/eu-west-1/`,
+      });
       const files = (await catalog.children(day)) as FileNode[];
       assert.equal(eventScope(files.find((f) => f.fileKind === 'digest')!), undefined);
       assert.deepEqual(eventScope(files[0]), { keys: [files[0].key] });
@@ -124,7 +193,13 @@ describe('CloudTrailCatalog', () => {
       const [account] = await only(catalog, location, 'account');
       const [, usEast] = await only(catalog, account, 'region');
       const days = (await catalog.children(usEast)) as DayNode[];
-      assert.deepEqual(summaries.get(usEast.id), { files: 5, bytes: 630, byKind: { log: 3, insight: 1, digest: 1 }, firstDelivery: '2024-05-14T10:05:00Z', lastDelivery: '2024-05-15T00:00:00Z' });
+      assert.deepEqual(summaries.get(usEast.id), {
+        files: 5,
+        bytes: 630,
+        byKind: { log: 3, insight: 1, digest: 1 },
+        firstDelivery: '2024-05-14T10:05:00Z',
+        lastDelivery: '2024-05-15T00:00:00Z',
+      });
       assert.equal(summaries.get(days[1].id)?.files, 1);
       assert.equal(summaries.get(days[1].id)?.bytes, 300);
     });
@@ -133,24 +208,93 @@ describe('CloudTrailCatalog', () => {
   it('names trails per location: a prefix, an organization trail, and two trails in one bucket', async () => {
     const catalog = new CloudTrailCatalog(
       tree({
-        [logKey({ prefix: 'org', org: 'o-abc123def4', account: A, region: 'us-east-1', date: '2025-03-06', time: '0230', id: 'x1' })]: 1,
-        [logKey({ prefix: 'org', org: 'o-abc123def4', account: B, region: 'us-east-1', date: '2025-03-06', time: '0230', id: 'x2' })]: 1,
-        [digestKey({ prefix: 'org', org: 'o-abc123def4', account: B, region: 'us-east-1', date: '2025-03-06', time: '0300', trail: 'org-trail', home: 'us-east-1' })]: 1,
-        [logKey({ prefix: 'teams/alpha', account: A, region: 'eu-west-1', date: '2025-03-06', time: '0100', id: 'y1' })]: 1,
-        [digestKey({ prefix: 'teams/alpha', account: A, region: 'eu-west-1', date: '2025-03-05', time: '0100', trail: 'alpha-old', home: 'eu-west-1' })]: 1,
-        [digestKey({ prefix: 'teams/alpha', account: A, region: 'eu-west-1', date: '2025-03-06', time: '0100', trail: 'alpha', home: 'eu-west-1' })]: 1,
-        [digestKey({ prefix: 'teams/alpha', account: A, region: 'eu-west-1', date: '2025-03-06', time: '0200', trail: 'audit', home: 'us-west-2' })]: 1,
-        [logKey({ prefix: 'teams/beta', account: B, region: 'us-west-2', date: '2025-03-06', time: '0100', id: 'z1' })]: 1,
+        [logKey({
+          prefix: 'org',
+          org: 'o-abc123def4',
+          account: A,
+          region: 'us-east-1',
+          date: '2025-03-06',
+          time: '0230',
+          id: 'x1',
+        })]: 1,
+        [logKey({
+          prefix: 'org',
+          org: 'o-abc123def4',
+          account: B,
+          region: 'us-east-1',
+          date: '2025-03-06',
+          time: '0230',
+          id: 'x2',
+        })]: 1,
+        [digestKey({
+          prefix: 'org',
+          org: 'o-abc123def4',
+          account: B,
+          region: 'us-east-1',
+          date: '2025-03-06',
+          time: '0300',
+          trail: 'org-trail',
+          home: 'us-east-1',
+        })]: 1,
+        [logKey({
+          prefix: 'teams/alpha',
+          account: A,
+          region: 'eu-west-1',
+          date: '2025-03-06',
+          time: '0100',
+          id: 'y1',
+        })]: 1,
+        [digestKey({
+          prefix: 'teams/alpha',
+          account: A,
+          region: 'eu-west-1',
+          date: '2025-03-05',
+          time: '0100',
+          trail: 'alpha-old',
+          home: 'eu-west-1',
+        })]: 1,
+        [digestKey({
+          prefix: 'teams/alpha',
+          account: A,
+          region: 'eu-west-1',
+          date: '2025-03-06',
+          time: '0100',
+          trail: 'alpha',
+          home: 'eu-west-1',
+        })]: 1,
+        [digestKey({
+          prefix: 'teams/alpha',
+          account: A,
+          region: 'eu-west-1',
+          date: '2025-03-06',
+          time: '0200',
+          trail: 'audit',
+          home: 'us-west-2',
+        })]: 1,
+        [logKey({
+          prefix: 'teams/beta',
+          account: B,
+          region: 'us-west-2',
+          date: '2025-03-06',
+          time: '0100',
+          id: 'z1',
+        })]: 1,
       }),
     );
     const roots = await catalog.roots();
     // The newest day of digests names the trails (an old trail name from an earlier day is not read).
-    assert.deepEqual(labels(roots), ['location org/AWSLogs/ [org-trail@us-east-1]', 'location teams/alpha/AWSLogs/ [alpha@eu-west-1,audit@us-west-2]', 'location teams/beta/AWSLogs/ []']);
+    assert.deepEqual(labels(roots), [
+      'location org/AWSLogs/ [org-trail@us-east-1]',
+      'location teams/alpha/AWSLogs/ [alpha@eu-west-1,audit@us-west-2]',
+      'location teams/beta/AWSLogs/ []',
+    ]);
     const orgs = await catalog.children(roots[0]);
     assert.deepEqual(labels(orgs), ['org o-abc123def4']);
     const accounts = await catalog.children(orgs[0]);
     assert.deepEqual(labels(accounts), [`account ${A}`, `account ${B}`]);
-    assert.deepEqual(eventScope(accounts[1]), { prefix: `org/AWSLogs/o-abc123def4/${B}/CloudTrail/` });
+    assert.deepEqual(eventScope(accounts[1]), {
+      prefix: `org/AWSLogs/o-abc123def4/${B}/CloudTrail/`,
+    });
     const regions = await catalog.children(accounts[1]);
     assert.deepEqual(labels(regions), ['region us-east-1 log+digest']);
   });
@@ -159,16 +303,40 @@ describe('CloudTrailCatalog', () => {
     const files: Record<string, number> = {};
     for (let i = 0; i < 4; i++) {
       const account = String(100000000000 + i);
-      files[digestKey({ org: 'o-abc123def4', account, region: 'us-east-1', date: '2025-01-01', time: '0100', trail: `t${i}`, home: 'us-east-1' })] = 1;
+      files[
+        digestKey({
+          org: 'o-abc123def4',
+          account,
+          region: 'us-east-1',
+          date: '2025-01-01',
+          time: '0100',
+          trail: `t${i}`,
+          home: 'us-east-1',
+        })
+      ] = 1;
     }
     const catalog = new CloudTrailCatalog(tree(files), { maxTrailAccounts: 2 });
     const [location] = (await catalog.roots()) as LocationNode[];
-    assert.deepEqual(location.trails.map((t) => t.name), ['t0', 't1']);
+    assert.deepEqual(
+      location.trails.map((t) => t.name),
+      ['t0', 't1'],
+    );
     assert.equal(location.trailsSampled, true);
   });
 
   it('keeps a renamed region folder as written (us_east_1) and still parses its files', async () => {
-    const catalog = new CloudTrailCatalog(tree({ [logKey({ account: A, region: 'us-east-1', folderRegion: 'us_east_1', date: '2018-11-28', time: '2235', id: 'f1' })]: 5 }));
+    const catalog = new CloudTrailCatalog(
+      tree({
+        [logKey({
+          account: A,
+          region: 'us-east-1',
+          folderRegion: 'us_east_1',
+          date: '2018-11-28',
+          time: '2235',
+          id: 'f1',
+        })]: 5,
+      }),
+    );
     const [location] = await catalog.roots();
     const [account] = await catalog.children(location);
     const [region] = await catalog.children(account);
@@ -180,7 +348,9 @@ describe('CloudTrailCatalog', () => {
   });
 
   it('stops looking for AWSLogs below the depth limit and says the search was cut short', async () => {
-    const catalog = new CloudTrailCatalog(tree({ 'a/b/c/d/AWSLogs/x.txt': 1, 'top.json': 1 }), { maxDepth: 2 });
+    const catalog = new CloudTrailCatalog(tree({ 'a/b/c/d/AWSLogs/x.txt': 1, 'top.json': 1 }), {
+      maxDepth: 2,
+    });
     const roots = await catalog.roots();
     assert.deepEqual(labels(roots), ['loose top.json']);
     assert.equal((roots[0] as Extract<CatalogNode, { type: 'loose' }>).truncated, true);
@@ -205,27 +375,69 @@ describe('CloudTrailCatalog', () => {
     const catalog = new CloudTrailCatalog(failing);
     const [location] = await catalog.roots();
     assert.equal(location.type, 'location');
-    assert.match((location as LocationNode).trailsError ?? '', /AWSLogs\/111111111111\/CloudTrail-Digest\/: access denied/);
+    assert.match(
+      (location as LocationNode).trailsError ?? '',
+      /AWSLogs\/111111111111\/CloudTrail-Digest\/: access denied/,
+    );
     const [account] = await catalog.children(location);
     const [notice] = await catalog.children(account);
     assert.equal(notice.type, 'problem');
-    assert.match((notice as Extract<CatalogNode, { type: 'problem' }>).message, /AWSLogs\/111111111111\/: access denied/);
+    assert.match(
+      (notice as Extract<CatalogNode, { type: 'problem' }>).message,
+      /AWSLogs\/111111111111\/: access denied/,
+    );
   });
 
   it('detects CloudTrail data by an AWSLogs folder or a delivered file name, not by any JSON', async () => {
-    assert.equal(await new CloudTrailCatalog(tree({ 'logs/AWSLogs/readme.txt': 1 })).containsCloudTrail(), true);
-    assert.equal(await new CloudTrailCatalog(tree({ [`case/${A}_CloudTrail_us-east-1_20230826T2035Z_PjmwM7E4.json`]: 1 })).containsCloudTrail(), true);
-    assert.equal(await new CloudTrailCatalog(tree({ 'package.json': '{}', 'src/a.json': '{}', 'node_modules/AWSLogs/x': 1 })).containsCloudTrail(), false);
-    assert.equal(await new CloudTrailCatalog(tree({ 'a/b/c/d/e/AWSLogs/x': 1 })).containsCloudTrail(), false);
+    assert.equal(
+      await new CloudTrailCatalog(tree({ 'logs/AWSLogs/readme.txt': 1 })).containsCloudTrail(),
+      true,
+    );
+    assert.equal(
+      await new CloudTrailCatalog(
+        tree({ [`case/${A}_CloudTrail_us-east-1_20230826T2035Z_PjmwM7E4.json`]: 1 }),
+      ).containsCloudTrail(),
+      true,
+    );
+    assert.equal(
+      await new CloudTrailCatalog(
+        tree({ 'package.json': '{}', 'src/a.json': '{}', 'node_modules/AWSLogs/x': 1 }),
+      ).containsCloudTrail(),
+      false,
+    );
+    assert.equal(
+      await new CloudTrailCatalog(tree({ 'a/b/c/d/e/AWSLogs/x': 1 })).containsCloudTrail(),
+      false,
+    );
   });
 
   it('detects a folder of exports by the CloudTrail fields in its JSON files, whatever their shape', async () => {
     const files = shapeFiles();
-    for (const name of ['lookup-events.jsonl', 'eventbridge-array.json', 'cloudwatch-logs-payload.json.gz', 'athena-lower-case.jsonl', 'utf16-powershell.json']) {
+    for (const name of [
+      'lookup-events.jsonl',
+      'eventbridge-array.json',
+      'cloudwatch-logs-payload.json.gz',
+      'athena-lower-case.jsonl',
+      'utf16-powershell.json',
+    ]) {
       const content = files[name];
-      assert.equal(await new CloudTrailCatalog(tree({ 'README.md': 'x', [`case/${name}`]: content })).containsCloudTrail(), true, name);
+      assert.equal(
+        await new CloudTrailCatalog(
+          tree({ 'README.md': 'x', [`case/${name}`]: content }),
+        ).containsCloudTrail(),
+        true,
+        name,
+      );
     }
-    assert.equal(await new CloudTrailCatalog(tree({ 'package.json': '{"name":"x","eventSource":1}'.replace('eventSource', 'events'), 'tsconfig.json': '{}' })).containsCloudTrail(), false);
+    assert.equal(
+      await new CloudTrailCatalog(
+        tree({
+          'package.json': '{"name":"x","eventSource":1}'.replace('eventSource', 'events'),
+          'tsconfig.json': '{}',
+        }),
+      ).containsCloudTrail(),
+      false,
+    );
   });
 
   it('lists a day of 100,000 log files in time order, reading only that day', async function () {
@@ -235,9 +447,21 @@ describe('CloudTrailCatalog', () => {
     for (let i = 0; i < n; i++) {
       const minute = Math.floor((i / n) * 1440);
       const time = `${String(Math.floor(minute / 60)).padStart(2, '0')}${String(minute % 60).padStart(2, '0')}`;
-      sizes.set(logKey({ account: A, region: 'us-east-1', date: '2024-05-14', time, id: i.toString(36).padStart(6, '0') }), 1000 + (i % 7));
+      sizes.set(
+        logKey({
+          account: A,
+          region: 'us-east-1',
+          date: '2024-05-14',
+          time,
+          id: i.toString(36).padStart(6, '0'),
+        }),
+        1000 + (i % 7),
+      );
     }
-    sizes.set(logKey({ account: A, region: 'us-east-1', date: '2024-05-15', time: '0000', id: 'next' }), 1);
+    sizes.set(
+      logKey({ account: A, region: 'us-east-1', date: '2024-05-15', time: '0000', id: 'next' }),
+      1,
+    );
     const source = new MemorySource(sizes);
     const catalog = new CloudTrailCatalog(source);
     const [location] = await catalog.roots();
@@ -258,7 +482,8 @@ describe('CloudTrailCatalog', () => {
   });
 
   it('groups loose files CloudTrail named by account, region and day, like the AWSLogs tree, with the others after', async () => {
-    const name = (account: string, region: string, stamp: string, id: string) => `${account}_CloudTrail_${region}_${stamp}_${id}.json`;
+    const name = (account: string, region: string, stamp: string, id: string) =>
+      `${account}_CloudTrail_${region}_${stamp}_${id}.json`;
     const catalog = new CloudTrailCatalog(
       tree({
         [`case/${name(B, 'us-east-1', '20230826T2035Z', 'zzz')}`]: 10,
@@ -273,35 +498,54 @@ describe('CloudTrailCatalog', () => {
     const [loose] = await catalog.roots();
     assert.equal(loose.type, 'loose');
     const top = await catalog.children(loose);
-    assert.deepEqual(labels(top), ['account 111111111111 (1)', 'account 222222222222 (5)', 'loose lookup-events.json']);
+    assert.deepEqual(labels(top), [
+      'account 111111111111 (1)',
+      'account 222222222222 (5)',
+      'loose lookup-events.json',
+    ]);
     const regions = await catalog.children(top[1]);
     assert.deepEqual(labels(regions), ['region eu-west-1 (1)', 'region us-east-1 (4)']);
     const days = await catalog.children(regions[1]);
     assert.deepEqual(labels(days), ['day 2023-08-26 (3)', 'day 2023-08-27 (1)']);
     const files = (await catalog.children(days[0])) as FileNode[];
-    assert.deepEqual(labels(files), [`log ${name(B, 'us-east-1', '20230826T2035Z', 'zzz')}`, `log ${name(B, 'us-east-1', '20230826T2040Z', 'yyy')}`, `digest ${B}_CloudTrail-Digest_us-east-1_mgmt_us-east-1_20230826T210000Z.json.gz`]);
+    assert.deepEqual(labels(files), [
+      `log ${name(B, 'us-east-1', '20230826T2035Z', 'zzz')}`,
+      `log ${name(B, 'us-east-1', '20230826T2040Z', 'yyy')}`,
+      `digest ${B}_CloudTrail-Digest_us-east-1_mgmt_us-east-1_20230826T210000Z.json.gz`,
+    ]);
     assert.equal(files[0].info?.deliveryTime, '2023-08-26T20:35:00Z');
     // The timeline opens the group's event files; its digests are not events.
-    assert.deepEqual(eventScope(days[0])?.keys, [`case/${name(B, 'us-east-1', '20230826T2035Z', 'zzz')}`, `case/${name(B, 'us-east-1', '20230826T2040Z', 'yyy')}`]);
+    assert.deepEqual(eventScope(days[0])?.keys, [
+      `case/${name(B, 'us-east-1', '20230826T2035Z', 'zzz')}`,
+      `case/${name(B, 'us-east-1', '20230826T2040Z', 'yyy')}`,
+    ]);
     assert.equal(digestScope(days[0]), undefined);
   });
 
   it('recognises loose CloudTrail files by name only', () => {
-    for (const name of ['a.json', 'b.json.gz', 'c.jsonl', 'D.JSON']) assert.equal(isLooseCandidate(name), true, name);
-    for (const name of ['a.txt', 'json', 'a.json.bak', 'a.gz']) assert.equal(isLooseCandidate(name), false, name);
+    for (const name of ['a.json', 'b.json.gz', 'c.jsonl', 'D.JSON'])
+      assert.equal(isLooseCandidate(name), true, name);
+    for (const name of ['a.txt', 'json', 'a.json.bak', 'a.gz'])
+      assert.equal(isLooseCandidate(name), false, name);
   });
 });
 
 describeWithDatasets('CloudTrailCatalog on real public data', () => {
   it('cloud-snitch: an organization trail beside a plain account, to file level', async () => {
-    const catalog = new CloudTrailCatalog(new FolderSource(dataset('cloud-snitch', 'backend', 'report', 'testdata', 'aws-cloudtrail-logs')));
+    const catalog = new CloudTrailCatalog(
+      new FolderSource(
+        dataset('cloud-snitch', 'backend', 'report', 'testdata', 'aws-cloudtrail-logs'),
+      ),
+    );
     const [location] = await catalog.roots();
     const top = await catalog.children(location);
     assert.deepEqual(labels(top), ['account 333333333333', 'org o-1234abcde']);
     const [orgAccount] = await catalog.children(top[1]);
     const [region] = await catalog.children(orgAccount);
     const [day] = await catalog.children(region);
-    assert.deepEqual(labels(await catalog.children(day)), ['log 222222222222_CloudTrail_us-east-1_20250306T0230Z_QF6qcgyiaVnSueXa.json.gz']);
+    assert.deepEqual(labels(await catalog.children(day)), [
+      'log 222222222222_CloudTrail_us-east-1_20250306T0230Z_QF6qcgyiaVnSueXa.json.gz',
+    ]);
   });
 
   it('flaws2: eight log files under a renamed region folder, counted in one scan', async () => {

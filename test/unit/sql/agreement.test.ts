@@ -19,7 +19,12 @@ import { parseCloudTrailKey } from '../../../src/core/sources/layout';
 import { compileQuery, SqlCompileError, SqlDialect } from '../../../src/core/sql/compile';
 import { generateBucket } from '../../../src/core/synthetic/generator';
 import { Random } from '../../../src/core/synthetic/generator/random';
-import { TEST_ATHENA_DATABASE, TEST_ATHENA_TABLE, TEST_EVENT_DATA_STORE, TestAwsQueryServer } from '../../support/awsQueryServer';
+import {
+  TEST_ATHENA_DATABASE,
+  TEST_ATHENA_TABLE,
+  TEST_EVENT_DATA_STORE,
+  TestAwsQueryServer,
+} from '../../support/awsQueryServer';
 
 const QUERIES_PER_DIALECT = 220;
 
@@ -57,11 +62,23 @@ const FIELDS: Array<{ typed: string; path: string; lakeOnly?: boolean }> = [
   { typed: 'tlsDetails.clientProvidedHostHeader', path: 'tlsDetails.clientProvidedHostHeader' },
   { typed: 'managementEvent', path: 'managementEvent', lakeOnly: true },
   // Nested paths inside the JSON columns, through arrays on the way.
-  { typed: 'requestParameters.instancesSet.items.imageId', path: 'requestParameters.instancesSet.items.imageId' },
-  { typed: 'requestParameters.ipPermissions.items.ipRanges.items.cidrIp', path: 'requestParameters.ipPermissions.items.ipRanges.items.cidrIp' },
+  {
+    typed: 'requestParameters.instancesSet.items.imageId',
+    path: 'requestParameters.instancesSet.items.imageId',
+  },
+  {
+    typed: 'requestParameters.ipPermissions.items.ipRanges.items.cidrIp',
+    path: 'requestParameters.ipPermissions.items.ipRanges.items.cidrIp',
+  },
   { typed: 'requestParameters.tagSet.items.value', path: 'requestParameters.tagSet.items.value' },
-  { typed: 'responseElements.instancesSet.items.currentState.name', path: 'responseElements.instancesSet.items.currentState.name' },
-  { typed: 'requestParameters.bucketPolicy.Statement.Effect', path: 'requestParameters.bucketPolicy.Statement.Effect' },
+  {
+    typed: 'responseElements.instancesSet.items.currentState.name',
+    path: 'responseElements.instancesSet.items.currentState.name',
+  },
+  {
+    typed: 'requestParameters.bucketPolicy.Statement.Effect',
+    path: 'requestParameters.bucketPolicy.Statement.Effect',
+  },
   { typed: 'requestParameters.instanceType', path: 'requestParameters.instanceType' },
 ];
 
@@ -82,7 +99,8 @@ class QueryGenerator {
     const r = this.r;
     const roll = r.next();
     if (depth < 2 && roll < 0.18) return `${this.query(depth + 1)} OR ${this.query(depth + 1)}`;
-    if (depth < 2 && roll < 0.34) return `${this.query(depth + 1)} ${r.chance(0.5) ? 'AND ' : ''}${this.query(depth + 1)}`;
+    if (depth < 2 && roll < 0.34)
+      return `${this.query(depth + 1)} ${r.chance(0.5) ? 'AND ' : ''}${this.query(depth + 1)}`;
     if (depth < 3 && roll < 0.42) return `(${this.query(depth + 1)})`;
     if (depth < 3 && roll < 0.52) return `${r.chance(0.5) ? 'NOT ' : '-'}${this.primary()}`;
     return this.primary();
@@ -93,8 +111,10 @@ class QueryGenerator {
     const roll = r.next();
     if (roll < 0.08) return this.timeTerm();
     if (roll < 0.13) return this.freeText();
-    if (roll < 0.16) return `eventVersion${r.pick(['>=', '<', '>'])}${r.pick(['1.09', '1.10', '1.08'])}`;
-    if (roll < 0.19) return `${r.pick(['requestParameters.durationSeconds', 'requestParameters.maxResults', 'requestParameters.ipPermissions.items.fromPort', 'responseElements.instancesSet.items.currentState.code'])}${r.pick(['>=', '<', '>', '<='])}${r.pick(['0', '22', '50', '3600', '100'])}`;
+    if (roll < 0.16)
+      return `eventVersion${r.pick(['>=', '<', '>'])}${r.pick(['1.09', '1.10', '1.08'])}`;
+    if (roll < 0.19)
+      return `${r.pick(['requestParameters.durationSeconds', 'requestParameters.maxResults', 'requestParameters.ipPermissions.items.fromPort', 'responseElements.instancesSet.items.currentState.code'])}${r.pick(['>=', '<', '>', '<='])}${r.pick(['0', '22', '50', '3600', '100'])}`;
     return this.fieldTerm();
   }
 
@@ -135,7 +155,17 @@ class QueryGenerator {
   private freeText(): string {
     const r = this.r;
     for (;;) {
-      const value = this.valueAt(r.pick(['userIdentity.arn', 'sourceIPAddress', 'requestParameters.bucketName', 'userAgent', 'errorMessage', 'eventName', 'resources.ARN']));
+      const value = this.valueAt(
+        r.pick([
+          'userIdentity.arn',
+          'sourceIPAddress',
+          'requestParameters.bucketName',
+          'userAgent',
+          'errorMessage',
+          'eventName',
+          'resources.ARN',
+        ]),
+      );
       if (value === undefined) continue;
       const text = String(value);
       const len = r.int(4, 12);
@@ -208,11 +238,25 @@ describe('compiled SQL agrees with the local engine (DuckDB behind the loopback 
   });
 
   /** Local event IDs of a query (no range, no scope) and the compiled statement's, on DuckDB. */
-  async function both(text: string, dialect: SqlDialect): Promise<{ local: string[]; sql: string[] }> {
+  async function both(
+    text: string,
+    dialect: SqlDialect,
+  ): Promise<{ local: string[]; sql: string[] }> {
     const ast = parseQuery(text);
-    const local = [...(await index.query(ast)).rows].map((row) => String(records[row].eventID)).sort();
-    const { sql } = compileQuery(ast, { dialect, from: dialect === 'athena' ? `${TEST_ATHENA_DATABASE}.${TEST_ATHENA_TABLE}` : TEST_EVENT_DATA_STORE });
-    const run = dialect === 'lake' ? sql.replace(`FROM ${TEST_EVENT_DATA_STORE}`, `FROM "${TEST_EVENT_DATA_STORE}"`) : sql;
+    const local = [...(await index.query(ast)).rows]
+      .map((row) => String(records[row].eventID))
+      .sort();
+    const { sql } = compileQuery(ast, {
+      dialect,
+      from:
+        dialect === 'athena'
+          ? `${TEST_ATHENA_DATABASE}.${TEST_ATHENA_TABLE}`
+          : TEST_EVENT_DATA_STORE,
+    });
+    const run =
+      dialect === 'lake'
+        ? sql.replace(`FROM ${TEST_EVENT_DATA_STORE}`, `FROM "${TEST_EVENT_DATA_STORE}"`)
+        : sql;
     return { local, sql: (await server.run(run)).rows.map((row) => String(row[0])).sort() };
   }
 
@@ -230,7 +274,8 @@ describe('compiled SQL agrees with the local engine (DuckDB behind the loopback 
       ]) {
         const { local, sql } = await both(text, dialect);
         assert.deepEqual(sql, local, text);
-        if (!text.endsWith('fromPort<22')) assert.ok(local.length > 0, `${text} selects nothing in the bucket`);
+        if (!text.endsWith('fromPort<22'))
+          assert.ok(local.length > 0, `${text} selects nothing in the bucket`);
       }
     });
 
@@ -251,7 +296,10 @@ describe('compiled SQL agrees with the local engine (DuckDB behind the loopback 
         try {
           sql = compileQuery(ast, {
             dialect,
-            from: dialect === 'athena' ? `${TEST_ATHENA_DATABASE}.${TEST_ATHENA_TABLE}` : TEST_EVENT_DATA_STORE,
+            from:
+              dialect === 'athena'
+                ? `${TEST_ATHENA_DATABASE}.${TEST_ATHENA_TABLE}`
+                : TEST_EVENT_DATA_STORE,
             range,
             ...scope,
           }).sql;
@@ -263,22 +311,49 @@ describe('compiled SQL agrees with the local engine (DuckDB behind the loopback 
         compared++;
         const local = await index.query(ast, { range });
         const expected = [...local.rows]
-          .filter((row) => (!scope.accounts.length || scope.accounts.includes(dialect === 'athena' ? rowScope[row].account : String(records[row].recipientAccountId))) && (!scope.regions.length || scope.regions.includes(dialect === 'athena' ? rowScope[row].region : String(records[row].awsRegion))))
+          .filter(
+            (row) =>
+              (!scope.accounts.length ||
+                scope.accounts.includes(
+                  dialect === 'athena'
+                    ? rowScope[row].account
+                    : String(records[row].recipientAccountId),
+                )) &&
+              (!scope.regions.length ||
+                scope.regions.includes(
+                  dialect === 'athena' ? rowScope[row].region : String(records[row].awsRegion),
+                )),
+          )
           .map((row) => String(records[row].eventID))
           .sort();
-        const lakeSql = dialect === 'lake' ? sql.replace(`FROM ${TEST_EVENT_DATA_STORE}`, `FROM "${TEST_EVENT_DATA_STORE}"`) : sql;
+        const lakeSql =
+          dialect === 'lake'
+            ? sql.replace(`FROM ${TEST_EVENT_DATA_STORE}`, `FROM "${TEST_EVENT_DATA_STORE}"`)
+            : sql;
         const actual = (await server.run(lakeSql)).rows.map((row) => String(row[0])).sort();
         if (expected.length > 0 && expected.length < records.length) splitting++;
         if (JSON.stringify(actual) !== JSON.stringify(expected)) {
           const missing = expected.filter((id) => !actual.includes(id));
           const extra = actual.filter((id) => !expected.includes(id));
-          failures.push(`${text} range=${JSON.stringify(range)} scope=${JSON.stringify(scope)}: ${missing.length} missing, ${extra.length} extra (local ${expected.length}, SQL ${actual.length})`);
+          failures.push(
+            `${text} range=${JSON.stringify(range)} scope=${JSON.stringify(scope)}: ${missing.length} missing, ${extra.length} extra (local ${expected.length}, SQL ${actual.length})`,
+          );
         }
       }
-      assert.deepEqual(failures, [], `${failures.length} of ${compared} queries disagree:\n${failures.slice(0, 10).join('\n')}`);
-      assert.ok(splitting >= compared * 0.5, `only ${splitting} of ${compared} queries selected some but not all events`);
+      assert.deepEqual(
+        failures,
+        [],
+        `${failures.length} of ${compared} queries disagree:\n${failures.slice(0, 10).join('\n')}`,
+      );
+      assert.ok(
+        splitting >= compared * 0.5,
+        `only ${splitting} of ${compared} queries selected some but not all events`,
+      );
       // Refusals are for free text or fields the table lacks only; never most of the queries.
-      assert.ok(refused.length < compared / 4, `${refused.length} refused:\n${refused.slice(0, 5).join('\n')}`);
+      assert.ok(
+        refused.length < compared / 4,
+        `${refused.length} refused:\n${refused.slice(0, 5).join('\n')}`,
+      );
     });
   }
 });

@@ -15,16 +15,36 @@ import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { EventHistorySource, lookupForQuery } from '../../../src/core/sources/eventHistory';
 import { StreamedSource } from '../../../src/core/sources/streamed';
-import { AthenaRunner, athenaCost, formatProgress, QueryProgress, ResultPage } from '../../../src/core/sql/athena';
+import {
+  AthenaRunner,
+  athenaCost,
+  formatProgress,
+  QueryProgress,
+  ResultPage,
+} from '../../../src/core/sql/athena';
 import { AwsQueryError } from '../../../src/core/sql/awsErrors';
 import { compileQuery } from '../../../src/core/sql/compile';
 import { LakeRunner } from '../../../src/core/sql/lake';
-import { collectMatchedFiles, recordsDocument, recordsFromRows } from '../../../src/core/sql/results';
+import {
+  collectMatchedFiles,
+  recordsDocument,
+  recordsFromRows,
+} from '../../../src/core/sql/results';
 import { generateBucket } from '../../../src/core/synthetic/generator';
-import { TEST_ATHENA_DATABASE, TEST_ATHENA_TABLE, TEST_EVENT_DATA_STORE, TestAwsQueryServer } from '../../support/awsQueryServer';
+import {
+  TEST_ATHENA_DATABASE,
+  TEST_ATHENA_TABLE,
+  TEST_EVENT_DATA_STORE,
+  TestAwsQueryServer,
+} from '../../support/awsQueryServer';
 
 /** Fake credentials: none of these strings may appear in any message. */
-const FAKE = { accessKeyId: 'AKIAFAKEKEYID0000001', secretAccessKey: 'fAkEsEcReT/0123456789abcdefghijklmnopqrs', sessionToken: 'FAKEsessionTOKEN+abcdefghijklmnopqrstuvwxyz0123456789/ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghij==' };
+const FAKE = {
+  accessKeyId: 'AKIAFAKEKEYID0000001',
+  secretAccessKey: 'fAkEsEcReT/0123456789abcdefghijklmnopqrs',
+  sessionToken:
+    'FAKEsessionTOKEN+abcdefghijklmnopqrstuvwxyz0123456789/ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghij==',
+};
 const SECRETS = [FAKE.accessKeyId, FAKE.secretAccessKey, FAKE.sessionToken];
 
 function assertNoSecret(text: string): void {
@@ -37,8 +57,18 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
   let server: TestAwsQueryServer;
   let records: Array<Record<string, unknown>>;
   const athena = (extra: ConstructorParameters<typeof AthenaRunner>[1] = {}) =>
-    new AthenaRunner({ endpoint: server.endpoint, region: 'us-east-1', database: TEST_ATHENA_DATABASE, workgroup: 'primary', outputLocation: 's3://results/' }, { credentials: FAKE, maxAttempts: 1, firstPollMs: 5, maxPollMs: 20, ...extra });
-  const sqlFor = (q: string, select: 'ids' | 'rows' = 'ids') => compileQuery(parseQuery(q), { dialect: 'athena', from: TEST_ATHENA_TABLE, select }).sql;
+    new AthenaRunner(
+      {
+        endpoint: server.endpoint,
+        region: 'us-east-1',
+        database: TEST_ATHENA_DATABASE,
+        workgroup: 'primary',
+        outputLocation: 's3://results/',
+      },
+      { credentials: FAKE, maxAttempts: 1, firstPollMs: 5, maxPollMs: 20, ...extra },
+    );
+  const sqlFor = (q: string, select: 'ids' | 'rows' = 'ids') =>
+    compileQuery(parseQuery(q), { dialect: 'athena', from: TEST_ATHENA_TABLE, select }).sql;
   const collect = async (it: AsyncIterable<ResultPage>) => {
     const pages: ResultPage[] = [];
     for await (const p of it) pages.push(p);
@@ -52,7 +82,9 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
     const runner = new InlineRunner();
     const index = new EventIndex({ runner });
     await loadEventFiles(index, runner, (await discover(new FolderSource(dir))).events);
-    records = (await index.rawRecords(Array.from({ length: index.size }, (_, i) => i))).map((t) => JSON.parse(t));
+    records = (await index.rawRecords(Array.from({ length: index.size }, (_, i) => i))).map((t) =>
+      JSON.parse(t),
+    );
   });
   after(async () => {
     await server?.stop();
@@ -67,8 +99,11 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
     const last = progress[progress.length - 1];
     assert.ok(last.scannedBytes > 0);
     assert.equal(last.estimatedCostUsd, athenaCost(last.scannedBytes));
-    assert.equal(athenaCost(1), (10 * 1024 * 1024 / 1e12) * 5, 'at least 10 MB is billed');
-    assert.match(formatProgress(last), /^succeeded, [\d.]+ (B|KiB|MiB) scanned, about \$0\.\d{4} \(/);
+    assert.equal(athenaCost(1), ((10 * 1024 * 1024) / 1e12) * 5, 'at least 10 MB is billed');
+    assert.match(
+      formatProgress(last),
+      /^succeeded, [\d.]+ (B|KiB|MiB) scanned, about \$0\.\d{4} \(/,
+    );
     const pages = await collect(runner.results(id));
     assert.equal(pages.length, 2, '1300 rows come in two pages of at most 1000');
     assert.deepEqual(pages[0].columns, ['eventid', 'eventtime', '$path']);
@@ -81,26 +116,35 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
     runner.dispose();
   });
 
-  it('rebuilds records from the table\'s columns, with the record\'s field names and types', async () => {
+  it("rebuilds records from the table's columns, with the record's field names and types", async () => {
     const runner = athena();
     const { id } = await runner.run(sqlFor('eventName:AssumeRole', 'rows'));
     const pages = await collect(runner.results(id));
     const rebuilt = pages.flatMap((p) => recordsFromRows(p, 'athena'));
-    const expected = records.filter((r) => matchesRecord(parseQuery('eventName:AssumeRole'), r, JSON.stringify(r)));
+    const expected = records.filter((r) =>
+      matchesRecord(parseQuery('eventName:AssumeRole'), r, JSON.stringify(r)),
+    );
     assert.equal(rebuilt.length, expected.length);
     const byId = new Map(expected.map((r) => [r.eventID, r]));
     for (const r of rebuilt) {
       const original = byId.get(r.eventID)!;
-      assert.deepEqual(r.userIdentity, JSON.parse(JSON.stringify(original.userIdentity, (_k, v) => (v === null ? undefined : v))));
+      assert.deepEqual(
+        r.userIdentity,
+        JSON.parse(JSON.stringify(original.userIdentity, (_k, v) => (v === null ? undefined : v))),
+      );
       assert.deepEqual(r.requestParameters, original.requestParameters);
       assert.equal(r.eventTime, original.eventTime);
-      assert.equal(r.readOnly, String(original.readOnly), 'Athena\'s table holds readOnly as text');
+      assert.equal(r.readOnly, String(original.readOnly), "Athena's table holds readOnly as text");
     }
     // Pages become a source the timeline loads as they arrive.
-    const source = new StreamedSource('Athena results', (async function* () {
-      let n = 0;
-      for (const p of pages) yield { key: `page-${++n}.json`, bytes: recordsDocument(recordsFromRows(p, 'athena')) };
-    })());
+    const source = new StreamedSource(
+      'Athena results',
+      (async function* () {
+        let n = 0;
+        for (const p of pages)
+          yield { key: `page-${++n}.json`, bytes: recordsDocument(recordsFromRows(p, 'athena')) };
+      })(),
+    );
     const index = new EventIndex({ runner: new InlineRunner() });
     await loadEventFiles(index, new InlineRunner(), (await discover(source)).events);
     assert.equal(index.size, expected.length);
@@ -112,8 +156,17 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
     try {
       const controller = new AbortController();
       const runner = athena();
-      const running = runner.run(sqlFor('eventName:x'), { signal: controller.signal, onProgress: (p) => p.state === 'RUNNING' && controller.abort() });
-      await assert.rejects(running, (e: unknown) => e instanceof AwsQueryError && e.code === 'cancelled' && /StopQueryExecution/.test(e.message));
+      const running = runner.run(sqlFor('eventName:x'), {
+        signal: controller.signal,
+        onProgress: (p) => p.state === 'RUNNING' && controller.abort(),
+      });
+      await assert.rejects(
+        running,
+        (e: unknown) =>
+          e instanceof AwsQueryError &&
+          e.code === 'cancelled' &&
+          /StopQueryExecution/.test(e.message),
+      );
       assert.ok(server.calls.some((c) => c.target === 'AmazonAthena.StopQueryExecution'));
       runner.dispose();
     } finally {
@@ -128,7 +181,14 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
     patient.dispose();
     server.throttle.set('AmazonAthena.StartQueryExecution', 5);
     const runner = athena({ maxAttempts: 2 });
-    await assert.rejects(runner.run(sqlFor('eventName:x')), (e: unknown) => e instanceof AwsQueryError && e.code === 'throttled' && e.message === 'Athena is throttling requests (still after retries with backoff); wait a moment and try again.');
+    await assert.rejects(
+      runner.run(sqlFor('eventName:x')),
+      (e: unknown) =>
+        e instanceof AwsQueryError &&
+        e.code === 'throttled' &&
+        e.message ===
+          'Athena is throttling requests (still after retries with backoff); wait a moment and try again.',
+    );
     server.throttle.clear();
     runner.dispose();
   });
@@ -139,44 +199,91 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
     try {
       await assert.rejects(runner.run(sqlFor('')), (e: unknown) => {
         assert.ok(e instanceof AwsQueryError && e.code === 'access-denied');
-        assert.match(e.message, /^Athena refused the request for the default credentials: access denied\. The identity needs athena:StartQueryExecution/);
+        assert.match(
+          e.message,
+          /^Athena refused the request for the default credentials: access denied\. The identity needs athena:StartQueryExecution/,
+        );
         assertNoSecret(e.message);
         return true;
       });
     } finally {
       server.denied.clear();
     }
-    await assert.rejects(runner.run('SELECT eventid FROM "nope"'), (e: unknown) => e instanceof AwsQueryError && e.code === 'table-missing' && e.table === 'default.nope' && /athena-ddl/.test(e.message));
-    await assert.rejects(runner.run('SELECT no_such_column FROM cloudtrail_logs'), (e: unknown) => e instanceof AwsQueryError && e.code === 'failed' && /^Athena: the query failed: /.test(e.message));
+    await assert.rejects(
+      runner.run('SELECT eventid FROM "nope"'),
+      (e: unknown) =>
+        e instanceof AwsQueryError &&
+        e.code === 'table-missing' &&
+        e.table === 'default.nope' &&
+        /athena-ddl/.test(e.message),
+    );
+    await assert.rejects(
+      runner.run('SELECT no_such_column FROM cloudtrail_logs'),
+      (e: unknown) =>
+        e instanceof AwsQueryError &&
+        e.code === 'failed' &&
+        /^Athena: the query failed: /.test(e.message),
+    );
     // The fake secret reached the server (signed requests), and nothing the runner said holds it.
     assert.ok(server.calls.some((c) => c.authorization.includes(FAKE.accessKeyId)));
     runner.dispose();
   });
 
   it('CloudTrail Lake: pages, progress, CancelQuery and failures', async () => {
-    const lake = new LakeRunner({ endpoint: server.endpoint, region: 'us-east-1' }, { credentials: FAKE, maxAttempts: 1, firstPollMs: 5, maxPollMs: 20 });
-    const sql = compileQuery(parseQuery('readOnly:false'), { dialect: 'lake', from: TEST_EVENT_DATA_STORE }).sql;
+    const lake = new LakeRunner(
+      { endpoint: server.endpoint, region: 'us-east-1' },
+      { credentials: FAKE, maxAttempts: 1, firstPollMs: 5, maxPollMs: 20 },
+    );
+    const sql = compileQuery(parseQuery('readOnly:false'), {
+      dialect: 'lake',
+      from: TEST_EVENT_DATA_STORE,
+    }).sql;
     const states: string[] = [];
     const pages = await collect(lake.query(sql, { onProgress: (p) => states.push(p.state) }));
     assert.deepEqual([...new Set(states)], ['RUNNING', 'FINISHED']);
     assert.deepEqual(pages[0].columns, ['eventID', 'eventTime']);
     const ids = pages.flatMap((p) => p.rows.map((r) => r[0])).sort();
-    assert.deepEqual(ids, records.filter((r) => r.readOnly === false).map((r) => String(r.eventID)).sort());
+    assert.deepEqual(
+      ids,
+      records
+        .filter((r) => r.readOnly === false)
+        .map((r) => String(r.eventID))
+        .sort(),
+    );
     server.holdQueries = true;
     try {
       const controller = new AbortController();
-      await assert.rejects(collect(lake.query(sql, { signal: controller.signal, onProgress: () => controller.abort() })), (e: unknown) => e instanceof AwsQueryError && e.code === 'cancelled');
+      await assert.rejects(
+        collect(
+          lake.query(sql, { signal: controller.signal, onProgress: () => controller.abort() }),
+        ),
+        (e: unknown) => e instanceof AwsQueryError && e.code === 'cancelled',
+      );
       assert.ok(server.calls.some((c) => c.target === 'CloudTrail_20131101.CancelQuery'));
     } finally {
       server.holdQueries = false;
     }
-    await assert.rejects(collect(lake.query(`SELECT nope FROM ${TEST_EVENT_DATA_STORE}`)), (e: unknown) => e instanceof AwsQueryError && e.code === 'failed' && /^CloudTrail Lake: the query failed: /.test(e.message));
+    await assert.rejects(
+      collect(lake.query(`SELECT nope FROM ${TEST_EVENT_DATA_STORE}`)),
+      (e: unknown) =>
+        e instanceof AwsQueryError &&
+        e.code === 'failed' &&
+        /^CloudTrail Lake: the query failed: /.test(e.message),
+    );
     lake.dispose();
   });
 
   it('chooses the narrowest lookup attribute the filter requires, and none under OR or NOT', () => {
-    assert.deepEqual(lookupForQuery(parseQuery('readOnly:false eventName:ConsoleLogin')), { attribute: 'EventName', value: 'ConsoleLogin', note: 'Event history matches event names exactly: "ConsoleLogin" must be spelled as CloudTrail writes it (e.g. ConsoleLogin).' });
-    assert.deepEqual(lookupForQuery(parseQuery('event:ConsoleLogin key:akiaexample')), { attribute: 'AccessKeyId', value: 'AKIAEXAMPLE', note: undefined });
+    assert.deepEqual(lookupForQuery(parseQuery('readOnly:false eventName:ConsoleLogin')), {
+      attribute: 'EventName',
+      value: 'ConsoleLogin',
+      note: 'Event history matches event names exactly: "ConsoleLogin" must be spelled as CloudTrail writes it (e.g. ConsoleLogin).',
+    });
+    assert.deepEqual(lookupForQuery(parseQuery('event:ConsoleLogin key:akiaexample')), {
+      attribute: 'AccessKeyId',
+      value: 'AKIAEXAMPLE',
+      note: undefined,
+    });
     assert.equal(lookupForQuery(parseQuery('eventName:A OR eventName:B')), undefined);
     assert.equal(lookupForQuery(parseQuery('-eventName:A')), undefined);
     assert.equal(lookupForQuery(parseQuery('eventName:Get*')), undefined);
@@ -184,27 +291,44 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
   });
 
   it('Event history: one attribute per call, 2 requests/s per region, backs off when throttled, the rest of the filter runs locally', async () => {
-    server.lookupEvents = records.filter((r) => r.awsRegion === 'us-east-1').map((record) => ({ region: 'us-east-1', record }));
+    server.lookupEvents = records
+      .filter((r) => r.awsRegion === 'us-east-1')
+      .map((record) => ({ region: 'us-east-1', record }));
     const filter = parseQuery('readOnly:true user:*a*');
     const lookup = lookupForQuery(filter)!;
     assert.equal(lookup.attribute, 'ReadOnly');
     server.throttle.set('CloudTrail_20131101.LookupEvents', 1);
     const mark = server.calls.length;
-    const source = new EventHistorySource({ regions: ['us-east-1'], endpoint: server.endpoint }, { credentials: FAKE, lookup, minIntervalMs: 500 });
+    const source = new EventHistorySource(
+      { regions: ['us-east-1'], endpoint: server.endpoint },
+      { credentials: FAKE, lookup, minIntervalMs: 500 },
+    );
     const index = new EventIndex({ runner: new InlineRunner() });
     await loadEventFiles(index, new InlineRunner(), (await discover(source)).events);
-    const calls = server.calls.slice(mark).filter((c) => c.target === 'CloudTrail_20131101.LookupEvents');
-    const pages = Math.ceil(server.lookupEvents.filter((e) => e.record.readOnly === true).length / 50);
+    const calls = server.calls
+      .slice(mark)
+      .filter((c) => c.target === 'CloudTrail_20131101.LookupEvents');
+    const pages = Math.ceil(
+      server.lookupEvents.filter((e) => e.record.readOnly === true).length / 50,
+    );
     assert.equal(calls.length, pages + 1, 'every page, plus the throttled call again');
     assert.ok(calls.every((c) => (c.body.LookupAttributes as unknown[]).length === 1));
     const times = server.lookupTimes.get('us-east-1')!.slice(-calls.length);
     const gaps = times.slice(1).map((t, i) => t - times[i]);
     // Paced at the client; seen at the server after each request's own latency.
-    assert.ok(gaps.every((g) => g >= 440), `requests closer than 0.5 s apart: ${gaps.join(', ')}`);
-    assert.ok(times[times.length - 1] - times[0] >= (times.length - 1) * 500 - 60, 'more than 2 requests per second');
+    assert.ok(
+      gaps.every((g) => g >= 440),
+      `requests closer than 0.5 s apart: ${gaps.join(', ')}`,
+    );
+    assert.ok(
+      times[times.length - 1] - times[0] >= (times.length - 1) * 500 - 60,
+      'more than 2 requests per second',
+    );
     assert.ok(gaps[0] >= 950, `no backoff after the throttle: ${gaps[0]} ms`);
     const local = (await index.query(filter)).rows.length;
-    const expected = server.lookupEvents.filter((e) => matchesRecord(filter, e.record, JSON.stringify(e.record))).length;
+    const expected = server.lookupEvents.filter((e) =>
+      matchesRecord(filter, e.record, JSON.stringify(e.record)),
+    ).length;
     assert.ok(expected > 0);
     assert.equal(local, expected);
     source.dispose();

@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { formatInstant, normalizeZone, offsetText, parseInstant, zoneOffsetMs, zonedParts } from '../../../src/core/time/zone';
+import {
+  formatInstant,
+  normalizeZone,
+  offsetText,
+  parseInstant,
+  zoneOffsetMs,
+  zonedParts,
+} from '../../../src/core/time/zone';
 
 const at = Date.UTC(2024, 4, 14, 10, 5, 0); // 2024-05-14T10:05:00Z
 
@@ -7,11 +14,19 @@ describe('time zones: one format with its offset', () => {
   it('formats in UTC with Z and in an IANA zone with its offset at that instant', () => {
     assert.equal(formatInstant(at, 'UTC'), '2024-05-14 10:05:00Z');
     assert.equal(formatInstant(at, 'Europe/Paris'), '2024-05-14 12:05:00+02:00');
-    assert.equal(formatInstant(Date.UTC(2024, 0, 14, 10, 5, 0), 'Europe/Paris'), '2024-01-14 11:05:00+01:00', 'winter time');
+    assert.equal(
+      formatInstant(Date.UTC(2024, 0, 14, 10, 5, 0), 'Europe/Paris'),
+      '2024-01-14 11:05:00+01:00',
+      'winter time',
+    );
     assert.equal(formatInstant(at, 'America/New_York', 'T'), '2024-05-14T06:05:00-04:00');
     assert.equal(formatInstant(at, 'Asia/Kolkata'), '2024-05-14 15:35:00+05:30');
     assert.equal(formatInstant(at, 'Europe/London'), '2024-05-14 11:05:00+01:00');
-    assert.equal(formatInstant(Date.UTC(2024, 0, 1), 'Europe/London'), '2024-01-01 00:00:00+00:00', 'a zone at UTC shows +00:00, not Z');
+    assert.equal(
+      formatInstant(Date.UTC(2024, 0, 1), 'Europe/London'),
+      '2024-01-01 00:00:00+00:00',
+      'a zone at UTC shows +00:00, not Z',
+    );
     assert.equal(formatInstant(at + 999, 'UTC'), '2024-05-14 10:05:00Z', 'seconds, not rounded up');
   });
 
@@ -23,13 +38,24 @@ describe('time zones: one format with its offset', () => {
     assert.equal(parseInstant('2024-05-14 10:05', 'UTC'), at);
     assert.equal(parseInstant('2024-05-14', 'UTC'), Date.UTC(2024, 4, 14));
     assert.equal(parseInstant('2024-05-14', 'Asia/Tokyo'), Date.UTC(2024, 4, 13, 15));
-    for (const bad of ['', 'yesterday', '05/14/2024, 10:05:00 AM', '2024-02-30T00:00:00Z', '2024-05-14T25:00:00Z']) assert.ok(Number.isNaN(parseInstant(bad, 'UTC')), bad);
+    for (const bad of [
+      '',
+      'yesterday',
+      '05/14/2024, 10:05:00 AM',
+      '2024-02-30T00:00:00Z',
+      '2024-05-14T25:00:00Z',
+    ])
+      assert.ok(Number.isNaN(parseInstant(bad, 'UTC')), bad);
   });
 
   it('round-trips every format it writes, across a change of offset', () => {
     for (const zone of ['UTC', 'Europe/Paris', 'America/Los_Angeles', 'Australia/Lord_Howe']) {
       for (let t = Date.UTC(2024, 2, 30, 20); t < Date.UTC(2024, 2, 31, 6); t += 15 * 60_000) {
-        assert.equal(parseInstant(formatInstant(t, zone, 'T'), zone), t, `${zone} ${new Date(t).toISOString()}`);
+        assert.equal(
+          parseInstant(formatInstant(t, zone, 'T'), zone),
+          t,
+          `${zone} ${new Date(t).toISOString()}`,
+        );
         assert.equal(parseInstant(formatInstant(t, zone), 'UTC'), t);
       }
     }
@@ -38,7 +64,15 @@ describe('time zones: one format with its offset', () => {
   it('knows the offset and the wall clock', () => {
     assert.equal(zoneOffsetMs(at, 'Europe/Paris'), 2 * 3600_000);
     assert.equal(zoneOffsetMs(at, 'UTC'), 0);
-    assert.deepEqual(zonedParts(at, 'Asia/Tokyo'), { year: 2024, month: 5, day: 14, hour: 19, minute: 5, second: 0, offsetMs: 9 * 3600_000 });
+    assert.deepEqual(zonedParts(at, 'Asia/Tokyo'), {
+      year: 2024,
+      month: 5,
+      day: 14,
+      hour: 19,
+      minute: 5,
+      second: 0,
+      offsetMs: 9 * 3600_000,
+    });
     assert.equal(offsetText(-(5 * 60 + 30) * 60_000, 'X/Y'), '-05:30');
   });
 

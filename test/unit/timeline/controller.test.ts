@@ -2,7 +2,14 @@
 // that only show in a real panel now and then (a pushed hello overtaken by typing, replies out of
 // order, a failed query, a panel shown again from its saved state).
 import assert from 'node:assert/strict';
-import { ColumnId, FromWebview, HelloReply, QueryReply, RowSummary, START_QUERY } from '../../../src/protocol';
+import {
+  ColumnId,
+  FromWebview,
+  HelloReply,
+  QueryReply,
+  RowSummary,
+  START_QUERY,
+} from '../../../src/protocol';
 import { ControllerChannel, TimelineController, Views } from '../../../src/webview/controller';
 import { Probe } from '../../../src/webview/probe';
 import { defaultState, ViewState } from '../../../src/webview/state';
@@ -17,7 +24,9 @@ class FakeChannel implements ControllerChannel {
   pending: Pending[] = [];
   notified: FromWebview[] = [];
   request(body: FromWebview): Promise<never> {
-    return new Promise((resolve, reject) => this.pending.push({ body, resolve: resolve as (r: unknown) => void, reject }));
+    return new Promise((resolve, reject) =>
+      this.pending.push({ body, resolve: resolve as (r: unknown) => void, reject }),
+    );
   }
   notify(body: FromWebview): void {
     this.notified.push(body);
@@ -25,24 +34,72 @@ class FakeChannel implements ControllerChannel {
   /** The oldest outstanding request of this type (removed from the list). */
   take(type: FromWebview['type']): Pending {
     const i = this.pending.findIndex((p) => p.body.type === type);
-    assert.ok(i >= 0, `no ${type} request outstanding (have: ${this.pending.map((p) => p.body.type).join(', ')})`);
+    assert.ok(
+      i >= 0,
+      `no ${type} request outstanding (have: ${this.pending.map((p) => p.body.type).join(', ')})`,
+    );
     return this.pending.splice(i, 1)[0];
   }
 }
 
-const row = (id: number, eventName: string): RowSummary => ({ id, time: 1_700_000_000_000 + id * 1000, tag: '', detection: '', eventName, eventSource: 's3.amazonaws.com', principal: 'alice', sourceIp: '192.0.2.1', region: 'us-east-1', account: '111122223333', errorCode: '', readOnly: 'true', origin: '' });
+const row = (id: number, eventName: string): RowSummary => ({
+  id,
+  time: 1_700_000_000_000 + id * 1000,
+  tag: '',
+  detection: '',
+  eventName,
+  eventSource: 's3.amazonaws.com',
+  principal: 'alice',
+  sourceIp: '192.0.2.1',
+  region: 'us-east-1',
+  account: '111122223333',
+  errorCode: '',
+  readOnly: 'true',
+  origin: '',
+});
 
 function result(queryId: number, rows: RowSummary[], extra: Partial<QueryReply> = {}): QueryReply {
-  return { type: 'queryResult', queryId, matches: rows.length, total: 50, bounds: { from: 0, to: 1 }, histogram: { from: 0, binMs: 1000, counts: [rows.length], errors: [0] }, pageStart: 0, rows, error: null, ...extra };
+  return {
+    type: 'queryResult',
+    queryId,
+    matches: rows.length,
+    total: 50,
+    bounds: { from: 0, to: 1 },
+    histogram: { from: 0, binMs: 1000, counts: [rows.length], errors: [0] },
+    pageStart: 0,
+    rows,
+    error: null,
+    ...extra,
+  };
 }
 
 function hello(first: QueryReply | null): HelloReply {
-  return { type: 'hello', title: 'Timeline', total: 50, bounds: { from: 0, to: 1 }, progress: { loading: false, filesDone: 1, filesTotal: 1, events: 50, failedFiles: 0 }, initialFilter: null, initialRange: null, first, timeZone: 'UTC' };
+  return {
+    type: 'hello',
+    title: 'Timeline',
+    total: 50,
+    bounds: { from: 0, to: 1 },
+    progress: { loading: false, filesDone: 1, filesTotal: 1, events: 50, failedFiles: 0 },
+    initialFilter: null,
+    initialRange: null,
+    first,
+    timeZone: 'UTC',
+  };
 }
 
 /** Fake views recording what the controller showed. */
 function fakeViews() {
-  const shown = { results: [] as { queryId: number; rows: RowSummary[] }[], errors: [] as unknown[], loadErrors: [] as string[], selected: [] as number[], details: [] as (number | null)[], title: '', detailOpen: [] as boolean[], filterValue: '', zones: [] as string[] };
+  const shown = {
+    results: [] as { queryId: number; rows: RowSummary[] }[],
+    errors: [] as unknown[],
+    loadErrors: [] as string[],
+    selected: [] as number[],
+    details: [] as (number | null)[],
+    title: '',
+    detailOpen: [] as boolean[],
+    filterValue: '',
+    zones: [] as string[],
+  };
   let rows: RowSummary[] = [];
   const views: Views = {
     filter: {
@@ -77,9 +134,24 @@ function fakeViews() {
     },
     histogram: { wantedBins: START_QUERY.bins, set: () => {} },
     facets: { set: () => {} },
-    detail: { current: null, set: (d) => shown.details.push(d?.id ?? null), setZone: () => {}, focus: () => {} },
-    toolbar: { syncRange: () => {}, syncColumns: () => {}, setZone: (z) => shown.zones.push(z), showCount: () => {}, showProgress: () => {}, showLoadError: (t) => shown.loadErrors.push(t) },
-    page: { setTitle: (t) => (shown.title = t), layoutDetail: (open) => shown.detailOpen.push(open) },
+    detail: {
+      current: null,
+      set: (d) => shown.details.push(d?.id ?? null),
+      setZone: () => {},
+      focus: () => {},
+    },
+    toolbar: {
+      syncRange: () => {},
+      syncColumns: () => {},
+      setZone: (z) => shown.zones.push(z),
+      showCount: () => {},
+      showProgress: () => {},
+      showLoadError: (t) => shown.loadErrors.push(t),
+    },
+    page: {
+      setTitle: (t) => (shown.title = t),
+      layoutDetail: (open) => shown.detailOpen.push(open),
+    },
   };
   return { views, shown };
 }
@@ -95,7 +167,10 @@ function setup(saved?: ViewState) {
     channel,
     views,
     store: { get: () => saved, set: (s) => stored.push(structuredClone(s)) },
-    probe: new Probe(data, { mark: (n) => marks.push(n), getEntriesByName: (n) => marks.filter((m) => m === n) }),
+    probe: new Probe(data, {
+      mark: (n) => marks.push(n),
+      getEntriesByName: (n) => marks.filter((m) => m === n),
+    }),
     frame: (cb) => frames.push(cb),
   });
   const paint = () => frames.splice(0).forEach((f) => f());
@@ -118,24 +193,38 @@ describe('timeline: the webview controller', () => {
     const t = setup();
     const started = t.controller.start();
     const ready = t.channel.take('ready');
-    assert.deepEqual((ready.body as { query: unknown }).query, { ...START_QUERY, bins: START_QUERY.bins, pageCount: 200 });
+    assert.deepEqual((ready.body as { query: unknown }).query, {
+      ...START_QUERY,
+      bins: START_QUERY.bins,
+      pageCount: 200,
+    });
     // The user types before anything came back.
     t.controller.onFilterChange('event:ConsoleLogin', true);
     const typed = t.channel.take('query');
     assert.equal((typed.body as { filter: string }).filter, 'event:ConsoleLogin');
     // The host pushes its hello with START_QUERY's (unfiltered) answer.
     t.controller.onHostEvent(hello(result(1, [row(1, 'GetObject'), row(2, 'PutObject')])));
-    assert.equal(t.shown.results.length, 0, 'the hello\'s unfiltered rows were shown over the typed filter');
+    assert.equal(
+      t.shown.results.length,
+      0,
+      "the hello's unfiltered rows were shown over the typed filter",
+    );
     assert.equal(t.data.ready, 'true');
     typed.resolve(result(2, [row(7, 'ConsoleLogin')]));
     await settle();
-    assert.deepEqual(t.shown.results.map((r) => r.queryId), [2]);
+    assert.deepEqual(
+      t.shown.results.map((r) => r.queryId),
+      [2],
+    );
     assert.equal(t.controller.state.filter, 'event:ConsoleLogin');
     assert.equal(t.data.matches, '1');
     // The ready's own hello, arriving later, is ignored too.
     ready.resolve(hello(result(3, [row(1, 'GetObject')])));
     await started;
-    assert.deepEqual(t.shown.results.map((r) => r.queryId), [2]);
+    assert.deepEqual(
+      t.shown.results.map((r) => r.queryId),
+      [2],
+    );
     t.paint();
     assert.equal(t.data.queryId, '2');
     assert.equal(t.data.busy, 'false');
@@ -152,7 +241,10 @@ describe('timeline: the webview controller', () => {
     await settle();
     a.resolve(result(10, [row(3, 'A')]));
     await settle();
-    assert.deepEqual(t.shown.results.map((r) => r.queryId), [1, 11]);
+    assert.deepEqual(
+      t.shown.results.map((r) => r.queryId),
+      [1, 11],
+    );
     assert.equal(t.controller.queryIdShown, 11);
     // Export asks for the result on screen, not the stale one.
     t.controller.onExport('csv');
@@ -166,7 +258,11 @@ describe('timeline: the webview controller', () => {
     t.channel.take('query').resolve(result(0, [], { error }));
     await settle();
     assert.deepEqual(t.shown.errors.at(-1), error);
-    assert.deepEqual(t.shown.results.map((r) => r.queryId), [1], 'an error reply replaced the rows');
+    assert.deepEqual(
+      t.shown.results.map((r) => r.queryId),
+      [1],
+      'an error reply replaced the rows',
+    );
     assert.equal(t.controller.queryIdShown, 1);
     assert.equal(t.data.busy, 'false');
     // The host answered with an error message (the request rejects).
@@ -177,21 +273,44 @@ describe('timeline: the webview controller', () => {
   });
 
   it('restores a hidden panel from its saved state: the query, the selection, the detail pane', async () => {
-    const saved: ViewState = { ...defaultState(), filter: 'event:PutObject', sort: 'desc', selectedId: 42, selectedRow: 250, scrollRow: 240, detailOpen: false };
+    const saved: ViewState = {
+      ...defaultState(),
+      filter: 'event:PutObject',
+      sort: 'desc',
+      selectedId: 42,
+      selectedRow: 250,
+      scrollRow: 240,
+      detailOpen: false,
+    };
     const t = setup(JSON.parse(JSON.stringify(saved)));
     void t.controller.start();
     assert.equal(t.shown.filterValue, 'event:PutObject');
     assert.deepEqual(t.shown.detailOpen, [false]);
     const ready = t.channel.take('ready');
-    assert.deepEqual((ready.body as { query: unknown }).query, { filter: 'event:PutObject', range: null, sort: 'desc', bins: START_QUERY.bins, pageStart: 200, pageCount: 200 });
+    assert.deepEqual((ready.body as { query: unknown }).query, {
+      filter: 'event:PutObject',
+      range: null,
+      sort: 'desc',
+      bins: START_QUERY.bins,
+      pageStart: 200,
+      pageCount: 200,
+    });
     // A restored page does not take the pushed hello (it answers START_QUERY, not this state).
     t.controller.onHostEvent(hello(result(1, [row(1, 'GetObject')])));
     assert.equal(t.shown.results.length, 0);
-    const rows = Array.from({ length: 60 }, (_, i) => row(i < 50 ? 100 + i : 42 - 50 + i, 'PutObject'));
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      row(i < 50 ? 100 + i : 42 - 50 + i, 'PutObject'),
+    );
     ready.resolve(hello(result(5, rows, { pageStart: 200, matches: 400 })));
     await settle();
-    assert.deepEqual(t.shown.results.map((r) => r.queryId), [5]);
-    assert.ok(t.shown.selected.length === 1 && rows[t.shown.selected[0]].id === 42, 'the saved event is selected again');
+    assert.deepEqual(
+      t.shown.results.map((r) => r.queryId),
+      [5],
+    );
+    assert.ok(
+      t.shown.selected.length === 1 && rows[t.shown.selected[0]].id === 42,
+      'the saved event is selected again',
+    );
     assert.deepEqual(t.stored.at(-1)!.filter, 'event:PutObject');
   });
 
@@ -207,12 +326,19 @@ describe('timeline: the webview controller', () => {
     t.controller.onSelect(1, 2, false);
     assert.equal(t.shown.detailOpen.at(-1), false);
     t.controller.onSelect(0, 1, true);
-    assert.equal(t.shown.detailOpen.at(-1), true, 'a single click after closing did not show the event');
+    assert.equal(
+      t.shown.detailOpen.at(-1),
+      true,
+      'a single click after closing did not show the event',
+    );
     assert.equal(t.stored.at(-1)!.detailOpen, true);
   });
 
   it('shows times in the zone the host says (hello, then a changed setting); the zone button asks the host', async () => {
-    const t = await greeted({ ...hello(result(1, [row(1, 'GetObject')])), timeZone: 'Europe/Paris' });
+    const t = await greeted({
+      ...hello(result(1, [row(1, 'GetObject')])),
+      timeZone: 'Europe/Paris',
+    });
     assert.equal(t.shown.zones.at(-1), 'Europe/Paris');
     assert.equal(t.data.zone, 'Europe/Paris');
     t.controller.onHostEvent({ type: 'timeZone', zone: 'Asia/Tokyo' });

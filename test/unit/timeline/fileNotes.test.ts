@@ -19,36 +19,61 @@ describe('the timeline on a folder of mixed evidence', function () {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-mixed-'));
     mkdirSync(join(dir, 'mixed'));
-    for (const [name, content] of Object.entries(mixedFolder())) writeFileSync(join(dir, 'mixed', name), content);
+    for (const [name, content] of Object.entries(mixedFolder()))
+      writeFileSync(join(dir, 'mixed', name), content);
     mkdirSync(join(dir, 'logs'));
-    writeFileSync(join(dir, 'logs', 'trail.log'), SHAPE_RECORDS.map((r) => JSON.stringify(r)).join('\n'));
+    writeFileSync(
+      join(dir, 'logs', 'trail.log'),
+      SHAPE_RECORDS.map((r) => JSON.stringify(r)).join('\n'),
+    );
     writeFileSync(join(dir, 'logs', 'readme.txt'), 'exported with jq');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads every shape with the right total and says what each file was', async () => {
     const index = new EventIndex({ runner: new InlineRunner() });
-    const { progress } = await loadScope(index, new InlineRunner(), [{ source: new FolderSource(join(dir, 'mixed')) }], new AbortController().signal, () => {});
+    const { progress } = await loadScope(
+      index,
+      new InlineRunner(),
+      [{ source: new FolderSource(join(dir, 'mixed')) }],
+      new AbortController().signal,
+      () => {},
+    );
     assert.equal(progress.events, SHAPE_RECORDS.length);
-    assert.equal(progress.failedFiles, 0, 'a loose file that is not CloudTrail is a note, not a failure');
+    assert.equal(
+      progress.failedFiles,
+      0,
+      'a loose file that is not CloudTrail is a note, not a failure',
+    );
     assert.equal(progress.nothingRead, undefined);
-    const notes = (progress.fileNotes ?? []).map((n) => `${n.severity} ${n.location.split('/').pop()}: ${n.message}`);
+    const notes = (progress.fileNotes ?? []).map(
+      (n) => `${n.severity} ${n.location.split('/').pop()}: ${n.message}`,
+    );
     assert.deepEqual(notes, [
-      "note all-logs.json: 2 delivered log files ({\"Records\":[…]}) back to back",
+      'note all-logs.json: 2 delivered log files ({"Records":[…]}) back to back',
       'note all-logs.json: 1 event without a readable eventTime: listed last, marked "no time", and outside every time range',
-      'note cloudwatch-logs-firehose.json.gz: 2 CloudWatch Logs subscription payloads back to back (as Kinesis Data Firehose writes them) from log group aws-cloudtrail-logs-111122223333: each record is a log event\'s message',
+      "note cloudwatch-logs-firehose.json.gz: 2 CloudWatch Logs subscription payloads back to back (as Kinesis Data Firehose writes them) from log group aws-cloudtrail-logs-111122223333: each record is a log event's message",
       'note cloudwatch-logs-firehose.json.gz: 1 CONTROL_MESSAGE payload skipped (CloudWatch Logs checking its destination; no events)',
       'note eventbridge.json: 2 EventBridge events ("AWS API Call via CloudTrail"): each record is an event\'s detail',
       "note lookup-events.jsonl: 2 lookup-events Event objects, one per line: each record is the Event's CloudTrailEvent",
       'note s3-event-notification.json: not read: not CloudTrail: an AWS event notification ("eventSource": "aws:s3"), not a CloudTrail record',
     ]);
     assert.equal(progress.fileNotesTotal, notes.length);
-    assert.ok(validateToWebview({ type: 'progress', progress, total: index.eventCount, bounds: null }), 'the notes cross the protocol');
+    assert.ok(
+      validateToWebview({ type: 'progress', progress, total: index.eventCount, bounds: null }),
+      'the notes cross the protocol',
+    );
   });
 
   it('says what it looked at when nothing could be read, and why each file was skipped', async () => {
     const index = new EventIndex({ runner: new InlineRunner() });
-    const { progress } = await loadScope(index, new InlineRunner(), [{ source: new FolderSource(join(dir, 'logs')) }], new AbortController().signal, () => {});
+    const { progress } = await loadScope(
+      index,
+      new InlineRunner(),
+      [{ source: new FolderSource(join(dir, 'logs')) }],
+      new AbortController().signal,
+      () => {},
+    );
     assert.equal(progress.events, 0);
     assert.equal(
       progress.nothingRead,
@@ -56,24 +81,62 @@ describe('the timeline on a folder of mixed evidence', function () {
     );
   });
 
-  it('shows the filter\'s warnings and what a time range leaves out under the filter box', async () => {
+  it("shows the filter's warnings and what a time range leaves out under the filter box", async () => {
     const index = new EventIndex({ runner: new InlineRunner() });
-    await loadScope(index, new InlineRunner(), [{ source: new FolderSource(join(dir, 'mixed')) }], new AbortController().signal, () => {});
+    await loadScope(
+      index,
+      new InlineRunner(),
+      [{ source: new FolderSource(join(dir, 'mixed')) }],
+      new AbortController().signal,
+      () => {},
+    );
     const posted: Envelope[] = [];
-    const session = new TimelineSession(new IndexTimelineData(index), (e) => posted.push(e), { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} }, 't', null);
-    const ask = async (filter: string, range: { from: number; to: number } | null): Promise<QueryReply> => {
-      await session.receive({ id: 1, body: { type: 'query', filter, range, sort: 'asc', bins: 10, pageStart: 0, pageCount: 10 } });
+    const session = new TimelineSession(
+      new IndexTimelineData(index),
+      (e) => posted.push(e),
+      {
+        openRaw() {},
+        copyJson() {},
+        export() {},
+        cancelLoad() {},
+        shown() {},
+        invalidMessage() {},
+      },
+      't',
+      null,
+    );
+    const ask = async (
+      filter: string,
+      range: { from: number; to: number } | null,
+    ): Promise<QueryReply> => {
+      await session.receive({
+        id: 1,
+        body: { type: 'query', filter, range, sort: 'asc', bins: 10, pageStart: 0, pageCount: 10 },
+      });
       const reply = validateToWebview(posted.pop()!.body) as QueryReply;
       assert.equal(reply.type, 'queryResult');
       return reply;
     };
     const all = await ask('usr:alice or x', null);
-    assert.deepEqual(all.warnings?.map((w) => ['usr:alice or x'.slice(w.offset, w.offset + w.length), w.message.split(':')[0]]), [['usr:alice', '"usr" is neither an alias nor a CloudTrail record field'], ['or', '"or" is searched as a word']]);
+    assert.deepEqual(
+      all.warnings?.map((w) => [
+        'usr:alice or x'.slice(w.offset, w.offset + w.length),
+        w.message.split(':')[0],
+      ]),
+      [
+        ['usr:alice', '"usr" is neither an alias nor a CloudTrail record field'],
+        ['or', '"or" is searched as a word'],
+      ],
+    );
     assert.deepEqual(all.notes, []);
     const ranged = await ask('', { from: Date.UTC(2024, 4, 14), to: Date.UTC(2024, 4, 15) });
     assert.equal(ranged.matches, SHAPE_RECORDS.length - 1);
-    assert.deepEqual(ranged.notes, ['1 event that matches the filter but has no readable eventTime is outside the time range (listed last with all time)']);
-    assert.deepEqual((await ask('eventTime>=2024-05-14', null)).notes, ['1 event without a readable eventTime never matches a time term']);
+    assert.deepEqual(ranged.notes, [
+      '1 event that matches the filter but has no readable eventTime is outside the time range (listed last with all time)',
+    ]);
+    assert.deepEqual((await ask('eventTime>=2024-05-14', null)).notes, [
+      '1 event without a readable eventTime never matches a time term',
+    ]);
     // Without a time range or term, the event without a time is listed, last, marked in the view.
     const last = (await ask('', null)).rows.at(-1)!;
     assert.equal(last.time, -1);

@@ -8,7 +8,10 @@ import { detailFor, pivotsFor } from '../../../src/extension/timeline/detailMode
 import { contentSecurityPolicy, timelineHtml } from '../../../src/extension/timeline/html';
 import type { CloudTrailRecord } from '../../../src/core/records/types';
 
-const HOSTILE = join(__dirname, '../../fixtures/hostile/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/111122223333_CloudTrail_us-east-1_20240514T1010Z_hostile0001.json');
+const HOSTILE = join(
+  __dirname,
+  '../../fixtures/hostile/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/111122223333_CloudTrail_us-east-1_20240514T1010Z_hostile0001.json',
+);
 const hostile = (): CloudTrailRecord[] => JSON.parse(readFileSync(HOSTILE, 'utf8')).Records;
 
 describe('timeline host: histogram bins', () => {
@@ -32,7 +35,12 @@ describe('timeline host: histogram bins', () => {
 
 describe('timeline host: filter completion', () => {
   const values = (paths: string[], prefix: string) =>
-    paths[0] === 'eventName' ? [{ value: 'GetObject', count: 12 }, { value: 'Get Weird "One"', count: 2 }].filter((v) => v.value.toLowerCase().startsWith(prefix.toLowerCase())) : [];
+    paths[0] === 'eventName'
+      ? [
+          { value: 'GetObject', count: 12 },
+          { value: 'Get Weird "One"', count: 2 },
+        ].filter((v) => v.value.toLowerCase().startsWith(prefix.toLowerCase()))
+      : [];
 
   it('completes field names where a field is typed', () => {
     const items = completionsAt('eventSo', 7, values);
@@ -43,7 +51,10 @@ describe('timeline host: filter completion', () => {
 
   it('completes values after field:, written so they parse back to the same value', () => {
     const items = completionsAt('event:Get', 9, values);
-    assert.deepEqual(items.map((i) => i.label), ['GetObject', 'Get Weird "One"']);
+    assert.deepEqual(
+      items.map((i) => i.label),
+      ['GetObject', 'Get Weird "One"'],
+    );
     for (const it of items) {
       const text = 'event:Get'.slice(0, it.from) + it.insert;
       const node = parseQuery(text);
@@ -72,9 +83,15 @@ describe('timeline host: detail pane model', () => {
   it('offers pivots whose filters parse and match the record value exactly', () => {
     const rec = hostile()[0];
     const pivots = pivotsFor(rec);
-    assert.deepEqual(pivots.map((p) => p.kind), ['principal', 'accessKey', 'sourceIp', 'session', 'resource']);
+    assert.deepEqual(
+      pivots.map((p) => p.kind),
+      ['principal', 'accessKey', 'sourceIp', 'session', 'resource'],
+    );
     const role = parseQuery(pivots[0].filter);
-    assert.deepEqual(role.kind === 'term' && role.match, { op: 'eq', value: 'arn:aws:iam::111122223333:role/Hostile<script>' });
+    assert.deepEqual(role.kind === 'term' && role.match, {
+      op: 'eq',
+      value: 'arn:aws:iam::111122223333:role/Hostile<script>',
+    });
   });
 
   it('never fails on a record that is not an object or not JSON', () => {
@@ -92,21 +109,36 @@ describe('timeline host: page and CSP', () => {
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|img-src|font-src|connect-src/);
   });
 
-  const assets = { script: 'console.log(1 < 2);\n//# sourceMappingURL=timeline.js.map\n', style: 'body { color: red; }' };
+  const assets = {
+    script: 'console.log(1 < 2);\n//# sourceMappingURL=timeline.js.map\n',
+    style: 'body { color: red; }',
+  };
 
   it('writes the script and stylesheet into the page, each with the nonce, and no inline style or handler', () => {
     const html = timelineHtml(assets, 'CloudTrail Timeline: <x>', 'abc');
     assert.equal(html.match(/<script/g)?.length, 1);
     assert.equal(html.match(/<style/g)?.length, 1);
-    assert.match(html, /<script nonce="abc">\nconsole\.log\(1 < 2\);\n\n\/\/# sourceURL=timeline\.js\n<\/script>/);
+    assert.match(
+      html,
+      /<script nonce="abc">\nconsole\.log\(1 < 2\);\n\n\/\/# sourceURL=timeline\.js\n<\/script>/,
+    );
     assert.match(html, /<style nonce="abc">\nbody \{ color: red; \}\n<\/style>/);
     assert.doesNotMatch(html, /\ssrc=|\shref=|style=|onload=|onclick=|sourceMappingURL/);
     assert.match(html, /<title>CloudTrail Timeline: &lt;x&gt;<\/title>/);
   });
 
   it('refuses assets that could end their element early', () => {
-    assert.throws(() => timelineHtml({ ...assets, script: 'const s = "</SCRIPT><b>";' }, 't'), /media\/timeline\.js contains/);
-    assert.throws(() => timelineHtml({ ...assets, script: 'const s = "<!--";' }, 't'), /media\/timeline\.js contains/);
-    assert.throws(() => timelineHtml({ ...assets, style: 'a::after { content: "</style>"; }' }, 't'), /media\/timeline\.css contains/);
+    assert.throws(
+      () => timelineHtml({ ...assets, script: 'const s = "</SCRIPT><b>";' }, 't'),
+      /media\/timeline\.js contains/,
+    );
+    assert.throws(
+      () => timelineHtml({ ...assets, script: 'const s = "<!--";' }, 't'),
+      /media\/timeline\.js contains/,
+    );
+    assert.throws(
+      () => timelineHtml({ ...assets, style: 'a::after { content: "</style>"; }' }, 't'),
+      /media\/timeline\.css contains/,
+    );
   });
 });

@@ -12,8 +12,14 @@ import { loadScope } from '../../../src/extension/timeline/timelineLoader';
 import { LoadProgress, validateToWebview } from '../../../src/protocol';
 import { makeFifo, POSIX } from '../../support/specialFiles';
 
-const record = (i: number) => ({ eventVersion: '1.08', eventTime: `2024-05-14T10:${String(i).padStart(2, '0')}:00Z`, eventSource: 's3.amazonaws.com', eventName: 'GetObject' });
-const log = (from: number, n: number) => JSON.stringify({ Records: Array.from({ length: n }, (_, i) => record(from + i)) });
+const record = (i: number) => ({
+  eventVersion: '1.08',
+  eventTime: `2024-05-14T10:${String(i).padStart(2, '0')}:00Z`,
+  eventSource: 's3.amazonaws.com',
+  eventName: 'GetObject',
+});
+const log = (from: number, n: number) =>
+  JSON.stringify({ Records: Array.from({ length: n }, (_, i) => record(from + i)) });
 
 describe('the timeline load on a hostile folder', function () {
   this.timeout(30_000);
@@ -33,28 +39,60 @@ describe('the timeline load on a hostile folder', function () {
 
   it('loads the logs, names the FIFO as a failure and the link out of the folder as a notice', async () => {
     const index = new EventIndex({ runner: new InlineRunner() });
-    const outcome = await loadScope(index, new InlineRunner(), [{ source: new FolderSource(dir) }], new AbortController().signal, () => {});
+    const outcome = await loadScope(
+      index,
+      new InlineRunner(),
+      [{ source: new FolderSource(dir) }],
+      new AbortController().signal,
+      () => {},
+    );
     assert.equal(index.size, 6);
     const link = index.problems.find((p) => p.key === 'link.json');
     assert.equal(link?.code, 'outside');
     assert.equal(link?.severity, 'warning');
     if (POSIX) {
       assert.equal(outcome.progress.failedFiles, 1);
-      assert.match(outcome.progress.lastError ?? '', /fifo\.json: a named pipe \(FIFO\), not a regular file; skipped/);
+      assert.match(
+        outcome.progress.lastError ?? '',
+        /fifo\.json: a named pipe \(FIFO\), not a regular file; skipped/,
+      );
     }
   });
 
   it('stops at the budget, keeps what was read, and tells the view why and how to raise it', async () => {
     const index = new EventIndex({ runner: new InlineRunner() });
     const seen: LoadProgress[] = [];
-    const outcome = await loadScope(index, new InlineRunner(), [{ source: new FolderSource(dir) }], new AbortController().signal, (p) => seen.push(p), new Set(), undefined, {
-      limits: { maxRecords: 4 },
-      raise: { records: 'raise the setting cloudtrailLens.load.maxRecords', bytes: 'raise the setting cloudtrailLens.load.maxTotalMB', memory: 'raise the setting cloudtrailLens.load.maxMemoryMB' },
-    });
+    const outcome = await loadScope(
+      index,
+      new InlineRunner(),
+      [{ source: new FolderSource(dir) }],
+      new AbortController().signal,
+      (p) => seen.push(p),
+      new Set(),
+      undefined,
+      {
+        limits: { maxRecords: 4 },
+        raise: {
+          records: 'raise the setting cloudtrailLens.load.maxRecords',
+          bytes: 'raise the setting cloudtrailLens.load.maxTotalMB',
+          memory: 'raise the setting cloudtrailLens.load.maxMemoryMB',
+        },
+      },
+    );
     assert.equal(index.size, 4);
     assert.equal(outcome.stopped?.budget, 'records');
-    assert.match(outcome.progress.stopped ?? '', /^loading stopped at .*b\.json: the budget of 4 records per load is used up; what was read before is kept \(raise the setting cloudtrailLens\.load\.maxRecords to load more\)$/);
+    assert.match(
+      outcome.progress.stopped ?? '',
+      /^loading stopped at .*b\.json: the budget of 4 records per load is used up; what was read before is kept \(raise the setting cloudtrailLens\.load\.maxRecords to load more\)$/,
+    );
     // The progress message carrying it passes the protocol's validation.
-    assert.ok(validateToWebview({ type: 'progress', progress: outcome.progress, total: index.size, bounds: null }));
+    assert.ok(
+      validateToWebview({
+        type: 'progress',
+        progress: outcome.progress,
+        total: index.size,
+        bounds: null,
+      }),
+    );
   });
 });

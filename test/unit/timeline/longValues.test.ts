@@ -15,10 +15,18 @@ import { completionsAt } from '../../../src/extension/timeline/completion';
 import { IndexTimelineData } from '../../../src/extension/timeline/indexAdapter';
 import { loadScope } from '../../../src/extension/timeline/timelineLoader';
 import { TimelineSession } from '../../../src/extension/timeline/timelineSession';
-import { Envelope, LIMITS, ToWebview, validateFromWebview, validateToWebview } from '../../../src/protocol';
+import {
+  Envelope,
+  LIMITS,
+  ToWebview,
+  validateFromWebview,
+  validateToWebview,
+} from '../../../src/protocol';
 import { HOSTILE_FOLDER, hostileRecords } from '../../support/hostile';
 
-const LONG_ARN = hostileRecords().map((r) => (r.userIdentity as { arn?: string } | undefined)?.arn ?? '').find((a) => a.length > LIMITS.filterLength)!;
+const LONG_ARN = hostileRecords()
+  .map((r) => (r.userIdentity as { arn?: string } | undefined)?.arn ?? '')
+  .find((a) => a.length > LIMITS.filterLength)!;
 
 describe('values longer than a filter can hold', function () {
   this.timeout(60_000);
@@ -33,7 +41,9 @@ describe('values longer than a filter can hold', function () {
   const agentA = `${sharedHead}A`;
   const agentB = `${sharedHead}B`;
 
-  async function ask<T extends ToWebview['type']>(body: object): Promise<Extract<ToWebview, { type: T }>> {
+  async function ask<T extends ToWebview['type']>(
+    body: object,
+  ): Promise<Extract<ToWebview, { type: T }>> {
     const id = nextId++;
     await session.receive({ id, body });
     const reply = posted.find((e) => e.replyTo === id);
@@ -44,8 +54,19 @@ describe('values longer than a filter can hold', function () {
 
   /** Runs a filter as the view would: the host must accept the message, and answer it. */
   async function count(filter: string): Promise<number> {
-    const body = { type: 'query', filter, range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 0 };
-    assert.ok(validateFromWebview(body), `the host refuses a filter of ${filter.length} characters`);
+    const body = {
+      type: 'query',
+      filter,
+      range: null,
+      sort: 'asc',
+      bins: 10,
+      pageStart: 0,
+      pageCount: 0,
+    };
+    assert.ok(
+      validateFromWebview(body),
+      `the host refuses a filter of ${filter.length} characters`,
+    );
     const r = await ask<'queryResult'>(body);
     assert.equal(r.error, null, filter.slice(0, 200));
     return r.matches;
@@ -55,47 +76,113 @@ describe('values longer than a filter can hold', function () {
     assert.ok(LONG_ARN, 'the hostile fixture holds a principal ARN longer than a filter');
     dir = mkdtempSync(join(tmpdir(), 'ctl-long-'));
     cpSync(HOSTILE_FOLDER, join(dir, 'hostile'), { recursive: true });
-    const rec = (i: number, userAgent: string) => ({ eventVersion: '1.08', eventTime: `2024-05-14T11:00:0${i}Z`, eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', awsRegion: 'us-east-1', sourceIPAddress: '203.0.113.9', userAgent, eventID: `long-${i}` });
-    writeFileSync(join(dir, 'agents.json'), JSON.stringify({ Records: [rec(1, agentA), rec(2, agentB), rec(3, agentB)] }));
+    const rec = (i: number, userAgent: string) => ({
+      eventVersion: '1.08',
+      eventTime: `2024-05-14T11:00:0${i}Z`,
+      eventSource: 's3.amazonaws.com',
+      eventName: 'ListBuckets',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '203.0.113.9',
+      userAgent,
+      eventID: `long-${i}`,
+    });
+    writeFileSync(
+      join(dir, 'agents.json'),
+      JSON.stringify({ Records: [rec(1, agentA), rec(2, agentB), rec(3, agentB)] }),
+    );
     data = new IndexTimelineData(new EventIndex({ runner: new InlineRunner() }));
-    await loadScope(data.index, new InlineRunner(), [{ source: new FolderSource(dir) }], new AbortController().signal, () => {});
+    await loadScope(
+      data.index,
+      new InlineRunner(),
+      [{ source: new FolderSource(dir) }],
+      new AbortController().signal,
+      () => {},
+    );
     posted = [];
-    const quiet = { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} };
+    const quiet = {
+      openRaw() {},
+      copyJson() {},
+      export() {},
+      cancelLoad() {},
+      shown() {},
+      invalidMessage() {},
+    };
     session = new TimelineSession(data, (e) => posted.push(e), quiet, 't', null);
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a facet click on a value longer than a filter filters on its first characters, and says that it finds exactly its events', async () => {
-    const t = await ask<'filterText'>({ type: 'addTerm', filter: '', field: 'userIdentity.arn', value: LONG_ARN, negate: false });
+    const t = await ask<'filterText'>({
+      type: 'addTerm',
+      filter: '',
+      field: 'userIdentity.arn',
+      value: LONG_ARN,
+      negate: false,
+    });
     assert.ok(t.filter.length <= LIMITS.filterLength, `${t.filter.length} characters`);
-    assert.match(t.notice ?? '', /longer than a filter can hold: the filter keeps the values that start with its first [\d,]+ characters \(no other value loaded starts the same way, so it finds exactly this value's events\)/);
+    assert.match(
+      t.notice ?? '',
+      /longer than a filter can hold: the filter keeps the values that start with its first [\d,]+ characters \(no other value loaded starts the same way, so it finds exactly this value's events\)/,
+    );
     assert.equal(await count(t.filter), 1);
-    const not = await ask<'filterText'>({ type: 'addTerm', filter: '', field: 'userIdentity.arn', value: LONG_ARN, negate: true });
+    const not = await ask<'filterText'>({
+      type: 'addTerm',
+      filter: '',
+      field: 'userIdentity.arn',
+      value: LONG_ARN,
+      negate: true,
+    });
     assert.match(not.notice ?? '', /excludes the values that start with/);
     assert.equal(await count(not.filter), data.total() - 1);
   });
 
   it('says when other values start the same way, and the filter finds their events too', async () => {
-    const t = await ask<'filterText'>({ type: 'addTerm', filter: 'region:us-east-1', field: 'userAgent', value: agentA, negate: false });
-    assert.ok(t.filter.startsWith('region:us-east-1 userAgent:') && t.filter.length <= LIMITS.filterLength);
-    assert.match(t.notice ?? '', /1 other value loaded starts the same way, so it finds those events too/);
+    const t = await ask<'filterText'>({
+      type: 'addTerm',
+      filter: 'region:us-east-1',
+      field: 'userAgent',
+      value: agentA,
+      negate: false,
+    });
+    assert.ok(
+      t.filter.startsWith('region:us-east-1 userAgent:') && t.filter.length <= LIMITS.filterLength,
+    );
+    assert.match(
+      t.notice ?? '',
+      /1 other value loaded starts the same way, so it finds those events too/,
+    );
     assert.equal(await count(t.filter), 3);
   });
 
   it('with no room left in the filter, keeps the filter and says why', async () => {
     const full = `userAgent:"${'x'.repeat(LIMITS.filterLength - 100)}"`;
-    const t = await ask<'filterText'>({ type: 'addTerm', filter: full, field: 'userAgent', value: agentA, negate: false });
+    const t = await ask<'filterText'>({
+      type: 'addTerm',
+      filter: full,
+      field: 'userAgent',
+      value: agentA,
+      negate: false,
+    });
     assert.equal(t.filter, full);
-    assert.match(t.notice ?? '', /does not fit in the filter, which holds 10,000 characters: remove terms from the filter first/);
+    assert.match(
+      t.notice ?? '',
+      /does not fit in the filter, which holds 10,000 characters: remove terms from the filter first/,
+    );
   });
 
   it('a short value is still added exactly, without a notice', async () => {
-    const t = await ask<'filterText'>({ type: 'addTerm', filter: '', field: 'userAgent', value: 'aws-cli/2.15.0', negate: false });
+    const t = await ask<'filterText'>({
+      type: 'addTerm',
+      filter: '',
+      field: 'userAgent',
+      value: 'aws-cli/2.15.0',
+      negate: false,
+    });
     assert.deepEqual(t, { type: 'filterText', filter: 'userAgent:aws-cli/2.15.0' });
   });
 
-  it('the detail pane\'s pivots fit too, and their labels say they match by prefix', async () => {
+  it("the detail pane's pivots fit too, and their labels say they match by prefix", async () => {
     const result = await data.query('eventName:GetUser', null, 'asc');
     const [id] = data.ids(result, 0, 1);
     const d = await ask<'detailResult'>({ type: 'detail', id });
@@ -117,8 +204,18 @@ describe('values longer than a filter can hold', function () {
     const fitted = formatTermWithin('userAgent', value, 5000)!;
     assert.ok(fitted.term.length <= 5000 && fitted.prefixLength! > 2000);
     assert.ok(matchesRecord(parseQuery(fitted.term), { userAgent: value }, '{}'));
-    assert.ok(!matchesRecord(parseQuery(fitted.term), { userAgent: `(a) "b" \\c* //x <y> AND 🙂\u{E0041}zz` }, '{}'));
+    assert.ok(
+      !matchesRecord(
+        parseQuery(fitted.term),
+        { userAgent: `(a) "b" \\c* //x <y> AND 🙂\u{E0041}zz` },
+        '{}',
+      ),
+    );
     assert.equal(formatTermWithin('userAgent', value, MIN_PREFIX_CHARS), undefined);
-    assert.equal(formatTermWithin('eventTime', value, 5000), undefined, 'never a wildcard on a time field');
+    assert.equal(
+      formatTermWithin('eventTime', value, 5000),
+      undefined,
+      'never a wildcard on a time field',
+    );
   });
 });

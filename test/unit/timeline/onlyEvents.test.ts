@@ -19,7 +19,12 @@ describe('a timeline limited to matched events', () => {
   let index: EventIndex;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-only-'));
-    const records = ['a', 'b', 'c', 'd'].map((id, i) => ({ eventID: id, eventTime: `2024-05-14T10:0${i}:00Z`, eventName: i % 2 ? 'GetObject' : 'AssumeRole', eventSource: 'sts.amazonaws.com' }));
+    const records = ['a', 'b', 'c', 'd'].map((id, i) => ({
+      eventID: id,
+      eventTime: `2024-05-14T10:0${i}:00Z`,
+      eventName: i % 2 ? 'GetObject' : 'AssumeRole',
+      eventSource: 'sts.amazonaws.com',
+    }));
     writeFileSync(join(dir, 'records.json'), JSON.stringify({ Records: records }));
     index = new EventIndex({ runner: new InlineRunner() });
     await loadEventFiles(index, new InlineRunner(), (await discover(new FolderSource(dir))).events);
@@ -35,15 +40,42 @@ describe('a timeline limited to matched events', () => {
     const unlimited = new IndexTimelineData(index);
     assert.equal((await unlimited.query('', null, 'asc')).size, 4);
     assert.equal(unlimited.total(), 4);
-    assert.equal((await new IndexTimelineData(index, new EventIdSet([])).query('', null, 'asc')).size, 0);
+    assert.equal(
+      (await new IndexTimelineData(index, new EventIdSet([])).query('', null, 'asc')).size,
+      0,
+    );
   });
 
   it('answers the view with the matched events as the total, also right after more files loaded', async () => {
     const data = new IndexTimelineData(index, new EventIdSet(['a', 'd']));
     const posted: Envelope[] = [];
     const noop = () => undefined;
-    const session = new TimelineSession(data, (e) => posted.push(e), { openRaw: noop, copyJson: noop, export: noop, cancelLoad: noop, shown: noop, invalidMessage: noop }, 'limited', null);
-    await session.receive({ id: 1, body: { type: 'query', filter: '', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 10 } });
+    const session = new TimelineSession(
+      data,
+      (e) => posted.push(e),
+      {
+        openRaw: noop,
+        copyJson: noop,
+        export: noop,
+        cancelLoad: noop,
+        shown: noop,
+        invalidMessage: noop,
+      },
+      'limited',
+      null,
+    );
+    await session.receive({
+      id: 1,
+      body: {
+        type: 'query',
+        filter: '',
+        range: null,
+        sort: 'asc',
+        bins: 10,
+        pageStart: 0,
+        pageCount: 10,
+      },
+    });
     const reply = validateToWebview(posted.find((e) => e.replyTo === 1)!.body);
     assert.ok(reply && reply.type === 'queryResult');
     assert.equal(reply.matches, 2);

@@ -1,8 +1,24 @@
 import assert from 'node:assert/strict';
-import { Channel, Envelope, FromWebview, LIMITS, ToWebview, validateFromWebview, validateToWebview } from '../../../src/protocol';
+import {
+  Channel,
+  Envelope,
+  FromWebview,
+  LIMITS,
+  ToWebview,
+  validateFromWebview,
+  validateToWebview,
+} from '../../../src/protocol';
 
 describe('timeline protocol: validation', () => {
-  const query = { type: 'query', filter: 'event:GetObject', range: { from: 1, to: 2 }, sort: 'asc', bins: 200, pageStart: 0, pageCount: 200 };
+  const query = {
+    type: 'query',
+    filter: 'event:GetObject',
+    range: { from: 1, to: 2 },
+    sort: 'asc',
+    bins: 200,
+    pageStart: 0,
+    pageCount: 200,
+  };
 
   it('accepts well-formed webview messages', () => {
     assert.deepEqual(validateFromWebview(query), query);
@@ -10,7 +26,15 @@ describe('timeline protocol: validation', () => {
     const { type: _, ...params } = query;
     assert.ok(validateFromWebview({ type: 'ready', query: params }));
     assert.ok(validateFromWebview({ type: 'page', queryId: 3, start: 100, count: 100 }));
-    assert.ok(validateFromWebview({ type: 'addTerm', filter: '', field: 'eventName', value: '<script>', negate: true }));
+    assert.ok(
+      validateFromWebview({
+        type: 'addTerm',
+        filter: '',
+        field: 'eventName',
+        value: '<script>',
+        negate: true,
+      }),
+    );
     assert.ok(validateFromWebview({ ...query, range: null }));
   });
 
@@ -42,21 +66,76 @@ describe('timeline protocol: validation', () => {
   });
 
   it('checks host messages down to the rows', () => {
-    const row = { id: 1, time: 5, tag: '', detection: '', eventName: 'a', eventSource: 'b', principal: 'c', sourceIp: 'd', region: 'e', account: 'f', errorCode: '', readOnly: 'true', origin: 'arn:aws:iam::1:user/g' };
+    const row = {
+      id: 1,
+      time: 5,
+      tag: '',
+      detection: '',
+      eventName: 'a',
+      eventSource: 'b',
+      principal: 'c',
+      sourceIp: 'd',
+      region: 'e',
+      account: 'f',
+      errorCode: '',
+      readOnly: 'true',
+      origin: 'arn:aws:iam::1:user/g',
+    };
     const page = { type: 'pageResult', queryId: 1, start: 0, rows: [row] };
     assert.ok(validateToWebview(page));
-    assert.equal(validateToWebview({ ...page, rows: [{ ...row, eventName: { html: '<b>' } }] }), undefined);
+    assert.equal(
+      validateToWebview({ ...page, rows: [{ ...row, eventName: { html: '<b>' } }] }),
+      undefined,
+    );
     assert.equal(validateToWebview({ ...page, rows: [{ ...row, id: -1 }] }), undefined);
-    assert.equal(validateToWebview({ type: 'facetsResult', queryId: 1, facets: [{ id: 'bogus', field: 'x', values: [], other: 0 }] }), undefined);
-    const result = { type: 'queryResult', queryId: 1, matches: 1, total: 1, bounds: null, histogram: { from: 0, binMs: 1, counts: [1], errors: [0] }, pageStart: 0, rows: [row], error: null };
+    assert.equal(
+      validateToWebview({
+        type: 'facetsResult',
+        queryId: 1,
+        facets: [{ id: 'bogus', field: 'x', values: [], other: 0 }],
+      }),
+      undefined,
+    );
+    const result = {
+      type: 'queryResult',
+      queryId: 1,
+      matches: 1,
+      total: 1,
+      bounds: null,
+      histogram: { from: 0, binMs: 1, counts: [1], errors: [0] },
+      pageStart: 0,
+      rows: [row],
+      error: null,
+    };
     const progress = { loading: true, filesDone: 0, filesTotal: 1, events: 1, failedFiles: 0 };
-    const hello = { type: 'hello', title: 't', total: 1, bounds: null, progress, initialFilter: null, initialRange: null, first: result, timeZone: 'Europe/Paris' };
+    const hello = {
+      type: 'hello',
+      title: 't',
+      total: 1,
+      bounds: null,
+      progress,
+      initialFilter: null,
+      initialRange: null,
+      first: result,
+      timeZone: 'Europe/Paris',
+    };
     assert.ok(validateToWebview(hello));
-    assert.equal(validateToWebview({ ...hello, timeZone: 'x'.repeat(65) }), undefined, 'a zone name longer than any');
+    assert.equal(
+      validateToWebview({ ...hello, timeZone: 'x'.repeat(65) }),
+      undefined,
+      'a zone name longer than any',
+    );
     assert.ok(validateToWebview({ type: 'timeZone', zone: 'UTC' }));
     assert.ok(validateToWebview({ ...hello, first: null }));
-    assert.equal(validateToWebview({ ...hello, first: { ...result, rows: [{ ...row, time: 'x' }] } }), undefined, 'the first result is checked as a query result');
-    assert.equal(validateToWebview({ ...hello, first: { ...result, type: 'pageResult' } }), undefined);
+    assert.equal(
+      validateToWebview({ ...hello, first: { ...result, rows: [{ ...row, time: 'x' }] } }),
+      undefined,
+      'the first result is checked as a query result',
+    );
+    assert.equal(
+      validateToWebview({ ...hello, first: { ...result, type: 'pageResult' } }),
+      undefined,
+    );
   });
 });
 
@@ -65,8 +144,19 @@ describe('timeline protocol: channel', () => {
     const toHost: Envelope[] = [];
     const toView: Envelope[] = [];
     const invalid: unknown[] = [];
-    const view = new Channel<FromWebview, ToWebview>((e) => toHost.push(e), validateToWebview, () => undefined, undefined);
-    const host = new Channel<ToWebview, FromWebview>((e) => toView.push(e), validateFromWebview, onHost, (message) => ({ type: 'error', message }), (r) => invalid.push(r));
+    const view = new Channel<FromWebview, ToWebview>(
+      (e) => toHost.push(e),
+      validateToWebview,
+      () => undefined,
+      undefined,
+    );
+    const host = new Channel<ToWebview, FromWebview>(
+      (e) => toView.push(e),
+      validateFromWebview,
+      onHost,
+      (message) => ({ type: 'error', message }),
+      (r) => invalid.push(r),
+    );
     const pump = async () => {
       while (toHost.length || toView.length) {
         for (const e of toHost.splice(0)) await host.receive(e);
@@ -77,7 +167,9 @@ describe('timeline protocol: channel', () => {
   }
 
   it('pairs a request with its reply', async () => {
-    const { view, pump } = pair((m) => (m.type === 'addTerm' ? { type: 'filterText', filter: `${m.filter} x` } : undefined));
+    const { view, pump } = pair((m) =>
+      m.type === 'addTerm' ? { type: 'filterText', filter: `${m.filter} x` } : undefined,
+    );
     const p = view.request({ type: 'addTerm', filter: 'a', field: 'f', value: 'v', negate: false });
     await pump();
     assert.deepEqual(await p, { type: 'filterText', filter: 'a x' });

@@ -15,15 +15,28 @@ import { builtinRules } from '../../../src/core/detect/builtinPack';
 import { IndexTimelineData, principalLabel } from '../../../src/extension/timeline/indexAdapter';
 import { loadScope } from '../../../src/extension/timeline/timelineLoader';
 import { TimelineSession } from '../../../src/extension/timeline/timelineSession';
-import { Envelope, LoadProgress, START_QUERY, ToWebview, validateToWebview } from '../../../src/protocol';
+import {
+  Envelope,
+  LoadProgress,
+  START_QUERY,
+  ToWebview,
+  validateToWebview,
+} from '../../../src/protocol';
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
-import { allHostileRecords, HOSTILE_FOLDER, HOSTILE_LOGS, hostileRecords } from '../../support/hostile';
+import {
+  allHostileRecords,
+  HOSTILE_FOLDER,
+  HOSTILE_LOGS,
+  hostileRecords,
+} from '../../support/hostile';
 
 // What the hostile fixture loads, counted from its files (a record nested too deep is left out).
 const hostile = hostileRecords();
 const HOSTILE_EVENTS = hostile.length;
 const HOSTILE_FILES = readdirSync(HOSTILE_LOGS).filter((n) => n.endsWith('.json')).length;
-const HOSTILE_ERRORS = hostile.filter((r) => typeof r.errorCode === 'string' && r.errorCode !== '').length;
+const HOSTILE_ERRORS = hostile.filter(
+  (r) => typeof r.errorCode === 'string' && r.errorCode !== '',
+).length;
 const HOSTILE_US_EAST_1 = hostile.filter((r) => r.awsRegion === 'us-east-1').length;
 
 describe('timeline session over a real index', function () {
@@ -38,7 +51,11 @@ describe('timeline session over a real index', function () {
   const progress: LoadProgress[] = [];
 
   /** Sends a request as the webview would and returns the validated reply. */
-  async function askOn<T extends ToWebview['type']>(to: TimelineSession, sent: Envelope[], body: object): Promise<Extract<ToWebview, { type: T }>> {
+  async function askOn<T extends ToWebview['type']>(
+    to: TimelineSession,
+    sent: Envelope[],
+    body: object,
+  ): Promise<Extract<ToWebview, { type: T }>> {
     const id = nextId++;
     await to.receive({ id, body });
     const reply = sent.find((e) => e.replyTo === id);
@@ -59,15 +76,30 @@ describe('timeline session over a real index', function () {
     const index = new EventIndex({ runner: new InlineRunner() });
     data = new IndexTimelineData(index);
     posted = [];
-    session = new TimelineSession(data, (e) => posted.push(e), {
-      openRaw: (id) => void actions.push(`open ${id}`),
-      copyJson: (id) => void actions.push(`copy ${id}`),
-      export: (f) => void actions.push(`export ${f}`),
-      cancelLoad: () => void actions.push('cancel'),
-      shown: () => void actions.push('shown'),
-      invalidMessage: () => void actions.push('invalid'),
-    }, 'CloudTrail Timeline: test', null);
-    const outcome = await loadScope(index, new InlineRunner(), [{ source: new FolderSource(join(dir, 'gen')) }, { source: new FolderSource(join(dir, 'hostile')) }], new AbortController().signal, (p) => progress.push(p));
+    session = new TimelineSession(
+      data,
+      (e) => posted.push(e),
+      {
+        openRaw: (id) => void actions.push(`open ${id}`),
+        copyJson: (id) => void actions.push(`copy ${id}`),
+        export: (f) => void actions.push(`export ${f}`),
+        cancelLoad: () => void actions.push('cancel'),
+        shown: () => void actions.push('shown'),
+        invalidMessage: () => void actions.push('invalid'),
+      },
+      'CloudTrail Timeline: test',
+      null,
+    );
+    const outcome = await loadScope(
+      index,
+      new InlineRunner(),
+      [
+        { source: new FolderSource(join(dir, 'gen')) },
+        { source: new FolderSource(join(dir, 'hostile')) },
+      ],
+      new AbortController().signal,
+      (p) => progress.push(p),
+    );
     session.setProgress(outcome.progress);
   });
 
@@ -79,49 +111,114 @@ describe('timeline session over a real index', function () {
     // The two JSON files beside the logs that are not logs are read (and skipped) too.
     assert.equal(last.filesDone, tally.files + HOSTILE_FILES + 2);
     assert.equal(last.filesTotal, tally.files + HOSTILE_FILES + 2);
-    assert.equal(last.failedFiles, 0, 'JSON files found beside the logs that are not logs are skipped quietly');
-    assert.ok(progress.some((p) => p.filesDone > 0 && p.filesDone < p.filesTotal), 'intermediate progress');
+    assert.equal(
+      last.failedFiles,
+      0,
+      'JSON files found beside the logs that are not logs are skipped quietly',
+    );
+    assert.ok(
+      progress.some((p) => p.filesDone > 0 && p.filesDone < p.filesTotal),
+      'intermediate progress',
+    );
   });
 
   it('counts a file named by the user that is not a log as a failure, naming it', async () => {
     const index = new EventIndex({ runner: new InlineRunner() });
-    const outcome = await loadScope(index, new InlineRunner(), [{ source: new FolderSource(join(dir, 'gen')), keys: ['trail-config.json', 'missing.json'] }], new AbortController().signal, () => {});
+    const outcome = await loadScope(
+      index,
+      new InlineRunner(),
+      [{ source: new FolderSource(join(dir, 'gen')), keys: ['trail-config.json', 'missing.json'] }],
+      new AbortController().signal,
+      () => {},
+    );
     assert.equal(outcome.progress.failedFiles, 1);
     assert.match(outcome.progress.lastError ?? '', /trail-config\.json: /);
-    assert.deepEqual(outcome.missing.map((m) => m.split('/').pop()), ['missing.json']);
+    assert.deepEqual(
+      outcome.missing.map((m) => m.split('/').pop()),
+      ['missing.json'],
+    );
   });
 
   it('says hello with totals and bounds', async () => {
     const hello = await ask<'hello'>({ type: 'ready', query: null });
     assert.equal(hello.first, null, 'no query came with the ready');
     assert.equal(hello.total, tally.events + HOSTILE_EVENTS);
-    assert.ok(hello.bounds && hello.bounds.from <= Date.parse(tally.firstEventTime) && hello.bounds.to > Date.parse(tally.lastEventTime));
+    assert.ok(
+      hello.bounds &&
+        hello.bounds.from <= Date.parse(tally.firstEventTime) &&
+        hello.bounds.to > Date.parse(tally.lastEventTime),
+    );
     assert.equal(hello.initialFilter, null);
     const tb = data.index.timeBounds()!;
-    assert.deepEqual(hello.bounds, { from: tb.from, to: tb.to + 1 }, 'the running bounds agree with the index');
+    assert.deepEqual(
+      hello.bounds,
+      { from: tb.from, to: tb.to + 1 },
+      'the running bounds agree with the index',
+    );
   });
 
   it('answers the query that comes with the ready in the hello', async () => {
-    const query = { filter: 'readOnly:true', range: null, sort: 'desc' as const, bins: 50, pageStart: 0, pageCount: 20 };
+    const query = {
+      filter: 'readOnly:true',
+      range: null,
+      sort: 'desc' as const,
+      bins: 50,
+      pageStart: 0,
+      pageCount: 20,
+    };
     const hello = await ask<'hello'>({ type: 'ready', query });
     const q = await ask<'queryResult'>({ type: 'query', ...query });
     assert.ok(hello.first && hello.first.queryId > 0);
-    assert.ok(hello.first.matches > 20 && hello.first.rows.length === 20 && hello.first.rows.every((r) => r.readOnly === 'true'));
-    assert.deepEqual({ ...hello.first, queryId: 0 }, { ...q, queryId: 0 }, 'the same answer as the query on its own');
-    const page = await ask<'pageResult'>({ type: 'page', queryId: hello.first.queryId, start: 1, count: 3 });
-    assert.deepEqual(page.rows, hello.first.rows.slice(1, 4), 'its result stays answerable for pages');
+    assert.ok(
+      hello.first.matches > 20 &&
+        hello.first.rows.length === 20 &&
+        hello.first.rows.every((r) => r.readOnly === 'true'),
+    );
+    assert.deepEqual(
+      { ...hello.first, queryId: 0 },
+      { ...q, queryId: 0 },
+      'the same answer as the query on its own',
+    );
+    const page = await ask<'pageResult'>({
+      type: 'page',
+      queryId: hello.first.queryId,
+      start: 1,
+      count: 3,
+    });
+    assert.deepEqual(
+      page.rows,
+      hello.first.rows.slice(1, 4),
+      'its result stays answerable for pages',
+    );
     assert.equal(page.rows.length, 3);
   });
 
   describe('a new view', () => {
-    const quiet = { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} };
-    const loading = (): LoadProgress => ({ loading: true, filesDone: 1, filesTotal: 9, events: data.total(), failedFiles: 0 });
-    const pushedHellos = (sent: Envelope[]) => sent.filter((e) => e.replyTo === undefined && (e.body as { type: string }).type === 'hello');
+    const quiet = {
+      openRaw() {},
+      copyJson() {},
+      export() {},
+      cancelLoad() {},
+      shown() {},
+      invalidMessage() {},
+    };
+    const loading = (): LoadProgress => ({
+      loading: true,
+      filesDone: 1,
+      filesTotal: 9,
+      events: data.total(),
+      failedFiles: 0,
+    });
+    const pushedHellos = (sent: Envelope[]) =>
+      sent.filter((e) => e.replyTo === undefined && (e.body as { type: string }).type === 'hello');
     const settle = () => new Promise((r) => setTimeout(r, 50));
 
     it('is greeted before it asks, once the first events are in, with the answer to its start query', async () => {
       const sent: Envelope[] = [];
-      const s = new TimelineSession(data, (e) => sent.push(e), quiet, 'T', { filter: 'readOnly:true', range: null });
+      const s = new TimelineSession(data, (e) => sent.push(e), quiet, 'T', {
+        filter: 'readOnly:true',
+        range: null,
+      });
       s.setProgress(loading());
       await settle();
       s.setProgress(loading());
@@ -131,8 +228,16 @@ describe('timeline session over a real index', function () {
       const hello = validateToWebview(pushes[0].body);
       assert.ok(hello && hello.type === 'hello' && hello.first);
       assert.equal(hello.initialFilter, 'readOnly:true');
-      const own = await askOn<'queryResult'>(s, sent, { type: 'query', ...START_QUERY, filter: 'readOnly:true' });
-      assert.deepEqual({ ...hello.first, queryId: 0 }, { ...own, queryId: 0 }, "START_QUERY's answer, with the initial filter");
+      const own = await askOn<'queryResult'>(s, sent, {
+        type: 'query',
+        ...START_QUERY,
+        filter: 'readOnly:true',
+      });
+      assert.deepEqual(
+        { ...hello.first, queryId: 0 },
+        { ...own, queryId: 0 },
+        "START_QUERY's answer, with the initial filter",
+      );
       // The page's own ready still gets a hello (the same initial filter, no result: it has one).
       const reply = await askOn<'hello'>(s, sent, { type: 'ready', query: START_QUERY });
       assert.equal(reply.first, null);
@@ -165,43 +270,105 @@ describe('timeline session over a real index', function () {
   });
 
   it('answers a query with its count, histogram and first page in one reply', async () => {
-    const q = await ask<'queryResult'>({ type: 'query', filter: 'eventName:ConsoleLogin', range: null, sort: 'asc', bins: 100, pageStart: 0, pageCount: 50 });
+    const q = await ask<'queryResult'>({
+      type: 'query',
+      filter: 'eventName:ConsoleLogin',
+      range: null,
+      sort: 'asc',
+      bins: 100,
+      pageStart: 0,
+      pageCount: 50,
+    });
     assert.equal(q.error, null);
     assert.equal(q.matches, tally.byEventName.ConsoleLogin);
-    assert.equal(q.histogram.counts.reduce((a, b) => a + b, 0), q.matches);
+    assert.equal(
+      q.histogram.counts.reduce((a, b) => a + b, 0),
+      q.matches,
+    );
     assert.ok(q.histogram.counts.length <= 100);
     assert.equal(q.rows.length, Math.min(50, q.matches));
     assert.ok(q.rows.every((r) => r.eventName === 'ConsoleLogin'));
-    for (let i = 1; i < q.rows.length; i++) assert.ok(q.rows[i - 1].time <= q.rows[i].time, 'ascending');
+    for (let i = 1; i < q.rows.length; i++)
+      assert.ok(q.rows[i - 1].time <= q.rows[i].time, 'ascending');
   });
 
   it('stacks errors in the histogram and sorts descending on request', async () => {
-    const q = await ask<'queryResult'>({ type: 'query', filter: '', range: null, sort: 'desc', bins: 200, pageStart: 0, pageCount: 20 });
+    const q = await ask<'queryResult'>({
+      type: 'query',
+      filter: '',
+      range: null,
+      sort: 'desc',
+      bins: 200,
+      pageStart: 0,
+      pageCount: 20,
+    });
     assert.equal(q.matches, tally.events + HOSTILE_EVENTS);
     const errors = q.histogram.errors.reduce((a, b) => a + b, 0);
-    assert.equal(errors, tally.errors + HOSTILE_ERRORS, 'generated errors plus the hostile records with an errorCode');
-    for (let i = 1; i < q.rows.length; i++) assert.ok(q.rows[i - 1].time >= q.rows[i].time, 'descending');
+    assert.equal(
+      errors,
+      tally.errors + HOSTILE_ERRORS,
+      'generated errors plus the hostile records with an errorCode',
+    );
+    for (let i = 1; i < q.rows.length; i++)
+      assert.ok(q.rows[i - 1].time >= q.rows[i].time, 'descending');
   });
 
   it('limits to the time range, half-open', async () => {
     const b = data.bounds()!;
     const mid = b.from + Math.floor((b.to - b.from) / 2 / 1000) * 1000;
-    const first = await ask<'queryResult'>({ type: 'query', filter: '', range: { from: b.from, to: mid }, sort: 'asc', bins: 50, pageStart: 0, pageCount: 0 });
-    const second = await ask<'queryResult'>({ type: 'query', filter: '', range: { from: mid, to: b.to }, sort: 'asc', bins: 50, pageStart: 0, pageCount: 0 });
+    const first = await ask<'queryResult'>({
+      type: 'query',
+      filter: '',
+      range: { from: b.from, to: mid },
+      sort: 'asc',
+      bins: 50,
+      pageStart: 0,
+      pageCount: 0,
+    });
+    const second = await ask<'queryResult'>({
+      type: 'query',
+      filter: '',
+      range: { from: mid, to: b.to },
+      sort: 'asc',
+      bins: 50,
+      pageStart: 0,
+      pageCount: 0,
+    });
     assert.equal(first.matches + second.matches, tally.events + HOSTILE_EVENTS);
     assert.ok(first.matches > 0 && second.matches > 0);
   });
 
   it('reports a syntax error with its position instead of results', async () => {
-    const q = await ask<'queryResult'>({ type: 'query', filter: 'eventName:(GetObject OR', range: null, sort: 'asc', bins: 50, pageStart: 0, pageCount: 50 });
+    const q = await ask<'queryResult'>({
+      type: 'query',
+      filter: 'eventName:(GetObject OR',
+      range: null,
+      sort: 'asc',
+      bins: 50,
+      pageStart: 0,
+      pageCount: 50,
+    });
     assert.ok(q.error);
     assert.ok(q.error.offset > 0 && q.error.offset <= 'eventName:(GetObject OR'.length);
     assert.equal(q.rows.length, 0);
   });
 
   it('pages through a result by query id and refuses unknown ids', async () => {
-    const q = await ask<'queryResult'>({ type: 'query', filter: 'error:*', range: null, sort: 'asc', bins: 50, pageStart: 0, pageCount: 10 });
-    const page = await ask<'pageResult'>({ type: 'page', queryId: q.queryId, start: 10, count: 100 });
+    const q = await ask<'queryResult'>({
+      type: 'query',
+      filter: 'error:*',
+      range: null,
+      sort: 'asc',
+      bins: 50,
+      pageStart: 0,
+      pageCount: 10,
+    });
+    const page = await ask<'pageResult'>({
+      type: 'page',
+      queryId: q.queryId,
+      start: 10,
+      count: 100,
+    });
     assert.equal(page.rows.length, Math.min(100, q.matches - 10));
     assert.ok(page.rows.every((r) => r.errorCode !== ''));
     const stale = await ask<'error'>({ type: 'page', queryId: 99999, start: 0, count: 10 });
@@ -209,39 +376,120 @@ describe('timeline session over a real index', function () {
   });
 
   it('counts facets whose clicks filter to exactly that many events', async () => {
-    const q = await ask<'queryResult'>({ type: 'query', filter: '', range: null, sort: 'asc', bins: 50, pageStart: 0, pageCount: 0 });
+    const q = await ask<'queryResult'>({
+      type: 'query',
+      filter: '',
+      range: null,
+      sort: 'asc',
+      bins: 50,
+      pageStart: 0,
+      pageCount: 0,
+    });
     const f = await ask<'facetsResult'>({ type: 'facets', queryId: q.queryId, limit: 5 });
-    assert.deepEqual(f.facets.map((x) => x.id), ['eventName', 'eventSource', 'principal', 'sourceIp', 'region', 'account', 'errorCode', 'userAgent', 'origin']);
+    assert.deepEqual(
+      f.facets.map((x) => x.id),
+      [
+        'eventName',
+        'eventSource',
+        'principal',
+        'sourceIp',
+        'region',
+        'account',
+        'errorCode',
+        'userAgent',
+        'origin',
+      ],
+    );
     const region = f.facets.find((x) => x.id === 'region')!;
     // Hostile records in us-east-1 count there too.
     const top = region.values[0];
-    assert.equal(top.count, tally.byRegion[top.value] + (top.value === 'us-east-1' ? HOSTILE_US_EAST_1 : 0));
+    assert.equal(
+      top.count,
+      tally.byRegion[top.value] + (top.value === 'us-east-1' ? HOSTILE_US_EAST_1 : 0),
+    );
     for (const facet of f.facets) {
       const v = facet.values[0];
-      const term = await ask<'filterText'>({ type: 'addTerm', filter: '', field: facet.field, value: v.value, negate: false });
-      const r = await ask<'queryResult'>({ type: 'query', filter: term.filter, range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 0 });
+      const term = await ask<'filterText'>({
+        type: 'addTerm',
+        filter: '',
+        field: facet.field,
+        value: v.value,
+        negate: false,
+      });
+      const r = await ask<'queryResult'>({
+        type: 'query',
+        filter: term.filter,
+        range: null,
+        sort: 'asc',
+        bins: 10,
+        pageStart: 0,
+        pageCount: 0,
+      });
       assert.equal(r.matches, v.count, `${facet.id}: ${term.filter}`);
-      const not = await ask<'filterText'>({ type: 'addTerm', filter: '', field: facet.field, value: v.value, negate: true });
-      const rn = await ask<'queryResult'>({ type: 'query', filter: not.filter, range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 0 });
-      assert.equal(rn.matches, tally.events + HOSTILE_EVENTS - v.count, `${facet.id} excluded: ${not.filter}`);
+      const not = await ask<'filterText'>({
+        type: 'addTerm',
+        filter: '',
+        field: facet.field,
+        value: v.value,
+        negate: true,
+      });
+      const rn = await ask<'queryResult'>({
+        type: 'query',
+        filter: not.filter,
+        range: null,
+        sort: 'asc',
+        bins: 10,
+        pageStart: 0,
+        pageCount: 0,
+      });
+      assert.equal(
+        rn.matches,
+        tally.events + HOSTILE_EVENTS - v.count,
+        `${facet.id} excluded: ${not.filter}`,
+      );
     }
   });
 
   it('drops facets of a result that a newer query replaced', async () => {
-    const old = await ask<'queryResult'>({ type: 'query', filter: 'error:*', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 0 });
-    await ask<'queryResult'>({ type: 'query', filter: 'user:alice', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 0 });
+    const old = await ask<'queryResult'>({
+      type: 'query',
+      filter: 'error:*',
+      range: null,
+      sort: 'asc',
+      bins: 10,
+      pageStart: 0,
+      pageCount: 0,
+    });
+    await ask<'queryResult'>({
+      type: 'query',
+      filter: 'user:alice',
+      range: null,
+      sort: 'asc',
+      bins: 10,
+      pageStart: 0,
+      pageCount: 0,
+    });
     const stale = await ask<'error'>({ type: 'facets', queryId: old.queryId, limit: 5 });
     assert.equal(stale.type, 'error');
   });
 
   it('labels principals readably while filtering on the exact ARN', () => {
-    assert.equal(principalLabel('arn:aws:sts::111122223333:assumed-role/Admin/alice'), 'Admin/alice');
+    assert.equal(
+      principalLabel('arn:aws:sts::111122223333:assumed-role/Admin/alice'),
+      'Admin/alice',
+    );
     assert.equal(principalLabel('arn:aws:iam::111122223333:user/bob'), 'bob');
     assert.equal(principalLabel('arn:aws:iam::111122223333:root'), 'root');
   });
 
   it('adds a facet term to an OR filter without changing its meaning', async () => {
-    const t = await ask<'filterText'>({ type: 'addTerm', filter: 'eventName:A OR eventName:B', field: 'awsRegion', value: 'us-east-1', negate: true });
+    const t = await ask<'filterText'>({
+      type: 'addTerm',
+      filter: 'eventName:A OR eventName:B',
+      field: 'awsRegion',
+      value: 'us-east-1',
+      negate: true,
+    });
     assert.equal(t.filter, '(eventName:A OR eventName:B) -awsRegion:us-east-1');
     parseQuery(t.filter);
   });
@@ -252,12 +500,37 @@ describe('timeline session over a real index', function () {
     const leftOut = allHostileRecords().length - HOSTILE_EVENTS;
     assert.ok(leftOut > 0, 'the fixture holds a record nested too deep');
     assert.match(deep?.message ?? '', new RegExp(`^${leftOut} element\\(s\\) skipped`));
-    assert.match(deep?.message ?? '', /record 1 \(line 1\) is nested more than 512 levels deep; skipped/);
-    const stop = await ask<'queryResult'>({ type: 'query', filter: 'eventName:StopLogging', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 10 });
+    assert.match(
+      deep?.message ?? '',
+      /record 1 \(line 1\) is nested more than 512 levels deep; skipped/,
+    );
+    const stop = await ask<'queryResult'>({
+      type: 'query',
+      filter: 'eventName:StopLogging',
+      range: null,
+      sort: 'asc',
+      bins: 10,
+      pageStart: 0,
+      pageCount: 10,
+    });
     assert.equal(stop.matches, 1, 'the other record of that file is loaded');
     // Fields the index does not keep and free text are read from the raw records: they work.
-    for (const [filter, matches] of [['requestParameters.name:org-trail', 1], ['requestParameters.a:bottom', 0], ['requestParameters.a.b:bottom', 0], ['bottom', 0], ['HOSTILE0006', 1]] as const) {
-      const q = await ask<'queryResult'>({ type: 'query', filter, range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 10 });
+    for (const [filter, matches] of [
+      ['requestParameters.name:org-trail', 1],
+      ['requestParameters.a:bottom', 0],
+      ['requestParameters.a.b:bottom', 0],
+      ['bottom', 0],
+      ['HOSTILE0006', 1],
+    ] as const) {
+      const q = await ask<'queryResult'>({
+        type: 'query',
+        filter,
+        range: null,
+        sort: 'asc',
+        bins: 10,
+        pageStart: 0,
+        pageCount: 10,
+      });
       assert.equal(q.error, null, filter);
       assert.equal(q.matches, matches, filter);
     }
@@ -266,7 +539,15 @@ describe('timeline session over a real index', function () {
   });
 
   it('finds hostile values literally and explains the record in the detail pane', async () => {
-    const q = await ask<'queryResult'>({ type: 'query', filter: 'eventName:"<img src=x onerror=\\"document.body.dataset.pwned=\'eventName\'\\">"', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 10 });
+    const q = await ask<'queryResult'>({
+      type: 'query',
+      filter: 'eventName:"<img src=x onerror=\\"document.body.dataset.pwned=\'eventName\'\\">"',
+      range: null,
+      sort: 'asc',
+      bins: 10,
+      pageStart: 0,
+      pageCount: 10,
+    });
     assert.equal(q.error, null);
     assert.equal(q.matches, 1);
     const d = await ask<'detailResult'>({ type: 'detail', id: q.rows[0].id });
@@ -276,19 +557,36 @@ describe('timeline session over a real index', function () {
     assert.ok(d.explanations.some((e) => e.label === 'Who'));
     assert.ok(d.pivots.length >= 3);
     for (const p of d.pivots) {
-      const r = await ask<'queryResult'>({ type: 'query', filter: p.filter, range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 50 });
+      const r = await ask<'queryResult'>({
+        type: 'query',
+        filter: p.filter,
+        range: null,
+        sort: 'asc',
+        bins: 10,
+        pageStart: 0,
+        pageCount: 50,
+      });
       assert.equal(r.error, null, p.filter);
-      assert.ok(r.rows.some((row) => row.id === q.rows[0].id), `pivot ${p.kind} (${p.filter}) finds the event itself`);
+      assert.ok(
+        r.rows.some((row) => row.id === q.rows[0].id),
+        `pivot ${p.kind} (${p.filter}) finds the event itself`,
+      );
     }
   });
 
   it('completes field names and frequent values', async () => {
     const fields = await ask<'completeResult'>({ type: 'complete', filter: 'eventN', cursor: 6 });
     assert.ok(fields.items.some((i) => i.insert === 'eventName:'));
-    const values = await ask<'completeResult'>({ type: 'complete', filter: 'region:us-', cursor: 10 });
+    const values = await ask<'completeResult'>({
+      type: 'complete',
+      filter: 'region:us-',
+      cursor: 10,
+    });
     assert.ok(values.items.length > 0);
     assert.ok(values.items.every((i) => i.label.startsWith('us-')));
-    const top = Object.entries(tally.byRegion).filter(([k]) => k.startsWith('us-')).sort((a, b) => b[1] - a[1])[0];
+    const top = Object.entries(tally.byRegion)
+      .filter(([k]) => k.startsWith('us-'))
+      .sort((a, b) => b[1] - a[1])[0];
     assert.equal(values.items[0].label, top[0]);
   });
 
@@ -299,21 +597,29 @@ describe('timeline session over a real index', function () {
     await session.receive({ id: nextId++, body: { type: 'copyJson', id: 3 } });
     await session.receive({ id: nextId++, body: { type: 'cancelLoad' } });
     await session.receive({ id: nextId++, body: { type: 'shown' } });
-    assert.ok(actions.includes('copy 3') && actions.includes('cancel') && actions.includes('shown'));
+    assert.ok(
+      actions.includes('copy 3') && actions.includes('cancel') && actions.includes('shown'),
+    );
   });
 
   it('exports a result as JSON lines (records as stored) and CSV', async () => {
     const result = await data.query('eventName:ConsoleLogin', null, 'asc');
     const jsonl = join(dir, 'out.jsonl');
     const csv = join(dir, 'out.csv');
-    assert.equal(await writeExport(jsonl, 'jsonl', data, result, new AbortController().signal, () => {}), result.size);
+    assert.equal(
+      await writeExport(jsonl, 'jsonl', data, result, new AbortController().signal, () => {}),
+      result.size,
+    );
     await writeExport(csv, 'csv', data, result, new AbortController().signal, () => {});
     const lines = readFileSync(jsonl, 'utf8').trimEnd().split('\n');
     assert.equal(lines.length, tally.byEventName.ConsoleLogin);
     assert.ok(lines.every((l) => JSON.parse(l).eventName === 'ConsoleLogin'));
     const rows = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
     assert.equal(rows.length, tally.byEventName.ConsoleLogin + 1);
-    assert.equal(rows[0], 'time,case,detections,eventName,eventSource,principal,sourceIPAddress,region,account,errorCode,readOnly,origin');
+    assert.equal(
+      rows[0],
+      'time,case,detections,eventName,eventSource,principal,sourceIPAddress,region,account,errorCode,readOnly,origin',
+    );
   });
 
   it('exports the same CSV as the CLI writes for the same columns (one CSV writer)', async () => {
@@ -325,9 +631,26 @@ describe('timeline session over a real index', function () {
     await writeExport(csv, 'csv', withRules, result, new AbortController().signal, () => {});
     let out = '';
     const io: CliIo = { out: (t) => void (out += t), err: () => {}, stderrIsTTY: false };
-    assert.equal(await main(['query', join(dir, 'gen'), join(dir, 'hostile'), '--format', 'csv', '--fields', EXPORT_CSV_FIELDS.join(',')], io), 0);
+    assert.equal(
+      await main(
+        [
+          'query',
+          join(dir, 'gen'),
+          join(dir, 'hostile'),
+          '--format',
+          'csv',
+          '--fields',
+          EXPORT_CSV_FIELDS.join(','),
+        ],
+        io,
+      ),
+      0,
+    );
     assert.equal(readFileSync(csv, 'utf8'), out);
-    assert.ok(out.includes('${alert(1)}⟨U+0000⟩⟨U+001B⟩[31m.amazonaws.com'), 'the hostile event source is in it, its control characters marked');
+    assert.ok(
+      out.includes('${alert(1)}⟨U+0000⟩⟨U+001B⟩[31m.amazonaws.com'),
+      'the hostile event source is in it, its control characters marked',
+    );
     assert.match(out, /,▲ CloudTrail logging stopped/, 'the detections are in it');
   });
 
@@ -335,18 +658,52 @@ describe('timeline session over a real index', function () {
     const range = data.bounds()!;
     session.showFilter('event:GetObject', range);
     const pushed = posted.filter((e) => (e.body as { type: string }).type === 'setFilter');
-    assert.deepEqual(pushed[pushed.length - 1].body, { type: 'setFilter', filter: 'event:GetObject', range });
+    assert.deepEqual(pushed[pushed.length - 1].body, {
+      type: 'setFilter',
+      filter: 'event:GetObject',
+      range,
+    });
     // The view's own query (its saved state) gives way to the filter, from the top.
-    const hello = await ask<'hello'>({ type: 'ready', query: { filter: 'event:ConsoleLogin', range: null, sort: 'asc', bins: 10, pageStart: 300, pageCount: 5 } });
+    const hello = await ask<'hello'>({
+      type: 'ready',
+      query: {
+        filter: 'event:ConsoleLogin',
+        range: null,
+        sort: 'asc',
+        bins: 10,
+        pageStart: 300,
+        pageCount: 5,
+      },
+    });
     assert.equal(hello.initialFilter, 'event:GetObject');
     assert.deepEqual(hello.initialRange, range);
-    const own = await ask<'queryResult'>({ type: 'query', filter: 'event:GetObject', range, sort: 'asc', bins: 10, pageStart: 0, pageCount: 5 });
+    const own = await ask<'queryResult'>({
+      type: 'query',
+      filter: 'event:GetObject',
+      range,
+      sort: 'asc',
+      bins: 10,
+      pageStart: 0,
+      pageCount: 5,
+    });
     assert.deepEqual({ ...hello.first, queryId: 0 }, { ...own, queryId: 0 });
     assert.ok(own.matches > 5 && own.rows.every((r) => r.eventName === 'GetObject'));
     assert.equal(hello.first!.pageStart, 0);
     session.showFilter('event:PutObject', null);
-    await ask<'queryResult'>({ type: 'query', filter: 'event:PutObject', range: null, sort: 'asc', bins: 10, pageStart: 0, pageCount: 0 });
-    assert.equal((await ask<'hello'>({ type: 'ready', query: null })).initialFilter, null, 'a visible view applied it already');
+    await ask<'queryResult'>({
+      type: 'query',
+      filter: 'event:PutObject',
+      range: null,
+      sort: 'asc',
+      bins: 10,
+      pageStart: 0,
+      pageCount: 0,
+    });
+    assert.equal(
+      (await ask<'hello'>({ type: 'ready', query: null })).initialFilter,
+      null,
+      'a visible view applied it already',
+    );
   });
 
   it('answers a return to a recent filter from its kept result, whatever the spacing', async () => {
@@ -355,7 +712,11 @@ describe('timeline session over a real index', function () {
     const c = await data.query('eventName:GetObject region:us-east-1', null, 'desc');
     assert.equal(a, b);
     assert.notEqual(a, c);
-    assert.equal(data.facet(a, 'region', 5), data.facet(b, 'region', 5), 'facets of a kept result are kept too');
+    assert.equal(
+      data.facet(a, 'region', 5),
+      data.facet(b, 'region', 5),
+      'facets of a kept result are kept too',
+    );
   });
 
   it('leaves nothing behind when an export is cancelled', async () => {
@@ -363,7 +724,15 @@ describe('timeline session over a real index', function () {
     const target = join(dir, 'cancelled.jsonl');
     const ctl = new AbortController();
     ctl.abort();
-    await assert.rejects(writeExport(target, 'jsonl', data, result, ctl.signal, () => {}), /cancelled/);
-    assert.deepEqual(require('node:fs').readdirSync(dir).filter((n: string) => n.startsWith('cancelled')), []);
+    await assert.rejects(
+      writeExport(target, 'jsonl', data, result, ctl.signal, () => {}),
+      /cancelled/,
+    );
+    assert.deepEqual(
+      require('node:fs')
+        .readdirSync(dir)
+        .filter((n: string) => n.startsWith('cancelled')),
+      [],
+    );
   });
 });

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
-import { formatDuration, formatTime, fromInputValue, timeTicks, toInputValue } from '../../../src/webview/timeFormat';
+import {
+  formatDuration,
+  formatTime,
+  fromInputValue,
+  timeTicks,
+  toInputValue,
+} from '../../../src/webview/timeFormat';
 
 describe('timeline: time formatting', () => {
   const t = Date.UTC(2024, 4, 14, 10, 5, 7);
 
-  it('formats in the setting\'s zone, always with Z or the offset', () => {
+  it("formats in the setting's zone, always with Z or the offset", () => {
     assert.equal(formatTime(t, 'UTC'), '2024-05-14 10:05:07Z');
     assert.equal(formatTime(t, 'Europe/Paris'), '2024-05-14 12:05:07+02:00');
     assert.equal(formatTime(-1, 'UTC'), '—');
@@ -13,18 +19,29 @@ describe('timeline: time formatting', () => {
   it('writes ISO 8601 into the range inputs and reads it back, with or without an offset', () => {
     assert.equal(toInputValue(t, 'Europe/Paris'), '2024-05-14T12:05:07+02:00');
     assert.equal(toInputValue(t, 'UTC'), '2024-05-14T10:05:07Z');
-    for (const zone of ['UTC', 'Europe/Paris', 'America/New_York']) assert.equal(fromInputValue(toInputValue(t, zone), zone), t);
-    assert.equal(fromInputValue('2024-05-14T12:05:07', 'Europe/Paris'), t, 'no offset: the zone\'s wall clock');
+    for (const zone of ['UTC', 'Europe/Paris', 'America/New_York'])
+      assert.equal(fromInputValue(toInputValue(t, zone), zone), t);
+    assert.equal(
+      fromInputValue('2024-05-14T12:05:07', 'Europe/Paris'),
+      t,
+      "no offset: the zone's wall clock",
+    );
     assert.equal(fromInputValue('2024-05-14T10:05:07Z', 'Europe/Paris'), t);
     assert.ok(Number.isNaN(fromInputValue('yesterday', 'UTC')));
-    assert.ok(Number.isNaN(fromInputValue('05/14/2024, 10:05:07 AM', 'UTC')), 'a browser locale format is not taken');
+    assert.ok(
+      Number.isNaN(fromInputValue('05/14/2024, 10:05:07 AM', 'UTC')),
+      'a browser locale format is not taken',
+    );
   });
 
-  it('aligns ticks to the zone\'s round times', () => {
+  it("aligns ticks to the zone's round times", () => {
     const from = Date.UTC(2024, 4, 14, 0, 7);
     const ticks = timeTicks(from, from + 3 * 86400_000, 4, 'Asia/Kolkata');
     // Days in Kolkata (+05:30) start at 18:30Z.
-    assert.ok(ticks.length > 0 && ticks.every((k) => (k.at + 5.5 * 3600_000) % 86400_000 === 0), JSON.stringify(ticks));
+    assert.ok(
+      ticks.length > 0 && ticks.every((k) => (k.at + 5.5 * 3600_000) % 86400_000 === 0),
+      JSON.stringify(ticks),
+    );
   });
 
   it('puts ticks on round times within the range', () => {
@@ -33,7 +50,7 @@ describe('timeline: time formatting', () => {
     assert.ok(ticks.length >= 3 && ticks.length <= 16);
     for (const k of ticks) {
       assert.ok(k.at >= from && k.at < from + 6 * 3600_000);
-      assert.equal(k.at % (3600_000), 0);
+      assert.equal(k.at % 3600_000, 0);
     }
     assert.equal(ticks[0].label, '01:00');
   });

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { scrollTopForRow, scrollTopToReveal, visibleWindow } from '../../../src/webview/virtualWindow';
+import {
+  scrollTopForRow,
+  scrollTopToReveal,
+  visibleWindow,
+} from '../../../src/webview/virtualWindow';
 
 describe('timeline: virtual window', () => {
   it('draws only the rows in view plus overscan', () => {
@@ -33,7 +37,10 @@ describe('timeline: virtual window', () => {
     for (const total of [5_000, 5_000_000]) {
       for (const row of [0, 1234, total - 30]) {
         const top = scrollTopForRow(row, 440, 22, total, 8_000_000);
-        assert.ok(Math.abs(visibleWindow(top, 440, 22, total, 0, 8_000_000).topRow - row) < 1e-6, `${total} ${row}`);
+        assert.ok(
+          Math.abs(visibleWindow(top, 440, 22, total, 0, 8_000_000).topRow - row) < 1e-6,
+          `${total} ${row}`,
+        );
       }
     }
   });

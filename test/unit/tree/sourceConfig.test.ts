@@ -1,5 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { describeSource, normalizedS3Prefix, parseS3Location, parseSourcesSetting, resolveFolderPath, s3Uri, sourceIdentity } from '../../../src/extension/sources/sourceConfig';
+import {
+  describeSource,
+  normalizedS3Prefix,
+  parseS3Location,
+  parseSourcesSetting,
+  resolveFolderPath,
+  s3Uri,
+  sourceIdentity,
+} from '../../../src/extension/sources/sourceConfig';
 
 describe('cloudtrailLens.sources setting', () => {
   it('keeps every valid entry and explains each invalid one by its index', () => {
@@ -28,26 +36,44 @@ describe('cloudtrailLens.sources setting', () => {
 
   it('reads Event history sources: regions required, lookbackHours bounded', () => {
     const { sources, problems } = parseSourcesSetting([
-      { type: 'event-history', profile: 'audit', regions: ['us-east-1', 'eu-west-1', 'us-east-1'], lookbackHours: 48 },
+      {
+        type: 'event-history',
+        profile: 'audit',
+        regions: ['us-east-1', 'eu-west-1', 'us-east-1'],
+        lookbackHours: 48,
+      },
       { type: 'event-history', regions: [] },
       { type: 'event-history', regions: ['us-east-1', 'not a region'] },
       { type: 'event-history', regions: ['us-east-1'], lookbackHours: 5000 },
     ]);
     assert.deepEqual(sources, [
-      { type: 'event-history', profile: 'audit', regions: ['us-east-1', 'eu-west-1'], lookbackHours: 48 },
+      {
+        type: 'event-history',
+        profile: 'audit',
+        regions: ['us-east-1', 'eu-west-1'],
+        lookbackHours: 48,
+      },
       { type: 'event-history', regions: ['us-east-1'] },
     ]);
     assert.equal(problems.length, 3);
-    assert.match(problems[0], /^cloudtrailLens.sources\[1\]: an event-history source needs "regions"/);
+    assert.match(
+      problems[0],
+      /^cloudtrailLens.sources\[1\]: an event-history source needs "regions"/,
+    );
     assert.match(problems[1], /not regions: "not a region"/);
     assert.match(problems[2], /lookbackHours/);
-    assert.equal(describeSource(sources[0]), 'Event history (LookupEvents) in us-east-1, eu-west-1 (profile audit)');
+    assert.equal(
+      describeSource(sources[0]),
+      'Event history (LookupEvents) in us-east-1, eu-west-1 (profile audit)',
+    );
     assert.notEqual(sourceIdentity(sources[0]), sourceIdentity(sources[1]));
   });
 
   it('treats a missing setting as no sources and a non-list as one problem', () => {
     assert.deepEqual(parseSourcesSetting(undefined), { sources: [], problems: [] });
-    assert.deepEqual(parseSourcesSetting({ type: 'folder', path: '/x' }).problems, ['cloudtrailLens.sources must be a list of sources']);
+    assert.deepEqual(parseSourcesSetting({ type: 'folder', path: '/x' }).problems, [
+      'cloudtrailLens.sources must be a list of sources',
+    ]);
   });
 
   it('resolves ~ and relative folder paths; a relative path without a workspace has no answer', () => {
@@ -58,21 +84,39 @@ describe('cloudtrailLens.sources setting', () => {
   });
 
   it('gives the same identity to the same source written two ways', () => {
-    assert.equal(sourceIdentity({ type: 'folder', path: 'logs' }, '/work'), sourceIdentity({ type: 'folder', path: '/work/logs' }, '/elsewhere'));
-    assert.equal(sourceIdentity({ type: 's3', bucket: 'b', prefix: 'p' }), sourceIdentity({ type: 's3', bucket: 'b', prefix: '/p/' }));
-    assert.notEqual(sourceIdentity({ type: 's3', bucket: 'b', profile: 'x' }), sourceIdentity({ type: 's3', bucket: 'b', profile: 'y' }));
+    assert.equal(
+      sourceIdentity({ type: 'folder', path: 'logs' }, '/work'),
+      sourceIdentity({ type: 'folder', path: '/work/logs' }, '/elsewhere'),
+    );
+    assert.equal(
+      sourceIdentity({ type: 's3', bucket: 'b', prefix: 'p' }),
+      sourceIdentity({ type: 's3', bucket: 'b', prefix: '/p/' }),
+    );
+    assert.notEqual(
+      sourceIdentity({ type: 's3', bucket: 'b', profile: 'x' }),
+      sourceIdentity({ type: 's3', bucket: 'b', profile: 'y' }),
+    );
   });
 
   it('writes S3 URIs and descriptions with the prefix normalised', () => {
     assert.equal(normalizedS3Prefix('a/b'), 'a/b/');
     assert.equal(s3Uri({ type: 's3', bucket: 'b', prefix: 'org' }), 's3://b/org/');
     // Keys are relative to the bucket root, so they already hold the prefix.
-    assert.equal(s3Uri({ type: 's3', bucket: 'b', prefix: 'org' }, 'org/AWSLogs/111111111111/'), 's3://b/org/AWSLogs/111111111111/');
-    assert.equal(describeSource({ type: 's3', bucket: 'b', profile: 'audit', region: 'eu-west-1' }), 's3://b/ (profile audit, eu-west-1)');
+    assert.equal(
+      s3Uri({ type: 's3', bucket: 'b', prefix: 'org' }, 'org/AWSLogs/111111111111/'),
+      's3://b/org/AWSLogs/111111111111/',
+    );
+    assert.equal(
+      describeSource({ type: 's3', bucket: 'b', profile: 'audit', region: 'eu-west-1' }),
+      's3://b/ (profile audit, eu-west-1)',
+    );
   });
 
   it('reads an S3 location typed by a person', () => {
-    assert.deepEqual(parseS3Location(' s3://trail-bucket/org/logs '), { bucket: 'trail-bucket', prefix: 'org/logs' });
+    assert.deepEqual(parseS3Location(' s3://trail-bucket/org/logs '), {
+      bucket: 'trail-bucket',
+      prefix: 'org/logs',
+    });
     assert.deepEqual(parseS3Location('trail-bucket'), { bucket: 'trail-bucket' });
     assert.equal(parseS3Location('s3://Bad_Bucket/x'), undefined);
     assert.equal(parseS3Location(''), undefined);

@@ -41,7 +41,9 @@ function wasmPath(file: string, pkg: string): string {
 export function loadHclParser(): Promise<void> {
   loading ??= (async () => {
     await Parser.init({ locateFile: () => wasmPath(RUNTIME_WASM, 'web-tree-sitter') });
-    const language = await Language.load(wasmPath(GRAMMAR_WASM, '@tree-sitter-grammars/tree-sitter-hcl'));
+    const language = await Language.load(
+      wasmPath(GRAMMAR_WASM, '@tree-sitter-grammars/tree-sitter-hcl'),
+    );
     const p = new Parser();
     p.setLanguage(language);
     parser = p;
@@ -117,11 +119,19 @@ function expressionValue(c: Cursor, text: string): Node {
   let depth = 0;
   let node: Node | undefined;
   // expression → its only child (a literal_value, a collection_value…), down to the literal.
-  for (let t = c.nodeType; (t === 'expression' || t === 'literal_value' || t === 'collection_value') && onlyChild(c); t = c.nodeType) depth++;
+  for (
+    let t = c.nodeType;
+    (t === 'expression' || t === 'literal_value' || t === 'collection_value') && onlyChild(c);
+    t = c.nodeType
+  )
+    depth++;
   switch (c.nodeType) {
     case 'string_lit': {
       const value = decodeHclString(text.slice(c.startIndex + 1, c.endIndex - 1));
-      node = value === undefined ? scalarNode('opaque', offset, length) : scalarNode('string', offset, length, value);
+      node =
+        value === undefined
+          ? scalarNode('opaque', offset, length)
+          : scalarNode('string', offset, length, value);
       break;
     }
     case 'numeric_lit':
@@ -149,7 +159,8 @@ function expressionValue(c: Cursor, text: string): Node {
 const ATTRIBUTE_HEAD = /([A-Za-z_][\w-]*)[ \t]*=[ \t]*/y;
 const SIMPLE_STRING = /^"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"$/;
 const STRING_IN_LIST = /"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"/g;
-const SIMPLE_LIST = /^\[\s*(?:"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"\s*,\s*)*(?:"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"\s*)?\]$/;
+const SIMPLE_LIST =
+  /^\[\s*(?:"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"\s*,\s*)*(?:"(?:[^"\\$%\n]|\\[^\n]|\$(?![{$])|%(?![{%]))*"\s*)?\]$/;
 const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
 
 /**
@@ -176,7 +187,8 @@ function literalFromText(text: string, offset: number, end: number): Node | unde
     }
     return arrayNode(offset, length, items);
   }
-  if (src === 'true' || src === 'false') return scalarNode('boolean', offset, length, src === 'true');
+  if (src === 'true' || src === 'false')
+    return scalarNode('boolean', offset, length, src === 'true');
   if (src === 'null') return scalarNode('null', offset, length, null);
   if (NUMBER.test(src)) return scalarNode('number', offset, length, Number(src));
   return undefined;
@@ -209,7 +221,11 @@ function blockParts(c: Cursor, text: string): BlockParts {
       parts.typeEnd = c.endIndex;
     } else if (t === 'string_lit' || t === 'identifier') {
       const raw = text.slice(c.startIndex, c.endIndex);
-      parts.labels.push({ start: c.startIndex, end: c.endIndex, text: t === 'string_lit' ? decodeHclString(raw.slice(1, -1)) ?? '' : raw });
+      parts.labels.push({
+        start: c.startIndex,
+        end: c.endIndex,
+        text: t === 'string_lit' ? (decodeHclString(raw.slice(1, -1)) ?? '') : raw,
+      });
     } else if (t === 'body') parts.hasBody = true;
   });
   return parts;
@@ -234,7 +250,18 @@ function blockObject(c: Cursor, schema: BlockSchema, text: string): Node {
   const blockEnd = c.endIndex;
   const props: Node[] = [];
   let nulls: Map<string, Node> | undefined;
-  const groups = new Map<string, { key: string; keyStart: number; keyEnd: number; blocks: Node[]; start: number; end: number; dynamic: boolean }>();
+  const groups = new Map<
+    string,
+    {
+      key: string;
+      keyStart: number;
+      keyEnd: number;
+      blocks: Node[];
+      start: number;
+      end: number;
+      dynamic: boolean;
+    }
+  >();
   if (gotoBody(c)) {
     eachChild(c, () => {
       const t = c.nodeType;
@@ -250,7 +277,18 @@ function blockObject(c: Cursor, schema: BlockSchema, text: string): Node {
           const literal = literalFromText(text, start + head[0].length, end);
           if (literal) {
             if (literal.type === 'null') (nulls ??= new Map()).set(known, literal);
-            else props.push(propertyNode(known, start, head[1].length, literal, start, end - start, text.indexOf('=', start + head[1].length)));
+            else
+              props.push(
+                propertyNode(
+                  known,
+                  start,
+                  head[1].length,
+                  literal,
+                  start,
+                  end - start,
+                  text.indexOf('=', start + head[1].length),
+                ),
+              );
             return;
           }
         }
@@ -283,7 +321,19 @@ function blockObject(c: Cursor, schema: BlockSchema, text: string): Node {
         const nested = schema.blocks[blockType];
         if (!nested) return;
         let g = groups.get(blockType);
-        if (!g) groups.set(blockType, (g = { key: nested.key, keyStart: parts.typeStart, keyEnd: parts.typeEnd, blocks: [], start: c.startIndex, end: c.endIndex, dynamic: false }));
+        if (!g)
+          groups.set(
+            blockType,
+            (g = {
+              key: nested.key,
+              keyStart: parts.typeStart,
+              keyEnd: parts.typeEnd,
+              blocks: [],
+              start: c.startIndex,
+              end: c.endIndex,
+              dynamic: false,
+            }),
+          );
         g.start = Math.min(g.start, c.startIndex);
         g.end = Math.max(g.end, c.endIndex);
         if (dynamic) g.dynamic = true;
@@ -294,8 +344,12 @@ function blockObject(c: Cursor, schema: BlockSchema, text: string): Node {
   }
   for (const g of groups.values()) {
     // Blocks generated from an expression (dynamic): the list is not known.
-    const value = g.dynamic ? scalarNode('opaque', g.start, g.end - g.start) : arrayNode(g.start, g.end - g.start, g.blocks);
-    props.push(propertyNode(g.key, g.keyStart, g.keyEnd - g.keyStart, value, g.start, g.end - g.start));
+    const value = g.dynamic
+      ? scalarNode('opaque', g.start, g.end - g.start)
+      : arrayNode(g.start, g.end - g.start, g.blocks);
+    props.push(
+      propertyNode(g.key, g.keyStart, g.keyEnd - g.keyStart, value, g.start, g.end - g.start),
+    );
   }
   props.sort((a, b) => a.offset - b.offset);
   const object = objectNode(blockStart, blockEnd - blockStart, props);
@@ -307,7 +361,11 @@ function collectComments(root: TsNode, text: string, out: SourceComment[]): void
   for (const c of root.descendantsOfType('comment')) {
     if (!c) continue;
     const raw = text.slice(c.startIndex, c.endIndex);
-    const body = raw.startsWith('#') ? raw.slice(1) : raw.startsWith('//') ? raw.slice(2) : raw.slice(2, raw.endsWith('*/') ? -2 : undefined);
+    const body = raw.startsWith('#')
+      ? raw.slice(1)
+      : raw.startsWith('//')
+        ? raw.slice(2)
+        : raw.slice(2, raw.endsWith('*/') ? -2 : undefined);
     out.push({ offset: c.startIndex, length: c.endIndex - c.startIndex, body });
   }
 }
@@ -315,11 +373,19 @@ function collectComments(root: TsNode, text: string, out: SourceComment[]): void
 function collectErrors(node: TsNode, out: SyntaxProblem[]): void {
   if (out.length >= 20) return; // one broken brace can leave many; the first ones say enough
   if (node.isMissing) {
-    out.push({ offset: node.startIndex, length: 0, message: `HCL syntax error: missing ${node.type}` });
+    out.push({
+      offset: node.startIndex,
+      length: 0,
+      message: `HCL syntax error: missing ${node.type}`,
+    });
     return;
   }
   if (node.isError) {
-    out.push({ offset: node.startIndex, length: node.endIndex - node.startIndex, message: 'HCL syntax error: unexpected text' });
+    out.push({
+      offset: node.startIndex,
+      length: node.endIndex - node.startIndex,
+      message: 'HCL syntax error: unexpected text',
+    });
     return;
   }
   for (const c of node.children) if (c && (c.hasError || c.isMissing)) collectErrors(c, out);
@@ -365,7 +431,11 @@ function parseHcl(p: Parser, text: string): Tree {
     let a = 0;
     while (a < most && old.charCodeAt(a) === text.charCodeAt(a)) a++;
     let b = 0;
-    while (b < most - a && old.charCodeAt(old.length - 1 - b) === text.charCodeAt(text.length - 1 - b)) b++;
+    while (
+      b < most - a &&
+      old.charCodeAt(old.length - 1 - b) === text.charCodeAt(text.length - 1 - b)
+    )
+      b++;
     if (a + b > bestShared) [best, bestShared, start, end] = [k, a + b, a, b];
   }
   let tree: Tree | null;
@@ -405,11 +475,19 @@ export function readHcl(text: string): HclDocument {
           const start = c.startIndex;
           if (!text.startsWith('resource', start)) return;
           const parts = blockParts(c, text);
-          const type = parts.type === 'resource' && parts.labels[0] ? RESOURCE_TYPES[parts.labels[0].text] : undefined;
+          const type =
+            parts.type === 'resource' && parts.labels[0]
+              ? RESOURCE_TYPES[parts.labels[0].text]
+              : undefined;
           if (!type) return;
           const object = blockObject(c, type.schema, text);
           const header = parts.labels[parts.labels.length - 1];
-          targets.push(terraformTarget(type, object, 'terraform', { offset: start, length: header.end - start }));
+          targets.push(
+            terraformTarget(type, object, 'terraform', {
+              offset: start,
+              length: header.end - start,
+            }),
+          );
         });
       } while (c.gotoNextSibling());
     }

@@ -26,13 +26,27 @@ function attributeLines(attrs: [string, string][], indent: string): string[] {
 }
 
 /** `advanced_event_selector` blocks for `selectors`, each line indented by `indent`. */
-function selectorBlocks(selectors: AdvancedSelector[], indent: string, unit: string, eol: string): string {
+function selectorBlocks(
+  selectors: AdvancedSelector[],
+  indent: string,
+  unit: string,
+  eol: string,
+): string {
   const blocks = selectors.map((s) => {
-    const lines = [`${indent}${terraformName('AdvancedEventSelectors')} {`, ...attributeLines([['name', hclValue(s.Name)]], indent + unit)];
+    const lines = [
+      `${indent}${terraformName('AdvancedEventSelectors')} {`,
+      ...attributeLines([['name', hclValue(s.Name)]], indent + unit),
+    ];
     for (const f of s.FieldSelectors) {
       const attrs: [string, string][] = [['field', hclValue(f.Field)]];
-      for (const [op, values] of Object.entries(f)) if (op !== 'Field') attrs.push([terraformName(op), hclValue(values as string[])]);
-      lines.push('', `${indent}${unit}${terraformName('FieldSelectors')} {`, ...attributeLines(attrs, indent + unit + unit), `${indent}${unit}}`);
+      for (const [op, values] of Object.entries(f))
+        if (op !== 'Field') attrs.push([terraformName(op), hclValue(values as string[])]);
+      lines.push(
+        '',
+        `${indent}${unit}${terraformName('FieldSelectors')} {`,
+        ...attributeLines(attrs, indent + unit + unit),
+        `${indent}${unit}}`,
+      );
     }
     lines.push(`${indent}}`);
     return lines.join(eol);
@@ -42,7 +56,11 @@ function selectorBlocks(selectors: AdvancedSelector[], indent: string, unit: str
 
 export function hclSyntax(text: string): Syntax {
   const { unit, eol } = unitOf(text);
-  const replaceValue = (node: Node, value: Scalar): TextEdit => ({ offset: node.offset, length: node.length, newText: hclValue(value) });
+  const replaceValue = (node: Node, value: Scalar): TextEdit => ({
+    offset: node.offset,
+    length: node.length,
+    newText: hclValue(value),
+  });
 
   /** Where the block's `{` is: after its type and labels (labels are quoted strings or identifiers without braces). */
   const openBrace = (block: Node) => text.indexOf('{', block.offset);
@@ -66,19 +84,37 @@ export function hclSyntax(text: string): Syntax {
         // `{ name = "x" }` on one line holds one argument at most: one argument a line.
         const inner = `${blockIndent}${unit}`;
         const kept = text.slice(last.offset, last.offset + last.length);
-        return [{ offset: open + 1, length: close - open - 1, newText: `${eol}${inner}${kept}${eol}${inner}${name} = ${hclValue(value)}${eol}${blockIndent}` }];
+        return [
+          {
+            offset: open + 1,
+            length: close - open - 1,
+            newText: `${eol}${inner}${kept}${eol}${inner}${name} = ${hclValue(value)}${eol}${blockIndent}`,
+          },
+        ];
       }
       if (last) {
         // After the last argument, at its indentation, `=` at its column when the name fits.
         const indent = indentOf(text, last.offset);
         const eqColumn = last.colonOffset! - lineStartOf(text, last.offset) - indent.length;
         const padded = name.length < eqColumn ? name.padEnd(eqColumn - 1) : name;
-        return [{ offset: lineEndOf(text, last.offset + last.length), length: 0, newText: `${eol}${indent}${padded} = ${hclValue(value)}` }];
+        return [
+          {
+            offset: lineEndOf(text, last.offset + last.length),
+            length: 0,
+            newText: `${eol}${indent}${padded} = ${hclValue(value)}`,
+          },
+        ];
       }
       const line = `${blockIndent}${unit}${name} = ${hclValue(value)}`;
       if (lineEndOf(text, open) >= close) {
         // `resource "aws_cloudtrail" "x" {}` on one line: open it up.
-        return [{ offset: open + 1, length: close - open - 1, newText: `${eol}${line}${eol}${blockIndent}` }];
+        return [
+          {
+            offset: open + 1,
+            length: close - open - 1,
+            newText: `${eol}${line}${eol}${blockIndent}`,
+          },
+        ];
       }
       return [{ offset: lineEndOf(text, open), length: 0, newText: `${eol}${line}` }];
     },
@@ -93,7 +129,10 @@ export function hclSyntax(text: string): Syntax {
       const blocks = basic.children ?? [];
       const indent = indentOf(text, blocks[0].offset);
       // Each event_selector block goes, whole lines.
-      const edits: TextEdit[] = blocks.map((b) => ({ ...wholeLines(text, b.offset, b.offset + b.length), newText: '' }));
+      const edits: TextEdit[] = blocks.map((b) => ({
+        ...wholeLines(text, b.offset, b.offset + b.length),
+        newText: '',
+      }));
       const added = advanced ? newSelectors(target, selectors) : selectors;
       if (added.length) {
         const body = selectorBlocks(added, indent, unit, eol);
@@ -104,7 +143,11 @@ export function hclSyntax(text: string): Syntax {
           edits.push({ offset: at, length: 0, newText: `${eol}${eol}${body}` });
         } else {
           // Where the first event_selector block was.
-          edits.push({ offset: lineStartOf(text, blocks[0].offset), length: 0, newText: body + eol });
+          edits.push({
+            offset: lineStartOf(text, blocks[0].offset),
+            length: 0,
+            newText: body + eol,
+          });
         }
       }
       return joinEdits(edits);

@@ -29,7 +29,11 @@ export function unitOf(text: string): { unit: string; eol: string } {
  * The range of whole lines from the line of `start` to the line of `end` (its line break
  * included), for removing a block or a mapping entry without leaving an empty line.
  */
-export function wholeLines(text: string, start: number, end: number): { offset: number; length: number } {
+export function wholeLines(
+  text: string,
+  start: number,
+  end: number,
+): { offset: number; length: number } {
   const from = lineStartOf(text, start);
   const lineEnd = lineEndOf(text, Math.max(end - 1, start));
   let to = lineEnd;
@@ -48,7 +52,8 @@ export function joinEdits(edits: TextEdit[]): TextEdit[] {
     const same = out.find((o) => o.offset === e.offset);
     if (!same) out.push({ ...e });
     else if (e.length === 0) same.newText = e.newText + same.newText;
-    else if (same.length === 0) Object.assign(same, { length: e.length, newText: same.newText + e.newText });
+    else if (same.length === 0)
+      Object.assign(same, { length: e.length, newText: same.newText + e.newText });
     else out.push({ ...e });
   }
   return out;

@@ -12,7 +12,12 @@ interface MutableNode {
   value?: unknown;
 }
 
-export function scalarNode(type: 'string' | 'number' | 'boolean' | 'null' | 'opaque', offset: number, length: number, value?: unknown): Node {
+export function scalarNode(
+  type: 'string' | 'number' | 'boolean' | 'null' | 'opaque',
+  offset: number,
+  length: number,
+  value?: unknown,
+): Node {
   const n: MutableNode = { type, offset, length };
   if (value !== undefined) n.value = value;
   return n as Node;
@@ -39,7 +44,15 @@ export function arrayNode(offset: number, length: number, items: Node[]): Node {
  * A property: `key` is the name the rules read (the API's), at the offsets of the key as written;
  * `separatorOffset` is where `:` or `=` is (Terraform attributes have one, blocks do not).
  */
-export function propertyNode(key: string, keyOffset: number, keyLength: number, value: Node, offset: number, length: number, separatorOffset?: number): Node {
+export function propertyNode(
+  key: string,
+  keyOffset: number,
+  keyLength: number,
+  value: Node,
+  offset: number,
+  length: number,
+  separatorOffset?: number,
+): Node {
   const keyNode = scalarNode('string', keyOffset, keyLength, key);
   const n: MutableNode = { type: 'property', offset, length };
   if (separatorOffset !== undefined) n.colonOffset = separatorOffset;

@@ -36,12 +36,19 @@ const FIELD_SELECTOR: BlockSchema = {
   keepUnknown: true,
 };
 
-const ADVANCED_EVENT_SELECTOR: BlockSchema = { attributes: { name: 'Name' }, blocks: { field_selector: { key: 'FieldSelectors', schema: FIELD_SELECTOR } } };
+const ADVANCED_EVENT_SELECTOR: BlockSchema = {
+  attributes: { name: 'Name' },
+  blocks: { field_selector: { key: 'FieldSelectors', schema: FIELD_SELECTOR } },
+};
 
 const DATA_RESOURCE: BlockSchema = { attributes: { type: 'Type', values: 'Values' }, blocks: {} };
 
 const EVENT_SELECTOR: BlockSchema = {
-  attributes: { read_write_type: 'ReadWriteType', include_management_events: 'IncludeManagementEvents', exclude_management_event_sources: 'ExcludeManagementEventSources' },
+  attributes: {
+    read_write_type: 'ReadWriteType',
+    include_management_events: 'IncludeManagementEvents',
+    exclude_management_event_sources: 'ExcludeManagementEventSources',
+  },
   blocks: { data_resource: { key: 'DataResources', schema: DATA_RESOURCE } },
 };
 
@@ -70,8 +77,15 @@ const TRAIL: BlockSchema = {
 };
 
 const EVENT_DATA_STORE: BlockSchema = {
-  attributes: { name: 'Name', kms_key_id: 'KmsKeyId', multi_region_enabled: 'MultiRegionEnabled', organization_enabled: 'OrganizationEnabled' },
-  blocks: { advanced_event_selector: { key: 'AdvancedEventSelectors', schema: ADVANCED_EVENT_SELECTOR } },
+  attributes: {
+    name: 'Name',
+    kms_key_id: 'KmsKeyId',
+    multi_region_enabled: 'MultiRegionEnabled',
+    organization_enabled: 'OrganizationEnabled',
+  },
+  blocks: {
+    advanced_event_selector: { key: 'AdvancedEventSelectors', schema: ADVANCED_EVENT_SELECTOR },
+  },
 };
 
 export interface ResourceType {
@@ -89,7 +103,13 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceType>> = {
     resource: 'trail',
     schema: TRAIL,
     names: CFN_NAMES,
-    defaults: { IsLogging: true, IsMultiRegionTrail: false, IncludeGlobalServiceEvents: true, EnableLogFileValidation: false, IsOrganizationTrail: false },
+    defaults: {
+      IsLogging: true,
+      IsMultiRegionTrail: false,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: false,
+      IsOrganizationTrail: false,
+    },
     required: ['TrailName', 'S3BucketName'],
   },
   aws_cloudtrail_event_data_store: {
@@ -119,7 +139,12 @@ export function terraformName(apiName: string): string {
 }
 
 /** A Terraform target of `type` over the mapped `object`. */
-export function terraformTarget(type: ResourceType, object: Node, kind: 'terraform' | 'terraform-plan', anchor: Node | { offset: number; length: number }): Target {
+export function terraformTarget(
+  type: ResourceType,
+  object: Node,
+  kind: 'terraform' | 'terraform-plan',
+  anchor: Node | { offset: number; length: number },
+): Target {
   return {
     kind,
     // A plan describes what Terraform computed from the configuration: editing it changes nothing.
@@ -149,18 +174,34 @@ function isTemplate(s: string): boolean {
 function configValue(v: Node, plan: boolean): Node {
   switch (v.type) {
     case 'string':
-      return !plan && isTemplate(v.value as string) ? scalarNode('opaque', v.offset, v.length) : scalarNode('string', v.offset, v.length, v.value);
+      return !plan && isTemplate(v.value as string)
+        ? scalarNode('opaque', v.offset, v.length)
+        : scalarNode('string', v.offset, v.length, v.value);
     case 'number':
     case 'boolean':
     case 'null':
       return scalarNode(v.type, v.offset, v.length, v.value);
     case 'array':
-      return arrayNode(v.offset, v.length, (v.children ?? []).map((c) => configValue(c, plan)));
+      return arrayNode(
+        v.offset,
+        v.length,
+        (v.children ?? []).map((c) => configValue(c, plan)),
+      );
     case 'object':
       return objectNode(
         v.offset,
         v.length,
-        properties(v).map((p) => propertyNode(p.key, p.keyNode.offset, p.keyNode.length, configValue(p.value, plan), p.property.offset, p.property.length, p.property.colonOffset)),
+        properties(v).map((p) =>
+          propertyNode(
+            p.key,
+            p.keyNode.offset,
+            p.keyNode.length,
+            configValue(p.value, plan),
+            p.property.offset,
+            p.property.length,
+            p.property.colonOffset,
+          ),
+        ),
       );
     default:
       return scalarNode('opaque', v.offset, v.length);
@@ -179,21 +220,50 @@ export function mapJsonBlock(src: Node, schema: BlockSchema, plan: boolean, unkn
     if (api !== undefined) {
       if (value.type === 'null') continue; // null is Terraform's "not set"
       seen.add(key);
-      out.push(propertyNode(api, keyNode.offset, keyNode.length, configValue(value, plan), property.offset, property.length, property.colonOffset));
+      out.push(
+        propertyNode(
+          api,
+          keyNode.offset,
+          keyNode.length,
+          configValue(value, plan),
+          property.offset,
+          property.length,
+          property.colonOffset,
+        ),
+      );
       continue;
     }
     const block = schema.blocks[key];
     if (block) {
       // A block list: an array of objects, or (configuration) one object; a string is an expression.
-      const items = value.type === 'array' ? value.children ?? [] : value.type === 'object' ? [value] : undefined;
+      const items =
+        value.type === 'array'
+          ? (value.children ?? [])
+          : value.type === 'object'
+            ? [value]
+            : undefined;
       seen.add(key);
       if (items && !items.length) continue; // no blocks: as if absent
       const unknownItems = prop(unknown, key);
       const mapped =
         items && items.every((i) => i.type === 'object')
-          ? arrayNode(value.offset, value.length, items.map((i, n) => mapJsonBlock(i, block.schema, plan, unknownItems?.children?.[n])))
+          ? arrayNode(
+              value.offset,
+              value.length,
+              items.map((i, n) => mapJsonBlock(i, block.schema, plan, unknownItems?.children?.[n])),
+            )
           : scalarNode('opaque', value.offset, value.length);
-      out.push(propertyNode(block.key, keyNode.offset, keyNode.length, mapped, property.offset, property.length, property.colonOffset));
+      out.push(
+        propertyNode(
+          block.key,
+          keyNode.offset,
+          keyNode.length,
+          mapped,
+          property.offset,
+          property.length,
+          property.colonOffset,
+        ),
+      );
       continue;
     }
     if (key === 'dynamic' && !plan && value.type === 'object') {
@@ -201,17 +271,47 @@ export function mapJsonBlock(src: Node, schema: BlockSchema, plan: boolean, unkn
       for (const d of properties(value)) {
         const b = schema.blocks[d.key];
         if (!b || out.some((p) => p.children?.[0].value === b.key)) continue;
-        out.push(propertyNode(b.key, d.keyNode.offset, d.keyNode.length, scalarNode('opaque', d.value.offset, d.value.length), d.property.offset, d.property.length, d.property.colonOffset));
+        out.push(
+          propertyNode(
+            b.key,
+            d.keyNode.offset,
+            d.keyNode.length,
+            scalarNode('opaque', d.value.offset, d.value.length),
+            d.property.offset,
+            d.property.length,
+            d.property.colonOffset,
+          ),
+        );
       }
       continue;
     }
-    if (schema.keepUnknown) out.push(propertyNode(key, keyNode.offset, keyNode.length, configValue(value, plan), property.offset, property.length, property.colonOffset));
+    if (schema.keepUnknown)
+      out.push(
+        propertyNode(
+          key,
+          keyNode.offset,
+          keyNode.length,
+          configValue(value, plan),
+          property.offset,
+          property.length,
+          property.colonOffset,
+        ),
+      );
   }
   // Arguments a plan knows only after apply (`"kms_key_id": true` in after_unknown) are set, to an unknown value.
   for (const { key, keyNode, value } of properties(unknown)) {
     const api = schema.attributes[key] ?? schema.blocks[key]?.key;
     if (!api || seen.has(key) || value.type !== 'boolean' || value.value !== true) continue;
-    out.push(propertyNode(api, keyNode.offset, keyNode.length, scalarNode('opaque', keyNode.offset, keyNode.length), keyNode.offset, keyNode.length));
+    out.push(
+      propertyNode(
+        api,
+        keyNode.offset,
+        keyNode.length,
+        scalarNode('opaque', keyNode.offset, keyNode.length),
+        keyNode.offset,
+        keyNode.length,
+      ),
+    );
   }
   return objectNode(src.offset, src.length, out);
 }
@@ -234,17 +334,34 @@ function planTargets(root: Node): Target[] {
       const after = prop(change, 'after');
       if (!type || stringValue(prop(rc, 'mode')) === 'data' || after?.type !== 'object') continue; // deleted: after is null
       const object = mapJsonBlock(after, type.schema, true, prop(change, 'after_unknown'));
-      targets.push(terraformTarget(type, object, 'terraform-plan', prop(rc, 'address') ?? propKey(rc, 'type') ?? rc));
+      targets.push(
+        terraformTarget(
+          type,
+          object,
+          'terraform-plan',
+          prop(rc, 'address') ?? propKey(rc, 'type') ?? rc,
+        ),
+      );
     }
     return targets;
   }
   const resources: Node[] = [];
-  moduleResources(prop(prop(root, 'planned_values'), 'root_module') ?? prop(prop(root, 'values'), 'root_module'), resources);
+  moduleResources(
+    prop(prop(root, 'planned_values'), 'root_module') ?? prop(prop(root, 'values'), 'root_module'),
+    resources,
+  );
   for (const r of resources) {
     const type = RESOURCE_TYPES[stringValue(prop(r, 'type')) ?? ''];
     const values = prop(r, 'values');
     if (!type || stringValue(prop(r, 'mode')) === 'data' || values?.type !== 'object') continue;
-    targets.push(terraformTarget(type, mapJsonBlock(values, type.schema, true), 'terraform-plan', prop(r, 'address') ?? r));
+    targets.push(
+      terraformTarget(
+        type,
+        mapJsonBlock(values, type.schema, true),
+        'terraform-plan',
+        prop(r, 'address') ?? r,
+      ),
+    );
   }
   return targets;
 }
@@ -252,14 +369,22 @@ function planTargets(root: Node): Target[] {
 /** `{"resource": {"aws_cloudtrail": {"name": {…}}}}`; a resource type or name may also map to an array of such objects. */
 function configTargets(resourceNode: Node): Target[] {
   const targets: Target[] = [];
-  const objects = (n: Node): Node[] => (n.type === 'array' ? (n.children ?? []).filter((c) => c.type === 'object') : n.type === 'object' ? [n] : []);
+  const objects = (n: Node): Node[] =>
+    n.type === 'array'
+      ? (n.children ?? []).filter((c) => c.type === 'object')
+      : n.type === 'object'
+        ? [n]
+        : [];
   for (const resources of objects(resourceNode)) {
     for (const { key: typeName, value: byName } of properties(resources)) {
       const type = RESOURCE_TYPES[typeName];
       if (!type) continue;
       for (const named of objects(byName)) {
         for (const { keyNode, value } of properties(named)) {
-          for (const body of objects(value)) targets.push(terraformTarget(type, mapJsonBlock(body, type.schema, false), 'terraform', keyNode));
+          for (const body of objects(value))
+            targets.push(
+              terraformTarget(type, mapJsonBlock(body, type.schema, false), 'terraform', keyNode),
+            );
         }
       }
     }
@@ -273,7 +398,10 @@ function configTargets(resourceNode: Node): Target[] {
  * JSON syntax (a top-level `resource` object). Undefined when the document is neither.
  */
 export function terraformJsonTargets(root: Node): Target[] | undefined {
-  if (prop(root, 'format_version') && (prop(root, 'planned_values') || prop(root, 'resource_changes') || prop(root, 'values'))) {
+  if (
+    prop(root, 'format_version') &&
+    (prop(root, 'planned_values') || prop(root, 'resource_changes') || prop(root, 'values'))
+  ) {
     return planTargets(root);
   }
   const resource = prop(root, 'resource');

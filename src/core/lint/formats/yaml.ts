@@ -54,7 +54,13 @@ const CUSTOM_TAGS: Tags = INTRINSIC_TAGS.flatMap((tag) => [
   { tag, collection: 'map' as const, resolve: (v: unknown) => v },
 ]) as unknown as Tags;
 
-const OPTIONS = { customTags: CUSTOM_TAGS, merge: true, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false } as const;
+const OPTIONS = {
+  customTags: CUSTOM_TAGS,
+  merge: true,
+  uniqueKeys: false,
+  prettyErrors: false,
+  keepSourceTokens: false,
+} as const;
 
 export interface YamlDocument {
   /** The model of each document of the stream (a template is one). */
@@ -71,7 +77,8 @@ type SourceToken = CST.SourceToken;
 
 /** The YAML 1.2 core schema's reading of a plain scalar (what the Document would give). */
 function plainValue(s: string): { type: 'null' | 'boolean' | 'number' | 'string'; value: unknown } {
-  if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return { type: 'null', value: null };
+  if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL')
+    return { type: 'null', value: null };
   if (s === 'true' || s === 'True' || s === 'TRUE') return { type: 'boolean', value: true };
   if (s === 'false' || s === 'False' || s === 'FALSE') return { type: 'boolean', value: false };
   const c = s.charCodeAt(0);
@@ -80,8 +87,10 @@ function plainValue(s: string): { type: 'null' | 'boolean' | 'number' | 'string'
     if (/^[-+]?[0-9]+$/.test(s)) return { type: 'number', value: parseInt(s, 10) };
     if (/^0o[0-7]+$/.test(s)) return { type: 'number', value: parseInt(s.slice(2), 8) };
     if (/^0x[0-9a-fA-F]+$/.test(s)) return { type: 'number', value: parseInt(s.slice(2), 16) };
-    if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(s)) return { type: 'number', value: parseFloat(s) };
-    if (/^[-+]?\.(?:inf|Inf|INF)$/.test(s)) return { type: 'number', value: s.startsWith('-') ? -Infinity : Infinity };
+    if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(s))
+      return { type: 'number', value: parseFloat(s) };
+    if (/^[-+]?\.(?:inf|Inf|INF)$/.test(s))
+      return { type: 'number', value: s.startsWith('-') ? -Infinity : Infinity };
     if (/^\.(?:nan|NaN|NAN)$/.test(s)) return { type: 'number', value: NaN };
   }
   return { type: 'string', value: s };
@@ -116,13 +125,28 @@ function valueEnd(token: Token | undefined, node: Node, fallback: number): numbe
  * A scalar's value and range. The common cases (one line, no escapes) are read straight from the
  * token; the rest (folded lines, escapes, block scalars) by the package's resolveAsScalar.
  */
-function scalarOf(token: CST.FlowScalar | CST.BlockScalar): { value: string; start: number; end: number } | undefined {
+function scalarOf(
+  token: CST.FlowScalar | CST.BlockScalar,
+): { value: string; start: number; end: number } | undefined {
   const src = token.source;
   if (token.type !== 'block-scalar' && !src.includes('\n')) {
     const last = src.charCodeAt(src.length - 1);
-    if (token.type === 'scalar' && last !== 32 && last !== 9) return { value: src, start: token.offset, end: token.offset + src.length };
-    if (token.type === 'double-quoted-scalar' && !src.includes('\\') && src.length > 1 && last === 34) return { value: src.slice(1, -1), start: token.offset, end: token.offset + src.length };
-    if (token.type === 'single-quoted-scalar' && src.length > 1 && last === 39 && src.indexOf("''", 1) < 0) return { value: src.slice(1, -1), start: token.offset, end: token.offset + src.length };
+    if (token.type === 'scalar' && last !== 32 && last !== 9)
+      return { value: src, start: token.offset, end: token.offset + src.length };
+    if (
+      token.type === 'double-quoted-scalar' &&
+      !src.includes('\\') &&
+      src.length > 1 &&
+      last === 34
+    )
+      return { value: src.slice(1, -1), start: token.offset, end: token.offset + src.length };
+    if (
+      token.type === 'single-quoted-scalar' &&
+      src.length > 1 &&
+      last === 39 &&
+      src.indexOf("''", 1) < 0
+    )
+      return { value: src.slice(1, -1), start: token.offset, end: token.offset + src.length };
   }
   const r = CST.resolveAsScalar(token, false, () => undefined);
   return r ? { value: r.value, start: r.range[0], end: r.range[1] } : undefined;
@@ -133,9 +157,17 @@ class Converter {
   private readonly anchors = new Map<string, Node>();
 
   value(token: Token | undefined, props: readonly Token[] | undefined, at: number): Node {
-    const { anchor, tag } = propsOf(token?.type === 'block-scalar' ? [...(props ?? []), ...token.props] : props);
+    const { anchor, tag } = propsOf(
+      token?.type === 'block-scalar' ? [...(props ?? []), ...token.props] : props,
+    );
     let node: Node;
-    if (!token) node = scalarNode(tag && INTRINSICS.has(tag) ? 'opaque' : 'null', at, 0, tag && INTRINSICS.has(tag) ? undefined : null);
+    if (!token)
+      node = scalarNode(
+        tag && INTRINSICS.has(tag) ? 'opaque' : 'null',
+        at,
+        0,
+        tag && INTRINSICS.has(tag) ? undefined : null,
+      );
     else if (tag && INTRINSICS.has(tag)) node = this.opaque(token, at);
     else node = this.untagged(token, tag, at);
     if (anchor) this.anchors.set(anchor, node);
@@ -161,7 +193,10 @@ class Converter {
         return [token.offset, token.offset + token.source.length];
       case 'flow-collection': {
         const close = token.end.find((t) => t.type === 'flow-map-end' || t.type === 'flow-seq-end');
-        return [token.offset, close ? close.offset + 1 : this.lastEnd(token.items, token.offset + 1)];
+        return [
+          token.offset,
+          close ? close.offset + 1 : this.lastEnd(token.items, token.offset + 1),
+        ];
       }
       case 'block-map':
       case 'block-seq':
@@ -183,7 +218,10 @@ class Converter {
   private untagged(token: Token, tag: string | undefined, at: number): Node {
     switch (token.type) {
       case 'alias':
-        return this.anchors.get(token.source.slice(1)) ?? scalarNode('opaque', token.offset, token.source.length);
+        return (
+          this.anchors.get(token.source.slice(1)) ??
+          scalarNode('opaque', token.offset, token.source.length)
+        );
       case 'scalar':
       case 'single-quoted-scalar':
       case 'double-quoted-scalar':
@@ -203,13 +241,20 @@ class Converter {
       case 'block-seq':
         return this.seq(token.items, token.offset, at);
       case 'flow-collection':
-        return token.start.type === 'flow-map-start' ? this.map(token.items, token.offset, at, this.extent(token, at)[1]) : this.seq(token.items, token.offset, at, this.extent(token, at)[1]);
+        return token.start.type === 'flow-map-start'
+          ? this.map(token.items, token.offset, at, this.extent(token, at)[1])
+          : this.seq(token.items, token.offset, at, this.extent(token, at)[1]);
       default:
         return scalarNode('opaque', at, 0);
     }
   }
 
-  private seq(items: readonly CST.CollectionItem[], start: number, at: number, stop?: number): Node {
+  private seq(
+    items: readonly CST.CollectionItem[],
+    start: number,
+    at: number,
+    stop?: number,
+  ): Node {
     const out: Node[] = [];
     let last = start;
     for (const it of items) {
@@ -224,28 +269,55 @@ class Converter {
     return arrayNode(start, (stop ?? last) - start, out);
   }
 
-  private map(items: readonly CST.CollectionItem[], start: number, at: number, stop?: number): Node {
+  private map(
+    items: readonly CST.CollectionItem[],
+    start: number,
+    at: number,
+    stop?: number,
+  ): Node {
     const props: Node[] = [];
     const merged: Node[] = [];
     let first: number | undefined;
     let last = start;
     for (const it of items) {
       const key = it.key;
-      if (!key || (key.type !== 'scalar' && key.type !== 'single-quoted-scalar' && key.type !== 'double-quoted-scalar')) continue; // complex keys configure nothing here
+      if (
+        !key ||
+        (key.type !== 'scalar' &&
+          key.type !== 'single-quoted-scalar' &&
+          key.type !== 'double-quoted-scalar')
+      )
+        continue; // complex keys configure nothing here
       const r = scalarOf(key);
       if (!r) continue;
       const k = { value: r.value, range: [r.start, r.end] };
       const value = this.value(it.value, it.sep, afterIndicator(it.sep, k.range[1]));
       first ??= k.range[0];
-      if (key.type === 'scalar' && k.value === '<<' && (it.value?.type === 'alias' || it.value?.type === 'flow-collection' || it.value?.type === 'block-seq')) {
+      if (
+        key.type === 'scalar' &&
+        k.value === '<<' &&
+        (it.value?.type === 'alias' ||
+          it.value?.type === 'flow-collection' ||
+          it.value?.type === 'block-seq')
+      ) {
         // A merge key: the merged mapping's properties, unless this mapping sets them itself.
-        for (const s of value.type === 'array' ? value.children ?? [] : [value]) if (s.type === 'object') merged.push(...(s.children ?? []));
+        for (const s of value.type === 'array' ? (value.children ?? []) : [value])
+          if (s.type === 'object') merged.push(...(s.children ?? []));
         last = Math.max(last, valueEnd(it.value, value, k.range[1]));
         continue;
       }
       const stopAt = valueEnd(it.value, value, k.range[1]);
       last = Math.max(last, stopAt);
-      props.push(propertyNode(k.value, k.range[0], k.range[1] - k.range[0], value, k.range[0], Math.max(stopAt, k.range[1]) - k.range[0]));
+      props.push(
+        propertyNode(
+          k.value,
+          k.range[0],
+          k.range[1] - k.range[0],
+          value,
+          k.range[0],
+          Math.max(stopAt, k.range[1]) - k.range[0],
+        ),
+      );
     }
     const own = new Set(props.map((p) => p.children![0].value as string));
     for (const p of merged) {
@@ -271,7 +343,8 @@ function yamlComments(text: string): SourceComment[] {
       scalarNext = lexeme === '\x1f';
       continue;
     }
-    if (!scalarNext && lexeme.charCodeAt(0) === 35 /* # */) out.push({ offset, length: lexeme.length, body: lexeme.slice(1) });
+    if (!scalarNext && lexeme.charCodeAt(0) === 35 /* # */)
+      out.push({ offset, length: lexeme.length, body: lexeme.slice(1) });
     scalarNext = false;
     offset += lexeme.length;
   }
@@ -289,7 +362,11 @@ function collectionChildren(token: Token): Held[] {
   if (token.type === 'block-map' || token.type === 'flow-collection') {
     for (const it of token.items) {
       if (it.key) out.push({ token: it.key, props: it.start });
-      if (it.value) out.push({ token: it.value, props: token.type === 'flow-collection' && !it.sep ? it.start : it.sep });
+      if (it.value)
+        out.push({
+          token: it.value,
+          props: token.type === 'flow-collection' && !it.sep ? it.start : it.sep,
+        });
     }
   } else if (token.type === 'block-seq') {
     for (const it of token.items) if (it.value) out.push({ token: it.value, props: it.start });
@@ -298,7 +375,8 @@ function collectionChildren(token: Token): Held[] {
 }
 
 function anchorOf(h: Held): string | undefined {
-  return propsOf(h.token.type === 'block-scalar' ? [...(h.props ?? []), ...h.token.props] : h.props).anchor;
+  return propsOf(h.token.type === 'block-scalar' ? [...(h.props ?? []), ...h.token.props] : h.props)
+    .anchor;
 }
 
 /**
@@ -310,7 +388,9 @@ function anchorOf(h: Held): string | undefined {
 function modelDepthExceededAt(root: Held, limit: number): number {
   const heights = new Map<Token, number>();
   const anchored = new Map<string, Token>();
-  const stack: { held: Held; children: Held[]; next: number }[] = [{ held: root, children: collectionChildren(root.token), next: 0 }];
+  const stack: { held: Held; children: Held[]; next: number }[] = [
+    { held: root, children: collectionChildren(root.token), next: 0 },
+  ];
   while (stack.length) {
     const top = stack[stack.length - 1];
     if (top.next < top.children.length) {
@@ -323,11 +403,12 @@ function modelDepthExceededAt(root: Held, limit: number): number {
     let height: number;
     if (t.type === 'alias') {
       const target = anchored.get(t.source.slice(1));
-      height = target ? heights.get(target) ?? 0 : 0;
+      height = target ? (heights.get(target) ?? 0) : 0;
     } else {
       height = 0;
       for (const c of top.children) height = Math.max(height, heights.get(c.token) ?? 0);
-      if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') height++;
+      if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection')
+        height++;
     }
     heights.set(t, height);
     const anchor = anchorOf(top.held);
@@ -338,7 +419,8 @@ function modelDepthExceededAt(root: Held, limit: number): number {
   let token = root.token;
   for (let depth = 1; depth <= limit; depth++) {
     let deepest: Token | undefined;
-    for (const c of collectionChildren(token)) if (!deepest || (heights.get(c.token) ?? 0) > (heights.get(deepest) ?? 0)) deepest = c.token;
+    for (const c of collectionChildren(token))
+      if (!deepest || (heights.get(c.token) ?? 0) > (heights.get(deepest) ?? 0)) deepest = c.token;
     if (!deepest) break;
     while (deepest.type === 'alias') {
       const target: Token | undefined = anchored.get(deepest.source.slice(1));
@@ -358,18 +440,26 @@ function modelDepthExceededAt(root: Held, limit: number): number {
 export function readYaml(text: string, withErrors = false, maxDepth = Infinity): YamlDocument {
   const tokens = Array.from(new Parser().parse(text));
   for (const t of tokens) {
-    const at = t.type === 'document' && t.value ? modelDepthExceededAt({ token: t.value, props: t.start }, maxDepth) : -1;
+    const at =
+      t.type === 'document' && t.value
+        ? modelDepthExceededAt({ token: t.value, props: t.start }, maxDepth)
+        : -1;
     if (at >= 0) return { roots: [], errors: [], comments: [], tooDeepAt: at };
   }
   const roots: Node[] = [];
   for (const t of tokens) {
-    if (t.type === 'document' && t.value) roots.push(new Converter().value(t.value, t.start, t.offset));
+    if (t.type === 'document' && t.value)
+      roots.push(new Converter().value(t.value, t.start, t.offset));
   }
   const errors: SyntaxProblem[] = [];
   if (withErrors) {
     for (const doc of new Composer(OPTIONS).compose(tokens, true, text.length)) {
       for (const e of doc.errors) {
-        errors.push({ offset: e.pos[0], length: Math.max(e.pos[1] - e.pos[0], 1), message: `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
+        errors.push({
+          offset: e.pos[0],
+          length: Math.max(e.pos[1] - e.pos[0], 1),
+          message: `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+        });
       }
     }
   }

@@ -22,7 +22,8 @@ export function yamlScalar(value: Scalar, style?: string, flow = false): string 
 /** Whether `offset` is inside a flow collection (`[…]`, `{…}`) of the node tree `obj` belongs to. */
 function inFlow(text: string, node: Node): boolean {
   for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'array' || p.type === 'object') return text[p.offset] === '[' || text[p.offset] === '{';
+    if (p.type === 'array' || p.type === 'object')
+      return text[p.offset] === '[' || text[p.offset] === '{';
   }
   return false;
 }
@@ -40,9 +41,18 @@ export function yamlSyntax(text: string): Syntax {
   const { unit, eol } = unitOf(text);
 
   const replaceValue = (node: Node, value: Scalar): TextEdit => {
-    if (node.length === 0) return { offset: node.offset, length: 0, newText: ` ${yamlScalar(value)}` }; // `Key:` with no value
+    if (node.length === 0)
+      return { offset: node.offset, length: 0, newText: ` ${yamlScalar(value)}` }; // `Key:` with no value
     const first = text[node.offset];
-    return { offset: node.offset, length: node.length, newText: yamlScalar(value, first === '"' || first === "'" ? first : undefined, inFlow(text, node)) };
+    return {
+      offset: node.offset,
+      length: node.length,
+      newText: yamlScalar(
+        value,
+        first === '"' || first === "'" ? first : undefined,
+        inFlow(text, node),
+      ),
+    };
   };
 
   return {
@@ -59,13 +69,20 @@ export function yamlSyntax(text: string): Syntax {
       if (text[obj.offset] === '{') {
         if (text[obj.offset + obj.length - 1] !== '}') return []; // an unclosed flow mapping: nothing sensible to insert
         const last = obj.children?.filter(own).pop();
-        return [last ? { offset: last.offset + last.length, length: 0, newText: `, ${entry}` } : { offset: obj.offset, length: obj.length, newText: `{ ${entry} }` }];
+        return [
+          last
+            ? { offset: last.offset + last.length, length: 0, newText: `, ${entry}` }
+            : { offset: obj.offset, length: obj.length, newText: `{ ${entry} }` },
+        ];
       }
       // A block mapping: a new line after its last entry, at the column of its keys.
       const indent = ' '.repeat(obj.offset - lineStartOf(text, obj.offset));
-      const last = obj.children?.filter(own).reduce((a, b) => (b.offset + b.length > a.offset + a.length ? b : a));
+      const last = obj.children
+        ?.filter(own)
+        .reduce((a, b) => (b.offset + b.length > a.offset + a.length ? b : a));
       const end = last ? last.offset + last.length : obj.offset + obj.length;
-      if (text[end - 1] === '\n') return [{ offset: end, length: 0, newText: `${indent}${entry}${eol}` }];
+      if (text[end - 1] === '\n')
+        return [{ offset: end, length: 0, newText: `${indent}${entry}${eol}` }];
       return [{ offset: lineEndOf(text, end), length: 0, newText: `${eol}${indent}${entry}` }];
     },
     removeItem(list, index) {
@@ -81,18 +98,30 @@ export function yamlSyntax(text: string): Syntax {
         return [{ offset: basicProp.offset, length: basicProp.length, newText }];
       }
       if (advancedValue.type !== 'array') return undefined;
-      const edits: TextEdit[] = [wholeLines(text, basicProp.offset, basicProp.offset + basicProp.length)].map((r) => ({ ...r, newText: '' }));
+      const edits: TextEdit[] = [
+        wholeLines(text, basicProp.offset, basicProp.offset + basicProp.length),
+      ].map((r) => ({ ...r, newText: '' }));
       const added = newSelectors(target, selectors);
       if (added.length) {
         const end = advancedValue.offset + advancedValue.length;
         if (text[advancedValue.offset] === '[') {
           // A flow sequence takes the selectors as JSON, which is YAML flow syntax.
           const body = added.map((s) => JSON.stringify(s)).join(', ');
-          edits.push({ offset: end - 1, length: 0, newText: advancedValue.children?.length ? `, ${body}` : body });
+          edits.push({
+            offset: end - 1,
+            length: 0,
+            newText: advancedValue.children?.length ? `, ${body}` : body,
+          });
         } else {
-          const itemIndent = ' '.repeat(advancedValue.offset - lineStartOf(text, advancedValue.offset));
+          const itemIndent = ' '.repeat(
+            advancedValue.offset - lineStartOf(text, advancedValue.offset),
+          );
           const block = yamlBlock(added, itemIndent, unit, eol);
-          edits.push(text[end - 1] === '\n' ? { offset: end, length: 0, newText: block + eol } : { offset: lineEndOf(text, end), length: 0, newText: eol + block });
+          edits.push(
+            text[end - 1] === '\n'
+              ? { offset: end, length: 0, newText: block + eol }
+              : { offset: lineEndOf(text, end), length: 0, newText: eol + block },
+          );
         }
       }
       return joinEdits(edits);

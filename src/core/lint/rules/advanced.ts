@@ -27,7 +27,9 @@ function closest(name: string, candidates: readonly string[]): string | undefine
 
 /** The fields allowed per event category for the target: trails, or event data stores (which accept more). */
 function fieldsByCategory(t: Target): Readonly<Record<string, readonly string[]>> {
-  return t.resource === 'event-data-store' ? EVENT_DATA_STORE_FIELDS_BY_CATEGORY : FIELDS_BY_CATEGORY;
+  return t.resource === 'event-data-store'
+    ? EVENT_DATA_STORE_FIELDS_BY_CATEGORY
+    : FIELDS_BY_CATEGORY;
 }
 
 export const unknownField = defineRule(
@@ -47,7 +49,12 @@ export const unknownField = defineRule(
         if (!fs.fieldNode || fs.field === undefined || KNOWN_FIELDS.includes(fs.field)) continue;
         const suggestion = closest(fs.field, KNOWN_FIELDS);
         const fixes: Fix[] = suggestion
-          ? [{ title: `Change to "${suggestion}"`, edits: [ctx.syntax.replaceValue(fs.fieldNode, suggestion)] }]
+          ? [
+              {
+                title: `Change to "${suggestion}"`,
+                edits: [ctx.syntax.replaceValue(fs.fieldNode, suggestion)],
+              },
+            ]
           : [];
         ctx.report({
           node: fs.fieldNode,
@@ -77,7 +84,14 @@ export const unknownOperator = defineRule(
           ctx.report({
             node: u.keyNode,
             message: `Unknown key "${u.key}" in a field selector${suggestion ? ` (did you mean "${suggestion}"?)` : ''}.`,
-            fixes: api ? [{ title: `Change to "${suggestion}"`, edits: [ctx.syntax.renameKey(ctx.target, u.keyNode, api)] }] : [],
+            fixes: api
+              ? [
+                  {
+                    title: `Change to "${suggestion}"`,
+                    edits: [ctx.syntax.renameKey(ctx.target, u.keyNode, api)],
+                  },
+                ]
+              : [],
           });
         }
       }
@@ -100,7 +114,10 @@ export const missingEventCategory = defineRule(
       if (isIntrinsic(sel.fieldSelectorsNode)) continue;
       if (sel.fieldSelectors.some((f) => f.field === 'eventCategory')) continue;
       const where = propKey(sel.node, 'FieldSelectors') ?? sel.node;
-      ctx.report({ node: where, message: 'This advanced event selector has no eventCategory field selector.' });
+      ctx.report({
+        node: where,
+        message: 'This advanced event selector has no eventCategory field selector.',
+      });
     }
   },
 );
@@ -119,11 +136,21 @@ export const fieldNotAllowed = defineRule(
   },
   (ctx) => {
     for (const sel of advancedSelectors(ctx.target)) {
-      const allowed = sel.category === undefined ? undefined : fieldsByCategory(ctx.target)[sel.category];
+      const allowed =
+        sel.category === undefined ? undefined : fieldsByCategory(ctx.target)[sel.category];
       if (!allowed) continue;
       for (const fs of sel.fieldSelectors) {
-        if (!fs.fieldNode || fs.field === undefined || !KNOWN_FIELDS.includes(fs.field) || allowed.includes(fs.field)) continue;
-        ctx.report({ node: fs.fieldNode, message: `Field "${fs.field}" is not allowed in a ${sel.category} selector (allowed: ${allowed.join(', ')}).` });
+        if (
+          !fs.fieldNode ||
+          fs.field === undefined ||
+          !KNOWN_FIELDS.includes(fs.field) ||
+          allowed.includes(fs.field)
+        )
+          continue;
+        ctx.report({
+          node: fs.fieldNode,
+          message: `Field "${fs.field}" is not allowed in a ${sel.category} selector (allowed: ${allowed.join(', ')}).`,
+        });
       }
     }
   },
@@ -135,7 +162,8 @@ export const duplicateField = defineRule(
     group: 'correctness',
     severity: 'error',
     title: 'eventCategory or resources.type repeated in one selector',
-    description: 'An advanced selector may hold one eventCategory and one resources.type field selector. To log more resource types, add another selector.',
+    description:
+      'An advanced selector may hold one eventCategory and one resources.type field selector. To log more resource types, add another selector.',
     docUrl: DOCS.advancedFieldSelector,
   },
   (ctx) => {
@@ -143,7 +171,11 @@ export const duplicateField = defineRule(
       const seen = new Set<string>();
       for (const fs of sel.fieldSelectors) {
         if (!fs.field || !fs.fieldNode || !SINGLE_FIELDS.includes(fs.field)) continue;
-        if (seen.has(fs.field)) ctx.report({ node: fs.fieldNode, message: `"${fs.field}" appears more than once in this selector; use one selector per ${fs.field === 'resources.type' ? 'resource type' : 'event category'}.` });
+        if (seen.has(fs.field))
+          ctx.report({
+            node: fs.fieldNode,
+            message: `"${fs.field}" appears more than once in this selector; use one selector per ${fs.field === 'resources.type' ? 'resource type' : 'event category'}.`,
+          });
         seen.add(fs.field);
       }
     }
@@ -156,7 +188,8 @@ export const equalsOnly = defineRule(
     group: 'correctness',
     severity: 'error',
     title: 'Operator other than Equals on readOnly, eventCategory or resources.type',
-    description: 'Equals is the only operator the API accepts for the readOnly, eventCategory and resources.type fields.',
+    description:
+      'Equals is the only operator the API accepts for the readOnly, eventCategory and resources.type fields.',
     docUrl: DOCS.advancedFieldSelector,
   },
   (ctx) => {
@@ -169,18 +202,33 @@ export const equalsOnly = defineRule(
           const fixes: Fix[] = [];
           if (!hasEquals && fs.operators.length === 1) {
             const values = op.values.map(stringValue);
-            if (fs.field === 'readOnly' && op.name === 'NotEquals' && values.length === 1 && (values[0] === 'true' || values[0] === 'false')) {
+            if (
+              fs.field === 'readOnly' &&
+              op.name === 'NotEquals' &&
+              values.length === 1 &&
+              (values[0] === 'true' || values[0] === 'false')
+            ) {
               // readOnly is two-valued: NotEquals true means Equals false.
               const flipped = values[0] === 'true' ? 'false' : 'true';
               fixes.push({
                 title: `Replace with Equals ["${flipped}"]`,
-                edits: [ctx.syntax.renameKey(ctx.target, op.keyNode, 'Equals'), ctx.syntax.replaceValue(op.values[0], flipped)],
+                edits: [
+                  ctx.syntax.renameKey(ctx.target, op.keyNode, 'Equals'),
+                  ctx.syntax.replaceValue(op.values[0], flipped),
+                ],
               });
             } else {
-              fixes.push({ title: `Replace ${op.name} with Equals`, edits: [ctx.syntax.renameKey(ctx.target, op.keyNode, 'Equals')] });
+              fixes.push({
+                title: `Replace ${op.name} with Equals`,
+                edits: [ctx.syntax.renameKey(ctx.target, op.keyNode, 'Equals')],
+              });
             }
           }
-          ctx.report({ node: op.keyNode, message: `"${fs.field}" accepts only the Equals operator, not ${op.name}.`, fixes });
+          ctx.report({
+            node: op.keyNode,
+            message: `"${fs.field}" accepts only the Equals operator, not ${op.name}.`,
+            fixes,
+          });
         }
       }
     }
@@ -197,11 +245,19 @@ export const invalidFieldValue = defineRule(
     docUrl: DOCS.advancedFieldSelector,
   },
   (ctx) => {
-    const categories = ctx.target.resource === 'event-data-store' ? EVENT_DATA_STORE_CATEGORIES : TRAIL_EVENT_CATEGORIES;
+    const categories =
+      ctx.target.resource === 'event-data-store'
+        ? EVENT_DATA_STORE_CATEGORIES
+        : TRAIL_EVENT_CATEGORIES;
     const what = ctx.target.resource === 'event-data-store' ? 'an event data store' : 'a trail';
     for (const sel of advancedSelectors(ctx.target)) {
       for (const fs of sel.fieldSelectors) {
-        const allowed = fs.field === 'eventCategory' ? categories : fs.field === 'readOnly' ? ['true', 'false'] : undefined;
+        const allowed =
+          fs.field === 'eventCategory'
+            ? categories
+            : fs.field === 'readOnly'
+              ? ['true', 'false']
+              : undefined;
         if (!allowed) continue;
         for (const op of fs.operators) {
           for (const v of op.values) {
@@ -211,7 +267,14 @@ export const invalidFieldValue = defineRule(
             ctx.report({
               node: v,
               message: `"${s}" is not a valid ${fs.field} value for ${what} (expected ${allowed.join(' or ')}).`,
-              fixes: suggestion ? [{ title: `Change to "${suggestion}"`, edits: [ctx.syntax.replaceValue(v, suggestion)] }] : [],
+              fixes: suggestion
+                ? [
+                    {
+                      title: `Change to "${suggestion}"`,
+                      edits: [ctx.syntax.replaceValue(v, suggestion)],
+                    },
+                  ]
+                : [],
             });
           }
         }
@@ -226,22 +289,33 @@ export const emptyValues = defineRule(
     group: 'correctness',
     severity: 'error',
     title: 'Field selector with no operator, an empty value list or an empty value',
-    description: 'Each field selector needs at least one operator; each operator needs at least one value; values are 1 to 2048 characters. The API rejects empty lists and empty strings.',
+    description:
+      'Each field selector needs at least one operator; each operator needs at least one value; values are 1 to 2048 characters. The API rejects empty lists and empty strings.',
     docUrl: DOCS.advancedFieldSelector,
   },
   (ctx) => {
     const say = spellingOf(ctx.target);
     for (const sel of advancedSelectors(ctx.target)) {
-      if (sel.fieldSelectorsNode?.type === 'array' && sel.fieldSelectors.length === 0 && !sel.fieldSelectorsNode.children?.length) {
+      if (
+        sel.fieldSelectorsNode?.type === 'array' &&
+        sel.fieldSelectors.length === 0 &&
+        !sel.fieldSelectorsNode.children?.length
+      ) {
         ctx.report({ node: sel.fieldSelectorsNode, message: `${say('FieldSelectors')} is empty.` });
       }
       for (const fs of sel.fieldSelectors) {
         if (fs.operators.length === 0 && fs.fieldNode) {
-          ctx.report({ node: fs.fieldNode, message: `Field selector "${fs.field ?? ''}" has no operator (${say('Equals')}, ${say('StartsWith')}…).` });
+          ctx.report({
+            node: fs.fieldNode,
+            message: `Field selector "${fs.field ?? ''}" has no operator (${say('Equals')}, ${say('StartsWith')}…).`,
+          });
         }
         for (const op of fs.operators) {
-          if (op.valueNode.type === 'array' && op.values.length === 0) ctx.report({ node: op.valueNode, message: `${say(op.name)} has no values.` });
-          for (const v of op.values) if (stringValue(v) === '') ctx.report({ node: v, message: `Empty value in ${say(op.name)}.` });
+          if (op.valueNode.type === 'array' && op.values.length === 0)
+            ctx.report({ node: op.valueNode, message: `${say(op.name)} has no values.` });
+          for (const v of op.values)
+            if (stringValue(v) === '')
+              ctx.report({ node: v, message: `Empty value in ${say(op.name)}.` });
         }
       }
     }
@@ -254,7 +328,8 @@ export const duplicateValue = defineRule(
     group: 'correctness',
     severity: 'warning',
     title: 'Duplicate value in an operator',
-    description: 'A value listed twice in the same operator adds nothing but counts against the 500-value limit of the trail.',
+    description:
+      'A value listed twice in the same operator adds nothing but counts against the 500-value limit of the trail.',
     docUrl: DOCS.advancedFieldSelector,
   },
   (ctx) => {
@@ -269,7 +344,12 @@ export const duplicateValue = defineRule(
               ctx.report({
                 node: v,
                 message: `"${s}" is listed more than once in ${spellingOf(ctx.target)(op.name)} of ${fs.field ?? 'this field'}.`,
-                fixes: [{ title: 'Remove the duplicate value', edits: ctx.syntax.removeItem(op.valueNode, i) }],
+                fixes: [
+                  {
+                    title: 'Remove the duplicate value',
+                    edits: ctx.syntax.removeItem(op.valueNode, i),
+                  },
+                ],
               });
             }
             seen.add(s);
@@ -286,14 +366,18 @@ export const dataSelectorNoResourceType = defineRule(
     group: 'correctness',
     severity: 'error',
     title: 'Data selector without resources.type',
-    description: 'An advanced selector with eventCategory Data must say which resource type it logs with `resources.type` Equals, e.g. AWS::S3::Object.',
+    description:
+      'An advanced selector with eventCategory Data must say which resource type it logs with `resources.type` Equals, e.g. AWS::S3::Object.',
     docUrl: DOCS.dataEvents,
   },
   (ctx) => {
     for (const sel of advancedSelectors(ctx.target)) {
       if (sel.category !== 'Data') continue;
       if (sel.fieldSelectors.some((f) => f.field === 'resources.type')) continue;
-      ctx.report({ node: propKey(sel.node, 'FieldSelectors') ?? sel.node, message: 'This data event selector has no resources.type field selector.' });
+      ctx.report({
+        node: propKey(sel.node, 'FieldSelectors') ?? sel.node,
+        message: 'This data event selector has no resources.type field selector.',
+      });
     }
   },
 );
@@ -320,7 +404,14 @@ export const unknownResourceType = defineRule(
             ctx.report({
               node: v,
               message: `"${s}" is not a known data event resource type${suggestion ? ` (did you mean "${suggestion}"?)` : ''}.`,
-              fixes: suggestion ? [{ title: `Change to "${suggestion}"`, edits: [ctx.syntax.replaceValue(v, suggestion)] }] : [],
+              fixes: suggestion
+                ? [
+                    {
+                      title: `Change to "${suggestion}"`,
+                      edits: [ctx.syntax.replaceValue(v, suggestion)],
+                    },
+                  ]
+                : [],
             });
           }
         }
@@ -342,17 +433,26 @@ export const valueTooLong = defineRule(
     for (const sel of advancedSelectors(ctx.target)) {
       const name = stringValue(sel.nameNode);
       if (sel.nameNode && name !== undefined && name.length > LIMITS.selectorNameLength) {
-        ctx.report({ node: sel.nameNode, message: `Selector name is ${name.length} characters (maximum ${LIMITS.selectorNameLength}).` });
+        ctx.report({
+          node: sel.nameNode,
+          message: `Selector name is ${name.length} characters (maximum ${LIMITS.selectorNameLength}).`,
+        });
       }
       for (const fs of sel.fieldSelectors) {
         if (fs.fieldNode && fs.field !== undefined && fs.field.length > LIMITS.fieldNameLength) {
-          ctx.report({ node: fs.fieldNode, message: `Field name is ${fs.field.length} characters (maximum ${LIMITS.fieldNameLength}).` });
+          ctx.report({
+            node: fs.fieldNode,
+            message: `Field name is ${fs.field.length} characters (maximum ${LIMITS.fieldNameLength}).`,
+          });
         }
         for (const op of fs.operators) {
           for (const v of op.values) {
             const s = stringValue(v);
             if (s !== undefined && s.length > LIMITS.fieldValueLength) {
-              ctx.report({ node: v, message: `Value is ${s.length} characters (maximum ${LIMITS.fieldValueLength}).` });
+              ctx.report({
+                node: v,
+                message: `Value is ${s.length} characters (maximum ${LIMITS.fieldValueLength}).`,
+              });
             }
           }
         }
@@ -376,8 +476,13 @@ export const tooManyAdvancedValues = defineRule(
       for (const fs of sel.fieldSelectors) for (const op of fs.operators) total += op.values.length;
     }
     if (total > LIMITS.advancedValuesPerTrail) {
-      const key = propKey(ctx.target.object, 'AdvancedEventSelectors') ?? prop(ctx.target.object, 'AdvancedEventSelectors')!;
-      ctx.report({ node: key, message: `The advanced selectors hold ${total} values in all (maximum ${LIMITS.advancedValuesPerTrail} per trail).` });
+      const key =
+        propKey(ctx.target.object, 'AdvancedEventSelectors') ??
+        prop(ctx.target.object, 'AdvancedEventSelectors')!;
+      ctx.report({
+        node: key,
+        message: `The advanced selectors hold ${total} values in all (maximum ${LIMITS.advancedValuesPerTrail} per trail).`,
+      });
     }
   },
 );

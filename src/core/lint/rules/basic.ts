@@ -25,11 +25,19 @@ export const mixedSelectors = defineRule(
     docUrl: DOCS.putEventSelectors,
   },
   (ctx) => {
-    if (!hasSelectorArray(ctx.target, 'EventSelectors') || !hasSelectorArray(ctx.target, 'AdvancedEventSelectors')) return;
+    if (
+      !hasSelectorArray(ctx.target, 'EventSelectors') ||
+      !hasSelectorArray(ctx.target, 'AdvancedEventSelectors')
+    )
+      return;
     const key = propKey(ctx.target.object, 'AdvancedEventSelectors')!;
     const fix = convertToAdvancedFix(ctx.syntax, ctx.target);
     const say = spellingOf(ctx.target);
-    ctx.report({ node: key, message: `${say('EventSelectors')} and ${say('AdvancedEventSelectors')} are both set; a trail accepts only one of them.`, fixes: fix ? [fix] : [] });
+    ctx.report({
+      node: key,
+      message: `${say('EventSelectors')} and ${say('AdvancedEventSelectors')} are both set; a trail accepts only one of them.`,
+      fixes: fix ? [fix] : [],
+    });
   },
 );
 
@@ -45,7 +53,10 @@ export const tooManyEventSelectors = defineRule(
   (ctx) => {
     const items = arrayItems(prop(ctx.target.object, 'EventSelectors'));
     if (items.length > LIMITS.basicSelectorsPerTrail) {
-      ctx.report({ node: items[LIMITS.basicSelectorsPerTrail], message: `${items.length} event selectors (maximum ${LIMITS.basicSelectorsPerTrail} per trail).` });
+      ctx.report({
+        node: items[LIMITS.basicSelectorsPerTrail],
+        message: `${items.length} event selectors (maximum ${LIMITS.basicSelectorsPerTrail} per trail).`,
+      });
     }
   },
 );
@@ -61,9 +72,13 @@ export const tooManyDataResources = defineRule(
   },
   (ctx) => {
     let total = 0;
-    for (const sel of basicSelectors(ctx.target)) for (const dr of sel.dataResources) total += dr.values.length;
+    for (const sel of basicSelectors(ctx.target))
+      for (const dr of sel.dataResources) total += dr.values.length;
     if (total > LIMITS.dataResourcesPerTrail) {
-      ctx.report({ node: propKey(ctx.target.object, 'EventSelectors')!, message: `${total} data resources in all (maximum ${LIMITS.dataResourcesPerTrail} per trail).` });
+      ctx.report({
+        node: propKey(ctx.target.object, 'EventSelectors')!,
+        message: `${total} data resources in all (maximum ${LIMITS.dataResourcesPerTrail} per trail).`,
+      });
     }
   },
 );
@@ -83,11 +98,23 @@ export const readWriteType = defineRule(
       if (!node || isIntrinsic(node)) continue;
       const v = stringValue(node);
       if (v !== undefined && READ_WRITE_TYPES.includes(v)) continue;
-      const suggestion = v === undefined ? undefined : READ_WRITE_TYPES.find((t) => t.toLowerCase() === v.toLowerCase().replace(/[^a-z]/g, ''));
+      const suggestion =
+        v === undefined
+          ? undefined
+          : READ_WRITE_TYPES.find(
+              (t) => t.toLowerCase() === v.toLowerCase().replace(/[^a-z]/g, ''),
+            );
       ctx.report({
         node,
         message: `${spellingOf(ctx.target)('ReadWriteType')} ${JSON.stringify(v ?? null)} is not ${READ_WRITE_TYPES.join(', ')}.`,
-        fixes: suggestion ? [{ title: `Change to "${suggestion}"`, edits: [ctx.syntax.replaceValue(node, suggestion)] }] : [],
+        fixes: suggestion
+          ? [
+              {
+                title: `Change to "${suggestion}"`,
+                edits: [ctx.syntax.replaceValue(node, suggestion)],
+              },
+            ]
+          : [],
       });
     }
   },
@@ -107,7 +134,10 @@ export const basicDataResourceType = defineRule(
       for (const dr of sel.dataResources) {
         if (!dr.typeNode || isIntrinsic(dr.typeNode)) continue;
         if (dr.type !== undefined && BASIC_DATA_RESOURCE_TYPES.includes(dr.type)) continue;
-        ctx.report({ node: dr.typeNode, message: `Basic event selectors do not support data resource type ${JSON.stringify(dr.type ?? null)}; use ${BASIC_DATA_RESOURCE_TYPES.join(', ')} or advanced event selectors.` });
+        ctx.report({
+          node: dr.typeNode,
+          message: `Basic event selectors do not support data resource type ${JSON.stringify(dr.type ?? null)}; use ${BASIC_DATA_RESOURCE_TYPES.join(', ')} or advanced event selectors.`,
+        });
       }
     }
   },
@@ -135,10 +165,15 @@ export const dataResourceArn = defineRule(
             ctx.report({
               node: v,
               message: `"${s}" needs a trailing slash to select the bucket's objects ("${s}/").`,
-              fixes: [{ title: 'Add the trailing slash', edits: [ctx.syntax.replaceValue(v, `${s}/`)] }],
+              fixes: [
+                { title: 'Add the trailing slash', edits: [ctx.syntax.replaceValue(v, `${s}/`)] },
+              ],
             });
           } else {
-            ctx.report({ node: v, message: `"${s}" is not a valid ${dr.type} data resource (expected e.g. ${forms.example}).` });
+            ctx.report({
+              node: v,
+              message: `"${s}" is not a valid ${dr.type} data resource (expected e.g. ${forms.example}).`,
+            });
           }
         }
       }
@@ -160,7 +195,10 @@ export const excludeManagementSources = defineRule(
       for (const v of arrayItems(sel.excludeNode)) {
         const s = stringValue(v);
         if (s === undefined || EXCLUDABLE_MANAGEMENT_SOURCES.includes(s)) continue;
-        ctx.report({ node: v, message: `"${s}" cannot be excluded; only ${EXCLUDABLE_MANAGEMENT_SOURCES.join(' and ')} can.` });
+        ctx.report({
+          node: v,
+          message: `"${s}" cannot be excluded; only ${EXCLUDABLE_MANAGEMENT_SOURCES.join(' and ')} can.`,
+        });
       }
     }
   },
@@ -180,12 +218,20 @@ export const logsNothing = defineRule(
     const selectors = basicSelectors(ctx.target);
     if (!selectors.length) return;
     const logsSomething = (s: (typeof selectors)[number]) =>
-      s.includeManagement !== false || s.dataResources.some((dr) => dr.values.length > 0 || isIntrinsic(dr.valuesNode)) || isIntrinsic(s.dataResourcesNode);
+      s.includeManagement !== false ||
+      s.dataResources.some((dr) => dr.values.length > 0 || isIntrinsic(dr.valuesNode)) ||
+      isIntrinsic(s.dataResourcesNode);
     if (selectors.some(logsSomething)) return;
-    const fixes = selectors.filter((s) => s.includeManagementNode).map((s) => ctx.syntax.replaceValue(s.includeManagementNode!, true));
+    const fixes = selectors
+      .filter((s) => s.includeManagementNode)
+      .map((s) => ctx.syntax.replaceValue(s.includeManagementNode!, true));
     ctx.report({
-      node: selectors.length === 1 && selectors[0].includeManagementNode ? selectors[0].includeManagementNode : propKey(ctx.target.object, 'EventSelectors')!,
-      message: 'Management events are off and no data resources are selected: this trail logs nothing.',
+      node:
+        selectors.length === 1 && selectors[0].includeManagementNode
+          ? selectors[0].includeManagementNode
+          : propKey(ctx.target.object, 'EventSelectors')!,
+      message:
+        'Management events are off and no data resources are selected: this trail logs nothing.',
       fixes: fixes.length ? [{ title: 'Turn management events on', edits: fixes }] : [],
     });
   },

@@ -6,6 +6,11 @@ import { BASIC_RULES } from './basic';
 import { POSTURE_RULES } from './posture';
 import { TRAIL_RULES } from './trail';
 
-export const RULES: readonly Rule[] = [...BASIC_RULES, ...ADVANCED_RULES, ...TRAIL_RULES, ...POSTURE_RULES];
+export const RULES: readonly Rule[] = [
+  ...BASIC_RULES,
+  ...ADVANCED_RULES,
+  ...TRAIL_RULES,
+  ...POSTURE_RULES,
+];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

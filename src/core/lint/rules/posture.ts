@@ -13,7 +13,8 @@ type State = 'on' | 'off' | 'unknown';
 /** A boolean setting as the trail will have it: stated, the default (the API's unless the target has its own), or unknown. */
 function booleanSetting(t: Target, key: string, defaultValue: boolean): State {
   const node = prop(t.object, key);
-  if (!node) return t.absentMeansDefault ? ((t.defaults?.[key] ?? defaultValue) ? 'on' : 'off') : 'unknown';
+  if (!node)
+    return t.absentMeansDefault ? ((t.defaults?.[key] ?? defaultValue) ? 'on' : 'off') : 'unknown';
   const b = boolValue(node);
   return b === undefined ? 'unknown' : b ? 'on' : 'off';
 }
@@ -32,13 +33,18 @@ function at(t: Target, key: string): Node | { offset: number; length: number } {
   return prop(t.object, key) ?? anchorOf(t);
 }
 
-function fixSet(ctx: { syntax: Syntax; target: Target }, title: string, settings: [string, boolean][]): Fix[] {
+function fixSet(
+  ctx: { syntax: Syntax; target: Target },
+  title: string,
+  settings: [string, boolean][],
+): Fix[] {
   // API outputs (and Terraform plans) describe a trail; editing them changes nothing, so they get no fix.
   if (ctx.target.shape === 'output') return [];
   // Each edit is computed on the original text: at most one of them inserts a new setting,
   // the others replace existing values, so they never overlap.
   const edits = [];
-  for (const [key, value] of settings) edits.push(...ctx.syntax.setProperty(ctx.target, ctx.target.object, key, value));
+  for (const [key, value] of settings)
+    edits.push(...ctx.syntax.setProperty(ctx.target, ctx.target.object, key, value));
   return edits.length ? [{ title, edits }] : [];
 }
 
@@ -51,14 +57,21 @@ export const logFileValidationOff = defineRule(
     description:
       'Without log file validation CloudTrail writes no signed digest files, so nobody can prove later that log files were not modified or deleted after delivery. It is off by default.',
     docUrl: DOCS.logFileValidation,
-    controls: ['CIS AWS Foundations 3.2', 'Security Hub CloudTrail.4', 'checkov CKV_AWS_36', 'trivy AVD-AWS-0016'],
+    controls: [
+      'CIS AWS Foundations 3.2',
+      'Security Hub CloudTrail.4',
+      'checkov CKV_AWS_36',
+      'trivy AVD-AWS-0016',
+    ],
   },
   (ctx) => {
     const t = ctx.target;
-    if (!t.hasTrailSettings || booleanSetting(t, t.names.logFileValidation, false) !== 'off') return;
+    if (!t.hasTrailSettings || booleanSetting(t, t.names.logFileValidation, false) !== 'off')
+      return;
     ctx.report({
       node: at(t, t.names.logFileValidation),
-      message: 'Log file validation is off: tampering with delivered logs would go undetected (CIS 3.2).',
+      message:
+        'Log file validation is off: tampering with delivered logs would go undetected (CIS 3.2).',
       fixes: fixSet(ctx, 'Turn on log file validation', [[t.names.logFileValidation, true]]),
     });
   },
@@ -73,7 +86,12 @@ export const notMultiRegion = defineRule(
     description:
       'A single-Region trail misses activity in every other Region, which is where attackers like to work (crypto-mining in an unused Region). Auditors expect at least one multi-Region trail; single-Region is the API default.',
     docUrl: DOCS.multiRegion,
-    controls: ['CIS AWS Foundations 3.1', 'Security Hub CloudTrail.1', 'checkov CKV_AWS_67', 'trivy AVD-AWS-0014'],
+    controls: [
+      'CIS AWS Foundations 3.1',
+      'Security Hub CloudTrail.1',
+      'checkov CKV_AWS_67',
+      'trivy AVD-AWS-0014',
+    ],
   },
   (ctx) => {
     const t = ctx.target;
@@ -81,11 +99,18 @@ export const notMultiRegion = defineRule(
     const key = t.names.multiRegion;
     if (!(t.hasTrailSettings || store) || booleanSetting(t, key, false) !== 'off') return;
     const settings: [string, boolean][] = [[key, true]];
-    if (!store && boolValue(prop(t.object, 'IncludeGlobalServiceEvents')) === false) settings.push(['IncludeGlobalServiceEvents', true]);
+    if (!store && boolValue(prop(t.object, 'IncludeGlobalServiceEvents')) === false)
+      settings.push(['IncludeGlobalServiceEvents', true]);
     ctx.report({
       node: at(t, key),
-      message: store ? 'The event data store collects events of its own Region only; activity in other Regions goes unrecorded.' : 'The trail logs one Region only; activity in other Regions goes unrecorded (CIS 3.1).',
-      fixes: fixSet(ctx, store ? 'Make the event data store multi-Region' : 'Make the trail multi-Region', settings),
+      message: store
+        ? 'The event data store collects events of its own Region only; activity in other Regions goes unrecorded.'
+        : 'The trail logs one Region only; activity in other Regions goes unrecorded (CIS 3.1).',
+      fixes: fixSet(
+        ctx,
+        store ? 'Make the event data store multi-Region' : 'Make the trail multi-Region',
+        settings,
+      ),
     });
   },
 );
@@ -99,11 +124,15 @@ export const globalEventsExcluded = defineRule(
     description:
       'IAM, STS and CloudFront calls are global service events. With IncludeGlobalServiceEvents false the trail does not record them: user and role creation, policy changes and AssumeRole calls go unseen, unless another trail records them.',
     docUrl: DOCS.globalServiceEvents,
-    controls: ['CIS AWS Foundations 3.1 (a multi-Region trail includes them)', 'Security Hub CloudTrail.1'],
+    controls: [
+      'CIS AWS Foundations 3.1 (a multi-Region trail includes them)',
+      'Security Hub CloudTrail.1',
+    ],
   },
   (ctx) => {
     const t = ctx.target;
-    if (!t.hasTrailSettings || booleanSetting(t, 'IncludeGlobalServiceEvents', true) !== 'off') return;
+    if (!t.hasTrailSettings || booleanSetting(t, 'IncludeGlobalServiceEvents', true) !== 'off')
+      return;
     // A multi-Region trail with global events off is an API error, reported by multi-region-global-events.
     if (boolValue(prop(t.object, 'IsMultiRegionTrail')) === true) return;
     ctx.report({
@@ -123,7 +152,13 @@ export const noKmsKey = defineRule(
     description:
       'Without KmsKeyId, log files are encrypted with SSE-S3 only: anyone who can read the bucket can read the logs. A customer managed KMS key adds a key policy that controls who may decrypt them.',
     docUrl: DOCS.kms,
-    controls: ['CIS AWS Foundations 3.7', 'Security Hub CloudTrail.2', 'checkov CKV_AWS_35', 'trivy AVD-AWS-0015', 'checkov CKV_AWS_294 (event data stores)'],
+    controls: [
+      'CIS AWS Foundations 3.7',
+      'Security Hub CloudTrail.2',
+      'checkov CKV_AWS_35',
+      'trivy AVD-AWS-0015',
+      'checkov CKV_AWS_294 (event data stores)',
+    ],
   },
   (ctx) => {
     const t = ctx.target;
@@ -131,7 +166,9 @@ export const noKmsKey = defineRule(
     if (!(t.hasTrailSettings || store) || stringSetting(t, t.names.kmsKey) !== 'off') return;
     ctx.report({
       node: at(t, t.names.kmsKey),
-      message: store ? 'The event data store is not encrypted with a customer managed KMS key.' : 'Log files are not encrypted with a customer managed KMS key (CIS 3.7).',
+      message: store
+        ? 'The event data store is not encrypted with a customer managed KMS key.'
+        : 'Log files are not encrypted with a customer managed KMS key (CIS 3.7).',
     });
   },
 );
@@ -145,12 +182,21 @@ export const noCloudWatchLogs = defineRule(
     description:
       'Without CloudWatchLogsLogGroupArn the trail delivers to S3 only, so no metric filter or alarm can react to events in near real time (root sign-in, IAM policy changes, CloudTrail changes…).',
     docUrl: DOCS.cloudWatchLogs,
-    controls: ['CIS AWS Foundations 3.4', 'Security Hub CloudTrail.5', 'checkov CKV2_AWS_10', 'trivy AVD-AWS-0162'],
+    controls: [
+      'CIS AWS Foundations 3.4',
+      'Security Hub CloudTrail.5',
+      'checkov CKV2_AWS_10',
+      'trivy AVD-AWS-0162',
+    ],
   },
   (ctx) => {
     const t = ctx.target;
     if (!t.hasTrailSettings || stringSetting(t, 'CloudWatchLogsLogGroupArn') !== 'off') return;
-    ctx.report({ node: at(t, 'CloudWatchLogsLogGroupArn'), message: 'The trail does not deliver to CloudWatch Logs; nothing can alarm on its events (CIS 3.4).' });
+    ctx.report({
+      node: at(t, 'CloudWatchLogsLogGroupArn'),
+      message:
+        'The trail does not deliver to CloudWatch Logs; nothing can alarm on its events (CIS 3.4).',
+    });
   },
 );
 
@@ -160,14 +206,19 @@ export const loggingStopped = defineRule(
     group: 'posture',
     severity: 'warning',
     title: 'Logging is stopped',
-    description: 'IsLogging false: the trail exists but records nothing until logging is started again (StartLogging). Attackers stop trails to hide their tracks; check who did it (StopLogging events).',
+    description:
+      'IsLogging false: the trail exists but records nothing until logging is started again (StartLogging). Attackers stop trails to hide their tracks; check who did it (StopLogging events).',
     docUrl: DOCS.startLogging,
     controls: ['CIS AWS Foundations 3.1', 'Security Hub CloudTrail.1', 'checkov CKV_AWS_251'],
   },
   (ctx) => {
     const t = ctx.target;
     // IsLogging is a setting of templates (CloudFormation, Terraform's enable_logging) and a status.
-    if (t.resource !== 'trail' || (t.shape !== 'template' && t.kind !== 'trail-status' && t.kind !== 'terraform-plan')) return;
+    if (
+      t.resource !== 'trail' ||
+      (t.shape !== 'template' && t.kind !== 'trail-status' && t.kind !== 'terraform-plan')
+    )
+      return;
     const node = prop(t.object, 'IsLogging');
     if (!node || boolValue(node) !== false) return;
     ctx.report({
@@ -187,7 +238,11 @@ export const s3DataEventsIncomplete = defineRule(
     description:
       'The selectors log data events, but not S3 object-level read and/or write events for every bucket. Auditors check that object-level write (CIS 3.10) and read (CIS 3.11) events are logged; another trail may cover them.',
     docUrl: DOCS.dataEvents,
-    controls: ['CIS AWS Foundations 3.10 (writes)', 'CIS AWS Foundations 3.11 (reads)', 'Security Hub S3.22 / S3.23'],
+    controls: [
+      'CIS AWS Foundations 3.10 (writes)',
+      'CIS AWS Foundations 3.11 (reads)',
+      'Security Hub S3.22 / S3.23',
+    ],
   },
   (ctx) => {
     const t = ctx.target;
@@ -196,7 +251,10 @@ export const s3DataEventsIncomplete = defineRule(
     const missing = !cov.read && !cov.write ? 'read and write' : !cov.read ? 'read' : 'write';
     const node = propKey(t.object, 'AdvancedEventSelectors') ?? propKey(t.object, 'EventSelectors');
     if (!node) return;
-    ctx.report({ node, message: `These selectors log data events but not S3 object-level ${missing} events for every bucket (CIS ${missing === 'read' ? '3.11' : missing === 'write' ? '3.10' : '3.10, 3.11'}).` });
+    ctx.report({
+      node,
+      message: `These selectors log data events but not S3 object-level ${missing} events for every bucket (CIS ${missing === 'read' ? '3.11' : missing === 'write' ? '3.10' : '3.10, 3.11'}).`,
+    });
   },
 );
 
@@ -236,8 +294,20 @@ export const managementEventsPartial = defineRule(
       if (values && !(values.includes('true') && values.includes('false'))) where ??= ro!.fieldNode;
     }
     if (!management || (read && write) || !where) return;
-    ctx.report({ node: where, message: `Only ${read ? 'read' : 'write'} management events are logged; ${read ? 'write' : 'read'} events go unrecorded (CIS 3.1).` });
+    ctx.report({
+      node: where,
+      message: `Only ${read ? 'read' : 'write'} management events are logged; ${read ? 'write' : 'read'} events go unrecorded (CIS 3.1).`,
+    });
   },
 );
 
-export const POSTURE_RULES = [logFileValidationOff, notMultiRegion, globalEventsExcluded, noKmsKey, noCloudWatchLogs, loggingStopped, managementEventsPartial, s3DataEventsIncomplete];
+export const POSTURE_RULES = [
+  logFileValidationOff,
+  notMultiRegion,
+  globalEventsExcluded,
+  noKmsKey,
+  noCloudWatchLogs,
+  loggingStopped,
+  managementEventsPartial,
+  s3DataEventsIncomplete,
+];

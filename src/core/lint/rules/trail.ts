@@ -3,15 +3,25 @@ import { DOCS, INSIGHT_TYPES, LIMITS } from '../apiFacts';
 import { RESOURCE_TYPES } from '../formats/terraform';
 import { anchorOf, spellingOf } from '../recognise';
 import { defineRule } from '../rule';
-import { arrayItems, boolValue, isIntrinsic, prop, properties, propKey, stringValue } from '../tree';
+import {
+  arrayItems,
+  boolValue,
+  isIntrinsic,
+  prop,
+  properties,
+  propKey,
+  stringValue,
+} from '../tree';
 
 /** A trail name per the CloudTrail naming requirements; undefined when valid. */
 export function trailNameProblem(name: string): string | undefined {
   if (name.length < LIMITS.trailNameMin || name.length > LIMITS.trailNameMax) {
     return `is ${name.length} characters (${LIMITS.trailNameMin} to ${LIMITS.trailNameMax} allowed)`;
   }
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) return 'may contain only letters, digits, periods, underscores and dashes';
-  if (!/^[A-Za-z0-9]/.test(name) || !/[A-Za-z0-9]$/.test(name)) return 'must start and end with a letter or digit';
+  if (!/^[A-Za-z0-9._-]+$/.test(name))
+    return 'may contain only letters, digits, periods, underscores and dashes';
+  if (!/^[A-Za-z0-9]/.test(name) || !/[A-Za-z0-9]$/.test(name))
+    return 'must start and end with a letter or digit';
   if (/[._-]{2}/.test(name)) return 'must not have two periods, underscores or dashes in a row';
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'must not look like an IP address';
   return undefined;
@@ -40,18 +50,41 @@ export const trailName = defineRule(
 
 function lengthRule(id: string, key: string, max: number, title: string, docUrl: string) {
   return defineRule(
-    { id, group: 'correctness', severity: 'error', title, description: `${key} is at most ${max} characters; CreateTrail and UpdateTrail reject a longer value.`, docUrl },
+    {
+      id,
+      group: 'correctness',
+      severity: 'error',
+      title,
+      description: `${key} is at most ${max} characters; CreateTrail and UpdateTrail reject a longer value.`,
+      docUrl,
+    },
     (ctx) => {
       if (!ctx.target.hasTrailSettings) return;
       const node = prop(ctx.target.object, key);
       const s = stringValue(node);
-      if (node && s !== undefined && s.length > max) ctx.report({ node, message: `${spellingOf(ctx.target)(key)} is ${s.length} characters (maximum ${max}).` });
+      if (node && s !== undefined && s.length > max)
+        ctx.report({
+          node,
+          message: `${spellingOf(ctx.target)(key)} is ${s.length} characters (maximum ${max}).`,
+        });
     },
   );
 }
 
-export const s3KeyPrefixLength = lengthRule('s3-key-prefix-length', 'S3KeyPrefix', LIMITS.s3KeyPrefixLength, 'S3KeyPrefix longer than 200 characters', DOCS.createTrail);
-export const snsTopicNameLength = lengthRule('sns-topic-name-length', 'SnsTopicName', LIMITS.snsTopicNameLength, 'SnsTopicName longer than 256 characters', DOCS.createTrail);
+export const s3KeyPrefixLength = lengthRule(
+  's3-key-prefix-length',
+  'S3KeyPrefix',
+  LIMITS.s3KeyPrefixLength,
+  'S3KeyPrefix longer than 200 characters',
+  DOCS.createTrail,
+);
+export const snsTopicNameLength = lengthRule(
+  'sns-topic-name-length',
+  'SnsTopicName',
+  LIMITS.snsTopicNameLength,
+  'SnsTopicName longer than 256 characters',
+  DOCS.createTrail,
+);
 
 function isSet(node: ReturnType<typeof prop>): boolean {
   if (!node) return false;
@@ -66,7 +99,8 @@ export const cloudWatchLogsPair = defineRule(
     group: 'correctness',
     severity: 'error',
     title: 'CloudWatch Logs log group without role, or role without log group',
-    description: 'CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn go together: CloudTrail needs the role to write to the log group. The API rejects one without the other.',
+    description:
+      'CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn go together: CloudTrail needs the role to write to the log group. The API rejects one without the other.',
     docUrl: DOCS.cloudWatchLogs,
   },
   (ctx) => {
@@ -76,9 +110,15 @@ export const cloudWatchLogsPair = defineRule(
     const role = prop(t.object, 'CloudWatchLogsRoleArn');
     const say = spellingOf(t);
     if (isSet(group) && !isSet(role)) {
-      ctx.report({ node: propKey(t.object, 'CloudWatchLogsLogGroupArn')!, message: `${say('CloudWatchLogsLogGroupArn')} is set but ${say('CloudWatchLogsRoleArn')} is not.` });
+      ctx.report({
+        node: propKey(t.object, 'CloudWatchLogsLogGroupArn')!,
+        message: `${say('CloudWatchLogsLogGroupArn')} is set but ${say('CloudWatchLogsRoleArn')} is not.`,
+      });
     } else if (isSet(role) && !isSet(group)) {
-      ctx.report({ node: propKey(t.object, 'CloudWatchLogsRoleArn')!, message: `${say('CloudWatchLogsRoleArn')} is set but ${say('CloudWatchLogsLogGroupArn')} is not.` });
+      ctx.report({
+        node: propKey(t.object, 'CloudWatchLogsRoleArn')!,
+        message: `${say('CloudWatchLogsRoleArn')} is set but ${say('CloudWatchLogsLogGroupArn')} is not.`,
+      });
     }
   },
 );
@@ -89,18 +129,28 @@ export const multiRegionNeedsGlobal = defineRule(
     group: 'correctness',
     severity: 'error',
     title: 'Multi-Region trail that excludes global service events',
-    description: 'A multi-Region trail must include global service events (IAM, STS, CloudFront…); the API rejects IsMultiRegionTrail true with IncludeGlobalServiceEvents false.',
+    description:
+      'A multi-Region trail must include global service events (IAM, STS, CloudFront…); the API rejects IsMultiRegionTrail true with IncludeGlobalServiceEvents false.',
     docUrl: DOCS.globalServiceEvents,
   },
   (ctx) => {
     const t = ctx.target;
     if (!t.hasTrailSettings) return;
     const global = prop(t.object, 'IncludeGlobalServiceEvents');
-    if (boolValue(prop(t.object, 'IsMultiRegionTrail')) !== true || boolValue(global) !== false) return;
+    if (boolValue(prop(t.object, 'IsMultiRegionTrail')) !== true || boolValue(global) !== false)
+      return;
     ctx.report({
       node: global!,
       message: 'A multi-Region trail must include global service events.',
-      fixes: t.shape === 'output' ? [] : [{ title: 'Include global service events', edits: ctx.syntax.setProperty(t, t.object, 'IncludeGlobalServiceEvents', true) }],
+      fixes:
+        t.shape === 'output'
+          ? []
+          : [
+              {
+                title: 'Include global service events',
+                edits: ctx.syntax.setProperty(t, t.object, 'IncludeGlobalServiceEvents', true),
+              },
+            ],
     });
   },
 );
@@ -120,7 +170,11 @@ export const insightType = defineRule(
       const node = prop(sel, 'InsightType');
       const s = stringValue(node);
       if (!node || s === undefined) continue;
-      if (!INSIGHT_TYPES.includes(s)) ctx.report({ node, message: `"${s}" is not an insight type (expected ${INSIGHT_TYPES.join(' or ')}).` });
+      if (!INSIGHT_TYPES.includes(s))
+        ctx.report({
+          node,
+          message: `"${s}" is not an insight type (expected ${INSIGHT_TYPES.join(' or ')}).`,
+        });
       else if (seen.has(s)) ctx.report({ node, message: `${s} is listed more than once.` });
       seen.add(s);
     }
@@ -133,7 +187,8 @@ export const cfnRequiredProperty = defineRule(
     group: 'correctness',
     severity: 'error',
     title: 'AWS::CloudTrail::Trail without IsLogging or S3BucketName',
-    description: 'IsLogging and S3BucketName are required properties of an AWS::CloudTrail::Trail resource; CloudFormation rejects the template without them.',
+    description:
+      'IsLogging and S3BucketName are required properties of an AWS::CloudTrail::Trail resource; CloudFormation rejects the template without them.',
     docUrl: DOCS.cfnTrail,
   },
   (ctx) => {
@@ -145,7 +200,9 @@ export const cfnRequiredProperty = defineRule(
     ctx.report({
       node: t.anchor ?? { offset: t.object.offset, length: 1 },
       message: `The trail resource lacks the required ${missing.join(' and ')} propert${missing.length > 1 ? 'ies' : 'y'}.`,
-      fixes: missing.includes('IsLogging') ? [{ title: `Add ${entry}`, edits: ctx.syntax.setProperty(t, t.object, 'IsLogging', true) }] : [],
+      fixes: missing.includes('IsLogging')
+        ? [{ title: `Add ${entry}`, edits: ctx.syntax.setProperty(t, t.object, 'IsLogging', true) }]
+        : [],
     });
   },
 );
@@ -176,8 +233,7 @@ export const cfnUnknownProperty = defineRule(
     group: 'correctness',
     severity: 'error',
     title: 'Property that AWS::CloudTrail::Trail does not have',
-    description:
-      `CloudFormation rejects a template whose AWS::CloudTrail::Trail has a property it does not know; names are case-sensitive (the key is KMSKeyId, not KmsKeyId as in the API). The properties are ${CFN_TRAIL_PROPERTIES.join(', ')}.`,
+    description: `CloudFormation rejects a template whose AWS::CloudTrail::Trail has a property it does not know; names are case-sensitive (the key is KMSKeyId, not KmsKeyId as in the API). The properties are ${CFN_TRAIL_PROPERTIES.join(', ')}.`,
     docUrl: DOCS.cfnTrail,
   },
   (ctx) => {
@@ -189,7 +245,14 @@ export const cfnUnknownProperty = defineRule(
       ctx.report({
         node: keyNode,
         message: `AWS::CloudTrail::Trail has no property ${key}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; CloudFormation rejects the template.`,
-        fixes: suggestion ? [{ title: `Change to ${suggestion}`, edits: [ctx.syntax.renameKey(t, keyNode, suggestion)] }] : [],
+        fixes: suggestion
+          ? [
+              {
+                title: `Change to ${suggestion}`,
+                edits: [ctx.syntax.renameKey(t, keyNode, suggestion)],
+              },
+            ]
+          : [],
       });
     }
   },
@@ -218,4 +281,14 @@ export const terraformRequiredArgument = defineRule(
   },
 );
 
-export const TRAIL_RULES = [cfnRequiredProperty, cfnUnknownProperty, terraformRequiredArgument, trailName, s3KeyPrefixLength, snsTopicNameLength, cloudWatchLogsPair, multiRegionNeedsGlobal, insightType];
+export const TRAIL_RULES = [
+  cfnRequiredProperty,
+  cfnUnknownProperty,
+  terraformRequiredArgument,
+  trailName,
+  s3KeyPrefixLength,
+  snsTopicNameLength,
+  cloudWatchLogsPair,
+  multiRegionNeedsGlobal,
+  insightType,
+];
