@@ -123,12 +123,18 @@ export class ValidationVerdicts {
   }
 }
 
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function findingKeys(f: Finding): string[] {
   return [...(f.key ? [f.key] : []), ...(f.keys ?? [])];
 }
 
 /**
- * The custody of the files holding `rows`, in the order first met. `reports` are digest
+ * The custody of the files holding `rows`, in object key order (CloudTrail's keys sort by account,
+ * region and delivery time), so the same evidence gives the same table whichever order its files
+ * were loaded in (events of equal time in two files were met in load order). `reports` are digest
  * validations of the sources (undefined: validation did not run). Each object is read once.
  */
 export async function custodyOf(
@@ -145,6 +151,7 @@ export async function custodyOf(
     seen.add(id);
     files.push(index.files[id]);
   }
+  files.sort((a, b) => compareText(a.key, b.key) || compareText(a.location, b.location));
   const verdicts = reports ? new ValidationVerdicts(reports) : undefined;
   const out: CustodyFile[] = [];
   for (const file of files) {
