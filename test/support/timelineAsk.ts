@@ -1,7 +1,12 @@
 // Asking a TimelineSession as the webview does: a request in an envelope, the reply validated
 // under the protocol (a malformed reply fails the test).
 import * as assert from 'node:assert/strict';
-import type { TimelineSession } from '../../src/extension/timeline/timelineSession';
+import { EventIndex } from '../../src/core/index/eventIndex';
+import { InlineRunner } from '../../src/core/ingest/pool';
+import { FolderSource } from '../../src/core/sources/folder';
+import { IndexTimelineData } from '../../src/extension/timeline/indexAdapter';
+import { loadScope } from '../../src/extension/timeline/timelineLoader';
+import { TimelineSession } from '../../src/extension/timeline/timelineSession';
 import { Envelope, ToWebview, validateToWebview } from '../../src/protocol';
 
 export type Ask = <T extends ToWebview['type']>(
@@ -20,4 +25,35 @@ export function asker(session: () => TimelineSession, posted: Envelope[]): Ask {
     assert.ok(msg, `malformed reply ${JSON.stringify(reply.body).slice(0, 300)}`);
     return msg as Extract<ToWebview, { type: T }>;
   };
+}
+
+/** A timeline session over a new index of the folder `dir`, loaded whole, posting into `posted`. */
+export async function sessionOverFolder(
+  dir: string,
+  posted: Envelope[],
+): Promise<{ index: EventIndex; session: TimelineSession }> {
+  const index = new EventIndex({ runner: new InlineRunner() });
+  const noop = () => undefined;
+  const session = new TimelineSession(
+    new IndexTimelineData(index),
+    (e) => posted.push(e),
+    {
+      openRaw: noop,
+      copyJson: noop,
+      export: noop,
+      cancelLoad: noop,
+      shown: noop,
+      invalidMessage: noop,
+    },
+    'test',
+    null,
+  );
+  await loadScope(
+    index,
+    new InlineRunner(),
+    [{ source: new FolderSource(dir) }],
+    new AbortController().signal,
+    noop,
+  );
+  return { index, session };
 }

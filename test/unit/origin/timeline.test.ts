@@ -4,22 +4,16 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventIndex } from '../../../src/core/index/eventIndex';
-import { InlineRunner } from '../../../src/core/ingest/pool';
-import { FolderSource } from '../../../src/core/sources/folder';
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
 import { originKeyOf } from '../../../src/core/synthetic/generator/chains';
-import { IndexTimelineData } from '../../../src/extension/timeline/indexAdapter';
-import { loadScope } from '../../../src/extension/timeline/timelineLoader';
-import { TimelineSession } from '../../../src/extension/timeline/timelineSession';
+import type { TimelineSession } from '../../../src/extension/timeline/timelineSession';
 import { Envelope, ToWebview, validateToWebview } from '../../../src/protocol';
-import { asker } from '../../support/timelineAsk';
+import { asker, sessionOverFolder } from '../../support/timelineAsk';
 
 describe('timeline detail pane: origin chain', function () {
   this.timeout(60_000);
   let dir: string;
   let tally: BucketTally;
-  let index: EventIndex;
   let session: TimelineSession;
   const posted: Envelope[] = [];
   const ask = asker(() => session, posted);
@@ -27,29 +21,7 @@ describe('timeline detail pane: origin chain', function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-origin-timeline-'));
     tally = await generateBucket({ events: 2000, out: dir, seed: 12, chains: true });
-    index = new EventIndex({ runner: new InlineRunner() });
-    const noop = () => undefined;
-    session = new TimelineSession(
-      new IndexTimelineData(index),
-      (e) => posted.push(e),
-      {
-        openRaw: noop,
-        copyJson: noop,
-        export: noop,
-        cancelLoad: noop,
-        shown: noop,
-        invalidMessage: noop,
-      },
-      'test',
-      null,
-    );
-    await loadScope(
-      index,
-      new InlineRunner(),
-      [{ source: new FolderSource(dir) }],
-      new AbortController().signal,
-      noop,
-    );
+    ({ session } = await sessionOverFolder(dir, posted));
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -187,29 +159,7 @@ describe('timeline detail pane: a console session links to its ConsoleLogin', fu
       }),
     ];
     writeFileSync(join(dir, 'console.json'), JSON.stringify({ Records: records }));
-    const index = new EventIndex({ runner: new InlineRunner() });
-    const noop = () => undefined;
-    session = new TimelineSession(
-      new IndexTimelineData(index),
-      (e) => posted.push(e),
-      {
-        openRaw: noop,
-        copyJson: noop,
-        export: noop,
-        cancelLoad: noop,
-        shown: noop,
-        invalidMessage: noop,
-      },
-      'test',
-      null,
-    );
-    await loadScope(
-      index,
-      new InlineRunner(),
-      [{ source: new FolderSource(dir) }],
-      new AbortController().signal,
-      noop,
-    );
+    ({ session } = await sessionOverFolder(dir, posted));
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
