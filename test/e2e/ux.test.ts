@@ -230,6 +230,19 @@ describe('what the investigator sees', () => {
       // Typed as a person types (the dialog filters its list on every key).
       await input.fill('');
       await input.pressSequentially(file, { delay: 20 });
+      await waitUntil(async () => (await input.inputValue()) === file, 10_000, 'the typed path');
+      // VS Code's own save dialog lists the folder typed on the way (its ".." entry) while it
+      // updates; Enter then would take that entry, a folder ("The folder already exists"). A person
+      // presses Enter once the list shows nothing picked for the new name: so does the test.
+      const picked = wb.page.locator(
+        '.quick-input-widget .quick-input-list .monaco-list-row.focused',
+      );
+      await waitUntil(
+        async () => (await picked.count()) === 0,
+        10_000,
+        'the save dialog keeps an entry picked',
+      );
+      await wb.page.waitForTimeout(300);
       await input.press('Enter');
       await waitUntil(
         async () =>
