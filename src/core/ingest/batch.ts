@@ -224,8 +224,8 @@ export function buildBatch(
   return b.finish(shape);
 }
 
-/** The typed arrays of a batch, for postMessage's transfer list. */
-export function batchTransferables(b: ColumnBatch): ArrayBuffer[] {
+/** Every typed array of a batch, in one fixed order (the persisted index's entries keep it). */
+export function batchArrays(b: ColumnBatch): Array<Float64Array | Uint32Array | Uint8Array> {
   return [
     b.elements,
     b.times,
@@ -236,5 +236,10 @@ export function batchTransferables(b: ColumnBatch): ArrayBuffer[] {
     b.resourceIrregular,
     b.rowIrregular,
     b.eventIds,
-  ].map((a) => a.buffer as ArrayBuffer);
+  ];
+}
+
+/** The typed arrays of a batch, for postMessage's transfer list. */
+export function batchTransferables(b: ColumnBatch): ArrayBuffer[] {
+  return batchArrays(b).map((a) => a.buffer as ArrayBuffer);
 }

@@ -27,7 +27,7 @@ import {
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { ColumnBatch } from './batch';
+import { batchArrays, type ColumnBatch } from './batch';
 import { RESOURCE_FIELDS, STORED_FIELDS } from '../index/schema';
 import type { IndexedText } from './jobs';
 
@@ -283,24 +283,9 @@ type Meta = Omit<CachedFile, 'batch'> & {
   arrays: number[];
 };
 
-// Order of the typed arrays in an entry (see batchTransferables).
-function arraysOf(b: ColumnBatch): Array<Float64Array | Uint32Array | Uint8Array> {
-  return [
-    b.elements,
-    b.times,
-    b.timeIrregular,
-    ...b.scalars,
-    b.resourceStart,
-    ...b.resources,
-    b.resourceIrregular,
-    b.rowIrregular,
-    b.eventIds,
-  ];
-}
-
 function encodeEntry(r: CachedFile): Uint8Array {
   const b = r.batch;
-  const arrays = arraysOf(b);
+  const arrays = batchArrays(b);
   const meta: Meta = {
     count: b.count,
     shape: b.shape,

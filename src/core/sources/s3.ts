@@ -23,6 +23,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { redactSecrets } from '../redact';
 import { compareKeys } from './folder';
 import { LogSource, ReadOptions, SourceEntry, SourceError, SourceObject } from './source';
+import { NETWORK_ERROR_CODES } from '../networkErrors';
 
 export interface S3Location {
   bucket: string;
@@ -395,18 +396,6 @@ function isNotModified(e: unknown): boolean {
   );
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ECONNABORTED',
-]);
-
 /** A clear SourceError for an SDK failure: what happened to which object, and what to do. */
 export function s3Error(
   e: unknown,
@@ -508,7 +497,7 @@ export function s3Error(
   }
   const code = err?.code ?? err?.cause?.code;
   if (
-    (code && NETWORK_CODES.has(code)) ||
+    (code && NETWORK_ERROR_CODES.has(code)) ||
     name === 'TimeoutError' ||
     name === 'RequestTimeout' ||
     /socket hang up|network|ECONNREFUSED|ECONNRESET|ENOTFOUND|premature close|aborted/i.test(

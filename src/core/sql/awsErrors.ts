@@ -2,6 +2,7 @@
 // sentences: what was refused, by which service, with which identity, and what to do. Built from
 // the error's name and the service's message only: never from request headers or credentials.
 import { redactSecrets } from '../redact';
+import { NETWORK_ERROR_CODES } from '../networkErrors';
 
 export interface AwsCallContext {
   /** "Athena", "CloudTrail Lake", "Event history". */
@@ -32,18 +33,6 @@ export class AwsQueryError extends Error {
     super(message);
   }
 }
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ECONNABORTED',
-]);
 
 export function awsQueryError(e: unknown, ctx: AwsCallContext): AwsQueryError {
   if (e instanceof AwsQueryError) return e;
@@ -105,7 +94,7 @@ export function awsQueryError(e: unknown, ctx: AwsCallContext): AwsQueryError {
   }
   const code = err?.code ?? err?.cause?.code;
   if (
-    (code && NETWORK_CODES.has(code)) ||
+    (code && NETWORK_ERROR_CODES.has(code)) ||
     name === 'TimeoutError' ||
     /socket hang up|ECONNREFUSED|ECONNRESET|ENOTFOUND/i.test(message)
   ) {
