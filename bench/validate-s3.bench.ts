@@ -3,11 +3,13 @@
 // server (test/support/s3server.ts, s3rver) on 127.0.0.1: requests, bytes and wall time of each.
 //
 //   node scripts/build.mjs && npx tsx bench/validate-s3.bench.ts [--hours 1440] [--regions 3] [--runs 3] [--latency 0]
-//     [--concurrency N] [--ours-only] [--cpu-prof DIR]
+//     [--concurrency N] [--ours-only] [--cpu-prof DIR] [--baseline-cli PATH]
 //
 // --concurrency passes --concurrency N to ours (default: the CLI's own); --ours-only skips the AWS CLI
 // (no ratio, no verdict comparison: for exploring settings, never for a figure in BENCHMARKS.md);
-// --cpu-prof writes a V8 CPU profile of each of our runs into DIR.
+// --cpu-prof writes a V8 CPU profile of each of our runs into DIR. --baseline-cli PATH (with
+// --ours-only) also runs another build of the CLI (e.g. a copy of dist/ from before a change),
+// alternating with this one in each run, for an A/B in the same run.
 //
 // Data (made once into bench/data/validate-s3/): --regions chains of --hours hourly digests with
 // 2 logs each (1440 h × 3 regions = 4,320 digests, 8,640 logs), signed by the project's chain
@@ -57,6 +59,9 @@ const END = new Date(Date.parse(FIRST) + HOURS * 3600_000).toISOString().replace
 const DATA = path.join(__dirname, 'data', 'validate-s3');
 const STAMP = path.join(DATA, 'stamp.json');
 const CLI = path.join(__dirname, '..', 'dist', 'cli.js');
+const BASELINE_CLI = process.argv.includes('--baseline-cli')
+  ? path.resolve(process.argv[process.argv.indexOf('--baseline-cli') + 1])
+  : undefined;
 
 interface Stamp {
   hours: number;
@@ -168,6 +173,9 @@ interface Measure {
   requests: number;
   listings: number;
   bytes: number;
+  /** Requests in flight at the server, on average over the wall time, and at most. */
+  inFlight: number;
+  maxInFlight: number;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -229,9 +237,9 @@ async function main(): Promise<void> {
       '--endpoint-url',
       stub.endpoint,
     ];
-    const ourArgs = (region?: string) => [
+    const ourArgs = (region?: string, cli = CLI) => [
       ...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []),
-      CLI,
+      cli,
       'validate',
       `s3://${BUCKET}`,
       '--endpoint',
@@ -254,6 +262,8 @@ async function main(): Promise<void> {
       check: (r: Run, i: number) => void,
     ): Promise<Measure> => {
       const from = server.requests.length;
+      const requestMsFrom = server.requestMs;
+      server.maxInFlight = 0;
       const stubFrom = stub.calls();
       const cpu = process.cpuUsage();
       let ms = 0;
@@ -277,6 +287,8 @@ async function main(): Promise<void> {
             q.method === 'GET' && /^\/[^/]+\/?$/.test(q.path) && !/(^|&)location/.test(q.query),
         ).length,
         bytes: reqs.reduce((n, q) => n + (q.bytes ?? 0), 0),
+        inFlight: (server.requestMs - requestMsFrom) / ms,
+        maxInFlight: server.maxInFlight,
       };
     };
 
@@ -323,16 +335,31 @@ async function main(): Promise<void> {
           },
         ),
     };
+    const baselines: Measure[] = [];
     // The AWS CLI first in the first run (its output is the reference), then alternating.
     for (let i = 0; i < RUNS; i++) {
       const order: Array<keyof typeof sides> =
         i % 2 === 0 ? ['aws', 'ourAll', 'ourEach'] : ['ourAll', 'ourEach', 'aws'];
       const pair: Partial<Record<keyof typeof sides, Measure>> = {};
       if (OURS_ONLY) {
+        const line = (name: string, m: Measure) =>
+          `${name} ${(m.ms / 1000).toFixed(2)} s, CPU ${(m.cpuMs / 1000).toFixed(1)} s, server CPU ${(m.serverCpuMs / 1000).toFixed(1)} s, ${m.requests} requests (${m.listings} listings), in flight ${m.inFlight.toFixed(1)} on average (at most ${m.maxInFlight})`;
+        const baseline = BASELINE_CLI
+          ? () =>
+              measure(
+                'baseline',
+                [() => run(process.execPath, ourArgs(undefined, BASELINE_CLI), { ...env })],
+                () => undefined,
+              )
+          : undefined;
+        // The baseline build first in odd runs, second in even ones.
+        const b1 = baseline && i % 2 === 0 ? await baseline() : undefined;
         const m = await sides.ourAll();
+        const b = b1 ?? (baseline ? await baseline() : undefined);
         results.ourAll.push(m);
+        if (b) baselines.push(b);
         console.log(
-          `run ${i + 1} (ours only): all regions ${(m.ms / 1000).toFixed(2)} s, CPU ${(m.cpuMs / 1000).toFixed(1)} s, server CPU ${(m.serverCpuMs / 1000).toFixed(1)} s, ${m.requests} requests (${m.listings} listings)`,
+          `run ${i + 1} (ours only): ${line('all regions', m)}${b ? `; baseline build: ${line('all regions', b)}; baseline ÷ this: ${(b.ms / m.ms).toFixed(2)}× wall, ${(b.cpuMs / m.cpuMs).toFixed(2)}× CPU` : ''}`,
         );
         continue;
       }
@@ -341,7 +368,15 @@ async function main(): Promise<void> {
         `run ${i + 1}: aws ${(pair.aws!.ms / 1000).toFixed(1)} s, ours all regions ${(pair.ourAll!.ms / 1000).toFixed(2)} s (${(pair.aws!.ms / pair.ourAll!.ms).toFixed(1)}×), ours per region ${(pair.ourEach!.ms / 1000).toFixed(2)} s (${(pair.aws!.ms / pair.ourEach!.ms).toFixed(1)}×)`,
       );
     }
-    if (OURS_ONLY) return;
+    if (OURS_ONLY) {
+      if (baselines.length) {
+        const med = (ms: Measure[], f: (m: Measure) => number) => median(ms.map(f)) / 1000;
+        console.log(
+          `\nmedians of ${RUNS}: this build ${med(results.ourAll, (m) => m.ms).toFixed(2)} s wall, ${med(results.ourAll, (m) => m.cpuMs).toFixed(1)} s CPU; baseline build ${med(baselines, (m) => m.ms).toFixed(2)} s wall, ${med(baselines, (m) => m.cpuMs).toFixed(1)} s CPU`,
+        );
+      }
+      return;
+    }
     const summary = awsOut
       .map((r, i) => `${REGIONS[i]}: ${r.out.trim().split('\n').slice(-2).join(', ')}`)
       .join('; ');

@@ -52,6 +52,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   query: string;
+  /** The request's headers (lower-case names). */
+  headers: Record<string, string | undefined>;
   /** The response status, once answered. */
   status?: number;
   /** The response body's length (Content-Length), once answered. */
@@ -70,6 +72,8 @@ export class TestS3Server {
   /** Requests being answered right now, and the most there were at once. */
   inFlight = 0;
   maxInFlight = 0;
+  /** The time requests spent being answered, summed (ms): divided by a wall time, how many were in flight on average. */
+  requestMs = 0;
   private readonly dir = mkdtempSync(join(tmpdir(), 'ctl-s3rver-'));
   private server: S3rverInstance | undefined;
   private listing: ListingIndex | undefined;
@@ -92,14 +96,17 @@ export class TestS3Server {
         method: ctx.method,
         path: ctx.path,
         query: ctx.querystring,
+        headers: ctx.headers,
       };
       this.requests.push(recorded);
       this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+      const started = performance.now();
       try {
         if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
         await this.handle(ctx, next);
       } finally {
         this.inFlight--;
+        this.requestMs += performance.now() - started;
         recorded.status = ctx.status;
         recorded.status = ctx.res.headersSent ? ctx.res.statusCode : ctx.status;
         recorded.bytes = Number(ctx.res.getHeader('content-length') ?? 0);

@@ -302,4 +302,31 @@ describe('S3Source (against a local S3 server)', function () {
     assert.equal(s.requests, 0);
     s.dispose();
   });
+
+  it('a cancel during a request is met at once, without waiting for the server', async () => {
+    const s = source();
+    const c = new AbortController();
+    server.latencyMs = 2_000;
+    try {
+      const reading = s.read(bucket.digests[0].key, { signal: c.signal });
+      while (server.inFlight === 0) await new Promise((r) => setTimeout(r, 5));
+      c.abort();
+      await assert.rejects(reading, (e: SourceError) => e.code === 'cancelled');
+      assert.ok(server.inFlight > 0, 'the request was still being answered when the read gave up');
+    } finally {
+      server.latencyMs = 0;
+      while (server.inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+      s.dispose();
+    }
+  });
+
+  it('reads without asking S3 for a checksum of each body (the SHA-256 against the digest judges it)', async () => {
+    const s = source();
+    const from = server.requests.length;
+    await s.read(bucket.digests[0].key);
+    const [get] = server.since(from);
+    assert.equal(get.method, 'GET');
+    assert.equal(get.headers['x-amz-checksum-mode'], undefined);
+    s.dispose();
+  });
 });
