@@ -206,13 +206,13 @@ interface BlockParts {
   labels: { start: number; end: number; text: string }[];
   typeStart: number;
   typeEnd: number;
-  /** Whether the block has a body (an empty `{}` has none). */
-  hasBody: boolean;
+  /** Read from the text (plainBlockHeader): the children before the body are the type, the labels and `{`. */
+  plain: boolean;
 }
 
-/** Reads a block's type and labels, with the cursor on the block; leaves it there. */
+/** Reads a block's type and labels from its children, with the cursor on the block; leaves it there. */
 function blockParts(c: Cursor, text: string): BlockParts {
-  const parts: BlockParts = { type: '', labels: [], typeStart: 0, typeEnd: 0, hasBody: false };
+  const parts: BlockParts = { type: '', labels: [], typeStart: 0, typeEnd: 0, plain: false };
   eachChild(c, () => {
     const t = c.nodeType;
     if (t === 'identifier' && !parts.type) {
@@ -226,28 +226,96 @@ function blockParts(c: Cursor, text: string): BlockParts {
         end: c.endIndex,
         text: t === 'string_lit' ? (decodeHclString(raw.slice(1, -1)) ?? '') : raw,
       });
-    } else if (t === 'body') parts.hasBody = true;
+    }
   });
   return parts;
 }
 
-/** Moves the cursor from a block to its body; false (cursor unmoved) when it has none. */
-function gotoBody(c: Cursor): boolean {
+const HEADER_TYPE = /[A-Za-z_][\w-]*/y;
+const HEADER_LABEL = /[ \t]*(?:"((?:[^"\\$%\n]|\\[^\n])*)"|([A-Za-z_][\w-]*))/y;
+const HEADER_OPEN = /[ \t]*\{/y;
+
+/**
+ * A block's type and labels read from the text at its start, when they are plain (identifiers and
+ * quoted labels without templates, on one line, then `{`); undefined otherwise. Only for a tree
+ * without syntax errors, where these characters can only be those tokens: it spares walking the
+ * header's nodes, most of the cost of reading a block.
+ */
+function plainBlockHeader(text: string, start: number): BlockParts | undefined {
+  HEADER_TYPE.lastIndex = start;
+  const type = HEADER_TYPE.exec(text);
+  if (!type) return undefined;
+  const parts: BlockParts = {
+    type: type[0],
+    labels: [],
+    typeStart: start,
+    typeEnd: HEADER_TYPE.lastIndex,
+    plain: true,
+  };
+  for (let at = parts.typeEnd; ;) {
+    HEADER_OPEN.lastIndex = at;
+    if (HEADER_OPEN.test(text)) return parts;
+    HEADER_LABEL.lastIndex = at;
+    const label = HEADER_LABEL.exec(text);
+    if (!label) return undefined;
+    const end = HEADER_LABEL.lastIndex;
+    if (label[2] !== undefined)
+      parts.labels.push({ start: end - label[2].length, end, text: label[2] });
+    else {
+      const decoded = decodeHclString(label[1]);
+      if (decoded === undefined) return undefined;
+      parts.labels.push({ start: end - label[1].length - 2, end, text: decoded });
+    }
+    at = end;
+  }
+}
+
+/** A block's header, with the cursor on the block (left there); `plain`: the tree has no syntax errors. */
+function blockHeader(c: Cursor, text: string, plain: boolean): BlockParts {
+  return (plain && plainBlockHeader(text, c.startIndex)) || blockParts(c, text);
+}
+
+/**
+ * Moves the cursor from a block to its body; false (cursor unmoved) when it has none. A plain
+ * header's children (type, labels, `{`) are passed over without asking their types.
+ */
+function gotoBody(c: Cursor, parts: BlockParts): boolean {
   if (!c.gotoFirstChild()) return false;
-  do if (c.nodeType === 'body') return true;
-  while (c.gotoNextSibling());
+  let moved = true;
+  if (parts.plain)
+    for (let i = parts.labels.length + 2; i > 0 && moved; i--) moved = c.gotoNextSibling();
+  if (moved)
+    do {
+      const t = c.nodeType;
+      if (t === 'body') return true;
+      if (t === 'block_end') break;
+    } while (c.gotoNextSibling());
   c.gotoParent();
   return false;
+}
+
+/** Where the token before `next` ends: `next` less the whitespace before it. */
+function endBefore(text: string, next: number): number {
+  let end = next;
+  for (let ch = text.charCodeAt(end - 1); ch === 32 || (ch >= 9 && ch <= 13);)
+    ch = text.charCodeAt(--end - 1);
+  return end;
 }
 
 /**
  * A block's body under the API's names, with the cursor on the block (left there). The object's
  * range is the whole block (type, labels and braces), which is what a fix that inserts an argument
- * or removes the block works from.
+ * or removes the block works from. `plain`: the tree has no syntax errors.
  */
-function blockObject(c: Cursor, schema: BlockSchema, text: string): Node {
-  const blockStart = c.startIndex;
-  const blockEnd = c.endIndex;
+function blockObject(
+  c: Cursor,
+  schema: BlockSchema,
+  text: string,
+  parts: BlockParts,
+  plain: boolean,
+  blockStart = c.startIndex,
+  blockEnd = c.endIndex,
+): Node {
   const props: Node[] = [];
   let nulls: Map<string, Node> | undefined;
   const groups = new Map<
@@ -262,84 +330,129 @@ function blockObject(c: Cursor, schema: BlockSchema, text: string): Node {
       dynamic: boolean;
     }
   >();
-  if (gotoBody(c)) {
+
+  /**
+   * The attribute at `start`..`end` read from the text (its name and `=`, then a literal value):
+   * most arguments need no walk into the tree. False when its value must be read from the tree.
+   */
+  const attributeFromText = (start: number, end: number): boolean => {
+    ATTRIBUTE_HEAD.lastIndex = start;
+    const head = ATTRIBUTE_HEAD.exec(text);
+    if (!head) return false;
+    const known = schema.attributes[head[1]] ?? (schema.keepUnknown ? head[1] : undefined);
+    if (known === undefined) return true; // not read
+    const literal = literalFromText(text, start + head[0].length, end);
+    if (!literal) return false;
+    if (literal.type === 'null') (nulls ??= new Map()).set(known, literal);
+    else
+      props.push(
+        propertyNode(
+          known,
+          start,
+          head[1].length,
+          literal,
+          start,
+          end - start,
+          text.indexOf('=', start + head[1].length),
+        ),
+      );
+    return true;
+  };
+
+  /** The attribute under the cursor read from the tree. */
+  const attributeFromTree = (): void => {
+    const start = c.startIndex;
+    const end = c.endIndex;
+    let name: string | undefined;
+    let nameStart = 0;
+    let eq: number | undefined;
+    let value: Node | undefined;
     eachChild(c, () => {
-      const t = c.nodeType;
-      if (t === 'attribute') {
-        const start = c.startIndex;
-        const end = c.endIndex;
-        // The name and `=` from the text: most arguments need no walk into the tree.
-        ATTRIBUTE_HEAD.lastIndex = start;
-        const head = ATTRIBUTE_HEAD.exec(text);
-        if (head) {
-          const known = schema.attributes[head[1]] ?? (schema.keepUnknown ? head[1] : undefined);
-          if (known === undefined) return;
-          const literal = literalFromText(text, start + head[0].length, end);
-          if (literal) {
-            if (literal.type === 'null') (nulls ??= new Map()).set(known, literal);
-            else
-              props.push(
-                propertyNode(
-                  known,
-                  start,
-                  head[1].length,
-                  literal,
-                  start,
-                  end - start,
-                  text.indexOf('=', start + head[1].length),
-                ),
-              );
-            return;
-          }
-        }
-        let name: string | undefined;
-        let nameStart = 0;
-        let eq: number | undefined;
-        let value: Node | undefined;
-        eachChild(c, () => {
-          const ct = c.nodeType;
-          if (ct === 'identifier' && name === undefined) {
-            nameStart = c.startIndex;
-            name = text.slice(c.startIndex, c.endIndex);
-          } else if (ct === '=') eq = c.startIndex;
-          else if (ct === 'expression' && name !== undefined) {
-            const api = schema.attributes[name] ?? (schema.keepUnknown ? name : undefined);
-            if (api !== undefined) value = expressionValue(c, text);
-          }
-        });
-        if (name === undefined || value === undefined) return;
-        const api = schema.attributes[name] ?? name;
-        if (value.type === 'null') {
-          (nulls ??= new Map()).set(api, value); // `x = null` is Terraform's "not set"
-          return;
-        }
-        props.push(propertyNode(api, nameStart, name.length, value, start, end - start, eq));
-      } else if (t === 'block') {
-        const parts = blockParts(c, text);
-        const dynamic = parts.type === 'dynamic';
-        const blockType = dynamic ? (parts.labels[0]?.text ?? '') : parts.type;
-        const nested = schema.blocks[blockType];
-        if (!nested) return;
-        let g = groups.get(blockType);
-        if (!g)
-          groups.set(
-            blockType,
-            (g = {
-              key: nested.key,
-              keyStart: parts.typeStart,
-              keyEnd: parts.typeEnd,
-              blocks: [],
-              start: c.startIndex,
-              end: c.endIndex,
-              dynamic: false,
-            }),
-          );
-        g.start = Math.min(g.start, c.startIndex);
-        g.end = Math.max(g.end, c.endIndex);
-        if (dynamic) g.dynamic = true;
-        else g.blocks.push(blockObject(c, nested.schema, text));
+      const ct = c.nodeType;
+      if (ct === 'identifier' && name === undefined) {
+        nameStart = c.startIndex;
+        name = text.slice(c.startIndex, c.endIndex);
+      } else if (ct === '=') eq = c.startIndex;
+      else if (ct === 'expression' && name !== undefined) {
+        const api = schema.attributes[name] ?? (schema.keepUnknown ? name : undefined);
+        if (api !== undefined) value = expressionValue(c, text);
       }
     });
+    if (name === undefined || value === undefined) return;
+    const api = schema.attributes[name] ?? name;
+    if (value.type === 'null') {
+      (nulls ??= new Map()).set(api, value); // `x = null` is Terraform's "not set"
+      return;
+    }
+    props.push(propertyNode(api, nameStart, name.length, value, start, end - start, eq));
+  };
+
+  /** The nested block under the cursor, which starts at `start`. */
+  const nestedBlock = (start: number): void => {
+    const nestedParts = (plain && plainBlockHeader(text, start)) || blockParts(c, text);
+    const dynamic = nestedParts.type === 'dynamic';
+    const blockType = dynamic ? (nestedParts.labels[0]?.text ?? '') : nestedParts.type;
+    const nested = schema.blocks[blockType];
+    if (!nested) return;
+    const end = c.endIndex;
+    let g = groups.get(blockType);
+    if (!g)
+      groups.set(
+        blockType,
+        (g = {
+          key: nested.key,
+          keyStart: nestedParts.typeStart,
+          keyEnd: nestedParts.typeEnd,
+          blocks: [],
+          start,
+          end,
+          dynamic: false,
+        }),
+      );
+    g.start = Math.min(g.start, start);
+    g.end = Math.max(g.end, end);
+    if (dynamic) g.dynamic = true;
+    else g.blocks.push(blockObject(c, nested.schema, text, nestedParts, plain, start, end));
+  };
+
+  if (gotoBody(c, parts)) {
+    if (plain) {
+      // Without syntax errors, a body's children are attributes, blocks and comments. A comment
+      // starts with `#` or `/`, and a child that starts with a name and `=` is an attribute (a
+      // block's type is never followed by `=`), which ends where the whitespace before the next
+      // child starts: most attributes cost the cursor one step and one position.
+      let more = c.gotoFirstChild();
+      while (more) {
+        const start = c.startIndex;
+        const first = text.charCodeAt(start);
+        if (first === 35 /* # */ || first === 47 /* / */) {
+          more = c.gotoNextSibling();
+          continue;
+        }
+        ATTRIBUTE_HEAD.lastIndex = start;
+        if (ATTRIBUTE_HEAD.test(text)) {
+          more = c.gotoNextSibling();
+          // The last child: the cursor stayed on it.
+          if (!attributeFromText(start, more ? endBefore(text, c.startIndex) : c.endIndex)) {
+            if (more) c.gotoPreviousSibling();
+            attributeFromTree();
+            if (more) c.gotoNextSibling();
+          }
+          continue;
+        }
+        const t = c.nodeType; // a block, or an attribute whose name and `=` are on two lines
+        if (t === 'block') nestedBlock(start);
+        else if (t === 'attribute') attributeFromTree();
+        more = c.gotoNextSibling();
+      }
+      c.gotoParent();
+    } else
+      eachChild(c, () => {
+        const t = c.nodeType;
+        if (t === 'attribute') {
+          if (!attributeFromText(c.startIndex, c.endIndex)) attributeFromTree();
+        } else if (t === 'block') nestedBlock(c.startIndex);
+      });
     c.gotoParent();
   }
   for (const g of groups.values()) {
@@ -459,10 +572,23 @@ function parseHcl(p: Parser, text: string): Tree {
   return tree;
 }
 
+export interface ReadHclOptions {
+  /**
+   * Read every block header and attribute from the tree's nodes, as for a tree with syntax errors,
+   * instead of from the text where an error-free tree allows it: slower, the reference the tests
+   * compare the reader with.
+   */
+  treeOnly?: boolean;
+}
+
 /** Reads a .tf document. Throws when the parser is not loaded (see loadHclParser). */
-export function readHcl(text: string): HclDocument {
+export function readHcl(text: string, options: ReadHclOptions = {}): HclDocument {
   if (!parser) throw new Error('the HCL parser is not loaded (call loadHclParser() first)');
   const tree = parseHcl(parser, text);
+  const root = tree.rootNode;
+  const errorFree = !root.hasError;
+  // Error-free: block headers and attributes are read from the text where they are plain.
+  const plain = errorFree && !options.treeOnly;
   const c = tree.walk();
   try {
     const targets: Target[] = [];
@@ -474,13 +600,13 @@ export function readHcl(text: string): HclDocument {
           if (c.nodeType !== 'block') return;
           const start = c.startIndex;
           if (!text.startsWith('resource', start)) return;
-          const parts = blockParts(c, text);
+          const parts = blockHeader(c, text, plain);
           const type =
             parts.type === 'resource' && parts.labels[0]
               ? RESOURCE_TYPES[parts.labels[0].text]
               : undefined;
           if (!type) return;
-          const object = blockObject(c, type.schema, text);
+          const object = blockObject(c, type.schema, text, parts, plain);
           const header = parts.labels[parts.labels.length - 1];
           targets.push(
             terraformTarget(type, object, 'terraform', {
@@ -491,9 +617,8 @@ export function readHcl(text: string): HclDocument {
         });
       } while (c.gotoNextSibling());
     }
-    const root = tree.rootNode;
     const errors: SyntaxProblem[] = [];
-    if (root.hasError) collectErrors(root, errors);
+    if (!errorFree) collectErrors(root, errors);
     const comments: SourceComment[] = [];
     if (text.includes('cloudtrail-lens-')) collectComments(root, text, comments);
     return { targets, errors, comments };

@@ -379,6 +379,90 @@ function anchorOf(h: Held): string | undefined {
     .anchor;
 }
 
+/** The anchor among the tokens before a value (and a block scalar's own), if any. */
+function anchorIn(token: Token, props: readonly Token[] | undefined): string | undefined {
+  let anchor: string | undefined;
+  if (props) for (const t of props) if (t.type === 'anchor') anchor = t.source.slice(1);
+  if (token.type === 'block-scalar')
+    for (const t of token.props) if (t.type === 'anchor') anchor = t.source.slice(1);
+  return anchor;
+}
+
+/**
+ * The height of a document's model (as modelDepthExceededAt counts it), without recursion and
+ * without a record per node: each open collection keeps the greatest height of its children so
+ * far, and only anchored nodes' heights are kept, for their aliases.
+ */
+const NO_ITEMS: readonly CST.CollectionItem[] = [];
+
+function modelHeight(root: Held): number {
+  const anchored = new Map<string, number>();
+  interface Open {
+    token: Token;
+    props: readonly Token[] | undefined;
+    /** The items of a collection; empty for anything else. */
+    items: readonly CST.CollectionItem[];
+    flow: boolean;
+    seq: boolean;
+    /** The next item, and whether its value (rather than its key) comes next. */
+    next: number;
+    atValue: boolean;
+    height: number;
+  }
+  const open = (token: Token, props: readonly Token[] | undefined): Open => ({
+    token,
+    props,
+    items:
+      token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection'
+        ? token.items
+        : NO_ITEMS,
+    flow: token.type === 'flow-collection',
+    seq: token.type === 'block-seq',
+    next: 0,
+    atValue: false,
+    height: 0,
+  });
+  const stack: Open[] = [open(root.token, root.props)];
+  let height = 0;
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    // The next child, in the order collectionChildren gives them.
+    let child: Token | undefined;
+    let props: readonly Token[] | undefined;
+    while (!child && top.next < top.items.length) {
+      const it = top.items[top.next];
+      if (!top.atValue) {
+        top.atValue = true;
+        if (!top.seq && it.key) [child, props] = [it.key, it.start];
+      } else {
+        top.atValue = false;
+        top.next++;
+        if (it.value)
+          [child, props] = [it.value, top.seq || (top.flow && !it.sep) ? it.start : it.sep];
+      }
+    }
+    if (child) {
+      stack.push(open(child, props));
+      continue;
+    }
+    stack.pop();
+    const t = top.token;
+    const collection =
+      t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection';
+    height =
+      t.type === 'alias'
+        ? (anchored.get(t.source.slice(1)) ?? 0)
+        : top.height + (collection ? 1 : 0);
+    const anchor = anchorIn(t, top.props);
+    if (anchor) anchored.set(anchor, height);
+    if (stack.length) {
+      const parent = stack[stack.length - 1];
+      if (height > parent.height) parent.height = height;
+    }
+  }
+  return height;
+}
+
 /**
  * Where a document's model would nest deeper than `limit`, or -1. The conversion and every reader
  * of the model recurse, and an alias stands for its anchored node wherever it is used, so a chain
@@ -386,6 +470,7 @@ function anchorOf(h: Held): string | undefined {
  * tree (the package's Parser does not recurse) without recursion, aliases counting as their anchors.
  */
 function modelDepthExceededAt(root: Held, limit: number): number {
+  if (modelHeight(root) <= limit) return -1;
   const heights = new Map<Token, number>();
   const anchored = new Map<string, Token>();
   const stack: { held: Held; children: Held[]; next: number }[] = [
