@@ -3,8 +3,15 @@
 import type { Primitive } from './schema';
 
 export class Dictionary {
-  readonly values: Primitive[] = [undefined];
-  private readonly ids = new Map<Primitive, number>();
+  readonly values: Primitive[];
+  /** value → id; built on first use for a dictionary restored from a snapshot (most are only read). */
+  private ids: Map<Primitive, number> | undefined;
+
+  /** `values` in id order, values[0] the absent value (a restored dictionary; each value once). */
+  constructor(values: Primitive[] = [undefined]) {
+    this.values = values;
+    if (values.length <= 1) this.ids = new Map();
+  }
 
   get size(): number {
     return this.values.length;
@@ -12,11 +19,12 @@ export class Dictionary {
 
   idOf(v: Primitive): number {
     if (v === undefined) return 0;
-    let id = this.ids.get(v);
+    const ids = (this.ids ??= this.lookup());
+    let id = ids.get(v);
     if (id === undefined) {
       id = this.values.length;
       this.values.push(v);
-      this.ids.set(v, id);
+      ids.set(v, id);
     }
     return id;
   }
@@ -24,6 +32,12 @@ export class Dictionary {
   /** The id of a value already present, or -1. */
   find(v: Primitive): number {
     if (v === undefined) return 0;
-    return this.ids.get(v) ?? -1;
+    return (this.ids ??= this.lookup()).get(v) ?? -1;
+  }
+
+  private lookup(): Map<Primitive, number> {
+    const ids = new Map<Primitive, number>();
+    for (let id = 1; id < this.values.length; id++) ids.set(this.values[id], id);
+    return ids;
   }
 }
