@@ -17,6 +17,8 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex, type IndexState } from '../../../src/core/index/eventIndex';
+import { builtinRules } from '../../../src/core/detect/builtinPack';
+import { IndexDetections } from '../../../src/core/detect/indexDetections';
 import { parseQuery } from '../../../src/core/query/parse';
 import { IndexCache } from '../../../src/core/ingest/indexCache';
 import { INDEX_SNAPSHOT_FORMAT } from '../../../src/core/ingest/indexSnapshot';
@@ -143,6 +145,18 @@ describe('whole-index snapshot (index cache)', function () {
       assert.deepEqual(plain(reopened), plain(written), 'every column, dictionary, order, table');
       assert.deepEqual(await answers(reopened), await answers(fresh), 'equal to a fresh load');
       assert.deepEqual(await answers(reopened), await answers(written));
+      // The detections (worked out from the records, not saved) are those of a fresh load.
+      const detections = async (index: EventIndex) => {
+        const d = new IndexDetections(index, builtinRules());
+        await d.update();
+        const hits = await index.query(parseQuery('detection:*'));
+        return {
+          rows: hits.rows.length,
+          cells: index.summaries(hits, 0, 50).map((r) => r.eventID),
+        };
+      };
+      const expected = await detections(fresh);
+      assert.deepEqual(await detections(reopened), expected);
       // Raw records still come from the files.
       const all = await reopened.query(parseQuery(''));
       if (all.rows.length > 0)
