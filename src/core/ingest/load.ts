@@ -147,26 +147,18 @@ export async function loadEventFiles(
       else await new Promise<void>((resolve) => waiting.push(resolve));
     }
   }
-  if (options.cache?.hasSnapshot) {
+  // The workers start while the files are listed, unless a snapshot may make them needless.
+  if (!options.cache?.hasSnapshot) runner.warm?.();
+  else {
     // Whether the snapshot applies is known once every file is listed: none is loaded before.
     await listing;
-    const state =
-      listedAll && listingError === undefined
-        ? options.cache.snapshotFor(
-            registered.map((f) => snapshotIdOf(f, cacheIds, listingProblems)),
-            {
-              maxRecords: budget.limits.maxRecords,
-              maxBytes: budget.limits.maxBytes,
-              maxFileBytes: index.maxUncompressedBytes,
-              memoryRoom:
-                budget.limits.maxMemoryBytes === undefined
-                  ? undefined
-                  : budget.limits.maxMemoryBytes - memoryUsed(),
-            },
-          )
-        : undefined;
-    if (state) {
-      index.adopt(state);
+    if (
+      listedAll &&
+      listingError === undefined &&
+      fromSnapshot(index, options.cache, budget, memoryUsed, registered, (f) =>
+        snapshotIdOf(f, cacheIds, listingProblems),
+      )
+    ) {
       for (const file of registered) {
         if (file.state === 'failed') progress.filesFailed++;
         progress.filesDone++;
@@ -174,9 +166,9 @@ export async function loadEventFiles(
       }
       progress.events = index.eventCount;
       options.onProgress?.({ ...progress });
-      index.origins();
       return { ...progress, cancelled: false, files: registered };
     }
+    runner.warm?.();
   }
   // Enough files in flight to keep every worker busy while others are being read.
   const lanes = Math.max(2, runner.threads * 3);
@@ -343,6 +335,30 @@ const CONTENT_PROBLEMS: ReadonlySet<string> = new Set<FileProblem['code']>([
   'empty',
   'skipped-elements',
 ]);
+
+/**
+ * Takes the whole index from the cache's snapshot when it was made of exactly these files and
+ * fits the load's budget (else the files load one by one). True when it did.
+ */
+function fromSnapshot(
+  index: EventIndex,
+  cache: IndexCache,
+  budget: LoadBudget,
+  memoryUsed: () => number,
+  registered: IndexedFile[],
+  idOf: (file: IndexedFile) => string | undefined,
+): boolean {
+  const ceiling = budget.limits.maxMemoryBytes;
+  const state = cache.snapshotFor(registered.map(idOf), {
+    maxRecords: budget.limits.maxRecords,
+    maxBytes: budget.limits.maxBytes,
+    maxFileBytes: index.maxUncompressedBytes,
+    memoryRoom: ceiling === undefined ? undefined : ceiling - memoryUsed(),
+  });
+  if (!state) return false;
+  index.adopt(state);
+  return true;
+}
 
 /** A file's identity in a snapshot: its version, or what the listing said of it. */
 function snapshotIdOf(
