@@ -37,6 +37,7 @@ interface Run {
   packMB: number;
   snapshot: boolean;
   snapshotMB: number;
+  snapshotWriteMs: number;
   maxRssMB: number;
 }
 
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     if (name.endsWith('.ctlindex'))
       copyFileSync(path.join(cacheDir, name), path.join(packDir, name));
   console.log(
-    `${events} events; written by a first load: pack ${first.packMB.toFixed(0)} MB and snapshot ${first.snapshotMB.toFixed(0)} MB in ${first.saveMs.toFixed(0)} ms; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`,
+    `${events} events; written by a first load: pack ${first.packMB.toFixed(0)} MB and snapshot ${first.snapshotMB.toFixed(0)} MB in ${first.saveMs.toFixed(0)} ms (the snapshot ${first.snapshotWriteMs.toFixed(0)} ms; peak RSS ${first.maxRssMB.toFixed(0)} MB); ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`,
   );
   const full: Run[] = [];
   const snapshot: Run[] = [];

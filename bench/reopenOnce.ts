@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       packMB: (cache?.stats.bytes ?? 0) / 1e6,
       snapshot: cache?.stats.snapshot ?? false,
       snapshotMB: (cache?.stats.snapshotBytes ?? 0) / 1e6,
+      snapshotWriteMs: cache?.stats.snapshotWriteMs ?? 0,
       cpuMs: (cpu.user + cpu.system) / 1000,
       maxRssMB: process.resourceUsage().maxRSS / 1024,
     }),

@@ -15,7 +15,7 @@ import {
   ScalarField,
 } from './schema';
 import type { ColumnBatch } from '../ingest/batch';
-import { Dictionary } from './dictionary';
+import { Dictionary, type DictionaryValues } from './dictionary';
 
 export interface ScalarColumn {
   field: ScalarField;
@@ -56,11 +56,11 @@ export interface StoreState {
   resourceIrregular: Uint32Array;
   resourceStart: Uint32Array;
   /** One per SCALAR_FIELDS entry; dict: the values in id order (0: absent). */
-  scalars: { ids: Uint32Array; dict: Primitive[]; irregular: Uint32Array }[];
+  scalars: { ids: Uint32Array; dict: DictionaryValues; irregular: Uint32Array }[];
   /** One per ORIGIN_INPUT_FIELDS entry. */
-  originInputs: { rows: Uint32Array; ids: Uint32Array; dict: Primitive[] }[];
+  originInputs: { rows: Uint32Array; ids: Uint32Array; dict: DictionaryValues }[];
   /** One per RESOURCE_FIELDS entry. */
-  resources: { ids: Uint32Array; dict: Primitive[] }[];
+  resources: { ids: Uint32Array; dict: DictionaryValues }[];
 }
 
 export class ColumnStore {

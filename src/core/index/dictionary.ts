@@ -2,15 +2,33 @@
 // absent value (undefined). Values keep their JSON type: "true" and true are different entries.
 import type { Primitive } from './schema';
 
+/** A dictionary's values in id order (values[0] the absent value), or how to get them when first needed. */
+export type DictionaryValues = Primitive[] | (() => Primitive[]);
+
 export class Dictionary {
-  readonly values: Primitive[];
-  /** value → id; built on first use for a dictionary restored from a snapshot (most are only read). */
+  private list: Primitive[] | undefined;
+  private load: (() => Primitive[]) | undefined;
+  /** value → id; built on first use for a restored dictionary (most are only read). */
   private ids: Map<Primitive, number> | undefined;
 
-  /** `values` in id order, values[0] the absent value (a restored dictionary; each value once). */
-  constructor(values: Primitive[] = [undefined]) {
-    this.values = values;
-    if (values.length <= 1) this.ids = new Map();
+  /**
+   * Empty, or restored from a snapshot (ingest/indexSnapshot.ts): its values in id order, each
+   * once, possibly decoded only when first read (a column no view has asked for costs nothing).
+   */
+  constructor(values: DictionaryValues = [undefined]) {
+    if (typeof values === 'function') this.load = values;
+    else {
+      this.list = values;
+      if (values.length <= 1) this.ids = new Map();
+    }
+  }
+
+  get values(): Primitive[] {
+    if (!this.list) {
+      this.list = this.load!();
+      this.load = undefined;
+    }
+    return this.list;
   }
 
   get size(): number {
@@ -22,8 +40,9 @@ export class Dictionary {
     const ids = (this.ids ??= this.lookup());
     let id = ids.get(v);
     if (id === undefined) {
-      id = this.values.length;
-      this.values.push(v);
+      const values = this.values;
+      id = values.length;
+      values.push(v);
       ids.set(v, id);
     }
     return id;
@@ -36,8 +55,9 @@ export class Dictionary {
   }
 
   private lookup(): Map<Primitive, number> {
+    const values = this.values;
     const ids = new Map<Primitive, number>();
-    for (let id = 1; id < this.values.length; id++) ids.set(this.values[id], id);
+    for (let id = 1; id < values.length; id++) ids.set(values[id], id);
     return ids;
   }
 }

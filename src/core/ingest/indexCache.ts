@@ -104,6 +104,8 @@ export interface IndexCacheStats {
   snapshot: boolean;
   /** Bytes of the snapshot as last read or written. */
   snapshotBytes: number;
+  /** Time taken to write the snapshot at the last save (ms; 0 when not written). */
+  snapshotWriteMs: number;
 }
 
 /** What a load may take in (budget.ts): a snapshot that holds more is not used. */
@@ -132,6 +134,7 @@ export class IndexCache {
     bytes: 0,
     snapshot: false,
     snapshotBytes: 0,
+    snapshotWriteMs: 0,
   };
   readonly snapshotPath: string;
   private readonly previous = new Map<string, { bytes: Buffer; ref: EntryRef }>();
@@ -255,7 +258,9 @@ export class IndexCache {
       const { files, state } = this.offered;
       this.offered = undefined;
       mkdirSync(join(this.path, '..'), { recursive: true });
+      const started = performance.now();
       this.stats.snapshotBytes = writeSnapshot(this.snapshotPath, this.scope, files, state());
+      this.stats.snapshotWriteMs = performance.now() - started;
       this.snapshotStale = false;
     } else if (this.snapshotStale) {
       rmSync(this.snapshotPath, { force: true });

@@ -7,8 +7,9 @@
 //
 // File layout (little-endian):
 //   "CTLENS-SNAPSHOT\n"  u32 format  u32 headerLength  header JSON  u32 crc32(header JSON)
-//   padding to 8, then the body: the arrays of `arraysOf` in that order, each 8-aligned, the
-//   last one the JSON of what is not an array (dictionaries, files, problems).
+//   padding to 8, then the body: the arrays of `arraysOf` in that order, each 8-aligned, then
+//   each dictionary's values as JSON (decoded when a view first reads that column), then the
+//   JSON of the rest (files, problems, origins).
 // The header names the files (their fingerprints, in listing order) and the body's length and
 // crc32, so a reopening reads the header alone to know whether the snapshot applies, and
 // checks the whole body before using any of it.
@@ -17,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { FileState, IndexState } from '../index/eventIndex';
 import type { StoreState } from '../index/columnStore';
+import type { DictionaryValues } from '../index/dictionary';
 import {
   ORIGIN_INPUT_FIELDS,
   RESOURCE_FIELDS,
@@ -60,8 +62,6 @@ type Rest = Pick<IndexState, 'untimed' | 'files' | 'problems'> & {
   resourceCount: number;
   used: number;
   shown: [number, number[]][];
-  /** Each dictionary's values[1..] (values[0] is the absent value). */
-  dicts: { scalars: Primitive[][]; originInputs: Primitive[][]; resources: Primitive[][] };
 };
 
 type Arr = Float64Array | Uint32Array | Uint8Array;
@@ -88,6 +88,13 @@ function arraysOf(s: IndexState): Arr[] {
   ];
 }
 
+/** The dictionaries in their order in the file. */
+const dictionariesOf = (st: StoreState): DictionaryValues[] => [
+  ...st.scalars.map((c) => c.dict),
+  ...st.originInputs.map((c) => c.dict),
+  ...st.resources.map((c) => c.dict),
+];
+
 const align8 = (n: number) => (n + 7) & ~7;
 const bytesOf = (a: Arr) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
@@ -111,13 +118,13 @@ export function writeSnapshot(
     origins: state.origins.origins,
     used: state.duplicates.used,
     shown: state.duplicates.shown,
-    dicts: {
-      scalars: st.scalars.map((c) => c.dict.slice(1)),
-      originInputs: st.originInputs.map((c) => c.dict.slice(1)),
-      resources: st.resources.map((c) => c.dict.slice(1)),
-    },
   };
-  const parts = [...arraysOf(state).map(bytesOf), Buffer.from(JSON.stringify(rest), 'utf8')];
+  const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
+  const parts = [
+    ...arraysOf(state).map(bytesOf),
+    ...dictionariesOf(st).map((d) => json(typeof d === 'function' ? d() : d)), // values[0] as null
+    json(rest),
+  ];
   let length = 0;
   let crc = 0;
   const pad = new Uint8Array(8);
@@ -144,17 +151,17 @@ export function writeSnapshot(
   // The body's offset is in the header: fix it with the header's length (which it changes by
   // at most a few digits) until it no longer moves.
   let offset = 0;
-  let json = header(offset);
-  while (align8(FIXED + json.length + 4) !== offset) {
-    offset = align8(FIXED + json.length + 4);
-    json = header(offset);
+  let head = header(offset);
+  while (align8(FIXED + head.length + 4) !== offset) {
+    offset = align8(FIXED + head.length + 4);
+    head = header(offset);
   }
   const lead = Buffer.alloc(offset);
   MAGIC.copy(lead);
   lead.writeUInt32LE(INDEX_SNAPSHOT_FORMAT, MAGIC.length);
-  lead.writeUInt32LE(json.length, MAGIC.length + 4);
-  json.copy(lead, FIXED);
-  lead.writeUInt32LE(crc32(json), FIXED + json.length);
+  lead.writeUInt32LE(head.length, MAGIC.length + 4);
+  head.copy(lead, FIXED);
+  lead.writeUInt32LE(crc32(head), FIXED + head.length);
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
@@ -296,28 +303,32 @@ function decode(body: Buffer, h: SnapshotHeader): IndexState {
   const hidden = take(Uint32Array);
   const order = take(Uint32Array);
   const originIds = take(Uint32Array);
-  const restBytes = take(Uint8Array);
+  const text = (b: Uint8Array) =>
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+  // Each dictionary is parsed when first read (the bytes were checked above).
+  const dict = (b: Uint8Array) => (): Primitive[] => {
+    const values = JSON.parse(text(b)) as Primitive[];
+    values[0] = undefined;
+    return values;
+  };
+  const scalarDicts = SCALAR_FIELDS.map(() => dict(take(Uint8Array)));
+  const originInputDicts = ORIGIN_INPUT_FIELDS.map(() => dict(take(Uint8Array)));
+  const resourceDicts = RESOURCE_FIELDS.map(() => dict(take(Uint8Array)));
+  const rest = JSON.parse(text(take(Uint8Array))) as Rest;
   if (i !== lengths.length) throw new Error('arrays left over');
-  const rest = JSON.parse(
-    Buffer.from(restBytes.buffer, restBytes.byteOffset, restBytes.length).toString('utf8'),
-  ) as Rest;
   const n = rest.size;
   const rc = rest.resourceCount;
-  const dict = (values: Primitive[]): Primitive[] => [undefined, ...values];
   const ok =
     n === h.records &&
     [times, fileOf, elementOf, order, originIds, ...scalars.map((c) => c.ids)].every(
       (a) => a.length === n,
     ) &&
-    originIds.every((id) => id < rest.origins.length) &&
+    maxOf(originIds) < rest.origins.length &&
     eventIds.length === n * 16 &&
     resourceStart.length === n + 1 &&
     resourceStart[n] === rc &&
     resources.every((c) => c.ids.length === rc) &&
     originInputs.every((c) => c.rows.length === c.ids.length) &&
-    rest.dicts.scalars.length === scalars.length &&
-    rest.dicts.originInputs.length === originInputs.length &&
-    rest.dicts.resources.length === resources.length &&
     table.length >= 2 &&
     (table.length & (table.length - 1)) === 0 &&
     rest.used * 2 <= table.length &&
@@ -337,9 +348,9 @@ function decode(body: Buffer, h: SnapshotHeader): IndexState {
     rowIrregular,
     resourceIrregular,
     resourceStart,
-    scalars: scalars.map((c, k) => ({ ...c, dict: dict(rest.dicts.scalars[k]) })),
-    originInputs: originInputs.map((c, k) => ({ ...c, dict: dict(rest.dicts.originInputs[k]) })),
-    resources: resources.map((c, k) => ({ ...c, dict: dict(rest.dicts.resources[k]) })),
+    scalars: scalars.map((c, k) => ({ ...c, dict: scalarDicts[k] })),
+    originInputs: originInputs.map((c, k) => ({ ...c, dict: originInputDicts[k] })),
+    resources: resources.map((c, k) => ({ ...c, dict: resourceDicts[k] })),
   };
   return {
     store,
@@ -350,4 +361,10 @@ function decode(body: Buffer, h: SnapshotHeader): IndexState {
     problems: rest.problems,
     origins: { ids: originIds, origins: rest.origins },
   };
+}
+
+function maxOf(a: Uint32Array): number {
+  let max = -1;
+  for (let i = 0; i < a.length; i++) if (a[i] > max) max = a[i];
+  return max;
 }
