@@ -1,7 +1,8 @@
 // One measured opening of a scope, in its own process: discover + load every event file under
-// DIR (from the index cache in CACHE_DIR when given), then what a timeline shows first: the
-// count, the histogram, four facets and the first 100 rows. Then the pack is saved (timed
-// apart). Prints one JSON line. Used by bench/reopen.bench.ts.
+// DIR (from the index cache in CACHE_DIR when given: its snapshot when there is one, else its
+// pack), then what a timeline shows first: the count, the histogram, four facets and the first
+// 100 rows. Then the cache is saved (timed apart). Prints one JSON line. Used by
+// bench/reopen.bench.ts.
 import { EventIndex } from '../src/core/index/eventIndex';
 import { parseQuery } from '../src/core/query/parse';
 import { IndexCache } from '../src/core/ingest/indexCache';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   );
   const rows = index.summaries(all, 0, 100);
   const shownMs = performance.now() - started;
+  const cpu = process.cpuUsage(); // all threads of the process, to the timeline shown
   const t = performance.now();
   cache?.save();
   const saveMs = performance.now() - t;
@@ -40,6 +42,10 @@ async function main(): Promise<void> {
       hits: cache?.stats.hits ?? 0,
       misses: cache?.stats.misses ?? 0,
       packMB: (cache?.stats.bytes ?? 0) / 1e6,
+      snapshot: cache?.stats.snapshot ?? false,
+      snapshotMB: (cache?.stats.snapshotBytes ?? 0) / 1e6,
+      snapshotWriteMs: cache?.stats.snapshotWriteMs ?? 0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       maxRssMB: process.resourceUsage().maxRSS / 1024,
     }),
   );

@@ -558,7 +558,9 @@ function saveCache(cache: IndexCache, summary: LoadSummary, io: CliIo): void {
   const s = cache.stats;
   if (io.stderrIsTTY && s.hits > 0)
     io.err(
-      `index cache: ${s.hits.toLocaleString('en-US')} of ${(s.hits + s.misses).toLocaleString('en-US')} files from ${cache.path} (${formatBytes(s.bytes)})\n`,
+      s.snapshot
+        ? `index cache: the whole index from ${cache.snapshotPath} (${formatBytes(s.snapshotBytes)}), nothing changed\n`
+        : `index cache: ${s.hits.toLocaleString('en-US')} of ${(s.hits + s.misses).toLocaleString('en-US')} files from ${cache.path} (${formatBytes(s.bytes)})\n`,
     );
 }
 

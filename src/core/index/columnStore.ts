@@ -15,7 +15,7 @@ import {
   ScalarField,
 } from './schema';
 import type { ColumnBatch } from '../ingest/batch';
-import { Dictionary } from './dictionary';
+import { Dictionary, type DictionaryValues } from './dictionary';
 
 export interface ScalarColumn {
   field: ScalarField;
@@ -40,14 +40,37 @@ export interface ResourceColumn {
   dict: Dictionary;
 }
 
+/**
+ * Everything the store holds, as arrays of exactly its size (views of its own, not copies): what
+ * a snapshot of the index saves, and what `restore` takes back whole (ingest/indexSnapshot.ts).
+ */
+export interface StoreState {
+  size: number;
+  resourceCount: number;
+  times: Float64Array;
+  fileOf: Uint32Array;
+  elementOf: Uint32Array;
+  eventIds: Uint8Array;
+  timeIrregular: Uint32Array;
+  rowIrregular: Uint32Array;
+  resourceIrregular: Uint32Array;
+  resourceStart: Uint32Array;
+  /** One per SCALAR_FIELDS entry; dict: the values in id order (0: absent). */
+  scalars: { ids: Uint32Array; dict: DictionaryValues; irregular: Uint32Array }[];
+  /** One per ORIGIN_INPUT_FIELDS entry. */
+  originInputs: { rows: Uint32Array; ids: Uint32Array; dict: DictionaryValues }[];
+  /** One per RESOURCE_FIELDS entry. */
+  resources: { ids: Uint32Array; dict: DictionaryValues }[];
+}
+
 export class ColumnStore {
   size = 0;
   private capacity = 0;
-  times = new Float64Array(0);
-  fileOf = new Uint32Array(0);
-  elementOf = new Uint32Array(0);
+  times: Float64Array = new Float64Array(0);
+  fileOf: Uint32Array = new Uint32Array(0);
+  elementOf: Uint32Array = new Uint32Array(0);
   /** 16 bytes per row: eventIDs kept as bytes (rows whose eventID id is PACKED_UUID). */
-  eventIds = new Uint8Array(0);
+  eventIds: Uint8Array = new Uint8Array(0);
   readonly timeIrregular: number[] = [];
   /** Rows that every term must evaluate from the raw record (see hasKeyCaseVariant). */
   readonly rowIrregular: number[] = [];
@@ -71,7 +94,7 @@ export class ColumnStore {
     this.originInputs.map((c) => [c.field, c]),
   );
   /** resources: CSR; row r's resources are [resourceStart[r], resourceStart[r + 1]). */
-  resourceStart = new Uint32Array(1);
+  resourceStart: Uint32Array = new Uint32Array(1);
   resourceCount = 0;
   private resourceCapacity = 0;
   readonly resources: ResourceColumn[] = RESOURCE_FIELDS.map((field) => ({
@@ -161,6 +184,68 @@ export class ColumnStore {
     return first;
   }
 
+  /** The store as it is (views, not copies). */
+  state(): StoreState {
+    const n = this.size;
+    const rc = this.resourceCount;
+    return {
+      size: n,
+      resourceCount: rc,
+      times: this.times.subarray(0, n),
+      fileOf: this.fileOf.subarray(0, n),
+      elementOf: this.elementOf.subarray(0, n),
+      eventIds: this.eventIds.subarray(0, n * 16),
+      timeIrregular: Uint32Array.from(this.timeIrregular),
+      rowIrregular: Uint32Array.from(this.rowIrregular),
+      resourceIrregular: Uint32Array.from(this.resourceIrregular),
+      resourceStart: this.resourceStart.subarray(0, n + 1),
+      scalars: this.scalars.map((c) => ({
+        ids: c.ids.subarray(0, n),
+        dict: c.dict.values,
+        irregular: Uint32Array.from(c.irregular),
+      })),
+      originInputs: this.originInputs.map((c) => ({
+        rows: c.rows.subarray(0, c.count),
+        ids: c.ids.subarray(0, c.count),
+        dict: c.dict.values,
+      })),
+      resources: this.resources.map((c) => ({ ids: c.ids.subarray(0, rc), dict: c.dict.values })),
+    };
+  }
+
+  /**
+   * Takes a saved state whole into this empty store: its arrays are used as they are (no copy,
+   * no per-row work; appending later grows them), its dictionaries keep their ids.
+   */
+  restore(s: StoreState): void {
+    if (this.size !== 0) throw new Error('restore needs an empty store');
+    this.times = s.times;
+    this.fileOf = s.fileOf;
+    this.elementOf = s.elementOf;
+    this.eventIds = s.eventIds;
+    this.resourceStart = s.resourceStart;
+    pushAll(this.timeIrregular, s.timeIrregular);
+    pushAll(this.rowIrregular, s.rowIrregular);
+    pushAll(this.resourceIrregular, s.resourceIrregular);
+    this.scalars.forEach((c, i) => {
+      c.ids = s.scalars[i].ids;
+      c.dict = new Dictionary(s.scalars[i].dict);
+      c.irregular = Array.from(s.scalars[i].irregular);
+    });
+    this.originInputs.forEach((c, i) => {
+      c.rows = s.originInputs[i].rows;
+      c.ids = s.originInputs[i].ids;
+      c.count = c.rows.length;
+      c.dict = new Dictionary(s.originInputs[i].dict);
+    });
+    this.resources.forEach((c, i) => {
+      c.ids = s.resources[i].ids;
+      c.dict = new Dictionary(s.resources[i].dict);
+    });
+    this.size = this.capacity = s.size;
+    this.resourceCount = this.resourceCapacity = s.resourceCount;
+  }
+
   /** One attribution input as row → text, for the rows that have it. */
   originInputValues(field: OriginInputField): Map<number, string> {
     const c = this.originInputByField.get(field)!;
@@ -226,6 +311,10 @@ export class ColumnStore {
       this.originInputs.reduce((s, c) => s + c.rows.byteLength + c.ids.byteLength, 0)
     );
   }
+}
+
+function pushAll(to: number[], from: Uint32Array): void {
+  for (let i = 0; i < from.length; i++) to.push(from[i]);
 }
 
 function grow<T extends Float64Array | Uint32Array>(

@@ -2,9 +2,34 @@
 // absent value (undefined). Values keep their JSON type: "true" and true are different entries.
 import type { Primitive } from './schema';
 
+/** A dictionary's values in id order (values[0] the absent value), or how to get them when first needed. */
+export type DictionaryValues = Primitive[] | (() => Primitive[]);
+
 export class Dictionary {
-  readonly values: Primitive[] = [undefined];
-  private readonly ids = new Map<Primitive, number>();
+  private list: Primitive[] | undefined;
+  private load: (() => Primitive[]) | undefined;
+  /** value → id; built on first use for a restored dictionary (most are only read). */
+  private ids: Map<Primitive, number> | undefined;
+
+  /**
+   * Empty, or restored from a snapshot (ingest/indexSnapshot.ts): its values in id order, each
+   * once, possibly decoded only when first read (a column no view has asked for costs nothing).
+   */
+  constructor(values: DictionaryValues = [undefined]) {
+    if (typeof values === 'function') this.load = values;
+    else {
+      this.list = values;
+      if (values.length <= 1) this.ids = new Map();
+    }
+  }
+
+  get values(): Primitive[] {
+    if (!this.list) {
+      this.list = this.load!();
+      this.load = undefined;
+    }
+    return this.list;
+  }
 
   get size(): number {
     return this.values.length;
@@ -12,11 +37,13 @@ export class Dictionary {
 
   idOf(v: Primitive): number {
     if (v === undefined) return 0;
-    let id = this.ids.get(v);
+    const ids = (this.ids ??= this.lookup());
+    let id = ids.get(v);
     if (id === undefined) {
-      id = this.values.length;
-      this.values.push(v);
-      this.ids.set(v, id);
+      const values = this.values;
+      id = values.length;
+      values.push(v);
+      ids.set(v, id);
     }
     return id;
   }
@@ -24,6 +51,13 @@ export class Dictionary {
   /** The id of a value already present, or -1. */
   find(v: Primitive): number {
     if (v === undefined) return 0;
-    return this.ids.get(v) ?? -1;
+    return (this.ids ??= this.lookup()).get(v) ?? -1;
+  }
+
+  private lookup(): Map<Primitive, number> {
+    const values = this.values;
+    const ids = new Map<Primitive, number>();
+    for (let id = 1; id < values.length; id++) ids.set(values[id], id);
+    return ids;
   }
 }

@@ -9,9 +9,18 @@
 import { ABSENT, EVENT_ID_COLUMN, IRREGULAR, PACKED_UUID } from './schema';
 import type { ColumnStore } from './columnStore';
 
+/** The table and what comparing found, as a snapshot of the index saves it. */
+export interface DuplicateState {
+  table: Uint32Array;
+  used: number;
+  /** First row with an eventID → the rows shown with it, when several were seen. */
+  shown: [number, number[]][];
+  hidden: Uint32Array;
+}
+
 export class DuplicateRows {
   /** row + 1 of the first row with each eventID; 0 is empty. */
-  private table = new Uint32Array(1 << 12);
+  private table: Uint32Array = new Uint32Array(1 << 12);
   private used = 0;
   private store: ColumnStore | undefined;
   /** [row, first row with its eventID] for rows not yet compared. */
@@ -60,6 +69,33 @@ export class DuplicateRows {
         }
       }
     }
+  }
+
+  /** Rows registered but not yet compared (a snapshot is only taken when there are none). */
+  get pending(): number {
+    return this.candidates.length;
+  }
+
+  state(): DuplicateState {
+    return {
+      table: this.table,
+      used: this.used,
+      shown: [...this.shown],
+      hidden: Uint32Array.from(this.hidden),
+    };
+  }
+
+  /** Takes a saved state whole (an empty table, the rows of `store` already restored). */
+  restore(store: ColumnStore, s: DuplicateState): void {
+    if (this.used !== 0) throw new Error('restore needs an empty table');
+    const size = s.table.length;
+    if (size < 2 || (size & (size - 1)) !== 0 || s.used * 2 > size)
+      throw new Error('duplicate table size');
+    this.store = store;
+    this.table = s.table;
+    this.used = s.used;
+    for (const [first, rows] of s.shown) this.shown.set(first, rows);
+    for (let i = 0; i < s.hidden.length; i++) this.hidden.add(s.hidden[i]);
   }
 
   takeCandidates(): [row: number, first: number][] {

@@ -43,10 +43,10 @@ import type { FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
 import { mentionsField, type QueryNode } from '../query/ast';
 import type { AnnotationValues } from '../query/match';
-import { ColumnStore } from './columnStore';
+import { ColumnStore, type StoreState } from './columnStore';
 import { ExecutionContext, evaluate } from './execute';
 import { isDeepStrictEqual } from 'node:util';
-import { DuplicateRows } from './duplicates';
+import { DuplicateRows, type DuplicateState } from './duplicates';
 import { ANONYMOUS_PRINCIPAL_LABEL, principalDisplayName } from './principal';
 import { isAnonymousIdentity } from '../records/identity';
 import { keyLocation, SourceError } from '../sources/source';
@@ -190,6 +190,36 @@ export interface EventIndexOptions {
   maxUncompressedBytes?: number;
 }
 
+/** What loading left in one file's entry (IndexedFile without its source and location). */
+export interface FileState {
+  state: IndexedFile['state'];
+  events: number;
+  firstRow: number;
+  shape?: FileShape;
+  notes: string[];
+  untimed: number;
+  duplicates: number;
+  /** [file id, events]: which files hold the copies shown. */
+  duplicatesOf: [number, number][];
+}
+
+/**
+ * The whole index as it is in memory once loaded: columns and dictionaries, the time order, the
+ * duplicate table, the files' entries and problems. A snapshot (ingest/indexSnapshot.ts) saves it;
+ * `adopt` takes it back without any per-row work.
+ */
+export interface IndexState {
+  store: StoreState;
+  duplicates: DuplicateState;
+  /** Every row (hidden copies included) in time order. */
+  order: Uint32Array;
+  untimed: number;
+  files: FileState[];
+  problems: Omit<FileProblem, 'key' | 'location'>[];
+  /** Every row's origin (core/origin), resolved over all the rows. */
+  origins: OriginColumn;
+}
+
 const col = (store: ColumnStore, f: ScalarField) => store.scalarByField.get(f)!;
 
 export class EventIndex {
@@ -285,6 +315,65 @@ export class EventIndex {
       ...(position ? { position } : {}),
     });
     this.version++;
+  }
+
+  /**
+   * The index as it is (views of its arrays, not copies). Only for a settled index: every row
+   * compared for copies (`resolveDuplicates` done).
+   */
+  state(): IndexState {
+    if (this.duplicates.pending > 0) throw new Error('rows not yet compared for copies');
+    return {
+      store: this.store.state(),
+      duplicates: this.duplicates.state(),
+      order: this.allRowsInOrder(),
+      untimed: this.untimed,
+      files: this.files.map((f) => ({
+        state: f.state,
+        events: f.events,
+        firstRow: f.firstRow,
+        ...(f.shape ? { shape: f.shape } : {}),
+        notes: f.notes,
+        untimed: f.untimed,
+        duplicates: f.duplicates,
+        duplicatesOf: [...f.duplicatesOf].map(([g, n]) => [g.id, n]),
+      })),
+      problems: this.problems.map(({ key: _k, location: _l, ...p }) => p),
+      origins: this.origins(),
+    };
+  }
+
+  /**
+   * Takes a saved state whole: the files, registered already (addFile, in the same order as when
+   * it was saved), get their entries back; columns, dictionaries, duplicate table and time order
+   * are used as they are.
+   */
+  adopt(s: IndexState): void {
+    if (this.size !== 0 || this.problems.length > 0) throw new Error('adopt needs an empty index');
+    if (s.files.length !== this.files.length) throw new Error('not the same files');
+    this.store.restore(s.store);
+    this.duplicates.restore(this.store, s.duplicates);
+    s.files.forEach((saved, id) => {
+      const f = this.files[id];
+      f.state = saved.state;
+      f.events = saved.events;
+      f.firstRow = saved.firstRow;
+      f.shape = saved.shape;
+      f.notes = saved.notes;
+      f.untimed = saved.untimed;
+      f.duplicates = saved.duplicates;
+      f.duplicatesOf = new Map(saved.duplicatesOf.map(([g, n]) => [this.files[g], n]));
+    });
+    for (const p of s.problems) {
+      const f = this.files[p.fileId];
+      this.problems.push({ ...p, key: f.key, location: f.location });
+    }
+    this.untimed = s.untimed;
+    this.version++;
+    this.sorted = s.order;
+    this.sortedVersion = this.version;
+    this.ranks = undefined;
+    this.setOrigins(s.origins);
   }
 
   // ── the same event twice ───────────────────────────────────────────────────────────────
@@ -405,15 +494,17 @@ export class EventIndex {
    * the store's ORIGIN_FIELD column, which `origin:` terms run on.
    */
   origins(): OriginColumn {
-    if (this.originCache?.version !== this.version) {
-      const column = resolveOrigins(indexOriginSource(this.store));
-      this.store.derived.set(ORIGIN_FIELD, {
-        ids: column.ids,
-        values: column.origins.map(originMatchValues),
-      });
-      this.originCache = { version: this.version, column };
-    }
-    return this.originCache.column;
+    if (this.originCache?.version !== this.version)
+      this.setOrigins(resolveOrigins(indexOriginSource(this.store)));
+    return this.originCache!.column;
+  }
+
+  private setOrigins(column: OriginColumn): void {
+    this.store.derived.set(ORIGIN_FIELD, {
+      ids: column.ids,
+      values: column.origins.map(originMatchValues),
+    });
+    this.originCache = { version: this.version, column };
   }
 
   originOf(row: number): Origin {

@@ -14,6 +14,11 @@
 // schema, a truncated one or an entry whose checksum fails is never used: it is reported (a
 // notice) and rebuilt. The pack holds the index only (field values, times, positions), never a
 // raw record and nothing about credentials beyond the key ids the index shows.
+//
+// Beside the pack, the scope's snapshot (indexSnapshot.ts): the whole index as it was after the
+// last complete load. When the files are listed again exactly as then, the index is taken from
+// the snapshot whole and the pack is not even read; otherwise the pack's entries serve the files
+// that did not change. Both are checked the same way, and both are kept, sized and cleared together.
 import {
   mkdirSync,
   readdirSync,
@@ -29,7 +34,16 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { batchArrays, type ColumnBatch } from './batch';
 import { RESOURCE_FIELDS, STORED_FIELDS } from '../index/schema';
+import type { IndexState } from '../index/eventIndex';
 import type { IndexedText } from './jobs';
+import {
+  readSnapshot,
+  readSnapshotHeader,
+  SnapshotError,
+  type SnapshotFiles,
+  type SnapshotHeader,
+  writeSnapshot,
+} from './indexSnapshot';
 
 const MAGIC = Buffer.from('CTLENS-INDEX\n', 'latin1');
 /** Bump when the entry encoding or what a batch holds changes. */
@@ -40,6 +54,8 @@ const SCHEMA = createHash('sha256')
   .digest('hex')
   .slice(0, 16);
 const PACK_SUFFIX = '.ctlindex';
+const SNAPSHOT_SUFFIX = '.ctlsnap';
+const isCacheFile = (name: string) => name.endsWith(PACK_SUFFIX) || name.endsWith(SNAPSHOT_SUFFIX);
 /** The packs of all scopes together are kept under this (least recently used go first). */
 export const DEFAULT_INDEX_CACHE_MAX_BYTES = 8 * 1024 ** 3;
 
@@ -84,35 +100,119 @@ export interface IndexCacheStats {
   dropped: number;
   /** Bytes of the pack as last read or written. */
   bytes: number;
+  /** The index was taken whole from the snapshot (no file read, the pack not needed). */
+  snapshot: boolean;
+  /** Bytes of the snapshot as last read or written. */
+  snapshotBytes: number;
+  /** Time taken to write the snapshot at the last save (ms; 0 when not written). */
+  snapshotWriteMs: number;
+}
+
+/** What a load may take in (budget.ts): a snapshot that holds more is not used. */
+export interface SnapshotLimits {
+  maxRecords: number;
+  maxBytes: number;
+  maxFileBytes: number;
+  /** Memory the process may still take before its ceiling. */
+  memoryRoom?: number;
 }
 
 /**
- * One scope's persisted index. `open` reads the pack (if any); the loader asks `get` for each
- * file before reading it and hands every newly indexed file to `put`; `save` then writes the
- * pack with the entries of this load only (what was not asked for is gone).
+ * One scope's persisted index. `open` reads the snapshot's header (if any). The loader, once the
+ * files are listed, asks `snapshotFor` for the whole index; when the files changed it asks `get`
+ * for each file before reading it (the pack is read then) and hands every newly indexed file to
+ * `put`, and offers the new index with `offerSnapshot` when the load was complete. `save` then
+ * writes the pack with the entries of this load only (what was not asked for is gone) and the
+ * snapshot.
  */
 export class IndexCache {
   readonly notices: string[] = [];
-  readonly stats: IndexCacheStats = { hits: 0, misses: 0, dropped: 0, bytes: 0 };
+  readonly stats: IndexCacheStats = {
+    hits: 0,
+    misses: 0,
+    dropped: 0,
+    bytes: 0,
+    snapshot: false,
+    snapshotBytes: 0,
+    snapshotWriteMs: 0,
+  };
+  readonly snapshotPath: string;
   private readonly previous = new Map<string, { bytes: Buffer; ref: EntryRef }>();
   private readonly kept = new Map<string, Uint8Array>();
   private changed = false;
+  private packRead = false;
+  private snapshotHeader: SnapshotHeader | undefined;
+  /** A snapshot file is there that is not (or no longer) right: replaced or removed at save. */
+  private snapshotStale = false;
+  private offered: { files: SnapshotFiles; state: () => IndexState } | undefined;
 
   private constructor(
     readonly path: string,
     private readonly scope: string,
-  ) {}
+  ) {
+    this.snapshotPath = path.slice(0, -PACK_SUFFIX.length) + SNAPSHOT_SUFFIX;
+  }
 
   /** The pack of `scope` in `dir` (made when saved). Never throws for a bad pack: it notes it. */
   static open(dir: string, scope: string): IndexCache {
     const name = createHash('sha256').update(scope).digest('hex').slice(0, 32) + PACK_SUFFIX;
     const cache = new IndexCache(join(dir, name), scope);
-    cache.read();
+    cache.openSnapshot();
     return cache;
+  }
+
+  /** A snapshot is there: the loader lists every file before loading any, to compare. */
+  get hasSnapshot(): boolean {
+    return this.snapshotHeader !== undefined;
+  }
+
+  /**
+   * The whole index saved after the last complete load, when `ids` (each listed file's
+   * identity, in listing order) are exactly the files it was made of and it fits `limits`;
+   * else undefined (a damaged snapshot is noted). The caller adopts it (EventIndex.adopt).
+   */
+  snapshotFor(
+    ids: readonly (string | undefined)[],
+    limits: SnapshotLimits,
+  ): IndexState | undefined {
+    const h = this.snapshotHeader;
+    if (!h) return undefined;
+    const same = h.files.length === ids.length && h.files.every((id, i) => id === ids[i]);
+    if (!same) {
+      this.snapshotStale = true;
+      return undefined;
+    }
+    const size = h.body.offset + h.body.length;
+    if (
+      h.records > limits.maxRecords ||
+      h.bytes > limits.maxBytes ||
+      h.largestFile > limits.maxFileBytes ||
+      (limits.memoryRoom !== undefined && size > limits.memoryRoom)
+    )
+      return undefined; // the load's budget decides, file by file
+    try {
+      const state = readSnapshot(this.snapshotPath, h);
+      this.stats.snapshot = true;
+      this.stats.snapshotBytes = size;
+      this.stats.hits += ids.length;
+      return state;
+    } catch (e) {
+      this.snapshotFailed(e);
+      return undefined;
+    }
+  }
+
+  /**
+   * The index of a complete load, saved as the snapshot at `save` (the state is asked for then).
+   * `files`: each file's identity and decompressed size, in listing order.
+   */
+  offerSnapshot(files: SnapshotFiles, state: () => IndexState): void {
+    this.offered = { files, state };
   }
 
   get(id: string | undefined): CachedFile | undefined {
     if (id === undefined) return undefined;
+    this.readPack();
     const entry = this.previous.get(id);
     if (!entry) {
       this.stats.misses++;
@@ -143,12 +243,32 @@ export class IndexCache {
 
   put(id: string | undefined, result: CachedFile): void {
     if (id === undefined) return;
+    this.readPack();
     this.kept.set(id, encodeEntry(result));
     this.changed = true;
   }
 
-  /** Writes the pack if anything changed (atomically: a new file renamed over the old). */
+  /**
+   * Writes the pack if anything changed and the snapshot if one was offered (each atomically: a
+   * new file renamed over the old); removes a snapshot that no longer applies.
+   */
   save(): void {
+    if (this.packRead) this.savePack();
+    if (this.offered) {
+      const { files, state } = this.offered;
+      this.offered = undefined;
+      mkdirSync(join(this.path, '..'), { recursive: true });
+      const started = performance.now();
+      this.stats.snapshotBytes = writeSnapshot(this.snapshotPath, this.scope, files, state());
+      this.stats.snapshotWriteMs = performance.now() - started;
+      this.snapshotStale = false;
+    } else if (this.snapshotStale) {
+      rmSync(this.snapshotPath, { force: true });
+      this.snapshotStale = false;
+    }
+  }
+
+  private savePack(): void {
     this.stats.dropped = [...this.previous.keys()].filter((k) => !this.kept.has(k)).length;
     if (!this.changed && this.stats.dropped === 0) return;
     const entries: EntryRef[] = [];
@@ -185,7 +305,30 @@ export class IndexCache {
     this.stats.bytes = out.length;
   }
 
-  private read(): void {
+  private openSnapshot(): void {
+    try {
+      this.snapshotHeader = readSnapshotHeader(this.snapshotPath, this.scope);
+    } catch (e) {
+      this.snapshotFailed(e);
+      return;
+    }
+    if (!this.snapshotHeader) return;
+    touch(this.snapshotPath);
+  }
+
+  private snapshotFailed(e: unknown): void {
+    if (!(e instanceof SnapshotError)) throw e;
+    this.notices.push(
+      `index cache ${this.snapshotPath}: ${e.message}; the index is rebuilt from the per-file entries and the files`,
+    );
+    this.snapshotHeader = undefined;
+    this.snapshotStale = true;
+  }
+
+  /** Reads the pack, once, when a file's entry is first wanted (not when the snapshot serves). */
+  private readPack(): void {
+    if (this.packRead) return;
+    this.packRead = true;
     let bytes: Buffer;
     try {
       bytes = readFileSync(this.path);
@@ -193,12 +336,7 @@ export class IndexCache {
       return; // no pack yet
     }
     this.stats.bytes = bytes.length;
-    try {
-      const now = new Date();
-      utimesSync(this.path, now, now); // used now: pruning deletes the least recently used packs
-    } catch {
-      // read-only cache folder: still usable
-    }
+    touch(this.path);
     const fail = (why: string) => {
       this.notices.push(`index cache ${this.path}: ${why}; the index is rebuilt from the files`);
       this.changed = true;
@@ -239,12 +377,22 @@ export class IndexCache {
   }
 }
 
-/** The size of every pack in `dir` (what Clear Index Cache would free). */
+/** Marks a cache file used now: pruning deletes the least recently used. */
+function touch(path: string): void {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // read-only cache folder: still usable
+  }
+}
+
+/** The size of every pack and snapshot in `dir` (what Clear Index Cache would free). */
 export function indexCacheSize(dir: string): { files: number; bytes: number } {
   let files = 0;
   let bytes = 0;
   for (const name of safeList(dir)) {
-    if (!name.endsWith(PACK_SUFFIX)) continue;
+    if (!isCacheFile(name)) continue;
     try {
       bytes += statSync(join(dir, name)).size;
       files++;
@@ -255,12 +403,11 @@ export function indexCacheSize(dir: string): { files: number; bytes: number } {
   return { files, bytes };
 }
 
-/** Deletes every pack in `dir` (only files this cache wrote). */
+/** Deletes every pack and snapshot in `dir` (only files this cache wrote). */
 export function clearIndexCache(dir: string): { files: number; bytes: number } {
   const size = indexCacheSize(dir);
   for (const name of safeList(dir))
-    if (name.endsWith(PACK_SUFFIX) || name.endsWith('.tmp'))
-      rmSync(join(dir, name), { force: true });
+    if (isCacheFile(name) || name.endsWith('.tmp')) rmSync(join(dir, name), { force: true });
   return size;
 }
 
@@ -391,12 +538,13 @@ export function userIndexCacheDir(
 }
 
 /**
- * Keeps the packs in `dir` under `maxBytes` together by deleting the least recently used ones
- * (a pack is touched each time it is opened). `keep` (the pack just written) is never deleted.
+ * Keeps the packs and snapshots in `dir` under `maxBytes` together by deleting the least
+ * recently used ones (each is touched when it is read). `keep` (the pack just written) and its
+ * snapshot are never deleted.
  */
 export function pruneIndexCache(dir: string, maxBytes: number, keep?: string): number {
   const packs = safeList(dir)
-    .filter((n) => n.endsWith(PACK_SUFFIX))
+    .filter(isCacheFile)
     .map((n) => {
       const path = join(dir, n);
       try {
@@ -412,7 +560,8 @@ export function pruneIndexCache(dir: string, maxBytes: number, keep?: string): n
   let removed = 0;
   for (const p of packs) {
     if (total <= maxBytes) break;
-    if (p.path === keep) continue;
+    if (keep && p.path.slice(0, p.path.lastIndexOf('.')) === keep.slice(0, keep.lastIndexOf('.')))
+      continue;
     rmSync(p.path, { force: true });
     total -= p.size;
     removed++;

@@ -3,7 +3,7 @@
 // and appear in the index as they finish, so views can show the first events early; the files
 // may still be being listed (an async iterable), and the first ones load while the listing
 // goes on. One bad file becomes a problem entry naming it and the reason; the others still load.
-import type { EventIndex, IndexedFile } from '../index/eventIndex';
+import type { EventIndex, FileProblem, IndexedFile } from '../index/eventIndex';
 import type { DiscoveredEventFile } from '../sources/discover';
 import { isNoticeCode, SourceError } from '../sources/source';
 import {
@@ -51,8 +51,11 @@ export interface LoadOptions {
   /** How much memory the process holds now (default: its resident set); for the memory ceiling. */
   memoryUsed?: () => number;
   /**
-   * The scope's persisted index (indexCache.ts): a file whose version has an entry is appended
-   * from it without being read; every file indexed anew is put in it. The caller saves it.
+   * The scope's persisted index (indexCache.ts). When it has a snapshot, every file is listed
+   * before any is loaded: if they are exactly the files of the snapshot, the index is taken from
+   * it whole. Otherwise a file whose version has an entry is appended from it without being read,
+   * and every file indexed anew is put in it; a complete load offers its index as the next
+   * snapshot. The caller saves it.
    */
   cache?: IndexCache;
 }
@@ -99,6 +102,8 @@ export async function loadEventFiles(
   const cached: FileCache | undefined = options.cache && {
     cache: options.cache,
     idOf: (file) => cacheIds.get(file.id),
+    uncompressedBytes: new Map(),
+    uncompared: false,
   };
   let next = 0;
   let listingError: unknown;
@@ -142,6 +147,29 @@ export async function loadEventFiles(
       else await new Promise<void>((resolve) => waiting.push(resolve));
     }
   }
+  // The workers start while the files are listed, unless a snapshot may make them needless.
+  if (!options.cache?.hasSnapshot) runner.warm?.();
+  else {
+    // Whether the snapshot applies is known once every file is listed: none is loaded before.
+    await listing;
+    if (
+      listedAll &&
+      listingError === undefined &&
+      fromSnapshot(index, options.cache, budget, memoryUsed, registered, (f) =>
+        snapshotIdOf(f, cacheIds, listingProblems),
+      )
+    ) {
+      for (const file of registered) {
+        if (file.state === 'failed') progress.filesFailed++;
+        progress.filesDone++;
+        options.onFile?.(file);
+      }
+      progress.events = index.eventCount;
+      options.onProgress?.({ ...progress });
+      return { ...progress, cancelled: false, files: registered };
+    }
+    runner.warm?.();
+  }
   // Enough files in flight to keep every worker busy while others are being read.
   const lanes = Math.max(2, runner.threads * 3);
   const loading = mapLimited(
@@ -167,6 +195,8 @@ export async function loadEventFiles(
   );
   await Promise.all([listing, loading]);
   index.store.trim();
+  if (cached && listedAll && listingError === undefined && !budget.stopped && !signal?.aborted)
+    offerSnapshot(index, cached, registered, cacheIds, listingProblems);
   // Attribution once the files are in (core/origin): a later file may hold the call that issued
   // a key used in an earlier one, so it is resolved over all of them.
   index.origins();
@@ -217,7 +247,8 @@ async function loadOne(
     if (hit && !whole && grant.bytes >= hit.uncompressedBytes && grant.records >= hit.batch.count) {
       budget.release(grant, { bytes: hit.uncompressedBytes, records: hit.batch.count });
       appendLoaded(index, file, hit, progress);
-      await hideCopies(index, progress, signal);
+      cached?.uncompressedBytes.set(file.id, hit.uncompressedBytes);
+      await hideCopies(index, progress, signal, cached);
       return 'done';
     }
     let bytes: Uint8Array;
@@ -275,7 +306,8 @@ async function loadOne(
       );
       budget.stop({ budget: 'records', limit: budget.limits.maxRecords, location: file.location });
     } else cached?.cache.put(cached.idOf(file), res); // only whole files are cached
-    await hideCopies(index, progress, signal);
+    cached?.uncompressedBytes.set(file.id, res.uncompressedBytes);
+    await hideCopies(index, progress, signal, cached);
     return 'done';
   }
 }
@@ -284,6 +316,85 @@ async function loadOne(
 interface FileCache {
   cache: IndexCache;
   idOf: (file: IndexedFile) => string | undefined;
+  /** What each file decompressed to (for the snapshot's budget check). */
+  uncompressedBytes: Map<number, number>;
+  /** Rows of this load could not be compared for copies (a file could not be read again). */
+  uncompared: boolean;
+}
+
+/**
+ * Problems a file's bytes decide (the same version always gives them): a file that failed with
+ * one of these is part of a snapshot. A failure to read, or one the limits decide, is not.
+ */
+const CONTENT_PROBLEMS: ReadonlySet<string> = new Set<FileProblem['code']>([
+  'corrupt-gzip',
+  'bad-json',
+  'not-cloudtrail',
+  'digest',
+  'encoding',
+  'empty',
+  'skipped-elements',
+]);
+
+/**
+ * Takes the whole index from the cache's snapshot when it was made of exactly these files and
+ * fits the load's budget (else the files load one by one). True when it did.
+ */
+function fromSnapshot(
+  index: EventIndex,
+  cache: IndexCache,
+  budget: LoadBudget,
+  memoryUsed: () => number,
+  registered: IndexedFile[],
+  idOf: (file: IndexedFile) => string | undefined,
+): boolean {
+  const ceiling = budget.limits.maxMemoryBytes;
+  const state = cache.snapshotFor(registered.map(idOf), {
+    maxRecords: budget.limits.maxRecords,
+    maxBytes: budget.limits.maxBytes,
+    maxFileBytes: index.maxUncompressedBytes,
+    memoryRoom: ceiling === undefined ? undefined : ceiling - memoryUsed(),
+  });
+  if (!state) return false;
+  index.adopt(state);
+  return true;
+}
+
+/** A file's identity in a snapshot: its version, or what the listing said of it. */
+function snapshotIdOf(
+  file: IndexedFile,
+  cacheIds: Map<number, string | undefined>,
+  listingProblems: Map<number, SourceError>,
+): string | undefined {
+  const problem = listingProblems.get(file.id);
+  if (problem)
+    return `${file.source.label}\u0000${file.key}\u0000listed with ${problem.code}\u0000${problem.message}`;
+  return cacheIds.get(file.id);
+}
+
+/**
+ * Offers the index as the scope's next snapshot when it is what any later load of the same
+ * files would make: every file listed, loaded or failed for a reason its bytes decide, every
+ * copy compared.
+ */
+function offerSnapshot(
+  index: EventIndex,
+  cached: FileCache,
+  registered: IndexedFile[],
+  cacheIds: Map<number, string | undefined>,
+  listingProblems: Map<number, SourceError>,
+): void {
+  if (cached.uncompared) return;
+  const ids: string[] = [];
+  for (const f of registered) {
+    const id = snapshotIdOf(f, cacheIds, listingProblems);
+    if (id === undefined || f.state === 'pending') return;
+    ids.push(id);
+  }
+  if (!index.problems.every((p) => listingProblems.has(p.fileId) || CONTENT_PROBLEMS.has(p.code)))
+    return;
+  const uncompressedBytes = registered.map((f) => cached.uncompressedBytes.get(f.id) ?? 0);
+  cached.cache.offerSnapshot({ ids, uncompressedBytes }, () => index.state());
 }
 
 /** Only sources whose versions are stable are cached (not streams, not Event history answers). */
@@ -315,11 +426,13 @@ async function hideCopies(
   index: EventIndex,
   progress: FileLoadProgress,
   signal?: AbortSignal,
+  cached?: FileCache,
 ): Promise<void> {
   try {
     await index.resolveDuplicates(signal);
   } catch {
     // A file that cannot be read again keeps its rows shown: never hide what was not compared.
+    if (cached) cached.uncompared = true;
   }
   progress.events = index.eventCount;
 }

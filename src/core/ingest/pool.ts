@@ -11,6 +11,8 @@ export interface JobRunner {
   /** Stops the workers; pending jobs reject. */
   close(): Promise<void>;
   readonly threads: number;
+  /** Gets ready for jobs soon to come (a load about to read files), so that starting overlaps the listing. */
+  warm?(): void;
 }
 
 /** Runs jobs on the calling thread (tests; hosts without worker threads). */
@@ -47,10 +49,28 @@ export class WorkerPool implements JobRunner {
   private nextId = 1;
   private closed = false;
 
-  constructor(readonly threads = defaultThreads()) {
+  constructor(readonly threads = defaultThreads()) {}
+
+  /** Starts the workers now rather than with the first job (a load warms the pool as it begins). */
+  warm(): void {
+    if (this.closed) return;
+    try {
+      this.start();
+    } catch {
+      // the first job reports it
+    }
+  }
+
+  /**
+   * Starts the workers for the first job (or when warmed): an index taken whole from its
+   * snapshot (indexCache.ts) needs none until a record is read, and each costs a thread
+   * loading the worker script.
+   */
+  private start(): void {
+    if (this.slots.length > 0) return;
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     const { file, execArgv } = workerScript();
-    for (let i = 0; i < threads; i++) {
+    for (let i = 0; i < this.threads; i++) {
       const worker = new Worker(file, { execArgv });
       const slot: Slot = { worker, busy: 0, pending: new Map() };
       worker.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
@@ -78,6 +98,11 @@ export class WorkerPool implements JobRunner {
 
   run<J extends Job>(job: J): Promise<JobResults[J['kind']]> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
+    try {
+      this.start();
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
     let slot = this.slots[0];
     for (const s of this.slots) if (s.busy < slot.busy) slot = s;
     const id = this.nextId++;

@@ -110,9 +110,21 @@ describe('persisted index (index cache)', function () {
     assert.deepEqual(await picture(await load(first)), fresh);
     assert.equal(first.stats.hits, 0);
     assert.ok(first.stats.misses > 30, `every file was read (${first.stats.misses})`);
+    // Nothing changed: the whole index comes from the snapshot (indexSnapshot.test.ts).
+    const whole = IndexCache.open(cacheDir, SCOPE);
+    assert.deepEqual(await picture(await load(whole)), fresh);
+    assert.equal(whole.stats.snapshot, true);
+    assert.equal(whole.stats.misses, 0);
+    // Without the snapshot, the pack serves every file it holds.
+    rmSync(whole.snapshotPath);
     const again = IndexCache.open(cacheDir, SCOPE);
     const index = await load(again);
-    assert.equal(again.stats.misses, 1, 'only the unreadable file (never cached) is read again');
+    assert.equal(again.stats.snapshot, false);
+    assert.equal(
+      again.stats.misses,
+      1,
+      'only the unreadable file (never in the pack) is read again',
+    );
     assert.equal(again.stats.hits, first.stats.misses - 1);
     assert.deepEqual(await picture(index), fresh);
     assert.deepEqual(again.notices, []);
@@ -172,10 +184,11 @@ describe('persisted index (index cache)', function () {
       1,
       'the edit is seen',
     );
-    // And the pack written now serves the next load whole.
+    // And the snapshot written now serves the next load whole.
     const next = IndexCache.open(cacheDir, SCOPE);
     await load(next);
-    assert.equal(next.stats.misses, 1);
+    assert.equal(next.stats.snapshot, true);
+    assert.equal(next.stats.misses, 0);
   });
 
   for (const [name, damage, why] of [
@@ -186,8 +199,9 @@ describe('persisted index (index cache)', function () {
   ] as const) {
     it(`a pack ${name} is not used: a notice, the files are read, the answer is right, the pack rebuilt`, async () => {
       const expected = await picture(await load(IndexCache.open(cacheDir, SCOPE)));
-      const pack = IndexCache.open(cacheDir, SCOPE).path;
+      const { path: pack, snapshotPath } = IndexCache.open(cacheDir, SCOPE);
       writeFileSync(pack, damage(readFileSync(pack)));
+      rmSync(snapshotPath); // (else the snapshot serves, and the pack is not read)
       const cache = IndexCache.open(cacheDir, SCOPE);
       const index = await load(cache);
       assert.match(cache.notices.join('\n'), why);
@@ -196,6 +210,7 @@ describe('persisted index (index cache)', function () {
         'the notice names the pack',
       );
       assert.deepEqual(await picture(index), expected);
+      rmSync(snapshotPath);
       const rebuilt = IndexCache.open(cacheDir, SCOPE);
       await load(rebuilt);
       assert.deepEqual(rebuilt.notices, []);
@@ -203,16 +218,20 @@ describe('persisted index (index cache)', function () {
     });
   }
 
-  it('another scope has its own pack; the size is known; clearing empties it; pruning keeps the newest', async () => {
+  it('another scope has its own pack and snapshot; the size is known; clearing empties it; pruning keeps the newest', async () => {
     await load(IndexCache.open(cacheDir, SCOPE));
     await load(IndexCache.open(cacheDir, 'another scope'));
     const size = indexCacheSize(cacheDir);
-    assert.equal(size.files, 2);
+    assert.equal(size.files, 4);
     assert.ok(size.bytes > 10_000);
-    const keep = IndexCache.open(cacheDir, SCOPE).path;
-    assert.equal(pruneIndexCache(cacheDir, size.bytes - 1, keep), 1);
-    assert.deepEqual(readdirSync(cacheDir), [keep.split('/').pop()]);
-    assert.deepEqual(clearIndexCache(cacheDir).files, 1);
+    const keep = IndexCache.open(cacheDir, SCOPE);
+    const kept = statSync(keep.path).size + statSync(keep.snapshotPath).size;
+    assert.equal(pruneIndexCache(cacheDir, kept, keep.path), 2);
+    assert.deepEqual(
+      readdirSync(cacheDir).sort(),
+      [keep.path, keep.snapshotPath].map((p) => p.split('/').pop()).sort(),
+    );
+    assert.deepEqual(clearIndexCache(cacheDir).files, 2);
     assert.equal(indexCacheSize(cacheDir).files, 0);
   });
 
@@ -236,7 +255,7 @@ describe('persisted index (index cache)', function () {
     const plain = await run('--no-cache');
     assert.equal(indexCacheSize(cacheDir).files, 0);
     const first = await run('--cache-dir', cacheDir);
-    assert.equal(indexCacheSize(cacheDir).files, 1);
+    assert.equal(indexCacheSize(cacheDir).files, 2, 'the pack and the snapshot');
     appendFileSync(
       join(bucket, 'lines.jsonl'),
       '\n' +

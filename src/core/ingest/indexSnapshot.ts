@@ -1,0 +1,370 @@
+// The whole index of a scope as it is in memory (EventIndex.state(): columns, dictionaries in id
+// order, the time order, the duplicate table, the files' entries and problems), saved after a
+// load beside the scope's pack (indexCache.ts). When the scope's files are listed again exactly
+// as they were (same files, same versions, same order), the index is taken back from it whole:
+// the typed arrays are views of the bytes read, nothing is re-interned, re-sorted or re-hashed.
+// When anything changed, the pack's per-file entries give the exact answer instead.
+//
+// File layout (little-endian):
+//   "CTLENS-SNAPSHOT\n"  u32 format  u32 headerLength  header JSON  u32 crc32(header JSON)
+//   padding to 8, then the body: the arrays of `arraysOf` in that order, each 8-aligned, then
+//   each dictionary's values as JSON (decoded when a view first reads that column), then the
+//   JSON of the rest (files, problems, origins).
+// The header names the files (their fingerprints, in listing order) and the body's length and
+// crc32, so a reopening reads the header alone to know whether the snapshot applies, and
+// checks the whole body before using any of it.
+import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import type { FileState, IndexState } from '../index/eventIndex';
+import type { StoreState } from '../index/columnStore';
+import type { DictionaryValues } from '../index/dictionary';
+import {
+  ORIGIN_INPUT_FIELDS,
+  RESOURCE_FIELDS,
+  SCALAR_FIELDS,
+  STORED_FIELDS,
+  type Primitive,
+} from '../index/schema';
+
+const MAGIC = Buffer.from('CTLENS-SNAPSHOT\n', 'latin1');
+/** Bump when what the index holds or how it is laid out here changes. */
+export const INDEX_SNAPSHOT_FORMAT = 1;
+/** The index's columns: a snapshot written for other columns is foreign. */
+const SCHEMA = createHash('sha256')
+  .update(JSON.stringify([SCALAR_FIELDS, ORIGIN_INPUT_FIELDS, RESOURCE_FIELDS, STORED_FIELDS]))
+  .digest('hex')
+  .slice(0, 16);
+const FIXED = MAGIC.length + 8;
+
+export interface SnapshotHeader {
+  schema: string;
+  scope: string;
+  written: string;
+  /** Each file's identity (its version's fingerprint), in listing order. */
+  files: string[];
+  /** Rows, and decompressed bytes of all files and of the largest: what a load's budget counts. */
+  records: number;
+  bytes: number;
+  largestFile: number;
+  body: { offset: number; length: number; crc: number; arrays: number[] };
+}
+
+/** What the load knows that the index does not: each file's identity and decompressed size. */
+export interface SnapshotFiles {
+  ids: string[];
+  uncompressedBytes: number[];
+}
+
+type Rest = Pick<IndexState, 'untimed' | 'files' | 'problems'> & {
+  origins: IndexState['origins']['origins'];
+  size: number;
+  resourceCount: number;
+  used: number;
+  shown: [number, number[]][];
+};
+
+type Arr = Float64Array | Uint32Array | Uint8Array;
+
+/** The arrays of a state in their order in the file (the JSON of the rest comes after them). */
+function arraysOf(s: IndexState): Arr[] {
+  const st = s.store;
+  return [
+    st.times,
+    st.fileOf,
+    st.elementOf,
+    st.eventIds,
+    st.timeIrregular,
+    st.rowIrregular,
+    st.resourceIrregular,
+    st.resourceStart,
+    ...st.scalars.flatMap((c) => [c.ids, c.irregular]),
+    ...st.originInputs.flatMap((c) => [c.rows, c.ids]),
+    ...st.resources.map((c) => c.ids),
+    s.duplicates.table,
+    s.duplicates.hidden,
+    s.order,
+    s.origins.ids,
+  ];
+}
+
+/** The dictionaries in their order in the file. */
+const dictionariesOf = (st: StoreState): DictionaryValues[] => [
+  ...st.scalars.map((c) => c.dict),
+  ...st.originInputs.map((c) => c.dict),
+  ...st.resources.map((c) => c.dict),
+];
+
+const align8 = (n: number) => (n + 7) & ~7;
+const bytesOf = (a: Arr) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/**
+ * Writes the snapshot of `state` (atomically: a new file renamed over the old). The arrays are
+ * written from the index's own memory, one after the other (no copy of the whole). Returns its size.
+ */
+export function writeSnapshot(
+  path: string,
+  scope: string,
+  files: SnapshotFiles,
+  state: IndexState,
+): number {
+  const st = state.store;
+  const rest: Rest = {
+    size: st.size,
+    resourceCount: st.resourceCount,
+    untimed: state.untimed,
+    files: state.files,
+    problems: state.problems,
+    origins: state.origins.origins,
+    used: state.duplicates.used,
+    shown: state.duplicates.shown,
+  };
+  const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
+  const parts = [
+    ...arraysOf(state).map(bytesOf),
+    ...dictionariesOf(st).map((d) => json(typeof d === 'function' ? d() : d)), // values[0] as null
+    json(rest),
+  ];
+  let length = 0;
+  let crc = 0;
+  const pad = new Uint8Array(8);
+  for (const p of parts) {
+    // (Node's crc32 returns 0 for an empty array without memory of its own, whatever the start.)
+    if (p.length) crc = crc32(p, crc);
+    const n = align8(p.length) - p.length;
+    if (n) crc = crc32(pad.subarray(0, n), crc);
+    length += p.length + n;
+  }
+  const header = (offset: number): Buffer => {
+    const h: SnapshotHeader = {
+      schema: SCHEMA,
+      scope,
+      written: new Date().toISOString(),
+      files: files.ids,
+      records: st.size,
+      bytes: files.uncompressedBytes.reduce((s, n) => s + n, 0),
+      largestFile: files.uncompressedBytes.reduce((m, n) => Math.max(m, n), 0),
+      body: { offset, length, crc, arrays: parts.map((p) => p.length) },
+    };
+    return Buffer.from(JSON.stringify(h), 'utf8');
+  };
+  // The body's offset is in the header: fix it with the header's length (which it changes by
+  // at most a few digits) until it no longer moves.
+  let offset = 0;
+  let head = header(offset);
+  while (align8(FIXED + head.length + 4) !== offset) {
+    offset = align8(FIXED + head.length + 4);
+    head = header(offset);
+  }
+  const lead = Buffer.alloc(offset);
+  MAGIC.copy(lead);
+  lead.writeUInt32LE(INDEX_SNAPSHOT_FORMAT, MAGIC.length);
+  lead.writeUInt32LE(head.length, MAGIC.length + 4);
+  head.copy(lead, FIXED);
+  lead.writeUInt32LE(crc32(head), FIXED + head.length);
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeAll(fd, lead);
+    for (const p of parts) {
+      writeAll(fd, p);
+      const n = align8(p.length) - p.length;
+      if (n) writeAll(fd, pad.subarray(0, n));
+    }
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+  return offset + length;
+}
+
+function writeAll(fd: number, b: Uint8Array): void {
+  for (let at = 0; at < b.length;) at += writeSync(fd, b, at, Math.min(b.length - at, 1 << 30));
+}
+
+function readAll(fd: number, into: Uint8Array, position: number): number {
+  let at = 0;
+  while (at < into.length) {
+    const n = readSync(fd, into, at, Math.min(into.length - at, 1 << 30), position + at);
+    if (n === 0) break;
+    at += n;
+  }
+  return at;
+}
+
+/** Why a snapshot cannot be used (it is then rebuilt): the message of a notice. */
+export class SnapshotError extends Error {}
+
+/**
+ * The header of the snapshot at `path`, for `scope`; undefined when there is none. Throws
+ * SnapshotError when the file is not a snapshot of this version, scope and columns, or damaged.
+ */
+export function readSnapshotHeader(path: string, scope: string): SnapshotHeader | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const fixed = Buffer.alloc(FIXED);
+    if (readAll(fd, fixed, 0) < FIXED || !fixed.subarray(0, MAGIC.length).equals(MAGIC))
+      throw new SnapshotError('not an index snapshot');
+    const format = fixed.readUInt32LE(MAGIC.length);
+    if (format !== INDEX_SNAPSHOT_FORMAT)
+      throw new SnapshotError(
+        `written in format ${format}, this version reads format ${INDEX_SNAPSHOT_FORMAT}`,
+      );
+    const length = fixed.readUInt32LE(MAGIC.length + 4);
+    const json = Buffer.alloc(length + 4);
+    if (readAll(fd, json, FIXED) < json.length) throw new SnapshotError('truncated');
+    if (crc32(json.subarray(0, length)) !== json.readUInt32LE(length))
+      throw new SnapshotError('its header is damaged (checksum)');
+    let h: SnapshotHeader;
+    try {
+      h = JSON.parse(json.subarray(0, length).toString('utf8')) as SnapshotHeader;
+    } catch {
+      throw new SnapshotError('its header is damaged');
+    }
+    if (h.schema !== SCHEMA) throw new SnapshotError('written for other index columns');
+    if (h.scope !== scope) throw new SnapshotError('written for another scope');
+    if (h.body.offset !== align8(FIXED + length + 4))
+      throw new SnapshotError('its header is damaged');
+    return h;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads the body the header describes and checks it whole (length, crc32, every array's size)
+ * before returning the index state, whose arrays are views of the bytes read. Throws SnapshotError.
+ */
+export function readSnapshot(path: string, h: SnapshotHeader): IndexState {
+  // A buffer of its own (not from Node's pool), so the body starts 8-aligned for the views.
+  const body = Buffer.allocUnsafeSlow(h.body.length);
+  let got: number;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      got = readAll(fd, body, h.body.offset);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw new SnapshotError(`could not be read (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (got < body.length) throw new SnapshotError('truncated');
+  if (crc32(body) !== h.body.crc) throw new SnapshotError('damaged (checksum)');
+  try {
+    return decode(body, h);
+  } catch (e) {
+    throw new SnapshotError(`damaged (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+function decode(body: Buffer, h: SnapshotHeader): IndexState {
+  const lengths = h.body.arrays;
+  let at = 0;
+  let i = 0;
+  const take = <T extends Arr>(ctor: {
+    new (b: ArrayBufferLike, o: number, n: number): T;
+    BYTES_PER_ELEMENT: number;
+  }): T => {
+    if (i >= lengths.length) throw new Error('arrays missing');
+    const byteLength = lengths[i++];
+    if (byteLength % ctor.BYTES_PER_ELEMENT !== 0 || at + byteLength > body.length)
+      throw new Error('array sizes');
+    const a = new ctor(body.buffer, body.byteOffset + at, byteLength / ctor.BYTES_PER_ELEMENT);
+    at = align8(at + byteLength);
+    return a;
+  };
+  const times = take(Float64Array);
+  const fileOf = take(Uint32Array);
+  const elementOf = take(Uint32Array);
+  const eventIds = take(Uint8Array);
+  const timeIrregular = take(Uint32Array);
+  const rowIrregular = take(Uint32Array);
+  const resourceIrregular = take(Uint32Array);
+  const resourceStart = take(Uint32Array);
+  const scalars = SCALAR_FIELDS.map(() => ({
+    ids: take(Uint32Array),
+    irregular: take(Uint32Array),
+  }));
+  const originInputs = ORIGIN_INPUT_FIELDS.map(() => ({
+    rows: take(Uint32Array),
+    ids: take(Uint32Array),
+  }));
+  const resources = RESOURCE_FIELDS.map(() => ({ ids: take(Uint32Array) }));
+  const table = take(Uint32Array);
+  const hidden = take(Uint32Array);
+  const order = take(Uint32Array);
+  const originIds = take(Uint32Array);
+  const text = (b: Uint8Array) =>
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+  // Each dictionary is parsed when first read (the bytes were checked above).
+  const dict = (b: Uint8Array) => (): Primitive[] => {
+    const values = JSON.parse(text(b)) as Primitive[];
+    values[0] = undefined;
+    return values;
+  };
+  const scalarDicts = SCALAR_FIELDS.map(() => dict(take(Uint8Array)));
+  const originInputDicts = ORIGIN_INPUT_FIELDS.map(() => dict(take(Uint8Array)));
+  const resourceDicts = RESOURCE_FIELDS.map(() => dict(take(Uint8Array)));
+  const rest = JSON.parse(text(take(Uint8Array))) as Rest;
+  if (i !== lengths.length) throw new Error('arrays left over');
+  const n = rest.size;
+  const rc = rest.resourceCount;
+  const ok =
+    n === h.records &&
+    [times, fileOf, elementOf, order, originIds, ...scalars.map((c) => c.ids)].every(
+      (a) => a.length === n,
+    ) &&
+    maxOf(originIds) < rest.origins.length &&
+    eventIds.length === n * 16 &&
+    resourceStart.length === n + 1 &&
+    resourceStart[n] === rc &&
+    resources.every((c) => c.ids.length === rc) &&
+    originInputs.every((c) => c.rows.length === c.ids.length) &&
+    table.length >= 2 &&
+    (table.length & (table.length - 1)) === 0 &&
+    rest.used * 2 <= table.length &&
+    rest.files.length === h.files.length &&
+    rest.files.reduce((s, f: FileState) => s + f.events, 0) === n &&
+    rest.problems.every((p) => p.fileId < rest.files.length) &&
+    rest.files.every((f) => f.duplicatesOf.every(([g]) => g < rest.files.length));
+  if (!ok) throw new Error('sizes do not agree');
+  const store: StoreState = {
+    size: n,
+    resourceCount: rc,
+    times,
+    fileOf,
+    elementOf,
+    eventIds,
+    timeIrregular,
+    rowIrregular,
+    resourceIrregular,
+    resourceStart,
+    scalars: scalars.map((c, k) => ({ ...c, dict: scalarDicts[k] })),
+    originInputs: originInputs.map((c, k) => ({ ...c, dict: originInputDicts[k] })),
+    resources: resources.map((c, k) => ({ ...c, dict: resourceDicts[k] })),
+  };
+  return {
+    store,
+    duplicates: { table, used: rest.used, shown: rest.shown, hidden },
+    order,
+    untimed: rest.untimed,
+    files: rest.files,
+    problems: rest.problems,
+    origins: { ids: originIds, origins: rest.origins },
+  };
+}
+
+function maxOf(a: Uint32Array): number {
+  let max = -1;
+  for (let i = 0; i < a.length; i++) if (a[i] > max) max = a[i];
+  return max;
+}
