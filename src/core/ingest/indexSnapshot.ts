@@ -19,6 +19,7 @@ import { crc32 } from 'node:zlib';
 import type { FileState, IndexState } from '../index/eventIndex';
 import type { StoreState } from '../index/columnStore';
 import type { DictionaryValues } from '../index/dictionary';
+import { ORIGIN_RESOLUTION_VERSION } from '../origin/resolve';
 import {
   ORIGIN_INPUT_FIELDS,
   RESOURCE_FIELDS,
@@ -30,9 +31,17 @@ import {
 const MAGIC = Buffer.from('CTLENS-SNAPSHOT\n', 'latin1');
 /** Bump when what the index holds or how it is laid out here changes. */
 export const INDEX_SNAPSHOT_FORMAT = 1;
-/** The index's columns: a snapshot written for other columns is foreign. */
+/** The index's columns and how its origins were resolved: a snapshot written for others is foreign. */
 const SCHEMA = createHash('sha256')
-  .update(JSON.stringify([SCALAR_FIELDS, ORIGIN_INPUT_FIELDS, RESOURCE_FIELDS, STORED_FIELDS]))
+  .update(
+    JSON.stringify([
+      SCALAR_FIELDS,
+      ORIGIN_INPUT_FIELDS,
+      RESOURCE_FIELDS,
+      STORED_FIELDS,
+      ORIGIN_RESOLUTION_VERSION,
+    ]),
+  )
   .digest('hex')
   .slice(0, 16);
 const FIXED = MAGIC.length + 8;

@@ -18,6 +18,13 @@
 // parsed records (a log document) share it.
 import { ISSUING_EVENTS, type OriginInputField, type ScalarField } from '../index/schema';
 
+/**
+ * Bump when resolution answers differently for the same events: a saved index
+ * (core/ingest/indexSnapshot.ts) holds the origins it resolved, and one resolved by another
+ * version is not used.
+ */
+export const ORIGIN_RESOLUTION_VERSION = 1;
+
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
 

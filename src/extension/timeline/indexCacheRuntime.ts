@@ -44,7 +44,9 @@ export function registerIndexCache(
       );
       if (ok !== 'Clear Index Cache') return;
       const freed = clearIndexCache(dir);
-      log.info(`Index cache cleared: ${freed.files} pack(s), ${freed.bytes} bytes`);
+      log.info(
+        `Index cache cleared: ${freed.files} file(s) (packs and snapshots), ${freed.bytes} bytes`,
+      );
       void vscode.window.showInformationMessage(
         `Index cache cleared (${formatBytes(freed.bytes)} freed).`,
       );
