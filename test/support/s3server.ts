@@ -237,6 +237,7 @@ export class TestS3Server {
           }),
         );
       }
+      await this.listing!.index(bucket); // now, not during the first listing a test times
       return todo;
     } finally {
       client.destroy();
@@ -285,11 +286,11 @@ interface IndexedObject {
   lastModified: string;
   /** The object's stored metadata (Content-Type, x-amz-meta-*), for GETs answered here. */
   metadata: Record<string, string | number>;
-  /** Its bytes, once read, when small (see BODY_KEPT_BYTES). */
+  /** Its bytes, when small (see BODY_KEPT_BYTES). */
   body?: Buffer;
 }
 
-/** Objects up to this size are kept in memory once read. */
+/** Objects up to this size are kept in memory by the index. */
 const BODY_KEPT_BYTES = 64 * 1024;
 
 class ListingIndex {
@@ -311,24 +312,42 @@ class ListingIndex {
       this.buckets.delete(bucket); // rebuilt when next listed
       return;
     }
-    const at = lowerBound(list, key);
-    const present = list[at]?.key === key;
     if (ctx.method === 'DELETE') {
-      if (present) list.splice(at, 1);
+      const at = lowerBound(list, key);
+      if (list[at]?.key === key) list.splice(at, 1);
       return;
     }
-    const entry = indexed(key, await this.server.store.getMetadata(bucket, key));
-    if (present) list[at] = entry;
+    const entry = await this.entryOf(bucket, key, await this.server.store.getMetadata(bucket, key));
+    // Where it goes is found after the awaits: other PUTs may have changed the list meanwhile.
+    const at = lowerBound(list, key);
+    if (list[at]?.key === key) list[at] = entry;
     else list.splice(at, 0, entry);
+  }
+
+  /** An object's entry; a small one's bytes are kept from the start, so GETs cost no file reads. */
+  private async entryOf(
+    bucket: string,
+    key: string,
+    metadata: Record<string, string | number>,
+  ): Promise<IndexedObject> {
+    const entry = indexed(key, metadata);
+    if (entry.size <= BODY_KEPT_BYTES)
+      entry.body = await fs.readFile(this.server.store.getResourcePath(bucket, key, 'object'));
+    return entry;
+  }
+
+  /** Indexes the bucket now, if it is not (e.g. after an upload, before a benchmark's requests). */
+  async index(bucket: string): Promise<void> {
+    await this.keysOf(bucket);
   }
 
   private async keysOf(bucket: string): Promise<IndexedObject[]> {
     let list = this.buckets.get(bucket);
     if (!list) {
       const all = await this.server.store.listObjects(bucket, { maxKeys: Infinity });
-      list = all.objects
-        .map((o) => indexed(o.key, o.metadata))
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      list = [];
+      for (const o of all.objects) list.push(await this.entryOf(bucket, o.key, o.metadata));
+      list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       this.buckets.set(bucket, list);
     }
     return list;
@@ -356,13 +375,8 @@ class ListingIndex {
       ctx.res.writeHead(304, headers).end();
       return true;
     }
-    let body = o.body;
-    if (!body) {
-      body = await fs.readFile(this.server.store.getResourcePath(bucket, key, 'object'));
-      // Small objects stay in memory (the entry is replaced when the key is written again), so a
-      // benchmark's thousands of GETs cost this server no file reads.
-      if (body.length <= BODY_KEPT_BYTES) o.body = body;
-    }
+    const body =
+      o.body ?? (await fs.readFile(this.server.store.getResourcePath(bucket, key, 'object')));
     ctx.respond = false;
     ctx.res.writeHead(200, { ...headers, 'Content-Length': String(body.length) }).end(body);
     ctx.status = 200;
