@@ -18,6 +18,13 @@ import {
 import { decodeFileText } from './textEncoding';
 import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from './gzip';
 import { MAX_JSON_DEPTH, measureJson } from './jsonScan';
+import {
+  BatchDetections,
+  compiledPlan,
+  decideBatch,
+  DetectPlan,
+  detectionTransferables,
+} from '../detect/ingestDetect';
 
 export interface IndexJob {
   kind: 'index';
@@ -25,6 +32,8 @@ export interface IndexJob {
   maxUncompressedBytes: number;
   /** The most records to index (the load's budget); see IndexResult.limited. */
   maxRecords?: number;
+  /** Rules to decide on the rows the columns cannot (detect/ingestDetect.ts); see IndexedText.detections. */
+  detect?: DetectPlan;
 }
 export interface TextsJob {
   kind: 'texts';
@@ -74,6 +83,8 @@ export interface IndexedText {
   /** The file holds more records than maxRecords: the batch has the first maxRecords (fast path)
    * or none (the general path does not parse a file past its budget). */
   limited?: boolean;
+  /** The job's rules (IndexJob.detect) on the rows its columns leave undecided. */
+  detections?: BatchDetections;
 }
 export interface TextsResult {
   ok: true;
@@ -203,15 +214,21 @@ function failure(e: unknown): FailedResult {
 export function runJob<J extends Job>(
   job: J,
 ): { result: JobResults[J['kind']]; transfer: ArrayBuffer[] } {
+  // Before the file is read: a file that fails must not leave the worker without the plan.
+  const plan = job.kind === 'index' && job.detect ? compiledPlan(job.detect) : undefined;
   try {
     const { text, size, encoding } = fileText(job.bytes, job.maxUncompressedBytes);
     switch (job.kind) {
       case 'index': {
         const result = indexText(text, size, job.maxRecords ?? Infinity);
         if (encoding) result.notes.unshift(`${encoding} text, decoded`);
+        if (plan) result.detections = decideBatch(plan, text, result.batch);
         return {
           result: result as JobResults[J['kind']],
-          transfer: batchTransferables(result.batch),
+          transfer: [
+            ...batchTransferables(result.batch),
+            ...detectionTransferables(result.detections),
+          ],
         };
       }
       case 'texts': {

@@ -1,0 +1,166 @@
+// A rule over dictionary-encoded columns, in three-valued logic: each field test on a column is
+// applied once per distinct value (memoised in a 0/1 table as ids are met), and a row comes out
+// true, false, or unknown (a test on a field no column holds, a keyword, a `|fieldref`, or a
+// value that could not be dictionary-encoded). Used over the index's global dictionaries by the
+// runner (run.ts) and over one file's local dictionary by the ingest job (ingestDetect.ts), so
+// both agree on which rows must be read as records.
+import { SCALAR_FIELDS } from '../index/schema';
+import type { DetectionExpr } from './rule';
+import type { Scalar } from './values';
+
+export const FALSE = 0;
+export const TRUE = 1;
+export const UNKNOWN = 2;
+export type Tri = 0 | 1 | 2;
+
+/** One column as the tests see it: an id per row into `values`; an id past the end is
+ * IRREGULAR (the row's value must be read from the record). */
+export interface RuleColumn {
+  ids: ArrayLike<number>;
+  values: readonly unknown[];
+}
+
+/** The column that answers a field exactly, if any. */
+export type RuleColumns = (field: string) => RuleColumn | undefined;
+
+const indexed = new Set<string>(SCALAR_FIELDS);
+
+/** Whether a column can answer tests on the field (eventID rows are mostly packed bytes, not ids). */
+export function isColumnField(field: string | undefined): field is string {
+  return field !== undefined && field !== 'eventID' && indexed.has(field);
+}
+
+/** Whether some test of the expression can only be answered from the record. */
+export function readsRecord(e: DetectionExpr): boolean {
+  switch (e.kind) {
+    case 'leaf':
+      return !isColumnField(e.field) || Boolean(e.test.refs);
+    case 'const':
+      return false;
+    case 'not':
+      return readsRecord(e.child);
+    default:
+      return e.children.some(readsRecord);
+  }
+}
+
+/** The values a dictionary holds at id, as the tests see them: none for the absent entry. */
+function dictValues(values: readonly unknown[], id: number): Scalar[] {
+  const v = values[id];
+  return v === undefined ? [] : [v as Scalar];
+}
+
+const NOT_YET = 3;
+
+/** The test applied to the value at id (id < values.length), each id tested once. */
+function memoTest(test: (values: Scalar[]) => boolean, values: readonly unknown[]) {
+  const table = new Uint8Array(values.length).fill(NOT_YET);
+  return (id: number): boolean => {
+    let t = table[id];
+    if (t === NOT_YET) t = table[id] = test(dictValues(values, id)) ? 1 : 0;
+    return t === 1;
+  };
+}
+
+/**
+ * Which eventName ids (below the eventName column's values.length) can possibly satisfy the
+ * expression, or null when it does not narrow the names.
+ */
+export function possibleNames(
+  e: DetectionExpr,
+  names: RuleColumn,
+): ((id: number) => boolean) | null {
+  switch (e.kind) {
+    case 'leaf':
+      if (e.field !== 'eventName' || e.test.refs) return null;
+      return memoTest((v) => e.test.test(v), names.values);
+    case 'const':
+      return e.value ? null : () => false;
+    case 'not':
+      return null;
+    case 'and': {
+      const tests = e.children
+        .map((c) => possibleNames(c, names))
+        .filter((t): t is (id: number) => boolean => t !== null);
+      if (tests.length === 0) return null;
+      return tests.length === 1 ? tests[0] : (id) => tests.every((t) => t(id));
+    }
+    case 'or':
+    case 'atLeast': {
+      const tests: ((id: number) => boolean)[] = [];
+      for (const c of e.children) {
+        const t = possibleNames(c, names);
+        if (!t) return null;
+        tests.push(t);
+      }
+      return (id) => tests.some((t) => t(id));
+    }
+  }
+}
+
+/** The expression as a three-valued function of a row. */
+export function compileRow(e: DetectionExpr, columns: RuleColumns): (r: number) => Tri {
+  switch (e.kind) {
+    case 'leaf': {
+      const col = isColumnField(e.field) ? columns(e.field) : undefined;
+      if (!col || e.test.refs) return () => UNKNOWN; // another field's value: read the record
+      const n = col.values.length;
+      const holds = memoTest((v) => e.test.test(v), col.values);
+      const ids = col.ids;
+      return (r) => {
+        const id = ids[r];
+        if (id >= n) return UNKNOWN; // IRREGULAR: read the record
+        return holds(id) ? TRUE : FALSE;
+      };
+    }
+    case 'const': {
+      const v: Tri = e.value ? TRUE : FALSE;
+      return () => v;
+    }
+    case 'not': {
+      const c = compileRow(e.child, columns);
+      return (r) => {
+        const v = c(r);
+        return v === UNKNOWN ? UNKNOWN : ((1 - v) as Tri);
+      };
+    }
+    case 'and': {
+      const cs = e.children.map((c) => compileRow(c, columns));
+      return (r) => {
+        let unknown = false;
+        for (const c of cs) {
+          const v = c(r);
+          if (v === FALSE) return FALSE;
+          if (v === UNKNOWN) unknown = true;
+        }
+        return unknown ? UNKNOWN : TRUE;
+      };
+    }
+    case 'or': {
+      const cs = e.children.map((c) => compileRow(c, columns));
+      return (r) => {
+        let unknown = false;
+        for (const c of cs) {
+          const v = c(r);
+          if (v === TRUE) return TRUE;
+          if (v === UNKNOWN) unknown = true;
+        }
+        return unknown ? UNKNOWN : FALSE;
+      };
+    }
+    case 'atLeast': {
+      const cs = e.children.map((c) => compileRow(c, columns));
+      const need = e.n;
+      return (r) => {
+        let yes = 0;
+        let maybe = 0;
+        for (const c of cs) {
+          const v = c(r);
+          if (v === TRUE) yes++;
+          else if (v === UNKNOWN) maybe++;
+        }
+        return yes >= need ? TRUE : yes + maybe >= need ? UNKNOWN : FALSE;
+      };
+    }
+  }
+}

@@ -1,0 +1,280 @@
+// Deciding rules while a file is indexed. The runner (run.ts) answers most rows from the
+// columns; the rows it cannot (a rule reads a field the index does not keep) it would have to
+// read again from their files, and those rows are spread over almost every file. The ingest job
+// has each file's text at hand, so it decides them there: it runs the same three-valued logic
+// on the file's own columns (columnLogic.ts), parses (JSON.parse) only the records some rule
+// leaves unknown, evaluates those rules on them (evaluate.ts, the reference semantics) and
+// returns the answers with the batch. The index keeps them (IngestAnswers); the runner looks
+// its undecided rows up there and reads only the rest from the files, as before.
+//
+// A rule crosses to a worker as its written tests (LeafExpr.written) and is compiled again
+// there, once per worker and rule set (DetectPlan.key). Answers are tied to the very SigmaRule
+// objects the load was given: rules loaded again later (an edited rules folder) have no answers
+// and are run the usual way.
+import { EVENT_NAME_COLUMN, IRREGULAR, SCALAR_FIELDS } from '../index/schema';
+import type { ColumnBatch } from '../ingest/batch';
+import { recordTexts } from '../ingest/eventFile';
+import { compileRow, possibleNames, readsRecord, RuleColumn, UNKNOWN } from './columnLogic';
+import { exprMatches, recordOf } from './evaluate';
+import type { DetectionExpr, SigmaRule } from './rule';
+import { compileValueTest } from './values';
+
+/** A rule's expression without functions: what a worker compiles again. */
+export type PortableExpr =
+  | { kind: 'leaf'; field?: string; selection: string; modifiers: string[]; value: unknown }
+  | { kind: 'and' | 'or'; children: PortableExpr[] }
+  | { kind: 'atLeast'; n: number; children: PortableExpr[] }
+  | { kind: 'not'; child: PortableExpr }
+  | { kind: 'const'; value: boolean };
+
+/** The rules an ingest job decides (structured-clone-able). */
+export interface DetectPlan {
+  /** Names the rule set for the life of the process (workers keep it compiled under this key). */
+  key: number;
+  /** Per rule, its portable expression (null: a rule built by hand, never decided at ingest).
+   * Left out once a worker has it (WorkerPool). */
+  rules?: (PortableExpr | null)[];
+}
+
+/** A file's answers: entry i says whether rule rules[i] (plan order) matched local row rows[i]. */
+export interface BatchDetections {
+  rows: Uint32Array;
+  rules: Uint16Array;
+  matched: Uint8Array;
+}
+
+let nextKey = 1;
+
+/** The plan of a load: its rules as the ingest job gets them, and the rules its answers are about. */
+export function detectPlan(rules: readonly SigmaRule[]): {
+  plan: DetectPlan;
+  rules: readonly SigmaRule[];
+} {
+  const list = rules.slice(0, 0xffff); // rule positions travel as Uint16
+  return { plan: { key: nextKey++, rules: list.map((r) => portable(r.expr)) }, rules: list };
+}
+
+function portable(e: DetectionExpr): PortableExpr | null {
+  switch (e.kind) {
+    case 'leaf':
+      if (!e.written) return null;
+      return {
+        kind: 'leaf',
+        ...(e.field !== undefined ? { field: e.field } : {}),
+        selection: e.selection,
+        modifiers: e.written.modifiers,
+        value: e.written.value,
+      };
+    case 'const':
+      return { kind: 'const', value: e.value };
+    case 'not': {
+      const child = portable(e.child);
+      return child && { kind: 'not', child };
+    }
+    default: {
+      const children: PortableExpr[] = [];
+      for (const c of e.children) {
+        const p = portable(c);
+        if (!p) return null;
+        children.push(p);
+      }
+      return e.kind === 'atLeast'
+        ? { kind: 'atLeast', n: e.n, children }
+        : { kind: e.kind, children };
+    }
+  }
+}
+
+function compiled(e: PortableExpr): DetectionExpr {
+  switch (e.kind) {
+    case 'leaf':
+      return {
+        kind: 'leaf',
+        ...(e.field !== undefined ? { field: e.field } : {}),
+        path: e.field === undefined ? [] : e.field.split('.'),
+        test: compileValueTest(e.modifiers, e.value),
+        selection: e.selection,
+      };
+    case 'const':
+      return e;
+    case 'not':
+      return { kind: 'not', child: compiled(e.child) };
+    case 'atLeast':
+      return { kind: 'atLeast', n: e.n, children: e.children.map(compiled) };
+    default:
+      return { kind: e.kind, children: e.children.map(compiled) };
+  }
+}
+
+// ── in the ingest job (a worker) ─────────────────────────────────────────────────────────────
+
+export interface CompiledPlan {
+  exprs: (DetectionExpr | null)[];
+  /** Plan positions of the rules with a test only the record answers. */
+  reading: Set<number>;
+}
+
+/** Plans compiled in this thread, by key (a few: one per rule set loaded recently). */
+const compiledPlans = new Map<number, CompiledPlan>();
+const KEEP_PLANS = 4;
+
+/**
+ * The plan compiled in this thread. A job that brings the rules compiles them first, whatever
+ * happens to its file: later jobs of the same worker name the plan by key only (WorkerPool).
+ */
+export function compiledPlan(plan: DetectPlan): CompiledPlan | undefined {
+  let c = compiledPlans.get(plan.key);
+  if (c || !plan.rules) return c;
+  let exprs: (DetectionExpr | null)[];
+  try {
+    exprs = plan.rules.map((p) => (p ? compiled(p) : null));
+  } catch {
+    return undefined; // compiled on the calling thread, so never expected; the runner reads rows
+  }
+  c = {
+    exprs,
+    reading: new Set(exprs.flatMap((e, k) => (e && readsRecord(e) ? [k] : []))),
+  };
+  compiledPlans.set(plan.key, c);
+  if (compiledPlans.size > KEEP_PLANS)
+    compiledPlans.delete(compiledPlans.keys().next().value as number);
+  return c;
+}
+
+/**
+ * The rules of the plan on the file's rows that its columns leave undecided: each such record
+ * is parsed once and the rules evaluated on it. Undefined when there is nothing to answer (or
+ * evaluation failed: the runner then reads the rows itself).
+ */
+export function decideBatch(
+  plan: CompiledPlan,
+  text: string,
+  batch: ColumnBatch,
+): BatchDetections | undefined {
+  try {
+    return decide(plan, text, batch);
+  } catch {
+    return undefined;
+  }
+}
+
+function decide(c: CompiledPlan, text: string, batch: ColumnBatch): BatchDetections | undefined {
+  if (batch.count === 0) return undefined;
+  const columns = (field: string): RuleColumn | undefined => {
+    const at = SCALAR_FIELDS.indexOf(field as (typeof SCALAR_FIELDS)[number]);
+    return at < 0 ? undefined : { ids: batch.scalars[at], values: batch.values };
+  };
+  const need = new Map<number, number[]>(); // local row → plan positions to evaluate
+  const add = (row: number, k: number) => {
+    const list = need.get(row);
+    if (!list) need.set(row, [k]);
+    else if (!list.includes(k)) list.push(k);
+  };
+  // The rules that read the record are tried on every row; the others only on rows with a
+  // value that could not be dictionary-encoded (IRREGULAR), which they may leave unknown.
+  const irregular: number[] = [];
+  for (let r = 0; r < batch.count; r++)
+    for (let col = 0; col < SCALAR_FIELDS.length; col++)
+      if (batch.scalars[col][r] === IRREGULAR) {
+        irregular.push(r);
+        break;
+      }
+  const names = columns('eventName')!;
+  const n = names.values.length;
+  const nameIds = batch.scalars[EVENT_NAME_COLUMN];
+  const byName = (rows: Iterable<number>) => {
+    const out = new Map<number, number[]>();
+    for (const r of rows) {
+      const id = nameIds[r];
+      const list = out.get(id);
+      if (list) list.push(r);
+      else out.set(id, [r]);
+    }
+    return out;
+  };
+  const allRows = c.reading.size > 0 ? byName(rowsUpTo(batch.count)) : undefined;
+  const irregularRows = irregular.length > 0 ? byName(irregular) : undefined;
+  c.exprs.forEach((expr, k) => {
+    const groups = expr && (c.reading.has(k) ? allRows : irregularRows);
+    if (!groups) return;
+    const possible = possibleNames(expr, names);
+    let row: ((r: number) => number) | undefined;
+    for (const [id, rows] of groups) {
+      if (id < n && possible && !possible(id)) continue;
+      row ??= compileRow(expr, columns);
+      for (const r of rows) if (row(r) === UNKNOWN) add(r, k);
+    }
+  });
+  // Rows every test must read from the record (ColumnStore.rowIrregular): every rule.
+  for (const r of batch.rowIrregular) c.exprs.forEach((e, k) => e && add(r, k));
+  if (need.size === 0) return undefined;
+  const rows = [...need.keys()].sort((a, b) => a - b);
+  const texts = recordTexts(
+    text,
+    batch.shape,
+    rows.map((r) => batch.elements[r]),
+  );
+  const outRows: number[] = [];
+  const outRules: number[] = [];
+  const outMatched: number[] = [];
+  rows.forEach((r, i) => {
+    const record = recordOf(texts[i]);
+    for (const k of need.get(r)!) {
+      outRows.push(r);
+      outRules.push(k);
+      outMatched.push(record !== undefined && exprMatches(c.exprs[k]!, record) ? 1 : 0);
+    }
+  });
+  return {
+    rows: Uint32Array.from(outRows),
+    rules: Uint16Array.from(outRules),
+    matched: Uint8Array.from(outMatched),
+  };
+}
+
+function* rowsUpTo(count: number): Generator<number> {
+  for (let r = 0; r < count; r++) yield r;
+}
+
+/** The typed arrays of the answers, for postMessage's transfer list. */
+export function detectionTransferables(d: BatchDetections | undefined): ArrayBuffer[] {
+  return d ? ([d.rows.buffer, d.rules.buffer, d.matched.buffer] as ArrayBuffer[]) : [];
+}
+
+// ── in the index ─────────────────────────────────────────────────────────────────────────────
+
+interface AnsweredBatch {
+  firstRow: number;
+  rules: readonly SigmaRule[];
+  answers: BatchDetections;
+}
+
+/** The answers decided while the index's files were loaded, by row. */
+export class IngestAnswers {
+  private readonly batches: AnsweredBatch[] = [];
+
+  /** A file's answers, its rows appended from firstRow on; `rules` is the plan's rule list. */
+  add(firstRow: number, rules: readonly SigmaRule[], answers: BatchDetections): void {
+    if (answers.rows.length > 0) this.batches.push({ firstRow, rules, answers });
+  }
+
+  get empty(): boolean {
+    return this.batches.length === 0;
+  }
+
+  /** Every answer about a row in [from, to). */
+  forEach(
+    from: number,
+    to: number,
+    visit: (row: number, rule: SigmaRule, matched: boolean) => void,
+  ): void {
+    for (const { firstRow, rules, answers } of this.batches) {
+      const { rows, rules: ks, matched } = answers;
+      if (firstRow >= to || firstRow + rows[rows.length - 1] < from) continue;
+      for (let i = 0; i < rows.length; i++) {
+        const row = firstRow + rows[i];
+        if (row >= from && row < to) visit(row, rules[ks[i]], matched[i] === 1);
+      }
+    }
+  }
+}
