@@ -44,12 +44,6 @@ export function readsRecord(e: DetectionExpr): boolean {
   }
 }
 
-/** The values a dictionary holds at id, as the tests see them: none for the absent entry. */
-function dictValues(values: readonly unknown[], id: number): Scalar[] {
-  const v = values[id];
-  return v === undefined ? [] : [v as Scalar];
-}
-
 const NOT_YET = 3;
 
 /** The test applied to the value at id (id < values.length), each id tested once. */
@@ -57,45 +51,56 @@ function memoTest(test: (values: Scalar[]) => boolean, values: readonly unknown[
   const table = new Uint8Array(values.length).fill(NOT_YET);
   return (id: number): boolean => {
     let t = table[id];
-    if (t === NOT_YET) t = table[id] = test(dictValues(values, id)) ? 1 : 0;
+    if (t === NOT_YET) t = table[id] = test(testValues(values[id])) ? 1 : 0;
     return t === 1;
   };
 }
 
 /**
- * Which eventName ids (below the eventName column's values.length) can possibly satisfy the
- * expression, or null when it does not narrow the names.
+ * Which eventNames (each given as the values a test sees: [] for absent) can possibly satisfy
+ * the expression, or null when it does not narrow the names.
  */
-export function possibleNames(
-  e: DetectionExpr,
-  names: RuleColumn,
-): ((id: number) => boolean) | null {
+export function nameTest(e: DetectionExpr): ((values: Scalar[]) => boolean) | null {
   switch (e.kind) {
     case 'leaf':
       if (e.field !== 'eventName' || e.test.refs) return null;
-      return memoTest((v) => e.test.test(v), names.values);
+      return (v) => e.test.test(v);
     case 'const':
       return e.value ? null : () => false;
     case 'not':
       return null;
     case 'and': {
       const tests = e.children
-        .map((c) => possibleNames(c, names))
-        .filter((t): t is (id: number) => boolean => t !== null);
+        .map(nameTest)
+        .filter((t): t is (values: Scalar[]) => boolean => t !== null);
       if (tests.length === 0) return null;
-      return tests.length === 1 ? tests[0] : (id) => tests.every((t) => t(id));
+      return tests.length === 1 ? tests[0] : (v) => tests.every((t) => t(v));
     }
     case 'or':
     case 'atLeast': {
-      const tests: ((id: number) => boolean)[] = [];
+      const tests: ((values: Scalar[]) => boolean)[] = [];
       for (const c of e.children) {
-        const t = possibleNames(c, names);
+        const t = nameTest(c);
         if (!t) return null;
         tests.push(t);
       }
-      return (id) => tests.some((t) => t(id));
+      return (v) => tests.some((t) => t(v));
     }
   }
+}
+
+/** nameTest by eventName id (below the column's values.length), each id tested once. */
+export function possibleNames(
+  e: DetectionExpr,
+  names: RuleColumn,
+): ((id: number) => boolean) | null {
+  const test = nameTest(e);
+  return test && memoTest(test, names.values);
+}
+
+/** The values a test sees for one value of a column (none for the absent entry). */
+export function testValues(v: unknown): Scalar[] {
+  return v === undefined ? [] : [v as Scalar];
 }
 
 /** The expression as a three-valued function of a row. */

@@ -14,7 +14,7 @@
 import { EVENT_NAME_COLUMN, IRREGULAR, SCALAR_FIELDS } from '../index/schema';
 import type { ColumnBatch } from '../ingest/batch';
 import { recordTexts } from '../ingest/eventFile';
-import { compileRow, possibleNames, readsRecord, RuleColumn, UNKNOWN } from './columnLogic';
+import { compileRow, nameTest, readsRecord, RuleColumn, testValues, UNKNOWN } from './columnLogic';
 import { exprMatches, recordOf } from './evaluate';
 import type { DetectionExpr, SigmaRule } from './rule';
 import { compileValueTest } from './values';
@@ -112,6 +112,25 @@ export interface CompiledPlan {
   exprs: (DetectionExpr | null)[];
   /** Plan positions of the rules with a test only the record answers. */
   reading: Set<number>;
+  /** The rules of `reading` that an eventName (its value) can satisfy: worked out once per name. */
+  readingFor(name: unknown): number[];
+  /** The other rules that an eventName can satisfy, likewise. */
+  othersFor(name: unknown): number[];
+}
+
+/** Which of the rules (plan positions) each eventName value can satisfy, remembered per name. */
+function rulesByName(exprs: (DetectionExpr | null)[], rules: number[]) {
+  const tests = rules.map((k) => nameTest(exprs[k]!));
+  const byName = new Map<unknown, number[]>();
+  return (name: unknown): number[] => {
+    let list = byName.get(name);
+    if (!list) {
+      const values = testValues(name);
+      list = rules.filter((_, i) => tests[i]?.(values) ?? true);
+      byName.set(name, list);
+    }
+    return list;
+  };
 }
 
 /** Plans compiled in this thread, by key (a few: one per rule set loaded recently). */
@@ -131,9 +150,13 @@ export function compiledPlan(plan: DetectPlan): CompiledPlan | undefined {
   } catch {
     return undefined; // compiled on the calling thread, so never expected; the runner reads rows
   }
+  const reading = exprs.flatMap((e, k) => (e && readsRecord(e) ? [k] : []));
+  const others = exprs.flatMap((e, k) => (e && !readsRecord(e) ? [k] : []));
   c = {
     exprs,
-    reading: new Set(exprs.flatMap((e, k) => (e && readsRecord(e) ? [k] : []))),
+    reading: new Set(reading),
+    readingFor: rulesByName(exprs, reading),
+    othersFor: rulesByName(exprs, others),
   };
   compiledPlans.set(plan.key, c);
   if (compiledPlans.size > KEEP_PLANS)
@@ -150,15 +173,21 @@ export function decideBatch(
   plan: CompiledPlan,
   text: string,
   batch: ColumnBatch,
+  spans?: readonly number[],
 ): BatchDetections | undefined {
   try {
-    return decide(plan, text, batch);
+    return decide(plan, text, batch, spans);
   } catch {
     return undefined;
   }
 }
 
-function decide(c: CompiledPlan, text: string, batch: ColumnBatch): BatchDetections | undefined {
+function decide(
+  c: CompiledPlan,
+  text: string,
+  batch: ColumnBatch,
+  spans: readonly number[] | undefined,
+): BatchDetections | undefined {
   if (batch.count === 0) return undefined;
   const columns = (field: string): RuleColumn | undefined => {
     const at = SCALAR_FIELDS.indexOf(field as (typeof SCALAR_FIELDS)[number]);
@@ -170,15 +199,16 @@ function decide(c: CompiledPlan, text: string, batch: ColumnBatch): BatchDetecti
     if (!list) need.set(row, [k]);
     else if (!list.includes(k)) list.push(k);
   };
-  // The rules that read the record are tried on every row; the others only on rows with a
-  // value that could not be dictionary-encoded (IRREGULAR), which they may leave unknown.
+  // The rules that read the record are tried on every row of an eventName they can match; the
+  // others only on rows with a value that could not be dictionary-encoded (IRREGULAR), which
+  // they may leave unknown.
+  const irregularMark = new Uint8Array(batch.count);
+  for (let col = 0; col < SCALAR_FIELDS.length; col++) {
+    const ids = batch.scalars[col];
+    for (let r = 0; r < batch.count; r++) if (ids[r] === IRREGULAR) irregularMark[r] = 1;
+  }
   const irregular: number[] = [];
-  for (let r = 0; r < batch.count; r++)
-    for (let col = 0; col < SCALAR_FIELDS.length; col++)
-      if (batch.scalars[col][r] === IRREGULAR) {
-        irregular.push(r);
-        break;
-      }
+  for (let r = 0; r < batch.count; r++) if (irregularMark[r]) irregular.push(r);
   const names = columns('eventName')!;
   const n = names.values.length;
   const nameIds = batch.scalars[EVENT_NAME_COLUMN];
@@ -192,28 +222,42 @@ function decide(c: CompiledPlan, text: string, batch: ColumnBatch): BatchDetecti
     }
     return out;
   };
-  const allRows = c.reading.size > 0 ? byName(rowsUpTo(batch.count)) : undefined;
-  const irregularRows = irregular.length > 0 ? byName(irregular) : undefined;
-  c.exprs.forEach((expr, k) => {
-    const groups = expr && (c.reading.has(k) ? allRows : irregularRows);
-    if (!groups) return;
-    const possible = possibleNames(expr, names);
-    let row: ((r: number) => number) | undefined;
-    for (const [id, rows] of groups) {
-      if (id < n && possible && !possible(id)) continue;
-      row ??= compileRow(expr, columns);
-      for (const r of rows) if (row(r) === UNKNOWN) add(r, k);
+  const rowTests = new Map<number, (r: number) => number>();
+  const rowTest = (k: number) => {
+    let t = rowTests.get(k);
+    if (!t) rowTests.set(k, (t = compileRow(c.exprs[k]!, columns)));
+    return t;
+  };
+  if (c.reading.size > 0)
+    for (const [id, rows] of byName(rowsUpTo(batch.count))) {
+      // An eventName that could not be dictionary-encoded: any rule may match it.
+      for (const k of id < n ? c.readingFor(names.values[id]) : c.reading) {
+        const test = rowTest(k);
+        for (const r of rows) if (test(r) === UNKNOWN) add(r, k);
+      }
     }
-  });
+  if (irregular.length > 0)
+    for (const [id, rows] of byName(irregular)) {
+      const ks = id < n ? c.othersFor(names.values[id]) : c.exprs.map((e, k) => k);
+      for (const k of ks) {
+        if (!c.exprs[k] || c.reading.has(k)) continue;
+        const test = rowTest(k);
+        for (const r of rows) if (test(r) === UNKNOWN) add(r, k);
+      }
+    }
   // Rows every test must read from the record (ColumnStore.rowIrregular): every rule.
   for (const r of batch.rowIrregular) c.exprs.forEach((e, k) => e && add(r, k));
   if (need.size === 0) return undefined;
   const rows = [...need.keys()].sort((a, b) => a - b);
-  const texts = recordTexts(
-    text,
-    batch.shape,
-    rows.map((r) => batch.elements[r]),
-  );
+  // The scanner's spans (a row each), else the records found again in the text (as rawRecords does).
+  const texts =
+    spans && spans.length === 2 * batch.count
+      ? rows.map((r) => text.slice(spans[2 * r], spans[2 * r + 1]))
+      : recordTexts(
+          text,
+          batch.shape,
+          rows.map((r) => batch.elements[r]),
+        );
   const outRows: number[] = [];
   const outRules: number[] = [];
   const outMatched: number[] = [];

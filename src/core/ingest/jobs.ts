@@ -130,13 +130,14 @@ export function fileText(
 }
 
 /**
- * Delivered log files take the fast scanner; everything else (and anything it declines, or
+ * Delivered log files take the fast scanner (which gives each row's record span in `spans`, when
+ * asked; left empty when the general path indexes the file); everything else (and anything it declines, or
  * indexes with a row the general path reads differently) the general parser. Records nested
  * deeper than MAX_JSON_DEPTH are left out on either path, each reported, whatever the file's
  * shape; the general path measures a large text first, so that it never builds more values than
  * the budget allows (JSON.parse of 500 MB of `{},{},…` would make 170 million objects).
  */
-function indexText(text: string, size: number, maxRecords: number): IndexedText {
+function indexText(text: string, size: number, maxRecords: number, spans?: number[]): IndexedText {
   const skips: Pick<ParsedEventFile, 'warnings' | 'skipped'> = { warnings: [], skipped: 0 };
   const builder = new BatchBuilder(
     Math.max(16, Math.min(Math.floor(text.length / 1024), maxRecords)),
@@ -144,6 +145,7 @@ function indexText(text: string, size: number, maxRecords: number): IndexedText 
   const scan = {
     maxRecords,
     limited: false,
+    spans,
     onSkip: (element: number, offset: number, reason: string) =>
       warn(
         skips,
@@ -164,6 +166,7 @@ function indexText(text: string, size: number, maxRecords: number): IndexedText 
       };
     }
   }
+  if (spans) spans.length = 0; // the general path's rows are not the scanner's
   // A large text is measured first (brackets and strings only): JSON.parse of 500 MB of
   // `{},{},…` would build 170 million objects before anything could be counted. A small one is
   // parsed at once: what it can build is small, and measuring would cost more than it saves.
@@ -220,9 +223,11 @@ export function runJob<J extends Job>(
     const { text, size, encoding } = fileText(job.bytes, job.maxUncompressedBytes);
     switch (job.kind) {
       case 'index': {
-        const result = indexText(text, size, job.maxRecords ?? Infinity);
+        // Where each record is, for the rules (the fast path's rows only; see indexText).
+        const spans: number[] | undefined = plan ? [] : undefined;
+        const result = indexText(text, size, job.maxRecords ?? Infinity, spans);
         if (encoding) result.notes.unshift(`${encoding} text, decoded`);
-        if (plan) result.detections = decideBatch(plan, text, result.batch);
+        if (plan) result.detections = decideBatch(plan, text, result.batch, spans);
         return {
           result: result as JobResults[J['kind']],
           transfer: [
