@@ -133,9 +133,10 @@ function rulesByName(exprs: (DetectionExpr | null)[], rules: number[]) {
   };
 }
 
-/** Plans compiled in this thread, by key (a few: one per rule set loaded recently). */
+/** Plans compiled in this thread, by key, least recently used first (one per rule set loaded recently). */
 const compiledPlans = new Map<number, CompiledPlan>();
-const KEEP_PLANS = 4;
+/** How many plans a thread keeps compiled (WorkerPool sends the rules again past that). */
+export const PLANS_KEPT = 4;
 
 /**
  * The plan compiled in this thread. A job that brings the rules compiles them first, whatever
@@ -143,7 +144,12 @@ const KEEP_PLANS = 4;
  */
 export function compiledPlan(plan: DetectPlan): CompiledPlan | undefined {
   let c = compiledPlans.get(plan.key);
-  if (c || !plan.rules) return c;
+  if (c) {
+    compiledPlans.delete(plan.key); // now the most recently used
+    compiledPlans.set(plan.key, c);
+    return c;
+  }
+  if (!plan.rules) return undefined;
   let exprs: (DetectionExpr | null)[];
   try {
     exprs = plan.rules.map((p) => (p ? compiled(p) : null));
@@ -159,7 +165,7 @@ export function compiledPlan(plan: DetectPlan): CompiledPlan | undefined {
     othersFor: rulesByName(exprs, others),
   };
   compiledPlans.set(plan.key, c);
-  if (compiledPlans.size > KEEP_PLANS)
+  if (compiledPlans.size > PLANS_KEPT)
     compiledPlans.delete(compiledPlans.keys().next().value as number);
   return c;
 }

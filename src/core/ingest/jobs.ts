@@ -130,9 +130,9 @@ export function fileText(
 }
 
 /**
- * Delivered log files take the fast scanner (which gives each row's record span in `spans`, when
- * asked; left empty when the general path indexes the file); everything else (and anything it declines, or
- * indexes with a row the general path reads differently) the general parser. Records nested
+ * Delivered log files take the fast scanner (which gives each row's record span in `spans` when
+ * asked; left empty when the general path indexes the file); everything else (and anything it
+ * declines, or indexes with a row the general path reads differently) the general parser. Records nested
  * deeper than MAX_JSON_DEPTH are left out on either path, each reported, whatever the file's
  * shape; the general path measures a large text first, so that it never builds more values than
  * the budget allows (JSON.parse of 500 MB of `{},{},…` would make 170 million objects).

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Worker as WorkerType } from 'node:worker_threads';
 import { Job, JobResults, runJob } from './jobs';
+import { PLANS_KEPT } from '../detect/ingestDetect';
 
 export interface JobRunner {
   run<J extends Job>(job: J): Promise<JobResults[J['kind']]>;
@@ -116,11 +117,15 @@ export class WorkerPool implements JobRunner {
   }
 }
 
-/** The job with its detection plan's rules sent to each worker once: later jobs name it by key
- * (messages to a worker arrive in order, so it has compiled them by then). */
+/**
+ * The job with its detection plan's rules sent to each worker once: later jobs name it by key
+ * (messages to a worker arrive in order, so it has compiled them by then). The worker keeps the
+ * PLANS_KEPT it used last; past that many, every plan is sent again once.
+ */
 function withPlanOnce<J extends Job>(slot: Slot, job: J): J {
   if (job.kind !== 'index' || !job.detect?.rules) return job;
   if (!slot.plans.has(job.detect.key)) {
+    if (slot.plans.size >= PLANS_KEPT) slot.plans.clear();
     slot.plans.add(job.detect.key);
     return job;
   }

@@ -158,6 +158,23 @@ describe('detections decided at ingest agree with the rows read again', function
     }
   });
 
+  it('loads with more rule sets at once than a worker keeps compiled are all decided', async () => {
+    const one = new WorkerPool(1);
+    try {
+      const list = rules();
+      const indexes = await Promise.all(
+        Array.from({ length: 7 }, () => load(scenarios, one, { rules: list })),
+      );
+      for (const index of indexes) {
+        const run = await runRules(index, list);
+        assert.ok(run.answeredRows > 20);
+        assert.equal(run.rawRows, 0);
+      }
+    } finally {
+      await one.close();
+    }
+  });
+
   it('falls back to reading rows for rules loaded after the files, or built by hand', async () => {
     const index = await load(scenarios, pool, { rules: rules() });
     const oracleIndex = await load(scenarios, pool);
