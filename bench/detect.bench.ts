@@ -1,13 +1,19 @@
 // The built-in rule pack over an indexed generated bucket (benign background activity):
 //   npx tsx bench/detect.bench.ts [--events 1000000] [--dir /tmp/ctl-bench-1000000] [--runs 7]
+//     [--loads 3] [--fallback-runs 1]
 // Generates the bucket first when DIR does not hold one (seed 1, as bench/ingest.bench.ts).
-// Prints, medians of RUNS: one scan of the eventName column against a dictionary table (the
-// same-run baseline: the cheapest possible pass over the rows), and runRules with every rule of
-// the pack; how many rows had to be read again from their files; and the hits per rule and per
-// level, as a rate per 1M events (the pack's noise on benign activity).
+// Prints, medians: the load's wall and CPU time (the process: main thread and workers) without
+// and with the rules given to the load (LoadOptions.rules: undecided rows decided at ingest),
+// LOADS of each alternating, so the two see the same machine; then, on the index loaded with
+// the rules, one scan of the eventName column against a dictionary table (the same-run
+// baseline: the cheapest possible pass over the rows) and runRules with every rule of the pack
+// (RUNS); runRules on the index loaded without the rules (every undecided row read again from
+// its file, FALLBACK-RUNS); and the hits per rule and per level, as a rate per 1M events (the
+// pack's noise on benign activity).
+import { cpus, loadavg } from 'node:os';
 import { builtinRules } from '../src/core/detect/builtinPack';
-import { LEVELS } from '../src/core/detect/rule';
-import { runRules } from '../src/core/detect/run';
+import { LEVELS, SigmaRule } from '../src/core/detect/rule';
+import { DetectionRun, runRules } from '../src/core/detect/run';
 import { EventIndex } from '../src/core/index/eventIndex';
 import { loadEventFiles } from '../src/core/ingest/load';
 import { WorkerPool } from '../src/core/ingest/pool';
@@ -15,25 +21,65 @@ import { discover } from '../src/core/sources/discover';
 import { FolderSource } from '../src/core/sources/folder';
 import { arg, generatedBucket, median } from './bucket';
 
+/** One load of the bucket: wall and process CPU time (ms). */
+async function load(
+  dir: string,
+  pool: WorkerPool,
+  rules?: readonly SigmaRule[],
+): Promise<{ index: EventIndex; wallMs: number; cpuMs: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const index = new EventIndex({ runner: pool });
+  await loadEventFiles(index, pool, (await discover(new FolderSource(dir))).events, { rules });
+  index.order();
+  const cpu = process.cpuUsage(cpu0);
+  return { index, wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const load1 = () => loadavg()[0].toFixed(1);
+
 async function main(): Promise<void> {
   const events = Number(arg('events', '1000000'));
   const dir = arg('dir', `/tmp/ctl-bench-${events}`);
   const runs = Number(arg('runs', '7'));
+  const loads = Number(arg('loads', '3'));
+  const fallbackRuns = Number(arg('fallback-runs', '1'));
   const tally = await generatedBucket(events, dir);
   const pool = new WorkerPool();
+  const rules = builtinRules();
+  const averages: string[] = [load1()];
   try {
-    const index = new EventIndex({ runner: pool });
-    const t0 = performance.now();
-    await loadEventFiles(index, pool, (await discover(new FolderSource(dir))).events);
-    index.order();
+    const plain = { wall: [] as number[], cpu: [] as number[] };
+    const decided = { wall: [] as number[], cpu: [] as number[] };
+    let index: EventIndex | undefined;
+    let plainIndex: EventIndex | undefined;
+    for (let i = 0; i < loads; i++) {
+      // Alternating, the first of each pair switching, so neither always goes first.
+      for (const withRules of i % 2 === 0 ? [false, true] : [true, false]) {
+        if (withRules) index = undefined;
+        else plainIndex = undefined;
+        const l = await load(dir, pool, withRules ? rules : undefined);
+        const m = withRules ? decided : plain;
+        m.wall.push(l.wallMs);
+        m.cpu.push(l.cpuMs);
+        if (withRules) index = l.index;
+        else plainIndex = l.index;
+        console.log(
+          `load ${withRules ? 'with   ' : 'without'} the rules: ${secs(l.wallMs)} wall, ${secs(l.cpuMs)} CPU (load average ${load1()})`,
+        );
+      }
+    }
+    averages.push(load1());
+    if (!index || !plainIndex) throw new Error('--loads must be at least 1');
     console.log(
-      `indexed ${index.size} events (${tally.files} files) in ${((performance.now() - t0) / 1000).toFixed(1)} s with ${pool.threads} workers`,
+      `indexed ${index.size} events (${tally.files} files) with ${pool.threads} workers on ${cpus().length} cores`,
     );
-    const rules = builtinRules();
     const col = index.store.scalarByField.get('eventName')!;
     const scan: number[] = [];
     const detect: number[] = [];
     const columns: number[] = [];
+    const answers: number[] = [];
     const raw: number[] = [];
     let run = await runRules(index, rules);
     for (let i = 0; i < runs; i++) {
@@ -50,25 +96,57 @@ async function main(): Promise<void> {
       run = await runRules(index, rules);
       detect.push(performance.now() - t);
       columns.push(run.timings.columnsMs);
+      answers.push(run.timings.answersMs);
       raw.push(run.timings.rawMs);
     }
-    const perM = (k: number) => ((k / index.size) * 1e6).toFixed(0);
+    const fallback: number[] = [];
+    let fallbackRun: DetectionRun | undefined;
+    for (let i = 0; i < fallbackRuns; i++) {
+      const t = performance.now();
+      fallbackRun = await runRules(plainIndex, rules);
+      fallback.push(performance.now() - t);
+    }
+    averages.push(load1());
+    if (fallbackRun) assertSameHits(index, run, plainIndex, fallbackRun);
+    const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2);
+    console.log(
+      `\n| the load (${index.size.toLocaleString('en-US')} events, median of ${loads} each, alternating) | wall | CPU (process) |\n|---|---|---|`,
+    );
+    console.log(`| without the rules | ${secs(median(plain.wall))} | ${secs(median(plain.cpu))} |`);
+    console.log(
+      `| with the rules (undecided rows decided at ingest) | ${secs(median(decided.wall))} | ${secs(median(decided.cpu))} |`,
+    );
+    console.log(
+      `| ratio | ${ratio(decided.wall, plain.wall)}× | ${ratio(decided.cpu, plain.cpu)}× |`,
+    );
     console.log(
       `\n| measure (${index.size.toLocaleString('en-US')} events, median of ${runs}) | time | vs. baseline |\n|---|---|---|`,
     );
+    const row = (what: string, ms: number) =>
+      console.log(
+        `| ${what} | ${ms < 100 ? ms.toFixed(1) : ms.toFixed(0)} ms | ${(ms / median(scan)).toFixed(0)}× |`,
+      );
+    row('baseline: one scan of the eventName column', median(scan));
+    row(
+      `runRules: the built-in pack (${rules.length} rules), loaded with the rules`,
+      median(detect),
+    );
+    row('… of which the column phase (dictionary tables, eventName buckets)', median(columns));
+    row('… of which looking up the answers decided at ingest', median(answers));
+    row('… of which reading rows again and evaluating them', median(raw));
+    if (fallback.length)
+      row(
+        `runRules on the index loaded without the rules (every undecided row read again; ${fallback.length === 1 ? 'one run' : `median of ${fallback.length}`})`,
+        median(fallback),
+      );
     console.log(
-      `| baseline: one scan of the eventName column | ${median(scan).toFixed(1)} ms | 1× |`,
+      `\nrows decided at ingest: ${run.answeredRows}; rows read again from their files: ${run.rawRows}` +
+        (fallbackRun ? ` (without the rules at load: ${fallbackRun.rawRows})` : ''),
     );
     console.log(
-      `| runRules: the built-in pack (${rules.length} rules) | ${median(detect).toFixed(0)} ms | ${(median(detect) / median(scan)).toFixed(0)}× |`,
+      `load average (1 min) at the start, after the loads, at the end: ${averages.join(', ')}`,
     );
-    console.log(
-      `| … of which the column phase (dictionary tables, eventName buckets) | ${median(columns).toFixed(0)} ms | ${(median(columns) / median(scan)).toFixed(0)}× |`,
-    );
-    console.log(
-      `| … of which reading undecided rows again and evaluating them | ${median(raw).toFixed(0)} ms | ${(median(raw) / median(scan)).toFixed(0)}× |`,
-    );
-    console.log(`\nrows read again from their files: ${run.rawRows} (${perM(run.rawRows)} per 1M)`);
+    const perM = (k: number) => ((k / index.size) * 1e6).toFixed(0);
     const byLevel = new Map<string, Set<number>>();
     for (const h of run.hits) {
       const s = byLevel.get(h.rule.level) ?? new Set<number>();
@@ -87,6 +165,28 @@ async function main(): Promise<void> {
   } finally {
     await pool.close();
   }
+}
+
+/** The two paths must find the same events (by file and position: rows are numbered as files finish). */
+function assertSameHits(
+  a: EventIndex,
+  runA: DetectionRun,
+  b: EventIndex,
+  runB: DetectionRun,
+): void {
+  const where = (index: EventIndex, rows: Uint32Array) =>
+    [...rows]
+      .map(
+        (r) =>
+          `${index.store.fileOf[r] >= 0 ? index.files[index.store.fileOf[r]].key : ''}#${index.store.elementOf[r]}`,
+      )
+      .sort()
+      .join(',');
+  runA.hits.forEach((h, k) => {
+    if (where(a, h.rows) !== where(b, runB.hits[k].rows))
+      throw new Error(`${h.rule.title}: the two paths disagree`);
+  });
+  console.log('the hits of both paths are the same events');
 }
 
 main().catch((e) => {

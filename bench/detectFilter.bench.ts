@@ -32,10 +32,12 @@ async function main(): Promise<void> {
   const pool = new WorkerPool();
   try {
     const index = new EventIndex({ runner: pool });
-    await loadEventFiles(index, pool, (await discover(new FolderSource(dir))).events);
+    // The rules are known before the load, as in the CLI and the timeline (LoadOptions.rules).
+    const rules = builtinRules();
+    await loadEventFiles(index, pool, (await discover(new FolderSource(dir))).events, { rules });
     index.order();
     index.rank();
-    const detections = new IndexDetections(index, builtinRules());
+    const detections = new IndexDetections(index, rules);
     const t = performance.now();
     await detections.update();
     console.log(

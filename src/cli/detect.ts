@@ -122,7 +122,7 @@ export async function runDetect(args: string[], io: CliIo): Promise<number> {
   const rules = set.rules.filter((r) => levelRank(r.level) >= levelRank(parsed.minLevel));
   const pool = new WorkerPool();
   try {
-    const { index, nothingRead } = await loadPaths(parsed, pool, io);
+    const { index, nothingRead } = await loadPaths(parsed, pool, io, rules);
     if (nothingRead) return 2;
     const run = await runRules(index, rules);
     const hits = await describeHits(index, run.hits);

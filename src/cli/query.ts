@@ -378,6 +378,7 @@ export async function loadPaths(
   args: LoadArgs,
   pool: WorkerPool,
   io: CliIo,
+  rules?: LoadOptions['rules'],
 ): Promise<{ index: EventIndex; nothingRead: boolean }> {
   const looked = emptyLookedAt();
   const files = await findEventFiles(
@@ -389,7 +390,11 @@ export async function loadPaths(
     io,
   );
   const index = new EventIndex({ runner: pool, maxUncompressedBytes: args.maxBytes });
-  const summary = await loadWithProgress(index, pool, files, io, args.limits, openCache(args, io));
+  const summary = await loadWithProgress(index, pool, files, io, {
+    limits: args.limits,
+    cache: openCache(args, io),
+    rules,
+  });
   if (index.eventCount === 0) {
     const where = args.paths.length === 1 ? args.paths[0] : `the ${args.paths.length} paths given`;
     io.err(
@@ -446,30 +451,31 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     );
   }
   const kase = parsed.caseFile ? await readCaseArg(parsed.caseFile) : undefined;
+  // The rule engine runs only when something asks for its hits; its rules are read before the
+  // events, so that indexing decides what it can of them (LoadOptions.rules).
+  const wantsDetections =
+    mentionsField(node, DETECTION_FIELD) ||
+    mentionsField(node, LEVEL_FIELD) ||
+    parsed.annotate ||
+    (parsed.format !== 'jsonl' && !parsed.count && parsed.fields.includes('detections'));
+  const ruleSet = wantsDetections ? await loadRuleSet(parsed.rules) : undefined;
+  for (const p of ruleSet?.problems ?? []) io.err(`${problemLine(p)}\n`);
+  if (
+    ruleSet?.problems.some(
+      (p) =>
+        parsed.rules.includes(p.source) &&
+        /no such folder|not a folder|cannot be read/.test(p.reason),
+    )
+  )
+    return 2;
   const pool = new WorkerPool();
   try {
-    const { index, nothingRead } = await loadPaths(parsed, pool, io);
+    const { index, nothingRead } = await loadPaths(parsed, pool, io, ruleSet?.rules);
     if (nothingRead) return 1;
 
-    // The rule engine runs only when something asks for its hits.
-    const wantsDetections =
-      mentionsField(node, DETECTION_FIELD) ||
-      mentionsField(node, LEVEL_FIELD) ||
-      parsed.annotate ||
-      (parsed.format !== 'jsonl' && !parsed.count && parsed.fields.includes('detections'));
     let detections: IndexDetections | undefined;
-    if (wantsDetections) {
-      const set = await loadRuleSet(parsed.rules);
-      for (const p of set.problems) io.err(`${problemLine(p)}\n`);
-      if (
-        set.problems.some(
-          (p) =>
-            parsed.rules.includes(p.source) &&
-            /no such folder|not a folder|cannot be read/.test(p.reason),
-        )
-      )
-        return 2;
-      detections = new IndexDetections(index, set.rules); // index.query runs it before a detection: or level: term
+    if (ruleSet) {
+      detections = new IndexDetections(index, ruleSet.rules); // index.query runs it before a detection: or level: term
       await detections.update();
     }
     const resolved = kase ? resolveAnnotations(index, kase) : undefined;
@@ -504,14 +510,13 @@ export async function loadWithProgress(
   pool: WorkerPool,
   files: DiscoveredEventFile[] | AsyncIterable<DiscoveredEventFile>,
   io: CliIo,
-  limits: LoadOptions['limits'],
-  cache?: IndexCache,
+  options: Pick<LoadOptions, 'limits' | 'cache' | 'rules'>,
 ): Promise<LoadSummary> {
   const progress = io.stderrIsTTY ? progressPrinter(io) : undefined;
+  const cache = options.cache;
   const summary = await loadEventFiles(index, pool, files, {
+    ...options,
     onProgress: progress?.update,
-    limits,
-    cache,
   });
   progress?.done();
   if (cache) saveCache(cache, summary, io);
@@ -624,7 +629,7 @@ async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
         const files = (
           await discover(source, { objects: (await objectsForKeys(source, keys)).objects })
         ).events;
-        await loadWithProgress(index, pool, files, io, parsed.limits);
+        await loadWithProgress(index, pool, files, io, { limits: parsed.limits });
       }
       const matched = rowsOfEvents(index, new EventIdSet(outcome.eventIds));
       rows = (
@@ -634,7 +639,9 @@ async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
         `${outcome.eventIds.size} matched events from ${[...outcome.byBucket.values()].reduce((n, k) => n + k.length, 0)} log files, printed as stored\n`,
       );
     } else {
-      await loadWithProgress(index, pool, eventFilesUnder(outcome.source, ''), io, parsed.limits);
+      await loadWithProgress(index, pool, eventFilesUnder(outcome.source, ''), io, {
+        limits: parsed.limits,
+      });
       rows = (await index.query({ kind: 'all' }, { order: parsed.desc ? 'desc' : 'asc' })).rows;
       io.err(`note: ${outcome.note}\n`);
     }

@@ -190,7 +190,7 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
 
   const pool = new WorkerPool();
   try {
-    const { index, nothingRead } = await loadPaths(parsed, pool, io);
+    const { index, nothingRead } = await loadPaths(parsed, pool, io, ruleSet?.rules);
     if (nothingRead || index.eventCount === 0) return 1;
     const resolved = resolveAnnotations(index, kase);
     if (resolved.notLoaded.length)

@@ -75,6 +75,16 @@ export function exprMatches(e: DetectionExpr, record: unknown): boolean {
   }
 }
 
+/** The record a rule is run on, from its stored text: undefined when there is none or it is not JSON (no rule matches it). */
+export function recordOf(text: string | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export function ruleMatches(rule: SigmaRule, record: unknown): boolean {
   return exprMatches(rule.expr, record);
 }

@@ -18,6 +18,9 @@ export interface LeafExpr {
   test: ValueTest;
   /** The selection the test belongs to. */
   selection: string;
+  /** The modifiers and value as the rule wrote them: enough to compile the test again in another
+   * thread (portableRule.ts). Absent on a leaf built by hand: such a rule runs on this thread only. */
+  written?: { modifiers: string[]; value: unknown };
 }
 
 export type DetectionExpr =
@@ -220,7 +223,13 @@ function compileSelection(name: string, value: unknown, fields: Set<string>): De
 }
 
 function keyword(selection: string, modifiers: string[], value: unknown): LeafExpr {
-  return { kind: 'leaf', path: [], test: compileValueTest(modifiers, value), selection };
+  return {
+    kind: 'leaf',
+    path: [],
+    test: compileValueTest(modifiers, value),
+    selection,
+    written: { modifiers, value },
+  };
 }
 
 function compileMap(
@@ -251,6 +260,7 @@ function compileMap(
       path: field.split('.'),
       test: compileValueTest(modifiers, value),
       selection,
+      written: { modifiers, value },
     });
   }
   return children.length === 1 ? children[0] : { kind: 'and', children };

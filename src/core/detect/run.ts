@@ -6,18 +6,16 @@
 // value could not be dictionary-encoded). Rows are first narrowed by eventName: the rule's
 // condition says which eventNames it can possibly match, and only the rows with those names are
 // looked at (one bucketing pass over the column, shared by every rule). Only rows left unknown
-// are read again from their files, parsed and given to the reference evaluator (evaluate.ts).
+// are looked up among the answers the ingest job decided while it had the file's text
+// (ingestDetect.ts); those it did not decide (rules loaded after the files, rows from a
+// persisted index) are read again from their files, parsed and given to the reference
+// evaluator (evaluate.ts).
 import type { EventIndex } from '../index/eventIndex';
 import type { ColumnStore } from '../index/columnStore';
-import type { DetectionExpr, Level, SigmaRule } from './rule';
+import type { Level, SigmaRule } from './rule';
 import { levelRank } from './rule';
-import { ruleMatches } from './evaluate';
-import type { Scalar } from './values';
-
-const FALSE = 0;
-const TRUE = 1;
-const UNKNOWN = 2;
-type Tri = 0 | 1 | 2;
+import { recordOf, ruleMatches } from './evaluate';
+import { compileRow, possibleNames, RuleColumns, TRUE, UNKNOWN } from './columnLogic';
 
 export interface RuleHits {
   rule: SigmaRule;
@@ -30,16 +28,18 @@ export interface DetectionRun {
   hits: RuleHits[];
   /** index.version the run saw. */
   version: number;
-  /** Rows read again from their files because the columns could not answer. */
+  /** Rows read again from their files because neither the columns nor the ingest answers could. */
   rawRows: number;
-  /** Where the time went: the column phase, and reading + evaluating undecided rows. */
-  timings: { columnsMs: number; rawMs: number };
+  /** Rows the columns left undecided that the answers decided at ingest settled (not read). */
+  answeredRows: number;
+  /** Where the time went: the column phase, looking up ingest answers, reading + evaluating the rest. */
+  timings: { columnsMs: number; answersMs: number; rawMs: number };
 }
 
 /** What run() needs of the index (EventIndex satisfies it). */
 export type DetectableIndex = Pick<
   EventIndex,
-  'store' | 'size' | 'version' | 'isDuplicate' | 'rawRecords'
+  'store' | 'size' | 'version' | 'isDuplicate' | 'rawRecords' | 'ingestAnswers'
 >;
 
 const RAW_CHUNK = 20_000;
@@ -72,9 +72,15 @@ export async function runRules(
     if (!list) pending.set(row, (list = []));
     list.push(ruleIndex);
   };
+  const columns: RuleColumns = (field) => {
+    const col = store.scalarByField.get(field);
+    return col && { ids: col.ids, values: col.dict.values };
+  };
+  const nameColumn = columns('eventName')!;
   rules.forEach((rule, k) => {
-    const evalRow = compileRow(rule.expr, store);
-    const names = possibleNames(rule.expr, store);
+    const evalRow = compileRow(rule.expr, columns);
+    const possible = possibleNames(rule.expr, nameColumn);
+    const names = possible && Uint8Array.from(nameColumn.values, (_, id) => (possible(id) ? 1 : 0));
     const visit = (r: number) => {
       const v = evalRow(r);
       if (v === TRUE) hits[k].push(r);
@@ -91,13 +97,15 @@ export async function runRules(
     }
   });
   const columnsDone = performance.now();
+  const answered = settleFromAnswers(index, rules, from, size, pending, hits);
+  const answersDone = performance.now();
   const rawRowList = Uint32Array.from(pending.keys()).sort();
   for (let i = 0; i < rawRowList.length; i += RAW_CHUNK) {
     if (signal?.aborted) throw new Error('cancelled');
     const chunk = rawRowList.subarray(i, i + RAW_CHUNK);
     const texts = await index.rawRecords(chunk, signal);
     chunk.forEach((row, j) => {
-      const record = safeParse(texts[j]);
+      const record = recordOf(texts[j]);
       if (record === undefined) return;
       for (const k of pending.get(row)!) if (ruleMatches(rules[k], record)) hits[k].push(row);
     });
@@ -111,17 +119,53 @@ export async function runRules(
     }),
     version,
     rawRows: rawRowList.length,
-    timings: { columnsMs: columnsDone - started, rawMs: performance.now() - columnsDone },
+    answeredRows: answered,
+    timings: {
+      columnsMs: columnsDone - started,
+      answersMs: answersDone - columnsDone,
+      rawMs: performance.now() - answersDone,
+    },
   };
 }
 
-function safeParse(text: string | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+/**
+ * Settles the pending (row, rule) pairs the ingest job decided (the same rule objects, the same
+ * record text, the same evaluator): a hit is added, the pair leaves `pending`. Returns how many
+ * rows were settled whole.
+ */
+function settleFromAnswers(
+  index: DetectableIndex,
+  rules: readonly SigmaRule[],
+  from: number,
+  size: number,
+  pending: Map<number, number[]>,
+  hits: number[][],
+): number {
+  const answers = index.ingestAnswers;
+  if (!answers || answers.empty || pending.size === 0) return 0;
+  const positions = new Map<SigmaRule, number[]>();
+  rules.forEach((rule, k) => {
+    const list = positions.get(rule);
+    if (list) list.push(k);
+    else positions.set(rule, [k]);
+  });
+  let settled = 0;
+  answers.forEach(from, size, (row, rule, matched) => {
+    const ks = positions.get(rule);
+    const list = ks && pending.get(row);
+    if (!list) return;
+    for (const k of ks) {
+      const at = list.indexOf(k);
+      if (at < 0) continue;
+      list.splice(at, 1);
+      if (matched) hits[k].push(row);
+    }
+    if (list.length === 0) {
+      pending.delete(row);
+      settled++;
+    }
+  });
+  return settled;
 }
 
 /** Rows grouped by their eventName id (a counting sort), so a rule visits only its names' rows. */
@@ -156,127 +200,6 @@ class NameBuckets {
       for (let i = this.start[id], end = this.start[id + 1]; i < end; i++) visit(this.rows[i]);
     }
     for (const r of this.irregular) visit(r);
-  }
-}
-
-/** The values a dictionary holds at id, as the tests see them: none for the absent entry. */
-function dictValues(values: readonly unknown[], id: number): Scalar[] {
-  const v = values[id];
-  return v === undefined ? [] : [v as Scalar];
-}
-
-/** Whether the column answers a field exactly (eventID rows are mostly packed bytes, not dictionary ids). */
-function indexedColumn(store: ColumnStore, field: string | undefined) {
-  if (field === undefined || field === 'eventID') return undefined;
-  return store.scalarByField.get(field);
-}
-
-/**
- * The eventName ids (a 0/1 table over the eventName dictionary) that can possibly satisfy the
- * expression, or null when it does not narrow the names.
- */
-function possibleNames(e: DetectionExpr, store: ColumnStore): Uint8Array | null {
-  const col = store.scalarByField.get('eventName')!;
-  const n = col.dict.size;
-  switch (e.kind) {
-    case 'leaf': {
-      if (e.field !== 'eventName' || e.test.refs) return null;
-      const t = new Uint8Array(n);
-      for (let id = 0; id < n; id++) t[id] = e.test.test(dictValues(col.dict.values, id)) ? 1 : 0;
-      return t;
-    }
-    case 'const':
-      return e.value ? null : new Uint8Array(n);
-    case 'not':
-      return null;
-    case 'and': {
-      let acc: Uint8Array | null = null;
-      for (const c of e.children) {
-        const t = possibleNames(c, store);
-        if (!t) continue;
-        if (!acc) acc = t;
-        else for (let i = 0; i < n; i++) acc[i] &= t[i];
-      }
-      return acc;
-    }
-    case 'or':
-    case 'atLeast': {
-      const acc = new Uint8Array(n);
-      for (const c of e.children) {
-        const t = possibleNames(c, store);
-        if (!t) return null;
-        for (let i = 0; i < n; i++) acc[i] |= t[i];
-      }
-      return acc;
-    }
-  }
-}
-
-/** The expression as a three-valued function of a row. */
-function compileRow(e: DetectionExpr, store: ColumnStore): (r: number) => Tri {
-  switch (e.kind) {
-    case 'leaf': {
-      const col = indexedColumn(store, e.field);
-      if (!col || e.test.refs) return () => UNKNOWN; // another field's value: read the record
-      const n = col.dict.size;
-      const table = new Uint8Array(n);
-      for (let id = 0; id < n; id++)
-        table[id] = e.test.test(dictValues(col.dict.values, id)) ? TRUE : FALSE;
-      const ids = col.ids;
-      return (r) => {
-        const id = ids[r];
-        return id < n ? (table[id] as Tri) : UNKNOWN; // IRREGULAR: read the record
-      };
-    }
-    case 'const': {
-      const v: Tri = e.value ? TRUE : FALSE;
-      return () => v;
-    }
-    case 'not': {
-      const c = compileRow(e.child, store);
-      return (r) => {
-        const v = c(r);
-        return v === UNKNOWN ? UNKNOWN : ((1 - v) as Tri);
-      };
-    }
-    case 'and': {
-      const cs = e.children.map((c) => compileRow(c, store));
-      return (r) => {
-        let unknown = false;
-        for (const c of cs) {
-          const v = c(r);
-          if (v === FALSE) return FALSE;
-          if (v === UNKNOWN) unknown = true;
-        }
-        return unknown ? UNKNOWN : TRUE;
-      };
-    }
-    case 'or': {
-      const cs = e.children.map((c) => compileRow(c, store));
-      return (r) => {
-        let unknown = false;
-        for (const c of cs) {
-          const v = c(r);
-          if (v === TRUE) return TRUE;
-          if (v === UNKNOWN) unknown = true;
-        }
-        return unknown ? UNKNOWN : FALSE;
-      };
-    }
-    case 'atLeast': {
-      const cs = e.children.map((c) => compileRow(c, store));
-      const need = e.n;
-      return (r) => {
-        let yes = 0;
-        let maybe = 0;
-        for (const c of cs) {
-          const v = c(r);
-          if (v === TRUE) yes++;
-          else if (v === UNKNOWN) maybe++;
-        }
-        return yes >= need ? TRUE : yes + maybe >= need ? UNKNOWN : FALSE;
-      };
-    }
   }
 }
 

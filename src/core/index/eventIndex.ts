@@ -55,6 +55,7 @@ import { ORIGIN_FIELD } from '../query/fields';
 import { Origin, OriginColumn, originMatchValues, resolveOrigins } from '../origin/resolve';
 import { indexOriginSource } from '../origin/indexSource';
 import { mapLimited } from '../mapLimited';
+import { IngestAnswers } from '../detect/ingestDetect';
 
 export type EventFileKind = 'log' | 'insight' | 'loose';
 
@@ -226,6 +227,8 @@ export class EventIndex {
   readonly store = new ColumnStore();
   readonly files: IndexedFile[] = [];
   readonly problems: FileProblem[] = [];
+  /** Rule answers decided while files were indexed (detect/ingestDetect.ts), for the runner. */
+  readonly ingestAnswers = new IngestAnswers();
   /** Grows with every change; results remember the version they were computed at. */
   version = 0;
   readonly maxUncompressedBytes: number;

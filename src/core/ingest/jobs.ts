@@ -18,6 +18,13 @@ import {
 import { decodeFileText } from './textEncoding';
 import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from './gzip';
 import { MAX_JSON_DEPTH, measureJson } from './jsonScan';
+import {
+  BatchDetections,
+  compiledPlan,
+  decideBatch,
+  DetectPlan,
+  detectionTransferables,
+} from '../detect/ingestDetect';
 
 export interface IndexJob {
   kind: 'index';
@@ -25,6 +32,8 @@ export interface IndexJob {
   maxUncompressedBytes: number;
   /** The most records to index (the load's budget); see IndexResult.limited. */
   maxRecords?: number;
+  /** Rules to decide on the rows the columns cannot (detect/ingestDetect.ts); see IndexedText.detections. */
+  detect?: DetectPlan;
 }
 export interface TextsJob {
   kind: 'texts';
@@ -74,6 +83,8 @@ export interface IndexedText {
   /** The file holds more records than maxRecords: the batch has the first maxRecords (fast path)
    * or none (the general path does not parse a file past its budget). */
   limited?: boolean;
+  /** The job's rules (IndexJob.detect) on the rows its columns leave undecided. */
+  detections?: BatchDetections;
 }
 export interface TextsResult {
   ok: true;
@@ -119,13 +130,14 @@ export function fileText(
 }
 
 /**
- * Delivered log files take the fast scanner; everything else (and anything it declines, or
- * indexes with a row the general path reads differently) the general parser. Records nested
+ * Delivered log files take the fast scanner (which gives each row's record span in `spans` when
+ * asked; left empty when the general path indexes the file); everything else (and anything it
+ * declines, or indexes with a row the general path reads differently) the general parser. Records nested
  * deeper than MAX_JSON_DEPTH are left out on either path, each reported, whatever the file's
  * shape; the general path measures a large text first, so that it never builds more values than
  * the budget allows (JSON.parse of 500 MB of `{},{},…` would make 170 million objects).
  */
-function indexText(text: string, size: number, maxRecords: number): IndexedText {
+function indexText(text: string, size: number, maxRecords: number, spans?: number[]): IndexedText {
   const skips: Pick<ParsedEventFile, 'warnings' | 'skipped'> = { warnings: [], skipped: 0 };
   const builder = new BatchBuilder(
     Math.max(16, Math.min(Math.floor(text.length / 1024), maxRecords)),
@@ -133,6 +145,7 @@ function indexText(text: string, size: number, maxRecords: number): IndexedText 
   const scan = {
     maxRecords,
     limited: false,
+    spans,
     onSkip: (element: number, offset: number, reason: string) =>
       warn(
         skips,
@@ -153,6 +166,7 @@ function indexText(text: string, size: number, maxRecords: number): IndexedText 
       };
     }
   }
+  if (spans) spans.length = 0; // the general path's rows are not the scanner's
   // A large text is measured first (brackets and strings only): JSON.parse of 500 MB of
   // `{},{},…` would build 170 million objects before anything could be counted. A small one is
   // parsed at once: what it can build is small, and measuring would cost more than it saves.
@@ -203,15 +217,23 @@ function failure(e: unknown): FailedResult {
 export function runJob<J extends Job>(
   job: J,
 ): { result: JobResults[J['kind']]; transfer: ArrayBuffer[] } {
+  // Before the file is read: a file that fails must not leave the worker without the plan.
+  const plan = job.kind === 'index' && job.detect ? compiledPlan(job.detect) : undefined;
   try {
     const { text, size, encoding } = fileText(job.bytes, job.maxUncompressedBytes);
     switch (job.kind) {
       case 'index': {
-        const result = indexText(text, size, job.maxRecords ?? Infinity);
+        // Where each record is, for the rules (the fast path's rows only; see indexText).
+        const spans: number[] | undefined = plan ? [] : undefined;
+        const result = indexText(text, size, job.maxRecords ?? Infinity, spans);
         if (encoding) result.notes.unshift(`${encoding} text, decoded`);
+        if (plan) result.detections = decideBatch(plan, text, result.batch, spans);
         return {
           result: result as JobResults[J['kind']],
-          transfer: batchTransferables(result.batch),
+          transfer: [
+            ...batchTransferables(result.batch),
+            ...detectionTransferables(result.detections),
+          ],
         };
       }
       case 'texts': {

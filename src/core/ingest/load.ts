@@ -17,6 +17,8 @@ import {
 import type { JobRunner } from './pool';
 import { CachedFile, fingerprint, IndexCache } from './indexCache';
 import { mapLimited } from '../mapLimited';
+import type { SigmaRule } from '../detect/rule';
+import { detectPlan } from '../detect/ingestDetect';
 
 export interface FileLoadProgress {
   /** Files found so far (the final count once `listing` is false). */
@@ -58,6 +60,13 @@ export interface LoadOptions {
    * snapshot. The caller saves it.
    */
   cache?: IndexCache;
+  /**
+   * The detection rules that will be run over the index, when they are known before the load:
+   * each file's rows that the columns cannot decide are then decided while its text is at hand
+   * (detect/ingestDetect.ts), and runRules looks them up instead of reading the files again.
+   * Without it (or for rows from the cache) the rules read those rows when they run.
+   */
+  rules?: readonly SigmaRule[];
 }
 
 export interface LoadSummary extends FileLoadProgress {
@@ -98,6 +107,7 @@ export async function loadEventFiles(
     maxMemoryBytes: options.limits?.maxMemoryBytes,
   });
   const memoryUsed = options.memoryUsed ?? processMemory;
+  const detect = options.rules?.length ? detectPlan(options.rules) : undefined;
   const cacheIds = new Map<number, string | undefined>();
   const cached: FileCache | undefined = options.cache && {
     cache: options.cache,
@@ -179,7 +189,8 @@ export async function loadEventFiles(
       const problem = listingProblems.get(file.id);
       if (problem) reportListingProblem(index, file, problem);
       else if (
-        (await loadOne(index, runner, budget, file, progress, signal, cached)) === 'not-started'
+        (await loadOne(index, runner, budget, file, progress, signal, cached, detect)) ===
+        'not-started'
       )
         return; // stays pending
       if (file.state === 'failed') progress.filesFailed++;
@@ -226,6 +237,7 @@ async function loadOne(
   progress: FileLoadProgress,
   signal?: AbortSignal,
   cached?: FileCache,
+  detect?: ReturnType<typeof detectPlan>,
 ): Promise<'done' | 'not-started'> {
   let whole = false;
   const hit = cached?.cache.get(cached.idOf(file));
@@ -273,6 +285,7 @@ async function loadOne(
       bytes,
       maxUncompressedBytes: grant.bytes,
       maxRecords: grant.records,
+      ...(detect ? { detect: detect.plan } : {}),
     });
     if (!res.ok) {
       if (res.code === 'too-large') {
@@ -296,6 +309,8 @@ async function loadOne(
     }
     budget.release(grant, { bytes: res.uncompressedBytes, records: res.batch.count });
     appendLoaded(index, file, res, progress);
+    if (detect && res.detections)
+      index.ingestAnswers.add(file.firstRow, detect.rules, res.detections);
     if (res.limited) {
       // The records budget ran out inside this file: its first records are kept.
       index.addProblem(

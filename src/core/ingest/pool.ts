@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Worker as WorkerType } from 'node:worker_threads';
 import { Job, JobResults, runJob } from './jobs';
+import { PLANS_KEPT } from '../detect/ingestDetect';
 
 export interface JobRunner {
   run<J extends Job>(job: J): Promise<JobResults[J['kind']]>;
@@ -33,6 +34,8 @@ interface Slot {
   worker: WorkerType;
   busy: number;
   pending: Map<number, Pending>;
+  /** Keys of the detection plans this worker has been sent (it keeps them compiled). */
+  plans: Set<number>;
 }
 
 /** Where the worker script is: dist/ingestWorker.js beside a bundle, or the .ts source under tsx. */
@@ -72,7 +75,7 @@ export class WorkerPool implements JobRunner {
     const { file, execArgv } = workerScript();
     for (let i = 0; i < this.threads; i++) {
       const worker = new Worker(file, { execArgv });
-      const slot: Slot = { worker, busy: 0, pending: new Map() };
+      const slot: Slot = { worker, busy: 0, pending: new Map(), plans: new Set() };
       worker.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
         const p = slot.pending.get(msg.id);
         if (!p) return;
@@ -117,7 +120,7 @@ export class WorkerPool implements JobRunner {
         !(b.buffer instanceof SharedArrayBuffer)
           ? [b.buffer as ArrayBuffer]
           : [];
-      slot.worker.postMessage({ id, job }, transfer);
+      slot.worker.postMessage({ id, job: withPlanOnce(slot, job) }, transfer);
     });
   }
 
@@ -137,6 +140,21 @@ export class WorkerPool implements JobRunner {
       }),
     );
   }
+}
+
+/**
+ * The job with its detection plan's rules sent to each worker once: later jobs name it by key
+ * (messages to a worker arrive in order, so it has compiled them by then). The worker keeps the
+ * PLANS_KEPT it used last; past that many, every plan is sent again once.
+ */
+function withPlanOnce<J extends Job>(slot: Slot, job: J): J {
+  if (job.kind !== 'index' || !job.detect?.rules) return job;
+  if (!slot.plans.has(job.detect.key)) {
+    if (slot.plans.size >= PLANS_KEPT) slot.plans.clear();
+    slot.plans.add(job.detect.key);
+    return job;
+  }
+  return { ...job, detect: { key: job.detect.key } };
 }
 
 export function defaultThreads(): number {

@@ -169,6 +169,8 @@ export interface ScanOptions {
   limited?: boolean;
   /** A record left out (nested deeper than MAX_JSON_DEPTH): its element index, offset and why. */
   onSkip?: (element: number, offset: number, reason: string) => void;
+  /** When given, each row's record text: its start and end offsets in the text, row after row. */
+  spans?: number[];
 }
 
 /**
@@ -212,10 +214,14 @@ export function scanRecordsFile(text: string, b: BatchBuilder, options: ScanOpti
             return false;
           }
           b.addRecord(rec as Record<string, unknown>, element);
+          options.spans?.push(i, end);
         }
       } else if (end < 0) return false;
       else if (row.depth > MAX_JSON_DEPTH) tooDeep(options, element, i);
-      else b.addScanned(element, row.time, row.ids, row.resources, row.eventId);
+      else {
+        b.addScanned(element, row.time, row.ids, row.resources, row.eventId);
+        options.spans?.push(i, end);
+      }
       i = skipSpace(text, end);
       element++;
       const c = text.charCodeAt(i);

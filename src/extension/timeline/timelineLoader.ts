@@ -146,6 +146,7 @@ export async function loadScope(
   hold?: () => Promise<void> | undefined,
   budget?: ScopeLimits,
   cacheSettings?: ScopeCache,
+  rules?: LoadOptions['rules'],
 ): Promise<LoadOutcome> {
   const namedFiles = new Set<DiscoveredEventFile>();
   const cache = cacheSettings?.dir
@@ -171,6 +172,7 @@ export async function loadScope(
       hold,
       limits: budget?.limits,
       cache,
+      rules,
       onRegistered(file, discovered) {
         if (namedFiles.has(discovered)) named.add(file.id);
       },

@@ -25,6 +25,7 @@ import { loadConfiguredRules } from '../detect/registerDetections';
 import { problemLine } from '../../core/detect/ruleSet';
 import { levelCountsText } from '../../core/detect/results';
 import type { Level } from '../../core/detect/levels';
+import type { SigmaRule } from '../../core/detect/rule';
 
 export const TIMELINE_VIEW_TYPE = 'cloudtrailLens.timeline';
 const PROGRESS_INTERVAL_MS = 150;
@@ -167,14 +168,15 @@ export class TimelinePanel implements vscode.Disposable {
   }
 
   /** The built-in pack and the configured folders' rules, set on the index as soon as read (problems to the output). */
-  private async loadRules(): Promise<void> {
+  private async loadRules(): Promise<readonly SigmaRule[]> {
     const set = await loadConfiguredRules();
     for (const p of set.problems) this.deps.log.warn(`Detection rules: ${problemLine(p)}`);
     this.data.setDetectionRules(set.rules);
+    return set.rules;
   }
 
   /** Runs the rules over every event loaded, then has the view show the hits (column, facet, explorer counts). */
-  private async runDetections(rulesSet: Promise<void>): Promise<void> {
+  private async runDetections(rulesSet: Promise<unknown>): Promise<void> {
     try {
       await rulesSet;
       const d = this.data.detections;
@@ -303,6 +305,8 @@ export class TimelinePanel implements vscode.Disposable {
             () => this.holdForFirstScreen(),
             { limits: loadSettings().limits, raise: RAISE_BUDGET_SETTINGS },
             this.deps.indexCache(),
+            // Known before the files are read, they are decided as each file is indexed.
+            await rules.catch(() => undefined),
           );
           clearTimeout(timer);
           this.lastLoad = outcome;

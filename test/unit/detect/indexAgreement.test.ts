@@ -3,13 +3,10 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinRules } from '../../../src/core/detect/builtinPack';
-import { ruleMatches } from '../../../src/core/detect/evaluate';
-import { runRules } from '../../../src/core/detect/run';
-import { parseSigmaRules, SigmaRule } from '../../../src/core/detect/rule';
-import type { EventIndex } from '../../../src/core/index/eventIndex';
+import { parseSigmaRules } from '../../../src/core/detect/rule';
 import { dataset, describeWithDatasets } from '../../support/datasets';
 import { TECHNIQUE_SCENARIOS } from '../../fixtures/detect/techniques';
-import { indexFiles } from './helpers';
+import { assertAgreement, indexFiles } from './helpers';
 
 const cloudtrail = 'logsource:\n  product: aws\n  service: cloudtrail\n';
 /** Rules that exercise every evaluation path: indexed only, unindexed only, negations, keywords, N of. */
@@ -23,27 +20,6 @@ const EXTRA = parseSigmaRules(
   ].join('\n---\n'),
   'extra',
 );
-
-async function assertAgreement(index: EventIndex, rules: SigmaRule[]): Promise<number> {
-  const run = await runRules(index, rules);
-  const rows = Uint32Array.from({ length: index.size }, (_, i) => i);
-  const texts = await index.rawRecords(rows);
-  let hits = 0;
-  run.hits.forEach((h) => {
-    const got = new Set(h.rows);
-    hits += got.size;
-    for (let r = 0; r < index.size; r++) {
-      if (index.isDuplicate(r)) continue;
-      const want = ruleMatches(h.rule, JSON.parse(texts[r]));
-      assert.equal(
-        got.has(r),
-        want,
-        `${h.rule.title} on row ${r} (${index.value(r, 'eventName')})`,
-      );
-    }
-  });
-  return hits;
-}
 
 describe('detections: index runner agrees with the reference evaluator', function () {
   this.timeout(120_000);

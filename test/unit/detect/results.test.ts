@@ -22,7 +22,8 @@ const run: DetectionRun = {
   ],
   version: 1,
   rawRows: 0,
-  timings: { columnsMs: 0, rawMs: 0 },
+  answeredRows: 0,
+  timings: { columnsMs: 0, answersMs: 0, rawMs: 0 },
 };
 
 describe('DetectionResults', () => {

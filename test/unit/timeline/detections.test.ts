@@ -44,15 +44,24 @@ describe('timeline detections over a real index', function () {
       'test',
       null,
     );
+    // As the panel does: the rules read first and given to the load (decided as files are
+    // indexed), then the pack over every event once loaded.
+    const rules = builtinRules();
+    const detections = data.setDetectionRules(rules);
     await loadScope(
       index,
       new InlineRunner(),
       [{ source: new FolderSource(dir) }],
       new AbortController().signal,
       () => {},
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      rules,
     );
-    // As the panel does once loaded: the pack over every event.
-    await data.setDetectionRules(builtinRules()).update();
+    assert.ok(!index.ingestAnswers.empty, 'rows decided at ingest');
+    await detections.update();
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
