@@ -7,7 +7,8 @@ import { totalmem } from 'node:os';
  * Memory the index takes per event, all in: columns, dictionaries, the eventID table, the time
  * order. With the process's own (below), peak RSS measured in BENCHMARKS.md "Ten million events
  * (issue 15 §3)": 455 MiB at 1,000,000 events, 2,948 MiB at 10,000,000, i.e. 290 bytes per
- * event added. (A single figure of 450 per event, taken at 1M, over-estimated 10M by half.)
+ * event added (2,745–2,808 MiB at 10M since then: it errs high). A single figure of 450 per
+ * event, taken at 1M, over-estimated 10M by half.
  */
 export const INDEX_BYTES_PER_EVENT = 290;
 /** What the process holds whatever it loads: code, the worker threads' heaps, the pool's batches. */
