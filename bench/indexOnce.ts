@@ -2,6 +2,7 @@
 // discover + index every event file under DIR with the worker pool, sort by time, then time a
 // few filters. Prints one JSON line. Used by bench/ingest.bench.ts.
 import { readFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { EventIndex } from '../src/core/index/eventIndex';
 import { parseQuery } from '../src/core/query/parse';
 import { loadEventFiles } from '../src/core/ingest/load';
@@ -48,6 +49,17 @@ async function main(): Promise<void> {
   const indexCpuMs = (cpu.user + cpu.system) / 1000;
   // CPU of the main thread alone (Linux: /proc), the rest being the workers, GC helpers and I/O.
   const mainCpuMs = mainThreadCpuMs() - mainCpuStart;
+  // Where the memory is once loaded (main thread; the workers' heaps are in RSS only).
+  const mem = process.memoryUsage();
+  const heap = getHeapStatistics();
+  const memoryMB = {
+    rss: mem.rss / 1048576,
+    heapUsed: mem.heapUsed / 1048576,
+    heapTotal: mem.heapTotal / 1048576,
+    external: mem.external / 1048576,
+    arrayBuffers: mem.arrayBuffers / 1048576,
+    heapLimit: heap.heap_size_limit / 1048576,
+  };
   const filters = FILTERS.map((text) => {
     const node = parseQuery(text);
     return { text, node, times: [] as number[], matches: 0 };
@@ -80,6 +92,7 @@ async function main(): Promise<void> {
       })),
       maxRssMB: process.resourceUsage().maxRSS / 1024,
       columnMB: index.columnBytes / 1024 / 1024,
+      memoryMB,
     }),
   );
   await pool.close();

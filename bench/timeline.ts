@@ -1,7 +1,10 @@
 // Timeline benchmark, host side: what the extension does between a user's action and the reply
 // the webview paints from, on a generated bucket (default 1,000,000 events).
 //
-//   npx tsx bench/timeline.ts [--events N] [--runs R]
+//   npx tsx bench/timeline.ts [--events N] [--runs R] [--dir DIR]
+//
+// --dir: an already generated bucket instead of bench/data/ (e.g. bench/ingest.bench.ts's
+// /tmp/ctl-bench-10000000, whose tally file DIR.tally.json gives the event count: issue 15 §3).
 //
 // 1. "Open Timeline" → first page: a fresh index and worker pool, the load started exactly as
 //    the panel starts it, and the view's first requests (ready, then query with the first page
@@ -11,6 +14,8 @@
 //    200 rows); then the facets request the view sends right after. Medians over R runs.
 // 3. Reply sizes: what crosses to the webview per query (the view never holds all events).
 // End-to-end paint times in a real browser: bench/timelineBrowser.ts.
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { EventIndex } from '../src/core/index/eventIndex';
 import { WorkerPool } from '../src/core/ingest/pool';
 import { FolderSource } from '../src/core/sources/folder';
@@ -20,10 +25,11 @@ import { TimelineSession } from '../src/extension/timeline/timelineSession';
 import { Envelope, ToWebview } from '../src/protocol';
 import { benchBucket } from './timelineData';
 
-const arg = (name: string, dflt: number): number => {
+const argText = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  return i >= 0 ? process.argv[i + 1] : undefined;
 };
+const arg = (name: string, dflt: number): number => Number(argText(name) ?? dflt);
 
 const FILTERS = [
   '',
@@ -53,9 +59,9 @@ function client(session: TimelineSession, posted: Envelope[]) {
 }
 
 async function main(): Promise<void> {
-  const events = arg('events', 1_000_000);
   const runs = arg('runs', 5);
-  const dir = await benchBucket(events);
+  const given = argText('dir');
+  const dir = given ?? (await benchBucket(arg('events', 1_000_000)));
   const threads = Math.max(1, Math.min(4, require('node:os').availableParallelism() - 0));
   const started = performance.now();
   const pool = new WorkerPool(threads);
@@ -93,11 +99,21 @@ async function main(): Promise<void> {
   const firstMatches = first?.matches ?? 0;
   const outcome = await loading;
   const loadMs = performance.now() - started;
+  const loadCpu = process.cpuUsage();
+  const loadRss = process.resourceUsage().maxRSS * 1024;
+  if (given) {
+    const tally = JSON.parse(readFileSync(`${given}.tally.json`, 'utf8')) as { events: number };
+    if (index.size !== tally.events)
+      throw new Error(`loaded ${index.size} events, the generator wrote ${tally.events}`);
+  }
   console.log(
     `events: ${index.size.toLocaleString('en-US')} in ${outcome.progress.filesTotal} files, ${threads} worker thread(s)`,
   );
   console.log(
     `command → first page answered (host): ${firstMs.toFixed(0)} ms (${firstRows} rows of the ${firstMatches.toLocaleString('en-US')} events loaded by then; full load ${(loadMs / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    `full load: ${(loadMs / 1000).toFixed(1)} s wall, ${((loadCpu.user + loadCpu.system) / 1e6).toFixed(1)} s CPU (all threads), peak RSS ${(loadRss / 1048576).toFixed(0)} MB (${(loadRss / index.size).toFixed(0)} bytes per event), load average ${loadavg()[0].toFixed(1)}`,
   );
 
   // The first query after the load sorts the index once; the view pays that once per load.
@@ -262,6 +278,9 @@ async function main(): Promise<void> {
   }
   console.log(
     `range change (last day of data, error:*): median ${median(rq).toFixed(1)} ms; page of 100 rows: median ${median(pg).toFixed(2)} ms`,
+  );
+  console.log(
+    `peak RSS of the whole run: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, load average ${loadavg()[0].toFixed(1)}`,
   );
   await pool.close();
 }

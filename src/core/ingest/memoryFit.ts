@@ -5,9 +5,14 @@ import { totalmem } from 'node:os';
 
 /**
  * Memory the index takes per event, all in: columns, dictionaries, the eventID table, the time
- * order (BENCHMARKS.md "Ingest and query": 405–451 MB peak RSS with 1,000,000 events indexed).
+ * order. With the process's own (below), peak RSS measured in BENCHMARKS.md "Ten million events
+ * (issue 15 §3)": 455 MiB at 1,000,000 events, 2,948 MiB at 10,000,000, i.e. 290 bytes per
+ * event added (2,745–2,808 MiB at 10M since then: it errs high). A single figure of 450 per
+ * event, taken at 1M, over-estimated 10M by half.
  */
-export const INDEX_BYTES_PER_EVENT = 450;
+export const INDEX_BYTES_PER_EVENT = 290;
+/** What the process holds whatever it loads: code, the worker threads' heaps, the pool's batches. */
+export const PROCESS_BASE_BYTES = 190e6;
 /**
  * Stored bytes per event, taken low so that the count is not under-estimated: delivered
  * `.json.gz` logs hold about 130 bytes per event (the generated 1M bucket), real ones 100–400;
@@ -18,7 +23,7 @@ const STORED_BYTES_PER_EVENT = { gzip: 100, json: 800 } as const;
 export interface ScopeEstimate {
   /** Events the files probably hold (an over-estimate rather than under). */
   events: number;
-  /** Memory the index of that many events needs. */
+  /** Memory (peak RSS) loading that many events needs. */
   bytesNeeded: number;
 }
 
@@ -27,7 +32,7 @@ export function estimateScope(gzipBytes: number, plainBytes = 0): ScopeEstimate 
   const events = Math.ceil(
     gzipBytes / STORED_BYTES_PER_EVENT.gzip + plainBytes / STORED_BYTES_PER_EVENT.json,
   );
-  return { events, bytesNeeded: events * INDEX_BYTES_PER_EVENT };
+  return { events, bytesNeeded: PROCESS_BASE_BYTES + events * INDEX_BYTES_PER_EVENT };
 }
 
 /**
