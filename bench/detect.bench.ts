@@ -1,6 +1,6 @@
 // The built-in rule pack over an indexed generated bucket (benign background activity):
 //   npx tsx bench/detect.bench.ts [--events 1000000] [--dir /tmp/ctl-bench-1000000] [--runs 7]
-//     [--loads 3] [--fallback-runs 1]
+//     [--loads 3] [--fallback-runs 1] [--snapshot-runs 3]
 // Generates the bucket first when DIR does not hold one (seed 1, as bench/ingest.bench.ts).
 // Prints, medians: the load's wall and CPU time (the process: main thread and workers) without
 // and with the rules given to the load (LoadOptions.rules: undecided rows decided at ingest),
@@ -8,13 +8,18 @@
 // the rules, one scan of the eventName column against a dictionary table (the same-run
 // baseline: the cheapest possible pass over the rows) and runRules with every rule of the pack
 // (RUNS); runRules on the index loaded without the rules (every undecided row read again from
-// its file, FALLBACK-RUNS); and the hits per rule and per level, as a rate per 1M events (the
-// pack's noise on benign activity).
-import { cpus, loadavg } from 'node:os';
-import { builtinRules } from '../src/core/detect/builtinPack';
-import { LEVELS, SigmaRule } from '../src/core/detect/rule';
+// its file, FALLBACK-RUNS); runRules on an index reopened from the whole-index snapshot of a
+// load with the rules (another EventIndex, the pack parsed again: new rule objects, found by
+// fingerprint; SNAPSHOT-RUNS, 0 to skip); and the hits per rule and per level, as a rate per 1M
+// events (the pack's noise on benign activity).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtinRules, BUILTIN_PACK_YAML } from '../src/core/detect/builtinPack';
+import { LEVELS, parseSigmaRules, SigmaRule } from '../src/core/detect/rule';
 import { DetectionRun, runRules } from '../src/core/detect/run';
 import { EventIndex } from '../src/core/index/eventIndex';
+import { IndexCache } from '../src/core/ingest/indexCache';
 import { loadEventFiles } from '../src/core/ingest/load';
 import { WorkerPool } from '../src/core/ingest/pool';
 import { discover } from '../src/core/sources/discover';
@@ -26,11 +31,15 @@ async function load(
   dir: string,
   pool: WorkerPool,
   rules?: readonly SigmaRule[],
+  cache?: IndexCache,
 ): Promise<{ index: EventIndex; wallMs: number; cpuMs: number }> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const index = new EventIndex({ runner: pool });
-  await loadEventFiles(index, pool, (await discover(new FolderSource(dir))).events, { rules });
+  await loadEventFiles(index, pool, (await discover(new FolderSource(dir))).events, {
+    rules,
+    cache,
+  });
   index.order();
   const cpu = process.cpuUsage(cpu0);
   return { index, wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
@@ -45,6 +54,7 @@ async function main(): Promise<void> {
   const runs = Number(arg('runs', '7'));
   const loads = Number(arg('loads', '3'));
   const fallbackRuns = Number(arg('fallback-runs', '1'));
+  const snapshotRuns = Number(arg('snapshot-runs', '3'));
   const tally = await generatedBucket(events, dir);
   const pool = new WorkerPool();
   const rules = builtinRules();
@@ -106,8 +116,11 @@ async function main(): Promise<void> {
       fallbackRun = await runRules(plainIndex, rules);
       fallback.push(performance.now() - t);
     }
+    const reopened =
+      snapshotRuns > 0 ? await afterReopening(dir, pool, rules, snapshotRuns) : undefined;
     averages.push(load1());
     if (fallbackRun) assertSameHits(index, run, plainIndex, fallbackRun);
+    if (reopened) assertSameHits(index, run, reopened.index, reopened.run);
     const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2);
     console.log(
       `\n| the load (${index.size.toLocaleString('en-US')} events, median of ${loads} each, alternating) | wall | CPU (process) |\n|---|---|---|`,
@@ -139,9 +152,15 @@ async function main(): Promise<void> {
         `runRules on the index loaded without the rules (every undecided row read again; ${fallback.length === 1 ? 'one run' : `median of ${fallback.length}`})`,
         median(fallback),
       );
+    if (reopened)
+      row(
+        `runRules after a reopening from the snapshot (the pack parsed again; median of ${snapshotRuns}; the reopening took ${secs(reopened.reopenMs)})`,
+        median(reopened.ms),
+      );
     console.log(
       `\nrows decided at ingest: ${run.answeredRows}; rows read again from their files: ${run.rawRows}` +
-        (fallbackRun ? ` (without the rules at load: ${fallbackRun.rawRows})` : ''),
+        (fallbackRun ? ` (without the rules at load: ${fallbackRun.rawRows})` : '') +
+        (reopened ? ` (after the reopening: ${reopened.run.rawRows})` : ''),
     );
     console.log(
       `load average (1 min) at the start, after the loads, at the end: ${averages.join(', ')}`,
@@ -164,6 +183,38 @@ async function main(): Promise<void> {
         );
   } finally {
     await pool.close();
+  }
+}
+
+/**
+ * A load with the rules into a fresh cache (saved: its snapshot written), then another index
+ * reopened from it and runRules with the pack parsed again, RUNS times.
+ */
+async function afterReopening(
+  dir: string,
+  pool: WorkerPool,
+  rules: readonly SigmaRule[],
+  runs: number,
+): Promise<{ index: EventIndex; run: DetectionRun; ms: number[]; reopenMs: number }> {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'ctl-bench-detect-cache-'));
+  try {
+    const first = IndexCache.open(cacheDir, dir);
+    await load(dir, pool, rules, first);
+    first.save();
+    const second = IndexCache.open(cacheDir, dir);
+    const { index, wallMs } = await load(dir, pool, undefined, second);
+    if (!second.stats.snapshot) throw new Error('the index was not reopened from its snapshot');
+    const again = parseSigmaRules(BUILTIN_PACK_YAML, 'built-in').rules;
+    const ms: number[] = [];
+    let run: DetectionRun | undefined;
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      run = await runRules(index, again);
+      ms.push(performance.now() - t);
+    }
+    return { index, run: run!, ms, reopenMs: wallMs };
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
   }
 }
 

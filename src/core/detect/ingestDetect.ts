@@ -8,9 +8,11 @@
 // its undecided rows up there and reads only the rest from the files, as before.
 //
 // A rule crosses to a worker as its written tests (LeafExpr.written) and is compiled again
-// there, once per worker and rule set (DetectPlan.key). Answers are tied to the very SigmaRule
-// objects the load was given: rules loaded again later (an edited rules folder) have no answers
-// and are run the usual way.
+// there, once per worker and rule set (DetectPlan.key). Answers are kept under each rule's
+// fingerprint (ruleFingerprint: its id and portable expression), so the same rule read again
+// (another process, the same YAML) finds them, in memory or in the index's snapshot; an edited
+// rule has another fingerprint, no answers, and is run the usual way.
+import { createHash } from 'node:crypto';
 import { EVENT_NAME_COLUMN, IRREGULAR, SCALAR_FIELDS } from '../index/schema';
 import type { ColumnBatch } from '../ingest/batch';
 import { recordTexts } from '../ingest/eventFile';
@@ -52,6 +54,41 @@ export function detectPlan(rules: readonly SigmaRule[]): {
 } {
   const list = rules.slice(0, 0xffff); // rule positions travel as Uint16
   return { plan: { key: nextKey++, rules: list.map((r) => portable(r.expr)) }, rules: list };
+}
+
+/** Bump when what an answer means changes (the evaluator's or the column logic's semantics). */
+const ANSWERS_SEMANTICS = 1;
+const fingerprints = new WeakMap<SigmaRule, string | null>();
+
+/**
+ * What decides a rule's matching, as a name that survives the process: sha256 of its id and
+ * portable expression (canonical JSON). Null for a rule without a portable form (never decided
+ * at ingest).
+ */
+export function ruleFingerprint(rule: SigmaRule): string | null {
+  let f = fingerprints.get(rule);
+  if (f === undefined) {
+    const p = portable(rule.expr);
+    f =
+      p &&
+      createHash('sha256')
+        .update(canonicalJson([ANSWERS_SEMANTICS, rule.id, p]))
+        .digest('hex');
+    fingerprints.set(rule, f);
+  }
+  return f;
+}
+
+/** JSON with object keys sorted (the same value always gives the same text). */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => canonicalJson(x ?? null)).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
 }
 
 function portable(e: DetectionExpr): PortableExpr | null {
@@ -293,38 +330,85 @@ export function detectionTransferables(d: BatchDetections | undefined): ArrayBuf
 
 // ── in the index ─────────────────────────────────────────────────────────────────────────────
 
-interface AnsweredBatch {
+/** A file's answers in the index: rules by position in IngestAnswers' fingerprints. */
+export interface AnsweredBatch {
   firstRow: number;
-  rules: readonly SigmaRule[];
-  answers: BatchDetections;
+  rows: Uint32Array;
+  rules: Uint32Array;
+  matched: Uint8Array;
 }
 
-/** The answers decided while the index's files were loaded, by row. */
+/** The answers as a snapshot keeps them (ingest/indexSnapshot.ts). */
+export interface AnswersState {
+  fingerprints: string[];
+  batches: AnsweredBatch[];
+}
+
+/** The answers decided while the index's files were loaded, by row and rule fingerprint. */
 export class IngestAnswers {
-  private readonly batches: AnsweredBatch[] = [];
+  private fingerprints: string[] = [];
+  private ids = new Map<string, number>();
+  private batches: AnsweredBatch[] = [];
+  /** Per plan rule list, each rule's position in `fingerprints` (-1: none). */
+  private readonly planIds = new WeakMap<readonly SigmaRule[], Int32Array>();
 
   /** A file's answers, its rows appended from firstRow on; `rules` is the plan's rule list. */
   add(firstRow: number, rules: readonly SigmaRule[], answers: BatchDetections): void {
-    if (answers.rows.length > 0) this.batches.push({ firstRow, rules, answers });
+    if (answers.rows.length === 0) return;
+    let ids = this.planIds.get(rules);
+    if (!ids) {
+      ids = Int32Array.from(rules, (rule) => {
+        const f = ruleFingerprint(rule);
+        if (f === null) return -1;
+        let id = this.ids.get(f);
+        if (id === undefined) {
+          id = this.fingerprints.push(f) - 1;
+          this.ids.set(f, id);
+        }
+        return id;
+      });
+      this.planIds.set(rules, ids);
+    }
+    const { rows, rules: ks, matched } = answers;
+    const known = ks.every((k) => k < ids.length && ids[k] >= 0); // always, for a plan's answers
+    if (!known) return;
+    this.batches.push({ firstRow, rows, rules: Uint32Array.from(ks, (k) => ids[k]), matched });
   }
 
   get empty(): boolean {
     return this.batches.length === 0;
   }
 
-  /** Every answer about a row in [from, to). */
+  /** The position of the rule's answers (undefined: it has none). */
+  idOf(rule: SigmaRule): number | undefined {
+    const f = ruleFingerprint(rule);
+    return f === null ? undefined : this.ids.get(f);
+  }
+
+  /** Every answer about a row in [from, to): the row, the rule's position (idOf), the answer. */
   forEach(
     from: number,
     to: number,
-    visit: (row: number, rule: SigmaRule, matched: boolean) => void,
+    visit: (row: number, rule: number, matched: boolean) => void,
   ): void {
-    for (const { firstRow, rules, answers } of this.batches) {
-      const { rows, rules: ks, matched } = answers;
+    for (const { firstRow, rows, rules, matched } of this.batches) {
       if (firstRow >= to || firstRow + rows[rows.length - 1] < from) continue;
       for (let i = 0; i < rows.length; i++) {
         const row = firstRow + rows[i];
-        if (row >= from && row < to) visit(row, rules[ks[i]], matched[i] === 1);
+        if (row >= from && row < to) visit(row, rules[i], matched[i] === 1);
       }
     }
+  }
+
+  /** The answers as they are (views, not copies). */
+  state(): AnswersState {
+    return { fingerprints: this.fingerprints, batches: this.batches };
+  }
+
+  /** Takes saved answers whole (an index adopting a snapshot). */
+  restore(s: AnswersState): void {
+    this.fingerprints = s.fingerprints.slice();
+    this.ids = new Map(this.fingerprints.map((f, i) => [f, i]));
+    this.batches = s.batches.slice();
   }
 }

@@ -7,9 +7,9 @@
 // condition says which eventNames it can possibly match, and only the rows with those names are
 // looked at (one bucketing pass over the column, shared by every rule). Only rows left unknown
 // are looked up among the answers the ingest job decided while it had the file's text
-// (ingestDetect.ts); those it did not decide (rules loaded after the files, rows from a
-// persisted index) are read again from their files, parsed and given to the reference
-// evaluator (evaluate.ts).
+// (ingestDetect.ts), kept by rule fingerprint (also in the index's snapshot); those it did not
+// decide (rules edited since, rows of a load without rules or from the per-file pack) are read
+// again from their files, parsed and given to the reference evaluator (evaluate.ts).
 import type { EventIndex } from '../index/eventIndex';
 import type { ColumnStore } from '../index/columnStore';
 import type { Level, SigmaRule } from './rule';
@@ -129,8 +129,8 @@ export async function runRules(
 }
 
 /**
- * Settles the pending (row, rule) pairs the ingest job decided (the same rule objects, the same
- * record text, the same evaluator): a hit is added, the pair leaves `pending`. Returns how many
+ * Settles the pending (row, rule) pairs the ingest job decided (rules of the same fingerprint,
+ * the same record text, the same evaluator): a hit is added, the pair leaves `pending`. Returns how many
  * rows were settled whole.
  */
 function settleFromAnswers(
@@ -143,12 +143,15 @@ function settleFromAnswers(
 ): number {
   const answers = index.ingestAnswers;
   if (!answers || answers.empty || pending.size === 0) return 0;
-  const positions = new Map<SigmaRule, number[]>();
+  const positions = new Map<number, number[]>(); // answers' rule position → rule indices
   rules.forEach((rule, k) => {
-    const list = positions.get(rule);
+    const id = answers.idOf(rule);
+    if (id === undefined) return;
+    const list = positions.get(id);
     if (list) list.push(k);
-    else positions.set(rule, [k]);
+    else positions.set(id, [k]);
   });
+  if (positions.size === 0) return 0;
   let settled = 0;
   answers.forEach(from, size, (row, rule, matched) => {
     const ks = positions.get(rule);

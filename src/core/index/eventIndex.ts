@@ -55,7 +55,7 @@ import { ORIGIN_FIELD } from '../query/fields';
 import { Origin, OriginColumn, originMatchValues, resolveOrigins } from '../origin/resolve';
 import { indexOriginSource } from '../origin/indexSource';
 import { mapLimited } from '../mapLimited';
-import { IngestAnswers } from '../detect/ingestDetect';
+import { IngestAnswers, type AnswersState } from '../detect/ingestDetect';
 
 export type EventFileKind = 'log' | 'insight' | 'loose';
 
@@ -206,7 +206,7 @@ export interface FileState {
 
 /**
  * The whole index as it is in memory once loaded: columns and dictionaries, the time order, the
- * duplicate table, the files' entries and problems. A snapshot (ingest/indexSnapshot.ts) saves it;
+ * duplicate table, the files' entries and problems, the rule answers. A snapshot (ingest/indexSnapshot.ts) saves it;
  * `adopt` takes it back without any per-row work.
  */
 export interface IndexState {
@@ -219,6 +219,8 @@ export interface IndexState {
   problems: Omit<FileProblem, 'key' | 'location'>[];
   /** Every row's origin (core/origin), resolved over all the rows. */
   origins: OriginColumn;
+  /** Rule answers decided while the files were loaded. */
+  answers: AnswersState;
 }
 
 const col = (store: ColumnStore, f: ScalarField) => store.scalarByField.get(f)!;
@@ -343,6 +345,7 @@ export class EventIndex {
       })),
       problems: this.problems.map(({ key: _k, location: _l, ...p }) => p),
       origins: this.origins(),
+      answers: this.ingestAnswers.state(),
     };
   }
 
@@ -377,6 +380,7 @@ export class EventIndex {
     this.sortedVersion = this.version;
     this.ranks = undefined;
     this.setOrigins(s.origins);
+    this.ingestAnswers.restore(s.answers);
   }
 
   // ── the same event twice ───────────────────────────────────────────────────────────────

@@ -9,7 +9,8 @@
 //   "CTLENS-SNAPSHOT\n"  u32 format  u32 headerLength  header JSON  u32 crc32(header JSON)
 //   padding to 8, then the body: the arrays of `arraysOf` in that order, each 8-aligned, then
 //   each dictionary's values as JSON (decoded when a view first reads that column), then the
-//   JSON of the rest (files, problems, origins).
+//   JSON of the rest (files, problems, origins, the rule fingerprints and each answered batch's
+//   first row), then per answered batch its three answer arrays (rows, rules, matched).
 // The header names the files (their fingerprints, in listing order) and the body's length and
 // crc32, so a reopening reads the header alone to know whether the snapshot applies, and
 // checks the whole body before using any of it.
@@ -30,7 +31,7 @@ import {
 
 const MAGIC = Buffer.from('CTLENS-SNAPSHOT\n', 'latin1');
 /** Bump when what the index holds or how it is laid out here changes. */
-export const INDEX_SNAPSHOT_FORMAT = 1;
+export const INDEX_SNAPSHOT_FORMAT = 2;
 /** The index's columns and how its origins were resolved: a snapshot written for others is foreign. */
 const SCHEMA = createHash('sha256')
   .update(
@@ -71,6 +72,8 @@ type Rest = Pick<IndexState, 'untimed' | 'files' | 'problems'> & {
   resourceCount: number;
   used: number;
   shown: [number, number[]][];
+  /** The rule answers: fingerprints, and each answered batch's first row (its arrays follow). */
+  answers: { fingerprints: string[]; firstRows: number[] };
 };
 
 type Arr = Float64Array | Uint32Array | Uint8Array;
@@ -127,12 +130,17 @@ export function writeSnapshot(
     origins: state.origins.origins,
     used: state.duplicates.used,
     shown: state.duplicates.shown,
+    answers: {
+      fingerprints: state.answers.fingerprints,
+      firstRows: state.answers.batches.map((b) => b.firstRow),
+    },
   };
   const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
   const parts = [
     ...arraysOf(state).map(bytesOf),
     ...dictionariesOf(st).map((d) => json(typeof d === 'function' ? d() : d)), // values[0] as null
     json(rest),
+    ...state.answers.batches.flatMap((b) => [b.rows, b.rules, b.matched].map(bytesOf)),
   ];
   let length = 0;
   let crc = 0;
@@ -324,6 +332,12 @@ function decode(body: Buffer, h: SnapshotHeader): IndexState {
   const originInputDicts = ORIGIN_INPUT_FIELDS.map(() => dict(take(Uint8Array)));
   const resourceDicts = RESOURCE_FIELDS.map(() => dict(take(Uint8Array)));
   const rest = JSON.parse(text(take(Uint8Array))) as Rest;
+  const answered = rest.answers.firstRows.map((firstRow) => ({
+    firstRow,
+    rows: take(Uint32Array),
+    rules: take(Uint32Array),
+    matched: take(Uint8Array),
+  }));
   if (i !== lengths.length) throw new Error('arrays left over');
   const n = rest.size;
   const rc = rest.resourceCount;
@@ -344,7 +358,18 @@ function decode(body: Buffer, h: SnapshotHeader): IndexState {
     rest.files.length === h.files.length &&
     rest.files.reduce((s, f: FileState) => s + f.events, 0) === n &&
     rest.problems.every((p) => p.fileId < rest.files.length) &&
-    rest.files.every((f) => f.duplicatesOf.every(([g]) => g < rest.files.length));
+    rest.files.every((f) => f.duplicatesOf.every(([g]) => g < rest.files.length)) &&
+    answered.every(
+      (b) =>
+        Number.isSafeInteger(b.firstRow) &&
+        b.firstRow >= 0 &&
+        b.rows.length > 0 &&
+        b.rules.length === b.rows.length &&
+        b.matched.length === b.rows.length &&
+        b.firstRow + maxOf(b.rows) < n &&
+        b.rows.every((r, k) => k === 0 || r >= b.rows[k - 1]) && // ascending (IngestAnswers.forEach)
+        maxOf(b.rules) < rest.answers.fingerprints.length,
+    );
   if (!ok) throw new Error('sizes do not agree');
   const store: StoreState = {
     size: n,
@@ -369,6 +394,7 @@ function decode(body: Buffer, h: SnapshotHeader): IndexState {
     files: rest.files,
     problems: rest.problems,
     origins: { ids: originIds, origins: rest.origins },
+    answers: { fingerprints: rest.answers.fingerprints, batches: answered },
   };
 }
 

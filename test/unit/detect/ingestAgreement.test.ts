@@ -1,7 +1,8 @@
 // Rules decided while the files are indexed (LoadOptions.rules, detect/ingestDetect.ts) must
 // give exactly the hits of the path that reads undecided rows again from their files, which
-// stays the fallback: for rules loaded after the files, rows of a load without rules, rows from
-// the persisted index, and rules that cannot cross to a worker.
+// stays the fallback: for rules edited since the load, rows of a load without rules, rows from
+// the per-file pack, and rules that cannot cross to a worker. Answers are kept by rule
+// fingerprint: the same rules parsed again, also after a reopening from the snapshot, use them.
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -175,19 +176,17 @@ describe('detections decided at ingest agree with the rows read again', function
     }
   });
 
-  it('falls back to reading rows for rules loaded after the files, or built by hand', async () => {
+  it('falls back to reading rows for edited rules, or rules built by hand', async () => {
     const index = await load(scenarios, pool, { rules: rules() });
     const oracleIndex = await load(scenarios, pool);
-    const oracle = await runRules(oracleIndex, rules());
-    // The same rules read again: other objects, no answers.
-    const again = [
-      ...parseSigmaRules(BUILTIN_PACK_YAML, 'built-in').rules,
-      ...parseSigmaRules(EXTRA_YAML, 'extra').rules,
-    ];
-    const reread = await runRules(index, again);
-    assert.equal(reread.answeredRows, 0);
-    assert.ok(reread.rawRows > 0);
+    // The same rules read again (other objects, the same fingerprints) use the answers.
+    const reread = await runRules(index, rulesAgain());
+    const oracle = await runRules(oracleIndex, rulesAgain());
+    assert.equal(reread.rawRows, 0);
+    assert.equal(reread.answeredRows, oracle.rawRows);
     assert.deepEqual(picture(index, reread), picture(oracleIndex, oracle));
+    // An edited rule (same id, another detection) has no answers: its rows are read.
+    await assertEditedRuleReads(index, oracleIndex);
     // A rule whose tests cannot cross to a worker (no written form) is decided by reading.
     const handMade: SigmaRule[] = rules().map((r) => ({ ...r, expr: stripWritten(r.expr) }));
     const loaded = await load(scenarios, pool, { rules: handMade });
@@ -217,24 +216,80 @@ describe('detections decided at ingest agree with the rows read again', function
     assert.deepEqual(picture(index, from), picture(oracleIndex, oracleFrom));
   });
 
-  it('rows from the persisted index have no answers and are read', async () => {
+  it('reopened from the snapshot, the index keeps its answers for the same rules read again', async () => {
     const bucket = join(root, 'cached');
     await generateBucket({ events: 2000, out: bucket, seed: 5 });
     const cacheDir = join(root, 'cache');
-    const list = rules();
     const first = IndexCache.open(cacheDir, 'scope');
-    const fresh = await load(bucket, pool, { rules: list, cache: first });
+    const fresh = await load(bucket, pool, { rules: rules(), cache: first });
     first.save();
+    const a = await runRules(fresh, rules());
+    assert.ok(a.answeredRows > 0 && a.rawRows === 0, `${a.answeredRows} ${a.rawRows}`);
+    // Another index (as in another process) from the snapshot; the rules parsed again.
     const second = IndexCache.open(cacheDir, 'scope');
-    const cached = await load(bucket, pool, { rules: list, cache: second });
-    assert.ok(second.stats.hits > 0 && second.stats.misses === 0, JSON.stringify(second.stats));
-    const a = await runRules(fresh, list);
-    const b = await runRules(cached, list);
-    assert.equal(b.answeredRows, 0);
-    assert.equal(b.rawRows, a.answeredRows);
-    assert.deepEqual(picture(cached, b), picture(fresh, a));
+    const reopened = await load(bucket, pool, { cache: second });
+    assert.equal(second.stats.snapshot, true);
+    const reads = countReads(reopened);
+    const b = await runRules(reopened, rulesAgain());
+    assert.equal(reads(), 0, 'no record read again');
+    assert.equal(b.rawRows, 0);
+    assert.equal(b.answeredRows, a.answeredRows);
+    assert.deepEqual(picture(reopened, b), picture(fresh, a));
+    const oracleIndex = await load(bucket, pool);
+    await assertEditedRuleReads(reopened, oracleIndex);
+    // Rows from the per-file pack (a file added: the snapshot does not apply) have no answers
+    // and are read; the added file's rows were decided at its load.
+    await generateBucket({ events: 300, out: join(bucket, 'added'), seed: 6 });
+    const third = IndexCache.open(cacheDir, 'scope');
+    const packed = await load(bucket, pool, { rules: rules(), cache: third });
+    assert.ok(!third.stats.snapshot && third.stats.hits > 0, JSON.stringify(third.stats));
+    const plainIndex = await load(bucket, pool);
+    const plain = await runRules(plainIndex, rules());
+    const c = await runRules(packed, rules());
+    assert.ok(c.rawRows > 0 && c.answeredRows > 0, `${c.rawRows} ${c.answeredRows}`);
+    assert.equal(c.rawRows + c.answeredRows, plain.rawRows);
+    assert.deepEqual(picture(packed, c), picture(plainIndex, plain));
   });
+
+  /** One rule edited (same id, another detection): only its undecided rows are read, the hits exact. */
+  async function assertEditedRuleReads(index: EventIndex, oracleIndex: EventIndex): Promise<void> {
+    const editedYaml = EXTRA_YAML.replace(`startswith: 'i-'`, `startswith: 'i-0'`);
+    assert.notEqual(editedYaml, EXTRA_YAML);
+    const edited = [
+      ...parseSigmaRules(BUILTIN_PACK_YAML, 'built-in').rules,
+      ...parseSigmaRules(editedYaml, 'extra').rules,
+    ];
+    const mixed = edited.find((r) => r.title === 'mixed')!;
+    const onlyEdited = await runRules(oracleIndex, [mixed]);
+    assert.ok(onlyEdited.rawRows > 0);
+    const reads = countReads(index);
+    const run = await runRules(index, edited);
+    assert.equal(run.rawRows, onlyEdited.rawRows, 'the edited rule reads its rows, no other');
+    assert.equal(reads(), run.rawRows);
+    assert.ok(run.answeredRows > 0);
+    assert.deepEqual(
+      picture(index, run),
+      picture(oracleIndex, await runRules(oracleIndex, edited)),
+    );
+  }
 });
+
+/** The built-in pack and the extra rules parsed again: new objects. */
+const rulesAgain = (): SigmaRule[] => [
+  ...parseSigmaRules(BUILTIN_PACK_YAML, 'built-in').rules,
+  ...parseSigmaRules(EXTRA_YAML, 'extra').rules,
+];
+
+/** Counts the records the index is asked to read again from their files. */
+function countReads(index: EventIndex): () => number {
+  let n = 0;
+  const read = index.rawRecords.bind(index);
+  index.rawRecords = (rows, signal) => {
+    n += rows.length;
+    return read(rows, signal);
+  };
+  return () => n;
+}
 
 describeWithDatasets('detections decided at ingest agree on public data', function () {
   this.timeout(120_000);

@@ -222,6 +222,13 @@ describe('whole-index snapshot (index cache)', function () {
       (b: Buffer) => (b.writeUInt32LE(INDEX_SNAPSHOT_FORMAT + 1, 16), b),
       new RegExp(`format ${INDEX_SNAPSHOT_FORMAT + 1}`),
     ],
+    [
+      'of the previous format version',
+      (b: Buffer) => (b.writeUInt32LE(INDEX_SNAPSHOT_FORMAT - 1, 16), b),
+      new RegExp(
+        `format ${INDEX_SNAPSHOT_FORMAT - 1}, this version reads format ${INDEX_SNAPSHOT_FORMAT}`,
+      ),
+    ],
     ['not a snapshot at all', () => Buffer.from('{"hello": 1}'), /not an index snapshot/],
   ] as const) {
     it(`a snapshot ${name} is not used: a notice, a right answer, the snapshot rebuilt`, async () => {
