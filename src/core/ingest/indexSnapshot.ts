@@ -20,6 +20,7 @@ import { crc32 } from 'node:zlib';
 import type { FileState, IndexState } from '../index/eventIndex';
 import type { StoreState } from '../index/columnStore';
 import type { DictionaryValues } from '../index/dictionary';
+import { tableHolds } from '../index/duplicates';
 import { ORIGIN_RESOLUTION_VERSION } from '../origin/resolve';
 import {
   ORIGIN_INPUT_FIELDS,
@@ -354,7 +355,7 @@ function decode(body: Buffer, h: SnapshotHeader): IndexState {
     originInputs.every((c) => c.rows.length === c.ids.length) &&
     table.length >= 2 &&
     (table.length & (table.length - 1)) === 0 &&
-    rest.used * 2 <= table.length &&
+    tableHolds(rest.used, table.length) &&
     rest.files.length === h.files.length &&
     rest.files.reduce((s, f: FileState) => s + f.events, 0) === n &&
     rest.problems.every((p) => p.fileId < rest.files.length) &&
