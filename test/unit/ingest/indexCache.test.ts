@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { logFilesUnder } from './logFiles';
 import { EventIndex } from '../../../src/core/index/eventIndex';
 import { parseQuery } from '../../../src/core/query/parse';
 import {
@@ -91,18 +92,7 @@ describe('persisted index (index cache)', function () {
     cache?.save();
     return index;
   }
-  const logFiles = () => {
-    const out: string[] = [];
-    const walk = (d: string) => {
-      for (const e of readdirSync(d, { withFileTypes: true })) {
-        if (e.isDirectory()) walk(join(d, e.name));
-        else if (e.name.endsWith('.json.gz') && !e.name.includes('Digest'))
-          out.push(join(d, e.name));
-      }
-    };
-    walk(bucket);
-    return out.sort();
-  };
+  const logFiles = () => logFilesUnder(bucket);
 
   it('a second load of the same scope comes wholly from the pack and equals a load from the files', async () => {
     const fresh = await picture(await load());

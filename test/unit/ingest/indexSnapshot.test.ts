@@ -7,7 +7,6 @@ import * as assert from 'node:assert/strict';
 import {
   copyFileSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   utimesSync,
@@ -16,6 +15,7 @@ import {
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { logFilesUnder } from './logFiles';
 import { EventIndex, type IndexState } from '../../../src/core/index/eventIndex';
 import { builtinRules } from '../../../src/core/detect/builtinPack';
 import { IndexDetections } from '../../../src/core/detect/indexDetections';
@@ -99,18 +99,7 @@ describe('whole-index snapshot (index cache)', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function logFiles(root = bucket): string[] {
-    const out: string[] = [];
-    const walk = (d: string) => {
-      for (const e of readdirSync(d, { withFileTypes: true })) {
-        if (e.isDirectory()) walk(join(d, e.name));
-        else if (e.name.endsWith('.json.gz') && !e.name.includes('Digest'))
-          out.push(join(d, e.name));
-      }
-    };
-    walk(root);
-    return out.sort();
-  }
+  const logFiles = (root = bucket) => logFilesUnder(root);
 
   async function load(
     root: string,

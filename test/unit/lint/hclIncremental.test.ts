@@ -3,31 +3,11 @@
 // parse of the same text reads: edits of every kind (typing, deleting, pasting, breaking and
 // mending a brace) over the project's .tf fixtures and, when present, the shared Terraform files.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadHclParser } from '../../../src/core/lint';
 import { forgetHclTrees, readHcl } from '../../../src/core/lint/formats/hcl';
-import { dataset, datasetsAvailable } from '../../support/datasets';
-
-const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'lint');
-
-function tfFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) tfFiles(p, out);
-    else if (name.endsWith('.tf')) out.push(p);
-  }
-  return out;
-}
-
-/** A small seeded generator, so a failure repeats. */
-function random(seed: number): (n: number) => number {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s % n;
-  };
-}
+import { FIXTURES, random, terraformCorpus } from './terraformCorpus';
 
 const SNIPPETS = [
   'x',
@@ -64,9 +44,8 @@ describe('HCL reader: incremental re-parse', function () {
   before(() => loadHclParser());
   after(() => forgetHclTrees());
 
-  const files = tfFiles(FIXTURES);
-  if (datasetsAvailable()) files.push(...tfFiles(dataset('trail-configs-iac')).slice(0, 30));
-  else it('NOT RUN on the shared Terraform files: ../shared/datasets is absent');
+  const { files, sharedPresent } = terraformCorpus();
+  if (!sharedPresent) it('NOT RUN on the shared Terraform files: ../shared/datasets is absent');
 
   it('reads after each edit exactly what a whole parse reads', () => {
     assert.ok(files.length > 0);

@@ -4,32 +4,11 @@
 // Terraform files when present, the layouts that the text shortcuts must recognise or leave to the
 // tree, and seeded edits of each (some keep the tree error-free, some break it).
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { loadHclParser } from '../../../src/core/lint';
 import { forgetHclTrees, nullArguments, readHcl } from '../../../src/core/lint/formats/hcl';
 import type { Node } from '../../../src/core/lint/tree';
-import { dataset, datasetsAvailable } from '../../support/datasets';
-
-const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'lint');
-
-function tfFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) tfFiles(p, out);
-    else if (name.endsWith('.tf')) out.push(p);
-  }
-  return out;
-}
-
-/** A small seeded generator, so a failure repeats. */
-function random(seed: number): (n: number) => number {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s % n;
-  };
-}
+import { random, terraformCorpus } from './terraformCorpus';
 
 /** Layouts around the text shortcuts: each is read from the tree where the text is not plain. */
 const LAYOUTS = [
@@ -85,9 +64,8 @@ describe('HCL reader: text shortcuts', function () {
   before(() => loadHclParser());
   after(() => forgetHclTrees());
 
-  const files = tfFiles(FIXTURES);
-  if (datasetsAvailable()) files.push(...tfFiles(dataset('trail-configs-iac')).slice(0, 30));
-  else it('NOT RUN on the shared Terraform files: ../shared/datasets is absent');
+  const { files, sharedPresent } = terraformCorpus();
+  if (!sharedPresent) it('NOT RUN on the shared Terraform files: ../shared/datasets is absent');
 
   it('read the layouts as the walk of every node reads them', () => {
     for (const [i, text] of LAYOUTS.entries()) {
