@@ -172,6 +172,7 @@ export async function loadScope(
       hold,
       limits: budget?.limits,
       cache,
+      wholeSnapshot: false,
       rules,
       onRegistered(file, discovered) {
         if (namedFiles.has(discovered)) named.add(file.id);
