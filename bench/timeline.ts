@@ -14,6 +14,7 @@
 //    200 rows); then the facets request the view sends right after. Medians over R runs.
 // 3. Reply sizes: what crosses to the webview per query (the view never holds all events).
 // End-to-end paint times in a real browser: bench/timelineBrowser.ts.
+import { QUIET_HOST } from '../test/support/timelineAsk';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { EventIndex } from '../src/core/index/eventIndex';
@@ -68,13 +69,7 @@ async function main(): Promise<void> {
   const index = new EventIndex({ runner: pool });
   const data = new IndexTimelineData(index);
   const posted: Envelope[] = [];
-  const session = new TimelineSession(
-    data,
-    (e) => posted.push(e),
-    { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} },
-    'bench',
-    null,
-  );
+  const session = new TimelineSession(data, (e) => posted.push(e), QUIET_HOST, 'bench', null);
   const ask = client(session, posted);
   let firstEvents: () => void;
   const haveEvents = new Promise<void>((r) => (firstEvents = r));
@@ -161,14 +156,7 @@ async function main(): Promise<void> {
       const fresh = new TimelineSession(
         new IndexTimelineData(index),
         (e) => posted.push(e),
-        {
-          openRaw() {},
-          copyJson() {},
-          export() {},
-          cancelLoad() {},
-          shown() {},
-          invalidMessage() {},
-        },
+        QUIET_HOST,
         'bench',
         null,
       );
@@ -248,14 +236,7 @@ async function main(): Promise<void> {
     const fresh = new TimelineSession(
       new IndexTimelineData(index),
       (e) => posted.push(e),
-      {
-        openRaw() {},
-        copyJson() {},
-        export() {},
-        cancelLoad() {},
-        shown() {},
-        invalidMessage() {},
-      },
+      QUIET_HOST,
       'bench',
       null,
     );

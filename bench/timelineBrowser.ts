@@ -9,6 +9,7 @@
 // change → rows and histogram repainted (typed in the filter box, Enter, until the frame after
 // the render: the view's own data-last-query-ms, and the wall clock seen from here); rows in the
 // DOM while scrolling; the page's JS heap after GC with N events vs `--small` events.
+import { QUIET_HOST } from '../test/support/timelineAsk';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -69,7 +70,7 @@ async function run(
   session = new TimelineSession(
     new IndexTimelineData(index),
     (e) => (held ? held.push(e) : deliver(e)),
-    { openRaw() {}, copyJson() {}, export() {}, cancelLoad() {}, shown() {}, invalidMessage() {} },
+    QUIET_HOST,
     'bench',
     null,
   );

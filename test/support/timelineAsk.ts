@@ -6,7 +6,7 @@ import { InlineRunner } from '../../src/core/ingest/pool';
 import { FolderSource } from '../../src/core/sources/folder';
 import { IndexTimelineData } from '../../src/extension/timeline/indexAdapter';
 import { loadScope } from '../../src/extension/timeline/timelineLoader';
-import { TimelineSession } from '../../src/extension/timeline/timelineSession';
+import { HostActions, TimelineSession } from '../../src/extension/timeline/timelineSession';
 import { Envelope, ToWebview, validateToWebview } from '../../src/protocol';
 
 export type Ask = <T extends ToWebview['type']>(
@@ -27,6 +27,16 @@ export function asker(session: () => TimelineSession, posted: Envelope[]): Ask {
   };
 }
 
+/** Host actions that do nothing: a session in a test or a bench, with no VS Code around it. */
+export const QUIET_HOST: HostActions = {
+  openRaw() {},
+  copyJson() {},
+  export() {},
+  cancelLoad() {},
+  shown() {},
+  invalidMessage() {},
+};
+
 /** A timeline session over a new index of the folder `dir`, loaded whole, posting into `posted`. */
 export async function sessionOverFolder(
   dir: string,
@@ -37,14 +47,7 @@ export async function sessionOverFolder(
   const session = new TimelineSession(
     new IndexTimelineData(index),
     (e) => posted.push(e),
-    {
-      openRaw: noop,
-      copyJson: noop,
-      export: noop,
-      cancelLoad: noop,
-      shown: noop,
-      invalidMessage: noop,
-    },
+    QUIET_HOST,
     'test',
     null,
   );

@@ -13,7 +13,7 @@ import { IndexTimelineData } from '../../../src/extension/timeline/indexAdapter'
 import { loadScope } from '../../../src/extension/timeline/timelineLoader';
 import { TimelineSession } from '../../../src/extension/timeline/timelineSession';
 import { Envelope, START_QUERY } from '../../../src/protocol';
-import { asker } from '../../support/timelineAsk';
+import { asker, QUIET_HOST } from '../../support/timelineAsk';
 import { TECHNIQUE_SCENARIOS } from '../../fixtures/detect/techniques';
 
 describe('timeline detections over a real index', function () {
@@ -30,20 +30,7 @@ describe('timeline detections over a real index', function () {
       writeFileSync(join(dir, `${s.technique}.json`), JSON.stringify({ Records: s.records }));
     const index = new EventIndex({ runner: new InlineRunner() });
     data = new IndexTimelineData(index);
-    session = new TimelineSession(
-      data,
-      (e) => posted.push(e),
-      {
-        openRaw() {},
-        copyJson() {},
-        export() {},
-        cancelLoad() {},
-        shown() {},
-        invalidMessage() {},
-      },
-      'test',
-      null,
-    );
+    session = new TimelineSession(data, (e) => posted.push(e), QUIET_HOST, 'test', null);
     // As the panel does: the rules read first and given to the load (decided as files are
     // indexed), then the pack over every event once loaded.
     const rules = builtinRules();

@@ -1,6 +1,7 @@
 // What the timeline says about its files and results: each file's notes (its shape, what was
 // not read and why, events without a time), what nothing read looked like, and the filter's
 // warnings and notes under the filter box, through the protocol as the webview receives them.
+import { QUIET_HOST } from '../../support/timelineAsk';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,14 +95,7 @@ describe('the timeline on a folder of mixed evidence', function () {
     const session = new TimelineSession(
       new IndexTimelineData(index),
       (e) => posted.push(e),
-      {
-        openRaw() {},
-        copyJson() {},
-        export() {},
-        cancelLoad() {},
-        shown() {},
-        invalidMessage() {},
-      },
+      QUIET_HOST,
       't',
       null,
     );

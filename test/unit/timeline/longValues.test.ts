@@ -1,6 +1,7 @@
 // A value longer than a filter can hold (the host takes LIMITS.filterLength): a facet click, a
 // pivot or a completion writes a prefix wildcard that fits, and the user is told what it matches
 // (checked against the values loaded); with no room left the filter stays and the notice says why.
+import { QUIET_HOST } from '../../support/timelineAsk';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,14 +100,7 @@ describe('values longer than a filter can hold', function () {
       () => {},
     );
     posted = [];
-    const quiet = {
-      openRaw() {},
-      copyJson() {},
-      export() {},
-      cancelLoad() {},
-      shown() {},
-      invalidMessage() {},
-    };
+    const quiet = QUIET_HOST;
     session = new TimelineSession(data, (e) => posted.push(e), quiet, 't', null);
   });
 

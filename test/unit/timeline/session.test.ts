@@ -1,5 +1,6 @@
 // The timeline's host side end to end over a real index: generated events plus the hostile
 // fixture, loaded with the core loader, driven through the protocol exactly as the webview does.
+import { QUIET_HOST } from '../../support/timelineAsk';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -194,14 +195,7 @@ describe('timeline session over a real index', function () {
   });
 
   describe('a new view', () => {
-    const quiet = {
-      openRaw() {},
-      copyJson() {},
-      export() {},
-      cancelLoad() {},
-      shown() {},
-      invalidMessage() {},
-    };
+    const quiet = QUIET_HOST;
     const loading = (): LoadProgress => ({
       loading: true,
       filesDone: 1,
