@@ -6,7 +6,16 @@
 // Usage: node scripts/vscode/run-e2e.mjs [--grep PATTERN]
 // Writes {"passed","failed","skipped"} to $CTL_STATS_FILE; exits non-zero when anything failed.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSetupOrExit, root } from '../setup.mjs';
@@ -142,12 +151,36 @@ async function main() {
     code ||= 1;
   }
   if (code !== 0 && stats.failed === 0) stats.failed = 1;
+  if (stats.failed > 0) keepLogs(join(runDir, 'state'));
   writeStats(stats);
   const shots = existsSync(e2eOutput) ? e2eOutput : '(none)';
   console.log(
     `e2e: ${stats.passed} passed, ${stats.failed} failed${stats.skipped ? `, ${stats.skipped} skipped` : ''} in ${Math.round((Date.now() - started) / 1000)} s; screenshots in ${shots}`,
   );
   return stats.failed > 0 ? code || 1 : 0;
+}
+
+/**
+ * After a failure: code-server's logs (the extension host's, each output channel's) are copied
+ * beside the screenshots, and the end of CloudTrail Lens's own channel is printed, so that a CI
+ * log says what the extension did.
+ */
+function keepLogs(stateDir) {
+  const logs = join(stateDir, 'user-data', 'logs');
+  if (!existsSync(logs)) return;
+  const kept = join(e2eOutput, 'logs');
+  rmSync(kept, { recursive: true, force: true });
+  cpSync(logs, kept, { recursive: true });
+  const channels = readdirSync(kept, { recursive: true })
+    .map(String)
+    .filter((f) => /CloudTrail Lens\.log$/.test(f))
+    .sort();
+  for (const f of channels.slice(-1)) {
+    const lines = readFileSync(join(kept, f), 'utf8').trimEnd().split('\n');
+    console.log(`\n== the last ${Math.min(60, lines.length)} lines of ${join(kept, f)}`);
+    console.log(lines.slice(-60).join('\n'));
+  }
+  console.log(`code-server's logs: ${kept}`);
 }
 
 main().then(
