@@ -270,6 +270,13 @@ export interface HelloReply {
   first: QueryReply | null;
   /** The zone every time is shown in: "UTC" or an IANA zone (the cloudtrailLens.timeZone setting). */
   timeZone: string;
+  /**
+   * The host's data version when this hello's progress, total and result were taken. Progress
+   * and refresh events carry theirs: messages posted to a page that is still loading can reach it
+   * out of order, so a view that saw a later version before the hello keeps what that said and
+   * asks again.
+   */
+  version: number;
 }
 export interface QueryReply {
   type: 'queryResult';
@@ -336,10 +343,14 @@ export interface ProgressEvent {
   progress: LoadProgress;
   total: number;
   bounds: TimeRange | null;
+  /** Higher for each later progress or refresh (HelloReply.version): an older one arriving late is stale. */
+  version: number;
 }
 /** The case file changed (an annotation here or a teammate's pulled edit): the view runs its query again, keeping its place. */
 export interface RefreshEvent {
   type: 'refresh';
+  /** As ProgressEvent.version. */
+  version: number;
 }
 /** The time zone setting changed. */
 export interface TimeZoneEvent {
@@ -555,6 +566,7 @@ const toWebviewShapes: ShapesOf<ToWebview> = {
     initialRange: range,
     first: nullable(shape({ type: oneOf('queryResult'), ...queryResult })),
     timeZone: str(LIMITS.zoneLength),
+    version: nonNegInt,
   },
   queryResult,
   pageResult: { queryId: nonNegInt, start: nonNegInt, rows: arrayOf(rowSummary) },
@@ -593,9 +605,9 @@ const toWebviewShapes: ShapesOf<ToWebview> = {
   },
   filterText: { filter: text, notice: optional(text) },
   error: { message: text },
-  progress: { progress, total: nonNegInt, bounds: range },
+  progress: { progress, total: nonNegInt, bounds: range, version: nonNegInt },
   setFilter: { filter: text, range },
-  refresh: {},
+  refresh: { version: nonNegInt },
   timeZone: { zone: str(LIMITS.zoneLength) },
 };
 

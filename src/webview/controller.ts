@@ -151,6 +151,9 @@ export class TimelineController {
   private zone: Zone = 'UTC';
   /** The view's first query: sent with its ready, answered by the first hello. */
   private startQuery = { seq: 0, sent: 0, row: 0 };
+  /** The version of the progress shown, and the latest the host has announced (HelloReply.version). */
+  private progressVersion = -1;
+  private hostVersion = 0;
 
   constructor(deps: ControllerDeps) {
     this.channel = deps.channel;
@@ -529,6 +532,10 @@ export class TimelineController {
   /** A message the host sent without being asked. */
   onHostEvent(msg: ToWebview): void {
     if (msg.type === 'progress') {
+      // One posted earlier and delivered late (to a page still loading) says nothing new.
+      if (msg.version < this.progressVersion) return;
+      this.progressVersion = msg.version;
+      this.hostVersion = Math.max(this.hostVersion, msg.version);
       const wasLoading = this.loading;
       this.showProgress(msg.progress);
       this.bounds = msg.bounds;
@@ -552,7 +559,9 @@ export class TimelineController {
     } else if (msg.type === 'timeZone') {
       this.setZone(msg.zone);
     } else if (msg.type === 'refresh') {
-      // The case file changed: annotations, tag: filters and the Tags facet, in place.
+      // The case file changed: annotations, tag: filters and the Tags facet, in place (before
+      // the hello: the hello asks again if it is older).
+      this.hostVersion = Math.max(this.hostVersion, msg.version);
       if (this.greeted) void this.runQuery({});
     } else if (msg.type === 'setFilter') {
       this.state.preset = msg.range ? 'custom' : 'all';
@@ -575,8 +584,14 @@ export class TimelineController {
     this.v.page.setTitle(hello.title);
     this.setZone(hello.timeZone);
     this.total = hello.total;
-    this.bounds = hello.bounds;
-    this.showProgress(hello.progress);
+    // A progress or refresh newer than the hello came first (messages to a loading page can
+    // arrive out of order): its status stays, and the hello's result is replaced once shown.
+    const stale = hello.version < this.hostVersion;
+    if (hello.version >= this.progressVersion) {
+      this.progressVersion = hello.version;
+      this.bounds = hello.bounds;
+      this.showProgress(hello.progress);
+    }
     let opts: QueryOptions = { restore: true };
     let row = this.startQuery.row;
     if (hello.initialFilter !== null) {
@@ -599,8 +614,9 @@ export class TimelineController {
     const current = this.startQuery.seq === this.querySeq;
     if (hello.first && current) {
       this.showResult(hello.first, opts, row, this.startQuery.sent);
+      if (stale) void this.runQuery({});
       // START_QUERY's histogram has its own bin count: re-binned for this canvas once painted.
-      if (pushed && this.v.histogram.wantedBins !== START_QUERY.bins)
+      else if (pushed && this.v.histogram.wantedBins !== START_QUERY.bins)
         this.frame(() =>
           setTimeout(() => this.startQuery.seq === this.querySeq && void this.runQuery({}), 0),
         );

@@ -61,12 +61,6 @@ export interface LoadOptions {
    */
   cache?: IndexCache;
   /**
-   * False: the cache's whole-index snapshot is neither taken nor offered (the per-file entries
-   * still are). The timeline passes false for now: taken there, the timeline did not finish
-   * loading in one end-to-end sequence (an Athena query's scope opened, then the folder's).
-   */
-  wholeSnapshot?: boolean;
-  /**
    * The detection rules that will be run over the index, when they are known before the load:
    * each file's rows that the columns cannot decide are then decided while its text is at hand
    * (detect/ingestDetect.ts), and runRules looks them up instead of reading the files again.
@@ -164,8 +158,7 @@ export async function loadEventFiles(
     }
   }
   // The workers start while the files are listed, unless a snapshot may make them needless.
-  const snapshots = options.wholeSnapshot !== false;
-  if (!snapshots || !options.cache?.hasSnapshot) runner.warm?.();
+  if (!options.cache?.hasSnapshot) runner.warm?.();
   else {
     // Whether the snapshot applies is known once every file is listed: none is loaded before.
     await listing;
@@ -213,14 +206,7 @@ export async function loadEventFiles(
   );
   await Promise.all([listing, loading]);
   index.store.trim();
-  if (
-    snapshots &&
-    cached &&
-    listedAll &&
-    listingError === undefined &&
-    !budget.stopped &&
-    !signal?.aborted
-  )
+  if (cached && listedAll && listingError === undefined && !budget.stopped && !signal?.aborted)
     offerSnapshot(index, cached, registered, cacheIds, listingProblems);
   // Attribution once the files are in (core/origin): a later file may hold the call that issued
   // a key used in an earlier one, so it is resolved over all of them.

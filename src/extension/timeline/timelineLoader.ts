@@ -172,7 +172,6 @@ export async function loadScope(
       hold,
       limits: budget?.limits,
       cache,
-      wholeSnapshot: false,
       rules,
       onRegistered(file, discovered) {
         if (namedFiles.has(discovered)) named.add(file.id);

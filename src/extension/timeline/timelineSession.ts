@@ -69,6 +69,8 @@ export class TimelineSession {
   private current: { filter: string; range: TimeRange | null } = { filter: '', range: null };
   /** The zone the view shows times in. */
   private timeZone = 'UTC';
+  /** Counts the changes the view is told of (progress, refresh): see HelloReply.version. */
+  private version = 0;
 
   constructor(
     private data: TimelineData,
@@ -100,6 +102,7 @@ export class TimelineSession {
       progress,
       total: this.data.total(),
       bounds: this.data.bounds(),
+      version: ++this.version,
     });
     if (!this.viewStarted && !this.pushed && this.data.total() > 0) void this.pushHello();
   }
@@ -108,7 +111,8 @@ export class TimelineSession {
    * The first events are in and the panel's page has not started yet: its hello, with the answer
    * to START_QUERY, is sent now. VS Code holds messages for a page that is still loading and hands
    * them over once it has loaded, so the first rows need no round trip; the page's own `ready`
-   * still gets a hello (without a result), in case it was not greeted.
+   * still gets a hello (without a result), in case it was not greeted. Held messages are not
+   * always handed over in the order they were posted: each carries a version (HelloReply.version).
    */
   private async pushHello(): Promise<void> {
     this.pushed = { initial: this.pendingFilter };
@@ -120,6 +124,10 @@ export class TimelineSession {
   private async hello(q: QueryParams | null): Promise<HelloReply> {
     const initial = this.pendingFilter;
     this.pendingFilter = null;
+    // Taken before the query: progress or a refresh while it runs makes this hello older.
+    const { version, progress } = this;
+    const total = this.data.total();
+    const bounds = this.data.bounds();
     const first =
       q &&
       (initial
@@ -128,13 +136,14 @@ export class TimelineSession {
     return {
       type: 'hello',
       title: this.title,
-      total: this.data.total(),
-      bounds: this.data.bounds(),
-      progress: this.progress,
+      total,
+      bounds,
+      progress,
       initialFilter: initial ? initial.filter : null,
       initialRange: initial ? initial.range : null,
       first,
       timeZone: this.timeZone,
+      version,
     };
   }
 
@@ -169,7 +178,7 @@ export class TimelineSession {
 
   /** The case file changed: the view runs its query again (annotations, tag: filters, the Tags facet). */
   refresh(): void {
-    this.channel.notify({ type: 'refresh' });
+    this.channel.notify({ type: 'refresh', version: ++this.version });
   }
 
   result(queryId: number): ResultSet | undefined {

@@ -73,7 +73,7 @@ function result(queryId: number, rows: RowSummary[], extra: Partial<QueryReply> 
   };
 }
 
-function hello(first: QueryReply | null): HelloReply {
+function hello(first: QueryReply | null, extra: Partial<HelloReply> = {}): HelloReply {
   return {
     type: 'hello',
     title: 'Timeline',
@@ -84,6 +84,8 @@ function hello(first: QueryReply | null): HelloReply {
     initialRange: null,
     first,
     timeZone: 'UTC',
+    version: 0,
+    ...extra,
   };
 }
 
@@ -270,6 +272,89 @@ describe('timeline: the webview controller', () => {
     t.channel.take('query').reject(new Error('the index is gone'));
     await settle();
     assert.deepEqual(t.shown.loadErrors, ['The query failed: the index is gone']);
+  });
+
+  describe('messages overtaking each other on the way to a page still loading', () => {
+    const status = (loading: boolean, events = 50) => ({
+      loading,
+      filesDone: loading ? 1 : 9,
+      filesTotal: 9,
+      events,
+      failedFiles: 0,
+    });
+    const progressEvent = (version: number, loading: boolean, total = 50) => ({
+      type: 'progress' as const,
+      progress: status(loading, total),
+      total,
+      bounds: { from: 0, to: 1 },
+      version,
+    });
+
+    it('keeps the done status a later progress gave when the pushed hello arrives after it, and asks again', async () => {
+      const t = setup();
+      void t.controller.start();
+      t.channel.take('ready');
+      // The host posted: progress v1 (loading), the hello (taken at v1), progress v2 (done); the
+      // page got the first and last before the hello.
+      t.controller.onHostEvent(progressEvent(1, true, 20));
+      t.controller.onHostEvent(progressEvent(2, false, 50));
+      assert.equal(t.data.loading, 'false');
+      t.controller.onHostEvent(
+        hello(result(1, [row(1, 'GetObject')], { total: 20 }), {
+          version: 1,
+          total: 20,
+          progress: status(true, 20),
+        }),
+      );
+      assert.equal(t.data.loading, 'false', "the hello's older status was shown over the newer");
+      assert.equal(t.data.ready, 'true');
+      // Its result (20 events of 50) is shown, then asked for again.
+      const again = t.channel.take('query');
+      again.resolve(result(2, [row(1, 'GetObject'), row(2, 'PutObject')]));
+      await settle();
+      assert.deepEqual(
+        t.shown.results.map((r) => r.queryId),
+        [1, 2],
+      );
+      assert.equal(t.data.total, '50');
+    });
+
+    it('asks again after a hello older than a refresh that came first (the rules ran, the case changed)', async () => {
+      const t = setup();
+      void t.controller.start();
+      t.channel.take('ready');
+      t.controller.onHostEvent({ type: 'refresh', version: 3 });
+      assert.ok(
+        !t.channel.pending.some((p) => p.body.type === 'query'),
+        'nothing to refresh before the hello',
+      );
+      t.controller.onHostEvent(hello(result(1, [row(1, 'GetObject')]), { version: 2 }));
+      t.channel.take('query');
+    });
+
+    it('asks nothing more after a hello as new as what came before it', async () => {
+      const t = setup();
+      void t.controller.start();
+      t.channel.take('ready');
+      t.controller.onHostEvent(progressEvent(1, true, 20));
+      t.controller.onHostEvent(
+        hello(result(1, [row(1, 'GetObject')]), { version: 1, progress: status(true, 20) }),
+      );
+      assert.equal(t.data.loading, 'true');
+      assert.deepEqual(
+        t.channel.pending.map((p) => p.body.type),
+        ['facets'],
+        'a query was asked again',
+      );
+    });
+
+    it('ignores a progress older than the one shown', async () => {
+      const t = await greeted(hello(result(1, [row(1, 'GetObject')]), { version: 4 }));
+      t.controller.onHostEvent(progressEvent(6, false));
+      t.controller.onHostEvent(progressEvent(5, true, 20));
+      assert.equal(t.data.loading, 'false');
+      assert.ok(!t.channel.pending.some((p) => p.body.type === 'query'));
+    });
   });
 
   it('restores a hidden panel from its saved state: the query, the selection, the detail pane', async () => {

@@ -61,7 +61,13 @@ describe('the timeline on a folder of mixed evidence', function () {
     ]);
     assert.equal(progress.fileNotesTotal, notes.length);
     assert.ok(
-      validateToWebview({ type: 'progress', progress, total: index.eventCount, bounds: null }),
+      validateToWebview({
+        type: 'progress',
+        progress,
+        total: index.eventCount,
+        bounds: null,
+        version: 1,
+      }),
       'the notes cross the protocol',
     );
   });

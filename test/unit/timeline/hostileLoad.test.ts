@@ -92,6 +92,7 @@ describe('the timeline load on a hostile folder', function () {
         progress: outcome.progress,
         total: index.size,
         bounds: null,
+        version: 1,
       }),
     );
   });

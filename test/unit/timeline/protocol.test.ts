@@ -118,8 +118,20 @@ describe('timeline protocol: validation', () => {
       initialRange: null,
       first: result,
       timeZone: 'Europe/Paris',
+      version: 3,
     };
     assert.ok(validateToWebview(hello));
+    assert.equal(validateToWebview({ ...hello, version: -1 }), undefined);
+    assert.equal(validateToWebview({ ...hello, version: undefined }), undefined, 'no version');
+    assert.ok(validateToWebview({ type: 'refresh', version: 4 }));
+    assert.equal(validateToWebview({ type: 'refresh' }), undefined, 'a refresh without version');
+    assert.ok(
+      validateToWebview({ type: 'progress', progress, total: 1, bounds: null, version: 5 }),
+    );
+    assert.equal(
+      validateToWebview({ type: 'progress', progress, total: 1, bounds: null, version: 0.5 }),
+      undefined,
+    );
     assert.equal(
       validateToWebview({ ...hello, timeZone: 'x'.repeat(65) }),
       undefined,

@@ -245,6 +245,35 @@ describe('timeline session over a real index', function () {
       assert.equal(pushedHellos(sent).length, 1);
     });
 
+    it('numbers what it tells the view, and a hello carries the number its data was taken at', async () => {
+      const sent: Envelope[] = [];
+      const s = new TimelineSession(data, (e) => sent.push(e), quiet, 'T');
+      s.setProgress(loading()); // pushes the hello, taken now
+      s.setProgress({ ...loading(), loading: false, filesDone: 9 });
+      s.refresh();
+      await settle();
+      const told = sent
+        .filter((e) => e.replyTo === undefined)
+        .map((e) => validateToWebview(e.body)!)
+        .map((m) => [m.type, 'version' in m ? m.version : undefined]);
+      assert.deepEqual(
+        told.filter(([t]) => t !== 'hello'),
+        [
+          ['progress', 1],
+          ['progress', 2],
+          ['refresh', 3],
+        ],
+      );
+      const pushed = validateToWebview(pushedHellos(sent)[0].body);
+      assert.ok(pushed && pushed.type === 'hello');
+      assert.equal(pushed.version, 1);
+      assert.equal(pushed.progress.loading, true, 'the status it was taken with');
+      // A ready now gets the latest.
+      const reply = await askOn<'hello'>(s, sent, { type: 'ready', query: START_QUERY });
+      assert.equal(reply.version, 3);
+      assert.equal(reply.progress.loading, false);
+    });
+
     it('that asked first, or before any events, is not greeted unasked', async () => {
       const sent: Envelope[] = [];
       const s = new TimelineSession(data, (e) => sent.push(e), quiet, 'T');
