@@ -4,10 +4,10 @@
 // bench/timelineBrowser.ts this includes everything a user waits for: the command palette, the
 // extension host, VS Code's webview iframes and its postMessage transport both ways.
 //
-//   npx tsx bench/timelineVsCode.ts [--events N] [--runs R]
+//   npx tsx bench/timelineVsCode.ts [--events N] [--runs R] [--profile-host]
 //
 // Measures, each run in a fresh browser context (a new window, so a new extension host, index
-// and panel):
+// and panel) with the index cache emptied (a first opening, not a reopening):
 // 1. "Open Timeline" → first rows on screen: from the click on the palette row to the first
 //    animation frame of the workbench in which the webview holds a `.row:not(.placeholder)` (a
 //    requestAnimationFrame loop in the workbench page looks into the webview's frames, which
@@ -22,10 +22,13 @@
 // 4. Before the timeline, two logs opened from Quick Open, one after the other: Enter → the
 //    document on screen → its first resolved code lens on screen.
 // Last run only: rows in the DOM while scrolling, the webview's JS heap after GC, a screenshot
-// (bench/results/timeline-vscode-N.png). A same-run CPU baseline (one pass over 1M doubles in
+// (bench/results/timeline-vscode-N.png). Every run prints the CPU seconds each process spent
+// from the click to the load's end (extension host, VS Code's server, Chromium's processes);
+// --profile-host adds a CPU profile of the extension host's main thread over the same span. A
+// same-run CPU baseline (one pass over 1M doubles in
 // this process) is printed before and after, to compare runs on a shared machine.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -88,8 +91,8 @@ function baselineMs(): number {
   return median(times);
 }
 
-/** Extension hosts among the descendants of `pid`: a closed window's host lingers ~5 s. */
-function extensionHosts(pid: number): number {
+/** Extension hosts among the descendants of `pid` (their process ids): a closed window's host lingers ~5 s. */
+function extensionHosts(pid: number): number[] {
   const ps = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
     .stdout.trim()
     .split('\n');
@@ -102,8 +105,144 @@ function extensionHosts(pid: number): number {
     for (const [, p, pp] of rows)
       if (mine.has(Number(pp)) && !mine.has(Number(p))) (mine.add(Number(p)), (grew = true));
   }
-  return rows.filter(([, p, , args]) => mine.has(Number(p)) && args.includes('extensionHost'))
-    .length;
+  return rows
+    .filter(([, p, , args]) => mine.has(Number(p)) && args.includes('extensionHost'))
+    .map(([, p]) => Number(p));
+}
+
+/**
+ * --profile-host: a CPU profile of the extension host's main thread from the click to the load's
+ * end (bench/hostProfile.mjs, run by code-server's own Node, which has a WebSocket), written to
+ * bench/results/; the busiest functions are printed. Returns what ends it.
+ */
+async function profileHost(serverPid: number, node: string): Promise<() => Promise<void>> {
+  const [host] = extensionHosts(serverPid);
+  mkdirSync(RESULTS, { recursive: true });
+  const out = join(RESULTS, `extension-host-${Date.now()}.cpuprofile`);
+  const child = spawn(node, [join(ROOT, 'bench', 'hostProfile.mjs'), String(host), out], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let printed = '';
+  child.stdout.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: string) => {
+      printed += d;
+      if (printed.includes('profiling')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`hostProfile.mjs exited ${code}`)));
+  });
+  return async () => {
+    const done = new Promise((r) => child.on('exit', r));
+    child.stdin.end();
+    await done;
+    console.log(printed.replace('profiling\n', '').replace(/^/gm, '    '));
+    console.log(`    profile: ${out}`);
+  };
+}
+
+/** CPU seconds so far of the processes a load makes busy, by role: VS Code's server and its
+ * extension hosts (descendants of `pid`; the host's worker threads count in it) and Chromium's
+ * (every Chromium on the machine: the bench's own). From /proc, in clock ticks of 10 ms. */
+function cpuByRole(pid: number): Map<string, number> {
+  const procs: Array<{ pid: number; ppid: number; secs: number; args: string }> = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // After "pid (comm) ": state ppid … utime (14th field) stime (15th).
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      procs.push({
+        pid: Number(name),
+        ppid: Number(f[1]),
+        secs: (Number(f[11]) + Number(f[12])) / 100,
+        args,
+      });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const mine = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs)
+      if (mine.has(p.ppid) && !mine.has(p.pid)) (mine.add(p.pid), (grew = true));
+  }
+  const cpu = new Map<string, number>();
+  for (const p of procs) {
+    const role = mine.has(p.pid)
+      ? p.args.includes('extensionHost')
+        ? 'extension host'
+        : 'VS Code server'
+      : p.args.includes('chromium')
+        ? `Chromium ${/--type=([\w-]+)/.exec(p.args)?.[1] ?? 'browser'}`
+        : undefined;
+    if (role) cpu.set(role, (cpu.get(role) ?? 0) + p.secs);
+  }
+  return cpu;
+}
+
+/** CPU seconds so far of each thread of process `pid`, by thread id (with its name). */
+function threadCpu(pid: number): Map<number, { name: string; secs: number }> {
+  const threads = new Map<number, { name: string; secs: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(Number(tid), { name, secs: (Number(f[11]) + Number(f[12])) / 100 });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return threads;
+}
+
+/** The extension host's threads that were busy between two threadCpu readings: its main thread
+ * (tid = pid), the ingest workers and the rest, in CPU seconds. */
+function threadsSpent(
+  pid: number,
+  before: Map<number, { name: string; secs: number }>,
+  after: Map<number, { name: string; secs: number }>,
+): string {
+  return [...after]
+    .map(([tid, t]) => ({
+      what: tid === pid ? 'main thread' : `${t.name} ${tid}`,
+      secs: t.secs - (before.get(tid)?.secs ?? 0),
+    }))
+    .filter((t) => t.secs >= 0.1)
+    .sort((a, b) => b.secs - a.secs)
+    .map((t) => `${t.what} ${t.secs.toFixed(1)} s`)
+    .join(', ');
+}
+
+/** CPU seconds each role spent between two cpuByRole readings, busiest first. */
+function cpuSpent(before: Map<string, number>, after: Map<string, number>): string {
+  return [...after]
+    .map(([role, s]) => [role, s - (before.get(role) ?? 0)] as const)
+    .filter(([, s]) => s > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([role, s]) => `${role} ${s.toFixed(1)} s`)
+    .join(', ');
+}
+
+/** Folders named `name` under `dir`. */
+function findDirs(dir: string, name: string, found: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    const p = join(dir, e.name);
+    if (e.name === name) found.push(p);
+    else findDirs(p, name, found);
+  }
+  return found;
+}
+
+/** code-server's own Node (24: it has a WebSocket), installed by scripts/setup.mjs. */
+function codeServerNode(): string {
+  const root = join(ROOT, '.vscode-test');
+  const dir = readdirSync(root).find((d) => d.startsWith('code-server-'));
+  if (!dir) throw new Error(`no code-server in ${root}: run node scripts/setup.mjs`);
+  return join(root, dir, 'node_modules', '.bin', 'node');
 }
 
 async function openWindow(browser: Browser, h: Helpers, url: string): Promise<Workbench> {
@@ -218,6 +357,9 @@ async function run(
   wb: Workbench,
   events: number,
   last: boolean,
+  serverPid: number,
+  /** --profile-host: the Node that runs bench/hostProfile.mjs. */
+  profile: string | undefined,
   out: {
     first: number[];
     seen: number[];
@@ -241,6 +383,10 @@ async function run(
     };
     requestAnimationFrame(look);
   })()`);
+  const stopProfile = profile ? await profileHost(serverPid, profile) : undefined;
+  const cpu0 = cpuByRole(serverPid);
+  const [host] = extensionHosts(serverPid);
+  const threads0 = threadCpu(host);
   const t0 = await wb.runCommand(COMMAND);
   await wb
     .webview()
@@ -278,6 +424,9 @@ async function run(
     { timeout: 600_000, polling: 200 },
   );
   out.load.push(Date.now() - t0);
+  console.log(`  CPU from the click to the load's end: ${cpuSpent(cpu0, cpuByRole(serverPid))}`);
+  console.log(`    extension host's threads: ${threadsSpent(host, threads0, threadCpu(host))}`);
+  await stopProfile?.();
   await page.waitForTimeout(2000); // the view's last reload after loading ended
   const total = Number((await dataset(inner)).total);
   console.log(
@@ -326,6 +475,7 @@ async function run(
 async function main(): Promise<void> {
   const events = arg('events', 1_000_000);
   const runs = arg('runs', 3);
+  const profiler = process.argv.includes('--profile-host') ? codeServerNode() : undefined;
   const h = await helpers();
   const dir = await benchBucket(events);
   const runDir = mkdtempSync(join(tmpdir(), 'ctl-bench-vscode-'));
@@ -367,8 +517,11 @@ async function main(): Promise<void> {
     };
     for (let r = 0; r < runs; r++) {
       // The previous window's extension host (and its index) must be gone, not competing.
-      for (let i = 0; i < 100 && extensionHosts(server.pid) > 0; i++)
+      for (let i = 0; i < 100 && extensionHosts(server.pid).length > 0; i++)
         await new Promise((res) => setTimeout(res, 200));
+      // Each run is a first opening: the index cache the last run saved is removed.
+      for (const dir of findDirs(runDir, 'index-cache'))
+        rmSync(dir, { recursive: true, force: true });
       const w0 = Date.now();
       const wb = await openWindow(browser, h, server.url);
       // Let the extension activate (onStartupFinished) and its explorer scan the folder: the
@@ -382,7 +535,7 @@ async function main(): Promise<void> {
         // of a window, then another one.
         await lensLatency(wb, logs[0], lenses.first, 'first');
         await lensLatency(wb, logs[1], lenses.second, 'second');
-        await run(wb, events, r === runs - 1, out);
+        await run(wb, events, r === runs - 1, server.pid, profiler, out);
       } finally {
         await wb.close();
       }

@@ -20,19 +20,20 @@
 // the snapshot whole and the pack is not even read; otherwise the pack's entries serve the files
 // that did not change. Both are checked the same way, and both are kept, sized and cleared together.
 import {
+  closeSync,
   mkdirSync,
+  openSync,
   readdirSync,
-  readFileSync,
   renameSync,
   rmSync,
   statSync,
   utimesSync,
-  writeFileSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { batchArrays, type ColumnBatch } from './batch';
+import { align8, readWholeFile, writeAll } from './cacheFileIo';
 import { RESOURCE_FIELDS, STORED_FIELDS } from '../index/schema';
 import type { IndexState } from '../index/eventIndex';
 import type { IndexedText } from './jobs';
@@ -272,15 +273,10 @@ export class IndexCache {
     this.stats.dropped = [...this.previous.keys()].filter((k) => !this.kept.has(k)).length;
     if (!this.changed && this.stats.dropped === 0) return;
     const entries: EntryRef[] = [];
-    const parts: Uint8Array[] = [];
     let offset = 0;
     for (const [id, bytes] of this.kept) {
       entries.push({ id, offset, length: bytes.length, crc: crc32(bytes) });
-      parts.push(bytes);
-      offset += bytes.length;
-      const pad = align8(offset) - offset;
-      if (pad) parts.push(new Uint8Array(pad));
-      offset += pad;
+      offset = align8(offset + bytes.length);
     }
     const header: PackHeader = {
       schema: SCHEMA,
@@ -289,20 +285,33 @@ export class IndexCache {
       entries,
     };
     const headerJson = Buffer.from(JSON.stringify(header), 'utf8');
-    const fixed = Buffer.alloc(MAGIC.length + 8);
-    MAGIC.copy(fixed);
-    fixed.writeUInt32LE(INDEX_CACHE_FORMAT, MAGIC.length);
-    fixed.writeUInt32LE(headerJson.length, MAGIC.length + 4);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32LE(crc32(headerJson));
     const start = MAGIC.length + 8 + headerJson.length + 4;
-    const lead = Buffer.alloc(align8(start) - start);
-    const out = Buffer.concat([fixed, headerJson, crc, lead, ...parts]);
+    const lead = Buffer.alloc(align8(start));
+    MAGIC.copy(lead);
+    lead.writeUInt32LE(INDEX_CACHE_FORMAT, MAGIC.length);
+    lead.writeUInt32LE(headerJson.length, MAGIC.length + 4);
+    headerJson.copy(lead, MAGIC.length + 8);
+    lead.writeUInt32LE(crc32(headerJson), MAGIC.length + 8 + headerJson.length);
     mkdirSync(join(this.path, '..'), { recursive: true });
+    // Written entry by entry from the bytes kept (no copy of the whole: at ten million events
+    // the pack is over 2 GiB), to a new file renamed over the old.
     const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, out);
+    const fd = openSync(tmp, 'w');
+    const pad = new Uint8Array(8);
+    try {
+      writeAll(fd, lead);
+      for (const bytes of this.kept.values()) {
+        writeAll(fd, bytes);
+        writeAll(fd, pad.subarray(0, align8(bytes.length) - bytes.length));
+      }
+    } catch (e) {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    closeSync(fd);
     renameSync(tmp, this.path);
-    this.stats.bytes = out.length;
+    this.stats.bytes = lead.length + offset;
   }
 
   private openSnapshot(): void {
@@ -329,12 +338,17 @@ export class IndexCache {
   private readPack(): void {
     if (this.packRead) return;
     this.packRead = true;
-    let bytes: Buffer;
+    let bytes: Buffer | undefined;
     try {
-      bytes = readFileSync(this.path);
-    } catch {
-      return; // no pack yet
+      bytes = readWholeFile(this.path);
+    } catch (e) {
+      this.notices.push(
+        `index cache ${this.path}: could not be read (${e instanceof Error ? e.message : String(e)}); the index is rebuilt from the files`,
+      );
+      this.changed = true;
+      return;
     }
+    if (!bytes) return; // no pack yet
     this.stats.bytes = bytes.length;
     touch(this.path);
     const fail = (why: string) => {
@@ -418,8 +432,6 @@ function safeList(dir: string): string[] {
     return [];
   }
 }
-
-const align8 = (n: number) => (n + 7) & ~7;
 
 type Meta = Omit<CachedFile, 'batch'> & {
   count: number;

@@ -14,7 +14,8 @@
 // The header names the files (their fingerprints, in listing order) and the body's length and
 // crc32, so a reopening reads the header alone to know whether the snapshot applies, and
 // checks the whole body before using any of it.
-import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync } from 'node:fs';
+import { align8, readAll, writeAll } from './cacheFileIo';
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { FileState, IndexState } from '../index/eventIndex';
@@ -108,7 +109,6 @@ const dictionariesOf = (st: StoreState): DictionaryValues[] => [
   ...st.resources.map((c) => c.dict),
 ];
 
-const align8 = (n: number) => (n + 7) & ~7;
 const bytesOf = (a: Arr) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /**
@@ -197,20 +197,6 @@ export function writeSnapshot(
   closeSync(fd);
   renameSync(tmp, path);
   return offset + length;
-}
-
-function writeAll(fd: number, b: Uint8Array): void {
-  for (let at = 0; at < b.length;) at += writeSync(fd, b, at, Math.min(b.length - at, 1 << 30));
-}
-
-function readAll(fd: number, into: Uint8Array, position: number): number {
-  let at = 0;
-  while (at < into.length) {
-    const n = readSync(fd, into, at, Math.min(into.length - at, 1 << 30), position + at);
-    if (n === 0) break;
-    at += n;
-  }
-  return at;
 }
 
 /** Why a snapshot cannot be used (it is then rebuilt): the message of a notice. */
