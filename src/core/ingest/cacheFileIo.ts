@@ -2,7 +2,7 @@
 // share to be written and read whole at any size: 8-byte alignment of offsets and lengths, and
 // reads and writes in steps of at most 1 GiB at 64-bit positions. At ten million events a pack
 // passes 2 GiB, where 32-bit arithmetic (`& ~7`) wraps negative and readFileSync refuses the file.
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 /** The multiple of 8 at or above `n` (any safe integer: no 32-bit bit operations). */
 export const align8 = (n: number): number => n + ((8 - (n % 8)) % 8);
@@ -44,4 +44,26 @@ export function readWholeFile(path: string): Buffer | undefined {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Writes `parts` one after the other, each padded to a multiple of 8, to a new file renamed over
+ * `path` (a failure leaves `path` as it was and no new file behind).
+ */
+export function writePaddedAtomically(path: string, parts: Iterable<Uint8Array>): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  const pad = new Uint8Array(8);
+  try {
+    for (const p of parts) {
+      writeAll(fd, p);
+      writeAll(fd, pad.subarray(0, align8(p.length) - p.length));
+    }
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
 }

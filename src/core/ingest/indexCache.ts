@@ -19,21 +19,12 @@
 // last complete load. When the files are listed again exactly as then, the index is taken from
 // the snapshot whole and the pack is not even read; otherwise the pack's entries serve the files
 // that did not change. Both are checked the same way, and both are kept, sized and cleared together.
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { batchArrays, type ColumnBatch } from './batch';
-import { align8, readWholeFile, writeAll } from './cacheFileIo';
+import { align8, readWholeFile, writePaddedAtomically } from './cacheFileIo';
 import { RESOURCE_FIELDS, STORED_FIELDS } from '../index/schema';
 import type { IndexState } from '../index/eventIndex';
 import type { IndexedText } from './jobs';
@@ -295,22 +286,7 @@ export class IndexCache {
     mkdirSync(join(this.path, '..'), { recursive: true });
     // Written entry by entry from the bytes kept (no copy of the whole: at ten million events
     // the pack is over 2 GiB), to a new file renamed over the old.
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    const fd = openSync(tmp, 'w');
-    const pad = new Uint8Array(8);
-    try {
-      writeAll(fd, lead);
-      for (const bytes of this.kept.values()) {
-        writeAll(fd, bytes);
-        writeAll(fd, pad.subarray(0, align8(bytes.length) - bytes.length));
-      }
-    } catch (e) {
-      closeSync(fd);
-      rmSync(tmp, { force: true });
-      throw e;
-    }
-    closeSync(fd);
-    renameSync(tmp, this.path);
+    writePaddedAtomically(this.path, [lead, ...this.kept.values()]);
     this.stats.bytes = lead.length + offset;
   }
 

@@ -14,8 +14,8 @@
 // The header names the files (their fingerprints, in listing order) and the body's length and
 // crc32, so a reopening reads the header alone to know whether the snapshot applies, and
 // checks the whole body before using any of it.
-import { closeSync, openSync, renameSync, rmSync } from 'node:fs';
-import { align8, readAll, writeAll } from './cacheFileIo';
+import { closeSync, openSync } from 'node:fs';
+import { align8, readAll, writePaddedAtomically } from './cacheFileIo';
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { FileState, IndexState } from '../index/eventIndex';
@@ -180,22 +180,7 @@ export function writeSnapshot(
   lead.writeUInt32LE(head.length, MAGIC.length + 4);
   head.copy(lead, FIXED);
   lead.writeUInt32LE(crc32(head), FIXED + head.length);
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeAll(fd, lead);
-    for (const p of parts) {
-      writeAll(fd, p);
-      const n = align8(p.length) - p.length;
-      if (n) writeAll(fd, pad.subarray(0, n));
-    }
-  } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
+  writePaddedAtomically(path, [lead, ...parts]);
   return offset + length;
 }
 
