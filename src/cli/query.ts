@@ -514,10 +514,16 @@ export async function loadWithProgress(
 ): Promise<LoadSummary> {
   const progress = io.stderrIsTTY ? progressPrinter(io) : undefined;
   const cache = options.cache;
-  const summary = await loadEventFiles(index, pool, files, {
-    ...options,
-    onProgress: progress?.update,
-  });
+  let summary: LoadSummary;
+  try {
+    summary = await loadEventFiles(index, pool, files, {
+      ...options,
+      onProgress: progress?.update,
+    });
+  } catch (e) {
+    cache?.close(); // the unfinished pack is removed
+    throw e;
+  }
   progress?.done();
   if (cache) saveCache(cache, summary, io);
   for (const n of fileNotes(index))
@@ -550,7 +556,7 @@ function openCache(parsed: LoadArgs, io: CliIo): IndexCache | undefined {
 /** Writes the pack (a failure to write is a note: the answer does not depend on it). */
 function saveCache(cache: IndexCache, summary: LoadSummary, io: CliIo): void {
   for (const n of cache.notices.splice(0)) io.err(`note: ${n}\n`);
-  if (summary.cancelled) return;
+  if (summary.cancelled) return cache.close();
   try {
     cache.save();
     pruneIndexCache(path.dirname(cache.path), DEFAULT_INDEX_CACHE_MAX_BYTES, cache.path);

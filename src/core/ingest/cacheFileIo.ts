@@ -1,8 +1,10 @@
 // What the index cache's two files (the pack, indexCache.ts; the snapshot, indexSnapshot.ts)
-// share to be written and read whole at any size: 8-byte alignment of offsets and lengths, and
-// reads and writes in steps of at most 1 GiB at 64-bit positions. At ten million events a pack
+// share to be written and read at any size: 8-byte alignment of offsets and lengths, reads and
+// writes in steps of at most 1 GiB at 64-bit positions, and new files written under a temporary
+// name and renamed into place. At ten million events a pack
 // passes 2 GiB, where 32-bit arithmetic (`& ~7`) wraps negative and readFileSync refuses the file.
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** The multiple of 8 at or above `n` (any safe integer: no 32-bit bit operations). */
 export const align8 = (n: number): number => n + ((8 - (n % 8)) % 8);
@@ -25,24 +27,64 @@ export function readAll(fd: number, into: Uint8Array, position: number): number 
   return at;
 }
 
+let tempSerial = 0;
+const TEMP = /\.(\d+)-\d+\.tmp$/;
+
 /**
- * The whole file in a buffer of its own (not from Node's pool, so it starts 8-aligned for typed
- * array views), whatever its size; undefined when there is no such file. Throws when it cannot be
- * read (too big for one buffer, a folder, an I/O error).
+ * A new file written piece by piece, each piece padded to a multiple of 8, under a temporary name
+ * beside `path` (`<path>.<pid>-<n>.tmp`), renamed over `path` by `commit` (a failure, or `abort`,
+ * leaves `path` as it was and no temporary file behind). The index cache writes its pack entry by
+ * entry while a load runs, so the entries never have to be held in memory together.
  */
-export function readWholeFile(path: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
+export class PaddedFileWriter {
+  readonly tempPath: string;
+  /** Bytes written so far: the offset of the next piece (a multiple of 8). */
+  position = 0;
+  private fd: number | undefined;
+  private static readonly PAD = new Uint8Array(8);
+
+  constructor(readonly path: string) {
+    this.tempPath = `${path}.${process.pid}-${tempSerial++}.tmp`;
+    this.fd = openSync(this.tempPath, 'w');
   }
-  try {
-    const bytes = Buffer.allocUnsafeSlow(fstatSync(fd).size);
-    return bytes.subarray(0, readAll(fd, bytes, 0));
-  } finally {
-    closeSync(fd);
+
+  /** Writes `bytes` padded to 8; returns the offset it was written at. */
+  append(bytes: Uint8Array): number {
+    if (this.fd === undefined) throw new Error(`${this.tempPath} is closed`);
+    const at = this.position;
+    try {
+      writeAll(this.fd, bytes);
+      writeAll(this.fd, PaddedFileWriter.PAD.subarray(0, align8(bytes.length) - bytes.length));
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+    this.position = align8(at + bytes.length);
+    return at;
+  }
+
+  /** Puts the new file in place of `path`. */
+  commit(): void {
+    if (this.fd === undefined) throw new Error(`${this.tempPath} is closed`);
+    closeSync(this.fd);
+    this.fd = undefined;
+    try {
+      renameSync(this.tempPath, this.path);
+    } catch (e) {
+      rmSync(this.tempPath, { force: true });
+      throw e;
+    }
+  }
+
+  /** Drops what was written (nothing happens to `path`); harmless when already done. */
+  abort(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } finally {
+      this.fd = undefined;
+      rmSync(this.tempPath, { force: true });
+    }
   }
 }
 
@@ -51,19 +93,43 @@ export function readWholeFile(path: string): Buffer | undefined {
  * `path` (a failure leaves `path` as it was and no new file behind).
  */
 export function writePaddedAtomically(path: string, parts: Iterable<Uint8Array>): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  const pad = new Uint8Array(8);
+  const writer = new PaddedFileWriter(path);
   try {
-    for (const p of parts) {
-      writeAll(fd, p);
-      writeAll(fd, pad.subarray(0, align8(p.length) - p.length));
-    }
+    for (const p of parts) writer.append(p);
   } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
+    writer.abort();
     throw e;
   }
-  closeSync(fd);
-  renameSync(tmp, path);
+  writer.commit();
+}
+
+/**
+ * Removes the temporary files in `dir` that processes no longer running left behind (a window
+ * closed or a CLI killed in the middle of a load); returns how many. Another live process's
+ * temporary file, still being written, is left alone.
+ */
+export function removeOrphanTemps(dir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const pid = TEMP.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) continue;
+    rmSync(join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
 }

@@ -7,24 +7,38 @@
 // and a new one is read and added: invalidation is exactly per file. The index built from cached
 // batches is the index built from the files, because the batches are the same bytes.
 //
-// Pack layout (little-endian):
-//   "CTLENS-INDEX\n"  u32 format  u32 headerLength  header JSON  u32 crc32(header JSON)
-//   entries, each 8-aligned: meta length (u32), meta JSON, then the typed arrays, each 8-aligned.
-// The header lists every entry with its offset, length and crc32. A pack of another format or
-// schema, a truncated one or an entry whose checksum fails is never used: it is reported (a
-// notice) and rebuilt. The pack holds the index only (field values, times, positions), never a
-// raw record and nothing about credentials beyond the key ids the index shows.
+// Pack layout (little-endian), format 2:
+//   "CTLENS-INDEX\n"  u32 format, padded to 8
+//   entries, each 8-aligned: meta length (u32), meta JSON, then the typed arrays, each 8-aligned
+//   header JSON, padded to 8
+//   footer: u64 offset of the header JSON, u32 its length, u32 its crc32
+// The header lists every entry with its offset, length and crc32. It comes last so that the pack
+// is written while the load runs, each entry appended as it is made, and read entry by entry when
+// a file asks for it: at ten million events the entries are 2.4 GB, which neither a load nor a
+// reopening holds in memory. A pack of another format or schema, a truncated one or an entry
+// whose checksum fails is never used: it is reported (a notice) and rebuilt. The pack holds the
+// index only (field values, times, positions), never a raw record and nothing about credentials
+// beyond the key ids the index shows.
 //
 // Beside the pack, the scope's snapshot (indexSnapshot.ts): the whole index as it was after the
 // last complete load. When the files are listed again exactly as then, the index is taken from
 // the snapshot whole and the pack is not even read; otherwise the pack's entries serve the files
 // that did not change. Both are checked the same way, and both are kept, sized and cleared together.
-import { mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { batchArrays, type ColumnBatch } from './batch';
-import { align8, readWholeFile, writePaddedAtomically } from './cacheFileIo';
+import { align8, PaddedFileWriter, readAll, removeOrphanTemps } from './cacheFileIo';
 import { RESOURCE_FIELDS, STORED_FIELDS } from '../index/schema';
 import type { IndexState } from '../index/eventIndex';
 import type { IndexedText } from './jobs';
@@ -39,7 +53,11 @@ import {
 
 const MAGIC = Buffer.from('CTLENS-INDEX\n', 'latin1');
 /** Bump when the entry encoding or what a batch holds changes. */
-export const INDEX_CACHE_FORMAT = 1;
+export const INDEX_CACHE_FORMAT = 2;
+/** The magic and the format, padded: where the first entry starts. */
+const LEAD = align8(MAGIC.length + 4);
+/** u64 header offset, u32 header length, u32 header crc32. */
+const FOOTER = 16;
 /** The columns a batch carries (query columns and attribution inputs): a pack written for other columns is foreign. */
 const SCHEMA = createHash('sha256')
   .update(JSON.stringify([STORED_FIELDS, RESOURCE_FIELDS, 'responses of issuing events only']))
@@ -129,8 +147,16 @@ export class IndexCache {
     snapshotWriteMs: 0,
   };
   readonly snapshotPath: string;
-  private readonly previous = new Map<string, { bytes: Buffer; ref: EntryRef }>();
-  private readonly kept = new Map<string, Uint8Array>();
+  /** The entries of the pack read (the one on disk when the load began), by file identity. */
+  private readonly previous = new Map<string, EntryRef>();
+  /** The pack read, open to read its entries one at a time. */
+  private previousFd: number | undefined;
+  /** The new pack, written entry by entry as files are indexed or taken from the old one. */
+  private writer: PaddedFileWriter | undefined;
+  /** Where each entry of the new pack is. */
+  private readonly written = new Map<string, EntryRef>();
+  /** Writing the new pack failed: `save` reports it (the load itself goes on). */
+  private writeError: unknown;
   private changed = false;
   private packRead = false;
   private snapshotHeader: SnapshotHeader | undefined;
@@ -148,6 +174,7 @@ export class IndexCache {
   /** The pack of `scope` in `dir` (made when saved). Never throws for a bad pack: it notes it. */
   static open(dir: string, scope: string): IndexCache {
     const name = createHash('sha256').update(scope).digest('hex').slice(0, 32) + PACK_SUFFIX;
+    removeOrphanTemps(dir);
     const cache = new IndexCache(join(dir, name), scope);
     cache.openSnapshot();
     return cache;
@@ -205,19 +232,20 @@ export class IndexCache {
   get(id: string | undefined): CachedFile | undefined {
     if (id === undefined) return undefined;
     this.readPack();
-    const entry = this.previous.get(id);
-    if (!entry) {
+    const ref = this.previous.get(id);
+    if (!ref || this.previousFd === undefined) {
       this.stats.misses++;
       return undefined;
     }
-    const bytes = entry.bytes.subarray(entry.ref.offset, entry.ref.offset + entry.ref.length);
+    // A buffer of its own per entry (8-aligned, so its typed arrays are read in place), dropped
+    // once the index has taken the batch in.
+    const bytes = Buffer.allocUnsafeSlow(ref.length);
     let decoded: CachedFile | undefined;
-    if (crc32(bytes) === entry.ref.crc) {
-      try {
+    try {
+      if (readAll(this.previousFd, bytes, ref.offset) === ref.length && crc32(bytes) === ref.crc)
         decoded = decodeEntry(bytes);
-      } catch {
-        decoded = undefined;
-      }
+    } catch {
+      decoded = undefined;
     }
     if (!decoded) {
       this.notices.push(
@@ -229,23 +257,29 @@ export class IndexCache {
       return undefined;
     }
     this.stats.hits++;
-    this.kept.set(id, bytes);
+    this.append(id, bytes, ref.crc);
     return decoded;
   }
 
   put(id: string | undefined, result: CachedFile): void {
     if (id === undefined) return;
     this.readPack();
-    this.kept.set(id, encodeEntry(result));
+    const bytes = encodeEntry(result);
+    this.append(id, bytes, crc32(bytes));
     this.changed = true;
   }
 
   /**
    * Writes the pack if anything changed and the snapshot if one was offered (each atomically: a
-   * new file renamed over the old); removes a snapshot that no longer applies.
+   * new file renamed over the old); removes a snapshot that no longer applies. Throws when a
+   * file could not be written (the answer of the load does not depend on it).
    */
   save(): void {
-    if (this.packRead) this.savePack();
+    try {
+      if (this.packRead) this.savePack();
+    } finally {
+      this.close();
+    }
     if (this.offered) {
       const { files, state } = this.offered;
       this.offered = undefined;
@@ -260,34 +294,66 @@ export class IndexCache {
     }
   }
 
+  /**
+   * Ends without saving (a cancelled load): the pack read is closed and the new one, unfinished,
+   * removed; the files on disk stay as they were. `save` does this itself.
+   */
+  close(): void {
+    if (this.previousFd !== undefined) closeSync(this.previousFd);
+    this.previousFd = undefined;
+    this.writer?.abort();
+    this.writer = undefined;
+  }
+
+  /** Appends one entry to the new pack (opened at the first). A failure stops the writing only. */
+  private append(id: string, bytes: Uint8Array, crc: number): void {
+    if (this.writeError !== undefined) return;
+    try {
+      if (!this.writer) {
+        mkdirSync(join(this.path, '..'), { recursive: true });
+        this.writer = new PaddedFileWriter(this.path);
+        const lead = Buffer.alloc(LEAD);
+        MAGIC.copy(lead);
+        lead.writeUInt32LE(INDEX_CACHE_FORMAT, MAGIC.length);
+        this.writer.append(lead);
+      }
+      const offset = this.writer.append(bytes);
+      this.written.set(id, { id, offset, length: bytes.length, crc });
+    } catch (e) {
+      this.writeError = e;
+      this.writer?.abort();
+      this.writer = undefined;
+    }
+  }
+
   private savePack(): void {
-    this.stats.dropped = [...this.previous.keys()].filter((k) => !this.kept.has(k)).length;
-    if (!this.changed && this.stats.dropped === 0) return;
-    const entries: EntryRef[] = [];
-    let offset = 0;
-    for (const [id, bytes] of this.kept) {
-      entries.push({ id, offset, length: bytes.length, crc: crc32(bytes) });
-      offset = align8(offset + bytes.length);
+    this.stats.dropped = [...this.previous.keys()].filter((k) => !this.written.has(k)).length;
+    if (this.writeError !== undefined) throw this.writeError;
+    if (!this.changed && this.stats.dropped === 0) return; // the pack on disk is this one
+    if (!this.writer) {
+      // Nothing to keep: no pack rather than an empty one.
+      rmSync(this.path, { force: true });
+      this.stats.bytes = 0;
+      return;
     }
     const header: PackHeader = {
       schema: SCHEMA,
       scope: this.scope,
       written: new Date().toISOString(),
-      entries,
+      entries: [...this.written.values()],
     };
     const headerJson = Buffer.from(JSON.stringify(header), 'utf8');
-    const start = MAGIC.length + 8 + headerJson.length + 4;
-    const lead = Buffer.alloc(align8(start));
-    MAGIC.copy(lead);
-    lead.writeUInt32LE(INDEX_CACHE_FORMAT, MAGIC.length);
-    lead.writeUInt32LE(headerJson.length, MAGIC.length + 4);
-    headerJson.copy(lead, MAGIC.length + 8);
-    lead.writeUInt32LE(crc32(headerJson), MAGIC.length + 8 + headerJson.length);
-    mkdirSync(join(this.path, '..'), { recursive: true });
-    // Written entry by entry from the bytes kept (no copy of the whole: at ten million events
-    // the pack is over 2 GiB), to a new file renamed over the old.
-    writePaddedAtomically(this.path, [lead, ...this.kept.values()]);
-    this.stats.bytes = lead.length + offset;
+    const footer = Buffer.alloc(FOOTER);
+    const headerOffset = this.writer.append(headerJson);
+    footer.writeBigUInt64LE(BigInt(headerOffset), 0);
+    footer.writeUInt32LE(headerJson.length, 8);
+    footer.writeUInt32LE(crc32(headerJson), 12);
+    this.writer.append(footer);
+    this.stats.bytes = this.writer.position;
+    if (this.previousFd !== undefined) closeSync(this.previousFd); // (renamed over below)
+    this.previousFd = undefined;
+    this.writer.commit();
+    this.writer = undefined;
   }
 
   private openSnapshot(): void {
@@ -310,60 +376,82 @@ export class IndexCache {
     this.snapshotStale = true;
   }
 
-  /** Reads the pack, once, when a file's entry is first wanted (not when the snapshot serves). */
+  /**
+   * Reads the pack's header, once, when a file's entry is first wanted (not when the snapshot
+   * serves); the entries are read one by one as they are asked for.
+   */
   private readPack(): void {
     if (this.packRead) return;
     this.packRead = true;
-    let bytes: Buffer | undefined;
+    let fd: number;
     try {
-      bytes = readWholeFile(this.path);
+      fd = openSync(this.path, 'r');
     } catch (e) {
-      this.notices.push(
-        `index cache ${this.path}: could not be read (${e instanceof Error ? e.message : String(e)}); the index is rebuilt from the files`,
-      );
-      this.changed = true;
-      return;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // no pack yet
+      return this.packFailed(`could not be read (${(e as Error).message})`);
     }
-    if (!bytes) return; // no pack yet
-    this.stats.bytes = bytes.length;
+    let why: string | undefined;
+    try {
+      why = this.readPackHeader(fd);
+    } catch (e) {
+      why = `could not be read (${e instanceof Error ? e.message : String(e)})`;
+    }
+    if (why !== undefined) {
+      closeSync(fd);
+      this.previous.clear();
+      return this.packFailed(why);
+    }
+    this.previousFd = fd;
     touch(this.path);
-    const fail = (why: string) => {
-      this.notices.push(`index cache ${this.path}: ${why}; the index is rebuilt from the files`);
-      this.changed = true;
-    };
-    if (bytes.length < MAGIC.length + 8 || !bytes.subarray(0, MAGIC.length).equals(MAGIC))
-      return fail('not an index cache file');
-    const format = bytes.readUInt32LE(MAGIC.length);
+  }
+
+  /** Fills `previous` from the pack open as `fd`; returns what is wrong with it, if anything. */
+  private readPackHeader(fd: number): string | undefined {
+    const size = fstatSync(fd).size;
+    this.stats.bytes = size;
+    const lead = Buffer.alloc(Math.min(size, LEAD));
+    readAll(fd, lead, 0);
+    if (lead.length < MAGIC.length + 4 || !lead.subarray(0, MAGIC.length).equals(MAGIC))
+      return 'not an index cache file';
+    const format = lead.readUInt32LE(MAGIC.length);
     if (format !== INDEX_CACHE_FORMAT)
-      return fail(`written in format ${format}, this version reads format ${INDEX_CACHE_FORMAT}`);
-    const headerLength = bytes.readUInt32LE(MAGIC.length + 4);
-    const headerStart = MAGIC.length + 8;
-    if (headerStart + headerLength + 4 > bytes.length) return fail('truncated');
-    const headerJson = bytes.subarray(headerStart, headerStart + headerLength);
-    if (crc32(headerJson) !== bytes.readUInt32LE(headerStart + headerLength))
-      return fail('its header is damaged (checksum)');
+      return `written in format ${format}, this version reads format ${INDEX_CACHE_FORMAT}`;
+    if (size < LEAD + FOOTER) return 'truncated';
+    const footer = Buffer.alloc(FOOTER);
+    readAll(fd, footer, size - FOOTER);
+    const headerOffset = Number(footer.readBigUInt64LE(0));
+    const headerLength = footer.readUInt32LE(8);
+    if (headerOffset < LEAD || headerOffset + headerLength > size - FOOTER) return 'truncated';
+    const headerJson = Buffer.alloc(headerLength);
+    readAll(fd, headerJson, headerOffset);
+    if (crc32(headerJson) !== footer.readUInt32LE(12)) return 'its header is damaged (checksum)';
     let header: PackHeader;
     try {
       header = JSON.parse(headerJson.toString('utf8')) as PackHeader;
     } catch {
-      return fail('its header is damaged');
+      return 'its header is damaged';
     }
-    if (header.schema !== SCHEMA) return fail('written for other index columns');
-    if (header.scope !== this.scope) return fail('written for another scope');
-    const body = align8(headerStart + headerLength + 4);
-    // Typed arrays are read in place: entries start 8-aligned within an 8-aligned body.
-    const view = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
-    const data = view.subarray(body);
+    if (header.schema !== SCHEMA) return 'written for other index columns';
+    if (header.scope !== this.scope) return 'written for another scope';
+    if (!Array.isArray(header.entries)) return 'its header is damaged';
     for (const ref of header.entries) {
       if (
+        typeof ref?.id !== 'string' ||
         !Number.isInteger(ref.offset) ||
         !Number.isInteger(ref.length) ||
-        ref.offset < 0 ||
-        ref.offset + ref.length > data.length
+        ref.offset < LEAD ||
+        ref.offset % 8 !== 0 ||
+        ref.offset + ref.length > headerOffset
       )
-        return fail('truncated');
-      this.previous.set(ref.id, { bytes: data, ref });
+        return 'its header is damaged (an entry out of place)';
+      this.previous.set(ref.id, ref);
     }
+    return undefined;
+  }
+
+  private packFailed(why: string): void {
+    this.notices.push(`index cache ${this.path}: ${why}; the index is rebuilt from the files`);
+    this.changed = true;
   }
 }
 

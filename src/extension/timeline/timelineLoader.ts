@@ -12,7 +12,7 @@ import {
   nothingReadMessage,
   tallyObject,
 } from '../../core/index/fileNotes';
-import { loadEventFiles, LoadOptions } from '../../core/ingest/load';
+import { loadEventFiles, LoadOptions, type LoadSummary } from '../../core/ingest/load';
 import { IndexCache, IndexCacheStats, pruneIndexCache } from '../../core/ingest/indexCache';
 import type { JobRunner } from '../../core/ingest/pool';
 import {
@@ -163,34 +163,40 @@ export async function loadScope(
     failedFiles: 0,
   };
   onProgress({ ...progress });
-  const summary = await loadEventFiles(
-    index,
-    runner,
-    eventFilesOf(targets, signal, missing, namedFiles, looked),
-    {
-      signal,
-      hold,
-      limits: budget?.limits,
-      cache,
-      rules,
-      onRegistered(file, discovered) {
-        if (namedFiles.has(discovered)) named.add(file.id);
+  let summary: LoadSummary;
+  try {
+    summary = await loadEventFiles(
+      index,
+      runner,
+      eventFilesOf(targets, signal, missing, namedFiles, looked),
+      {
+        signal,
+        hold,
+        limits: budget?.limits,
+        cache,
+        rules,
+        onRegistered(file, discovered) {
+          if (namedFiles.has(discovered)) named.add(file.id);
+        },
+        onProgress(p) {
+          progress.filesDone = p.filesDone;
+          progress.filesTotal = p.filesTotal;
+          progress.listing = p.listing;
+          progress.events = p.events;
+          const failures = index.problems.filter(
+            (x) => x.severity === 'error' && !isQuietSkip(index, x, named),
+          );
+          progress.failedFiles = failures.length;
+          const last = failures[failures.length - 1];
+          if (last) progress.lastError = `${last.location}: ${last.message}`;
+          onProgress({ ...progress });
+        },
       },
-      onProgress(p) {
-        progress.filesDone = p.filesDone;
-        progress.filesTotal = p.filesTotal;
-        progress.listing = p.listing;
-        progress.events = p.events;
-        const failures = index.problems.filter(
-          (x) => x.severity === 'error' && !isQuietSkip(index, x, named),
-        );
-        progress.failedFiles = failures.length;
-        const last = failures[failures.length - 1];
-        if (last) progress.lastError = `${last.location}: ${last.message}`;
-        onProgress({ ...progress });
-      },
-    },
-  );
+    );
+  } catch (e) {
+    cache?.close(); // the unfinished pack is removed
+    throw e;
+  }
   progress.loading = false;
   progress.listing = false;
   progress.filesTotal = summary.filesTotal;
@@ -205,7 +211,8 @@ export async function loadScope(
         memory: 'raise the memory ceiling',
       },
     );
-  if (cache && cacheSettings?.dir && !progress.cancelled) {
+  if (progress.cancelled) cache?.close();
+  else if (cache && cacheSettings?.dir) {
     try {
       cache.save();
       pruneIndexCache(cacheSettings.dir, cacheSettings.maxBytes, cache.path);

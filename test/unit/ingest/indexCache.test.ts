@@ -2,6 +2,7 @@
 // pack, equal to a load from the files; a touched, edited, deleted or added file changes exactly
 // its own part; a damaged or foreign pack is never used, but noted and rebuilt.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   mkdtempSync,
@@ -185,7 +186,9 @@ describe('persisted index (index cache)', function () {
     ['truncated', (b: Buffer) => b.subarray(0, Math.floor(b.length / 2)), /truncated|damaged/],
     ['of another format version', (b: Buffer) => (b.writeUInt32LE(999, 13), b), /format 999/],
     ['not a pack at all', () => Buffer.from('{"hello": 1}'), /not an index cache/],
-    ['with a damaged entry', (b: Buffer) => ((b[b.length - 100] ^= 0xff), b), /damaged/],
+    // (Byte 100 lies in the first entry: the header and the footer are at the end.)
+    ['with a damaged entry', (b: Buffer) => ((b[100] ^= 0xff), b), /an entry is damaged/],
+    ['with a damaged header', (b: Buffer) => ((b[b.length - 100] ^= 0xff), b), /damaged/],
   ] as const) {
     it(`a pack ${name} is not used: a notice, the files are read, the answer is right, the pack rebuilt`, async () => {
       const expected = await picture(await load(IndexCache.open(cacheDir, SCOPE)));
@@ -207,6 +210,52 @@ describe('persisted index (index cache)', function () {
       assert.equal(rebuilt.stats.misses, 1);
     });
   }
+
+  it('the pack is written while the load runs, entry by entry; a cancelled load leaves the old pack and no temporary file', async () => {
+    await load(IndexCache.open(cacheDir, SCOPE));
+    const { path: pack, snapshotPath } = IndexCache.open(cacheDir, SCOPE);
+    const old = readFileSync(pack);
+    rmSync(snapshotPath);
+    const temps = () => readdirSync(cacheDir).filter((n) => n.endsWith('.tmp'));
+    // A file changed: the pack is read, its entries and the new one go to the new pack as they come.
+    const t = new Date(Date.now() + 60_000);
+    utimesSync(logFiles()[0], t, t);
+    const cache = IndexCache.open(cacheDir, SCOPE);
+    const index = new EventIndex({ runner: pool });
+    await loadEventFiles(index, pool, (await discover(new FolderSource(bucket))).events, { cache });
+    const [temp] = temps();
+    assert.ok(temp, 'a new pack is being written before the save');
+    assert.ok(
+      statSync(join(cacheDir, temp)).size > old.length * 0.9,
+      'every entry is on disk already, not held until the save',
+    );
+    cache.close(); // as when the load is cancelled: no save
+    assert.deepEqual(temps(), [], 'the unfinished pack is removed');
+    assert.ok(readFileSync(pack).equals(old), 'the old pack is untouched');
+    // Saved, the new pack serves the next load (the touched file is a hit now).
+    const again = IndexCache.open(cacheDir, SCOPE);
+    await load(again);
+    assert.equal(again.stats.misses, 2, 'the touched file and the unreadable one');
+    assert.deepEqual(temps(), []);
+    rmSync(snapshotPath);
+    const third = IndexCache.open(cacheDir, SCOPE);
+    await load(third);
+    assert.equal(third.stats.misses, 1, 'only the unreadable file');
+    assert.deepEqual(third.notices, []);
+  });
+
+  it('a temporary file left by a process that died is removed when the cache is opened', async () => {
+    await load(IndexCache.open(cacheDir, SCOPE));
+    const { path: pack } = IndexCache.open(cacheDir, SCOPE);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // (ended before spawnSync returns)
+    writeFileSync(`${pack}.${dead}-0.tmp`, 'left by a killed load');
+    writeFileSync(`${pack}.${process.pid}-999.tmp`, 'this process: still being written');
+    IndexCache.open(cacheDir, SCOPE);
+    assert.deepEqual(
+      readdirSync(cacheDir).filter((n) => n.endsWith('.tmp')),
+      [`${pack.split('/').pop()}.${process.pid}-999.tmp`],
+    );
+  });
 
   it('another scope has its own pack and snapshot; the size is known; clearing empties it; pruning keeps the newest', async () => {
     await load(IndexCache.open(cacheDir, SCOPE));
