@@ -50,17 +50,29 @@ export class PaddedFileWriter {
 
   /** Writes `bytes` padded to 8; returns the offset it was written at. */
   append(bytes: Uint8Array): number {
-    if (this.fd === undefined) throw new Error(`${this.tempPath} is closed`);
     const at = this.position;
+    this.write(bytes);
+    this.pad();
+    return at;
+  }
+
+  /** Writes `bytes` as they are (a piece written in parts ends with `pad`). */
+  write(bytes: Uint8Array): void {
+    if (this.fd === undefined) throw new Error(`${this.tempPath} is closed`);
     try {
       writeAll(this.fd, bytes);
-      writeAll(this.fd, PaddedFileWriter.PAD.subarray(0, align8(bytes.length) - bytes.length));
     } catch (e) {
       this.abort();
       throw e;
     }
-    this.position = align8(at + bytes.length);
-    return at;
+    this.position += bytes.length;
+  }
+
+  /** Zeros up to the next multiple of 8; returns them (empty when aligned already). */
+  pad(): Uint8Array {
+    const zeros = PaddedFileWriter.PAD.subarray(0, align8(this.position) - this.position);
+    this.write(zeros);
+    return zeros;
   }
 
   /** Puts the new file in place of `path`. */

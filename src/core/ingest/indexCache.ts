@@ -421,7 +421,8 @@ export class IndexCache {
     readAll(fd, footer, size - FOOTER);
     const headerOffset = Number(footer.readBigUInt64LE(0));
     const headerLength = footer.readUInt32LE(8);
-    if (headerOffset < LEAD || headerOffset + headerLength > size - FOOTER) return 'truncated';
+    if (headerOffset < LEAD || headerOffset + headerLength > size - FOOTER)
+      return 'truncated (or its footer is damaged)';
     const headerJson = Buffer.alloc(headerLength);
     readAll(fd, headerJson, headerOffset);
     if (crc32(headerJson) !== footer.readUInt32LE(12)) return 'its header is damaged (checksum)';

@@ -5,17 +5,21 @@
 // the typed arrays are views of the bytes read, nothing is re-interned, re-sorted or re-hashed.
 // When anything changed, the pack's per-file entries give the exact answer instead.
 //
-// File layout (little-endian):
-//   "CTLENS-SNAPSHOT\n"  u32 format  u32 headerLength  header JSON  u32 crc32(header JSON)
-//   padding to 8, then the body: the arrays of `arraysOf` in that order, each 8-aligned, then
-//   each dictionary's values as JSON (decoded when a view first reads that column), then the
-//   JSON of the rest (files, problems, origins, the rule fingerprints and each answered batch's
-//   first row), then per answered batch its three answer arrays (rows, rules, matched).
+// File layout (little-endian), format 3:
+//   "CTLENS-SNAPSHOT\n"  u32 format, padded to 8
+//   the body: the arrays of `arraysOf` in that order, each 8-aligned, then each dictionary's
+//   values as JSON (decoded when a view first reads that column), then the JSON of the rest
+//   (files, problems, origins, the rule fingerprints and each answered batch's first row), then
+//   per answered batch its three answer arrays (rows, rules, matched)
+//   header JSON, padded to 8
+//   footer: u64 offset of the header JSON, u32 its length, u32 its crc32
 // The header names the files (their fingerprints, in listing order) and the body's length and
 // crc32, so a reopening reads the header alone to know whether the snapshot applies, and
-// checks the whole body before using any of it.
-import { closeSync, openSync } from 'node:fs';
-import { align8, readAll, writePaddedAtomically } from './cacheFileIo';
+// checks the whole body before using any of it. It comes after the body so that the body is
+// written part by part as it is made, a dictionary's JSON in slices: at ten million events the
+// dictionaries' text is hundreds of megabytes, which a save does not hold in memory at once.
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { align8, PaddedFileWriter, readAll } from './cacheFileIo';
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { FileState, IndexState } from '../index/eventIndex';
@@ -33,7 +37,7 @@ import {
 
 const MAGIC = Buffer.from('CTLENS-SNAPSHOT\n', 'latin1');
 /** Bump when what the index holds or how it is laid out here changes. */
-export const INDEX_SNAPSHOT_FORMAT = 2;
+export const INDEX_SNAPSHOT_FORMAT = 3;
 /** The index's columns and how its origins were resolved: a snapshot written for others is foreign. */
 const SCHEMA = createHash('sha256')
   .update(
@@ -47,7 +51,12 @@ const SCHEMA = createHash('sha256')
   )
   .digest('hex')
   .slice(0, 16);
-const FIXED = MAGIC.length + 8;
+/** The magic and the format, padded: where the body starts. */
+const LEAD = align8(MAGIC.length + 4);
+/** u64 header offset, u32 header length, u32 header crc32. */
+const FOOTER = 16;
+/** Dictionary values per slice of JSON written. */
+const DICTIONARY_SLICE = 65_536;
 
 export interface SnapshotHeader {
   schema: string;
@@ -113,7 +122,8 @@ const bytesOf = (a: Arr) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
 
 /**
  * Writes the snapshot of `state` (atomically: a new file renamed over the old). The arrays are
- * written from the index's own memory, one after the other (no copy of the whole). Returns its size.
+ * written from the index's own memory and the dictionaries' JSON in slices, one part after the
+ * other (no copy of the whole). Returns its size.
  */
 export function writeSnapshot(
   path: string,
@@ -136,25 +146,33 @@ export function writeSnapshot(
       firstRows: state.answers.batches.map((b) => b.firstRow),
     },
   };
-  const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
-  const parts = [
-    ...arraysOf(state).map(bytesOf),
-    ...dictionariesOf(st).map((d) => json(typeof d === 'function' ? d() : d)), // values[0] as null
-    json(rest),
-    ...state.answers.batches.flatMap((b) => [b.rows, b.rules, b.matched].map(bytesOf)),
-  ];
-  let length = 0;
-  let crc = 0;
-  const pad = new Uint8Array(8);
-  for (const p of parts) {
-    // (Node's crc32 returns 0 for an empty array without memory of its own, whatever the start.)
-    if (p.length) crc = crc32(p, crc);
-    const n = align8(p.length) - p.length;
-    if (n) crc = crc32(pad.subarray(0, n), crc);
-    length += p.length + n;
-  }
-  const header = (offset: number): Buffer => {
-    const h: SnapshotHeader = {
+  const utf8 = (text: string) => Buffer.from(text, 'utf8');
+  const writer = new PaddedFileWriter(path);
+  try {
+    const lead = Buffer.alloc(LEAD);
+    MAGIC.copy(lead);
+    lead.writeUInt32LE(INDEX_SNAPSHOT_FORMAT, MAGIC.length);
+    writer.append(lead);
+    let crc = 0;
+    const arrays: number[] = [];
+    // One part of the body from its pieces, padded to 8; its length (padding apart) is listed.
+    const part = (pieces: Iterable<Uint8Array>) => {
+      const start = writer.position;
+      for (const p of pieces) {
+        writer.write(p);
+        // (Node's crc32 returns 0 for an empty array without memory of its own, whatever the start.)
+        if (p.length) crc = crc32(p, crc);
+      }
+      arrays.push(writer.position - start);
+      const zeros = writer.pad();
+      if (zeros.length) crc = crc32(zeros, crc);
+    };
+    for (const a of arraysOf(state)) part([bytesOf(a)]);
+    for (const d of dictionariesOf(st)) part(dictionaryJson(typeof d === 'function' ? d() : d));
+    part([utf8(JSON.stringify(rest))]);
+    for (const b of state.answers.batches)
+      for (const a of [b.rows, b.rules, b.matched]) part([bytesOf(a)]);
+    const header: SnapshotHeader = {
       schema: SCHEMA,
       scope,
       written: new Date().toISOString(),
@@ -162,26 +180,40 @@ export function writeSnapshot(
       records: st.size,
       bytes: files.uncompressedBytes.reduce((s, n) => s + n, 0),
       largestFile: files.uncompressedBytes.reduce((m, n) => Math.max(m, n), 0),
-      body: { offset, length, crc, arrays: parts.map((p) => p.length) },
+      body: { offset: LEAD, length: writer.position - LEAD, crc, arrays },
     };
-    return Buffer.from(JSON.stringify(h), 'utf8');
-  };
-  // The body's offset is in the header: fix it with the header's length (which it changes by
-  // at most a few digits) until it no longer moves.
-  let offset = 0;
-  let head = header(offset);
-  while (align8(FIXED + head.length + 4) !== offset) {
-    offset = align8(FIXED + head.length + 4);
-    head = header(offset);
+    const headerJson = utf8(JSON.stringify(header));
+    const footer = Buffer.alloc(FOOTER);
+    footer.writeBigUInt64LE(BigInt(writer.append(headerJson)), 0);
+    footer.writeUInt32LE(headerJson.length, 8);
+    footer.writeUInt32LE(crc32(headerJson), 12);
+    writer.append(footer);
+    writer.commit();
+  } catch (e) {
+    writer.abort();
+    throw e;
   }
-  const lead = Buffer.alloc(offset);
-  MAGIC.copy(lead);
-  lead.writeUInt32LE(INDEX_SNAPSHOT_FORMAT, MAGIC.length);
-  lead.writeUInt32LE(head.length, MAGIC.length + 4);
-  head.copy(lead, FIXED);
-  lead.writeUInt32LE(crc32(head), FIXED + head.length);
-  writePaddedAtomically(path, [lead, ...parts]);
-  return offset + length;
+  return writer.position;
+}
+
+/**
+ * The JSON of a dictionary's values (values[0], the absent value, as null), in slices of
+ * `slice` values: together the bytes of JSON.stringify(values).
+ */
+export function* dictionaryJson(
+  values: readonly Primitive[],
+  slice = DICTIONARY_SLICE,
+): Generator<Uint8Array> {
+  if (values.length === 0) {
+    yield Buffer.from('[]');
+    return;
+  }
+  for (let i = 0; i < values.length; i += slice) {
+    const text = JSON.stringify(values.slice(i, i + slice));
+    const last = i + slice >= values.length;
+    // Each slice's "[…]" becomes "[…" first, ",…" after, and the last closes with "]".
+    yield Buffer.from((i === 0 ? '[' : ',') + text.slice(1, last ? text.length : -1), 'utf8');
+  }
 }
 
 /** Why a snapshot cannot be used (it is then rebuilt): the message of a notice. */
@@ -199,28 +231,36 @@ export function readSnapshotHeader(path: string, scope: string): SnapshotHeader 
     return undefined;
   }
   try {
-    const fixed = Buffer.alloc(FIXED);
-    if (readAll(fd, fixed, 0) < FIXED || !fixed.subarray(0, MAGIC.length).equals(MAGIC))
+    const size = fstatSync(fd).size;
+    const lead = Buffer.alloc(Math.min(size, LEAD));
+    readAll(fd, lead, 0);
+    if (lead.length < MAGIC.length + 4 || !lead.subarray(0, MAGIC.length).equals(MAGIC))
       throw new SnapshotError('not an index snapshot');
-    const format = fixed.readUInt32LE(MAGIC.length);
+    const format = lead.readUInt32LE(MAGIC.length);
     if (format !== INDEX_SNAPSHOT_FORMAT)
       throw new SnapshotError(
         `written in format ${format}, this version reads format ${INDEX_SNAPSHOT_FORMAT}`,
       );
-    const length = fixed.readUInt32LE(MAGIC.length + 4);
-    const json = Buffer.alloc(length + 4);
-    if (readAll(fd, json, FIXED) < json.length) throw new SnapshotError('truncated');
-    if (crc32(json.subarray(0, length)) !== json.readUInt32LE(length))
+    if (size < LEAD + FOOTER) throw new SnapshotError('truncated');
+    const footer = Buffer.alloc(FOOTER);
+    readAll(fd, footer, size - FOOTER);
+    const headerOffset = Number(footer.readBigUInt64LE(0));
+    const length = footer.readUInt32LE(8);
+    if (headerOffset < LEAD || headerOffset + length > size - FOOTER)
+      throw new SnapshotError('truncated (or its footer is damaged)');
+    const json = Buffer.alloc(length);
+    readAll(fd, json, headerOffset);
+    if (crc32(json) !== footer.readUInt32LE(12))
       throw new SnapshotError('its header is damaged (checksum)');
     let h: SnapshotHeader;
     try {
-      h = JSON.parse(json.subarray(0, length).toString('utf8')) as SnapshotHeader;
+      h = JSON.parse(json.toString('utf8')) as SnapshotHeader;
     } catch {
       throw new SnapshotError('its header is damaged');
     }
     if (h.schema !== SCHEMA) throw new SnapshotError('written for other index columns');
     if (h.scope !== scope) throw new SnapshotError('written for another scope');
-    if (h.body.offset !== align8(FIXED + length + 4))
+    if (h.body?.offset !== LEAD || h.body.offset + h.body.length !== headerOffset)
       throw new SnapshotError('its header is damaged');
     return h;
   } finally {

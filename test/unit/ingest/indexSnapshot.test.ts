@@ -21,7 +21,7 @@ import { builtinRules } from '../../../src/core/detect/builtinPack';
 import { IndexDetections } from '../../../src/core/detect/indexDetections';
 import { parseQuery } from '../../../src/core/query/parse';
 import { IndexCache } from '../../../src/core/ingest/indexCache';
-import { INDEX_SNAPSHOT_FORMAT } from '../../../src/core/ingest/indexSnapshot';
+import { dictionaryJson, INDEX_SNAPSHOT_FORMAT } from '../../../src/core/ingest/indexSnapshot';
 import { loadEventFiles, type LoadOptions } from '../../../src/core/ingest/load';
 import { WorkerPool } from '../../../src/core/ingest/pool';
 import { discover } from '../../../src/core/sources/discover';
@@ -198,14 +198,33 @@ describe('whole-index snapshot (index cache)', function () {
     });
   }
 
+  it("a dictionary's JSON written in slices is byte for byte JSON.stringify of the whole", () => {
+    const values = [undefined, 'a', 'é "quoted"\n', 3, true, null, 'arn:aws:s3:::b/k', '', 'z'];
+    for (const n of [0, 1, 2, 5, values.length])
+      for (const slice of [1, 2, 3, 4, 8, 9, 100]) {
+        const v = values.slice(0, n);
+        const written = Buffer.concat([...dictionaryJson(v, slice)]).toString('utf8');
+        assert.equal(written, JSON.stringify(v), `${n} values in slices of ${slice}`);
+      }
+  });
+
   for (const [name, damage, why] of [
     ['truncated', (b: Buffer) => b.subarray(0, b.length - 1000), /truncated/],
     [
       'with a byte flipped in its body',
-      (b: Buffer) => ((b[b.length - 5000] ^= 0x10), b),
+      (b: Buffer) => ((b[100] ^= 0x10), b), // (the body comes first, the header last)
       /checksum/,
     ],
-    ['with a byte flipped in its header', (b: Buffer) => ((b[40] ^= 0x01), b), /header/],
+    [
+      'with a byte flipped in its header',
+      (b: Buffer) => ((b[b.length - 100] ^= 0x01), b),
+      /header/,
+    ],
+    [
+      'with its footer pointing elsewhere',
+      (b: Buffer) => ((b[b.length - 16] ^= 0x08), b),
+      /footer|header/,
+    ],
     [
       'of another format version',
       (b: Buffer) => (b.writeUInt32LE(INDEX_SNAPSHOT_FORMAT + 1, 16), b),
