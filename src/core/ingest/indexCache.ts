@@ -442,6 +442,7 @@ export class IndexCache {
         !Number.isInteger(ref.length) ||
         ref.offset < LEAD ||
         ref.offset % 8 !== 0 ||
+        ref.length < 0 ||
         ref.offset + ref.length > headerOffset
       )
         return 'its header is damaged (an entry out of place)';

@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { logFilesUnder } from './logFiles';
 import { EventIndex } from '../../../src/core/index/eventIndex';
 import { parseQuery } from '../../../src/core/query/parse';
@@ -210,6 +211,39 @@ describe('persisted index (index cache)', function () {
       assert.equal(rebuilt.stats.misses, 1);
     });
   }
+
+  it('a pack whose header (checksum right) puts an entry out of place is noted and rebuilt, never read', async () => {
+    const expected = await picture(await load(IndexCache.open(cacheDir, SCOPE)));
+    const { path: pack, snapshotPath } = IndexCache.open(cacheDir, SCOPE);
+    rmSync(snapshotPath);
+    const b = readFileSync(pack);
+    const at = Number(b.readBigUInt64LE(b.length - 16));
+    const header = JSON.parse(b.subarray(at, at + b.readUInt32LE(b.length - 12)).toString());
+    for (const [field, value] of [
+      ['length', -8],
+      ['length', 1e12],
+      ['offset', 3],
+      ['offset', -16],
+      ['offset', at],
+    ] as const) {
+      const h = structuredClone(header);
+      h.entries[1][field] = value;
+      const json = Buffer.from(JSON.stringify(h));
+      const footer = Buffer.alloc(16);
+      footer.writeBigUInt64LE(BigInt(at), 0);
+      footer.writeUInt32LE(json.length, 8);
+      footer.writeUInt32LE(crc32(json), 12);
+      writeFileSync(pack, Buffer.concat([b.subarray(0, at), json, footer]));
+      const cache = IndexCache.open(cacheDir, SCOPE);
+      const index = new EventIndex({ runner: pool });
+      await loadEventFiles(index, pool, (await discover(new FolderSource(bucket))).events, {
+        cache,
+      });
+      cache.close();
+      assert.match(cache.notices.join('\n'), /out of place/, `${field} ${value}`);
+      assert.deepEqual(await picture(index), expected, `${field} ${value}`);
+    }
+  });
 
   it('the pack is written while the load runs, entry by entry; a cancelled load leaves the old pack and no temporary file', async () => {
     await load(IndexCache.open(cacheDir, SCOPE));
