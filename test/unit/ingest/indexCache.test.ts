@@ -218,7 +218,7 @@ describe('persisted index (index cache)', function () {
     rmSync(snapshotPath);
     const b = readFileSync(pack);
     const at = Number(b.readBigUInt64LE(b.length - 16));
-    const header = JSON.parse(b.subarray(at, at + b.readUInt32LE(b.length - 12)).toString());
+    const header = JSON.parse(b.subarray(at, at + b.readUInt32LE(b.length - 8)).toString());
     for (const [field, value] of [
       ['length', -8],
       ['length', 1e12],
