@@ -6,6 +6,7 @@
 //
 //   node bench/hostProfile.mjs PID OUT.cpuprofile
 import { writeFileSync } from 'node:fs';
+import { busiest } from './profileSummary.mjs';
 
 const [pid, out] = process.argv.slice(2).map((a, i) => (i === 0 ? Number(a) : a));
 process.kill(pid, 'SIGUSR1');
@@ -44,21 +45,9 @@ const { profile } = await send('Profiler.stop');
 writeFileSync(out, JSON.stringify(profile));
 ws.close();
 
-// Self time per function (samples × their intervals).
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const self = new Map();
-for (let i = 0; i < profile.samples.length; i++) {
-  const n = byId.get(profile.samples[i]);
-  const dt = profile.timeDeltas[i + 1] ?? 0;
-  const f = n.callFrame;
-  const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
-  self.set(key, (self.get(key) ?? 0) + dt);
-}
-const total = [...self.values()].reduce((a, b) => a + b, 0);
-const idle = self.get('(idle) :0') ?? 0;
+const { total, idle, lines } = busiest(profile, 30);
 console.log(
   `main thread: ${(total / 1e6).toFixed(1)} s profiled, ${((total - idle) / 1e6).toFixed(1)} s busy; busiest by self time:`,
 );
-for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30))
-  console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+for (const line of lines) console.log(`  ${line}`);
 process.exit(0);

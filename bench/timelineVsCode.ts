@@ -4,7 +4,7 @@
 // bench/timelineBrowser.ts this includes everything a user waits for: the command palette, the
 // extension host, VS Code's webview iframes and its postMessage transport both ways.
 //
-//   npx tsx bench/timelineVsCode.ts [--events N] [--runs R] [--profile-host]
+//   npx tsx bench/timelineVsCode.ts [--events N] [--runs R] [--profile-host] [--profile-renderer]
 //
 // Measures, each run in a fresh browser context (a new window, so a new extension host, index
 // and panel) with the index cache emptied (a first opening, not a reopening):
@@ -24,11 +24,12 @@
 // Last run only: rows in the DOM while scrolling, the webview's JS heap after GC, a screenshot
 // (bench/results/timeline-vscode-N.png). Every run prints the CPU seconds each process spent
 // from the click to the load's end (extension host, VS Code's server, Chromium's processes);
-// --profile-host adds a CPU profile of the extension host's main thread over the same span. A
+// --profile-host adds a CPU profile of the extension host's main thread over the same span,
+// --profile-renderer one of the workbench page's main thread (its webviews included). A
 // same-run CPU baseline (one pass over 1M doubles in
 // this process) is printed before and after, to compare runs on a shared machine.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -136,6 +137,36 @@ async function profileHost(serverPid: number, node: string): Promise<() => Promi
     child.stdin.end();
     await done;
     console.log(printed.replace('profiling\n', '').replace(/^/gm, '    '));
+    console.log(`    profile: ${out}`);
+  };
+}
+
+/**
+ * --profile-renderer: a CPU profile of the workbench page's main thread (code-server serves the
+ * webviews from the workbench's origin, so the timeline's page runs on it too) from the click to
+ * the load's end, written to bench/results/; the busiest functions are printed.
+ */
+async function profileRenderer(page: Page): Promise<() => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    await cdp.detach();
+    mkdirSync(RESULTS, { recursive: true });
+    const out = join(RESULTS, `workbench-renderer-${Date.now()}.cpuprofile`);
+    writeFileSync(out, JSON.stringify(profile));
+    const { busiest } = (await import(
+      pathToFileURL(join(ROOT, 'bench', 'profileSummary.mjs')).href
+    )) as {
+      busiest: (p: unknown, top: number) => { total: number; idle: number; lines: string[] };
+    };
+    const { total, idle, lines } = busiest(profile, 30);
+    console.log(
+      `    workbench page's main thread: ${(total / 1e6).toFixed(1)} s profiled, ${((total - idle) / 1e6).toFixed(1)} s busy; busiest by self time:`,
+    );
+    for (const line of lines) console.log(`      ${line}`);
     console.log(`    profile: ${out}`);
   };
 }
@@ -360,6 +391,8 @@ async function run(
   serverPid: number,
   /** --profile-host: the Node that runs bench/hostProfile.mjs. */
   profile: string | undefined,
+  /** --profile-renderer */
+  profileWorkbench: boolean,
   out: {
     first: number[];
     seen: number[];
@@ -384,6 +417,7 @@ async function run(
     requestAnimationFrame(look);
   })()`);
   const stopProfile = profile ? await profileHost(serverPid, profile) : undefined;
+  const stopRendererProfile = profileWorkbench ? await profileRenderer(page) : undefined;
   const cpu0 = cpuByRole(serverPid);
   const [host] = extensionHosts(serverPid);
   const threads0 = threadCpu(host);
@@ -427,6 +461,7 @@ async function run(
   console.log(`  CPU from the click to the load's end: ${cpuSpent(cpu0, cpuByRole(serverPid))}`);
   console.log(`    extension host's threads: ${threadsSpent(host, threads0, threadCpu(host))}`);
   await stopProfile?.();
+  await stopRendererProfile?.();
   await page.waitForTimeout(2000); // the view's last reload after loading ended
   const total = Number((await dataset(inner)).total);
   console.log(
@@ -535,7 +570,15 @@ async function main(): Promise<void> {
         // of a window, then another one.
         await lensLatency(wb, logs[0], lenses.first, 'first');
         await lensLatency(wb, logs[1], lenses.second, 'second');
-        await run(wb, events, r === runs - 1, server.pid, profiler, out);
+        await run(
+          wb,
+          events,
+          r === runs - 1,
+          server.pid,
+          profiler,
+          process.argv.includes('--profile-renderer'),
+          out,
+        );
       } finally {
         await wb.close();
       }
