@@ -1,10 +1,21 @@
 // What the index cache's two files (the pack, indexCache.ts; the snapshot, indexSnapshot.ts)
 // share to be written and read at any size: 8-byte alignment of offsets and lengths, reads and
-// writes in steps of at most 1 GiB at 64-bit positions, and new files written under a temporary
-// name and renamed into place. At ten million events a pack
-// passes 2 GiB, where 32-bit arithmetic (`& ~7`) wraps negative and readFileSync refuses the file.
-import { closeSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+// writes in steps of at most 1 GiB at 64-bit positions, new files written under a temporary name
+// and renamed into place, and the layout around their bodies (a lead, and a header found from a
+// footer at the end). At ten million events a pack passes 2 GiB, where 32-bit arithmetic
+// (`& ~7`) wraps negative and readFileSync refuses the file.
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 
 /** The multiple of 8 at or above `n` (any safe integer: no 32-bit bit operations). */
 export const align8 = (n: number): number => n + ((8 - (n % 8)) % 8);
@@ -144,4 +155,61 @@ function isRunning(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
   }
+}
+
+// Both cache files are laid out alike: a lead (the file's magic and a u32 format, padded to 8),
+// the body, the header JSON (padded to 8), and a footer that finds the header: u64 its offset, u32
+// its length, u32 its crc32. The header comes last so that the body can be written as it is made.
+const FOOTER = 16;
+
+/** The lead of a cache file: `magic`, then `format` (u32), padded to 8. */
+export function leadOf(magic: Buffer, format: number): Buffer {
+  const lead = Buffer.alloc(align8(magic.length + 4));
+  magic.copy(lead);
+  lead.writeUInt32LE(format, magic.length);
+  return lead;
+}
+
+/** Ends a cache file: its header JSON and the footer that finds it. */
+export function appendTrailer(writer: PaddedFileWriter, header: Buffer): void {
+  const footer = Buffer.alloc(FOOTER);
+  footer.writeBigUInt64LE(BigInt(writer.append(header)), 0);
+  footer.writeUInt32LE(header.length, 8);
+  footer.writeUInt32LE(crc32(header), 12);
+  writer.append(footer);
+}
+
+/**
+ * The header of the cache file open as `fd` (checked against its crc32), where it starts (the
+ * body ends there; it starts at the lead's length) and the file's size; or what is wrong with the
+ * file, as words for a notice. `what` names the kind of file ("an index snapshot").
+ */
+export function readTrailer(
+  fd: number,
+  magic: Buffer,
+  format: number,
+  what: string,
+):
+  { header: Buffer; headerOffset: number; bodyOffset: number; size: number } | { problem: string } {
+  const size = fstatSync(fd).size;
+  const bodyOffset = align8(magic.length + 4);
+  const lead = Buffer.alloc(Math.min(size, bodyOffset));
+  readAll(fd, lead, 0);
+  if (lead.length < magic.length + 4 || !lead.subarray(0, magic.length).equals(magic))
+    return { problem: `not ${what}` };
+  const written = lead.readUInt32LE(magic.length);
+  if (written !== format)
+    return { problem: `written in format ${written}, this version reads format ${format}` };
+  if (size < bodyOffset + FOOTER) return { problem: 'truncated' };
+  const footer = Buffer.alloc(FOOTER);
+  readAll(fd, footer, size - FOOTER);
+  const headerOffset = Number(footer.readBigUInt64LE(0));
+  const length = footer.readUInt32LE(8);
+  if (headerOffset < bodyOffset || headerOffset + length > size - FOOTER)
+    return { problem: 'truncated (or its footer is damaged)' };
+  const header = Buffer.alloc(length);
+  readAll(fd, header, headerOffset);
+  if (crc32(header) !== footer.readUInt32LE(12))
+    return { problem: 'its header is damaged (checksum)' };
+  return { header, headerOffset, bodyOffset, size };
 }

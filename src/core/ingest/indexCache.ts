@@ -24,21 +24,20 @@
 // last complete load. When the files are listed again exactly as then, the index is taken from
 // the snapshot whole and the pack is not even read; otherwise the pack's entries serve the files
 // that did not change. Both are checked the same way, and both are kept, sized and cleared together.
-import {
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  utimesSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { batchArrays, type ColumnBatch } from './batch';
-import { align8, PaddedFileWriter, readAll, removeOrphanTemps } from './cacheFileIo';
+import {
+  align8,
+  appendTrailer,
+  leadOf,
+  PaddedFileWriter,
+  readAll,
+  readTrailer,
+  removeOrphanTemps,
+} from './cacheFileIo';
 import { RESOURCE_FIELDS, STORED_FIELDS } from '../index/schema';
 import type { IndexState } from '../index/eventIndex';
 import type { IndexedText } from './jobs';
@@ -54,10 +53,6 @@ import {
 const MAGIC = Buffer.from('CTLENS-INDEX\n', 'latin1');
 /** Bump when the entry encoding or what a batch holds changes. */
 export const INDEX_CACHE_FORMAT = 2;
-/** The magic and the format, padded: where the first entry starts. */
-const LEAD = align8(MAGIC.length + 4);
-/** u64 header offset, u32 header length, u32 header crc32. */
-const FOOTER = 16;
 /** The columns a batch carries (query columns and attribution inputs): a pack written for other columns is foreign. */
 const SCHEMA = createHash('sha256')
   .update(JSON.stringify([STORED_FIELDS, RESOURCE_FIELDS, 'responses of issuing events only']))
@@ -312,10 +307,7 @@ export class IndexCache {
       if (!this.writer) {
         mkdirSync(join(this.path, '..'), { recursive: true });
         this.writer = new PaddedFileWriter(this.path);
-        const lead = Buffer.alloc(LEAD);
-        MAGIC.copy(lead);
-        lead.writeUInt32LE(INDEX_CACHE_FORMAT, MAGIC.length);
-        this.writer.append(lead);
+        this.writer.append(leadOf(MAGIC, INDEX_CACHE_FORMAT));
       }
       const offset = this.writer.append(bytes);
       this.written.set(id, { id, offset, length: bytes.length, crc });
@@ -342,13 +334,7 @@ export class IndexCache {
       written: new Date().toISOString(),
       entries: [...this.written.values()],
     };
-    const headerJson = Buffer.from(JSON.stringify(header), 'utf8');
-    const footer = Buffer.alloc(FOOTER);
-    const headerOffset = this.writer.append(headerJson);
-    footer.writeBigUInt64LE(BigInt(headerOffset), 0);
-    footer.writeUInt32LE(headerJson.length, 8);
-    footer.writeUInt32LE(crc32(headerJson), 12);
-    this.writer.append(footer);
+    appendTrailer(this.writer, Buffer.from(JSON.stringify(header), 'utf8'));
     this.stats.bytes = this.writer.position;
     if (this.previousFd !== undefined) closeSync(this.previousFd); // (renamed over below)
     this.previousFd = undefined;
@@ -407,28 +393,13 @@ export class IndexCache {
 
   /** Fills `previous` from the pack open as `fd`; returns what is wrong with it, if anything. */
   private readPackHeader(fd: number): string | undefined {
-    const size = fstatSync(fd).size;
-    this.stats.bytes = size;
-    const lead = Buffer.alloc(Math.min(size, LEAD));
-    readAll(fd, lead, 0);
-    if (lead.length < MAGIC.length + 4 || !lead.subarray(0, MAGIC.length).equals(MAGIC))
-      return 'not an index cache file';
-    const format = lead.readUInt32LE(MAGIC.length);
-    if (format !== INDEX_CACHE_FORMAT)
-      return `written in format ${format}, this version reads format ${INDEX_CACHE_FORMAT}`;
-    if (size < LEAD + FOOTER) return 'truncated';
-    const footer = Buffer.alloc(FOOTER);
-    readAll(fd, footer, size - FOOTER);
-    const headerOffset = Number(footer.readBigUInt64LE(0));
-    const headerLength = footer.readUInt32LE(8);
-    if (headerOffset < LEAD || headerOffset + headerLength > size - FOOTER)
-      return 'truncated (or its footer is damaged)';
-    const headerJson = Buffer.alloc(headerLength);
-    readAll(fd, headerJson, headerOffset);
-    if (crc32(headerJson) !== footer.readUInt32LE(12)) return 'its header is damaged (checksum)';
+    const t = readTrailer(fd, MAGIC, INDEX_CACHE_FORMAT, 'an index cache file');
+    if ('problem' in t) return t.problem;
+    this.stats.bytes = t.size;
+    const { headerOffset, bodyOffset } = t;
     let header: PackHeader;
     try {
-      header = JSON.parse(headerJson.toString('utf8')) as PackHeader;
+      header = JSON.parse(t.header.toString('utf8')) as PackHeader;
     } catch {
       return 'its header is damaged';
     }
@@ -440,7 +411,7 @@ export class IndexCache {
         typeof ref?.id !== 'string' ||
         !Number.isInteger(ref.offset) ||
         !Number.isInteger(ref.length) ||
-        ref.offset < LEAD ||
+        ref.offset < bodyOffset ||
         ref.offset % 8 !== 0 ||
         ref.length < 0 ||
         ref.offset + ref.length > headerOffset

@@ -18,8 +18,15 @@
 // checks the whole body before using any of it. It comes after the body so that the body is
 // written part by part as it is made, a dictionary's JSON in slices: at ten million events the
 // dictionaries' text is hundreds of megabytes, which a save does not hold in memory at once.
-import { closeSync, fstatSync, openSync } from 'node:fs';
-import { align8, PaddedFileWriter, readAll } from './cacheFileIo';
+import { closeSync, openSync } from 'node:fs';
+import {
+  align8,
+  appendTrailer,
+  leadOf,
+  PaddedFileWriter,
+  readAll,
+  readTrailer,
+} from './cacheFileIo';
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { FileState, IndexState } from '../index/eventIndex';
@@ -51,10 +58,6 @@ const SCHEMA = createHash('sha256')
   )
   .digest('hex')
   .slice(0, 16);
-/** The magic and the format, padded: where the body starts. */
-const LEAD = align8(MAGIC.length + 4);
-/** u64 header offset, u32 header length, u32 header crc32. */
-const FOOTER = 16;
 /** Dictionary values per slice of JSON written. */
 const DICTIONARY_SLICE = 65_536;
 
@@ -149,10 +152,8 @@ export function writeSnapshot(
   const utf8 = (text: string) => Buffer.from(text, 'utf8');
   const writer = new PaddedFileWriter(path);
   try {
-    const lead = Buffer.alloc(LEAD);
-    MAGIC.copy(lead);
-    lead.writeUInt32LE(INDEX_SNAPSHOT_FORMAT, MAGIC.length);
-    writer.append(lead);
+    writer.append(leadOf(MAGIC, INDEX_SNAPSHOT_FORMAT));
+    const bodyOffset = writer.position;
     let crc = 0;
     const arrays: number[] = [];
     // One part of the body from its pieces, padded to 8; its length (padding apart) is listed.
@@ -180,14 +181,9 @@ export function writeSnapshot(
       records: st.size,
       bytes: files.uncompressedBytes.reduce((s, n) => s + n, 0),
       largestFile: files.uncompressedBytes.reduce((m, n) => Math.max(m, n), 0),
-      body: { offset: LEAD, length: writer.position - LEAD, crc, arrays },
+      body: { offset: bodyOffset, length: writer.position - bodyOffset, crc, arrays },
     };
-    const headerJson = utf8(JSON.stringify(header));
-    const footer = Buffer.alloc(FOOTER);
-    footer.writeBigUInt64LE(BigInt(writer.append(headerJson)), 0);
-    footer.writeUInt32LE(headerJson.length, 8);
-    footer.writeUInt32LE(crc32(headerJson), 12);
-    writer.append(footer);
+    appendTrailer(writer, utf8(JSON.stringify(header)));
     writer.commit();
   } catch (e) {
     writer.abort();
@@ -231,36 +227,17 @@ export function readSnapshotHeader(path: string, scope: string): SnapshotHeader 
     return undefined;
   }
   try {
-    const size = fstatSync(fd).size;
-    const lead = Buffer.alloc(Math.min(size, LEAD));
-    readAll(fd, lead, 0);
-    if (lead.length < MAGIC.length + 4 || !lead.subarray(0, MAGIC.length).equals(MAGIC))
-      throw new SnapshotError('not an index snapshot');
-    const format = lead.readUInt32LE(MAGIC.length);
-    if (format !== INDEX_SNAPSHOT_FORMAT)
-      throw new SnapshotError(
-        `written in format ${format}, this version reads format ${INDEX_SNAPSHOT_FORMAT}`,
-      );
-    if (size < LEAD + FOOTER) throw new SnapshotError('truncated');
-    const footer = Buffer.alloc(FOOTER);
-    readAll(fd, footer, size - FOOTER);
-    const headerOffset = Number(footer.readBigUInt64LE(0));
-    const length = footer.readUInt32LE(8);
-    if (headerOffset < LEAD || headerOffset + length > size - FOOTER)
-      throw new SnapshotError('truncated (or its footer is damaged)');
-    const json = Buffer.alloc(length);
-    readAll(fd, json, headerOffset);
-    if (crc32(json) !== footer.readUInt32LE(12))
-      throw new SnapshotError('its header is damaged (checksum)');
+    const t = readTrailer(fd, MAGIC, INDEX_SNAPSHOT_FORMAT, 'an index snapshot');
+    if ('problem' in t) throw new SnapshotError(t.problem);
     let h: SnapshotHeader;
     try {
-      h = JSON.parse(json.toString('utf8')) as SnapshotHeader;
+      h = JSON.parse(t.header.toString('utf8')) as SnapshotHeader;
     } catch {
       throw new SnapshotError('its header is damaged');
     }
     if (h.schema !== SCHEMA) throw new SnapshotError('written for other index columns');
     if (h.scope !== scope) throw new SnapshotError('written for another scope');
-    if (h.body?.offset !== LEAD || h.body.offset + h.body.length !== headerOffset)
+    if (h.body?.offset !== t.bodyOffset || h.body.offset + h.body.length !== t.headerOffset)
       throw new SnapshotError('its header is damaged');
     return h;
   } finally {
