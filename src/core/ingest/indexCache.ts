@@ -152,7 +152,14 @@ export class IndexCache {
   private readonly written = new Map<string, EntryRef>();
   /** Writing the new pack failed: `save` reports it (the load itself goes on). */
   private writeError: unknown;
+  /** The new pack differs from the old one (a file read again, a damaged entry, a bad pack). */
   private changed = false;
+  /**
+   * Entries taken from the old pack while nothing has changed: they are copied into a new pack
+   * only once one is needed (`startRewrite`), so that a reopening with nothing changed (the
+   * snapshot unused) writes nothing.
+   */
+  private readonly pendingHits: EntryRef[] = [];
   private packRead = false;
   private snapshotHeader: SnapshotHeader | undefined;
   /** A snapshot file is there that is not (or no longer) right: replaced or removed at save. */
@@ -248,20 +255,21 @@ export class IndexCache {
       );
       this.previous.delete(id);
       this.stats.misses++;
-      this.changed = true;
+      this.startRewrite();
       return undefined;
     }
     this.stats.hits++;
-    this.append(id, bytes, ref.crc);
+    if (this.changed) this.append(id, bytes, ref.crc);
+    else this.pendingHits.push(ref);
     return decoded;
   }
 
   put(id: string | undefined, result: CachedFile): void {
     if (id === undefined) return;
     this.readPack();
+    this.startRewrite();
     const bytes = encodeEntry(result);
     this.append(id, bytes, crc32(bytes));
-    this.changed = true;
   }
 
   /**
@@ -300,6 +308,26 @@ export class IndexCache {
     this.writer = undefined;
   }
 
+  /**
+   * From now on the pack is written anew: the entries taken from the old one so far are copied
+   * into it, one at a time, and later ones as they come.
+   */
+  private startRewrite(): void {
+    if (this.changed) return;
+    this.changed = true;
+    for (const ref of this.pendingHits.splice(0)) {
+      if (this.writeError !== undefined || this.previousFd === undefined) break;
+      const bytes = Buffer.allocUnsafeSlow(ref.length);
+      try {
+        readAll(this.previousFd, bytes, ref.offset); // (checked when it was taken)
+      } catch (e) {
+        this.writeError = e;
+        break;
+      }
+      this.append(ref.id, bytes, ref.crc);
+    }
+  }
+
   /** Appends one entry to the new pack (opened at the first). A failure stops the writing only. */
   private append(id: string, bytes: Uint8Array, crc: number): void {
     if (this.writeError !== undefined) return;
@@ -319,9 +347,11 @@ export class IndexCache {
   }
 
   private savePack(): void {
-    this.stats.dropped = [...this.previous.keys()].filter((k) => !this.written.has(k)).length;
-    if (this.writeError !== undefined) throw this.writeError;
+    const taken = new Set([...this.written.keys(), ...this.pendingHits.map((r) => r.id)]);
+    this.stats.dropped = [...this.previous.keys()].filter((k) => !taken.has(k)).length;
     if (!this.changed && this.stats.dropped === 0) return; // the pack on disk is this one
+    this.startRewrite();
+    if (this.writeError !== undefined) throw this.writeError;
     if (!this.writer) {
       // Nothing to keep: no pack rather than an empty one.
       rmSync(this.path, { force: true });
@@ -424,7 +454,7 @@ export class IndexCache {
 
   private packFailed(why: string): void {
     this.notices.push(`index cache ${this.path}: ${why}; the index is rebuilt from the files`);
-    this.changed = true;
+    this.startRewrite();
   }
 }
 

@@ -278,6 +278,40 @@ describe('persisted index (index cache)', function () {
     assert.deepEqual(third.notices, []);
   });
 
+  it('a reopening from the pack with nothing changed writes nothing; a deletion alone rewrites it without that file', async () => {
+    await load(IndexCache.open(cacheDir, SCOPE));
+    const { path: pack, snapshotPath } = IndexCache.open(cacheDir, SCOPE);
+    const temps = () => readdirSync(cacheDir).filter((n) => n.endsWith('.tmp'));
+    const loadWithoutSnapshot = async () => {
+      rmSync(snapshotPath, { force: true });
+      const cache = IndexCache.open(cacheDir, SCOPE);
+      const index = new EventIndex({ runner: pool });
+      await loadEventFiles(index, pool, (await discover(new FolderSource(bucket))).events, {
+        cache,
+      });
+      const during = temps();
+      cache.save();
+      return { cache, during, index };
+    };
+    const inode = statSync(pack).ino;
+    const same = await loadWithoutSnapshot();
+    assert.deepEqual(same.during, [], 'no new pack is started while every file is a hit');
+    assert.equal(same.cache.stats.misses, 1, 'only the unreadable file');
+    assert.equal(statSync(pack).ino, inode, 'the pack is the one that was there');
+    // A deleted file: the other entries are copied into a new pack at the save.
+    rmSync(logFiles()[0]);
+    const expected = await picture(await load());
+    const deleted = await loadWithoutSnapshot();
+    assert.equal(deleted.cache.stats.dropped, 1);
+    assert.notEqual(statSync(pack).ino, inode, 'a new pack');
+    assert.deepEqual(await picture(deleted.index), expected);
+    const after = await loadWithoutSnapshot();
+    assert.equal(after.cache.stats.dropped, 0);
+    assert.equal(after.cache.stats.misses, 1, 'every other file from the new pack');
+    assert.deepEqual(after.cache.notices, []);
+    assert.deepEqual(await picture(after.index), expected);
+  });
+
   it('a temporary file left by a process that died is removed when the cache is opened', async () => {
     await load(IndexCache.open(cacheDir, SCOPE));
     const { path: pack } = IndexCache.open(cacheDir, SCOPE);
