@@ -58,8 +58,12 @@ const SCHEMA = createHash('sha256')
   )
   .digest('hex')
   .slice(0, 16);
-/** Dictionary values per slice of JSON written. */
-const DICTIONARY_SLICE = 65_536;
+/**
+ * Characters of dictionary JSON per slice written, about: slices this small (strings and buffers
+ * under V8's large-object size) are freed by its young-generation collections as the write goes,
+ * where slices of megabytes wait for a full collection and pile up.
+ */
+const DICTIONARY_SLICE_CHARS = 32_768;
 
 export interface SnapshotHeader {
   schema: string;
@@ -193,22 +197,28 @@ export function writeSnapshot(
 }
 
 /**
- * The JSON of a dictionary's values (values[0], the absent value, as null), in slices of
- * `slice` values: together the bytes of JSON.stringify(values).
+ * The JSON of a dictionary's values (values[0], the absent value, as null) in slices of about
+ * `chars` characters each (the first of `first` values; then as many as make that size, by the
+ * last slice's): together the bytes of JSON.stringify(values).
  */
 export function* dictionaryJson(
   values: readonly Primitive[],
-  slice = DICTIONARY_SLICE,
+  first = 256,
+  chars = DICTIONARY_SLICE_CHARS,
 ): Generator<Uint8Array> {
   if (values.length === 0) {
     yield Buffer.from('[]');
     return;
   }
-  for (let i = 0; i < values.length; i += slice) {
-    const text = JSON.stringify(values.slice(i, i + slice));
-    const last = i + slice >= values.length;
+  let n = first;
+  for (let i = 0; i < values.length;) {
+    const end = Math.min(values.length, i + n);
+    const text = JSON.stringify(values.slice(i, end));
     // Each slice's "[…]" becomes "[…" first, ",…" after, and the last closes with "]".
+    const last = end === values.length;
     yield Buffer.from((i === 0 ? '[' : ',') + text.slice(1, last ? text.length : -1), 'utf8');
+    n = Math.max(1, Math.round((n * chars) / text.length));
+    i = end;
   }
 }
 

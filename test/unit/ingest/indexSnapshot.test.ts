@@ -201,11 +201,15 @@ describe('whole-index snapshot (index cache)', function () {
   it("a dictionary's JSON written in slices is byte for byte JSON.stringify of the whole", () => {
     const values = [undefined, 'a', 'é "quoted"\n', 3, true, null, 'arn:aws:s3:::b/k', '', 'z'];
     for (const n of [0, 1, 2, 5, values.length])
-      for (const slice of [1, 2, 3, 4, 8, 9, 100]) {
-        const v = values.slice(0, n);
-        const written = Buffer.concat([...dictionaryJson(v, slice)]).toString('utf8');
-        assert.equal(written, JSON.stringify(v), `${n} values in slices of ${slice}`);
-      }
+      for (const first of [1, 2, 3, 4, 8, 9, 100])
+        for (const chars of [1, 5, 12, 40, 1000]) {
+          const v = values.slice(0, n);
+          const slices = [...dictionaryJson(v, first, chars)];
+          const written = Buffer.concat(slices).toString('utf8');
+          assert.equal(written, JSON.stringify(v), `${n} values, ${first} first, ${chars} chars`);
+          if (chars === 1 && first === 1 && n > 0)
+            assert.equal(slices.length, n, 'slices as small as one value each');
+        }
   });
 
   for (const [name, damage, why] of [
