@@ -302,8 +302,7 @@ export class IndexCache {
    * removed; the files on disk stay as they were. `save` does this itself.
    */
   close(): void {
-    if (this.previousFd !== undefined) closeSync(this.previousFd);
-    this.previousFd = undefined;
+    this.closePrevious();
     this.writer?.abort();
     this.writer = undefined;
   }
@@ -326,6 +325,12 @@ export class IndexCache {
       }
       this.append(ref.id, bytes, ref.crc);
     }
+  }
+
+  /** Closes the pack read (before the new one is renamed over it, or at the end). */
+  private closePrevious(): void {
+    if (this.previousFd !== undefined) closeSync(this.previousFd);
+    this.previousFd = undefined;
   }
 
   /** Appends one entry to the new pack (opened at the first). A failure stops the writing only. */
@@ -366,8 +371,7 @@ export class IndexCache {
     };
     appendTrailer(this.writer, Buffer.from(JSON.stringify(header), 'utf8'));
     this.stats.bytes = this.writer.position;
-    if (this.previousFd !== undefined) closeSync(this.previousFd); // (renamed over below)
-    this.previousFd = undefined;
+    this.closePrevious(); // (renamed over below)
     this.writer.commit();
     this.writer = undefined;
   }
