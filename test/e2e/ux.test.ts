@@ -36,13 +36,21 @@ async function quickOpen(wb: Workbench, name: string): Promise<void> {
 /** The labels of the context menu a right-click on the explorer row starting with `row` opens. */
 async function contextMenu(wb: Workbench, row: string): Promise<string[]> {
   const pane = await wb.view('Explorer');
-  await pane
-    .locator('.monaco-list-row')
-    .filter({ hasText: row })
-    .first()
-    .click({ button: 'right' });
+  const target = pane.locator('.monaco-list-row').filter({ hasText: row }).first();
   const items = wb.page.locator('.monaco-menu .action-item:not(.disabled) .action-label');
-  await items.first().waitFor({ state: 'visible' });
+  // A right-click that lands while the tree re-renders the row, or while its hover is opening,
+  // opens no menu (seen once in CI, the row's tooltip shown instead): dismiss and click again.
+  for (let attempt = 1; ; attempt++) {
+    await target.click({ button: 'right' });
+    try {
+      await items.first().waitFor({ state: 'visible', timeout: attempt < 3 ? 10_000 : 30_000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await wb.page.keyboard.press('Escape');
+      await wb.page.mouse.move(0, 0);
+    }
+  }
   return (await items.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
 }
 
