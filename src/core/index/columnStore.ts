@@ -1,5 +1,11 @@
 // The columns of the index: one typed array per field, all the same length, grown by doubling.
 // A row is one event; row ids are assigned in load order and never change.
+//
+// A dictionary-encoded column's ids are as narrow as its dictionary lets them be (IdArray): one
+// byte each while it holds at most 256 values (most do: regions, accounts, event types, error
+// codes), two up to 65,536, else four. At ten million events that is about 80 bytes per event
+// less than four bytes everywhere. The sentinel ids (IRREGULAR, PACKED_UUID) need four bytes: the
+// first one a column meets widens it, so every comparison with them holds at any width.
 import {
   ABSENT,
   FIRST_ORIGIN_INPUT,
@@ -17,9 +23,38 @@ import {
 import type { ColumnBatch } from '../ingest/batch';
 import { Dictionary, type DictionaryValues } from './dictionary';
 
+/** A column's dictionary ids: see the top of this file. */
+export type IdArray = Uint8Array | Uint16Array | Uint32Array;
+
+/** The largest id `ids` can hold. */
+function maxIdOf(ids: IdArray): number {
+  return ids.BYTES_PER_ELEMENT === 1 ? 0xff : ids.BYTES_PER_ELEMENT === 2 ? 0xffff : 0xffffffff;
+}
+
+/** `ids` copied to an array wide enough for `id` (same length). */
+function widened(ids: IdArray, id: number): IdArray {
+  const wider = id <= 0xffff ? new Uint16Array(ids.length) : new Uint32Array(ids.length);
+  wider.set(ids);
+  return wider;
+}
+
+/**
+ * The ids of a column as saved (a snapshot's bytes) for `n` rows: a view of the width the bytes
+ * say (1, 2 or 4 per row). Throws when they fit none.
+ */
+export function idArrayOf(bytes: Uint8Array, n: number): IdArray {
+  const width = n === 0 ? 1 : bytes.byteLength / n;
+  if (bytes.byteOffset % width === 0) {
+    if (width === 1) return bytes;
+    if (width === 2) return new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+    if (width === 4) return new Uint32Array(bytes.buffer, bytes.byteOffset, n);
+  }
+  throw new Error('array sizes');
+}
+
 export interface ScalarColumn {
   field: ScalarField;
-  ids: Uint32Array;
+  ids: IdArray;
   dict: Dictionary;
   /** Rows whose value is IRREGULAR (see index/schema.ts). */
   irregular: number[];
@@ -36,7 +71,7 @@ export interface SparseColumn {
 
 export interface ResourceColumn {
   field: ResourceField;
-  ids: Uint32Array;
+  ids: IdArray;
   dict: Dictionary;
 }
 
@@ -56,11 +91,11 @@ export interface StoreState {
   resourceIrregular: Uint32Array;
   resourceStart: Uint32Array;
   /** One per SCALAR_FIELDS entry; dict: the values in id order (0: absent). */
-  scalars: { ids: Uint32Array; dict: DictionaryValues; irregular: Uint32Array }[];
+  scalars: { ids: IdArray; dict: DictionaryValues; irregular: Uint32Array }[];
   /** One per ORIGIN_INPUT_FIELDS entry. */
   originInputs: { rows: Uint32Array; ids: Uint32Array; dict: DictionaryValues }[];
   /** One per RESOURCE_FIELDS entry. */
-  resources: { ids: Uint32Array; dict: DictionaryValues }[];
+  resources: { ids: IdArray; dict: DictionaryValues }[];
 }
 
 export class ColumnStore {
@@ -76,7 +111,7 @@ export class ColumnStore {
   readonly rowIrregular: number[] = [];
   readonly scalars: ScalarColumn[] = SCALAR_FIELDS.map((field) => ({
     field,
-    ids: new Uint32Array(0),
+    ids: new Uint8Array(0),
     dict: new Dictionary(),
     irregular: [],
   }));
@@ -99,7 +134,7 @@ export class ColumnStore {
   private resourceCapacity = 0;
   readonly resources: ResourceColumn[] = RESOURCE_FIELDS.map((field) => ({
     field,
-    ids: new Uint32Array(0),
+    ids: new Uint8Array(0),
     dict: new Dictionary(),
   }));
   readonly resourceByField = new Map<string, ResourceColumn>(
@@ -145,9 +180,12 @@ export class ColumnStore {
       const col = this.scalars[c];
       const src = b.scalars[c];
       const m = remap(col.dict, b.values);
+      let ids = col.ids;
+      let max = maxIdOf(ids);
       for (let r = 0; r < n; r++) {
         const g = toGlobal(col.dict, m, src[r]);
-        col.ids[first + r] = g;
+        if (g > max) max = maxIdOf((col.ids = ids = widened(ids, g)));
+        ids[first + r] = g;
         if (g === IRREGULAR) col.irregular.push(first + r);
       }
     }
@@ -172,8 +210,13 @@ export class ColumnStore {
       const col = this.resources[c];
       const src = b.resources[c];
       const m = remap(col.dict, b.values);
-      for (let i = 0; i < resN; i++)
-        col.ids[this.resourceCount + i] = toGlobal(col.dict, m, src[i]);
+      let ids = col.ids;
+      let max = maxIdOf(ids);
+      for (let i = 0; i < resN; i++) {
+        const g = toGlobal(col.dict, m, src[i]);
+        if (g > max) max = maxIdOf((col.ids = ids = widened(ids, g)));
+        ids[this.resourceCount + i] = g;
+      }
     }
     for (let r = 0; r < n; r++)
       this.resourceStart[first + r + 1] = this.resourceCount + b.resourceStart[r + 1];
@@ -292,7 +335,7 @@ export class ColumnStore {
     const ev = new Uint8Array(cap * 16);
     ev.set(this.eventIds);
     this.eventIds = ev;
-    for (const c of this.scalars) c.ids = grow(c.ids, cap, Uint32Array);
+    for (const c of this.scalars) c.ids = grow(c.ids, cap);
     this.resourceStart = grow(this.resourceStart, cap + 1, Uint32Array);
     this.capacity = cap;
   }
@@ -300,7 +343,7 @@ export class ColumnStore {
   private reserveResources(n: number): void {
     if (n <= this.resourceCapacity) return;
     const cap = Math.max(n, this.resourceCapacity * 2, 1024);
-    for (const c of this.resources) c.ids = grow(c.ids, cap, Uint32Array);
+    for (const c of this.resources) c.ids = grow(c.ids, cap);
     this.resourceCapacity = cap;
   }
 
@@ -323,10 +366,11 @@ function pushAll(to: number[], from: Uint32Array): void {
   for (let i = 0; i < from.length; i++) to.push(from[i]);
 }
 
-function grow<T extends Float64Array | Uint32Array>(
+/** `a` copied to a new array of the same kind and `cap` elements. */
+function grow<T extends Float64Array | IdArray>(
   a: T,
   cap: number,
-  ctor: { new (n: number): T },
+  ctor: { new (n: number): T } = a.constructor as { new (n: number): T },
 ): T {
   const b = new ctor(cap);
   b.set(a);

@@ -10,7 +10,7 @@ import { AnnotationValues, annotationValue, valueMatcher } from '../query/match'
 import { AnnotationField, isAnnotationField } from '../query/fields';
 import { IRREGULAR, PACKED_UUID, TIME_FIELD } from './schema';
 import { formatEventTime } from '../time';
-import type { ColumnStore } from './columnStore';
+import type { ColumnStore, IdArray } from './columnStore';
 
 export interface ExecutionContext {
   store: ColumnStore;
@@ -132,7 +132,7 @@ async function evalNode(
 
 /** One way a row can satisfy a term: its id in a column maps to 1 in the table, or its time
  * rank falls in [from, to). */
-export type RowTest = { ids: Uint32Array; table: Uint8Array } | { from: number; to: number };
+export type RowTest = { ids: IdArray; table: Uint8Array } | { from: number; to: number };
 
 /** The tests of a term the columns answer exactly for every row, or undefined. */
 function simpleTests(ctx: ExecutionContext, term: TermNode): RowTest[] | undefined {
@@ -183,7 +183,7 @@ function compileSimple(
   node: QueryNode,
 ): ((restrict: Uint8Array | null) => Uint8Array) | undefined {
   const tables: Uint8Array[] = [];
-  const ids: Uint32Array[] = [];
+  const ids: IdArray[] = [];
   const bounds: number[] = [];
   let usesRank = false;
   const expr = (n: QueryNode): string | undefined => {
@@ -224,7 +224,11 @@ function compileSimple(
   const e = expr(node);
   if (e === undefined) return undefined;
   const locals = tables.map((_, k) => `const t${k} = tables[${k}], i${k} = ids[${k}];`).join('\n');
-  const body = `${locals}
+  // The ids' widths are part of the body, so that each compiled loop reads one kind of array per
+  // column (a monomorphic access; see ColumnStore's IdArray).
+  const widths = ids.map((a) => a.BYTES_PER_ELEMENT).join('');
+  const body = `// widths ${widths}
+    ${locals}
     const mask = new Uint8Array(n);
     if (restrict === null) { for (let r = 0; r < n; r++) if (${e}) mask[r] = 1; }
     else { for (let r = 0; r < n; r++) if (restrict[r] === 1 && ${e}) mask[r] = 1; }
@@ -243,7 +247,7 @@ function compileSimple(
 
 type CompiledLoop = (
   t: Uint8Array[],
-  i: Uint32Array[],
+  i: IdArray[],
   rank: Uint32Array | null,
   bounds: Float64Array,
   n: number,

@@ -5,7 +5,7 @@
 // the typed arrays are views of the bytes read, nothing is re-interned, re-sorted or re-hashed.
 // When anything changed, the pack's per-file entries give the exact answer instead.
 //
-// File layout (little-endian), format 3:
+// File layout (little-endian), format 4 (a column's ids 1, 2 or 4 bytes each: index/columnStore.ts IdArray):
 //   "CTLENS-SNAPSHOT\n"  u32 format, padded to 8
 //   the body: the arrays of `arraysOf` in that order, each 8-aligned, then each dictionary's
 //   values as JSON (decoded when a view first reads that column), then the JSON of the rest
@@ -30,7 +30,7 @@ import {
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { FileState, IndexState } from '../index/eventIndex';
-import type { StoreState } from '../index/columnStore';
+import { idArrayOf, type StoreState } from '../index/columnStore';
 import type { DictionaryValues } from '../index/dictionary';
 import { tableHolds } from '../index/duplicates';
 import { ORIGIN_RESOLUTION_VERSION } from '../origin/resolve';
@@ -44,7 +44,7 @@ import {
 
 const MAGIC = Buffer.from('CTLENS-SNAPSHOT\n', 'latin1');
 /** Bump when what the index holds or how it is laid out here changes. */
-export const INDEX_SNAPSHOT_FORMAT = 3;
+export const INDEX_SNAPSHOT_FORMAT = 4;
 /** The index's columns and how its origins were resolved: a snapshot written for others is foreign. */
 const SCHEMA = createHash('sha256')
   .update(
@@ -94,7 +94,7 @@ type Rest = Pick<IndexState, 'untimed' | 'files' | 'problems'> & {
   answers: { fingerprints: string[]; firstRows: number[] };
 };
 
-type Arr = Float64Array | Uint32Array | Uint8Array;
+type Arr = Float64Array | Uint32Array | Uint16Array | Uint8Array;
 
 /** The arrays of a state in their order in the file (the JSON of the rest comes after them). */
 function arraysOf(s: IndexState): Arr[] {
@@ -306,15 +306,16 @@ function decode(body: Buffer, h: SnapshotHeader): IndexState {
   const rowIrregular = take(Uint32Array);
   const resourceIrregular = take(Uint32Array);
   const resourceStart = take(Uint32Array);
-  const scalars = SCALAR_FIELDS.map(() => ({
-    ids: take(Uint32Array),
+  // Ids as bytes for now: their width (ColumnStore's IdArray) is their length over the rows.
+  const scalarIds = SCALAR_FIELDS.map(() => ({
+    ids: take(Uint8Array),
     irregular: take(Uint32Array),
   }));
   const originInputs = ORIGIN_INPUT_FIELDS.map(() => ({
     rows: take(Uint32Array),
     ids: take(Uint32Array),
   }));
-  const resources = RESOURCE_FIELDS.map(() => ({ ids: take(Uint32Array) }));
+  const resourceIds = RESOURCE_FIELDS.map(() => take(Uint8Array));
   const table = take(Uint32Array);
   const hidden = take(Uint32Array);
   const order = take(Uint32Array);
@@ -340,16 +341,15 @@ function decode(body: Buffer, h: SnapshotHeader): IndexState {
   if (i !== lengths.length) throw new Error('arrays left over');
   const n = rest.size;
   const rc = rest.resourceCount;
+  const scalars = scalarIds.map((c) => ({ ...c, ids: idArrayOf(c.ids, n) }));
+  const resources = resourceIds.map((ids) => ({ ids: idArrayOf(ids, rc) }));
   const ok =
     n === h.records &&
-    [times, fileOf, elementOf, order, originIds, ...scalars.map((c) => c.ids)].every(
-      (a) => a.length === n,
-    ) &&
+    [times, fileOf, elementOf, order, originIds].every((a) => a.length === n) &&
     maxOf(originIds) < rest.origins.length &&
     eventIds.length === n * 16 &&
     resourceStart.length === n + 1 &&
     resourceStart[n] === rc &&
-    resources.every((c) => c.ids.length === rc) &&
     originInputs.every((c) => c.rows.length === c.ids.length) &&
     table.length >= 2 &&
     (table.length & (table.length - 1)) === 0 &&

@@ -1,13 +1,13 @@
 // The index's columns as an OriginSource: resolution reads dictionary ids, and each distinct
 // value is turned into text once.
 import { ABSENT, IRREGULAR, ORIGIN_INPUT_FIELDS, PACKED_UUID } from '../index/schema';
-import type { ColumnStore } from '../index/columnStore';
+import type { ColumnStore, IdArray } from '../index/columnStore';
 import type { OriginRead, OriginSource } from './resolve';
 
 export function indexOriginSource(store: ColumnStore): OriginSource {
   const size = store.size;
   // Each column's values as text, made on first use (resolution reads a dozen of them).
-  const columns = new Map<OriginRead, { ids: Uint32Array; values: string[] }>();
+  const columns = new Map<OriginRead, { ids: IdArray; values: string[] }>();
   const column = (f: OriginRead) => {
     let c = columns.get(f);
     if (!c) {

@@ -132,6 +132,14 @@ describe('whole-index snapshot (index cache)', function () {
       assert.equal(cache.stats.hits, reopened.files.length);
       assert.deepEqual(cache.notices, []);
       assert.deepEqual(plain(reopened), plain(written), 'every column, dictionary, order, table');
+      if (root() === bucket) {
+        // (plain() names each array's kind: the widths came back as they were saved.)
+        const st = written.state().store;
+        const widths = new Set(
+          [...st.scalars, ...st.resources].map((c) => c.ids.BYTES_PER_ELEMENT),
+        );
+        assert.deepEqual([...widths].sort(), [1, 2, 4], 'ids of each width saved and read back');
+      }
       assert.deepEqual(await answers(reopened), await answers(fresh), 'equal to a fresh load');
       assert.deepEqual(await answers(reopened), await answers(written));
       // The detections (worked out from the records, not saved) are those of a fresh load.
