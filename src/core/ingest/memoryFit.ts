@@ -6,11 +6,13 @@ import { totalmem } from 'node:os';
 /**
  * Memory the index takes per event, all in: columns, dictionaries, the eventID table, the time
  * order. With the process's own (below), peak RSS measured in BENCHMARKS.md "Ten million events
- * (issue 15 §3)": 455 MiB at 1,000,000 events, 2,948 MiB at 10,000,000, i.e. 290 bytes per
- * event added (2,745–2,808 MiB at 10M since then: it errs high). A single figure of 450 per
- * event, taken at 1M, over-estimated 10M by half.
+ * (issue 15 §3)" once the id columns were made as narrow as their dictionaries: 394–434 MiB at
+ * 1,000,000 events, 2,120 MiB at 10,000,000 (about 200 bytes per event added). Taken higher,
+ * since real trails hold more distinct values than the generated buckets (wider id columns, up to
+ * the 290 bytes per event measured when every column took four bytes); with the event count's
+ * own over-estimate (below) a scope is not refused for less than it needs.
  */
-export const INDEX_BYTES_PER_EVENT = 290;
+export const INDEX_BYTES_PER_EVENT = 230;
 /** What the process holds whatever it loads: code, the worker threads' heaps, the pool's batches. */
 export const PROCESS_BASE_BYTES = 190e6;
 /**
