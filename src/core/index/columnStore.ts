@@ -43,7 +43,7 @@ function widened(ids: IdArray, id: number): IdArray {
  * say (1, 2 or 4 per row). Throws when they fit none.
  */
 export function idArrayOf(bytes: Uint8Array, n: number): IdArray {
-  const width = n === 0 ? 1 : bytes.byteLength / n;
+  const width = n === 0 ? (bytes.byteLength === 0 ? 1 : 0) : bytes.byteLength / n;
   if (bytes.byteOffset % width === 0) {
     if (width === 1) return bytes;
     if (width === 2) return new Uint16Array(bytes.buffer, bytes.byteOffset, n);

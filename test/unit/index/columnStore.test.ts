@@ -136,6 +136,7 @@ describe('ColumnStore: id columns as narrow as their dictionaries', () => {
     assert.equal(idArrayOf(bytes, 6).constructor, Uint16Array);
     assert.equal(idArrayOf(bytes, 3).constructor, Uint32Array);
     assert.equal(idArrayOf(new Uint8Array(0), 0).length, 0);
+    assert.throws(() => idArrayOf(bytes, 0), /array sizes/, 'bytes for no row');
     assert.throws(() => idArrayOf(bytes, 4), /array sizes/, '3 bytes per row');
     assert.throws(() => idArrayOf(bytes, 5), /array sizes/);
     assert.throws(() => idArrayOf(bytes, 24), /array sizes/, 'half a byte per row');
