@@ -171,7 +171,7 @@ describe('case: annotations and the evidence report', () => {
       .first()
       .click();
     await pick(wb, 'Evidence report format', 'HTML (one self-contained file)');
-    await pick(wb, undefined, 'The starred, tagged or noted events (2)');
+    await pick(wb, 'Events in the evidence report', 'The starred, tagged or noted events (2)');
     // The save dialog (VS Code's own in the browser) proposes evidence-report.html in the folder.
     await waitUntil(
       async () => /evidence-report\.html$/.test(await input.inputValue()),

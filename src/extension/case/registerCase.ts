@@ -281,7 +281,9 @@ async function exportReport(
       : (
           await vscode.window.showQuickPick(
             Object.entries(formats).map(([id, f]) => ({ label: f.label, id: id as ReportFormat })),
-            { title: 'Evidence report format' },
+            // The report is asked for in three steps (format, events, file): a step stays open
+            // when focus moves (the timeline refreshing beside it) instead of ending the export.
+            { title: 'Evidence report format', ignoreFocusOut: true },
           )
         )?.id
   ) as ReportFormat | undefined;
@@ -292,16 +294,19 @@ async function exportReport(
     arg?.cover === 'annotated' || arg?.cover === 'result'
       ? arg.cover
       : (
-          await vscode.window.showQuickPick([
-            {
-              label: `The starred, tagged or noted events (${resolved.byRow.size})`,
-              id: 'annotated' as const,
-            },
-            {
-              label: `The current result (${panel.currentQuery.filter || 'all events'})`,
-              id: 'result' as const,
-            },
-          ])
+          await vscode.window.showQuickPick(
+            [
+              {
+                label: `The starred, tagged or noted events (${resolved.byRow.size})`,
+                id: 'annotated' as const,
+              },
+              {
+                label: `The current result (${panel.currentQuery.filter || 'all events'})`,
+                id: 'result' as const,
+              },
+            ],
+            { title: 'Events in the evidence report', ignoreFocusOut: true },
+          )
         )?.id;
   if (!cover) return undefined;
   const base = vscode.workspace.workspaceFolders?.[0]?.uri;
