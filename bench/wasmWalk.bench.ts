@@ -20,6 +20,7 @@ import { gunzipSync } from 'node:zlib';
 import { BatchBuilder } from '../src/core/ingest/batch';
 import { JsonCursor, skipSpace } from '../src/core/ingest/jsonScan';
 import { scanRecordsFile } from '../src/core/ingest/scanRecords';
+import { mutations, SAMPLES } from '../test/unit/ingest/jsonMutations';
 import { logFilesUnder } from '../test/unit/ingest/logFiles';
 
 const argText = (name: string, dflt: string): string => {
@@ -97,54 +98,7 @@ const invalidDir = join(ROOT, 'test/fixtures/hostile-input/invalid-json');
 const cases: string[] = readdirSync(invalidDir).map((f) =>
   readFileSync(join(invalidDir, f), 'utf8'),
 );
-const SAMPLES = [
-  '{"Records":[{"eventVersion":"1.08","eventTime":"2024-05-14T10:00:00Z","requestParameters":{"policy":"{\\"Version\\":\\"2012-10-17\\"}","n":-12.5e+3,"ok":true,"none":null,"list":[1,0,-0,0.25,1E9,"\\u00e9\\n\\t\\\\\\/"]},"resources":[]}]}',
-  '[ {"a" : [ ] , "b" : { } } , "x\\"y" , 0 , false ]',
-  '{\n  "Records": [\n    {\n      "eventName": "DeleteTrail",\n      "tags": {"k": "v"}\n    }\n  ]\n}\n',
-];
-const ALPHABET = [
-  '{',
-  '}',
-  '[',
-  ']',
-  ',',
-  ':',
-  '"',
-  '\\',
-  'u',
-  '0',
-  '-',
-  '.',
-  'e',
-  't',
-  '\n',
-  '\t',
-  '\u0001',
-  ' ',
-  'é',
-];
-let seed = 15;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-for (const sample of SAMPLES) {
-  cases.push(sample);
-  for (let k = 0; k < 3000; k++) {
-    const at = Math.floor(random() * sample.length);
-    const ch = ALPHABET[Math.floor(random() * ALPHABET.length)];
-    const mode = Math.floor(random() * 3);
-    cases.push(
-      mode === 0
-        ? sample.slice(0, at) + ch + sample.slice(at + 1)
-        : mode === 1
-          ? sample.slice(0, at) + sample.slice(at + 1)
-          : sample.slice(0, at) + ch + sample.slice(at),
-    );
-  }
-}
+cases.push(...SAMPLES, ...mutations(9000, 15));
 const files = logFilesUnder(dir)
   .slice(0, fileCount)
   .map((f) => gunzipSync(readFileSync(f)));

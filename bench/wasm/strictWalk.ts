@@ -103,6 +103,16 @@ function literalEnd(p: usize, i: i32, len: i32): i32 {
   return j;
 }
 
+/** i at a member's key: the start of its value (key, colon and whitespace passed), or -1. */
+function memberValue(p: usize, i: i32, len: i32): i32 {
+  if (load<u8>(p + i) != 0x22) return -1;
+  i = stringEnd(p, i, len);
+  if (i < 0) return -1;
+  i = skipWs(p, i, len);
+  if (load<u8>(p + i) != 0x3a) return -1;
+  return skipWs(p, i + 1, len);
+}
+
 /** Deepest nesting walked: the stack (one byte per level) must fit below the input. */
 const MAX_DEPTH = 60000;
 
@@ -129,12 +139,8 @@ export function skipValue(p: usize, len: i32, stack: usize): i32 {
         i++;
       } else {
         if (obj) {
-          if (load<u8>(p + i) != 0x22) return -1;
-          i = stringEnd(p, i, len);
+          i = memberValue(p, i, len);
           if (i < 0) return -1;
-          i = skipWs(p, i, len);
-          if (load<u8>(p + i) != 0x3a) return -1;
-          i = skipWs(p, i + 1, len);
         }
         continue;
       }
@@ -155,12 +161,8 @@ export function skipValue(p: usize, len: i32, stack: usize): i32 {
       if (d == 0x2c) {
         i = skipWs(p, i + 1, len);
         if (inObj) {
-          if (load<u8>(p + i) != 0x22) return -1;
-          i = stringEnd(p, i, len);
+          i = memberValue(p, i, len);
           if (i < 0) return -1;
-          i = skipWs(p, i, len);
-          if (load<u8>(p + i) != 0x3a) return -1;
-          i = skipWs(p, i + 1, len);
         }
         break;
       }

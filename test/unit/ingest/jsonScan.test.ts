@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mutations, SAMPLES } from './jsonMutations';
 import {
   deeperThan,
   depthExceededAt,
@@ -30,64 +31,11 @@ function parseAccepts(text: string): boolean {
   }
 }
 
-/** A small seeded generator (mulberry32), so a failure names a reproducible case. */
-function random(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const SAMPLES = [
-  '{"Records":[{"eventVersion":"1.08","eventTime":"2024-05-14T10:00:00Z","requestParameters":{"policy":"{\\"Version\\":\\"2012-10-17\\"}","n":-12.5e+3,"ok":true,"none":null,"list":[1,0,-0,0.25,1E9,"\\u00e9\\n\\t\\\\\\/"]},"resources":[]}]}',
-  '[ {"a" : [ ] , "b" : { } } , "x\\"y" , 0 , false ]',
-  '{\n  "Records": [\n    {\n      "eventName": "DeleteTrail",\n      "tags": {"k": "v"}\n    }\n  ]\n}\n',
-];
-const ALPHABET = [
-  '{',
-  '}',
-  '[',
-  ']',
-  ',',
-  ':',
-  '"',
-  '\\',
-  'u',
-  '0',
-  '1',
-  '.',
-  '-',
-  'e',
-  '+',
-  't',
-  'n',
-  ' ',
-  '\n',
-  '\t',
-  '\u0001',
-  'x',
-  "'",
-];
-
 describe('JsonCursor: as strict as JSON.parse', () => {
   it('accepts the samples and agrees with JSON.parse on 6,000 one-character mutations of them', () => {
-    const next = random(20);
     for (const sample of SAMPLES) assert.ok(cursorAccepts(sample), sample);
     let rejected = 0;
-    for (let n = 0; n < 6000; n++) {
-      const sample = SAMPLES[n % SAMPLES.length];
-      const at = Math.floor(next() * sample.length);
-      const op = next();
-      const ch = ALPHABET[Math.floor(next() * ALPHABET.length)];
-      const text =
-        op < 0.4
-          ? sample.slice(0, at) + ch + sample.slice(at + 1)
-          : op < 0.7
-            ? sample.slice(0, at) + ch + sample.slice(at)
-            : sample.slice(0, at) + sample.slice(at + 1);
+    for (const [n, text] of mutations(6000, 20).entries()) {
       const expected = parseAccepts(text);
       if (!expected) rejected++;
       assert.equal(cursorAccepts(text), expected, `mutation ${n}: ${JSON.stringify(text)}`);
