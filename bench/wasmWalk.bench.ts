@@ -20,7 +20,7 @@ import { gunzipSync } from 'node:zlib';
 import { BatchBuilder } from '../src/core/ingest/batch';
 import { JsonCursor, skipSpace } from '../src/core/ingest/jsonScan';
 import { scanRecordsFile } from '../src/core/ingest/scanRecords';
-import { mutations, SAMPLES } from '../test/unit/ingest/jsonMutations';
+import { mutations, parseAccepts, SAMPLES } from '../test/unit/ingest/jsonMutations';
 import { logFilesUnder } from '../test/unit/ingest/logFiles';
 
 const argText = (name: string, dflt: string): string => {
@@ -82,15 +82,6 @@ function wasmAccepts(bytes: Uint8Array): boolean {
     if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
   }
   return true;
-}
-
-function parseAccepts(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // --- agreement with JSON.parse --------------------------------------------------------------

@@ -18,7 +18,8 @@ export const SAMPLES = [
   '[ {"a" : [ ] , "b" : { } } , "x\\"y" , 0 , false ]',
   '{\n  "Records": [\n    {\n      "eventName": "DeleteTrail",\n      "tags": {"k": "v"}\n    }\n  ]\n}\n',
 ];
-const ALPHABET = [
+/** The characters a mutation puts in: JSON's structure, escapes, number parts, a control character. */
+export const ALPHABET = [
   '{',
   '}',
   '[',
@@ -65,4 +66,14 @@ export function mutations(count: number, seed: number): string[] {
     );
   }
   return out;
+}
+
+/** Whether JSON.parse reads the text. */
+export function parseAccepts(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

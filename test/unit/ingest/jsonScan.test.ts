@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mutations, SAMPLES } from './jsonMutations';
+import { mutations, parseAccepts, SAMPLES } from './jsonMutations';
 import {
   deeperThan,
   depthExceededAt,
@@ -20,15 +20,6 @@ function cursorAccepts(text: string): boolean {
   const cursor = new JsonCursor(text);
   const end = cursor.skipValue(skipSpace(text, 0));
   return end >= 0 && skipSpace(text, end) === text.length;
-}
-
-function parseAccepts(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('JsonCursor: as strict as JSON.parse', () => {

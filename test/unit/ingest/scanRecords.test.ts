@@ -1,5 +1,6 @@
 // The fast scanner must index exactly what the general path (JSON.parse + addRecord) indexes.
 import * as assert from 'node:assert/strict';
+import { ALPHABET } from './jsonMutations';
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -326,31 +327,10 @@ describe('the fast scanner', function () {
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const text = JSON.stringify({ Records: HOSTILE.slice(0, 8) });
-    const alphabet = [
-      '{',
-      '}',
-      '[',
-      ']',
-      ',',
-      ':',
-      '"',
-      '\\',
-      'u',
-      '0',
-      '.',
-      '-',
-      'e',
-      't',
-      'n',
-      ' ',
-      '\n',
-      '\u0001',
-      'x',
-    ];
     let invalid = 0;
     for (let n = 0; n < 3000; n++) {
       const at = Math.floor(next() * text.length);
-      const ch = alphabet[Math.floor(next() * alphabet.length)];
+      const ch = ALPHABET[Math.floor(next() * ALPHABET.length)];
       const mutated =
         next() < 0.5
           ? text.slice(0, at) + ch + text.slice(at + 1)
