@@ -114,14 +114,14 @@ export interface JobResults {
 export function fileText(
   bytes: Uint8Array,
   maxUncompressedBytes: number,
-): { text: string; size: number; encoding?: string } {
+): { text: string; size: number; encoding?: string; plain: Uint8Array } {
   let plain = bytes;
   if (isGzip(bytes)) plain = gunzipCapped(bytes, maxUncompressedBytes);
   else if (bytes.length > maxUncompressedBytes)
     throw new DecompressionLimitError(maxUncompressedBytes);
   try {
     const { text, encoding } = decodeFileText(plain);
-    return { text, size: plain.length, encoding };
+    return { text, size: plain.length, encoding, plain };
   } catch (e) {
     if (e instanceof EventFileError) throw e;
     // V8 cannot hold strings beyond ~512 MiB.
@@ -137,7 +137,13 @@ export function fileText(
  * shape; the general path measures a large text first, so that it never builds more values than
  * the budget allows (JSON.parse of 500 MB of `{},{},…` would make 170 million objects).
  */
-function indexText(text: string, size: number, maxRecords: number, spans?: number[]): IndexedText {
+function indexText(
+  text: string,
+  plain: Uint8Array,
+  size: number,
+  maxRecords: number,
+  spans?: number[],
+): IndexedText {
   const skips: Pick<ParsedEventFile, 'warnings' | 'skipped'> = { warnings: [], skipped: 0 };
   const builder = new BatchBuilder(
     Math.max(16, Math.min(Math.floor(text.length / 1024), maxRecords)),
@@ -152,7 +158,7 @@ function indexText(text: string, size: number, maxRecords: number, spans?: numbe
         () => `record ${element} (line ${lineCol(text, offset).line}) is ${reason}; skipped`,
       ),
   };
-  if (scanRecordsFile(text, builder, scan)) {
+  if (scanRecordsFile(text, builder, scan, plain)) {
     const batch = builder.finish('records');
     if (plainlyCloudTrail(batch)) {
       return {
@@ -220,12 +226,12 @@ export function runJob<J extends Job>(
   // Before the file is read: a file that fails must not leave the worker without the plan.
   const plan = job.kind === 'index' && job.detect ? compiledPlan(job.detect) : undefined;
   try {
-    const { text, size, encoding } = fileText(job.bytes, job.maxUncompressedBytes);
+    const { text, size, encoding, plain } = fileText(job.bytes, job.maxUncompressedBytes);
     switch (job.kind) {
       case 'index': {
         // Where each record is, for the rules (the fast path's rows only; see indexText).
         const spans: number[] | undefined = plan ? [] : undefined;
-        const result = indexText(text, size, job.maxRecords ?? Infinity, spans);
+        const result = indexText(text, plain, size, job.maxRecords ?? Infinity, spans);
         if (encoding) result.notes.unshift(`${encoding} text, decoded`);
         if (plan) result.detections = decideBatch(plan, text, result.batch, spans);
         return {

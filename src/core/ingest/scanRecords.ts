@@ -14,6 +14,13 @@
 // strictly as JSON.parse reads them, so a file with invalid JSON anywhere is declined and the
 // general path reports it, as it would any other broken file. A record nested deeper than
 // MAX_JSON_DEPTH is left out and reported (onSkip); the others load.
+//
+// Given the file's bytes too, and when they are ASCII (so that byte offsets are the text's),
+// each record is walked in WebAssembly instead (assembly/recordScan.ts, loaded by
+// recordScanWasm.ts): the same walk over the bytes, with values interned by their bytes, so that
+// only a value new to the file is decoded here. It answers as scanObject does, check for check;
+// the tests run both walks on every fixture and compare them with the general path.
+import { isAscii } from 'node:buffer';
 import type { BatchBuilder } from './batch';
 import {
   ABSENT,
@@ -21,6 +28,7 @@ import {
   EVENT_NAME_COLUMN,
   FIRST_ORIGIN_INPUT,
   IRREGULAR,
+  ISSUING_EVENTS,
   PACKED_UUID,
   Primitive,
   RESOURCE_FIELDS,
@@ -30,6 +38,20 @@ import {
 } from '../index/schema';
 import { JsonCursor, MAX_JSON_DEPTH, skipSpace } from './jsonScan';
 import { RECORD_KEY_PATHS } from '../records/fieldMeanings';
+import {
+  RecordWalk,
+  VALUE_ESCAPED,
+  VALUE_PLAIN,
+  WALK_CHILD,
+  WALK_ISSUING_ONLY,
+  WALK_LENIENT,
+  WALK_RESOURCES,
+  WALK_TIME,
+  WalkEntry,
+  WalkTable,
+  recordWalk,
+  releaseRecordWalk,
+} from './recordScanWasm';
 
 interface KeyEntry {
   key: string;
@@ -40,6 +62,8 @@ interface KeyEntry {
   time?: boolean;
   child?: Level;
   resources?: boolean;
+  /** An object-valued entry's columns (STORED_FIELDS) at any depth beneath it. */
+  beneath?: number[];
   /** An object holding attribution inputs only (responseElements): any other value there (null,
    * the common case) means they are absent, not that the record needs JSON.parse. */
   lenient?: boolean;
@@ -73,6 +97,7 @@ STORED_FIELDS.forEach((field, column) => {
   for (let i = 0; i < path.length - 1; i++) {
     const e = entryOf(level, path[i]);
     objectEntries.add(e);
+    (e.beneath ??= []).push(column);
     if (column < FIRST_ORIGIN_INPUT) strictObjects.add(e);
     level = e.child ??= newLevel();
   }
@@ -171,15 +196,46 @@ export interface ScanOptions {
   onSkip?: (element: number, offset: number, reason: string) => void;
   /** When given, each row's record text: its start and end offsets in the text, row after row. */
   spans?: number[];
+  /** Set when the records were walked in WebAssembly. */
+  webAssembly?: boolean;
 }
+
+/** Whether scanRecordsFile may walk records in WebAssembly (tests and benches compare both walks). */
+export const recordWalkSettings = { webAssembly: true };
 
 /**
  * Scans a `{"Records":[…]}` text into the builder. Returns false when the text is not plainly
  * that shape or not valid JSON; the builder may then hold some rows already and must be
- * discarded, and the caller uses the general path.
+ * discarded, and the caller uses the general path. `bytes`, the UTF-8 the text was decoded from,
+ * lets the records be walked in WebAssembly (see the top of this file).
  */
-export function scanRecordsFile(text: string, b: BatchBuilder, options: ScanOptions = {}): boolean {
+export function scanRecordsFile(
+  text: string,
+  b: BatchBuilder,
+  options: ScanOptions = {},
+  bytes?: Uint8Array,
+): boolean {
+  const walk =
+    recordWalkSettings.webAssembly && bytes && bytes.length === text.length && isAscii(bytes)
+      ? recordWalk(walkTable(), bytes)
+      : undefined;
+  options.webAssembly = walk !== undefined;
+  try {
+    return scanRecords(text, b, options, walk);
+  } finally {
+    if (walk) releaseRecordWalk(walk);
+  }
+}
+
+function scanRecords(
+  text: string,
+  b: BatchBuilder,
+  options: ScanOptions,
+  walk: RecordWalk | undefined,
+): boolean {
   const cur = new JsonCursor(text);
+  /** The walk's value ids → the builder's (0 is ABSENT in both). */
+  const walkIds: number[] = [ABSENT];
   let i = skipSpace(text, 0);
   if (text.charCodeAt(i) !== 0x7b) return false;
   i = skipSpace(text, i + 1);
@@ -200,7 +256,9 @@ export function scanRecordsFile(text: string, b: BatchBuilder, options: ScanOpti
       }
       if (text.charCodeAt(i) !== 0x7b) return false;
       row.reset();
-      let end = scanObject(cur, i, TOP, row, b, 1);
+      let end = walk
+        ? readWalked(walk, i, text, row, b, walkIds)
+        : scanObject(cur, i, TOP, row, b, 1);
       if (end === FALLBACK) {
         // JSON.parse reads the record and checks all of it: only its end and depth are needed.
         end = cur.structuralEnd(i);
@@ -233,6 +291,103 @@ export function scanRecordsFile(text: string, b: BatchBuilder, options: ScanOpti
   i = skipSpace(text, i + 1);
   if (text.charCodeAt(i) !== 0x7d) return false;
   return skipSpace(text, i + 1) === text.length;
+}
+
+/** The key table above, as the WebAssembly walk reads it (built once). */
+let walkTableMemo: WalkTable | undefined;
+function walkTable(): WalkTable {
+  if (walkTableMemo) return walkTableMemo;
+  const levels: WalkEntry[][] = [];
+  const queue: Level[] = [TOP, RESOURCE];
+  for (let q = 0; q < queue.length; q++) {
+    const entries: WalkEntry[] = [];
+    for (const list of queue[q].byLength) {
+      for (const e of list ?? []) {
+        let child = -1;
+        if (e.child) {
+          child = queue.indexOf(e.child);
+          if (child < 0) child = queue.push(e.child) - 1;
+        }
+        entries.push({
+          key: e.key,
+          column: e.column,
+          flags:
+            (e.time ? WALK_TIME : 0) |
+            (e.resources ? WALK_RESOURCES : 0) |
+            (e.lenient ? WALK_LENIENT : 0) |
+            (e.issuingOnly ? WALK_ISSUING_ONLY : 0) |
+            (e.child ? WALK_CHILD : 0),
+          child,
+          bit: e.bit ?? 0,
+          beneath: e.beneath ?? [],
+        });
+      }
+    }
+    levels.push(entries);
+  }
+  return (walkTableMemo = {
+    storedColumns: STORED_FIELDS.length,
+    resourceColumns: RESOURCE_FIELDS.length,
+    eventIdColumn: EVENT_ID_COLUMN,
+    eventNameColumn: EVENT_NAME_COLUMN,
+    levels,
+    issuing: [...ISSUING_EVENTS],
+  });
+}
+
+/**
+ * The record at i walked in WebAssembly, read into `row` as scanObject reads it: the values new
+ * to the file decoded (as readScalar, readEscaped and readOtherScalar decode them) and given the
+ * builder's ids. Returns what scanObject would: the index past the record, BAD or FALLBACK.
+ */
+function readWalked(
+  walk: RecordWalk,
+  i: number,
+  text: string,
+  row: Row,
+  b: BatchBuilder,
+  walkIds: number[],
+): number {
+  const end = walk.scan(i);
+  // Values met before a FALLBACK are given ids too, as readScalar gives them: the dictionary then
+  // lists the file's values in the same order on both walks.
+  const count = walk.valueCount();
+  for (let id = walkIds.length; id <= count; id++) {
+    const { kind, start, length } = walk.value(id);
+    let v: Primitive | typeof BAD_LITERAL;
+    if (kind === VALUE_PLAIN) v = text.slice(start, start + length);
+    else if (kind === VALUE_ESCAPED) {
+      try {
+        v = JSON.parse(text.slice(start - 1, start + length + 1)) as string;
+      } catch {
+        return BAD;
+      }
+    } else v = parseLiteral(text.slice(start, start + length));
+    if (v === BAD_LITERAL) return BAD;
+    walkIds.push(b.idOf(v));
+  }
+  if (end < 0) return end;
+  const words = walk.ids;
+  const ids = row.ids;
+  for (let c = 0, at = walk.idsAt; c < ids.length; c++, at++) {
+    const id = words[at];
+    ids[c] = id >= PACKED_UUID ? id : walkIds[id];
+  }
+  if (ids[EVENT_ID_COLUMN] === PACKED_UUID)
+    row.eventId.set(walk.bytes.subarray(walk.uuidAt, walk.uuidAt + 16));
+  const n = walk.resourceCount() * RESOURCE_FIELDS.length;
+  for (let k = 0, at = walk.resourcesAt; k < n; k++, at++) {
+    const id = words[at];
+    row.resources.push(id >= PACKED_UUID ? id : walkIds[id]);
+  }
+  const timeKind = walk.timeKind();
+  if (timeKind !== 0) {
+    const lit = text.slice(walk.timeStart(), walk.timeEnd());
+    row.time = timeKind === 1 ? lit : parseLiteral(lit);
+    if (row.time === BAD_LITERAL) return BAD;
+  }
+  row.depth = walk.depth();
+  return end;
 }
 
 function tooDeep(options: ScanOptions, element: number, offset: number): void {
@@ -310,10 +465,19 @@ function scanObject(
       if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;
     } else if (entry.child) {
       // JSON.parse keeps the last of duplicated keys; merging two objects would differ.
-      if (text.charCodeAt(j) !== 0x7b || row.seen & entry.bit!) return FALLBACK;
+      if (row.seen & entry.bit!) return FALLBACK;
       row.seen |= entry.bit!;
-      if (depth + 1 > row.depth) row.depth = depth + 1;
-      j = scanObject(cur, j, entry.child, row, b, depth + 1);
+      if (text.charCodeAt(j) !== 0x7b) {
+        // Not an object (most often null: the requestParameters of a call that has none). Every
+        // column beneath reads as primitiveAt reads a path through a non-object: IRREGULAR, which
+        // an attribution input takes as absent (addScanned).
+        for (const c of entry.beneath!) row.ids[c] = IRREGULAR;
+        j = cur.skipValue(j);
+        if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;
+      } else {
+        if (depth + 1 > row.depth) row.depth = depth + 1;
+        j = scanObject(cur, j, entry.child, row, b, depth + 1);
+      }
     } else {
       if (text.charCodeAt(j) !== 0x5b || row.seen & entry.bit!) return FALLBACK;
       row.seen |= entry.bit!;

@@ -10,7 +10,11 @@ import { BatchBuilder, ColumnBatch, buildBatch } from '../../../src/core/ingest/
 import { IRREGULAR, PACKED_UUID, unpackUuid } from '../../../src/core/index/schema';
 import { parseEventFile } from '../../../src/core/ingest/eventFile';
 import { plainlyCloudTrail, runJob } from '../../../src/core/ingest/jobs';
-import { scanRecordsFile } from '../../../src/core/ingest/scanRecords';
+import {
+  ScanOptions,
+  recordWalkSettings,
+  scanRecordsFile,
+} from '../../../src/core/ingest/scanRecords';
 import { generateBucket } from '../../../src/core/synthetic/generator';
 import { DATASETS_DIR, describeWithDatasets } from '../../support/datasets';
 
@@ -39,9 +43,33 @@ function view(b: ColumnBatch): unknown {
   };
 }
 
-function both(text: string): { scanned: ColumnBatch | undefined; general: ColumnBatch } {
+/**
+ * Both walks of the fast path run every test below: the JavaScript one over the text and the
+ * WebAssembly one over the bytes. The latter takes ASCII files only (others take the former), so
+ * its tests first write each text's other characters as JSON escapes: the same JSON, as ASCII.
+ */
+const WALKS = [
+  { name: 'JavaScript', webAssembly: false, text: (t: string) => t },
+  {
+    name: 'WebAssembly',
+    webAssembly: true,
+    text: (t: string) =>
+      t.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  },
+];
+let walkMode = WALKS[0];
+
+/** The fast path over a text, in the walk under test (asserting that it was that walk). */
+function scan(text: string, builder: BatchBuilder, options: ScanOptions = {}): boolean {
+  const scanned = scanRecordsFile(text, builder, options, Buffer.from(text));
+  assert.equal(options.webAssembly, walkMode.webAssembly, 'the walk under test');
+  return scanned;
+}
+
+function both(original: string): { scanned: ColumnBatch | undefined; general: ColumnBatch } {
+  const text = walkMode.text(original);
   const builder = new BatchBuilder();
-  const scanned = scanRecordsFile(text, builder) ? builder.finish('records') : undefined;
+  const scanned = scan(text, builder) ? builder.finish('records') : undefined;
   const p = parseEventFile(text);
   return { scanned, general: buildBatch(p.records, p.elements, p.shape) };
 }
@@ -125,6 +153,23 @@ const HOSTILE = (
       eventName: 'PutObject',
     },
     { eventTime: '2024-05-14T00:00:19Z', eventName: 'AssumeRole', responseElements: null },
+    // An object of indexed fields that is not one: every column beneath it is irregular (read
+    // from the text, without JSON.parse), an attribution input beneath it absent.
+    { eventTime: '2024-05-14T00:00:22Z', eventName: 'ListBuckets', requestParameters: null },
+    { eventTime: '2024-05-14T00:00:23Z', requestParameters: ['a', { bucketName: 'b' }] },
+    { eventTime: '2024-05-14T00:00:24Z', requestParameters: 'bucketName' },
+    { eventTime: '2024-05-14T00:00:25Z', requestParameters: 0, userIdentity: false },
+    {
+      eventTime: '2024-05-14T00:00:26Z',
+      userIdentity: { type: 'AssumedRole', sessionContext: null, identityProvider: 'idp' },
+    },
+    {
+      eventTime: '2024-05-14T00:00:27Z',
+      userIdentity: {
+        sessionContext: { sessionIssuer: 7, attributes: [], sourceIdentity: 'src' },
+        onBehalfOf: 'someone',
+      },
+    },
     {
       eventTime: '2024-05-14T00:00:20Z',
       eventName: 'AssumeRole',
@@ -153,252 +198,272 @@ const HOSTILE = (
   ] as Record<string, unknown>[]
 ).map((r) => ({ eventVersion: '1.08', ...r }));
 
-describe('the fast scanner', function () {
-  this.timeout(60_000);
-  it('indexes generated log files exactly like the general path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ctl-scan-'));
-    try {
-      const tally = await generateBucket({ events: 3000, out: dir, seed: 5 });
-      for (const key of Object.keys(tally.fileEvents).slice(0, 25)) {
-        const text = gunzipSync(readFileSync(join(dir, ...key.split('/')))).toString();
-        const { scanned, general } = both(text);
-        assert.ok(scanned && plainlyCloudTrail(scanned), `${key} takes the fast path`);
-        assert.deepEqual(view(scanned), view(general), key);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('indexes hostile records exactly like the general path', () => {
-    const compact = JSON.stringify({ Records: HOSTILE });
-    const { scanned, general } = both(compact);
-    assert.ok(scanned);
-    assert.deepEqual(view(scanned), view(general));
-    const pretty = JSON.stringify({ Records: HOSTILE }, null, 2);
-    const p = both(pretty);
-    assert.ok(p.scanned);
-    assert.deepEqual(view(p.scanned), view(p.general));
-  });
-
-  it('never indexes what the general path refuses or reads differently: such files take the general path', () => {
-    const index = (records: unknown[]) => {
-      const bytes = new TextEncoder().encode(JSON.stringify({ Records: records }));
-      const { result } = runJob({ kind: 'index', bytes, maxUncompressedBytes: 1e9 });
-      assert.ok(result.ok);
-      return result.batch;
-    };
-    const plain = {
-      eventVersion: '1.08',
-      eventTime: '2024-05-14T00:00:00Z',
-      eventName: 'GetObject',
-      eventSource: 's3.amazonaws.com',
-    };
-    // Not records: an empty object, an object with only eventName, an S3 event notification.
-    const mixed = [
-      plain,
-      {},
-      { eventName: 'x' },
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        eventName: 'ObjectCreated:Put',
-        eventTime: '2024-05-14T00:00:00.000Z',
-      },
-    ];
-    assert.deepEqual(view(index(mixed)), view(both(JSON.stringify({ Records: mixed })).general));
-    assert.equal(index(mixed).count, 1);
-    // Read under another name: an Insights event (eventName from insightDetails), @timestamp.
-    const insight = {
-      eventVersion: '1.07',
-      eventTime: '2024-05-14T00:00:00Z',
-      eventType: 'AwsCloudTrailInsight',
-      insightDetails: {
-        state: 'Start',
-        eventSource: 'iam.amazonaws.com',
-        eventName: 'CreateUser',
-        insightType: 'ApiCallRateInsight',
-      },
-    };
-    const stamped = {
-      eventVersion: '1.08',
-      '@timestamp': '2024-05-14T00:00:01.000Z',
-      eventName: 'GetObject',
-      eventSource: 's3.amazonaws.com',
-    };
-    const read = view(index([insight, stamped])) as { times: unknown[]; scalars: unknown[][] };
-    assert.deepEqual(read.scalars[0], ['CreateUser', 'GetObject']);
-    assert.deepEqual(read.times, [Date.UTC(2024, 4, 14), Date.UTC(2024, 4, 14, 0, 0, 1)]);
-  });
-
-  it('handles duplicated keys like JSON.parse (the last one wins)', () => {
-    const text =
-      '{"Records":[{"eventName":"first","eventName":"second","userIdentity":{"userName":"a"},"userIdentity":{"type":"Root"},"eventTime":"2024-05-14T00:00:00Z"}]}';
-    const { scanned, general } = both(text);
-    assert.ok(scanned);
-    assert.deepEqual(view(scanned), view(general));
-  });
-
-  it('reads an escaped key as JSON.parse does (\\u0065ventName is eventName)', () => {
-    // Hiding an event's name behind an escape must not hide it from eventName:DeleteTrail.
-    const text =
-      '{"Records":[{"eventTime":"2024-05-14T00:00:00Z","\\u0065ventName":"DeleteTrail"},{"eventTime":"2024-05-14T00:00:01Z","eventName":"Get","event\\u004eame":"StopLogging"}]}';
-    const { scanned, general } = both(text);
-    assert.ok(scanned);
-    assert.deepEqual(view(scanned), view(general));
-    assert.deepEqual((view(scanned) as { scalars: unknown[][] }).scalars[0], [
-      'DeleteTrail',
-      'StopLogging',
-    ]);
-  });
-
-  it('declines every invalid-JSON fixture, which the general path then reports with its position', () => {
-    const files = readdirSync(INVALID_DIR);
-    assert.ok(files.length >= 20);
-    for (const f of files) {
-      const text = readFileSync(join(INVALID_DIR, f), 'utf8');
-      assert.equal(
-        scanRecordsFile(text, new BatchBuilder()),
-        false,
-        `${f} is not indexed by the fast path`,
-      );
-      const { result } = runJob({
-        kind: 'index',
-        bytes: Buffer.from(text),
-        maxUncompressedBytes: 1 << 20,
-      });
-      assert.equal(result.ok, false, f);
-      if (!result.ok) {
-        assert.equal(result.code, 'bad-json', f);
-        assert.match(result.message, /^invalid JSON/, f);
-      }
-    }
-  });
-
-  it('leaves out records nested too deep on either path, naming each, and indexes the rest', () => {
-    const ok = (i: number) =>
-      JSON.stringify({
-        eventTime: `2024-05-14T00:00:0${i}Z`,
-        eventSource: 's3.amazonaws.com',
-        eventName: `Ok${i}`,
-      });
-    const deep = (field: string, open: string, close: string, d: number) =>
-      `{"eventTime":"2024-05-14T00:00:09Z","eventSource":"s3.amazonaws.com","eventName":"Deep","${field}":${open.repeat(d)}1${close.repeat(d)}}`;
-    const records = [
-      ok(0),
-      deep('userIdentity', '[', ']', 16_000),
-      ok(1),
-      deep('userIdentity', '{"type":', '}', 16_000),
-      deep('requestParameters', '{"a":', '}', 511),
-      deep('resources', '[', ']', 600),
-      ok(2),
-    ];
-    const forms = [
-      // The delivered form: the fast path.
-      {
-        text: `{"Records":[${records.join(',')}]}`,
-        named:
-          /record 1 \(line 1\) is nested more than 512 levels deep; skipped \| record 3\b.* \| record 5\b/,
-      },
-      // JSON lines: the general path.
-      {
-        text: records.join('\n'),
-        named: /line 2 is nested more than 512 levels deep; skipped \| line 4\b.* \| line 6\b/,
-      },
-    ];
-    for (const { text, named } of forms) {
-      const { result } = runJob({
-        kind: 'index',
-        bytes: Buffer.from(text),
-        maxUncompressedBytes: 1 << 24,
-      });
-      assert.ok(result.ok, JSON.stringify(result));
-      assert.deepEqual(
-        Array.from(result.batch.elements),
-        [0, 2, 4, 6],
-        'a record 512 levels deep is fine',
-      );
-      assert.equal(result.skipped, 3);
-      assert.match(result.warnings.join(' | '), named);
-    }
-  });
-
-  it('agrees with JSON.parse on 3,000 one-character mutations of a delivered file', () => {
-    let seed = 7;
-    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    const text = JSON.stringify({ Records: HOSTILE.slice(0, 8) });
-    let invalid = 0;
-    for (let n = 0; n < 3000; n++) {
-      const at = Math.floor(next() * text.length);
-      const ch = ALPHABET[Math.floor(next() * ALPHABET.length)];
-      const mutated =
-        next() < 0.5
-          ? text.slice(0, at) + ch + text.slice(at + 1)
-          : text.slice(0, at) + ch + text.slice(at);
-      let parsed = true;
+for (const mode of WALKS)
+  describe(`the fast scanner (${mode.name} walk)`, function () {
+    this.timeout(60_000);
+    before(() => {
+      walkMode = mode;
+      recordWalkSettings.webAssembly = mode.webAssembly;
+    });
+    after(() => {
+      walkMode = WALKS[0];
+      recordWalkSettings.webAssembly = true;
+    });
+    it('indexes generated log files exactly like the general path', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ctl-scan-'));
       try {
-        JSON.parse(mutated);
-      } catch {
-        parsed = false;
+        const tally = await generateBucket({ events: 3000, out: dir, seed: 5 });
+        for (const key of Object.keys(tally.fileEvents).slice(0, 25)) {
+          const text = gunzipSync(readFileSync(join(dir, ...key.split('/')))).toString();
+          const { scanned, general } = both(text);
+          assert.ok(scanned && plainlyCloudTrail(scanned), `${key} takes the fast path`);
+          assert.deepEqual(view(scanned), view(general), key);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-      const builder = new BatchBuilder();
-      const scanned = scanRecordsFile(mutated, builder);
-      if (!parsed) {
-        invalid++;
-        assert.equal(
-          scanned,
-          false,
-          `mutation ${n} is invalid JSON but was indexed: ${JSON.stringify(mutated)}`,
-        );
-      } else if (scanned) {
-        // The scanner's rows are used only when every one is plainly a record (jobs.ts).
-        const batch = builder.finish('records');
-        if (!plainlyCloudTrail(batch)) continue;
-        const p = parseEventFile(mutated);
-        assert.deepEqual(
-          view(batch),
-          view(buildBatch(p.records, p.elements, p.shape)),
-          `mutation ${n}: ${mutated}`,
-        );
-      }
-    }
-    assert.ok(invalid > 1000, `${invalid} invalid mutations`);
-  });
+    });
 
-  it('declines what is not plainly {"Records":[…]}', () => {
-    for (const text of [
-      '[{"eventName":"x"}]',
-      '{"Other":1,"Records":[]}',
-      '{"Records":[1]}',
-      '{"Records":[{"eventName":"x"}] , "more": 1}',
-      '{"Records":[{"eventName":"x"}',
-      '{"Records":[{"eventName":"x" "b":1}]}',
-    ]) {
-      assert.equal(scanRecordsFile(text, new BatchBuilder()), false, text);
-    }
-    const b = new BatchBuilder();
-    assert.equal(scanRecordsFile('{"Records":[]}', b), true);
-    assert.equal(b.count, 0);
-  });
-});
+    it('indexes hostile records exactly like the general path', () => {
+      const compact = JSON.stringify({ Records: HOSTILE });
+      const { scanned, general } = both(compact);
+      assert.ok(scanned);
+      assert.deepEqual(view(scanned), view(general));
+      const pretty = JSON.stringify({ Records: HOSTILE }, null, 2);
+      const p = both(pretty);
+      assert.ok(p.scanned);
+      assert.deepEqual(view(p.scanned), view(p.general));
+    });
 
-describeWithDatasets('the fast scanner on real delivered files', () => {
-  it('agrees with the general path on every delivered-name file in ../shared/datasets', () => {
-    const files: string[] = [];
-    const walk = (d: string) => {
-      for (const e of readdirSync(d, { withFileTypes: true })) {
-        if (e.isDirectory()) walk(join(d, e.name));
-        else if (/CloudTrail_.*\.json(\.gz)?$/.test(e.name)) files.push(join(d, e.name));
+    it('never indexes what the general path refuses or reads differently: such files take the general path', () => {
+      const index = (records: unknown[]) => {
+        const bytes = new TextEncoder().encode(walkMode.text(JSON.stringify({ Records: records })));
+        const { result } = runJob({ kind: 'index', bytes, maxUncompressedBytes: 1e9 });
+        assert.ok(result.ok);
+        return result.batch;
+      };
+      const plain = {
+        eventVersion: '1.08',
+        eventTime: '2024-05-14T00:00:00Z',
+        eventName: 'GetObject',
+        eventSource: 's3.amazonaws.com',
+      };
+      // Not records: an empty object, an object with only eventName, an S3 event notification.
+      const mixed = [
+        plain,
+        {},
+        { eventName: 'x' },
+        {
+          eventVersion: '2.1',
+          eventSource: 'aws:s3',
+          eventName: 'ObjectCreated:Put',
+          eventTime: '2024-05-14T00:00:00.000Z',
+        },
+      ];
+      assert.deepEqual(view(index(mixed)), view(both(JSON.stringify({ Records: mixed })).general));
+      assert.equal(index(mixed).count, 1);
+      // Read under another name: an Insights event (eventName from insightDetails), @timestamp.
+      const insight = {
+        eventVersion: '1.07',
+        eventTime: '2024-05-14T00:00:00Z',
+        eventType: 'AwsCloudTrailInsight',
+        insightDetails: {
+          state: 'Start',
+          eventSource: 'iam.amazonaws.com',
+          eventName: 'CreateUser',
+          insightType: 'ApiCallRateInsight',
+        },
+      };
+      const stamped = {
+        eventVersion: '1.08',
+        '@timestamp': '2024-05-14T00:00:01.000Z',
+        eventName: 'GetObject',
+        eventSource: 's3.amazonaws.com',
+      };
+      const read = view(index([insight, stamped])) as { times: unknown[]; scalars: unknown[][] };
+      assert.deepEqual(read.scalars[0], ['CreateUser', 'GetObject']);
+      assert.deepEqual(read.times, [Date.UTC(2024, 4, 14), Date.UTC(2024, 4, 14, 0, 0, 1)]);
+    });
+
+    it('handles duplicated keys like JSON.parse (the last one wins)', () => {
+      for (const text of [
+        '{"Records":[{"eventName":"first","eventName":"second","userIdentity":{"userName":"a"},"userIdentity":{"type":"Root"},"eventTime":"2024-05-14T00:00:00Z"}]}',
+        '{"Records":[{"eventName":"n","requestParameters":null,"requestParameters":{"bucketName":"b"},"eventTime":"2024-05-14T00:00:00Z"}]}',
+        '{"Records":[{"eventName":"n","requestParameters":{"bucketName":"b"},"requestParameters":null,"eventTime":"2024-05-14T00:00:00Z"}]}',
+        '{"Records":[{"eventName":"n","userIdentity":{"sessionContext":null,"sessionContext":{"sessionIssuer":{"arn":"x"}}},"eventTime":"2024-05-14T00:00:00Z"}]}',
+      ]) {
+        const { scanned, general } = both(text);
+        assert.ok(scanned, text);
+        assert.deepEqual(view(scanned), view(general), text);
       }
-    };
-    walk(DATASETS_DIR);
-    assert.ok(files.length >= 10);
-    for (const f of files) {
-      const raw = readFileSync(f);
-      const text = (f.endsWith('.gz') ? gunzipSync(raw) : raw).toString();
+    });
+
+    it('reads an escaped key as JSON.parse does (\\u0065ventName is eventName)', () => {
+      // Hiding an event's name behind an escape must not hide it from eventName:DeleteTrail.
+      const text =
+        '{"Records":[{"eventTime":"2024-05-14T00:00:00Z","\\u0065ventName":"DeleteTrail"},{"eventTime":"2024-05-14T00:00:01Z","eventName":"Get","event\\u004eame":"StopLogging"}]}';
       const { scanned, general } = both(text);
-      assert.ok(scanned && plainlyCloudTrail(scanned), f);
-      assert.deepEqual(view(scanned), view(general), f);
-    }
+      assert.ok(scanned);
+      assert.deepEqual(view(scanned), view(general));
+      assert.deepEqual((view(scanned) as { scalars: unknown[][] }).scalars[0], [
+        'DeleteTrail',
+        'StopLogging',
+      ]);
+    });
+
+    it('declines every invalid-JSON fixture, which the general path then reports with its position', () => {
+      const files = readdirSync(INVALID_DIR);
+      assert.ok(files.length >= 20);
+      for (const f of files) {
+        const text = walkMode.text(readFileSync(join(INVALID_DIR, f), 'utf8'));
+        assert.equal(scan(text, new BatchBuilder()), false, `${f} is not indexed by the fast path`);
+        const { result } = runJob({
+          kind: 'index',
+          bytes: Buffer.from(text),
+          maxUncompressedBytes: 1 << 20,
+        });
+        assert.equal(result.ok, false, f);
+        if (!result.ok) {
+          assert.equal(result.code, 'bad-json', f);
+          assert.match(result.message, /^invalid JSON/, f);
+        }
+      }
+    });
+
+    it('leaves out records nested too deep on either path, naming each, and indexes the rest', () => {
+      const ok = (i: number) =>
+        JSON.stringify({
+          eventTime: `2024-05-14T00:00:0${i}Z`,
+          eventSource: 's3.amazonaws.com',
+          eventName: `Ok${i}`,
+        });
+      const deep = (field: string, open: string, close: string, d: number) =>
+        `{"eventTime":"2024-05-14T00:00:09Z","eventSource":"s3.amazonaws.com","eventName":"Deep","${field}":${open.repeat(d)}1${close.repeat(d)}}`;
+      const records = [
+        ok(0),
+        deep('userIdentity', '[', ']', 16_000),
+        ok(1),
+        deep('userIdentity', '{"type":', '}', 16_000),
+        deep('requestParameters', '{"a":', '}', 511),
+        deep('resources', '[', ']', 600),
+        ok(2),
+      ];
+      const forms = [
+        // The delivered form: the fast path.
+        {
+          text: `{"Records":[${records.join(',')}]}`,
+          named:
+            /record 1 \(line 1\) is nested more than 512 levels deep; skipped \| record 3\b.* \| record 5\b/,
+        },
+        // JSON lines: the general path.
+        {
+          text: records.join('\n'),
+          named: /line 2 is nested more than 512 levels deep; skipped \| line 4\b.* \| line 6\b/,
+        },
+      ];
+      for (const { text, named } of forms) {
+        const { result } = runJob({
+          kind: 'index',
+          bytes: Buffer.from(text),
+          maxUncompressedBytes: 1 << 24,
+        });
+        assert.ok(result.ok, JSON.stringify(result));
+        assert.deepEqual(
+          Array.from(result.batch.elements),
+          [0, 2, 4, 6],
+          'a record 512 levels deep is fine',
+        );
+        assert.equal(result.skipped, 3);
+        assert.match(result.warnings.join(' | '), named);
+      }
+    });
+
+    it('agrees with JSON.parse on 3,000 one-character mutations of a delivered file', () => {
+      let seed = 7;
+      const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const text = JSON.stringify({ Records: HOSTILE.slice(0, 8) });
+      let invalid = 0;
+      for (let n = 0; n < 3000; n++) {
+        const at = Math.floor(next() * text.length);
+        const ch = ALPHABET[Math.floor(next() * ALPHABET.length)];
+        const mutated = walkMode.text(
+          next() < 0.5
+            ? text.slice(0, at) + ch + text.slice(at + 1)
+            : text.slice(0, at) + ch + text.slice(at),
+        );
+        let parsed = true;
+        try {
+          JSON.parse(mutated);
+        } catch {
+          parsed = false;
+        }
+        const builder = new BatchBuilder();
+        const scanned = scan(mutated, builder);
+        if (!parsed) {
+          invalid++;
+          assert.equal(
+            scanned,
+            false,
+            `mutation ${n} is invalid JSON but was indexed: ${JSON.stringify(mutated)}`,
+          );
+        } else if (scanned) {
+          // The scanner's rows are used only when every one is plainly a record (jobs.ts).
+          const batch = builder.finish('records');
+          if (!plainlyCloudTrail(batch)) continue;
+          const p = parseEventFile(mutated);
+          assert.deepEqual(
+            view(batch),
+            view(buildBatch(p.records, p.elements, p.shape)),
+            `mutation ${n}: ${mutated}`,
+          );
+        }
+      }
+      assert.ok(invalid > 1000, `${invalid} invalid mutations`);
+    });
+
+    it('declines what is not plainly {"Records":[…]}', () => {
+      for (const text of [
+        '[{"eventName":"x"}]',
+        '{"Other":1,"Records":[]}',
+        '{"Records":[1]}',
+        '{"Records":[{"eventName":"x"}] , "more": 1}',
+        '{"Records":[{"eventName":"x"}',
+        '{"Records":[{"eventName":"x" "b":1}]}',
+      ]) {
+        assert.equal(scan(text, new BatchBuilder()), false, text);
+      }
+      const b = new BatchBuilder();
+      assert.equal(scan('{"Records":[]}', b), true);
+      assert.equal(b.count, 0);
+    });
   });
-});
+
+for (const mode of WALKS)
+  describeWithDatasets(`the fast scanner on real delivered files (${mode.name} walk)`, () => {
+    before(() => {
+      walkMode = mode;
+      recordWalkSettings.webAssembly = mode.webAssembly;
+    });
+    after(() => {
+      walkMode = WALKS[0];
+      recordWalkSettings.webAssembly = true;
+    });
+    it('agrees with the general path on every delivered-name file in ../shared/datasets', () => {
+      const files: string[] = [];
+      const walk = (d: string) => {
+        for (const e of readdirSync(d, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(join(d, e.name));
+          else if (/CloudTrail_.*\.json(\.gz)?$/.test(e.name)) files.push(join(d, e.name));
+        }
+      };
+      walk(DATASETS_DIR);
+      assert.ok(files.length >= 10);
+      for (const f of files) {
+        const raw = readFileSync(f);
+        const text = (f.endsWith('.gz') ? gunzipSync(raw) : raw).toString();
+        const { scanned, general } = both(text);
+        assert.ok(scanned && plainlyCloudTrail(scanned), f);
+        assert.deepEqual(view(scanned), view(general), f);
+      }
+    });
+  });
