@@ -86,11 +86,11 @@ export class BatchBuilder {
     return this.dictionary.idOf(v); // the Dictionary's absent id is ABSENT (0)
   }
 
-  private beginRow(element: number, eventTime: unknown): number {
+  /** `canonical`: canonicalEventTime(eventTime), which a scanner may have worked out already. */
+  private beginRow(element: number, eventTime: unknown, canonical: number): number {
     if (this.count === this.capacity) this.grow();
     const r = this.count++;
     this.elements[r] = element;
-    const canonical = canonicalEventTime(eventTime);
     if (Number.isNaN(canonical)) {
       this.times[r] = parseEventTime(eventTime);
       this.timeIrregular.push(r);
@@ -118,7 +118,7 @@ export class BatchBuilder {
   /** A record parsed by JSON.parse (read as canonical.ts says). */
   addRecord(raw: Record<string, unknown>, element: number): void {
     const { record: rec, irregular } = canonicalRecord(raw, this.renamed);
-    const r = this.beginRow(element, rec.eventTime);
+    const r = this.beginRow(element, rec.eventTime, canonicalEventTime(rec.eventTime));
     for (let c = 0; c < FIRST_ORIGIN_INPUT; c++) {
       const p = PATHS[c];
       // The first segment is read directly: most fields are top level.
@@ -159,6 +159,7 @@ export class BatchBuilder {
   /**
    * A record read by a scanner: `ids` holds one local id per STORED_FIELDS entry (from idOf, or
    * IRREGULAR, which an attribution input reads as absent); `resources` one id per RESOURCE_FIELDS entry for each resource, flattened.
+   * `canonical` is canonicalEventTime(eventTime), when the scanner has it already.
    */
   addScanned(
     element: number,
@@ -166,8 +167,9 @@ export class BatchBuilder {
     ids: Uint32Array,
     resources: number[],
     eventId: Uint8Array,
+    canonical = canonicalEventTime(eventTime),
   ): void {
-    const r = this.beginRow(element, eventTime);
+    const r = this.beginRow(element, eventTime, canonical);
     for (let c = 0; c < FIRST_ORIGIN_INPUT; c++) this.scalars[c][r] = ids[c];
     for (let c = FIRST_ORIGIN_INPUT; c < ids.length; c++)
       this.scalars[c][r] = ids[c] === IRREGULAR ? ABSENT : ids[c];

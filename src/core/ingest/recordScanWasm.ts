@@ -53,16 +53,11 @@ interface Exports {
   configure(table: number): void;
   beginFile(len: number): number;
   scanRecord(i: number): number;
+  infoPtr(): number;
   idsPtr(): number;
   resourcesPtr(): number;
   uuidPtr(): number;
   valuesPtr(): number;
-  valueCountNow(): number;
-  recordDepth(): number;
-  resourceCount(): number;
-  timeKindNow(): number;
-  timeStartNow(): number;
-  timeEndNow(): number;
 }
 
 /** Bytes per key table entry, and the longest key + 1 (assembly/recordScan.ts `configure`). */
@@ -99,6 +94,9 @@ export class RecordWalk {
   private u8!: Uint8Array;
   private u32!: Uint32Array;
   private i32!: Int32Array;
+  private f64!: Float64Array;
+  /** Where scanRecord's block is (i32 index; see assembly/recordScan.ts `info`). */
+  private infoAt = 0;
   /** Where the record's ids start (u32 index); fixed for a file. */
   idsAt = 0;
   resourcesAt = 0;
@@ -121,10 +119,10 @@ export class RecordWalk {
 
   private views(): void {
     const buffer = this.x.memory.buffer;
-    if (this.u8?.buffer === buffer) return;
     this.u8 = new Uint8Array(buffer);
     this.u32 = new Uint32Array(buffer);
     this.i32 = new Int32Array(buffer);
+    this.f64 = new Float64Array(buffer);
   }
 
   /** Layout: assembly/recordScan.ts `configure`. */
@@ -207,19 +205,23 @@ export class RecordWalk {
     const p = this.x.beginFile(bytes.length);
     this.views();
     this.u8.set(bytes, p);
+    this.infoAt = this.x.infoPtr() >> 2;
     this.idsAt = this.x.idsPtr() >> 2;
     this.resourcesAt = this.x.resourcesPtr() >> 2;
     this.uuidAt = this.x.uuidPtr();
   }
 
-  /** Walks the record at i (its '{'): the index past it, -1 (not valid JSON) or -2 (for JSON.parse). */
+  /**
+   * Walks the record at i (its '{'): the index past it, -1 (not valid JSON) or -2 (for
+   * JSON.parse). What it read is then in `ids` (from idsAt, resourcesAt), `bytes` (the packed
+   * eventID at uuidAt) and the accessors below, until the next scan.
+   */
   scan(i: number): number {
     const end = this.x.scanRecord(i);
-    this.views();
+    if (this.u8.length === 0) this.views(); // the memory grew: the views were detached
     return end;
   }
 
-  /** The record's ids, resources' ids and packed eventID, valid until the next scan. */
   get ids(): Uint32Array {
     return this.u32;
   }
@@ -227,25 +229,28 @@ export class RecordWalk {
     return this.u8;
   }
   depth(): number {
-    return this.x.recordDepth();
+    return this.i32[this.infoAt + 1];
   }
   resourceCount(): number {
-    return this.x.resourceCount();
+    return this.i32[this.infoAt + 2];
   }
   /** 0 none; 1 a string without escapes, [start, end) its contents; 2 any other value, its text. */
   timeKind(): number {
-    return this.x.timeKindNow();
+    return this.i32[this.infoAt + 3];
   }
   timeStart(): number {
-    return this.x.timeStartNow();
+    return this.i32[this.infoAt + 4];
   }
   timeEnd(): number {
-    return this.x.timeEndNow();
+    return this.i32[this.infoAt + 5];
   }
-
+  /** The eventTime in ms when it is a string in CloudTrail's canonical form, else NaN. */
+  canonicalTime(): number {
+    return this.f64[(this.infoAt >> 1) + 4];
+  }
   /** Values interned so far in the file (ids 1 … count). */
   valueCount(): number {
-    return this.x.valueCountNow();
+    return this.i32[this.infoAt + 6];
   }
 
   /** Value `id`'s kind, start and length in the file. */

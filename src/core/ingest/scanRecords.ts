@@ -163,10 +163,15 @@ function mayBeVariant(level: Level, text: string, start: number, length: number)
   return false;
 }
 
+/** A record's resources until it has some (never pushed to: scanResources starts a new list). */
+const NO_RESOURCES: number[] = [];
+
 /** State of the record being scanned. */
 class Row {
   ids = new Uint32Array(STORED_FIELDS.length);
   time: unknown = undefined;
+  /** canonicalEventTime(time), when the walk worked it out (the WebAssembly one does). */
+  canonicalTime: number | undefined = undefined;
   resources: number[] = [];
   eventId = new Uint8Array(16);
   /** Bits of the object-valued keys met (a duplicate sends the record to JSON.parse). */
@@ -182,7 +187,8 @@ class Row {
   reset(): void {
     this.ids.fill(ABSENT);
     this.time = undefined;
-    this.resources = [];
+    this.canonicalTime = undefined;
+    this.resources = NO_RESOURCES;
     this.seen = 0;
     this.depth = 1;
   }
@@ -277,7 +283,10 @@ function scanRecords(
       } else if (end < 0) return false;
       else if (row.depth > MAX_JSON_DEPTH) tooDeep(options, element, i);
       else {
-        b.addScanned(element, row.time, row.ids, row.resources, row.eventId);
+        if (row.canonicalTime === undefined)
+          b.addScanned(element, row.time, row.ids, row.resources, row.eventId);
+        else
+          b.addScanned(element, row.time, row.ids, row.resources, row.eventId, row.canonicalTime);
         options.spans?.push(i, end);
       }
       i = skipSpace(text, end);
@@ -376,12 +385,19 @@ function readWalked(
   if (ids[EVENT_ID_COLUMN] === PACKED_UUID)
     row.eventId.set(walk.bytes.subarray(walk.uuidAt, walk.uuidAt + 16));
   const n = walk.resourceCount() * RESOURCE_FIELDS.length;
-  for (let k = 0, at = walk.resourcesAt; k < n; k++, at++) {
-    const id = words[at];
-    row.resources.push(id >= PACKED_UUID ? id : walkIds[id]);
+  if (n > 0) {
+    const resources: number[] = (row.resources = []);
+    for (let k = 0, at = walk.resourcesAt; k < n; k++, at++) {
+      const id = words[at];
+      resources.push(id >= PACKED_UUID ? id : walkIds[id]);
+    }
   }
+  // The time: in ms already when it is canonical (the common case), else its value as the
+  // JavaScript walk reads it, for BatchBuilder's other time rules.
   const timeKind = walk.timeKind();
-  if (timeKind !== 0) {
+  const canonical = walk.canonicalTime();
+  if (timeKind === 1 && !Number.isNaN(canonical)) row.canonicalTime = canonical;
+  else if (timeKind !== 0) {
     const lit = text.slice(walk.timeStart(), walk.timeEnd());
     row.time = timeKind === 1 ? lit : parseLiteral(lit);
     if (row.time === BAD_LITERAL) return BAD;
@@ -510,6 +526,7 @@ function scanResources(
     const ids = new Uint32Array(k);
     const end = scanObject(cur, i, RESOURCE, row, b, depth + 1, ids as unknown as number[]);
     if (end < 0) return end;
+    if (row.resources === NO_RESOURCES) row.resources = [];
     for (let c = 0; c < k; c++) row.resources.push(ids[c]);
     i = skipSpace(text, end);
     const c = text.charCodeAt(i);

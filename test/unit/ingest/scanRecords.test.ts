@@ -153,6 +153,29 @@ const HOSTILE = (
       eventName: 'PutObject',
     },
     { eventTime: '2024-05-14T00:00:19Z', eventName: 'AssumeRole', responseElements: null },
+    // Times near the edges of CloudTrail's canonical form (each walk reads it its own way).
+    ...[
+      '0000-02-29T00:00:00Z',
+      '0099-12-31T23:59:59Z',
+      '1900-02-29T00:00:00Z',
+      '2000-02-29T23:59:59Z',
+      '2023-02-29T00:00:00Z',
+      '2024-04-31T00:00:00Z',
+      '2024-12-31T23:59:59Z',
+      '9999-12-31T23:59:59Z',
+      '2024-00-10T00:00:00Z',
+      '2024-01-00T00:00:00Z',
+      '2024-01-01T24:00:00Z',
+      '2024-01-01T00:60:00Z',
+      '2024-01-01T00:00:60Z',
+      '2024-01-01 00:00:00Z',
+      '2024-01-01T00:00:00z',
+      '2024-01-01T00:00:00+00:00',
+      '2024-1-01T00:00:00Z',
+      '-024-01-01T00:00:00Z',
+      '2024-01-01T0a:00:00Z',
+      '2024-05-14T00:00:00\u005a',
+    ].map((eventTime) => ({ eventTime, eventName: 'Time' })),
     // An object of indexed fields that is not one: every column beneath it is irregular (read
     // from the text, without JSON.parse), an attribution input beneath it absent.
     { eventTime: '2024-05-14T00:00:22Z', eventName: 'ListBuckets', requestParameters: null },
@@ -296,6 +319,19 @@ for (const mode of WALKS)
         assert.ok(scanned, text);
         assert.deepEqual(view(scanned), view(general), text);
       }
+    });
+
+    it('reads an escaped eventTime as JSON.parse does (\\u005a is Z)', () => {
+      const text =
+        '{"Records":[{"eventName":"n","eventTime":"2024-05-14T00:00:00\\u005a"},{"eventName":"n","eventTime":"2024-05-14T00:00:01Z"}]}';
+      const { scanned, general } = both(text);
+      assert.ok(scanned);
+      assert.deepEqual(view(scanned), view(general));
+      assert.deepEqual(Array.from(scanned.times), [
+        Date.UTC(2024, 4, 14),
+        Date.UTC(2024, 4, 14, 0, 0, 1),
+      ]);
+      assert.equal(scanned.timeIrregular.length, 0, 'both canonical');
     });
 
     it('reads an escaped key as JSON.parse does (\\u0065ventName is eventName)', () => {

@@ -91,6 +91,7 @@ export function configure(table: usize): void {
   entries = table + load<u32>(table, 24);
   keys = table + load<u32>(table, 28);
   issuing = table + load<u32>(table, 32);
+  info = alloc(64);
   fileBase = heapTop;
 }
 
@@ -148,9 +149,6 @@ export function uuidPtr(): usize {
 export function valuesPtr(): usize {
   return values;
 }
-export function valueCountNow(): i32 {
-  return valueCount;
-}
 
 // ---- what the last record held, read by JavaScript ------------------------------------------
 
@@ -162,20 +160,16 @@ let timeKind: i32 = 0;
 let timeStart: i32 = 0;
 let timeEnd: i32 = 0;
 
-export function recordDepth(): i32 {
-  return rowDepth;
-}
-export function resourceCount(): i32 {
-  return resCount;
-}
-export function timeKindNow(): i32 {
-  return timeKind;
-}
-export function timeStartNow(): i32 {
-  return timeStart;
-}
-export function timeEndNow(): i32 {
-  return timeEnd;
+/**
+ * What scanRecord leaves for JavaScript, in one block (recordScanWasm.ts reads it): i32 at 0 the
+ * record's end (or BAD, FALLBACK), 4 its nesting depth, 8 its resources, 12 timeKind, 16
+ * timeStart, 20 timeEnd, 24 the values interned in the file so far; f64 at 32 the eventTime in
+ * ms when it is a string in CloudTrail's canonical form (NaN otherwise).
+ */
+let info: usize = 0;
+
+export function infoPtr(): usize {
+  return info;
 }
 
 // ---- JSON, as strictly as JSON.parse (jsonScan.ts) -----------------------------------------
@@ -538,7 +532,70 @@ export function scanRecord(i: i32): i32 {
   seen = 0;
   resCount = 0;
   timeKind = 0;
-  return scanObject(i, TOP_LEVEL, 1, 0);
+  const end = scanObject(i, TOP_LEVEL, 1, 0);
+  store<i32>(info, end);
+  store<i32>(info, rowDepth, 4);
+  store<i32>(info, resCount, 8);
+  store<i32>(info, timeKind, 12);
+  store<i32>(info, timeStart, 16);
+  store<i32>(info, timeEnd, 20);
+  store<i32>(info, valueCount, 24);
+  store<f64>(info, timeKind == 1 ? canonicalTime(timeStart, timeEnd - timeStart) : NaN, 32);
+  return end;
+}
+
+function digit(i: i32): i32 {
+  const d = <i32>at(i) - 48;
+  return d >= 0 && d <= 9 ? d : -10000;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SSZ` at input[s, s + len) → ms since the epoch, or NaN: exactly
+ * src/core/time canonicalEventTime (proleptic Gregorian; a day past its month's end is not one).
+ */
+function canonicalTime(s: i32, len: i32): f64 {
+  if (len != 20) return NaN;
+  if (
+    at(s + 4) != 45 ||
+    at(s + 7) != 45 ||
+    at(s + 10) != 84 ||
+    at(s + 13) != 58 ||
+    at(s + 16) != 58 ||
+    at(s + 19) != 90
+  )
+    return NaN;
+  const year = digit(s) * 1000 + digit(s + 1) * 100 + digit(s + 2) * 10 + digit(s + 3);
+  const month = digit(s + 5) * 10 + digit(s + 6);
+  const day = digit(s + 8) * 10 + digit(s + 9);
+  const hour = digit(s + 11) * 10 + digit(s + 12);
+  const minute = digit(s + 14) * 10 + digit(s + 15);
+  const second = digit(s + 17) * 10 + digit(s + 18);
+  if (!(
+    year >= 0 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= 31 &&
+    hour >= 0 &&
+    hour <= 23 &&
+    minute >= 0 &&
+    minute <= 59 &&
+    second >= 0 &&
+    second <= 59
+  ))
+    return NaN;
+  const leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+  const monthDays =
+    month == 2 ? (leap ? 29 : 28) : month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+  if (day > monthDays) return NaN;
+  // Days from 1970-01-01 (H. Hinnant's days_from_civil).
+  const y = month <= 2 ? year - 1 : year;
+  const era = (y >= 0 ? y : y - 399) / 400;
+  const yoe = y - era * 400;
+  const doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const days = era * 146097 + doe - 719468;
+  return <f64>days * 86400000 + <f64>(hour * 3600 + minute * 60 + second) * 1000;
 }
 
 /** i at '{' of an object at nesting `depth`; `out` the resource's ids, or 0 for the record's. */
