@@ -382,8 +382,10 @@ function readWalked(
     const id = words[at];
     ids[c] = id >= PACKED_UUID ? id : walkIds[id];
   }
-  if (ids[EVENT_ID_COLUMN] === PACKED_UUID)
-    row.eventId.set(walk.bytes.subarray(walk.uuidAt, walk.uuidAt + 16));
+  if (ids[EVENT_ID_COLUMN] === PACKED_UUID) {
+    const bytes = walk.bytes;
+    for (let k = 0, at = walk.uuidAt; k < 16; k++, at++) row.eventId[k] = bytes[at];
+  }
   const n = walk.resourceCount() * RESOURCE_FIELDS.length;
   if (n > 0) {
     const resources: number[] = (row.resources = []);

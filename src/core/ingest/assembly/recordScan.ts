@@ -106,6 +106,8 @@ let stackCap: i32 = 0;
 let ids: usize = 0;
 let resIds: usize = 0;
 let uuid: usize = 0;
+/** Per column, the id of the last string it held in the file (0 none). */
+let lastValue: usize = 0;
 /** Interned values: 16 bytes each (start, length, kind, hash); id n is entry n - 1. */
 let values: usize = 0;
 let valueCap: i32 = 0;
@@ -128,6 +130,8 @@ export function beginFile(len: i32): usize {
   ids = alloc(nStored * 4);
   resIds = alloc(MAX_RESOURCES * nRes * 4);
   uuid = alloc(16);
+  lastValue = alloc(nStored * 4);
+  memory.fill(lastValue, 0, <usize>nStored * 4);
   valueCap = 1024;
   values = alloc(valueCap * 16);
   valueCount = 0;
@@ -609,7 +613,21 @@ function scanObject(i: i32, level: i32, depth: i32, out: usize): i32 {
     let control = false;
     let backslash = false;
     for (;;) {
-      if (keyEnd >= inputLen) return BAD;
+      // 16 bytes at a time to the next quote, backslash or control byte.
+      if (keyEnd + 16 <= inputLen) {
+        const v = v128.load(input + <usize>keyEnd);
+        const m = i8x16.bitmask(
+          v128.or(
+            v128.or(i8x16.eq(v, i8x16.splat(0x22)), i8x16.eq(v, i8x16.splat(0x5c))),
+            i8x16.lt_u(v, i8x16.splat(0x20)),
+          ),
+        );
+        if (m == 0) {
+          keyEnd += 16;
+          continue;
+        }
+        keyEnd += ctz<i32>(m);
+      } else if (keyEnd >= inputLen) return BAD;
       const c = at(keyEnd);
       if (c == 0x22) break;
       if (c < 0x20) control = true;
@@ -729,7 +747,28 @@ function readScalar(j: i32, column: i32, depth: i32, out: usize): i32 {
       store<u32>(target, PACKED_UUID);
       return e + 1;
     }
-    store<u32>(target, intern(j + 1, e, sawEscape ? ESCAPED : PLAIN, out ? -1 : column));
+    const kind = sawEscape ? ESCAPED : PLAIN;
+    if (out) {
+      store<u32>(target, intern(j + 1, e, kind, -1));
+      return e + 1;
+    }
+    // Most columns repeat from record to record in a file: the column's last value first.
+    const last = lastValue + <usize>(column * 4);
+    const lastId = load<u32>(last);
+    if (lastId != 0) {
+      const v = values + <usize>((lastId - 1) * 16);
+      if (
+        load<i32>(v, 4) == e - j - 1 &&
+        (load<u32>(v, 8) & 3) == kind &&
+        same(input + <usize>load<u32>(v), input + <usize>(j + 1), e - j - 1)
+      ) {
+        store<u32>(target, lastId);
+        return e + 1;
+      }
+    }
+    const id = intern(j + 1, e, kind, column);
+    store<u32>(target, id);
+    store<u32>(last, id);
     return e + 1;
   }
   if (c == 0x7b || c == 0x5b) {
