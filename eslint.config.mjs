@@ -10,7 +10,7 @@ import globals from 'globals';
 const NODE_MODULES = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'zlib', 'worker_threads', 'stream', 'util', 'events', 'http', 'https', 'net', 'url'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'media/**', 'node_modules/**', '.vscode-test/**', 'out/**', 'bench/wasm/**', 'src/core/ingest/assembly/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['dist/**', 'media/**', 'node_modules/**', '.vscode-test/**', 'out/**', 'src/core/ingest/assembly/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -226,11 +226,17 @@ export function scanRecordsFile(
       ? recordWalk(walkTable(), bytes)
       : undefined;
   options.webAssembly = walk !== undefined;
+  if (!walk) return scanRecords(text, b, options, undefined);
+  let scanned: boolean;
   try {
-    return scanRecords(text, b, options, walk);
-  } finally {
-    if (walk) releaseRecordWalk(walk);
+    scanned = scanRecords(text, b, options, walk);
+  } catch {
+    // The walk's memory could not grow (a huge file of distinct values, say): the instance is
+    // dropped, and the file declined here is read by the general path.
+    return false;
   }
+  releaseRecordWalk(walk);
+  return scanned;
 }
 
 function scanRecords(

@@ -1,6 +1,6 @@
 // Texts for holding a strict JSON reader to JSON.parse: valid samples and seeded one-character
 // mutations of them (about half of which are invalid JSON). Used by jsonScan.test.ts and by
-// bench/wasmWalk.bench.ts, which holds its WebAssembly walk to the same.
+// scanRecords.test.ts, which holds both of the fast path's record walks to the same.
 
 /** A small seeded generator (mulberry32), so a failure names a reproducible case. */
 function random(seed: number): () => number {

@@ -1,6 +1,6 @@
 // The fast scanner must index exactly what the general path (JSON.parse + addRecord) indexes.
 import * as assert from 'node:assert/strict';
-import { ALPHABET } from './jsonMutations';
+import { ALPHABET, mutations, parseAccepts } from './jsonMutations';
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -455,6 +455,30 @@ for (const mode of WALKS)
         }
       }
       assert.ok(invalid > 1000, `${invalid} invalid mutations`);
+    });
+
+    it('accepts exactly what JSON.parse accepts in values it skips or reads (3,000 mutated JSON texts)', () => {
+      let invalid = 0;
+      for (const m of mutations(3000, 21)) {
+        // Skipped whole (an unknown key), read as a column (userAgent), and as an object of columns.
+        const text = walkMode.text(
+          `{"Records":[{"eventName":"x","eventSource":"s","eventTime":"2024-05-14T00:00:00Z","additionalEventData":${m},"userAgent":${m},"requestParameters":${m}}]}`,
+        );
+        const want = parseAccepts(text);
+        if (!want) invalid++;
+        const builder = new BatchBuilder();
+        const scanned = scan(text, builder);
+        if (!want) assert.equal(scanned, false, `invalid JSON indexed: ${text}`);
+        else if (scanned) {
+          const p = parseEventFile(text);
+          assert.deepEqual(
+            view(builder.finish('records')),
+            view(buildBatch(p.records, p.elements, p.shape)),
+            text,
+          );
+        }
+      }
+      assert.ok(invalid > 1000, `${invalid} invalid`);
     });
 
     it('declines what is not plainly {"Records":[…]}', () => {
