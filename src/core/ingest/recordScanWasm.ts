@@ -22,7 +22,7 @@ export interface WalkEntry {
   flags: number;
   /** Level of an object-valued entry's keys, or -1. */
   child: number;
-  /** The entry's bit in a record's "objects met" set (0 if none); at most 2^52. */
+  /** The entry's bit in a record's "objects met" set (0 if none); below 2^31 (scanRecords.ts). */
   bit: number;
   /** An object-valued entry's columns at any depth beneath it. */
   beneath: number[];

@@ -123,6 +123,8 @@ entryOf(TOP, 'resources').resources = true;
     for (const list of level.byLength) {
       for (const e of list ?? []) {
         if (e.child || e.resources) {
+          // Row.seen is combined with `&`, which keeps 32 bits.
+          if (bit > 2 ** 30) throw new Error('scanRecords: more object keys than Row.seen holds');
           e.bit = bit;
           bit *= 2;
         }
@@ -221,10 +223,14 @@ export function scanRecordsFile(
   options: ScanOptions = {},
   bytes?: Uint8Array,
 ): boolean {
-  const walk =
-    recordWalkSettings.webAssembly && bytes && bytes.length === text.length && isAscii(bytes)
-      ? recordWalk(walkTable(), bytes)
-      : undefined;
+  let walk: RecordWalk | undefined;
+  if (recordWalkSettings.webAssembly && bytes && bytes.length === text.length && isAscii(bytes)) {
+    try {
+      walk = recordWalk(walkTable(), bytes);
+    } catch {
+      // No memory for the file's bytes in a WebAssembly instance: the JavaScript walk reads it.
+    }
+  }
   options.webAssembly = walk !== undefined;
   if (!walk) return scanRecords(text, b, options, undefined);
   let scanned: boolean;
