@@ -59,6 +59,18 @@ const WALKS = [
 ];
 let walkMode = WALKS[0];
 
+/** The suite's tests run on `mode`'s walk. */
+function useWalk(mode: (typeof WALKS)[number]): void {
+  before(() => {
+    walkMode = mode;
+    recordWalkSettings.webAssembly = mode.webAssembly;
+  });
+  after(() => {
+    walkMode = WALKS[0];
+    recordWalkSettings.webAssembly = true;
+  });
+}
+
 /** The fast path over a text, in the walk under test (asserting that it was that walk). */
 function scan(text: string, builder: BatchBuilder, options: ScanOptions = {}): boolean {
   const scanned = scanRecordsFile(text, builder, options, Buffer.from(text));
@@ -224,14 +236,7 @@ const HOSTILE = (
 for (const mode of WALKS)
   describe(`the fast scanner (${mode.name} walk)`, function () {
     this.timeout(60_000);
-    before(() => {
-      walkMode = mode;
-      recordWalkSettings.webAssembly = mode.webAssembly;
-    });
-    after(() => {
-      walkMode = WALKS[0];
-      recordWalkSettings.webAssembly = true;
-    });
+    useWalk(mode);
     it('indexes generated log files exactly like the general path', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'ctl-scan-'));
       try {
@@ -500,14 +505,7 @@ for (const mode of WALKS)
 
 for (const mode of WALKS)
   describeWithDatasets(`the fast scanner on real delivered files (${mode.name} walk)`, () => {
-    before(() => {
-      walkMode = mode;
-      recordWalkSettings.webAssembly = mode.webAssembly;
-    });
-    after(() => {
-      walkMode = WALKS[0];
-      recordWalkSettings.webAssembly = true;
-    });
+    useWalk(mode);
     it('agrees with the general path on every delivered-name file in ../shared/datasets', () => {
       const files: string[] = [];
       const walk = (d: string) => {
