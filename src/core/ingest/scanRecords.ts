@@ -254,6 +254,8 @@ function scanRecords(
   const cur = new JsonCursor(text);
   /** The walk's value ids → the builder's (0 is ABSENT in both). */
   const walkIds: number[] = [ABSENT];
+  /** The walk's values written with escapes, decoded (an eventID among them may be a UUID). */
+  const walkEscaped = new Map<number, string>();
   let i = skipSpace(text, 0);
   if (text.charCodeAt(i) !== 0x7b) return false;
   i = skipSpace(text, i + 1);
@@ -275,7 +277,7 @@ function scanRecords(
       if (text.charCodeAt(i) !== 0x7b) return false;
       row.reset();
       let end = walk
-        ? readWalked(walk, i, text, row, b, walkIds)
+        ? readWalked(walk, i, text, row, b, walkIds, walkEscaped)
         : scanObject(cur, i, TOP, row, b, 1);
       if (end === FALLBACK) {
         // JSON.parse reads the record and checks all of it: only its end and depth are needed.
@@ -368,6 +370,7 @@ function readWalked(
   row: Row,
   b: BatchBuilder,
   walkIds: number[],
+  walkEscaped: Map<number, string>,
 ): number {
   const end = walk.scan(i);
   // Values met before a FALLBACK are given ids too, as readScalar gives them: the dictionary then
@@ -383,6 +386,7 @@ function readWalked(
       } catch {
         return BAD;
       }
+      walkEscaped.set(id, v);
     } else v = parseLiteral(text.slice(start, start + length));
     if (v === BAD_LITERAL) return BAD;
     walkIds.push(b.idOf(v));
@@ -397,6 +401,11 @@ function readWalked(
   if (ids[EVENT_ID_COLUMN] === PACKED_UUID) {
     const bytes = walk.bytes;
     for (let k = 0, at = walk.uuidAt; k < 16; k++, at++) row.eventId[k] = bytes[at];
+  } else if (walkEscaped.size > 0) {
+    // An eventID written with escapes is packed once decoded, as readEscaped packs it.
+    const v = walkEscaped.get(words[walk.idsAt + EVENT_ID_COLUMN]);
+    if (v !== undefined && packUuid(v, 0, v.length, row.eventId, 0))
+      ids[EVENT_ID_COLUMN] = PACKED_UUID;
   }
   const n = walk.resourceCount() * RESOURCE_FIELDS.length;
   if (n > 0) {
@@ -589,7 +598,8 @@ function readScalar(
     return e + 1;
   }
   const v = text.slice(j + 1, e);
-  if (v.includes('\\')) return readEscaped(text, j, e, b, ids, column);
+  if (v.includes('\\'))
+    return readEscaped(text, j, e, b, ids, column, cache === EVENT_ID_COLUMN ? row : undefined);
   const id = b.idOf(v);
   ids[column] = id;
   row.lastText[cache] = v;
@@ -597,6 +607,7 @@ function readScalar(
   return e + 1;
 }
 
+/** A string with escapes; `eventIdOf`, the row when it is the record's eventID (packed if a UUID once decoded). */
 function readEscaped(
   text: string,
   j: number,
@@ -604,6 +615,7 @@ function readEscaped(
   b: BatchBuilder,
   ids: Uint32Array | number[],
   column: number,
+  eventIdOf?: Row,
 ): number {
   let v: string;
   try {
@@ -611,7 +623,9 @@ function readEscaped(
   } catch {
     return BAD;
   }
+  // Given an id even when packed, as the WebAssembly walk gives every value one.
   ids[column] = b.idOf(v);
+  if (eventIdOf && packUuid(v, 0, v.length, eventIdOf.eventId, 0)) ids[column] = PACKED_UUID;
   return e + 1;
 }
 

@@ -1,13 +1,18 @@
 // The fast scanner must index exactly what the general path (JSON.parse + addRecord) indexes.
 import * as assert from 'node:assert/strict';
-import { ALPHABET, mutations, parseAccepts } from './jsonMutations';
+import { ALPHABET, mutations, parseAccepts, recordMutations } from './jsonMutations';
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { BatchBuilder, ColumnBatch, buildBatch } from '../../../src/core/ingest/batch';
-import { IRREGULAR, PACKED_UUID, unpackUuid } from '../../../src/core/index/schema';
+import { BatchBuilder, ColumnBatch, batchArrays, buildBatch } from '../../../src/core/ingest/batch';
+import {
+  EVENT_ID_COLUMN,
+  IRREGULAR,
+  PACKED_UUID,
+  unpackUuid,
+} from '../../../src/core/index/schema';
 import { parseEventFile } from '../../../src/core/ingest/eventFile';
 import { plainlyCloudTrail, runJob } from '../../../src/core/ingest/jobs';
 import {
@@ -326,6 +331,18 @@ for (const mode of WALKS)
       }
     });
 
+    it('packs an eventID written with escapes as JSON.parse reads it (a UUID once decoded)', () => {
+      const text =
+        '{"Records":[{"eventName":"n","eventTime":"2024-05-14T00:00:00Z","eventID":"0123abcd-ef01-4234-9567-89abcdef012\\u0033"},{"eventName":"n","eventTime":"2024-05-14T00:00:01Z","eventID":"0123abcd-ef01-4234-9567-89abcdef0124"},{"eventName":"n","eventTime":"2024-05-14T00:00:02Z","eventID":"not-\\u0061-uuid"}]}';
+      const { scanned, general } = both(text);
+      assert.ok(scanned);
+      assert.deepEqual(view(scanned), view(general));
+      assert.deepEqual(Array.from(scanned.scalars[EVENT_ID_COLUMN].slice(0, 2)), [
+        PACKED_UUID,
+        PACKED_UUID,
+      ]);
+    });
+
     it('reads an escaped eventTime as JSON.parse does (\\u005a is Z)', () => {
       const text =
         '{"Records":[{"eventName":"n","eventTime":"2024-05-14T00:00:00\\u005a"},{"eventName":"n","eventTime":"2024-05-14T00:00:01Z"}]}';
@@ -502,6 +519,50 @@ for (const mode of WALKS)
       assert.equal(b.count, 0);
     });
   });
+
+describe('the two walks of the fast scanner', function () {
+  this.timeout(120_000);
+  after(() => (recordWalkSettings.webAssembly = true));
+  it('build the same batch as each other, and index what the general path indexes, on 3,000 mutated generated records', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-walks-'));
+    try {
+      const tally = await generateBucket({ events: 600, out: dir, seed: 11 });
+      const texts: string[] = [];
+      for (const key of Object.keys(tally.fileEvents).slice(0, 12)) {
+        const records = JSON.parse(
+          gunzipSync(readFileSync(join(dir, ...key.split('/')))).toString(),
+        ).Records as unknown[];
+        for (let k = 0; k < records.length; k += 5)
+          texts.push(JSON.stringify({ Records: records.slice(k, k + 3) }));
+      }
+      let agreed = 0;
+      for (const original of recordMutations(texts, 3000, 3)) {
+        const text = WALKS[1].text(original);
+        const batches = [false, true].map((webAssembly) => {
+          recordWalkSettings.webAssembly = webAssembly;
+          const b = new BatchBuilder();
+          const options: ScanOptions = {};
+          const scanned = scanRecordsFile(text, b, options, Buffer.from(text));
+          assert.equal(options.webAssembly, webAssembly);
+          return scanned ? b.finish('records') : undefined;
+        });
+        const [js, wasm] = batches;
+        assert.equal(wasm !== undefined, js !== undefined, `accepted by one walk only: ${text}`);
+        if (!parseAccepts(text)) assert.equal(js, undefined, `invalid JSON indexed: ${text}`);
+        if (!js || !wasm) continue;
+        assert.deepEqual(wasm.values, js.values, `dictionary: ${text}`);
+        assert.deepEqual(batchArrays(wasm), batchArrays(js), `columns: ${text}`);
+        if (!plainlyCloudTrail(js)) continue;
+        const p = parseEventFile(text);
+        assert.deepEqual(view(js), view(buildBatch(p.records, p.elements, p.shape)), text);
+        agreed++;
+      }
+      assert.ok(agreed > 1000, `${agreed} indexed by the fast path`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 for (const mode of WALKS)
   describeWithDatasets(`the fast scanner on real delivered files (${mode.name} walk)`, () => {
