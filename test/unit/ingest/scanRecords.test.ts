@@ -1,19 +1,15 @@
 // The fast scanner must index exactly what the general path (JSON.parse + addRecord) indexes.
 import * as assert from 'node:assert/strict';
 import { ALPHABET, mutations, parseAccepts, recordMutations } from './jsonMutations';
+import { asciiJson, assertWalksAgree, batchView, generalBatch } from './walkAgreement';
+import { deliveredNamesUnder } from './logFiles';
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { BatchBuilder, ColumnBatch, batchArrays, buildBatch } from '../../../src/core/ingest/batch';
-import {
-  EVENT_ID_COLUMN,
-  IRREGULAR,
-  PACKED_UUID,
-  unpackUuid,
-} from '../../../src/core/index/schema';
-import { parseEventFile } from '../../../src/core/ingest/eventFile';
+import { BatchBuilder, ColumnBatch } from '../../../src/core/ingest/batch';
+import { EVENT_ID_COLUMN, PACKED_UUID } from '../../../src/core/index/schema';
 import { plainlyCloudTrail, runJob } from '../../../src/core/ingest/jobs';
 import {
   ScanOptions,
@@ -25,29 +21,6 @@ import { DATASETS_DIR, describeWithDatasets } from '../../support/datasets';
 
 const INVALID_DIR = join(__dirname, '../../fixtures/hostile-input/invalid-json');
 
-/** A batch as plain values, independent of local id assignment. */
-function view(b: ColumnBatch): unknown {
-  const v = (id: number, row = -1) =>
-    id === IRREGULAR
-      ? '<irregular>'
-      : id === PACKED_UUID
-        ? `<uuid ${unpackUuid(b.eventIds, row * 16)}>`
-        : id === 0
-          ? '<absent>'
-          : b.values[id];
-  return {
-    count: b.count,
-    elements: Array.from(b.elements),
-    times: Array.from(b.times, (t) => (Number.isNaN(t) ? 'NaN' : t)),
-    scalars: b.scalars.map((col) => Array.from(col, (id, row) => v(id, row))),
-    resourceStart: Array.from(b.resourceStart),
-    resources: b.resources.map((col) => Array.from(col, (id) => v(id))),
-    timeIrregular: Array.from(b.timeIrregular),
-    resourceIrregular: Array.from(b.resourceIrregular),
-    rowIrregular: Array.from(b.rowIrregular),
-  };
-}
-
 /**
  * Both walks of the fast path run every test below: the JavaScript one over the text and the
  * WebAssembly one over the bytes. The latter takes ASCII files only (others take the former), so
@@ -58,8 +31,7 @@ const WALKS = [
   {
     name: 'WebAssembly',
     webAssembly: true,
-    text: (t: string) =>
-      t.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    text: asciiJson,
   },
 ];
 let walkMode = WALKS[0];
@@ -87,8 +59,7 @@ function both(original: string): { scanned: ColumnBatch | undefined; general: Co
   const text = walkMode.text(original);
   const builder = new BatchBuilder();
   const scanned = scan(text, builder) ? builder.finish('records') : undefined;
-  const p = parseEventFile(text);
-  return { scanned, general: buildBatch(p.records, p.elements, p.shape) };
+  return { scanned, general: generalBatch(text) };
 }
 
 // Each also carries eventVersion, so that the general path takes it as a record (eventFile.ts:
@@ -250,7 +221,7 @@ for (const mode of WALKS)
           const text = gunzipSync(readFileSync(join(dir, ...key.split('/')))).toString();
           const { scanned, general } = both(text);
           assert.ok(scanned && plainlyCloudTrail(scanned), `${key} takes the fast path`);
-          assert.deepEqual(view(scanned), view(general), key);
+          assert.deepEqual(batchView(scanned), batchView(general), key);
         }
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -261,11 +232,11 @@ for (const mode of WALKS)
       const compact = JSON.stringify({ Records: HOSTILE });
       const { scanned, general } = both(compact);
       assert.ok(scanned);
-      assert.deepEqual(view(scanned), view(general));
+      assert.deepEqual(batchView(scanned), batchView(general));
       const pretty = JSON.stringify({ Records: HOSTILE }, null, 2);
       const p = both(pretty);
       assert.ok(p.scanned);
-      assert.deepEqual(view(p.scanned), view(p.general));
+      assert.deepEqual(batchView(p.scanned), batchView(p.general));
     });
 
     it('never indexes what the general path refuses or reads differently: such files take the general path', () => {
@@ -293,7 +264,10 @@ for (const mode of WALKS)
           eventTime: '2024-05-14T00:00:00.000Z',
         },
       ];
-      assert.deepEqual(view(index(mixed)), view(both(JSON.stringify({ Records: mixed })).general));
+      assert.deepEqual(
+        batchView(index(mixed)),
+        batchView(both(JSON.stringify({ Records: mixed })).general),
+      );
       assert.equal(index(mixed).count, 1);
       // Read under another name: an Insights event (eventName from insightDetails), @timestamp.
       const insight = {
@@ -313,7 +287,10 @@ for (const mode of WALKS)
         eventName: 'GetObject',
         eventSource: 's3.amazonaws.com',
       };
-      const read = view(index([insight, stamped])) as { times: unknown[]; scalars: unknown[][] };
+      const read = batchView(index([insight, stamped])) as {
+        times: unknown[];
+        scalars: unknown[][];
+      };
       assert.deepEqual(read.scalars[0], ['CreateUser', 'GetObject']);
       assert.deepEqual(read.times, [Date.UTC(2024, 4, 14), Date.UTC(2024, 4, 14, 0, 0, 1)]);
     });
@@ -327,7 +304,7 @@ for (const mode of WALKS)
       ]) {
         const { scanned, general } = both(text);
         assert.ok(scanned, text);
-        assert.deepEqual(view(scanned), view(general), text);
+        assert.deepEqual(batchView(scanned), batchView(general), text);
       }
     });
 
@@ -336,7 +313,7 @@ for (const mode of WALKS)
         '{"Records":[{"eventName":"n","eventTime":"2024-05-14T00:00:00Z","eventID":"0123abcd-ef01-4234-9567-89abcdef012\\u0033"},{"eventName":"n","eventTime":"2024-05-14T00:00:01Z","eventID":"0123abcd-ef01-4234-9567-89abcdef0124"},{"eventName":"n","eventTime":"2024-05-14T00:00:02Z","eventID":"not-\\u0061-uuid"}]}';
       const { scanned, general } = both(text);
       assert.ok(scanned);
-      assert.deepEqual(view(scanned), view(general));
+      assert.deepEqual(batchView(scanned), batchView(general));
       assert.deepEqual(Array.from(scanned.scalars[EVENT_ID_COLUMN].slice(0, 2)), [
         PACKED_UUID,
         PACKED_UUID,
@@ -348,7 +325,7 @@ for (const mode of WALKS)
         '{"Records":[{"eventName":"n","eventTime":"2024-05-14T00:00:00\\u005a"},{"eventName":"n","eventTime":"2024-05-14T00:00:01Z"}]}';
       const { scanned, general } = both(text);
       assert.ok(scanned);
-      assert.deepEqual(view(scanned), view(general));
+      assert.deepEqual(batchView(scanned), batchView(general));
       assert.deepEqual(Array.from(scanned.times), [
         Date.UTC(2024, 4, 14),
         Date.UTC(2024, 4, 14, 0, 0, 1),
@@ -362,8 +339,8 @@ for (const mode of WALKS)
         '{"Records":[{"eventTime":"2024-05-14T00:00:00Z","\\u0065ventName":"DeleteTrail"},{"eventTime":"2024-05-14T00:00:01Z","eventName":"Get","event\\u004eame":"StopLogging"}]}';
       const { scanned, general } = both(text);
       assert.ok(scanned);
-      assert.deepEqual(view(scanned), view(general));
-      assert.deepEqual((view(scanned) as { scalars: unknown[][] }).scalars[0], [
+      assert.deepEqual(batchView(scanned), batchView(general));
+      assert.deepEqual((batchView(scanned) as { scalars: unknown[][] }).scalars[0], [
         'DeleteTrail',
         'StopLogging',
       ]);
@@ -468,10 +445,9 @@ for (const mode of WALKS)
           // The scanner's rows are used only when every one is plainly a record (jobs.ts).
           const batch = builder.finish('records');
           if (!plainlyCloudTrail(batch)) continue;
-          const p = parseEventFile(mutated);
           assert.deepEqual(
-            view(batch),
-            view(buildBatch(p.records, p.elements, p.shape)),
+            batchView(batch),
+            batchView(generalBatch(mutated)),
             `mutation ${n}: ${mutated}`,
           );
         }
@@ -491,14 +467,12 @@ for (const mode of WALKS)
         const builder = new BatchBuilder();
         const scanned = scan(text, builder);
         if (!want) assert.equal(scanned, false, `invalid JSON indexed: ${text}`);
-        else if (scanned) {
-          const p = parseEventFile(text);
+        else if (scanned)
           assert.deepEqual(
-            view(builder.finish('records')),
-            view(buildBatch(p.records, p.elements, p.shape)),
+            batchView(builder.finish('records')),
+            batchView(generalBatch(text)),
             text,
           );
-        }
       }
       assert.ok(invalid > 1000, `${invalid} invalid`);
     });
@@ -536,27 +510,8 @@ describe('the two walks of the fast scanner', function () {
           texts.push(JSON.stringify({ Records: records.slice(k, k + 3) }));
       }
       let agreed = 0;
-      for (const original of recordMutations(texts, 3000, 3)) {
-        const text = WALKS[1].text(original);
-        const batches = [false, true].map((webAssembly) => {
-          recordWalkSettings.webAssembly = webAssembly;
-          const b = new BatchBuilder();
-          const options: ScanOptions = {};
-          const scanned = scanRecordsFile(text, b, options, Buffer.from(text));
-          assert.equal(options.webAssembly, webAssembly);
-          return scanned ? b.finish('records') : undefined;
-        });
-        const [js, wasm] = batches;
-        assert.equal(wasm !== undefined, js !== undefined, `accepted by one walk only: ${text}`);
-        if (!parseAccepts(text)) assert.equal(js, undefined, `invalid JSON indexed: ${text}`);
-        if (!js || !wasm) continue;
-        assert.deepEqual(wasm.values, js.values, `dictionary: ${text}`);
-        assert.deepEqual(batchArrays(wasm), batchArrays(js), `columns: ${text}`);
-        if (!plainlyCloudTrail(js)) continue;
-        const p = parseEventFile(text);
-        assert.deepEqual(view(js), view(buildBatch(p.records, p.elements, p.shape)), text);
-        agreed++;
-      }
+      for (const original of recordMutations(texts, 3000, 3))
+        if (assertWalksAgree(asciiJson(original)) === 'general') agreed++;
       assert.ok(agreed > 1000, `${agreed} indexed by the fast path`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -568,21 +523,14 @@ for (const mode of WALKS)
   describeWithDatasets(`the fast scanner on real delivered files (${mode.name} walk)`, () => {
     useWalk(mode);
     it('agrees with the general path on every delivered-name file in ../shared/datasets', () => {
-      const files: string[] = [];
-      const walk = (d: string) => {
-        for (const e of readdirSync(d, { withFileTypes: true })) {
-          if (e.isDirectory()) walk(join(d, e.name));
-          else if (/CloudTrail_.*\.json(\.gz)?$/.test(e.name)) files.push(join(d, e.name));
-        }
-      };
-      walk(DATASETS_DIR);
+      const files = deliveredNamesUnder(DATASETS_DIR);
       assert.ok(files.length >= 10);
       for (const f of files) {
         const raw = readFileSync(f);
         const text = (f.endsWith('.gz') ? gunzipSync(raw) : raw).toString();
         const { scanned, general } = both(text);
         assert.ok(scanned && plainlyCloudTrail(scanned), f);
-        assert.deepEqual(view(scanned), view(general), f);
+        assert.deepEqual(batchView(scanned), batchView(general), f);
       }
     });
   });
