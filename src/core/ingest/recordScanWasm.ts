@@ -64,8 +64,12 @@ interface Exports {
 const ENTRY_BYTES = 48;
 const MAX_KEY = 64;
 
-/** Memory a walk may keep between files; an instance that grew past it is dropped after its file. */
-const KEEP_MEMORY_BYTES = 64 * 1024 * 1024;
+/**
+ * Memory a walk may keep between files; an instance that grew past it is dropped after its file
+ * (its memory cannot shrink, and a worker lives as long as the extension host). About twice a
+ * file's size is needed: files of up to ~7 MB of JSON reuse one instance, larger ones get a new one.
+ */
+const KEEP_MEMORY_BYTES = 16 * 1024 * 1024;
 
 let compiled: WasmModule | null | undefined;
 let idle: RecordWalk | undefined;
