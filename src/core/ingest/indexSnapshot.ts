@@ -32,7 +32,7 @@ import { crc32 } from 'node:zlib';
 import type { FileState, IndexState } from '../index/eventIndex';
 import { idArrayOf, type StoreState } from '../index/columnStore';
 import type { DictionaryValues } from '../index/dictionary';
-import { tableHolds } from '../index/duplicates';
+import { validTable } from '../index/duplicates';
 import { ORIGIN_RESOLUTION_VERSION } from '../origin/resolve';
 import {
   ORIGIN_INPUT_FIELDS,
@@ -44,7 +44,7 @@ import {
 
 const MAGIC = Buffer.from('CTLENS-SNAPSHOT\n', 'latin1');
 /** Bump when what the index holds or how it is laid out here changes. */
-export const INDEX_SNAPSHOT_FORMAT = 4;
+export const INDEX_SNAPSHOT_FORMAT = 5;
 /** The index's columns and how its origins were resolved: a snapshot written for others is foreign. */
 const SCHEMA = createHash('sha256')
   .update(
@@ -351,9 +351,7 @@ function decode(body: Buffer, h: SnapshotHeader): IndexState {
     resourceStart.length === n + 1 &&
     resourceStart[n] === rc &&
     originInputs.every((c) => c.rows.length === c.ids.length) &&
-    table.length >= 2 &&
-    (table.length & (table.length - 1)) === 0 &&
-    tableHolds(rest.used, table.length) &&
+    validTable(table, rest.used) &&
     rest.files.length === h.files.length &&
     rest.files.reduce((s, f: FileState) => s + f.events, 0) === n &&
     rest.problems.every((p) => p.fileId < rest.files.length) &&

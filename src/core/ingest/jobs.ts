@@ -16,6 +16,8 @@ import {
   warn,
 } from './eventFile';
 import { decodeFileText } from './textEncoding';
+import { LinkDeclined, readRegularFileSync, WorkerFile } from '../sources/regularFile';
+import { SourceError, SourceErrorCode } from '../sources/source';
 import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from './gzip';
 import { MAX_JSON_DEPTH, measureJson } from './jsonScan';
 import {
@@ -28,7 +30,9 @@ import {
 
 export interface IndexJob {
   kind: 'index';
-  bytes: Uint8Array;
+  /** The file's bytes as stored, or where the worker reads them itself (`read`): one of the two. */
+  bytes?: Uint8Array;
+  read?: WorkerRead;
   maxUncompressedBytes: number;
   /** The most records to index (the load's budget); see IndexResult.limited. */
   maxRecords?: number;
@@ -72,9 +76,35 @@ export interface FilePosition {
   column: number;
 }
 
-export type IndexResult = IndexedText | FailedResult;
+/**
+ * A local file the worker reads (LogSource.workerFile), sparing the calling thread its system
+ * calls; refused past `maxBytes` as stored, as the source's `read` would.
+ */
+export interface WorkerRead {
+  file: WorkerFile;
+  maxBytes: number;
+}
+
+export type IndexResult = IndexedText | FailedResult | UnreadResult | DeclinedResult;
+/** The worker could not read the file of IndexJob.read: the source's error, as its `read` gives it. */
+export interface UnreadResult {
+  ok: false;
+  unread: SourceErrorCode;
+  message: string;
+}
+/**
+ * The file of IndexJob.read is a symbolic link (LinkDeclined), which only the source's `read`
+ * may decide to follow.
+ */
+export interface DeclinedResult {
+  ok: false;
+  declined: 'link';
+  message: string;
+}
 export interface IndexedText {
   ok: true;
+  /** The bytes the worker read (IndexJob.read), as stored. */
+  bytesRead?: number;
   batch: ColumnBatch;
   warnings: string[];
   skipped: number;
@@ -96,6 +126,8 @@ export interface MatchResult {
 }
 export type FailedResult = {
   ok: false;
+  /** The bytes the worker read (IndexJob.read), as stored. */
+  bytesRead?: number;
   code: FileProblemCode;
   message: string;
   position?: FilePosition;
@@ -225,13 +257,36 @@ export function runJob<J extends Job>(
 ): { result: JobResults[J['kind']]; transfer: ArrayBuffer[] } {
   // Before the file is read: a file that fails must not leave the worker without the plan.
   const plan = job.kind === 'index' && job.detect ? compiledPlan(job.detect) : undefined;
+  let bytes = job.bytes;
+  if (job.kind === 'index' && job.read) {
+    try {
+      bytes = readRegularFileSync(job.read.file.path, {
+        maxBytes: job.read.maxBytes,
+        key: job.read.file.key,
+        noFollow: job.read.file.noFollow,
+      });
+    } catch (e) {
+      const unread: UnreadResult | DeclinedResult =
+        e instanceof LinkDeclined
+          ? { ok: false, declined: 'link', message: e.message }
+          : e instanceof SourceError
+            ? { ok: false, unread: e.code, message: e.message }
+            : { ok: false, unread: 'io', message: e instanceof Error ? e.message : String(e) };
+      return { result: unread as JobResults[J['kind']], transfer: [] };
+    }
+  }
+  if (!bytes) throw new Error(`a ${job.kind} job without bytes`);
+  const bytesRead = job.kind === 'index' && job.read ? { bytesRead: bytes.length } : {};
   try {
-    const { text, size, encoding, plain } = fileText(job.bytes, job.maxUncompressedBytes);
+    const { text, size, encoding, plain } = fileText(bytes, job.maxUncompressedBytes);
     switch (job.kind) {
       case 'index': {
         // Where each record is, for the rules (the fast path's rows only; see indexText).
         const spans: number[] | undefined = plan ? [] : undefined;
-        const result = indexText(text, plain, size, job.maxRecords ?? Infinity, spans);
+        const result: IndexedText = {
+          ...indexText(text, plain, size, job.maxRecords ?? Infinity, spans),
+          ...bytesRead,
+        };
         if (encoding) result.notes.unshift(`${encoding} text, decoded`);
         if (plan) result.detections = decideBatch(plan, text, result.batch, spans);
         return {
@@ -274,7 +329,7 @@ export function runJob<J extends Job>(
       }
     }
   } catch (e) {
-    return { result: failure(e) as JobResults[J['kind']], transfer: [] };
+    return { result: { ...failure(e), ...bytesRead } as JobResults[J['kind']], transfer: [] };
   }
   throw new Error(`unknown job ${(job as Job).kind}`);
 }

@@ -5,7 +5,7 @@
 // goes on. One bad file becomes a problem entry naming it and the reason; the others still load.
 import type { EventIndex, FileProblem, IndexedFile } from '../index/eventIndex';
 import type { DiscoveredEventFile } from '../sources/discover';
-import { isNoticeCode, SourceError } from '../sources/source';
+import { isNoticeCode, SourceError, SourceErrorCode } from '../sources/source';
 import {
   BudgetStop,
   DEFAULT_MAX_LOAD_BYTES,
@@ -15,6 +15,7 @@ import {
   processMemory,
 } from './budget';
 import type { JobRunner } from './pool';
+import type { FailedResult, IndexedText, UnreadResult } from './jobs';
 import { CachedFile, fingerprint, IndexCache } from './indexCache';
 import { mapLimited } from '../mapLimited';
 import type { SigmaRule } from '../detect/rule';
@@ -263,30 +264,17 @@ async function loadOne(
       await hideCopies(index, progress, signal, cached);
       return 'done';
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = await file.source.read(file.key, { maxBytes: index.maxUncompressedBytes, signal });
-    } catch (e) {
+    const res = await indexFile(index, runner, file, grant, signal, detect);
+    if (res === 'cancelled') {
       budget.release(grant, { bytes: 0, records: 0 });
-      if (e instanceof SourceError && e.code === 'cancelled') return 'not-started';
-      const code = e instanceof SourceError ? e.code : 'io';
-      index.addProblem(
-        file.id,
-        code,
-        stripLocation(e instanceof Error ? e.message : String(e), file.location),
-        isNoticeCode(code) ? 'warning' : 'error',
-      );
-      file.state = 'failed';
+      return 'not-started';
+    }
+    if ('unread' in res) {
+      budget.release(grant, { bytes: 0, records: 0 });
+      readFailed(index, file, res.unread, res.message);
       return 'done';
     }
-    if (!whole) progress.bytesRead += bytes.length;
-    const res = await runner.run({
-      kind: 'index',
-      bytes,
-      maxUncompressedBytes: grant.bytes,
-      maxRecords: grant.records,
-      ...(detect ? { detect: detect.plan } : {}),
-    });
+    if (!whole) progress.bytesRead += res.bytesRead ?? 0;
     if (!res.ok) {
       if (res.code === 'too-large') {
         budget.release(grant, { bytes: grant.bytes, records: 0 }); // decompressed that far
@@ -325,6 +313,45 @@ async function loadOne(
     await hideCopies(index, progress, signal, cached);
     return 'done';
   }
+}
+
+/**
+ * Reads and indexes one file within `grant`. A worker reads a local file itself (the file system
+ * calls of thousands of files stay off this thread); anything else, and a file the worker
+ * declines (a link), is read here through its source, whose rules decide on links.
+ */
+async function indexFile(
+  index: EventIndex,
+  runner: JobRunner,
+  file: IndexedFile,
+  grant: { bytes: number; records: number },
+  signal?: AbortSignal,
+  detect?: ReturnType<typeof detectPlan>,
+): Promise<IndexedText | FailedResult | UnreadResult | 'cancelled'> {
+  const job = {
+    kind: 'index' as const,
+    maxUncompressedBytes: grant.bytes,
+    maxRecords: grant.records,
+    ...(detect ? { detect: detect.plan } : {}),
+  };
+  const maxBytes = index.maxUncompressedBytes;
+  const workerFile = runner.threads > 0 ? await file.source.workerFile?.(file.key) : undefined;
+  if (workerFile) {
+    const res = await runner.run({ ...job, read: { file: workerFile, maxBytes } });
+    if (!('declined' in res)) return res;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await file.source.read(file.key, { maxBytes, signal });
+  } catch (e) {
+    if (e instanceof SourceError && e.code === 'cancelled') return 'cancelled';
+    const message = e instanceof Error ? e.message : String(e);
+    return { ok: false, unread: e instanceof SourceError ? e.code : 'io', message };
+  }
+  const res = await runner.run({ ...job, bytes });
+  if ('unread' in res || 'declined' in res)
+    throw new Error('a worker sent the bytes of a file reported them unread');
+  return { ...res, bytesRead: bytes.length };
 }
 
 /** The persisted index and how the load names each file's version in it. */
@@ -450,6 +477,22 @@ async function hideCopies(
     if (cached) cached.uncompared = true;
   }
   progress.events = index.eventCount;
+}
+
+/** The file could not be read from its source (`error`: the source's error or its message). */
+function readFailed(
+  index: EventIndex,
+  file: IndexedFile,
+  code: SourceErrorCode,
+  message: string,
+): void {
+  index.addProblem(
+    file.id,
+    code,
+    stripLocation(message, file.location),
+    isNoticeCode(code) ? 'warning' : 'error',
+  );
+  file.state = 'failed';
 }
 
 /** An entry the listing could not read or did not follow: reported like a file that failed. */

@@ -112,9 +112,11 @@ export class WorkerPool implements JobRunner {
     if (slot.busy++ === 0) slot.worker.ref();
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      // Only the job's own buffer is transferred; a view into a shared buffer is copied.
+      // Only the job's own buffer is transferred; a view into a shared buffer is copied. (A job
+      // whose worker reads the file itself has none.)
       const b = job.bytes;
       const transfer =
+        b &&
         b.byteOffset === 0 &&
         b.byteLength === b.buffer.byteLength &&
         !(b.buffer instanceof SharedArrayBuffer)

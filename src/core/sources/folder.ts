@@ -9,7 +9,13 @@
 // already listed (two links to one file would count its events twice).
 import { promises as fs, Dirent, Stats } from 'node:fs';
 import * as path from 'node:path';
-import { fileError, notRegularFileError, readRegularFile, specialKindOf } from './regularFile';
+import {
+  fileError,
+  notRegularFileError,
+  readRegularFile,
+  specialKindOf,
+  WorkerFile,
+} from './regularFile';
 import { LogSource, ReadOptions, SourceEntry, SourceError, SourceObject } from './source';
 
 const STAT_BATCH = 256;
@@ -169,6 +175,15 @@ export class FolderSource implements LogSource {
       if (outside) throw outside;
     }
     return readRegularFile(file, { maxBytes: options.maxBytes, signal: options.signal, key });
+  }
+
+  async workerFile(key: string): Promise<WorkerFile | undefined> {
+    const file = this.localPath(key);
+    if (this.options.followLinksOutside) return { path: file, key, noFollow: false };
+    // A file that is no link, in a folder really inside this one: what `read` checks, with the
+    // lstat left to the worker (which declines a link, for `read` to decide on).
+    if (await this.folderOutside(key, path.dirname(file))) return undefined;
+    return { path: file, key, noFollow: true };
   }
 
   /** The error for a file in `dir` when `dir` really is outside the folder (a linked folder), else undefined. */

@@ -2,6 +2,7 @@
 // ('/'-separated, no leading slash), listed one level at a time with a delimiter. A local folder
 // and an S3 bucket/prefix both implement it, so discovery, the tree, ingest and digest
 // validation work the same on either.
+import type { WorkerFile } from './regularFile';
 
 export interface SourceObject {
   kind: 'object';
@@ -50,6 +51,13 @@ export interface LogSource {
   ): AsyncIterable<SourceObject>;
   /** The object's bytes exactly as stored (still gzipped for .gz). Throws SourceError. */
   read(key: string, options?: ReadOptions): Promise<Uint8Array>;
+  /**
+   * The key as a local file a worker thread may read itself (readRegularFileSync), when the
+   * source can vouch for it without reading it: a folder's file whose folder is inside the
+   * folder. Undefined: read it with `read`. A worker that finds a symbolic link there declines
+   * it (LinkDeclined), and `read` decides whether it is followed.
+   */
+  workerFile?(key: string): Promise<WorkerFile | undefined>;
   /** A local file path for the key when the source has one (folders; cached S3 objects). */
   localPath?(key: string): string | undefined;
   /** S3 user metadata of the object (e.g. digest `signature`); undefined where there is none. */

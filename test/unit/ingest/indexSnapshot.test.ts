@@ -72,16 +72,23 @@ describe('whole-index snapshot (index cache)', function () {
   let cacheDir: string;
   let pool: WorkerPool;
   let reads: number;
+  // Files read: here, or handed to a worker to read.
   const read = FolderSource.prototype.read;
+  const workerFile = FolderSource.prototype.workerFile;
 
   before(() => {
     FolderSource.prototype.read = function (...args: Parameters<FolderSource['read']>) {
       reads++;
       return read.apply(this, args);
     };
+    FolderSource.prototype.workerFile = function (...args: Parameters<FolderSource['workerFile']>) {
+      reads++;
+      return workerFile.apply(this, args);
+    };
   });
   after(() => {
     FolderSource.prototype.read = read;
+    FolderSource.prototype.workerFile = workerFile;
   });
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-snap-'));

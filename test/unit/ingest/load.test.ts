@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { EventIndex } from '../../../src/core/index/eventIndex';
 import { loadEventFiles } from '../../../src/core/ingest/load';
-import { WorkerPool } from '../../../src/core/ingest/pool';
+import { InlineRunner, WorkerPool } from '../../../src/core/ingest/pool';
 import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
 
@@ -150,6 +150,42 @@ describe('loading a folder', function () {
     const after = statSync(join(dir, logKey));
     assert.equal(after.mtimeMs, before.mtimeMs);
     assert.deepEqual(readFileSync(join(dir, logKey)), bytesBefore);
+  });
+
+  it('workers read the local files themselves, with the same events and problems as reading them here', async () => {
+    const found = await discover(new FolderSource(dir));
+    const outcome = async (runner: WorkerPool | InlineRunner) => {
+      const index = new EventIndex({ runner, maxUncompressedBytes: 2 * 1024 * 1024 });
+      let readHere = 0;
+      const read = FolderSource.prototype.read;
+      FolderSource.prototype.read = function (...args: Parameters<FolderSource['read']>) {
+        readHere++;
+        return read.apply(this, args);
+      };
+      let summary;
+      try {
+        summary = await loadEventFiles(index, runner, found.events);
+      } finally {
+        FolderSource.prototype.read = read;
+      }
+      const all = await index.query({ kind: 'all' });
+      return {
+        readHere,
+        bytesRead: summary.bytesRead,
+        files: index.files.map((f) => [f.key, f.state, f.events]),
+        events: Array.from(all.rows, (r) => index.summary(r).eventID),
+        problems: index.problems.map((p) => [p.key, p.code, p.severity, p.message, p.location]),
+      };
+    };
+    const inline = await outcome(new InlineRunner());
+    const workers = await outcome(pool);
+    assert.equal(inline.readHere, found.events.length);
+    // Only the two links (a loop) are left to the source by the workers.
+    assert.equal(workers.readHere, 2);
+    const { readHere: _a, ...here } = inline;
+    const { readHere: _b, ...there } = workers;
+    assert.deepEqual(there, here);
+    assert.ok(here.bytesRead > 0);
   });
 
   it('orders events by time across files and within unsorted files', async () => {

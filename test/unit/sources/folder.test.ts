@@ -1,10 +1,22 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, parse, relative, sep } from 'node:path';
 import { FolderSource, isInside } from '../../../src/core/sources/folder';
-import { readRegularFile } from '../../../src/core/sources/regularFile';
+import {
+  LinkDeclined,
+  readRegularFile,
+  readRegularFileSync,
+} from '../../../src/core/sources/regularFile';
 import { SourceError } from '../../../src/core/sources/source';
 import { makeFifo, makeSocket, POSIX } from '../../support/specialFiles';
 
@@ -178,10 +190,68 @@ describe('FolderSource: the evidence boundary', function () {
   it('reads a regular file that says it is empty (like /proc files) up to the limit', async function () {
     if (!existsSync('/proc/self/status')) this.skip();
     assert.ok((await readRegularFile('/proc/self/status')).length > 0);
+    assert.ok(readRegularFileSync('/proc/self/status').length > 0);
     await assert.rejects(
       readRegularFile('/proc/self/status', { maxBytes: 8 }),
       (e: unknown) => e instanceof SourceError && e.code === 'too-large',
     );
+    assert.throws(
+      () => readRegularFileSync('/proc/self/status', { maxBytes: 8 }),
+      (e: unknown) => e instanceof SourceError && e.code === 'too-large',
+    );
+  });
+
+  it("a worker's read of a file (workerFile, readRegularFileSync) gives what `read` gives, and declines every link", async () => {
+    const keys = [
+      'logs/real.json',
+      'logs/link1.json',
+      'creds.json',
+      'inside-link.json',
+      'outdir/x.json',
+      'logs/missing.json',
+      ...(POSIX ? ['logs/pipe.json', 'logs/sock.json', 'zero.json'] : []),
+    ];
+    const outcome = (f: () => Uint8Array) => {
+      try {
+        return { bytes: Buffer.from(f()).toString() };
+      } catch (e) {
+        if (e instanceof LinkDeclined) return { declined: true };
+        assert.ok(e instanceof SourceError, String(e));
+        return { code: e.code, message: e.message };
+      }
+    };
+    for (const followLinksOutside of [false, true]) {
+      const src = new FolderSource(dir, { followLinksOutside });
+      for (const key of keys) {
+        const read = await src.read(key, { maxBytes: 1024 }).then(
+          (b) => ({ bytes: Buffer.from(b).toString() }),
+          (e: SourceError) => ({ code: e.code, message: e.message }),
+        );
+        const file = await src.workerFile(key);
+        const worker = file
+          ? outcome(() =>
+              readRegularFileSync(file.path, {
+                maxBytes: 1024,
+                key: file.key,
+                noFollow: file.noFollow,
+              }),
+            )
+          : undefined;
+        const link = lstatSync(src.localPath(key), { throwIfNoEntry: false })?.isSymbolicLink();
+        const inLinkedFolder = key.startsWith('outdir/');
+        if (!followLinksOutside && inLinkedFolder)
+          assert.equal(worker, undefined, `${key}: a linked folder's files are read by the source`);
+        else if (!followLinksOutside && link)
+          assert.deepEqual(worker, { declined: true }, `${key}: a link is left to the source`);
+        else assert.deepEqual(worker, read, key);
+      }
+    }
+    // Only regular files are read on either side, whatever stat says their size is.
+    if (POSIX)
+      assert.throws(
+        () => readRegularFileSync('/dev/zero', { maxBytes: 1024 }),
+        (e: unknown) => e instanceof SourceError && e.code === 'special',
+      );
   });
 
   it('reads keys of a folder source at the file system root', async () => {
