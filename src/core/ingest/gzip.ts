@@ -66,6 +66,7 @@ export function gunzipCapped(
       // zlib refuses a maxOutputLength above the largest Buffer (4 GiB): a larger cap is that.
       return z.gunzipSync(bytes, {
         maxOutputLength: Math.max(1, Math.min(maxBytes, maxBufferLength())),
+        chunkSize: outputChunkSize(bytes, maxBytes),
       });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
@@ -77,6 +78,24 @@ export function gunzipCapped(
   if (engine === 'zlib') throw new Error('node:zlib is not available here');
   return gunzipWithFflate(bytes, maxBytes);
 }
+
+/**
+ * zlib's output buffer for `bytes`: what the gzip trailer says the output is (ISIZE, the last
+ * member's size mod 4 GiB), so that the usual file is inflated into one buffer, not 16 KiB chunks
+ * joined at the end (1.5× faster on CloudTrail files). The trailer is the file's word, so it
+ * is bounded: at least 64 KiB, at most the cap and 64 times the compressed size (CloudTrail logs
+ * compress about 10 to 1); a file that says less, or more, just takes more chunks.
+ */
+function outputChunkSize(bytes: Uint8Array, maxBytes: number): number {
+  const n = bytes.length;
+  const said =
+    n >= 18
+      ? (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0
+      : 0;
+  // + 64: room to see the end of the stream without another buffer.
+  return Math.max(MIN_CHUNK, Math.min(said + 64, maxBytes + 64, 64 * n + MIN_CHUNK));
+}
+const MIN_CHUNK = 64 * 1024;
 
 function gunzipWithFflate(bytes: Uint8Array, maxBytes: number): Uint8Array {
   const chunks: Uint8Array[] = [];
