@@ -12,6 +12,7 @@ import {
   DEFAULT_MAX_RECORDS,
   LoadBudget,
   LoadLimits,
+  MemoryCeiling,
   processMemory,
 } from './budget';
 import type { JobRunner } from './pool';
@@ -108,6 +109,8 @@ export async function loadEventFiles(
     maxMemoryBytes: options.limits?.maxMemoryBytes,
   });
   const memoryUsed = options.memoryUsed ?? processMemory;
+  const ceiling = budget.limits.maxMemoryBytes;
+  const memory = ceiling === undefined ? undefined : new MemoryCeiling(ceiling, memoryUsed);
   const detect = options.rules?.length ? detectPlan(options.rules) : undefined;
   const cacheIds = new Map<number, string | undefined>();
   const cached: FileCache | undefined = options.cache && {
@@ -197,9 +200,8 @@ export async function loadEventFiles(
       if (file.state === 'failed') progress.filesFailed++;
       progress.filesDone++;
       // The memory ceiling: checked after each file, so what was read before it is kept.
-      const ceiling = budget.limits.maxMemoryBytes;
-      if (ceiling !== undefined && file.state === 'loaded' && memoryUsed() > ceiling)
-        budget.stop({ budget: 'memory', limit: ceiling, location: file.location });
+      if (memory && file.state === 'loaded' && memory.crossed(budget.usedBytes))
+        budget.stop({ budget: 'memory', limit: memory.ceiling, location: file.location });
       options.onFile?.(file);
       options.onProgress?.({ ...progress });
     },

@@ -8,7 +8,13 @@ import { gzipSync } from 'node:zlib';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { EventIndex } from '../../../src/core/index/eventIndex';
-import { budgetMessage, Grant, LoadBudget, Spent } from '../../../src/core/ingest/budget';
+import {
+  budgetMessage,
+  Grant,
+  LoadBudget,
+  MemoryCeiling,
+  Spent,
+} from '../../../src/core/ingest/budget';
 import { defaultMemoryCeiling, estimateScope } from '../../../src/core/ingest/memoryFit';
 import type { Job, JobResults } from '../../../src/core/ingest/jobs';
 import { loadEventFiles } from '../../../src/core/ingest/load';
@@ -290,6 +296,36 @@ describe('the load budget', function () {
         undefined,
       );
       assert.equal(all.size, 400);
+    });
+
+    it('reads the memory only when the bytes since could have reached the ceiling, and stops at the same file as a reading after every file', () => {
+      // Files of 1 to 3 MB decompressed; the process grows up to one byte per byte (here at
+      // random below that), as the check assumes.
+      let seed = 7;
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      for (let trial = 0; trial < 50; trial++) {
+        const ceiling = 100e6 + random() * 400e6;
+        let memory = 60e6;
+        let decompressed = 0;
+        let readings = 0;
+        const watch = new MemoryCeiling(ceiling, () => (readings++, memory));
+        let stopAt = -1;
+        let naiveStop = -1;
+        for (let file = 0; file < 2000 && stopAt < 0; file++) {
+          const bytes = 1e6 + random() * 2e6;
+          decompressed += bytes;
+          memory += bytes * random();
+          if (naiveStop < 0 && memory > ceiling) naiveStop = file;
+          if (watch.crossed(decompressed)) stopAt = file;
+        }
+        assert.equal(stopAt, naiveStop, `trial ${trial}`);
+        assert.ok(readings < stopAt / 2, `${readings} readings for ${stopAt + 1} files`);
+      }
+      // However little the files hold, the memory is read again every 64 MiB decompressed.
+      let readings = 0;
+      const watch = new MemoryCeiling(1e12, () => (readings++, 0));
+      for (let mb = 1; mb <= 1024; mb++) watch.crossed(mb * 1024 * 1024);
+      assert.equal(readings, 16, 'at 1 MiB, then 65, 129, … 961 MiB');
     });
 
     it('estimates a scope from its stored sizes without under-counting delivered logs', () => {
