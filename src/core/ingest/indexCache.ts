@@ -28,9 +28,8 @@ import { closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync, utimesSy
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { batchArrays, type ColumnBatch } from './batch';
+import { CacheEntry, CachedFile, decodeEntry, encodeEntry } from './cacheEntry';
 import {
-  align8,
   appendTrailer,
   leadOf,
   PaddedFileWriter,
@@ -40,7 +39,6 @@ import {
 } from './cacheFileIo';
 import { RESOURCE_FIELDS, STORED_FIELDS } from '../index/schema';
 import type { IndexState } from '../index/eventIndex';
-import type { IndexedText } from './jobs';
 import {
   readSnapshot,
   readSnapshotHeader,
@@ -63,12 +61,6 @@ const SNAPSHOT_SUFFIX = '.ctlsnap';
 const isCacheFile = (name: string) => name.endsWith(PACK_SUFFIX) || name.endsWith(SNAPSHOT_SUFFIX);
 /** The packs of all scopes together are kept under this (least recently used go first). */
 export const DEFAULT_INDEX_CACHE_MAX_BYTES = 8 * 1024 ** 3;
-
-/** What loading one file produced, as the loader appends it. */
-export type CachedFile = Pick<
-  IndexedText,
-  'batch' | 'warnings' | 'skipped' | 'uncompressedBytes' | 'notes'
->;
 
 interface EntryRef {
   /** Where the file is and which version of it (see fingerprint). */
@@ -264,12 +256,13 @@ export class IndexCache {
     return decoded;
   }
 
-  put(id: string | undefined, result: CachedFile): void {
+  /** `result.cacheEntry`: its entry, when the worker that indexed it encoded it already. */
+  put(id: string | undefined, result: CachedFile & { cacheEntry?: CacheEntry }): void {
     if (id === undefined) return;
     this.readPack();
     this.startRewrite();
-    const bytes = encodeEntry(result);
-    this.append(id, bytes, crc32(bytes));
+    const entry = result.cacheEntry ?? encodeEntry(result);
+    this.append(id, entry.bytes, entry.crc);
   }
 
   /**
@@ -502,103 +495,6 @@ function safeList(dir: string): string[] {
   } catch {
     return [];
   }
-}
-
-type Meta = Omit<CachedFile, 'batch'> & {
-  count: number;
-  shape: ColumnBatch['shape'];
-  renamed: string[];
-  /** values[1..] (values[0] is the absent value). */
-  values: Array<string | number | boolean | null>;
-  arrays: number[];
-};
-
-function encodeEntry(r: CachedFile): Uint8Array {
-  const b = r.batch;
-  const arrays = batchArrays(b);
-  const meta: Meta = {
-    count: b.count,
-    shape: b.shape,
-    renamed: b.renamed,
-    values: b.values.slice(1) as Meta['values'],
-    warnings: r.warnings,
-    skipped: r.skipped,
-    uncompressedBytes: r.uncompressedBytes,
-    notes: r.notes,
-    arrays: arrays.map((a) => a.length),
-  };
-  const metaJson = Buffer.from(JSON.stringify(meta), 'utf8');
-  let size = align8(4 + metaJson.length);
-  for (const a of arrays) size = align8(size + a.byteLength);
-  const out = Buffer.alloc(size);
-  out.writeUInt32LE(metaJson.length, 0);
-  metaJson.copy(out, 4);
-  let at = align8(4 + metaJson.length);
-  for (const a of arrays) {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
-    at = align8(at + a.byteLength);
-  }
-  return out;
-}
-
-function decodeEntry(bytes: Uint8Array): CachedFile {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const metaLength = buf.readUInt32LE(0);
-  const meta = JSON.parse(buf.subarray(4, 4 + metaLength).toString('utf8')) as Meta;
-  const nScalars = STORED_FIELDS.length;
-  const nResources = RESOURCE_FIELDS.length;
-  if (meta.arrays.length !== 7 + nScalars + nResources) throw new Error('entry columns');
-  let at = align8(4 + metaLength);
-  let i = 0;
-  const take = <T extends Float64Array | Uint32Array | Uint8Array>(ctor: {
-    new (b: ArrayBufferLike, o: number, n: number): T;
-    BYTES_PER_ELEMENT: number;
-  }): T => {
-    const n = meta.arrays[i++];
-    const byteLength = n * ctor.BYTES_PER_ELEMENT;
-    if (at + byteLength > buf.length) throw new Error('entry truncated');
-    const a = new ctor(buf.buffer, buf.byteOffset + at, n);
-    at = align8(at + byteLength);
-    return a;
-  };
-  const elements = take(Uint32Array);
-  const times = take(Float64Array);
-  const timeIrregular = take(Uint32Array);
-  const scalars = Array.from({ length: nScalars }, () => take(Uint32Array));
-  const resourceStart = take(Uint32Array);
-  const resources = Array.from({ length: nResources }, () => take(Uint32Array));
-  const resourceIrregular = take(Uint32Array);
-  const rowIrregular = take(Uint32Array);
-  const eventIds = take(Uint8Array);
-  if (
-    elements.length !== meta.count ||
-    times.length !== meta.count ||
-    resourceStart.length !== meta.count + 1 ||
-    eventIds.length !== meta.count * 16
-  )
-    throw new Error('entry sizes');
-  const batch: ColumnBatch = {
-    count: meta.count,
-    shape: meta.shape,
-    elements,
-    times,
-    timeIrregular,
-    values: [undefined, ...meta.values],
-    scalars,
-    resourceStart,
-    resources,
-    resourceIrregular,
-    rowIrregular,
-    eventIds,
-    renamed: meta.renamed,
-  };
-  return {
-    batch,
-    warnings: meta.warnings,
-    skipped: meta.skipped,
-    uncompressedBytes: meta.uncompressedBytes,
-    notes: meta.notes,
-  };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   warn,
 } from './eventFile';
 import { decodeFileText } from './textEncoding';
+import { CacheEntry, encodeEntry } from './cacheEntry';
 import { LinkDeclined, readRegularFileSync, WorkerFile } from '../sources/regularFile';
 import { SourceError, SourceErrorCode } from '../sources/source';
 import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from './gzip';
@@ -38,6 +39,8 @@ export interface IndexJob {
   maxRecords?: number;
   /** Rules to decide on the rows the columns cannot (detect/ingestDetect.ts); see IndexedText.detections. */
   detect?: DetectPlan;
+  /** The load keeps an index cache: a file indexed whole comes back with its entry (IndexedText.cacheEntry). */
+  cacheEntry?: boolean;
 }
 export interface TextsJob {
   kind: 'texts';
@@ -115,6 +118,8 @@ export interface IndexedText {
   limited?: boolean;
   /** The job's rules (IndexJob.detect) on the rows its columns leave undecided. */
   detections?: BatchDetections;
+  /** The file's index cache entry (IndexJob.cacheEntry), when it was indexed whole. */
+  cacheEntry?: CacheEntry;
 }
 export interface TextsResult {
   ok: true;
@@ -289,11 +294,13 @@ export function runJob<J extends Job>(
         };
         if (encoding) result.notes.unshift(`${encoding} text, decoded`);
         if (plan) result.detections = decideBatch(plan, text, result.batch, spans);
+        if (job.cacheEntry && !result.limited) result.cacheEntry = encodeEntry(result);
         return {
           result: result as JobResults[J['kind']],
           transfer: [
             ...batchTransferables(result.batch),
             ...detectionTransferables(result.detections),
+            ...(result.cacheEntry ? [result.cacheEntry.bytes.buffer as ArrayBuffer] : []),
           ],
         };
       }

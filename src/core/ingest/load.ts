@@ -17,7 +17,8 @@ import {
 } from './budget';
 import type { JobRunner } from './pool';
 import type { FailedResult, IndexedText, UnreadResult } from './jobs';
-import { CachedFile, fingerprint, IndexCache } from './indexCache';
+import { fingerprint, IndexCache } from './indexCache';
+import type { CachedFile } from './cacheEntry';
 import { mapLimited } from '../mapLimited';
 import type { SigmaRule } from '../detect/rule';
 import { detectPlan } from '../detect/ingestDetect';
@@ -266,7 +267,7 @@ async function loadOne(
       await hideCopies(index, progress, signal, cached);
       return 'done';
     }
-    const res = await indexFile(index, runner, file, grant, signal, detect);
+    const res = await indexFile(index, runner, file, grant, signal, detect, cached);
     if (res === 'cancelled') {
       budget.release(grant, { bytes: 0, records: 0 });
       return 'not-started';
@@ -329,12 +330,14 @@ async function indexFile(
   grant: { bytes: number; records: number },
   signal?: AbortSignal,
   detect?: ReturnType<typeof detectPlan>,
+  cached?: FileCache,
 ): Promise<IndexedText | FailedResult | UnreadResult | 'cancelled'> {
   const job = {
     kind: 'index' as const,
     maxUncompressedBytes: grant.bytes,
     maxRecords: grant.records,
     ...(detect ? { detect: detect.plan } : {}),
+    ...(cached?.idOf(file) !== undefined ? { cacheEntry: true } : {}),
   };
   const maxBytes = index.maxUncompressedBytes;
   const workerFile = runner.threads > 0 ? await file.source.workerFile?.(file.key) : undefined;

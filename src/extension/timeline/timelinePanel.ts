@@ -28,7 +28,16 @@ import type { Level } from '../../core/detect/levels';
 import type { SigmaRule } from '../../core/detect/rule';
 
 export const TIMELINE_VIEW_TYPE = 'cloudtrailLens.timeline';
-const PROGRESS_INTERVAL_MS = 150;
+/**
+ * How long progress waits before going to the view once a load has run `elapsedMs`: 150 ms at
+ * first, growing to a second after about 7 s. The view re-queries and repaints on each update, a
+ * query over every event loaded so far and a repaint of rows, histogram and facets: at a million
+ * events, one every 150 ms kept the browser's renderer and GPU processes busy for 7 CPU seconds,
+ * taken from the load on a small machine.
+ */
+export function progressInterval(elapsedMs: number): number {
+  return Math.min(1000, 150 + elapsedMs / 8);
+}
 /**
  * Once the first events are in, the load waits for the view to show them, at most this long.
  * The webview's start (VS Code's part, then the page's) otherwise competes with the load for
@@ -244,6 +253,7 @@ export class TimelinePanel implements vscode.Disposable {
 
   private async load(): Promise<void> {
     const log = this.deps.log;
+    const started = Date.now();
     let last = 0;
     let pending: LoadProgress | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -277,7 +287,7 @@ export class TimelinePanel implements vscode.Disposable {
       this.filesChanged.fire();
       last = Date.now();
     };
-    // Progress goes to the view at most every PROGRESS_INTERVAL_MS (the view re-queries on it),
+    // Progress goes to the view at most every progressInterval (the view re-queries on it),
     // except the first events, at once.
     let reportedEvents = false;
     const onProgress = (p: LoadProgress) => {
@@ -289,7 +299,8 @@ export class TimelinePanel implements vscode.Disposable {
         return;
       }
       if (timer) return;
-      timer = setTimeout(flush, Math.max(0, PROGRESS_INTERVAL_MS - (Date.now() - last)));
+      const wait = progressInterval(Date.now() - started) - (Date.now() - last);
+      timer = setTimeout(flush, Math.max(0, wait));
     };
     try {
       await vscode.window.withProgress(

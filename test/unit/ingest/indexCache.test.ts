@@ -26,6 +26,8 @@ import {
   pruneIndexCache,
 } from '../../../src/core/ingest/indexCache';
 import { loadEventFiles } from '../../../src/core/ingest/load';
+import { decodeEntry, encodeEntry } from '../../../src/core/ingest/cacheEntry';
+import { runJob } from '../../../src/core/ingest/jobs';
 import { WorkerPool } from '../../../src/core/ingest/pool';
 import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
@@ -127,6 +129,29 @@ describe('persisted index (index cache)', function () {
       !readFileSync(first.path).includes('"requestParameters"'),
       'no raw record in the pack',
     );
+  });
+
+  it('a worker encodes the entry of a file it indexed whole, as the cache would, and decoding it gives the batch back', () => {
+    for (const file of logFilesUnder(bucket).slice(0, 5)) {
+      const bytes = readFileSync(file);
+      const job = { kind: 'index' as const, bytes, maxUncompressedBytes: 1 << 28 };
+      const { result, transfer } = runJob({ ...job, cacheEntry: true });
+      assert.ok(result.ok && 'batch' in result && result.cacheEntry, file);
+      const { cacheEntry, ...indexed } = result;
+      assert.deepEqual(cacheEntry, encodeEntry(indexed));
+      assert.equal(cacheEntry.crc, crc32(cacheEntry.bytes));
+      assert.ok(
+        transfer.includes(cacheEntry.bytes.buffer as ArrayBuffer),
+        'transferred, not copied',
+      );
+      const decoded = decodeEntry(cacheEntry.bytes);
+      assert.deepEqual(decoded.batch, indexed.batch);
+      // Not asked, or a file cut short by the budget (never cached): no entry.
+      assert.equal((runJob(job).result as { cacheEntry?: unknown }).cacheEntry, undefined);
+      const limited = runJob({ ...job, cacheEntry: true, maxRecords: 1 }).result;
+      assert.ok(limited.ok && 'limited' in limited && limited.limited);
+      assert.equal(limited.cacheEntry, undefined);
+    }
   });
 
   it('a touched, an edited (mtime set back), a deleted and an added file change exactly their own part', async () => {
