@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { EVENT_NAME_COLUMN, IRREGULAR, SCALAR_FIELDS } from '../index/schema';
 import type { ColumnBatch } from '../ingest/batch';
 import { recordTexts } from '../ingest/eventFile';
+import type { FileText } from '../ingest/textEncoding';
 import { compileRow, nameTest, readsRecord, RuleColumn, testValues, UNKNOWN } from './columnLogic';
 import { exprMatches, recordOf } from './evaluate';
 import type { DetectionExpr, SigmaRule } from './rule';
@@ -214,7 +215,7 @@ export function compiledPlan(plan: DetectPlan): CompiledPlan | undefined {
  */
 export function decideBatch(
   plan: CompiledPlan,
-  text: string,
+  text: FileText,
   batch: ColumnBatch,
   spans?: readonly number[],
 ): BatchDetections | undefined {
@@ -227,7 +228,7 @@ export function decideBatch(
 
 function decide(
   c: CompiledPlan,
-  text: string,
+  text: FileText,
   batch: ColumnBatch,
   spans: readonly number[] | undefined,
 ): BatchDetections | undefined {
@@ -297,7 +298,7 @@ function decide(
     spans && spans.length === 2 * batch.count
       ? rows.map((r) => text.slice(spans[2 * r], spans[2 * r + 1]))
       : recordTexts(
-          text,
+          text.text,
           batch.shape,
           rows.map((r) => batch.elements[r]),
         );

@@ -15,7 +15,8 @@ import {
   recordTexts,
   warn,
 } from './eventFile';
-import { decodeFileText } from './textEncoding';
+import { FileText } from './textEncoding';
+import { constants as bufferConstants } from 'node:buffer';
 import { CacheEntry, encodeEntry } from './cacheEntry';
 import { LinkDeclined, readRegularFileSync, WorkerFile } from '../sources/regularFile';
 import { SourceError, SourceErrorCode } from '../sources/source';
@@ -146,23 +147,27 @@ export interface JobResults {
 
 /**
  * The file's text: gunzipped when it is gzip (by content, not by name; all members of a
- * multi-member file), within the size cap, decoded from UTF-8 or UTF-16 (textEncoding.ts).
+ * multi-member file), within the size cap, decoded from UTF-8 or UTF-16 (textEncoding.ts; an
+ * ASCII file only when its text is first asked for whole).
  */
 export function fileText(
   bytes: Uint8Array,
   maxUncompressedBytes: number,
-): { text: string; size: number; encoding?: string; plain: Uint8Array } {
+): { file: FileText; size: number } {
   let plain = bytes;
   if (isGzip(bytes)) plain = gunzipCapped(bytes, maxUncompressedBytes);
   else if (bytes.length > maxUncompressedBytes)
     throw new DecompressionLimitError(maxUncompressedBytes);
+  // V8 cannot hold strings beyond ~512 MiB (a file is refused alike whether or not its text is
+  // decoded whole: the general path would need it).
+  const tooLong = () =>
+    new DecompressionLimitError(Math.min(maxUncompressedBytes, plain.length - 1));
+  if (plain.length > MAX_STRING_LENGTH) throw tooLong();
   try {
-    const { text, encoding } = decodeFileText(plain);
-    return { text, size: plain.length, encoding, plain };
+    return { file: FileText.decode(plain), size: plain.length };
   } catch (e) {
     if (e instanceof EventFileError) throw e;
-    // V8 cannot hold strings beyond ~512 MiB.
-    throw new DecompressionLimitError(Math.min(maxUncompressedBytes, plain.length - 1));
+    throw tooLong();
   }
 }
 
@@ -175,15 +180,14 @@ export function fileText(
  * the budget allows (JSON.parse of 500 MB of `{},{},…` would make 170 million objects).
  */
 function indexText(
-  text: string,
-  plain: Uint8Array,
+  file: FileText,
   size: number,
   maxRecords: number,
   spans?: number[],
 ): IndexedText {
   const skips: Pick<ParsedEventFile, 'warnings' | 'skipped'> = { warnings: [], skipped: 0 };
   const builder = new BatchBuilder(
-    Math.max(16, Math.min(Math.floor(text.length / 1024), maxRecords)),
+    Math.max(16, Math.min(Math.floor(file.length / 1024), maxRecords)),
   );
   const scan = {
     maxRecords,
@@ -192,10 +196,10 @@ function indexText(
     onSkip: (element: number, offset: number, reason: string) =>
       warn(
         skips,
-        () => `record ${element} (line ${lineCol(text, offset).line}) is ${reason}; skipped`,
+        () => `record ${element} (line ${lineCol(file.text, offset).line}) is ${reason}; skipped`,
       ),
   };
-  if (scanRecordsFile(text, builder, scan, plain)) {
+  if (scanRecordsFile(file, builder, scan)) {
     const batch = builder.finish('records');
     if (plainlyCloudTrail(batch)) {
       return {
@@ -210,6 +214,7 @@ function indexText(
     }
   }
   if (spans) spans.length = 0; // the general path's rows are not the scanner's
+  const text = file.text;
   // A large text is measured first (brackets and strings only): JSON.parse of 500 MB of
   // `{},{},…` would build 170 million objects before anything could be counted. A small one is
   // parsed at once: what it can build is small, and measuring would cost more than it saves.
@@ -244,6 +249,8 @@ function indexText(
     limited,
   };
 }
+
+const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
 
 /** Texts longer than this (characters) are measured before JSON.parse (see indexText). */
 const MEASURE_ABOVE = 16 * 1024 * 1024;
@@ -283,17 +290,17 @@ export function runJob<J extends Job>(
   if (!bytes) throw new Error(`a ${job.kind} job without bytes`);
   const bytesRead = job.kind === 'index' && job.read ? { bytesRead: bytes.length } : {};
   try {
-    const { text, size, encoding, plain } = fileText(bytes, job.maxUncompressedBytes);
+    const { file, size } = fileText(bytes, job.maxUncompressedBytes);
     switch (job.kind) {
       case 'index': {
         // Where each record is, for the rules (the fast path's rows only; see indexText).
         const spans: number[] | undefined = plan ? [] : undefined;
         const result: IndexedText = {
-          ...indexText(text, plain, size, job.maxRecords ?? Infinity, spans),
+          ...indexText(file, size, job.maxRecords ?? Infinity, spans),
           ...bytesRead,
         };
-        if (encoding) result.notes.unshift(`${encoding} text, decoded`);
-        if (plan) result.detections = decideBatch(plan, text, result.batch, spans);
+        if (file.encoding) result.notes.unshift(`${file.encoding} text, decoded`);
+        if (plan) result.detections = decideBatch(plan, file, result.batch, spans);
         if (job.cacheEntry && !result.limited) result.cacheEntry = encodeEntry(result);
         return {
           result: result as JobResults[J['kind']],
@@ -305,11 +312,14 @@ export function runJob<J extends Job>(
         };
       }
       case 'texts': {
-        const result: TextsResult = { ok: true, texts: recordTexts(text, job.shape, job.elements) };
+        const result: TextsResult = {
+          ok: true,
+          texts: recordTexts(file.text, job.shape, job.elements),
+        };
         return { result: result as JobResults[J['kind']], transfer: [] };
       }
       case 'match': {
-        const texts = recordTexts(text, job.shape, job.elements);
+        const texts = recordTexts(file.text, job.shape, job.elements);
         const matched = new Uint8Array(texts.length);
         for (let i = 0; i < texts.length; i++) {
           if (!texts[i]) continue;

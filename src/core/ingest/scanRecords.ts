@@ -15,13 +15,13 @@
 // general path reports it, as it would any other broken file. A record nested deeper than
 // MAX_JSON_DEPTH is left out and reported (onSkip); the others load.
 //
-// Given the file's bytes too, and when they are ASCII (so that byte offsets are the text's),
-// each record is walked in WebAssembly instead (assembly/recordScan.ts, loaded by
+// When the file's bytes are ASCII (so that byte offsets are the text's), each record is walked
+// in WebAssembly instead (assembly/recordScan.ts, loaded by
 // recordScanWasm.ts): the same walk over the bytes, with values interned by their bytes, so that
 // only a value new to the file is decoded here. It answers as scanObject does, check for check;
 // the tests run both walks on every fixture and compare them with the general path.
-import { isAscii } from 'node:buffer';
 import type { BatchBuilder } from './batch';
+import type { FileText } from './textEncoding';
 import {
   ABSENT,
   EVENT_ID_COLUMN,
@@ -212,30 +212,48 @@ export interface ScanOptions {
 export const recordWalkSettings = { webAssembly: true };
 
 /**
- * Scans a `{"Records":[…]}` text into the builder. Returns false when the text is not plainly
+ * Scans a `{"Records":[…]}` file into the builder. Returns false when the text is not plainly
  * that shape or not valid JSON; the builder may then hold some rows already and must be
- * discarded, and the caller uses the general path. `bytes`, the UTF-8 the text was decoded from,
- * lets the records be walked in WebAssembly (see the top of this file).
+ * discarded, and the caller uses the general path. An ASCII file (nearly every delivered one) is
+ * walked in WebAssembly over its bytes (see the top of this file), without decoding its text.
  */
 export function scanRecordsFile(
-  text: string,
+  file: FileText,
   b: BatchBuilder,
   options: ScanOptions = {},
-  bytes?: Uint8Array,
 ): boolean {
   let walk: RecordWalk | undefined;
-  if (recordWalkSettings.webAssembly && bytes && bytes.length === text.length && isAscii(bytes)) {
+  if (recordWalkSettings.webAssembly && file.ascii) {
     try {
-      walk = recordWalk(walkTable(), bytes);
+      walk = recordWalk(walkTable(), file.ascii);
     } catch {
       // No memory for the file's bytes in a WebAssembly instance: the JavaScript walk reads it.
     }
   }
   options.webAssembly = walk !== undefined;
-  if (!walk) return scanRecords(text, b, options, undefined);
+  if (!walk) {
+    const text = file.text;
+    const cur = new JsonCursor(text);
+    const chars = { length: text.length, at: (i: number) => text.charCodeAt(i) };
+    return scanRecords(chars, b, options, (i, row) => scanObject(cur, i, TOP, row, b, 1), {
+      cursor: () => cur,
+      slice: (start, end) => text.slice(start, end),
+    });
+  }
+  const bytes = file.ascii!;
+  const walkIds: number[] = [ABSENT];
+  const walkEscaped = new Map<number, string>();
+  let cur: JsonCursor | undefined;
   let scanned: boolean;
   try {
-    scanned = scanRecords(text, b, options, walk);
+    scanned = scanRecords(
+      { length: bytes.length, at: (i: number) => bytes[i] },
+      b,
+      options,
+      (i, row) => readWalked(walk, i, file, row, b, walkIds, walkEscaped),
+      // A record sent to JSON.parse is found in the text, decoded then (rare in delivered logs).
+      { cursor: () => (cur ??= new JsonCursor(file.text)), slice: (x, y) => file.slice(x, y) },
+    );
   } catch {
     // The walk's memory could not grow (a huge file of distinct values, say): the instance is
     // dropped, and the file declined here is read by the general path.
@@ -245,42 +263,59 @@ export function scanRecordsFile(
   return scanned;
 }
 
+/** The file as the loop over its records reads it: its text, or an ASCII file's bytes (the same offsets). */
+interface Chars {
+  readonly length: number;
+  at(i: number): number;
+}
+
+function skipSpaceIn(chars: Chars, i: number): number {
+  for (; i < chars.length; i++) {
+    const c = chars.at(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
+  }
+  return i;
+}
+
+const RECORDS_KEY = '"Records"';
+
+/**
+ * The loop over `{"Records":[…]}`: `readRecord` reads the record at i into the row (scanObject,
+ * or the WebAssembly walk) and returns what scanObject returns; a FALLBACK record is found in
+ * the text (`text.cursor`) and read by JSON.parse.
+ */
 function scanRecords(
-  text: string,
+  chars: Chars,
   b: BatchBuilder,
   options: ScanOptions,
-  walk: RecordWalk | undefined,
+  readRecord: (i: number, row: Row) => number,
+  text: { cursor: () => JsonCursor; slice: (start: number, end: number) => string },
 ): boolean {
-  const cur = new JsonCursor(text);
-  /** The walk's value ids → the builder's (0 is ABSENT in both). */
-  const walkIds: number[] = [ABSENT];
-  /** The walk's values written with escapes, decoded (an eventID among them may be a UUID). */
-  const walkEscaped = new Map<number, string>();
-  let i = skipSpace(text, 0);
-  if (text.charCodeAt(i) !== 0x7b) return false;
-  i = skipSpace(text, i + 1);
-  if (!text.startsWith('"Records"', i)) return false;
-  i = skipSpace(text, i + 9);
-  if (text.charCodeAt(i) !== 0x3a) return false;
-  i = skipSpace(text, i + 1);
-  if (text.charCodeAt(i) !== 0x5b) return false;
-  i = skipSpace(text, i + 1);
+  let i = skipSpaceIn(chars, 0);
+  if (chars.at(i) !== 0x7b) return false;
+  i = skipSpaceIn(chars, i + 1);
+  for (let k = 0; k < RECORDS_KEY.length; k++)
+    if (chars.at(i + k) !== RECORDS_KEY.charCodeAt(k)) return false;
+  i = skipSpaceIn(chars, i + RECORDS_KEY.length);
+  if (chars.at(i) !== 0x3a) return false;
+  i = skipSpaceIn(chars, i + 1);
+  if (chars.at(i) !== 0x5b) return false;
+  i = skipSpaceIn(chars, i + 1);
   const row = new Row();
   const maxRecords = options.maxRecords ?? Infinity;
   let element = 0;
-  if (text.charCodeAt(i) !== 0x5d) {
+  if (chars.at(i) !== 0x5d) {
     for (;;) {
       if (b.count >= maxRecords) {
         options.limited = true;
         return true;
       }
-      if (text.charCodeAt(i) !== 0x7b) return false;
+      if (chars.at(i) !== 0x7b) return false;
       row.reset();
-      let end = walk
-        ? readWalked(walk, i, text, row, b, walkIds, walkEscaped)
-        : scanObject(cur, i, TOP, row, b, 1);
+      let end = readRecord(i, row);
       if (end === FALLBACK) {
         // JSON.parse reads the record and checks all of it: only its end and depth are needed.
+        const cur = text.cursor();
         end = cur.structuralEnd(i);
         if (end < 0) return false;
         if (cur.depth > MAX_JSON_DEPTH) tooDeep(options, element, i);
@@ -303,17 +338,17 @@ function scanRecords(
           b.addScanned(element, row.time, row.ids, row.resources, row.eventId, row.canonicalTime);
         options.spans?.push(i, end);
       }
-      i = skipSpace(text, end);
+      i = skipSpaceIn(chars, end);
       element++;
-      const c = text.charCodeAt(i);
-      if (c === 0x2c) i = skipSpace(text, i + 1);
+      const c = chars.at(i);
+      if (c === 0x2c) i = skipSpaceIn(chars, i + 1);
       else if (c === 0x5d) break;
       else return false;
     }
   }
-  i = skipSpace(text, i + 1);
-  if (text.charCodeAt(i) !== 0x7d) return false;
-  return skipSpace(text, i + 1) === text.length;
+  i = skipSpaceIn(chars, i + 1);
+  if (chars.at(i) !== 0x7d) return false;
+  return skipSpaceIn(chars, i + 1) === chars.length;
 }
 
 /** The key table above, as the WebAssembly walk reads it (built once). */
@@ -366,7 +401,7 @@ function walkTable(): WalkTable {
 function readWalked(
   walk: RecordWalk,
   i: number,
-  text: string,
+  text: FileText,
   row: Row,
   b: BatchBuilder,
   walkIds: number[],

@@ -1,6 +1,7 @@
 // Bytes → text for event files. CloudTrail writes UTF-8, but evidence passes through other
 // hands: Windows PowerShell's `>` redirect writes UTF-16 (little-endian, with a byte-order mark).
 // Indexing and raw fetches decode with this one function, so record positions always agree.
+import { isAscii } from 'node:buffer';
 import { EventFileError } from './eventFile';
 
 const utf8 = new TextDecoder('utf-8'); // replaces invalid bytes; drops a leading BOM
@@ -14,6 +15,67 @@ export interface DecodedText {
 }
 
 export function decodeFileText(bytes: Uint8Array): DecodedText {
+  const encoding = utf16Of(bytes);
+  if (!encoding) return { text: utf8.decode(bytes) };
+  return { text: decoderOf(encoding).decode(bytes), encoding: encoding.name };
+}
+
+/**
+ * A file's text as decodeFileText gives it, decoded only when first asked for whole. The bytes
+ * of most log files are ASCII: the text's offsets are then the bytes' own, and a piece of it
+ * (`slice`) is read from them. Indexing such a file in WebAssembly never decodes it whole (at a
+ * million events that was 2 GB of strings to allocate and collect).
+ */
+export class FileText {
+  /** Set when the file was not UTF-8: what it was, for the file's notes. */
+  readonly encoding?: string;
+  /** The file's bytes, when they are ASCII (the text is then UTF-8, one character a byte). */
+  readonly ascii: Buffer | undefined;
+  private decoded: string | undefined;
+
+  private constructor(text: string | undefined, ascii: Uint8Array | undefined, encoding?: string) {
+    this.decoded = text;
+    this.ascii = ascii && Buffer.from(ascii.buffer, ascii.byteOffset, ascii.length);
+    this.encoding = encoding;
+  }
+
+  /** The text of a file's bytes (decodeFileText's rules; throws its errors). */
+  static decode(bytes: Uint8Array): FileText {
+    if (!utf16Of(bytes) && isAscii(bytes)) return new FileText(undefined, bytes);
+    const { text, encoding } = decodeFileText(bytes);
+    return new FileText(text, undefined, encoding);
+  }
+
+  /** A text decoded already, with the UTF-8 bytes it came from when there are any. */
+  static of(text: string, bytes?: Uint8Array): FileText {
+    const ascii = bytes && bytes.length === text.length && isAscii(bytes) ? bytes : undefined;
+    return new FileText(text, ascii);
+  }
+
+  get text(): string {
+    return (this.decoded ??= this.ascii!.toString('latin1'));
+  }
+
+  /** Whether the text was decoded whole (at once for a file that is not ASCII). */
+  get decodedWhole(): boolean {
+    return this.decoded !== undefined;
+  }
+
+  get length(): number {
+    return this.ascii ? this.ascii.length : this.text.length;
+  }
+
+  /** text.slice(start, end), without decoding the whole of an ASCII file. */
+  slice(start: number, end: number): string {
+    if (this.decoded !== undefined || !this.ascii) return this.text.slice(start, end);
+    const n = this.ascii.length;
+    const from = Math.max(0, Math.min(start, n));
+    return this.ascii.toString('latin1', from, Math.max(from, Math.min(end, n)));
+  }
+}
+
+/** The UTF-16 a file is in (by its byte-order mark, or a zero byte beside JSON's first character), or undefined for UTF-8. Throws for UTF-32. */
+function utf16Of(bytes: Uint8Array): { name: string; label: 'utf-16le' | 'utf-16be' } | undefined {
   const [b0, b1, b2, b3] = bytes;
   if (
     bytes.length >= 4 &&
@@ -28,15 +90,17 @@ export function decodeFileText(bytes: Uint8Array): DecodedText {
   // A byte-order mark, or (without one) JSON's first character, which is ASCII, beside a zero byte.
   if ((b0 === 0xff && b1 === 0xfe) || (bytes.length >= 2 && b0 !== 0 && b1 === 0)) {
     return {
-      text: (utf16le ??= new TextDecoder('utf-16le')).decode(bytes),
-      encoding: `UTF-16 little-endian${b0 === 0xff ? ' (as a PowerShell ">" redirect writes)' : ', without a byte-order mark'}`,
+      label: 'utf-16le',
+      name: `UTF-16 little-endian${b0 === 0xff ? ' (as a PowerShell ">" redirect writes)' : ', without a byte-order mark'}`,
     };
   }
-  if ((b0 === 0xfe && b1 === 0xff) || (bytes.length >= 2 && b0 === 0 && b1 !== 0)) {
-    return {
-      text: (utf16be ??= new TextDecoder('utf-16be')).decode(bytes),
-      encoding: 'UTF-16 big-endian',
-    };
-  }
-  return { text: utf8.decode(bytes) };
+  if ((b0 === 0xfe && b1 === 0xff) || (bytes.length >= 2 && b0 === 0 && b1 !== 0))
+    return { label: 'utf-16be', name: 'UTF-16 big-endian' };
+  return undefined;
+}
+
+function decoderOf(encoding: { label: 'utf-16le' | 'utf-16be' }): InstanceType<typeof TextDecoder> {
+  return encoding.label === 'utf-16le'
+    ? (utf16le ??= new TextDecoder('utf-16le'))
+    : (utf16be ??= new TextDecoder('utf-16be'));
 }

@@ -14,6 +14,7 @@ import {
 } from '../../../src/core/ingest/scanRecords';
 import { IRREGULAR, PACKED_UUID, unpackUuid } from '../../../src/core/index/schema';
 import { parseAccepts } from './jsonMutations';
+import { FileText } from '../../../src/core/ingest/textEncoding';
 
 /** The same JSON as ASCII: every other character written as an escape (strings hold them alone). */
 export function asciiJson(text: string): string {
@@ -68,7 +69,7 @@ export function assertWalksAgree(text: string): 'declined' | 'indexed' | 'genera
       recordWalkSettings.webAssembly = webAssembly;
       const b = new BatchBuilder();
       const options: ScanOptions = {};
-      const scanned = scanRecordsFile(text, b, options, bytes);
+      const scanned = scanRecordsFile(FileText.decode(bytes), b, options);
       assert.equal(options.webAssembly, webAssembly, 'the walk asked for');
       return scanned ? b.finish('records') : undefined;
     });
