@@ -193,21 +193,45 @@ export class BatchBuilder {
     for (const c of RESPONSE_ORIGIN_INPUTS) this.scalars[c][r] = ABSENT;
   }
 
+  /** The batch, its typed arrays in one buffer (batchArrays' order): one allocation, one transfer. */
   finish(shape: FileShape): ColumnBatch {
     const n = this.count;
+    const u32 = (a: ArrayLike<number>): PackedPart => [Uint32Array, a];
+    const arrays = packed([
+      u32(this.elements.subarray(0, n)),
+      [Float64Array, this.times.subarray(0, n)],
+      u32(this.timeIrregular),
+      ...this.scalars.map((a) => u32(a.subarray(0, n))),
+      u32(this.resourceStart.subarray(0, n + 1)),
+      ...this.resLists.map(u32),
+      u32(this.resourceIrregular),
+      u32(this.rowIrregular),
+      [Uint8Array, this.eventIds.subarray(0, n * 16)],
+    ]);
+    let k = 0;
+    const next = <T>() => arrays[k++] as T;
+    const elements = next<Uint32Array>();
+    const times = next<Float64Array>();
+    const timeIrregular = next<Uint32Array>();
+    const scalars = this.scalars.map(() => next<Uint32Array>());
+    const resourceStart = next<Uint32Array>();
+    const resources = this.resLists.map(() => next<Uint32Array>());
+    const resourceIrregular = next<Uint32Array>();
+    const rowIrregular = next<Uint32Array>();
+    const eventIds = next<Uint8Array>();
     return {
       count: n,
       shape,
-      elements: this.elements.slice(0, n),
-      times: this.times.slice(0, n),
-      timeIrregular: Uint32Array.from(this.timeIrregular),
+      elements,
+      times,
+      timeIrregular,
       values: this.dictionary.values,
-      scalars: this.scalars.map((a) => a.slice(0, n)),
-      resourceStart: this.resourceStart.slice(0, n + 1),
-      resources: this.resLists.map((l) => Uint32Array.from(l)),
-      resourceIrregular: Uint32Array.from(this.resourceIrregular),
-      rowIrregular: Uint32Array.from(this.rowIrregular),
-      eventIds: this.eventIds.slice(0, n * 16),
+      scalars,
+      resourceStart,
+      resources,
+      resourceIrregular,
+      rowIrregular,
+      eventIds,
       renamed: [...this.renamed.keys()],
     };
   }
@@ -241,7 +265,28 @@ export function batchArrays(b: ColumnBatch): Array<Float64Array | Uint32Array | 
   ];
 }
 
-/** The typed arrays of a batch, for postMessage's transfer list. */
+/** The buffers of a batch's typed arrays (one, for a batch BatchBuilder made), for postMessage's transfer list. */
 export function batchTransferables(b: ColumnBatch): ArrayBuffer[] {
-  return batchArrays(b).map((a) => a.buffer as ArrayBuffer);
+  return [...new Set(batchArrays(b).map((a) => a.buffer as ArrayBuffer))];
+}
+
+type PackedPart =
+  | [Uint32ArrayConstructor, ArrayLike<number>]
+  | [Float64ArrayConstructor, ArrayLike<number>]
+  | [Uint8ArrayConstructor, ArrayLike<number>];
+
+/** Copies of `parts`, each as its typed array, side by side in one buffer (8-byte aligned). */
+function packed(parts: readonly PackedPart[]): Array<Uint32Array | Float64Array | Uint8Array> {
+  let size = 0;
+  const offsets = parts.map(([type, src]) => {
+    const at = size;
+    size += Math.ceil((src.length * type.BYTES_PER_ELEMENT) / 8) * 8;
+    return at;
+  });
+  const buffer = new ArrayBuffer(size);
+  return parts.map(([type, src], k) => {
+    const a = new type(buffer, offsets[k], src.length);
+    a.set(src);
+    return a;
+  });
 }

@@ -28,6 +28,7 @@ import {
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { decodeEntry, encodeEntry } from '../../../src/core/ingest/cacheEntry';
 import { runJob } from '../../../src/core/ingest/jobs';
+import { batchArrays } from '../../../src/core/ingest/batch';
 import { WorkerPool } from '../../../src/core/ingest/pool';
 import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
@@ -143,6 +144,11 @@ describe('persisted index (index cache)', function () {
       assert.ok(
         transfer.includes(cacheEntry.bytes.buffer as ArrayBuffer),
         'transferred, not copied',
+      );
+      // The batch's arrays share one buffer: two transfers in all.
+      assert.equal(transfer.length, 2);
+      assert.ok(
+        batchArrays(indexed.batch).every((a) => transfer.includes(a.buffer as ArrayBuffer)),
       );
       const decoded = decodeEntry(cacheEntry.bytes);
       assert.deepEqual(decoded.batch, indexed.batch);
