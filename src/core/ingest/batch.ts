@@ -196,44 +196,35 @@ export class BatchBuilder {
   /** The batch, its typed arrays in one buffer (batchArrays' order): one allocation, one transfer. */
   finish(shape: FileShape): ColumnBatch {
     const n = this.count;
-    const u32 = (a: ArrayLike<number>): PackedPart => [Uint32Array, a];
-    const arrays = packed([
-      u32(this.elements.subarray(0, n)),
-      [Float64Array, this.times.subarray(0, n)],
-      u32(this.timeIrregular),
-      ...this.scalars.map((a) => u32(a.subarray(0, n))),
-      u32(this.resourceStart.subarray(0, n + 1)),
-      ...this.resLists.map(u32),
-      u32(this.resourceIrregular),
-      u32(this.rowIrregular),
-      [Uint8Array, this.eventIds.subarray(0, n * 16)],
-    ]);
-    let k = 0;
-    const next = <T>() => arrays[k++] as T;
-    const elements = next<Uint32Array>();
-    const times = next<Float64Array>();
-    const timeIrregular = next<Uint32Array>();
-    const scalars = this.scalars.map(() => next<Uint32Array>());
-    const resourceStart = next<Uint32Array>();
-    const resources = this.resLists.map(() => next<Uint32Array>());
-    const resourceIrregular = next<Uint32Array>();
-    const rowIrregular = next<Uint32Array>();
-    const eventIds = next<Uint8Array>();
-    return {
+    const sources: ArrayLike<number>[] = [
+      this.elements.subarray(0, n),
+      this.times.subarray(0, n),
+      this.timeIrregular,
+      ...this.scalars.map((a) => a.subarray(0, n)),
+      this.resourceStart.subarray(0, n + 1),
+      ...this.resLists,
+      this.resourceIrregular,
+      this.rowIrregular,
+      this.eventIds.subarray(0, n * 16),
+    ];
+    let size = 0;
+    const offsets = BATCH_ARRAY_TYPES.map((type, k) => {
+      const at = size;
+      size += Math.ceil((sources[k].length * type.BYTES_PER_ELEMENT) / 8) * 8;
+      return at;
+    });
+    const buffer = new ArrayBuffer(size);
+    const arrays = BATCH_ARRAY_TYPES.map((type, k) => {
+      const a = new type(buffer, offsets[k], sources[k].length);
+      a.set(sources[k]);
+      return a;
+    });
+    return batchOf(arrays, {
       count: n,
       shape,
-      elements,
-      times,
-      timeIrregular,
       values: this.dictionary.values,
-      scalars,
-      resourceStart,
-      resources,
-      resourceIrregular,
-      rowIrregular,
-      eventIds,
       renamed: [...this.renamed.keys()],
-    };
+    });
   }
 }
 
@@ -248,6 +239,43 @@ export function buildBatch(
   const b = new BatchBuilder(records.length);
   for (let i = 0; i < records.length; i++) b.addRecord(records[i], elements[i]);
   return b.finish(shape);
+}
+
+/** The type of each of batchArrays' arrays, in its order. */
+export const BATCH_ARRAY_TYPES: readonly (
+  Uint32ArrayConstructor | Float64ArrayConstructor | Uint8ArrayConstructor
+)[] = [
+  Uint32Array, // elements
+  Float64Array, // times
+  Uint32Array, // timeIrregular
+  ...STORED_FIELDS.map(() => Uint32Array),
+  Uint32Array, // resourceStart
+  ...RESOURCE_FIELDS.map(() => Uint32Array),
+  Uint32Array, // resourceIrregular
+  Uint32Array, // rowIrregular
+  Uint8Array, // eventIds
+];
+
+/** The batch of `arrays` (batchArrays' order and BATCH_ARRAY_TYPES' types) and the rest of it. */
+export function batchOf(
+  arrays: readonly (Float64Array | Uint32Array | Uint8Array)[],
+  rest: Pick<ColumnBatch, 'count' | 'shape' | 'values' | 'renamed'>,
+): ColumnBatch {
+  if (arrays.length !== BATCH_ARRAY_TYPES.length) throw new Error('batch arrays');
+  let k = 0;
+  const next = <T>() => arrays[k++] as T;
+  return {
+    ...rest,
+    elements: next<Uint32Array>(),
+    times: next<Float64Array>(),
+    timeIrregular: next<Uint32Array>(),
+    scalars: STORED_FIELDS.map(() => next<Uint32Array>()),
+    resourceStart: next<Uint32Array>(),
+    resources: RESOURCE_FIELDS.map(() => next<Uint32Array>()),
+    resourceIrregular: next<Uint32Array>(),
+    rowIrregular: next<Uint32Array>(),
+    eventIds: next<Uint8Array>(),
+  };
 }
 
 /** Every typed array of a batch, in one fixed order (the persisted index's entries keep it). */
@@ -268,25 +296,4 @@ export function batchArrays(b: ColumnBatch): Array<Float64Array | Uint32Array | 
 /** The buffers of a batch's typed arrays (one, for a batch BatchBuilder made), for postMessage's transfer list. */
 export function batchTransferables(b: ColumnBatch): ArrayBuffer[] {
   return [...new Set(batchArrays(b).map((a) => a.buffer as ArrayBuffer))];
-}
-
-type PackedPart =
-  | [Uint32ArrayConstructor, ArrayLike<number>]
-  | [Float64ArrayConstructor, ArrayLike<number>]
-  | [Uint8ArrayConstructor, ArrayLike<number>];
-
-/** Copies of `parts`, each as its typed array, side by side in one buffer (8-byte aligned). */
-function packed(parts: readonly PackedPart[]): Array<Uint32Array | Float64Array | Uint8Array> {
-  let size = 0;
-  const offsets = parts.map(([type, src]) => {
-    const at = size;
-    size += Math.ceil((src.length * type.BYTES_PER_ELEMENT) / 8) * 8;
-    return at;
-  });
-  const buffer = new ArrayBuffer(size);
-  return parts.map(([type, src], k) => {
-    const a = new type(buffer, offsets[k], src.length);
-    a.set(src);
-    return a;
-  });
 }

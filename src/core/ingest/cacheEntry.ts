@@ -3,9 +3,8 @@
 // warnings and notes). Encoded where the file was indexed (an ingest worker, when the load keeps
 // a cache), so that the thread holding the index only writes it.
 import { crc32 } from 'node:zlib';
-import { batchArrays, type ColumnBatch } from './batch';
+import { BATCH_ARRAY_TYPES, batchArrays, batchOf, type ColumnBatch } from './batch';
 import { align8 } from './cacheFileIo';
-import { RESOURCE_FIELDS, STORED_FIELDS } from '../index/schema';
 import type { IndexedText } from './jobs';
 
 /** What loading one file produced, as the loader appends it. */
@@ -61,53 +60,29 @@ export function decodeEntry(bytes: Uint8Array): CachedFile {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const metaLength = buf.readUInt32LE(0);
   const meta = JSON.parse(buf.subarray(4, 4 + metaLength).toString('utf8')) as Meta;
-  const nScalars = STORED_FIELDS.length;
-  const nResources = RESOURCE_FIELDS.length;
-  if (meta.arrays.length !== 7 + nScalars + nResources) throw new Error('entry columns');
+  if (meta.arrays.length !== BATCH_ARRAY_TYPES.length) throw new Error('entry columns');
   let at = align8(4 + metaLength);
-  let i = 0;
-  const take = <T extends Float64Array | Uint32Array | Uint8Array>(ctor: {
-    new (b: ArrayBufferLike, o: number, n: number): T;
-    BYTES_PER_ELEMENT: number;
-  }): T => {
-    const n = meta.arrays[i++];
-    const byteLength = n * ctor.BYTES_PER_ELEMENT;
+  const arrays = BATCH_ARRAY_TYPES.map((type, i) => {
+    const n = meta.arrays[i];
+    const byteLength = n * type.BYTES_PER_ELEMENT;
     if (at + byteLength > buf.length) throw new Error('entry truncated');
-    const a = new ctor(buf.buffer, buf.byteOffset + at, n);
+    const a = new type(buf.buffer as ArrayBuffer, buf.byteOffset + at, n);
     at = align8(at + byteLength);
     return a;
-  };
-  const elements = take(Uint32Array);
-  const times = take(Float64Array);
-  const timeIrregular = take(Uint32Array);
-  const scalars = Array.from({ length: nScalars }, () => take(Uint32Array));
-  const resourceStart = take(Uint32Array);
-  const resources = Array.from({ length: nResources }, () => take(Uint32Array));
-  const resourceIrregular = take(Uint32Array);
-  const rowIrregular = take(Uint32Array);
-  const eventIds = take(Uint8Array);
-  if (
-    elements.length !== meta.count ||
-    times.length !== meta.count ||
-    resourceStart.length !== meta.count + 1 ||
-    eventIds.length !== meta.count * 16
-  )
-    throw new Error('entry sizes');
-  const batch: ColumnBatch = {
+  });
+  const batch = batchOf(arrays, {
     count: meta.count,
     shape: meta.shape,
-    elements,
-    times,
-    timeIrregular,
     values: [undefined, ...meta.values],
-    scalars,
-    resourceStart,
-    resources,
-    resourceIrregular,
-    rowIrregular,
-    eventIds,
     renamed: meta.renamed,
-  };
+  });
+  if (
+    batch.elements.length !== meta.count ||
+    batch.times.length !== meta.count ||
+    batch.resourceStart.length !== meta.count + 1 ||
+    batch.eventIds.length !== meta.count * 16
+  )
+    throw new Error('entry sizes');
   return {
     batch,
     warnings: meta.warnings,
