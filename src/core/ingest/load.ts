@@ -484,7 +484,7 @@ async function hideCopies(
   progress.events = index.eventCount;
 }
 
-/** The file could not be read from its source (`error`: the source's error or its message). */
+/** The file could not be read from its source: its error, as a problem of the file. */
 function readFailed(
   index: EventIndex,
   file: IndexedFile,
