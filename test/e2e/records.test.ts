@@ -29,6 +29,7 @@ describe('reading a CloudTrail log file', () => {
     const { page } = wb;
 
     // Quick Open: the same path as a double-click in the explorer (the default editor of *.json.gz).
+    await wb.contributionsRegistered();
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });

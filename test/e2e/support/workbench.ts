@@ -89,6 +89,26 @@ export class Workbench {
     return clicked;
   }
 
+  /**
+   * Waits until VS Code has registered the extension's contributions, by the palette offering
+   * one of its commands. Its editor for *.json.gz is known only from then on: a log opened in
+   * a window's first moments went to the text editor once in CI (VS Code's own race, which a
+   * person opening a file that early would meet too; opening it again then takes the editor).
+   */
+  async contributionsRegistered(): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await this.page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>CloudTrail: Open Timeline');
+    await this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ hasText: 'CloudTrail: Open Timeline' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 60_000 });
+    await this.page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden' });
+  }
+
   /** Clicks a view container in the activity bar (e.g. "Explorer", "CloudTrail"). */
   async showViewContainer(title: string): Promise<void> {
     const item = this.page
