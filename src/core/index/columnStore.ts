@@ -151,6 +151,13 @@ export class ColumnStore {
     { ids: Uint32Array; values: readonly (readonly string[])[] }
   >();
 
+  /** Each column's memo of a batch's local ids (see LocalIdMemo). */
+  private readonly memos = {
+    scalars: this.scalars.map(() => new LocalIdMemo()),
+    originInputs: this.originInputs.map(() => new LocalIdMemo()),
+    resources: this.resources.map(() => new LocalIdMemo()),
+  };
+
   /** Appends a file's batch; returns the first new row id. */
   append(fileId: number, b: ColumnBatch): number {
     const first = this.size;
@@ -160,30 +167,16 @@ export class ColumnStore {
     this.fileOf.fill(fileId, first, first + n);
     this.elementOf.set(b.elements, first);
     for (const r of b.timeIrregular) this.timeIrregular.push(first + r);
-    const remaps = new Map<Dictionary, Int32Array>();
-    const remap = (dict: Dictionary, values: Primitive[]): Int32Array => {
-      let m = remaps.get(dict);
-      if (!m) {
-        m = new Int32Array(values.length).fill(-1);
-        remaps.set(dict, m);
-      }
-      return m;
-    };
     this.eventIds.set(b.eventIds, first * 16);
-    const toGlobal = (dict: Dictionary, m: Int32Array, local: number): number => {
-      if (local === IRREGULAR || local === PACKED_UUID) return local;
-      let g = m[local];
-      if (g < 0) g = m[local] = dict.idOf(b.values[local]);
-      return g;
-    };
+    const values = b.values;
     for (let c = 0; c < this.scalars.length; c++) {
       const col = this.scalars[c];
       const src = b.scalars[c];
-      const m = remap(col.dict, b.values);
+      const m = this.memos.scalars[c].begin(col.dict, values);
       let ids = col.ids;
       let max = maxIdOf(ids);
       for (let r = 0; r < n; r++) {
-        const g = toGlobal(col.dict, m, src[r]);
+        const g = m.globalOf(src[r]);
         if (g > max) max = maxIdOf((col.ids = ids = widened(ids, g)));
         ids[first + r] = g;
         if (g === IRREGULAR) col.irregular.push(first + r);
@@ -192,7 +185,7 @@ export class ColumnStore {
     for (let c = 0; c < this.originInputs.length; c++) {
       const col = this.originInputs[c];
       const src = b.scalars[FIRST_ORIGIN_INPUT + c];
-      const m = remap(col.dict, b.values);
+      const m = this.memos.originInputs[c].begin(col.dict, values);
       for (let r = 0; r < n; r++) {
         if (src[r] === ABSENT) continue;
         if (col.count === col.rows.length) {
@@ -201,7 +194,7 @@ export class ColumnStore {
           col.ids = grow(col.ids, cap, Uint32Array);
         }
         col.rows[col.count] = first + r;
-        col.ids[col.count++] = toGlobal(col.dict, m, src[r]);
+        col.ids[col.count++] = m.globalOf(src[r]);
       }
     }
     const resN = b.resourceStart[n];
@@ -209,11 +202,11 @@ export class ColumnStore {
     for (let c = 0; c < this.resources.length; c++) {
       const col = this.resources[c];
       const src = b.resources[c];
-      const m = remap(col.dict, b.values);
+      const m = this.memos.resources[c].begin(col.dict, values);
       let ids = col.ids;
       let max = maxIdOf(ids);
       for (let i = 0; i < resN; i++) {
-        const g = toGlobal(col.dict, m, src[i]);
+        const g = m.globalOf(src[i]);
         if (g > max) max = maxIdOf((col.ids = ids = widened(ids, g)));
         ids[this.resourceCount + i] = g;
       }
@@ -359,6 +352,47 @@ export class ColumnStore {
       this.resources.reduce((s, c) => s + c.ids.byteLength, 0) +
       this.originInputs.reduce((s, c) => s + c.rows.byteLength + c.ids.byteLength, 0)
     );
+  }
+}
+
+/**
+ * One column's global ids for the local ids of the batch being appended, each looked up in the
+ * column's dictionary once, when the column first meets it. The arrays are kept from batch to
+ * batch: an entry holds only when stamped with the current batch's number, so a new batch clears
+ * and allocates nothing (a fresh array per column and batch cost 0.2 s of the main thread per
+ * million events: BENCHMARKS.md "Merging a batch").
+ */
+class LocalIdMemo {
+  private global = new Uint32Array(0);
+  private stamp = new Uint32Array(0);
+  private batch = 0;
+  private dict!: Dictionary;
+  private values: readonly Primitive[] = [];
+
+  /** Starts a batch whose local dictionary is `values`, for a column whose dictionary is `dict`. */
+  begin(dict: Dictionary, values: readonly Primitive[]): this {
+    if (this.stamp.length < values.length) {
+      const size = Math.max(values.length, this.stamp.length * 2, 256);
+      this.global = new Uint32Array(size);
+      this.stamp = new Uint32Array(size);
+      this.batch = 0;
+    }
+    if (this.batch === 0xffffffff) {
+      this.stamp.fill(0);
+      this.batch = 0;
+    }
+    this.batch++;
+    this.dict = dict;
+    this.values = values;
+    return this;
+  }
+
+  /** The global id of a local id (the sentinels IRREGULAR and PACKED_UUID stay as they are). */
+  globalOf(local: number): number {
+    if (local === IRREGULAR || local === PACKED_UUID) return local;
+    if (this.stamp[local] === this.batch) return this.global[local];
+    this.stamp[local] = this.batch;
+    return (this.global[local] = this.dict.idOf(this.values[local]));
   }
 }
 
