@@ -107,6 +107,9 @@ function gunzipWithFflate(bytes: Uint8Array, maxBytes: number): Uint8Array {
     chunks.push(chunk);
     if (final) ended = true;
   });
+  // Where each member starts, in the input and in the output (fflate names each one after the first).
+  const members = [{ input: 0, output: 0 }];
+  inflater.onmember = (offset) => members.push({ input: offset, output: total });
   try {
     inflater.push(bytes, true);
   } catch (e) {
@@ -114,12 +117,51 @@ function gunzipWithFflate(bytes: Uint8Array, maxBytes: number): Uint8Array {
     throw new CorruptGzipError(e instanceof Error ? e.message : String(e));
   }
   if (!ended) throw new CorruptGzipError('unexpected end of data');
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
+  let out = chunks[0] ?? new Uint8Array(0);
+  if (chunks.length > 1) {
+    out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
   }
+  checkTrailers(bytes, out, members);
   return out;
+}
+
+/**
+ * What zlib checks and fflate does not: each member's trailer, the CRC-32 and the length (mod
+ * 2^32) of what it inflated to. Without it, a file damaged inside a stored or lucky block, or a
+ * trailer altered, would be read as if whole.
+ */
+function checkTrailers(
+  bytes: Uint8Array,
+  out: Uint8Array,
+  members: { input: number; output: number }[],
+): void {
+  for (let m = 0; m < members.length; m++) {
+    const inputEnd = m + 1 < members.length ? members[m + 1].input : bytes.length;
+    const data = out.subarray(members[m].output, members[m + 1]?.output ?? out.length);
+    if (inputEnd - 8 < members[m].input) throw new CorruptGzipError('unexpected end of data');
+    const trailer = new DataView(bytes.buffer, bytes.byteOffset + inputEnd - 8, 8);
+    if (trailer.getUint32(4, true) !== data.length % 2 ** 32)
+      throw new CorruptGzipError('incorrect length check');
+    if (trailer.getUint32(0, true) !== crc32(data))
+      throw new CorruptGzipError('incorrect data check');
+  }
+}
+
+let crcTable: Uint32Array | undefined;
+
+/** CRC-32 (the gzip trailer's, IEEE 802.3), for the fflate path; Node's zlib checks its own. */
+export function crc32(data: Uint8Array): number {
+  const table = (crcTable ??= Uint32Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c;
+  }));
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
 }

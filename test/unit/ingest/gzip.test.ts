@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import {
+  crc32,
   CorruptGzipError,
   DecompressionLimitError,
   gunzipCapped,
@@ -33,18 +34,45 @@ describe('gzip', () => {
         );
         const spaces = Buffer.alloc(8 << 20, 0x20);
         assert.deepEqual(Buffer.from(gunzipCapped(gzipSync(spaces), 64 << 20, engine)), spaces);
-        // zlib checks the trailer, so a lie is refused however the buffer was sized. (fflate,
-        // used only where node:zlib does not exist, checks neither CRC nor ISIZE.)
-        if (engine === 'zlib')
-          for (const isize of [0, 10, 0xffffffff]) {
-            const liar = Buffer.from(gzipSync(big));
-            liar.writeUInt32LE(isize, liar.length - 4);
+        // The trailer is checked, so a lie is refused however the buffer was sized.
+        for (const isize of [0, 10, 0xffffffff]) {
+          const liar = Buffer.from(gzipSync(big));
+          liar.writeUInt32LE(isize, liar.length - 4);
+          assert.throws(
+            () => gunzipCapped(liar, 64 << 20, engine),
+            CorruptGzipError,
+            `ISIZE ${isize}`,
+          );
+        }
+      });
+
+      it("checks each member's CRC-32 and length, as zlib does: a damaged member is refused, not read as if whole", () => {
+        const members = [gzipSync(text), gzipSync('{"Records":[]}'), gzipSync(text.slice(0, 999))];
+        const whole = Buffer.concat(members);
+        assert.equal(
+          Buffer.from(gunzipCapped(whole, 1 << 20, engine)).toString(),
+          text + '{"Records":[]}' + text.slice(0, 999),
+        );
+        // Uncompressed (stored) data is inflated whatever its bytes: only the CRC-32 sees a change.
+        const stored = gzipSync('{"Records":[{"eventName":"DeleteTrail"}]}', { level: 0 });
+        const altered = Buffer.from(stored);
+        altered[altered.indexOf('DeleteTrail')] = 'X'.charCodeAt(0);
+        assert.throws(() => gunzipCapped(altered, 1 << 20, engine), /incorrect data check/);
+        for (let m = 0; m < members.length; m++) {
+          const end = members.slice(0, m + 1).reduce((n, b) => n + b.length, 0);
+          for (const [at, what] of [
+            [end - 8, 'crc'],
+            [end - 4, 'isize'],
+          ] as const) {
+            const bad = Buffer.from(whole);
+            bad[at] ^= 0x01;
             assert.throws(
-              () => gunzipCapped(liar, 64 << 20, engine),
+              () => gunzipCapped(bad, 1 << 20, engine),
               CorruptGzipError,
-              `ISIZE ${isize}`,
+              `member ${m + 1} ${what}`,
             );
           }
+        }
       });
 
       it('stops a decompression bomb at the cap with a clear message', () => {
@@ -74,5 +102,13 @@ describe('gzip', () => {
   it('recognises gzip by its magic number', () => {
     assert.equal(isGzip(gz), true);
     assert.equal(isGzip(Buffer.from('{"Records":[]}')), false);
+  });
+
+  it('computes the CRC-32 the gzip trailer holds (the fflate path checks it with this)', () => {
+    for (const data of [Buffer.alloc(0), Buffer.from('a'), Buffer.from(text)]) {
+      const gz = gzipSync(data);
+      assert.equal(crc32(data), gz.readUInt32LE(gz.length - 8));
+    }
+    assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926); // the standard check value
   });
 });
