@@ -33,7 +33,7 @@ import type { ExportFormat } from './toolbar';
 import { cutText } from '../core/output/visibleText';
 
 export const TYPING_DEBOUNCE_MS = 150;
-const RELOAD_THROTTLE_MS = 700;
+const RELOAD_THROTTLE_MS = 1000;
 const FIVE_MINUTES = 5 * 60_000;
 
 type Notification = Exclude<FromWebview, { type: RequestType }>;
@@ -549,8 +549,10 @@ export class TimelineController {
       // New events: refresh the view, at most every RELOAD_THROTTLE_MS while loading.
       clearTimeout(this.reloadTimer);
       // A reload competes with loading for the host's thread: the costlier queries are (a big
-      // index), the less often the view refreshes while files are still being read.
-      const gap = Math.max(RELOAD_THROTTLE_MS, 3 * this.lastQueryCost);
+      // index), the less often the view refreshes while files are still being read, so that
+      // refreshing takes at most about a seventh of the time (a third slowed a load of a
+      // million events by about 0.5 s: BENCHMARKS.md "Timeline").
+      const gap = Math.max(RELOAD_THROTTLE_MS, 6 * this.lastQueryCost);
       const wait =
         msg.progress.loading && !empty ? Math.max(0, gap - (Date.now() - this.lastReload)) : 0;
       this.reloadTimer = setTimeout(() => void this.runQuery({}), wait);

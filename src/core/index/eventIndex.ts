@@ -521,13 +521,13 @@ export class EventIndex {
 
   /**
    * The origin as views show it (table cells, facets) while files are still loading: the last
-   * resolution is reused until the index has doubled since (so resolving costs O(n) over the
-   * whole load, not per refresh); rows added since have none yet. Loading ends with a full
-   * resolution (load.ts), and `origin:` terms always resolve first.
+   * resolution is reused until the index has grown fourfold since (so resolving costs about n/3
+   * over the whole load, not n per refresh; doubling cost n); rows added since have none yet.
+   * Loading ends with a full resolution (load.ts), and `origin:` terms always resolve first.
    */
   private displayOrigins(): OriginColumn {
     const c = this.originCache;
-    if (c && c.version !== this.version && this.size < 2 * c.column.ids.length) return c.column;
+    if (c && c.version !== this.version && this.size < 4 * c.column.ids.length) return c.column;
     return this.origins();
   }
 
