@@ -2,7 +2,7 @@
 // the same scope comes from the index cache in the extension's storage, with the same events;
 // a file added meanwhile is read, the others are not.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -64,5 +64,32 @@ describe('timeline: the index cache', function () {
     );
     const third = await open();
     assert.deepEqual([third.hits, third.misses, third.count], [first.misses, 1, first.count + 1]);
+  });
+
+  it('saves the index once the loaded timeline is shown, without waiting for the panel to close', async () => {
+    const openPanel = async () => {
+      const panel = await vscode.commands.executeCommand<TimelinePanel>(
+        'cloudtrailLens.openTimeline',
+        { source: { type: 'folder', path: dir } },
+      );
+      await panel.loaded;
+      const pack = panel.lastLoad?.cache?.path;
+      assert.ok(pack?.endsWith('.ctlindex'), `the pack: ${pack}`);
+      return { panel, pack, snapshot: pack.replace(/\.ctlindex$/, '.ctlsnap') };
+    };
+    const first = await openPanel();
+    first.panel.dispose();
+    rmSync(first.pack, { force: true });
+    rmSync(first.snapshot, { force: true });
+    // Every file is read again; the panel stays open.
+    const second = await openPanel();
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!existsSync(second.snapshot) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      assert.ok(existsSync(second.snapshot), 'the snapshot is written while the panel is open');
+    } finally {
+      second.panel.dispose();
+    }
   });
 });

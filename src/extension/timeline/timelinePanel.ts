@@ -44,6 +44,12 @@ export function progressInterval(elapsedMs: number): number {
  * the cores, and on a small machine the first rows came a second or more later.
  */
 const FIRST_SCREEN_HOLD_MS = 2000;
+/**
+ * How long after a load ends the index is saved to the cache (LoadOutcome.persist): by then the
+ * view has asked for and painted the loaded timeline, which saving would otherwise hold up. A
+ * panel closed sooner saves as it closes.
+ */
+const PERSIST_DELAY_MS = 2000;
 
 export interface TimelineScope {
   /** Identifies the scope: the same scope opens the same panel. */
@@ -79,6 +85,9 @@ export class TimelinePanel implements vscode.Disposable {
   readonly onDidChangeFiles = this.filesChanged.event;
   /** Resolves when loading ends (finished, cancelled or failed). */
   readonly loaded: Promise<void>;
+  /** The index cache's save, while it waits (schedulePersist). */
+  private persistNow: (() => void) | undefined;
+  private closed = false;
   /** How the last load went (set when it ends without failing): progress, and what came from the index cache. */
   lastLoad?: LoadOutcome;
   /** Settles when the view has shown its first events (or the hold ran out, or loading stopped). */
@@ -241,7 +250,30 @@ export class TimelinePanel implements vscode.Disposable {
     this.session.showFilter(filter, range);
   }
 
+  /** Saves the load's index to the cache PERSIST_DELAY_MS from now, or when the panel closes. */
+  private schedulePersist(outcome: LoadOutcome): void {
+    const persist = outcome.persist;
+    if (!persist) return;
+    const timer = setTimeout(() => this.persistNow?.(), PERSIST_DELAY_MS);
+    this.persistNow = () => {
+      this.persistNow = undefined;
+      clearTimeout(timer);
+      const failed = persist();
+      if (failed === undefined) return;
+      this.deps.log.warn(failed);
+      const p = outcome.progress;
+      p.fileNotes = [
+        { location: 'index cache', severity: 'note', message: failed },
+        ...(p.fileNotes ?? []),
+      ];
+      p.fileNotesTotal = (p.fileNotesTotal ?? 0) + 1;
+      if (!this.closed) this.session.setProgress(p);
+    };
+  }
+
   dispose(): void {
+    this.persistNow?.();
+    this.closed = true;
     this.loading.abort();
     this.session.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
@@ -321,6 +353,7 @@ export class TimelinePanel implements vscode.Disposable {
         this.lastLoad = outcome;
         pending = outcome.progress;
         flush();
+        this.schedulePersist(outcome);
         for (const k of outcome.missing) log.warn(`${k}: no such file; it was skipped`);
         for (const n of outcome.progress.fileNotes ?? [])
           if (n.location === 'index cache') log.warn(n.message);
