@@ -73,8 +73,8 @@ describe('timeline: the index cache', function () {
         { source: { type: 'folder', path: dir } },
       );
       await panel.loaded;
-      const pack = panel.lastLoad?.cache?.path;
-      assert.ok(pack?.endsWith('.ctlindex'), `the pack: ${pack}`);
+      const pack = panel.lastLoad?.cache?.path ?? '';
+      assert.ok(pack.endsWith('.ctlindex'), `the pack: ${pack}`);
       return { panel, pack, snapshot: pack.replace(/\.ctlindex$/, '.ctlsnap') };
     };
     const first = await openPanel();

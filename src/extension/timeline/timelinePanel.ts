@@ -45,11 +45,13 @@ export function progressInterval(elapsedMs: number): number {
  */
 const FIRST_SCREEN_HOLD_MS = 2000;
 /**
- * How long after a load ends the index is saved to the cache (LoadOutcome.persist): by then the
- * view has asked for and painted the loaded timeline, which saving would otherwise hold up. A
- * panel closed sooner saves as it closes.
+ * When the index is saved to the cache after a load (LoadOutcome.persist): once the view has been
+ * quiet this long (no query, no scrolling), so that saving (0.3–0.5 s of the host's thread at a
+ * million events) neither holds up the loaded timeline nor a filter typed just after; at the
+ * latest PERSIST_LATEST_MS after the load; and when the panel closes sooner.
  */
-const PERSIST_DELAY_MS = 2000;
+const PERSIST_QUIET_MS = 2000;
+const PERSIST_LATEST_MS = 30_000;
 
 export interface TimelineScope {
   /** Identifies the scope: the same scope opens the same panel. */
@@ -85,8 +87,9 @@ export class TimelinePanel implements vscode.Disposable {
   readonly onDidChangeFiles = this.filesChanged.event;
   /** Resolves when loading ends (finished, cancelled or failed). */
   readonly loaded: Promise<void>;
-  /** The index cache's save, while it waits (schedulePersist). */
+  /** The index cache's save, while it waits (schedulePersist), and what puts it off. */
   private persistNow: (() => void) | undefined;
+  private viewActive: (() => void) | undefined;
   private closed = false;
   /** How the last load went (set when it ends without failing): progress, and what came from the index cache. */
   lastLoad?: LoadOutcome;
@@ -146,7 +149,10 @@ export class TimelinePanel implements vscode.Disposable {
       this.disposables.push(deps.caseStore.onDidChange(() => this.session.refresh()));
     this.session.setTimeZone(timeZoneSetting());
     this.disposables.push(
-      webview.onDidReceiveMessage((m) => void this.session.receive(m)),
+      webview.onDidReceiveMessage((m) => {
+        this.viewActive?.();
+        void this.session.receive(m);
+      }),
       onTimeZoneChange((zone) => this.session.setTimeZone(zone)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('cloudtrailLens.detections.ruleFolders'))
@@ -250,13 +256,22 @@ export class TimelinePanel implements vscode.Disposable {
     this.session.showFilter(filter, range);
   }
 
-  /** Saves the load's index to the cache PERSIST_DELAY_MS from now, or when the panel closes. */
+  /** Saves the load's index to the cache once the view is quiet (PERSIST_QUIET_MS), or when the panel closes. */
   private schedulePersist(outcome: LoadOutcome): void {
     const persist = outcome.persist;
     if (!persist) return;
-    const timer = setTimeout(() => this.persistNow?.(), PERSIST_DELAY_MS);
+    const latest = Date.now() + PERSIST_LATEST_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const wait = () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => this.persistNow?.(),
+        Math.max(0, Math.min(PERSIST_QUIET_MS, latest - Date.now())),
+      );
+    };
+    this.viewActive = wait;
     this.persistNow = () => {
-      this.persistNow = undefined;
+      this.persistNow = this.viewActive = undefined;
       clearTimeout(timer);
       const failed = persist();
       if (failed === undefined) return;
@@ -269,6 +284,7 @@ export class TimelinePanel implements vscode.Disposable {
       p.fileNotesTotal = (p.fileNotesTotal ?? 0) + 1;
       if (!this.closed) this.session.setProgress(p);
     };
+    wait();
   }
 
   dispose(): void {
