@@ -45,7 +45,7 @@ import {
   SnapshotError,
   type SnapshotFiles,
   type SnapshotHeader,
-  writeSnapshot,
+  snapshotWriting,
 } from './indexSnapshot';
 
 const MAGIC = Buffer.from('CTLENS-INDEX\n', 'latin1');
@@ -271,6 +271,16 @@ export class IndexCache {
    * file could not be written (the answer of the load does not depend on it).
    */
   save(): void {
+    const steps = this.saving();
+    while (!steps.next().done);
+  }
+
+  /**
+   * `save` in steps (see snapshotWriting): the pack at once, then the snapshot piece by piece, so
+   * that the extension host can answer the view between the steps. The index must not change
+   * until it is done; given up before the end, it leaves no new snapshot.
+   */
+  *saving(): Generator<void, void> {
     try {
       if (this.packRead) this.savePack();
     } finally {
@@ -281,7 +291,13 @@ export class IndexCache {
       this.offered = undefined;
       mkdirSync(join(this.path, '..'), { recursive: true });
       const started = performance.now();
-      this.stats.snapshotBytes = writeSnapshot(this.snapshotPath, this.scope, files, state());
+      this.stats.snapshotBytes = yield* snapshotWriting(
+        this.snapshotPath,
+        this.scope,
+        files,
+        state(),
+      );
+      // (Time from the first step to the last, the waits between them included.)
       this.stats.snapshotWriteMs = performance.now() - started;
       this.snapshotStale = false;
     } else if (this.snapshotStale) {

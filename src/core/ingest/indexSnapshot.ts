@@ -130,14 +130,17 @@ const bytesOf = (a: Arr) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
 /**
  * Writes the snapshot of `state` (atomically: a new file renamed over the old). The arrays are
  * written from the index's own memory and the dictionaries' JSON in slices, one part after the
- * other (no copy of the whole). Returns its size.
+ * other (no copy of the whole). It runs in steps, yielding after each piece written (an array, a
+ * slice of a dictionary's JSON), so that a caller on a thread with other work (the extension host)
+ * can answer it between them; `state` must not change until it is done, and steps given up before
+ * the end leave no file. Returns the snapshot's size.
  */
-export function writeSnapshot(
+export function* snapshotWriting(
   path: string,
   scope: string,
   files: SnapshotFiles,
   state: IndexState,
-): number {
+): Generator<void, number> {
   const st = state.store;
   const rest: Rest = {
     size: st.size,
@@ -155,28 +158,31 @@ export function writeSnapshot(
   };
   const utf8 = (text: string) => Buffer.from(text, 'utf8');
   const writer = new PaddedFileWriter(path);
+  let committed = false;
   try {
     writer.append(leadOf(MAGIC, INDEX_SNAPSHOT_FORMAT));
     const bodyOffset = writer.position;
     let crc = 0;
     const arrays: number[] = [];
     // One part of the body from its pieces, padded to 8; its length (padding apart) is listed.
-    const part = (pieces: Iterable<Uint8Array>) => {
+    const part = function* (pieces: Iterable<Uint8Array>): Generator<void, void> {
       const start = writer.position;
       for (const p of pieces) {
         writer.write(p);
         // (Node's crc32 returns 0 for an empty array without memory of its own, whatever the start.)
         if (p.length) crc = crc32(p, crc);
+        yield;
       }
       arrays.push(writer.position - start);
       const zeros = writer.pad();
       if (zeros.length) crc = crc32(zeros, crc);
     };
-    for (const a of arraysOf(state)) part([bytesOf(a)]);
-    for (const d of dictionariesOf(st)) part(dictionaryJson(typeof d === 'function' ? d() : d));
-    part([utf8(JSON.stringify(rest))]);
+    for (const a of arraysOf(state)) yield* part([bytesOf(a)]);
+    for (const d of dictionariesOf(st))
+      yield* part(dictionaryJson(typeof d === 'function' ? d() : d));
+    yield* part([utf8(JSON.stringify(rest))]);
     for (const b of state.answers.batches)
-      for (const a of [b.rows, b.rules, b.matched]) part([bytesOf(a)]);
+      for (const a of [b.rows, b.rules, b.matched]) yield* part([bytesOf(a)]);
     const header: SnapshotHeader = {
       schema: SCHEMA,
       scope,
@@ -189,9 +195,10 @@ export function writeSnapshot(
     };
     appendTrailer(writer, utf8(JSON.stringify(header)));
     writer.commit();
-  } catch (e) {
-    writer.abort();
-    throw e;
+    committed = true;
+  } finally {
+    // A failure, or steps given up before the end (the generator's return): no file is left.
+    if (!committed) writer.abort();
   }
   return writer.position;
 }

@@ -39,12 +39,12 @@ export interface LoadOutcome {
   /** How much came from the persisted index, when one was used. */
   cache?: IndexCacheStats & { path: string };
   /**
-   * Saves the index to the cache (the snapshot, and the pack's header), when the load used one
-   * and was not cancelled; returns a note when it could not be written. Left to the caller so
-   * that the view shows the loaded timeline first: at a million events, saving holds the
-   * extension host's thread 0.3–0.5 s.
+   * Saves the index to the cache (the pack's header, then the snapshot), when the load used one
+   * and was not cancelled: in steps (IndexCache.saving), its return value a note when it could
+   * not be written. Left to the caller so that the view shows the loaded timeline first: at a
+   * million events, saving in one go held the extension host's thread 0.3–0.5 s.
    */
-  persist?: () => string | undefined;
+  persist?: () => Generator<void, string | undefined>;
 }
 
 /** The persisted index's folder and size cap (indexCacheRuntime.ts); no folder: not used. */
@@ -222,9 +222,9 @@ export async function loadScope(
   if (progress.cancelled) cache?.close();
   else if (cache && cacheSettings?.dir) {
     const dir = cacheSettings.dir;
-    persist = () => {
+    persist = function* () {
       try {
-        cache.save();
+        yield* cache.saving();
         pruneIndexCache(dir, cacheSettings.maxBytes, cache.path);
         return undefined;
       } catch (e) {

@@ -256,24 +256,21 @@ export class TimelinePanel implements vscode.Disposable {
     this.session.showFilter(filter, range);
   }
 
-  /** Saves the load's index to the cache once the view is quiet (PERSIST_QUIET_MS), or when the panel closes. */
+  /**
+   * Saves the load's index to the cache once the view is quiet (PERSIST_QUIET_MS), in steps with
+   * the view's messages answered between them; when the panel closes first, the rest at once.
+   */
   private schedulePersist(outcome: LoadOutcome): void {
     const persist = outcome.persist;
     if (!persist) return;
     const latest = Date.now() + PERSIST_LATEST_MS;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const wait = () => {
-      clearTimeout(timer);
-      timer = setTimeout(
-        () => this.persistNow?.(),
-        Math.max(0, Math.min(PERSIST_QUIET_MS, latest - Date.now())),
-      );
-    };
-    this.viewActive = wait;
-    this.persistNow = () => {
+    let steps: Generator<void, string | undefined> | undefined;
+    let ended = false;
+    const end = (failed: string | undefined) => {
+      ended = true;
       this.persistNow = this.viewActive = undefined;
       clearTimeout(timer);
-      const failed = persist();
       if (failed === undefined) return;
       this.deps.log.warn(failed);
       const p = outcome.progress;
@@ -284,7 +281,30 @@ export class TimelinePanel implements vscode.Disposable {
       p.fileNotesTotal = (p.fileNotesTotal ?? 0) + 1;
       if (!this.closed) this.session.setProgress(p);
     };
-    wait();
+    const start = async () => {
+      this.viewActive = undefined; // (started: no more putting off)
+      steps ??= persist();
+      while (!ended) {
+        const r = steps.next();
+        if (r.done) return end(r.value);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    this.viewActive = () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => void start(),
+        Math.max(0, Math.min(PERSIST_QUIET_MS, latest - Date.now())),
+      );
+    };
+    this.persistNow = () => {
+      steps ??= persist();
+      for (;;) {
+        const r = steps.next();
+        if (r.done) return end(r.value);
+      }
+    };
+    this.viewActive();
   }
 
   dispose(): void {

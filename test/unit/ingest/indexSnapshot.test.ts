@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import {
   copyFileSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   utimesSync,
@@ -112,15 +113,38 @@ describe('whole-index snapshot (index cache)', function () {
     root: string,
     cache?: IndexCache,
     options: Partial<LoadOptions> = {},
+    save = true,
   ): Promise<EventIndex> {
     const index = new EventIndex({ runner: pool });
     await loadEventFiles(index, pool, (await discover(new FolderSource(root))).events, {
       cache,
       ...options,
     });
-    cache?.save();
+    if (save) cache?.save();
     return index;
   }
+
+  it('saved in steps (as the timeline saves it), the snapshot is the same; steps given up leave no file', async () => {
+    const snapshotFiles = () => readdirSync(cacheDir).filter((n) => n.includes('.ctlsnap'));
+    // Given up after a few steps: no snapshot, no temporary file; the pack was saved first.
+    const given = IndexCache.open(cacheDir, SCOPE);
+    await load(bucket, given, {}, false);
+    const partial = given.saving();
+    for (let k = 0; k < 5; k++) assert.equal(partial.next().done, false, `step ${k}`);
+    partial.return();
+    assert.deepEqual(snapshotFiles(), [], 'no snapshot and no temporary file');
+    // Saved in steps to the end: a reopening takes it whole, and it is the index saved.
+    const cache = IndexCache.open(cacheDir, SCOPE);
+    const written = await load(bucket, cache, {}, false);
+    const steps = cache.saving();
+    let count = 0;
+    while (!steps.next().done) count++;
+    assert.ok(count > 20, `${count} steps: one per array and dictionary slice at least`);
+    const reopen = IndexCache.open(cacheDir, SCOPE);
+    const reopened = await load(bucket, reopen);
+    assert.equal(reopen.stats.snapshot, true, 'taken from the snapshot');
+    assert.deepEqual(plain(reopened), plain(written));
+  });
 
   for (const [name, root] of [
     ['a generated bucket with copies and a broken file', () => bucket],
