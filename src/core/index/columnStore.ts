@@ -173,14 +173,7 @@ export class ColumnStore {
       const col = this.scalars[c];
       const src = b.scalars[c];
       const m = this.memos.scalars[c].begin(col.dict, values);
-      let ids = col.ids;
-      let max = maxIdOf(ids);
-      for (let r = 0; r < n; r++) {
-        const g = m.globalOf(src[r]);
-        if (g > max) max = maxIdOf((col.ids = ids = widened(ids, g)));
-        ids[first + r] = g;
-        if (g === IRREGULAR) col.irregular.push(first + r);
-      }
+      col.ids = writeIds(col.ids, first, src, n, m, col.irregular);
     }
     for (let c = 0; c < this.originInputs.length; c++) {
       const col = this.originInputs[c];
@@ -203,13 +196,7 @@ export class ColumnStore {
       const col = this.resources[c];
       const src = b.resources[c];
       const m = this.memos.resources[c].begin(col.dict, values);
-      let ids = col.ids;
-      let max = maxIdOf(ids);
-      for (let i = 0; i < resN; i++) {
-        const g = m.globalOf(src[i]);
-        if (g > max) max = maxIdOf((col.ids = ids = widened(ids, g)));
-        ids[this.resourceCount + i] = g;
-      }
+      col.ids = writeIds(col.ids, this.resourceCount, src, resN, m);
     }
     for (let r = 0; r < n; r++)
       this.resourceStart[first + r + 1] = this.resourceCount + b.resourceStart[r + 1];
@@ -353,6 +340,28 @@ export class ColumnStore {
       this.originInputs.reduce((s, c) => s + c.rows.byteLength + c.ids.byteLength, 0)
     );
   }
+}
+
+/**
+ * Writes `count` local ids of `src`, as global ids, into `ids` from `at` on; returns the array,
+ * widened when an id needed it. Rows holding IRREGULAR are listed in `irregular` when given.
+ */
+function writeIds(
+  ids: IdArray,
+  at: number,
+  src: Uint32Array,
+  count: number,
+  m: LocalIdMemo,
+  irregular?: number[],
+): IdArray {
+  let max = maxIdOf(ids);
+  for (let i = 0; i < count; i++) {
+    const g = m.globalOf(src[i]);
+    if (g > max) max = maxIdOf((ids = widened(ids, g)));
+    ids[at + i] = g;
+    if (g === IRREGULAR && irregular) irregular.push(at + i);
+  }
+  return ids;
 }
 
 /**
