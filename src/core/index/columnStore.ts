@@ -378,14 +378,22 @@ class LocalIdMemo {
   private dict!: Dictionary;
   private values: readonly Primitive[] = [];
 
-  /** Starts a batch whose local dictionary is `values`, for a column whose dictionary is `dict`. */
+  /**
+   * Starts a batch whose local dictionary is `values`, for a column whose dictionary is `dict`.
+   * The batches of files indexed in one message share their `values` (runJobs): the ids worked
+   * out for one hold for the next, so a value repeated from file to file is looked up once.
+   */
   begin(dict: Dictionary, values: readonly Primitive[]): this {
     if (this.stamp.length < values.length) {
       const size = Math.max(values.length, this.stamp.length * 2, 256);
-      this.global = new Uint32Array(size);
-      this.stamp = new Uint32Array(size);
-      this.batch = 0;
+      const global = new Uint32Array(size);
+      const stamp = new Uint32Array(size);
+      global.set(this.global);
+      stamp.set(this.stamp);
+      this.global = global;
+      this.stamp = stamp;
     }
+    if (values === this.values && dict === this.dict) return this;
     if (this.batch === 0xffffffff) {
       this.stamp.fill(0);
       this.batch = 0;

@@ -59,8 +59,12 @@ export interface ColumnBatch {
 export class BatchBuilder {
   count = 0;
   private capacity: number;
-  /** The file's distinct values; local ids index into it (0 is ABSENT). */
-  private readonly dictionary = new Dictionary();
+  /**
+   * The file's distinct values; local ids index into it (0 is ABSENT). Files indexed together in
+   * one message share one (see runJobs): a value repeated from file to file is decoded, posted
+   * and looked up in the index once per message, not once per file.
+   */
+  private readonly dictionary: Dictionary;
   private times: Float64Array;
   private elements: Uint32Array;
   private scalars: Uint32Array[];
@@ -73,7 +77,8 @@ export class BatchBuilder {
   /** Fields read under another name (canonical.ts), with how many records had each. */
   private readonly renamed = new Map<string, number>();
 
-  constructor(capacity = 64) {
+  constructor(capacity = 64, dictionary = new Dictionary()) {
+    this.dictionary = dictionary;
     this.capacity = Math.max(1, capacity);
     this.times = new Float64Array(this.capacity);
     this.elements = new Uint32Array(this.capacity);
@@ -235,8 +240,9 @@ export function buildBatch(
   records: Record<string, unknown>[],
   elements: number[],
   shape: FileShape,
+  dictionary?: Dictionary,
 ): ColumnBatch {
-  const b = new BatchBuilder(records.length);
+  const b = new BatchBuilder(records.length, dictionary);
   for (let i = 0; i < records.length; i++) b.addRecord(records[i], elements[i]);
   return b.finish(shape);
 }

@@ -6,6 +6,7 @@ import { crc32 } from 'node:zlib';
 import { BATCH_ARRAY_TYPES, batchArrays, batchOf, type ColumnBatch } from './batch';
 import { align8 } from './cacheFileIo';
 import type { IndexedText } from './jobs';
+import type { Primitive } from '../index/schema';
 
 /** What loading one file produced, as the loader appends it. */
 export type CachedFile = Pick<
@@ -29,7 +30,7 @@ type Meta = Omit<CachedFile, 'batch'> & {
 };
 
 export function encodeEntry(r: CachedFile): CacheEntry {
-  const b = r.batch;
+  const b = ownValues(r.batch);
   const arrays = batchArrays(b);
   const meta: Meta = {
     count: b.count,
@@ -54,6 +55,35 @@ export function encodeEntry(r: CachedFile): CacheEntry {
     at = align8(at + a.byteLength);
   }
   return { bytes: out, crc: crc32(out) };
+}
+
+/**
+ * The batch with only the values its rows use: files indexed in one message share one dictionary
+ * (runJobs), and an entry keeps its own file's values, not those of the files before it.
+ */
+export function ownValues(b: ColumnBatch): ColumnBatch {
+  const n = b.values.length;
+  const to = new Int32Array(n).fill(-1);
+  to[0] = 0;
+  let used = 1;
+  const columns = [...b.scalars, ...b.resources];
+  // (Ids at or past n are the sentinels IRREGULAR and PACKED_UUID, kept as they are.)
+  for (const ids of columns)
+    for (let i = 0; i < ids.length; i++) if (ids[i] < n && to[ids[i]] < 0) to[ids[i]] = used++;
+  if (used === n) return b;
+  const values = new Array<Primitive>(used);
+  for (let id = 0; id < n; id++) if (to[id] >= 0) values[to[id]] = b.values[id];
+  const remapped = (ids: Uint32Array) => {
+    const out = new Uint32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) out[i] = ids[i] < n ? to[ids[i]] : ids[i];
+    return out;
+  };
+  return {
+    ...b,
+    values,
+    scalars: b.scalars.map(remapped),
+    resources: b.resources.map(remapped),
+  };
 }
 
 export function decodeEntry(bytes: Uint8Array): CachedFile {

@@ -3,6 +3,7 @@
 import type { QueryNode } from '../query/ast';
 import { matchesRecord } from '../query/match';
 import { BatchBuilder, ColumnBatch, batchTransferables, buildBatch } from './batch';
+import { Dictionary } from '../index/dictionary';
 import { canonicalRecord } from './canonical';
 import { ABSENT, SCALAR_FIELDS } from '../index/schema';
 import { scanRecordsFile } from './scanRecords';
@@ -183,11 +184,13 @@ function indexText(
   file: FileText,
   size: number,
   maxRecords: number,
-  spans?: number[],
+  spans: number[] | undefined,
+  dictionary: Dictionary | undefined,
 ): IndexedText {
   const skips: Pick<ParsedEventFile, 'warnings' | 'skipped'> = { warnings: [], skipped: 0 };
   const builder = new BatchBuilder(
     Math.max(16, Math.min(Math.floor(file.length / 1024), maxRecords)),
+    dictionary,
   );
   const scan = {
     maxRecords,
@@ -238,7 +241,7 @@ function indexText(
     parsed.records.length = maxRecords;
     parsed.elements.length = maxRecords;
   }
-  const batch = buildBatch(parsed.records, parsed.elements, parsed.shape);
+  const batch = buildBatch(parsed.records, parsed.elements, parsed.shape, dictionary);
   return {
     ok: true,
     batch,
@@ -264,8 +267,33 @@ function failure(e: unknown): FailedResult {
   return { ok: false, code: 'read-error', message: e instanceof Error ? e.message : String(e) };
 }
 
+/**
+ * Runs jobs sent together (one message to a worker), in order: index jobs share one dictionary,
+ * so their batches share one `values` array (posted once, and looked up once per value in the
+ * index: ColumnStore's LocalIdMemo). Each job has its own result, or its own error.
+ */
+export function runJobs(jobs: readonly Job[]): {
+  results: ({ result: JobResults[Job['kind']] } | { error: string })[];
+  transfer: ArrayBuffer[];
+} {
+  const dictionary = new Dictionary();
+  const transfer: ArrayBuffer[] = [];
+  const results = jobs.map((job) => {
+    try {
+      const out = runJob(job, dictionary);
+      transfer.push(...out.transfer);
+      return { result: out.result };
+    } catch (e) {
+      return { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    }
+  });
+  return { results, transfer: [...new Set(transfer)] };
+}
+
+/** `dictionary`: the one an index job's batch takes its values into (runJobs); its own otherwise. */
 export function runJob<J extends Job>(
   job: J,
+  dictionary?: Dictionary,
 ): { result: JobResults[J['kind']]; transfer: ArrayBuffer[] } {
   // Before the file is read: a file that fails must not leave the worker without the plan.
   const plan = job.kind === 'index' && job.detect ? compiledPlan(job.detect) : undefined;
@@ -296,7 +324,7 @@ export function runJob<J extends Job>(
         // Where each record is, for the rules (the fast path's rows only; see indexText).
         const spans: number[] | undefined = plan ? [] : undefined;
         const result: IndexedText = {
-          ...indexText(file, size, job.maxRecords ?? Infinity, spans),
+          ...indexText(file, size, job.maxRecords ?? Infinity, spans, dictionary),
           ...bytesRead,
         };
         if (file.encoding) result.notes.unshift(`${file.encoding} text, decoded`);

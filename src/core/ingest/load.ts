@@ -185,8 +185,9 @@ export async function loadEventFiles(
     }
     runner.warm?.();
   }
-  // Enough files in flight to keep every worker busy while others are being read.
-  const lanes = Math.max(2, runner.threads * 3);
+  // Enough files in flight to keep every worker busy while others are being read, and for the
+  // pool to send a worker several at once (WorkerPool.send: each message costs a fixed amount).
+  const lanes = Math.max(2, runner.threads * 8);
   const loading = mapLimited(
     listed(),
     lanes,

@@ -36,7 +36,13 @@ interface Slot {
   pending: Map<number, Pending>;
   /** Keys of the detection plans this worker has been sent (it keeps them compiled). */
   plans: Set<number>;
+  /** Jobs given but not yet posted (see send), and the buffers they transfer. */
+  outbox: { id: number; job: Job }[];
+  transfer: ArrayBuffer[];
 }
+
+/** The most jobs posted to a worker in one message. */
+const JOBS_PER_MESSAGE = 4;
 
 /** Where the worker script is: dist/ingestWorker.js beside a bundle, or the .ts source under tsx. */
 export function workerScript(): { file: string; execArgv: string[] } {
@@ -75,18 +81,32 @@ export class WorkerPool implements JobRunner {
     const { file, execArgv } = workerScript();
     for (let i = 0; i < this.threads; i++) {
       const worker = new Worker(file, { execArgv });
-      const slot: Slot = { worker, busy: 0, pending: new Map(), plans: new Set() };
-      worker.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
-        const p = slot.pending.get(msg.id);
-        if (!p) return;
-        slot.pending.delete(msg.id);
-        if (--slot.busy === 0) slot.worker.unref();
-        if (msg.error !== undefined) p.reject(new Error(`ingest worker: ${msg.error}`));
-        else p.resolve(msg.result);
-      });
+      const slot: Slot = {
+        worker,
+        busy: 0,
+        pending: new Map(),
+        plans: new Set(),
+        outbox: [],
+        transfer: [],
+      };
+      worker.on(
+        'message',
+        (msg: { replies: { id: number; result?: unknown; error?: string }[] }) => {
+          for (const reply of msg.replies) {
+            const p = slot.pending.get(reply.id);
+            if (!p) continue;
+            slot.pending.delete(reply.id);
+            if (--slot.busy === 0) slot.worker.unref();
+            if (reply.error !== undefined) p.reject(new Error(`ingest worker: ${reply.error}`));
+            else p.resolve(reply.result);
+          }
+        },
+      );
       const failAll = (e: Error) => {
         for (const p of slot.pending.values()) p.reject(e);
         slot.pending.clear();
+        slot.outbox = [];
+        slot.transfer = [];
         slot.busy = 0;
       };
       worker.on('error', (e) => failAll(e));
@@ -115,15 +135,31 @@ export class WorkerPool implements JobRunner {
       // Only the job's own buffer is transferred; a view into a shared buffer is copied. (A job
       // whose worker reads the file itself has none.)
       const b = job.bytes;
-      const transfer =
+      if (
         b &&
         b.byteOffset === 0 &&
         b.byteLength === b.buffer.byteLength &&
         !(b.buffer instanceof SharedArrayBuffer)
-          ? [b.buffer as ArrayBuffer]
-          : [];
-      slot.worker.postMessage({ id, job: withPlanOnce(slot, job) }, transfer);
+      )
+        slot.transfer.push(b.buffer as ArrayBuffer);
+      slot.outbox.push({ id, job: withPlanOnce(slot, job) });
+      if (slot.outbox.length === 1) setImmediate(() => this.send(slot));
+      else if (slot.outbox.length >= JOBS_PER_MESSAGE) this.send(slot);
     });
+  }
+
+  /**
+   * Posts the jobs queued for a worker as one message: those given in the same turn of the event
+   * loop (the files a load starts as others end), up to JOBS_PER_MESSAGE. Each message costs both
+   * threads a fixed amount, and the files of one message share one dictionary (runJobs).
+   */
+  private send(slot: Slot): void {
+    if (slot.outbox.length === 0 || this.closed) return;
+    const jobs = slot.outbox;
+    const transfer = slot.transfer;
+    slot.outbox = [];
+    slot.transfer = [];
+    slot.worker.postMessage({ jobs }, transfer);
   }
 
   /** Jobs queued on the workers (for back-pressure). */

@@ -227,16 +227,27 @@ describe('loading a folder', function () {
   });
 
   it('stops when cancelled and leaves the remaining files pending', async () => {
-    const found = await discover(new FolderSource(dir));
-    const index = new EventIndex({ runner: pool });
-    const controller = new AbortController();
-    const summary = await loadEventFiles(index, pool, found.events, {
-      signal: controller.signal,
-      onFile: () => controller.abort(),
-    });
-    assert.equal(summary.cancelled, true);
-    assert.ok(summary.filesDone < found.events.length);
-    assert.ok(index.files.some((f) => f.state === 'pending'));
+    // More files than the load keeps in flight (the files already sent to a worker finish).
+    const many = mkdtempSync(join(tmpdir(), 'ctl-load-many-'));
+    try {
+      for (let k = 0; k < 100; k++)
+        writeFileSync(
+          join(many, `part-${k}.json.gz`),
+          gzipSync(JSON.stringify({ Records: [record(k), record(k + 1)] })),
+        );
+      const found = await discover(new FolderSource(many));
+      const index = new EventIndex({ runner: pool });
+      const controller = new AbortController();
+      const summary = await loadEventFiles(index, pool, found.events, {
+        signal: controller.signal,
+        onFile: () => controller.abort(),
+      });
+      assert.equal(summary.cancelled, true);
+      assert.ok(summary.filesDone < found.events.length);
+      assert.ok(index.files.some((f) => f.state === 'pending'));
+    } finally {
+      rmSync(many, { recursive: true, force: true });
+    }
   });
 
   it('starts loading the first files while the rest are still being listed', async () => {
@@ -295,16 +306,16 @@ describe('loading a folder', function () {
   });
 
   it('starts no file while held, and goes on when the hold settles', async () => {
-    // More files than the loader keeps in flight (3 per worker).
+    // More files than the loader keeps in flight (8 per worker).
     const many = join(dir, 'many');
     mkdirSync(many);
-    for (let i = 0; i < 20; i++)
+    for (let i = 0; i < 60; i++)
       writeFileSync(
         join(many, `part-${String(i).padStart(2, '0')}.json`),
         JSON.stringify({ Records: [record(i)] }),
       );
     const found = (await discover(new FolderSource(many))).events;
-    assert.equal(found.length, 20);
+    assert.equal(found.length, 60);
     const index = new EventIndex({ runner: pool });
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
