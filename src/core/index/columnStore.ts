@@ -21,6 +21,7 @@ import {
   ScalarField,
 } from './schema';
 import type { ColumnBatch } from '../ingest/batch';
+import type { FileShape } from '../ingest/eventFile';
 import { Dictionary, type DictionaryValues } from './dictionary';
 
 /** A column's dictionary ids: see the top of this file. */
@@ -205,6 +206,15 @@ export class ColumnStore {
     for (const r of b.rowIrregular) this.rowIrregular.push(first + r);
     this.size = first + n;
     return first;
+  }
+
+  /**
+   * Reads rows back as the batches they were appended from (`append`'s inverse): what the index
+   * cache keeps of each file (ingest/indexCache.ts), worked out when the cache is saved rather
+   * than while the files load. The store must not change while the reader is used.
+   */
+  batches(): StoreBatches {
+    return new StoreBatches(this);
   }
 
   /** The store as it is (views, not copies). */
@@ -411,6 +421,138 @@ class LocalIdMemo {
     this.stamp[local] = this.batch;
     return (this.global[local] = this.dict.idOf(this.values[local]));
   }
+}
+
+/**
+ * The rows [first, first + count) of a store as one file's ColumnBatch, with a dictionary of its
+ * own: appended to a store, it gives these rows back (the same values, sentinels, resources,
+ * irregular rows and eventIDs). Each column's global-to-local ids are kept from one batch to the
+ * next, stamped with the batch's number, as LocalIdMemo keeps the other direction.
+ */
+export class StoreBatches {
+  private batch = 0;
+  private values: Primitive[] = [];
+  private localOf = new Map<Primitive, number>();
+  private readonly memos: ColumnMemo[] = [];
+
+  constructor(private readonly store: ColumnStore) {}
+
+  batchOf(first: number, count: number, shape: FileShape): ColumnBatch {
+    const s = this.store;
+    if (first < 0 || count < 0 || first + count > s.size) throw new Error('rows out of the store');
+    if (this.batch === 0xffffffff) {
+      for (const m of this.memos) m.stamp.fill(0);
+      this.batch = 0;
+    }
+    this.batch++;
+    this.values = [undefined];
+    this.localOf = new Map();
+    const end = first + count;
+    let memo = 0;
+    const scalars = s.scalars.map((c) =>
+      this.localIds(c.ids, first, count, this.memo(memo++, c.dict)),
+    );
+    const originInputs = s.originInputs.map((c) => {
+      const out = new Uint32Array(count); // ABSENT where the row has none
+      const m = this.memo(memo++, c.dict);
+      for (let k = lowerBound(c.rows, c.count, first); k < c.count && c.rows[k] < end; k++)
+        out[c.rows[k] - first] = this.localId(m, c.ids[k]);
+      return out;
+    });
+    const resFirst = s.resourceStart[first];
+    const resCount = s.resourceStart[end] - resFirst;
+    const resourceStart = new Uint32Array(count + 1);
+    for (let r = 0; r <= count; r++) resourceStart[r] = s.resourceStart[first + r] - resFirst;
+    const resources = s.resources.map((c) =>
+      this.localIds(c.ids, resFirst, resCount, this.memo(memo++, c.dict)),
+    );
+    const rowsIn = (rows: readonly number[]) => {
+      const out: number[] = [];
+      for (let k = lowerBound(rows, rows.length, first); k < rows.length && rows[k] < end; k++)
+        out.push(rows[k] - first);
+      return Uint32Array.from(out);
+    };
+    return {
+      count,
+      shape,
+      elements: s.elementOf.slice(first, end),
+      times: s.times.slice(first, end),
+      timeIrregular: rowsIn(s.timeIrregular),
+      values: this.values,
+      scalars: [...scalars, ...originInputs],
+      resourceStart,
+      resources,
+      resourceIrregular: rowsIn(s.resourceIrregular),
+      rowIrregular: rowsIn(s.rowIrregular),
+      eventIds: s.eventIds.slice(first * 16, end * 16),
+      renamed: [],
+    };
+  }
+
+  /** Column k's memo, sized for its dictionary `dict`. */
+  private memo(k: number, dict: Dictionary): ColumnMemo {
+    let m = this.memos[k];
+    if (!m || m.stamp.length < dict.size) {
+      m = this.memos[k] = {
+        stamp: new Uint32Array(dict.size),
+        local: new Uint32Array(dict.size),
+        dict,
+      };
+    }
+    m.dict = dict;
+    return m;
+  }
+
+  /** The batch's ids of `count` global ids from ids[from] (one loop: this runs per row and column). */
+  private localIds(ids: IdArray, from: number, count: number, m: ColumnMemo): Uint32Array {
+    const out = new Uint32Array(count);
+    const { stamp, local } = m;
+    const batch = this.batch;
+    for (let k = 0; k < count; k++) {
+      const g = ids[from + k];
+      out[k] =
+        g === ABSENT || g >= PACKED_UUID // (PACKED_UUID and IRREGULAR stay as they are)
+          ? g
+          : stamp[g] === batch
+            ? local[g]
+            : this.localId(m, g);
+    }
+    return out;
+  }
+
+  /** The batch's id of global id g of a column (the sentinels and ABSENT stay as they are). */
+  private localId(m: ColumnMemo, g: number): number {
+    if (g === ABSENT || g === IRREGULAR || g === PACKED_UUID) return g;
+    if (m.stamp[g] === this.batch) return m.local[g];
+    const v = m.dict.values[g];
+    let id = this.localOf.get(v);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(v);
+      this.localOf.set(v, id);
+    }
+    m.stamp[g] = this.batch;
+    return (m.local[g] = id);
+  }
+}
+
+/** One column's global-to-local ids in StoreBatches (valid where stamped with the batch's number). */
+interface ColumnMemo {
+  stamp: Uint32Array;
+  local: Uint32Array;
+  dict: Dictionary;
+}
+
+/** The first k < n with rows[k] >= row (rows ascending). */
+function lowerBound(rows: ArrayLike<number>, n: number, row: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid] < row) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function pushAll(to: number[], from: Uint32Array): void {

@@ -1,12 +1,11 @@
 // One indexed file as an entry of the index cache's pack (indexCache.ts): its batch's typed arrays
 // one after the other, each 8-byte aligned, after a JSON header (counts, the local dictionary,
-// warnings and notes). Encoded where the file was indexed (an ingest worker, when the load keeps
-// a cache), so that the thread holding the index only writes it.
+// warnings and notes). Encoded when the cache is saved, from the file's rows read back from the
+// index (ColumnStore.batches), so that a load spends nothing on it.
 import { crc32 } from 'node:zlib';
 import { BATCH_ARRAY_TYPES, batchArrays, batchOf, type ColumnBatch } from './batch';
 import { align8 } from './cacheFileIo';
 import type { IndexedText } from './jobs';
-import type { Primitive } from '../index/schema';
 
 /** What loading one file produced, as the loader appends it. */
 export type CachedFile = Pick<
@@ -29,8 +28,9 @@ type Meta = Omit<CachedFile, 'batch'> & {
   arrays: number[];
 };
 
+/** The entry of a file's batch (one with a dictionary of its own: ColumnStore.batches). */
 export function encodeEntry(r: CachedFile): CacheEntry {
-  const b = ownValues(r.batch);
+  const b = r.batch;
   const arrays = batchArrays(b);
   const meta: Meta = {
     count: b.count,
@@ -55,35 +55,6 @@ export function encodeEntry(r: CachedFile): CacheEntry {
     at = align8(at + a.byteLength);
   }
   return { bytes: out, crc: crc32(out) };
-}
-
-/**
- * The batch with only the values its rows use: files indexed in one message share one dictionary
- * (runJobs), and an entry keeps its own file's values, not those of the files before it.
- */
-export function ownValues(b: ColumnBatch): ColumnBatch {
-  const n = b.values.length;
-  const to = new Int32Array(n).fill(-1);
-  to[0] = 0;
-  let used = 1;
-  const columns = [...b.scalars, ...b.resources];
-  // (Ids at or past n are the sentinels IRREGULAR and PACKED_UUID, kept as they are.)
-  for (const ids of columns)
-    for (let i = 0; i < ids.length; i++) if (ids[i] < n && to[ids[i]] < 0) to[ids[i]] = used++;
-  if (used === n) return b;
-  const values = new Array<Primitive>(used);
-  for (let id = 0; id < n; id++) if (to[id] >= 0) values[to[id]] = b.values[id];
-  const remapped = (ids: Uint32Array) => {
-    const out = new Uint32Array(ids.length);
-    for (let i = 0; i < ids.length; i++) out[i] = ids[i] < n ? to[ids[i]] : ids[i];
-    return out;
-  };
-  return {
-    ...b,
-    values,
-    scalars: b.scalars.map(remapped),
-    resources: b.resources.map(remapped),
-  };
 }
 
 export function decodeEntry(bytes: Uint8Array): CachedFile {

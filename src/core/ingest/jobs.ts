@@ -18,7 +18,6 @@ import {
 } from './eventFile';
 import { FileText } from './textEncoding';
 import { constants as bufferConstants } from 'node:buffer';
-import { CacheEntry, encodeEntry } from './cacheEntry';
 import { LinkDeclined, readRegularFileSync, WorkerFile } from '../sources/regularFile';
 import { SourceError, SourceErrorCode } from '../sources/source';
 import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from './gzip';
@@ -41,8 +40,6 @@ export interface IndexJob {
   maxRecords?: number;
   /** Rules to decide on the rows the columns cannot (detect/ingestDetect.ts); see IndexedText.detections. */
   detect?: DetectPlan;
-  /** The load keeps an index cache: a file indexed whole comes back with its entry (IndexedText.cacheEntry). */
-  cacheEntry?: boolean;
 }
 export interface TextsJob {
   kind: 'texts';
@@ -120,8 +117,6 @@ export interface IndexedText {
   limited?: boolean;
   /** The job's rules (IndexJob.detect) on the rows its columns leave undecided. */
   detections?: BatchDetections;
-  /** The file's index cache entry (IndexJob.cacheEntry), when it was indexed whole. */
-  cacheEntry?: CacheEntry;
 }
 export interface TextsResult {
   ok: true;
@@ -329,13 +324,11 @@ export function runJob<J extends Job>(
         };
         if (file.encoding) result.notes.unshift(`${file.encoding} text, decoded`);
         if (plan) result.detections = decideBatch(plan, file, result.batch, spans);
-        if (job.cacheEntry && !result.limited) result.cacheEntry = encodeEntry(result);
         return {
           result: result as JobResults[J['kind']],
           transfer: [
             ...batchTransferables(result.batch),
             ...detectionTransferables(result.detections),
-            ...(result.cacheEntry ? [result.cacheEntry.bytes.buffer as ArrayBuffer] : []),
           ],
         };
       }

@@ -4,6 +4,7 @@
 // may still be being listed (an async iterable), and the first ones load while the listing
 // goes on. One bad file becomes a problem entry naming it and the reason; the others still load.
 import type { EventIndex, FileProblem, IndexedFile } from '../index/eventIndex';
+import type { StoreBatches } from '../index/columnStore';
 import type { DiscoveredEventFile } from '../sources/discover';
 import { isNoticeCode, SourceError, SourceErrorCode } from '../sources/source';
 import {
@@ -268,7 +269,7 @@ async function loadOne(
       await hideCopies(index, progress, signal, cached);
       return 'done';
     }
-    const res = await indexFile(index, runner, file, grant, signal, detect, cached);
+    const res = await indexFile(index, runner, file, grant, signal, detect);
     if (res === 'cancelled') {
       budget.release(grant, { bytes: 0, records: 0 });
       return 'not-started';
@@ -312,7 +313,7 @@ async function loadOne(
         'warning',
       );
       budget.stop({ budget: 'records', limit: budget.limits.maxRecords, location: file.location });
-    } else cached?.cache.put(cached.idOf(file), res); // only whole files are cached
+    } else cached?.cache.put(cached.idOf(file), entryOf(index, cached, file, res)); // only whole files are cached
     cached?.uncompressedBytes.set(file.id, res.uncompressedBytes);
     await hideCopies(index, progress, signal, cached);
     return 'done';
@@ -331,14 +332,12 @@ async function indexFile(
   grant: { bytes: number; records: number },
   signal?: AbortSignal,
   detect?: ReturnType<typeof detectPlan>,
-  cached?: FileCache,
 ): Promise<IndexedText | FailedResult | UnreadResult | 'cancelled'> {
   const job = {
     kind: 'index' as const,
     maxUncompressedBytes: grant.bytes,
     maxRecords: grant.records,
     ...(detect ? { detect: detect.plan } : {}),
-    ...(cached?.idOf(file) !== undefined ? { cacheEntry: true } : {}),
   };
   const maxBytes = index.maxUncompressedBytes;
   const workerFile = runner.threads > 0 ? await file.source.workerFile?.(file.key) : undefined;
@@ -360,9 +359,35 @@ async function indexFile(
   return { ...res, bytesRead: bytes.length };
 }
 
+/**
+ * A file's entry in the index cache, asked for when the cache is saved: its rows read back from
+ * the index (ColumnStore.batches, one reader for the whole save) with what loading it said. It
+ * keeps nothing of the batch itself, which the index has taken in.
+ */
+function entryOf(
+  index: EventIndex,
+  cached: FileCache,
+  file: IndexedFile,
+  res: CachedFile,
+): () => CachedFile {
+  const { warnings, skipped, uncompressedBytes, notes } = res;
+  return () => {
+    cached.batches ??= index.store.batches();
+    return {
+      batch: cached.batches.batchOf(file.firstRow, file.events, file.shape!),
+      warnings,
+      skipped,
+      uncompressedBytes,
+      notes,
+    };
+  };
+}
+
 /** The persisted index and how the load names each file's version in it. */
 interface FileCache {
   cache: IndexCache;
+  /** Reads the files' rows back for their entries (entryOf), made at the first. */
+  batches?: StoreBatches;
   idOf: (file: IndexedFile) => string | undefined;
   /** What each file decompressed to (for the snapshot's budget check). */
   uncompressedBytes: Map<number, number>;

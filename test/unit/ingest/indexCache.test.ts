@@ -5,6 +5,8 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
+  cpSync,
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -27,8 +29,8 @@ import {
 } from '../../../src/core/ingest/indexCache';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { decodeEntry, encodeEntry } from '../../../src/core/ingest/cacheEntry';
-import { runJob } from '../../../src/core/ingest/jobs';
-import { batchArrays } from '../../../src/core/ingest/batch';
+import { ColumnStore } from '../../../src/core/index/columnStore';
+import { shapeFiles } from '../../fixtures/shapes';
 import { WorkerPool } from '../../../src/core/ingest/pool';
 import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
@@ -132,32 +134,62 @@ describe('persisted index (index cache)', function () {
     );
   });
 
-  it('a worker encodes the entry of a file it indexed whole, as the cache would, and decoding it gives the batch back', () => {
-    for (const file of logFilesUnder(bucket).slice(0, 5)) {
-      const bytes = readFileSync(file);
-      const job = { kind: 'index' as const, bytes, maxUncompressedBytes: 1 << 28 };
-      const { result, transfer } = runJob({ ...job, cacheEntry: true });
-      assert.ok(result.ok && 'batch' in result && result.cacheEntry, file);
-      const { cacheEntry, ...indexed } = result;
-      assert.deepEqual(cacheEntry, encodeEntry(indexed));
-      assert.equal(cacheEntry.crc, crc32(cacheEntry.bytes));
-      assert.ok(
-        transfer.includes(cacheEntry.bytes.buffer as ArrayBuffer),
-        'transferred, not copied',
+  it("each file's entry, read back from the index at the save, decodes to the rows the file gave", async () => {
+    // Every shape of evidence and the hostile records besides the generated logs.
+    for (const [name, content] of Object.entries(shapeFiles()))
+      writeFileSync(join(bucket, name.replace(/[\\/]/g, '_')), content);
+    cpSync(join(__dirname, '../../fixtures/hostile/AWSLogs'), join(bucket, 'AWSLogs'), {
+      recursive: true,
+    });
+    const index = await load();
+    const loaded = index.files
+      .filter((f) => f.state === 'loaded' && f.events > 0)
+      .sort((a, b) => a.firstRow - b.firstRow); // (files are appended as they finish)
+    assert.ok(loaded.length > 40, `${loaded.length} files`);
+    assert.ok(new Set(loaded.map((f) => f.shape)).size > 2, 'several shapes');
+    const batches = index.store.batches();
+    const back = new ColumnStore();
+    for (const f of loaded) {
+      const entry = encodeEntry({
+        batch: batches.batchOf(f.firstRow, f.events, f.shape!),
+        warnings: ['w'],
+        skipped: 1,
+        uncompressedBytes: 7,
+        notes: ['n'],
+      });
+      assert.equal(entry.crc, crc32(entry.bytes));
+      const decoded = decodeEntry(entry.bytes);
+      assert.deepEqual(
+        { ...decoded, batch: undefined },
+        { warnings: ['w'], skipped: 1, uncompressedBytes: 7, notes: ['n'], batch: undefined },
       );
-      // The batch's arrays share one buffer: two transfers in all.
-      assert.equal(transfer.length, 2);
-      assert.ok(
-        batchArrays(indexed.batch).every((a) => transfer.includes(a.buffer as ArrayBuffer)),
-      );
-      const decoded = decodeEntry(cacheEntry.bytes);
-      assert.deepEqual(decoded.batch, indexed.batch);
-      // Not asked, or a file cut short by the budget (never cached): no entry.
-      assert.equal((runJob(job).result as { cacheEntry?: unknown }).cacheEntry, undefined);
-      const limited = runJob({ ...job, cacheEntry: true, maxRecords: 1 }).result;
-      assert.ok(limited.ok && 'limited' in limited && limited.limited);
-      assert.equal(limited.cacheEntry, undefined);
+      assert.equal(decoded.batch.shape, f.shape);
+      back.append(f.id, decoded.batch);
     }
+    // Appended in the same order, the rows are the index's own: ids, dictionaries and all.
+    const mine = index.store.state();
+    const theirs = back.state();
+    assert.deepEqual({ ...theirs, fileOf: undefined }, { ...mine, fileOf: undefined });
+    assert.ok(mine.timeIrregular.length > 0 || mine.rowIrregular.length > 0);
+  });
+
+  it('the entries are made when the cache is saved, not while the files load', async () => {
+    const cache = IndexCache.open(cacheDir, SCOPE);
+    const index = new EventIndex({ runner: pool });
+    await loadEventFiles(index, pool, (await discover(new FolderSource(bucket))).events, {
+      cache,
+    });
+    const temps = () =>
+      (existsSync(cacheDir) ? readdirSync(cacheDir) : [])
+        .filter((n) => n.endsWith('.tmp'))
+        .map((n) => statSync(join(cacheDir, n)).size);
+    assert.ok(
+      temps().every((size) => size < 1_000),
+      `nothing but a pack's lead written while loading (${temps()})`,
+    );
+    cache.save();
+    assert.deepEqual(temps(), []);
+    assert.ok(statSync(cache.path).size > 100_000, 'the pack holds the entries');
   });
 
   it('a touched, an edited (mtime set back), a deleted and an added file change exactly their own part', async () => {
@@ -276,13 +308,14 @@ describe('persisted index (index cache)', function () {
     }
   });
 
-  it('the pack is written while the load runs, entry by entry; a cancelled load leaves the old pack and no temporary file', async () => {
+  it('entries taken from the old pack are copied while the load runs, a file read again is written at the save; a cancelled load leaves the old pack and no temporary file', async () => {
     await load(IndexCache.open(cacheDir, SCOPE));
     const { path: pack, snapshotPath } = IndexCache.open(cacheDir, SCOPE);
     const old = readFileSync(pack);
     rmSync(snapshotPath);
     const temps = () => readdirSync(cacheDir).filter((n) => n.endsWith('.tmp'));
-    // A file changed: the pack is read, its entries and the new one go to the new pack as they come.
+    // A file changed: the pack is read, and the unchanged files' entries go to the new pack as
+    // they are taken (the changed file's entry is made at the save).
     const t = new Date(Date.now() + 60_000);
     utimesSync(logFiles()[0], t, t);
     const cache = IndexCache.open(cacheDir, SCOPE);
@@ -292,7 +325,7 @@ describe('persisted index (index cache)', function () {
     assert.ok(temp, 'a new pack is being written before the save');
     assert.ok(
       statSync(join(cacheDir, temp)).size > old.length * 0.9,
-      'every entry is on disk already, not held until the save',
+      'the entries taken are on disk already, not held until the save',
     );
     cache.close(); // as when the load is cancelled: no save
     assert.deepEqual(temps(), [], 'the unfinished pack is removed');

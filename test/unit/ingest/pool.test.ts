@@ -1,14 +1,12 @@
 // The worker pool sends a worker the jobs given in one turn together (WorkerPool.send), and the
 // files of one message share one dictionary (runJobs): each file's result must be what it is when
-// indexed alone, its cache entry must hold only its own values, and one failing job must not
-// touch the others.
+// indexed alone, and one failing job must not touch the others.
 import * as assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ColumnBatch } from '../../../src/core/ingest/batch';
-import { decodeEntry, ownValues } from '../../../src/core/ingest/cacheEntry';
-import { IndexJob, IndexedText, runJob, runJobs } from '../../../src/core/ingest/jobs';
+import { IndexJob, IndexedText, runJob } from '../../../src/core/ingest/jobs';
 import { WorkerPool } from '../../../src/core/ingest/pool';
 import { generateBucket } from '../../../src/core/synthetic/generator';
 import { logFilesUnder } from './logFiles';
@@ -67,29 +65,6 @@ describe('worker pool: several jobs in one message', function () {
     } finally {
       await pool.close();
     }
-  });
-
-  it("a file's cache entry holds only its own values, and decodes to the same rows", () => {
-    const { results } = runJobs(files.map((f) => jobOf(f, { cacheEntry: true })));
-    const shared = (results[0] as { result: IndexedText }).result.batch.values;
-    results.forEach((r, k) => {
-      assert.ok('result' in r && r.result.ok && 'batch' in r.result, files[k]);
-      const text = r.result as IndexedText;
-      assert.equal(text.batch.values, shared);
-      const decoded = decodeEntry(text.cacheEntry!.bytes).batch;
-      assert.deepEqual(resolved(decoded), resolved(text.batch), files[k]);
-      const own = new Set(decoded.values);
-      assert.equal(own.size, decoded.values.length, 'each value once');
-      const alone = runJob(jobOf(files[k])).result as IndexedText;
-      const keys = (vs: Iterable<unknown>) => [...vs].map((v) => JSON.stringify(v) ?? '-').sort();
-      assert.deepEqual(keys(own), keys(alone.batch.values), 'the values of this file, no other');
-    });
-    assert.ok(shared.length > (results[0] as { result: IndexedText }).result.batch.count);
-  });
-
-  it('ownValues leaves a batch that uses every value as it is', () => {
-    const alone = runJob(jobOf(files[0])).result as IndexedText;
-    assert.equal(ownValues(alone.batch), alone.batch);
   });
 
   it('a job that fails fails alone: the others of its message have their results', async () => {
