@@ -19,6 +19,7 @@ import {
   ResourceField,
   SCALAR_FIELDS,
   ScalarField,
+  STORED_FIELDS,
 } from './schema';
 import type { ColumnBatch } from '../ingest/batch';
 import type { FileShape } from '../ingest/eventFile';
@@ -434,9 +435,17 @@ export class StoreBatches {
   private values: Primitive[] = [];
   private localOf = new Map<Primitive, number>();
   private readonly memos: ColumnMemo[] = [];
+  /** The arrays of the last batch: one buffer, reused (see batchOf). */
+  private arena = new ArrayBuffer(0);
+  private arenaUsed = 0;
 
   constructor(private readonly store: ColumnStore) {}
 
+  /**
+   * Rows [first, first + count) as a batch. Its arrays are views of one buffer that the next call
+   * reuses: use the batch (append it, encode it) before asking for another. A save of thousands
+   * of files then allocates next to nothing, and the extension host's heap is not made to collect.
+   */
   batchOf(first: number, count: number, shape: FileShape): ColumnBatch {
     const s = this.store;
     if (first < 0 || count < 0 || first + count > s.size) throw new Error('rows out of the store');
@@ -448,45 +457,99 @@ export class StoreBatches {
     this.values = [undefined];
     this.localOf = new Map();
     const end = first + count;
+    const resFirst = s.resourceStart[first];
+    const resCount = s.resourceStart[end] - resFirst;
+    const irregular = (rows: readonly number[]) => {
+      const from = lowerBound(rows, rows.length, first);
+      return { from, count: lowerBound(rows, rows.length, end) - from };
+    };
+    const [timeIrregular, resourceIrregular, rowIrregular] = [
+      s.timeIrregular,
+      s.resourceIrregular,
+      s.rowIrregular,
+    ].map((rows) => {
+      const at = irregular(rows);
+      return { rows, ...at };
+    });
+    this.reserveArena(
+      8 * count + // times (first: 8-aligned)
+        4 * count * (1 + STORED_FIELDS.length) + // elements, scalars and attribution inputs
+        4 * (count + 1) + // resourceStart
+        4 * resCount * RESOURCE_FIELDS.length +
+        4 * (timeIrregular.count + resourceIrregular.count + rowIrregular.count) +
+        16 * count, // eventIds
+    );
+    const times = this.take(Float64Array, count);
+    times.set(s.times.subarray(first, end));
+    const elements = this.take(Uint32Array, count);
+    elements.set(s.elementOf.subarray(first, end));
     let memo = 0;
     const scalars = s.scalars.map((c) =>
       this.localIds(c.ids, first, count, this.memo(memo++, c.dict)),
     );
     const originInputs = s.originInputs.map((c) => {
-      const out = new Uint32Array(count); // ABSENT where the row has none
+      const out = this.take(Uint32Array, count); // ABSENT where the row has none
       const m = this.memo(memo++, c.dict);
       for (let k = lowerBound(c.rows, c.count, first); k < c.count && c.rows[k] < end; k++)
         out[c.rows[k] - first] = this.localId(m, c.ids[k]);
       return out;
     });
-    const resFirst = s.resourceStart[first];
-    const resCount = s.resourceStart[end] - resFirst;
-    const resourceStart = new Uint32Array(count + 1);
+    const resourceStart = this.take(Uint32Array, count + 1);
     for (let r = 0; r <= count; r++) resourceStart[r] = s.resourceStart[first + r] - resFirst;
     const resources = s.resources.map((c) =>
       this.localIds(c.ids, resFirst, resCount, this.memo(memo++, c.dict)),
     );
-    const rowsIn = (rows: readonly number[]) => {
-      const out: number[] = [];
-      for (let k = lowerBound(rows, rows.length, first); k < rows.length && rows[k] < end; k++)
-        out.push(rows[k] - first);
-      return Uint32Array.from(out);
+    const rowsIn = ({
+      rows,
+      from,
+      count: n,
+    }: {
+      rows: readonly number[];
+      from: number;
+      count: number;
+    }) => {
+      const out = this.take(Uint32Array, n);
+      for (let k = 0; k < n; k++) out[k] = rows[from + k] - first;
+      return out;
     };
+    const eventIds = this.take(Uint8Array, 16 * count);
+    eventIds.set(s.eventIds.subarray(first * 16, end * 16));
     return {
       count,
       shape,
-      elements: s.elementOf.slice(first, end),
-      times: s.times.slice(first, end),
-      timeIrregular: rowsIn(s.timeIrregular),
+      elements,
+      times,
+      timeIrregular: rowsIn(timeIrregular),
       values: this.values,
       scalars: [...scalars, ...originInputs],
       resourceStart,
       resources,
-      resourceIrregular: rowsIn(s.resourceIrregular),
-      rowIrregular: rowsIn(s.rowIrregular),
-      eventIds: s.eventIds.slice(first * 16, end * 16),
+      resourceIrregular: rowsIn(resourceIrregular),
+      rowIrregular: rowsIn(rowIrregular),
+      eventIds,
       renamed: [],
     };
+  }
+
+  /** Room for `bytes` in the arena, which is emptied (a new batch). */
+  private reserveArena(bytes: number): void {
+    if (this.arena.byteLength < bytes)
+      this.arena = new ArrayBuffer(Math.max(bytes, this.arena.byteLength * 2));
+    this.arenaUsed = 0;
+  }
+
+  /** `n` elements of the arena, zeroed. */
+  private take<T extends Float64Array | Uint32Array | Uint8Array>(
+    type: {
+      new (buffer: ArrayBuffer, offset: number, length: number): T;
+      BYTES_PER_ELEMENT: number;
+    },
+    n: number,
+  ): T {
+    const a = new type(this.arena, this.arenaUsed, n);
+    a.fill(0);
+    this.arenaUsed += n * type.BYTES_PER_ELEMENT;
+    return a;
   }
 
   /** Column k's memo, sized for its dictionary `dict`. */
@@ -505,7 +568,7 @@ export class StoreBatches {
 
   /** The batch's ids of `count` global ids from ids[from] (one loop: this runs per row and column). */
   private localIds(ids: IdArray, from: number, count: number, m: ColumnMemo): Uint32Array {
-    const out = new Uint32Array(count);
+    const out = this.take(Uint32Array, count);
     const { stamp, local } = m;
     const batch = this.batch;
     for (let k = 0; k < count; k++) {

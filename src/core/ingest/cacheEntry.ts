@@ -28,33 +28,48 @@ type Meta = Omit<CachedFile, 'batch'> & {
   arrays: number[];
 };
 
-/** The entry of a file's batch (one with a dictionary of its own: ColumnStore.batches). */
-export function encodeEntry(r: CachedFile): CacheEntry {
-  const b = r.batch;
-  const arrays = batchArrays(b);
-  const meta: Meta = {
-    count: b.count,
-    shape: b.shape,
-    renamed: b.renamed,
-    values: b.values.slice(1) as Meta['values'],
-    warnings: r.warnings,
-    skipped: r.skipped,
-    uncompressedBytes: r.uncompressedBytes,
-    notes: r.notes,
-    arrays: arrays.map((a) => a.length),
-  };
-  const metaJson = Buffer.from(JSON.stringify(meta), 'utf8');
-  let size = align8(4 + metaJson.length);
-  for (const a of arrays) size = align8(size + a.byteLength);
-  const out = Buffer.alloc(size);
-  out.writeUInt32LE(metaJson.length, 0);
-  metaJson.copy(out, 4);
-  let at = align8(4 + metaJson.length);
-  for (const a of arrays) {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
-    at = align8(at + a.byteLength);
+/**
+ * Encodes entries into one buffer reused from entry to entry (grown as needed): an entry's bytes
+ * hold until the next `encode`. The pack writes each one at once (IndexCache), so that a save of
+ * thousands of entries allocates next to nothing.
+ */
+export class EntryEncoder {
+  private buffer = Buffer.alloc(0);
+
+  /** The entry of a file's batch (one with a dictionary of its own: ColumnStore.batches). */
+  encode(r: CachedFile): CacheEntry {
+    const b = r.batch;
+    const arrays = batchArrays(b);
+    const meta: Meta = {
+      count: b.count,
+      shape: b.shape,
+      renamed: b.renamed,
+      values: b.values.slice(1) as Meta['values'],
+      warnings: r.warnings,
+      skipped: r.skipped,
+      uncompressedBytes: r.uncompressedBytes,
+      notes: r.notes,
+      arrays: arrays.map((a) => a.length),
+    };
+    const metaJson = JSON.stringify(meta);
+    const metaLength = Buffer.byteLength(metaJson, 'utf8');
+    let size = align8(4 + metaLength);
+    for (const a of arrays) size = align8(size + a.byteLength);
+    if (this.buffer.length < size)
+      this.buffer = Buffer.alloc(Math.max(size, this.buffer.length * 2));
+    const out = this.buffer.subarray(0, size);
+    out.writeUInt32LE(metaLength, 0);
+    out.write(metaJson, 4, 'utf8');
+    let at = 4 + metaLength;
+    for (const a of arrays) {
+      out.fill(0, at, align8(at)); // (the padding: the same batch always gives the same bytes)
+      at = align8(at);
+      out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
+      at += a.byteLength;
+    }
+    out.fill(0, at, size);
+    return { bytes: out, crc: crc32(out) };
   }
-  return { bytes: out, crc: crc32(out) };
 }
 
 export function decodeEntry(bytes: Uint8Array): CachedFile {

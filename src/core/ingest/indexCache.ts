@@ -30,7 +30,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync, utimesSy
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { CachedFile, decodeEntry, encodeEntry } from './cacheEntry';
+import { CachedFile, decodeEntry, EntryEncoder } from './cacheEntry';
 import {
   appendTrailer,
   leadOf,
@@ -382,9 +382,10 @@ export class IndexCache {
     if (!this.changed && this.stats.dropped === 0) return; // the pack on disk is this one
     this.startRewrite();
     let stepStarted = performance.now();
+    const encoder = new EntryEncoder();
     for (const [id, entry] of this.deferred) {
       if (this.writeError !== undefined) break;
-      const encoded = encodeEntry(entry());
+      const encoded = encoder.encode(entry()); // (written at once: its bytes are the encoder's)
       this.append(id, encoded.bytes, encoded.crc);
       if (performance.now() - stepStarted >= PACK_STEP_MS) {
         yield;

@@ -28,7 +28,7 @@ import {
   pruneIndexCache,
 } from '../../../src/core/ingest/indexCache';
 import { loadEventFiles } from '../../../src/core/ingest/load';
-import { decodeEntry, encodeEntry } from '../../../src/core/ingest/cacheEntry';
+import { decodeEntry, EntryEncoder } from '../../../src/core/ingest/cacheEntry';
 import { ColumnStore } from '../../../src/core/index/columnStore';
 import { shapeFiles } from '../../fixtures/shapes';
 import { WorkerPool } from '../../../src/core/ingest/pool';
@@ -149,15 +149,21 @@ describe('persisted index (index cache)', function () {
     assert.ok(new Set(loaded.map((f) => f.shape)).size > 2, 'several shapes');
     const batches = index.store.batches();
     const back = new ColumnStore();
+    const encoder = new EntryEncoder(); // one for all, as the save uses it
     for (const f of loaded) {
-      const entry = encodeEntry({
+      const file = {
         batch: batches.batchOf(f.firstRow, f.events, f.shape!),
         warnings: ['w'],
         skipped: 1,
         uncompressedBytes: 7,
         notes: ['n'],
-      });
+      };
+      const entry = encoder.encode(file);
       assert.equal(entry.crc, crc32(entry.bytes));
+      assert.ok(
+        Buffer.from(entry.bytes).equals(new EntryEncoder().encode(file).bytes),
+        'an encoder used before writes what a new one writes',
+      );
       const decoded = decodeEntry(entry.bytes);
       assert.deepEqual(
         { ...decoded, batch: undefined },
