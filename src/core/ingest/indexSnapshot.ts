@@ -127,11 +127,22 @@ const dictionariesOf = (st: StoreState): DictionaryValues[] => [
 
 const bytesOf = (a: Arr) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
+/** Bytes written per step of an array (about a millisecond's write and CRC). */
+const ARRAY_PIECE_BYTES = 1024 * 1024;
+
+/** An array's bytes in pieces of ARRAY_PIECE_BYTES (views, not copies). */
+function* piecesOf(a: Arr): Generator<Uint8Array> {
+  const bytes = bytesOf(a);
+  if (bytes.length === 0) yield bytes;
+  for (let at = 0; at < bytes.length; at += ARRAY_PIECE_BYTES)
+    yield bytes.subarray(at, at + ARRAY_PIECE_BYTES);
+}
+
 /**
  * Writes the snapshot of `state` (atomically: a new file renamed over the old). The arrays are
  * written from the index's own memory and the dictionaries' JSON in slices, one part after the
- * other (no copy of the whole). It runs in steps, yielding after each piece written (an array, a
- * slice of a dictionary's JSON), so that a caller on a thread with other work (the extension host)
+ * other (no copy of the whole). It runs in steps, yielding after each piece written (a megabyte
+ * of an array, a slice of a dictionary's JSON), so that a caller on a thread with other work (the extension host)
  * can answer it between them; `state` must not change until it is done, and steps given up before
  * the end leave no file. Returns the snapshot's size.
  */
@@ -177,12 +188,12 @@ export function* snapshotWriting(
       const zeros = writer.pad();
       if (zeros.length) crc = crc32(zeros, crc);
     };
-    for (const a of arraysOf(state)) yield* part([bytesOf(a)]);
+    for (const a of arraysOf(state)) yield* part(piecesOf(a));
     for (const d of dictionariesOf(st))
       yield* part(dictionaryJson(typeof d === 'function' ? d() : d));
     yield* part([utf8(JSON.stringify(rest))]);
     for (const b of state.answers.batches)
-      for (const a of [b.rows, b.rules, b.matched]) yield* part([bytesOf(a)]);
+      for (const a of [b.rows, b.rules, b.matched]) yield* part(piecesOf(a));
     const header: SnapshotHeader = {
       schema: SCHEMA,
       scope,
