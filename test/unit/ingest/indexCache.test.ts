@@ -141,12 +141,17 @@ describe('persisted index (index cache)', function () {
     cpSync(join(__dirname, '../../fixtures/hostile/AWSLogs'), join(bucket, 'AWSLogs'), {
       recursive: true,
     });
+    writeFileSync(join(bucket, 'no-records.json'), '{"Records": []}');
     const index = await load();
     const loaded = index.files
-      .filter((f) => f.state === 'loaded' && f.events > 0)
+      .filter((f) => f.state === 'loaded')
       .sort((a, b) => a.firstRow - b.firstRow); // (files are appended as they finish)
     assert.ok(loaded.length > 40, `${loaded.length} files`);
     assert.ok(new Set(loaded.map((f) => f.shape)).size > 2, 'several shapes');
+    assert.ok(
+      loaded.some((f) => f.events === 0),
+      'a file of no records',
+    );
     const batches = index.store.batches();
     const back = new ColumnStore();
     const encoder = new EntryEncoder(); // one for all, as the save uses it
