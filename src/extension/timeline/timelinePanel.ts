@@ -52,6 +52,12 @@ const FIRST_SCREEN_HOLD_MS = 2000;
  */
 const PERSIST_QUIET_MS = 2000;
 const PERSIST_LATEST_MS = 30_000;
+/**
+ * Once the save has begun, a message from the view pauses its steps until the view has been
+ * quiet this long: a filter and the facets after it are answered without a step of the save
+ * (up to about 20 ms each) before each of them.
+ */
+const PERSIST_PAUSE_MS = 300;
 
 export interface TimelineScope {
   /** Identifies the scope: the same scope opens the same panel. */
@@ -258,7 +264,8 @@ export class TimelinePanel implements vscode.Disposable {
 
   /**
    * Saves the load's index to the cache once the view is quiet (PERSIST_QUIET_MS), in steps with
-   * the view's messages answered between them; when the panel closes first, the rest at once.
+   * the view's messages answered between them, paused while the view is busy (PERSIST_PAUSE_MS);
+   * when the panel closes first, the rest at once.
    */
   private schedulePersist(outcome: LoadOutcome): void {
     const persist = outcome.persist;
@@ -281,13 +288,20 @@ export class TimelinePanel implements vscode.Disposable {
       p.fileNotesTotal = (p.fileNotesTotal ?? 0) + 1;
       if (!this.closed) this.session.setProgress(p);
     };
+    let lastActive = 0;
     const start = async () => {
-      this.viewActive = undefined; // (started: no more putting off)
+      // Started: a message from the view no longer puts the save off, it pauses its steps.
+      this.viewActive = () => {
+        lastActive = Date.now();
+      };
       steps ??= persist();
       while (!ended) {
         const r = steps.next();
         if (r.done) return end(r.value);
-        await new Promise((resolve) => setImmediate(resolve));
+        const pause = lastActive + PERSIST_PAUSE_MS - Date.now();
+        await new Promise((resolve) =>
+          pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve),
+        );
       }
     };
     this.viewActive = () => {
