@@ -459,18 +459,14 @@ export class StoreBatches {
     const end = first + count;
     const resFirst = s.resourceStart[first];
     const resCount = s.resourceStart[end] - resFirst;
-    const irregular = (rows: readonly number[]) => {
+    // The rows of a list of rows (ascending) that fall in the batch.
+    const span = (rows: readonly number[]): RowSpan => {
       const from = lowerBound(rows, rows.length, first);
-      return { from, count: lowerBound(rows, rows.length, end) - from };
+      return { rows, from, count: lowerBound(rows, rows.length, end) - from };
     };
-    const [timeIrregular, resourceIrregular, rowIrregular] = [
-      s.timeIrregular,
-      s.resourceIrregular,
-      s.rowIrregular,
-    ].map((rows) => {
-      const at = irregular(rows);
-      return { rows, ...at };
-    });
+    const timeIrregular = span(s.timeIrregular);
+    const resourceIrregular = span(s.resourceIrregular);
+    const rowIrregular = span(s.rowIrregular);
     this.reserveArena(
       8 * count + // times (first: 8-aligned)
         4 * count * (1 + STORED_FIELDS.length) + // elements, scalars and attribution inputs
@@ -499,15 +495,7 @@ export class StoreBatches {
     const resources = s.resources.map((c) =>
       this.localIds(c.ids, resFirst, resCount, this.memo(memo++, c.dict)),
     );
-    const rowsIn = ({
-      rows,
-      from,
-      count: n,
-    }: {
-      rows: readonly number[];
-      from: number;
-      count: number;
-    }) => {
+    const rowsIn = ({ rows, from, count: n }: RowSpan) => {
       const out = this.take(Uint32Array, n);
       for (let k = 0; k < n; k++) out[k] = rows[from + k] - first;
       return out;
@@ -597,6 +585,13 @@ export class StoreBatches {
     m.stamp[g] = this.batch;
     return (m.local[g] = id);
   }
+}
+
+/** rows[from, from + count): a batch's part of a list of rows. */
+interface RowSpan {
+  rows: readonly number[];
+  from: number;
+  count: number;
 }
 
 /** One column's global-to-local ids in StoreBatches (valid where stamped with the batch's number). */

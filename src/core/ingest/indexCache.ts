@@ -17,10 +17,10 @@
 // events the entries are 2.4 GB, which neither a load nor a reopening holds in memory. An entry
 // taken from the old pack is copied as the load takes it; the entry of a file indexed anew is
 // made when the cache is saved, from the file's rows in the index (ColumnStore.batches), so that
-// the load spends nothing on it (at a million events, 0.8 CPU seconds of the workers'). A pack of another format or schema, a truncated one or an entry
-// whose checksum fails is never used: it is reported (a notice) and rebuilt. The pack holds the
-// index only (field values, times, positions), never a raw record and nothing about credentials
-// beyond the key ids the index shows.
+// the load spends nothing on it (at a million events, 0.8 CPU seconds of the workers'). A pack of
+// another format or schema, a truncated one or an entry whose checksum fails is never used: it is
+// reported (a notice) and rebuilt. The pack holds the index only (field values, times,
+// positions), never a raw record and nothing about credentials beyond the key ids the index shows.
 //
 // Beside the pack, the scope's snapshot (indexSnapshot.ts): the whole index as it was after the
 // last complete load. When the files are listed again exactly as then, the index is taken from
@@ -287,8 +287,8 @@ export class IndexCache {
   /**
    * `save` in steps (see snapshotWriting): the pack's new entries a few milliseconds at a time and
    * its header, then the snapshot piece by piece, so that the extension host can answer the view
-   * between the steps. The index must not change
-   * until it is done; given up before the end, it leaves no new snapshot.
+   * between the steps. The index must not change until it is done; given up before the end, it
+   * leaves no new snapshot.
    */
   *saving(): Generator<void, void> {
     try {
@@ -371,7 +371,7 @@ export class IndexCache {
     }
   }
 
-  /** Writes the new pack: the entries of files indexed anew, a step every few milliseconds; then its header. */
+  /** Writes the new pack: the entries of files indexed anew, a step every few ms; then its header. */
   private *packSaving(): Generator<void, void> {
     const taken = new Set([
       ...this.written.keys(),

@@ -142,9 +142,9 @@ function* piecesOf(a: Arr): Generator<Uint8Array> {
  * Writes the snapshot of `state` (atomically: a new file renamed over the old). The arrays are
  * written from the index's own memory and the dictionaries' JSON in slices, one part after the
  * other (no copy of the whole). It runs in steps, yielding after each piece written (a megabyte
- * of an array, a slice of a dictionary's JSON), so that a caller on a thread with other work (the extension host)
- * can answer it between them; `state` must not change until it is done, and steps given up before
- * the end leave no file. Returns the snapshot's size.
+ * of an array, a slice of a dictionary's JSON), so that a caller on a thread with other work (the
+ * extension host) can answer it between them; `state` must not change until it is done, and steps
+ * given up before the end leave no file. Returns the snapshot's size.
  */
 export function* snapshotWriting(
   path: string,

@@ -313,7 +313,7 @@ async function loadOne(
         'warning',
       );
       budget.stop({ budget: 'records', limit: budget.limits.maxRecords, location: file.location });
-    } else cached?.cache.put(cached.idOf(file), entryOf(index, cached, file, res)); // only whole files are cached
+    } else if (cached) cached.cache.put(cached.idOf(file), entryOf(index, cached, file, res)); // only whole files
     cached?.uncompressedBytes.set(file.id, res.uncompressedBytes);
     await hideCopies(index, progress, signal, cached);
     return 'done';
