@@ -2,9 +2,9 @@
 // the same scope comes from the index cache in the extension's storage, with the same events;
 // a file added meanwhile is read, the others are not.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { generateBucket } from '../../src/core/synthetic/generator';
 import type { TimelinePanel } from '../../src/extension/timeline/timelinePanel';
@@ -79,6 +79,12 @@ describe('timeline: the index cache', function () {
     };
     const first = await openPanel();
     first.panel.dispose();
+    // The save goes on after the panel closes: both files are there once it is done.
+    const saved = Date.now() + 20_000;
+    const temporary = () => readdirSync(dirname(first.pack)).some((n) => n.endsWith('.tmp'));
+    while ((!existsSync(first.snapshot) || temporary()) && Date.now() < saved)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.ok(existsSync(first.pack) && existsSync(first.snapshot), 'saved after the panel closed');
     rmSync(first.pack, { force: true });
     rmSync(first.snapshot, { force: true });
     // Every file is read again; the panel stays open.

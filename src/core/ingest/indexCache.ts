@@ -171,11 +171,15 @@ export class IndexCache {
     this.snapshotPath = path.slice(0, -PACK_SUFFIX.length) + SNAPSHOT_SUFFIX;
   }
 
+  /** Where the pack of `scope` in `dir` is (its snapshot beside it). */
+  static packPath(dir: string, scope: string): string {
+    return join(dir, createHash('sha256').update(scope).digest('hex').slice(0, 32) + PACK_SUFFIX);
+  }
+
   /** The pack of `scope` in `dir` (made when saved). Never throws for a bad pack: it notes it. */
   static open(dir: string, scope: string): IndexCache {
-    const name = createHash('sha256').update(scope).digest('hex').slice(0, 32) + PACK_SUFFIX;
     removeOrphanTemps(dir);
-    const cache = new IndexCache(join(dir, name), scope);
+    const cache = new IndexCache(IndexCache.packPath(dir, scope), scope);
     cache.openSnapshot();
     return cache;
   }

@@ -143,6 +143,24 @@ function scopeName(targets: ScopeTarget[]): string {
   return `${t.source.label}${t.prefix ? `/${t.prefix}` : ''}`;
 }
 
+/**
+ * Saves of the index cache under way (LoadOutcome.persist, run by the panel in steps), by pack:
+ * a save goes on after its timeline closes, and a new load of the same scope waits for it, so
+ * that it reads the pack and snapshot whole rather than while they are being replaced.
+ */
+const savesUnderway = new Map<string, Promise<unknown>>();
+
+/** The panel runs `outcome.persist` as `run`: a load of the same scope waits for it (savesUnderway). */
+export function saveUnderway(outcome: LoadOutcome, run: Promise<unknown>): void {
+  const key = outcome.cache?.path;
+  if (!key) return;
+  savesUnderway.set(key, run);
+  const forget = () => {
+    if (savesUnderway.get(key) === run) savesUnderway.delete(key);
+  };
+  run.then(forget, forget);
+}
+
 export async function loadScope(
   index: EventIndex,
   runner: JobRunner,
@@ -156,9 +174,10 @@ export async function loadScope(
   rules?: LoadOptions['rules'],
 ): Promise<LoadOutcome> {
   const namedFiles = new Set<DiscoveredEventFile>();
-  const cache = cacheSettings?.dir
-    ? IndexCache.open(cacheSettings.dir, cacheScopeOf(targets))
-    : undefined;
+  const scope = cacheScopeOf(targets);
+  if (cacheSettings?.dir)
+    await savesUnderway.get(IndexCache.packPath(cacheSettings.dir, scope))?.catch(() => undefined);
+  const cache = cacheSettings?.dir ? IndexCache.open(cacheSettings.dir, scope) : undefined;
   const looked = emptyLookedAt();
   const missing: string[] = [];
   const progress: LoadProgress = {

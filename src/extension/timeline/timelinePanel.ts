@@ -14,7 +14,14 @@ import { defaultExportFolder } from './exportTarget';
 import { writeExport } from './exportWriter';
 import { readPageAssets, timelineHtml } from './html';
 import { IndexTimelineData } from './indexAdapter';
-import { fileNoteViews, LoadOutcome, loadScope, ScopeCache, ScopeTarget } from './timelineLoader';
+import {
+  fileNoteViews,
+  LoadOutcome,
+  loadScope,
+  saveUnderway,
+  ScopeCache,
+  ScopeTarget,
+} from './timelineLoader';
 import { ResultSet } from './timelineData';
 import { TimelineSession } from './timelineSession';
 import { loadSettings, RAISE_BUDGET_SETTINGS } from '../sources/loadSettings';
@@ -265,14 +272,14 @@ export class TimelinePanel implements vscode.Disposable {
   /**
    * Saves the load's index to the cache once the view is quiet (PERSIST_QUIET_MS), in steps with
    * the view's messages answered between them, paused while the view is busy (PERSIST_PAUSE_MS);
-   * when the panel closes first, the rest at once.
+   * when the panel closes first, from then on. A save goes on after its panel closes, and a new
+   * load of the same scope waits for it (saveUnderway).
    */
   private schedulePersist(outcome: LoadOutcome): void {
     const persist = outcome.persist;
     if (!persist) return;
     const latest = Date.now() + PERSIST_LATEST_MS;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let steps: Generator<void, string | undefined> | undefined;
     let ended = false;
     const end = (failed: string | undefined) => {
       ended = true;
@@ -289,12 +296,9 @@ export class TimelinePanel implements vscode.Disposable {
       if (!this.closed) this.session.setProgress(p);
     };
     let lastActive = 0;
-    const start = async () => {
-      // Started: a message from the view no longer puts the save off, it pauses its steps.
-      this.viewActive = () => {
-        lastActive = Date.now();
-      };
-      steps ??= persist();
+    let running: Promise<void> | undefined;
+    const run = async () => {
+      const steps = persist();
       while (!ended) {
         const r = steps.next();
         if (r.done) return end(r.value);
@@ -304,20 +308,22 @@ export class TimelinePanel implements vscode.Disposable {
         );
       }
     };
+    const start = () => {
+      clearTimeout(timer);
+      // Started: a message from the view no longer puts the save off, it pauses its steps.
+      this.viewActive = () => {
+        lastActive = Date.now();
+      };
+      if (running) return;
+      running = run();
+      saveUnderway(outcome, running);
+    };
     this.viewActive = () => {
       clearTimeout(timer);
-      timer = setTimeout(
-        () => void start(),
-        Math.max(0, Math.min(PERSIST_QUIET_MS, latest - Date.now())),
-      );
+      timer = setTimeout(start, Math.max(0, Math.min(PERSIST_QUIET_MS, latest - Date.now())));
     };
-    this.persistNow = () => {
-      steps ??= persist();
-      for (;;) {
-        const r = steps.next();
-        if (r.done) return end(r.value);
-      }
-    };
+    // The panel closing: the save starts now if it has not, and goes on in steps after it.
+    this.persistNow = start;
     this.viewActive();
   }
 
