@@ -8,6 +8,7 @@ import {
   indexCacheSize,
 } from '../../core/ingest/indexCache';
 import { formatBytes } from '../../core/output/bytes';
+import { savesSettled } from './timelineLoader';
 
 const SETTING = 'indexCache.maxSizeMB';
 const MB = 1024 * 1024;
@@ -43,6 +44,8 @@ export function registerIndexCache(
         'Clear Index Cache',
       );
       if (ok !== 'Clear Index Cache') return;
+      // A save under way (a timeline just loaded or closed) would put its files back after.
+      await savesSettled();
       const freed = clearIndexCache(dir);
       log.info(
         `Index cache cleared: ${freed.files} file(s) (packs and snapshots), ${freed.bytes} bytes`,

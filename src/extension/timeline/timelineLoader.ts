@@ -161,6 +161,11 @@ export function saveUnderway(outcome: LoadOutcome, run: Promise<unknown>): void 
   run.then(forget, forget);
 }
 
+/** Resolves once every save under way now has ended (Clear Index Cache waits for them). */
+export async function savesSettled(): Promise<void> {
+  await Promise.all([...savesUnderway.values()].map((run) => run.catch(() => undefined)));
+}
+
 export async function loadScope(
   index: EventIndex,
   runner: JobRunner,

@@ -9,7 +9,11 @@ import { EventIndex } from '../../../src/core/index/eventIndex';
 import { InlineRunner } from '../../../src/core/ingest/pool';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { generateBucket } from '../../../src/core/synthetic/generator';
-import { loadScope, saveUnderway } from '../../../src/extension/timeline/timelineLoader';
+import {
+  loadScope,
+  savesSettled,
+  saveUnderway,
+} from '../../../src/extension/timeline/timelineLoader';
 
 describe('the timeline: a save under way and a new load of the same scope', function () {
   this.timeout(60_000);
@@ -49,5 +53,20 @@ describe('the timeline: a save under way and a new load of the same scope', func
     assert.equal(reopened.cache?.snapshot, true, 'the whole index from the snapshot just saved');
     assert.equal(reopened.cache?.hits, files);
     assert.equal(reopened.progress.events, first.progress.events);
+  });
+
+  it('says when every save under way has ended (Clear Index Cache waits for them)', async () => {
+    const first = await load();
+    let saved!: () => void;
+    const run = new Promise<void>((resolve) => (saved = resolve));
+    saveUnderway(first, run);
+    let settled = false;
+    const waiting = savesSettled().then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(settled, false, 'not while the save runs');
+    saved();
+    await waiting;
+    assert.equal(settled, true);
+    await savesSettled(); // none under way: at once
   });
 });
