@@ -39,9 +39,9 @@ export interface LoadOutcome {
   /** How much came from the persisted index, when one was used. */
   cache?: IndexCacheStats & { path: string };
   /**
-   * Saves the index to the cache (the pack's new entries and header, then the snapshot), when the load used one
-   * and was not cancelled: in steps (IndexCache.saving), its return value a note when it could
-   * not be written. Left to the caller so that the view shows the loaded timeline first: at a
+   * Saves the index to the cache (the pack's new entries and header, then the snapshot), when
+   * the load used one and was not cancelled: in steps (IndexCache.saving), its return value a
+   * note when it could not be written. Left to the caller so that the view shows the loaded timeline first: at a
    * million events, saving in one go held the extension host's thread 0.3–0.5 s.
    */
   persist?: () => Generator<void, string | undefined>;

@@ -100,8 +100,11 @@ export class TimelinePanel implements vscode.Disposable {
   readonly onDidChangeFiles = this.filesChanged.event;
   /** Resolves when loading ends (finished, cancelled or failed). */
   readonly loaded: Promise<void>;
-  /** The index cache's save, while it waits (schedulePersist), and what puts it off. */
-  private persistNow: (() => void) | undefined;
+  /**
+   * Starts the index cache's save if it has not begun (schedulePersist); `viewActive`: what a
+   * message from the view does to the save (puts it off, or pauses its steps).
+   */
+  private startPersisting: (() => void) | undefined;
   private viewActive: (() => void) | undefined;
   private closed = false;
   /** How the last load went (set when it ends without failing): progress, and what came from the index cache. */
@@ -280,10 +283,8 @@ export class TimelinePanel implements vscode.Disposable {
     if (!persist) return;
     const latest = Date.now() + PERSIST_LATEST_MS;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let ended = false;
     const end = (failed: string | undefined) => {
-      ended = true;
-      this.persistNow = this.viewActive = undefined;
+      this.startPersisting = this.viewActive = undefined;
       clearTimeout(timer);
       if (failed === undefined) return;
       this.deps.log.warn(failed);
@@ -299,7 +300,7 @@ export class TimelinePanel implements vscode.Disposable {
     let running: Promise<void> | undefined;
     const run = async () => {
       const steps = persist();
-      while (!ended) {
+      for (;;) {
         const r = steps.next();
         if (r.done) return end(r.value);
         const pause = lastActive + PERSIST_PAUSE_MS - Date.now();
@@ -323,12 +324,12 @@ export class TimelinePanel implements vscode.Disposable {
       timer = setTimeout(start, Math.max(0, Math.min(PERSIST_QUIET_MS, latest - Date.now())));
     };
     // The panel closing: the save starts now if it has not, and goes on in steps after it.
-    this.persistNow = start;
+    this.startPersisting = start;
     this.viewActive();
   }
 
   dispose(): void {
-    this.persistNow?.();
+    this.startPersisting?.();
     this.closed = true;
     this.loading.abort();
     this.session.dispose();
