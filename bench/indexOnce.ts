@@ -1,5 +1,6 @@
 // One measured run of the engine, in its own process so that peak RSS is this run's alone:
-// discover + index every event file under DIR with the worker pool, sort by time, then time a
+// list + index every event file under DIR with the worker pool (loading as the listing finds
+// files, as the CLI and the timeline do), sort by time, then time a
 // few filters. Prints one JSON line. Used by bench/ingest.bench.ts.
 import { readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
@@ -7,7 +8,7 @@ import { EventIndex } from '../src/core/index/eventIndex';
 import { parseQuery } from '../src/core/query/parse';
 import { loadEventFiles } from '../src/core/ingest/load';
 import { WorkerPool } from '../src/core/ingest/pool';
-import { discover } from '../src/core/sources/discover';
+import { eventFilesUnder } from '../src/core/sources/discover';
 import { FolderSource } from '../src/core/sources/folder';
 
 export const FILTERS = [
@@ -36,8 +37,7 @@ async function main(): Promise<void> {
   const mainCpuStart = mainThreadCpuMs();
   const pool = new WorkerPool();
   const index = new EventIndex({ runner: pool });
-  const found = await discover(new FolderSource(dir));
-  const summary = await loadEventFiles(index, pool, found.events);
+  const summary = await loadEventFiles(index, pool, eventFilesUnder(new FolderSource(dir), ''));
   index.order();
   // Attribution is part of indexing: every event's origin, resolved once the files are in.
   const originStarted = performance.now();
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       threads: pool.threads,
-      files: found.events.length,
+      files: summary.filesTotal,
       failed: summary.filesFailed,
       events: index.size,
       indexMs,

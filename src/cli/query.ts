@@ -521,6 +521,7 @@ export async function loadWithProgress(
       onProgress: progress?.update,
     });
   } catch (e) {
+    progress?.done(); // a listing that failed (an S3 error) is said on a line of its own
     cache?.close(); // the unfinished pack is removed
     throw e;
   }
@@ -666,10 +667,12 @@ async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
 }
 
 /**
- * Event files under each path; a path that is a file is read whatever its name (a digest file
- * named is said to be one). What folders' listings left out (unreadable sub-folders, links out
- * of them, FIFOs) comes as entries the load reports. What was found and skipped is tallied in
- * `looked`.
+ * Event files under each path, in order, as they are listed: the load starts with the first file
+ * found instead of after the last (a bucket's listing can take many pages). Every path is checked
+ * first: one that does not exist is a usage error before anything is read. A path that is a file
+ * is read whatever its name (a digest file named is said to be one). What folders' listings left
+ * out (unreadable sub-folders, links out of them, FIFOs) comes as entries the load reports, in
+ * listing order. What was found and skipped is tallied in `looked`.
  */
 export async function findEventFiles(
   paths: string[],
@@ -678,18 +681,12 @@ export async function findEventFiles(
   include: string[],
   followLinksOutside: boolean,
   io: CliIo,
-): Promise<DiscoveredEventFile[]> {
-  const files: DiscoveredEventFile[] = [];
+): Promise<AsyncIterable<DiscoveredEventFile>> {
+  const targets: ({ s3: string } | { folder: string })[] = [];
   const named = new Map<string, SourceObject[]>(); // folder → files named in it
-  const also = include.length ? globMatcher(include) : undefined;
-  const tally = (result: Awaited<ReturnType<typeof discover>>) => {
-    for (const f of [...result.events, ...result.problems]) tallyObject(looked, 'event', f);
-    for (const d of result.digests) tallyObject(looked, 'digest', d);
-    for (const o of result.ignored) tallyObject(looked, 'ignored', o);
-  };
   for (const p of paths) {
     if (isS3Uri(p)) {
-      files.push(...(await findS3EventFiles(p, s3, looked)));
+      targets.push({ s3: p });
       continue;
     }
     let stat;
@@ -701,37 +698,51 @@ export async function findEventFiles(
         `${p}: ${code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`,
       );
     }
-    if (stat.isDirectory()) {
-      const result = await discover(new FolderSource(p, { followLinksOutside }), { include: also });
-      tally(result);
-      files.push(...result.events, ...result.problems);
-    } else {
+    if (stat.isDirectory()) targets.push({ folder: p });
+    else {
       const dir = path.dirname(path.resolve(p));
       const list = named.get(dir) ?? [];
       list.push({ kind: 'object', key: path.basename(p), size: stat.size, modified: stat.mtimeMs });
       named.set(dir, list);
     }
   }
-  // A file named on the command line is read wherever a link leads (the user chose that path);
-  // only regular files are read all the same.
-  for (const [dir, objects] of named) {
-    const result = await discover(new FolderSource(dir, { followLinksOutside: true }), { objects });
-    tally(result);
-    for (const d of result.digests) io.err(`${path.join(dir, d.key)}: ${DIGEST_MESSAGE}\n`);
-    files.push(...result.events);
-  }
-  return files;
+  const also = include.length ? globMatcher(include) : undefined;
+  const tally = (kind: 'event' | 'digest' | 'ignored', entry: SourceObject | DiscoveredEventFile) =>
+    tallyObject(looked, kind, entry);
+  return (async function* () {
+    for (const t of targets) {
+      if ('s3' in t) yield* s3EventFiles(t.s3, s3, looked);
+      else
+        yield* eventFilesUnder(new FolderSource(t.folder, { followLinksOutside }), '', {
+          include: also,
+          onListed: tally,
+        });
+    }
+    // A file named on the command line is read wherever a link leads (the user chose that path);
+    // only regular files are read all the same.
+    for (const [dir, objects] of named) {
+      const result = await discover(new FolderSource(dir, { followLinksOutside: true }), {
+        objects,
+      });
+      for (const f of result.events) tally('event', f);
+      for (const d of result.digests) {
+        tally('digest', d);
+        io.err(`${path.join(dir, d.key)}: ${DIGEST_MESSAGE}\n`);
+      }
+      yield* result.events;
+    }
+  })();
 }
 
 /**
- * Event files under an s3:// location: a prefix is listed recursively (only under it); a key
- * naming one file is that file.
+ * Event files under an s3:// location, as the listing finds them: a prefix is listed recursively
+ * (only under it); a key naming one file is that file.
  */
-async function findS3EventFiles(
+async function* s3EventFiles(
   uri: string,
   access: S3Access,
   looked: LookedAt,
-): Promise<DiscoveredEventFile[]> {
+): AsyncIterable<DiscoveredEventFile> {
   const loc = parseS3Uri(uri);
   if (!loc)
     throw new UsageError(`${uri}: not an S3 location (expected s3://bucket or s3://bucket/prefix)`);
@@ -752,16 +763,18 @@ async function findS3EventFiles(
       const one = await discover(source, { objects: [found] });
       if (one.digests.length) throw new UsageError(`${uri}: ${DIGEST_MESSAGE}`);
       tallyObject(looked, 'event', one.events[0]);
-      return one.events;
+      yield* one.events;
+      return;
     }
-    const result = await discover(source, { prefix: source.prefix });
-    for (const f of result.events) tallyObject(looked, 'event', f);
-    for (const d of result.digests) tallyObject(looked, 'digest', d);
-    for (const o of result.ignored) tallyObject(looked, 'ignored', o);
-    if (result.events.length === 0 && result.digests.length === 0 && result.ignored.length === 0) {
+    let listed = 0;
+    yield* eventFilesUnder(source, source.prefix, {
+      onListed: (kind, entry) => {
+        listed++;
+        tallyObject(looked, kind, entry);
+      },
+    });
+    if (listed === 0)
       throw new UsageError(`${uri}: nothing under this location (check the bucket and prefix)`);
-    }
-    return result.events;
   } catch (e) {
     if (e instanceof SourceError) throw new UsageError(e.message);
     throw e;

@@ -142,17 +142,22 @@ export async function objectsForKeys(
 /**
  * The event files under a prefix, yielded as the listing finds them, with what the listing left
  * out (unreadable sub-folders, links not followed, FIFOs) as problem entries among them, to be
- * reported like files that could not be read. `onListed` sees every entry and how it was classed.
+ * reported like files that could not be read. `onListed` sees every entry and how it was classed;
+ * `include` also takes loose files whose name it accepts (as DiscoverOptions.include).
  */
 export async function* eventFilesUnder(
   source: LogSource,
   prefix: string,
-  signal?: AbortSignal,
-  onListed?: (
-    kind: 'event' | 'digest' | 'ignored',
-    entry: SourceObject | DiscoveredEventFile,
-  ) => void,
+  options: {
+    signal?: AbortSignal;
+    include?: (name: string) => boolean;
+    onListed?: (
+      kind: 'event' | 'digest' | 'ignored',
+      entry: SourceObject | DiscoveredEventFile,
+    ) => void;
+  } = {},
 ): AsyncIterable<DiscoveredEventFile> {
+  const { signal, include, onListed } = options;
   const problems: DiscoveredEventFile[] = [];
   const report = function* () {
     for (const p of problems.splice(0)) {
@@ -164,7 +169,7 @@ export async function* eventFilesUnder(
     problems.push(problemEntry(source, p)),
   )) {
     yield* report();
-    const c = classifyObject(source, o);
+    const c = classifyObject(source, o, false, include);
     onListed?.(c.kind, o);
     if (c.kind === 'event') yield c.file;
   }

@@ -125,9 +125,10 @@ async function* eventFilesOf(
     } else {
       // What the listing leaves out (unreadable folders, links it does not follow, FIFOs) comes
       // as entries reported like files that could not be read, in listing order.
-      yield* eventFilesUnder(t.source, t.prefix ?? '', signal, (kind, entry) =>
-        tallyObject(looked, kind, entry),
-      );
+      yield* eventFilesUnder(t.source, t.prefix ?? '', {
+        signal,
+        onListed: (kind, entry) => tallyObject(looked, kind, entry),
+      });
     }
   }
 }

@@ -7,6 +7,9 @@ import { gunzipSync } from 'node:zlib';
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
 import { DIGEST_FILE, SHAPE_RECORDS, shapeFiles } from '../../fixtures/shapes';
 import { runCli } from '../../support/cli';
+import { findEventFiles } from '../../../src/cli/query';
+import { CliIo, UsageError } from '../../../src/cli/io';
+import { emptyLookedAt } from '../../../src/core/index/fileNotes';
 
 interface Run {
   code: number;
@@ -249,6 +252,35 @@ describe('cloudtrail-lens query', function () {
       const included = await run(logs, '--count', '--include', '*.log');
       assert.equal(included.code, 0, included.err);
       assert.equal(included.out, '3\n');
+    });
+
+    it('lists a folder as the load reads it, after checking every path', async () => {
+      const root = join(dir, 'listed-lazily');
+      mkdirSync(join(root, 'a'), { recursive: true });
+      mkdirSync(join(root, 'b'));
+      const lines = SHAPE_RECORDS.slice(0, 2)
+        .map((r) => JSON.stringify(r))
+        .join('\n');
+      writeFileSync(join(root, 'a', 'first.jsonl'), lines);
+      const io: CliIo = { out: () => {}, err: () => {}, stderrIsTTY: false };
+      // A path that does not exist is a usage error before any folder is listed.
+      await assert.rejects(
+        findEventFiles([root, join(dir, 'no-such')], {}, emptyLookedAt(), [], false, io),
+        (e: Error) => e instanceof UsageError && /no-such: no such file or folder/.test(e.message),
+      );
+      const looked = emptyLookedAt();
+      const files = (await findEventFiles([root], {}, looked, [], false, io))[
+        Symbol.asyncIterator
+      ]();
+      const first = await files.next();
+      assert.equal(first.done, false);
+      assert.equal(first.value.object.key, 'a/first.jsonl');
+      // b/ is listed only once the load asks for the file after a/'s: one written now is found.
+      writeFileSync(join(root, 'b', 'second.jsonl'), lines);
+      const rest: string[] = [];
+      for (let n = await files.next(); !n.done; n = await files.next())
+        rest.push(n.value.object.key);
+      assert.deepEqual(rest, ['b/second.jsonl']);
     });
 
     it('says a digest file given to query is one, and to use validate', async () => {
