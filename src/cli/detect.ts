@@ -13,7 +13,7 @@ import { runRules } from '../core/detect/run';
 import type { EventIndex, EventSummary } from '../core/index/eventIndex';
 import { WorkerPool } from '../core/ingest/pool';
 import { CliIo, forEachArg, jsonForOutput, oneOf, UsageError } from './io';
-import { defaultLoadArgs, LoadArgs, loadPaths, parseLoadOption } from './query';
+import { defaultLoadArgs, LoadArgs, parseLoadOption, withLoadedPaths } from './query';
 
 export const DETECT_USAGE = `Usage: cloudtrail-lens detect PATH... [options]
 
@@ -122,17 +122,19 @@ export async function runDetect(args: string[], io: CliIo): Promise<number> {
   const rules = set.rules.filter((r) => levelRank(r.level) >= levelRank(parsed.minLevel));
   const pool = new WorkerPool();
   try {
-    const { index, nothingRead } = await loadPaths(parsed, pool, io, rules);
-    if (nothingRead) return 2;
-    const run = await runRules(index, rules);
-    const hits = await describeHits(index, run.hits);
-    if (parsed.format === 'json')
-      io.out(
-        jsonForOutput(jsonReport(set.rules.length, rules, hits, set.problems, index), io) + '\n',
-      );
-    else if (parsed.format === 'sarif') io.out(jsonForOutput(sarifReport(rules, hits), io) + '\n');
-    else writeText(hits, rules.length, set.problems.length, index.eventCount, io);
-    return hits.length > 0 ? 1 : 0;
+    return await withLoadedPaths(parsed, pool, io, rules, async ({ index, nothingRead }) => {
+      if (nothingRead) return 2;
+      const run = await runRules(index, rules);
+      const hits = await describeHits(index, run.hits);
+      if (parsed.format === 'json')
+        io.out(
+          jsonForOutput(jsonReport(set.rules.length, rules, hits, set.problems, index), io) + '\n',
+        );
+      else if (parsed.format === 'sarif')
+        io.out(jsonForOutput(sarifReport(rules, hits), io) + '\n');
+      else writeText(hits, rules.length, set.problems.length, index.eventCount, io);
+      return hits.length > 0 ? 1 : 0;
+    });
   } finally {
     await pool.close();
   }

@@ -461,4 +461,24 @@ describe('persisted index (index cache)', function () {
     );
     assert.ok(second.out.includes('PutObject'));
   });
+
+  it('CLI: the answer is printed before the index cache is written', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'ctl-cli-cache-'));
+    try {
+      const sizeAtAnswer: number[] = [];
+      const code = await runQuery([bucket, '--count', '--cache-dir', fresh], {
+        out: () => sizeAtAnswer.push(indexCacheSize(fresh).bytes),
+        err: () => {},
+        stderrIsTTY: false,
+      });
+      assert.equal(code, 0);
+      assert.equal(sizeAtAnswer.length, 1);
+      const written = indexCacheSize(fresh);
+      assert.equal(written.files, 2, 'the pack and the snapshot, once the answer is out');
+      // While the files load, only the pack's lead is written: nothing of the index yet.
+      assert.ok(sizeAtAnswer[0] < written.bytes / 10, `${sizeAtAnswer[0]} of ${written.bytes}`);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
 });
