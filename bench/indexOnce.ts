@@ -16,7 +16,8 @@ export const FILTERS = [
   'type:AssumedRole AND readOnly:false AND eventSource:ec2.amazonaws.com',
   'user:alice AND NOT readOnly:true AND time>=2024-05-14T12:00:00Z',
   'origin:alice',
-  'origin:*:user/chain-* AND readOnly:false',
+  // Matches 33,240 events of the 1M bucket (the chain-* users exist only with --chains).
+  'origin:*:user/* AND readOnly:false',
 ];
 
 function mainThreadCpuMs(): number {
