@@ -805,6 +805,14 @@ async function* s3EventFiles(
   }
 }
 
+/**
+ * The load's progress in a line. The files are read as they are listed: while listing, the total
+ * is only what was found so far.
+ */
+export function progressLine(p: FileLoadProgress): string {
+  return `Reading ${p.filesDone}/${p.filesTotal}${p.listing ? '+' : ''} files${p.listing ? ' (still listing)' : ''}, ${p.events.toLocaleString('en-US')} events (${formatBytes(p.bytesRead)})…`;
+}
+
 function progressPrinter(io: CliIo): { update: (p: FileLoadProgress) => void; done: () => void } {
   const control = io.control ?? io.err;
   let last = 0;
@@ -815,9 +823,7 @@ function progressPrinter(io: CliIo): { update: (p: FileLoadProgress) => void; do
       if (now - last < 100 && p.filesDone < p.filesTotal) return;
       last = now;
       shown = true;
-      control(
-        `\rReading ${p.filesDone}/${p.filesTotal} files, ${p.events.toLocaleString('en-US')} events (${formatBytes(p.bytesRead)})…`,
-      );
+      control(`\r${progressLine(p)}\x1b[K`);
     },
     done: () => {
       if (shown) control('\r\x1b[K');

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
+import { progressLine } from '../../../src/cli/query';
 import type { CliIo } from '../../../src/cli/io';
 import { tagCharacters } from '../../support/hostile';
 
@@ -152,5 +153,17 @@ describe('CLI output to a terminal', function () {
     assert.ok(readFileSync(events).length > 0);
     assert.ok(control.startsWith('\rReading '), JSON.stringify(control));
     assert.ok(control.endsWith('\r\u001b[K'));
+  });
+
+  it('the progress line says when the files are still being listed', () => {
+    const p = { filesDone: 3, filesTotal: 10, filesFailed: 0, events: 1234, bytesRead: 2048 };
+    assert.equal(
+      progressLine({ ...p, listing: true }),
+      'Reading 3/10+ files (still listing), 1,234 events (2 KiB)…',
+    );
+    assert.equal(
+      progressLine({ ...p, listing: false }),
+      'Reading 3/10 files, 1,234 events (2 KiB)…',
+    );
   });
 });
