@@ -12,10 +12,29 @@ export interface CliIo {
   control?(text: string): void;
 }
 
+/** What must still be done when stdout closes early (see `beforeEarlyExit`). */
+const earlyExitWork = new Set<() => void>();
+
+/**
+ * Has `work` (synchronous) done before the process stops early because stdout was closed, until
+ * the returned function is called. The CLI writes its index cache after the answer: under
+ * `… | head` the run is otherwise complete, and the next one should find the cache.
+ */
+export function beforeEarlyExit(work: () => void): () => void {
+  earlyExitWork.add(work);
+  return () => earlyExitWork.delete(work);
+}
+
 export function processIo(): CliIo {
   // `cloudtrail-lens query … | head` closes stdout early: stop quietly, as Unix tools do.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (e.code === 'EPIPE') {
+      for (const work of [...earlyExitWork]) {
+        earlyExitWork.delete(work);
+        work();
+      }
+      process.exit(process.exitCode ?? 0);
+    }
     throw e;
   });
   return {

@@ -61,7 +61,7 @@ import { compileForCli, emptyRemoteArgs, parseRemoteOption, RemoteQueryArgs } fr
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError, type SourceObject } from '../core/sources/source';
-import { CliIo, forEachArg, oneOf, UsageError } from './io';
+import { beforeEarlyExit, CliIo, forEachArg, oneOf, UsageError } from './io';
 import { homedir } from 'node:os';
 import { defaultMemoryCeiling } from '../core/ingest/memoryFit';
 import {
@@ -416,10 +416,19 @@ export async function withLoadedPaths<T>(
     // Files that were read and hold no events are an answer; nothing read at all is not.
     nothingRead = summary.filesDone - summary.filesFailed === 0;
   }
+  if (!cache) return use({ index, nothingRead });
+  let saved = false;
+  const save = () => {
+    if (saved) return;
+    saved = true;
+    saveCache(cache, summary, io);
+  };
+  const release = beforeEarlyExit(save);
   try {
     return await use({ index, nothingRead });
   } finally {
-    if (cache) saveCache(cache, summary, io);
+    release();
+    save();
   }
 }
 

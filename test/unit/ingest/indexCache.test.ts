@@ -2,7 +2,7 @@
 // pack, equal to a load from the files; a touched, edited, deleted or added file changes exactly
 // its own part; a damaged or foreign pack is never used, but noted and rebuilt.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   cpSync,
@@ -460,6 +460,39 @@ describe('persisted index (index cache)', function () {
       'the appended event is in',
     );
     assert.ok(second.out.includes('PutObject'));
+  });
+
+  it('CLI: under `| head` (stdout closed early) the index cache is still written', async function () {
+    const fresh = mkdtempSync(join(tmpdir(), 'ctl-cli-head-'));
+    try {
+      // More events than the CLI prints in one chunk (20,000): stdout is closed while it reads
+      // the second chunk's records, not in the last write before the cache's.
+      const big = join(fresh, 'bucket');
+      await generateBucket({ events: 25_000, out: big, seed: 8 });
+      const cache = join(fresh, 'cache');
+      // The real process (its stdout's EPIPE handler), from the sources as the tests run them.
+      const child = spawn(
+        process.execPath,
+        [
+          '--require',
+          'tsx/cjs',
+          join(__dirname, '../../../src/cli/main.ts'),
+          'query',
+          big,
+          '--cache-dir',
+          cache,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      child.stdout.once('data', () => child.stdout.destroy()); // what `head -1` does
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(code, 0, err);
+      assert.equal(indexCacheSize(cache).files, 2, 'the pack and the snapshot');
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   it('CLI: the answer is printed before the index cache is written', async () => {
