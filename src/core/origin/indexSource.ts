@@ -22,9 +22,15 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
     }
     return c;
   };
-  // Attribution inputs are sparse (most events have none): row → text.
+  // Attribution inputs are sparse (most events have none): row → text, and which rows have any
+  // (resolution reads them for every row: most are answered without a look-up).
   const sparse = new Map<OriginRead, Map<number, string>>();
-  for (const f of ORIGIN_INPUT_FIELDS) sparse.set(f, store.originInputValues(f));
+  const hasInput = new Uint8Array(size);
+  for (const f of ORIGIN_INPUT_FIELDS) {
+    const values = store.originInputValues(f);
+    sparse.set(f, values);
+    for (const row of values.keys()) hasInput[row] = 1;
+  }
   // sessionKey: the access key's id, when the row's ARN and type are those first seen with it
   // and it has no onBehalfOf or source identity (then resolution reads nothing else of it).
   const key = column('userIdentity.accessKeyId');
@@ -42,7 +48,7 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
         k === ABSENT ||
         k >= key.values.length ||
         onBehalfOf.ids[row] !== ABSENT ||
-        sourceIdentity.has(row)
+        (hasInput[row] === 1 && sourceIdentity.has(row))
       )
         return -1;
       const a = arn.ids[row];
@@ -56,7 +62,7 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
     },
     value(row: number, field: OriginRead): string {
       const s = sparse.get(field);
-      if (s) return s.get(row) ?? '';
+      if (s) return hasInput[row] === 1 ? (s.get(row) ?? '') : '';
       const c = column(field);
       const id = c.ids[row];
       if (id === ABSENT || id === IRREGULAR) return '';
