@@ -11,7 +11,6 @@ import { Level, LEVELS, levelRank, parseLevel, SigmaRule } from '../core/detect/
 import { loadRuleSet, problemLine } from '../core/detect/ruleSet';
 import { runRules } from '../core/detect/run';
 import type { EventIndex, EventSummary } from '../core/index/eventIndex';
-import { WorkerPool } from '../core/ingest/pool';
 import { CliIo, forEachArg, jsonForOutput, oneOf, UsageError } from './io';
 import { defaultLoadArgs, LoadArgs, parseLoadOption, withLoadedPaths } from './query';
 
@@ -120,24 +119,18 @@ export async function runDetect(args: string[], io: CliIo): Promise<number> {
   )
     return 2;
   const rules = set.rules.filter((r) => levelRank(r.level) >= levelRank(parsed.minLevel));
-  const pool = new WorkerPool();
-  try {
-    return await withLoadedPaths(parsed, pool, io, rules, async ({ index, nothingRead }) => {
-      if (nothingRead) return 2;
-      const run = await runRules(index, rules);
-      const hits = await describeHits(index, run.hits);
-      if (parsed.format === 'json')
-        io.out(
-          jsonForOutput(jsonReport(set.rules.length, rules, hits, set.problems, index), io) + '\n',
-        );
-      else if (parsed.format === 'sarif')
-        io.out(jsonForOutput(sarifReport(rules, hits), io) + '\n');
-      else writeText(hits, rules.length, set.problems.length, index.eventCount, io);
-      return hits.length > 0 ? 1 : 0;
-    });
-  } finally {
-    await pool.close();
-  }
+  return withLoadedPaths(parsed, io, rules, async ({ index, nothingRead }) => {
+    if (nothingRead) return 2;
+    const run = await runRules(index, rules);
+    const hits = await describeHits(index, run.hits);
+    if (parsed.format === 'json')
+      io.out(
+        jsonForOutput(jsonReport(set.rules.length, rules, hits, set.problems, index), io) + '\n',
+      );
+    else if (parsed.format === 'sarif') io.out(jsonForOutput(sarifReport(rules, hits), io) + '\n');
+    else writeText(hits, rules.length, set.problems.length, index.eventCount, io);
+    return hits.length > 0 ? 1 : 0;
+  });
 }
 
 const EXPLAIN_CHUNK = 20_000;

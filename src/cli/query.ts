@@ -384,6 +384,21 @@ export interface LoadedPaths {
  */
 export async function withLoadedPaths<T>(
   args: LoadArgs,
+  io: CliIo,
+  rules: LoadOptions['rules'],
+  use: (loaded: LoadedPaths) => Promise<T>,
+): Promise<T> {
+  // The index reads records through the pool's workers while `use` prints them.
+  const pool = new WorkerPool();
+  try {
+    return await loadAndUse(args, pool, io, rules, use);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function loadAndUse<T>(
+  args: LoadArgs,
   pool: WorkerPool,
   io: CliIo,
   rules: LoadOptions['rules'],
@@ -494,45 +509,33 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     )
   )
     return 2;
-  const pool = new WorkerPool();
-  try {
-    return await withLoadedPaths(
-      parsed,
-      pool,
-      io,
-      ruleSet?.rules,
-      async ({ index, nothingRead }) => {
-        if (nothingRead) return 1;
+  return withLoadedPaths(parsed, io, ruleSet?.rules, async ({ index, nothingRead }) => {
+    if (nothingRead) return 1;
 
-        let detections: IndexDetections | undefined;
-        if (ruleSet) {
-          detections = new IndexDetections(index, ruleSet.rules); // index.query runs it before a detection: or level: term
-          await detections.update();
-        }
-        const resolved = kase ? resolveAnnotations(index, kase) : undefined;
-        if (resolved?.notLoaded.length)
-          io.err(
-            `note: ${resolved.notLoaded.length} annotation(s) of ${parsed.caseFile} are about events not under the paths given\n`,
-          );
-        const result = await index.query(node, {
-          order: parsed.desc ? 'desc' : 'asc',
-          ...(resolved ? { annotations: resolved.byRow } : {}),
-        });
-        for (const n of untimedNotes(index, node, result.untimedOutsideRange))
-          io.err(`note: ${n}\n`);
-        await printRows(
-          index,
-          result.rows.subarray(0, Math.min(result.rows.length, parsed.limit)),
-          parsed,
-          io,
-          detections,
-        );
-        return 0;
-      },
+    let detections: IndexDetections | undefined;
+    if (ruleSet) {
+      detections = new IndexDetections(index, ruleSet.rules); // index.query runs it before a detection: or level: term
+      await detections.update();
+    }
+    const resolved = kase ? resolveAnnotations(index, kase) : undefined;
+    if (resolved?.notLoaded.length)
+      io.err(
+        `note: ${resolved.notLoaded.length} annotation(s) of ${parsed.caseFile} are about events not under the paths given\n`,
+      );
+    const result = await index.query(node, {
+      order: parsed.desc ? 'desc' : 'asc',
+      ...(resolved ? { annotations: resolved.byRow } : {}),
+    });
+    for (const n of untimedNotes(index, node, result.untimedOutsideRange)) io.err(`note: ${n}\n`);
+    await printRows(
+      index,
+      result.rows.subarray(0, Math.min(result.rows.length, parsed.limit)),
+      parsed,
+      io,
+      detections,
     );
-  } finally {
-    await pool.close();
-  }
+    return 0;
+  });
 }
 
 /**

@@ -29,7 +29,6 @@ import {
 import { loadRuleSet, problemLine } from '../core/detect/ruleSet';
 import { QuerySyntaxError } from '../core/query/ast';
 import { parseQuery } from '../core/query/parse';
-import { WorkerPool } from '../core/ingest/pool';
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, openS3Uri, S3Access } from '../core/sources/s3';
 import { SourceError, type LogSource } from '../core/sources/source';
@@ -188,69 +187,58 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
   );
   if (badFolder) throw new UsageError(`--rules ${badFolder.source}: ${badFolder.reason}`);
 
-  const pool = new WorkerPool();
-  try {
-    return await withLoadedPaths(
-      parsed,
-      pool,
-      io,
-      ruleSet?.rules,
-      async ({ index, nothingRead }) => {
-        if (nothingRead || index.eventCount === 0) return 1;
-        const resolved = resolveAnnotations(index, kase);
-        if (resolved.notLoaded.length)
-          io.err(
-            `note: ${resolved.notLoaded.length} annotation(s) of the case are about events not under the paths given (listed in the report)\n`,
-          );
-        const rows = node
-          ? (await index.query(node, { annotations: resolved.byRow })).rows
-          : annotatedRows(resolved);
-        const chunks: string[] = [];
-        const write = parsed.output ? (t: string) => chunks.push(t) : (t: string) => io.out(t);
+  return withLoadedPaths(parsed, io, ruleSet?.rules, async ({ index, nothingRead }) => {
+    if (nothingRead || index.eventCount === 0) return 1;
+    const resolved = resolveAnnotations(index, kase);
+    if (resolved.notLoaded.length)
+      io.err(
+        `note: ${resolved.notLoaded.length} annotation(s) of the case are about events not under the paths given (listed in the report)\n`,
+      );
+    const rows = node
+      ? (await index.query(node, { annotations: resolved.byRow })).rows
+      : annotatedRows(resolved);
+    const chunks: string[] = [];
+    const write = parsed.output ? (t: string) => chunks.push(t) : (t: string) => io.out(t);
 
-        if (parsed.format === 'timesketch') {
-          await timesketchJsonl(index, resolved, rows, write);
-        } else {
-          const reports = validation
-            ? await validatePaths(
-                parsed.paths,
-                parsed.s3,
-                validation,
-                parsed.signatures !== undefined,
-                io,
-              )
-            : undefined;
-          const custody = await custodyOf(index, rows, reports);
-          const detections = ruleSet
-            ? await detectionsFor(index, { rules: ruleSet.rules, notRun: ruleSet.problems.length })
-            : undefined;
-          const model = await buildReport({
-            index,
-            resolved,
-            rows,
-            custody,
-            caseFile: parsed.caseFile,
-            scope: parsed.paths,
-            selection:
-              parsed.filter === undefined
-                ? 'the starred, tagged or noted events of the case'
-                : `the events matching ${parsed.filter}`,
-            generatedBy: await analystName(path.dirname(path.resolve(parsed.caseFile))),
-            title: parsed.title,
-            detections,
-          });
-          write(parsed.format === 'html' ? reportHtml(model) : reportMarkdown(model));
-        }
-        if (parsed.output) {
-          await fs.writeFile(parsed.output, chunks.join(''));
-          io.err(`${rows.length} event(s) written to ${parsed.output}\n`);
-        }
-        return 0;
-      },
-    );
-  } finally {
-    await pool.close();
-  }
+    if (parsed.format === 'timesketch') {
+      await timesketchJsonl(index, resolved, rows, write);
+    } else {
+      const reports = validation
+        ? await validatePaths(
+            parsed.paths,
+            parsed.s3,
+            validation,
+            parsed.signatures !== undefined,
+            io,
+          )
+        : undefined;
+      const custody = await custodyOf(index, rows, reports);
+      const detections = ruleSet
+        ? await detectionsFor(index, { rules: ruleSet.rules, notRun: ruleSet.problems.length })
+        : undefined;
+      const model = await buildReport({
+        index,
+        resolved,
+        rows,
+        custody,
+        caseFile: parsed.caseFile,
+        scope: parsed.paths,
+        selection:
+          parsed.filter === undefined
+            ? 'the starred, tagged or noted events of the case'
+            : `the events matching ${parsed.filter}`,
+        generatedBy: await analystName(path.dirname(path.resolve(parsed.caseFile))),
+        title: parsed.title,
+        detections,
+      });
+      write(parsed.format === 'html' ? reportHtml(model) : reportMarkdown(model));
+    }
+    if (parsed.output) {
+      await fs.writeFile(parsed.output, chunks.join(''));
+      io.err(`${rows.length} event(s) written to ${parsed.output}\n`);
+    }
+    return 0;
+  });
 }
 
 /**
