@@ -2,7 +2,7 @@
 // value is turned into text once.
 import { ABSENT, IRREGULAR, ORIGIN_INPUT_FIELDS, PACKED_UUID } from '../index/schema';
 import type { ColumnStore, IdArray } from '../index/columnStore';
-import type { OriginRead, OriginSource } from './resolve';
+import { IDENTITY_SIGNATURE, type OriginRead, type OriginSource } from './resolve';
 
 export function indexOriginSource(store: ColumnStore): OriginSource {
   const size = store.size;
@@ -31,8 +31,9 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
     sparse.set(f, values);
     for (const row of values.keys()) hasInput[row] = 1;
   }
-  // sessionKey: the access key's id, when the row's ARN and type are those first seen with it
-  // and it has no onBehalfOf or source identity (then resolution reads nothing else of it).
+  // callerKey, for a row with an access key: the key's id, when the row's ARN and type are those
+  // first seen with it and it has no onBehalfOf or source identity (then resolution reads nothing
+  // else of it).
   const key = column('userIdentity.accessKeyId');
   const arn = column('userIdentity.arn');
   const type = column('userIdentity.type');
@@ -40,10 +41,16 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
   const sourceIdentity = sparse.get('userIdentity.sessionContext.sourceIdentity')!;
   const firstArn = new Int32Array(key.values.length).fill(-1);
   const firstType = new Int32Array(key.values.length);
+  // callerKey, for a row with neither an access key nor any sparse input: after the keys' ids, the
+  // number of its ids in the other columns of IDENTITY_SIGNATURE (equal ids, equal texts).
+  const identity = new IdTuples(
+    IDENTITY_SIGNATURE.filter((f) => !sparse.has(f)).map((f) => store.scalarByField.get(f)!.ids),
+  );
   return {
     size,
-    sessionKey(row: number): number {
+    callerKey(row: number): number {
       const k = key.ids[row];
+      if (k === ABSENT && hasInput[row] === 0) return key.values.length + identity.numberOf(row);
       if (
         k === ABSENT ||
         k >= key.values.length ||
@@ -70,4 +77,61 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
       return c.values[id] ?? '';
     },
   };
+}
+
+/** Each distinct tuple of a row's ids in some columns, numbered 0, 1, … in the order first met. */
+export class IdTuples {
+  private tuples = new Uint32Array(0);
+  private count = 0;
+  /** Open addressing: slot → tuple number + 1 (0 empty). */
+  private slots = new Uint32Array(1024);
+
+  constructor(private readonly columns: readonly IdArray[]) {}
+
+  numberOf(row: number): number {
+    const width = this.columns.length;
+    let h = 0x811c9dc5;
+    for (let c = 0; c < width; c++) h = Math.imul(h ^ this.columns[c][row], 0x01000193);
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const n = this.slots[s];
+      if (n === 0) break;
+      if (this.holds(n - 1, row)) return n - 1;
+    }
+    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    if ((this.count + 1) * width > this.tuples.length) {
+      const grown = new Uint32Array(Math.max(256, this.tuples.length * 2));
+      grown.set(this.tuples);
+      this.tuples = grown;
+    }
+    for (let c = 0; c < width; c++) this.tuples[this.count * width + c] = this.columns[c][row];
+    this.place(this.count, h);
+    return this.count++;
+  }
+
+  private holds(n: number, row: number): boolean {
+    const width = this.columns.length;
+    for (let c = 0; c < width; c++)
+      if (this.tuples[n * width + c] !== this.columns[c][row]) return false;
+    return true;
+  }
+
+  private hashOf(n: number): number {
+    const width = this.columns.length;
+    let h = 0x811c9dc5;
+    for (let c = 0; c < width; c++) h = Math.imul(h ^ this.tuples[n * width + c], 0x01000193);
+    return h;
+  }
+
+  private place(n: number, h: number): void {
+    const mask = this.slots.length - 1;
+    let s = h & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = n + 1;
+  }
+
+  private grow(): void {
+    this.slots = new Uint32Array(this.slots.length * 2);
+    for (let n = 0; n < this.count; n++) this.place(n, this.hashOf(n));
+  }
 }

@@ -28,6 +28,29 @@ export const ORIGIN_RESOLUTION_VERSION = 1;
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
 
+/**
+ * What resolution reads of a caller without an access key: rows whose texts are equal in these
+ * have the same origin (Resolver `signature`).
+ */
+export const IDENTITY_SIGNATURE: readonly OriginRead[] = [
+  'userIdentity.type',
+  'userIdentity.arn',
+  'userIdentity.accountId',
+  'userIdentity.principalId',
+  'userIdentity.userName',
+  'userIdentity.invokedBy',
+  'userIdentity.onBehalfOf.userId',
+  'userIdentity.onBehalfOf.identityStoreArn',
+  'userIdentity.identityProvider',
+  'userIdentity.sessionContext.sessionIssuer.arn',
+  'userIdentity.sessionContext.sourceIdentity',
+  'userIdentity.sessionContext.assumedRoot',
+  'eventName',
+  'responseElements.subject',
+  'responseElements.issuer',
+  'responseElements.assumedRoleUser.arn',
+];
+
 export interface OriginSource {
   readonly size: number;
   /** The value at the path as text, '' when absent or not a scalar. */
@@ -35,9 +58,10 @@ export interface OriginSource {
   /**
    * Optional shortcut for the pass over every row: a number ≥ 0 that is equal for two rows only
    * when everything resolution reads of their caller is equal (the same session key, ARN, type,
-   * no onBehalfOf or source identity), or -1. Saves building a text signature per event.
+   * no onBehalfOf or source identity; or, without a key, the same identity), or -1. Saves
+   * building a text signature per event.
    */
-  sessionKey?(row: number): number;
+  callerKey?(row: number): number;
 }
 
 export { ISSUING_EVENTS } from '../index/schema';
@@ -118,7 +142,7 @@ class Resolver {
   /** Origin id per signature of the caller (its key, or its identity when it has none). */
   private readonly byCaller = new Map<string, number>();
   private readonly resolving = new Set<string>();
-  private readonly bySession = new Map<number, number>();
+  private readonly byCallerKey = new Map<number, number>();
 
   constructor(private readonly src: OriginSource) {
     for (let row = 0; row < src.size; row++) {
@@ -138,12 +162,12 @@ class Resolver {
   }
 
   idOfRow(row: number): number {
-    const fast = this.src.sessionKey ? this.src.sessionKey(row) : -1;
+    const fast = this.src.callerKey ? this.src.callerKey(row) : -1;
     if (fast >= 0) {
-      let id = this.bySession.get(fast);
+      let id = this.byCallerKey.get(fast);
       if (id === undefined) {
         id = this.idBySignature(row);
-        this.bySession.set(fast, id);
+        this.byCallerKey.set(fast, id);
       }
       return id;
     }
@@ -170,25 +194,7 @@ class Resolver {
     const type = this.v(row, 'userIdentity.type');
     if (key)
       return `k\u0000${type}\u0000${key}\u0000${this.v(row, 'userIdentity.arn')}\u0000${this.v(row, 'userIdentity.onBehalfOf.userId')}\u0000${this.v(row, 'userIdentity.sessionContext.sourceIdentity')}`;
-    return [
-      'i',
-      type,
-      this.v(row, 'userIdentity.arn'),
-      this.v(row, 'userIdentity.accountId'),
-      this.v(row, 'userIdentity.principalId'),
-      this.v(row, 'userIdentity.userName'),
-      this.v(row, 'userIdentity.invokedBy'),
-      this.v(row, 'userIdentity.onBehalfOf.userId'),
-      this.v(row, 'userIdentity.onBehalfOf.identityStoreArn'),
-      this.v(row, 'userIdentity.identityProvider'),
-      this.v(row, 'userIdentity.sessionContext.sessionIssuer.arn'),
-      this.v(row, 'userIdentity.sessionContext.sourceIdentity'),
-      this.v(row, 'userIdentity.sessionContext.assumedRoot'),
-      this.v(row, 'eventName'),
-      this.v(row, 'responseElements.subject'),
-      this.v(row, 'responseElements.issuer'),
-      this.v(row, 'responseElements.assumedRoleUser.arn'),
-    ].join('\u0000');
+    return ['i', ...IDENTITY_SIGNATURE.map((f) => this.v(row, f))].join('\u0000');
   }
 
   private intern(o: Origin): number {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex } from '../../../src/core/index/eventIndex';
+import { buildBatch } from '../../../src/core/ingest/batch';
 import { matchesRecord } from '../../../src/core/query/match';
 import { parseQuery } from '../../../src/core/query/parse';
 import { loadEventFiles } from '../../../src/core/ingest/load';
@@ -208,6 +209,72 @@ describe('origin: attribution against the generator ground truth', function () {
       assert.deepEqual(got, expected, text);
       if (!text.startsWith('NOT')) assert.ok(got.length > 0, `${text} finds events`);
     }
+  });
+});
+
+describe('origin: callers without an access key, told apart by every field of their identity', () => {
+  it('gives each the origin its parsed record gives, however little its identity differs', () => {
+    const base = {
+      eventVersion: '1.08',
+      eventTime: '2024-05-14T10:00:00Z',
+      eventSource: 'signin.amazonaws.com',
+      eventName: 'ConsoleLogin',
+      userIdentity: {
+        type: 'IAMUser',
+        arn: 'arn:aws:iam::111122223333:user/alice',
+        accountId: '111122223333',
+        principalId: 'AIDAEXAMPLEALICE',
+        userName: 'alice',
+      },
+    };
+    // Each record differs from the first in one field that attribution reads of such a caller.
+    const variants: [string, unknown][] = [
+      ['type', 'Root'],
+      ['arn', 'arn:aws:iam::111122223333:user/bob'],
+      ['accountId', '444455556666'],
+      ['principalId', 'AIDAEXAMPLEBOB'],
+      ['userName', 'bob'],
+      ['invokedBy', 'cloudformation.amazonaws.com'],
+      [
+        'onBehalfOf',
+        {
+          userId: 'u-1',
+          identityStoreArn: 'arn:aws:identitystore::111122223333:identitystore/d-1',
+        },
+      ],
+      ['sessionContext', { sessionIssuer: { arn: 'arn:aws:iam::111122223333:role/r' } }],
+    ];
+    const records: Record<string, unknown>[] = [
+      base,
+      ...variants.map(([field, value]) => ({
+        ...base,
+        userIdentity: { ...base.userIdentity, [field]: value },
+      })),
+      { ...base, eventName: 'GetCallerIdentity', eventSource: 'sts.amazonaws.com' },
+      { ...base, userIdentity: { type: 'AWSService', invokedBy: 'ec2.amazonaws.com' } },
+      { ...base, userIdentity: { type: 'AWSService', invokedBy: 'lambda.amazonaws.com' } },
+    ];
+    const twice = [...records, ...records]; // the same callers again: the shortcut's memo is used
+    const index = new EventIndex({ runner: new InlineRunner() });
+    const file = index.addFile(new FolderSource('/nonexistent'), 'f.json', 1, 'loose');
+    index.appendBatch(
+      file.id,
+      buildBatch(
+        twice,
+        twice.map((_, i) => i),
+        'lines',
+      ),
+    );
+    const fromRecords = resolveOrigins(recordOriginSource(twice));
+    const fromIndex = index.origins();
+    for (let row = 0; row < twice.length; row++)
+      assert.deepEqual(
+        fromIndex.origins[fromIndex.ids[row]],
+        fromRecords.origins[fromRecords.ids[row]],
+        `row ${row}`,
+      );
+    // The variants are not all one origin: the test tells callers apart.
+    assert.ok(new Set(fromRecords.ids).size >= 6, `${new Set(fromRecords.ids).size} origins`);
   });
 });
 
