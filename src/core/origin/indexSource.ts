@@ -50,9 +50,11 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
     size,
     callerKey(row: number): number {
       const k = key.ids[row];
-      if (k === ABSENT && hasInput[row] === 0) return key.values.length + identity.numberOf(row);
+      // An empty key (or null) is no key: resolution reads such a caller's identity.
+      const keyless = k === ABSENT || (k < key.values.length && key.values[k] === '');
+      if (keyless && hasInput[row] === 0) return key.values.length + identity.numberOf(row);
       if (
-        k === ABSENT ||
+        keyless ||
         k >= key.values.length ||
         onBehalfOf.ids[row] !== ABSENT ||
         (hasInput[row] === 1 && sourceIdentity.has(row))

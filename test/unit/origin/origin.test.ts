@@ -253,6 +253,15 @@ describe('origin: callers without an access key, told apart by every field of th
       { ...base, eventName: 'GetCallerIdentity', eventSource: 'sts.amazonaws.com' },
       { ...base, userIdentity: { type: 'AWSService', invokedBy: 'ec2.amazonaws.com' } },
       { ...base, userIdentity: { type: 'AWSService', invokedBy: 'lambda.amazonaws.com' } },
+      // An empty access key is no key: these are told apart by their identity too.
+      {
+        ...base,
+        userIdentity: { type: 'AWSService', invokedBy: 'sns.amazonaws.com', accessKeyId: '' },
+      },
+      {
+        ...base,
+        userIdentity: { type: 'AWSService', invokedBy: 'sqs.amazonaws.com', accessKeyId: '' },
+      },
     ];
     const twice = [...records, ...records]; // the same callers again: the shortcut's memo is used
     const index = new EventIndex({ runner: new InlineRunner() });
