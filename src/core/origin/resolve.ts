@@ -23,7 +23,7 @@ import { ISSUING_EVENTS, type OriginInputField, type ScalarField } from '../inde
  * (core/ingest/indexSnapshot.ts) holds the origins it resolved, and one resolved by another
  * version is not used.
  */
-export const ORIGIN_RESOLUTION_VERSION = 1;
+export const ORIGIN_RESOLUTION_VERSION = 2;
 
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
