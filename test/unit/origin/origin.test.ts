@@ -15,6 +15,7 @@ import { InlineRunner, WorkerPool } from '../../../src/core/ingest/pool';
 import {
   ISSUED_OUTSIDE,
   Origin,
+  OriginColumn,
   describeOrigin,
   originJson,
   originMatchValues,
@@ -35,6 +36,19 @@ function asTruth(o: Origin): TrueOrigin {
     missing?: { accessKeyId?: string };
   };
   return { ...rest, ...(missing?.accessKeyId ? { missingKey: missing.accessKeyId } : {}) };
+}
+
+/** Every row's origin from the index equals the one resolved from its parsed record. */
+function assertSameOrigins(index: EventIndex, records: Record<string, unknown>[]): OriginColumn {
+  const fromRecords = resolveOrigins(recordOriginSource(records));
+  const fromIndex = index.origins();
+  for (let row = 0; row < index.size; row++)
+    assert.deepEqual(
+      fromIndex.origins[fromIndex.ids[row]],
+      fromRecords.origins[fromRecords.ids[row]],
+      `row ${row}`,
+    );
+  return fromRecords;
 }
 
 async function indexFolder(
@@ -122,14 +136,7 @@ describe('origin: attribution against the generator ground truth', function () {
   });
 
   it('reads the same origins from parsed records as from the index columns (fast scanner and general path)', () => {
-    const fromRecords = resolveOrigins(recordOriginSource(records));
-    const fromIndex = index.origins();
-    for (let row = 0; row < index.size; row++)
-      assert.deepEqual(
-        fromRecords.origins[fromRecords.ids[row]],
-        fromIndex.origins[fromIndex.ids[row]],
-        `row ${row}`,
-      );
+    assertSameOrigins(index, records);
   });
 
   it('stops where an issuing event is not loaded, naming the key, never guessing', async () => {
@@ -274,14 +281,7 @@ describe('origin: callers without an access key, told apart by every field of th
         'lines',
       ),
     );
-    const fromRecords = resolveOrigins(recordOriginSource(twice));
-    const fromIndex = index.origins();
-    for (let row = 0; row < twice.length; row++)
-      assert.deepEqual(
-        fromIndex.origins[fromIndex.ids[row]],
-        fromRecords.origins[fromRecords.ids[row]],
-        `row ${row}`,
-      );
+    const fromRecords = assertSameOrigins(index, twice);
     // The variants are not all one origin: the test tells callers apart.
     assert.ok(new Set(fromRecords.ids).size >= 6, `${new Set(fromRecords.ids).size} origins`);
   });
