@@ -1117,38 +1117,11 @@ function mergeNewRows(
  * Sorts rows [fromRow, toRow) by (time, file id, element); rows without a time go last. A file's
  * rows are contiguous and appended whole, so the rows in that span are exactly those of the
  * files whose first row lies in it: they are first laid out by file (in element order), then
- * stably sorted by time. When every time is a whole second the sort key packs time and
- * position into one double and the native numeric sort does the work (about 10× faster than a
- * comparator on a million rows).
+ * stably sorted by time. When every time is a whole second, a radix sort of the seconds does the
+ * work (stableSortByKey); for times more than 136 years apart the sort key packs time and
+ * position into one double and the native numeric sort does it (about 10× faster than a
+ * comparator on a million rows); times with milliseconds take the comparator.
  */
-/**
- * `items` ordered by `keys` (≤ maxKey), equal keys in their order in `items`: a radix sort, 16
- * bits a pass (one pass when every key fits in 16 bits). About 4× faster than sorting packed
- * doubles at a million rows.
- */
-function stableSortByKey(items: Uint32Array, keys: Uint32Array, maxKey: number): Uint32Array {
-  const n = items.length;
-  let from: Uint32Array = items;
-  let fromKeys: Uint32Array = keys;
-  let to: Uint32Array = new Uint32Array(n);
-  let toKeys: Uint32Array = new Uint32Array(n);
-  const counts = new Uint32Array(65537);
-  for (let shift = 0; shift < 32 && maxKey >>> shift > 0; shift += 16) {
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[((fromKeys[i] >>> shift) & 0xffff) + 1]++;
-    for (let d = 1; d <= 65536; d++) counts[d] += counts[d - 1];
-    for (let i = 0; i < n; i++) {
-      const k = fromKeys[i];
-      const at = counts[(k >>> shift) & 0xffff]++;
-      to[at] = from[i];
-      toKeys[at] = k;
-    }
-    [from, to] = [to, from];
-    [fromKeys, toKeys] = [toKeys, fromKeys];
-  }
-  return from;
-}
-
 function sortByTime(
   store: ColumnStore,
   files: readonly IndexedFile[],
@@ -1208,4 +1181,32 @@ function sortByTime(
   for (let i = 0; i < n; i++) pos[byFile[i] - fromRow] = i;
   const key = (r: number) => (Number.isFinite(times[r]) ? times[r] : Infinity);
   return byFile.sort((a, b) => key(a) - key(b) || pos[a - fromRow] - pos[b - fromRow]);
+}
+
+/**
+ * `items` ordered by `keys` (≤ maxKey), equal keys in their order in `items`: a radix sort, 16
+ * bits a pass (one pass when every key fits in 16 bits). About 4× faster than sorting packed
+ * doubles at a million rows.
+ */
+function stableSortByKey(items: Uint32Array, keys: Uint32Array, maxKey: number): Uint32Array {
+  const n = items.length;
+  let from: Uint32Array = items;
+  let fromKeys: Uint32Array = keys;
+  let to: Uint32Array = new Uint32Array(n);
+  let toKeys: Uint32Array = new Uint32Array(n);
+  const counts = new Uint32Array(65537);
+  for (let shift = 0; shift < 32 && maxKey >>> shift > 0; shift += 16) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[((fromKeys[i] >>> shift) & 0xffff) + 1]++;
+    for (let d = 1; d <= 65536; d++) counts[d] += counts[d - 1];
+    for (let i = 0; i < n; i++) {
+      const k = fromKeys[i];
+      const at = counts[(k >>> shift) & 0xffff]++;
+      to[at] = from[i];
+      toKeys[at] = k;
+    }
+    [from, to] = [to, from];
+    [fromKeys, toKeys] = [toKeys, fromKeys];
+  }
+  return from;
 }
