@@ -66,6 +66,11 @@ export class TestS3Server {
   readonly deniedBuckets = new Set<string>();
   /** `bucket/key`s whose GET sends half the body and then drops the connection. */
   readonly brokenKeys = new Set<string>();
+  /**
+   * A broken server's ListObjectsV2 pages: 'token-missing' says a page is truncated without a
+   * continuation token; 'token-repeated' answers every continuation token with the first page.
+   */
+  listingFault: ListingFault | undefined;
   endpoint = '';
   /** Added to every request before it is answered: a network round trip, for benchmarks. */
   latencyMs = 0;
@@ -138,7 +143,8 @@ export class TestS3Server {
       )
     ) {
       // A missing bucket is s3rver's to answer (NoSuchBucket).
-      if (await this.server!.store.getBucket(bucket)) return this.listing!.answer(ctx, bucket);
+      if (await this.server!.store.getBucket(bucket))
+        return this.listing!.answer(ctx, bucket, this.listingFault);
     }
     const key = decodeURIComponent(ctx.path.slice(1));
     if (
@@ -293,6 +299,8 @@ interface IndexedObject {
 /** Objects up to this size are kept in memory by the index. */
 const BODY_KEPT_BYTES = 64 * 1024;
 
+export type ListingFault = 'token-missing' | 'token-repeated';
+
 class ListingIndex {
   private readonly buckets = new Map<string, IndexedObject[]>();
 
@@ -383,7 +391,7 @@ class ListingIndex {
     return true;
   }
 
-  async answer(ctx: KoaContext, bucket: string): Promise<void> {
+  async answer(ctx: KoaContext, bucket: string, fault?: ListingFault): Promise<void> {
     const q = new URLSearchParams(ctx.querystring);
     const v2 = q.get('list-type') === '2';
     const prefix = q.get('prefix') ?? '';
@@ -391,7 +399,11 @@ class ListingIndex {
     const maxKeys = Math.min(1000, Math.max(0, Number(q.get('max-keys') ?? 1000) || 0));
     const url = q.get('encoding-type') === 'url';
     const token = q.get('continuation-token');
-    const resume = token ? Buffer.from(token, 'base64url').toString('utf8') : undefined;
+    // A server repeating itself answers every token with the first page again.
+    const resume =
+      token && fault !== 'token-repeated'
+        ? Buffer.from(token, 'base64url').toString('utf8')
+        : undefined;
     const after = v2 ? (resume ?? q.get('start-after') ?? '') : (q.get('marker') ?? '');
     const list = await this.keysOf(bucket);
 
@@ -434,7 +446,9 @@ class ListingIndex {
           el('ContinuationToken', token ? xml(token) : undefined) +
           el(
             'NextContinuationToken',
-            truncated ? Buffer.from(last, 'utf8').toString('base64url') : undefined,
+            truncated && fault !== 'token-missing'
+              ? Buffer.from(last, 'utf8').toString('base64url')
+              : undefined,
           ) +
           el('StartAfter', !token && q.has('start-after') ? enc(after) : undefined)
         : el('Marker', enc(after)) + el('NextMarker', truncated ? enc(last) : undefined)) +

@@ -111,6 +111,7 @@ export class S3Source implements LogSource {
     if (above) return [above];
     if (!this.reachable(prefix)) return [];
     const entries: SourceEntry[] = [];
+    const tokens = new Set<string>();
     let token: string | undefined;
     do {
       const page: ListObjectsV2CommandOutput = await this.send(
@@ -133,7 +134,7 @@ export class S3Source implements LogSource {
         // A "folder marker" object (key ending in '/') made by consoles is not a file.
         if (o.Key && o.Key !== prefix && !o.Key.endsWith('/')) entries.push(this.objectOf(o));
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      token = this.nextPage(page, tokens, prefix);
     } while (token);
     return entries.sort((a, b) =>
       compareKeys(a.kind === 'object' ? a.key : a.prefix, b.kind === 'object' ? b.key : b.prefix),
@@ -144,6 +145,7 @@ export class S3Source implements LogSource {
     // Above the configured prefix, everything reachable is under the prefix itself.
     const start = this.prefix.startsWith(prefix) ? this.prefix : prefix;
     if (!this.reachable(start)) return;
+    const tokens = new Set<string>();
     let token: string | undefined;
     do {
       const page: ListObjectsV2CommandOutput = await this.send(
@@ -161,8 +163,36 @@ export class S3Source implements LogSource {
       );
       for (const o of page.Contents ?? [])
         if (o.Key && !o.Key.endsWith('/')) yield this.objectOf(o);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      token = this.nextPage(page, tokens, start);
     } while (token);
+  }
+
+  /**
+   * The continuation token of the page after `page` of the listing of `prefix`, or undefined
+   * after its last page; `tokens` holds those the listing has had. A server that says there is
+   * more but gives no token would end the listing short without a word, and one that sends a
+   * token again would list for ever: either is an error.
+   */
+  private nextPage(
+    page: ListObjectsV2CommandOutput,
+    tokens: Set<string>,
+    prefix: string,
+  ): string | undefined {
+    if (!page.IsTruncated) return undefined;
+    const token = page.NextContinuationToken;
+    const problem = !token
+      ? 'says there is more but gives no continuation token'
+      : tokens.has(token)
+        ? 'sent the same continuation token twice'
+        : undefined;
+    if (problem)
+      throw new SourceError(
+        'io',
+        prefix,
+        `${this.uri(prefix)}: the server's listing ${problem}, so it cannot be listed in full`,
+      );
+    tokens.add(token!);
+    return token;
   }
 
   async read(key: string, options: ReadOptions = {}): Promise<Uint8Array> {

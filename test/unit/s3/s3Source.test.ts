@@ -141,6 +141,59 @@ describe('S3Source (against a local S3 server)', function () {
     }
   });
 
+  it('a server whose listing says it is truncated without a token, or repeats a token, is an error naming the prefix: never a short or endless listing', async function () {
+    const broken = 'broken-listing';
+    const extra = new TestS3Server([broken]);
+    try {
+      await extra.start();
+      const client = extra.client();
+      const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+      const day = 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/';
+      await Promise.all(
+        Array.from({ length: 15 }, (_, i) =>
+          client.send(
+            new PutObjectCommand({ Bucket: broken, Key: `${day}f${i}.json.gz`, Body: 'x' }),
+          ),
+        ),
+      );
+      client.destroy();
+      const s = new S3Source(
+        { bucket: broken, endpoint: extra.endpoint, region: 'us-east-1' },
+        { credentials: S3RVER_CREDENTIALS, maxAttempts: 1, pageSize: 10 },
+      );
+      const listAll = async () => {
+        for await (const o of s.listAll('AWSLogs/')) void o;
+      };
+      const named = (what: RegExp, prefix: string) => (e: SourceError) =>
+        e instanceof SourceError &&
+        e.code === 'io' &&
+        e.key === prefix &&
+        e.message.includes(`s3://${broken}/${prefix}`) &&
+        what.test(e.message);
+      for (const fault of ['token-missing', 'token-repeated'] as const) {
+        extra.listingFault = fault;
+        const what =
+          fault === 'token-missing' ? /no continuation token/ : /the same continuation token twice/;
+        const before = extra.requests.length;
+        await assert.rejects(s.listLevel(day), named(what, day), `listLevel, ${fault}`);
+        await assert.rejects(listAll(), named(what, 'AWSLogs/'), `listAll, ${fault}`);
+        assert.ok(
+          extra.requests.length - before <= 4,
+          `${fault}: two pages each, not an endless listing`,
+        );
+      }
+      extra.listingFault = undefined;
+      assert.equal(
+        (await s.listLevel(day)).length,
+        15,
+        'the same source lists in full once the server is well',
+      );
+      s.dispose();
+    } finally {
+      await extra.dispose();
+    }
+  });
+
   it('with a prefix, levels above it show only the way down (no request) and nothing outside it is reachable', async () => {
     const s = source({ prefix: `${PREFIX}/` });
     assert.deepEqual(await s.listLevel(''), [{ kind: 'prefix', prefix: 'corp/' }]);
