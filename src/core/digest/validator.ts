@@ -317,6 +317,12 @@ interface LoadedDigest {
 
 class ChainWalker {
   readonly listedLogs = new Set<string>();
+  /**
+   * Another trail's chain only (listOnly): logs listed by its digests that are not valid, with the
+   * digest. Nothing reports that digest's verdict, so its listing vouches for nothing: anyone can
+   * write an unsigned digest of a made-up trail naming a forged log.
+   */
+  readonly unvouchedLogs = new Map<string, string>();
   /** [start, end] windows of the digests read. */
   readonly coverage: Array<[number, number]> = [];
   /** [end of the older digest, start of the starting digest] of each stop in the chain. */
@@ -429,10 +435,15 @@ class ChainWalker {
       this.queue.push(queued);
       await this.reportQueued(QUEUED_DIGESTS);
       if (verdict.kind === 'not-found') this.missing.add(key);
+      if (this.listOnly && verdict.kind !== 'valid') {
+        if (Array.isArray(loaded.json?.logFiles))
+          for (const l of loaded.json.logFiles as DigestLogEntry[])
+            if (typeof l?.s3Object === 'string') this.unvouchedLogs.set(l.s3Object, key);
+      }
       if (!trusted) {
         report.counts.invalidDigests++;
         // Logs an INVALID digest lists are not "unlisted": that digest's own verdict says what is wrong.
-        if (Array.isArray(loaded.json?.logFiles))
+        if (!this.listOnly && Array.isArray(loaded.json?.logFiles))
           for (const l of loaded.json.logFiles as DigestLogEntry[])
             if (typeof l?.s3Object === 'string') this.listedLogs.add(l.s3Object);
         newer = loaded;
@@ -451,8 +462,10 @@ class ChainWalker {
       } else {
         report.counts.unverifiableDigests++;
       }
-      this.coverage.push([digestStart, parseTime(d.digestEndTime)!]);
-      for (const l of d.logFiles) this.listedLogs.add(l.s3Object);
+      if (!this.listOnly || verdict.kind === 'valid') {
+        this.coverage.push([digestStart, parseTime(d.digestEndTime)!]);
+        for (const l of d.logFiles) this.listedLogs.add(l.s3Object);
+      }
       newer = loaded;
       newerValid = true;
       if (d.previousDigestS3Bucket === null || d.previousDigestS3Bucket === undefined) {
@@ -868,12 +881,17 @@ function coverageFindings(
     } else if (from !== undefined && l.nameTime >= from) unlisted.push({ ...l, hole: true }); // a missing or INVALID digest's hour
   }
   const pathOf = (key: string) => walkers[0].localPath(key);
+  const unvouched = new Map<string, string>();
+  for (const w of walkers) for (const [k, d] of w.unvouchedLogs) unvouched.set(k, d);
   for (const l of unlisted) {
+    const only = unvouched.get(l.key);
     report.findings.push({
       kind: 'unlisted-log',
-      message: l.hole
-        ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is in no valid digest: the digest of its hour is missing or INVALID, so it is NOT VALIDATED`
-        : `Log file ${l.key} is in no digest although digests cover its delivery time (${iso(l.nameTime)}): it was added or renamed after delivery`,
+      message: only
+        ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is listed only by ${only}, a digest of another trail that is not valid here, so it is NOT VALIDATED`
+        : l.hole
+          ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is in no valid digest: the digest of its hour is missing or INVALID, so it is NOT VALIDATED`
+          : `Log file ${l.key} is in no digest although digests cover its delivery time (${iso(l.nameTime)}): it was added or renamed after delivery`,
       key: l.key,
       localPath: pathOf(l.key),
       from: iso(l.nameTime),

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { signingKey } from '../../../src/core/synthetic/digests';
-import { ARN, digestLine, Workspace, zeroBomb } from './helpers';
+import { ARN, BUCKET, digestLine, Workspace, zeroBomb } from './helpers';
 
 const WINDOW = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-15T00:00:00Z'];
 
@@ -219,6 +219,36 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
           `${k} (listed by the other trail) is not reported`,
         );
     assert.equal(r.chains[0].counts.validLogs, 6, "the other trail's logs are not counted as ours");
+    assert.equal(r.exitCode, 1);
+  });
+
+  it("--trail-arn: a forged log listed only by another trail's digest that is not valid (unsigned or edited) is still NOT VALIDATED", async () => {
+    const mine = ws.bucket.chain();
+    mine.hours(3);
+    const forged = [
+      mine.unlistedLog('2024-05-14T10:30:00Z'),
+      mine.unlistedLog('2024-05-14T11:30:00Z'),
+    ];
+    // Digests of made-up trails in the same folder naming the forged logs: one with no signature
+    // on record (UNVERIFIED), one edited after signing (signature verification failed).
+    const [unsigned] = ws.bucket.chain({ trailName: 'decoy-a' }).hours(1, { logs: 0 });
+    const [edited] = ws.bucket.chain({ trailName: 'decoy-b' }).hours(1, { logs: 0 });
+    ws.bucket.edit(unsigned.key, (j) =>
+      (j.logFiles as unknown[]).push({ s3Bucket: BUCKET, s3Object: forged[0], hashValue: 'x' }),
+    );
+    ws.bucket.signatures.delete(unsigned.key);
+    ws.bucket.edit(edited.key, (j) =>
+      (j.logFiles as unknown[]).push({ s3Bucket: BUCKET, s3Object: forged[1], hashValue: 'x' }),
+    );
+    const r = await json(ws, [...WINDOW, '--trail-arn', ARN]);
+    assert.equal(r.chains.length, 1);
+    const unlisted = r.chains[0].findings.filter((f) => f.kind === 'unlisted-log');
+    assert.deepEqual(
+      unlisted.map((f) => f.key),
+      forged,
+    );
+    assert.match(unlisted[0].message, /is listed only by .*decoy-a.*not valid here/);
+    assert.equal(r.chains[0].counts.notValidatedLogs, 2);
     assert.equal(r.exitCode, 1);
   });
 
