@@ -5,8 +5,9 @@
 //   valid               listed by a digest with the same hash, the digest's signature verified;
 //   unverified offline  listed with the same hash, but the digest's signature could not be
 //                       checked here (no S3 metadata or signatures file), or validation did not run;
-//   invalid             hash mismatch, unreadable, listed by an invalid digest, or missing from
-//                       the digest that covers its delivery (NOT VALIDATED);
+//   invalid             hash mismatch, unreadable, listed by an invalid digest, data after the
+//                       gzip member its digest hashes, or missing from the digest that covers
+//                       its delivery (NOT VALIDATED);
 //   not covered         no digest covers it (no chain ran, awaiting the next digest, or not a
 //                       delivered log at all).
 import { createHash } from 'node:crypto';
@@ -91,6 +92,13 @@ export class ValidationVerdicts {
         verdict: 'invalid',
         reason: `${bad.message || bad.kind} (listed by digest ${bad.digestKey})`,
         digestKey: bad.digestKey,
+      };
+    const trailing = logs.find((l) => l.trailingBytes);
+    if (trailing)
+      return {
+        verdict: 'invalid',
+        reason: `${trailing.trailingBytes} byte(s) after the gzip member digest ${trailing.digestKey} hashes: what follows is NOT VALIDATED`,
+        digestKey: trailing.digestKey,
       };
     const listed = logs[0];
     if (listed) {

@@ -64,6 +64,12 @@ export interface MemberDigest {
    * the CLI's streaming decompressor does for logs (a truncated log is a hash mismatch there).
    */
   truncated?: boolean;
+  /**
+   * Bytes after the first member's trailer (absent when none). CloudTrail writes one member; the
+   * hash does not cover what follows, yet a further member is read as more records by gunzip
+   * (and so by this product's own loading).
+   */
+  trailingBytes?: number;
 }
 
 export interface HashOptions {
@@ -78,10 +84,10 @@ export interface HashOptions {
  * Streams the first gzip member of `buf` through SHA-256.
  *
  * Fast path: zlib's own gunzip, which checks the CRC inside the threadpool. It would also join
- * further members, so its result is kept only when the decompressed size equals the ISIZE in
- * the file's last four bytes, which holds for a single member (and for appended empty members,
- * which change nothing). Anything else (several members, trailing bytes, truncation, errors)
- * is decided by the exact path, which parses the member boundary itself.
+ * further members and skip trailing bytes that start with a zero, so its result is kept only
+ * when it consumed the whole input and the decompressed size equals the ISIZE in the file's last
+ * four bytes, which holds for a single member. Anything else (several members, trailing bytes,
+ * truncation, errors) is decided by the exact path, which parses the member boundary itself.
  *
  * With `maxBytes`, both paths stop inflating as soon as the output passes the cap (a gzip bomb
  * costs at most the cap, twice, never its decompressed size).
@@ -101,7 +107,12 @@ export async function hashFirstMember(
     const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     let out: Buffer | undefined;
     try {
-      out = zlib.gunzipSync(view, { maxOutputLength: options.maxBytes + 1 });
+      // `info` adds the engine, whose bytesWritten is the input consumed (@types/node omits it).
+      const r = zlib.gunzipSync(view, {
+        maxOutputLength: options.maxBytes + 1,
+        info: true,
+      }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      if (r.engine.bytesWritten === buf.length) out = r.buffer;
     } catch {
       out = undefined; // too large, several members, corrupt: the exact path decides, capped
     }
@@ -150,6 +161,8 @@ function gunzipWhole(
     });
     gunzip.on('end', () => {
       options.signal?.removeEventListener('abort', onAbort);
+      // Input left over (trailing bytes zlib skipped): the exact path says how much.
+      if (gunzip.bytesWritten !== buf.length) return void reject(new Error('input left over'));
       resolve({
         sha256: hash.digest('hex'),
         size,
@@ -240,9 +253,11 @@ function exactFirstMember(
         reject(new GzipFormatError('gzip checksum does not match its content'));
         return;
       }
+      const trailing = buf.length - (trailer + 8);
       resolve({
         sha256: hash.digest('hex'),
         size,
+        ...(trailing ? { trailingBytes: trailing } : {}),
         bytes: options.keep ? Buffer.concat(kept) : undefined,
       });
     });

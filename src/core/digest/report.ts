@@ -80,7 +80,8 @@ export function writeChainText(report: ChainReport, sink: TextSink, verbose: boo
 
 /**
  * Our line after the AWS CLI's counts: how many log files in the window no digest lists, by why,
- * and how many digests were deleted; undefined when there are none.
+ * how many listed ones carry data after what their digest hashes, and how many digests were
+ * deleted; undefined when there are none.
  */
 export function coverageSummary(c: DigestCounts): string | undefined {
   const total = c.notValidatedLogs + c.awaitingLogs + c.uncoveredLogs;
@@ -92,10 +93,13 @@ export function coverageSummary(c: DigestCounts): string | undefined {
   const logs = total
     ? `${total} log file(s) in the window are listed by no digest: ${parts.join(', ')}`
     : '';
+  const trailing = c.trailingDataLogs
+    ? `${c.trailingDataLogs} listed log file(s) with data after what their digest hashes (NOT VALIDATED)`
+    : '';
   const deleted = c.deletedDigests
     ? `${c.deletedDigests} digest file(s) deleted (signature on record, file gone)`
     : '';
-  return [logs, deleted].filter(Boolean).join('; ') || undefined;
+  return [logs, trailing, deleted].filter(Boolean).join('; ') || undefined;
 }
 
 function notValidatedWhy(c: DigestCounts): string {
@@ -124,6 +128,7 @@ export function writeFindings(findings: Finding[], sink: TextSink): void {
 export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
   'unlisted-log',
   'chain-truncated',
+  'log-trailing-data',
   'deleted-digest',
   'previous-hash-mismatch',
   'previous-signature-mismatch',

@@ -45,6 +45,8 @@ export interface LogVerdict {
   message: string;
   /** The digest that lists it. */
   digestKey: string;
+  /** Bytes after the first gzip member, which the digest's hash does not cover (log-trailing-data). */
+  trailingBytes?: number;
   /** ISO delivery time from the file name, when it follows the layout. */
   deliveryTime?: string;
   oldestEventTime?: string;
@@ -87,6 +89,12 @@ export type FindingKind =
   | 'chain-cycle'
   /** Log objects delivered when no digest chain ran: before a chain's first digest, in a gap, or in a region with no digests at all. */
   | 'no-digests'
+  /**
+   * A listed log with bytes after its first gzip member: the digest's hash (and the AWS CLI)
+   * covers only that member, but gunzip, and so every view of the events, reads an appended
+   * member as more records.
+   */
+  | 'log-trailing-data'
   /** Backfill digests, which the CLI skips and so do we. */
   | 'backfill-skipped'
   /** A digest verified with a key whose listed validity period does not include the digest's end time. */
@@ -123,6 +131,8 @@ export interface DigestCounts {
   /** Delivered when no chain ran: before its first digest or in a gap (no-digests). */
   uncoveredLogs: number;
   deletedDigests: number;
+  /** Listed logs with bytes after the gzip member their digest hashes (log-trailing-data): what follows is NOT VALIDATED. */
+  trailingDataLogs: number;
 }
 
 export interface ChainReport {
@@ -152,8 +162,8 @@ export interface ValidationReport {
 
 /**
  * True when a chain report has anything not valid: INVALID or UNVERIFIED files (the AWS CLI's
- * verdicts), logs NOT VALIDATED because the digest that should list them is missing, or deleted
- * digests. Other findings alone don't count (see exitCodeOf's --strict).
+ * verdicts), logs NOT VALIDATED because the digest that should list them is missing, logs with
+ * data after what their digest hashes, or deleted digests. Other findings alone don't count (see exitCodeOf's --strict).
  */
 export function chainFailed(c: ChainReport): boolean {
   const k = c.counts;
@@ -162,6 +172,7 @@ export function chainFailed(c: ChainReport): boolean {
       k.invalidLogs +
       k.unverifiableDigests +
       k.notValidatedLogs +
+      k.trailingDataLogs +
       k.deletedDigests >
     0
   );

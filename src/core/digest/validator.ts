@@ -368,6 +368,7 @@ class ChainWalker {
         awaitingLogs: 0,
         uncoveredLogs: 0,
         deletedDigests: 0,
+        trailingDataLogs: 0,
       },
     };
   }
@@ -514,6 +515,16 @@ class ChainWalker {
         this.report.events.push(v);
         if (v.kind === 'valid') this.report.counts.validLogs++;
         else this.report.counts.invalidLogs++;
+        if (v.trailingBytes) {
+          this.report.counts.trailingDataLogs++;
+          this.report.findings.push({
+            kind: 'log-trailing-data',
+            message: `Log file ${v.key} has ${v.trailingBytes} byte(s) after the gzip member its digest hashes: the AWS CLI reads only that member, but gunzip (and every view of its events) also reads an appended member, so what follows is NOT VALIDATED`,
+            key: v.key,
+            localPath: v.localPath,
+            relatedKey: v.digestKey,
+          });
+        }
       }
       this.report.events.push(...q.after);
     }
@@ -815,7 +826,7 @@ class ChainWalker {
       if (h.sha256 !== entry.hashValue) {
         verdict.kind = 'hash-mismatch';
         verdict.message = "hash value doesn't match";
-      }
+      } else if (h.trailingBytes) verdict.trailingBytes = h.trailingBytes;
     } catch {
       this.checkAborted();
       verdict.kind = 'invalid-format';

@@ -153,6 +153,7 @@ export interface PlannedProblem {
 const NOT_VALIDATED_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
   'unlisted-log',
   'chain-truncated',
+  'log-trailing-data',
   'deleted-digest',
 ]);
 
@@ -214,7 +215,7 @@ export function planProblems(
   return out;
 }
 
-/** Log files whose events deserve a look: INVALID ones that are still there, and the NOT VALIDATED ones (unlisted, or after a truncated chain). */
+/** Log files whose events deserve a look: INVALID ones that are still there, and the NOT VALIDATED ones (unlisted, after a truncated chain, or with data after what their digest hashes). */
 export function suspiciousLogKeys(report: ValidationReport): string[] {
   const keys = new Set<string>();
   for (const c of report.chains) {
@@ -222,7 +223,7 @@ export function suspiciousLogKeys(report: ValidationReport): string[] {
       if (e.type === 'log' && (e.kind === 'hash-mismatch' || e.kind === 'invalid-format'))
         keys.add(e.key);
     for (const f of c.findings) {
-      if (f.kind === 'unlisted-log' && f.key) keys.add(f.key);
+      if ((f.kind === 'unlisted-log' || f.kind === 'log-trailing-data') && f.key) keys.add(f.key);
       if (f.kind === 'chain-truncated') for (const k of f.keys ?? []) keys.add(k);
     }
   }

@@ -199,6 +199,37 @@ describe('evidence report', function () {
     );
   });
 
+  it('custody: a log with a gzip member appended is invalid, though its first member matches the digest (the appended records are read)', async () => {
+    const other = new CaseWorkspace(1);
+    try {
+      const key = other.digests[0].logKeys[0];
+      const file = other.bucket.file(key);
+      writeFileSync(
+        file,
+        Buffer.concat([
+          readFileSync(file),
+          gzipSync('{"Records":[{"eventName":"Planted","eventTime":"2024-05-14T09:30:00Z"}]}'),
+        ]),
+      );
+      const idx = await other.load(pool);
+      const rows = (await idx.query({ kind: 'all' })).rows;
+      assert.ok(
+        Array.from(rows).some((r) => idx.summary(r).eventName === 'Planted'),
+        'the appended record is loaded',
+      );
+      const report = await validateSource(new FolderSource(other.root), {
+        publicKeys: await loadPublicKeyFiles([other.keysFile]),
+        signatures: await loadSignaturesFile(other.signaturesFile),
+      });
+      const f = (await custodyOf(idx, rows, [report])).files.find((x) => x.key === key)!;
+      assert.equal(f.contentSha256, other.digests[0].json.logFiles[0].hashValue);
+      assert.equal(f.verdict, 'invalid');
+      assert.match(f.reason, /byte\(s\) after the gzip member digest .* hashes/);
+    } finally {
+      other.dispose();
+    }
+  });
+
   it('CLI report (Markdown): the annotated events in time order with who/what/where, notes, custody with hashes and verdicts', async () => {
     const r = await cli([
       'report',

@@ -252,6 +252,35 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     assert.equal(r.exitCode, 1);
   });
 
+  it('a listed log with a gzip member appended (records the hash does not cover): the AWS CLI lines unchanged, a finding, exit 1', async () => {
+    const [d] = ws.bucket.chain().hours(2);
+    const file = ws.bucket.file(d.logKeys[1]);
+    const extra = gzipSync('{"Records":[{"eventName":"DeleteTrail"}]}');
+    writeFileSync(file, Buffer.concat([readFileSync(file), extra]));
+    const r = await ws.validate(WINDOW);
+    assert.match(
+      cliLines(r.out),
+      /\n2\/2 digest files valid\n4\/4 log files valid\n/,
+      'the AWS CLI hashes the first member only: valid',
+    );
+    assert.match(
+      r.out,
+      /\nFINDING\tcoverage\t1 listed log file\(s\) with data after what their digest hashes \(NOT VALIDATED\)\n/,
+    );
+    assert.ok(
+      r.out.includes(
+        `FINDING\tlog-trailing-data\tLog file ${d.logKeys[1]} has ${extra.length} byte(s) after the gzip member its digest hashes`,
+      ),
+    );
+    assert.equal(r.code, 1);
+    const chain = (await json(ws, WINDOW)).chains[0];
+    assert.equal(chain.counts.trailingDataLogs, 1);
+    assert.deepEqual(
+      chain.findings.map((f) => [f.kind, f.key, f.relatedKey]),
+      [['log-trailing-data', d.logKeys[1], d.key]],
+    );
+  });
+
   it('default window (issue 13): logs older than the first digest are reported as no-digests without --start-time', async () => {
     const c = ws.bucket.chain({ start: '2024-05-14T09:17:42Z' });
     const early = c.unlistedLog('2024-05-14T02:05:00Z');

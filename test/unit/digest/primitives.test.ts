@@ -42,6 +42,20 @@ describe('digest primitives', function () {
         sha(data),
       );
     });
+    it('says how many bytes follow the first member, on every path (none for a single member)', async () => {
+      const small = Buffer.from('{"Records":[]}');
+      for (const body of [data, small]) {
+        const one = gzipSync(body);
+        for (const opts of [{}, { keep: true, maxBytes: 1 << 22 }]) {
+          assert.equal((await hashFirstMember(one, opts)).trailingBytes, undefined);
+          for (const tail of [gzipSync('{"Records":[{}]}'), Buffer.from('junk'), Buffer.alloc(9)]) {
+            const h = await hashFirstMember(Buffer.concat([one, tail]), opts);
+            assert.equal(h.sha256, sha(body));
+            assert.equal(h.trailingBytes, tail.length);
+          }
+        }
+      }
+    });
     it('with maxBytes, a gzip bomb stops once past the cap on both paths, inflating no more than the cap and a chunk', async () => {
       const bomb = zeroBomb(2048); // 2 GiB of zeros in ~2 MB
       for (const input of [bomb, Buffer.concat([bomb, gzipSync('second member')])]) {
