@@ -855,7 +855,9 @@ class ChainWalker {
  *   `unlisted-log`, NOT VALIDATED (added or renamed after delivery, or its digest is not valid);
  * - after the group's newest digest: once its successor was due at the window's end,
  *   `chain-truncated`, NOT VALIDATED (the newest digests were deleted); before, `awaiting-digest`;
- * - in a gap of the chain, or before its first digest: `no-digests` (validation was off).
+ * - in a gap of the chain, or before its first digest: `no-digests` (validation was off);
+ * - before the oldest digest walked when the walk stopped short of a starting digest (a missing
+ *   previous-digest pointer, a loop): `unlisted-log`, NOT VALIDATED.
  * A log whose delivery minute straddles a boundary it cannot be placed against is not judged.
  */
 function coverageFindings(
@@ -879,7 +881,7 @@ function coverageFindings(
   const from = windows.length ? minOf(windows.map((w) => w[0])) : undefined;
   // A log's name carries its delivery minute: it lies inside a span only if that whole minute does.
   const inside = (t: number, [a, b]: [number, number]) => t >= a && t + MINUTE <= b;
-  const unlisted: Array<LogObject & { hole?: boolean }> = [];
+  const unlisted: Array<LogObject & { hole?: boolean; unreached?: boolean }> = [];
   const late: LogObject[] = [];
   const uncovered: LogObject[] = [];
   for (const l of logs) {
@@ -888,7 +890,11 @@ function coverageFindings(
     else if (windows.some((w) => inside(l.nameTime, w))) unlisted.push(l);
     else if (gaps.some((g) => inside(l.nameTime, g))) uncovered.push(l);
     else if (from !== undefined && l.nameTime + MINUTE <= from) {
+      // Before the oldest digest walked, inside the window: no chain ran then only if the walk
+      // ended at a starting digest. Otherwise it ended early (a missing pointer, a loop, nothing
+      // older listed after an INVALID digest), and no valid digest vouches for the log.
       if (startReached) uncovered.push(l);
+      else unlisted.push({ ...l, unreached: true });
     } else if (from !== undefined && l.nameTime >= from) unlisted.push({ ...l, hole: true }); // a missing or INVALID digest's hour
   }
   const pathOf = (key: string) => walkers[0].localPath(key);
@@ -900,9 +906,11 @@ function coverageFindings(
       kind: 'unlisted-log',
       message: only
         ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is listed only by ${only}, a digest of another trail that is not valid here, so it is NOT VALIDATED`
-        : l.hole
-          ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is in no valid digest: the digest of its hour is missing or INVALID, so it is NOT VALIDATED`
-          : `Log file ${l.key} is in no digest although digests cover its delivery time (${iso(l.nameTime)}): it was added or renamed after delivery`,
+        : l.unreached
+          ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is in no valid digest: the walk of the chain stopped before its hour without reaching a starting digest, so it is NOT VALIDATED`
+          : l.hole
+            ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is in no valid digest: the digest of its hour is missing or INVALID, so it is NOT VALIDATED`
+            : `Log file ${l.key} is in no digest although digests cover its delivery time (${iso(l.nameTime)}): it was added or renamed after delivery`,
       key: l.key,
       localPath: pathOf(l.key),
       from: iso(l.nameTime),

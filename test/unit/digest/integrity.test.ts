@@ -281,6 +281,35 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     );
   });
 
+  it('a walk stopped short of a starting digest (an unsigned newest digest with no previous object): the logs before it are NOT VALIDATED', async () => {
+    const c = ws.bucket.chain();
+    const ds = c.hours(4);
+    const forged = c.unlistedLog('2024-05-14T10:30:00Z');
+    ws.bucket.edit(ds[3].key, (j) => (j.previousDigestS3Object = null));
+    ws.bucket.signatures.delete(ds[3].key);
+    const r = await json(ws, [
+      '--start-time',
+      '2024-05-14T09:00:00Z',
+      '--end-time',
+      '2024-05-14T13:20:00Z',
+    ]);
+    const chain = r.chains[0];
+    assert.deepEqual(
+      chain.events.filter((e) => e.type === 'digest').map((e) => [e.key, e.kind]),
+      [[ds[3].key, 'unverifiable']],
+    );
+    const unlisted = chain.findings.filter((f) => f.kind === 'unlisted-log').map((f) => f.key);
+    assert.deepEqual(
+      [...unlisted].sort(),
+      [...ds.slice(0, 3).flatMap((d) => d.logKeys), forged].sort(),
+    );
+    assert.match(
+      chain.findings.find((f) => f.key === forged)!.message,
+      /the walk of the chain stopped before its hour without reaching a starting digest/,
+    );
+    assert.equal(chain.counts.notValidatedLogs, 7);
+  });
+
   it('default window (issue 13): logs older than the first digest are reported as no-digests without --start-time', async () => {
     const c = ws.bucket.chain({ start: '2024-05-14T09:17:42Z' });
     const early = c.unlistedLog('2024-05-14T02:05:00Z');
