@@ -14,10 +14,10 @@
 const HIDDEN_SOURCE = '[\\p{Cc}\\p{Cf}\\p{Default_Ignorable_Code_Point}\\p{Zl}\\p{Zp}\\p{Cs}]';
 /** Every hidden character but tab and line feed (text shown over several lines keeps them). */
 const HIDDEN = new RegExp(`(?![\\t\\n])${HIDDEN_SOURCE}`, 'gu');
-/** Every hidden character, tab and line feed included. */
-const HIDDEN_ALL = new RegExp(HIDDEN_SOURCE, 'gu');
 /** Every hidden character but tab, line feed and a CR that ends a line (CRLF). */
 const HIDDEN_TERMINAL = new RegExp(`(?![\\t\\n]|\\r\\n)${HIDDEN_SOURCE}`, 'gu');
+/** Every hidden character but tab, line feed and carriage return (in valid JSON, only white space between tokens). */
+const HIDDEN_BUT_JSON_SPACE = new RegExp(`(?![\\t\\n\\r])${HIDDEN_SOURCE}`, 'gu');
 const LEADING_HIDDEN_OR_SPACE = new RegExp(`^(?:${HIDDEN_SOURCE}|\\s)+`, 'u');
 
 function marker(c: string): string {
@@ -60,13 +60,19 @@ export function cellText(text: string, max = 400): string {
 
 /**
  * JSON text with every hidden character written as a `\uXXXX` escape. For valid JSON this keeps
- * the value exactly (hidden characters can only be inside strings) while nothing invisible or
- * acting is left in the text: what a terminal gets when it is shown JSON lines.
+ * the value exactly while nothing invisible or acting is left in the text: what a terminal gets
+ * when it is shown JSON lines. Valid JSON holds a raw control character only as white space
+ * between tokens (tab, line feed, carriage return; an escape there would make the text invalid):
+ * tabs and line feeds are kept, and a carriage return that does not end a line (it would let later
+ * text overwrite the line) becomes a space.
  */
 export function escapeHiddenInJson(json: string): string {
-  return json.replace(HIDDEN_ALL, (c) => {
-    let out = '';
-    for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
-    return out;
-  });
+  return json
+    .replace(HIDDEN_BUT_JSON_SPACE, (c) => {
+      let out = '';
+      for (let i = 0; i < c.length; i++)
+        out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+      return out;
+    })
+    .replace(/\r(?!\n)/g, ' ');
 }

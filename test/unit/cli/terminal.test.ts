@@ -80,6 +80,22 @@ describe('CLI output to a terminal', function () {
     assert.equal(r.out, recordTexts.join('\n') + '\n');
   });
 
+  it('JSON lines to a terminal stay valid JSON when a record has tabs between its tokens', async () => {
+    const tabbed = join(dir, 'tabbed.json');
+    const record = `{"eventVersion":"1.08",\t"eventTime":"2024-05-14T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject"}`;
+    writeFileSync(tabbed, `{"Records":[${record}]}`);
+    try {
+      for (const args of [[], ['--annotate']]) {
+        const r = await run(true, 'query', tabbed, ...args);
+        assert.equal(r.code, 0, r.err);
+        const line = JSON.parse(r.out) as Record<string, unknown>;
+        assert.deepEqual(args.length ? line.record : line, JSON.parse(record));
+      }
+    } finally {
+      rmSync(tabbed);
+    }
+  });
+
   it('CSV and table to a terminal carry no control or hidden character', async () => {
     for (const format of ['csv', 'table']) {
       const r = await run(

@@ -83,4 +83,11 @@ describe('hidden characters made visible', () => {
     assert.match(escaped, /^[\x20-\x7e]*$/, 'only printable ASCII is left');
     assert.equal(JSON.parse(escaped).v, value);
   });
+
+  it('keeps the white space between JSON tokens (a tab, line feed or CR there is no escape)', () => {
+    const json = '{"a":\t"x\\u0009",\r\n"b":[1,\r2]}';
+    const escaped = escapeHiddenInJson(json);
+    assert.deepEqual(JSON.parse(escaped), JSON.parse(json));
+    assert.equal(escaped, '{"a":\t"x\\u0009",\r\n"b":[1, 2]}', 'a CR that ends no line is a space');
+  });
 });
