@@ -640,11 +640,15 @@ async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
     profile: parsed.s3.profile,
     endpoint: parsed.serviceEndpoint,
   };
+  // The line's own carriage return and erase are terminal controls; the state is the service's text.
+  const control = io.control ?? io.err;
   const onProgress = io.stderrIsTTY
-    ? (p: QueryProgress) =>
+    ? (p: QueryProgress) => {
+        control('\r\x1b[K');
         io.err(
-          `\r\x1b[K${parsed.engine === 'athena' ? 'Athena' : 'CloudTrail Lake'}: ${formatProgress(p)}`,
-        )
+          `${parsed.engine === 'athena' ? 'Athena' : 'CloudTrail Lake'}: ${formatProgress(p)}`,
+        );
+      }
     : undefined;
   const pool = new WorkerPool();
   const index = new EventIndex({ runner: pool, maxUncompressedBytes: parsed.maxBytes });
@@ -663,7 +667,7 @@ async function runRemote(parsed: QueryArgs, io: CliIo): Promise<number> {
       opened.push(runner);
       outcome = lakeToTimeline(runner, compiled.sql, { onProgress });
     }
-    if (onProgress) io.err('\r\x1b[K');
+    if (onProgress) control('\r\x1b[K');
     let rows: Uint32Array;
     if (outcome.kind === 'files') {
       for (const [bucket, keys] of outcome.byBucket) {

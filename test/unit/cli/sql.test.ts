@@ -14,6 +14,7 @@ import {
 } from '../../support/awsQueryServer';
 import { S3RVER_CREDENTIALS, TestS3Server } from '../../support/s3server';
 import { runCli } from '../../support/cli';
+import { main } from '../../../src/cli/main';
 
 const BUCKET = 'cli-sql-bucket';
 
@@ -254,5 +255,37 @@ describe('cloudtrail-lens sql / athena-ddl / query --engine', function () {
       missing.err,
       /Athena: the table default.nope does not exist. Create it with the DDL/,
     );
+  });
+
+  it('query --engine on a terminal: the progress line is rewritten by its own controls, not shown as markers', async () => {
+    let err = '';
+    let control = '';
+    const code = await main(
+      [
+        'query',
+        '--engine',
+        'lake',
+        '--service-endpoint',
+        aws.endpoint,
+        '--region',
+        'us-east-1',
+        '--event-data-store',
+        TEST_EVENT_DATA_STORE,
+        '--filter',
+        'error:*',
+        '--count',
+      ],
+      {
+        out: () => {},
+        err: (t) => void (err += t),
+        control: (t) => void (control += t),
+        stderrIsTTY: true,
+        stdoutIsTTY: false,
+      },
+    );
+    assert.equal(code, 0, err);
+    assert.match(err, /CloudTrail Lake: /);
+    assert.doesNotMatch(err, /⟨U\+00(0D|1B)⟩/, err);
+    assert.ok(control.includes('\r\u001b[K'), JSON.stringify(control));
   });
 });
