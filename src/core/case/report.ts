@@ -327,9 +327,11 @@ export function reportMarkdown(m: ReportModel): string {
     '| # | Log file | SHA-256 (file as stored) | SHA-256 (content, as digests list it) | Verdict | Why |',
   );
   out.push('|---|---|---|---|---|---|');
+  // In a table a '|' ends the cell unless escaped: md() escapes it already (escaping it again
+  // would escape the backslash and leave the '|' to split the cell); a code span does not.
   m.custody.files.forEach((f, i) => {
     out.push(
-      `| ${i + 1} | ${code(f.location).replace(/\|/g, '\\|')} | ${code(f.sha256)} | ${f.contentSha256 ? code(f.contentSha256) : '—'} | **${VERDICT_WORDS[f.verdict]}** | ${md(f.reason).replace(/\|/g, '\\|')} |`,
+      `| ${i + 1} | ${code(f.location).replace(/\|/g, '\\|')} | ${code(f.sha256)} | ${f.contentSha256 ? code(f.contentSha256) : '—'} | **${VERDICT_WORDS[f.verdict]}** | ${md(f.reason)} |`,
     );
   });
   out.push('');

@@ -327,6 +327,38 @@ describe('evidence report', function () {
     assert.doesNotMatch(prose, /(?:^|[^\\])[<[]/m);
   });
 
+  it("Markdown custody table: a '|' in a file name or a reason stays in its cell", async () => {
+    const rows = (await index.query({ kind: 'all' })).rows.slice(0, 1);
+    const custody = await custodyOf(index, rows, undefined);
+    const model = await buildReport({
+      index,
+      resolved: resolveAnnotations(index, emptyCase()),
+      rows,
+      custody,
+      caseFile: 'c.json',
+      scope: ['s'],
+      selection: 'x',
+      generatedBy: 'y',
+    });
+    model.custody.files[0].location = 'logs/a|b.json';
+    model.custody.files[0].reason = 'listed by digest x|y.json.gz | forged';
+    const row = reportMarkdown(model)
+      .split('\n')
+      .find((l) => l.startsWith('| 1 |'))!;
+    // Cells as GFM (cmark-gfm, GitHub) splits a row: a backslash escapes the punctuation after
+    // it (a backslash too), and every other '|' ends a cell.
+    const cells = [''];
+    for (let i = 0; i < row.length; i++) {
+      if (row[i] === '\\' && /[!-/:-@[-`{-~]/.test(row[i + 1] ?? '')) {
+        cells[cells.length - 1] += row[i] + row[++i];
+      } else if (row[i] === '|') cells.push('');
+      else cells[cells.length - 1] += row[i];
+    }
+    assert.equal(cells.length, 8, row);
+    assert.equal(cells[2].trim(), '`logs/a\\|b.json`');
+    assert.match(cells[6], /x\\\|y\\\.json\\\.gz \\\| forged/);
+  });
+
   it('Timesketch JSONL: message, datetime, timestamp_desc, flattened fields, tags', async () => {
     const r = await cli([
       'report',
