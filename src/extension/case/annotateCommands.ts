@@ -5,6 +5,7 @@ import { Annotation, EventRef, normalizeTags } from '../../core/case/caseFile';
 import type { EventSummary } from '../../core/index/eventIndex';
 import type { AnnotateAction } from '../../protocol';
 import type { CaseStore } from './caseStore';
+import { messageText } from '../messageText';
 
 /** The case key of an event summary: its eventID, its object's key, its time. */
 export function refOfSummary(s: Pick<EventSummary, 'eventID' | 'fileKey' | 'eventTime'>): EventRef {
@@ -40,7 +41,9 @@ export async function annotateEvents(
         answer ??
         (await vscode.window.showInputBox({
           title: action === 'tag' ? `Tag ${many}` : `Remove a tag from ${many}`,
-          prompt: `Tags, separated by commas or spaces${known.length ? ` (in use: ${[...new Set(known)].slice(0, 12).join(', ')})` : ''}`,
+          prompt: messageText(
+            `Tags, separated by commas or spaces${known.length ? ` (in use: ${[...new Set(known)].slice(0, 12).join(', ')})` : ''}`,
+          ),
           placeHolder: 'exfil, persistence',
           validateInput: (v) =>
             normalizeTags(v.split(/[,\s]+/)).length ? undefined : 'Type at least one tag',

@@ -20,6 +20,7 @@ import {
   saveSearch,
   serializeCase,
 } from '../../core/case/caseFile';
+import { messageText } from '../messageText';
 
 export class CaseStore implements vscode.Disposable {
   private current: CaseFile = emptyCase();
@@ -109,7 +110,9 @@ export class CaseStore implements vscode.Disposable {
       this.log.error(`Case file: ${problem}`);
       void vscode.window
         .showErrorMessage(
-          `CloudTrail case file: ${problem}. Stars, tags and notes are not saved until it is fixed.`,
+          messageText(
+            `CloudTrail case file: ${problem}. Stars, tags and notes are not saved until it is fixed.`,
+          ),
           'Open File',
         )
         .then((a) => {
@@ -140,7 +143,9 @@ export class CaseStore implements vscode.Disposable {
       await this.reload();
       if (this.problem) {
         void vscode.window.showErrorMessage(
-          `CloudTrail case file: ${this.problem}. The change was not saved (the file is left as it is).`,
+          messageText(
+            `CloudTrail case file: ${this.problem}. The change was not saved (the file is left as it is).`,
+          ),
         );
         return false;
       }

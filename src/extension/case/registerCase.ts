@@ -31,6 +31,7 @@ import { TimelineRegistration } from '../timeline/registerTimeline';
 import { COMMANDS } from '../commands';
 import type { TimelinePanel } from '../timeline/timelinePanel';
 import { CaseStore } from './caseStore';
+import { messageText } from '../messageText';
 
 export const CASE_VIEW = 'cloudtrailLens.case';
 
@@ -204,7 +205,9 @@ export function registerCase(
       if (!file) return;
       if (!existsSync(file)) {
         void vscode.window.showInformationMessage(
-          `CloudTrail: there is no case file yet (${file}); star or tag an event in the timeline to start one.`,
+          messageText(
+            `CloudTrail: there is no case file yet (${file}); star or tag an event in the timeline to start one.`,
+          ),
         );
         return;
       }
@@ -220,7 +223,9 @@ export function registerCase(
           ? given
           : await vscode.window.showInputBox({
               title: 'Save Search',
-              prompt: `Name for "${q.filter || '(all events)'}"${q.range ? ' in its time range' : ''} over ${panel.scope.title}`,
+              prompt: messageText(
+                `Name for "${q.filter || '(all events)'}"${q.range ? ' in its time range' : ''} over ${panel.scope.title}`,
+              ),
               validateInput: (v) => (v.trim() ? undefined : 'Type a name'),
             });
       if (!name) return;
@@ -375,7 +380,9 @@ async function exportReport(
         await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
         void vscode.window
           .showInformationMessage(
-            `CloudTrail: evidence report of ${rows.length} event(s) saved to ${target.fsPath}`,
+            messageText(
+              `CloudTrail: evidence report of ${rows.length} event(s) saved to ${target.fsPath}`,
+            ),
             'Open',
           )
           .then((a) => {
@@ -385,7 +392,9 @@ async function exportReport(
       } catch (e) {
         if (abort.signal.aborted) return undefined;
         void vscode.window.showErrorMessage(
-          `CloudTrail: the evidence report failed: ${e instanceof Error ? e.message : String(e)}`,
+          messageText(
+            `CloudTrail: the evidence report failed: ${e instanceof Error ? e.message : String(e)}`,
+          ),
         );
         return undefined;
       }

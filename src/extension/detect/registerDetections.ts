@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { loadRuleSet, problemLine, RuleSet } from '../../core/detect/ruleSet';
 import { BUILTIN_SOURCE } from '../../core/detect/builtinPack';
 import { COMMANDS } from '../commands';
+import { messageText } from '../messageText';
 
 /** The configured rule folders, absolute: `~` is the home folder, relative paths are under the first workspace folder. */
 export function configuredRuleFolders(): string[] {
@@ -44,8 +45,8 @@ export function registerDetections(
       for (const p of set.problems) output.warn(problemLine(p));
       const show = 'Show Details';
       const pick = await (set.problems.length
-        ? vscode.window.showWarningMessage(summary, show)
-        : vscode.window.showInformationMessage(summary, show));
+        ? vscode.window.showWarningMessage(messageText(summary), show)
+        : vscode.window.showInformationMessage(messageText(summary), show));
       if (pick === show) output.show(true);
     }),
   );

@@ -22,6 +22,7 @@ import { SourceConfig } from '../sources/sourceConfig';
 import { planProblems, renderReport, ReportLink, suspiciousLogKeys } from './reportModel';
 import { COMMANDS, INTERNAL_COMMANDS } from '../commands';
 import { formatBytes } from '../../core/output/bytes';
+import { messageText } from '../messageText';
 
 const SCHEME = 'cloudtrail-digest-report';
 
@@ -98,12 +99,16 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
           if (sigFile && (sigSetting || existsSync(sigFile)))
             signatures = await loadSignaturesFile(sigFile);
         } catch (e) {
-          void vscode.window.showErrorMessage(`Digest validation: ${(e as Error).message}`);
+          void vscode.window.showErrorMessage(
+            messageText(`Digest validation: ${(e as Error).message}`),
+          );
           return undefined;
         }
         if (publicKeys.size === 0) {
           void vscode.window.showErrorMessage(
-            `Digest validation: no public keys in ${keyFiles.join(', ')}. Save the output of "aws cloudtrail list-public-keys" to a file.`,
+            messageText(
+              `Digest validation: no public keys in ${keyFiles.join(', ')}. Save the output of "aws cloudtrail list-public-keys" to a file.`,
+            ),
           );
           return undefined;
         }
@@ -132,7 +137,9 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
               if (abort.signal.aborted || (e instanceof SourceError && e.code === 'cancelled'))
                 return undefined;
               void vscode.window.showErrorMessage(
-                `Digest validation of ${target.source.label} failed: ${(e as Error).message}`,
+                messageText(
+                  `Digest validation of ${target.source.label} failed: ${(e as Error).message}`,
+                ),
               );
               return undefined;
             }
@@ -227,14 +234,16 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
     );
     const actions = r.suspiciousKeys.length ? ['Open Events of Suspicious Logs'] : [];
     if (!chains)
-      return void vscode.window.showWarningMessage(`No digest chains found in ${r.root}.`);
+      return void vscode.window.showWarningMessage(
+        messageText(`No digest chains found in ${r.root}.`),
+      );
     const text =
       `Digest validation: ${chains} chain(s), ${invalid} INVALID file(s)${unverified ? `, ${unverified} UNVERIFIED digest(s)` : ''}` +
       `${notValidated ? `, ${notValidated} log file(s) NOT VALIDATED (listed by no digest)` : ''}${deleted ? `, ${deleted} deleted digest(s)` : ''}, ${findings} finding(s).`;
     const pick =
       invalid || unverified || findings
-        ? await vscode.window.showWarningMessage(text, ...actions)
-        : await vscode.window.showInformationMessage(text);
+        ? await vscode.window.showWarningMessage(messageText(text), ...actions)
+        : await vscode.window.showInformationMessage(messageText(text));
     if (pick === actions[0]) await openSuspiciousEvents(r);
   }
 
@@ -277,7 +286,7 @@ async function pickTarget(arg?: ScopeArgs | vscode.Uri): Promise<Target | undefi
   if (arg?.source) {
     const opened = openSource(arg.source, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
     if (!opened.source) {
-      void vscode.window.showErrorMessage(`Digest validation: ${opened.unavailable}`);
+      void vscode.window.showErrorMessage(messageText(`Digest validation: ${opened.unavailable}`));
       return undefined;
     }
     const local = arg.source.type === 'folder' ? opened.source.localPath?.('') : undefined;
@@ -332,7 +341,9 @@ async function publicKeyFiles(
     const bad = configured.filter((_, i) => !resolved[i] || !existsSync(resolved[i]!));
     if (bad.length) {
       void vscode.window.showErrorMessage(
-        `Digest validation: public keys file(s) not found: ${bad.join(', ')} (setting cloudtrailLens.publicKeys).`,
+        messageText(
+          `Digest validation: public keys file(s) not found: ${bad.join(', ')} (setting cloudtrailLens.publicKeys).`,
+        ),
       );
       return undefined;
     }
@@ -356,7 +367,9 @@ async function publicKeyFiles(
   });
   if (!picked?.length) {
     void vscode.window.showInformationMessage(
-      `Digest validation cancelled: it needs CloudTrail's public keys. Save the output of "aws cloudtrail list-public-keys" as ${PUBLIC_KEYS_FILE_NAME} in the evidence folder, or list its files in the setting cloudtrailLens.publicKeys.`,
+      messageText(
+        `Digest validation cancelled: it needs CloudTrail's public keys. Save the output of "aws cloudtrail list-public-keys" as ${PUBLIC_KEYS_FILE_NAME} in the evidence folder, or list its files in the setting cloudtrailLens.publicKeys.`,
+      ),
     );
     return undefined;
   }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { LogTextError, renderLogText } from '../../core/records/logText';
 import { readRegularUri } from '../regularFiles';
 import { COMMANDS } from '../commands';
+import { messageText } from '../messageText';
 
 export const LOG_SCHEME = 'cloudtrail-log';
 const CUSTOM_EDITOR_VIEW_TYPE = 'cloudtrailLens.gzipLog';
@@ -43,7 +44,7 @@ class LogDocumentProvider implements vscode.TextDocumentContentProvider {
       throw new Error(`Cannot read ${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
     const result = renderLogText(bytes, name, max);
-    if (result.warning) void vscode.window.showWarningMessage(result.warning);
+    if (result.warning) void vscode.window.showWarningMessage(messageText(result.warning));
     return result.text;
   }
 }
@@ -60,7 +61,7 @@ export async function openLogFile(
   } catch (e) {
     const message = e instanceof LogTextError || e instanceof Error ? e.message : String(e);
     void vscode.window.showErrorMessage(
-      `CloudTrail Lens: could not open ${displayName(file)}: ${message}`,
+      messageText(`CloudTrail Lens: could not open ${displayName(file)}: ${message}`),
     );
     return undefined;
   }

@@ -13,6 +13,7 @@ import type { RecordIndexCache } from '../documents/recordIndexCache';
 import { pivotsFor } from '../timeline/detailModel';
 import { labelText, type LensKind, readRecord, type RecordActionArgs } from './recordLenses';
 import { COMMANDS, INTERNAL_COMMANDS } from '../commands';
+import { messageText } from '../messageText';
 
 export interface RecordAction extends vscode.QuickPickItem {
   run: () => Thenable<unknown> | void;
@@ -25,7 +26,9 @@ function filterTimeline(filter: string): Thenable<unknown> {
     .executeCommand(COMMANDS.openTimeline, { filter })
     .then(undefined, (e: unknown) => {
       void vscode.window.showErrorMessage(
-        `CloudTrail Lens: could not open the timeline (${e instanceof Error ? e.message : String(e)}).`,
+        messageText(
+          `CloudTrail Lens: could not open the timeline (${e instanceof Error ? e.message : String(e)}).`,
+        ),
       );
     });
 }

@@ -28,6 +28,7 @@ import {
 } from '../../core/lint';
 import { readRegularUri } from '../regularFiles';
 import { COMMANDS } from '../commands';
+import { messageText } from '../messageText';
 
 const SOURCE = 'CloudTrail Lens';
 const DEBOUNCE_MS = 300;
@@ -162,7 +163,9 @@ export function registerLint(context: vscode.ExtensionContext): void {
       () => lintDocument(doc),
       (e) =>
         void vscode.window.showErrorMessage(
-          `CloudTrail Lens cannot lint Terraform files: the HCL parser did not load (${e instanceof Error ? e.message : String(e)}).`,
+          messageText(
+            `CloudTrail Lens cannot lint Terraform files: the HCL parser did not load (${e instanceof Error ? e.message : String(e)}).`,
+          ),
         ),
     );
     return false;
@@ -308,13 +311,13 @@ export function registerLint(context: vscode.ExtensionContext): void {
     const summary = `${result.configurations} trail configuration(s) in ${result.files} JSON, YAML and Terraform file(s): ${result.errors} error(s), ${result.warnings} warning(s), ${result.infos} info.`;
     if (result.configurations && (result.errors || result.warnings || result.infos)) {
       void vscode.window
-        .showInformationMessage(`CloudTrail lint: ${summary}`, 'Show Problems')
+        .showInformationMessage(messageText(`CloudTrail lint: ${summary}`), 'Show Problems')
         .then((pick) => {
           if (pick) void vscode.commands.executeCommand('workbench.actions.view.problems');
         });
     } else {
       void vscode.window.showInformationMessage(
-        `CloudTrail lint: ${result.cancelled ? 'cancelled; ' : ''}${summary}`,
+        messageText(`CloudTrail lint: ${result.cancelled ? 'cancelled; ' : ''}${summary}`),
       );
     }
     return result;

@@ -10,6 +10,7 @@ import { disposeS3Sources, setS3Cache } from './s3Sources';
 import type { ExplorerElement } from '../tree/explorerProvider';
 import { COMMANDS } from '../commands';
 import { formatBytes } from '../../core/output/bytes';
+import { messageText } from '../messageText';
 
 const CACHE_SETTING = 's3.cacheSizeMB';
 const DEFAULT_CACHE_MB = 2048;
@@ -37,7 +38,9 @@ export function registerS3(context: vscode.ExtensionContext, log: vscode.LogOutp
       const { objects, bytes } = await c.stats();
       if (objects === 0) return void vscode.window.showInformationMessage('The S3 cache is empty.');
       const ok = await vscode.window.showWarningMessage(
-        `Remove ${objects.toLocaleString('en-US')} cached S3 object(s) (${formatBytes(bytes)})? They are downloaded again when needed; nothing in S3 changes.`,
+        messageText(
+          `Remove ${objects.toLocaleString('en-US')} cached S3 object(s) (${formatBytes(bytes)})? They are downloaded again when needed; nothing in S3 changes.`,
+        ),
         { modal: true },
         'Clear Cache',
       );
@@ -45,7 +48,7 @@ export function registerS3(context: vscode.ExtensionContext, log: vscode.LogOutp
       const freed = await c.clear();
       log.info(`S3 cache cleared: ${freed.objects} object(s), ${freed.bytes} bytes`);
       void vscode.window.showInformationMessage(
-        `S3 cache cleared (${formatBytes(freed.bytes)} freed).`,
+        messageText(`S3 cache cleared (${formatBytes(freed.bytes)} freed).`),
       );
     }),
     vscode.commands.registerCommand(COMMANDS.explorerDownloadFromS3, (el?: ExplorerElement) =>
@@ -139,7 +142,9 @@ async function downloadCommand(
     );
   } catch (e) {
     return void vscode.window.showErrorMessage(
-      `Download from ${source.label} failed: ${e instanceof Error ? e.message : String(e)}`,
+      messageText(
+        `Download from ${source.label} failed: ${e instanceof Error ? e.message : String(e)}`,
+      ),
     );
   }
   for (const f of totals.failed) log.warn(`Download: ${f.message}`);
@@ -155,7 +160,9 @@ async function downloadCommand(
     totals.signatures && `${totals.signatures} digest signature(s) saved for offline validation`,
   ].filter(Boolean);
   const action = await vscode.window.showInformationMessage(
-    `${totals.cancelled ? 'Download cancelled' : 'Downloaded'} into ${folder}: ${parts.join(', ')}.`,
+    messageText(
+      `${totals.cancelled ? 'Download cancelled' : 'Downloaded'} into ${folder}: ${parts.join(', ')}.`,
+    ),
     'Reveal Folder',
   );
   if (action === 'Reveal Folder')

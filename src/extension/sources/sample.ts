@@ -7,6 +7,7 @@ import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SourceRegistry } from './sourceRegistry';
+import { messageText } from '../messageText';
 
 const EVENTS = 3000;
 const SEED = 2024;
@@ -69,7 +70,9 @@ export async function openSampleSource(
       folder = target;
     } catch (e) {
       void vscode.window.showErrorMessage(
-        `CloudTrail: could not generate the sample logs in ${target}: ${e instanceof Error ? e.message : String(e)}`,
+        messageText(
+          `CloudTrail: could not generate the sample logs in ${target}: ${e instanceof Error ? e.message : String(e)}`,
+        ),
       );
       return;
     }

@@ -6,6 +6,7 @@ import { CloudTrailCatalog } from '../../core/sources/layoutTree';
 import { LogSource } from '../../core/sources/source';
 import { openFolderSource, openSource, setFolderSourceOptions } from './openSource';
 import { SourceConfig, parseSourcesSetting, sourceIdentity } from './sourceConfig';
+import { messageText } from '../messageText';
 
 export type SourceOrigin = 'setting' | 'workspace' | 'sample';
 
@@ -180,7 +181,9 @@ export class SourceRegistry implements vscode.Disposable {
       if (this.reportedProblems.has(p)) continue;
       this.reportedProblems.add(p);
       this.log.warn(p);
-      void vscode.window.showWarningMessage(`CloudTrail Lens: ${p}. The other sources are shown.`);
+      void vscode.window.showWarningMessage(
+        messageText(`CloudTrail Lens: ${p}. The other sources are shown.`),
+      );
     }
     this.configured = sources.map((c) => this.entryFor(c, 'setting'));
     this.changed.fire();

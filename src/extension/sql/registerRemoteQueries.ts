@@ -29,6 +29,7 @@ import type { ExplorerElement } from '../tree/explorerProvider';
 import type { TimelineRegistration } from '../timeline/registerTimeline';
 import { COMMANDS } from '../commands';
 import { isoDay } from '../../core/time';
+import { messageText } from '../messageText';
 
 const ENGINE_NAMES: Record<SqlDialect, string> = { athena: 'Athena', lake: 'CloudTrail Lake' };
 
@@ -127,7 +128,7 @@ export function registerRemoteQueries(
     } catch (e) {
       if (e instanceof SqlCompileError || e instanceof QuerySyntaxError) {
         void vscode.window.showErrorMessage(
-          `${ENGINE_NAMES[dialect]}: the filter cannot be asked there: ${e.message}`,
+          messageText(`${ENGINE_NAMES[dialect]}: the filter cannot be asked there: ${e.message}`),
         );
         return;
       }
@@ -140,7 +141,7 @@ export function registerRemoteQueries(
     await vscode.window.showTextDocument(doc, { preview: false });
     const run = `Run on ${ENGINE_NAMES[dialect]}`;
     const choice = await vscode.window.showInformationMessage(
-      `Review the ${ENGINE_NAMES[dialect]} SQL (you can edit it), then run it.`,
+      messageText(`Review the ${ENGINE_NAMES[dialect]} SQL (you can edit it), then run it.`),
       run,
     );
     if (choice === run) await runDocument(doc, dialect);
@@ -180,10 +181,11 @@ export function registerRemoteQueries(
       runner.dispose();
       if (!(e instanceof AwsQueryError)) throw e;
       log.warn(e.message);
-      if (e.code === 'cancelled') return void vscode.window.showInformationMessage(e.message);
+      if (e.code === 'cancelled')
+        return void vscode.window.showInformationMessage(messageText(e.message));
       const ddl = 'Show Athena Table DDL';
       const choice = await vscode.window.showErrorMessage(
-        e.message,
+        messageText(e.message),
         ...(e.code === 'table-missing' ? [ddl] : []),
       );
       if (choice === ddl) await showDdlFor(undefined);
@@ -215,7 +217,7 @@ export function registerRemoteQueries(
         targets: [{ source: outcome.source }],
       });
       void panel.loaded.finally(() => runner.dispose());
-      void vscode.window.showInformationMessage(`${name}: ${outcome.note}`);
+      void vscode.window.showInformationMessage(messageText(`${name}: ${outcome.note}`));
     }
   }
 
@@ -267,7 +269,9 @@ export function registerRemoteQueries(
     const last = timelines.panels[timelines.panels.length - 1]?.currentQuery.filter ?? '';
     const filter = await vscode.window.showInputBox({
       title: 'Query in Athena',
-      prompt: `Filter for ${[accounts.join(', '), regions.join(', '), range ? isoDay(range.from) : ''].filter(Boolean).join(' · ') || 'the whole table'} (the query language; empty: every event)`,
+      prompt: messageText(
+        `Filter for ${[accounts.join(', '), regions.join(', '), range ? isoDay(range.from) : ''].filter(Boolean).join(' · ') || 'the whole table'} (the query language; empty: every event)`,
+      ),
       value: last,
     });
     if (filter === undefined) return;
@@ -330,7 +334,9 @@ export function registerRemoteQueries(
       if (layout.organizationsSeen.length)
         ddl = `-- The bucket also holds organization trail logs (${layout.organizationsSeen.join(', ')}): run "Athena Table DDL" on that organization's row for its table.\n${ddl}`;
     } catch (e) {
-      return void vscode.window.showErrorMessage(`Athena table: ${(e as Error).message}`);
+      return void vscode.window.showErrorMessage(
+        messageText(`Athena table: ${(e as Error).message}`),
+      );
     }
     const doc = await vscode.workspace.openTextDocument({
       language: 'sql',
@@ -363,7 +369,7 @@ export function registerRemoteQueries(
       );
     } catch (e) {
       if (!(e instanceof AwsQueryError)) throw e;
-      void vscode.window.showErrorMessage(e.message);
+      void vscode.window.showErrorMessage(messageText(e.message));
     } finally {
       runner.dispose();
     }

@@ -9,6 +9,7 @@ import {
 } from '../../core/ingest/indexCache';
 import { formatBytes } from '../../core/output/bytes';
 import { savesSettled } from './timelineLoader';
+import { messageText } from '../messageText';
 
 const SETTING = 'indexCache.maxSizeMB';
 const MB = 1024 * 1024;
@@ -39,7 +40,9 @@ export function registerIndexCache(
       if (files === 0)
         return void vscode.window.showInformationMessage('The index cache is empty.');
       const ok = await vscode.window.showWarningMessage(
-        `Remove the saved indexes of ${files.toLocaleString('en-US')} timeline scope(s) (${formatBytes(bytes)})? A timeline then reads its files again when it opens; no log file changes.`,
+        messageText(
+          `Remove the saved indexes of ${files.toLocaleString('en-US')} timeline scope(s) (${formatBytes(bytes)})? A timeline then reads its files again when it opens; no log file changes.`,
+        ),
         { modal: true },
         'Clear Index Cache',
       );
@@ -51,7 +54,7 @@ export function registerIndexCache(
         `Index cache cleared: ${freed.files} file(s) (packs and snapshots), ${freed.bytes} bytes`,
       );
       void vscode.window.showInformationMessage(
-        `Index cache cleared (${formatBytes(freed.bytes)} freed).`,
+        messageText(`Index cache cleared (${formatBytes(freed.bytes)} freed).`),
       );
     }),
   );

@@ -12,6 +12,7 @@ import { TimelinePanel, TimelineScope } from './timelinePanel';
 import type { TimeRange } from '../../protocol';
 import type { CaseStore } from '../case/caseStore';
 import { COMMANDS } from '../commands';
+import { messageText } from '../messageText';
 
 const TITLE = 'CloudTrail Timeline';
 
@@ -125,7 +126,9 @@ export function registerTimeline(
   async function open(arg: unknown): Promise<TimelinePanel | undefined> {
     const parsed = parseOpenTimelineArgs(arg);
     if (!parsed.ok) {
-      void vscode.window.showErrorMessage(`CloudTrail: Open Timeline: ${parsed.message}.`);
+      void vscode.window.showErrorMessage(
+        messageText(`CloudTrail: Open Timeline: ${parsed.message}.`),
+      );
       return undefined;
     }
     const args = parsed.args;
@@ -141,7 +144,7 @@ export function registerTimeline(
     }
     const scope = args.source ? scopeOfSource(args.source, args) : await workspaceScope();
     if (typeof scope === 'string') {
-      void vscode.window.showInformationMessage(`CloudTrail: ${scope}`);
+      void vscode.window.showInformationMessage(messageText(`CloudTrail: ${scope}`));
       return undefined;
     }
     const existing = panels.find((p) => p.scope.key === scope.key);

@@ -33,6 +33,7 @@ import { problemLine } from '../../core/detect/ruleSet';
 import { levelCountsText } from '../../core/detect/results';
 import type { Level } from '../../core/detect/levels';
 import type { SigmaRule } from '../../core/detect/rule';
+import { messageText } from '../messageText';
 
 export const TIMELINE_VIEW_TYPE = 'cloudtrailLens.timeline';
 /**
@@ -422,7 +423,7 @@ export class TimelinePanel implements vscode.Disposable {
           log.warn(`Timeline "${this.scope.title}": ${outcome.progress.stopped}`);
           void vscode.window
             .showWarningMessage(
-              `CloudTrail timeline: ${outcome.progress.stopped}.`,
+              messageText(`CloudTrail timeline: ${outcome.progress.stopped}.`),
               'Open Settings',
             )
             .then(
@@ -439,14 +440,16 @@ export class TimelinePanel implements vscode.Disposable {
           log.warn(outcome.progress.nothingRead);
           void vscode.window
             .showWarningMessage(
-              `CloudTrail timeline: ${outcome.progress.nothingRead}`,
+              messageText(`CloudTrail timeline: ${outcome.progress.nothingRead}`),
               'Show Output',
             )
             .then((a) => a && log.show(true));
         } else if (failed) {
           void vscode.window
             .showWarningMessage(
-              `CloudTrail timeline: ${failed} of ${outcome.progress.filesTotal} file(s) could not be read (the others are loaded). Latest: ${outcome.progress.lastError ?? ''}`,
+              messageText(
+                `CloudTrail timeline: ${failed} of ${outcome.progress.filesTotal} file(s) could not be read (the others are loaded). Latest: ${outcome.progress.lastError ?? ''}`,
+              ),
               'Show Output',
             )
             .then((a) => a && log.show(true));
@@ -471,7 +474,7 @@ export class TimelinePanel implements vscode.Disposable {
       });
       if (!this.loading.signal.aborted)
         void vscode.window.showErrorMessage(
-          `CloudTrail timeline: loading ${this.scope.title} failed: ${message}`,
+          messageText(`CloudTrail timeline: loading ${this.scope.title} failed: ${message}`),
         );
     }
   }
@@ -514,7 +517,9 @@ export class TimelinePanel implements vscode.Disposable {
       return await this.data.raw(id);
     } catch (e) {
       void vscode.window.showErrorMessage(
-        `CloudTrail timeline: could not read the record: ${e instanceof Error ? e.message : String(e)}`,
+        messageText(
+          `CloudTrail timeline: could not read the record: ${e instanceof Error ? e.message : String(e)}`,
+        ),
       );
       return undefined;
     }
@@ -591,11 +596,13 @@ export class TimelinePanel implements vscode.Disposable {
         },
       );
       void vscode.window.showInformationMessage(
-        `Exported ${n.toLocaleString('en-US')} events to ${target.fsPath}`,
+        messageText(`Exported ${n.toLocaleString('en-US')} events to ${target.fsPath}`),
       );
     } catch (e) {
       void vscode.window.showErrorMessage(
-        `CloudTrail timeline: export to ${target.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`,
+        messageText(
+          `CloudTrail timeline: export to ${target.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`,
+        ),
       );
     }
   }

@@ -17,6 +17,7 @@ import { COMMANDS } from '../commands';
 import { formatBytes } from '../../core/output/bytes';
 import { estimateScope } from '../../core/ingest/memoryFit';
 import { loadSettings } from '../sources/loadSettings';
+import { messageText } from '../messageText';
 
 export function registerExplorerCommands(
   context: vscode.ExtensionContext,
@@ -145,7 +146,9 @@ async function confirmWholeS3Scope(el: ExplorerElement | undefined): Promise<boo
     return true;
   const where = el.kind === 'source' ? describeSource(el.entry.config) : nodeName(el.node);
   const choice = await vscode.window.showWarningMessage(
-    `Load every log file under ${where} from S3? Each file is downloaded (and cached); a trail or account can hold years of logs. Opening a region or a day loads only that.`,
+    messageText(
+      `Load every log file under ${where} from S3? Each file is downloaded (and cached); a trail or account can hold years of logs. Opening a region or a day loads only that.`,
+    ),
     { modal: true },
     'Load All',
   );
@@ -175,7 +178,9 @@ async function confirmFitsInMemory(
   const where = row.kind === 'source' ? describeSource(row.entry.config) : nodeName(row.node);
   const athena = row.entry.config.type === 's3' ? ['Query in Athena'] : [];
   const choice = await vscode.window.showWarningMessage(
-    `${where} holds ${formatBytes(summary.bytes)} of logs, about ${estimate.events.toLocaleString('en-US')} events: indexing them needs about ${formatBytes(estimate.bytesNeeded)}, more than the memory ceiling of ${formatBytes(ceiling)} (cloudtrailLens.load.maxMemoryMB). Open a smaller row (a day, an account or a region)${athena.length ? ', or ask Athena' : ''}. Loaded anyway, loading stops at the ceiling with what was read kept.`,
+    messageText(
+      `${where} holds ${formatBytes(summary.bytes)} of logs, about ${estimate.events.toLocaleString('en-US')} events: indexing them needs about ${formatBytes(estimate.bytesNeeded)}, more than the memory ceiling of ${formatBytes(ceiling)} (cloudtrailLens.load.maxMemoryMB). Open a smaller row (a day, an account or a region)${athena.length ? ', or ask Athena' : ''}. Loaded anyway, loading stops at the ceiling with what was read kept.`,
+    ),
     { modal: true },
     'Load Anyway',
     ...athena,
@@ -232,12 +237,12 @@ async function openFile(el: NodeElement): Promise<unknown> {
     local = el.entry.source ? await localCopyOf(el.entry.source, el.node.key) : undefined;
   } catch (e) {
     return void vscode.window.showErrorMessage(
-      `Cannot open ${el.node.key}: ${(e as Error).message}`,
+      messageText(`Cannot open ${el.node.key}: ${(e as Error).message}`),
     );
   }
   if (!local)
     return void vscode.window.showInformationMessage(
-      `Opening files of ${describeSource(el.entry.config)} is not available.`,
+      messageText(`Opening files of ${describeSource(el.entry.config)} is not available.`),
     );
   // Shown decompressed and read-only (a .json.gz too).
   return vscode.commands.executeCommand(COMMANDS.openLogFile, vscode.Uri.file(local));
@@ -277,7 +282,7 @@ async function addSource(registry: SourceRegistry): Promise<void> {
   const added = await registry.add(config);
   if (!added)
     void vscode.window.showInformationMessage(
-      `${describeSource(config)} is already a CloudTrail source.`,
+      messageText(`${describeSource(config)} is already a CloudTrail source.`),
     );
 }
 
@@ -315,7 +320,9 @@ async function removeSource(
   let entry = el?.kind === 'source' ? el.entry : undefined;
   if (entry?.origin === 'workspace') {
     return void vscode.window.showInformationMessage(
-      `${entry.name} is shown because it is an open workspace folder with CloudTrail data. Remove the folder from the workspace, or turn off cloudtrailLens.explorer.detectWorkspaceFolders.`,
+      messageText(
+        `${entry.name} is shown because it is an open workspace folder with CloudTrail data. Remove the folder from the workspace, or turn off cloudtrailLens.explorer.detectWorkspaceFolders.`,
+      ),
     );
   }
   if (!entry) {

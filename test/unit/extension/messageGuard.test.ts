@@ -1,0 +1,37 @@
+// Every notification and input-box prompt whose text is not a fixed string goes through
+// messageText (src/extension/messageText.ts): VS Code runs `[label](command:…)` links in them.
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..', '..', 'src', 'extension');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? sourceFiles(join(dir, e.name))
+      : e.name.endsWith('.ts')
+        ? [join(dir, e.name)]
+        : [],
+  );
+}
+
+describe('messages with foreign text go through messageText', () => {
+  it('show*Message and prompt: take a fixed string or messageText(…)', () => {
+    const bad: string[] = [];
+    const call = /(show(?:Error|Warning|Information)Message\(|\bprompt:)\s*/g;
+    for (const file of sourceFiles(root)) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(call)) {
+        const rest = text.slice(m.index! + m[0].length);
+        const fixed =
+          /^(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`$\\]|\\.)*`)\s*[,)}\n]/.test(rest);
+        if (!fixed && !rest.startsWith('messageText(')) {
+          const line = text.slice(0, m.index).split('\n').length;
+          bad.push(`${file.slice(root.length + 1)}:${line}: ${rest.split('\n')[0]}`);
+        }
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
+});
