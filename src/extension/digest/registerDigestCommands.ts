@@ -130,7 +130,9 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
                 signal: abort.signal,
                 onProgress: (p) =>
                   progress.report({
-                    message: `${p.chain}: ${p.digests} digest(s), ${p.logs} log file(s), ${formatBytes(p.bytes)}`,
+                    message: messageText(
+                      `${p.chain}: ${p.digests} digest(s), ${p.logs} log file(s), ${formatBytes(p.bytes)}`,
+                    ),
                   }),
               });
             } catch (e) {

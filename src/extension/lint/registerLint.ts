@@ -271,7 +271,7 @@ export function registerLint(context: vscode.ExtensionContext): void {
           }
           if (i % 50 === 0)
             progress.report({
-              message: `${i} of ${uris.length} files`,
+              message: messageText(`${i} of ${uris.length} files`),
               increment: (50 / uris.length) * 100,
             });
           result.files++;

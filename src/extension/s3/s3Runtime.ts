@@ -123,7 +123,9 @@ async function downloadCommand(
             onProgress: (p) => {
               const pct = p.objectsTotal ? (100 * p.objectsDone) / p.objectsTotal : 0;
               progress.report({
-                message: `${p.objectsDone}/${p.objectsTotal} objects, ${formatBytes(p.bytes)}`,
+                message: messageText(
+                  `${p.objectsDone}/${p.objectsTotal} objects, ${formatBytes(p.bytes)}`,
+                ),
                 increment: (pct - last) / scopes.length,
               });
               last = pct;

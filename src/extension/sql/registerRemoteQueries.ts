@@ -166,7 +166,7 @@ export function registerRemoteQueries(
           token.onCancellationRequested(() => controller.abort());
           const onProgress = (p: QueryProgress) => {
             last = p;
-            progress.report({ message: formatProgress(p) });
+            progress.report({ message: messageText(formatProgress(p)) });
           };
           if (runner instanceof AthenaRunner)
             return athenaToTimeline(runner, sql, {
@@ -360,7 +360,7 @@ export function registerRemoteQueries(
           token.onCancellationRequested(() => controller.abort());
           return runner.run(statementOf(doc.getText()), {
             signal: controller.signal,
-            onProgress: (p) => progress.report({ message: formatProgress(p) }),
+            onProgress: (p) => progress.report({ message: messageText(formatProgress(p)) }),
           });
         },
       );

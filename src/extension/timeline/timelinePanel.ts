@@ -588,7 +588,9 @@ export class TimelinePanel implements vscode.Disposable {
               const pct = (done / Math.max(1, total)) * 100;
               progress.report({
                 increment: pct - reported,
-                message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
+                message: messageText(
+                  `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
+                ),
               });
               reported = pct;
             },

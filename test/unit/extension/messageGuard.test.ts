@@ -17,9 +17,10 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('messages with foreign text go through messageText', () => {
-  it('show*Message and prompt: take a fixed string or messageText(…)', () => {
+  it('show*Message, prompt: and progress messages take a fixed string or messageText(…)', () => {
     const bad: string[] = [];
-    const call = /(show(?:Error|Warning|Information)Message\(|\bprompt:)\s*/g;
+    const call =
+      /(show(?:Error|Warning|Information)Message\(|\bprompt:|progress\.report\(\{(?:\s*increment:[^\n]*\n)?\s*message:)\s*/g;
     for (const file of sourceFiles(root)) {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(call)) {
