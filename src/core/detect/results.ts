@@ -9,7 +9,7 @@ import type { SigmaRule } from './rule';
 import { Level, LEVEL_ICONS, LEVELS, levelRank } from './levels';
 import type { DetectionRun, RuleHits } from './run';
 import type { MatchReason } from './evaluate';
-import { parsePattern } from './values';
+import { parsePattern, WildcardPattern } from './values';
 
 export interface LevelGroup {
   level: Level;
@@ -186,15 +186,9 @@ export function detectionsCell(rules: readonly SigmaRule[]): string {
 
 /** `detection:` value → a rule test: the rule's id (exact) or its title (wildcards `*` `?`), case-insensitive. */
 export function ruleSelector(pattern: string): (rule: SigmaRule) => boolean {
-  const tokens = parsePattern(pattern);
-  const body = tokens
-    .map((t) =>
-      t === 0 ? '.*' : t === 1 ? '.' : (t as string).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'),
-    )
-    .join('');
-  const re = new RegExp(`^${body}$`, 'isu');
+  const title = new WildcardPattern(parsePattern(pattern), false);
   const id = pattern.toLowerCase();
-  return (rule) => rule.id.toLowerCase() === id || re.test(rule.title);
+  return (rule) => rule.id.toLowerCase() === id || title.test(rule.title);
 }
 
 /** A row's detections as JSON output carries them (`query --format jsonl --annotate`, `detect --format json`); `matched` when the record was read. */
