@@ -20,7 +20,8 @@ import {
   pathOf,
   primitiveAt,
 } from '../index/schema';
-import { canonicalEventTime, parseEventTime } from '../time';
+import { canonicalEventTime } from '../time';
+import { instantOf } from '../query/time';
 import { canonicalRecord } from './canonical';
 import type { FileShape } from './eventFile';
 
@@ -97,7 +98,8 @@ export class BatchBuilder {
     const r = this.count++;
     this.elements[r] = element;
     if (Number.isNaN(canonical)) {
-      this.times[r] = parseEventTime(eventTime);
+      // Read as a time term reads it, so that an event a time term matches has that time here.
+      this.times[r] = (typeof eventTime === 'string' ? instantOf(eventTime) : undefined) ?? NaN;
       this.timeIrregular.push(r);
     } else this.times[r] = canonical;
     return r;

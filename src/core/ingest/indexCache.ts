@@ -7,7 +7,7 @@
 // and a new one is read and added: invalidation is exactly per file. The index built from cached
 // batches is the index built from the files, because the batches are the same bytes.
 //
-// Pack layout (little-endian), format 2:
+// Pack layout (little-endian), format 3:
 //   "CTLENS-INDEX\n"  u32 format, padded to 8
 //   entries, each 8-aligned: meta length (u32), meta JSON, then the typed arrays, each 8-aligned
 //   header JSON, padded to 8
@@ -53,8 +53,8 @@ import {
 const MAGIC = Buffer.from('CTLENS-INDEX\n', 'latin1');
 /** How long one step of writing the pack's entries may hold the thread (IndexCache.saving). */
 const PACK_STEP_MS = 8;
-/** Bump when the entry encoding or what a batch holds changes. */
-export const INDEX_CACHE_FORMAT = 2;
+/** Bump when the entry encoding or what a batch holds changes (3: exporters' zone-less event times are times). */
+export const INDEX_CACHE_FORMAT = 3;
 /** The columns a batch carries (query columns and attribution inputs): a pack written for other columns is foreign. */
 const SCHEMA = createHash('sha256')
   .update(JSON.stringify([STORED_FIELDS, RESOURCE_FIELDS, 'responses of issuing events only']))

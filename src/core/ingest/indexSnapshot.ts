@@ -44,7 +44,7 @@ import {
 
 const MAGIC = Buffer.from('CTLENS-SNAPSHOT\n', 'latin1');
 /** Bump when what the index holds or how it is laid out here changes. */
-export const INDEX_SNAPSHOT_FORMAT = 5;
+export const INDEX_SNAPSHOT_FORMAT = 6;
 /** The index's columns and how its origins were resolved: a snapshot written for others is foreign. */
 const SCHEMA = createHash('sha256')
   .update(

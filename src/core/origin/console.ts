@@ -4,7 +4,7 @@
 // within a minute of that time (the nearest one); otherwise there is none, not a guess.
 import type { EventIndex } from '../index/eventIndex';
 import { ABSENT } from '../index/schema';
-import { parseEventTime } from '../time';
+import { instantOf } from '../query/time';
 
 const WINDOW_MS = 60_000;
 
@@ -20,8 +20,9 @@ export function consoleLoginRow(index: EventIndex, row: number, record: unknown)
     r.sessionCredentialFromConsole === true || r.sessionCredentialFromConsole === 'true';
   if (!fromConsole || r.eventName === 'ConsoleLogin') return -1;
   const arn = r.userIdentity?.arn;
-  const created = parseEventTime(r.userIdentity?.sessionContext?.attributes?.creationDate);
-  if (typeof arn !== 'string' || !Number.isFinite(created)) return -1;
+  const creationDate = r.userIdentity?.sessionContext?.attributes?.creationDate;
+  const created = typeof creationDate === 'string' ? instantOf(creationDate) : undefined;
+  if (typeof arn !== 'string' || created === undefined) return -1;
   const store = index.store;
   const names = store.scalarByField.get('eventName')!;
   const arns = store.scalarByField.get('userIdentity.arn')!;

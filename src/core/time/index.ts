@@ -63,16 +63,6 @@ function digit(v: string, i: number): number {
   return x >= 0 && x <= 9 ? x : NaN;
 }
 
-/** eventTime → ms since the epoch: the canonical form, else any ISO 8601 time with a zone. */
-export function parseEventTime(v: unknown): number {
-  const t = canonicalEventTime(v);
-  if (!Number.isNaN(t) || typeof v !== 'string') return t;
-  // Date.parse reads offset-less strings as local time in some engines; CloudTrail times are
-  // UTC, so only strings with an explicit zone are accepted.
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(v)) return NaN;
-  return Date.parse(v);
-}
-
 /** ms → CloudTrail's time format (`.sss` only when there are milliseconds). */
 export function formatEventTime(ms: number): string {
   if (!Number.isFinite(ms)) return '';
