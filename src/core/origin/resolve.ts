@@ -17,13 +17,14 @@
 // The algorithm reads events through OriginSource, so the index (columns) and a plain list of
 // parsed records (a log document) share it.
 import { ISSUING_EVENTS, type OriginInputField, type ScalarField } from '../index/schema';
+import { isAnonymousIdentity } from '../records/identity';
 
 /**
  * Bump when resolution answers differently for the same events: a saved index
  * (core/ingest/indexSnapshot.ts) holds the origins it resolved, and one resolved by another
  * version is not used.
  */
-export const ORIGIN_RESOLUTION_VERSION = 2;
+export const ORIGIN_RESOLUTION_VERSION = 3;
 
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
@@ -335,6 +336,21 @@ class Resolver {
       case 'AWSAccount': {
         const account =
           this.v(row, 'userIdentity.accountId') || this.v(row, 'userIdentity.principalId');
+        // An unauthenticated request (public S3 access) is logged as an AWSAccount caller: no
+        // other account is behind it, and there is no credential to follow.
+        if (
+          isAnonymousIdentity({
+            accountId: account,
+            principalId: this.v(row, 'userIdentity.principalId'),
+          })
+        )
+          return withSource({
+            arn: account,
+            type: 'AWSAccount',
+            name: 'anonymous',
+            hops: [],
+            complete: true,
+          });
         return withSource({
           arn: account,
           type: 'AWSAccount',

@@ -287,6 +287,39 @@ describe('origin: callers without an access key, told apart by every field of th
   });
 });
 
+describe('origin: callers from another account and anonymous callers', () => {
+  const s3 = (userIdentity: Record<string, unknown>) => ({
+    eventVersion: '1.05',
+    eventTime: '2018-11-28T23:03:12Z',
+    eventSource: 's3.amazonaws.com',
+    eventName: 'ListObjects',
+    recipientAccountId: '653711331788',
+    userIdentity,
+  });
+  const [anonymous, otherAccount] = ((c: OriginColumn) => Array.from(c.ids, (id) => c.origins[id]))(
+    resolveOrigins(
+      recordOriginSource([
+        // As flaws2's logs hold an unauthenticated S3 listing.
+        s3({ type: 'AWSAccount', principalId: '', accountId: 'ANONYMOUS_PRINCIPAL' }),
+        s3({ type: 'AWSAccount', principalId: 'AIDAEXAMPLE', accountId: '111122223333' }),
+      ]),
+    ),
+  );
+
+  it('an anonymous request is nobody’s: no account, nothing left to follow', () => {
+    assert.equal(anonymous.complete, true);
+    assert.equal(anonymous.name, 'anonymous');
+    assert.equal(describeOrigin(anonymous), 'for anonymous');
+    assert.ok(originMatchValues(anonymous).includes('anonymous'));
+  });
+
+  it('a call from another account stops there, naming the account', () => {
+    assert.equal(otherAccount.complete, false);
+    assert.equal(otherAccount.name, 'account 111122223333');
+    assert.match(describeOrigin(otherAccount), /another account/);
+  });
+});
+
 describeWithDatasets('origin: real logs with credential chains', function () {
   it('pwnedlabs: the AdminRole session goes back to the IAM user temp-user in one hop', async () => {
     const index = await indexFolder(dataset('pwnedlabs-breach-in-the-cloud'), new InlineRunner());
