@@ -10,6 +10,11 @@ import { revealHidden } from '../core/output/visibleText';
 
 export type ExportFormat = 'jsonl' | 'csv';
 
+/** A file note's tooltip: where, then what, hidden characters marked as in the note's own text. */
+export function fileNoteTitle(note: { location: string; message: string }): string {
+  return `${revealHidden(note.location)}\n${revealHidden(note.message)}`;
+}
+
 export interface ToolbarEvents {
   onPreset(preset: Preset): void;
   /** A custom range typed into the inputs (`to` is the last second shown, inclusive). */
@@ -272,7 +277,7 @@ export class Toolbar {
     const items = notes.map((n) =>
       h(
         'li',
-        { class: `file-note ${n.severity}`, title: `${n.location}\n${n.message}` },
+        { class: `file-note ${n.severity}`, title: fileNoteTitle(n) },
         h('span', { class: 'file-note-name' }, revealHidden(name(n.location))),
         ' ',
         revealHidden(n.message),

@@ -18,6 +18,7 @@ import {
   describeCounts,
   escapeMarkdown,
   formatCount,
+  presentMessage,
   presentNode,
 } from './presentation';
 import { COMMANDS } from '../commands';
@@ -193,9 +194,10 @@ export class ExplorerProvider
         return item;
       }
       case 'message': {
-        const item = new vscode.TreeItem(element.text);
+        const shown = presentMessage(element.text, element.detail);
+        const item = new vscode.TreeItem(shown.label);
         item.id = element.id;
-        item.tooltip = new vscode.MarkdownString(escapeMarkdown(element.detail));
+        item.tooltip = new vscode.MarkdownString(shown.tooltip);
         item.iconPath = new vscode.ThemeIcon(element.icon);
         item.contextValue = CONTEXT_TOKENS.message;
         return item;
@@ -345,7 +347,7 @@ export class ExplorerProvider
             : 'Shown for this session only.',
         ),
       );
-    if (entry.unavailable) lines.push(escapeMarkdown(entry.unavailable));
+    if (entry.unavailable) lines.push(presentMessage('', entry.unavailable).tooltip);
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
     item.iconPath = new vscode.ThemeIcon(
       entry.config.type === 's3'

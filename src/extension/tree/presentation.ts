@@ -164,6 +164,14 @@ export interface NodeContext {
   hits?: Readonly<Record<Level, number>>;
 }
 
+/**
+ * A message row (a source that cannot be opened or listed, nothing found): its text and detail
+ * may quote an error, a key or a server's words, so hidden characters are marked, as on nodes.
+ */
+export function presentMessage(text: string, detail: string): { label: string; tooltip: string } {
+  return { label: cellText(text), tooltip: escapeMarkdown(revealHidden(detail)) };
+}
+
 /** How a node reads; names from the data (keys, trail names) with hidden characters marked. */
 export function presentNode(node: CatalogNode, ctx: NodeContext): Presentation {
   const p = describeNode(node, ctx);

@@ -14,6 +14,8 @@ import { loadScope } from '../../../src/extension/timeline/timelineLoader';
 import { TimelineSession } from '../../../src/extension/timeline/timelineSession';
 import { Envelope, QueryReply, validateToWebview } from '../../../src/protocol';
 import { SHAPE_RECORDS, mixedFolder } from '../../fixtures/shapes';
+import { revealHidden } from '../../../src/core/output/visibleText';
+import { fileNoteTitle } from '../../../src/webview/toolbar';
 
 describe('the timeline on a folder of mixed evidence', function () {
   let dir: string;
@@ -141,5 +143,21 @@ describe('the timeline on a folder of mixed evidence', function () {
     const last = (await ask('', null)).rows.at(-1)!;
     assert.equal(last.time, -1);
     assert.equal(last.eventName, 'CreateAccessKey');
+  });
+});
+
+describe("a file note's tooltip", () => {
+  it('marks hidden characters of the file name and message, as the note text does', () => {
+    // A right-to-left override in a file name would show "evil.json.gz" as "evil.zg.nosj…".
+    const title = fileNoteTitle({
+      location: '/evidence/AWSLogs/x\u202Egz.json',
+      message: 'not read:\u200B bad',
+    });
+    assert.equal(title.includes('\u202E') || title.includes('\u200B'), false, title);
+    assert.equal(
+      title,
+      `${revealHidden('/evidence/AWSLogs/x\u202Egz.json')}\n${revealHidden('not read:\u200B bad')}`,
+    );
+    assert.notEqual(revealHidden('x\u202Egz'), 'x\u202Egz', 'the marker is visible text');
   });
 });

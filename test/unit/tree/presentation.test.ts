@@ -5,6 +5,7 @@ import { formatBytes } from '../../../src/core/output/bytes';
 import {
   describeCounts,
   escapeMarkdown,
+  presentMessage,
   presentNode,
 } from '../../../src/extension/tree/presentation';
 
@@ -247,6 +248,17 @@ describe('explorer presentation', () => {
     assert.equal(p.label, 'report⟨U+202E⟩gpj.⟨U+E0041⟩⟨U+001B⟩.json');
     assert.match(p.tooltip, /report⟨U\\\+202E⟩gpj\\\.⟨U\\\+E0041⟩⟨U\\\+001B⟩\\\.json/);
     assert.doesNotMatch(p.tooltip + p.label + (p.description ?? ''), /[\u202e\u001b]|\u{E0041}/u);
+  });
+
+  it('marks hidden characters and escapes markup in a message row (a listing error quoting a key)', () => {
+    const error = 's3://b/AWSLogs/x\u202egpj.json: [Show](command:x) AccessDenied\u001b[2J';
+    const p = presentMessage(error, `Could not list s3://b/: ${error}`);
+    assert.equal(
+      p.label,
+      's3://b/AWSLogs/x⟨U+202E⟩gpj.json: [Show](command:x) AccessDenied⟨U+001B⟩[2J',
+    );
+    assert.doesNotMatch(p.tooltip + p.label, /[\u202e\u001b]/u);
+    assert.doesNotMatch(p.tooltip, /\[Show\]\(command:/, 'no link in the Markdown tooltip');
   });
 
   it('flags a region folder whose name is not a region', () => {
