@@ -122,9 +122,24 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
     description: 'Access key ID used for the call (same as key)',
   },
   {
+    name: 'accessKeyId',
+    paths: ['userIdentity.accessKeyId'],
+    description: 'Access key ID used for the call (same as key; the CSV and --fields column)',
+  },
+  {
     name: 'type',
     paths: ['userIdentity.type'],
     description: 'Identity type: Root, IAMUser, AssumedRole, AWSService…',
+  },
+  {
+    name: 'principalType',
+    paths: ['userIdentity.type'],
+    description: 'Identity type (same as type; the CSV and --fields column)',
+  },
+  {
+    name: 'principalArn',
+    paths: ['userIdentity.arn'],
+    description: 'Caller ARN (the CSV and --fields column; principal also matches principal IDs)',
   },
   {
     name: 'agent',
@@ -175,6 +190,11 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
     paths: [DETECTION_FIELD],
     description:
       'A detection rule that fired on the event, by rule id or title (wildcards): detection:"*CloudTrail*"; detection:* for any hit',
+  },
+  {
+    name: 'detections',
+    paths: [DETECTION_FIELD],
+    description: 'Same as detection (the CSV and --fields column)',
   },
   {
     name: 'level',

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fieldInfo } from '../../../src/core/records/fieldMeanings';
+import { COLUMNS } from '../../../src/core/index/columns';
 import {
   FIELD_ALIASES,
   KNOWN_FIELDS,
@@ -32,6 +33,19 @@ describe('query fields', () => {
           `${alias.name} shadows a record field`,
         );
       }
+    }
+  });
+
+  it('takes every output column name (CSV, --fields) as a filter on that column', () => {
+    // `--fields accessKeyId` prints a column; `--filter accessKeyId:AKIA…` must filter on it.
+    // The case column shows the star, tags and note: its filters are starred:, tag: and note:.
+    for (const column of COLUMNS) {
+      if (!column.field || column.id === 'tag') continue;
+      for (const name of [column.csv, ...(('csvAliases' in column && column.csvAliases) || [])])
+        assert.ok(
+          resolveField(name).paths.includes(column.field),
+          `${name} resolves to ${resolveField(name).paths.join(', ')}, not the column's ${column.field}`,
+        );
     }
   });
 
