@@ -322,7 +322,7 @@ export function runJob<J extends Job>(
           ...indexText(file, size, job.maxRecords ?? Infinity, spans, dictionary),
           ...bytesRead,
         };
-        if (file.encoding) result.notes.unshift(`${file.encoding} text, decoded`);
+        if (file.note) result.notes.unshift(file.note);
         if (plan) result.detections = decideBatch(plan, file, result.batch, spans);
         return {
           result: result as JobResults[J['kind']],

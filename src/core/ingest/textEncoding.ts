@@ -1,7 +1,8 @@
 // Bytes → text for event files. CloudTrail writes UTF-8, but evidence passes through other
-// hands: Windows PowerShell's `>` redirect writes UTF-16 (little-endian, with a byte-order mark).
+// hands: Windows PowerShell's `>` redirect writes UTF-16 (little-endian, with a byte-order mark),
+// and a file edited or converted elsewhere may hold Latin-1 bytes, which are not UTF-8.
 // Indexing and raw fetches decode with this one function, so record positions always agree.
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { EventFileError } from './eventFile';
 
 const utf8 = new TextDecoder('utf-8'); // replaces invalid bytes; drops a leading BOM
@@ -10,14 +11,24 @@ let utf16be: InstanceType<typeof TextDecoder> | undefined;
 
 export interface DecodedText {
   text: string;
-  /** Set when the file was not UTF-8: what it was, for the file's notes. */
-  encoding?: string;
+  /** Set when the file was not plain UTF-8: what it was and how it was read, for the file's notes. */
+  note?: string;
 }
+
+/**
+ * The note of a file with bytes that are not UTF-8: each is read as U+FFFD, so the records as
+ * shown, searched and exported are not the file's bytes there, and the user must be told.
+ */
+const INVALID_UTF8_NOTE =
+  'not valid UTF-8 (Latin-1 or damaged text?): its invalid bytes were read as U+FFFD "\uFFFD", so its records as shown and exported differ from the file there';
 
 export function decodeFileText(bytes: Uint8Array): DecodedText {
   const encoding = utf16Of(bytes);
-  if (!encoding) return { text: utf8.decode(bytes) };
-  return { text: decoderOf(encoding).decode(bytes), encoding: encoding.name };
+  if (!encoding) {
+    const text = utf8.decode(bytes);
+    return isUtf8(bytes) ? { text } : { text, note: INVALID_UTF8_NOTE };
+  }
+  return { text: decoderOf(encoding).decode(bytes), note: `${encoding.name} text, decoded` };
 }
 
 /**
@@ -27,23 +38,23 @@ export function decodeFileText(bytes: Uint8Array): DecodedText {
  * million events that was 2 GB of strings to allocate and collect).
  */
 export class FileText {
-  /** Set when the file was not UTF-8: what it was, for the file's notes. */
-  readonly encoding?: string;
+  /** Set when the file was not plain UTF-8: what it was and how it was read, for the file's notes. */
+  readonly note?: string;
   /** The file's bytes, when they are ASCII (the text is then UTF-8, one character a byte). */
   readonly ascii: Buffer | undefined;
   private decoded: string | undefined;
 
-  private constructor(text: string | undefined, ascii: Uint8Array | undefined, encoding?: string) {
+  private constructor(text: string | undefined, ascii: Uint8Array | undefined, note?: string) {
     this.decoded = text;
     this.ascii = ascii && Buffer.from(ascii.buffer, ascii.byteOffset, ascii.length);
-    this.encoding = encoding;
+    this.note = note;
   }
 
   /** The text of a file's bytes (decodeFileText's rules; throws its errors). */
   static decode(bytes: Uint8Array): FileText {
     if (!utf16Of(bytes) && isAscii(bytes)) return new FileText(undefined, bytes);
-    const { text, encoding } = decodeFileText(bytes);
-    return new FileText(text, undefined, encoding);
+    const { text, note } = decodeFileText(bytes);
+    return new FileText(text, undefined, note);
   }
 
   /** A text decoded already, with the UTF-8 bytes it came from when there are any. */

@@ -337,6 +337,32 @@ describe('files that hold no CloudTrail events', function () {
   });
 });
 
+describe('a file with bytes that are not UTF-8', function () {
+  it('loads, and says that those bytes were read as U+FFFD', async () => {
+    const record = (userAgent: string) => ({
+      eventVersion: '1.08',
+      eventTime: '2024-05-14T10:00:00Z',
+      eventSource: 's3.amazonaws.com',
+      eventName: 'GetObject',
+      userAgent,
+    });
+    // Latin-1 "café": the é is one byte, 0xE9, which UTF-8 does not allow there.
+    const latin1 = Buffer.from(JSON.stringify({ Records: [record('caf\u00e9')] }), 'latin1');
+    const utf8 = Buffer.from(JSON.stringify({ Records: [record('caf\u00e9 \uFFFD')] }), 'utf8');
+    const { index, dir } = await loadFiles({ 'latin1.json': latin1, 'utf8.json': utf8 });
+    try {
+      const [l, u] = index.files;
+      assert.equal(l.events, 1);
+      assert.equal(l.notes.length, 1, JSON.stringify(l.notes));
+      assert.match(l.notes[0], /^not valid UTF-8 .*U\+FFFD/);
+      // A U+FFFD that the file itself holds, in valid UTF-8, is no alteration.
+      assert.deepEqual(u.notes, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the same event loaded twice', function () {
   it('shows it once, and says how many copies were dropped and from which files', async () => {
     const files = shapeFiles();
