@@ -24,6 +24,14 @@ const TIMES: [string | null | undefined, string | undefined][] = [
   ['2021-01-24T04:55:45', '2021-01-24T04:55:45.000Z'],
   ['ThisIsAWrongEventTime', undefined],
   ['2021-02-30 00:00:00', undefined],
+  // Date.parse rolls a day past its month's end into the next month, and hour 24 into the next
+  // day: read so, an event would be shown at a time no time term finds it at.
+  ['2024-02-30T00:00:00Z', undefined],
+  ['2023-02-29T10:00:00.5Z', undefined],
+  ['2024-04-31T00:00:00+02:00', undefined],
+  ['2024-01-01T24:00:00Z', undefined],
+  ['2024-02-29T10:00:00.5Z', '2024-02-29T10:00:00.500Z'],
+  ['2024-12-31T23:59:59.999-0500', '2025-01-01T04:59:59.999Z'],
   [null, undefined],
   [undefined, undefined],
 ];
