@@ -368,7 +368,14 @@ export function parseEventFile(text: string, options: ParseOptions = {}): Parsed
 
 function parseValues(text: string, checkDepth: boolean): Reader {
   const spans = topLevelValues(text);
-  if (!spans.ok || spans.values.length < 2) throw jsonError(text, 0, text.length);
+  if (!spans.ok) {
+    // The error is where the values stop: in a value that starts but never ends (read from its
+    // start), or in what follows the last whole value (read from that value). Read from the
+    // file's start, every file of two or more lines was said to break at line 2.
+    const cut = text.charCodeAt(spans.errorAt) === 0x7b || text.charCodeAt(spans.errorAt) === 0x5b;
+    throw jsonError(text, cut ? spans.errorAt : (spans.values.at(-1)?.[0] ?? 0), text.length);
+  }
+  if (spans.values.length < 2) throw jsonError(text, 0, text.length);
   const reader = new Reader('lines', text, checkDepth);
   for (const [s, e] of spans.values) {
     let v: unknown;
@@ -720,6 +727,7 @@ function memberSpans(text: string, at: number, wanted: ReadonlySet<string>): Map
   return members;
 }
 
+/** `errorAt`: where the first value that is not an object or array, or is cut off, starts. */
 type TopLevel = { ok: true; values: Span[] } | { ok: false; errorAt: number; values: Span[] };
 
 /** Whitespace-separated top-level values (JSON lines); stops at the first one that is cut off. */
@@ -730,7 +738,7 @@ function topLevelValues(text: string): TopLevel {
     const c = text.charCodeAt(i);
     if (c !== 0x7b && c !== 0x5b) return { ok: false, errorAt: i, values };
     const end = skipValue(text, i);
-    if (end < 0) return { ok: false, errorAt: text.length, values };
+    if (end < 0) return { ok: false, errorAt: i, values };
     values.push([i, end]);
     i = firstNonSpace(text, end);
   }

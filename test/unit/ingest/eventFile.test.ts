@@ -117,6 +117,12 @@ describe('event files: what is not one', () => {
       /^invalid JSON: expected a property name in double quotes \(found "e"\)$/,
       [3, 4],
     ));
+  it('JSON lines, at the line that breaks (not at line 2 whatever the line)', () => {
+    const lines = [rec('A'), rec('B'), rec('C')].join('\n');
+    fails(`${lines}\n${rec('D').slice(0, 20)}`, 'bad-json', /^truncated JSON/, [4, 17]);
+    fails(`${lines}\n{broken}\n${rec('E')}`, 'bad-json', /property name/, [4, 2]);
+    fails(`${lines}\n42\n${rec('E')}`, 'bad-json', /after the JSON value/, [4, 1]);
+  });
   it('a JSON object that is not CloudTrail', () =>
     fails(
       '{"trailList":[{"Name":"t"}]}',
