@@ -53,7 +53,7 @@ import {
 const MAGIC = Buffer.from('CTLENS-INDEX\n', 'latin1');
 /** How long one step of writing the pack's entries may hold the thread (IndexCache.saving). */
 const PACK_STEP_MS = 8;
-/** Bump when the entry encoding or what a batch holds changes (3: exporters' zone-less event times are times). */
+/** Bump when the entry encoding or what a batch holds changes (3: exporters' zone-less event times are times, impossible dates are none, and a file with bytes that are not UTF-8 has a note). */
 export const INDEX_CACHE_FORMAT = 3;
 /** The columns a batch carries (query columns and attribution inputs): a pack written for other columns is foreign. */
 const SCHEMA = createHash('sha256')
