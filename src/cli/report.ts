@@ -41,16 +41,18 @@ export const REPORT_USAGE = `Usage: cloudtrail-lens report CASEFILE PATH... [opt
 The evidence report of a case file (.cloudtrail-lens/case.json: the stars, tags and notes made in
 the timeline) over the CloudTrail events under PATH (files, folders, s3://bucket/prefix, read as
 "query" reads them). It covers the starred, tagged or noted events (or, with --filter, the events
-matching it), in time order with who / what / where in plain words, the analysts' notes, the
-detection rules that fired on them (the built-in pack and --rules, as "detect"), the case's
-annotations whose events are not under PATH, and the chain of custody: each event's log file
-with its SHA-256 and its digest validation verdict (valid / unverified offline / invalid / not
-covered) and the public key fingerprints used.
+matching it), in time order with who / what / where in plain words (and who is behind each
+session when that adds to who: its origin, followed through AssumeRole… chains, or where the
+chain stops), the analysts' notes, the detection rules that fired on them (the built-in pack and
+--rules, as "detect"), the case's annotations whose events are not under PATH, and the chain of
+custody: each event's log file with its SHA-256 and its digest validation verdict (valid /
+unverified offline / invalid / not covered) and the public key fingerprints used.
 
 Options:
   --format FORMAT      md (default: Markdown), html (one self-contained file), or timesketch
                        (JSONL for Timesketch's importer: message, datetime, timestamp_desc, the
-                       event's fields flattened, the case's tags as "tag")
+                       event's fields flattened, origin, origin_type, origin_hops,
+                       origin_complete, the case's tags as "tag")
   --filter EXPR        the events matching EXPR instead of the annotated ones (the query language,
                        with starred:true, tag:NAME, note:*text*)
   --rules DIR          also run the Sigma rules under DIR for the detections (repeat), as "detect"

@@ -4,13 +4,15 @@
 //
 // It covers given rows (the starred or tagged events, or the current result): a summary (scope,
 // time span, counts by tag), the events in time order with who / what / where in the plain words
-// of the lenses and the detail pane (records/identity.ts, records/request.ts), the analysts'
+// of the lenses and the detail pane (records/identity.ts, records/request.ts) and who is behind
+// each session (core/origin, worded by describeOrigin as the detail pane words it), the analysts'
 // notes, the detection rules that fired on them (core/detect: the built-in pack and the user's
 // rule folders), and the chain of custody (custody.ts).
 import { DetectionResults } from '../detect/results';
 import type { Level, SigmaRule } from '../detect/rule';
 import { runRules } from '../detect/run';
 import type { EventIndex } from '../index/eventIndex';
+import { describeOrigin, type Origin } from '../origin/resolve';
 import { describeIdentity } from '../records/identity';
 import { describeRequest } from '../records/request';
 import type { CloudTrailRecord } from '../records/types';
@@ -30,6 +32,8 @@ export interface ReportEvent {
   who: string;
   /** Why the identity is a risk (root, anonymous, long-term keys…), when it is. */
   whoRisk?: string;
+  /** Who is behind the session, when that adds to `who` (reportOrigin). */
+  origin?: ReportOrigin;
   /** What the call did, in plain words (the request lens). */
   what: string;
   /** Why the call matters, when it does. */
@@ -43,6 +47,30 @@ export interface ReportEvent {
   /** The log object it was read from (custody.files by fileId). */
   fileId: number;
   location: string;
+}
+
+/** The origin of an event's session (core/origin) as the report states it. */
+export interface ReportOrigin {
+  /** describeOrigin's words: "for bob (via 2 role hops)", or where and why the chain stops. */
+  summary: string;
+  /** Each credential issuance from the origin outwards (the detail pane's chain). */
+  hops: Array<{ eventID: string; eventName: string; arn: string }>;
+}
+
+/**
+ * The origin, when it adds to the Who line: a chain was followed (hops), or it could not be
+ * followed to its end (the reader must know the attribution stops there). A complete origin
+ * without hops is the caller itself (an IAM user, root, a SAML or web identity, a service; the
+ * federated user's issuer and the onBehalfOf user are in the Who line already). Unlike the code
+ * lens (extension/lenses/recordLenses.ts originWorthSaying), an incomplete chain is said: a
+ * report covers a few chosen events, not every line of a log.
+ */
+export function reportOrigin(o: Origin): ReportOrigin | undefined {
+  if (o.complete && o.hops.length === 0) return undefined;
+  return {
+    summary: describeOrigin(o),
+    hops: o.hops.map((h) => ({ eventID: h.eventID, eventName: h.eventName, arn: h.arn })),
+  };
 }
 
 /** A detection rule as the report names it. */
@@ -149,6 +177,7 @@ export async function buildReport(input: ReportInput, signal?: AbortSignal): Pro
     const who = record ? describeIdentity(record.userIdentity, record) : undefined;
     const what = record ? describeRequest(record) : undefined;
     const file = index.files[s.fileId];
+    const origin = reportOrigin(index.originOf(row));
     const where = [
       s.sourceIPAddress ? `from ${s.sourceIPAddress}` : '',
       s.userAgent ? `using ${s.userAgent}` : '',
@@ -167,6 +196,7 @@ export async function buildReport(input: ReportInput, signal?: AbortSignal): Pro
       ...(who?.risk === 'high' || who?.risk === 'medium'
         ? { whoRisk: who.riskReason ?? `${who.risk} risk` }
         : {}),
+      ...(origin ? { origin } : {}),
       what: what?.summary ?? `${s.eventSource} ${s.eventName}`,
       ...(what?.risky ? { whyItMatters: what.risky } : {}),
       where,
@@ -290,6 +320,12 @@ export function reportMarkdown(m: ReportModel): string {
       '',
     );
     out.push(`- **Who:** ${md(e.who)}${e.whoRisk ? ` — ${md(e.whoRisk)}` : ''}`);
+    if (e.origin) {
+      out.push(`- **Origin:** ${md(e.origin.summary)}`);
+      e.origin.hops.forEach((h, n) =>
+        out.push(`  ${n + 1}. ${md(h.eventName)} ${code(h.eventID)} → ${code(h.arn)}`),
+      );
+    }
     out.push(
       `- **What:** ${md(e.what)}${e.whyItMatters ? ` — why it matters: ${md(e.whyItMatters)}` : ''}`,
     );
@@ -375,7 +411,7 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid #d0d7de;padding
 .star{color:#bf8700}.tag{display:inline-block;background:#ddf4ff;color:#0969da;border-radius:1em;padding:0 .6em;margin-right:.3em;font-size:.9em}
 .note{border-left:4px solid #d0d7de;margin:.5em 0;padding:.2em .8em;white-space:pre-wrap;background:#f6f8fa}
 .v-valid{color:#1a7f37;font-weight:600}.v-invalid{color:#cf222e;font-weight:600}.v-unverified-offline{color:#9a6700;font-weight:600}.v-not-covered{color:#59636e;font-weight:600}
-.lvl-critical,.lvl-high{color:#cf222e;font-weight:600}.lvl-medium{color:#9a6700;font-weight:600}.lvl-low,.lvl-informational{color:#59636e;font-weight:600}ul.detections{margin:.2em 0;padding-left:1.2em}
+.lvl-critical,.lvl-high{color:#cf222e;font-weight:600}.lvl-medium{color:#9a6700;font-weight:600}.lvl-low,.lvl-informational{color:#59636e;font-weight:600}ul.detections{margin:.2em 0;padding-left:1.2em}ol.hops{margin:.2em 0;padding-left:1.6em}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em;margin:0}dt{font-weight:600}dd{margin:0}
 `;
 
@@ -411,6 +447,9 @@ export function reportHtml(m: ReportModel): string {
     parts.push(
       `<section class="event"><h3>${i + 1}. ${a?.starred ? '<span class="star" title="starred">★</span> ' : ''}${h(e.eventTime || '(no time)')} — ${h(e.eventName || '(no eventName)')}</h3><dl>`,
       `<dt>Who</dt><dd>${h(e.who)}${e.whoRisk ? ` — <strong>${h(e.whoRisk)}</strong>` : ''}</dd>`,
+      e.origin
+        ? `<dt>Origin</dt><dd>${h(e.origin.summary)}${e.origin.hops.length ? `<ol class="hops">${e.origin.hops.map((o) => `<li>${h(o.eventName)} ${c(o.eventID)} → ${c(o.arn)}</li>`).join('')}</ol>` : ''}</dd>`
+        : '',
       `<dt>What</dt><dd>${h(e.what)}${e.whyItMatters ? ` — <strong>why it matters:</strong> ${h(e.whyItMatters)}` : ''}</dd>`,
       `<dt>Where</dt><dd>${h(e.where || 'not recorded')}</dd>`,
       a?.tags.length
@@ -461,8 +500,10 @@ export function reportHtml(m: ReportModel): string {
 /**
  * Timesketch JSONL (its "import from JSON/CSV" format): one object per event with `message`,
  * `datetime` (ISO 8601), `timestamp` (µs), `timestamp_desc`, the record's fields flattened to
- * dotted names (arrays by index: `resources.0.ARN`), and the case's tags as `tag` (Timesketch's
- * own label field), the star and the note as `case_starred` / `case_note`.
+ * dotted names (arrays by index: `resources.0.ARN`), the session's origin as `query --fields`
+ * gives it (`origin`, `origin_type`, `origin_hops`, `origin_complete`; the message adds its words
+ * when they add to who, as the Who line), and the case's tags as `tag` (Timesketch's own label
+ * field), the star and the note as `case_starred` / `case_note`.
  */
 export async function timesketchJsonl(
   index: EventIndex,
@@ -498,17 +539,23 @@ function timesketchLine(
   }
   const who = record ? describeIdentity(record.userIdentity, record).summary : s.principal;
   const what = record ? describeRequest(record).summary : `${s.eventSource} ${s.eventName}`;
+  const origin = index.originOf(row);
+  const behind = reportOrigin(origin);
   // No prototype: a record key "__proto__" is a field like any other.
   const out: Record<string, unknown> = Object.create(null);
   if (record) flatten(record, '', out, 0);
   const time = Number.isFinite(s.time) ? s.time : 0;
   Object.assign(out, {
-    message: `${who}: ${what}`,
+    message: `${who}${behind ? ` · ${behind.summary}` : ''}: ${what}`,
     datetime: new Date(time).toISOString(),
     timestamp: time * 1000,
     timestamp_desc: 'CloudTrail eventTime',
     data_type: 'aws:cloudtrail:event',
     source_file: index.files[s.fileId].location,
+    origin: origin.arn,
+    origin_type: origin.type,
+    origin_hops: origin.hops.length,
+    origin_complete: origin.complete,
     tag: a?.tags ?? [],
     ...(a?.starred ? { case_starred: true } : {}),
     ...(a?.note ? { case_note: a.note, case_note_by: a.by } : {}),

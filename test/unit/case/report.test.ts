@@ -1,9 +1,10 @@
 // The evidence report (issue 18): its chain of custody checked against the digest validator's own
 // verdicts and against the files' bytes; Markdown and HTML with hostile values; Timesketch JSONL;
-// the CLI `report` command end to end.
+// who is behind each session (the origin); the CLI `report` command end to end.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { applyEdit, emptyCase, serializeCase } from '../../../src/core/case/caseFile';
@@ -24,6 +25,7 @@ import { signingKey } from '../../../src/core/synthetic/digests';
 import { builtinRules } from '../../../src/core/detect/builtinPack';
 import { CaseWorkspace, refOf } from './helpers';
 import { runCli } from '../../support/cli';
+import { dataset, describeWithDatasets } from '../../support/datasets';
 
 const WHEN = new Date('2026-12-05T20:00:00Z');
 const HOSTILE =
@@ -57,6 +59,7 @@ function onlyOurMarkup(html: string): void {
     'th',
     'td',
     'ul',
+    'ol',
     'li',
   ]);
   for (const m of html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)([^>]*)>/g)) {
@@ -320,6 +323,10 @@ describe('evidence report', function () {
     model.events[0].who = HOSTILE;
     model.events[0].what = HOSTILE;
     model.events[0].where = HOSTILE;
+    model.events[0].origin = {
+      summary: HOSTILE,
+      hops: [{ eventID: HOSTILE, eventName: HOSTILE, arn: `${HOSTILE}\n\`\`x` }],
+    };
     const html = reportHtml(model);
     onlyOurMarkup(html);
     const md = reportMarkdown(model);
@@ -602,3 +609,282 @@ describe('evidence report', function () {
     assert.match(missing.err, /nope\.json: no such case file/);
   });
 });
+
+describe('evidence report: who is behind each session', function () {
+  this.timeout(120_000);
+  const ACCOUNT = '111122223333';
+  const HOSTILE_USER = '<script>x</script>\u202e[l](https://evil.example/)';
+  let dir: string;
+  let caseFile: string;
+  const call = (
+    eventID: string,
+    eventTime: string,
+    eventName: string,
+    userIdentity: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ) => ({
+    eventVersion: '1.08',
+    userIdentity: { accountId: ACCOUNT, ...userIdentity },
+    eventTime,
+    eventSource: eventName === 'AssumeRole' ? 'sts.amazonaws.com' : 'iam.amazonaws.com',
+    eventName,
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '203.0.113.9',
+    userAgent: 'aws-cli/2.15.0',
+    eventID,
+    readOnly: true,
+    eventType: 'AwsApiCall',
+    recipientAccountId: ACCOUNT,
+    ...extra,
+  });
+  const user = (name: string, key: string) => ({
+    type: 'IAMUser',
+    principalId: `AIDA${key}`,
+    arn: `arn:aws:iam::${ACCOUNT}:user/${name}`,
+    accessKeyId: key,
+    userName: name,
+  });
+  const session = (role: string, name: string, key: string) => ({
+    type: 'AssumedRole',
+    principalId: `AROAEXAMPLE:${name}`,
+    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/${name}`,
+    accessKeyId: key,
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        principalId: 'AROAEXAMPLE',
+        arn: `arn:aws:iam::${ACCOUNT}:role/${role}`,
+        accountId: ACCOUNT,
+        userName: role,
+      },
+      attributes: { creationDate: '2024-05-14T10:00:00Z', mfaAuthenticated: 'false' },
+    },
+  });
+  const assumeRole = (
+    eventID: string,
+    eventTime: string,
+    caller: Record<string, unknown>,
+    role: string,
+    name: string,
+    key: string,
+  ) =>
+    call(eventID, eventTime, 'AssumeRole', caller, {
+      requestParameters: { roleArn: `arn:aws:iam::${ACCOUNT}:role/${role}`, roleSessionName: name },
+      responseElements: {
+        credentials: {
+          accessKeyId: key,
+          sessionToken: 'token',
+          expiration: 'May 14, 2024, 11:00:00 AM',
+        },
+        assumedRoleUser: {
+          assumedRoleId: `AROAEXAMPLE:${name}`,
+          arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/${name}`,
+        },
+      },
+    });
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ctl-report-origin-'));
+    const records = [
+      // The IAM user mallory assumes Deployer, then uses the session.
+      assumeRole(
+        'e0000000-0000-4000-8000-000000000001',
+        '2024-05-14T10:00:00Z',
+        user('mallory', 'AKIAEXAMPLEMALLORY01'),
+        'Deployer',
+        'mallory-session',
+        'ASIAEXAMPLESESSION01',
+      ),
+      call(
+        'e0000000-0000-4000-8000-000000000002',
+        '2024-05-14T10:01:00Z',
+        'ListUsers',
+        session('Deployer', 'mallory-session', 'ASIAEXAMPLESESSION01'),
+      ),
+      // A session whose key was issued by an event not loaded: the chain stops there.
+      call(
+        'e0000000-0000-4000-8000-000000000003',
+        '2024-05-14T10:02:00Z',
+        'ListRoles',
+        session('Other', 'ghost', 'ASIAEXAMPLENOTLOADED'),
+      ),
+      // A user name made to pass for markup in the origin's words.
+      assumeRole(
+        'e0000000-0000-4000-8000-000000000004',
+        '2024-05-14T10:03:00Z',
+        user(HOSTILE_USER, 'AKIAEXAMPLEHOSTILE01'),
+        'Deployer',
+        'h',
+        'ASIAEXAMPLEHOSTILE01',
+      ),
+      call(
+        'e0000000-0000-4000-8000-000000000005',
+        '2024-05-14T10:04:00Z',
+        'ListPolicies',
+        session('Deployer', 'h', 'ASIAEXAMPLEHOSTILE01'),
+      ),
+    ];
+    writeFileSync(
+      join(dir, `${ACCOUNT}_CloudTrail_us-east-1_20240514T1005Z_origin.json`),
+      JSON.stringify({ Records: records }),
+    );
+    caseFile = join(dir, 'case.json');
+    writeFileSync(caseFile, serializeCase(emptyCase()));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const report = async (format: string) => {
+    const r = await cli([
+      'report',
+      caseFile,
+      join(dir, `${ACCOUNT}_CloudTrail_us-east-1_20240514T1005Z_origin.json`),
+      '--filter',
+      'eventTime>=2024-05-14T10:00:00Z',
+      '--format',
+      format,
+      '--no-builtin',
+      '--no-cache',
+    ]);
+    assert.equal(r.code, 0, r.err);
+    return r.out;
+  };
+  /** The Markdown section of the event named `eventName`. */
+  const section = (md: string, eventName: string) => {
+    const s = md.split('\n### ').find((e) => e.split('\n')[0].endsWith(` — ${eventName}`));
+    assert.ok(s, eventName);
+    return s!;
+  };
+
+  it('Markdown: a role session names the IAM user behind it, with the hop; a chain that stops says so; the caller itself adds nothing', async () => {
+    const md = await report('md');
+    const listUsers = section(md, 'ListUsers');
+    assert.ok(
+      listUsers.includes('- **Who:** Assumed role Deployer \\(session mallory\\-session\\)'),
+      listUsers,
+    );
+    assert.ok(listUsers.includes('\n- **Origin:** for mallory \\(via 1 role hop\\)\n'), listUsers);
+    assert.ok(
+      listUsers.includes(
+        `\n  1. AssumeRole \`e0000000-0000-4000-8000-000000000001\` → \`arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/mallory-session\`\n`,
+      ),
+      listUsers,
+    );
+    assert.ok(
+      section(md, 'ListRoles').includes(
+        '\n- **Origin:** chain stops at Other/ghost: key ASIAEXAMPLENOTLOADED issued outside the loaded events\n',
+      ),
+      md,
+    );
+    // mallory's own call: the Who line names mallory already.
+    const own = section(md, 'AssumeRole');
+    assert.match(own, /- \*\*Who:\*\* IAM user mallory/);
+    assert.ok(!own.includes('**Origin:**'), own);
+    // The hostile user name is escaped in the origin as in every other value.
+    const hostile = section(md, 'ListPolicies');
+    assert.match(hostile, /- \*\*Origin:\*\* for \\<script\\>/);
+    assert.ok(hostile.includes('⟨U\\+202E⟩'), hostile);
+    const prose = md.replace(/(`+)(?:(?!\1)[^\n])*?\1/g, '');
+    assert.doesNotMatch(prose, /(?:^|[^\\])[<[]/m, 'every < and [ outside code spans is escaped');
+  });
+
+  it('HTML: the origin and its hops, escaped', async () => {
+    const html = await report('html');
+    onlyOurMarkup(html);
+    assert.ok(
+      html.includes(
+        `<dt>Origin</dt><dd>for mallory (via 1 role hop)<ol class="hops"><li>AssumeRole <code>e0000000-0000-4000-8000-000000000001</code> → <code>arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/mallory-session</code></li></ol></dd>`,
+      ),
+      html,
+    );
+    assert.ok(
+      html.includes(
+        '<dt>Origin</dt><dd>chain stops at Other/ghost: key ASIAEXAMPLENOTLOADED issued outside the loaded events</dd>',
+      ),
+      html,
+    );
+    assert.equal(
+      html.split('<dt>Origin</dt>').length - 1,
+      3,
+      'the two direct IAM user calls have none',
+    );
+    assert.ok(
+      html.includes(
+        '<dt>Origin</dt><dd>for &#60;script&#62;x&#60;/script&#62;⟨U+202E⟩[l](https://evil.example/) (via 1 role hop)',
+      ),
+      html,
+    );
+  });
+
+  it('Timesketch: the origin as query --fields gives it, and its words in the message when they add to who', async () => {
+    const lines = (await report('timesketch'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const by = (name: string) => lines.find((l) => l.eventName === name)!;
+    const listUsers = by('ListUsers');
+    assert.match(
+      String(listUsers.message),
+      /^Assumed role Deployer \(session mallory-session\).* · for mallory \(via 1 role hop\): /,
+    );
+    assert.equal(listUsers.origin, `arn:aws:iam::${ACCOUNT}:user/mallory`);
+    assert.equal(listUsers.origin_type, 'IAMUser');
+    assert.equal(listUsers.origin_hops, 1);
+    assert.equal(listUsers.origin_complete, true);
+    const stops = by('ListRoles');
+    assert.match(
+      String(stops.message),
+      / · chain stops at Other\/ghost: key ASIAEXAMPLENOTLOADED issued outside the loaded events: /,
+    );
+    assert.equal(stops.origin_complete, false);
+    const own = lines.find(
+      (l) => l.eventName === 'AssumeRole' && l['userIdentity.userName'] === 'mallory',
+    )!;
+    assert.doesNotMatch(String(own.message), / · for /);
+    assert.equal(own.origin, `arn:aws:iam::${ACCOUNT}:user/mallory`);
+    assert.equal(own.origin_hops, 0);
+  });
+});
+
+describeWithDatasets(
+  'evidence report: pwnedlabs breach, who is behind the AdminRole session',
+  function () {
+    this.timeout(120_000);
+    let dir: string;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'ctl-report-pwned-'));
+      writeFileSync(join(dir, 'case.json'), serializeCase(emptyCase()));
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('each event of the session names temp-user as its origin, in Markdown and HTML', async () => {
+      const args = [
+        'report',
+        join(dir, 'case.json'),
+        dataset('pwnedlabs-breach-in-the-cloud'),
+        '--filter',
+        'userIdentity.arn:"arn:aws:sts::107513503799:assumed-role/AdminRole/MySession"',
+        '--no-builtin',
+        '--no-cache',
+      ];
+      const md = await cli(args);
+      assert.equal(md.code, 0, md.err);
+      const events = md.out.split('\n### ').slice(1);
+      assert.ok(events.length > 0);
+      for (const e of events) {
+        assert.match(e, /- \*\*Who:\*\* Assumed role AdminRole \\\(session MySession\\\)/);
+        assert.ok(e.includes('\n- **Origin:** for temp\\-user \\(via 1 role hop\\)\n'), e);
+        assert.match(
+          e,
+          /\n {2}1\. AssumeRole `[0-9a-f-]+` → `arn:aws:sts::107513503799:assumed-role\/AdminRole\/MySession`\n/,
+        );
+      }
+      const html = await cli([...args, '--format', 'html']);
+      assert.equal(html.code, 0, html.err);
+      assert.equal(
+        html.out.split('<dt>Origin</dt><dd>for temp-user (via 1 role hop)<ol class="hops">')
+          .length - 1,
+        events.length,
+      );
+    });
+  },
+);
