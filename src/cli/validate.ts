@@ -57,7 +57,9 @@ Options:
                        discontinuities, keys used outside their validity, logs with no digests)
 
 Exit codes: 0 all valid; 1 anything INVALID or UNVERIFIED, a log NOT VALIDATED (in the window but
-listed by no digest where one was due, or with data after what its digest hashes) or a digest deleted (signature on record, file gone);
+listed by no digest where one was due, or with data after what its digest hashes), an object in a
+log folder that CloudTrail did not deliver there (a .json, evil.json.gz, a sub-folder) or a digest
+deleted (signature on record, file gone);
 2 bad arguments or unreadable input.`;
 
 function openS3(uri: string, access: S3Access): S3Source {

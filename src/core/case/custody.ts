@@ -6,8 +6,9 @@
 //   unverified offline  listed with the same hash, but the digest's signature could not be
 //                       checked here (no S3 metadata or signatures file), or validation did not run;
 //   invalid             hash mismatch, unreadable, listed by an invalid digest, data after the
-//                       gzip member its digest hashes, or missing from the digest that covers
-//                       its delivery (NOT VALIDATED);
+//                       gzip member its digest hashes, missing from the digest that covers
+//                       its delivery, or in a log folder though CloudTrail did not deliver it
+//                       there (NOT VALIDATED);
 //   not covered         no digest covers it (no chain ran, awaiting the next digest, or not a
 //                       delivered log at all).
 import { createHash } from 'node:crypto';
@@ -117,6 +118,8 @@ export class ValidationVerdicts {
         digestKey: listed.digestKey,
       };
     }
+    const foreign = this.foreignFinding(key, location);
+    if (foreign) return { verdict: 'invalid', reason: foreign.message };
     const findings = this.findings.get(key) ?? this.findings.get(fileNameOf(key)) ?? [];
     const notValidated = findings.find(
       (f) => f.kind === 'unlisted-log' || f.kind === 'chain-truncated',
@@ -128,6 +131,21 @@ export class ValidationVerdicts {
       verdict: 'not covered',
       reason: 'no digest in the validated window lists this object',
     };
+  }
+
+  /**
+   * The foreign-file finding about this object, when validation found it in a log folder: by its
+   * key (also relative to a source rooted lower), or its local path; its name alone is anyone's
+   * (evil.json.gz).
+   */
+  foreignFinding(key: string, location: string): Finding | undefined {
+    return this.findings
+      .get(fileNameOf(key))
+      ?.find(
+        (f) =>
+          f.kind === 'foreign-file' &&
+          (f.key === key || f.key?.endsWith(`/${key}`) || f.localPath === location),
+      );
   }
 }
 
@@ -189,7 +207,11 @@ export async function custodyOf(
         continue;
       }
     }
-    if (file.kind === 'loose' || !file.info) {
+    const foreign = verdicts?.foreignFinding(file.key, file.location);
+    if (foreign) {
+      // In a log folder but not delivered there (a planted evil.json.gz, a .json, a sub-folder).
+      Object.assign(entry, { verdict: 'invalid', reason: foreign.message });
+    } else if (file.kind === 'loose' || !file.info) {
       Object.assign(entry, {
         verdict: 'not covered',
         reason: 'not a log object in the CloudTrail delivery layout: no digest lists it',

@@ -10,7 +10,13 @@ import {
   regionKindPrefix,
 } from '../sources/layoutTree';
 import { mapLimited } from '../mapLimited';
-import { accountKindPrefix, KIND_FOLDERS, parseCloudTrailKey } from '../sources/layout';
+import {
+  accountKindPrefix,
+  KIND_FOLDERS,
+  logDayFolderOf,
+  notDeliveredThere,
+  parseCloudTrailKey,
+} from '../sources/layout';
 import { LogSource } from '../sources/source';
 import { parseTime } from './digestFile';
 import { isoDay } from '../time';
@@ -41,6 +47,15 @@ export interface LogObject {
   nameTime: number;
 }
 
+/** An object in a log day folder that CloudTrail did not deliver there (layout.ts notDeliveredThere). */
+export interface ForeignObject {
+  key: string;
+  /** ms, the start of its folder's day. */
+  day: number;
+  /** Why it is not a log CloudTrail delivered there. */
+  why: string;
+}
+
 export interface DigestChain {
   id: ChainId;
   /** Ascending key order (as S3 lists them). Backfill digests are left out, as the CLI skips them. */
@@ -52,6 +67,8 @@ export interface SourceInventory {
   chains: DigestChain[];
   /** Log objects by log group (groupKey()). */
   logs: Map<string, LogObject[]>;
+  /** Other objects in the log day folders, by the group (groupKey()) of the folder. */
+  foreign: Map<string, ForeignObject[]>;
   groups: Map<string, LogGroupId>;
 }
 
@@ -137,6 +154,8 @@ export async function inventoryScope(
     return out;
   };
   const folders: string[] = [];
+  /** The log day folders among them, whose sub-folders are listed too (a planted folder of logs). */
+  const logFolders = new Set<string>();
   /** Region digest folders of the scope, to look at their newest day when the window has none. */
   const digestRegions: string[] = [];
   await mapLimited(accounts, LIST_CONCURRENCY, async (account) => {
@@ -166,15 +185,25 @@ export async function inventoryScope(
             await catalog.datesUnder(regionKindPrefix(account, kind, region), signal)
           ).filter((d) => d >= lo && d <= hi);
         }
-        for (const d of dates) folders.push(dayKindPrefix(account, kind, region, d));
+        for (const d of dates) {
+          const folder = dayKindPrefix(account, kind, region, d);
+          folders.push(folder);
+          if (kind === 'log') logFolders.add(folder);
+        }
       });
     });
   });
   const inventory = new InventoryBuilder();
   const listDays = (list: string[]) =>
     mapLimited(list, LIST_CONCURRENCY, async (folder) => {
-      for (const e of await catalog.listQuiet(folder, signal))
+      for (const e of await catalog.listQuiet(folder, signal)) {
         if (e.kind === 'object') inventory.add(e.key);
+        else if (logFolders.has(folder))
+          // A sub-folder the loaders read (they list recursively): whatever it holds is foreign,
+          // and one that cannot be listed is named by its key.
+          for await (const o of source.listAll(e.prefix, signal, (p) => inventory.add(p.key)))
+            inventory.add(o.key);
+      }
     });
   await listDays(folders.sort());
   // A region with no digest in the window still has a chain: its newest day of digests names the
@@ -193,6 +222,7 @@ export async function inventoryScope(
 class InventoryBuilder {
   private readonly chains = new Map<string, DigestChain>();
   private readonly logs = new Map<string, LogObject[]>();
+  private readonly foreign = new Map<string, ForeignObject[]>();
   private readonly groups = new Map<string, LogGroupId>();
 
   /** `…/CloudTrail-Digest/<region>/` folders that hold a digest. */
@@ -203,6 +233,16 @@ class InventoryBuilder {
   }
 
   add(key: string): void {
+    if (key.endsWith('/')) return; // a folder marker
+    const day = logDayFolderOf(key);
+    const why = day && notDeliveredThere(day);
+    if (day && why) {
+      const gk = groupKey(day);
+      let list = this.foreign.get(gk);
+      if (!list) this.foreign.set(gk, (list = []));
+      list.push({ key, day: parseTime(day.date) ?? 0, why });
+      return;
+    }
     const info = parseCloudTrailKey(key);
     if (!info || !info.compressed || info.kind === 'insight') return;
     const group: LogGroupId = {
@@ -243,7 +283,8 @@ class InventoryBuilder {
       c.backfill.sort();
     }
     for (const list of this.logs.values()) list.sort(byKey);
-    return { chains: sorted, logs: this.logs, groups: this.groups };
+    for (const list of this.foreign.values()) list.sort(byKey);
+    return { chains: sorted, logs: this.logs, foreign: this.foreign, groups: this.groups };
   }
 }
 

@@ -80,8 +80,8 @@ export function writeChainText(report: ChainReport, sink: TextSink, verbose: boo
 
 /**
  * Our line after the AWS CLI's counts: how many log files in the window no digest lists, by why,
- * how many listed ones carry data after what their digest hashes, and how many digests were
- * deleted; undefined when there are none.
+ * how many listed ones carry data after what their digest hashes, how many other objects lie in
+ * the log folders, and how many digests were deleted; undefined when there are none.
  */
 export function coverageSummary(c: DigestCounts): string | undefined {
   const total = c.notValidatedLogs + c.awaitingLogs + c.uncoveredLogs;
@@ -96,10 +96,13 @@ export function coverageSummary(c: DigestCounts): string | undefined {
   const trailing = c.trailingDataLogs
     ? `${c.trailingDataLogs} listed log file(s) with data after what their digest hashes (NOT VALIDATED)`
     : '';
+  const foreign = c.foreignFiles
+    ? `${c.foreignFiles} other object(s) in the log folders that CloudTrail did not deliver there (NOT VALIDATED)`
+    : '';
   const deleted = c.deletedDigests
     ? `${c.deletedDigests} digest file(s) deleted (signature on record, file gone)`
     : '';
-  return [logs, trailing, deleted].filter(Boolean).join('; ') || undefined;
+  return [logs, trailing, foreign, deleted].filter(Boolean).join('; ') || undefined;
 }
 
 function notValidatedWhy(c: DigestCounts): string {
@@ -129,6 +132,7 @@ export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>
   'unlisted-log',
   'chain-truncated',
   'log-trailing-data',
+  'foreign-file',
   'deleted-digest',
   'previous-hash-mismatch',
   'previous-signature-mismatch',

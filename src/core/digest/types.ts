@@ -95,6 +95,13 @@ export type FindingKind =
    * member as more records.
    */
   | 'log-trailing-data'
+  /**
+   * An object in a log day folder that CloudTrail did not deliver there (not
+   * `<acct>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz` of that folder's account,
+   * region and day, or in a sub-folder): no digest lists it and the AWS CLI never looks at it,
+   * but loading the folder reads it as events.
+   */
+  | 'foreign-file'
   /** Backfill digests, which the CLI skips and so do we. */
   | 'backfill-skipped'
   /** A digest verified with a key whose listed validity period does not include the digest's end time. */
@@ -133,6 +140,8 @@ export interface DigestCounts {
   deletedDigests: number;
   /** Listed logs with bytes after the gzip member their digest hashes (log-trailing-data): what follows is NOT VALIDATED. */
   trailingDataLogs: number;
+  /** Other objects in the log day folders of the window (foreign-file): NOT VALIDATED. */
+  foreignFiles: number;
 }
 
 export interface ChainReport {
@@ -163,7 +172,8 @@ export interface ValidationReport {
 /**
  * True when a chain report has anything not valid: INVALID or UNVERIFIED files (the AWS CLI's
  * verdicts), logs NOT VALIDATED because the digest that should list them is missing, logs with
- * data after what their digest hashes, or deleted digests. Other findings alone don't count (see exitCodeOf's --strict).
+ * data after what their digest hashes, objects CloudTrail did not deliver in the log folders, or
+ * deleted digests. Other findings alone don't count (see exitCodeOf's --strict).
  */
 export function chainFailed(c: ChainReport): boolean {
   const k = c.counts;
@@ -173,6 +183,7 @@ export function chainFailed(c: ChainReport): boolean {
       k.unverifiableDigests +
       k.notValidatedLogs +
       k.trailingDataLogs +
+      k.foreignFiles +
       k.deletedDigests >
     0
   );

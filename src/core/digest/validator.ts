@@ -9,6 +9,7 @@ import {
   chainKey,
   DigestChain,
   digestStamp,
+  ForeignObject,
   groupKey,
   inventoryScope,
   LogObject,
@@ -44,6 +45,7 @@ import { mapLimited } from '../mapLimited';
 
 const HOUR = 3600_000;
 const MINUTE = 60_000;
+const DAY = 24 * HOUR;
 /**
  * How late CloudTrail may deliver a digest after its window ends. A chain's next digest is due an
  * hour after the newest one ends; only once the window's end passes that plus this slack are logs
@@ -167,6 +169,7 @@ export async function validateInventory(
       'Invalid time range specified: start-time must occur before end-time',
     );
   const inWindow = (l: LogObject) => l.nameTime >= startTime && l.nameTime <= endTime;
+  const dayInWindow = (f: ForeignObject) => f.day <= endTime && f.day + DAY > startTime;
 
   const reports: ChainReport[] = [];
   // Chains are walked a few at a time, sharing one limit on the log files being hashed, so the
@@ -218,6 +221,7 @@ export async function validateInventory(
     const group = all.filter((w) => groupKey(w.chain.id) === gk);
     const logs = (inventory.logs.get(gk) ?? []).filter(inWindow);
     coverageFindings(source, reports[i], logs, group, endTime, dueBy);
+    foreignFindings(reports[i], (inventory.foreign.get(gk) ?? []).filter(dayInWindow), group);
   }
   for (const [i, walker] of walkers.entries())
     deletedDigestFindings(reports[i], walker, options.signatures, startTime, endTime);
@@ -264,8 +268,11 @@ function defaultStart(chains: DigestChain[], inventory: SourceInventory, endTime
     if (c.digests.length) oldest = Math.min(oldest, c.digests[0].nameTime - HOUR);
     groups.add(groupKey(c.id));
   }
-  for (const gk of groups)
+  for (const gk of groups) {
     for (const l of inventory.logs.get(gk) ?? []) if (l.nameTime < oldest) oldest = l.nameTime;
+    // A foreign object is in the window when its folder's day is: reach back to that day.
+    for (const f of inventory.foreign.get(gk) ?? []) if (f.day + DAY <= oldest) oldest = f.day;
+  }
   return Number.isFinite(oldest) ? Math.floor(oldest / HOUR) * HOUR : endTime - HOUR;
 }
 
@@ -369,6 +376,7 @@ class ChainWalker {
         uncoveredLogs: 0,
         deletedDigests: 0,
         trailingDataLogs: 0,
+        foreignFiles: 0,
       },
     };
   }
@@ -957,6 +965,33 @@ function coverageFindings(
       from: iso(minOf(uncovered.map((l) => l.nameTime))),
       to: iso(maxOf(uncovered.map((l) => l.nameTime))),
       keys: uncovered.map((l) => l.key),
+    });
+  }
+}
+
+/**
+ * Objects in the log day folders of the window that CloudTrail did not deliver there (a planted
+ * `.json`, `evil.json.gz`, a name for another account or region, a sub-folder): the AWS CLI never
+ * looks at them and no digest vouches for them, but every load of those folders reads them as
+ * events. Each is NOT VALIDATED. One a walked digest lists already has that digest's verdict.
+ */
+function foreignFindings(
+  report: ChainReport,
+  objects: ForeignObject[],
+  walkers: ChainWalker[],
+): void {
+  const listed = new Set<string>();
+  for (const w of walkers) for (const k of w.listedLogs) listed.add(k);
+  for (const f of objects) {
+    if (listed.has(f.key)) continue;
+    report.counts.foreignFiles++;
+    report.findings.push({
+      kind: 'foreign-file',
+      message: `${f.key} is not a log file CloudTrail delivered there (${f.why}; CloudTrail writes only <account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz of the folder's account, region and day): no digest lists it, so it is NOT VALIDATED, yet loading the folder reads it as events`,
+      key: f.key,
+      localPath: walkers[0].localPath(f.key),
+      from: iso(f.day),
+      to: iso(f.day + DAY),
     });
   }
 }

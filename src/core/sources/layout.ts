@@ -150,3 +150,73 @@ export function isOrganizationId(s: string): boolean {
 export function isRegionName(s: string): boolean {
   return REGION.test(s);
 }
+
+/**
+ * A key inside a log day folder `[prefix/]AWSLogs/[org/]<acct>/CloudTrail/<region>/YYYY/MM/DD/`
+ * (the outermost, when such folders nest): that folder, what it names, and the rest of the key.
+ */
+export interface LogDayFolder {
+  /** The day folder, ending in '/'. */
+  folder: string;
+  prefix: string;
+  organizationId?: string;
+  accountId: string;
+  /** The region folder as written. */
+  region: string;
+  /** `YYYY-MM-DD` from the folders. */
+  date: string;
+  /** What follows the folder: a file name, or a path through sub-folders. */
+  rest: string;
+}
+
+export function logDayFolderOf(key: string): LogDayFolder | undefined {
+  const parts = key.split('/');
+  for (let at = parts.indexOf('AWSLogs'); at >= 0; at = parts.indexOf('AWSLogs', at + 1)) {
+    let i = at + 1;
+    const organizationId = ORG.test(parts[i] ?? '') ? parts[i++] : undefined;
+    const [account, kindFolder, region, yyyy, mm, dd] = parts.slice(i, i + 6);
+    if (
+      parts.length > i + 6 &&
+      ACCOUNT.test(account) &&
+      kindFolder === KIND_FOLDERS.log &&
+      region !== '' &&
+      /^\d{4}$/.test(yyyy) &&
+      /^\d{2}$/.test(mm) &&
+      /^\d{2}$/.test(dd)
+    ) {
+      const rest = parts.slice(i + 6).join('/');
+      if (rest === '') return undefined; // the folder itself (an S3 folder marker)
+      return {
+        folder: key.slice(0, key.length - rest.length),
+        prefix: parts.slice(0, at).join('/'),
+        organizationId,
+        accountId: account,
+        region,
+        date: `${yyyy}-${mm}-${dd}`,
+        rest,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why an object in a log day folder is not one CloudTrail delivered there, or undefined when it
+ * is: CloudTrail writes nothing in those folders but
+ * `<acct>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz`, named for that folder's account
+ * and region and delivered on that folder's day.
+ */
+export function notDeliveredThere(f: LogDayFolder): string | undefined {
+  if (f.rest.includes('/')) return 'it is in a sub-folder of the day folder';
+  const name = parseCloudTrailFileName(f.rest);
+  if (name?.kind !== 'log') return 'its name is not that of a CloudTrail log file';
+  if (!name.compressed) return 'it is not gzip-compressed (.json, not .json.gz)';
+  if (name.accountId !== f.accountId) return `its name is for account ${name.accountId}`;
+  if (name.region !== f.region) return `its name is for region ${name.region}`;
+  const t = Date.parse(name.deliveryTime);
+  if (!Number.isFinite(t) || new Date(t).toISOString().slice(0, 19) + 'Z' !== name.deliveryTime)
+    return 'the delivery time in its name is not a time';
+  if (name.deliveryTime.slice(0, 10) !== f.date)
+    return `its name says it was delivered on ${name.deliveryTime.slice(0, 10)}`;
+  return undefined;
+}

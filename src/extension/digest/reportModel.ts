@@ -154,6 +154,7 @@ const NOT_VALIDATED_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
   'unlisted-log',
   'chain-truncated',
   'log-trailing-data',
+  'foreign-file',
   'deleted-digest',
 ]);
 
@@ -215,7 +216,7 @@ export function planProblems(
   return out;
 }
 
-/** Log files whose events deserve a look: INVALID ones that are still there, and the NOT VALIDATED ones (unlisted, after a truncated chain, or with data after what their digest hashes). */
+/** Log files whose events deserve a look: INVALID ones that are still there, and the NOT VALIDATED ones (unlisted, after a truncated chain, with data after what their digest hashes, or objects CloudTrail did not deliver in the log folders). */
 export function suspiciousLogKeys(report: ValidationReport): string[] {
   const keys = new Set<string>();
   for (const c of report.chains) {
@@ -223,7 +224,13 @@ export function suspiciousLogKeys(report: ValidationReport): string[] {
       if (e.type === 'log' && (e.kind === 'hash-mismatch' || e.kind === 'invalid-format'))
         keys.add(e.key);
     for (const f of c.findings) {
-      if ((f.kind === 'unlisted-log' || f.kind === 'log-trailing-data') && f.key) keys.add(f.key);
+      if (
+        (f.kind === 'unlisted-log' ||
+          f.kind === 'log-trailing-data' ||
+          f.kind === 'foreign-file') &&
+        f.key
+      )
+        keys.add(f.key);
       if (f.kind === 'chain-truncated') for (const k of f.keys ?? []) keys.add(k);
     }
   }

@@ -233,6 +233,38 @@ describe('evidence report', function () {
     }
   });
 
+  it('custody: an object planted in a log folder (evil.json.gz, a .json) is invalid, as validation found it, not "not covered"', async () => {
+    const other = new CaseWorkspace(1);
+    try {
+      const day = other.digests[0].logKeys[0].slice(
+        0,
+        other.digests[0].logKeys[0].lastIndexOf('/') + 1,
+      );
+      const planted = [
+        `${day}evil.json.gz`,
+        `${day}${other.digests[0].logKeys[0].slice(day.length).replace('.json.gz', '.json')}`,
+      ];
+      const record = '{"Records":[{"eventName":"Planted","eventTime":"2024-05-14T09:30:00Z"}]}';
+      other.bucket.write(planted[0], gzipSync(record));
+      other.bucket.write(planted[1], Buffer.from(record));
+      const idx = await other.load(pool);
+      const rows = (await idx.query({ kind: 'all' })).rows;
+      const report = await validateSource(new FolderSource(other.root), {
+        publicKeys: await loadPublicKeyFiles([other.keysFile]),
+        signatures: await loadSignaturesFile(other.signaturesFile),
+      });
+      const files = (await custodyOf(idx, rows, [report])).files;
+      for (const key of planted) {
+        const f = files.find((x) => x.key === key);
+        assert.ok(f, `${key} is loaded`);
+        assert.equal(f.verdict, 'invalid', key);
+        assert.match(f.reason, /is not a log file CloudTrail delivered there/);
+      }
+    } finally {
+      other.dispose();
+    }
+  });
+
   it('CLI report (Markdown): the annotated events in time order with who/what/where, notes, custody with hashes and verdicts', async () => {
     const r = await cli([
       'report',

@@ -1,0 +1,211 @@
+// Objects in a trail's log folders that CloudTrail did not deliver there: the AWS CLI never looks
+// at them and no digest lists them, but loading the folder (query, the timeline) reads them as
+// events. Each is a foreign-file finding, NOT VALIDATED, and the chain fails.
+import * as assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { inventorySource, validateInventory, loadPublicKeyFiles } from '../../../src/core/digest';
+import { suspiciousLogKeys, planProblems } from '../../../src/extension/digest/reportModel';
+import { classifyObject } from '../../../src/core/sources/discover';
+import { FolderSource } from '../../../src/core/sources/folder';
+import { logDayFolderOf, notDeliveredThere } from '../../../src/core/sources/layout';
+import { ARN, Workspace } from './helpers';
+
+const WINDOW = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-15T00:00:00Z'];
+const DAY = 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/';
+const EVENT = (name: string) =>
+  JSON.stringify({
+    Records: [
+      {
+        eventVersion: '1.08',
+        eventTime: '2024-05-14T10:39:00Z',
+        eventSource: 'cloudtrail.amazonaws.com',
+        eventName: name,
+        awsRegion: 'us-east-1',
+        recipientAccountId: '111122223333',
+        eventID: `planted-${name}`,
+      },
+    ],
+  });
+
+/** The planted forms of the audit, each a file query would read as events. */
+const PLANTED: Array<[string, Buffer]> = [
+  [
+    `${DAY}111122223333_CloudTrail_us-east-1_20240514T1040Z_AAAAAAAAAAAAAAAA.json`,
+    Buffer.from(EVENT('Plain')),
+  ],
+  [`${DAY}evil.json.gz`, gzipSync(EVENT('Evil'))],
+  [
+    `${DAY}111122223333_CloudTrail_us-east-1_20240514T1040Z_BBBBBBBBBBBBBBBB.json.GZ`,
+    gzipSync(EVENT('Upper')),
+  ],
+  [
+    `${DAY}444455556666_CloudTrail_us-east-1_20240514T1040Z_CCCCCCCCCCCCCCCC.json.gz`,
+    gzipSync(EVENT('OtherAccount')),
+  ],
+  [
+    `${DAY}111122223333_CloudTrail_eu-west-1_20240514T1040Z_DDDDDDDDDDDDDDDD.json.gz`,
+    gzipSync(EVENT('OtherRegion')),
+  ],
+  [
+    `${DAY}sub/111122223333_CloudTrail_us-east-1_20240514T1040Z_EEEEEEEEEEEEEEEE.json.gz`,
+    gzipSync(EVENT('SubFolder')),
+  ],
+  [
+    `${DAY}111122223333_CloudTrail_us-east-1_20200101T1040Z_FFFFFFFFFFFFFFFF.json.gz`,
+    gzipSync(EVENT('OtherDay')),
+  ],
+];
+
+interface JsonReport {
+  exitCode: number;
+  chains: Array<{
+    counts: Record<string, number>;
+    findings: Array<{ kind: string; key?: string; message: string }>;
+  }>;
+}
+
+describe('digest validation: objects CloudTrail did not deliver in the log folders (foreign-file)', function () {
+  this.timeout(60_000);
+  let ws: Workspace;
+  beforeEach(() => (ws = new Workspace()));
+  afterEach(() => ws.dispose());
+
+  it('reproduction: each planted form is read by query, and validate names it, counts it and exits 1, the AWS CLI lines unchanged', async () => {
+    ws.bucket.chain().hours(3);
+    const clean = await ws.validate(WINDOW);
+    assert.equal(clean.code, 0, clean.out + clean.err);
+    for (const [key, bytes] of PLANTED) {
+      ws.bucket.write(key, bytes);
+      const source = new FolderSource(ws.root);
+      assert.equal(
+        classifyObject(source, { kind: 'object', key, size: bytes.length }).kind,
+        'event',
+        `query reads ${key}`,
+      );
+    }
+    const r = await ws.validate(WINDOW);
+    // What the AWS CLI prints for this data: it never looks at these files.
+    const cliPart = r.out.split('\nFINDING\t')[0];
+    assert.equal(
+      cliPart,
+      `Validating log files for trail ${ARN} between 2024-05-14T09:00:00Z and 2024-05-15T00:00:00Z\n\n` +
+        'Results requested for 2024-05-14T09:00:00Z to 2024-05-15T00:00:00Z\nResults found for 2024-05-14T09:17:42Z to 2024-05-14T12:17:42Z:\n\n3/3 digest files valid\n6/6 log files valid',
+    );
+    assert.ok(
+      r.out.includes(
+        `FINDING\tcoverage\t${PLANTED.length} other object(s) in the log folders that CloudTrail did not deliver there (NOT VALIDATED)\n`,
+      ),
+      r.out,
+    );
+    for (const [key] of PLANTED)
+      assert.ok(r.out.includes(`FINDING\tforeign-file\t${key} is not a log file`), key);
+    assert.equal(r.code, 1);
+
+    const json = JSON.parse((await ws.validate([...WINDOW, '--format', 'json'])).out) as JsonReport;
+    const chain = json.chains[0];
+    assert.equal(chain.counts.foreignFiles, PLANTED.length);
+    assert.equal(chain.counts.validLogs, 6, 'the AWS CLI count is unchanged');
+    assert.deepEqual(
+      chain.findings.filter((f) => f.kind === 'foreign-file').map((f) => f.key),
+      PLANTED.map(([k]) => k).sort(),
+    );
+    assert.equal(json.exitCode, 1);
+  });
+
+  it('why each is foreign is said; a folder marker and what CloudTrail delivers are not foreign', () => {
+    const why = (key: string) => {
+      const f = logDayFolderOf(key);
+      return f && notDeliveredThere(f);
+    };
+    assert.deepEqual(
+      PLANTED.map(([k]) => why(k)),
+      [
+        'it is not gzip-compressed (.json, not .json.gz)',
+        'its name is not that of a CloudTrail log file',
+        'its name is not that of a CloudTrail log file',
+        'its name is for account 444455556666',
+        'its name is for region eu-west-1',
+        'it is in a sub-folder of the day folder',
+        'its name says it was delivered on 2020-01-01',
+      ],
+    );
+    const org = 'corp/trails/AWSLogs/o-a1b2c3d4e5/222233334444/CloudTrail/eu-west-1/2024/05/14/';
+    assert.equal(
+      why(`${org}222233334444_CloudTrail_eu-west-1_20240514T1040Z_AbCdEfGh12345678.json.gz`),
+      undefined,
+    );
+    assert.equal(
+      why(`${org}111122223333_CloudTrail_eu-west-1_20240514T1040Z_AbCdEfGh12345678.json.gz`),
+      'its name is for account 111122223333',
+    );
+    assert.equal(logDayFolderOf(DAY), undefined, 'the day folder itself');
+    for (const elsewhere of [
+      'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/14/x.json',
+      'AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2024/05/14/x.json.gz',
+      'AWSLogs/111122223333/CloudTrail-NetworkActivity/us-east-1/2024/05/14/x.json.gz',
+    ])
+      assert.equal(logDayFolderOf(elsewhere), undefined, elsewhere);
+  });
+
+  it('an organization trail with a key prefix: its delivered logs pass, a planted file fails; a full listing finds the same', async () => {
+    const opts = {
+      prefix: 'corp/trails',
+      organizationId: 'o-a1b2c3d4e5',
+      accountId: '222233334444',
+    };
+    ws.bucket.chain(opts).hours(2);
+    const day = 'corp/trails/AWSLogs/o-a1b2c3d4e5/222233334444/CloudTrail/us-east-1/2024/05/14/';
+    assert.equal((await ws.validate(WINDOW)).code, 0);
+    ws.bucket.write(`${day}evil.json.gz`, gzipSync(EVENT('Evil')));
+    ws.bucket.write(`${day}deeper/still/x.json`, Buffer.from(EVENT('Deep')));
+    ws.bucket.write(`${day}readme.txt`, Buffer.from('not events, but --include reads it'));
+    const r = JSON.parse((await ws.validate([...WINDOW, '--format', 'json'])).out) as JsonReport;
+    const keys = r.chains[0].findings.filter((f) => f.kind === 'foreign-file').map((f) => f.key);
+    assert.deepEqual(keys, [`${day}deeper/still/x.json`, `${day}evil.json.gz`, `${day}readme.txt`]);
+    assert.equal(r.exitCode, 1);
+    // The whole-bucket listing (inventorySource) sorts the same objects the same way.
+    const source = new FolderSource(ws.root);
+    const full = await validateInventory(source, await inventorySource(source), {
+      publicKeys: await loadPublicKeyFiles([ws.keys()]),
+      startTime: Date.parse('2024-05-14T09:00:00Z'),
+      endTime: Date.parse('2024-05-15T00:00:00Z'),
+    });
+    assert.deepEqual(
+      full.chains[0].findings.filter((f) => f.kind === 'foreign-file').map((f) => f.key),
+      keys,
+    );
+  });
+
+  it('outside the window (its folder a day before), a foreign file is not reported; without --start-time the window reaches back to its day', async () => {
+    ws.bucket.chain().hours(2);
+    const before = 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/12/evil.json.gz';
+    ws.bucket.write(before, gzipSync(EVENT('Evil')));
+    const inWindow = await ws.validate(WINDOW);
+    assert.equal(inWindow.code, 0, inWindow.out);
+    const all = JSON.parse(
+      (await ws.validate(['--end-time', '2024-05-15T00:00:00Z', '--format', 'json'])).out,
+    ) as JsonReport;
+    assert.deepEqual(
+      all.chains[0].findings.filter((f) => f.kind === 'foreign-file').map((f) => f.key),
+      [before],
+    );
+    assert.equal(all.exitCode, 1);
+  });
+
+  it('the extension lists them among the suspicious logs and as errors in the Problems panel', async () => {
+    ws.bucket.chain().hours(2);
+    const key = `${DAY}evil.json.gz`;
+    ws.bucket.write(key, gzipSync(EVENT('Evil')));
+    const source = new FolderSource(ws.root);
+    const report = await validateInventory(source, await inventorySource(source), {
+      publicKeys: await loadPublicKeyFiles([ws.keys()]),
+      startTime: Date.parse('2024-05-14T09:00:00Z'),
+      endTime: Date.parse('2024-05-15T00:00:00Z'),
+    });
+    assert.deepEqual(suspiciousLogKeys(report), [key]);
+    const problems = planProblems(report, () => true).filter((p) => p.code === 'foreign-file');
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].severity, 'error');
+    assert.equal(problems[0].path, ws.bucket.file(key));
+  });
+});
