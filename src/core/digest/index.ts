@@ -34,6 +34,7 @@ export {
   writeFindings,
   exitCodeOf,
   coverageSummary,
+  unverifiedText,
   FINDING_PREFIX,
   TAMPERING_FINDINGS,
 } from './report';

@@ -6,6 +6,7 @@ import {
   ChainReport,
   chainFailed,
   DigestCounts,
+  DigestVerdict,
   Finding,
   FindingKind,
   ValidationReport,
@@ -47,9 +48,7 @@ export function writeChainText(report: ChainReport, sink: TextSink, verbose: boo
     const line = `${what}\ts3://${e.bucket}/${e.key}`;
     if (e.kind === 'valid') ok(`${line}\tvalid`);
     else if (e.kind === 'unverifiable')
-      problem(
-        `${line}\tUNVERIFIED: no signature available offline (give --signatures FILE with its S3 metadata)`,
-      );
+      problem(`${line}\t${unverifiedText(e, ' (give --signatures FILE with its S3 metadata)')}`);
     else problem(`${line}\tINVALID: ${e.message}`);
   }
   const c = report.counts;
@@ -76,6 +75,23 @@ export function writeChainText(report: ChainReport, sink: TextSink, verbose: boo
   const coverage = coverageSummary(c);
   if (coverage) sink.out(`${FINDING_PREFIX}\tcoverage\t${coverage}\n`);
   writeFindings(report.findings, sink);
+}
+
+/**
+ * Why a digest is UNVERIFIED when a signatures file was given (its verdict's message): that file
+ * has no signature for it (a digest added after the file was made has none) and no newer digest
+ * carries one in its previousDigestSignature.
+ */
+export function noSignatureIn(signaturesFile: string): string {
+  return `no signature for this digest in ${signaturesFile} (the signatures file given), and no newer digest signs it`;
+}
+
+/**
+ * The words of an UNVERIFIED verdict, in the CLI's output and the extension's report alike;
+ * `hint` (how to give the signatures) follows only when no signatures file was given.
+ */
+export function unverifiedText(v: DigestVerdict, hint = ''): string {
+  return `UNVERIFIED: ${v.message || `no signature available offline${hint}`}`;
 }
 
 /**

@@ -25,7 +25,10 @@ export interface DigestVerdict {
   bucket: string;
   key: string;
   localPath?: string;
-  /** The CLI's text after "INVALID: " (empty for valid and unverifiable). */
+  /**
+   * The CLI's text after "INVALID: " (empty for valid); for unverifiable, why when a signatures
+   * file was given (report.ts noSignatureIn), else empty (see unverifiedText).
+   */
   message: string;
   /** ISO times: from the digest when it could be read, else the end time from its name. */
   startTime?: string;

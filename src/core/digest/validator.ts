@@ -29,6 +29,7 @@ import {
   signedString,
 } from './digestFile';
 import { hashFirstMember } from './gzipMember';
+import { noSignatureIn } from './report';
 import { PublicKeyRing } from './publicKeys';
 import { DigestMetadata, SignaturesFile } from './signatures';
 import {
@@ -688,6 +689,7 @@ class ChainWalker {
       );
     if (signature === undefined) {
       verdict.kind = 'unverifiable';
+      if (this.options.signatures) verdict.message = noSignatureIn(this.options.signatures.file);
       return { verdict, loaded };
     }
     verdict.signatureSource = loaded.signatureSource;

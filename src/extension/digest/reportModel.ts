@@ -12,6 +12,7 @@ import {
   FindingKind,
   LogVerdict,
   TAMPERING_FINDINGS,
+  unverifiedText,
   ValidationReport,
 } from '../../core/digest';
 
@@ -34,12 +35,12 @@ const VERDICT_WORDS: Record<string, string> = {
   'signature-failed': 'INVALID: signature verification failed',
   moved: 'INVALID: has been moved from its original location',
   'hash-mismatch': "INVALID: hash value doesn't match",
-  unverifiable: 'UNVERIFIED: no signature available offline',
 };
 
 function verdictText(v: DigestVerdict | LogVerdict): string {
   if (v.kind === 'key-not-found' || v.kind === 'key-unloadable' || v.kind === 'error')
     return `INVALID: ${v.message}`;
+  if (v.kind === 'unverifiable') return unverifiedText(v);
   return VERDICT_WORDS[v.kind] ?? v.kind;
 }
 

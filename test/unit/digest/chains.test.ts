@@ -179,6 +179,31 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     );
   });
 
+  it('with a signatures file that has no entry for the newest digest (one added later), the UNVERIFIED line names that file instead of asking for one', async () => {
+    const [, d1] = ws.bucket.chain().hours(2);
+    ws.bucket.signatures.delete(d1.key);
+    const signatures = ws.signatures();
+    const r = await cli([
+      ws.root,
+      '--public-keys',
+      ws.keys(),
+      '--signatures',
+      signatures,
+      ...WINDOW,
+    ]);
+    assert.ok(
+      r.err.startsWith(
+        digestLine(
+          d1.key,
+          `UNVERIFIED: no signature for this digest in ${signatures} (the signatures file given), and no newer digest signs it\n`,
+        ),
+      ),
+      r.err,
+    );
+    assert.doesNotMatch(r.err, /give --signatures/);
+    assert.equal(r.code, 1);
+  });
+
   it('the signatures file at the bucket root is used by default', async () => {
     ws.bucket.chain().hours(2);
     ws.bucket.writeSignatures();

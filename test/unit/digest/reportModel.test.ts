@@ -67,6 +67,28 @@ describe('digest report model (VS Code side, without VS Code)', function () {
     );
   });
 
+  it('report text: an UNVERIFIED digest says what the CLI says: no signature offline, or none in the signatures file given', async () => {
+    const [, d1] = ws.bucket.chain().hours(2);
+    ws.bucket.signatures.delete(d1.key);
+    const line = (text: string) => text.split('\n').find((l) => l.includes('UNVERIFIED:'));
+    const ctx = { when: '2024-05-15T00:00:00Z', keyFiles: ['/k.json'] };
+    assert.equal(
+      line(renderReport(await validate(), { ...ctx, signaturesFile: 'sig.json' }).text),
+      '   Digest  UNVERIFIED: no signature for this digest in sig.json (the signatures file given), and no newer digest signs it  2024-05-14T10:17:42Z to 2024-05-14T11:17:42Z, 2 log file(s)',
+    );
+    const offline = await validateSource(new FolderSource(ws.root), {
+      publicKeys: new PublicKeyRing(
+        parsePublicKeyFile(publicKeysJson([signingKey(0)]), 'keys.json'),
+      ),
+      startTime: Date.parse('2024-05-14T09:00:00Z'),
+      endTime: Date.parse('2024-05-15T00:00:00Z'),
+    });
+    assert.match(
+      line(renderReport(offline, ctx).text)!,
+      /^ {3}Digest {2}UNVERIFIED: no signature available offline {2}2024/,
+    );
+  });
+
   it('report text: each chain, each non-valid file with a link to its local path, findings; digest text shown verbatim', async () => {
     const [d0] = ws.bucket.chain().hours(2);
     writeFileSync(ws.bucket.file(d0.logKeys[0]), gzipSync('x'));
