@@ -81,8 +81,9 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
       async (arg?: ScopeArgs | vscode.Uri): Promise<DigestValidationResult | undefined> => {
         const target = await pickTarget(arg);
         if (!target) return undefined;
-        const keyFiles = await publicKeyFiles(target.local, target.prefix);
-        if (!keyFiles) return undefined;
+        const keys = await publicKeyFiles(target.local, target.prefix);
+        if (!keys) return undefined;
+        const keyFiles = keys.files;
         let publicKeys;
         let signatures: SignaturesFile | undefined;
         try {
@@ -152,6 +153,7 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
         const rendered = renderReport(report, {
           when: new Date().toISOString(),
           keyFiles,
+          keysFromEvidence: keys.fromEvidence,
           signaturesFile: signatures?.file,
           scopeLabel: target.label,
         });
@@ -327,13 +329,14 @@ export function resolvePath(p: string): string | undefined {
 
 /**
  * The configured key files; else a `cloudtrail-public-keys.json` kept with the evidence (beside
- * the picked AWSLogs/ folder, or at the source's root), used without asking; else the ones the
- * user picks now (optionally remembered in settings).
+ * the picked AWSLogs/ folder, or at the source's root), used without asking but marked
+ * `fromEvidence` (the report then names the fingerprints to check); else the ones the user picks
+ * now (optionally remembered in settings).
  */
 async function publicKeyFiles(
   root: string | undefined,
   prefix: string | undefined,
-): Promise<string[] | undefined> {
+): Promise<{ files: string[]; fromEvidence: boolean } | undefined> {
   const config = vscode.workspace.getConfiguration('cloudtrailLens');
   const configured = (config.get<string[]>('publicKeys') ?? []).filter(
     (p) => typeof p === 'string' && p.trim(),
@@ -349,7 +352,7 @@ async function publicKeyFiles(
       );
       return undefined;
     }
-    return resolved as string[];
+    return { files: resolved as string[], fromEvidence: false };
   }
   if (root) {
     const at = prefix?.indexOf('AWSLogs/') ?? -1;
@@ -358,7 +361,7 @@ async function publicKeyFiles(
       root,
     ];
     const found = dirs.map((d) => path.join(d, PUBLIC_KEYS_FILE_NAME)).find((f) => existsSync(f));
-    if (found) return [found];
+    if (found) return { files: [found], fromEvidence: true };
   }
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: true,
@@ -381,5 +384,5 @@ async function publicKeyFiles(
     .then((choice) => {
       if (choice) void config.update('publicKeys', files, vscode.ConfigurationTarget.Workspace);
     });
-  return files;
+  return { files, fromEvidence: false };
 }

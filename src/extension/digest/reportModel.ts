@@ -48,6 +48,11 @@ export interface RenderContext {
   /** When the report was made (ISO). */
   when: string;
   keyFiles: string[];
+  /**
+   * The key files were found inside the evidence (a cloudtrail-public-keys.json beside AWSLogs/),
+   * not chosen by the user: whoever could write the bucket could have written them.
+   */
+  keysFromEvidence?: boolean;
   signaturesFile?: string;
   scopeLabel?: string;
 }
@@ -73,6 +78,19 @@ export function renderReport(report: ValidationReport, ctx: RenderContext): Rend
   );
   push(`Validated ${ctx.when}`);
   push(`Public keys: ${ctx.keyFiles.join(', ') || '(none)'}`);
+  if (ctx.keysFromEvidence) {
+    // The root of trust came with what it vouches for: a bucket writer could have planted their
+    // own keys and re-signed every digest. Only the user's own list-public-keys can tell.
+    const used = verifyingFingerprints(report);
+    push(
+      '   These keys were found in a file kept with the evidence, not chosen by you: whoever could write the bucket could have put their own keys there and re-signed every digest.',
+    );
+    push(
+      used.length
+        ? `   Keys that verified a digest (fingerprints): ${used.join(', ')}. Compare them with the Fingerprint values that "aws cloudtrail list-public-keys" prints when run with your own credentials.`
+        : '   No key in it verified a digest.',
+    );
+  }
   push(
     ctx.signaturesFile
       ? `Signatures (S3 metadata): ${ctx.signaturesFile}`
@@ -137,6 +155,15 @@ export function renderReport(report: ValidationReport, ctx: RenderContext): Rend
     push(`   FINDING ${f.kind}: ${f.message}`);
     if (f.localPath) pathLine('        ', f.localPath);
   }
+}
+
+/** Fingerprints of the public keys that verified at least one digest of the report, sorted. */
+export function verifyingFingerprints(report: ValidationReport): string[] {
+  const found = new Set<string>();
+  for (const c of report.chains)
+    for (const e of c.events)
+      if (e.type === 'digest' && e.kind === 'valid' && e.fingerprint) found.add(e.fingerprint);
+  return [...found].sort();
 }
 
 export type ProblemSeverity = 'error' | 'warning';

@@ -89,6 +89,38 @@ describe('digest report model (VS Code side, without VS Code)', function () {
     );
   });
 
+  it('report text: keys found with the evidence are said to be so, with the fingerprints of the keys that verified a digest to compare', async () => {
+    const c = ws.bucket.chain();
+    c.hours(2);
+    c.hour({ key: signingKey(1) }); // a rotation: two keys verify digests
+    const keyFile = '/evidence/cloudtrail-public-keys.json';
+    const report = await validateSource(new FolderSource(ws.root), {
+      publicKeys: new PublicKeyRing(
+        parsePublicKeyFile(publicKeysJson([0, 1, 2].map(signingKey)), keyFile),
+      ),
+      signatures: parseSignaturesFile(
+        serializeSignaturesFile(ws.bucket.bucket, ws.bucket.signatures),
+        'sig.json',
+      ),
+      startTime: Date.parse('2024-05-14T09:00:00Z'),
+      endTime: Date.parse('2024-05-15T00:00:00Z'),
+    });
+    const ctx = { when: '2024-05-15T00:00:00Z', keyFiles: [keyFile], signaturesFile: 'sig.json' };
+    const lines = renderReport(report, { ...ctx, keysFromEvidence: true }).text.split('\n');
+    const at = lines.indexOf(`Public keys: ${keyFile}`);
+    assert.ok(at > 0, lines.join('\n'));
+    assert.match(lines[at + 1], /found in a file kept with the evidence, not chosen by you/);
+    const used = [signingKey(0).fingerprint, signingKey(1).fingerprint].sort();
+    assert.equal(
+      lines[at + 2],
+      `   Keys that verified a digest (fingerprints): ${used.join(', ')}. Compare them with the Fingerprint values that "aws cloudtrail list-public-keys" prints when run with your own credentials.`,
+    );
+    assert.ok(!lines[at + 2].includes(signingKey(2).fingerprint), 'a key that verified nothing');
+    // Keys the user chose: no such warning.
+    const chosen = renderReport(report, ctx).text;
+    assert.doesNotMatch(chosen, /kept with the evidence|verified a digest/);
+  });
+
   it('report text: each chain, each non-valid file with a link to its local path, findings; digest text shown verbatim', async () => {
     const [d0] = ws.bucket.chain().hours(2);
     writeFileSync(ws.bucket.file(d0.logKeys[0]), gzipSync('x'));
