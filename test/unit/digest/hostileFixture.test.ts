@@ -34,7 +34,10 @@ describe('hostile digest fixture', function () {
     const report = JSON.parse(r.out) as JsonReport;
     assert.equal(r.code, 1);
     const by = new Map(report.chains.map((c) => [c.chain.region, c]));
-    assert.deepEqual([...by.keys()], ['ap-northeast-1', 'eu-west-1', 'us-east-1', 'us-west-2']);
+    assert.deepEqual(
+      [...by.keys()],
+      ['ap-northeast-1', 'eu-central-1', 'eu-west-1', 'sa-east-1', 'us-east-1', 'us-west-2'],
+    );
     const kinds = (region: string) => by.get(region)!.findings.map((f) => f.kind);
     const pick = (region: string, ...names: string[]) =>
       Object.fromEntries(names.map((n) => [n, by.get(region)!.counts[n]]));
@@ -77,6 +80,21 @@ describe('hostile digest fixture', function () {
       uncoveredLogs: 1,
       notValidatedLogs: 0,
     });
+
+    // A gzip member appended to a listed log: the AWS CLI hashes the first member only.
+    assert.deepEqual(pick('eu-central-1', 'validDigests', 'validLogs', 'trailingDataLogs'), {
+      validDigests: 2,
+      validLogs: 4,
+      trailingDataLogs: 1,
+    });
+    assert.deepEqual(kinds('eu-central-1'), ['log-trailing-data']);
+    // Files CloudTrail never delivers in a log folder: the AWS CLI does not look at them.
+    assert.deepEqual(pick('sa-east-1', 'validDigests', 'validLogs', 'foreignFiles'), {
+      validDigests: 2,
+      validLogs: 4,
+      foreignFiles: 2,
+    });
+    assert.deepEqual(kinds('sa-east-1'), ['foreign-file', 'foreign-file']);
 
     const text = await cli(ARGS);
     const east = text.out
