@@ -20,10 +20,14 @@
 // it from the parsed value, so the two always agree.
 import { printParseErrorCode, visit } from 'jsonc-parser';
 
-import { deeperThan, depthExceededAt, MAX_JSON_DEPTH } from './jsonScan';
+import { deeperThan, depthExceededAt, JsonCursor, MAX_JSON_DEPTH } from './jsonScan';
 
-/** 'records': the text is one `{"Records":[…]}` object (the delivered form, walked directly). */
-export type FileShape = 'records' | 'array' | 'lines' | 'single';
+/**
+ * 'records': the text is one `{"Records":[…]}` object (the delivered form, walked directly).
+ * 'lines': top-level values back to back (JSON lines, concatenated objects). 'damaged lines':
+ * JSON lines some of whose lines are not whole JSON, read one line at a time (parseLines).
+ */
+export type FileShape = 'records' | 'array' | 'lines' | 'damaged lines' | 'single';
 
 export interface ParsedEventFile {
   shape: FileShape;
@@ -232,6 +236,12 @@ class Reader {
     this.out = { shape, records: [], elements: [], warnings: [], skipped: 0, notes: [] };
   }
 
+  /** A top-level value of JSON lines: an array stands for its elements. */
+  value(v: unknown, where: () => string): void {
+    if (Array.isArray(v)) v.forEach((x, i) => this.item(x, () => `${where()}element ${i}: `));
+    else this.item(v, where);
+  }
+
   /** One item: `where` says where it is, for warnings (computed only when one is written). */
   item(v: unknown, where: () => string): void {
     if (!isPlainObject(v)) {
@@ -332,6 +342,24 @@ class Reader {
   lineOf(offset: number): number {
     return lineCol(this.text, offset).line;
   }
+
+  /**
+   * A line of JSON lines that is not whole JSON (parseLines): skipped with where and why it
+   * breaks. It takes the slots the raw-text walk finds in it (slotTexts), so that the slots of
+   * the lines after it are the same to both.
+   */
+  damagedLine(line: number, lineText: string): void {
+    const c = lineText.charCodeAt(0);
+    if (c === 0x7b || c === 0x5b) {
+      const slots: SlotText[] = [];
+      valueSlots(lineText, [0, lineText.length], slots);
+      this.slot += slots.length;
+    } else this.slot++; // as valueSlots counts it
+    warn(this.out, () => {
+      const e = jsonError(lineText, 0, lineText.length, 'line');
+      return `line ${line}, column ${e.position?.column ?? 1} is ${e.message}; skipped`;
+    });
+  }
 }
 
 export function parseEventFile(text: string, options: ParseOptions = {}): ParsedEventFile {
@@ -367,28 +395,75 @@ export function parseEventFile(text: string, options: ParseOptions = {}): Parsed
 }
 
 function parseValues(text: string, checkDepth: boolean): Reader {
+  const read = readValues(text, checkDepth);
+  if (read instanceof Reader) return read;
+  // Some value is broken. In JSON lines each line is a record of its own: the whole lines are
+  // read, the others skipped with a warning. Anything else fails at its first error, as does text
+  // that is not JSON lines (see parseLines).
+  const reader = parseLines(text, checkDepth);
+  if (!reader) throw read;
+  return reader;
+}
+
+/**
+ * The text read as top-level values back to back, or where it first breaks. (Only a text that
+ * is not one JSON value comes here.)
+ */
+function readValues(text: string, checkDepth: boolean): Reader | EventFileError {
   const spans = topLevelValues(text);
   if (!spans.ok) {
     // The error is where the values stop: in a value that starts but never ends (read from its
     // start), or in what follows the last whole value (read from that value). Read from the
     // file's start, every file of two or more lines was said to break at line 2.
     const cut = text.charCodeAt(spans.errorAt) === 0x7b || text.charCodeAt(spans.errorAt) === 0x5b;
-    throw jsonError(text, cut ? spans.errorAt : (spans.values.at(-1)?.[0] ?? 0), text.length);
+    return jsonError(text, cut ? spans.errorAt : (spans.values.at(-1)?.[0] ?? 0), text.length);
   }
-  if (spans.values.length < 2) throw jsonError(text, 0, text.length);
+  if (spans.values.length < 2) return jsonError(text, 0, text.length);
   const reader = new Reader('lines', text, checkDepth);
   for (const [s, e] of spans.values) {
     let v: unknown;
     try {
       v = JSON.parse(text.slice(s, e));
     } catch {
-      throw jsonError(text, s, e);
+      return jsonError(text, s, e);
     }
-    const where = () => `line ${reader.lineOf(s)}: `;
-    if (Array.isArray(v)) v.forEach((x, i) => reader.item(x, () => `${where()}element ${i}: `));
-    else reader.item(v, where);
+    reader.value(v, () => `line ${reader.lineOf(s)}: `);
   }
   return reader;
+}
+
+/**
+ * JSON lines with damaged lines (a copy cut off in its last line, garbage in one): each
+ * non-blank line is read on its own, the whole ones as JSON lines are, the others skipped with a
+ * warning (damagedLine). Undefined when the text is not JSON lines: fewer of its lines are whole
+ * JSON than not (a pretty-printed file, a text file), or none holds a record.
+ */
+function parseLines(text: string, checkDepth: boolean): Reader | undefined {
+  const reader = new Reader('damaged lines', text, checkDepth);
+  let whole = 0;
+  let damaged = 0;
+  forEachLine(text, (s, e, line) => {
+    const lineText = text.slice(s, e);
+    let v: unknown;
+    // Checked before JSON.parse, which would throw for each damaged line: microseconds each, so
+    // seconds for the lines of a large text file. The check reads the line only, so any line
+    // costs its length.
+    if (new JsonCursor(lineText).skipValue(0) === lineText.length) {
+      try {
+        v = JSON.parse(lineText);
+      } catch {
+        // v stays undefined (no JSON value is): damaged
+      }
+    }
+    if (v === undefined) {
+      damaged++;
+      reader.damagedLine(line, lineText);
+    } else {
+      whole++;
+      reader.value(v, () => `line ${line}: `);
+    }
+  });
+  return whole >= damaged && reader.out.records.length > 0 ? reader : undefined;
 }
 
 /** The file-level verdict and notes. */
@@ -411,14 +486,10 @@ function finish(reader: Reader): ParsedEventFile {
       `aws cloudtrail lookup-events output${seen.lookupOutputs > 1 ? ` (${seen.lookupOutputs} outputs back to back)` : ''}: each record is an Event's CloudTrailEvent`,
     );
   if (seen.lookupEvents > 0) {
-    const form =
-      out.shape === 'array'
-        ? 'a JSON array of'
-        : out.shape === 'lines'
-          ? `${seen.lookupEvents}`
-          : 'one';
+    const lines = out.shape === 'lines' || out.shape === 'damaged lines';
+    const form = out.shape === 'array' ? 'a JSON array of' : lines ? `${seen.lookupEvents}` : 'one';
     notes.push(
-      `${form} lookup-events Event object${seen.lookupEvents === 1 && out.shape === 'single' ? '' : 's'}${out.shape === 'lines' ? ', one per line' : ''}: each record is the Event's CloudTrailEvent`,
+      `${form} lookup-events Event object${seen.lookupEvents === 1 && out.shape === 'single' ? '' : 's'}${lines ? ', one per line' : ''}: each record is the Event's CloudTrailEvent`,
     );
   }
   if (seen.eventBridge > 0)
@@ -464,8 +535,13 @@ const REASONS: Record<string, string> = {
   InvalidCharacter: 'a control character in a string (it must be escaped)',
 };
 
-/** The first JSON error in text[from, to), located in the whole text. */
-function jsonError(text: string, from: number, to: number): EventFileError {
+/** The first JSON error in text[from, to), located in the whole text (`unit`: what text is). */
+function jsonError(
+  text: string,
+  from: number,
+  to: number,
+  unit: 'file' | 'line' = 'file',
+): EventFileError {
   const slice = from === 0 && to === text.length ? text : text.slice(from, to);
   // jsonc-parser's visit recurses (a few thousand levels overflow its stack): it reads the text
   // only up to where it first nests deeper than records may.
@@ -500,7 +576,7 @@ function jsonError(text: string, from: number, to: number): EventFileError {
   ) {
     return new EventFileError(
       'bad-json',
-      'truncated JSON: the file ends in the middle of a value',
+      `truncated JSON: the ${unit} ends in the middle of a value`,
       position,
     );
   }
@@ -560,6 +636,24 @@ type SlotText = () => string;
 /** Every slot of the file, in order: a function giving its record's text. */
 function slotTexts(text: string, shape: FileShape): SlotText[] {
   const slots: SlotText[] = [];
+  if (shape === 'records') {
+    // The delivered form, by far the most common: straight to the array.
+    const start = firstNonSpace(text, 0);
+    const records = start < 0 ? undefined : memberSpans(text, start, KIND_KEYS).get('Records');
+    if (records)
+      for (const el of arrayElements(text, records[0])) slots.push(() => text.slice(el[0], el[1]));
+  } else if (shape === 'damaged lines') {
+    // Each line on its own (parseLines), a damaged one too (Reader.damagedLine).
+    forEachLine(text, (s, e) => {
+      const line = text.slice(s, e);
+      valueSlots(line, [0, line.length], slots);
+    });
+  } else for (const v of topLevelValues(text).values) valueSlots(text, v, slots);
+  return slots;
+}
+
+/** The slots of the top-level value at span v (an array stands for its elements), pushed in order. */
+function valueSlots(text: string, v: Span, slots: SlotText[]): void {
   const spanText = (s: Span) => () => text.slice(s[0], s[1]);
   const item = (s: Span) => {
     if (text.charCodeAt(s[0]) !== 0x7b) {
@@ -594,18 +688,8 @@ function slotTexts(text: string, shape: FileShape): SlotText[] {
         return;
     }
   };
-  if (shape === 'records') {
-    // The delivered form, by far the most common: straight to the array.
-    const start = firstNonSpace(text, 0);
-    const records = start < 0 ? undefined : memberSpans(text, start, KIND_KEYS).get('Records');
-    if (records) for (const el of arrayElements(text, records[0])) slots.push(spanText(el));
-    return slots;
-  }
-  for (const v of topLevelValues(text).values) {
-    if (text.charCodeAt(v[0]) === 0x5b) for (const el of arrayElements(text, v[0])) item(el);
-    else item(v);
-  }
-  return slots;
+  if (text.charCodeAt(v[0]) === 0x5b) for (const el of arrayElements(text, v[0])) item(el);
+  else item(v);
 }
 
 /** The decoded string of member `key` of the object at span s ('' when it is not a string). */
@@ -743,6 +827,25 @@ function topLevelValues(text: string): TopLevel {
     i = firstNonSpace(text, end);
   }
   return { ok: true, values };
+}
+
+/** Each line with more than whitespace, in order: where its text starts and ends (spaces trimmed), its number. */
+function forEachLine(text: string, fn: (start: number, end: number, line: number) => void): void {
+  let line = 1;
+  for (let from = 0; from <= text.length; line++) {
+    let to = text.indexOf('\n', from);
+    if (to < 0) to = text.length;
+    let s = from;
+    let e = to;
+    while (s < e && isSpace(text.charCodeAt(s))) s++;
+    while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+    if (s < e) fn(s, e, line);
+    from = to + 1;
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
 /**

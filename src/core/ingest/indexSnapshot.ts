@@ -43,8 +43,9 @@ import {
 } from '../index/schema';
 
 const MAGIC = Buffer.from('CTLENS-SNAPSHOT\n', 'latin1');
-/** Bump when what the index holds or how it is laid out here changes. */
-export const INDEX_SNAPSHOT_FORMAT = 6;
+/** Bump when what the index holds or how it is laid out here changes, or when a file whose
+ * problem a snapshot keeps may now read otherwise (7: JSON lines with damaged lines load). */
+export const INDEX_SNAPSHOT_FORMAT = 7;
 /** The index's columns and how its origins were resolved: a snapshot written for others is foreign. */
 const SCHEMA = createHash('sha256')
   .update(

@@ -57,6 +57,74 @@ describe('event files: shapes', () => {
     assert.deepEqual(recordTexts(text, 'lines', [2, 0]), [lines[2], lines[0]]);
   });
 
+  it('reads every whole line of JSON lines with damaged lines, each damaged line skipped with where and why', () => {
+    const lines = [rec('L1'), rec('L2'), rec('L3'), rec('L4')];
+    // The copy stopped in the last line.
+    let text = `${lines.join('\n')}\n${rec('L5').slice(0, 16)}`;
+    let p = parseEventFile(text);
+    assert.equal(p.shape, 'damaged lines');
+    assert.deepEqual(
+      p.records.map((r) => r.eventName),
+      ['L1', 'L2', 'L3', 'L4'],
+    );
+    assert.equal(p.skipped, 1);
+    assert.deepEqual(p.warnings, [
+      'line 5, column 17 is truncated JSON: the line ends in the middle of a value; skipped',
+    ]);
+    assert.deepEqual(p.notes, []);
+    assert.deepEqual(recordTexts(text, p.shape, p.elements), lines);
+
+    // Garbage in the middle (balanced, and not), lines that are JSON but not an object, a
+    // damaged line that would hold several slots, CRLF and blank lines.
+    const middle = [
+      lines[0],
+      '{"eventVersion":"1.08", garbage}',
+      '42',
+      lines[1],
+      '"x"',
+      '[]', // an array stands for its elements: this one holds none, so nothing is skipped
+      'null',
+      `{"Records":[${lines[2]},{"eventName":"cut`,
+      '\u0000\u0000\u0000',
+      '',
+      lines[2],
+      `[${lines[3]},${lines[0]}]`,
+    ];
+    text = middle.join('\r\n');
+    p = parseEventFile(text);
+    assert.equal(p.shape, 'damaged lines');
+    assert.deepEqual(
+      p.records.map((r) => r.eventName),
+      ['L1', 'L2', 'L3', 'L4', 'L1'],
+    );
+    assert.equal(p.skipped, 6);
+    assert.deepEqual(p.warnings, [
+      'line 2, column 25 is invalid JSON: unexpected character (found "g"); skipped',
+      'line 3 is a JSON number, not a record; skipped',
+      'line 5 is a JSON string, not a record; skipped',
+      'line 7 is a JSON null, not a record; skipped',
+      'line 8, column 102 is truncated JSON: the line ends in the middle of a value; skipped',
+      '… more skipped',
+    ]);
+    // The raw text of each record is its line's, whatever the damaged lines before it hold.
+    assert.deepEqual(recordTexts(text, p.shape, p.elements), [
+      lines[0],
+      lines[1],
+      lines[2],
+      lines[3],
+      lines[0],
+    ]);
+    // The file's notes are as for whole JSON lines.
+    const events = [1, 2, 3].map((i) =>
+      JSON.stringify({ EventId: `e${i}`, CloudTrailEvent: rec(`E${i}`) }),
+    );
+    p = parseEventFile(`${events.join('\n')}\n{"EventId":"e4","Cloud`);
+    assert.deepEqual(p.notes, [
+      "3 lookup-events Event objects, one per line: each record is the Event's CloudTrailEvent",
+    ]);
+    assert.equal(p.skipped, 1);
+  });
+
   it('reads one record on its own', () => {
     const p = parseEventFile(rec('Solo'));
     assert.equal(p.shape, 'single');
@@ -117,11 +185,27 @@ describe('event files: what is not one', () => {
       /^invalid JSON: expected a property name in double quotes \(found "e"\)$/,
       [3, 4],
     ));
-  it('JSON lines, at the line that breaks (not at line 2 whatever the line)', () => {
-    const lines = [rec('A'), rec('B'), rec('C')].join('\n');
-    fails(`${lines}\n${rec('D').slice(0, 20)}`, 'bad-json', /^truncated JSON/, [4, 17]);
-    fails(`${lines}\n{broken}\n${rec('E')}`, 'bad-json', /property name/, [4, 2]);
-    fails(`${lines}\n42\n${rec('E')}`, 'bad-json', /after the JSON value/, [4, 1]);
+  it('JSON lines most of whose lines are damaged, at the first line that breaks (not at line 2 whatever the line)', () => {
+    const lines = [rec('A'), rec('B')].join('\n');
+    const junk = ['{broken}', 'more junk', rec('D').slice(0, 20)].join('\n');
+    fails(`${lines}\n${junk}`, 'bad-json', /property name/, [3, 2]);
+    fails(`${lines}\n42\n${junk}\n]`, 'bad-json', /after the JSON value/, [3, 1]);
+    // A line is never the one record of a file made of broken lines.
+    fails(`x\n${rec('A')}\ny\nz`, 'bad-json', /unexpected character/, [1, 1]);
+  });
+  it('JSON lines none of whose whole lines is a record', () =>
+    fails(`{"a":1}\n{"b":2}\n{"c":`, 'bad-json', /^truncated JSON/, [3, 6]));
+  it('a text file, and a truncated pretty-printed log file: not JSON lines with damaged lines', () => {
+    fails('line one\nline two {}\n[x]\n', 'bad-json', /unexpected character/, [1, 1]);
+    const pretty = JSON.stringify(
+      { Records: [JSON.parse(rec('A')), JSON.parse(rec('B'))] },
+      null,
+      2,
+    );
+    fails(pretty.slice(0, -30), 'bad-json', /^truncated JSON: the file ends/);
+    // Even with records that fit on a line each, as jq -c '.Records[]'-like output inside one.
+    const compact = `{"Records":[\n${rec('A')},\n${rec('B')},\n${rec('C')}`;
+    fails(compact, 'bad-json', /^truncated JSON: the file ends/);
   });
   it('a JSON object that is not CloudTrail', () =>
     fails(
