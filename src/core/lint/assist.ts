@@ -25,7 +25,16 @@ import { detectFormat, readDocument, type ConfigDocument } from './document';
 import { hclValue } from './formats/hclEdits';
 import { terraformName } from './formats/terraform';
 import { yamlScalar } from './formats/yamlEdits';
-import { nodeAtOffset, pathOf, prop, properties, stringValue, type Node, type Path } from './tree';
+import {
+  nodeAtOffset,
+  pathOf,
+  prop,
+  properties,
+  propertyNode,
+  stringValue,
+  type Node,
+  type Path,
+} from './tree';
 import type { ConfigFormat, Fix } from './types';
 
 export interface CompletionItem {
@@ -431,7 +440,7 @@ export function refactorsAt(
   const out: Fix[] = [];
   for (const target of doc?.targets ?? []) {
     if (target.shape === 'output') continue;
-    const p = target.object.children?.find((c) => c.children?.[0]?.value === 'EventSelectors');
+    const p = propertyNode(target.object, 'EventSelectors');
     if (!p || offset < p.offset || offset > p.offset + p.length) continue;
     const fix = convertToAdvancedFix(doc!.syntax, target);
     if (fix) out.push(fix);

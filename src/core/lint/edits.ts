@@ -2,7 +2,7 @@
 // same fix. Edits touch only the text they change, so comments and layout stay as they were.
 import type { FormattingOptions } from 'jsonc-parser';
 import type { TextEdit } from './types';
-import type { Node } from './tree';
+import { prop, type Node } from './tree';
 
 let memo: { text: string; fmt: FormattingOptions } | undefined;
 
@@ -24,7 +24,7 @@ function detectFormatting(text: string): FormattingOptions {
 
 /** Sets property `key` of object `obj` to `value`: replaces the value in place, or inserts the property. */
 export function setProperty(text: string, obj: Node, key: string, value: unknown): TextEdit[] {
-  const existing = obj.children?.find((p) => p.children?.[0]?.value === key)?.children?.[1];
+  const existing = prop(obj, key);
   // Replacing in place keeps the surrounding layout and comments exactly as they are.
   if (existing) return [replaceNode(existing, value)];
   return [insertProperty(text, obj, key, value)];

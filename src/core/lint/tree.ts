@@ -22,10 +22,14 @@ export interface Node {
   readonly value?: any;
 }
 
-/** The property node (key + value) named `key` in an object node. */
+/**
+ * The property node (key + value) named `key` in an object node. When the key is repeated, the
+ * last one: what the AWS CLI's JSON reader and CloudFormation (JSON and YAML templates) use.
+ */
 export function propertyNode(obj: Node | undefined, key: string): Node | undefined {
   if (!obj || obj.type !== 'object' || !obj.children) return undefined;
-  for (const p of obj.children) {
+  for (let i = obj.children.length - 1; i >= 0; i--) {
+    const p = obj.children[i];
     const k = p.children?.[0];
     if (k && k.value === key) return p;
   }

@@ -1,7 +1,7 @@
 // The engine around the rules: recognition by content, syntax errors, positions, settings
 // that switch rules or groups off, and suppression comments.
 import * as assert from 'node:assert/strict';
-import { lintText, mayHoldTrailConfig } from '../../../src/core/lint';
+import { applyEdits, lintText, mayHoldTrailConfig } from '../../../src/core/lint';
 import { cfn, createTrail, goodCfnProps, json, putBasic, ruleIds } from './helpers';
 
 describe('lint engine: recognising configurations by content', () => {
@@ -149,6 +149,52 @@ describe('lint engine: recognising configurations by content', () => {
       },
     });
     assert.deepEqual(ruleIds(template), ['log-file-validation-off', 'log-file-validation-off']);
+  });
+
+  it('reads the last of a repeated key, as the AWS CLI and CloudFormation do, and fixes that one', () => {
+    const last = (json: string) => json.replace(/\n}$/, ',\n  "EnableLogFileValidation": false\n}');
+    const input = last(createTrail());
+    const finding = lintText(input).findings.find((f) => f.ruleId === 'log-file-validation-off');
+    assert.ok(finding, 'the effective value (false) is reported');
+    assert.equal(finding.start.line, input.split('\n').length - 1);
+    const fixed = applyEdits(input, finding.fixes[0].edits);
+    assert.equal(JSON.parse(fixed).EnableLogFileValidation, true);
+    assert.deepEqual(ruleIds(fixed), []);
+    // The reverse order: the effective value is true, nothing to report.
+    assert.deepEqual(
+      ruleIds(
+        createTrail({ EnableLogFileValidation: false }).replace(
+          /\n}$/,
+          ',\n  "EnableLogFileValidation": true\n}',
+        ),
+      ),
+      [],
+    );
+    const yaml = [
+      'Resources:',
+      '  Trail:',
+      '    Type: AWS::CloudTrail::Trail',
+      '    Properties:',
+      '      TrailName: prod-trail',
+      '      S3BucketName: amzn-s3-demo-bucket',
+      '      IsLogging: true',
+      '      IsMultiRegionTrail: true',
+      '      EnableLogFileValidation: true',
+      '      KMSKeyId: alias/trail',
+      '      CloudWatchLogsLogGroupArn: arn:aws:logs:us-east-1:123456789012:log-group:CT:*',
+      '      CloudWatchLogsRoleArn: arn:aws:iam::123456789012:role/CT',
+      '      EnableLogFileValidation: false',
+      '',
+    ].join('\n');
+    const y = lintText(yaml).findings;
+    assert.deepEqual(
+      y.map((f) => [f.ruleId, f.start.line]),
+      [['log-file-validation-off', 13]],
+    );
+    assert.match(
+      applyEdits(yaml, y[0].fixes[0].edits),
+      /KMSKeyId[^]*EnableLogFileValidation: true\n$/,
+    );
   });
 });
 

@@ -62,7 +62,8 @@ export function yamlSyntax(text: string): Syntax {
     renameKey: renameBareKey,
     setProperty(target, obj, key, value) {
       const own = (p: Node) => p.offset >= obj.offset && p.offset < obj.offset + obj.length;
-      const existing = obj.children?.find((p) => p.children?.[0].value === key && own(p));
+      // The last of a repeated key is the one CloudFormation reads (see propertyNode).
+      const existing = obj.children?.filter((p) => p.children?.[0].value === key && own(p)).pop();
       // A value merged in from an anchor (`<<: *base`) is overridden here, not changed for everyone.
       if (existing) return [replaceValue(existing.children![1], value)];
       const entry = `${spellingOf(target)(key)}: ${yamlScalar(value)}`;
