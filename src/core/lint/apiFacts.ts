@@ -135,6 +135,9 @@ export const FIELD_DOCS: Record<string, string> = {
   vpcEndpointId: 'Network activity events: the VPC endpoint ID, e.g. `vpce-0123456789abcdef0`.',
 };
 
+/** The only errorCode value network activity selectors accept (AdvancedEventSelector, API Reference). */
+export const NETWORK_ERROR_CODES: readonly string[] = ['VpceAccessDenied'];
+
 /** Fields that accept only the `Equals` operator. */
 export const EQUALS_ONLY_FIELDS: readonly string[] = [
   'readOnly',

@@ -385,6 +385,44 @@ describe('lint rules: advanced event selectors', () => {
     expectQuiet(putAdvanced([mgmt()]), 'data-selector-missing-resource-type');
   });
 
+  it('network-selector-missing-event-source', () => {
+    const net = (...extra: unknown[]) => ({
+      FieldSelectors: [{ Field: 'eventCategory', Equals: ['NetworkActivity'] }, ...extra],
+    });
+    expectFires(
+      putAdvanced([net({ Field: 'vpcEndpointId', Equals: ['vpce-0123456789abcdef0'] })]),
+      'network-selector-missing-event-source',
+      1,
+    );
+    expectQuiet(
+      putAdvanced([net({ Field: 'eventSource', Equals: ['s3.amazonaws.com'] })]),
+      'network-selector-missing-event-source',
+    );
+    expectQuiet(
+      putAdvanced([mgmt(), data('AWS::S3::Object')]),
+      'network-selector-missing-event-source',
+    );
+  });
+
+  it('invalid-field-value: errorCode of network activity events is VpceAccessDenied', () => {
+    const net = (errorCode: unknown) =>
+      putAdvanced([
+        {
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['NetworkActivity'] },
+            { Field: 'eventSource', Equals: ['s3.amazonaws.com'] },
+            { Field: 'errorCode', ...(errorCode as object) },
+          ],
+        },
+      ]);
+    const [f] = expectFires(net({ Equals: ['AccessDenied'] }), 'invalid-field-value', 1);
+    assert.match(f.message, /"AccessDenied" is not a valid errorCode value.*VpceAccessDenied/);
+    const [g] = expectFires(net({ Equals: ['vpceaccessdenied'] }), 'invalid-field-value', 1);
+    assert.equal(g.fixes[0].edits[0].newText, '"VpceAccessDenied"');
+    expectQuiet(net({ Equals: ['VpceAccessDenied'] }), 'invalid-field-value');
+    expectQuiet(net({ StartsWith: ['Vpce'] }), 'invalid-field-value');
+  });
+
   it('unknown-resource-type: warns, suggests the right spelling', () => {
     const [f] = expectFires(putAdvanced([data('AWS::S3::object')]), 'unknown-resource-type', 1);
     assert.equal(f.severity, 'warning');

@@ -8,6 +8,7 @@ import {
   FIELDS_BY_CATEGORY,
   KNOWN_FIELDS,
   LIMITS,
+  NETWORK_ERROR_CODES,
   OPERATORS,
   SINGLE_FIELDS,
   TRAIL_EVENT_CATEGORIES,
@@ -240,8 +241,8 @@ export const invalidFieldValue = defineRule(
     id: 'invalid-field-value',
     group: 'correctness',
     severity: 'error',
-    title: 'Invalid value for eventCategory or readOnly',
-    description: `For a trail, eventCategory is one of ${TRAIL_EVENT_CATEGORIES.join(', ')} (Insight, ConfigurationItem, Evidence and ActivityAuditLog are for event data stores). readOnly is "true" or "false".`,
+    title: 'Invalid value for eventCategory, readOnly or errorCode',
+    description: `For a trail, eventCategory is one of ${TRAIL_EVENT_CATEGORIES.join(', ')} (Insight, ConfigurationItem, Evidence and ActivityAuditLog are for event data stores). readOnly is "true" or "false". errorCode (network activity events) is ${NETWORK_ERROR_CODES.join(' or ')}.`,
     docUrl: DOCS.advancedFieldSelector,
   },
   (ctx) => {
@@ -257,9 +258,13 @@ export const invalidFieldValue = defineRule(
             ? categories
             : fs.field === 'readOnly'
               ? ['true', 'false']
-              : undefined;
+              : fs.field === 'errorCode'
+                ? NETWORK_ERROR_CODES
+                : undefined;
         if (!allowed) continue;
         for (const op of fs.operators) {
+          // errorCode's exact values only: a StartsWith value is a prefix, not a value.
+          if (fs.field === 'errorCode' && op.name !== 'Equals' && op.name !== 'NotEquals') continue;
           for (const v of op.values) {
             const s = stringValue(v);
             if (s === undefined || s === '' || (allowed as readonly string[]).includes(s)) continue;
@@ -382,6 +387,28 @@ export const dataSelectorNoResourceType = defineRule(
   },
 );
 
+export const networkSelectorNoEventSource = defineRule(
+  {
+    id: 'network-selector-missing-event-source',
+    group: 'correctness',
+    severity: 'error',
+    title: 'Network activity selector without eventSource',
+    description:
+      'An advanced selector with eventCategory NetworkActivity must say whose VPC endpoint activity it logs with an `eventSource` field selector, e.g. Equals s3.amazonaws.com. The API rejects it otherwise.',
+    docUrl: DOCS.networkEvents,
+  },
+  (ctx) => {
+    for (const sel of advancedSelectors(ctx.target)) {
+      if (sel.category !== 'NetworkActivity') continue;
+      if (sel.fieldSelectors.some((f) => f.field === 'eventSource')) continue;
+      ctx.report({
+        node: propKey(sel.node, 'FieldSelectors') ?? sel.node,
+        message: 'This network activity event selector has no eventSource field selector.',
+      });
+    }
+  },
+);
+
 export const unknownResourceType = defineRule(
   {
     id: 'unknown-resource-type',
@@ -498,6 +525,7 @@ export const ADVANCED_RULES = [
   emptyValues,
   duplicateValue,
   dataSelectorNoResourceType,
+  networkSelectorNoEventSource,
   unknownResourceType,
   valueTooLong,
   tooManyAdvancedValues,
