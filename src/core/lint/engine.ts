@@ -100,6 +100,8 @@ export function lintDocument(doc: ConfigDocument, options: EngineOptions = {}): 
   // One report function per target, told which rule is running: no closure per rule and target.
   let current = RULES[0].meta;
   for (const target of targets) {
+    // API outputs and Terraform plans describe a trail; editing them changes nothing: no fixes.
+    const fixable = target.shape !== 'output';
     const ctx = {
       text,
       target,
@@ -116,7 +118,7 @@ export function lintDocument(doc: ConfigDocument, options: EngineOptions = {}): 
             r.node.offset,
             r.node.length,
             r.message,
-            r.fixes ?? [],
+            fixable ? (r.fixes ?? []) : [],
           ),
         );
       },

@@ -97,6 +97,34 @@ describe('lint quick fixes', () => {
     assert.deepEqual(f.fixes, []);
   });
 
+  it('offers no fix on a get-event-selectors output or a Terraform plan that logs nothing', () => {
+    const output = json({
+      TrailARN: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/a-trail',
+      EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: false, DataResources: [] }],
+    });
+    assert.deepEqual(only(output, 'logs-nothing').fixes, []);
+    const plan = json({
+      format_version: '1.2',
+      resource_changes: [
+        {
+          address: 'aws_cloudtrail.t',
+          mode: 'managed',
+          type: 'aws_cloudtrail',
+          name: 't',
+          change: {
+            actions: ['create'],
+            after: {
+              name: 'a-trail',
+              s3_bucket_name: 'amzn-s3-demo-bucket',
+              event_selector: [{ read_write_type: 'All', include_management_events: false }],
+            },
+          },
+        },
+      ],
+    });
+    assert.deepEqual(only(plan, 'logs-nothing').fixes, []);
+  });
+
   it('replaces an unsupported operator with Equals', () => {
     const out = applyFirstFix(
       putAdvanced([data('AWS::S3::Object')]).replace(
