@@ -250,6 +250,8 @@ export const EXCLUDABLE_MANAGEMENT_SOURCES: readonly string[] = [
 ];
 
 export const INSIGHT_TYPES: readonly string[] = ['ApiCallRateInsight', 'ApiErrorRateInsight'];
+/** InsightSelector.EventCategories (API reference: InsightSelector). */
+export const INSIGHT_EVENT_CATEGORIES: readonly string[] = ['Management', 'Data'];
 
 const PARTITION = '(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)';
 

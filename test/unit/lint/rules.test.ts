@@ -641,13 +641,28 @@ describe('lint rules: trail settings', () => {
       cfn(
         goodCfnProps({
           InsightSelectors: [
-            { InsightType: 'ApiCallRateInsight' },
+            { InsightType: 'ApiCallRateInsight', EventCategories: ['Management', 'Data'] },
             { InsightType: 'ApiErrorRateInsight' },
           ],
         }),
       ),
       'insight-type',
     );
+  });
+
+  it('insight-type: EventCategories are Management or Data, as the API spells them', () => {
+    const found = expectFires(
+      json({
+        TrailName: 't-1',
+        InsightSelectors: [
+          { InsightType: 'ApiCallRateInsight', EventCategories: ['Network', 'management'] },
+        ],
+      }),
+      'insight-type',
+      2,
+    );
+    assert.match(found[0].message, /"Network" is not an event category/);
+    assert.match(found[1].message, /"management".*"Management", as the API spells it/);
   });
 });
 

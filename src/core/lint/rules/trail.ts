@@ -1,5 +1,5 @@
 // Rules over a trail's own settings (CreateTrail / UpdateTrail / CloudFormation properties).
-import { DOCS, INSIGHT_TYPES, LIMITS } from '../apiFacts';
+import { DOCS, INSIGHT_EVENT_CATEGORIES, INSIGHT_TYPES, LIMITS } from '../apiFacts';
 import { RESOURCE_TYPES } from '../formats/terraform';
 import { anchorOf, spellingOf } from '../recognise';
 import { defineRule } from '../rule';
@@ -160,8 +160,8 @@ export const insightType = defineRule(
     id: 'insight-type',
     group: 'correctness',
     severity: 'error',
-    title: 'Invalid or repeated InsightType',
-    description: `InsightType is ${INSIGHT_TYPES.join(' or ')}, each at most once.`,
+    title: 'Invalid or repeated InsightType, or an invalid event category',
+    description: `InsightType is ${INSIGHT_TYPES.join(' or ')}, each at most once; its EventCategories are ${INSIGHT_EVENT_CATEGORIES.join(' or ')}.`,
     docUrl: DOCS.insightSelector,
   },
   (ctx) => {
@@ -178,6 +178,17 @@ export const insightType = defineRule(
       else if (seen.has(s)) ctx.report({ node, message: `${s} is listed more than once.` });
       seen.add(s);
     }
+    // The API refuses any other category (the enum is case-sensitive).
+    for (const sel of arrayItems(prop(ctx.target.object, 'InsightSelectors')))
+      for (const item of arrayItems(prop(sel, 'EventCategories'))) {
+        const c = stringValue(item);
+        if (c === undefined || INSIGHT_EVENT_CATEGORIES.includes(c)) continue;
+        const meant = INSIGHT_EVENT_CATEGORIES.find((k) => k.toLowerCase() === c.toLowerCase());
+        ctx.report({
+          node: item,
+          message: `"${c}" is not an event category for Insights (expected ${INSIGHT_EVENT_CATEGORIES.join(' or ')}${meant ? `: "${meant}", as the API spells it` : ''}).`,
+        });
+      }
   },
 );
 
