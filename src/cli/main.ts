@@ -8,6 +8,7 @@ import { runLint } from './lint';
 import { runAthenaDdl, runSql } from './sql';
 import { CliIo, processIo, terminalSafeIo, UsageError } from './io';
 import { lookupTable } from '../core/lookupTable';
+import { SourceError } from '../core/sources/source';
 import { redactSecrets } from '../core/redact';
 
 const COMMANDS = lookupTable<(args: string[], io: CliIo) => Promise<number>>({
@@ -54,6 +55,12 @@ export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<
     return await handler(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
+      io.err(`cloudtrail-lens ${command}: ${e.message}\n`);
+      return 2;
+    }
+    // A file that could not be read again for its records (or changed since it was loaded): its
+    // message names it and says what to do; a stack trace would bury it.
+    if (e instanceof SourceError) {
       io.err(`cloudtrail-lens ${command}: ${e.message}\n`);
       return 2;
     }

@@ -79,6 +79,8 @@ export interface FacetsPort {
 export interface DetailPort {
   readonly current: DetailReply | null;
   set(d: DetailReply | null, loading?: boolean): void;
+  /** Why the selected event cannot be shown (the host could not read its record). */
+  showError(message: string): void;
   setZone(zone: Zone): void;
   focus(): void;
 }
@@ -509,8 +511,9 @@ export class TimelineController {
     let d: DetailReply;
     try {
       d = await this.channel.request({ type: 'detail', id });
-    } catch {
-      if (seq === this.detailSeq) detail.set(null);
+    } catch (e) {
+      // Said in the pane: a record that cannot be read again (its file changed) is never blank.
+      if (seq === this.detailSeq) detail.showError(e instanceof Error ? e.message : String(e));
       return;
     }
     if (seq === this.detailSeq) detail.set(d);

@@ -52,6 +52,19 @@ export class DetailView {
     return this.shown;
   }
 
+  /** The event could not be shown (its file could not be read again, or changed): why, instead. */
+  showError(message: string): void {
+    this.shown = null;
+    clear(this.content);
+    this.content.append(
+      h(
+        'p',
+        { class: 'detail-error', role: 'alert' },
+        `Could not show this event: ${revealHidden(message)}`,
+      ),
+    );
+  }
+
   set(d: DetailReply | null, loading = false): void {
     this.shown = d;
     clear(this.content);

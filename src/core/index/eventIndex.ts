@@ -39,7 +39,7 @@ import {
   TIME_FIELD,
   packUuid,
 } from './schema';
-import type { FilePosition, FileProblemCode } from '../ingest/jobs';
+import type { ChangedResult, FailedResult, FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
 import { mentionsField, type QueryNode } from '../query/ast';
 import type { AnnotationValues } from '../query/match';
@@ -70,6 +70,11 @@ export interface IndexedFile {
   info?: CloudTrailKeyInfo;
   /** Bytes as stored. */
   size: number;
+  /**
+   * SHA-256 (hex) of the bytes indexed, as stored, once loaded: a re-read (rawRecords) must find
+   * the same bytes, or the rows would name records of another version of the file.
+   */
+  sha256?: string;
   state: 'pending' | 'loaded' | 'failed';
   events: number;
   shape?: FileShape;
@@ -197,6 +202,8 @@ export interface FileState {
   events: number;
   firstRow: number;
   shape?: FileShape;
+  /** IndexedFile.sha256: a loaded file's has one. */
+  sha256?: string;
   notes: string[];
   untimed: number;
   duplicates: number;
@@ -288,11 +295,13 @@ export class EventIndex {
     return file;
   }
 
-  appendBatch(fileId: number, batch: ColumnBatch, notes: string[] = []): void {
+  /** `sha256`: the fingerprint of the bytes the batch was read from (IndexedFile.sha256). */
+  appendBatch(fileId: number, batch: ColumnBatch, sha256: string, notes: string[] = []): void {
     const file = this.files[fileId];
     file.firstRow = this.store.append(fileId, batch);
     file.events = batch.count;
     file.shape = batch.shape;
+    file.sha256 = sha256;
     file.state = 'loaded';
     file.notes.push(...notes);
     for (let i = 0; i < batch.count; i++) if (Number.isNaN(batch.times[i])) file.untimed++;
@@ -338,6 +347,7 @@ export class EventIndex {
         events: f.events,
         firstRow: f.firstRow,
         ...(f.shape ? { shape: f.shape } : {}),
+        ...(f.sha256 ? { sha256: f.sha256 } : {}),
         notes: f.notes,
         untimed: f.untimed,
         duplicates: f.duplicates,
@@ -365,6 +375,7 @@ export class EventIndex {
       f.events = saved.events;
       f.firstRow = saved.firstRow;
       f.shape = saved.shape;
+      f.sha256 = saved.sha256;
       f.notes = saved.notes;
       f.untimed = saved.untimed;
       f.duplicates = saved.duplicates;
@@ -752,7 +763,8 @@ export class EventIndex {
   /**
    * The exact JSON text of each row, in the order given. Each file involved is read and
    * decompressed once per call, so ask for rows in batches (a page, a few thousand rows).
-   * Throws SourceError when a file can no longer be read.
+   * Throws SourceError when a file can no longer be read, or ('changed') no longer holds the
+   * bytes it was indexed from.
    */
   async rawRecords(rows: ArrayLike<number>, signal?: AbortSignal): Promise<string[]> {
     const out: string[] = new Array(rows.length);
@@ -760,11 +772,12 @@ export class EventIndex {
       const res = await this.runner.run({
         kind: 'texts',
         bytes,
+        sha256: file.sha256!,
         maxUncompressedBytes: this.maxUncompressedBytes,
         shape: file.shape!,
         elements,
       });
-      if (!res.ok) throw new SourceError('io', file.key, `${file.location}: ${res.message}`);
+      if (!res.ok) throw rereadError(file, res);
       positions.forEach((p, i) => (out[p] = res.texts[i]));
     });
     return out;
@@ -780,18 +793,22 @@ export class EventIndex {
       const res = await this.runner.run({
         kind: 'match',
         bytes,
+        sha256: file.sha256!,
         maxUncompressedBytes: this.maxUncompressedBytes,
         shape: file.shape!,
         elements,
         node,
       });
-      if (!res.ok) throw new SourceError('io', file.key, `${file.location}: ${res.message}`);
+      if (!res.ok) throw rereadError(file, res);
       positions.forEach((p, i) => (out[p] = res.matched[i]));
     });
     return out;
   }
 
-  /** Groups rows by file, reads each file once and hands its bytes to `work`, a few at a time. */
+  /**
+   * Groups rows by file, reads each file once and hands its bytes to `work`, a few at a time.
+   * `work` has the worker check them against the file's fingerprint (TextsJob.sha256).
+   */
   private async forEachFileOf(
     rows: ArrayLike<number>,
     signal: AbortSignal | undefined,
@@ -1073,6 +1090,20 @@ function compareLabels(a: Primitive, b: Primitive): number {
   const x = labelOf(a);
   const y = labelOf(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Why a file read again gave no records: its bytes changed since it was indexed, or it could not
+ * be decompressed or parsed again.
+ */
+function rereadError(file: IndexedFile, res: FailedResult | ChangedResult): SourceError {
+  if ('changed' in res)
+    return new SourceError(
+      'changed',
+      file.key,
+      `${file.location}: the file changed since it was loaded (its bytes are not those its events were indexed from), so no record is read from it; loading it again reads the new version`,
+    );
+  return new SourceError('io', file.key, `${file.location}: ${res.message}`);
 }
 
 function locationOf(source: LogSource, key: string): string {

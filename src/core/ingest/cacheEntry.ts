@@ -5,12 +5,12 @@
 import { crc32 } from 'node:zlib';
 import { BATCH_ARRAY_TYPES, batchArrays, batchOf, type ColumnBatch } from './batch';
 import { align8 } from './cacheFileIo';
-import type { IndexedText } from './jobs';
+import { isSha256, type IndexedText } from './jobs';
 
 /** What loading one file produced, as the loader appends it. */
 export type CachedFile = Pick<
   IndexedText,
-  'batch' | 'warnings' | 'skipped' | 'uncompressedBytes' | 'notes'
+  'batch' | 'warnings' | 'skipped' | 'uncompressedBytes' | 'notes' | 'sha256'
 >;
 
 /** A pack entry's bytes and their CRC-32 (the pack's header keeps it, to check the entry when read). */
@@ -49,6 +49,7 @@ export class EntryEncoder {
       skipped: r.skipped,
       uncompressedBytes: r.uncompressedBytes,
       notes: r.notes,
+      sha256: r.sha256,
       arrays: arrays.map((a) => a.length),
     };
     const metaJson = JSON.stringify(meta);
@@ -77,6 +78,8 @@ export function decodeEntry(bytes: Uint8Array): CachedFile {
   const metaLength = buf.readUInt32LE(0);
   const meta = JSON.parse(buf.subarray(4, 4 + metaLength).toString('utf8')) as Meta;
   if (meta.arrays.length !== BATCH_ARRAY_TYPES.length) throw new Error('entry columns');
+  // Without its fingerprint a file's records could not be checked when read again.
+  if (!isSha256(meta.sha256)) throw new Error('entry fingerprint');
   let at = align8(4 + metaLength);
   const arrays = BATCH_ARRAY_TYPES.map((type, i) => {
     const n = meta.arrays[i];
@@ -105,5 +108,6 @@ export function decodeEntry(bytes: Uint8Array): CachedFile {
     skipped: meta.skipped,
     uncompressedBytes: meta.uncompressedBytes,
     notes: meta.notes,
+    sha256: meta.sha256,
   };
 }

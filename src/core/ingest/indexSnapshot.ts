@@ -33,6 +33,7 @@ import type { FileState, IndexState } from '../index/eventIndex';
 import { idArrayOf, type StoreState } from '../index/columnStore';
 import type { DictionaryValues } from '../index/dictionary';
 import { validTable } from '../index/duplicates';
+import { isSha256 } from './jobs';
 import { ORIGIN_RESOLUTION_VERSION } from '../origin/resolve';
 import {
   ORIGIN_INPUT_FIELDS,
@@ -375,6 +376,8 @@ function decode(body: Buffer, h: SnapshotHeader): IndexState {
     rest.files.reduce((s, f: FileState) => s + f.events, 0) === n &&
     rest.problems.every((p) => p.fileId < rest.files.length) &&
     rest.files.every((f) => f.duplicatesOf.every(([g]) => g < rest.files.length)) &&
+    // A loaded file's fingerprint checks its records when they are read again (IndexedFile.sha256).
+    rest.files.every((f) => f.state !== 'loaded' || isSha256(f.sha256)) &&
     answered.every(
       (b) =>
         Number.isSafeInteger(b.firstRow) &&

@@ -18,6 +18,7 @@ import {
 } from './eventFile';
 import { FileText } from './textEncoding';
 import { constants as bufferConstants } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { LinkDeclined, readRegularFileSync, WorkerFile } from '../sources/regularFile';
 import { SourceError, SourceErrorCode } from '../sources/source';
 import { CorruptGzipError, DecompressionLimitError, gunzipCapped, isGzip } from './gzip';
@@ -41,9 +42,15 @@ export interface IndexJob {
   /** Rules to decide on the rows the columns cannot (detect/ingestDetect.ts); see IndexedText.detections. */
   detect?: DetectPlan;
 }
+/**
+ * A file read again for some of its records. `sha256`: the fingerprint of the bytes it was indexed
+ * from (IndexedText.sha256); bytes that differ are refused (ChangedResult) before anything is
+ * taken from them, since the index's rows name records by their place in the file.
+ */
 export interface TextsJob {
   kind: 'texts';
   bytes: Uint8Array;
+  sha256: string;
   maxUncompressedBytes: number;
   shape: FileShape;
   elements: Uint32Array;
@@ -51,6 +58,7 @@ export interface TextsJob {
 export interface MatchJob {
   kind: 'match';
   bytes: Uint8Array;
+  sha256: string;
   maxUncompressedBytes: number;
   shape: FileShape;
   elements: Uint32Array;
@@ -107,6 +115,8 @@ export interface IndexedText {
   ok: true;
   /** The bytes the worker read (IndexJob.read), as stored. */
   bytesRead?: number;
+  /** SHA-256 (hex) of the bytes indexed, as stored: what a re-read must find (TextsJob.sha256). */
+  sha256: string;
   batch: ColumnBatch;
   warnings: string[];
   skipped: number;
@@ -121,6 +131,11 @@ export interface IndexedText {
 export interface TextsResult {
   ok: true;
   texts: string[];
+}
+/** The bytes read again are not those indexed (TextsJob.sha256): the file changed since. */
+export interface ChangedResult {
+  ok: false;
+  changed: true;
 }
 export interface MatchResult {
   ok: true;
@@ -137,8 +152,8 @@ export type FailedResult = {
 
 export interface JobResults {
   index: IndexResult;
-  texts: TextsResult | FailedResult;
-  match: MatchResult | FailedResult;
+  texts: TextsResult | FailedResult | ChangedResult;
+  match: MatchResult | FailedResult | ChangedResult;
 }
 
 /**
@@ -181,7 +196,7 @@ function indexText(
   maxRecords: number,
   spans: number[] | undefined,
   dictionary: Dictionary | undefined,
-): IndexedText {
+): Omit<IndexedText, 'sha256'> {
   const skips: Pick<ParsedEventFile, 'warnings' | 'skipped'> = { warnings: [], skipped: 0 };
   const builder = new BatchBuilder(
     Math.max(16, Math.min(Math.floor(file.length / 1024), maxRecords)),
@@ -312,6 +327,11 @@ export function runJob<J extends Job>(
   }
   if (!bytes) throw new Error(`a ${job.kind} job without bytes`);
   const bytesRead = job.kind === 'index' && job.read ? { bytesRead: bytes.length } : {};
+  const sha256 = sha256Of(bytes);
+  if (job.kind !== 'index' && sha256 !== job.sha256) {
+    const changed: ChangedResult = { ok: false, changed: true };
+    return { result: changed as JobResults[J['kind']], transfer: [] };
+  }
   try {
     const { file, size } = fileText(bytes, job.maxUncompressedBytes);
     switch (job.kind) {
@@ -321,6 +341,7 @@ export function runJob<J extends Job>(
         const result: IndexedText = {
           ...indexText(file, size, job.maxRecords ?? Infinity, spans, dictionary),
           ...bytesRead,
+          sha256,
         };
         if (file.note) result.notes.unshift(file.note);
         if (plan) result.detections = decideBatch(plan, file, result.batch, spans);
@@ -370,6 +391,16 @@ export function runJob<J extends Job>(
     return { result: { ...failure(e), ...bytesRead } as JobResults[J['kind']], transfer: [] };
   }
   throw new Error(`unknown job ${(job as Job).kind}`);
+}
+
+/** A file's fingerprint: SHA-256 (hex) of its bytes as stored. */
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Whether `v` is a fingerprint as sha256Of gives it (read back from a cache). */
+export function isSha256(v: unknown): v is string {
+  return typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
 }
 
 const EVENT_NAME = SCALAR_FIELDS.indexOf('eventName');

@@ -370,7 +370,7 @@ function entryOf(
   file: IndexedFile,
   res: CachedFile,
 ): () => CachedFile {
-  const { warnings, skipped, uncompressedBytes, notes } = res;
+  const { warnings, skipped, uncompressedBytes, notes, sha256 } = res;
   return () => {
     cached.batches ??= index.store.batches();
     return {
@@ -379,6 +379,7 @@ function entryOf(
       skipped,
       uncompressedBytes,
       notes,
+      sha256,
     };
   };
 }
@@ -483,7 +484,7 @@ function appendLoaded(
   res: CachedFile,
   progress: FileLoadProgress,
 ): void {
-  index.appendBatch(file.id, res.batch, res.notes);
+  index.appendBatch(file.id, res.batch, res.sha256, res.notes);
   progress.events = index.eventCount;
   if (res.skipped > 0)
     index.addProblem(

@@ -69,7 +69,8 @@ export interface LogSource {
 /**
  * 'special': a FIFO, device or socket (only regular files are read). 'outside': a symbolic link
  * leading out of a folder source, not followed unless allowed. 'duplicate': a second path to a
- * file already listed (a link or hard link), read once.
+ * file already listed (a link or hard link), read once. 'changed': a file read again for its
+ * records holds other bytes than those indexed (EventIndex.rawRecords).
  */
 export type SourceErrorCode =
   | 'not-found'
@@ -81,7 +82,8 @@ export type SourceErrorCode =
   | 'cancelled'
   | 'special'
   | 'outside'
-  | 'duplicate';
+  | 'duplicate'
+  | 'changed';
 
 /** A failure reading from a source, with the key it concerns and what the user can do. */
 /** Where a key is, as people write it: s3://bucket/key (keys include any prefix), or label/key. */

@@ -60,6 +60,7 @@ function loadInPieces(
         records.map((_, i) => i),
         'lines',
       ),
+      '0'.repeat(64), // no file behind it: never read again
     );
     if (next() < 0.3) {
       checkpoints++;

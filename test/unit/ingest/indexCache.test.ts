@@ -162,6 +162,7 @@ describe('persisted index (index cache)', function () {
         skipped: 1,
         uncompressedBytes: 7,
         notes: ['n'],
+        sha256: f.sha256!,
       };
       const entry = encoder.encode(file);
       assert.equal(entry.crc, crc32(entry.bytes));
@@ -172,7 +173,14 @@ describe('persisted index (index cache)', function () {
       const decoded = decodeEntry(entry.bytes);
       assert.deepEqual(
         { ...decoded, batch: undefined },
-        { warnings: ['w'], skipped: 1, uncompressedBytes: 7, notes: ['n'], batch: undefined },
+        {
+          warnings: ['w'],
+          skipped: 1,
+          uncompressedBytes: 7,
+          notes: ['n'],
+          sha256: f.sha256,
+          batch: undefined,
+        },
       );
       assert.equal(decoded.batch.shape, f.shape);
       back.append(f.id, decoded.batch);

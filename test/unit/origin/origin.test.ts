@@ -280,6 +280,7 @@ describe('origin: callers without an access key, told apart by every field of th
         twice.map((_, i) => i),
         'lines',
       ),
+      '0'.repeat(64), // no file behind it: never read again
     );
     const fromRecords = assertSameOrigins(index, twice);
     // The variants are not all one origin: the test tells callers apart.

@@ -97,6 +97,7 @@ function fakeViews() {
     loadErrors: [] as string[],
     selected: [] as number[],
     details: [] as (number | null)[],
+    detailErrors: [] as string[],
     title: '',
     detailOpen: [] as boolean[],
     filterValue: '',
@@ -139,6 +140,7 @@ function fakeViews() {
     detail: {
       current: null,
       set: (d) => shown.details.push(d?.id ?? null),
+      showError: (m) => shown.detailErrors.push(m),
       setZone: () => {},
       focus: () => {},
     },
@@ -417,6 +419,22 @@ describe('timeline: the webview controller', () => {
       'a single click after closing did not show the event',
     );
     assert.equal(t.stored.at(-1)!.detailOpen, true);
+  });
+
+  it('says in the detail pane why an event cannot be shown (its file changed), not a blank pane', async () => {
+    const t = await greeted(hello(result(1, [row(1, 'GetObject'), row(2, 'PutObject')])));
+    t.controller.onSelect(0, 1, true);
+    const why = '/logs/a.json: the file changed since it was loaded';
+    t.channel.take('detail').reject(new Error(why));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(t.shown.detailErrors, [why]);
+    // An answer that comes after another event was selected says nothing of that one.
+    t.controller.onSelect(1, 2, true);
+    const late = t.channel.take('detail');
+    t.controller.onSelect(0, 1, true);
+    late.reject(new Error('of the event left'));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(t.shown.detailErrors, [why]);
   });
 
   it('shows times in the zone the host says (hello, then a changed setting); the zone button asks the host', async () => {
