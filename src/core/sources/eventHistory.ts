@@ -157,7 +157,9 @@ export class EventHistorySource implements LogSource {
       );
     if (options?.maxBytes !== undefined && bytes.length > options.maxBytes)
       throw new SourceError('too-large', key, `${key}: larger than the limit`);
-    return bytes;
+    // A copy: the caller may hand it to a worker, which takes (detaches) its buffer, and the
+    // page is read again for its records.
+    return bytes.slice();
   }
 
   private async lookupPage(

@@ -49,7 +49,10 @@ export interface LogSource {
     signal?: AbortSignal,
     onProblem?: (problem: SourceError) => void,
   ): AsyncIterable<SourceObject>;
-  /** The object's bytes exactly as stored (still gzipped for .gz). Throws SourceError. */
+  /**
+   * The object's bytes exactly as stored (still gzipped for .gz), in a buffer the caller owns (the
+   * worker pool transfers it). Throws SourceError.
+   */
   read(key: string, options?: ReadOptions): Promise<Uint8Array>;
   /**
    * The key as a local file a worker thread may read itself (readRegularFileSync), when the

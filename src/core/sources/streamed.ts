@@ -57,6 +57,8 @@ export class StreamedSource implements LogSource {
     if (!bytes) throw new SourceError('not-found', key, `${this.label}: no document ${key}`);
     if (options?.maxBytes !== undefined && bytes.length > options.maxBytes)
       throw new SourceError('too-large', key, `${key}: larger than the limit`);
-    return bytes;
+    // A copy: the caller may hand it to a worker, which takes (detaches) its buffer, and the
+    // page is read again for its records.
+    return bytes.slice();
   }
 }
