@@ -15,7 +15,7 @@ const walk = (d: string) => {
 };
 walk(dir);
 const data = files.map((f) => readFileSync(f));
-const out = data.reduce((s, b) => s + gunzipCapped(b).length, 0);
+const out = data.reduce((s, b) => s + gunzipCapped(b).data.length, 0);
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const results: Record<string, number[]> = { zlib: [], fflate: [] };
 for (let i = 0; i < rounds; i++) {

@@ -3,11 +3,13 @@
 // the end of the first member; Node's gunzip would silently join further members, so a doctored
 // file with an appended member would hash differently from the CLI).
 //
-// This uses node:zlib's raw inflate directly instead of the project's shared gzip module:
+// This uses node:zlib's raw inflate directly instead of the project's shared gzip module (only
+// its header parser is shared):
 // validation needs the member boundary, the CRC/size check, and streaming through SHA-256
 // without holding a whole decompressed log (some are hundreds of MB) in memory.
 import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
+import { gzipHeaderLength as memberHeaderLength } from '../ingest/gzip';
 
 export class GzipFormatError extends Error {}
 
@@ -22,10 +24,6 @@ export class GzipTooLargeError extends GzipFormatError {
   }
 }
 
-const FHCRC = 2;
-const FEXTRA = 4;
-const FNAME = 8;
-const FCOMMENT = 16;
 /** Input is fed to zlib in slices so the output callbacks interleave with hashing. */
 const SLICE = 1 << 20;
 /** Inputs and caps up to these sizes are inflated synchronously (see hashFirstMember). */
@@ -34,24 +32,9 @@ const SYNC_OUTPUT = 16 << 20;
 
 /** Length of the gzip member header at the start of `buf`. Throws GzipFormatError. */
 export function gzipHeaderLength(buf: Uint8Array): number {
-  if (buf.length < 18 || buf[0] !== 0x1f || buf[1] !== 0x8b)
-    throw new GzipFormatError('not a gzip file');
-  if (buf[2] !== 8) throw new GzipFormatError('unknown gzip compression method');
-  const flags = buf[3];
-  let at = 10;
-  if (flags & FEXTRA) {
-    if (at + 2 > buf.length) throw new GzipFormatError('truncated gzip header');
-    at += 2 + (buf[at] | (buf[at + 1] << 8));
-  }
-  for (const bit of [FNAME, FCOMMENT]) {
-    if (flags & bit) {
-      while (at < buf.length && buf[at] !== 0) at++;
-      at++;
-    }
-  }
-  if (flags & FHCRC) at += 2;
-  if (at >= buf.length) throw new GzipFormatError('truncated gzip header');
-  return at;
+  const length = buf.length < 18 ? 'not a gzip file' : memberHeaderLength(buf);
+  if (typeof length === 'string') throw new GzipFormatError(length);
+  return length;
 }
 
 export interface MemberDigest {

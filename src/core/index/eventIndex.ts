@@ -96,7 +96,10 @@ export interface FileProblem {
   location: string;
   code: FileProblemCode | SourceErrorCode;
   message: string;
-  /** 'error': the file was not loaded. 'warning': it loaded, but some elements were skipped. */
+  /**
+   * 'error': the file was not loaded. 'warning': it loaded, but some elements were skipped (or
+   * bytes after its last gzip member).
+   */
   severity: 'error' | 'warning';
   /** Where in the file (a JSON syntax error). */
   position?: FilePosition;

@@ -10,7 +10,7 @@ import { isSha256, type IndexedText } from './jobs';
 /** What loading one file produced, as the loader appends it. */
 export type CachedFile = Pick<
   IndexedText,
-  'batch' | 'warnings' | 'skipped' | 'uncompressedBytes' | 'notes' | 'sha256'
+  'batch' | 'warnings' | 'skipped' | 'uncompressedBytes' | 'notes' | 'sha256' | 'fileWarning'
 >;
 
 /** A pack entry's bytes and their CRC-32 (the pack's header keeps it, to check the entry when read). */
@@ -50,6 +50,7 @@ export class EntryEncoder {
       uncompressedBytes: r.uncompressedBytes,
       notes: r.notes,
       sha256: r.sha256,
+      ...(r.fileWarning ? { fileWarning: r.fileWarning } : {}),
       arrays: arrays.map((a) => a.length),
     };
     const metaJson = JSON.stringify(meta);
@@ -109,5 +110,6 @@ export function decodeEntry(bytes: Uint8Array): CachedFile {
     uncompressedBytes: meta.uncompressedBytes,
     notes: meta.notes,
     sha256: meta.sha256,
+    ...(meta.fileWarning ? { fileWarning: meta.fileWarning } : {}),
   };
 }

@@ -122,6 +122,8 @@ export interface IndexedText {
   skipped: number;
   uncompressedBytes: number;
   notes: string[];
+  /** What was read past in the file's bytes (those after its last gzip member): its warning. */
+  fileWarning?: string;
   /** The file holds more records than maxRecords: the batch has the first maxRecords (fast path)
    * or none (the general path does not parse a file past its budget). */
   limited?: boolean;
@@ -158,15 +160,17 @@ export interface JobResults {
 
 /**
  * The file's text: gunzipped when it is gzip (by content, not by name; all members of a
- * multi-member file), within the size cap, decoded from UTF-8 or UTF-16 (textEncoding.ts; an
- * ASCII file only when its text is first asked for whole).
+ * multi-member file; bytes after the last that start no member are ignored, and `warning` says
+ * so), within the size cap, decoded from UTF-8 or UTF-16 (textEncoding.ts; an ASCII file only
+ * when its text is first asked for whole).
  */
 export function fileText(
   bytes: Uint8Array,
   maxUncompressedBytes: number,
-): { file: FileText; size: number } {
+): { file: FileText; size: number; warning?: string } {
   let plain = bytes;
-  if (isGzip(bytes)) plain = gunzipCapped(bytes, maxUncompressedBytes);
+  let warning: string | undefined;
+  if (isGzip(bytes)) ({ data: plain, warning } = gunzipCapped(bytes, maxUncompressedBytes));
   else if (bytes.length > maxUncompressedBytes)
     throw new DecompressionLimitError(maxUncompressedBytes);
   // V8 cannot hold strings beyond ~512 MiB (a file is refused alike whether or not its text is
@@ -175,7 +179,7 @@ export function fileText(
     new DecompressionLimitError(Math.min(maxUncompressedBytes, plain.length - 1));
   if (plain.length > MAX_STRING_LENGTH) throw tooLong();
   try {
-    return { file: FileText.decode(plain), size: plain.length };
+    return { file: FileText.decode(plain), size: plain.length, ...(warning ? { warning } : {}) };
   } catch (e) {
     if (e instanceof EventFileError) throw e;
     throw tooLong();
@@ -333,7 +337,7 @@ export function runJob<J extends Job>(
     return { result: changed as JobResults[J['kind']], transfer: [] };
   }
   try {
-    const { file, size } = fileText(bytes, job.maxUncompressedBytes);
+    const { file, size, warning } = fileText(bytes, job.maxUncompressedBytes);
     switch (job.kind) {
       case 'index': {
         // Where each record is, for the rules (the fast path's rows only; see indexText).
@@ -344,6 +348,7 @@ export function runJob<J extends Job>(
           sha256,
         };
         if (file.note) result.notes.unshift(file.note);
+        if (warning) result.fileWarning = warning;
         if (plan) result.detections = decideBatch(plan, file, result.batch, spans);
         return {
           result: result as JobResults[J['kind']],

@@ -370,7 +370,7 @@ function entryOf(
   file: IndexedFile,
   res: CachedFile,
 ): () => CachedFile {
-  const { warnings, skipped, uncompressedBytes, notes, sha256 } = res;
+  const { warnings, skipped, uncompressedBytes, notes, sha256, fileWarning } = res;
   return () => {
     cached.batches ??= index.store.batches();
     return {
@@ -380,6 +380,7 @@ function entryOf(
       uncompressedBytes,
       notes,
       sha256,
+      ...(fileWarning ? { fileWarning } : {}),
     };
   };
 }
@@ -486,6 +487,7 @@ function appendLoaded(
 ): void {
   index.appendBatch(file.id, res.batch, res.sha256, res.notes);
   progress.events = index.eventCount;
+  if (res.fileWarning) index.addProblem(file.id, 'corrupt-gzip', res.fileWarning, 'warning');
   if (res.skipped > 0)
     index.addProblem(
       file.id,

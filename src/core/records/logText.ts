@@ -35,9 +35,10 @@ export function renderLogText(bytes: Uint8Array, name: string, maxBytes: number)
   const compressed = isGzip(bytes);
   const limit = `${formatBytes(maxBytes)} (setting cloudtrailLens.documents.maxDecompressedSizeMB)`;
   let raw: Uint8Array = bytes;
+  let ignored: string | undefined;
   if (compressed) {
     try {
-      raw = gunzipCapped(bytes, maxBytes);
+      ({ data: raw, warning: ignored } = gunzipCapped(bytes, maxBytes));
     } catch (e) {
       if (e instanceof DecompressionLimitError)
         throw new LogTextError(
@@ -54,6 +55,14 @@ export function renderLogText(bytes: Uint8Array, name: string, maxBytes: number)
       'too-large',
     );
   }
+  const shown = textOf(raw, name, compressed);
+  if (!ignored) return shown;
+  // Bytes after the last gzip member were not read: said first, whatever else is said.
+  const warning = `${name}: ${ignored}.`;
+  return { ...shown, warning: shown.warning ? `${warning} ${shown.warning}` : warning };
+}
+
+function textOf(raw: Uint8Array, name: string, compressed: boolean): LogText {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(raw);
   if (text.includes('\u0000'))
     throw new LogTextError(

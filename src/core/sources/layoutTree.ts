@@ -444,7 +444,7 @@ export class CloudTrailCatalog {
       try {
         let bytes = await this.source.read(o.key, { maxBytes: SNIFF_MAX_BYTES, signal });
         if (bytes[0] === 0x1f && bytes[1] === 0x8b)
-          bytes = gunzipCapped(bytes, 4 * SNIFF_MAX_BYTES);
+          bytes = gunzipCapped(bytes, 4 * SNIFF_MAX_BYTES).data;
         text = decodeFileText(bytes.subarray(0, 256 * 1024)).text;
       } catch (e) {
         if (e instanceof SourceError && e.code === 'cancelled') throw e;

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { EventIndex } from '../../../src/core/index/eventIndex';
 import { noteText } from '../../../src/core/index/fileNotes';
 import { loadEventFiles } from '../../../src/core/ingest/load';
@@ -72,5 +73,61 @@ describe('damaged evidence files', () => {
     const rows = Array.from(index.order()).slice(0, 40);
     const texts = await index.rawRecords(rows);
     for (const t of texts) assert.ok(damaged.includes(t), t);
+  });
+
+  describe('gzip with trailing garbage', () => {
+    const log = (from: number, to: number) =>
+      gzipSync(
+        JSON.stringify({
+          Records: Array.from({ length: to - from }, (_, i) => JSON.parse(record(from + i))),
+        }),
+      );
+    const members = [log(0, 3), log(3, 5)];
+
+    it('loads every complete member and warns of the bytes after them, naming the file and the count', async () => {
+      const { index, problems } = await load({
+        'garbage.json.gz': Buffer.concat([
+          ...members,
+          Buffer.from('not a gzip member, a damaged copy'),
+        ]),
+        'padded.json.gz': Buffer.concat([log(10, 11), Buffer.alloc(512)]),
+      });
+      assert.equal(index.eventCount, 6);
+      assert.deepEqual(
+        index.files.map((f) => [f.location.slice(-15), f.state, f.events]),
+        [
+          ['garbage.json.gz', 'loaded', 5],
+          ['/padded.json.gz', 'loaded', 1],
+        ],
+      );
+      assert.deepEqual(problems, [
+        {
+          severity: 'warning',
+          text: 'garbage.json.gz: 33 bytes after the last complete gzip member were ignored: not the start of another member (padding, or a damaged or partial copy); everything before them was read',
+        },
+        {
+          severity: 'warning',
+          text: 'padded.json.gz: 512 zero bytes after the last complete gzip member were ignored: padding; everything before them was read',
+        },
+      ]);
+      // Records are read again from the same members.
+      const texts = await index.rawRecords(Array.from(index.order()));
+      assert.deepEqual(texts.sort(), [0, 1, 2, 3, 4, 10].map(record).sort());
+    });
+
+    it('still refuses a file whose member after the complete ones is cut off or corrupt', async () => {
+      const corrupt = Buffer.from(members[1]);
+      corrupt[corrupt.length - 8] ^= 1; // its CRC-32
+      const { index, problems } = await load({
+        'cut.json.gz': Buffer.concat([members[0], members[1].subarray(0, 30), Buffer.from('zz')]),
+        'corrupt.json.gz': Buffer.concat([members[0], corrupt, Buffer.from('zz')]),
+      });
+      assert.equal(index.eventCount, 0);
+      assert.deepEqual(
+        problems.map((p) => p.severity),
+        ['error', 'error'],
+      );
+      for (const p of problems) assert.match(p.text, /: not valid gzip data \(/);
+    });
   });
 });

@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { crc32, gzipSync } from 'node:zlib';
 import { logFilesUnder } from './logFiles';
 import { EventIndex } from '../../../src/core/index/eventIndex';
 import { parseQuery } from '../../../src/core/query/parse';
@@ -86,6 +86,26 @@ describe('persisted index (index cache)', function () {
         .join('\n'),
     );
     writeFileSync(join(bucket, 'broken.json'), '{"Records": [');
+    // A file read with a warning (bytes after its gzip member ignored): the warning is kept too.
+    writeFileSync(
+      join(bucket, 'trailing.json.gz'),
+      Buffer.concat([
+        gzipSync(
+          JSON.stringify({
+            Records: [
+              {
+                eventVersion: '1.08',
+                eventTime: '2024-05-14T11:00:00Z',
+                eventName: 'GetObject',
+                eventSource: 's3.amazonaws.com',
+                eventID: 'e-9',
+              },
+            ],
+          }),
+        ),
+        Buffer.from('garbage'),
+      ]),
+    );
     pool = new WorkerPool(2);
   });
   afterEach(async () => {
@@ -163,6 +183,7 @@ describe('persisted index (index cache)', function () {
         uncompressedBytes: 7,
         notes: ['n'],
         sha256: f.sha256!,
+        fileWarning: 'g',
       };
       const entry = encoder.encode(file);
       assert.equal(entry.crc, crc32(entry.bytes));
@@ -179,6 +200,7 @@ describe('persisted index (index cache)', function () {
           uncompressedBytes: 7,
           notes: ['n'],
           sha256: f.sha256,
+          fileWarning: 'g',
           batch: undefined,
         },
       );

@@ -64,6 +64,25 @@ describe('readable log text', () => {
         e.message.startsWith('bad.json.gz is not valid gzip'),
     );
   });
+
+  it('shows the members before trailing garbage, with a warning naming the file and the bytes ignored', () => {
+    const bytes = Buffer.concat([gzipSync(JSON.stringify(log)), Buffer.from('junk')]);
+    const out = renderLogText(bytes, 'tail.json.gz', MB);
+    assert.equal(out.text, `${JSON.stringify(log, null, 2)}\n`);
+    assert.match(
+      out.warning ?? '',
+      /^tail\.json\.gz: 4 bytes after the last complete gzip member were ignored/,
+    );
+    const both = renderLogText(
+      Buffer.concat([gzipSync('{"Records": ['), Buffer.alloc(9)]),
+      'x.json.gz',
+      MB,
+    );
+    assert.match(
+      both.warning ?? '',
+      /^x\.json\.gz: 9 zero bytes .*\. x\.json\.gz is not valid JSON/,
+    );
+  });
 });
 
 describeWithDatasets('readable log text on real files', () => {
