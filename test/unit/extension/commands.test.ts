@@ -2,23 +2,14 @@
 // (src/extension/tree/contextValues.ts) agree with package.json, and no other file spells a
 // command id.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, INTERNAL_COMMANDS } from '../../../src/extension/commands';
 import { CONTEXT_TOKENS, sourceContextValue } from '../../../src/extension/tree/contextValues';
+import { typeScriptFilesUnder } from '../../support/sourceFiles';
 
 const root = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? sourceFiles(join(dir, e.name))
-      : e.name.endsWith('.ts')
-        ? [join(dir, e.name)]
-        : [],
-  );
-}
 
 describe('command ids', () => {
   it('contributes exactly the commands of the table', () => {
@@ -37,7 +28,7 @@ describe('command ids', () => {
 
   it('is spelt in src only in the table', () => {
     const ids = [...Object.values(COMMANDS), ...Object.values(INTERNAL_COMMANDS)];
-    for (const file of sourceFiles(join(root, 'src'))) {
+    for (const file of typeScriptFilesUnder(join(root, 'src'))) {
       if (file.endsWith(join('extension', 'commands.ts'))) continue;
       const text = readFileSync(file, 'utf8');
       for (const id of ids)
