@@ -97,7 +97,8 @@ export function unverifiedText(v: DigestVerdict, hint = ''): string {
 /**
  * Our line after the AWS CLI's counts: how many log files in the window no digest lists, by why,
  * how many listed ones carry data after what their digest hashes, how many other objects lie in
- * the log folders, and how many digests were deleted; undefined when there are none.
+ * the log folders, how many digests were deleted, and how many "valid" logs only an UNVERIFIED
+ * digest lists; undefined when there are none.
  */
 export function coverageSummary(c: DigestCounts): string | undefined {
   const total = c.notValidatedLogs + c.awaitingLogs + c.uncoveredLogs;
@@ -118,7 +119,10 @@ export function coverageSummary(c: DigestCounts): string | undefined {
   const deleted = c.deletedDigests
     ? `${c.deletedDigests} digest file(s) deleted (signature on record, file gone)`
     : '';
-  return [logs, trailing, foreign, deleted].filter(Boolean).join('; ') || undefined;
+  const unverified = c.unverifiedLogs
+    ? `${c.unverifiedLogs} of the valid log files are listed only by UNVERIFIED digests (their hashes match, but no checked signature vouches for them)`
+    : '';
+  return [logs, trailing, foreign, deleted, unverified].filter(Boolean).join('; ') || undefined;
 }
 
 function notValidatedWhy(c: DigestCounts): string {

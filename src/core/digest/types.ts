@@ -145,6 +145,12 @@ export interface DigestCounts {
   trailingDataLogs: number;
   /** Other objects in the log day folders of the window (foreign-file): NOT VALIDATED. */
   foreignFiles: number;
+  /**
+   * Of validLogs, those listed by an UNVERIFIED digest: their hash matches a digest whose
+   * signature could not be checked here, so nothing signed vouches for them (they count as valid
+   * in the AWS CLI's lines, which have no UNVERIFIED).
+   */
+  unverifiedLogs: number;
 }
 
 export interface ChainReport {

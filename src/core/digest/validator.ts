@@ -378,6 +378,7 @@ class ChainWalker {
         deletedDigests: 0,
         trailingDataLogs: 0,
         foreignFiles: 0,
+        unverifiedLogs: 0,
       },
     };
   }
@@ -522,8 +523,10 @@ class ChainWalker {
       this.report.events.push(q.verdict);
       for (const v of q.done ?? []) {
         this.report.events.push(v);
-        if (v.kind === 'valid') this.report.counts.validLogs++;
-        else this.report.counts.invalidLogs++;
+        if (v.kind === 'valid') {
+          this.report.counts.validLogs++;
+          if (q.verdict.kind === 'unverifiable') this.report.counts.unverifiedLogs++;
+        } else this.report.counts.invalidLogs++;
         if (v.trailingBytes) {
           this.report.counts.trailingDataLogs++;
           this.report.findings.push({

@@ -310,6 +310,22 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     assert.equal(chain.counts.notValidatedLogs, 7);
   });
 
+  it('logs only an UNVERIFIED digest lists are valid in the AWS CLI lines, and the summary says nothing signed vouches for them', async () => {
+    // The newest digest has no signature on record (a folder copy without it, or one an attacker
+    // added): its logs' hashes match, but its own signature cannot be checked.
+    const ds = ws.bucket.chain().hours(3);
+    ws.bucket.signatures.delete(ds[2].key);
+    const r = await ws.validate(WINDOW);
+    assert.match(
+      r.out,
+      /\n2\/3 digest files valid, 1\/3 digest files UNVERIFIED\n6\/6 log files valid\nFINDING\tcoverage\t2 of the valid log files are listed only by UNVERIFIED digests \(their hashes match, but no checked signature vouches for them\)\n/,
+    );
+    assert.equal(r.code, 1);
+    const chain = (await json(ws, WINDOW)).chains[0];
+    assert.equal(chain.counts.unverifiedLogs, ds[2].logKeys.length);
+    assert.equal(chain.counts.validLogs, 6);
+  });
+
   it('default window (issue 13): logs older than the first digest are reported as no-digests without --start-time', async () => {
     const c = ws.bucket.chain({ start: '2024-05-14T09:17:42Z' });
     const early = c.unlistedLog('2024-05-14T02:05:00Z');
