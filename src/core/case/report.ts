@@ -12,6 +12,7 @@ import { DetectionResults } from '../detect/results';
 import type { Level, SigmaRule } from '../detect/rule';
 import { runRules } from '../detect/run';
 import type { EventIndex } from '../index/eventIndex';
+import { consoleLoginRow } from '../origin/console';
 import { describeOrigin, type Origin } from '../origin/resolve';
 import { describeIdentity } from '../records/identity';
 import { describeRequest } from '../records/request';
@@ -34,6 +35,8 @@ export interface ReportEvent {
   whoRisk?: string;
   /** Who is behind the session, when that adds to `who` (reportOrigin). */
   origin?: ReportOrigin;
+  /** The ConsoleLogin that started a console session (core/origin/console.ts), when it was loaded. */
+  signIn?: ReportSignIn;
   /** What the call did, in plain words (the request lens). */
   what: string;
   /** Why the call matters, when it does. */
@@ -71,6 +74,26 @@ export function reportOrigin(o: Origin): ReportOrigin | undefined {
     summary: describeOrigin(o),
     hops: o.hops.map((h) => ({ eventID: h.eventID, eventName: h.eventName, arn: h.arn })),
   };
+}
+
+/** The sign-in that started an event's console session, as the detail pane links it. */
+export interface ReportSignIn {
+  eventID: string;
+  eventTime: string;
+  sourceIPAddress: string;
+}
+
+/** The ConsoleLogin of the console session `record` (the event at `row`) was made in, if loaded. */
+function signInOf(index: EventIndex, row: number, record: unknown): ReportSignIn | undefined {
+  const login = consoleLoginRow(index, row, record);
+  if (login < 0) return undefined;
+  const s = index.summary(login);
+  return { eventID: s.eventID, eventTime: s.eventTime, sourceIPAddress: s.sourceIPAddress };
+}
+
+/** A sign-in in words: "ConsoleLogin at … from …" (the event ID is the reader's to quote). */
+function signInWords(si: ReportSignIn): string {
+  return `ConsoleLogin at ${si.eventTime || '(no time)'}${si.sourceIPAddress ? ` from ${si.sourceIPAddress}` : ''}`;
 }
 
 /** A detection rule as the report names it. */
@@ -178,6 +201,7 @@ export async function buildReport(input: ReportInput, signal?: AbortSignal): Pro
     const what = record ? describeRequest(record) : undefined;
     const file = index.files[s.fileId];
     const origin = reportOrigin(index.originOf(row));
+    const signIn = signInOf(index, row, record);
     const where = [
       s.sourceIPAddress ? `from ${s.sourceIPAddress}` : '',
       s.userAgent ? `using ${s.userAgent}` : '',
@@ -197,6 +221,7 @@ export async function buildReport(input: ReportInput, signal?: AbortSignal): Pro
         ? { whoRisk: who.riskReason ?? `${who.risk} risk` }
         : {}),
       ...(origin ? { origin } : {}),
+      ...(signIn ? { signIn } : {}),
       what: what?.summary ?? `${s.eventSource} ${s.eventName}`,
       ...(what?.risky ? { whyItMatters: what.risky } : {}),
       where,
@@ -326,6 +351,8 @@ export function reportMarkdown(m: ReportModel): string {
         out.push(`  ${n + 1}. ${md(h.eventName)} ${code(h.eventID)} → ${code(h.arn)}`),
       );
     }
+    if (e.signIn)
+      out.push(`- **Signed in:** ${md(signInWords(e.signIn))}, ${code(e.signIn.eventID)}`);
     out.push(
       `- **What:** ${md(e.what)}${e.whyItMatters ? ` — why it matters: ${md(e.whyItMatters)}` : ''}`,
     );
@@ -450,6 +477,9 @@ export function reportHtml(m: ReportModel): string {
       e.origin
         ? `<dt>Origin</dt><dd>${h(e.origin.summary)}${e.origin.hops.length ? `<ol class="hops">${e.origin.hops.map((o) => `<li>${h(o.eventName)} ${c(o.eventID)} → ${c(o.arn)}</li>`).join('')}</ol>` : ''}</dd>`
         : '',
+      e.signIn
+        ? `<dt>Signed in</dt><dd>${h(signInWords(e.signIn))}, ${c(e.signIn.eventID)}</dd>`
+        : '',
       `<dt>What</dt><dd>${h(e.what)}${e.whyItMatters ? ` — <strong>why it matters:</strong> ${h(e.whyItMatters)}` : ''}</dd>`,
       `<dt>Where</dt><dd>${h(e.where || 'not recorded')}</dd>`,
       a?.tags.length
@@ -541,6 +571,7 @@ function timesketchLine(
   const what = record ? describeRequest(record).summary : `${s.eventSource} ${s.eventName}`;
   const origin = index.originOf(row);
   const behind = reportOrigin(origin);
+  const signIn = signInOf(index, row, record);
   // No prototype: a record key "__proto__" is a field like any other.
   const out: Record<string, unknown> = Object.create(null);
   if (record) flatten(record, '', out, 0);
@@ -556,6 +587,7 @@ function timesketchLine(
     origin_type: origin.type,
     origin_hops: origin.hops.length,
     origin_complete: origin.complete,
+    ...(signIn ? { console_login_event_id: signIn.eventID } : {}),
     tag: a?.tags ?? [],
     ...(a?.starred ? { case_starred: true } : {}),
     ...(a?.note ? { case_note: a.note, case_note_by: a.by } : {}),

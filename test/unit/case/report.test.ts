@@ -755,6 +755,36 @@ describe('evidence report: who is behind each session', function () {
         'ListPolicies',
         session('Deployer', 'h', 'ASIAEXAMPLEHOSTILE01'),
       ),
+      // The IAM user carol signs in to the console, then acts with the console session.
+      call(
+        'e0000000-0000-4000-8000-000000000006',
+        '2024-05-14T10:05:00Z',
+        'ConsoleLogin',
+        {
+          type: 'IAMUser',
+          principalId: 'AIDACAROL',
+          arn: `arn:aws:iam::${ACCOUNT}:user/carol`,
+          userName: 'carol',
+        },
+        {
+          eventSource: 'signin.amazonaws.com',
+          sourceIPAddress: '198.51.100.7',
+          responseElements: { ConsoleLogin: 'Success' },
+        },
+      ),
+      call(
+        'e0000000-0000-4000-8000-000000000007',
+        '2024-05-14T10:06:00Z',
+        'GetAccountSummary',
+        {
+          ...user('carol', 'ASIAEXAMPLECONSOLE01'),
+          principalId: 'AIDACAROL',
+          sessionContext: {
+            attributes: { creationDate: '2024-05-14T10:05:00Z', mfaAuthenticated: 'true' },
+          },
+        },
+        { sessionCredentialFromConsole: 'true' },
+      ),
     ];
     writeFileSync(
       join(dir, `${ACCOUNT}_CloudTrail_us-east-1_20240514T1005Z_origin.json`),
@@ -817,6 +847,33 @@ describe('evidence report: who is behind each session', function () {
     assert.ok(hostile.includes('⟨U\\+202E⟩'), hostile);
     const prose = md.replace(/(`+)(?:(?!\1)[^\n])*?\1/g, '');
     assert.doesNotMatch(prose, /(?:^|[^\\])[<[]/m, 'every < and [ outside code spans is escaped');
+  });
+
+  it('a console session names the ConsoleLogin that started it, in every format', async () => {
+    const md = section(await report('md'), 'GetAccountSummary');
+    assert.ok(
+      md.includes(
+        '\n- **Signed in:** ConsoleLogin at 2024\\-05\\-14T10:05:00Z from 198\\.51\\.100\\.7, `e0000000-0000-4000-8000-000000000006`\n',
+      ),
+      md,
+    );
+    assert.ok(!section(await report('md'), 'ListUsers').includes('Signed in'));
+    const html = await report('html');
+    assert.ok(
+      html.includes(
+        '<dt>Signed in</dt><dd>ConsoleLogin at 2024-05-14T10:05:00Z from 198.51.100.7, <code>e0000000-0000-4000-8000-000000000006</code></dd>',
+      ),
+    );
+    const lines = (await report('timesketch'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const by = (name: string) => lines.find((l) => l.eventName === name)!;
+    assert.equal(
+      by('GetAccountSummary').console_login_event_id,
+      'e0000000-0000-4000-8000-000000000006',
+    );
+    assert.equal(by('ListUsers').console_login_event_id, undefined);
   });
 
   it('HTML: the origin and its hops, escaped', async () => {
