@@ -12,7 +12,7 @@ import { DetectionResults } from '../detect/results';
 import type { Level, SigmaRule } from '../detect/rule';
 import { runRules } from '../detect/run';
 import type { EventIndex } from '../index/eventIndex';
-import { consoleLoginRow } from '../origin/console';
+import { ConsoleLogins } from '../origin/console';
 import { describeOrigin, type Origin } from '../origin/resolve';
 import { describeIdentity } from '../records/identity';
 import { describeRequest } from '../records/request';
@@ -84,8 +84,13 @@ export interface ReportSignIn {
 }
 
 /** The ConsoleLogin of the console session `record` (the event at `row`) was made in, if loaded. */
-function signInOf(index: EventIndex, row: number, record: unknown): ReportSignIn | undefined {
-  const login = consoleLoginRow(index, row, record);
+function signInOf(
+  index: EventIndex,
+  logins: ConsoleLogins,
+  row: number,
+  record: unknown,
+): ReportSignIn | undefined {
+  const login = logins.rowFor(row, record);
   if (login < 0) return undefined;
   const s = index.summary(login);
   return { eventID: s.eventID, eventTime: s.eventTime, sourceIPAddress: s.sourceIPAddress };
@@ -189,6 +194,7 @@ export async function buildReport(input: ReportInput, signal?: AbortSignal): Pro
   const { index, resolved } = input;
   const rows = inTimeOrder(index, input.rows);
   const texts = await index.rawRecords(rows, signal);
+  const logins = new ConsoleLogins(index);
   const events: ReportEvent[] = rows.map((row, i) => {
     const s = index.summary(row);
     let record: CloudTrailRecord | undefined;
@@ -201,7 +207,7 @@ export async function buildReport(input: ReportInput, signal?: AbortSignal): Pro
     const what = record ? describeRequest(record) : undefined;
     const file = index.files[s.fileId];
     const origin = reportOrigin(index.originOf(row));
-    const signIn = signInOf(index, row, record);
+    const signIn = signInOf(index, logins, row, record);
     const where = [
       s.sourceIPAddress ? `from ${s.sourceIPAddress}` : '',
       s.userAgent ? `using ${s.userAgent}` : '',
@@ -543,12 +549,13 @@ export async function timesketchJsonl(
   signal?: AbortSignal,
 ): Promise<void> {
   const ordered = inTimeOrder(index, rows);
+  const logins = new ConsoleLogins(index);
   const CHUNK = 5000;
   for (let i = 0; i < ordered.length; i += CHUNK) {
     const chunk = ordered.slice(i, i + CHUNK);
     const texts = await index.rawRecords(chunk, signal);
     const lines = chunk.map((row, j) =>
-      timesketchLine(index, row, texts[j], resolved.byRow.get(row)),
+      timesketchLine(index, logins, row, texts[j], resolved.byRow.get(row)),
     );
     write(lines.join('\n') + '\n');
   }
@@ -556,6 +563,7 @@ export async function timesketchJsonl(
 
 function timesketchLine(
   index: EventIndex,
+  logins: ConsoleLogins,
   row: number,
   raw: string,
   a: Annotation | undefined,
@@ -571,7 +579,7 @@ function timesketchLine(
   const what = record ? describeRequest(record).summary : `${s.eventSource} ${s.eventName}`;
   const origin = index.originOf(row);
   const behind = reportOrigin(origin);
-  const signIn = signInOf(index, row, record);
+  const signIn = signInOf(index, logins, row, record);
   // No prototype: a record key "__proto__" is a field like any other.
   const out: Record<string, unknown> = Object.create(null);
   if (record) flatten(record, '', out, 0);

@@ -8,45 +8,78 @@ import { instantOf } from '../query/time';
 
 const WINDOW_MS = 60_000;
 
+/**
+ * The successful ConsoleLogin events of an index, by principal ARN, gathered in one pass the first
+ * time they are asked for: a report or an export asks for every console event it covers, and a
+ * pass over the whole index for each would be quadratic. Make a new one after the index grows.
+ */
+export class ConsoleLogins {
+  /** Rows of successful ConsoleLogins, in row order, by the id of their userIdentity.arn. */
+  private byArn: Map<number, number[]> | undefined;
+
+  constructor(private readonly index: EventIndex) {}
+
+  /** The row of the ConsoleLogin that started the console session of `record` (the event at `row`), or -1. */
+  rowFor(row: number, record: unknown): number {
+    const r = record as {
+      sessionCredentialFromConsole?: unknown;
+      eventName?: unknown;
+      userIdentity?: {
+        arn?: unknown;
+        sessionContext?: { attributes?: { creationDate?: unknown } };
+      };
+    } | null;
+    if (!r || typeof r !== 'object') return -1;
+    const fromConsole =
+      r.sessionCredentialFromConsole === true || r.sessionCredentialFromConsole === 'true';
+    if (!fromConsole || r.eventName === 'ConsoleLogin') return -1;
+    const arn = r.userIdentity?.arn;
+    const creationDate = r.userIdentity?.sessionContext?.attributes?.creationDate;
+    const created = typeof creationDate === 'string' ? instantOf(creationDate) : undefined;
+    if (typeof arn !== 'string' || created === undefined) return -1;
+    const who = this.index.store.scalarByField.get('userIdentity.arn')!.dict.find(arn);
+    if (who <= 0) return -1;
+    const times = this.index.store.times;
+    let best = -1;
+    let bestGap = Infinity;
+    for (const i of (this.byArn ??= this.gather()).get(who) ?? []) {
+      const gap = Math.abs(times[i] - created);
+      if (gap <= WINDOW_MS && gap < bestGap) {
+        best = i;
+        bestGap = gap;
+      }
+    }
+    return best === row ? -1 : best;
+  }
+
+  private gather(): Map<number, number[]> {
+    const index = this.index;
+    const store = index.store;
+    const names = store.scalarByField.get('eventName')!;
+    const arns = store.scalarByField.get('userIdentity.arn')!;
+    const errors = store.scalarByField.get('errorMessage')!;
+    const codes = store.scalarByField.get('errorCode')!;
+    const login = names.dict.find('ConsoleLogin');
+    const out = new Map<number, number[]>();
+    if (login <= 0) return out;
+    for (let i = 0; i < store.size; i++) {
+      if (
+        names.ids[i] !== login ||
+        errors.ids[i] !== ABSENT ||
+        codes.ids[i] !== ABSENT ||
+        index.isDuplicate(i)
+      )
+        continue;
+      const who = arns.ids[i];
+      let rows = out.get(who);
+      if (!rows) out.set(who, (rows = []));
+      rows.push(i);
+    }
+    return out;
+  }
+}
+
 /** The row of the ConsoleLogin that started the console session of `record` (the event at `row`), or -1. */
 export function consoleLoginRow(index: EventIndex, row: number, record: unknown): number {
-  const r = record as {
-    sessionCredentialFromConsole?: unknown;
-    eventName?: unknown;
-    userIdentity?: { arn?: unknown; sessionContext?: { attributes?: { creationDate?: unknown } } };
-  } | null;
-  if (!r || typeof r !== 'object') return -1;
-  const fromConsole =
-    r.sessionCredentialFromConsole === true || r.sessionCredentialFromConsole === 'true';
-  if (!fromConsole || r.eventName === 'ConsoleLogin') return -1;
-  const arn = r.userIdentity?.arn;
-  const creationDate = r.userIdentity?.sessionContext?.attributes?.creationDate;
-  const created = typeof creationDate === 'string' ? instantOf(creationDate) : undefined;
-  if (typeof arn !== 'string' || created === undefined) return -1;
-  const store = index.store;
-  const names = store.scalarByField.get('eventName')!;
-  const arns = store.scalarByField.get('userIdentity.arn')!;
-  const errors = store.scalarByField.get('errorMessage')!;
-  const codes = store.scalarByField.get('errorCode')!;
-  const login = names.dict.find('ConsoleLogin');
-  const who = arns.dict.find(arn);
-  if (login <= 0 || who <= 0) return -1;
-  let best = -1;
-  let bestGap = Infinity;
-  for (let i = 0; i < store.size; i++) {
-    if (
-      names.ids[i] !== login ||
-      arns.ids[i] !== who ||
-      errors.ids[i] !== ABSENT ||
-      codes.ids[i] !== ABSENT ||
-      index.isDuplicate(i)
-    )
-      continue;
-    const gap = Math.abs(store.times[i] - created);
-    if (gap <= WINDOW_MS && gap < bestGap) {
-      best = i;
-      bestGap = gap;
-    }
-  }
-  return best === row ? -1 : best;
+  return new ConsoleLogins(index).rowFor(row, record);
 }
