@@ -35,12 +35,15 @@ export function resolveAnnotations(index: EventIndex, c: CaseFile): ResolvedCase
 /**
  * Resolution kept up to date while an index loads: rows are only ever appended, so each update
  * reads the eventIDs of the rows added since the last one (a timeline re-queries on every load
- * progress; a whole scan each time would cost O(events) per query).
+ * progress; a whole scan each time would cost O(events) per query). The rows of the annotated
+ * eventIDs are kept, hidden copies included: a row may be hidden as a copy of another event after
+ * it was read (copies are compared after each file), and its annotation then goes with the copy
+ * shown.
  */
 export class AnnotationResolver {
   private readonly byEventId = new Map<string, Annotation[]>();
-  private readonly byRow = new Map<number, Annotation>();
-  private readonly found = new Set<Annotation>();
+  /** Annotated eventID → the rows read so far that have it. */
+  private readonly rowsOf = new Map<string, number[]>();
   private scanned = 0;
   private index: EventIndex | undefined;
 
@@ -56,30 +59,50 @@ export class AnnotationResolver {
     if (this.index !== index) {
       this.index = index;
       this.scanned = 0;
-      this.byRow.clear();
-      this.found.clear();
+      this.rowsOf.clear();
     }
     if (this.byEventId.size > 0) {
       for (let row = this.scanned; row < index.size; row++) {
         const id = index.value(row, 'eventID');
-        if (typeof id !== 'string') continue;
-        const candidates = this.byEventId.get(id);
-        if (!candidates || index.isDuplicate(row)) continue;
-        const key = index.files[index.store.fileOf[row]].key;
-        // An exact key first: two objects with the same name under different prefixes stay apart.
-        const a =
-          candidates.find((x) => x.key === key) ?? candidates.find((x) => sameObject(x.key, key));
-        if (!a) continue;
-        this.byRow.set(row, a);
-        this.found.add(a);
+        if (typeof id !== 'string' || !this.byEventId.has(id)) continue;
+        const rows = this.rowsOf.get(id);
+        if (rows) rows.push(row);
+        else this.rowsOf.set(id, [row]);
       }
     }
     this.scanned = index.size;
-    // A row hidden since as a copy of another event is not shown: its annotation goes with the copy shown.
-    for (const row of this.byRow.keys()) if (index.isDuplicate(row)) this.byRow.delete(row);
+    const byRow = new Map<number, Annotation>();
+    const found = new Set<Annotation>();
+    for (const [id, rows] of this.rowsOf) {
+      const candidates = this.byEventId.get(id)!;
+      const pick = (row: number): Annotation | undefined => {
+        const key = index.files[index.store.fileOf[row]].key;
+        // An exact key first: two objects with the same name under different prefixes stay apart.
+        return (
+          candidates.find((x) => x.key === key) ?? candidates.find((x) => sameObject(x.key, key))
+        );
+      };
+      const shown = rows.filter((r) => !index.isDuplicate(r));
+      for (const row of shown) {
+        const a = pick(row);
+        if (!a) continue;
+        byRow.set(row, a);
+        found.add(a);
+      }
+      // An annotation of a hidden copy goes with the copy shown. Which one it copies is known
+      // when one event with this eventID is shown; otherwise it stays listed as not loaded.
+      if (shown.length !== 1 || byRow.has(shown[0])) continue;
+      for (const row of rows) {
+        const a = index.isDuplicate(row) ? pick(row) : undefined;
+        if (!a) continue;
+        byRow.set(shown[0], a);
+        found.add(a);
+        break;
+      }
+    }
     return {
-      byRow: new Map(this.byRow),
-      notLoaded: this.kase.annotations.filter((a) => !this.found.has(a)),
+      byRow,
+      notLoaded: this.kase.annotations.filter((a) => !found.has(a)),
     };
   }
 }

@@ -2,7 +2,7 @@
 // again after a reload, annotations of events not loaded kept, bad files refused with their name.
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -324,6 +324,41 @@ describe('case file', () => {
       assert.deepEqual([...late.byRow.keys()].sort(), [...whole.byRow.keys()].sort());
       assert.equal(late.byRow.size, 2);
       assert.deepEqual(late.notLoaded, []);
+    });
+
+    it('puts the annotation of a hidden copy of an event on the copy shown', async () => {
+      // The same log object kept twice under different names (a re-upload, a backup): the copy
+      // listed later is hidden. An analyst who annotated the event in that copy (loaded alone,
+      // or shown while loading) must still see the annotation on the event shown.
+      const first = await ws.load(pool);
+      const file = first.files[0];
+      const copyDir = join(ws.dir, 'zz-copy');
+      mkdirSync(copyDir, { recursive: true });
+      copyFileSync(file.location, join(copyDir, 'renamed-copy.json.gz'));
+      const copyOnly = await ws.load(pool, copyDir);
+      const row = (await copyOnly.query({ kind: 'all' })).rows[0];
+      const c = applyEdit(
+        emptyCase(),
+        [refOf(copyOnly, row)],
+        { kind: 'star', starred: true },
+        'a',
+        WHEN,
+      );
+      try {
+        const both = await ws.load(pool, ws.dir);
+        const resolved = resolveAnnotations(both, c);
+        assert.deepEqual(resolved.notLoaded, []);
+        const [shown] = [...resolved.byRow.keys()];
+        assert.equal(resolved.byRow.size, 1);
+        assert.equal(both.isDuplicate(shown), false);
+        assert.equal(both.summary(shown).eventID, copyOnly.summary(row).eventID);
+        const starred = await both.query(parseQuery('starred:true'), {
+          annotations: resolved.byRow,
+        });
+        assert.deepEqual([...starred.rows], [shown]);
+      } finally {
+        rmSync(copyDir, { recursive: true, force: true });
+      }
     });
 
     it('keeps an event apart from another with the same eventID in another object', async () => {
