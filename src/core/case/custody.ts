@@ -79,8 +79,14 @@ export class ValidationVerdicts {
     }
   }
 
-  /** The verdict for an object at `key` (relative to its source) or named `location`. */
-  verdictOf(key: string, location: string): Verdict {
+  /**
+   * The verdict for an object at `key` (relative to its source) or named `location`, whose
+   * decompressed content hashes to `contentSha256` (undefined: not gzip, or not readable as gzip).
+   * Validation read the objects under the roots it was given; an object found by its key or name
+   * under another root (a second copy of the bucket, a working folder) is only the object a digest
+   * lists when its content has the hash listed.
+   */
+  verdictOf(key: string, location: string, contentSha256?: string): Verdict {
     const pick = <T extends { key?: string; localPath?: string }>(list: T[] | undefined): T[] => {
       if (!list) return [];
       const exact = list.filter((v) => v.key === key || v.localPath === location);
@@ -102,6 +108,14 @@ export class ValidationVerdicts {
         digestKey: trailing.digestKey,
       };
     const listed = logs[0];
+    if (listed?.hashValue !== undefined && listed.hashValue.toLowerCase() !== contentSha256)
+      return {
+        verdict: 'invalid',
+        reason: contentSha256
+          ? `its content's SHA-256 is not the ${listed.hashValue} digest ${listed.digestKey} lists for ${listed.key}: this is not the object CloudTrail delivered`
+          : `its content could not be read as gzip, so it is not the object digest ${listed.digestKey} lists for ${listed.key}`,
+        digestKey: listed.digestKey,
+      };
     if (listed) {
       const digest = this.digests.get(listed.digestKey);
       if (digest?.kind === 'valid') {
@@ -217,7 +231,7 @@ export async function custodyOf(
         reason: 'not a log object in the CloudTrail delivery layout: no digest lists it',
       });
     } else if (verdicts) {
-      Object.assign(entry, verdicts.verdictOf(file.key, file.location));
+      Object.assign(entry, verdicts.verdictOf(file.key, file.location, entry.contentSha256));
     } else {
       entry.reason = 'digest validation was not run (no public keys given)';
     }

@@ -48,6 +48,8 @@ export interface LogVerdict {
   message: string;
   /** The digest that lists it. */
   digestKey: string;
+  /** The SHA-256 of its content that digest lists (hashValue, as written). */
+  hashValue?: string;
   /** Bytes after the first gzip member, which the digest's hash does not cover (log-trailing-data). */
   trailingBytes?: number;
   /** ISO delivery time from the file name, when it follows the layout. */

@@ -815,6 +815,7 @@ class ChainWalker {
       localPath: this.localPath(key),
       message: '',
       digestKey,
+      ...(typeof entry.hashValue === 'string' ? { hashValue: entry.hashValue } : {}),
       deliveryTime: logDeliveryTime(key),
       oldestEventTime:
         typeof entry.oldestEventTime === 'string' ? entry.oldestEventTime : undefined,

@@ -233,6 +233,37 @@ describe('evidence report', function () {
     }
   });
 
+  it('custody: a changed copy of a listed log under another root is invalid, not valid by its key or name', async () => {
+    // The bucket copy and a second copy (a working folder) loaded together: validation read the
+    // bucket's object; the other copy has the same key but not the content the digest lists.
+    const other = new CaseWorkspace(1);
+    try {
+      const key = other.digests[0].logKeys[0];
+      const text = gunzipSync(readFileSync(other.bucket.file(key)))
+        .toString()
+        .replace(/"eventName":"[^"]+"/, '"eventName":"Tampered"');
+      const copy = join(other.dir, 'copy', key);
+      mkdirSync(join(copy, '..'), { recursive: true });
+      writeFileSync(copy, gzipSync(text));
+      const idx = await other.load(pool, other.dir);
+      const rows = Array.from((await idx.query({ kind: 'all' })).rows);
+      const tampered = rows.filter((r) => idx.summary(r).eventName === 'Tampered');
+      assert.equal(tampered.length, 1);
+      const report = await validateSource(new FolderSource(other.root), {
+        publicKeys: await loadPublicKeyFiles([other.keysFile]),
+        signatures: await loadSignaturesFile(other.signaturesFile),
+      });
+      const files = (await custodyOf(idx, rows, [report])).files;
+      const changed = files.find((f) => f.location === copy)!;
+      assert.equal(changed.verdict, 'invalid');
+      assert.match(changed.reason, /not the object CloudTrail delivered/);
+      const original = files.find((f) => f.location === other.bucket.file(key))!;
+      assert.equal(original.verdict, 'valid');
+    } finally {
+      other.dispose();
+    }
+  });
+
   it('custody: an object planted in a log folder (evil.json.gz, a .json) is invalid, as validation found it, not "not covered"', async () => {
     const other = new CaseWorkspace(1);
     try {
