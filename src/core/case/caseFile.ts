@@ -248,9 +248,30 @@ function readSearch(e: unknown, i: number, file: string): SavedSearch {
   if (e.scope !== undefined) {
     if (!isObject(e.scope))
       throw new CaseFileError(file, `${where} (${e.name}): "scope" must be an object`);
+    // A scope is a few levels deep (a source, a prefix, keys); one nested deeper would overflow
+    // the stack when the case is written back, so every later edit would fail.
+    if (deeperThan(e.scope, MAX_SCOPE_DEPTH))
+      throw new CaseFileError(
+        file,
+        `${where} (${e.name}): "scope" is nested more than ${MAX_SCOPE_DEPTH} levels deep`,
+      );
     out.scope = e.scope;
   }
   return out;
+}
+
+const MAX_SCOPE_DEPTH = 32;
+
+/** Whether a JSON value nests objects or lists more than `max` levels deep (without recursion). */
+function deeperThan(value: unknown, max: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length; depth++) {
+    if (depth > max) return true;
+    const next: unknown[] = [];
+    for (const v of level) if (typeof v === 'object' && v !== null) next.push(...Object.values(v));
+    level = next;
+  }
+  return false;
 }
 
 /** Entries for the same event read as one: starred if either is, tags united, notes kept both, the later change's who/when. */

@@ -218,6 +218,16 @@ describe('case file', () => {
     bad(
       '{"format": "cloudtrail-lens-case/1", "annotations": [], "searches": [{"name": "s", "filter": "x", "from": "yesterday", "to": "now"}]}',
     );
+    // A saved search's scope nested so deep that writing the case back would overflow the stack.
+    const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    assert.throws(
+      () =>
+        parseCase(
+          `{"format": "cloudtrail-lens-case/1", "annotations": [], "searches": [{"name": "s", "filter": "", "scope": ${deep}}]}`,
+          'f.json',
+        ),
+      /f\.json: saved search 1 \(s\): "scope" is nested more than 32 levels deep/,
+    );
     assert.throws(
       () => parseCase('{"format": "other-tool/2"}', 'f.json'),
       /not a CloudTrail Lens case file.*"other-tool\/2"/,
