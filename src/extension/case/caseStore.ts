@@ -1,8 +1,9 @@
 // The workspace's case file (core/case/caseFile.ts) in VS Code: where it is (the setting
 // cloudtrailLens.caseFile, default .cloudtrail-lens/case.json in the first workspace folder),
 // read and watched (a teammate's pulled changes appear without a reload), and changed by
-// re-reading the file, applying the edit and writing it back. A file that cannot be read as a
-// case file is never written: the error names it and edits are refused until it is fixed.
+// re-reading the file, applying the edit and writing it back whole (core/case/caseWrite.ts). A
+// file that cannot be read as a case file is never written: the error names it and edits are
+// refused until it is fixed.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { analystName } from '../../core/case/analyst';
@@ -20,6 +21,7 @@ import {
   saveSearch,
   serializeCase,
 } from '../../core/case/caseFile';
+import { writeCaseFile } from '../../core/case/caseWrite';
 import { messageText } from '../messageText';
 
 export class CaseStore implements vscode.Disposable {
@@ -151,8 +153,7 @@ export class CaseStore implements vscode.Disposable {
       }
       const next = change(this.current, await this.analyst());
       const text = serializeCase(next);
-      await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(file)));
-      await vscode.workspace.fs.writeFile(vscode.Uri.file(file), Buffer.from(text, 'utf8'));
+      await writeCaseFile(file, text);
       this.lastWritten = text;
       this.current = parseCase(text, file);
       this.revision++;
