@@ -155,6 +155,26 @@ export function s3Uri(config: S3SourceConfig, key?: string): string {
   return `s3://${config.bucket}/${key ?? normalizedS3Prefix(config.prefix)}`;
 }
 
+/**
+ * A scope's source that reaches AWS (an S3 location or Event history: requests signed with the
+ * user's credentials, to the endpoint it names) and is none of `known` (the configured
+ * sources): what a case file or a link names must then be confirmed before it is opened. A
+ * folder is read where it lies, and a known source was chosen by the user.
+ */
+export function unknownRemoteSource(
+  scope: unknown,
+  known: readonly SourceConfig[],
+  base?: string,
+): SourceConfig | undefined {
+  const raw = (scope as { source?: unknown } | null)?.source;
+  if (raw === undefined) return undefined;
+  const { sources } = parseSourcesSetting([raw]);
+  const source = sources[0];
+  if (!source || source.type === 'folder') return undefined;
+  const id = sourceIdentity(source, base);
+  return known.some((k) => sourceIdentity(k, base) === id) ? undefined : source;
+}
+
 export function describeSource(config: SourceConfig): string {
   if (config.type === 'folder') return config.path;
   if (config.type === 'event-history')

@@ -7,6 +7,7 @@ import {
   resolveFolderPath,
   s3Uri,
   sourceIdentity,
+  unknownRemoteSource,
 } from '../../../src/extension/sources/sourceConfig';
 
 describe('cloudtrailLens.sources setting', () => {
@@ -120,5 +121,25 @@ describe('cloudtrailLens.sources setting', () => {
     assert.deepEqual(parseS3Location('trail-bucket'), { bucket: 'trail-bucket' });
     assert.equal(parseS3Location('s3://Bad_Bucket/x'), undefined);
     assert.equal(parseS3Location(''), undefined);
+  });
+});
+
+describe('unknownRemoteSource (a saved search from a shared case file)', () => {
+  const s3 = { type: 's3', bucket: 'trail-bucket', prefix: 'logs/', profile: 'prod' } as const;
+  it('names an S3 location or Event history that is none of the configured sources', () => {
+    const attacker = { ...s3, endpoint: 'https://collector.example' };
+    assert.deepEqual(unknownRemoteSource({ source: attacker }, [s3]), attacker);
+    const history = { type: 'event-history', regions: ['us-east-1'], profile: 'prod' };
+    assert.deepEqual(unknownRemoteSource({ source: history, filter: 'x' }, []), history);
+  });
+  it('is undefined for a configured source (however its prefix is written), a folder, no source, or what is not a source', () => {
+    assert.equal(unknownRemoteSource({ source: { ...s3, prefix: 'logs' } }, [s3]), undefined);
+    assert.equal(
+      unknownRemoteSource({ source: { type: 'folder', path: '/evidence' } }, []),
+      undefined,
+    );
+    assert.equal(unknownRemoteSource({ workspace: true }, []), undefined);
+    assert.equal(unknownRemoteSource(undefined, []), undefined);
+    assert.equal(unknownRemoteSource({ source: { type: 'ftp' } }, []), undefined);
   });
 });
