@@ -80,6 +80,8 @@ export class TestAwsQueryServer {
   readonly calls: RecordedCall[] = [];
   /** Targets (e.g. 'AmazonAthena.StartQueryExecution') to answer with ThrottlingException, as many times as given. */
   readonly throttle = new Map<string, number>();
+  /** Targets (GetQueryResults, LookupEvents) whose every answer carries the same NextToken: a service paging forever. */
+  readonly repeatToken = new Set<string>();
   /** Targets to answer with AccessDeniedException. */
   readonly denied = new Set<string>();
   /** Queries stay RUNNING until released (cancellation tests). */
@@ -189,6 +191,7 @@ export class TestAwsQueryServer {
     }
     try {
       const answer = await this.dispatch(target, body);
+      if (this.repeatToken.has(target)) (answer as { NextToken?: string }).NextToken = 'again';
       send(res, 200, answer);
     } catch (e) {
       const err = e as { type?: string; message?: string };

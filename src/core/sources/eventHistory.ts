@@ -16,7 +16,7 @@ import {
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { QueryNode } from '../query/ast';
 import { awsClientConfig } from '../sql/athena';
-import { awsQueryError } from '../sql/awsErrors';
+import { awsQueryError, PageTokens } from '../sql/awsErrors';
 import { LogSource, ReadOptions, SourceEntry, SourceError, SourceObject } from './source';
 
 export interface EventHistoryLocation {
@@ -125,6 +125,7 @@ export class EventHistorySource implements LogSource {
       const objects: SourceObject[] = [];
       let token: string | undefined;
       let page = 0;
+      const tokens = new PageTokens(`Event history (${region})`);
       do {
         if (signal?.aborted) return;
         const out = await this.lookupPage(region, token, signal);
@@ -142,6 +143,8 @@ export class EventHistorySource implements LogSource {
         objects.push(object);
         yield object;
         token = out.NextToken;
+        const repeated = token && tokens.repeated(token, page);
+        if (repeated) throw new SourceError('loop', region, repeated);
       } while (token);
       this.listed.set(region, objects);
     }

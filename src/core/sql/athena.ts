@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import { AwsCallContext, AwsQueryError, awsQueryError } from './awsErrors';
+import { AwsCallContext, AwsQueryError, awsQueryError, PageTokens } from './awsErrors';
 import { redactSecrets } from '../redact';
 import { formatBytes } from '../output/bytes';
 
@@ -175,6 +175,8 @@ export class AthenaRunner {
   async *results(id: string, signal?: AbortSignal): AsyncGenerator<ResultPage> {
     let token: string | undefined;
     let columns: string[] | undefined;
+    const tokens = new PageTokens('Athena');
+    let pages = 0;
     do {
       if (signal?.aborted)
         throw new AwsQueryError('cancelled', 'Athena: reading the results was cancelled.');
@@ -198,6 +200,8 @@ export class AthenaRunner {
       }
       yield { columns, rows };
       token = out.NextToken;
+      const repeated = token && tokens.repeated(token, ++pages);
+      if (repeated) throw new AwsQueryError('failed', repeated);
     } while (token);
   }
 

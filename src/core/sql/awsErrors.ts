@@ -108,3 +108,23 @@ export function awsQueryError(e: unknown, ctx: AwsCallContext): AwsQueryError {
     `${ctx.service} did not accept the request: ${name && name !== 'Error' ? `${name}: ` : ''}${message}`,
   );
 }
+
+/**
+ * The NextTokens followed while paging one result. A service (or an endpoint standing in for
+ * it) that hands back a token it gave before would have the same pages read forever, each
+ * adding its rows again: the reader stops there with this message instead.
+ */
+export class PageTokens {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly service: string) {}
+
+  /** Why `token`, met after `pagesRead` pages, must not be followed (it came back), or undefined. */
+  repeated(token: string, pagesRead: number): string | undefined {
+    if (!this.seen.has(token)) {
+      this.seen.add(token);
+      return undefined;
+    }
+    return `${this.service}: the results repeat themselves (a NextToken came back a second time after ${pagesRead} page${pagesRead === 1 ? '' : 's'}); reading stopped there instead of reading the same pages forever.`;
+  }
+}

@@ -16,7 +16,7 @@ import {
   abortableSleep,
   awsClientConfig,
 } from './athena';
-import { AwsCallContext, AwsQueryError, awsQueryError } from './awsErrors';
+import { AwsCallContext, AwsQueryError, awsQueryError, PageTokens } from './awsErrors';
 import { redactSecrets } from '../redact';
 
 /** CloudTrail Lake's published query price: $0.005 per GB scanned. */
@@ -106,12 +106,15 @@ export class LakeRunner {
       delay = Math.min(this.options.maxPollMs ?? 2000, Math.round(delay * 1.5));
     }
     let out: GetQueryResultsCommandOutput = first;
-    for (;;) {
+    const tokens = new PageTokens('CloudTrail Lake');
+    for (let pages = 1; ; pages++) {
       const rows = out.QueryResultRows ?? [];
       const columns = rows.length ? rows[0].map((cell) => Object.keys(cell)[0] ?? '') : [];
       yield { columns, rows: rows.map((row) => row.map((cell) => Object.values(cell)[0] ?? null)) };
       token = out.NextToken;
       if (!token) return;
+      const repeated = tokens.repeated(token, pages);
+      if (repeated) throw new AwsQueryError('failed', repeated);
       if (opts.signal?.aborted)
         throw new AwsQueryError('cancelled', 'CloudTrail Lake: reading the results was cancelled.');
       try {

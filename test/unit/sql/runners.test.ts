@@ -333,4 +333,50 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
     assert.equal(local, expected);
     source.dispose();
   });
+
+  it('a NextToken that comes back stops the reading with an error (Athena, Lake, Event history), never an endless loop', async () => {
+    /** At most `cap` pages: without the guard the same pages would come forever. */
+    const capped = async (pages: AsyncIterable<unknown>, cap = 20) => {
+      let n = 0;
+      for await (const _ of pages) if (++n > cap) assert.fail(`still reading after ${cap} pages`);
+      return n;
+    };
+    const repeats = (service: string) => (e: unknown) =>
+      e instanceof Error &&
+      e.message.startsWith(`${service}: the results repeat themselves`) &&
+      /reading stopped/.test(e.message);
+    const targets = [
+      'AmazonAthena.GetQueryResults',
+      'CloudTrail_20131101.GetQueryResults',
+      'CloudTrail_20131101.LookupEvents',
+    ];
+    targets.forEach((t) => server.repeatToken.add(t));
+    try {
+      const runner = athena();
+      const { id } = await runner.run(sqlFor(''));
+      await assert.rejects(capped(runner.results(id)), (e: unknown) => {
+        assert.ok(e instanceof AwsQueryError && e.code === 'failed');
+        return repeats('Athena')(e);
+      });
+      runner.dispose();
+      const lake = new LakeRunner(
+        { endpoint: server.endpoint, region: 'us-east-1' },
+        { credentials: FAKE, maxAttempts: 1, firstPollMs: 5, maxPollMs: 20 },
+      );
+      const sql = compileQuery(parseQuery(''), { dialect: 'lake', from: TEST_EVENT_DATA_STORE });
+      await assert.rejects(capped(lake.query(sql.sql)), repeats('CloudTrail Lake'));
+      lake.dispose();
+      server.lookupEvents = records
+        .slice(0, 120)
+        .map((record) => ({ region: 'us-east-1', record }));
+      const history = new EventHistorySource(
+        { regions: ['us-east-1'], endpoint: server.endpoint },
+        { credentials: FAKE, minIntervalMs: 1 },
+      );
+      await assert.rejects(capped(history.listAll('')), repeats('Event history (us-east-1)'));
+      history.dispose();
+    } finally {
+      targets.forEach((t) => server.repeatToken.delete(t));
+    }
+  });
 });
