@@ -5,7 +5,7 @@
 //
 // Nothing the user has is overwritten: a file already present with other bytes is kept and
 // reported as a conflict; one with the same bytes counts as already there.
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   parseSignaturesFile,
@@ -143,23 +143,63 @@ async function downloadOne(
   const file = downloadPath(root, key);
   const bytes = await source.read(key, { signal });
   result.bytes += bytes.length;
-  let existing: Buffer | undefined;
+  if (!(await sameBytes(file, bytes))) {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    // Created only where nothing is: a file that appeared since (another key of this download
+    // that is the same name on a case-insensitive file system) is kept, as one that was there.
+    if (await writeNew(file, bytes)) {
+      result.written.push(key);
+      return;
+    }
+  }
+  if (await sameBytes(file, bytes)) result.unchanged.push(key);
+  else result.conflicts.push(key);
+}
+
+/** Whether `file` holds exactly `bytes` (false when it is missing or not a readable file). */
+async function sameBytes(file: string, bytes: Uint8Array): Promise<boolean> {
+  let existing: Buffer;
   try {
     existing = await fs.readFile(file);
   } catch {
-    existing = undefined;
+    return false;
   }
-  if (existing) {
-    if (
-      Buffer.compare(existing, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) === 0
-    )
-      result.unchanged.push(key);
-    else result.conflicts.push(key);
-    return;
+  return (
+    Buffer.compare(existing, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) === 0
+  );
+}
+
+/**
+ * Writes `file` whole or not at all, and never over a file: written next to it, then linked to
+ * its name (which fails if the name exists, where a rename would replace it). false when the
+ * name was taken. On a file system without hard links, an exclusive copy.
+ */
+async function writeNew(file: string, bytes: Uint8Array): Promise<boolean> {
+  const tmp = partName(file);
+  try {
+    await fs.writeFile(tmp, bytes, { flag: 'wx' });
+    try {
+      await fs.link(tmp, file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS')
+        throw e;
+      try {
+        await fs.copyFile(tmp, file, fsConstants.COPYFILE_EXCL);
+      } catch (copy) {
+        if ((copy as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw copy;
+      }
+    }
+    return true;
+  } finally {
+    await fs.rm(tmp, { force: true });
   }
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  await writeAtomically(file, bytes);
-  result.written.push(key);
+}
+
+function partName(file: string): string {
+  return `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
 }
 
 /** Adds signatures to the folder's signatures file (a file for another bucket is an error). */
@@ -191,8 +231,13 @@ async function mergeSignatures(
   return file;
 }
 
+/** Replaces `file` whole or not at all (the signatures file, merged with what it held). */
 async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
-  await fs.writeFile(tmp, bytes);
-  await fs.rename(tmp, file);
+  const tmp = partName(file);
+  try {
+    await fs.writeFile(tmp, bytes, { flag: 'wx' });
+    await fs.rename(tmp, file);
+  } finally {
+    await fs.rm(tmp, { force: true });
+  }
 }

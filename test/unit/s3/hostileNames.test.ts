@@ -1,14 +1,22 @@
 // Object keys that are not safe file names: downloads refuse them (and only them), the cache
 // stores them under safe names, and a folder at a file system root is a folder like any other.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, parse } from 'node:path';
 import { safeFileName, unportableName } from '../../../src/core/sources/fileNames';
 import { S3Source } from '../../../src/core/sources/s3';
 import { S3ObjectCache } from '../../../src/core/sources/s3Cache';
 import { downloadPath, downloadToFolder } from '../../../src/core/sources/s3Download';
-import { SourceError } from '../../../src/core/sources/source';
+import { LogSource, SourceError } from '../../../src/core/sources/source';
 import { S3RVER_CREDENTIALS, TestS3Server } from '../../support/s3server';
 
 const BUCKET = 'names-bucket';
@@ -54,6 +62,35 @@ describe('hostile object names', function () {
     assert.match(failed.get('x/a:b') ?? '', /alternate data stream/);
     assert.match(failed.get('x/trailing.') ?? '', /ends with a dot or a space/);
     assert.deepEqual(readdirSync(join(target, 'x')), ['ok.json']);
+  });
+
+  it('two keys that are one file name (a case-insensitive file system) write one and report the other as a conflict, never replacing it', async () => {
+    // `C` is a link to `c` here: on macOS or Windows, C/a.json and c/a.json are one file.
+    const target = join(dir, 'case-insensitive');
+    mkdirSync(join(target, 'c'), { recursive: true });
+    symlinkSync('c', join(target, 'C'));
+    const bodies = new Map([
+      ['C/a.json', 'planted'],
+      ['c/a.json', 'genuine'],
+    ]);
+    // Both reads finish together, so both writes run at the same time.
+    let release!: () => void;
+    const together = new Promise<void>((resolve) => (release = resolve));
+    let asked = 0;
+    const source = {
+      bucket: BUCKET,
+      read: async (key: string) => {
+        if (++asked === bodies.size) release();
+        await together;
+        return new TextEncoder().encode(bodies.get(key));
+      },
+    } as unknown as LogSource & { bucket: string };
+    const objects = [...bodies.keys()].map((key) => ({ kind: 'object' as const, key, size: 7 }));
+    const result = await downloadToFolder(source, { objects }, target);
+    assert.equal(result.written.length, 1, `written: ${result.written.join(', ')}`);
+    assert.equal(result.conflicts.length, 1);
+    assert.equal(readFileSync(join(target, 'c', 'a.json'), 'utf8'), bodies.get(result.written[0]));
+    assert.deepEqual(readdirSync(join(target, 'c')), ['a.json'], 'no part file is left');
   });
 
   it('a download into a file system root accepts ordinary keys', () => {
