@@ -82,6 +82,8 @@ export class TestAwsQueryServer {
   readonly throttle = new Map<string, number>();
   /** Targets (GetQueryResults, LookupEvents) whose every answer carries the same NextToken: a service paging forever. */
   readonly repeatToken = new Set<string>();
+  /** Lake result rows leave out the cells of NULL values (instead of sending them as ''). */
+  lakeOmitsNullCells = false;
   /** Targets to answer with AccessDeniedException. */
   readonly denied = new Set<string>();
   /** Queries stay RUNNING until released (cancellation tests). */
@@ -305,7 +307,11 @@ export class TestAwsQueryServer {
             TotalResultsCount: ex.rows.length,
             BytesScanned: ex.scanned,
           },
-          QueryResultRows: page.map((row) => row.map((v, i) => ({ [ex.columns[i]]: v ?? '' }))),
+          QueryResultRows: page.map((row) =>
+            row.flatMap((v, i) =>
+              v === null && this.lakeOmitsNullCells ? [] : [{ [ex.columns[i]]: v ?? '' }],
+            ),
+          ),
           NextToken: offset + max < ex.rows.length ? String(offset + max) : undefined,
         };
       }

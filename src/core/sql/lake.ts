@@ -108,9 +108,7 @@ export class LakeRunner {
     let out: GetQueryResultsCommandOutput = first;
     const tokens = new PageTokens('CloudTrail Lake');
     for (let pages = 1; ; pages++) {
-      const rows = out.QueryResultRows ?? [];
-      const columns = rows.length ? rows[0].map((cell) => Object.keys(cell)[0] ?? '') : [];
-      yield { columns, rows: rows.map((row) => row.map((cell) => Object.values(cell)[0] ?? null)) };
+      yield lakePage(out.QueryResultRows ?? []);
       token = out.NextToken;
       if (!token) return;
       const repeated = tokens.repeated(token, pages);
@@ -127,4 +125,26 @@ export class LakeRunner {
       }
     }
   }
+}
+
+/**
+ * A page of Lake's rows, each a list of one-entry maps (column name → value), as columns and
+ * rows: each value goes under its own name, so a row that leaves a cell out or orders its cells
+ * differently from the first row cannot shift its values into other columns.
+ */
+export function lakePage(rows: ReadonlyArray<ReadonlyArray<Record<string, string>>>): ResultPage {
+  const columns: string[] = [];
+  const at = new Map<string, number>();
+  for (const row of rows)
+    for (const cell of row)
+      for (const name of Object.keys(cell)) if (!at.has(name)) at.set(name, columns.push(name) - 1);
+  return {
+    columns,
+    rows: rows.map((row) => {
+      const values: Array<string | null> = columns.map(() => null);
+      for (const cell of row)
+        for (const [name, value] of Object.entries(cell)) values[at.get(name)!] = value ?? null;
+      return values;
+    }),
+  };
 }
