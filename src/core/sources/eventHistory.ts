@@ -113,41 +113,56 @@ export class EventHistorySource implements LogSource {
     return out;
   }
 
-  async *listAll(prefix: string, signal?: AbortSignal): AsyncIterable<SourceObject> {
+  async *listAll(
+    prefix: string,
+    signal?: AbortSignal,
+    onProblem?: (problem: SourceError) => void,
+  ): AsyncIterable<SourceObject> {
     for (const region of this.location.regions) {
       if (prefix !== '' && !`${region}/`.startsWith(prefix) && !prefix.startsWith(`${region}/`))
         continue;
-      const done = this.listed.get(region);
-      if (done) {
-        yield* done;
-        continue;
+      try {
+        yield* this.listRegion(region, signal);
+      } catch (e) {
+        // A region that fails (not enabled, denied by a policy, unreachable) is reported, and
+        // the other regions still load.
+        if (!(e instanceof SourceError) || !onProblem || signal?.aborted) throw e;
+        onProblem(e);
       }
-      const objects: SourceObject[] = [];
-      let token: string | undefined;
-      let page = 0;
-      const tokens = new PageTokens(`Event history (${region})`);
-      do {
-        if (signal?.aborted) return;
-        const out = await this.lookupPage(region, token, signal);
-        if (!out) return;
-        page++;
-        const key = `${region}/lookup-events-${String(page).padStart(5, '0')}.json`;
-        const bytes = new TextEncoder().encode(JSON.stringify({ Events: out.Events ?? [] }));
-        this.pages.set(key, bytes);
-        const object: SourceObject = {
-          kind: 'object',
-          key,
-          size: bytes.length,
-          etag: `${key}:${bytes.length}`,
-        };
-        objects.push(object);
-        yield object;
-        token = out.NextToken;
-        const repeated = token && tokens.repeated(token, page);
-        if (repeated) throw new SourceError('loop', region, repeated);
-      } while (token);
-      this.listed.set(region, objects);
     }
+  }
+
+  private async *listRegion(region: string, signal?: AbortSignal): AsyncIterable<SourceObject> {
+    const done = this.listed.get(region);
+    if (done) {
+      yield* done;
+      return;
+    }
+    const objects: SourceObject[] = [];
+    let token: string | undefined;
+    let page = 0;
+    const tokens = new PageTokens(`Event history (${region})`);
+    do {
+      if (signal?.aborted) return;
+      const out = await this.lookupPage(region, token, signal);
+      if (!out) return;
+      page++;
+      const key = `${region}/lookup-events-${String(page).padStart(5, '0')}.json`;
+      const bytes = new TextEncoder().encode(JSON.stringify({ Events: out.Events ?? [] }));
+      this.pages.set(key, bytes);
+      const object: SourceObject = {
+        kind: 'object',
+        key,
+        size: bytes.length,
+        etag: `${key}:${bytes.length}`,
+      };
+      objects.push(object);
+      yield object;
+      token = out.NextToken;
+      const repeated = token && tokens.repeated(token, page);
+      if (repeated) throw new SourceError('loop', region, repeated);
+    } while (token);
+    this.listed.set(region, objects);
   }
 
   async read(key: string, options?: ReadOptions): Promise<Uint8Array> {

@@ -3,6 +3,7 @@
 // sentences, a missing table, records rebuilt from rows, Event history with its limits, and no
 // secret in any message.
 import { strict as assert } from 'node:assert';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { parseQuery } from '../../../src/core/query/parse';
 import { matchesRecord } from '../../../src/core/query/match';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { InlineRunner } from '../../../src/core/ingest/pool';
-import { discover } from '../../../src/core/sources/discover';
+import { discover, eventFilesUnder } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { EventHistorySource, lookupForQuery } from '../../../src/core/sources/eventHistory';
 import { StreamedSource } from '../../../src/core/sources/streamed';
@@ -356,6 +357,37 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
     ).length;
     assert.ok(expected > 0);
     assert.equal(local, expected);
+    source.dispose();
+  });
+
+  it('Event history: a region that fails is reported and the other regions still load', async () => {
+    server.lookupEvents = records
+      .filter((r) => r.awsRegion === 'us-east-1')
+      .slice(0, 70)
+      .map((record) => ({ region: 'us-east-1', record }));
+    // The first region cannot be reached (a region not enabled, or denied by a policy, alike).
+    const source = new EventHistorySource(
+      { regions: ['ap-east-1', 'us-east-1'] },
+      {
+        minIntervalMs: 1,
+        clientFor: (region) =>
+          new CloudTrailClient({
+            region,
+            credentials: FAKE,
+            maxAttempts: 1,
+            endpoint: region === 'us-east-1' ? server.endpoint : 'http://127.0.0.1:9',
+          }),
+      },
+    );
+    const index = new EventIndex({ runner: new InlineRunner() });
+    const result = await loadEventFiles(index, new InlineRunner(), eventFilesUnder(source, ''));
+    assert.equal(index.size, 70, 'the reachable region loads');
+    assert.equal(result.filesFailed, 1);
+    assert.equal(index.problems.length, 1);
+    assert.match(
+      index.problems[0].message,
+      /Event history \(ap-east-1\): cannot reach the service/,
+    );
     source.dispose();
   });
 
