@@ -40,7 +40,9 @@ export async function athenaToTimeline(
     const next = await pages.next();
     if (next.done) break;
     buffered.push(next.value);
-    if (!next.value.columns.some((c) => c.toLowerCase() === '$path')) filesKnown = false;
+    // The log files are only enough when every row names its file and its event: a matched
+    // record without an event ID could not be picked out of its file, and would be left out.
+    if (!identifiesEveryRow(next.value)) filesKnown = false;
     addMatchedPage(next.value, byBucket, seen, eventIds);
     if (!filesKnown || seen.size > opts.maxFiles) {
       return {
@@ -52,6 +54,13 @@ export async function athenaToTimeline(
     }
   }
   return { kind: 'files', byBucket, eventIds, progress };
+}
+
+function identifiesEveryRow(page: ResultPage): boolean {
+  const lower = page.columns.map((c) => c.toLowerCase());
+  const idAt = lower.indexOf('eventid');
+  const pathAt = lower.indexOf('$path');
+  return idAt >= 0 && pathAt >= 0 && page.rows.every((row) => row[idAt] && row[pathAt]);
 }
 
 export function lakeToTimeline(

@@ -4,7 +4,7 @@
 // secret in any message.
 import { strict as assert } from 'node:assert';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex } from '../../../src/core/index/eventIndex';
@@ -26,6 +26,7 @@ import {
 import { AwsQueryError } from '../../../src/core/sql/awsErrors';
 import { compileQuery } from '../../../src/core/sql/compile';
 import { LakeRunner } from '../../../src/core/sql/lake';
+import { athenaToTimeline } from '../../../src/core/sql/remote';
 import {
   collectMatchedFiles,
   recordsDocument,
@@ -150,6 +151,50 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
     await loadEventFiles(index, new InlineRunner(), (await discover(source)).events);
     assert.equal(index.size, expected.length);
     runner.dispose();
+  });
+
+  it('Athena: a matched record without an event ID is not left out (its rows are rebuilt instead of its file filtered)', async () => {
+    const bucket = mkdtempSync(join(tmpdir(), 'ctl-sql-noid-'));
+    const folder = join(bucket, 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14');
+    mkdirSync(folder, { recursive: true });
+    const event = (id: string | undefined, second: number) => ({
+      eventVersion: '1.08',
+      ...(id ? { eventID: id } : {}),
+      eventTime: `2024-05-14T10:00:0${second}Z`,
+      eventSource: 's3.amazonaws.com',
+      eventName: 'PutBucketPolicy',
+      awsRegion: 'us-east-1',
+      recipientAccountId: '111122223333',
+    });
+    writeFileSync(
+      join(folder, '111122223333_CloudTrail_us-east-1_20240514T1005Z_noid.json'),
+      JSON.stringify({
+        Records: [
+          event('0b5c7f4e-0000-4000-8000-000000000001', 1),
+          event(undefined, 2),
+          event('0b5c7f4e-0000-4000-8000-000000000003', 3),
+        ],
+      }),
+    );
+    const own = await new TestAwsQueryServer(bucket, 'noid-bucket').start();
+    const runner = new AthenaRunner(
+      { endpoint: own.endpoint, region: 'us-east-1', database: TEST_ATHENA_DATABASE },
+      { credentials: FAKE, maxAttempts: 1, firstPollMs: 5, maxPollMs: 20 },
+    );
+    try {
+      const outcome = await athenaToTimeline(runner, sqlFor('eventName:PutBucketPolicy', 'rows'), {
+        maxFiles: 200,
+      });
+      assert.equal(outcome.kind, 'rows', 'the file alone cannot show the event without an ID');
+      if (outcome.kind !== 'rows') return;
+      const index = new EventIndex({ runner: new InlineRunner() });
+      await loadEventFiles(index, new InlineRunner(), eventFilesUnder(outcome.source, ''));
+      assert.equal(index.size, 3, 'every matched record is in the timeline');
+    } finally {
+      runner.dispose();
+      await own.stop();
+      rmSync(bucket, { recursive: true, force: true });
+    }
   });
 
   it('Cancel sends StopQueryExecution and reports a cancelled query', async () => {
