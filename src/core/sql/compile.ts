@@ -81,6 +81,12 @@ const CLOUDTRAIL_TIME_FORMAT = "'%Y-%m-%dT%H:%i:%sZ'";
 const NUMBER_PATTERN = "'^\\s*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*$'";
 /** JSON path keys written into the statement: the spelling both Trino and JSONPath read plainly. */
 const JSON_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * Said with any statement that looks a key up inside JSON text or a map (requestParameters…):
+ * SQL finds the key only as spelled, where the local engine also finds it in another case.
+ */
+const KEY_CASE_NOTE =
+  "Keys inside requestParameters, responseElements and the other JSON fields are found only as spelled (requestParameters.bucketName): a record that spells a key in another case is not matched here, though the timeline's own filter finds it.";
 /** Deepest path inside a JSON column: each step doubles the expression (array fan-out). */
 const MAX_JSON_DEPTH = 6;
 
@@ -320,6 +326,7 @@ class Compiler {
       case 'map': {
         if (rest.length === 0) return { kind: 'node', expr };
         const value = `element_at(${expr}, ${sqlString(rest[0])})`;
+        this.notes.add(KEY_CASE_NOTE);
         if (rest.length === 1) {
           if (type.jsonValues) {
             this.notes.add(
@@ -335,6 +342,7 @@ class Compiler {
   }
 
   private jsonKeys(keys: string[], t: TermNode): string[] {
+    this.notes.add(KEY_CASE_NOTE);
     for (const key of keys) {
       if (!JSON_KEY.test(key)) {
         throw new SqlCompileError(

@@ -39,6 +39,21 @@ describe('SQL compiler', () => {
     assert.deepEqual(athena('eventName:x', { range: { from: 0, to: 86_400_000 } }).notes, []);
   });
 
+  it('says that keys inside JSON fields are found only as spelled, and only when the statement looks one up', () => {
+    const range = { range: { from: 0, to: 86_400_000 } };
+    for (const compiled of [
+      athena('requestParameters.bucketName:logs', range),
+      lake('requestParameters.bucketName:logs', range),
+      lake('requestParameters.bucketPolicy.Statement:x', range),
+    ])
+      assert.deepEqual(
+        compiled.notes.filter((n) => /found only as spelled/.test(n)).length,
+        1,
+        compiled.sql,
+      );
+    assert.deepEqual(athena('eventName:x userIdentity.arn:y', range).notes, []);
+  });
+
   it("prunes partitions by day (the last day's next day too), account and region", () => {
     const { sql } = athena('', {
       range: { from: Date.parse('2024-05-14T10:00:00Z'), to: Date.parse('2024-05-16T00:00:00Z') },
