@@ -159,6 +159,21 @@ describe('cloudtrail-lens sql / athena-ddl / query --engine', function () {
     );
   });
 
+  /** `query --engine lake` counting the failed calls (the test server's event data store). */
+  const lakeErrorCount = () => [
+    'query',
+    '--engine',
+    'lake',
+    '--service-endpoint',
+    aws.endpoint,
+    '--region',
+    'us-east-1',
+    '--event-data-store',
+    TEST_EVENT_DATA_STORE,
+    '--filter',
+    'error:*',
+    '--count',
+  ];
   const engineArgs = (extra: string[]) => [
     'query',
     '--engine',
@@ -233,20 +248,7 @@ describe('cloudtrail-lens sql / athena-ddl / query --engine', function () {
 
   it('query --engine lake prints the rebuilt records; a missing table is a sentence with the way out', async () => {
     const local = await run(['query', dir, '--filter', 'error:*', '--count']);
-    const r = await run([
-      'query',
-      '--engine',
-      'lake',
-      '--service-endpoint',
-      aws.endpoint,
-      '--region',
-      'us-east-1',
-      '--event-data-store',
-      TEST_EVENT_DATA_STORE,
-      '--filter',
-      'error:*',
-      '--count',
-    ]);
+    const r = await run(lakeErrorCount());
     assert.equal(r.code, 0, r.err);
     assert.equal(r.out, local.out);
     const missing = await run(engineArgs(['--table', 'nope']));
@@ -260,29 +262,13 @@ describe('cloudtrail-lens sql / athena-ddl / query --engine', function () {
   it('query --engine on a terminal: the progress line is rewritten by its own controls, not shown as markers', async () => {
     let err = '';
     let control = '';
-    const code = await main(
-      [
-        'query',
-        '--engine',
-        'lake',
-        '--service-endpoint',
-        aws.endpoint,
-        '--region',
-        'us-east-1',
-        '--event-data-store',
-        TEST_EVENT_DATA_STORE,
-        '--filter',
-        'error:*',
-        '--count',
-      ],
-      {
-        out: () => {},
-        err: (t) => void (err += t),
-        control: (t) => void (control += t),
-        stderrIsTTY: true,
-        stdoutIsTTY: false,
-      },
-    );
+    const code = await main(lakeErrorCount(), {
+      out: () => {},
+      err: (t) => void (err += t),
+      control: (t) => void (control += t),
+      stderrIsTTY: true,
+      stdoutIsTTY: false,
+    });
     assert.equal(code, 0, err);
     assert.match(err, /CloudTrail Lake: /);
     assert.doesNotMatch(err, /⟨U\+00(0D|1B)⟩/, err);
