@@ -58,8 +58,8 @@ Options:
 
 Exit codes: 0 all valid; 1 anything INVALID or UNVERIFIED, a log NOT VALIDATED (in the window but
 listed by no digest where one was due, or with data after what its digest hashes), an object in a
-log folder that CloudTrail did not deliver there (a .json, evil.json.gz, a sub-folder) or a digest
-deleted (signature on record, file gone);
+trail's folders that CloudTrail did not deliver there (a .json, evil.json.gz, a sub-folder, a file
+above the day folders) or a digest deleted (signature on record, file gone);
 2 bad arguments or unreadable input.`;
 
 function openS3(uri: string, access: S3Access): S3Source {

@@ -13,11 +13,12 @@ import { mapLimited } from '../mapLimited';
 import {
   accountKindPrefix,
   KIND_FOLDERS,
-  logDayFolderOf,
   notDeliveredThere,
   parseCloudTrailKey,
+  trailFolderOf,
 } from '../sources/layout';
-import { LogSource } from '../sources/source';
+import { listedAsEvents } from '../sources/discover';
+import { LogSource, SourceEntry } from '../sources/source';
 import { parseTime } from './digestFile';
 import { isoDay } from '../time';
 
@@ -47,12 +48,18 @@ export interface LogObject {
   nameTime: number;
 }
 
-/** An object in a log day folder that CloudTrail did not deliver there (layout.ts notDeliveredThere). */
+/**
+ * An object in a trail's folders that CloudTrail did not deliver there (layout.ts
+ * notDeliveredThere): in a log or digest day folder, any; above a day folder, one that loading
+ * the folder reads as events.
+ */
 export interface ForeignObject {
   key: string;
-  /** ms, the start of its folder's day. */
-  day: number;
-  /** Why it is not a log CloudTrail delivered there. */
+  /** ms, the start of its folder's day; undefined above a day folder (in every window). */
+  day?: number;
+  /** What CloudTrail writes where it lies: log files, digest files, or nothing. */
+  folderOf?: 'log' | 'digest';
+  /** Why it is not a file CloudTrail delivered there. */
   why: string;
 }
 
@@ -67,8 +74,13 @@ export interface SourceInventory {
   chains: DigestChain[];
   /** Log objects by log group (groupKey()). */
   logs: Map<string, LogObject[]>;
-  /** Other objects in the log day folders, by the group (groupKey()) of the folder. */
+  /**
+   * Other objects in the trails' folders, by the group (groupKey()) of the folder; a folder above
+   * the region level has the region '' (and above the account level, the account '').
+   */
   foreign: Map<string, ForeignObject[]>;
+  /** The folder of each key of `foreign`. */
+  foreignGroups: Map<string, LogGroupId>;
   groups: Map<string, LogGroupId>;
 }
 
@@ -127,6 +139,13 @@ const DAY = 86_400_000;
  * several at once. A short window names its days directly; a long or open one lists the
  * year/month/day folders that exist. Works the same on a folder (no tree walk) and on S3 (no
  * bucket-wide listing).
+ *
+ * The folders on the way are read whole, not only for the sub-folders wanted: a file CloudTrail
+ * never writes there (in AWSLogs/, an account's folder, CloudTrail/ or CloudTrail-Digest/, a
+ * region, year or month folder on the way to the window's days) or a folder it never makes
+ * (`us-east-1/evil/`, a sub-folder of a day folder) is read by every load of the folder, so the
+ * validator reports it (foreign-file). That costs a listing per account and, for a short window,
+ * per region, year and month folder on the way.
  */
 export async function inventoryScope(
   source: LogSource,
@@ -134,12 +153,23 @@ export async function inventoryScope(
   signal?: AbortSignal,
 ): Promise<SourceInventory> {
   const catalog = new CloudTrailCatalog(source);
+  const inventory = new InventoryBuilder();
   const touches = (p: string) =>
     !scope.scopePrefix || p.startsWith(scope.scopePrefix) || scope.scopePrefix.startsWith(p);
+  /** An object found on the way to the day folders (a file there is foreign, see InventoryBuilder). */
+  const onObject = (key: string) => {
+    if (!scope.scopePrefix || key.startsWith(scope.scopePrefix)) inventory.add(key);
+  };
+  /** Folders found where CloudTrail makes none: whatever they hold, the loaders read. */
+  const strayFolders: string[] = [];
+  const onOther = (e: SourceEntry) => {
+    if (e.kind === 'object') onObject(e.key);
+    else if (touches(e.prefix)) strayFolders.push(e.prefix);
+  };
   const { roots } = await catalog.discover(signal);
   const accounts = (
     await mapLimited(roots.filter(touches), LIST_CONCURRENCY, (root) =>
-      catalog.accountsUnder(root, signal),
+      catalog.accountsUnder(root, signal, onObject),
     )
   )
     .flat()
@@ -154,17 +184,21 @@ export async function inventoryScope(
     return out;
   };
   const folders: string[] = [];
-  /** The log day folders among them, whose sub-folders are listed too (a planted folder of logs). */
-  const logFolders = new Set<string>();
   /** Region digest folders of the scope, to look at their newest day when the window has none. */
   const digestRegions: string[] = [];
   await mapLimited(accounts, LIST_CONCURRENCY, async (account) => {
+    for (const e of await catalog.listQuiet(accountPrefix(account), signal))
+      if (e.kind === 'object') onObject(e.key);
     const kinds = ['digest', 'log'] as const;
-    const regionLists = await mapLimited(kinds, 2, async (kind) =>
-      (
-        await catalog.prefixesIn(`${accountPrefix(account)}${KIND_FOLDERS[kind]}/`, signal, true)
-      ).map(lastSegment),
-    );
+    const regionLists = await mapLimited(kinds, 2, async (kind) => {
+      const regions: string[] = [];
+      const kindFolder = `${accountPrefix(account)}${KIND_FOLDERS[kind]}/`;
+      for (const e of await catalog.listQuiet(kindFolder, signal)) {
+        if (e.kind === 'object') onObject(e.key);
+        else regions.push(lastSegment(e.prefix));
+      }
+      return regions;
+    });
     const regions = [...new Set(regionLists.flat())].filter(
       (r) =>
         (!scope.region || r === scope.region) &&
@@ -173,36 +207,40 @@ export async function inventoryScope(
     await mapLimited(regions, LIST_CONCURRENCY, async (region) => {
       await mapLimited(kinds, 2, async (kind, i) => {
         if (!regionLists[i].includes(region)) return;
-        if (kind === 'digest') digestRegions.push(regionKindPrefix(account, kind, region));
+        const regionFolder = regionKindPrefix(account, kind, region);
+        if (kind === 'digest') digestRegions.push(regionFolder);
         const last = kind === 'digest' ? scope.end + 3_600_000 : scope.end;
         let dates: string[];
-        if (scope.start !== undefined && days(scope.start, last).length <= DAYS_LISTED_DIRECTLY)
+        if (scope.start !== undefined && days(scope.start, last).length <= DAYS_LISTED_DIRECTLY) {
           dates = days(scope.start, last);
-        else {
+          // The region, year and month folders on the way to the window's days, for what
+          // CloudTrail never writes there.
+          const levels = new Map<string, RegExp>([[regionFolder, /^\d{4}$/]]);
+          for (const d of dates) {
+            levels.set(`${regionFolder}${d.slice(0, 4)}/`, /^\d{2}$/);
+            levels.set(`${regionFolder}${d.slice(0, 4)}/${d.slice(5, 7)}/`, /^\d{2}$/);
+          }
+          await mapLimited([...levels], LIST_CONCURRENCY, async ([level, expected]) => {
+            for (const e of await catalog.listQuiet(level, signal))
+              if (e.kind === 'object' || !expected.test(lastSegment(e.prefix))) onOther(e);
+          });
+        } else {
           const lo = scope.start === undefined ? '' : isoDay(scope.start);
           const hi = isoDay(last);
-          dates = (
-            await catalog.datesUnder(regionKindPrefix(account, kind, region), signal)
-          ).filter((d) => d >= lo && d <= hi);
+          dates = (await catalog.datesUnder(regionFolder, signal, onOther)).filter(
+            (d) => d >= lo && d <= hi,
+          );
         }
-        for (const d of dates) {
-          const folder = dayKindPrefix(account, kind, region, d);
-          folders.push(folder);
-          if (kind === 'log') logFolders.add(folder);
-        }
+        for (const d of dates) folders.push(dayKindPrefix(account, kind, region, d));
       });
     });
   });
-  const inventory = new InventoryBuilder();
   const listDays = (list: string[]) =>
     mapLimited(list, LIST_CONCURRENCY, async (folder) => {
       for (const e of await catalog.listQuiet(folder, signal)) {
         if (e.kind === 'object') inventory.add(e.key);
-        else if (logFolders.has(folder))
-          // A sub-folder the loaders read (they list recursively): whatever it holds is foreign,
-          // and one that cannot be listed is named by its key.
-          for await (const o of source.listAll(e.prefix, signal, (p) => inventory.add(p.key)))
-            inventory.add(o.key);
+        // A sub-folder the loaders read (they list recursively): whatever it holds is foreign.
+        else strayFolders.push(e.prefix);
       }
     });
   await listDays(folders.sort());
@@ -215,6 +253,11 @@ export async function inventoryScope(
     (r) => catalog.latestDay(r, signal),
   );
   await listDays(newest.filter((d): d is string => d !== undefined && !folders.includes(d)));
+  // Every object under a stray folder, and one that cannot be listed named by its key.
+  await mapLimited([...new Set(strayFolders)].sort(), LIST_CONCURRENCY, async (prefix) => {
+    for await (const o of source.listAll(prefix, signal, (p) => inventory.add(p.key)))
+      inventory.add(o.key);
+  });
   return inventory.done();
 }
 
@@ -223,6 +266,7 @@ class InventoryBuilder {
   private readonly chains = new Map<string, DigestChain>();
   private readonly logs = new Map<string, LogObject[]>();
   private readonly foreign = new Map<string, ForeignObject[]>();
+  private readonly foreignGroups = new Map<string, LogGroupId>();
   private readonly groups = new Map<string, LogGroupId>();
 
   /** `…/CloudTrail-Digest/<region>/` folders that hold a digest. */
@@ -234,13 +278,27 @@ class InventoryBuilder {
 
   add(key: string): void {
     if (key.endsWith('/')) return; // a folder marker
-    const day = logDayFolderOf(key);
-    const why = day && notDeliveredThere(day);
-    if (day && why) {
-      const gk = groupKey(day);
+    const place = trailFolderOf(key);
+    const why = place && notDeliveredThere(place);
+    if (place && why) {
+      // Above a day folder only what a load reads as events matters (not a `_$folder$` marker).
+      if (place.date === undefined && !listedAsEvents(key)) return;
+      const gk = groupKey({
+        ...place,
+        accountId: place.accountId ?? '',
+        region: place.region ?? '',
+      });
+      if (!this.foreignGroups.has(gk))
+        this.foreignGroups.set(gk, {
+          prefix: place.prefix,
+          organizationId: place.organizationId,
+          accountId: place.accountId ?? '',
+          region: place.region ?? '',
+        });
       let list = this.foreign.get(gk);
       if (!list) this.foreign.set(gk, (list = []));
-      list.push({ key, day: parseTime(day.date) ?? 0, why });
+      const day = place.date === undefined ? undefined : (parseTime(place.date) ?? 0);
+      list.push({ key, day, folderOf: place.date === undefined ? undefined : place.kind, why });
       return;
     }
     const info = parseCloudTrailKey(key);
@@ -284,7 +342,13 @@ class InventoryBuilder {
     }
     for (const list of this.logs.values()) list.sort(byKey);
     for (const list of this.foreign.values()) list.sort(byKey);
-    return { chains: sorted, logs: this.logs, foreign: this.foreign, groups: this.groups };
+    return {
+      chains: sorted,
+      logs: this.logs,
+      foreign: this.foreign,
+      foreignGroups: this.foreignGroups,
+      groups: this.groups,
+    };
   }
 }
 

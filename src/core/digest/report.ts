@@ -97,7 +97,7 @@ export function unverifiedText(v: DigestVerdict, hint = ''): string {
 /**
  * Our line after the AWS CLI's counts: how many log files in the window no digest lists, by why,
  * how many listed ones carry data after what their digest hashes, how many other objects lie in
- * the log folders, how many digests were deleted, and how many "valid" logs only an UNVERIFIED
+ * the trail's folders, how many digests were deleted, and how many "valid" logs only an UNVERIFIED
  * digest lists; undefined when there are none.
  */
 export function coverageSummary(c: DigestCounts): string | undefined {
@@ -114,7 +114,7 @@ export function coverageSummary(c: DigestCounts): string | undefined {
     ? `${c.trailingDataLogs} listed log file(s) with data after what their digest hashes (NOT VALIDATED)`
     : '';
   const foreign = c.foreignFiles
-    ? `${c.foreignFiles} other object(s) in the log folders that CloudTrail did not deliver there (NOT VALIDATED)`
+    ? `${c.foreignFiles} other object(s) in the trail's folders that CloudTrail did not deliver there (NOT VALIDATED)`
     : '';
   const deleted = c.deletedDigests
     ? `${c.deletedDigests} digest file(s) deleted (signature on record, file gone)`
@@ -163,12 +163,14 @@ export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>
 
 /**
  * 0 when everything validated; 1 when anything is INVALID or UNVERIFIED, a log is NOT VALIDATED
- * (listed by no digest where one was due) or a digest was deleted (chainFailed), and, when
+ * (listed by no digest where one was due), a digest was deleted or a file CloudTrail did not
+ * deliver lies in a trail's folders (chainFailed, or a report finding), and, when
  * strict, when any other tampering finding or one outside the chains exists.
  */
 export function exitCodeOf(report: ValidationReport, strict = false): number {
   if (report.chains.some(chainFailed)) return 1;
-  if (report.findings.some((f) => f.kind === 'deleted-digest')) return 1;
+  if (report.findings.some((f) => f.kind === 'deleted-digest' || f.kind === 'foreign-file'))
+    return 1;
   // Logs no digest ever covered (validation was off) are not tampering, but --strict wants them covered.
   if (
     strict &&

@@ -145,7 +145,7 @@ export interface DigestCounts {
   deletedDigests: number;
   /** Listed logs with bytes after the gzip member their digest hashes (log-trailing-data): what follows is NOT VALIDATED. */
   trailingDataLogs: number;
-  /** Other objects in the log day folders of the window (foreign-file): NOT VALIDATED. */
+  /** Other objects in the trail's folders (foreign-file: in the day folders of the window, or above the day folders): NOT VALIDATED. */
   foreignFiles: number;
   /**
    * Of validLogs, those listed by an UNVERIFIED digest: their hash matches a digest whose
@@ -183,7 +183,7 @@ export interface ValidationReport {
 /**
  * True when a chain report has anything not valid: INVALID or UNVERIFIED files (the AWS CLI's
  * verdicts), logs NOT VALIDATED because the digest that should list them is missing, logs with
- * data after what their digest hashes, objects CloudTrail did not deliver in the log folders, or
+ * data after what their digest hashes, objects CloudTrail did not deliver in the trail's folders, or
  * deleted digests. Other findings alone don't count (see exitCodeOf's --strict).
  */
 export function chainFailed(c: ChainReport): boolean {

@@ -170,7 +170,9 @@ export async function validateInventory(
       'Invalid time range specified: start-time must occur before end-time',
     );
   const inWindow = (l: LogObject) => l.nameTime >= startTime && l.nameTime <= endTime;
-  const dayInWindow = (f: ForeignObject) => f.day <= endTime && f.day + DAY > startTime;
+  // An object above a day folder has no day: it is in every window.
+  const dayInWindow = (f: ForeignObject) =>
+    f.day === undefined || (f.day <= endTime && f.day + DAY > startTime);
 
   const reports: ChainReport[] = [];
   // Chains are walked a few at a time, sharing one limit on the log files being hashed, so the
@@ -245,6 +247,19 @@ export async function validateInventory(
       keys: uncovered.map((l) => l.key),
     });
   }
+  // Foreign objects where no chain's report takes them: a region folder without any digest chain,
+  // or a file above the region folders (an account's, its kind folders, AWSLogs/). A folder with
+  // another trail's chain is that trail's to judge.
+  const anyChainGroups = new Set(inventory.chains.map((c) => groupKey(c.id)));
+  for (const [gk, group] of inventory.foreignGroups) {
+    if (anyChainGroups.has(gk)) continue;
+    if (options.region && group.region && group.region !== options.region) continue;
+    if (options.accountId && group.accountId !== options.accountId) continue;
+    const objects = (inventory.foreign.get(gk) ?? []).filter(
+      (f) => dayInWindow(f) && (!options.scopePrefix || f.key.startsWith(options.scopePrefix)),
+    );
+    findings.push(...objects.map((f) => foreignFinding(f, (key) => localPathOf(source, key))));
+  }
   findings.push(...orphanSignatureFindings(inventory, options, arn, startTime, endTime));
 
   const keyWarnings = options.publicKeys
@@ -272,7 +287,8 @@ function defaultStart(chains: DigestChain[], inventory: SourceInventory, endTime
   for (const gk of groups) {
     for (const l of inventory.logs.get(gk) ?? []) if (l.nameTime < oldest) oldest = l.nameTime;
     // A foreign object is in the window when its folder's day is: reach back to that day.
-    for (const f of inventory.foreign.get(gk) ?? []) if (f.day + DAY <= oldest) oldest = f.day;
+    for (const f of inventory.foreign.get(gk) ?? [])
+      if (f.day !== undefined && f.day + DAY <= oldest) oldest = f.day;
   }
   return Number.isFinite(oldest) ? Math.floor(oldest / HOUR) * HOUR : endTime - HOUR;
 }
@@ -588,11 +604,7 @@ class ChainWalker {
   }
 
   localPath(key: string): string | undefined {
-    try {
-      return this.source.localPath?.(key);
-    } catch {
-      return undefined;
-    }
+    return localPathOf(this.source, key);
   }
 
   /** §5.3 step 2, in the CLI's order; `newer` is the digest walked before this one. */
@@ -991,15 +1003,41 @@ function foreignFindings(
   for (const f of objects) {
     if (listed.has(f.key)) continue;
     report.counts.foreignFiles++;
-    report.findings.push({
-      kind: 'foreign-file',
-      message: `${f.key} is not a log file CloudTrail delivered there (${f.why}; CloudTrail writes only <account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz of the folder's account, region and day): no digest lists it, so it is NOT VALIDATED, yet loading the folder reads it as events`,
-      key: f.key,
-      localPath: walkers[0].localPath(f.key),
-      from: iso(f.day),
-      to: iso(f.day + DAY),
-    });
+    report.findings.push(foreignFinding(f, (key) => walkers[0].localPath(key)));
   }
+}
+
+/** The local path of an object of a folder source (undefined on S3, or for a key it refuses). */
+function localPathOf(source: LogSource, key: string): string | undefined {
+  try {
+    return source.localPath?.(key);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The foreign-file finding of one object (NOT VALIDATED). */
+export function foreignFinding(
+  f: ForeignObject,
+  localPath: (key: string) => string | undefined,
+): Finding {
+  const what =
+    f.folderOf === 'log'
+      ? 'a log file CloudTrail delivered there'
+      : f.folderOf === 'digest'
+        ? 'a digest file CloudTrail delivered there'
+        : 'a file CloudTrail delivered there';
+  const rule =
+    f.folderOf === 'log'
+      ? "; CloudTrail writes only <account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz of the folder's account, region and day"
+      : '';
+  return {
+    kind: 'foreign-file',
+    message: `${f.key} is not ${what} (${f.why}${rule}): no digest lists it, so it is NOT VALIDATED, yet loading the folder reads it as events`,
+    key: f.key,
+    localPath: localPath(f.key),
+    ...(f.day === undefined ? {} : { from: iso(f.day), to: iso(f.day + DAY) }),
+  };
 }
 
 /** Signatures on record (the signatures file) for digests of this chain and window that are gone. */

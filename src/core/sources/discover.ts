@@ -69,6 +69,15 @@ export function classifyObject(
   return { kind: 'ignored' };
 }
 
+/** Whether loading a folder or prefix that holds the object at `key` reads it as events (no --include). */
+export function listedAsEvents(key: string): boolean {
+  // The source is only carried into the file description, which is not used here.
+  return (
+    classifyObject(undefined as unknown as LogSource, { kind: 'object', key, size: 0 }).kind ===
+    'event'
+  );
+}
+
 /** File-name globs (`*.log`, `export-??.txt`; `*` and `?`, case-insensitive) as one test. */
 export function globMatcher(globs: string[]): (name: string) => boolean {
   const res = globs.map(

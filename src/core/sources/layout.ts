@@ -152,63 +152,96 @@ export function isRegionName(s: string): boolean {
 }
 
 /**
- * A key inside a log day folder `[prefix/]AWSLogs/[org/]<acct>/CloudTrail/<region>/YYYY/MM/DD/`
- * (the outermost, when such folders nest): that folder, what it names, and the rest of the key.
+ * Where a key lies in the folders CloudTrail writes a trail's logs and digests into:
+ * `[prefix/]AWSLogs/[org/]<acct>/CloudTrail[-Digest]/<region>/YYYY/MM/DD/`, or any level above a day
+ * folder on the way there (the AWSLogs folder, an organization's or account's folder, the kind
+ * folder, a region, year or month folder, or a sub-folder of one of them). Other folders of an
+ * account (CloudTrail-Insight/, other services' logs) are not a trail's: undefined.
  */
-export interface LogDayFolder {
-  /** The day folder, ending in '/'. */
+export interface TrailFolderPlace {
+  /** The deepest of those folders the key lies in, ending in '/'. */
   folder: string;
   prefix: string;
   organizationId?: string;
-  accountId: string;
-  /** The region folder as written. */
-  region: string;
-  /** `YYYY-MM-DD` from the folders. */
-  date: string;
+  /** Undefined: directly in the AWSLogs or organization folder. */
+  accountId?: string;
+  /** The kind folder: CloudTrail/ (log) or CloudTrail-Digest/ (digest); undefined: above it. */
+  kind?: 'log' | 'digest';
+  /** The region folder as written; undefined: above it. */
+  region?: string;
+  /** `YYYY-MM-DD` from the folders, when in a day folder; undefined: above one. */
+  date?: string;
   /** What follows the folder: a file name, or a path through sub-folders. */
   rest: string;
 }
 
-export function logDayFolderOf(key: string): LogDayFolder | undefined {
+const TRAIL_KINDS: ReadonlyArray<'log' | 'digest'> = ['log', 'digest'];
+
+export function trailFolderOf(key: string): TrailFolderPlace | undefined {
   const parts = key.split('/');
+  // The outermost AWSLogs folder that the key lies in as the layout says (a key prefix may itself
+  // hold a folder named AWSLogs).
   for (let at = parts.indexOf('AWSLogs'); at >= 0; at = parts.indexOf('AWSLogs', at + 1)) {
-    let i = at + 1;
-    const organizationId = ORG.test(parts[i] ?? '') ? parts[i++] : undefined;
-    const [account, kindFolder, region, yyyy, mm, dd] = parts.slice(i, i + 6);
-    if (
-      parts.length > i + 6 &&
-      ACCOUNT.test(account) &&
-      kindFolder === KIND_FOLDERS.log &&
-      region !== '' &&
-      /^\d{4}$/.test(yyyy) &&
-      /^\d{2}$/.test(mm) &&
-      /^\d{2}$/.test(dd)
-    ) {
-      const rest = parts.slice(i + 6).join('/');
-      if (rest === '') return undefined; // the folder itself (an S3 folder marker)
-      return {
-        folder: key.slice(0, key.length - rest.length),
-        prefix: parts.slice(0, at).join('/'),
-        organizationId,
-        accountId: account,
-        region,
-        date: `${yyyy}-${mm}-${dd}`,
-        rest,
-      };
-    }
+    const found = placeUnder(key, parts, at);
+    if (found) return found;
   }
   return undefined;
 }
 
+function placeUnder(key: string, parts: string[], at: number): TrailFolderPlace | undefined {
+  const place = (depth: number, fields: Omit<TrailFolderPlace, 'folder' | 'prefix' | 'rest'>) => {
+    const rest = parts.slice(depth).join('/');
+    if (rest === '') return undefined; // a folder itself (an S3 folder marker)
+    return {
+      folder: key.slice(0, key.length - rest.length),
+      prefix: parts.slice(0, at).join('/'),
+      ...fields,
+      rest,
+    };
+  };
+  let i = at + 1;
+  const organizationId = ORG.test(parts[i] ?? '') ? parts[i++] : undefined;
+  // A file directly in AWSLogs/ or an organization's folder.
+  if (parts.length === i + 1) return place(i, { organizationId });
+  const account = parts[i++];
+  if (!ACCOUNT.test(account)) return undefined;
+  if (parts.length === i + 1) return place(i, { organizationId, accountId: account });
+  const kind = TRAIL_KINDS.find((k) => KIND_FOLDERS[k] === parts[i]);
+  if (!kind) return undefined;
+  i++;
+  const base = { organizationId, accountId: account, kind };
+  if (parts.length === i + 1) return place(i, base);
+  const region = parts[i++];
+  const [yyyy, mm, dd] = parts.slice(i, i + 3);
+  if (parts.length > i + 3 && /^\d{4}$/.test(yyyy) && /^\d{2}$/.test(mm) && /^\d{2}$/.test(dd))
+    return place(i + 3, { ...base, region, date: `${yyyy}-${mm}-${dd}` });
+  return place(i, { ...base, region });
+}
+
 /**
- * Why an object in a log day folder is not one CloudTrail delivered there, or undefined when it
- * is: CloudTrail writes nothing in those folders but
+ * Why an object in a trail's folders (trailFolderOf) is not one CloudTrail delivered there, or
+ * undefined when it is. In a log day folder CloudTrail writes nothing but
  * `<acct>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz`, named for that folder's account
- * and region and delivered on that folder's day.
+ * and region and delivered on that folder's day; in a digest day folder, nothing but digest files;
+ * above a day folder, no file at all.
  */
-export function notDeliveredThere(f: LogDayFolder): string | undefined {
+export function notDeliveredThere(f: TrailFolderPlace): string | undefined {
+  if (f.date === undefined) {
+    if (f.accountId === undefined) return 'CloudTrail writes no file directly in an AWSLogs folder';
+    if (f.kind === undefined) return "CloudTrail writes no file directly in an account's folder";
+    if (f.region === undefined)
+      return `CloudTrail writes no file directly in ${KIND_FOLDERS[f.kind]}/`;
+    const folders = f.rest.slice(0, f.rest.lastIndexOf('/') + 1);
+    return /^(\d{4}\/(\d{2}\/)?)?$/.test(folders)
+      ? `it is not in a day folder (CloudTrail writes files only in ${f.region}/YYYY/MM/DD/)`
+      : `it is in a folder CloudTrail does not make (${f.region}/${folders}; it makes only ${f.region}/YYYY/MM/DD/)`;
+  }
   if (f.rest.includes('/')) return 'it is in a sub-folder of the day folder';
   const name = parseCloudTrailFileName(f.rest);
+  if (f.kind === 'digest')
+    return name?.kind === 'digest'
+      ? undefined
+      : 'its name is not that of a CloudTrail digest file, the only files CloudTrail writes in CloudTrail-Digest/';
   if (name?.kind !== 'log') return 'its name is not that of a CloudTrail log file';
   if (!name.compressed) return 'it is not gzip-compressed (.json, not .json.gz)';
   if (name.accountId !== f.accountId) return `its name is for account ${name.accountId}`;

@@ -578,19 +578,33 @@ export class CloudTrailCatalog {
     return out;
   }
 
-  /** The accounts under an AWSLogs root, organization members included. */
-  async accountsUnder(root: string, signal?: AbortSignal): Promise<AccountScope[]> {
+  /**
+   * The accounts under an AWSLogs root, organization members included. `onObject` is handed the
+   * objects lying directly in the root and organization folders.
+   */
+  async accountsUnder(
+    root: string,
+    signal?: AbortSignal,
+    onObject?: (key: string) => void,
+  ): Promise<AccountScope[]> {
     const accounts: AccountScope[] = [];
     const orgs: string[] = [];
     for (const e of await this.source.listLevel(root, signal)) {
-      if (e.kind !== 'prefix') continue;
+      if (e.kind !== 'prefix') {
+        onObject?.(e.key);
+        continue;
+      }
       const name = lastSegment(e.prefix);
       if (isAccountId(name)) accounts.push({ root, accountId: name });
       else if (isOrganizationId(name)) orgs.push(name);
     }
     for (const org of orgs) {
-      for (const p of await this.prefixesIn(`${root}${org}/`, signal, false)) {
-        const name = lastSegment(p);
+      for (const e of await this.source.listLevel(`${root}${org}/`, signal)) {
+        if (e.kind !== 'prefix') {
+          onObject?.(e.key);
+          continue;
+        }
+        const name = lastSegment(e.prefix);
         if (isAccountId(name)) accounts.push({ root, organizationId: org, accountId: name });
       }
     }
@@ -652,26 +666,31 @@ export class CloudTrailCatalog {
     return out;
   }
 
-  /** The YYYY-MM-DD of every YYYY/MM/DD/ folder under a region folder, oldest first. */
-  async datesUnder(regionPrefix: string, signal?: AbortSignal): Promise<string[]> {
+  /**
+   * The YYYY-MM-DD of every YYYY/MM/DD/ folder under a region folder, oldest first. `onOther` is
+   * handed what else the region, year and month folders hold: objects, and folders that are not
+   * years, months or days.
+   */
+  async datesUnder(
+    regionPrefix: string,
+    signal?: AbortSignal,
+    onOther?: (e: SourceEntry) => void,
+  ): Promise<string[]> {
     const dates: string[] = [];
-    const years = (await this.prefixesIn(regionPrefix, signal, false)).filter((p) =>
-      /^\d{4}$/.test(lastSegment(p)),
-    );
-    const months = (
-      await mapLimited(years, LIST_CONCURRENCY, (y) => this.prefixesIn(y, signal, false))
-    )
-      .flat()
-      .filter((p) => /^\d{2}$/.test(lastSegment(p)));
-    const dayLists = await mapLimited(months, LIST_CONCURRENCY, (m) =>
-      this.prefixesIn(m, signal, false),
-    );
-    for (const list of dayLists) {
-      for (const d of list) {
-        if (!/^\d{2}$/.test(lastSegment(d))) continue;
-        dates.push(d.slice(regionPrefix.length, -1).replace(/\//g, '-'));
+    const level = async (prefix: string, digits: number) => {
+      const out: string[] = [];
+      const pattern = new RegExp(`^\\d{${digits}}$`);
+      for (const e of await this.source.listLevel(prefix, signal)) {
+        if (e.kind === 'prefix' && pattern.test(lastSegment(e.prefix))) out.push(e.prefix);
+        else onOther?.(e);
       }
-    }
+      return out;
+    };
+    const years = await level(regionPrefix, 4);
+    const months = (await mapLimited(years, LIST_CONCURRENCY, (y) => level(y, 2))).flat();
+    const dayLists = await mapLimited(months, LIST_CONCURRENCY, (m) => level(m, 2));
+    for (const list of dayLists)
+      for (const d of list) dates.push(d.slice(regionPrefix.length, -1).replace(/\//g, '-'));
     return dates;
   }
 

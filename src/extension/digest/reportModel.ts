@@ -241,10 +241,14 @@ export function planProblems(
       }
     }
   }
+  // Files CloudTrail never writes where they lie, outside any chain's folders (foreign-file).
+  for (const f of report.findings)
+    if (f.kind === 'foreign-file' && f.localPath && exists(f.localPath))
+      out.push({ path: f.localPath, severity: 'error', message: f.message, code: f.kind });
   return out;
 }
 
-/** Log files whose events deserve a look: INVALID ones that are still there, and the NOT VALIDATED ones (unlisted, after a truncated chain, with data after what their digest hashes, or objects CloudTrail did not deliver in the log folders). */
+/** Log files whose events deserve a look: INVALID ones that are still there, and the NOT VALIDATED ones (unlisted, after a truncated chain, with data after what their digest hashes, or objects CloudTrail did not deliver in the trail's folders). */
 export function suspiciousLogKeys(report: ValidationReport): string[] {
   const keys = new Set<string>();
   for (const c of report.chains) {
@@ -262,5 +266,6 @@ export function suspiciousLogKeys(report: ValidationReport): string[] {
       if (f.kind === 'chain-truncated') for (const k of f.keys ?? []) keys.add(k);
     }
   }
+  for (const f of report.findings) if (f.kind === 'foreign-file' && f.key) keys.add(f.key);
   return [...keys];
 }

@@ -7,7 +7,7 @@ import { inventorySource, validateInventory, loadPublicKeyFiles } from '../../..
 import { suspiciousLogKeys, planProblems } from '../../../src/extension/digest/reportModel';
 import { classifyObject } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
-import { logDayFolderOf, notDeliveredThere } from '../../../src/core/sources/layout';
+import { notDeliveredThere, trailFolderOf } from '../../../src/core/sources/layout';
 import { ARN, Workspace } from './helpers';
 
 const WINDOW = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-15T00:00:00Z'];
@@ -56,8 +56,45 @@ const PLANTED: Array<[string, Buffer]> = [
   ],
 ];
 
+/** Files CloudTrail never writes where they lie, above the day folders or in the digest folders. */
+const ABOVE: Array<[string, Buffer]> = [
+  ['AWSLogs/111122223333/CloudTrail/us-east-1/evil.json.gz', gzipSync(EVENT('Region'))],
+  ['AWSLogs/111122223333/CloudTrail/us-east-1/2024/evil.json', Buffer.from(EVENT('Year'))],
+  [
+    'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/111122223333_CloudTrail_us-east-1_20240514T1040Z_AAAAAAAAAAAAAAAA.json.gz',
+    gzipSync(EVENT('Month')),
+  ],
+  ['AWSLogs/111122223333/CloudTrail/us-east-1/evil/x.json', Buffer.from(EVENT('Stray'))],
+  ['AWSLogs/111122223333/CloudTrail/evil.json.gz', gzipSync(EVENT('Kind'))],
+  ['AWSLogs/111122223333/evil.json.gz', gzipSync(EVENT('Account'))],
+  ['AWSLogs/evil.json.gz', gzipSync(EVENT('Root'))],
+  [
+    'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/14/x.json',
+    Buffer.from(EVENT('DigestDay')),
+  ],
+  [
+    'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/14/sub/x.json.gz',
+    gzipSync(EVENT('DigestSub')),
+  ],
+  [
+    'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/evil.json.gz',
+    gzipSync(EVENT('DigestRegion')),
+  ],
+];
+
+/** Beside them, what is not a load's events or not a trail's folder: never foreign. */
+const NOT_EVENTS: Array<[string, Buffer]> = [
+  ['AWSLogs/111122223333/CloudTrail_$folder$', Buffer.alloc(0)],
+  ['AWSLogs/111122223333/CloudTrail/us-east-1/2024/notes.txt', Buffer.from('notes')],
+  [
+    'AWSLogs/111122223333/Config/us-east-1/2024/5/14/ConfigHistory/111122223333_Config_us-east-1_ConfigHistory_x.json.gz',
+    gzipSync('{"configurationItems":[]}'),
+  ],
+];
+
 interface JsonReport {
   exitCode: number;
+  findings: Array<{ kind: string; key?: string; message: string }>;
   chains: Array<{
     counts: Record<string, number>;
     findings: Array<{ kind: string; key?: string; message: string }>;
@@ -93,7 +130,7 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
     );
     assert.ok(
       r.out.includes(
-        `FINDING\tcoverage\t${PLANTED.length} other object(s) in the log folders that CloudTrail did not deliver there (NOT VALIDATED)\n`,
+        `FINDING\tcoverage\t${PLANTED.length} other object(s) in the trail's folders that CloudTrail did not deliver there (NOT VALIDATED)\n`,
       ),
       r.out,
     );
@@ -114,7 +151,7 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
 
   it('why each is foreign is said; a folder marker and what CloudTrail delivers are not foreign', () => {
     const why = (key: string) => {
-      const f = logDayFolderOf(key);
+      const f = trailFolderOf(key);
       return f && notDeliveredThere(f);
     };
     assert.deepEqual(
@@ -138,13 +175,95 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
       why(`${org}111122223333_CloudTrail_eu-west-1_20240514T1040Z_AbCdEfGh12345678.json.gz`),
       'its name is for account 111122223333',
     );
-    assert.equal(logDayFolderOf(DAY), undefined, 'the day folder itself');
+    assert.equal(trailFolderOf(DAY), undefined, 'the day folder itself');
     for (const elsewhere of [
-      'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/14/x.json',
       'AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2024/05/14/x.json.gz',
       'AWSLogs/111122223333/CloudTrail-NetworkActivity/us-east-1/2024/05/14/x.json.gz',
+      'AWSLogs/111122223333/Config/us-east-1/2024/5/14/ConfigHistory/x.json.gz',
+      'exports/x.json',
     ])
-      assert.equal(logDayFolderOf(elsewhere), undefined, elsewhere);
+      assert.equal(trailFolderOf(elsewhere), undefined, elsewhere);
+    assert.deepEqual(
+      ABOVE.map(([k]) => why(k)),
+      [
+        'it is not in a day folder (CloudTrail writes files only in us-east-1/YYYY/MM/DD/)',
+        'it is not in a day folder (CloudTrail writes files only in us-east-1/YYYY/MM/DD/)',
+        'it is not in a day folder (CloudTrail writes files only in us-east-1/YYYY/MM/DD/)',
+        'it is in a folder CloudTrail does not make (us-east-1/evil/; it makes only us-east-1/YYYY/MM/DD/)',
+        'CloudTrail writes no file directly in CloudTrail/',
+        "CloudTrail writes no file directly in an account's folder",
+        'CloudTrail writes no file directly in an AWSLogs folder',
+        'its name is not that of a CloudTrail digest file, the only files CloudTrail writes in CloudTrail-Digest/',
+        'it is in a sub-folder of the day folder',
+        'it is not in a day folder (CloudTrail writes files only in us-east-1/YYYY/MM/DD/)',
+      ],
+    );
+    assert.equal(
+      why(
+        'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/14/111122223333_CloudTrail-Digest_us-east-1_management-events_us-east-1_20240514T101742Z.json.gz',
+      ),
+      undefined,
+      'a digest in its day folder',
+    );
+  });
+
+  it('files above the day folders, in the digest folders or in a folder CloudTrail never makes: each named, exit 1, whichever way the folders are listed', async () => {
+    ws.bucket.chain().hours(3);
+    for (const [key, bytes] of [...ABOVE, ...NOT_EVENTS]) ws.bucket.write(key, bytes);
+    const source = new FolderSource(ws.root);
+    for (const [key, bytes] of ABOVE)
+      assert.equal(
+        classifyObject(source, { kind: 'object', key, size: bytes.length }).kind,
+        'event',
+        `query reads ${key}`,
+      );
+    const planted = ABOVE.map(([k]) => k).sort();
+    const foreignKeys = (r: JsonReport) =>
+      [...r.chains.flatMap((c) => c.findings), ...r.findings]
+        .filter((f) => f.kind === 'foreign-file')
+        .map((f) => f.key)
+        .sort();
+    // A short window (its days named directly) and an open one (the year, month and day folders
+    // listed) find the same objects.
+    for (const window of [WINDOW, ['--end-time', '2024-05-15T00:00:00Z']]) {
+      const text = await ws.validate(window);
+      assert.equal(text.code, 1, text.out);
+      for (const key of planted)
+        assert.ok(text.out.includes(`FINDING\tforeign-file\t${key} is not a`), key);
+      const json = JSON.parse(
+        (await ws.validate([...window, '--format', 'json'])).out,
+      ) as JsonReport;
+      assert.deepEqual(foreignKeys(json), planted, window.join(' '));
+      assert.equal(json.chains[0].counts.validLogs, 6, 'the AWS CLI count is unchanged');
+      assert.equal(json.exitCode, 1);
+    }
+    // The whole-bucket listing sorts the same objects the same way.
+    const full = await validateInventory(source, await inventorySource(source), {
+      publicKeys: await loadPublicKeyFiles([ws.keys()]),
+      startTime: Date.parse('2024-05-14T09:00:00Z'),
+      endTime: Date.parse('2024-05-15T00:00:00Z'),
+    });
+    assert.deepEqual(
+      [...full.chains.flatMap((c) => c.findings), ...full.findings]
+        .filter((f) => f.kind === 'foreign-file')
+        .map((f) => f.key)
+        .sort(),
+      planted,
+    );
+  });
+
+  it('a region folder without any digest: a file planted in it fails the validation, unless another region is asked for', async () => {
+    ws.bucket.chain().hours(2);
+    const key = 'AWSLogs/111122223333/CloudTrail/eu-west-1/2024/evil.json.gz';
+    ws.bucket.write(key, gzipSync(EVENT('Evil')));
+    const r = JSON.parse((await ws.validate([...WINDOW, '--format', 'json'])).out) as JsonReport;
+    assert.deepEqual(
+      r.findings.filter((f) => f.kind === 'foreign-file').map((f) => f.key),
+      [key],
+    );
+    assert.equal(r.exitCode, 1);
+    const east = await ws.validate([...WINDOW, '--region', 'us-east-1']);
+    assert.equal(east.code, 0, east.out);
   });
 
   it('an organization trail with a key prefix: its delivered logs pass, a planted file fails; a full listing finds the same', async () => {
@@ -207,5 +326,23 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
     assert.equal(problems.length, 1);
     assert.equal(problems[0].severity, 'error');
     assert.equal(problems[0].path, ws.bucket.file(key));
+  });
+
+  it('the extension lists one outside every chain (in an account folder) the same way', async () => {
+    ws.bucket.chain().hours(2);
+    const key = 'AWSLogs/111122223333/evil.json.gz';
+    ws.bucket.write(key, gzipSync(EVENT('Evil')));
+    const source = new FolderSource(ws.root);
+    const report = await validateInventory(source, await inventorySource(source), {
+      publicKeys: await loadPublicKeyFiles([ws.keys()]),
+      startTime: Date.parse('2024-05-14T09:00:00Z'),
+      endTime: Date.parse('2024-05-15T00:00:00Z'),
+    });
+    assert.deepEqual(suspiciousLogKeys(report), [key]);
+    const problems = planProblems(report, () => true).filter((p) => p.code === 'foreign-file');
+    assert.deepEqual(
+      problems.map((p) => [p.path, p.severity]),
+      [[ws.bucket.file(key), 'error']],
+    );
   });
 });

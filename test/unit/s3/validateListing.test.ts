@@ -1,5 +1,5 @@
 // Issue 22: validation lists only the chain's prefixes (the window's day folders of its region's
-// digests and logs), from S3 and from a folder alike, reads over S3 overlap, and the test server
+// digests and logs, and the folders on the way to them), from S3 and from a folder alike, reads over S3 overlap, and the test server
 // pages listings correctly (sorted, opaque tokens, V1 markers) without re-walking the bucket.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,9 +32,18 @@ const ONE_DAY = {
 const ALLOWED_LISTINGS = [
   '', // the source root (where AWSLogs/ is), with a delimiter
   'AWSLogs/', // its accounts
+  'AWSLogs/111122223333/', // the account's folder (for files CloudTrail never writes there)
   'AWSLogs/111122223333/CloudTrail-Digest/', // the account's digest regions
   'AWSLogs/111122223333/CloudTrail/', // and log regions
+  // The region, year and month folders on the way to the day, for files CloudTrail never writes
+  // there (foreign-file), then the day folders.
+  'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/',
+  'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/',
+  'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/',
   'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/14/',
+  'AWSLogs/111122223333/CloudTrail/us-east-1/',
+  'AWSLogs/111122223333/CloudTrail/us-east-1/2024/',
+  'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/',
   'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/',
 ];
 
