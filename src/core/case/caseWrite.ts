@@ -2,15 +2,49 @@
 // renamed over it once complete. A save cut short (VS Code closed or crashed, a full disk) leaves
 // the analysts' file as it was, never truncated; the watcher, which watches the case file's own
 // name, does not see the file being written.
+//
+// The file is shared (two windows, a colleague on a shared drive, a `git pull`), so a save can
+// be made to replace only the version it was made from (compare before replace): the file is read
+// again once the new text is on disk beside it, and left alone when it is no longer that version.
+// A file system has no atomic compare-and-rename: what is left is the moment between that read
+// and the rename, instead of the whole save. A file that did not exist is created only if it
+// still does not (a hard link fails on an existing name), where the file system allows links.
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+
+/** The version of a case file that does not exist. */
+export const ABSENT = 'absent';
+
+/** A version of the case file: the SHA-256 of its bytes, or ABSENT for no file. */
+export function caseVersion(bytes: Uint8Array | undefined): string {
+  return bytes === undefined ? ABSENT : createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The case file's bytes, or undefined when there is no file. */
+export async function readCaseBytes(file: string): Promise<Buffer | undefined> {
+  try {
+    return await fs.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
 
 /** The file beside `file` that a save of it is written to first. */
 export function savingPath(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.saving-${process.pid}`);
 }
 
-export async function writeCaseFile(file: string, text: string): Promise<void> {
+/**
+ * Writes `text` as the case file. With `expected` (a caseVersion), only if the file is still that
+ * version: returns false, the file left as it is, when it has changed.
+ */
+export async function writeCaseFile(
+  file: string,
+  text: string,
+  expected?: string,
+): Promise<boolean> {
   // A case file kept behind a symbolic link is replaced where the link leads, the link kept.
   const target = await fs.realpath(file).catch(() => file);
   await fs.mkdir(path.dirname(target), { recursive: true });
@@ -23,9 +57,31 @@ export async function writeCaseFile(file: string, text: string): Promise<void> {
     } finally {
       await handle.close();
     }
+    if (expected === ABSENT) {
+      const created = await linkNew(partial, target);
+      if (created !== undefined) {
+        await fs.rm(partial, { force: true });
+        return created;
+      }
+    }
+    if (expected !== undefined && caseVersion(await readCaseBytes(target)) !== expected) {
+      await fs.rm(partial, { force: true });
+      return false;
+    }
     await fs.rename(partial, target);
+    return true;
   } catch (e) {
     await fs.rm(partial, { force: true }).catch(() => undefined);
     throw e;
+  }
+}
+
+/** Gives `from` the name `to` unless `to` exists: whether it did; undefined without hard links. */
+async function linkNew(from: string, to: string): Promise<boolean | undefined> {
+  try {
+    await fs.link(from, to);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EEXIST' ? false : undefined;
   }
 }

@@ -1,9 +1,11 @@
 // The workspace's case file (core/case/caseFile.ts) in VS Code: where it is (the setting
 // cloudtrailLens.caseFile, default .cloudtrail-lens/case.json in the first workspace folder),
-// read and watched (a teammate's pulled changes appear without a reload), and changed by
-// re-reading the file, applying the edit and writing it back whole (core/case/caseWrite.ts). A
-// file that cannot be read as a case file is never written: the error names it and edits are
-// refused until it is fixed.
+// read and watched (a teammate's pulled changes appear without a reload), and changed by applying
+// the edit to the case as this window shows it and saving it with core/case/caseSave.ts: the file
+// is replaced only while it is still the version this window last read or wrote, else the edit is
+// merged with the file as it is now (another window's, a colleague's or a pull's changes are
+// kept). A file that cannot be read as a case file is never written: the error names it and
+// edits are refused until it is fixed; one deleted since it was read is not recreated unasked.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { analystName } from '../../core/case/analyst';
@@ -16,16 +18,18 @@ import {
   deleteSearch,
   emptyCase,
   EventRef,
-  parseCase,
   SavedSearch,
   saveSearch,
-  serializeCase,
 } from '../../core/case/caseFile';
-import { writeCaseFile } from '../../core/case/caseWrite';
+import { CaseRead, readCase, saveCase } from '../../core/case/caseSave';
+import { ABSENT } from '../../core/case/caseWrite';
 import { messageText } from '../messageText';
 
 export class CaseStore implements vscode.Disposable {
   private current: CaseFile = emptyCase();
+  /** The file `current` was read from or written to, and its version then (caseVersion). */
+  private readFrom: string | undefined;
+  private version = ABSENT;
   private problem: string | undefined;
   /** Grows with every change of the case (results computed with annotations keep it). */
   revision = 0;
@@ -35,8 +39,8 @@ export class CaseStore implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private who: Promise<string> | undefined;
   private writing = Promise.resolve();
-  /** The text this store last wrote: the watcher's echo of its own write is not a change. */
-  private lastWritten: string | undefined;
+  /** Grows with every save: a read that began before one ended is older than it. */
+  private saves = 0;
   readonly ready: Promise<void>;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
@@ -90,22 +94,20 @@ export class CaseStore implements vscode.Disposable {
   /** Reads the file again (the watcher calls this on every change on disk). */
   async reload(): Promise<void> {
     const file = this.file;
-    let next = emptyCase();
+    const saves = this.saves;
+    let next: CaseRead = { case: emptyCase(), version: ABSENT };
     let problem: string | undefined;
-    let text: string | undefined;
     if (file) {
       try {
-        text = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(file))).toString(
-          'utf8',
-        );
-        next = parseCase(text, file);
+        next = await readCase(file);
       } catch (e) {
-        if (e instanceof CaseFileError) problem = e.message;
-        else if (!(e instanceof vscode.FileSystemError && e.code === 'FileNotFound'))
-          problem = `${file}: ${e instanceof Error ? e.message : String(e)}`;
+        problem = e instanceof CaseFileError ? e.message : `${file}: ${String(e)}`;
       }
     }
-    if (text !== undefined && text === this.lastWritten && !problem) return;
+    if (saves !== this.saves) return;
+    // The file as this window last read or wrote it (the watcher's echo of its own save).
+    if (!problem && !this.problem && file === this.readFrom && next.version === this.version)
+      return;
     const wasProblem = this.problem;
     this.problem = problem;
     if (problem && problem !== wasProblem) {
@@ -121,7 +123,11 @@ export class CaseStore implements vscode.Disposable {
           if (a && file) void vscode.window.showTextDocument(vscode.Uri.file(file));
         });
     }
-    if (!problem) this.current = next;
+    if (!problem) {
+      this.current = next.case;
+      this.readFrom = file;
+      this.version = next.version;
+    }
     this.revision++;
     this.changed.fire();
   }
@@ -132,9 +138,12 @@ export class CaseStore implements vscode.Disposable {
     return (this.who ??= analystName(folder));
   }
 
-  /** Applies a change to the file as it is on disk now (a teammate's pulled edits are kept). */
+  /**
+   * Applies a change to the case as this window shows it (what the analyst saw when asking for
+   * it) and saves it, merged with whatever else changed the file since this window read it.
+   */
   private update(change: (c: CaseFile, who: string) => CaseFile): Promise<boolean> {
-    const run = this.writing.then(async () => {
+    return this.queue(async () => {
       const file = this.file;
       if (!file) {
         void vscode.window.showWarningMessage(
@@ -142,29 +151,85 @@ export class CaseStore implements vscode.Disposable {
         );
         return false;
       }
-      await this.reload();
-      if (this.problem) {
-        void vscode.window.showErrorMessage(
-          messageText(
-            `CloudTrail case file: ${this.problem}. The change was not saved (the file is left as it is).`,
-          ),
-        );
-        return false;
-      }
-      const next = change(this.current, await this.analyst());
-      const text = serializeCase(next);
-      await writeCaseFile(file, text);
-      this.lastWritten = text;
-      this.current = parseCase(text, file);
-      this.revision++;
-      this.changed.fire();
-      return true;
+      // The setting or the folders changed and the watcher has not read the new file yet.
+      if (file !== this.readFrom) await this.reload();
+      const base: CaseRead =
+        file === this.readFrom
+          ? { case: this.current, version: this.version }
+          : { case: emptyCase(), version: ABSENT };
+      return this.save(file, base, change(base.case, await this.analyst()));
     });
+  }
+
+  /** Runs `task` after the saves already asked for (one save of this window at a time). */
+  private queue(task: () => Promise<boolean>): Promise<boolean> {
+    const run = this.writing.then(task);
     this.writing = run.then(
       () => undefined,
       () => undefined,
     );
     return run;
+  }
+
+  private async save(file: string, base: CaseRead, ours: CaseFile): Promise<boolean> {
+    const result = await saveCase(file, base, ours);
+    if (result.saved) {
+      this.saves++;
+      this.current = result.read.case;
+      this.readFrom = file;
+      this.version = result.read.version;
+      this.problem = undefined;
+      this.revision++;
+      this.changed.fire();
+      if (result.merged)
+        this.log.info(`Case file: ${file} had changed since it was read; the change was merged.`);
+      if (result.conflicts.length) {
+        for (const c of result.conflicts) this.log.warn(`Case file: ${c}`);
+        void vscode.window.showWarningMessage(
+          messageText(
+            `CloudTrail: the case file ${file} was changed elsewhere at the same time: ${result.conflicts.slice(0, 3).join('; ')}${result.conflicts.length > 3 ? `; and ${result.conflicts.length - 3} more (in the CloudTrail Lens output)` : ''}.`,
+          ),
+        );
+      }
+      return true;
+    }
+    switch (result.reason) {
+      case 'unreadable':
+        await this.reload();
+        void vscode.window
+          .showErrorMessage(
+            messageText(
+              `CloudTrail case file: ${result.problem}. The change was not saved (the file is left as it is).`,
+            ),
+            'Open File',
+          )
+          .then((a) => {
+            if (a) void vscode.window.showTextDocument(vscode.Uri.file(file));
+          });
+        return false;
+      case 'deleted':
+        void vscode.window
+          .showWarningMessage(
+            messageText(
+              `CloudTrail: the case file ${file} was deleted since this window read it. The change was not saved. Recreate the file with the case as this window shows it, the change included, or reload (the window then shows no case)?`,
+            ),
+            'Recreate File',
+            'Reload',
+          )
+          .then((a) => {
+            if (a === 'Recreate File')
+              void this.queue(() => this.save(file, { case: base.case, version: ABSENT }, ours));
+            else if (a === 'Reload') void this.reload();
+          });
+        return false;
+      case 'busy':
+        void vscode.window.showErrorMessage(
+          messageText(
+            `CloudTrail: the case file ${file} kept changing while the change was being saved; it was not saved. Try again.`,
+          ),
+        );
+        return false;
+    }
   }
 
   annotate(events: readonly EventRef[], edit: AnnotationEdit): Promise<boolean> {
