@@ -32,7 +32,8 @@ import { COMMANDS } from '../commands';
 import type { TimelinePanel } from '../timeline/timelinePanel';
 import { CaseStore } from './caseStore';
 import { messageText } from '../messageText';
-import { describeSource, parseSourcesSetting, unknownRemoteSource } from '../sources/sourceConfig';
+import { parseSourcesSetting } from '../sources/sourceConfig';
+import { savedSearchOpening } from './savedSearchOpening';
 import { SOURCES_SETTING } from '../sources/sourceRegistry';
 
 export const CASE_VIEW = 'cloudtrailLens.case';
@@ -241,32 +242,22 @@ export function registerCase(
     vscode.commands.registerCommand(COMMANDS.caseOpenSearch, async (name?: unknown) => {
       const search = store.case.searches.find((s) => s.name === name);
       if (!search) return;
-      // The case file is shared: a search saved by someone else may name an S3 location or an
-      // Event history endpoint the user never added, to be read with the user's credentials.
-      const configured = parseSourcesSetting(
-        vscode.workspace.getConfiguration('cloudtrailLens').get(SOURCES_SETTING),
-      ).sources;
-      const foreign = unknownRemoteSource(
-        search.scope,
-        configured,
+      const opening = savedSearchOpening(
+        search,
+        parseSourcesSetting(
+          vscode.workspace.getConfiguration('cloudtrailLens').get(SOURCES_SETTING),
+        ).sources,
         vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
       );
-      if (foreign) {
+      if (opening.ask) {
         const open = await vscode.window.showWarningMessage(
-          messageText(
-            `The saved search "${search.name}" of the case file opens ${describeSource(foreign)}, which is not one of your sources (cloudtrailLens.sources). Open it with your AWS credentials?`,
-          ),
+          messageText(opening.ask),
           { modal: true },
           'Open',
         );
         if (open !== 'Open') return;
       }
-      // Without a scope the search was saved over the workspace's sources: reopened there, not in whichever timeline was used last.
-      return vscode.commands.executeCommand(COMMANDS.openTimeline, {
-        ...(search.scope ?? { workspace: true }),
-        filter: search.filter,
-        ...(search.range ? { range: search.range } : {}),
-      });
+      return vscode.commands.executeCommand(COMMANDS.openTimeline, opening.open);
     }),
     vscode.commands.registerCommand(
       COMMANDS.caseDeleteSearch,

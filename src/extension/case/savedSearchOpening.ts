@@ -1,0 +1,43 @@
+// What opening a saved search of the case file does, decided apart from VS Code: the argument
+// of cloudtrailLens.openTimeline (the scope it was saved over, its filter and time range) and,
+// when the scope names a source that reaches AWS and is none of the user's sources
+// (cloudtrailLens.sources, unknownRemoteSource), the question to confirm first. The case file is
+// shared: a search saved by someone else may name an S3 location or an Event history endpoint,
+// to be read with the user's AWS credentials.
+import type { SavedSearch } from '../../core/case/caseFile';
+import { describeSource, SourceConfig, unknownRemoteSource } from '../sources/sourceConfig';
+
+export interface SavedSearchOpening {
+  /** The argument of cloudtrailLens.openTimeline. */
+  open: Record<string, unknown>;
+  /** The question to confirm ('Open', modal) before opening; undefined: opened without asking. */
+  ask?: string;
+}
+
+/** `base`: the workspace folder relative folder sources are read from. */
+export function savedSearchOpening(
+  search: SavedSearch,
+  configured: readonly SourceConfig[],
+  base?: string,
+): SavedSearchOpening {
+  // Without a scope the search was saved over the workspace's sources: reopened there, not in
+  // whichever timeline was used last. The filter and range are the search's own (those the Case
+  // view shows), never ones a hand-edited scope carries.
+  const scope = Object.fromEntries(
+    Object.entries(search.scope ?? { workspace: true }).filter(
+      ([k]) => k !== 'filter' && k !== 'range',
+    ),
+  );
+  const open = {
+    ...scope,
+    filter: search.filter,
+    ...(search.range ? { range: search.range } : {}),
+  };
+  const foreign = unknownRemoteSource(scope, configured, base);
+  return foreign
+    ? {
+        open,
+        ask: `The saved search "${search.name}" of the case file opens ${describeSource(foreign)}, which is not one of your sources (cloudtrailLens.sources). Open it with your AWS credentials?`,
+      }
+    : { open };
+}

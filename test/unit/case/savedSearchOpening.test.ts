@@ -1,0 +1,71 @@
+// Opening a saved search of the shared case file: what is opened, and when the user is asked
+// first (a scope naming an S3 location or Event history none of the user's sources).
+import * as assert from 'node:assert/strict';
+import type { SavedSearch } from '../../../src/core/case/caseFile';
+import { savedSearchOpening } from '../../../src/extension/case/savedSearchOpening';
+import type { SourceConfig } from '../../../src/extension/sources/sourceConfig';
+
+const search = (scope?: Record<string, unknown>, range?: SavedSearch['range']): SavedSearch => ({
+  name: 'Mallory [reads]',
+  filter: 'eventName:GetObject',
+  ...(range ? { range } : {}),
+  ...(scope ? { scope } : {}),
+  by: 'bo',
+  at: '2024-06-01T00:00:00.000Z',
+});
+const mine: SourceConfig = { type: 's3', bucket: 'trail-bucket', prefix: 'logs/', profile: 'prod' };
+const range = { from: 1_700_000_000_000, to: 1_700_003_600_000 };
+
+describe('opening a saved search of the case file', () => {
+  it('reopens a search without a scope over the workspace, with its filter and range, unasked', () => {
+    assert.deepEqual(savedSearchOpening(search(undefined, range), [mine]), {
+      open: { workspace: true, filter: 'eventName:GetObject', range },
+    });
+  });
+
+  it('opens one of the user\u2019s sources (or a folder) as saved, unasked', () => {
+    const scope = { source: { ...mine, prefix: 'logs' }, prefix: 'AWSLogs/1/', label: 'a day' };
+    assert.deepEqual(savedSearchOpening(search(scope), [mine]), {
+      open: { ...scope, filter: 'eventName:GetObject' },
+    });
+    const folder = { source: { type: 'folder', path: 'evidence' } };
+    assert.equal(savedSearchOpening(search(folder), [], '/work').ask, undefined);
+  });
+
+  it('asks before an S3 location or Event history the user never added, naming it and the search', () => {
+    const endpoint = { ...mine, endpoint: 'https://collector.example' };
+    const s3 = savedSearchOpening(search({ source: endpoint, prefix: 'AWSLogs/' }), [mine]);
+    assert.match(s3.ask!, /^The saved search "Mallory \[reads\]" of the case file opens /);
+    assert.match(
+      s3.ask!,
+      /s3:\/\/trail-bucket\/logs\/ \(profile prod, https:\/\/collector\.example\)/,
+    );
+    assert.match(s3.ask!, /not one of your sources \(cloudtrailLens\.sources\)/);
+    assert.deepEqual(s3.open, {
+      source: endpoint,
+      prefix: 'AWSLogs/',
+      filter: 'eventName:GetObject',
+    });
+    const history = { type: 'event-history', regions: ['us-east-1'], profile: 'prod' };
+    assert.match(
+      savedSearchOpening(search({ source: history }), [mine]).ask!,
+      /Event history \(LookupEvents\) in us-east-1 \(profile prod\)/,
+    );
+    // The same bucket in another region or with another profile is another source.
+    assert.ok(savedSearchOpening(search({ source: { ...mine, region: 'eu-west-1' } }), [mine]).ask);
+    assert.ok(savedSearchOpening(search({ source: { ...mine, profile: 'dev' } }), [])?.ask);
+  });
+
+  it('opens with the search\u2019s own filter and range, not ones its scope carries', () => {
+    const scope = { workspace: true, filter: 'x', range: { from: 0, to: 1 } };
+    assert.deepEqual(savedSearchOpening(search(scope), []).open, {
+      workspace: true,
+      filter: 'eventName:GetObject',
+    });
+    assert.deepEqual(savedSearchOpening(search(scope, range), []).open, {
+      workspace: true,
+      filter: 'eventName:GetObject',
+      range,
+    });
+  });
+});
