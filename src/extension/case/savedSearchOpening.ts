@@ -1,9 +1,10 @@
 // What opening a saved search of the case file does, decided apart from VS Code: the argument
 // of cloudtrailLens.openTimeline (the scope it was saved over, its filter and time range) and,
-// when the scope names a source that reaches AWS and is none of the user's sources
-// (cloudtrailLens.sources, unknownRemoteSource), the question to confirm first. The case file is
-// shared: a search saved by someone else may name an S3 location or an Event history endpoint,
-// to be read with the user's AWS credentials.
+// when the scope names a source that reaches beyond this computer (AWS, a network share) and is
+// none of the user's sources (cloudtrailLens.sources, unknownRemoteSource), the question to
+// confirm first. The case file is shared: a search saved by someone else may name an S3
+// location or an Event history endpoint, to be read with the user's AWS credentials, or a
+// \\server\share folder, which Windows opens by signing in to that server.
 import type { SavedSearch } from '../../core/case/caseFile';
 import { describeSource, SourceConfig, unknownRemoteSource } from '../sources/sourceConfig';
 
@@ -37,7 +38,10 @@ export function savedSearchOpening(
   return foreign
     ? {
         open,
-        ask: `The saved search "${search.name}" of the case file opens ${describeSource(foreign)}, which is not one of your sources (cloudtrailLens.sources). Open it with your AWS credentials?`,
+        ask:
+          foreign.type === 'folder'
+            ? `The saved search "${search.name}" of the case file opens the network folder ${foreign.path}, which is not one of your sources (cloudtrailLens.sources). Open it (your computer signs in to that server)?`
+            : `The saved search "${search.name}" of the case file opens ${describeSource(foreign)}, which is not one of your sources (cloudtrailLens.sources). Open it with your AWS credentials?`,
       }
     : { open };
 }

@@ -156,10 +156,12 @@ export function s3Uri(config: S3SourceConfig, key?: string): string {
 }
 
 /**
- * A scope's source that reaches AWS (an S3 location or Event history: requests signed with the
- * user's credentials, to the endpoint it names) and is none of `known` (the configured
- * sources): what a case file or a link names must then be confirmed before it is opened. A
- * folder is read where it lies, and a known source was chosen by the user.
+ * A scope's source that reaches beyond this computer and is none of `known` (the configured
+ * sources): an S3 location or Event history (requests signed with the user's AWS credentials,
+ * to the endpoint it names), or a folder on a network share (`\\server\share`: Windows
+ * connects to the server named with the user's sign-in). What a case file or a link names must
+ * then be confirmed before it is opened. A local folder is read where it lies, and a known
+ * source was chosen by the user.
  */
 export function unknownRemoteSource(
   scope: unknown,
@@ -170,9 +172,14 @@ export function unknownRemoteSource(
   if (raw === undefined) return undefined;
   const { sources } = parseSourcesSetting([raw]);
   const source = sources[0];
-  if (!source || source.type === 'folder') return undefined;
+  if (!source || (source.type === 'folder' && !isNetworkPath(source.path))) return undefined;
   const id = sourceIdentity(source, base);
   return known.some((k) => sourceIdentity(k, base) === id) ? undefined : source;
+}
+
+/** A UNC path (`\\server\share`, `//server/share`, `\\?\UNC\…`): read over the network on Windows. */
+export function isNetworkPath(p: string): boolean {
+  return /^[\\/]{2}/.test(p);
 }
 
 export function describeSource(config: SourceConfig): string {

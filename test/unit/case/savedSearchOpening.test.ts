@@ -56,6 +56,14 @@ describe('opening a saved search of the case file', () => {
     assert.ok(savedSearchOpening(search({ source: { ...mine, profile: 'dev' } }), [])?.ask);
   });
 
+  it('asks before a folder on a network share the user never added', () => {
+    const share = { source: { type: 'folder', path: '\\\\collector.example\\logs' } };
+    assert.match(
+      savedSearchOpening(search(share), [], '/work').ask!,
+      /opens the network folder \\\\collector\.example\\logs, which is not one of your sources .*signs in to that server/,
+    );
+  });
+
   it('opens with the search\u2019s own filter and range, not ones its scope carries', () => {
     const scope = { workspace: true, filter: 'x', range: { from: 0, to: 1 } };
     assert.deepEqual(savedSearchOpening(search(scope), []).open, {

@@ -132,7 +132,18 @@ describe('unknownRemoteSource (a saved search from a shared case file)', () => {
     const history = { type: 'event-history', regions: ['us-east-1'], profile: 'prod' };
     assert.deepEqual(unknownRemoteSource({ source: history, filter: 'x' }, []), history);
   });
-  it('is undefined for a configured source (however its prefix is written), a folder, no source, or what is not a source', () => {
+  it('names a folder on a network share (UNC) that is none of the configured sources', () => {
+    for (const p of [
+      '\\\\collector.example\\logs',
+      '//collector.example/logs',
+      '\\\\?\\UNC\\host\\s',
+    ]) {
+      const share = { type: 'folder', path: p } as const;
+      assert.deepEqual(unknownRemoteSource({ source: share }, []), share, p);
+      assert.equal(unknownRemoteSource({ source: share }, [share]), undefined, p);
+    }
+  });
+  it('is undefined for a configured source (however its prefix is written), a local folder, no source, or what is not a source', () => {
     assert.equal(unknownRemoteSource({ source: { ...s3, prefix: 'logs' } }, [s3]), undefined);
     assert.equal(
       unknownRemoteSource({ source: { type: 'folder', path: '/evidence' } }, []),
