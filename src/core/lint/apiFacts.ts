@@ -14,6 +14,8 @@ export const DOCS = {
     'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DataResource.html',
   putEventSelectors:
     'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html',
+  putInsightSelectors:
+    'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutInsightSelectors.html',
   createTrail: 'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html',
   insightSelector:
     'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_InsightSelector.html',

@@ -1,6 +1,6 @@
 // Structured views of a target's basic and advanced event selectors over the jsonc tree, so
 // each rule reads selectors the same way. Intrinsic (CloudFormation) values are skipped.
-import { OPERATORS, isAllResourcesValue } from './apiFacts';
+import { OPERATORS, READ_WRITE_TYPES, isAllResourcesValue } from './apiFacts';
 import type { Target } from './recognise';
 import { Node, arrayItems, boolValue, isIntrinsic, prop, properties, stringValue } from './tree';
 
@@ -185,4 +185,59 @@ export function s3ObjectCoverage(target: Target): {
     if (!roValues || roValues.includes('false')) write = true;
   }
   return { claimsData, read, write, unknown };
+}
+
+/**
+ * Which management events the trail's stated selectors log (read, write), and the first place
+ * that narrows them to reads or writes only. Undefined when the document does not say: no
+ * selectors stated (the trail keeps its own, or the default of all management events), both kinds
+ * stated (mixed-selectors), an empty list, or a selector whose effect is not known (an intrinsic,
+ * an invalid value, a readOnly condition other than Equals).
+ */
+export function managementEventCoverage(
+  target: Target,
+): { read: boolean; write: boolean; narrowedAt?: Node } | undefined {
+  // An empty list states nothing (Terraform plans list absent blocks as []).
+  const stated = (key: string) => {
+    const n = prop(target.object, key);
+    return n?.type === 'array' && !n.children?.length ? undefined : n;
+  };
+  const basicNode = stated('EventSelectors');
+  const advancedNode = stated('AdvancedEventSelectors');
+  if (!basicNode === !advancedNode) return undefined;
+  const items = arrayItems(basicNode ?? advancedNode);
+  if (!items.length || items.some((n) => n.type !== 'object' || isIntrinsic(n))) return undefined;
+  let read = false;
+  let write = false;
+  let narrowedAt: Node | undefined;
+  if (basicNode) {
+    for (const sel of basicSelectors(target)) {
+      if (sel.includeManagement === undefined) return undefined;
+      if (!sel.includeManagement) continue;
+      const rw = sel.readWriteTypeNode ? sel.readWriteType : 'All';
+      if (rw === undefined || !READ_WRITE_TYPES.includes(rw)) return undefined;
+      if (rw !== 'WriteOnly') read = true;
+      if (rw !== 'ReadOnly') write = true;
+      if (rw !== 'All') narrowedAt ??= sel.readWriteTypeNode;
+    }
+    return { read, write, narrowedAt };
+  }
+  for (const sel of advancedSelectors(target)) {
+    // A field selector left out of the view (an intrinsic) may say anything.
+    if (arrayItems(sel.fieldSelectorsNode).length !== sel.fieldSelectors.length) return undefined;
+    if (sel.category === undefined) return undefined;
+    if (sel.category !== 'Management') continue;
+    const ro = sel.fieldSelectors.find((f) => f.field === 'readOnly');
+    if (!ro) {
+      read = write = true;
+      continue;
+    }
+    const equals = ro.operators.length === 1 ? ro.operators[0] : undefined;
+    const values = equals?.name === 'Equals' ? equals.values.map(stringValue) : [];
+    if (!values.length || values.some((v) => v !== 'true' && v !== 'false')) return undefined;
+    if (values.includes('true')) read = true;
+    if (values.includes('false')) write = true;
+    if (!(values.includes('true') && values.includes('false'))) narrowedAt ??= ro.fieldNode;
+  }
+  return { read, write, narrowedAt };
 }

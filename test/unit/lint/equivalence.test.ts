@@ -88,7 +88,7 @@ describe('lint: equivalent JSON, YAML, Terraform and Terraform JSON renderings',
       json.lines.includes('read-write-type @ trail 0 eventselectors.0.readwritetype (fix)'),
     );
     assert.ok(json.lines.includes('too-many-event-selectors @ trail 2 eventselectors.5'));
-    assert.equal(json.lines.length, 39);
+    assert.equal(json.lines.length, 40);
   });
 
   it('cover every correctness rule that is not about one format', () => {

@@ -664,6 +664,87 @@ describe('lint rules: trail settings', () => {
     assert.match(found[0].message, /"Network" is not an event category/);
     assert.match(found[1].message, /"management".*"Management", as the API spells it/);
   });
+  it('insights-management-events: Insights need the management events the trail logs', async () => {
+    const withInsights = (selectors: Record<string, unknown>, ...types: unknown[]) =>
+      cfn(
+        goodCfnProps({
+          ...selectors,
+          InsightSelectors: types.map((t) => (typeof t === 'string' ? { InsightType: t } : t)),
+        }),
+      );
+    const readOnly = { EventSelectors: [{ ReadWriteType: 'ReadOnly' }] };
+    // API call rate needs write management events; error rate is served by reads.
+    const [f] = expectFires(
+      withInsights(readOnly, 'ApiCallRateInsight', 'ApiErrorRateInsight'),
+      'insights-management-events',
+      1,
+    );
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, /^ApiCallRateInsight .* write management events.*only read ones/);
+    // No management events at all: both types fail, each at its InsightType.
+    const none = {
+      AdvancedEventSelectors: [data('AWS::S3::Object')],
+    };
+    const both = expectFires(
+      withInsights(none, 'ApiCallRateInsight', 'ApiErrorRateInsight'),
+      'insights-management-events',
+      2,
+    );
+    assert.match(both[1].message, /^ApiErrorRateInsight .* read or write .* log none/);
+    expectFires(
+      withInsights(
+        { EventSelectors: [{ IncludeManagementEvents: false, DataResources: [s3All] }] },
+        'ApiErrorRateInsight',
+      ),
+      'insights-management-events',
+    );
+    expectFires(
+      withInsights(
+        { AdvancedEventSelectors: [mgmt({ Field: 'readOnly', Equals: ['true'] })] },
+        'ApiCallRateInsight',
+      ),
+      'insights-management-events',
+    );
+    // Enough management events; or none stated (the default logs them all); or Insights on data events only.
+    expectQuiet(
+      withInsights({ EventSelectors: [{ ReadWriteType: 'WriteOnly' }] }, 'ApiCallRateInsight'),
+      'insights-management-events',
+    );
+    expectQuiet(
+      withInsights({ AdvancedEventSelectors: [mgmt()] }, 'ApiCallRateInsight'),
+      'insights-management-events',
+    );
+    expectQuiet(withInsights({}, 'ApiCallRateInsight'), 'insights-management-events');
+    expectQuiet(
+      withInsights(none, { InsightType: 'ApiCallRateInsight', EventCategories: ['Data'] }),
+      'insights-management-events',
+    );
+    // Unknown selectors (an intrinsic) are not judged.
+    expectQuiet(
+      withInsights({ EventSelectors: [{ ReadWriteType: { Ref: 'Mode' } }] }, 'ApiCallRateInsight'),
+      'insights-management-events',
+    );
+    // Terraform: the same resource's event_selector and insight_selector blocks.
+    await loadHclParser();
+    const [tf] = expectFires(
+      [
+        'resource "aws_cloudtrail" "audit" {',
+        '  name           = "audit"',
+        '  s3_bucket_name = "logs"',
+        '  event_selector {',
+        '    read_write_type = "ReadOnly"',
+        '  }',
+        '  insight_selector {',
+        '    insight_type = "ApiCallRateInsight"',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+      'insights-management-events',
+      1,
+    );
+    assert.equal(tf.start.line, 8);
+  });
 });
 
 describe('lint rules: posture', () => {
@@ -763,6 +844,18 @@ describe('lint rules: posture', () => {
     );
     expectQuiet(
       putAdvanced([mgmt({ Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] })]),
+      'management-events-partial',
+    );
+    // A selector whose management events are not known (an intrinsic) may log the rest.
+    expectQuiet(
+      cfn(
+        goodCfnProps({
+          EventSelectors: [
+            { ReadWriteType: 'ReadOnly' },
+            { ReadWriteType: 'WriteOnly', IncludeManagementEvents: { Ref: 'LogWrites' } },
+          ],
+        }),
+      ),
       'management-events-partial',
     );
     // A data-only selector set says nothing about management events.

@@ -4,7 +4,7 @@ import { DOCS } from '../apiFacts';
 import { anchorOf, type Target } from '../recognise';
 import { defineRule } from '../rule';
 import type { Syntax } from '../syntax';
-import { advancedSelectors, basicSelectors, s3ObjectCoverage } from '../selectors';
+import { managementEventCoverage, s3ObjectCoverage } from '../selectors';
 import { boolValue, isIntrinsic, prop, propKey, stringValue, type Node } from '../tree';
 import type { Fix } from '../types';
 
@@ -270,33 +270,11 @@ export const managementEventsPartial = defineRule(
     controls: ['CIS AWS Foundations 3.1', 'Security Hub CloudTrail.1'],
   },
   (ctx) => {
-    let read = false;
-    let write = false;
-    let management = false;
-    let where: Node | undefined;
-    for (const sel of basicSelectors(ctx.target)) {
-      if (sel.includeManagement !== true) continue;
-      management = true;
-      const rw = sel.readWriteType ?? (sel.readWriteTypeNode ? undefined : 'All');
-      if (rw === undefined) return; // unknown (intrinsic) or invalid: another rule's business
-      if (rw !== 'WriteOnly') read = true;
-      if (rw !== 'ReadOnly') write = true;
-      if (rw !== 'All') where ??= sel.readWriteTypeNode;
-    }
-    for (const sel of advancedSelectors(ctx.target)) {
-      if (sel.category !== 'Management') continue;
-      management = true;
-      const ro = sel.fieldSelectors.find((f) => f.field === 'readOnly');
-      const values = ro?.operators.find((o) => o.name === 'Equals')?.values.map(stringValue);
-      if (ro && !values) return; // not an Equals condition: equals-only-field reports it
-      if (!values || values.includes('true')) read = true;
-      if (!values || values.includes('false')) write = true;
-      if (values && !(values.includes('true') && values.includes('false'))) where ??= ro!.fieldNode;
-    }
-    if (!management || (read && write) || !where) return;
+    const cov = managementEventCoverage(ctx.target);
+    if (!cov || cov.read === cov.write || !cov.narrowedAt) return;
     ctx.report({
-      node: where,
-      message: `Only ${read ? 'read' : 'write'} management events are logged; ${read ? 'write' : 'read'} events go unrecorded (CIS 3.1).`,
+      node: cov.narrowedAt,
+      message: `Only ${cov.read ? 'read' : 'write'} management events are logged; ${cov.read ? 'write' : 'read'} events go unrecorded (CIS 3.1).`,
     });
   },
 );

@@ -3,6 +3,7 @@ import { DOCS, INSIGHT_EVENT_CATEGORIES, INSIGHT_TYPES, LIMITS } from '../apiFac
 import { RESOURCE_TYPES } from '../formats/terraform';
 import { anchorOf, spellingOf } from '../recognise';
 import { defineRule } from '../rule';
+import { managementEventCoverage } from '../selectors';
 import {
   arrayItems,
   boolValue,
@@ -192,6 +193,41 @@ export const insightType = defineRule(
   },
 );
 
+export const insightsManagementEvents = defineRule(
+  {
+    id: 'insights-management-events',
+    group: 'correctness',
+    severity: 'error',
+    title: 'Insights on management events the trail does not log',
+    description:
+      'Insights on management events analyse the management events the trail itself logs. CloudTrail requires (PutInsightSelectors) that the trail log write management events for ApiCallRateInsight, and read or write management events for ApiErrorRateInsight. With event selectors that log none (or, for ApiCallRateInsight, only read events), enabling Insights fails, and the stack or the apply with it.',
+    docUrl: DOCS.putInsightSelectors,
+  },
+  (ctx) => {
+    const t = ctx.target;
+    if (t.resource !== 'trail') return;
+    const insights = arrayItems(prop(t.object, 'InsightSelectors'));
+    if (!insights.length) return;
+    const cov = managementEventCoverage(t);
+    if (!cov || cov.write) return; // write management events serve both insight types
+    for (const sel of insights) {
+      const node = prop(sel, 'InsightType');
+      const type = stringValue(node);
+      if (!node || type === undefined || !INSIGHT_TYPES.includes(type)) continue;
+      // Without EventCategories, Insights are on management events (InsightSelector).
+      const categories = prop(sel, 'EventCategories');
+      if (categories && !arrayItems(categories).some((c) => stringValue(c) === 'Management'))
+        continue;
+      const needs = type === 'ApiCallRateInsight' ? 'write' : 'read or write';
+      if (needs === 'read or write' && cov.read) continue;
+      ctx.report({
+        node,
+        message: `${type} on management events needs the trail to log ${needs} management events, but its event selectors log ${cov.read ? 'only read ones' : 'none'}: CloudTrail refuses to enable these Insights.`,
+      });
+    }
+  },
+);
+
 export const cfnRequiredProperty = defineRule(
   {
     id: 'cfn-required-property',
@@ -302,4 +338,5 @@ export const TRAIL_RULES = [
   cloudWatchLogsPair,
   multiRegionNeedsGlobal,
   insightType,
+  insightsManagementEvents,
 ];
