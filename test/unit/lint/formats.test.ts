@@ -11,8 +11,9 @@ import {
   readDocument,
   type Finding,
 } from '../../../src/core/lint';
+import { readHcl } from '../../../src/core/lint/formats/hcl';
 import { INTRINSIC_TAGS } from '../../../src/core/lint/formats/yaml';
-import { nodeValue, prop } from '../../../src/core/lint/tree';
+import { nodeValue, prop, stringValue } from '../../../src/core/lint/tree';
 
 const ids = (findings: Finding[]) => findings.map((f) => f.ruleId).sort();
 const only = (text: string, ruleId: string) =>
@@ -351,6 +352,74 @@ resource "aws_cloudtrail" "audit" {
     assert.ok(r.findings.some((f) => f.ruleId === 'hcl-syntax'));
     assert.ok(!r.findings.some((f) => f.ruleId === 'json-syntax'));
     assert.ok(r.findings.some((f) => f.ruleId === 'not-multi-region'));
+  });
+
+  it('reports an argument set twice in one block at the second, and judges neither value', () => {
+    const text = [
+      'resource "aws_cloudtrail" "t" {',
+      '  name                       = "t-1"',
+      '  s3_bucket_name             = "logs"',
+      '  enable_log_file_validation = true',
+      '  enable_log_file_validation = false',
+      '  is_multi_region_trail      = false',
+      '  tags                       = {}',
+      '  tags                       = {}',
+      '  event_selector {',
+      '    read_write_type = "All"',
+      '    read_write_type = "Readonly"',
+      '  }',
+      '  is_multi_region_trail = true',
+      '}',
+      '',
+    ].join('\n');
+    // Read from the text and by walking the tree: the same.
+    for (const treeOnly of [false, true]) {
+      const { targets, errors } = readHcl(text, { treeOnly });
+      assert.deepEqual(
+        errors.map((e) => [text.slice(e.offset, e.offset + e.length), e.message]),
+        [
+          [
+            'enable_log_file_validation',
+            'HCL syntax error: the argument "enable_log_file_validation" is already set on line 4; Terraform refuses an argument set twice (Attribute redefined).',
+          ],
+          [
+            'tags',
+            'HCL syntax error: the argument "tags" is already set on line 7; Terraform refuses an argument set twice (Attribute redefined).',
+          ],
+          [
+            'read_write_type',
+            'HCL syntax error: the argument "read_write_type" is already set on line 10; Terraform refuses an argument set twice (Attribute redefined).',
+          ],
+          [
+            'is_multi_region_trail',
+            'HCL syntax error: the argument "is_multi_region_trail" is already set on line 6; Terraform refuses an argument set twice (Attribute redefined).',
+          ],
+        ],
+      );
+      const trail = targets[0].object;
+      assert.equal(prop(trail, 'EnableLogFileValidation')?.type, 'opaque');
+      assert.equal(prop(trail, 'IsMultiRegionTrail')?.type, 'opaque');
+      assert.equal(
+        prop(prop(trail, 'EventSelectors')?.children?.[0], 'ReadWriteType')?.type,
+        'opaque',
+      );
+      assert.equal(stringValue(prop(trail, 'S3BucketName')), 'logs');
+    }
+    const r = lintText(text, { reportSyntaxErrors: true });
+    assert.deepEqual(
+      r.findings
+        .filter((f) => f.ruleId === 'hcl-syntax')
+        .map((f) => [f.start.line, f.start.column]),
+      [
+        [5, 3],
+        [8, 3],
+        [11, 5],
+        [13, 3],
+      ],
+    );
+    // Neither value is judged: not "validation off", not "single-Region", not an invalid ReadWriteType.
+    for (const id of ['log-file-validation-off', 'not-multi-region', 'read-write-type'])
+      assert.ok(!r.findings.some((f) => f.ruleId === id), id);
   });
 
   it('ignores other resources, data sources and modules', () => {

@@ -313,11 +313,33 @@ function blockObject(
   text: string,
   parts: BlockParts,
   plain: boolean,
+  errors: SyntaxProblem[],
   blockStart = c.startIndex,
   blockEnd = c.endIndex,
 ): Node {
   const props: Node[] = [];
   let nulls: Map<string, Node> | undefined;
+  /** Where each argument (as written) is first set, and the API names of those set twice. */
+  let seen: Map<string, number> | undefined;
+  let redefined: Set<string> | undefined;
+
+  /**
+   * Terraform refuses a block that sets an argument twice ("Attribute redefined"): an error on
+   * the second, and neither value is judged (the argument reads as unknown).
+   */
+  const argument = (name: string, start: number): void => {
+    const first = (seen ??= new Map()).get(name);
+    if (first === undefined) {
+      seen.set(name, start);
+      return;
+    }
+    errors.push({
+      offset: start,
+      length: name.length,
+      message: `HCL syntax error: the argument "${name}" is already set on line ${pointAt(text, first).row + 1}; Terraform refuses an argument set twice (Attribute redefined).`,
+    });
+    (redefined ??= new Set()).add(schema.attributes[name] ?? name);
+  };
   const groups = new Map<
     string,
     {
@@ -340,9 +362,13 @@ function blockObject(
     const head = ATTRIBUTE_HEAD.exec(text);
     if (!head) return false;
     const known = schema.attributes[head[1]] ?? (schema.keepUnknown ? head[1] : undefined);
-    if (known === undefined) return true; // not read
+    if (known === undefined) {
+      argument(head[1], start);
+      return true; // not read
+    }
     const literal = literalFromText(text, start + head[0].length, end);
     if (!literal) return false;
+    argument(head[1], start);
     if (literal.type === 'null') (nulls ??= new Map()).set(known, literal);
     else
       props.push(
@@ -378,7 +404,9 @@ function blockObject(
         if (api !== undefined) value = expressionValue(c, text);
       }
     });
-    if (name === undefined || value === undefined) return;
+    if (name === undefined) return;
+    argument(name, nameStart);
+    if (value === undefined) return;
     const api = schema.attributes[name] ?? name;
     if (value.type === 'null') {
       (nulls ??= new Map()).set(api, value); // `x = null` is Terraform's "not set"
@@ -412,7 +440,7 @@ function blockObject(
     g.start = Math.min(g.start, start);
     g.end = Math.max(g.end, end);
     if (dynamic) g.dynamic = true;
-    else g.blocks.push(blockObject(c, nested.schema, text, nestedParts, plain, start, end));
+    else g.blocks.push(blockObject(c, nested.schema, text, nestedParts, plain, errors, start, end));
   };
 
   if (gotoBody(c, parts)) {
@@ -464,6 +492,22 @@ function blockObject(
       propertyNode(g.key, g.keyStart, g.keyEnd - g.keyStart, value, g.start, g.end - g.start),
     );
   }
+  if (redefined)
+    for (let i = 0; i < props.length; i++) {
+      const p = props[i];
+      const [k, v] = p.children!;
+      if (!redefined.has(k.value as string)) continue;
+      const unknown = scalarNode('opaque', v.offset, v.length);
+      props[i] = propertyNode(
+        k.value,
+        k.offset,
+        k.length,
+        unknown,
+        p.offset,
+        p.length,
+        p.colonOffset,
+      );
+    }
   props.sort((a, b) => a.offset - b.offset);
   const object = objectNode(blockStart, blockEnd - blockStart, props);
   if (nulls) nullArguments.set(object, nulls);
@@ -592,6 +636,7 @@ export function readHcl(text: string, options: ReadHclOptions = {}): HclDocument
   const c = tree.walk();
   try {
     const targets: Target[] = [];
+    const errors: SyntaxProblem[] = [];
     // config_file → body → its blocks; only resources of the two types are read further.
     if (c.gotoFirstChild()) {
       do {
@@ -606,7 +651,7 @@ export function readHcl(text: string, options: ReadHclOptions = {}): HclDocument
               ? RESOURCE_TYPES[parts.labels[0].text]
               : undefined;
           if (!type) return;
-          const object = blockObject(c, type.schema, text, parts, plain);
+          const object = blockObject(c, type.schema, text, parts, plain, errors);
           const header = parts.labels[parts.labels.length - 1];
           targets.push(
             terraformTarget(type, object, 'terraform', {
@@ -617,7 +662,6 @@ export function readHcl(text: string, options: ReadHclOptions = {}): HclDocument
         });
       } while (c.gotoNextSibling());
     }
-    const errors: SyntaxProblem[] = [];
     if (!errorFree) collectErrors(root, errors);
     const comments: SourceComment[] = [];
     if (text.includes('cloudtrail-lens-')) collectComments(root, text, comments);
