@@ -20,6 +20,11 @@ export interface Node {
   readonly children?: Node[];
   /** Scalars: the value; key nodes: the key (canonical for formats that spell keys differently). */
   readonly value?: any;
+  /**
+   * YAML: the range of a tag on this value that is neither an intrinsic function's short form nor
+   * a YAML core tag (`!Foo`, `!Reff`). Its value is not known: the node is opaque.
+   */
+  readonly unknownTag?: { offset: number; length: number };
 }
 
 /**

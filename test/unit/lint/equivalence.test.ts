@@ -96,6 +96,7 @@ describe('lint: equivalent JSON, YAML, Terraform and Terraform JSON renderings',
     const formatSpecific = [
       'cfn-required-property',
       'cfn-unknown-property',
+      'yaml-unknown-tag',
       'terraform-required-argument',
     ];
     const missing = RULES.filter(

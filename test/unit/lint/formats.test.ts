@@ -95,6 +95,56 @@ describe('lint formats: CloudFormation YAML', () => {
     }
   });
 
+  it('reads a value under an unknown tag as unknown, whatever its shape, and reports it once at the tag', () => {
+    const text = [
+      'Shared: &rw !Custom WriteOnly',
+      'Resources:',
+      '  T:',
+      '    Type: AWS::CloudTrail::Trail',
+      '    Properties:',
+      '      IsLogging: !Foo',
+      '      S3BucketName: !Foo logs',
+      '      IsMultiRegionTrail: !Foo [a]',
+      '      KMSKeyId: !Foo { a: b }',
+      '      SnsTopicName: !Foo |',
+      '        topic',
+      '      EventSelectors:',
+      '        - ReadWriteType: *rw',
+      '        - ReadWriteType: *rw',
+      '',
+    ].join('\n');
+    const doc = readDocument(text, 'yaml');
+    const trail = doc.targets[0].object;
+    for (const key of [
+      'IsLogging',
+      'S3BucketName',
+      'IsMultiRegionTrail',
+      'KMSKeyId',
+      'SnsTopicName',
+    ])
+      assert.equal(prop(trail, key)?.type, 'opaque', key);
+    const bucket = prop(trail, 'S3BucketName')!;
+    assert.equal(
+      text.slice(bucket.offset, bucket.offset + bucket.length),
+      'logs',
+      'the value, not the tag',
+    );
+    const found = lintText(text, { reportSyntaxErrors: true }).findings.filter(
+      (f) => f.ruleId === 'yaml-unknown-tag' || f.ruleId === 'yaml-syntax',
+    );
+    assert.deepEqual(
+      found.map((f) => [f.ruleId, at(text, f), f.start.line]),
+      [
+        ['yaml-unknown-tag', '!Custom', 1],
+        ['yaml-unknown-tag', '!Foo', 6],
+        ['yaml-unknown-tag', '!Foo', 7],
+        ['yaml-unknown-tag', '!Foo', 8],
+        ['yaml-unknown-tag', '!Foo', 9],
+        ['yaml-unknown-tag', '!Foo', 10],
+      ],
+    );
+  });
+
   it('points at the exact line and column of the offending value, and of the resource for a missing setting', () => {
     const r = lintText(TEMPLATE);
     assert.deepEqual(ids(r.findings), ['log-file-validation-off']);

@@ -510,6 +510,37 @@ describe('lint rules: trail settings', () => {
     expectFires(putBasic([{}]).replace('my-trail', 'my trail'), 'trail-name');
   });
 
+  it('yaml-unknown-tag: a tag that is not an intrinsic function, at the tag, its value not judged', () => {
+    const text = [
+      'Resources:',
+      '  Trail:',
+      '    Type: AWS::CloudTrail::Trail',
+      '    Properties:',
+      '      IsLogging: !Foo false',
+      '      S3BucketName: !Ref Logs',
+      '      EnableLogFileValidation: !Reff true',
+      '      IsMultiRegionTrail: true',
+      '',
+    ].join('\n');
+    const found = expectFires(text, 'yaml-unknown-tag', 2);
+    assert.deepEqual(
+      found.map((f) => [text.slice(f.offset, f.offset + f.length), f.start.line, f.severity]),
+      [
+        ['!Foo', 5, 'error'],
+        ['!Reff', 7, 'error'],
+      ],
+    );
+    assert.match(found[0].message, /^!Foo is not a CloudFormation intrinsic function/);
+    // `IsLogging: !Foo false` is not "logging stopped"; `!Reff true` is not "validation on" either.
+    expectQuiet(text, 'logging-stopped');
+    expectQuiet(text, 'log-file-validation-off');
+    // Intrinsic functions and YAML's own tags are not reported.
+    expectQuiet(
+      text.replace('!Foo false', '!If [Prod, true, false]').replace('!Reff true', '!!bool true'),
+      'yaml-unknown-tag',
+    );
+  });
+
   it('terraform-required-argument: name and s3_bucket_name of aws_cloudtrail, name of an event data store', async () => {
     await loadHclParser();
     const [f] = expectFires(

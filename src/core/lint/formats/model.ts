@@ -10,6 +10,7 @@ interface MutableNode {
   parent?: Node;
   children?: Node[];
   value?: unknown;
+  unknownTag?: { offset: number; length: number };
 }
 
 export function scalarNode(
@@ -20,6 +21,16 @@ export function scalarNode(
 ): Node {
   const n: MutableNode = { type, offset, length };
   if (value !== undefined) n.value = value;
+  return n as Node;
+}
+
+/** An opaque value under a tag the linter does not know (Node.unknownTag). */
+export function unknownTagNode(
+  offset: number,
+  length: number,
+  tag: { offset: number; length: number },
+): Node {
+  const n: MutableNode = { type: 'opaque', offset, length, unknownTag: tag };
   return n as Node;
 }
 

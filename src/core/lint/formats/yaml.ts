@@ -1,7 +1,8 @@
 // CloudFormation YAML (and any YAML: `aws cloudtrail … --output yaml`) read with the `yaml`
 // package into the configuration model, keeping each node's exact source range. The short forms of
 // CloudFormation's intrinsic functions (`!Ref`, `!Sub`, `!GetAtt`…) are values left alone, as
-// `{"Ref": …}` / `{"Fn::…": …}` are in JSON; anchors and aliases resolve (an alias stands for the
+// `{"Ref": …}` / `{"Fn::…": …}` are in JSON; so is a value under any other tag (`!Foo`), whose
+// meaning nobody knows, and which the node records for the rule that reports it; anchors and aliases resolve (an alias stands for the
 // anchored node, at the anchor's position), and so do merge keys (`<<: *base`).
 //
 // The model is built from the package's concrete syntax tree (its Parser: every token with its
@@ -11,7 +12,7 @@
 // custom tags so that they are not reported as unknown.
 import { Composer, CST, Lexer, Parser, type Tags } from 'yaml';
 import type { Node } from '../tree';
-import { arrayNode, objectNode, propertyNode, scalarNode } from './model';
+import { arrayNode, objectNode, propertyNode, scalarNode, unknownTagNode } from './model';
 import type { SourceComment, SyntaxProblem } from './types';
 
 /** Every intrinsic function with a YAML short form (CloudFormation User Guide, intrinsic function reference). */
@@ -45,6 +46,9 @@ export const INTRINSIC_TAGS: readonly string[] = [
 ].map((n) => `!${n}`);
 
 const INTRINSICS = new Set(INTRINSIC_TAGS);
+
+/** The YAML core schema's tags (and `!`, "a string"), which the reader resolves as YAML does. */
+const YAML_TAGS = new Set(['!', '!!str', '!!int', '!!float', '!!bool', '!!null', '!!seq', '!!map']);
 
 // Each tag on a scalar (`!Ref Bucket`), a sequence (`!GetAtt [Key, Arn]`) or a mapping: the node
 // keeps its tag and range, and the reader makes it opaque.
@@ -96,15 +100,20 @@ function plainValue(s: string): { type: 'null' | 'boolean' | 'number' | 'string'
   return { type: 'string', value: s };
 }
 
-/** The anchor and tag among the tokens before a value. */
-function propsOf(tokens: readonly Token[] | undefined): { anchor?: string; tag?: string } {
+/** The anchor and tag (and where the tag is) among the tokens before a value. */
+function propsOf(tokens: readonly Token[] | undefined): {
+  anchor?: string;
+  tag?: string;
+  tagOffset?: number;
+} {
   let anchor: string | undefined;
   let tag: string | undefined;
+  let tagOffset: number | undefined;
   for (const t of tokens ?? []) {
     if (t.type === 'anchor') anchor = (t as SourceToken).source.slice(1);
-    else if (t.type === 'tag') tag = (t as SourceToken).source;
+    else if (t.type === 'tag') [tag, tagOffset] = [(t as SourceToken).source, t.offset];
   }
-  return { anchor, tag };
+  return { anchor, tag, tagOffset };
 }
 
 /** Where a value that is absent (`Key:` and nothing) would be: just after the `:`. */
@@ -157,11 +166,14 @@ class Converter {
   private readonly anchors = new Map<string, Node>();
 
   value(token: Token | undefined, props: readonly Token[] | undefined, at: number): Node {
-    const { anchor, tag } = propsOf(
+    const { anchor, tag, tagOffset } = propsOf(
       token?.type === 'block-scalar' ? [...(props ?? []), ...token.props] : props,
     );
     let node: Node;
-    if (!token)
+    if (tag && !INTRINSICS.has(tag) && !YAML_TAGS.has(tag)) {
+      const [start, stop] = token ? this.extent(token, at) : [at, at];
+      node = unknownTagNode(start, stop - start, { offset: tagOffset!, length: tag.length });
+    } else if (!token)
       node = scalarNode(
         tag && INTRINSICS.has(tag) ? 'opaque' : 'null',
         at,

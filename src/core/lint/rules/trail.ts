@@ -12,6 +12,7 @@ import {
   properties,
   propKey,
   stringValue,
+  type Node,
 } from '../tree';
 
 /** A trail name per the CloudTrail naming requirements; undefined when valid. */
@@ -305,6 +306,37 @@ export const cfnUnknownProperty = defineRule(
   },
 );
 
+export const yamlUnknownTag = defineRule(
+  {
+    id: 'yaml-unknown-tag',
+    group: 'correctness',
+    severity: 'error',
+    title: 'YAML tag that is not a CloudFormation intrinsic function',
+    description:
+      'In YAML the tags CloudFormation knows are the short forms of its intrinsic functions (!Ref, !Sub, !GetAtt, !If…); it does not accept a template with any other (a misspelling such as !Reff, a custom tag). The value under an unknown tag is not checked: what it means is not known.',
+    docUrl: DOCS.cfnIntrinsicFunctions,
+  },
+  (ctx) => {
+    if (ctx.syntax.format !== 'yaml') return;
+    // Every node once: an alias stands for its anchored node wherever it is used.
+    const seen = new Set<Node>();
+    const stack: Node[] = [ctx.target.object];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      if (n.unknownTag) {
+        const tag = ctx.text.slice(n.unknownTag.offset, n.unknownTag.offset + n.unknownTag.length);
+        ctx.report({
+          node: n.unknownTag,
+          message: `${tag} is not a CloudFormation intrinsic function (!Ref, !Sub, !GetAtt…); the value it marks is not checked.`,
+        });
+      }
+      if (n.children) for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+    }
+  },
+);
+
 export const terraformRequiredArgument = defineRule(
   {
     id: 'terraform-required-argument',
@@ -331,6 +363,7 @@ export const terraformRequiredArgument = defineRule(
 export const TRAIL_RULES = [
   cfnRequiredProperty,
   cfnUnknownProperty,
+  yamlUnknownTag,
   terraformRequiredArgument,
   trailName,
   s3KeyPrefixLength,
