@@ -41,6 +41,8 @@ export const DOCS = {
   securityHub: 'https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html',
   cfnTrail:
     'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html',
+  cfnTemplateFormats:
+    'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html',
   cfnIntrinsicFunctions:
     'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html',
   terraformTrail:

@@ -159,7 +159,8 @@ describe('lint engine: recognising configurations by content', () => {
     assert.equal(finding.start.line, input.split('\n').length - 1);
     const fixed = applyEdits(input, finding.fixes[0].edits);
     assert.equal(JSON.parse(fixed).EnableLogFileValidation, true);
-    assert.deepEqual(ruleIds(fixed), []);
+    // The key is still set twice (repeated-key), whatever its values.
+    assert.deepEqual(ruleIds(fixed), ['repeated-key']);
     // The reverse order: the effective value is true, nothing to report.
     assert.deepEqual(
       ruleIds(
@@ -168,7 +169,7 @@ describe('lint engine: recognising configurations by content', () => {
           ',\n  "EnableLogFileValidation": true\n}',
         ),
       ),
-      [],
+      ['repeated-key'],
     );
     const yaml = [
       'Resources:',
@@ -189,10 +190,13 @@ describe('lint engine: recognising configurations by content', () => {
     const y = lintText(yaml).findings;
     assert.deepEqual(
       y.map((f) => [f.ruleId, f.start.line]),
-      [['log-file-validation-off', 13]],
+      [
+        ['repeated-key', 13],
+        ['log-file-validation-off', 13],
+      ],
     );
     assert.match(
-      applyEdits(yaml, y[0].fixes[0].edits),
+      applyEdits(yaml, y[1].fixes[0].edits),
       /KMSKeyId[^]*EnableLogFileValidation: true\n$/,
     );
   });

@@ -97,6 +97,8 @@ describe('lint: equivalent JSON, YAML, Terraform and Terraform JSON renderings',
       'cfn-required-property',
       'cfn-unknown-property',
       'yaml-unknown-tag',
+      // JSON and YAML; Terraform refuses an argument set twice itself (hcl-syntax).
+      'repeated-key',
       'terraform-required-argument',
     ];
     const missing = RULES.filter(

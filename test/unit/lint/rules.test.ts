@@ -541,6 +541,56 @@ describe('lint rules: trail settings', () => {
     );
   });
 
+  it('repeated-key: a key set twice in one object, in JSON and YAML, at the later one; a YAML merge key is no repeat', () => {
+    const json = [
+      '{',
+      '  "Resources": {',
+      '    "Trail": {',
+      '      "Type": "AWS::CloudTrail::Trail",',
+      '      "Properties": {',
+      '        "IsLogging": true, "S3BucketName": "b", "IsMultiRegionTrail": true,',
+      '        "EnableLogFileValidation": false,',
+      '        "EnableLogFileValidation": true',
+      '      }',
+      '    },',
+      '    "Trail": { "Type": "AWS::CloudTrail::Trail", "Properties": { "S3BucketName": "c" } }',
+      '  }',
+      '}',
+    ].join('\n');
+    const found = expectFires(json, 'repeated-key', 2);
+    assert.deepEqual(
+      found.map((f) => [json.slice(f.offset, f.offset + f.length), f.start.line, f.severity]),
+      [
+        ['"EnableLogFileValidation"', 8, 'error'],
+        ['"Trail"', 11, 'error'],
+      ],
+    );
+    assert.equal(
+      found[0].message,
+      '"EnableLogFileValidation" is set again here (first on line 7): only this last value counts, so the one on line 7 is ignored.',
+    );
+    const yaml = [
+      'Base: &base',
+      '  IsLogging: true',
+      '  S3BucketName: b',
+      'Resources:',
+      '  Trail:',
+      '    Type: AWS::CloudTrail::Trail',
+      '    Properties:',
+      '      <<: *base',
+      '      IsLogging: false',
+      '      IsMultiRegionTrail: true',
+      '      IsMultiRegionTrail: false',
+      '',
+    ].join('\n');
+    const [y] = expectFires(yaml, 'repeated-key', 1);
+    assert.deepEqual(
+      [y.start.line, yaml.slice(y.offset, y.offset + y.length)],
+      [11, 'IsMultiRegionTrail'],
+    );
+    expectQuiet(yaml.replace('      IsMultiRegionTrail: false\n', ''), 'repeated-key');
+  });
+
   it('terraform-required-argument: name and s3_bucket_name of aws_cloudtrail, name of an event data store', async () => {
     await loadHclParser();
     const [f] = expectFires(

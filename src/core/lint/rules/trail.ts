@@ -337,6 +337,52 @@ export const yamlUnknownTag = defineRule(
   },
 );
 
+export const repeatedKey = defineRule(
+  {
+    id: 'repeated-key',
+    group: 'correctness',
+    severity: 'error',
+    title: 'A key set twice in one object (JSON, YAML)',
+    description:
+      'A JSON or YAML object that sets one key twice says two things: the AWS CLI, CloudFormation and this linter keep only the last value, a reader may see the first, and cfn-lint refuses such a template (E0000, "Duplicate found"). In Terraform, an argument set twice is refused by Terraform itself (hcl-syntax).',
+    docUrl: DOCS.cfnTemplateFormats,
+  },
+  (ctx) => {
+    if (ctx.syntax.format === 'terraform') return;
+    const lineOf = (offset: number) => {
+      let line = 1;
+      for (let i = ctx.text.indexOf('\n'); i >= 0 && i < offset; i = ctx.text.indexOf('\n', i + 1))
+        line++;
+      return line;
+    };
+    const check = (obj: Node) => {
+      const first = new Map<string, Node>();
+      for (const { key, keyNode } of properties(obj)) {
+        // (A YAML merge key's properties are listed only where the mapping does not set the key.)
+        const earlier = first.get(key);
+        if (earlier === undefined) first.set(key, keyNode);
+        else
+          ctx.report({
+            node: keyNode,
+            message: `"${key}" is set again here (first on line ${lineOf(earlier.offset)}): only this last value counts, so the one on line ${lineOf(earlier.offset)} is ignored.`,
+          });
+      }
+    };
+    // The objects holding the target (a resource's logical id set twice in Resources), then every
+    // object in it, each once (a YAML alias stands for its anchored node wherever it is used).
+    for (let n = ctx.target.object.parent; n; n = n.parent) if (n.type === 'object') check(n);
+    const seen = new Set<Node>();
+    const stack: Node[] = [ctx.target.object];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      if (n.type === 'object') check(n);
+      if (n.children) for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+    }
+  },
+);
+
 export const terraformRequiredArgument = defineRule(
   {
     id: 'terraform-required-argument',
@@ -364,6 +410,7 @@ export const TRAIL_RULES = [
   cfnRequiredProperty,
   cfnUnknownProperty,
   yamlUnknownTag,
+  repeatedKey,
   terraformRequiredArgument,
   trailName,
   s3KeyPrefixLength,
