@@ -1,7 +1,8 @@
 // One measured run of the engine, in its own process so that peak RSS is this run's alone:
 // list + index every event file under DIR with the worker pool (loading as the listing finds
 // files, as the CLI and the timeline do), sort by time, then time a
-// few filters. Prints one JSON line. Used by bench/ingest.bench.ts.
+// few filters. Prints one JSON line. Used by bench/ingest.bench.ts. With --index-only it stops
+// after the load (for a profile of the load alone).
 import { readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { EventIndex } from '../src/core/index/eventIndex';
@@ -61,6 +62,12 @@ async function main(): Promise<void> {
     arrayBuffers: mem.arrayBuffers / 1048576,
     heapLimit: heap.heap_size_limit / 1048576,
   };
+  if (process.argv.includes('--index-only')) {
+    // For profiles of the load alone (perf over the whole process): no filters after it.
+    console.log(JSON.stringify({ events: index.size, indexMs, indexCpuMs, mainCpuMs }));
+    await pool.close();
+    return;
+  }
   const filters = FILTERS.map((text) => {
     const node = parseQuery(text);
     return { text, node, times: [] as number[], matches: 0 };
