@@ -69,7 +69,7 @@ export class ValidationVerdicts {
     };
     for (const report of reports) {
       for (const chain of report.chains) {
-        for (const e of chain.events) {
+        for (const e of [...chain.events, ...(chain.backfill ?? [])]) {
           if (e.type === 'log') push(this.logs, e.key, e);
           else if (e.type === 'digest') this.digests.set(e.key, e);
         }

@@ -116,13 +116,18 @@ export function coverageSummary(c: DigestCounts): string | undefined {
   const foreign = c.foreignFiles
     ? `${c.foreignFiles} other object(s) in the trail's folders that CloudTrail did not deliver there (NOT VALIDATED)`
     : '';
+  const backfill = c.invalidBackfill
+    ? `${c.invalidBackfill} backfill digest file(s) not valid or log file(s) not matching one (NOT VALIDATED)`
+    : '';
   const deleted = c.deletedDigests
     ? `${c.deletedDigests} digest file(s) deleted (signature on record, file gone)`
     : '';
   const unverified = c.unverifiedLogs
     ? `${c.unverifiedLogs} of the valid log files are listed only by UNVERIFIED digests (their hashes match, but no checked signature vouches for them)`
     : '';
-  return [logs, trailing, foreign, deleted, unverified].filter(Boolean).join('; ') || undefined;
+  return (
+    [logs, trailing, foreign, backfill, deleted, unverified].filter(Boolean).join('; ') || undefined
+  );
 }
 
 function notValidatedWhy(c: DigestCounts): string {
@@ -153,6 +158,8 @@ export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>
   'chain-truncated',
   'log-trailing-data',
   'foreign-file',
+  'backfill-invalid',
+  'backfill-log-invalid',
   'deleted-digest',
   'previous-hash-mismatch',
   'previous-signature-mismatch',

@@ -107,8 +107,15 @@ export type FindingKind =
    * but loading the folder reads it as events.
    */
   | 'foreign-file'
-  /** Backfill digests, which the CLI skips and so do we. */
-  | 'backfill-skipped'
+  /**
+   * Backfill digests (`…_backfill.json.gz`: logs CloudTrail delivered too late for their hour's
+   * digest), which Debian's AWS CLI skips: how many were valid and how many logs they vouch for.
+   */
+  | 'backfill-validated'
+  /** A backfill digest that is not valid (INVALID or UNVERIFIED): the logs it lists are NOT VALIDATED. */
+  | 'backfill-invalid'
+  /** A log a valid backfill digest lists that does not match it (INVALID). */
+  | 'backfill-log-invalid'
   /** A digest verified with a key whose listed validity period does not include the digest's end time. */
   | 'key-outside-validity';
 
@@ -147,6 +154,8 @@ export interface DigestCounts {
   trailingDataLogs: number;
   /** Other objects in the trail's folders (foreign-file: in the day folders of the window, or above the day folders): NOT VALIDATED. */
   foreignFiles: number;
+  /** Backfill digests not valid, and logs a valid one lists that do not match it (backfill-invalid, backfill-log-invalid). */
+  invalidBackfill: number;
   /**
    * Of validLogs, those listed by an UNVERIFIED digest: their hash matches a digest whose
    * signature could not be checked here, so nothing signed vouches for them (they count as valid
@@ -167,6 +176,12 @@ export interface ChainReport {
   foundEnd?: string;
   /** Every status line in the CLI's order. */
   events: StatusEvent[];
+  /**
+   * The backfill digests' verdicts and those of the logs the valid ones list: not among the AWS
+   * CLI's lines (Debian's skips backfill digests), but what custody and the report judge those
+   * logs by.
+   */
+  backfill: Array<DigestVerdict | LogVerdict>;
   findings: Finding[];
   counts: DigestCounts;
 }
@@ -183,8 +198,8 @@ export interface ValidationReport {
 /**
  * True when a chain report has anything not valid: INVALID or UNVERIFIED files (the AWS CLI's
  * verdicts), logs NOT VALIDATED because the digest that should list them is missing, logs with
- * data after what their digest hashes, objects CloudTrail did not deliver in the trail's folders, or
- * deleted digests. Other findings alone don't count (see exitCodeOf's --strict).
+ * data after what their digest hashes, objects CloudTrail did not deliver in the trail's folders,
+ * backfill digests that are not valid (or logs that do not match one), or deleted digests. Other findings alone don't count (see exitCodeOf's --strict).
  */
 export function chainFailed(c: ChainReport): boolean {
   const k = c.counts;
@@ -195,6 +210,7 @@ export function chainFailed(c: ChainReport): boolean {
       k.notValidatedLogs +
       k.trailingDataLogs +
       k.foreignFiles +
+      k.invalidBackfill +
       k.deletedDigests >
     0
   );

@@ -183,6 +183,8 @@ const NOT_VALIDATED_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
   'chain-truncated',
   'log-trailing-data',
   'foreign-file',
+  'backfill-invalid',
+  'backfill-log-invalid',
   'deleted-digest',
 ]);
 
@@ -259,11 +261,13 @@ export function suspiciousLogKeys(report: ValidationReport): string[] {
       if (
         (f.kind === 'unlisted-log' ||
           f.kind === 'log-trailing-data' ||
-          f.kind === 'foreign-file') &&
+          f.kind === 'foreign-file' ||
+          f.kind === 'backfill-log-invalid') &&
         f.key
       )
         keys.add(f.key);
-      if (f.kind === 'chain-truncated') for (const k of f.keys ?? []) keys.add(k);
+      if (f.kind === 'chain-truncated' || f.kind === 'backfill-invalid')
+        for (const k of f.keys ?? []) keys.add(k);
     }
   }
   for (const f of report.findings) if (f.kind === 'foreign-file' && f.key) keys.add(f.key);

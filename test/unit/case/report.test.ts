@@ -233,6 +233,32 @@ describe('evidence report', function () {
     }
   });
 
+  it('custody: a late log a valid backfill digest lists is valid by that digest, as validate vouches for it', async () => {
+    const other = new CaseWorkspace(2);
+    try {
+      const chain = other.bucket.chain();
+      const late = chain.unlistedLog('2024-05-14T09:40:00Z');
+      const backfill = chain.backfill([late], '2024-05-14T12:00:00Z');
+      other.bucket.writeSignatures(other.signaturesFile);
+      const idx = await other.load(pool);
+      const rows = (await idx.query({ kind: 'all' })).rows;
+      const validate = async () =>
+        validateSource(new FolderSource(other.root), {
+          publicKeys: await loadPublicKeyFiles([other.keysFile]),
+          signatures: await loadSignaturesFile(other.signaturesFile),
+        });
+      const f = (await custodyOf(idx, rows, [await validate()])).files.find((x) => x.key === late)!;
+      assert.equal(f.verdict, 'valid', f.reason);
+      assert.match(f.reason, new RegExp(`by digest ${backfill.key.replace(/[.]/g, '\\.')}`));
+      // Without the backfill digest, nothing vouches for it.
+      rmSync(other.bucket.file(backfill.key));
+      const g = (await custodyOf(idx, rows, [await validate()])).files.find((x) => x.key === late)!;
+      assert.notEqual(g.verdict, 'valid');
+    } finally {
+      other.dispose();
+    }
+  });
+
   it('custody: a changed copy of a listed log under another root is invalid, not valid by its key or name', async () => {
     // The bucket copy and a second copy (a working folder) loaded together: validation read the
     // bucket's object; the other copy has the same key but not the content the digest lists.

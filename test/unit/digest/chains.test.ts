@@ -1,7 +1,8 @@
 // Layouts (organization trails, prefixes, several regions), keys (rotation, SPKI), signatures
 // offline, the findings beyond the CLI, and the JSON output.
 import * as assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { signingKey } from '../../../src/core/synthetic/digests';
 import { cli, digestLine, Workspace } from './helpers';
@@ -407,15 +408,75 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     );
   });
 
-  it('finding: backfill digests are skipped, as by the CLI, and said so', async () => {
-    const [d0] = ws.bucket.chain().hours(2);
-    const backfill = d0.key.replace('.json.gz', '_backfill.json.gz');
-    (await import('node:fs')).copyFileSync(ws.bucket.file(d0.key), ws.bucket.file(backfill));
-    const chain = (await json(ws)).chains[0];
-    assert.equal(chain.counts.validDigests, 2);
+  it('backfill: a late log a signed backfill digest lists is vouched for, outside the AWS CLI lines; without it, or edited since, it fails', async () => {
+    const chain = ws.bucket.chain();
+    chain.hours(3);
+    // A log delivered late for the 10:17–11:17 hour, which its digest does not list.
+    const late = chain.unlistedLog('2024-05-14T10:40:00Z');
+    const without = (await json(ws)).chains[0];
     assert.deepEqual(
-      chain.findings.map((f) => [f.kind, f.keys]),
-      [['backfill-skipped', [backfill]]],
+      without.findings.map((f) => [f.kind, f.key]),
+      [['unlisted-log', late]],
+    );
+    const written = chain.backfill([late], '2024-05-14T13:05:00Z');
+    const r = await ws.validate(WINDOW);
+    assert.equal(r.code, 0, r.out);
+    const report = await json(ws);
+    const c = report.chains[0];
+    // The AWS CLI's lines and counts are those of the hourly digests only.
+    assert.equal(c.counts.validDigests, 3);
+    assert.equal(c.counts.validLogs, 6);
+    assert.equal(c.counts.invalidBackfill, 0);
+    assert.deepEqual(
+      c.findings.map((f) => [f.kind, f.keys]),
+      [['backfill-validated', [written.key]]],
+    );
+    assert.ok(
+      r.out.includes(
+        "FINDING\tbackfill-validated\t1 backfill digest file(s) valid, vouching for 1 log file(s) delivered after their hour's digest",
+      ),
+      r.out,
+    );
+    assert.ok(!r.out.includes(written.key), 'not among the AWS CLI lines');
+
+    // The late log edited: the backfill digest's hash no longer matches it.
+    writeFileSync(ws.bucket.file(late), gzipSync('{"Records":[]}'));
+    const edited = (await json(ws)).chains[0];
+    assert.deepEqual(
+      edited.findings.map((f) => [f.kind, f.key]),
+      [
+        ['backfill-log-invalid', late],
+        ['backfill-validated', undefined],
+      ],
+    );
+    assert.equal((await ws.validate(WINDOW)).code, 1);
+  });
+
+  it('backfill: a backfill digest copied from elsewhere or signed by another key fails, and its logs are NOT VALIDATED once', async () => {
+    const chain = ws.bucket.chain();
+    const [d0] = chain.hours(2);
+    // A copy of an hourly digest under a backfill name: its content names another location.
+    const copy = d0.key.replace('.json.gz', '_backfill.json.gz');
+    copyFileSync(ws.bucket.file(d0.key), ws.bucket.file(copy));
+    // A forged one: listed logs, a signature by a key CloudTrail does not hold.
+    const forgedLog = chain.unlistedLog('2024-05-14T10:20:00Z');
+    const forger = ws.bucket.chain({ key: signingKey(1) });
+    const forged = forger.backfill([forgedLog], '2024-05-14T12:00:00Z');
+    const c = (await json(ws)).chains[0];
+    assert.deepEqual(
+      c.findings.map((f) => [f.kind, f.key]).sort(),
+      [
+        ['backfill-invalid', copy],
+        ['backfill-invalid', forged.key],
+      ].sort(),
+    );
+    assert.equal(c.counts.invalidBackfill, 2);
+    assert.equal(c.counts.validDigests, 2, 'the AWS CLI lines unchanged');
+    const r = await ws.validate(WINDOW);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.out,
+      /Backfill digest \S+_backfill\.json\.gz is INVALID: has been moved from its original location/,
     );
   });
 
