@@ -119,7 +119,13 @@ const HOSTILE = (
     { eventTime: '2024-05-14T00:00:13Z', eventID: '0123abcd-ef01-4234-9567-89abcdef0123' },
     { eventTime: '2024-05-14T00:00:14Z', eventID: '0123abcd-ef01-4234-9567-89abcdef012g' },
     // Attribution inputs (columns.ts ORIGIN_INPUT_FIELDS): responses read for issuing calls only,
-    // whatever the key order; anything but an object on the way is absent.
+    // whatever the key order; anything but an object on the way is absent. A user named after an
+    // issuing call, met first, must not hide that call's responses.
+    {
+      eventTime: '2024-05-14T00:00:14Z',
+      userIdentity: { type: 'IAMUser', userName: 'AssumeRole' },
+      eventName: 'ListUsers',
+    },
     {
       eventTime: '2024-05-14T00:00:15Z',
       eventName: 'AssumeRole',

@@ -33,7 +33,7 @@ const F_CHILD: u32 = 16;
 const PLAIN: u32 = 0; // a string without escapes: its bytes between the quotes
 const ESCAPED: u32 = 1; // a string with escapes: its bytes between the quotes, JSON.parse'd by JS
 const LITERAL: u32 = 2; // a number, true, false or null: its bytes
-const ISSUING: u32 = 4; // flag: an eventName that may be one of the issuing calls
+const ISSUING: u32 = 4; // flag: a string that may be one of the issuing calls (an eventName)
 
 // ---- memory: a bump heap; the key table below `fileBase`, one file's data above it ---------
 
@@ -407,7 +407,7 @@ function grow(): void {
 }
 
 /** The id of the value input[start, end) of `kind`: 1, 2, … in the order first met. */
-function intern(start: i32, end: i32, kind: u32, column: i32): u32 {
+function intern(start: i32, end: i32, kind: u32): u32 {
   const len = end - start;
   const h = hashOf(start, end, kind);
   let s = h & (<u32>tableMask);
@@ -429,13 +429,11 @@ function intern(start: i32, end: i32, kind: u32, column: i32): u32 {
     s = h & (<u32>tableMask);
     while (load<u32>(table + <usize>(s * 4)) != 0) s = (s + 1) & (<u32>tableMask);
   }
-  // An eventName JavaScript may find to be an issuing call (an escaped one is decided there).
+  // A value JavaScript may find to be an issuing call (an escaped one is decided there), whatever
+  // the column it is first met in: a user named AssumeRole met before the file's first AssumeRole
+  // call would otherwise hide every such call's response (its issued key) for the rest of the file.
   let flags = kind;
-  if (
-    column == eventNameColumn &&
-    (kind == ESCAPED || (kind == PLAIN && isIssuingName(start, len)))
-  )
-    flags |= ISSUING;
+  if (kind == ESCAPED || (kind == PLAIN && isIssuingName(start, len))) flags |= ISSUING;
   const e = values + <usize>(valueCount * 16);
   store<u32>(e, start);
   store<i32>(e, len, 4);
@@ -749,7 +747,7 @@ function readScalar(j: i32, column: i32, depth: i32, out: usize): i32 {
     }
     const kind = sawEscape ? ESCAPED : PLAIN;
     if (out) {
-      store<u32>(target, intern(j + 1, e, kind, -1));
+      store<u32>(target, intern(j + 1, e, kind));
       return e + 1;
     }
     // Most columns repeat from record to record in a file: the column's last value first.
@@ -766,7 +764,7 @@ function readScalar(j: i32, column: i32, depth: i32, out: usize): i32 {
         return e + 1;
       }
     }
-    const id = intern(j + 1, e, kind, column);
+    const id = intern(j + 1, e, kind);
     store<u32>(target, id);
     store<u32>(last, id);
     return e + 1;
@@ -779,6 +777,6 @@ function readScalar(j: i32, column: i32, depth: i32, out: usize): i32 {
   }
   const end = literalEnd(j);
   if (end < 0) return BAD;
-  store<u32>(target, intern(j, end, LITERAL, -1));
+  store<u32>(target, intern(j, end, LITERAL));
   return end;
 }
