@@ -178,7 +178,11 @@ export class RecordWalk {
         beneathAt += e.beneath.length;
       }
     }
-    const issuingWords = t.issuing.flatMap((name) => [keyAt(name), name.length]);
+    const issuingWords = t.issuing.flatMap((name) => {
+      // The walk decodes an escaped eventName into 32 bytes to compare it (MAX_ISSUING_NAME).
+      if (!/^[\x20-\x7e]{1,32}$/.test(name)) throw new Error(`key table: ${name} is not one`);
+      return [keyAt(name), name.length];
+    });
     const size = keysOff + keyBytes.length;
     const p = this.x.alloc(size);
     this.views();

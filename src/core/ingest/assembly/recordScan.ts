@@ -33,7 +33,7 @@ const F_CHILD: u32 = 16;
 const PLAIN: u32 = 0; // a string without escapes: its bytes between the quotes
 const ESCAPED: u32 = 1; // a string with escapes: its bytes between the quotes, JSON.parse'd by JS
 const LITERAL: u32 = 2; // a number, true, false or null: its bytes
-const ISSUING: u32 = 4; // flag: a string that may be one of the issuing calls (an eventName)
+const ISSUING: u32 = 4; // flag: a string that is one of the issuing calls' names (an eventName)
 
 // ---- memory: a bump heap; the key table below `fileBase`, one file's data above it ---------
 
@@ -92,6 +92,7 @@ export function configure(table: usize): void {
   keys = table + load<u32>(table, 28);
   issuing = table + load<u32>(table, 32);
   info = alloc(64);
+  unescaped = alloc(MAX_ISSUING_NAME);
   fileBase = heapTop;
 }
 
@@ -381,13 +382,64 @@ function hashOf(start: i32, end: i32, kind: u32): u32 {
   return <u32>(h ^ (h >> 32));
 }
 
-function isIssuingName(start: i32, len: i32): bool {
+/** Whether the len bytes at p are one of the issuing call names. */
+function isIssuingName(p: usize, len: i32): bool {
   for (let k = 0; k < nIssuing; k++) {
     const e = issuing + <usize>(k * 8);
-    if (load<i32>(e, 4) == len && same(keys + <usize>load<u32>(e), input + <usize>start, len))
-      return true;
+    if (load<i32>(e, 4) == len && same(keys + <usize>load<u32>(e), p, len)) return true;
   }
   return false;
+}
+
+/** The longest issuing call name this walk decodes an escaped string for (they are 25 at most). */
+const MAX_ISSUING_NAME: i32 = 32;
+/** Where an escaped string's decoded contents go (MAX_ISSUING_NAME bytes). */
+let unescaped: usize = 0;
+
+/** The character a one-letter escape stands for (stringEnd allowed only JSON's). */
+function escapedChar(e: u32): u32 {
+  if (e == 0x62) return 0x08; // \b
+  if (e == 0x66) return 0x0c; // \f
+  if (e == 0x6e) return 0x0a; // \n
+  if (e == 0x72) return 0x0d; // \r
+  if (e == 0x74) return 0x09; // \t
+  return e; // \" \\ \/
+}
+
+function hexDigit(c: u32): u32 {
+  return c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57;
+}
+
+/**
+ * Whether input[start, end), a string's contents with escapes (checked by stringEnd), is one of
+ * the issuing call names once decoded, as JSON.parse decodes it: the JavaScript walk decides on
+ * the decoded value, so that both walks read the same responses (and give the same values ids).
+ */
+function unescapesToIssuing(start: i32, end: i32): bool {
+  let n = 0;
+  let i = start;
+  while (i < end) {
+    let c = at(i);
+    if (c == 0x5c) {
+      const e = at(i + 1);
+      if (e == 0x75) {
+        c =
+          (hexDigit(at(i + 2)) << 12) |
+          (hexDigit(at(i + 3)) << 8) |
+          (hexDigit(at(i + 4)) << 4) |
+          hexDigit(at(i + 5));
+        i += 6;
+      } else {
+        c = escapedChar(e);
+        i += 2;
+      }
+    } else i++;
+    // The names are ASCII: a longer text, or any other character, is none of them.
+    if (c > 0x7f || n == MAX_ISSUING_NAME) return false;
+    store<u8>(unescaped + <usize>n, <u8>c);
+    n++;
+  }
+  return isIssuingName(unescaped, n);
 }
 
 function grow(): void {
@@ -429,11 +481,15 @@ function intern(start: i32, end: i32, kind: u32): u32 {
     s = h & (<u32>tableMask);
     while (load<u32>(table + <usize>(s * 4)) != 0) s = (s + 1) & (<u32>tableMask);
   }
-  // A value JavaScript may find to be an issuing call (an escaped one is decided there), whatever
-  // the column it is first met in: a user named AssumeRole met before the file's first AssumeRole
-  // call would otherwise hide every such call's response (its issued key) for the rest of the file.
+  // A value that is an issuing call's name, whatever the column it is first met in: a user named
+  // AssumeRole met before the file's first AssumeRole call would otherwise hide every such call's
+  // response (its issued key) for the rest of the file.
   let flags = kind;
-  if (kind == ESCAPED || (kind == PLAIN && isIssuingName(start, len))) flags |= ISSUING;
+  if (
+    (kind == PLAIN && isIssuingName(input + <usize>start, len)) ||
+    (kind == ESCAPED && unescapesToIssuing(start, end))
+  )
+    flags |= ISSUING;
   const e = values + <usize>(valueCount * 16);
   store<u32>(e, start);
   store<i32>(e, len, 4);
@@ -444,7 +500,7 @@ function intern(start: i32, end: i32, kind: u32): u32 {
   return valueCount;
 }
 
-function mayBeIssuing(id: u32): bool {
+function isIssuing(id: u32): bool {
   if (id == 0 || id >= PACKED_UUID) return false;
   return (load<u32>(values + <usize>((id - 1) * 16), 8) & ISSUING) != 0;
 }
@@ -676,7 +732,7 @@ function scanObject(i: i32, level: i32, depth: i32, out: usize): i32 {
         (at(j) != 0x7b ||
           (flags & F_ISSUING_ONLY &&
             load<u32>(ids + <usize>(eventNameColumn * 4)) != 0 &&
-            !mayBeIssuing(load<u32>(ids + <usize>(eventNameColumn * 4)))))
+            !isIssuing(load<u32>(ids + <usize>(eventNameColumn * 4)))))
       ) {
         seen |= bit;
         j = skipValue(j);
