@@ -13,6 +13,7 @@ import { mapLimited } from '../mapLimited';
 import {
   accountKindPrefix,
   KIND_FOLDERS,
+  logFolderOfDigestFolder,
   notDeliveredThere,
   parseCloudTrailKey,
   trailFolderOf,
@@ -154,11 +155,12 @@ export async function inventoryScope(
 ): Promise<SourceInventory> {
   const catalog = new CloudTrailCatalog(source);
   const inventory = new InventoryBuilder();
+  const scoped = scope.scopePrefix ? scopeCovers(scope.scopePrefix) : undefined;
   const touches = (p: string) =>
-    !scope.scopePrefix || p.startsWith(scope.scopePrefix) || scope.scopePrefix.startsWith(p);
+    !scoped || scoped.prefixes.some((s) => p.startsWith(s) || s.startsWith(p));
   /** An object found on the way to the day folders (a file there is foreign, see InventoryBuilder). */
   const onObject = (key: string) => {
-    if (!scope.scopePrefix || key.startsWith(scope.scopePrefix)) inventory.add(key);
+    if (!scoped || scoped.covers(key)) inventory.add(key);
   };
   /** Folders found where CloudTrail makes none: whatever they hold, the loaders read. */
   const strayFolders: string[] = [];
@@ -259,6 +261,20 @@ export async function inventoryScope(
       inventory.add(o.key);
   });
   return inventory.done();
+}
+
+/**
+ * What a scope prefix stands for: the prefix itself and, for a digest region or day folder (the
+ * explorer's row of a chain or of its day), the log folder of the same region or day, whose logs
+ * that chain judges.
+ */
+export function scopeCovers(scopePrefix: string): {
+  prefixes: string[];
+  covers: (key: string) => boolean;
+} {
+  const logs = logFolderOfDigestFolder(scopePrefix);
+  const prefixes = logs ? [scopePrefix, logs] : [scopePrefix];
+  return { prefixes, covers: (key) => prefixes.some((p) => key.startsWith(p)) };
 }
 
 /** Sorts CloudTrail digest and log keys into chains and log groups. */

@@ -13,6 +13,7 @@ import {
   groupKey,
   inventoryScope,
   LogObject,
+  scopeCovers,
   parseTrailArn,
   SourceInventory,
   stampTime,
@@ -251,12 +252,13 @@ export async function validateInventory(
   // or a file above the region folders (an account's, its kind folders, AWSLogs/). A folder with
   // another trail's chain is that trail's to judge.
   const anyChainGroups = new Set(inventory.chains.map((c) => groupKey(c.id)));
+  const scoped = options.scopePrefix ? scopeCovers(options.scopePrefix) : undefined;
   for (const [gk, group] of inventory.foreignGroups) {
     if (anyChainGroups.has(gk)) continue;
     if (options.region && group.region && group.region !== options.region) continue;
     if (options.accountId && group.accountId !== options.accountId) continue;
     const objects = (inventory.foreign.get(gk) ?? []).filter(
-      (f) => dayInWindow(f) && (!options.scopePrefix || f.key.startsWith(options.scopePrefix)),
+      (f) => dayInWindow(f) && (!scoped || scoped.covers(f.key)),
     );
     findings.push(...objects.map((f) => foreignFinding(f, (key) => localPathOf(source, key))));
   }

@@ -219,6 +219,21 @@ function placeUnder(key: string, parts: string[], at: number): TrailFolderPlace 
 }
 
 /**
+ * The log folder of the same region or day as a digest region or day folder
+ * (`…/CloudTrail-Digest/<region>/[YYYY/MM/DD/]` → `…/CloudTrail/<region>/[YYYY/MM/DD/]`), whose
+ * logs the digests there list; undefined for any other prefix.
+ */
+export function logFolderOfDigestFolder(prefix: string): string | undefined {
+  const place = trailFolderOf(`${prefix}x`);
+  if (place?.kind !== 'digest' || place.accountId === undefined || place.region === undefined)
+    return undefined;
+  const at = { ...place, accountId: place.accountId };
+  const digests = accountKindPrefix({ ...at, kind: 'digest' });
+  if (!prefix.startsWith(digests)) return undefined;
+  return accountKindPrefix({ ...at, kind: 'log' }) + prefix.slice(digests.length);
+}
+
+/**
  * Why an object in a trail's folders (trailFolderOf) is not one CloudTrail delivered there, or
  * undefined when it is. In a log day folder CloudTrail writes nothing but
  * `<acct>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz`, named for that folder's account

@@ -3,7 +3,13 @@
 // events. Each is a foreign-file finding, NOT VALIDATED, and the chain fails.
 import * as assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { inventorySource, validateInventory, loadPublicKeyFiles } from '../../../src/core/digest';
+import {
+  inventorySource,
+  loadPublicKeyFiles,
+  loadSignaturesFile,
+  validateInventory,
+  validateSource,
+} from '../../../src/core/digest';
 import { suspiciousLogKeys, planProblems } from '../../../src/extension/digest/reportModel';
 import { classifyObject } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
@@ -249,6 +255,34 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
         .map((f) => f.key)
         .sort(),
       planted,
+    );
+  });
+
+  it("validated from the explorer's region row (the digest region folder): what lies above the day folders of the region's log folder is named too, as a full listing does", async () => {
+    ws.bucket.chain().hours(3);
+    for (const [key, bytes] of [...ABOVE, ...NOT_EVENTS]) ws.bucket.write(key, bytes);
+    const source = new FolderSource(ws.root);
+    const options = {
+      publicKeys: await loadPublicKeyFiles([ws.keys()]),
+      signatures: await loadSignaturesFile(ws.signatures()),
+      scopePrefix: 'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/',
+      startTime: Date.parse('2024-05-14T09:00:00Z'),
+      endTime: Date.parse('2024-05-15T00:00:00Z'),
+    };
+    const foreignKeys = (r: Awaited<ReturnType<typeof validateSource>>) =>
+      [...r.chains.flatMap((c) => c.findings), ...r.findings]
+        .filter((f) => f.kind === 'foreign-file')
+        .map((f) => f.key)
+        .sort();
+    const region = ABOVE.map(([k]) => k)
+      .filter((k) => /\/CloudTrail(-Digest)?\/us-east-1\//.test(k))
+      .sort();
+    assert.ok(region.includes('AWSLogs/111122223333/CloudTrail/us-east-1/evil/x.json'));
+    assert.deepEqual(foreignKeys(await validateSource(source, options)), region);
+    // The whole-bucket listing of the same scope finds the same.
+    assert.deepEqual(
+      foreignKeys(await validateInventory(source, await inventorySource(source), options)),
+      region,
     );
   });
 
