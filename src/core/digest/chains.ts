@@ -12,6 +12,7 @@ import {
 import { mapLimited } from '../mapLimited';
 import {
   accountKindPrefix,
+  isCalendarDate,
   KIND_FOLDERS,
   logFolderOfDigestFolder,
   notDeliveredThere,
@@ -216,22 +217,30 @@ export async function inventoryScope(
         if (scope.start !== undefined && days(scope.start, last).length <= DAYS_LISTED_DIRECTLY) {
           dates = days(scope.start, last);
           // The region, year and month folders on the way to the window's days, for what
-          // CloudTrail never writes there.
-          const levels = new Map<string, RegExp>([[regionFolder, /^\d{4}$/]]);
+          // CloudTrail never writes there: files, and folders that are no year, month or day.
+          const levels = new Map<string, (name: string) => boolean>([
+            [regionFolder, (name) => /^\d{4}$/.test(name)],
+          ]);
           for (const d of dates) {
-            levels.set(`${regionFolder}${d.slice(0, 4)}/`, /^\d{2}$/);
-            levels.set(`${regionFolder}${d.slice(0, 4)}/${d.slice(5, 7)}/`, /^\d{2}$/);
+            const [yyyy, mm] = d.split('-');
+            levels.set(`${regionFolder}${yyyy}/`, (name) => isCalendarDate(`${yyyy}-${name}-01`));
+            levels.set(`${regionFolder}${yyyy}/${mm}/`, (name) =>
+              isCalendarDate(`${yyyy}-${mm}-${name}`),
+            );
           }
           await mapLimited([...levels], LIST_CONCURRENCY, async ([level, expected]) => {
             for (const e of await catalog.listQuiet(level, signal))
-              if (e.kind === 'object' || !expected.test(lastSegment(e.prefix))) onOther(e);
+              if (e.kind === 'object' || !expected(lastSegment(e.prefix))) onOther(e);
           });
         } else {
           const lo = scope.start === undefined ? '' : isoDay(scope.start);
           const hi = isoDay(last);
-          dates = (await catalog.datesUnder(regionFolder, signal, onOther)).filter(
-            (d) => d >= lo && d <= hi,
-          );
+          const found = await catalog.datesUnder(regionFolder, signal, onOther);
+          // A folder shaped like a day that is no day (2024/05/99/) is one CloudTrail never makes.
+          for (const d of found)
+            if (!isCalendarDate(d))
+              onOther({ kind: 'prefix', prefix: dayKindPrefix(account, kind, region, d) });
+          dates = found.filter((d) => isCalendarDate(d) && d >= lo && d <= hi);
         }
         for (const d of dates) folders.push(dayKindPrefix(account, kind, region, d));
       });

@@ -212,10 +212,19 @@ function placeUnder(key: string, parts: string[], at: number): TrailFolderPlace 
   const base = { organizationId, accountId: account, kind };
   if (parts.length === i + 1) return place(i, base);
   const region = parts[i++];
-  const [yyyy, mm, dd] = parts.slice(i, i + 3);
-  if (parts.length > i + 3 && /^\d{4}$/.test(yyyy) && /^\d{2}$/.test(mm) && /^\d{2}$/.test(dd))
-    return place(i + 3, { ...base, region, date: `${yyyy}-${mm}-${dd}` });
+  const date = parts.slice(i, i + 3).join('-');
+  if (parts.length > i + 3 && isCalendarDate(date)) return place(i + 3, { ...base, region, date });
   return place(i, { ...base, region });
+}
+
+/**
+ * True for `YYYY-MM-DD` naming a day of the calendar: CloudTrail's day folders are days, so a
+ * `2024/05/99/` or `2024/13/01/` folder is one it never makes.
+ */
+export function isCalendarDate(date: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false;
+  const t = Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10));
+  return new Date(t).toISOString().slice(0, 10) === date;
 }
 
 /**
@@ -247,7 +256,7 @@ export function notDeliveredThere(f: TrailFolderPlace): string | undefined {
     if (f.region === undefined)
       return `CloudTrail writes no file directly in ${KIND_FOLDERS[f.kind]}/`;
     const folders = f.rest.slice(0, f.rest.lastIndexOf('/') + 1);
-    return /^(\d{4}\/(\d{2}\/)?)?$/.test(folders)
+    return /^(\d{4}\/((0[1-9]|1[0-2])\/)?)?$/.test(folders)
       ? `it is not in a day folder (CloudTrail writes files only in ${f.region}/YYYY/MM/DD/)`
       : `it is in a folder CloudTrail does not make (${f.region}/${folders}; it makes only ${f.region}/YYYY/MM/DD/)`;
   }

@@ -286,6 +286,42 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
     );
   });
 
+  it('folders shaped like days that are no day (2024/05/99/, 2024/13/01/, 2024/02/30/) are folders CloudTrail never makes: named in every window', async () => {
+    ws.bucket.chain().hours(2);
+    const region = 'AWSLogs/111122223333/CloudTrail/us-east-1/';
+    const planted = [
+      `${region}2024/05/99/evil.json.gz`,
+      `${region}2024/05/00/111122223333_CloudTrail_us-east-1_20240514T1040Z_AAAAAAAAAAAAAAAA.json.gz`,
+      `${region}2024/13/01/evil.json.gz`,
+      `${region}2024/02/30/evil.json.gz`,
+      'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/32/x.json',
+    ].sort();
+    for (const key of planted) ws.bucket.write(key, gzipSync(EVENT('NoDay')));
+    const foreignKeys = (r: JsonReport) =>
+      [...r.chains.flatMap((c) => c.findings), ...r.findings]
+        .filter((f) => f.kind === 'foreign-file')
+        .map((f) => f.key)
+        .sort();
+    assert.match(
+      notDeliveredThere(trailFolderOf(`${region}2024/02/30/evil.json.gz`)!) ?? '',
+      /^it is in a folder CloudTrail does not make \(us-east-1\/2024\/02\/30\//,
+    );
+    // A short window (its days named directly), a long one and an open one (the folders listed).
+    for (const window of [
+      WINDOW,
+      ['--start-time', '2024-02-01T00:00:00Z', '--end-time', '2024-05-15T00:00:00Z'],
+      ['--end-time', '2024-05-15T00:00:00Z'],
+    ]) {
+      const json = JSON.parse(
+        (await ws.validate([...window, '--format', 'json'])).out,
+      ) as JsonReport;
+      const expected =
+        window === WINDOW ? planted.filter((k) => !k.includes('/2024/02/')) : planted;
+      assert.deepEqual(foreignKeys(json), expected, window.join(' '));
+      assert.equal(json.exitCode, 1);
+    }
+  });
+
   it('a region folder without any digest: a file planted in it fails the validation, unless another region is asked for', async () => {
     ws.bucket.chain().hours(2);
     const key = 'AWSLogs/111122223333/CloudTrail/eu-west-1/2024/evil.json.gz';
