@@ -102,6 +102,13 @@ export function renderReport(report: ValidationReport, ctx: RenderContext): Rend
       ? `${report.chains.length} chain(s): ${report.chains.length - failed} fully valid, ${failed} with INVALID, UNVERIFIED or NOT VALIDATED files or deleted digests; ${findings} finding(s) beyond aws cloudtrail validate-logs`
       : 'No digest chains found (expected [prefix/]AWSLogs/[o-…/]<account>/CloudTrail-Digest/<region>/…).',
   );
+  // Failures outside every chain (a file CloudTrail never writes where it lies, a deleted digest)
+  // fail the validation too: the line above must not read as all valid.
+  const outside = report.findings.filter((f) => NOT_VALIDATED_FINDINGS.has(f.kind)).length;
+  if (outside)
+    push(
+      `${outside} more outside the chains: files NOT VALIDATED or digests deleted (see Other findings); the validation fails`,
+    );
   for (const w of report.keyWarnings) push(`Warning: ${w}`);
   for (const chain of report.chains) renderChain(chain);
   if (report.findings.length) {

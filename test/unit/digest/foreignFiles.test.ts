@@ -10,7 +10,11 @@ import {
   validateInventory,
   validateSource,
 } from '../../../src/core/digest';
-import { suspiciousLogKeys, planProblems } from '../../../src/extension/digest/reportModel';
+import {
+  planProblems,
+  renderReport,
+  suspiciousLogKeys,
+} from '../../../src/extension/digest/reportModel';
 import { classifyObject } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { notDeliveredThere, trailFolderOf } from '../../../src/core/sources/layout';
@@ -413,6 +417,12 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
     assert.deepEqual(
       problems.map((p) => [p.path, p.severity]),
       [[ws.bucket.file(key), 'error']],
+    );
+    // The report's summary says the file outside the chains fails the validation.
+    const { text } = renderReport(report, { when: 'now', keyFiles: [], signaturesFile: 's.json' });
+    assert.match(
+      text,
+      /\n1 more outside the chains: files NOT VALIDATED or digests deleted \(see Other findings\); the validation fails\n/,
     );
   });
 });
