@@ -49,7 +49,11 @@ export class CaseStore implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('cloudtrailLens.caseFile')) void this.watch();
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.watch()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.who = undefined;
+        void this.watch();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => (this.who = undefined)),
     );
     this.ready = this.watch();
   }
@@ -132,10 +136,14 @@ export class CaseStore implements vscode.Disposable {
     this.changed.fire();
   }
 
-  private analyst(): Promise<string> {
+  /**
+   * Who is annotating. The workspace's own git configuration names them only once the user
+   * trusts the workspace: an evidence folder's is the attacker's to write.
+   */
+  analyst(): Promise<string> {
     const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri
       .fsPath;
-    return (this.who ??= analystName(folder));
+    return (this.who ??= analystName(vscode.workspace.isTrusted ? folder : undefined));
   }
 
   /**

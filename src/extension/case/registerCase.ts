@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { analystName } from '../../core/case/analyst';
 import { tagCounts } from '../../core/case/caseFile';
 import { custodyOf } from '../../core/case/custody';
 import {
@@ -367,8 +366,6 @@ async function exportReport(
             { rules: ruleSet.rules, notRun: ruleSet.problems.length },
             abort.signal,
           );
-          const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')
-            ?.uri.fsPath;
           const model = await buildReport(
             {
               index: data.index,
@@ -383,7 +380,7 @@ async function exportReport(
                 cover === 'annotated'
                   ? 'the starred, tagged or noted events of the case'
                   : `the events matching ${q.filter || '(everything)'}`,
-              generatedBy: await analystName(folder),
+              generatedBy: await store.analyst(),
               detections,
             },
             abort.signal,
