@@ -31,7 +31,7 @@ import { COMMANDS } from '../commands';
 import type { TimelinePanel } from '../timeline/timelinePanel';
 import { CaseStore } from './caseStore';
 import { messageText } from '../messageText';
-import { parseSourcesSetting } from '../sources/sourceConfig';
+import { usersSources } from '../sources/sourceConfig';
 import { savedSearchOpening } from './savedSearchOpening';
 import { SOURCES_SETTING } from '../sources/sourceRegistry';
 
@@ -243,9 +243,10 @@ export function registerCase(
       if (!search) return;
       const opening = savedSearchOpening(
         search,
-        parseSourcesSetting(
-          vscode.workspace.getConfiguration('cloudtrailLens').get(SOURCES_SETTING),
-        ).sources,
+        usersSources(
+          vscode.workspace.getConfiguration('cloudtrailLens').inspect(SOURCES_SETTING),
+          vscode.workspace.isTrusted,
+        ),
         vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
       );
       if (opening.ask) {

@@ -1,10 +1,11 @@
 // What opening a saved search of the case file does, decided apart from VS Code: the argument
 // of cloudtrailLens.openTimeline (the scope it was saved over, its filter and time range) and,
 // when the scope names a source that reaches beyond this computer (AWS, a network share) and is
-// none of the user's sources (cloudtrailLens.sources, unknownRemoteSource), the question to
-// confirm first. The case file is shared: a search saved by someone else may name an S3
-// location or an Event history endpoint, to be read with the user's AWS credentials, or a
-// \\server\share folder, which Windows opens by signing in to that server.
+// none of the user's sources (cloudtrailLens.sources in their own settings, or in a workspace
+// they trust: usersSources, unknownRemoteSource), the question to confirm first. The case file
+// is shared: a search saved by someone else may name an S3 location or an Event history
+// endpoint, to be read with the user's AWS credentials, or a \\server\share folder, which
+// Windows opens by signing in to that server.
 import type { SavedSearch } from '../../core/case/caseFile';
 import { describeSource, SourceConfig, unknownRemoteSource } from '../sources/sourceConfig';
 

@@ -155,9 +155,35 @@ export function s3Uri(config: S3SourceConfig, key?: string): string {
   return `s3://${config.bucket}/${key ?? normalizedS3Prefix(config.prefix)}`;
 }
 
+/** What `inspect()` of the `cloudtrailLens.sources` setting finds at each level. */
+export interface SourcesSettingLevels {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
 /**
- * A scope's source that reaches beyond this computer and is none of `known` (the configured
- * sources): an S3 location or Event history (requests signed with the user's AWS credentials,
+ * The sources the user chose: those of their own (user) settings, and a workspace's or a
+ * folder's only once the user trusts the workspace. An evidence folder's `.vscode/settings.json`
+ * (or the `.code-workspace` shared with a case file) is written by whoever sent it: a remote
+ * source it lists is no more the user's than one a saved search names. (VS Code already hides
+ * those values while the workspace is untrusted, the setting being restricted; this does not
+ * depend on it.) Entries that are not sources are left out; the explorer reports them.
+ */
+export function usersSources(
+  levels: SourcesSettingLevels | undefined,
+  workspaceTrusted: boolean,
+): SourceConfig[] {
+  if (!levels) return [];
+  const values = workspaceTrusted
+    ? [levels.globalValue, levels.workspaceValue, levels.workspaceFolderValue]
+    : [levels.globalValue];
+  return values.flatMap((v) => (Array.isArray(v) ? parseSourcesSetting(v).sources : []));
+}
+
+/**
+ * A scope's source that reaches beyond this computer and is none of `known` (the user's
+ * sources, usersSources): an S3 location or Event history (requests signed with the user's AWS credentials,
  * to the endpoint it names), or a folder on a network share (`\\server\share`: Windows
  * connects to the server named with the user's sign-in). What a case file or a link names must
  * then be confirmed before it is opened. A local folder is read where it lies, and a known

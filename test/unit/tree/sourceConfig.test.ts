@@ -8,6 +8,7 @@ import {
   s3Uri,
   sourceIdentity,
   unknownRemoteSource,
+  usersSources,
 } from '../../../src/extension/sources/sourceConfig';
 
 describe('cloudtrailLens.sources setting', () => {
@@ -152,5 +153,31 @@ describe('unknownRemoteSource (a saved search from a shared case file)', () => {
     assert.equal(unknownRemoteSource({ workspace: true }, []), undefined);
     assert.equal(unknownRemoteSource(undefined, []), undefined);
     assert.equal(unknownRemoteSource({ source: { type: 'ftp' } }, []), undefined);
+  });
+});
+
+describe("usersSources (which configured sources are the user's own)", () => {
+  const mine = { type: 's3', bucket: 'trail-bucket', profile: 'prod' } as const;
+  const planted = { type: 's3', bucket: 'trail-bucket', endpoint: 'https://collector.example' };
+  const share = { type: 'folder', path: '\\\\collector.example\\logs' };
+  const levels = { globalValue: [mine], workspaceValue: [planted], workspaceFolderValue: [share] };
+  it("counts a workspace's or a folder's sources only when the workspace is trusted", () => {
+    assert.deepEqual(usersSources(levels, false), [mine]);
+    assert.deepEqual(usersSources(levels, true), [mine, planted, share]);
+  });
+  it("so a saved search naming a source of an untrusted workspace's settings is asked about", () => {
+    for (const source of [planted, share]) {
+      assert.deepEqual(unknownRemoteSource({ source }, usersSources(levels, false)), source);
+      assert.equal(unknownRemoteSource({ source }, usersSources(levels, true)), undefined);
+    }
+    assert.equal(unknownRemoteSource({ source: mine }, usersSources(levels, false)), undefined);
+  });
+  it('keeps only what parses as a source, from any level that is a list', () => {
+    assert.deepEqual(usersSources(undefined, true), []);
+    assert.deepEqual(
+      usersSources({ globalValue: 'x', workspaceValue: [{ type: 'ftp' }] }, true),
+      [],
+    );
+    assert.deepEqual(usersSources({ globalValue: [{ type: 'ftp' }, mine] }, false), [mine]);
   });
 });
