@@ -23,6 +23,7 @@ import { planProblems, renderReport, ReportLink, suspiciousLogKeys } from './rep
 import { COMMANDS, INTERNAL_COMMANDS } from '../commands';
 import { formatBytes } from '../../core/output/bytes';
 import { messageText } from '../messageText';
+import { settingsLevel } from '../trust';
 
 const SCHEME = 'cloudtrail-digest-report';
 
@@ -379,10 +380,23 @@ async function publicKeyFiles(
     return undefined;
   }
   const files = picked.map((u) => u.fsPath);
+  const inWorkspace =
+    settingsLevel(!!vscode.workspace.workspaceFolders?.length, vscode.workspace.isTrusted) ===
+    'workspace';
   void vscode.window
-    .showInformationMessage('Remember these public key files for this workspace?', 'Remember')
+    .showInformationMessage(
+      messageText(
+        `Remember these public key files ${inWorkspace ? 'for this workspace' : 'in your user settings'}?`,
+      ),
+      'Remember',
+    )
     .then((choice) => {
-      if (choice) void config.update('publicKeys', files, vscode.ConfigurationTarget.Workspace);
+      if (choice)
+        void config.update(
+          'publicKeys',
+          files,
+          inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global,
+        );
     });
   return { files, fromEvidence: false };
 }

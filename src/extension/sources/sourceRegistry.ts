@@ -7,6 +7,7 @@ import { LogSource } from '../../core/sources/source';
 import { openFolderSource, openSource, setFolderSourceOptions } from './openSource';
 import { SourceConfig, parseSourcesSetting, sourceIdentity } from './sourceConfig';
 import { messageText } from '../messageText';
+import { settingsLevel } from '../trust';
 
 export type SourceOrigin = 'setting' | 'workspace' | 'sample';
 
@@ -121,14 +122,16 @@ export class SourceRegistry implements vscode.Disposable {
     return this.sample;
   }
 
-  /** Adds a source to the setting (workspace settings when a workspace is open, else user). */
+  /** Adds a source to the setting: the workspace's if trusted, else the user's (settingsLevel). */
   async add(config: SourceConfig): Promise<boolean> {
     const id = sourceIdentity(config, this.base());
     if (this.configured.some((e) => e.id === id)) return false;
     const settings = vscode.workspace.getConfiguration('cloudtrailLens');
-    const target = vscode.workspace.workspaceFolders?.length
-      ? vscode.ConfigurationTarget.Workspace
-      : vscode.ConfigurationTarget.Global;
+    const target =
+      settingsLevel(!!vscode.workspace.workspaceFolders?.length, vscode.workspace.isTrusted) ===
+      'workspace'
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
     const current =
       target === vscode.ConfigurationTarget.Workspace
         ? settings.inspect<unknown[]>(SOURCES_SETTING)?.workspaceValue

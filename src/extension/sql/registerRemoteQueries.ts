@@ -30,6 +30,7 @@ import type { TimelineRegistration } from '../timeline/registerTimeline';
 import { COMMANDS } from '../commands';
 import { isoDay } from '../../core/time';
 import { messageText } from '../messageText';
+import { restrictedModeNote } from '../trust';
 
 const ENGINE_NAMES: Record<SqlDialect, string> = { athena: 'Athena', lake: 'CloudTrail Lake' };
 
@@ -80,8 +81,10 @@ function withHeader(dialect: SqlDialect, sql: string, notes: string[]): string {
           return `workgroup ${a.workgroup ?? '(default)'}, database ${a.database ?? '(default)'}${a.region ? `, ${a.region}` : ''}`;
         })()
       : `event data store ${lakeConfig().eventDataStore ?? '(not set)'}`;
+  const untrusted = restrictedModeNote(ENGINE_NAMES[dialect], vscode.workspace.isTrusted).trim();
   const lines = [
     `-- ${ENGINE_NAMES[dialect]}: ${where}`,
+    ...(untrusted ? [`-- ${untrusted}`] : []),
     `-- Review or edit the statement, then run it: "Run on ${ENGINE_NAMES[dialect]}" in the notification, or "Run This SQL on ${ENGINE_NAMES[dialect]}".`,
     ...notes.map((n) => `-- Note: ${n}`),
   ];
@@ -108,7 +111,9 @@ export function registerRemoteQueries(
     const lake = lakeConfig();
     if (dialect === 'lake' && !lake.eventDataStore) {
       const choice = await vscode.window.showErrorMessage(
-        'CloudTrail Lake: set the event data store to query (cloudtrailLens.lake.eventDataStore: its ID or ARN).',
+        messageText(
+          `CloudTrail Lake: set the event data store to query (cloudtrailLens.lake.eventDataStore: its ID or ARN).${restrictedModeNote('CloudTrail Lake', vscode.workspace.isTrusted)}`,
+        ),
         'Open Settings',
       );
       if (choice)
