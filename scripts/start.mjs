@@ -1,6 +1,7 @@
 // `npm start`: VS Code (code-server 4.139.1, in your browser) with CloudTrail Lens installed from
 // its freshly packaged .vsix, opened on the generated sample CloudTrail folder.
-// Usage: npm start [-- --port N] [--folder DIR] [--state DIR] [--vsix FILE]
+// Usage: npm start [-- --port N] [--folder DIR] [--state DIR] [--vsix FILE] [--workspace-trust]
+// (--workspace-trust keeps VS Code's Workspace Trust on: the folder opens in Restricted Mode.)
 // (Ctrl-C stops everything it started). The e2e runner starts its server through this script, so
 // the UI tests check exactly what `npm start` serves.
 // The server listens on 127.0.0.1 only; from another machine, forward the port over SSH.
@@ -35,6 +36,7 @@ async function main() {
     userDataDir: join(home, 'user-data'),
     port,
     logFile: join(home, 'code-server.log'),
+    workspaceTrust: process.argv.includes('--workspace-trust'),
   });
   const url = server.workbenchUrl(folder);
   console.log(`

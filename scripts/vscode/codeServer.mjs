@@ -111,6 +111,8 @@ export function installVsix(tools, vsix, extensionsDir) {
  * @param {string} [o.userDataDir] kept between runs when given (npm start); else a temp one
  * @param {number} [o.port] default: a free port
  * @param {boolean} [o.smokeTestDriver] needed for the `payload` (extension tests); hides toasts
+ * @param {boolean} [o.workspaceTrust] keep VS Code's Workspace Trust on (a folder opens in
+ *   Restricted Mode until trusted); off by default, so that tests need not trust their folders
  * @param {string} [o.logFile] code-server's output; default in the run folder
  * @param {number} [o.startTimeoutMs]
  */
@@ -135,7 +137,7 @@ export async function startCodeServer(o) {
     'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(o.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--reconnection-grace-time',
     '5',

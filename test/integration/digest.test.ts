@@ -89,6 +89,7 @@ describe('digest validation command', function () {
       deletedDigests: 0,
       trailingDataLogs: 0,
       foreignFiles: 0,
+      invalidBackfill: 0,
       unverifiedLogs: 0,
     };
     // Chains in key order: ap-south-1, eu-west-1, us-west-2.
