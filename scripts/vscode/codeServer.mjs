@@ -14,6 +14,7 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as jsonc from 'jsonc-parser';
 import { killGroup, onCleanup, stopGroup } from './cleanup.mjs';
 
 /** Workbench settings that keep a test run quiet and deterministic (no tours, updates, AI). */
@@ -125,6 +126,19 @@ export async function startCodeServer(o) {
     mkdirSync(join(userDataDir, 'User'), { recursive: true });
     writeFileSync(settingsFile, JSON.stringify(QUIET_SETTINGS, null, 2));
   }
+  // The trust setting follows the option, whatever an earlier run of this state folder wrote.
+  const text = readFileSync(settingsFile, 'utf8');
+  const trust = !!o.workspaceTrust;
+  if (jsonc.parse(text)?.['security.workspace.trust.enabled'] !== trust)
+    writeFileSync(
+      settingsFile,
+      jsonc.applyEdits(
+        text,
+        jsonc.modify(text, ['security.workspace.trust.enabled'], trust, {
+          formattingOptions: { insertSpaces: true, tabSize: 2 },
+        }),
+      ),
+    );
   const port = o.port ?? (await freePort());
   const config = join(runDir, 'config.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
