@@ -5,16 +5,17 @@ import { homedir, userInfo } from 'node:os';
 
 /**
  * `repo`: a folder whose own git configuration may name the analyst (the workspace, once the user
- * trusts it). Without it git runs from the home folder, never from an evidence folder: there a
- * planted `.git/config` would choose whose name the annotations carry, and on Windows a planted
- * `git.exe` would be what runs (the program is looked for in the working folder first).
+ * trusts it; the case file's folder for the CLI). Without it, that of no folder: a planted
+ * `.git/config` in an evidence folder would choose whose name the annotations carry. Either way
+ * git runs from the home folder (`git -C repo`), never from the folder read: on Windows the
+ * program is looked for in the working folder first, where a planted `git.exe` would run.
  */
 export async function analystName(repo?: string): Promise<string> {
   const git = await new Promise<string>((resolve) => {
     execFile(
       'git',
-      ['config', 'user.name'],
-      { cwd: repo ?? homedir(), timeout: 5000, windowsHide: true },
+      [...(repo ? ['-C', repo] : []), 'config', 'user.name'],
+      { cwd: homedir(), timeout: 5000, windowsHide: true },
       (error, stdout) => resolve(error ? '' : String(stdout).trim()),
     );
   });
