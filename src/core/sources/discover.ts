@@ -3,7 +3,12 @@
 // which are listed for integrity validation but are never events. The layout is read by
 // layout.ts only.
 import { CASE_FOLDER } from '../case/caseFile';
-import { CloudTrailKeyInfo, parseCloudTrailFileName, parseCloudTrailKey } from './layout';
+import {
+  CloudTrailKeyInfo,
+  FILE_MANAGER_FILES,
+  parseCloudTrailFileName,
+  parseCloudTrailKey,
+} from './layout';
 import { LogSource, SourceError, SourceObject } from './source';
 
 export type DiscoveredKind = 'log' | 'insight' | 'loose';
@@ -64,6 +69,7 @@ export function classifyObject(
     return { kind: 'event', file: { source, object, kind, info } };
   // The product's own folder in a workspace (the case file, core/case) holds no events.
   if (!named && object.key.split('/').includes(CASE_FOLDER)) return { kind: 'ignored' };
+  if (!named && FILE_MANAGER_FILES.has(name)) return { kind: 'ignored' };
   if (named || EVENT_FILE_NAME.test(name) || include?.(name))
     return { kind: 'event', file: { source, object, kind: 'loose' } };
   return { kind: 'ignored' };

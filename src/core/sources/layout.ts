@@ -242,6 +242,13 @@ export function logFolderOfDigestFolder(prefix: string): string | undefined {
   return accountKindPrefix({ ...at, kind: 'log' }) + prefix.slice(digests.length);
 }
 
+/** What file managers leave in a folder they showed: a load never reads them, whatever --include. */
+export const FILE_MANAGER_FILES: ReadonlySet<string> = new Set([
+  '.DS_Store',
+  'Thumbs.db',
+  'desktop.ini',
+]);
+
 /**
  * Why an object in a trail's folders (trailFolderOf) is not one CloudTrail delivered there, or
  * undefined when it is. In a log day folder CloudTrail writes nothing but
@@ -261,6 +268,7 @@ export function notDeliveredThere(f: TrailFolderPlace): string | undefined {
       : `it is in a folder CloudTrail does not make (${f.region}/${folders}; it makes only ${f.region}/YYYY/MM/DD/)`;
   }
   if (f.rest.includes('/')) return 'it is in a sub-folder of the day folder';
+  if (FILE_MANAGER_FILES.has(f.rest)) return undefined; // a copy browsed in Finder or Explorer
   const name = parseCloudTrailFileName(f.rest);
   if (f.kind === 'digest')
     return name?.kind === 'digest'

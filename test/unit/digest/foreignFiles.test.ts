@@ -96,6 +96,9 @@ const ABOVE: Array<[string, Buffer]> = [
 const NOT_EVENTS: Array<[string, Buffer]> = [
   ['AWSLogs/111122223333/CloudTrail_$folder$', Buffer.alloc(0)],
   ['AWSLogs/111122223333/CloudTrail/us-east-1/2024/notes.txt', Buffer.from('notes')],
+  // What Finder and Explorer leave in a folder they showed: no load reads it, even with --include.
+  ['AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/.DS_Store', Buffer.from('Bud1')],
+  ['AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/14/Thumbs.db', Buffer.from('x')],
   [
     'AWSLogs/111122223333/Config/us-east-1/2024/5/14/ConfigHistory/111122223333_Config_us-east-1_ConfigHistory_x.json.gz',
     gzipSync('{"configurationItems":[]}'),
@@ -226,6 +229,12 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
         classifyObject(source, { kind: 'object', key, size: bytes.length }).kind,
         'event',
         `query reads ${key}`,
+      );
+    for (const [key, bytes] of NOT_EVENTS.filter(([k]) => /\/(\.DS_Store|Thumbs\.db)$/.test(k)))
+      assert.equal(
+        classifyObject(source, { kind: 'object', key, size: bytes.length }, false, () => true).kind,
+        'ignored',
+        `no load reads ${key}, even with --include '*'`,
       );
     const planted = ABOVE.map(([k]) => k).sort();
     const foreignKeys = (r: JsonReport) =>
