@@ -84,6 +84,8 @@ export interface SourceInventory {
   /** The folder of each key of `foreign`. */
   foreignGroups: Map<string, LogGroupId>;
   groups: Map<string, LogGroupId>;
+  /** The AWSLogs roots listed (inventoryScope), when known. */
+  roots?: string[];
 }
 
 export function groupKey(g: LogGroupId): string {
@@ -269,7 +271,7 @@ export async function inventoryScope(
     for await (const o of source.listAll(prefix, signal, (p) => inventory.add(p.key)))
       inventory.add(o.key);
   });
-  return inventory.done();
+  return { ...inventory.done(), roots };
 }
 
 /**

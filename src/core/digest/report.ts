@@ -139,10 +139,22 @@ function notValidatedWhy(c: DigestCounts): string {
   return why.join(', ');
 }
 
+const OUTSIDE_NAMED = 20;
+
 export function writeFindings(findings: Finding[], sink: TextSink): void {
   // Only marked lines (no headers or blank lines), so dropping them gives the AWS CLI's output.
   for (const f of findings) {
     sink.out(`${FINDING_PREFIX}\t${f.kind}\t${f.message}\n`);
+    if (f.kind === 'outside-trails') {
+      // Named one a line, the first OUTSIDE_NAMED of them (--format json has them all).
+      const keys = f.keys ?? [];
+      for (const key of keys.slice(0, OUTSIDE_NAMED))
+        sink.out(`${FINDING_PREFIX}\t${f.kind}\tno digest vouches for ${key}\n`);
+      if (keys.length > OUTSIDE_NAMED)
+        sink.out(
+          `${FINDING_PREFIX}\t${f.kind}\tand ${keys.length - OUTSIDE_NAMED} more (--format json names them all)\n`,
+        );
+    }
     // Each log that is NOT VALIDATED for want of its digest is named on a line of its own.
     if (f.kind === 'chain-truncated')
       for (const key of f.keys ?? [])

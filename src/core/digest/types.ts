@@ -116,6 +116,12 @@ export type FindingKind =
   | 'backfill-invalid'
   /** A log a valid backfill digest lists that does not match it (INVALID). */
   | 'backfill-log-invalid'
+  /**
+   * A folder's files a load reads as events that lie outside the trails' folders validation
+   * judges (exports, a tree in a hidden folder or nested in another AWSLogs folder, an account
+   * folder CloudTrail does not make): no digest here vouches for them. Said, not failed (--strict fails).
+   */
+  | 'outside-trails'
   /** A digest verified with a key whose listed validity period does not include the digest's end time. */
   | 'key-outside-validity';
 

@@ -2,8 +2,9 @@
 // (../shared/specs/digest-validation.md §5), over any LogSource, and adds what the CLI does not
 // check as separate findings.
 import { constants, verify } from 'node:crypto';
-import { LogSource, SourceError } from '../sources/source';
-import { accountKindPrefix, parseCloudTrailKey } from '../sources/layout';
+import { LogSource, SourceEntry, SourceError } from '../sources/source';
+import { accountKindPrefix, parseCloudTrailKey, trailFolderOf } from '../sources/layout';
+import { classifyObject } from '../sources/discover';
 import {
   ChainId,
   chainKey,
@@ -132,7 +133,86 @@ export async function validateSource(
     },
     options.signal,
   );
-  return validateInventory(source, inventory, options);
+  const report = await validateInventory(source, inventory, options);
+  if (source.type === 'folder')
+    report.findings.push(
+      ...(await outsideTrailFindings(source, report, inventory.roots ?? [], options)),
+    );
+  return report;
+}
+
+/**
+ * A folder's files that a load of it reads as events and that no validation judges: outside the
+ * AWSLogs folders the validator finds (exports beside them, a tree in a hidden folder or nested in
+ * another AWSLogs folder), or in an account's folder CloudTrail does not make (`cloudtrail/`,
+ * `Other/`). No digest here vouches for them; they are named, not failed (--strict fails), as logs
+ * of a region with no digests are. Files in a trail's folders outside the window or the chosen
+ * regions are not: they are judged in theirs. A folder only: on S3 this would list the whole bucket.
+ */
+async function outsideTrailFindings(
+  source: LogSource,
+  report: ValidationReport,
+  roots: string[],
+  options: ValidateOptions,
+): Promise<Finding[]> {
+  const judged = new Set<string>();
+  const note = (f: Finding) => {
+    if (f.key) judged.add(f.key);
+    for (const k of f.keys ?? []) judged.add(k);
+  };
+  for (const c of report.chains) {
+    for (const e of [...c.events, ...c.backfill]) if (e.type === 'log') judged.add(e.key);
+    c.findings.forEach(note);
+  }
+  report.findings.forEach(note);
+  // A trail's kind folders under a root the validator lists are judged there (in their own
+  // window or region): the walk does not go into them, however many files they hold.
+  const judgedFolder = (prefix: string) =>
+    roots.some(
+      (r) =>
+        prefix.startsWith(r) &&
+        /^(?:o-[a-z0-9]{4,32}\/)?\d{12}\/CloudTrail(?:-Digest|-Insight)?\/$/.test(
+          prefix.slice(r.length),
+        ),
+    );
+  /** In a trail's folders of a root the validator lists (one above them is foreign-file). */
+  const inListedTrail = (key: string) => {
+    const place = trailFolderOf(key);
+    return !!place && roots.includes(`${place.prefix ? `${place.prefix}/` : ''}AWSLogs/`);
+  };
+  const outside: string[] = [];
+  let level = [options.scopePrefix ?? ''];
+  while (level.length) {
+    const next: string[] = [];
+    await mapLimited(level, 8, async (prefix) => {
+      let entries: SourceEntry[];
+      try {
+        entries = await source.listLevel(prefix, options.signal);
+      } catch (e) {
+        if (e instanceof SourceError && e.code === 'cancelled') throw e;
+        return; // unreadable here: a load reports it
+      }
+      for (const e of entries) {
+        if (e.kind === 'prefix') {
+          if (!judgedFolder(e.prefix)) next.push(e.prefix);
+          continue;
+        }
+        if (judged.has(e.key) || classifyObject(source, e).kind !== 'event') continue;
+        if (inListedTrail(e.key)) continue;
+        outside.push(e.key);
+      }
+    });
+    level = next;
+  }
+  outside.sort();
+  if (!outside.length) return [];
+  return [
+    {
+      kind: 'outside-trails',
+      message: `${outside.length} file(s) that loading this folder reads as events lie outside the trails' folders that validation judges (files beside the AWSLogs folders, a tree in a hidden folder or nested in another AWSLogs folder, an account folder CloudTrail does not make): no digest here vouches for their events`,
+      keys: outside,
+    },
+  ];
 }
 
 export async function validateInventory(

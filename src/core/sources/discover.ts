@@ -9,6 +9,8 @@ import {
   parseCloudTrailFileName,
   parseCloudTrailKey,
 } from './layout';
+import { PUBLIC_KEYS_FILE_NAME } from '../digest/publicKeys';
+import { SIGNATURES_FILE_NAME } from '../digest/signatures';
 import { LogSource, SourceError, SourceObject } from './source';
 
 export type DiscoveredKind = 'log' | 'insight' | 'loose';
@@ -70,6 +72,9 @@ export function classifyObject(
   // The product's own folder in a workspace (the case file, core/case) holds no events.
   if (!named && object.key.split('/').includes(CASE_FOLDER)) return { kind: 'ignored' };
   if (!named && FILE_MANAGER_FILES.has(name)) return { kind: 'ignored' };
+  // The files validation keeps beside the logs (list-public-keys output, the digests' S3 metadata).
+  if (!named && (name === PUBLIC_KEYS_FILE_NAME || name === SIGNATURES_FILE_NAME))
+    return { kind: 'ignored' };
   if (named || EVENT_FILE_NAME.test(name) || include?.(name))
     return { kind: 'event', file: { source, object, kind: 'loose' } };
   return { kind: 'ignored' };

@@ -335,6 +335,49 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
     }
   });
 
+  it("files a load reads outside the trails' folders (exports, a hidden or nested AWSLogs tree, an account folder CloudTrail does not make) are named, not failed; --strict fails", async () => {
+    ws.bucket.chain().hours(2);
+    const log = (root: string) =>
+      `${root}111122223333/CloudTrail/us-east-1/2024/05/14/111122223333_CloudTrail_us-east-1_20240514T1040Z_AAAAAAAAAAAAAAAA.json.gz`;
+    const outside = [
+      'exports/lookup-events.json',
+      log('.hidden/AWSLogs/'),
+      log('AWSLogs/AWSLogs/'),
+      'AWSLogs/111122223333/cloudtrail/us-east-1/x.json.gz',
+    ].sort();
+    for (const key of outside) ws.bucket.write(key, gzipSync(EVENT('Outside')));
+    // Not outside: a trail's log of another day (judged in its own window), and what no load reads.
+    ws.bucket.write(
+      'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/12/111122223333_CloudTrail_us-east-1_20240512T1040Z_BBBBBBBBBBBBBBBB.json.gz',
+      gzipSync(EVENT('OtherDay')),
+    );
+    ws.bucket.write('exports/notes.txt', Buffer.from('notes'));
+    // The files validation keeps beside the logs are no load's events.
+    ws.bucket.write('cloudtrail-public-keys.json', Buffer.from('{"PublicKeyList":[]}'));
+    ws.bucket.write('cloudtrail-digest-signatures.json', Buffer.from('{"objects":{}}'));
+    const source = new FolderSource(ws.root);
+    for (const key of outside)
+      assert.equal(
+        classifyObject(source, { kind: 'object', key, size: 1 }).kind,
+        'event',
+        `query reads ${key}`,
+      );
+    const r = JSON.parse((await ws.validate([...WINDOW, '--format', 'json'])).out) as {
+      exitCode: number;
+      findings: Array<{ kind: string; keys?: string[] }>;
+    };
+    const found = r.findings.filter((f) => f.kind === 'outside-trails');
+    assert.deepEqual(
+      found.map((f) => f.keys),
+      [outside],
+    );
+    assert.equal(r.exitCode, 0, 'named, not failed');
+    const text = await ws.validate(WINDOW);
+    for (const key of outside)
+      assert.ok(text.out.includes(`FINDING\toutside-trails\tno digest vouches for ${key}\n`), key);
+    assert.equal((await ws.validate([...WINDOW, '--strict'])).code, 1);
+  });
+
   it('a region folder without any digest: a file planted in it fails the validation, unless another region is asked for', async () => {
     ws.bucket.chain().hours(2);
     const key = 'AWSLogs/111122223333/CloudTrail/eu-west-1/2024/evil.json.gz';

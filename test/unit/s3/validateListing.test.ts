@@ -128,7 +128,7 @@ describe('validation lists only the chain’s prefixes (issue 22)', function () 
     );
   });
 
-  it('from a folder, the same pruning: no tree walk, only the same levels', async () => {
+  it("from a folder, the same pruning: no tree walk, only the same levels, and the walk for files outside the trails' folders, which never goes into them", async () => {
     const listed: string[] = [];
     const folder = new FolderSource(bucket.root);
     const spy: LogSource = {
@@ -151,7 +151,10 @@ describe('validation lists only the chain’s prefixes (issue 22)', function () 
       signatures: { objects: bucket.signatures, file: 'sig.json' },
     });
     assert.equal(report.chains[0].counts.validDigests, 21);
-    assert.deepEqual([...listed].sort(), [...ALLOWED_LISTINGS].sort());
+    // A folder is also walked for files a load reads outside the trails' folders (outside-trails):
+    // the levels above the kind folders of every account, once more; never into CloudTrail*/.
+    const outsideWalk = ['', 'AWSLogs/', 'AWSLogs/111122223333/', 'AWSLogs/444455556666/'];
+    assert.deepEqual([...listed].sort(), [...ALLOWED_LISTINGS, ...outsideWalk].sort());
   });
 
   it('the same verdicts from S3 as from the whole folder listed, for every region over a window of days', async () => {
