@@ -259,13 +259,24 @@ export async function inventoryScope(
   await listDays(folders.sort());
   // A region with no digest in the window still has a chain: its newest day of digests names the
   // trails (the AWS CLI's "No digests found" for each) and holds the newest digest, after which
-  // the window's logs are judged (a chain whose digests stopped before the window).
-  const newest = await mapLimited(
+  // the window's logs are judged (a chain whose digests stopped before the window). That is the
+  // newest day up to the window's end that holds a digest: a later or an empty day folder (one
+  // planted as 2099/12/31/, say) must not hide the chain and turn its deleted digests into "no
+  // digests at all".
+  const lastDay = isoDay(scope.end + 3_600_000);
+  await mapLimited(
     digestRegions.filter((r) => !inventory.hasDigestUnder(r)),
     LIST_CONCURRENCY,
-    (r) => catalog.latestDay(r, signal),
+    async (r) => {
+      const days = (await catalog.datesUnder(r, signal)).filter((d) => d <= lastDay).reverse();
+      for (const d of days) {
+        const folder = `${r}${d.replace(/-/g, '/')}/`;
+        if (folders.includes(folder)) continue;
+        await listDays([folder]);
+        if (inventory.hasDigestUnder(r)) return;
+      }
+    },
   );
-  await listDays(newest.filter((d): d is string => d !== undefined && !folders.includes(d)));
   // Every object under a stray folder, and one that cannot be listed named by its key.
   await mapLimited([...new Set(strayFolders)].sort(), LIST_CONCURRENCY, async (prefix) => {
     for await (const o of source.listAll(prefix, signal, (p) => inventory.add(p.key)))

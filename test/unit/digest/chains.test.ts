@@ -1,7 +1,7 @@
 // Layouts (organization trails, prefixes, several regions), keys (rotation, SPKI), signatures
 // offline, the findings beyond the CLI, and the JSON output.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { signingKey } from '../../../src/core/synthetic/digests';
@@ -282,6 +282,26 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     } finally {
       ws2.dispose();
     }
+  });
+
+  it('finding: the newest digests deleted before the window, and an empty day folder planted after it, are still a truncated chain (not "no digests at all")', async () => {
+    const c = ws.bucket.chain();
+    c.hours(3);
+    const late = c.unlistedLog('2024-05-15T10:00:00Z');
+    const window = ['--start-time', '2024-05-15T00:00:00Z', '--end-time', '2024-05-16T00:00:00Z'];
+    const truncated = async () => {
+      const r = await ws.validate([...window, '--format', 'json']);
+      const report = JSON.parse(r.out) as JsonReport;
+      return report.chains.flatMap((ch) =>
+        ch.findings.filter((f) => f.kind === 'chain-truncated').flatMap((f) => f.keys ?? []),
+      );
+    };
+    assert.deepEqual(await truncated(), [late]);
+    // The newest day folder of digests is then a planted, empty one, after the window.
+    mkdirSync(ws.bucket.file('AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2099/12/31'), {
+      recursive: true,
+    });
+    assert.deepEqual(await truncated(), [late]);
   });
 
   it('finding: a middle digest edited and re-signed with the real key (CLI: all valid) breaks the previous-digest hash and signature links', async () => {
