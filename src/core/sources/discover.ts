@@ -69,15 +69,25 @@ export function classifyObject(
   if (kind === 'digest') return { kind: 'digest' };
   if (kind === 'log' || kind === 'insight')
     return { kind: 'event', file: { source, object, kind, info } };
-  // The product's own folder in a workspace (the case file, core/case) holds no events.
-  if (!named && object.key.split('/').includes(CASE_FOLDER)) return { kind: 'ignored' };
-  if (!named && FILE_MANAGER_FILES.has(name)) return { kind: 'ignored' };
-  // The files validation keeps beside the logs (list-public-keys output, the digests' S3 metadata).
-  if (!named && (name === PUBLIC_KEYS_FILE_NAME || name === SIGNATURES_FILE_NAME))
-    return { kind: 'ignored' };
+  if (!named && isKeptBesideLogs(object.key)) return { kind: 'ignored' };
   if (named || EVENT_FILE_NAME.test(name) || include?.(name))
     return { kind: 'event', file: { source, object, kind: 'loose' } };
   return { kind: 'ignored' };
+}
+
+/**
+ * Files that lie beside the logs but are never events, whatever their name: the product's own
+ * folder in a workspace (the case file, core/case), the files validation keeps (list-public-keys
+ * output, the digests' S3 metadata) and what a file manager leaves.
+ */
+export function isKeptBesideLogs(key: string): boolean {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  return (
+    key.split('/').includes(CASE_FOLDER) ||
+    FILE_MANAGER_FILES.has(name) ||
+    name === PUBLIC_KEYS_FILE_NAME ||
+    name === SIGNATURES_FILE_NAME
+  );
 }
 
 /** Whether loading a folder or prefix that holds the object at `key` reads it as events (no --include). */

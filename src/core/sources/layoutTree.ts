@@ -19,6 +19,7 @@ import {
   isOrganizationId,
   parseCloudTrailFileName,
 } from './layout';
+import { isKeptBesideLogs } from './discover';
 import { LogSource, SourceEntry, SourceError, SourceObject } from './source';
 import { gunzipCapped } from '../ingest/gzip';
 import { decodeFileText } from '../ingest/textEncoding';
@@ -193,7 +194,7 @@ function namesByKind(
 
 /** True for a file name the explorer shows as a possible CloudTrail file outside the layout. */
 export function isLooseCandidate(key: string): boolean {
-  return LOOSE_NAME.test(key);
+  return LOOSE_NAME.test(key) && !isKeptBesideLogs(key);
 }
 
 export function prefixOfRoot(root: string): string {

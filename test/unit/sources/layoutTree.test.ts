@@ -527,6 +527,13 @@ describe('CloudTrailCatalog', () => {
       assert.equal(isLooseCandidate(name), true, name);
     for (const name of ['a.txt', 'json', 'a.json.bak', 'a.gz'])
       assert.equal(isLooseCandidate(name), false, name);
+    // What validation keeps beside the logs, and the case folder's files, are no events.
+    for (const name of [
+      'cloudtrail-public-keys.json',
+      'cloudtrail-digest-signatures.json',
+      'cases/.cloudtrail-lens/case.json',
+    ])
+      assert.equal(isLooseCandidate(name), false, name);
   });
 });
 
