@@ -130,26 +130,21 @@ export interface InventoryScope {
   end: number;
 }
 
-/** Days listed one by one, without listing years and months, when a window has at most this many. */
-const DAYS_LISTED_DIRECTLY = 31;
 const LIST_CONCURRENCY = 8;
-const DAY = 86_400_000;
 
 /**
  * Lists only the prefixes a validation reads (issue 22): the AWSLogs roots, their accounts and
  * region folders within the scope, then per region the digest day folders
  * `…/CloudTrail-Digest/<region>/YYYY/MM/DD/` of the window's days (to an hour past its end) and
  * the log day folders `…/CloudTrail/<region>/YYYY/MM/DD/` of the same days, one listing per day,
- * several at once. A short window names its days directly; a long or open one lists the
- * year/month/day folders that exist. Works the same on a folder (no tree walk) and on S3 (no
- * bucket-wide listing).
+ * several at once, found by listing the year and month folders that exist. Works the same on a
+ * folder (no tree walk) and on S3 (no bucket-wide listing).
  *
- * The folders on the way are read whole, not only for the sub-folders wanted: a file CloudTrail
- * never writes there (in AWSLogs/, an account's folder, CloudTrail/ or CloudTrail-Digest/, a
- * region, year or month folder on the way to the window's days) or a folder it never makes
- * (`us-east-1/evil/`, a sub-folder of a day folder) is read by every load of the folder, so the
- * validator reports it (foreign-file). That costs a listing per account and, for a short window,
- * per region, year and month folder on the way.
+ * The folders above the day folders are read whole, whatever the window: a file CloudTrail never
+ * writes there (in AWSLogs/, an account's folder, CloudTrail/ or CloudTrail-Digest/, a region,
+ * year or month folder) or a folder it never makes (`us-east-1/evil/`, `2024/05/99/`, a
+ * sub-folder of a day folder) is read by every load of the folder, so the validator reports it
+ * (foreign-file). That costs a listing per account and per region, year and month folder.
  */
 export async function inventoryScope(
   source: LogSource,
@@ -183,11 +178,6 @@ export async function inventoryScope(
         touches(accountPrefix(a)) &&
         (!scope.account || scope.account(a.accountId, a.organizationId)),
     );
-  const days = (from: number, to: number) => {
-    const out: string[] = [];
-    for (let t = Math.floor(from / DAY) * DAY; t <= to; t += DAY) out.push(isoDay(t));
-    return out;
-  };
   const folders: string[] = [];
   /** Region digest folders of the scope, to look at their newest day when the window has none. */
   const digestRegions: string[] = [];
@@ -215,35 +205,17 @@ export async function inventoryScope(
         const regionFolder = regionKindPrefix(account, kind, region);
         if (kind === 'digest') digestRegions.push(regionFolder);
         const last = kind === 'digest' ? scope.end + 3_600_000 : scope.end;
-        let dates: string[];
-        if (scope.start !== undefined && days(scope.start, last).length <= DAYS_LISTED_DIRECTLY) {
-          dates = days(scope.start, last);
-          // The region, year and month folders on the way to the window's days, for what
-          // CloudTrail never writes there: files, and folders that are no year, month or day.
-          const levels = new Map<string, (name: string) => boolean>([
-            [regionFolder, (name) => /^\d{4}$/.test(name)],
-          ]);
-          for (const d of dates) {
-            const [yyyy, mm] = d.split('-');
-            levels.set(`${regionFolder}${yyyy}/`, (name) => isCalendarDate(`${yyyy}-${name}-01`));
-            levels.set(`${regionFolder}${yyyy}/${mm}/`, (name) =>
-              isCalendarDate(`${yyyy}-${mm}-${name}`),
-            );
-          }
-          await mapLimited([...levels], LIST_CONCURRENCY, async ([level, expected]) => {
-            for (const e of await catalog.listQuiet(level, signal))
-              if (e.kind === 'object' || !expected(lastSegment(e.prefix))) onOther(e);
-          });
-        } else {
-          const lo = scope.start === undefined ? '' : isoDay(scope.start);
-          const hi = isoDay(last);
-          const found = await catalog.datesUnder(regionFolder, signal, onOther);
-          // A folder shaped like a day that is no day (2024/05/99/) is one CloudTrail never makes.
-          for (const d of found)
-            if (!isCalendarDate(d))
-              onOther({ kind: 'prefix', prefix: dayKindPrefix(account, kind, region, d) });
-          dates = found.filter((d) => isCalendarDate(d) && d >= lo && d <= hi);
-        }
+        // Every year and month folder is listed, whatever the window: a file planted in one off
+        // the window's path (`2023/evil.json.gz`, with events dated in the window) is read by
+        // every load of the folder, so a short window must find it too.
+        const lo = scope.start === undefined ? '' : isoDay(scope.start);
+        const hi = isoDay(last);
+        const found = await catalog.datesUnder(regionFolder, signal, onOther);
+        // A folder shaped like a day that is no day (2024/05/99/) is one CloudTrail never makes.
+        for (const d of found)
+          if (!isCalendarDate(d))
+            onOther({ kind: 'prefix', prefix: dayKindPrefix(account, kind, region, d) });
+        const dates = found.filter((d) => isCalendarDate(d) && d >= lo && d <= hi);
         for (const d of dates) folders.push(dayKindPrefix(account, kind, region, d));
       });
     });
