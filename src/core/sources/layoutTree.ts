@@ -157,6 +157,8 @@ const DEFAULTS: Required<DiscoveryOptions> = {
   maxTrailAccounts: 10,
 };
 const LIST_CONCURRENCY = 8;
+/** Day folders newestDigests looks in before it gives up (an hourly chain fills every day). */
+const NEWEST_DAYS_TRIED = 64;
 const LOOSE_NAME = /\.(json|json\.gz|jsonl|jsonl\.gz)$/i;
 const SKIPPED_FOLDERS = new Set([
   'node_modules',
@@ -521,18 +523,12 @@ export class CloudTrailCatalog {
       });
       const regions = await this.prefixesIn(digestRoot, signal, true);
       await mapLimited(regions, LIST_CONCURRENCY, async (regionPrefix) => {
-        const day = await this.latestDay(regionPrefix, signal);
-        if (!day) return;
-        for (const e of await this.listQuiet(day, signal)) {
-          if (e.kind !== 'object') continue;
-          const info = parseCloudTrailFileName(lastSegment(e.key));
-          if (info?.kind === 'digest' && info.trailName && info.homeRegion) {
+        for (const info of await this.newestDigests(regionPrefix, signal))
+          if (info.trailName && info.homeRegion)
             found.set(`${info.trailName}\u0000${info.homeRegion}`, {
               name: info.trailName,
               homeRegion: info.homeRegion,
             });
-          }
-        }
       });
     });
     const trails = [...found.values()].sort(
@@ -695,18 +691,32 @@ export class CloudTrailCatalog {
     return dates;
   }
 
-  /** The newest YYYY/MM/DD/ folder under a region folder, or undefined. */
-  async latestDay(regionPrefix: string, signal?: AbortSignal): Promise<string | undefined> {
-    let at = regionPrefix;
-    for (const digits of [4, 2, 2]) {
-      const pattern = new RegExp(`^\\d{${digits}}$`);
-      const next = (await this.prefixesIn(at, signal, true)).filter((p) =>
-        pattern.test(lastSegment(p)),
-      );
-      if (next.length === 0) return undefined;
-      at = next[next.length - 1];
-    }
-    return at;
+  /**
+   * The digests of the newest day folder under a region's digest folder that holds any, going back
+   * from the newest folder by name: an empty or junk folder planted as the newest (2099/12/31/)
+   * does not hide them. Gives up, empty, after NEWEST_DAYS_TRIED day folders without a digest.
+   */
+  async newestDigests(
+    regionPrefix: string,
+    signal?: AbortSignal,
+  ): Promise<CloudTrailFileNameInfo[]> {
+    let tried = 0;
+    const newestFirst = async (prefix: string, digits: number) =>
+      (await this.prefixesIn(prefix, signal, true))
+        .filter((p) => new RegExp(`^\\d{${digits}}$`).test(lastSegment(p)))
+        .reverse();
+    for (const year of await newestFirst(regionPrefix, 4))
+      for (const month of await newestFirst(year, 2))
+        for (const day of await newestFirst(month, 2)) {
+          if (tried++ >= NEWEST_DAYS_TRIED) return [];
+          const digests = (await this.listQuiet(day, signal))
+            .map((e) =>
+              e.kind === 'object' ? parseCloudTrailFileName(lastSegment(e.key)) : undefined,
+            )
+            .filter((i): i is CloudTrailFileNameInfo => i?.kind === 'digest');
+          if (digests.length) return digests;
+        }
+    return [];
   }
 
   async prefixesIn(

@@ -299,6 +299,20 @@ describe('CloudTrailCatalog', () => {
     assert.deepEqual(labels(regions), ['region us-east-1 log+digest']);
   });
 
+  it('names trails from the newest day that holds digests: a junk day folder planted after it does not hide them', async () => {
+    const digest = digestKey({
+      account: A,
+      region: 'us-east-1',
+      date: '2025-03-06',
+      time: '0100',
+      trail: 'org-trail',
+      home: 'us-east-1',
+    });
+    const planted = `AWSLogs/${A}/CloudTrail-Digest/us-east-1/2099/12/31/junk.txt`;
+    const catalog = new CloudTrailCatalog(tree({ [digest]: 1, [planted]: 1 }));
+    assert.deepEqual(labels(await catalog.roots()), ['location AWSLogs/ [org-trail@us-east-1]']);
+  });
+
   it('samples only the first accounts of a large organization when naming trails', async () => {
     const files: Record<string, number> = {};
     for (let i = 0; i < 4; i++) {
