@@ -3,7 +3,14 @@
 // check as separate findings.
 import { constants, verify } from 'node:crypto';
 import { LogSource, SourceEntry, SourceError } from '../sources/source';
-import { accountKindPrefix, parseCloudTrailKey, trailFolderOf } from '../sources/layout';
+import {
+  accountKindPrefix,
+  isAccountId,
+  isOrganizationId,
+  KIND_FOLDERS,
+  parseCloudTrailKey,
+  trailFolderOf,
+} from '../sources/layout';
 import { classifyObject } from '../sources/discover';
 import {
   ChainId,
@@ -167,14 +174,14 @@ async function outsideTrailFindings(
   report.findings.forEach(note);
   // A trail's kind folders under a root the validator lists are judged there (in their own
   // window or region): the walk does not go into them, however many files they hold.
+  const kindFolders = new Set(Object.values(KIND_FOLDERS));
   const judgedFolder = (prefix: string) =>
-    roots.some(
-      (r) =>
-        prefix.startsWith(r) &&
-        /^(?:o-[a-z0-9]{4,32}\/)?\d{12}\/CloudTrail(?:-Digest|-Insight)?\/$/.test(
-          prefix.slice(r.length),
-        ),
-    );
+    roots.some((r) => {
+      if (!prefix.startsWith(r)) return false;
+      const parts = prefix.slice(r.length, -1).split('/');
+      if (isOrganizationId(parts[0])) parts.shift();
+      return parts.length === 2 && isAccountId(parts[0]) && kindFolders.has(parts[1]);
+    });
   /** In a trail's folders of a root the validator lists (one above them is foreign-file). */
   const inListedTrail = (key: string) => {
     const place = trailFolderOf(key);
