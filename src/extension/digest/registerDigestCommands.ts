@@ -330,9 +330,9 @@ export function resolvePath(p: string): string | undefined {
 
 /**
  * The configured key files; else a `cloudtrail-public-keys.json` kept with the evidence (beside
- * the picked AWSLogs/ folder, or at the source's root), used without asking but marked
- * `fromEvidence` (the report then names the fingerprints to check); else the ones the user picks
- * now (optionally remembered in settings).
+ * the picked AWSLogs/ folder, or at the source's root), marked `fromEvidence` (the report then
+ * names the fingerprints to check) and used without asking in a trusted workspace, after asking
+ * in Restricted Mode; else the ones the user picks now (optionally remembered in settings).
  */
 async function publicKeyFiles(
   root: string | undefined,
@@ -362,7 +362,23 @@ async function publicKeyFiles(
       root,
     ];
     const found = dirs.map((d) => path.join(d, PUBLIC_KEYS_FILE_NAME)).find((f) => existsSync(f));
-    if (found) return { files: [found], fromEvidence: true };
+    // In Restricted Mode the folder is someone else's: a key file kept in it is theirs too, and
+    // whoever could write the bucket could have re-signed every digest with their own key.
+    if (found && vscode.workspace.isTrusted) return { files: [found], fromEvidence: true };
+    if (found) {
+      const use = 'Use the Folder’s Keys';
+      const choose = 'Choose Key Files…';
+      const answer = await vscode.window.showWarningMessage(
+        messageText(
+          `This folder is in Restricted Mode and holds ${found}. A key file kept with the evidence may have been put there by whoever could write the evidence: with their own keys, digests they re-signed pass as valid. Use the output of "aws cloudtrail list-public-keys" you ran yourself, or these keys (the report then lists their fingerprints to compare)?`,
+        ),
+        { modal: true },
+        choose,
+        use,
+      );
+      if (answer === use) return { files: [found], fromEvidence: true };
+      if (answer !== choose) return undefined;
+    }
   }
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: true,
