@@ -136,6 +136,22 @@ export function nodeAtOffset(node: Node, offset: number): Node | undefined {
 }
 
 /** Line/column lookup for offsets, built once per text. */
+/**
+ * Calls `visit` on `root` and every node under it, each once, in document order: a YAML alias
+ * stands for its anchored node wherever it is used, and is visited where it is first met.
+ */
+export function eachNodeOnce(root: Node, visit: (n: Node) => void): void {
+  const seen = new Set<Node>();
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    visit(n);
+    if (n.children) for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  }
+}
+
 export class LineIndex {
   private readonly starts: number[] = [0];
 

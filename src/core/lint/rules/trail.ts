@@ -7,6 +7,8 @@ import { managementEventCoverage } from '../selectors';
 import {
   arrayItems,
   boolValue,
+  eachNodeOnce,
+  LineIndex,
   isIntrinsic,
   prop,
   properties,
@@ -318,22 +320,14 @@ export const yamlUnknownTag = defineRule(
   },
   (ctx) => {
     if (ctx.syntax.format !== 'yaml') return;
-    // Every node once: an alias stands for its anchored node wherever it is used.
-    const seen = new Set<Node>();
-    const stack: Node[] = [ctx.target.object];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (seen.has(n)) continue;
-      seen.add(n);
-      if (n.unknownTag) {
-        const tag = ctx.text.slice(n.unknownTag.offset, n.unknownTag.offset + n.unknownTag.length);
-        ctx.report({
-          node: n.unknownTag,
-          message: `${tag} is not a CloudFormation intrinsic function (!Ref, !Sub, !GetAtt…); the value it marks is not checked.`,
-        });
-      }
-      if (n.children) for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
-    }
+    eachNodeOnce(ctx.target.object, (n) => {
+      if (!n.unknownTag) return;
+      const tag = ctx.text.slice(n.unknownTag.offset, n.unknownTag.offset + n.unknownTag.length);
+      ctx.report({
+        node: n.unknownTag,
+        message: `${tag} is not a CloudFormation intrinsic function (!Ref, !Sub, !GetAtt…); the value it marks is not checked.`,
+      });
+    });
   },
 );
 
@@ -349,12 +343,8 @@ export const repeatedKey = defineRule(
   },
   (ctx) => {
     if (ctx.syntax.format === 'terraform') return;
-    const lineOf = (offset: number) => {
-      let line = 1;
-      for (let i = ctx.text.indexOf('\n'); i >= 0 && i < offset; i = ctx.text.indexOf('\n', i + 1))
-        line++;
-      return line;
-    };
+    let lines: LineIndex | undefined; // only when a key repeats
+    const lineOf = (offset: number) => (lines ??= new LineIndex(ctx.text)).lineOf(offset) + 1;
     const check = (obj: Node) => {
       const first = new Map<string, Node>();
       for (const { key, keyNode } of properties(obj)) {
@@ -371,15 +361,9 @@ export const repeatedKey = defineRule(
     // The objects holding the target (a resource's logical id set twice in Resources), then every
     // object in it, each once (a YAML alias stands for its anchored node wherever it is used).
     for (let n = ctx.target.object.parent; n; n = n.parent) if (n.type === 'object') check(n);
-    const seen = new Set<Node>();
-    const stack: Node[] = [ctx.target.object];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (seen.has(n)) continue;
-      seen.add(n);
+    eachNodeOnce(ctx.target.object, (n) => {
       if (n.type === 'object') check(n);
-      if (n.children) for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
-    }
+    });
   },
 );
 
