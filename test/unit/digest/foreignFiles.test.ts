@@ -10,6 +10,7 @@ import {
   validateInventory,
   validateSource,
 } from '../../../src/core/digest';
+import type { ValidationReport } from '../../../src/core/digest/types';
 import {
   planProblems,
   renderReport,
@@ -106,6 +107,16 @@ const NOT_EVENTS: Array<[string, Buffer]> = [
     gzipSync('{"configurationItems":[]}'),
   ],
 ];
+
+/** The bucket validated from a whole-bucket listing (inventorySource), over the tests' window. */
+async function fullListing(ws: Workspace): Promise<ValidationReport> {
+  const source = new FolderSource(ws.root);
+  return validateInventory(source, await inventorySource(source), {
+    publicKeys: await loadPublicKeyFiles([ws.keys()]),
+    startTime: Date.parse('2024-05-14T09:00:00Z'),
+    endTime: Date.parse('2024-05-15T00:00:00Z'),
+  });
+}
 
 interface JsonReport {
   exitCode: number;
@@ -260,11 +271,7 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
       assert.equal(json.exitCode, 1);
     }
     // The whole-bucket listing sorts the same objects the same way.
-    const full = await validateInventory(source, await inventorySource(source), {
-      publicKeys: await loadPublicKeyFiles([ws.keys()]),
-      startTime: Date.parse('2024-05-14T09:00:00Z'),
-      endTime: Date.parse('2024-05-15T00:00:00Z'),
-    });
+    const full = await fullListing(ws);
     assert.deepEqual(
       [...full.chains.flatMap((c) => c.findings), ...full.findings]
         .filter((f) => f.kind === 'foreign-file')
@@ -411,12 +418,7 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
     assert.deepEqual(keys, [`${day}deeper/still/x.json`, `${day}evil.json.gz`, `${day}readme.txt`]);
     assert.equal(r.exitCode, 1);
     // The whole-bucket listing (inventorySource) sorts the same objects the same way.
-    const source = new FolderSource(ws.root);
-    const full = await validateInventory(source, await inventorySource(source), {
-      publicKeys: await loadPublicKeyFiles([ws.keys()]),
-      startTime: Date.parse('2024-05-14T09:00:00Z'),
-      endTime: Date.parse('2024-05-15T00:00:00Z'),
-    });
+    const full = await fullListing(ws);
     assert.deepEqual(
       full.chains[0].findings.filter((f) => f.kind === 'foreign-file').map((f) => f.key),
       keys,
@@ -443,12 +445,7 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
     ws.bucket.chain().hours(2);
     const key = `${DAY}evil.json.gz`;
     ws.bucket.write(key, gzipSync(EVENT('Evil')));
-    const source = new FolderSource(ws.root);
-    const report = await validateInventory(source, await inventorySource(source), {
-      publicKeys: await loadPublicKeyFiles([ws.keys()]),
-      startTime: Date.parse('2024-05-14T09:00:00Z'),
-      endTime: Date.parse('2024-05-15T00:00:00Z'),
-    });
+    const report = await fullListing(ws);
     assert.deepEqual(suspiciousLogKeys(report), [key]);
     const problems = planProblems(report, () => true).filter((p) => p.code === 'foreign-file');
     assert.equal(problems.length, 1);
@@ -460,12 +457,7 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
     ws.bucket.chain().hours(2);
     const key = 'AWSLogs/111122223333/evil.json.gz';
     ws.bucket.write(key, gzipSync(EVENT('Evil')));
-    const source = new FolderSource(ws.root);
-    const report = await validateInventory(source, await inventorySource(source), {
-      publicKeys: await loadPublicKeyFiles([ws.keys()]),
-      startTime: Date.parse('2024-05-14T09:00:00Z'),
-      endTime: Date.parse('2024-05-15T00:00:00Z'),
-    });
+    const report = await fullListing(ws);
     assert.deepEqual(suspiciousLogKeys(report), [key]);
     const problems = planProblems(report, () => true).filter((p) => p.code === 'foreign-file');
     assert.deepEqual(
