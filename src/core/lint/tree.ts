@@ -22,7 +22,8 @@ export interface Node {
   readonly value?: any;
   /**
    * YAML: the range of a tag on this value that is neither an intrinsic function's short form nor
-   * a YAML core tag (`!Foo`, `!Reff`). Its value is not known: the node is opaque.
+   * a YAML core tag (`!Foo`, `!Reff`). Its value is not known: the node is opaque. On a key node:
+   * any tag but a YAML core tag (CloudFormation reads keys as plain names); the key's value is opaque.
    */
   readonly unknownTag?: { offset: number; length: number };
 }

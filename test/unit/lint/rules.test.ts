@@ -541,6 +541,45 @@ describe('lint rules: trail settings', () => {
     );
   });
 
+  it('yaml-unknown-tag: a tag on a key is reported, and the value of that key is not judged', () => {
+    const text = [
+      'Resources:',
+      '  Trail:',
+      '    Type: AWS::CloudTrail::Trail',
+      '    Properties:',
+      '      S3BucketName: b',
+      '      !Foo IsLogging: false',
+      '      IsMultiRegionTrail: true',
+      '      !Ref IncludeGlobalServiceEvents: false',
+      '      EventSelectors: [{!Bar ReadWriteType: None}]',
+      '',
+    ].join('\n');
+    const found = expectFires(text, 'yaml-unknown-tag', 3);
+    assert.deepEqual(
+      found.map((f) => [text.slice(f.offset, f.offset + f.length), f.start.line, f.severity]),
+      [
+        ['!Foo', 6, 'error'],
+        ['!Ref', 8, 'error'],
+        ['!Bar', 9, 'error'],
+      ],
+    );
+    assert.match(found[0].message, /^!Foo on the key IsLogging:/);
+    expectQuiet(text, 'read-write-type');
+    // The key is there (IsLogging is not missing), but what it is set to is not known.
+    expectQuiet(text, 'cfn-required-property');
+    expectQuiet(text, 'logging-stopped');
+    expectQuiet(text, 'multi-region-global-events');
+    // A YAML core tag on a key is a plain name.
+    expectQuiet(
+      text
+        .replace('!Foo IsLogging', '!!str IsLogging')
+        .replace('!Ref Include', 'Include')
+        .replace('!Bar ', ''),
+      'yaml-unknown-tag',
+    );
+    expectFires(text.replace('!Ref Include', 'Include'), 'multi-region-global-events');
+  });
+
   it('repeated-key: a key set twice in one object, in JSON and YAML, at the later one; a YAML merge key is no repeat', () => {
     const json = [
       '{',

@@ -34,6 +34,15 @@ export function unknownTagNode(
   return n as Node;
 }
 
+/**
+ * A property whose key is under a tag (`!Foo IsLogging: true`): the key node records it
+ * (Node.unknownTag). What the key is set to is not known either; the caller makes the value opaque.
+ */
+export function tagKey(property: Node, tag: { offset: number; length: number }): Node {
+  (property.children![0] as MutableNode).unknownTag = tag;
+  return property;
+}
+
 function adopt(parent: MutableNode, children: Node[]): void {
   parent.children = children;
   for (const c of children) (c as MutableNode).parent = parent as Node;

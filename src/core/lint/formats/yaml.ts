@@ -2,7 +2,8 @@
 // package into the configuration model, keeping each node's exact source range. The short forms of
 // CloudFormation's intrinsic functions (`!Ref`, `!Sub`, `!GetAtt`…) are values left alone, as
 // `{"Ref": …}` / `{"Fn::…": …}` are in JSON; so is a value under any other tag (`!Foo`), whose
-// meaning nobody knows, and which the node records for the rule that reports it; anchors and aliases resolve (an alias stands for the
+// meaning nobody knows, and which the node records for the rule that reports it (a tag on a key,
+// `!Foo IsLogging: true`, likewise: the key node records it, its value is opaque); anchors and aliases resolve (an alias stands for the
 // anchored node, at the anchor's position), and so do merge keys (`<<: *base`).
 //
 // The model is built from the package's concrete syntax tree (its Parser: every token with its
@@ -12,7 +13,7 @@
 // custom tags so that they are not reported as unknown.
 import { Composer, CST, Lexer, Parser, type Tags } from 'yaml';
 import type { Node } from '../tree';
-import { arrayNode, objectNode, propertyNode, scalarNode, unknownTagNode } from './model';
+import { arrayNode, objectNode, propertyNode, scalarNode, tagKey, unknownTagNode } from './model';
 import type { SourceComment, SyntaxProblem } from './types';
 
 /** Every intrinsic function with a YAML short form (CloudFormation User Guide, intrinsic function reference). */
@@ -303,9 +304,15 @@ class Converter {
       const r = scalarOf(key);
       if (!r) continue;
       const k = { value: r.value, range: [r.start, r.end] };
-      const value = this.value(it.value, it.sep, afterIndicator(it.sep, k.range[1]));
+      // CloudFormation reads a key as a plain name: under any tag but YAML's own, neither the key
+      // nor what it is set to is known.
+      const { tag: keyTag, tagOffset: keyTagOffset } = propsOf(it.start);
+      const tagged = keyTag !== undefined && !YAML_TAGS.has(keyTag);
+      let value = this.value(it.value, it.sep, afterIndicator(it.sep, k.range[1]));
+      if (tagged) value = scalarNode('opaque', value.offset, value.length);
       first ??= k.range[0];
       if (
+        !tagged &&
         key.type === 'scalar' &&
         k.value === '<<' &&
         (it.value?.type === 'alias' ||
@@ -320,15 +327,16 @@ class Converter {
       }
       const stopAt = valueEnd(it.value, value, k.range[1]);
       last = Math.max(last, stopAt);
+      const property = propertyNode(
+        k.value,
+        k.range[0],
+        k.range[1] - k.range[0],
+        value,
+        k.range[0],
+        Math.max(stopAt, k.range[1]) - k.range[0],
+      );
       props.push(
-        propertyNode(
-          k.value,
-          k.range[0],
-          k.range[1] - k.range[0],
-          value,
-          k.range[0],
-          Math.max(stopAt, k.range[1]) - k.range[0],
-        ),
+        tagged ? tagKey(property, { offset: keyTagOffset!, length: keyTag.length }) : property,
       );
     }
     const own = new Set(props.map((p) => p.children![0].value as string));

@@ -315,7 +315,7 @@ export const yamlUnknownTag = defineRule(
     severity: 'error',
     title: 'YAML tag that is not a CloudFormation intrinsic function',
     description:
-      'In YAML the tags CloudFormation knows are the short forms of its intrinsic functions (!Ref, !Sub, !GetAtt, !If…); it does not accept a template with any other (a misspelling such as !Reff, a custom tag). The value under an unknown tag is not checked: what it means is not known.',
+      'In YAML the tags CloudFormation knows are the short forms of its intrinsic functions (!Ref, !Sub, !GetAtt, !If…); it does not accept a template with any other (a misspelling such as !Reff, a custom tag), nor a tag on a key (`!Foo IsLogging: true`: keys are plain names). The value under an unknown tag, or of a tagged key, is not checked: what it means is not known.',
     docUrl: DOCS.cfnIntrinsicFunctions,
   },
   (ctx) => {
@@ -323,9 +323,12 @@ export const yamlUnknownTag = defineRule(
     eachNodeOnce(ctx.target.object, (n) => {
       if (!n.unknownTag) return;
       const tag = ctx.text.slice(n.unknownTag.offset, n.unknownTag.offset + n.unknownTag.length);
+      const isKey = n.parent?.type === 'property' && n.parent.children![0] === n;
       ctx.report({
         node: n.unknownTag,
-        message: `${tag} is not a CloudFormation intrinsic function (!Ref, !Sub, !GetAtt…); the value it marks is not checked.`,
+        message: isKey
+          ? `${tag} on the key ${String(n.value)}: CloudFormation reads keys as plain names and accepts no tag on one; what the key is set to is not checked.`
+          : `${tag} is not a CloudFormation intrinsic function (!Ref, !Sub, !GetAtt…); the value it marks is not checked.`,
       });
     });
   },
