@@ -20,6 +20,8 @@ export interface ConfigDocument {
   text: string;
   /** The model of the whole document (JSON, YAML: one per YAML document of a stream); none for HCL. */
   roots: Node[];
+  /** The roots that hold a recognised configuration: what rules over the whole document read. */
+  configRoots: Node[];
   targets: Target[];
   kinds: DocumentKind[];
   syntaxErrors: SyntaxProblem[];
@@ -76,12 +78,14 @@ function readJson(text: string): ConfigDocument {
     allowEmptyContent: true,
   }) as Node | undefined;
   const targets = recognise(root);
+  const kinds = recogniseKinds(root, targets);
   return {
     format: 'json',
     text,
     roots: root ? [root] : [],
+    configRoots: root && kinds.length ? [root] : [],
     targets,
-    kinds: recogniseKinds(root, targets),
+    kinds,
     syntaxErrors: errors.map((e) => ({
       offset: e.offset,
       length: Math.max(e.length, 1),
@@ -97,15 +101,19 @@ function readYamlDocument(text: string, syntaxErrors: boolean): ConfigDocument {
   if (tooDeepAt !== undefined) return tooDeep(text, 'yaml', tooDeepAt);
   const targets: Target[] = [];
   const kinds = new Set<DocumentKind>();
+  const configRoots: Node[] = [];
   for (const root of roots) {
     const found = recognise(root);
     targets.push(...found);
-    for (const k of recogniseKinds(root, found)) kinds.add(k);
+    const rootKinds = recogniseKinds(root, found);
+    for (const k of rootKinds) kinds.add(k);
+    if (rootKinds.length) configRoots.push(root);
   }
   return {
     format: 'yaml',
     text,
     roots,
+    configRoots,
     targets,
     kinds: [...kinds],
     syntaxErrors: errors,
@@ -120,6 +128,7 @@ function readTerraform(text: string): ConfigDocument {
     format: 'terraform',
     text,
     roots: [],
+    configRoots: [],
     targets,
     kinds: targets.length ? ['terraform'] : [],
     syntaxErrors: errors,
@@ -135,6 +144,7 @@ function tooDeep(text: string, format: 'json' | 'yaml', at: number): ConfigDocum
     format,
     text,
     roots: [],
+    configRoots: [],
     targets: [],
     kinds: [],
     syntaxErrors: [],

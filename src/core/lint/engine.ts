@@ -1,6 +1,6 @@
 // The lint engine: read the document once (JSON, YAML or Terraform: document.ts), run every
-// enabled rule over each trail configuration it holds, drop suppressed findings. Shared by the
-// CLI and the editor.
+// enabled rule over each trail configuration it holds (and the rules over the whole document once
+// over it), drop suppressed findings. Shared by the CLI and the editor.
 import { MAX_JSON_DEPTH } from '../ingest/jsonScan';
 import { readDocument, type ConfigDocument } from './document';
 import type { Report } from './rule';
@@ -89,57 +89,80 @@ export function lintDocument(doc: ConfigDocument, options: EngineOptions = {}): 
         toFinding(SYNTAX_RULE_IDS[doc.format], 'error', e.offset, e.length, e.message, []),
       );
   }
-  if (!targets.length) return { format: doc.format, kinds: doc.kinds, findings };
+  if (!targets.length && !doc.configRoots.length)
+    return { format: doc.format, kinds: doc.kinds, findings };
 
   const disabledRules = new Set(options.disabledRules ?? []);
   const disabledGroups = new Set(options.disabledGroups ?? []);
+  const enabled = RULES.filter(
+    (r) => !disabledRules.has(r.meta.id) && !disabledGroups.has(r.meta.group),
+  );
   const suppressions = new Suppressions(doc.comments, lines);
   // A YAML alias or a shared Terraform JSON value can put one node under two targets: one finding.
   const seen = new Set<string>();
 
-  // One report function per target, told which rule is running: no closure per rule and target.
+  // One report function per target (and one for the document), told which rule is running: no
+  // closure per rule and target.
   let current = RULES[0].meta;
-  for (const target of targets) {
+  const reporter =
+    (fixable: boolean) =>
+    (r: Report): void => {
+      if (suppressions.suppressed(current.id, lines.lineOf(r.node.offset))) return;
+      const key = `${current.id}\u0000${r.node.offset}\u0000${r.node.length}\u0000${r.message}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      findings.push(
+        toFinding(
+          current.id,
+          current.severity,
+          r.node.offset,
+          r.node.length,
+          r.message,
+          fixable ? (r.fixes ?? []) : [],
+        ),
+      );
+    };
+  // A rule bug must not hide the other rules' findings; surface it as a finding instead.
+  const internalError = (e: unknown, offset: number): void => {
+    findings.push(
+      toFinding(
+        current.id,
+        'error',
+        offset,
+        1,
+        `internal error in rule ${current.id}: ${e instanceof Error ? e.message : String(e)}`,
+        [],
+      ),
+    );
+  };
+
+  if (doc.configRoots.length) {
     // API outputs and Terraform plans describe a trail; editing them changes nothing: no fixes.
-    const fixable = target.shape !== 'output';
     const ctx = {
       text,
-      target,
-      syntax: doc.syntax,
-      report: (r: Report): void => {
-        if (suppressions.suppressed(current.id, lines.lineOf(r.node.offset))) return;
-        const key = `${current.id}\u0000${r.node.offset}\u0000${r.node.length}\u0000${r.message}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        findings.push(
-          toFinding(
-            current.id,
-            current.severity,
-            r.node.offset,
-            r.node.length,
-            r.message,
-            fixable ? (r.fixes ?? []) : [],
-          ),
-        );
-      },
+      format: doc.format,
+      roots: doc.configRoots,
+      report: reporter(targets.every((t) => t.shape !== 'output')),
     };
-    for (const rule of RULES) {
+    for (const rule of enabled) {
+      if (!rule.checkDocument) continue;
       current = rule.meta;
-      if (disabledRules.has(current.id) || disabledGroups.has(current.group)) continue;
+      try {
+        rule.checkDocument(ctx);
+      } catch (e) {
+        internalError(e, doc.configRoots[0].offset);
+      }
+    }
+  }
+  for (const target of targets) {
+    const ctx = { text, target, syntax: doc.syntax, report: reporter(target.shape !== 'output') };
+    for (const rule of enabled) {
+      if (!rule.check) continue;
+      current = rule.meta;
       try {
         rule.check(ctx);
       } catch (e) {
-        // A rule bug must not hide the other rules' findings; surface it as a finding instead.
-        findings.push(
-          toFinding(
-            current.id,
-            'error',
-            target.object.offset,
-            1,
-            `internal error in rule ${current.id}: ${e instanceof Error ? e.message : String(e)}`,
-            [],
-          ),
-        );
+        internalError(e, target.object.offset);
       }
     }
   }

@@ -111,8 +111,10 @@ export function recognise(root: Node | undefined): Target[] {
   if (!root || root.type !== 'object') return [];
   const targets: Target[] = [];
 
-  const resources = prop(root, 'Resources');
-  if (resources?.type === 'object') {
+  // Every Resources section: one set twice is an error (repeated-key), and the trails of the first
+  // are what the user wrote, not to be passed over in silence.
+  for (const { key, value: resources } of properties(root)) {
+    if (key !== 'Resources' || resources.type !== 'object') continue;
     for (const { value, keyNode } of properties(resources)) {
       if (value.type !== 'object') continue;
       const type = stringValue(prop(value, 'Type'));
@@ -143,8 +145,8 @@ export function recognise(root: Node | undefined): Target[] {
         });
       }
     }
-    if (targets.length) return targets;
   }
+  if (targets.length) return targets;
 
   const terraform = terraformJsonTargets(root);
   if (terraform) return terraform;

@@ -1,8 +1,9 @@
-// What a rule is: its metadata and a check over one recognised target.
+// What a rule is: its metadata and a check over one recognised target, or over the whole document
+// that holds them (what is wrong wherever it is written: a key set twice in Parameters).
 import type { Target } from './recognise';
 import type { Syntax } from './syntax';
 import type { Node } from './tree';
-import type { Fix, RuleMeta } from './types';
+import type { ConfigFormat, Fix, RuleMeta } from './types';
 
 export interface Report {
   /** What the finding points at: a node, or any range of the text. */
@@ -19,11 +20,26 @@ export interface RuleContext {
   report(r: Report): void;
 }
 
+export interface DocumentContext {
+  readonly text: string;
+  readonly format: ConfigFormat;
+  /** The models (JSON, YAML) that hold a recognised configuration; a YAML stream's others are not read. */
+  readonly roots: readonly Node[];
+  report(r: Report): void;
+}
+
 export interface Rule {
   meta: RuleMeta;
-  check(ctx: RuleContext): void;
+  /** Over each recognised target. */
+  check?(ctx: RuleContext): void;
+  /** Once over the whole document, when it holds a recognised configuration. */
+  checkDocument?(ctx: DocumentContext): void;
 }
 
 export function defineRule(meta: RuleMeta, check: (ctx: RuleContext) => void): Rule {
   return { meta, check };
+}
+
+export function defineDocumentRule(meta: RuleMeta, check: (ctx: DocumentContext) => void): Rule {
+  return { meta, checkDocument: check };
 }

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadHclParser, RULES } from '../../../src/core/lint';
+import { lintText, loadHclParser, RULES } from '../../../src/core/lint';
 import {
   cfn,
   createTrail,
@@ -628,6 +628,57 @@ describe('lint rules: trail settings', () => {
       [11, 'IsMultiRegionTrail'],
     );
     expectQuiet(yaml.replace('      IsMultiRegionTrail: false\n', ''), 'repeated-key');
+  });
+
+  it('repeated-key: anywhere in a template that holds a trail (cfn-lint E0000), each once; a second Resources section is read too', () => {
+    const yaml = [
+      'Parameters:',
+      '  Env: {Type: String}',
+      '  Env: {Type: Number}',
+      'Conditions:',
+      '  Prod: !Equals [!Ref Env, prod]',
+      '  Prod: !Equals [!Ref Env, dev]',
+      'Resources:',
+      '  Bucket:',
+      '    Type: AWS::S3::Bucket',
+      '    Type: AWS::S3::Bucket',
+      '  Trail:',
+      '    Type: AWS::CloudTrail::Trail',
+      '    Properties: {IsLogging: true, S3BucketName: b, IsMultiRegionTrail: true}',
+      '  Other:',
+      '    Type: AWS::CloudTrail::Trail',
+      '    Properties: {IsLogging: true, S3BucketName: c, IsMultiRegionTrail: true}',
+      'Outputs:',
+      '  Arn: {Value: !GetAtt Trail.Arn}',
+      '  Arn: {Value: !GetAtt Other.Arn}',
+      'Resources:',
+      '  Topic:',
+      '    Type: AWS::SNS::Topic',
+      '---',
+      'Unrelated: 1',
+      'Unrelated: 2',
+      '',
+    ].join('\n');
+    const found = expectFires(yaml, 'repeated-key', 5);
+    assert.deepEqual(
+      found.map((f) => [f.start.line, yaml.slice(f.offset, f.offset + f.length)]),
+      [
+        [3, 'Env'],
+        [6, 'Prod'],
+        [10, 'Type'],
+        [19, 'Arn'],
+        [20, 'Resources'],
+      ],
+    );
+    // The trails of the first Resources section are still checked: CloudFormation reads the last,
+    // and the error says so; what the user wrote there is not passed over in silence.
+    const r = lintText(yaml);
+    assert.deepEqual(r.kinds, ['cloudformation']);
+    assert.ok(r.findings.some((f) => f.ruleId === 'no-kms-key' && f.start.line === 11));
+    // In JSON too, and in a CLI input.
+    const input = '{"Name": "my-trail", "S3BucketName": "b", "Tags": [{"Key": "a", "Key": "b"}]}';
+    const [t] = expectFires(input, 'repeated-key', 1);
+    assert.equal(input.slice(t.offset, t.offset + t.length), '"Key"');
   });
 
   it('terraform-required-argument: name and s3_bucket_name of aws_cloudtrail, name of an event data store', async () => {

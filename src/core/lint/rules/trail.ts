@@ -2,7 +2,7 @@
 import { DOCS, INSIGHT_EVENT_CATEGORIES, INSIGHT_TYPES, LIMITS } from '../apiFacts';
 import { RESOURCE_TYPES } from '../formats/terraform';
 import { anchorOf, spellingOf } from '../recognise';
-import { defineRule } from '../rule';
+import { defineDocumentRule, defineRule } from '../rule';
 import { managementEventCoverage } from '../selectors';
 import {
   arrayItems,
@@ -334,39 +334,35 @@ export const yamlUnknownTag = defineRule(
   },
 );
 
-export const repeatedKey = defineRule(
+export const repeatedKey = defineDocumentRule(
   {
     id: 'repeated-key',
     group: 'correctness',
     severity: 'error',
     title: 'A key set twice in one object (JSON, YAML)',
     description:
-      'A JSON or YAML object that sets one key twice says two things: the AWS CLI, CloudFormation and this linter keep only the last value, a reader may see the first, and cfn-lint refuses such a template (E0000, "Duplicate found"). In Terraform, an argument set twice is refused by Terraform itself (hcl-syntax).',
+      'A JSON or YAML object that sets one key twice says two things: the AWS CLI, CloudFormation and this linter keep only the last value, a reader may see the first, and cfn-lint refuses such a template (E0000, "Duplicate found"). Reported wherever it is in a document that holds a trail configuration: a parameter, a condition, another resource or a second Resources section changes what the stack deploys as much as a trail property does. In Terraform, an argument set twice is refused by Terraform itself (hcl-syntax).',
     docUrl: DOCS.cfnTemplateFormats,
   },
   (ctx) => {
-    if (ctx.syntax.format === 'terraform') return;
     let lines: LineIndex | undefined; // only when a key repeats
     const lineOf = (offset: number) => (lines ??= new LineIndex(ctx.text)).lineOf(offset) + 1;
-    const check = (obj: Node) => {
-      const first = new Map<string, Node>();
-      for (const { key, keyNode } of properties(obj)) {
-        // (A YAML merge key's properties are listed only where the mapping does not set the key.)
-        const earlier = first.get(key);
-        if (earlier === undefined) first.set(key, keyNode);
-        else
-          ctx.report({
-            node: keyNode,
-            message: `"${key}" is set again here (first on line ${lineOf(earlier.offset)}): only this last value counts, so the one on line ${lineOf(earlier.offset)} is ignored.`,
-          });
-      }
-    };
-    // The objects holding the target (a resource's logical id set twice in Resources), then every
-    // object in it, each once (a YAML alias stands for its anchored node wherever it is used).
-    for (let n = ctx.target.object.parent; n; n = n.parent) if (n.type === 'object') check(n);
-    eachNodeOnce(ctx.target.object, (n) => {
-      if (n.type === 'object') check(n);
-    });
+    // Every object, each once (a YAML alias stands for its anchored node wherever it is used).
+    for (const root of ctx.roots)
+      eachNodeOnce(root, (obj) => {
+        if (obj.type !== 'object') return;
+        const first = new Map<string, Node>();
+        for (const { key, keyNode } of properties(obj)) {
+          // (A YAML merge key's properties are listed only where the mapping does not set the key.)
+          const earlier = first.get(key);
+          if (earlier === undefined) first.set(key, keyNode);
+          else
+            ctx.report({
+              node: keyNode,
+              message: `"${key}" is set again here (first on line ${lineOf(earlier.offset)}): only this last value counts, so the one on line ${lineOf(earlier.offset)} is ignored.`,
+            });
+        }
+      });
   },
 );
 
