@@ -12,7 +12,7 @@ import {
 } from './names';
 import type { SettingNames } from './names';
 import type { DocumentKind } from './types';
-import { Node, prop, propKey, properties, stringValue } from './tree';
+import { isIntrinsic, Node, prop, propKey, properties, stringValue } from './tree';
 
 /**
  * input: a request the user will send; output: what the API (or a Terraform plan) describes;
@@ -107,44 +107,89 @@ function trailObjectTarget(obj: Node, kind: DocumentKind): Target {
   };
 }
 
+const CFN_TYPES: Readonly<Record<string, Resource>> = {
+  'AWS::CloudTrail::Trail': 'trail',
+  'AWS::CloudTrail::EventDataStore': 'event-data-store',
+};
+
+/** A CloudTrail resource of a CloudFormation template. */
+export interface CloudTrailResource {
+  resource: Resource;
+  logicalId: Node;
+  /** Its Properties, unless absent or null. */
+  properties?: Node;
+}
+
+/**
+ * The CloudTrail resources of a template, in every Resources section: one set twice is an error
+ * (repeated-key), and the trails of the first are what the user wrote, not to be passed over.
+ */
+export function cloudTrailResources(root: Node): CloudTrailResource[] {
+  const out: CloudTrailResource[] = [];
+  for (const { key, value: resources } of properties(root)) {
+    if (key !== 'Resources' || resources.type !== 'object') continue;
+    for (const { value, keyNode } of properties(resources)) {
+      const resource = CFN_TYPES[stringValue(prop(value, 'Type')) ?? ''];
+      if (!resource) continue;
+      const props = prop(value, 'Properties');
+      out.push({
+        resource,
+        logicalId: keyNode,
+        properties: props?.type === 'null' ? undefined : props,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Properties the rules can read: a mapping of settings, not an intrinsic function (`Fn::If`,
+ * `!If`: which settings the stack gets is known only when it is deployed) nor a value under an
+ * unknown tag.
+ */
+export function readableProperties(props: Node | undefined): boolean {
+  return props?.type === 'object' && !isIntrinsic(props);
+}
+
+/**
+ * A CloudTrail resource no target stands for, but which rules over the whole document report: a
+ * trail without Properties (cfn-required-property), Properties that cannot be read
+ * (cfn-properties-not-checked, yaml-unknown-tag).
+ */
+function unreadResource(r: CloudTrailResource): boolean {
+  return r.properties ? !readableProperties(r.properties) : r.resource === 'trail';
+}
+
 export function recognise(root: Node | undefined): Target[] {
   if (!root || root.type !== 'object') return [];
   const targets: Target[] = [];
 
-  // Every Resources section: one set twice is an error (repeated-key), and the trails of the first
-  // are what the user wrote, not to be passed over in silence.
-  for (const { key, value: resources } of properties(root)) {
-    if (key !== 'Resources' || resources.type !== 'object') continue;
-    for (const { value, keyNode } of properties(resources)) {
-      if (value.type !== 'object') continue;
-      const type = stringValue(prop(value, 'Type'));
-      const props = prop(value, 'Properties');
-      if (props?.type !== 'object') continue;
-      if (type === 'AWS::CloudTrail::Trail') {
-        targets.push({
-          kind: 'cloudformation',
-          shape: 'template',
-          resource: 'trail',
-          object: props,
-          hasTrailSettings: true,
-          absentMeansDefault: true,
-          names: CFN_NAMES,
-          anchor: keyNode,
-        });
-      } else if (type === 'AWS::CloudTrail::EventDataStore') {
-        targets.push({
-          kind: 'cloudformation',
-          shape: 'template',
-          resource: 'event-data-store',
-          object: props,
-          hasTrailSettings: false,
-          absentMeansDefault: true,
-          names: EVENT_DATA_STORE_NAMES,
-          defaults: EVENT_DATA_STORE_DEFAULTS,
-          anchor: keyNode,
-        });
-      }
-    }
+  for (const { resource, logicalId, properties: props } of cloudTrailResources(root)) {
+    if (!props || !readableProperties(props)) continue; // not judged (cfn-properties-not-checked, cfn-required-property)
+    targets.push(
+      resource === 'trail'
+        ? {
+            kind: 'cloudformation',
+            shape: 'template',
+            resource,
+            object: props,
+            hasTrailSettings: true,
+            absentMeansDefault: true,
+            names: CFN_NAMES,
+            anchor: logicalId,
+          }
+        : {
+            kind: 'cloudformation',
+            shape: 'template',
+            resource,
+            object: props,
+            hasTrailSettings: false,
+            absentMeansDefault: true,
+            names: EVENT_DATA_STORE_NAMES,
+            defaults: EVENT_DATA_STORE_DEFAULTS,
+            anchor: logicalId,
+          },
+    );
   }
   if (targets.length) return targets;
 
@@ -208,6 +253,9 @@ export function recognise(root: Node | undefined): Target[] {
 /** Kinds of document the engine recognised, or none; an empty describe-trails output still counts. */
 export function recogniseKinds(root: Node | undefined, targets: Target[]): DocumentKind[] {
   const kinds = new Set<DocumentKind>(targets.map((t) => t.kind));
+  if (root?.type === 'object' && !kinds.has('cloudformation')) {
+    if (cloudTrailResources(root).some(unreadResource)) kinds.add('cloudformation');
+  }
   if (root?.type === 'object' && prop(root, 'trailList')?.type === 'array')
     kinds.add('describe-trails');
   return [...kinds];

@@ -36,8 +36,12 @@ export interface Rule {
   checkDocument?(ctx: DocumentContext): void;
 }
 
-export function defineRule(meta: RuleMeta, check: (ctx: RuleContext) => void): Rule {
-  return { meta, check };
+export function defineRule(
+  meta: RuleMeta,
+  check: (ctx: RuleContext) => void,
+  checkDocument?: (ctx: DocumentContext) => void,
+): Rule {
+  return checkDocument ? { meta, check, checkDocument } : { meta, check };
 }
 
 export function defineDocumentRule(meta: RuleMeta, check: (ctx: DocumentContext) => void): Rule {

@@ -96,6 +96,7 @@ describe('lint: equivalent JSON, YAML, Terraform and Terraform JSON renderings',
     const formatSpecific = [
       'cfn-required-property',
       'cfn-unknown-property',
+      'cfn-properties-not-checked',
       'yaml-unknown-tag',
       // JSON and YAML; Terraform refuses an argument set twice itself (hcl-syntax).
       'repeated-key',

@@ -681,6 +681,68 @@ describe('lint rules: trail settings', () => {
     assert.equal(input.slice(t.offset, t.offset + t.length), '"Key"');
   });
 
+  it('cfn-properties-not-checked: a trail whose whole Properties is an intrinsic function or under an unknown tag is recognised, never judged', () => {
+    const template = (properties: string[]) =>
+      [
+        'Conditions:',
+        '  Prod: !Equals [a, b]',
+        'Resources:',
+        '  Trail:',
+        '    Type: AWS::CloudTrail::Trail',
+        ...properties,
+        '',
+      ].join('\n');
+    const ifShort = template([
+      '    Properties: !If',
+      '      - Prod',
+      '      - {S3BucketName: b, IsLogging: false, IsMultiRegionTrail: true, IncludeGlobalServiceEvents: false}',
+      '      - {S3BucketName: c, IsLogging: true}',
+    ]);
+    const ifLong = template([
+      '    Properties:',
+      '      Fn::If: [Prod, {S3BucketName: b, IsLogging: false}, {S3BucketName: c, IsLogging: true}]',
+    ]);
+    const ifJson = json({
+      Resources: {
+        Trail: {
+          Type: 'AWS::CloudTrail::Trail',
+          Properties: { 'Fn::If': ['Prod', { S3BucketName: 'b' }, { Ref: 'AWS::NoValue' }] },
+        },
+      },
+    });
+    for (const text of [ifShort, ifLong, ifJson]) {
+      const r = lintText(text);
+      assert.deepEqual(r.kinds, ['cloudformation']);
+      // Nothing is judged: not "IsLogging and S3BucketName missing", not Fn::If as a property,
+      // not the posture of either branch.
+      assert.deepEqual(
+        r.findings.map((f) => [f.ruleId, f.severity]),
+        [['cfn-properties-not-checked', 'warning']],
+      );
+      const [f] = expectFires(text, 'cfn-properties-not-checked', 1);
+      assert.match(f.message, /^Trail: its Properties are computed by an intrinsic function/);
+    }
+    // Under an unknown tag: the tag is the error, and said once.
+    const tagged = template([
+      '    Properties: !Foo',
+      '      S3BucketName: b',
+      '      IsLogging: false',
+    ]);
+    const r = lintText(tagged);
+    assert.deepEqual(r.kinds, ['cloudformation']);
+    assert.deepEqual(
+      r.findings.map((f) => [f.ruleId, tagged.slice(f.offset, f.offset + f.length)]),
+      [['yaml-unknown-tag', '!Foo']],
+    );
+    // An unknown tag anywhere in the template is reported: CloudFormation refuses the template.
+    const [p] = expectFires(
+      tagged.replace('!Foo', '').replace('Prod: !Equals', 'Prod: !Equalz'),
+      'yaml-unknown-tag',
+      1,
+    );
+    assert.equal(p.start.line, 2);
+  });
+
   it('terraform-required-argument: name and s3_bucket_name of aws_cloudtrail, name of an event data store', async () => {
     await loadHclParser();
     const [f] = expectFires(
@@ -755,6 +817,21 @@ describe('lint rules: trail settings', () => {
     expectQuiet(cfn(goodCfnProps({ S3BucketName: { Ref: 'Bucket' } })), 'cfn-required-property');
     // A create-trail input is not a template.
     expectQuiet(createTrail(), 'cfn-required-property');
+    // A trail resource without Properties lacks both (it was "not a trail configuration").
+    for (const props of ['', '    Properties:\n']) {
+      const text = `Resources:\n  Audit:\n    Type: AWS::CloudTrail::Trail\n${props}`;
+      const r = lintText(text);
+      assert.deepEqual(r.kinds, ['cloudformation']);
+      assert.deepEqual(
+        r.findings.map((x) => [x.ruleId, text.slice(x.offset, x.offset + x.length)]),
+        [['cfn-required-property', 'Audit']],
+      );
+    }
+    // An event data store has no required property.
+    assert.deepEqual(
+      lintText('Resources:\n  Lake:\n    Type: AWS::CloudTrail::EventDataStore\n').kinds,
+      [],
+    );
   });
 
   it('s3-key-prefix-length and sns-topic-name-length', () => {

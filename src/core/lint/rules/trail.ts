@@ -1,7 +1,7 @@
 // Rules over a trail's own settings (CreateTrail / UpdateTrail / CloudFormation properties).
 import { DOCS, INSIGHT_EVENT_CATEGORIES, INSIGHT_TYPES, LIMITS } from '../apiFacts';
 import { RESOURCE_TYPES } from '../formats/terraform';
-import { anchorOf, spellingOf } from '../recognise';
+import { anchorOf, cloudTrailResources, readableProperties, spellingOf } from '../recognise';
 import { defineDocumentRule, defineRule } from '../rule';
 import { managementEventCoverage } from '../selectors';
 import {
@@ -255,6 +255,17 @@ export const cfnRequiredProperty = defineRule(
         : [],
     });
   },
+  // A trail resource without Properties (or `Properties:` and nothing) is no target: it lacks both.
+  (ctx) => {
+    for (const root of ctx.roots)
+      for (const r of cloudTrailResources(root))
+        if (r.resource === 'trail' && !r.properties)
+          ctx.report({
+            node: r.logicalId,
+            message:
+              'The trail resource has no Properties: it lacks the required IsLogging and S3BucketName properties.',
+          });
+  },
 );
 
 /** The properties of AWS::CloudTrail::Trail (CloudFormation template reference). */
@@ -308,7 +319,32 @@ export const cfnUnknownProperty = defineRule(
   },
 );
 
-export const yamlUnknownTag = defineRule(
+export const cfnPropertiesNotChecked = defineDocumentRule(
+  {
+    id: 'cfn-properties-not-checked',
+    group: 'correctness',
+    severity: 'warning',
+    title: 'CloudTrail resource whose whole Properties cannot be read: not checked',
+    description:
+      'When the whole Properties of an AWS::CloudTrail::Trail or AWS::CloudTrail::EventDataStore is an intrinsic function (`Fn::If`, `!If`…), which settings the stack gets is known only when it is deployed: the linter checks none of them rather than guess (nor does it when Properties is not a mapping at all, which CloudFormation refuses). To have each setting checked, write the condition in the settings that differ (`IsMultiRegionTrail: !If [Prod, true, false]`).',
+    docUrl: DOCS.cfnIntrinsicFunctions,
+  },
+  (ctx) => {
+    for (const root of ctx.roots)
+      for (const { logicalId, properties: props } of cloudTrailResources(root)) {
+        // (Under an unknown tag, yaml-unknown-tag says it.)
+        if (!props || readableProperties(props) || props.unknownTag) continue;
+        ctx.report({
+          node: props,
+          message: isIntrinsic(props)
+            ? `${String(logicalId.value)}: its Properties are computed by an intrinsic function, known only when the stack is deployed: none of its settings is checked.`
+            : `${String(logicalId.value)}: its Properties are not a mapping of settings (CloudFormation refuses the resource): none is checked.`,
+        });
+      }
+  },
+);
+
+export const yamlUnknownTag = defineDocumentRule(
   {
     id: 'yaml-unknown-tag',
     group: 'correctness',
@@ -319,18 +355,20 @@ export const yamlUnknownTag = defineRule(
     docUrl: DOCS.cfnIntrinsicFunctions,
   },
   (ctx) => {
-    if (ctx.syntax.format !== 'yaml') return;
-    eachNodeOnce(ctx.target.object, (n) => {
-      if (!n.unknownTag) return;
-      const tag = ctx.text.slice(n.unknownTag.offset, n.unknownTag.offset + n.unknownTag.length);
-      const isKey = n.parent?.type === 'property' && n.parent.children![0] === n;
-      ctx.report({
-        node: n.unknownTag,
-        message: isKey
-          ? `${tag} on the key ${String(n.value)}: CloudFormation reads keys as plain names and accepts no tag on one; what the key is set to is not checked.`
-          : `${tag} is not a CloudFormation intrinsic function (!Ref, !Sub, !GetAtt…); the value it marks is not checked.`,
+    if (ctx.format !== 'yaml') return;
+    // Anywhere in the template: CloudFormation refuses it whole, and a tagged anchor may feed a trail.
+    for (const root of ctx.roots)
+      eachNodeOnce(root, (n) => {
+        if (!n.unknownTag) return;
+        const tag = ctx.text.slice(n.unknownTag.offset, n.unknownTag.offset + n.unknownTag.length);
+        const isKey = n.parent?.type === 'property' && n.parent.children![0] === n;
+        ctx.report({
+          node: n.unknownTag,
+          message: isKey
+            ? `${tag} on the key ${String(n.value)}: CloudFormation reads keys as plain names and accepts no tag on one; what the key is set to is not checked.`
+            : `${tag} is not a CloudFormation intrinsic function (!Ref, !Sub, !GetAtt…); the value it marks is not checked.`,
+        });
       });
-    });
   },
 );
 
@@ -392,6 +430,7 @@ export const terraformRequiredArgument = defineRule(
 export const TRAIL_RULES = [
   cfnRequiredProperty,
   cfnUnknownProperty,
+  cfnPropertiesNotChecked,
   yamlUnknownTag,
   repeatedKey,
   terraformRequiredArgument,
