@@ -197,6 +197,51 @@ Resources:
     assert.ok(Date.now() - t0 < 2000);
   });
 
+  it("merges a merge key's mapping written in place; a merge of what is not a mapping leaves the mapping unknown", () => {
+    const template = (merge: string[]) =>
+      [
+        'Base: &base !Foo',
+        '  IsMultiRegionTrail: true',
+        'Resources:',
+        '  Trail:',
+        '    Type: AWS::CloudTrail::Trail',
+        '    Properties:',
+        ...merge,
+        '      S3BucketName: b',
+        '      IsLogging: true',
+        '',
+      ].join('\n');
+    // `<<:` and a block mapping merges it, as an alias to one does (PyYAML, `aws cloudformation package`).
+    const inPlace = template([
+      '      <<:',
+      '        IsMultiRegionTrail: true',
+      '        IncludeGlobalServiceEvents: false',
+    ]);
+    const trail = readDocument(inPlace, 'yaml').targets[0].object;
+    assert.equal(prop(trail, '<<'), undefined);
+    assert.equal(prop(trail, 'IncludeGlobalServiceEvents')?.value, false);
+    assert.deepEqual(ids(only(inPlace, 'multi-region-global-events')), [
+      'multi-region-global-events',
+    ]);
+    assert.deepEqual(only(inPlace, 'cfn-unknown-property'), []);
+    // What an unknown tag, an intrinsic function or a scalar stands for is not known: nor are the
+    // settings merged from it, so none is judged absent.
+    for (const merge of [
+      ['      <<: *base'],
+      ['      <<: !If [Prod, {IsMultiRegionTrail: true}, {}]'],
+      ['      <<: [{EnableLogFileValidation: true}, !Ref Other]'],
+    ]) {
+      const text = template(merge);
+      const r = lintText(text);
+      assert.deepEqual(r.kinds, ['cloudformation'], merge[0]);
+      for (const f of r.findings)
+        assert.ok(
+          ['yaml-unknown-tag', 'cfn-properties-not-checked'].includes(f.ruleId),
+          `${merge[0]}: ${f.ruleId} ${f.message}`,
+        );
+    }
+  });
+
   it('reads suppression comments in # comments, not in strings or block scalars', () => {
     const text = `Resources:
   Trail:

@@ -4,7 +4,8 @@
 // `{"Ref": …}` / `{"Fn::…": …}` are in JSON; so is a value under any other tag (`!Foo`), whose
 // meaning nobody knows, and which the node records for the rule that reports it (a tag on a key,
 // `!Foo IsLogging: true`, likewise: the key node records it, its value is opaque); anchors and aliases resolve (an alias stands for the
-// anchored node, at the anchor's position), and so do merge keys (`<<: *base`).
+// anchored node, at the anchor's position), and so do merge keys (`<<: *base`; a mapping that
+// merges what is not a mapping is unknown as a whole: which keys it gets is not known).
 //
 // The model is built from the package's concrete syntax tree (its Parser: every token with its
 // offset; scalars resolved by its resolveAsScalar), not from its Document: composing the Document
@@ -290,6 +291,7 @@ class Converter {
   ): Node {
     const props: Node[] = [];
     const merged: Node[] = [];
+    let unknownMerge = false;
     let first: number | undefined;
     let last = start;
     for (const it of items) {
@@ -311,17 +313,13 @@ class Converter {
       let value = this.value(it.value, it.sep, afterIndicator(it.sep, k.range[1]));
       if (tagged) value = scalarNode('opaque', value.offset, value.length);
       first ??= k.range[0];
-      if (
-        !tagged &&
-        key.type === 'scalar' &&
-        k.value === '<<' &&
-        (it.value?.type === 'alias' ||
-          it.value?.type === 'flow-collection' ||
-          it.value?.type === 'block-seq')
-      ) {
-        // A merge key: the merged mapping's properties, unless this mapping sets them itself.
+      if (!tagged && key.type === 'scalar' && k.value === '<<' && it.value) {
+        // A merge key: the merged mappings' properties, unless this mapping sets them itself. What
+        // is merged from anything else (an unknown tag, an intrinsic function) is not known, nor
+        // then is any key this mapping does not set: the whole mapping is unknown.
         for (const s of value.type === 'array' ? (value.children ?? []) : [value])
           if (s.type === 'object') merged.push(...(s.children ?? []));
+          else unknownMerge = true;
         last = Math.max(last, valueEnd(it.value, value, k.range[1]));
         continue;
       }
@@ -348,6 +346,7 @@ class Converter {
       props.push(p);
     }
     const from = stop === undefined ? (first ?? start) : start;
+    if (unknownMerge) return scalarNode('opaque', from, (stop ?? last) - from);
     return objectNode(from, (stop ?? last) - from, props);
   }
 }

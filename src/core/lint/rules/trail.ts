@@ -337,7 +337,7 @@ export const cfnPropertiesNotChecked = defineDocumentRule(
         ctx.report({
           node: props,
           message: isIntrinsic(props)
-            ? `${String(logicalId.value)}: its Properties are computed by an intrinsic function, known only when the stack is deployed: none of its settings is checked.`
+            ? `${String(logicalId.value)}: its Properties are computed by an intrinsic function (or merged with << from what is not a mapping), known only when the stack is deployed: none of its settings is checked.`
             : `${String(logicalId.value)}: its Properties are not a mapping of settings (CloudFormation refuses the resource): none is checked.`,
         });
       }
