@@ -1,6 +1,7 @@
 // A real S3-protocol server for tests (s3rver) on 127.0.0.1, with a few hooks the tests need:
 // every request is counted (and recorded) at the server, a bucket can be made to answer 403,
 // and a key can be made to drop the connection halfway through its body. Stop it in `after`.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, promises as fs, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -250,6 +251,14 @@ export class TestS3Server {
     }
   }
 
+  /**
+   * An object s3rver's file store cannot hold (a key with `//`, `./` or `../`, which S3 keeps as
+   * written): listed and read by this server only, from memory.
+   */
+  async plant(bucket: string, key: string, body: Uint8Array | string): Promise<void> {
+    await this.listing!.plant(bucket, key, Buffer.from(body));
+  }
+
   /** Requests recorded since `from` (an index into `requests`). */
   since(from: number): RecordedRequest[] {
     return this.requests.slice(from);
@@ -303,6 +312,8 @@ export type ListingFault = 'token-missing' | 'token-repeated';
 
 class ListingIndex {
   private readonly buckets = new Map<string, IndexedObject[]>();
+  /** Objects only this index holds (see TestS3Server.plant), kept when the index is rebuilt. */
+  private readonly planted = new Map<string, IndexedObject[]>();
 
   constructor(private readonly server: S3rverInstance) {}
 
@@ -344,6 +355,22 @@ class ListingIndex {
     return entry;
   }
 
+  async plant(bucket: string, key: string, body: Buffer): Promise<void> {
+    const etag = `"${createHash('md5').update(body).digest('hex')}"`;
+    const lastModified = new Date().toISOString();
+    const entry: IndexedObject = {
+      key,
+      size: body.length,
+      etag,
+      lastModified,
+      metadata: { etag, 'content-length': body.length, 'last-modified': lastModified },
+      body,
+    };
+    this.planted.set(bucket, [...(this.planted.get(bucket) ?? []), entry]);
+    this.buckets.delete(bucket);
+    await this.keysOf(bucket);
+  }
+
   /** Indexes the bucket now, if it is not (e.g. after an upload, before a benchmark's requests). */
   async index(bucket: string): Promise<void> {
     await this.keysOf(bucket);
@@ -355,6 +382,7 @@ class ListingIndex {
       const all = await this.server.store.listObjects(bucket, { maxKeys: Infinity });
       list = [];
       for (const o of all.objects) list.push(await this.entryOf(bucket, o.key, o.metadata));
+      list.push(...(this.planted.get(bucket) ?? []));
       list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       this.buckets.set(bucket, list);
     }

@@ -124,6 +124,11 @@ export function parseCloudTrailKey(keyOrPath: string): CloudTrailKeyInfo | undef
   };
 }
 
+/** The AWSLogs folder under a key prefix: `[prefix/]AWSLogs/`. */
+export function awsLogsFolder(prefix?: string): string {
+  return `${prefix ? `${prefix.replace(/\/+$/, '')}/` : ''}AWSLogs/`;
+}
+
 /** The key prefix of one account's objects of one kind: `[prefix/]AWSLogs/[org/]<acct>/<KindFolder>/`. */
 export function accountKindPrefix(opts: {
   prefix?: string;
@@ -131,9 +136,8 @@ export function accountKindPrefix(opts: {
   accountId: string;
   kind: CloudTrailObjectKind;
 }): string {
-  const head = opts.prefix ? `${opts.prefix.replace(/\/+$/, '')}/` : '';
   const org = opts.organizationId ? `${opts.organizationId}/` : '';
-  return `${head}AWSLogs/${org}${opts.accountId}/${KIND_FOLDERS[opts.kind]}/`;
+  return `${awsLogsFolder(opts.prefix)}${org}${opts.accountId}/${KIND_FOLDERS[opts.kind]}/`;
 }
 
 /** True for an AWS account id (12 digits). */

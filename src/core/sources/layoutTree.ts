@@ -15,6 +15,7 @@ import {
   CloudTrailObjectKind,
   KIND_FOLDERS,
   accountKindPrefix,
+  awsLogsFolder,
   isAccountId,
   isOrganizationId,
   parseCloudTrailFileName,
@@ -201,6 +202,16 @@ export function isLooseCandidate(key: string): boolean {
 
 export function prefixOfRoot(root: string): string {
   return root.slice(0, -'AWSLogs/'.length).replace(/\/$/, '');
+}
+
+/**
+ * True for an AWSLogs folder the layout can name: one its prefix (prefixOfRoot) leads back to.
+ * S3 keeps an empty segment (`p//AWSLogs/`, `/AWSLogs/`) where a folder cannot: such a folder
+ * would be listed as its own root but read as `p/AWSLogs/`, the trail's folders counted twice
+ * and the planted tree never listed. It is an ordinary folder, what it holds read like any other.
+ */
+export function isAwsLogsRoot(prefix: string): boolean {
+  return lastSegment(prefix) === 'AWSLogs' && awsLogsFolder(prefixOfRoot(prefix)) === prefix;
 }
 
 /** `[prefix/]AWSLogs/[org/]<acct>/` */
@@ -399,7 +410,7 @@ export class CloudTrailCatalog {
     const { truncated } = await this.walk(this.options, signal, problems, (e) => {
       if (e.kind === 'object') {
         if (isLooseCandidate(e.key)) loose.push(e);
-      } else if (lastSegment(e.prefix) === 'AWSLogs') {
+      } else if (isAwsLogsRoot(e.prefix)) {
         roots.push(e.prefix);
       }
       return false;
@@ -493,7 +504,7 @@ export class CloudTrailCatalog {
           if (visit(e)) return { truncated: false };
           if (e.kind !== 'prefix') continue;
           const name = lastSegment(e.prefix);
-          if (name !== 'AWSLogs' && !SKIPPED_FOLDERS.has(name) && !name.startsWith('.'))
+          if (!isAwsLogsRoot(e.prefix) && !SKIPPED_FOLDERS.has(name) && !name.startsWith('.'))
             next.push(e.prefix);
         }
       }

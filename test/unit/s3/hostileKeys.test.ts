@@ -1,0 +1,101 @@
+// Keys S3 holds as written but a folder cannot (`//`, `./`, `../`, a key ending in `/`), and other
+// planted keys, under a bucket prefix: what a load reads and what validation says of it.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { PublicKeyRing, parsePublicKeyFile, validateSource } from '../../../src/core/digest';
+import { SIGNATURES_FILE_NAME } from '../../../src/core/digest/signatures';
+import { CloudTrailCatalog } from '../../../src/core/sources/layoutTree';
+import { S3Source } from '../../../src/core/sources/s3';
+import { publicKeysJson, SignedBucket, signingKey } from '../../../src/core/synthetic/digests';
+import { S3RVER_CREDENTIALS, TestS3Server } from '../../support/s3server';
+
+const BUCKET = 'hostile-keys-bucket';
+const DAY = 'trails/AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/';
+const LOG = '111122223333_CloudTrail_us-east-1_20240514T1040Z_AAAAAAAAAAAAAAAA.json.gz';
+const WINDOW = {
+  startTime: Date.parse('2024-05-14T09:00:00Z'),
+  endTime: Date.parse('2024-05-15T00:00:00Z'),
+};
+const events = (name: string) =>
+  gzipSync(
+    JSON.stringify({
+      Records: [
+        {
+          eventVersion: '1.08',
+          eventTime: '2024-05-14T10:39:00Z',
+          eventSource: 'cloudtrail.amazonaws.com',
+          eventName: name,
+          awsRegion: 'us-east-1',
+          recipientAccountId: '111122223333',
+          eventID: `planted-${name}`,
+        },
+      ],
+    }),
+  );
+
+describe('hostile keys under an S3 prefix', function () {
+  this.timeout(60_000);
+  let server: TestS3Server;
+  let dir: string;
+  let bucket: SignedBucket;
+  const keys = () =>
+    new PublicKeyRing(parsePublicKeyFile(publicKeysJson([signingKey(0)]), 'keys.json'));
+  const source = () =>
+    new S3Source(
+      { bucket: BUCKET, prefix: 'trails', endpoint: server.endpoint, region: 'us-east-1' },
+      { credentials: S3RVER_CREDENTIALS, maxAttempts: 1 },
+    );
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ctl-hostile-keys-'));
+    bucket = new SignedBucket(join(dir, 'bucket'), BUCKET);
+    bucket
+      .chain({ prefix: 'trails', region: 'us-east-1', start: '2024-05-14T09:17:42Z' })
+      .hours(3, { logs: 1 });
+    server = await new TestS3Server([BUCKET]).start();
+    await server.uploadFolder(
+      BUCKET,
+      bucket.root,
+      bucket.signatures,
+      (k) => k === SIGNATURES_FILE_NAME,
+    );
+    // A log no digest lists, in the trail's own day folder.
+    await server.put(BUCKET, `${DAY}${LOG}`, events('Unlisted'));
+  });
+
+  afterEach(async () => {
+    await server?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an AWSLogs folder after an empty segment (`trails//AWSLogs/`) is not taken for the trail’s own: its folders are not listed, nor the trail counted twice', async () => {
+    await server.plant(
+      BUCKET,
+      `trails//AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/${LOG}`,
+      events('Slash'),
+    );
+    const s3 = source();
+    try {
+      const roots = await new CloudTrailCatalog(s3).roots();
+      assert.deepEqual(
+        roots.filter((n) => n.type === 'location').map((n) => n.type === 'location' && n.root),
+        ['trails/AWSLogs/'],
+      );
+      const report = await validateSource(s3, { ...WINDOW, publicKeys: keys(), bucket: BUCKET });
+      assert.equal(report.chains.length, 1);
+      const c = report.chains[0];
+      assert.equal(c.counts.validDigests, 3);
+      assert.equal(c.counts.validLogs, 3);
+      assert.equal(c.counts.notValidatedLogs, 1, 'the unlisted log, once');
+      assert.deepEqual(
+        c.findings.map((f) => [f.kind, f.key]),
+        [['unlisted-log', `${DAY}${LOG}`]],
+      );
+    } finally {
+      s3.dispose();
+    }
+  });
+});
