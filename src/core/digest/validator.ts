@@ -2,7 +2,7 @@
 // (../shared/specs/digest-validation.md §5), over any LogSource, and adds what the CLI does not
 // check as separate findings.
 import { constants, verify } from 'node:crypto';
-import { LogSource, SourceEntry, SourceError } from '../sources/source';
+import { LogSource, SourceError, SourceObject } from '../sources/source';
 import {
   accountKindPrefix,
   isAccountId,
@@ -141,20 +141,26 @@ export async function validateSource(
     options.signal,
   );
   const report = await validateInventory(source, inventory, options);
-  if (source.type === 'folder')
-    report.findings.push(
-      ...(await outsideTrailFindings(source, report, inventory.roots ?? [], options)),
-    );
+  report.findings.push(
+    ...(await outsideTrailFindings(source, report, inventory.roots ?? [], options)),
+  );
   return report;
 }
 
 /**
- * A folder's files that a load of it reads as events and that no validation judges: outside the
- * AWSLogs folders the validator finds (exports beside them, a tree in a hidden folder or nested in
- * another AWSLogs folder), or in an account's folder CloudTrail does not make (`cloudtrail/`,
- * `Other/`). No digest here vouches for them; they are named, not failed (--strict fails), as logs
- * of a region with no digests are. Files in a trail's folders outside the window or the chosen
- * regions are not: they are judged in theirs. A folder only: on S3 this would list the whole bucket.
+ * The files a load of the source reads as events and that no validation judges: outside the
+ * AWSLogs folders the validator finds (exports beside them, a tree in a hidden folder, nested in
+ * another AWSLogs folder or after an empty S3 key segment), or in an account's folder CloudTrail
+ * does not make (`cloudtrail/`, `Other/`). No digest here vouches for them; they are named, not
+ * failed (--strict fails), as logs of a region with no digests are. Files in a trail's folders
+ * outside the window or the chosen regions are not: they are judged in theirs.
+ *
+ * The folders on the way to a trail's kind folders (those above an AWSLogs root, the root, its
+ * organization and account folders) are listed one level at a time and the kind folders are
+ * never entered; any other folder is listed whole (listAll), as a load lists it. So a source
+ * holding only trails costs a listing per level on the way (on S3, one request each, most of
+ * them already made by the inventory); what else it holds costs what a load's listing of it
+ * costs, one request per 1,000 keys on S3: never a listing of the trails themselves.
  */
 async function outsideTrailFindings(
   source: LogSource,
@@ -172,41 +178,52 @@ async function outsideTrailFindings(
     c.findings.forEach(note);
   }
   report.findings.forEach(note);
-  // A trail's kind folders under a root the validator lists are judged there (in their own
-  // window or region): the walk does not go into them, however many files they hold.
-  const kindFolders = new Set(Object.values(KIND_FOLDERS));
-  const judgedFolder = (prefix: string) =>
-    roots.some((r) => {
-      if (!prefix.startsWith(r)) return false;
+  /**
+   * Where a folder lies: on the way to a trail's kind folders (above an AWSLogs root, the root,
+   * an organization or account folder in it), in a kind folder (judged there, in its own window
+   * or region), or elsewhere.
+   */
+  const placeOf = (prefix: string): 'way' | 'trail' | 'other' => {
+    if (roots.some((r) => r.startsWith(prefix))) return 'way';
+    for (const r of roots) {
+      if (!prefix.startsWith(r)) continue;
       const parts = prefix.slice(r.length, -1).split('/');
       if (isOrganizationId(parts[0])) parts.shift();
-      return parts.length === 2 && isAccountId(parts[0]) && kindFolders.has(parts[1]);
-    });
+      if (parts.length === 0) return 'way';
+      if (!isAccountId(parts[0])) continue;
+      if (parts.length === 1) return 'way';
+      if (KIND_FOLDER_NAMES.has(parts[1])) return 'trail';
+    }
+    return 'other';
+  };
   /** In a trail's folders of a root the validator lists (one above them is foreign-file). */
   const inListedTrail = (key: string) => {
     const place = trailFolderOf(key);
     return !!place && roots.includes(`${place.prefix ? `${place.prefix}/` : ''}AWSLogs/`);
   };
   const outside: string[] = [];
-  let level = [options.scopePrefix ?? ''];
+  const consider = (o: SourceObject) => {
+    if (judged.has(o.key) || classifyObject(source, o).kind !== 'event') return;
+    if (!inListedTrail(o.key)) outside.push(o.key);
+  };
+  const scope = options.scopePrefix ?? '';
+  let level = placeOf(scope) === 'trail' ? [] : [scope];
   while (level.length) {
     const next: string[] = [];
     await mapLimited(level, 8, async (prefix) => {
-      let entries: SourceEntry[];
       try {
-        entries = await source.listLevel(prefix, options.signal);
+        if (placeOf(prefix) === 'way') {
+          for (const e of await source.listLevel(prefix, options.signal)) {
+            if (e.kind === 'object') consider(e);
+            else if (placeOf(e.prefix) !== 'trail') next.push(e.prefix);
+          }
+        } else {
+          for await (const o of source.listAll(prefix, options.signal, () => undefined))
+            consider(o);
+        }
       } catch (e) {
         if (e instanceof SourceError && e.code === 'cancelled') throw e;
         return; // unreadable here: a load reports it
-      }
-      for (const e of entries) {
-        if (e.kind === 'prefix') {
-          if (!judgedFolder(e.prefix)) next.push(e.prefix);
-          continue;
-        }
-        if (judged.has(e.key) || classifyObject(source, e).kind !== 'event') continue;
-        if (inListedTrail(e.key)) continue;
-        outside.push(e.key);
       }
     });
     level = next;
@@ -216,11 +233,13 @@ async function outsideTrailFindings(
   return [
     {
       kind: 'outside-trails',
-      message: `${outside.length} file(s) that loading this folder reads as events lie outside the trails' folders that validation judges (files beside the AWSLogs folders, a tree in a hidden folder or nested in another AWSLogs folder, an account folder CloudTrail does not make): no digest here vouches for their events`,
+      message: `${outside.length} file(s) that loading this ${source.type === 's3' ? 'location' : 'folder'} reads as events lie outside the trails' folders that validation judges (files beside the AWSLogs folders, a tree in a hidden folder or nested in another AWSLogs folder, an account folder CloudTrail does not make): no digest here vouches for their events`,
       keys: outside,
     },
   ];
 }
+
+const KIND_FOLDER_NAMES: ReadonlySet<string> = new Set(Object.values(KIND_FOLDERS));
 
 export async function validateInventory(
   source: LogSource,

@@ -98,4 +98,68 @@ describe('hostile keys under an S3 prefix', function () {
       s3.dispose();
     }
   });
+
+  it("files a load reads outside the trails' folders are named (outside-trails) as from a folder, keys S3 alone can hold among them, listing only what lies outside the trails", async () => {
+    const log = (root: string) => `${root}111122223333/CloudTrail/us-east-1/2024/05/14/${LOG}`;
+    const outside = [
+      'trails/exports/lookup-events.json',
+      log('trails/.x/AWSLogs/'),
+      log('trails/AWSLogs/AWSLogs/'),
+      'trails/AWSLogs/111122223333/cloudtrail/us-east-1/x.json.gz',
+      log('trails/awslogs/'),
+      // Only S3 holds these as written: a folder has no empty or dot segment.
+      log('trails//AWSLogs/'),
+      log('trails/AWSLogs//'),
+      log('trails/./AWSLogs/'),
+      log('trails/../AWSLogs/'),
+    ].sort();
+    for (const key of outside) await server.plant(BUCKET, key, events('Outside'));
+    // Not outside: a foreign file in the trail's folders (failed as such), what a load never reads
+    // (a key ending in '/', a folder marker, the public keys file), and anything outside the prefix.
+    await server.plant(BUCKET, `${DAY}./evil.json.gz`, events('Foreign'));
+    await server.plant(BUCKET, `trails/exports/ends-with-slash.json/`, events('Slash'));
+    await server.put(BUCKET, 'trails/exports/', new Uint8Array(0));
+    await server.put(BUCKET, 'trails/cloudtrail-public-keys.json', '{"PublicKeyList":[]}');
+    await server.put(
+      BUCKET,
+      log('AWSLogs/').replace('AWSLogs/', 'elsewhere/AWSLogs/'),
+      events('X'),
+    );
+    const s3 = source();
+    const from = server.requests.length;
+    try {
+      const report = await validateSource(s3, { ...WINDOW, publicKeys: keys(), bucket: BUCKET });
+      assert.deepEqual(
+        report.findings.filter((f) => f.kind === 'outside-trails').map((f) => f.keys),
+        [outside],
+      );
+      assert.deepEqual(
+        report.chains[0].findings.filter((f) => f.kind === 'foreign-file').map((f) => f.key),
+        [`${DAY}./evil.json.gz`],
+      );
+    } finally {
+      s3.dispose();
+    }
+    // What lies outside the trails' folders is listed whole, one listing for each such folder
+    // (and the sub-folder of a day folder, as the inventory lists it for foreign files); the
+    // trails' folders and those on the way to them are listed a level at a time.
+    const whole = server
+      .since(from)
+      .filter((r) => r.method === 'GET' && /(^|&)list-type=2/.test(r.query))
+      .map((r) => new URLSearchParams(r.query))
+      .filter((q) => q.get('delimiter') !== '/')
+      .map((q) => q.get('prefix'));
+    assert.deepEqual(whole.sort(), [
+      'trails/../',
+      'trails/./',
+      'trails/.x/',
+      'trails//',
+      'trails/AWSLogs//',
+      `${DAY}./`,
+      'trails/AWSLogs/111122223333/cloudtrail/',
+      'trails/AWSLogs/AWSLogs/',
+      'trails/awslogs/',
+      'trails/exports/',
+    ]);
+  });
 });
