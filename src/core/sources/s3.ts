@@ -123,16 +123,20 @@ export class S3Source implements LogSource {
               Delimiter: '/',
               ContinuationToken: token,
               MaxKeys: this.pageSize,
+              EncodingType: 'url',
             }),
           ),
         prefix,
         signal,
       );
+      const keyOf = listedKeyDecoder(page, this.uri(prefix));
       for (const p of page.CommonPrefixes ?? [])
-        if (p.Prefix) entries.push({ kind: 'prefix', prefix: p.Prefix });
+        if (p.Prefix) entries.push({ kind: 'prefix', prefix: keyOf(p.Prefix) });
       for (const o of page.Contents ?? []) {
+        const key = o.Key && keyOf(o.Key);
         // A "folder marker" object (key ending in '/') made by consoles is not a file.
-        if (o.Key && o.Key !== prefix && !o.Key.endsWith('/')) entries.push(this.objectOf(o));
+        if (key && key !== prefix && !key.endsWith('/'))
+          entries.push(this.objectOf({ ...o, Key: key }));
       }
       token = this.nextPage(page, tokens, prefix);
     } while (token);
@@ -156,13 +160,17 @@ export class S3Source implements LogSource {
               Prefix: start,
               ContinuationToken: token,
               MaxKeys: this.pageSize,
+              EncodingType: 'url',
             }),
           ),
         start,
         signal,
       );
-      for (const o of page.Contents ?? [])
-        if (o.Key && !o.Key.endsWith('/')) yield this.objectOf(o);
+      const keyOf = listedKeyDecoder(page, this.uri(start));
+      for (const o of page.Contents ?? []) {
+        const key = o.Key && keyOf(o.Key);
+        if (key && !key.endsWith('/')) yield this.objectOf({ ...o, Key: key });
+      }
       token = this.nextPage(page, tokens, start);
     } while (token);
   }
@@ -408,6 +416,31 @@ export function s3ClientConfig(
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestChecksumCalculation: 'WHEN_REQUIRED',
     ...(location.endpoint ? { endpoint: location.endpoint, forcePathStyle: true } : {}),
+  };
+}
+
+/**
+ * How to read the keys of a listing page. Listings ask for URL-encoded keys (as the AWS CLI
+ * does): XML cannot carry every character a key may hold as written, and its parser turns a
+ * carriage return into a line feed, so `a\rb.json` would be listed as `a\nb.json`, another object
+ * read in its place. A server that ignores the request (no EncodingType in its answer) sends
+ * keys as they are, and they must not be decoded.
+ */
+function listedKeyDecoder(
+  page: ListObjectsV2CommandOutput,
+  where: string,
+): (key: string) => string {
+  if (page.EncodingType !== 'url') return (key) => key;
+  return (key) => {
+    try {
+      return decodeURIComponent(key.replace(/\+/g, ' '));
+    } catch {
+      throw new SourceError(
+        'io',
+        key,
+        `${where}: the server's listing holds a key that is not URL-encoded as asked (${JSON.stringify(key.slice(0, 200))}), so it cannot be listed reliably`,
+      );
+    }
   };
 }
 

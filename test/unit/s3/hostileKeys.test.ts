@@ -162,4 +162,31 @@ describe('hostile keys under an S3 prefix', function () {
       'trails/exports/',
     ]);
   });
+
+  it('keys with characters XML cannot carry as written (a carriage return, control characters) are listed and read as they are, each its own object', async () => {
+    const names = ['a\rb.json', 'a\nb.json', 'c\r\nd.json', 'e\u0001f.json', 'g h+i%41.json'];
+    for (const [i, name] of names.entries())
+      await server.plant(BUCKET, `trails/exports/${name}`, `{"n":${i}}`);
+    const s3 = source();
+    try {
+      const keys = names.map((n) => `trails/exports/${n}`).sort();
+      const all: string[] = [];
+      for await (const o of s3.listAll('trails/exports/')) all.push(o.key);
+      assert.deepEqual(all.sort(), keys);
+      const level = (await s3.listLevel('trails/exports/')).map((e) =>
+        e.kind === 'object' ? e.key : e.prefix,
+      );
+      assert.deepEqual(level.sort(), keys);
+      const top = await s3.listLevel('trails/');
+      assert.ok(top.some((e) => e.kind === 'prefix' && e.prefix === 'trails/exports/'));
+      for (const [i, name] of names.entries())
+        assert.equal(
+          Buffer.from(await s3.read(`trails/exports/${name}`)).toString(),
+          `{"n":${i}}`,
+          JSON.stringify(name),
+        );
+    } finally {
+      s3.dispose();
+    }
+  });
 });
