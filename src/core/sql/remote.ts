@@ -10,7 +10,7 @@ import type { EventIndex } from '../index/eventIndex';
 import { StreamedDocument, StreamedSource } from '../sources/streamed';
 import { AthenaRunner, QueryProgress, ResultPage } from './athena';
 import { LakeRunner } from './lake';
-import { addMatchedPage, recordsDocument, recordsFromRows } from './results';
+import { addMatchedPage, rowsDocument } from './results';
 
 export type RemoteOutcome =
   | {
@@ -22,7 +22,10 @@ export type RemoteOutcome =
   | { kind: 'rows'; source: StreamedSource; progress?: QueryProgress; note: string };
 
 export const REBUILT_NOTE =
-  "These records are rebuilt from the table's columns, as the table has them: fields the table does not have are missing.";
+  "These records are rebuilt from the table's columns, as the table has them: fields the table does not have are missing, and so are fields that are null in the log (the table holds null and missing alike).";
+
+export const REBUILT_NOTE_LAKE =
+  "These records are rebuilt from the event data store's columns, as the event data store has them: fields it does not have are missing, and so are fields that are null or an empty text in the log (its results give both as an empty text). In requestParameters, responseElements and additionalEventData every value is text: numbers and true/false come back as text, and a nested object or list as its JSON text.";
 
 export async function athenaToTimeline(
   runner: AthenaRunner,
@@ -70,7 +73,7 @@ export function lakeToTimeline(
 ): RemoteOutcome {
   return {
     kind: 'rows',
-    note: REBUILT_NOTE.replace('table', 'event data store'),
+    note: REBUILT_NOTE_LAKE,
     source: new StreamedSource(
       'CloudTrail Lake query results',
       rebuilt([], runner.query(sql, opts), 'lake'),
@@ -86,7 +89,7 @@ async function* rebuilt(
   let n = 0;
   const doc = (page: ResultPage): StreamedDocument => ({
     key: `${dialect}-results-${String(++n).padStart(5, '0')}.json`,
-    bytes: recordsDocument(recordsFromRows(page, dialect)),
+    bytes: rowsDocument(page, dialect),
   });
   for (const page of first) yield doc(page);
   const iterator =

@@ -4,6 +4,11 @@
 // - many files: records rebuilt from the table's columns (compileQuery's `select: 'rows'`), as a
 //   `{"Records": […]}` document per result page. Such records are as the table has them: fields
 //   the table lacks are missing and the JSON columns are the table's text of them.
+//
+// What a table cannot tell apart cannot be rebuilt, and is said (remote.ts's notes): a field that
+// is null in the log is NULL, as a missing one is, so both are left out; Athena sends an empty
+// text as "" and a NULL as no value (athena.ts reads it as null), so "" is kept, while Lake sends
+// both as "" (lake.ts), so there "" is left out too.
 import { ATHENA_COLUMNS, LAKE_COLUMNS, SqlColumn, SqlType } from './schema';
 import type { ResultPage } from './athena';
 import type { SqlDialect } from './compile';
@@ -48,18 +53,46 @@ export function recordsFromRows(
   page: ResultPage,
   dialect: SqlDialect,
 ): Array<Record<string, unknown>> {
+  return rebuiltFields(page, dialect).map((fields) => {
+    const record: Record<string, unknown> = {};
+    for (const f of fields) record[f.key] = f.value;
+    return record;
+  });
+}
+
+/** One page of rebuilt records as a log document the ingest reads. */
+export function rowsDocument(page: ResultPage, dialect: SqlDialect): Uint8Array {
+  const records = rebuiltFields(page, dialect).map((fields) => {
+    // As recordsFromRows: a key met twice has its last value, in its first place.
+    const byKey = new Map(fields.map((f) => [f.key, f]));
+    const members = [...byKey.values()].map(
+      (f) => `${JSON.stringify(f.key)}:${JSON.stringify(f.value)}`,
+    );
+    return `{${members.join(',')}}`;
+  });
+  return new TextEncoder().encode(`{"Records":[${records.join(',')}]}`);
+}
+
+interface RebuiltField {
+  key: string;
+  value: unknown;
+}
+
+function rebuiltFields(page: ResultPage, dialect: SqlDialect): RebuiltField[][] {
   const columns = dialect === 'athena' ? ATHENA_COLUMNS : LAKE_COLUMNS;
   const byName = new Map(columns.map((c) => [c.sql.toLowerCase(), c]));
   const at = page.columns.map((name) => byName.get(name.toLowerCase()));
   return page.rows.map((row) => {
-    const record: Record<string, unknown> = {};
+    const fields: RebuiltField[] = [];
     row.forEach((cell, i) => {
       const column = at[i];
-      if (!column || cell === null || cell === '') return;
+      // Lake's "" is NULL as often as it is an empty text: left out, as NULL is.
+      if (!column || cell === null || (cell === '' && dialect === 'lake')) return;
       const value = fromCell(cell, column.type);
-      if (value !== undefined && value !== null) record[column.key] = value;
+      if (value === undefined || value === null) return;
+      fields.push({ key: column.key, value });
     });
-    return record;
+    return fields;
   });
 }
 
@@ -111,9 +144,4 @@ function cellTime(cell: string): string {
   if (!m) return cell;
   const ms = m[3] && Number(m[3]) !== 0 ? m[3].slice(0, 4) : '';
   return `${m[1]}T${m[2]}${ms}Z`;
-}
-
-/** One page of rebuilt records as a log document the ingest reads. */
-export function recordsDocument(records: Array<Record<string, unknown>>): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ Records: records }));
 }

@@ -27,11 +27,7 @@ import { AwsQueryError } from '../../../src/core/sql/awsErrors';
 import { compileQuery } from '../../../src/core/sql/compile';
 import { LakeRunner } from '../../../src/core/sql/lake';
 import { athenaToTimeline } from '../../../src/core/sql/remote';
-import {
-  collectMatchedFiles,
-  recordsDocument,
-  recordsFromRows,
-} from '../../../src/core/sql/results';
+import { collectMatchedFiles, recordsFromRows, rowsDocument } from '../../../src/core/sql/results';
 import { generateBucket } from '../../../src/core/synthetic/generator';
 import {
   TEST_ATHENA_DATABASE,
@@ -143,8 +139,7 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
       'Athena results',
       (async function* () {
         let n = 0;
-        for (const p of pages)
-          yield { key: `page-${++n}.json`, bytes: recordsDocument(recordsFromRows(p, 'athena')) };
+        for (const p of pages) yield { key: `page-${++n}.json`, bytes: rowsDocument(p, 'athena') };
       })(),
     );
     const index = new EventIndex({ runner: new InlineRunner() });
