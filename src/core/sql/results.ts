@@ -60,13 +60,17 @@ export function recordsFromRows(
   });
 }
 
-/** One page of rebuilt records as a log document the ingest reads. */
+/**
+ * One page of rebuilt records as a log document the ingest reads. A JSON column's text
+ * (Athena's requestParameters…) goes in as the table holds it, not parsed and written again: a
+ * number keeps the digits the log wrote (`3600.0`, a 20-digit ID), which JSON.stringify would not.
+ */
 export function rowsDocument(page: ResultPage, dialect: SqlDialect): Uint8Array {
   const records = rebuiltFields(page, dialect).map((fields) => {
     // As recordsFromRows: a key met twice has its last value, in its first place.
     const byKey = new Map(fields.map((f) => [f.key, f]));
     const members = [...byKey.values()].map(
-      (f) => `${JSON.stringify(f.key)}:${JSON.stringify(f.value)}`,
+      (f) => `${JSON.stringify(f.key)}:${f.json ?? JSON.stringify(f.value)}`,
     );
     return `{${members.join(',')}}`;
   });
@@ -76,6 +80,8 @@ export function rowsDocument(page: ResultPage, dialect: SqlDialect): Uint8Array 
 interface RebuiltField {
   key: string;
   value: unknown;
+  /** The JSON text of the value as the table holds it, when it goes into a document as such. */
+  json?: string;
 }
 
 function rebuiltFields(page: ResultPage, dialect: SqlDialect): RebuiltField[][] {
@@ -90,7 +96,9 @@ function rebuiltFields(page: ResultPage, dialect: SqlDialect): RebuiltField[][] 
       if (!column || cell === null || (cell === '' && dialect === 'lake')) return;
       const value = fromCell(cell, column.type);
       if (value === undefined || value === null) return;
-      fields.push({ key: column.key, value });
+      // fromCell gives back a JSON column's cell unchanged only when it is not JSON text.
+      const verbatim = column.type.kind === 'json' && value !== cell;
+      fields.push({ key: column.key, value, ...(verbatim ? { json: cell } : {}) });
     });
     return fields;
   });

@@ -43,4 +43,19 @@ describe('records rebuilt from result rows', () => {
     assert.match(REBUILT_NOTE_LAKE, /requestParameters, responseElements and additionalEventData/);
     assert.match(REBUILT_NOTE, /null/);
   });
+
+  it("Athena: a JSON column's text goes into the document as the table holds it (3600.0, a 20-digit number)", () => {
+    const text =
+      '{"durationSeconds":3600.0,"bytes":1.5E3,"id":12345678901234567890,"tags":[{"k":"v"}]}';
+    const page: ResultPage = {
+      columns: ['eventid', 'requestparameters', 'additionaleventdata'],
+      rows: [['e-1', text, 'not json']],
+    };
+    const doc = decode(rowsDocument(page, 'athena'));
+    assert.equal(
+      doc,
+      `{"Records":[{"eventID":"e-1","requestParameters":${text},"additionalEventData":"not json"}]}`,
+    );
+    assert.deepEqual(recordsFromRows(page, 'athena')[0].requestParameters, JSON.parse(text));
+  });
 });
