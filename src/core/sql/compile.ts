@@ -6,6 +6,9 @@
 //   element does (`cardinality(filter(array, r -> …)) > 0`).
 // - Values compare by text, case-insensitively (`lower(x) = lower('v')`, LIKE for wildcards);
 //   `field:*` is IS NOT NULL; comparisons read ISO times (from_iso8601_timestamp) or numbers.
+//   A number in the JSON fields equals a number filter by its value, as match.ts has it
+//   (`durationSeconds:3600` finds 3600.0): Athena's JSON text tells a number from a string;
+//   Lake's maps hold text, so there any text that reads as the number matches (a note says so).
 // - Every term is two-valued (COALESCE(…, FALSE)), so NOT keeps its meaning over missing fields
 //   (SQL's NOT NULL is NULL, which would drop rows that `-field:x` keeps).
 // - Paths inside requestParameters / responseElements / additionalEventData (JSON text in Athena,
@@ -122,8 +125,16 @@ export function eventDataStoreId(idOrArn: string): string {
 
 /** How the compiler reaches a query path in the table. */
 type Access =
-  /** A scalar: text, a time held as text (Athena), a boolean or a timestamp (Lake). */
-  | { kind: 'scalar'; expr: string; type: 'string' | 'time' | 'boolean' | 'timestamp' }
+  /**
+   * A scalar: text, a time held as text (Athena), a boolean or a timestamp (Lake). `number`:
+   * text that may be a number the log wrote (a value of Lake's map columns).
+   */
+  | {
+      kind: 'scalar';
+      expr: string;
+      type: 'string' | 'time' | 'boolean' | 'timestamp';
+      number?: boolean;
+    }
   /** A struct, map or whole JSON document: present or not, never equal to a value. */
   | { kind: 'node'; expr: string }
   /** Any element of an array. */
@@ -333,7 +344,7 @@ class Compiler {
               'In CloudTrail Lake, requestParameters, responseElements and additionalEventData are maps of text: a nested object or list compares as its JSON text.',
             );
           }
-          return { kind: 'scalar', expr: value, type: 'string' };
+          return { kind: 'scalar', expr: value, type: 'string', number: type.jsonValues };
         }
         if (!type.jsonValues) return { kind: 'none' };
         return { kind: 'json', expr: value, keys: this.jsonKeys(rest.slice(1), t) };
@@ -371,10 +382,16 @@ class Compiler {
         return 'FALSE';
       case 'node':
         return match.op === 'exists' ? `${access.expr} IS NOT NULL` : 'FALSE';
-      case 'scalar':
-        return match.op === 'exists'
-          ? `${access.expr} IS NOT NULL`
-          : `COALESCE(${this.valueTest(access.expr, access.type, match)}, FALSE)`;
+      case 'scalar': {
+        if (match.op === 'exists') return `${access.expr} IS NOT NULL`;
+        const test = `COALESCE(${this.valueTest(access.expr, access.type, match)}, FALSE)`;
+        const n = numberValue(match);
+        if (!access.number || n === undefined) return test;
+        this.notes.add(
+          'In CloudTrail Lake the values inside requestParameters, responseElements and additionalEventData are text: a number filter (durationSeconds:3600) also finds text that reads as that number ("3600.0"), which the timeline finds only when the log wrote a number.',
+        );
+        return `(${test} OR COALESCE(regexp_like(${access.expr}, ${NUMBER_PATTERN}) AND try_cast(trim(${access.expr}) AS double) = ${n}, FALSE))`;
+      }
       case 'array': {
         const inner = this.predicate(access.element, match, t);
         return `COALESCE(cardinality(filter(${access.expr}, ${access.variable} -> ${inner})) > 0, FALSE)`;
@@ -393,14 +410,12 @@ class Compiler {
     if (keys.length === 0) {
       if (match.op === 'exists') return `COALESCE(json_format(${doc}), 'null') <> 'null'`;
       // A leaf array matches when any element does.
-      const scalar = this.valueTest(`json_extract_scalar(${doc}, '$')`, 'string', match);
       const i = `i${++this.variables}`;
-      const element = this.valueTest(
-        `json_extract_scalar(${doc}, concat('$[', CAST(${i} - 1 AS varchar), ']'))`,
-        'string',
+      const element = this.jsonValueTest(
+        `json_extract(${doc}, concat('$[', CAST(${i} - 1 AS varchar), ']'))`,
         match,
       );
-      return `(COALESCE(${scalar}, FALSE) OR COALESCE(cardinality(filter(sequence(1, json_array_length(${doc})), ${i} -> COALESCE(${element}, FALSE))) > 0, FALSE))`;
+      return `(${this.jsonValueTest(doc, match)} OR COALESCE(cardinality(filter(sequence(1, json_array_length(${doc})), ${i} -> ${element})) > 0, FALSE))`;
     }
     const [key, ...rest] = keys;
     const direct = this.jsonPredicate(`json_extract(${doc}, '$.${key}')`, rest, match);
@@ -411,6 +426,18 @@ class Compiler {
       match,
     );
     return `(${direct} OR COALESCE(cardinality(filter(sequence(1, json_array_length(${doc})), ${i} -> ${viaElements})) > 0, FALSE))`;
+  }
+
+  /**
+   * The two-valued test of the JSON value `json`: its text, and, for a JSON number, its value
+   * (match.ts: the number 3600.0 is `3600`, the text "3600.0" is not).
+   */
+  private jsonValueTest(json: string, match: ValueMatch): string {
+    const scalar = `json_extract_scalar(${json}, '$')`;
+    const test = `COALESCE(${this.valueTest(scalar, 'string', match)}, FALSE)`;
+    const n = numberValue(match);
+    if (n === undefined) return test;
+    return `(${test} OR COALESCE(regexp_like(json_format(${json}), '^-?[0-9]') AND try_cast(${scalar} AS double) = ${n}, FALSE))`;
   }
 
   /** The test of one scalar value (may be NULL when the value is missing). */
@@ -498,6 +525,13 @@ class Compiler {
     for (const c of this.columns) visit(c.type, c.sql);
     return `(${parts.join('\n    OR ')})`;
   }
+}
+
+/** The number an equality filter names (`durationSeconds:3600`), as match.ts reads it. */
+function numberValue(match: ValueMatch): number | undefined {
+  if (match.op !== 'eq' || !isNumberText(match.value)) return undefined;
+  const n = Number(match.value);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 function findColumn(columns: readonly SqlColumn[], segment: string): SqlColumn | undefined {
