@@ -4,7 +4,8 @@
 //
 // - A term matches when ANY of its paths has a matching value; arrays (resources) match when any
 //   element does (`cardinality(filter(array, r -> …)) > 0`).
-// - Values compare by text, case-insensitively (`lower(x) = lower('v')`, LIKE for wildcards);
+// - Values compare by text, case-insensitively (`fold(x) = fold('v')`, LIKE for wildcards), with
+//   the local engine's folding (sqlFold);
 //   `field:*` is IS NOT NULL; comparisons read ISO times (from_iso8601_timestamp) or numbers.
 //   A number in the JSON fields equals a number filter by its value, as match.ts has it
 //   (`durationSeconds:3600` finds 3600.0): Athena's JSON text tells a number from a string;
@@ -100,6 +101,24 @@ export function compileQuery(query: QueryNode, options: CompileOptions): Compile
 /** A SQL string literal: the only way a value enters a statement. */
 export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * `expr` case-folded as the local engine compares text (match.ts: Unicode simple case folding,
+ * RegExp `iu`). Trino's upper(lower(x)) maps each character by its simple case mappings, which
+ * is that folding for every character (σ, ς and Σ; ſ and s; µ and μ; the Kelvin sign and k; ẞ
+ * and ß; which lower() alone keeps apart) but five, checked over every code point: lower() takes
+ * the Turkish İ to i and upper() the dotless ı to I, which folding keeps apart, so they are first
+ * translated to the private-use U+E001 and U+E002 (a value holding those compares as İ and ı);
+ * ΐ ΰ ﬅ fold into ΐ ΰ ﬆ with no case mapping between them, so they are translated too.
+ */
+export function sqlFold(expr: string): string {
+  return `upper(lower(translate(${expr}, 'İı\u1fd3\u1fe3\ufb05', chr(57345) || chr(57346) || '\u0390\u03b0\ufb06')))`;
+}
+
+/** A value as a folded literal: plain ASCII folded here (to upper case), other text by sqlFold. */
+function sqlFoldedString(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? sqlString(value.toUpperCase()) : sqlFold(sqlString(value));
 }
 
 /** `table` or `database.table`, each part a plain identifier, double-quoted. */
@@ -456,9 +475,9 @@ class Compiler {
       case 'exists':
         return `${expr} IS NOT NULL`;
       case 'eq':
-        return `lower(${text}) = lower(${sqlString(match.value)})`;
+        return `${sqlFold(text)} = ${sqlFoldedString(match.value)}`;
       case 'wildcard':
-        return `lower(${text}) LIKE lower(${sqlString(likePattern(match.pattern))}) ESCAPE '\\'`;
+        return `${sqlFold(text)} LIKE ${sqlFoldedString(likePattern(match.pattern))} ESCAPE '\\'`;
       case 'lt':
       case 'le':
       case 'gt':
@@ -482,8 +501,8 @@ class Compiler {
         ? "Free text searches the values of the table's columns (and the JSON text of requestParameters, responseElements, additionalEventData, serviceEventDetails and edgeDeviceDetails); fields the documented table does not have are not searched."
         : "Free text searches the values of the event data store's columns (and the keys and values of requestParameters, responseElements and additionalEventData).",
     );
-    const needle = `lower(${sqlString(n.text)})`;
-    const found = (expr: string) => `strpos(lower(${expr}), ${needle}) > 0`;
+    const needle = sqlFoldedString(n.text);
+    const found = (expr: string) => `strpos(${sqlFold(expr)}, ${needle}) > 0`;
     const parts: string[] = [];
     const visit = (type: SqlType, expr: string): void => {
       switch (type.kind) {

@@ -373,6 +373,11 @@ describe('compiled SQL agrees with the local engine on values written unusually 
     ['n-exponent', '"requestParameters":{"durationSeconds":3.6e3}'],
     ['n-list', '"requestParameters":{"durationSeconds":[3600.0,7]}'],
     ['n-nested', '"requestParameters":{"policy":{"maxAge":3600.0}}'],
+    ['f-final-sigma', '"userAgent":"ΟΔΥΣΣΕΥΣ ſtrange","requestParameters":{"k":"οδυσσευς"}'],
+    ['f-sigma', '"userAgent":"οδυσσευσ Strange µ"'],
+    ['f-dotted', '"userAgent":"İstanbul Kelvin"'],
+    ['f-dotless', '"userAgent":"ıx ẞ"'],
+    ['f-plain', '"userAgent":"istanbul"'],
   ];
 
   before(async () => {
@@ -452,4 +457,34 @@ describe('compiled SQL agrees with the local engine on values written unusually 
       'inside a nested object (JSON text in the map) the number is a JSON number again',
     );
   });
+
+  for (const dialect of ['athena', 'lake'] as const) {
+    it(`text compares with the local engine's case folding: ς σ Σ, ſ s, µ μ, K k, ẞ ß, and İ ı apart from i (${dialect})`, async () => {
+      for (const text of [
+        'agent:*οδυσσευς*',
+        'agent:*ΟΔΥΣΣΕΥΣ*',
+        'requestParameters.k:ΟΔΥΣΣΕΥΣ',
+        'agent:*STRANGE*',
+        'agent:*μ',
+        'agent:*kelvin',
+        'agent:*ß',
+        'agent:istanbul',
+        'agent:İstanbul*',
+        'agent:ISTANBUL*',
+        'agent:ıX*',
+        'agent:ix*',
+        'οδυσσευς',
+        'ſtrange',
+        'İstan',
+      ]) {
+        const { local, sql } = await both(text, dialect);
+        assert.deepEqual(sql, local, text);
+      }
+      assert.deepEqual((await both('agent:*οδυσσευς*', dialect)).local, [
+        'f-final-sigma',
+        'f-sigma',
+      ]);
+      assert.deepEqual((await both('agent:istanbul', dialect)).local, ['f-plain']);
+    });
+  }
 });

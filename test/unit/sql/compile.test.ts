@@ -155,8 +155,9 @@ describe('SQL compiler', () => {
                 ? `${TEST_ATHENA_DATABASE}.${TEST_ATHENA_TABLE}`
                 : TEST_EVENT_DATA_STORE,
           });
-          // The value appears once per term as one literal with its quotes doubled.
-          const literal = `'${value.replace(/'/g, "''")}'`;
+          // The value appears once per term as one literal with its quotes doubled (case-folded:
+          // an ASCII value is written upper-case).
+          const literal = `'${value.toUpperCase().replace(/'/g, "''")}'`;
           assert.equal(sql.split(literal).length - 1, 2, sql);
           const run =
             dialect === 'lake'
@@ -182,7 +183,7 @@ describe('SQL compiler', () => {
         dialect: 'athena',
         from: `${TEST_ATHENA_DATABASE}.${TEST_ATHENA_TABLE}`,
       });
-      assert.match(sql, /LIKE lower\('%''%'\) ESCAPE '\\'/);
+      assert.match(sql, /LIKE '%''%' ESCAPE '\\'/);
       assert.equal((await server.run(sql)).rows.length, 0);
     });
   });
