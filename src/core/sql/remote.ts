@@ -1,7 +1,8 @@
 // A remote query's answer, shaped for the local timeline (and the CLI's output), chosen by size:
-// - Athena, matches from at most `maxFiles` log files: those files' S3 keys and the matched
-//   event IDs. The caller downloads exactly those files (S3 source and cache) and shows only the
-//   matched events: full records, lenses, detail pane and digest validation all work.
+// - Athena, at most MAX_ROWS_FOR_FILES matches from at most `maxFiles` log files: those files'
+//   S3 keys and the matched event IDs. The caller downloads exactly those files (S3 source and
+//   cache) and shows only the matched events: full records, lenses, detail pane and digest
+//   validation all work.
 // - otherwise: the rows as records rebuilt from the table's columns, streamed page by page into
 //   a source the timeline loads as they arrive (they are as the table has them).
 // The statement should select "$path" and the columns (compileQuery `select: 'rows'`): one
@@ -27,32 +28,49 @@ export const REBUILT_NOTE =
 export const REBUILT_NOTE_LAKE =
   "These records are rebuilt from the event data store's columns, as the event data store has them: fields it does not have are missing, and so are fields that are null or an empty text in the log (its results give both as an empty text). In requestParameters, responseElements and additionalEventData every value is text: numbers and true/false come back as text, and a nested object or list as its JSON text.";
 
+/**
+ * Result rows read while the answer may still be the log files. Only their event IDs and files are
+ * kept meanwhile; past this many, the rows are streamed into the timeline instead (the load's
+ * budget bounds that), so a huge answer from few files (or a statement edited into a join) is
+ * neither held in memory nor read to its end before anything shows.
+ */
+export const MAX_ROWS_FOR_FILES = 200_000;
+
 export async function athenaToTimeline(
   runner: AthenaRunner,
   sql: string,
-  opts: { maxFiles: number; signal?: AbortSignal; onProgress?: (p: QueryProgress) => void },
+  opts: {
+    maxFiles: number;
+    /** Rows read while choosing (default MAX_ROWS_FOR_FILES). */
+    maxRows?: number;
+    signal?: AbortSignal;
+    onProgress?: (p: QueryProgress) => void;
+  },
 ): Promise<RemoteOutcome> {
   const { id, progress } = await runner.run(sql, opts);
-  const pages = runner.results(id, opts.signal);
-  const buffered: ResultPage[] = [];
+  const maxRows = opts.maxRows ?? MAX_ROWS_FOR_FILES;
   const byBucket = new Map<string, string[]>();
   const seen = new Set<string>();
   const eventIds = new Set<string>();
-  let filesKnown = true;
-  for (;;) {
-    const next = await pages.next();
-    if (next.done) break;
-    buffered.push(next.value);
+  let rows = 0;
+  for await (const page of runner.results(id, opts.signal)) {
+    rows += page.rows.length;
+    addMatchedPage(page, byBucket, seen, eventIds);
     // The log files are only enough when every row names its file and its event: a matched
     // record without an event ID could not be picked out of its file, and would be left out.
-    if (!identifiesEveryRow(next.value)) filesKnown = false;
-    addMatchedPage(next.value, byBucket, seen, eventIds);
-    if (!filesKnown || seen.size > opts.maxFiles) {
+    const many = rows > maxRows;
+    if (!identifiesEveryRow(page) || seen.size > opts.maxFiles || many) {
+      // The rows again from the first page (Athena keeps the result), streamed as they are read.
       return {
         kind: 'rows',
         progress,
-        note: REBUILT_NOTE,
-        source: new StreamedSource('Athena query results', rebuilt(buffered, pages, 'athena')),
+        note: many
+          ? `More than ${maxRows.toLocaleString('en-US')} events matched, too many to download their log files: ${REBUILT_NOTE}`
+          : REBUILT_NOTE,
+        source: new StreamedSource(
+          'Athena query results',
+          rebuilt(runner.results(id, opts.signal), 'athena'),
+        ),
       };
     }
   }
@@ -76,31 +94,21 @@ export function lakeToTimeline(
     note: REBUILT_NOTE_LAKE,
     source: new StreamedSource(
       'CloudTrail Lake query results',
-      rebuilt([], runner.query(sql, opts), 'lake'),
+      rebuilt(runner.query(sql, opts), 'lake'),
     ),
   };
 }
 
 async function* rebuilt(
-  first: ResultPage[],
-  rest: AsyncIterator<ResultPage> | AsyncIterable<ResultPage>,
+  pages: AsyncIterable<ResultPage>,
   dialect: 'athena' | 'lake',
 ): AsyncGenerator<StreamedDocument> {
   let n = 0;
-  const doc = (page: ResultPage): StreamedDocument => ({
-    key: `${dialect}-results-${String(++n).padStart(5, '0')}.json`,
-    bytes: rowsDocument(page, dialect),
-  });
-  for (const page of first) yield doc(page);
-  const iterator =
-    Symbol.asyncIterator in rest
-      ? (rest as AsyncIterable<ResultPage>)[Symbol.asyncIterator]()
-      : (rest as AsyncIterator<ResultPage>);
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) return;
-    yield doc(next.value);
-  }
+  for await (const page of pages)
+    yield {
+      key: `${dialect}-results-${String(++n).padStart(5, '0')}.json`,
+      bytes: rowsDocument(page, dialect),
+    };
 }
 
 /** Event IDs compared as CloudTrail writes them (lower-case GUIDs), whatever case a table returned. */

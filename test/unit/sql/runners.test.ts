@@ -192,6 +192,29 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
     }
   });
 
+  it('Athena: past maxRows matched rows from few files, the rows stream from the first page instead of being held to the end', async () => {
+    const runner = athena();
+    try {
+      const calls = server.calls.length;
+      const outcome = await athenaToTimeline(runner, sqlFor('', 'rows'), {
+        maxFiles: 100_000,
+        maxRows: 500,
+      });
+      assert.equal(outcome.kind, 'rows');
+      if (outcome.kind !== 'rows') return;
+      assert.match(outcome.note, /^More than 500 events matched, too many to download/);
+      const read = () =>
+        server.calls.slice(calls).filter((c) => c.target.endsWith('GetQueryResults')).length;
+      assert.equal(read(), 1, 'the choice stopped at the first page past the bound');
+      const index = new EventIndex({ runner: new InlineRunner() });
+      await loadEventFiles(index, new InlineRunner(), eventFilesUnder(outcome.source, ''));
+      assert.equal(index.size, records.length, 'every row, the first page read again');
+      assert.equal(read(), 3);
+    } finally {
+      runner.dispose();
+    }
+  });
+
   it('Cancel sends StopQueryExecution and reports a cancelled query', async () => {
     server.holdQueries = true;
     try {
