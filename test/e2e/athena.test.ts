@@ -125,7 +125,8 @@ describe('Run on Athena', () => {
     const editor = wb.page.locator('.editor-instance .view-lines').first();
     await waitUntil(
       async () =>
-        /lower\(eventname\) = lower\('AssumeRole'\)/.test(
+        // eventName compared case-folded as the timeline does (sqlFold; ASCII folded here).
+        /upper\(lower\(translate\(eventname, .*\)\)\) = 'ASSUMEROLE'/.test(
           ((await editor.textContent()) ?? '').replace(/\u00a0/g, ' '),
         ),
       30_000,
