@@ -12,6 +12,7 @@ import {
 import { mapLimited } from '../mapLimited';
 import {
   accountKindPrefix,
+  CloudTrailObjectKind,
   isCalendarDate,
   KIND_FOLDERS,
   logFolderOfDigestFolder,
@@ -52,15 +53,15 @@ export interface LogObject {
 
 /**
  * An object in a trail's folders that CloudTrail did not deliver there (layout.ts
- * notDeliveredThere): in a log or digest day folder, any; above a day folder, one that loading
- * the folder reads as events.
+ * notDeliveredThere): in a log, Insights or digest day folder, any; above a day folder, one that
+ * loading the folder reads as events.
  */
 export interface ForeignObject {
   key: string;
   /** ms, the start of its folder's day; undefined above a day folder (in every window). */
   day?: number;
-  /** What CloudTrail writes where it lies: log files, digest files, or nothing. */
-  folderOf?: 'log' | 'digest';
+  /** What CloudTrail writes where it lies: log, Insights or digest files, or nothing. */
+  folderOf?: CloudTrailObjectKind;
   /** Why it is not a file CloudTrail delivered there. */
   why: string;
 }
@@ -76,6 +77,12 @@ export interface SourceInventory {
   chains: DigestChain[];
   /** Log objects by log group (groupKey()). */
   logs: Map<string, LogObject[]>;
+  /**
+   * Insights files CloudTrail delivered (`…/CloudTrail-Insight/<region>/YYYY/MM/DD/`, named for
+   * their folder), by group (groupKey()), with the group of each key.
+   */
+  insights: Map<string, LogObject[]>;
+  insightGroups: Map<string, LogGroupId>;
   /**
    * Other objects in the trails' folders, by the group (groupKey()) of the folder; a folder above
    * the region level has the region '' (and above the account level, the account '').
@@ -136,12 +143,12 @@ const LIST_CONCURRENCY = 8;
  * Lists only the prefixes a validation reads (issue 22): the AWSLogs roots, their accounts and
  * region folders within the scope, then per region the digest day folders
  * `…/CloudTrail-Digest/<region>/YYYY/MM/DD/` of the window's days (to an hour past its end) and
- * the log day folders `…/CloudTrail/<region>/YYYY/MM/DD/` of the same days, one listing per day,
- * several at once, found by listing the year and month folders that exist. Works the same on a
- * folder (no tree walk) and on S3 (no bucket-wide listing).
+ * the log and Insights day folders `…/CloudTrail[-Insight]/<region>/YYYY/MM/DD/` of the same days,
+ * one listing per day, several at once, found by listing the year and month folders that exist.
+ * Works the same on a folder (no tree walk) and on S3 (no bucket-wide listing).
  *
  * The folders above the day folders are read whole, whatever the window: a file CloudTrail never
- * writes there (in AWSLogs/, an account's folder, CloudTrail/ or CloudTrail-Digest/, a region,
+ * writes there (in AWSLogs/, an account's folder, its kind folders, a region,
  * year or month folder) or a folder it never makes (`us-east-1/evil/`, `2024/05/99/`, a
  * sub-folder of a day folder) is read by every load of the folder, so the validator reports it
  * (foreign-file). That costs a listing per account and per region, year and month folder.
@@ -182,10 +189,14 @@ export async function inventoryScope(
   /** Region digest folders of the scope, to look at their newest day when the window has none. */
   const digestRegions: string[] = [];
   await mapLimited(accounts, LIST_CONCURRENCY, async (account) => {
+    // CloudTrail-Insight/ is listed only when the account's folder holds one (few trails log
+    // Insights): a load reads its files as events, and no digest lists them (validateInventory).
+    const kinds: CloudTrailObjectKind[] = ['digest', 'log'];
     for (const e of await catalog.listQuiet(accountPrefix(account), signal))
       if (e.kind === 'object') onObject(e.key);
-    const kinds = ['digest', 'log'] as const;
-    const regionLists = await mapLimited(kinds, 2, async (kind) => {
+      else if (e.prefix === `${accountPrefix(account)}${KIND_FOLDERS.insight}/`)
+        kinds.push('insight');
+    const regionLists = await mapLimited(kinds, kinds.length, async (kind) => {
       const regions: string[] = [];
       const kindFolder = `${accountPrefix(account)}${KIND_FOLDERS[kind]}/`;
       for (const e of await catalog.listQuiet(kindFolder, signal)) {
@@ -200,7 +211,7 @@ export async function inventoryScope(
         kinds.some((k) => touches(regionKindPrefix(account, k, r))),
     );
     await mapLimited(regions, LIST_CONCURRENCY, async (region) => {
-      await mapLimited(kinds, 2, async (kind, i) => {
+      await mapLimited(kinds, kinds.length, async (kind, i) => {
         if (!regionLists[i].includes(region)) return;
         const regionFolder = regionKindPrefix(account, kind, region);
         if (kind === 'digest') digestRegions.push(regionFolder);
@@ -275,6 +286,8 @@ export function scopeCovers(scopePrefix: string): {
 class InventoryBuilder {
   private readonly chains = new Map<string, DigestChain>();
   private readonly logs = new Map<string, LogObject[]>();
+  private readonly insights = new Map<string, LogObject[]>();
+  private readonly insightGroups = new Map<string, LogGroupId>();
   private readonly foreign = new Map<string, ForeignObject[]>();
   private readonly foreignGroups = new Map<string, LogGroupId>();
   private readonly groups = new Map<string, LogGroupId>();
@@ -312,7 +325,7 @@ class InventoryBuilder {
       return;
     }
     const info = parseCloudTrailKey(key);
-    if (!info || !info.compressed || info.kind === 'insight') return;
+    if (!info || !info.compressed) return;
     const group: LogGroupId = {
       prefix: info.prefix,
       organizationId: info.organizationId,
@@ -323,8 +336,15 @@ class InventoryBuilder {
     const folder = accountKindPrefix({ ...group, kind: info.kind }) + `${info.region}/`;
     if (!key.startsWith(folder)) return;
     const gk = groupKey(group);
-    if (!this.groups.has(gk)) this.groups.set(gk, group);
     const nameTime = parseTime(info.deliveryTime) ?? 0;
+    if (info.kind === 'insight') {
+      if (!this.insightGroups.has(gk)) this.insightGroups.set(gk, group);
+      let list = this.insights.get(gk);
+      if (!list) this.insights.set(gk, (list = []));
+      list.push({ key, nameTime });
+      return;
+    }
+    if (!this.groups.has(gk)) this.groups.set(gk, group);
     if (info.kind === 'log') {
       let list = this.logs.get(gk);
       if (!list) this.logs.set(gk, (list = []));
@@ -350,11 +370,13 @@ class InventoryBuilder {
       c.digests.sort(byKey);
       c.backfill.sort();
     }
-    for (const list of this.logs.values()) list.sort(byKey);
+    for (const list of [...this.logs.values(), ...this.insights.values()]) list.sort(byKey);
     for (const list of this.foreign.values()) list.sort(byKey);
     return {
       chains: sorted,
       logs: this.logs,
+      insights: this.insights,
+      insightGroups: this.insightGroups,
       foreign: this.foreign,
       foreignGroups: this.foreignGroups,
       groups: this.groups,

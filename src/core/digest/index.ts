@@ -37,6 +37,8 @@ export {
   unverifiedText,
   FINDING_PREFIX,
   TAMPERING_FINDINGS,
+  UNVOUCHED_NOTICES,
+  NOTICE_FILES_NAMED,
 } from './report';
 export { parseTime } from './digestFile';
 

@@ -139,20 +139,30 @@ function notValidatedWhy(c: DigestCounts): string {
   return why.join(', ');
 }
 
-const OUTSIDE_NAMED = 20;
+/** How many files of a notice (UNVOUCHED_NOTICES) are named one a line. */
+export const NOTICE_FILES_NAMED = 20;
+
+/**
+ * Notices of files a load reads as events that no digest vouches for, without failing the
+ * validation (--strict fails): their first NOTICE_FILES_NAMED files are named one a line.
+ */
+export const UNVOUCHED_NOTICES: ReadonlySet<FindingKind> = new Set<FindingKind>([
+  'outside-trails',
+  'insights-unvouched',
+]);
 
 export function writeFindings(findings: Finding[], sink: TextSink): void {
   // Only marked lines (no headers or blank lines), so dropping them gives the AWS CLI's output.
   for (const f of findings) {
     sink.out(`${FINDING_PREFIX}\t${f.kind}\t${f.message}\n`);
-    if (f.kind === 'outside-trails') {
-      // Named one a line, the first OUTSIDE_NAMED of them (--format json has them all).
+    if (UNVOUCHED_NOTICES.has(f.kind)) {
+      // Named one a line, the first NOTICE_FILES_NAMED of them (--format json has them all).
       const keys = f.keys ?? [];
-      for (const key of keys.slice(0, OUTSIDE_NAMED))
+      for (const key of keys.slice(0, NOTICE_FILES_NAMED))
         sink.out(`${FINDING_PREFIX}\t${f.kind}\tno digest vouches for ${key}\n`);
-      if (keys.length > OUTSIDE_NAMED)
+      if (keys.length > NOTICE_FILES_NAMED)
         sink.out(
-          `${FINDING_PREFIX}\t${f.kind}\tand ${keys.length - OUTSIDE_NAMED} more (--format json names them all)\n`,
+          `${FINDING_PREFIX}\t${f.kind}\tand ${keys.length - NOTICE_FILES_NAMED} more (--format json names them all)\n`,
         );
     }
     // Each log that is NOT VALIDATED for want of its digest is named on a line of its own.
@@ -184,7 +194,8 @@ export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>
  * 0 when everything validated; 1 when anything is INVALID or UNVERIFIED, a log is NOT VALIDATED
  * (listed by no digest where one was due), a digest was deleted or a file CloudTrail did not
  * deliver lies in a trail's folders (chainFailed, or a report finding), and, when
- * strict, when any other tampering finding or one outside the chains exists.
+ * strict, when any other tampering finding or one outside the chains exists (among them the
+ * files a load reads that no digest vouches for: no-digests, outside-trails, insights-unvouched).
  */
 export function exitCodeOf(report: ValidationReport, strict = false): number {
   if (report.chains.some(chainFailed)) return 1;

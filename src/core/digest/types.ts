@@ -103,8 +103,9 @@ export type FindingKind =
   /**
    * An object in a log day folder that CloudTrail did not deliver there (not
    * `<acct>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz` of that folder's account,
-   * region and day, or in a sub-folder): no digest lists it and the AWS CLI never looks at it,
-   * but loading the folder reads it as events.
+   * region and day, or in a sub-folder), the same in an Insights or digest day folder, or a file
+   * above the day folders: no digest lists it and the AWS CLI never looks at it, but loading the
+   * folder reads it as events.
    */
   | 'foreign-file'
   /**
@@ -122,6 +123,13 @@ export type FindingKind =
    * folder CloudTrail does not make): no digest here vouches for them. Said, not failed (--strict fails).
    */
   | 'outside-trails'
+  /**
+   * CloudTrail Insights files of the window (`…/CloudTrail-Insight/<region>/YYYY/MM/DD/`, named as
+   * CloudTrail names them): a load reads them as events, but AWS documents no digest coverage of
+   * them, so no digest vouches for their events. Said, not failed (--strict fails), as logs with no
+   * digests are.
+   */
+  | 'insights-unvouched'
   /** A digest verified with a key whose listed validity period does not include the digest's end time. */
   | 'key-outside-validity';
 

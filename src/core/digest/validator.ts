@@ -368,6 +368,29 @@ export async function validateInventory(
     );
     findings.push(...objects.map((f) => foreignFinding(f, (key) => localPathOf(source, key))));
   }
+  // Insights files of the window and regions: a load reads them as events, but no digest vouches
+  // for them. AWS documents a digest as listing "the log files that were delivered to your Amazon
+  // S3 bucket during the last hour" and Insights as delivered "to the /CloudTrail-Insight folder",
+  // and nowhere says that digests list Insights files: taken as not covered. One a chosen chain's
+  // digest does list has that digest's verdict.
+  const listedByChains = new Set<string>();
+  for (const w of walkers) for (const k of w.listedLogs) listedByChains.add(k);
+  for (const [gk, group] of inventory.insightGroups) {
+    if (options.region && group.region !== options.region) continue;
+    if (options.accountId && group.accountId !== options.accountId) continue;
+    const files = (inventory.insights.get(gk) ?? []).filter(
+      (l) => inWindow(l) && !listedByChains.has(l.key) && (!scoped || scoped.covers(l.key)),
+    );
+    if (!files.length) continue;
+    const where = accountKindPrefix({ ...group, kind: 'insight' }) + `${group.region}/`;
+    findings.push({
+      kind: 'insights-unvouched',
+      message: `${files.length} CloudTrail Insights file(s) under ${where} in the window are read as events by a load, but no digest lists them (AWS documents digests as listing a trail's log files, not its Insights files): nothing here vouches for their events`,
+      from: iso(minOf(files.map((l) => l.nameTime))),
+      to: iso(maxOf(files.map((l) => l.nameTime))),
+      keys: files.map((l) => l.key),
+    });
+  }
   findings.push(...orphanSignatureFindings(inventory, options, arn, startTime, endTime));
 
   const keyWarnings = options.publicKeys
@@ -382,8 +405,9 @@ export async function validateInventory(
 
 /**
  * Without --start-time the window reaches back to everything in scope (issue 13): an hour before
- * the oldest digest, as before, or the hour of the oldest log of the same account and region when
- * that is older, so logs from before the chain began are reported instead of silently left out.
+ * the oldest digest, as before, or the hour of the oldest log or Insights file of the same account
+ * and region when that is older, so logs from before the chain began are reported instead of
+ * silently left out.
  */
 function defaultStart(chains: DigestChain[], inventory: SourceInventory, endTime: number): number {
   let oldest = Infinity;
@@ -393,7 +417,8 @@ function defaultStart(chains: DigestChain[], inventory: SourceInventory, endTime
     groups.add(groupKey(c.id));
   }
   for (const gk of groups) {
-    for (const l of inventory.logs.get(gk) ?? []) if (l.nameTime < oldest) oldest = l.nameTime;
+    for (const l of [...(inventory.logs.get(gk) ?? []), ...(inventory.insights.get(gk) ?? [])])
+      if (l.nameTime < oldest) oldest = l.nameTime;
     // A foreign object is in the window when its folder's day is: reach back to that day.
     for (const f of inventory.foreign.get(gk) ?? [])
       if (f.day !== undefined && f.day + DAY <= oldest) oldest = f.day;
@@ -1157,7 +1182,7 @@ function coverageFindings(
 }
 
 /**
- * Objects in the log day folders of the window that CloudTrail did not deliver there (a planted
+ * Objects in the day folders of the window that CloudTrail did not deliver there (a planted
  * `.json`, `evil.json.gz`, a name for another account or region, a sub-folder): the AWS CLI never
  * looks at them and no digest vouches for them, but every load of those folders reads them as
  * events. Each is NOT VALIDATED. One a walked digest lists already has that digest's verdict.
@@ -1193,12 +1218,14 @@ export function foreignFinding(
   const what =
     f.folderOf === 'log'
       ? 'a log file CloudTrail delivered there'
-      : f.folderOf === 'digest'
-        ? 'a digest file CloudTrail delivered there'
-        : 'a file CloudTrail delivered there';
+      : f.folderOf === 'insight'
+        ? 'an Insights file CloudTrail delivered there'
+        : f.folderOf === 'digest'
+          ? 'a digest file CloudTrail delivered there'
+          : 'a file CloudTrail delivered there';
   const rule =
-    f.folderOf === 'log'
-      ? "; CloudTrail writes only <account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz of the folder's account, region and day"
+    f.folderOf === 'log' || f.folderOf === 'insight'
+      ? `; CloudTrail writes only <account>_${KIND_FOLDERS[f.folderOf]}_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz of the folder's account, region and day`
       : '';
   return {
     kind: 'foreign-file',

@@ -156,11 +156,11 @@ export function isRegionName(s: string): boolean {
 }
 
 /**
- * Where a key lies in the folders CloudTrail writes a trail's logs and digests into:
- * `[prefix/]AWSLogs/[org/]<acct>/CloudTrail[-Digest]/<region>/YYYY/MM/DD/`, or any level above a day
- * folder on the way there (the AWSLogs folder, an organization's or account's folder, the kind
- * folder, a region, year or month folder, or a sub-folder of one of them). Other folders of an
- * account (CloudTrail-Insight/, other services' logs) are not a trail's: undefined.
+ * Where a key lies in the folders CloudTrail writes a trail's logs, Insights and digests into:
+ * `[prefix/]AWSLogs/[org/]<acct>/CloudTrail[-Insight|-Digest]/<region>/YYYY/MM/DD/`, or any level
+ * above a day folder on the way there (the AWSLogs folder, an organization's or account's folder,
+ * the kind folder, a region, year or month folder, or a sub-folder of one of them). Other folders
+ * of an account (other services' logs, CloudTrail-NetworkActivity/) are not a trail's: undefined.
  */
 export interface TrailFolderPlace {
   /** The deepest of those folders the key lies in, ending in '/'. */
@@ -169,8 +169,8 @@ export interface TrailFolderPlace {
   organizationId?: string;
   /** Undefined: directly in the AWSLogs or organization folder. */
   accountId?: string;
-  /** The kind folder: CloudTrail/ (log) or CloudTrail-Digest/ (digest); undefined: above it. */
-  kind?: 'log' | 'digest';
+  /** The kind folder: CloudTrail/, CloudTrail-Insight/ or CloudTrail-Digest/; undefined: above it. */
+  kind?: CloudTrailObjectKind;
   /** The region folder as written; undefined: above it. */
   region?: string;
   /** `YYYY-MM-DD` from the folders, when in a day folder; undefined: above one. */
@@ -179,7 +179,7 @@ export interface TrailFolderPlace {
   rest: string;
 }
 
-const TRAIL_KINDS: ReadonlyArray<'log' | 'digest'> = ['log', 'digest'];
+const TRAIL_KINDS: readonly CloudTrailObjectKind[] = ['log', 'insight', 'digest'];
 
 export function trailFolderOf(key: string): TrailFolderPlace | undefined {
   const parts = key.split('/');
@@ -257,8 +257,9 @@ export const FILE_MANAGER_FILES: ReadonlySet<string> = new Set([
  * Why an object in a trail's folders (trailFolderOf) is not one CloudTrail delivered there, or
  * undefined when it is. In a log day folder CloudTrail writes nothing but
  * `<acct>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz`, named for that folder's account
- * and region and delivered on that folder's day; in a digest day folder, nothing but digest files;
- * above a day folder, no file at all.
+ * and region and delivered on that folder's day, and in an Insights day folder nothing but
+ * `<acct>_CloudTrail-Insight_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz` the same way; in a digest
+ * day folder, nothing but digest files; above a day folder, no file at all.
  */
 export function notDeliveredThere(f: TrailFolderPlace): string | undefined {
   if (f.date === undefined) {
@@ -278,7 +279,8 @@ export function notDeliveredThere(f: TrailFolderPlace): string | undefined {
     return name?.kind === 'digest'
       ? undefined
       : 'its name is not that of a CloudTrail digest file, the only files CloudTrail writes in CloudTrail-Digest/';
-  if (name?.kind !== 'log') return 'its name is not that of a CloudTrail log file';
+  if (!name || name.kind !== f.kind)
+    return `its name is not that of a CloudTrail ${f.kind === 'insight' ? 'Insights' : 'log'} file`;
   if (!name.compressed) return 'it is not gzip-compressed (.json, not .json.gz)';
   if (name.accountId !== f.accountId) return `its name is for account ${name.accountId}`;
   if (name.region !== f.region) return `its name is for region ${name.region}`;

@@ -151,12 +151,20 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
         );
         if (!report) return undefined;
 
+        const localPathOf = (key: string) => {
+          try {
+            return target.source.localPath?.(key);
+          } catch {
+            return undefined;
+          }
+        };
         const rendered = renderReport(report, {
           when: new Date().toISOString(),
           keyFiles,
           keysFromEvidence: keys.fromEvidence,
           signaturesFile: signatures?.file,
           scopeLabel: target.label,
+          localPathOf,
         });
         const reportUri = vscode.Uri.from({
           scheme: SCHEME,
@@ -166,13 +174,7 @@ export function registerDigestCommands(context: vscode.ExtensionContext): void {
         changed.fire(reportUri);
 
         diagnostics.clear();
-        const planned = planProblems(report, existsSync, (key) => {
-          try {
-            return target.source.localPath?.(key);
-          } catch {
-            return undefined;
-          }
-        });
+        const planned = planProblems(report, existsSync, localPathOf);
         const byFile = new Map<string, vscode.Diagnostic[]>();
         for (const p of planned) {
           const d = new vscode.Diagnostic(

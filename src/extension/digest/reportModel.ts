@@ -11,7 +11,9 @@ import {
   Finding,
   FindingKind,
   LogVerdict,
+  NOTICE_FILES_NAMED,
   TAMPERING_FINDINGS,
+  UNVOUCHED_NOTICES,
   unverifiedText,
   ValidationReport,
 } from '../../core/digest';
@@ -55,6 +57,8 @@ export interface RenderContext {
   keysFromEvidence?: boolean;
   signaturesFile?: string;
   scopeLabel?: string;
+  /** The local file of a key (a folder source), to link the files a notice names. */
+  localPathOf?: (key: string) => string | undefined;
 }
 
 export function renderReport(report: ValidationReport, ctx: RenderContext): RenderedReport {
@@ -109,6 +113,15 @@ export function renderReport(report: ValidationReport, ctx: RenderContext): Rend
     push(
       `${outside} more outside the chains: files NOT VALIDATED or digests deleted (see Other findings); the validation fails`,
     );
+  // Insights files pass no chain, yet their events are in every load: the lines above must not
+  // read as if they were vouched for.
+  const insights = report.findings
+    .filter((f) => f.kind === 'insights-unvouched')
+    .reduce((n, f) => n + (f.keys?.length ?? 0), 0);
+  if (insights)
+    push(
+      `${insights} CloudTrail Insights file(s) in the window are vouched for by no digest (see Other findings)`,
+    );
   for (const w of report.keyWarnings) push(`Warning: ${w}`);
   for (const chain of report.chains) renderChain(chain);
   if (report.findings.length) {
@@ -161,6 +174,16 @@ export function renderReport(report: ValidationReport, ctx: RenderContext): Rend
   function renderFinding(f: Finding): void {
     push(`   FINDING ${f.kind}: ${f.message}`);
     if (f.localPath) pathLine('        ', f.localPath);
+    if (!UNVOUCHED_NOTICES.has(f.kind)) return;
+    // The files no digest vouches for, the first of them as in the CLI's text.
+    const keys = f.keys ?? [];
+    for (const key of keys.slice(0, NOTICE_FILES_NAMED)) {
+      const local = ctx.localPathOf?.(key);
+      if (local) pathLine('        ', local);
+      else push(`        ${key}`);
+    }
+    if (keys.length > NOTICE_FILES_NAMED)
+      push(`        and ${keys.length - NOTICE_FILES_NAMED} more`);
   }
 }
 

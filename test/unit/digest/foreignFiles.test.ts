@@ -202,8 +202,8 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
       'its name is for account 111122223333',
     );
     assert.equal(trailFolderOf(DAY), undefined, 'the day folder itself');
+    // CloudTrail-Insight/ is a trail's folder too (insightFiles.test.ts).
     for (const elsewhere of [
-      'AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2024/05/14/x.json.gz',
       'AWSLogs/111122223333/CloudTrail-NetworkActivity/us-east-1/2024/05/14/x.json.gz',
       'AWSLogs/111122223333/Config/us-east-1/2024/5/14/ConfigHistory/x.json.gz',
       'exports/x.json',

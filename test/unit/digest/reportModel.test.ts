@@ -11,6 +11,7 @@ import {
   validateSource,
   parseSignaturesFile,
   serializeSignaturesFile,
+  ValidationReport,
 } from '../../../src/core/digest';
 import {
   planProblems,
@@ -176,6 +177,62 @@ describe('digest report model (VS Code side, without VS Code)', function () {
       [f(d0.key), 'error', 'deleted-digest'],
     ]);
     assert.deepEqual(suspiciousLogKeys(report), d1.logKeys);
+  });
+});
+
+describe('digest report model: notices of files no digest vouches for', () => {
+  it('insights-unvouched and outside-trails: the count on top, the message, the first files (linked where local), how many more; never a problem or a suspicious log', () => {
+    const insight = (i: number) =>
+      `AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2024/05/14/111122223333_CloudTrail-Insight_us-east-1_20240514T10${String(i).padStart(2, '0')}Z_AAAAAAAAAAAAAAAA.json.gz`;
+    const insights = Array.from({ length: 22 }, (_, i) => insight(i));
+    const report: ValidationReport = {
+      source: 's3://bucket',
+      chains: [],
+      keyWarnings: [],
+      findings: [
+        {
+          kind: 'insights-unvouched',
+          message: '22 CloudTrail Insights file(s) under … are read as events by a load',
+          keys: insights,
+        },
+        { kind: 'outside-trails', message: '1 file(s) …', keys: ['exports/x.json'] },
+      ],
+    };
+    const local = (key: string) => (key === insights[0] ? `/copy/${key}` : undefined);
+    const { text, links } = renderReport(report, {
+      when: 'now',
+      keyFiles: [],
+      localPathOf: local,
+    });
+    const lines = text.split('\n');
+    assert.ok(
+      lines.includes(
+        '22 CloudTrail Insights file(s) in the window are vouched for by no digest (see Other findings)',
+      ),
+      text,
+    );
+    const at = lines.indexOf(
+      '   FINDING insights-unvouched: 22 CloudTrail Insights file(s) under … are read as events by a load',
+    );
+    assert.ok(at > 0, text);
+    assert.deepEqual(lines.slice(at + 1, at + 22), [
+      `        /copy/${insights[0]}`,
+      ...insights.slice(1, 20).map((k) => `        ${k}`),
+      '        and 2 more',
+    ]);
+    assert.deepEqual(
+      links.map((l) => [l.line, l.path]),
+      [[at + 1, `/copy/${insights[0]}`]],
+    );
+    assert.deepEqual(lines.slice(at + 22, at + 24), [
+      '   FINDING outside-trails: 1 file(s) …',
+      '        exports/x.json',
+    ]);
+    assert.deepEqual(
+      planProblems(report, () => true),
+      [],
+    );
+    assert.deepEqual(suspiciousLogKeys(report), []);
   });
 });
 
