@@ -207,6 +207,43 @@ const HOSTILE = (
       eventName: 'GetFederationToken',
       responseElements: { credentials: { accessKeyId: { nested: 1 } }, federatedUser: { arn: 7 } },
     },
+    // Issuing calls as a planted record may write them: failed, with the key in another case or
+    // padded, a number, through an array, and the credentials given twice (the last one counts).
+    {
+      eventTime: '2024-05-14T00:00:24Z',
+      eventName: 'AssumeRole',
+      errorCode: 'AccessDenied',
+      responseElements: { credentials: { accessKeyId: 'ASIAFAILED' } },
+    },
+    {
+      eventTime: '2024-05-14T00:00:25Z',
+      eventName: 'GetSessionToken',
+      responseElements: {
+        credentials: { accessKeyId: ' asiapadded ' },
+        assumedRoleUser: { arn: ['arn:a'] },
+        federatedUser: { arn: null },
+      },
+    },
+    {
+      eventTime: '2024-05-14T00:00:26Z',
+      eventName: 'AssumeRoleWithWebIdentity',
+      responseElements: { credentials: { accessKeyId: 12345 }, subject: 7, issuer: true },
+    },
+    {
+      eventTime: '2024-05-14T00:00:27Z',
+      eventName: 'AssumeRole',
+      responseElements: { credentials: [{ accessKeyId: 'ASIAINARRAY' }] },
+    },
+    {
+      eventTime: '2024-05-14T00:00:28Z',
+      eventName: 'assumerole',
+      responseElements: { credentials: { accessKeyId: 'ASIALOWERNAME' } },
+    },
+    {
+      eventTime: '2024-05-14T00:00:29Z',
+      eventName: 'AssumeRole',
+      responseElements: 'credentials',
+    },
     {
       eventTime: '2024-05-14T00:00:23Z',
       eventName: 'AssumeRoot',
