@@ -499,6 +499,10 @@ function scanObject(
       j = cur.skipValue(j);
       if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;
     } else if (entry.column >= 0) {
+      // eventName given twice: JSON.parse keeps the last, but whether responseElements was read
+      // (issuingOnly, below) was decided by the one met before it.
+      if (!resource && entry.column === EVENT_NAME_COLUMN && row.ids[EVENT_NAME_COLUMN] !== ABSENT)
+        return FALLBACK;
       j = resource
         ? readScalar(
             cur,

@@ -349,6 +349,13 @@ for (const mode of WALKS)
         '{"Records":[{"eventName":"n","requestParameters":null,"requestParameters":{"bucketName":"b"},"eventTime":"2024-05-14T00:00:00Z"}]}',
         '{"Records":[{"eventName":"n","requestParameters":{"bucketName":"b"},"requestParameters":null,"eventTime":"2024-05-14T00:00:00Z"}]}',
         '{"Records":[{"eventName":"n","userIdentity":{"sessionContext":null,"sessionContext":{"sessionIssuer":{"arn":"x"}}},"eventTime":"2024-05-14T00:00:00Z"}]}',
+        // Attribution inputs: the issued key given twice, and the eventName that decides whether
+        // the response is read given twice, before and after it.
+        '{"Records":[{"eventName":"AssumeRole","responseElements":{"credentials":{"accessKeyId":"ASIAFIRST"},"credentials":{"accessKeyId":"ASIALAST"}},"eventTime":"2024-05-14T00:00:00Z"}]}',
+        '{"Records":[{"eventName":"AssumeRole","responseElements":{"credentials":{"accessKeyId":"ASIAFIRST","accessKeyId":"ASIALAST"}},"eventTime":"2024-05-14T00:00:00Z"}]}',
+        '{"Records":[{"eventName":"AssumeRole","responseElements":{"credentials":{"accessKeyId":"ASIAONE"}},"eventName":"ListUsers","eventTime":"2024-05-14T00:00:00Z"}]}',
+        '{"Records":[{"eventName":"ListUsers","responseElements":{"credentials":{"accessKeyId":"ASIATWO"}},"eventName":"AssumeRole","eventTime":"2024-05-14T00:00:00Z"}]}',
+        '{"Records":[{"eventName":"AssumeRole","responseElements":{"credentials":{"accessKeyId":"ASIA3"}},"responseElements":null,"eventTime":"2024-05-14T00:00:00Z"}]}',
       ]) {
         const { scanned, general } = both(text);
         assert.ok(scanned, text);
