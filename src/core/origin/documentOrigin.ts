@@ -5,11 +5,12 @@
 import type { IndexedRecord } from '../records/recordIndex';
 import type { CloudTrailRecord } from '../records/types';
 import { recordOriginSource } from './recordSource';
-import { ISSUING_EVENTS, Origin, resolveOrigin } from './resolve';
+import { Origin, resolveOrigin } from './resolve';
 
 /** How far before a key its response's "credentials" key may start (the session token can come first). */
 const CREDENTIALS_LOOKBACK = 4096;
-const MAX_HOPS = 64;
+/** Keys followed at most (resolution follows 64 hops). */
+const MAX_KEYS = 256;
 
 export function originInDocument(
   text: string,
@@ -20,14 +21,23 @@ export function originInDocument(
   const first = parse(target);
   if (!first) return undefined;
   const chain: unknown[] = [first];
+  // Every record that claims to have issued a key is given to resolution (which follows none when
+  // they disagree), and the keys each was called with are followed in turn.
   const seen = new Set<string>();
-  let key = temporaryKey(first);
-  while (key && !seen.has(key) && chain.length <= MAX_HOPS) {
-    seen.add(key);
-    const issuing = findIssuing(text, records, key, parse);
-    if (!issuing) break;
-    chain.push(issuing);
-    key = temporaryKey(issuing);
+  const keys: string[] = [];
+  const follow = (r: CloudTrailRecord) => {
+    const key = temporaryKey(r);
+    if (key && !seen.has(key)) {
+      seen.add(key);
+      keys.push(key);
+    }
+  };
+  follow(first);
+  for (let k = 0; k < keys.length && seen.size <= MAX_KEYS; k++) {
+    for (const issuing of findIssuing(text, records, keys[k], parse)) {
+      chain.push(issuing);
+      follow(issuing);
+    }
   }
   return resolveOrigin(recordOriginSource(chain), 0);
 }
@@ -42,7 +52,8 @@ function findIssuing(
   records: readonly IndexedRecord[],
   key: string,
   parse: (r: IndexedRecord) => CloudTrailRecord | undefined,
-): CloudTrailRecord | undefined {
+): CloudTrailRecord[] {
+  const found: CloudTrailRecord[] = [];
   for (let at = text.indexOf(key); at >= 0; at = text.indexOf(key, at + key.length)) {
     // Bounded: an unbounded lastIndexOf would walk back through the whole document each time.
     const from = Math.max(0, at - CREDENTIALS_LOOKBACK);
@@ -55,9 +66,10 @@ function findIssuing(
     const issued = (
       r?.responseElements as { credentials?: { accessKeyId?: unknown } } | null | undefined
     )?.credentials?.accessKeyId;
-    if (r && issued === key && !r.errorCode && ISSUING_EVENTS.has(String(r.eventName))) return r;
+    // Whether it issued the key (no errorCode, an issuing call) is resolution's to say.
+    if (r && issued === key) found.push(r);
   }
-  return undefined;
+  return found;
 }
 
 /** The record whose text holds `offset` (records are in document order). */

@@ -9,7 +9,10 @@
 //       web identity, an IAM Identity Center user, an AWS service.
 //
 // Never a guess: when the issuing event is not among the events in scope the chain stops at the
-// last known hop, `complete` is false and `missing` names the key. Field semantics follow the
+// last known hop, `complete` is false and `missing` names the key. Log content is
+// attacker-controlled: when more than one loaded event claims to have issued a key and they name
+// different callers (a planted AssumeRole giving a real session's key), none is followed; the chain
+// stops there and says so. Field semantics follow the
 // CloudTrail User Guide, "CloudTrail userIdentity element" (SAML and web identity values, AWS STS
 // source identity) and the STS API reference (the responses' credentials, assumedRoleUser,
 // federatedUser, subject and issuer).
@@ -24,7 +27,7 @@ import { isAnonymousIdentity } from '../records/identity';
  * (core/ingest/indexSnapshot.ts) holds the origins it resolved, and one resolved by another
  * version is not used.
  */
-export const ORIGIN_RESOLUTION_VERSION = 3;
+export const ORIGIN_RESOLUTION_VERSION = 4;
 
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
@@ -138,8 +141,10 @@ export function resolveOrigin(src: OriginSource, row: number): Origin {
 class Resolver {
   readonly table: Origin[] = [];
   private readonly byShape = new Map<string, number>();
-  /** Issued key → the issuing event's row. */
-  private readonly issuedBy = new Map<string, number>();
+  /** Issued key → the rows of the events that claim to have issued it, in row order. */
+  private readonly issuedBy = new Map<string, number[]>();
+  /** Issued key → its issuing event's row, or why none is followed (issuerOf). */
+  private readonly issuer = new Map<string, number | string>();
   /** Origin id per signature of the caller (its key, or its identity when it has none). */
   private readonly byCaller = new Map<string, number>();
   private readonly resolving = new Set<string>();
@@ -150,16 +155,42 @@ class Resolver {
       const key = src.value(row, 'responseElements.credentials.accessKeyId');
       if (!key || src.value(row, 'errorCode') || !ISSUING_EVENTS.has(src.value(row, 'eventName')))
         continue;
-      const prior = this.issuedBy.get(key);
-      // The same issuance may be logged twice (the caller's account and the role's): the copy
-      // naming the caller wins over one that only names the calling account.
-      if (
-        prior === undefined ||
-        (src.value(prior, 'userIdentity.type') === 'AWSAccount' &&
-          src.value(row, 'userIdentity.type') !== 'AWSAccount')
-      )
-        this.issuedBy.set(key, row);
+      const claims = this.issuedBy.get(key);
+      if (claims) claims.push(row);
+      else this.issuedBy.set(key, [row]);
     }
+  }
+
+  /**
+   * The row of the event that issued `key`, or why none is followed: the claims must agree on the
+   * caller. The same issuance may be logged more than once: the same event twice, or in the
+   * caller's account and in the role's, where the caller is only named by its account and
+   * principal ID (an AWSAccount caller); such a copy agrees with the caller's own.
+   */
+  private issuerOf(key: string): number | string {
+    let found = this.issuer.get(key);
+    if (found !== undefined) return found;
+    const claims = this.issuedBy.get(key)!;
+    const callers = claims.filter((r) => !this.isAccountCopy(r, claims));
+    const sig = this.signature(callers[0]);
+    found = callers.every((r) => this.signature(r) === sig)
+      ? callers[0]
+      : `claimed by events naming different callers (${eventIds(this.src, callers)}): none is followed`;
+    this.issuer.set(key, found);
+    return found;
+  }
+
+  /** Whether `row`, an AWSAccount caller, is the account-only copy of another claim's call. */
+  private isAccountCopy(row: number, claims: readonly number[]): boolean {
+    if (this.v(row, 'userIdentity.type') !== 'AWSAccount') return false;
+    const account = this.v(row, 'userIdentity.accountId');
+    const principal = this.v(row, 'userIdentity.principalId');
+    return claims.some(
+      (r) =>
+        this.v(r, 'userIdentity.type') !== 'AWSAccount' &&
+        this.v(r, 'userIdentity.accountId') === account &&
+        this.v(r, 'userIdentity.principalId') === principal,
+    );
   }
 
   idOfRow(row: number): number {
@@ -381,7 +412,8 @@ class Resolver {
 
   /** The key was issued by a loaded event: that hop, after the origin of its caller. */
   private followKey(key: string, actingRow: number, depth: number): Origin {
-    const issuing = this.issuedBy.get(key)!;
+    const issuing = this.issuerOf(key);
+    if (typeof issuing === 'string') return this.stop(actingRow, key, issuing);
     if (depth >= MAX_HOPS || this.resolving.has(key)) {
       return this.stop(actingRow, key, `the credentials loop back on themselves (${key})`);
     }
@@ -429,6 +461,13 @@ class Resolver {
         : { reason: reason ?? 'the call carries no access key to follow' },
     };
   }
+}
+
+/** The eventIDs of some rows, for a message (the first few: a planted file may hold many). */
+function eventIds(src: OriginSource, rows: readonly number[]): string {
+  const ids = [...new Set(rows.map((r) => src.value(r, 'eventID') || `row ${r}`))];
+  const shown = ids.slice(0, 3).join(', ');
+  return ids.length > 3 ? `${shown} and ${ids.length - 3} more` : shown;
 }
 
 function lastPart(arn: string): string {

@@ -419,3 +419,132 @@ describe('origin: from a document’s own events (the code lens)', function () {
     );
   });
 });
+
+describe('origin: issuing events a planted record may add', () => {
+  const ACCOUNT = '111122223333';
+  const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/Admin/ops`;
+  const KEY = 'ASIAREALSESSIONKEY';
+  const user = (name: string, principalId: string) => ({
+    type: 'IAMUser',
+    arn: `arn:aws:iam::${ACCOUNT}:user/${name}`,
+    accountId: ACCOUNT,
+    principalId,
+    userName: name,
+    accessKeyId: `AKIA${name.toUpperCase()}`,
+  });
+  const alice = user('alice', 'AIDAALICE');
+  const mallory = user('mallory', 'AIDAMALLORY');
+  const assumeRole = (
+    eventID: string,
+    userIdentity: Record<string, unknown>,
+    issuedTo = SESSION,
+  ): Record<string, unknown> => ({
+    eventVersion: '1.08',
+    eventTime: '2024-05-14T10:00:00Z',
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'AssumeRole',
+    eventID,
+    recipientAccountId: ACCOUNT,
+    userIdentity,
+    responseElements: {
+      credentials: { accessKeyId: KEY, sessionToken: 't', expiration: 'x' },
+      assumedRoleUser: { arn: issuedTo, assumedRoleId: 'AROAADMIN:ops' },
+    },
+  });
+  const use: Record<string, unknown> = {
+    eventVersion: '1.08',
+    eventTime: '2024-05-14T10:05:00Z',
+    eventSource: 'iam.amazonaws.com',
+    eventName: 'CreateAccessKey',
+    eventID: 'use',
+    recipientAccountId: ACCOUNT,
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: SESSION,
+      accountId: ACCOUNT,
+      principalId: 'AROAADMIN:ops',
+      accessKeyId: KEY,
+    },
+  };
+  const real = assumeRole('real', alice);
+
+  /** The origin of `use` (last) from the records, the index and the code lens, which must agree. */
+  function originOfUse(records: Record<string, unknown>[]): Origin {
+    const all = [...records, use];
+    const index = new EventIndex({ runner: new InlineRunner() });
+    const file = index.addFile(new FolderSource('/nonexistent'), 'f.json', 1, 'loose');
+    index.appendBatch(
+      file.id,
+      buildBatch(
+        all,
+        all.map((_, i) => i),
+        'lines',
+      ),
+      '0'.repeat(64),
+    );
+    const c = assertSameOrigins(index, all);
+    const o = c.origins[c.ids[all.length - 1]];
+    const text = `{"Records":[\n${all.map((r) => JSON.stringify(r)).join(',\n')}\n]}`;
+    const { records: indexed } = indexRecords(text);
+    const lens = originInDocument(text, indexed, indexed[indexed.length - 1], (r) =>
+      parseRecord(text.slice(r.start, r.end), r),
+    );
+    assert.deepEqual(originJson(lens!), originJson(o), 'the code lens agrees');
+    return o;
+  }
+
+  it('follows the one event that issued the key', () => {
+    const o = originOfUse([real]);
+    assert.equal(describeOrigin(o), 'for alice (via 1 role hop)');
+  });
+
+  it('never picks between events that name different callers for one key, whatever their order', () => {
+    const planted = assumeRole('planted', mallory);
+    for (const records of [
+      [real, planted],
+      [planted, real],
+    ]) {
+      const o = originOfUse(records);
+      assert.equal(o.complete, false, describeOrigin(o));
+      assert.equal(o.hops.length, 0);
+      assert.equal(o.arn, SESSION);
+      assert.equal(o.missing?.accessKeyId, KEY);
+      assert.match(o.missing!.reason, /different callers/);
+      assert.match(o.missing!.reason, /real/);
+      assert.match(o.missing!.reason, /planted/);
+      assert.doesNotMatch(describeOrigin(o), /^for /);
+      assert.ok(!originMatchValues(o).includes('mallory'));
+      assert.ok(!originMatchValues(o).includes('alice'));
+    }
+  });
+
+  it('takes the same issuance logged twice, or in the role’s account naming only the calling account', () => {
+    const copy = assumeRole('copy-in-role-account', {
+      type: 'AWSAccount',
+      accountId: ACCOUNT,
+      principalId: 'AIDAALICE',
+    });
+    for (const records of [[real, real], [copy, real], [real, copy], [copy]]) {
+      const o = originOfUse(records);
+      if (records.includes(real)) assert.equal(describeOrigin(o), 'for alice (via 1 role hop)');
+      else assert.equal(o.type, 'AWSAccount');
+    }
+  });
+
+  it('does not take a caller of the same account as the one an account-only copy names', () => {
+    const copy = assumeRole('copy-in-role-account', {
+      type: 'AWSAccount',
+      accountId: ACCOUNT,
+      principalId: 'AIDAALICE',
+    });
+    const planted = assumeRole('planted', mallory);
+    for (const records of [
+      [copy, planted],
+      [planted, copy],
+    ]) {
+      const o = originOfUse(records);
+      assert.equal(o.complete, false, describeOrigin(o));
+      assert.match(o.missing!.reason, /different callers/);
+    }
+  });
+});
