@@ -10,9 +10,10 @@
 //
 // Never a guess: when the issuing event is not among the events in scope the chain stops at the
 // last known hop, `complete` is false and `missing` names the key. Log content is
-// attacker-controlled: when more than one loaded event claims to have issued a key and they name
-// different callers (a planted AssumeRole giving a real session's key), none is followed; the chain
-// stops there and says so. Field semantics follow the
+// attacker-controlled: a claim that names the session it issued the key to (assumedRoleUser,
+// federatedUser) counts only for that session, and when more than one loaded event claims to have
+// issued a key and they name different callers (a planted AssumeRole giving a real session's key),
+// none is followed; the chain stops there and says so. Field semantics follow the
 // CloudTrail User Guide, "CloudTrail userIdentity element" (SAML and web identity values, AWS STS
 // source identity) and the STS API reference (the responses' credentials, assumedRoleUser,
 // federatedUser, subject and issuer).
@@ -27,7 +28,7 @@ import { isAnonymousIdentity } from '../records/identity';
  * (core/ingest/indexSnapshot.ts) holds the origins it resolved, and one resolved by another
  * version is not used.
  */
-export const ORIGIN_RESOLUTION_VERSION = 4;
+export const ORIGIN_RESOLUTION_VERSION = 5;
 
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
@@ -115,6 +116,11 @@ export interface Origin {
 export const ISSUED_OUTSIDE = 'issued outside the loaded events';
 
 const MAX_HOPS = 64;
+/**
+ * Claims to have issued one key beyond which none is followed: one issuance is logged a few times
+ * at most (in two accounts, in files loaded twice), and the claims are compared for each session.
+ */
+const MAX_CLAIMS = 64;
 
 /**
  * Every event's origin. `ids[row]` indexes `origins` (equal chains share one entry), so the
@@ -143,7 +149,7 @@ class Resolver {
   private readonly byShape = new Map<string, number>();
   /** Issued key → the rows of the events that claim to have issued it, in row order. */
   private readonly issuedBy = new Map<string, number[]>();
-  /** Issued key → its issuing event's row, or why none is followed (issuerOf). */
+  /** Issued key and session → its issuing event's row, or why none is followed (issuerOf). */
   private readonly issuer = new Map<string, number | string>();
   /** Origin id per signature of the caller (its key, or its identity when it has none). */
   private readonly byCaller = new Map<string, number>();
@@ -162,35 +168,56 @@ class Resolver {
   }
 
   /**
-   * The row of the event that issued `key`, or why none is followed: the claims must agree on the
-   * caller. The same issuance may be logged more than once: the same event twice, or in the
+   * The row of the event that issued `key` to the session at `actingRow`, or why none is followed:
+   * a claim that names the session it issued the key to must name this one (its partition,
+   * account, role and session name; ARNs compared without case), and the claims left must agree on
+   * the caller. The same issuance may be logged more than once: the same event twice, or in the
    * caller's account and in the role's, where the caller is only named by its account and
    * principal ID (an AWSAccount caller); such a copy agrees with the caller's own.
    */
-  private issuerOf(key: string): number | string {
-    let found = this.issuer.get(key);
+  private issuerOf(key: string, actingRow: number): number | string {
+    const session = this.v(actingRow, 'userIdentity.arn').toLowerCase();
+    const memo = `${key}\u0000${session}`;
+    let found = this.issuer.get(memo);
     if (found !== undefined) return found;
     const claims = this.issuedBy.get(key)!;
-    const callers = claims.filter((r) => !this.isAccountCopy(r, claims));
-    const sig = this.signature(callers[0]);
-    found = callers.every((r) => this.signature(r) === sig)
-      ? callers[0]
-      : `claimed by events naming different callers (${eventIds(this.src, callers)}): none is followed`;
-    this.issuer.set(key, found);
+    if (claims.length > MAX_CLAIMS) {
+      found = `claimed by ${claims.length} events (${eventIds(this.src, claims)}): none is followed`;
+    } else {
+      const fit = claims.filter((r) => {
+        const to = this.issuedTo(r);
+        return !to || !session || to.toLowerCase() === session;
+      });
+      const callers = this.withoutAccountCopies(fit);
+      const sig = callers.length ? this.signature(callers[0]) : '';
+      found =
+        fit.length === 0
+          ? `claimed only by ${eventIds(this.src, claims)}, issued to another session (${this.issuedTo(claims[0])})`
+          : callers.every((r) => this.signature(r) === sig)
+            ? callers[0]
+            : `claimed by events naming different callers (${eventIds(this.src, callers)}): none is followed`;
+    }
+    this.issuer.set(memo, found);
     return found;
   }
 
-  /** Whether `row`, an AWSAccount caller, is the account-only copy of another claim's call. */
-  private isAccountCopy(row: number, claims: readonly number[]): boolean {
-    if (this.v(row, 'userIdentity.type') !== 'AWSAccount') return false;
-    const account = this.v(row, 'userIdentity.accountId');
-    const principal = this.v(row, 'userIdentity.principalId');
-    return claims.some(
-      (r) =>
-        this.v(r, 'userIdentity.type') !== 'AWSAccount' &&
-        this.v(r, 'userIdentity.accountId') === account &&
-        this.v(r, 'userIdentity.principalId') === principal,
+  /** The session an issuing event says it issued its key to, '' when it does not say. */
+  private issuedTo(row: number): string {
+    // GetSessionToken's session is its caller's own (an IAM user or root).
+    if (this.v(row, 'eventName') === 'GetSessionToken') return this.v(row, 'userIdentity.arn');
+    return (
+      this.v(row, 'responseElements.assumedRoleUser.arn') ||
+      this.v(row, 'responseElements.federatedUser.arn')
     );
+  }
+
+  /** The claims but the account-only copies (an AWSAccount caller) of another claim's call. */
+  private withoutAccountCopies(claims: readonly number[]): number[] {
+    const caller = (r: number) =>
+      `${this.v(r, 'userIdentity.accountId')}\u0000${this.v(r, 'userIdentity.principalId')}`;
+    const isCopy = (r: number) => this.v(r, 'userIdentity.type') === 'AWSAccount';
+    const named = new Set(claims.filter((r) => !isCopy(r)).map(caller));
+    return claims.filter((r) => !isCopy(r) || !named.has(caller(r)));
   }
 
   idOfRow(row: number): number {
@@ -412,7 +439,7 @@ class Resolver {
 
   /** The key was issued by a loaded event: that hop, after the origin of its caller. */
   private followKey(key: string, actingRow: number, depth: number): Origin {
-    const issuing = this.issuerOf(key);
+    const issuing = this.issuerOf(key, actingRow);
     if (typeof issuing === 'string') return this.stop(actingRow, key, issuing);
     if (depth >= MAX_HOPS || this.resolving.has(key)) {
       return this.stop(actingRow, key, `the credentials loop back on themselves (${key})`);

@@ -547,4 +547,32 @@ describe('origin: issuing events a planted record may add', () => {
       assert.match(o.missing!.reason, /different callers/);
     }
   });
+
+  it('an issuing event that names another session (account, partition) did not issue this one’s key', () => {
+    for (const elsewhere of [
+      `arn:aws:sts::999999999999:assumed-role/Admin/ops`,
+      `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Admin/ops`,
+      `arn:aws:sts::${ACCOUNT}:assumed-role/Other/ops`,
+    ]) {
+      const planted = assumeRole('planted', mallory, elsewhere);
+      const alone = originOfUse([planted]);
+      assert.equal(alone.complete, false, describeOrigin(alone));
+      assert.equal(alone.hops.length, 0);
+      assert.equal(alone.missing?.accessKeyId, KEY);
+      assert.match(alone.missing!.reason, /planted/);
+      assert.ok(!originMatchValues(alone).includes('mallory'));
+      // Beside the real issuance it is no rival.
+      for (const records of [
+        [planted, real],
+        [real, planted],
+      ])
+        assert.equal(describeOrigin(originOfUse(records)), 'for alice (via 1 role hop)');
+    }
+  });
+
+  it('follows none of a key claimed more often than one issuance is logged', () => {
+    const o = originOfUse(Array.from({ length: 65 }, () => real));
+    assert.equal(o.complete, false, describeOrigin(o));
+    assert.match(o.missing!.reason, /claimed by 65 events/);
+  });
 });
