@@ -28,7 +28,7 @@ import { isAnonymousIdentity } from '../records/identity';
  * (core/ingest/indexSnapshot.ts) holds the origins it resolved, and one resolved by another
  * version is not used.
  */
-export const ORIGIN_RESOLUTION_VERSION = 5;
+export const ORIGIN_RESOLUTION_VERSION = 6;
 
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
@@ -441,9 +441,14 @@ class Resolver {
   private followKey(key: string, actingRow: number, depth: number): Origin {
     const issuing = this.issuerOf(key, actingRow);
     if (typeof issuing === 'string') return this.stop(actingRow, key, issuing);
-    if (depth >= MAX_HOPS || this.resolving.has(key)) {
+    if (this.resolving.has(key))
       return this.stop(actingRow, key, `the credentials loop back on themselves (${key})`);
-    }
+    if (depth >= MAX_HOPS)
+      return this.stop(
+        actingRow,
+        key,
+        `not followed: the chain is more than ${MAX_HOPS} hops long`,
+      );
     this.resolving.add(key);
     try {
       const issuedArn =

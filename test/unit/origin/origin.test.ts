@@ -575,4 +575,33 @@ describe('origin: issuing events a planted record may add', () => {
     assert.equal(o.complete, false, describeOrigin(o));
     assert.match(o.missing!.reason, /claimed by 65 events/);
   });
+
+  it('says where a chain loops and where it is too long to follow, telling the two apart', () => {
+    const session = (accessKeyId: string) => ({ ...(use.userIdentity as object), accessKeyId });
+    const chained = (from: string, to: string) => ({
+      ...assumeRole(`issue-${to}`, session(from)),
+      responseElements: {
+        credentials: { accessKeyId: to },
+        assumedRoleUser: { arn: SESSION },
+      },
+    });
+    const loop = originOfUse([chained('ASIALOOP', KEY), chained(KEY, 'ASIALOOP')]);
+    assert.equal(loop.complete, false);
+    assert.match(loop.missing!.reason, /loop back on themselves/);
+    const keys = Array.from({ length: 70 }, (_, i) => (i === 69 ? KEY : `ASIAHOP${i}`));
+    const long = originOfUse([
+      {
+        ...assumeRole('first', alice),
+        responseElements: {
+          credentials: { accessKeyId: keys[0] },
+          assumedRoleUser: { arn: SESSION },
+        },
+      },
+      ...keys.slice(1).map((k, i) => chained(keys[i], k)),
+    ]);
+    assert.equal(long.complete, false);
+    assert.equal(long.hops.length, 64);
+    assert.doesNotMatch(long.missing!.reason, /loop/);
+    assert.match(long.missing!.reason, /more than 64/);
+  });
 });
