@@ -811,6 +811,62 @@ function memberSpans(text: string, at: number, wanted: ReadonlySet<string>): Map
   return members;
 }
 
+/**
+ * The keys that one object of a JSON text names more than once, as paths (`userIdentity.arn`,
+ * `resources[1].ARN`; escapes decoded), in the order met, at most `max`. JSON.parse, and so the
+ * index, keeps the last of each; other readers (Athena's JSON SerDe, some SIEMs) the first. For
+ * text that is not valid JSON the result is unspecified (callers check first).
+ */
+export function duplicatedKeys(text: string, max = 10): string[] {
+  const found: string[] = [];
+  // The open containers: each one's path, and an object's keys so far and the key being read,
+  // or an array's element index.
+  const open: { path: string; keys?: Set<string>; key: string; index: number }[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length && found.length < max; i++) {
+    const c = text.charCodeAt(i);
+    const top = open[open.length - 1];
+    if (c === 0x22) {
+      const end = skipString(text, i);
+      if (end < 0) break;
+      if (expectKey && top?.keys) {
+        let key = text.slice(i + 1, end - 1);
+        if (key.includes('\\')) {
+          try {
+            key = JSON.parse(text.slice(i, end)) as string;
+          } catch {
+            break;
+          }
+        }
+        if (top.keys.has(key)) {
+          const path = top.path ? `${top.path}.${key}` : key;
+          if (!found.includes(path)) found.push(path);
+        } else top.keys.add(key);
+        top.key = key;
+        expectKey = false;
+      }
+      i = end - 1;
+    } else if (c === 0x7b || c === 0x5b) {
+      const path = !top
+        ? ''
+        : top.keys
+          ? top.path
+            ? `${top.path}.${top.key}`
+            : top.key
+          : `${top.path}[${top.index}]`;
+      open.push({ path, ...(c === 0x7b ? { keys: new Set<string>() } : {}), key: '', index: 0 });
+      expectKey = c === 0x7b;
+    } else if (c === 0x7d || c === 0x5d) {
+      open.pop();
+      expectKey = false;
+    } else if (c === 0x2c && top) {
+      top.index++;
+      expectKey = top.keys !== undefined;
+    }
+  }
+  return found;
+}
+
 /** `errorAt`: where the first value that is not an object or array, or is cut off, starts. */
 type TopLevel = { ok: true; values: Span[] } | { ok: false; errorAt: number; values: Span[] };
 

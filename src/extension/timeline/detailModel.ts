@@ -5,7 +5,7 @@
 import { DetailReply, Explanation, LIMITS, OriginView, Pivot } from '../../protocol';
 import { Origin, describeOrigin } from '../../core/origin/resolve';
 import { formatTermWithin } from '../../core/query/format';
-import { indentJson } from '../../core/ingest/eventFile';
+import { duplicatedKeys, indentJson } from '../../core/ingest/eventFile';
 import { canonicalRecord } from '../../core/ingest/canonical';
 import { describeIdentity } from '../../core/records/identity';
 import { describeRequest } from '../../core/records/request';
@@ -200,5 +200,13 @@ function detailOf(id: number, rawJson: string, time: number): DetailReply {
     ];
     pivots = [];
   }
+  const twice = duplicatedKeys(rawJson, MAX_DUPLICATED_KEYS);
+  if (twice.length)
+    explanations.unshift({
+      label: 'Duplicated keys',
+      text: `This record names ${twice.join(', ')}${twice.length === MAX_DUPLICATED_KEYS ? ' (and maybe more)' : ''} more than once. Filters, columns, detections and these explanations read the last of each, as JSON.parse does; other tools may read the first. The record below shows every one as stored.`,
+    });
   return { type: 'detailResult', id, time, json: indentJson(rawJson), explanations, pivots };
 }
+
+const MAX_DUPLICATED_KEYS = 10;

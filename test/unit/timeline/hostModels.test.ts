@@ -94,6 +94,25 @@ describe('timeline host: detail pane model', () => {
     });
   });
 
+  it('says which keys a record names twice, and shows every one as stored', () => {
+    // JSON.parse (the index, the explanations) keeps the last of each; Athena and SIEMs may keep the first.
+    const raw =
+      '{"eventName":"ConsoleLogin","userIdentity":{"arn":"arn:aws:iam::1:user/alice","type":"IAMUser","arn":"arn:aws:iam::1:user/mallory"},' +
+      '"resources":[{"ARN":"a"},{"ARN":"b","ARN":"c"}],"eventTime":"2024-05-14T00:00:00Z","eventNam\\u0065":"DeleteTrail"}';
+    const d = detailFor(1, raw, 0);
+    const note = d.explanations.find((e) => e.label === 'Duplicated keys');
+    assert.ok(note, JSON.stringify(d.explanations));
+    assert.match(note.text, /userIdentity\.arn, resources\[1\]\.ARN, eventName/);
+    assert.match(note.text, /the last/);
+    assert.ok(d.json.includes('ConsoleLogin') && d.json.includes('alice'));
+    assert.equal(
+      detailFor(1, JSON.stringify(hostile()[0]), 0).explanations.some(
+        (e) => e.label === 'Duplicated keys',
+      ),
+      false,
+    );
+  });
+
   it('never fails on a record that is not an object or not JSON', () => {
     assert.equal(detailFor(1, '[1,2]', -1).pivots.length, 0);
     assert.equal(detailFor(1, '{oops', -1).json, '{oops');
