@@ -18,6 +18,7 @@ import { describeIdentity } from '../records/identity';
 import { describeRequest } from '../records/request';
 import type { CloudTrailRecord } from '../records/types';
 import { escapeMarkdown } from '../output/markdown';
+import { flatFields } from '../output/recordFields';
 import { revealHidden } from '../output/visibleText';
 import { Annotation } from './caseFile';
 import type { Custody, CustodyVerdict } from './custody';
@@ -536,7 +537,8 @@ export function reportHtml(m: ReportModel): string {
 /**
  * Timesketch JSONL (its "import from JSON/CSV" format): one object per event with `message`,
  * `datetime` (ISO 8601), `timestamp` (µs), `timestamp_desc`, the record's fields flattened to
- * dotted names (arrays by index: `resources.0.ARN`), the session's origin as `query --fields`
+ * dotted names (arrays by index: `resources.0.ARN`; recordFields.ts flatFields: values as stored,
+ * a dot inside a key escaped), the session's origin as `query --fields`
  * gives it (`origin`, `origin_type`, `origin_hops`, `origin_complete`; the message adds its words
  * when they add to who, as the Who line), and the case's tags as `tag` (Timesketch's own label
  * field), the star and the note as `case_starred` / `case_note`.
@@ -580,9 +582,9 @@ function timesketchLine(
   const origin = index.originOf(row);
   const behind = reportOrigin(origin);
   const signIn = signInOf(index, logins, row, record);
-  // No prototype: a record key "__proto__" is a field like any other.
-  const out: Record<string, unknown> = Object.create(null);
-  if (record) flatten(record, '', out, 0);
+  const out: Record<string, unknown> = record
+    ? flatFields(raw, MAX_FLATTEN_DEPTH)
+    : Object.create(null);
   const time = Number.isFinite(s.time) ? s.time : 0;
   Object.assign(out, {
     message: `${who}${behind ? ` · ${behind.summary}` : ''}: ${what}`,
@@ -604,24 +606,3 @@ function timesketchLine(
 }
 
 const MAX_FLATTEN_DEPTH = 32;
-
-function flatten(
-  value: unknown,
-  prefix: string,
-  out: Record<string, unknown>,
-  depth: number,
-): void {
-  if (value === null || value === undefined) return;
-  if (typeof value !== 'object') {
-    if (prefix) out[prefix] = value;
-    return;
-  }
-  if (depth >= MAX_FLATTEN_DEPTH) {
-    out[prefix] = JSON.stringify(value);
-    return;
-  }
-  const entries = Array.isArray(value)
-    ? value.map((v, i) => [String(i), v] as const)
-    : Object.entries(value as Record<string, unknown>);
-  for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, out, depth + 1);
-}

@@ -50,3 +50,59 @@ function nodeText(rawJson: string, node: Node): string {
   const text = rawJson.slice(node.offset, node.offset + node.length);
   return node.type === 'object' || node.type === 'array' ? singleLineJson(text) : text;
 }
+
+/**
+ * A record's leaves as flat fields (`userIdentity.arn`, `resources.0.ARN`), for an export that
+ * wants no nesting (Timesketch), written as fieldTexts writes values: a number that a parse would
+ * change (12345678901234567890, 1e400, -0) as its stored text, anything nested deeper than
+ * `maxDepth` as its own JSON text on one line; null and empty containers give no field; a
+ * duplicated key its last value, as JSON.parse keeps it. A `.` or `\` inside a key is escaped
+ * with `\`, so that a key written `"userIdentity.arn"` cannot stand for userIdentity's arn.
+ * No prototype: a key "__proto__" is a field like any other.
+ */
+export function flatFields(rawJson: string, maxDepth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  const root = parseTree(rawJson);
+  if (root) flattenNode(rawJson, root, '', out, 0, maxDepth);
+  return out;
+}
+
+function flattenNode(
+  rawJson: string,
+  node: Node,
+  prefix: string,
+  out: Record<string, unknown>,
+  depth: number,
+  maxDepth: number,
+): void {
+  const text = () => rawJson.slice(node.offset, node.offset + node.length);
+  if (node.type === 'null') return;
+  if (node.type === 'number') {
+    if (prefix) out[prefix] = JSON.stringify(node.value) === text() ? node.value : text();
+    return;
+  }
+  if (node.type !== 'object' && node.type !== 'array') {
+    if (prefix) out[prefix] = node.value;
+    return;
+  }
+  if (depth >= maxDepth) {
+    out[prefix] = singleLineJson(text());
+    return;
+  }
+  const at = (key: string) => (prefix ? `${prefix}.${key}` : key);
+  if (node.type === 'array') {
+    (node.children ?? []).forEach((element, i) =>
+      flattenNode(rawJson, element, at(String(i)), out, depth + 1, maxDepth),
+    );
+    return;
+  }
+  const members = new Map<string, Node>();
+  for (const property of node.children ?? []) {
+    const [name, value] = property.children ?? [];
+    if (name && value && typeof name.value === 'string') {
+      members.set(name.value, value);
+    }
+  }
+  for (const [name, value] of members)
+    flattenNode(rawJson, value, at(name.replace(/[\\.]/g, '\\$&')), out, depth + 1, maxDepth);
+}

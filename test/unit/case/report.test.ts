@@ -499,6 +499,42 @@ describe('evidence report', function () {
     assert.deepEqual(line.tag, []);
   });
 
+  it('Timesketch: values as stored, and a key written with a dot never stands for a nested one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-timesketch-'));
+    try {
+      const file = join(dir, 'forged.json');
+      // "userIdentity.arn" at the top, after the real userIdentity; numbers a parse changes.
+      writeFileSync(
+        file,
+        '{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/alice","userName":"alice"},' +
+          '"userIdentity.arn":"arn:aws:iam::1:user/ceo","eventTime":"2024-05-14T00:00:00Z","eventSource":"ec2.amazonaws.com",' +
+          '"eventName":"RunInstances","requestParameters":{"maxCount":123456789012345678901,"minCount":1e400,"x":-0,"y":2.5,"z":7},' +
+          '"eventID":"11111111-1111-4111-8111-111111111111"}]}',
+      );
+      const r = await cli([
+        'report',
+        caseFile,
+        file,
+        '--format',
+        'timesketch',
+        '--filter',
+        '*',
+        '--no-cache',
+      ]);
+      assert.equal(r.code, 0, r.err);
+      const line = JSON.parse(r.out) as Record<string, unknown>;
+      assert.equal(line['userIdentity.arn'], 'arn:aws:iam::1:user/alice');
+      assert.equal(line['userIdentity\\.arn'], 'arn:aws:iam::1:user/ceo');
+      assert.equal(line['requestParameters.maxCount'], '123456789012345678901');
+      assert.equal(line['requestParameters.minCount'], '1e400');
+      assert.equal(line['requestParameters.x'], '-0');
+      assert.equal(line['requestParameters.y'], 2.5);
+      assert.equal(line['requestParameters.z'], 7);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('detections hit by the covered events: built-in pack plus --rules, in the summary and on each event (md, html)', async () => {
     // A rule on the tampered log's edited event (ListRoles, starred) and one on PutObject; the
     // built-in pack fires on none of the synthetic events.
