@@ -225,7 +225,7 @@ function indexText(
         warnings: skips.warnings,
         skipped: skips.skipped,
         uncompressedBytes: size,
-        notes: renamedNote(batch),
+        notes: readingNotes(batch),
         limited: scan.limited,
       };
     }
@@ -262,7 +262,7 @@ function indexText(
     warnings: parsed.warnings,
     skipped: parsed.skipped,
     uncompressedBytes: size,
-    notes: [...parsed.notes, ...renamedNote(batch)],
+    notes: [...parsed.notes, ...readingNotes(batch)],
     limited,
   };
 }
@@ -448,6 +448,20 @@ function isNotificationSource(v: unknown): boolean {
     (v.charCodeAt(2) | 0x20) === 0x73 &&
     v.charCodeAt(3) === 0x3a
   );
+}
+
+/** What the batch's records needed to be read as CloudTrail's (canonical.ts), for the file's notes. */
+function readingNotes(b: ColumnBatch): string[] {
+  return [...renamedNote(b), ...irregularNote(b)];
+}
+
+/** Records with two spellings of a field and no canonical one: nothing says which one to show. */
+function irregularNote(b: ColumnBatch): string[] {
+  const n = b.rowIrregular.length;
+  if (n === 0) return [];
+  return [
+    `${n.toLocaleString('en-US')} ${n === 1 ? 'event spells' : 'events spell'} a field in several ways and never as CloudTrail does (eventname and EventName, say): columns, facets and explanations read that field as absent, and a filter on it matches each spelling`,
+  ];
 }
 
 /** The file's one note on fields read under CloudTrail's names, if any were. */

@@ -409,3 +409,28 @@ describe('the same event loaded twice', function () {
     }
   });
 });
+
+describe('a field spelt several ways and never as CloudTrail spells it', () => {
+  it('is named in the file notes, on either path: read as absent, matched by each spelling', async () => {
+    const ok = { eventVersion: '1.08', eventSource: 's3.amazonaws.com', eventName: 'GetObject' };
+    const odd =
+      '{"eventVersion":"1.08","eventTime":"2024-05-14T00:00:01Z","eventSource":"s3.amazonaws.com","eventname":"X","EventName":"Y"}';
+    const { index, dir } = await loadFiles({
+      'delivered.json': `{"Records":[${JSON.stringify({ ...ok, eventTime: '2024-05-14T00:00:00Z' })},${odd}]}`,
+      'lines.jsonl': `${odd}\n`,
+    });
+    try {
+      for (const file of index.files)
+        assert.deepEqual(
+          file.notes,
+          [
+            '1 event spells a field in several ways and never as CloudTrail does (eventname and EventName, say): columns, facets and explanations read that field as absent, and a filter on it matches each spelling',
+          ],
+          file.location,
+        );
+      assert.equal((await selected(index, 'eventName:Y')).length, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
