@@ -372,14 +372,18 @@ class InventoryBuilder {
     }
     for (const list of [...this.logs.values(), ...this.insights.values()]) list.sort(byKey);
     for (const list of this.foreign.values()) list.sort(byKey);
+    // Groups in key order, not in the order concurrent listings found them: the report's
+    // findings about them come out the same from run to run, and from a folder and S3 alike.
+    const inKeyOrder = <V>(m: Map<string, V>) =>
+      new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     return {
       chains: sorted,
       logs: this.logs,
       insights: this.insights,
-      insightGroups: this.insightGroups,
+      insightGroups: inKeyOrder(this.insightGroups),
       foreign: this.foreign,
-      foreignGroups: this.foreignGroups,
-      groups: this.groups,
+      foreignGroups: inKeyOrder(this.foreignGroups),
+      groups: inKeyOrder(this.groups),
     };
   }
 }
