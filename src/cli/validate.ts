@@ -18,6 +18,7 @@ import {
   ValidationReport,
   SignaturesFile,
 } from '../core/digest';
+import { lineText } from '../core/output/visibleText';
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, openS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError } from '../core/sources/source';
@@ -201,7 +202,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
   }
   for (const chain of report.chains) {
     // Several chains: a marked line names each block (the CLI itself validates one per run).
-    if (report.chains.length > 1) io.out(`# chain: ${chainLabel(chain.chain)}\n`);
+    if (report.chains.length > 1) io.out(`# chain: ${lineText(chainLabel(chain.chain))}\n`);
     writeChainText(chain, io, Boolean(o.verbose));
   }
   writeFindings(report.findings, io);

@@ -12,6 +12,7 @@ import {
   ValidationReport,
 } from './types';
 import { formatSeconds } from '../time';
+import { lineText } from '../output/visibleText';
 
 export interface TextSink {
   out(text: string): void;
@@ -25,7 +26,7 @@ const show = (isoTime: string): string => formatSeconds(parseTime(isoTime) ?? 0)
 
 export function writeChainText(report: ChainReport, sink: TextSink, verbose: boolean): void {
   sink.out(
-    `Validating log files for trail ${report.trailArn} between ${show(report.requestedStart)} and ${show(report.requestedEnd)}\n\n`,
+    `Validating log files for trail ${lineText(report.trailArn)} between ${show(report.requestedStart)} and ${show(report.requestedEnd)}\n\n`,
   );
   let lastDoubleSpaced = true;
   const problem = (message: string) => {
@@ -45,11 +46,14 @@ export function writeChainText(report: ChainReport, sink: TextSink, verbose: boo
       continue;
     }
     const what = e.type === 'digest' ? 'Digest file' : 'Log file';
-    const line = `${what}\ts3://${e.bucket}/${e.key}`;
+    // Keys, buckets and messages quoting them are foreign: each stays on its line (lineText).
+    const line = `${what}\ts3://${lineText(e.bucket)}/${lineText(e.key)}`;
     if (e.kind === 'valid') ok(`${line}\tvalid`);
     else if (e.kind === 'unverifiable')
-      problem(`${line}\t${unverifiedText(e, ' (give --signatures FILE with its S3 metadata)')}`);
-    else problem(`${line}\tINVALID: ${e.message}`);
+      problem(
+        `${line}\t${lineText(unverifiedText(e, ' (give --signatures FILE with its S3 metadata)'))}`,
+      );
+    else problem(`${line}\tINVALID: ${lineText(e.message)}`);
   }
   const c = report.counts;
   let summary = lastDoubleSpaced ? '' : '\n';
@@ -154,12 +158,13 @@ export const UNVOUCHED_NOTICES: ReadonlySet<FindingKind> = new Set<FindingKind>(
 export function writeFindings(findings: Finding[], sink: TextSink): void {
   // Only marked lines (no headers or blank lines), so dropping them gives the AWS CLI's output.
   for (const f of findings) {
-    sink.out(`${FINDING_PREFIX}\t${f.kind}\t${f.message}\n`);
+    // A message quotes keys and names: it stays on its line (lineText), as each key below.
+    sink.out(`${FINDING_PREFIX}\t${f.kind}\t${lineText(f.message)}\n`);
     if (UNVOUCHED_NOTICES.has(f.kind)) {
       // Named one a line, the first NOTICE_FILES_NAMED of them (--format json has them all).
       const keys = f.keys ?? [];
       for (const key of keys.slice(0, NOTICE_FILES_NAMED))
-        sink.out(`${FINDING_PREFIX}\t${f.kind}\tno digest vouches for ${key}\n`);
+        sink.out(`${FINDING_PREFIX}\t${f.kind}\tno digest vouches for ${lineText(key)}\n`);
       if (keys.length > NOTICE_FILES_NAMED)
         sink.out(
           `${FINDING_PREFIX}\t${f.kind}\tand ${keys.length - NOTICE_FILES_NAMED} more (--format json names them all)\n`,
@@ -169,7 +174,7 @@ export function writeFindings(findings: Finding[], sink: TextSink): void {
     if (f.kind === 'chain-truncated')
       for (const key of f.keys ?? [])
         sink.out(
-          `${FINDING_PREFIX}\t${f.kind}\tNOT VALIDATED: log file ${key} is listed by no digest\n`,
+          `${FINDING_PREFIX}\t${f.kind}\tNOT VALIDATED: log file ${lineText(key)} is listed by no digest\n`,
         );
   }
 }

@@ -18,6 +18,8 @@ const HIDDEN = new RegExp(`(?![\\t\\n])${HIDDEN_SOURCE}`, 'gu');
 const HIDDEN_TERMINAL = new RegExp(`(?![\\t\\n]|\\r\\n)${HIDDEN_SOURCE}`, 'gu');
 /** Every hidden character but tab, line feed and carriage return (in valid JSON, only white space between tokens). */
 const HIDDEN_BUT_JSON_SPACE = new RegExp(`(?![\\t\\n\\r])${HIDDEN_SOURCE}`, 'gu');
+/** Every hidden character, tab and line breaks included. */
+const HIDDEN_ALL = new RegExp(HIDDEN_SOURCE, 'gu');
 const LEADING_HIDDEN_OR_SPACE = new RegExp(`^(?:${HIDDEN_SOURCE}|\\s)+`, 'u');
 
 function marker(c: string): string {
@@ -27,6 +29,17 @@ function marker(c: string): string {
 /** The text with every hidden character but tab and line feed shown as a marker (⟨U+202E⟩). */
 export function revealHidden(text: string): string {
   return text.replace(HIDDEN, marker);
+}
+
+/**
+ * Foreign text (a file name, an S3 key, a log value, a message quoting them) inside one line of
+ * line-oriented output: the CLI's text reports and notes, which are read and grepped line by line
+ * and split at TABs, whether they go to a terminal, a file or a pipe. Every hidden character is
+ * shown as a marker, tab and line breaks included, so a name holding `\nFINDING\t…` cannot end
+ * its line and forge the next, nor add a field; nothing is cut (the name stays whole).
+ */
+export function lineText(text: string): string {
+  return text.replace(HIDDEN_ALL, marker);
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   unverifiedText,
   ValidationReport,
 } from '../../core/digest';
+import { lineText } from '../../core/output/visibleText';
 
 export interface ReportLink {
   line: number;
@@ -64,16 +65,19 @@ export interface RenderContext {
 export function renderReport(report: ValidationReport, ctx: RenderContext): RenderedReport {
   const lines: string[] = [];
   const links: ReportLink[] = [];
-  const push = (s = '') => lines.push(s);
+  // Each line quotes keys, names and messages from the evidence: none may break its line or
+  // forge the next (lineText; the report's own lines have no tab or line break).
+  const push = (s = '') => lines.push(lineText(s));
   const pathLine = (indent: string, p: string | undefined) => {
     if (!p) return;
+    const shown = lineText(p);
     links.push({
       line: lines.length,
       start: indent.length,
-      end: indent.length + p.length,
+      end: indent.length + shown.length,
       path: p,
     });
-    push(indent + p);
+    push(indent + shown);
   };
   const failed = report.chains.filter(chainFailed).length;
   const findings = report.chains.reduce((n, c) => n + c.findings.length, report.findings.length);

@@ -387,6 +387,48 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
     assert.equal((await ws.validate([...WINDOW, '--strict'])).code, 1);
   });
 
+  it('a name with a line break, a tab or a terminal escape forges no line or field of the text report (CLI and extension)', async () => {
+    ws.bucket.chain().hours(2);
+    const forged = 'FINDING\tcoverage\tall 4 log files listed by a valid digest';
+    const key = `${DAY}x.json.gz\n${forged}\u001b]0;t\u0007`;
+    const outside = `exports/a\n${forged}.json`;
+    ws.bucket.write(key, gzipSync(EVENT('Evil')));
+    ws.bucket.write(outside, Buffer.from(EVENT('Outside')));
+    const r = await ws.validate(WINDOW);
+    const lines = r.out.split('\n');
+    assert.ok(!lines.some((l) => l.startsWith(forged)), r.out);
+    assert.ok(!/\u001b|\u0007/.test(r.out), 'no escape reaches the output');
+    const shown = (k: string) => k.replace('\n', '⟨U+000A⟩').replace(/\t/g, '⟨U+0009⟩');
+    assert.ok(
+      lines.some((l) =>
+        l.startsWith(
+          `FINDING\tforeign-file\t${shown(key).replace('\u001b', '⟨U+001B⟩').replace('\u0007', '⟨U+0007⟩')} is not a log file`,
+        ),
+      ),
+      r.out,
+    );
+    assert.ok(
+      lines.includes(`FINDING\toutside-trails\tno digest vouches for ${shown(outside)}`),
+      r.out,
+    );
+    for (const l of lines.filter((l) => l.startsWith('FINDING')))
+      assert.equal(l.split('\t').length, 3, l);
+    const json = JSON.parse((await ws.validate([...WINDOW, '--format', 'json'])).out) as JsonReport;
+    assert.deepEqual(
+      json.chains[0].findings.filter((f) => f.kind === 'foreign-file').map((f) => f.key),
+      [key],
+      'the JSON keeps the key exactly',
+    );
+    const { text } = renderReport(await fullListing(ws), {
+      when: 'now',
+      keyFiles: [],
+      signaturesFile: 's.json',
+    });
+    assert.ok(!text.split('\n').some((l) => l.trim() === forged.replace(/\t/g, ' ')), text);
+    assert.ok(!text.split('\n').some((l) => l.startsWith(forged)), text);
+    assert.ok(!/\u001b|\u0007/.test(text), 'no escape in the extension report');
+  });
+
   it('a region folder without any digest: a file planted in it fails the validation, unless another region is asked for', async () => {
     ws.bucket.chain().hours(2);
     const key = 'AWSLogs/111122223333/CloudTrail/eu-west-1/2024/evil.json.gz';

@@ -3,6 +3,7 @@ import {
   cellText,
   cutText,
   escapeHiddenInJson,
+  lineText,
   revealHidden,
   terminalText,
   trimHiddenStart,
@@ -67,6 +68,15 @@ describe('hidden characters made visible', () => {
 
   it('for a terminal, keeps tab, line feed and CRLF line ends, and marks a bare CR', () => {
     assert.equal(terminalText('a\tb\r\nc\nd\re\u001b[2J'), 'a\tb\r\nc\nd⟨U+000D⟩e⟨U+001B⟩[2J');
+  });
+
+  it('for one line of text output, marks tab and every line break too, and cuts nothing', () => {
+    assert.equal(
+      lineText('a.json\n0 INVALID\tx\r\u2028\u001b[2J\u202e'),
+      'a.json⟨U+000A⟩0 INVALID⟨U+0009⟩x⟨U+000D⟩⟨U+2028⟩⟨U+001B⟩[2J⟨U+202E⟩',
+    );
+    assert.equal(lineText('x'.repeat(2000)), 'x'.repeat(2000));
+    assert.equal(lineText(lineText('a\nb')), 'a⟨U+000A⟩b', 'the same again');
   });
 
   it('trims the hidden and white-space characters a value starts with', () => {
