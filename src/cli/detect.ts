@@ -11,6 +11,7 @@ import { Level, LEVELS, levelRank, parseLevel, SigmaRule } from '../core/detect/
 import { loadRuleSet, problemLine } from '../core/detect/ruleSet';
 import { runRules } from '../core/detect/run';
 import type { EventIndex, EventSummary } from '../core/index/eventIndex';
+import { cutText, lineText } from '../core/output/visibleText';
 import { CliIo, forEachArg, jsonForOutput, oneOf, UsageError } from './io';
 import { defaultLoadArgs, LoadArgs, parseLoadOption, withLoadedPaths } from './query';
 
@@ -169,7 +170,7 @@ async function describeHits(
 }
 
 function reasonText(m: MatchReason): string {
-  const vals = m.values.map((v) => (v.length > 80 ? `${v.slice(0, 79)}…` : v)).join(', ');
+  const vals = m.values.map((v) => (v.length > 80 ? `${cutText(v, 79)}…` : v)).join(', ');
   return m.field === undefined
     ? `keyword ${m.condition}`
     : `${m.field} ${m.condition}${vals ? ` (${vals})` : ''}`;
@@ -182,14 +183,16 @@ function writeText(
   events: number,
   io: CliIo,
 ): void {
+  // Log values and file names are foreign: none may end its line and forge the next (lineText).
+  const t = lineText;
   for (const h of hits) {
     const e = h.event;
-    io.out(`${h.rule.level.toUpperCase().padEnd(13)} ${h.rule.title}\n`);
+    io.out(`${h.rule.level.toUpperCase().padEnd(13)} ${t(h.rule.title)}\n`);
     io.out(
-      `  ${e.eventTime || '(no time)'}  ${e.eventName}  ${e.principal}  from ${e.sourceIPAddress || '?'}  ${e.region}  account ${e.account || '?'}  eventID ${e.eventID}\n`,
+      `  ${t(e.eventTime) || '(no time)'}  ${t(e.eventName)}  ${t(e.principal)}  from ${t(e.sourceIPAddress) || '?'}  ${t(e.region)}  account ${t(e.account) || '?'}  eventID ${t(e.eventID)}\n`,
     );
-    io.out(`  ${h.location}\n`);
-    for (const m of h.matched) io.out(`  matched: ${reasonText(m)}\n`);
+    io.out(`  ${t(h.location)}\n`);
+    for (const m of h.matched) io.out(`  matched: ${t(reasonText(m))}\n`);
   }
   const byLevel = LEVELS.map(
     (l) => [l, hits.filter((h) => h.rule.level === l).length] as const,

@@ -13,6 +13,7 @@ import {
   type Finding,
   type RuleGroup,
 } from '../core/lint';
+import { lineText } from '../core/output/visibleText';
 import { readRegularFile } from '../core/sources/regularFile';
 import { CliIo, jsonForOutput, UsageError } from './io';
 
@@ -221,7 +222,10 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
   if (opts.format === 'json') io.out(jsonForOutput(all, io) + '\n');
   else
     for (const f of all)
-      io.out(`${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}\n`);
+      // A file name or a value the message quotes never ends its line (lineText): CI reads these lines.
+      io.out(
+        `${lineText(f.file)}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${lineText(f.message)}\n`,
+      );
   if (io.stderrIsTTY && opts.format === 'text') {
     const warnings = all.filter((f) => f.severity === 'warning').length;
     io.err(

@@ -26,7 +26,7 @@ import { DETECTION_FIELD, LEVEL_FIELD } from '../core/query/fields';
 import { mentionsField } from '../core/query/ast';
 import { csvLine } from '../core/output/csv';
 import { fieldTexts } from '../core/output/recordFields';
-import { cellText, cutText, escapeHiddenInJson } from '../core/output/visibleText';
+import { cellText, cutText, escapeHiddenInJson, lineText } from '../core/output/visibleText';
 import { parseQuery } from '../core/query/parse';
 import { queryWarnings } from '../core/query/warnings';
 import { QuerySyntaxError, termsOf } from '../core/query/ast';
@@ -767,7 +767,7 @@ export async function findEventFiles(
       for (const f of result.events) tally('event', f);
       for (const d of result.digests) {
         tally('digest', d);
-        io.err(`${path.join(dir, d.key)}: ${DIGEST_MESSAGE}\n`);
+        io.err(`${lineText(path.join(dir, d.key))}: ${DIGEST_MESSAGE}\n`);
       }
       yield* result.events;
     }

@@ -27,6 +27,7 @@ import {
   validateSource,
 } from '../core/digest';
 import { loadRuleSet, problemLine } from '../core/detect/ruleSet';
+import { lineText } from '../core/output/visibleText';
 import { QuerySyntaxError } from '../core/query/ast';
 import { parseQuery } from '../core/query/parse';
 import { FolderSource } from '../core/sources/folder';
@@ -282,7 +283,7 @@ async function validatePaths(
       reports.push(report);
     } catch (e) {
       if (e instanceof ValidationAbort || e instanceof SourceError)
-        io.err(`${source.label}: digest validation failed: ${e.message}\n`);
+        io.err(`${source.label}: digest validation failed: ${lineText(e.message)}\n`);
       else throw e;
     } finally {
       bucket?.dispose();

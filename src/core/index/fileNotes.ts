@@ -8,6 +8,7 @@ import type { SourceObject } from '../sources/source';
 import type { EventIndex, FileProblem } from './eventIndex';
 import type { QueryNode } from '../query/ast';
 import { TIME_FIELD } from './schema';
+import { lineText } from '../output/visibleText';
 
 export interface FileNote {
   fileId: number;
@@ -19,9 +20,12 @@ export interface FileNote {
   position?: FileProblem['position'];
 }
 
-/** One note as a line: `path[:line:column]: message`. */
+/**
+ * One note as a line: `path[:line:column]: message`. The path and the message (which may quote the
+ * file's content or other files' names) stay on the line whatever they hold (lineText).
+ */
 export function noteText(n: Pick<FileNote, 'location' | 'message' | 'position'>): string {
-  return `${n.location}${n.position ? `:${n.position.line}:${n.position.column}` : ''}: ${n.message}`;
+  return `${lineText(n.location)}${n.position ? `:${n.position.line}:${n.position.column}` : ''}: ${lineText(n.message)}`;
 }
 
 /**

@@ -142,10 +142,49 @@ describe('CLI output to a terminal', function () {
       /invalid JSON.*(⟨U\+001B⟩|\\u001b)/,
       "the parser's snippet of the file, escaped",
     );
-    // Not a terminal: stderr is left as it is (a log file gets the name as it is).
+    // Not a terminal: a log file or pipe gets the name marked all the same (see below).
     const piped = await run(false, 'query', dir, '--count');
-    assert.ok(piped.err.includes(badName));
+    assert.ok(piped.err.includes('bad⟨U+001B⟩]0;PWNED⟨U+0007⟩.json'), piped.err);
     assert.equal(piped.out, '2\n');
+  });
+
+  it('to a file or pipe too, a name or log value with a line break, tab or escape forges no line of a note or of detect', async () => {
+    const forged = 'FORGED\t1 of 1 event files could not be read';
+    const sub = mkdtempSync(join(tmpdir(), 'ctl-lines-'));
+    try {
+      writeFileSync(join(sub, `bad\n${forged}.json`), 'not json');
+      const record = {
+        eventVersion: '1.08',
+        eventTime: '2024-05-14T10:00:00Z',
+        eventSource: 'cloudtrail.amazonaws.com',
+        eventName: 'DeleteTrail',
+        awsRegion: 'us-east-1',
+        sourceIPAddress: `203.0.113.1\n${forged}`,
+        userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/a\n${forged}` },
+        eventID: `id\r\n${forged}`,
+      };
+      writeFileSync(join(sub, `ok\n${forged}.json`), JSON.stringify({ Records: [record] }));
+      const lineStarts = (text: string) => text.split('\n').filter((l) => l.startsWith('FORGED'));
+      const query = await run(false, 'query', sub, '--count', '--no-cache');
+      assert.equal(query.out, '1\n');
+      assert.deepEqual(lineStarts(query.err), [], query.err);
+      assert.match(
+        query.err,
+        /bad⟨U\+000A⟩FORGED⟨U\+0009⟩1 of 1 event files could not be read\.json:1:1: /,
+      );
+      const detect = await run(false, 'detect', sub, '--no-cache');
+      assert.equal(detect.code, 1, detect.err);
+      assert.deepEqual(lineStarts(detect.out), [], detect.out);
+      assert.deepEqual(lineStarts(detect.err), [], detect.err);
+      assert.match(
+        detect.out,
+        /^ {2}\S*ok⟨U\+000A⟩FORGED⟨U\+0009⟩1 of 1 event files could not be read\.json$/m,
+      );
+      assert.match(detect.out, /from 203\.0\.113\.1⟨U\+000A⟩FORGED/);
+      assert.match(detect.out, /eventID id⟨U\+000D⟩⟨U\+000A⟩FORGED/);
+    } finally {
+      rmSync(sub, { recursive: true, force: true });
+    }
   });
 
   it("every command's messages go through the same guard", async () => {

@@ -131,6 +131,17 @@ describe('cloudtrail-lens lint', () => {
     assert.ok(r.out.split('\n').every((l) => l === '' || l.includes('a.json')));
   });
 
+  it('a file name with a line break or tab forges no line of the text output (CI reads its lines)', async () => {
+    const sub = join(dir, 'names');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, 'a\nclean.json:1:1 error\tx.json'), readFileSync(bad));
+    const r = await run([sub]);
+    assert.equal(r.code, 1);
+    const lines = r.out.trim().split('\n');
+    assert.equal(lines.length, 2, r.out);
+    for (const l of lines) assert.ok(l.includes('a⟨U+000A⟩clean.json:1:1 error⟨U+0009⟩x.json:'), l);
+  });
+
   describe('YAML and Terraform', () => {
     const template = `AWSTemplateFormatVersion: "2010-09-09"
 Resources:
