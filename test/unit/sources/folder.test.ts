@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
   existsSync,
+  promises as fsPromises,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -51,6 +52,38 @@ describe('FolderSource', () => {
     const keys: string[] = [];
     for await (const o of new FolderSource(dir).listAll('')) keys.push(o.key);
     assert.deepEqual(keys, ['a/b/two.json.gz', 'a/one.json', 'dangling.json', 'top.json']);
+  });
+
+  it('a deep tree: listing and reading it asks realpath for the root and links only, not once per folder', async () => {
+    // realpath walks every component of its path: asked at every level of a tree thousands of
+    // folders deep, listing took minutes (depth cubed); here, how often it is asked.
+    const deep = mkdtempSync(join(tmpdir(), 'ctl-deep-'));
+    const realpath = fsPromises.realpath;
+    let calls = 0;
+    try {
+      let at = deep;
+      for (let i = 0; i < 40; i++) mkdirSync((at = join(at, 'd')));
+      writeFileSync(join(at, 'bottom.json'), '{}');
+      symlinkSync(deep, join(at, 'up')); // a link back to the root, still found
+      fsPromises.realpath = ((...args: Parameters<typeof realpath>) => {
+        calls++;
+        return realpath(...args);
+      }) as typeof realpath;
+      const src = new FolderSource(deep);
+      const problems: SourceError[] = [];
+      const keys: string[] = [];
+      for await (const o of src.listAll('', undefined, (p) => problems.push(p))) keys.push(o.key);
+      assert.deepEqual(keys, [`${'d/'.repeat(40)}bottom.json`]);
+      assert.deepEqual(
+        problems.map((p) => p.code),
+        ['duplicate'],
+      );
+      assert.equal(Buffer.from(await src.read(keys[0])).toString(), '{}');
+      assert.ok(calls <= 4, `realpath asked ${calls} times`);
+    } finally {
+      fsPromises.realpath = realpath;
+      rmSync(deep, { recursive: true, force: true });
+    }
   });
 
   it('reads bytes, and names the file and the problem on failure', async () => {
