@@ -281,7 +281,8 @@ export function planProblems(
   for (const f of report.findings)
     if (f.kind === 'foreign-file' && f.localPath && exists(f.localPath))
       out.push({ path: f.localPath, severity: 'error', message: f.message, code: f.kind });
-  return out;
+  // A message quotes keys and names from the evidence: shown as every view shows them (lineText).
+  return out.map((p) => ({ ...p, message: lineText(p.message) }));
 }
 
 /** Log files whose events deserve a look: INVALID ones that are still there, and the NOT VALIDATED ones (unlisted, after a truncated chain, with data after what their digest hashes, or objects CloudTrail did not deliver in the trail's folders). */

@@ -427,6 +427,16 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
     assert.ok(!text.split('\n').some((l) => l.trim() === forged.replace(/\t/g, ' ')), text);
     assert.ok(!text.split('\n').some((l) => l.startsWith(forged)), text);
     assert.ok(!/\u001b|\u0007/.test(text), 'no escape in the extension report');
+    // The Problems panel's entry on the file quotes its name marked too.
+    const problems = planProblems(await fullListing(ws), () => true).filter(
+      (p) => p.code === 'foreign-file',
+    );
+    assert.equal(problems.length, 1);
+    assert.ok(
+      problems[0].message.includes('x.json.gz⟨U+000A⟩FINDING⟨U+0009⟩'),
+      problems[0].message,
+    );
+    assert.ok(!/\u001b|\u0007/.test(problems[0].message));
   });
 
   it('a region folder without any digest: a file planted in it fails the validation, unless another region is asked for', async () => {
