@@ -18,6 +18,13 @@
 // source identity) and the STS API reference (the responses' credentials, assumedRoleUser,
 // federatedUser, subject and issuer).
 //
+// A walk stops at 64 hops, and where it meets a key again (the credentials loop back on
+// themselves). One planted file can chain thousands of sessions, or give thousands of events each
+// a caller of its own over a deep chain: each session is walked to once, and answered from the
+// chain of its key's issuing event's caller (that chain and one hop, cut where a walk from the
+// session would stop), so resolution costs a step per session, not per session and hop
+// (bench/originChains.bench.ts).
+//
 // The algorithm reads events through OriginSource, so the index (columns) and a plain list of
 // parsed records (a log document) share it.
 import { ISSUING_EVENTS, type OriginInputField, type ScalarField } from '../index/schema';
@@ -116,6 +123,8 @@ export interface Origin {
 export const ISSUED_OUTSIDE = 'issued outside the loaded events';
 
 const MAX_HOPS = 64;
+const TOO_LONG = `not followed: the chain is more than ${MAX_HOPS} hops long`;
+const loopsBack = (key: string) => `the credentials loop back on themselves (${key})`;
 /**
  * Claims to have issued one key beyond which none is followed: one issuance is logged a few times
  * at most (in two accounts, in files loaded twice), and the claims are compared for each session.
@@ -131,21 +140,43 @@ export interface OriginColumn {
   origins: Origin[];
 }
 
-export function resolveOrigins(src: OriginSource): OriginColumn {
-  const r = new Resolver(src);
+export interface ResolveOptions {
+  /**
+   * Walk every session's chain event by event, as far as it goes (at most 64 hops), instead of
+   * answering each session from the one above it: slower, the reference the tests compare with.
+   */
+  direct?: boolean;
+  /** Set to what resolution did: `hopSteps`, how many times it went from a session to the event that issued its key. */
+  stats?: { hopSteps: number };
+}
+
+export function resolveOrigins(src: OriginSource, options: ResolveOptions = {}): OriginColumn {
+  const r = new Resolver(src, options.direct ?? false);
   const ids = new Uint32Array(src.size);
   for (let row = 0; row < src.size; row++) ids[row] = r.idOfRow(row);
+  if (options.stats) options.stats.hopSteps = r.hopSteps;
   return { ids, origins: r.table };
 }
 
 /** The origin of one event of `src` (resolves only what that event needs). */
 export function resolveOrigin(src: OriginSource, row: number): Origin {
-  const r = new Resolver(src);
+  const r = new Resolver(src, false);
   return r.table[r.idOfRow(row)];
+}
+
+/**
+ * A session's chain as resolution keeps it: the origin, and whether the chain was cut short after
+ * its last key was found issued by a loaded event (a loop, or the hop limit), so that a walk from
+ * a session below would have gone on from there.
+ */
+interface Chain {
+  origin: Origin;
+  capped: boolean;
 }
 
 class Resolver {
   readonly table: Origin[] = [];
+  hopSteps = 0;
   private readonly byShape = new Map<string, number>();
   /** Issued key → the rows of the events that claim to have issued it, in row order. */
   private readonly issuedBy = new Map<string, number[]>();
@@ -153,10 +184,18 @@ class Resolver {
   private readonly issuer = new Map<string, number | string>();
   /** Origin id per signature of the caller (its key, or its identity when it has none). */
   private readonly byCaller = new Map<string, number>();
-  private readonly resolving = new Set<string>();
   private readonly byCallerKey = new Map<number, number>();
+  /** Each session's chain (chainOf), by its signature. */
+  private readonly chains = new Map<string, Chain>();
+  /** The hop lists chains hold, one array for each (hopList). */
+  private readonly hopLists = new Map<string, OriginHop[]>();
+  /** The keys issuing events were called with: only these can come back in a chain. */
+  private readonly callerKeys = new Set<string>();
 
-  constructor(private readonly src: OriginSource) {
+  constructor(
+    private readonly src: OriginSource,
+    private readonly direct: boolean,
+  ) {
     for (let row = 0; row < src.size; row++) {
       const key = src.value(row, 'responseElements.credentials.accessKeyId');
       if (!key || src.value(row, 'errorCode') || !ISSUING_EVENTS.has(src.value(row, 'eventName')))
@@ -164,6 +203,7 @@ class Resolver {
       const claims = this.issuedBy.get(key);
       if (claims) claims.push(row);
       else this.issuedBy.set(key, [row]);
+      this.callerKeys.add(src.value(row, 'userIdentity.accessKeyId'));
     }
   }
 
@@ -237,7 +277,7 @@ class Resolver {
     const sig = this.signature(row);
     let id = this.byCaller.get(sig);
     if (id === undefined) {
-      id = this.intern(this.originOfCaller(row, 0));
+      id = this.intern(this.originOfCaller(row));
       this.byCaller.set(sig, id);
     }
     return id;
@@ -256,8 +296,26 @@ class Resolver {
     return ['i', ...IDENTITY_SIGNATURE.map((f) => this.v(row, f))].join('\u0000');
   }
 
+  /**
+   * The origin's entry in the table, equal origins sharing one. The hops are told by their count
+   * and the last one (its event and ARN): a session's chain above its key's issuing event is that
+   * event's caller's, the same from every session, so hops that end alike hold the same.
+   */
   private intern(o: Origin): number {
-    const shape = JSON.stringify(o);
+    const last = o.hops[o.hops.length - 1];
+    const shape = JSON.stringify([
+      o.arn,
+      o.type,
+      o.name,
+      o.complete,
+      o.issuer,
+      o.sourceIdentity,
+      o.missing?.reason,
+      o.missing?.accessKeyId,
+      o.hops.length,
+      last?.row,
+      last?.arn,
+    ]);
     let id = this.byShape.get(shape);
     if (id === undefined) {
       id = this.table.length;
@@ -268,74 +326,269 @@ class Resolver {
   }
 
   /** Who made the call at `row`: followed back through the credentials it was signed with. */
-  private originOfCaller(row: number, depth: number): Origin {
+  private originOfCaller(row: number): Origin {
+    if (this.followed(row)) return (this.direct ? this.walk(row) : this.chainOf(row)).origin;
+    return this.withSource(row, this.terminal(row));
+  }
+
+  /** The key to follow back from the caller at `row`: a session key a loaded event claims to have issued; '' when none. */
+  private followed(row: number): string {
+    // Trusted identity propagation: the call was made for an Identity Center user, whoever holds the session.
+    if (this.v(row, 'userIdentity.onBehalfOf.userId')) return '';
+    const key = this.v(row, 'userIdentity.accessKeyId');
+    if (!key || !this.issuedBy.has(key)) return '';
+    switch (this.v(row, 'userIdentity.type')) {
+      case 'IAMUser':
+      case 'Root':
+        return key.startsWith('ASIA') ? key : '';
+      case 'AssumedRole':
+      case 'FederatedUser':
+        return key;
+      default:
+        return '';
+    }
+  }
+
+  /** The session's source identity, when the chain has none yet (AWS sets it where the chain began). */
+  private withSource(row: number, o: Origin): Origin {
+    const sourceIdentity = this.v(row, 'userIdentity.sessionContext.sourceIdentity');
+    return sourceIdentity && !o.sourceIdentity ? { ...o, sourceIdentity } : o;
+  }
+
+  /**
+   * The chain of the session that made the call at `row` (whose key `followed` gives), as walked
+   * from there: each session (signature) is walked to once. The walk goes up until a session whose
+   * chain is known, an end (a caller not followed, a key not followed), or a session already on
+   * this walk (a loop, whose session there is walked directly); the sessions passed are then
+   * answered from the one above them, last first (compose).
+   */
+  private chainOf(row: number): Chain {
+    const sessions: number[] = [];
+    const issuers: number[] = [];
+    const sigs: string[] = [];
+    const onWalk = new Set<string>();
+    let above: Chain;
+    for (let cur = row; ;) {
+      const sig = this.signature(cur);
+      const known = this.chains.get(sig);
+      if (known) {
+        above = known;
+        break;
+      }
+      if (onWalk.has(sig)) {
+        // The credentials loop back to this session: its chain goes round the loop once.
+        above = this.walk(cur);
+        this.chains.set(sig, above);
+        break;
+      }
+      const key = this.followed(cur);
+      if (!key) {
+        // Not a session (the walk starts at one): the caller the chain ends at.
+        above = { origin: this.withSource(cur, this.terminal(cur)), capped: false };
+        break;
+      }
+      const issuing = this.issuerOf(key, cur);
+      if (typeof issuing === 'string') {
+        above = { origin: this.withSource(cur, this.stop(cur, key, issuing)), capped: false };
+        this.chains.set(sig, above);
+        break;
+      }
+      this.hopSteps++;
+      onWalk.add(sig);
+      sessions.push(cur);
+      issuers.push(issuing);
+      sigs.push(sig);
+      cur = issuing;
+    }
+    for (let i = sessions.length - 1; i >= 0; i--) {
+      const known = this.chains.get(sigs[i]);
+      if (known) above = known;
+      else this.chains.set(sigs[i], (above = this.compose(sessions[i], issuers[i], above)));
+    }
+    return above;
+  }
+
+  /**
+   * The chain from the session at `row`, whose key the event at `issuing` issued, given the chain
+   * from that event's caller (`above`): one hop more, as a walk from `row` would find it. That walk
+   * stops earlier where it meets `row`'s key again (the credentials loop back to this session),
+   * and holds at most MAX_HOPS hops (the hop above the last one kept is where it stops).
+   */
+  private compose(row: number, issuing: number, above: Chain): Chain {
+    const key = this.v(row, 'userIdentity.accessKeyId');
+    const hops = above.origin.hops;
+    const m = hops.length;
+    // The walk from `row` passes the events at depth 1 … m + 1: `issuing`, then above's hops' events.
+    const at = (depth: number) => (depth === 1 ? issuing : hops[m - depth + 1].row);
+    let loop = 0;
+    if (this.callerKeys.has(key))
+      for (let d = 1; d <= Math.min(m + 1, MAX_HOPS); d++) {
+        // Where above's walk went on from (every event but the last, which only a loop or the
+        // hop limit stopped after its key was found issued).
+        const followed = d <= m || above.capped;
+        if (followed && this.v(at(d), 'userIdentity.accessKeyId') === key) {
+          loop = d;
+          break;
+        }
+      }
+    if (!loop && m < MAX_HOPS)
+      return {
+        origin: this.withSource(row, {
+          ...above.origin,
+          hops: this.hopList(hops, row, issuing, m + 1),
+        }),
+        capped: above.capped,
+      };
+    const depth = loop || MAX_HOPS;
+    const stopAt = at(depth);
+    // The source identity the walk meets first from where it stops (above's, unless above has none).
+    let sourceIdentity = '';
+    if (above.origin.sourceIdentity)
+      for (let d = depth; d >= 1 && !sourceIdentity; d--)
+        sourceIdentity = this.v(at(d), 'userIdentity.sessionContext.sourceIdentity');
+    sourceIdentity ||= this.v(row, 'userIdentity.sessionContext.sourceIdentity');
+    const stopped = loop
+      ? this.stop(stopAt, key, loopsBack(key))
+      : this.stop(stopAt, this.v(stopAt, 'userIdentity.accessKeyId'), TOO_LONG);
+    return {
+      origin: {
+        ...stopped,
+        hops: this.hopList(hops, row, issuing, depth),
+        ...(sourceIdentity ? { sourceIdentity } : {}),
+      },
+      capped: true,
+    };
+  }
+
+  /**
+   * The last `length` hops of `above` then the hop from `issuing` to `row`: one array for each
+   * (whatever session asks), since an issuing event's chain is the same from every session.
+   */
+  private hopList(above: OriginHop[], row: number, issuing: number, length: number): OriginHop[] {
+    const hop = this.hop(row, issuing);
+    const id = `${issuing}\u0000${hop.arn}\u0000${length}`;
+    let list = this.hopLists.get(id);
+    if (!list) {
+      list = above.slice(above.length - length + 1);
+      list.push(hop);
+      this.hopLists.set(id, list);
+    }
+    return list;
+  }
+
+  /** The issuance of the key the caller at `row` used, by the event at `issuing`. */
+  private hop(row: number, issuing: number): OriginHop {
+    return {
+      eventID: this.v(issuing, 'eventID'),
+      arn:
+        this.v(issuing, 'responseElements.assumedRoleUser.arn') ||
+        this.v(issuing, 'responseElements.federatedUser.arn') ||
+        this.v(row, 'userIdentity.arn'),
+      eventName: this.v(issuing, 'eventName'),
+      row: issuing,
+    };
+  }
+
+  /**
+   * The chain from the session at `row` walked event by event (at most MAX_HOPS hops): up through
+   * the events that issued each key, until a caller not followed, a key not followed, a key met
+   * before on this walk (the credentials loop back on themselves) or the hop limit.
+   */
+  private walk(row: number): Chain {
+    const rows = [row];
+    const keys = new Set<string>();
+    let end: Origin;
+    let capped = false;
+    for (let cur = row; ;) {
+      const key = this.followed(cur);
+      if (!key) {
+        end = this.terminal(cur);
+        break;
+      }
+      const issuing = this.issuerOf(key, cur);
+      if (typeof issuing === 'string') {
+        end = this.stop(cur, key, issuing);
+        break;
+      }
+      capped = keys.has(key) || rows.length > MAX_HOPS;
+      if (capped) {
+        end = this.stop(cur, key, keys.has(key) ? loopsBack(key) : TOO_LONG);
+        break;
+      }
+      this.hopSteps++;
+      keys.add(key);
+      rows.push(issuing);
+      cur = issuing;
+    }
+    const hops: OriginHop[] = [];
+    for (let i = rows.length - 2; i >= 0; i--) hops.push(this.hop(rows[i], rows[i + 1]));
+    let origin: Origin = { ...end, hops };
+    for (let i = rows.length - 1; i >= 0; i--) origin = this.withSource(rows[i], origin);
+    return { origin, capped };
+  }
+
+  /** Who made the call at `row` when its key is not followed (see `followed`). */
+  private terminal(row: number): Origin {
     const type = this.v(row, 'userIdentity.type');
     const arn = this.v(row, 'userIdentity.arn');
     const key = this.v(row, 'userIdentity.accessKeyId');
-    const sourceIdentity = this.v(row, 'userIdentity.sessionContext.sourceIdentity') || undefined;
-    const withSource = (o: Origin): Origin =>
-      sourceIdentity && !o.sourceIdentity ? { ...o, sourceIdentity } : o;
     const onBehalfOf = this.v(row, 'userIdentity.onBehalfOf.userId');
     if (onBehalfOf) {
-      // Trusted identity propagation: the call was made for an Identity Center user, whoever holds the session.
       const store = this.v(row, 'userIdentity.onBehalfOf.identityStoreArn');
-      return withSource({
+      return {
         arn: onBehalfOf,
         type: 'IdentityCenterUser',
         name: this.v(row, 'userIdentity.userName') || onBehalfOf,
         hops: [],
         complete: true,
         ...(store ? { issuer: store } : {}),
-      });
+      };
     }
     switch (type) {
       case 'IAMUser':
       case 'Root': {
-        if (key.startsWith('ASIA') && this.issuedBy.has(key))
-          return withSource(this.followKey(key, row, depth));
         if (
           type === 'Root' &&
           this.v(row, 'userIdentity.sessionContext.assumedRoot').toLowerCase() === 'true'
         ) {
           // A root session made with AssumeRoot: the human is whoever called it.
-          return withSource(this.stop(row, key));
+          return this.stop(row, key);
         }
         const account = this.v(row, 'userIdentity.accountId');
         if (type === 'Root')
-          return withSource({
+          return {
             arn: arn || (account ? `arn:aws:iam::${account}:root` : ''),
             type: 'Root',
             name: 'root',
             hops: [],
             complete: true,
-          });
-        return withSource({
+          };
+        return {
           arn,
           type: 'IAMUser',
           name: this.v(row, 'userIdentity.userName') || lastPart(arn) || key,
           hops: [],
           complete: true,
-        });
+        };
       }
       case 'AssumedRole':
       case 'FederatedUser': {
-        if (key && this.issuedBy.has(key)) return withSource(this.followKey(key, row, depth));
         if (type === 'FederatedUser') {
           // GetFederationToken is called with an IAM user's (or root's) long-term key: the
           // session issuer names that principal, even when the call is not loaded.
           const issuer = this.v(row, 'userIdentity.sessionContext.sessionIssuer.arn');
           if (issuer && /:(user\/|root$)/.test(issuer)) {
             const isRoot = issuer.endsWith(':root');
-            return withSource({
+            return {
               arn: issuer,
               type: isRoot ? 'Root' : 'IAMUser',
               name: isRoot ? 'root' : lastPart(issuer),
               hops: [],
               complete: true,
-            });
+            };
           }
         }
-        return withSource(this.stop(row, key));
+        return this.stop(row, key);
       }
       case 'SAMLUser': {
         const subject =
@@ -347,49 +600,49 @@ class Resolver {
         const identityCenter =
           /AWSSSO_/.test(this.v(row, 'userIdentity.identityProvider')) ||
           /\/AWSReservedSSO_/.test(this.v(row, 'responseElements.assumedRoleUser.arn'));
-        return withSource({
+        return {
           arn: subject,
           type: identityCenter ? 'IdentityCenterUser' : 'SAMLUser',
           name: subject,
           hops: [],
           complete: true,
           ...(issuer ? { issuer } : {}),
-        });
+        };
       }
       case 'WebIdentityUser': {
         const subject =
           this.v(row, 'userIdentity.userName') ||
           afterColon(this.v(row, 'userIdentity.principalId'));
         const issuer = this.v(row, 'userIdentity.identityProvider');
-        return withSource({
+        return {
           arn: subject,
           type: 'WebIdentityUser',
           name: subject,
           hops: [],
           complete: true,
           ...(issuer ? { issuer } : {}),
-        });
+        };
       }
       case 'IdentityCenterUser': {
         const user =
           this.v(row, 'userIdentity.userName') || this.v(row, 'userIdentity.principalId');
-        return withSource({
+        return {
           arn: user,
           type: 'IdentityCenterUser',
           name: user || 'an Identity Center user',
           hops: [],
           complete: Boolean(user),
-        });
+        };
       }
       case 'AWSService': {
         const service = this.v(row, 'userIdentity.invokedBy') || 'AWS service';
-        return withSource({
+        return {
           arn: service,
           type: 'AWSService',
           name: service,
           hops: [],
           complete: true,
-        });
+        };
       }
       case 'AWSAccount': {
         const account =
@@ -402,26 +655,26 @@ class Resolver {
             principalId: this.v(row, 'userIdentity.principalId'),
           })
         )
-          return withSource({
+          return {
             arn: account,
             type: 'AWSAccount',
             name: 'anonymous',
             hops: [],
             complete: true,
-          });
-        return withSource({
+          };
+        return {
           arn: account,
           type: 'AWSAccount',
           name: account ? `account ${account}` : 'another account',
           hops: [],
           complete: false,
           missing: { reason: 'called from another account, which does not name its principal' },
-        });
+        };
       }
       default: {
         const who =
           arn || this.v(row, 'userIdentity.principalId') || this.v(row, 'userIdentity.invokedBy');
-        return withSource({
+        return {
           arn: who,
           type: 'Unknown',
           name: who,
@@ -432,39 +685,8 @@ class Resolver {
               ? `identity type ${type || 'missing'} is not followed`
               : 'the event names no caller',
           },
-        });
+        };
       }
-    }
-  }
-
-  /** The key was issued by a loaded event: that hop, after the origin of its caller. */
-  private followKey(key: string, actingRow: number, depth: number): Origin {
-    const issuing = this.issuerOf(key, actingRow);
-    if (typeof issuing === 'string') return this.stop(actingRow, key, issuing);
-    if (this.resolving.has(key))
-      return this.stop(actingRow, key, `the credentials loop back on themselves (${key})`);
-    if (depth >= MAX_HOPS)
-      return this.stop(
-        actingRow,
-        key,
-        `not followed: the chain is more than ${MAX_HOPS} hops long`,
-      );
-    this.resolving.add(key);
-    try {
-      const issuedArn =
-        this.v(issuing, 'responseElements.assumedRoleUser.arn') ||
-        this.v(issuing, 'responseElements.federatedUser.arn') ||
-        this.v(actingRow, 'userIdentity.arn');
-      const hop: OriginHop = {
-        eventID: this.v(issuing, 'eventID'),
-        arn: issuedArn,
-        eventName: this.v(issuing, 'eventName'),
-        row: issuing,
-      };
-      const parent = this.originOfCaller(issuing, depth + 1);
-      return { ...parent, hops: [...parent.hops, hop] };
-    } finally {
-      this.resolving.delete(key);
     }
   }
 

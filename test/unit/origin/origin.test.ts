@@ -29,6 +29,7 @@ import { FolderSource } from '../../../src/core/sources/folder';
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
 import { TrueOrigin, originKeyOf } from '../../../src/core/synthetic/generator/chains';
 import { dataset, describeWithDatasets } from '../../support/datasets';
+import { deepChain, randomChainGraph } from './chainGraphs';
 
 /** The computed origin in the tally's terms. */
 function asTruth(o: Origin): TrueOrigin {
@@ -588,6 +589,24 @@ describe('origin: issuing events a planted record may add', () => {
     const loop = originOfUse([chained('ASIALOOP', KEY), chained(KEY, 'ASIALOOP')]);
     assert.equal(loop.complete, false);
     assert.match(loop.missing!.reason, /loop back on themselves/);
+    // A session in the loop goes round it once and names its own key.
+    assert.equal(loop.missing!.accessKeyId, KEY);
+    assert.deepEqual(
+      loop.hops.map((h) => h.eventID),
+      [`issue-ASIALOOP`, `issue-${KEY}`],
+    );
+    // A session leading into it says so too, one hop more, naming the key where the loop closes.
+    const into = originOfUse([
+      chained('ASIALOOP', 'ASIAINTO'),
+      chained('ASIAINTO', 'ASIALOOP'),
+      chained('ASIAINTO', KEY),
+    ]);
+    assert.equal(into.missing!.reason, 'the credentials loop back on themselves (ASIAINTO)');
+    assert.equal(into.missing!.accessKeyId, 'ASIAINTO');
+    assert.deepEqual(
+      into.hops.map((h) => h.eventID),
+      ['issue-ASIALOOP', 'issue-ASIAINTO', `issue-${KEY}`],
+    );
     const keys = Array.from({ length: 70 }, (_, i) => (i === 69 ? KEY : `ASIAHOP${i}`));
     const long = originOfUse([
       {
@@ -603,5 +622,123 @@ describe('origin: issuing events a planted record may add', () => {
     assert.equal(long.hops.length, 64);
     assert.doesNotMatch(long.missing!.reason, /loop/);
     assert.match(long.missing!.reason, /more than 64/);
+    // Counted from the session itself: the 64 hops nearest it, stopping at the key above them.
+    assert.equal(long.missing!.accessKeyId, keys[5]);
+    assert.equal(long.hops[0].eventID, `issue-${keys[6]}`);
+    assert.equal(long.hops[63].eventID, `issue-${KEY}`);
+  });
+});
+
+describe('origin: chains a planted file makes deep, looped, or used by many callers', function () {
+  this.timeout(120_000);
+  const arnOf = (i: number) => `arn:aws:sts::111122223333:assumed-role/Hop/s${i}`;
+  const keyOf = (i: number) => `ASIACHAIN${String(i).padStart(7, '0')}`;
+
+  /** Every row's origin, and how many times resolution went from a session to its key's issuer. */
+  function resolveCounting(records: Record<string, unknown>[]) {
+    const stats = { hopSteps: -1 };
+    const column = resolveOrigins(recordOriginSource(records), { stats });
+    const at = (row: number) => column.origins[column.ids[row]];
+    return { at, hopSteps: stats.hopSteps };
+  }
+
+  it('walks each session to its key’s issuer once: 20,000 events cost 20,000 steps, not 20,000 × the chain’s length', () => {
+    const rows = 20_000;
+    for (const [shape, records] of [
+      ['a chain of 20,000 sessions', deepChain({ sessions: rows })],
+      ['a loop of 20,000 sessions', deepChain({ sessions: rows, loop: true })],
+      ['20,000 callers over 60 chained sessions', deepChain({ sessions: 60, uses: rows })],
+      [
+        '20,000 callers over 60 sessions in a loop',
+        deepChain({ sessions: 60, loop: true, uses: rows }),
+      ],
+      ['20,000 callers over 100 chained sessions', deepChain({ sessions: 100, uses: rows })],
+    ] as const) {
+      const { hopSteps } = resolveCounting([...records]);
+      assert.ok(hopSteps >= 0, `${shape}: resolution says how many steps it took`);
+      assert.ok(
+        hopSteps <= records.length + 2 * 64,
+        `${shape}: ${hopSteps} steps for ${records.length} events`,
+      );
+    }
+  });
+
+  it('answers each of them as a walk from the event itself does', () => {
+    const sixty = resolveCounting(deepChain({ sessions: 60, uses: 120 }));
+    // Uses start after the 60 issuing events; use j is made by session j % 60.
+    const deepest = sixty.at(60 + 59);
+    assert.equal(
+      describeOrigin(deepest),
+      'for alice (via 60 role hops), source identity source-59',
+    );
+    assert.equal(deepest.hops[0].eventID, 'issue-0');
+    assert.equal(deepest.sourceIdentity, 'source-59');
+    assert.equal(
+      describeOrigin(sixty.at(60 + 60)),
+      'for alice (via 1 role hop), source identity source-60',
+    );
+
+    const loop = resolveCounting(deepChain({ sessions: 60, loop: true, uses: 120 }));
+    for (const j of [0, 17, 59]) {
+      const o = loop.at(60 + j);
+      assert.equal(o.complete, false);
+      assert.equal(o.missing!.reason, `the credentials loop back on themselves (${keyOf(j)})`);
+      assert.equal(o.arn, arnOf(j));
+      assert.equal(o.hops.length, 60);
+      assert.equal(o.hops[59].eventID, `issue-${j}`);
+    }
+
+    const hundred = resolveCounting(deepChain({ sessions: 100, uses: 200 }));
+    for (const [j, complete] of [
+      [63, true],
+      [64, false],
+      [99, false],
+    ] as const) {
+      const o = hundred.at(100 + j);
+      assert.equal(o.complete, complete, describeOrigin(o));
+      assert.equal(o.hops.length, Math.min(j + 1, 64));
+      assert.equal(o.hops[o.hops.length - 1].eventID, `issue-${j}`);
+      if (!complete) {
+        assert.equal(o.missing!.reason, 'not followed: the chain is more than 64 hops long');
+        assert.equal(o.missing!.accessKeyId, keyOf(j - 64));
+        assert.equal(o.arn, arnOf(j - 64));
+      }
+    }
+
+    const bigLoop = resolveCounting(deepChain({ sessions: 500, loop: true }));
+    const o = bigLoop.at(0);
+    assert.equal(o.missing!.reason, 'not followed: the chain is more than 64 hops long');
+    assert.equal(o.missing!.accessKeyId, keyOf(499 - 64));
+  });
+
+  it('gives every row of random graphs the origin a walk from it gives, loops, chains past 64 hops and rival claims included', () => {
+    const tally = new Map<string, number>();
+    for (let seed = 1; seed <= 120; seed++) {
+      const src = recordOriginSource(randomChainGraph(seed));
+      const memo = resolveOrigins(src);
+      const walked = resolveOrigins(src, { direct: true });
+      for (let row = 0; row < src.size; row++) {
+        const o = memo.origins[memo.ids[row]];
+        assert.deepEqual(o, walked.origins[walked.ids[row]], `seed ${seed}, row ${row}`);
+        const kind = o.complete ? 'complete' : o.missing!.reason.replace(/ \(.*|,.*/, '');
+        tally.set(kind, (tally.get(kind) ?? 0) + 1);
+        if (o.hops.length === 64) tally.set(`64 hops, ${kind}`, 1);
+      }
+      // Equal origins share one entry, as before.
+      assert.deepEqual(memo.ids, walked.ids, `seed ${seed}`);
+      assert.equal(memo.origins.length, walked.origins.length, `seed ${seed}`);
+    }
+    for (const kind of [
+      'complete',
+      'the credentials loop back on themselves',
+      'not followed: the chain is more than 64 hops long',
+      'claimed by events naming different callers (e',
+      ISSUED_OUTSIDE,
+      '64 hops, complete',
+      '64 hops, the credentials loop back on themselves',
+      '64 hops, not followed: the chain is more than 64 hops long',
+    ])
+      assert.ok(tally.has(kind.replace(/ \(.*/, '')), `the graphs hold: ${kind}`);
+    assert.ok([...tally.keys()].some((k) => k.startsWith('claimed only by')));
   });
 });
