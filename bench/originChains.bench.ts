@@ -3,7 +3,8 @@
 // Each run is one process per engine (bench/originOnce.ts, bundled; A from `git archive`),
 // alternating A and B. Each shape of test/unit/origin/chainGraphs.ts (a long chain, a long loop,
 // many events each with their own caller over a 60-session chain, a 60-session loop, a
-// 100-session chain) is indexed and every event's origin resolved, timed. Prints per shape the
+// 100-session chain; many sessions using one key claimed 64 times) is indexed and every event's
+// origin resolved, timed. Prints per shape the
 // medians of wall and CPU time, the same-run ratios B/A of the CPU time (the machine may be shared),
 // and checks that both engines gave every row the same origin.
 import { execFileSync, spawnSync } from 'node:child_process';

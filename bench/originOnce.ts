@@ -11,23 +11,27 @@ import { InlineRunner } from '../src/core/ingest/pool';
 import { indexOriginSource } from '../src/core/origin/indexSource';
 import { resolveOrigins } from '../src/core/origin/resolve';
 import { FolderSource } from '../src/core/sources/folder';
-import { DeepChain, deepChain } from '../test/unit/origin/chainGraphs';
+import { claimedKey, deepChain } from '../test/unit/origin/chainGraphs';
 
-export function originShapes(rows: number): [string, DeepChain][] {
+export function originShapes(rows: number): [string, () => Record<string, unknown>[]][] {
   return [
-    [`a chain of ${rows} sessions`, { sessions: rows }],
-    [`a loop of ${rows} sessions`, { sessions: rows, loop: true }],
-    [`60 sessions chained, ${rows} events using them`, { sessions: 60, uses: rows }],
-    [`60 sessions in a loop, ${rows} events using them`, { sessions: 60, loop: true, uses: rows }],
-    [`100 sessions chained, ${rows} events using them`, { sessions: 100, uses: rows }],
+    [`a chain of ${rows} sessions`, () => deepChain({ sessions: rows })],
+    [`a loop of ${rows} sessions`, () => deepChain({ sessions: rows, loop: true })],
+    [`60 sessions chained, ${rows} callers`, () => deepChain({ sessions: 60, uses: rows })],
+    [
+      `60 sessions in a loop, ${rows} callers`,
+      () => deepChain({ sessions: 60, loop: true, uses: rows }),
+    ],
+    [`100 sessions chained, ${rows} callers`, () => deepChain({ sessions: 100, uses: rows })],
+    [`one key claimed 64 times, ${rows} sessions`, () => claimedKey({ claims: 64, uses: rows })],
   ];
 }
 
 function main(): void {
   const rows = Number(process.argv[2]);
   const out: { shape: string; ms: number; cpuMs: number; origins: number; digest: string }[] = [];
-  for (const [shape, options] of originShapes(rows)) {
-    const records = deepChain(options);
+  for (const [shape, make] of originShapes(rows)) {
+    const records = make();
     const index = new EventIndex({ runner: new InlineRunner() });
     const file = index.addFile(new FolderSource('/nonexistent'), 'chains.json', 1, 'loose');
     index.appendBatch(

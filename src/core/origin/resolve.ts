@@ -146,15 +146,21 @@ export interface ResolveOptions {
    * answering each session from the one above it: slower, the reference the tests compare with.
    */
   direct?: boolean;
-  /** Set to what resolution did: `hopSteps`, how many times it went from a session to the event that issued its key. */
-  stats?: { hopSteps: number };
+  /**
+   * Set to what resolution did: `hopSteps`, how many times it went from a session to the event
+   * that issued its key; `claimsRead`, how many claims to have issued a key it looked at.
+   */
+  stats?: { hopSteps: number; claimsRead: number };
 }
 
 export function resolveOrigins(src: OriginSource, options: ResolveOptions = {}): OriginColumn {
   const r = new Resolver(src, options.direct ?? false);
   const ids = new Uint32Array(src.size);
   for (let row = 0; row < src.size; row++) ids[row] = r.idOfRow(row);
-  if (options.stats) options.stats.hopSteps = r.hopSteps;
+  if (options.stats) {
+    options.stats.hopSteps = r.hopSteps;
+    options.stats.claimsRead = r.claimsRead;
+  }
   return { ids, origins: r.table };
 }
 
@@ -177,11 +183,16 @@ interface Chain {
 class Resolver {
   readonly table: Origin[] = [];
   hopSteps = 0;
+  claimsRead = 0;
   private readonly byShape = new Map<string, number>();
   /** Issued key → the rows of the events that claim to have issued it, in row order. */
   private readonly issuedBy = new Map<string, number[]>();
   /** Issued key and session → its issuing event's row, or why none is followed (issuerOf). */
   private readonly issuer = new Map<string, number | string>();
+  /** The same for the sessions that no claim of the key names (issuerOf), by key. */
+  private readonly issuerForAny = new Map<string, number | string>();
+  /** Issued key → the sessions its claims name, lower case ('' for a claim that names none). */
+  private readonly namedSessions = new Map<string, Set<string>>();
   /** Origin id per signature of the caller (its key, or its identity when it has none). */
   private readonly byCaller = new Map<string, number>();
   private readonly byCallerKey = new Map<number, number>();
@@ -217,10 +228,28 @@ class Resolver {
    */
   private issuerOf(key: string, actingRow: number): number | string {
     const session = this.v(actingRow, 'userIdentity.arn').toLowerCase();
-    const memo = `${key}\u0000${session}`;
-    let found = this.issuer.get(memo);
-    if (found !== undefined) return found;
     const claims = this.issuedBy.get(key)!;
+    if (claims.length === 1) {
+      // One claim (most keys): it agrees with itself, and counts if it names this session or none.
+      this.claimsRead++;
+      const to = this.issuedTo(claims[0]);
+      return !to || !session || to.toLowerCase() === session
+        ? claims[0]
+        : `claimed only by ${eventIds(this.src, claims)}, issued to another session (${to})`;
+    }
+    let named = this.namedSessions.get(key);
+    if (!named) {
+      named = new Set();
+      for (const r of claims) named.add(this.issuedTo(r).toLowerCase());
+      this.claimsRead += claims.length;
+      this.namedSessions.set(key, named);
+    }
+    // A session that no claim names is given the claims that name none: one answer for every such
+    // session (a planted file may give thousands of sessions the key of a much-claimed issuance).
+    const memo = !session || named.has(session) ? `${key}\u0000${session}` : undefined;
+    let found = memo === undefined ? this.issuerForAny.get(key) : this.issuer.get(memo);
+    if (found !== undefined) return found;
+    this.claimsRead += claims.length;
     if (claims.length > MAX_CLAIMS) {
       found = `claimed by ${claims.length} events (${eventIds(this.src, claims)}): none is followed`;
     } else {
@@ -237,7 +266,8 @@ class Resolver {
             ? callers[0]
             : `claimed by events naming different callers (${eventIds(this.src, callers)}): none is followed`;
     }
-    this.issuer.set(memo, found);
+    if (memo === undefined) this.issuerForAny.set(key, found);
+    else this.issuer.set(memo, found);
     return found;
   }
 

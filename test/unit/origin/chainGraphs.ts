@@ -98,6 +98,20 @@ export function deepChain({ sessions, loop = false, uses = 0 }: DeepChain): Json
 }
 
 /**
+ * One key issued by alice's AssumeRole, logged `claims` times (naming no session), then `uses`
+ * events made with the key, each by a session (ARN) of its own.
+ */
+export function claimedKey({ claims, uses }: { claims: number; uses: number }): Json[] {
+  const key = 'ASIACLAIMED';
+  const records: Json[] = [];
+  for (let c = 0; c < claims; c++)
+    records.push(issuance(`claim-${c}`, user('alice'), key, undefined));
+  for (let j = 0; j < uses; j++)
+    records.push(event(`use-${j}`, session(key, sessionArn(`c${j}`)), 'GetObject'));
+  return records;
+}
+
+/**
  * A random graph of issuances over `keys` session keys: most keys are issued to a call made with
  * the one before (long chains, past 64 hops), some with any other (loops, branches), some by a
  * user, SAML or web identity; with rival and copied claims, claims for other sessions, failed calls,

@@ -29,7 +29,7 @@ import { FolderSource } from '../../../src/core/sources/folder';
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
 import { TrueOrigin, originKeyOf } from '../../../src/core/synthetic/generator/chains';
 import { dataset, describeWithDatasets } from '../../support/datasets';
-import { deepChain, randomChainGraph } from './chainGraphs';
+import { claimedKey, deepChain, randomChainGraph } from './chainGraphs';
 
 /** The computed origin in the tally's terms. */
 function asTruth(o: Origin): TrueOrigin {
@@ -636,10 +636,10 @@ describe('origin: chains a planted file makes deep, looped, or used by many call
 
   /** Every row's origin, and how many times resolution went from a session to its key's issuer. */
   function resolveCounting(records: Record<string, unknown>[]) {
-    const stats = { hopSteps: -1 };
+    const stats = { hopSteps: -1, claimsRead: -1 };
     const column = resolveOrigins(recordOriginSource(records), { stats });
     const at = (row: number) => column.origins[column.ids[row]];
-    return { at, hopSteps: stats.hopSteps };
+    return { at, ...stats };
   }
 
   it('walks each session to its key’s issuer once: 20,000 events cost 20,000 steps, not 20,000 × the chain’s length', () => {
@@ -661,6 +661,38 @@ describe('origin: chains a planted file makes deep, looped, or used by many call
         `${shape}: ${hopSteps} steps for ${records.length} events`,
       );
     }
+  });
+
+  it('reads the claims to have issued a key once for all the sessions no claim names', () => {
+    const records = claimedKey({ claims: 64, uses: 20_000 });
+    const { at, claimsRead } = resolveCounting(records);
+    assert.ok(claimsRead >= 0, 'resolution says how many claims it read');
+    assert.ok(claimsRead <= 4 * 64, `${claimsRead} claims read for 20,000 sessions`);
+    for (const j of [0, 19_999]) {
+      const o = at(64 + j);
+      assert.equal(describeOrigin(o), 'for alice (via 1 role hop)');
+      assert.equal(o.hops[0].arn, arnOf(j).replace('/s', '/c'));
+    }
+    // A claim that names a session still counts for that session only.
+    const named = claimedKey({ claims: 2, uses: 3 });
+    named[1] = {
+      ...named[1],
+      userIdentity: {
+        ...(named[1].userIdentity as object),
+        arn: 'arn:aws:iam::111122223333:user/mallory',
+      },
+      responseElements: {
+        credentials: { accessKeyId: 'ASIACLAIMED' },
+        assumedRoleUser: { arn: arnOf(1).replace('/s', '/c') },
+      },
+    };
+    const n = resolveCounting(named);
+    assert.equal(describeOrigin(n.at(2)), 'for alice (via 1 role hop)');
+    assert.match(
+      n.at(3).missing!.reason,
+      /claimed by events naming different callers \(claim-0, claim-1\)/,
+    );
+    assert.equal(describeOrigin(n.at(4)), 'for alice (via 1 role hop)');
   });
 
   it('answers each of them as a walk from the event itself does', () => {
