@@ -8,7 +8,7 @@ import { type IndexedRecord, parseRecord } from '../../core/records/recordIndex'
 import { describeRequest } from '../../core/records/request';
 import type { CloudTrailRecord } from '../../core/records/types';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
-import { originInDocument } from '../../core/origin/documentOrigin';
+import { documentKeys, DocumentKeys, originInDocument } from '../../core/origin/documentOrigin';
 import { describeOrigin, type Origin } from '../../core/origin/resolve';
 
 /** The origin of an event by its eventID in the open timelines' loaded events, when one holds it. */
@@ -136,8 +136,8 @@ export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private originLookup: OriginLookup | undefined;
-  /** The text of the last document an origin was looked for in (one at a time: a log can be 50 MB). */
-  private text: { uri: string; version: number; text: string } | undefined;
+  /** The last document an origin was looked for in, its text and keys (one at a time: a log can be 50 MB). */
+  private keys: { uri: string; version: number; keys: DocumentKeys } | undefined;
 
   constructor(private readonly cache: RecordIndexCache) {}
 
@@ -155,10 +155,14 @@ export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
     const fromTimeline = eventID ? this.originLookup?.(eventID) : undefined;
     if (fromTimeline && (fromTimeline.complete || fromTimeline.hops.length)) return fromTimeline;
     const doc = lens.document;
-    if (this.text?.uri !== doc.uri.toString() || this.text.version !== doc.version)
-      this.text = { uri: doc.uri.toString(), version: doc.version, text: doc.getText() };
+    if (this.keys?.uri !== doc.uri.toString() || this.keys.version !== doc.version)
+      this.keys = {
+        uri: doc.uri.toString(),
+        version: doc.version,
+        keys: documentKeys(doc.getText()),
+      };
     const fromDocument = originInDocument(
-      this.text.text,
+      this.keys.keys,
       this.cache.get(doc).records,
       lens.record,
       (r) => (r === lens.record ? record : readRecord(doc, r)),

@@ -22,7 +22,7 @@ import {
   resolveOrigins,
 } from '../../../src/core/origin/resolve';
 import { recordOriginSource } from '../../../src/core/origin/recordSource';
-import { originInDocument } from '../../../src/core/origin/documentOrigin';
+import { documentKeys, originInDocument } from '../../../src/core/origin/documentOrigin';
 import { IndexedRecord, indexRecords, parseRecord } from '../../../src/core/records/recordIndex';
 import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
@@ -376,6 +376,7 @@ describe('origin: from a document’s own events (the code lens)', function () {
       const texts = await index.rawRecords(Uint32Array.from({ length: index.size }, (_, i) => i));
       const text = `{"Records":[\n${texts.join(',\n')}\n]}`;
       const { records } = indexRecords(text);
+      const keys = documentKeys(text);
       assert.equal(records.length, tally.events);
       let parsed = 0;
       const parse = (r: IndexedRecord) => {
@@ -386,7 +387,7 @@ describe('origin: from a document’s own events (the code lens)', function () {
       for (const r of records) {
         const rec = parseRecord(text.slice(r.start, r.end), r)!;
         const truth = tally.origins![originKeyOf(rec.userIdentity as Record<string, unknown>)!];
-        const o = originInDocument(text, records, r, parse)!;
+        const o = originInDocument(keys, records, r, parse)!;
         assert.deepEqual(asTruth(o), truth, `${rec.eventName} ${rec.eventID}`);
         if (truth.hops.length >= 2) chains++;
       }
@@ -487,7 +488,7 @@ describe('origin: issuing events a planted record may add', () => {
     const o = c.origins[c.ids[all.length - 1]];
     const text = `{"Records":[\n${all.map((r) => JSON.stringify(r)).join(',\n')}\n]}`;
     const { records: indexed } = indexRecords(text);
-    const lens = originInDocument(text, indexed, indexed[indexed.length - 1], (r) =>
+    const lens = originInDocument(documentKeys(text), indexed, indexed[indexed.length - 1], (r) =>
       parseRecord(text.slice(r.start, r.end), r),
     );
     assert.deepEqual(originJson(lens!), originJson(o), 'the code lens agrees');
@@ -772,5 +773,21 @@ describe('origin: chains a planted file makes deep, looped, or used by many call
     ])
       assert.ok(tally.has(kind.replace(/ \(.*/, '')), `the graphs hold: ${kind}`);
     assert.ok([...tally.keys()].some((k) => k.startsWith('claimed only by')));
+  });
+});
+
+describe('documentKeys (where a document writes each temporary key)', () => {
+  it('finds every "ASIA…" string where it starts, once per pass, and no key inside a longer string or written with escapes', () => {
+    const text =
+      '{"Records":[{"a":"ASIAONE","b":["ASIATWO","ASIAONE"]},' +
+      '{"c":"the key ASIAONE in a sentence","d":"ASIA\\u0054HREE","e":"ASIAFOUR"}]}';
+    const { at } = documentKeys(text);
+    assert.deepEqual([...at.keys()], ['ASIAONE', 'ASIATWO', 'ASIAFOUR']);
+    assert.deepEqual(
+      at.get('ASIAONE')!.map((o) => text.slice(o, o + 'ASIAONE'.length)),
+      ['ASIAONE', 'ASIAONE'],
+    );
+    assert.equal(at.get('ASIAONE')!.length, 2);
+    assert.equal(text.slice(at.get('ASIAFOUR')![0] - 1, at.get('ASIAFOUR')![0]), '"');
   });
 });
