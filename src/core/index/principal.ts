@@ -1,7 +1,7 @@
 // The short name a person recognises for who made a call: the user, the role and session, the
 // service, "anonymous". Shown in the table and facets; the query language matches the underlying
 // fields (`principal:anonymous` finds the anonymous callers).
-import { isAnonymousIdentity } from '../records/identity';
+import { identityNames, isAnonymousIdentity } from '../records/identity';
 
 export interface PrincipalFields {
   type?: unknown;
@@ -41,12 +41,15 @@ export function principalDisplayName(p: PrincipalFields): string {
     case 'Root':
       return 'root';
     case 'IAMUser':
-      return str(p.userName) || lastArnPart(arn) || arn;
+      return identityNames(p).user || lastArnPart(arn) || arn;
     case 'AssumedRole':
     case 'FederatedUser': {
-      // arn:aws:sts::123:assumed-role/RoleName/SessionName
+      // arn:aws:sts::123:assumed-role/RoleName/SessionName; a federated user is named with the
+      // IAM user that issued it (sessionIssuer.userName).
       const parts = arn.split(':').slice(5).join(':').split('/');
-      const role = str(p.issuerUserName) || (parts.length >= 3 ? parts[1] : '');
+      const role =
+        (type === 'AssumedRole' ? identityNames(p).role : str(p.issuerUserName)) ||
+        (parts.length >= 3 ? parts[1] : '');
       const session = parts.length >= 2 ? parts[parts.length - 1] : '';
       if (role && session) return `${role}/${session}`;
       return role || session || arn || str(p.principalId);

@@ -28,14 +28,14 @@
 // The algorithm reads events through OriginSource, so the index (columns) and a plain list of
 // parsed records (a log document) share it.
 import { ISSUING_EVENTS, type OriginInputField, type ScalarField } from '../index/schema';
-import { isAnonymousIdentity } from '../records/identity';
+import { identityNames, isAnonymousIdentity } from '../records/identity';
 
 /**
  * Bump when resolution answers differently for the same events: a saved index
  * (core/ingest/indexSnapshot.ts) holds the origins it resolved, and one resolved by another
  * version is not used.
  */
-export const ORIGIN_RESOLUTION_VERSION = 6;
+export const ORIGIN_RESOLUTION_VERSION = 7;
 
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
@@ -596,7 +596,10 @@ class Resolver {
         return {
           arn,
           type: 'IAMUser',
-          name: this.v(row, 'userIdentity.userName') || lastPart(arn) || key,
+          name:
+            identityNames({ arn, userName: this.v(row, 'userIdentity.userName') }).user ||
+            lastPart(arn) ||
+            key,
           hops: [],
           complete: true,
         };

@@ -62,6 +62,49 @@ function assumedRoleParts(arn: string | undefined): { role?: string; session?: s
   return m ? { role: m[1].split('/').pop(), session: m[2] } : {};
 }
 
+/** The user name of an IAM user's ARN ("…:user/path/alice" → "alice"), else undefined. */
+function arnUserName(arn: string | undefined): string | undefined {
+  const resource = arn ? parseArn(arn)?.resource : undefined;
+  return resource?.startsWith('user/') ? lastSegment(arn) : undefined;
+}
+
+/** The userIdentity fields a name is read from (as stored; anything but a non-empty string is absent). */
+export interface IdentityNameFields {
+  arn?: unknown;
+  userName?: unknown;
+  /** userIdentity.sessionContext.sessionIssuer.userName */
+  issuerUserName?: unknown;
+  principalId?: unknown;
+}
+
+/**
+ * The names one userIdentity gives, read in one order for every view (the Principal column and
+ * facet, the CLI's `principal`, "Who", the pivots, the origin): the ARN first, since it is what
+ * the Principal facet groups by, what `principal:`, `arn:` and the pivots match and what the
+ * credential chains follow; then userName, the session issuer's userName and the session part of
+ * principalId, where the ARN does not say. CloudTrail writes them all from one identity; when a
+ * record's disagree, identityConflicts says so.
+ */
+export function identityNames(f: IdentityNameFields): {
+  /** An IAM user's name. */
+  user?: string;
+  /** An assumed role's name. */
+  role?: string;
+  /** A role session's name. */
+  session?: string;
+} {
+  const arn = str(f.arn);
+  const fromArn = assumedRoleParts(arn);
+  const principalId = str(f.principalId);
+  return {
+    user: arnUserName(arn) ?? str(f.userName),
+    role: fromArn.role ?? str(f.issuerUserName),
+    session:
+      fromArn.session ??
+      (principalId?.includes(':') ? principalId.slice(principalId.indexOf(':') + 1) : undefined),
+  };
+}
+
 // IAM Identity Center provisions roles named AWSReservedSSO_<PermissionSet>_<hash>, and the
 // session name is the Identity Center user name.
 function permissionSetOf(roleName: string | undefined): string | undefined {
@@ -170,16 +213,12 @@ export function describeIdentity(
         riskReason = 'The root user has unrestricted access and should not be used day to day.';
         break;
       case 'IAMUser':
-        head = `IAM user ${userName ?? lastSegment(arn) ?? principalId ?? '(unnamed)'}`;
+        head = `IAM user ${identityNames(identity).user ?? lastSegment(arn) ?? principalId ?? '(unnamed)'}`;
         break;
       case 'AssumedRole': {
-        const fromArn = assumedRoleParts(arn);
-        const role = str(issuer?.userName) ?? fromArn.role ?? '(unknown role)';
-        const session =
-          fromArn.session ??
-          (principalId?.includes(':')
-            ? principalId.slice(principalId.indexOf(':') + 1)
-            : undefined);
+        const names = identityNames({ ...identity, issuerUserName: issuer?.userName });
+        const role = names.role ?? '(unknown role)';
+        const session = names.session;
         issuerArn = str(issuer?.arn);
         const permissionSet = permissionSetOf(role);
         if (ctx?.assumedRoot === 'true') {

@@ -738,7 +738,8 @@ describe('evidence report', function () {
 describe('evidence report: who is behind each session', function () {
   this.timeout(120_000);
   const ACCOUNT = '111122223333';
-  const HOSTILE_USER = '<script>x</script>\u202e[l](https://evil.example/)';
+  // No '/': the name is also the last segment of the user's ARN, which names who acted.
+  const HOSTILE_USER = '<img src=x onerror=alert(1)>\u202e[l](javascript:alert(2))';
   let dir: string;
   let caseFile: string;
   const call = (
@@ -936,7 +937,7 @@ describe('evidence report: who is behind each session', function () {
     assert.ok(!own.includes('**Origin:**'), own);
     // The hostile user name is escaped in the origin as in every other value.
     const hostile = section(md, 'ListPolicies');
-    assert.match(hostile, /- \*\*Origin:\*\* for \\<script\\>/);
+    assert.match(hostile, /- \*\*Origin:\*\* for \\<img /);
     assert.ok(hostile.includes('⟨U\\+202E⟩'), hostile);
     const prose = md.replace(/(`+)(?:(?!\1)[^\n])*?\1/g, '');
     assert.doesNotMatch(prose, /(?:^|[^\\])[<[]/m, 'every < and [ outside code spans is escaped');
@@ -991,7 +992,7 @@ describe('evidence report: who is behind each session', function () {
     );
     assert.ok(
       html.includes(
-        '<dt>Origin</dt><dd>for &#60;script&#62;x&#60;/script&#62;⟨U+202E⟩[l](https://evil.example/) (via 1 role hop)',
+        '<dt>Origin</dt><dd>for &#60;img src=x onerror=alert(1)&#62;⟨U+202E⟩[l](javascript:alert(2)) (via 1 role hop)',
       ),
       html,
     );
