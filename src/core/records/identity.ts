@@ -35,6 +35,8 @@ export interface IdentityDescription {
   viaConsole?: boolean;
   /** Labelled details for a tooltip or detail pane. */
   facts: IdentityFact[];
+  /** Where the userIdentity contradicts itself (identityConflicts); the summary says so too. */
+  conflicts: string[];
 }
 
 type Context = Pick<
@@ -105,6 +107,96 @@ export function identityNames(f: IdentityNameFields): {
   };
 }
 
+/** What a consistency check reads of a userIdentity, besides the names (as stored; non-strings are absent). */
+export interface IdentityCheckFields extends IdentityNameFields {
+  type?: unknown;
+  accountId?: unknown;
+  accessKeyId?: unknown;
+  /** userIdentity.sessionContext.sessionIssuer.arn */
+  issuerArn?: unknown;
+}
+
+/** The ARN resource form each identity type is written with (CloudTrail userIdentity element). */
+// A Map: the type is log content ("constructor", "__proto__").
+const ARN_FORMS = new Map<string, { test: (resource: string) => boolean; form: string }>([
+  ['IAMUser', { test: (r) => r.startsWith('user/'), form: 'user/…' }],
+  ['AssumedRole', { test: (r) => r.startsWith('assumed-role/'), form: 'assumed-role/…' }],
+  ['FederatedUser', { test: (r) => r.startsWith('federated-user/'), form: 'federated-user/…' }],
+  ['Root', { test: (r) => r === 'root', form: 'root' }],
+]);
+
+/**
+ * Where a userIdentity contradicts itself, one sentence each; [] for every record CloudTrail
+ * writes. CloudTrail fills these fields from the one identity that made the call (User Guide,
+ * "CloudTrail userIdentity element"): an IAM user's userName is the last part of its ARN;
+ * accountId is the ARN's account; an assumed role's ARN is assumed-role/<role>/<session>, with
+ * the role named by sessionContext.sessionIssuer (userName, ARN, account) and the session after
+ * the colon of principalId (AROA…:<session>), as a federated user's name is
+ * (<account>:<name>); the type matches the ARN's form (user/, assumed-role/, federated-user/,
+ * root); and a session's key is temporary (ASIA…), never a long-term AKIA… key (IAM User
+ * Guide, "IAM identifiers"). A record that breaks one was edited or forged, and the views name
+ * the principal by its ARN (identityNames) while a filter on the other field still matches it.
+ * Names are compared ignoring case, as IAM does. Only fields that are present are compared.
+ */
+export function identityConflicts(f: IdentityCheckFields): string[] {
+  const out: string[] = [];
+  const type = str(f.type);
+  const arn = str(f.arn);
+  const parsed = arn ? parseArn(arn) : undefined;
+  const expected = type ? ARN_FORMS.get(type) : undefined;
+  if (!expected || !parsed) return out;
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const { form, test } = expected;
+  if (!test(parsed.resource))
+    out.push(`type is ${type}, but the ARN ${arn} is not of the form ${form}`);
+  const accountId = str(f.accountId);
+  if (accountId && parsed.accountId && accountId !== parsed.accountId)
+    out.push(`accountId is ${accountId}, but the ARN is in account ${parsed.accountId}`);
+  const userName = str(f.userName);
+  const arnUser = arnUserName(arn);
+  // A failed console sign-in of an unknown user writes this in place of the name typed.
+  if (
+    type === 'IAMUser' &&
+    userName &&
+    userName !== 'HIDDEN_DUE_TO_SECURITY_REASONS' &&
+    arnUser &&
+    !same(userName, arnUser)
+  )
+    out.push(`userName is ${userName}, but the ARN names user ${arnUser}`);
+  const principalId = str(f.principalId);
+  const afterColon = principalId?.includes(':')
+    ? principalId.slice(principalId.indexOf(':') + 1)
+    : undefined;
+  if (type === 'AssumedRole') {
+    const { role, session } = assumedRoleParts(arn);
+    const issuerUserName = str(f.issuerUserName);
+    const issuerArn = str(f.issuerArn);
+    const issuer = issuerArn ? parseArn(issuerArn) : undefined;
+    const issuerRole = issuer?.resource.startsWith('role/') ? lastSegment(issuerArn) : undefined;
+    if (role && issuerUserName && !same(role, issuerUserName))
+      out.push(`sessionIssuer.userName is ${issuerUserName}, but the ARN names role ${role}`);
+    if (role && issuerRole && !same(role, issuerRole))
+      out.push(`sessionIssuer.arn names role ${issuerRole}, but the ARN names role ${role}`);
+    if (issuer?.accountId && parsed.accountId && issuer.accountId !== parsed.accountId)
+      out.push(
+        `sessionIssuer.arn is in account ${issuer.accountId}, but the ARN is in account ${parsed.accountId}`,
+      );
+    if (session && afterColon !== undefined && !same(session, afterColon))
+      out.push(`principalId names session ${afterColon}, but the ARN names session ${session}`);
+  }
+  if (type === 'FederatedUser' && parsed.resource.startsWith('federated-user/')) {
+    const name = lastSegment(arn);
+    if (name && afterColon !== undefined && !same(name, afterColon))
+      out.push(`principalId names ${afterColon}, but the ARN names federated user ${name}`);
+  }
+  const key = str(f.accessKeyId);
+  if ((type === 'AssumedRole' || type === 'FederatedUser') && accessKeyKind(key) === 'long-term')
+    out.push(
+      `a session (${type}) signed with the long-term key ${key}: session credentials are temporary (ASIA…)`,
+    );
+  return out;
+}
+
 // IAM Identity Center provisions roles named AWSReservedSSO_<PermissionSet>_<hash>, and the
 // session name is the Identity Center user name.
 function permissionSetOf(roleName: string | undefined): string | undefined {
@@ -150,6 +242,7 @@ export function describeIdentity(
       risk: undefined,
       type: 'missing',
       facts: [],
+      conflicts: [],
     };
   }
   const type = str(identity.type) ?? 'missing';
@@ -298,7 +391,13 @@ export function describeIdentity(
         head = `Principal of type ${type}${arn ? ` ${arn}` : principalId ? ` ${principalId}` : ''}`;
     }
 
+  const conflicts = identityConflicts({
+    ...identity,
+    issuerUserName: issuer?.userName,
+    issuerArn: issuer?.arn,
+  });
   const tail: string[] = [];
+  if (conflicts.length) tail.push(`the record contradicts itself: ${conflicts.join('; ')}`);
   if (foreignAccount && type !== 'AWSAccount') tail.push(`from account ${foreignAccount}`);
   if (type !== 'AWSService' && invokedBy) tail.push(`via ${invokedBy}`);
   const sourceIdentity = str(ctx?.sourceIdentity);
@@ -347,5 +446,6 @@ export function describeIdentity(
     mfa,
     viaConsole,
     facts,
+    conflicts,
   };
 }

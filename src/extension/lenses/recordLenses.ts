@@ -69,7 +69,7 @@ export function lensTitle(
 ): { title: string; tooltip: string } {
   if (kind === 'identity') {
     const who = describeIdentity(record.userIdentity, record);
-    const icon = who.risk === 'high' ? '$(warning)' : '$(person)';
+    const icon = who.risk === 'high' || who.conflicts.length ? '$(warning)' : '$(person)';
     const behind = origin && originWorthSaying(origin) ? ` · ${describeOrigin(origin)}` : '';
     const chain =
       behind && origin!.hops.length

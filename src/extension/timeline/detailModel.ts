@@ -48,6 +48,8 @@ export function explanationsFor(record: CloudTrailRecord): Explanation[] {
     if (!record.userIdentity) return out.concat(whereAndFrom(record));
   }
   const who = describeIdentity(record.userIdentity, record);
+  if (who.conflicts.length)
+    out.push({ label: 'Contradictory identity', text: contradictionText(who.conflicts) });
   out.push({ label: 'Who', text: who.summary });
   if (who.risk && who.riskReason)
     out.push({ label: `Identity risk (${who.risk})`, text: who.riskReason });
@@ -64,6 +66,11 @@ export function explanationsFor(record: CloudTrailRecord): Explanation[] {
   out.push(...whereAndFrom(record));
   for (const f of who.facts) out.push({ label: f.label, text: f.value });
   return out;
+}
+
+/** The pane's line for a userIdentity that contradicts itself: what disagrees, and what this tool reads. */
+export function contradictionText(conflicts: readonly string[]): string {
+  return `This record's userIdentity contradicts itself (${conflicts.join('; ')}). CloudTrail writes these fields from the one identity that made the call, so the record may have been edited. Names shown here, in the Principal column and facet, the pivots and the origin come from the ARN; filters read each field as written, so user:, role:, session: or account: may find this event under the other value.`;
 }
 
 function whereAndFrom(record: CloudTrailRecord): Explanation[] {

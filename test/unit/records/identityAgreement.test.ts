@@ -9,12 +9,13 @@ import { EventIndex } from '../../../src/core/index/eventIndex';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { InlineRunner } from '../../../src/core/ingest/pool';
 import { describeOrigin } from '../../../src/core/origin/resolve';
-import { describeIdentity } from '../../../src/core/records/identity';
-import type { CloudTrailRecord } from '../../../src/core/records/types';
+import { describeIdentity, identityConflicts } from '../../../src/core/records/identity';
+import type { CloudTrailRecord, UserIdentity } from '../../../src/core/records/types';
 import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
-import { pivotsFor } from '../../../src/extension/timeline/detailModel';
+import { detailFor, pivotsFor } from '../../../src/extension/timeline/detailModel';
 import { IndexTimelineData } from '../../../src/extension/timeline/indexAdapter';
+import { DATASETS_DIR, describeWithDatasets } from '../../support/datasets';
 
 const event = (n: number, userIdentity: Record<string, unknown>): CloudTrailRecord => ({
   eventVersion: '1.08',
@@ -94,4 +95,196 @@ describe('one name for one identity, whatever the record says twice', () => {
       const pivot = pivotsFor(record)[0];
       assert.match(pivot.label, new RegExp(`: ${name.split('/')[0]}$`), 'pivot');
     });
+});
+
+describe('identityConflicts: a userIdentity that contradicts itself', () => {
+  const user = FORGED_USER.userIdentity!;
+  const session = FORGED_ROLE.userIdentity!;
+  const issuer = session.sessionContext!.sessionIssuer!;
+  /** The fields as the index gives them: the session issuer's flattened. */
+  const fields = (id: UserIdentity | Record<string, unknown>) => {
+    const issuerOf = (id.sessionContext as UserIdentity['sessionContext'])?.sessionIssuer;
+    return { ...id, issuerUserName: issuerOf?.userName, issuerArn: issuerOf?.arn };
+  };
+  const consistentRole = {
+    ...session,
+    sessionContext: { sessionIssuer: { ...issuer, userName: 'ReadOnly' } },
+  };
+
+  it('finds nothing in the identities of the CloudTrail User Guide', () => {
+    for (const id of [
+      {
+        type: 'IAMUser',
+        principalId: 'AIDAJ45Q7YFFAREXAMPLE',
+        arn: 'arn:aws:iam::123456789012:user/Alice',
+        accountId: '123456789012',
+        accessKeyId: '',
+        userName: 'Alice',
+      },
+      {
+        type: 'IAMUser',
+        principalId: 'AIDAJ45Q7YFFAREXAMPLE',
+        arn: 'arn:aws:iam::123456789012:user/division/Alice',
+        accountId: '123456789012',
+        userName: 'alice',
+      },
+      {
+        type: 'Root',
+        principalId: '123456789012',
+        arn: 'arn:aws:iam::123456789012:root',
+        accountId: '123456789012',
+        accessKeyId: 'ASIAEXAMPLE',
+      },
+      {
+        type: 'FederatedUser',
+        principalId: '123456789012:Bob',
+        arn: 'arn:aws:sts::123456789012:federated-user/Bob',
+        accountId: '123456789012',
+        accessKeyId: 'ASIAEXAMPLE',
+        sessionContext: {
+          sessionIssuer: {
+            type: 'IAMUser',
+            arn: 'arn:aws:iam::123456789012:user/Alice',
+            userName: 'Alice',
+          },
+        },
+      },
+      {
+        type: 'AssumedRole',
+        // The Guide's example writes two placeholders for the one session name
+        // (AROA…:AssumedRoleSessionName, …/MySessionName); real logs write the same name twice.
+        principalId: 'AROAIDPPEZS35WEXAMPLE:MySessionName',
+        arn: 'arn:aws:sts::123456789012:assumed-role/RoleToBeAssumed/MySessionName',
+        accountId: '123456789012',
+        sessionContext: {
+          sessionIssuer: {
+            type: 'Role',
+            arn: 'arn:aws:iam::123456789012:role/RoleToBeAssumed',
+            userName: 'RoleToBeAssumed',
+          },
+        },
+      },
+      {
+        type: 'AssumedRole',
+        principalId: 'AROAEXAMPLE:ops',
+        arn: 'arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForSupport/ops',
+        accountId: '123456789012',
+        sessionContext: {
+          sessionIssuer: {
+            type: 'Role',
+            arn: 'arn:aws:iam::123456789012:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport',
+            userName: 'AWSServiceRoleForSupport',
+          },
+        },
+      },
+      { type: 'IAMUser', accountId: '123456789012', userName: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
+      { type: 'AWSService', invokedBy: 'ec2.amazonaws.com' },
+      // Types are log content: none reaches Object.prototype.
+      { type: 'constructor', arn: 'arn:aws:iam::1:user/x' },
+      { type: '__proto__', arn: 'arn:aws:iam::1:user/x' },
+      { type: 'toString', arn: 'arn:aws:iam::1:user/x' },
+      consistentRole,
+    ])
+      assert.deepEqual(identityConflicts(fields(id)), [], JSON.stringify(id));
+  });
+
+  it('says what disagrees, naming both values', () => {
+    assert.deepEqual(identityConflicts(fields(user)), [
+      'userName is alice, but the ARN names user ceo',
+    ]);
+    assert.deepEqual(identityConflicts(fields(session)), [
+      'sessionIssuer.userName is Admin, but the ARN names role ReadOnly',
+    ]);
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [
+        { ...user, userName: 'ceo', accountId: '444455556666' },
+        /^accountId is 444455556666, but the ARN is in account 111122223333$/,
+      ],
+      [
+        { ...user, userName: undefined, type: 'AssumedRole' },
+        /^type is AssumedRole, but the ARN .*user\/ceo is not of the form assumed-role\/…/,
+      ],
+      [
+        { ...user, userName: undefined, type: 'Root' },
+        /^type is Root, but the ARN .* is not of the form root$/,
+      ],
+      [
+        { ...consistentRole, principalId: 'AROAEXAMPLE:alice' },
+        /^principalId names session alice, but the ARN names session bob$/,
+      ],
+      [
+        { ...consistentRole, accessKeyId: 'AKIAEXAMPLEEXAMPLE02' },
+        /long-term key AKIAEXAMPLEEXAMPLE02/,
+      ],
+      [
+        {
+          ...consistentRole,
+          sessionContext: {
+            sessionIssuer: {
+              ...issuer,
+              userName: undefined,
+              arn: 'arn:aws:iam::444455556666:role/Admin',
+            },
+          },
+        },
+        /sessionIssuer\.arn names role Admin, but the ARN names role ReadOnly; sessionIssuer\.arn is in account 444455556666, but the ARN is in account 111122223333/,
+      ],
+      [
+        {
+          type: 'FederatedUser',
+          principalId: '1:mallory',
+          arn: 'arn:aws:sts::1:federated-user/Bob',
+        },
+        /^principalId names mallory, but the ARN names federated user Bob$/,
+      ],
+    ];
+    for (const [id, expected] of cases)
+      assert.match(identityConflicts(fields(id)).join('; '), expected);
+  });
+
+  it('is said where the investigator looks: Who (lens title, hover, report) and the detail pane', () => {
+    const who = describeIdentity(FORGED_USER.userIdentity, FORGED_USER);
+    assert.deepEqual(who.conflicts, ['userName is alice, but the ARN names user ceo']);
+    assert.match(
+      who.summary,
+      /^IAM user ceo · the record contradicts itself: userName is alice, but the ARN names user ceo/,
+    );
+    const pane = detailFor(1, JSON.stringify(FORGED_USER), 0).explanations;
+    const line = pane.find((e) => e.label === 'Contradictory identity');
+    assert.ok(line, JSON.stringify(pane));
+    assert.match(line.text, /userName is alice, but the ARN names user ceo/);
+    assert.ok(pane.indexOf(line) < pane.findIndex((e) => e.label === 'Who'));
+    const honest = {
+      ...FORGED_USER,
+      userIdentity: { ...FORGED_USER.userIdentity, userName: 'ceo' },
+    };
+    assert.equal(describeIdentity(honest.userIdentity, honest).conflicts.length, 0);
+    assert.ok(
+      !detailFor(1, JSON.stringify(honest), 0).explanations.some(
+        (e) => e.label === 'Contradictory identity',
+      ),
+    );
+  });
+});
+
+describeWithDatasets('identityConflicts over every record of the real datasets', function () {
+  this.timeout(120_000);
+  it('flags no real log; only hand-written rule-test events of panther-analysis', async () => {
+    const runner = new InlineRunner();
+    const index = new EventIndex({ runner });
+    await loadEventFiles(index, runner, (await discover(new FolderSource(DATASETS_DIR))).events);
+    const rows = (await index.query({ kind: 'all' }, { order: 'asc' })).rows;
+    const texts = await index.rawRecords(rows);
+    const flagged = new Map<string, number>();
+    rows.forEach((row, i) => {
+      const record = JSON.parse(texts[i]) as CloudTrailRecord;
+      if (describeIdentity(record.userIdentity, record).conflicts.length === 0) return;
+      const file = index.files[index.store.fileOf[row]].key;
+      flagged.set(file, (flagged.get(file) ?? 0) + 1);
+    });
+    // Panther's test events are written by hand for its rules' unit tests (names and ids
+    // edited independently: "sessionIssuer.userName": "AdminRole" on a session of
+    // "sample-role-dreamy-yonath", an AssumedRole signed with an AKIA key): CloudTrail wrote none of them.
+    assert.deepEqual([...flagged], [['panther-analysis/cloudtrail-test-events.jsonl', 53]]);
+  });
 });
