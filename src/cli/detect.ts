@@ -12,6 +12,7 @@ import { loadRuleSet, problemLine } from '../core/detect/ruleSet';
 import { runRules } from '../core/detect/run';
 import type { EventIndex, EventSummary } from '../core/index/eventIndex';
 import { cutText, lineText } from '../core/output/visibleText';
+import { identityConflictNotes, noteText } from '../core/index/fileNotes';
 import { CliIo, forEachArg, jsonForOutput, oneOf, UsageError } from './io';
 import { defaultLoadArgs, LoadArgs, parseLoadOption, withLoadedPaths } from './query';
 
@@ -124,6 +125,9 @@ export async function runDetect(args: string[], io: CliIo): Promise<number> {
     if (nothingRead) return 2;
     const run = await runRules(index, rules);
     const hits = await describeHits(index, run.hits);
+    const hitRows = [...new Set(hits.map((h) => h.event.row))].sort((a, b) => a - b);
+    for (const n of identityConflictNotes(index, hitRows))
+      io.err(`${n.severity}: ${noteText(n)}\n`);
     if (parsed.format === 'json')
       io.out(
         jsonForOutput(jsonReport(set.rules.length, rules, hits, set.problems, index), io) + '\n',

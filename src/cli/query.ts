@@ -10,6 +10,7 @@ import { EventIndex } from '../core/index/eventIndex';
 import {
   emptyLookedAt,
   fileNotes,
+  identityConflictNotes,
   LookedAt,
   noteText,
   nothingReadMessage,
@@ -623,6 +624,7 @@ async function printRows(
     io.out(`${rows.length}\n`);
     return;
   }
+  for (const n of identityConflictNotes(index, rows)) io.err(`${n.severity}: ${noteText(n)}\n`);
   if (parsed.format === 'jsonl') await writeJsonl(index, rows, io, parsed.annotate, detections);
   else await writeColumns(index, rows, parsed.fields, parsed.format, io, detections);
 }

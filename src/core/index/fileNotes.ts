@@ -9,11 +9,15 @@ import type { EventIndex, FileProblem } from './eventIndex';
 import type { QueryNode } from '../query/ast';
 import { TIME_FIELD } from './schema';
 import { lineText } from '../output/visibleText';
+import { identityConflicts } from '../records/identity';
 
 export interface FileNote {
   fileId: number;
   location: string;
-  /** error: the file was not read; warning: part of it was skipped; note: read, and worth knowing. */
+  /**
+   * error: the file was not read; warning: part of it was skipped, or cannot be taken at its
+   * word (an event whose userIdentity contradicts itself); note: read, and worth knowing.
+   */
   severity: 'error' | 'warning' | 'note';
   message: string;
   /** `path:line:column` for a JSON syntax error. */
@@ -86,6 +90,41 @@ export function untimedNotes(
       `${count(index.untimed, 'event')} without a readable eventTime never match${index.untimed === 1 ? 'es' : ''} a time term`,
     );
   return notes;
+}
+
+/**
+ * Of the events `rows` (those a view shows), the ones whose userIdentity contradicts itself
+ * (records/identity.ts identityConflicts), one note per file: how many, and the first one's
+ * eventID and what disagrees. CloudTrail never writes such a record; the views name its
+ * principal by the ARN (identityNames).
+ */
+export function identityConflictNotes(index: EventIndex, rows: ArrayLike<number>): FileNote[] {
+  const byFile = new Map<number, { count: number; eventID: string; conflicts: string[] }>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const v = (field: string) => index.value(row, field);
+    const conflicts = identityConflicts({
+      type: v('userIdentity.type'),
+      arn: v('userIdentity.arn'),
+      userName: v('userIdentity.userName'),
+      accountId: v('userIdentity.accountId'),
+      principalId: v('userIdentity.principalId'),
+      accessKeyId: v('userIdentity.accessKeyId'),
+      issuerUserName: v('userIdentity.sessionContext.sessionIssuer.userName'),
+      issuerArn: v('userIdentity.sessionContext.sessionIssuer.arn'),
+    });
+    if (conflicts.length === 0) continue;
+    const fileId = index.store.fileOf[row];
+    const seen = byFile.get(fileId);
+    if (seen) seen.count++;
+    else byFile.set(fileId, { count: 1, eventID: String(v('eventID') ?? ''), conflicts });
+  }
+  return [...byFile].map(([fileId, { count: n, eventID, conflicts }]) => ({
+    fileId,
+    location: index.files[fileId].location,
+    severity: 'warning',
+    message: `${count(n, 'event')} whose userIdentity contradicts itself, which CloudTrail never writes: the record may have been edited (${n === 1 ? '' : 'the first, '}${eventID ? `eventID ${eventID}: ` : ''}${conflicts.join('; ')}). Names are read from the ARN; filters read each field as written`,
+  }));
 }
 
 function usesTime(node: QueryNode): boolean {

@@ -2,7 +2,7 @@
 // pane's "Who" and pivots, and the origin all name the same principal, even for a record whose
 // userIdentity fields disagree (which CloudTrail never writes: an edited or forged record).
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex } from '../../../src/core/index/eventIndex';
@@ -15,6 +15,7 @@ import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { detailFor, pivotsFor } from '../../../src/extension/timeline/detailModel';
 import { IndexTimelineData } from '../../../src/extension/timeline/indexAdapter';
+import { runCli } from '../../support/cli';
 import { DATASETS_DIR, describeWithDatasets } from '../../support/datasets';
 
 const event = (n: number, userIdentity: Record<string, unknown>): CloudTrailRecord => ({
@@ -286,5 +287,76 @@ describeWithDatasets('identityConflicts over every record of the real datasets',
     // edited independently: "sessionIssuer.userName": "AdminRole" on a session of
     // "sample-role-dreamy-yonath", an AssumedRole signed with an AKIA key): CloudTrail wrote none of them.
     assert.deepEqual([...flagged], [['panther-analysis/cloudtrail-test-events.jsonl', 53]]);
+  });
+});
+
+describe('cli query: events whose userIdentity contradicts itself', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ctl-identity-cli-'));
+    writeFileSync(
+      join(dir, 'events.json'),
+      JSON.stringify({
+        Records: [
+          FORGED_USER,
+          FORGED_ROLE,
+          {
+            ...FORGED_USER,
+            eventID: 'e-honest',
+            eventTime: '2024-05-14T10:09:00Z',
+            userIdentity: { ...FORGED_USER.userIdentity, userName: 'ceo' },
+          },
+        ],
+      }),
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are named on stderr, per file, with what disagrees; the output names the ARN', async () => {
+    const run = await runCli([
+      'query',
+      dir,
+      '--no-cache',
+      '--format',
+      'csv',
+      '--fields',
+      'principal,principalArn,origin',
+    ]);
+    assert.equal(run.code, 0, run.err);
+    assert.deepEqual(run.out.trim().split(/\r?\n/), [
+      'principal,principalArn,origin',
+      'ceo,arn:aws:iam::111122223333:user/ceo,arn:aws:iam::111122223333:user/ceo',
+      'ReadOnly/bob,arn:aws:sts::111122223333:assumed-role/ReadOnly/bob,arn:aws:sts::111122223333:assumed-role/ReadOnly/bob',
+      'ceo,arn:aws:iam::111122223333:user/ceo,arn:aws:iam::111122223333:user/ceo',
+    ]);
+    const lines = run.err.split('\n').filter((l) => l.includes('contradicts itself'));
+    assert.equal(lines.length, 1, run.err);
+    assert.match(
+      lines[0],
+      /^warning: .*events\.json: 2 events whose userIdentity contradicts itself.*eventID 00000000-0000-4000-8000-000000000001: userName is alice, but the ARN names user ceo\)/,
+    );
+    // detect names them too, among the events its rules hit.
+    const rules = join(dir, 'rules');
+    mkdirSync(rules);
+    writeFileSync(
+      join(rules, 'list.yml'),
+      'title: Buckets listed\nid: 0f0e0d0c-0b0a-4908-8706-050403020100\nlogsource:\n    product: aws\n    service: cloudtrail\ndetection:\n    selection:\n        eventName: ListBuckets\n    condition: selection\nlevel: low\n',
+    );
+    const detect = await runCli([
+      'detect',
+      join(dir, 'events.json'),
+      '--no-cache',
+      '--no-builtin',
+      '--rules',
+      rules,
+    ]);
+    assert.equal(detect.code, 1, detect.err);
+    assert.match(
+      detect.err,
+      /^warning: .*events\.json: 2 events whose userIdentity contradicts itself/m,
+    );
+    // Only the events shown are counted.
+    const one = await runCli(['query', dir, '--no-cache', '--filter', 'id:e-honest']);
+    assert.doesNotMatch(one.err, /contradicts/);
   });
 });
