@@ -312,6 +312,9 @@ export interface DetailReply {
   time: number;
   /** The full record, indented, every token (numbers, escapes, duplicate keys) as stored. */
   json: string;
+  /** What is wrong with the record itself (keys named twice, an identity that contradicts
+   * itself): shown first, above the detections and the origin that read it. */
+  warnings?: Explanation[];
   explanations: Explanation[];
   pivots: Pivot[];
   /** Who is behind the event, when the timeline knows (its loaded events). */
@@ -575,6 +578,7 @@ const toWebviewShapes: ShapesOf<ToWebview> = {
     id: nonNegInt,
     time: isInt,
     json: text,
+    warnings: optional(arrayOf(shape({ label: text, text }))),
     explanations: arrayOf(shape({ label: text, text })),
     pivots: arrayOf(shape({ kind: oneOf(...PIVOT_KINDS), label: text, filter: text })),
     origin: optional(

@@ -105,6 +105,12 @@ export class DetailView {
     for (const e of d.explanations)
       explanations.append(h('dt', {}, revealHidden(e.label)), h('dd', {}, revealHidden(e.text)));
     this.content.append(h('h2', { class: 'detail-title' }, formatTime(d.time, this.zone)), actions);
+    if (d.warnings?.length) {
+      const warnings = h('dl', { class: 'explanations record-warnings', role: 'alert' });
+      for (const w of d.warnings)
+        warnings.append(h('dt', {}, revealHidden(w.label)), h('dd', {}, revealHidden(w.text)));
+      this.content.append(warnings);
+    }
     if (d.detections?.length) this.content.append(this.detectionList(d.detections));
     if (d.origin) this.content.append(this.originChain(d.origin));
     this.content.append(explanations, h('pre', { class: 'record-json' }, revealHidden(d.json)));

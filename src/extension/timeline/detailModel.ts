@@ -48,8 +48,6 @@ export function explanationsFor(record: CloudTrailRecord): Explanation[] {
     if (!record.userIdentity) return out.concat(whereAndFrom(record));
   }
   const who = describeIdentity(record.userIdentity, record);
-  if (who.conflicts.length)
-    out.push({ label: 'Contradictory identity', text: contradictionText(who.conflicts) });
   out.push({ label: 'Who', text: who.summary });
   if (who.risk && who.riskReason)
     out.push({ label: `Identity risk (${who.risk})`, text: who.riskReason });
@@ -192,9 +190,20 @@ function detailOf(id: number, rawJson: string, time: number): DetailReply {
   }
   // Read as the index reads it (renamed fields under CloudTrail's names); shown as stored.
   const r = canonicalRecord(record as Record<string, unknown>).record as CloudTrailRecord;
+  // What is wrong with the record itself, worked out before anything that could fail.
+  const warnings: Explanation[] = [];
+  const twice = duplicatedKeys(rawJson, MAX_DUPLICATED_KEYS);
+  if (twice.length)
+    warnings.push({
+      label: 'Duplicated keys',
+      text: `This record names ${twice.join(', ')}${twice.length === MAX_DUPLICATED_KEYS ? ' (and maybe more)' : ''} more than once. Filters, columns, detections and these explanations read the last of each, as JSON.parse does; other tools may read the first. The record below shows every one as stored.`,
+    });
   let explanations: Explanation[];
   let pivots: Pivot[];
   try {
+    const conflicts = describeIdentity(r.userIdentity, r).conflicts;
+    if (conflicts.length)
+      warnings.push({ label: 'Contradictory identity', text: contradictionText(conflicts) });
     explanations = explanationsFor(r);
     pivots = pivotsFor(r);
   } catch (e) {
@@ -207,13 +216,15 @@ function detailOf(id: number, rawJson: string, time: number): DetailReply {
     ];
     pivots = [];
   }
-  const twice = duplicatedKeys(rawJson, MAX_DUPLICATED_KEYS);
-  if (twice.length)
-    explanations.unshift({
-      label: 'Duplicated keys',
-      text: `This record names ${twice.join(', ')}${twice.length === MAX_DUPLICATED_KEYS ? ' (and maybe more)' : ''} more than once. Filters, columns, detections and these explanations read the last of each, as JSON.parse does; other tools may read the first. The record below shows every one as stored.`,
-    });
-  return { type: 'detailResult', id, time, json: indentJson(rawJson), explanations, pivots };
+  return {
+    type: 'detailResult',
+    id,
+    time,
+    json: indentJson(rawJson),
+    ...(warnings.length ? { warnings } : {}),
+    explanations,
+    pivots,
+  };
 }
 
 const MAX_DUPLICATED_KEYS = 10;

@@ -250,18 +250,19 @@ describe('identityConflicts: a userIdentity that contradicts itself', () => {
       who.summary,
       /^IAM user ceo · the record contradicts itself: userName is alice, but the ARN names user ceo/,
     );
-    const pane = detailFor(1, JSON.stringify(FORGED_USER), 0).explanations;
-    const line = pane.find((e) => e.label === 'Contradictory identity');
-    assert.ok(line, JSON.stringify(pane));
+    // In the pane's warnings, shown first (above the detections and the origin that read it).
+    const pane = detailFor(1, JSON.stringify(FORGED_USER), 0);
+    const line = pane.warnings?.find((e) => e.label === 'Contradictory identity');
+    assert.ok(line, JSON.stringify(pane.warnings));
     assert.match(line.text, /userName is alice, but the ARN names user ceo/);
-    assert.ok(pane.indexOf(line) < pane.findIndex((e) => e.label === 'Who'));
+    assert.ok(!pane.explanations.some((e) => e.label === 'Contradictory identity'));
     const honest = {
       ...FORGED_USER,
       userIdentity: { ...FORGED_USER.userIdentity, userName: 'ceo' },
     };
     assert.equal(describeIdentity(honest.userIdentity, honest).conflicts.length, 0);
     assert.ok(
-      !detailFor(1, JSON.stringify(honest), 0).explanations.some(
+      !(detailFor(1, JSON.stringify(honest), 0).warnings ?? []).some(
         (e) => e.label === 'Contradictory identity',
       ),
     );

@@ -100,13 +100,13 @@ describe('timeline host: detail pane model', () => {
       '{"eventName":"ConsoleLogin","userIdentity":{"arn":"arn:aws:iam::1:user/alice","type":"IAMUser","arn":"arn:aws:iam::1:user/mallory"},' +
       '"resources":[{"ARN":"a"},{"ARN":"b","ARN":"c"}],"eventTime":"2024-05-14T00:00:00Z","eventNam\\u0065":"DeleteTrail"}';
     const d = detailFor(1, raw, 0);
-    const note = d.explanations.find((e) => e.label === 'Duplicated keys');
-    assert.ok(note, JSON.stringify(d.explanations));
+    const note = d.warnings?.find((e) => e.label === 'Duplicated keys');
+    assert.ok(note, JSON.stringify(d.warnings));
     assert.match(note.text, /userIdentity\.arn, resources\[1\]\.ARN, eventName/);
     assert.match(note.text, /the last/);
     assert.ok(d.json.includes('ConsoleLogin') && d.json.includes('alice'));
     assert.equal(
-      detailFor(1, JSON.stringify(hostile()[0]), 0).explanations.some(
+      (detailFor(1, JSON.stringify(hostile()[0]), 0).warnings ?? []).some(
         (e) => e.label === 'Duplicated keys',
       ),
       false,
