@@ -40,14 +40,16 @@ function insightExplanation(record: CloudTrailRecord): Explanation | undefined {
   };
 }
 
-export function explanationsFor(record: CloudTrailRecord): Explanation[] {
+export function explanationsFor(
+  record: CloudTrailRecord,
+  who = describeIdentity(record.userIdentity, record),
+): Explanation[] {
   const out: Explanation[] = [];
   const insight = insightExplanation(record);
   if (insight) {
     out.push(insight);
     if (!record.userIdentity) return out.concat(whereAndFrom(record));
   }
-  const who = describeIdentity(record.userIdentity, record);
   out.push({ label: 'Who', text: who.summary });
   if (who.risk && who.riskReason)
     out.push({ label: `Identity risk (${who.risk})`, text: who.riskReason });
@@ -201,10 +203,10 @@ function detailOf(id: number, rawJson: string, time: number): DetailReply {
   let explanations: Explanation[];
   let pivots: Pivot[];
   try {
-    const conflicts = describeIdentity(r.userIdentity, r).conflicts;
-    if (conflicts.length)
-      warnings.push({ label: 'Contradictory identity', text: contradictionText(conflicts) });
-    explanations = explanationsFor(r);
+    const who = describeIdentity(r.userIdentity, r);
+    if (who.conflicts.length)
+      warnings.push({ label: 'Contradictory identity', text: contradictionText(who.conflicts) });
+    explanations = explanationsFor(r, who);
     pivots = pivotsFor(r);
   } catch (e) {
     // Explanations must never cost the user the record itself.

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventIndex } from '../../../src/core/index/eventIndex';
+import type { QueryNode } from '../../../src/core/query/ast';
 import { parseQuery } from '../../../src/core/query/parse';
 import { formatTerm, formatText } from '../../../src/core/query/format';
 import { fieldValues } from '../../../src/core/query/match';
@@ -203,6 +204,24 @@ class QueryGenerator {
   }
 }
 
+/** The event IDs the query's compiled statement selects on the loopback server (DuckDB). */
+async function sqlEventIds(
+  server: TestAwsQueryServer,
+  ast: QueryNode,
+  dialect: SqlDialect,
+): Promise<string[]> {
+  const { sql } = compileQuery(ast, {
+    dialect,
+    from:
+      dialect === 'athena' ? `${TEST_ATHENA_DATABASE}.${TEST_ATHENA_TABLE}` : TEST_EVENT_DATA_STORE,
+  });
+  const run =
+    dialect === 'lake'
+      ? sql.replace(`FROM ${TEST_EVENT_DATA_STORE}`, `FROM "${TEST_EVENT_DATA_STORE}"`)
+      : sql;
+  return (await server.run(run)).rows.map((row) => String(row[0])).sort();
+}
+
 describe('compiled SQL agrees with the local engine (DuckDB behind the loopback Athena / Lake)', function () {
   this.timeout(600_000);
   let dir: string;
@@ -246,18 +265,7 @@ describe('compiled SQL agrees with the local engine (DuckDB behind the loopback 
     const local = [...(await index.query(ast)).rows]
       .map((row) => String(records[row].eventID))
       .sort();
-    const { sql } = compileQuery(ast, {
-      dialect,
-      from:
-        dialect === 'athena'
-          ? `${TEST_ATHENA_DATABASE}.${TEST_ATHENA_TABLE}`
-          : TEST_EVENT_DATA_STORE,
-    });
-    const run =
-      dialect === 'lake'
-        ? sql.replace(`FROM ${TEST_EVENT_DATA_STORE}`, `FROM "${TEST_EVENT_DATA_STORE}"`)
-        : sql;
-    return { local, sql: (await server.run(run)).rows.map((row) => String(row[0])).sort() };
+    return { local, sql: await sqlEventIds(server, ast, dialect) };
   }
 
   for (const dialect of ['athena', 'lake'] as const) {
@@ -409,18 +417,7 @@ describe('compiled SQL agrees with the local engine on values written unusually 
   async function both(text: string, dialect: SqlDialect) {
     const ast = parseQuery(text);
     const local = [...(await index.query(ast)).rows].map((row) => ids[row]).sort();
-    const { sql } = compileQuery(ast, {
-      dialect,
-      from:
-        dialect === 'athena'
-          ? `${TEST_ATHENA_DATABASE}.${TEST_ATHENA_TABLE}`
-          : TEST_EVENT_DATA_STORE,
-    });
-    const run =
-      dialect === 'lake'
-        ? sql.replace(`FROM ${TEST_EVENT_DATA_STORE}`, `FROM "${TEST_EVENT_DATA_STORE}"`)
-        : sql;
-    return { local, sql: (await server.run(run)).rows.map((row) => String(row[0])).sort() };
+    return { local, sql: await sqlEventIds(server, ast, dialect) };
   }
 
   it('a JSON number equals a number filter by its value (3600.0 is 3600), a text only by its text', async () => {
