@@ -5,6 +5,7 @@
 // runner (run.ts) and over one file's local dictionary by the ingest job (ingestDetect.ts), so
 // both agree on which rows must be read as records.
 import { SCALAR_FIELDS } from '../index/schema';
+import { packedMap } from '../packedMap';
 import type { DetectionExpr } from './rule';
 import type { Scalar } from './values';
 
@@ -130,7 +131,7 @@ export function compileRow(e: DetectionExpr, columns: RuleColumns): (r: number) 
       };
     }
     case 'and': {
-      const cs = e.children.map((c) => compileRow(c, columns));
+      const cs = packedMap(e.children, (c) => compileRow(c, columns));
       return (r) => {
         let unknown = false;
         for (const c of cs) {
@@ -142,7 +143,7 @@ export function compileRow(e: DetectionExpr, columns: RuleColumns): (r: number) 
       };
     }
     case 'or': {
-      const cs = e.children.map((c) => compileRow(c, columns));
+      const cs = packedMap(e.children, (c) => compileRow(c, columns));
       return (r) => {
         let unknown = false;
         for (const c of cs) {
@@ -154,7 +155,7 @@ export function compileRow(e: DetectionExpr, columns: RuleColumns): (r: number) 
       };
     }
     case 'atLeast': {
-      const cs = e.children.map((c) => compileRow(c, columns));
+      const cs = packedMap(e.children, (c) => compileRow(c, columns));
       const need = e.n;
       return (r) => {
         let yes = 0;

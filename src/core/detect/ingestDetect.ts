@@ -150,6 +150,8 @@ export interface CompiledPlan {
   exprs: (DetectionExpr | null)[];
   /** Plan positions of the rules with a test only the record answers. */
   reading: Set<number>;
+  /** The same rules as a list (what a row of an eventName that could not be encoded is tried on). */
+  readingAll: number[];
   /** The rules of `reading` that an eventName (its value) can satisfy: worked out once per name. */
   readingFor(name: unknown): number[];
   /** The other rules that an eventName can satisfy, likewise. */
@@ -164,7 +166,8 @@ function rulesByName(exprs: (DetectionExpr | null)[], rules: number[]) {
     let list = byName.get(name);
     if (!list) {
       const values = testValues(name);
-      list = rules.filter((_, i) => tests[i]?.(values) ?? true);
+      list = [];
+      for (let i = 0; i < rules.length; i++) if (tests[i]?.(values) ?? true) list.push(rules[i]);
       byName.set(name, list);
     }
     return list;
@@ -199,6 +202,7 @@ export function compiledPlan(plan: DetectPlan): CompiledPlan | undefined {
   c = {
     exprs,
     reading: new Set(reading),
+    readingAll: reading,
     readingFor: rulesByName(exprs, reading),
     othersFor: rulesByName(exprs, others),
   };
@@ -275,7 +279,7 @@ function decide(
   if (c.reading.size > 0)
     for (const [id, rows] of byName(rowsUpTo(batch.count))) {
       // An eventName that could not be dictionary-encoded: any rule may match it.
-      for (const k of id < n ? c.readingFor(names.values[id]) : c.reading) {
+      for (const k of id < n ? c.readingFor(names.values[id]) : c.readingAll) {
         const test = rowTest(k);
         for (const r of rows) if (test(r) === UNKNOWN) add(r, k);
       }

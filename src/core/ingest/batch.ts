@@ -2,6 +2,7 @@
 // index in one message: typed arrays (transferred, not copied) plus one small local dictionary
 // of the distinct values in the file. The index maps local ids to its global ones.
 import { Dictionary } from '../index/dictionary';
+import { packedMap } from '../packedMap';
 import {
   ABSENT,
   EVENT_ID_COLUMN,
@@ -71,7 +72,7 @@ export class BatchBuilder {
   private scalars: Uint32Array[];
   private resourceStart: Uint32Array;
   private eventIds: Uint8Array;
-  private readonly resLists: number[][] = RESOURCE_FIELDS.map(() => []);
+  private readonly resLists: number[][] = packedMap(RESOURCE_FIELDS, () => []);
   private readonly timeIrregular: number[] = [];
   private readonly resourceIrregular: number[] = [];
   private readonly rowIrregular: number[] = [];
@@ -83,7 +84,7 @@ export class BatchBuilder {
     this.capacity = Math.max(1, capacity);
     this.times = new Float64Array(this.capacity);
     this.elements = new Uint32Array(this.capacity);
-    this.scalars = STORED_FIELDS.map(() => new Uint32Array(this.capacity));
+    this.scalars = packedMap(STORED_FIELDS, () => new Uint32Array(this.capacity));
     this.resourceStart = new Uint32Array(this.capacity + 1);
     this.eventIds = new Uint8Array(this.capacity * 16);
   }
@@ -114,7 +115,7 @@ export class BatchBuilder {
     };
     this.times = g(this.times, cap);
     this.elements = g(this.elements, cap);
-    this.scalars = this.scalars.map((a) => g(a, cap));
+    this.scalars = packedMap(this.scalars, (a) => g(a, cap));
     this.resourceStart = g(this.resourceStart, cap + 1);
     const ev = new Uint8Array(cap * 16);
     ev.set(this.eventIds);
@@ -207,7 +208,7 @@ export class BatchBuilder {
       this.elements.subarray(0, n),
       this.times.subarray(0, n),
       this.timeIrregular,
-      ...this.scalars.map((a) => a.subarray(0, n)),
+      ...packedMap(this.scalars, (a) => a.subarray(0, n)),
       this.resourceStart.subarray(0, n + 1),
       ...this.resLists,
       this.resourceIrregular,
@@ -215,13 +216,13 @@ export class BatchBuilder {
       this.eventIds.subarray(0, n * 16),
     ];
     let size = 0;
-    const offsets = BATCH_ARRAY_TYPES.map((type, k) => {
+    const offsets = packedMap(BATCH_ARRAY_TYPES, (type, k) => {
       const at = size;
       size += Math.ceil((sources[k].length * type.BYTES_PER_ELEMENT) / 8) * 8;
       return at;
     });
     const buffer = new ArrayBuffer(size);
-    const arrays = BATCH_ARRAY_TYPES.map((type, k) => {
+    const arrays = packedMap(BATCH_ARRAY_TYPES, (type, k) => {
       const a = new type(buffer, offsets[k], sources[k].length);
       a.set(sources[k]);
       return a;
@@ -283,9 +284,9 @@ export function batchOf(
     elements: next<Uint32Array>(),
     times: next<Float64Array>(),
     timeIrregular: next<Uint32Array>(),
-    scalars: STORED_FIELDS.map(() => next<Uint32Array>()),
+    scalars: packedMap(STORED_FIELDS, () => next<Uint32Array>()),
     resourceStart: next<Uint32Array>(),
-    resources: RESOURCE_FIELDS.map(() => next<Uint32Array>()),
+    resources: packedMap(RESOURCE_FIELDS, () => next<Uint32Array>()),
     resourceIrregular: next<Uint32Array>(),
     rowIrregular: next<Uint32Array>(),
     eventIds: next<Uint8Array>(),
