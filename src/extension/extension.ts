@@ -14,6 +14,7 @@ import { registerLint } from './lint/registerLint';
 import { registerS3 } from './s3/s3Runtime';
 import { registerRemoteQueries } from './sql/registerRemoteQueries';
 import { registerDetections } from './detect/registerDetections';
+import { lineSafeLog } from './lineSafeLog';
 
 /** What activate() returns: the explorer, the timelines and the case, for the extension-host tests. */
 export interface CloudTrailLensApi {
@@ -23,8 +24,10 @@ export interface CloudTrailLensApi {
 }
 
 export function activate(context: vscode.ExtensionContext): CloudTrailLensApi {
-  const output = vscode.window.createOutputChannel('CloudTrail Lens', { log: true });
-  context.subscriptions.push(output);
+  const channel = vscode.window.createOutputChannel('CloudTrail Lens', { log: true });
+  context.subscriptions.push(channel);
+  // Messages quote names and values from the evidence: one line each (lineSafeLog).
+  const output = lineSafeLog(channel);
   output.info('CloudTrail Lens activated');
   const records = registerRecordFeatures(context);
   registerS3(context, output); // before the explorer opens any S3 source: they share its cache

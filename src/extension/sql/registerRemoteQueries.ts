@@ -157,7 +157,9 @@ export function registerRemoteQueries(
     if (!sql)
       return void vscode.window.showInformationMessage('The editor holds no SQL statement to run.');
     const name = ENGINE_NAMES[dialect];
-    log.info(`${name}: running\n${sql}`);
+    // One message per line of the statement (the channel makes each message one line).
+    log.info(`${name}: running`);
+    for (const line of sql.split('\n')) log.info(`  ${line}`);
     let outcome: RemoteOutcome | undefined;
     let last: QueryProgress | undefined;
     const athena = athenaConfig();
