@@ -541,7 +541,8 @@ export function reportHtml(m: ReportModel): string {
  * a dot inside a key escaped), the session's origin as `query --fields`
  * gives it (`origin`, `origin_type`, `origin_hops`, `origin_complete`; the message adds its words
  * when they add to who, as the Who line), and the case's tags as `tag` (Timesketch's own label
- * field), the star and the note as `case_starred` / `case_note`.
+ * field), the star and the note as `case_starred` / `case_note`. A record field of one of these
+ * names, or beneath one, is kept as `record_<name>`.
  */
 export async function timesketchJsonl(
   index: EventIndex,
@@ -586,7 +587,7 @@ function timesketchLine(
     ? flatFields(raw, MAX_FLATTEN_DEPTH)
     : Object.create(null);
   const time = Number.isFinite(s.time) ? s.time : 0;
-  Object.assign(out, {
+  const tool: Record<string, unknown> = {
     message: `${who}${behind ? ` · ${behind.summary}` : ''}: ${what}`,
     datetime: new Date(time).toISOString(),
     timestamp: time * 1000,
@@ -601,8 +602,40 @@ function timesketchLine(
     tag: a?.tags ?? [],
     ...(a?.starred ? { case_starred: true } : {}),
     ...(a?.note ? { case_note: a.note, case_note_by: a.by } : {}),
-  });
+  };
+  // A record field named as one of these (a top-level `message`, `origin` or `tag`: CloudTrail
+  // writes none, a forged record may), or beneath one (`tag.0`, which Timesketch would read as a
+  // field of the tool's `tag`), keeps its value under `record_<name>` (the first name free), so
+  // neither hides the other.
+  const heads = new Map<string, string[]>(); // a tool field's name → the record's keys under it
+  for (const key of Object.keys(out)) {
+    const head = fieldHead(key);
+    if (Object.hasOwn(tool, head)) heads.set(head, [...(heads.get(head) ?? []), key]);
+  }
+  if (heads.size > 0) {
+    const taken = new Set(Object.keys(out).map(fieldHead));
+    for (const [head, keys] of heads) {
+      let moved = `record_${head}`;
+      for (let n = 2; taken.has(moved) || Object.hasOwn(tool, moved); n++)
+        moved = `record_${head}_${n}`;
+      taken.add(moved);
+      for (const key of keys) {
+        out[moved + key.slice(head.length)] = out[key];
+        delete out[key];
+      }
+    }
+  }
+  Object.assign(out, tool);
   return JSON.stringify(out);
 }
 
 const MAX_FLATTEN_DEPTH = 32;
+
+/** A flattened field's top-level name: up to its first dot that is not escaped (flatFields). */
+function fieldHead(key: string): string {
+  for (let i = 0; i < key.length; i++) {
+    if (key[i] === '\\') i++;
+    else if (key[i] === '.') return key.slice(0, i);
+  }
+  return key;
+}

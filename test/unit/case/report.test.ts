@@ -499,6 +499,48 @@ describe('evidence report', function () {
     assert.deepEqual(line.tag, []);
   });
 
+  it("Timesketch: a record field named as one of the tool's (message, origin, tag), or beneath one, keeps its value as record_<name>", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-timesketch-'));
+    try {
+      const file = join(dir, 'forged.json');
+      writeFileSync(
+        file,
+        '{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/alice","userName":"alice"},' +
+          '"eventTime":"2024-05-14T00:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"RunInstances",' +
+          '"message":"benign maintenance","origin":"arn:aws:iam::1:user/ceo","tag":["reviewed"],"record_message":"taken","message.x":"dotted",' +
+          '"eventID":"11111111-1111-4111-8111-111111111111"}]}',
+      );
+      const r = await cli([
+        'report',
+        caseFile,
+        file,
+        '--format',
+        'timesketch',
+        '--filter',
+        '*',
+        '--no-cache',
+      ]);
+      assert.equal(r.code, 0, r.err);
+      const line = JSON.parse(r.out) as Record<string, unknown>;
+      // The tool's own fields say what the tool worked out…
+      assert.match(String(line.message), /alice/);
+      assert.notEqual(line.message, 'benign maintenance');
+      assert.equal(line.origin, 'arn:aws:iam::1:user/alice');
+      assert.deepEqual(line.tag, []);
+      // …and the record's are all there.
+      assert.equal(line.record_message_2, 'benign maintenance');
+      assert.equal(line.record_message, 'taken');
+      assert.equal(line.record_origin, 'arn:aws:iam::1:user/ceo');
+      // beneath a tool's field: Timesketch would read tag.0 as part of the tool's tag
+      assert.equal(line['record_tag.0'], 'reviewed');
+      assert.equal(line['tag.0'], undefined);
+      // a record key written with a dot is not beneath one
+      assert.equal(line['message\\.x'], 'dotted');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('Timesketch: values as stored, and a key written with a dot never stands for a nested one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ctl-timesketch-'));
     try {
