@@ -10,7 +10,14 @@ import { isSha256, type IndexedText } from './jobs';
 /** What loading one file produced, as the loader appends it. */
 export type CachedFile = Pick<
   IndexedText,
-  'batch' | 'warnings' | 'skipped' | 'uncompressedBytes' | 'notes' | 'sha256' | 'fileWarning'
+  | 'batch'
+  | 'warnings'
+  | 'skipped'
+  | 'uncompressedBytes'
+  | 'notes'
+  | 'sha256'
+  | 'fileWarning'
+  | 'repeatedKeys'
 >;
 
 /** A pack entry's bytes and their CRC-32 (the pack's header keeps it, to check the entry when read). */
@@ -51,6 +58,7 @@ export class EntryEncoder {
       notes: r.notes,
       sha256: r.sha256,
       ...(r.fileWarning ? { fileWarning: r.fileWarning } : {}),
+      ...(r.repeatedKeys ? { repeatedKeys: r.repeatedKeys } : {}),
       arrays: arrays.map((a) => a.length),
     };
     const metaJson = JSON.stringify(meta);
@@ -111,5 +119,6 @@ export function decodeEntry(bytes: Uint8Array): CachedFile {
     notes: meta.notes,
     sha256: meta.sha256,
     ...(meta.fileWarning ? { fileWarning: meta.fileWarning } : {}),
+    ...(meta.repeatedKeys ? { repeatedKeys: meta.repeatedKeys } : {}),
   };
 }

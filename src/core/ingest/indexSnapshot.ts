@@ -45,8 +45,9 @@ import {
 
 const MAGIC = Buffer.from('CTLENS-SNAPSHOT\n', 'latin1');
 /** Bump when what the index holds or how it is laid out here changes, or when a file whose
- * problem a snapshot keeps may now read otherwise (7: JSON lines with damaged lines load). */
-export const INDEX_SNAPSHOT_FORMAT = 7;
+ * problem a snapshot keeps may now read otherwise (7: JSON lines with damaged lines load; 8: a
+ * file whose records name a key twice has a warning). */
+export const INDEX_SNAPSHOT_FORMAT = 8;
 /** The index's columns and how its origins were resolved: a snapshot written for others is foreign. */
 const SCHEMA = createHash('sha256')
   .update(

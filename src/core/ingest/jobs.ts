@@ -78,6 +78,7 @@ export type FileProblemCode =
   | 'empty'
   | 'read-error'
   | 'skipped-elements'
+  | 'repeated-keys'
   | 'budget';
 
 /** Where in the file a problem is (1-based), when it is one place (a JSON syntax error). */
@@ -124,6 +125,8 @@ export interface IndexedText {
   notes: string[];
   /** What was read past in the file's bytes (those after its last gzip member): its warning. */
   fileWarning?: string;
+  /** Records that name a key more than once (ScanOptions.repeatedKeys): their warning. */
+  repeatedKeys?: string;
   /** The file holds more records than maxRecords: the batch has the first maxRecords (fast path)
    * or none (the general path does not parse a file past its budget). */
   limited?: boolean;
@@ -210,6 +213,7 @@ function indexText(
     maxRecords,
     limited: false,
     spans,
+    repeatedKeys: [] as { element: number; paths: string[] }[],
     onSkip: (element: number, offset: number, reason: string) =>
       warn(
         skips,
@@ -227,6 +231,9 @@ function indexText(
         uncompressedBytes: size,
         notes: readingNotes(batch),
         limited: scan.limited,
+        ...(scan.repeatedKeys.length
+          ? { repeatedKeys: repeatedKeysWarning(scan.repeatedKeys) }
+          : {}),
       };
     }
   }
@@ -451,6 +458,20 @@ function isNotificationSource(v: unknown): boolean {
 }
 
 /** What the batch's records needed to be read as CloudTrail's (canonical.ts), for the file's notes. */
+/**
+ * The warning for records that name a key more than once. CloudTrail never writes one; a reader
+ * that keeps the first of each (Athena's JSON SerDe, some SIEMs) sees another event than this
+ * tool, which reads the last, as JSON.parse does.
+ */
+function repeatedKeysWarning(found: readonly { element: number; paths: string[] }[]): string {
+  const n = found.length;
+  const shown = found
+    .slice(0, 3)
+    .map((f) => `record ${f.element}: ${f.paths.join(', ')}`)
+    .join('; ');
+  return `${n.toLocaleString('en-US')} ${n === 1 ? 'record names' : 'records name'} a key more than once, which CloudTrail never writes: the file may have been edited (${shown}${n > 3 ? `; and ${(n - 3).toLocaleString('en-US')} more` : ''}). Columns, filters and detections read the last of each, as JSON.parse does; other tools may read the first`;
+}
+
 function readingNotes(b: ColumnBatch): string[] {
   return [...renamedNote(b), ...irregularNote(b)];
 }

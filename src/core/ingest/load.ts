@@ -370,7 +370,7 @@ function entryOf(
   file: IndexedFile,
   res: CachedFile,
 ): () => CachedFile {
-  const { warnings, skipped, uncompressedBytes, notes, sha256, fileWarning } = res;
+  const { warnings, skipped, uncompressedBytes, notes, sha256, fileWarning, repeatedKeys } = res;
   return () => {
     cached.batches ??= index.store.batches();
     return {
@@ -381,6 +381,7 @@ function entryOf(
       notes,
       sha256,
       ...(fileWarning ? { fileWarning } : {}),
+      ...(repeatedKeys ? { repeatedKeys } : {}),
     };
   };
 }
@@ -409,6 +410,7 @@ const CONTENT_PROBLEMS: ReadonlySet<string> = new Set<FileProblem['code']>([
   'encoding',
   'empty',
   'skipped-elements',
+  'repeated-keys',
 ]);
 
 /**
@@ -488,6 +490,7 @@ function appendLoaded(
   index.appendBatch(file.id, res.batch, res.sha256, res.notes);
   progress.events = index.eventCount;
   if (res.fileWarning) index.addProblem(file.id, 'corrupt-gzip', res.fileWarning, 'warning');
+  if (res.repeatedKeys) index.addProblem(file.id, 'repeated-keys', res.repeatedKeys, 'warning');
   if (res.skipped > 0)
     index.addProblem(
       file.id,

@@ -36,6 +36,7 @@ import {
   TIME_FIELD,
   packUuid,
 } from '../index/schema';
+import { duplicatedKeys } from './eventFile';
 import { JsonCursor, MAX_JSON_DEPTH, skipSpace } from './jsonScan';
 import { RECORD_KEY_PATHS } from '../records/fieldMeanings';
 import {
@@ -206,7 +207,17 @@ export interface ScanOptions {
   spans?: number[];
   /** Set when the records were walked in WebAssembly. */
   webAssembly?: boolean;
+  /**
+   * When given, the records that name a key more than once, found where the walks read keys: an
+   * indexed field's (either walk sends such a record to JSON.parse, which keeps the last), and
+   * any key of a record read by JSON.parse (duplicatedKeys). Each record's element index and
+   * paths (a few).
+   */
+  repeatedKeys?: { element: number; paths: string[] }[];
 }
+
+/** The paths listed per record that names keys more than once (ScanOptions.repeatedKeys). */
+const MAX_REPEATED_PATHS = 3;
 
 /** Whether scanRecordsFile may walk records in WebAssembly (tests and benches compare both walks). */
 export const recordWalkSettings = { webAssembly: true };
@@ -328,6 +339,10 @@ function scanRecords(
           }
           b.addRecord(rec as Record<string, unknown>, element);
           options.spans?.push(i, end);
+          if (options.repeatedKeys) {
+            const paths = duplicatedKeys(text.slice(i, end), MAX_REPEATED_PATHS);
+            if (paths.length > 0) options.repeatedKeys.push({ element, paths });
+          }
         }
       } else if (end < 0) return false;
       else if (row.depth > MAX_JSON_DEPTH) tooDeep(options, element, i);
@@ -499,10 +514,10 @@ function scanObject(
       j = cur.skipValue(j);
       if (depth + cur.depth > row.depth) row.depth = depth + cur.depth;
     } else if (entry.column >= 0) {
-      // eventName given twice: JSON.parse keeps the last, but whether responseElements was read
-      // (issuingOnly, below) was decided by the one met before it.
-      if (!resource && entry.column === EVENT_NAME_COLUMN && row.ids[EVENT_NAME_COLUMN] !== ABSENT)
-        return FALLBACK;
+      // An indexed field named twice (held already): JSON.parse reads the record, keeping the
+      // last, and its keys are listed (ScanOptions.repeatedKeys). For eventName it also matters
+      // which response was read (issuingOnly, below): the one met before decided.
+      if ((resource ?? row.ids)[entry.column] !== ABSENT) return FALLBACK;
       j = resource
         ? readScalar(
             cur,
@@ -516,6 +531,7 @@ function scanObject(
           )
         : readScalar(cur, j, b, row.ids, entry.column, row, entry.column, depth);
     } else if (entry.time) {
+      if (row.time !== undefined) return FALLBACK; // named twice (above)
       const c = text.charCodeAt(j);
       if (c === 0x7b || c === 0x5b) return FALLBACK;
       const end = c === 0x22 ? cur.stringEnd(j) + 1 : cur.literalEnd(j);

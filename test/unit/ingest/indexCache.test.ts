@@ -184,6 +184,7 @@ describe('persisted index (index cache)', function () {
         notes: ['n'],
         sha256: f.sha256!,
         fileWarning: 'g',
+        repeatedKeys: 'r',
       };
       const entry = encoder.encode(file);
       assert.equal(entry.crc, crc32(entry.bytes));
@@ -201,6 +202,7 @@ describe('persisted index (index cache)', function () {
           notes: ['n'],
           sha256: f.sha256,
           fileWarning: 'g',
+          repeatedKeys: 'r',
           batch: undefined,
         },
       );

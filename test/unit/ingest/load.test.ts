@@ -382,3 +382,45 @@ describe('loading a folder', function () {
     assert.equal(index.files.length, 1);
   });
 });
+
+describe('loading a delivered file whose records name a key twice', function () {
+  this.timeout(60_000);
+
+  it('loads every event, reads the last of each key, and warns on the file naming the records and keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-load-twice-'));
+    const pool = new WorkerPool(2);
+    try {
+      const key =
+        'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/111122223333_CloudTrail_us-east-1_20240514T1005Z_abcdEFGH12345678.json.gz';
+      const records = [1, 2, 3].map((i) => JSON.stringify(record(i)));
+      // The second record: a console sign-in as written, a trail deletion as JSON.parse reads it.
+      records[1] = records[1].replace(
+        '"eventName":"DescribeInstances"',
+        '"eventName":"ConsoleLogin","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice","arn":"arn:aws:iam::111122223333:user/ceo"},"eventName":"DeleteTrail"',
+      );
+      const file = join(dir, ...key.split('/'));
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, gzipSync(`{"Records":[${records.join(',')}]}`));
+      for (const runner of [pool, new InlineRunner()]) {
+        const index = new EventIndex({ runner });
+        await loadEventFiles(index, runner, (await discover(new FolderSource(dir))).events);
+        index.order();
+        assert.equal(index.size, 3);
+        assert.equal(index.files[0].state, 'loaded');
+        const rows = (await index.query({ kind: 'all' })).rows;
+        const names = [...rows].map((r) => index.value(r, 'eventName'));
+        assert.deepEqual(names.sort(), ['DeleteTrail', 'RunInstances', 'RunInstances']);
+        const p = index.problems.find((x) => x.code === 'repeated-keys');
+        assert.ok(p, 'the file has a warning');
+        assert.equal(p.severity, 'warning');
+        assert.equal(p.key, key);
+        assert.match(p.message, /^1 record names a key more than once/);
+        assert.match(p.message, /record 1: userIdentity\.arn, eventName/);
+        assert.match(p.message, /read the last of each/);
+      }
+    } finally {
+      await pool.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -363,6 +363,45 @@ for (const mode of WALKS)
       }
     });
 
+    it('names each record that gives an indexed field, its eventTime or a resource key twice, read as JSON.parse reads it', () => {
+      const rec = (body: string) =>
+        `{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventID":"11111111-1111-4111-8111-111111111111",${body}}`;
+      const text = `{"Records":[${[
+        rec('"eventName":"GetObject","eventTime":"2024-05-14T00:00:00Z"'),
+        rec(
+          '"eventName":"GetObject","userIdentity":{"arn":"arn:aws:iam::1:user/alice","arn":"arn:aws:iam::1:user/ceo"},"eventTime":"2024-05-14T00:00:00Z"',
+        ),
+        rec(
+          '"eventName":"GetObject","eventTime":"2024-05-14T00:00:00Z","eventTime":"2024-05-15T00:00:00Z"',
+        ),
+        rec(
+          '"eventName":"GetObject","resources":[{"ARN":"arn:aws:s3:::a","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b"}],"eventTime":"2024-05-14T00:00:00Z"',
+        ),
+        rec(
+          '"eventName":"GetObject","sourceIPAddress":"1.2.3.4","eventTime":"2024-05-14T00:00:00Z","sourceIPAddress":"5.6.7.8"',
+        ),
+        // not indexed: not looked at by the walks (the detail pane names it)
+        rec(
+          '"eventName":"GetObject","additionalEventData":{"x":1,"x":2},"eventTime":"2024-05-14T00:00:00Z"',
+        ),
+        rec('"eventName":"GetObject","eventTime":"2024-05-14T00:00:00Z"'),
+      ].join(',')}]}`;
+      const builder = new BatchBuilder();
+      const options: ScanOptions = { repeatedKeys: [] };
+      assert.ok(scan(walkMode.text(text), builder, options));
+      assert.deepEqual(options.repeatedKeys, [
+        { element: 1, paths: ['userIdentity.arn'] },
+        { element: 2, paths: ['eventTime'] },
+        { element: 3, paths: ['resources[0].ARN'] },
+        { element: 4, paths: ['sourceIPAddress'] },
+      ]);
+      // …and read as the general path reads them: the last of each.
+      assert.deepEqual(
+        batchView(builder.finish('records')),
+        batchView(generalBatch(walkMode.text(text))),
+      );
+    });
+
     it('packs an eventID written with escapes as JSON.parse reads it (a UUID once decoded)', () => {
       const text =
         '{"Records":[{"eventName":"n","eventTime":"2024-05-14T00:00:00Z","eventID":"0123abcd-ef01-4234-9567-89abcdef012\\u0033"},{"eventName":"n","eventTime":"2024-05-14T00:00:01Z","eventID":"0123abcd-ef01-4234-9567-89abcdef0124"},{"eventName":"n","eventTime":"2024-05-14T00:00:02Z","eventID":"not-\\u0061-uuid"}]}';

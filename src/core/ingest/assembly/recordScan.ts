@@ -703,11 +703,12 @@ function scanObject(i: i32, level: i32, depth: i32, out: usize): i32 {
       const column = load<i32>(entry, 8);
       const flags = load<u32>(entry, 12);
       const bit = load<u64>(entry, 24);
-      // eventName given twice: which response is read was decided by the first (scanRecords.ts).
-      if (column == eventNameColumn && out == 0 && load<u32>(ids + <usize>(column * 4)) != 0)
-        return FALLBACK;
-      if (column >= 0) j = readScalar(j, column, depth, out);
-      else if (flags & F_TIME) {
+      // An indexed field named twice (held already): JSON.parse reads the record (scanRecords.ts).
+      if (column >= 0) {
+        if (load<u32>((out ? out : ids) + <usize>(column * 4)) != 0) return FALLBACK;
+        j = readScalar(j, column, depth, out);
+      } else if (flags & F_TIME) {
+        if (timeKind != 0) return FALLBACK;
         const c = at(j);
         if (c == 0x7b || c == 0x5b) return FALLBACK;
         let end: i32;
