@@ -266,7 +266,7 @@ export class Toolbar {
     const count = (severity: string) => notes.filter((n) => n.severity === severity).length;
     const parts = [
       [count('error'), 'not read'],
-      [count('warning'), 'with skipped parts'],
+      [count('warning'), 'with warnings'],
       [count('note'), 'notes'],
     ]
       .filter(([n]) => n)
