@@ -1,5 +1,6 @@
 // A compiled rule on one parsed record: the reference semantics. The index runner (run.ts)
 // answers what it can from the columns and hands the rest to this function, so both agree.
+import { canonicalRecord } from '../ingest/canonical';
 import type { DetectionExpr, LeafExpr, SigmaRule } from './rule';
 import type { Scalar } from './values';
 
@@ -79,12 +80,24 @@ export function exprMatches(e: DetectionExpr, record: unknown): boolean {
 export function recordOf(text: string | undefined): unknown {
   if (!text) return undefined;
   try {
-    return JSON.parse(text);
+    return ruleRecord(JSON.parse(text));
   } catch {
     return undefined;
   }
 }
 
+/**
+ * A parsed record as rules read it: with the keys a pipeline renamed read under CloudTrail's
+ * names (canonical.ts), as the index's columns hold them, so that a rule gives the same answer
+ * whether its tests are answered by the columns or by the record.
+ */
+export function ruleRecord(parsed: unknown): unknown {
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? canonicalRecord(parsed as Record<string, unknown>).record
+    : parsed;
+}
+
+/** Whether the rule matches a record read by recordOf (or ruleRecord). */
 export function ruleMatches(rule: SigmaRule, record: unknown): boolean {
   return exprMatches(rule.expr, record);
 }
@@ -101,10 +114,11 @@ export interface MatchReason {
 }
 
 /**
- * Why a matching record matched: the field tests that held in the positive parts of the
+ * Why a matching record (parsed) matched: the field tests that held in the positive parts of the
  * condition (the parts under a `not` held by being false, and are not listed).
  */
-export function explainMatch(rule: SigmaRule, record: unknown): MatchReason[] {
+export function explainMatch(rule: SigmaRule, parsed: unknown): MatchReason[] {
+  const record = ruleRecord(parsed);
   const out: MatchReason[] = [];
   const seen = new Set<LeafExpr>();
   const visit = (e: DetectionExpr) => {

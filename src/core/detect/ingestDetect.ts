@@ -57,8 +57,9 @@ export function detectPlan(rules: readonly SigmaRule[]): {
   return { plan: { key: nextKey++, rules: list.map((r) => portable(r.expr)) }, rules: list };
 }
 
-/** Bump when what an answer means changes (the evaluator's or the column logic's semantics). */
-const ANSWERS_SEMANTICS = 1;
+/** Bump when what an answer means changes (the evaluator's or the column logic's semantics).
+ * 2: the evaluator reads renamed keys under CloudTrail's names (ruleRecord). */
+const ANSWERS_SEMANTICS = 2;
 const fingerprints = new WeakMap<SigmaRule, string | null>();
 
 /**

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ruleMatches } from '../../../src/core/detect/evaluate';
+import { recordOf, ruleMatches } from '../../../src/core/detect/evaluate';
 import type { SigmaRule } from '../../../src/core/detect/rule';
 import { runRules } from '../../../src/core/detect/run';
 import { EventIndex } from '../../../src/core/index/eventIndex';
@@ -56,7 +56,7 @@ export async function assertAgreement(index: EventIndex, rules: SigmaRule[]): Pr
     hits += got.size;
     for (let r = 0; r < index.size; r++) {
       if (index.isDuplicate(r)) continue;
-      const want = ruleMatches(h.rule, JSON.parse(texts[r]));
+      const want = ruleMatches(h.rule, recordOf(texts[r]));
       assert.equal(
         got.has(r),
         want,

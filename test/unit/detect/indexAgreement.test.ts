@@ -3,7 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinRules } from '../../../src/core/detect/builtinPack';
+import { explainMatch } from '../../../src/core/detect/evaluate';
 import { parseSigmaRules } from '../../../src/core/detect/rule';
+import { runRules } from '../../../src/core/detect/run';
 import { dataset, describeWithDatasets } from '../../support/datasets';
 import { TECHNIQUE_SCENARIOS } from '../../fixtures/detect/techniques';
 import { assertAgreement, indexFiles } from './helpers';
@@ -32,6 +34,53 @@ describe('detections: index runner agrees with the reference evaluator', functio
       assert.ok((await assertAgreement(index, [...builtinRules(), ...EXTRA.rules])) > 50);
     } finally {
       await close();
+    }
+  });
+
+  it('on records whose keys a pipeline renamed, whichever path decides the rule', async () => {
+    // `eventname` is read as eventName by the columns: a rule that also reads a field the index
+    // does not keep is decided on the record, which must read it the same way (in the runner and
+    // at ingest), or the rule misses the login the columns alone would have found.
+    const rules = parseSigmaRules(
+      [
+        `title: columns\n${cloudtrail}detection:\n  a:\n    eventName: ConsoleLogin\n  condition: a`,
+        `title: record\n${cloudtrail}detection:\n  a:\n    eventName: ConsoleLogin\n    additionalEventData.MFAUsed: 'No'\n  condition: a`,
+        `title: keyword\n${cloudtrail}detection:\n  a:\n    eventName: ConsoleLogin\n  k:\n    - 'No'\n  condition: a and k`,
+      ].join('\n---\n'),
+      'renamed',
+    ).rules;
+    const records = [
+      {
+        eventname: 'ConsoleLogin',
+        EventSource: 'signin.amazonaws.com',
+        eventTime: '2024-01-01T00:00:00Z',
+        additionalEventData: { MFAUsed: 'No' },
+      },
+    ];
+    for (const options of [{}, { rules }]) {
+      const { index, close } = await indexFiles({ 'renamed.json': records }, undefined, options);
+      try {
+        const run = await runRules(index, rules);
+        assert.deepEqual(
+          run.hits.map((h) => [h.rule.title, [...h.rows]]),
+          [
+            ['columns', [0]],
+            ['record', [0]],
+            ['keyword', [0]],
+          ],
+        );
+        assert.equal(await assertAgreement(index, rules), 3);
+        const [text] = await index.rawRecords(Uint32Array.of(0));
+        assert.deepEqual(
+          explainMatch(rules[1], JSON.parse(text)).map((m) => [m.field, m.values]),
+          [
+            ['eventName', ['ConsoleLogin']],
+            ['additionalEventData.MFAUsed', ['No']],
+          ],
+        );
+      } finally {
+        await close();
+      }
     }
   });
 });
