@@ -2,7 +2,7 @@
 // boolean expression over field tests. A rule the engine cannot run completely (an aggregation,
 // a correlation, an unknown modifier, another log source) is not compiled at all: it comes back
 // as a problem with the reason, so no rule ever runs with part of its logic missing.
-import { parseAllDocuments } from 'yaml';
+import { Document, parseAllDocuments, visit } from 'yaml';
 import { compileValueTest, InvalidRule, UnsupportedRule, ValueTest } from './values';
 
 import { Level, parseLevel } from './levels';
@@ -84,6 +84,7 @@ export function parseSigmaRules(text: string, source: string): ParsedRules {
       });
       continue;
     }
+    keepWrittenDigits(doc);
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
@@ -101,6 +102,26 @@ export function parseSigmaRules(text: string, source: string): ParsedRules {
     else out.rules.push(r);
   }
   return out;
+}
+
+/**
+ * A plain scalar of digits with leading zeros, which YAML reads as a number without them, is the
+ * text written: `recipientAccountId: 012345678901` is that account, not 12345678901 (which would
+ * match another account instead).
+ */
+function keepWrittenDigits(doc: Document.Parsed): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      const src = node.source;
+      if (
+        typeof node.value === 'number' &&
+        node.type === 'PLAIN' &&
+        typeof src === 'string' &&
+        /^-?0\d+$/.test(src)
+      )
+        node.value = src;
+    },
+  });
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> =>

@@ -48,6 +48,18 @@ describe('Sigma engine', () => {
     no(rule('sel:\n  readOnly: true\ncondition: sel'));
   });
 
+  it('digits with leading zeros are the text written, not a number (account IDs)', () => {
+    const account = rule('s:\n  recipientAccountId: 012345678901\ncondition: s');
+    yes(account, { recipientAccountId: '012345678901' });
+    no(account, { recipientAccountId: '12345678901' });
+    const listed = rule('s:\n  recipientAccountId:\n    - 000000000000\n    - 443\ncondition: s');
+    yes(listed, { recipientAccountId: '000000000000' });
+    no(listed, { recipientAccountId: '0' });
+    yes(listed, { recipientAccountId: 443 });
+    const gt = rule('s:\n  requestParameters.port|gt: 0021\ncondition: s');
+    yes(gt, { requestParameters: { port: 22 } });
+  });
+
   it('wildcards * and ?, and backslash escapes', () => {
     yes(rule("sel:\n  eventName: 'Put*Pol?cy'\ncondition: sel"));
     no(rule("sel:\n  eventName: 'Put?Policy'\ncondition: sel"));
