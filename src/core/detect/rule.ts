@@ -3,7 +3,13 @@
 // a correlation, an unknown modifier, another log source) is not compiled at all: it comes back
 // as a problem with the reason, so no rule ever runs with part of its logic missing.
 import { Document, parseAllDocuments, visit } from 'yaml';
-import { compileValueTest, InvalidRule, UnsupportedRule, ValueTest } from './values';
+import {
+  compileValueTest,
+  InvalidRule,
+  keywordModifiers,
+  UnsupportedRule,
+  ValueTest,
+} from './values';
 
 import { Level, parseLevel } from './levels';
 export { LEVELS, levelRank, parseLevel } from './levels';
@@ -18,8 +24,8 @@ export interface LeafExpr {
   test: ValueTest;
   /** The selection the test belongs to. */
   selection: string;
-  /** The modifiers and value as the rule wrote them: enough to compile the test again in another
-   * thread (portableRule.ts). Absent on a leaf built by hand: such a rule runs on this thread only. */
+  /** The modifiers (a keyword's implicit `contains` included) and value as the rule wrote them:
+   * enough to compile the test again in another thread (ingestDetect.ts). Absent on a leaf built by hand: such a rule runs on this thread only. */
   written?: { modifiers: string[]; value: unknown };
 }
 
@@ -244,12 +250,13 @@ function compileSelection(name: string, value: unknown, fields: Set<string>): De
 }
 
 function keyword(selection: string, modifiers: string[], value: unknown): LeafExpr {
+  const implied = keywordModifiers(modifiers);
   return {
     kind: 'leaf',
     path: [],
-    test: compileValueTest(modifiers, value),
+    test: compileValueTest(implied, value),
     selection,
-    written: { modifiers, value },
+    written: { modifiers: implied, value },
   };
 }
 

@@ -9,6 +9,8 @@
 //   other character is itself.
 // - Numbers and booleans compare by their text form (`22` matches 22 and "22").
 // - A list of values matches when any does; with `|all`, when every one does.
+// - A keyword (a value with no field) is searched inside every value of the record (an implicit
+//   `contains` unless another match type is given).
 // - `null` matches a field that is absent or null; `|exists: true|false` whether the field has a
 //   non-null value (the query language's `field:*`).
 // - `contains`, `startswith`, `endswith` wrap the pattern in `*`; `re` is an unanchored regular
@@ -57,6 +59,17 @@ const MATCH_TYPES = new Set([
   'gte',
 ]);
 const TRANSFORMS = new Set(['base64', 'base64offset', 'windash']);
+
+/**
+ * The modifiers of a keyword (a value with no field): a full-text search of the event, so a
+ * plain value is found inside any of its values (`contains`), as the specification's keyword
+ * search (`- ' -ExternalUrl '`) and every backend's free-text query find it.
+ */
+export function keywordModifiers(modifiers: readonly string[]): string[] {
+  return modifiers.some((m) => MATCH_TYPES.has(m.toLowerCase()))
+    ? [...modifiers]
+    : [...modifiers, 'contains'];
+}
 const FLAGS = new Set(['all', 'cased', 'i', 'm', 's']);
 const NOT_SUPPORTED: Record<string, string> = {
   expand: 'placeholders (|expand) need a placeholder map this engine does not have',

@@ -185,6 +185,15 @@ describe('Sigma engine', () => {
   it('keywords: a value anywhere in the record', () => {
     yes(rule("keywords:\n  - '*nothing*'\n  - '*user/alice'\ncondition: keywords"));
     no(rule("keywords:\n  - 'nowhere'\ncondition: keywords"));
+    // A full-text search: a keyword is found inside a value (the specification's own examples).
+    yes(rule("keywords:\n  - 'user/alice'\ncondition: keywords"));
+    yes(rule("keywords:\n  '|all':\n    - 'aws-cli/'\n    - ' --profile '\ncondition: keywords"));
+    no(rule("keywords:\n  '|all':\n    - 'aws-cli/'\n    - ' --nothing '\ncondition: keywords"));
+    no(rule("keywords:\n  - 'requestParameters'\ncondition: keywords")); // a key, not a value
+    yes(rule("keywords:\n  '|re': '^aws-cli/'\ncondition: keywords"));
+    no(rule("keywords:\n  '|re': '^-- --profile'\ncondition: keywords"));
+    yes(rule("keywords:\n  '|startswith': 'aws-cli/'\ncondition: keywords"));
+    no(rule("keywords:\n  '|startswith': 'Python'\ncondition: keywords"));
   });
 
   it('conditions: and, or, not, parentheses and precedence', () => {
