@@ -900,7 +900,7 @@ detection:
   selection:
     eventSource: lambda.amazonaws.com
     eventName|startswith: AddPermission
-    requestParameters.principal: '*'
+    requestParameters.principal: '\*'
   condition: selection
 falsepositives:
   - Functions meant to be public, usually behind a function URL or API with their own authentication

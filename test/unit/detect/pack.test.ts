@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinRules } from '../../../src/core/detect/builtinPack';
+import { ruleMatches } from '../../../src/core/detect/evaluate';
 import { runRules } from '../../../src/core/detect/run';
 import { LEVELS } from '../../../src/core/detect/rule';
 import { WorkerPool } from '../../../src/core/ingest/pool';
@@ -68,6 +69,31 @@ describe('built-in rule pack', function () {
     } finally {
       await close();
     }
+  });
+});
+
+describe('built-in rule pack on near misses', () => {
+  const rule = (title: string) => {
+    const r = builtinRules().find((x) => x.title === title);
+    assert.ok(r, title);
+    return r;
+  };
+  const call = (eventSource: string, eventName: string, extra: Record<string, unknown>) => ({
+    eventSource,
+    eventName,
+    userIdentity: { type: 'IAMUser', userName: 'mallory', arn: 'arn:aws:iam::1:user/mallory' },
+    ...extra,
+  });
+
+  it('a Lambda permission for the principal "*" only, not for any principal', () => {
+    const r = rule('Lambda function made invocable by anyone');
+    const add = (principal: string) =>
+      call('lambda.amazonaws.com', 'AddPermission20150331v2', {
+        requestParameters: { functionName: 'f', principal },
+      });
+    assert.equal(ruleMatches(r, add('*')), true);
+    assert.equal(ruleMatches(r, add('s3.amazonaws.com')), false);
+    assert.equal(ruleMatches(r, add('111122223333')), false);
   });
 });
 
