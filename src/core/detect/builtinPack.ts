@@ -526,7 +526,12 @@ detection:
   filter_own_key:
     - requestParameters.userName: null
     - userIdentity.userName|fieldref: requestParameters.userName
-    - userIdentity.arn|fieldref|endswith: requestParameters.userName
+    # A session named like the user (its ARN ends with the session name). Not for IAM users:
+    # user/svc-admin ends with "admin" too, and their own key is the userName test above.
+    - userIdentity.type:
+        - AssumedRole
+        - FederatedUser
+      userIdentity.arn|fieldref|endswith: requestParameters.userName
   condition: selection and not filter_own_key
 falsepositives:
   - Administrators issuing keys to service users
@@ -590,7 +595,11 @@ detection:
     eventName: UpdateLoginProfile
   filter_own_password:
     - userIdentity.userName|fieldref: requestParameters.userName
-    - userIdentity.arn|fieldref|endswith: requestParameters.userName
+    # A session named like the user (see 'IAM access key created for another user').
+    - userIdentity.type:
+        - AssumedRole
+        - FederatedUser
+      userIdentity.arn|fieldref|endswith: requestParameters.userName
   condition: selection and not filter_own_password
 falsepositives:
   - Help-desk password resets

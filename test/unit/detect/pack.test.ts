@@ -95,6 +95,35 @@ describe('built-in rule pack on near misses', () => {
     assert.equal(ruleMatches(r, add('s3.amazonaws.com')), false);
     assert.equal(ruleMatches(r, add('111122223333')), false);
   });
+
+  it("a key or password for another user whose name ends the caller's, not only its own", () => {
+    const session = {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::1:assumed-role/ops/admin',
+      principalId: 'AROAEXAMPLE:admin',
+    };
+    const user = (name: string) => ({
+      type: 'IAMUser',
+      userName: name,
+      arn: `arn:aws:iam::1:user/${name}`,
+    });
+    for (const [title, eventName] of [
+      ['IAM access key created for another user', 'CreateAccessKey'],
+      ['Console password of another IAM user changed', 'UpdateLoginProfile'],
+    ]) {
+      const r = rule(title);
+      const on = (userIdentity: unknown, userName: string) =>
+        ruleMatches(
+          r,
+          call('iam.amazonaws.com', eventName, { userIdentity, requestParameters: { userName } }),
+        );
+      assert.equal(on(user('svc-admin'), 'admin'), true, `${title}: svc-admin for admin`);
+      assert.equal(on(user('mallory'), 'alice'), true, title);
+      assert.equal(on(user('alice'), 'alice'), false, `${title}: their own`);
+      assert.equal(on(session, 'admin'), false, `${title}: a session named like the user`);
+      assert.equal(on(session, 'alice'), true, title);
+    }
+  });
 });
 
 describeWithDatasets('built-in rule pack on the Stratus Red Team detonation logs', function () {
