@@ -670,7 +670,7 @@ detection:
       - PutRolePolicy
       - PutGroupPolicy
     requestParameters.policyDocument|re|all:
-      - '"Action"\s*:\s*(\[\s*)?"\*"'
+      - '"Action"\s*:\s*(\[\s*("[^"]*"\s*,\s*)*)?"\*"'
       - '"Effect"\s*:\s*"Allow"'
   condition: selection
 falsepositives:

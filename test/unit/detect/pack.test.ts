@@ -124,6 +124,30 @@ describe('built-in rule pack on near misses', () => {
       assert.equal(on(session, 'alice'), true, title);
     }
   });
+
+  it('an inline policy granting "*" anywhere in its Action list', () => {
+    const r = rule('Inline IAM policy grants all actions');
+    const put = (statement: unknown) =>
+      ruleMatches(
+        r,
+        call('iam.amazonaws.com', 'PutUserPolicy', {
+          requestParameters: {
+            userName: 'u',
+            policyName: 'p',
+            policyDocument: JSON.stringify(
+              { Version: '2012-10-17', Statement: [statement] },
+              null,
+              2,
+            ),
+          },
+        }),
+      );
+    assert.equal(put({ Effect: 'Allow', Action: '*', Resource: '*' }), true);
+    assert.equal(put({ Effect: 'Allow', Action: ['*'], Resource: '*' }), true);
+    assert.equal(put({ Effect: 'Allow', Action: ['s3:GetObject', '*'], Resource: '*' }), true);
+    assert.equal(put({ Effect: 'Allow', Action: ['s3:Get*', 'iam:*'], Resource: '*' }), false);
+    assert.equal(put({ Effect: 'Allow', NotAction: '*', Resource: '*' }), false);
+  });
 });
 
 describeWithDatasets('built-in rule pack on the Stratus Red Team detonation logs', function () {
