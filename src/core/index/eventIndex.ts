@@ -862,20 +862,33 @@ export class EventIndex {
       const id = c.ids[rows[i]];
       if (id < counts.length) counts[id]++; // IRREGULAR and PACKED_UUID rows count as "other"
     }
-    const ids: number[] = [];
-    for (let id = 1; id < counts.length; id++) if (counts[id] > 0) ids.push(id);
-    ids.sort((a, b) => counts[b] - counts[a] || compareLabels(c.dict.values[a], c.dict.values[b]));
-    const top = ids.slice(0, limit);
-    const shown = top.reduce((s, id) => s + counts[id], 0);
+    // A click filters `field:<label>`, which matches a value by its text: values with one text
+    // (the number 443 and the string "443", true and "true") are one entry, and null, which no
+    // term matches but `-field:*`, counts with the absent.
+    const values = c.dict.values;
+    let absent = counts[0];
+    const byLabel = new Map<string, { id: number; count: number }>();
+    for (let id = 1; id < counts.length; id++) {
+      if (counts[id] === 0) continue;
+      if (values[id] === null) {
+        absent += counts[id];
+        continue;
+      }
+      const label = labelOf(values[id]);
+      const entry = byLabel.get(label);
+      if (entry) entry.count += counts[id];
+      else byLabel.set(label, { id, count: counts[id] });
+    }
+    const entries = [...byLabel.entries()].sort(
+      (a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+    );
+    const top = entries.slice(0, limit);
+    const shown = top.reduce((s, [, e]) => s + e.count, 0);
     return {
       field,
-      values: top.map((id) => ({
-        value: c.dict.values[id],
-        label: labelOf(c.dict.values[id]),
-        count: counts[id],
-      })),
-      other: rows.length - counts[0] - shown,
-      absent: counts[0],
+      values: top.map(([label, e]) => ({ value: values[e.id], label, count: e.count })),
+      other: rows.length - absent - shown,
+      absent,
     };
   }
 
@@ -901,10 +914,12 @@ export class EventIndex {
     const userCounts = new Uint32Array(user.dict.size);
     let anonymous = 0;
     let absent = 0;
+    // A null ARN is no ARN (no term matches it but `-userIdentity.arn:*`), as facet() has it.
+    const nullArn = arn.dict.find(null);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
       const a = arn.ids[r];
-      if (a !== ABSENT) {
+      if (a !== ABSENT && a !== nullArn) {
         if (a < arnCounts.length) arnCounts[a]++; // IRREGULAR rows count as "other"
       } else if (account.anonymous[account.ids[r]] || principalId.anonymous[principalId.ids[r]])
         anonymous++;
@@ -1087,12 +1102,6 @@ function safeParse(text: string): unknown {
 
 function labelOf(v: Primitive): string {
   return v === undefined || v === null ? '' : String(v);
-}
-
-function compareLabels(a: Primitive, b: Primitive): number {
-  const x = labelOf(a);
-  const y = labelOf(b);
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /**

@@ -1,0 +1,80 @@
+// A facet value is what a click filters on: `field:<label>` (formatTerm) must find exactly the
+// events the facet counts, whatever JSON type the value has, null included.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventIndex, FacetResult } from '../../../src/core/index/eventIndex';
+import { formatTerm } from '../../../src/core/query/format';
+import { parseQuery } from '../../../src/core/query/parse';
+import { loadEventFiles } from '../../../src/core/ingest/load';
+import { InlineRunner } from '../../../src/core/ingest/pool';
+import { discover } from '../../../src/core/sources/discover';
+import { FolderSource } from '../../../src/core/sources/folder';
+
+const base = (i: number) => ({
+  eventVersion: '1.08',
+  eventTime: `2024-05-14T10:00:0${i}Z`,
+  eventID: `e-${i}`,
+  eventName: 'GetObject',
+});
+
+// One spelling per value (case variants are other values, which a case-insensitive click joins).
+const RECORDS = [
+  { ...base(0), errorCode: null, sourceIPAddress: null, recipientAccountId: 111122223333 },
+  { ...base(1), errorCode: null, sourceIPAddress: '', recipientAccountId: '111122223333' },
+  { ...base(2), errorCode: '', readOnly: true, userIdentity: { arn: null } },
+  { ...base(3), errorCode: 'AccessDenied', readOnly: 'true', userIdentity: { arn: null } },
+  { ...base(4), eventName: 443, readOnly: false, userIdentity: { arn: 'arn:aws:iam::1:user/a' } },
+  { ...base(5), eventName: '443', userAgent: null },
+];
+
+describe('facets count what their clicks filter', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let index: EventIndex;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ctl-facets-'));
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ Records: RECORDS }));
+    const runner = new InlineRunner();
+    index = new EventIndex({ runner });
+    await loadEventFiles(index, runner, (await discover(new FolderSource(dir))).events);
+    assert.equal(index.size, RECORDS.length);
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const count = async (filter: string) => (await index.query(parseQuery(filter))).rows.length;
+
+  async function check(f: FacetResult): Promise<void> {
+    const labels = f.values.map((v) => `${v.field ?? f.field}=${v.label}`);
+    assert.equal(new Set(labels).size, labels.length, `one entry per value: ${labels}`);
+    for (const v of f.values) {
+      const term = formatTerm(v.field ?? f.field, v.label);
+      assert.equal(await count(term), v.count, `${f.field} ${JSON.stringify(v.label)}: ${term}`);
+    }
+    const field = f.field === 'principal' ? 'userIdentity.arn' : f.field;
+    assert.equal(await count(`-${field}:*`), f.absent, `${f.field}: absent`);
+  }
+
+  for (const field of [
+    'errorCode',
+    'sourceIPAddress',
+    'recipientAccountId',
+    'readOnly',
+    'eventName',
+    'userAgent',
+  ]) {
+    it(field, async () => check(index.facet(await index.query({ kind: 'all' }), field, 20)));
+  }
+
+  it('principal', async () => {
+    const f = index.principalFacet(await index.query({ kind: 'all' }), 20);
+    assert.deepEqual(
+      f.values.map((v) => v.label),
+      ['arn:aws:iam::1:user/a'],
+    );
+    await check(f);
+  });
+});
