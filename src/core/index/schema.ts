@@ -90,7 +90,8 @@ export const TIME_FIELD = 'eventTime';
 export type Primitive = string | number | boolean | null | undefined;
 
 /** Column id of a value that cannot be dictionary-encoded (an object or array where a scalar
- * belongs, or a path through a non-object): such rows are evaluated from the raw record. */
+ * belongs, a path through a non-object, or a number JSON cannot write back, 1e999): such rows
+ * are evaluated from the raw record. */
 export const IRREGULAR = 0xffffffff;
 /** Column id of an absent field. */
 export const ABSENT = 0;

@@ -90,6 +90,9 @@ export class BatchBuilder {
   }
 
   idOf(v: Primitive): number {
+    // A number JSON cannot write (1e999 reads as Infinity) would come back from the index cache
+    // as null: such a value is IRREGULAR, read from the raw record as an object would be.
+    if (typeof v === 'number' && !Number.isFinite(v)) return IRREGULAR;
     return this.dictionary.idOf(v); // the Dictionary's absent id is ABSENT (0)
   }
 
@@ -143,8 +146,10 @@ export class BatchBuilder {
             ? IRREGULAR
             : this.idOf(v as Primitive);
     }
-    for (let c = FIRST_ORIGIN_INPUT; c < PATHS.length; c++)
-      this.scalars[c][r] = this.idOf(lenientPrimitiveAt(rec, PATHS[c]));
+    for (let c = FIRST_ORIGIN_INPUT; c < PATHS.length; c++) {
+      const id = this.idOf(lenientPrimitiveAt(rec, PATHS[c]));
+      this.scalars[c][r] = id === IRREGULAR ? ABSENT : id;
+    }
     this.keepResponseInputs(r);
     const res = rec.resources;
     if (res !== undefined) {

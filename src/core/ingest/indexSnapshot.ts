@@ -46,8 +46,9 @@ import {
 const MAGIC = Buffer.from('CTLENS-SNAPSHOT\n', 'latin1');
 /** Bump when what the index holds or how it is laid out here changes, or when a file whose
  * problem a snapshot keeps may now read otherwise (7: JSON lines with damaged lines load; 8: a
- * file whose records name a key twice has a warning). */
-export const INDEX_SNAPSHOT_FORMAT = 8;
+ * file whose records name a key twice has a warning; 9: a number JSON cannot write, 1e999, is
+ * IRREGULAR, no longer saved as null). */
+export const INDEX_SNAPSHOT_FORMAT = 9;
 /** The index's columns and how its origins were resolved: a snapshot written for others is foreign. */
 const SCHEMA = createHash('sha256')
   .update(
