@@ -69,6 +69,36 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
       }
       return firstArn[k] === a && firstType[k] === t ? k : -1;
     },
+    time(row: number): number {
+      return store.times[row];
+    },
+    firstUses(keys: ReadonlySet<string>): Map<string, number> {
+      // One pass over the key column's ids: the keys' dictionary ids are marked, not their texts
+      // compared (resolution asks once, for every key a loaded event claims to have issued).
+      const wanted = new Uint8Array(key.values.length);
+      for (let id = 0; id < key.values.length; id++) if (keys.has(key.values[id])) wanted[id] = 1;
+      const first = new Int32Array(key.values.length).fill(-1);
+      const times = store.times;
+      for (let row = 0; row < size; row++) {
+        const k = key.ids[row];
+        if (k >= wanted.length || wanted[k] === 0 || Number.isNaN(times[row])) continue;
+        if (first[k] < 0 || times[row] < times[first[k]]) first[k] = row;
+      }
+      // Two ids may have one text (a number and a string): the earlier row of the two.
+      const out = new Map<string, number>();
+      for (let id = 0; id < first.length; id++) {
+        const row = first[id];
+        if (row < 0) continue;
+        const other = out.get(key.values[id]);
+        if (
+          other === undefined ||
+          times[row] < times[other] ||
+          (times[row] === times[other] && row < other)
+        )
+          out.set(key.values[id], row);
+      }
+      return out;
+    },
     value(row: number, field: OriginRead): string {
       const s = sparse.get(field);
       if (s) return hasInput[row] === 1 ? (s.get(row) ?? '') : '';

@@ -13,7 +13,9 @@
 // attacker-controlled: a claim that names the session it issued the key to (assumedRoleUser,
 // federatedUser) counts only for that session, and when more than one loaded event claims to have
 // issued a key and they name different callers (a planted AssumeRole giving a real session's key),
-// none is followed; the chain stops there and says so. Field semantics follow the
+// none is followed; the chain stops there and says so. A credential is used after it is issued:
+// when every claim to have issued a key is dated later than the key's first use (the earliest
+// event signed with it), none is followed either. Field semantics follow the
 // CloudTrail User Guide, "CloudTrail userIdentity element" (SAML and web identity values, AWS STS
 // source identity) and the STS API reference (the responses' credentials, assumedRoleUser,
 // federatedUser, subject and issuer).
@@ -35,7 +37,7 @@ import { identityNames, isAnonymousIdentity } from '../records/identity';
  * (core/ingest/indexSnapshot.ts) holds the origins it resolved, and one resolved by another
  * version is not used.
  */
-export const ORIGIN_RESOLUTION_VERSION = 7;
+export const ORIGIN_RESOLUTION_VERSION = 8;
 
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
@@ -67,6 +69,14 @@ export interface OriginSource {
   readonly size: number;
   /** The value at the path as text, '' when absent or not a scalar. */
   value(row: number, field: OriginRead): string;
+  /** The event's eventTime in ms, read as the index reads it; NaN when it has no readable time. */
+  time(row: number): number;
+  /**
+   * Optional shortcut for the pass over every row that finds, for each of `keys`, the row of the
+   * earliest event signed with it (userIdentity.accessKeyId): the first of the rows with the
+   * smallest readable time; a key no such row has is left out.
+   */
+  firstUses?(keys: ReadonlySet<string>): Map<string, number>;
   /**
    * Optional shortcut for the pass over every row: a number ≥ 0 that is equal for two rows only
    * when everything resolution reads of their caller is equal (the same session key, ARN, type,
@@ -125,6 +135,19 @@ export const ISSUED_OUTSIDE = 'issued outside the loaded events';
 const MAX_HOPS = 64;
 const TOO_LONG = `not followed: the chain is more than ${MAX_HOPS} hops long`;
 const loopsBack = (key: string) => `the credentials loop back on themselves (${key})`;
+/**
+ * How much later than a key's first use a claim to have issued it may be dated. eventTime comes
+ * from the clock of the host that served each call, NTP-synchronised, to the second (CloudTrail
+ * User Guide, "CloudTrail record contents", eventTime); the issuing call and the use are served
+ * by different hosts, services and regions, and one issuance may be logged in two accounts.
+ * Five minutes is the clock difference AWS itself accepts between a signed request's time and its
+ * own (IAM User Guide, "AWS Signature Version 4 for API requests"): far above what synchronised
+ * clocks and second rounding can put between a real issuance and its use (in the real datasets,
+ * every key is first used 0 s to 37 min after it was issued, never before). A planted claim
+ * gains nothing from the margin: it could as well be dated earlier.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
 /**
  * Claims to have issued one key beyond which none is followed: one issuance is logged a few times
  * at most (in two accounts, in files loaded twice), and the claims are compared for each session.
@@ -202,6 +225,8 @@ class Resolver {
   private readonly hopLists = new Map<string, OriginHop[]>();
   /** The keys issuing events were called with: only these can come back in a chain. */
   private readonly callerKeys = new Set<string>();
+  /** Issued key → the row of the earliest event signed with it (firstUse), made on first use. */
+  private firstUses: Map<string, number> | undefined;
 
   constructor(
     private readonly src: OriginSource,
@@ -234,7 +259,7 @@ class Resolver {
       this.claimsRead++;
       const to = this.issuedTo(claims[0]);
       return !to || !session || to.toLowerCase() === session
-        ? claims[0]
+        ? this.late(key, claims) || claims[0]
         : `claimed only by ${eventIds(this.src, claims)}, issued to another session (${to})`;
     }
     let named = this.namedSessions.get(key);
@@ -262,13 +287,50 @@ class Resolver {
       found =
         fit.length === 0
           ? `claimed only by ${eventIds(this.src, claims)}, issued to another session (${this.issuedTo(claims[0])})`
-          : callers.every((r) => this.signature(r) === sig)
-            ? callers[0]
-            : `claimed by events naming different callers (${eventIds(this.src, callers)}): none is followed`;
+          : this.late(key, fit) ||
+            (callers.every((r) => this.signature(r) === sig)
+              ? callers[0]
+              : `claimed by events naming different callers (${eventIds(this.src, callers)}): none is followed`);
     }
     if (memo === undefined) this.issuerForAny.set(key, found);
     else this.issuer.set(memo, found);
     return found;
+  }
+
+  /**
+   * Why none of `claims` (to have issued `key`) is followed when every one is dated later than the
+   * key's first use allows (CLOCK_SKEW_MS), else ''. A claim without a readable time, or a key
+   * without a use that has one, is no evidence either way. One timely claim is enough for the
+   * claims to go on to be compared: a late claim never makes another win, for a planted event
+   * signed with the key and dated early would make a real issuance late.
+   */
+  private late(key: string, claims: readonly number[]): string {
+    const first = (this.firstUses ??= this.findFirstUses()).get(key);
+    if (first === undefined) return '';
+    const used = this.src.time(first);
+    const limit = used + CLOCK_SKEW_MS;
+    if (!claims.every((r) => this.src.time(r) > limit)) return '';
+    return `claimed only by ${eventIds(this.src, claims)}, dated after the key was first used (${eventIds(this.src, [first])} at ${isoTime(used)}): a key is not used before it is issued`;
+  }
+
+  /** Each issued key's first use: the row of the earliest event signed with it (OriginSource.firstUses). */
+  private findFirstUses(): Map<string, number> {
+    const keys = new Set(this.issuedBy.keys());
+    if (this.src.firstUses) return this.src.firstUses(keys);
+    const first = new Map<string, number>();
+    const at = new Map<string, number>();
+    for (let row = 0; row < this.src.size; row++) {
+      const key = this.v(row, 'userIdentity.accessKeyId');
+      if (!keys.has(key)) continue;
+      const t = this.src.time(row);
+      if (Number.isNaN(t)) continue;
+      const earliest = at.get(key);
+      if (earliest === undefined || t < earliest) {
+        first.set(key, row);
+        at.set(key, t);
+      }
+    }
+    return first;
   }
 
   /** The session an issuing event says it issued its key to, '' when it does not say. */
@@ -755,6 +817,12 @@ function eventIds(src: OriginSource, rows: readonly number[]): string {
   const ids = [...new Set(rows.map((r) => src.value(r, 'eventID') || `row ${r}`))];
   const shown = ids.slice(0, 3).join(', ');
   return ids.length > 3 ? `${shown} and ${ids.length - 3} more` : shown;
+}
+
+/** An instant as CloudTrail writes eventTime (milliseconds only when there are some). */
+function isoTime(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString().replace('.000Z', 'Z');
 }
 
 function lastPart(arn: string): string {

@@ -28,7 +28,7 @@ import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
 import { TrueOrigin, originKeyOf } from '../../../src/core/synthetic/generator/chains';
-import { dataset, describeWithDatasets } from '../../support/datasets';
+import { DATASETS_DIR, dataset, describeWithDatasets } from '../../support/datasets';
 import { claimedKey, deepChain, randomChainGraph } from './chainGraphs';
 
 /** The computed origin in the tally's terms. */
@@ -342,6 +342,50 @@ describeWithDatasets('origin: real logs with credential chains', function () {
     }
   });
 
+  it('every dataset together: each issuance precedes its key’s use, and the time rule refuses no real chain', async () => {
+    const runner = new InlineRunner();
+    const index = new EventIndex({ runner });
+    await loadEventFiles(index, runner, (await discover(new FolderSource(DATASETS_DIR))).events);
+    // Reality first: how long after its issuing event each key was first used.
+    const claims = new Map<string, number[]>();
+    const firstUse = new Map<string, number>();
+    const panther = (row: number) =>
+      index.files[index.store.fileOf[row]].key.startsWith('panther-analysis/');
+    const records = (
+      await index.rawRecords(Uint32Array.from({ length: index.size }, (_, i) => i))
+    ).map((t) => JSON.parse(t));
+    records.forEach((r, row) => {
+      const t = index.store.times[row];
+      const issued = r.responseElements?.credentials?.accessKeyId;
+      if (issued && !r.errorCode && !panther(row))
+        claims.set(issued, [...(claims.get(issued) ?? []), t]);
+      const key = r.userIdentity?.accessKeyId;
+      if (key && !(t >= (firstUse.get(key) ?? Infinity))) firstUse.set(key, t);
+    });
+    const gaps = [...claims].flatMap(([key, times]) =>
+      firstUse.has(key) ? times.map((t) => (firstUse.get(key)! - t) / 1000) : [],
+    );
+    // pwnedlabs, flaws2, Stratus: used 0 s (the same second) to 37 min after being issued.
+    assert.deepEqual(
+      gaps.sort((a, b) => a - b),
+      [0, 0, 1, 1, 1, 1, 326, 2249],
+    );
+    // Then the resolver: every chain is followed as before the rule but one, whose "key" is
+    // Panther's placeholder SAMPLE_ACCESS_KEY, shared by unrelated test records (sessions
+    // leroy.jenkins, bobson.dugnutt, SampleSession…) weeks apart: not one session's key.
+    const o = index.origins();
+    const refused = new Set<string>();
+    let followed = 0;
+    for (let row = 0; row < index.size; row++) {
+      const origin = o.origins[o.ids[row]];
+      if (origin.hops.length) followed++;
+      if (/dated after the key was first used/.test(origin.missing?.reason ?? ''))
+        refused.add(`${origin.missing!.accessKeyId} ${index.summary(row).eventName}`);
+    }
+    assert.deepEqual([...refused], ['SAMPLE_ACCESS_KEY LeaveOrganization']);
+    assert.equal(followed, 63 - 1);
+  });
+
   it('flaws2: Lambda and ECS task sessions go back to the AWS service that assumed their role', async () => {
     const index = await indexFolder(dataset('flaws2-logs'), new InlineRunner());
     let followed = 0;
@@ -570,6 +614,137 @@ describe('origin: issuing events a planted record may add', () => {
       ])
         assert.equal(describeOrigin(originOfUse(records)), 'for alice (via 1 role hop)');
     }
+  });
+
+  describe('a key is used after it is issued', () => {
+    const dated = (r: Record<string, unknown>, eventTime: unknown) => ({ ...r, eventTime });
+    /** Another event signed with the session's key, at `eventTime`. */
+    const usedAt = (eventID: string, eventTime: unknown) => ({ ...use, eventID, eventTime });
+
+    it('does not follow a lone claim dated after the key’s first use, and says why', () => {
+      // use: 10:05. A forged AssumeRole written an hour later, in a file no digest vouches for.
+      const planted = dated(assumeRole('planted', mallory), '2024-05-14T11:00:00Z');
+      const o = originOfUse([planted]);
+      assert.equal(o.complete, false);
+      assert.equal(o.hops.length, 0);
+      assert.equal(o.arn, SESSION);
+      assert.equal(o.missing?.accessKeyId, KEY);
+      assert.equal(
+        describeOrigin(o),
+        `chain stops at Admin/ops: key ${KEY} claimed only by planted, dated after the key was first used (use at 2024-05-14T10:05:00Z): a key is not used before it is issued`,
+      );
+      assert.ok(!originMatchValues(o).includes('mallory'));
+      assert.ok(!originMatchValues(o).includes(mallory.arn));
+    });
+
+    it('takes the first use as the earliest event signed with the key, wherever it is', () => {
+      const claim = dated(real, '2024-05-14T10:00:00Z');
+      // Before any of these the claim is followed; an earlier use than it, anywhere, refuses it.
+      assert.equal(
+        describeOrigin(originOfUse([usedAt('later', '2024-05-14T12:00:00Z'), claim])),
+        'for alice (via 1 role hop)',
+      );
+      const o = originOfUse([
+        usedAt('later', '2024-05-14T12:00:00Z'),
+        claim,
+        usedAt('earliest', '2024-05-14T09:00:00Z'),
+      ]);
+      assert.equal(o.complete, false);
+      assert.match(o.missing!.reason, /first used \(earliest at 2024-05-14T09:00:00Z\)/);
+    });
+
+    it('allows five minutes of clock skew between hosts, to the second', () => {
+      // use: 10:05:00.
+      for (const [eventTime, followed] of [
+        ['2024-05-14T10:05:00Z', true],
+        ['2024-05-14T10:10:00Z', true],
+        ['2024-05-14T10:10:00.500Z', false],
+        ['2024-05-14T10:10:01Z', false],
+      ] as const) {
+        const o = originOfUse([dated(real, eventTime)]);
+        assert.equal(o.complete, followed, `${eventTime}: ${describeOrigin(o)}`);
+      }
+    });
+
+    it('takes an event without a readable time as evidence of nothing', () => {
+      for (const none of [undefined, null, '', 'yesterday', 42, { t: 1 }]) {
+        // A claim without a time is followed as before; a use without one is no first use.
+        assert.equal(
+          describeOrigin(originOfUse([dated(real, none)])),
+          'for alice (via 1 role hop)',
+          String(none),
+        );
+        const o = originOfUse([usedAt('untimed', none), dated(real, '2024-05-14T10:00:00Z')]);
+        assert.equal(describeOrigin(o), 'for alice (via 1 role hop)', String(none));
+      }
+    });
+
+    it('a late claim never makes another win: beside a rival it is compared as before', () => {
+      // A real issuance and a forged one dated after the first use: they name different callers,
+      // and none is followed (as without dates). Following the timely one would let a forger win:
+      // a forged use dated before the real issuance, and a forged claim before that, would make
+      // the real issuance the late one.
+      const late = dated(assumeRole('planted', mallory), '2024-05-14T11:00:00Z');
+      const early = dated(assumeRole('planted', mallory), '2024-05-14T07:59:00Z');
+      for (const records of [
+        [real, late],
+        [late, real],
+        [early, usedAt('forged-use', '2024-05-14T08:00:00Z'), real],
+        [real, usedAt('forged-use', '2024-05-14T08:00:00Z'), early],
+      ]) {
+        const o = originOfUse(records);
+        assert.equal(o.complete, false, describeOrigin(o));
+        assert.match(o.missing!.reason, /different callers \(real, planted|planted, real\)/);
+        assert.ok(!originMatchValues(o).includes('mallory'));
+      }
+      // The same issuance logged again, later (another account's copy, a file loaded twice).
+      const copy = dated(
+        assumeRole('copy-in-role-account', {
+          type: 'AWSAccount',
+          accountId: ACCOUNT,
+          principalId: 'AIDAALICE',
+        }),
+        '2024-05-14T11:00:00Z',
+      );
+      assert.equal(describeOrigin(originOfUse([real, copy])), 'for alice (via 1 role hop)');
+    });
+
+    it('a forged use dated before a real issuance refuses it, naming the use (it never picks)', () => {
+      const o = originOfUse([real, usedAt('forged-use', '2024-05-14T09:00:00Z')]);
+      assert.equal(o.complete, false);
+      assert.match(o.missing!.reason, /claimed only by real, dated after .*forged-use/);
+    });
+
+    it('refuses a late claim one hop up, and the sessions below stop there', () => {
+      // alice's key: issued by a claim dated after alice's session was first used.
+      const ALICE_SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/Alice/a`;
+      const aliceSession = {
+        type: 'AssumedRole',
+        arn: ALICE_SESSION,
+        accountId: ACCOUNT,
+        principalId: 'AROAALICE:a',
+        accessKeyId: 'ASIAALICESESSION',
+      };
+      const issueAlice = {
+        ...assumeRole('issue-alice', mallory, ALICE_SESSION),
+        eventTime: '2024-05-14T11:00:00Z',
+        responseElements: {
+          credentials: { accessKeyId: 'ASIAALICESESSION' },
+          assumedRoleUser: { arn: ALICE_SESSION },
+        },
+      };
+      const o = originOfUse([assumeRole('real', aliceSession), issueAlice]);
+      assert.equal(o.complete, false);
+      assert.deepEqual(
+        o.hops.map((h) => h.eventID),
+        ['real'],
+      );
+      assert.equal(o.missing?.accessKeyId, 'ASIAALICESESSION');
+      assert.match(
+        o.missing!.reason,
+        /claimed only by issue-alice, dated after the key was first used \(real at 2024-05-14T10:00:00Z\)/,
+      );
+    });
   });
 
   it('follows none of a key claimed more often than one issuance is logged', () => {

@@ -69,8 +69,8 @@ export class ChainWorld {
   }
 
   /**
-   * The next chain record for `region` at time `t`: an issuing event still to write (parents
-   * first), else a call by a session. Returns the record's principal and, for an issuing event,
+   * The next chain record for `region`: an issuing event still to write (parents first), dated
+   * `t` (no later than the records written after it), else a call by a session. Returns the record's principal and, for an issuing event,
    * the record itself.
    */
   next(t: number): { principal: Principal; record?: Record<string, unknown> } {
