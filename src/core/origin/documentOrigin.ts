@@ -9,7 +9,7 @@
 import type { IndexedRecord } from '../records/recordIndex';
 import type { CloudTrailRecord } from '../records/types';
 import { recordOriginSource } from './recordSource';
-import { Origin, resolveOrigin } from './resolve';
+import { ISSUED_OUTSIDE, Origin, resolveOrigin } from './resolve';
 
 /** How far before a key its response's "credentials" key may start (the session token can come first). */
 const CREDENTIALS_LOOKBACK = 4096;
@@ -79,6 +79,17 @@ export function originInDocument(
     recordOriginSource(holders.map((h) => given.get(h))),
     holders.indexOf(target),
   );
+}
+
+/**
+ * Whether an event's own document may say more of its origin than `wider`, the answer of a scope
+ * holding more events (a timeline that loaded the document): only where that chain stopped at a
+ * key issued outside the events it loaded. Where it stopped for what it saw (claims that disagree,
+ * name another session or are dated after the key's first use), the document's fewer events
+ * cannot undo that: its answer could follow the very claim the wider scope refused.
+ */
+export function documentMaySayMore(wider: Origin | undefined): boolean {
+  return !wider || (!wider.complete && wider.missing?.reason === ISSUED_OUTSIDE);
 }
 
 function temporaryKey(r: CloudTrailRecord): string | undefined {

@@ -8,7 +8,12 @@ import { type IndexedRecord, parseRecord } from '../../core/records/recordIndex'
 import { describeRequest } from '../../core/records/request';
 import type { CloudTrailRecord } from '../../core/records/types';
 import type { RecordIndexCache } from '../documents/recordIndexCache';
-import { documentKeys, DocumentKeys, originInDocument } from '../../core/origin/documentOrigin';
+import {
+  documentKeys,
+  DocumentKeys,
+  documentMaySayMore,
+  originInDocument,
+} from '../../core/origin/documentOrigin';
 import { describeOrigin, type Origin } from '../../core/origin/resolve';
 
 /** The origin of an event by its eventID in the open timelines' loaded events, when one holds it. */
@@ -153,7 +158,8 @@ export class RecordLensProvider implements vscode.CodeLensProvider<RecordLens> {
   private originOf(lens: RecordLens, record: CloudTrailRecord): Origin | undefined {
     const eventID = typeof record.eventID === 'string' ? record.eventID : undefined;
     const fromTimeline = eventID ? this.originLookup?.(eventID) : undefined;
-    if (fromTimeline && (fromTimeline.complete || fromTimeline.hops.length)) return fromTimeline;
+    if (fromTimeline && (fromTimeline.hops.length || !documentMaySayMore(fromTimeline)))
+      return fromTimeline;
     const doc = lens.document;
     if (this.keys?.uri !== doc.uri.toString() || this.keys.version !== doc.version)
       this.keys = {

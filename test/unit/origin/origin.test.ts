@@ -22,7 +22,11 @@ import {
   resolveOrigins,
 } from '../../../src/core/origin/resolve';
 import { recordOriginSource } from '../../../src/core/origin/recordSource';
-import { documentKeys, originInDocument } from '../../../src/core/origin/documentOrigin';
+import {
+  documentKeys,
+  documentMaySayMore,
+  originInDocument,
+} from '../../../src/core/origin/documentOrigin';
 import { IndexedRecord, indexRecords, parseRecord } from '../../../src/core/records/recordIndex';
 import { discover } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
@@ -614,6 +618,39 @@ describe('origin: issuing events a planted record may add', () => {
       ])
         assert.equal(describeOrigin(originOfUse(records)), 'for alice (via 1 role hop)');
     }
+  });
+
+  it('the code lens keeps a timeline’s refusal: the document alone may hold only the planted claim', () => {
+    // The timeline loaded the real issuance, or the key's first use, from another file; the
+    // document of the event the lens is over holds only the planted claim, and alone follows it.
+    const planted = assumeRole('planted', mallory);
+    const lateUse = { ...use, eventID: 'later-use', eventTime: '2024-05-14T12:00:00Z' };
+    const latePlanted = { ...planted, eventTime: '2024-05-14T11:00:00Z' };
+    for (const [loaded, document] of [
+      [
+        [real, planted, use],
+        [planted, use],
+      ],
+      [
+        [use, latePlanted, lateUse],
+        [latePlanted, lateUse],
+      ],
+    ]) {
+      const all = resolveOrigins(recordOriginSource(loaded));
+      const timeline = all.origins[all.ids[2]];
+      assert.equal(timeline.complete, false, describeOrigin(timeline));
+      const text = `{"Records":[\n${document.map((r) => JSON.stringify(r)).join(',\n')}\n]}`;
+      const { records: indexed } = indexRecords(text);
+      const alone = originInDocument(documentKeys(text), indexed, indexed[1], (r) =>
+        parseRecord(text.slice(r.start, r.end), r),
+      )!;
+      assert.equal(describeOrigin(alone), 'for mallory (via 1 role hop)');
+      assert.equal(documentMaySayMore(timeline), false, describeOrigin(timeline));
+    }
+    // Where the timeline did not load the issuance, the document may say more.
+    const outside = resolveOrigins(recordOriginSource([use]));
+    assert.equal(documentMaySayMore(outside.origins[outside.ids[0]]), true);
+    assert.equal(documentMaySayMore(undefined), true);
   });
 
   describe('a key is used after it is issued', () => {
