@@ -1071,7 +1071,8 @@ class ChainWalker {
 
 /**
  * Log objects in the window that no digest of their account and region lists, sorted by why:
- * - inside the hours the digests read cover, or the hour of a missing or INVALID digest:
+ * - inside the hours the digests read cover, or the hour of a missing or INVALID digest (with
+ *   no valid digest read in the window, any hour before the chain's newest digest):
  *   `unlisted-log`, NOT VALIDATED (added or renamed after delivery, or its digest is not valid);
  * - after the group's newest digest: once its successor was due at the window's end,
  *   `chain-truncated`, NOT VALIDATED (the newest digests were deleted); before, `awaiting-digest`;
@@ -1115,7 +1116,10 @@ function coverageFindings(
       // older listed after an INVALID digest), and no valid digest vouches for the log.
       if (startReached) uncovered.push(l);
       else unlisted.push({ ...l, unreached: true });
-    } else if (from !== undefined && l.nameTime >= from) unlisted.push({ ...l, hole: true }); // a missing or INVALID digest's hour
+    } else if (from === undefined ? newest : l.nameTime >= from)
+      // A missing or INVALID digest's hour, or, with no valid digest read at all (those of the
+      // window gone or INVALID), any before the chain's newest, which shows one was due.
+      unlisted.push({ ...l, hole: true });
   }
   const pathOf = (key: string) => walkers[0].localPath(key);
   const unvouched = new Map<string, string>();

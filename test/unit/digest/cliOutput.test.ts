@@ -285,11 +285,17 @@ describe('digest validation: aws-cli compatible text output', function () {
     const [d0] = ws.bucket.chain().hours(1);
     ws.bucket.edit(d0.key, (j) => (j.logFiles = []));
     const r = await ws.validate(WINDOW);
+    const [cliOut, ours] = r.out.split(/(?=^FINDING\t)/m);
     assert.equal(
-      r.out,
+      cliOut,
       HEADER +
         REQUESTED +
         'No valid digests found in range\n\n0/1 digest files valid, 1/1 digest files INVALID\n',
+    );
+    // The logs its edit dropped are vouched for by no valid digest.
+    assert.match(
+      ours,
+      /^FINDING\tcoverage\t2 log file\(s\) in the window are listed by no digest: 2 NOT VALIDATED/,
     );
     assert.equal(r.code, 1);
   });

@@ -310,6 +310,33 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     assert.equal(chain.counts.notValidatedLogs, 7);
   });
 
+  it('every digest of a short window deleted (none on record) while the chain goes on after it: the logs of the window are NOT VALIDATED, not left unjudged', async () => {
+    // Digests end 10:17, 11:17, 12:17, 13:17; the window 11:30-12:00 has only 12:17's hour.
+    const ds = ws.bucket.chain().hours(4);
+    rmSync(ws.bucket.file(ds[2].key));
+    ws.bucket.signatures.delete(ds[2].key);
+    for (const k of ds[2].logKeys) tamperLog(ws, k);
+    const window = ['--start-time', '2024-05-14T11:30:00Z', '--end-time', '2024-05-14T12:00:00Z'];
+    const r = await json(ws, window);
+    const chain = r.chains[0];
+    assert.equal(
+      chain.counts.validDigests + chain.counts.invalidDigests,
+      0,
+      'the AWS CLI: No digests found',
+    );
+    assert.deepEqual(
+      chain.findings.filter((f) => f.kind === 'unlisted-log').map((f) => f.key),
+      ds[2].logKeys,
+    );
+    assert.match(
+      chain.findings.find((f) => f.kind === 'unlisted-log')!.message,
+      /the digest of its hour is missing or INVALID/,
+    );
+    assert.equal(chain.counts.notValidatedLogs, 2);
+    assert.equal(r.exitCode, 1);
+    assert.equal((await ws.validate(window)).code, 1);
+  });
+
   it('logs only an UNVERIFIED digest lists are valid in the AWS CLI lines, and the summary says nothing signed vouches for them', async () => {
     // The newest digest has no signature on record (a folder copy without it, or one an attacker
     // added): its logs' hashes match, but its own signature cannot be checked.
