@@ -58,6 +58,9 @@ export function hasRequiredKeys(
   if (typeof d.digestStartTime !== 'string' || parseTime(d.digestStartTime) === undefined)
     return false;
   if (typeof d.digestEndTime !== 'string' || parseTime(d.digestEndTime) === undefined) return false;
+  // The walk goes where these point (and reports that bucket): text, or null at a chain's start.
+  for (const k of ['previousDigestS3Bucket', 'previousDigestS3Object'] as const)
+    if (d[k] !== undefined && d[k] !== null && typeof d[k] !== 'string') return false;
   return d.logFiles.every(
     (l) => l && typeof l === 'object' && typeof (l as DigestLogEntry).s3Object === 'string',
   );

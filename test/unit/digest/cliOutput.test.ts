@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { signingKey } from '../../../src/core/synthetic/digests';
-import { ARN, cli, digestLine, logLine, Workspace } from './helpers';
+import { ARN, BUCKET, cli, digestLine, logLine, Workspace } from './helpers';
 
 const WINDOW = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-15T00:00:00Z'];
 const HEADER = `Validating log files for trail ${ARN} between 2024-05-14T09:00:00Z and 2024-05-15T00:00:00Z\n\n`;
@@ -243,6 +243,36 @@ describe('digest validation: aws-cli compatible text output', function () {
       /Results found for 2024-05-14T09:17:42Z to 2024-05-14T10:17:42Z:\n\n1\/7 digest files valid, 6\/7 digest files INVALID\n2\/2 log files valid\n/,
     );
     assert.equal(r.code, 1);
+  });
+
+  it('an unsigned digest whose previous-digest bucket or object is not text is "invalid format", not a crash', async () => {
+    for (const [field, value] of [
+      ['previousDigestS3Bucket', 5],
+      ['previousDigestS3Bucket', { name: BUCKET }],
+      ['previousDigestS3Object', ['key']],
+    ] as const) {
+      const ws2 = new Workspace();
+      try {
+        const d = ws2.bucket.chain().hours(3);
+        // The newest, with no signature on record: nothing stops an edit of it but its format.
+        ws2.bucket.edit(d[2].key, (j) => (j[field] = value));
+        ws2.bucket.signatures.delete(d[2].key);
+        const r = await ws2.validate(WINDOW);
+        assert.equal(
+          r.err.split('\n\n')[0],
+          digestLine(d[2].key, 'INVALID: invalid format'),
+          `${field}: ${JSON.stringify(value)}`,
+        );
+        // The walk resumes at the next older listed digest, as after any INVALID digest.
+        assert.match(
+          r.out,
+          /\n2\/3 digest files valid, 1\/3 digest files INVALID\n4\/4 log files valid\n/,
+        );
+        assert.equal(r.code, 1);
+      } finally {
+        ws2.dispose();
+      }
+    }
   });
 
   it('a malformed signature (bad hex) is "Unable to load PKCS #1 key", as in the CLI; upper-case hex is accepted', async () => {
