@@ -15,10 +15,12 @@
 //   non-null value (the query language's `field:*`).
 // - `contains`, `startswith`, `endswith` wrap the pattern in `*`; `re` is an unanchored regular
 //   expression, case-sensitive unless `|i` (also `|m`, `|s`, or an inline `(?i)` prefix);
-//   `cidr` an IPv4/IPv6 network; `base64` / `base64offset` encode the value first (the three
+//   `cidr` an IPv4/IPv6 network (core/cidr.ts); `base64` / `base64offset` encode the value first (the three
 //   offsets of a value inside a longer base64 text); `windash` also tries `/`, `–`, `—`, `―`
 //   for a leading `-` (and `-` etc. for `/`); `cased` makes matching case-sensitive;
 //   `lt`/`lte`/`gt`/`gte` compare numbers.
+
+import { cidrMatcher } from '../cidr';
 
 /** A scalar value as found in a record or a dictionary: never undefined (absent is no value). */
 export type Scalar = string | number | boolean | null;
@@ -225,59 +227,6 @@ function windashVariants(tokens: Token[]): Token[][] {
   return variants;
 }
 
-function parseCidr(text: string): (ip: string) => boolean {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(text.trim());
-  if (!m) throw new InvalidRule(`'${text}' is not a CIDR network (address/prefix)`);
-  const net = ipBytes(m[1]);
-  const bits = Number(m[2]);
-  if (!net || bits > net.length * 8)
-    throw new InvalidRule(`'${text}' is not a CIDR network (address/prefix)`);
-  return (ip) => {
-    const a = ipBytes(ip);
-    if (!a || a.length !== net.length) return false;
-    let left = bits;
-    for (let i = 0; left > 0; i++, left -= 8) {
-      const mask = left >= 8 ? 0xff : (0xff << (8 - left)) & 0xff;
-      if ((a[i] & mask) !== (net[i] & mask)) return false;
-    }
-    return true;
-  };
-}
-
-/** IPv4 (4 bytes) or IPv6 (16 bytes) address bytes, or undefined. */
-export function ipBytes(text: string): number[] | undefined {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (v4) {
-    const b = v4.slice(1).map(Number);
-    return b.every((x) => x <= 255) ? b : undefined;
-  }
-  if (!text.includes(':') || !/^[0-9a-fA-F:.]+$/.test(text)) return undefined;
-  let head = text;
-  let tail4: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  if (text.slice(lastColon + 1).includes('.')) {
-    const b = ipBytes(text.slice(lastColon + 1));
-    if (!b || b.length !== 4) return undefined;
-    tail4 = b;
-    head = text.slice(0, lastColon + 1) + '0:0';
-  }
-  const halves = head.split('::');
-  if (halves.length > 2) return undefined;
-  const parse = (s: string) => (s === '' ? [] : s.split(':'));
-  const left = parse(halves[0]);
-  const right = halves.length === 2 ? parse(halves[1]) : [];
-  const missing = 8 - left.length - right.length;
-  if ((halves.length === 1 && missing !== 0) || missing < 0) return undefined;
-  const groups = [...left, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...right];
-  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
-  const bytes = groups.flatMap((g) => {
-    const n = parseInt(g, 16);
-    return [n >> 8, n & 0xff];
-  });
-  if (tail4.length) bytes.splice(12, 4, ...tail4);
-  return bytes;
-}
-
 /**
  * Compiles `field|mod|mod: value(s)` into a test. `modifiers` are the names after the field;
  * `raw` is the YAML value (a scalar or a list of scalars).
@@ -392,8 +341,9 @@ function valuePredicate(
   }
   if (matchType === 'cidr') {
     if (typeof v !== 'string') throw new InvalidRule(`|cidr needs a network (got ${quote(v)})`);
-    const inNet = parseCidr(v);
-    return { pred: (x) => typeof x === 'string' && inNet(x.trim()), text: `in ${v}` };
+    const inNet = cidrMatcher(v);
+    if (!inNet) throw new InvalidRule(`'${v}' is not a CIDR network (address/prefix)`);
+    return { pred: (x) => typeof x === 'string' && inNet(x), text: `in ${v}` };
   }
   if (matchType === 'lt' || matchType === 'lte' || matchType === 'gt' || matchType === 'gte') {
     const n = Number(v);
