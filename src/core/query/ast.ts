@@ -42,11 +42,14 @@ export interface TextNode {
  * - comparisons: `value` is either a number as typed (`1.08`, `-5`) or a UTC instant in
  *   CloudTrail's own format (`2024-05-15T00:00:00Z`, with `.sss` only when milliseconds were
  *   given). Partial dates were already turned into instants by the parser.
+ * - `cidr`: the value is an IP address inside `network` (`10.0.0.0/8`, `2001:db8::/32`;
+ *   core/cidr.ts). The parser makes it only on address fields (fields.ts, isAddressField).
  */
 export type ValueMatch =
   | { op: 'eq'; value: string }
   | { op: 'wildcard'; pattern: string }
   | { op: 'exists' }
+  | { op: 'cidr'; network: string }
   | { op: 'lt' | 'le' | 'gt' | 'ge'; value: string };
 
 export type ComparisonOp = 'lt' | 'le' | 'gt' | 'ge';

@@ -25,6 +25,8 @@ export interface KnownField {
   description: string;
   /** Values are ISO-8601 times: comparisons need a date, and `field:2024-05-14` means that day. */
   time?: boolean;
+  /** Values are IP addresses (or AWS service host names): `field:10.0.0.0/8` means that network. */
+  address?: boolean;
 }
 
 /**
@@ -68,12 +70,13 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   {
     name: 'ip',
     paths: ['sourceIPAddress'],
-    description: 'Caller IP address (or AWS service host name)',
+    description:
+      'Caller IP address (or AWS service host name); a network finds its addresses: ip:10.0.0.0/8, ip:2001:db8::/32',
   },
   {
     name: 'sourceip',
     paths: ['sourceIPAddress'],
-    description: 'Caller IP address (same as ip; the Source IP column)',
+    description: 'Caller IP address or network (same as ip; the Source IP column)',
   },
   {
     name: 'error',
@@ -241,7 +244,9 @@ export const KNOWN_FIELDS: readonly KnownField[] = [
   { path: 'awsRegion', description: 'Region the request went to' },
   {
     path: 'sourceIPAddress',
-    description: 'Caller IP address, or the AWS service that called on its behalf',
+    description:
+      'Caller IP address, or the AWS service that called on its behalf; a network (CIDR) finds its addresses',
+    address: true,
   },
   { path: 'userAgent', description: 'Tool or SDK that made the request' },
   { path: 'errorCode', description: 'AWS error code, when the request failed' },
@@ -333,6 +338,7 @@ export const KNOWN_FIELDS: readonly KnownField[] = [
 
 const aliasByName = new Map(FIELD_ALIASES.map((a) => [a.name.toLowerCase(), a]));
 const timePaths = new Set(KNOWN_FIELDS.filter((f) => f.time).map((f) => f.path));
+const addressPaths = new Set(KNOWN_FIELDS.filter((f) => f.address).map((f) => f.path));
 
 // Every prefix of every known path, by its lower-case spelling, so that `eventname` or
 // `useridentity.sessioncontext.sessionIssuer.username` resolve to the canonical spelling.
@@ -376,6 +382,11 @@ export function canonicalPath(typed: string): string {
 /** Fields whose values are ISO times: comparisons on them need a date. */
 export function isTimeField(path: string): boolean {
   return timePaths.has(path);
+}
+
+/** Fields whose values are IP addresses: a CIDR value on them is a network. */
+export function isAddressField(path: string): boolean {
+  return addressPaths.has(path);
 }
 
 export interface FieldCompletion {

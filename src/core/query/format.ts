@@ -3,7 +3,7 @@
 // attacker-controlled: quotes, backslashes, parentheses, keywords, stars).
 
 import { QueryNode } from './ast';
-import { isTimeField, resolveField } from './fields';
+import { isAddressField, isTimeField, resolveField } from './fields';
 import { parseQuery } from './parse';
 
 export interface FormatOptions {
@@ -109,11 +109,17 @@ export function appendTerm(query: string, term: string): string {
 
 function formatValue(field: string, value: string): string {
   const { paths } = resolveField(field);
-  // On time fields a bare date names a period (eventTime:2024-05-14 is a whole day).
+  // On time fields a bare date names a period (eventTime:2024-05-14 is a whole day), on address
+  // fields a bare `10.0.0.0/8` a network.
   const timeField = paths.length > 0 && paths.every(isTimeField);
+  const networkLike = value.includes('/') && paths.length > 0 && paths.every(isAddressField);
   // `field://x` would read as a pasted URL (free text).
   const bare =
-    SAFE_BARE.test(value) && !KEYWORD.test(value) && !value.startsWith('//') && !timeField;
+    SAFE_BARE.test(value) &&
+    !KEYWORD.test(value) &&
+    !value.startsWith('//') &&
+    !timeField &&
+    !networkLike;
   return bare ? value : quote(value);
 }
 

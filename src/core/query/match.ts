@@ -11,6 +11,8 @@
 //   simple case folding (RegExp `iu`) everywhere: Σ, σ and ς are one letter, and so are K, k
 //   and the Kelvin sign.
 // - `field:*` means present and not null. `NOT field:x` also matches records without the field.
+// - On address fields (sourceIPAddress) a network `10.0.0.0/8` matches the IP addresses inside
+//   it (core/cidr.ts); values that are not addresses (`ec2.amazonaws.com`) never match.
 // - Comparisons are numeric when the query value is a number, chronological when it is an
 //   instant; record values that are not numbers / ISO times never compare.
 // - Free text is a case-insensitive substring of the record's raw JSON, found whether the JSON
@@ -26,6 +28,7 @@ import {
   isAnnotationField,
 } from './fields';
 import { instantOf } from './time';
+import { cidrMatcher } from '../cidr';
 
 /** What the case file says about one event, as the query fields starred / tag / note see it. */
 export interface AnnotationValues {
@@ -84,6 +87,11 @@ function compile(m: ValueMatch): ValuePredicate {
   switch (m.op) {
     case 'exists':
       return (v) => v !== null && v !== undefined;
+    case 'cidr': {
+      // The parser makes this op only from a valid network; anything else matches nothing.
+      const inNetwork = cidrMatcher(m.network) ?? (() => false);
+      return anyElement((v) => typeof v === 'string' && inNetwork(v));
+    }
     case 'eq': {
       const literal = new FoldedLiteral(m.value);
       const asNumber = isNumberText(m.value) ? Number(m.value) : undefined;

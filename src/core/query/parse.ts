@@ -10,14 +10,15 @@
 //
 // Keywords are upper-case only (as in Lucene): `or` is a word to search for. A backslash escapes
 // any character in bare words and field names; inside quotes only `\"` and `\\` need it. Quoted
-// values are always literal: no wildcards, no date ranges.
+// values are always literal: no wildcards, no date ranges, no networks (`ip:10.0.0.0/8`).
 
 import { ANONYMOUS_IDS } from '../records/identity';
 import { QueryNode, QuerySyntaxError, TermNode, ValueMatch, ComparisonOp } from './ast';
-import { FieldAlias, isTimeField, resolveField } from './fields';
+import { FieldAlias, isAddressField, isTimeField, resolveField } from './fields';
 import { isNumberText } from './match';
 import { parseIsoTime } from './time';
 import { formatEventTime } from '../time';
+import { cidrMatcher } from '../cidr';
 
 export { QuerySyntaxError } from './ast';
 
@@ -271,7 +272,11 @@ class Parser {
             : term(paths, { op: 'lt', value: formatEventTime(span.end) }),
         ]);
       }
-      match = { op: 'eq', value: word.text };
+      const network =
+        !word.quoted && paths.length > 0 && paths.every(isAddressField)
+          ? networkMatch(word, shown)
+          : undefined;
+      match = network ?? { op: 'eq', value: word.text };
     } else if (stars === word.text.length && stars === 1) {
       match = { op: 'exists' };
     } else {
@@ -460,6 +465,25 @@ function comparisonValues(
     case 'gt':
       return [['ge', end]];
   }
+}
+
+/** Address characters, a slash and digits: what a network looks like, valid or not. */
+const NETWORK_LIKE = /^[0-9a-f:.]*\/\d*$/i;
+
+/**
+ * On an address field a bare `10.0.0.0/8` is a network (core/cidr.ts); one that only looks like
+ * a network (`10.0.0/8`, `10.0.0.0/33`) is an error rather than a search for the text that finds
+ * nothing. undefined for other values, which are matched as text.
+ */
+function networkMatch(word: Word, shown: string): ValueMatch | undefined {
+  if (!NETWORK_LIKE.test(word.text)) return undefined;
+  if (cidrMatcher(word.text)) return { op: 'cidr', network: word.text };
+  throw new QuerySyntaxError(
+    word.start,
+    Math.max(1, word.end - word.start),
+    ['a network (CIDR)'],
+    `expected a network like 10.0.0.0/8 or 2001:db8::/32 after "${shown}" (a whole address, then a prefix of 0-32 bits for IPv4, 0-128 for IPv6); quote the value to search for the text itself`,
+  );
 }
 
 function withAliasRewrites(
