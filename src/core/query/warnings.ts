@@ -2,9 +2,11 @@
 // (records carry service-specific fields no list can name), so these are warnings a view shows
 // beside the results (the timeline under its filter box, the CLI on stderr), never errors:
 // - a field no CloudTrail record has (a typo: `usr:bob`), with the nearest known fields;
-// - a lower-case `or`, `and` or `not` between terms, which is searched as a word.
+// - a lower-case `or`, `and` or `not` between terms, which is searched as a word;
+// - Lucene's range `field:[a TO b]`, read as `field` equal to "[a" and the words TO and "b]";
+// - a space before the colon, `eventName : ConsoleLogin`, read as three free-text words.
 
-import { QueryNode } from './ast';
+import { QueryNode, TermNode, TextNode } from './ast';
 import { FIELD_ALIASES, KNOWN_FIELDS, canonicalPath } from './fields';
 import { RECORD_KEY_PATHS } from '../records/fieldMeanings';
 
@@ -45,6 +47,8 @@ export function queryWarnings(node: QueryNode, source?: string): QueryWarning[] 
         seen.add(key);
         const message = fieldWarning(n.field);
         if (message) warnings.push({ start: n.start, end: n.end, message });
+        const range = source === undefined ? undefined : luceneRangeWarning(n, source);
+        if (range) warnings.push(range);
         return;
       }
       case 'text': {
@@ -56,6 +60,8 @@ export function queryWarnings(node: QueryNode, source?: string): QueryWarning[] 
             message: `"${word}" is searched as a word: write ${word.toUpperCase()} (upper case) to combine terms`,
           });
         }
+        const spaced = source === undefined ? undefined : spacedColonWarning(n, source);
+        if (spaced) warnings.push(spaced);
         return;
       }
       default:
@@ -64,6 +70,63 @@ export function queryWarnings(node: QueryNode, source?: string): QueryWarning[] 
   };
   visit(node);
   return warnings.sort((a, b) => a.start - b.start);
+}
+
+// `[a TO b]` (inclusive) / `{a TO b}` (exclusive), either bound `*`: Lucene's range, from the
+// bracket that starts the term's value.
+const VALUE_BRACKET = /(?<!\\):\s*[[{]/;
+const LUCENE_RANGE = /([[{])(\S*?)\s+TO\s+([^\s\]}]*)([\]}])/iy;
+
+/**
+ * `eventTime:[2024-05-14 TO 2024-05-15]` parses as `eventTime` equal to "[2024-05-14" and the
+ * free-text words "TO" and "2024-05-15]": say so, and the comparisons that mean the range.
+ */
+function luceneRangeWarning(n: TermNode, source: string): QueryWarning | undefined {
+  // `[*` (an open lower bound) is a wildcard term.
+  const value =
+    n.match.op === 'eq' ? n.match.value : n.match.op === 'wildcard' ? n.match.pattern : '';
+  if (!/^[[{]/.test(value)) return undefined;
+  const typed = source.slice(n.start, n.end);
+  const bracket = VALUE_BRACKET.exec(typed);
+  if (!bracket) return undefined;
+  const field = typed.slice(0, bracket.index).trimEnd();
+  LUCENE_RANGE.lastIndex = n.start + bracket.index + bracket[0].length - 1;
+  const m = LUCENE_RANGE.exec(source);
+  if (!m) return undefined;
+  const [, open, lower, upper, close] = m;
+  const bounds = [
+    lower === '*' ? '' : `${field}${open === '[' ? '>=' : '>'}${lower}`,
+    upper === '*' ? '' : `${field}${close === ']' ? '<=' : '<'}${upper}`,
+  ].filter(Boolean);
+  const instead = bounds.length ? bounds.join(' ') : `${field}:*`;
+  const words = source
+    .slice(n.end, LUCENE_RANGE.lastIndex)
+    .trim()
+    .split(/\s+/)
+    .map((w) => `"${w}"`);
+  return {
+    start: n.start,
+    end: LUCENE_RANGE.lastIndex,
+    message: `the range syntax [a TO b] is not supported: this is read as ${field} ${n.match.op === 'eq' ? 'equal to' : 'matching'} "${value}" and the free-text words ${words.join(', ')}; write ${instead}`,
+  };
+}
+
+// A space before the colon: `eventName : ConsoleLogin`, `eventName :ConsoleLogin`.
+const SPACED_COLON = /\s+:\s*("(?:[^"\\]|\\.)*"|[^\s()]+)?/y;
+
+/** `eventName : ConsoleLogin` is three free-text words: say so, and the term it meant. */
+function spacedColonWarning(n: TextNode, source: string): QueryWarning | undefined {
+  const word = source.slice(n.start, n.end);
+  if (word.startsWith('"') || word.startsWith(':')) return undefined;
+  SPACED_COLON.lastIndex = n.end;
+  const m = SPACED_COLON.exec(source);
+  if (!m) return undefined;
+  const value = m[1] ?? '…';
+  return {
+    start: n.start,
+    end: SPACED_COLON.lastIndex,
+    message: `read as free-text words, not a field filter (a space before ":"): write ${word}:${value}`,
+  };
 }
 
 /** The aliases and record paths a typed field may have been meant as, nearest first. */

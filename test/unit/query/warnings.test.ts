@@ -64,6 +64,70 @@ describe('query warnings', () => {
     assert.deepEqual(queryWarnings(parseQuery('a OR b'), 'a OR b'), []);
   });
 
+  it('warns that a Lucene range [a TO b] is an exact value and words, and gives the comparisons', () => {
+    const shown = (q: string) =>
+      queryWarnings(parseQuery(q), q).map((w) => [q.slice(w.start, w.end), w.message]);
+    assert.deepEqual(shown('eventTime:[2024-05-14 TO 2024-05-15] user:bob'), [
+      [
+        'eventTime:[2024-05-14 TO 2024-05-15]',
+        'the range syntax [a TO b] is not supported: this is read as eventTime equal to "[2024-05-14" and the free-text words "TO", "2024-05-15]"; write eventTime>=2024-05-14 eventTime<=2024-05-15',
+      ],
+    ]);
+    // Exclusive bounds, an open bound (`*`, which makes `[*` a wildcard term), an alias.
+    const instead = (q: string) => shown(q).map(([, m]) => /; write (.*)$/.exec(m)?.[1]);
+    assert.deepEqual(instead('requestParameters.maxResults:{1 TO 10}'), [
+      'requestParameters.maxResults>1 requestParameters.maxResults<10',
+    ]);
+    assert.deepEqual(instead('time:[2024-05-14T10:00:00Z TO *]'), ['time>=2024-05-14T10:00:00Z']);
+    assert.deepEqual(instead('eventTime:[* TO 2024-05-15}'), ['eventTime<2024-05-15']);
+    // What the filter means is unchanged: the warning only says so.
+    assert.deepEqual(parseQuery('eventTime:[2024-05-14 TO 2024-05-15]'), {
+      kind: 'and',
+      children: [
+        {
+          kind: 'term',
+          field: 'eventTime',
+          fields: ['eventTime'],
+          match: { op: 'eq', value: '[2024-05-14' },
+          start: 0,
+          end: 21,
+        },
+        { kind: 'text', text: 'TO', start: 22, end: 24 },
+        { kind: 'text', text: '2024-05-15]', start: 25, end: 36 },
+      ],
+    });
+    assert.deepEqual(shown('eventTime:"[2024-05-14" TO x'), []);
+    assert.deepEqual(shown('errorMessage:[x]'), []);
+  });
+
+  it('warns that a space before the colon makes free-text words, and gives the term', () => {
+    const shown = (q: string) =>
+      queryWarnings(parseQuery(q), q).map((w) => [q.slice(w.start, w.end), w.message]);
+    assert.deepEqual(shown('eventName : ConsoleLogin'), [
+      [
+        'eventName : ConsoleLogin',
+        'read as free-text words, not a field filter (a space before ":"): write eventName:ConsoleLogin',
+      ],
+    ]);
+    assert.deepEqual(shown('-user :"bob smith" x'), [
+      [
+        'user :"bob smith"',
+        'read as free-text words, not a field filter (a space before ":"): write user:"bob smith"',
+      ],
+    ]);
+    assert.deepEqual(parseQuery('eventName : ConsoleLogin'), {
+      kind: 'and',
+      children: [
+        { kind: 'text', text: 'eventName', start: 0, end: 9 },
+        { kind: 'text', text: ':', start: 10, end: 11 },
+        { kind: 'text', text: 'ConsoleLogin', start: 12, end: 24 },
+      ],
+    });
+    for (const q of ['eventName: ConsoleLogin', 'eventName:ConsoleLogin', '"a" : b', 'a b']) {
+      assert.deepEqual(shown(q), [], q);
+    }
+  });
+
   it('locates each suspicious term once, even when an alias expands into several', () => {
     const q = 'usr:bob OR (eventName:x -evnt:y) user:alice';
     const warnings = queryWarnings(parseQuery(q));
