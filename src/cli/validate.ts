@@ -57,13 +57,16 @@ Options:
   --strict             exit 1 also on the other findings (broken previous-digest links, window
                        discontinuities, keys used outside their validity), and on every file a load
                        reads that no digest vouches for: logs with no digests, CloudTrail Insights
-                       files (no digest lists them), files outside the trails' folders
+                       files (no digest lists them), files outside the trails' folders, and with
+                       --trail-arn the logs another trail's digests list (not hashed then)
 
 Exit codes: 0 all valid; 1 anything INVALID or UNVERIFIED, a log NOT VALIDATED (in the window but
-listed by no digest where one was due, or with data after what its digest hashes), an object in a
-trail's folders (CloudTrail/, CloudTrail-Insight/, CloudTrail-Digest/) that CloudTrail did not
-deliver there (a .json, evil.json.gz, a sub-folder, a file above the day folders) or a digest
-deleted (signature on record, file gone); 2 bad arguments or unreadable input.`;
+listed by no digest where one was due, in a region or member account holding none of the digests
+of a trail whose digests show it delivers there, or with data after what its digest hashes), an
+object in a trail's folders (CloudTrail/, CloudTrail-Insight/, CloudTrail-Digest/) that
+CloudTrail did not deliver there (a .json, evil.json.gz, a sub-folder, a file above the day
+folders) or a digest deleted (signature on record, file gone); 2 bad arguments or unreadable
+input.`;
 
 function openS3(uri: string, access: S3Access): S3Source {
   const source = openS3Uri(uri, access);

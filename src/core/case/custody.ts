@@ -136,7 +136,10 @@ export class ValidationVerdicts {
     if (foreign) return { verdict: 'invalid', reason: foreign.message };
     const findings = this.findings.get(key) ?? this.findings.get(fileNameOf(key)) ?? [];
     const notValidated = findings.find(
-      (f) => f.kind === 'unlisted-log' || f.kind === 'chain-truncated',
+      (f) =>
+        f.kind === 'unlisted-log' ||
+        f.kind === 'chain-truncated' ||
+        f.kind === 'region-digests-missing',
     );
     if (notValidated) return { verdict: 'invalid', reason: notValidated.message };
     const uncovered = findings.find((f) => f.kind === 'no-digests' || f.kind === 'awaiting-digest');

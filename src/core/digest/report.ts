@@ -143,6 +143,16 @@ function notValidatedWhy(c: DigestCounts): string {
   return why.join(', ');
 }
 
+/**
+ * Findings of logs NOT VALIDATED for want of the digest that should list them, each log named
+ * (chain-truncated: after the newest digest; region-digests-missing: a region of a trail that
+ * delivers beyond it with none of its digests).
+ */
+export const LOGS_NAMED_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
+  'chain-truncated',
+  'region-digests-missing',
+]);
+
 /** How many files of a notice (UNVOUCHED_NOTICES) are named one a line. */
 export const NOTICE_FILES_NAMED = 20;
 
@@ -171,7 +181,7 @@ export function writeFindings(findings: Finding[], sink: TextSink): void {
         );
     }
     // Each log that is NOT VALIDATED for want of its digest is named on a line of its own.
-    if (f.kind === 'chain-truncated')
+    if (LOGS_NAMED_FINDINGS.has(f.kind))
       for (const key of f.keys ?? [])
         sink.out(
           `${FINDING_PREFIX}\t${f.kind}\tNOT VALIDATED: log file ${lineText(key)} is listed by no digest\n`,
@@ -183,6 +193,7 @@ export function writeFindings(findings: Finding[], sink: TextSink): void {
 export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
   'unlisted-log',
   'chain-truncated',
+  'region-digests-missing',
   'log-trailing-data',
   'foreign-file',
   'backfill-invalid',
@@ -195,22 +206,35 @@ export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>
   'key-outside-validity',
 ]);
 
+/** Findings outside the chains that fail the validation (NOT VALIDATED files, deleted digests). */
+export const FAILING_REPORT_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
+  'deleted-digest',
+  'foreign-file',
+  'region-digests-missing',
+]);
+
 /**
  * 0 when everything validated; 1 when anything is INVALID or UNVERIFIED, a log is NOT VALIDATED
- * (listed by no digest where one was due), a digest was deleted or a file CloudTrail did not
- * deliver lies in a trail's folders (chainFailed, or a report finding), and, when
- * strict, when any other tampering finding or one outside the chains exists (among them the
- * files a load reads that no digest vouches for: no-digests, outside-trails, insights-unvouched).
+ * (listed by no digest where one was due, or in a region of a trail that delivers beyond it with
+ * none of its digests), a digest was deleted or a file CloudTrail did not deliver lies in a
+ * trail's folders (chainFailed, or a report finding), and, when strict, when any other tampering
+ * finding or one outside the chains exists (among them the files a load reads that no digest
+ * vouches for: no-digests, outside-trails, insights-unvouched, and those of another trail not
+ * checked with --trail-arn: other-trail-logs).
  */
 export function exitCodeOf(report: ValidationReport, strict = false): number {
   if (report.chains.some(chainFailed)) return 1;
-  if (report.findings.some((f) => f.kind === 'deleted-digest' || f.kind === 'foreign-file'))
-    return 1;
+  if (report.findings.some((f) => FAILING_REPORT_FINDINGS.has(f.kind))) return 1;
   // Logs no digest ever covered (validation was off) are not tampering, but --strict wants them covered.
   if (
     strict &&
     report.chains.some((c) =>
-      c.findings.some((f) => TAMPERING_FINDINGS.has(f.kind) || f.kind === 'no-digests'),
+      c.findings.some(
+        (f) =>
+          TAMPERING_FINDINGS.has(f.kind) ||
+          f.kind === 'no-digests' ||
+          f.kind === 'other-trail-logs',
+      ),
     )
   )
     return 1;

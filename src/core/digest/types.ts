@@ -95,6 +95,19 @@ export type FindingKind =
   /** Log objects delivered when no digest chain ran: before a chain's first digest, in a gap, or in a region with no digests at all. */
   | 'no-digests'
   /**
+   * Log objects in the window of a region (or an organization trail's member account) that holds
+   * none of a trail's digests although that trail's digests show it delivers beyond one region
+   * (a chain whose region is not its home region) or one account (an organization trail):
+   * validation is set for a whole trail, so the region's digests were most likely deleted. NOT
+   * VALIDATED (not no-digests).
+   */
+  | 'region-digests-missing'
+  /**
+   * With --trail-arn: log objects in the chosen trail's folders that another trail's valid digests
+   * list. They are that trail's, so they are not hashed here: said, not failed (--strict fails).
+   */
+  | 'other-trail-logs'
+  /**
    * A listed log with bytes after its first gzip member: the digest's hash (and the AWS CLI)
    * covers only that member, but gunzip, and so every view of the events, reads an appended
    * member as more records.

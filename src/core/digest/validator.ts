@@ -20,6 +20,7 @@ import {
   ForeignObject,
   groupKey,
   inventoryScope,
+  LogGroupId,
   LogObject,
   scopeCovers,
   parseTrailArn,
@@ -267,15 +268,29 @@ export async function validateInventory(
   // what they list (verified, its logs not hashed, nothing reported), so its logs are not taken
   // for logs no digest lists.
   const chosenGroups = new Set(chains.map((c) => groupKey(c.id)));
-  const neighbours = inventory.chains.filter(
-    (c) => inScope(c) && !ofTrail(c) && chosenGroups.has(groupKey(c.id)),
-  );
   const endTime = options.endTime ?? Date.now();
   const startTime = options.startTime ?? defaultStart(chains, inventory, endTime);
   if (startTime > endTime)
     throw new ValidationAbort(
       'Invalid time range specified: start-time must occur before end-time',
     );
+  // Where a trail delivers digests, shown by the chosen trail's chains (or every trail's) with a
+  // digest among the window's candidates (§5.2).
+  const trailsMissingFrom = deliveringTrails(
+    inventory.chains.filter(
+      (c) =>
+        ofTrail(c) &&
+        c.digests.some((d) => d.nameTime >= startTime && d.nameTime <= endTime + HOUR),
+    ),
+  );
+  // So too, with --trail-arn, another trail's chain in a folder where the chosen trail's digests
+  // are due but missing (trailsMissingFrom): its logs are not taken for the chosen trail's.
+  const neighbours = inventory.chains.filter(
+    (c) =>
+      inScope(c) &&
+      !ofTrail(c) &&
+      (chosenGroups.has(groupKey(c.id)) || (!!arn && trailsMissingFrom(c.id).length > 0)),
+  );
   const inWindow = (l: LogObject) => l.nameTime >= startTime && l.nameTime <= endTime;
   // An object above a day folder has no day: it is in every window.
   const dayInWindow = (f: ForeignObject) =>
@@ -331,28 +346,49 @@ export async function validateInventory(
     const group = all.filter((w) => groupKey(w.chain.id) === gk);
     const logs = (inventory.logs.get(gk) ?? []).filter(inWindow);
     coverageFindings(source, reports[i], logs, group, endTime, dueBy);
+    if (arn) otherTrailFindings(reports[i], logs, group, arn);
     foreignFindings(reports[i], (inventory.foreign.get(gk) ?? []).filter(dayInWindow), group);
   }
   for (const [i, walker] of walkers.entries())
     deletedDigestFindings(reports[i], walker, options.signatures, startTime, endTime);
 
+  // Logs of a folder with no digest chain of the chosen trails: NOT VALIDATED where a trail's
+  // digests show it delivers there too (region-digests-missing), else validation was off there
+  // (no-digests). With --trail-arn, a folder holding only other trails' chains is theirs to judge,
+  // unless the chosen trail's digests are due there: then what those chains list is theirs.
   const findings: Finding[] = [];
   const chainGroups = new Set(inventory.chains.map((c) => groupKey(c.id)));
   for (const [gk, group] of inventory.groups) {
     const logs = inventory.logs.get(gk) ?? [];
-    if (chainGroups.has(gk) || !logs.length) continue;
+    if (chosenGroups.has(gk) || !logs.length) continue;
     if (options.region && group.region !== options.region) continue;
     if (options.accountId && group.accountId !== options.accountId) continue;
-    const uncovered = logs.filter(inWindow);
+    const missing = trailsMissingFrom(group);
+    if (chainGroups.has(gk) && !(arn && missing.length)) continue;
+    const theirs = new Set<string>();
+    for (const w of listers)
+      if (groupKey(w.chain.id) === gk) for (const k of w.listedLogs) theirs.add(k);
+    const uncovered = logs.filter((l) => inWindow(l) && !theirs.has(l.key));
     if (!uncovered.length) continue;
     const where = accountKindPrefix({ ...group, kind: 'log' }) + `${group.region}/`;
-    findings.push({
-      kind: 'no-digests',
-      message: `${uncovered.length} log file(s) under ${where} have no digest files at all (log file validation off, or digests deleted)`,
+    const span = {
       from: iso(minOf(uncovered.map((l) => l.nameTime))),
       to: iso(maxOf(uncovered.map((l) => l.nameTime))),
       keys: uncovered.map((l) => l.key),
-    });
+    };
+    findings.push(
+      missing.length
+        ? {
+            kind: 'region-digests-missing',
+            message: `${uncovered.length} log file(s) under ${where} in the window are NOT VALIDATED: ${missingDigestsWhy(group, missing)}; validation is set for a whole trail, so the digests of this region may have been deleted, or these logs come from another trail that does not validate`,
+            ...span,
+          }
+        : {
+            kind: 'no-digests',
+            message: `${uncovered.length} log file(s) under ${where} have no digest files at all (log file validation off, or digests deleted)`,
+            ...span,
+          },
+    );
   }
   // Foreign objects where no chain's report takes them: a region folder without any digest chain,
   // or a file above the region folders (an account's, its kind folders, AWSLogs/). A folder with
@@ -401,6 +437,86 @@ export async function validateInventory(
         `${k.file}: the key listed with fingerprint ${k.fingerprint} does not hash to that fingerprint (MD5 of its Value)`,
     );
   return { source: source.label, chains: reports, findings, keyWarnings };
+}
+
+/**
+ * From the digest chains of the trails, what answers, for a log folder (a group), the trails whose
+ * digests show they deliver there though none of their chains is there, each as its chains: one of
+ * the same key prefix and organization (and account, unless an organization trail) with a chain
+ * of a region other than its home region (a multi-region trail delivers to every region), or an
+ * organization trail when the folder is of its home region (it delivers for every member
+ * account). Validation is set for a whole trail, so the folder's digests of such a trail were most
+ * likely deleted. A single-region trail (or no digest at all) shows nothing about another region.
+ */
+function deliveringTrails(chains: DigestChain[]): (group: LogGroupId) => ChainId[][] {
+  // By the folders a trail can deliver to (prefix, organization, and account unless an
+  // organization trail), then by trail: one pass, so a bucket of many chains costs no more.
+  const where = (g: LogGroupId) =>
+    [g.prefix, g.organizationId ?? '', g.organizationId ? '' : g.accountId].join('|');
+  const trails = new Map<string, Map<string, ChainId[]>>();
+  for (const { id } of chains) {
+    const byTrail = trails.get(where(id)) ?? new Map<string, ChainId[]>();
+    trails.set(where(id), byTrail);
+    const tk = `${id.trailName}|${id.homeRegion}`;
+    const ids = byTrail.get(tk) ?? [];
+    byTrail.set(tk, ids);
+    ids.push(id);
+  }
+  return (group) => {
+    const gk = groupKey(group);
+    return [...(trails.get(where(group))?.values() ?? [])].filter(
+      (ids) =>
+        !ids.some((id) => groupKey(id) === gk) &&
+        ids.some(
+          (id) =>
+            id.region !== id.homeRegion || (!!id.organizationId && group.region === id.homeRegion),
+        ),
+    );
+  };
+}
+
+/** Why a folder's logs are NOT VALIDATED (region-digests-missing): which trails deliver digests where. */
+function missingDigestsWhy(group: LogGroupId, trails: ChainId[][]): string {
+  const trail = (ids: ChainId[]) => `${ids[0].trailName} (home ${ids[0].homeRegion})`;
+  const where = (ids: ChainId[]) => {
+    const others = ids
+      .map((id) => (id.accountId === group.accountId ? id.region : `${id.accountId} ${id.region}`))
+      .sort();
+    return `${others.length} other region(s) (${others.join(', ')})`;
+  };
+  if (trails.length === 1)
+    return `no digest of trail ${trail(trails[0])} covers them, yet that trail delivers digests for ${where(trails[0])}`;
+  return `no digest of trails ${trails.map(trail).join(', ')} covers them, yet each delivers digests for other regions (${trails.map((ids) => `${ids[0].trailName}: ${where(ids)}`).join('; ')})`;
+}
+
+/**
+ * With --trail-arn: the logs of a chosen chain's folder that only another trail's valid digests
+ * list are that trail's, so none of them is hashed here; a notice counts them (other-trail-logs).
+ */
+function otherTrailFindings(
+  report: ChainReport,
+  logs: LogObject[],
+  walkers: ChainWalker[],
+  arn: TrailArn,
+): void {
+  const ours = new Set<string>();
+  for (const w of walkers) if (!w.listOnly) for (const k of w.listedLogs) ours.add(k);
+  const trails = new Set<string>();
+  let count = 0;
+  for (const l of logs) {
+    if (ours.has(l.key)) continue;
+    const by = walkers.filter((w) => w.listOnly && w.listedLogs.has(l.key));
+    if (!by.length) continue;
+    count++;
+    for (const w of by) trails.add(w.chain.id.trailName);
+  }
+  if (!count) return;
+  const c = report.chain;
+  const names = [...trails].sort().join(', ');
+  report.findings.push({
+    kind: 'other-trail-logs',
+    message: `${count} log file(s) under ${accountKindPrefix({ ...c, kind: 'log' })}${c.region}/ in the window are listed by the digests of ${trails.size === 1 ? 'another trail' : 'other trails'} (${names}) and were not checked: validating trail ${arn.trailName}, their hashes were not compared (validate without --trail-arn to check them)`,
+  });
 }
 
 /**
@@ -504,7 +620,7 @@ class ChainWalker {
     trailArn: string,
     private readonly limiter: Limiter,
     /** Only what the chain's digests list is wanted (another trail's chain in the same folder): its logs are not read. */
-    private readonly listOnly = false,
+    readonly listOnly = false,
   ) {
     this.report = {
       chain: chain.id,

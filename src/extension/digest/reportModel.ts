@@ -8,9 +8,11 @@ import {
   ChainReport,
   coverageSummary,
   DigestVerdict,
+  FAILING_REPORT_FINDINGS,
   Finding,
   FindingKind,
   LogVerdict,
+  LOGS_NAMED_FINDINGS,
   NOTICE_FILES_NAMED,
   TAMPERING_FINDINGS,
   UNVOUCHED_NOTICES,
@@ -112,7 +114,7 @@ export function renderReport(report: ValidationReport, ctx: RenderContext): Rend
   );
   // Failures outside every chain (a file CloudTrail never writes where it lies, a deleted digest)
   // fail the validation too: the line above must not read as all valid.
-  const outside = report.findings.filter((f) => NOT_VALIDATED_FINDINGS.has(f.kind)).length;
+  const outside = report.findings.filter((f) => FAILING_REPORT_FINDINGS.has(f.kind)).length;
   if (outside)
     push(
       `${outside} more outside the chains: files NOT VALIDATED or digests deleted (see Other findings); the validation fails`,
@@ -178,7 +180,9 @@ export function renderReport(report: ValidationReport, ctx: RenderContext): Rend
   function renderFinding(f: Finding): void {
     push(`   FINDING ${f.kind}: ${f.message}`);
     if (f.localPath) pathLine('        ', f.localPath);
-    if (!UNVOUCHED_NOTICES.has(f.kind)) return;
+    // Outside a chain, the logs NOT VALIDATED have no chain's Problems entry to find them by.
+    if (!UNVOUCHED_NOTICES.has(f.kind) && !(LOGS_NAMED_FINDINGS.has(f.kind) && !f.localPath))
+      return;
     // The files no digest vouches for, the first of them as in the CLI's text.
     const keys = f.keys ?? [];
     for (const key of keys.slice(0, NOTICE_FILES_NAMED)) {
@@ -215,6 +219,7 @@ export interface PlannedProblem {
 const NOT_VALIDATED_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
   'unlisted-log',
   'chain-truncated',
+  'region-digests-missing',
   'log-trailing-data',
   'foreign-file',
   'backfill-invalid',
@@ -263,24 +268,29 @@ export function planProblems(
       const severity = NOT_VALIDATED_FINDINGS.has(f.kind) ? 'error' : 'warning';
       const p = f.localPath ?? (f.key ? digestPaths.get(f.key) : undefined);
       if (p && exists(p)) out.push({ path: p, severity, message: f.message, code: f.kind });
-      if (f.kind !== 'chain-truncated' || !localPathOf) continue;
-      for (const key of f.keys ?? []) {
-        const own = localPathOf(key);
-        if (own && exists(own))
-          out.push({
-            path: own,
-            severity,
-            message:
-              'Log file NOT VALIDATED: no digest lists it, and the digest after the newest was due (deleted?)',
-            code: f.kind,
-          });
-      }
+      if (f.kind === 'chain-truncated')
+        eachLog(
+          f,
+          'Log file NOT VALIDATED: no digest lists it, and the digest after the newest was due (deleted?)',
+        );
     }
   }
   // Files CloudTrail never writes where they lie, outside any chain's folders (foreign-file).
   for (const f of report.findings)
     if (f.kind === 'foreign-file' && f.localPath && exists(f.localPath))
       out.push({ path: f.localPath, severity: 'error', message: f.message, code: f.kind });
+    else if (f.kind === 'region-digests-missing')
+      eachLog(
+        f,
+        'Log file NOT VALIDATED: its region holds none of the digests of a trail that delivers them for other regions (deleted?)',
+      );
+  /** An error on each log a finding names (by key) that is here. */
+  function eachLog(f: Finding, message: string): void {
+    for (const key of f.keys ?? []) {
+      const own = localPathOf?.(key);
+      if (own && exists(own)) out.push({ path: own, severity: 'error', message, code: f.kind });
+    }
+  }
   // A message quotes keys and names from the evidence: shown as every view shows them (lineText).
   return out.map((p) => ({ ...p, message: lineText(p.message) }));
 }
@@ -305,6 +315,9 @@ export function suspiciousLogKeys(report: ValidationReport): string[] {
         for (const k of f.keys ?? []) keys.add(k);
     }
   }
-  for (const f of report.findings) if (f.kind === 'foreign-file' && f.key) keys.add(f.key);
+  for (const f of report.findings) {
+    if (f.kind === 'foreign-file' && f.key) keys.add(f.key);
+    if (f.kind === 'region-digests-missing') for (const k of f.keys ?? []) keys.add(k);
+  }
   return [...keys];
 }
