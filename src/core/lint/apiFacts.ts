@@ -47,6 +47,7 @@ export const DOCS = {
     'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html',
   terraformTrail:
     'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudtrail',
+  terraformCount: 'https://developer.hashicorp.com/terraform/language/meta-arguments/count',
   terraformEventDataStore:
     'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudtrail_event_data_store',
   eventDataStore:

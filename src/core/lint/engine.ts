@@ -157,7 +157,7 @@ export function lintDocument(doc: ConfigDocument, options: EngineOptions = {}): 
   for (const target of targets) {
     const ctx = { text, target, syntax: doc.syntax, report: reporter(target.shape !== 'output') };
     for (const rule of enabled) {
-      if (!rule.check) continue;
+      if (!rule.check || (target.noInstances && !rule.judgesUncreated)) continue;
       current = rule.meta;
       try {
         rule.check(ctx);

@@ -2,7 +2,7 @@
 // holds: CLI inputs (--cli-input-json), CLI/API outputs, AWS::CloudTrail::Trail resources of
 // CloudFormation templates, and Terraform's JSON forms (formats/terraform.ts). Each becomes a
 // Target the rules inspect.
-import { terraformJsonTargets } from './formats/terraform';
+import { terraformJsonTargets, type NoInstances } from './formats/terraform';
 import {
   CFN_NAMES,
   EVENT_DATA_STORE_DEFAULTS,
@@ -48,6 +48,12 @@ export interface Target {
   anchor?: Node | { offset: number; length: number };
   /** How the document spells an API name (Terraform: `EnableLogFileValidation` is `enable_log_file_validation`). */
   spell?: (apiName: string) => string;
+  /**
+   * Terraform: the `count` / `for_each` argument by which the resource gets no instance. Such a
+   * target is not judged: only the rules that say so (terraform-not-created) or that state what
+   * Terraform refuses whatever the count look at it (Rule.judgesUncreated).
+   */
+  noInstances?: NoInstances;
   /** Derived views of the target that rules share during one lint run (see selectors.ts). */
   views?: unknown;
 }

@@ -34,6 +34,11 @@ export interface Rule {
   check?(ctx: RuleContext): void;
   /** Once over the whole document, when it holds a recognised configuration. */
   checkDocument?(ctx: DocumentContext): void;
+  /**
+   * `check` also runs over a Terraform resource that gets no instance (Target.noInstances), which
+   * the other rules pass over: what is wrong with it is only what Terraform refuses whatever the count.
+   */
+  judgesUncreated?: boolean;
 }
 
 export function defineRule(

@@ -101,6 +101,7 @@ describe('lint: equivalent JSON, YAML, Terraform and Terraform JSON renderings',
       // JSON and YAML; Terraform refuses an argument set twice itself (hcl-syntax).
       'repeated-key',
       'terraform-required-argument',
+      'terraform-not-created',
     ];
     const missing = RULES.filter(
       (r) =>

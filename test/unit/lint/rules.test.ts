@@ -17,6 +17,7 @@ import {
   mgmt,
   putAdvanced,
   putBasic,
+  ruleIds,
 } from './helpers';
 import { withLintRules } from '../../../scripts/lintRulesSetting';
 
@@ -787,6 +788,84 @@ describe('lint rules: trail settings', () => {
     expectQuiet(cfn({ IsLogging: true }), 'terraform-required-argument');
   });
 
+  it('terraform-not-created: a resource with count = 0 or an empty for_each is not judged, in HCL and in JSON', async () => {
+    await loadHclParser();
+    // Settings that would give findings (single-Region, no KMS key, a two-letter name) if it existed.
+    const tf = (meta: string, type = 'aws_cloudtrail') =>
+      `resource "${type}" "off" {\n  ${meta}\n  name           = "x"\n  s3_bucket_name = "logs"\n}\n`;
+    const cases: [string, string][] = [
+      [
+        'count = 0',
+        '`count = 0`: Terraform creates no instance of this resource, so none of its settings is checked.',
+      ],
+      [
+        'for_each = {}',
+        '`for_each = {}` is empty: Terraform creates no instance of this resource, so none of its settings is checked.',
+      ],
+      [
+        'for_each = toset([ ])',
+        '`for_each = toset([])` is empty: Terraform creates no instance of this resource, so none of its settings is checked.',
+      ],
+      [
+        'for_each = tomap({})',
+        '`for_each = tomap({})` is empty: Terraform creates no instance of this resource, so none of its settings is checked.',
+      ],
+      [
+        'for_each = []',
+        '`for_each = []` is a list, which Terraform refuses (for_each takes a map or a set of strings, such as toset([])): no instance is created, so none of its settings is checked.',
+      ],
+    ];
+    for (const [meta, message] of cases) {
+      const text = tf(meta);
+      assert.deepEqual(
+        lint(text).map((f) => [f.ruleId, f.severity, f.message, f.start.line]),
+        [['terraform-not-created', 'info', message, 2]],
+        meta,
+      );
+    }
+    expectFires(
+      tf('count = 0', 'aws_cloudtrail_event_data_store').replace(/  s3_bucket_name.*\n/, ''),
+      'terraform-not-created',
+      1,
+    );
+    // What Terraform itself refuses whatever the count still is: a required argument missing.
+    assert.deepEqual(
+      ruleIds('resource "aws_cloudtrail" "off" {\n  count = 0\n  name  = "audit"\n}\n'),
+      ['terraform-not-created', 'terraform-required-argument'],
+    );
+    // A count known only when applied, or one or more instances: judged as written.
+    for (const meta of [
+      'count = var.enabled ? 1 : 0',
+      'count = 1',
+      'for_each = var.trails',
+      'for_each = toset(["a"])',
+    ]) {
+      const ids = ruleIds(tf(meta));
+      assert.ok(!ids.includes('terraform-not-created'), meta);
+      assert.ok(ids.includes('not-multi-region') && ids.includes('trail-name'), meta);
+    }
+    // Terraform JSON syntax: the same.
+    const tfJson = (meta: Record<string, unknown>) =>
+      json({
+        resource: { aws_cloudtrail: { off: { ...meta, name: 'x', s3_bucket_name: 'logs' } } },
+      });
+    for (const meta of [
+      { count: 0 },
+      { count: '0' },
+      { for_each: {} },
+      { for_each: [] },
+      { for_each: '${toset([])}' },
+    ])
+      assert.deepEqual(ruleIds(tfJson(meta)), ['terraform-not-created'], JSON.stringify(meta));
+    for (const meta of [
+      { count: 1 },
+      { count: '${var.n}' },
+      { for_each: { a: 1 } },
+      { for_each: '${var.x}' },
+    ])
+      assert.ok(ruleIds(tfJson(meta)).includes('not-multi-region'), JSON.stringify(meta));
+  });
+
   it('cfn-unknown-property: a property AWS::CloudTrail::Trail does not have, misspelt case fixed', () => {
     const { KMSKeyId, ...rest } = goodCfnProps();
     const [f] = expectFires(cfn({ ...rest, KmsKeyId: KMSKeyId }), 'cfn-unknown-property', 1);
@@ -1161,11 +1240,12 @@ describe('lint rules: coverage', () => {
   it('every rule has a title, a description and an AWS documentation link; posture rules name their controls', () => {
     for (const { meta } of RULES) {
       assert.ok(meta.title && meta.description.length > 40, meta.id);
-      // Terraform's own rules link to the AWS provider's documentation, where its requirements are stated.
+      // Terraform's own rules link to the AWS provider's documentation, where its requirements are
+      // stated, or to the Terraform language's.
       assert.match(
         meta.docUrl,
         meta.id.startsWith('terraform-')
-          ? /^https:\/\/registry\.terraform\.io\/providers\/hashicorp\/aws\//
+          ? /^https:\/\/(?:registry\.terraform\.io\/providers\/hashicorp\/aws\/|developer\.hashicorp\.com\/terraform\/language\/)/
           : /^https:\/\/docs\.aws\.amazon\.com\//,
         meta.id,
       );

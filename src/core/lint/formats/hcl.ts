@@ -13,7 +13,13 @@ import type { Node as TsNode } from 'web-tree-sitter';
 import type { Target } from '../recognise';
 import type { Node } from '../tree';
 import { arrayNode, objectNode, propertyNode, scalarNode } from './model';
-import { RESOURCE_TYPES, terraformTarget, type BlockSchema } from './terraform';
+import {
+  noInstances,
+  RESOURCE_TYPES,
+  terraformTarget,
+  type BlockSchema,
+  type NoInstances,
+} from './terraform';
 import type { SourceComment, SyntaxProblem } from './types';
 
 // The CommonJS build, by `require`: the ES module one finds its files through import.meta.url,
@@ -316,6 +322,8 @@ function blockObject(
   errors: SyntaxProblem[],
   blockStart = c.startIndex,
   blockEnd = c.endIndex,
+  /** Told of each argument the schema does not read: its name, and where it and its value start and end. */
+  other?: (name: string, start: number, valueStart: number, end: number) => void,
 ): Node {
   const props: Node[] = [];
   let nulls: Map<string, Node> | undefined;
@@ -364,6 +372,7 @@ function blockObject(
     const known = schema.attributes[head[1]] ?? (schema.keepUnknown ? head[1] : undefined);
     if (known === undefined) {
       argument(head[1], start);
+      other?.(head[1], start, start + head[0].length, end);
       return true; // not read
     }
     const literal = literalFromText(text, start + head[0].length, end);
@@ -393,6 +402,7 @@ function blockObject(
     let nameStart = 0;
     let eq: number | undefined;
     let value: Node | undefined;
+    let valueStart: number | undefined;
     eachChild(c, () => {
       const ct = c.nodeType;
       if (ct === 'identifier' && name === undefined) {
@@ -400,13 +410,18 @@ function blockObject(
         name = text.slice(c.startIndex, c.endIndex);
       } else if (ct === '=') eq = c.startIndex;
       else if (ct === 'expression' && name !== undefined) {
+        valueStart = c.startIndex;
         const api = schema.attributes[name] ?? (schema.keepUnknown ? name : undefined);
         if (api !== undefined) value = expressionValue(c, text);
       }
     });
     if (name === undefined) return;
     argument(name, nameStart);
-    if (value === undefined) return;
+    if (value === undefined) {
+      if (valueStart !== undefined && !(name in schema.attributes))
+        other?.(name, start, valueStart, end);
+      return;
+    }
     const api = schema.attributes[name] ?? name;
     if (value.type === 'null') {
       (nulls ??= new Map()).set(api, value); // `x = null` is Terraform's "not set"
@@ -651,13 +666,33 @@ export function readHcl(text: string, options: ReadHclOptions = {}): HclDocument
               ? RESOURCE_TYPES[parts.labels[0].text]
               : undefined;
           if (!type) return;
-          const object = blockObject(c, type.schema, text, parts, plain, errors);
+          let none: NoInstances | undefined;
+          const object = blockObject(
+            c,
+            type.schema,
+            text,
+            parts,
+            plain,
+            errors,
+            undefined,
+            undefined,
+            (name, argStart, valueStart, end) =>
+              (none ??= noInstances(
+                name,
+                text.slice(valueStart, end),
+                argStart,
+                endBefore(text, end) - argStart,
+              )),
+          );
           const header = parts.labels[parts.labels.length - 1];
           targets.push(
-            terraformTarget(type, object, 'terraform', {
-              offset: start,
-              length: header.end - start,
-            }),
+            terraformTarget(
+              type,
+              object,
+              'terraform',
+              { offset: start, length: header.end - start },
+              none,
+            ),
           );
         });
       } while (c.gotoNextSibling());

@@ -7,7 +7,8 @@
 //
 // Nothing is evaluated: a variable, local, function call, reference or `${…}` template is an
 // opaque value, a `dynamic` block makes its block list opaque, `count` / `for_each` are ignored
-// (every instance has the configuration written). Absent arguments take Terraform's defaults.
+// (every instance has the configuration written) unless they are written as a literal that makes
+// no instance (`count = 0`, `for_each = {}`: noInstances). Absent arguments take Terraform's defaults.
 import { CFN_NAMES, EVENT_DATA_STORE_NAMES, type SettingNames } from '../names';
 import type { Resource, Target } from '../recognise';
 import { prop, properties, propKey, stringValue, type Node } from '../tree';
@@ -138,14 +139,88 @@ export function terraformName(apiName: string): string {
   return TERRAFORM_NAMES.get(apiName) ?? apiName;
 }
 
+/**
+ * A resource whose `count` or `for_each` is written as a literal that makes no instance: `count =
+ * 0`, `for_each` an empty map or set (`{}`, `tomap({})`, `toset([])`), or `for_each = []`, a list,
+ * which Terraform refuses (it takes a map or a set of strings), so nothing is created either.
+ */
+export interface NoInstances {
+  /** The argument, `count = 0`. */
+  offset: number;
+  length: number;
+  /** The argument as written, spaces removed (`for_each = toset([])`). */
+  written: string;
+  /** Why: no instance asked for, an empty collection, a list Terraform refuses. */
+  why: 'zero' | 'empty' | 'list';
+}
+
+/**
+ * Whether `argument` (`count`, `for_each`) set to `expression` (HCL's text) makes no instance of
+ * its resource; undefined when it may make some or only evaluating would tell (`var.enabled ? 1 :
+ * 0`). The argument spans `offset`..`offset + length`.
+ */
+export function noInstances(
+  argument: string,
+  expression: string,
+  offset: number,
+  length: number,
+): NoInstances | undefined {
+  const e = expression.replace(/\s+/g, '');
+  let why: NoInstances['why'] | undefined;
+  // A count is a number; the string "0" converts to one.
+  if (argument === 'count') why = /^(?:0+(?:\.0*)?|"0+")$/.test(e) ? 'zero' : undefined;
+  else if (argument === 'for_each')
+    why = /^(?:\{\}|tomap\(\{\}\)|toset\(\[\]\))$/.test(e)
+      ? 'empty'
+      : e === '[]'
+        ? 'list'
+        : undefined;
+  return why && { offset, length, written: `${argument} = ${e}`, why };
+}
+
+/** The HCL expression a Terraform JSON value stands for, when noInstances can read it. */
+function jsonExpression(v: Node): string | undefined {
+  switch (v.type) {
+    case 'number':
+      return String(v.value);
+    case 'string': {
+      // A template that is one interpolation is that expression; any other string is a literal.
+      const s = v.value as string;
+      const only = /^\$\{([^]*)\}$/.exec(s);
+      if (only && !only[1].includes('${')) return only[1];
+      return isTemplate(s) ? undefined : JSON.stringify(s);
+    }
+    case 'object':
+      return v.children?.length ? undefined : '{}';
+    case 'array':
+      return v.children?.length ? undefined : '[]';
+    default:
+      return undefined;
+  }
+}
+
+/** noInstances over a Terraform JSON resource body (configuration in JSON syntax). */
+function jsonNoInstances(body: Node): NoInstances | undefined {
+  for (const { key, value, property } of properties(body)) {
+    if (key !== 'count' && key !== 'for_each') continue;
+    const expression = jsonExpression(value);
+    const none =
+      expression !== undefined && noInstances(key, expression, property.offset, property.length);
+    if (none) return none;
+  }
+  return undefined;
+}
+
 /** A Terraform target of `type` over the mapped `object`. */
 export function terraformTarget(
   type: ResourceType,
   object: Node,
   kind: 'terraform' | 'terraform-plan',
   anchor: Node | { offset: number; length: number },
+  none?: NoInstances,
 ): Target {
   return {
+    ...(none && { noInstances: none }),
     kind,
     // A plan describes what Terraform computed from the configuration: editing it changes nothing.
     shape: kind === 'terraform' ? 'template' : 'output',
@@ -383,7 +458,13 @@ function configTargets(resourceNode: Node): Target[] {
         for (const { keyNode, value } of properties(named)) {
           for (const body of objects(value))
             targets.push(
-              terraformTarget(type, mapJsonBlock(body, type.schema, false), 'terraform', keyNode),
+              terraformTarget(
+                type,
+                mapJsonBlock(body, type.schema, false),
+                'terraform',
+                keyNode,
+                jsonNoInstances(body),
+              ),
             );
         }
       }

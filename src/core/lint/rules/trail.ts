@@ -2,7 +2,7 @@
 import { DOCS, INSIGHT_EVENT_CATEGORIES, INSIGHT_TYPES, LIMITS } from '../apiFacts';
 import { RESOURCE_TYPES } from '../formats/terraform';
 import { anchorOf, cloudTrailResources, readableProperties, spellingOf } from '../recognise';
-import { defineDocumentRule, defineRule } from '../rule';
+import { defineDocumentRule, defineRule, type Rule } from '../rule';
 import { managementEventCoverage } from '../selectors';
 import {
   arrayItems,
@@ -404,28 +404,62 @@ export const repeatedKey = defineDocumentRule(
   },
 );
 
-export const terraformRequiredArgument = defineRule(
-  {
-    id: 'terraform-required-argument',
-    group: 'correctness',
-    severity: 'error',
-    title: 'aws_cloudtrail without name or s3_bucket_name (event data store without name)',
-    description:
-      'name and s3_bucket_name are required arguments of an aws_cloudtrail resource, name of an aws_cloudtrail_event_data_store: terraform validate and terraform plan reject the configuration without them.',
-    docUrl: DOCS.terraformTrail,
-  },
-  (ctx) => {
-    const t = ctx.target;
-    if (t.kind !== 'terraform') return;
-    const type = Object.values(RESOURCE_TYPES).find((r) => r.resource === t.resource)!;
-    const missing = type.required.filter((k) => !prop(t.object, k)).map(spellingOf(t));
-    if (!missing.length) return;
-    ctx.report({
-      node: anchorOf(t),
-      message: `The resource lacks the required argument${missing.length > 1 ? 's' : ''} ${missing.join(' and ')}.`,
-    });
-  },
-);
+export const terraformRequiredArgument: Rule = {
+  // terraform validate checks a resource's arguments whatever its count.
+  judgesUncreated: true,
+  ...defineRule(
+    {
+      id: 'terraform-required-argument',
+      group: 'correctness',
+      severity: 'error',
+      title: 'aws_cloudtrail without name or s3_bucket_name (event data store without name)',
+      description:
+        'name and s3_bucket_name are required arguments of an aws_cloudtrail resource, name of an aws_cloudtrail_event_data_store: terraform validate and terraform plan reject the configuration without them.',
+      docUrl: DOCS.terraformTrail,
+    },
+    (ctx) => {
+      const t = ctx.target;
+      if (t.kind !== 'terraform') return;
+      const type = Object.values(RESOURCE_TYPES).find((r) => r.resource === t.resource)!;
+      const missing = type.required.filter((k) => !prop(t.object, k)).map(spellingOf(t));
+      if (!missing.length) return;
+      ctx.report({
+        node: anchorOf(t),
+        message: `The resource lacks the required argument${missing.length > 1 ? 's' : ''} ${missing.join(' and ')}.`,
+      });
+    },
+  ),
+};
+
+export const terraformNotCreated: Rule = {
+  judgesUncreated: true,
+  ...defineRule(
+    {
+      id: 'terraform-not-created',
+      group: 'correctness',
+      severity: 'info',
+      title: 'Terraform resource with count = 0 or an empty for_each: not checked',
+      description:
+        'A resource whose count is 0, or whose for_each is an empty map or set ({}, toset([])), has no instance: Terraform creates no trail or event data store from it, so the linter judges none of its settings (it says so rather than stay silent). A for_each written as a list ([]) is refused by Terraform, which takes a map or a set of strings. A count or for_each known only when Terraform runs (var.enabled ? 1 : 0) is checked as written.',
+      docUrl: DOCS.terraformCount,
+    },
+    (ctx) => {
+      const none = ctx.target.noInstances;
+      if (!none) return;
+      const written = `\`${none.written}\``;
+      const rest = 'so none of its settings is checked.';
+      ctx.report({
+        node: none,
+        message:
+          none.why === 'zero'
+            ? `${written}: Terraform creates no instance of this resource, ${rest}`
+            : none.why === 'empty'
+              ? `${written} is empty: Terraform creates no instance of this resource, ${rest}`
+              : `${written} is a list, which Terraform refuses (for_each takes a map or a set of strings, such as toset([])): no instance is created, ${rest}`,
+      });
+    },
+  ),
+};
 
 export const TRAIL_RULES = [
   cfnRequiredProperty,
@@ -434,6 +468,7 @@ export const TRAIL_RULES = [
   yamlUnknownTag,
   repeatedKey,
   terraformRequiredArgument,
+  terraformNotCreated,
   trailName,
   s3KeyPrefixLength,
   snsTopicNameLength,
