@@ -517,6 +517,79 @@ resource "aws_cloudtrail" "audit" {
       assert.ok(!r.findings.some((f) => f.ruleId === id), id);
   });
 
+  it('reports an argument set twice in any block of the file: Terraform refuses the whole file (Attribute redefined)', () => {
+    const text = [
+      'locals {',
+      '  bucket = "a"',
+      '  bucket = "b"',
+      '}',
+      'resource "aws_s3_bucket" "logs" {',
+      '  bucket = local.bucket',
+      '  versioning {',
+      '    enabled = true',
+      '    enabled = false',
+      '  }',
+      '}',
+      'resource "aws_cloudtrail" "t" {',
+      '  name           = "audit"',
+      '  s3_bucket_name = "logs"',
+      '  lifecycle {',
+      '    prevent_destroy = true',
+      '    prevent_destroy = false',
+      '  }',
+      '  dynamic "event_selector" {',
+      '    for_each = var.selectors',
+      '    content {',
+      '      read_write_type = "All"',
+      '      read_write_type = "ReadOnly"',
+      '    }',
+      '  }',
+      '}',
+      '# the same name in two blocks, or in a block and its parent, is fine',
+      'variable "bucket" { default = "a" }',
+      'variable "name" {',
+      '  default = "a"',
+      '  validation {',
+      '    condition     = true',
+      '    error_message = "x"',
+      '  }',
+      '}',
+      'output "default" { value = { default = 1 } }',
+      '',
+    ].join('\n');
+    for (const treeOnly of [false, true]) {
+      const { errors } = readHcl(text, { treeOnly });
+      assert.deepEqual(
+        errors.map((e) => [text.slice(e.offset, e.offset + e.length), e.message]),
+        [
+          [
+            'bucket',
+            'HCL syntax error: the argument "bucket" is already set on line 2; Terraform refuses an argument set twice (Attribute redefined).',
+          ],
+          [
+            'enabled',
+            'HCL syntax error: the argument "enabled" is already set on line 8; Terraform refuses an argument set twice (Attribute redefined).',
+          ],
+          [
+            'prevent_destroy',
+            'HCL syntax error: the argument "prevent_destroy" is already set on line 16; Terraform refuses an argument set twice (Attribute redefined).',
+          ],
+          [
+            'read_write_type',
+            'HCL syntax error: the argument "read_write_type" is already set on line 22; Terraform refuses an argument set twice (Attribute redefined).',
+          ],
+        ],
+        treeOnly ? 'from the tree' : 'from the text',
+      );
+    }
+    assert.deepEqual(
+      lintText(text)
+        .findings.filter((f) => f.ruleId === 'hcl-syntax')
+        .map((f) => f.start.line),
+      [3, 9, 17, 23],
+    );
+  });
+
   it('ignores other resources, data sources and modules', () => {
     const text =
       'data "aws_cloudtrail_service_account" "main" {}\nmodule "trail" {\n  source = "./trail"\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n';

@@ -309,6 +309,84 @@ function endBefore(text: string, next: number): number {
 }
 
 /**
+ * Terraform's parser refuses a body that sets an argument twice ("Attribute redefined"), in any
+ * block of the file: an error on the second. `seen` holds where each argument of the body is first set.
+ */
+function redefinition(
+  seen: Map<string, number>,
+  name: string,
+  start: number,
+  text: string,
+  errors: SyntaxProblem[],
+): boolean {
+  const first = seen.get(name);
+  if (first === undefined) {
+    seen.set(name, start);
+    return false;
+  }
+  errors.push({
+    offset: start,
+    length: name.length,
+    message: `HCL syntax error: the argument "${name}" is already set on line ${pointAt(text, first).row + 1}; Terraform refuses an argument set twice (Attribute redefined).`,
+  });
+  return true;
+}
+
+const ARGUMENT_NAME = /[A-Za-z_][\w-]*/y;
+
+/**
+ * Arguments set twice in the bodies of the block under the cursor (one the reader does not map) and
+ * of every block nested in it; the cursor is left on the block. Without recursion: blocks may nest
+ * deeper than the stack allows. `plain`: the tree has no syntax errors (headers and attributes are
+ * recognised from the text, as blockObject does).
+ */
+function redefinedArguments(
+  c: Cursor,
+  text: string,
+  plain: boolean,
+  errors: SyntaxProblem[],
+): void {
+  if (!gotoBody(c, blockHeader(c, text, plain))) return;
+  if (!c.gotoFirstChild()) {
+    c.gotoParent();
+    return;
+  }
+  /** Per body being walked, where each of its arguments is first set. */
+  const bodies: Map<string, number>[] = [new Map()];
+  for (;;) {
+    // Without syntax errors, a child that starts with `#` or `/` is a comment, and one that starts
+    // with a name and `=` an attribute (as in blockObject): most children need no type asked.
+    const start = c.startIndex;
+    const first = text.charCodeAt(start);
+    ATTRIBUTE_HEAD.lastIndex = start;
+    const t = !plain
+      ? c.nodeType
+      : first === 35 /* # */ || first === 47 /* / */
+        ? 'comment'
+        : ATTRIBUTE_HEAD.test(text)
+          ? 'attribute'
+          : c.nodeType;
+    if (t === 'attribute') {
+      ARGUMENT_NAME.lastIndex = start;
+      const name = ARGUMENT_NAME.exec(text);
+      if (name) redefinition(bodies[bodies.length - 1], name[0], start, text, errors);
+    } else if (t === 'block' && gotoBody(c, blockHeader(c, text, plain))) {
+      if (c.gotoFirstChild()) {
+        bodies.push(new Map());
+        continue;
+      }
+      c.gotoParent(); // an empty body: back on its block
+    }
+    while (!c.gotoNextSibling()) {
+      bodies.pop();
+      c.gotoParent(); // the body
+      c.gotoParent(); // its block
+      if (!bodies.length) return;
+    }
+  }
+}
+
+/**
  * A block's body under the API's names, with the cursor on the block (left there). The object's
  * range is the whole block (type, labels and braces), which is what a fix that inserts an argument
  * or removes the block works from. `plain`: the tree has no syntax errors.
@@ -336,17 +414,8 @@ function blockObject(
    * the second, and neither value is judged (the argument reads as unknown).
    */
   const argument = (name: string, start: number): void => {
-    const first = (seen ??= new Map()).get(name);
-    if (first === undefined) {
-      seen.set(name, start);
-      return;
-    }
-    errors.push({
-      offset: start,
-      length: name.length,
-      message: `HCL syntax error: the argument "${name}" is already set on line ${pointAt(text, first).row + 1}; Terraform refuses an argument set twice (Attribute redefined).`,
-    });
-    (redefined ??= new Set()).add(schema.attributes[name] ?? name);
+    if (redefinition((seen ??= new Map()), name, start, text, errors))
+      (redefined ??= new Set()).add(schema.attributes[name] ?? name);
   };
   const groups = new Map<
     string,
@@ -436,6 +505,7 @@ function blockObject(
     const dynamic = nestedParts.type === 'dynamic';
     const blockType = dynamic ? (nestedParts.labels[0]?.text ?? '') : nestedParts.type;
     const nested = schema.blocks[blockType];
+    if (!nested || dynamic) redefinedArguments(c, text, plain, errors); // not read, but Terraform parses it
     if (!nested) return;
     const end = c.endIndex;
     let g = groups.get(blockType);
@@ -656,16 +726,26 @@ export function readHcl(text: string, options: ReadHclOptions = {}): HclDocument
     if (c.gotoFirstChild()) {
       do {
         if (c.nodeType !== 'body') continue;
+        // Arguments of the top level (Terraform accepts none, but refuses one set twice first).
+        const topLevel = new Map<string, number>();
         eachChild(c, () => {
-          if (c.nodeType !== 'block') return;
           const start = c.startIndex;
-          if (!text.startsWith('resource', start)) return;
+          if (c.nodeType === 'attribute') {
+            ARGUMENT_NAME.lastIndex = start;
+            const name = ARGUMENT_NAME.exec(text);
+            if (name) redefinition(topLevel, name[0], start, text, errors);
+            return;
+          }
+          if (c.nodeType !== 'block') return;
+          // Blocks the reader does not map are still parsed by Terraform: an argument set twice there too.
+          if (!text.startsWith('resource', start))
+            return redefinedArguments(c, text, plain, errors);
           const parts = blockHeader(c, text, plain);
           const type =
             parts.type === 'resource' && parts.labels[0]
               ? RESOURCE_TYPES[parts.labels[0].text]
               : undefined;
-          if (!type) return;
+          if (!type) return redefinedArguments(c, text, plain, errors);
           let none: NoInstances | undefined;
           const object = blockObject(
             c,

@@ -379,7 +379,7 @@ export const repeatedKey = defineDocumentRule(
     severity: 'error',
     title: 'A key set twice in one object (JSON, YAML)',
     description:
-      'A JSON or YAML object that sets one key twice says two things: the AWS CLI, CloudFormation and this linter keep only the last value, a reader may see the first, and cfn-lint refuses such a template (E0000, "Duplicate found"). Reported wherever it is in a document that holds a trail configuration: a parameter, a condition, another resource or a second Resources section changes what the stack deploys as much as a trail property does. In Terraform, an argument set twice is refused by Terraform itself (hcl-syntax).',
+      'A JSON or YAML object that sets one key twice says two things: the AWS CLI, CloudFormation and this linter keep only the last value, a reader may see the first, and cfn-lint refuses such a template (E0000, "Duplicate found"). Reported wherever it is in a document that holds a trail configuration: a parameter, a condition, another resource or a second Resources section changes what the stack deploys as much as a trail property does. In Terraform, an argument set twice in any block of a .tf file is refused by the Terraform parser itself (Attribute redefined), reported as hcl-syntax.',
     docUrl: DOCS.cfnTemplateFormats,
   },
   (ctx) => {
