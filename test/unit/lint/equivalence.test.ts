@@ -98,6 +98,7 @@ describe('lint: equivalent JSON, YAML, Terraform and Terraform JSON renderings',
       'cfn-unknown-property',
       'cfn-properties-not-checked',
       'yaml-unknown-tag',
+      'yaml-alias',
       // JSON and YAML; Terraform refuses an argument set twice itself (hcl-syntax).
       'repeated-key',
       'terraform-required-argument',

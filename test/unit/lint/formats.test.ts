@@ -236,7 +236,7 @@ Resources:
       assert.deepEqual(r.kinds, ['cloudformation'], merge[0]);
       for (const f of r.findings)
         assert.ok(
-          ['yaml-unknown-tag', 'cfn-properties-not-checked'].includes(f.ruleId),
+          ['yaml-unknown-tag', 'cfn-properties-not-checked', 'yaml-alias'].includes(f.ruleId),
           `${merge[0]}: ${f.ruleId} ${f.message}`,
         );
     }

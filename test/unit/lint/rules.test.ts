@@ -542,6 +542,66 @@ describe('lint rules: trail settings', () => {
     );
   });
 
+  it('yaml-alias: CloudFormation refuses YAML aliases and merge keys; the values they resolve to are still judged', () => {
+    const text = [
+      'Metadata:',
+      '  Defaults: &defaults',
+      '    IsLogging: true',
+      '    S3BucketName: logs',
+      'Resources:',
+      '  Trail:',
+      '    Type: AWS::CloudTrail::Trail',
+      '    Properties:',
+      '      <<: *defaults',
+      '      IsMultiRegionTrail: false',
+      '      EventSelectors: &selectors',
+      '        - ReadWriteType: All',
+      '  Other:',
+      '    Type: AWS::CloudTrail::Trail',
+      '    Properties:',
+      '      <<: {IsLogging: true}',
+      '      S3BucketName: logs',
+      '      IsMultiRegionTrail: true',
+      '      EventSelectors: *selectors',
+      '',
+    ].join('\n');
+    const found = expectFires(text, 'yaml-alias', 3);
+    assert.deepEqual(
+      found.map((f) => [text.slice(f.offset, f.offset + f.length), f.start.line, f.severity]),
+      [
+        ['*defaults', 9, 'warning'],
+        ['<<', 16, 'warning'],
+        ['*selectors', 19, 'warning'],
+      ],
+    );
+    assert.equal(
+      found[0].message,
+      '*defaults is a YAML alias: CloudFormation refuses a template that uses one ("YAML aliases are not allowed in CloudFormation templates") unless a tool resolves it before the upload (aws cloudformation package, sam); it is read here as the value it stands for.',
+    );
+    assert.equal(
+      found[1].message,
+      '<< is a YAML merge key: CloudFormation does not support hash merges unless a tool resolves them before the upload (aws cloudformation package, sam); it is read here as merged.',
+    );
+    // Still read through: the merged IsLogging and S3BucketName count as set.
+    expectQuiet(text, 'cfn-required-property');
+    expectFires(text, 'not-multi-region', 1);
+    // An anchor alone is accepted; a YAML document that is not a template (a CLI input) may use aliases.
+    expectQuiet(
+      text
+        .replace('*selectors', '[{ReadWriteType: All}]')
+        .replace(/<<: .*\n/g, 'IsLogging: true\n')
+        .replace(
+          '      IsLogging: true\n      IsMultiRegionTrail: false',
+          '      IsLogging: true\n      S3BucketName: logs\n      IsMultiRegionTrail: false',
+        ),
+      'yaml-alias',
+    );
+    expectQuiet(
+      ['Name: my-trail', 'S3BucketName: &b logs', 'S3KeyPrefix: *b', ''].join('\n'),
+      'yaml-alias',
+    );
+  });
+
   it('yaml-unknown-tag: a tag on a key is reported, and the value of that key is not judged', () => {
     const text = [
       'Resources:',

@@ -5,7 +5,8 @@
 // meaning nobody knows, and which the node records for the rule that reports it (a tag on a key,
 // `!Foo IsLogging: true`, likewise: the key node records it, its value is opaque); anchors and aliases resolve (an alias stands for the
 // anchored node, at the anchor's position), and so do merge keys (`<<: *base`; a mapping that
-// merges what is not a mapping is unknown as a whole: which keys it gets is not known).
+// merges what is not a mapping is unknown as a whole: which keys it gets is not known). Where
+// aliases and merge keys are is kept (yamlRefusals): CloudFormation refuses them.
 //
 // The model is built from the package's concrete syntax tree (its Parser: every token with its
 // offset; scalars resolved by its resolveAsScalar), not from its Document: composing the Document
@@ -67,6 +68,19 @@ const OPTIONS = {
   prettyErrors: false,
   keepSourceTokens: false,
 } as const;
+
+/** A YAML feature CloudFormation refuses: an alias (`*base`), a merge key (`<<`). */
+export interface YamlRefusal {
+  offset: number;
+  length: number;
+  what: 'alias' | 'merge';
+}
+
+/**
+ * The aliases and merge keys of each document (by its root), in the order written, when it has
+ * any. A side table: rare, and read by one rule.
+ */
+export const yamlRefusals = new WeakMap<Node, YamlRefusal[]>();
 
 export interface YamlDocument {
   /** The model of each document of the stream (a template is one). */
@@ -166,6 +180,8 @@ function scalarOf(
 class Converter {
   /** Anchored nodes: an alias reuses the model node (no exponential alias bombs). */
   private readonly anchors = new Map<string, Node>();
+  /** Aliases and merge keys, as read (yamlRefusals). */
+  readonly refusals: YamlRefusal[] = [];
 
   value(token: Token | undefined, props: readonly Token[] | undefined, at: number): Node {
     const { anchor, tag, tagOffset } = propsOf(
@@ -232,6 +248,7 @@ class Converter {
   private untagged(token: Token, tag: string | undefined, at: number): Node {
     switch (token.type) {
       case 'alias':
+        this.refusals.push({ offset: token.offset, length: token.source.length, what: 'alias' });
         return (
           this.anchors.get(token.source.slice(1)) ??
           scalarNode('opaque', token.offset, token.source.length)
@@ -296,6 +313,8 @@ class Converter {
     let last = start;
     for (const it of items) {
       const key = it.key;
+      if (key?.type === 'alias')
+        this.refusals.push({ offset: key.offset, length: key.source.length, what: 'alias' });
       if (
         !key ||
         (key.type !== 'scalar' &&
@@ -314,6 +333,9 @@ class Converter {
       if (tagged) value = scalarNode('opaque', value.offset, value.length);
       first ??= k.range[0];
       if (!tagged && key.type === 'scalar' && k.value === '<<' && it.value) {
+        // What is merged from an alias is reported there; a mapping written in place, here.
+        if (!mergesAliases(it.value))
+          this.refusals.push({ offset: k.range[0], length: 2, what: 'merge' });
         // A merge key: the merged mappings' properties, unless this mapping sets them itself. What
         // is merged from anything else (an unknown tag, an intrinsic function) is not known, nor
         // then is any key this mapping does not set: the whole mapping is unknown.
@@ -349,6 +371,13 @@ class Converter {
     if (unknownMerge) return scalarNode('opaque', from, (stop ?? last) - from);
     return objectNode(from, (stop ?? last) - from, props);
   }
+}
+
+/** Whether a merge key's value is an alias or a sequence of aliases (`<<: *base`, `<<: [*a, *b]`). */
+function mergesAliases(value: Token): boolean {
+  if (value.type === 'alias') return true;
+  if (value.type !== 'flow-collection' && value.type !== 'block-seq') return false;
+  return value.items.length > 0 && value.items.every((i) => i.value?.type === 'alias');
 }
 
 /** Comments, found by the lexer (so that `#` in a quoted string or a block scalar is not one). */
@@ -552,8 +581,11 @@ export function readYaml(text: string, withErrors = false, maxDepth = Infinity):
   }
   const roots: Node[] = [];
   for (const t of tokens) {
-    if (t.type === 'document' && t.value)
-      roots.push(new Converter().value(t.value, t.start, t.offset));
+    if (t.type !== 'document' || !t.value) continue;
+    const converter = new Converter();
+    const root = converter.value(t.value, t.start, t.offset);
+    if (converter.refusals.length) yamlRefusals.set(root, converter.refusals);
+    roots.push(root);
   }
   const errors: SyntaxProblem[] = [];
   if (withErrors) {

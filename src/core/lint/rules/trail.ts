@@ -1,6 +1,7 @@
 // Rules over a trail's own settings (CreateTrail / UpdateTrail / CloudFormation properties).
 import { DOCS, INSIGHT_EVENT_CATEGORIES, INSIGHT_TYPES, LIMITS } from '../apiFacts';
 import { RESOURCE_TYPES } from '../formats/terraform';
+import { yamlRefusals } from '../formats/yaml';
 import { anchorOf, cloudTrailResources, readableProperties, spellingOf } from '../recognise';
 import { defineDocumentRule, defineRule, type Rule } from '../rule';
 import { managementEventCoverage } from '../selectors';
@@ -372,6 +373,37 @@ export const yamlUnknownTag = defineDocumentRule(
   },
 );
 
+export const yamlAlias = defineDocumentRule(
+  {
+    id: 'yaml-alias',
+    group: 'correctness',
+    severity: 'warning',
+    title: 'YAML alias or merge key in a CloudFormation template',
+    description:
+      'CloudFormation reads YAML 1.1 without aliases (*name) and hash merges (<<): it refuses a template that uses an alias ("Template error: YAML aliases are not allowed in CloudFormation templates"). Tools that rewrite a template before uploading it resolve both (aws cloudformation package, sam build and sam deploy), so the linter reads the values they resolve to, as those tools would, and warns. An anchor (&name) alone is accepted. YAML that is not a template (a --cli-input-yaml request) may use them.',
+    docUrl: DOCS.cfnTemplateFormats,
+  },
+  (ctx) => {
+    if (ctx.format !== 'yaml') return;
+    for (const root of ctx.roots) {
+      const refused = yamlRefusals.get(root);
+      if (!refused || !cloudTrailResources(root).length) continue;
+      const tools =
+        'unless a tool resolves them before the upload (aws cloudformation package, sam)';
+      for (const r of refused) {
+        const written = ctx.text.slice(r.offset, r.offset + r.length);
+        ctx.report({
+          node: r,
+          message:
+            r.what === 'alias'
+              ? `${written} is a YAML alias: CloudFormation refuses a template that uses one ("YAML aliases are not allowed in CloudFormation templates") ${tools.replace('them', 'it')}; it is read here as the value it stands for.`
+              : `${written} is a YAML merge key: CloudFormation does not support hash merges ${tools}; it is read here as merged.`,
+        });
+      }
+    }
+  },
+);
+
 export const repeatedKey = defineDocumentRule(
   {
     id: 'repeated-key',
@@ -466,6 +498,7 @@ export const TRAIL_RULES = [
   cfnUnknownProperty,
   cfnPropertiesNotChecked,
   yamlUnknownTag,
+  yamlAlias,
   repeatedKey,
   terraformRequiredArgument,
   terraformNotCreated,
