@@ -163,6 +163,21 @@ interface QueryArgs extends LoadArgs {
 
 const DEFAULT_FIELDS = [...DEFAULT_CSV_FIELDS];
 
+/** The options of `query --engine` alone: the statement's table, window, accounts, regions and service. */
+const REMOTE_ONLY_OPTIONS: readonly string[] = [
+  '--table',
+  '--event-data-store',
+  '--start-time',
+  '--end-time',
+  '--account',
+  '--in-region',
+  '--workgroup',
+  '--database',
+  '--output-location',
+  '--max-files',
+  '--service-endpoint',
+];
+
 export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
   const out: QueryArgs = {
     ...defaultLoadArgs(),
@@ -180,7 +195,10 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
   };
   let fieldsGiven = false;
   let help = false;
+  /** The options that only --engine reads (the first given), refused without it. */
+  let remoteOnly: string | undefined;
   forEachArg(args, (a, value) => {
+    if (REMOTE_ONLY_OPTIONS.includes(a)) remoteOnly ??= a;
     switch (a) {
       case '-h':
       case '--help':
@@ -255,14 +273,7 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
       default:
         if (parseLoadOption(a, value, out)) break;
         if (
-          [
-            '--table',
-            '--event-data-store',
-            '--start-time',
-            '--end-time',
-            '--account',
-            '--in-region',
-          ].includes(a) &&
+          REMOTE_ONLY_OPTIONS.includes(a) &&
           parseRemoteOption(a, value, out.remote, '--in-region')
         )
           break;
@@ -282,7 +293,13 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
     out.remote.filter = out.filter;
     out.remote.dialect = out.engine;
     if (Number.isFinite(out.limit)) out.remote.limit = out.limit;
-  } else if (out.paths.length === 0)
+  } else if (remoteOnly)
+    // Ignored, a time window, account or region would leave every event of the paths in the
+    // answer while the user believes it limited: refused, with the filter term that does it.
+    throw new UsageError(
+      `${remoteOnly} applies to --engine athena|lake; for files, folders and s3:// paths put it in the filter (e.g. --filter 'eventTime>=2024-05-14 account:123456789012 region:us-east-1')`,
+    );
+  else if (out.paths.length === 0)
     throw new UsageError('give at least one file or folder to search (see --help)');
   if (fieldsGiven && out.format === 'jsonl' && !out.count)
     throw new UsageError('--fields applies to --format csv or table (jsonl prints whole records)');

@@ -179,6 +179,13 @@ describe('cloudtrail-lens query', function () {
       [['BUCKET', '--filter'], /--filter needs a value/],
       [['BUCKET/nope'], /no such file or folder/],
       [['BUCKET', '--fields', 'eventName'], /--fields applies to --format csv or table/],
+      // --engine's window, accounts, regions and service would be ignored on files: every event
+      // of the paths would be printed while the user believes them limited.
+      [['BUCKET', '--start-time', '2024-05-14', '--count'], /--start-time applies to --engine/],
+      [['BUCKET', '--end-time=2024-05-14'], /--end-time applies to --engine/],
+      [['BUCKET', '--in-region', 'us-east-1'], /--in-region applies to --engine.*region:/],
+      [['BUCKET', '--account', '123456789012'], /--account applies to --engine.*account:/],
+      [['BUCKET', '--max-files', '3'], /--max-files applies to --engine/],
     ] as const) {
       it(`exits 2: ${args.join(' ')}`, async () => {
         const r = await run(...args.map((a) => a.replace('BUCKET', bucket)));
