@@ -4,7 +4,7 @@
 // folders, as `detect`) are run over them; the chain of custody hashes each log file and, with
 // --public-keys, takes each file's verdict from digest validation of the folders and s3://
 // locations named (core/digest, as `validate`).
-import { existsSync, promises as fs, statSync } from 'node:fs';
+import { existsSync, promises as fs, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { analystName } from '../core/case/analyst';
 import { custodyOf } from '../core/case/custody';
@@ -62,7 +62,8 @@ Options:
                        chains of each folder or s3:// PATH (as "validate") for each file's verdict;
                        without it no file is verified ("unverified offline")
   --signatures FILE    digests' S3 metadata (as "validate"); default PATH/${SIGNATURES_FILE_NAME} when present
-  --output FILE        write the report to FILE instead of stdout
+  --output FILE        write the report to FILE instead of stdout (never the case file or a
+                       file under a PATH: the report does not overwrite what it reads)
   --title TEXT         the report's title
   --profile, --region, --endpoint, --include, --follow-links-outside, --max-file-mb,
   --max-records, --max-total-mb, --max-memory-mb, --cache-dir, --no-cache
@@ -150,6 +151,7 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const kase = await readCaseArg(parsed.caseFile);
+  if (parsed.output) checkOutput(parsed.output, parsed.caseFile, parsed.paths);
   let node;
   try {
     node = parsed.filter === undefined ? undefined : parseQuery(parsed.filter);
@@ -237,11 +239,53 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
       write(parsed.format === 'html' ? reportHtml(model) : reportMarkdown(model));
     }
     if (parsed.output) {
-      await fs.writeFile(parsed.output, chunks.join(''));
+      try {
+        await fs.writeFile(parsed.output, chunks.join(''));
+      } catch (e) {
+        throw new UsageError(
+          `--output ${parsed.output}: cannot be written (${(e as Error).message})`,
+        );
+      }
       io.err(`${rows.length} event(s) written to ${parsed.output}\n`);
     }
     return 0;
   });
+}
+
+/**
+ * Refuses, before anything is read, an --output that would overwrite what the report is made
+ * from (the case file, a log file named or under a folder named: nothing the user has is ever
+ * modified) or that cannot be a file (a folder, a missing folder), rather than after the load.
+ */
+function checkOutput(output: string, caseFile: string, paths: string[]): void {
+  const real = (p: string): string | undefined => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  const target = real(output);
+  if (target === undefined) {
+    const dir = path.dirname(path.resolve(output));
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new UsageError(`--output ${output}: no such folder ${dir}`);
+    return;
+  }
+  if (statSync(target).isDirectory())
+    throw new UsageError(`--output ${output}: a folder; name the report's file`);
+  const inputs = [caseFile, ...paths.filter((p) => !isS3Uri(p))];
+  for (const input of inputs) {
+    const source = real(input);
+    if (source === undefined) continue;
+    const inside = path.relative(source, target);
+    const under =
+      inside !== '..' && !inside.startsWith(`..${path.sep}`) && !path.isAbsolute(inside);
+    if (source === target || under)
+      throw new UsageError(
+        `--output ${output}: the report reads this file (${input === caseFile ? 'the case file' : source === target ? 'a PATH given' : `under the folder ${input}`}) and never overwrites its inputs: name a new file`,
+      );
+  }
 }
 
 /**
