@@ -1,18 +1,21 @@
 // A case file named on the command line (`report CASEFILE`, `query --case FILE`): read and
 // checked, or a usage error naming the file and the problem (the file is never written).
-import { promises as fs } from 'node:fs';
 import { CaseFile, CaseFileError, parseCase } from '../core/case/caseFile';
+import { readRegularFile } from '../core/sources/regularFile';
+import { SourceError } from '../core/sources/source';
 import { UsageError } from './io';
+
+/** A case file holds one line per annotation: far less than this. */
+const MAX_CASE_FILE_BYTES = 256 * 1024 * 1024;
 
 export async function readCaseArg(file: string): Promise<CaseFile> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    // Only a regular file: a FIFO would block the read for ever, /dev/zero never ends.
+    text = new TextDecoder().decode(await readRegularFile(file, { maxBytes: MAX_CASE_FILE_BYTES }));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${file}: ${code === 'ENOENT' ? 'no such case file' : (e as Error).message}`,
-    );
+    if (!(e instanceof SourceError)) throw e;
+    throw new UsageError(e.code === 'not-found' ? `${file}: no such case file` : e.message);
   }
   try {
     return parseCase(text, file);

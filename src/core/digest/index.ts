@@ -1,5 +1,6 @@
 // Digest-chain validation (log file integrity): the public surface used by the CLI and the extension.
-import { promises as fs } from 'node:fs';
+import { readRegularFile } from '../sources/regularFile';
+import { SourceError } from '../sources/source';
 import { parsePublicKeyFile, PublicKeyRing } from './publicKeys';
 import { parseSignaturesFile, SignaturesFile } from './signatures';
 
@@ -44,27 +45,29 @@ export {
 } from './report';
 export { parseTime } from './digestFile';
 
+/**
+ * The text of a keys or signatures file the user names: a regular file only (a FIFO would block
+ * the read for ever, /dev/zero never ends), at most what a JavaScript string holds.
+ */
+async function readNamedFile(file: string, what: string): Promise<string> {
+  try {
+    return new TextDecoder().decode(await readRegularFile(file, { maxBytes: 512 * 1024 * 1024 }));
+  } catch (e) {
+    const reason =
+      e instanceof SourceError ? e.message.replace(`${file}: `, '') : (e as Error).message;
+    throw new Error(`${file}: cannot read the ${what} file (${reason})`);
+  }
+}
+
 /** Reads list-public-keys output files into one key ring. Errors name the file. */
 export async function loadPublicKeyFiles(files: string[]): Promise<PublicKeyRing> {
   const ring = new PublicKeyRing();
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (e) {
-      throw new Error(`${file}: cannot read the public keys file (${(e as Error).message})`);
-    }
-    for (const entry of parsePublicKeyFile(text, file)) ring.add(entry);
-  }
+  for (const file of files)
+    for (const entry of parsePublicKeyFile(await readNamedFile(file, 'public keys'), file))
+      ring.add(entry);
   return ring;
 }
 
 export async function loadSignaturesFile(file: string): Promise<SignaturesFile> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    throw new Error(`${file}: cannot read the signatures file (${(e as Error).message})`);
-  }
-  return parseSignaturesFile(text, file);
+  return parseSignaturesFile(await readNamedFile(file, 'signatures'), file);
 }

@@ -135,6 +135,44 @@ describe('the CLI on hostile input', function () {
       }
     });
 
+    it('a case file, --public-keys or --signatures that is a FIFO, a device or a folder is named, exit 2 (they used to hang)', async () => {
+      const fifo = join(dir, 'named-pipe.json');
+      makeFifo(fifo);
+      const logs = join(dir, 'case-logs');
+      mkdirSync(logs);
+      writeFileSync(join(logs, 'a.json'), logFile(record(1)));
+      const keys = join(dir, 'keys.json');
+      writeFileSync(keys, JSON.stringify({ PublicKeyList: [] }));
+      const hang = new Promise<'hang'>((resolve) =>
+        setTimeout(() => resolve('hang'), 10_000).unref(),
+      );
+      for (const special of [fifo, '/dev/zero', logs]) {
+        for (const args of [
+          ['report', special, logs, '--no-cache'],
+          ['query', logs, '--case', special, '--count', '--no-cache'],
+          ['validate', logs, '--public-keys', special],
+          ['validate', logs, '--public-keys', keys, '--signatures', special],
+          ['report', join(dir, 'case.json'), logs, '--public-keys', special, '--no-cache'],
+        ]) {
+          if (args[1].endsWith('case.json'))
+            writeFileSync(
+              args[1],
+              JSON.stringify({ format: 'cloudtrail-lens-case/1', annotations: [] }),
+            );
+          const r = await Promise.race([run(...args), hang]);
+          assert.notEqual(r, 'hang', args.join(' '));
+          if (r === 'hang') return;
+          assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+          assert.match(
+            r.err,
+            /(a named pipe \(FIFO\)|a character device|a folder), not a regular file/,
+            args.join(' '),
+          );
+          assert.ok(r.err.includes(special), r.err);
+        }
+      }
+    });
+
     it('lint on a folder holding a FIFO names it and lints the rest (it used to hang)', async () => {
       const folder = join(dir, 'lint');
       mkdirSync(folder);
