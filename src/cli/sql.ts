@@ -158,6 +158,9 @@ export function compileOptionsOf(a: RemoteQueryArgs, select: 'ids' | 'rows'): Co
   if (!a.dialect) throw new UsageError('--dialect athena|lake is required');
   if (a.dialect === 'lake' && !a.eventDataStore)
     throw new UsageError('--event-data-store ID is required for --dialect lake');
+  // A window that ends before it starts would be a statement that matches nothing: a silent zero.
+  if (a.range && a.range.from >= a.range.to)
+    throw new UsageError('--start-time must be before --end-time (the window holds no time)');
   const range = a.range
     ? {
         from: Math.max(a.range.from, Date.UTC(1970, 0, 1)),

@@ -120,6 +120,34 @@ describe('cloudtrail-lens sql / athena-ddl / query --engine', function () {
       (await run(['sql', '--dialect', 'athena', '--filter', 'a:(b'])).err,
       /bad filter: /,
     );
+    // A window that ends before it starts compiles to a statement matching nothing: refused.
+    for (const [start, end] of [
+      ['2024-05-15', '2024-05-14'],
+      ['2024-05-14T10:00:00Z', '2024-05-14T09:59:59Z'],
+    ]) {
+      const reversed = await run([
+        'sql',
+        '--dialect',
+        'athena',
+        '--start-time',
+        start,
+        '--end-time',
+        end,
+      ]);
+      assert.equal(reversed.code, 2, reversed.out);
+      assert.equal(reversed.out, '');
+      assert.match(reversed.err, /--start-time must be before --end-time/);
+    }
+    const oneSecond = await run([
+      'sql',
+      '--dialect',
+      'athena',
+      '--start-time',
+      '2024-05-14T10:00:00Z',
+      '--end-time',
+      '2024-05-14T10:00:00Z',
+    ]);
+    assert.equal(oneSecond.code, 0, oneSecond.err);
   });
 
   it('athena-ddl lists the bucket for accounts, regions and the first day; an organization trail on request', async () => {
