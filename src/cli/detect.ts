@@ -56,7 +56,8 @@ export function parseDetectArgs(args: string[]): DetectArgs | 'help' {
     format: 'text',
   };
   let help = false;
-  forEachArg(args, (a, value) => {
+  forEachArg(args, (a, value, operand) => {
+    if (operand) return void out.paths.push(a);
     switch (a) {
       case '-h':
       case '--help':

@@ -83,13 +83,21 @@ export function oneOf<T extends string>(flag: string, value: string, choices: re
 /**
  * Walks command-line arguments: `handle` gets each argument (an option's name without its
  * `=value`, or a positional argument as is) and `value()`, which reads the option's value from
- * `--name=value` or the next argument.
+ * `--name=value` or the next argument. A `--` ends the options, as in POSIX tools: each argument
+ * after it comes with `operand` true (a file named `-x` or `--count`), to be taken as it is.
  */
 export function forEachArg(
   args: string[],
-  handle: (arg: string, value: () => string) => void,
+  handle: (arg: string, value: () => string, operand: boolean) => void,
 ): void {
   for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') {
+      const noValue = (): string => {
+        throw new UsageError('an argument after -- takes no value');
+      };
+      for (const operand of args.slice(i + 1)) handle(operand, noValue, true);
+      return;
+    }
     let a = args[i];
     let inline: string | undefined;
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
@@ -98,11 +106,15 @@ export function forEachArg(
       a = a.slice(0, eq);
     }
     const name = a;
-    handle(name, () => {
-      if (inline !== undefined) return inline;
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      return v;
-    });
+    handle(
+      name,
+      () => {
+        if (inline !== undefined) return inline;
+        const v = args[++i];
+        if (v === undefined) throw new UsageError(`${name} needs a value`);
+        return v;
+      },
+      false,
+    );
   }
 }

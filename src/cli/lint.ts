@@ -67,6 +67,11 @@ function parseArgs(args: string[]): Options | 'help' {
   const knownRules = new Set(RULES.map((r) => r.meta.id));
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
+    if (a === '--') {
+      // The end of the options, as in POSIX tools: a file named -x can be given after it.
+      o.paths.push(...args.slice(i + 1));
+      break;
+    }
     const [flag, inline] =
       a.startsWith('--') && a.includes('=')
         ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]

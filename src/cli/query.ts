@@ -197,7 +197,8 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
   let help = false;
   /** The options that only --engine reads (the first given), refused without it. */
   let remoteOnly: string | undefined;
-  forEachArg(args, (a, value) => {
+  forEachArg(args, (a, value, operand) => {
+    if (operand) return void out.paths.push(a);
     if (REMOTE_ONLY_OPTIONS.includes(a)) remoteOnly ??= a;
     switch (a) {
       case '-h':

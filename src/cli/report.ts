@@ -95,7 +95,8 @@ function parseReportArgs(args: string[]): ReportArgs | 'help' {
     builtin: true,
   };
   let help = false;
-  forEachArg(args, (arg, value) => {
+  forEachArg(args, (arg, value, operand) => {
+    if (operand) return void positionals.push(arg);
     switch (arg) {
       case '--help':
       case '-h':

@@ -213,8 +213,8 @@ export async function runSql(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const a = emptyRemoteArgs();
-  forEachArg(args, (name, value) => {
-    if (!parseRemoteOption(name, value, a))
+  forEachArg(args, (name, value, operand) => {
+    if (operand || !parseRemoteOption(name, value, a))
       throw new UsageError(`unknown option ${name} (see --help)`);
   });
   const compiled = compileForCli(a, a.rows ? 'rows' : 'ids', io, 'sql');
@@ -243,8 +243,9 @@ export async function runAthenaDdl(args: string[], io: CliIo): Promise<number> {
     region: undefined as string | undefined,
     endpoint: undefined as string | undefined,
   };
-  forEachArg(rest, (name, value) => {
-    if (!ddlOption(name, value)) throw new UsageError(`unknown option ${name} (see --help)`);
+  forEachArg(rest, (name, value, operand) => {
+    if (operand || !ddlOption(name, value))
+      throw new UsageError(`unknown option ${name} (see --help)`);
   });
   function ddlOption(name: string, value: () => string): boolean {
     switch (name) {

@@ -196,6 +196,47 @@ describe('the CLI on hostile input', function () {
     });
   });
 
+  it('-- ends the options: files named like options are read (query, detect, report, lint)', async () => {
+    // A relative path that starts with a dash: a folder made in the working directory (the
+    // workers resolve their loader from it, so the test cannot change it).
+    const folder = mkdtempSync('-ctl-dashes-');
+    try {
+      writeFileSync(join(folder, 'x.json'), logFile(record(1)));
+      writeFileSync(join(folder, '--count'), logFile(record(2), record(3)));
+      writeFileSync(
+        join(folder, 'case.json'),
+        '{"format":"cloudtrail-lens-case/1","annotations":[]}',
+      );
+      writeFileSync(join(folder, 'trail.json'), JSON.stringify({ EventSelectors: [] }));
+      const q = await run('query', '--count', '--no-cache', '--', folder);
+      assert.equal(q.code, 0, q.err);
+      assert.equal(q.out, '1\n');
+      const named = await run('query', '--count', '--no-cache', '--', join(folder, '--count'));
+      assert.equal(named.out, '2\n', named.err);
+      const d = await run('detect', '--no-cache', '--format', 'json', '--', folder);
+      assert.ok(d.code === 0 || d.code === 1, d.err);
+      const r = await run(
+        'report',
+        '--no-cache',
+        '--format',
+        'timesketch',
+        '--',
+        join(folder, 'case.json'),
+        folder,
+      );
+      assert.equal(r.code, 0, r.err);
+      const l = await run('lint', '--format', 'json', '--', join(folder, 'trail.json'));
+      assert.notEqual(l.code, 2, l.err);
+      // After --, an option's name is a file: this one does not exist.
+      const missing = await run('query', '--no-cache', '--', '--desc');
+      assert.equal(missing.code, 2);
+      assert.match(missing.err, /--desc: no such file or folder/);
+      assert.equal((await run('sql', '--dialect', 'athena', '--', '--rows')).code, 2);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('reports an unreadable sub-folder like an unreadable file', function () {
     const folder = join(dir, 'perm');
     mkdirSync(join(folder, 'locked'), { recursive: true });
