@@ -13,7 +13,7 @@ import { runRules } from '../core/detect/run';
 import type { EventIndex, EventSummary } from '../core/index/eventIndex';
 import { cutText, lineText } from '../core/output/visibleText';
 import { identityConflictNotes, noteText } from '../core/index/fileNotes';
-import { CliIo, forEachArg, jsonForOutput, oneOf, UsageError } from './io';
+import { CliIo, exitCodeIfOutputCut, forEachArg, jsonForOutput, oneOf, UsageError } from './io';
 import { defaultLoadArgs, LoadArgs, parseLoadOption, withLoadedPaths } from './query';
 
 export const DETECT_USAGE = `Usage: cloudtrail-lens detect PATH... [options]
@@ -129,6 +129,7 @@ export async function runDetect(args: string[], io: CliIo): Promise<number> {
     const hitRows = [...new Set(hits.map((h) => h.event.row))].sort((a, b) => a - b);
     for (const n of identityConflictNotes(index, hitRows))
       io.err(`${n.severity}: ${noteText(n)}\n`);
+    exitCodeIfOutputCut(hits.length > 0 ? 1 : 0);
     if (parsed.format === 'json')
       io.out(
         jsonForOutput(jsonReport(set.rules.length, rules, hits, set.problems, index), io) + '\n',

@@ -25,6 +25,18 @@ export function beforeEarlyExit(work: () => void): () => void {
   return () => earlyExitWork.delete(work);
 }
 
+/** The exit code a command decided before printing its answer (see `exitCodeIfOutputCut`). */
+let decidedExitCode: number | undefined;
+
+/**
+ * Says the command's exit code before it prints the answer that code is about. When stdout
+ * closes early (`detect … | head`), the process stops with this code instead of 0: hits found,
+ * an invalid digest or a lint error must not read as "nothing found" to a pipeline's pipefail.
+ */
+export function exitCodeIfOutputCut(code: number): void {
+  decidedExitCode = code;
+}
+
 export function processIo(): CliIo {
   // `cloudtrail-lens query … | head` closes stdout early: stop quietly, as Unix tools do.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -33,7 +45,7 @@ export function processIo(): CliIo {
         earlyExitWork.delete(work);
         work();
       }
-      process.exit(process.exitCode ?? 0);
+      process.exit(decidedExitCode ?? process.exitCode ?? 0);
     }
     throw e;
   });

@@ -15,7 +15,7 @@ import {
 } from '../core/lint';
 import { lineText } from '../core/output/visibleText';
 import { readRegularFile } from '../core/sources/regularFile';
-import { CliIo, jsonForOutput, UsageError } from './io';
+import { CliIo, exitCodeIfOutputCut, jsonForOutput, UsageError } from './io';
 
 const HELP = `Usage: cloudtrail-lens lint FILE|FOLDER... [options]
 
@@ -224,6 +224,7 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
     }
   }
 
+  exitCodeIfOutputCut(exit || (errors > 0 ? 1 : 0));
   if (opts.format === 'json') io.out(jsonForOutput(all, io) + '\n');
   else
     for (const f of all)

@@ -22,7 +22,7 @@ import { lineText } from '../core/output/visibleText';
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, openS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError } from '../core/sources/source';
-import { CliIo, jsonForOutput, UsageError } from './io';
+import { CliIo, exitCodeIfOutputCut, jsonForOutput, UsageError } from './io';
 
 const HELP = `Usage: cloudtrail-lens validate PATH --public-keys FILE [options]
 
@@ -191,6 +191,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     s3?.dispose();
   }
   const exitCode = exitCodeOf(report, o.strict);
+  exitCodeIfOutputCut(report.chains.length || format === 'json' ? exitCode : 1);
 
   if (format === 'json') {
     io.out(jsonForOutput({ ...report, exitCode }, io) + '\n');

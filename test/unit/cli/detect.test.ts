@@ -1,6 +1,7 @@
 // `cloudtrail-lens detect` end to end through main(): text, json and SARIF output, --rules,
 // --min-level and the exit codes.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +129,37 @@ describe('cloudtrail-lens detect', function () {
       assert.equal(typeof res.partialFingerprints['cloudtrailEventId/v1'], 'string');
     }
     assert.deepEqual(results.map((x: { level: string }) => x.level).sort(), ['error', 'error']);
+  });
+
+  it('under `| head` (stdout closed early) it still exits 1 on hits, not 0', async () => {
+    // Enough hits that stdout is closed while they are printed. The real process, for its
+    // stdout's EPIPE handler, from the sources as the tests run them.
+    const many = join(dir, 'many');
+    mkdirSync(many);
+    const record = scenario('aws.defense-evasion.cloudtrail-stop')[0];
+    writeFileSync(
+      join(many, 'trail.json'),
+      JSON.stringify({
+        Records: Array.from({ length: 2000 }, (_, i) => ({ ...record, eventID: `e-${i}` })),
+      }),
+    );
+    const child = spawn(
+      process.execPath,
+      [
+        '--require',
+        'tsx/cjs',
+        join(__dirname, '../../../src/cli/main.ts'),
+        'detect',
+        many,
+        '--no-cache',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.once('data', () => child.stdout.destroy()); // what `head -1` does
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 1, err);
   });
 
   it('bad arguments exit 2', async () => {
