@@ -1,5 +1,6 @@
 // Where CLI output goes. Commands write through this so tests can capture stdout/stderr.
 import { escapeHiddenInJson, terminalText } from '../core/output/visibleText';
+import { redactSecrets } from '../core/redact';
 
 export interface CliIo {
   out(text: string): void;
@@ -90,6 +91,24 @@ export function oneOf<T extends string>(flag: string, value: string, choices: re
       `${flag} must be ${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]} (got "${value}")`,
     );
   return value as T;
+}
+
+/**
+ * The value of an endpoint option (--endpoint, --service-endpoint): an http:// or https:// URL, or
+ * a UsageError naming the option (the AWS SDK would fail later with "TypeError: Invalid URL").
+ */
+export function endpointOption(flag: string, value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
+    throw new UsageError(
+      `${flag} must be a URL starting with https:// or http:// (got "${redactSecrets(value)}")`,
+    );
+  return value;
 }
 
 /**

@@ -62,7 +62,7 @@ import { compileForCli, emptyRemoteArgs, parseRemoteOption, RemoteQueryArgs } fr
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError, type SourceObject } from '../core/sources/source';
-import { beforeEarlyExit, CliIo, forEachArg, oneOf, UsageError } from './io';
+import { beforeEarlyExit, CliIo, endpointOption, forEachArg, oneOf, UsageError } from './io';
 import { homedir } from 'node:os';
 import { defaultMemoryCeiling } from '../core/ingest/memoryFit';
 import {
@@ -262,7 +262,7 @@ export function parseQueryArgs(args: string[]): QueryArgs | 'help' {
         out.athena.outputLocation = value();
         break;
       case '--service-endpoint':
-        out.serviceEndpoint = value();
+        out.serviceEndpoint = endpointOption(a, value());
         break;
       case '--max-files': {
         const v = value();
@@ -355,7 +355,7 @@ export function parseLoadOption(a: string, value: () => string, out: LoadArgs): 
       out.s3.region = value();
       return true;
     case '--endpoint':
-      out.s3.endpoint = value();
+      out.s3.endpoint = endpointOption(a, value());
       return true;
     case '--include':
       out.include.push(value());

@@ -8,7 +8,7 @@ import { compileQuery, CompileOptions, SqlCompileError, SqlDialect } from '../co
 import { athenaTableDdl, DEFAULT_TABLE, trailLayout } from '../core/sql/ddl';
 import { parseS3Uri, S3Source } from '../core/sources/s3';
 import { isAccountId, isOrganizationId, isRegionName } from '../core/sources/layout';
-import { CliIo, forEachArg, UsageError } from './io';
+import { CliIo, endpointOption, forEachArg, UsageError } from './io';
 
 export const SQL_USAGE = `Usage: cloudtrail-lens sql --dialect athena|lake [options]
 
@@ -281,7 +281,7 @@ export async function runAthenaDdl(args: string[], io: CliIo): Promise<number> {
         o.region = value();
         return true;
       case '--endpoint':
-        o.endpoint = value();
+        o.endpoint = endpointOption(name, value());
         return true;
       default:
         return false;

@@ -22,7 +22,7 @@ import { lineText } from '../core/output/visibleText';
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, openS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError } from '../core/sources/source';
-import { CliIo, exitCodeIfOutputCut, jsonForOutput, UsageError } from './io';
+import { CliIo, endpointOption, exitCodeIfOutputCut, jsonForOutput, UsageError } from './io';
 
 const HELP = `Usage: cloudtrail-lens validate PATH --public-keys FILE [options]
 
@@ -115,7 +115,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     ? openS3(positionals[0], {
         profile: o.profile,
         region: o['bucket-region'],
-        endpoint: o.endpoint,
+        endpoint: o.endpoint === undefined ? undefined : endpointOption('--endpoint', o.endpoint),
       })
     : undefined;
   const root = s3 ? s3.label : path.resolve(positionals[0]);

@@ -186,6 +186,9 @@ describe('cloudtrail-lens query', function () {
       [['BUCKET', '--in-region', 'us-east-1'], /--in-region applies to --engine.*region:/],
       [['BUCKET', '--account', '123456789012'], /--account applies to --engine.*account:/],
       [['BUCKET', '--max-files', '3'], /--max-files applies to --engine/],
+      // Not "TypeError: Invalid URL" from the SDK.
+      [['s3://bucket', '--endpoint', 'notaurl'], /--endpoint must be a URL starting with https:/],
+      [['s3://bucket', '--endpoint=localhost:9000'], /--endpoint must be a URL/],
     ] as const) {
       it(`exits 2: ${args.join(' ')}`, async () => {
         const r = await run(...args.map((a) => a.replace('BUCKET', bucket)));

@@ -148,6 +148,9 @@ describe('cloudtrail-lens sql / athena-ddl / query --engine', function () {
       '2024-05-14T10:00:00Z',
     ]);
     assert.equal(oneSecond.code, 0, oneSecond.err);
+    const endpoint = await run(['athena-ddl', 's3://bucket', '--endpoint', 'minio:9000']);
+    assert.equal(endpoint.code, 2);
+    assert.match(endpoint.err, /--endpoint must be a URL starting with https:\/\/ or http:\/\//);
   });
 
   it('athena-ddl lists the bucket for accounts, regions and the first day; an organization trail on request', async () => {
