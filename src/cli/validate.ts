@@ -190,8 +190,10 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
   } finally {
     s3?.dispose();
   }
-  const exitCode = exitCodeOf(report, o.strict);
-  exitCodeIfOutputCut(report.chains.length || format === 'json' ? exitCode : 1);
+  // No digest chain at all (no digests, or none in the window) vouches for nothing: never "all
+  // valid", in text or JSON.
+  const exitCode = report.chains.length ? exitCodeOf(report, o.strict) : 1;
+  exitCodeIfOutputCut(exitCode);
 
   if (format === 'json') {
     io.out(jsonForOutput({ ...report, exitCode }, io) + '\n');
@@ -211,5 +213,5 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
   }
   writeFindings(report.findings, io);
   for (const w of report.keyWarnings) io.err(`warning: ${w}\n`);
-  return report.chains.length ? exitCode : 1;
+  return exitCode;
 }

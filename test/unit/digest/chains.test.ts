@@ -581,5 +581,10 @@ describe('digest validation: layouts, keys, signatures and findings', function (
       r.out,
       /FINDING\tno-digests\t2 log file\(s\) under AWSLogs\/111122223333\/CloudTrail\/us-east-1\/ have no digest files at all/,
     );
+    // In JSON too, without the signatures file (whose deleted digests would fail it anyway):
+    // nothing vouched for is never "all valid" (it was exit 0 there).
+    const json = await cli([ws.root, '--public-keys', ws.keys(), ...WINDOW, '--format', 'json']);
+    assert.equal(json.code, 1);
+    assert.equal((JSON.parse(json.out) as { exitCode: number }).exitCode, 1);
   });
 });
