@@ -29,7 +29,7 @@ import { csvLine } from '../core/output/csv';
 import { fieldTexts } from '../core/output/recordFields';
 import { cellText, cutText, escapeHiddenInJson, lineText } from '../core/output/visibleText';
 import { parseQuery } from '../core/query/parse';
-import { queryWarnings } from '../core/query/warnings';
+import { columnWarning, queryWarnings } from '../core/query/warnings';
 import { QuerySyntaxError, termsOf } from '../core/query/ast';
 import { isAnnotationField } from '../core/query/fields';
 import { resolveAnnotations } from '../core/case/resolve';
@@ -93,7 +93,8 @@ Options:
                        eventType, file), the origin of the session (origin: the ARN, or the
                        service, SAML or web-identity subject behind it; originType; originHops;
                        originComplete: false when a credential's issuing event is not loaded),
-                       or any record path (requestParameters.bucketName)
+                       or any record path (requestParameters.bucketName); an unknown name
+                       is warned about on stderr (with the nearest known ones)
                        The detection rules that fired (detections: each one's level and title)
                        are a field too, worked out only when asked for.
   --annotate           with --format jsonl: each line is {"record": <the raw record>, "origin":
@@ -502,6 +503,11 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     io.err(
       `warning: filter col ${w.start + 1} (${parsed.filter.slice(w.start, w.end)}): ${w.message}\n`,
     );
+  const columns = [...SUMMARY_FIELDS.keys()];
+  for (const f of parsed.fields) {
+    const message = columnWarning(f, columns);
+    if (message) io.err(`warning: --fields ${f}: ${message}\n`);
+  }
   if (parsed.engine) return runRemote(parsed, io);
   // starred: / tag: / note: are the case file's, not the records': without it they would match nothing, silently.
   const annotationTerm = termsOf(node).find((t) => t.fields.some(isAnnotationField));

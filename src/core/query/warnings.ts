@@ -129,13 +129,18 @@ function spacedColonWarning(n: TextNode, source: string): QueryWarning | undefin
   };
 }
 
-/** The aliases and record paths a typed field may have been meant as, nearest first. */
-function nearestFields(typed: string): string[] {
+const ALIAS_NAMES = FIELD_ALIASES.map((a) => a.name);
+
+/**
+ * The names (the filter's aliases, or the CLI's column names) and record paths a typed field may
+ * have been meant as, nearest first.
+ */
+function nearestFields(typed: string, names: readonly string[]): string[] {
   const lower = typed.toLowerCase();
   const dotted = lower.includes('.');
   const candidates = dotted
     ? [...recordPaths]
-    : [...FIELD_ALIASES.map((a) => a.name), ...[...recordPaths].filter((p) => !p.includes('.'))];
+    : [...names, ...[...recordPaths].filter((p) => !p.includes('.'))];
   const limit = Math.max(2, Math.floor(lower.length / 3));
   const scored = candidates
     .map((c) => ({ c, d: editDistance(lower, c.toLowerCase()) }))
@@ -166,23 +171,55 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-function withNearest(message: string, typed: string): string {
-  const near = nearestFields(typed);
+function withNearest(message: string, typed: string, names: readonly string[]): string {
+  const near = nearestFields(typed, names);
   return near.length ? `${message} (nearest known: ${near.join(', ')})` : message;
 }
 
 /** Why a field as typed is suspicious, or undefined when it is an alias or a record field. */
 export function fieldWarning(typed: string): string | undefined {
-  const segments = typed.split('.');
-  if (
-    segments.length === 1 &&
-    FIELD_ALIASES.some((a) => a.name.toLowerCase() === typed.toLowerCase())
-  )
+  if (!typed.includes('.') && ALIAS_NAMES.some((a) => a.toLowerCase() === typed.toLowerCase()))
     return undefined;
+  return recordPathWarning(typed, ALIAS_NAMES, 'an alias', 'only records that have it can match');
+}
+
+/**
+ * Why a CLI column (`query --fields`) as typed is suspicious, or undefined when it is one of
+ * `columns` (the summary names) or a record field. A filter alias that is not a column is read
+ * as a record path, which records do not have: an empty column.
+ */
+export function columnWarning(typed: string, columns: readonly string[]): string | undefined {
+  if (columns.includes(typed)) return undefined;
+  const alias = typed.includes('.')
+    ? undefined
+    : FIELD_ALIASES.find((a) => a.name.toLowerCase() === typed.toLowerCase());
+  if (alias && !topLevel.has(typed.toLowerCase()))
+    return withNearest(
+      `"${typed}" is a filter alias (for ${alias.paths.join(', ')}), not a column: read as a record path, its column is empty`,
+      typed,
+      columns,
+    );
+  return recordPathWarning(
+    typed,
+    columns,
+    'a column name',
+    'its column is empty for records that lack it',
+  );
+}
+
+/** `typed` read as a record path: a top-level field no record has, or an unknown userIdentity one. */
+function recordPathWarning(
+  typed: string,
+  names: readonly string[],
+  notA: string,
+  consequence: string,
+): string | undefined {
+  const segments = typed.split('.');
   if (!topLevel.has(segments[0].toLowerCase())) {
     return withNearest(
-      `"${segments[0]}" is neither an alias nor a CloudTrail record field: only records that have it can match`,
+      `"${segments[0]}" is neither ${notA} nor a CloudTrail record field: ${consequence}`,
       segments.length === 1 ? typed : segments[0],
+      names,
     );
   }
   const path = canonicalPath(typed);
@@ -191,10 +228,7 @@ export function fieldWarning(typed: string): string | undefined {
     !recordPaths.has(path) &&
     !FREE_FORM_IDENTITY.test(path)
   ) {
-    return withNearest(
-      `"${typed}" is not a userIdentity field: only records that have it can match`,
-      path,
-    );
+    return withNearest(`"${typed}" is not a userIdentity field: ${consequence}`, path, names);
   }
   return undefined;
 }

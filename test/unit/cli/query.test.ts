@@ -138,6 +138,40 @@ describe('cloudtrail-lens query', function () {
       );
     });
 
+    it('warns on stderr about a --fields name that is no column nor record field, as the filter does', async () => {
+      const r = await run(
+        hostile,
+        '--format',
+        'csv',
+        '--fields',
+        'time,principle,user,userIdentity.arnn,requestParameters.bucketName,eventname',
+      );
+      assert.equal(r.code, 0, r.err);
+      const lines = r.err.trimEnd().split('\n');
+      assert.equal(lines.length, 3, r.err);
+      assert.match(
+        lines[0],
+        /^warning: --fields principle: .*column.* \(nearest known: principal\b/,
+      );
+      assert.match(lines[1], /^warning: --fields user: "user" is a filter alias .*not a column/);
+      assert.match(
+        lines[2],
+        /^warning: --fields userIdentity\.arnn: .*nearest known: userIdentity\.arn\b/,
+      );
+      assert.equal(
+        r.out.split('\r\n')[0],
+        'time,principle,user,userIdentity.arnn,requestParameters.bucketName,eventname',
+      );
+      const quiet = await run(
+        hostile,
+        '--format',
+        'table',
+        '--fields',
+        'principal,detections,originHops',
+      );
+      assert.equal(quiet.err, '');
+    });
+
     it('table aligns columns and never prints control characters', async () => {
       const r = await run(
         hostile,
