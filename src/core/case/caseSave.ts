@@ -39,7 +39,12 @@ export async function readCase(file: string): Promise<CaseRead> {
   try {
     bytes = await readCaseBytes(file);
   } catch (e) {
-    throw new CaseFileError(file, e instanceof Error ? e.message : String(e));
+    // A SourceError names the file already.
+    const message = e instanceof Error ? e.message : String(e);
+    throw new CaseFileError(
+      file,
+      message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message,
+    );
   }
   return {
     case: bytes === undefined ? emptyCase() : parseCase(bytes.toString('utf8'), file),

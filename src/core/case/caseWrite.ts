@@ -12,6 +12,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readRegularFile } from '../sources/regularFile';
+import { SourceError } from '../sources/source';
 
 /** The version of a case file that does not exist. */
 export const ABSENT = 'absent';
@@ -21,12 +23,20 @@ export function caseVersion(bytes: Uint8Array | undefined): string {
   return bytes === undefined ? ABSENT : createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The case file's bytes, or undefined when there is no file. */
+/** A case file holds one line per annotation: far less than this. */
+export const MAX_CASE_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The case file's bytes, or undefined when there is no file. Only a regular file is read (a FIFO
+ * would block the read for ever, /dev/zero never ends), up to MAX_CASE_FILE_BYTES: else a
+ * SourceError naming the file and the problem.
+ */
 export async function readCaseBytes(file: string): Promise<Buffer | undefined> {
   try {
-    return await fs.readFile(file);
+    const bytes = await readRegularFile(file, { maxBytes: MAX_CASE_FILE_BYTES });
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (e instanceof SourceError && e.code === 'not-found') return undefined;
     throw e;
   }
 }

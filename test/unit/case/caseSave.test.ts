@@ -10,6 +10,7 @@ import {
   AnnotationEdit,
   applyEdit,
   CaseFile,
+  CaseFileError,
   emptyCase,
   parseCase,
   saveSearch,
@@ -17,6 +18,7 @@ import {
 } from '../../../src/core/case/caseFile';
 import { CaseRead, readCase, saveCase } from '../../../src/core/case/caseSave';
 import { ABSENT, caseVersion, writeCaseFile } from '../../../src/core/case/caseWrite';
+import { makeFifo, POSIX } from '../../support/specialFiles';
 
 const T = '2024-05-01T10:00:00Z';
 const event = (id: string) => [{ eventID: id, key: 'AWSLogs/1/x.json.gz', eventTime: T }];
@@ -200,5 +202,41 @@ describe('replacing the case file only while it is the version expected', () => 
   it('reads a missing file as an empty case of version ABSENT', async () => {
     const read: CaseRead = await readCase(join(dir, 'none.json'));
     assert.deepEqual(read, { case: emptyCase(), version: ABSENT });
+  });
+
+  // The extension's cloudtrailLens.caseFile setting reaches readCase: it used to hang on a FIFO
+  // (fs.readFile waits for a writer) and read /dev/zero until memory ran out.
+  it('refuses a case file that is a FIFO, a device or a folder, naming it (no hang)', async function () {
+    if (!POSIX) this.skip();
+    const fifo = join(dir, 'pipe.json');
+    makeFifo(fifo);
+    const zero = join(dir, 'zero.json');
+    fs.symlinkSync('/dev/zero', zero);
+    const hang = new Promise<'hang'>((resolve) =>
+      setTimeout(() => resolve('hang'), 10_000).unref(),
+    );
+    for (const [special, kind] of [
+      [fifo, 'a named pipe (FIFO)'],
+      [zero, 'a character device'],
+      [dir, 'a folder'],
+    ]) {
+      const outcome = await Promise.race([
+        readCase(special).then(
+          () => 'read',
+          (e: unknown) => e,
+        ),
+        hang,
+      ]);
+      if (outcome === 'hang') {
+        // Let the blocked read end, so that the test run can.
+        fs.writeFileSync(fifo, '');
+        assert.fail(`${special}: the read hung`);
+      }
+      assert.ok(outcome instanceof CaseFileError, `${special}: ${String(outcome)}`);
+      assert.equal(
+        outcome.message,
+        `${special}: ${kind}, not a regular file; skipped (only regular files are read)`,
+      );
+    }
   });
 });
