@@ -30,7 +30,9 @@ Options:
   --format text|json     text: "file:line:col severity rule-id message" (default); json: an array
   --disable RULE[,RULE]  switch rules off (repeatable)
   --disable-group GROUP  switch a rule group off: correctness or posture (repeatable)
-  --list-rules           print every rule with its severity, group and documentation link
+  --list-rules           print every rule with its severity, group and documentation link (with
+                         --format json: an array of {id, severity, group, title, description,
+                         controls, docUrl}, and no files may be given)
   -h, --help             this help
 
 Exit status: 1 when any error-severity finding exists, 0 otherwise, 2 on bad arguments and on
@@ -102,6 +104,9 @@ function parseArgs(args: string[]): Options | 'help' {
     else o.paths.push(a);
   }
   if (!o.paths.length && !o.listRules) throw new UsageError('no file given (see --help)');
+  // Two JSON documents on stdout (the rules, then the findings) would be no JSON at all.
+  if (o.listRules && o.paths.length && o.format === 'json')
+    throw new UsageError('--list-rules with --format json prints the rules only: give no files');
   return o;
 }
 
@@ -138,6 +143,19 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
   const opts = parseArgs(args);
   if (opts === 'help') {
     io.out(HELP + '\n');
+    return 0;
+  }
+  if (opts.listRules && opts.format === 'json') {
+    const rules = RULES.map(({ meta: m }) => ({
+      id: m.id,
+      severity: m.severity,
+      group: m.group,
+      title: m.title,
+      description: m.description,
+      controls: m.controls ?? [],
+      docUrl: m.docUrl,
+    }));
+    io.out(jsonForOutput(rules, io) + '\n');
     return 0;
   }
   if (opts.listRules) {

@@ -263,4 +263,20 @@ Resources:
     );
     assert.match(r.out, /^no-kms-key\twarning\tposture\t.*CIS AWS Foundations 3\.7/m);
   });
+
+  it('--list-rules --format json prints the rules as a JSON array, and refuses files beside it', async () => {
+    const r = await run(['--list-rules', '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const rules = JSON.parse(r.out) as Record<string, unknown>[];
+    const kms = rules.find((x) => x.id === 'no-kms-key');
+    assert.equal(kms?.severity, 'warning');
+    assert.equal(kms?.group, 'posture');
+    assert.ok((kms?.controls as string[]).some((c) => c.includes('CIS AWS Foundations 3.7')));
+    assert.match(String(kms?.docUrl), /^https:\/\/docs\.aws\.amazon\.com\//);
+    assert.ok(rules.every((x) => typeof x.title === 'string' && typeof x.description === 'string'));
+    const both = await run(['--list-rules', '--format', 'json', clean]);
+    assert.equal(both.code, 2);
+    assert.match(both.err, /--list-rules with --format json/);
+    assert.equal(both.out, '');
+  });
 });
