@@ -1,6 +1,8 @@
 // User rule folders: every rule file under a folder is read; each rule runs or is reported with
 // the reason. The fixtures are written in the style of SigmaHQ's CloudTrail rules.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinRules } from '../../../src/core/detect/builtinPack';
 import { ruleMatches } from '../../../src/core/detect/evaluate';
@@ -111,5 +113,28 @@ describe('rule folders', () => {
     );
     const dup = set.problems.filter((p) => /already used by a rule from/.test(p.reason));
     assert.equal(dup.length, 7, 'the second reading of the folder adds nothing');
+  });
+
+  it('reports a rule file that holds no rule (empty, or only comments), and loads the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-rules-'));
+    try {
+      writeFileSync(join(dir, 'empty.yml'), '');
+      writeFileSync(join(dir, 'comments.yaml'), '# to do\n---\n');
+      writeFileSync(
+        join(dir, 'ok.yml'),
+        'title: Ok\nid: ok-1\nlogsource: {product: aws, service: cloudtrail}\ndetection: {sel: {eventName: X}, condition: sel}\n',
+      );
+      const set = await loadRuleSet([dir], { builtin: false });
+      assert.deepEqual(
+        set.rules.map((r) => r.id),
+        ['ok-1'],
+      );
+      assert.deepEqual(set.problems.map(problemLine), [
+        `${join(dir, 'comments.yaml')}: file not loaded: holds no rule (it is empty, or only comments)`,
+        `${join(dir, 'empty.yml')}: file not loaded: holds no rule (it is empty, or only comments)`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
