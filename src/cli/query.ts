@@ -750,9 +750,20 @@ export async function findEventFiles(
 ): Promise<AsyncIterable<DiscoveredEventFile>> {
   const targets: ({ s3: string } | { folder: string })[] = [];
   const named = new Map<string, SourceObject[]>(); // folder → files named in it
+  // Each path is read once however it is written (logs, ./logs/, a link to it): a second reading
+  // would only add a note per file that its events are already loaded.
+  const given = new Set<string>();
+  const once = (key: string, p: string): boolean => {
+    if (!given.has(key)) {
+      given.add(key);
+      return true;
+    }
+    io.err(`note: ${p}: given more than once; read once\n`);
+    return false;
+  };
   for (const p of paths) {
     if (isS3Uri(p)) {
-      targets.push({ s3: p });
+      if (once(p, p)) targets.push({ s3: p });
       continue;
     }
     let stat;
@@ -764,6 +775,7 @@ export async function findEventFiles(
         `${p}: ${code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`,
       );
     }
+    if (!once(await fs.realpath(p).catch(() => path.resolve(p)), p)) continue;
     if (stat.isDirectory()) targets.push({ folder: p });
     else {
       const dir = path.dirname(path.resolve(p));

@@ -46,6 +46,14 @@ describe('cloudtrail-lens query', function () {
     assert.equal(r.err, '');
   });
 
+  it('reads a folder or file given twice (however written) once, with one note', async () => {
+    const r = await run(bucket, `${bucket}/`, join(bucket, '.'), '--count', '--no-cache');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, `${tally.events}\n`);
+    assert.doesNotMatch(r.err, /already loaded/);
+    assert.equal(r.err.match(/given more than once; read once/g)?.length, 2, r.err);
+  });
+
   // Each run loads the bucket afresh; test/unit/index/eventIndex.test.ts checks every tally
   // entry against one index, this checks a spread of them through the command.
   it('counts per event name, account/region, error and data events exactly as the generator wrote them', async () => {
