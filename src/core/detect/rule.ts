@@ -109,7 +109,11 @@ export function parseSigmaRules(text: string, source: string): ParsedRules {
   }
   // A file of nothing (or only comments and `---`) would otherwise be read without a word.
   if (!out.rules.length && !out.problems.length)
-    out.problems.push({ source, kind: 'invalid', reason: 'holds no rule (it is empty, or only comments)' });
+    out.problems.push({
+      source,
+      kind: 'invalid',
+      reason: 'holds no rule (it is empty, or only comments)',
+    });
   return out;
 }
 
