@@ -110,7 +110,44 @@ async function collect(
         });
       else await collect(full, depth + 1, out, problems);
     } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(full);
+    else if (e.isSymbolicLink()) await linked(full, /\.ya?ml$/i.test(e.name), out, problems);
   }
+}
+
+/**
+ * A symbolic link in a rule folder (a rules repository linked in, say): a link to a rule file is
+ * read as the file; one to a folder is named, not followed (links can loop); a rule file's link
+ * that leads nowhere, or to something that is not a file, is named. Nothing is skipped without a
+ * word.
+ */
+async function linked(
+  full: string,
+  ruleName: boolean,
+  out: string[],
+  problems: RuleProblem[],
+): Promise<void> {
+  let target;
+  try {
+    target = await fs.stat(full);
+  } catch {
+    target = undefined;
+  }
+  if (target?.isFile()) {
+    if (ruleName) out.push(full);
+  } else if (target?.isDirectory())
+    problems.push({
+      source: full,
+      kind: 'invalid',
+      reason: 'a link to a folder: not followed (add the folder itself to the rule folders)',
+    });
+  else if (ruleName)
+    problems.push({
+      source: full,
+      kind: 'invalid',
+      reason: target
+        ? 'a link to something that is not a file: not read'
+        : 'a link that leads nowhere: not read',
+    });
 }
 
 /** One line per problem, for a terminal or an output channel. */

@@ -1,7 +1,7 @@
 // User rule folders: every rule file under a folder is read; each rule runs or is reported with
 // the reason. The fixtures are written in the style of SigmaHQ's CloudTrail rules.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinRules } from '../../../src/core/detect/builtinPack';
@@ -132,6 +132,35 @@ describe('rule folders', () => {
       assert.deepEqual(set.problems.map(problemLine), [
         `${join(dir, 'comments.yaml')}: file not loaded: holds no rule (it is empty, or only comments)`,
         `${join(dir, 'empty.yml')}: file not loaded: holds no rule (it is empty, or only comments)`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a rule file reached by a symbolic link, and names a link to a folder or one that leads nowhere', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-rules-'));
+    try {
+      const repo = join(dir, 'repo');
+      const rules = join(dir, 'rules');
+      mkdirSync(repo);
+      mkdirSync(rules);
+      writeFileSync(
+        join(repo, 'linked.yml'),
+        'title: Linked\nid: linked-1\nlogsource: {product: aws, service: cloudtrail}\ndetection: {sel: {eventName: X}, condition: sel}\n',
+      );
+      symlinkSync(join(repo, 'linked.yml'), join(rules, 'linked.yml'));
+      symlinkSync(repo, join(rules, 'repo-folder'));
+      symlinkSync(join(repo, 'gone.yml'), join(rules, 'gone.yml'));
+      symlinkSync(join(repo, 'linked.yml'), join(rules, 'notes.txt')); // not a rule file's name: ignored
+      const set = await loadRuleSet([rules], { builtin: false });
+      assert.deepEqual(
+        set.rules.map((r) => r.id),
+        ['linked-1'],
+      );
+      assert.deepEqual(set.problems.map(problemLine).sort(), [
+        `${join(rules, 'gone.yml')}: file not loaded: a link that leads nowhere: not read`,
+        `${join(rules, 'repo-folder')}: file not loaded: a link to a folder: not followed (add the folder itself to the rule folders)`,
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
