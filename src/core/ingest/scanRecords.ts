@@ -331,16 +331,17 @@ function scanRecords(
         if (end < 0) return false;
         if (cur.depth > MAX_JSON_DEPTH) tooDeep(options, element, i);
         else {
+          const recordText = text.slice(i, end);
           let rec: unknown;
           try {
-            rec = JSON.parse(text.slice(i, end));
+            rec = JSON.parse(recordText);
           } catch {
             return false;
           }
           b.addRecord(rec as Record<string, unknown>, element);
           options.spans?.push(i, end);
           if (options.repeatedKeys) {
-            const paths = duplicatedKeys(text.slice(i, end), MAX_REPEATED_PATHS);
+            const paths = duplicatedKeys(recordText, MAX_REPEATED_PATHS);
             if (paths.length > 0) options.repeatedKeys.push({ element, paths });
           }
         }

@@ -499,17 +499,12 @@ describe('evidence report', function () {
     assert.deepEqual(line.tag, []);
   });
 
-  it("Timesketch: a record field named as one of the tool's (message, origin, tag), or beneath one, keeps its value as record_<name>", async () => {
+  /** The Timesketch line `report` writes for one delivered file holding `text`. */
+  async function timesketchLine(text: string): Promise<Record<string, unknown>> {
     const dir = mkdtempSync(join(tmpdir(), 'ctl-timesketch-'));
     try {
       const file = join(dir, 'forged.json');
-      writeFileSync(
-        file,
-        '{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/alice","userName":"alice"},' +
-          '"eventTime":"2024-05-14T00:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"RunInstances",' +
-          '"message":"benign maintenance","origin":"arn:aws:iam::1:user/ceo","tag":["reviewed"],"record_message":"taken","message.x":"dotted",' +
-          '"eventID":"11111111-1111-4111-8111-111111111111"}]}',
-      );
+      writeFileSync(file, text);
       const r = await cli([
         'report',
         caseFile,
@@ -521,60 +516,50 @@ describe('evidence report', function () {
         '--no-cache',
       ]);
       assert.equal(r.code, 0, r.err);
-      const line = JSON.parse(r.out) as Record<string, unknown>;
-      // The tool's own fields say what the tool worked out…
-      assert.match(String(line.message), /alice/);
-      assert.notEqual(line.message, 'benign maintenance');
-      assert.equal(line.origin, 'arn:aws:iam::1:user/alice');
-      assert.deepEqual(line.tag, []);
-      // …and the record's are all there.
-      assert.equal(line.record_message_2, 'benign maintenance');
-      assert.equal(line.record_message, 'taken');
-      assert.equal(line.record_origin, 'arn:aws:iam::1:user/ceo');
-      // beneath a tool's field: Timesketch would read tag.0 as part of the tool's tag
-      assert.equal(line['record_tag.0'], 'reviewed');
-      assert.equal(line['tag.0'], undefined);
-      // a record key written with a dot is not beneath one
-      assert.equal(line['message\\.x'], 'dotted');
+      return JSON.parse(r.out) as Record<string, unknown>;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it("Timesketch: a record field named as one of the tool's (message, origin, tag), or beneath one, keeps its value as record_<name>", async () => {
+    const line = await timesketchLine(
+      '{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/alice","userName":"alice"},' +
+        '"eventTime":"2024-05-14T00:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"RunInstances",' +
+        '"message":"benign maintenance","origin":"arn:aws:iam::1:user/ceo","tag":["reviewed"],"record_message":"taken","message.x":"dotted",' +
+        '"eventID":"11111111-1111-4111-8111-111111111111"}]}',
+    );
+    // The tool's own fields say what the tool worked out…
+    assert.match(String(line.message), /alice/);
+    assert.notEqual(line.message, 'benign maintenance');
+    assert.equal(line.origin, 'arn:aws:iam::1:user/alice');
+    assert.deepEqual(line.tag, []);
+    // …and the record's are all there.
+    assert.equal(line.record_message_2, 'benign maintenance');
+    assert.equal(line.record_message, 'taken');
+    assert.equal(line.record_origin, 'arn:aws:iam::1:user/ceo');
+    // beneath a tool's field: Timesketch would read tag.0 as part of the tool's tag
+    assert.equal(line['record_tag.0'], 'reviewed');
+    assert.equal(line['tag.0'], undefined);
+    // a record key written with a dot is not beneath one
+    assert.equal(line['message\\.x'], 'dotted');
   });
 
   it('Timesketch: values as stored, and a key written with a dot never stands for a nested one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ctl-timesketch-'));
-    try {
-      const file = join(dir, 'forged.json');
-      // "userIdentity.arn" at the top, after the real userIdentity; numbers a parse changes.
-      writeFileSync(
-        file,
-        '{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/alice","userName":"alice"},' +
-          '"userIdentity.arn":"arn:aws:iam::1:user/ceo","eventTime":"2024-05-14T00:00:00Z","eventSource":"ec2.amazonaws.com",' +
-          '"eventName":"RunInstances","requestParameters":{"maxCount":123456789012345678901,"minCount":1e400,"x":-0,"y":2.5,"z":7},' +
-          '"eventID":"11111111-1111-4111-8111-111111111111"}]}',
-      );
-      const r = await cli([
-        'report',
-        caseFile,
-        file,
-        '--format',
-        'timesketch',
-        '--filter',
-        '*',
-        '--no-cache',
-      ]);
-      assert.equal(r.code, 0, r.err);
-      const line = JSON.parse(r.out) as Record<string, unknown>;
-      assert.equal(line['userIdentity.arn'], 'arn:aws:iam::1:user/alice');
-      assert.equal(line['userIdentity\\.arn'], 'arn:aws:iam::1:user/ceo');
-      assert.equal(line['requestParameters.maxCount'], '123456789012345678901');
-      assert.equal(line['requestParameters.minCount'], '1e400');
-      assert.equal(line['requestParameters.x'], '-0');
-      assert.equal(line['requestParameters.y'], 2.5);
-      assert.equal(line['requestParameters.z'], 7);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    // "userIdentity.arn" at the top, after the real userIdentity; numbers a parse changes.
+    const line = await timesketchLine(
+      '{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/alice","userName":"alice"},' +
+        '"userIdentity.arn":"arn:aws:iam::1:user/ceo","eventTime":"2024-05-14T00:00:00Z","eventSource":"ec2.amazonaws.com",' +
+        '"eventName":"RunInstances","requestParameters":{"maxCount":123456789012345678901,"minCount":1e400,"x":-0,"y":2.5,"z":7},' +
+        '"eventID":"11111111-1111-4111-8111-111111111111"}]}',
+    );
+    assert.equal(line['userIdentity.arn'], 'arn:aws:iam::1:user/alice');
+    assert.equal(line['userIdentity\\.arn'], 'arn:aws:iam::1:user/ceo');
+    assert.equal(line['requestParameters.maxCount'], '123456789012345678901');
+    assert.equal(line['requestParameters.minCount'], '1e400');
+    assert.equal(line['requestParameters.x'], '-0');
+    assert.equal(line['requestParameters.y'], 2.5);
+    assert.equal(line['requestParameters.z'], 7);
   });
 
   it('detections hit by the covered events: built-in pack plus --rules, in the summary and on each event (md, html)', async () => {

@@ -1,7 +1,8 @@
 // Shared helpers for the digest tests: a fresh signed bucket per test and the CLI run in-process.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { runValidate } from '../../../src/cli/validate';
 import { UsageError } from '../../../src/cli/io';
 import { SignedBucket, signingKey, SigningKey } from '../../../src/core/synthetic/digests';
@@ -72,3 +73,26 @@ export const s3 = (key: string): string => `s3://${BUCKET}/${key}`;
 export const digestLine = (key: string, verdict: string): string =>
   `Digest file\t${s3(key)}\t${verdict}`;
 export const logLine = (key: string, verdict: string): string => `Log file\t${s3(key)}\t${verdict}`;
+
+/** What an attacker does to a delivered log: renames one event and adds a DeleteTrail. */
+export function tamperLog(ws: Workspace, key: string): void {
+  const file = ws.bucket.file(key);
+  const log = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as {
+    Records: Array<Record<string, unknown>>;
+  };
+  log.Records[0].eventName = 'ListRoles';
+  log.Records.push({
+    ...log.Records[1],
+    eventSource: 'cloudtrail.amazonaws.com',
+    eventName: 'DeleteTrail',
+    eventID: 'f0f0f0f0-0000-4000-8000-000000000001',
+  });
+  writeFileSync(file, gzipSync(JSON.stringify(log)));
+}
+
+/** The lines the AWS CLI prints (ours without FINDING lines). */
+export const cliLines = (out: string): string =>
+  out
+    .split('\n')
+    .filter((l) => !l.startsWith('FINDING\t'))
+    .join('\n');

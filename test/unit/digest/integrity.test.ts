@@ -3,9 +3,9 @@
 // stay byte-identical. Also the default window (issue 13) and the cap on digest sizes.
 import * as assert from 'node:assert/strict';
 import { rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { signingKey } from '../../../src/core/synthetic/digests';
-import { ARN, BUCKET, digestLine, Workspace, zeroBomb } from './helpers';
+import { ARN, BUCKET, cliLines, digestLine, tamperLog, Workspace, zeroBomb } from './helpers';
 
 const WINDOW = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-15T00:00:00Z'];
 
@@ -34,29 +34,6 @@ async function json(ws: Workspace, args: string[]): Promise<JsonReport> {
   assert.equal(report.exitCode, r.code);
   return report;
 }
-
-/** What an attacker does to a delivered log: renames one event and adds a DeleteTrail. */
-function tamperLog(ws: Workspace, key: string): void {
-  const file = ws.bucket.file(key);
-  const log = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as {
-    Records: Array<Record<string, unknown>>;
-  };
-  log.Records[0].eventName = 'ListRoles';
-  log.Records.push({
-    ...log.Records[1],
-    eventSource: 'cloudtrail.amazonaws.com',
-    eventName: 'DeleteTrail',
-    eventID: 'f0f0f0f0-0000-4000-8000-000000000001',
-  });
-  writeFileSync(file, gzipSync(JSON.stringify(log)));
-}
-
-/** The lines the AWS CLI prints (ours without FINDING lines). */
-const cliLines = (out: string): string =>
-  out
-    .split('\n')
-    .filter((l) => !l.startsWith('FINDING\t'))
-    .join('\n');
 
 describe('digest validation: integrity beyond the AWS CLI (issue 20)', function () {
   this.timeout(60_000);

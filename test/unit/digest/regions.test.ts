@@ -4,8 +4,7 @@
 // logs are NOT VALIDATED (region-digests-missing, exit 1); with nothing showing such a trail, the
 // plain no-digests notice (exit 0) stays. The AWS CLI's lines never change.
 import * as assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { rmSync } from 'node:fs';
 import { ValidationVerdicts } from '../../../src/core/case/custody';
 import type { ValidationReport } from '../../../src/core/digest/types';
 import {
@@ -14,7 +13,7 @@ import {
   suspiciousLogKeys,
 } from '../../../src/extension/digest/reportModel';
 import type { WrittenDigest } from '../../../src/core/synthetic/digests';
-import { ARN, Workspace } from './helpers';
+import { ARN, cliLines, tamperLog, Workspace } from './helpers';
 
 const WINDOW = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-15T00:00:00Z'];
 
@@ -29,16 +28,6 @@ async function json(ws: Workspace, args: string[] = []): Promise<JsonReport> {
   return report;
 }
 
-/** An edit of a delivered log: one more event. */
-function tamperLog(ws: Workspace, key: string): void {
-  const file = ws.bucket.file(key);
-  const log = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as {
-    Records: Array<Record<string, unknown>>;
-  };
-  log.Records.push({ ...log.Records[0], eventName: 'DeleteTrail', eventID: 'forged-1' });
-  writeFileSync(file, gzipSync(JSON.stringify(log)));
-}
-
 /**
  * Deletes digests, their signatures on record too (a signatures file made after the deletion, or
  * none): only the logs left show anything.
@@ -49,13 +38,6 @@ function deleteDigests(ws: Workspace, digests: WrittenDigest[]): void {
     ws.bucket.signatures.delete(d.key);
   }
 }
-
-/** The lines the AWS CLI prints (ours without FINDING lines). */
-const cliLines = (out: string): string =>
-  out
-    .split('\n')
-    .filter((l) => !l.startsWith('FINDING\t'))
-    .join('\n');
 
 describe('digest validation: a region of a multi-region trail with no digests', function () {
   this.timeout(60_000);
