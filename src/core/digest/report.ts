@@ -206,6 +206,21 @@ export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>
   'key-outside-validity',
 ]);
 
+/**
+ * The tampering findings that fail the validation (chainFailed counts them, or they stand outside
+ * the chains: FAILING_REPORT_FINDINGS): the views show them as errors, the others as warnings.
+ */
+export const NOT_VALIDATED_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
+  'unlisted-log',
+  'chain-truncated',
+  'region-digests-missing',
+  'log-trailing-data',
+  'foreign-file',
+  'backfill-invalid',
+  'backfill-log-invalid',
+  'deleted-digest',
+]);
+
 /** Findings outside the chains that fail the validation (NOT VALIDATED files, deleted digests). */
 export const FAILING_REPORT_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
   'deleted-digest',

@@ -10,10 +10,10 @@ import {
   DigestVerdict,
   FAILING_REPORT_FINDINGS,
   Finding,
-  FindingKind,
   LogVerdict,
   LOGS_NAMED_FINDINGS,
   NOTICE_FILES_NAMED,
+  NOT_VALIDATED_FINDINGS,
   TAMPERING_FINDINGS,
   UNVOUCHED_NOTICES,
   unverifiedText,
@@ -214,18 +214,6 @@ export interface PlannedProblem {
   /** Verdict or finding kind, shown as the diagnostic code. */
   code: string;
 }
-
-/** Findings that make validation fail (chainFailed): shown as errors, not warnings. */
-const NOT_VALIDATED_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
-  'unlisted-log',
-  'chain-truncated',
-  'region-digests-missing',
-  'log-trailing-data',
-  'foreign-file',
-  'backfill-invalid',
-  'backfill-log-invalid',
-  'deleted-digest',
-]);
 
 /**
  * Problems-panel entries: every INVALID file (error), every log NOT VALIDATED and deleted digest
