@@ -57,20 +57,23 @@ function nodeText(rawJson: string, node: Node): string {
  * change (12345678901234567890, 1e400, -0) as its stored text, anything nested deeper than
  * `maxDepth` as its own JSON text on one line; null and empty containers give no field; a
  * duplicated key its last value, as JSON.parse keeps it. A `.` or `\` inside a key is escaped
- * with `\`, so that a key written `"userIdentity.arn"` cannot stand for userIdentity's arn.
+ * with `\`, so that a key written `"userIdentity.arn"` cannot stand for userIdentity's arn;
+ * a key "" is a name like any other (at the top, the field "" and its members ".arn"), so that
+ * it stands neither for the record itself nor for a field beside it.
  * No prototype: a key "__proto__" is a field like any other.
  */
 export function flatFields(rawJson: string, maxDepth: number): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   const root = parseTree(rawJson);
-  if (root) flattenNode(rawJson, root, '', out, 0, maxDepth);
+  if (root) flattenNode(rawJson, root, undefined, out, 0, maxDepth);
   return out;
 }
 
 function flattenNode(
   rawJson: string,
   node: Node,
-  prefix: string,
+  /** The node's flattened name; undefined for the record itself (whose key "" is named ''). */
+  prefix: string | undefined,
   out: Record<string, unknown>,
   depth: number,
   maxDepth: number,
@@ -78,18 +81,19 @@ function flattenNode(
   const text = () => rawJson.slice(node.offset, node.offset + node.length);
   if (node.type === 'null') return;
   if (node.type === 'number') {
-    if (prefix) out[prefix] = JSON.stringify(node.value) === text() ? node.value : text();
+    if (prefix !== undefined)
+      out[prefix] = JSON.stringify(node.value) === text() ? node.value : text();
     return;
   }
   if (node.type !== 'object' && node.type !== 'array') {
-    if (prefix) out[prefix] = node.value;
+    if (prefix !== undefined) out[prefix] = node.value;
     return;
   }
-  if (depth >= maxDepth) {
+  if (depth >= maxDepth && prefix !== undefined) {
     out[prefix] = singleLineJson(text());
     return;
   }
-  const at = (key: string) => (prefix ? `${prefix}.${key}` : key);
+  const at = (key: string) => (prefix === undefined ? key : `${prefix}.${key}`);
   if (node.type === 'array') {
     (node.children ?? []).forEach((element, i) =>
       flattenNode(rawJson, element, at(String(i)), out, depth + 1, maxDepth),

@@ -562,6 +562,28 @@ describe('evidence report', function () {
     assert.equal(line['requestParameters.z'], 7);
   });
 
+  it('Timesketch: a top-level key "" neither stands for the record itself nor is dropped', async () => {
+    // A forged record whose "" object repeats eventName, sourceIPAddress and userIdentity.arn:
+    // flattened under no prefix, its members overwrote the record's own.
+    const line = await timesketchLine(
+      '{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/mallory"},' +
+        '"eventTime":"2024-05-14T00:00:00Z","eventSource":"cloudtrail.amazonaws.com","eventName":"DeleteTrail",' +
+        '"sourceIPAddress":"203.0.113.9","eventID":"11111111-1111-4111-8111-111111111111",' +
+        '"":{"eventName":"DescribeTrails","sourceIPAddress":"10.0.0.1","userIdentity":{"arn":"arn:aws:iam::1:user/alice"},"":"leaf"}}]}',
+    );
+    assert.equal(line.eventName, 'DeleteTrail');
+    assert.equal(line.sourceIPAddress, '203.0.113.9');
+    assert.equal(line['userIdentity.arn'], 'arn:aws:iam::1:user/mallory');
+    assert.equal(line['.eventName'], 'DescribeTrails');
+    assert.equal(line['.userIdentity.arn'], 'arn:aws:iam::1:user/alice');
+    assert.equal(line['.'], 'leaf');
+    const leaf = await timesketchLine(
+      '{"Records":[{"eventVersion":"1.08","eventTime":"2024-05-14T00:00:00Z","eventSource":"s3.amazonaws.com",' +
+        '"eventName":"GetObject","eventID":"11111111-1111-4111-8111-111111111111","":"kept"}]}',
+    );
+    assert.equal(leaf[''], 'kept');
+  });
+
   it('detections hit by the covered events: built-in pack plus --rules, in the summary and on each event (md, html)', async () => {
     // A rule on the tampered log's edited event (ListRoles, starred) and one on PutObject; the
     // built-in pack fires on none of the synthetic events.
