@@ -6,6 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { EXPORT_CSV_FIELDS, SUMMARY_FIELDS } from '../../core/index/columns';
 import { singleLineJson } from '../../core/ingest/eventFile';
 import { csvLine } from '../../core/output/csv';
@@ -27,29 +28,28 @@ export async function writeExport(
 ): Promise<number> {
   const partial = `${file}.partial-${process.pid}`;
   const out = createWriteStream(partial, { encoding: 'utf8' });
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  try {
-    if (format === 'csv') await write(csvLine(EXPORT_CSV_FIELDS));
+  async function* text(): AsyncGenerator<string> {
+    if (format === 'csv') yield csvLine(EXPORT_CSV_FIELDS);
     for (let start = 0; start < result.size; start += BATCH) {
       if (signal.aborted) throw new Error('export cancelled');
       const count = Math.min(BATCH, result.size - start);
       if (format === 'csv') {
-        await write(
-          data
-            .summaries(result, start, count)
-            .map((s) => csvLine(csvReaders.map((read) => read(s))))
-            .join(''),
-        );
+        yield data
+          .summaries(result, start, count)
+          .map((s) => csvLine(csvReaders.map((read) => read(s))))
+          .join('');
       } else {
         const texts = await data.rawMany(data.ids(result, start, count));
-        await write(texts.map((t) => `${singleLineJson(t)}\n`).join(''));
+        yield texts.map((t) => `${singleLineJson(t)}\n`).join('');
       }
       onProgress(start + count, result.size);
     }
-    out.end();
-    await once(out, 'finish');
+  }
+  try {
+    // pipeline: the file's failure (it cannot be created, the disk is full), which may come
+    // while records are being read, ends the export with that error instead of leaving it
+    // unheard and the export waiting on a stream that will never drain.
+    await pipeline(text(), out);
     await rename(partial, file);
     return result.size;
   } catch (e) {

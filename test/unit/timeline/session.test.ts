@@ -742,6 +742,27 @@ describe('timeline session over a real index', function () {
     );
   });
 
+  it('reports an export that cannot write its file instead of hanging', async () => {
+    // The file is opened while the first records are read: its failure (a folder gone or not
+    // writable, a full disk) came with no listener, as an uncaught error, and the export then
+    // waited for ever on a stream that would never drain.
+    const result = await data.query('', null, 'asc');
+    const target = join(dir, 'no-such-folder', 'out.jsonl');
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise((resolve) => (timer = setTimeout(() => resolve('hung'), 10_000)));
+    for (const format of ['jsonl', 'csv'] as const) {
+      const outcome = await Promise.race([
+        writeExport(target, format, data, result, new AbortController().signal, () => {}).then(
+          () => 'written',
+          (e: Error) => e.message,
+        ),
+        hung,
+      ]);
+      assert.match(String(outcome), /ENOENT/, format);
+    }
+    clearTimeout(timer);
+  });
+
   it('leaves nothing behind when an export is cancelled', async () => {
     const result = await data.query('', null, 'asc');
     const target = join(dir, 'cancelled.jsonl');
