@@ -4,7 +4,7 @@
 // folders, as `detect`) are run over them; the chain of custody hashes each log file and, with
 // --public-keys, takes each file's verdict from digest validation of the folders and s3://
 // locations named (core/digest, as `validate`).
-import { existsSync, promises as fs, realpathSync, statSync } from 'node:fs';
+import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { analystName } from '../core/case/analyst';
 import { custodyOf } from '../core/case/custody';
@@ -17,6 +17,7 @@ import {
   timesketchJsonl,
 } from '../core/case/report';
 import { resolveAnnotations } from '../core/case/resolve';
+import { overwrittenInput } from '../core/output/outputTarget';
 import {
   loadPublicKeyFiles,
   loadSignaturesFile,
@@ -207,7 +208,7 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
     const write = parsed.output ? (t: string) => chunks.push(t) : (t: string) => io.out(t);
 
     if (parsed.format === 'timesketch') {
-      await timesketchJsonl(index, resolved, rows, write);
+      for await (const text of timesketchJsonl(index, resolved, rows)) write(text);
     } else {
       const reports = validation
         ? await validatePaths(
@@ -259,34 +260,22 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
  * modified) or that cannot be a file (a folder, a missing folder), rather than after the load.
  */
 function checkOutput(output: string, caseFile: string, paths: string[]): void {
-  const real = (p: string): string | undefined => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return undefined;
-    }
-  };
-  const target = real(output);
-  if (target === undefined) {
+  if (!existsSync(output)) {
     const dir = path.dirname(path.resolve(output));
     if (!existsSync(dir) || !statSync(dir).isDirectory())
       throw new UsageError(`--output ${output}: no such folder ${dir}`);
     return;
   }
-  if (statSync(target).isDirectory())
+  if (statSync(output).isDirectory())
     throw new UsageError(`--output ${output}: a folder; name the report's file`);
-  const inputs = [caseFile, ...paths.filter((p) => !isS3Uri(p))];
-  for (const input of inputs) {
-    const source = real(input);
-    if (source === undefined) continue;
-    const inside = path.relative(source, target);
-    const under =
-      inside !== '..' && !inside.startsWith(`..${path.sep}`) && !path.isAbsolute(inside);
-    if (source === target || under)
-      throw new UsageError(
-        `--output ${output}: the report reads this file (${input === caseFile ? 'the case file' : source === target ? 'a PATH given' : `under the folder ${input}`}) and never overwrites its inputs: name a new file`,
-      );
-  }
+  const hit = overwrittenInput(output, [
+    { path: caseFile, what: 'the case file' },
+    ...paths.filter((p) => !isS3Uri(p)).map((p) => ({ path: p, what: p })),
+  ]);
+  if (hit)
+    throw new UsageError(
+      `--output ${output}: the report reads this file (${hit.input.path === caseFile ? 'the case file' : hit.same ? 'a PATH given' : `under the folder ${hit.input.path}`}) and never overwrites its inputs: name a new file`,
+    );
 }
 
 /**

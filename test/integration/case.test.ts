@@ -295,4 +295,43 @@ describe('case: code lens annotations and saved searches', function () {
     assert.equal(back, other);
     assert.equal(reopened.currentQuery.filter, 'eventName:PutObject');
   });
+
+  it('writes an evidence report as a new file, never over the evidence or the case file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ctl-report-int-'));
+    const evidence = join(folder, 'events.json');
+    const text = JSON.stringify({
+      Records: [record('r-1', '2024-05-14T10:00:00Z', 'GetObject', 'alice')],
+    });
+    writeFileSync(evidence, text);
+    const panel = await vscode.commands.executeCommand<TimelinePanel>(
+      'cloudtrailLens.openTimeline',
+      { source: { type: 'folder', path: folder } },
+    );
+    assert.ok(panel);
+    await panel.loaded;
+    await waitFor(
+      () => api.timeline.panels[api.timeline.panels.length - 1] === panel,
+      10_000,
+      "the report's timeline is not the last used",
+    );
+    const caseBefore = readFileSync(caseFile, 'utf8');
+    const report = (target: string, format = 'md') =>
+      vscode.commands.executeCommand<string | undefined>('cloudtrailLens.case.exportReport', {
+        format,
+        cover: 'result',
+        target,
+      });
+    assert.equal(await report(evidence), undefined, 'a log the timeline reads');
+    assert.equal(await report(caseFile, 'timesketch'), undefined, 'the case file');
+    assert.equal(readFileSync(evidence, 'utf8'), text);
+    assert.equal(readFileSync(caseFile, 'utf8'), caseBefore);
+    // A new file: the Timesketch lines are streamed to it.
+    const fresh = join(dir, 'report.jsonl');
+    assert.equal(await report(fresh, 'timesketch'), fresh);
+    const lines = readFileSync(fresh, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 1);
+    assert.equal((JSON.parse(lines[0]) as { eventName?: string }).eventName, 'GetObject');
+    panel.dispose();
+    rmSync(folder, { recursive: true, force: true });
+  });
 });

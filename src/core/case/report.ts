@@ -542,15 +542,15 @@ export function reportHtml(m: ReportModel): string {
  * gives it (`origin`, `origin_type`, `origin_hops`, `origin_complete`; the message adds its words
  * when they add to who, as the Who line), and the case's tags as `tag` (Timesketch's own label
  * field), the star and the note as `case_starred` / `case_note`. A record field of one of these
- * names, or beneath one, is kept as `record_<name>`.
+ * names, or beneath one, is kept as `record_<name>`. Yielded a few thousand lines at a time, so
+ * that a large result is written as it is made, never held whole.
  */
-export async function timesketchJsonl(
+export async function* timesketchJsonl(
   index: EventIndex,
   resolved: ResolvedCase,
   rows: ArrayLike<number>,
-  write: (text: string) => void,
   signal?: AbortSignal,
-): Promise<void> {
+): AsyncGenerator<string> {
   const ordered = inTimeOrder(index, rows);
   const logins = new ConsoleLogins(index);
   const CHUNK = 5000;
@@ -560,7 +560,7 @@ export async function timesketchJsonl(
     const lines = chunk.map((row, j) =>
       timesketchLine(index, logins, row, texts[j], resolved.byRow.get(row)),
     );
-    write(lines.join('\n') + '\n');
+    yield lines.join('\n') + '\n';
   }
 }
 

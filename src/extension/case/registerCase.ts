@@ -22,10 +22,13 @@ import {
   ValidationReport,
   validateSource,
 } from '../../core/digest';
+import { writeFileAtomically } from '../../core/output/atomicFile';
+import { overwrittenInput } from '../../core/output/outputTarget';
 import { formatTerm } from '../../core/query/format';
 import { ANNOTATE_ACTIONS, AnnotateAction } from '../../protocol';
 import { resolvePath } from '../digest/registerDigestCommands';
 import { loadConfiguredRules } from '../detect/registerDetections';
+import { overwriteRefusal } from '../timeline/exportTarget';
 import { TimelineRegistration } from '../timeline/registerTimeline';
 import { COMMANDS } from '../commands';
 import type { TimelinePanel } from '../timeline/timelinePanel';
@@ -339,6 +342,17 @@ async function exportReport(
           filters: { [formats[format].filter]: [formats[format].ext] },
         });
   if (!target) return undefined;
+  if (target.scheme !== 'file') {
+    void vscode.window.showErrorMessage(
+      'CloudTrail: the evidence report is written to local files only; pick a file on this machine.',
+    );
+    return undefined;
+  }
+  const overwritten = overwrittenInput(target.fsPath, panel.readInputs);
+  if (overwritten) {
+    void vscode.window.showErrorMessage(messageText(overwriteRefusal(target.fsPath, overwritten)));
+    return undefined;
+  }
   return vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
@@ -352,9 +366,12 @@ async function exportReport(
         const q = panel.currentQuery;
         const result = cover === 'result' ? await data.query(q.filter, q.range, 'asc') : undefined;
         const rows: number[] = result ? data.ids(result, 0, result.size) : annotatedRows(resolved);
-        let text = '';
         if (format === 'timesketch') {
-          await timesketchJsonl(data.index, resolved, rows, (t) => (text += t), abort.signal);
+          // Streamed to the file: a large result is never one string.
+          await writeFileAtomically(
+            target.fsPath,
+            timesketchJsonl(data.index, resolved, rows, abort.signal),
+          );
         } else {
           progress.report({ message: 'validating digests and hashing log files…' });
           const reports = await validateTargets(panel, abort.signal, log);
@@ -386,9 +403,10 @@ async function exportReport(
             },
             abort.signal,
           );
-          text = format === 'html' ? reportHtml(model) : reportMarkdown(model);
+          await writeFileAtomically(target.fsPath, [
+            format === 'html' ? reportHtml(model) : reportMarkdown(model),
+          ]);
         }
-        await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
         void vscode.window
           .showInformationMessage(
             messageText(

@@ -2,14 +2,8 @@
 // back as evidence, and evidence folders are meant to stay as received). The configured export
 // folder, else a workspace folder, else the home folder; the first one outside every evidence
 // folder wins.
-import * as path from 'node:path';
+import { isInside, OverwrittenInput } from '../../core/output/outputTarget';
 import { resolveFolderPath } from '../sources/sourceConfig';
-
-/** True when `child` is `parent` or below it. */
-export function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(path.resolve(parent), path.resolve(child));
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 export interface ExportFolderInputs {
   /** The `cloudtrailLens.exportFolder` setting ('' when unset). */
@@ -27,4 +21,10 @@ export function defaultExportFolder(i: ExportFolderInputs): string {
     : undefined;
   const candidates = [configured, ...i.workspaceFolders, i.home].filter((c): c is string => !!c);
   return candidates.find((c) => !i.evidence.some((e) => isInside(c, e))) ?? i.home;
+}
+
+/** Why a file the user picked to write is refused: the timeline reads it. */
+export function overwriteRefusal(target: string, o: OverwrittenInput): string {
+  const what = o.same ? o.input.what : `a file in ${o.input.what}`;
+  return `CloudTrail: ${target} is ${what}, which this timeline reads, and is never overwritten: pick a new file outside the evidence.`;
 }

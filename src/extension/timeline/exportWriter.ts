@@ -1,14 +1,10 @@
 // Writes a result to a file the user picked: JSON Lines (each record exactly as stored: the
 // bytes of a record kept on one line in its file, one line per record) or CSV (the table's
-// columns, through the core's one CSV writer, under the names the CLI's --fields uses). It
-// writes beside the target and renames at the end, so a failed or cancelled export never leaves
-// a half-written file under the user's name.
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { once } from 'node:events';
-import { pipeline } from 'node:stream/promises';
+// columns, through the core's one CSV writer, under the names the CLI's --fields uses), through
+// writeFileAtomically: a failed or cancelled export never leaves a half-written file.
 import { EXPORT_CSV_FIELDS, SUMMARY_FIELDS } from '../../core/index/columns';
 import { singleLineJson } from '../../core/ingest/eventFile';
+import { writeFileAtomically } from '../../core/output/atomicFile';
 import { csvLine } from '../../core/output/csv';
 import { ResultSet, TimelineData } from './timelineData';
 
@@ -26,8 +22,6 @@ export async function writeExport(
   signal: AbortSignal,
   onProgress: (done: number, total: number) => void,
 ): Promise<number> {
-  const partial = `${file}.partial-${process.pid}`;
-  const out = createWriteStream(partial, { encoding: 'utf8' });
   async function* text(): AsyncGenerator<string> {
     if (format === 'csv') yield csvLine(EXPORT_CSV_FIELDS);
     for (let start = 0; start < result.size; start += BATCH) {
@@ -45,19 +39,6 @@ export async function writeExport(
       onProgress(start + count, result.size);
     }
   }
-  try {
-    // pipeline: the file's failure (it cannot be created, the disk is full), which may come
-    // while records are being read, ends the export with that error instead of leaving it
-    // unheard and the export waiting on a stream that will never drain.
-    await pipeline(text(), out);
-    await rename(partial, file);
-    return result.size;
-  } catch (e) {
-    out.destroy();
-    // The file may still be being opened: remove it only once the stream has let go of it, or
-    // the open would create it again after the removal.
-    if (!out.closed) await once(out, 'close').catch(() => {});
-    await rm(partial, { force: true });
-    throw e;
-  }
+  await writeFileAtomically(file, text());
+  return result.size;
 }

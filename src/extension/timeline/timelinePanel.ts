@@ -10,7 +10,8 @@ import type { Origin } from '../../core/origin/resolve';
 import type { EventIdSet } from '../../core/sql/remote';
 import type { JobRunner } from '../../core/ingest/pool';
 import { AnnotateAction, LoadProgress, TimeRange } from '../../protocol';
-import { defaultExportFolder } from './exportTarget';
+import { defaultExportFolder, overwriteRefusal } from './exportTarget';
+import { overwrittenInput, ReadInput } from '../../core/output/outputTarget';
 import { writeExport } from './exportWriter';
 import { readPageAssets, timelineHtml } from './html';
 import { IndexTimelineData } from './indexAdapter';
@@ -249,6 +250,20 @@ export class TimelinePanel implements vscode.Disposable {
   /** The index this panel shows, with the case's annotations resolved on it. */
   get timelineData(): IndexTimelineData {
     return this.data;
+  }
+
+  /** What this panel reads from disk: its local evidence folders and the case file. */
+  get readInputs(): ReadInput[] {
+    const evidence = this.evidenceFolders.map((p) => ({
+      path: p,
+      what: `the evidence at ${p}`,
+    }));
+    const caseFile = this.deps.caseStore?.file;
+    return caseFile ? [...evidence, { path: caseFile, what: 'the case file' }] : evidence;
+  }
+
+  private get evidenceFolders(): string[] {
+    return this.scope.targets.map((t) => t.source.localPath?.('')).filter((p): p is string => !!p);
   }
 
   /** Star, tag or comment events of this panel (ids are its index's rows). */
@@ -549,9 +564,7 @@ export class TimelinePanel implements vscode.Disposable {
       workspaceFolders: (vscode.workspace.workspaceFolders ?? [])
         .filter((f) => f.uri.scheme === 'file')
         .map((f) => f.uri.fsPath),
-      evidence: this.scope.targets
-        .map((t) => t.source.localPath?.(''))
-        .filter((p): p is string => !!p),
+      evidence: this.evidenceFolders,
       home: os.homedir(),
     });
     const target = await vscode.window.showSaveDialog({
@@ -564,6 +577,13 @@ export class TimelinePanel implements vscode.Disposable {
     if (target.scheme !== 'file') {
       void vscode.window.showErrorMessage(
         'CloudTrail timeline: export writes to local files only; pick a file on this machine.',
+      );
+      return;
+    }
+    const overwritten = overwrittenInput(target.fsPath, this.readInputs);
+    if (overwritten) {
+      void vscode.window.showErrorMessage(
+        messageText(overwriteRefusal(target.fsPath, overwritten)),
       );
       return;
     }

@@ -493,7 +493,8 @@ describe('evidence report', function () {
   it('timesketchJsonl flattens arrays by index and keeps a "__proto__" key as a field', async () => {
     const rows = (await index.query({ kind: 'all' })).rows.slice(0, 1);
     let text = '';
-    await timesketchJsonl(index, resolveAnnotations(index, emptyCase()), rows, (t) => (text += t));
+    for await (const t of timesketchJsonl(index, resolveAnnotations(index, emptyCase()), rows))
+      text += t;
     const line = JSON.parse(text) as Record<string, unknown>;
     assert.equal(line['userIdentity.type'], 'IAMUser');
     assert.deepEqual(line.tag, []);

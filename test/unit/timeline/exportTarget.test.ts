@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { defaultExportFolder, isInside } from '../../../src/extension/timeline/exportTarget';
+import { isInside } from '../../../src/core/output/outputTarget';
+import { defaultExportFolder } from '../../../src/extension/timeline/exportTarget';
 
 describe('timeline: where an export is suggested', () => {
   const home = '/home/ir';
