@@ -14,6 +14,8 @@
 // changed it and when. Entries for the same event written twice (a union merge, a hand edit)
 // are read as one.
 
+import { duplicatedKeys } from '../ingest/eventFile';
+
 export const CASE_FORMAT = 'cloudtrail-lens-case/1';
 /** The product's folder in a workspace; event discovery leaves it out. */
 export const CASE_FOLDER = '.cloudtrail-lens';
@@ -176,6 +178,14 @@ export function parseCase(text: string, file: string): CaseFile {
       `not a CloudTrail Lens case file: expected "format": "${CASE_FORMAT}"${found}. It was left as it is.`,
     );
   }
+  // JSON.parse keeps the last of a repeated key: a hand edit or a merge that wrote "annotations"
+  // (or an entry's "note") twice would be read without the first, and the next save would drop it.
+  const repeated = duplicatedKeys(text, 5);
+  if (repeated.length)
+    throw new CaseFileError(
+      file,
+      `names a key more than once (${repeated.join(', ')}): only the last of each would be read, and saving would drop the others. Keep one of each; the file was left as it is.`,
+    );
   const annotations = listOf(json.annotations, 'annotations', file).map((e, i) =>
     readAnnotation(e, i, file),
   );

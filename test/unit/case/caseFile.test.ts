@@ -239,6 +239,22 @@ describe('case file', () => {
     assert.throws(() => parseCase(conflicted, 'f.json'), /git conflict markers/);
   });
 
+  it('refuses a file that names a key twice: reading only the last, a save would drop the first', () => {
+    const text = serializeCase(sample());
+    const line = text.split('\n').find((l) => l.includes(ref(1).eventID))!;
+    // A second "annotations" list (a hand edit, a bad merge): the first would be read as absent.
+    assert.throws(
+      () => parseCase(text.replace(/\n}\n$/, ',\n  "annotations": [null]\n}\n'), 'f.json'),
+      /^CaseFileError: f\.json: names a key more than once \(annotations\)/,
+    );
+    // An entry with two notes: the first would be lost.
+    assert.throws(
+      () =>
+        parseCase(text.replace(line, line.replace('"note":', '"note":"mine","note":')), 'f.json'),
+      /f\.json: names a key more than once \(annotations\[\d+\]\.note\)/,
+    );
+  });
+
   it('is not read as events when a workspace folder is loaded (unless named)', () => {
     const source = new FolderSource('/ws');
     const object = {
