@@ -14,6 +14,7 @@
 // changed it and when. Entries for the same event written twice (a union merge, a hand edit)
 // are read as one.
 
+import { isUtf8 } from 'node:buffer';
 import { duplicatedKeys } from '../ingest/eventFile';
 
 export const CASE_FORMAT = 'cloudtrail-lens-case/1';
@@ -152,6 +153,22 @@ function searchLine(s: SavedSearch): string {
 }
 
 // ── reading ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Reads a case file's bytes (parseCase). Bytes that are not UTF-8 (Latin-1 or damaged text) are
+ * refused: read as U+FFFD, the notes holding them would be written back changed.
+ */
+export function parseCaseBytes(bytes: Uint8Array, file: string): CaseFile {
+  if (!isUtf8(bytes))
+    throw new CaseFileError(
+      file,
+      'not valid UTF-8 text (Latin-1, UTF-16 or damaged?): its invalid bytes cannot be read as they are (a save would change them). Save it as UTF-8; it was left as it is.',
+    );
+  return parseCase(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+    file,
+  );
+}
 
 /**
  * Reads a case file's text. `file` names it in errors. Throws CaseFileError when the text is not

@@ -4,7 +4,14 @@
 // change with the file as it is now (core/case/caseMerge.ts) and tries again. A file that changed
 // into something that is not a case file, or that was deleted, is never written over: the save
 // is refused and says why, for the user to decide.
-import { CaseFile, CaseFileError, emptyCase, parseCase, serializeCase } from './caseFile';
+import {
+  CaseFile,
+  CaseFileError,
+  emptyCase,
+  parseCase,
+  parseCaseBytes,
+  serializeCase,
+} from './caseFile';
 import { mergeCases } from './caseMerge';
 import { ABSENT, caseVersion, readCaseBytes, writeCaseFile } from './caseWrite';
 
@@ -47,7 +54,7 @@ export async function readCase(file: string): Promise<CaseRead> {
     );
   }
   return {
-    case: bytes === undefined ? emptyCase() : parseCase(bytes.toString('utf8'), file),
+    case: bytes === undefined ? emptyCase() : parseCaseBytes(bytes, file),
     version: caseVersion(bytes),
   };
 }

@@ -171,6 +171,26 @@ describe('saving a change to a shared case file', () => {
       assert.deepEqual(readdirSync(dir), ['case.json']);
     }
   });
+
+  it('refuses a file that is not UTF-8 (Latin-1 notes), and never writes it back changed', async () => {
+    const latin1 = Buffer.from(
+      '{"format": "cloudtrail-lens-case/1", "annotations": [{"eventID": "E0", "note": "caf\u00e9"}]}',
+      'latin1',
+    );
+    writeFileSync(file, latin1);
+    await assert.rejects(
+      readCase(file),
+      (e: unknown) => e instanceof CaseFileError && /: not valid UTF-8 text/.test(e.message),
+    );
+    // A window that read the file before it was re-encoded: its save is refused too.
+    const saved = await saveCase(
+      file,
+      { case: emptyCase(), version: caseVersion(latin1) },
+      edit(emptyCase(), 'EA', { kind: 'star', starred: true }),
+    );
+    assert.ok(!saved.saved && saved.reason === 'unreadable');
+    assert.deepEqual(readFileSync(file), latin1);
+  });
 });
 
 describe('replacing the case file only while it is the version expected', () => {
