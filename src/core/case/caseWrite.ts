@@ -60,7 +60,12 @@ export async function writeCaseFile(
   await fs.mkdir(path.dirname(target), { recursive: true });
   const partial = savingPath(target);
   try {
-    const handle = await fs.open(partial, 'w');
+    // Created afresh ('wx' never opens an existing name, nor follows a link there): a symbolic
+    // link planted under this name in an evidence folder would otherwise have the case written
+    // where it leads, and then be renamed over the case file. A leftover (a save of this process
+    // cut short) is removed first; rm removes a link, not what it leads to.
+    await fs.rm(partial, { force: true });
+    const handle = await fs.open(partial, 'wx');
     try {
       await handle.writeFile(text, 'utf8');
       await handle.sync();

@@ -1,6 +1,7 @@
 // The case file is written whole or not at all (a save cut short never truncates it).
 import * as assert from 'node:assert/strict';
 import {
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -34,6 +35,19 @@ describe('writing the case file', () => {
     mkdirSync(savingPath(file)); // the partial file cannot be written
     await assert.rejects(writeCaseFile(file, 'new'));
     assert.equal(readFileSync(file, 'utf8'), 'the analysts\u2019 work');
+  });
+
+  it('never writes through a link planted where the new text is first written', async () => {
+    const file = join(dir, 'case.json');
+    writeFileSync(file, 'old');
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'not the case');
+    symlinkSync(victim, savingPath(file));
+    await writeCaseFile(file, 'new');
+    assert.equal(readFileSync(victim, 'utf8'), 'not the case');
+    assert.equal(lstatSync(file).isFile(), true);
+    assert.equal(readFileSync(file, 'utf8'), 'new');
+    assert.deepEqual(readdirSync(dir).sort(), ['case.json', 'victim.txt']);
   });
 
   it('writes where a symbolic link leads, keeping the link', async () => {
