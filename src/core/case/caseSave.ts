@@ -36,7 +36,9 @@ export type CaseSave =
   /** The file the base was read from was deleted since. */
   | { saved: false; reason: 'deleted' }
   /** The file kept changing while it was being saved. */
-  | { saved: false; reason: 'busy' };
+  | { saved: false; reason: 'busy' }
+  /** The file could not be written (read-only, no permission, a full disk): `problem` says what, naming it. */
+  | { saved: false; reason: 'unwritable'; problem: string };
 
 const ATTEMPTS = 5;
 
@@ -79,7 +81,17 @@ export async function saveCase(file: string, base: CaseRead, ours: CaseFile): Pr
       ? mergeCases(base.case, ours, now.case)
       : { merged: ours, conflicts: [] };
     const text = serializeCase(merged);
-    if (await writeCaseFile(file, text, now.version))
+    let written: boolean;
+    try {
+      written = await writeCaseFile(file, text, now.version);
+    } catch (e) {
+      const problem =
+        e instanceof CaseFileError
+          ? e.message
+          : `${file}: could not be written: ${e instanceof Error ? e.message : String(e)}`;
+      return { saved: false, reason: 'unwritable', problem };
+    }
+    if (written)
       return {
         saved: true,
         read: { case: parseCase(text, file), version: caseVersion(Buffer.from(text, 'utf8')) },

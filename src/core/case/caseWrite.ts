@@ -10,10 +10,11 @@
 // and the rename, instead of the whole save. A file that did not exist is created only if it
 // still does not (a hard link fails on an existing name), where the file system allows links.
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readRegularFile } from '../sources/regularFile';
 import { SourceError } from '../sources/source';
+import { CaseFileError } from './caseFile';
 
 /** The version of a case file that does not exist. */
 export const ABSENT = 'absent';
@@ -57,6 +58,14 @@ export async function writeCaseFile(
 ): Promise<boolean> {
   // A case file kept behind a symbolic link is replaced where the link leads, the link kept.
   const target = await fs.realpath(file).catch(() => file);
+  // The new text replaces the file by a rename, which its permissions do not stop: a file made
+  // read-only (a closed case, a reviewed copy) is refused here, and one kept private (0600) stays so.
+  const mode = await fs.stat(target).then(
+    (s) => s.mode & 0o7777,
+    () => undefined,
+  );
+  if (mode !== undefined && ((mode & 0o222) === 0 || !(await writable(target))))
+    throw new CaseFileError(file, 'it is read-only (make it writable to save changes to it)');
   await fs.mkdir(path.dirname(target), { recursive: true });
   const partial = savingPath(target);
   try {
@@ -67,6 +76,7 @@ export async function writeCaseFile(
     await fs.rm(partial, { force: true });
     const handle = await fs.open(partial, 'wx');
     try {
+      if (mode !== undefined) await handle.chmod(mode);
       await handle.writeFile(text, 'utf8');
       await handle.sync();
     } finally {
@@ -89,6 +99,13 @@ export async function writeCaseFile(
     await fs.rm(partial, { force: true }).catch(() => undefined);
     throw e;
   }
+}
+
+async function writable(file: string): Promise<boolean> {
+  return fs.access(file, fsConstants.W_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Gives `from` the name `to` unless `to` exists: whether it did; undefined without hard links. */

@@ -230,6 +230,14 @@ export class CaseStore implements vscode.Disposable {
             else if (a === 'Reload') void this.reload();
           });
         return false;
+      case 'unwritable':
+        this.log.error(`Case file: ${result.problem}`);
+        void vscode.window.showErrorMessage(
+          messageText(
+            `CloudTrail case file: ${result.problem}. The change was not saved (the file is left as it is).`,
+          ),
+        );
+        return false;
       case 'busy':
         void vscode.window.showErrorMessage(
           messageText(

@@ -3,7 +3,7 @@
 // file that was deleted or is no longer a case file.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -17,7 +17,7 @@ import {
   serializeCase,
 } from '../../../src/core/case/caseFile';
 import { CaseRead, readCase, saveCase } from '../../../src/core/case/caseSave';
-import { ABSENT, caseVersion, writeCaseFile } from '../../../src/core/case/caseWrite';
+import { ABSENT, caseVersion, savingPath, writeCaseFile } from '../../../src/core/case/caseWrite';
 import { makeFifo, POSIX } from '../../support/specialFiles';
 
 const T = '2024-05-01T10:00:00Z';
@@ -190,6 +190,51 @@ describe('saving a change to a shared case file', () => {
     );
     assert.ok(!saved.saved && saved.reason === 'unreadable');
     assert.deepEqual(readFileSync(file), latin1);
+  });
+
+  it('refuses to replace a read-only file, saying so, and keeps a private file private', async function () {
+    if (!POSIX) this.skip();
+    const text = serializeCase(edit(emptyCase(), 'E0', { kind: 'note', note: 'closed case' }));
+    writeFileSync(file, text);
+    fs.chmodSync(file, 0o444);
+    const base = await readCase(file);
+    const refused = await saveCase(
+      file,
+      base,
+      edit(base.case, 'EA', { kind: 'star', starred: true }),
+    );
+    assert.ok(!refused.saved && refused.reason === 'unwritable');
+    assert.equal(
+      refused.problem,
+      `${file}: it is read-only (make it writable to save changes to it)`,
+    );
+    assert.equal(readFileSync(file, 'utf8'), text);
+    assert.equal(fs.statSync(file).mode & 0o777, 0o444);
+    assert.deepEqual(readdirSync(dir), ['case.json']);
+
+    fs.chmodSync(file, 0o600);
+    const saved = await saveCase(
+      file,
+      base,
+      edit(base.case, 'EA', { kind: 'star', starred: true }),
+    );
+    assert.ok(saved.saved);
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+  });
+
+  it('says why a save failed, naming the file, instead of throwing', async () => {
+    const text = serializeCase(edit(emptyCase(), 'E0', { kind: 'note', note: 'before' }));
+    writeFileSync(file, text);
+    const base = await readCase(file);
+    mkdirSync(savingPath(file)); // the new text cannot be written beside it
+    const saved = await saveCase(
+      file,
+      base,
+      edit(base.case, 'EA', { kind: 'star', starred: true }),
+    );
+    assert.ok(!saved.saved && saved.reason === 'unwritable');
+    assert.ok(saved.problem.startsWith(`${file}: could not be written: `), saved.problem);
+    assert.equal(readFileSync(file, 'utf8'), text);
   });
 });
 
