@@ -5,7 +5,7 @@
 // (CloudTrail's object names are unique: account, region, time and a random suffix). An
 // annotation whose event is not loaded is kept and listed as not loaded, never dropped.
 import type { EventIndex } from '../index/eventIndex';
-import { Annotation, CaseFile } from './caseFile';
+import { Annotation, CaseFile, EventRef } from './caseFile';
 
 export interface ResolvedCase {
   /** Row → its annotation, for the rows shown (hidden copies of an event left out); what EventIndex.query's `annotations` takes. */
@@ -25,6 +25,20 @@ export function sameObject(annotationKey: string, key: string): boolean {
   return (
     annotationKey === key || (annotationKey !== '' && fileNameOf(annotationKey) === fileNameOf(key))
   );
+}
+
+/**
+ * The event an edit of a row applies to: the annotation shown on it when there is one (it may
+ * name the event's object under another root, or a hidden copy of it: a new entry under the row's
+ * own key would leave it in force, so that a star could never be removed), else the row's own.
+ */
+export function editRef(
+  s: { eventID: string; fileKey: string; eventTime: string },
+  shown: Annotation | undefined,
+): EventRef {
+  return shown && shown.eventID === s.eventID
+    ? { eventID: shown.eventID, key: shown.key, eventTime: shown.eventTime || s.eventTime }
+    : { eventID: s.eventID, key: s.fileKey, eventTime: s.eventTime };
 }
 
 /** One pass over the index's eventID column (as remote.ts rowsOfEvents does). */

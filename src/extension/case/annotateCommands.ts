@@ -1,16 +1,12 @@
 // Starring, tagging and commenting events, wherever they are picked (timeline rows, a record's
 // code lens in a log document): the tag or note is asked for here, the case store keeps it.
 import * as vscode from 'vscode';
-import { Annotation, EventRef, normalizeTags } from '../../core/case/caseFile';
+import { Annotation, normalizeTags } from '../../core/case/caseFile';
+import { editRef } from '../../core/case/resolve';
 import type { EventSummary } from '../../core/index/eventIndex';
 import type { AnnotateAction } from '../../protocol';
 import type { CaseStore } from './caseStore';
 import { messageText } from '../messageText';
-
-/** The case key of an event summary: its eventID, its object's key, its time. */
-export function refOfSummary(s: Pick<EventSummary, 'eventID' | 'fileKey' | 'eventTime'>): EventRef {
-  return { eventID: s.eventID, key: s.fileKey, eventTime: s.eventTime };
-}
 
 /**
  * `answer`, when given (a keybinding's or a test's argument), is the tag or note text, and no
@@ -23,7 +19,8 @@ export async function annotateEvents(
   current: ReadonlyMap<number, Annotation>,
   answer?: string,
 ): Promise<boolean> {
-  const refs = events.filter((e) => e.eventID !== '').map(refOfSummary);
+  // An event's annotation is edited where it is (core/case/resolve.ts editRef).
+  const refs = events.filter((e) => e.eventID !== '').map((e) => editRef(e, current.get(e.row)));
   if (refs.length === 0) {
     void vscode.window.showWarningMessage(
       'CloudTrail: these events have no eventID, so the case file cannot name them.',

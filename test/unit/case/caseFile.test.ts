@@ -16,7 +16,7 @@ import {
   serializeCase,
   tagCounts,
 } from '../../../src/core/case/caseFile';
-import { AnnotationResolver, resolveAnnotations } from '../../../src/core/case/resolve';
+import { AnnotationResolver, editRef, resolveAnnotations } from '../../../src/core/case/resolve';
 import { EventIndex } from '../../../src/core/index/eventIndex';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { discover } from '../../../src/core/sources/discover';
@@ -326,6 +326,35 @@ describe('case file', () => {
         (await again.query(parseQuery('NOT tag:*'), { annotations: resolved.byRow })).rows.length,
         again.eventCount - 3,
       );
+    });
+
+    it('edits the annotation shown on an event loaded from another root, instead of adding a second one', async () => {
+      const first = await ws.load(pool);
+      const row = (await first.query({ kind: 'all' })).rows[2];
+      let c = applyEdit(
+        emptyCase(),
+        [refOf(first, row)],
+        { kind: 'star', starred: true },
+        'alice',
+        WHEN,
+      );
+      c = applyEdit(c, [refOf(first, row)], { kind: 'add-tags', tags: ['exfil'] }, 'alice', WHEN);
+
+      const again = await ws.load(pool, join(ws.root, 'AWSLogs', '111122223333'));
+      const id = first.summary(row).eventID;
+      const shownRow = (await again.query({ kind: 'all' })).rows.find(
+        (r) => again.summary(r).eventID === id,
+      )!;
+      const shown = resolveAnnotations(again, c).byRow.get(shownRow);
+      assert.ok(shown?.starred);
+      // Bob unstars it and removes the tag where he sees them.
+      const ref = editRef(again.summary(shownRow), shown);
+      c = applyEdit(c, [ref], { kind: 'toggle-star' }, 'bob', WHEN);
+      c = applyEdit(c, [ref], { kind: 'remove-tags', tags: ['exfil'] }, 'bob', WHEN);
+      assert.deepEqual(c.annotations, []);
+      const after = resolveAnnotations(again, parseCase(serializeCase(c), 'case.json'));
+      assert.equal(after.byRow.size, 0);
+      assert.deepEqual(after.notLoaded, []);
     });
 
     it('while an index loads, the resolver reads only the new rows and ends where a whole pass ends', async () => {
