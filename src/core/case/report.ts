@@ -386,7 +386,7 @@ export function reportMarkdown(m: ReportModel): string {
     );
     for (const a of m.notLoaded) {
       out.push(
-        `- ${a.eventTime || '(no time)'} ${code(a.eventID)} in ${code(a.key)}${a.starred ? ' ★' : ''}${a.tags.length ? ` ${a.tags.map(code).join(' ')}` : ''}${a.note ? `: ${md(a.note)}` : ''}`,
+        `- ${a.eventTime ? md(a.eventTime) : '(no time)'} ${code(a.eventID)} in ${code(a.key)}${a.starred ? ' ★' : ''}${a.tags.length ? ` ${a.tags.map(code).join(' ')}` : ''}${a.note ? `: ${md(a.note)}` : ''}`,
       );
     }
     out.push('');

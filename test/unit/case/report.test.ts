@@ -416,11 +416,25 @@ describe('evidence report', function () {
       summary: HOSTILE,
       hops: [{ eventID: HOSTILE, eventName: HOSTILE, arn: `${HOSTILE}\n\`\`x` }],
     };
+    // A case file's annotation of an event not loaded: every field is the file's (a hand edit).
+    model.notLoaded = [
+      {
+        eventTime: `${HOSTILE}\n# forged heading`,
+        eventID: HOSTILE,
+        key: HOSTILE,
+        starred: true,
+        tags: [HOSTILE],
+        note: HOSTILE,
+        by: HOSTILE,
+        at: HOSTILE,
+      },
+    ];
     const html = reportHtml(model);
     onlyOurMarkup(html);
     const md = reportMarkdown(model);
     const prose = md.replace(/(`+)(?:(?!\1)[^\n])*?\1/g, '');
     assert.doesNotMatch(prose, /(?:^|[^\\])[<[]/m);
+    assert.doesNotMatch(md, /^# forged/m);
   });
 
   it("Markdown custody table: a '|' in a file name or a reason stays in its cell", async () => {
