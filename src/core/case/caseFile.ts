@@ -112,7 +112,7 @@ export function serializeCase(c: CaseFile): string {
   const annotations = mergeDuplicates(c.annotations)
     .filter((a) => !isEmptyAnnotation(a))
     .sort(compareAnnotations);
-  const searches = [...mergeSearches(c.searches).values()].sort((a, b) => cmp(a.name, b.name));
+  const searches = mergeSearches(c.searches).sort((a, b) => cmp(a.name, b.name));
   const list = (entries: string[]) =>
     entries.length ? `\n${entries.map((e) => `\n    ${e},\n`).join('')}\n    null` : '\n    null';
   return (
@@ -211,7 +211,7 @@ export function parseCase(text: string, file: string): CaseFile {
   );
   return {
     annotations: mergeDuplicates(annotations),
-    searches: [...mergeSearches(searches).values()],
+    searches: mergeSearches(searches),
   };
 }
 
@@ -331,13 +331,41 @@ function mergeDuplicates(list: readonly Annotation[]): Annotation[] {
   return [...byId.values()];
 }
 
-function mergeSearches(list: readonly SavedSearch[]): Map<string, SavedSearch> {
+/**
+ * Searches saved under one name twice (a union merge of two analysts' saves, a hand edit): the
+ * later keeps the name and a different one is kept as "name (2)", as a merge of two saves keeps
+ * it (caseMerge.ts): the filter of neither analyst is dropped.
+ */
+function mergeSearches(list: readonly SavedSearch[]): SavedSearch[] {
   const byName = new Map<string, SavedSearch>();
+  const other: SavedSearch[] = [];
   for (const s of list) {
     const seen = byName.get(s.name);
-    if (!seen || s.at > seen.at) byName.set(s.name, s);
+    if (!seen) {
+      byName.set(s.name, s);
+      continue;
+    }
+    const [later, earlier] = s.at > seen.at ? [s, seen] : [seen, s];
+    byName.set(s.name, later);
+    const text = searchText(earlier);
+    if (
+      text !== searchText(later) &&
+      !other.some((o) => o.name === s.name && searchText(o) === text)
+    )
+      other.push(earlier);
   }
-  return byName;
+  for (const s of other) {
+    let n = 2;
+    while (byName.has(`${s.name} (${n})`)) n++;
+    const name = `${s.name} (${n})`;
+    byName.set(name, { ...s, name });
+  }
+  return [...byName.values()];
+}
+
+/** What a saved search is, without who saved it when. */
+function searchText(s: SavedSearch): string {
+  return searchLine({ ...s, by: '', at: '' });
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

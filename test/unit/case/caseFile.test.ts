@@ -201,6 +201,26 @@ describe('case file', () => {
     assert.equal(a.starred, true);
   });
 
+  it('keeps both of two different searches saved under one name (a union merge), the later under the name', () => {
+    const text = serializeCase(sample());
+    const line = text.split('\n').find((l) => l.includes('"name":"root logins"'))!;
+    const theirs = line
+      .replace('type:Root event:ConsoleLogin', 'event:ConsoleLogin')
+      .replace(/"at":"[^"]+"/, '"at":"2026-12-06T00:00:00.000Z"');
+    // The same search twice (only who/when differ) is one.
+    const same = line.replace(/"by":"[^"]+"/, '"by":"bob"');
+    const c = parseCase(text.replace(line, `${line}\n${theirs}\n${same}`), 'case.json');
+    assert.deepEqual(
+      c.searches.map((s) => [s.name, s.filter]),
+      [
+        ['root logins', 'event:ConsoleLogin'],
+        ['root logins (2)', 'type:Root event:ConsoleLogin'],
+      ],
+    );
+    // Written back and read again, both stay.
+    assert.deepEqual(parseCase(serializeCase(c), 'case.json'), c);
+  });
+
   it('refuses a bad or foreign file with its name and the problem, and never yields a partial case', () => {
     const bad = (text: string) =>
       assert.throws(
