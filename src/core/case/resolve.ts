@@ -41,6 +41,20 @@ export function editRef(
     : { eventID: s.eventID, key: s.fileKey, eventTime: s.eventTime };
 }
 
+/**
+ * How closely an annotation's key names the object at `key`: 0 when it does not (sameObject),
+ * else the number of path segments they end with alike (Infinity when equal).
+ */
+function keyMatch(annotationKey: string, key: string): number {
+  if (annotationKey === key) return Infinity;
+  if (!sameObject(annotationKey, key)) return 0;
+  const a = annotationKey.split(/[/\\]/);
+  const b = key.split(/[/\\]/);
+  let n = 1;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
+}
+
 /** One pass over the index's eventID column (as remote.ts rowsOfEvents does). */
 export function resolveAnnotations(index: EventIndex, c: CaseFile): ResolvedCase {
   return new AnnotationResolver(c).update(index);
@@ -88,17 +102,26 @@ export class AnnotationResolver {
     const byRow = new Map<number, Annotation>();
     const found = new Set<Annotation>();
     for (const [id, rows] of this.rowsOf) {
-      const candidates = this.byEventId.get(id)!;
-      const pick = (row: number): Annotation | undefined => {
-        const key = index.files[index.store.fileOf[row]].key;
-        // An exact key first: two objects with the same name under different prefixes stay apart.
-        return (
-          candidates.find((x) => x.key === key) ?? candidates.find((x) => sameObject(x.key, key))
-        );
-      };
+      // Each annotation goes to the rows whose key ends as its key does over the most path
+      // segments: its own object (the same key, or the same object under another root), never
+      // another object of the same file name elsewhere, whose event reusing the eventID (a forged
+      // record, another trail's log) would otherwise carry the analyst's star and note. A row
+      // two annotations claim takes the closer.
+      const claims = new Map<number, { a: Annotation; match: number }>();
+      for (const a of this.byEventId.get(id)!) {
+        let best = 0;
+        let at: number[] = [];
+        for (const row of rows) {
+          const match = keyMatch(a.key, index.files[index.store.fileOf[row]].key);
+          if (match > best) [best, at] = [match, [row]];
+          else if (match === best && match > 0) at.push(row);
+        }
+        for (const row of at)
+          if ((claims.get(row)?.match ?? 0) < best) claims.set(row, { a, match: best });
+      }
       const shown = rows.filter((r) => !index.isDuplicate(r));
       for (const row of shown) {
-        const a = pick(row);
+        const a = claims.get(row)?.a;
         if (!a) continue;
         byRow.set(row, a);
         found.add(a);
@@ -107,7 +130,7 @@ export class AnnotationResolver {
       // when one event with this eventID is shown; otherwise it stays listed as not loaded.
       if (shown.length !== 1 || byRow.has(shown[0])) continue;
       for (const row of rows) {
-        const a = index.isDuplicate(row) ? pick(row) : undefined;
+        const a = index.isDuplicate(row) ? claims.get(row)?.a : undefined;
         if (!a) continue;
         byRow.set(shown[0], a);
         found.add(a);

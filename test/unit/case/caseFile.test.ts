@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   Annotation,
   applyEdit,
@@ -433,6 +434,50 @@ describe('case file', () => {
         assert.deepEqual([...starred.rows], [shown]);
       } finally {
         rmSync(copyDir, { recursive: true, force: true });
+      }
+    });
+
+    it("never puts an annotation on another object's event of the same eventID and file name", async () => {
+      // A record reusing the annotated event's eventID, in a file of the same name in another
+      // folder (a forged log, or another trail's): it differs, so it is shown too; the analyst's
+      // star and note are about the event in the object named, and not about it.
+      const first = await ws.load(pool);
+      const row = (await first.query({ kind: 'all' })).rows[0];
+      const file = first.files[first.store.fileOf[row]];
+      const log = JSON.parse(gunzipSync(readFileSync(file.location)).toString('utf8')) as {
+        Records: Array<Record<string, unknown>>;
+      };
+      const forged = log.Records.find((r) => r.eventID === first.summary(row).eventID)!;
+      forged.sourceIPAddress = '203.0.113.66';
+      const other = join(ws.root, 'elsewhere');
+      mkdirSync(other, { recursive: true });
+      writeFileSync(
+        join(other, file.key.split('/').pop()!),
+        gzipSync(JSON.stringify({ Records: [forged] })),
+      );
+      try {
+        const c = applyEdit(
+          emptyCase(),
+          [refOf(first, row)],
+          { kind: 'star', starred: true },
+          'a',
+          WHEN,
+        );
+        const both = await ws.load(pool);
+        const resolved = resolveAnnotations(both, c);
+        assert.deepEqual(
+          [...resolved.byRow.keys()].map((r) => both.summary(r).fileKey),
+          [file.key],
+        );
+        // Loaded from another root (no key is equal), the event is still found by its object's path.
+        const again = await ws.load(pool, ws.dir);
+        const elsewhere = resolveAnnotations(again, c);
+        assert.deepEqual(
+          [...elsewhere.byRow.keys()].map((r) => again.summary(r).fileKey),
+          [`bucket/${file.key}`],
+        );
+      } finally {
+        rmSync(other, { recursive: true, force: true });
       }
     });
 
