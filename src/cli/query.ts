@@ -61,6 +61,7 @@ import {
 import { compileForCli, emptyRemoteArgs, parseRemoteOption, RemoteQueryArgs } from './sql';
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
+import { redactSecrets } from '../core/redact';
 import { SourceError, type SourceObject } from '../core/sources/source';
 import { beforeEarlyExit, CliIo, endpointOption, forEachArg, oneOf, UsageError } from './io';
 import { homedir } from 'node:os';
@@ -606,9 +607,11 @@ export async function loadWithProgress(
 /** The persisted index of these paths (--cache-dir, --no-cache); undefined when off. */
 function openCache(parsed: LoadArgs, io: CliIo): IndexCache | undefined {
   if (!parsed.cacheDir) return undefined;
+  // The scope is written into the pack and the snapshot: an endpoint's password never is.
+  const endpoint = parsed.s3.endpoint;
   const scope = JSON.stringify({
     paths: parsed.paths.map((p) => (isS3Uri(p) ? p : path.resolve(p))),
-    endpoint: parsed.s3.endpoint ?? null,
+    endpoint: endpoint === undefined ? null : redactSecrets(endpoint),
   });
   const cache = IndexCache.open(parsed.cacheDir, scope);
   for (const n of cache.notices.splice(0)) io.err(`note: ${n}\n`);

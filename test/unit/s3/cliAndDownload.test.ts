@@ -3,7 +3,7 @@
 // Validation from S3 must equal validation of the same objects downloaded (signatures written
 // to the folder's signatures file) and of the original files with their signatures file.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -124,6 +124,23 @@ describe('S3 from the CLI, and downloads for offline validation', function () {
       'eventName:DeleteTrail',
     ]);
     assert.equal(count.out, '1\n');
+  });
+
+  it('query --endpoint with a password in its URL: the index cache it writes never holds the password', async () => {
+    const cacheDir = join(dir, 'endpoint-password-cache');
+    const endpoint = server.endpoint.replace('http://', 'http://alice:hunter2@');
+    const args = [`s3://${BUCKET}/${PREFIX}/`, '--endpoint', endpoint, '--cache-dir', cacheDir];
+    const first = await run(runQuery, [...args, '--count']);
+    assert.equal(first.code, 0, first.err);
+    assert.equal(first.out, '18\n');
+    const files = readdirSync(cacheDir);
+    assert.ok(files.length > 0, 'the pack and snapshot are written');
+    for (const f of files)
+      assert.ok(!readFileSync(join(cacheDir, f)).includes('hunter2'), `${f} holds the password`);
+    // The same scope is found again (the snapshot serves the second run).
+    const again = await run(runQuery, [...args, '--count']);
+    assert.equal(again.out, '18\n');
+    assert.deepEqual(readdirSync(cacheDir).sort(), files.sort());
   });
 
   it('query s3:// naming one object reads just that object', async () => {
