@@ -406,6 +406,18 @@ class ListingIndex {
     };
     for (const [k, v] of Object.entries(o.metadata))
       if (k.startsWith('x-amz-meta-')) headers[k] = String(v);
+    // As S3: If-Match is judged first (412 when the object is another version now), then If-None-Match.
+    const ifMatch = ctx.headers['if-match'];
+    if (ifMatch !== undefined && ifMatch !== o.etag && ifMatch !== '*') {
+      ctx.respond = false;
+      ctx.res
+        .writeHead(412, { 'Content-Type': 'application/xml' })
+        .end(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-Match</Condition></Error>',
+        );
+      ctx.status = 412;
+      return true;
+    }
     if (ctx.headers['if-none-match'] === o.etag) {
       ctx.respond = false;
       ctx.res.writeHead(304, headers).end();

@@ -215,10 +215,18 @@ export class S3Source implements LogSource {
     const cachedEtag = await cache?.etagOf(this.bucket, key);
     let res;
     try {
+      // A listed key is read as the version listed (If-Match): callers key what they keep by the
+      // listing's ETag (the index cache), so other bytes under it would be served as that
+      // version later. A key rewritten since is an error ('changed'), until it is listed again.
       res = await this.send(
         () =>
           this.client.send(
-            new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: cachedEtag }),
+            new GetObjectCommand({
+              Bucket: this.bucket,
+              Key: key,
+              IfMatch: listed,
+              IfNoneMatch: cachedEtag,
+            }),
           ),
         key,
         options.signal,
@@ -532,6 +540,12 @@ export function s3Error(
       'not-found',
       ctx.key,
       `s3://${ctx.bucket}: no such bucket (check the bucket name${ctx.endpoint ? ` and the endpoint ${ctx.endpoint}` : ''})`,
+    );
+  if (name === 'PreconditionFailed' || status === 412)
+    return new SourceError(
+      'changed',
+      ctx.key,
+      `${where}: changed since it was listed (another version was written meanwhile); refresh and load it again`,
     );
   if (name === 'NoSuchKey' || name === 'NotFound' || status === 404)
     return new SourceError(

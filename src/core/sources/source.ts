@@ -73,7 +73,8 @@ export interface LogSource {
  * 'special': a FIFO, device or socket (only regular files are read). 'outside': a symbolic link
  * leading out of a folder source, not followed unless allowed. 'duplicate': a second path to a
  * file already listed (a link or hard link), read once. 'changed': a file read again for its
- * records holds other bytes than those indexed (EventIndex.rawRecords).
+ * records holds other bytes than those indexed (EventIndex.rawRecords), or an S3 object is
+ * another version than the one listed.
  */
 export type SourceErrorCode =
   | 'not-found'
