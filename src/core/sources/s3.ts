@@ -53,7 +53,10 @@ export interface S3SourceOptions {
   client?: S3Client;
 }
 
-/** Where S3Source keeps downloaded objects; see s3Cache.ts. */
+/**
+ * Where S3Source keeps downloaded objects; see s3Cache.ts. `bucket` is the bucket's name, after
+ * its server when the source has one (S3Source.server).
+ */
 export interface ObjectCache {
   get(bucket: string, key: string, etag: string): Promise<Uint8Array | undefined>;
   put(bucket: string, key: string, etag: string, bytes: Uint8Array): Promise<void>;
@@ -73,11 +76,14 @@ export class S3Source implements LogSource {
   readonly type = 's3';
   readonly bucket: string;
   readonly prefix: string;
+  readonly server?: string;
   /** Requests sent to S3 so far (listing pages, HEADs, GETs), for tests and diagnostics. */
   requests = 0;
   private readonly client: S3Client;
   private readonly cache?: ObjectCache;
   private readonly pageSize?: number;
+  /** The bucket as the object cache names it: after the server, when there is one. */
+  private readonly cachedBucket: string;
   /** ETags seen in listings, so a cached object is used without asking S3 again. */
   private readonly listedEtags = new Map<string, string>();
   private readonly metadataCache = new Map<string, Promise<Record<string, string> | undefined>>();
@@ -88,6 +94,8 @@ export class S3Source implements LogSource {
   ) {
     this.bucket = location.bucket;
     this.prefix = normalizePrefix(location.prefix);
+    this.server = location.endpoint === undefined ? undefined : redactSecrets(location.endpoint);
+    this.cachedBucket = this.server === undefined ? this.bucket : `${this.server}|${this.bucket}`;
     this.cache = options.cache;
     this.pageSize = options.pageSize;
     this.client = options.client ?? new S3Client(s3ClientConfig(location, options));
@@ -209,10 +217,10 @@ export class S3Source implements LogSource {
     const cache = this.cache;
     const listed = this.listedEtags.get(key);
     if (cache && listed) {
-      const hit = await cache.get(this.bucket, key, listed);
+      const hit = await cache.get(this.cachedBucket, key, listed);
       if (hit) return this.checkSize(key, hit, options.maxBytes);
     }
-    const cachedEtag = await cache?.etagOf(this.bucket, key);
+    const cachedEtag = await cache?.etagOf(this.cachedBucket, key);
     let res;
     try {
       // A listed key is read as the version listed (If-Match): callers key what they keep by the
@@ -235,7 +243,7 @@ export class S3Source implements LogSource {
     } catch (e) {
       // 304: the cached copy is the current one.
       if (cache && cachedEtag && isNotModified(e)) {
-        const hit = await cache.get(this.bucket, key, cachedEtag);
+        const hit = await cache.get(this.cachedBucket, key, cachedEtag);
         if (hit) {
           this.listedEtags.set(key, cachedEtag);
           return this.checkSize(key, hit, options.maxBytes);
@@ -265,7 +273,7 @@ export class S3Source implements LogSource {
     const etag = res.ETag;
     if (etag) {
       this.listedEtags.set(key, etag);
-      if (cache) await cache.put(this.bucket, key, etag, bytes);
+      if (cache) await cache.put(this.cachedBucket, key, etag, bytes);
     }
     return bytes;
   }
@@ -320,7 +328,7 @@ export class S3Source implements LogSource {
   }
 
   localPath(key: string): string | undefined {
-    return this.cache?.pathOf(this.bucket, key, this.listedEtags.get(key));
+    return this.cache?.pathOf(this.cachedBucket, key, this.listedEtags.get(key));
   }
 
   /** The object's user metadata (`x-amz-meta-*`), e.g. a digest's `signature`, from HeadObject. */

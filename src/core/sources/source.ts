@@ -35,6 +35,12 @@ export interface LogSource {
   /** 'folder' or 's3'. */
   readonly type: string;
   /**
+   * The server the source is read from when the label does not say (an S3-compatible endpoint,
+   * its password redacted); undefined for AWS and for folders. What is cached of a source is
+   * kept by label and server, so that a bucket's name at another endpoint never shares it.
+   */
+  readonly server?: string;
+  /**
    * Lists the entries directly under `prefix` ('' for the root, else ending in '/'): objects at
    * that level and sub-prefixes, like S3 ListObjectsV2 with Delimiter '/'. Sorted by key.
    */

@@ -284,6 +284,12 @@ export async function loadScope(
 /** What names a scope's pack: its sources and what of them (the same scope reuses its pack). */
 function cacheScopeOf(targets: ScopeTarget[]): string {
   return JSON.stringify(
-    targets.map((t) => [t.source.type, t.source.label, t.prefix ?? '', t.keys ?? null]),
+    targets.map((t) => [
+      t.source.type,
+      t.source.label,
+      t.prefix ?? '',
+      t.keys ?? null,
+      ...(t.source.server === undefined ? [] : [t.source.server]),
+    ]),
   );
 }
