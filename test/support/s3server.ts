@@ -65,6 +65,11 @@ export class TestS3Server {
   readonly requests: RecordedRequest[] = [];
   /** Buckets that answer every request with 403 AccessDenied. */
   readonly deniedBuckets = new Set<string>();
+  /**
+   * `bucket/prefix`es whose listings answer 403 AccessDenied (an identity allowed to list only
+   * part of the bucket): any listing whose prefix starts with one.
+   */
+  readonly deniedListings = new Set<string>();
   /** `bucket/key`s whose GET sends half the body and then drops the connection. */
   readonly brokenKeys = new Set<string>();
   /**
@@ -126,7 +131,12 @@ export class TestS3Server {
 
   private async handle(ctx: KoaContext, next: () => Promise<void>): Promise<void> {
     const bucket = decodeURIComponent(ctx.path.split('/')[1] ?? '');
-    if (this.deniedBuckets.has(bucket)) {
+    const listed = `${bucket}/${new URLSearchParams(ctx.querystring).get('prefix') ?? ''}`;
+    const deniedListing =
+      ctx.method === 'GET' &&
+      /(^|&)list-type=2(&|$)/.test(ctx.querystring) &&
+      [...this.deniedListings].some((p) => listed.startsWith(p));
+    if (this.deniedBuckets.has(bucket) || deniedListing) {
       ctx.status = 403;
       ctx.type = 'application/xml';
       ctx.body =

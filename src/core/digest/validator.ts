@@ -2,7 +2,7 @@
 // (../shared/specs/digest-validation.md §5), over any LogSource, and adds what the CLI does not
 // check as separate findings.
 import { constants, verify } from 'node:crypto';
-import { LogSource, SourceError, SourceObject } from '../sources/source';
+import { isNoticeCode, keyLocation, LogSource, SourceError, SourceObject } from '../sources/source';
 import {
   accountKindPrefix,
   isAccountId,
@@ -203,6 +203,21 @@ async function outsideTrailFindings(
     return !!place && roots.includes(`${place.prefix ? `${place.prefix}/` : ''}AWSLogs/`);
   };
   const outside: string[] = [];
+  /**
+   * Folders that could not be listed: a load reports them; here, where none of their files could
+   * be looked at, they are said (as a file found there would be), never taken for folders with
+   * nothing outside the trails.
+   */
+  const unlisted: Finding[] = [];
+  const notListed = (prefix: string, e: unknown) => {
+    const at = keyLocation(source, prefix);
+    const why = e instanceof Error ? e.message : String(e);
+    unlisted.push({
+      kind: 'outside-trails',
+      message: `${at}: could not be listed (${why.startsWith(`${at}: `) ? why.slice(at.length + 2) : why}): files a load reads there are not looked at, and no digest here vouches for them`,
+      keys: [prefix],
+    });
+  };
   const consider = (o: SourceObject) => {
     if (judged.has(o.key) || classifyObject(source, o).kind !== 'event') return;
     if (!inListedTrail(o.key)) outside.push(o.key);
@@ -219,19 +234,24 @@ async function outsideTrailFindings(
             else if (placeOf(e.prefix) !== 'trail') next.push(e.prefix);
           }
         } else {
-          for await (const o of source.listAll(prefix, options.signal, () => undefined))
-            consider(o);
+          // (A sub-folder it cannot read; not what it leaves out on purpose, links and FIFOs.)
+          const onProblem = (p: SourceError) => {
+            if (p.key.endsWith('/') && !isNoticeCode(p.code)) notListed(p.key, p);
+          };
+          for await (const o of source.listAll(prefix, options.signal, onProblem)) consider(o);
         }
       } catch (e) {
         if (e instanceof SourceError && e.code === 'cancelled') throw e;
-        return; // unreadable here: a load reports it
+        notListed(prefix, e);
       }
     });
     level = next;
   }
+  unlisted.sort((a, b) => (a.keys![0] < b.keys![0] ? -1 : a.keys![0] > b.keys![0] ? 1 : 0));
   outside.sort();
-  if (!outside.length) return [];
+  if (!outside.length) return unlisted;
   return [
+    ...unlisted,
     {
       kind: 'outside-trails',
       message: `${outside.length} file(s) that loading this ${source.type === 's3' ? 'location' : 'folder'} reads as events lie outside the trails' folders that validation judges (files beside the AWSLogs folders, a tree in a hidden folder or nested in another AWSLogs folder, an account folder CloudTrail does not make): no digest here vouches for their events`,
