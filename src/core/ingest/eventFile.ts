@@ -730,7 +730,11 @@ function skipString(text: string, i: number): number {
   }
 }
 
-/** i at the first char of a value: the index just past it, or -1 when the text ends inside it. */
+/**
+ * i at the first char of a value: the index just past it, or -1 when the text ends inside it or
+ * no value starts at i (a ',', '}' or ']' where a value should be: a caller stepping past it would
+ * not move).
+ */
 function skipValue(text: string, i: number): number {
   const c = text.charCodeAt(i);
   if (c === 0x22) return skipString(text, i);
@@ -749,7 +753,7 @@ function skipValue(text: string, i: number): number {
       )
         break;
     }
-    return j;
+    return j > i ? j : -1;
   }
   let depth = 0;
   for (let j = i; j < text.length; j++) {

@@ -222,6 +222,20 @@ describe('event files: what is not one', () => {
       /^not CloudTrail: none of its 2 items is a CloudTrail record/,
     ));
   it('an empty file', () => fails(' \n', 'empty', /empty/));
+  it('an array broken by a closing brace where an element should be, read in bounded time', () => {
+    // The raw-text walk of a damaged line once stood still at the '}' and grew its list of
+    // elements until the worker ran out of memory: one 13-byte file failed the whole load.
+    fails('{"Records":[}', 'bad-json', /^invalid JSON/);
+    fails('[}', 'bad-json', /^invalid JSON/);
+    const text = [rec('A'), '{"Records":[1}', rec('B')].join('\n');
+    const parsed = parseEventFile(text);
+    assert.deepEqual(
+      parsed.records.map((r) => r.eventName),
+      ['A', 'B'],
+    );
+    assert.match(parsed.warnings.join('\n'), /line 2, column 14 is invalid JSON/);
+    assert.deepEqual(recordTexts(text, parsed.shape, [0, 2]), [rec('A'), rec('B')]);
+  });
   it('a JSON scalar', () => fails('42', 'not-cloudtrail', /number/));
 });
 
