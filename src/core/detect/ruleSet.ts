@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { builtinRules } from './builtinPack';
 import { parseSigmaRules, RuleProblem, SigmaRule } from './rule';
+import { lineText } from '../output/visibleText';
 
 export interface RuleSet {
   rules: SigmaRule[];
@@ -150,8 +151,14 @@ async function linked(
     });
 }
 
-/** One line per problem, for a terminal or an output channel. */
+/**
+ * One line per problem, for a terminal or an output channel. The file's name, the rule's title
+ * and id and a reason quoting the rule stay on the line whatever they hold (lineText): a rule
+ * file shared by others titled `x\nHIGH …` must not forge a line of the report.
+ */
 export function problemLine(p: RuleProblem): string {
   const what = p.title ? `"${p.title}"${p.id && p.id !== p.title ? ` (${p.id})` : ''}` : 'file';
-  return `${p.source}: ${what} ${p.kind === 'unsupported' ? 'not run' : 'not loaded'}: ${p.reason}`;
+  return lineText(
+    `${p.source}: ${what} ${p.kind === 'unsupported' ? 'not run' : 'not loaded'}: ${p.reason}`,
+  );
 }

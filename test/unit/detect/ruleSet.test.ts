@@ -11,6 +11,20 @@ import { loadRuleSet, problemLine } from '../../../src/core/detect/ruleSet';
 const FOLDER = join(__dirname, '..', '..', 'fixtures', 'detect', 'sigma-style');
 
 describe('rule folders', () => {
+  it('a rule problem is one line whatever the file name, title or reason hold', () => {
+    const line = problemLine({
+      source: '/rules/r\u001b[2J.yml',
+      title: 'evil\nHIGH          Forged\r\u202e',
+      id: 'x\u009b1',
+      kind: 'unsupported',
+      reason: "unknown modifier 'a\nb'",
+    });
+    assert.equal(
+      line,
+      '/rules/r⟨U+001B⟩[2J.yml: "evil⟨U+000A⟩HIGH          Forged⟨U+000D⟩⟨U+202E⟩" (x⟨U+009B⟩1) not run: unknown modifier \'a⟨U+000A⟩b\'',
+    );
+  });
+
   it('loads every rule that runs fully and reports every other with its reason', async () => {
     const set = await loadRuleSet([FOLDER], { builtin: false });
     assert.equal(set.files, 11); // .yml and .yaml, nested folders; notes.txt and README.md are not rules
