@@ -313,7 +313,7 @@ async function validatePaths(
         signatures,
         ...(bucket ? { bucket: bucket.bucket } : {}),
       });
-      for (const w of report.keyWarnings) io.err(`warning: ${w}\n`);
+      for (const w of report.keyWarnings) io.err(`warning: ${lineText(w)}\n`);
       reports.push(report);
     } catch (e) {
       if (e instanceof ValidationAbort || e instanceof SourceError)

@@ -212,6 +212,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     writeChainText(chain, io, Boolean(o.verbose));
   }
   writeFindings(report.findings, io);
-  for (const w of report.keyWarnings) io.err(`warning: ${w}\n`);
+  // A warning quotes the keys file's name and a fingerprint it lists: each stays on its line.
+  for (const w of report.keyWarnings) io.err(`warning: ${lineText(w)}\n`);
   return exitCode;
 }

@@ -245,6 +245,27 @@ describe('digest validation: aws-cli compatible text output', function () {
     assert.equal(r.code, 1);
   });
 
+  it("a keys file's fingerprint with a line break or an escape stays on the warning's line", async () => {
+    ws.bucket.chain().hours(1);
+    const keysFile = ws.keys([signingKey(0), signingKey(1)]);
+    const keys = JSON.parse(readFileSync(keysFile, 'utf8'));
+    keys.PublicKeyList[1].Fingerprint += '\nFINDING\tcoverage\u001b[2J';
+    writeFileSync(keysFile, JSON.stringify(keys));
+    const r = await cli([
+      ws.root,
+      '--public-keys',
+      keysFile,
+      '--signatures',
+      ws.signatures(),
+      ...WINDOW,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(
+      r.err,
+      `warning: ${keysFile}: the key listed with fingerprint ${signingKey(1).fingerprint}⟨U+000A⟩finding⟨U+0009⟩coverage⟨U+001B⟩[2j does not hash to that fingerprint (MD5 of its Value)\n`,
+    );
+  });
+
   it('an unsigned digest whose previous-digest bucket or object is not text is "invalid format", not a crash', async () => {
     for (const [field, value] of [
       ['previousDigestS3Bucket', 5],
