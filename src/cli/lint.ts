@@ -190,7 +190,7 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
       // Only regular files: a FIFO named *.json in a folder would block the read for ever.
       text = new TextDecoder().decode(await readRegularFile(file, { maxBytes: MAX_FILE_BYTES }));
     } catch (e) {
-      io.err(`cloudtrail-lens lint: ${(e as Error).message}\n`);
+      io.err(`cloudtrail-lens lint: ${lineText((e as Error).message)}\n`);
       exit = 2;
       continue;
     }
@@ -198,7 +198,7 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
     const format = formatOf(file, text);
     if (format === 'unsupported') {
       io.err(
-        `cloudtrail-lens lint: ${file}: unsupported format; lint reads JSON, YAML and Terraform (.json, .jsonc, .yaml, .yml, .template, .tf, .tf.json)\n`,
+        `cloudtrail-lens lint: ${lineText(file)}: unsupported format; lint reads JSON, YAML and Terraform (.json, .jsonc, .yaml, .yml, .template, .tf, .tf.json)\n`,
       );
       exit = 2;
       continue;
@@ -208,7 +208,7 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
         await loadHclParser();
       } catch (e) {
         io.err(
-          `cloudtrail-lens lint: ${file}: cannot load the Terraform parser (${(e as Error).message})\n`,
+          `cloudtrail-lens lint: ${lineText(file)}: cannot load the Terraform parser (${(e as Error).message})\n`,
         );
         exit = 2;
         continue;
@@ -224,7 +224,7 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
     if (result.kinds.length) recognised++;
     else if (named && !result.findings.length)
       io.err(
-        `cloudtrail-lens lint: ${file}: not a trail or event selector configuration; nothing to check\n`,
+        `cloudtrail-lens lint: ${lineText(file)}: not a trail or event selector configuration; nothing to check\n`,
       );
     for (const f of result.findings) {
       if (f.severity === 'error') errors++;

@@ -1,5 +1,6 @@
 // `cloudtrail-lens lint`: output formats, exit codes, bad arguments, folders.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,17 @@ describe('cloudtrail-lens lint', () => {
     const lines = r.out.trim().split('\n');
     assert.equal(lines.length, 2, r.out);
     for (const l of lines) assert.ok(l.includes('a⟨U+000A⟩clean.json:1:1 error⟨U+0009⟩x.json:'), l);
+  });
+
+  it('a file of a folder that cannot be read is named on one line, whatever its name holds', async function () {
+    if (process.platform === 'win32') this.skip(); // no FIFOs
+    const sub = join(dir, 'fifo');
+    mkdirSync(sub, { recursive: true });
+    execFileSync('mkfifo', [join(sub, 'a\nFORGED.json')]);
+    const r = await run([sub]);
+    assert.equal(r.code, 2);
+    assert.equal(r.err.trim().split('\n').length, 1, r.err);
+    assert.match(r.err, /a⟨U\+000A⟩FORGED\.json: a named pipe \(FIFO\)/);
   });
 
   describe('YAML and Terraform', () => {
