@@ -6,6 +6,7 @@ import { instantOf } from '../query/time';
 import { accessKeyKind, parseArn } from './decoders';
 import type { CloudTrailRecord, UserIdentity } from './types';
 import { formatEventTime } from '../time';
+import { cellText } from '../output/visibleText';
 
 export type IdentityRisk = 'high' | 'medium' | 'low';
 
@@ -247,8 +248,10 @@ export function describeIdentity(
   }
   const type = str(identity.type) ?? 'missing';
   const facts: IdentityFact[] = [];
+  // Each fact and the summary is one line (cellText): a name written `alice\nMFA: yes` would
+  // otherwise add a fact line of its own to the lens tooltip and the hover.
   const fact = (label: string, value: unknown): void => {
-    if (typeof value === 'string' && value) facts.push({ label, value });
+    if (typeof value === 'string' && value) facts.push({ label, value: cellText(value, Infinity) });
   };
   const arn = str(identity.arn);
   const accountId = str(identity.accountId);
@@ -434,9 +437,9 @@ export function describeIdentity(
   if (risk) fact('Risk', `${risk}${riskReason ? ` — ${riskReason}` : ''}`);
 
   return {
-    summary: [head, ...tail].join(' · '),
+    summary: cellText([head, ...tail].join(' · '), Infinity),
     risk,
-    riskReason,
+    riskReason: riskReason === undefined ? undefined : cellText(riskReason, Infinity),
     type,
     arn: arn ?? (type === 'Root' && accountId ? `arn:aws:iam::${accountId}:root` : undefined),
     issuerArn,

@@ -1,6 +1,8 @@
 // Small readers for requestParameters: values are attacker-controlled and of any shape, so
 // every accessor checks types and renders a bounded, single-line text.
 
+import { cellText, cutText } from '../output/visibleText';
+
 export type Params = Record<string, unknown>;
 
 const MAX_VALUE_CHARS = 120;
@@ -24,8 +26,10 @@ export function render(value: unknown, max = MAX_VALUE_CHARS): string | undefine
   else if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null))
     text = value.map(String).join(', ');
   else text = JSON.stringify(value);
-  text = text.replace(/[\r\n\t]+/g, ' ');
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  // One line with its line breaks and hidden characters shown (cellText), not turned into spaces:
+  // `bob\nWhy it matters: …` must not read as two values.
+  text = cellText(text, Infinity);
+  return text.length > max ? `${cutText(text, max - 1)}…` : text;
 }
 
 /** The rendered value at a path, or the fallback. */

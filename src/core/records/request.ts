@@ -4,6 +4,7 @@
 import { API_REFERENCE, EVENT_CATALOG, type EventSpec } from './apiCalls';
 import { at, type Params, render } from './params';
 import type { CloudTrailRecord } from './types';
+import { cellText } from '../output/visibleText';
 
 export interface KeyParameter {
   name: string;
@@ -96,7 +97,8 @@ export function describeRequest(record: CloudTrailRecord): RequestDescription {
     // A call that failed changed nothing; still worth seeing, but not flagged as done.
     const riskText = risky && errorCode ? `attempted: ${risky}` : risky;
     return {
-      summary: `${service}:${eventName} — ${does}${failed}`,
+      // One line whatever the event name, source or error code hold.
+      summary: cellText(`${service}:${eventName} — ${does}${failed}`, Infinity),
       risky: riskText,
       service,
       operation,
@@ -118,7 +120,8 @@ export function describeRequest(record: CloudTrailRecord): RequestDescription {
       : '';
   const does = keys.length ? listed.join(', ') + more : 'no request parameters';
   return {
-    summary: `${service}:${eventName} — ${does}${failed}`,
+    // One line whatever the event name, source or error code hold.
+    summary: cellText(`${service}:${eventName} — ${does}${failed}`, Infinity),
     service,
     operation,
     apiReferenceUrl: apiReferenceUrl(service, operation),

@@ -289,6 +289,28 @@ describe('describeIdentity', () => {
     );
   });
 
+  it('one line each: a name with a line break forges no fact line, and hidden characters are marked', () => {
+    const who = describeIdentity({
+      type: 'IAMUser',
+      arn: 'arn:aws:iam::111122223333:user/alice\nMFA: yes',
+      userName: 'alice\u200b\r\nMFA: yes',
+      accountId: '111122223333',
+      principalId: 'AIDA\u202eX',
+    });
+    assert.equal(who.summary, 'IAM user alice⟨U+200B⟩⏎MFA: yes');
+    for (const f of who.facts) assert.doesNotMatch(f.value, /[\r\n]/, f.label);
+    assert.equal(
+      who.facts.find((f) => f.label === 'ARN')?.value,
+      'arn:aws:iam::111122223333:user/alice⏎MFA: yes',
+    );
+    assert.equal(who.facts.find((f) => f.label === 'Principal ID')?.value, 'AIDA⟨U+202E⟩X');
+    assert.equal(
+      who.arn,
+      'arn:aws:iam::111122223333:user/alice\nMFA: yes',
+      'the ARN itself as stored',
+    );
+  });
+
   it('missing or malformed identity never throws', () => {
     assert.match(describeIdentity(undefined).summary, /^No userIdentity/);
     assert.match(describeIdentity(null).summary, /^No userIdentity/);

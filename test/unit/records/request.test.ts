@@ -292,6 +292,23 @@ describe('describeRequest', () => {
     assert.ok(!long.summary.includes('\n'));
     assert.ok(long.summary.length < 200);
   });
+
+  it('line breaks and hidden characters are shown, not turned into spaces or left to act', () => {
+    const known = describeRequest(
+      call('iam.amazonaws.com', 'CreateAccessKey', { userName: 'bob\nWhy it matters: nothing' }),
+    );
+    assert.equal(known.keyParameters[0].value, 'bob⏎Why it matters: nothing');
+    assert.match(known.summary, /IAM user bob⏎Why it matters: nothing/);
+    const other = describeRequest(
+      call('ex\u202eample.amazonaws.com', 'Do\nThing', { a: `b\r\nc${'😀'.repeat(80)}` }),
+    );
+    assert.equal(other.summary.split('—')[0], 'ex⟨U+202E⟩ample:Do⏎Thing ');
+    assert.match(
+      other.keyParameters[0].value,
+      /^b⏎c😀+…$/u,
+      'cut between characters, not inside one',
+    );
+  });
 });
 
 describeWithDatasets('describeRequest on real datasets', () => {
