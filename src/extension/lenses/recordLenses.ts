@@ -2,7 +2,7 @@
 // did). provideCodeLenses only places unresolved lenses from the structural index; the text of
 // a lens is computed in resolveCodeLens, which VS Code calls for the lenses on screen only.
 import * as vscode from 'vscode';
-import { cellText, revealHidden } from '../../core/output/visibleText';
+import { cellText } from '../../core/output/visibleText';
 import { describeIdentity } from '../../core/records/identity';
 import { type IndexedRecord, parseRecord } from '../../core/records/recordIndex';
 import { describeRequest } from '../../core/records/request';
@@ -86,13 +86,12 @@ export function lensTitle(
         : [];
     return {
       title: `${icon} ${labelText(who.summary + behind)}`,
-      tooltip: revealHidden(
-        [
+      tooltip:
+        tooltipText([
           ...who.facts.map((f) => `${f.label}: ${f.value}`),
           ...(behind ? [`Origin: ${describeOrigin(origin!)}`] : []),
           ...chain,
-        ].join('\n') || who.summary,
-      ),
+        ]) || who.summary,
     };
   }
   const what = describeRequest(record);
@@ -102,15 +101,21 @@ export function lensTitle(
   const params = what.keyParameters.slice(0, 12).map((p) => `${p.name}: ${p.value}`);
   return {
     title,
-    tooltip: revealHidden(
-      [
-        what.summary,
-        ...(what.risky ? [`Why it matters: ${what.risky}`] : []),
-        ...params,
-        `API reference: ${what.apiReferenceUrl}`,
-      ].join('\n'),
-    ),
+    tooltip: tooltipText([
+      what.summary,
+      ...(what.risky ? [`Why it matters: ${what.risky}`] : []),
+      ...params,
+      `API reference: ${what.apiReferenceUrl}`,
+    ]),
   };
+}
+
+/**
+ * A tooltip of lines, each shown whole on its own line (cellText): a hop's ARN or an origin's
+ * name with a line break in it must not add a line of its own to what the tooltip lists.
+ */
+function tooltipText(lines: string[]): string {
+  return lines.map((l) => cellText(l, Infinity)).join('\n');
 }
 
 /**
