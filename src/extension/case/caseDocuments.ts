@@ -52,9 +52,9 @@ export function annotatedRecords(
 function hoverText(a: Annotation): vscode.MarkdownString {
   const parts = [`**CloudTrail case**${a.starred ? ' · ★ starred' : ''}`];
   if (a.tags.length)
-    parts.push(`Tags: ${a.tags.map((t) => `\`${t.replace(/`/g, "'")}\``).join(' ')}`);
+    parts.push(`Tags: ${a.tags.map((t) => `\`${revealHidden(t).replace(/`/g, "'")}\``).join(' ')}`);
   if (a.note) parts.push(`Note: ${escapeMarkdown(revealHidden(a.note))}`);
-  parts.push(escapeMarkdown(`${a.by || 'unknown'}, ${a.at}`));
+  parts.push(escapeMarkdown(revealHidden(`${a.by || 'unknown'}, ${a.at}`)));
   return new vscode.MarkdownString(parts.join('\n\n'));
 }
 
