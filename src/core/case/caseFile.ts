@@ -56,6 +56,11 @@ export interface SavedSearch {
 export interface CaseFile {
   annotations: Annotation[];
   searches: SavedSearch[];
+  /**
+   * Fields the file holds that a case does not keep (a hand-added `"severity"`, a newer
+   * version's): read past, but a save would drop them, so saveCase refuses while there are any.
+   */
+  unkeptFields?: string[];
 }
 
 export class CaseFileError extends Error {
@@ -203,16 +208,43 @@ export function parseCase(text: string, file: string): CaseFile {
       file,
       `names a key more than once (${repeated.join(', ')}): only the last of each would be read, and saving would drop the others. Keep one of each; the file was left as it is.`,
     );
-  const annotations = listOf(json.annotations, 'annotations', file).map((e, i) =>
-    readAnnotation(e, i, file),
-  );
-  const searches = listOf(json.searches ?? [], 'searches', file).map((e, i) =>
-    readSearch(e, i, file),
-  );
+  const unkept = unkeptKeys(json, CASE_KEYS, 'the file');
+  const annotations = listOf(json.annotations, 'annotations', file).map((e, i) => {
+    const a = readAnnotation(e, i, file);
+    unkept.push(...unkeptKeys(e as object, ANNOTATION_KEYS, `annotation ${i + 1} (${a.eventID})`));
+    return a;
+  });
+  const searches = listOf(json.searches ?? [], 'searches', file).map((e, i) => {
+    const s = readSearch(e, i, file);
+    unkept.push(...unkeptKeys(e as object, SEARCH_KEYS, `saved search ${i + 1} (${s.name})`));
+    return s;
+  });
   return {
     annotations: mergeDuplicates(annotations),
     searches: mergeSearches(searches),
+    ...(unkept.length ? { unkeptFields: unkept } : {}),
   };
+}
+
+// What each part of a case file holds (serializeCase writes these and no others).
+const CASE_KEYS = new Set(['format', 'about', 'searches', 'annotations']);
+const ANNOTATION_KEYS = new Set([
+  'eventTime',
+  'eventID',
+  'key',
+  'starred',
+  'tags',
+  'note',
+  'by',
+  'at',
+]);
+const SEARCH_KEYS = new Set(['name', 'filter', 'from', 'to', 'scope', 'by', 'at']);
+
+/** `where: "key"` for each key of `o` outside `known`. */
+function unkeptKeys(o: object, known: ReadonlySet<string>, where: string): string[] {
+  return Object.keys(o)
+    .filter((k) => !known.has(k))
+    .map((k) => `${where}: ${JSON.stringify(k.length > 80 ? `${k.slice(0, 80)}…` : k)}`);
 }
 
 function listOf(value: unknown, name: string, file: string): unknown[] {

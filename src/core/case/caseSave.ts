@@ -75,6 +75,13 @@ export async function saveCase(file: string, base: CaseRead, ours: CaseFile): Pr
         return { saved: false, reason: 'unreadable', problem: e.message };
       throw e;
     }
+    const unkept = now.case.unkeptFields;
+    if (unkept?.length)
+      return {
+        saved: false,
+        reason: 'unreadable',
+        problem: `${file}: holds fields a case does not keep (${unkept.slice(0, 3).join('; ')}${unkept.length > 3 ? `; and ${unkept.length - 3} more` : ''}), which saving would drop. Move what they say into a note, or remove them`,
+      };
     const changed = now.version !== base.version;
     if (changed && now.version === ABSENT) return { saved: false, reason: 'deleted' };
     const { merged, conflicts } = changed

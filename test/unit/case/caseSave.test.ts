@@ -192,6 +192,31 @@ describe('saving a change to a shared case file', () => {
     assert.deepEqual(readFileSync(file), latin1);
   });
 
+  it('refuses to save over fields a case does not keep (hand-added ones), naming them, and reads the rest', async () => {
+    const text =
+      '{"format": "cloudtrail-lens-case/1", "owner": "ir-team", "annotations": [' +
+      '{"eventID": "E0", "note": "seen", "severity": "high"}], "searches": [' +
+      '{"name": "s", "filter": "x", "color": "red"}]}';
+    writeFileSync(file, text);
+    const base = await readCase(file);
+    assert.deepEqual(notes(base.case), ['E0:seen']);
+    assert.deepEqual(base.case.unkeptFields, [
+      'the file: "owner"',
+      'annotation 1 (E0): "severity"',
+      'saved search 1 (s): "color"',
+    ]);
+    const saved = await saveCase(
+      file,
+      base,
+      edit(base.case, 'EA', { kind: 'star', starred: true }),
+    );
+    assert.ok(!saved.saved && saved.reason === 'unreadable');
+    assert.ok(!saved.saved && saved.reason === 'unreadable' && /"severity"/.test(saved.problem));
+    assert.equal(readFileSync(file, 'utf8'), text);
+    // A case file as the tool writes it has none.
+    assert.equal(parseCase(serializeCase(base.case), file).unkeptFields, undefined);
+  });
+
   it('refuses to replace a read-only file, saying so, and keeps a private file private', async function () {
     if (!POSIX) this.skip();
     const text = serializeCase(edit(emptyCase(), 'E0', { kind: 'note', note: 'closed case' }));
