@@ -1,8 +1,8 @@
 // File counts, sizes and time spans of explorer nodes. One scan of a node (LogSource.listAll
 // over its prefixes) also yields the figures of every node below it, so expanding a summarised
 // node shows its children's figures without listing again.
-import { CatalogNode, FileKind, FileNode, nodePrefixes } from './layoutTree';
-import { CloudTrailKeyInfo, parseCloudTrailKey } from './layout';
+import { CatalogNode, FileKind, FileNode, isAwsLogsRoot, nodePrefixes } from './layoutTree';
+import { KIND_FOLDERS, isAccountId, isOrganizationId, parseCloudTrailKey } from './layout';
 import { SourceError } from './source';
 import type { LogSource } from './source';
 
@@ -36,20 +36,36 @@ export function summarizeFiles(files: readonly FileNode[]): Summary {
   return s;
 }
 
-/** The ids of the nodes a parsed layout key belongs to, outermost first (matching CloudTrailCatalog ids). */
-export function ancestorIds(info: CloudTrailKeyInfo): string[] {
-  const root = info.prefix ? `${info.prefix}/AWSLogs/` : 'AWSLogs/';
-  const org = info.organizationId ? `${info.organizationId}/` : '';
-  const account = `${root}${org}${info.accountId}/`;
+/**
+ * The ids of the catalog nodes (CloudTrailCatalog ids) whose scan counts the object at `key`,
+ * outermost first: each node whose prefixes (nodePrefixes) hold the key. Read from the folders
+ * the key lies in, never from its file name: a file named for another account, region or day
+ * counts where it lies, as listing that folder shows it.
+ */
+export function ancestorIds(key: string): string[] {
+  const parts = key.split('/');
+  const at = parts.indexOf('AWSLogs');
+  const root = `${parts.slice(0, at + 1).join('/')}/`;
+  if (at < 0 || !isAwsLogsRoot(root)) return [];
   const ids = [`L:${root}`];
-  if (info.organizationId) ids.push(`O:${root}${org}`);
-  ids.push(
-    `A:${account}`,
-    `R:${account}${info.folderRegion}/`,
-    `D:${account}${info.folderRegion}/${info.folderDate}`,
-  );
+  // Each level is a folder only when something lies below it (the last part is the object's name).
+  const folder = (i: number) => i < parts.length - 1;
+  let i = at + 1;
+  let base = root;
+  if (folder(i) && isOrganizationId(parts[i])) ids.push(`O:${(base += `${parts[i++]}/`)}`);
+  if (!folder(i) || !isAccountId(parts[i])) return ids;
+  const account = `${base}${parts[i++]}/`;
+  ids.push(`A:${account}`);
+  if (!folder(i + 1) || !KIND_NAMES.has(parts[i])) return ids;
+  const region = parts[i + 1];
+  ids.push(`R:${account}${region}/`);
+  const [yyyy, mm, dd] = parts.slice(i + 2, i + 5);
+  if (folder(i + 4) && /^\d{4}$/.test(yyyy) && /^\d{2}$/.test(mm) && /^\d{2}$/.test(dd))
+    ids.push(`D:${account}${region}/${yyyy}-${mm}-${dd}`);
   return ids;
 }
+
+const KIND_NAMES: ReadonlySet<string> = new Set(Object.values(KIND_FOLDERS));
 
 /** Summaries by node id, filled by scans and by listings. */
 export class SummaryCache {
@@ -69,8 +85,8 @@ export class SummaryCache {
 
   /**
    * Counts every object under the node (cancellable), and records the figures of the node and
-   * of every layout node below it. Objects whose keys are not in the layout count for the node
-   * itself as 'other'.
+   * of every layout node below it. Objects whose keys are not in the layout (a name CloudTrail
+   * does not write, a sub-folder of a day) count as 'other' for every node whose folders hold them.
    */
   async scan(source: LogSource, node: CatalogNode, signal?: AbortSignal): Promise<Summary> {
     const own = emptySummary();
@@ -79,12 +95,12 @@ export class SummaryCache {
       for await (const o of source.listAll(prefix, signal)) {
         if (signal?.aborted) throw new SourceError('cancelled', prefix, 'cancelled');
         const info = parseCloudTrailKey(o.key);
-        addFile(own, info?.kind ?? 'other', o.size, info?.deliveryTime);
-        if (!info) continue;
-        for (const id of ancestorIds(info)) {
+        const kind = info?.kind ?? 'other';
+        addFile(own, kind, o.size, info?.deliveryTime);
+        for (const id of ancestorIds(o.key)) {
           let s = below.get(id);
           if (!s) below.set(id, (s = emptySummary()));
-          addFile(s, info.kind, o.size, info.deliveryTime);
+          addFile(s, kind, o.size, info?.deliveryTime);
         }
       }
     }

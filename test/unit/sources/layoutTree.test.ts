@@ -193,16 +193,53 @@ describe('CloudTrailCatalog', () => {
       const [account] = await only(catalog, location, 'account');
       const [, usEast] = await only(catalog, account, 'region');
       const days = (await catalog.children(usEast)) as DayNode[];
+      // notes.txt lies in one of its day folders (listed there as another file).
       assert.deepEqual(summaries.get(usEast.id), {
-        files: 5,
-        bytes: 630,
-        byKind: { log: 3, insight: 1, digest: 1 },
+        files: 6,
+        bytes: 630 + 'not a log'.length,
+        byKind: { log: 3, insight: 1, digest: 1, other: 1 },
         firstDelivery: '2024-05-14T10:05:00Z',
         lastDelivery: '2024-05-15T00:00:00Z',
       });
       assert.equal(summaries.get(days[1].id)?.files, 1);
       assert.equal(summaries.get(days[1].id)?.bytes, 300);
     });
+  });
+
+  it("gives each node below a scanned one the figures its own scan gives: a file named for another account, one CloudTrail did not name, one in a day's sub-folder", async () => {
+    const day = `AWSLogs/o-abc123def4/${A}/CloudTrail/us-west-2/2024/05/14/`;
+    const source = tree({
+      [logKey({
+        org: 'o-abc123def4',
+        account: A,
+        region: 'us-west-2',
+        date: '2024-05-14',
+        time: '1005',
+        id: 'aaa',
+      })]: 100,
+      // Named for account B, region eu-central-1 and the day before, in account A's folder.
+      [`${day}${B}_CloudTrail_eu-central-1_20240513T1005Z_bbb.json.gz`]: 200,
+      [`${day}planted.json.gz`]: 30,
+      [`${day}sub/${A}_CloudTrail_us-west-2_20240514T1010Z_ccc.json.gz`]: 40,
+    });
+    const catalog = new CloudTrailCatalog(source);
+    const [location] = await catalog.roots();
+    const [org] = await catalog.children(location);
+    const [account] = await catalog.children(org);
+    const [region] = await catalog.children(account);
+    const [dayNode] = await catalog.children(region);
+    const fromLocation = new SummaryCache();
+    await fromLocation.scan(source, location);
+    for (const node of [org, account, region, dayNode]) {
+      const own = await new SummaryCache().scan(source, node);
+      assert.deepEqual(fromLocation.get(node.id), own, node.id);
+    }
+    assert.equal(fromLocation.get(account.id)?.files, 4);
+    assert.equal(
+      fromLocation.get(`A:AWSLogs/o-abc123def4/${B}/`),
+      undefined,
+      'no figures for an account with no folder',
+    );
   });
 
   it('names trails per location: a prefix, an organization trail, and two trails in one bucket', async () => {
