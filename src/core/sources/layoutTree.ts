@@ -18,7 +18,9 @@ import {
   awsLogsFolder,
   isAccountId,
   isOrganizationId,
+  notDeliveredThere,
   parseCloudTrailFileName,
+  trailFolderOf,
 } from './layout';
 import { isKeptBesideLogs } from './discover';
 import { LogSource, SourceEntry, SourceError, SourceObject } from './source';
@@ -99,6 +101,12 @@ export interface FileNode {
   fileKind: FileKind;
   /** What the name says, for files CloudTrail named. */
   info?: CloudTrailFileNameInfo;
+  /**
+   * In a day folder, why CloudTrail would not have delivered a file so named there (its name is
+   * for another account, region or day; it is not compressed): a renamed or moved file, or
+   * tampering. Its name is not believed over its folder without saying so.
+   */
+  misplaced?: string;
 }
 
 export interface LooseFilesNode {
@@ -668,7 +676,10 @@ export class CloudTrailCatalog {
       for (const e of lists[i]) {
         if (e.kind !== 'object') continue;
         const info = parseCloudTrailFileName(lastSegment(e.key));
-        out.push(fileNode(e, info?.kind === kind ? kind : 'other', info));
+        const file = fileNode(e, info?.kind === kind ? kind : 'other', info);
+        const place = file.fileKind === 'other' ? undefined : trailFolderOf(e.key);
+        const misplaced = place && notDeliveredThere(place);
+        out.push(misplaced ? { ...file, misplaced } : file);
       }
     });
     return out;

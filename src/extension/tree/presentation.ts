@@ -382,6 +382,16 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
       );
       break;
   }
+  if (node.misplaced && node.fileKind !== 'other') {
+    // The name's account, region or day is not its folder's: show the name, and why it is odd.
+    icon = 'warning';
+    iconColor = 'list.warningForeground';
+    label = name;
+    description = size;
+    lines.unshift(
+      `Not where CloudTrail delivers such a file: ${node.misplaced}. It was renamed or moved, or tampered with; its events are loaded as they are. Validate the digests to check it.`,
+    );
+  }
   lines.push(
     `${formatBytes(node.size)}${node.size >= 1024 ? ` (${node.size.toLocaleString('en-US')} bytes)` : ''}`,
   );
@@ -397,7 +407,7 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
     description:
       indexed === undefined
         ? description
-        : node.info && node.fileKind !== 'digest'
+        : node.info && node.fileKind !== 'digest' && label !== name
           ? `${uniquePart(name)} · ${indexed} · ${size}`
           : `${indexed} · ${description}`,
     tooltip: tooltip(name, lines),

@@ -242,6 +242,31 @@ describe('CloudTrailCatalog', () => {
     );
   });
 
+  it('says why a file of a day folder is not one CloudTrail delivered there: a name for another account, region or day, or not compressed', async () => {
+    const day = `AWSLogs/${A}/CloudTrail/us-west-2/2024/05/14/`;
+    const catalog = new CloudTrailCatalog(
+      tree({
+        [`${day}${A}_CloudTrail_us-west-2_20240514T1005Z_aaa.json.gz`]: 1,
+        [`${day}${B}_CloudTrail_us-west-2_20240514T1005Z_bbb.json.gz`]: 1,
+        [`${day}${A}_CloudTrail_eu-central-1_20240514T1005Z_ccc.json.gz`]: 1,
+        [`${day}${A}_CloudTrail_us-west-2_20240513T1005Z_ddd.json.gz`]: 1,
+        [`${day}${A}_CloudTrail_us-west-2_20240514T1005Z_eee.json`]: 1,
+      }),
+    );
+    const [location] = await catalog.roots();
+    const [account] = await catalog.children(location);
+    const [region] = await catalog.children(account);
+    const [dayNode] = await catalog.children(region);
+    const files = (await catalog.children(dayNode)) as FileNode[];
+    assert.deepEqual(files.map((f) => [f.key.slice(-11), f.fileKind, f.misplaced]).sort(), [
+      ['5Z_eee.json', 'log', 'it is not gzip-compressed (.json, not .json.gz)'],
+      ['aaa.json.gz', 'log', undefined],
+      ['bbb.json.gz', 'log', `its name is for account ${B}`],
+      ['ccc.json.gz', 'log', 'its name is for region eu-central-1'],
+      ['ddd.json.gz', 'log', 'its name says it was delivered on 2024-05-13'],
+    ]);
+  });
+
   it('names trails per location: a prefix, an organization trail, and two trails in one bucket', async () => {
     const catalog = new CloudTrailCatalog(
       tree({

@@ -163,6 +163,23 @@ describe('explorer presentation', () => {
     assert.ok(!log.contextTokens.includes('s3'));
   });
 
+  it('warns about a log file named for another account, region or day than its folder, and shows its whole name', () => {
+    const key =
+      'AWSLogs/111111111111/CloudTrail/us-west-2/2024/05/14/444444444444_CloudTrail_eu-central-1_20240513T1005Z_abc.json.gz';
+    const p = presentNode(
+      { ...file(key), misplaced: 'its name is for account 444444444444' },
+      { ...ctx, events: 3 },
+    );
+    assert.equal(p.icon, 'warning');
+    assert.equal(p.label, '444444444444_CloudTrail_eu-central-1_20240513T1005Z_abc.json.gz');
+    assert.equal(p.description, '3 events · 2 KiB');
+    assert.match(
+      p.tooltip,
+      /Not where CloudTrail delivers such a file: its name is for account 444444444444/,
+    );
+    assert.ok(p.contextTokens.includes('events'), 'still opened in the timeline');
+  });
+
   it('shows indexed event counts when the index has them', () => {
     const day: CatalogNode = {
       type: 'day',
