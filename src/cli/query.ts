@@ -4,7 +4,7 @@
 // Loads every event file under the paths into the index, runs the filter, prints the matching
 // events in time order. Files that cannot be read are listed on stderr; the rest still load.
 // Exit codes: 0 done, 1 no event file could be read at all, 2 bad arguments or filter.
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs, Stats } from 'node:fs';
 import * as path from 'node:path';
 import { EventIndex } from '../core/index/eventIndex';
 import {
@@ -46,6 +46,8 @@ import {
   discover,
   eventFilesUnder,
   globMatcher,
+  isKeptBesideLogs,
+  listedAsEvents,
   objectsForKeys,
 } from '../core/sources/discover';
 import { AthenaRunner, formatProgress, QueryProgress } from '../core/sql/athena';
@@ -59,7 +61,7 @@ import {
   rowsOfEvents,
 } from '../core/sql/remote';
 import { compileForCli, emptyRemoteArgs, parseRemoteOption, RemoteQueryArgs } from './sql';
-import { FolderSource } from '../core/sources/folder';
+import { FolderSource, isInside } from '../core/sources/folder';
 import { isS3Uri, parseS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { redactSecrets } from '../core/redact';
 import { SourceError, type SourceObject } from '../core/sources/source';
@@ -764,6 +766,7 @@ export async function findEventFiles(
     io.err(`note: ${p}: given more than once; read once\n`);
     return false;
   };
+  const local: { p: string; real: string; stat: Stats }[] = [];
   for (const p of paths) {
     if (isS3Uri(p)) {
       if (once(p, p)) targets.push({ s3: p });
@@ -778,16 +781,52 @@ export async function findEventFiles(
         `${p}: ${code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`,
       );
     }
-    if (!once(await fs.realpath(p).catch(() => path.resolve(p)), p)) continue;
-    if (stat.isDirectory()) targets.push({ folder: p });
+    const real = await fs.realpath(p).catch(() => path.resolve(p));
+    if (once(real, p)) local.push({ p, real, stat });
+  }
+  const also = include.length ? globMatcher(include) : undefined;
+  // A folder or file inside another folder given is read by that folder's listing: read again,
+  // every file's events would only be noted as already loaded. Kept when that listing would not
+  // read it: a file it skips by name, anything in the case folder, or below a folder it cannot list.
+  const folders = local.filter((l) => l.stat.isDirectory());
+  const insideOf = async (l: (typeof local)[number]) => {
+    for (const f of folders) {
+      if (f === l || !isInside(f.real, l.real)) continue;
+      const key = path.relative(f.real, l.real).split(path.sep).join('/');
+      if (l.stat.isDirectory() ? isKeptBesideLogs(`${key}/`) : !listedAsEvents(key, also)) continue;
+      const between = key.split('/').slice(0, -1);
+      const dirs = between.map((_, n) => path.join(f.real, ...between.slice(0, n + 1)));
+      const listable = await Promise.all(
+        [f.real, ...dirs].map((d) =>
+          fs.access(d, fsConstants.R_OK | fsConstants.X_OK).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
+      if (listable.every(Boolean)) return f;
+    }
+    return undefined;
+  };
+  for (const l of local) {
+    const outer = await insideOf(l);
+    if (outer) {
+      io.err(`note: ${l.p}: inside the folder ${outer.p}, also given; read once\n`);
+      continue;
+    }
+    if (l.stat.isDirectory()) targets.push({ folder: l.p });
     else {
-      const dir = path.dirname(path.resolve(p));
+      const dir = path.dirname(path.resolve(l.p));
       const list = named.get(dir) ?? [];
-      list.push({ kind: 'object', key: path.basename(p), size: stat.size, modified: stat.mtimeMs });
+      list.push({
+        kind: 'object',
+        key: path.basename(l.p),
+        size: l.stat.size,
+        modified: l.stat.mtimeMs,
+      });
       named.set(dir, list);
     }
   }
-  const also = include.length ? globMatcher(include) : undefined;
   const tally = (kind: 'event' | 'digest' | 'ignored', entry: SourceObject | DiscoveredEventFile) =>
     tallyObject(looked, kind, entry);
   return (async function* () {

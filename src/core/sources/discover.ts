@@ -90,12 +90,16 @@ export function isKeptBesideLogs(key: string): boolean {
   );
 }
 
-/** Whether loading a folder or prefix that holds the object at `key` reads it as events (no --include). */
-export function listedAsEvents(key: string): boolean {
+/** Whether loading a folder or prefix that holds the object at `key` reads it as events (`include`: --include). */
+export function listedAsEvents(key: string, include?: (name: string) => boolean): boolean {
   // The source is only carried into the file description, which is not used here.
   return (
-    classifyObject(undefined as unknown as LogSource, { kind: 'object', key, size: 0 }).kind ===
-    'event'
+    classifyObject(
+      undefined as unknown as LogSource,
+      { kind: 'object', key, size: 0 },
+      false,
+      include,
+    ).kind === 'event'
   );
 }
 

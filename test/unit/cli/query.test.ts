@@ -54,6 +54,47 @@ describe('cloudtrail-lens query', function () {
     assert.equal(r.err.match(/given more than once; read once/g)?.length, 2, r.err);
   });
 
+  it('reads a folder inside another folder given, or a file inside it, once, with one note each, in either order', async () => {
+    const sub = join(bucket, 'AWSLogs');
+    const file = join(
+      bucket,
+      ...Object.keys(tally.fileEvents)
+        .find((k) => tally.fileEvents[k] > 0)!
+        .split('/'),
+    );
+    for (const args of [
+      [bucket, sub, file],
+      [file, sub, bucket],
+    ]) {
+      const r = await run(...args, '--count', '--no-cache');
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out, `${tally.events}\n`);
+      assert.doesNotMatch(r.err, /already loaded/);
+      assert.equal(r.err.match(/inside the folder .*, also given; read once/g)?.length, 2, r.err);
+    }
+  });
+
+  it('still reads a file named inside a folder given when that folder skips it by name', async () => {
+    const folder = join(dir, 'named-inside');
+    mkdirSync(folder);
+    const records = (i: number) => JSON.stringify({ Records: [SHAPE_RECORDS[i]] });
+    writeFileSync(join(folder, 'a.json'), records(0));
+    writeFileSync(join(folder, 'b.log'), records(1));
+    const r = await run(
+      folder,
+      join(folder, 'b.log'),
+      join(folder, 'a.json'),
+      '--count',
+      '--no-cache',
+    );
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, '2\n');
+    assert.equal(
+      r.err,
+      `note: ${join(folder, 'a.json')}: inside the folder ${folder}, also given; read once\n`,
+    );
+  });
+
   // Each run loads the bucket afresh; test/unit/index/eventIndex.test.ts checks every tally
   // entry against one index, this checks a spread of them through the command.
   it('counts per event name, account/region, error and data events exactly as the generator wrote them', async () => {
