@@ -8,6 +8,7 @@ import {
   FILE_MANAGER_FILES,
   parseCloudTrailFileName,
   parseCloudTrailKey,
+  trailFolderOf,
 } from './layout';
 import { PUBLIC_KEYS_FILE_NAME } from '../digest/publicKeys';
 import { SIGNATURES_FILE_NAME } from '../digest/signatures';
@@ -66,13 +67,22 @@ export function classifyObject(
   const info = parseCloudTrailKey(object.key);
   const name = object.key.slice(object.key.lastIndexOf('/') + 1);
   const kind = info?.kind ?? parseCloudTrailFileName(name)?.kind;
-  if (kind === 'digest') return { kind: 'digest' };
+  // A digest's name is believed anywhere but where CloudTrail writes logs and Insights files:
+  // there it is no digest CloudTrail delivered, and records put under such a name would never
+  // be read. Read as events, a real digest is reported as one (a problem naming it).
+  if (kind === 'digest' && !inEventFolder(object.key)) return { kind: 'digest' };
   if (kind === 'log' || kind === 'insight')
     return { kind: 'event', file: { source, object, kind, info } };
   if (!named && isKeptBesideLogs(object.key)) return { kind: 'ignored' };
   if (named || EVENT_FILE_NAME.test(name) || include?.(name))
     return { kind: 'event', file: { source, object, kind: 'loose' } };
   return { kind: 'ignored' };
+}
+
+/** True for a key in a trail's log or Insights folders (`…/CloudTrail[-Insight]/…`). */
+function inEventFolder(key: string): boolean {
+  const kind = trailFolderOf(key)?.kind;
+  return kind === 'log' || kind === 'insight';
 }
 
 /**

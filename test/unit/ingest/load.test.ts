@@ -424,3 +424,51 @@ describe('loading a delivered file whose records name a key twice', function () 
     }
   });
 });
+
+describe('loading a file named as a digest where CloudTrail writes logs', function () {
+  this.timeout(60_000);
+
+  it('reads it as events (a digest there is reported as one); a digest name elsewhere stays a digest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-load-digest-name-'));
+    try {
+      const day = 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/';
+      const digestName = (t: string) =>
+        `111122223333_CloudTrail-Digest_us-east-1_main_us-east-1_20240514T${t}Z.json.gz`;
+      const put = (key: string, data: Buffer) => {
+        const file = join(dir, ...key.split('/'));
+        mkdirSync(join(file, '..'), { recursive: true });
+        writeFileSync(file, data);
+      };
+      // Records hidden under a digest's name in a log folder, and a real digest put there.
+      const hidden = `${day}${digestName('110000')}`;
+      const misplacedDigest = `${day}${digestName('120000')}`;
+      const loose = `copies/${digestName('130000')}`;
+      put(hidden, gzipSync(JSON.stringify({ Records: [record(5, { eventName: 'DeleteTrail' })] })));
+      const digest = gzipSync(
+        JSON.stringify({
+          awsAccountId: '111122223333',
+          digestStartTime: '2024-05-14T10:00:00Z',
+          digestEndTime: '2024-05-14T11:00:00Z',
+          logFiles: [],
+        }),
+      );
+      put(misplacedDigest, digest);
+      put(loose, digest);
+      const found = await discover(new FolderSource(dir));
+      assert.deepEqual(
+        found.digests.map((d) => d.key),
+        [loose],
+      );
+      const index = new EventIndex({ runner: new InlineRunner() });
+      await loadEventFiles(index, new InlineRunner(), found.events);
+      assert.equal(index.size, 1);
+      assert.equal(index.value(0, 'eventName'), 'DeleteTrail');
+      assert.deepEqual(
+        index.problems.map((p) => [p.key, p.code]),
+        [[misplacedDigest, 'digest']],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
