@@ -67,22 +67,31 @@ export function classifyObject(
   const info = parseCloudTrailKey(object.key);
   const name = object.key.slice(object.key.lastIndexOf('/') + 1);
   const kind = info?.kind ?? parseCloudTrailFileName(name)?.kind;
+  const place = trailFolderOf(object.key);
+  const eventFolder = place?.kind === 'log' || place?.kind === 'insight';
   // A digest's name is believed anywhere but where CloudTrail writes logs and Insights files:
   // there it is no digest CloudTrail delivered, and records put under such a name would never
   // be read. Read as events, a real digest is reported as one (a problem naming it).
-  if (kind === 'digest' && !inEventFolder(object.key)) return { kind: 'digest' };
+  if (kind === 'digest' && !eventFolder) return { kind: 'digest' };
   if (kind === 'log' || kind === 'insight')
     return { kind: 'event', file: { source, object, kind, info } };
-  if (!named && isKeptBesideLogs(object.key)) return { kind: 'ignored' };
-  if (named || EVENT_FILE_NAME.test(name) || include?.(name))
+  // In a log or Insights day folder CloudTrail writes nothing but its files: anything else there
+  // (a backup an editor kept of a log, a renamed copy) is read, to load or to be reported by name,
+  // never skipped unseen. Only what a file manager leaves is not.
+  const eventDay = eventFolder && place?.date !== undefined;
+  if (!named && (eventDay ? keptInDayFolder(object.key) : isKeptBesideLogs(object.key)))
+    return { kind: 'ignored' };
+  if (named || eventDay || EVENT_FILE_NAME.test(name) || include?.(name))
     return { kind: 'event', file: { source, object, kind: 'loose' } };
   return { kind: 'ignored' };
 }
 
-/** True for a key in a trail's log or Insights folders (`…/CloudTrail[-Insight]/…`). */
-function inEventFolder(key: string): boolean {
-  const kind = trailFolderOf(key)?.kind;
-  return kind === 'log' || kind === 'insight';
+/** What is never read in a trail's day folder: what a file manager leaves, the case folder. */
+function keptInDayFolder(key: string): boolean {
+  return (
+    FILE_MANAGER_FILES.has(key.slice(key.lastIndexOf('/') + 1)) ||
+    key.split('/').includes(CASE_FOLDER)
+  );
 }
 
 /**
@@ -92,12 +101,7 @@ function inEventFolder(key: string): boolean {
  */
 export function isKeptBesideLogs(key: string): boolean {
   const name = key.slice(key.lastIndexOf('/') + 1);
-  return (
-    key.split('/').includes(CASE_FOLDER) ||
-    FILE_MANAGER_FILES.has(name) ||
-    name === PUBLIC_KEYS_FILE_NAME ||
-    name === SIGNATURES_FILE_NAME
-  );
+  return keptInDayFolder(key) || name === PUBLIC_KEYS_FILE_NAME || name === SIGNATURES_FILE_NAME;
 }
 
 /** Whether loading a folder or prefix that holds the object at `key` reads it as events (`include`: --include). */

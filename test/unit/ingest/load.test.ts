@@ -472,3 +472,50 @@ describe('loading a file named as a digest where CloudTrail writes logs', functi
     }
   });
 });
+
+describe('loading a trail day folder holding files CloudTrail does not write', function () {
+  this.timeout(60_000);
+
+  it('reads every file there whatever its name (an editor backup, a renamed copy), except what a file manager leaves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-load-day-names-'));
+    try {
+      const day = 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/';
+      const log = `${day}111122223333_CloudTrail_us-east-1_20240514T1005Z_abcdEFGH12345678.json.gz`;
+      const put = (key: string, data: string | Buffer) => {
+        const file = join(dir, ...key.split('/'));
+        mkdirSync(join(file, '..'), { recursive: true });
+        writeFileSync(file, data);
+      };
+      put(log, gzipSync(JSON.stringify({ Records: [record(1)] })));
+      // The log as it was before someone edited it, kept by their editor.
+      put(
+        `${log}~`,
+        gzipSync(JSON.stringify({ Records: [record(1), record(2, { eventName: 'StopLogging' })] })),
+      );
+      put(`${day}cloudtrail-public-keys.json`, JSON.stringify({ Records: [record(3)] }));
+      put(`${day}notes.txt`, 'not a log');
+      put(`${day}.DS_Store`, 'Bud1');
+      put('README.txt', 'the case');
+      const found = await discover(new FolderSource(dir));
+      assert.deepEqual(
+        found.ignored.map((o) => o.key),
+        [`${day}.DS_Store`, 'README.txt'],
+      );
+      const index = new EventIndex({ runner: new InlineRunner() });
+      await loadEventFiles(index, new InlineRunner(), found.events);
+      const rows = (await index.query({ kind: 'all' })).rows;
+      // record(1) is in the log and its backup: shown once.
+      assert.deepEqual([...rows].map((r) => index.value(r, 'eventName')).sort(), [
+        'RunInstances',
+        'RunInstances',
+        'StopLogging',
+      ]);
+      assert.deepEqual(
+        index.problems.filter((p) => p.severity === 'error').map((p) => p.key),
+        [`${day}notes.txt`],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
