@@ -763,7 +763,7 @@ export async function findEventFiles(
       given.add(key);
       return true;
     }
-    io.err(`note: ${p}: given more than once; read once\n`);
+    io.err(`note: ${lineText(p)}: given more than once; read once\n`);
     return false;
   };
   const local: { p: string; real: string; stat: Stats }[] = [];
@@ -811,7 +811,9 @@ export async function findEventFiles(
   for (const l of local) {
     const outer = await insideOf(l);
     if (outer) {
-      io.err(`note: ${l.p}: inside the folder ${outer.p}, also given; read once\n`);
+      io.err(
+        `note: ${lineText(l.p)}: inside the folder ${lineText(outer.p)}, also given; read once\n`,
+      );
       continue;
     }
     if (l.stat.isDirectory()) targets.push({ folder: l.p });

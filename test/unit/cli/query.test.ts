@@ -95,6 +95,21 @@ describe('cloudtrail-lens query', function () {
     );
   });
 
+  it('marks hidden characters of the paths its notes about paths given twice or nested name (one line each)', async () => {
+    const folder = join(dir, 'odd\nwarning: forged');
+    mkdirSync(join(folder, 'sub'), { recursive: true });
+    writeFileSync(join(folder, 'sub', 'a.json'), JSON.stringify({ Records: [SHAPE_RECORDS[0]] }));
+    const r = await run(folder, folder, join(folder, 'sub'), '--count', '--no-cache');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, '1\n');
+    const shown = join(dir, 'odd⟨U+000A⟩warning: forged');
+    assert.equal(
+      r.err,
+      `note: ${shown}: given more than once; read once\n` +
+        `note: ${join(shown, 'sub')}: inside the folder ${shown}, also given; read once\n`,
+    );
+  });
+
   // Each run loads the bucket afresh; test/unit/index/eventIndex.test.ts checks every tally
   // entry against one index, this checks a spread of them through the command.
   it('counts per event name, account/region, error and data events exactly as the generator wrote them', async () => {
