@@ -189,23 +189,6 @@ export function writeFindings(findings: Finding[], sink: TextSink): void {
   }
 }
 
-/** Findings that mean something was changed, added or removed (used by --strict). */
-export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
-  'unlisted-log',
-  'chain-truncated',
-  'region-digests-missing',
-  'log-trailing-data',
-  'foreign-file',
-  'backfill-invalid',
-  'backfill-log-invalid',
-  'deleted-digest',
-  'previous-hash-mismatch',
-  'previous-signature-mismatch',
-  'window-discontinuity',
-  'chain-cycle',
-  'key-outside-validity',
-]);
-
 /**
  * The tampering findings that fail the validation (chainFailed counts them, or they stand outside
  * the chains: FAILING_REPORT_FINDINGS): the views show them as errors, the others as warnings.
@@ -219,6 +202,16 @@ export const NOT_VALIDATED_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingK
   'backfill-invalid',
   'backfill-log-invalid',
   'deleted-digest',
+]);
+
+/** Findings that mean something was changed, added or removed (used by --strict). */
+export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>([
+  ...NOT_VALIDATED_FINDINGS,
+  'previous-hash-mismatch',
+  'previous-signature-mismatch',
+  'window-discontinuity',
+  'chain-cycle',
+  'key-outside-validity',
 ]);
 
 /** Findings outside the chains that fail the validation (NOT VALIDATED files, deleted digests). */
