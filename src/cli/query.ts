@@ -14,6 +14,7 @@ import {
   LookedAt,
   noteText,
   nothingReadMessage,
+  skippedByName,
   tallyObject,
   untimedNotes,
 } from '../core/index/fileNotes';
@@ -446,13 +447,16 @@ async function loadAndUse<T>(
   // What the cache found while loading (a damaged or foreign pack, rebuilt) is said before the answer.
   for (const n of cache?.notices.splice(0) ?? []) io.err(`note: ${n}\n`);
   let nothingRead = false;
+  const includeHint =
+    "name such a file on the command line, or add --include '*.log' (its pattern)";
   if (index.eventCount === 0) {
     const where = args.paths.length === 1 ? args.paths[0] : `the ${args.paths.length} paths given`;
-    io.err(
-      `${nothingReadMessage(where, looked, index, "name such a file on the command line, or add --include '*.log' (its pattern)")}\n`,
-    );
+    io.err(`${nothingReadMessage(where, looked, index, includeHint)}\n`);
     // Files that were read and hold no events are an answer; nothing read at all is not.
     nothingRead = summary.filesDone - summary.filesFailed === 0;
+  } else {
+    const skipped = skippedByName(looked, includeHint);
+    if (skipped) io.err(`note: ${skipped}\n`);
   }
   if (!cache) return use({ index, nothingRead });
   let saved = false;
@@ -831,13 +835,21 @@ export async function findEventFiles(
   }
   const tally = (kind: 'event' | 'digest' | 'ignored', entry: SourceObject | DiscoveredEventFile) =>
     tallyObject(looked, kind, entry);
+  // A file a folder's listing skips by name but the command line names is read, not skipped.
+  const namedPaths = new Set(
+    [...named].flatMap(([dir, objects]) => objects.map((o) => path.join(dir, o.key))),
+  );
   return (async function* () {
     for (const t of targets) {
       if ('s3' in t) yield* s3EventFiles(t.s3, s3, looked);
       else
         yield* eventFilesUnder(new FolderSource(t.folder, { followLinksOutside }), '', {
           include: also,
-          onListed: tally,
+          onListed: (kind, entry) => {
+            const key = 'key' in entry ? entry.key : entry.object.key;
+            if (kind !== 'ignored' || !namedPaths.has(path.resolve(t.folder, key)))
+              tally(kind, entry);
+          },
         });
     }
     // A file named on the command line is read wherever a link leads (the user chose that path);

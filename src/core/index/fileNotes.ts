@@ -200,14 +200,22 @@ export function nothingReadMessage(
     parts.push(
       `${count(looked.digests, 'digest file')}, which hold${looked.digests === 1 ? 's' : ''} no events (check ${looked.digests === 1 ? 'it' : 'them'} with validate)`,
     );
-  if (skipped) {
-    const byExt = [...looked.skipped]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .map(([ext, n]) => `${n} ${ext || 'without an extension'}`)
-      .join(', ');
-    parts.push(
-      `${count(skipped, 'file')} skipped by name (${byExt}): in folders only .json, .json.gz, .jsonl and .ndjson files and CloudTrail's own file names are read; ${includeHint}`,
-    );
-  }
+  const skippedText = skippedByName(looked, includeHint);
+  if (skippedText) parts.push(skippedText);
   return `No CloudTrail events were read from ${where}. Looked at ${count(total, 'file')}: ${parts.join('; ')}.`;
+}
+
+/**
+ * The files a listing skipped by their names, and how to read them; undefined when it skipped
+ * none. Said after every load, not only one that read nothing: records kept under another name
+ * (`events.txt`, `trail.log`) must not go unseen beside the files that loaded.
+ */
+export function skippedByName(looked: LookedAt, includeHint: string): string | undefined {
+  const skipped = [...looked.skipped.values()].reduce((a, b) => a + b, 0);
+  if (!skipped) return undefined;
+  const byExt = [...looked.skipped]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([ext, n]) => `${n} ${ext || 'without an extension'}`)
+    .join(', ');
+  return `${count(skipped, 'file')} skipped by name (${byExt}): in folders only .json, .json.gz, .jsonl and .ndjson files and CloudTrail's own file names are read; ${includeHint}`;
 }

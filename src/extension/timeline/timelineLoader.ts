@@ -10,6 +10,7 @@ import {
   LookedAt,
   noteText,
   nothingReadMessage,
+  skippedByName,
   tallyObject,
 } from '../../core/index/fileNotes';
 import { loadEventFiles, LoadOptions, type LoadSummary } from '../../core/ingest/load';
@@ -258,20 +259,17 @@ export async function loadScope(
     };
   }
   const notes = fileNoteViews(index, named);
-  const cacheNotes: FileNoteView[] = (cache?.notices ?? []).map((message) => ({
-    location: 'index cache',
-    severity: 'note',
-    message,
-  }));
-  progress.fileNotes = [...cacheNotes, ...notes.notes].slice(0, LIMITS.fileNotes);
-  progress.fileNotesTotal = notes.total + cacheNotes.length;
-  if (index.eventCount === 0 && !progress.cancelled)
-    progress.nothingRead = nothingReadMessage(
-      scopeName(targets),
-      looked,
-      index,
-      'open such a file from the Explorer to read it',
-    );
+  const includeHint = 'open such a file from the Explorer to read it';
+  const nothing = index.eventCount === 0;
+  const skipped = nothing ? undefined : skippedByName(looked, includeHint);
+  const loadNotes: FileNoteView[] = [
+    ...(cache?.notices ?? []).map((message) => ({ location: 'index cache', message })),
+    ...(skipped ? [{ location: scopeName(targets), message: skipped }] : []),
+  ].map((n) => ({ ...n, severity: 'note' }));
+  progress.fileNotes = [...loadNotes, ...notes.notes].slice(0, LIMITS.fileNotes);
+  progress.fileNotesTotal = notes.total + loadNotes.length;
+  if (nothing && !progress.cancelled)
+    progress.nothingRead = nothingReadMessage(scopeName(targets), looked, index, includeHint);
   return {
     progress,
     missing,

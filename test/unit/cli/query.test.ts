@@ -362,6 +362,23 @@ describe('cloudtrail-lens query', function () {
       assert.equal(included.out, '3\n');
     });
 
+    it('says which files it skipped by name when others loaded, so records under another name are not unseen', async () => {
+      const logs = join(dir, 'logs-and-other-names');
+      mkdirSync(logs);
+      const lines = SHAPE_RECORDS.slice(0, 3)
+        .map((r) => JSON.stringify(r))
+        .join('\n');
+      writeFileSync(join(logs, 'events.jsonl'), lines);
+      writeFileSync(join(logs, 'more-events.txt'), lines);
+      const r = await run(logs, '--count');
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out, '3\n');
+      assert.equal(
+        r.err,
+        "note: 1 file skipped by name (1 .txt): in folders only .json, .json.gz, .jsonl and .ndjson files and CloudTrail's own file names are read; name such a file on the command line, or add --include '*.log' (its pattern)\n",
+      );
+    });
+
     it('lists a folder as the load reads it, after checking every path', async () => {
       const root = join(dir, 'listed-lazily');
       mkdirSync(join(root, 'a'), { recursive: true });

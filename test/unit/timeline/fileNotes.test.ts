@@ -90,6 +90,35 @@ describe('the timeline on a folder of mixed evidence', function () {
     );
   });
 
+  it('says which files were skipped by name when others loaded', async () => {
+    const folder = join(dir, 'logs-and-a-log-file');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'events.json'), JSON.stringify({ Records: SHAPE_RECORDS }));
+    writeFileSync(
+      join(folder, 'trail.log'),
+      SHAPE_RECORDS.map((r) => JSON.stringify(r)).join('\n'),
+    );
+    const index = new EventIndex({ runner: new InlineRunner() });
+    const { progress } = await loadScope(
+      index,
+      new InlineRunner(),
+      [{ source: new FolderSource(folder) }],
+      new AbortController().signal,
+      () => {},
+    );
+    assert.equal(progress.events, SHAPE_RECORDS.length);
+    assert.equal(progress.nothingRead, undefined);
+    const skipped = progress.fileNotes?.filter((n) => /skipped by name/.test(n.message));
+    assert.deepEqual(skipped, [
+      {
+        location: folder,
+        severity: 'note',
+        message:
+          "1 file skipped by name (1 .log): in folders only .json, .json.gz, .jsonl and .ndjson files and CloudTrail's own file names are read; open such a file from the Explorer to read it",
+      },
+    ]);
+  });
+
   it("shows the filter's warnings and what a time range leaves out under the filter box", async () => {
     const index = new EventIndex({ runner: new InlineRunner() });
     await loadScope(
