@@ -39,7 +39,28 @@ export interface ParsedEventFile {
   skipped: number;
   /** What the file is when it is not a plain delivered log, and what was left out on purpose. */
   notes: string[];
+  /** The records that name a key more than once (repeatedKeysOf). */
+  repeatedKeys: RepeatedKeys[];
+  /**
+   * The keys that an item holding records names more than once ("Records", "CloudTrailEvent",
+   * "detail"…): JSON.parse keeps the last, so what the others hold is not loaded. Where each item
+   * starts (its line) and the key.
+   */
+  repeatedItemKeys: { line: number; key: string }[];
 }
+
+/**
+ * A record that names keys more than once: its slot (for a delivered file, its index in
+ * "Records"), its line when known, and the paths (at most MAX_REPEATED_PATHS).
+ */
+export interface RepeatedKeys {
+  element: number;
+  line?: number;
+  paths: string[];
+}
+
+/** The paths listed per record that names keys more than once. */
+export const MAX_REPEATED_PATHS = 3;
 
 export type EventFileErrorCode = 'not-cloudtrail' | 'bad-json' | 'empty' | 'digest' | 'encoding';
 
@@ -144,6 +165,13 @@ const CONTAINER_MEMBER = {
   lookupEvents: 'Events',
   logEvents: 'logEvents',
 } as const;
+/** The member of each kind of item that holds its records (a record holds itself). */
+const HOLDING_MEMBER: Record<ItemKind, string | undefined> = {
+  ...CONTAINER_MEMBER,
+  lookupEvent: 'CloudTrailEvent',
+  eventBridge: 'detail',
+  record: undefined,
+};
 /** The members a record is embedded in as a string. */
 const EMBEDDING_KEYS = new Set(['CloudTrailEvent', 'message']);
 /** The keys kindOf looks at. */
@@ -233,7 +261,16 @@ class Reader {
     private readonly text: string,
     private readonly checkDepth = true,
   ) {
-    this.out = { shape, records: [], elements: [], warnings: [], skipped: 0, notes: [] };
+    this.out = {
+      shape,
+      records: [],
+      elements: [],
+      warnings: [],
+      skipped: 0,
+      notes: [],
+      repeatedKeys: [],
+      repeatedItemKeys: [],
+    };
   }
 
   /** A top-level value of JSON lines: an array stands for its elements. */
@@ -391,7 +428,44 @@ export function parseEventFile(text: string, options: ParseOptions = {}): Parsed
     // Not one JSON value: JSON lines or concatenated objects, or broken JSON.
     reader = parseValues(text, checkDepth);
   }
-  return finish(reader);
+  const out = finish(reader);
+  const { lookupOutputs, lookupEvents, dataMessages } = reader.seen;
+  repeatedKeysOf(text, out, lookupOutputs + lookupEvents + dataMessages > 0);
+  return out;
+}
+
+/**
+ * Finds the records that name a key more than once (out.repeatedKeys: the fast path's
+ * ScanOptions.repeatedKeys, for every key) and the items holding records that do
+ * (out.repeatedItemKeys). JSON.parse, and so the index, keeps the last of each; other readers
+ * (Athena's JSON SerDe, some SIEMs) the first. `embedded`: some records are JSON strings inside
+ * the items (lookup-events, CloudWatch Logs).
+ */
+function repeatedKeysOf(text: string, out: ParsedEventFile, embedded: boolean): void {
+  // Most files name no key twice, which one pass over the text says (a little less than the parse;
+  // a record written as a string is a string to it, and damaged JSON lines are not read by it).
+  if (!embedded && out.shape !== 'damaged lines' && duplicatedKeys(text, 1).length === 0) return;
+  const found: SlotsFound = { starts: [], repeated: [] };
+  const slots = slotTexts(text, out.shape, found);
+  const lineAt = lineCounter(text);
+  for (const element of out.elements) {
+    const paths = duplicatedKeys(slots[element]?.() ?? '', MAX_REPEATED_PATHS);
+    if (paths.length > 0)
+      out.repeatedKeys.push({ element, line: lineAt(found.starts[element]), paths });
+  }
+  for (const { at, key } of found.repeated) out.repeatedItemKeys.push({ line: lineAt(at), key });
+}
+
+/** The line of an offset in text; offsets asked for in increasing order are counted on from the last. */
+function lineCounter(text: string): (at: number) => number {
+  let from = 0;
+  let line = 1;
+  return (at) => {
+    if (at < from) [from, line] = [0, 1];
+    for (let i = text.indexOf('\n', from); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+    from = at;
+    return line;
+  };
 }
 
 function parseValues(text: string, checkDepth: boolean): Reader {
@@ -633,58 +707,100 @@ export function recordTexts(text: string, shape: FileShape, elements: ArrayLike<
 type Span = [number, number];
 type SlotText = () => string;
 
+/** What the walk over the slots finds beside their texts, when asked (repeatedKeysOf). */
+interface SlotsFound {
+  /** Where each slot's item starts in the text. */
+  starts: number[];
+  /**
+   * Where an item names the member holding its records more than once (HOLDING_MEMBER; for
+   * lookup-events and CloudWatch Logs also the member a record is embedded in, met as its text is
+   * read), and that member.
+   */
+  repeated: { at: number; key: string }[];
+}
+
 /** Every slot of the file, in order: a function giving its record's text. */
-function slotTexts(text: string, shape: FileShape): SlotText[] {
+function slotTexts(text: string, shape: FileShape, found?: SlotsFound): SlotText[] {
   const slots: SlotText[] = [];
   if (shape === 'records') {
     // The delivered form, by far the most common: straight to the array.
     const start = firstNonSpace(text, 0);
-    const records = start < 0 ? undefined : memberSpans(text, start, KIND_KEYS).get('Records');
+    const records =
+      start < 0
+        ? undefined
+        : memberSpans(
+            text,
+            start,
+            KIND_KEYS,
+            found && ((key) => key === 'Records' && found.repeated.push({ at: start, key })),
+          ).get('Records');
     if (records)
-      for (const el of arrayElements(text, records[0])) slots.push(() => text.slice(el[0], el[1]));
+      for (const el of arrayElements(text, records[0])) {
+        slots.push(() => text.slice(el[0], el[1]));
+        found?.starts.push(el[0]);
+      }
   } else if (shape === 'damaged lines') {
     // Each line on its own (parseLines), a damaged one too (Reader.damagedLine).
     forEachLine(text, (s, e) => {
       const line = text.slice(s, e);
-      valueSlots(line, [0, line.length], slots);
+      valueSlots(line, [0, line.length], slots, found, s);
     });
-  } else for (const v of topLevelValues(text).values) valueSlots(text, v, slots);
+  } else for (const v of topLevelValues(text).values) valueSlots(text, v, slots, found);
   return slots;
 }
 
-/** The slots of the top-level value at span v (an array stands for its elements), pushed in order. */
-function valueSlots(text: string, v: Span, slots: SlotText[]): void {
+/**
+ * The slots of the top-level value at span v (an array stands for its elements), pushed in order.
+ * `base`: where text starts in the file's text (a line of it), for `found`.
+ */
+function valueSlots(text: string, v: Span, slots: SlotText[], found?: SlotsFound, base = 0): void {
   const spanText = (s: Span) => () => text.slice(s[0], s[1]);
+  const repeatedIn = (s: Span) =>
+    found && ((key: string) => found.repeated.push({ at: base + s[0], key }));
   const item = (s: Span) => {
+    const push = (slot: SlotText, at = s) => {
+      slots.push(slot);
+      found?.starts.push(base + at[0]);
+    };
     if (text.charCodeAt(s[0]) !== 0x7b) {
-      slots.push(() => '');
+      push(() => '');
       return;
     }
-    const members = memberSpans(text, s[0], KIND_KEYS);
+    const twice: string[] = [];
+    const members = memberSpans(text, s[0], KIND_KEYS, found && ((key) => twice.push(key)));
     const kind = kindOf((k) => {
       const m = members.get(k);
       return m && typeOfText(text, m[0]);
     });
+    // The member holding the item's records (a record's own keys are the record's, which
+    // repeatedKeysOf reads from its text).
+    const holding = HOLDING_MEMBER[kind];
+    if (holding && twice.includes(holding)) found!.repeated.push({ at: base + s[0], key: holding });
     switch (kind) {
       case 'records':
       case 'lookupEvents':
       case 'logEvents':
         for (const el of arrayElements(text, members.get(CONTAINER_MEMBER[kind])![0])) {
-          if (kind === 'records') slots.push(spanText(el));
-          else
-            slots.push(() =>
-              embeddedText(text, el, kind === 'lookupEvents' ? 'CloudTrailEvent' : 'message'),
+          if (kind === 'records') push(spanText(el), el);
+          else {
+            const member = kind === 'lookupEvents' ? 'CloudTrailEvent' : 'message';
+            const repeated = repeatedIn(el);
+            push(
+              () =>
+                embeddedText(text, el, member, repeated && ((k) => k === member && repeated(k))),
+              el,
             );
+          }
         }
         return;
       case 'lookupEvent':
-        slots.push(() => embeddedText(text, s, 'CloudTrailEvent'));
+        push(() => embeddedText(text, s, 'CloudTrailEvent'));
         return;
       case 'eventBridge':
-        slots.push(spanText(members.get('detail')!));
+        push(spanText(members.get('detail')!));
         return;
       case 'record':
-        slots.push(spanText(s));
+        push(spanText(s));
         return;
     }
   };
@@ -692,10 +808,18 @@ function valueSlots(text: string, v: Span, slots: SlotText[]): void {
   else item(v);
 }
 
-/** The decoded string of member `key` of the object at span s ('' when it is not a string). */
-function embeddedText(text: string, s: Span, key: string): string {
+/**
+ * The decoded string of member `key` of the object at span s ('' when it is not a string).
+ * `repeated`: told of the embedding keys the object names more than once.
+ */
+function embeddedText(
+  text: string,
+  s: Span,
+  key: string,
+  repeated?: (key: string) => void,
+): string {
   if (text.charCodeAt(s[0]) !== 0x7b) return '';
-  const m = memberSpans(text, s[0], EMBEDDING_KEYS).get(key);
+  const m = memberSpans(text, s[0], EMBEDDING_KEYS, repeated).get(key);
   if (!m || text.charCodeAt(m[0]) !== 0x22) return '';
   try {
     return JSON.parse(text.slice(m[0], m[1])) as string;
@@ -785,9 +909,14 @@ function arrayElements(text: string, at: number): Span[] {
 
 /**
  * The members of the object at `at` named in `wanted`: each key (escapes decoded) with the span
- * of its value; of duplicated keys the last, as JSON.parse keeps it.
+ * of its value; of duplicated keys the last, as JSON.parse keeps it (`repeated` is told of them).
  */
-function memberSpans(text: string, at: number, wanted: ReadonlySet<string>): Map<string, Span> {
+function memberSpans(
+  text: string,
+  at: number,
+  wanted: ReadonlySet<string>,
+  repeated?: (key: string) => void,
+): Map<string, Span> {
   const members = new Map<string, Span>();
   if (text.charCodeAt(at) !== 0x7b) return members;
   let i = firstNonSpace(text, at + 1);
@@ -808,7 +937,10 @@ function memberSpans(text: string, at: number, wanted: ReadonlySet<string>): Map
     if (i < 0) break;
     const end = skipValue(text, i);
     if (end < 0) break;
-    if (wanted.has(name)) members.set(name, [i, end]);
+    if (wanted.has(name)) {
+      if (repeated && members.has(name)) repeated(name);
+      members.set(name, [i, end]);
+    }
     i = firstNonSpace(text, end);
     if (i >= 0 && text.charCodeAt(i) === 0x2c) i = firstNonSpace(text, i + 1);
   }
@@ -823,17 +955,29 @@ function memberSpans(text: string, at: number, wanted: ReadonlySet<string>): Map
  */
 export function duplicatedKeys(text: string, max = 10): string[] {
   const found: string[] = [];
-  // The open containers: each one's path, and an object's keys so far and the key being read,
-  // or an array's element index.
-  const open: { path: string; keys?: Set<string>; key: string; index: number }[] = [];
+  // The open containers, by depth: an object's keys so far (one Set per depth, reused) and the
+  // key being read, or (keys undefined) an array's element index. Paths are made only for what
+  // is found: the general path runs this over whole files (repeatedKeysOf).
+  const keys: (Set<string> | undefined)[] = [];
+  const sets: Set<string>[] = [];
+  const names: string[] = [];
+  const indexes: number[] = [];
+  const pathOf = (depth: number): string => {
+    let path = '';
+    for (let d = 0; d < depth; d++) {
+      if (!keys[d]) path += `[${indexes[d]}]`;
+      else path = path ? `${path}.${names[d]}` : names[d];
+    }
+    return path;
+  };
+  let depth = 0;
   let expectKey = false;
   for (let i = 0; i < text.length && found.length < max; i++) {
     const c = text.charCodeAt(i);
-    const top = open[open.length - 1];
     if (c === 0x22) {
       const end = skipString(text, i);
       if (end < 0) break;
-      if (expectKey && top?.keys) {
+      if (expectKey) {
         let key = text.slice(i + 1, end - 1);
         if (key.includes('\\')) {
           try {
@@ -842,30 +986,34 @@ export function duplicatedKeys(text: string, max = 10): string[] {
             break;
           }
         }
-        if (top.keys.has(key)) {
-          const path = top.path ? `${top.path}.${key}` : key;
+        const set = keys[depth - 1]!;
+        if (set.has(key)) {
+          const parent = pathOf(depth - 1);
+          const path = parent ? `${parent}.${key}` : key;
           if (!found.includes(path)) found.push(path);
-        } else top.keys.add(key);
-        top.key = key;
+        } else set.add(key);
+        names[depth - 1] = key;
         expectKey = false;
       }
       i = end - 1;
-    } else if (c === 0x7b || c === 0x5b) {
-      const path = !top
-        ? ''
-        : top.keys
-          ? top.path
-            ? `${top.path}.${top.key}`
-            : top.key
-          : `${top.path}[${top.index}]`;
-      open.push({ path, ...(c === 0x7b ? { keys: new Set<string>() } : {}), key: '', index: 0 });
-      expectKey = c === 0x7b;
-    } else if (c === 0x7d || c === 0x5d) {
-      open.pop();
+    } else if (c === 0x7b) {
+      const set = (sets[depth] ??= new Set());
+      set.clear();
+      keys[depth] = set;
+      names[depth] = '';
+      depth++;
+      expectKey = true;
+    } else if (c === 0x5b) {
+      keys[depth] = undefined;
+      indexes[depth] = 0;
+      depth++;
       expectKey = false;
-    } else if (c === 0x2c && top) {
-      top.index++;
-      expectKey = top.keys !== undefined;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (depth > 0) depth--;
+      expectKey = false;
+    } else if (c === 0x2c && depth > 0) {
+      indexes[depth - 1]++;
+      expectKey = keys[depth - 1] !== undefined;
     }
   }
   return found;

@@ -11,6 +11,7 @@ import {
   EventFileError,
   FileShape,
   ParsedEventFile,
+  RepeatedKeys,
   lineCol,
   parseEventFile,
   recordTexts,
@@ -213,7 +214,7 @@ function indexText(
     maxRecords,
     limited: false,
     spans,
-    repeatedKeys: [] as { element: number; paths: string[] }[],
+    repeatedKeys: [] as RepeatedKeys[],
     onSkip: (element: number, offset: number, reason: string) =>
       warn(
         skips,
@@ -271,6 +272,9 @@ function indexText(
     uncompressedBytes: size,
     notes: [...parsed.notes, ...readingNotes(batch)],
     limited,
+    ...(parsed.repeatedKeys.length || parsed.repeatedItemKeys.length
+      ? { repeatedKeys: repeatedKeysWarning(parsed.repeatedKeys, parsed.repeatedItemKeys) }
+      : {}),
   };
 }
 
@@ -463,13 +467,38 @@ function isNotificationSource(v: unknown): boolean {
  * that keeps the first of each (Athena's JSON SerDe, some SIEMs) sees another event than this
  * tool, which reads the last, as JSON.parse does.
  */
-function repeatedKeysWarning(found: readonly { element: number; paths: string[] }[]): string {
+function repeatedKeysWarning(
+  found: readonly RepeatedKeys[],
+  items: ParsedEventFile['repeatedItemKeys'] = [],
+): string {
+  const more = (n: number) => (n > 3 ? `; and ${(n - 3).toLocaleString('en-US')} more` : '');
+  const parts: string[] = [];
   const n = found.length;
-  const shown = found
-    .slice(0, 3)
-    .map((f) => `record ${f.element}: ${f.paths.join(', ')}`)
-    .join('; ');
-  return `${n.toLocaleString('en-US')} ${n === 1 ? 'record names' : 'records name'} a key more than once, which CloudTrail never writes: the file may have been edited (${shown}${n > 3 ? `; and ${(n - 3).toLocaleString('en-US')} more` : ''}). Columns, filters and detections read the last of each, as JSON.parse does; other tools may read the first`;
+  if (n > 0) {
+    const shown = found
+      .slice(0, 3)
+      .map(
+        (f) =>
+          `record ${f.element}${f.line === undefined ? '' : ` (line ${f.line})`}: ${f.paths.join(', ')}`,
+      )
+      .join('; ');
+    parts.push(
+      `${n.toLocaleString('en-US')} ${n === 1 ? 'record names' : 'records name'} a key more than once, which CloudTrail never writes: the file may have been edited (${shown}${more(n)}). Columns, filters and detections read the last of each, as JSON.parse does; other tools may read the first`,
+    );
+  }
+  // An item holding records (a {"Records":[…]} object, a lookup-events Event…) that names its
+  // records' member twice: the records of the first are not read at all.
+  const m = items.length;
+  if (m > 0) {
+    const shown = items
+      .slice(0, 3)
+      .map((i) => `line ${i.line}: ${JSON.stringify(i.key)}`)
+      .join('; ');
+    parts.push(
+      `${m.toLocaleString('en-US')} ${m === 1 ? 'object holding records names' : 'objects holding records name'} a key more than once, which CloudTrail never writes: the file may have been edited (${shown}${more(m)}). Only the last of each is read, as JSON.parse reads it: the records under the others are not loaded`,
+    );
+  }
+  return parts.join('. ');
 }
 
 function readingNotes(b: ColumnBatch): string[] {

@@ -36,7 +36,7 @@ import {
   TIME_FIELD,
   packUuid,
 } from '../index/schema';
-import { duplicatedKeys } from './eventFile';
+import { duplicatedKeys, MAX_REPEATED_PATHS, RepeatedKeys } from './eventFile';
 import { JsonCursor, MAX_JSON_DEPTH, skipSpace } from './jsonScan';
 import { RECORD_KEY_PATHS } from '../records/fieldMeanings';
 import {
@@ -213,11 +213,8 @@ export interface ScanOptions {
    * any key of a record read by JSON.parse (duplicatedKeys). Each record's element index and
    * paths (a few).
    */
-  repeatedKeys?: { element: number; paths: string[] }[];
+  repeatedKeys?: RepeatedKeys[];
 }
-
-/** The paths listed per record that names keys more than once (ScanOptions.repeatedKeys). */
-const MAX_REPEATED_PATHS = 3;
 
 /** Whether scanRecordsFile may walk records in WebAssembly (tests and benches compare both walks). */
 export const recordWalkSettings = { webAssembly: true };

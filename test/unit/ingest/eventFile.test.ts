@@ -160,6 +160,116 @@ describe('event files: shapes', () => {
   });
 });
 
+describe('event files: keys named more than once', () => {
+  // ConsoleLogin as written, DeleteTrail as JSON.parse (and so the index) reads it.
+  const twice = rec('ConsoleLogin', ',"eventName":"DeleteTrail"');
+  const plain = rec('GetObject');
+  const found = (text: string) => {
+    const p = parseEventFile(text);
+    return { records: p.repeatedKeys, items: p.repeatedItemKeys };
+  };
+
+  it('names each record that names a key twice, with its slot and line, whatever the shape', () => {
+    const one = [{ element: 1, line: 2, paths: ['eventName'] }];
+    assert.deepEqual(
+      found(`${plain}
+${twice}
+
+${plain}`),
+      {
+        records: [{ element: 1, line: 2, paths: ['eventName'] }],
+        items: [],
+      },
+    );
+    assert.deepEqual(
+      found(`[${plain},
+${twice}]`).records,
+      one,
+    );
+    assert.deepEqual(
+      found(`{"Records":[${plain},
+${twice}]}`).records,
+      one,
+    );
+    assert.deepEqual(found(twice).records, [{ element: 0, line: 1, paths: ['eventName'] }]);
+    // JSON lines with a damaged line: each whole line is read on its own.
+    assert.deepEqual(
+      found(`${plain}
+{"eventName":"cut
+${twice}
+${plain}`).records,
+      [{ element: 2, line: 3, paths: ['eventName'] }],
+    );
+    // A record written as a string (lookup-events, CloudWatch Logs): the string's keys.
+    const lookup = JSON.stringify({
+      Events: [{ CloudTrailEvent: plain }, { CloudTrailEvent: twice }],
+    });
+    assert.deepEqual(found(lookup).records, [{ element: 1, line: 1, paths: ['eventName'] }]);
+    const logs = JSON.stringify({
+      messageType: 'DATA_MESSAGE',
+      logEvents: [{ message: twice }],
+    });
+    assert.deepEqual(found(logs).records, [{ element: 0, line: 1, paths: ['eventName'] }]);
+    // Nested keys, with their paths; a record named no key twice is not listed.
+    assert.deepEqual(
+      found(`${plain}
+${rec('X', ',"userIdentity":{"arn":"a","arn":"b"}')}`).records,
+      [{ element: 1, line: 2, paths: ['userIdentity.arn'] }],
+    );
+    assert.deepEqual(
+      found(`${plain}
+${plain}`),
+      { records: [], items: [] },
+    );
+  });
+
+  it('names an object holding records that names their member twice (JSON.parse reads only the last)', () => {
+    const cases: [string, { line: number; key: string }[], string[]][] = [
+      [
+        `{"Records":[${twice}],
+"Records":[${plain}]}`,
+        [{ line: 1, key: 'Records' }],
+        ['GetObject'],
+      ],
+      [
+        JSON.stringify({ Events: [{ CloudTrailEvent: twice }] }).replace(
+          '}]}',
+          `}],"Events":[{"CloudTrailEvent":${JSON.stringify(plain)}}]}`,
+        ),
+        [{ line: 1, key: 'Events' }],
+        ['GetObject'],
+      ],
+      [
+        `${plain}
+{"CloudTrailEvent":${JSON.stringify(twice)},"CloudTrailEvent":${JSON.stringify(plain)}}`,
+        [{ line: 2, key: 'CloudTrailEvent' }],
+        ['GetObject', 'GetObject'],
+      ],
+      [
+        `${plain}
+{"detail-type":"AWS API Call via CloudTrail","detail":${twice},"detail":${plain}}`,
+        [{ line: 2, key: 'detail' }],
+        ['GetObject', 'GetObject'],
+      ],
+    ];
+    for (const [text, items, names] of cases) {
+      const p = parseEventFile(text);
+      assert.deepEqual(p.repeatedItemKeys, items, text);
+      assert.deepEqual(p.repeatedKeys, [], text);
+      assert.deepEqual(
+        p.records.map((r) => r.eventName),
+        names,
+        text,
+      );
+    }
+    // A record's own keys are the record's, whatever their name.
+    assert.deepEqual(found(rec('A', ',"detail":{},"detail":{}')), {
+      records: [{ element: 0, line: 1, paths: ['detail'] }],
+      items: [],
+    });
+  });
+});
+
 describe('event files: what is not one', () => {
   const fails = (
     text: string,

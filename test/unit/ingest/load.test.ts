@@ -423,6 +423,50 @@ describe('loading a delivered file whose records name a key twice', function () 
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('warns the same way on the files the general path reads (JSON lines, an array, an object holding records)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-load-twice-general-'));
+    try {
+      const records = [1, 2, 3].map((i) => JSON.stringify(record(i)));
+      records[1] = records[1].replace(
+        '"eventName":"DescribeInstances"',
+        '"eventName":"ConsoleLogin","eventName":"DeleteTrail"',
+      );
+      const other = JSON.stringify(record(4));
+      writeFileSync(join(dir, 'lines.jsonl'), records.join('\n'));
+      writeFileSync(join(dir, 'array.json'), `[${records.join(',\n')}]`);
+      // A second "Records": JSON.parse keeps it, so the first array's events are not loaded.
+      writeFileSync(join(dir, 'twice.json'), `{"Records":[${records[0]}],"Records":[${other}]}`);
+      const runner = new InlineRunner();
+      const index = new EventIndex({ runner });
+      await loadEventFiles(index, runner, (await discover(new FolderSource(dir))).events);
+      const warned = Object.fromEntries(
+        index.problems
+          .filter((p) => p.code === 'repeated-keys' && p.severity === 'warning')
+          .map((p) => [p.key, p.message]),
+      );
+      assert.deepEqual(Object.keys(warned).sort(), ['array.json', 'lines.jsonl', 'twice.json']);
+      for (const [key, line] of [
+        ['lines.jsonl', 2],
+        ['array.json', 2],
+      ] as const) {
+        assert.match(
+          warned[key],
+          new RegExp(
+            `^1 record names a key more than once, .*\\(record 1 \\(line ${line}\\): eventName\\)\\. .*read the last of each`,
+          ),
+          key,
+        );
+      }
+      assert.match(
+        warned['twice.json'],
+        /^1 object holding records names a key more than once, .*\(line 1: "Records"\)\. .*the records under the others are not loaded/,
+      );
+      assert.equal(index.size, 7);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('loading a file named as a digest where CloudTrail writes logs', function () {

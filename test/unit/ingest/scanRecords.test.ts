@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BatchBuilder, ColumnBatch } from '../../../src/core/ingest/batch';
+import { parseEventFile } from '../../../src/core/ingest/eventFile';
 import { EVENT_ID_COLUMN, PACKED_UUID } from '../../../src/core/index/schema';
 import { plainlyCloudTrail, runJob } from '../../../src/core/ingest/jobs';
 import {
@@ -395,10 +396,18 @@ for (const mode of WALKS)
         { element: 3, paths: ['resources[0].ARN'] },
         { element: 4, paths: ['sourceIPAddress'] },
       ]);
-      // …and read as the general path reads them: the last of each.
+      // …and read as the general path reads them: the last of each. The general path names the
+      // same records with the same paths, and a record that names any other key twice too.
       assert.deepEqual(
         batchView(builder.finish('records')),
         batchView(generalBatch(walkMode.text(text))),
+      );
+      assert.deepEqual(
+        parseEventFile(walkMode.text(text)).repeatedKeys.map(({ element, paths }) => ({
+          element,
+          paths,
+        })),
+        [...options.repeatedKeys!, { element: 5, paths: ['additionalEventData.x'] }],
       );
     });
 

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { isAscii } from 'node:buffer';
 import { BatchBuilder, ColumnBatch, batchArrays, buildBatch } from '../../../src/core/ingest/batch';
-import { parseEventFile } from '../../../src/core/ingest/eventFile';
+import { parseEventFile, RepeatedKeys } from '../../../src/core/ingest/eventFile';
 import { plainlyCloudTrail } from '../../../src/core/ingest/jobs';
 import {
   ScanOptions,
@@ -56,7 +56,9 @@ export function generalBatch(text: string): ColumnBatch {
 /**
  * Both walks over an ASCII text, held to each other and to JSON.parse (AssertionError naming the
  * text otherwise): 'declined' by both, 'indexed' (rows that are not all plainly records, which
- * the general path then reads), or 'general' (also equal to the general path's values).
+ * the general path then reads), or 'general' (also equal to the general path's values, and the
+ * records it names for keys given twice among the general path's, with the same paths: the
+ * general path names a record for any key, the walks for an indexed one).
  */
 export function assertWalksAgree(text: string): 'declined' | 'indexed' | 'general' {
   const bytes = Buffer.from(text);
@@ -64,13 +66,15 @@ export function assertWalksAgree(text: string): 'declined' | 'indexed' | 'genera
   const kept = recordWalkSettings.webAssembly;
   let js: ColumnBatch | undefined;
   let wasm: ColumnBatch | undefined;
+  const repeated: RepeatedKeys[][] = [];
   try {
     [js, wasm] = [false, true].map((webAssembly) => {
       recordWalkSettings.webAssembly = webAssembly;
       const b = new BatchBuilder();
-      const options: ScanOptions = {};
+      const options: ScanOptions = { repeatedKeys: [] };
       const scanned = scanRecordsFile(FileText.decode(bytes), b, options);
       assert.equal(options.webAssembly, webAssembly, 'the walk asked for');
+      repeated.push(options.repeatedKeys!);
       return scanned ? b.finish('records') : undefined;
     });
   } finally {
@@ -81,7 +85,13 @@ export function assertWalksAgree(text: string): 'declined' | 'indexed' | 'genera
   if (!js || !wasm) return 'declined';
   assert.deepEqual(wasm.values, js.values, `dictionary: ${text}`);
   assert.deepEqual(batchArrays(wasm), batchArrays(js), `columns: ${text}`);
+  assert.deepEqual(repeated[1], repeated[0], `keys given twice: ${text}`);
   if (!plainlyCloudTrail(js)) return 'indexed';
   assert.deepEqual(batchView(js), batchView(generalBatch(text)), text);
+  const general = new Map(
+    parseEventFile(text).repeatedKeys.map((r) => [r.element, r.paths] as const),
+  );
+  for (const { element, paths } of repeated[0])
+    assert.deepEqual(general.get(element), paths, `keys given twice, record ${element}: ${text}`);
   return 'general';
 }
