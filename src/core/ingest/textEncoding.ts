@@ -6,8 +6,8 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { EventFileError } from './eventFile';
 
 const utf8 = new TextDecoder('utf-8'); // replaces invalid bytes; drops a leading BOM
-let utf16le: InstanceType<typeof TextDecoder> | undefined;
-let utf16be: InstanceType<typeof TextDecoder> | undefined;
+/** UTF-16 decoders by label, replacing (index 0) or throwing (1) on what is not UTF-16. */
+const utf16: Record<string, InstanceType<typeof TextDecoder>[]> = {};
 
 export interface DecodedText {
   text: string;
@@ -28,8 +28,17 @@ export function decodeFileText(bytes: Uint8Array): DecodedText {
     const text = utf8.decode(bytes);
     return isUtf8(bytes) ? { text } : { text, note: INVALID_UTF8_NOTE };
   }
-  return { text: decoderOf(encoding).decode(bytes), note: `${encoding.name} text, decoded` };
+  const note = `${encoding.name} text, decoded`;
+  try {
+    return { text: decoderOf(encoding, true).decode(bytes), note };
+  } catch {
+    return { text: decoderOf(encoding).decode(bytes), note: `${note}; ${INVALID_UTF16_NOTE}` };
+  }
 }
+
+/** The note of a UTF-16 file that is not valid UTF-16 (see INVALID_UTF8_NOTE). */
+const INVALID_UTF16_NOTE =
+  'not valid UTF-16 (an unpaired surrogate, or an odd byte at the end): those code units were read as U+FFFD "\uFFFD", so its records as shown and exported differ from the file there';
 
 /**
  * A file's text as decodeFileText gives it, decoded only when first asked for whole. The bytes
@@ -110,8 +119,10 @@ function utf16Of(bytes: Uint8Array): { name: string; label: 'utf-16le' | 'utf-16
   return undefined;
 }
 
-function decoderOf(encoding: { label: 'utf-16le' | 'utf-16be' }): InstanceType<typeof TextDecoder> {
-  return encoding.label === 'utf-16le'
-    ? (utf16le ??= new TextDecoder('utf-16le'))
-    : (utf16be ??= new TextDecoder('utf-16be'));
+function decoderOf(
+  encoding: { label: 'utf-16le' | 'utf-16be' },
+  fatal = false,
+): InstanceType<typeof TextDecoder> {
+  const decoders = (utf16[encoding.label] ??= []);
+  return (decoders[fatal ? 1 : 0] ??= new TextDecoder(encoding.label, { fatal }));
 }

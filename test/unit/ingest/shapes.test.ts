@@ -361,6 +361,35 @@ describe('a file with bytes that are not UTF-8', function () {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('loads a UTF-16 file with an unpaired surrogate, and says that it was read as U+FFFD', async () => {
+    const record = (userAgent: string, i: number) =>
+      JSON.stringify({
+        eventVersion: '1.08',
+        eventTime: `2024-05-14T10:00:0${i}Z`,
+        eventSource: 's3.amazonaws.com',
+        eventName: 'GetObject',
+        userAgent,
+      });
+    // PowerShell writes a string holding half of a surrogate pair as that one code unit.
+    const utf16 = (text: string) =>
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    // (JSON.stringify writes a lone surrogate as an escape: it is put in after.)
+    const lone = utf16(`${record('aXb', 1).replace('aXb', 'a\ud800b')}\n${record('ok', 2)}\n`);
+    const valid = utf16(`${record('a\ud83d\ude00b \uFFFD', 1)}\n`);
+    const { index, dir } = await loadFiles({ 'lone.jsonl': lone, 'valid.jsonl': valid });
+    try {
+      const [l, v] = index.files;
+      assert.equal(l.events, 2);
+      assert.deepEqual(l.notes.length, 1, JSON.stringify(l.notes));
+      assert.match(l.notes[0], /^UTF-16 little-endian .* decoded; not valid UTF-16 .*U\+FFFD/);
+      assert.deepEqual(v.notes, [
+        'UTF-16 little-endian (as a PowerShell ">" redirect writes) text, decoded',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('the same event loaded twice', function () {
