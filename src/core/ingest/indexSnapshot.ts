@@ -47,8 +47,9 @@ const MAGIC = Buffer.from('CTLENS-SNAPSHOT\n', 'latin1');
 /** Bump when what the index holds or how it is laid out here changes, or when a file whose
  * problem a snapshot keeps may now read otherwise (7: JSON lines with damaged lines load; 8: a
  * file whose records name a key twice has a warning; 9: a number JSON cannot write, 1e999, is
- * IRREGULAR, no longer saved as null). */
-export const INDEX_SNAPSHOT_FORMAT = 9;
+ * IRREGULAR, no longer saved as null; 10: files read by the general path have the repeated-keys
+ * warning too, and a UTF-16 file that is not valid UTF-16 has a note). */
+export const INDEX_SNAPSHOT_FORMAT = 10;
 /** The index's columns and how its origins were resolved: a snapshot written for others is foreign. */
 const SCHEMA = createHash('sha256')
   .update(
