@@ -18,6 +18,7 @@ export type CachedFile = Pick<
   | 'sha256'
   | 'fileWarning'
   | 'repeatedKeys'
+  | 'textWarning'
 >;
 
 /** A pack entry's bytes and their CRC-32 (the pack's header keeps it, to check the entry when read). */
@@ -59,6 +60,7 @@ export class EntryEncoder {
       sha256: r.sha256,
       ...(r.fileWarning ? { fileWarning: r.fileWarning } : {}),
       ...(r.repeatedKeys ? { repeatedKeys: r.repeatedKeys } : {}),
+      ...(r.textWarning ? { textWarning: r.textWarning } : {}),
       arrays: arrays.map((a) => a.length),
     };
     const metaJson = JSON.stringify(meta);
@@ -120,5 +122,6 @@ export function decodeEntry(bytes: Uint8Array): CachedFile {
     sha256: meta.sha256,
     ...(meta.fileWarning ? { fileWarning: meta.fileWarning } : {}),
     ...(meta.repeatedKeys ? { repeatedKeys: meta.repeatedKeys } : {}),
+    ...(meta.textWarning ? { textWarning: meta.textWarning } : {}),
   };
 }

@@ -128,6 +128,8 @@ export interface IndexedText {
   fileWarning?: string;
   /** Records that name a key more than once (ScanOptions.repeatedKeys): their warning. */
   repeatedKeys?: string;
+  /** Bytes the text could not hold were read as U+FFFD (FileText.warning): its warning. */
+  textWarning?: string;
   /** The file holds more records than maxRecords: the batch has the first maxRecords (fast path)
    * or none (the general path does not parse a file past its budget). */
   limited?: boolean;
@@ -359,6 +361,7 @@ export function runJob<J extends Job>(
           sha256,
         };
         if (file.note) result.notes.unshift(file.note);
+        if (file.warning) result.textWarning = file.warning;
         if (warning) result.fileWarning = warning;
         if (plan) result.detections = decideBatch(plan, file, result.batch, spans);
         return {

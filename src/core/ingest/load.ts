@@ -370,7 +370,16 @@ function entryOf(
   file: IndexedFile,
   res: CachedFile,
 ): () => CachedFile {
-  const { warnings, skipped, uncompressedBytes, notes, sha256, fileWarning, repeatedKeys } = res;
+  const {
+    warnings,
+    skipped,
+    uncompressedBytes,
+    notes,
+    sha256,
+    fileWarning,
+    repeatedKeys,
+    textWarning,
+  } = res;
   return () => {
     cached.batches ??= index.store.batches();
     return {
@@ -382,6 +391,7 @@ function entryOf(
       sha256,
       ...(fileWarning ? { fileWarning } : {}),
       ...(repeatedKeys ? { repeatedKeys } : {}),
+      ...(textWarning ? { textWarning } : {}),
     };
   };
 }
@@ -491,6 +501,7 @@ function appendLoaded(
   progress.events = index.eventCount;
   if (res.fileWarning) index.addProblem(file.id, 'corrupt-gzip', res.fileWarning, 'warning');
   if (res.repeatedKeys) index.addProblem(file.id, 'repeated-keys', res.repeatedKeys, 'warning');
+  if (res.textWarning) index.addProblem(file.id, 'encoding', res.textWarning, 'warning');
   if (res.skipped > 0)
     index.addProblem(
       file.id,

@@ -13,31 +13,33 @@ export interface DecodedText {
   text: string;
   /** Set when the file was not plain UTF-8: what it was and how it was read, for the file's notes. */
   note?: string;
+  /** Set when some of its bytes were read as U+FFFD: its records differ from the file (a warning). */
+  warning?: string;
 }
 
 /**
- * The note of a file with bytes that are not UTF-8: each is read as U+FFFD, so the records as
+ * The warning of a file with bytes that are not UTF-8: each is read as U+FFFD, so the records as
  * shown, searched and exported are not the file's bytes there, and the user must be told.
  */
-const INVALID_UTF8_NOTE =
+const INVALID_UTF8 =
   'not valid UTF-8 (Latin-1 or damaged text?): its invalid bytes were read as U+FFFD "\uFFFD", so its records as shown and exported differ from the file there';
 
 export function decodeFileText(bytes: Uint8Array): DecodedText {
   const encoding = utf16Of(bytes);
   if (!encoding) {
     const text = utf8.decode(bytes);
-    return isUtf8(bytes) ? { text } : { text, note: INVALID_UTF8_NOTE };
+    return isUtf8(bytes) ? { text } : { text, warning: INVALID_UTF8 };
   }
   const note = `${encoding.name} text, decoded`;
   try {
     return { text: decoderOf(encoding, true).decode(bytes), note };
   } catch {
-    return { text: decoderOf(encoding).decode(bytes), note: `${note}; ${INVALID_UTF16_NOTE}` };
+    return { text: decoderOf(encoding).decode(bytes), note, warning: INVALID_UTF16 };
   }
 }
 
-/** The note of a UTF-16 file that is not valid UTF-16 (see INVALID_UTF8_NOTE). */
-const INVALID_UTF16_NOTE =
+/** The warning of a UTF-16 file that is not valid UTF-16 (see INVALID_UTF8). */
+const INVALID_UTF16 =
   'not valid UTF-16 (an unpaired surrogate, or an odd byte at the end): those code units were read as U+FFFD "\uFFFD", so its records as shown and exported differ from the file there';
 
 /**
@@ -49,21 +51,29 @@ const INVALID_UTF16_NOTE =
 export class FileText {
   /** Set when the file was not plain UTF-8: what it was and how it was read, for the file's notes. */
   readonly note?: string;
+  /** Set when some of its bytes were read as U+FFFD (DecodedText.warning). */
+  readonly warning?: string;
   /** The file's bytes, when they are ASCII (the text is then UTF-8, one character a byte). */
   readonly ascii: Buffer | undefined;
   private decoded: string | undefined;
 
-  private constructor(text: string | undefined, ascii: Uint8Array | undefined, note?: string) {
+  private constructor(
+    text: string | undefined,
+    ascii: Uint8Array | undefined,
+    note?: string,
+    warning?: string,
+  ) {
     this.decoded = text;
     this.ascii = ascii && Buffer.from(ascii.buffer, ascii.byteOffset, ascii.length);
     this.note = note;
+    this.warning = warning;
   }
 
   /** The text of a file's bytes (decodeFileText's rules; throws its errors). */
   static decode(bytes: Uint8Array): FileText {
     if (!utf16Of(bytes) && isAscii(bytes)) return new FileText(undefined, bytes);
-    const { text, note } = decodeFileText(bytes);
-    return new FileText(text, undefined, note);
+    const { text, note, warning } = decodeFileText(bytes);
+    return new FileText(text, undefined, note, warning);
   }
 
   /** A text decoded already, with the UTF-8 bytes it came from when there are any. */

@@ -185,6 +185,7 @@ describe('persisted index (index cache)', function () {
         sha256: f.sha256!,
         fileWarning: 'g',
         repeatedKeys: 'r',
+        textWarning: 't',
       };
       const entry = encoder.encode(file);
       assert.equal(entry.crc, crc32(entry.bytes));
@@ -203,6 +204,7 @@ describe('persisted index (index cache)', function () {
           sha256: f.sha256,
           fileWarning: 'g',
           repeatedKeys: 'r',
+          textWarning: 't',
           batch: undefined,
         },
       );

@@ -353,10 +353,18 @@ describe('a file with bytes that are not UTF-8', function () {
     try {
       const [l, u] = index.files;
       assert.equal(l.events, 1);
-      assert.equal(l.notes.length, 1, JSON.stringify(l.notes));
-      assert.match(l.notes[0], /^not valid UTF-8 .*U\+FFFD/);
+      // A warning, not a note: its records as shown and exported are not the file's bytes.
+      const warnings = (id: number) =>
+        index.problems.filter((p) => p.fileId === id).map((p) => `${p.severity} ${p.code}`);
+      assert.deepEqual(warnings(l.id), ['warning encoding']);
+      assert.match(
+        index.problems.find((p) => p.fileId === l.id)!.message,
+        /^not valid UTF-8 .*U\+FFFD/,
+      );
+      assert.deepEqual(l.notes, []);
       // A U+FFFD that the file itself holds, in valid UTF-8, is no alteration.
       assert.deepEqual(u.notes, []);
+      assert.deepEqual(warnings(u.id), []);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -381,8 +389,19 @@ describe('a file with bytes that are not UTF-8', function () {
     try {
       const [l, v] = index.files;
       assert.equal(l.events, 2);
-      assert.deepEqual(l.notes.length, 1, JSON.stringify(l.notes));
-      assert.match(l.notes[0], /^UTF-16 little-endian .* decoded; not valid UTF-16 .*U\+FFFD/);
+      assert.deepEqual(l.notes, [
+        'UTF-16 little-endian (as a PowerShell ">" redirect writes) text, decoded',
+      ]);
+      const problems = index.problems.filter((p) => p.fileId === l.id);
+      assert.deepEqual(
+        problems.map((p) => `${p.severity} ${p.code}`),
+        ['warning encoding'],
+      );
+      assert.match(problems[0].message, /^not valid UTF-16 .*U\+FFFD/);
+      assert.deepEqual(
+        index.problems.filter((p) => p.fileId === v.id),
+        [],
+      );
       assert.deepEqual(v.notes, [
         'UTF-16 little-endian (as a PowerShell ">" redirect writes) text, decoded',
       ]);
