@@ -83,6 +83,8 @@ export class SqlCompileError extends Error {
 /** The time text form CloudTrail writes, for Lake's timestamp columns. */
 const CLOUDTRAIL_TIME_FORMAT = "'%Y-%m-%dT%H:%i:%sZ'";
 const NUMBER_PATTERN = "'^\\s*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*$'";
+/** The largest finite double: text that reads as a number beyond it is Infinity to both engines. */
+const MAX_DOUBLE = '1.7976931348623157E308';
 /** JSON path keys written into the statement: the spelling both Trino and JSONPath read plainly. */
 const JSON_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
@@ -500,7 +502,17 @@ class Compiler {
           return `${time} ${op} from_iso8601_timestamp(${sqlString(match.value)})`;
         }
         if (type === 'boolean' || type === 'timestamp') return 'FALSE';
-        return `(regexp_like(${text}, ${NUMBER_PATTERN}) AND try_cast(trim(${text}) AS double) ${op} ${Number(match.value)})`;
+        // As match.ts: only finite numbers compare. Text like 1e400 casts to Infinity, and a
+        // bound like 1e400 (Infinity, which SQL cannot write) holds for every finite number on
+        // one side and for none on the other.
+        const number = `try_cast(trim(${text}) AS double)`;
+        const bound = Number(match.value);
+        const test = Number.isFinite(bound)
+          ? `${number} ${op} ${bound}`
+          : bound > 0 === (match.op === 'lt' || match.op === 'le')
+            ? 'TRUE'
+            : 'FALSE';
+        return `(regexp_like(${text}, ${NUMBER_PATTERN}) AND ${number} BETWEEN -${MAX_DOUBLE} AND ${MAX_DOUBLE} AND ${test})`;
       }
       case 'cidr':
         // term() refuses networks before any value test is written.

@@ -381,6 +381,7 @@ describe('compiled SQL agrees with the local engine on values written unusually 
     ['n-exponent', '"requestParameters":{"durationSeconds":3.6e3}'],
     ['n-list', '"requestParameters":{"durationSeconds":[3600.0,7]}'],
     ['n-nested', '"requestParameters":{"policy":{"maxAge":3600.0}}'],
+    ['n-overflow', '"requestParameters":{"durationSeconds":"1e400"}'],
     ['f-final-sigma', '"userAgent":"ΟΔΥΣΣΕΥΣ ſtrange","requestParameters":{"k":"οδυσσευς"}'],
     ['f-sigma', '"userAgent":"οδυσσευσ Strange µ"'],
     ['f-dotted', '"userAgent":"İstanbul Kelvin"'],
@@ -454,6 +455,34 @@ describe('compiled SQL agrees with the local engine on values written unusually 
       'inside a nested object (JSON text in the map) the number is a JSON number again',
     );
   });
+
+  for (const dialect of ['athena', 'lake'] as const) {
+    it(`a comparison with a number too large for a double, or with a value that is one, agrees (${dialect})`, async () => {
+      // 1e400 reads as Infinity: the local engine compares finite numbers only, with any bound.
+      for (const text of [
+        'requestParameters.durationSeconds<1e400',
+        'requestParameters.durationSeconds<=1e400',
+        'requestParameters.durationSeconds>1e400',
+        'requestParameters.durationSeconds>=-1e400',
+        'requestParameters.durationSeconds>-1e400',
+        'requestParameters.durationSeconds<-1e400',
+        'requestParameters.durationSeconds>=3600',
+        'NOT requestParameters.durationSeconds>=3600',
+      ]) {
+        const { local, sql } = await both(text, dialect);
+        // In Lake the list [3600.0,7] is a map value's JSON text, which never compares (a note
+        // says so): that record is left out of the comparison there.
+        const other = (ids: string[]) =>
+          dialect === 'lake' ? ids.filter((id) => id !== 'n-list') : ids;
+        assert.deepEqual(other(sql), other(local), text);
+      }
+      assert.ok(
+        !(await both('requestParameters.durationSeconds>=3600', dialect)).local.includes(
+          'n-overflow',
+        ),
+      );
+    });
+  }
 
   for (const dialect of ['athena', 'lake'] as const) {
     it(`text compares with the local engine's case folding: ς σ Σ, ſ s, µ μ, K k, ẞ ß, and İ ı apart from i (${dialect})`, async () => {
