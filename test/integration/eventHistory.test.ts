@@ -121,6 +121,13 @@ describe('Event history source (loopback LookupEvents)', function () {
       filter,
       'the timeline shows the filter it was opened with',
     );
+    // It holds only what was looked up, and says so: in its title, and under every result.
+    assert.match(panel.panel.title, /EventName=AssumeRole/);
+    const shown = await panel.timelineData.query('', null, 'asc');
+    assert.match(
+      (shown.notes ?? []).join(' '),
+      /holds only the events with EventName = AssumeRole that Event history \(LookupEvents\) returned from /,
+    );
     panel.dispose();
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { QueryNode } from '../query/ast';
+import { formatEventTime } from '../time';
 import { awsClientConfig } from '../sql/athena';
 import { awsQueryError, PageTokens } from '../sql/awsErrors';
 import { LogSource, ReadOptions, SourceEntry, SourceError, SourceObject } from './source';
@@ -28,6 +29,8 @@ export interface EventHistoryLocation {
 export interface EventHistoryLookup {
   attribute: LookupAttributeKey;
   value: string;
+  /** What the API does with the value that a reader of the filter would not expect. */
+  note?: string;
 }
 
 export interface EventHistoryOptions {
@@ -99,6 +102,20 @@ export class EventHistorySource implements LogSource {
       ? ` (${this.options.lookup.attribute}=${this.options.lookup.value})`
       : '';
     return `Event history${this.location.profile ? ` (profile ${this.location.profile})` : ''}: ${this.location.regions.join(', ')}${lookup}`;
+  }
+
+  /**
+   * What a timeline of this source holds, which is less than Event history itself: the events
+   * LookupEvents returned for one attribute (if any) over one time window. A filter or range
+   * changed later searches only these (a wider one finds nothing more), so the view says so.
+   */
+  get holds(): string {
+    const { lookup, range } = this.options;
+    const what = lookup ? `the events with ${lookup.attribute} = ${lookup.value}` : 'the events';
+    const when = range
+      ? `from ${formatEventTime(range.from)} to ${formatEventTime(range.to)}`
+      : 'of the last 90 days';
+    return `This timeline holds only ${what} that Event history (LookupEvents) returned ${when}: filters and time ranges here search those events alone. Open the timeline on Event history again to look up others.${lookup?.note ? ` ${lookup.note}` : ''}`;
   }
 
   dispose(): void {

@@ -61,6 +61,6 @@ export function openEventHistory(
   };
   return new EventHistorySource(
     { regions: config.regions, profile: config.profile, endpoint: config.endpoint },
-    { lookup: lookup && { attribute: lookup.attribute, value: lookup.value }, range },
+    { lookup, range },
   );
 }

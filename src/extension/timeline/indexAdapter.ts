@@ -100,6 +100,8 @@ export class IndexTimelineData implements TimelineData {
     readonly index: EventIndex,
     private readonly only?: EventIdSet,
     private readonly caseSource?: CaseSource,
+    /** Said under every result: what the timeline holds, when less than its sources. */
+    private readonly scopeNotes: readonly string[] = [],
   ) {}
 
   /** Runs these rules over the index from now on (replacing any earlier set): `detection:`, `level:`, the Detections column and facet. */
@@ -226,7 +228,10 @@ export class IndexTimelineData implements TimelineData {
             range,
             annotations: this.annotations().byRow,
           });
-    const notes = untimedNotes(this.index, node, found.untimedOutsideRange);
+    const notes = [
+      ...this.scopeNotes,
+      ...untimedNotes(this.index, node, found.untimedOutsideRange),
+    ];
     let result = new IndexResultSet(found, notes);
     if (this.only) {
       const only = this.onlyRows();

@@ -6,6 +6,7 @@ import { registerIndexCache } from './indexCacheRuntime';
 import { JobRunner, WorkerPool, defaultThreads } from '../../core/ingest/pool';
 import { LogSource } from '../../core/sources/source';
 import { openEventHistory, openSource } from '../sources/openSource';
+import { EventHistorySource } from '../../core/sources/eventHistory';
 import { describeSource, sourceIdentity, SourceConfig } from '../sources/sourceConfig';
 import { OpenTimelineArgs, parseOpenTimelineArgs } from './openTimelineArgs';
 import { TimelinePanel, TimelineScope } from './timelinePanel';
@@ -72,14 +73,17 @@ export function registerTimeline(
         : args.keys
           ? `${args.keys.length} files in ${describeSource(config)}`
           : `${describeSource(config)}${args.prefix ? `/${args.prefix}` : ''}`);
+    const lookedUp = opened.source instanceof EventHistorySource ? opened.source : undefined;
     return {
       key: JSON.stringify([
         sourceIdentity(config, workspaceBase()),
         args.prefix ?? '',
         args.keys ?? null,
-        config.type === 'event-history' ? opened.source.label : null,
+        lookedUp ? lookedUp.label : null,
       ]),
-      title: `${TITLE}: ${where}`,
+      // Event history's title names its lookup: the timeline holds only what it returned.
+      title: `${TITLE}: ${args.label ?? (lookedUp ? lookedUp.label : where)}`,
+      ...(lookedUp ? { holds: lookedUp.holds } : {}),
       targets: [{ source: opened.source, prefix: args.prefix, keys: args.keys }],
       args: {
         source: config,

@@ -75,6 +75,8 @@ export interface TimelineScope {
   targets: ScopeTarget[];
   /** Limit the timeline to these events (an Athena query's matches in whole downloaded files). */
   only?: EventIdSet;
+  /** What the timeline holds when it is less than its sources (an Event history lookup): said under every result. */
+  holds?: string;
   /** The open-timeline argument that reopens this scope (a saved search keeps it); absent: the workspace's sources. */
   args?: Record<string, unknown>;
 }
@@ -143,6 +145,7 @@ export class TimelinePanel implements vscode.Disposable {
       new EventIndex({ runner: deps.runner(), maxUncompressedBytes: loadSettings().maxFileBytes }),
       scope.only,
       deps.caseStore,
+      scope.holds ? [scope.holds] : [],
     );
     this.session = new TimelineSession(
       this.data,

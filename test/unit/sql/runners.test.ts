@@ -379,6 +379,23 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
     assert.equal(lookupForQuery(parseQuery('source:iam.amazonaws.com'))?.attribute, 'EventSource');
   });
 
+  it("Event history says what a timeline of it holds: its lookup, its window, and the lookup's note", () => {
+    const range = {
+      from: Date.parse('2024-05-13T10:00:00Z'),
+      to: Date.parse('2024-05-14T10:00:00Z'),
+    };
+    const lookup = lookupForQuery(parseQuery('eventName:ConsoleLogin user:alice'))!;
+    const source = new EventHistorySource({ regions: ['us-east-1'] }, { lookup, range });
+    assert.equal(
+      source.holds,
+      'This timeline holds only the events with EventName = ConsoleLogin that Event history (LookupEvents) returned from 2024-05-13T10:00:00Z to 2024-05-14T10:00:00Z: filters and time ranges here search those events alone. Open the timeline on Event history again to look up others. Event history matches event names exactly: "ConsoleLogin" must be spelled as CloudTrail writes it (e.g. ConsoleLogin).',
+    );
+    assert.match(
+      new EventHistorySource({ regions: ['us-east-1'] }, { range }).holds,
+      /^This timeline holds only the events that Event history \(LookupEvents\) returned from 2024-05-13T10:00:00Z to /,
+    );
+  });
+
   it('Event history: one attribute per call, 2 requests/s per region, backs off when throttled, the rest of the filter runs locally', async () => {
     server.lookupEvents = records
       .filter((r) => r.awsRegion === 'us-east-1')
