@@ -69,6 +69,9 @@ export class RegionPacer {
         const timer = setTimeout(resolve, delay);
         signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
       });
+    // A timer that fires late (a busy thread) sends late: the next request keeps its distance
+    // from this one as sent, not as planned, or the two go out closer than the API allows.
+    this.next = Math.max(this.next, Date.now() + this.interval);
   }
 
   throttled(): void {

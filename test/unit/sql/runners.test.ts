@@ -14,7 +14,11 @@ import { loadEventFiles } from '../../../src/core/ingest/load';
 import { InlineRunner } from '../../../src/core/ingest/pool';
 import { discover, eventFilesUnder } from '../../../src/core/sources/discover';
 import { FolderSource } from '../../../src/core/sources/folder';
-import { EventHistorySource, lookupForQuery } from '../../../src/core/sources/eventHistory';
+import {
+  EventHistorySource,
+  lookupForQuery,
+  RegionPacer,
+} from '../../../src/core/sources/eventHistory';
 import { StreamedSource } from '../../../src/core/sources/streamed';
 import {
   AthenaRunner,
@@ -377,6 +381,18 @@ describe('Athena, CloudTrail Lake and Event history runners (loopback server)', 
     assert.equal(lookupForQuery(parseQuery('-eventName:A')), undefined);
     assert.equal(lookupForQuery(parseQuery('eventName:Get*')), undefined);
     assert.equal(lookupForQuery(parseQuery('source:iam.amazonaws.com'))?.attribute, 'EventSource');
+  });
+
+  it('Event history paces from when a request was sent: a timer that fired late does not bring the next one closer', async () => {
+    const pacer = new RegionPacer(100);
+    await pacer.wait();
+    const second = pacer.wait(); // planned 100 ms on
+    const busy = Date.now() + 250; // the thread is busy past that: the timer fires late
+    while (Date.now() < busy);
+    await second;
+    const sent = Date.now();
+    await pacer.wait();
+    assert.ok(Date.now() - sent >= 95, `${Date.now() - sent} ms after the late one`);
   });
 
   it("Event history says what a timeline of it holds: its lookup, its window, and the lookup's note", () => {
