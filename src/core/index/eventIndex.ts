@@ -42,7 +42,7 @@ import {
 import type { ChangedResult, FailedResult, FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
 import { mentionsField, type QueryNode } from '../query/ast';
-import type { AnnotationValues } from '../query/match';
+import { caseKey, type AnnotationValues } from '../query/match';
 import { ColumnStore, type StoreState } from './columnStore';
 import { ExecutionContext, evaluate } from './execute';
 import { isDeepStrictEqual } from 'node:util';
@@ -864,10 +864,11 @@ export class EventIndex {
     }
     // A click filters `field:<label>`, which matches a value by its text: values with one text
     // (the number 443 and the string "443", true and "true") are one entry, and null, which no
-    // term matches but `-field:*`, counts with the absent.
+    // term matches but `-field:*`, counts with the absent. Spellings of one text are joined
+    // after (joinSpellings).
     const values = c.dict.values;
     let absent = counts[0];
-    const byLabel = new Map<string, { id: number; count: number }>();
+    const byLabel = new Map<string, FacetCount>();
     for (let id = 1; id < counts.length; id++) {
       if (counts[id] === 0) continue;
       if (values[id] === null) {
@@ -877,19 +878,11 @@ export class EventIndex {
       const label = labelOf(values[id]);
       const entry = byLabel.get(label);
       if (entry) entry.count += counts[id];
-      else byLabel.set(label, { id, count: counts[id] });
+      else byLabel.set(label, { value: values[id], label, count: counts[id] });
     }
-    const entries = [...byLabel.entries()].sort(
-      (a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
-    );
-    const top = entries.slice(0, limit);
-    const shown = top.reduce((s, [, e]) => s + e.count, 0);
-    return {
-      field,
-      values: top.map(([label, e]) => ({ value: values[e.id], label, count: e.count })),
-      other: rows.length - absent - shown,
-      absent,
-    };
+    const top = sortFacet(joinSpellings(byLabel.values())).slice(0, limit);
+    const shown = top.reduce((s, e) => s + e.count, 0);
+    return { field, values: top, other: rows.length - absent - shown, absent };
   }
 
   /**
@@ -960,10 +953,7 @@ export class EventIndex {
         count: anonymous,
         field: 'principal',
       });
-    values.sort(
-      (x, y) => y.count - x.count || (x.label < y.label ? -1 : x.label > y.label ? 1 : 0),
-    );
-    const top = values.slice(0, limit);
+    const top = sortFacet(joinSpellings(values)).slice(0, limit);
     const shown = top.reduce((n, v) => n + v.count, 0);
     return { field: 'principal', values: top, other: rows.length - absent - shown, absent };
   }
@@ -978,7 +968,8 @@ export class EventIndex {
       if (r < c.ids.length) counts[c.ids[r]]++;
       else absent++;
     }
-    // Entries with the same ARN (one origin reached by chains of different lengths) count together.
+    // Entries with the same ARN (one origin reached by chains of different lengths) count
+    // together, and so do its spellings (a click filters origin:"<arn>", which ignores case).
     const byArn = new Map<string, { label: string; count: number }>();
     counts.forEach((n, id) => {
       if (n === 0) return;
@@ -992,20 +983,19 @@ export class EventIndex {
       if (e) e.count += n;
       else byArn.set(o.arn, { label, count: n });
     });
-    const sorted = [...byArn.entries()].sort(
-      (a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1),
+    const shownArn = new Map<string, string>();
+    const entries = joinSpellings(
+      [...byArn].map(([arn, e]) => {
+        shownArn.set(arn, e.label);
+        return { value: arn, label: arn, count: e.count, field: 'origin' };
+      }),
     );
-    const top = sorted.slice(0, limit);
-    const shown = top.reduce((s, [, e]) => s + e.count, 0);
+    const top = sortFacet(entries).slice(0, limit);
+    const shown = top.reduce((s, e) => s + e.count, 0);
     // A click filters with the alias (origin:"<arn>"), which the filter box shows as typed.
     return {
       field: ORIGIN_FIELD,
-      values: top.map(([arn, e]) => ({
-        value: arn,
-        label: e.label,
-        count: e.count,
-        field: 'origin',
-      })),
+      values: top.map((e) => ({ ...e, label: shownArn.get(e.label) ?? e.label })),
       other: rows.length - absent - shown,
       absent,
     };
@@ -1102,6 +1092,33 @@ function safeParse(text: string): unknown {
 
 function labelOf(v: Primitive): string {
   return v === undefined || v === null ? '' : String(v);
+}
+
+/**
+ * Facet entries joined as a click on one filters them: `field:<label>` ignores case (caseKey),
+ * so `Admin`, `admin` and `ADMIN` are one entry, counted together and shown as the spelling
+ * most events have. Listed apart, an exclude-click on `admin (2)` also hid `Admin`'s events.
+ */
+function joinSpellings(entries: Iterable<FacetCount>): FacetCount[] {
+  const groups = new Map<string, { shown: FacetCount; count: number }>();
+  for (const e of entries) {
+    const key = `${e.field ?? ''}\0${caseKey(e.label)}`;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { shown: e, count: e.count });
+    else {
+      g.count += e.count;
+      if (e.count > g.shown.count || (e.count === g.shown.count && e.label < g.shown.label))
+        g.shown = e;
+    }
+  }
+  return [...groups.values()].map((g) => ({ ...g.shown, count: g.count }));
+}
+
+/** Most events first, then by label. */
+function sortFacet(entries: FacetCount[]): FacetCount[] {
+  return entries.sort(
+    (x, y) => y.count - x.count || (x.label < y.label ? -1 : x.label > y.label ? 1 : 0),
+  );
 }
 
 /**

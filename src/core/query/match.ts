@@ -63,6 +63,47 @@ export function isNumberText(text: string): boolean {
   return NUMBER.test(text.trim());
 }
 
+/**
+ * The text with each character replaced by one spelling of its case (Unicode simple case
+ * folding, as RegExp `iu` reads it): two texts are equal as `eq` compares them exactly when their
+ * keys are. What a view groups values by when a click on one filters `field:value`: the click
+ * finds every spelling (`Admin`, `admin`, `ADMIN`), while a zero-width space or ß against ss
+ * still makes another value.
+ */
+export function caseKey(text: string): string {
+  if (ASCII.test(text)) return text.toUpperCase();
+  let key = '';
+  for (const c of text) key += caseOf(c);
+  return key;
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+const caseSpellings = new Map<string, string>();
+/** Letters `iu` folds to another that no case mapping reaches (checked over every code point). */
+const FOLD_ONLY: Record<string, string> = {
+  '\u1fd3': '\u0390',
+  '\u1fe3': '\u03b0',
+  '\ufb05': '\ufb06',
+};
+
+/** One character's spelling for caseKey: the upper case of its lower case when that is the same letter to `iu`. */
+function caseOf(c: string): string {
+  if (c.charCodeAt(0) < 0x80) return c.toUpperCase();
+  c = FOLD_ONLY[c] ?? c;
+  let spelling = caseSpellings.get(c);
+  if (spelling === undefined) {
+    // toLowerCase and toUpperCase use full mappings (ß → SS, İ → i̇): a result of more than
+    // one character, or one `iu` does not match (ı → I), is not this letter's case.
+    const same = new RegExp(`^${escapeRegExp(c)}$`, 'iu');
+    const lower = c.toLowerCase();
+    const upper = lower.toUpperCase();
+    spelling = same.test(upper) ? upper : same.test(lower) ? lower : c;
+    if (caseSpellings.size > 10_000) caseSpellings.clear();
+    caseSpellings.set(c, spelling);
+  }
+  return spelling;
+}
+
 export type ValuePredicate = (v: unknown) => boolean;
 
 const compiled = new WeakMap<ValueMatch, ValuePredicate>();

@@ -21,7 +21,7 @@ import { FACET_FIELDS, toRow } from '../../core/index/columns';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
 import { resolveField } from '../../core/query/fields';
-import { valueMatcher } from '../../core/query/match';
+import { caseKey, valueMatcher } from '../../core/query/match';
 import { untimedNotes } from '../../core/index/fileNotes';
 import { parseQuery } from '../../core/query/parse';
 import { EventIdSet, rowsOfEvents } from '../../core/sql/remote';
@@ -387,14 +387,16 @@ export class IndexTimelineData implements TimelineData {
     const { paths } = resolveField(field);
     const columns = paths.map((p) => this.index.store.scalarByField.get(p));
     if (!columns.length || columns.some((c) => c === undefined)) return undefined;
-    // The wildcard's own matching (case folding included) decides; values are counted once.
+    // The wildcard's own matching (case folding included) decides; values are counted once, and
+    // so are the spellings of one (a click's exact term finds them all: caseKey).
     const matches = valueMatcher(field, {
       op: 'wildcard',
       pattern: `${prefix.replace(/[\\*]/g, (c) => `\\${c}`)}*`,
     });
     const found = new Set<string>();
     for (const column of columns)
-      for (const v of column!.dict.values) if (v !== undefined && matches(v)) found.add(String(v));
+      for (const v of column!.dict.values)
+        if (v !== undefined && matches(v)) found.add(caseKey(String(v)));
     return found.size;
   }
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { fieldValues, matchesRecord, valueMatcher } from '../../../src/core/query/match';
+import { caseKey, fieldValues, matchesRecord, valueMatcher } from '../../../src/core/query/match';
 import { parseQuery } from '../../../src/core/query/parse';
 
 const assumedRole = {
@@ -351,5 +351,50 @@ describe('query matching: aliases and free text', () => {
     assert.equal(finds('"say \\"hi\\" \\\\ bye / done"'), true);
     // A decoded escape never becomes JSON syntax: a quote stays a quote inside the string.
     assert.equal(finds('"X\\",\\"note"'), false);
+  });
+});
+
+describe('caseKey', () => {
+  const equal = (a: string, b: string) => valueMatcher('x', { op: 'eq', value: a })(b);
+
+  it('is the same for two texts exactly when eq finds one with the other', () => {
+    for (const [a, b] of [
+      ['Admin', 'aDMIN'],
+      ['ΟΔΟΣ', 'οδος'],
+      ['σ', 'ς'],
+      ['\u212a', 'k'],
+      ['ſ', 'S'],
+      ['ß', 'ẞ'],
+      ['\u1fd3', '\u0390'],
+    ])
+      assert.ok(equal(a, b) && caseKey(a) === caseKey(b), `${a} ${b}`);
+    for (const [a, b] of [
+      ['admin', 'admin\u200b'],
+      ['ß', 'ss'],
+      ['İ', 'i'],
+      ['ı', 'I'],
+      ['e\u0301', 'é'],
+    ])
+      assert.ok(!equal(a, b) && caseKey(a) !== caseKey(b), `${a} ${b}`);
+  });
+
+  it('agrees with RegExp iu on every letter that has a case', () => {
+    // Every code point that has a case or changes when case-folded, each against all the others.
+    const cased: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const c = String.fromCodePoint(cp);
+      if (/[\p{Cased}\p{CWCF}\p{CWCM}]/u.test(c)) cased.push(c);
+    }
+    const all = cased.join('');
+    const wrong: string[] = [];
+    for (const c of cased) {
+      const key = caseKey(c);
+      if (!equal(c, key)) wrong.push(`${c} is not its key ${key}`);
+      const same = new RegExp(`[${c.replace(/[\\\]^-]/g, '\\$&')}]`, 'giu');
+      for (const [d] of all.matchAll(same))
+        if (caseKey(d) !== key) wrong.push(`${c} and ${d} have different keys`);
+    }
+    assert.deepEqual(wrong.slice(0, 10), []);
   });
 });

@@ -41,6 +41,8 @@ describe('values longer than a filter can hold', function () {
   const sharedHead = `Mozilla/5.0 ${'(padding) '.repeat(1100)}`;
   const agentA = `${sharedHead}A`;
   const agentB = `${sharedHead}B`;
+  // One long value in two spellings: a click's term finds both, so neither is "another value".
+  const spelled = `Spelled/1.0 ${'(padding) '.repeat(1100)}`;
 
   async function ask<T extends ToWebview['type']>(
     body: object,
@@ -89,7 +91,15 @@ describe('values longer than a filter can hold', function () {
     });
     writeFileSync(
       join(dir, 'agents.json'),
-      JSON.stringify({ Records: [rec(1, agentA), rec(2, agentB), rec(3, agentB)] }),
+      JSON.stringify({
+        Records: [
+          rec(1, agentA),
+          rec(2, agentB),
+          rec(3, agentB),
+          rec(4, spelled),
+          rec(5, spelled.toUpperCase()),
+        ],
+      }),
     );
     data = new IndexTimelineData(new EventIndex({ runner: new InlineRunner() }));
     await loadScope(
@@ -147,6 +157,21 @@ describe('values longer than a filter can hold', function () {
       /1 other value loaded starts the same way, so it finds those events too/,
     );
     assert.equal(await count(t.filter), 3);
+  });
+
+  it('does not count the spellings of the value as other values', async () => {
+    const t = await ask<'filterText'>({
+      type: 'addTerm',
+      filter: '',
+      field: 'userAgent',
+      value: spelled,
+      negate: false,
+    });
+    assert.match(
+      t.notice ?? '',
+      /no other value loaded starts the same way, so it finds exactly this value's events/,
+    );
+    assert.equal(await count(t.filter), 2);
   });
 
   it('with no room left in the filter, keeps the filter and says why', async () => {
