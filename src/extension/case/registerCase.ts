@@ -49,7 +49,7 @@ const ROW_COMMANDS: Record<AnnotateAction, string> = {
 
 type CaseNode =
   | { kind: 'group'; id: 'tags' | 'searches' | 'notLoaded'; label: string; count: number }
-  | { kind: 'tag'; tag: string; count: number }
+  | { kind: 'tag'; tag: string; count: number; starred?: true }
   | { kind: 'search'; name: string; filter: string; detail: string }
   | { kind: 'notLoaded'; label: string; detail: string }
   | { kind: 'problem'; message: string };
@@ -89,7 +89,9 @@ class CaseTree implements vscode.TreeDataProvider<CaseNode> {
     if (node.id === 'tags') {
       const starred = c.annotations.filter((a) => a.starred).length;
       return [
-        ...(starred ? [{ kind: 'tag' as const, tag: '★ starred', count: starred }] : []),
+        ...(starred
+          ? [{ kind: 'tag' as const, tag: '★ starred', count: starred, starred: true as const }]
+          : []),
         ...tagCounts(c).map((t) => ({ kind: 'tag' as const, tag: t.tag, count: t.count })),
       ];
     }
@@ -133,8 +135,9 @@ class CaseTree implements vscode.TreeDataProvider<CaseNode> {
       case 'tag': {
         const item = new vscode.TreeItem(node.tag);
         item.description = `${node.count}`;
-        item.iconPath = new vscode.ThemeIcon(node.tag.startsWith('★') ? 'star-full' : 'tag');
-        const filter = node.tag.startsWith('★') ? 'starred:true' : formatTerm('tag', node.tag);
+        // The star's node by its flag: a tag may itself start with '★' (tag:★exfil).
+        item.iconPath = new vscode.ThemeIcon(node.starred ? 'star-full' : 'tag');
+        const filter = node.starred ? 'starred:true' : formatTerm('tag', node.tag);
         item.tooltip = `Show the events: ${filter}`;
         item.command = {
           command: COMMANDS.openTimeline,
