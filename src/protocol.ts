@@ -49,6 +49,8 @@ export interface FacetValue {
   field?: string;
   /** Shown under the value before it (the Detections facet: a rule under its level). */
   sub?: boolean;
+  /** Other spellings counted in this entry (a click ignores case), most events first. */
+  spellings?: { label: string; count: number }[];
 }
 
 export interface Facet {
@@ -540,6 +542,7 @@ const facet = shape({
       count: nonNegInt,
       field: optional(str(Infinity)),
       sub: optional(bool),
+      spellings: optional(arrayOf(shape({ label: str(Infinity), count: nonNegInt }))),
     } satisfies Fields<FacetValue>),
   ),
   other: nonNegInt,

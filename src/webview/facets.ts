@@ -50,14 +50,27 @@ export class FacetsView {
       });
       for (const v of f.values) {
         const shown = v.label === '' ? '(empty)' : cellText(v.label, 120);
+        // Spellings a click finds together are one entry: the others are said, not hidden.
+        const spellings = v.spellings?.length
+          ? `\nAlso written as: ${v.spellings.map((o) => `${cellText(o.label, 200)} (${formatCount(o.count)})`).join(', ')}`
+          : '';
         const btn = h(
           'button',
           {
             class: 'facet-value',
-            title: `${cellText(v.value, 2000)}\nClick: only these · Alt/Shift-click: exclude`,
+            title: `${cellText(v.value, 2000)}${spellings}\nClick: only these · Alt/Shift-click: exclude`,
           },
           h('span', { class: 'facet-bar' }),
           h('span', { class: 'facet-label' }, shown),
+          ...(v.spellings?.length
+            ? [
+                h(
+                  'span',
+                  { class: 'facet-spellings' },
+                  `+${v.spellings.length} spelling${v.spellings.length === 1 ? '' : 's'}`,
+                ),
+              ]
+            : []),
           h('span', { class: 'facet-count' }, formatCount(v.count)),
         );
         if (v.sub) btn.classList.add('facet-sub');

@@ -406,6 +406,44 @@ describe('what the investigator sees', () => {
     }
   });
 
+  it('counts the spellings a facet click finds together in one entry, and says the other spelling', async function () {
+    // CloudTrail writes one spelling of an event name: a record with another was written by hand.
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-e2e-spellings-'));
+    const record = (i: number, eventName: string) => ({
+      eventVersion: '1.08',
+      eventTime: `2024-05-14T10:0${i}:00Z`,
+      eventID: `spelling-${i}`,
+      eventSource: 'cloudtrail.amazonaws.com',
+      eventName,
+      awsRegion: 'us-east-1',
+      userIdentity: { type: 'IAMUser', userName: 'alice', accountId: '111122223333' },
+    });
+    writeFileSync(
+      join(dir, 'events.json'),
+      JSON.stringify({
+        Records: [
+          record(1, 'StopLogging'),
+          record(2, 'StopLogging'),
+          record(3, 'StopLogging'),
+          record(4, 'stoplogging'),
+        ],
+      }),
+    );
+    try {
+      const wb = await openWorkbench(this, dir);
+      const view = await openTimeline(wb);
+      const entry = view.locator('.facet-value[data-facet="eventName"]').first();
+      await entry.waitFor({ state: 'visible' });
+      assert.equal(await entry.getAttribute('data-value'), 'StopLogging');
+      assert.equal(await entry.locator('.facet-count').textContent(), '4');
+      assert.equal(await entry.locator('.facet-spellings').textContent(), '+1 spelling');
+      assert.match((await entry.getAttribute('title')) ?? '', /Also written as: stoplogging \(1\)/);
+      await wb.step('one facet entry for both spellings, the other said');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('at 1600x1000 shows short service names with the full name on hover, and keeps resized column widths', async function () {
     const wb = await openWorkbench(this);
     await wb.page.setViewportSize({ width: 1600, height: 1000 });

@@ -173,7 +173,15 @@ export interface FacetCount {
   count: number;
   /** The query field that selects this value, when it is not the facet's own (principalFacet). */
   field?: string;
+  /**
+   * The other spellings counted in this entry (joinSpellings), most events first: CloudTrail
+   * writes one spelling of a name, so a second is worth seeing (a record written by hand).
+   */
+  spellings?: { label: string; count: number }[];
 }
+
+/** How many other spellings an entry lists (it counts them all). */
+const MAX_SPELLINGS = 5;
 
 export interface FacetResult {
   field: string;
@@ -1100,18 +1108,22 @@ function labelOf(v: Primitive): string {
  * most events have. Listed apart, an exclude-click on `admin (2)` also hid `Admin`'s events.
  */
 function joinSpellings(entries: Iterable<FacetCount>): FacetCount[] {
-  const groups = new Map<string, { shown: FacetCount; count: number }>();
+  const groups = new Map<string, FacetCount[]>();
   for (const e of entries) {
     const key = `${e.field ?? ''}\0${caseKey(e.label)}`;
     const g = groups.get(key);
-    if (!g) groups.set(key, { shown: e, count: e.count });
-    else {
-      g.count += e.count;
-      if (e.count > g.shown.count || (e.count === g.shown.count && e.label < g.shown.label))
-        g.shown = e;
-    }
+    if (g) g.push(e);
+    else groups.set(key, [e]);
   }
-  return [...groups.values()].map((g) => ({ ...g.shown, count: g.count }));
+  return [...groups.values()].map((g) => {
+    if (g.length === 1) return g[0];
+    const [shown, ...others] = sortFacet(g);
+    return {
+      ...shown,
+      count: g.reduce((n, e) => n + e.count, 0),
+      spellings: others.slice(0, MAX_SPELLINGS).map((e) => ({ label: e.label, count: e.count })),
+    };
+  });
 }
 
 /** Most events first, then by label. */

@@ -301,19 +301,27 @@ export class IndexTimelineData implements TimelineData {
         ? this.index.principalFacet(rowsOf(result), limit)
         : this.index.facet(rowsOf(result), field, limit);
     const values: FacetValue[] = f.values.map((v) => {
+      const spellings = v.spellings ? { spellings: v.spellings } : {};
       if (id === 'origin')
-        return { value: String(v.value), label: v.label, count: v.count, field: v.field };
+        return {
+          value: String(v.value),
+          label: v.label,
+          count: v.count,
+          field: v.field,
+          ...spellings,
+        };
       if (id !== 'principal' || v.field === field)
         return {
           value: v.label,
           label: id === 'principal' ? principalLabel(v.label) : v.label,
           count: v.count,
+          ...spellings,
         };
       const kind =
         v.field === 'userIdentity.onBehalfOf.userId'
           ? `${v.label} (Identity Center user)`
           : v.label;
-      return { value: v.label, label: kind, count: v.count, field: v.field };
+      return { value: v.label, label: kind, count: v.count, field: v.field, ...spellings };
     });
     if (id === 'principal') {
       // The same role/session name in two accounts: say which account each is.
