@@ -309,10 +309,11 @@ describe('case: code lens annotations and saved searches', function () {
     );
     assert.ok(panel);
     await panel.loaded;
+    panel.reveal();
     await waitFor(
-      () => api.timeline.panels[api.timeline.panels.length - 1] === panel,
+      () => panel.panel.active,
       10_000,
-      "the report's timeline is not the last used",
+      "the report's timeline did not come to the front",
     );
     const caseBefore = readFileSync(caseFile, 'utf8');
     const report = (target: string, format = 'md') =>

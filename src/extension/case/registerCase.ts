@@ -23,7 +23,7 @@ import {
   validateSource,
 } from '../../core/digest';
 import { writeFileAtomically } from '../../core/output/atomicFile';
-import { overwrittenInput } from '../../core/output/outputTarget';
+import { overwrittenInput, ReadInput } from '../../core/output/outputTarget';
 import { formatTerm } from '../../core/query/format';
 import { ANNOTATE_ACTIONS, AnnotateAction } from '../../protocol';
 import { resolvePath } from '../digest/registerDigestCommands';
@@ -274,7 +274,13 @@ export function registerCase(
     vscode.commands.registerCommand(
       COMMANDS.caseExportReport,
       (arg?: { format?: unknown; cover?: unknown; target?: unknown }) =>
-        exportReport(store, needPanel(), log, arg),
+        exportReport(
+          store,
+          needPanel(),
+          log,
+          () => timeline.panels.flatMap((p) => p.readInputs),
+          arg,
+        ),
     ),
   );
 }
@@ -291,6 +297,8 @@ async function exportReport(
   store: CaseStore,
   panel: TimelinePanel | undefined,
   log: vscode.LogOutputChannel,
+  /** What every open timeline reads: never the report's target. */
+  readInputs: () => ReadInput[],
   arg?: { format?: unknown; cover?: unknown; target?: unknown },
 ): Promise<string | undefined> {
   if (!panel) return undefined;
@@ -351,7 +359,7 @@ async function exportReport(
     );
     return undefined;
   }
-  const overwritten = overwrittenInput(target.fsPath, panel.readInputs);
+  const overwritten = overwrittenInput(target.fsPath, readInputs());
   if (overwritten) {
     void vscode.window.showErrorMessage(messageText(overwriteRefusal(target.fsPath, overwritten)));
     return undefined;

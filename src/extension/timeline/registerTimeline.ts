@@ -54,6 +54,8 @@ export function registerTimeline(
     runner,
     indexCache: registerIndexCache(context, log),
     caseStore,
+    // What every open timeline reads: an export or report from one never replaces another's.
+    readInputs: () => panels.flatMap((p) => p.readInputs),
   };
 
   const workspaceBase = () =>

@@ -89,6 +89,8 @@ export interface PanelDeps {
   caseStore?: CaseStore;
   /** Where the persisted index goes (the folder is unset when it is turned off). */
   indexCache: () => ScopeCache;
+  /** What every open timeline reads (their readInputs): never the target of an export. */
+  readInputs?: () => ReadInput[];
 }
 
 export class TimelinePanel implements vscode.Disposable {
@@ -583,7 +585,10 @@ export class TimelinePanel implements vscode.Disposable {
       );
       return;
     }
-    const overwritten = overwrittenInput(target.fsPath, this.readInputs);
+    const overwritten = overwrittenInput(
+      target.fsPath,
+      this.deps.readInputs?.() ?? this.readInputs,
+    );
     if (overwritten) {
       void vscode.window.showErrorMessage(
         messageText(overwriteRefusal(target.fsPath, overwritten)),
