@@ -360,3 +360,47 @@ describe('singleLineJson', () => {
     assert.equal(singleLineJson(t), t);
   });
 });
+
+describe('event files: every short damaged text', () => {
+  // Every text of up to 3 characters of JSON's punctuation (and a digit, a letter, a line break),
+  // alone and inside the shapes a file takes: each is read or refused with an EventFileError, in
+  // bounded time, and its records' texts are found again. The raw-text walk of a damaged line
+  // once stood still on '{"Records":[}' and grew a list until the process ran out of memory.
+  const ALPHABET = ['{', '}', '[', ']', '"', ':', ',', '1', 'a', '\n'];
+  const one = rec('A');
+  const shapes = [
+    (s: string) => s,
+    (s: string) => `{"Records":[${s}]}`,
+    (s: string) => `{"Records":[${one},${s}]}`,
+    (s: string) => `{"Records":[${s}`,
+    (s: string) => `${one}\n${s}\n${one}`,
+    (s: string) => `[${one},${s}]`,
+  ];
+  it('is read or refused, never a crash or a stall', function () {
+    this.timeout(120_000);
+    let texts = [''];
+    let tried = 0;
+    for (let length = 1; length <= 3; length++) {
+      texts = texts.flatMap((t) => ALPHABET.map((c) => t + c));
+      for (const s of texts)
+        for (const shape of shapes) {
+          const text = shape(s);
+          tried++;
+          let parsed;
+          try {
+            parsed = parseEventFile(text);
+          } catch (e) {
+            assert.ok(e instanceof EventFileError, `${JSON.stringify(text)}: ${String(e)}`);
+            continue;
+          }
+          const texts = recordTexts(
+            text,
+            parsed.shape,
+            parsed.records.map((_, i) => i),
+          );
+          assert.equal(texts.length, parsed.records.length, JSON.stringify(text));
+        }
+    }
+    assert.equal(tried, 6 * (10 + 100 + 1000));
+  });
+});
