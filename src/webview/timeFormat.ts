@@ -3,6 +3,7 @@
 // the offset or Z. CloudTrail eventTime has second precision; the table shows seconds, axis
 // labels only what their step needs.
 import { formatInstant, parseInstant, zonedParts, zoneOffsetMs } from '../core/time/zone';
+import type { TimeRange } from '../protocol';
 
 /** "UTC" or an IANA zone name. */
 export type Zone = string;
@@ -18,6 +19,17 @@ export function formatTime(ms: number, zone: Zone): string {
 /** The text of a range input showing `ms`: ISO 8601 with its offset (`2024-05-14T12:05:00+02:00`). */
 export function toInputValue(ms: number, zone: Zone): string {
   return formatInstant(ms, zone, 'T');
+}
+
+/**
+ * The From and To inputs of the half-open range [from, to): its first second and the last second
+ * it holds (the To input is inclusive: onRange adds a second back). Neither edge is moved inward,
+ * so applying the inputs again never drops an event at an edge, e.g. the last event when the range
+ * ends just after it (the timeline's bounds).
+ */
+export function rangeInputValues(range: TimeRange, zone: Zone): { from: string; to: string } {
+  const last = Math.max(range.from, Math.ceil(range.to / 1000) * 1000 - 1000);
+  return { from: toInputValue(range.from, zone), to: toInputValue(last, zone) };
 }
 
 /** Reads a range input: ISO 8601, with an offset or Z, or without one in the zone; NaN when it is not a time. */

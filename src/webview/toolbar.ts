@@ -5,7 +5,7 @@ import { COLUMN_IDS, ColumnId, LoadProgress, TimeRange } from '../protocol';
 import { formatCount, h } from './dom';
 import { Preset } from './state';
 import { COLUMN_TITLES } from './table';
-import { fromInputValue, toInputValue, Zone } from './timeFormat';
+import { fromInputValue, rangeInputValues, Zone } from './timeFormat';
 import { revealHidden } from '../core/output/visibleText';
 
 export type ExportFormat = 'jsonl' | 'csv';
@@ -219,8 +219,9 @@ export class Toolbar {
     this.presetSelect.value = preset;
     this.customRange.hidden = preset !== 'custom';
     if (shown) {
-      this.fromInput.value = toInputValue(shown.from, this.zone);
-      this.toInput.value = toInputValue(Math.max(shown.from, shown.to - 1000), this.zone);
+      const values = rangeInputValues(shown, this.zone);
+      this.fromInput.value = values.from;
+      this.toInput.value = values.to;
     }
   }
 

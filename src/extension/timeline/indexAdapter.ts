@@ -194,8 +194,9 @@ export class IndexTimelineData implements TimelineData {
 
   bounds(): TimeRange | null {
     const b = this.index.timeBounds();
-    // Ranges here are half-open, so the end is just after the last event.
-    return b ? { from: b.from, to: b.to + 1 } : null;
+    // Ranges here are half-open, so the end is just after the last event: the end of its second,
+    // as every range the view makes (presets, zoom, typed inputs) falls on whole seconds.
+    return b ? { from: b.from, to: Math.floor(b.to / 1000) * 1000 + 1000 } : null;
   }
 
   async query(filter: string, range: TimeRange | null, sort: SortOrder): Promise<ResultSet> {

@@ -24,6 +24,7 @@ import {
   validateToWebview,
 } from '../../../src/protocol';
 import { BucketTally, generateBucket } from '../../../src/core/synthetic/generator';
+import { presetRange } from '../../../src/webview/state';
 import {
   allHostileRecords,
   HOSTILE_FOLDER,
@@ -153,9 +154,11 @@ describe('timeline session over a real index', function () {
     const tb = data.index.timeBounds()!;
     assert.deepEqual(
       hello.bounds,
-      { from: tb.from, to: tb.to + 1 },
-      'the running bounds agree with the index',
+      { from: tb.from, to: Math.floor(tb.to / 1000) * 1000 + 1000 },
+      "the running bounds agree with the index, to the end of the last event's second",
     );
+    // So the presets fall on whole seconds too: "last hour" holds the event an hour before the last.
+    assert.equal(presetRange('hour', null, hello.bounds)!.from % 1000, 0);
   });
 
   it('answers the query that comes with the ready in the hello', async () => {

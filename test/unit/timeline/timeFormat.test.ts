@@ -3,6 +3,7 @@ import {
   formatDuration,
   formatTime,
   fromInputValue,
+  rangeInputValues,
   timeTicks,
   toInputValue,
 } from '../../../src/webview/timeFormat';
@@ -32,6 +33,26 @@ describe('timeline: time formatting', () => {
       Number.isNaN(fromInputValue('05/14/2024, 10:05:07 AM', 'UTC')),
       'a browser locale format is not taken',
     );
+  });
+
+  it('shows a range in the inputs as the first and last second it holds, so applying it again keeps every event', () => {
+    const first = Date.UTC(2024, 4, 14, 9, 0, 0);
+    const last = Date.UTC(2024, 4, 14, 10, 0, 0);
+    // The timeline's bounds end just after the last event (half-open): its second is the last shown.
+    for (const to of [last + 1, last + 999, last + 1000]) {
+      const shown = rangeInputValues({ from: first, to }, 'UTC');
+      assert.deepEqual(
+        shown,
+        { from: '2024-05-14T09:00:00Z', to: '2024-05-14T10:00:00Z' },
+        `to=${to}`,
+      );
+      // What the inputs give back (onRange adds the last second) still holds the last event.
+      assert.ok(fromInputValue(shown.to, 'UTC') + 1000 > last);
+    }
+    assert.deepEqual(rangeInputValues({ from: first, to: first + 1 }, 'Europe/Paris'), {
+      from: '2024-05-14T11:00:00+02:00',
+      to: '2024-05-14T11:00:00+02:00',
+    });
   });
 
   it("aligns ticks to the zone's round times", () => {
