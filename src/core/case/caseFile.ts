@@ -16,6 +16,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { duplicatedKeys } from '../ingest/eventFile';
+import { instantOf } from '../query/time';
 
 export const CASE_FORMAT = 'cloudtrail-lens-case/1';
 /** The product's folder in a workspace; event discovery leaves it out. */
@@ -295,8 +296,11 @@ function readSearch(e: unknown, i: number, file: string): SavedSearch {
     at: typeof e.at === 'string' ? e.at : '',
   };
   if (e.from !== undefined || e.to !== undefined) {
-    const from = typeof e.from === 'string' ? Date.parse(e.from) : NaN;
-    const to = typeof e.to === 'string' ? Date.parse(e.to) : NaN;
+    // Read as the query language reads times (never Date.parse: a time without a zone would be
+    // the machine's local time, so one case file would mean another window on each machine).
+    const time = (v: unknown) => (typeof v === 'string' ? instantOf(v) : undefined) ?? NaN;
+    const from = time(e.from);
+    const to = time(e.to);
     if (!Number.isFinite(from) || !Number.isFinite(to) || from > to)
       throw new CaseFileError(
         file,

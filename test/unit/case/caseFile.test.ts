@@ -222,6 +222,40 @@ describe('case file', () => {
     assert.deepEqual(parseCase(serializeCase(c), 'case.json'), c);
   });
 
+  it("reads a saved search's from and to as ISO times, the same on every machine", () => {
+    const range = (from: string, to: string) =>
+      parseCase(
+        JSON.stringify({
+          format: 'cloudtrail-lens-case/1',
+          annotations: [],
+          searches: [{ name: 's', filter: '', from, to }],
+        }),
+        'f.json',
+      ).searches[0].range;
+    const tz = process.env.TZ;
+    try {
+      // A hand-edited time without a zone is UTC, as everywhere else (not the machine's zone).
+      process.env.TZ = 'America/New_York';
+      assert.deepEqual(range('2024-05-14T10:00:00', '2024-05-14T12:00:00'), {
+        from: Date.UTC(2024, 4, 14, 10),
+        to: Date.UTC(2024, 4, 14, 12),
+      });
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+    assert.deepEqual(range('2024-05-14T12:00:00+02:00', '2024-05-14T12:00:00Z'), {
+      from: Date.UTC(2024, 4, 14, 10),
+      to: Date.UTC(2024, 4, 14, 12),
+    });
+    // A day that does not exist is not the next one; a date in words is not ISO.
+    for (const [from, to] of [
+      ['2023-02-29T00:00:00Z', '2023-03-02T00:00:00Z'],
+      ['May 14, 2024', '2024-05-15T00:00:00Z'],
+    ])
+      assert.throws(() => range(from, to), /"from" and "to" must be ISO times/, from);
+  });
+
   it('refuses a bad or foreign file with its name and the problem, and never yields a partial case', () => {
     const bad = (text: string) =>
       assert.throws(
