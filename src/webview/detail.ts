@@ -2,7 +2,7 @@
 // actions (pivots, ±5 minutes of context, open raw, copy as JSON) and the pretty-printed record.
 import { DetailReply, Pivot } from '../protocol';
 import { clear, h } from './dom';
-import { formatTime, Zone } from './timeFormat';
+import { formatTime, hasEventTime, Zone } from './timeFormat';
 import { cellText, revealHidden } from '../core/output/visibleText';
 import { LEVEL_ICONS, Level } from '../core/detect/levels';
 
@@ -94,7 +94,7 @@ export class DetailView {
       { class: 'context', title: 'All events from 5 minutes before to 5 minutes after this one' },
       '±5 minutes',
     );
-    ctx.disabled = d.time < 0;
+    ctx.disabled = !hasEventTime(d.time);
     ctx.addEventListener('click', () => this.events.onContext(d.time, d.id));
     const raw = h('button', { class: 'open-raw' }, 'Open raw record');
     raw.addEventListener('click', () => this.events.onOpenRaw(d.id));

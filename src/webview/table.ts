@@ -4,7 +4,7 @@
 import { ColumnId, RowSummary, SortOrder } from '../protocol';
 import { COLUMN_TITLES } from '../core/index/columns';
 import { clear, h } from './dom';
-import { formatTime, Zone } from './timeFormat';
+import { formatTime, hasEventTime, Zone } from './timeFormat';
 import { cellText } from '../core/output/visibleText';
 import { LEVEL_ICONS } from '../core/detect/levels';
 
@@ -378,7 +378,7 @@ export class TableView {
         else delete cell.dataset.level;
       }
       if (this.columns[i] === 'time') {
-        const untimed = !!r && r.time < 0;
+        const untimed = !!r && !hasEventTime(r.time);
         cell.classList.toggle('no-time', untimed);
         if (untimed) cell.title = NO_TIME_TITLE;
       }
@@ -388,7 +388,7 @@ export class TableView {
   }
 
   private cellValue(r: RowSummary, c: ColumnId): string {
-    if (c === 'time') return r.time < 0 ? NO_TIME : formatTime(r.time, this.zone);
+    if (c === 'time') return hasEventTime(r.time) ? formatTime(r.time, this.zone) : NO_TIME;
     if (c === 'eventSource') return cellText(shortServiceName(r.eventSource));
     return cellText(r[c] ?? '');
   }

@@ -4,15 +4,21 @@
 // labels only what their step needs.
 import { formatInstant, parseInstant, zonedParts, zoneOffsetMs } from '../core/time/zone';
 import type { TimeRange } from '../protocol';
+import { NO_EVENT_TIME } from '../core/index/columns';
 
 /** "UTC" or an IANA zone name. */
 export type Zone = string;
 
 const p2 = (n: number): string => String(n).padStart(2, '0');
 
+/** False for the time of an event without a readable eventTime (NO_EVENT_TIME). */
+export function hasEventTime(ms: number): boolean {
+  return Number.isFinite(ms) && ms !== NO_EVENT_TIME;
+}
+
 /** `2024-05-14 10:05:00Z` in UTC, `2024-05-14 12:05:00+02:00` in Europe/Paris; '—' for no time. */
 export function formatTime(ms: number, zone: Zone): string {
-  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (!hasEventTime(ms)) return '—';
   return formatInstant(ms, zone);
 }
 

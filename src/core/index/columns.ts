@@ -290,15 +290,21 @@ export const FACET_FIELDS = Object.fromEntries(
 export type RowSummary = {
   /** Stable id of the event in the index (the key for detail, raw, copy). */
   id: number;
-  /** Milliseconds since the epoch; NaN never crosses the wire, -1 means "no valid eventTime". */
+  /** Milliseconds since the epoch (before 1970 too); NaN never crosses the wire, NO_EVENT_TIME means "no readable eventTime". */
   time: number;
 } & { [K in Exclude<ColumnId, 'time'>]: string };
+
+/**
+ * The `time` of an event without a readable eventTime, on the wire to the webview: earlier than any
+ * time a record can hold (year 0 at the earliest), so an event dated before 1970 keeps its time.
+ */
+export const NO_EVENT_TIME = Number.MIN_SAFE_INTEGER;
 
 /** The table row of an event summary. */
 export function toRow(s: EventSummary): RowSummary {
   const row: Record<string, string | number> = {
     id: s.row,
-    time: Number.isFinite(s.time) ? Math.round(s.time) : -1,
+    time: Number.isFinite(s.time) ? Math.round(s.time) : NO_EVENT_TIME,
   };
   for (const id of COLUMN_IDS) if (id !== 'time') row[id] = spec(id).read(s);
   return row as RowSummary;

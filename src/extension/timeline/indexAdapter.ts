@@ -17,7 +17,7 @@ import { IndexDetections } from '../../core/detect/indexDetections';
 import { detectionsCell, emptyLevelCounts } from '../../core/detect/results';
 import { LEVEL_ICONS, Level } from '../../core/detect/levels';
 import type { SigmaRule } from '../../core/detect/rule';
-import { FACET_FIELDS, toRow } from '../../core/index/columns';
+import { FACET_FIELDS, NO_EVENT_TIME, toRow } from '../../core/index/columns';
 import { EventIndex, EventSummary, QueryResult } from '../../core/index/eventIndex';
 import { principalDisplayName } from '../../core/index/principal';
 import { resolveField } from '../../core/query/fields';
@@ -461,7 +461,7 @@ export class IndexTimelineData implements TimelineData {
 
   time(id: number): number {
     const t = this.index.store.times[id];
-    return Number.isFinite(t) ? Math.round(t) : -1;
+    return Number.isFinite(t) ? Math.round(t) : NO_EVENT_TIME;
   }
 
   private allValues(path: string): { value: string; count: number }[] {

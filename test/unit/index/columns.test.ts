@@ -14,6 +14,7 @@ import {
   FACET_FIELDS,
   FACET_IDS,
   SUMMARY_FIELDS,
+  NO_EVENT_TIME,
   toRow,
 } from '../../../src/core/index/columns';
 import type { EventSummary } from '../../../src/core/index/eventIndex';
@@ -167,7 +168,10 @@ describe('the column model', () => {
       origin: 'arn:aws:iam::111122223333:user/alice',
     });
     assert.ok(validateToWebview({ type: 'pageResult', queryId: 1, start: 0, rows: [row] }));
-    assert.equal(toRow({ ...summary, time: NaN, readOnly: undefined }).time, -1);
+    assert.equal(toRow({ ...summary, time: NaN, readOnly: undefined }).time, NO_EVENT_TIME);
+    // 1969-12-31T23:59:59Z is a time, kept as one (not the mark of "no time").
+    assert.equal(toRow({ ...summary, time: -1000 }).time, -1000);
+    assert.equal(toRow({ ...summary, time: -1 }).time, -1);
     assert.equal(toRow({ ...summary, readOnly: undefined }).readOnly, '');
     for (const id of COLUMN_IDS) {
       const { [id]: _dropped, ...missing } = row;

@@ -2,6 +2,7 @@
 // not read and why, events without a time), what nothing read looked like, and the filter's
 // warnings and notes under the filter box, through the protocol as the webview receives them.
 import { QUIET_HOST } from '../../support/timelineAsk';
+import { NO_EVENT_TIME } from '../../../src/core/index/columns';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -170,7 +171,7 @@ describe('the timeline on a folder of mixed evidence', function () {
     ]);
     // Without a time range or term, the event without a time is listed, last, marked in the view.
     const last = (await ask('', null)).rows.at(-1)!;
-    assert.equal(last.time, -1);
+    assert.equal(last.time, NO_EVENT_TIME);
     assert.equal(last.eventName, 'CreateAccessKey');
   });
 });

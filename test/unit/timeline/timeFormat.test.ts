@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { NO_EVENT_TIME } from '../../../src/core/index/columns';
 import {
   formatDuration,
   formatTime,
   fromInputValue,
+  hasEventTime,
   rangeInputValues,
   timeTicks,
   toInputValue,
@@ -14,7 +16,11 @@ describe('timeline: time formatting', () => {
   it("formats in the setting's zone, always with Z or the offset", () => {
     assert.equal(formatTime(t, 'UTC'), '2024-05-14 10:05:07Z');
     assert.equal(formatTime(t, 'Europe/Paris'), '2024-05-14 12:05:07+02:00');
-    assert.equal(formatTime(-1, 'UTC'), '—');
+    assert.equal(formatTime(NO_EVENT_TIME, 'UTC'), '—');
+    // A time before 1970 is a time (a forged or broken record's), not "no time".
+    assert.equal(formatTime(-1000, 'UTC'), '1969-12-31 23:59:59Z');
+    assert.equal(formatTime(-1, 'UTC'), '1969-12-31 23:59:59Z');
+    assert.ok(hasEventTime(-1000) && hasEventTime(0) && !hasEventTime(NO_EVENT_TIME));
   });
 
   it('writes ISO 8601 into the range inputs and reads it back, with or without an offset', () => {
