@@ -325,6 +325,9 @@ export class TimelineController {
     this.state.preset = 'custom';
     this.state.range = { from: range.from, to: range.to + 1000 };
     this.save();
+    // Written back with each end's offset: a wall-clock time the zone skips or repeats was read by
+    // one rule (core/time/zone.ts wallInstant), and the inputs show which instant that was.
+    this.syncRangeControls();
     void this.runQuery({ resetScroll: true });
   }
 

@@ -117,7 +117,8 @@ const INSTANT =
 
 /**
  * Reads an ISO 8601 time: with its offset or `Z` as written, without one as a wall-clock time in
- * the zone (a date alone is its midnight). NaN when it is not such a time.
+ * the zone (a date alone is its midnight; a time the zone skips or repeats as wallInstant says).
+ * NaN when it is not such a time.
  */
 export function parseInstant(text: string, zone: string): number {
   const m = INSTANT.exec(text);
@@ -134,13 +135,30 @@ export function parseInstant(text: string, zone: string): number {
     if (/^z$/i.test(off)) return wall;
     const sign = off[0] === '-' ? -1 : 1;
     const digits = off.slice(1).replace(':', '');
-    const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
-    return wall - sign * minutes * MINUTE;
+    const hours = Number(digits.slice(0, 2));
+    const mins = Number(digits.slice(2) || 0);
+    if (hours > 23 || mins > 59) return NaN;
+    return wall - sign * (hours * 60 + mins) * MINUTE;
   }
+  return wallInstant(wall, zone);
+}
+
+/**
+ * The instant at which the zone's clock reads `wall` (a wall-clock reading written as if it were
+ * UTC ms). As Temporal's "compatible": a reading the zone repeats (clocks going back) is the
+ * earlier instant; one it skips (clocks going forward) is moved forward by the gap. The same rule
+ * east and west of Greenwich.
+ */
+export function wallInstant(wall: number, zone: string): number {
   if (zone === UTC) return wall;
-  // The instant whose wall clock reads `wall`: start from the offset there and settle (twice
-  // covers a change of offset between the guess and the answer).
-  let guess = wall - zoneOffsetMs(wall, zone);
-  guess = wall - zoneOffsetMs(guess, zone);
-  return guess;
+  // The offsets a day either side: a change of offset between them is the one around `wall`.
+  const before = zoneOffsetMs(wall - 86_400_000, zone);
+  const after = zoneOffsetMs(wall + 86_400_000, zone);
+  const reads = (t: number) => t + zoneOffsetMs(t, zone) === wall;
+  const early = wall - Math.max(before, after);
+  const late = wall - Math.min(before, after);
+  if (reads(early)) return early;
+  if (reads(late)) return late;
+  // Skipped: the offset before the change, which puts the reading after the gap.
+  return wall - before;
 }

@@ -48,6 +48,45 @@ describe('time zones: one format with its offset', () => {
       assert.ok(Number.isNaN(parseInstant(bad, 'UTC')), bad);
   });
 
+  it('reads a wall-clock time the zone skips or repeats by one rule in every zone, as Temporal does', () => {
+    // Skipped (clocks go forward): moved forward by the gap, east and west of Greenwich alike.
+    assert.equal(
+      formatInstant(parseInstant('2024-03-31T02:30:00', 'Europe/Paris'), 'Europe/Paris'),
+      '2024-03-31 03:30:00+02:00',
+    );
+    assert.equal(
+      formatInstant(parseInstant('2024-03-10T02:30:00', 'America/New_York'), 'America/New_York'),
+      '2024-03-10 03:30:00-04:00',
+    );
+    // Repeated (clocks go back): the earlier of the two, east and west alike.
+    assert.equal(
+      formatInstant(parseInstant('2024-10-27T02:30:00', 'Europe/Paris'), 'Europe/Paris'),
+      '2024-10-27 02:30:00+02:00',
+    );
+    assert.equal(
+      formatInstant(parseInstant('2024-11-03T01:30:00', 'America/New_York'), 'America/New_York'),
+      '2024-11-03 01:30:00-04:00',
+    );
+    // Lord Howe moves by half an hour.
+    assert.equal(
+      formatInstant(
+        parseInstant('2024-10-06T02:15:00', 'Australia/Lord_Howe'),
+        'Australia/Lord_Howe',
+      ),
+      '2024-10-06 02:45:00+11:00',
+    );
+  });
+
+  it('refuses an offset whose minutes or hours are out of range', () => {
+    for (const bad of [
+      '2024-05-14T10:00:00+02:99',
+      '2024-05-14T10:00:00+99:00',
+      '2024-05-14T10:00:00-0075',
+    ])
+      assert.ok(Number.isNaN(parseInstant(bad, 'UTC')), bad);
+    assert.equal(parseInstant('2024-05-14T15:35:00+05:30', 'UTC'), Date.UTC(2024, 4, 14, 10, 5));
+  });
+
   it('round-trips every format it writes, across a change of offset', () => {
     for (const zone of ['UTC', 'Europe/Paris', 'America/Los_Angeles', 'Australia/Lord_Howe']) {
       for (let t = Date.UTC(2024, 2, 30, 20); t < Date.UTC(2024, 2, 31, 6); t += 15 * 60_000) {

@@ -9,6 +9,7 @@ import {
   QueryReply,
   RowSummary,
   START_QUERY,
+  TimeRange,
 } from '../../../src/protocol';
 import { ControllerChannel, TimelineController, Views } from '../../../src/webview/controller';
 import { Probe } from '../../../src/webview/probe';
@@ -102,6 +103,7 @@ function fakeViews() {
     detailOpen: [] as boolean[],
     filterValue: '',
     zones: [] as string[],
+    ranges: [] as (TimeRange | null)[],
   };
   let rows: RowSummary[] = [];
   const views: Views = {
@@ -145,7 +147,7 @@ function fakeViews() {
       focus: () => {},
     },
     toolbar: {
-      syncRange: () => {},
+      syncRange: (_preset, r) => shown.ranges.push(r),
       syncColumns: () => {},
       setZone: (z) => shown.zones.push(z),
       showCount: () => {},
@@ -193,6 +195,15 @@ async function greeted(first = hello(result(1, [row(1, 'GetObject')]))) {
 }
 
 describe('timeline: the webview controller', () => {
+  it('writes a typed range back into the inputs, with the offset each end was read at', async () => {
+    const t = await greeted();
+    const from = Date.UTC(2024, 10, 3, 5, 30);
+    t.controller.onRange({ from, to: from + 3600_000 });
+    // The inputs now show each end with its offset: a wall-clock time the zone repeats or skips
+    // is not left as typed, so the reader sees which instant was taken.
+    assert.deepEqual(t.shown.ranges.at(-1), { from, to: from + 3600_000 + 1000 });
+  });
+
   it('keeps a filter typed while the pushed hello arrives (the hello does not overwrite it)', async () => {
     const t = setup();
     const started = t.controller.start();
