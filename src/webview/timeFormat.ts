@@ -2,7 +2,13 @@
 // handed over by the host), formatted by the one core time module (src/core/time/zone.ts) with
 // the offset or Z. CloudTrail eventTime has second precision; the table shows seconds, axis
 // labels only what their step needs.
-import { formatInstant, parseInstant, zonedParts, zoneOffsetMs } from '../core/time/zone';
+import {
+  formatInstant,
+  parseInstant,
+  wallInstant,
+  zonedParts,
+  zoneOffsetMs,
+} from '../core/time/zone';
 import type { TimeRange } from '../protocol';
 import { NO_EVENT_TIME } from '../core/index/columns';
 
@@ -77,12 +83,20 @@ export function timeTicks(
 ): { at: number; label: string }[] {
   const span = Math.max(1, to - from);
   const step = STEPS.find((s) => span / s <= maxTicks) ?? STEPS[STEPS.length - 1];
-  // Align to the zone: its midnight differs from UTC midnight by the zone's offset.
-  const offset = zoneOffsetMs(from, zone);
-  const start = Math.ceil((from + offset) / step) * step - offset;
+  // Round times of the zone's wall clock, each turned into its instant with the offset of its own
+  // day: past a change of offset a midnight is still a midnight (not 23:00 named as the day before).
   const ticks: { at: number; label: string }[] = [];
-  for (let t = start; t < to && ticks.length <= maxTicks * 2; t += step)
+  for (
+    let wall = Math.ceil((from + zoneOffsetMs(from, zone)) / step) * step;
+    ticks.length <= maxTicks * 2;
+    wall += step
+  ) {
+    const t = wallInstant(wall, zone);
+    if (t >= to) break;
+    // A reading the zone skips or repeats can land before the range or on the last tick.
+    if (t < from || (ticks.length > 0 && t <= ticks[ticks.length - 1].at)) continue;
     ticks.push({ at: t, label: tickLabel(t, step, zone) });
+  }
   return ticks;
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { NO_EVENT_TIME } from '../../../src/core/index/columns';
+import { zonedParts } from '../../../src/core/time/zone';
 import {
   formatDuration,
   formatTime,
@@ -69,6 +70,27 @@ describe('timeline: time formatting', () => {
       ticks.length > 0 && ticks.every((k) => (k.at + 5.5 * 3600_000) % 86400_000 === 0),
       JSON.stringify(ticks),
     );
+  });
+
+  it("keeps day ticks on the zone's midnights across a change of offset", () => {
+    for (const [zone, from, to] of [
+      ['Europe/Paris', Date.UTC(2024, 9, 24), Date.UTC(2024, 10, 2)],
+      ['Europe/Paris', Date.UTC(2024, 2, 27), Date.UTC(2024, 3, 5)],
+      ['America/New_York', Date.UTC(2024, 10, 1), Date.UTC(2024, 10, 9)],
+    ] as const) {
+      const ticks = timeTicks(from, to, 10, zone);
+      assert.ok(ticks.length >= 7, JSON.stringify(ticks));
+      for (const k of ticks) {
+        const p = zonedParts(k.at, zone);
+        assert.deepEqual(
+          [p.hour, p.minute],
+          [0, 0],
+          `${zone} ${k.label} at ${new Date(k.at).toISOString()}`,
+        );
+        assert.equal(k.label, formatTime(k.at, zone).slice(0, 10));
+      }
+      assert.equal(new Set(ticks.map((k) => k.label)).size, ticks.length, 'no day named twice');
+    }
   });
 
   it('puts ticks on round times within the range', () => {
