@@ -2,7 +2,7 @@
 // unique-ID prefixes, access key ids, error codes, ARNs) into plain words. Pure: used by hovers,
 // lenses and the timeline detail pane alike.
 import { lookupTable } from '../lookupTable';
-import { utcMs } from '../time';
+import { instantOf } from '../query/time';
 import { formatInstant, UTC } from '../time/zone';
 
 /** A timestamp, in UTC and in the time zone asked for (core/time/zone.ts formats both). */
@@ -17,22 +17,16 @@ export interface DecodedTime {
 
 // CloudTrail writes eventTime as "2023-08-26T20:35:12Z"; sessionContext.attributes.creationDate
 // appears both in that form and in the compact basic form "20131102T010628Z".
-const COMPACT_TIME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/;
+const COMPACT_TIME = /^\d{8}T\d{6}(?:\.\d+)?Z$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 /** Decodes an ISO-8601 timestamp (extended or basic form); undefined when it is not one. */
 export function decodeTime(value: string, timeZone: string = UTC): DecodedTime | undefined {
-  let epochMs: number;
-  const compact = COMPACT_TIME.exec(value);
-  if (compact) {
-    const [, y, mo, d, h, mi, s] = compact;
-    epochMs = utcMs(+y, +mo - 1, +d, +h, +mi, +s);
-  } else if (ISO_TIME.test(value)) {
-    epochMs = Date.parse(value);
-  } else {
-    return undefined;
-  }
-  if (!Number.isFinite(epochMs)) return undefined;
+  if (!COMPACT_TIME.test(value) && !ISO_TIME.test(value)) return undefined;
+  // Read as the index and the query language read times (query/time instantOf): a day its month
+  // lacks is no time, where Date.parse and Date.UTC would roll 2024-02-30 over into March.
+  const epochMs = instantOf(value);
+  if (epochMs === undefined) return undefined;
   return { epochMs, utc: formatInstant(epochMs, UTC), zoned: formatInstant(epochMs, timeZone) };
 }
 

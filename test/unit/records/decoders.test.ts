@@ -21,6 +21,13 @@ describe('value decoders', () => {
     assert.equal(decodeTime('2024-13-45T99:00:00Z'), undefined);
     assert.equal(decodeTime('AKIAIOSFODNN7EXAMPLE'), undefined);
     assert.equal(decodeTime('2023'), undefined);
+    // A day its month does not have is not a time (never the next month's day, as Date.parse reads it).
+    assert.equal(decodeTime('2024-02-30T00:00:00Z'), undefined);
+    assert.equal(decodeTime('2023-02-29T10:00:00Z'), undefined);
+    assert.equal(decodeTime('20230229T100000Z'), undefined);
+    assert.equal(decodeTime('2024-05-14T10:60:00Z'), undefined);
+    assert.equal(decodeTime('2024-02-29T12:00:00+02:00')?.utc, '2024-02-29 10:00:00Z');
+    assert.equal(decodeTime('0099-05-14T10:00:00Z')?.utc, '0099-05-14 10:00:00Z');
   });
 
   it('access key ids: AKIA long-term, ASIA temporary', () => {
