@@ -34,14 +34,16 @@ export function parseIsoTime(text: string): TimeSpan | undefined {
   const ms = frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, '0'));
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const start = utcMs(year, month - 1, day, hour, minute, second, ms) - zoneOffsetMs(zone);
+  const offset = zoneOffsetMs(zone);
+  if (Number.isNaN(offset)) return undefined;
+  const start = utcMs(year, month - 1, day, hour, minute, second, ms) - offset;
   let end: number;
   if (frac !== undefined) end = start;
   else if (s !== undefined) end = start + 1000;
   else if (mi !== undefined) end = start + 60_000;
   else if (h !== undefined) end = start + 3_600_000;
   else if (d !== undefined) end = start + 86_400_000;
-  else if (mo !== undefined) end = utcMs(year, month, 1) - zoneOffsetMs(zone);
+  else if (mo !== undefined) end = utcMs(year, month, 1) - offset;
   else end = utcMs(year + 1, 0, 1);
   return { start, end, exact: frac !== undefined };
 }
@@ -117,11 +119,13 @@ function daysInMonth(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
+/** The offset written as `Z`, `+02`, `+02:00` or `-0530`, in ms; NaN when out of range (`+02:99`). */
 function zoneOffsetMs(zone: string | undefined): number {
   if (zone === undefined || zone.toUpperCase() === 'Z') return 0;
   const sign = zone[0] === '-' ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));
   const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+  if (hours > 23 || minutes > 59) return NaN;
   return sign * (hours * 60 + minutes) * 60_000;
 }

@@ -77,6 +77,10 @@ describe('query times', () => {
       '20240514',
       '2024-5-14',
       '2024-05-14Z',
+      // An offset's minutes past 59 or hours past 23 are not an offset (not 06:21Z for +02:99).
+      '2024-05-14T10:00:00+02:99',
+      '2024-05-14T10:00:00+99:00',
+      '2024-05-14T10:00-0075',
     ]) {
       assert.equal(parseIsoTime(bad), undefined, bad);
     }
