@@ -586,12 +586,15 @@ function timesketchLine(
   const out: Record<string, unknown> = record
     ? flatFields(raw, MAX_FLATTEN_DEPTH)
     : Object.create(null);
-  const time = Number.isFinite(s.time) ? s.time : 0;
+  // Timesketch needs a time for every event: one without a readable eventTime is placed at the
+  // epoch, and its description and message say so (never passed off as an event from 1970).
+  const timed = Number.isFinite(s.time);
+  const time = timed ? s.time : 0;
   const tool: Record<string, unknown> = {
-    message: `${who}${behind ? ` · ${behind.summary}` : ''}: ${what}`,
+    message: `${timed ? '' : '(no readable eventTime) '}${who}${behind ? ` · ${behind.summary}` : ''}: ${what}`,
     datetime: new Date(time).toISOString(),
     timestamp: time * 1000,
-    timestamp_desc: 'CloudTrail eventTime',
+    timestamp_desc: timed ? 'CloudTrail eventTime' : 'no readable eventTime (placed at the epoch)',
     data_type: 'aws:cloudtrail:event',
     source_file: index.files[s.fileId].location,
     origin: origin.arn,

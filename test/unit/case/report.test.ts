@@ -537,6 +537,19 @@ describe('evidence report', function () {
     }
   }
 
+  it('Timesketch: an event without a readable eventTime says so where it is placed (at the epoch), never passes as one from 1970', async () => {
+    const line = await timesketchLine(
+      '{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/alice","userName":"alice"},' +
+        '"eventTime":"yesterday","eventSource":"ec2.amazonaws.com","eventName":"RunInstances",' +
+        '"eventID":"11111111-1111-4111-8111-111111111111"}]}',
+    );
+    assert.equal(line.datetime, '1970-01-01T00:00:00.000Z');
+    assert.equal(line.timestamp, 0);
+    assert.match(String(line.timestamp_desc), /no readable eventTime/);
+    assert.match(String(line.message), /^\(no readable eventTime\) /);
+    assert.equal(line.eventTime, 'yesterday', "the record's own text is there");
+  });
+
   it("Timesketch: a record field named as one of the tool's (message, origin, tag), or beneath one, keeps its value as record_<name>", async () => {
     const line = await timesketchLine(
       '{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/alice","userName":"alice"},' +
