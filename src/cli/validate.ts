@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import {
   chainLabel,
   exitCodeOf,
+  ignoredOffset,
   loadPublicKeyFiles,
   loadSignaturesFile,
   parseTime,
@@ -19,6 +20,7 @@ import {
   SignaturesFile,
 } from '../core/digest';
 import { lineText } from '../core/output/visibleText';
+import { formatSeconds } from '../core/time';
 import { FolderSource } from '../core/sources/folder';
 import { isS3Uri, openS3Uri, S3Access, S3Source } from '../core/sources/s3';
 import { SourceError } from '../core/sources/source';
@@ -46,8 +48,9 @@ Options:
   --trail-arn ARN      only this trail
   --region R           only this source region (default: every region found)
   --account-id ID      only this account (e.g. a member account of an organization trail)
-  --start-time T       start of the window (ISO 8601, UTC; default: everything in scope, from an hour
-                       before the oldest digest or the oldest log, whichever is older)
+  --start-time T       start of the window (ISO 8601, UTC: an offset is not applied, as the AWS CLI;
+                       default: everything in scope, from an hour before the oldest digest or the
+                       oldest log, whichever is older)
   --end-time T         end of the window (default: now). For a copy of a bucket, give the time of the
                        copy: logs after the newest digest count as NOT VALIDATED once the next digest
                        was due (its end + 1 h + 15 min delivery slack, + 5 min clock slack for "now")
@@ -136,6 +139,13 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     const t = parseTime(v);
     if (t === undefined)
       throw new UsageError(`--${name} "${v}" is not a date/time (use e.g. 2024-05-14T10:00:00Z)`);
+    // The window is the AWS CLI's (spec §5.1), which drops an offset: said, since it moves the
+    // window by that much from what was typed.
+    const offset = ignoredOffset(v);
+    if (offset)
+      io.err(
+        `note: --${name} ${lineText(v)}: the offset ${offset} is not applied: read as ${formatSeconds(t)} (UTC), as the AWS CLI reads it\n`,
+      );
     return t;
   };
   const concurrency = o.concurrency === undefined ? undefined : Number(o.concurrency);

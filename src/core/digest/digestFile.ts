@@ -87,6 +87,7 @@ export function parseTime(s: string): number | undefined {
     );
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = ''] = m;
+  if (+h > 23 || +mi > 59 || +sec > 59) return undefined;
   const ms = utcMs(
     +y,
     +mo - 1,
@@ -100,6 +101,15 @@ export function parseTime(s: string): number | undefined {
   if (Number.isNaN(ms) || back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d)
     return undefined;
   return ms;
+}
+
+/**
+ * The UTC offset written after the time in `s` that parseTime ignores (`+02:00`), or undefined when
+ * there is none or it is zero: what validate tells the user it did not apply.
+ */
+export function ignoredOffset(s: string): string | undefined {
+  const m = /[T ][\d:.]+\s*([+-]\d{2}(?::?\d{2})?)$/i.exec(s.trim());
+  return m && /[1-9]/.test(m[1]) ? m[1] : undefined;
 }
 
 /** `YYYYMMDDTHHMMSSZ`, the CLI's format for comparing digest names (spec §5.2). */

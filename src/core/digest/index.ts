@@ -44,7 +44,7 @@ export {
   UNVOUCHED_NOTICES,
   NOTICE_FILES_NAMED,
 } from './report';
-export { parseTime } from './digestFile';
+export { ignoredOffset, parseTime } from './digestFile';
 
 /**
  * The text of a keys or signatures file the user names: a regular file only (a FIFO would block

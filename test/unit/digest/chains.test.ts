@@ -550,6 +550,18 @@ describe('digest validation: layouts, keys, signatures and findings', function (
       (await cli([ws.root, '--public-keys', ws.keys(), '--start-time', 'yesterday'])).err,
       /--start-time "yesterday" is not a date/,
     );
+    // An offset is not applied (as the AWS CLI reads it), and the user is told so.
+    const shifted = await cli([
+      ws.root,
+      '--public-keys',
+      ws.keys(),
+      '--start-time',
+      '2024-05-14T11:00:00+02:00',
+    ]);
+    assert.match(
+      shifted.err,
+      /note: --start-time 2024-05-14T11:00:00\+02:00: the offset \+02:00 is not applied: read as 2024-05-14T11:00:00Z/,
+    );
     assert.match(
       (
         await cli([

@@ -8,7 +8,7 @@ import {
   GzipTooLargeError,
 } from '../../../src/core/digest/gzipMember';
 import { zeroBomb } from './helpers';
-import { signedString, parseTime } from '../../../src/core/digest/digestFile';
+import { ignoredOffset, signedString, parseTime } from '../../../src/core/digest/digestFile';
 import { parsePublicKeyFile, PublicKeyRing } from '../../../src/core/digest/publicKeys';
 import { publicKeysJson, signingKey } from '../../../src/core/synthetic/digests';
 import { readFileSync } from 'node:fs';
@@ -120,6 +120,20 @@ describe('digest primitives', function () {
     assert.equal(parseTime('2024-05-14T11:17:42+02:00'), Date.UTC(2024, 4, 14, 11, 17, 42));
     assert.equal(parseTime('2024-02-30T00:00:00Z'), undefined);
     assert.equal(parseTime('yesterday'), undefined);
+    // A minute or second past 59, an hour past 23, is refused (dateutil does), not rolled over.
+    assert.equal(parseTime('2024-05-14T10:60:00Z'), undefined);
+    assert.equal(parseTime('2024-05-14T10:59:60Z'), undefined);
+    assert.equal(parseTime('2024-05-14T24:00:00Z'), undefined);
+    // The offset the CLI ignores is named, so that validate can say so.
+    assert.equal(ignoredOffset('2024-05-14T11:17:42+02:00'), '+02:00');
+    assert.equal(ignoredOffset('2024-05-14T11:17-0530'), '-0530');
+    for (const none of [
+      '2024-05-14T11:17:42Z',
+      '2024-05-14',
+      '2024-05-14T11:17:42+00:00',
+      '20240514T111742Z',
+    ])
+      assert.equal(ignoredOffset(none), undefined, none);
     // Years 0000-0099 as written (Date.UTC reads them as 1900-1999).
     assert.equal(
       new Date(parseTime('0050-05-14T11:17:42Z')!).toISOString(),
