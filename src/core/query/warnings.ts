@@ -4,7 +4,8 @@
 // - a field no CloudTrail record has (a typo: `usr:bob`), with the nearest known fields;
 // - a lower-case `or`, `and` or `not` between terms, which is searched as a word;
 // - Lucene's range `field:[a TO b]`, read as `field` equal to "[a" and the words TO and "b]";
-// - a space before the colon, `eventName : ConsoleLogin`, read as three free-text words.
+// - a space before the colon, `eventName : ConsoleLogin`, read as three free-text words;
+// - in a view showing times in another zone, a time typed without one (read as UTC).
 
 import { QueryNode, TermNode, TextNode } from './ast';
 import { FIELD_ALIASES, KNOWN_FIELDS, canonicalPath } from './fields';
@@ -29,7 +30,12 @@ const LOWER_KEYWORDS = new Set(['or', 'and', 'not']);
  * Terms on fields no CloudTrail record has: likely typos (`usr:bob`, `userIdentity.usrName`); and,
  * given the query's text, the lower-case keywords searched as words.
  */
-export function queryWarnings(node: QueryNode, source?: string): QueryWarning[] {
+export function queryWarnings(
+  node: QueryNode,
+  source?: string,
+  /** The zone the view shows times in (an IANA name): a time typed without one is UTC. */
+  displayZone?: string,
+): QueryWarning[] {
   const warnings: QueryWarning[] = [];
   const seen = new Set<string>();
   const visit = (n: QueryNode): void => {
@@ -49,6 +55,8 @@ export function queryWarnings(node: QueryNode, source?: string): QueryWarning[] 
         if (message) warnings.push({ start: n.start, end: n.end, message });
         const range = source === undefined ? undefined : luceneRangeWarning(n, source);
         if (range) warnings.push(range);
+        const zone = source === undefined ? undefined : zonelessTimeWarning(n, source, displayZone);
+        if (zone) warnings.push(zone);
         return;
       }
       case 'text': {
@@ -108,6 +116,33 @@ function luceneRangeWarning(n: TermNode, source: string): QueryWarning | undefin
     start: n.start,
     end: LUCENE_RANGE.lastIndex,
     message: `the range syntax [a TO b] is not supported: this is read as ${field} ${n.match.op === 'eq' ? 'equal to' : 'matching'} "${value}" and the free-text words ${words.join(', ')}; write ${instead}`,
+  };
+}
+
+// A time comparison's value as the parser gives it (a UTC instant), and a zone where one was typed.
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
+// Z, or an offset after a time (a date's own "-14" is no offset).
+const TYPED_ZONE =
+  /(?:z|(?:\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?|T\d{2,6}(?:\.\d+)?)\s*[+-]\d{2}(?::?\d{2})?)"?$/i;
+
+/**
+ * `time>=2024-05-14T10:00` is UTC, while the view's range boxes and table show another zone:
+ * said, when the view's zone is not UTC, for a time typed without Z or an offset.
+ */
+function zonelessTimeWarning(
+  n: TermNode,
+  source: string,
+  displayZone: string | undefined,
+): QueryWarning | undefined {
+  if (!displayZone || displayZone === 'UTC') return undefined;
+  if (n.match.op === 'eq' || n.match.op === 'wildcard' || n.match.op === 'exists') return undefined;
+  if (n.match.op === 'cidr' || !INSTANT.test(n.match.value)) return undefined;
+  const typed = source.slice(n.start, n.end).trim();
+  if (TYPED_ZONE.test(typed)) return undefined;
+  return {
+    start: n.start,
+    end: n.end,
+    message: `a time without a zone is read as UTC (${n.match.value}), not in ${displayZone} as the table shows times: add Z or an offset (+02:00) to say which`,
   };
 }
 

@@ -374,15 +374,15 @@ export class TimelineSession {
       pageStart: start,
       rows: this.data.rows(result, start, pageCount),
       error: null,
-      warnings: filterWarnings(filter),
+      warnings: filterWarnings(filter, this.timeZone),
       notes: result.notes ?? [],
     };
   }
 }
 
 /** What the view shows under the filter box for a filter that parses (query/warnings.ts). */
-function filterWarnings(filter: string): QueryError[] {
-  return queryWarnings(parseQuery(filter), filter).map((w) => ({
+function filterWarnings(filter: string, timeZone: string): QueryError[] {
+  return queryWarnings(parseQuery(filter), filter, timeZone).map((w) => ({
     message: w.message,
     offset: w.start,
     length: w.end - w.start,

@@ -64,6 +64,27 @@ describe('query warnings', () => {
     assert.deepEqual(queryWarnings(parseQuery('a OR b'), 'a OR b'), []);
   });
 
+  it('warns, in a view showing another zone, that a time typed without one is UTC', () => {
+    const shown = (q: string, zone?: string) =>
+      queryWarnings(parseQuery(q), q, zone).map((w) => [q.slice(w.start, w.end), w.message]);
+    const q = 'time>=2024-05-14T10:00 time<2024-05-14T12:00Z eventTime<"2024-05-15T01:00+02:00"';
+    assert.deepEqual(shown(q, 'America/New_York'), [
+      [
+        'time>=2024-05-14T10:00',
+        'a time without a zone is read as UTC (2024-05-14T10:00:00Z), not in America/New_York as the table shows times: add Z or an offset (+02:00) to say which',
+      ],
+    ]);
+    assert.deepEqual(shown('time>=2024-05-14', 'Europe/Paris').length, 1);
+    assert.deepEqual(
+      shown('time>=2024-05-14T10:00+0200 time<2024-05-14T10:00:00.123-05:00', 'Europe/Paris'),
+      [],
+    );
+    // UTC views, the CLI, numbers and equality terms: nothing to say.
+    assert.deepEqual(shown(q, 'UTC'), []);
+    assert.deepEqual(shown(q), []);
+    assert.deepEqual(shown('requestParameters.durationSeconds>=3600', 'Europe/Paris'), []);
+  });
+
   it('warns that a Lucene range [a TO b] is an exact value and words, and gives the comparisons', () => {
     const shown = (q: string) =>
       queryWarnings(parseQuery(q), q).map((w) => [q.slice(w.start, w.end), w.message]);
