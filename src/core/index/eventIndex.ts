@@ -558,20 +558,29 @@ export class EventIndex {
     return row < c.ids.length ? c.origins[c.ids[row]] : undefined;
   }
 
-  /** The row of an event by its eventID (the first shown copy), or -1. */
-  rowOfEventId(eventID: string): number {
+  /**
+   * The origin of the event with this eventID, for a view that knows the event only by it (the
+   * code lens over a log open in the editor); undefined when no shown row has it. A forged record
+   * may reuse a real eventID (both are shown, duplicates.ts): when the shown rows with it have
+   * different origins, there is no one answer, and undefined is returned rather than the first's.
+   */
+  originOfEventId(eventID: string): Origin | undefined {
     const c = col(this.store, 'eventID');
     const id = c.dict.find(eventID);
     const packed = new Uint8Array(16);
     const isPacked = id < 0 && packUuid(eventID, 0, eventID.length, packed, 0);
-    if (id <= 0 && !isPacked) return -1;
+    if (id <= 0 && !isPacked) return undefined;
     const bytes = this.store.eventIds;
+    const origins = this.origins();
+    let found = -1;
     for (let r = 0; r < this.size; r++) {
       if (id > 0 ? c.ids[r] !== id : c.ids[r] !== PACKED_UUID || !sameBytes(bytes, r * 16, packed))
         continue;
-      if (!this.duplicates.isHidden(r)) return r;
+      if (this.duplicates.isHidden(r)) continue;
+      if (found >= 0 && origins.ids[r] !== found) return undefined;
+      found = origins.ids[r];
     }
-    return -1;
+    return found < 0 ? undefined : origins.origins[found];
   }
 
   /**

@@ -201,10 +201,12 @@ export class TimelinePanel implements vscode.Disposable {
     return this.firstScreen;
   }
 
-  /** Who is behind an event of this panel's index (by eventID), or undefined when it is not loaded here. */
+  /**
+   * Who is behind an event of this panel's index (by eventID), or undefined when it is not loaded
+   * here or records sharing the eventID have different origins (EventIndex.originOfEventId).
+   */
   originOfEvent(eventID: string): Origin | undefined {
-    const row = this.data.index.rowOfEventId(eventID);
-    return row < 0 ? undefined : this.data.index.originOf(row);
+    return this.data.index.originOfEventId(eventID);
   }
 
   /** Events with detection hits in a file of this panel's index, by highest level (once the rules have run over it); undefined for another index's file. */

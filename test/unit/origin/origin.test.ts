@@ -840,6 +840,49 @@ describe('origin: issuing events a planted record may add', () => {
     assert.equal(long.hops[0].eventID, `issue-${keys[6]}`);
     assert.equal(long.hops[63].eventID, `issue-${KEY}`);
   });
+
+  it('a code lens asking by eventID gets no origin when records sharing it have different ones', () => {
+    // A planted file, loaded first, gives its own use of mallory's session the eventID of the
+    // real use: both are shown (they differ), and the lens over the real record asks by eventID.
+    const mallorySession = `arn:aws:sts::${ACCOUNT}:assumed-role/Admin/m`;
+    const plantedIssue = {
+      ...assumeRole('planted', mallory, mallorySession),
+      responseElements: {
+        credentials: { accessKeyId: 'ASIAMALLORY' },
+        assumedRoleUser: { arn: mallorySession },
+      },
+    };
+    const plantedUse = {
+      ...use,
+      userIdentity: {
+        ...(use.userIdentity as object),
+        arn: mallorySession,
+        accessKeyId: 'ASIAMALLORY',
+      },
+    };
+    const index = new EventIndex({ runner: new InlineRunner() });
+    for (const [name, records] of [
+      ['planted.json', [plantedIssue, plantedUse]],
+      ['real.json', [real, use]],
+      ['copy.json', [use]], // the same record again: one answer still
+    ] as const) {
+      const file = index.addFile(new FolderSource('/nonexistent'), name, 1, 'loose');
+      index.appendBatch(
+        file.id,
+        buildBatch(
+          records as unknown as Record<string, unknown>[],
+          records.map((_, i) => i),
+          'lines',
+        ),
+        '0'.repeat(64),
+      );
+    }
+    assert.equal(describeOrigin(index.originOf(1)), 'for mallory (via 1 role hop)');
+    assert.equal(describeOrigin(index.originOf(3)), 'for alice (via 1 role hop)');
+    assert.equal(index.originOfEventId('use'), undefined);
+    assert.equal(describeOrigin(index.originOfEventId('real')!), 'for alice');
+    assert.equal(index.originOfEventId('absent'), undefined);
+  });
 });
 
 describe('origin: chains a planted file makes deep, looped, or used by many callers', function () {
