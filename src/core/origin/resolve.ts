@@ -37,7 +37,7 @@ import { identityNames, isAnonymousIdentity } from '../records/identity';
  * (core/ingest/indexSnapshot.ts) holds the origins it resolved, and one resolved by another
  * version is not used.
  */
-export const ORIGIN_RESOLUTION_VERSION = 8;
+export const ORIGIN_RESOLUTION_VERSION = 9;
 
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
@@ -249,18 +249,28 @@ class Resolver {
    * account, role and session name; ARNs compared without case), and the claims left must agree on
    * the caller. The same issuance may be logged more than once: the same event twice, or in the
    * caller's account and in the role's, where the caller is only named by its account and
-   * principal ID (an AWSAccount caller); such a copy agrees with the caller's own.
+   * principal ID (an AWSAccount caller); such a copy agrees with the caller's own. A federated
+   * session names the principal that called GetFederationToken (federationIssuer): a claim made
+   * by another did not issue its key.
    */
   private issuerOf(key: string, actingRow: number): number | string {
     const session = this.v(actingRow, 'userIdentity.arn').toLowerCase();
+    const issuer = this.federationIssuer(actingRow);
+    const toSession = (r: number) => {
+      const to = this.issuedTo(r);
+      return !to || !session || to.toLowerCase() === session;
+    };
+    const byIssuer = (r: number) =>
+      !issuer || this.v(r, 'userIdentity.arn').toLowerCase() === issuer.toLowerCase();
+    const notByIssuer = (rows: readonly number[]) =>
+      `claimed only by ${eventIds(this.src, rows)}, called by another principal than the session's issuer (${issuer})`;
     const claims = this.issuedBy.get(key)!;
     if (claims.length === 1) {
       // One claim (most keys): it agrees with itself, and counts if it names this session or none.
       this.claimsRead++;
-      const to = this.issuedTo(claims[0]);
-      return !to || !session || to.toLowerCase() === session
-        ? this.late(key, claims) || claims[0]
-        : `claimed only by ${eventIds(this.src, claims)}, issued to another session (${to})`;
+      if (!toSession(claims[0]))
+        return `claimed only by ${eventIds(this.src, claims)}, issued to another session (${this.issuedTo(claims[0])})`;
+      return byIssuer(claims[0]) ? this.late(key, claims) || claims[0] : notByIssuer(claims);
     }
     let named = this.namedSessions.get(key);
     if (!named) {
@@ -271,26 +281,29 @@ class Resolver {
     }
     // A session that no claim names is given the claims that name none: one answer for every such
     // session (a planted file may give thousands of sessions the key of a much-claimed issuance).
-    const memo = !session || named.has(session) ? `${key}\u0000${session}` : undefined;
+    const memo =
+      !session || named.has(session) || issuer
+        ? `${key}\u0000${session}\u0000${issuer}`
+        : undefined;
     let found = memo === undefined ? this.issuerForAny.get(key) : this.issuer.get(memo);
     if (found !== undefined) return found;
     this.claimsRead += claims.length;
     if (claims.length > MAX_CLAIMS) {
       found = `claimed by ${claims.length} events (${eventIds(this.src, claims)}): none is followed`;
     } else {
-      const fit = claims.filter((r) => {
-        const to = this.issuedTo(r);
-        return !to || !session || to.toLowerCase() === session;
-      });
+      const issuedHere = claims.filter(toSession);
+      const fit = issuedHere.filter(byIssuer);
       const callers = this.withoutAccountCopies(fit);
       const sig = callers.length ? this.signature(callers[0]) : '';
       found =
-        fit.length === 0
+        issuedHere.length === 0
           ? `claimed only by ${eventIds(this.src, claims)}, issued to another session (${this.issuedTo(claims[0])})`
-          : this.late(key, fit) ||
-            (callers.every((r) => this.signature(r) === sig)
-              ? callers[0]
-              : `claimed by events naming different callers (${eventIds(this.src, callers)}): none is followed`);
+          : fit.length === 0
+            ? notByIssuer(issuedHere)
+            : this.late(key, fit) ||
+              (callers.every((r) => this.signature(r) === sig)
+                ? callers[0]
+                : `claimed by events naming different callers (${eventIds(this.src, callers)}): none is followed`);
     }
     if (memo === undefined) this.issuerForAny.set(key, found);
     else this.issuer.set(memo, found);
@@ -331,6 +344,16 @@ class Resolver {
       }
     }
     return first;
+  }
+
+  /**
+   * The IAM user or root that called GetFederationToken for the federated session at `row`, as
+   * its events name it (sessionContext.sessionIssuer), '' when the row is no such session.
+   */
+  private federationIssuer(row: number): string {
+    if (this.v(row, 'userIdentity.type') !== 'FederatedUser') return '';
+    const issuer = this.v(row, 'userIdentity.sessionContext.sessionIssuer.arn');
+    return /:(user\/|root$)/.test(issuer) ? issuer : '';
   }
 
   /** The session an issuing event says it issued its key to, '' when it does not say. */
@@ -671,8 +694,8 @@ class Resolver {
         if (type === 'FederatedUser') {
           // GetFederationToken is called with an IAM user's (or root's) long-term key: the
           // session issuer names that principal, even when the call is not loaded.
-          const issuer = this.v(row, 'userIdentity.sessionContext.sessionIssuer.arn');
-          if (issuer && /:(user\/|root$)/.test(issuer)) {
+          const issuer = this.federationIssuer(row);
+          if (issuer) {
             const isRoot = issuer.endsWith(':root');
             return {
               arn: issuer,

@@ -653,6 +653,58 @@ describe('origin: issuing events a planted record may add', () => {
     assert.equal(documentMaySayMore(undefined), true);
   });
 
+  it('a federated session’s key was issued by the principal its every event names as session issuer', () => {
+    // GetFederationToken is called with an IAM user's (or root's) long-term key, and every event
+    // of the federated session names that principal (sessionContext.sessionIssuer).
+    const fed = `arn:aws:sts::${ACCOUNT}:federated-user/ops`;
+    const getFederationToken = (eventID: string, caller: Record<string, unknown>) => ({
+      ...assumeRole(eventID, caller),
+      eventName: 'GetFederationToken',
+      responseElements: {
+        credentials: { accessKeyId: KEY },
+        federatedUser: { arn: fed, federatedUserId: `${ACCOUNT}:ops` },
+      },
+    });
+    const fedUse = {
+      ...use,
+      userIdentity: {
+        type: 'FederatedUser',
+        arn: fed,
+        accountId: ACCOUNT,
+        principalId: `${ACCOUNT}:ops`,
+        accessKeyId: KEY,
+        sessionContext: {
+          sessionIssuer: { type: 'IAMUser', arn: alice.arn, userName: 'alice' },
+        },
+      },
+    };
+    const originOf = (records: Record<string, unknown>[]) => {
+      const all = [...records, fedUse];
+      const c = resolveOrigins(recordOriginSource(all));
+      return c.origins[c.ids[all.length - 1]];
+    };
+    assert.equal(describeOrigin(originOf([])), 'for alice');
+    assert.equal(
+      describeOrigin(originOf([getFederationToken('real', alice)])),
+      'for alice (via 1 hop)',
+    );
+    // A planted GetFederationToken by mallory, alone, contradicts what the session's events say.
+    const o = originOf([getFederationToken('planted', mallory)]);
+    assert.equal(o.complete, false, describeOrigin(o));
+    assert.equal(o.hops.length, 0);
+    assert.equal(o.missing?.accessKeyId, KEY);
+    assert.match(o.missing!.reason, /planted/);
+    assert.match(o.missing!.reason, /user\/alice/);
+    assert.ok(!originMatchValues(o).includes('mallory'));
+    // Beside the real one it is no rival.
+    assert.equal(
+      describeOrigin(
+        originOf([getFederationToken('planted', mallory), getFederationToken('real', alice)]),
+      ),
+      'for alice (via 1 hop)',
+    );
+  });
+
   describe('a key is used after it is issued', () => {
     const dated = (r: Record<string, unknown>, eventTime: unknown) => ({ ...r, eventTime });
     /** Another event signed with the session's key, at `eventTime`. */
