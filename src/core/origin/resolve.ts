@@ -37,7 +37,7 @@ import { identityNames, isAnonymousIdentity } from '../records/identity';
  * (core/ingest/indexSnapshot.ts) holds the origins it resolved, and one resolved by another
  * version is not used.
  */
-export const ORIGIN_RESOLUTION_VERSION = 9;
+export const ORIGIN_RESOLUTION_VERSION = 10;
 
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
@@ -750,6 +750,7 @@ class Resolver {
           name: user || 'an Identity Center user',
           hops: [],
           complete: Boolean(user),
+          ...(user ? {} : { missing: { reason: 'the event names no user' } }),
         };
       }
       case 'AWSService': {
@@ -888,6 +889,9 @@ export function describeOrigin(o: Origin): string {
   if (o.complete) return `for ${o.name}${via}${source}`;
   if (o.missing?.accessKeyId)
     return `chain stops at ${o.name}${via}: key ${o.missing.accessKeyId} ${o.missing.reason}${source}`;
+  // Where it stops is worth saying even without a key (another account, a caller not followed).
+  if (o.name)
+    return `chain stops at ${o.name}${via}: ${o.missing?.reason ?? 'incomplete'}${source}`;
   return `origin unknown (${o.missing?.reason ?? 'incomplete'})${source}`;
 }
 

@@ -322,7 +322,37 @@ describe('origin: callers from another account and anonymous callers', () => {
   it('a call from another account stops there, naming the account', () => {
     assert.equal(otherAccount.complete, false);
     assert.equal(otherAccount.name, 'account 111122223333');
-    assert.match(describeOrigin(otherAccount), /another account/);
+    assert.equal(
+      describeOrigin(otherAccount),
+      'chain stops at account 111122223333: called from another account, which does not name its principal',
+    );
+  });
+
+  it('a chain that ends in another account says which, and the hops it followed', () => {
+    const session = 'arn:aws:sts::653711331788:assumed-role/Audit/s';
+    const records = [
+      // The AssumeRole as the role's account logs a call from another account.
+      {
+        ...s3({ type: 'AWSAccount', principalId: 'AIDAEXAMPLE', accountId: '111122223333' }),
+        eventSource: 'sts.amazonaws.com',
+        eventName: 'AssumeRole',
+        responseElements: {
+          credentials: { accessKeyId: 'ASIAAUDIT' },
+          assumedRoleUser: { arn: session },
+        },
+      },
+      s3({
+        type: 'AssumedRole',
+        arn: session,
+        accountId: '653711331788',
+        accessKeyId: 'ASIAAUDIT',
+      }),
+    ];
+    const c = resolveOrigins(recordOriginSource(records));
+    assert.equal(
+      describeOrigin(c.origins[c.ids[1]]),
+      'chain stops at account 111122223333 (via 1 role hop): called from another account, which does not name its principal',
+    );
   });
 });
 
