@@ -1,7 +1,9 @@
 // A console session's sign-in: events made with console session credentials
 // (sessionCredentialFromConsole) carry the session's creationDate, which is when its ConsoleLogin
-// happened. The link is made only when a successful ConsoleLogin of the same principal ARN lies
-// within a minute of that time (the nearest one); otherwise there is none, not a guess.
+// happened. The link is made only when one successful ConsoleLogin of the same principal ARN lies
+// within a minute of that time; otherwise there is none, not a guess. Two there (a planted one
+// dated nearer the session's creation, with the address it wants a report to name, or two real
+// sign-ins a moment apart) cannot be told apart: neither is linked.
 import type { EventIndex } from '../index/eventIndex';
 import { ABSENT } from '../index/schema';
 import { instantOf } from '../query/time';
@@ -40,16 +42,13 @@ export class ConsoleLogins {
     const who = this.index.store.scalarByField.get('userIdentity.arn')!.dict.find(arn);
     if (who <= 0) return -1;
     const times = this.index.store.times;
-    let best = -1;
-    let bestGap = Infinity;
+    let found = -1;
     for (const i of (this.byArn ??= this.gather()).get(who) ?? []) {
-      const gap = Math.abs(times[i] - created);
-      if (gap <= WINDOW_MS && gap < bestGap) {
-        best = i;
-        bestGap = gap;
-      }
+      if (Math.abs(times[i] - created) > WINDOW_MS) continue;
+      if (found >= 0) return -1;
+      found = i;
     }
-    return best === row ? -1 : best;
+    return found === row ? -1 : found;
   }
 
   private gather(): Map<number, number[]> {
