@@ -37,7 +37,7 @@ import { identityNames, isAnonymousIdentity } from '../records/identity';
  * (core/ingest/indexSnapshot.ts) holds the origins it resolved, and one resolved by another
  * version is not used.
  */
-export const ORIGIN_RESOLUTION_VERSION = 10;
+export const ORIGIN_RESOLUTION_VERSION = 11;
 
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
@@ -128,6 +128,17 @@ export interface Origin {
   /** Why the chain stops, when it is incomplete. */
   missing?: { reason: string; accessKeyId?: string };
 }
+
+/**
+ * The calls that issue each kind of session (the caller types `followed` goes on from) its key
+ * (AWS STS API reference): a claim by another call did not issue it, whatever it says.
+ */
+const ISSUED_BY: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['AssumedRole', new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity'])],
+  ['FederatedUser', new Set(['GetFederationToken'])],
+  ['IAMUser', new Set(['GetSessionToken'])],
+  ['Root', new Set(['GetSessionToken', 'AssumeRoot'])],
+]);
 
 /** "issued outside the loaded events": the one wording, shown wherever a chain stops. */
 export const ISSUED_OUTSIDE = 'issued outside the loaded events';
@@ -245,32 +256,24 @@ class Resolver {
 
   /**
    * The row of the event that issued `key` to the session at `actingRow`, or why none is followed:
-   * a claim that names the session it issued the key to must name this one (its partition,
-   * account, role and session name; ARNs compared without case), and the claims left must agree on
-   * the caller. The same issuance may be logged more than once: the same event twice, or in the
-   * caller's account and in the role's, where the caller is only named by its account and
-   * principal ID (an AWSAccount caller); such a copy agrees with the caller's own. A federated
-   * session names the principal that called GetFederationToken (federationIssuer): a claim made
-   * by another did not issue its key.
+   * a claim must be a call that issues that kind of session's keys (ISSUED_BY), one that names the
+   * session it issued the key to must name this one (its partition, account, role and session
+   * name; ARNs compared without case), a federated session's must be made by the principal its
+   * events name (federationIssuer), and the claims left must agree on the caller. The same
+   * issuance may be logged more than once: the same event twice, or in the caller's account and in
+   * the role's, where the caller is only named by its account and principal ID (an AWSAccount
+   * caller); such a copy agrees with the caller's own.
    */
   private issuerOf(key: string, actingRow: number): number | string {
+    const type = this.v(actingRow, 'userIdentity.type');
     const session = this.v(actingRow, 'userIdentity.arn').toLowerCase();
     const issuer = this.federationIssuer(actingRow);
-    const toSession = (r: number) => {
-      const to = this.issuedTo(r);
-      return !to || !session || to.toLowerCase() === session;
-    };
-    const byIssuer = (r: number) =>
-      !issuer || this.v(r, 'userIdentity.arn').toLowerCase() === issuer.toLowerCase();
-    const notByIssuer = (rows: readonly number[]) =>
-      `claimed only by ${eventIds(this.src, rows)}, called by another principal than the session's issuer (${issuer})`;
     const claims = this.issuedBy.get(key)!;
     if (claims.length === 1) {
-      // One claim (most keys): it agrees with itself, and counts if it names this session or none.
+      // One claim (most keys): it agrees with itself.
       this.claimsRead++;
-      if (!toSession(claims[0]))
-        return `claimed only by ${eventIds(this.src, claims)}, issued to another session (${this.issuedTo(claims[0])})`;
-      return byIssuer(claims[0]) ? this.late(key, claims) || claims[0] : notByIssuer(claims);
+      const fit = this.fitting(claims, type, session, issuer);
+      return typeof fit === 'string' ? fit : this.late(key, fit) || fit[0];
     }
     let named = this.namedSessions.get(key);
     if (!named) {
@@ -280,34 +283,64 @@ class Resolver {
       this.namedSessions.set(key, named);
     }
     // A session that no claim names is given the claims that name none: one answer for every such
-    // session (a planted file may give thousands of sessions the key of a much-claimed issuance).
+    // session of a kind (a planted file may give thousands of sessions the key of a much-claimed
+    // issuance).
     const memo =
       !session || named.has(session) || issuer
-        ? `${key}\u0000${session}\u0000${issuer}`
+        ? `${key}\u0000${type}\u0000${session}\u0000${issuer}`
         : undefined;
-    let found = memo === undefined ? this.issuerForAny.get(key) : this.issuer.get(memo);
+    const forAny = `${key}\u0000${type}`;
+    let found = memo === undefined ? this.issuerForAny.get(forAny) : this.issuer.get(memo);
     if (found !== undefined) return found;
     this.claimsRead += claims.length;
     if (claims.length > MAX_CLAIMS) {
       found = `claimed by ${claims.length} events (${eventIds(this.src, claims)}): none is followed`;
     } else {
-      const issuedHere = claims.filter(toSession);
-      const fit = issuedHere.filter(byIssuer);
-      const callers = this.withoutAccountCopies(fit);
-      const sig = callers.length ? this.signature(callers[0]) : '';
-      found =
-        issuedHere.length === 0
-          ? `claimed only by ${eventIds(this.src, claims)}, issued to another session (${this.issuedTo(claims[0])})`
-          : fit.length === 0
-            ? notByIssuer(issuedHere)
-            : this.late(key, fit) ||
-              (callers.every((r) => this.signature(r) === sig)
-                ? callers[0]
-                : `claimed by events naming different callers (${eventIds(this.src, callers)}): none is followed`);
+      const fit = this.fitting(claims, type, session, issuer);
+      if (typeof fit === 'string') found = fit;
+      else {
+        const callers = this.withoutAccountCopies(fit);
+        const sig = this.signature(callers[0]);
+        found =
+          this.late(key, fit) ||
+          (callers.every((r) => this.signature(r) === sig)
+            ? callers[0]
+            : `claimed by events naming different callers (${eventIds(this.src, callers)}): none is followed`);
+      }
     }
-    if (memo === undefined) this.issuerForAny.set(key, found);
+    if (memo === undefined) this.issuerForAny.set(forAny, found);
     else this.issuer.set(memo, found);
     return found;
+  }
+
+  /**
+   * The claims that could have issued the key of a session of `type` at `session` (lower case,
+   * '' when unnamed) whose federation `issuer` is given (issuerOf), or why none could.
+   */
+  private fitting(
+    claims: readonly number[],
+    type: string,
+    session: string,
+    issuer: string,
+  ): number[] | string {
+    const calls = ISSUED_BY.get(type);
+    const ofKind = claims.filter((r) => calls?.has(this.v(r, 'eventName')));
+    if (ofKind.length === 0) {
+      const names = [...new Set(claims.map((r) => this.v(r, 'eventName')))].join(', ');
+      return `claimed only by ${eventIds(this.src, claims)} (${names}), which does not issue keys to ${type} sessions`;
+    }
+    const toSession = ofKind.filter((r) => {
+      const to = this.issuedTo(r);
+      return !to || !session || to.toLowerCase() === session;
+    });
+    if (toSession.length === 0)
+      return `claimed only by ${eventIds(this.src, ofKind)}, issued to another session (${this.issuedTo(ofKind[0])})`;
+    const byIssuer = toSession.filter(
+      (r) => !issuer || this.v(r, 'userIdentity.arn').toLowerCase() === issuer.toLowerCase(),
+    );
+    if (byIssuer.length === 0)
+      return `claimed only by ${eventIds(this.src, toSession)}, called by another principal than the session's issuer (${issuer})`;
+    return byIssuer;
   }
 
   /**

@@ -683,6 +683,54 @@ describe('origin: issuing events a planted record may add', () => {
     assert.equal(documentMaySayMore(undefined), true);
   });
 
+  it('a claim by a call that does not issue the session’s kind of key, naming no session, is not followed', () => {
+    // Without assumedRoleUser or federatedUser a claim names no session: the call it is still
+    // says which kind of session it could have issued a key to.
+    const unnamed = (eventID: string, eventName: string, caller = mallory) => ({
+      ...assumeRole(eventID, caller),
+      eventName,
+      responseElements: { credentials: { accessKeyId: KEY } },
+    });
+    const originOf = (
+      records: Record<string, unknown>[],
+      userIdentity: Record<string, unknown>,
+    ) => {
+      const all = [...records, { ...use, userIdentity }];
+      const c = resolveOrigins(recordOriginSource(all));
+      return c.origins[c.ids[all.length - 1]];
+    };
+    const kinds: [Record<string, unknown>, string[], string][] = [
+      // Alice's own session key (GetSessionToken, by her).
+      [
+        { ...alice, accessKeyId: KEY },
+        ['AssumeRole', 'GetFederationToken', 'AssumeRoot'],
+        'GetSessionToken',
+      ],
+      // A role session's key.
+      [
+        use.userIdentity as Record<string, unknown>,
+        ['GetSessionToken', 'GetFederationToken', 'AssumeRoot'],
+        'AssumeRole',
+      ],
+    ];
+    for (const [session, others, issuing] of kinds) {
+      for (const eventName of others) {
+        const o = originOf([unnamed('planted', eventName)], session);
+        assert.equal(o.complete, false, `${eventName}: ${describeOrigin(o)}`);
+        assert.equal(o.hops.length, 0);
+        assert.equal(o.missing?.accessKeyId, KEY);
+        assert.match(o.missing!.reason, new RegExp(`planted \\(${eventName}\\)`));
+        assert.ok(!originMatchValues(o).includes('mallory'), eventName);
+      }
+      // GetSessionToken issues the caller's own session a key.
+      const followed = originOf([unnamed('issuing', issuing, alice)], session);
+      assert.equal(
+        describeOrigin(followed),
+        `for alice (via 1 ${issuing === 'AssumeRole' ? 'role hop' : 'hop'})`,
+      );
+    }
+  });
+
   it('a federated session’s key was issued by the principal its every event names as session issuer', () => {
     // GetFederationToken is called with an IAM user's (or root's) long-term key, and every event
     // of the federated session names that principal (sessionContext.sessionIssuer).
