@@ -31,16 +31,18 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
     sparse.set(f, values);
     for (const row of values.keys()) hasInput[row] = 1;
   }
-  // callerKey, for a row with an access key: the key's id, when the row's ARN and type are those
-  // first seen with it and it has no onBehalfOf or source identity (then resolution reads nothing
-  // else of it).
+  // callerKey, for a row with an access key: the key's id, when the row's ARN, type and session
+  // issuer are those first seen with it and it has no onBehalfOf or source identity (then
+  // resolution reads nothing else of it).
   const key = column('userIdentity.accessKeyId');
   const arn = column('userIdentity.arn');
   const type = column('userIdentity.type');
+  const issuer = column('userIdentity.sessionContext.sessionIssuer.arn');
   const onBehalfOf = column('userIdentity.onBehalfOf.userId');
   const sourceIdentity = sparse.get('userIdentity.sessionContext.sourceIdentity')!;
   const firstArn = new Int32Array(key.values.length).fill(-1);
   const firstType = new Int32Array(key.values.length);
+  const firstIssuer = new Int32Array(key.values.length);
   // callerKey, for a row with neither an access key nor any sparse input: after the keys' ids, the
   // number of its ids in the other columns of IDENTITY_SIGNATURE (equal ids, equal texts).
   const identity = new IdTuples(
@@ -62,12 +64,14 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
         return -1;
       const a = arn.ids[row];
       const t = type.ids[row];
-      if (a === IRREGULAR || t === IRREGULAR) return -1;
+      const i = issuer.ids[row];
+      if (a === IRREGULAR || t === IRREGULAR || i === IRREGULAR) return -1;
       if (firstArn[k] < 0) {
         firstArn[k] = a;
         firstType[k] = t;
+        firstIssuer[k] = i;
       }
-      return firstArn[k] === a && firstType[k] === t ? k : -1;
+      return firstArn[k] === a && firstType[k] === t && firstIssuer[k] === i ? k : -1;
     },
     time(row: number): number {
       return store.times[row];

@@ -37,7 +37,7 @@ import { identityNames, isAnonymousIdentity } from '../records/identity';
  * (core/ingest/indexSnapshot.ts) holds the origins it resolved, and one resolved by another
  * version is not used.
  */
-export const ORIGIN_RESOLUTION_VERSION = 11;
+export const ORIGIN_RESOLUTION_VERSION = 12;
 
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
@@ -80,7 +80,8 @@ export interface OriginSource {
   /**
    * Optional shortcut for the pass over every row: a number ≥ 0 that is equal for two rows only
    * when everything resolution reads of their caller is equal (the same session key, ARN, type,
-   * no onBehalfOf or source identity; or, without a key, the same identity), or -1. Saves
+   * session issuer, no onBehalfOf or source identity; or, without a key, the same identity), or
+   * -1. Saves
    * building a text signature per event.
    */
   callerKey?(row: number): number;
@@ -440,7 +441,7 @@ class Resolver {
     const key = this.v(row, 'userIdentity.accessKeyId');
     const type = this.v(row, 'userIdentity.type');
     if (key)
-      return `k\u0000${type}\u0000${key}\u0000${this.v(row, 'userIdentity.arn')}\u0000${this.v(row, 'userIdentity.onBehalfOf.userId')}\u0000${this.v(row, 'userIdentity.sessionContext.sourceIdentity')}`;
+      return `k\u0000${type}\u0000${key}\u0000${this.v(row, 'userIdentity.arn')}\u0000${this.v(row, 'userIdentity.sessionContext.sessionIssuer.arn')}\u0000${this.v(row, 'userIdentity.onBehalfOf.userId')}\u0000${this.v(row, 'userIdentity.sessionContext.sourceIdentity')}`;
     return ['i', ...IDENTITY_SIGNATURE.map((f) => this.v(row, f))].join('\u0000');
   }
 

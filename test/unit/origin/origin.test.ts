@@ -783,6 +783,46 @@ describe('origin: issuing events a planted record may add', () => {
     );
   });
 
+  it('tells apart events signed with one federated key that name different session issuers', () => {
+    // A planted event signed with the real session's key, naming mallory as its issuer and loaded
+    // first, must not lend its answer to the real events, which name alice.
+    const fed = `arn:aws:sts::${ACCOUNT}:federated-user/ops`;
+    const fedUse = (eventID: string, issuer: Record<string, unknown>) => ({
+      ...use,
+      eventID,
+      userIdentity: {
+        type: 'FederatedUser',
+        arn: fed,
+        accountId: ACCOUNT,
+        principalId: `${ACCOUNT}:ops`,
+        accessKeyId: KEY,
+        sessionContext: { sessionIssuer: { type: 'IAMUser', arn: issuer.arn } },
+      },
+    });
+    const planted = {
+      ...assumeRole('planted', mallory),
+      eventName: 'GetFederationToken',
+      responseElements: { credentials: { accessKeyId: KEY }, federatedUser: { arn: fed } },
+    };
+    const records = [planted, fedUse('planted-use', mallory), fedUse('real-use', alice)];
+    const index = new EventIndex({ runner: new InlineRunner() });
+    const file = index.addFile(new FolderSource('/nonexistent'), 'f.json', 1, 'loose');
+    index.appendBatch(
+      file.id,
+      buildBatch(
+        records,
+        records.map((_, i) => i),
+        'lines',
+      ),
+      '0'.repeat(64),
+    );
+    const c = assertSameOrigins(index, records);
+    assert.equal(describeOrigin(c.origins[c.ids[1]]), 'for mallory (via 1 hop)');
+    const real = c.origins[c.ids[2]];
+    assert.equal(real.complete, false, describeOrigin(real));
+    assert.match(real.missing!.reason, /user\/alice/);
+  });
+
   describe('a key is used after it is issued', () => {
     const dated = (r: Record<string, unknown>, eventTime: unknown) => ({ ...r, eventTime });
     /** Another event signed with the session's key, at `eventTime`. */
