@@ -909,15 +909,30 @@ export function originMatchValues(o: Origin): string[] {
   return out.filter((v, i) => v && out.indexOf(v) === i);
 }
 
-/** "for bob (via 2 role hops)", or what is known when the chain stops. */
+/** The kind of an origin whose name its issuer chose (a SAML, web or Identity Center identity). */
+const OUTSIDE_IDENTITY: Partial<Record<OriginType, string>> = {
+  SAMLUser: 'SAML',
+  WebIdentityUser: 'web identity',
+  IdentityCenterUser: 'Identity Center',
+};
+
+/**
+ * "for bob (via 2 role hops)", or what is known when the chain stops. An identity from outside
+ * IAM is named with its issuer ("for alice (SAML user of https://idp…, via 1 role hop)"): its
+ * provider chose the name, which may be written like an IAM user's or ARN.
+ */
 export function describeOrigin(o: Origin): string {
   const roleHops = o.hops.filter((h) => h.eventName.startsWith('AssumeRole')).length;
-  const via =
+  const kind = OUTSIDE_IDENTITY[o.type];
+  const about = [
+    kind && `${kind} user${o.issuer ? ` of ${o.issuer}` : ''}`,
     o.hops.length === 0
       ? ''
       : roleHops === o.hops.length
-        ? ` (via ${roleHops} role hop${roleHops === 1 ? '' : 's'})`
-        : ` (via ${o.hops.length} hop${o.hops.length === 1 ? '' : 's'})`;
+        ? `via ${roleHops} role hop${roleHops === 1 ? '' : 's'}`
+        : `via ${o.hops.length} hop${o.hops.length === 1 ? '' : 's'}`,
+  ].filter(Boolean);
+  const via = about.length ? ` (${about.join(', ')})` : '';
   const source =
     o.sourceIdentity && o.sourceIdentity !== o.name ? `, source identity ${o.sourceIdentity}` : '';
   if (o.complete) return `for ${o.name}${via}${source}`;

@@ -117,6 +117,17 @@ describe('origin: attribution against the generator ground truth', function () {
     const types = new Set(shown.filter((o) => o.complete && o.hops.length > 0).map((o) => o.type));
     for (const t of ['IAMUser', 'SAMLUser', 'WebIdentityUser', 'IdentityCenterUser', 'AWSService'])
       assert.ok(types.has(t as Origin['type']), `a chain from ${t}`);
+    // A name an outside provider chose (it may read like an IAM user's) is said with its issuer.
+    for (const o of shown.filter((x) => x.complete && x.type === 'SAMLUser'))
+      assert.equal(
+        describeOrigin(o),
+        `for ${o.name} (SAML user of ${o.issuer}${o.hops.length ? `, via ${o.hops.length} role hop${o.hops.length === 1 ? '' : 's'}` : ''})${o.sourceIdentity && o.sourceIdentity !== o.name ? `, source identity ${o.sourceIdentity}` : ''}`,
+      );
+    for (const o of shown.filter((x) => x.complete && x.type === 'WebIdentityUser'))
+      assert.match(
+        describeOrigin(o),
+        new RegExp(`^for .+ \\(web identity user of [^,)]+(, via \\d+ role hops?)?\\)`),
+      );
     const crossAccount = shown.some(
       (o) => new Set(o.hops.map((h) => h.arn.split(':')[4])).size >= 3,
     );
