@@ -138,6 +138,11 @@ export interface ProblemNode {
   id: string;
   message: string;
   key: string;
+  /**
+   * Listed, but not where CloudTrail writes (a folder it does not make, such as a day folder's
+   * sub-folder): said, not an error. Absent: the level could not be listed.
+   */
+  outOfPlace?: true;
 }
 
 export type CatalogNode =
@@ -648,13 +653,17 @@ export class CloudTrailCatalog {
     }));
   }
 
-  /** Days of a region: YYYY/MM/DD folders of every kind, merged, oldest first. */
+  /**
+   * Days of a region: YYYY/MM/DD folders of every kind, merged, oldest first; then what else its
+   * region, year and month folders hold (outOfPlace), which a timeline over the region reads too.
+   */
   private async daysOf(node: RegionNode, signal?: AbortSignal): Promise<CatalogNode[]> {
+    const others: SourceEntry[] = [];
     const lists = await mapLimited(node.kinds, LIST_CONCURRENCY, (kind) =>
-      this.datesUnder(regionKindPrefix(node, kind, node.region), signal),
+      this.datesUnder(regionKindPrefix(node, kind, node.region), signal, (e) => others.push(e)),
     );
     const base = accountPrefix(node);
-    return [...namesByKind(node.kinds, lists)].map(([date, dayKinds]) => ({
+    const days = [...namesByKind(node.kinds, lists)].map(([date, dayKinds]) => ({
       type: 'day' as const,
       id: `D:${base}${node.region}/${date}`,
       root: node.root,
@@ -664,6 +673,8 @@ export class CloudTrailCatalog {
       date,
       kinds: dayKinds,
     }));
+    const odd = others.flatMap(outOfPlace) as Array<FileNode | ProblemNode>;
+    return [...days, ...odd.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))];
   }
 
   /** Files of a day: logs, then Insights, then digests, each in key (= time) order. */
@@ -671,10 +682,13 @@ export class CloudTrailCatalog {
     const lists = await mapLimited(node.kinds, LIST_CONCURRENCY, (k) =>
       this.source.listLevel(dayKindPrefix(node, k, node.region, node.date), signal),
     );
-    const out: FileNode[] = [];
+    const out: CatalogNode[] = [];
     node.kinds.forEach((kind, i) => {
       for (const e of lists[i]) {
-        if (e.kind !== 'object') continue;
+        if (e.kind !== 'object') {
+          out.push(...outOfPlace(e));
+          continue;
+        }
         const info = parseCloudTrailFileName(lastSegment(e.key));
         const file = fileNode(e, info?.kind === kind ? kind : 'other', info);
         const place = file.fileKind === 'other' ? undefined : trailFolderOf(e.key);
@@ -837,6 +851,35 @@ function looseChildren(node: LooseFilesNode | LooseGroupNode): CatalogNode[] {
     };
   });
   return [...grouped, ...others];
+}
+
+/**
+ * An entry of a trail's folders that is not where CloudTrail writes (an object in a region, year
+ * or month folder; a folder that is no year, month or day, or inside a day folder): shown with
+ * why, since a timeline over the folder above reads it. Nothing for what a file manager leaves.
+ */
+function outOfPlace(e: SourceEntry): CatalogNode[] {
+  if (e.kind === 'object') {
+    if (isKeptBesideLogs(e.key)) return [];
+    const place = trailFolderOf(e.key);
+    const misplaced = place && notDeliveredThere(place);
+    if (!misplaced) return [];
+    const info = parseCloudTrailFileName(lastSegment(e.key));
+    const kind = info && place.kind === info.kind ? info.kind : 'other';
+    return [{ ...fileNode(e, kind, info), misplaced }];
+  }
+  if (e.kind !== 'prefix') return [];
+  const place = trailFolderOf(`${e.prefix}x`);
+  const inDay = place?.date !== undefined;
+  return [
+    {
+      type: 'problem',
+      id: `X:${e.prefix}`,
+      key: e.prefix,
+      outOfPlace: true,
+      message: `${lastSegment(e.prefix)}/: ${inDay ? 'a sub-folder of the day folder' : 'a folder'}, which CloudTrail does not make here${place?.region ? ` (it writes only in ${place.region}/YYYY/MM/DD/)` : ''}; a timeline over the folder above reads what it holds`,
+    },
+  ];
 }
 
 function fileNode(o: SourceObject, fileKind: FileKind, info?: CloudTrailFileNameInfo): FileNode {

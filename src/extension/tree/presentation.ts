@@ -313,6 +313,19 @@ function describeNode(node: CatalogNode, ctx: NodeContext): Presentation {
       };
     }
     case 'problem':
+      if (node.outOfPlace)
+        return {
+          label: node.message,
+          tooltip: tooltip('Not where CloudTrail delivers', [
+            node.message,
+            'A folder CloudTrail did not make: files were put here by hand, or moved, or planted. Validate the digests to check what they hold.',
+            `${ctx.sourceLabel} › ${node.key}`,
+          ]),
+          icon: 'warning',
+          iconColor: 'list.warningForeground',
+          collapsible: false,
+          contextTokens: [...PROBLEM_CONTEXT_TOKENS],
+        };
       return {
         label: node.message,
         tooltip: tooltip('Could not list this level', [node.message]),
@@ -370,9 +383,10 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
       icon = 'warning';
       iconColor = 'list.warningForeground';
       description = size;
-      lines.push(
-        'This file is in a CloudTrail folder but its name is not one CloudTrail writes. It is loaded as a log file if it holds CloudTrail records.',
-      );
+      if (!node.misplaced)
+        lines.push(
+          'This file is in a CloudTrail folder but its name is not one CloudTrail writes. It is loaded as a log file if it holds CloudTrail records.',
+        );
       break;
     case 'loose':
       icon = name.endsWith('.gz') ? 'file-zip' : 'json';
@@ -382,7 +396,7 @@ function presentFile(node: FileNode, ctx: NodeContext, tokens: string[]): Presen
       );
       break;
   }
-  if (node.misplaced && node.fileKind !== 'other') {
+  if (node.misplaced) {
     // The name's account, region or day is not its folder's: show the name, and why it is odd.
     icon = 'warning';
     iconColor = 'list.warningForeground';

@@ -267,6 +267,48 @@ describe('CloudTrailCatalog', () => {
     ]);
   });
 
+  it('lists what lies in a region outside its day folders, saying why: a timeline over the region reads it', async () => {
+    const region = `AWSLogs/${A}/CloudTrail/us-west-2/`;
+    const day = `${region}2024/05/14/`;
+    const log = `${A}_CloudTrail_us-west-2_20240514T1005Z_aaa.json.gz`;
+    const catalog = new CloudTrailCatalog(
+      tree({
+        [`${day}${log}`]: 1,
+        [`${region}2024/${A}_CloudTrail_us-west-2_20240514T1010Z_bbb.json.gz`]: 1,
+        [`${region}planted.json`]: 1,
+        [`${region}.DS_Store`]: 1,
+        [`${region}2024/extra/c.json`]: 1,
+        [`${day}sub/d.json.gz`]: 1,
+      }),
+    );
+    const [location] = await catalog.roots();
+    const [account] = await catalog.children(location);
+    const [regionNode] = await catalog.children(account);
+    const kids = await catalog.children(regionNode);
+    assert.deepEqual(
+      kids.map((k) =>
+        k.type === 'file'
+          ? `${k.fileKind} ${k.key.slice(region.length)}: ${k.misplaced}`
+          : labels([k])[0],
+      ),
+      [
+        'day 2024-05-14 log',
+        `log 2024/${A}_CloudTrail_us-west-2_20240514T1010Z_bbb.json.gz: it is not in a day folder (CloudTrail writes files only in us-west-2/YYYY/MM/DD/)`,
+        'problem extra/: a folder, which CloudTrail does not make here (it writes only in us-west-2/YYYY/MM/DD/); a timeline over the folder above reads what it holds',
+        'other planted.json: it is not in a day folder (CloudTrail writes files only in us-west-2/YYYY/MM/DD/)',
+      ],
+    );
+    const dayKids = await catalog.children(kids[0]);
+    assert.deepEqual(labels(dayKids), [
+      `log ${log}`,
+      'problem sub/: a sub-folder of the day folder, which CloudTrail does not make here (it writes only in us-west-2/YYYY/MM/DD/); a timeline over the folder above reads what it holds',
+    ]);
+    assert.ok(
+      kids.concat(dayKids).every((k) => k.type !== 'problem' || k.outOfPlace),
+      'said as out of place, not as a listing error',
+    );
+  });
+
   it('names trails per location: a prefix, an organization trail, and two trails in one bucket', async () => {
     const catalog = new CloudTrailCatalog(
       tree({

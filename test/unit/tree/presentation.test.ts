@@ -180,6 +180,36 @@ describe('explorer presentation', () => {
     assert.ok(p.contextTokens.includes('events'), 'still opened in the timeline');
   });
 
+  it('says why a file or folder lies outside the day folders, as a warning, not a listing error', () => {
+    const planted = presentNode(
+      {
+        ...file('AWSLogs/111111111111/CloudTrail/us-west-2/planted.json'),
+        misplaced:
+          'it is not in a day folder (CloudTrail writes files only in us-west-2/YYYY/MM/DD/)',
+      },
+      ctx,
+    );
+    assert.equal(planted.icon, 'warning');
+    assert.match(
+      planted.tooltip,
+      /Not where CloudTrail delivers such a file: it is not in a day folder/,
+    );
+    assert.doesNotMatch(planted.tooltip, /its name is not one CloudTrail writes/);
+    const folder = presentNode(
+      {
+        type: 'problem',
+        id: 'X:a',
+        key: 'AWSLogs/111111111111/CloudTrail/us-west-2/2024/05/14/sub/',
+        message: 'sub/: a sub-folder of the day folder, which CloudTrail does not make here',
+        outOfPlace: true,
+      },
+      ctx,
+    );
+    assert.equal(folder.icon, 'warning');
+    assert.match(folder.tooltip, /Not where CloudTrail delivers/);
+    assert.doesNotMatch(folder.tooltip, /Could not list/);
+  });
+
   it('shows indexed event counts when the index has them', () => {
     const day: CatalogNode = {
       type: 'day',
