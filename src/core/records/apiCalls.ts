@@ -105,6 +105,46 @@ function ingressRisk(p: Params): string | undefined {
     : undefined;
 }
 
+interface RuleChange extends IngressRule {
+  id: string;
+}
+
+// ModifySecurityGroupRules is logged as the query API's request, capitalised as the API names it:
+// {ModifySecurityGroupRulesRequest:{GroupId, SecurityGroupRule:{SecurityGroupRuleId,
+// SecurityGroupRule:{IpProtocol, FromPort, ToPort, CidrIpv4 | CidrIpv6 | PrefixListId |
+// ReferencedGroupId}}}}, the outer SecurityGroupRule a list when several rules change.
+function ruleChanges(p: Params): RuleChange[] {
+  const updates = at(p, 'ModifySecurityGroupRulesRequest.SecurityGroupRule');
+  const list = Array.isArray(updates) || at(updates, 'items') ? items(updates) : [updates];
+  return list
+    .filter((u) => u && typeof u === 'object')
+    .map((u) => {
+      const rule = at(u, 'SecurityGroupRule');
+      return {
+        id: text(u, 'SecurityGroupRuleId'),
+        ports: portRange(at(rule, 'IpProtocol'), at(rule, 'FromPort'), at(rule, 'ToPort')),
+        sources: ['CidrIpv4', 'CidrIpv6', 'PrefixListId', 'ReferencedGroupId']
+          .map((k) => at(rule, k))
+          .filter((s): s is string => typeof s === 'string'),
+      };
+    });
+}
+
+function describeRuleChanges(p: Params): string {
+  const group = text(p, 'ModifySecurityGroupRulesRequest.GroupId');
+  const changes = ruleChanges(p);
+  const to = (c: RuleChange) => `to ${c.ports} from ${c.sources.join(', ') || '?'}`;
+  if (changes.length === 1) return `changes rule ${changes[0].id} of ${group} ${to(changes[0])}`;
+  const each = changes.map((c) => `${c.id} ${to(c)}`).join('; ');
+  return `changes rules of ${group}${each ? `: ${each}` : ''}`;
+}
+
+function ruleChangeRisk(p: Params): string | undefined {
+  return ruleChanges(p).some((c) => c.sources.some(isWorld))
+    ? 'a security group rule now allows the whole internet (/0)'
+    : undefined;
+}
+
 /** Account ids or "all" added to a share list (snapshot, AMI). */
 function sharedWith(list: unknown): string[] {
   return items(at(list, 'add'))
@@ -499,6 +539,11 @@ export const EC2: ServiceCatalog = {
   AuthorizeSecurityGroupEgress: {
     does: (p) => describeIngress(p).replace(/^opens/, 'allows outbound'),
     key: ['groupId'],
+  },
+  ModifySecurityGroupRules: {
+    does: describeRuleChanges,
+    key: ['ModifySecurityGroupRulesRequest.GroupId'],
+    risky: ruleChangeRisk,
   },
   RevokeSecurityGroupIngress: {
     does: (p) => `removes inbound rules from ${text(p, 'groupId')}`,

@@ -99,6 +99,40 @@ describe('describeRequest', () => {
     );
   });
 
+  it('ModifySecurityGroupRules: the rule a change opens to the world is named and flagged', () => {
+    // As CloudTrail logs it: the query API's request, named and capitalised as the API names it.
+    const change = (rule: unknown) =>
+      describeRequest(
+        call('ec2.amazonaws.com', 'ModifySecurityGroupRules', {
+          ModifySecurityGroupRulesRequest: {
+            GroupId: 'sg-1',
+            SecurityGroupRule: { SecurityGroupRuleId: 'sgr-1', SecurityGroupRule: rule },
+          },
+        }),
+      );
+    const open = change({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' });
+    assert.equal(
+      open.summary,
+      'ec2:ModifySecurityGroupRules — changes rule sgr-1 of sg-1 to tcp/22 from 0.0.0.0/0',
+    );
+    assert.match(open.risky ?? '', /whole internet/);
+    assert.deepEqual(
+      open.keyParameters.map((k) => k.name),
+      ['ModifySecurityGroupRulesRequest.GroupId'],
+    );
+    const v6 = change({ IpProtocol: '-1', CidrIpv6: '::/0' });
+    assert.match(v6.summary, /changes rule sgr-1 of sg-1 to all traffic from ::\/0$/);
+    assert.match(v6.risky ?? '', /whole internet/);
+    const peer = change({
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      ReferencedGroupId: 'sg-9',
+    });
+    assert.match(peer.summary, /to tcp\/443 from sg-9$/);
+    assert.equal(peer.risky, undefined);
+  });
+
   it('logging stopped and selectors changed are flagged', () => {
     const stop = describeRequest(
       call('cloudtrail.amazonaws.com', 'StopLogging', {
