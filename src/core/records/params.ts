@@ -67,13 +67,26 @@ function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined ? [] : [value];
 }
 
-/** Allow statements of a policy whose principal is everyone ("*" or {"AWS":"*"}) and has no condition. */
+/** Whether a statement's Condition tests anything: `{}` or `{"StringEquals":{}}` limits nothing. */
+function conditionTests(condition: unknown): boolean {
+  if (!condition || typeof condition !== 'object' || Array.isArray(condition)) return false;
+  return Object.values(condition).some(
+    (test) => test && typeof test === 'object' && Object.keys(test).length > 0,
+  );
+}
+
+/**
+ * Allow statements of a policy that let everyone in without a condition: Principal "*" or
+ * {"AWS":"*"}, or NotPrincipal (Allow with NotPrincipal allows every principal but those named,
+ * anonymous ones included: IAM User Guide, "AWS JSON policy elements: NotPrincipal").
+ */
 export function grantsPublicAccess(document: Params | undefined): boolean {
   if (!document) return false;
   return asArray(document.Statement).some((st) => {
     if (!st || typeof st !== 'object') return false;
     const s = st as Params;
-    if (s.Effect !== 'Allow' || s.Condition) return false;
+    if (s.Effect !== 'Allow' || conditionTests(s.Condition)) return false;
+    if (s.NotPrincipal !== undefined) return true;
     const principal = s.Principal;
     if (principal === '*') return true;
     return asArray(at(principal, 'AWS')).includes('*');

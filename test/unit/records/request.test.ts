@@ -227,6 +227,41 @@ describe('describeRequest', () => {
     );
   });
 
+  it('a grant to everyone is public however it is written: empty Condition, NotPrincipal', () => {
+    const risk = (statement: unknown) =>
+      describeRequest(
+        call('s3.amazonaws.com', 'PutBucketPolicy', {
+          bucketName: 'b',
+          bucketPolicy: { Version: '2012-10-17', Statement: statement },
+        }),
+      ).risky;
+    const publicRead = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' };
+    // A Condition with no test in it limits nothing.
+    assert.match(risk({ ...publicRead, Principal: '*', Condition: {} }) ?? '', /made public/);
+    assert.match(
+      risk({ ...publicRead, Principal: { AWS: ['*'] }, Condition: { StringEquals: {} } }) ?? '',
+      /made public/,
+    );
+    // Allow with NotPrincipal allows every principal but those named, anonymous ones included.
+    assert.match(
+      risk([{ ...publicRead, NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' } }]) ?? '',
+      /made public/,
+    );
+    // A condition that tests something still makes it a scoped grant.
+    assert.equal(
+      risk({
+        ...publicRead,
+        Principal: '*',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } },
+      }),
+      'bucket policy changed',
+    );
+    assert.equal(
+      risk({ ...publicRead, Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::1:root' } }),
+      'bucket policy changed',
+    );
+  });
+
   it('S3 events link the API operation they log (ListBucket → ListObjectsV2)', () => {
     const d = describeRequest(
       call('s3.amazonaws.com', 'ListBucket', { bucketName: 'b', prefix: 'logs/' }),
