@@ -168,10 +168,14 @@ function bucketPolicyRisk(p: Params): string | undefined {
     : 'bucket policy changed';
 }
 
+// The canned ACLs (x-amz-acl) and grantee groups that open a bucket or object beyond the account:
+// AllUsers is anyone, anonymous included; AuthenticatedUsers is anyone with an AWS account.
 function aclRisk(p: Params): string | undefined {
   const serialized = JSON.stringify(p);
-  if (/AllUsers|AuthenticatedUsers/.test(serialized) || /public-read/.test(serialized))
+  if (/AllUsers|public-read/.test(serialized))
     return 'ACL grants access to everyone: data made public';
+  if (/AuthenticatedUsers|authenticated-read/.test(serialized))
+    return 'ACL grants access to any AWS account (AuthenticatedUsers): data made public';
   return undefined;
 }
 

@@ -262,6 +262,27 @@ describe('describeRequest', () => {
     );
   });
 
+  it('an ACL granting any AWS account (authenticated-read, AuthenticatedUsers) is flagged', () => {
+    const risk = (p: Record<string, unknown>) =>
+      describeRequest(call('s3.amazonaws.com', 'PutBucketAcl', { bucketName: 'b', ...p })).risky;
+    assert.match(risk({ 'x-amz-acl': ['authenticated-read'] }) ?? '', /any AWS account/);
+    assert.match(
+      risk({
+        AccessControlPolicy: {
+          AccessControlList: {
+            Grant: {
+              Grantee: { URI: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers' },
+              Permission: 'READ',
+            },
+          },
+        },
+      }) ?? '',
+      /any AWS account/,
+    );
+    assert.match(risk({ 'x-amz-acl': ['public-read-write'] }) ?? '', /everyone/);
+    assert.equal(risk({ 'x-amz-acl': ['bucket-owner-full-control'] }), undefined);
+  });
+
   it('S3 events link the API operation they log (ListBucket → ListObjectsV2)', () => {
     const d = describeRequest(
       call('s3.amazonaws.com', 'ListBucket', { bucketName: 'b', prefix: 'logs/' }),
