@@ -6,6 +6,7 @@ import type { CloudTrailRecord } from './types';
 import {
   at,
   grantsAdmin,
+  grantsAllBut,
   grantsPublicAccess,
   items,
   type Params,
@@ -43,10 +44,17 @@ function attachRisk(p: Params): string {
     : 'policy attached (permissions changed)';
 }
 
+/** What a policy document grants, when it is (near) full admin. */
+function adminGrant(document: unknown): string | undefined {
+  const doc = policyDocument(document);
+  if (grantsAdmin(doc)) return 'grants * on * (full admin)';
+  const allBut = grantsAllBut(doc);
+  return allBut && `grants every action but ${render(allBut, 60) ?? '?'} on * (near full admin)`;
+}
+
 function inlinePolicyRisk(p: Params): string {
-  return grantsAdmin(policyDocument(p.policyDocument))
-    ? 'inline policy grants * on * (full admin)'
-    : 'inline policy written (permissions changed)';
+  const admin = adminGrant(p.policyDocument);
+  return admin ? `inline policy ${admin}` : 'inline policy written (permissions changed)';
 }
 
 /** "tcp/22", "all traffic", "tcp/1000-2000" */
@@ -284,8 +292,11 @@ export const IAM: ServiceCatalog = {
     does: (p) =>
       `writes a new version of policy ${policyName(p.policyArn)}${p.setAsDefault === true ? ' and makes it the default' : ''}`,
     key: ['policyArn', 'setAsDefault'],
-    risky: (p) =>
-      p.setAsDefault === true ? 'new default policy version (permissions changed)' : undefined,
+    risky: (p) => {
+      if (p.setAsDefault !== true) return undefined;
+      const admin = adminGrant(p.policyDocument);
+      return `new default policy version ${admin ?? '(permissions changed)'}`;
+    },
   },
   SetDefaultPolicyVersion: {
     does: (p) =>

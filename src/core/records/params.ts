@@ -93,16 +93,32 @@ export function grantsPublicAccess(document: Params | undefined): boolean {
   });
 }
 
-/** Whether a policy grants every action on every resource. */
+/** Allow statements on every resource ("Resource": "*"). */
+function allowsOnEverything(document: Params | undefined): Params[] {
+  if (!document) return [];
+  return asArray(document.Statement).filter(
+    (st): st is Params =>
+      !!st &&
+      typeof st === 'object' &&
+      (st as Params).Effect === 'Allow' &&
+      asArray((st as Params).Resource).includes('*'),
+  );
+}
+
+/** Whether a policy grants every action ("*", or "*:*", which matches every service:action) on every resource. */
 export function grantsAdmin(document: Params | undefined): boolean {
-  if (!document) return false;
-  return asArray(document.Statement).some((st) => {
-    if (!st || typeof st !== 'object') return false;
-    const s = st as Params;
-    return (
-      s.Effect === 'Allow' && asArray(s.Action).includes('*') && asArray(s.Resource).includes('*')
-    );
-  });
+  return allowsOnEverything(document).some((s) =>
+    asArray(s.Action).some((a) => a === '*' || a === '*:*'),
+  );
+}
+
+/**
+ * The actions left out by an Allow statement with NotAction on every resource, which grants
+ * every other action of every service (IAM User Guide, "AWS JSON policy elements: NotAction").
+ */
+export function grantsAllBut(document: Params | undefined): string[] | undefined {
+  const s = allowsOnEverything(document).find((st) => st.NotAction !== undefined);
+  return s ? asArray(s.NotAction).map((a) => (typeof a === 'string' ? a : '?')) : undefined;
 }
 
 /** Principals (account ids, ARNs, services) named in a trust or resource policy. */

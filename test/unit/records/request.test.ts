@@ -184,6 +184,42 @@ describe('describeRequest', () => {
     assert.equal(readOnly.risky, 'policy attached (permissions changed)');
   });
 
+  it('inline policies granting every action are flagged: "*:*", NotAction, a new default version', () => {
+    const risk = (name: string, statement: unknown, extra: Record<string, unknown> = {}) =>
+      describeRequest(
+        call('iam.amazonaws.com', name, {
+          userName: 'u',
+          policyName: 'p',
+          policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statement }),
+          ...extra,
+        }),
+      ).risky;
+    assert.equal(
+      risk('PutUserPolicy', { Effect: 'Allow', Action: '*:*', Resource: '*' }),
+      'inline policy grants * on * (full admin)',
+    );
+    assert.equal(
+      risk('PutRolePolicy', [{ Effect: 'Allow', NotAction: 's3:DeleteBucket', Resource: ['*'] }]),
+      'inline policy grants every action but s3:DeleteBucket on * (near full admin)',
+    );
+    assert.equal(
+      risk('PutUserPolicy', { Effect: 'Deny', NotAction: 'iam:ChangePassword', Resource: '*' }),
+      'inline policy written (permissions changed)',
+    );
+    assert.equal(
+      risk('PutUserPolicy', { Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+      'inline policy written (permissions changed)',
+    );
+    assert.equal(
+      risk(
+        'CreatePolicyVersion',
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+        { policyArn: 'arn:aws:iam::1:policy/p', setAsDefault: true },
+      ),
+      'new default policy version grants * on * (full admin)',
+    );
+  });
+
   it('data made public: bucket policy with Principal "*", snapshot shared with all', () => {
     const policy = JSON.stringify({
       Statement: [
