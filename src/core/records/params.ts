@@ -121,13 +121,16 @@ export function grantsAllBut(document: Params | undefined): string[] | undefined
   return s ? asArray(s.NotAction).map((a) => (typeof a === 'string' ? a : '?')) : undefined;
 }
 
-/** Principals (account ids, ARNs, services) named in a trust or resource policy. */
+/**
+ * Principals (account ids, ARNs, services) a trust or resource policy lets in: those its Allow
+ * statements name. A Deny statement's principals are the ones kept out.
+ */
 export function policyPrincipals(document: Params | undefined): string[] {
   if (!document) return [];
   const out = new Set<string>();
   for (const st of asArray(document.Statement)) {
-    const principal =
-      at(st, 'Principal') ?? (st && typeof st === 'object' ? (st as Params).Principal : undefined);
+    if (at(st, 'Effect') !== 'Allow') continue;
+    const principal = at(st, 'Principal');
     if (typeof principal === 'string') out.add(principal);
     else if (principal && typeof principal === 'object') {
       for (const v of Object.values(principal as Params))

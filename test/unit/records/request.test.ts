@@ -220,6 +220,33 @@ describe('describeRequest', () => {
     );
   });
 
+  it('a trust policy names as trusted only the principals its Allow statements name', () => {
+    // A common hardening: deny everyone outside the organization, allow one service.
+    const policyDocument = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-1' } },
+        },
+        { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    });
+    const update = describeRequest(
+      call('iam.amazonaws.com', 'UpdateAssumeRolePolicy', { roleName: 'r', policyDocument }),
+    );
+    assert.equal(update.risky, 'trust policy now lets ec2.amazonaws.com assume the role');
+    const create = describeRequest(
+      call('iam.amazonaws.com', 'CreateRole', {
+        roleName: 'r',
+        assumeRolePolicyDocument: policyDocument,
+      }),
+    );
+    assert.equal(create.summary, 'iam:CreateRole — creates role r assumable by ec2.amazonaws.com');
+  });
+
   it('data made public: bucket policy with Principal "*", snapshot shared with all', () => {
     const policy = JSON.stringify({
       Statement: [
