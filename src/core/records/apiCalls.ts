@@ -2,6 +2,7 @@
 // event name, grouped by service (the eventSource without ".amazonaws.com"). describeRequest
 // reads this table; calls not listed here get a generic description.
 import { lookupTable } from '../lookupTable';
+import { parseArn } from './decoders';
 import type { CloudTrailRecord } from './types';
 import {
   at,
@@ -189,13 +190,43 @@ function aclRisk(p: Params): string | undefined {
 
 const s3Object = (p: Params): string => `s3://${text(p, 'bucketName')}/${text(p, 'key')}`;
 
-function trustRisk(p: Params): string {
+/** The account a principal names: an account id, or the account of an ARN (none for a service). */
+function principalAccount(principal: string): string | undefined {
+  if (/^\d{12}$/.test(principal)) return principal;
+  const account = parseArn(principal)?.accountId;
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+/** Accounts other than the record's own that a trust policy lets in. */
+function foreignAccounts(principals: string[], record: CloudTrailRecord): string[] {
+  const own =
+    typeof record.recipientAccountId === 'string' && record.recipientAccountId
+      ? record.recipientAccountId
+      : at(record.userIdentity, 'accountId');
+  if (typeof own !== 'string' || !own) return [];
+  const out = new Set<string>();
+  for (const principal of principals) {
+    const account = principalAccount(principal);
+    if (account && account !== own) out.add(account);
+  }
+  return [...out];
+}
+
+function trustRisk(p: Params, record: CloudTrailRecord): string {
   const principals = policyPrincipals(
     policyDocument(p.policyDocument) ?? policyDocument(p.assumeRolePolicyDocument),
   );
+  const foreign = foreignAccounts(principals, record);
   return principals.length
-    ? `trust policy now lets ${principals.join(', ')} assume the role`
+    ? `trust policy now lets ${principals.join(', ')} assume the role${foreign.length ? ` (another account: ${foreign.join(', ')})` : ''}`
     : 'trust policy changed (who may assume the role)';
+}
+
+function createRoleRisk(p: Params, record: CloudTrailRecord): string | undefined {
+  const trust = policyDocument(p.assumeRolePolicyDocument);
+  if (grantsPublicAccess(trust)) return 'role assumable by anyone ("*")';
+  const foreign = foreignAccounts(policyPrincipals(trust), record);
+  return foreign.length ? `role assumable from another account (${foreign.join(', ')})` : undefined;
 }
 
 function selectorsSummary(p: Params): string {
@@ -308,10 +339,7 @@ export const IAM: ServiceCatalog = {
     does: (p) =>
       `creates role ${text(p, 'roleName')}${policyPrincipals(policyDocument(p.assumeRolePolicyDocument)).length ? ` assumable by ${policyPrincipals(policyDocument(p.assumeRolePolicyDocument)).join(', ')}` : ''}`,
     key: ['roleName', 'assumeRolePolicyDocument'],
-    risky: (p) =>
-      grantsPublicAccess(policyDocument(p.assumeRolePolicyDocument))
-        ? 'role assumable by anyone ("*")'
-        : undefined,
+    risky: createRoleRisk,
   },
   DeleteRole: { does: (p) => `deletes role ${text(p, 'roleName')}`, key: ['roleName'] },
   UpdateAssumeRolePolicy: {

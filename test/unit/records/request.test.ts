@@ -247,6 +247,57 @@ describe('describeRequest', () => {
     assert.equal(create.summary, 'iam:CreateRole — creates role r assumable by ec2.amazonaws.com');
   });
 
+  it('a role made assumable from another account is flagged, naming the account', () => {
+    const trust = (principal: unknown) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }],
+      });
+    const create = (principal: unknown, extra: Partial<CloudTrailRecord> = {}) =>
+      describeRequest(
+        call(
+          'iam.amazonaws.com',
+          'CreateRole',
+          { roleName: 'r', assumeRolePolicyDocument: trust(principal) },
+          { recipientAccountId: '111122223333', ...extra },
+        ),
+      ).risky;
+    assert.equal(
+      create({ AWS: 'arn:aws:iam::999988887777:root' }),
+      'role assumable from another account (999988887777)',
+    );
+    assert.equal(
+      create({ AWS: ['999988887777', 'arn:aws:iam::111122223333:role/ci'] }),
+      'role assumable from another account (999988887777)',
+    );
+    assert.equal(create({ AWS: 'arn:aws:iam::111122223333:root' }), undefined);
+    assert.equal(create({ Service: 'lambda.amazonaws.com' }), undefined);
+    assert.equal(create('*'), 'role assumable by anyone ("*")');
+    // The account is read from userIdentity when recipientAccountId is absent.
+    assert.equal(
+      create(
+        { AWS: 'arn:aws:iam::999988887777:root' },
+        {
+          recipientAccountId: undefined,
+          userIdentity: { type: 'IAMUser', accountId: '999988887777' },
+        },
+      ),
+      undefined,
+    );
+    const update = describeRequest(
+      call(
+        'iam.amazonaws.com',
+        'UpdateAssumeRolePolicy',
+        { roleName: 'r', policyDocument: trust({ AWS: 'arn:aws:iam::999988887777:root' }) },
+        { recipientAccountId: '111122223333' },
+      ),
+    );
+    assert.equal(
+      update.risky,
+      'trust policy now lets arn:aws:iam::999988887777:root assume the role (another account: 999988887777)',
+    );
+  });
+
   it('data made public: bucket policy with Principal "*", snapshot shared with all', () => {
     const policy = JSON.stringify({
       Statement: [
@@ -548,6 +599,12 @@ describeWithDatasets('describeRequest on real datasets', () => {
         'CreateAccessKey',
         /creates a long-term access key/,
         /access key created/,
+      ],
+      [
+        'aws.persistence.iam-create-backdoor-role.json',
+        'CreateRole',
+        /assumable by arn:aws:iam::193672423079:root/,
+        /role assumable from another account \(193672423079\)/,
       ],
       [
         'aws.persistence.iam-create-user-login-profile.json',
