@@ -1028,17 +1028,31 @@ export const GUARDDUTY: ServiceCatalog = {
   },
 };
 
+// ModifyDBSnapshotAttribute and ModifyDBClusterSnapshotAttribute share a snapshot by adding
+// account ids, or "all" (public), to its "restore" attribute.
+function describeDbSnapshotShare(p: Params, what: string, idPath: string): string {
+  const added = render(p.valuesToAdd);
+  return `changes ${text(p, 'attributeName')} of ${what} ${text(p, idPath)}${added ? `: adds ${added}` : ''}`;
+}
+
+function dbSnapshotShareRisk(p: Params, what: string): string | undefined {
+  const added = (Array.isArray(p.valuesToAdd) ? p.valuesToAdd : []).filter(
+    (v): v is string => typeof v === 'string',
+  );
+  if (added.includes('all')) return `${what} made public`;
+  return added.length ? `${what} shared with another account (${added.join(', ')})` : undefined;
+}
+
 export const RDS: ServiceCatalog = {
   ModifyDBSnapshotAttribute: {
-    does: (p) =>
-      `changes ${text(p, 'attributeName')} of snapshot ${text(p, 'dBSnapshotIdentifier')}${p.valuesToAdd ? `: adds ${text(p, 'valuesToAdd')}` : ''}`,
+    does: (p) => describeDbSnapshotShare(p, 'snapshot', 'dBSnapshotIdentifier'),
     key: ['dBSnapshotIdentifier', 'attributeName', 'valuesToAdd'],
-    risky: (p) =>
-      Array.isArray(p.valuesToAdd) && p.valuesToAdd.length
-        ? p.valuesToAdd.includes('all')
-          ? 'DB snapshot made public'
-          : 'DB snapshot shared with another account'
-        : undefined,
+    risky: (p) => dbSnapshotShareRisk(p, 'DB snapshot'),
+  },
+  ModifyDBClusterSnapshotAttribute: {
+    does: (p) => describeDbSnapshotShare(p, 'cluster snapshot', 'dBClusterSnapshotIdentifier'),
+    key: ['dBClusterSnapshotIdentifier', 'attributeName', 'valuesToAdd'],
+    risky: (p) => dbSnapshotShareRisk(p, 'DB cluster snapshot'),
   },
   ModifyDBInstance: {
     does: (p) =>

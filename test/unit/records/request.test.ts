@@ -397,6 +397,31 @@ describe('describeRequest', () => {
     assert.equal(risk({ 'x-amz-acl': ['bucket-owner-full-control'] }), undefined);
   });
 
+  it('RDS cluster snapshots shared or made public are flagged like DB snapshots', () => {
+    const share = (name: string, id: string, valuesToAdd: unknown) =>
+      describeRequest(
+        call('rds.amazonaws.com', name, { [id]: 'snap', attributeName: 'restore', valuesToAdd }),
+      );
+    const cluster = share('ModifyDBClusterSnapshotAttribute', 'dBClusterSnapshotIdentifier', [
+      'all',
+    ]);
+    assert.equal(
+      cluster.summary,
+      'rds:ModifyDBClusterSnapshotAttribute — changes restore of cluster snapshot snap: adds all',
+    );
+    assert.equal(cluster.risky, 'DB cluster snapshot made public');
+    assert.equal(
+      share('ModifyDBClusterSnapshotAttribute', 'dBClusterSnapshotIdentifier', ['999988887777'])
+        .risky,
+      'DB cluster snapshot shared with another account (999988887777)',
+    );
+    assert.equal(
+      share('ModifyDBSnapshotAttribute', 'dBSnapshotIdentifier', ['999988887777']).risky,
+      'DB snapshot shared with another account (999988887777)',
+    );
+    assert.equal(share('ModifyDBSnapshotAttribute', 'dBSnapshotIdentifier', []).risky, undefined);
+  });
+
   it('S3 events link the API operation they log (ListBucket → ListObjectsV2)', () => {
     const d = describeRequest(
       call('s3.amazonaws.com', 'ListBucket', { bucketName: 'b', prefix: 'logs/' }),
