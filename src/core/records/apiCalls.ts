@@ -1026,6 +1026,21 @@ export const GUARDDUTY: ServiceCatalog = {
     key: ['detectorId', 'destinationId'],
     risky: 'findings export removed',
   },
+  DisassociateMembers: {
+    does: (p) => `disconnects member accounts ${text(p, 'accountIds')} from GuardDuty`,
+    key: ['detectorId', 'accountIds'],
+    risky: 'member accounts no longer monitored by GuardDuty',
+  },
+  DeleteMembers: {
+    does: (p) => `removes member accounts ${text(p, 'accountIds')} from GuardDuty`,
+    key: ['detectorId', 'accountIds'],
+    risky: 'member accounts no longer monitored by GuardDuty',
+  },
+  StopMonitoringMembers: {
+    does: (p) => `stops GuardDuty monitoring of member accounts ${text(p, 'accountIds')}`,
+    key: ['detectorId', 'accountIds'],
+    risky: 'member accounts no longer monitored by GuardDuty',
+  },
 };
 
 // ModifyDBSnapshotAttribute and ModifyDBClusterSnapshotAttribute share a snapshot by adding
@@ -1084,6 +1099,31 @@ export const CONFIG: ServiceCatalog = {
     key: ['deliveryChannelName'],
     risky: 'AWS Config delivery stopped',
   },
+  DeleteConfigurationRecorder: {
+    does: (p) => `deletes AWS Config recorder ${text(p, 'configurationRecorderName')}`,
+    key: ['configurationRecorderName'],
+    risky: 'AWS Config recorder deleted (recording stopped)',
+  },
+  DeleteConfigRule: {
+    does: (p) => `deletes AWS Config rule ${text(p, 'configRuleName')}`,
+    key: ['configRuleName'],
+    risky: 'AWS Config rule deleted (a compliance check removed)',
+  },
+};
+
+// Security Hub logs its request members as the API names them (capitalised).
+export const SECURITY_HUB: ServiceCatalog = {
+  DisableSecurityHub: {
+    does: () => 'disables Security Hub in this account and Region',
+    key: [],
+    risky: 'Security Hub disabled',
+  },
+  BatchDisableStandards: {
+    does: (p) =>
+      `disables Security Hub standards ${text(p, 'StandardsSubscriptionArns', text(p, 'standardsSubscriptionArns'))}`,
+    key: ['StandardsSubscriptionArns', 'standardsSubscriptionArns'],
+    risky: 'Security Hub standards disabled',
+  },
 };
 
 export const ROUTE53_RESOLVER: ServiceCatalog = {
@@ -1138,6 +1178,7 @@ export const EVENT_CATALOG = lookupTable<ServiceCatalog>({
   guardduty: GUARDDUTY,
   rds: RDS,
   config: CONFIG,
+  securityhub: SECURITY_HUB,
   route53resolver: ROUTE53_RESOLVER,
   rolesanywhere: ROLES_ANYWHERE,
   bedrock: BEDROCK,

@@ -157,6 +157,40 @@ describe('describeRequest', () => {
     assert.match(sel.risky ?? '', /selectors changed/);
   });
 
+  it('Config, Security Hub and GuardDuty member monitoring turned off are flagged', () => {
+    const risk = (service: string, name: string, p: unknown) =>
+      describeRequest(call(`${service}.amazonaws.com`, name, p)).risky;
+    assert.equal(
+      risk('config', 'DeleteConfigurationRecorder', { configurationRecorderName: 'default' }),
+      'AWS Config recorder deleted (recording stopped)',
+    );
+    assert.equal(
+      risk('config', 'DeleteConfigRule', { configRuleName: 'cloudtrail-enabled' }),
+      'AWS Config rule deleted (a compliance check removed)',
+    );
+    assert.equal(risk('securityhub', 'DisableSecurityHub', {}), 'Security Hub disabled');
+    assert.equal(
+      risk('securityhub', 'BatchDisableStandards', { StandardsSubscriptionArns: ['arn:x'] }),
+      'Security Hub standards disabled',
+    );
+    for (const name of ['DisassociateMembers', 'DeleteMembers', 'StopMonitoringMembers'])
+      assert.equal(
+        risk('guardduty', name, { detectorId: 'd', accountIds: ['999988887777'] }),
+        'member accounts no longer monitored by GuardDuty',
+        name,
+      );
+    const d = describeRequest(
+      call('guardduty.amazonaws.com', 'StopMonitoringMembers', {
+        detectorId: 'd',
+        accountIds: ['999988887777'],
+      }),
+    );
+    assert.equal(
+      d.summary,
+      'guardduty:StopMonitoringMembers — stops GuardDuty monitoring of member accounts 999988887777',
+    );
+  });
+
   it('keys created and admin policies attached are flagged', () => {
     const key = describeRequest(call('iam.amazonaws.com', 'CreateAccessKey', { userName: 'bob' }));
     assert.equal(
