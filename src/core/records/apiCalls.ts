@@ -229,14 +229,53 @@ function createRoleRisk(p: Params, record: CloudTrailRecord): string | undefined
   return foreign.length ? `role assumable from another account (${foreign.join(', ')})` : undefined;
 }
 
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/**
+ * Which management events a PutEventSelectors request leaves logged: read, write, both or none.
+ * Basic selectors: includeManagementEvents (default true) and readWriteType (default All).
+ * Advanced selectors: those with eventCategory Equals Management, narrowed by a readOnly field
+ * selector. As the CloudTrail User Guide ("Logging management events") defines them.
+ */
+function managementCoverage(p: Params): { read: boolean; write: boolean } | undefined {
+  const basic = list(p.eventSelectors);
+  const advanced = list(p.advancedEventSelectors);
+  let read = false;
+  let write = false;
+  if (basic.length) {
+    for (const s of basic) {
+      if (at(s, 'includeManagementEvents') === false) continue;
+      const rw = at(s, 'readWriteType') ?? 'All';
+      if (rw !== 'WriteOnly') read = true;
+      if (rw !== 'ReadOnly') write = true;
+    }
+    return { read, write };
+  }
+  if (!advanced.length) return undefined;
+  for (const s of advanced) {
+    const fields = list(at(s, 'fieldSelectors'));
+    const field = (name: string) => fields.find((f) => at(f, 'field') === name);
+    if (!list(at(field('eventCategory'), 'equals')).includes('Management')) continue;
+    const ro = field('readOnly');
+    const equals = list(at(ro, 'equals'));
+    const notEquals = list(at(ro, 'notEquals'));
+    const onlyReads = equals.includes('true') || notEquals.includes('false');
+    const onlyWrites = equals.includes('false') || notEquals.includes('true');
+    // No readOnly condition, or one not read here: both kinds may be logged.
+    if (onlyReads || !onlyWrites) read = true;
+    if (onlyWrites || !onlyReads) write = true;
+  }
+  return { read, write };
+}
+
 function selectorsSummary(p: Params): string {
-  const basic = Array.isArray(p.eventSelectors) ? p.eventSelectors : [];
-  const advanced = Array.isArray(p.advancedEventSelectors) ? p.advancedEventSelectors : [];
-  const mgmtOff = basic.some((s) => at(s, 'includeManagementEvents') === false);
-  const readOnly = basic.some((s) => at(s, 'readWriteType') === 'ReadOnly');
-  const parts = [`${basic.length + advanced.length} selector(s)`];
-  if (mgmtOff) parts.push('management events EXCLUDED');
-  if (readOnly) parts.push('read-only events only');
+  const parts = [
+    `${list(p.eventSelectors).length + list(p.advancedEventSelectors).length} selector(s)`,
+  ];
+  const logged = managementCoverage(p);
+  if (logged && !logged.read && !logged.write) parts.push('management events EXCLUDED');
+  else if (logged && !logged.write) parts.push('management write events EXCLUDED (read-only)');
+  else if (logged && !logged.read) parts.push('management read events EXCLUDED (write-only)');
   return parts.join(', ');
 }
 

@@ -152,7 +152,7 @@ describe('describeRequest', () => {
     );
     assert.equal(
       sel.summary,
-      'cloudtrail:PutEventSelectors — changes event selectors of t: 1 selector(s), management events EXCLUDED, read-only events only',
+      'cloudtrail:PutEventSelectors — changes event selectors of t: 1 selector(s), management events EXCLUDED',
     );
     assert.match(sel.risky ?? '', /selectors changed/);
   });
@@ -188,6 +188,58 @@ describe('describeRequest', () => {
     assert.equal(
       d.summary,
       'guardduty:StopMonitoringMembers — stops GuardDuty monitoring of member accounts 999988887777',
+    );
+  });
+
+  it('event selectors: which management events stay logged, basic or advanced', () => {
+    const summary = (p: Record<string, unknown>) =>
+      describeRequest(
+        call('cloudtrail.amazonaws.com', 'PutEventSelectors', { trailName: 't', ...p }),
+      )
+        .summary.split(': ')
+        .slice(1)
+        .join(': ');
+    const category = (c: string) => ({ field: 'eventCategory', equals: [c] });
+    // Advanced selectors logging only S3 data events leave every management event out.
+    assert.equal(
+      summary({
+        advancedEventSelectors: [
+          {
+            name: 'S3 only',
+            fieldSelectors: [
+              category('Data'),
+              { field: 'resources.type', equals: ['AWS::S3::Object'] },
+            ],
+          },
+        ],
+      }),
+      '1 selector(s), management events EXCLUDED',
+    );
+    assert.equal(
+      summary({
+        advancedEventSelectors: [
+          { fieldSelectors: [category('Management'), { field: 'readOnly', equals: ['true'] }] },
+        ],
+      }),
+      '1 selector(s), management write events EXCLUDED (read-only)',
+    );
+    assert.equal(
+      summary({ advancedEventSelectors: [{ fieldSelectors: [category('Management')] }] }),
+      '1 selector(s)',
+    );
+    // One basic selector leaving management events out does not exclude those another logs.
+    assert.equal(
+      summary({
+        eventSelectors: [
+          { includeManagementEvents: false, dataResources: [{ type: 'AWS::S3::Object' }] },
+          { includeManagementEvents: true, readWriteType: 'All' },
+        ],
+      }),
+      '2 selector(s)',
+    );
+    assert.equal(
+      summary({ eventSelectors: [{ readWriteType: 'WriteOnly' }] }),
+      '1 selector(s), management read events EXCLUDED (write-only)',
     );
   });
 
