@@ -28,6 +28,9 @@ export interface RequestDescription {
 }
 
 const MAX_GENERIC_PARAMS = 4;
+// What a call did is cut to this many characters before " · failed: …" is added, so that no view
+// cutting a long line (a code lens title) cuts off that the call failed, or the risk after it.
+const MAX_DOES_CHARS = 300;
 
 /** "iam.amazonaws.com" → "iam" */
 export function serviceOf(eventSource: unknown): string {
@@ -98,7 +101,10 @@ export function describeRequest(record: CloudTrailRecord): RequestDescription {
     const riskText = risky && errorCode ? `attempted: ${risky}` : risky;
     return {
       // One line whatever the event name, source or error code hold.
-      summary: cellText(`${service}:${eventName} — ${does}${failed}`, Infinity),
+      summary: cellText(
+        `${service}:${eventName} — ${cellText(does, MAX_DOES_CHARS)}${failed}`,
+        Infinity,
+      ),
       risky: riskText,
       service,
       operation,

@@ -556,6 +556,29 @@ describe('describeRequest', () => {
     assert.equal(d.risky, 'attempted: trail deleted (logging stopped)');
   });
 
+  it('a long description is cut before the failure is said, so no view cuts that off', () => {
+    const ipRanges = {
+      items: Array.from({ length: 300 }, (_, i) => ({ cidrIp: `10.0.${i >> 8}.${i & 255}/32` })),
+    };
+    const d = describeRequest(
+      call(
+        'ec2.amazonaws.com',
+        'AuthorizeSecurityGroupIngress',
+        {
+          groupId: 'sg-1',
+          ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges }] },
+        },
+        { errorCode: 'Client.UnauthorizedOperation' },
+      ),
+    );
+    assert.match(
+      d.summary,
+      /^ec2:AuthorizeSecurityGroupIngress — opens tcp\/22 to 10\.0\.0\.0\/32, /,
+    );
+    assert.match(d.summary, /· failed: Client\.UnauthorizedOperation$/);
+    assert.ok(d.summary.length < 500, `${d.summary.length} characters`);
+  });
+
   it('generic fallback lists parameters and links the API reference', () => {
     const d = describeRequest(
       call('dynamodb.amazonaws.com', 'DescribeTable', {
