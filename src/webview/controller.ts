@@ -461,12 +461,11 @@ export class TimelineController {
     if (keepId !== null) {
       const row = table.findRow(keepId);
       if (row >= 0) table.select(row, true);
-      else if (
-        opts.restore &&
-        this.state.selectedRow >= 0 &&
-        this.state.selectedRow < this.matches
-      ) {
-        table.selectedRow = this.state.selectedRow;
+      else if (opts.restore) {
+        // Not among the rows come: the pane shows it, and the table marks its row position while
+        // that row has not come (onPage checks the event there), never another event's row.
+        const at = this.state.selectedRow;
+        if (at >= 0 && at < this.matches && !table.rowAt(at)) table.selectedRow = at;
         void this.showDetail(keepId);
       }
     } else if (opts.resetScroll && this.state.selectedId !== null) {
@@ -493,12 +492,25 @@ export class TimelineController {
   }
 
   private onPage(p: PageReply): void {
-    this.v.table.addRows(p.queryId, p.start, p.rows);
-    // A selection restored before its row arrived is announced now.
-    const sel = this.v.table.selectedSummary();
-    if (sel && this.state.selectedId === null) {
+    const { table } = this.v;
+    table.addRows(p.queryId, p.start, p.rows);
+    const sel = table.selectedSummary();
+    if (!sel) return;
+    if (this.state.selectedId === null) {
+      // A row selected before it arrived (End, PageDown) is announced now.
       this.state.selectedId = sel.id;
       void this.showDetail(sel.id);
+    } else if (sel.id !== this.state.selectedId) {
+      // A restored selection waited at its row position, and another event arrived there (the
+      // load went on while the panel was hidden): the selection follows its event, or is let go,
+      // so that S, T, N and the context menu never act on the event now at that position.
+      const row = table.findRow(this.state.selectedId);
+      if (row >= 0) table.select(row);
+      else {
+        table.selectedRow = -1;
+        this.state.selectedRow = -1;
+        this.save();
+      }
     }
   }
 

@@ -105,7 +105,9 @@ function fakeViews() {
     zones: [] as string[],
     ranges: [] as (TimeRange | null)[],
   };
-  let rows: RowSummary[] = [];
+  // The table's loaded rows by position (a reply's rows start at its pageStart), for its query.
+  let rows = new Map<number, RowSummary>();
+  let tableQuery = -1;
   const views: Views = {
     filter: {
       get value() {
@@ -120,21 +122,26 @@ function fakeViews() {
     },
     table: {
       selectedRow: -1,
-      setResult(queryId, _total, _start, r) {
-        rows = r;
+      setResult(queryId, _total, start, r) {
+        tableQuery = queryId;
+        rows = new Map(r.map((x, i) => [start + i, x]));
         shown.results.push({ queryId, rows: r });
       },
-      addRows: () => {},
+      addRows(queryId, start, r) {
+        if (queryId === tableQuery) r.forEach((x, i) => rows.set(start + i, x));
+      },
       setColumns: (_c: ColumnId[]) => {},
       setWidths: () => {},
       scrollToRow: () => {},
-      findRow: (id) => rows.findIndex((r) => r.id === id),
-      rowAt: (i) => rows[i],
+      findRow: (id) => [...rows].find(([, r]) => r.id === id)?.[0] ?? -1,
+      rowAt: (i) => rows.get(i),
       select(i) {
         this.selectedRow = i;
         shown.selected.push(i);
       },
-      selectedSummary: () => undefined,
+      selectedSummary() {
+        return this.selectedRow >= 0 ? rows.get(this.selectedRow) : undefined;
+      },
       focus: () => {},
     },
     histogram: { wantedBins: START_QUERY.bins, set: () => {} },
@@ -180,7 +187,7 @@ function setup(saved?: ViewState) {
     frame: (cb) => frames.push(cb),
   });
   const paint = () => frames.splice(0).forEach((f) => f());
-  return { channel, controller, shown, stored, data, marks, paint };
+  return { channel, controller, views, shown, stored, data, marks, paint };
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
@@ -406,10 +413,51 @@ describe('timeline: the webview controller', () => {
       [5],
     );
     assert.ok(
-      t.shown.selected.length === 1 && rows[t.shown.selected[0]].id === 42,
+      t.shown.selected.length === 1 && rows[t.shown.selected[0] - 200].id === 42,
       'the saved event is selected again',
     );
     assert.deepEqual(t.stored.at(-1)!.filter, 'event:PutObject');
+  });
+
+  it('does not select another event that now sits at a restored row position (the load went on while the panel was hidden)', async () => {
+    // The user selected event 42 at row 950, scrolled back to the top and hid the panel.
+    const saved: ViewState = { ...defaultState(), selectedId: 42, selectedRow: 950, scrollRow: 0 };
+    const t = setup(JSON.parse(JSON.stringify(saved)));
+    void t.controller.start();
+    const top = Array.from({ length: 200 }, (_, i) => row(1000 + i, 'GetObject'));
+    t.channel.take('ready').resolve(hello(result(5, top, { matches: 2000 })));
+    await settle();
+    assert.equal(t.channel.take('detail').body.type, 'detail');
+    // Events loaded meanwhile moved 42 ten rows down: row 950 holds event 77 now.
+    const page = Array.from({ length: 100 }, (_, i) =>
+      row(900 + i === 950 ? 77 : 900 + i === 960 ? 42 : 3000 + i, 'GetObject'),
+    );
+    t.controller.requestPage(5, 900, 100);
+    t.channel.take('page').resolve({ type: 'pageResult', queryId: 5, start: 900, rows: page });
+    await settle();
+    // S, T and N act on the table's selection: it is the event in the detail pane, or none.
+    const selected = t.views.table.selectedSummary();
+    assert.equal(selected?.id ?? 42, 42, `event ${selected?.id} is selected instead of 42`);
+    assert.equal(t.views.table.selectedRow, 960);
+  });
+
+  it('does not select another event at the restored row position when that row came with the first rows', async () => {
+    const saved: ViewState = {
+      ...defaultState(),
+      selectedId: 42,
+      selectedRow: 250,
+      scrollRow: 240,
+    };
+    const t = setup(JSON.parse(JSON.stringify(saved)));
+    void t.controller.start();
+    // Rows 200..399; 42 moved out of them, event 77 sits at row 250.
+    const rows = Array.from({ length: 200 }, (_, i) => row(i === 50 ? 77 : 1000 + i, 'GetObject'));
+    t.channel.take('ready').resolve(hello(result(5, rows, { pageStart: 200, matches: 2000 })));
+    await settle();
+    const selected = t.views.table.selectedSummary();
+    assert.equal(selected?.id ?? 42, 42, `event ${selected?.id} is selected instead of 42`);
+    // The pane shows the event selected (by its id), as before the panel was hidden.
+    assert.equal((t.channel.take('detail').body as { id: number }).id, 42);
   });
 
   it('gives the detail pane no space until an event is selected, and a click shows it again after closing', async () => {
