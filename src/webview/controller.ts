@@ -499,6 +499,8 @@ export class TimelineController {
     if (this.state.selectedId === null) {
       // A row selected before it arrived (End, PageDown) is announced now.
       this.state.selectedId = sel.id;
+      this.layoutDetail();
+      this.save();
       void this.showDetail(sel.id);
     } else if (sel.id !== this.state.selectedId) {
       // A restored selection waited at its row position, and another event arrived there (the

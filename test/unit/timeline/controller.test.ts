@@ -460,6 +460,24 @@ describe('timeline: the webview controller', () => {
     assert.equal((t.channel.take('detail').body as { id: number }).id, 42);
   });
 
+  it('shows the detail pane again once a row selected before it arrived comes in', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => row(i, 'GetObject'));
+    const t = await greeted(hello(result(1, rows, { matches: 1000 })));
+    t.controller.onSelect(0, 0, true);
+    t.channel.take('detail');
+    assert.equal(t.shown.detailOpen.at(-1), true);
+    // End: the last row, not loaded yet.
+    t.views.table.selectedRow = 999;
+    t.controller.onSelect(999, null, false);
+    t.controller.requestPage(1, 900, 100);
+    const page = Array.from({ length: 100 }, (_, i) => row(5900 + i, 'PutObject'));
+    t.channel.take('page').resolve({ type: 'pageResult', queryId: 1, start: 900, rows: page });
+    await settle();
+    assert.deepEqual((t.channel.take('detail').body as { id: number }).id, 5999);
+    assert.equal(t.shown.detailOpen.at(-1), true, 'the pane stays hidden with an event selected');
+    assert.equal(t.stored.at(-1)!.selectedId, 5999, 'the selection is not saved');
+  });
+
   it('gives the detail pane no space until an event is selected, and a click shows it again after closing', async () => {
     const t = await greeted(hello(result(1, [row(1, 'GetObject'), row(2, 'PutObject')])));
     assert.equal(t.shown.detailOpen.at(-1), false, 'the empty pane takes space');
