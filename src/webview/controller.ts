@@ -58,6 +58,8 @@ export interface FilterPort {
 }
 export interface TablePort {
   selectedRow: number;
+  /** Event ids picked with Ctrl/Cmd- or Shift-click besides the selected row. */
+  readonly marked: Set<number>;
   setResult(queryId: number, total: number, pageStart: number, rows: RowSummary[]): void;
   addRows(queryId: number, start: number, rows: RowSummary[]): void;
   setColumns(columns: ColumnId[], sort: SortOrder, zone: Zone): void;
@@ -454,6 +456,9 @@ export class TimelineController {
     const keepId =
       opts.keepSelection || opts.restore || !opts.resetScroll ? this.state.selectedId : null;
     table.selectedRow = -1;
+    // Another query (filter, range, order, a pivot): the rows picked may not be in its result,
+    // where nothing would show them picked and S, T or N would still act on them.
+    if (opts.resetScroll) table.marked.clear();
     table.setResult(reply.queryId, reply.matches, reply.pageStart, reply.rows);
     table.scrollToRow(startRow);
     histogram.set(reply.histogram, this.zone);

@@ -263,8 +263,6 @@ export class TableView {
         this.total,
       );
     this.render();
-    // VS Code's context menu on a row (webview/context) gets these with the row's own id.
-    this.body.dataset.vscodeContext = JSON.stringify({ selectedIds: this.selectedIds() });
     this.events.onSelect(row, this.rowAt(row)?.id ?? null, clicked);
   }
 
@@ -329,6 +327,9 @@ export class TableView {
     }
     while (this.pool.length > n) this.pool.pop()!.remove();
     for (let i = 0; i < n; i++) this.fill(this.pool[i], w.first + i);
+    // VS Code's context menu on a row (webview/context) gets these with the row's own id: as
+    // drawn, so a new result or a selection let go leaves none behind.
+    this.body.dataset.vscodeContext = JSON.stringify({ selectedIds: this.selectedIds() });
     this.events.onScroll(w.topRow);
     // Forget pages far from the view: the view's memory stays flat however far one scrolls.
     const firstPage = Math.floor(w.first / PAGE_SIZE);

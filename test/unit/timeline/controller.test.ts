@@ -122,6 +122,7 @@ function fakeViews() {
     },
     table: {
       selectedRow: -1,
+      marked: new Set<number>(),
       setResult(queryId, _total, start, r) {
         tableQuery = queryId;
         rows = new Map(r.map((x, i) => [start + i, x]));
@@ -476,6 +477,24 @@ describe('timeline: the webview controller', () => {
     assert.deepEqual((t.channel.take('detail').body as { id: number }).id, 5999);
     assert.equal(t.shown.detailOpen.at(-1), true, 'the pane stays hidden with an event selected');
     assert.equal(t.stored.at(-1)!.selectedId, 5999, 'the selection is not saved');
+  });
+
+  it('lets go of the rows picked with Ctrl/Shift-click when the filter or range changes, not when more events come', async () => {
+    const t = await greeted(hello(result(1, [row(1, 'GetObject'), row(2, 'PutObject')])));
+    t.views.table.marked.add(1).add(2);
+    t.controller.onSelect(1, 2, true);
+    t.channel.take('detail');
+    // A refresh of the same query (the case changed after S): the picked rows stay picked.
+    t.controller.onHostEvent({ type: 'refresh', version: 1 });
+    t.channel.take('query').resolve(result(2, [row(1, 'GetObject'), row(2, 'PutObject')]));
+    await settle();
+    assert.deepEqual([...t.views.table.marked], [1, 2]);
+    // Another filter: events 1 and 2 are not in it, and nothing shows them picked; the next S on
+    // the row selected there would star them too.
+    t.controller.onFilterChange('event:ConsoleLogin', true);
+    t.channel.take('query').resolve(result(3, [row(7, 'ConsoleLogin')]));
+    await settle();
+    assert.deepEqual([...t.views.table.marked], [], 'rows out of view are still picked');
   });
 
   it('gives the detail pane no space until an event is selected, and a click shows it again after closing', async () => {
