@@ -465,7 +465,9 @@ export class TimelineController {
     this.updateCount();
     if (keepId !== null) {
       const row = table.findRow(keepId);
-      if (row >= 0) table.select(row, true);
+      // Shown when the view moved to another result with it (a pivot, ±5 minutes); a refresh or a
+      // restore keeps the scroll position the user left, wherever the selected row is.
+      if (row >= 0) table.select(row, opts.keepSelection === true);
       else if (opts.restore) {
         // Not among the rows come: the pane shows it, and the table marks its row position while
         // that row has not come (onPage checks the event there), never another event's row.

@@ -97,6 +97,8 @@ function fakeViews() {
     errors: [] as unknown[],
     loadErrors: [] as string[],
     selected: [] as number[],
+    /** For each select: whether it scrolled its row into view. */
+    revealed: [] as boolean[],
     details: [] as (number | null)[],
     detailErrors: [] as string[],
     title: '',
@@ -136,9 +138,10 @@ function fakeViews() {
       scrollToRow: () => {},
       findRow: (id) => [...rows].find(([, r]) => r.id === id)?.[0] ?? -1,
       rowAt: (i) => rows.get(i),
-      select(i) {
+      select(i, reveal = false) {
         this.selectedRow = i;
         shown.selected.push(i);
+        shown.revealed.push(reveal);
       },
       selectedSummary() {
         return this.selectedRow >= 0 ? rows.get(this.selectedRow) : undefined;
@@ -495,6 +498,25 @@ describe('timeline: the webview controller', () => {
     t.channel.take('query').resolve(result(3, [row(7, 'ConsoleLogin')]));
     await settle();
     assert.deepEqual([...t.views.table.marked], [], 'rows out of view are still picked');
+  });
+
+  it('keeps the scroll position when the view refreshes while loading (the selection is not scrolled back into view)', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => row(i, 'GetObject'));
+    const t = await greeted(hello(result(1, rows, { matches: 1000 })));
+    t.controller.onSelect(100, 100, true);
+    t.channel.take('detail');
+    // The user scrolls on, 80 rows below the selected one (still among the rows loaded).
+    t.controller.onScroll(180);
+    t.controller.onHostEvent({ type: 'refresh', version: 1 });
+    t.channel.take('query').resolve(result(2, rows, { matches: 1000 }));
+    await settle();
+    assert.equal(t.shown.selected.at(-1), 100, 'the selection is kept');
+    assert.equal(t.shown.revealed.at(-1), false, 'the refresh scrolled back to the selected row');
+    // A pivot keeps the selected event and shows it.
+    t.controller.onPivot({ kind: 'principal', label: 'alice', filter: 'principal:alice' });
+    t.channel.take('query').resolve(result(3, rows, { matches: 1000 }));
+    await settle();
+    assert.equal(t.shown.revealed.at(-1), true);
   });
 
   it('gives the detail pane no space until an event is selected, and a click shows it again after closing', async () => {
