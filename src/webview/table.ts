@@ -137,8 +137,12 @@ export class TableView {
       if (!page) this.pages.set(p, (page = []));
       page[row - p * PAGE_SIZE] = rows[i];
     }
-    for (let p = Math.floor(start / PAGE_SIZE); p * PAGE_SIZE < start + rows.length; p++)
-      this.requested.add(p);
+    // A page is here once all of it came: one that came in part (a reply from a row within it,
+    // as for a result shrunk under the scroll position) is still asked for.
+    const end = start + rows.length;
+    for (let p = Math.floor(start / PAGE_SIZE); p * PAGE_SIZE < end; p++)
+      if (start <= p * PAGE_SIZE && end >= Math.min((p + 1) * PAGE_SIZE, this.total))
+        this.requested.add(p);
     this.schedule();
   }
 
