@@ -332,6 +332,40 @@ describe('case: code lens annotations and saved searches', function () {
     const lines = readFileSync(fresh, 'utf8').trim().split('\n');
     assert.equal(lines.length, 1);
     assert.equal((JSON.parse(lines[0]) as { eventName?: string }).eventName, 'GetObject');
+
+    // A row's context menu acts in the panel right-clicked (its page names it), not the active one.
+    const otherFolder = mkdtempSync(join(tmpdir(), 'ctl-report-int-other-'));
+    writeFileSync(
+      join(otherFolder, 'events.json'),
+      JSON.stringify({ Records: [record('o-1', '2024-05-14T11:00:00Z', 'PutObject', 'bob')] }),
+    );
+    const active = await vscode.commands.executeCommand<TimelinePanel>(
+      'cloudtrailLens.openTimeline',
+      { source: { type: 'folder', path: otherFolder } },
+    );
+    await active.loaded;
+    await waitFor(() => active.panel.active, 10_000, 'the other timeline is not in front');
+    await vscode.commands.executeCommand('cloudtrailLens.timeline.star', {
+      timelinePanel: panel.contextToken,
+      rowId: 0,
+      selectedIds: [0],
+    });
+    await waitFor(
+      () =>
+        parseCase(readFileSync(caseFile, 'utf8'), caseFile).annotations.some(
+          (a) => a.eventID === 'r-1' && a.starred,
+        ),
+      10_000,
+      "the right-clicked panel's event was not starred",
+    );
+    assert.ok(
+      !parseCase(readFileSync(caseFile, 'utf8'), caseFile).annotations.some(
+        (a) => a.eventID === 'o-1',
+      ),
+      "the active panel's event was starred",
+    );
+    active.dispose();
+    rmSync(otherFolder, { recursive: true, force: true });
     panel.dispose();
     rmSync(folder, { recursive: true, force: true });
   });

@@ -200,7 +200,12 @@ export function registerCase(
   for (const action of ANNOTATE_ACTIONS) {
     context.subscriptions.push(
       vscode.commands.registerCommand(ROW_COMMANDS[action], async (arg?: unknown) => {
-        const panel = needPanel();
+        // The panel whose row was right-clicked (ids are rows of its own index), else the active one.
+        const token = (arg as { timelinePanel?: unknown } | undefined)?.timelinePanel;
+        const panel =
+          typeof token === 'string' && token
+            ? timeline.panels.find((p) => p.contextToken === token)
+            : needPanel();
         const ids = idsOf(arg);
         if (panel && ids.length) await panel.annotate(ids, action as AnnotateAction);
       }),

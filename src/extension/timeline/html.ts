@@ -49,7 +49,17 @@ function elementText(text: string, element: 'script' | 'style', file: string): s
     : text;
 }
 
-export function timelineHtml(assets: PageAssets, title: string, nonce = makeNonce()): string {
+/**
+ * The page of a timeline panel. `panelToken` names the panel in the context VS Code hands the
+ * commands of the row context menu (data-vscode-context, merged from the body down), so that an
+ * action lands in the panel that was right-clicked, whichever panel is active.
+ */
+export function timelineHtml(
+  assets: PageAssets,
+  title: string,
+  nonce = makeNonce(),
+  panelToken = '',
+): string {
   const n = escapeAttr(nonce);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -62,7 +72,7 @@ ${elementText(assets.style, 'style', 'media/timeline.css')}
 </style>
 <title>${escapeAttr(title)}</title>
 </head>
-<body>
+<body data-vscode-context="${escapeAttr(JSON.stringify({ timelinePanel: panelToken }))}">
 <script nonce="${n}">
 ${elementText(assets.script, 'script', 'media/timeline.js')}
 </script>

@@ -2,6 +2,7 @@
 // background, first rows shown while files are still being read), answers the view through a
 // TimelineSession and performs the editor actions (open raw, copy, export). The webview is not
 // kept alive when hidden: it saves its own state and asks again when shown.
+import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -95,6 +96,8 @@ export interface PanelDeps {
 
 export class TimelinePanel implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
+  /** Names this panel in its page's context menu arguments (timelineHtml). */
+  readonly contextToken = randomUUID();
   private readonly session: TimelineSession;
   private readonly data: IndexTimelineData;
   private readonly loading = new AbortController();
@@ -142,6 +145,8 @@ export class TimelinePanel implements vscode.Disposable {
     webview.html = timelineHtml(
       readPageAssets(vscode.Uri.joinPath(deps.extensionUri, 'media').fsPath),
       scope.title,
+      undefined,
+      this.contextToken,
     );
     this.data = new IndexTimelineData(
       new EventIndex({ runner: deps.runner(), maxUncompressedBytes: loadSettings().maxFileBytes }),

@@ -144,6 +144,11 @@ describe('timeline host: page and CSP', () => {
     assert.match(html, /<style nonce="abc">\nbody \{ color: red; \}\n<\/style>/);
     assert.doesNotMatch(html, /\ssrc=|\shref=|style=|onload=|onclick=|sourceMappingURL/);
     assert.match(html, /<title>CloudTrail Timeline: &lt;x&gt;<\/title>/);
+    // The panel's name in its rows' context menu arguments, as an attribute's text.
+    assert.match(
+      timelineHtml(assets, 't', 'abc', 'tok"en'),
+      /<body data-vscode-context="\{&quot;timelinePanel&quot;:&quot;tok\\&quot;en&quot;\}">/,
+    );
   });
 
   it('refuses assets that could end their element early', () => {
