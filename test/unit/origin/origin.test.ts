@@ -69,6 +69,22 @@ async function indexFolder(
   return index;
 }
 
+/** An index of `records` as one file of JSON lines (no file behind it: never read again). */
+function indexOfRecords(records: Record<string, unknown>[]): EventIndex {
+  const index = new EventIndex({ runner: new InlineRunner() });
+  const file = index.addFile(new FolderSource('/nonexistent'), 'f.json', 1, 'loose');
+  index.appendBatch(
+    file.id,
+    buildBatch(
+      records,
+      records.map((_, i) => i),
+      'lines',
+    ),
+    '0'.repeat(64),
+  );
+  return index;
+}
+
 describe('origin: attribution against the generator ground truth', function () {
   this.timeout(180_000);
   let dir: string;
@@ -287,17 +303,7 @@ describe('origin: callers without an access key, told apart by every field of th
       },
     ];
     const twice = [...records, ...records]; // the same callers again: the shortcut's memo is used
-    const index = new EventIndex({ runner: new InlineRunner() });
-    const file = index.addFile(new FolderSource('/nonexistent'), 'f.json', 1, 'loose');
-    index.appendBatch(
-      file.id,
-      buildBatch(
-        twice,
-        twice.map((_, i) => i),
-        'lines',
-      ),
-      '0'.repeat(64), // no file behind it: never read again
-    );
+    const index = indexOfRecords(twice);
     const fromRecords = assertSameOrigins(index, twice);
     // The variants are not all one origin: the test tells callers apart.
     assert.ok(new Set(fromRecords.ids).size >= 6, `${new Set(fromRecords.ids).size} origins`);
@@ -562,17 +568,7 @@ describe('origin: issuing events a planted record may add', () => {
   /** The origin of `use` (last) from the records, the index and the code lens, which must agree. */
   function originOfUse(records: Record<string, unknown>[]): Origin {
     const all = [...records, use];
-    const index = new EventIndex({ runner: new InlineRunner() });
-    const file = index.addFile(new FolderSource('/nonexistent'), 'f.json', 1, 'loose');
-    index.appendBatch(
-      file.id,
-      buildBatch(
-        all,
-        all.map((_, i) => i),
-        'lines',
-      ),
-      '0'.repeat(64),
-    );
+    const index = indexOfRecords(all);
     const c = assertSameOrigins(index, all);
     const o = c.origins[c.ids[all.length - 1]];
     const text = `{"Records":[\n${all.map((r) => JSON.stringify(r)).join(',\n')}\n]}`;
@@ -816,17 +812,7 @@ describe('origin: issuing events a planted record may add', () => {
       responseElements: { credentials: { accessKeyId: KEY }, federatedUser: { arn: fed } },
     };
     const records = [planted, fedUse('planted-use', mallory), fedUse('real-use', alice)];
-    const index = new EventIndex({ runner: new InlineRunner() });
-    const file = index.addFile(new FolderSource('/nonexistent'), 'f.json', 1, 'loose');
-    index.appendBatch(
-      file.id,
-      buildBatch(
-        records,
-        records.map((_, i) => i),
-        'lines',
-      ),
-      '0'.repeat(64),
-    );
+    const index = indexOfRecords(records);
     const c = assertSameOrigins(index, records);
     assert.equal(describeOrigin(c.origins[c.ids[1]]), 'for mallory (via 1 hop)');
     const real = c.origins[c.ids[2]];
