@@ -302,6 +302,13 @@ export class TimelineController {
 
   /** Star, tag or comment the selected events (S, T, Shift+T, N); the host asks for the text and keeps the case file. */
   onAnnotate(ids: number[], action: AnnotateAction): void {
+    // The host takes at most LIMITS.annotateIds at once and would refuse more without a reply.
+    if (ids.length > LIMITS.annotateIds) {
+      this.v.toolbar.showLoadError(
+        `${ids.length.toLocaleString('en-US')} events are selected: at most ${LIMITS.annotateIds.toLocaleString('en-US')} are starred, tagged or noted at once. Select fewer, or narrow the filter and do it in steps.`,
+      );
+      return;
+    }
     this.channel.notify({ type: 'annotate', ids, action });
   }
 

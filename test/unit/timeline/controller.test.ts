@@ -6,6 +6,7 @@ import {
   ColumnId,
   FromWebview,
   HelloReply,
+  LIMITS,
   QueryReply,
   RowSummary,
   START_QUERY,
@@ -275,6 +276,17 @@ describe('timeline: the webview controller', () => {
     // Export asks for the result on screen, not the stale one.
     t.controller.onExport('csv');
     assert.deepEqual(t.channel.notified.at(-1), { type: 'export', format: 'csv', queryId: 11 });
+  });
+
+  it('says when more events are selected than the host annotates at once, instead of sending what it would refuse', async () => {
+    const t = await greeted();
+    t.controller.onAnnotate([1, 2], 'star');
+    assert.deepEqual(t.channel.notified.at(-1), { type: 'annotate', ids: [1, 2], action: 'star' });
+    const many = Array.from({ length: LIMITS.annotateIds + 1 }, (_, i) => i);
+    const before = t.channel.notified.length;
+    t.controller.onAnnotate(many, 'tag');
+    assert.equal(t.channel.notified.length, before, 'nothing sent');
+    assert.match(t.shown.loadErrors.at(-1) ?? '', /^10,001 events are selected: at most 10,000/);
   });
 
   it('shows a query error inline and keeps the rows; a failed request says so', async () => {
