@@ -2,7 +2,7 @@
 // log object is found on its record by eventID (the gutter star and the hover sit there); one of
 // another object with the same eventID is not.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -81,6 +81,40 @@ describe('case: annotated records in a log document', () => {
         ),
       );
       assert.equal(JSON.parse(text).eventID, 'id-2');
+    } finally {
+      cache.dispose();
+    }
+  });
+
+  it('does not show an annotation of a file on another file of the same name (a forged copy reusing the eventID)', async () => {
+    const name = '111122223333_CloudTrail_us-east-1_20240514T1010Z_samenamesamename.json';
+    const record = {
+      eventVersion: '1.09',
+      eventTime: '2024-05-14T10:00:00Z',
+      eventSource: 's3.amazonaws.com',
+      eventName: 'GetObject',
+      awsRegion: 'us-east-1',
+      eventID: 'reused-id',
+    };
+    const real = join(dir, 'real', name);
+    const forged = join(dir, 'forged', name);
+    for (const f of [real, forged]) {
+      mkdirSync(join(f, '..'), { recursive: true });
+      writeFileSync(f, JSON.stringify({ Records: [record] }, null, 2));
+    }
+    const realDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(real));
+    const forgedDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(forged));
+    const c = applyEdit(
+      emptyCase(),
+      [{ eventID: 'reused-id', key: documentKey(realDoc), eventTime: '' }],
+      { kind: 'star', starred: true },
+      'a',
+      new Date('2026-12-05T20:00:00Z'),
+    );
+    const cache = new RecordIndexCache();
+    try {
+      assert.equal(annotatedRecords(realDoc, cache, c.annotations).length, 1);
+      assert.deepEqual(annotatedRecords(forgedDoc, cache, c.annotations), []);
     } finally {
       cache.dispose();
     }

@@ -2,6 +2,8 @@
 // saying what (star, tags, note, who and when), and the record's lens actions to star, tag or
 // comment it (INTERNAL_COMMANDS.caseAnnotateRecord). A document names its log object by its path in the
 // workspace; annotations match it by that path or by the file name (core/case/resolve.ts).
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Annotation } from '../../core/case/caseFile';
 import { sameObject } from '../../core/case/resolve';
@@ -19,9 +21,33 @@ import type { CaseStore } from './caseStore';
 
 /** The key a document's records are annotated under: its path in the workspace ('/' separated). */
 export function documentKey(document: vscode.TextDocument): string {
-  const file =
-    document.uri.scheme === LOG_SCHEME ? sourceOfLogDocument(document.uri) : document.uri;
-  return vscode.workspace.asRelativePath(file, false).replace(/\\/g, '/');
+  return vscode.workspace.asRelativePath(fileOf(document), false).replace(/\\/g, '/');
+}
+
+/** The file a document shows (a decompressed log's own .json.gz). */
+function fileOf(document: vscode.TextDocument): vscode.Uri {
+  return document.uri.scheme === LOG_SCHEME ? sourceOfLogDocument(document.uri) : document.uri;
+}
+
+/**
+ * Whether an annotation's key names a file that exists, as the workspace holds it, and is not the
+ * document's: then it is that file's, not this one of the same name (a forged copy elsewhere
+ * reusing the eventID must not show the analyst's star). Otherwise the same name is the same
+ * object loaded under another root (the bucket's copy, a mirror).
+ */
+function namesAnotherFile(annotationKey: string, document: vscode.TextDocument): boolean {
+  const own = fileOf(document).fsPath;
+  const candidates = path.isAbsolute(annotationKey)
+    ? [annotationKey]
+    : (vscode.workspace.workspaceFolders ?? [])
+        .filter((f) => f.uri.scheme === 'file')
+        .map((f) => path.join(f.uri.fsPath, annotationKey));
+  return candidates.some((p) => p !== own && existsSync(p));
+}
+
+/** Whether an annotation is of the document's object (whose key is `key`: documentKey). */
+function annotatesDocument(a: Annotation, key: string, document: vscode.TextDocument): boolean {
+  return a.key === key || (sameObject(a.key, key) && !namesAnotherFile(a.key, document));
 }
 
 /** The annotated records of a document: each annotation of its object found by its eventID. */
@@ -31,7 +57,7 @@ export function annotatedRecords(
   annotations: readonly Annotation[],
 ): Array<{ record: IndexedRecord; annotation: Annotation }> {
   const key = documentKey(document);
-  const mine = annotations.filter((a) => sameObject(a.key, key));
+  const mine = annotations.filter((a) => annotatesDocument(a, key, document));
   if (!mine.length) return [];
   const index = cache.get(document);
   if (index.shape === 'none') return [];
@@ -116,7 +142,7 @@ export function registerCaseDocuments(
         }
         const key = documentKey(document);
         const current = store.case.annotations.find(
-          (a) => a.eventID === record.eventID && sameObject(a.key, key),
+          (a) => a.eventID === record.eventID && annotatesDocument(a, key, document),
         );
         await annotateEvents(
           store,
