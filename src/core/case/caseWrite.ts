@@ -58,6 +58,13 @@ export async function writeCaseFile(
 ): Promise<boolean> {
   // A case file kept behind a symbolic link is replaced where the link leads, the link kept.
   const target = await fs.realpath(file).catch(() => file);
+  // A link that leads nowhere (or around in a loop): nothing is made through it.
+  const link = target === file ? await fs.readlink(file).catch(() => undefined) : undefined;
+  if (link !== undefined)
+    throw new CaseFileError(
+      file,
+      `it is a symbolic link to ${link}, which does not exist: create that file, or remove the link, to save changes`,
+    );
   // The new text replaces the file by a rename, which its permissions do not stop: a file made
   // read-only (a closed case, a reviewed copy) is refused here, and one kept private (0600) stays so.
   const mode = await fs.stat(target).then(

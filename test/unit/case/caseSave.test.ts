@@ -247,6 +247,28 @@ describe('saving a change to a shared case file', () => {
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
   });
 
+  it('says that a case file which is a link leading nowhere cannot be saved, not that it kept changing', async function () {
+    if (!POSIX) this.skip();
+    fs.symlinkSync(join(dir, 'gone', 'case.json'), file);
+    const base = await readCase(file);
+    const saved = await saveCase(
+      file,
+      base,
+      edit(base.case, 'EA', { kind: 'star', starred: true }),
+    );
+    assert.ok(!saved.saved && saved.reason === 'unwritable', JSON.stringify(saved));
+    assert.ok(
+      !saved.saved &&
+        saved.reason === 'unwritable' &&
+        /is a symbolic link to .*gone.*, which does not exist/.test(saved.problem),
+    );
+    assert.equal(
+      fs.readlinkSync(file),
+      join(dir, 'gone', 'case.json'),
+      'the link is left as it is',
+    );
+  });
+
   it('says why a save failed, naming the file, instead of throwing', async () => {
     const text = serializeCase(edit(emptyCase(), 'E0', { kind: 'note', note: 'before' }));
     writeFileSync(file, text);
