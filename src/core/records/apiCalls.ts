@@ -309,7 +309,20 @@ export const IAM: ServiceCatalog = {
   UpdateLoginProfile: {
     does: (p) => `changes the console password of IAM user ${text(p, 'userName', 'the caller')}`,
     key: ['userName', 'passwordResetRequired'],
-    risky: "another user's console password changed (account takeover)",
+    // Another user's: a takeover. The caller's own, through the API: a key (perhaps stolen)
+    // turned into console access. IAM user names are unique ignoring case.
+    risky: (p, r) => {
+      const target = typeof p.userName === 'string' && p.userName ? p.userName : undefined;
+      const id = r.userIdentity as { type?: unknown; userName?: unknown } | undefined;
+      const own =
+        target === undefined ||
+        (id?.type === 'IAMUser' &&
+          typeof id.userName === 'string' &&
+          id.userName.toLowerCase() === target.toLowerCase());
+      return own
+        ? "the caller's own console password set through the API (a key turned into console access)"
+        : "another user's console password changed (account takeover)";
+    },
   },
   DeleteLoginProfile: {
     does: (p) => `removes the console password of IAM user ${text(p, 'userName')}`,

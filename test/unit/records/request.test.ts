@@ -157,6 +157,30 @@ describe('describeRequest', () => {
     assert.match(sel.risky ?? '', /selectors changed/);
   });
 
+  it("UpdateLoginProfile: another user's password is a takeover, the caller's own is not called another's", () => {
+    const alice = {
+      userIdentity: { type: 'IAMUser', userName: 'alice', arn: 'arn:aws:iam::1:user/alice' },
+    } as Partial<CloudTrailRecord>;
+    const risk = (p: unknown, extra: Partial<CloudTrailRecord> = alice) =>
+      describeRequest(call('iam.amazonaws.com', 'UpdateLoginProfile', p, extra)).risky;
+    assert.equal(
+      risk({ userName: 'bob' }),
+      "another user's console password changed (account takeover)",
+    );
+    for (const own of [{ userName: 'Alice' }, {}])
+      assert.equal(
+        risk(own),
+        "the caller's own console password set through the API (a key turned into console access)",
+      );
+    // A role session has no console password of its own: any user named is another.
+    assert.match(
+      risk({ userName: 'alice' }, {
+        userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::1:assumed-role/r/alice' },
+      } as Partial<CloudTrailRecord>) ?? '',
+      /another user's/,
+    );
+  });
+
   it('Config, Security Hub and GuardDuty member monitoring turned off are flagged', () => {
     const risk = (service: string, name: string, p: unknown) =>
       describeRequest(call(`${service}.amazonaws.com`, name, p)).risky;
