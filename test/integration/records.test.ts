@@ -153,7 +153,8 @@ function datasetRecordsByType(): Map<string, Json> {
 async function lensesOf(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
   // The second argument resolves the lenses, as VS Code does for the ones on screen. A request
   // made just as the document opens can be cancelled by the editor's own (an empty answer on a
-  // loaded machine): ask again until lenses come, for 10 s at most.
+  // loaded machine; the extension host may still be starting its workers): ask again until
+  // lenses come, for 30 s at most.
   const ask = async () =>
     (
       (await vscode.commands.executeCommand<vscode.CodeLens[]>(
@@ -164,7 +165,7 @@ async function lensesOf(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
     ).filter((l) => l.command?.command === 'cloudtrailLens.recordActions');
   let lenses = await ask();
   for (
-    const until = Date.now() + 10_000;
+    const until = Date.now() + 30_000;
     lenses.length === 0 && Date.now() < until;
     lenses = await ask()
   )
