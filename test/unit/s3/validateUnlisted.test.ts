@@ -12,11 +12,11 @@ import {
   parsePublicKeyFile,
   validateSource,
 } from '../../../src/core/digest';
-import { FolderSource } from '../../../src/core/sources/folder';
 import { S3Source } from '../../../src/core/sources/s3';
 import { LogSource } from '../../../src/core/sources/source';
 import { publicKeysJson, SignedBucket, signingKey } from '../../../src/core/synthetic/digests';
 import { S3RVER_CREDENTIALS, TestS3Server } from '../../support/s3server';
+import { runCliUnprivileged } from '../../support/specialFiles';
 
 const BUCKET = 'partly-listable-bucket';
 
@@ -90,18 +90,30 @@ describe('validate s3://…: a folder outside the trails that cannot be listed',
     }
   });
 
-  it('a local copy with a sub-folder it cannot read: the same', async function () {
-    if (process.getuid?.() === 0) this.skip(); // root reads any folder
+  it('a local copy with a sub-folder it cannot read: the same (run as a user file modes apply to)', async function () {
+    // Root reads any folder: the CLI runs as `nobody` then (runCliUnprivileged).
+    const keys = bucket.writePublicKeys(join(dir, 'keys.json'), [signingKey(0)]);
+    const signatures = bucket.writeSignatures(join(dir, 'signatures.json'));
     chmodSync(join(bucket.root, 'exports'), 0o000);
     try {
-      const report = await validate(new FolderSource(bucket.root));
-      const outside = report.findings.filter((f) => f.kind === 'outside-trails');
-      assert.deepEqual(
-        outside.flatMap((f) => f.keys),
-        ['exports/'],
+      const r = runCliUnprivileged(
+        [
+          'validate',
+          bucket.root,
+          '--public-keys',
+          keys,
+          '--signatures',
+          signatures,
+          '--start-time',
+          '2024-05-14T09:00:00Z',
+          '--end-time',
+          '2024-05-15T00:00:00Z',
+          '--strict',
+        ],
+        [dir, join(dir, 'bucket')],
       );
-      assert.match(outside[0].message, /exports\/: could not be listed/);
-      assert.equal(exitCodeOf(report, true), 1);
+      assert.match(`${r.out}${r.err}`, /outside-trails.*exports\/: could not be listed/);
+      assert.equal(r.code, 1, `${r.out}${r.err}`);
     } finally {
       chmodSync(join(bucket.root, 'exports'), 0o755);
     }
