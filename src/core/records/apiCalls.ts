@@ -58,14 +58,30 @@ function inlinePolicyRisk(p: Params): string {
   return admin ? `inline policy ${admin}` : 'inline policy written (permissions changed)';
 }
 
-/** "tcp/22", "all traffic", "tcp/1000-2000" */
+/** IP protocol numbers EC2 takes for its names (IANA): a rule may be logged with either. */
+const PROTOCOL_NAMES = new Map([
+  ['6', 'tcp'],
+  ['17', 'udp'],
+  ['1', 'icmp'],
+  ['58', 'icmpv6'],
+]);
+
+/**
+ * "tcp/22", "all traffic", "tcp/1000-2000", "icmp (all types)", "icmp type 8": a protocol number
+ * read as its name, a port given as text or number alike; for ICMP the "ports" are its type and
+ * code (-1: all), as the EC2 API takes them.
+ */
 function portRange(protocol: unknown, from: unknown, to: unknown): string {
-  const proto = protocol === '-1' || protocol === -1 ? 'all traffic' : String(protocol ?? '?');
-  if (proto === 'all traffic') return proto;
+  const raw = String(protocol ?? '?').toLowerCase();
+  if (raw === '-1' || raw === 'all') return 'all traffic';
+  const proto = PROTOCOL_NAMES.get(raw) ?? (/^\d+$/.test(raw) ? `protocol ${raw}` : raw);
   if (from === undefined || from === null) return proto;
-  return from === to || to === undefined
-    ? `${proto}/${String(from)}`
-    : `${proto}/${String(from)}-${String(to)}`;
+  const [a, b] = [String(from), to === undefined || to === null ? String(from) : String(to)];
+  if (proto === 'icmp' || proto === 'icmpv6') {
+    if (a === '-1') return `${proto} (all types)`;
+    return `${proto} type ${a}${b === '-1' ? '' : ` code ${b}`}`;
+  }
+  return a === b ? `${proto}/${a}` : `${proto}/${a}-${b}`;
 }
 
 interface IngressRule {

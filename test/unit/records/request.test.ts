@@ -181,6 +181,25 @@ describe('describeRequest', () => {
     );
   });
 
+  it('names security group rules plainly: protocol numbers, ports as text, ICMP types', () => {
+    const opens = (perm: Record<string, unknown>) =>
+      describeRequest(
+        call('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', {
+          groupId: 'sg-1',
+          ipPermissions: { items: [{ ...perm, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } }] },
+        }),
+      ).summary;
+    assert.match(opens({ ipProtocol: '6', fromPort: 0, toPort: 65535 }), /opens tcp\/0-65535 to/);
+    assert.match(opens({ ipProtocol: 'tcp', fromPort: '22', toPort: 22 }), /opens tcp\/22 to/);
+    assert.match(
+      opens({ ipProtocol: 'icmp', fromPort: -1, toPort: -1 }),
+      /opens icmp \(all types\) to/,
+    );
+    assert.match(opens({ ipProtocol: '1', fromPort: 8, toPort: -1 }), /opens icmp type 8 to/);
+    assert.match(opens({ ipProtocol: '50' }), /opens protocol 50 to/);
+    assert.match(opens({ ipProtocol: '-1' }), /opens all traffic to/);
+  });
+
   it('Config, Security Hub and GuardDuty member monitoring turned off are flagged', () => {
     const risk = (service: string, name: string, p: unknown) =>
       describeRequest(call(`${service}.amazonaws.com`, name, p)).risky;
