@@ -383,4 +383,61 @@ describe('case: code lens annotations and saved searches', function () {
     panel.dispose();
     rmSync(folder, { recursive: true, force: true });
   });
+
+  it('a command run from the palette acts on the timeline focused last, with timelines in two editor groups', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const open = async (name: string, eventName: string) => {
+      const folder = mkdtempSync(join(tmpdir(), `ctl-groups-int-${name}-`));
+      writeFileSync(
+        join(folder, 'events.json'),
+        JSON.stringify({ Records: [record(`${name}-1`, '2024-05-14T11:00:00Z', eventName, name)] }),
+      );
+      const panel = await vscode.commands.executeCommand<TimelinePanel>(
+        'cloudtrailLens.openTimeline',
+        { source: { type: 'folder', path: folder } },
+      );
+      await panel.loaded;
+      panel.showFilter(`eventName:${eventName}`, null);
+      await waitFor(
+        () => panel.currentQuery.filter === `eventName:${eventName}`,
+        20_000,
+        `the ${name} page did not run its filter`,
+      );
+      return { panel, folder };
+    };
+    const left = await open('left', 'GetObject');
+    const right = await open('right', 'PutObject');
+    // The second timeline goes to a group of its own, beside the first: both are in view.
+    await vscode.commands.executeCommand('workbench.action.moveEditorToRightGroup');
+    await waitFor(
+      () => right.panel.panel.viewColumn === vscode.ViewColumn.Two && right.panel.panel.active,
+      10_000,
+      'the second timeline did not move to a group of its own',
+    );
+    left.panel.reveal();
+    await waitFor(
+      () => left.panel.panel.active && api.timeline.activePanel() === left.panel,
+      10_000,
+      'the first timeline did not come to the front',
+    );
+    // Focus went back and forth: the search saved is the one of the timeline focused last.
+    right.panel.reveal();
+    await waitFor(() => api.timeline.activePanel() === right.panel, 10_000, 'right in front');
+    left.panel.reveal();
+    await waitFor(() => api.timeline.activePanel() === left.panel, 10_000, 'left in front');
+    await vscode.commands.executeCommand('cloudtrailLens.case.saveSearch', 'the left group');
+    const saved = parseCase(readFileSync(caseFile, 'utf8'), caseFile).searches.find(
+      (s) => s.name === 'the left group',
+    );
+    assert.equal(
+      saved?.filter,
+      'eventName:GetObject',
+      `saved over the other group's timeline (right active: ${right.panel.panel.active})`,
+    );
+    assert.deepEqual(saved?.scope, { source: { type: 'folder', path: left.folder } });
+    for (const { panel, folder } of [left, right]) {
+      panel.dispose();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });

@@ -67,7 +67,7 @@ class CaseTree implements vscode.TreeDataProvider<CaseNode> {
   }
 
   private notLoaded() {
-    const panel = this.timeline.panels[this.timeline.panels.length - 1];
+    const panel = this.timeline.activePanel();
     return panel ? panel.timelineData.annotations().notLoaded : undefined;
   }
 
@@ -190,8 +190,7 @@ export function registerCase(
   log: vscode.LogOutputChannel,
 ): void {
   const tree = new CaseTree(store, timeline);
-  const active = (): TimelinePanel | undefined =>
-    timeline.panels.find((p) => p.panel.active) ?? timeline.panels[timeline.panels.length - 1];
+  const active = (): TimelinePanel | undefined => timeline.activePanel();
   const needPanel = (): TimelinePanel | undefined => {
     const p = active();
     if (!p) void vscode.window.showInformationMessage('CloudTrail: open a timeline first.');

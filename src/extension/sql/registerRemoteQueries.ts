@@ -239,7 +239,7 @@ export function registerRemoteQueries(
   }
 
   function fromTimeline(dialect: SqlDialect): Promise<void> | undefined {
-    const panel = timelines.panels[timelines.panels.length - 1];
+    const panel = timelines.activePanel();
     if (!panel) {
       return (async () => {
         const filter = await vscode.window.showInputBox({
@@ -273,7 +273,7 @@ export function registerRemoteQueries(
       );
     }
     const { accounts, regions, range } = scopeOfNode(el.kind === 'node' ? el.node : undefined);
-    const last = timelines.panels[timelines.panels.length - 1]?.currentQuery.filter ?? '';
+    const last = timelines.activePanel()?.currentQuery.filter ?? '';
     const filter = await vscode.window.showInputBox({
       title: 'Query in Athena',
       prompt: messageText(

@@ -26,6 +26,12 @@ export interface WorkspaceSources {
 export interface TimelineRegistration {
   /** Open panels, most recently active last. */
   readonly panels: readonly TimelinePanel[];
+  /**
+   * The timeline the user focused last (what "the active timeline" means for a command run from
+   * the palette): the last panel VS Code made active. Not any panel whose `active` flag is set:
+   * with timelines in two editor groups, more than one panel may still say it is active.
+   */
+  activePanel(): TimelinePanel | undefined;
   /** Fires when a panel's index loaded more files, finished loading, or closed. */
   readonly onDidChangeIndexedFiles: vscode.Event<void>;
   /** Opens a timeline over a scope made elsewhere (a remote query's answer). */
@@ -113,6 +119,10 @@ export function registerTimeline(
     };
   }
 
+  function activePanel(): TimelinePanel | undefined {
+    return panels[panels.length - 1];
+  }
+
   function track(panel: TimelinePanel): void {
     panels.push(panel);
     panel.onDidChangeFiles(() => indexedFilesChanged.fire());
@@ -143,7 +153,7 @@ export function registerTimeline(
         ? { filter: args.filter ?? '', range: args.range ?? null }
         : null;
     if (!args.source && !args.workspace && initial && panels.length) {
-      const last = panels[panels.length - 1];
+      const last = activePanel()!;
       last.reveal();
       last.showFilter(initial.filter, initial.range);
       return last;
@@ -175,5 +185,10 @@ export function registerTimeline(
   }
 
   context.subscriptions.push(vscode.commands.registerCommand(COMMANDS.openTimeline, open));
-  return { panels, onDidChangeIndexedFiles: indexedFilesChanged.event, openScope };
+  return {
+    panels,
+    activePanel,
+    onDidChangeIndexedFiles: indexedFilesChanged.event,
+    openScope,
+  };
 }
