@@ -6,7 +6,7 @@ import type { AnnotateAction } from '../protocol';
 const KEYS: Record<string, AnnotateAction> = { s: 'star', t: 'tag', T: 'untag', n: 'note' };
 
 export function annotateKeys(
-  table: { element: HTMLElement; selectedIds(): number[] },
+  table: { element: HTMLElement; selectedIds(): number[]; whenPicked(): Promise<boolean> },
   send: (ids: number[], action: AnnotateAction) => void,
 ): void {
   table.element.addEventListener('keydown', (e) => {
@@ -15,9 +15,12 @@ export function annotateKeys(
     if (target.closest('input, textarea, select')) return;
     const action = KEYS[e.key];
     if (!action) return;
-    const ids = table.selectedIds();
-    if (!ids.length) return;
+    if (!table.selectedIds().length) return;
     e.preventDefault();
-    send(ids, action);
+    // A Shift-click's run over rows not loaded yet: the action waits for them, and is not sent
+    // for part of the run when the run was let go (a new result came first).
+    void table.whenPicked().then((complete) => {
+      if (complete) send(table.selectedIds(), action);
+    });
   });
 }

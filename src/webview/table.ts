@@ -1,7 +1,7 @@
 // The event table: a fixed-row-height virtual list. Only the rows in view plus a small overscan
 // exist in the DOM (a pool of row elements is reused), and rows arrive from the host in pages
 // for the current query id; rows not yet arrived show as placeholders.
-import { ColumnId, RowSummary, SortOrder } from '../protocol';
+import { ColumnId, LIMITS, RowSummary, SortOrder } from '../protocol';
 import { COLUMN_TITLES } from '../core/index/columns';
 import { clear, h } from './dom';
 import { formatTime, hasEventTime, Zone } from './timeFormat';
@@ -62,6 +62,12 @@ export class TableView {
   selectedRow = -1;
   /** Event ids picked with Ctrl/Cmd- or Shift-click besides the selected row. */
   readonly marked = new Set<number>();
+  /**
+   * A Shift-click's run over rows not loaded yet (scrolled past, never in view): they are asked
+   * for, and their ids picked as they arrive; actions wait for them (`whenPicked`).
+   */
+  private pendingRun: { from: number; to: number; missing: number } | null = null;
+  private runWaiters: ((complete: boolean) => void)[] = [];
   private frame = 0;
 
   constructor(private readonly events: TableEvents) {
@@ -92,21 +98,7 @@ export class TableView {
     this.body.addEventListener('click', (e) => {
       const rowEl = (e.target as HTMLElement).closest<HTMLElement>('.row');
       if (!rowEl || rowEl.dataset.row === undefined) return;
-      const row = Number(rowEl.dataset.row);
-      // Ctrl/Cmd-click adds or removes a row, Shift-click a run of rows (those loaded), for
-      // actions on several events at once (star, tag, note); a plain click starts over.
-      if (e.ctrlKey || e.metaKey) {
-        if (this.marked.size === 0 && this.selectedSummary())
-          this.marked.add(this.selectedSummary()!.id);
-        const id = this.rowAt(row)?.id;
-        if (id !== undefined && !this.marked.delete(id)) this.marked.add(id);
-      } else if (e.shiftKey && this.selectedRow >= 0) {
-        for (let r = Math.min(row, this.selectedRow); r <= Math.max(row, this.selectedRow); r++) {
-          const id = this.rowAt(r)?.id;
-          if (id !== undefined) this.marked.add(id);
-        }
-      } else this.marked.clear();
-      this.select(row, false, true);
+      this.pick(Number(rowEl.dataset.row), e);
       this.viewport.focus({ preventScroll: true });
     });
     this.body.addEventListener('dblclick', (e) => {
@@ -115,10 +107,92 @@ export class TableView {
     });
   }
 
+  /**
+   * A click on `row`: Ctrl/Cmd adds or removes it, Shift picks the run of rows from the selected
+   * one (rows not loaded yet included: they are asked for), for actions on several events at once
+   * (star, tag, note); a plain click starts over.
+   */
+  pick(row: number, keys: { ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }): void {
+    if (keys.ctrlKey || keys.metaKey) {
+      if (this.marked.size === 0 && this.selectedSummary())
+        this.marked.add(this.selectedSummary()!.id);
+      const id = this.rowAt(row)?.id;
+      if (id !== undefined && !this.marked.delete(id)) this.marked.add(id);
+    } else if (keys.shiftKey && this.selectedRow >= 0) {
+      this.settleRun();
+      this.pickRun(Math.min(row, this.selectedRow), Math.max(row, this.selectedRow));
+    } else {
+      this.settleRun();
+      this.marked.clear();
+    }
+    this.select(row, false, true);
+  }
+
+  /**
+   * Picks rows `from`..`to`. Those not loaded are asked for in pages; a run longer than the host
+   * annotates at once is read one row past that limit, so that the host refuses it with its
+   * message rather than acting on part of it.
+   */
+  private pickRun(from: number, to: number): void {
+    const last = Math.min(to, from + LIMITS.annotateIds);
+    let missing = 0;
+    for (let r = from; r <= last; r++) {
+      const id = this.rowAt(r)?.id;
+      if (id !== undefined) this.marked.add(id);
+      else missing++;
+    }
+    if (!missing) return;
+    this.pendingRun = { from, to: last, missing };
+    const firstPage = Math.floor(from / PAGE_SIZE);
+    const lastPage = Math.floor(last / PAGE_SIZE);
+    const chunk = Math.floor(LIMITS.pageCount / PAGE_SIZE);
+    for (let p = firstPage; p <= lastPage;) {
+      if (this.pages.get(p)?.length === Math.min(PAGE_SIZE, this.total - p * PAGE_SIZE)) {
+        p++;
+        continue;
+      }
+      let end = p;
+      while (end + 1 <= lastPage && end + 1 - p < chunk && !this.pages.has(end + 1)) end++;
+      for (let q = p; q <= end; q++) this.requested.add(q);
+      const start = p * PAGE_SIZE;
+      this.events.requestPage(
+        this.queryId,
+        start,
+        Math.min((end + 1) * PAGE_SIZE, this.total) - start,
+      );
+      p = end + 1;
+    }
+  }
+
+  /**
+   * Resolves once a Shift-click's run has all its rows picked (at once when there is none): true,
+   * or false when the run was let go first (a new result came, or a new click).
+   */
+  whenPicked(): Promise<boolean> {
+    return this.pendingRun
+      ? new Promise((done) => this.runWaiters.push(done))
+      : Promise.resolve(true);
+  }
+
+  /** True while a Shift-click's run still waits for rows. */
+  get picking(): boolean {
+    return this.pendingRun !== null;
+  }
+
+  /** Ends the pending run (all its rows came, a new click or a new result) and lets actions go. */
+  private settleRun(): void {
+    const complete = this.pendingRun === null || this.pendingRun.missing <= 0;
+    this.pendingRun = null;
+    for (const done of this.runWaiters.splice(0)) done(complete);
+  }
+
   /** A new result: forget cached pages; `firstRows` came with the query reply. */
   setResult(queryId: number, total: number, pageStart: number, firstRows: RowSummary[]): void {
     this.queryId = queryId;
     this.total = total;
+    // A run's rows not come yet are of the old result, at positions that mean other events now:
+    // what was picked of it stays picked, the rest is let go.
+    this.settleRun();
     this.pages.clear();
     this.requested.clear();
     this.addRows(queryId, pageStart, firstRows);
@@ -135,8 +209,14 @@ export class TableView {
       const p = Math.floor(row / PAGE_SIZE);
       let page = this.pages.get(p);
       if (!page) this.pages.set(p, (page = []));
+      const run = this.pendingRun;
+      if (run && row >= run.from && row <= run.to && !page[row - p * PAGE_SIZE]) {
+        this.marked.add(rows[i].id);
+        run.missing--;
+      }
       page[row - p * PAGE_SIZE] = rows[i];
     }
+    if (this.pendingRun && this.pendingRun.missing <= 0) this.settleRun();
     // A page is here once all of it came: one that came in part (a reply from a row within it,
     // as for a result shrunk under the scroll position) is still asked for.
     const end = start + rows.length;
@@ -333,7 +413,10 @@ export class TableView {
     for (let i = 0; i < n; i++) this.fill(this.pool[i], w.first + i);
     // VS Code's context menu on a row (webview/context) gets these with the row's own id: as
     // drawn, so a new result or a selection let go leaves none behind.
-    this.body.dataset.vscodeContext = JSON.stringify({ selectedIds: this.selectedIds() });
+    this.body.dataset.vscodeContext = JSON.stringify({
+      selectedIds: this.selectedIds(),
+      ...(this.picking ? { selectionPending: true } : {}),
+    });
     this.events.onScroll(w.topRow);
     // Forget pages far from the view: the view's memory stays flat however far one scrolls.
     const firstPage = Math.floor(w.first / PAGE_SIZE);

@@ -205,6 +205,14 @@ export function registerCase(
           typeof token === 'string' && token
             ? timeline.panels.find((p) => p.contextToken === token)
             : needPanel();
+        if ((arg as { selectionPending?: unknown } | undefined)?.selectionPending === true) {
+          // A Shift-click's run whose rows the page is still fetching: acting now would leave
+          // some of the highlighted events out.
+          void vscode.window.showInformationMessage(
+            'CloudTrail: the selected rows are still loading; try again in a moment.',
+          );
+          return;
+        }
         const ids = idsOf(arg);
         if (panel && ids.length) await panel.annotate(ids, action as AnnotateAction);
       }),

@@ -108,4 +108,99 @@ describe('timeline: the event table', () => {
       `rows ${250 - shown}..248 in view are never asked for`,
     );
   });
+
+  const click = { ctrlKey: false, metaKey: false, shiftKey: false };
+  const shift = { ...click, shiftKey: true };
+
+  it('a Shift-click over rows not loaded picks them all: it asks for them and waits before an action', async () => {
+    const { t, asked } = table();
+    t.setResult(
+      1,
+      5000,
+      0,
+      Array.from({ length: 100 }, (_, i) => row(i)),
+    );
+    paint();
+    t.pick(3, click);
+    // Scrolled far down: rows 100..3999 never came.
+    t.addRows(
+      1,
+      4000,
+      Array.from({ length: 100 }, (_, i) => row(4000 + i)),
+    );
+    asked.length = 0;
+    t.pick(4010, shift);
+    assert.equal(t.picking, true);
+    const ranges = asked.map((a) => [a.start, a.start + a.count - 1]);
+    // Every row of the run not here is asked for, in pages the host serves (at most 500 rows).
+    for (let r = 100; r < 4000; r++)
+      assert.ok(
+        ranges.some(([a, b]) => a <= r && r <= b),
+        `row ${r} of the run is never asked for`,
+      );
+    assert.ok(asked.every((a) => a.queryId === 1 && a.count <= 500 && a.start % 100 === 0));
+    let acted: number[] | undefined;
+    void t.whenPicked().then((complete) => {
+      if (complete) acted = t.selectedIds();
+    });
+    // The rows come back; only then is the action let go, with all 4,008 events.
+    for (const a of asked)
+      t.addRows(
+        1,
+        a.start,
+        Array.from({ length: a.count }, (_, i) => row(a.start + i)),
+      );
+    await new Promise((r) => setImmediate(r));
+    assert.equal(t.picking, false);
+    assert.ok(acted, 'the action never went');
+    assert.equal(acted.length, 4010 - 3 + 1);
+    assert.deepEqual(
+      [...acted].sort((a, b) => a - b),
+      Array.from({ length: 4008 }, (_, i) => 3 + i),
+    );
+  });
+
+  it('a Shift-click run let go by a new result does not act on part of it', async () => {
+    const { t } = table();
+    t.setResult(
+      1,
+      3000,
+      0,
+      Array.from({ length: 100 }, (_, i) => row(i)),
+    );
+    t.pick(0, click);
+    t.pick(2500, shift);
+    let complete: boolean | undefined;
+    void t.whenPicked().then((c) => (complete = c));
+    t.setResult(
+      2,
+      3000,
+      0,
+      Array.from({ length: 100 }, (_, i) => row(i)),
+    );
+    await new Promise((r) => setImmediate(r));
+    assert.equal(complete, false);
+  });
+
+  it('a run longer than the host annotates at once is read one row past the limit, so the host refuses it whole', () => {
+    const { t, asked } = table();
+    t.setResult(
+      1,
+      50_000,
+      0,
+      Array.from({ length: 100 }, (_, i) => row(i)),
+    );
+    t.pick(0, click);
+    asked.length = 0;
+    t.pick(40_000, shift);
+    const last = Math.max(...asked.map((a) => a.start + a.count - 1));
+    assert.ok(last >= 10_000 && last < 10_100, `asked up to row ${last}`);
+    for (const a of asked)
+      t.addRows(
+        1,
+        a.start,
+        Array.from({ length: a.count }, (_, i) => row(a.start + i)),
+      );
+    assert.equal(t.selectedIds().length, 10_001);
+  });
 });
