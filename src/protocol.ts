@@ -175,6 +175,11 @@ export interface QueryParams {
   /** The first page, answered with the query. */
   pageStart: number;
   pageCount: number;
+  /**
+   * An event the view keeps selected across this query (a pivot, ±5 minutes): the reply says
+   * its row in the result (`anchorRow`), wherever it is, so the view can scroll to it.
+   */
+  anchorId?: number;
 }
 export interface QueryRequest extends QueryParams {
   type: 'query';
@@ -290,6 +295,8 @@ export interface QueryReply {
   histogram: Histogram;
   pageStart: number;
   rows: RowSummary[];
+  /** The row of the query's `anchorId` in the result; absent when it is not in it. */
+  anchorRow?: number;
   /** Set when the filter does not parse: nothing else is meaningful then. */
   error: QueryError | null;
   /** The filter parses but probably does not say what was meant (a field no record has, `or`). */
@@ -459,6 +466,7 @@ const queryParams: Record<keyof QueryParams, Check> = {
   bins: (v) => isInt(v) && v >= 1 && v <= LIMITS.bins,
   pageStart: nonNegInt,
   pageCount: (v) => isInt(v) && v >= 0 && v <= LIMITS.pageCount,
+  anchorId: optional(nonNegInt),
 };
 
 /** A check for every field of a message but its `type`: a field added to an interface must be checked here too. */
@@ -557,6 +565,7 @@ const queryResult: Fields<QueryReply> = {
   histogram,
   pageStart: nonNegInt,
   rows: arrayOf(rowSummary),
+  anchorRow: optional(nonNegInt),
   error: nullable(shape({ message: text, offset: nonNegInt, length: nonNegInt })),
   warnings: optional(arrayOf(shape({ message: text, offset: nonNegInt, length: nonNegInt }))),
   notes: optional(arrayOf(text)),

@@ -68,6 +68,8 @@ export interface TablePort {
   findRow(id: number): number;
   rowAt(row: number): RowSummary | undefined;
   select(row: number, reveal?: boolean): void;
+  /** Marks `row` selected without announcing it (its event is the selection, its row to come). */
+  showSelected(row: number, reveal: boolean): void;
   selectedSummary(): RowSummary | undefined;
   focus(): void;
 }
@@ -412,6 +414,9 @@ export class TimelineController {
       bins: this.v.histogram.wantedBins,
       pageStart: Math.floor(startRow / PAGE_SIZE) * PAGE_SIZE,
       pageCount: PAGE_SIZE * 2,
+      ...(opts.keepSelection && this.state.selectedId !== null
+        ? { anchorId: this.state.selectedId }
+        : {}),
     };
   }
 
@@ -475,7 +480,12 @@ export class TimelineController {
       // Shown when the view moved to another result with it (a pivot, ±5 minutes); a refresh or a
       // restore keeps the scroll position the user left, wherever the selected row is.
       if (row >= 0) table.select(row, opts.keepSelection === true);
-      else if (opts.restore) {
+      else if (opts.keepSelection && reply.anchorRow !== undefined) {
+        // Beyond the first page (a busy ±5 minutes): scrolled to, its row marked while it comes
+        // (onPage checks the event there); the pane keeps showing it.
+        table.showSelected(reply.anchorRow, true);
+        this.state.selectedRow = reply.anchorRow;
+      } else if (opts.restore) {
         // Not among the rows come: the pane shows it, and the table marks its row position while
         // that row has not come (onPage checks the event there), never another event's row.
         const at = this.state.selectedRow;

@@ -337,6 +337,15 @@ export class TableView {
   select(row: number, reveal = false, clicked = false): void {
     if (this.total === 0) return;
     row = Math.max(0, Math.min(this.total - 1, row));
+    this.showSelected(row, reveal);
+    this.events.onSelect(row, this.rowAt(row)?.id ?? null, clicked);
+  }
+
+  /**
+   * Marks `row` selected (scrolled into view when `reveal`) without announcing it: for a row
+   * whose event is the selection already and has not come yet (the page asks for it).
+   */
+  showSelected(row: number, reveal: boolean): void {
     this.selectedRow = row;
     if (reveal)
       this.viewport.scrollTop = scrollTopToReveal(
@@ -347,7 +356,6 @@ export class TableView {
         this.total,
       );
     this.render();
-    this.events.onSelect(row, this.rowAt(row)?.id ?? null, clicked);
   }
 
   /** The events an action applies to: the picked rows and the selected one. */

@@ -261,6 +261,10 @@ export class IndexTimelineData implements TimelineData {
     return out;
   }
 
+  position(result: ResultSet, id: number): number {
+    return rowsOf(result).indexOf(id);
+  }
+
   ids(result: ResultSet, start: number, count: number): number[] {
     return Array.from(rowsOf(result).subarray(start, start + count));
   }

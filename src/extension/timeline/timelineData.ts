@@ -23,6 +23,8 @@ export interface TimelineData {
   rows(result: ResultSet, start: number, count: number): RowSummary[];
   /** Rows start..start+count of a result, every summary field (the CSV export writes them). */
   summaries(result: ResultSet, start: number, count: number): EventSummary[];
+  /** The row of event `id` in a result, -1 when the result does not hold it. */
+  position(result: ResultSet, id: number): number;
   /** Event ids of rows start..start+count of a result (export walks a result with it). */
   ids(result: ResultSet, start: number, count: number): number[];
   /** Matching events (and those with an errorCode) per bin of [from, from + binMs * bins). */

@@ -206,7 +206,15 @@ export class TimelineSession {
       }
       case 'query':
         this.pendingFilter = null;
-        return await this.query(m.filter, m.range, m.sort, m.bins, m.pageStart, m.pageCount);
+        return await this.query(
+          m.filter,
+          m.range,
+          m.sort,
+          m.bins,
+          m.pageStart,
+          m.pageCount,
+          m.anchorId,
+        );
       case 'page': {
         const r = this.results.get(m.queryId);
         if (!r) return { type: 'error', message: `query ${m.queryId} is no longer current` };
@@ -323,6 +331,7 @@ export class TimelineSession {
     wantedBins: number,
     pageStart: number,
     pageCount: number,
+    anchorId?: number,
   ): Promise<QueryReply> {
     this.current = { filter, range };
     const total = this.data.total();
@@ -364,6 +373,7 @@ export class TimelineSession {
       };
     }
     const start = Math.min(pageStart, Math.max(0, result.size - 1));
+    const anchorRow = anchorId === undefined ? -1 : this.data.position(result, anchorId);
     return {
       type: 'queryResult',
       queryId,
@@ -373,6 +383,7 @@ export class TimelineSession {
       histogram,
       pageStart: start,
       rows: this.data.rows(result, start, pageCount),
+      ...(anchorRow >= 0 ? { anchorRow } : {}),
       error: null,
       warnings: filterWarnings(filter, this.timeZone),
       notes: result.notes ?? [],

@@ -98,6 +98,8 @@ function fakeViews() {
     errors: [] as unknown[],
     loadErrors: [] as string[],
     selected: [] as number[],
+    /** Rows marked selected without being announced, and whether scrolled into view. */
+    shownSelected: [] as [number, boolean][],
     /** For each select: whether it scrolled its row into view. */
     revealed: [] as boolean[],
     details: [] as (number | null)[],
@@ -143,6 +145,10 @@ function fakeViews() {
         this.selectedRow = i;
         shown.selected.push(i);
         shown.revealed.push(reveal);
+      },
+      showSelected(i, reveal) {
+        this.selectedRow = i;
+        shown.shownSelected.push([i, reveal]);
       },
       selectedSummary() {
         return this.selectedRow >= 0 ? rows.get(this.selectedRow) : undefined;
@@ -474,6 +480,32 @@ describe('timeline: the webview controller', () => {
     assert.equal(selected?.id ?? 42, 42, `event ${selected?.id} is selected instead of 42`);
     // The pane shows the event selected (by its id), as before the panel was hidden.
     assert.equal((t.channel.take('detail').body as { id: number }).id, 42);
+  });
+
+  it('±5 minutes in a busy window scrolls to the event kept selected, beyond the first page', async () => {
+    const t = await greeted(hello(result(1, [row(1, 'GetObject'), row(5750, 'DeleteTrail')])));
+    t.controller.onSelect(1, 5750, true);
+    t.channel.take('detail');
+    t.controller.onContext(1_700_005_750_000, 5750);
+    const q = t.channel.take('query');
+    assert.equal((q.body as { anchorId?: number }).anchorId, 5750, 'the host is not told');
+    // 1,000 events in the ten minutes; the event is the 751st, not among the first 200 rows.
+    const first = Array.from({ length: 200 }, (_, i) => row(5000 + i, 'GetObject'));
+    q.resolve(result(2, first, { matches: 1000, anchorRow: 750 }));
+    await settle();
+    assert.deepEqual(t.shown.shownSelected.at(-1), [750, true], 'not scrolled to its row');
+    assert.equal(t.controller.state.selectedId, 5750);
+    assert.equal(t.controller.state.selectedRow, 750);
+    assert.equal(t.shown.detailOpen.at(-1), true, 'the pane let go of the event');
+    // Its page comes: the same event is there, the selection stays on it.
+    t.controller.requestPage(2, 700, 100);
+    const page = Array.from({ length: 100 }, (_, i) =>
+      row(i === 50 ? 5750 : 5700 + i + (i > 50 ? 1000 : 0), 'GetObject'),
+    );
+    t.channel.take('page').resolve({ type: 'pageResult', queryId: 2, start: 700, rows: page });
+    await settle();
+    assert.equal(t.views.table.selectedSummary()?.id, 5750);
+    assert.equal(t.controller.state.selectedId, 5750);
   });
 
   it('shows the detail pane again once a row selected before it arrived comes in', async () => {

@@ -318,6 +318,44 @@ describe('timeline session over a real index', function () {
       assert.ok(q.rows[i - 1].time <= q.rows[i].time, 'ascending');
   });
 
+  it('says where the event a query keeps selected is in its result (±5 minutes beyond the first page)', async () => {
+    const all = await ask<'queryResult'>({
+      type: 'query',
+      filter: 'eventSource:s3.amazonaws.com',
+      range: null,
+      sort: 'desc',
+      bins: 10,
+      pageStart: 400,
+      pageCount: 1,
+    });
+    assert.ok(all.matches > 500);
+    const kept = all.rows[0].id;
+    const q = await ask<'queryResult'>({
+      type: 'query',
+      filter: 'eventSource:s3.amazonaws.com',
+      range: null,
+      sort: 'desc',
+      bins: 10,
+      pageStart: 0,
+      pageCount: 50,
+      anchorId: kept,
+    });
+    assert.equal(q.anchorRow, 400);
+    assert.equal(q.rows.length, 50, 'the first page is still the one asked for');
+    // An event the result does not hold has no row.
+    const other = await ask<'queryResult'>({
+      type: 'query',
+      filter: 'eventSource:s3.amazonaws.com AND -eventSource:s3.amazonaws.com',
+      range: null,
+      sort: 'asc',
+      bins: 10,
+      pageStart: 0,
+      pageCount: 10,
+      anchorId: kept,
+    });
+    assert.equal(other.anchorRow, undefined);
+  });
+
   it('stacks errors in the histogram and sorts descending on request', async () => {
     const q = await ask<'queryResult'>({
       type: 'query',
