@@ -52,7 +52,13 @@ import { isAnonymousIdentity } from '../records/identity';
 import { keyLocation, SourceError } from '../sources/source';
 import { formatEventTime } from '../time';
 import { ORIGIN_FIELD } from '../query/fields';
-import { Origin, OriginColumn, originMatchValues, resolveOrigins } from '../origin/resolve';
+import {
+  Origin,
+  OriginColumn,
+  originLabel,
+  originMatchValues,
+  resolveOrigins,
+} from '../origin/resolve';
 import { indexOriginSource } from '../origin/indexSource';
 import { mapLimited } from '../mapLimited';
 import { IngestAnswers, type AnswersState } from '../detect/ingestDetect';
@@ -996,7 +1002,7 @@ export class EventIndex {
         return;
       }
       const e = byArn.get(o.arn);
-      const label = o.complete ? o.name : `${o.name} (chain stops here)`;
+      const label = o.complete ? originLabel(o) : `${originLabel(o)} (chain stops here)`;
       if (e) e.count += n;
       else byArn.set(o.arn, { label, count: n });
     });

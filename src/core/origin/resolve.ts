@@ -37,7 +37,7 @@ import { identityNames, isAnonymousIdentity } from '../records/identity';
  * (core/ingest/indexSnapshot.ts) holds the origins it resolved, and one resolved by another
  * version is not used.
  */
-export const ORIGIN_RESOLUTION_VERSION = 12;
+export const ORIGIN_RESOLUTION_VERSION = 13;
 
 /** The values resolution reads of an event ('' when absent): query columns and attribution inputs. */
 export type OriginRead = ScalarField | OriginInputField;
@@ -113,7 +113,10 @@ export interface OriginHop {
 }
 
 export interface Origin {
-  /** The origin's ARN; for a SAML or web identity its subject, for an AWS service its name. */
+  /**
+   * The origin's ARN; for an AWS service its name; for an identity from outside IAM (SAML, web
+   * identity, Identity Center) its subject under its kind and issuer (`outsideIdentityArn`).
+   */
   arn: string;
   type: OriginType;
   /** Short name for people: the user name, "root", the subject, the service. */
@@ -685,7 +688,7 @@ class Resolver {
     if (onBehalfOf) {
       const store = this.v(row, 'userIdentity.onBehalfOf.identityStoreArn');
       return {
-        arn: onBehalfOf,
+        arn: outsideIdentityArn('IdentityCenterUser', store, onBehalfOf),
         type: 'IdentityCenterUser',
         name: this.v(row, 'userIdentity.userName') || onBehalfOf,
         hops: [],
@@ -753,7 +756,11 @@ class Resolver {
           /AWSSSO_/.test(this.v(row, 'userIdentity.identityProvider')) ||
           /\/AWSReservedSSO_/.test(this.v(row, 'responseElements.assumedRoleUser.arn'));
         return {
-          arn: subject,
+          arn: outsideIdentityArn(
+            identityCenter ? 'IdentityCenterUser' : 'SAMLUser',
+            issuer,
+            subject,
+          ),
           type: identityCenter ? 'IdentityCenterUser' : 'SAMLUser',
           name: subject,
           hops: [],
@@ -767,7 +774,7 @@ class Resolver {
           afterColon(this.v(row, 'userIdentity.principalId'));
         const issuer = this.v(row, 'userIdentity.identityProvider');
         return {
-          arn: subject,
+          arn: outsideIdentityArn('WebIdentityUser', issuer, subject),
           type: 'WebIdentityUser',
           name: subject,
           hops: [],
@@ -779,7 +786,7 @@ class Resolver {
         const user =
           this.v(row, 'userIdentity.userName') || this.v(row, 'userIdentity.principalId');
         return {
-          arn: user,
+          arn: user && outsideIdentityArn('IdentityCenterUser', '', user),
           type: 'IdentityCenterUser',
           name: user || 'an Identity Center user',
           hops: [],
@@ -902,11 +909,45 @@ function sessionName(arn: string): string {
   return parts.length > 1 ? parts[parts.length - 1] : arn;
 }
 
-/** The values `origin:` matches: the origin's ARN (or subject, service), its name, and the source identity. */
+/**
+ * The values `origin:` matches: the origin's ARN (or service, or qualified subject), its name,
+ * and the source identity. A name an outside provider or the caller chose (a SAML or web
+ * subject, a source identity) is left out when it is written like an AWS principal (an ARN, a
+ * service): `origin:"arn:aws:iam::…:user/admin"` finds the IAM user, never a subject so named.
+ */
 export function originMatchValues(o: Origin): string[] {
-  const out = [o.arn, o.name];
-  if (o.sourceIdentity) out.push(o.sourceIdentity);
+  const chosen = o.type in OUTSIDE_IDENTITY ? [o.name] : [];
+  if (o.sourceIdentity) chosen.push(o.sourceIdentity);
+  const out = [o.arn, o.name, o.sourceIdentity ?? ''].filter(
+    (v) => !(chosen.includes(v) && v !== o.arn && readsAsAwsPrincipal(v)),
+  );
   return out.filter((v, i) => v && out.indexOf(v) === i);
+}
+
+/** An ARN or an AWS service's name (`lambda.amazonaws.com`), in any case. */
+function readsAsAwsPrincipal(v: string): boolean {
+  return /^arn:/i.test(v.trim()) || /\.amazonaws\.com$/i.test(v.trim());
+}
+
+/** The scheme an identity from outside IAM is keyed under (`Origin.arn`). */
+const OUTSIDE_SCHEME: Partial<Record<OriginType, string>> = {
+  SAMLUser: 'saml',
+  WebIdentityUser: 'web-identity',
+  IdentityCenterUser: 'identity-center',
+};
+
+/**
+ * The key of an identity from outside IAM: `saml:<issuer>:<subject>` (`web-identity:`,
+ * `identity-center:`). Its provider chose the subject, which may be written like an IAM user's
+ * ARN or another provider's subject: keyed under its kind and issuer, it is never counted,
+ * grouped or matched as one of them (facets, `origin:` clicks, the CLI's `origin` field).
+ */
+export function outsideIdentityArn(
+  type: 'SAMLUser' | 'WebIdentityUser' | 'IdentityCenterUser',
+  issuer: string | undefined,
+  subject: string,
+): string {
+  return `${OUTSIDE_SCHEME[type]}:${issuer ?? ''}:${subject}`;
 }
 
 /** The kind of an origin whose name its issuer chose (a SAML, web or Identity Center identity). */
@@ -916,6 +957,22 @@ const OUTSIDE_IDENTITY: Partial<Record<OriginType, string>> = {
   IdentityCenterUser: 'Identity Center',
 };
 
+/** What an identity from outside IAM is ("SAML user of https://idp…"); undefined for others. */
+function outsideKind(o: Origin): string | undefined {
+  const kind = OUTSIDE_IDENTITY[o.type];
+  return kind && `${kind} user${o.issuer ? ` of ${o.issuer}` : ''}`;
+}
+
+/**
+ * The origin's name as a list shows it (the Origin facet): an identity from outside IAM with
+ * its kind and issuer, since its provider chose the name ("arn:aws:iam::…:user/admin (SAML
+ * user of https://idp…)" is not the IAM user).
+ */
+export function originLabel(o: Origin): string {
+  const kind = outsideKind(o);
+  return kind ? `${o.name} (${kind})` : o.name;
+}
+
 /**
  * "for bob (via 2 role hops)", or what is known when the chain stops. An identity from outside
  * IAM is named with its issuer ("for alice (SAML user of https://idp…, via 1 role hop)"): its
@@ -923,9 +980,8 @@ const OUTSIDE_IDENTITY: Partial<Record<OriginType, string>> = {
  */
 export function describeOrigin(o: Origin): string {
   const roleHops = o.hops.filter((h) => h.eventName.startsWith('AssumeRole')).length;
-  const kind = OUTSIDE_IDENTITY[o.type];
   const about = [
-    kind && `${kind} user${o.issuer ? ` of ${o.issuer}` : ''}`,
+    outsideKind(o),
     o.hops.length === 0
       ? ''
       : roleHops === o.hops.length

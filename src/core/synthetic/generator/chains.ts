@@ -7,6 +7,7 @@
 //
 // The generator knows the truth: `trueOrigins` gives, for every access key used (and for the
 // keyless callers, by `originKeyOf`), the origin the product must compute from the written events.
+import { outsideIdentityArn } from '../../origin/resolve';
 import type { Principal } from './identities';
 import { Random, UPPER_DIGITS } from './random';
 
@@ -218,7 +219,7 @@ export class ChainWorld {
         ),
         written: true,
         origin: {
-          arn: userId,
+          arn: outsideIdentityArn('IdentityCenterUser', store, userId),
           type: 'IdentityCenterUser',
           name: userId,
           issuer: store,
@@ -415,7 +416,7 @@ export class ChainWorld {
         identityProvider: issuer,
       };
       start = {
-        arn: subject,
+        arn: outsideIdentityArn('WebIdentityUser', issuer, subject),
         type: 'WebIdentityUser',
         name: subject,
         issuer,
@@ -458,7 +459,11 @@ export class ChainWorld {
       identityProvider: kind === 'IdentityCenter' ? provider : qualifier,
     };
     start = {
-      arn: subject,
+      arn: outsideIdentityArn(
+        kind === 'IdentityCenter' ? 'IdentityCenterUser' : 'SAMLUser',
+        issuer,
+        subject,
+      ),
       type: kind === 'IdentityCenter' ? 'IdentityCenterUser' : 'SAMLUser',
       name: subject,
       issuer,
