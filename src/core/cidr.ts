@@ -2,10 +2,16 @@
 // and the query language's `ip:10.0.0.0/8` (query/match.ts), so a rule and a filter on the same
 // network find the same events.
 //
-// An address is IPv4 dotted decimal (`10.0.0.1`) or IPv6 in any RFC 4291 spelling, with an
-// embedded IPv4 tail (`::ffff:10.0.0.1`) too; surrounding whitespace is ignored. Anything else
-// (an AWS service host name such as `ec2.amazonaws.com`, a port, a zone id, brackets) is not an
-// address and is in no network.
+// An address is IPv4 dotted decimal (`10.0.0.1`; `010.0.0.1` is read as decimal, 10.0.0.1) or
+// IPv6 in any RFC 4291 spelling, with an embedded IPv4 tail (`::ffff:10.0.0.1`) too; surrounding
+// whitespace is ignored. Anything else (an AWS service host name such as `ec2.amazonaws.com`, a
+// port, a zone id, brackets) is not an address and is in no network.
+//
+// An IPv4 address and its IPv4-mapped IPv6 form (`::ffff:10.1.2.3`, `::ffff:a01:203`; RFC 4291
+// §2.5.5.2) are one address, as Elasticsearch's ip type and Java's InetAddress read them: both
+// are compared as 16 bytes, IPv4 as ::ffff:a.b.c.d and an IPv4 network a.b.c.d/n as
+// ::ffff:a.b.c.d/(96+n). So a caller written either way is inside 10.0.0.0/8 (and outside
+// `-ip:10.0.0.0/8`); `::ffff:0:0/96` and `::/0` hold every IPv4 address.
 
 /**
  * The test "address in this network" for a CIDR network text (`10.0.0.0/8`, `2001:db8::/32`;
@@ -14,12 +20,14 @@
 export function cidrMatcher(network: string): ((address: string) => boolean) | undefined {
   const m = /^([^/]+)\/(\d{1,3})$/.exec(network.trim());
   if (!m) return undefined;
-  const net = ipBytes(m[1]);
-  const bits = Number(m[2]);
-  if (!net || bits > net.length * 8) return undefined;
+  const written = ipBytes(m[1]);
+  if (!written || Number(m[2]) > written.length * 8) return undefined;
+  const net = as16Bytes(written);
+  const bits = Number(m[2]) + (written.length === 4 ? 96 : 0);
   return (address) => {
-    const a = ipBytes(address.trim());
-    if (!a || a.length !== net.length) return false;
+    const b = ipBytes(address.trim());
+    if (!b) return false;
+    const a = as16Bytes(b);
     let left = bits;
     for (let i = 0; left > 0; i++, left -= 8) {
       const mask = left >= 8 ? 0xff : (0xff << (8 - left)) & 0xff;
@@ -27,6 +35,11 @@ export function cidrMatcher(network: string): ((address: string) => boolean) | u
     }
     return true;
   };
+}
+
+/** IPv6 bytes as they are; IPv4 bytes as the IPv4-mapped IPv6 address ::ffff:a.b.c.d. */
+function as16Bytes(bytes: number[]): number[] {
+  return bytes.length === 16 ? bytes : [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...bytes];
 }
 
 /** IPv4 (4 bytes) or IPv6 (16 bytes) address bytes, or undefined. */

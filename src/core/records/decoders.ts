@@ -1,6 +1,7 @@
 // Value decoders: turn the opaque values responders meet in CloudTrail records (timestamps, IAM
 // unique-ID prefixes, access key ids, error codes, ARNs) into plain words. Pure: used by hovers,
 // lenses and the timeline detail pane alike.
+import { cidrMatcher } from '../cidr';
 import { lookupTable } from '../lookupTable';
 import { instantOf } from '../query/time';
 import { formatInstant, UTC } from '../time/zone';
@@ -202,11 +203,12 @@ export function explainSourceAddress(value: string): string | undefined {
     return 'The call came from inside AWS (an AWS service acting internally); there is no client IP.';
   if (/^[a-z0-9.-]+\.amazonaws\.com$/.test(value))
     return `The AWS service ${value} made this call on the caller's behalf (no client IP is recorded).`;
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(value)) {
-    const [a, b] = value.split('.').map(Number);
-    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
-      return 'A private (RFC 1918) address: the call came through a VPC endpoint or from inside a VPC.';
-    return undefined;
-  }
+  if (PRIVATE_NETWORKS.some((inNetwork) => inNetwork(value)))
+    return 'A private (RFC 1918) address: the call came through a VPC endpoint or from inside a VPC.';
   return undefined;
 }
+
+/** RFC 1918's networks, tested as ip:10.0.0.0/8 tests them (IPv4-mapped IPv6 included). */
+const PRIVATE_NETWORKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((n) =>
+  cidrMatcher(n)!,
+);

@@ -134,6 +134,25 @@ describe('Sigma engine', () => {
     assert.match(problem("sel:\n  sourceIPAddress|cidr: 'nonsense'\ncondition: sel"), /not a CIDR/);
   });
 
+  it('cidr: an IPv4-mapped IPv6 address is the IPv4 address it carries', () => {
+    const ten = rule("sel:\n  sourceIPAddress|cidr: '10.0.0.0/8'\ncondition: sel");
+    const mappedTen = rule("sel:\n  sourceIPAddress|cidr: '::ffff:10.0.0.0/104'\ncondition: sel");
+    const notTen = rule(
+      "sel:\n  eventName: PutBucketPolicy\nten:\n  sourceIPAddress|cidr: '10.0.0.0/8'\ncondition: sel and not ten",
+    );
+    for (const ip of ['::ffff:10.1.2.3', '::FFFF:10.1.2.3', '::ffff:a01:203', '::FFFF:A01:203']) {
+      const e = { ...ev, sourceIPAddress: ip };
+      yes(ten, e);
+      yes(mappedTen, e);
+      no(notTen, e);
+    }
+    yes(mappedTen, { ...ev, sourceIPAddress: '10.1.2.3' });
+    for (const ip of ['::ffff:11.1.2.3', '::10.1.2.3', '::ffff:10.1.2.3%eth0']) {
+      no(ten, { ...ev, sourceIPAddress: ip });
+      yes(notTen, { ...ev, sourceIPAddress: ip });
+    }
+  });
+
   it('exists: true and false', () => {
     yes(rule('sel:\n  requestParameters.bucketName|exists: true\ncondition: sel'));
     no(rule('sel:\n  requestParameters.nothing|exists: true\ncondition: sel'));

@@ -44,32 +44,47 @@ const IN_TEN: Array<[string, boolean]> = [
   ['1'.repeat(100_000), false],
   [':'.repeat(10_000), false],
   ['2001:db8::1', false],
-  ['::ffff:10.0.0.1', false],
+  // An IPv4-mapped IPv6 address is the IPv4 address it carries, however it is spelt.
+  ['::ffff:10.0.0.1', true],
+  ['::FFFF:10.1.2.3', true],
+  ['::ffff:a01:203', true],
+  ['::FFFF:A01:203', true],
+  ['0:0:0:0:0:ffff:0a01:0203', true],
+  ['::ffff:11.0.0.1', false],
+  ['::ffff:b00:1', false],
+  // Not mapped: IPv4-compatible (deprecated) and NAT64 addresses are IPv6 addresses.
+  ['::10.0.0.1', false],
+  ['64:ff9b::10.0.0.1', false],
+  ['::ffff:10.0.0.1%eth0', false],
   ['fe80::1%eth0', false],
   ['[2001:db8::1]:443', false],
+];
+
+/** Every IPv4 address among the values (mapped ones included). */
+const IPV4 = [
+  ...IN_TEN.filter(([, yes]) => yes).map(([v]) => v),
+  '9.255.255.255',
+  '11.0.0.0',
+  '100.0.0.1',
+  '::ffff:11.0.0.1',
+  '::ffff:b00:1',
+  '192.0.2.7',
 ];
 
 /** Networks, and the values of the records above (and some IPv6 ones) each must match. */
 const NETWORKS: Array<[string, string[]]> = [
   ['ip:10.0.0.0/8', IN_TEN.filter(([, yes]) => yes).map(([v]) => v)],
   ['sourceIPAddress:10.1.2.3/8', IN_TEN.filter(([, yes]) => yes).map(([v]) => v)],
-  [
-    'sourceip:0.0.0.0/0',
-    [
-      ...IN_TEN.filter(([, yes]) => yes).map(([v]) => v),
-      '9.255.255.255',
-      '11.0.0.0',
-      '100.0.0.1',
-      '192.0.2.7',
-    ],
-  ],
+  // The same network written as IPv4-mapped IPv6 (::ffff:10.0.0.0 is 96 + 8 bits).
+  ['ip:::ffff:10.0.0.0/104', IN_TEN.filter(([, yes]) => yes).map(([v]) => v)],
+  ['sourceip:0.0.0.0/0', IPV4],
   ['ip:192.0.2.0/24', ['192.0.2.7']],
   ['ip:192.0.2.7/32', ['192.0.2.7']],
   ['ip:2001:db8::/32', ['2001:db8::1', '2001:DB8:0:0:0:0:0:ff']],
   ['ip:2001:DB8::/32', ['2001:db8::1', '2001:DB8:0:0:0:0:0:ff']],
-  ['ip:::ffff:0:0/96', ['::ffff:10.0.0.1']],
+  ['ip:::ffff:0:0/96', IPV4],
   ['ip:fe80::/10', []],
-  ['ip:::/0', ['2001:db8::1', '2001:DB8:0:0:0:0:0:ff', '::ffff:10.0.0.1']],
+  ['ip:::/0', [...IPV4, '2001:db8::1', '2001:DB8:0:0:0:0:0:ff', '::10.0.0.1', '64:ff9b::10.0.0.1']],
 ];
 
 const VALUES = [...IN_TEN.map(([v]) => v), '192.0.2.7', '2001:DB8:0:0:0:0:0:ff'];
@@ -152,6 +167,9 @@ describe('query: networks on address fields (ip:10.0.0.0/8)', function () {
     const not = parseQuery('-ip:10.0.0.0/8');
     const host = record(0, 'ec2.amazonaws.com');
     assert.equal(matchesRecord(not, host, JSON.stringify(host)), true);
+    // An address in the network written as IPv4-mapped IPv6 does not slip past the exclusion.
+    const mapped = record(0, '::ffff:10.1.2.3');
+    assert.equal(matchesRecord(not, mapped, JSON.stringify(mapped)), false);
   });
 
   // Twice: every value a string (the index answers from the column's dictionary) and with a

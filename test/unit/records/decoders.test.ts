@@ -78,6 +78,11 @@ describe('value decoders', () => {
     );
     assert.match(explainSourceAddress('10.1.2.3') ?? '', /private/);
     assert.equal(explainSourceAddress('203.0.113.7'), undefined);
+    // The same address test as ip:10.0.0.0/8 (core/cidr.ts): IPv4-mapped IPv6 is the IPv4 address.
+    for (const ip of ['::ffff:10.1.2.3', '::FFFF:AC10:1', '::ffff:192.168.0.1'])
+      assert.match(explainSourceAddress(ip) ?? '', /private/, ip);
+    for (const ip of ['::ffff:203.0.113.7', '172.32.0.1', '2001:db8::1'])
+      assert.equal(explainSourceAddress(ip), undefined, ip);
   });
 
   it('explainValue picks the decoder from the field', () => {
