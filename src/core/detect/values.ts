@@ -18,7 +18,8 @@
 //   `cidr` an IPv4/IPv6 network (core/cidr.ts); `base64` / `base64offset` encode the value first (the three
 //   offsets of a value inside a longer base64 text); `windash` also tries `/`, `–`, `—`, `―`
 //   for a leading `-` (and `-` etc. for `/`); `cased` makes matching case-sensitive;
-//   `lt`/`lte`/`gt`/`gte` compare numbers.
+//   `lt`/`lte`/`gt`/`gte` compare numbers; `neq` negates the whole test (none of the values; an
+//   absent field is not the value), as pySigma does.
 
 import { cidrMatcher } from '../cidr';
 
@@ -73,7 +74,17 @@ export function keywordModifiers(modifiers: readonly string[]): string[] {
     : [...modifiers, 'contains'];
 }
 const FLAGS = new Set(['all', 'cased', 'i', 'm', 's']);
+/** pySigma's long names of the regular expression flags. */
+const RE_FLAG_NAMES: Record<string, string> = { ignorecase: 'i', multiline: 'm', dotall: 's' };
+const TIME_PARTS =
+  'time-part modifiers (|minute, |hour, |day, |week, |month, |year) are not supported: match the time text instead (eventTime|startswith, |re)';
 const NOT_SUPPORTED: Record<string, string> = {
+  minute: TIME_PARTS,
+  hour: TIME_PARTS,
+  day: TIME_PARTS,
+  week: TIME_PARTS,
+  month: TIME_PARTS,
+  year: TIME_PARTS,
   expand: 'placeholders (|expand) need a placeholder map this engine does not have',
   wide: 'UTF-16 encodings (|wide, |utf16…) apply to Windows logs, not CloudTrail JSON',
   utf16: 'UTF-16 encodings (|wide, |utf16…) apply to Windows logs, not CloudTrail JSON',
@@ -232,6 +243,15 @@ function windashVariants(tokens: Token[]): Token[][] {
  * `raw` is the YAML value (a scalar or a list of scalars).
  */
 export function compileValueTest(modifiers: readonly string[], raw: unknown): ValueTest {
+  const negations = modifiers.filter((m) => m.toLowerCase() === 'neq').length;
+  if (negations > 1) throw new InvalidRule('|neq is given twice');
+  if (negations === 1)
+    return negatedTest(
+      compileValueTest(
+        modifiers.filter((m) => m.toLowerCase() !== 'neq'),
+        raw,
+      ),
+    );
   let matchType: string | undefined;
   const transforms: string[] = [];
   let all = false;
@@ -239,7 +259,7 @@ export function compileValueTest(modifiers: readonly string[], raw: unknown): Va
   let reFlags = '';
   let fieldref = false;
   for (const mod of modifiers) {
-    const m = mod.toLowerCase();
+    const m = RE_FLAG_NAMES[mod.toLowerCase()] ?? mod.toLowerCase();
     if (m === 'fieldref') {
       fieldref = true;
       continue;
@@ -300,6 +320,22 @@ export function compileValueTest(modifiers: readonly string[], raw: unknown): Va
   return {
     test: (vals) => (nulls && isNullish(vals)) || preds.some((p) => anyValue(vals, p.pred)),
     text,
+  };
+}
+
+/**
+ * `|neq`: the field is not the value. pySigma negates the whole field test (its modifiers and
+ * its list of values), so a list is none of its values and an absent field is not the value.
+ */
+function negatedTest(inner: ValueTest): ValueTest {
+  const { compare } = inner;
+  return {
+    test: (values) => !inner.test(values),
+    text: inner.text.startsWith('is one of ')
+      ? `is none of ${inner.text.slice('is one of '.length)}`
+      : `not ${inner.text}`,
+    ...(inner.refs ? { refs: inner.refs } : {}),
+    ...(compare ? { compare: (values, refValues) => !compare(values, refValues) } : {}),
   };
 }
 

@@ -78,6 +78,9 @@ const MODIFIERS = [
   ['cased'],
   ['fieldref'],
   ['fieldref', 'endswith'],
+  ['neq'],
+  ['contains', 'neq'],
+  ['fieldref', 'neq'],
 ];
 const CONDITIONS = [
   'a',

@@ -110,6 +110,16 @@ describe('Sigma engine', () => {
     no(rule("sel:\n  userAgent|re: 'python/3'\ncondition: sel"));
     yes(rule("sel:\n  userAgent|re|i: 'python/3'\ncondition: sel"));
     yes(rule("sel:\n  userAgent|re: '(?i)PYTHON/3'\ncondition: sel"));
+    // |m: ^ and $ at each line; |s: . matches a line break; pySigma's long names alike.
+    const lines = { ...ev, requestParameters: { script: 'echo a\ncurl x' } };
+    no(rule("sel:\n  requestParameters.script|re: '^curl'\ncondition: sel"), lines);
+    yes(rule("sel:\n  requestParameters.script|re|m: '^curl'\ncondition: sel"), lines);
+    yes(rule("sel:\n  requestParameters.script|re|multiline: '^curl'\ncondition: sel"), lines);
+    no(rule("sel:\n  requestParameters.script|re: 'a.curl'\ncondition: sel"), lines);
+    yes(rule("sel:\n  requestParameters.script|re|s: 'a.curl'\ncondition: sel"), lines);
+    yes(rule("sel:\n  requestParameters.script|re|dotall: 'a.curl'\ncondition: sel"), lines);
+    yes(rule("sel:\n  userAgent|re|ignorecase: 'python/3'\ncondition: sel"));
+    yes(rule("sel:\n  userAgent|re|i|m|s: 'python/3'\ncondition: sel"));
     assert.match(
       problem("sel:\n  userAgent|re: '(['\ncondition: sel"),
       /not a valid regular expression/,
@@ -151,6 +161,32 @@ describe('Sigma engine', () => {
       no(ten, { ...ev, sourceIPAddress: ip });
       yes(notTen, { ...ev, sourceIPAddress: ip });
     }
+  });
+
+  it('neq: the field is not the value (pySigma: the field test negated), strings and numbers', () => {
+    no(rule('sel:\n  eventName|neq: putbucketpolicy\ncondition: sel'));
+    yes(rule('sel:\n  eventName|neq: GetObject\ncondition: sel'));
+    no(rule('sel:\n  requestParameters.port|neq: 22\ncondition: sel'));
+    yes(rule('sel:\n  requestParameters.port|neq: 23\ncondition: sel'));
+    // A list: none of the values (the negation of "any of them").
+    no(rule('sel:\n  eventName|neq:\n    - GetObject\n    - PutBucketPolicy\ncondition: sel'));
+    yes(rule('sel:\n  eventName|neq:\n    - GetObject\n    - ListBuckets\ncondition: sel'));
+    // An absent field is not the value.
+    yes(rule('sel:\n  requestParameters.nothing|neq: x\ncondition: sel'));
+    // With other modifiers: the whole test negated.
+    no(rule('sel:\n  eventName|contains|neq: bucket\ncondition: sel'));
+    yes(rule('sel:\n  eventName|contains|cased|neq: bucket\ncondition: sel'));
+    yes(rule('sel:\n  sourceIPAddress|cidr|neq: 10.0.0.0/8\ncondition: sel'));
+    // In a selection with other fields, as in the specification's use.
+    const notAlice = rule(
+      'sel:\n  eventName: PutBucketPolicy\n  userIdentity.arn|endswith|neq: /Alice\ncondition: sel',
+    );
+    no(notAlice);
+    yes(notAlice, { ...ev, userIdentity: { ...ev.userIdentity, arn: 'arn:aws:iam::1:user/Bob' } });
+    assert.match(
+      explainMatch(rule('sel:\n  eventName|neq: GetObject\ncondition: sel'), ev)[0].condition,
+      /^not equals 'GetObject'$/,
+    );
   });
 
   it('exists: true and false', () => {
@@ -250,6 +286,20 @@ describe('Sigma engine', () => {
       /unknown modifier \|frobnicate/,
     );
     assert.match(problem('sel:\n  eventName|expand: "%x%"\ncondition: sel'), /expand/);
+    // The specification's time modifiers: not run, and said so by name.
+    for (const m of ['minute', 'hour', 'day', 'week', 'month', 'year'])
+      assert.match(
+        problem(`sel:\n  eventTime|${m}: 3\ncondition: sel`),
+        new RegExp(`modifier \\|${m}: .*time`),
+        m,
+      );
+    for (const m of ['utf16le', 'utf16be', 'utf16', 'wide', 'gzip'])
+      assert.match(
+        problem(`sel:\n  eventName|base64|${m}: x\ncondition: sel`),
+        new RegExp(`\\|${m}`),
+        m,
+      );
+    assert.match(problem('sel:\n  eventName|i: x\ncondition: sel'), /\|i applies only after \|re/);
     assert.match(
       problem('sel:\n  eventName: x\ncondition: sel', 'product: windows\n  service: security'),
       /not product: aws, service: cloudtrail/,
