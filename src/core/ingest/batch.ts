@@ -22,7 +22,7 @@ import {
   primitiveAt,
 } from '../index/schema';
 import { canonicalEventTime } from '../time';
-import { instantOf } from '../query/time';
+import { instantOf, partialInstant } from '../query/time';
 import { canonicalRecord } from './canonical';
 import type { FileShape } from './eventFile';
 
@@ -53,6 +53,12 @@ export interface ColumnBatch {
   renamed: string[];
 }
 
+/** Of a file's rows, those whose eventTime lacks a time of day, or a zone: how many, and the first. */
+export type PartialTimes = Record<
+  'date' | 'zone',
+  { count: number; element: number; text: string }
+>;
+
 /**
  * Builds a ColumnBatch row by row: from parsed records (`addRecord`), or from values a scanner
  * read straight from the text (`addScanned`, see scanRecords.ts). Both go through the same
@@ -78,6 +84,11 @@ export class BatchBuilder {
   private readonly rowIrregular: number[] = [];
   /** Fields read under another name (canonical.ts), with how many records had each. */
   private readonly renamed = new Map<string, number>();
+  /** Rows whose eventTime was read but names no one instant (partialInstant), by what it lacks. */
+  readonly partialTimes: PartialTimes = {
+    date: { count: 0, element: 0, text: '' },
+    zone: { count: 0, element: 0, text: '' },
+  };
 
   constructor(capacity = 64, dictionary = new Dictionary()) {
     this.dictionary = dictionary;
@@ -105,6 +116,14 @@ export class BatchBuilder {
       // Read as a time term reads it, so that an event a time term matches has that time here.
       this.times[r] = (typeof eventTime === 'string' ? instantOf(eventTime) : undefined) ?? NaN;
       this.timeIrregular.push(r);
+      const lacks = typeof eventTime === 'string' ? partialInstant(eventTime) : undefined;
+      if (lacks) {
+        const seen = this.partialTimes[lacks];
+        if (seen.count++ === 0) {
+          seen.element = element;
+          seen.text = eventTime as string;
+        }
+      }
     } else this.times[r] = canonical;
     return r;
   }

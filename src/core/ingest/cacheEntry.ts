@@ -19,6 +19,7 @@ export type CachedFile = Pick<
   | 'fileWarning'
   | 'repeatedKeys'
   | 'textWarning'
+  | 'timeWarning'
 >;
 
 /** A pack entry's bytes and their CRC-32 (the pack's header keeps it, to check the entry when read). */
@@ -61,6 +62,7 @@ export class EntryEncoder {
       ...(r.fileWarning ? { fileWarning: r.fileWarning } : {}),
       ...(r.repeatedKeys ? { repeatedKeys: r.repeatedKeys } : {}),
       ...(r.textWarning ? { textWarning: r.textWarning } : {}),
+      ...(r.timeWarning ? { timeWarning: r.timeWarning } : {}),
       arrays: arrays.map((a) => a.length),
     };
     const metaJson = JSON.stringify(meta);
@@ -123,5 +125,6 @@ export function decodeEntry(bytes: Uint8Array): CachedFile {
     ...(meta.fileWarning ? { fileWarning: meta.fileWarning } : {}),
     ...(meta.repeatedKeys ? { repeatedKeys: meta.repeatedKeys } : {}),
     ...(meta.textWarning ? { textWarning: meta.textWarning } : {}),
+    ...(meta.timeWarning ? { timeWarning: meta.timeWarning } : {}),
   };
 }

@@ -2,7 +2,7 @@
 // in a worker thread (ingestWorker.ts) or inline (tests, hosts without workers).
 import type { QueryNode } from '../query/ast';
 import { matchesRecord } from '../query/match';
-import { BatchBuilder, ColumnBatch, batchTransferables, buildBatch } from './batch';
+import { BatchBuilder, ColumnBatch, PartialTimes, batchTransferables } from './batch';
 import { Dictionary } from '../index/dictionary';
 import { canonicalRecord } from './canonical';
 import { ABSENT, SCALAR_FIELDS } from '../index/schema';
@@ -80,6 +80,7 @@ export type FileProblemCode =
   | 'read-error'
   | 'skipped-elements'
   | 'repeated-keys'
+  | 'partial-time'
   | 'budget';
 
 /** Where in the file a problem is (1-based), when it is one place (a JSON syntax error). */
@@ -130,6 +131,8 @@ export interface IndexedText {
   repeatedKeys?: string;
   /** Bytes the text could not hold were read as U+FFFD (FileText.warning): its warning. */
   textWarning?: string;
+  /** Records whose eventTime is a date only, or a time without a zone (partialInstant): their warning. */
+  timeWarning?: string;
   /** The file holds more records than maxRecords: the batch has the first maxRecords (fast path)
    * or none (the general path does not parse a file past its budget). */
   limited?: boolean;
@@ -237,6 +240,7 @@ function indexText(
         ...(scan.repeatedKeys.length
           ? { repeatedKeys: repeatedKeysWarning(scan.repeatedKeys) }
           : {}),
+        ...partialTimesWarning(builder.partialTimes),
       };
     }
   }
@@ -265,7 +269,10 @@ function indexText(
     parsed.records.length = maxRecords;
     parsed.elements.length = maxRecords;
   }
-  const batch = buildBatch(parsed.records, parsed.elements, parsed.shape, dictionary);
+  const general = new BatchBuilder(parsed.records.length, dictionary);
+  for (let i = 0; i < parsed.records.length; i++)
+    general.addRecord(parsed.records[i], parsed.elements[i]);
+  const batch = general.finish(parsed.shape);
   return {
     ok: true,
     batch,
@@ -277,6 +284,7 @@ function indexText(
     ...(parsed.repeatedKeys.length || parsed.repeatedItemKeys.length
       ? { repeatedKeys: repeatedKeysWarning(parsed.repeatedKeys, parsed.repeatedItemKeys) }
       : {}),
+    ...partialTimesWarning(general.partialTimes),
   };
 }
 
@@ -502,6 +510,29 @@ function repeatedKeysWarning(
     );
   }
   return parts.join('. ');
+}
+
+/**
+ * The warning on records whose eventTime names no one instant: a date alone is placed at its
+ * first moment in UTC and a zone-less time read as UTC, so their order, the histogram, time
+ * ranges and time terms rest on a reading CloudTrail's own records never need.
+ */
+function partialTimesWarning(p: PartialTimes): Pick<IndexedText, 'timeWarning'> {
+  const n = p.date.count + p.zone.count;
+  if (n === 0) return {};
+  const parts: string[] = [];
+  const first = (k: keyof PartialTimes) => `record ${p[k].element}: ${JSON.stringify(p[k].text)}`;
+  if (p.date.count)
+    parts.push(
+      `${p.date.count.toLocaleString('en-US')} a date without a time of day (${first('date')}), placed at its first moment in UTC`,
+    );
+  if (p.zone.count)
+    parts.push(
+      `${p.zone.count.toLocaleString('en-US')} a time without a zone (${first('zone')}), read as UTC`,
+    );
+  return {
+    timeWarning: `${n.toLocaleString('en-US')} ${n === 1 ? 'event has' : 'events have'} an eventTime that is not one instant, as CloudTrail always writes: ${parts.join('; ')}. The file may come from an exporter that cut the times; their order, the histogram, time ranges and time terms use that reading`,
+  };
 }
 
 function readingNotes(b: ColumnBatch): string[] {

@@ -379,6 +379,7 @@ function entryOf(
     fileWarning,
     repeatedKeys,
     textWarning,
+    timeWarning,
   } = res;
   return () => {
     cached.batches ??= index.store.batches();
@@ -392,6 +393,7 @@ function entryOf(
       ...(fileWarning ? { fileWarning } : {}),
       ...(repeatedKeys ? { repeatedKeys } : {}),
       ...(textWarning ? { textWarning } : {}),
+      ...(timeWarning ? { timeWarning } : {}),
     };
   };
 }
@@ -421,6 +423,7 @@ const CONTENT_PROBLEMS: ReadonlySet<string> = new Set<FileProblem['code']>([
   'empty',
   'skipped-elements',
   'repeated-keys',
+  'partial-time',
 ]);
 
 /**
@@ -502,6 +505,7 @@ function appendLoaded(
   if (res.fileWarning) index.addProblem(file.id, 'corrupt-gzip', res.fileWarning, 'warning');
   if (res.repeatedKeys) index.addProblem(file.id, 'repeated-keys', res.repeatedKeys, 'warning');
   if (res.textWarning) index.addProblem(file.id, 'encoding', res.textWarning, 'warning');
+  if (res.timeWarning) index.addProblem(file.id, 'partial-time', res.timeWarning, 'warning');
   if (res.skipped > 0)
     index.addProblem(
       file.id,

@@ -57,6 +57,19 @@ export function instantOf(text: string): number | undefined {
   return canonicalInstant(text) ?? parseIsoTime(text)?.start ?? basicInstant(text);
 }
 
+/**
+ * What a record time that instantOf reads leaves unsaid, undefined when it names one instant:
+ * 'date' for a year, month or day without a time of day (`2024`, `2024-05-01`: read as its first
+ * moment), 'zone' for a time of day without a zone (`2024-05-01T10:00:00`: read as UTC).
+ * CloudTrail always writes an instant (`2024-05-01T10:00:00Z`).
+ */
+export function partialInstant(text: string): 'date' | 'zone' | undefined {
+  const m = ISO.exec(text);
+  if (!m || parseIsoTime(text) === undefined) return undefined;
+  if (m[4] === undefined) return 'date';
+  return m[8] === undefined ? 'zone' : undefined;
+}
+
 const BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/i;
 
 /** ISO 8601 basic notation, rewritten in the extended form parseIsoTime reads. */

@@ -166,10 +166,21 @@ describeWithDatasets('real datasets in ../shared/datasets', function () {
     assert.ok(notCloudTrail.includes('panther-analysis/detection-labels.jsonl'));
     assert.ok(notCloudTrail.filter((k) => k.startsWith('cloud-custodian-placebo/')).length > 50);
     const panther = index.problems.find(
-      (p) => p.key === 'panther-analysis/cloudtrail-test-events.jsonl',
+      (p) =>
+        p.key === 'panther-analysis/cloudtrail-test-events.jsonl' && p.code === 'skipped-elements',
     );
     assert.equal(panther?.severity, 'warning');
     assert.match(panther!.message, /^18 element\(s\) skipped/);
+    // Panther's test events carry zone-less times (`2025-01-21 17:49:47.000000000`): read as UTC, and said.
+    const times = index.problems.filter((p) => p.code === 'partial-time');
+    assert.deepEqual(
+      times.map((p) => [p.key, p.severity]),
+      [['panther-analysis/cloudtrail-test-events.jsonl', 'warning']],
+    );
+    assert.match(
+      times[0].message,
+      /a time without a zone \(record \d+: "2025-01-21 17:49:47\.000000000"\), read as UTC/,
+    );
   });
 
   it('answers queries on real records the same way as the reference matcher', async () => {

@@ -86,6 +86,20 @@ describe('persisted index (index cache)', function () {
         .join('\n'),
     );
     writeFileSync(join(bucket, 'broken.json'), '{"Records": [');
+    // Times that are dates only: the file's warning is kept too.
+    writeFileSync(
+      join(bucket, 'dates.jsonl'),
+      ['2024-05-14', '2024-05-15']
+        .map((eventTime, i) =>
+          JSON.stringify({
+            eventTime,
+            eventName: 'GetObject',
+            eventSource: 's3.amazonaws.com',
+            eventID: `d-${i}`,
+          }),
+        )
+        .join('\n'),
+    );
     // A file read with a warning (bytes after its gzip member ignored): the warning is kept too.
     writeFileSync(
       join(bucket, 'trailing.json.gz'),
@@ -123,6 +137,12 @@ describe('persisted index (index cache)', function () {
 
   it('a second load of the same scope comes wholly from the pack and equals a load from the files', async () => {
     const fresh = await picture(await load());
+    assert.ok(
+      (fresh as { problems: string[][] }).problems.some(
+        ([key, code]) => key === 'dates.jsonl' && code === 'partial-time',
+      ),
+      'the warning on dates is in the picture',
+    );
     const first = IndexCache.open(cacheDir, SCOPE);
     assert.deepEqual(await picture(await load(first)), fresh);
     assert.equal(first.stats.hits, 0);
@@ -186,6 +206,7 @@ describe('persisted index (index cache)', function () {
         fileWarning: 'g',
         repeatedKeys: 'r',
         textWarning: 't',
+        timeWarning: 'p',
       };
       const entry = encoder.encode(file);
       assert.equal(entry.crc, crc32(entry.bytes));
@@ -205,6 +226,7 @@ describe('persisted index (index cache)', function () {
           fileWarning: 'g',
           repeatedKeys: 'r',
           textWarning: 't',
+          timeWarning: 'p',
           batch: undefined,
         },
       );

@@ -469,6 +469,81 @@ describe('loading a delivered file whose records name a key twice', function () 
   });
 });
 
+describe('loading events whose eventTime is not one instant', function () {
+  this.timeout(60_000);
+
+  it('loads them at the time read, and warns on the file: a year or a date only, a time without a zone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctl-load-partial-time-'));
+    const pool = new WorkerPool(2);
+    try {
+      const at = (i: number, eventTime: string) => JSON.stringify(record(i, { eventTime }));
+      const vague = [
+        at(1, '2024-05-14T10:00:00Z'),
+        at(2, '2024'),
+        at(3, '2024-05-01'),
+        at(4, '2024-05-01T10:00:00'),
+        at(5, '2024-05-01 10:00'),
+      ];
+      // Instants, if not in CloudTrail's own form: no warning.
+      const instants = [
+        at(1, '2024-05-14T10:00:00Z'),
+        at(2, '2024-05-14T10:00:00.123Z'),
+        at(3, '2024-05-14T12:00:00+02:00'),
+        at(4, '20240514T100000Z'),
+        at(5, '2024-05-14T10:00Z'),
+      ];
+      const logKey =
+        'AWSLogs/111122223333/CloudTrail/us-east-1/2024/05/14/111122223333_CloudTrail_us-east-1_20240514T1005Z_abcdEFGH12345678.json.gz';
+      const log = join(dir, ...logKey.split('/'));
+      mkdirSync(join(log, '..'), { recursive: true });
+      writeFileSync(log, gzipSync(`{"Records":[${vague.join(',')}]}`));
+      writeFileSync(join(dir, 'vague.jsonl'), vague.join('\n'));
+      writeFileSync(
+        join(dir, 'dates.jsonl'),
+        [at(1, '2024-05-01'), at(2, '2024-05-02')].join('\n'),
+      );
+      writeFileSync(join(dir, 'instants.jsonl'), instants.join('\n'));
+      for (const runner of [pool, new InlineRunner()]) {
+        const index = new EventIndex({ runner });
+        await loadEventFiles(index, runner, (await discover(new FolderSource(dir))).events);
+        assert.equal(index.size, 17, 'every event loads');
+        assert.equal(index.untimed, 0, 'every time is read');
+        const warned = Object.fromEntries(
+          index.problems
+            .filter((p) => p.code === 'partial-time' && p.severity === 'warning')
+            .map((p) => [p.key, p.message]),
+        );
+        assert.deepEqual(Object.keys(warned).sort(), [logKey, 'dates.jsonl', 'vague.jsonl']);
+        for (const key of [logKey, 'vague.jsonl']) {
+          assert.match(
+            warned[key],
+            /^4 events have an eventTime that is not one instant, as CloudTrail always writes: /,
+            key,
+          );
+          assert.match(warned[key], /2 a date without a time of day \(record 1: "2024"\)/, key);
+          assert.match(
+            warned[key],
+            /2 a time without a zone \(record 3: "2024-05-01T10:00:00"\), read as UTC/,
+            key,
+          );
+        }
+        assert.match(
+          warned['dates.jsonl'],
+          /^2 events have .*: 2 a date without a time of day \(record 0: "2024-05-01"\), placed at its first moment in UTC/,
+        );
+        // The time read: a date's first moment, a zone-less time as UTC.
+        const rows = [...(await index.query({ kind: 'all' })).rows];
+        const times = new Set(rows.map((r) => index.store.times[r]));
+        for (const t of ['2024-01-01T00:00:00Z', '2024-05-01T00:00:00Z', '2024-05-01T10:00:00Z'])
+          assert.ok(times.has(Date.parse(t)), t);
+      }
+    } finally {
+      await pool.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('loading a file named as a digest where CloudTrail writes logs', function () {
   this.timeout(60_000);
 
