@@ -256,7 +256,15 @@ function compileSelection(name: string, value: unknown, fields: Set<string>): De
   throw new InvalidRule(`selection '${name}' must be a map, a list or a value`);
 }
 
+/** Modifiers that test one field: on a keyword (every value of the event) they would hold for nearly any event. */
+const FIELD_ONLY_MODIFIERS = new Set(['exists', 'fieldref']);
+
 function keyword(selection: string, modifiers: string[], value: unknown): LeafExpr {
+  const fieldOnly = modifiers.find((m) => FIELD_ONLY_MODIFIERS.has(m.toLowerCase()));
+  if (fieldOnly)
+    throw new InvalidRule(
+      `selection '${selection}': |${fieldOnly} needs a field (it is written on a keyword, which is searched in every value of the event)`,
+    );
   const implied = keywordModifiers(modifiers);
   return {
     kind: 'leaf',

@@ -451,6 +451,9 @@ function fieldRefTest(
     throw new UnsupportedRule(`|fieldref cannot be combined with |${matchType}`);
   if (!list.every((v) => typeof v === 'string' && v !== ''))
     throw new InvalidRule('|fieldref takes field names');
+  const wild = (list as string[]).find((v) => parsePattern(v).some((t) => typeof t !== 'string'));
+  if (wild !== undefined)
+    throw new InvalidRule(`|fieldref takes field names, not wildcards ('${wild}')`);
   const refs = (list as string[]).map((f) => f.split('.'));
   const fold = (x: string) => (cased ? x : x.toLowerCase());
   const one = (a: string, b: string) => {

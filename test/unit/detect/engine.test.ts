@@ -427,5 +427,26 @@ describe('Sigma engine: fieldref', () => {
       e,
     );
     assert.match(problem('sel:\n  a|fieldref|re: b\ncondition: sel'), /cannot be combined/);
+    // A wildcard names no field: refused (pySigma too), not a rule that never matches.
+    for (const ref of ["'requestParameters.*'", "'userIdentity.userNam?'"])
+      assert.match(
+        problem(`sel:\n  userIdentity.userName|fieldref: ${ref}\ncondition: sel`),
+        /\|fieldref takes field names, not wildcards/,
+        ref,
+      );
+  });
+
+  it('exists and fieldref need a field: as keywords they would match nearly every event', () => {
+    for (const [mods, value] of [
+      ['exists', 'true'],
+      ['exists', 'false'],
+      ['fieldref', 'eventSource'],
+      ['contains|fieldref', 'eventSource'],
+    ])
+      assert.match(
+        problem(`sel:\n  '|${mods}': ${value}\ncondition: sel`),
+        new RegExp(`\\|${mods.split('|').pop()} needs a field`),
+        mods,
+      );
   });
 });
