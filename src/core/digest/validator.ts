@@ -1215,7 +1215,10 @@ class ChainWalker {
  * - in a gap of the chain, or before its first digest: `no-digests` (validation was off);
  * - before the oldest digest walked when the walk stopped short of a starting digest (a missing
  *   previous-digest pointer, a loop): `unlisted-log`, NOT VALIDATED.
- * A log whose delivery minute straddles a boundary it cannot be placed against is not judged.
+ * A log whose delivery minute straddles the start of the oldest digest walked is judged as one
+ * just before it; one straddling another boundary (of a window or a gap) as in the hour of a
+ * missing digest. None is left unjudged: a log every view reads that no finding names would pass
+ * even --strict.
  */
 function coverageFindings(
   source: LogSource,
@@ -1246,10 +1249,11 @@ function coverageFindings(
     if (newest && l.nameTime + MINUTE > newest.nameTime) late.push(l);
     else if (windows.some((w) => inside(l.nameTime, w))) unlisted.push(l);
     else if (gaps.some((g) => inside(l.nameTime, g))) uncovered.push(l);
-    else if (from !== undefined && l.nameTime + MINUTE <= from) {
-      // Before the oldest digest walked, inside the window: no chain ran then only if the walk
-      // ended at a starting digest. Otherwise it ended early (a missing pointer, a loop, nothing
-      // older listed after an INVALID digest), and no valid digest vouches for the log.
+    else if (from !== undefined && l.nameTime < from) {
+      // Before the oldest digest walked, inside the window (or in the minute it began: before it
+      // or inside its window, which its name cannot tell, never left unjudged): no chain ran then
+      // only if the walk ended at a starting digest. Otherwise it ended early (a missing pointer,
+      // a loop, nothing older listed after an INVALID digest), and no valid digest vouches for it.
       if (startReached) uncovered.push(l);
       else unlisted.push({ ...l, unreached: true });
     } else if (from === undefined ? newest : l.nameTime >= from)

@@ -287,6 +287,22 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     assert.equal(chain.counts.notValidatedLogs, 7);
   });
 
+  it("a forged log named in the minute the chain began (neither wholly before nor inside its first digest's window) is reported, not left unjudged", async () => {
+    // The first digest starts at 09:17:42; a log named 0917Z was delivered at 09:17:00-09:17:59.
+    const c = ws.bucket.chain();
+    c.hours(2);
+    const forged = c.unlistedLog('2024-05-14T09:17:10Z');
+    const r = await json(ws, [...WINDOW, '--strict']);
+    const chain = r.chains[0];
+    // The walk reached the starting digest: it may predate the chain, as a log just before it.
+    assert.deepEqual(
+      chain.findings.map((f) => [f.kind, f.keys]),
+      [['no-digests', [forged]]],
+    );
+    assert.equal(chain.counts.uncoveredLogs, 1);
+    assert.equal(r.exitCode, 1, '--strict: a log no digest vouches for');
+  });
+
   it('every digest of a short window deleted (none on record) while the chain goes on after it: the logs of the window are NOT VALIDATED, not left unjudged', async () => {
     // Digests end 10:17, 11:17, 12:17, 13:17; the window 11:30-12:00 has only 12:17's hour.
     const ds = ws.bucket.chain().hours(4);
