@@ -243,9 +243,9 @@ export async function inventoryScope(
   // A region with no digest in the window still has a chain: its newest day of digests names the
   // trails (the AWS CLI's "No digests found" for each) and holds the newest digest, after which
   // the window's logs are judged (a chain whose digests stopped before the window). That is the
-  // newest day up to the window's end that holds a digest: a later or an empty day folder (one
-  // planted as 2099/12/31/, say) must not hide the chain and turn its deleted digests into "no
-  // digests at all".
+  // newest day up to the window's end that holds an hourly digest: a later or an empty day folder
+  // (one planted as 2099/12/31/, say), or one with only a backfill digest, must not hide the chain
+  // and turn its deleted digests into "no digests at all".
   const lastDay = isoDay(scope.end + 3_600_000);
   await mapLimited(
     digestRegions.filter((r) => !inventory.hasDigestUnder(r)),
@@ -292,7 +292,11 @@ class InventoryBuilder {
   private readonly foreignGroups = new Map<string, LogGroupId>();
   private readonly groups = new Map<string, LogGroupId>();
 
-  /** `…/CloudTrail-Digest/<region>/` folders that hold a digest. */
+  /**
+   * `…/CloudTrail-Digest/<region>/` folders that hold an hourly digest. A backfill digest does not
+   * count: it lists late logs and links to no chain, so it neither names a chain's newest digest
+   * nor shows where the logs after it stand.
+   */
   private readonly digestFolders = new Set<string>();
 
   hasDigestUnder(regionFolder: string): boolean {
@@ -356,8 +360,10 @@ class InventoryBuilder {
     let chain = this.chains.get(ck);
     if (!chain) this.chains.set(ck, (chain = { id, digests: [], backfill: [] }));
     if (info.backfill) chain.backfill.push(key);
-    else chain.digests.push({ key, nameTime, stamp: digestStamp(key) });
-    this.digestFolders.add(folder);
+    else {
+      chain.digests.push({ key, nameTime, stamp: digestStamp(key) });
+      this.digestFolders.add(folder);
+    }
   }
 
   done(): SourceInventory {

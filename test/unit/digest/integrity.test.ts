@@ -303,6 +303,19 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     assert.equal(r.exitCode, 1, '--strict: a log no digest vouches for');
   });
 
+  it("a backfill digest in the window does not hide the chain's hourly digests before it: the logs after them are a truncated chain", async () => {
+    const c = ws.bucket.chain({ start: '2024-05-13T09:17:42Z' });
+    const ds = c.hours(2);
+    const late = c.unlistedLog('2024-05-14T10:30:00Z');
+    const after = c.unlistedLog('2024-05-14T10:45:00Z');
+    c.backfill([late], '2024-05-14T12:40:00Z');
+    const r = await json(ws, WINDOW);
+    const chain = r.chains[0];
+    const truncated = chain.findings.find((f) => f.kind === 'chain-truncated');
+    assert.deepEqual([truncated?.key, truncated?.keys], [ds[1].key, [after]]);
+    assert.equal(r.exitCode, 1);
+  });
+
   it('every digest of a short window deleted (none on record) while the chain goes on after it: the logs of the window are NOT VALIDATED, not left unjudged', async () => {
     // Digests end 10:17, 11:17, 12:17, 13:17; the window 11:30-12:00 has only 12:17's hour.
     const ds = ws.bucket.chain().hours(4);
