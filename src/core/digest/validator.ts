@@ -1241,7 +1241,8 @@ function coverageFindings(
   const from = windows.length ? minOf(windows.map((w) => w[0])) : undefined;
   // A log's name carries its delivery minute: it lies inside a span only if that whole minute does.
   const inside = (t: number, [a, b]: [number, number]) => t >= a && t + MINUTE <= b;
-  const unlisted: Array<LogObject & { hole?: boolean; unreached?: boolean }> = [];
+  const unlisted: Array<LogObject & { hole?: boolean; unreached?: boolean; noHourly?: boolean }> =
+    [];
   const late: LogObject[] = [];
   const uncovered: LogObject[] = [];
   for (const l of logs) {
@@ -1249,6 +1250,10 @@ function coverageFindings(
     if (newest && l.nameTime + MINUTE > newest.nameTime) late.push(l);
     else if (windows.some((w) => inside(l.nameTime, w))) unlisted.push(l);
     else if (gaps.some((g) => inside(l.nameTime, g))) uncovered.push(l);
+    else if (!newest)
+      // Only backfill digests here: CloudTrail delivers them only for a trail that validates, for
+      // logs too late for their hour's digest, so the hourly digests were due (deleted?).
+      unlisted.push({ ...l, noHourly: true });
     else if (from !== undefined && l.nameTime < from) {
       // Before the oldest digest walked, inside the window (or in the minute it began: before it
       // or inside its window, which its name cannot tell, never left unjudged): no chain ran then
@@ -1256,12 +1261,20 @@ function coverageFindings(
       // a loop, nothing older listed after an INVALID digest), and no valid digest vouches for it.
       if (startReached) uncovered.push(l);
       else unlisted.push({ ...l, unreached: true });
-    } else if (from === undefined ? newest : l.nameTime >= from)
+    } else
       // A missing or INVALID digest's hour, or, with no valid digest read at all (those of the
       // window gone or INVALID), any before the chain's newest, which shows one was due.
       unlisted.push({ ...l, hole: true });
   }
   const pathOf = (key: string) => walkers[0].localPath(key);
+  /** Where only backfill digests are, and of which trails (the noHourly message). */
+  const backfillOnly = () => {
+    const names = [
+      ...new Set(walkers.map((w) => `${w.chain.id.trailName} (home ${w.chain.id.homeRegion})`)),
+    ];
+    const folder = `${accountKindPrefix({ ...report.chain, kind: 'digest' })}${report.chain.region}/`;
+    return `${folder} holds none of the hourly digests of ${names.length === 1 ? 'trail' : 'trails'} ${names.join(', ')}`;
+  };
   const unvouched = new Map<string, string>();
   for (const w of walkers) for (const [k, d] of w.unvouchedLogs) unvouched.set(k, d);
   for (const l of unlisted) {
@@ -1270,11 +1283,13 @@ function coverageFindings(
       kind: 'unlisted-log',
       message: only
         ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is listed only by ${only}, a digest of another trail that is not valid here, so it is NOT VALIDATED`
-        : l.unreached
-          ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is in no valid digest: the walk of the chain stopped before its hour without reaching a starting digest, so it is NOT VALIDATED`
-          : l.hole
-            ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is in no valid digest: the digest of its hour is missing or INVALID, so it is NOT VALIDATED`
-            : `Log file ${l.key} is in no digest although digests cover its delivery time (${iso(l.nameTime)}): it was added or renamed after delivery`,
+        : l.noHourly
+          ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is in no digest: ${backfillOnly()}, only backfill digests, which CloudTrail delivers only for a trail that validates there; the hourly digests were most likely deleted, so it is NOT VALIDATED`
+          : l.unreached
+            ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is in no valid digest: the walk of the chain stopped before its hour without reaching a starting digest, so it is NOT VALIDATED`
+            : l.hole
+              ? `Log file ${l.key} (delivered ${iso(l.nameTime)}) is in no valid digest: the digest of its hour is missing or INVALID, so it is NOT VALIDATED`
+              : `Log file ${l.key} is in no digest although digests cover its delivery time (${iso(l.nameTime)}): it was added or renamed after delivery`,
       key: l.key,
       localPath: pathOf(l.key),
       from: iso(l.nameTime),

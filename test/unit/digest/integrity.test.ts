@@ -303,6 +303,32 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     assert.equal(r.exitCode, 1, '--strict: a log no digest vouches for');
   });
 
+  it('every hourly digest deleted, a backfill digest left: the logs no digest lists are NOT VALIDATED, not left unjudged', async () => {
+    const c = ws.bucket.chain();
+    const ds = c.hours(3);
+    const late = c.unlistedLog('2024-05-14T10:30:00Z');
+    c.backfill([late], '2024-05-14T12:40:00Z');
+    for (const d of ds) {
+      rmSync(ws.bucket.file(d.key));
+      ws.bucket.signatures.delete(d.key);
+    }
+    tamperLog(ws, ds[1].logKeys[0]);
+    const r = await json(ws, WINDOW);
+    const chain = r.chains[0];
+    const unlisted = chain.findings.filter((f) => f.kind === 'unlisted-log');
+    assert.deepEqual(
+      unlisted.map((f) => f.key),
+      ds.flatMap((d) => d.logKeys),
+    );
+    assert.match(
+      unlisted[0].message,
+      /holds none of the hourly digests of trail management-events \(home us-east-1\), only backfill digests/,
+    );
+    assert.equal(chain.counts.notValidatedLogs, 6);
+    assert.equal(r.exitCode, 1);
+    assert.equal((await ws.validate(WINDOW)).code, 1);
+  });
+
   it("a backfill digest in the window does not hide the chain's hourly digests before it: the logs after them are a truncated chain", async () => {
     const c = ws.bucket.chain({ start: '2024-05-13T09:17:42Z' });
     const ds = c.hours(2);
