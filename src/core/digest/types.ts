@@ -80,6 +80,12 @@ export type FindingKind =
   | 'chain-truncated'
   /** Logs after the newest digest whose successor is not yet due (not tampering: CloudTrail is still to list them). */
   | 'awaiting-digest'
+  /**
+   * No log after the newest digest, though its successor was due before the window's end: nothing
+   * after it is vouched for, and newest digests deleted with their logs would leave no trace. Said,
+   * not failed (nothing a load reads is unvouched for).
+   */
+  | 'chain-end'
   /** A digest whose signature is on record (signatures file) but whose object is gone. */
   | 'deleted-digest'
   /** previousDigestHashValue is not the SHA-256 of the previous digest (a re-signed or swapped digest). */

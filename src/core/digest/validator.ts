@@ -1338,6 +1338,19 @@ function coverageFindings(
       keys: uncovered.map((l) => l.key),
     });
   }
+  if (!late.length && newest && end > dueBy(newest.nameTime)) {
+    // Nothing shows after the newest digest, though its successor was due: what that leaves
+    // unknown is said, since deleting the newest digests with their logs leaves no trace here.
+    const t = iso(newest.nameTime);
+    report.findings.push({
+      kind: 'chain-end',
+      message: `The newest digest ends at ${t}; the next was due by ${iso(dueBy(newest.nameTime))}, before the window's end (${iso(end)}), and none is here: nothing after ${t} is vouched for. Logging or validation stopped then, or the newest digests were deleted with the logs they listed, which leaves no trace here (only their signatures recorded earlier, in a signatures file, would show it)`,
+      key: newest.key,
+      localPath: pathOf(newest.key),
+      from: t,
+      to: iso(end),
+    });
+  }
 }
 
 /**

@@ -110,8 +110,15 @@ describe('digest validation: layouts, keys, signatures and findings', function (
       blocks[1],
       /^111122223333 us-west-2 \(trail management-events, home us-east-1\)\nValidating log files for trail arn:aws:cloudtrail:us-east-1:111122223333:trail\/management-events between/,
     );
-    assert.match(blocks[0], /2\/2 digest files valid\n4\/4 log files valid\n$/);
-    assert.match(blocks[1], /3\/3 digest files valid\n6\/6 log files valid\n$/);
+    // Each chain's newest digest long before the window's end: its end is said (chain-end).
+    assert.match(
+      blocks[0],
+      /2\/2 digest files valid\n4\/4 log files valid\nFINDING\tchain-end\tThe newest digest ends at 2024-05-14T11:17:42Z; [^\n]*\n$/,
+    );
+    assert.match(
+      blocks[1],
+      /3\/3 digest files valid\n6\/6 log files valid\nFINDING\tchain-end\tThe newest digest ends at 2024-05-14T12:17:42Z; [^\n]*\n$/,
+    );
     const one = await json(ws, ['--region', 'us-west-2']);
     assert.deepEqual(
       one.chains.map((c) => c.chain.region),
@@ -320,6 +327,7 @@ describe('digest validation: layouts, keys, signatures and findings', function (
       [
         ['previous-hash-mismatch', d2.key, d1.key],
         ['previous-signature-mismatch', d2.key, d1.key],
+        ['chain-end', d2.key, undefined],
       ],
     );
     // The dropped log is still on disk and now listed nowhere.
@@ -344,7 +352,10 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     );
     assert.deepEqual(
       chain.findings.map((f) => [f.kind, f.key]),
-      [['previous-signature-mismatch', d2.key]],
+      [
+        ['previous-signature-mismatch', d2.key],
+        ['chain-end', d2.key],
+      ],
     );
   });
 
@@ -361,7 +372,7 @@ describe('digest validation: layouts, keys, signatures and findings', function (
   });
 
   it("finding: a digest signed with a key outside the key's listed validity period", async () => {
-    const [d0] = ws.bucket.chain().hours(2);
+    const [d0, d1] = ws.bucket.chain().hours(2);
     const keysFile = ws.bucket.writePublicKeys(join(ws.dir, 'late-keys.json'), [signingKey(0)]);
     const keys = JSON.parse((await import('node:fs')).readFileSync(keysFile, 'utf8'));
     keys.PublicKeyList[0].ValidityStartTime = '2024-05-14T10:30:00Z';
@@ -384,7 +395,10 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     );
     assert.deepEqual(
       report.chains[0].findings.map((f) => [f.kind, f.key]),
-      [['key-outside-validity', d0.key]],
+      [
+        ['key-outside-validity', d0.key],
+        ['chain-end', d1.key],
+      ],
     );
   });
 
@@ -430,13 +444,16 @@ describe('digest validation: layouts, keys, signatures and findings', function (
 
   it('backfill: a late log a signed backfill digest lists is vouched for, outside the AWS CLI lines; without it, or edited since, it fails', async () => {
     const chain = ws.bucket.chain();
-    chain.hours(3);
+    const [, , d2] = chain.hours(3);
     // A log delivered late for the 10:17–11:17 hour, which its digest does not list.
     const late = chain.unlistedLog('2024-05-14T10:40:00Z');
     const without = (await json(ws)).chains[0];
     assert.deepEqual(
       without.findings.map((f) => [f.kind, f.key]),
-      [['unlisted-log', late]],
+      [
+        ['unlisted-log', late],
+        ['chain-end', d2.key],
+      ],
     );
     const written = chain.backfill([late], '2024-05-14T13:05:00Z');
     const r = await ws.validate(WINDOW);
@@ -449,7 +466,10 @@ describe('digest validation: layouts, keys, signatures and findings', function (
     assert.equal(c.counts.invalidBackfill, 0);
     assert.deepEqual(
       c.findings.map((f) => [f.kind, f.keys]),
-      [['backfill-validated', [written.key]]],
+      [
+        ['backfill-validated', [written.key]],
+        ['chain-end', undefined],
+      ],
     );
     assert.ok(
       r.out.includes(
@@ -467,6 +487,7 @@ describe('digest validation: layouts, keys, signatures and findings', function (
       [
         ['backfill-log-invalid', late],
         ['backfill-validated', undefined],
+        ['chain-end', d2.key],
       ],
     );
     assert.equal((await ws.validate(WINDOW)).code, 1);
@@ -474,7 +495,7 @@ describe('digest validation: layouts, keys, signatures and findings', function (
 
   it('backfill: a backfill digest copied from elsewhere or signed by another key fails, and its logs are NOT VALIDATED once', async () => {
     const chain = ws.bucket.chain();
-    const [d0] = chain.hours(2);
+    const [d0, d1] = chain.hours(2);
     // A copy of an hourly digest under a backfill name: its content names another location.
     const copy = d0.key.replace('.json.gz', '_backfill.json.gz');
     copyFileSync(ws.bucket.file(d0.key), ws.bucket.file(copy));
@@ -488,6 +509,7 @@ describe('digest validation: layouts, keys, signatures and findings', function (
       [
         ['backfill-invalid', copy],
         ['backfill-invalid', forged.key],
+        ['chain-end', d1.key],
       ].sort(),
     );
     assert.equal(c.counts.invalidBackfill, 2);

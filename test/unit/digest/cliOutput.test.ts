@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { signingKey } from '../../../src/core/synthetic/digests';
-import { ARN, BUCKET, cli, digestLine, logLine, Workspace } from './helpers';
+import { ARN, BUCKET, chainEndLine, cli, digestLine, logLine, Workspace } from './helpers';
 
 const WINDOW = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-15T00:00:00Z'];
 const HEADER = `Validating log files for trail ${ARN} between 2024-05-14T09:00:00Z and 2024-05-15T00:00:00Z\n\n`;
@@ -16,7 +16,7 @@ describe('digest validation: aws-cli compatible text output', function () {
   beforeEach(() => (ws = new Workspace()));
   afterEach(() => ws.dispose());
 
-  it('a good chain: the summary only, exit 0', async () => {
+  it('a good chain: the summary, then where its digests end (long before the window does), exit 0', async () => {
     ws.bucket.chain().hours(3);
     const r = await ws.validate(WINDOW);
     assert.equal(r.err, '');
@@ -24,7 +24,8 @@ describe('digest validation: aws-cli compatible text output', function () {
       r.out,
       HEADER +
         REQUESTED +
-        'Results found for 2024-05-14T09:17:42Z to 2024-05-14T12:17:42Z:\n\n3/3 digest files valid\n6/6 log files valid\n',
+        'Results found for 2024-05-14T09:17:42Z to 2024-05-14T12:17:42Z:\n\n3/3 digest files valid\n6/6 log files valid\n' +
+        chainEndLine('2024-05-14T12:17:42Z', '2024-05-14T13:32:42Z'),
     );
     assert.equal(r.code, 0);
   });
@@ -44,7 +45,8 @@ describe('digest validation: aws-cli compatible text output', function () {
         lines.join('\n') +
         '\n\n' +
         REQUESTED +
-        'Results found for 2024-05-14T09:17:42Z to 2024-05-14T11:17:42Z:\n\n2/2 digest files valid\n4/4 log files valid\n',
+        'Results found for 2024-05-14T09:17:42Z to 2024-05-14T11:17:42Z:\n\n2/2 digest files valid\n4/4 log files valid\n' +
+        chainEndLine('2024-05-14T11:17:42Z', '2024-05-14T12:32:42Z'),
     );
     assert.equal(r.err, '');
   });
@@ -90,7 +92,8 @@ describe('digest validation: aws-cli compatible text output', function () {
     ]);
     assert.equal(
       r.out,
-      `Validating log files for trail ${ARN} between 2024-06-01T00:00:00Z and 2024-06-02T00:00:00Z\n\nResults requested for 2024-06-01T00:00:00Z to 2024-06-02T00:00:00Z\nNo digests found\n`,
+      `Validating log files for trail ${ARN} between 2024-06-01T00:00:00Z and 2024-06-02T00:00:00Z\n\nResults requested for 2024-06-01T00:00:00Z to 2024-06-02T00:00:00Z\nNo digests found\n` +
+        chainEndLine('2024-05-14T11:17:42Z', '2024-05-14T12:32:42Z', '2024-06-02T00:00:00Z'),
     );
     assert.equal(r.code, 0);
   });
@@ -101,7 +104,13 @@ describe('digest validation: aws-cli compatible text output', function () {
     c.hour({ logs: 0 });
     c.hour({ logs: 0 });
     const r = await ws.validate(WINDOW);
-    assert.match(r.out, /\n3\/3 digest files valid\n2\/2 log files valid\n$/);
+    assert.ok(
+      r.out.endsWith(
+        '\n3/3 digest files valid\n2/2 log files valid\n' +
+          chainEndLine('2024-05-14T12:17:42Z', '2024-05-14T13:32:42Z'),
+      ),
+      r.out,
+    );
     assert.equal(r.code, 0);
   });
 
@@ -124,7 +133,8 @@ describe('digest validation: aws-cli compatible text output', function () {
         '\n\n' +
         REQUESTED +
         'Results found for 2024-05-14T09:17:42Z to 2024-05-14T15:17:42Z:\n\n3/3 digest files valid\n6/6 log files valid\n' +
-        'FINDING\tgap\tThe chain stops: no digest covers 2024-05-14T11:17:42Z to 2024-05-14T14:17:42Z (logging or validation was off, or digests were removed)\n',
+        'FINDING\tgap\tThe chain stops: no digest covers 2024-05-14T11:17:42Z to 2024-05-14T14:17:42Z (logging or validation was off, or digests were removed)\n' +
+        chainEndLine('2024-05-14T15:17:42Z', '2024-05-14T16:32:42Z'),
     );
     // After a verbose valid line, a stderr message starts with a blank line.
     assert.equal(
@@ -170,7 +180,8 @@ describe('digest validation: aws-cli compatible text output', function () {
         logLine(l3, 'valid') +
         '\n\n' +
         REQUESTED +
-        'Results found for 2024-05-14T09:17:42Z to 2024-05-14T10:17:42Z:\n\n1/1 digest files valid\n1/4 log files valid, 3/4 log files INVALID\n',
+        'Results found for 2024-05-14T09:17:42Z to 2024-05-14T10:17:42Z:\n\n1/1 digest files valid\n1/4 log files valid, 3/4 log files INVALID\n' +
+        chainEndLine('2024-05-14T10:17:42Z', '2024-05-14T11:32:42Z'),
     );
     assert.equal(
       r.err,

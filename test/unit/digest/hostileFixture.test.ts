@@ -61,7 +61,7 @@ describe('hostile digest fixture', function () {
       validLogs: 6,
       notValidatedLogs: 1,
     });
-    assert.deepEqual(kinds('us-west-2'), ['unlisted-log']);
+    assert.deepEqual(kinds('us-west-2'), ['unlisted-log', 'chain-end']);
     // The newest digest a gzip bomb: INVALID: invalid format; the logs of its hour NOT VALIDATED.
     assert.deepEqual(
       by
@@ -75,7 +75,7 @@ describe('hostile digest fixture', function () {
       notValidatedLogs: 2,
     });
     // Logs from before the chain began, found by the default window.
-    assert.deepEqual(kinds('ap-northeast-1'), ['no-digests']);
+    assert.deepEqual(kinds('ap-northeast-1'), ['no-digests', 'chain-end']);
     assert.deepEqual(pick('ap-northeast-1', 'uncoveredLogs', 'notValidatedLogs'), {
       uncoveredLogs: 1,
       notValidatedLogs: 0,
@@ -87,7 +87,7 @@ describe('hostile digest fixture', function () {
       validLogs: 4,
       trailingDataLogs: 1,
     });
-    assert.deepEqual(kinds('eu-central-1'), ['log-trailing-data']);
+    assert.deepEqual(kinds('eu-central-1'), ['log-trailing-data', 'chain-end']);
     // Files CloudTrail never delivers in a log folder, or above the day folders: the AWS CLI does
     // not look at them.
     assert.deepEqual(pick('sa-east-1', 'validDigests', 'validLogs', 'foreignFiles'), {
@@ -95,7 +95,12 @@ describe('hostile digest fixture', function () {
       validLogs: 4,
       foreignFiles: 3,
     });
-    assert.deepEqual(kinds('sa-east-1'), ['foreign-file', 'foreign-file', 'foreign-file']);
+    assert.deepEqual(kinds('sa-east-1'), [
+      'chain-end',
+      'foreign-file',
+      'foreign-file',
+      'foreign-file',
+    ]);
 
     const text = await cli(ARGS);
     const east = text.out

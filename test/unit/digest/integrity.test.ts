@@ -5,7 +5,16 @@ import * as assert from 'node:assert/strict';
 import { rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { signingKey } from '../../../src/core/synthetic/digests';
-import { ARN, BUCKET, cliLines, digestLine, tamperLog, Workspace, zeroBomb } from './helpers';
+import {
+  ARN,
+  BUCKET,
+  chainEndLine,
+  cliLines,
+  digestLine,
+  tamperLog,
+  Workspace,
+  zeroBomb,
+} from './helpers';
 
 const WINDOW = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-15T00:00:00Z'];
 
@@ -139,6 +148,41 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     assert.equal(later.exitCode, 1);
   });
 
+  it('the newest digests deleted with every log they listed leave no trace, and the end of the chain is said: nothing after its newest digest is vouched for', async () => {
+    const ds = ws.bucket.chain().hours(4);
+    for (const d of ds.slice(2)) {
+      for (const k of d.logKeys) rmSync(ws.bucket.file(k));
+      rmSync(ws.bucket.file(d.key));
+      ws.bucket.signatures.delete(d.key);
+    }
+    const r = await ws.validate([...WINDOW, '--strict']);
+    assert.ok(
+      r.out.endsWith(
+        '2/2 digest files valid\n4/4 log files valid\n' +
+          chainEndLine('2024-05-14T11:17:42Z', '2024-05-14T12:32:42Z'),
+      ),
+      r.out,
+    );
+    // Nothing a load reads is unvouched for: said, not failed, even --strict.
+    assert.equal(r.code, 0);
+    const chain = (await json(ws, WINDOW)).chains[0];
+    assert.deepEqual(
+      chain.findings.map((f) => [f.kind, f.key, f.from, f.to]),
+      [['chain-end', ds[1].key, '2024-05-14T11:17:42Z', '2024-05-15T00:00:00Z']],
+    );
+    // Before the next digest was due (a copy made then), nothing is said.
+    const early = ['--start-time', '2024-05-14T09:00:00Z', '--end-time', '2024-05-14T12:30:00Z'];
+    assert.deepEqual((await json(ws, early)).chains[0].findings, []);
+    // Logs left after the newest digest: chain-truncated says it, not chain-end too.
+    const [later] = ws.bucket.chain({ start: '2024-05-14T11:17:42Z' }).hours(1);
+    rmSync(ws.bucket.file(later.key));
+    ws.bucket.signatures.delete(later.key);
+    assert.deepEqual(
+      (await json(ws, WINDOW)).chains[0].findings.map((f) => f.kind),
+      ['chain-truncated'],
+    );
+  });
+
   it('a signatures entry for a digest that is gone is a deleted digest, even when its hour had no logs', async () => {
     const c = ws.bucket.chain();
     const [, d1] = c.hours(2);
@@ -149,7 +193,10 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     assert.equal(chain.counts.validDigests, 2);
     assert.deepEqual(
       chain.findings.map((f) => [f.kind, f.key, f.relatedKey]),
-      [['deleted-digest', d2.key, d1.key]],
+      [
+        ['chain-end', d1.key, undefined],
+        ['deleted-digest', d2.key, d1.key],
+      ],
     );
     assert.equal(chain.counts.deletedDigests, 1);
     assert.equal(r.exitCode, 1);
@@ -230,7 +277,7 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
   });
 
   it('a listed log with a gzip member appended (records the hash does not cover): the AWS CLI lines unchanged, a finding, exit 1', async () => {
-    const [d] = ws.bucket.chain().hours(2);
+    const [d, newest] = ws.bucket.chain().hours(2);
     const file = ws.bucket.file(d.logKeys[1]);
     const extra = gzipSync('{"Records":[{"eventName":"DeleteTrail"}]}');
     writeFileSync(file, Buffer.concat([readFileSync(file), extra]));
@@ -254,7 +301,10 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     assert.equal(chain.counts.trailingDataLogs, 1);
     assert.deepEqual(
       chain.findings.map((f) => [f.kind, f.key, f.relatedKey]),
-      [['log-trailing-data', d.logKeys[1], d.key]],
+      [
+        ['log-trailing-data', d.logKeys[1], d.key],
+        ['chain-end', newest.key, undefined],
+      ],
     );
   });
 
@@ -297,7 +347,10 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     // The walk reached the starting digest: it may predate the chain, as a log just before it.
     assert.deepEqual(
       chain.findings.map((f) => [f.kind, f.keys]),
-      [['no-digests', [forged]]],
+      [
+        ['no-digests', [forged]],
+        ['chain-end', undefined],
+      ],
     );
     assert.equal(chain.counts.uncoveredLogs, 1);
     assert.equal(r.exitCode, 1, '--strict: a log no digest vouches for');
