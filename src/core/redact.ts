@@ -21,3 +21,12 @@ export function redactSecrets(text: string): string {
     .replace(/(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/g, '<redacted>')
     .replace(/[A-Za-z0-9+/=%]{80,}/g, '<redacted>');
 }
+
+/**
+ * A URL without its user-info (`https://user:secret@host` → `https://host`), for what is kept or
+ * shared. The host is what follows the authority's last '@', as URL parsers read it, so a
+ * password holding an unescaped '@' goes whole. Anything else is returned as it is.
+ */
+export function withoutUserInfo(url: string): string {
+  return url.replace(/^([a-z][\w+.-]*:\/\/)[^/?#]*@/i, '$1');
+}

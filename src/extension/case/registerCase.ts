@@ -35,7 +35,7 @@ import type { TimelinePanel } from '../timeline/timelinePanel';
 import { CaseStore } from './caseStore';
 import { messageText } from '../messageText';
 import { usersSources } from '../sources/sourceConfig';
-import { savedSearchOpening } from './savedSearchOpening';
+import { savedSearchOpening, savedSearchScope } from './savedSearchOpening';
 import { SOURCES_SETTING } from '../sources/sourceRegistry';
 
 export const CASE_VIEW = 'cloudtrailLens.case';
@@ -253,7 +253,7 @@ export function registerCase(
         name: name.trim(),
         filter: q.filter,
         ...(q.range ? { range: q.range } : {}),
-        ...(panel.scope.args ? { scope: panel.scope.args } : {}),
+        ...(panel.scope.args ? { scope: savedSearchScope(panel.scope.args) } : {}),
       });
     }),
     vscode.commands.registerCommand(COMMANDS.caseOpenSearch, async (name?: unknown) => {

@@ -5,15 +5,33 @@
 // they trust: usersSources, unknownRemoteSource), the question to confirm first. The case file
 // is shared: a search saved by someone else may name an S3 location or an Event history
 // endpoint, to be read with the user's AWS credentials, or a \\server\share folder, which
-// Windows opens by signing in to that server.
+// Windows opens by signing in to that server. What a search keeps of its scope is shared with
+// it, so an endpoint's user and password are left out (savedSearchScope) and the search reopens
+// over the user's own source at that endpoint (usersSourceAtEndpoint).
 import type { SavedSearch } from '../../core/case/caseFile';
-import { describeSource, SourceConfig, unknownRemoteSource } from '../sources/sourceConfig';
+import {
+  describeSource,
+  parseSourcesSetting,
+  SourceConfig,
+  unknownRemoteSource,
+  usersSourceAtEndpoint,
+  withoutEndpointUserInfo,
+} from '../sources/sourceConfig';
 
 export interface SavedSearchOpening {
   /** The argument of cloudtrailLens.openTimeline. */
   open: Record<string, unknown>;
   /** The question to confirm ('Open', modal) before opening; undefined: opened without asking. */
   ask?: string;
+}
+
+/**
+ * What a saved search keeps of the timeline's scope (its open-timeline argument) in the case
+ * file: the scope with its source's endpoint URL stripped of user-info.
+ */
+export function savedSearchScope(args: Record<string, unknown>): Record<string, unknown> {
+  const source = parseSourcesSetting([args.source]).sources[0];
+  return source ? { ...args, source: withoutEndpointUserInfo(source) } : args;
 }
 
 /** `base`: the workspace folder relative folder sources are read from. */
@@ -30,6 +48,9 @@ export function savedSearchOpening(
       ([k]) => k !== 'filter' && k !== 'range',
     ),
   );
+  const saved = parseSourcesSetting([scope.source]).sources[0];
+  const own = saved && usersSourceAtEndpoint(saved, configured, base);
+  if (own) scope.source = own;
   const open = {
     ...scope,
     filter: search.filter,

@@ -3,6 +3,7 @@
 // digest validation.
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { withoutUserInfo } from '../../core/redact';
 
 export interface FolderSourceConfig {
   type: 'folder';
@@ -148,6 +149,32 @@ export function sourceIdentity(config: SourceConfig, base?: string): string {
   if (config.type === 'event-history')
     return `event-history:${config.regions.join(',')}|${config.profile ?? ''}${config.endpoint ? `|${config.endpoint}` : ''}`;
   return `s3:${config.bucket}/${normalizedS3Prefix(config.prefix)}|${config.profile ?? ''}|${config.region ?? ''}${config.endpoint ? `|${config.endpoint}` : ''}`;
+}
+
+/**
+ * The source as it may be shared (a saved search's scope in the case file): its endpoint URL
+ * without the user and password it may hold. The AWS SDK signs requests with the profile's
+ * credentials and leaves an endpoint's user-info unused, so the same server is reached.
+ */
+export function withoutEndpointUserInfo(config: SourceConfig): SourceConfig {
+  if (config.type === 'folder' || config.endpoint === undefined) return config;
+  return { ...config, endpoint: withoutUserInfo(config.endpoint) };
+}
+
+/**
+ * The source of `known` (the user's sources) that `config`, a source with an endpoint, names
+ * when the user-info of their endpoints is set aside: a saved search keeps its endpoint without
+ * it (withoutEndpointUserInfo) and reopens over the user's own entry. Undefined when there is
+ * none, or `config` has no endpoint.
+ */
+export function usersSourceAtEndpoint(
+  config: SourceConfig,
+  known: readonly SourceConfig[],
+  base?: string,
+): SourceConfig | undefined {
+  if (config.type === 'folder' || config.endpoint === undefined) return undefined;
+  const id = sourceIdentity(withoutEndpointUserInfo(config), base);
+  return known.find((k) => sourceIdentity(withoutEndpointUserInfo(k), base) === id);
 }
 
 /** The source's own URI, or an object's or prefix's: LogSource keys are relative to the bucket root. */

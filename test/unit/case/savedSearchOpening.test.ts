@@ -2,7 +2,10 @@
 // first (a scope naming an S3 location or Event history none of the user's sources).
 import * as assert from 'node:assert/strict';
 import type { SavedSearch } from '../../../src/core/case/caseFile';
-import { savedSearchOpening } from '../../../src/extension/case/savedSearchOpening';
+import {
+  savedSearchOpening,
+  savedSearchScope,
+} from '../../../src/extension/case/savedSearchOpening';
 import type { SourceConfig } from '../../../src/extension/sources/sourceConfig';
 
 const search = (scope?: Record<string, unknown>, range?: SavedSearch['range']): SavedSearch => ({
@@ -74,6 +77,71 @@ describe('opening a saved search of the case file', () => {
       workspace: true,
       filter: 'eventName:GetObject',
       range,
+    });
+  });
+
+  describe('an endpoint URL that holds a user and password', () => {
+    const minio: SourceConfig = {
+      type: 's3',
+      bucket: 'trail-bucket',
+      profile: 'minio',
+      endpoint: 'http://analyst:s3cr%40t@127.0.0.1:9000',
+    };
+    const scope = { source: minio, prefix: 'AWSLogs/1/', label: 'a day' };
+
+    it('is saved in the shared case file without its user and password', () => {
+      const saved = savedSearchScope(scope);
+      assert.deepEqual(saved, {
+        source: { ...minio, endpoint: 'http://127.0.0.1:9000' },
+        prefix: 'AWSLogs/1/',
+        label: 'a day',
+      });
+      assert.doesNotMatch(JSON.stringify(saved), /analyst|s3cr/);
+      const history = {
+        source: {
+          type: 'event-history',
+          regions: ['us-east-1'],
+          endpoint: 'https://u:p@cloudtrail.vpce.example/',
+        },
+      };
+      assert.deepEqual(savedSearchScope(history), {
+        source: { ...history.source, endpoint: 'https://cloudtrail.vpce.example/' },
+      });
+      // A password holding an unescaped '@' goes with the rest of it (the host is after the last '@').
+      const at = { source: { ...minio, endpoint: 'http://analyst:p@ss@127.0.0.1:9000' } };
+      assert.equal(
+        (savedSearchScope(at).source as SourceConfig & { endpoint: string }).endpoint,
+        'http://127.0.0.1:9000',
+      );
+      // Nothing else changes: a scope without an endpoint, or the workspace's, is kept as it is.
+      assert.deepEqual(savedSearchScope({ source: mine, prefix: 'x/' }), {
+        source: mine,
+        prefix: 'x/',
+      });
+      assert.deepEqual(savedSearchScope({ workspace: true }), { workspace: true });
+    });
+
+    it('reopens over the user\u2019s own source at that endpoint, with the endpoint as they configured it, unasked', () => {
+      const opening = savedSearchOpening(search(savedSearchScope(scope)), [mine, minio]);
+      assert.equal(opening.ask, undefined);
+      assert.deepEqual(opening.open, { ...scope, filter: 'eventName:GetObject' });
+    });
+
+    it('asks when none of the user\u2019s sources is that bucket at that endpoint', () => {
+      // A case file written before the endpoint's user-info was left out still carries it: the
+      // user's source at the endpoint is found all the same.
+      assert.deepEqual(savedSearchOpening(search(scope), [minio]), {
+        open: { ...scope, filter: 'eventName:GetObject' },
+      });
+      // Another profile or bucket at the same endpoint is another source.
+      const other = savedSearchOpening(search(savedSearchScope(scope)), [
+        { ...minio, profile: 'x' },
+      ]);
+      assert.ok(other.ask);
+      assert.equal(
+        (other.open.source as SourceConfig & { endpoint: string }).endpoint,
+        'http://127.0.0.1:9000',
+      );
     });
   });
 });
