@@ -3,7 +3,7 @@
 // digest validation.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { withoutUserInfo } from '../../core/redact';
+import { redactSecrets, withoutUserInfo } from '../../core/redact';
 
 export interface FolderSourceConfig {
   type: 'folder';
@@ -239,7 +239,12 @@ export function describeSource(config: SourceConfig): string {
   if (config.type === 'folder') return config.path;
   if (config.type === 'event-history')
     return `Event history (LookupEvents) in ${config.regions.join(', ')}${config.profile ? ` (profile ${config.profile})` : ''}`;
-  const extras = [config.profile && `profile ${config.profile}`, config.region, config.endpoint]
+  // Shown in titles, tooltips and messages, and logged: an endpoint's password never is.
+  const extras = [
+    config.profile && `profile ${config.profile}`,
+    config.region,
+    config.endpoint && redactSecrets(config.endpoint),
+  ]
     .filter(Boolean)
     .join(', ');
   return `${s3Uri(config)}${extras ? ` (${extras})` : ''}`;

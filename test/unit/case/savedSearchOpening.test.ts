@@ -133,6 +133,12 @@ describe('opening a saved search of the case file', () => {
       assert.deepEqual(savedSearchOpening(search(scope), [minio]), {
         open: { ...scope, filter: 'eventName:GetObject' },
       });
+      const unknown = savedSearchOpening(search(scope), [mine]);
+      assert.match(
+        unknown.ask!,
+        /opens s3:\/\/trail-bucket\/ \(profile minio, http:\/\/<redacted>@127\.0\.0\.1:9000\), which is not one of your sources/,
+      );
+      assert.doesNotMatch(unknown.ask!, /analyst|s3cr/);
       // Another profile or bucket at the same endpoint is another source.
       const other = savedSearchOpening(search(savedSearchScope(scope)), [
         { ...minio, profile: 'x' },

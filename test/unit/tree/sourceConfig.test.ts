@@ -114,6 +114,21 @@ describe('cloudtrailLens.sources setting', () => {
     );
   });
 
+  it('describes a source without the password of its endpoint URL (titles, tooltips, messages, the log)', () => {
+    assert.equal(
+      describeSource({
+        type: 's3',
+        bucket: 'b',
+        endpoint: 'http://analyst:s3cret@127.0.0.1:9000',
+      }),
+      's3://b/ (http://<redacted>@127.0.0.1:9000)',
+    );
+    assert.equal(
+      describeSource({ type: 's3', bucket: 'b', endpoint: 'https://minio.example:9000' }),
+      's3://b/ (https://minio.example:9000)',
+    );
+  });
+
   it('reads an S3 location typed by a person', () => {
     assert.deepEqual(parseS3Location(' s3://trail-bucket/org/logs '), {
       bucket: 'trail-bucket',
