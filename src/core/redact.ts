@@ -9,17 +9,21 @@
  * and any long base64 run (a session token without its label).
  */
 export function redactSecrets(text: string): string {
-  return text
-    .replace(/\b([a-z][\w+.-]*:\/\/)[^\s/@]*@/gi, '$1<redacted>@')
-    .replace(/(authorization["']?\s*[:=]\s*)[^\r\n<>"]*/gi, '$1<redacted>')
-    .replace(/AWS4-HMAC-SHA256[^\r\n<>"]*/g, 'AWS4-HMAC-SHA256 <redacted>')
-    .replace(
-      /((?:x-amz-security-token|x-amz-credential|x-amz-signature|security-token|session-?token|signature)["']?\s*[:=]\s*)[^\s&"'<>,;]+/gi,
-      '$1<redacted>',
-    )
-    .replace(/\b(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA|ABIA|ACCA)[A-Z0-9]{12,}\b/g, '<redacted key id>')
-    .replace(/(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/g, '<redacted>')
-    .replace(/[A-Za-z0-9+/=%]{80,}/g, '<redacted>');
+  return (
+    text
+      // The user-info ends at the authority's last '@' (a password may hold one unescaped); a
+      // quote or bracket ends the URL in quoted JSON or markup.
+      .replace(/\b([a-z][\w+.-]*:\/\/)[^\s/?#"<>]*@/gi, '$1<redacted>@')
+      .replace(/(authorization["']?\s*[:=]\s*)[^\r\n<>"]*/gi, '$1<redacted>')
+      .replace(/AWS4-HMAC-SHA256[^\r\n<>"]*/g, 'AWS4-HMAC-SHA256 <redacted>')
+      .replace(
+        /((?:x-amz-security-token|x-amz-credential|x-amz-signature|security-token|session-?token|signature)["']?\s*[:=]\s*)[^\s&"'<>,;]+/gi,
+        '$1<redacted>',
+      )
+      .replace(/\b(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA|ABIA|ACCA)[A-Z0-9]{12,}\b/g, '<redacted key id>')
+      .replace(/(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/g, '<redacted>')
+      .replace(/[A-Za-z0-9+/=%]{80,}/g, '<redacted>')
+  );
 }
 
 /**

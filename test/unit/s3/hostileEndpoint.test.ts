@@ -149,4 +149,20 @@ describe('a hostile S3 endpoint', function () {
       assert.ok(!out.includes(secret), `${secret} in ${out}`);
     assert.match(out, /minio\.local:9000\/bucket/);
   });
+
+  it('redacts the whole of a URL password that holds an unescaped "@" (the host is after the last one)', () => {
+    const out = redactSecrets(
+      'cannot reach S3 at http://bob:p@ss@w0rd@minio.local:9000/bucket: refused',
+    );
+    assert.equal(out, 'cannot reach S3 at http://<redacted>@minio.local:9000/bucket: refused');
+    // A later '@' in the path or query is not taken for the user-info's end.
+    assert.equal(
+      redactSecrets('see http://minio.local:9000/a@b?c=d@e and mail@example.com'),
+      'see http://minio.local:9000/a@b?c=d@e and mail@example.com',
+    );
+    assert.equal(
+      redactSecrets('{"endpoint":"http://minio.local:9000","by":"bob@example.com"}'),
+      '{"endpoint":"http://minio.local:9000","by":"bob@example.com"}',
+    );
+  });
 });
