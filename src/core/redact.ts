@@ -34,3 +34,14 @@ export function redactSecrets(text: string): string {
 export function withoutUserInfo(url: string): string {
   return url.replace(/^([a-z][\w+.-]*:\/\/)[^/?#]*@/i, '$1');
 }
+
+/**
+ * The name of an SDK error, to branch on and to print: the SDK takes it from the error's type in
+ * the server's reply, which a hostile or broken endpoint chooses (the request's own session
+ * token or Authorization header, say). Only a plain error name is kept ('' otherwise), and one
+ * that looks like a key is redacted.
+ */
+export function serviceErrorName(e: unknown): string {
+  const name = (e as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && /^[\w.-]{1,64}$/.test(name) ? redactSecrets(name) : '';
+}

@@ -20,7 +20,7 @@ import {
   S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { redactSecrets } from '../redact';
+import { redactSecrets, serviceErrorName } from '../redact';
 import { compareKeys } from './folder';
 import { LogSource, ReadOptions, SourceEntry, SourceError, SourceObject } from './source';
 import { NETWORK_ERROR_CODES } from '../networkErrors';
@@ -535,7 +535,7 @@ export function s3Error(
   };
   // The name and message may come from the server's error body: a hostile endpoint can put
   // anything there, including the request's own Authorization and session token.
-  const name = /^[\w.-]{1,64}$/.test(err?.name ?? '') ? err.name! : '';
+  const name = serviceErrorName(e);
   const status = err?.$metadata?.httpStatusCode;
   const where = ctx.key ? `s3://${ctx.bucket}/${ctx.key}` : `s3://${ctx.bucket}`;
   const profile = ctx.profile ? `profile "${ctx.profile}"` : 'the default credentials';

@@ -1,7 +1,7 @@
 // AWS SDK failures of the query services (Athena, CloudTrail Lake, LookupEvents) as plain
 // sentences: what was refused, by which service, with which identity, and what to do. Built from
 // the error's name and the service's message only: never from request headers or credentials.
-import { redactSecrets } from '../redact';
+import { redactSecrets, serviceErrorName } from '../redact';
 import { NETWORK_ERROR_CODES } from '../networkErrors';
 
 export interface AwsCallContext {
@@ -43,7 +43,8 @@ export function awsQueryError(e: unknown, ctx: AwsCallContext): AwsQueryError {
     $metadata?: { httpStatusCode?: number };
     cause?: { code?: string };
   };
-  const name = err?.name ?? '';
+  // The name comes from the reply's error type, which the endpoint chooses (serviceErrorName).
+  const name = serviceErrorName(e);
   const status = err?.$metadata?.httpStatusCode;
   const message = redactSecrets(err?.message ?? String(e));
   const who = ctx.profile ? `profile "${ctx.profile}"` : 'the default credentials';
