@@ -75,7 +75,10 @@ export function parseSourcesSetting(value: unknown): {
       else sources.push({ type: 'folder', path: e.path });
     } else if (e.type === 's3') {
       if (typeof e.bucket !== 'string' || !BUCKET.test(e.bucket)) {
-        problems.push(`${where}: "${String(e.bucket ?? '')}" is not an S3 bucket name`);
+        // Logged and shown: an endpoint URL typed here by mistake keeps its password out.
+        problems.push(
+          `${where}: "${redactSecrets(String(e.bucket ?? ''))}" is not an S3 bucket name`,
+        );
         return;
       }
       const s3: S3SourceConfig = { type: 's3', bucket: e.bucket };

@@ -36,6 +36,15 @@ describe('cloudtrailLens.sources setting', () => {
     ]);
   });
 
+  it('names a bucket that is a URL with a password without the password (the problem is logged and shown)', () => {
+    const { problems } = parseSourcesSetting([
+      { type: 's3', bucket: 'http://analyst:s3cret@minio.example:9000/trail-bucket' },
+    ]);
+    assert.deepEqual(problems, [
+      'cloudtrailLens.sources[0]: "http://<redacted>@minio.example:9000/trail-bucket" is not an S3 bucket name',
+    ]);
+  });
+
   it('reads Event history sources: regions required, lookbackHours bounded', () => {
     const { sources, problems } = parseSourcesSetting([
       {
