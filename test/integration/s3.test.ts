@@ -3,11 +3,13 @@
 // CloudTrail explorer and expands to file level; a bucket that answers 403 shows why on its node
 // while the other source keeps working.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { parseCase } from '../../src/core/case/caseFile';
 import type { CloudTrailLensApi } from '../../src/extension/extension';
+import type { TimelinePanel } from '../../src/extension/timeline/timelinePanel';
 import type { ExplorerElement } from '../../src/extension/tree/explorerProvider';
 import type { DigestValidationResult } from '../../src/extension/digest/registerDigestCommands';
 import { SignedBucket, signingKey } from '../../src/core/synthetic/digests';
@@ -185,5 +187,51 @@ describe('S3 source in the CloudTrail explorer (local S3 server)', function () {
       assert.equal(d.type === 'digest' && d.signatureSource, 'metadata');
     }
     assert.equal(result.exitCode, 0);
+  });
+
+  it('a saved search over a source whose endpoint URL holds a password keeps no password in the case file, and reopens over that source', async () => {
+    const config = () => vscode.workspace.getConfiguration('cloudtrailLens');
+    const configured = config().inspect<unknown[]>('sources')?.globalValue ?? [];
+    const caseFile = join(dir, 'password-case', 'case.json');
+    // The bucket's root (not the other source's prefix), at the same server, with a user and
+    // password in the URL (the SDK signs with the environment's keys; the user-info is unused).
+    const source = {
+      type: 's3',
+      bucket: BUCKET,
+      region: 'us-east-1',
+      endpoint: server.endpoint.replace('http://', 'http://analyst:hunter2@'),
+    };
+    await config().update('caseFile', caseFile, vscode.ConfigurationTarget.Global);
+    await config().update('sources', [...configured, source], vscode.ConfigurationTarget.Global);
+    await waitFor(() => api.caseStore.file === caseFile, 10_000, 'the case file setting');
+    try {
+      const panel = await vscode.commands.executeCommand<TimelinePanel>(
+        'cloudtrailLens.openTimeline',
+        { source },
+      );
+      assert.ok(panel);
+      await panel.loaded;
+      assert.doesNotMatch(panel.panel.title, /hunter2|analyst/, panel.panel.title);
+      await vscode.commands.executeCommand('cloudtrailLens.case.saveSearch', 'at the minio');
+      const text = readFileSync(caseFile, 'utf8');
+      assert.doesNotMatch(text, /hunter2|analyst/);
+      const saved = parseCase(text, caseFile).searches.find((s) => s.name === 'at the minio');
+      assert.deepEqual(saved?.scope, { source: { ...source, endpoint: server.endpoint } });
+      panel.dispose();
+      // Reopened over the user's own source (the endpoint as configured): the same timeline
+      // scope, opened without asking (a question would be modal).
+      const reopened = await vscode.commands.executeCommand<TimelinePanel>(
+        'cloudtrailLens.case.openSearch',
+        'at the minio',
+      );
+      assert.ok(reopened, 'the saved search opened no timeline');
+      assert.equal(reopened.scope.key, panel.scope.key);
+      await reopened.loaded;
+      assert.ok(reopened.timelineData.index.eventCount > 0);
+      reopened.dispose();
+    } finally {
+      await config().update('sources', configured, vscode.ConfigurationTarget.Global);
+      await config().update('caseFile', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
