@@ -204,6 +204,53 @@ function aclRisk(p: Params): string | undefined {
   return undefined;
 }
 
+// The four Block Public Access settings, in the API's order. PutPublicAccessBlock replaces the
+// whole configuration and takes a setting left out as false (S3 API Reference), so only a setting
+// sent as true stays on.
+const BLOCK_PUBLIC_ACCESS_SETTINGS = [
+  'BlockPublicAcls',
+  'IgnorePublicAcls',
+  'BlockPublicPolicy',
+  'RestrictPublicBuckets',
+];
+
+/** The Block Public Access settings a request turns off; undefined when it logs no configuration. */
+function publicAccessBlocksOff(p: Params): string[] | undefined {
+  const config = at(p, 'PublicAccessBlockConfiguration');
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return undefined;
+  return BLOCK_PUBLIC_ACCESS_SETTINGS.filter((name) => {
+    const value = at(config, name);
+    return value !== true && value !== 'true';
+  });
+}
+
+function publicAccessBlockRisk(p: Params, scope: string): string | undefined {
+  const off = publicAccessBlocksOff(p);
+  return off?.length ? `${scope}Block Public Access relaxed (off: ${off.join(', ')})` : undefined;
+}
+
+/** The account an S3 Control request is for (its x-amz-account-id header), or the record's. */
+const s3ControlAccount = (p: Params, record: CloudTrailRecord): string =>
+  text(p, 'x-amz-account-id', text(record, 'recipientAccountId'));
+
+// Account-level Block Public Access is an S3 Control operation (PutPublicAccessBlock), logged as
+// s3:PutAccountPublicAccessBlock; the S3 Control event source is accepted too.
+const ACCOUNT_PUBLIC_ACCESS_BLOCK: ServiceCatalog = {
+  PutAccountPublicAccessBlock: {
+    does: (p, r) => `changes the Block Public Access of account ${s3ControlAccount(p, r)}`,
+    key: ['x-amz-account-id', 'PublicAccessBlockConfiguration'],
+    api: 'control_PutPublicAccessBlock',
+    risky: (p) => publicAccessBlockRisk(p, 'account-wide '),
+  },
+  DeleteAccountPublicAccessBlock: {
+    does: (p, r) => `removes Block Public Access from account ${s3ControlAccount(p, r)}`,
+    key: ['x-amz-account-id'],
+    api: 'control_DeletePublicAccessBlock',
+    risky:
+      'account-wide Block Public Access removed: every bucket of the account can be made public',
+  },
+};
+
 const s3Object = (p: Params): string => `s3://${text(p, 'bucketName')}/${text(p, 'key')}`;
 
 /** The account a principal names: an account id, or the account of an ARN (none for a service). */
@@ -582,10 +629,7 @@ export const S3: ServiceCatalog = {
     does: (p) => `changes Block Public Access on ${text(p, 'bucketName')}`,
     key: ['bucketName', 'PublicAccessBlockConfiguration'],
     api: 'PutPublicAccessBlock',
-    risky: (p) =>
-      /false/.test(JSON.stringify(at(p, 'PublicAccessBlockConfiguration') ?? ''))
-        ? 'Block Public Access relaxed'
-        : undefined,
+    risky: (p) => publicAccessBlockRisk(p, ''),
   },
   DeleteBucketPublicAccessBlock: {
     does: (p) => `removes Block Public Access from ${text(p, 'bucketName')}`,
@@ -639,6 +683,7 @@ export const S3: ServiceCatalog = {
     does: (p) => `removes replication from ${text(p, 'bucketName')}`,
     key: ['bucketName'],
   },
+  ...ACCOUNT_PUBLIC_ACCESS_BLOCK,
 };
 
 export const EC2: ServiceCatalog = {
@@ -1235,6 +1280,7 @@ export const EVENT_CATALOG = lookupTable<ServiceCatalog>({
   sts: STS,
   signin: SIGNIN,
   s3: S3,
+  's3-control': ACCOUNT_PUBLIC_ACCESS_BLOCK,
   ec2: EC2,
   'ec2-instance-connect': EC2_INSTANCE_CONNECT,
   kms: KMS,
@@ -1259,6 +1305,7 @@ export const API_REFERENCE = lookupTable<string>({
   signin:
     'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html',
   s3: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_{api}.html',
+  's3-control': 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_{api}.html',
   ec2: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_{api}.html',
   'ec2-instance-connect':
     'https://docs.aws.amazon.com/ec2-instance-connect/latest/APIReference/API_{api}.html',
