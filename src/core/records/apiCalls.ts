@@ -185,14 +185,6 @@ function shareRisk(list: unknown): string | undefined {
   return who.length ? `shared with another account (${who.join(', ')})` : undefined;
 }
 
-function bucketPolicyRisk(p: Params): string | undefined {
-  return grantsPublicAccess(
-    policyDocument(p.bucketPolicy) ?? policyDocument(at(p, 'bucketPolicy.Policy')),
-  )
-    ? 'bucket policy allows everyone (Principal "*"): data made public'
-    : 'bucket policy changed';
-}
-
 // The canned ACLs (x-amz-acl) and grantee groups that open a bucket or object beyond the account:
 // AllUsers is anyone, anonymous included; AuthenticatedUsers is anyone with an AWS account.
 function aclRisk(p: Params): string | undefined {
@@ -273,6 +265,50 @@ function foreignAccounts(principals: string[], record: CloudTrailRecord): string
     if (account && account !== own) out.add(account);
   }
   return [...out];
+}
+
+/** "<subject> grants another account (…)" when principals name accounts other than the record's. */
+function crossAccountRisk(
+  subject: string,
+  principals: unknown[],
+  record: CloudTrailRecord,
+): string | undefined {
+  const foreign = foreignAccounts(
+    principals.filter((p): p is string => typeof p === 'string'),
+    record,
+  );
+  return foreign.length ? `${subject} grants another account (${foreign.join(', ')})` : undefined;
+}
+
+/**
+ * Why a resource policy (bucket, key, secret, repository, topic, queue) matters: it lets everyone
+ * in (publicRisk), it lets in another account (named), or it changed.
+ */
+function resourcePolicyRisk(
+  subject: string,
+  policy: unknown,
+  record: CloudTrailRecord,
+  publicRisk: string,
+): string {
+  const document = policyDocument(policy);
+  if (grantsPublicAccess(document)) return publicRisk;
+  return crossAccountRisk(subject, policyPrincipals(document), record) ?? `${subject} changed`;
+}
+
+function bucketPolicyRisk(p: Params, record: CloudTrailRecord): string {
+  return resourcePolicyRisk(
+    'bucket policy',
+    policyDocument(p.bucketPolicy) ?? at(p, 'bucketPolicy.Policy'),
+    record,
+    'bucket policy allows everyone (Principal "*"): data made public',
+  );
+}
+
+/** The values of the first of these parameters present, as a list (a single value or a list). */
+function listParam(p: Params, names: string[]): unknown[] {
+  const name = names.find((n) => p[n] !== undefined);
+  const value = name === undefined ? undefined : p[name];
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
 }
 
 function trustRisk(p: Params, record: CloudTrailRecord): string {
@@ -875,15 +911,13 @@ export const KMS: ServiceCatalog = {
   PutKeyPolicy: {
     does: (p) => `replaces the key policy of ${text(p, 'keyId')}`,
     key: ['keyId', 'policyName'],
-    risky: (p) =>
-      grantsPublicAccess(policyDocument(p.policy))
-        ? 'key policy allows everyone'
-        : 'key policy changed',
+    risky: (p, r) => resourcePolicyRisk('key policy', p.policy, r, 'key policy allows everyone'),
   },
   CreateGrant: {
     does: (p) =>
       `grants ${text(p, 'granteePrincipal')} use of key ${text(p, 'keyId')} (${text(p, 'operations')})`,
-    key: ['keyId', 'granteePrincipal', 'operations'],
+    key: ['keyId', 'granteePrincipal', 'operations', 'retiringPrincipal'],
+    risky: (p, r) => crossAccountRisk('key grant', [p.granteePrincipal], r),
   },
 };
 
@@ -963,7 +997,10 @@ export const LAMBDA: ServiceCatalog = {
   AddPermission: {
     does: (p) => `lets ${text(p, 'principal')} ${text(p, 'action')} on ${text(p, 'functionName')}`,
     key: ['functionName', 'principal', 'action', 'sourceArn'],
-    risky: (p) => (p.principal === '*' ? 'function invocable by anyone (backdoor)' : undefined),
+    risky: (p, r) =>
+      p.principal === '*'
+        ? 'function invocable by anyone (backdoor)'
+        : crossAccountRisk('function permission', [p.principal], r),
   },
   DeleteFunction: {
     does: (p) => `deletes function ${text(p, 'functionName')}`,
@@ -982,7 +1019,10 @@ export const LAMBDA: ServiceCatalog = {
   AddLayerVersionPermission: {
     does: (p) => `shares layer ${text(p, 'layerName')} with ${text(p, 'principal')}`,
     key: ['layerName', 'principal'],
-    risky: (p) => (p.principal === '*' ? 'layer shared with everyone' : undefined),
+    risky: (p, r) =>
+      p.principal === '*'
+        ? 'layer shared with everyone'
+        : crossAccountRisk('layer permission', [p.principal], r),
   },
   Invoke: { does: (p) => `invokes function ${text(p, 'functionName')}`, key: ['functionName'] },
 };
@@ -1014,10 +1054,74 @@ export const SECRETS_MANAGER: ServiceCatalog = {
   PutResourcePolicy: {
     does: (p) => `sets the resource policy of secret ${text(p, 'secretId')}`,
     key: ['secretId'],
-    risky: (p) =>
-      grantsPublicAccess(policyDocument(p.resourcePolicy))
-        ? 'secret readable by everyone'
-        : 'secret shared by resource policy',
+    risky: (p, r) =>
+      resourcePolicyRisk(
+        'secret resource policy',
+        p.resourcePolicy,
+        r,
+        'secret readable by everyone',
+      ),
+  },
+};
+
+export const ECR: ServiceCatalog = {
+  SetRepositoryPolicy: {
+    does: (p) => `sets the policy of repository ${text(p, 'repositoryName')}`,
+    key: ['repositoryName', 'registryId', 'force'],
+    risky: (p, r) =>
+      resourcePolicyRisk(
+        'repository policy',
+        p.policyText,
+        r,
+        'repository policy allows everyone (images public)',
+      ),
+  },
+};
+
+export const SNS: ServiceCatalog = {
+  SetTopicAttributes: {
+    does: (p) => `sets ${text(p, 'attributeName')} of topic ${text(p, 'topicArn')}`,
+    key: ['topicArn', 'attributeName'],
+    risky: (p, r) =>
+      p.attributeName === 'Policy'
+        ? resourcePolicyRisk('topic policy', p.attributeValue, r, 'topic policy allows everyone')
+        : undefined,
+  },
+  AddPermission: {
+    does: (p) =>
+      `lets accounts ${render(listParam(p, ['aWSAccountId', 'AWSAccountId'])) ?? '?'} ${render(listParam(p, ['actionName', 'ActionName'])) ?? '?'} on topic ${text(p, 'topicArn')}`,
+    key: ['topicArn', 'label', 'aWSAccountId', 'actionName'],
+    risky: (p, r) =>
+      crossAccountRisk('topic permission', listParam(p, ['aWSAccountId', 'AWSAccountId']), r),
+  },
+};
+
+export const SQS: ServiceCatalog = {
+  SetQueueAttributes: {
+    does: (p) => {
+      const attributes = at(p, 'attributes');
+      const names =
+        attributes && typeof attributes === 'object' ? render(Object.keys(attributes)) : undefined;
+      return `sets ${names ?? 'attributes'} of queue ${text(p, 'queueUrl')}`;
+    },
+    key: ['queueUrl'],
+    risky: (p, r) => {
+      const policy = at(p, 'attributes.Policy');
+      return policy === undefined
+        ? undefined
+        : resourcePolicyRisk('queue policy', policy, r, 'queue policy allows everyone');
+    },
+  },
+  AddPermission: {
+    does: (p) =>
+      `lets accounts ${render(listParam(p, ['aWSAccountIds', 'AWSAccountIds', 'aWSAccountId'])) ?? '?'} ${render(listParam(p, ['actions', 'Actions', 'actionName'])) ?? '?'} on queue ${text(p, 'queueUrl')}`,
+    key: ['queueUrl', 'label', 'aWSAccountIds', 'actions'],
+    risky: (p, r) =>
+      crossAccountRisk(
+        'queue permission',
+        listParam(p, ['aWSAccountIds', 'AWSAccountIds', 'aWSAccountId']),
+        r,
+      ),
   },
 };
 
@@ -1287,6 +1391,9 @@ export const EVENT_CATALOG = lookupTable<ServiceCatalog>({
   cloudtrail: CLOUDTRAIL,
   lambda: LAMBDA,
   secretsmanager: SECRETS_MANAGER,
+  ecr: ECR,
+  sns: SNS,
+  sqs: SQS,
   ssm: SSM,
   organizations: ORGANIZATIONS,
   guardduty: GUARDDUTY,

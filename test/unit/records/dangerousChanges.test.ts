@@ -5,6 +5,7 @@ import { describeRequest } from '../../../src/core/records/request';
 import type { CloudTrailRecord } from '../../../src/core/records/types';
 
 const OWN = '111122223333';
+const OTHER = '444455556666';
 
 const call = (
   eventSource: string,
@@ -77,6 +78,147 @@ describe('explanations of dangerous changes', () => {
     assert.equal(
       bucket.risky,
       'Block Public Access relaxed (off: IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets)',
+    );
+  });
+
+  it('resource policies and grants that let in another account name it; "*" stays public', () => {
+    const policy = (principal: unknown) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'Enable IAM User Permissions',
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${OWN}:root` },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+          { Effect: 'Allow', Principal: principal, Action: '*', Resource: '*' },
+        ],
+      });
+    const foreign = { AWS: `arn:aws:iam::${OTHER}:root` };
+    const own = { AWS: `arn:aws:iam::${OWN}:role/admin` };
+    const cases: [
+      source: string,
+      name: string,
+      params: (who: unknown) => unknown,
+      subject: RegExp,
+    ][] = [
+      [
+        'kms.amazonaws.com',
+        'PutKeyPolicy',
+        (who) => ({
+          keyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+          policyName: 'default',
+          policy: policy(who),
+          bypassPolicyLockoutSafetyCheck: false,
+        }),
+        /^key policy/,
+      ],
+      [
+        'secretsmanager.amazonaws.com',
+        'PutResourcePolicy',
+        (who) => ({ secretId: 'prod/db', resourcePolicy: policy(who), blockPublicPolicy: false }),
+        /^secret/,
+      ],
+      [
+        'ecr.amazonaws.com',
+        'SetRepositoryPolicy',
+        (who) => ({ repositoryName: 'app', policyText: policy(who), force: false }),
+        /^repository policy/,
+      ],
+      [
+        'sns.amazonaws.com',
+        'SetTopicAttributes',
+        (who) => ({
+          topicArn: `arn:aws:sns:us-east-1:${OWN}:alerts`,
+          attributeName: 'Policy',
+          attributeValue: policy(who),
+        }),
+        /^topic policy/,
+      ],
+      [
+        'sqs.amazonaws.com',
+        'SetQueueAttributes',
+        (who) => ({
+          queueUrl: `https://sqs.us-east-1.amazonaws.com/${OWN}/jobs`,
+          attributes: { Policy: policy(who) },
+        }),
+        /^queue policy/,
+      ],
+      [
+        's3.amazonaws.com',
+        'PutBucketPolicy',
+        (who) => ({ bucketName: 'b', bucketPolicy: JSON.parse(policy(who)), policy: [''] }),
+        /^bucket policy/,
+      ],
+    ];
+    for (const [source, name, params, subject] of cases) {
+      const toOther = describeRequest(call(source, name, params(foreign)));
+      assert.ok(toOther.known, `${name}: not explained`);
+      assert.match(toOther.risky ?? '', subject, name);
+      assert.match(toOther.risky ?? '', new RegExp(`another account \\(${OTHER}\\)`), name);
+      const toEveryone = describeRequest(call(source, name, params('*')));
+      assert.match(toEveryone.risky ?? '', /everyone/, name);
+      const inside = describeRequest(call(source, name, params(own)));
+      assert.doesNotMatch(inside.risky ?? '', /another account|everyone/, name);
+    }
+  });
+
+  it('Lambda, SNS, SQS permissions and KMS grants to another account name it', () => {
+    const risk = (source: string, name: string, params: unknown) =>
+      describeRequest(call(source, name, params)).risky ?? '';
+    const lambda = (principal: string) =>
+      risk('lambda.amazonaws.com', 'AddPermission20150331v2', {
+        functionName: 'f',
+        statementId: 's',
+        action: 'lambda:InvokeFunction',
+        principal,
+      });
+    assert.match(lambda(OTHER), new RegExp(`another account \\(${OTHER}\\)`));
+    assert.match(
+      lambda(`arn:aws:iam::${OTHER}:root`),
+      new RegExp(`another account \\(${OTHER}\\)`),
+    );
+    assert.match(lambda('*'), /anyone/);
+    assert.equal(lambda('s3.amazonaws.com'), '');
+    assert.equal(lambda(OWN), '');
+    const layer = risk('lambda.amazonaws.com', 'AddLayerVersionPermission20181031', {
+      layerName: 'l',
+      versionNumber: 1,
+      statementId: 's',
+      action: 'lambda:GetLayerVersion',
+      principal: OTHER,
+    });
+    assert.match(layer, new RegExp(`another account \\(${OTHER}\\)`));
+    const grant = (grantee: string) =>
+      risk('kms.amazonaws.com', 'CreateGrant', {
+        keyId: `arn:aws:kms:us-east-1:${OWN}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+        granteePrincipal: grantee,
+        operations: ['Decrypt', 'GenerateDataKey'],
+      });
+    assert.match(
+      grant(`arn:aws:iam::${OTHER}:role/x`),
+      new RegExp(`another account \\(${OTHER}\\)`),
+    );
+    assert.equal(grant(`arn:aws:iam::${OWN}:role/x`), '');
+    assert.match(
+      risk('sns.amazonaws.com', 'AddPermission', {
+        topicArn: `arn:aws:sns:us-east-1:${OWN}:alerts`,
+        label: 'l',
+        aWSAccountId: [OTHER],
+        actionName: ['Subscribe'],
+      }),
+      new RegExp(`another account \\(${OTHER}\\)`),
+    );
+    assert.match(
+      risk('sqs.amazonaws.com', 'AddPermission', {
+        queueUrl: `https://sqs.us-east-1.amazonaws.com/${OWN}/jobs`,
+        label: 'l',
+        aWSAccountIds: [OTHER],
+        actions: ['ReceiveMessage'],
+      }),
+      new RegExp(`another account \\(${OTHER}\\)`),
     );
   });
 });
