@@ -921,6 +921,63 @@ export const KMS: ServiceCatalog = {
   },
 };
 
+interface TrailChange {
+  does: string;
+  /** How the change weakens what the trail logs or who can read and trust it. */
+  risk?: string;
+}
+
+// What an UpdateTrail request changes. A parameter left out keeps its setting; an empty
+// string for the key or the log group takes that setting away.
+function trailChanges(p: Params, record: CloudTrailRecord): TrailChange[] {
+  const out: TrailChange[] = [];
+  if (typeof p.s3BucketName === 'string' && p.s3BucketName)
+    out.push({
+      does: `now delivers to s3://${text(p, 's3BucketName')}`,
+      risk: 'log files redirected to another bucket',
+    });
+  if (p.kmsKeyId === '')
+    out.push({
+      does: 'log files no longer encrypted with a KMS key',
+      risk: 'log encryption removed',
+    });
+  else if (p.kmsKeyId !== undefined) {
+    const foreign = foreignAccounts([String(p.kmsKeyId)], record);
+    out.push({
+      does: `log files now encrypted with key ${text(p, 'kmsKeyId')}`,
+      risk: `log encryption key changed${foreign.length ? ` to a key of another account (${foreign.join(', ')})` : ''} (whoever controls the key can make the logs unreadable)`,
+    });
+  }
+  if (p.cloudWatchLogsLogGroupArn === '')
+    out.push({
+      does: 'stops sending events to CloudWatch Logs',
+      risk: 'CloudWatch Logs delivery removed (alarms on the trail go silent)',
+    });
+  else if (p.cloudWatchLogsLogGroupArn !== undefined)
+    out.push({
+      does: `now sends events to CloudWatch Logs group ${text(p, 'cloudWatchLogsLogGroupArn')}`,
+      risk: 'CloudWatch Logs destination changed (alarms on the old log group go silent)',
+    });
+  if (p.isMultiRegionTrail === false)
+    out.push({ does: 'logs this Region only', risk: 'other Regions no longer logged' });
+  if (p.includeGlobalServiceEvents === false)
+    out.push({
+      does: 'global service events (IAM, STS, CloudFront) EXCLUDED',
+      risk: 'global service events no longer logged',
+    });
+  if (p.enableLogFileValidation === false)
+    out.push({
+      does: 'log file validation OFF',
+      risk: 'log file validation turned off (changes to log files go undetected)',
+    });
+  if (p.isOrganizationTrail === false)
+    out.push({
+      does: 'no longer an organization trail',
+      risk: 'member accounts no longer logged by this trail',
+    });
+  return out;
+}
+
 export const CLOUDTRAIL: ServiceCatalog = {
   StopLogging: {
     does: (p) => `stops logging on trail ${text(p, 'name')}`,
@@ -938,8 +995,10 @@ export const CLOUDTRAIL: ServiceCatalog = {
     key: ['name', 's3BucketName', 'isMultiRegionTrail', 'isOrganizationTrail'],
   },
   UpdateTrail: {
-    does: (p) =>
-      `changes trail ${text(p, 'name')}${p.s3BucketName ? ` (now delivers to s3://${text(p, 's3BucketName')})` : ''}`,
+    does: (p, r) => {
+      const changes = trailChanges(p, r).map((c) => c.does);
+      return `changes trail ${text(p, 'name')}${changes.length ? `: ${changes.join('; ')}` : ''}`;
+    },
     key: [
       'name',
       's3BucketName',
@@ -947,14 +1006,14 @@ export const CLOUDTRAIL: ServiceCatalog = {
       'includeGlobalServiceEvents',
       'enableLogFileValidation',
       'kmsKeyId',
+      'cloudWatchLogsLogGroupArn',
+      'cloudWatchLogsRoleArn',
+      'isOrganizationTrail',
     ],
-    risky: (p) =>
-      p.s3BucketName ||
-      p.isMultiRegionTrail === false ||
-      p.includeGlobalServiceEvents === false ||
-      p.enableLogFileValidation === false
-        ? 'trail settings weakened or redirected'
-        : undefined,
+    risky: (p, r) => {
+      const risks = trailChanges(p, r).flatMap((c) => (c.risk ? [c.risk] : []));
+      return risks.length ? risks.join('; ') : undefined;
+    },
   },
   PutEventSelectors: {
     does: (p) => `changes event selectors of ${text(p, 'trailName')}: ${selectorsSummary(p)}`,
@@ -962,8 +1021,19 @@ export const CLOUDTRAIL: ServiceCatalog = {
     risky: 'event selectors changed (events may no longer be logged)',
   },
   PutInsightSelectors: {
-    does: (p) => `changes Insights selectors of ${text(p, 'trailName')}`,
+    does: (p) => {
+      const selectors = p.insightSelectors;
+      if (!Array.isArray(selectors)) return `changes Insights selectors of ${text(p, 'trailName')}`;
+      if (!selectors.length) return `turns Insights off on ${text(p, 'trailName')}`;
+      const types = render(selectors.map((s) => at(s, 'insightType')));
+      return `sets Insights of ${text(p, 'trailName')} to ${types ?? '?'}`;
+    },
     key: ['trailName', 'insightSelectors'],
+    // An empty list of selectors is how the API turns Insights off.
+    risky: (p) =>
+      Array.isArray(p.insightSelectors) && !p.insightSelectors.length
+        ? 'CloudTrail Insights turned off (unusual API call and error rates no longer detected)'
+        : undefined,
   },
   DeleteEventDataStore: {
     does: (p) => `deletes CloudTrail Lake event data store ${text(p, 'eventDataStore')}`,

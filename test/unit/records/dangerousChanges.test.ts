@@ -221,4 +221,68 @@ describe('explanations of dangerous changes', () => {
       new RegExp(`another account \\(${OTHER}\\)`),
     );
   });
+
+  it('UpdateTrail names each weakening: key, CloudWatch Logs, bucket, Regions, global events', () => {
+    const trail = `arn:aws:cloudtrail:us-east-1:${OWN}:trail/org-trail`;
+    const update = (changes: Record<string, unknown>) =>
+      describeRequest(call('cloudtrail.amazonaws.com', 'UpdateTrail', { name: trail, ...changes }));
+    const key = describeRequest(
+      call('cloudtrail.amazonaws.com', 'UpdateTrail', {
+        name: trail,
+        kmsKeyId: `arn:aws:kms:us-east-1:${OTHER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+      }),
+    );
+    assert.match(
+      key.summary,
+      new RegExp(`log files now encrypted with key arn:aws:kms:us-east-1:${OTHER}:key/`),
+    );
+    assert.match(key.risky ?? '', /encryption key changed/);
+    assert.match(update({ kmsKeyId: '' }).risky ?? '', /encryption removed/);
+    const logs = update({
+      cloudWatchLogsLogGroupArn: `arn:aws:logs:us-east-1:${OWN}:log-group:elsewhere:*`,
+      cloudWatchLogsRoleArn: `arn:aws:iam::${OWN}:role/ct-logs`,
+    });
+    assert.match(
+      logs.summary,
+      /now sends events to CloudWatch Logs group arn:aws:logs:.*:elsewhere:\*/,
+    );
+    assert.match(logs.risky ?? '', /CloudWatch Logs destination changed/);
+    assert.match(
+      update({ cloudWatchLogsLogGroupArn: '', cloudWatchLogsRoleArn: '' }).risky ?? '',
+      /CloudWatch Logs delivery removed/,
+    );
+    assert.match(
+      update({ s3BucketName: 'attacker-bucket' }).risky ?? '',
+      /log files redirected to another bucket/,
+    );
+    const scope = update({ isMultiRegionTrail: false, includeGlobalServiceEvents: false });
+    assert.match(scope.summary, /this Region only/);
+    assert.match(scope.summary, /global service events \(IAM, STS, CloudFront\) EXCLUDED/);
+    assert.match(scope.risky ?? '', /other Regions no longer logged/);
+    assert.match(scope.risky ?? '', /global service events no longer logged/);
+    assert.match(
+      update({ enableLogFileValidation: false }).risky ?? '',
+      /log file validation turned off/,
+    );
+    assert.equal(
+      update({ isMultiRegionTrail: true, enableLogFileValidation: true }).risky,
+      undefined,
+    );
+  });
+
+  it('PutInsightSelectors with no selectors turns Insights off', () => {
+    const insights = (selectors: unknown) =>
+      describeRequest(
+        call('cloudtrail.amazonaws.com', 'PutInsightSelectors', {
+          trailName: 'org-trail',
+          insightSelectors: selectors,
+        }),
+      );
+    const off = insights([]);
+    assert.match(off.summary, /turns Insights off on org-trail/);
+    assert.match(off.risky ?? '', /CloudTrail Insights turned off/);
+    const on = insights([{ insightType: 'ApiCallRateInsight' }]);
+    assert.match(on.summary, /ApiCallRateInsight/);
+    assert.equal(on.risky, undefined);
+  });
 });
