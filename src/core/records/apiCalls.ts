@@ -89,15 +89,18 @@ interface IngressRule {
   sources: string[];
 }
 
-// AuthorizeSecurityGroupIngress is logged either with top-level cidrIp/ipProtocol/ports (the
-// legacy form) or with ipPermissions.items[].ipRanges/ipv6Ranges/groups.
+// AuthorizeSecurityGroupIngress is logged either with top-level cidrIp/ipProtocol/ports and
+// sourceSecurityGroupName/OwnerId (the flat form) or with ipPermissions.items[].ipRanges/
+// ipv6Ranges/groups.
 function ingressRules(p: Params): IngressRule[] {
   const rules: IngressRule[] = [];
-  if (p.cidrIp || p.ipProtocol) {
-    rules.push({
-      ports: portRange(p.ipProtocol, p.fromPort, p.toPort),
-      sources: p.cidrIp ? [String(p.cidrIp)] : [],
-    });
+  if (p.cidrIp || p.ipProtocol || p.sourceSecurityGroupName) {
+    const sources = p.cidrIp ? [String(p.cidrIp)] : [];
+    if (p.sourceSecurityGroupName)
+      sources.push(
+        `group ${text(p, 'sourceSecurityGroupName')}${p.sourceSecurityGroupOwnerId ? ` of account ${text(p, 'sourceSecurityGroupOwnerId')}` : ''}`,
+      );
+    rules.push({ ports: portRange(p.ipProtocol, p.fromPort, p.toPort), sources });
   }
   for (const perm of items(p.ipPermissions)) {
     const sources = [
@@ -767,14 +770,12 @@ export const EC2: ServiceCatalog = {
     risky: 'instances destroyed',
   },
   ModifyInstanceAttribute: {
-    does: (p) =>
-      `changes ${
-        Object.keys(p)
-          .filter((k) => k !== 'instanceId')
-          .join(', ') || 'an attribute'
-      } of ${text(p, 'instanceId')}`,
-    key: ['instanceId'],
-    risky: (p) => (p.userData ? 'user data replaced (code runs at next boot)' : undefined),
+    does: describeInstanceAttributeChanges,
+    key: ['instanceId', 'attribute', 'value'],
+    risky: (p) =>
+      instanceAttributeChanges(p).some((c) => c.name.toLowerCase() === 'userdata')
+        ? 'user data replaced (code runs at next boot)'
+        : undefined,
   },
   DescribeInstanceAttribute: {
     does: (p) => `reads attribute ${text(p, 'attribute')} of ${text(p, 'instanceId')}`,
@@ -843,6 +844,38 @@ export const EC2: ServiceCatalog = {
         : undefined,
   },
 };
+
+interface AttributeChange {
+  name: string;
+  value: unknown;
+}
+
+// ModifyInstanceAttribute is logged in two forms: one attribute named with its value
+// ({attribute: "userData", value: …}, as `aws ec2 modify-instance-attribute --attribute` sends
+// it), or each attribute as its own member ({instanceType: {value: …}}, {groupSet: {items}}).
+function instanceAttributeChanges(p: Params): AttributeChange[] {
+  if (typeof p.attribute === 'string') return [{ name: p.attribute, value: p.value }];
+  return Object.keys(p)
+    .filter((k) => k !== 'instanceId')
+    .map((name) => {
+      const member = p[name];
+      const groups = items(member)
+        .map((g) => at(g, 'groupId'))
+        .filter((g) => typeof g === 'string');
+      return { name, value: groups.length ? groups : (at(member, 'value') ?? member) };
+    });
+}
+
+function describeInstanceAttributeChanges(p: Params): string {
+  const instance = text(p, 'instanceId');
+  const changes = instanceAttributeChanges(p).map((c) => {
+    if (c.name.toLowerCase() === 'userdata') return `replaces the user data of ${instance}`;
+    // CloudTrail leaves out some values ("<sensitiveDataRemoved>"): the change is still named.
+    const value = c.value === '<sensitiveDataRemoved>' ? undefined : render(c.value, 60);
+    return `sets ${render(c.name, 60) ?? '?'} of ${instance}${value === undefined ? '' : ` to ${value}`}`;
+  });
+  return changes.join('; ') || `changes an attribute of ${instance}`;
+}
 
 function describeRunInstances(p: Params): string {
   const first = items(p.instancesSet)[0];

@@ -285,4 +285,59 @@ describe('explanations of dangerous changes', () => {
     assert.match(on.summary, /ApiCallRateInsight/);
     assert.equal(on.risky, undefined);
   });
+
+  it('ModifyInstanceAttribute: user data replaced is flagged in the flat (attribute/value) form too', () => {
+    const modify = (params: unknown) =>
+      describeRequest(call('ec2.amazonaws.com', 'ModifyInstanceAttribute', params));
+    // aws ec2 modify-instance-attribute --attribute userData --value …: the flat form.
+    const flat = modify({
+      instanceId: 'i-031c2cfcd064f128f',
+      attribute: 'userData',
+      value: '<sensitiveDataRemoved>',
+    });
+    assert.equal(
+      flat.summary,
+      'ec2:ModifyInstanceAttribute — replaces the user data of i-031c2cfcd064f128f',
+    );
+    assert.match(flat.risky ?? '', /user data replaced/);
+    const typed = modify({ instanceId: 'i-1', userData: '<sensitiveDataRemoved>' });
+    assert.equal(typed.summary, 'ec2:ModifyInstanceAttribute — replaces the user data of i-1');
+    assert.match(typed.risky ?? '', /user data replaced/);
+    assert.equal(
+      modify({ instanceId: 'i-1', attribute: 'disableApiTermination', value: 'false' }).summary,
+      'ec2:ModifyInstanceAttribute — sets disableApiTermination of i-1 to false',
+    );
+    assert.equal(
+      modify({ instanceId: 'i-1', instanceType: { value: 't3.nano' } }).summary,
+      'ec2:ModifyInstanceAttribute — sets instanceType of i-1 to t3.nano',
+    );
+    assert.equal(
+      modify({
+        instanceId: 'i-1',
+        groupSet: { items: [{ groupId: 'sg-1' }, { groupId: 'sg-2' }] },
+      }).summary,
+      'ec2:ModifyInstanceAttribute — sets groupSet of i-1 to sg-1, sg-2',
+    );
+    assert.equal(
+      modify({ instanceId: 'i-1', instanceType: { value: 't3.nano' } }).risky,
+      undefined,
+    );
+  });
+
+  it('AuthorizeSecurityGroupIngress in the flat form names a source group and its account', () => {
+    const d = describeRequest(
+      call('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', {
+        groupId: 'sg-1',
+        ipProtocol: 'tcp',
+        fromPort: 5432,
+        toPort: 5432,
+        sourceSecurityGroupName: 'web',
+        sourceSecurityGroupOwnerId: OTHER,
+      }),
+    );
+    assert.equal(
+      d.summary,
+      `ec2:AuthorizeSecurityGroupIngress — opens tcp/5432 to group web of account ${OTHER} on sg-1`,
+    );
+  });
 });
