@@ -18,12 +18,10 @@
  * host bits may be set), or undefined when the text is not one.
  */
 export function cidrMatcher(network: string): ((address: string) => boolean) | undefined {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(network.trim());
-  if (!m) return undefined;
-  const written = ipBytes(m[1]);
-  if (!written || Number(m[2]) > written.length * 8) return undefined;
-  const net = as16Bytes(written);
-  const bits = Number(m[2]) + (written.length === 4 ? 96 : 0);
+  const parsed = parseCidr(network);
+  if (!parsed) return undefined;
+  const net = as16Bytes(parsed.bytes);
+  const bits = parsed.bits + (parsed.bytes.length === 4 ? 96 : 0);
   return (address) => {
     const b = ipBytes(address.trim());
     if (!b) return false;
@@ -40,6 +38,15 @@ export function cidrMatcher(network: string): ((address: string) => boolean) | u
 /** IPv6 bytes as they are; IPv4 bytes as the IPv4-mapped IPv6 address ::ffff:a.b.c.d. */
 function as16Bytes(bytes: number[]): number[] {
   return bytes.length === 16 ? bytes : [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...bytes];
+}
+
+/** A CIDR network text's address bytes and prefix length as written, or undefined when it is not one. */
+export function parseCidr(network: string): { bytes: number[]; bits: number } | undefined {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(network.trim());
+  if (!m) return undefined;
+  const bytes = ipBytes(m[1]);
+  const bits = Number(m[2]);
+  return bytes && bits <= bytes.length * 8 ? { bytes, bits } : undefined;
 }
 
 /** IPv4 (4 bytes) or IPv6 (16 bytes) address bytes, or undefined. */

@@ -1,6 +1,7 @@
 // What each API call that matters in an investigation does, in plain words: one entry per
 // event name, grouped by service (the eventSource without ".amazonaws.com"). describeRequest
 // reads this table; calls not listed here get a generic description.
+import { cidrMatcher, parseCidr } from '../cidr';
 import { lookupTable } from '../lookupTable';
 import { parseArn } from './decoders';
 import type { CloudTrailRecord } from './types';
@@ -119,18 +120,75 @@ function ingressRules(p: Params): IngressRule[] {
 
 const isWorld = (cidr: string): boolean => /\/0$/.test(cidr);
 
+// Networks the internet does not reach (RFC 1918, shared address space, loopback, link-local,
+// IPv6 unique local and link-local): a rule open to one of them stays inside, however wide.
+const NON_PUBLIC_NETWORKS = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  'fc00::/7',
+  'fe80::/10',
+].map((network) => ({
+  contains: cidrMatcher(network) ?? (() => false),
+  bits: parseCidr(network)?.bits ?? 0,
+}));
+
+/** A range is broad from this prefix length on: 1/256 of all addresses of its family or more. */
+const BROAD_PREFIX_BITS = 8;
+
+/**
+ * How broad a public range short of the whole internet is, in words ("2^31 addresses: half of
+ * all IPv4 addresses"), when it holds at least 1/256 of its family's addresses; undefined for a
+ * narrower, non-public or unreadable range, and for /0, which is said as the whole internet.
+ */
+function broadRangeWords(cidr: string): string | undefined {
+  const network = parseCidr(cidr);
+  if (!network || network.bits === 0 || network.bits > BROAD_PREFIX_BITS) return undefined;
+  const address = cidr.trim().split('/')[0];
+  if (NON_PUBLIC_NETWORKS.some((n) => network.bits >= n.bits && n.contains(address)))
+    return undefined;
+  const family = network.bytes.length === 4 ? 'IPv4' : 'IPv6';
+  const share =
+    network.bits === 1 ? 'half' : network.bits === 2 ? 'a quarter' : `1/${2 ** network.bits}`;
+  return `2^${network.bytes.length * 8 - network.bits} addresses: ${share} of all ${family} addresses`;
+}
+
+/** A rule's source as shown (one line, hidden characters marked), a broad range with its size. */
+function sourceText(source: string): string {
+  const words = broadRangeWords(source);
+  const shown = render(source) ?? '?';
+  return words ? `${shown} (${words})` : shown;
+}
+
+/** What a rule opening these sources risks: the whole internet, or a broad public range named. */
+function openingRisk(sources: string[], subject: string): string | undefined {
+  if (sources.some(isWorld)) return `${subject} the whole internet (/0)`;
+  const broad = sources.filter((s) => broadRangeWords(s) !== undefined);
+  return broad.length
+    ? `${subject} a broad public range: ${broad.map(sourceText).join(', ')}`
+    : undefined;
+}
+
 function describeIngress(p: Params): string {
   const rules = ingressRules(p);
   const what = rules.length
-    ? rules.map((r) => `${r.ports} to ${r.sources.length ? r.sources.join(', ') : '?'}`).join('; ')
+    ? rules
+        .map(
+          (r) => `${r.ports} to ${r.sources.length ? r.sources.map(sourceText).join(', ') : '?'}`,
+        )
+        .join('; ')
     : 'a rule';
   return `opens ${what} on ${text(p, 'groupId', text(p, 'groupName'))}`;
 }
 
 function ingressRisk(p: Params): string | undefined {
-  return ingressRules(p).some((r) => r.sources.some(isWorld))
-    ? 'opens the security group to the whole internet (/0)'
-    : undefined;
+  return openingRisk(
+    ingressRules(p).flatMap((r) => r.sources),
+    'opens the security group to',
+  );
 }
 
 interface RuleChange extends IngressRule {
@@ -161,16 +219,17 @@ function ruleChanges(p: Params): RuleChange[] {
 function describeRuleChanges(p: Params): string {
   const group = text(p, 'ModifySecurityGroupRulesRequest.GroupId');
   const changes = ruleChanges(p);
-  const to = (c: RuleChange) => `to ${c.ports} from ${c.sources.join(', ') || '?'}`;
+  const to = (c: RuleChange) => `to ${c.ports} from ${c.sources.map(sourceText).join(', ') || '?'}`;
   if (changes.length === 1) return `changes rule ${changes[0].id} of ${group} ${to(changes[0])}`;
   const each = changes.map((c) => `${c.id} ${to(c)}`).join('; ');
   return `changes rules of ${group}${each ? `: ${each}` : ''}`;
 }
 
 function ruleChangeRisk(p: Params): string | undefined {
-  return ruleChanges(p).some((c) => c.sources.some(isWorld))
-    ? 'a security group rule now allows the whole internet (/0)'
-    : undefined;
+  return openingRisk(
+    ruleChanges(p).flatMap((c) => c.sources),
+    'a security group rule now allows',
+  );
 }
 
 /** Account ids or "all" added to a share list (snapshot, AMI). */
@@ -836,11 +895,11 @@ export const EC2: ServiceCatalog = {
   CreateVpc: { does: (p) => `creates VPC ${text(p, 'cidrBlock')}`, key: ['cidrBlock'] },
   CreateNetworkAclEntry: {
     does: (p) =>
-      `${text(p, 'ruleAction')}s ${text(p, 'egress') === 'true' ? 'outbound' : 'inbound'} ${text(p, 'cidrBlock')} in network ACL ${text(p, 'networkAclId')}`,
+      `${text(p, 'ruleAction')}s ${text(p, 'egress') === 'true' ? 'outbound' : 'inbound'} ${sourceText(text(p, 'cidrBlock'))} in network ACL ${text(p, 'networkAclId')}`,
     key: ['networkAclId', 'ruleAction', 'cidrBlock', 'egress'],
     risky: (p) =>
-      p.ruleAction === 'allow' && isWorld(String(p.cidrBlock ?? ''))
-        ? 'network ACL allows the whole internet'
+      p.ruleAction === 'allow'
+        ? openingRisk([String(p.cidrBlock ?? '')], 'network ACL allows')
         : undefined,
   },
 };

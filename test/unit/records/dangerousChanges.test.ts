@@ -340,4 +340,81 @@ describe('explanations of dangerous changes', () => {
       `ec2:AuthorizeSecurityGroupIngress — opens tcp/5432 to group web of account ${OTHER} on sg-1`,
     );
   });
+
+  it('a broad public range that is not /0 is named with its size and flagged; private ranges are not', () => {
+    const ingress = (cidr: string) =>
+      describeRequest(
+        call('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', {
+          groupId: 'sg-1',
+          ipPermissions: {
+            items: [
+              {
+                ipProtocol: 'tcp',
+                fromPort: 22,
+                toPort: 22,
+                groups: {},
+                ipRanges: cidr.includes(':') ? {} : { items: [{ cidrIp: cidr }] },
+                ipv6Ranges: cidr.includes(':') ? { items: [{ cidrIpv6: cidr }] } : {},
+                prefixListIds: {},
+              },
+            ],
+          },
+        }),
+      );
+    const half = ingress('0.0.0.0/1');
+    assert.equal(
+      half.summary,
+      'ec2:AuthorizeSecurityGroupIngress — opens tcp/22 to 0.0.0.0/1 (2^31 addresses: half of all IPv4 addresses) on sg-1',
+    );
+    assert.equal(
+      half.risky,
+      'opens the security group to a broad public range: 0.0.0.0/1 (2^31 addresses: half of all IPv4 addresses)',
+    );
+    assert.match(ingress('128.0.0.0/1').risky ?? '', /half of all IPv4 addresses/);
+    assert.match(ingress('0.0.0.0/8').risky ?? '', /2\^24 addresses: 1\/256 of all IPv4 addresses/);
+    assert.match(ingress('::/1').risky ?? '', /2\^127 addresses: half of all IPv6 addresses/);
+    assert.match(ingress('64.0.0.0/2').summary, /a quarter of all IPv4 addresses/);
+    // The whole internet stays said as such; private and narrow ranges add nothing.
+    assert.equal(ingress('0.0.0.0/0').risky, 'opens the security group to the whole internet (/0)');
+    for (const quiet of ['10.0.0.0/8', 'fd00::/8', '203.0.113.0/24', '11.0.0.0/9']) {
+      assert.equal(ingress(quiet).risky, undefined, quiet);
+      assert.doesNotMatch(ingress(quiet).summary, /addresses/, quiet);
+    }
+    const rule = describeRequest(
+      call('ec2.amazonaws.com', 'ModifySecurityGroupRules', {
+        ModifySecurityGroupRulesRequest: {
+          GroupId: 'sg-1',
+          SecurityGroupRule: {
+            SecurityGroupRuleId: 'sgr-1',
+            SecurityGroupRule: {
+              IpProtocol: 'tcp',
+              FromPort: 3389,
+              ToPort: 3389,
+              CidrIpv4: '0.0.0.0/1',
+            },
+          },
+        },
+      }),
+    );
+    assert.match(rule.summary, /from 0\.0\.0\.0\/1 \(2\^31 addresses/);
+    assert.match(rule.risky ?? '', /broad public range: 0\.0\.0\.0\/1/);
+    const acl = describeRequest(
+      call('ec2.amazonaws.com', 'CreateNetworkAclEntry', {
+        networkAclId: 'acl-1',
+        ruleNumber: 100,
+        egress: false,
+        ruleAction: 'allow',
+        protocol: '-1',
+        cidrBlock: '128.0.0.0/1',
+      }),
+    );
+    assert.match(acl.summary, /128\.0\.0\.0\/1 \(2\^31 addresses: half of all IPv4 addresses\)/);
+    assert.match(acl.risky ?? '', /broad public range/);
+    // A range as logged, whitespace and all, is read for its size but shown with hidden characters marked.
+    const spaced = ingress('0.0.0.0/1\u2028');
+    assert.equal(
+      spaced.risky,
+      'opens the security group to a broad public range: 0.0.0.0/1⟨U+2028⟩ (2^31 addresses: half of all IPv4 addresses)',
+    );
+  });
 });
