@@ -31,6 +31,7 @@ const MAX_GENERIC_PARAMS = 4;
 // What a call did is cut to this many characters before " · failed: …" is added, so that no view
 // cutting a long line (a code lens title) cuts off that the call failed, or the risk after it.
 const MAX_DOES_CHARS = 300;
+const MAX_RISK_CHARS = 300;
 
 /** "iam.amazonaws.com" → "iam" */
 export function serviceOf(eventSource: unknown): string {
@@ -97,8 +98,11 @@ export function describeRequest(record: CloudTrailRecord): RequestDescription {
       does = 'parameters in an unexpected shape';
       risky = typeof spec.risky === 'string' ? spec.risky : undefined;
     }
-    // A call that failed changed nothing; still worth seeing, but not flagged as done.
-    const riskText = risky && errorCode ? `attempted: ${risky}` : risky;
+    // One line, cut, with hidden characters marked, like what the call did: a risk names values
+    // from the log (principals, account ids, ranges). A call that failed changed nothing; still
+    // worth seeing, but not flagged as done.
+    const riskLine = risky ? cellText(risky, MAX_RISK_CHARS) : undefined;
+    const riskText = riskLine && errorCode ? `attempted: ${riskLine}` : riskLine;
     return {
       // One line whatever the event name, source or error code hold.
       summary: cellText(

@@ -417,4 +417,31 @@ describe('explanations of dangerous changes', () => {
       'opens the security group to a broad public range: 0.0.0.0/1⟨U+2028⟩ (2^31 addresses: half of all IPv4 addresses)',
     );
   });
+
+  it('why a call matters is one line with hidden characters marked, whatever values it names', () => {
+    const trust = JSON.stringify({
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::1:root\nWhy it matters: nothing\u202e' },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    });
+    const d = describeRequest(
+      call('iam.amazonaws.com', 'UpdateAssumeRolePolicy', { roleName: 'r', policyDocument: trust }),
+    );
+    assert.equal(
+      d.risky,
+      'trust policy now lets arn:aws:iam::1:root⏎Why it matters: nothing⟨U+202E⟩ assume the role',
+    );
+    const shared = describeRequest(
+      call('ec2.amazonaws.com', 'ModifySnapshotAttribute', {
+        snapshotId: 'snap-1',
+        createVolumePermission: { add: { items: [{ userId: `${OTHER}\r\nsafe` }] } },
+      }),
+    );
+    assert.doesNotMatch(shared.risky ?? '', /[\r\n]/);
+    assert.match(shared.risky ?? '', new RegExp(`${OTHER}⏎safe`));
+  });
 });
