@@ -894,13 +894,14 @@ export const EC2: ServiceCatalog = {
   },
   CreateVpc: { does: (p) => `creates VPC ${text(p, 'cidrBlock')}`, key: ['cidrBlock'] },
   CreateNetworkAclEntry: {
-    does: (p) =>
-      `${text(p, 'ruleAction')}s ${text(p, 'egress') === 'true' ? 'outbound' : 'inbound'} ${sourceText(text(p, 'cidrBlock'))} in network ACL ${text(p, 'networkAclId')}`,
-    key: ['networkAclId', 'ruleAction', 'cidrBlock', 'egress'],
-    risky: (p) =>
-      p.ruleAction === 'allow'
-        ? openingRisk([String(p.cidrBlock ?? '')], 'network ACL allows')
-        : undefined,
+    does: describeNetworkAclEntry,
+    key: ['networkAclId', 'ruleNumber', 'ruleAction', 'cidrBlock', 'ipv6CidrBlock', 'egress'],
+    risky: networkAclEntryRisk,
+  },
+  ReplaceNetworkAclEntry: {
+    does: describeNetworkAclEntry,
+    key: ['networkAclId', 'ruleNumber', 'ruleAction', 'cidrBlock', 'ipv6CidrBlock', 'egress'],
+    risky: networkAclEntryRisk,
   },
 };
 
@@ -934,6 +935,33 @@ function describeInstanceAttributeChanges(p: Params): string {
     return `sets ${render(c.name, 60) ?? '?'} of ${instance}${value === undefined ? '' : ` to ${value}`}`;
   });
   return changes.join('; ') || `changes an attribute of ${instance}`;
+}
+
+// Create/ReplaceNetworkAclEntry are logged with aclProtocol, portRange {from, to}, icmpTypeCode
+// {type, code} and cidrBlock or ipv6CidrBlock.
+const networkAclRange = (p: Params): string =>
+  [p.cidrBlock, p.ipv6CidrBlock].find((v): v is string => typeof v === 'string') ?? '?';
+
+function describeNetworkAclEntry(p: Params): string {
+  const icmp = ['1', '58', 'icmp', 'icmpv6'].includes(String(p.aclProtocol).toLowerCase());
+  const ports = icmp
+    ? portRange(p.aclProtocol, at(p, 'icmpTypeCode.type'), at(p, 'icmpTypeCode.code'))
+    : portRange(p.aclProtocol, at(p, 'portRange.from'), at(p, 'portRange.to'));
+  const action =
+    p.ruleAction === 'allow'
+      ? 'allows'
+      : p.ruleAction === 'deny'
+        ? 'denies'
+        : text(p, 'ruleAction');
+  const direction = p.egress === true || p.egress === 'true' ? 'outbound' : 'inbound';
+  const peer = direction === 'outbound' ? 'to' : 'from';
+  return `${action} ${direction} ${ports} ${peer} ${sourceText(networkAclRange(p))} in network ACL ${text(p, 'networkAclId')} (rule ${text(p, 'ruleNumber')})`;
+}
+
+function networkAclEntryRisk(p: Params): string | undefined {
+  return p.ruleAction === 'allow'
+    ? openingRisk([networkAclRange(p)], 'network ACL allows')
+    : undefined;
 }
 
 function describeRunInstances(p: Params): string {

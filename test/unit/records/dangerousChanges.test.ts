@@ -404,7 +404,9 @@ describe('explanations of dangerous changes', () => {
         ruleNumber: 100,
         egress: false,
         ruleAction: 'allow',
-        protocol: '-1',
+        icmpTypeCode: {},
+        portRange: {},
+        aclProtocol: '-1',
         cidrBlock: '128.0.0.0/1',
       }),
     );
@@ -443,5 +445,40 @@ describe('explanations of dangerous changes', () => {
     );
     assert.doesNotMatch(shared.risky ?? '', /[\r\n]/);
     assert.match(shared.risky ?? '', new RegExp(`${OTHER}⏎safe`));
+  });
+
+  it('network ACL entries, created or replaced, IPv4 or IPv6, name their ports and are flagged when open', () => {
+    const entry = (name: string, params: Record<string, unknown>) =>
+      describeRequest(
+        call('ec2.amazonaws.com', name, {
+          networkAclId: 'acl-1',
+          ruleNumber: 100,
+          egress: false,
+          icmpTypeCode: {},
+          ...params,
+        }),
+      );
+    const v6 = entry('ReplaceNetworkAclEntry', {
+      ruleAction: 'allow',
+      portRange: { from: 22, to: 22 },
+      aclProtocol: '6',
+      ipv6CidrBlock: '::/0',
+    });
+    assert.equal(
+      v6.summary,
+      'ec2:ReplaceNetworkAclEntry — allows inbound tcp/22 from ::/0 in network ACL acl-1 (rule 100)',
+    );
+    assert.match(v6.risky ?? '', /whole internet/);
+    const deny = entry('CreateNetworkAclEntry', {
+      ruleAction: 'deny',
+      portRange: {},
+      aclProtocol: '-1',
+      cidrBlock: '0.0.0.0/0',
+    });
+    assert.equal(
+      deny.summary,
+      'ec2:CreateNetworkAclEntry — denies inbound all traffic from 0.0.0.0/0 in network ACL acl-1 (rule 100)',
+    );
+    assert.equal(deny.risky, undefined);
   });
 });
