@@ -212,6 +212,7 @@ export const TAMPERING_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>
   'window-discontinuity',
   'chain-cycle',
   'key-outside-validity',
+  'digest-trailing-data',
 ]);
 
 /** Findings outside the chains that fail the validation (NOT VALIDATED files, deleted digests). */

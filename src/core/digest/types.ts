@@ -120,6 +120,12 @@ export type FindingKind =
    */
   | 'log-trailing-data'
   /**
+   * A digest with bytes after its first gzip member: its signature covers only that member, so
+   * its verdict and the logs it vouches for stand, but the object was changed after delivery,
+   * and gunzip (and the editor's view of the digest) shows what was appended.
+   */
+  | 'digest-trailing-data'
+  /**
    * An object in a log day folder that CloudTrail did not deliver there (not
    * `<acct>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz` of that folder's account,
    * region and day, or in a sub-folder), the same in an Insights or digest day folder, or a file

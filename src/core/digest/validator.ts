@@ -606,6 +606,8 @@ interface LoadedDigest {
   signatureSource?: SignatureSource;
   /** The signature from the source's metadata or the signatures file, for the linkage check. */
   storedSignature?: string;
+  /** Bytes after the first gzip member, which the signature does not cover (digest-trailing-data). */
+  trailingBytes?: number;
 }
 
 class ChainWalker {
@@ -712,6 +714,12 @@ class ChainWalker {
       const { verdict, loaded } = await this.checkDigest(key, newer);
       this.progress.digests++;
       this.emitProgress();
+      if (loaded.trailingBytes)
+        report.findings.push({
+          kind: 'digest-trailing-data',
+          message: `Digest file ${key} has ${loaded.trailingBytes} byte(s) after the gzip member its signature covers: its verdict stands on that member (as the AWS CLI reads it), but the object was changed after CloudTrail delivered it, and gunzip (and the editor's view of the digest) also shows what was appended`,
+          key,
+        });
       if (loaded.json && hasRequiredKeys(loaded.json))
         this.linkageFindings(newer, newerValid, loaded);
       // Pipelining: the walk goes on while this digest's logs are read and hashed (the shared
@@ -981,6 +989,7 @@ class ChainWalker {
       if (h.truncated) return fail('invalid-format', 'invalid format');
       bytes = h.bytes!;
       loaded.sha256 = h.sha256;
+      if (h.trailingBytes) loaded.trailingBytes = h.trailingBytes;
     } catch {
       this.checkAborted();
       return fail('invalid-format', 'invalid format');

@@ -308,6 +308,33 @@ describe('digest validation: integrity beyond the AWS CLI (issue 20)', function 
     );
   });
 
+  it('a digest with a gzip member appended (a forged log list the signature does not cover): the AWS CLI lines unchanged, a finding, --strict exit 1', async () => {
+    const [d] = ws.bucket.chain().hours(2);
+    const file = ws.bucket.file(d.key);
+    const extra = gzipSync('{"logFiles":[{"s3Object":"forged.json.gz"}]}');
+    writeFileSync(file, Buffer.concat([readFileSync(file), extra]));
+    const r = await ws.validate(WINDOW);
+    assert.match(
+      cliLines(r.out),
+      /\n2\/2 digest files valid\n4\/4 log files valid\n/,
+      'the signature covers the first member only: valid, as the AWS CLI says',
+    );
+    assert.ok(
+      r.out.includes(
+        `FINDING\tdigest-trailing-data\tDigest file ${d.key} has ${extra.length} byte(s) after the gzip member its signature covers`,
+      ),
+      r.out,
+    );
+    assert.equal(r.code, 0, 'the logs it vouches for stand');
+    const strict = await ws.validate([...WINDOW, '--strict']);
+    assert.equal(strict.code, 1);
+    const findings = (await json(ws, WINDOW)).chains[0].findings;
+    assert.deepEqual(
+      findings.filter((f) => f.kind === 'digest-trailing-data').map((f) => f.key),
+      [d.key],
+    );
+  });
+
   it('a walk stopped short of a starting digest (an unsigned newest digest with no previous object): the logs before it are NOT VALIDATED', async () => {
     const c = ws.bucket.chain();
     const ds = c.hours(4);
