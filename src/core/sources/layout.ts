@@ -275,10 +275,8 @@ export function notDeliveredThere(f: TrailFolderPlace): string | undefined {
   if (f.rest.includes('/')) return 'it is in a sub-folder of the day folder';
   if (FILE_MANAGER_FILES.has(f.rest)) return undefined; // a copy browsed in Finder or Explorer
   const name = parseCloudTrailFileName(f.rest);
-  if (f.kind === 'digest')
-    return name?.kind === 'digest'
-      ? undefined
-      : 'its name is not that of a CloudTrail digest file, the only files CloudTrail writes in CloudTrail-Digest/';
+  if (f.kind === 'digest' && name?.kind !== 'digest')
+    return 'its name is not that of a CloudTrail digest file, the only files CloudTrail writes in CloudTrail-Digest/';
   if (!name || name.kind !== f.kind)
     return `its name is not that of a CloudTrail ${f.kind === 'insight' ? 'Insights' : 'log'} file`;
   if (!name.compressed) return 'it is not gzip-compressed (.json, not .json.gz)';

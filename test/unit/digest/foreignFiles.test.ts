@@ -232,6 +232,23 @@ describe('digest validation: objects CloudTrail did not deliver in the log folde
       undefined,
       'a digest in its day folder',
     );
+    // A digest of another account, region or day, or not compressed, is not what CloudTrail
+    // delivered in this digest day folder (the AWS CLI would never read it there either).
+    const digestDay = 'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/14/';
+    assert.deepEqual(
+      [
+        '444455556666_CloudTrail-Digest_us-east-1_management-events_us-east-1_20240514T101742Z.json.gz',
+        '111122223333_CloudTrail-Digest_eu-west-1_management-events_us-east-1_20240514T101742Z.json.gz',
+        '111122223333_CloudTrail-Digest_us-east-1_management-events_us-east-1_20240514T101742Z.json',
+        '111122223333_CloudTrail-Digest_us-east-1_management-events_us-east-1_20200101T101742Z.json.gz',
+      ].map((n) => why(digestDay + n)),
+      [
+        'its name is for account 444455556666',
+        'its name is for region eu-west-1',
+        'it is not gzip-compressed (.json, not .json.gz)',
+        'its name says it was delivered on 2020-01-01',
+      ],
+    );
   });
 
   it('files above the day folders, in the digest folders or in a folder CloudTrail never makes: each named, exit 1, whichever way the folders are listed', async () => {
