@@ -266,8 +266,10 @@ describe('case: code lens annotations and saved searches', function () {
 
     // A search saved over the workspace's sources reopens there, not in the timeline used last.
     other.reveal();
+    // In front once VS Code said so (its view-state event): a panel's own `active` flag can
+    // still be set from before another panel opened.
     await waitFor(
-      () => other.panel.active,
+      () => other.panel.active && api.timeline.activePanel() === other,
       10_000,
       'the workspace timeline did not come to the front',
     );
@@ -309,12 +311,11 @@ describe('case: code lens annotations and saved searches', function () {
     );
     assert.ok(panel);
     await panel.loaded;
-    // The report covers the timeline in front: the other tests' timelines are closed first (with
-    // one in each editor group, more than one may say it is active).
+    // The report covers the timeline in front (the one focused last).
     for (const p of [...api.timeline.panels]) if (p !== panel) p.dispose();
     panel.reveal();
     await waitFor(
-      () => panel.panel.active,
+      () => panel.panel.active && api.timeline.activePanel() === panel,
       10_000,
       "the report's timeline did not come to the front",
     );
