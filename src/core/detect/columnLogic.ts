@@ -4,7 +4,7 @@
 // value that could not be dictionary-encoded). Used over the index's global dictionaries by the
 // runner (run.ts) and over one file's local dictionary by the ingest job (ingestDetect.ts), so
 // both agree on which rows must be read as records.
-import { SCALAR_FIELDS } from '../index/schema';
+import { SCALAR_FIELDS, valueOfPrimitive, type Primitive } from '../index/schema';
 import { packedMap } from '../packedMap';
 import type { DetectionExpr } from './rule';
 import type { Scalar } from './values';
@@ -99,9 +99,9 @@ export function possibleNames(
   return test && memoTest(test, names.values);
 }
 
-/** The values a test sees for one value of a column (none for the absent entry). */
+/** The values a test sees for one value of a column's dictionary (none for the absent entry): a number kept as written is tested as the record's JSON.parse reads it. */
 export function testValues(v: unknown): Scalar[] {
-  return v === undefined ? [] : [v as Scalar];
+  return v === undefined ? [] : [valueOfPrimitive(v as Primitive) as Scalar];
 }
 
 /** The expression as a three-valued function of a row. */

@@ -164,12 +164,14 @@ function rulesByName(exprs: (DetectionExpr | null)[], rules: number[]) {
   const tests = rules.map((k) => nameTest(exprs[k]!));
   const byName = new Map<unknown, number[]>();
   return (name: unknown): number[] => {
-    let list = byName.get(name);
+    const values = testValues(name);
+    // By the value tested: a number kept as written is another object in each batch.
+    const key = values.length ? values[0] : undefined;
+    let list = byName.get(key);
     if (!list) {
-      const values = testValues(name);
       list = [];
       for (let i = 0; i < rules.length; i++) if (tests[i]?.(values) ?? true) list.push(rules[i]);
-      byName.set(name, list);
+      byName.set(key, list);
     }
     return list;
   };

@@ -20,6 +20,7 @@ import {
   SCALAR_FIELDS,
   ScalarField,
   STORED_FIELDS,
+  valueOfPrimitive,
 } from './schema';
 import type { ColumnBatch } from '../ingest/batch';
 import type { FileShape } from '../ingest/eventFile';
@@ -280,12 +281,12 @@ export class ColumnStore {
     this.resourceCount = this.resourceCapacity = s.resourceCount;
   }
 
-  /** One attribution input as row → text, for the rows that have it. */
+  /** One attribution input as row → text, for the rows that have it (a number as the double's text, as origin/recordSource.ts reads a parsed record). */
   originInputValues(field: OriginInputField): Map<number, string> {
     const c = this.originInputByField.get(field)!;
     const out = new Map<number, string>();
     for (let i = 0; i < c.count; i++) {
-      const v = c.dict.values[c.ids[i]];
+      const v = valueOfPrimitive(c.dict.values[c.ids[i]]);
       if (v !== undefined && v !== null && v !== '') out.set(c.rows[i], String(v));
     }
     return out;

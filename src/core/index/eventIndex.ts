@@ -37,7 +37,10 @@ import {
   SCALAR_FIELDS,
   ScalarField,
   TIME_FIELD,
+  isWrittenNumber,
   packUuid,
+  textOfPrimitive,
+  valueOfPrimitive,
 } from './schema';
 import type { ChangedResult, FailedResult, FilePosition, FileProblemCode } from '../ingest/jobs';
 import type { JobRunner } from '../ingest/pool';
@@ -692,8 +695,12 @@ export class EventIndex {
 
   // ── reading rows ───────────────────────────────────────────────────────────────────────
 
-  /** A column value of a row (an indexed record path, or 'principal' / 'account'). */
-  value(row: number, field: string): Primitive {
+  /**
+   * A column value of a row (an indexed record path, or 'principal' / 'account'), as JSON.parse
+   * reads it from the record (a number kept as written is its double here; str and summary give
+   * its text).
+   */
+  value(row: number, field: string): string | number | boolean | null | undefined {
     const s = this.store;
     if (field === TIME_FIELD) return Number.isFinite(s.times[row]) ? s.times[row] : undefined;
     if (field === 'principal') return this.principalOf(row);
@@ -702,7 +709,7 @@ export class EventIndex {
     if (!c) throw new Error(`"${field}" is not an indexed field`);
     const id = c.ids[row];
     if (id === PACKED_UUID) return s.packedEventId(row);
-    return id === IRREGULAR ? undefined : c.dict.values[id];
+    return id === IRREGULAR ? undefined : valueOfPrimitive(c.dict.values[id]);
   }
 
   private str(row: number, f: ScalarField): string {
@@ -710,8 +717,7 @@ export class EventIndex {
     const id = c.ids[row];
     if (id === PACKED_UUID) return this.store.packedEventId(row);
     if (id === ABSENT || id === IRREGULAR) return '';
-    const v = c.dict.values[id];
-    return v === null || v === undefined ? '' : String(v);
+    return textOfPrimitive(c.dict.values[id]);
   }
 
   principalOf(row: number): string {
@@ -888,7 +894,7 @@ export class EventIndex {
     // A click filters `field:<label>`, which matches a value by its text: values with one text
     // (the number 443 and the string "443", true and "true") are one entry, and null, which no
     // term matches but `-field:*`, counts with the absent. Spellings of one text are joined
-    // after (joinSpellings).
+    // after (joinSpellings), and so are a number's spellings (1E2 and 100).
     const values = c.dict.values;
     let absent = counts[0];
     const byLabel = new Map<string, FacetCount>();
@@ -899,9 +905,11 @@ export class EventIndex {
         continue;
       }
       const label = labelOf(values[id]);
-      const entry = byLabel.get(label);
+      // A number kept as written (1E2) is not the string "1E2": joinSpellings joins it by value.
+      const key = isWrittenNumber(values[id]) ? `\0${label}` : label;
+      const entry = byLabel.get(key);
       if (entry) entry.count += counts[id];
-      else byLabel.set(label, { value: values[id], label, count: counts[id] });
+      else byLabel.set(key, { value: values[id], label, count: counts[id] });
     }
     const top = sortFacet(joinSpellings(byLabel.values())).slice(0, limit);
     const shown = top.reduce((s, e) => s + e.count, 0);
@@ -921,7 +929,9 @@ export class EventIndex {
       const c = col(this.store, f);
       return {
         ids: c.ids,
-        anonymous: c.dict.values.map((v) => isAnonymousIdentity({ accountId: v })),
+        anonymous: c.dict.values.map((v) =>
+          isAnonymousIdentity({ accountId: valueOfPrimitive(v) }),
+        ),
       };
     };
     const account = anonymousIds('userIdentity.accountId');
@@ -1114,25 +1124,32 @@ function safeParse(text: string): unknown {
 }
 
 function labelOf(v: Primitive): string {
-  return v === undefined || v === null ? '' : String(v);
+  return textOfPrimitive(v);
 }
 
 /**
  * Facet entries joined as a click on one filters them: `field:<label>` ignores case (caseKey),
  * so `Admin`, `admin` and `ADMIN` are one entry, counted together and shown as the spelling
  * most events have. Listed apart, an exclude-click on `admin (2)` also hid `Admin`'s events.
+ * A number kept as written (1E2, 100.0) is a spelling of its value (100), which a click on the
+ * value finds; the label (what a click filters on) is the value's own text when the entry has
+ * one, so that the click finds what it found before numbers were kept as written.
  */
 function joinSpellings(entries: Iterable<FacetCount>): FacetCount[] {
   const groups = new Map<string, FacetCount[]>();
   for (const e of entries) {
-    const key = `${e.field ?? ''}\0${caseKey(e.label)}`;
+    const text = isWrittenNumber(e.value) ? String(valueOfPrimitive(e.value)) : e.label;
+    const key = `${e.field ?? ''}\0${caseKey(text)}`;
     const g = groups.get(key);
     if (g) g.push(e);
     else groups.set(key, [e]);
   }
   return [...groups.values()].map((g) => {
     if (g.length === 1) return g[0];
-    const [shown, ...others] = sortFacet(g);
+    const sorted = sortFacet(g);
+    const first = sorted.findIndex((e) => !isWrittenNumber(e.value));
+    if (first > 0) sorted.unshift(...sorted.splice(first, 1));
+    const [shown, ...others] = sorted;
     return {
       ...shown,
       count: g.reduce((n, e) => n + e.count, 0),

@@ -8,7 +8,7 @@
 import type { QueryNode, TermNode } from '../query/ast';
 import { AnnotationValues, annotationValue, valueMatcher } from '../query/match';
 import { AnnotationField, isAnnotationField } from '../query/fields';
-import { IRREGULAR, PACKED_UUID, TIME_FIELD } from './schema';
+import { IRREGULAR, PACKED_UUID, TIME_FIELD, valueOfPrimitive, type Primitive } from './schema';
 import { formatEventTime } from '../time';
 import type { ColumnStore, IdArray } from './columnStore';
 
@@ -350,7 +350,9 @@ function annotationMask(
  * value to test (matchesRecord tests the values found at a path, and finds none). */
 function dictTable(values: readonly unknown[], matcher: (v: unknown) => boolean): Uint8Array {
   const t = new Uint8Array(values.length);
-  for (let i = 1; i < values.length; i++) t[i] = matcher(values[i]) ? 1 : 0;
+  // A number kept as written is tested as the record's JSON.parse reads it (matchesRecord's value).
+  for (let i = 1; i < values.length; i++)
+    t[i] = matcher(valueOfPrimitive(values[i] as Primitive)) ? 1 : 0;
   return t;
 }
 

@@ -86,12 +86,53 @@ export type ResourceField = (typeof RESOURCE_FIELDS)[number];
 
 export const TIME_FIELD = 'eventTime';
 
+/**
+ * A JSON number whose double would not print back as it is written (`1E2`, `3600.0`, `-0`,
+ * `12345678901234567890`, `1e400`): the index keeps its text, so that a column, a facet and the
+ * CLI show the number the record holds, not what a double makes of it. Queries and rules test
+ * its value as JSON.parse reads it (valueOfPrimitive). A number that prints back as written
+ * (`443`, `1.08`, nearly all) stays a plain number: no text is kept for it.
+ *
+ * In a parsed record (parseKeepingWrittenNumbers) it is an instance of this class, which no JSON
+ * object is; in a dictionary, where it crosses worker messages and the index cache as a plain
+ * `{"written": …}`, any object is one (a dictionary holds no other object).
+ */
+export class WrittenNumber {
+  constructor(readonly written: string) {}
+}
+
 /** A value a dictionary holds: what JSON has besides objects and arrays. `undefined` = absent. */
-export type Primitive = string | number | boolean | null | undefined;
+export type Primitive = string | number | boolean | null | undefined | WrittenNumber;
+
+/** A dictionary value that is a WrittenNumber (see there: any object a dictionary holds is one). */
+export function isWrittenNumber(v: Primitive): v is WrittenNumber {
+  return typeof v === 'object' && v !== null;
+}
+
+/**
+ * The value of a JSON number literal as the index keeps it: the double when it prints back as
+ * written, else the text (WrittenNumber).
+ */
+export function numberOfLiteral(literal: string): number | WrittenNumber {
+  const n = Number(literal);
+  return String(n) === literal ? n : new WrittenNumber(literal);
+}
+
+/** A dictionary value as JSON.parse reads it from the record: what queries and rules test. */
+export function valueOfPrimitive(v: Primitive): string | number | boolean | null | undefined {
+  return isWrittenNumber(v) ? Number(v.written) : v;
+}
+
+/** A dictionary value as the user sees it: its text as written in the record ('' for absent and null). */
+export function textOfPrimitive(v: Primitive): string {
+  if (v === undefined || v === null) return '';
+  return isWrittenNumber(v) ? v.written : String(v);
+}
 
 /** Column id of a value that cannot be dictionary-encoded (an object or array where a scalar
- * belongs, a path through a non-object, or a number JSON cannot write back, 1e999): such rows
- * are evaluated from the raw record. */
+ * belongs, a path through a non-object, or a number read without its text that JSON cannot
+ * write back, 1e999; read with its text it is a WrittenNumber): such rows are evaluated from
+ * the raw record. */
 export const IRREGULAR = 0xffffffff;
 /** Column id of an absent field. */
 export const ABSENT = 0;
@@ -168,7 +209,7 @@ export function primitiveAt(obj: unknown, path: string[], from = 0): Primitive |
     v = (v as Record<string, unknown>)[path[i]];
     if (v === undefined) return undefined;
   }
-  if (typeof v === 'object' && v !== null) return IRREGULAR_VALUE;
+  if (typeof v === 'object' && v !== null && !(v instanceof WrittenNumber)) return IRREGULAR_VALUE;
   return v as Primitive;
 }
 export const isIrregular = (v: unknown): v is Irregular => v === IRREGULAR_VALUE;

@@ -20,7 +20,9 @@ import {
   lenientPrimitiveAt,
   pathOf,
   primitiveAt,
+  WrittenNumber,
 } from '../index/schema';
+import { parseKeepingWrittenNumbers } from './writtenNumbers';
 import { canonicalEventTime } from '../time';
 import { instantOf, partialInstant } from '../query/time';
 import { canonicalRecord } from './canonical';
@@ -101,8 +103,9 @@ export class BatchBuilder {
   }
 
   idOf(v: Primitive): number {
-    // A number JSON cannot write (1e999 reads as Infinity) would come back from the index cache
-    // as null: such a value is IRREGULAR, read from the raw record as an object would be.
+    // A number JSON cannot write (1e999 reads as Infinity), read without its text, would come
+    // back from the index cache as null: such a value is IRREGULAR, read from the raw record as
+    // an object would be. (Read with its text, it is a WrittenNumber.)
     if (typeof v === 'number' && !Number.isFinite(v)) return IRREGULAR;
     return this.dictionary.idOf(v); // the Dictionary's absent id is ABSENT (0)
   }
@@ -145,9 +148,19 @@ export class BatchBuilder {
     this.capacity = cap;
   }
 
-  /** A record parsed by JSON.parse (read as canonical.ts says). */
-  addRecord(raw: Record<string, unknown>, element: number): void {
-    const { record: rec, irregular } = canonicalRecord(raw, this.renamed);
+  /**
+   * A record parsed by JSON.parse (read as canonical.ts says). `text`, the record's JSON, is read
+   * again when an indexed field holds a number, so that the number is kept as written where a
+   * double would not print it back (schema.ts WrittenNumber), as the fast scanner keeps it.
+   */
+  addRecord(raw: Record<string, unknown>, element: number, text?: () => string): void {
+    const canonical = canonicalRecord(raw, this.renamed);
+    const irregular = canonical.irregular;
+    let rec = canonical.record;
+    if (text && holdsIndexedNumber(rec)) {
+      const written = writtenRecord(rec, text());
+      if (written) rec = written;
+    }
     const r = this.beginRow(element, rec.eventTime, canonicalEventTime(rec.eventTime));
     for (let c = 0; c < FIRST_ORIGIN_INPUT; c++) {
       const p = PATHS[c];
@@ -161,7 +174,7 @@ export class BatchBuilder {
         this.scalars[c][r] = PACKED_UUID;
       else
         this.scalars[c][r] =
-          isIrregular(v) || (typeof v === 'object' && v !== null)
+          isIrregular(v) || (typeof v === 'object' && v !== null && !(v instanceof WrittenNumber))
             ? IRREGULAR
             : this.idOf(v as Primitive);
     }
@@ -262,6 +275,52 @@ export class BatchBuilder {
 
 const PATHS = STORED_FIELDS.map((f) => pathOf(f));
 const RES_PATHS = RESOURCE_FIELDS.map((f) => pathOf(f));
+
+/**
+ * The record (canonical, holding an indexed number) read again from its text with its numbers as
+ * written; undefined when the text does not read as the same record at every indexed field
+ * (then the record is indexed as JSON.parse read it). Its eventTime is the record's: a time is
+ * read from the double, as the scanner reads it.
+ */
+function writtenRecord(
+  rec: Record<string, unknown>,
+  text: string,
+): Record<string, unknown> | undefined {
+  let written: Record<string, unknown>;
+  try {
+    const v = parseKeepingWrittenNumbers(text);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+    written = canonicalRecord(v as Record<string, unknown>).record;
+  } catch {
+    return undefined;
+  }
+  const same = (w: unknown, v: unknown): boolean =>
+    w instanceof WrittenNumber
+      ? Object.is(Number(w.written), v)
+      : isIrregular(w)
+        ? isIrregular(v)
+        : Object.is(w, v);
+  for (const p of PATHS) if (!same(primitiveAt(written, p), primitiveAt(rec, p))) return undefined;
+  const res = rec.resources;
+  if (Array.isArray(res)) {
+    const wres = written.resources;
+    if (!Array.isArray(wres) || wres.length !== res.length) return undefined;
+    for (let i = 0; i < res.length; i++)
+      for (const p of RES_PATHS)
+        if (!same(primitiveAt(wres[i], p, 1), primitiveAt(res[i], p, 1))) return undefined;
+  }
+  return written.eventTime === rec.eventTime ? written : { ...written, eventTime: rec.eventTime };
+}
+
+/** Whether an indexed field of the record (a column, or a resource's) holds a number. */
+function holdsIndexedNumber(rec: Record<string, unknown>): boolean {
+  for (const p of PATHS) if (typeof primitiveAt(rec, p) === 'number') return true;
+  const res = rec.resources;
+  if (Array.isArray(res))
+    for (const e of res)
+      for (const p of RES_PATHS) if (typeof primitiveAt(e, p, 1) === 'number') return true;
+  return false;
+}
 
 export function buildBatch(
   records: Record<string, unknown>[],

@@ -12,7 +12,7 @@
 // - An Insights event has no eventName or eventSource of its own: those of the API it is about
 //   (insightDetails.eventName / eventSource) stand for them, so `eventName:X` finds it.
 import { RECORD_KEY_PATHS } from '../records/fieldMeanings';
-import { RESOURCE_FIELDS, SCALAR_FIELDS, TIME_FIELD } from '../index/schema';
+import { RESOURCE_FIELDS, SCALAR_FIELDS, TIME_FIELD, WrittenNumber } from '../index/schema';
 
 interface KeyNode {
   /** Canonical child keys, exactly. */
@@ -88,7 +88,7 @@ function canonicalObject(
   path: string,
   state: { irregular: boolean; renamed?: Map<string, number> },
 ): unknown {
-  if (typeof value !== 'object' || value === null) return value;
+  if (typeof value !== 'object' || value === null || value instanceof WrittenNumber) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

@@ -53,8 +53,8 @@ import {
 const MAGIC = Buffer.from('CTLENS-INDEX\n', 'latin1');
 /** How long one step of writing the pack's entries may hold the thread (IndexCache.saving). */
 const PACK_STEP_MS = 8;
-/** Bump when the entry encoding or what a batch holds changes (3: exporters' zone-less event times are times, impossible dates are none, and a file with bytes that are not UTF-8 has a note; 4: a record naming eventName twice is read by JSON.parse, so an issuing call's credentials are kept, and a field spelt two ways, neither CloudTrail's, has a note; 5: records naming an indexed key twice are read by JSON.parse and the file has a warning, IndexedText.repeatedKeys; 6: a number JSON cannot write, 1e999, is IRREGULAR, no longer saved as null; 7: files read by the general path have the repeated-keys warning too, and a UTF-16 file that is not valid UTF-16 has a note; 8: a file whose event times are dates only or zone-less has a warning, IndexedText.timeWarning). */
-export const INDEX_CACHE_FORMAT = 8;
+/** Bump when the entry encoding or what a batch holds changes (3: exporters' zone-less event times are times, impossible dates are none, and a file with bytes that are not UTF-8 has a note; 4: a record naming eventName twice is read by JSON.parse, so an issuing call's credentials are kept, and a field spelt two ways, neither CloudTrail's, has a note; 5: records naming an indexed key twice are read by JSON.parse and the file has a warning, IndexedText.repeatedKeys; 6: a number JSON cannot write, 1e999, is IRREGULAR, no longer saved as null; 7: files read by the general path have the repeated-keys warning too, and a UTF-16 file that is not valid UTF-16 has a note; 8: a file whose event times are dates only or zone-less has a warning, IndexedText.timeWarning; 9: a number a double would not print back as written, 1E2, is kept as its text, index/schema.ts WrittenNumber). */
+export const INDEX_CACHE_FORMAT = 9;
 /** The columns a batch carries (query columns and attribution inputs): a pack written for other columns is foreign. */
 const SCHEMA = createHash('sha256')
   .update(JSON.stringify([STORED_FIELDS, RESOURCE_FIELDS, 'responses of issuing events only']))

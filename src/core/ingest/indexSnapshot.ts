@@ -48,8 +48,9 @@ const MAGIC = Buffer.from('CTLENS-SNAPSHOT\n', 'latin1');
  * problem a snapshot keeps may now read otherwise (7: JSON lines with damaged lines load; 8: a
  * file whose records name a key twice has a warning; 9: a number JSON cannot write, 1e999, is
  * IRREGULAR, no longer saved as null; 10: files read by the general path have the repeated-keys
- * warning too, and a UTF-16 file that is not valid UTF-16 has a note). */
-export const INDEX_SNAPSHOT_FORMAT = 10;
+ * warning too, and a UTF-16 file that is not valid UTF-16 has a note; 11: a number a double would
+ * not print back as written, 1E2, is kept as its text, index/schema.ts WrittenNumber). */
+export const INDEX_SNAPSHOT_FORMAT = 11;
 /** The index's columns and how its origins were resolved: a snapshot written for others is foreign. */
 const SCHEMA = createHash('sha256')
   .update(

@@ -196,6 +196,24 @@ export function fileText(
 }
 
 /**
+ * The general path's rows of a parsed file (its records, perhaps cut to the budget), to finish:
+ * the records' texts are read only when a record's indexed field holds a number (kept as
+ * written, see BatchBuilder.addRecord).
+ */
+export function parsedFileBuilder(
+  text: string,
+  parsed: Pick<ParsedEventFile, 'records' | 'elements' | 'shape'>,
+  dictionary?: Dictionary,
+): BatchBuilder {
+  const builder = new BatchBuilder(parsed.records.length, dictionary);
+  let texts: string[] | undefined;
+  const textOf = (i: number) => (texts ??= recordTexts(text, parsed.shape, parsed.elements))[i];
+  for (let i = 0; i < parsed.records.length; i++)
+    builder.addRecord(parsed.records[i], parsed.elements[i], () => textOf(i));
+  return builder;
+}
+
+/**
  * Delivered log files take the fast scanner (which gives each row's record span in `spans` when
  * asked; left empty when the general path indexes the file); everything else (and anything it
  * declines, or indexes with a row the general path reads differently) the general parser. Records nested
@@ -269,9 +287,7 @@ function indexText(
     parsed.records.length = maxRecords;
     parsed.elements.length = maxRecords;
   }
-  const general = new BatchBuilder(parsed.records.length, dictionary);
-  for (let i = 0; i < parsed.records.length; i++)
-    general.addRecord(parsed.records[i], parsed.elements[i]);
+  const general = parsedFileBuilder(text, parsed, dictionary);
   const batch = general.finish(parsed.shape);
   return {
     ok: true,

@@ -34,6 +34,7 @@ import {
   RESOURCE_FIELDS,
   STORED_FIELDS,
   TIME_FIELD,
+  numberOfLiteral,
   packUuid,
 } from '../index/schema';
 import { duplicatedKeys, MAX_REPEATED_PATHS, RepeatedKeys } from './eventFile';
@@ -335,7 +336,7 @@ function scanRecords(
           } catch {
             return false;
           }
-          b.addRecord(rec as Record<string, unknown>, element);
+          b.addRecord(rec as Record<string, unknown>, element, () => recordText);
           options.spans?.push(i, end);
           if (options.repeatedKeys) {
             const paths = duplicatedKeys(recordText, MAX_REPEATED_PATHS);
@@ -435,7 +436,7 @@ function readWalked(
         return BAD;
       }
       walkEscaped.set(id, v);
-    } else v = parseLiteral(text.slice(start, start + length));
+    } else v = parseColumnLiteral(text.slice(start, start + length));
     if (v === BAD_LITERAL) return BAD;
     walkIds.push(b.idOf(v));
   }
@@ -626,6 +627,12 @@ function parseLiteral(lit: string): Primitive | typeof BAD_LITERAL {
   }
 }
 
+/** A column's literal: as parseLiteral reads it, a number kept as written when a double would not print it back (schema.ts WrittenNumber). */
+function parseColumnLiteral(lit: string): Primitive | typeof BAD_LITERAL {
+  const v = parseLiteral(lit);
+  return typeof v === 'number' ? numberOfLiteral(lit) : v;
+}
+
 /** A scalar column's value at j. Kept small (the common case: a plain string), so that it inlines. */
 function readScalar(
   cur: JsonCursor,
@@ -701,7 +708,7 @@ function readOtherScalar(
   }
   const end = cur.literalEnd(j);
   if (end < 0) return BAD;
-  const v = parseLiteral(cur.text.slice(j, end));
+  const v = parseColumnLiteral(cur.text.slice(j, end));
   if (v === BAD_LITERAL) return BAD;
   ids[column] = b.idOf(v);
   return end;

@@ -1,6 +1,13 @@
 // The index's columns as an OriginSource: resolution reads dictionary ids, and each distinct
 // value is turned into text once.
-import { ABSENT, IRREGULAR, ORIGIN_INPUT_FIELDS, PACKED_UUID } from '../index/schema';
+import {
+  ABSENT,
+  IRREGULAR,
+  ORIGIN_INPUT_FIELDS,
+  PACKED_UUID,
+  textOfPrimitive,
+  valueOfPrimitive,
+} from '../index/schema';
 import type { ColumnStore, IdArray } from '../index/columnStore';
 import { IDENTITY_SIGNATURE, type OriginRead, type OriginSource } from './resolve';
 
@@ -16,7 +23,8 @@ export function indexOriginSource(store: ColumnStore): OriginSource {
         f,
         (c = {
           ids: s.ids,
-          values: s.dict.values.map((v) => (v === undefined || v === null ? '' : String(v))),
+          // A number as recordOriginSource reads it from a parsed record (the double's text).
+          values: s.dict.values.map((v) => textOfPrimitive(valueOfPrimitive(v))),
         }),
       );
     }

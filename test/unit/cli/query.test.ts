@@ -254,6 +254,59 @@ describe('cloudtrail-lens query', function () {
       assert.equal(lines[0].indexOf('userAgent'), lines[2].indexOf('line1'));
     });
 
+    it('prints numbers in summary columns as the record writes them, as record paths do, from a delivered file or JSON lines', async () => {
+      // Forged records: CloudTrail writes these fields as strings. A double would print
+      // 12345678901234567890 as 12345678901234567000, 1E2 as 100, -0 as 0, 3600.0 as 3600.
+      const numbers = join(dir, 'numbers');
+      mkdirSync(numbers);
+      const records = [
+        '{"eventVersion":"1.08","eventTime":"2024-05-14T00:00:01Z","eventName":"GetObject","recipientAccountId":12345678901234567890,"errorCode":1E2,"userAgent":-0,"userIdentity":{"type":"IAMUser","userName":"u","accountId":3600.0},"requestParameters":{"bucketName":1e400}}',
+        '{"eventVersion":"1.08","eventTime":"2024-05-14T00:00:02Z","eventName":"GetObject","recipientAccountId":443,"errorCode":100,"userAgent":0}',
+      ];
+      writeFileSync(join(numbers, 'delivered.json'), `{"Records":[${records.join(',')}]}`);
+      writeFileSync(join(numbers, 'lines.jsonl'), records.join('\n') + '\n');
+      const fields =
+        'account,errorCode,userAgent,recipientAccountId,requestParameters.bucketName,userIdentity.accountId';
+      const rows = [
+        '12345678901234567890,1E2,-0,12345678901234567890,1e400,3600.0',
+        '443,100,0,443,,',
+      ];
+      const csv = (lines: string[]) => [fields, ...lines].map((l) => `${l}\r\n`).join('');
+      const expected = csv(rows);
+      for (const file of ['delivered.json', 'lines.jsonl']) {
+        const r = await run(
+          join(numbers, file),
+          '--format',
+          'csv',
+          '--fields',
+          fields,
+          '--no-cache',
+        );
+        assert.equal(r.code, 0, r.err);
+        assert.equal(r.out, expected, file);
+      }
+      const table = await run(numbers, '--format', 'table', '--fields', 'account,errorCode');
+      assert.match(table.out, /^12345678901234567890 +1E2$/m);
+      // Kept so through the index cache: its snapshot (nothing changed), then its pack (a file added).
+      const cacheDir = join(dir, 'numbers-cache');
+      const cached = () =>
+        run(numbers, '--format', 'csv', '--fields', fields, '--cache-dir', cacheDir);
+      const fresh = await cached();
+      assert.equal(fresh.out, csv(rows.flatMap((row) => [row, row])), 'each record in both files');
+      assert.equal((await cached()).out, fresh.out, 'from the snapshot');
+      writeFileSync(join(numbers, 'added.jsonl'), '');
+      assert.equal((await cached()).out, fresh.out, 'from the pack');
+      const count = await run(
+        numbers,
+        '--filter',
+        'errorCode:100',
+        '--count',
+        '--cache-dir',
+        cacheDir,
+      );
+      assert.equal(count.out, '4\n', 'a number kept as written is matched by its value');
+    });
+
     it('table on the bucket has one line per event plus the header', async () => {
       const r = await run(bucket, '--format', 'table', '--filter', 'eventName:ConsoleLogin');
       assert.equal(r.out.trimEnd().split('\n').length, 2 + tally.consoleLogins);

@@ -27,7 +27,14 @@ const RECORDS = [
   { ...base(3), errorCode: 'AccessDenied', readOnly: 'true', userIdentity: { arn: null } },
   { ...base(4), eventName: 443, readOnly: false, userIdentity: { arn: 'arn:aws:iam::1:user/a' } },
   { ...base(5), eventName: '443', userAgent: null },
+  // Numbers a double would not print back (written into the file by recordsText): shown as
+  // written, and a spelling of their value's entry, which a click on the value finds.
+  { ...base(6), errorCode: '#1E2', userAgent: '#-0', sourceIPAddress: '#12345678901234567890' },
+  { ...base(7), errorCode: 100, userAgent: 0 },
+  { ...base(8), errorCode: '#100.0' },
 ];
+/** The file's text: a string "#…" is written as the number … (JSON.stringify cannot write 1E2). */
+const recordsText = JSON.stringify({ Records: RECORDS }).replace(/"#([^"]*)"/g, '$1');
 
 describe('facets count what their clicks filter', function () {
   this.timeout(60_000);
@@ -36,7 +43,7 @@ describe('facets count what their clicks filter', function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ctl-facets-'));
-    writeFileSync(join(dir, 'a.json'), JSON.stringify({ Records: RECORDS }));
+    writeFileSync(join(dir, 'a.json'), recordsText);
     const runner = new InlineRunner();
     index = new EventIndex({ runner });
     await loadEventFiles(index, runner, (await discover(new FolderSource(dir))).events);
@@ -68,6 +75,33 @@ describe('facets count what their clicks filter', function () {
   ]) {
     it(field, async () => check(index.facet(await index.query({ kind: 'all' }), field, 20)));
   }
+
+  it('numbers as written: a spelling of their value, which is the label a click filters on', async () => {
+    const all = await index.query({ kind: 'all' });
+    const entry = (field: string, label: string) =>
+      index.facet(all, field, 20).values.find((v) => v.label === label);
+    assert.deepEqual(entry('errorCode', '100')?.count, 3);
+    assert.deepEqual(
+      entry('errorCode', '100')
+        ?.spellings?.map((s) => s.label)
+        .sort(),
+      ['100.0', '1E2'],
+    );
+    assert.equal(entry('userAgent', '0')?.count, 2);
+    assert.deepEqual(
+      entry('userAgent', '0')?.spellings?.map((s) => s.label),
+      ['-0'],
+    );
+    // Alone, a number is shown as written (a double makes it 12345678901234567000).
+    assert.equal(entry('sourceIPAddress', '12345678901234567890')?.count, 1);
+    assert.deepEqual(
+      index.summaries(all, 0, all.rows.length).map((s) => [s.errorCode, s.userAgent]),
+      [...RECORDS.keys()].map((i) => [
+        ['', '', '', 'AccessDenied', '', '', '1E2', '100', '100.0'][i],
+        ['', '', '', '', '', '', '-0', '0', ''][i],
+      ]),
+    );
+  });
 
   it('principal', async () => {
     const f = index.principalFacet(await index.query({ kind: 'all' }), 20);

@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BatchBuilder, ColumnBatch } from '../../../src/core/ingest/batch';
 import { parseEventFile } from '../../../src/core/ingest/eventFile';
-import { EVENT_ID_COLUMN, PACKED_UUID } from '../../../src/core/index/schema';
+import {
+  EVENT_ID_COLUMN,
+  PACKED_UUID,
+  RESOURCE_FIELDS,
+  STORED_FIELDS,
+  type StoredField,
+} from '../../../src/core/index/schema';
 import { plainlyCloudTrail, runJob } from '../../../src/core/ingest/jobs';
 import {
   ScanOptions,
@@ -447,6 +453,56 @@ for (const mode of WALKS)
         'DeleteTrail',
         'StopLogging',
       ]);
+    });
+
+    it('keeps a number as written where a double would not print it back, as the general path does (a record JSON.parse reads too)', () => {
+      // Forged: CloudTrail writes these fields as strings. 12345678901234567890 is
+      // 12345678901234567000 as a double, 1E2 is 100, -0 is 0, 3600.0 is 3600, 1e400 Infinity.
+      const record = (i: number, fields: string) =>
+        `{"eventVersion":"1.08","eventName":"n","eventTime":"2024-05-14T00:00:0${i}Z",${fields}}`;
+      const text = `{"Records":[${[
+        record(
+          0,
+          '"recipientAccountId":12345678901234567890,"errorCode":1E2,"userAgent":-0,"userIdentity":{"type":"IAMUser","accountId":3600.0},"requestParameters":{"bucketName":1e400},"resources":[{"accountId":1.50,"ARN":"a"}]',
+        ),
+        // Plain numbers stay numbers: no text is kept for them.
+        record(1, '"recipientAccountId":443,"errorCode":100,"userAgent":0,"sourceIPAddress":1.08'),
+        // An indexed key named twice: this record is read by JSON.parse on the fast path too.
+        record(2, '"errorCode":"x","errorCode":1E2,"recipientAccountId":100'),
+      ].join(',')}]}`;
+      const { scanned, general } = both(text);
+      assert.ok(scanned);
+      assert.deepEqual(batchView(scanned), batchView(general));
+      const column = (field: string) =>
+        (batchView(scanned) as { scalars: unknown[][] }).scalars[
+          STORED_FIELDS.indexOf(field as StoredField)
+        ];
+      const written = (text: string) => ({ written: text });
+      assert.deepEqual(column('recipientAccountId'), [written('12345678901234567890'), 443, 100]);
+      assert.deepEqual(column('errorCode'), [written('1E2'), 100, written('1E2')]);
+      assert.deepEqual(column('userAgent'), [written('-0'), 0, '<absent>']);
+      assert.deepEqual(column('userIdentity.accountId'), [
+        written('3600.0'),
+        '<absent>',
+        '<absent>',
+      ]);
+      assert.deepEqual(column('requestParameters.bucketName'), [
+        written('1e400'),
+        '<absent>',
+        '<absent>',
+      ]);
+      assert.deepEqual(column('sourceIPAddress'), ['<absent>', 1.08, '<absent>']);
+      assert.deepEqual(
+        (batchView(scanned) as { resources: unknown[][] }).resources[
+          RESOURCE_FIELDS.indexOf('resources.accountId')
+        ],
+        [written('1.50')],
+      );
+      // One dictionary entry per text: 1E2 twice is one value, 100 another.
+      assert.equal(
+        scanned.values.filter((v) => JSON.stringify(v) === '{"written":"1E2"}').length,
+        1,
+      );
     });
 
     it('declines every invalid-JSON fixture, which the general path then reports with its position', () => {

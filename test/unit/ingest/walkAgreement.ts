@@ -4,9 +4,9 @@
 // general path (JSON.parse + addRecord) indexes.
 import * as assert from 'node:assert/strict';
 import { isAscii } from 'node:buffer';
-import { BatchBuilder, ColumnBatch, batchArrays, buildBatch } from '../../../src/core/ingest/batch';
+import { BatchBuilder, ColumnBatch, batchArrays } from '../../../src/core/ingest/batch';
 import { parseEventFile, RepeatedKeys } from '../../../src/core/ingest/eventFile';
-import { plainlyCloudTrail } from '../../../src/core/ingest/jobs';
+import { parsedFileBuilder, plainlyCloudTrail } from '../../../src/core/ingest/jobs';
 import {
   ScanOptions,
   recordWalkSettings,
@@ -49,8 +49,8 @@ export function batchView(b: ColumnBatch): unknown {
 
 /** The general path's batch of a text. */
 export function generalBatch(text: string): ColumnBatch {
-  const p = parseEventFile(text);
-  return buildBatch(p.records, p.elements, p.shape);
+  const parsed = parseEventFile(text);
+  return parsedFileBuilder(text, parsed).finish(parsed.shape);
 }
 
 /**
