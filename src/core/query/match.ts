@@ -7,7 +7,8 @@
 //   ARN, and a term matches when any value found matches. A key is looked up exactly, and only
 //   when the object has no such key, case-insensitively (`useridentity.username`).
 // - Values compare by their text form, case-insensitively: strings, numbers (`443`), booleans
-//   (`readOnly:true`). Objects and null never equal anything. Case-insensitive means Unicode
+//   (`readOnly:true`); a value written as a JSON number (`3600`, not `012`) also equals a record's
+//   number of that value (3600.0). Objects and null never equal anything. Case-insensitive means Unicode
 //   simple case folding (RegExp `iu`) everywhere: Σ, σ and ς are one letter, and so are K, k
 //   and the Kelvin sign.
 // - `field:*` means present and not null. `NOT field:x` also matches records without the field.
@@ -61,6 +62,20 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
 /** A number as the query language reads one: `443`, `-5`, `1.08`, `.5`, `1e3` (trimmed). */
 export function isNumberText(text: string): boolean {
   return NUMBER.test(text.trim());
+}
+
+/** A number as JSON writes one: no leading zero, `+` or bare `.` (`012`, `+5`, `.5` are not). */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:e[+-]?\d+)?$/i;
+
+/**
+ * The number an equality term names, found in a record's numbers by value (`durationSeconds:3600`
+ * finds 3600.0): only a value written as JSON writes a number (trimmed). `account:012345678901`
+ * is text, the account's ID: it never finds the number 12345678901 a record may hold in its
+ * place, and a facet of the text "012345678901" counts what its click finds.
+ */
+export function equalityNumber(value: string): number | undefined {
+  const text = value.trim();
+  return JSON_NUMBER.test(text) ? Number(text) : undefined;
 }
 
 /**
@@ -135,7 +150,7 @@ function compile(m: ValueMatch): ValuePredicate {
     }
     case 'eq': {
       const literal = new FoldedLiteral(m.value);
-      const asNumber = isNumberText(m.value) ? Number(m.value) : undefined;
+      const asNumber = equalityNumber(m.value);
       return anyElement((v) => {
         if (typeof v === 'string') return literal.equals(v);
         if (typeof v === 'number') return v === asNumber || literal.equals(String(v));

@@ -31,7 +31,7 @@ import {
   LEVEL_FIELD,
   ORIGIN_FIELD,
 } from '../query/fields';
-import { isNumberText } from '../query/match';
+import { equalityNumber, isNumberText } from '../query/match';
 import { FIELD_CATALOG } from '../records/fieldMeanings';
 import { ATHENA_COLUMNS, LAKE_COLUMNS, SqlColumn, SqlType } from './schema';
 import { isoDay } from '../time';
@@ -574,9 +574,8 @@ class Compiler {
 
 /** The number an equality filter names (`durationSeconds:3600`), as match.ts reads it. */
 function numberValue(match: ValueMatch): number | undefined {
-  if (match.op !== 'eq' || !isNumberText(match.value)) return undefined;
-  const n = Number(match.value);
-  return Number.isFinite(n) ? n : undefined;
+  const n = match.op === 'eq' ? equalityNumber(match.value) : undefined;
+  return n !== undefined && Number.isFinite(n) ? n : undefined;
 }
 
 function findColumn(columns: readonly SqlColumn[], segment: string): SqlColumn | undefined {

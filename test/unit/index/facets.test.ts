@@ -31,7 +31,9 @@ const RECORDS = [
   // written, and a spelling of their value's entry, which a click on the value finds.
   { ...base(6), errorCode: '#1E2', userAgent: '#-0', sourceIPAddress: '#12345678901234567890' },
   { ...base(7), errorCode: 100, userAgent: 0 },
-  { ...base(8), errorCode: '#100.0' },
+  { ...base(8), errorCode: '#100.0', recipientAccountId: '#12345678901' },
+  // An account ID as text, and as a number (its leading zero lost) in another record: two values.
+  { ...base(9), recipientAccountId: '012345678901' },
 ];
 /** The file's text: a string "#…" is written as the number … (JSON.stringify cannot write 1E2). */
 const recordsText = JSON.stringify({ Records: RECORDS }).replace(/"#([^"]*)"/g, '$1');
@@ -97,8 +99,8 @@ describe('facets count what their clicks filter', function () {
     assert.deepEqual(
       index.summaries(all, 0, all.rows.length).map((s) => [s.errorCode, s.userAgent]),
       [...RECORDS.keys()].map((i) => [
-        ['', '', '', 'AccessDenied', '', '', '1E2', '100', '100.0'][i],
-        ['', '', '', '', '', '', '-0', '0', ''][i],
+        ['', '', '', 'AccessDenied', '', '', '1E2', '100', '100.0', ''][i],
+        ['', '', '', '', '', '', '-0', '0', '', ''][i],
       ]),
     );
   });

@@ -121,6 +121,14 @@ describe('query matching: values', () => {
     assert.deepEqual(select('requestParameters.maxItems:51'), []);
   });
 
+  it('finds a number by value only from a value written as JSON writes a number: 050 is text', () => {
+    // The record's number 50: `050`, `+50` and `.5e2` are text (an account ID's leading zero is
+    // part of it), and a number's text is "50".
+    for (const text of ['050', '+50', '.5e2', '50.'])
+      assert.deepEqual(select(`requestParameters.maxItems:${text}`), [], text);
+    assert.deepEqual(select('requestParameters.maxItems:5e1'), ['PutBucketPolicy']);
+  });
+
   it('treats null as absent: field:* is present and not null', () => {
     assert.deepEqual(select('errorCode:*'), ['PutBucketPolicy']);
     assert.deepEqual(select('-errorCode:*'), ['CreateAccessKey']);

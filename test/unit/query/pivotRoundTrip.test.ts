@@ -12,7 +12,7 @@ import { EventIndex } from '../../../src/core/index/eventIndex';
 import { canonicalRecord } from '../../../src/core/ingest/canonical';
 import { loadEventFiles } from '../../../src/core/ingest/load';
 import { InlineRunner } from '../../../src/core/ingest/pool';
-import { fieldValues, isNumberText } from '../../../src/core/query/match';
+import { equalityNumber, fieldValues } from '../../../src/core/query/match';
 import { formatTerm } from '../../../src/core/query/format';
 import { parseQuery } from '../../../src/core/query/parse';
 import { discover } from '../../../src/core/sources/discover';
@@ -133,8 +133,9 @@ const foldEqual = (a: string, b: string): boolean =>
 
 /**
  * The reference: the field holds `value` as a string (case aside), or holds a boolean written
- * that way, or a number: the query language compares numbers as numbers, so `012` finds the
- * number 12 as well as the string "012".
+ * that way, or a number written that way or, when `value` is written as JSON writes a number,
+ * of its value: `12`, ` 12 ` and `12.0` find the number 12; `012` and `+12` are text, found
+ * as the string "012" or "+12" only.
  */
 function holds(record: unknown, path: string, value: string): boolean {
   const any = (v: unknown): boolean =>
@@ -142,8 +143,7 @@ function holds(record: unknown, path: string, value: string): boolean {
       ? v.some(any)
       : typeof v === 'string' || typeof v === 'boolean'
         ? foldEqual(value, String(v))
-        : typeof v === 'number' &&
-          (foldEqual(value, String(v)) || (isNumberText(value) && Number(value) === v));
+        : typeof v === 'number' && (foldEqual(value, String(v)) || equalityNumber(value) === v);
   return fieldValues(record, path).some(any);
 }
 

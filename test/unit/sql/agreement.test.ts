@@ -456,6 +456,19 @@ describe('compiled SQL agrees with the local engine on values written unusually 
     );
   });
 
+  it('a value not written as JSON writes a number (03600, +3600) is text: it finds no number, in SQL as locally', async () => {
+    for (const text of [
+      'requestParameters.durationSeconds:03600',
+      'requestParameters.durationSeconds:+3600',
+    ]) {
+      for (const dialect of ['athena', 'lake'] as const) {
+        const { local, sql } = await both(text, dialect);
+        assert.deepEqual(local, [], text);
+        assert.deepEqual(sql, local, `${text} (${dialect})`);
+      }
+    }
+  });
+
   for (const dialect of ['athena', 'lake'] as const) {
     it(`a comparison with a number too large for a double, or with a value that is one, agrees (${dialect})`, async () => {
       // 1e400 reads as Infinity: the local engine compares finite numbers only, with any bound.
