@@ -329,6 +329,45 @@ function foreignAccounts(principals: string[], record: CloudTrailRecord): string
   return [...out];
 }
 
+/** What narrows a Lambda permission (AddPermission): its source, account or organization. */
+function lambdaPermissionScope(p: Record<string, unknown>): string {
+  const limits = [
+    p.sourceArn !== undefined && `source ${text(p, 'sourceArn')}`,
+    p.sourceAccount !== undefined && `source account ${text(p, 'sourceAccount')}`,
+    p.principalOrgID !== undefined && `organization ${text(p, 'principalOrgID')}`,
+    p.functionUrlAuthType !== undefined && `function URL auth ${text(p, 'functionUrlAuthType')}`,
+  ].filter(Boolean);
+  return limits.length ? ` (${limits.join(', ')})` : '';
+}
+
+/**
+ * Why a Lambda permission matters (AWS Lambda Developer Guide, resource-based policies): `*`
+ * unlimited, or behind a function URL without authentication, lets anyone invoke the function;
+ * `*` within an organization, any of its accounts; an AWS service without a source ARN or
+ * source account, any account's resource of that service (a confused deputy); an account or
+ * source of another account, that account.
+ */
+function lambdaPermissionRisk(p: Record<string, unknown>, r: CloudTrailRecord): string | undefined {
+  const source = [p.sourceAccount, p.sourceArn];
+  if (p.principal === '*') {
+    if (p.functionUrlAuthType === 'NONE')
+      return 'function URL invocable by anyone, without authentication (backdoor)';
+    if (typeof p.principalOrgID === 'string' && p.principalOrgID)
+      return `function invocable by every account of organization ${text(p, 'principalOrgID')}`;
+    if (p.sourceArn === undefined && p.sourceAccount === undefined)
+      return 'function invocable by anyone (backdoor)';
+    return crossAccountRisk('function permission', source, r);
+  }
+  if (
+    typeof p.principal === 'string' &&
+    /\.amazonaws\.com$/i.test(p.principal) &&
+    p.sourceArn === undefined &&
+    p.sourceAccount === undefined
+  )
+    return `function invocable by ${text(p, 'principal')} for any account's resource (no source ARN or source account: a confused deputy)`;
+  return crossAccountRisk('function permission', [p.principal, ...source], r);
+}
+
 /** "<subject> grants another account (…)" when principals name accounts other than the record's. */
 function crossAccountRisk(
   subject: string,
@@ -1185,12 +1224,10 @@ export const LAMBDA: ServiceCatalog = {
     risky: (p) => (p.layers ? 'layers changed (code injected into the function)' : undefined),
   },
   AddPermission: {
-    does: (p) => `lets ${text(p, 'principal')} ${text(p, 'action')} on ${text(p, 'functionName')}`,
-    key: ['functionName', 'principal', 'action', 'sourceArn'],
-    risky: (p, r) =>
-      p.principal === '*'
-        ? 'function invocable by anyone (backdoor)'
-        : crossAccountRisk('function permission', [p.principal], r),
+    does: (p) =>
+      `lets ${text(p, 'principal')} ${text(p, 'action')} on ${text(p, 'functionName')}${lambdaPermissionScope(p)}`,
+    key: ['functionName', 'principal', 'action', 'sourceArn', 'sourceAccount', 'principalOrgID'],
+    risky: lambdaPermissionRisk,
   },
   DeleteFunction: {
     does: (p) => `deletes function ${text(p, 'functionName')}`,

@@ -181,8 +181,30 @@ describe('explanations of dangerous changes', () => {
       new RegExp(`another account \\(${OTHER}\\)`),
     );
     assert.match(lambda('*'), /anyone/);
-    assert.equal(lambda('s3.amazonaws.com'), '');
     assert.equal(lambda(OWN), '');
+    // An AWS service without a source: any account's bucket could invoke it (a confused deputy).
+    assert.match(lambda('s3.amazonaws.com'), /s3\.amazonaws\.com for any account's resource/);
+    const limited = (extra: Record<string, unknown>, principal = 's3.amazonaws.com') =>
+      risk('lambda.amazonaws.com', 'AddPermission20150331v2', {
+        functionName: 'f',
+        statementId: 's',
+        action: 'lambda:InvokeFunction',
+        principal,
+        ...extra,
+      });
+    assert.equal(limited({ sourceArn: 'arn:aws:s3:::my-bucket', sourceAccount: OWN }), '');
+    assert.match(limited({ sourceAccount: OTHER }), new RegExp(`another account \\(${OTHER}\\)`));
+    // `*` narrowed to a source of this account is not everyone; within an organization it is its
+    // every account; behind a function URL without authentication it is anyone.
+    assert.equal(limited({ sourceAccount: OWN }, '*'), '');
+    assert.match(
+      limited({ principalOrgID: 'o-a1b2c3d4e5' }, '*'),
+      /every account of organization o-a1b2c3d4e5/,
+    );
+    assert.match(
+      limited({ action: 'lambda:InvokeFunctionUrl', functionUrlAuthType: 'NONE' }, '*'),
+      /function URL invocable by anyone, without authentication/,
+    );
     const layer = risk('lambda.amazonaws.com', 'AddLayerVersionPermission20181031', {
       layerName: 'l',
       versionNumber: 1,
