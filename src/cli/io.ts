@@ -106,7 +106,9 @@ export function endpointOption(flag: string, value: string): string {
   }
   if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
     throw new UsageError(
-      `${flag} must be a URL starting with https:// or http:// (got "${redactSecrets(value)}")`,
+      // Not parsed, so whatever comes before the last '@' may be a user and password, written
+      // without a scheme or with a '/' that URL parsers would read as a path.
+      `${flag} must be a URL starting with https:// or http:// (got "${redactSecrets(value.replace(/^[^\s]*@/, '<redacted>@'))}")`,
     );
   return value;
 }

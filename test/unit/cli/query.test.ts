@@ -348,6 +348,16 @@ describe('cloudtrail-lens query', function () {
       });
     }
 
+    it('an endpoint that is no URL is refused without echoing its password', async () => {
+      for (const endpoint of ['bob:hunter2@127.0.0.1:9000', 'http://bob:hun/ter2@127.0.0.1:9000']) {
+        const r = await run('s3://bucket', '--endpoint', endpoint);
+        assert.equal(r.code, 2);
+        assert.match(r.err, /--endpoint must be a URL/);
+        assert.ok(!/hunter2|hun\/ter2|ter2/.test(r.err), r.err);
+        assert.match(r.err, /<redacted>@127\.0\.0\.1:9000/);
+      }
+    });
+
     it('lists unreadable files on stderr and still answers from the others', async () => {
       const mixed = join(dir, 'mixed');
       mkdirSync(mixed);
