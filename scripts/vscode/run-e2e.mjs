@@ -24,7 +24,7 @@ import { onCleanup, stopGroup } from './cleanup.mjs';
 import { npmStart } from './npmStart.mjs';
 import { writeStats } from './stats.mjs';
 
-const timeoutS = Number(process.env.CTL_E2E_TIMEOUT_S ?? 480);
+const timeoutS = Number(process.env.CTL_E2E_TIMEOUT_S ?? 900);
 const grepAt = process.argv.indexOf('--grep');
 const grep = grepAt >= 0 ? process.argv[grepAt + 1] : undefined;
 const e2eOutput = join(root, 'test-output', 'e2e');

@@ -20,7 +20,7 @@ import { writeStats } from './stats.mjs';
 const markers = JSON.parse(
   readFileSync(join(root, 'test', 'integration', 'support', 'markers.json'), 'utf8'),
 );
-const timeoutS = Number(process.env.CTL_INTEGRATION_TIMEOUT_S ?? 300);
+const timeoutS = Number(process.env.CTL_INTEGRATION_TIMEOUT_S ?? 600);
 const grepAt = process.argv.indexOf('--grep');
 const grep = grepAt >= 0 ? process.argv[grepAt + 1] : '';
 const outputDir = join(root, 'test-output', 'integration');
