@@ -95,6 +95,11 @@ export class TableView {
     });
     new ResizeObserver(() => this.schedule()).observe(this.viewport);
     this.viewport.addEventListener('keydown', (e) => this.onKey(e));
+    // Shift- and Ctrl/Cmd-click pick rows: not the browser's text selection, which a Shift-click
+    // would otherwise stretch across the page from the last click.
+    this.body.addEventListener('mousedown', (e) => {
+      if (e.shiftKey || e.ctrlKey || e.metaKey) e.preventDefault();
+    });
     this.body.addEventListener('click', (e) => {
       const rowEl = (e.target as HTMLElement).closest<HTMLElement>('.row');
       if (!rowEl || rowEl.dataset.row === undefined) return;

@@ -135,6 +135,56 @@ describe('timeline', () => {
     await wb.step('scrolled to the middle');
   });
 
+  it('a Shift-click run over rows scrolled past picks every row of it, without stretching the text selection', async function () {
+    const wb = await openWorkbench(this);
+    const view = await openTimeline(wb);
+    // Once the view is quiet: a re-query (the rules' results coming in) lets go of a run's rows
+    // still on their way.
+    let data = await bodyData(view);
+    for (let quietSince = Date.now(); Date.now() - quietSince < 2000;) {
+      await wb.page.waitForTimeout(250);
+      const now = await bodyData(view);
+      if (now.queryId !== data.queryId || now.busy !== 'false') quietSince = Date.now();
+      data = now;
+    }
+    await view.locator('.row[data-row="0"]').click();
+    // Far down: rows 200 to about 1,480 were never in view, so never loaded.
+    const viewport = view.locator('.table-viewport');
+    await viewport.evaluate((el) => {
+      el.scrollTop = 1490 * 22;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    const last = view.locator('.row[data-row="1500"]:not(.placeholder)');
+    await last.waitFor({ state: 'visible' });
+    await last.click({ modifiers: ['Shift'] });
+    await wb.step('Shift-click 1,500 rows below');
+    assert.equal(
+      await view.locator('body').evaluate(() => getSelection()?.toString() ?? ''),
+      '',
+      'the Shift-click stretched the text selection',
+    );
+    // The middle of the run, fetched when it was picked: every row of it is marked.
+    await viewport.evaluate((el) => {
+      el.scrollTop = 700 * 22;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    await view.locator('.row[data-row="720"]:not(.placeholder)').waitFor({ state: 'visible' });
+    const shown = await view
+      .locator('.row:not(.placeholder)')
+      .evaluateAll((els) =>
+        els.map((e) => [Number((e as HTMLElement).dataset.row), e.classList.contains('marked')]),
+      );
+    const inRun = shown.filter(([row]) => (row as number) > 0 && (row as number) < 1500);
+    assert.ok(inRun.length > 20, JSON.stringify(shown));
+    assert.deepEqual(
+      inRun.filter(([, marked]) => !marked).map(([row]) => row),
+      [],
+      'rows of the run not picked',
+    );
+    await wb.step('the middle of the run, picked');
+    assert.equal((await bodyData(view)).queryId, data.queryId, 'a re-query came in between');
+  });
+
   it('renders the hostile records as inert text', async function () {
     const wb = await openWorkbench(this, HOSTILE_FOLDER);
     const view = await openTimeline(wb);
