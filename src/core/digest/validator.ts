@@ -1353,7 +1353,7 @@ function coverageFindings(
     const t = iso(newest.nameTime);
     report.findings.push({
       kind: 'chain-end',
-      message: `The newest digest ends at ${t}; the next was due by ${iso(dueBy(newest.nameTime))}, before the window's end (${iso(end)}), and none is here: nothing after ${t} is vouched for. Logging or validation stopped then, or the newest digests were deleted with the logs they listed, which leaves no trace here (only their signatures recorded earlier, in a signatures file, would show it)`,
+      message: `The newest digest ends at ${t}; the next was due by ${iso(dueBy(newest.nameTime))}, before the window's end (${iso(end)}), and none is here: nothing after ${t} is vouched for. Logging or validation stopped then, the copy validated here was taken then, or the newest digests were deleted with the logs they listed, which leaves no trace here (only their signatures recorded earlier, in a signatures file, would show it)`,
       key: newest.key,
       localPath: pathOf(newest.key),
       from: t,

@@ -95,7 +95,7 @@ export function tamperLog(ws: Workspace, key: string): void {
  * next was due by `due`, before the window's `end`, and none is there.
  */
 export const chainEndLine = (newest: string, due: string, end = '2024-05-15T00:00:00Z'): string =>
-  `FINDING\tchain-end\tThe newest digest ends at ${newest}; the next was due by ${due}, before the window's end (${end}), and none is here: nothing after ${newest} is vouched for. Logging or validation stopped then, or the newest digests were deleted with the logs they listed, which leaves no trace here (only their signatures recorded earlier, in a signatures file, would show it)\n`;
+  `FINDING\tchain-end\tThe newest digest ends at ${newest}; the next was due by ${due}, before the window's end (${end}), and none is here: nothing after ${newest} is vouched for. Logging or validation stopped then, the copy validated here was taken then, or the newest digests were deleted with the logs they listed, which leaves no trace here (only their signatures recorded earlier, in a signatures file, would show it)\n`;
 
 /** The lines the AWS CLI prints (ours without FINDING lines). */
 export const cliLines = (out: string): string =>
