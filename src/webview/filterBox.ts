@@ -163,6 +163,9 @@ export class FilterBox {
   }
 
   private hideList(): void {
+    // Completions still on their way belong to what was hidden: a reply coming after Enter or
+    // Escape would open the list again, over the histogram, where the next click takes an item.
+    this.completeSeq++;
     this.items = [];
     this.active = -1;
     this.renderList();
